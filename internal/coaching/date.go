@@ -1,0 +1,95 @@
+package coaching
+
+import (
+	"fmt"
+	"time"
+)
+
+// Date is a calendar date with no time of day or zone. Sessions happen on a
+// date in the manager's time zone, so a date is stored and compared as such,
+// never as an instant that shifts when read in another zone.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// DateOf returns the calendar date of t in loc.
+func DateOf(t time.Time, loc *time.Location) Date {
+	y, m, d := t.In(loc).Date()
+	return Date{y, m, d}
+}
+
+// ParseDate reads an ISO date (2006-01-02).
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("date %q is not YYYY-MM-DD", s)
+	}
+	return DateOf(t, time.UTC), nil
+}
+
+// IsZero reports whether d is unset.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// String formats d as YYYY-MM-DD, or "" when unset.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+}
+
+// Time returns midnight of d in loc.
+func (d Date) Time(loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+}
+
+// AddDays returns d moved by n days (n may be negative).
+func (d Date) AddDays(n int) Date {
+	return DateOf(d.Time(time.UTC).AddDate(0, 0, n), time.UTC)
+}
+
+// Weekday returns the day of the week of d.
+func (d Date) Weekday() time.Weekday { return d.Time(time.UTC).Weekday() }
+
+// Before reports whether d is strictly earlier than o.
+func (d Date) Before(o Date) bool { return d.Compare(o) < 0 }
+
+// After reports whether d is strictly later than o.
+func (d Date) After(o Date) bool { return d.Compare(o) > 0 }
+
+// Compare returns -1, 0 or 1 as d is before, equal to or after o.
+func (d Date) Compare(o Date) int {
+	switch {
+	case d.Year != o.Year:
+		return cmpInt(d.Year, o.Year)
+	case d.Month != o.Month:
+		return cmpInt(int(d.Month), int(o.Month))
+	default:
+		return cmpInt(d.Day, o.Day)
+	}
+}
+
+// DaysSince returns the number of days from o to d (positive when d is later).
+func (d Date) DaysSince(o Date) int {
+	return int(d.Time(time.UTC).Sub(o.Time(time.UTC)).Hours() / 24)
+}
+
+// Human formats d for people, e.g. "Tue 24 Nov 2026".
+func (d Date) Human() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Time(time.UTC).Format("Mon 2 Jan 2006")
+}
+
+func cmpInt(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

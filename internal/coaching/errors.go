@@ -1,0 +1,47 @@
+package coaching
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes a caller can act on.
+const (
+	ENotFound  = "not_found"
+	EForbidden = "forbidden"
+	EStale     = "stale"
+	EInvalid   = "invalid"
+	EConflict  = "conflict"
+	EBusy      = "busy"
+)
+
+// Error is a domain error: a machine code and a message fit for users.
+// Anything that is not an *Error is shown as an internal error and logged.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Errorf returns a domain error with a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of a domain error in err's chain, or "".
+func ErrorCode(err error) string {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.Code
+	}
+	return ""
+}
+
+// ErrorMessage returns the user-facing message of err: the domain message,
+// or a generic one for anything else.
+func ErrorMessage(err error) string {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.Message
+	}
+	return "Something went wrong on our side; it has been logged. Please try again."
+}

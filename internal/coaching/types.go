@@ -1,0 +1,272 @@
+// Package coaching is Coachlog's domain: people, coaching sessions, the rules
+// for logging, confirming and editing them, and the quick-capture language.
+// It imports only the standard library; storage and Slack live at the edges.
+package coaching
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Kind is what sort of coaching a session was.
+type Kind string
+
+// The kinds of coaching PRODUCT.md names.
+const (
+	KindRideAlong     Kind = "ride_along"
+	KindOneOnOne      Kind = "one_on_one"
+	KindDealReview    Kind = "deal_review"
+	KindSkillPractice Kind = "skill_practice"
+	KindCareer        Kind = "career"
+	KindTeamMeeting   Kind = "team_meeting"
+)
+
+// Kinds lists every kind in the order forms show them.
+func Kinds() []Kind {
+	return []Kind{KindRideAlong, KindOneOnOne, KindDealReview, KindSkillPractice, KindCareer, KindTeamMeeting}
+}
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool { return slices.Contains(Kinds(), k) }
+
+// Label is the kind as people say it.
+func (k Kind) Label() string {
+	switch k {
+	case KindRideAlong:
+		return "Ride-along"
+	case KindOneOnOne:
+		return "1:1"
+	case KindDealReview:
+		return "Deal review"
+	case KindSkillPractice:
+		return "Role-play"
+	case KindCareer:
+		return "Career conversation"
+	case KindTeamMeeting:
+		return "Team meeting"
+	}
+	return string(k)
+}
+
+// SingleRep reports whether a session of this kind is with exactly one rep.
+func (k Kind) SingleRep() bool { return k == KindOneOnOne || k == KindCareer }
+
+// Role is the part a manager played on a ride-along.
+type Role string
+
+// The ride-along roles.
+const (
+	RoleLead        Role = "lead"
+	RoleParticipant Role = "participant"
+	RoleObserver    Role = "observer"
+)
+
+// Roles lists the ride-along roles.
+func Roles() []Role { return []Role{RoleLead, RoleParticipant, RoleObserver} }
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(Roles(), r) }
+
+// Label is the role as a form shows it.
+func (r Role) Label() string {
+	switch r {
+	case RoleLead:
+		return "Took the lead"
+	case RoleParticipant:
+		return "Passive participant"
+	case RoleObserver:
+		return "Silent observer"
+	}
+	return string(r)
+}
+
+// Status is where a rep stands on a session logged with them.
+type Status string
+
+// The per-rep statuses.
+const (
+	StatusPending   Status = "pending"
+	StatusConfirmed Status = "confirmed"
+	StatusDisputed  Status = "disputed"
+)
+
+// Tier is a rep's performance tier.
+type Tier string
+
+// The performance tiers; TierNone means not set.
+const (
+	TierNone   Tier = ""
+	TierTop    Tier = "top"
+	TierMiddle Tier = "middle"
+	TierBottom Tier = "bottom"
+)
+
+// Visibility says who may read a session's notes.
+type Visibility string
+
+// Note visibilities: the manager and the rep, or also the leaders above.
+const (
+	VisibilityPrivate Visibility = "private"
+	VisibilityShared  Visibility = "shared"
+)
+
+// Source is how a session was captured.
+type Source string
+
+// Capture sources.
+const (
+	SourceModal    Source = "modal"
+	SourceQuick    Source = "quick"
+	SourceShortcut Source = "shortcut"
+)
+
+// CommitmentStatus tracks a commitment made in a session.
+type CommitmentStatus string
+
+// Commitment statuses.
+const (
+	CommitmentOpen    CommitmentStatus = "open"
+	CommitmentKept    CommitmentStatus = "kept"
+	CommitmentNotKept CommitmentStatus = "not_kept"
+)
+
+// Person role names as the roster spells them.
+const (
+	PersonRep     = "rep"
+	PersonManager = "manager"
+	PersonLeader  = "leader"
+	PersonAdmin   = "admin"
+)
+
+// Person is someone Coachlog knows: from the roster, or created the first
+// time they were named in a session.
+type Person struct {
+	ID          string // Slack user id
+	Email       string
+	Name        string
+	TZ          string // roster time zone; wins over SlackTZ
+	SlackTZ     string // from the Slack profile
+	Roles       []string
+	ManagerID   string
+	Tier        Tier
+	CadenceDays int // 0: the default cadence
+	Since       Date
+	Active      bool
+	InRoster    bool
+	IsBot       bool
+	Deleted     bool
+	UpdatedAt   time.Time
+}
+
+// HasRole reports whether p holds the roster role r.
+func (p Person) HasRole(r string) bool { return slices.Contains(p.Roles, r) }
+
+// Location returns the person's time zone, falling back to def.
+func (p Person) Location(def *time.Location) *time.Location {
+	for _, name := range []string{p.TZ, p.SlackTZ} {
+		if name == "" {
+			continue
+		}
+		if loc, err := time.LoadLocation(name); err == nil {
+			return loc
+		}
+	}
+	return def
+}
+
+// DisplayName is the name to show, falling back to a Slack mention.
+func (p Person) DisplayName() string {
+	if strings.TrimSpace(p.Name) != "" {
+		return p.Name
+	}
+	return p.ID
+}
+
+// Skill is a focus skill with a stable id.
+type Skill struct {
+	ID    string
+	Label string
+}
+
+// DefaultSkills are the focus skills used when COACHLOG_SKILLS is not set.
+func DefaultSkills() []Skill {
+	return []Skill{
+		{"prospecting", "Prospecting"},
+		{"discovery", "Discovery"},
+		{"presentation", "Presentation/demo"},
+		{"objection_handling", "Objection handling"},
+		{"negotiation", "Negotiation"},
+		{"closing", "Closing"},
+		{"pipeline", "Pipeline management"},
+		{"product", "Product knowledge"},
+	}
+}
+
+// Session is one coaching session: a manager, one or more reps, and what
+// happened.
+type Session struct {
+	ID          int64
+	ManagerID   string
+	Reps        []SessionRep
+	Kind        Kind
+	OccurredOn  Date
+	DurationMin int
+	Role        Role
+	Skills      []string
+	Notes       string
+	Visibility  Visibility
+	Source      Source
+	FollowUpOn  Date
+	Commitments []Commitment
+	Version     int // bumped by changes of substance; older buttons are refused
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	DeletedAt   time.Time // set by Undo
+}
+
+// Undone reports whether the session was undone.
+func (s Session) Undone() bool { return !s.DeletedAt.IsZero() }
+
+// Rep returns the session's record for repID.
+func (s Session) Rep(repID string) (SessionRep, bool) {
+	for _, r := range s.Reps {
+		if r.RepID == repID {
+			return r, true
+		}
+	}
+	return SessionRep{}, false
+}
+
+// ActiveRepIDs lists the reps still on the session.
+func (s Session) ActiveRepIDs() []string {
+	var ids []string
+	for _, r := range s.Reps {
+		if !r.Removed {
+			ids = append(ids, r.RepID)
+		}
+	}
+	return ids
+}
+
+// SessionRep is one rep's side of a session.
+type SessionRep struct {
+	RepID         string
+	Status        Status
+	Rating        int // 0: not rated
+	Comment       string
+	DisputeReason string
+	ChangeNote    string // what the last edit of substance changed, shown in the rep's DM
+	Removed       bool   // taken off the session by an edit; their DM is withdrawn
+}
+
+// Commitment is one thing a rep committed to in a session.
+type Commitment struct {
+	ID         int64
+	SessionID  int64
+	RepID      string
+	Text       string
+	Status     CommitmentStatus
+	FollowUpOn Date
+	CreatedOn  Date
+}

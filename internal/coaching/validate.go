@@ -1,0 +1,104 @@
+package coaching
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// ValidateDraft checks a draft against the rules every capture path shares:
+// reps given and not the manager, a known kind, a date not in the manager's
+// future, 1 to 480 minutes, a role for ride-alongs, notes within Slack's
+// limit. skills are the configured skill ids. It returns nil when the draft
+// is good.
+func ValidateDraft(d Draft, managerID string, today Date, skills []Skill) FieldErrors {
+	errs := FieldErrors{}
+	switch {
+	case len(d.RepIDs) == 0:
+		errs[FieldReps] = "Pick the rep you coached."
+	case slices.Contains(d.RepIDs, managerID):
+		errs[FieldReps] = "You can't log coaching with yourself: pick the rep you coached."
+	case len(d.RepIDs) > MaxReps:
+		errs[FieldReps] = fmt.Sprintf("Pick at most %d reps.", MaxReps)
+	case d.Kind.SingleRep() && len(d.RepIDs) > 1:
+		errs[FieldReps] = fmt.Sprintf("A %s is with one rep; for several, pick Team meeting or Role-play.", d.Kind.Label())
+	}
+	if !d.Kind.Valid() {
+		errs[FieldKind] = "Pick what kind of coaching this was."
+	}
+	switch {
+	case d.OccurredOn.IsZero():
+		errs[FieldDate] = "Pick the date it happened."
+	case d.OccurredOn.After(today):
+		errs[FieldDate] = fmt.Sprintf("The date can't be in the future (today is %s).", today.Human())
+	case d.OccurredOn.Before(today.AddDays(-366)):
+		errs[FieldDate] = "The date is more than a year ago."
+	}
+	if d.DurationMin < 1 || d.DurationMin > MaxDurationMin {
+		errs[FieldDuration] = fmt.Sprintf("Enter the duration in minutes, 1 to %d.", MaxDurationMin)
+	}
+	switch {
+	case d.Kind == KindRideAlong && d.Role == "":
+		errs[FieldRole] = "Pick the role you played on the ride-along."
+	case d.Role != "" && !d.Role.Valid():
+		errs[FieldRole] = "Pick one of the listed roles."
+	}
+	for _, s := range d.Skills {
+		if !slices.ContainsFunc(skills, func(k Skill) bool { return k.ID == s }) {
+			errs[FieldSkills] = fmt.Sprintf("%q is not a known focus skill.", s)
+			break
+		}
+	}
+	if n := utf8.RuneCountInString(d.Notes); n > MaxNotesLen {
+		errs[FieldNotes] = fmt.Sprintf("Notes are %d characters; keep them within %d.", n, MaxNotesLen)
+	}
+	if d.Visibility != "" && d.Visibility != VisibilityPrivate && d.Visibility != VisibilityShared {
+		errs[FieldVisibility] = "Pick who may read the notes."
+	}
+	if msg := validateCommitments(d.Commitments); msg != "" {
+		errs[FieldCommitments] = msg
+	}
+	if !d.FollowUpOn.IsZero() && !d.OccurredOn.IsZero() && d.FollowUpOn.Before(d.OccurredOn) {
+		errs[FieldFollowUp] = "The follow-up can't be before the session."
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
+}
+
+func validateCommitments(lines []string) string {
+	if len(lines) > MaxCommitments {
+		return fmt.Sprintf("Write at most %d commitments, one per line.", MaxCommitments)
+	}
+	for i, c := range lines {
+		if utf8.RuneCountInString(c) > MaxCommitmentLen {
+			return fmt.Sprintf("Commitment %d is longer than %d characters.", i+1, MaxCommitmentLen)
+		}
+	}
+	return ""
+}
+
+// SplitCommitments turns the modal's text into one commitment per non-blank
+// line, dropping list markers people type out of habit.
+func SplitCommitments(text string) []string {
+	var out []string
+	for line := range strings.Lines(text) {
+		line = strings.TrimSpace(line)
+		line = strings.TrimSpace(strings.TrimLeft(line, "-*•·"))
+		if line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+func joinFieldErrors(errs FieldErrors) string {
+	var parts []string
+	for _, f := range slices.Sorted(maps.Keys(errs)) {
+		parts = append(parts, string(f)+": "+errs[f])
+	}
+	return strings.Join(parts, "; ")
+}
