@@ -1,0 +1,125 @@
+package roster
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // time zone names must check the same on every host
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// maxCadenceDays bounds cadence_days: a cadence over a year is a typo.
+const maxCadenceDays = 365
+
+// checkSlackID accepts an empty id (the row gives an email) or a Slack user
+// id: U or W (Enterprise Grid) and then capitals and digits.
+func checkSlackID(id string) error {
+	if id == "" {
+		return nil
+	}
+	ok := len(id) >= 2 && (id[0] == 'U' || id[0] == 'W')
+	for _, c := range id[1:] {
+		ok = ok && (c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')
+	}
+	if !ok {
+		return fmt.Errorf("%q is not a Slack user id (U or W and then capital letters and digits, like U024BE7LH)", id)
+	}
+	return nil
+}
+
+// checkEmail accepts an empty or plausible address: the roster only needs to
+// catch slips like a missing @, not to validate RFC 5322.
+func checkEmail(email string) error {
+	if email == "" {
+		return nil
+	}
+	local, domain, ok := strings.Cut(email, "@")
+	dot := strings.LastIndexByte(domain, '.')
+	ok = ok && local != "" && !strings.Contains(domain, "@") &&
+		dot > 0 && dot < len(domain)-1 && !strings.ContainsAny(email, " \t<>,;")
+	if !ok {
+		return fmt.Errorf("%q is not an email address", email)
+	}
+	return nil
+}
+
+// normaliseRef lower-cases an email reference so it matches the email column;
+// Slack ids are left as they are, being upper-case by definition.
+func normaliseRef(ref string) string {
+	if strings.Contains(ref, "@") {
+		return strings.ToLower(ref)
+	}
+	return ref
+}
+
+func personRoles() []string {
+	return []string{coaching.PersonRep, coaching.PersonManager, coaching.PersonLeader, coaching.PersonAdmin}
+}
+
+// parseRoles reads roles joined by "+", such as "rep+manager"; a repeated
+// role counts once.
+func parseRoles(s string) ([]string, error) {
+	all := strings.Join(personRoles(), ", ")
+	if s == "" {
+		return nil, fmt.Errorf("is empty; give one or more of %s, joined by +", all)
+	}
+	var roles []string
+	for part := range strings.SplitSeq(s, "+") {
+		r := strings.ToLower(strings.TrimSpace(part))
+		if !slices.Contains(personRoles(), r) {
+			return nil, fmt.Errorf("%q is not one of %s (join several with +)", strings.TrimSpace(part), all)
+		}
+		if !slices.Contains(roles, r) {
+			roles = append(roles, r)
+		}
+	}
+	return roles, nil
+}
+
+func parseTier(s string) (coaching.Tier, error) {
+	switch t := coaching.Tier(strings.ToLower(s)); t {
+	case coaching.TierNone, coaching.TierTop, coaching.TierMiddle, coaching.TierBottom:
+		return t, nil
+	}
+	return "", fmt.Errorf("%q is not one of top, middle, bottom", s)
+}
+
+// parseTimezone accepts an IANA name. "Local" is refused: it would mean the
+// server's zone, not the person's.
+func parseTimezone(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	if _, err := time.LoadLocation(s); err != nil || s == "Local" {
+		return "", fmt.Errorf("%q is not an IANA time zone name (like Europe/Berlin or America/New_York)", s)
+	}
+	return s, nil
+}
+
+func parseCadence(s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxCadenceDays {
+		return 0, fmt.Errorf("%q is not a whole number of days from 1 to %d", s, maxCadenceDays)
+	}
+	return n, nil
+}
+
+// parseSince reads the date a person joined their reporting line. A date
+// after the import is refused: the roster describes the organisation as it
+// is today, so such a date is a typo.
+func parseSince(s string, today coaching.Date) (coaching.Date, error) {
+	d, err := coaching.ParseDate(s)
+	if err != nil {
+		return coaching.Date{}, fmt.Errorf("%q is not a date (YYYY-MM-DD)", s)
+	}
+	if d.After(today) {
+		return coaching.Date{}, fmt.Errorf("%s is after the import date %s", d, today)
+	}
+	return d, nil
+}

@@ -1,0 +1,246 @@
+package roster_test
+
+import (
+	"errors"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/roster"
+)
+
+const header = "slack_id,email,name,role,manager,tier,timezone"
+
+// importDate is the "today" of every test import.
+func importDate() coaching.Date { return coaching.Date{Year: 2026, Month: time.November, Day: 26} }
+
+// file joins lines into a roster file with Unix line endings.
+func file(lines ...string) io.Reader { return strings.NewReader(strings.Join(lines, "\n") + "\n") }
+
+func TestParseAccepts(t *testing.T) {
+	today := importDate()
+	for _, tt := range []struct {
+		name string
+		in   io.Reader
+		want []roster.Entry
+	}{
+		{
+			name: "a leader, a manager and a rep",
+			in: file(header,
+				"U01,ann@example.com,Ann,leader,,,Europe/Berlin",
+				"U02,,Bob,manager,U01,,",
+				"W03,,Cat,rep,U02,top,"),
+			want: []roster.Entry{
+				{Line: 2, SlackID: "U01", Email: "ann@example.com", Name: "Ann", Roles: []string{"leader"}, TZ: "Europe/Berlin", Since: today},
+				{Line: 3, SlackID: "U02", Name: "Bob", Roles: []string{"manager"}, ManagerRef: "U01", Since: today},
+				{Line: 4, SlackID: "W03", Name: "Cat", Roles: []string{"rep"}, ManagerRef: "U02", Tier: coaching.TierTop, Since: today},
+			},
+		},
+		{
+			name: "Excel's byte order mark and CRLF line endings",
+			in:   strings.NewReader("\ufeff" + header + "\r\nU01,,Ann,manager,,,\r\nU02,,Bob,rep,U01,bottom,\r\n"),
+			want: []roster.Entry{
+				{Line: 2, SlackID: "U01", Name: "Ann", Roles: []string{"manager"}, Since: today},
+				{Line: 3, SlackID: "U02", Name: "Bob", Roles: []string{"rep"}, ManagerRef: "U01", Tier: coaching.TierBottom, Since: today},
+			},
+		},
+		{
+			name: "columns in any order, names in any case and padded",
+			in:   file(" Tier , NAME,Role,Slack_ID,timezone,manager,EMAIL", "middle,Ann,rep,U01,,,ann@example.com"),
+			want: []roster.Entry{
+				{Line: 2, SlackID: "U01", Email: "ann@example.com", Name: "Ann", Roles: []string{"rep"}, Tier: coaching.TierMiddle, Since: today},
+			},
+		},
+		{
+			name: "optional cadence_days and since, each may be empty",
+			in: file("since,"+header+",cadence_days",
+				"2025-01-15,U01,,Ann,manager,,,,7",
+				",U02,,Bob,rep,U01,,,",
+				"2026-11-26,U03,,Cat,rep,U01,,,365"),
+			want: []roster.Entry{
+				{Line: 2, SlackID: "U01", Name: "Ann", Roles: []string{"manager"}, CadenceDays: 7, Since: coaching.Date{Year: 2025, Month: time.January, Day: 15}},
+				{Line: 3, SlackID: "U02", Name: "Bob", Roles: []string{"rep"}, ManagerRef: "U01", Since: today},
+				{Line: 4, SlackID: "U03", Name: "Cat", Roles: []string{"rep"}, ManagerRef: "U01", CadenceDays: 365, Since: today},
+			},
+		},
+		{
+			name: "blank lines and rows of bare commas are skipped but keep their line numbers",
+			in:   file(header, "", "U01,,Ann,manager,,,", ",,,,,,", "  ", "U02,,Bob,rep,U01,,"),
+			want: []roster.Entry{
+				{Line: 3, SlackID: "U01", Name: "Ann", Roles: []string{"manager"}, Since: today},
+				{Line: 6, SlackID: "U02", Name: "Bob", Roles: []string{"rep"}, ManagerRef: "U01", Since: today},
+			},
+		},
+		{
+			name: "email-only rows, emails and manager emails compared case-insensitively",
+			in:   file(header, "U01,Ann@Example.COM,Ann,manager,,,", ",bob@example.com,Bob,rep,ANN@example.com,,"),
+			want: []roster.Entry{
+				{Line: 2, SlackID: "U01", Email: "ann@example.com", Name: "Ann", Roles: []string{"manager"}, Since: today},
+				{Line: 3, Email: "bob@example.com", Name: "Bob", Roles: []string{"rep"}, ManagerRef: "ann@example.com", Since: today},
+			},
+		},
+		{
+			name: "roles joined by +, in any case, a repeat counted once; quoted names; trimmed fields",
+			in:   file(header, `U01,, "Smith, Ann",Leader+ADMIN,,,`, "U02,,Bob, rep + manager + rep ,U01,,"),
+			want: []roster.Entry{
+				{Line: 2, SlackID: "U01", Name: "Smith, Ann", Roles: []string{"leader", "admin"}, Since: today},
+				{Line: 3, SlackID: "U02", Name: "Bob", Roles: []string{"rep", "manager"}, ManagerRef: "U01", Since: today},
+			},
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := roster.Parse(tt.in, today)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Parse\n got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// problem is an expected LineError: its line and field, and a telling part
+// of its message.
+type problem struct {
+	line     int
+	field    string
+	contains string
+}
+
+func TestParseRejects(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		in   string
+		want []problem
+	}{
+		{"an empty file", "", []problem{{1, "", "file is empty"}}},
+		{"a header that is not CSV", "slack_id,\"email\"x\n", []problem{{1, "", "unreadable CSV"}}},
+		{"a header and nobody", header + "\n", []problem{{1, "", "nobody"}}},
+		{"a missing column", "slack_id,email,name,role,manager,timezone\nU01,,Ann,rep,,\n", []problem{{1, "tier", "required column is missing"}}},
+		{"an unknown column", header + ",team\nU01,,Ann,rep,,,,x\n", []problem{{1, "team", "unknown column"}}},
+		{"a column twice", header + ",Tier\n", []problem{{1, "tier", "twice"}}},
+		{"a column without a name", header + ",\n", []problem{{1, "", "column 8 has no name"}}},
+		{"a row of the wrong length", header + "\nU01,,Ann,rep,,\n", []problem{{2, "", "has 6 fields; the header has 7"}}},
+		{
+			"an unreadable row, without noise about those reporting to it",
+			header + "\nU01,,Ann,manager,,\nU02,,Bob,rep,U01,,\n",
+			[]problem{{2, "", "has 6 fields"}},
+		},
+		{"a broken quote", header + "\nU01,,An\"n,rep,,,\nU02,,Bob,rep,,gold,\n", []problem{{2, "", "quote"}, {3, "tier", "gold"}}},
+		{"a lower-case slack_id", header + "\nu01,,Ann,rep,,,\n", []problem{{2, "slack_id", `"u01" is not a Slack user id`}}},
+		{"a slack_id that is a channel", header + "\nC01,,Ann,rep,,,\n", []problem{{2, "slack_id", "not a Slack user id"}}},
+		{"neither slack_id nor email", header + "\n,,Ann,rep,,,\n", []problem{{2, "slack_id", "give a slack_id, or an email"}}},
+		{"an email without @", header + "\n,ann.example.com,Ann,rep,,,\n", []problem{{2, "email", "not an email address"}}},
+		{"an email without a dot in the domain", header + "\n,ann@example,Ann,rep,,,\n", []problem{{2, "email", "not an email address"}}},
+		{"an email with two @", header + "\n,ann@x@example.com,Ann,rep,,,\n", []problem{{2, "email", "not an email address"}}},
+		{"no role", header + "\nU01,,Ann,,,,\n", []problem{{2, "role", "give one or more of rep, manager, leader, admin"}}},
+		{"an unknown role", header + "\nU01,,Ann,rep+boss,,,\n", []problem{{2, "role", `"boss" is not one of rep, manager, leader, admin`}}},
+		{"an empty role between +", header + "\nU01,,Ann,rep+,,,\n", []problem{{2, "role", `"" is not one of`}}},
+		{"an unknown tier", header + "\nU01,,Ann,rep,,gold,\n", []problem{{2, "tier", `"gold" is not one of top, middle, bottom`}}},
+		{"an unknown time zone", header + "\nU01,,Ann,rep,,,Mars/Olympus\n", []problem{{2, "timezone", "not an IANA time zone"}}},
+		{"the server's time zone", header + "\nU01,,Ann,rep,,,Local\n", []problem{{2, "timezone", "not an IANA time zone"}}},
+		{"a cadence of 0", header + ",cadence_days\nU01,,Ann,manager,,,,0\n", []problem{{2, "cadence_days", "1 to 365"}}},
+		{"a cadence over a year", header + ",cadence_days\nU01,,Ann,manager,,,,366\n", []problem{{2, "cadence_days", "1 to 365"}}},
+		{"a cadence in words", header + ",cadence_days\nU01,,Ann,manager,,,,two weeks\n", []problem{{2, "cadence_days", "1 to 365"}}},
+		{"a since in another format", header + ",since\nU01,,Ann,rep,,,,26/11/2026\n", []problem{{2, "since", "not a date (YYYY-MM-DD)"}}},
+		{"a since that does not exist", header + ",since\nU01,,Ann,rep,,,,2026-02-30\n", []problem{{2, "since", "not a date"}}},
+		{"a since after the import date", header + ",since\nU01,,Ann,rep,,,,2026-11-27\n", []problem{{2, "since", "2026-11-27 is after the import date 2026-11-26"}}},
+		{"a name that is not UTF-8", header + "\nU01,,Ren\xe9,rep,,,\n", []problem{{2, "name", "UTF-8"}}},
+		{
+			"the same slack_id twice, on the later line",
+			header + "\nU01,,Ann,manager,,,\nU02,,Bob,rep,U01,,\nU01,,Ann again,rep,,,\n",
+			[]problem{{4, "slack_id", "U01 is also on line 2"}},
+		},
+		{
+			"the same email twice, in another case",
+			header + "\nU01,ann@example.com,Ann,manager,,,\n,ANN@example.com,Ann,rep,,,\n",
+			[]problem{{3, "email", "ann@example.com is also on line 2"}},
+		},
+		{"a manager not in the file", header + "\nU01,,Ann,rep,U09,,\n", []problem{{2, "manager", `"U09" is not the slack_id or email of anyone in this file`}}},
+		{"a manager email not in the file", header + "\nU01,,Ann,rep,Zed@example.com,,\n", []problem{{2, "manager", `"zed@example.com" is not`}}},
+		{"one's own manager by slack_id", header + "\nU01,,Ann,manager,U01,,\n", []problem{{2, "manager", "can't be their own manager"}}},
+		{"one's own manager by email", header + "\nU01,ann@example.com,Ann,manager,ann@example.com,,\n", []problem{{2, "manager", "can't be their own manager"}}},
+		{
+			"a cycle of two, named once on its first line",
+			header + "\nU01,,Ann,manager,U02,,\nU02,,Bob,manager,U01,,\n",
+			[]problem{{2, "manager", "reporting cycle: Ann (line 2) → Bob (line 3) → Ann"}},
+		},
+		{
+			"a cycle of three, with someone reporting into it and people named by id or email when unnamed",
+			header + "\nU09,,Zed,rep,U01,,\nU01,,,manager,U03,,\n,bob@example.com,,manager,U01,,\nU03,,Cat,manager,bob@example.com,,\n",
+			[]problem{{3, "manager", "reporting cycle: U01 (line 3) → Cat (line 5) → bob@example.com (line 4) → U01"}},
+		},
+		{
+			"every problem of the file, in line order",
+			header + "\n\nu01,,Ann,boss,,gold,\nU02,,Bob,rep,U01,,Nowhere\n",
+			[]problem{{3, "slack_id", "u01"}, {3, "role", "boss"}, {3, "tier", "gold"}, {4, "timezone", "Nowhere"}, {4, "manager", "U01"}},
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := roster.Parse(strings.NewReader(tt.in), importDate())
+			assertProblems(t, err, tt.want)
+		})
+	}
+}
+
+func assertProblems(t *testing.T, err error, want []problem) {
+	t.Helper()
+	errs, ok := errors.AsType[roster.Errors](err)
+	if !ok {
+		t.Fatalf("error = %v, want roster.Errors", err)
+	}
+	if len(errs) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%v", len(errs), len(want), err)
+	}
+	for i, w := range want {
+		e := errs[i]
+		if e.Line != w.line || e.Field != w.field || !strings.Contains(e.Message, w.contains) {
+			t.Errorf("problem %d = %q\nwant line %d, field %q, containing %q", i, e.Error(), w.line, w.field, w.contains)
+		}
+	}
+}
+
+func TestParseReadFailure(t *testing.T) {
+	boom := errors.New("disk on fire")
+	for name, r := range map[string]io.Reader{
+		"before the header": iotest.ErrReader(boom),
+		"after the header":  io.MultiReader(strings.NewReader(header+"\nU01,,Ann,rep,,,\n"), iotest.ErrReader(boom)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := roster.Parse(r, importDate())
+			if !errors.Is(err, boom) {
+				t.Errorf("error = %v, want it to wrap %v", err, boom)
+			}
+		})
+	}
+}
+
+func TestErrorNamesLineAndField(t *testing.T) {
+	in := file(header, "U01,,Ann,leader,,,", "", "U02,,Bob,manager,U01,,", "U03,,Cat,rep,U02,,", "U04,,Dan,rep,U02,,", "U05,,Eve,rep,U02,gold,")
+	_, err := roster.Parse(in, importDate())
+	want := `line 7, field tier: "gold" is not one of top, middle, bottom`
+	if err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %s", err, want)
+	}
+}
+
+func TestErrorMessageIsCapped(t *testing.T) {
+	lines := []string{header}
+	for range 25 {
+		lines = append(lines, ",,,rep,,,")
+	}
+	_, err := roster.Parse(file(lines...), importDate())
+	errs, ok := errors.AsType[roster.Errors](err)
+	if !ok || len(errs) != 25 {
+		t.Fatalf("error = %v, want 25 roster.Errors", err)
+	}
+	msg := strings.Split(err.Error(), "\n")
+	if len(msg) != 22 || msg[0] != "25 problems in the roster file:" || msg[20] != errs[19].Error() || msg[21] != "and 5 more" {
+		t.Errorf("message =\n%s\nwant a count, the first 20 problems, and \"and 5 more\"", err)
+	}
+}

@@ -1,0 +1,177 @@
+package roster_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/roster"
+)
+
+// fakeDirectory is a workspace's member list that counts how often it is read.
+type fakeDirectory struct {
+	members []roster.Member
+	err     error
+	calls   int
+}
+
+func (d *fakeDirectory) Members(context.Context) ([]roster.Member, error) {
+	d.calls++
+	return d.members, d.err
+}
+
+func workspace() *fakeDirectory {
+	return &fakeDirectory{members: []roster.Member{
+		{ID: "U01", Email: "ann@example.com", Name: "Ann Archer", TZ: "Europe/London"},
+		{ID: "U90", Email: "bob@example.com", Name: "Old Bob", Deleted: true}, // Bob's former account
+		{ID: "U02", Email: "Bob@Example.com", Name: "Bob Baker", TZ: "America/New_York"},
+		{ID: "W03", Email: "cat@example.com", Name: "Catherine", TZ: "Asia/Tokyo"},
+		{ID: "U04", Email: "dan@example.com", Name: "Dan Diaz", TZ: "Europe/Madrid"},
+		{ID: "U05", Email: "gone@example.com", Name: "Gone", Deleted: true},
+		{ID: "B06", Email: "robot@example.com", Name: "Robot", IsBot: true},
+	}}
+}
+
+func TestLoadResolvesEmailOnlyRowsInOneDirectoryCall(t *testing.T) {
+	dir := workspace()
+	in := file(header+",cadence_days,since",
+		"U01,Ann@Example.com,Ann,leader+admin,,,Europe/Berlin,,2024-03-01",
+		",BOB@example.com,,manager,ann@example.com,,,10,",
+		",cat@example.com,Cat,rep,bob@example.com,top,,,",
+		"U04,,,rep,bob@example.com,bottom,,,",
+		"U07,,Eve,rep,U04,,,,") // not in the directory: kept as the file says
+	got, err := roster.Load(context.Background(), in, importDate(), dir)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if dir.calls != 1 {
+		t.Errorf("Members called %d times, want once", dir.calls)
+	}
+	today := importDate()
+	want := []coaching.Person{
+		{ID: "U01", Email: "ann@example.com", Name: "Ann", TZ: "Europe/Berlin", SlackTZ: "Europe/London", Roles: []string{"leader", "admin"},
+			Since: coaching.Date{Year: 2024, Month: 3, Day: 1}, Active: true, InRoster: true},
+		{ID: "U02", Email: "bob@example.com", Name: "Bob Baker", SlackTZ: "America/New_York", Roles: []string{"manager"}, ManagerID: "U01",
+			CadenceDays: 10, Since: today, Active: true, InRoster: true},
+		{ID: "W03", Email: "cat@example.com", Name: "Cat", SlackTZ: "Asia/Tokyo", Roles: []string{"rep"}, ManagerID: "U02",
+			Tier: coaching.TierTop, Since: today, Active: true, InRoster: true},
+		{ID: "U04", Name: "Dan Diaz", SlackTZ: "Europe/Madrid", Roles: []string{"rep"}, ManagerID: "U02",
+			Tier: coaching.TierBottom, Since: today, Active: true, InRoster: true},
+		{ID: "U07", Name: "Eve", Roles: []string{"rep"}, ManagerID: "U04", Since: today, Active: true, InRoster: true},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Load\n got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestResolveWithSlackIDsOnlyNeverAsksTheDirectory(t *testing.T) {
+	in := header + "\nU01,,Ann,manager,,,\nU02,,,rep,U01,,\n"
+	dir := workspace()
+	for name, d := range map[string]roster.Directory{"a directory": dir, "no directory": nil} {
+		t.Run(name, func(t *testing.T) {
+			got, err := roster.Load(context.Background(), strings.NewReader(in), importDate(), d)
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if got[1].ManagerID != "U01" || got[1].Name != "" || got[1].SlackTZ != "" {
+				t.Errorf("second person = %+v, want manager U01 and nothing from the directory", got[1])
+			}
+		})
+	}
+	if dir.calls != 0 {
+		t.Errorf("Members called %d times, want never", dir.calls)
+	}
+}
+
+func TestResolveRejects(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		in   string
+		dir  *fakeDirectory
+		want []problem
+	}{
+		{
+			"an email nobody in Slack has",
+			header + "\nU01,,Ann,manager,,,\n,zed@example.com,Zed,rep,U01,,\n",
+			workspace(),
+			[]problem{{3, "email", "zed@example.com is not the email of any member"}},
+		},
+		{
+			"an email of a deactivated user only",
+			header + "\n,gone@example.com,,rep,,,\n",
+			workspace(),
+			[]problem{{2, "email", "deactivated"}},
+		},
+		{
+			"an email of a bot",
+			header + "\n,robot@example.com,,rep,,,\n",
+			workspace(),
+			[]problem{{2, "email", "bot"}},
+		},
+		{
+			"a workspace that shows the bot no emails",
+			header + "\n,ann@example.com,,rep,,,\n",
+			&fakeDirectory{members: []roster.Member{{ID: "U01", Name: "Ann"}}},
+			[]problem{{2, "email", "users:read.email"}},
+		},
+		{
+			"an email of someone the file also lists by slack_id",
+			header + "\nU01,,Ann,manager,,,\n,ann@example.com,,rep,U01,,\n",
+			workspace(),
+			[]problem{{3, "email", "ann@example.com is Slack user U01, who is also on line 2"}},
+		},
+		{
+			"every unresolved email at once",
+			header + "\n,nobody@example.com,,rep,,,\n,cat@example.com,,rep,,,\n,gone@example.com,,rep,,,\n",
+			workspace(),
+			[]problem{{2, "email", "nobody@example.com"}, {4, "email", "gone@example.com"}},
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := roster.Load(context.Background(), strings.NewReader(tt.in), importDate(), tt.dir)
+			assertProblems(t, err, tt.want)
+			if tt.dir.calls != 1 {
+				t.Errorf("Members called %d times, want once", tt.dir.calls)
+			}
+		})
+	}
+}
+
+func TestResolveEmailOnlyRowsWithoutDirectory(t *testing.T) {
+	in := header + "\nU01,,Ann,manager,,,\n,bob@example.com,,rep,U01,,\n,cat@example.com,,rep,U01,,\n"
+	_, err := roster.Load(context.Background(), strings.NewReader(in), importDate(), nil)
+	if !errors.Is(err, roster.ErrNoDirectory) {
+		t.Fatalf("error = %v, want ErrNoDirectory", err)
+	}
+	for _, s := range []string{"lines 3 and 4", "SLACK_BOT_TOKEN"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q does not mention %q", err, s)
+		}
+	}
+}
+
+func TestResolveWrapsDirectoryFailure(t *testing.T) {
+	boom := errors.New("slack: ratelimited")
+	in := header + "\n,bob@example.com,,rep,,,\n"
+	_, err := roster.Load(context.Background(), strings.NewReader(in), importDate(), &fakeDirectory{err: boom})
+	if !errors.Is(err, boom) {
+		t.Errorf("error = %v, want it to wrap %v", err, boom)
+	}
+}
+
+// Resolve keeps its promise for entries that did not come from Parse.
+func TestResolveRejectsCyclesInEntries(t *testing.T) {
+	entries := []roster.Entry{
+		{Line: 2, SlackID: "U01", Name: "Ann", Roles: []string{"manager"}, ManagerRef: "U02"},
+		{Line: 3, SlackID: "U02", Name: "Bob", Roles: []string{"manager"}, ManagerRef: "U01"},
+		{Line: 4, SlackID: "U03", Name: "Cat", Roles: []string{"rep"}, ManagerRef: "U09"},
+	}
+	_, err := roster.Resolve(context.Background(), entries, nil)
+	assertProblems(t, err, []problem{
+		{2, "manager", "reporting cycle: Ann (line 2) → Bob (line 3) → Ann"},
+		{4, "manager", `"U09" is not`},
+	})
+}
