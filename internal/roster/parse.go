@@ -186,7 +186,6 @@ func parseRow(line int, rec []string, cols map[string]int, today coaching.Date, 
 		Email:      strings.ToLower(get(colEmail)),
 		Name:       get(colName),
 		ManagerRef: normaliseRef(get(colManager)),
-		Since:      today,
 	}
 	check(colSlackID, checkSlackID(e.SlackID))
 	check(colEmail, checkEmail(e.Email))

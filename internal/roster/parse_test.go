@@ -35,24 +35,24 @@ func TestParseAccepts(t *testing.T) {
 				"U02,,Bob,manager,U01,,",
 				"W03,,Cat,rep,U02,top,"),
 			want: []roster.Entry{
-				{Line: 2, SlackID: "U01", Email: "ann@example.com", Name: "Ann", Roles: []string{"leader"}, TZ: "Europe/Berlin", Since: today},
-				{Line: 3, SlackID: "U02", Name: "Bob", Roles: []string{"manager"}, ManagerRef: "U01", Since: today},
-				{Line: 4, SlackID: "W03", Name: "Cat", Roles: []string{"rep"}, ManagerRef: "U02", Tier: coaching.TierTop, Since: today},
+				{Line: 2, SlackID: "U01", Email: "ann@example.com", Name: "Ann", Roles: []string{"leader"}, TZ: "Europe/Berlin"},
+				{Line: 3, SlackID: "U02", Name: "Bob", Roles: []string{"manager"}, ManagerRef: "U01"},
+				{Line: 4, SlackID: "W03", Name: "Cat", Roles: []string{"rep"}, ManagerRef: "U02", Tier: coaching.TierTop},
 			},
 		},
 		{
 			name: "Excel's byte order mark and CRLF line endings",
 			in:   strings.NewReader("\ufeff" + header + "\r\nU01,,Ann,manager,,,\r\nU02,,Bob,rep,U01,bottom,\r\n"),
 			want: []roster.Entry{
-				{Line: 2, SlackID: "U01", Name: "Ann", Roles: []string{"manager"}, Since: today},
-				{Line: 3, SlackID: "U02", Name: "Bob", Roles: []string{"rep"}, ManagerRef: "U01", Tier: coaching.TierBottom, Since: today},
+				{Line: 2, SlackID: "U01", Name: "Ann", Roles: []string{"manager"}},
+				{Line: 3, SlackID: "U02", Name: "Bob", Roles: []string{"rep"}, ManagerRef: "U01", Tier: coaching.TierBottom},
 			},
 		},
 		{
 			name: "columns in any order, names in any case and padded",
 			in:   file(" Tier , NAME,Role,Slack_ID,timezone,manager,EMAIL", "middle,Ann,rep,U01,,,ann@example.com"),
 			want: []roster.Entry{
-				{Line: 2, SlackID: "U01", Email: "ann@example.com", Name: "Ann", Roles: []string{"rep"}, Tier: coaching.TierMiddle, Since: today},
+				{Line: 2, SlackID: "U01", Email: "ann@example.com", Name: "Ann", Roles: []string{"rep"}, Tier: coaching.TierMiddle},
 			},
 		},
 		{
@@ -63,32 +63,32 @@ func TestParseAccepts(t *testing.T) {
 				"2026-11-26,U03,,Cat,rep,U01,,,365"),
 			want: []roster.Entry{
 				{Line: 2, SlackID: "U01", Name: "Ann", Roles: []string{"manager"}, CadenceDays: 7, Since: coaching.Date{Year: 2025, Month: time.January, Day: 15}},
-				{Line: 3, SlackID: "U02", Name: "Bob", Roles: []string{"rep"}, ManagerRef: "U01", Since: today},
-				{Line: 4, SlackID: "U03", Name: "Cat", Roles: []string{"rep"}, ManagerRef: "U01", CadenceDays: 365, Since: today},
+				{Line: 3, SlackID: "U02", Name: "Bob", Roles: []string{"rep"}, ManagerRef: "U01"},
+				{Line: 4, SlackID: "U03", Name: "Cat", Roles: []string{"rep"}, ManagerRef: "U01", CadenceDays: 365},
 			},
 		},
 		{
 			name: "blank lines and rows of bare commas are skipped but keep their line numbers",
 			in:   file(header, "", "U01,,Ann,manager,,,", ",,,,,,", "  ", "U02,,Bob,rep,U01,,"),
 			want: []roster.Entry{
-				{Line: 3, SlackID: "U01", Name: "Ann", Roles: []string{"manager"}, Since: today},
-				{Line: 6, SlackID: "U02", Name: "Bob", Roles: []string{"rep"}, ManagerRef: "U01", Since: today},
+				{Line: 3, SlackID: "U01", Name: "Ann", Roles: []string{"manager"}},
+				{Line: 6, SlackID: "U02", Name: "Bob", Roles: []string{"rep"}, ManagerRef: "U01"},
 			},
 		},
 		{
 			name: "email-only rows, emails and manager emails compared case-insensitively",
 			in:   file(header, "U01,Ann@Example.COM,Ann,manager,,,", ",bob@example.com,Bob,rep,ANN@example.com,,"),
 			want: []roster.Entry{
-				{Line: 2, SlackID: "U01", Email: "ann@example.com", Name: "Ann", Roles: []string{"manager"}, Since: today},
-				{Line: 3, Email: "bob@example.com", Name: "Bob", Roles: []string{"rep"}, ManagerRef: "ann@example.com", Since: today},
+				{Line: 2, SlackID: "U01", Email: "ann@example.com", Name: "Ann", Roles: []string{"manager"}},
+				{Line: 3, Email: "bob@example.com", Name: "Bob", Roles: []string{"rep"}, ManagerRef: "ann@example.com"},
 			},
 		},
 		{
 			name: "roles joined by +, in any case, a repeat counted once; quoted names; trimmed fields",
 			in:   file(header, `U01,, "Smith, Ann",Leader+ADMIN,,,`, "U02,,Bob, rep + manager + rep ,U01,,"),
 			want: []roster.Entry{
-				{Line: 2, SlackID: "U01", Name: "Smith, Ann", Roles: []string{"leader", "admin"}, Since: today},
-				{Line: 3, SlackID: "U02", Name: "Bob", Roles: []string{"rep", "manager"}, ManagerRef: "U01", Since: today},
+				{Line: 2, SlackID: "U01", Name: "Smith, Ann", Roles: []string{"leader", "admin"}},
+				{Line: 3, SlackID: "U02", Name: "Bob", Roles: []string{"rep", "manager"}, ManagerRef: "U01"},
 			},
 		},
 	} {

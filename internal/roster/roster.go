@@ -27,7 +27,7 @@ type Entry struct {
 	Tier        coaching.Tier
 	TZ          string // IANA name; empty means the Slack profile's
 	CadenceDays int    // 0: the default cadence
-	Since       coaching.Date
+	Since       coaching.Date // zero when the file gives none: the store keeps a known person's date, else uses the import date
 }
 
 // Directory lists the workspace's members once (Slack's paged users.list).
