@@ -64,7 +64,7 @@ func TestParseAccepts(t *testing.T) {
 			want: []roster.Entry{
 				{Line: 2, SlackID: "U01", Name: "Ann", Roles: []string{"manager"}, CadenceDays: 7, Since: coaching.Date{Year: 2025, Month: time.January, Day: 15}},
 				{Line: 3, SlackID: "U02", Name: "Bob", Roles: []string{"rep"}, ManagerRef: "U01"},
-				{Line: 4, SlackID: "U03", Name: "Cat", Roles: []string{"rep"}, ManagerRef: "U01", CadenceDays: 365},
+				{Line: 4, SlackID: "U03", Name: "Cat", Roles: []string{"rep"}, ManagerRef: "U01", CadenceDays: 365, Since: coaching.Date{Year: 2026, Month: time.November, Day: 26}},
 			},
 		},
 		{
