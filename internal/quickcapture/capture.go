@@ -1,0 +1,103 @@
+// Package quickcapture reads the text of a `/coach <text>` quick capture,
+// such as "<@U123|sam> ride-along 45m lead great discovery", into a session
+// draft without an LLM. It only says what the line means; whether that is
+// enough to log, or the modal should open prefilled, is the caller's call,
+// made with Result.Clear and coaching.ValidateDraft.
+//
+// A line has a header of structured words (people, kind, duration, date,
+// role, and filler such as "with" or "on") and then free notes. Only the
+// header is read for structure, so notes can say "will practice the lead-in
+// on mon" without changing the session.
+package quickcapture
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// maxHeaderTokens caps how much of a line is read for structure, so hostile
+// or pasted text costs little; nobody types 200 header words.
+const maxHeaderTokens = 200
+
+// Subcommands lists the words that, as the first word, are never a capture:
+// PRODUCT.md reserves them so "/coach team" cannot log a session by mistake.
+func Subcommands() []string {
+	return []string{"help", "stats", "team", "history", "report", "away", "cadence", "export"}
+}
+
+// Result is what Parse understood of a line, and what it could not settle,
+// so the caller can log directly or open the modal prefilled.
+type Result struct {
+	// Subcommand is the lower-cased first word when it is a subcommand ("?"
+	// means "help"); then nothing else is parsed.
+	Subcommand string
+	// Args is the text after the subcommand word, trimmed.
+	Args string
+	// Draft holds the reps, kind, date, duration, role and notes understood.
+	Draft coaching.Draft
+	// DateGiven reports that a date word was present; otherwise
+	// Draft.OccurredOn is today.
+	DateGiven bool
+	// Unresolved lists what looks like people but is no user mention Slack
+	// resolved: "@sam" typed for no known user, user groups shown as "@sales".
+	Unresolved []string
+	// Missing lists required fields not understood, in the order reps, kind,
+	// duration, role (role only for ride-alongs).
+	Missing []coaching.Field
+	// Problems are sentences for the manager about what was understood but
+	// cannot stand, e.g. "2026-12-01 is in the future".
+	Problems []string
+}
+
+// Clear reports whether the line can be logged without asking: it is no
+// subcommand, nothing is missing, no problems, and nobody is unresolved.
+// The caller still validates the draft (the manager may have named
+// themselves).
+func (r Result) Clear() bool {
+	return r.Subcommand == "" && len(r.Missing) == 0 && len(r.Problems) == 0 && len(r.Unresolved) == 0
+}
+
+// Parse reads a quick-capture line; today is the manager's local date, which
+// relative words such as "yesterday" and "mon" count back from.
+func Parse(text string, today coaching.Date) Result {
+	if sub, args, ok := subcommand(text); ok {
+		return Result{Subcommand: sub, Args: args}
+	}
+	p := parser{today: today}
+	notesAt := p.header(firstTokens(text, maxHeaderTokens+maxPhraseWords))
+	if len(p.reps) == 0 {
+		for _, who := range peopleAnywhere(text[notesAt:]) {
+			p.addPerson(who)
+		}
+	}
+	return p.result(trimNotes(text[notesAt:]))
+}
+
+// subcommand reports whether text starts with a subcommand word.
+func subcommand(text string) (name, args string, ok bool) {
+	sc := scanner{s: text}
+	first, found := sc.next()
+	if !found {
+		return "", "", false
+	}
+	name = first.word
+	if first.text == "?" {
+		name = "help"
+	}
+	if !slices.Contains(Subcommands(), name) {
+		return "", "", false
+	}
+	return name, strings.TrimSpace(text[first.end:]), true
+}
+
+// trimNotes drops the separators people put between header and notes
+// ("45m - great call", "lead: rushed pricing").
+func trimNotes(s string) string {
+	s = strings.TrimLeftFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(",-:;|–—", r)
+	})
+	return strings.TrimSpace(s)
+}

@@ -1,0 +1,281 @@
+package quickcapture
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// wednesday is "today" in tests unless a test says otherwise.
+var wednesday = coaching.Date{Year: 2026, Month: 11, Day: 25}
+
+func TestParseWholeLines(t *testing.T) {
+	for _, tt := range []struct {
+		line string
+		want Result
+	}{
+		{
+			line: "<@U123|sam> ride-along 45m lead great discovery, rushed pricing",
+			want: Result{Draft: coaching.Draft{
+				RepIDs: []string{"U123"}, Kind: coaching.KindRideAlong, OccurredOn: wednesday,
+				DurationMin: 45, Role: coaching.RoleLead, Notes: "great discovery, rushed pricing",
+			}},
+		},
+		{
+			line: "<@U123|sam> 1:1 30m yesterday",
+			want: Result{DateGiven: true, Draft: coaching.Draft{
+				RepIDs: []string{"U123"}, Kind: coaching.KindOneOnOne,
+				OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 24}, DurationMin: 30,
+			}},
+		},
+		{
+			line: "<@U1|ann> <@U2|bo>, <@W0ABC|sam.smith> team meeting 1h 30m on the Acme demo",
+			want: Result{Draft: coaching.Draft{
+				RepIDs: []string{"U1", "U2", "W0ABC"}, Kind: coaching.KindTeamMeeting, OccurredOn: wednesday,
+				DurationMin: 90, Notes: "on the Acme demo",
+			}},
+		},
+		{
+			line: "rode along with @sam on the Acme demo",
+			want: Result{
+				Draft:      coaching.Draft{OccurredOn: wednesday, Notes: "rode along with @sam on the Acme demo"},
+				Unresolved: []string{"@sam"},
+				Missing:    []coaching.Field{coaching.FieldReps, coaching.FieldKind, coaching.FieldDuration},
+			},
+		},
+		{
+			line: "",
+			want: Result{
+				Draft:   coaching.Draft{OccurredOn: wednesday},
+				Missing: []coaching.Field{coaching.FieldReps, coaching.FieldKind, coaching.FieldDuration},
+			},
+		},
+	} {
+		got := Parse(tt.line, wednesday)
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Parse(%q) =\n%+v\nwant\n%+v", tt.line, got, tt.want)
+		}
+	}
+}
+
+func TestSubcommandWordsAreNeverACapture(t *testing.T) {
+	for _, tt := range []struct{ line, sub, args string }{
+		{"help", "help", ""},
+		{"?", "help", ""},
+		{"  HELP  me please ", "help", "me please"},
+		{"stats", "stats", ""},
+		{"team", "team", ""},
+		{"team meeting <@U1> 30m", "team", "meeting <@U1> 30m"},
+		{"history <@U1|sam>", "history", "<@U1|sam>"},
+		{"report", "report", ""},
+		{"away 2026-12-24", "away", "2026-12-24"},
+		{"cadence <@U9|mo> 7", "cadence", "<@U9|mo> 7"},
+		{"Export", "export", ""},
+		{"help?", "help", ""},
+		{"stats, please", "stats", "please"},
+	} {
+		got := Parse(tt.line, wednesday)
+		want := Result{Subcommand: tt.sub, Args: tt.args}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Parse(%q) = %+v, want only subcommand %q with args %q", tt.line, got, tt.sub, tt.args)
+		}
+	}
+	for _, line := range []string{"helping <@U1> 1:1 30m", "<@U1> help 1:1 30m", "teams 30m", "?? 30m"} {
+		if got := Parse(line, wednesday); got.Subcommand != "" {
+			t.Errorf("Parse(%q).Subcommand = %q, want a capture", line, got.Subcommand)
+		}
+	}
+}
+
+func TestSubcommandsListsTheReservedWords(t *testing.T) {
+	want := []string{"help", "stats", "team", "history", "report", "away", "cadence", "export"}
+	if got := Subcommands(); !slices.Equal(got, want) {
+		t.Errorf("Subcommands() = %v, want %v", got, want)
+	}
+	Subcommands()[0] = "changed"
+	if Subcommands()[0] != "help" {
+		t.Error("Subcommands shares its slice with callers")
+	}
+}
+
+func TestPeople(t *testing.T) {
+	for _, tt := range []struct {
+		line       string
+		reps       []string
+		unresolved []string
+	}{
+		{"<@U123|sam> 1:1", []string{"U123"}, nil},
+		{"<@U123> 1:1", []string{"U123"}, nil},
+		{"<@W0ABC|sam.smith> 1:1", []string{"W0ABC"}, nil},
+		{"with <@U1> and <@U2> huddle", []string{"U1", "U2"}, nil},
+		{"<@U1>,<@U2>, <@U1|ann> huddle", []string{"U1", "U2"}, nil},
+		{"<@U1><@U2> huddle", []string{"U1", "U2"}, nil},
+		{"<@U1|ann> huddle great, thanks <@U2|bo>", []string{"U1"}, nil},
+		{"huddle 30m great job <@U2|bo> and <@U3>", []string{"U2", "U3"}, nil},
+		{"1:1 30m (<@U2|bo>) was great", []string{"U2"}, nil},
+		{"@sam 1:1", nil, []string{"@sam"}},
+		{"<@U1> @sam huddle", []string{"U1"}, []string{"@sam"}},
+		{"<!subteam^S123|@sales> huddle", nil, []string{"@sales"}},
+		{"<!subteam^S123> huddle", nil, []string{"@S123"}},
+		{"<!here> huddle", nil, []string{"@here"}},
+		{"<@B01|bot> 1:1", nil, []string{"@bot"}},
+		{"<@u12> 1:1", nil, []string{"@u12"}},
+		{"<@U1> 1:1 thanks @bob", []string{"U1"}, nil},
+		{"<#C1|deals> 1:1 <@U1>", []string{"U1"}, nil},
+		{"1:1 sam@acme.com", nil, nil},
+	} {
+		got := Parse(tt.line, wednesday)
+		if !slices.Equal(got.Draft.RepIDs, tt.reps) || !slices.Equal(got.Unresolved, tt.unresolved) {
+			t.Errorf("Parse(%q): reps %v, unresolved %v; want %v, %v",
+				tt.line, got.Draft.RepIDs, got.Unresolved, tt.reps, tt.unresolved)
+		}
+	}
+}
+
+func TestNotesAreWhatFollowsTheHeader(t *testing.T) {
+	for _, tt := range []struct{ line, notes string }{
+		{"<@U1> 1:1 30m", ""},
+		{"<@U1> 1:1 30m great call", "great call"},
+		{"<@U1> 1:1, 30m, yesterday: great call", "great call"},
+		{"<@U1> ride along 45m lead - rushed pricing", "rushed pricing"},
+		{"<@U1> ride along 45m lead — rushed pricing", "rushed pricing"},
+		{"<@U1> ride along 45m lead | rushed pricing", "rushed pricing"},
+		{"<@U1> 1:1 30m with", ""},
+		{"<@U1> 1:1 30m on the Acme renewal", "on the Acme renewal"},
+		{"<@U1> 1:1 30m. Will practice the lead-in mon", "Will practice the lead-in mon"},
+		{"<@U1> 1:1 30m talked\nabout  <#C1|deals>  ", "talked\nabout  <#C1|deals>"},
+		{"<@U1> 1:1 45 minutes about 2 deals", "about 2 deals"},
+		{"<@U1> 1:1 45 deals", "45 deals"},
+		{"great call <@U1> 1:1 30m", "great call <@U1> 1:1 30m"},
+	} {
+		if got := Parse(tt.line, wednesday).Draft.Notes; got != tt.notes {
+			t.Errorf("Parse(%q) notes %q, want %q", tt.line, got, tt.notes)
+		}
+	}
+}
+
+func TestMissing(t *testing.T) {
+	var (
+		reps     = coaching.FieldReps
+		kind     = coaching.FieldKind
+		duration = coaching.FieldDuration
+		role     = coaching.FieldRole
+	)
+	for _, tt := range []struct {
+		line string
+		want []coaching.Field
+	}{
+		{"<@U1> 1:1 30m", nil},
+		{"<@U1> ride along 30m observed", nil},
+		{"<@U1> ride along 30m", []coaching.Field{role}},
+		{"<@U1> 1:1", []coaching.Field{duration}},
+		{"<@U1> 30m", []coaching.Field{kind}},
+		{"1:1 30m", []coaching.Field{reps}},
+		{"@sam 1:1 30m", []coaching.Field{reps}},
+		{"ride along", []coaching.Field{reps, duration, role}},
+		{"<@U1> 1:1 600m", []coaching.Field{duration}},
+		{"whatever", []coaching.Field{reps, kind, duration}},
+	} {
+		if got := Parse(tt.line, wednesday).Missing; !slices.Equal(got, tt.want) {
+			t.Errorf("Parse(%q) missing %v, want %v", tt.line, got, tt.want)
+		}
+	}
+}
+
+func TestProblems(t *testing.T) {
+	for _, tt := range []struct {
+		line string
+		want []string
+	}{
+		{"<@U1> 1:1 30m", nil},
+		{"<@U1> 1:1 deal review 30m", []string{"two kinds given: 1:1 and deal review"}},
+		{"<@U1> 1:1 one-on-one 30m", nil},
+		{"<@U1> ride along lead observer 30m", []string{"two roles given: lead and observer"}},
+		{"<@U1> 1:1 45m 30m", []string{"two durations given: 45m and 30m"}},
+		{"<@U1> 1:1 1h 60 min", nil},
+		{"<@U1> 1:1 600m", []string{"600 minutes is more than 480"}},
+		{"<@U1> 1:1 9h", []string{"540 minutes is more than 480"}},
+		{"<@U1> 1:1 0m", []string{"0 minutes is less than 1"}},
+		{"<@U1> 1:1 30m 2026-12-01", []string{"2026-12-01 is in the future"}},
+		{"<@U1> 1:1 30m 2026-02-30", []string{"2026-02-30 is not a real date"}},
+		{"<@U1> 1:1 30m 2025-11-01", []string{"2025-11-01 is more than a year ago"}},
+		{"<@U1> 1:1 30m mon yesterday", []string{"two dates given: mon and yesterday"}},
+		{"<@U1> 1:1 30m yesterday tue", nil},
+		{"<@U1> <@U2> 1:1 30m", []string{"a 1:1 is with one rep, but 2 are named"}},
+		{"<@U1> <@U2> career 30m", []string{"a Career conversation is with one rep, but 2 are named"}},
+	} {
+		if got := Parse(tt.line, wednesday).Problems; !slices.Equal(got, tt.want) {
+			t.Errorf("Parse(%q) problems %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}
+
+func TestClear(t *testing.T) {
+	for _, tt := range []struct {
+		line string
+		want bool
+	}{
+		{"<@U123|sam> ride-along 45m lead great discovery, rushed pricing", true},
+		{"<@U123|sam> 1:1 30m yesterday", true},
+		{"<@U1> <@U2> role-play 1h", true},
+		{"<@U1> ride-along 45m", false},           // role missing
+		{"<@U1> @bob huddle 45m", false},          // @bob unresolved
+		{"<@U1> 1:1 30m 2026-12-01", false},       // future date
+		{"help", false},                           // a subcommand
+		{"<@U1> 1:1 30m thanks @bob", true},       // @bob is in the notes
+		{"<@U1> 1:1 30m <!subteam^S1|@x>", false}, // a user group
+	} {
+		if got := Parse(tt.line, wednesday).Clear(); got != tt.want {
+			t.Errorf("Parse(%q).Clear() = %v, want %v", tt.line, got, tt.want)
+		}
+	}
+}
+
+func TestLimitsTheDomainSets(t *testing.T) {
+	var many strings.Builder
+	for i := range coaching.MaxReps + 1 {
+		fmt.Fprintf(&many, "<@U%d> ", i)
+	}
+	for _, tt := range []struct{ line, problem string }{
+		{many.String() + "huddle 30m", "51 reps are named; at most 50 can be"},
+		{"<@U1> 1:1 30m " + strings.Repeat("é", coaching.MaxNotesLen+1), "the notes are 3001 characters; at most 3000 fit"},
+	} {
+		if got := Parse(tt.line, wednesday).Problems; !slices.Equal(got, []string{tt.problem}) {
+			t.Errorf("problems %q, want %q", got, tt.problem)
+		}
+	}
+	if got := Parse("<@U1> 1:1 30m "+strings.Repeat("é", coaching.MaxNotesLen), wednesday); !got.Clear() {
+		t.Errorf("3000 characters of notes: problems %q, want clear", got.Problems)
+	}
+}
+
+// Pasted or hostile text must cost little: people are deduplicated without
+// searching, and only the first words are read for structure.
+func TestHugeLines(t *testing.T) {
+	var mentions strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&mentions, "<@U%d>", i)
+	}
+	got := Parse(mentions.String()+" huddle 30m", wednesday)
+	if len(got.Draft.RepIDs) != 20000 || got.Draft.Kind != coaching.KindTeamMeeting {
+		t.Errorf("20,000 glued mentions: %d reps, kind %q; want 20000, team meeting", len(got.Draft.RepIDs), got.Draft.Kind)
+	}
+	got = Parse(strings.Repeat("and ", 1000)+"<@U1> 1:1 30m", wednesday)
+	if len(got.Draft.RepIDs) != 1 || got.Draft.Kind != "" || !strings.HasSuffix(got.Draft.Notes, "and <@U1> 1:1 30m") {
+		t.Errorf("1,000 filler words first: reps %v, kind %q; want only the mention found, in the notes", got.Draft.RepIDs, got.Draft.Kind)
+	}
+	got = Parse(strings.Repeat("<", 1<<20), wednesday)
+	if got.Draft.Notes == "" {
+		t.Error("a megabyte of '<' lost its text")
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	for b.Loop() {
+		Parse("<@U123|sam> ride-along 45m lead great discovery, rushed pricing", wednesday)
+	}
+}

@@ -1,0 +1,117 @@
+package quickcapture
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// span is a duration as written. It remembers whether it was whole hours
+// alone or minutes alone, so "1h 30m" can be joined into one duration.
+type span struct {
+	minutes     float64
+	hoursOnly   bool // "1h", "2 hours"; not "1.5h" or "1h30"
+	minutesOnly bool // "30m", "30 min"
+}
+
+// durationAt reads the duration starting at toks[i] ("45m", "1 hour",
+// "1h30", "1.5 hours", "1h 30m") and returns its minutes, rounded, with the
+// number of tokens it spans (0 when there is none). A bare number is not a
+// duration: "2" could be anything.
+func durationAt(toks []token, i int) (float64, int) {
+	d, n := spanAt(toks, i)
+	if n == 0 {
+		return 0, 0
+	}
+	if d.hoursOnly && !toks[i+n-1].clipped() {
+		if m, k := spanAt(toks, i+n); k > 0 && m.minutesOnly && m.minutes < 60 {
+			return math.Round(d.minutes + m.minutes), n + k
+		}
+	}
+	return math.Round(d.minutes), n
+}
+
+// spanAt reads one number with its unit, in one token or two ("45 min").
+func spanAt(toks []token, i int) (span, int) {
+	if i >= len(toks) {
+		return span{}, 0
+	}
+	num, unit := splitNumber(toks[i].word)
+	if num == "" {
+		return span{}, 0
+	}
+	if unit != "" {
+		d, ok := withUnit(num, unit)
+		return d, count(ok, 1)
+	}
+	if i+1 >= len(toks) || toks[i].clipped() {
+		return span{}, 0
+	}
+	d, ok := withUnit(num, toks[i+1].word)
+	return d, count(ok, 2)
+}
+
+func count(ok bool, n int) int {
+	if ok {
+		return n
+	}
+	return 0
+}
+
+// withUnit applies a unit, or an "h30"-style hours-and-minutes tail, to num.
+func withUnit(num, unit string) (span, bool) {
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return span{}, false
+	}
+	whole := !strings.Contains(num, ".")
+	switch {
+	case isMinuteUnit(unit) && whole:
+		return span{minutes: v, minutesOnly: true}, true
+	case isHourUnit(unit):
+		return span{minutes: v * 60, hoursOnly: whole}, true
+	case whole && strings.HasPrefix(unit, "h"):
+		mins, rest := splitNumber(unit[1:])
+		if mins == "" || strings.Contains(mins, ".") || (rest != "" && !isMinuteUnit(rest)) {
+			return span{}, false
+		}
+		m, err := strconv.Atoi(mins)
+		if err != nil || m >= 60 {
+			return span{}, false
+		}
+		return span{minutes: v*60 + float64(m)}, true
+	}
+	return span{}, false
+}
+
+// splitNumber splits a leading decimal number ("1.5" of "1.5h") from the
+// rest. Numbers are kept short so no duration overflows anything.
+func splitNumber(s string) (num, rest string) {
+	i, dot := 0, false
+	for i < len(s) && (isDigit(s[i]) || (s[i] == '.' && !dot && i > 0 && i+1 < len(s) && isDigit(s[i+1]))) {
+		dot = dot || s[i] == '.'
+		i++
+	}
+	if i == 0 || i > 9 {
+		return "", s
+	}
+	return s[:i], s[i:]
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isMinuteUnit(u string) bool {
+	switch u {
+	case "m", "min", "mins", "minute", "minutes":
+		return true
+	}
+	return false
+}
+
+func isHourUnit(u string) bool {
+	switch u {
+	case "h", "hr", "hrs", "hour", "hours":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,83 @@
+package quickcapture
+
+import (
+	"testing"
+)
+
+func TestDurations(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int
+	}{
+		{"45m", 45},
+		{"45 m", 45},
+		{"45min", 45},
+		{"45 mins", 45},
+		{"45 minutes", 45},
+		{"1 minute", 1},
+		{"45M,", 45},
+		{"1h", 60},
+		{"1 h", 60},
+		{"1hr", 60},
+		{"1hrs", 60},
+		{"1 hour", 60},
+		{"2 hours", 120},
+		{"1h30", 90},
+		{"1h30m", 90},
+		{"1h30min", 90},
+		{"1h 30m", 90},
+		{"1 hour 30 minutes", 90},
+		{"1.5h", 90},
+		{"1.5 hours", 90},
+		{"0.75h", 45},
+		{"90 min", 90},
+		{"480m", 480},
+		{"8h", 480},
+		{"1m", 1},
+	} {
+		line := "<@U1> 1:1 " + tt.in + " notes"
+		got := Parse(line, wednesday)
+		if got.Draft.DurationMin != tt.want || got.Draft.Notes != "notes" || !got.Clear() {
+			t.Errorf("Parse(%q): %d minutes, notes %q, clear %v; want %d, %q, clear",
+				line, got.Draft.DurationMin, got.Draft.Notes, got.Clear(), tt.want, "notes")
+		}
+	}
+}
+
+func TestNotDurations(t *testing.T) {
+	for _, in := range []string{
+		"45",       // a bare number could be anything
+		"45 deals", // a number then a word that is no unit
+		"1.5m",     // fractions of a minute are not a thing people log
+		"1h75",     // minutes past an hour stop at 59
+		"1,5h",
+		"m45",
+		"1234567890m",
+	} {
+		line := "<@U1> 1:1 " + in
+		got := Parse(line, wednesday)
+		if got.Draft.DurationMin != 0 || len(got.Problems) != 0 || got.Draft.Notes == "" {
+			t.Errorf("Parse(%q): %d minutes, problems %q, notes %q; want no duration, the words as notes",
+				line, got.Draft.DurationMin, got.Problems, got.Draft.Notes)
+		}
+	}
+}
+
+func TestDurationsOutOfRange(t *testing.T) {
+	for _, tt := range []struct{ in, problem string }{
+		{"0m", "0 minutes is less than 1"},
+		{"0h", "0 minutes is less than 1"},
+		{"0.001h", "0 minutes is less than 1"},
+		{"481m", "481 minutes is more than 480"},
+		{"600 minutes", "600 minutes is more than 480"},
+		{"8h 1m", "481 minutes is more than 480"},
+		{"999999999h", "59999999940 minutes is more than 480"},
+	} {
+		got := Parse("<@U1> 1:1 "+tt.in, wednesday)
+		if got.Draft.DurationMin != 0 || len(got.Problems) != 1 || got.Problems[0] != tt.problem ||
+			len(got.Missing) != 1 || got.Missing[0] != "duration" {
+			t.Errorf("%s: %d minutes, problems %q, missing %v; want 0, %q, duration missing",
+				tt.in, got.Draft.DurationMin, got.Problems, got.Missing, tt.problem)
+		}
+	}
+}

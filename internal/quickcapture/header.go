@@ -1,0 +1,229 @@
+package quickcapture
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// parser gathers what the header of one line says.
+type parser struct {
+	today      coaching.Date
+	reps       []string
+	unresolved []string
+	named      map[person]bool // who is already in reps or unresolved
+	problems   []string
+
+	kind, kindText string
+	role, roleText string
+	minutes        int // 0 when not given or out of range
+	durationText   string
+	durationValue  float64
+	date           coaching.Date // zero when the date given does not exist
+	dateGiven      bool
+	dateText       string
+}
+
+// header reads structured words from the start of toks and returns the byte
+// offset where the notes begin. Filler words just before the notes ("on the
+// Acme demo") are kept in the notes, since there they are prose.
+func (p *parser) header(toks []token) int {
+	fillerFrom := -1
+	i := 0
+	for i < len(toks) && i < maxHeaderTokens {
+		if n := p.structural(toks, i); n > 0 {
+			i += n
+			fillerFrom = -1
+			continue
+		}
+		if !filler(toks[i]) {
+			if fillerFrom >= 0 {
+				return toks[fillerFrom].start
+			}
+			return toks[i].start
+		}
+		if fillerFrom < 0 && !punctuationOnly(toks[i]) {
+			fillerFrom = i
+		}
+		i++
+	}
+	if i < len(toks) {
+		return toks[i].start
+	}
+	if len(toks) == 0 {
+		return 0
+	}
+	return toks[len(toks)-1].end
+}
+
+// structural reads one person, duration, date, kind or role at toks[i] and
+// returns how many tokens it used, 0 when toks[i] is none of these.
+func (p *parser) structural(toks []token, i int) int {
+	if people, ok := peopleToken(toks[i]); ok {
+		for _, who := range people {
+			p.addPerson(who)
+		}
+		return 1
+	}
+	if minutes, n := durationAt(toks, i); n > 0 {
+		p.addDuration(minutes, phraseText(toks, i, n))
+		return n
+	}
+	if p.addDate(toks[i]) {
+		return 1
+	}
+	if m, n := phraseAt(toks, i); n > 0 {
+		text := phraseText(toks, i, n)
+		if m.kind != "" {
+			p.kind, p.kindText = p.once("kinds", p.kind, p.kindText, string(m.kind), text)
+		} else {
+			p.role, p.roleText = p.once("roles", p.role, p.roleText, string(m.role), text)
+		}
+		return n
+	}
+	return 0
+}
+
+// once keeps the first value given for a field; a different second value is
+// a problem, since guessing which one was meant would log a wrong session.
+func (p *parser) once(what, have, haveText, got, gotText string) (string, string) {
+	if have == "" {
+		return got, gotText
+	}
+	if have != got {
+		p.problems = append(p.problems, fmt.Sprintf("two %s given: %s and %s", what, haveText, gotText))
+	}
+	return have, haveText
+}
+
+// addPerson notes who, once: a line may name someone twice, and pasted text
+// may name thousands, so repeats are found by map rather than by search.
+func (p *parser) addPerson(who person) {
+	if p.named[who] {
+		return
+	}
+	if p.named == nil {
+		p.named = map[person]bool{}
+	}
+	p.named[who] = true
+	if who.id != "" {
+		p.reps = append(p.reps, who.id)
+	} else {
+		p.unresolved = append(p.unresolved, who.shown)
+	}
+}
+
+func (p *parser) addDuration(minutes float64, text string) {
+	if p.durationText != "" {
+		if minutes != p.durationValue {
+			p.problems = append(p.problems, fmt.Sprintf("two durations given: %s and %s", p.durationText, text))
+		}
+		return
+	}
+	p.durationText, p.durationValue = text, minutes
+	shown := strconv.FormatFloat(minutes, 'f', 0, 64)
+	switch {
+	case minutes < 1:
+		p.problems = append(p.problems, shown+" minutes is less than 1")
+	case minutes > coaching.MaxDurationMin:
+		p.problems = append(p.problems, fmt.Sprintf("%s minutes is more than %d", shown, coaching.MaxDurationMin))
+	default:
+		p.minutes = int(minutes)
+	}
+}
+
+// addDate reads a date word at t, reporting whether t was one.
+func (p *parser) addDate(t token) bool {
+	date, ok := dayWord(t.word, p.today)
+	problem := ""
+	if !ok && isoShaped(t.bare) {
+		d, err := coaching.ParseDate(t.bare)
+		date, ok = d, true
+		switch {
+		case err != nil:
+			problem = t.bare + " is not a real date"
+		case d.After(p.today):
+			problem = t.bare + " is in the future"
+		case d.Before(p.today.AddDays(-366)):
+			problem = t.bare + " is more than a year ago"
+		}
+	}
+	if !ok {
+		return false
+	}
+	if p.dateGiven {
+		if date != p.date || (date.IsZero() && t.bare != p.dateText) {
+			p.problems = append(p.problems, fmt.Sprintf("two dates given: %s and %s", p.dateText, t.bare))
+		}
+		return true
+	}
+	p.dateGiven, p.date, p.dateText = true, date, t.bare
+	if problem != "" {
+		p.problems = append(p.problems, problem)
+	}
+	return true
+}
+
+// phraseText is the phrase at toks[i:i+n] as typed, for messages.
+func phraseText(toks []token, i, n int) string {
+	parts := make([]string, n)
+	for k := range parts {
+		parts[k] = toks[i+k].bare
+	}
+	return strings.Join(parts, " ")
+}
+
+// result assembles what was read into a Result.
+func (p *parser) result(notes string) Result {
+	r := Result{
+		Draft: coaching.Draft{
+			RepIDs:      p.reps,
+			Kind:        coaching.Kind(p.kind),
+			OccurredOn:  p.today,
+			DurationMin: p.minutes,
+			Role:        coaching.Role(p.role),
+			Notes:       notes,
+		},
+		DateGiven:  p.dateGiven,
+		Unresolved: p.unresolved,
+		Problems:   p.problems,
+	}
+	if p.dateGiven {
+		r.Draft.OccurredOn = p.date
+	}
+	r.Problems = append(r.Problems, limitProblems(r.Draft)...)
+	for _, f := range []struct {
+		field   coaching.Field
+		missing bool
+	}{
+		{coaching.FieldReps, len(p.reps) == 0},
+		{coaching.FieldKind, p.kind == ""},
+		{coaching.FieldDuration, p.minutes == 0},
+		{coaching.FieldRole, r.Draft.Kind == coaching.KindRideAlong && p.role == ""},
+	} {
+		if f.missing {
+			r.Missing = append(r.Missing, f.field)
+		}
+	}
+	return r
+}
+
+// limitProblems reports what the domain would refuse of an otherwise
+// understood line, so that Clear never promises a session that cannot be
+// logged as it stands.
+func limitProblems(d coaching.Draft) []string {
+	var problems []string
+	switch {
+	case len(d.RepIDs) > coaching.MaxReps:
+		problems = append(problems, fmt.Sprintf("%d reps are named; at most %d can be", len(d.RepIDs), coaching.MaxReps))
+	case d.Kind.SingleRep() && len(d.RepIDs) > 1:
+		problems = append(problems, fmt.Sprintf("a %s is with one rep, but %d are named", d.Kind.Label(), len(d.RepIDs)))
+	}
+	if n := utf8.RuneCountInString(d.Notes); n > coaching.MaxNotesLen {
+		problems = append(problems, fmt.Sprintf("the notes are %d characters; at most %d fit", n, coaching.MaxNotesLen))
+	}
+	return problems
+}

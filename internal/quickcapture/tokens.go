@@ -1,0 +1,117 @@
+package quickcapture
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxAngle bounds how far a "<" looks for its ">": Slack's escapes
+// (<@U123|sam>, <!subteam^S1|@sales>) are short, and a stray "<" in prose must
+// not swallow the rest of a long line.
+const maxAngle = 256
+
+// trailingPunct is what people put after a word ("45m,", "lead.") that says
+// nothing about the word itself.
+const trailingPunct = `.,;:!?)]}"'’”…`
+
+// token is one whitespace-separated word of a line, where Slack's <...>
+// escapes count as part of a word even if they hold spaces.
+type token struct {
+	text       string // as typed
+	bare       string // text without trailing punctuation
+	word       string // bare, lower-cased: what vocabulary is matched against
+	start, end int    // byte offsets of text in the line
+}
+
+// clipped reports whether trailing punctuation was cut off, which ends a
+// phrase: "ride, along" is not "ride along".
+func (t token) clipped() bool { return len(t.bare) < len(t.text) }
+
+// scanner yields the tokens of a line one at a time, so a huge line costs
+// only as much as the caller reads of it.
+type scanner struct {
+	s   string
+	pos int
+}
+
+// next returns the next token, or false at the end of the line.
+func (sc *scanner) next() (token, bool) {
+	s := sc.s
+	i := sc.pos
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		i += size
+	}
+	if i >= len(s) {
+		sc.pos = i
+		return token{}, false
+	}
+	start := i
+	for i < len(s) {
+		if s[i] == '<' {
+			if j := closingAngle(s, i); j > 0 {
+				i = j + 1
+				continue
+			}
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			break
+		}
+		i += size
+	}
+	sc.pos = i
+	return newToken(s[start:i], start), true
+}
+
+// closingAngle returns the index of the ">" closing the "<" at s[i], or -1
+// when there is none close by on the same line.
+func closingAngle(s string, i int) int {
+	end := min(len(s), i+maxAngle)
+	for j := i + 1; j < end; j++ {
+		switch s[j] {
+		case '>':
+			return j
+		case '<', '\n':
+			return -1
+		}
+	}
+	return -1
+}
+
+func newToken(text string, start int) token {
+	bare := strings.TrimRight(text, trailingPunct)
+	return token{text: text, bare: bare, word: strings.ToLower(bare), start: start, end: start + len(text)}
+}
+
+// firstTokens returns up to n tokens from the start of s.
+func firstTokens(s string, n int) []token {
+	sc := scanner{s: s}
+	var toks []token
+	for len(toks) < n {
+		t, ok := sc.next()
+		if !ok {
+			break
+		}
+		toks = append(toks, t)
+	}
+	return toks
+}
+
+// punctuationOnly reports whether t is a separator such as "-", "—", "|" or
+// "+", which joins header parts without meaning anything.
+func punctuationOnly(t token) bool {
+	if t.text == "" || strings.ContainsRune(t.text, '<') {
+		return false
+	}
+	for _, r := range t.text {
+		if !unicode.IsPunct(r) && !unicode.Is(unicode.Sm, r) {
+			return false
+		}
+	}
+	return true
+}

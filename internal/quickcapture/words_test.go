@@ -1,0 +1,182 @@
+package quickcapture
+
+import (
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+func TestKinds(t *testing.T) {
+	for _, tt := range []struct {
+		phrase string
+		want   coaching.Kind
+	}{
+		{"ride-along", coaching.KindRideAlong},
+		{"ride along", coaching.KindRideAlong},
+		{"Ridealong", coaching.KindRideAlong},
+		{"ride", coaching.KindRideAlong},
+		{"joint call", coaching.KindRideAlong},
+		{"joint-call", coaching.KindRideAlong},
+		{"field visit", coaching.KindRideAlong},
+		{"1:1", coaching.KindOneOnOne},
+		{"1-1", coaching.KindOneOnOne},
+		{"1on1", coaching.KindOneOnOne},
+		{"1-on-1", coaching.KindOneOnOne},
+		{"one-on-one", coaching.KindOneOnOne},
+		{"One on one", coaching.KindOneOnOne},
+		{"deal review", coaching.KindDealReview},
+		{"deal-review", coaching.KindDealReview},
+		{"pipeline review", coaching.KindDealReview},
+		{"pipeline-review", coaching.KindDealReview},
+		{"forecast review", coaching.KindDealReview},
+		{"role-play", coaching.KindSkillPractice},
+		{"role play", coaching.KindSkillPractice},
+		{"roleplay", coaching.KindSkillPractice},
+		{"practice", coaching.KindSkillPractice},
+		{"skill practice", coaching.KindSkillPractice},
+		{"skills practice", coaching.KindSkillPractice},
+		{"mock call", coaching.KindSkillPractice},
+		{"group role-play", coaching.KindSkillPractice},
+		{"career", coaching.KindCareer},
+		{"career conversation", coaching.KindCareer},
+		{"career chat", coaching.KindCareer},
+		{"career talk", coaching.KindCareer},
+		{"team meeting", coaching.KindTeamMeeting},
+		{"team-meeting", coaching.KindTeamMeeting},
+		{"team call", coaching.KindTeamMeeting},
+		{"HUDDLE", coaching.KindTeamMeeting},
+		{"group session", coaching.KindTeamMeeting},
+		{"ride-along,", coaching.KindRideAlong},
+	} {
+		line := "<@U1> " + tt.phrase + " 30m notes"
+		got := Parse(line, wednesday)
+		if got.Draft.Kind != tt.want || got.Draft.Notes != "notes" || len(got.Problems) > 0 {
+			t.Errorf("Parse(%q): kind %q, notes %q, problems %q; want kind %q, notes %q",
+				line, got.Draft.Kind, got.Draft.Notes, got.Problems, tt.want, "notes")
+		}
+	}
+}
+
+func TestPhrasesDoNotSpanPunctuation(t *testing.T) {
+	got := Parse("<@U1> 30m joint, call", wednesday)
+	if got.Draft.Kind != "" || got.Draft.Notes != "joint, call" {
+		t.Errorf(`"joint, call": kind %q, notes %q; want no kind, the words as notes`, got.Draft.Kind, got.Draft.Notes)
+	}
+}
+
+func TestRoles(t *testing.T) {
+	for _, tt := range []struct {
+		phrase string
+		want   coaching.Role
+	}{
+		{"lead", coaching.RoleLead},
+		{"led", coaching.RoleLead},
+		{"took the lead", coaching.RoleLead},
+		{"leading", coaching.RoleLead},
+		{"participant", coaching.RoleParticipant},
+		{"participated", coaching.RoleParticipant},
+		{"passive", coaching.RoleParticipant},
+		{"passive participant", coaching.RoleParticipant},
+		{"observer", coaching.RoleObserver},
+		{"observed", coaching.RoleObserver},
+		{"silent", coaching.RoleObserver},
+		{"silent observer", coaching.RoleObserver},
+		{"Watched", coaching.RoleObserver},
+		{"shadowed.", coaching.RoleObserver},
+	} {
+		line := "<@U1> ride-along 30m " + tt.phrase + " notes"
+		got := Parse(line, wednesday)
+		if got.Draft.Role != tt.want || got.Draft.Notes != "notes" || !got.Clear() {
+			t.Errorf("Parse(%q): role %q, notes %q, clear %v; want role %q, notes %q, clear",
+				line, got.Draft.Role, got.Draft.Notes, got.Clear(), tt.want, "notes")
+		}
+	}
+	// A role is recorded for any kind; whether it matters is the domain's call.
+	if got := Parse("<@U1> 1:1 30m observed", wednesday); got.Draft.Role != coaching.RoleObserver {
+		t.Errorf("role on a 1:1 = %q, want it recorded as observer", got.Draft.Role)
+	}
+}
+
+func TestDates(t *testing.T) {
+	date := func(y int, m time.Month, d int) coaching.Date { return coaching.Date{Year: y, Month: m, Day: d} }
+	monday := date(2026, 11, 23)
+	sunday := date(2026, 11, 29)
+	newYear := date(2027, 1, 1) // a Friday
+	for _, tt := range []struct {
+		today coaching.Date
+		word  string
+		want  coaching.Date
+	}{
+		{wednesday, "today", wednesday},
+		{wednesday, "yesterday", date(2026, 11, 24)},
+		{wednesday, "Yesterday,", date(2026, 11, 24)},
+		{wednesday, "2026-11-20", date(2026, 11, 20)},
+		{wednesday, "2026-11-25", wednesday},
+
+		// A weekday is the latest such day strictly before today.
+		{wednesday, "mon", date(2026, 11, 23)},
+		{wednesday, "monday", date(2026, 11, 23)},
+		{wednesday, "tue", date(2026, 11, 24)},
+		{wednesday, "tues", date(2026, 11, 24)},
+		{wednesday, "tuesday", date(2026, 11, 24)},
+		{wednesday, "wed", date(2026, 11, 18)},
+		{wednesday, "weds", date(2026, 11, 18)},
+		{wednesday, "wednesday", date(2026, 11, 18)},
+		{wednesday, "thu", date(2026, 11, 19)},
+		{wednesday, "thur", date(2026, 11, 19)},
+		{wednesday, "thurs", date(2026, 11, 19)},
+		{wednesday, "Thursday", date(2026, 11, 19)},
+		{wednesday, "fri", date(2026, 11, 20)},
+		{wednesday, "friday", date(2026, 11, 20)},
+		{wednesday, "sat", date(2026, 11, 21)},
+		{wednesday, "saturday", date(2026, 11, 21)},
+		{wednesday, "sun", date(2026, 11, 22)},
+		{wednesday, "sunday", date(2026, 11, 22)},
+
+		// On a Monday, "mon" is a week ago: today would be "today".
+		{monday, "mon", date(2026, 11, 16)},
+		{monday, "sun", date(2026, 11, 22)},
+		{monday, "fri", date(2026, 11, 20)},
+		{monday, "tue", date(2026, 11, 17)},
+		{sunday, "sun", date(2026, 11, 22)},
+		{sunday, "sat", date(2026, 11, 28)},
+		{sunday, "mon", monday},
+		{newYear, "thu", date(2026, 12, 31)},
+		{newYear, "mon", date(2026, 12, 28)},
+		{newYear, "yesterday", date(2026, 12, 31)},
+	} {
+		line := "<@U1> 1:1 30m " + tt.word
+		got := Parse(line, tt.today)
+		if got.Draft.OccurredOn != tt.want || !got.DateGiven || !got.Clear() {
+			t.Errorf("on %s, Parse(%q): date %s, given %v, clear %v; want %s, given, clear",
+				tt.today.Human(), line, got.Draft.OccurredOn, got.DateGiven, got.Clear(), tt.want)
+		}
+	}
+}
+
+func TestDatesThatCannotStand(t *testing.T) {
+	for _, tt := range []struct {
+		word    string
+		date    coaching.Date
+		problem string
+	}{
+		{"2026-12-01", coaching.Date{Year: 2026, Month: 12, Day: 1}, "2026-12-01 is in the future"},
+		{"2026-11-26", coaching.Date{Year: 2026, Month: 11, Day: 26}, "2026-11-26 is in the future"},
+		{"2026-02-30", coaching.Date{}, "2026-02-30 is not a real date"},
+		{"2026-13-01", coaching.Date{}, "2026-13-01 is not a real date"},
+	} {
+		got := Parse("<@U1> 1:1 30m "+tt.word, wednesday)
+		if got.Draft.OccurredOn != tt.date || !got.DateGiven || len(got.Problems) != 1 || got.Problems[0] != tt.problem {
+			t.Errorf("%s: date %s, given %v, problems %q; want %s, given, %q",
+				tt.word, got.Draft.OccurredOn, got.DateGiven, got.Problems, tt.date, tt.problem)
+		}
+	}
+}
+
+func TestNoDateWordMeansToday(t *testing.T) {
+	got := Parse("<@U1> 1:1 30m talked about monday's demo", wednesday)
+	if got.Draft.OccurredOn != wednesday || got.DateGiven {
+		t.Errorf("date %s, given %v; want today, not given", got.Draft.OccurredOn, got.DateGiven)
+	}
+}
