@@ -5,6 +5,7 @@ package coaching
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -156,7 +157,7 @@ type Person struct {
 	InRoster    bool
 	IsBot       bool
 	Deleted     bool
-	UpdatedAt   time.Time
+	ResolvedAt  time.Time // last read from Slack; zero for a placeholder
 }
 
 // HasRole reports whether p holds the roster role r.
@@ -269,4 +270,32 @@ type Commitment struct {
 	Status     CommitmentStatus
 	FollowUpOn Date
 	CreatedOn  Date
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// ExportRow is one (session, rep) pair as exported for BI tools. A team
+// meeting with three reps gives three rows sharing the session id.
+type ExportRow struct {
+	ID            int64
+	OccurredOn    Date
+	ManagerID     string
+	ManagerName   string
+	RepID         string
+	RepName       string
+	Kind          Kind
+	Role          Role
+	DurationMin   int
+	RepCount      int // reps on the session: the rep's share of minutes is DurationMin/RepCount
+	Skills        []string
+	Status        Status
+	Rating        int // 0: not rated
+	Source        Source
+	Visibility    Visibility
+	Commitments   int
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	Notes         string // only exported on request
+	Comment       string // the rep's comment; only with notes
+	DisputeReason string // only with notes
 }

@@ -1,0 +1,122 @@
+package coaching
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Change is one field an edit changed, described for the rep.
+type Change struct {
+	Field     Field
+	Substance bool // changes what the rep confirmed
+	Text      string
+}
+
+// ChangeSet is what an edit changes.
+type ChangeSet []Change
+
+// Changes compares a session with the draft that edits it.
+func Changes(old Session, d Draft) ChangeSet {
+	var cs ChangeSet
+	add := func(f Field, substance bool, format string, args ...any) {
+		cs = append(cs, Change{Field: f, Substance: substance, Text: fmt.Sprintf(format, args...)})
+	}
+	oldReps := old.ActiveRepIDs()
+	if !sameSet(oldReps, d.RepIDs) {
+		add(FieldReps, true, "reps %s → %s", mentions(oldReps), mentions(d.RepIDs))
+	}
+	if old.Kind != d.Kind {
+		add(FieldKind, true, "kind %s → %s", old.Kind.Label(), d.Kind.Label())
+	}
+	if old.OccurredOn != d.OccurredOn {
+		add(FieldDate, true, "date %s → %s", old.OccurredOn.Human(), d.OccurredOn.Human())
+	}
+	if old.DurationMin != d.DurationMin {
+		add(FieldDuration, true, "duration %d → %d min", old.DurationMin, d.DurationMin)
+	}
+	if old.Role != d.Role {
+		add(FieldRole, true, "role %s → %s", roleText(old.Role), roleText(d.Role))
+	}
+	if !sameSet(old.Skills, d.Skills) {
+		add(FieldSkills, false, "focus skills")
+	}
+	if old.Notes != d.Notes {
+		add(FieldNotes, false, "notes")
+	}
+	if old.Visibility != d.Visibility {
+		add(FieldVisibility, false, "note visibility")
+	}
+	if !sameSet(commitmentTexts(old), d.Commitments) || len(d.KeptCommitments) > 0 {
+		add(FieldCommitments, false, "commitments")
+	}
+	if old.FollowUpOn != d.FollowUpOn {
+		add(FieldFollowUp, false, "follow-up date")
+	}
+	return cs
+}
+
+// Empty reports whether nothing changed.
+func (cs ChangeSet) Empty() bool { return len(cs) == 0 }
+
+// Substance reports whether the edit changes what a rep confirmed.
+func (cs ChangeSet) Substance() bool {
+	return slices.ContainsFunc(cs, func(c Change) bool { return c.Substance })
+}
+
+// Fields lists the changed fields.
+func (cs ChangeSet) Fields() []Field {
+	out := make([]Field, len(cs))
+	for i, c := range cs {
+		out[i] = c.Field
+	}
+	return out
+}
+
+// Summary describes the changes of substance for the rep's DM.
+func (cs ChangeSet) Summary() string {
+	var parts []string
+	for _, c := range cs {
+		if c.Substance {
+			parts = append(parts, c.Text)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func roleText(r Role) string {
+	if r == "" {
+		return "none"
+	}
+	return strings.ToLower(r.Label())
+}
+
+func mentions(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = "<@" + id + ">"
+	}
+	return strings.Join(out, ", ")
+}
+
+func commitmentTexts(s Session) []string {
+	var out []string
+	for _, c := range s.Commitments {
+		if !slices.Contains(out, c.Text) {
+			out = append(out, c.Text)
+		}
+	}
+	return out
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,159 @@
+package coaching
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxReasonLen bounds a dispute reason or a comment.
+const MaxReasonLen = 1000
+
+// RepAction is a rep's answer to their DM.
+type RepAction struct {
+	ActorID   string // who clicked
+	SessionID int64
+	RepID     string // whose DM it is
+	Version   int    // the session version the DM showed
+}
+
+// Confirm records that the rep agrees the session happened as logged.
+func (s *Service) Confirm(ctx context.Context, a RepAction) (Session, error) {
+	return s.repUpdate(ctx, a, "confirm", nil, func(r *SessionRep) (bool, error) {
+		switch r.Status {
+		case StatusConfirmed:
+			return false, nil
+		case StatusDisputed:
+			return false, Errorf(EInvalid, "You marked this session not accurate; it can be confirmed again once it is edited.")
+		}
+		r.Status = StatusConfirmed
+		return true, nil
+	})
+}
+
+// Dispute records that the rep says the session is not accurate, and tells
+// the manager why.
+func (s *Service) Dispute(ctx context.Context, a RepAction, reason string) (Session, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return Session{}, &ValidationError{Fields: FieldErrors{"reason": "Say what was not accurate, so it can be fixed."}}
+	}
+	if utf8.RuneCountInString(reason) > MaxReasonLen {
+		return Session{}, &ValidationError{Fields: FieldErrors{"reason": fmt.Sprintf("Keep it within %d characters.", MaxReasonLen)}}
+	}
+	notice := func(sess Session) []Message {
+		return []Message{{Kind: MsgDisputeNotice, Op: OpPost, Key: DisputeKey(sess.ID, a.RepID) + ":" + itoa(int64(sess.Version)),
+			To: sess.ManagerID, SessionID: sess.ID, RepID: a.RepID}}
+	}
+	return s.repUpdate(ctx, a, "dispute", notice, func(r *SessionRep) (bool, error) {
+		if r.Status == StatusDisputed {
+			return false, nil
+		}
+		r.Status, r.DisputeReason, r.Rating = StatusDisputed, reason, 0
+		return true, nil
+	})
+}
+
+// Rate records how useful a confirmed session was, 1 to 5.
+func (s *Service) Rate(ctx context.Context, a RepAction, rating int) (Session, error) {
+	if rating < 1 || rating > 5 {
+		return Session{}, Errorf(EInvalid, "A rating is 1 to 5.")
+	}
+	return s.repUpdate(ctx, a, "rate", nil, func(r *SessionRep) (bool, error) {
+		if r.Status != StatusConfirmed {
+			return false, Errorf(EInvalid, "Confirm the session before rating it.")
+		}
+		changed := r.Rating != rating
+		r.Rating = rating
+		return changed, nil
+	})
+}
+
+// Comment records the rep's optional comment on a session.
+func (s *Service) Comment(ctx context.Context, a RepAction, comment string) (Session, error) {
+	comment = strings.TrimSpace(comment)
+	if utf8.RuneCountInString(comment) > MaxReasonLen {
+		return Session{}, &ValidationError{Fields: FieldErrors{"comment": fmt.Sprintf("Keep it within %d characters.", MaxReasonLen)}}
+	}
+	return s.repUpdate(ctx, a, "comment", nil, func(r *SessionRep) (bool, error) {
+		changed := r.Comment != comment
+		r.Comment = comment
+		return changed, nil
+	})
+}
+
+// RepView returns a session as the rep whose DM it is may see it, refusing
+// anyone else.
+func (s *Service) RepView(ctx context.Context, a RepAction) (Session, error) {
+	sess, err := s.store.Session(ctx, a.SessionID)
+	if err != nil {
+		return Session{}, err
+	}
+	_, err = repOf(sess, a, false)
+	return sess, err
+}
+
+// repUpdate runs a rep's change under the rules every rep button shares:
+// only that rep, only on the live version, never on a withdrawn session.
+// change reports whether anything changed; nothing is written otherwise.
+func (s *Service) repUpdate(ctx context.Context, a RepAction, action string, extra func(Session) []Message,
+	change func(*SessionRep) (bool, error)) (Session, error) {
+	var out Session
+	err := s.store.Update(ctx, func(tx Tx) error {
+		sess, err := tx.Session(ctx, a.SessionID)
+		if err != nil {
+			return err
+		}
+		i, err := repOf(sess, a, true)
+		if err != nil {
+			return err
+		}
+		out = sess
+		changed, err := change(&out.Reps[i])
+		if err != nil || !changed {
+			return err
+		}
+		now := s.now()
+		out.Reps[i].ChangeNote = ""
+		if err := tx.UpdateSession(ctx, out); err != nil {
+			return err
+		}
+		if err := tx.Audit(ctx, AuditEntry{At: now, ActorID: a.ActorID, Action: action, SessionID: sess.ID,
+			Detail: map[string]any{"rep_id": a.RepID, "status": out.Reps[i].Status, "rating": out.Reps[i].Rating}}); err != nil {
+			return err
+		}
+		msgs := []Message{repDM(OpUpdate, sess.ID, a.RepID)}
+		if extra != nil {
+			msgs = append(msgs, extra(out)...)
+		}
+		return tx.Enqueue(ctx, msgs...)
+	})
+	if err != nil {
+		return Session{}, fmt.Errorf("%s session %d for %s: %w", action, a.SessionID, a.RepID, err)
+	}
+	return out, nil
+}
+
+// repOf finds the rep's record, enforcing who may act and on what.
+func repOf(sess Session, a RepAction, live bool) (int, error) {
+	if a.ActorID != a.RepID {
+		return 0, Errorf(EForbidden, "Only <@%s> can answer for this session.", a.RepID)
+	}
+	i := -1
+	for j, r := range sess.Reps {
+		if r.RepID == a.RepID {
+			i = j
+		}
+	}
+	if i < 0 {
+		return 0, Errorf(EForbidden, "You are not on this session.")
+	}
+	if sess.Undone() || sess.Reps[i].Removed {
+		return 0, Errorf(EInvalid, "This session was withdrawn by <@%s>.", sess.ManagerID)
+	}
+	if live && a.Version != sess.Version {
+		return 0, Errorf(EStale, "This session was changed after that message; use the updated message.")
+	}
+	return i, nil
+}

@@ -1,0 +1,163 @@
+package coaching
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Directory reads people's Slack profiles (users.info).
+type Directory interface {
+	UserInfo(ctx context.Context, id string) (Person, error)
+}
+
+// Service applies the coaching rules: logging, editing and undoing sessions,
+// and the rep's confirmation. It decides; the Store remembers and the Slack
+// edge carries messages in and out.
+type Service struct {
+	store     Store
+	dir       Directory
+	now       func() time.Time
+	defaultTZ *time.Location
+	skills    []Skill
+	log       *slog.Logger
+}
+
+// Config wires a Service. Now, DefaultTZ, Skills and Logger have defaults.
+type Config struct {
+	Store     Store
+	Directory Directory // nil: people stay as first named
+	Now       func() time.Time
+	DefaultTZ *time.Location
+	Skills    []Skill
+	Logger    *slog.Logger
+}
+
+// NewService returns a Service for c.
+func NewService(c Config) *Service {
+	s := &Service{store: c.Store, dir: c.Directory, now: c.Now, defaultTZ: c.DefaultTZ, skills: c.Skills, log: c.Logger}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.defaultTZ == nil {
+		s.defaultTZ = time.UTC
+	}
+	if len(s.skills) == 0 {
+		s.skills = DefaultSkills()
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	return s
+}
+
+// Skills returns the configured focus skills.
+func (s *Service) Skills() []Skill { return s.skills }
+
+// Now returns the service's current time.
+func (s *Service) Now() time.Time { return s.now() }
+
+// Location returns a person's time zone: the roster's, else Slack's, else the
+// organisation's. Unknown people get the organisation's.
+func (s *Service) Location(ctx context.Context, userID string) *time.Location {
+	p, err := s.store.Person(ctx, userID)
+	if err != nil {
+		return s.defaultTZ
+	}
+	return p.Location(s.defaultTZ)
+}
+
+// Today returns today's date in a person's time zone.
+func (s *Service) Today(ctx context.Context, userID string) Date {
+	return DateOf(s.now(), s.Location(ctx, userID))
+}
+
+// Person returns someone Coachlog knows.
+func (s *Service) Person(ctx context.Context, id string) (Person, error) {
+	return s.store.Person(ctx, id)
+}
+
+// refreshAfter is how long a profile read from Slack is trusted; user_change
+// events keep it fresher than that.
+const refreshAfter = 7 * 24 * time.Hour
+
+// Refresh makes sure a person is known with a recent Slack profile, reading
+// it from the directory when not. It is meant for off the ack path.
+func (s *Service) Refresh(ctx context.Context, id string) (Person, error) {
+	p, err := s.store.Person(ctx, id)
+	if err == nil && (s.dir == nil || !p.ResolvedAt.IsZero() && s.now().Sub(p.ResolvedAt) < refreshAfter) {
+		return p, nil
+	}
+	if err != nil && ErrorCode(err) != ENotFound {
+		return Person{}, err
+	}
+	if s.dir == nil {
+		return Person{}, Errorf(ENotFound, "<@%s> is not known yet.", id)
+	}
+	fresh, derr := s.dir.UserInfo(ctx, id)
+	if derr != nil {
+		if err == nil {
+			return p, nil // a stale profile beats none
+		}
+		return Person{}, fmt.Errorf("look up %s in Slack: %w", id, derr)
+	}
+	fresh.ID = id
+	fresh.ResolvedAt = s.now()
+	if err := s.store.UpsertPerson(ctx, fresh); err != nil {
+		return Person{}, fmt.Errorf("store profile of %s: %w", id, err)
+	}
+	return s.store.Person(ctx, id)
+}
+
+// checkReps returns a field error when a rep is someone coaching can't be
+// logged with: a bot or a deactivated account. People not yet known pass;
+// they are created as placeholders and read from Slack later.
+func (s *Service) checkReps(ctx context.Context, repIDs []string) (string, error) {
+	for _, id := range repIDs {
+		p, err := s.store.Person(ctx, id)
+		if ErrorCode(err) == ENotFound {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case p.IsBot:
+			return fmt.Sprintf("%s is an app, not a person: pick the rep you coached.", p.DisplayName()), nil
+		case p.Deleted:
+			return fmt.Sprintf("%s is deactivated in Slack.", p.DisplayName()), nil
+		}
+	}
+	return "", nil
+}
+
+// validate runs the draft rules and the checks that need the store.
+func (s *Service) validate(ctx context.Context, d Draft, managerID string) error {
+	errs := ValidateDraft(d, managerID, s.Today(ctx, managerID), s.skills)
+	if _, bad := errs[FieldReps]; !bad && len(d.RepIDs) > 0 {
+		msg, err := s.checkReps(ctx, d.RepIDs)
+		if err != nil {
+			return err
+		}
+		if msg != "" {
+			if errs == nil {
+				errs = FieldErrors{}
+			}
+			errs[FieldReps] = msg
+		}
+	}
+	if errs != nil {
+		return &ValidationError{Fields: errs}
+	}
+	return nil
+}
+
+// FieldErrorsOf returns the field errors in err, if it is a validation error.
+func FieldErrorsOf(err error) (FieldErrors, bool) {
+	if v, ok := errors.AsType[*ValidationError](err); ok {
+		return v.Fields, true
+	}
+	return nil, false
+}

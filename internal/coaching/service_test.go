@@ -1,0 +1,144 @@
+package coaching_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+// clock is a settable clock for tests.
+type clock struct{ t time.Time }
+
+func (c *clock) Now() time.Time { return c.t }
+
+func newService(t *testing.T) (*coaching.Service, *sqlite.Store, *clock) {
+	t.Helper()
+	clk := &clock{t: time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)}
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return coaching.NewService(coaching.Config{Store: st, Now: clk.Now}), st, clk
+}
+
+func day(s string) coaching.Date {
+	d, err := coaching.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func oneOnOne(reps ...string) coaching.Draft {
+	return coaching.Draft{RepIDs: reps, Kind: coaching.KindOneOnOne, OccurredOn: day("2026-11-25"), DurationMin: 30,
+		Notes: "worked on discovery", Commitments: []string{"Send recap", "Book follow-up"}}
+}
+
+func TestLogSessionStoresOnceAndQueuesDMs(t *testing.T) {
+	ctx := context.Background()
+	svc, st, _ := newService(t)
+	req := coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Source: coaching.SourceModal, Key: "view:V1"}
+	s1, err := svc.LogSession(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := svc.LogSession(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s1.ID != s2.ID {
+		t.Fatalf("same key logged twice: %d and %d", s1.ID, s2.ID)
+	}
+	got, err := st.Session(ctx, s1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Reps) != 1 || got.Reps[0].Status != coaching.StatusPending || len(got.Commitments) != 2 {
+		t.Fatalf("stored session = %+v", got)
+	}
+	due, err := st.DueOutbox(ctx, time.Now().Add(time.Hour), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(due) != 1 || due[0].Message.Kind != coaching.MsgRepDM || due[0].Message.To != "UREP" {
+		t.Fatalf("outbox = %+v, want one rep DM", due)
+	}
+}
+
+func TestLogSessionValidates(t *testing.T) {
+	ctx := context.Background()
+	svc, _, _ := newService(t)
+	tests := []struct {
+		name  string
+		edit  func(*coaching.Draft)
+		field coaching.Field
+	}{
+		{"no reps", func(d *coaching.Draft) { d.RepIDs = nil }, coaching.FieldReps},
+		{"self", func(d *coaching.Draft) { d.RepIDs = []string{"UMGR"} }, coaching.FieldReps},
+		{"future", func(d *coaching.Draft) { d.OccurredOn = day("2026-11-27") }, coaching.FieldDate},
+		{"zero minutes", func(d *coaching.Draft) { d.DurationMin = 0 }, coaching.FieldDuration},
+		{"481 minutes", func(d *coaching.Draft) { d.DurationMin = 481 }, coaching.FieldDuration},
+		{"ride-along without role", func(d *coaching.Draft) { d.Kind = coaching.KindRideAlong }, coaching.FieldRole},
+		{"long notes", func(d *coaching.Draft) { d.Notes = string(make([]rune, 3001)) }, coaching.FieldNotes},
+		{"1:1 with two", func(d *coaching.Draft) { d.RepIDs = []string{"U1", "U2"} }, coaching.FieldReps},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := oneOnOne("UREP")
+			tt.edit(&d)
+			_, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: d, Key: tt.name})
+			fe, ok := coaching.FieldErrorsOf(err)
+			if !ok || fe[tt.field] == "" {
+				t.Fatalf("err = %v, want a field error on %s", err, tt.field)
+			}
+		})
+	}
+}
+
+func TestConfirmEditUndo(t *testing.T) {
+	ctx := context.Background()
+	svc, st, _ := newService(t)
+	s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Key: "k1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := coaching.RepAction{ActorID: "UOTHER", SessionID: s.ID, RepID: "UREP", Version: 1}
+	if _, err := svc.Confirm(ctx, a); coaching.ErrorCode(err) != coaching.EForbidden {
+		t.Fatalf("another user confirming: err = %v, want forbidden", err)
+	}
+	a.ActorID = "UREP"
+	if _, err := svc.Confirm(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Rate(ctx, a, 4); err != nil {
+		t.Fatal(err)
+	}
+	d := oneOnOne("UREP")
+	d.DurationMin = 45
+	edited, err := svc.EditSession(ctx, coaching.EditRequest{ActorID: "UMGR", SessionID: s.ID, Version: 1, Draft: d, Key: "e1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := edited.Rep("UREP")
+	if edited.Version != 2 || r.Status != coaching.StatusPending || r.Rating != 0 || r.ChangeNote == "" {
+		t.Fatalf("after edit of duration: version %d rep %+v", edited.Version, r)
+	}
+	if _, err := svc.Confirm(ctx, a); coaching.ErrorCode(err) != coaching.EStale {
+		t.Fatalf("stale confirm: err = %v, want stale", err)
+	}
+	if _, err := svc.UndoSession(ctx, "UREP", s.ID); coaching.ErrorCode(err) != coaching.EForbidden {
+		t.Fatalf("rep undoing: err = %v", err)
+	}
+	if _, err := svc.UndoSession(ctx, "UMGR", s.ID); err != nil {
+		t.Fatal(err)
+	}
+	hist, err := st.ManagerSessions(ctx, "UMGR", "", 10)
+	if err != nil || len(hist) != 0 {
+		t.Fatalf("history after undo = %v, %v", hist, err)
+	}
+}

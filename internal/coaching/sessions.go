@@ -1,0 +1,386 @@
+package coaching
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// LogRequest asks to log a new session.
+type LogRequest struct {
+	ManagerID   string
+	Draft       Draft
+	Source      Source
+	Key         string // makes the log happen once: a modal's view id, a command's trigger id
+	ResponseURL string // where to send the manager's receipt, if anywhere
+}
+
+// LogSession validates and stores a new session, queueing each rep's DM in
+// the same transaction. A key seen before returns the session it produced.
+func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, error) {
+	if id, seen, err := s.store.SubmissionSession(ctx, req.Key); err != nil || seen {
+		return s.sessionOrErr(ctx, id, err)
+	}
+	d := normalise(req.Draft)
+	if err := s.validate(ctx, d, req.ManagerID); err != nil {
+		return Session{}, err
+	}
+	now := s.now()
+	sess := Session{
+		ManagerID: req.ManagerID, Kind: d.Kind, OccurredOn: d.OccurredOn, DurationMin: d.DurationMin,
+		Role: d.Role, Skills: d.Skills, Notes: d.Notes, Visibility: d.Visibility, Source: req.Source,
+		FollowUpOn: d.FollowUpOn, Version: 1, CreatedAt: now, UpdatedAt: now,
+	}
+	for _, id := range d.RepIDs {
+		sess.Reps = append(sess.Reps, SessionRep{RepID: id, Status: StatusPending})
+	}
+	dup := false
+	err := s.store.Update(ctx, func(tx Tx) error {
+		id, seen, err := tx.SubmissionSession(ctx, req.Key)
+		if err != nil || seen {
+			sess.ID, dup = id, seen
+			return err
+		}
+		for _, id := range append([]string{req.ManagerID}, d.RepIDs...) {
+			if err := tx.EnsurePerson(ctx, id); err != nil {
+				return err
+			}
+		}
+		if err := tx.InsertSession(ctx, &sess); err != nil {
+			return err
+		}
+		if err := tx.CloseCommitments(ctx, d.KeptCommitments, d.RepIDs, CommitmentKept, sess.ID, now); err != nil {
+			return err
+		}
+		sess.Commitments = newCommitments(sess, d.Commitments)
+		if err := tx.InsertCommitments(ctx, sess.Commitments); err != nil {
+			return err
+		}
+		if err := tx.MarkSubmission(ctx, req.Key, sess.ID, now); err != nil {
+			return err
+		}
+		if err := tx.Audit(ctx, AuditEntry{At: now, ActorID: req.ManagerID, Action: "log", SessionID: sess.ID, Detail: auditDetail(sess)}); err != nil {
+			return err
+		}
+		msgs := make([]Message, 0, len(sess.Reps)+1)
+		for _, r := range sess.Reps {
+			msgs = append(msgs, repDM(OpPost, sess.ID, r.RepID))
+		}
+		if req.ResponseURL != "" {
+			msgs = append(msgs, Message{Kind: MsgCaptureReply, Op: OpRespond, SessionID: sess.ID, To: req.ManagerID, ResponseURL: req.ResponseURL})
+		}
+		return tx.Enqueue(ctx, msgs...)
+	})
+	if err != nil {
+		return Session{}, fmt.Errorf("log session of %s: %w", req.ManagerID, err)
+	}
+	if dup { // the same submission committed while this one was validated
+		return s.sessionOrErr(ctx, sess.ID, nil)
+	}
+	s.log.InfoContext(ctx, "session logged", "session_id", sess.ID, "manager_id", req.ManagerID,
+		"reps", len(sess.Reps), "kind", string(sess.Kind), "source", string(req.Source))
+	return sess, nil
+}
+
+func (s *Service) sessionOrErr(ctx context.Context, id int64, err error) (Session, error) {
+	if err != nil {
+		return Session{}, fmt.Errorf("check submission: %w", err)
+	}
+	return s.store.Session(ctx, id)
+}
+
+// EditRequest asks to change a session.
+type EditRequest struct {
+	ActorID   string
+	SessionID int64
+	Version   int // the version the form was opened on
+	Draft     Draft
+	Key       string
+}
+
+// EditSession applies the manager's changes. A change of substance (reps,
+// kind, date, duration, role) puts every rep back to pending, clears their
+// rating and bumps the version, so buttons on older DMs are refused; each
+// rep's DM is updated in place. Changing the rep withdraws the old rep's DM.
+func (s *Service) EditSession(ctx context.Context, req EditRequest) (Session, error) {
+	if id, seen, err := s.store.SubmissionSession(ctx, req.Key); err != nil || seen {
+		return s.sessionOrErr(ctx, id, err)
+	}
+	d := normalise(req.Draft)
+	if err := s.validate(ctx, d, req.ActorID); err != nil {
+		return Session{}, err
+	}
+	var out Session
+	err := s.store.Update(ctx, func(tx Tx) error {
+		old, err := s.editable(ctx, tx, req.ActorID, req.SessionID)
+		if err != nil {
+			return err
+		}
+		if old.Version != req.Version {
+			return Errorf(EStale, "This session changed since you opened the form. Close it and edit again.")
+		}
+		out, err = s.applyEdit(ctx, tx, old, d, req.ActorID)
+		if err != nil {
+			return err
+		}
+		return tx.MarkSubmission(ctx, req.Key, old.ID, s.now())
+	})
+	if err != nil {
+		return Session{}, fmt.Errorf("edit session %d: %w", req.SessionID, err)
+	}
+	return out, nil
+}
+
+// editable loads a session its manager may change.
+func (s *Service) editable(ctx context.Context, tx Reader, actorID string, id int64) (Session, error) {
+	sess, err := tx.Session(ctx, id)
+	if err != nil {
+		return Session{}, err
+	}
+	if sess.ManagerID != actorID {
+		return Session{}, Errorf(EForbidden, "Only <@%s>, who logged this session, can change it.", sess.ManagerID)
+	}
+	if sess.Undone() {
+		return Session{}, Errorf(EInvalid, "This session was undone.")
+	}
+	return sess, nil
+}
+
+func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, actorID string) (Session, error) {
+	now := s.now()
+	changes := Changes(old, d)
+	sess := old
+	sess.Kind, sess.OccurredOn, sess.DurationMin, sess.Role = d.Kind, d.OccurredOn, d.DurationMin, d.Role
+	sess.Skills, sess.Notes, sess.Visibility, sess.FollowUpOn = d.Skills, d.Notes, d.Visibility, d.FollowUpOn
+	sess.UpdatedAt = now
+	substance := changes.Substance()
+	if substance {
+		sess.Version++
+	}
+	sess.Reps = editReps(old.Reps, d.RepIDs, substance, changes.Summary())
+	for _, id := range d.RepIDs {
+		if err := tx.EnsurePerson(ctx, id); err != nil {
+			return Session{}, err
+		}
+	}
+	if err := tx.UpdateSession(ctx, sess); err != nil {
+		return Session{}, err
+	}
+	if err := s.editCommitments(ctx, tx, &sess, old, d); err != nil {
+		return Session{}, err
+	}
+	if changes.Empty() {
+		return sess, nil
+	}
+	if err := tx.Audit(ctx, AuditEntry{At: now, ActorID: actorID, Action: "edit", SessionID: sess.ID,
+		Detail: map[string]any{"changes": changes.Fields(), "before": auditDetail(old), "after": auditDetail(sess)}}); err != nil {
+		return Session{}, err
+	}
+	var msgs []Message
+	for _, r := range sess.Reps {
+		_, existed := old.Rep(r.RepID)
+		switch {
+		case !existed:
+			msgs = append(msgs, repDM(OpPost, sess.ID, r.RepID))
+		case r.Removed && !wasRemoved(old, r.RepID), !r.Removed:
+			msgs = append(msgs, repDM(OpUpdate, sess.ID, r.RepID))
+		}
+	}
+	return sess, tx.Enqueue(ctx, msgs...)
+}
+
+func wasRemoved(s Session, repID string) bool {
+	r, ok := s.Rep(repID)
+	return ok && r.Removed
+}
+
+// editReps works out each rep's record after an edit: reps taken off are
+// marked removed (their DM is withdrawn), new ones start pending, and on a
+// change of substance everyone is asked again.
+func editReps(old []SessionRep, repIDs []string, substance bool, note string) []SessionRep {
+	var out []SessionRep
+	for _, r := range old {
+		if !slices.Contains(repIDs, r.RepID) {
+			r.Removed = true
+			out = append(out, r)
+			continue
+		}
+		if r.Removed || substance {
+			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: note}
+		}
+		out = append(out, r)
+	}
+	for _, id := range repIDs {
+		if !slices.ContainsFunc(out, func(r SessionRep) bool { return r.RepID == id }) {
+			out = append(out, SessionRep{RepID: id, Status: StatusPending})
+		}
+	}
+	return out
+}
+
+// editCommitments keeps commitments whose text is unchanged, adds new lines
+// and drops open ones no longer listed; those already kept or not kept stay,
+// as they are part of the record.
+func (s *Service) editCommitments(ctx context.Context, tx Tx, sess *Session, old Session, d Draft) error {
+	var drop []int64
+	var keep []Commitment
+	for _, c := range old.Commitments {
+		listed := slices.Contains(d.Commitments, c.Text) && slices.Contains(d.RepIDs, c.RepID)
+		if listed || c.Status != CommitmentOpen {
+			keep = append(keep, c)
+			continue
+		}
+		drop = append(drop, c.ID)
+	}
+	var add []Commitment
+	for _, c := range newCommitments(*sess, d.Commitments) {
+		if !slices.ContainsFunc(keep, func(k Commitment) bool { return k.Text == c.Text && k.RepID == c.RepID }) {
+			add = append(add, c)
+		}
+	}
+	if err := tx.DeleteCommitments(ctx, drop); err != nil {
+		return err
+	}
+	if err := tx.InsertCommitments(ctx, add); err != nil {
+		return err
+	}
+	if err := tx.CloseCommitments(ctx, d.KeptCommitments, d.RepIDs, CommitmentKept, sess.ID, s.now()); err != nil {
+		return err
+	}
+	sess.Commitments = append(keep, add...)
+	return nil
+}
+
+// UndoSession takes a session out of metrics and exports. It stays in the
+// audit trail, and each rep's DM is marked withdrawn.
+func (s *Service) UndoSession(ctx context.Context, actorID string, id int64) (Session, error) {
+	var out Session
+	err := s.store.Update(ctx, func(tx Tx) error {
+		sess, err := tx.Session(ctx, id)
+		if err != nil {
+			return err
+		}
+		if sess.ManagerID != actorID {
+			return Errorf(EForbidden, "Only <@%s>, who logged this session, can undo it.", sess.ManagerID)
+		}
+		out = sess
+		if sess.Undone() {
+			return nil // a second click on Undo changes nothing
+		}
+		now := s.now()
+		out.DeletedAt, out.UpdatedAt = now, now
+		out.Version++
+		if err := tx.UpdateSession(ctx, out); err != nil {
+			return err
+		}
+		if err := tx.ReopenCommitments(ctx, id); err != nil {
+			return err
+		}
+		if err := tx.Audit(ctx, AuditEntry{At: now, ActorID: actorID, Action: "undo", SessionID: id, Detail: auditDetail(sess)}); err != nil {
+			return err
+		}
+		var msgs []Message
+		for _, r := range out.Reps {
+			if !r.Removed {
+				msgs = append(msgs, repDM(OpUpdate, id, r.RepID))
+			}
+		}
+		return tx.Enqueue(ctx, msgs...)
+	})
+	if err != nil {
+		return Session{}, fmt.Errorf("undo session %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// History lists a manager's recent sessions, or those with one rep.
+func (s *Service) History(ctx context.Context, managerID, repID string, limit int) ([]Session, error) {
+	return s.store.ManagerSessions(ctx, managerID, repID, limit)
+}
+
+// OpenCommitments lists a rep's oldest open commitments from earlier sessions.
+func (s *Service) OpenCommitments(ctx context.Context, repID string) ([]Commitment, error) {
+	return s.store.OpenCommitments(ctx, repID, MaxOpenCommitments)
+}
+
+// Session returns a session by id.
+func (s *Service) Session(ctx context.Context, id int64) (Session, error) {
+	return s.store.Session(ctx, id)
+}
+
+// SessionForManager returns a session its manager may edit.
+func (s *Service) SessionForManager(ctx context.Context, actorID string, id int64) (Session, error) {
+	return s.editable(ctx, s.store, actorID, id)
+}
+
+func repDM(op Op, sessionID int64, repID string) Message {
+	return Message{Kind: MsgRepDM, Op: op, Key: RepDMKey(sessionID, repID), To: repID, SessionID: sessionID, RepID: repID}
+}
+
+func newCommitments(sess Session, lines []string) []Commitment {
+	var out []Commitment
+	for _, r := range sess.Reps {
+		if r.Removed {
+			continue
+		}
+		for _, text := range lines {
+			out = append(out, Commitment{SessionID: sess.ID, RepID: r.RepID, Text: text, Status: CommitmentOpen,
+				FollowUpOn: sess.FollowUpOn, CreatedOn: sess.OccurredOn})
+		}
+	}
+	return out
+}
+
+// normalise fills defaults and tidies what people typed.
+func normalise(d Draft) Draft {
+	if d.Visibility == "" {
+		d.Visibility = VisibilityPrivate
+	}
+	if d.Kind != KindRideAlong {
+		d.Role = ""
+	}
+	d.Notes = strings.TrimSpace(d.Notes)
+	d.RepIDs = dedupe(d.RepIDs)
+	d.Skills = dedupe(d.Skills)
+	d.Commitments = dedupe(d.Commitments)
+	return d
+}
+
+func dedupe(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		if x != "" && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// auditDetail is what the audit trail keeps of a session. Note text stays in
+// the database, never in logs.
+func auditDetail(s Session) map[string]any {
+	return map[string]any{
+		"reps": s.ActiveRepIDs(), "kind": s.Kind, "occurred_on": s.OccurredOn.String(), "duration_min": s.DurationMin,
+		"role": s.Role, "skills": s.Skills, "notes": s.Notes, "visibility": s.Visibility, "version": s.Version,
+	}
+}
+
+// RepSessions lists the sessions a rep is on, newest first.
+func (s *Service) RepSessions(ctx context.Context, repID string, limit int) ([]Session, error) {
+	return s.store.RepSessions(ctx, repID, limit)
+}
+
+// RequestHome queues a publish of someone's App Home tab.
+func (s *Service) RequestHome(ctx context.Context, userID string) error {
+	return s.store.Update(ctx, func(tx Tx) error {
+		return tx.Enqueue(ctx, Message{Kind: MsgHome, Op: OpPublish, Key: "home:" + userID, To: userID})
+	})
+}
+
+// ProfileChanged records a profile Slack reported changed (user_change), so
+// time zones and names stay fresh without a look-up per use.
+func (s *Service) ProfileChanged(ctx context.Context, p Person) error {
+	p.ResolvedAt = s.now()
+	return s.store.UpsertPerson(ctx, p)
+}

@@ -1,0 +1,197 @@
+// Package sqlite is Coachlog's store on an embedded SQLite file
+// (modernc.org/sqlite, pure Go). It is the only package that speaks SQL.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// Options tune how the database is opened.
+type Options struct {
+	// ReadOnly opens an existing database for reading: a missing file is an
+	// error rather than a new empty database, and nothing is migrated.
+	ReadOnly bool
+	// BusyTimeout bounds how long a statement waits for another writer.
+	// The bot keeps it under Slack's 3 s ack deadline; default 2 s.
+	BusyTimeout time.Duration
+	// Durable makes every commit wait for an fsync (synchronous=FULL), which
+	// survives power loss at the cost of a slower commit. The default,
+	// NORMAL in WAL mode, already survives a process crash.
+	Durable bool
+	// Now is the clock for timestamps; default time.Now.
+	Now func() time.Time
+}
+
+// Store is the SQLite-backed store. Writes go through a single connection so
+// that writers queue in Go instead of sleeping in SQLite's busy handler;
+// reads use a pool and, in WAL mode, never wait for writers.
+type Store struct {
+	reader
+	w    *sql.DB
+	r    *sql.DB
+	path string
+	now  func() time.Time
+}
+
+var _ coaching.Store = (*Store)(nil)
+
+// ErrNoDatabase is returned when a read-only open finds no database file.
+var ErrNoDatabase = errors.New("database does not exist")
+
+// Open opens (and unless read-only, creates and migrates) the database at path.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if opts.BusyTimeout == 0 {
+		opts.BusyTimeout = 2 * time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.ReadOnly {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("open %s: %w", path, ErrNoDatabase)
+		}
+	}
+	s := &Store{path: path, now: opts.Now}
+	var err error
+	if s.r, err = sql.Open("sqlite", dsn(path, opts, false)); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s.r.SetMaxOpenConns(4)
+	s.r.SetConnMaxIdleTime(time.Minute)
+	s.reader = reader{q: s.r}
+	if opts.ReadOnly {
+		if err := checkSchema(ctx, s.r, true); err != nil {
+			s.r.Close()
+			return nil, err
+		}
+		return s, nil
+	}
+	if s.w, err = sql.Open("sqlite", dsn(path, opts, true)); err != nil {
+		s.r.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s.w.SetMaxOpenConns(1)
+	s.w.SetConnMaxIdleTime(0)
+	if err := migrate(ctx, s.w, s.now()); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// dsn puts every pragma in the connection string, so each pooled connection
+// gets them, not only the first.
+func dsn(path string, opts Options, write bool) string {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opts.BusyTimeout.Milliseconds()))
+	q.Add("_pragma", "foreign_keys(1)")
+	if opts.Durable {
+		q.Add("_pragma", "synchronous(FULL)")
+	} else {
+		q.Add("_pragma", "synchronous(NORMAL)")
+	}
+	if write {
+		q.Add("_pragma", "journal_mode(WAL)")
+		// Take the write lock at BEGIN: a deferred transaction that reads
+		// first and then writes can fail with SQLITE_BUSY without waiting.
+		q.Set("_txlock", "immediate")
+	} else if opts.ReadOnly {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:" + strings.ReplaceAll(path, "?", "%3F") + "?" + q.Encode()
+}
+
+// Path returns the database file's path.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database cleanly: in WAL mode the last connection to
+// close checkpoints the log into the main file.
+func (s *Store) Close() error {
+	var errs []error
+	if s.w != nil {
+		errs = append(errs, s.w.Close())
+	}
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks the database answers and, for a writable store, can write.
+func (s *Store) Ping(ctx context.Context) error {
+	if s.w == nil {
+		return s.r.PingContext(ctx)
+	}
+	_, err := s.w.ExecContext(ctx, `UPDATE schema_migrations SET version = version WHERE 0`)
+	return err
+}
+
+// Update runs fn in one write transaction (BEGIN IMMEDIATE), committed when fn
+// returns nil and rolled back otherwise.
+func (s *Store) Update(ctx context.Context, fn func(coaching.Tx) error) error {
+	if s.w == nil {
+		return errors.New("store is read-only")
+	}
+	sqlTx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return busy(fmt.Errorf("begin: %w", err))
+	}
+	defer sqlTx.Rollback() //nolint:errcheck // a no-op after Commit
+	if err := fn(&tx{reader: reader{q: sqlTx}, tx: sqlTx, clock: s.now}); err != nil {
+		return busy(err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return busy(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// busy turns a lock timeout or deadline into a domain error people can act on.
+func busy(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if errors.Is(err, context.DeadlineExceeded) || strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") {
+		return fmt.Errorf("%w: %w", &coaching.Error{Code: coaching.EBusy, Message: "Coachlog is busy right now; please try again in a moment."}, err)
+	}
+	return err
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(n).UTC()
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func parseDate(s string) coaching.Date {
+	d, _ := coaching.ParseDate(s) // written by this package; "" reads as zero
+	return d
+}

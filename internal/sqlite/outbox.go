@@ -1,0 +1,175 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// outboxArgs is the part of a message stored as JSON.
+type outboxArgs struct {
+	SessionID   int64  `json:"session_id,omitempty"`
+	RepID       string `json:"rep_id,omitempty"`
+	ResponseURL string `json:"response_url,omitempty"`
+	Replace     bool   `json:"replace,omitempty"`
+}
+
+// Enqueue queues messages for delivery in the caller's transaction.
+func (t *tx) Enqueue(ctx context.Context, msgs ...coaching.Message) error {
+	now := t.now()
+	for _, m := range msgs {
+		args, err := json.Marshal(outboxArgs{SessionID: m.SessionID, RepID: m.RepID, ResponseURL: m.ResponseURL, Replace: m.Replace})
+		if err != nil {
+			return fmt.Errorf("encode outbox message: %w", err)
+		}
+		_, err = t.tx.ExecContext(ctx, `INSERT INTO outbox (kind, op, msg_key, recipient, args, next_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, m.Kind, m.Op, m.Key, m.To, string(args), now, now)
+		if err != nil {
+			return fmt.Errorf("queue %s %s for %s: %w", m.Op, m.Kind, m.To, err)
+		}
+	}
+	return nil
+}
+
+// DueOutbox returns pending messages whose time has come, oldest first.
+func (s *Store) DueOutbox(ctx context.Context, now time.Time, limit int) ([]coaching.OutboxItem, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, kind, op, msg_key, recipient, args, attempts, created_at
+		FROM outbox WHERE status = 'pending' AND next_at <= ? ORDER BY id LIMIT ?`, ms(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []coaching.OutboxItem
+	for rows.Next() {
+		var it coaching.OutboxItem
+		var args string
+		var created int64
+		m := &it.Message
+		if err := rows.Scan(&it.ID, &m.Kind, &m.Op, &m.Key, &m.To, &args, &it.Attempts, &created); err != nil {
+			return nil, fmt.Errorf("read outbox: %w", err)
+		}
+		var a outboxArgs
+		if err := json.Unmarshal([]byte(args), &a); err != nil {
+			return nil, fmt.Errorf("read outbox row %d: %w", it.ID, err)
+		}
+		m.SessionID, m.RepID, m.ResponseURL, m.Replace = a.SessionID, a.RepID, a.ResponseURL, a.Replace
+		it.CreatedAt = fromMS(created)
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// NextOutboxAt returns when the next pending message is due, if any.
+func (s *Store) NextOutboxAt(ctx context.Context) (time.Time, bool, error) {
+	var next sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, `SELECT min(next_at) FROM outbox WHERE status = 'pending'`).Scan(&next); err != nil {
+		return time.Time{}, false, fmt.Errorf("read outbox: %w", err)
+	}
+	return fromMS(next.Int64), next.Valid, nil
+}
+
+// MarkSent records a delivery; for a post, where the message now lives, in
+// the same transaction so that an update never misses its ts.
+func (s *Store) MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted) error {
+	return s.Update(ctx, func(ctx2 coaching.Tx) error {
+		t := ctx2.(*tx)
+		now := t.now()
+		if _, err := t.tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', done_at = ?, attempts = attempts + 1, last_error = ''
+			WHERE id = ?`, now, id); err != nil {
+			return fmt.Errorf("mark outbox row %d sent: %w", id, err)
+		}
+		if posted == nil || key == "" {
+			return nil
+		}
+		_, err := t.tx.ExecContext(ctx, `INSERT INTO slack_messages (msg_key, channel, ts, posted_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (msg_key) DO UPDATE SET channel = excluded.channel, ts = excluded.ts`, key, posted.Channel, posted.TS, now)
+		if err != nil {
+			return fmt.Errorf("remember message %s: %w", key, err)
+		}
+		return nil
+	})
+}
+
+// MarkRetry schedules another attempt.
+func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?`,
+		ms(next), reason, id)
+	if err != nil {
+		return fmt.Errorf("reschedule outbox row %d: %w", id, err)
+	}
+	return nil
+}
+
+// Postpone moves a message later without counting an attempt (it waits for
+// something else, such as the post it updates).
+func (s *Store) Postpone(ctx context.Context, id int64, next time.Time) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE outbox SET next_at = ? WHERE id = ?`, ms(next), id)
+	if err != nil {
+		return fmt.Errorf("postpone outbox row %d: %w", id, err)
+	}
+	return nil
+}
+
+// MarkFailed gives up on a message, leaving it visibly failed.
+func (s *Store) MarkFailed(ctx context.Context, id int64, reason string) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, done_at = ?
+		WHERE id = ?`, reason, ms(s.now()), id)
+	if err != nil {
+		return fmt.Errorf("mark outbox row %d failed: %w", id, err)
+	}
+	return nil
+}
+
+// PostedMessage returns where the message posted under key lives.
+func (s *Store) PostedMessage(ctx context.Context, key string) (coaching.Posted, bool, error) {
+	var p coaching.Posted
+	err := s.r.QueryRowContext(ctx, `SELECT channel, ts FROM slack_messages WHERE msg_key = ?`, key).Scan(&p.Channel, &p.TS)
+	if errors.Is(err, sql.ErrNoRows) {
+		return coaching.Posted{}, false, nil
+	}
+	if err != nil {
+		return coaching.Posted{}, false, fmt.Errorf("read message %s: %w", key, err)
+	}
+	return p, true, nil
+}
+
+// PostStatus reports the state of the post queued under key: "" when none was
+// queued, else pending, sent or failed.
+func (s *Store) PostStatus(ctx context.Context, key string) (string, error) {
+	var st string
+	err := s.r.QueryRowContext(ctx, `SELECT status FROM outbox WHERE msg_key = ? AND op = 'post' ORDER BY id DESC LIMIT 1`, key).Scan(&st)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read post status %s: %w", key, err)
+	}
+	return st, nil
+}
+
+// OutboxStats summarises the outbox for health checks and metrics.
+type OutboxStats struct {
+	Pending       int
+	Failed        int
+	OldestPending time.Time
+}
+
+// OutboxStats reads the outbox's depth and failures.
+func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
+	var st OutboxStats
+	var oldest sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM outbox WHERE status = 'pending'),
+		(SELECT count(*) FROM outbox WHERE status = 'failed'),
+		(SELECT min(created_at) FROM outbox WHERE status = 'pending')`).Scan(&st.Pending, &st.Failed, &oldest)
+	if err != nil {
+		return OutboxStats{}, fmt.Errorf("read outbox stats: %w", err)
+	}
+	st.OldestPending = fromMS(oldest.Int64)
+	return st, nil
+}

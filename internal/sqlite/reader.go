@@ -1,0 +1,224 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// querier is what *sql.DB and *sql.Tx share, so reads work the same inside
+// and outside a write transaction.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+type reader struct{ q querier }
+
+const personCols = `id, email, name, tz, slack_tz, roles, coalesce(manager_id, ''), tier, cadence_days, since,
+	active, in_roster, is_bot, deleted, resolved_at`
+
+func scanPerson(row interface{ Scan(...any) error }) (coaching.Person, error) {
+	var p coaching.Person
+	var roles, since string
+	var resolved int64
+	err := row.Scan(&p.ID, &p.Email, &p.Name, &p.TZ, &p.SlackTZ, &roles, &p.ManagerID, &p.Tier, &p.CadenceDays,
+		&since, &p.Active, &p.InRoster, &p.IsBot, &p.Deleted, &resolved)
+	if roles != "" {
+		p.Roles = strings.Split(roles, "+")
+	}
+	p.Since = parseDate(since)
+	p.ResolvedAt = fromMS(resolved)
+	return p, err
+}
+
+// Person returns someone by Slack id.
+func (r reader) Person(ctx context.Context, id string) (coaching.Person, error) {
+	p, err := scanPerson(r.q.QueryRowContext(ctx, `SELECT `+personCols+` FROM people WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return coaching.Person{}, coaching.Errorf(coaching.ENotFound, "<@%s> is not known to Coachlog yet.", id)
+	}
+	if err != nil {
+		return coaching.Person{}, fmt.Errorf("read person %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// People returns everyone, active or not, ordered by id.
+func (r reader) People(ctx context.Context) ([]coaching.Person, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT `+personCols+` FROM people ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("read people: %w", err)
+	}
+	defer rows.Close()
+	var out []coaching.Person
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read people: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+const sessionCols = `id, manager_id, kind, occurred_on, duration_min, role, skills, notes, visibility, source,
+	follow_up_on, version, created_at, updated_at, deleted_at`
+
+func scanSession(row interface{ Scan(...any) error }) (coaching.Session, error) {
+	var s coaching.Session
+	var occurred, skills, followUp string
+	var created, updated, deleted int64
+	err := row.Scan(&s.ID, &s.ManagerID, &s.Kind, &occurred, &s.DurationMin, &s.Role, &skills, &s.Notes,
+		&s.Visibility, &s.Source, &followUp, &s.Version, &created, &updated, &deleted)
+	s.OccurredOn, s.FollowUpOn = parseDate(occurred), parseDate(followUp)
+	if skills != "" {
+		s.Skills = strings.Split(skills, ",")
+	}
+	s.CreatedAt, s.UpdatedAt, s.DeletedAt = fromMS(created), fromMS(updated), fromMS(deleted)
+	return s, err
+}
+
+// Session returns a session with its reps and commitments.
+func (r reader) Session(ctx context.Context, id int64) (coaching.Session, error) {
+	s, err := scanSession(r.q.QueryRowContext(ctx, `SELECT `+sessionCols+` FROM sessions WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return coaching.Session{}, coaching.Errorf(coaching.ENotFound, "Session %d does not exist.", id)
+	}
+	if err != nil {
+		return coaching.Session{}, fmt.Errorf("read session %d: %w", id, err)
+	}
+	if err := r.fill(ctx, &s); err != nil {
+		return coaching.Session{}, err
+	}
+	return s, nil
+}
+
+// fill loads a session's reps and commitments.
+func (r reader) fill(ctx context.Context, s *coaching.Session) error {
+	rows, err := r.q.QueryContext(ctx, `SELECT rep_id, status, rating, comment, dispute_reason, change_note, removed
+		FROM session_reps WHERE session_id = ? ORDER BY position`, s.ID)
+	if err != nil {
+		return fmt.Errorf("read reps of session %d: %w", s.ID, err)
+	}
+	defer rows.Close()
+	s.Reps = s.Reps[:0]
+	for rows.Next() {
+		var sr coaching.SessionRep
+		if err := rows.Scan(&sr.RepID, &sr.Status, &sr.Rating, &sr.Comment, &sr.DisputeReason, &sr.ChangeNote, &sr.Removed); err != nil {
+			return fmt.Errorf("read reps of session %d: %w", s.ID, err)
+		}
+		s.Reps = append(s.Reps, sr)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read reps of session %d: %w", s.ID, err)
+	}
+	cs, err := r.commitments(ctx, `c.session_id = ? ORDER BY c.id`, s.ID)
+	s.Commitments = cs
+	return err
+}
+
+func (r reader) commitments(ctx context.Context, where string, args ...any) ([]coaching.Commitment, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT c.id, c.session_id, c.rep_id, c.text, c.status, c.follow_up_on, s.occurred_on
+		FROM commitments c JOIN sessions s ON s.id = c.session_id WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read commitments: %w", err)
+	}
+	defer rows.Close()
+	var out []coaching.Commitment
+	for rows.Next() {
+		var c coaching.Commitment
+		var follow, created string
+		if err := rows.Scan(&c.ID, &c.SessionID, &c.RepID, &c.Text, &c.Status, &follow, &created); err != nil {
+			return nil, fmt.Errorf("read commitments: %w", err)
+		}
+		c.FollowUpOn, c.CreatedOn = parseDate(follow), parseDate(created)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ManagerSessions lists a manager's sessions that were not undone, newest
+// first, optionally only those with repID.
+func (r reader) ManagerSessions(ctx context.Context, managerID, repID string, limit int) ([]coaching.Session, error) {
+	q := `SELECT ` + sessionCols + ` FROM sessions WHERE manager_id = ? AND deleted_at = 0`
+	args := []any{managerID}
+	if repID != "" {
+		q += ` AND id IN (SELECT session_id FROM session_reps WHERE rep_id = ? AND removed = 0)`
+		args = append(args, repID)
+	}
+	q += ` ORDER BY occurred_on DESC, id DESC LIMIT ?`
+	args = append(args, limit)
+	out, err := r.sessions(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read sessions of %s: %w", managerID, err)
+	}
+	return out, nil
+}
+
+// RepSessions lists the sessions a rep is on, newest first.
+func (r reader) RepSessions(ctx context.Context, repID string, limit int) ([]coaching.Session, error) {
+	out, err := r.sessions(ctx, `SELECT `+sessionCols+` FROM sessions WHERE deleted_at = 0
+		AND id IN (SELECT session_id FROM session_reps WHERE rep_id = ? AND removed = 0)
+		ORDER BY occurred_on DESC, id DESC LIMIT ?`, repID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read sessions with %s: %w", repID, err)
+	}
+	return out, nil
+}
+
+// sessions runs a query for sessions and fills each.
+func (r reader) sessions(ctx context.Context, q string, args ...any) ([]coaching.Session, error) {
+	rows, err := r.q.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []coaching.Session
+	for rows.Next() {
+		s, err := scanSession(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if err := r.fill(ctx, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// OpenCommitments lists a rep's open commitments from sessions not undone,
+// oldest first.
+func (r reader) OpenCommitments(ctx context.Context, repID string, limit int) ([]coaching.Commitment, error) {
+	return r.commitments(ctx, `c.rep_id = ? AND c.status = 'open' AND s.deleted_at = 0
+		AND NOT EXISTS (SELECT 1 FROM session_reps sr WHERE sr.session_id = c.session_id AND sr.rep_id = c.rep_id AND sr.removed = 1)
+		ORDER BY c.id LIMIT ?`, repID, limit)
+}
+
+// SubmissionSession returns the session a submission key produced.
+func (r reader) SubmissionSession(ctx context.Context, key string) (int64, bool, error) {
+	if key == "" {
+		return 0, false, nil
+	}
+	var id sql.NullInt64
+	err := r.q.QueryRowContext(ctx, `SELECT session_id FROM submissions WHERE key = ?`, key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("read submission %s: %w", key, err)
+	}
+	return id.Int64, true, nil
+}

@@ -1,0 +1,123 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// ImportResult says what a roster import changed.
+type ImportResult struct {
+	Added, Updated, Deactivated int
+}
+
+// ImportRoster makes people the whole roster, in one transaction: everyone
+// in it is upserted and active; anyone imported before and missing now is
+// deactivated, their history kept. A changed manager or tier applies from
+// today, recorded in reporting_history. A person's since is kept unless the
+// file gives one or their manager changed; new people default to today.
+func (s *Store) ImportRoster(ctx context.Context, people []coaching.Person, today coaching.Date) (ImportResult, error) {
+	var res ImportResult
+	err := s.Update(ctx, func(ctx2 coaching.Tx) error {
+		t := ctx2.(*tx)
+		known, err := t.reader.rosterIndex(ctx)
+		if err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for _, p := range people {
+			seen[p.ID] = true
+			old, exists := known[p.ID]
+			if err := t.putRosterPerson(ctx, p, old, exists, today); err != nil {
+				return err
+			}
+			if !exists || !old.InRoster {
+				res.Added++
+			} else {
+				res.Updated++
+			}
+		}
+		for id, old := range known {
+			if seen[id] || !old.InRoster || !old.Active {
+				continue
+			}
+			if _, err := t.tx.ExecContext(ctx, `UPDATE people SET active = 0, updated_at = ? WHERE id = ?`, t.now(), id); err != nil {
+				return fmt.Errorf("deactivate %s: %w", id, err)
+			}
+			if err := t.history(ctx, id, today, old.ManagerID, old.Tier, false); err != nil {
+				return err
+			}
+			res.Deactivated++
+		}
+		return nil
+	})
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("import roster: %w", err)
+	}
+	return res, nil
+}
+
+func (r reader) rosterIndex(ctx context.Context) (map[string]coaching.Person, error) {
+	all, err := r.People(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]coaching.Person, len(all))
+	for _, p := range all {
+		out[p.ID] = p
+	}
+	return out, nil
+}
+
+func (t *tx) putRosterPerson(ctx context.Context, p, old coaching.Person, exists bool, today coaching.Date) error {
+	since := p.Since
+	if since.IsZero() {
+		since = old.Since
+		if !exists || !old.InRoster || !old.Active || old.ManagerID != p.ManagerID || since.IsZero() {
+			since = today
+		}
+	}
+	slackTZ := p.SlackTZ
+	if slackTZ == "" {
+		slackTZ = old.SlackTZ
+	}
+	var manager any
+	if p.ManagerID != "" {
+		manager = p.ManagerID
+	}
+	now := t.now()
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO people (id, email, name, tz, slack_tz, roles, manager_id, tier, cadence_days,
+			since, active, in_roster, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET
+			email = excluded.email, name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END,
+			tz = excluded.tz, slack_tz = excluded.slack_tz, roles = excluded.roles, manager_id = excluded.manager_id,
+			tier = excluded.tier, cadence_days = excluded.cadence_days, since = excluded.since,
+			active = 1, in_roster = 1, updated_at = excluded.updated_at`,
+		p.ID, strings.ToLower(p.Email), p.Name, p.TZ, slackTZ, strings.Join(p.Roles, "+"), manager, p.Tier, p.CadenceDays,
+		since.String(), now, now)
+	if err != nil {
+		return fmt.Errorf("store %s: %w", p.ID, err)
+	}
+	if exists && old.InRoster && old.Active && old.ManagerID == p.ManagerID && old.Tier == p.Tier {
+		return nil
+	}
+	return t.history(ctx, p.ID, today, p.ManagerID, p.Tier, true)
+}
+
+func (t *tx) history(ctx context.Context, id string, from coaching.Date, managerID string, tier coaching.Tier, active bool) error {
+	var manager any
+	if managerID != "" {
+		manager = managerID
+	}
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO reporting_history (person_id, valid_from, manager_id, tier, active)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id, valid_from) DO UPDATE SET
+		manager_id = excluded.manager_id, tier = excluded.tier, active = excluded.active`,
+		id, from.String(), manager, tier, b2i(active))
+	if err != nil {
+		return fmt.Errorf("record reporting line of %s: %w", id, err)
+	}
+	return nil
+}
