@@ -1,0 +1,62 @@
+// Package outbox delivers queued Slack messages: at least once, in order per
+// message, paced under Slack's rate limits, retried with backoff, and never
+// silently dropped. It knows nothing of Slack's API; a Sender does the
+// sending and says how a failure should be treated.
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// Queue is the persisted outbox.
+type Queue interface {
+	DueOutbox(ctx context.Context, now time.Time, limit int) ([]coaching.OutboxItem, error)
+	NextOutboxAt(ctx context.Context) (time.Time, bool, error)
+	MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted) error
+	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
+	Postpone(ctx context.Context, id int64, next time.Time) error
+	MarkFailed(ctx context.Context, id int64, reason string) error
+	PostedMessage(ctx context.Context, key string) (coaching.Posted, bool, error)
+	PostStatus(ctx context.Context, key string) (string, error)
+}
+
+// Sender delivers one message. For an update, prior is where the post it
+// updates lives. A post returns where Slack put it.
+type Sender interface {
+	Send(ctx context.Context, m coaching.Message, prior *coaching.Posted) (*coaching.Posted, error)
+}
+
+// Class says what to do about a failed send.
+type Class int
+
+// Failure classes.
+const (
+	Retry       Class = iota // network error or 5xx: back off and try again
+	RateLimited              // 429: wait RetryAfter, and hold the method that long
+	Permanent                // the message can never be delivered as is
+	Fatal                    // the token is revoked or invalid: stop delivering
+)
+
+// Error is a send failure with what to do about it.
+type Error struct {
+	Class      Class
+	Method     string // the Slack method, for pacing after a 429
+	RetryAfter time.Duration
+	Err        error
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s: %v", e.Method, e.Err) }
+func (e *Error) Unwrap() error { return e.Err }
+
+// classify reads the class of a send error; unknown errors are retried.
+func classify(err error) *Error {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e
+	}
+	return &Error{Class: Retry, Err: err}
+}

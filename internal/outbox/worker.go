@@ -1,0 +1,302 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// Policy bounds retries.
+type Policy struct {
+	BaseDelay   time.Duration // first retry delay; doubled each attempt
+	MaxDelay    time.Duration
+	MaxAttempts int           // then the message is failed, visibly
+	WaitForPost time.Duration // how often an update re-checks for its post
+	ResponseTTL time.Duration // a response_url works this long after it was issued
+}
+
+// DefaultPolicy retries for about an hour before giving up.
+func DefaultPolicy() Policy {
+	return Policy{BaseDelay: time.Second, MaxDelay: 5 * time.Minute, MaxAttempts: 15,
+		WaitForPost: 500 * time.Millisecond, ResponseTTL: 30 * time.Minute}
+}
+
+// Stats counts what the worker did, for metrics.
+type Stats struct {
+	Sent, Retried, Failed, RateLimited int64
+}
+
+// Worker delivers the outbox until its context ends or a fatal error stops it.
+type Worker struct {
+	q      Queue
+	send   Sender
+	pace   *Pacer
+	policy Policy
+	now    func() time.Time
+	log    *slog.Logger
+
+	wake chan struct{}
+
+	mu      sync.Mutex
+	stats   Stats
+	stopped error // the fatal error that stopped delivery
+}
+
+// Options configure a Worker.
+type Options struct {
+	Policy Policy
+	Pacer  *Pacer // nil: Slack's usual limits
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// NewWorker returns a worker delivering q through s.
+func NewWorker(q Queue, s Sender, o Options) *Worker {
+	w := &Worker{q: q, send: s, pace: o.Pacer, policy: o.Policy, now: o.Now, log: o.Logger, wake: make(chan struct{}, 1)}
+	if w.policy == (Policy{}) {
+		w.policy = DefaultPolicy()
+	}
+	if w.now == nil {
+		w.now = time.Now
+	}
+	if w.pace == nil {
+		w.pace = NewPacer(SlackLimits(), w.now)
+	}
+	if w.log == nil {
+		w.log = slog.New(slog.DiscardHandler)
+	}
+	return w
+}
+
+// Notify wakes the worker: something was queued.
+func (w *Worker) Notify() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Stopped returns the fatal error that stopped delivery, if any.
+func (w *Worker) Stopped() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.stopped
+}
+
+// Stats returns counts so far.
+func (w *Worker) Stats() Stats {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.stats
+}
+
+// Run delivers until ctx ends. It returns the fatal error that stopped it,
+// or nil when ctx ended.
+func (w *Worker) Run(ctx context.Context) error {
+	for {
+		if err := w.Drain(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			if w.Stopped() != nil {
+				return err
+			}
+			w.log.ErrorContext(ctx, "outbox pass failed", "err", err)
+		}
+		wait := time.Second
+		if next, ok, err := w.q.NextOutboxAt(ctx); err == nil && ok {
+			wait = min(max(next.Sub(w.now()), 5*time.Millisecond), time.Second)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-w.wake:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// Drain delivers everything due now, returning when nothing due is left (or
+// only messages waiting for a later time). Commands that post call it before
+// they exit.
+func (w *Worker) Drain(ctx context.Context) error {
+	for {
+		if err := w.Stopped(); err != nil {
+			return err
+		}
+		items, err := w.q.DueOutbox(ctx, w.now(), 100)
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return nil
+		}
+		for _, it := range coalesce(items) {
+			if err := w.deliver(ctx, it); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// coalesce keeps only the last of several pending updates of the same
+// message (or publishes of the same home): each renders the state current at
+// delivery, so the earlier ones would show nothing new.
+func coalesce(items []coaching.OutboxItem) []coaching.OutboxItem {
+	last := map[string]int{}
+	for i, it := range items {
+		if k := coalesceKey(it.Message); k != "" {
+			last[k] = i
+		}
+	}
+	out := items[:0:0]
+	for i, it := range items {
+		if k := coalesceKey(it.Message); k != "" && last[k] != i {
+			it.Message.Op = "superseded"
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+func coalesceKey(m coaching.Message) string {
+	switch m.Op {
+	case coaching.OpUpdate:
+		return "u:" + m.Key
+	case coaching.OpPublish:
+		return "p:" + m.To
+	}
+	return ""
+}
+
+func (w *Worker) deliver(ctx context.Context, it coaching.OutboxItem) error {
+	m := it.Message
+	if m.Op == "superseded" {
+		return w.q.MarkSent(ctx, it.ID, "", nil)
+	}
+	if m.Op == coaching.OpRespond && w.now().Sub(it.CreatedAt) > w.policy.ResponseTTL {
+		return w.fail(ctx, it, "response_url expired before delivery")
+	}
+	var prior *coaching.Posted
+	if m.Op == coaching.OpUpdate {
+		p, ready, err := w.priorPost(ctx, it)
+		if err != nil || !ready {
+			return err
+		}
+		prior = p
+	}
+	if wait := w.pace.Reserve(method(m), m.To); wait > 0 {
+		return w.q.Postpone(ctx, it.ID, w.now().Add(wait))
+	}
+	posted, err := w.send.Send(ctx, m, prior)
+	if err == nil {
+		w.count(func(s *Stats) { s.Sent++ })
+		return w.q.MarkSent(ctx, it.ID, m.Key, posted)
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return w.handleFailure(ctx, it, classify(err))
+}
+
+// priorPost finds the post an update applies to. An update waits while its
+// post is still queued and fails when the post failed.
+func (w *Worker) priorPost(ctx context.Context, it coaching.OutboxItem) (*coaching.Posted, bool, error) {
+	p, ok, err := w.q.PostedMessage(ctx, it.Message.Key)
+	if err != nil || ok {
+		return &p, ok, err
+	}
+	status, err := w.q.PostStatus(ctx, it.Message.Key)
+	if err != nil {
+		return nil, false, err
+	}
+	if status == "pending" {
+		return nil, false, w.q.Postpone(ctx, it.ID, w.now().Add(w.policy.WaitForPost))
+	}
+	return nil, false, w.fail(ctx, it, "the message to update was never posted ("+orNone(status)+")")
+}
+
+func (w *Worker) handleFailure(ctx context.Context, it coaching.OutboxItem, e *Error) error {
+	attrs := []any{"outbox_id", it.ID, "kind", string(it.Message.Kind), "op", string(it.Message.Op), "attempt", it.Attempts + 1, "err", e.Err}
+	switch e.Class {
+	case Fatal:
+		w.mu.Lock()
+		w.stopped = e
+		w.mu.Unlock()
+		w.log.ErrorContext(ctx, "outbox stopped: Slack rejected the bot token", attrs...)
+		if err := w.q.MarkRetry(ctx, it.ID, w.now(), e.Error()); err != nil {
+			return errors.Join(e, err)
+		}
+		return e
+	case Permanent:
+		return w.fail(ctx, it, e.Error())
+	case RateLimited:
+		if e.RetryAfter <= 0 {
+			e.RetryAfter = time.Second
+		}
+		w.count(func(s *Stats) { s.RateLimited++ })
+		w.pace.Hold(e.Method, e.RetryAfter)
+		w.log.WarnContext(ctx, "outbox rate limited", append(attrs, "retry_after", e.RetryAfter)...)
+		// A 429 is Slack pacing us, not the message failing: it does not
+		// count towards giving up.
+		return w.q.Postpone(ctx, it.ID, w.now().Add(e.RetryAfter))
+	}
+	if it.Attempts+1 >= w.policy.MaxAttempts {
+		return w.fail(ctx, it, e.Error())
+	}
+	delay := backoff(w.policy, it.Attempts)
+	w.count(func(s *Stats) { s.Retried++ })
+	w.log.WarnContext(ctx, "outbox send failed; will retry", append(attrs, "retry_in", delay)...)
+	return w.q.MarkRetry(ctx, it.ID, w.now().Add(delay), e.Error())
+}
+
+func (w *Worker) fail(ctx context.Context, it coaching.OutboxItem, reason string) error {
+	w.count(func(s *Stats) { s.Failed++ })
+	w.log.ErrorContext(ctx, "outbox message failed for good", "outbox_id", it.ID, "kind", string(it.Message.Kind),
+		"op", string(it.Message.Op), "to", it.Message.To, "reason", reason)
+	return w.q.MarkFailed(ctx, it.ID, reason)
+}
+
+func (w *Worker) count(f func(*Stats)) {
+	w.mu.Lock()
+	f(&w.stats)
+	w.mu.Unlock()
+}
+
+// backoff is exponential with full jitter: spreading retries keeps a burst
+// of failures from coming back as a burst.
+func backoff(p Policy, attempts int) time.Duration {
+	d := p.BaseDelay << min(attempts, 20)
+	if d <= 0 || d > p.MaxDelay {
+		d = p.MaxDelay
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// method names the Slack method a message uses, for pacing.
+func method(m coaching.Message) string {
+	switch m.Op {
+	case coaching.OpPost:
+		return "chat.postMessage"
+	case coaching.OpUpdate:
+		return "chat.update"
+	case coaching.OpPublish:
+		return "views.publish"
+	}
+	return "response_url"
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none queued"
+	}
+	return s
+}
