@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/export"
+	"github.com/coachlog/coachlog/internal/roster"
+	"github.com/coachlog/coachlog/internal/slackbot"
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+// openReadOnly opens an existing database for a command that only reads:
+// a missing file is an error, never a new empty database.
+func openReadOnly(ctx context.Context, path string) (*sqlite.Store, error) {
+	st, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
+	if errors.Is(err, sqlite.ErrNoDatabase) {
+		return nil, fmt.Errorf("database %s does not exist: set COACHLOG_DB, or create it with `coachlog serve` or `coachlog roster import`", path)
+	}
+	return st, err
+}
+
+func exportCmd(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "export")
+	format := fs.String("format", "csv", "csv or json")
+	withNotes := fs.Bool("with-notes", false, "include note text, rep comments and dispute reasons")
+	fromS := fs.String("from", "", "first date (YYYY-MM-DD), inclusive")
+	toS := fs.String("to", "", "last date (YYYY-MM-DD), inclusive")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *format != "csv" && *format != "json" {
+		return usageError(fmt.Sprintf("--format %q: use csv or json", *format))
+	}
+	var o export.Options
+	o.Format, o.WithNotes = *format, *withNotes
+	for _, d := range []struct {
+		flag, val string
+		out       *coaching.Date
+	}{{"--from", *fromS, &o.From}, {"--to", *toS, &o.To}} {
+		if d.val == "" {
+			continue
+		}
+		date, err := coaching.ParseDate(d.val)
+		if err != nil {
+			return usageError(d.flag + ": " + err.Error())
+		}
+		*d.out = date
+	}
+	cfg, err := loadConfig(e.getenv, needs{})
+	if err != nil {
+		return err
+	}
+	st, err := openReadOnly(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	_, err = export.Write(ctx, e.stdout, st, o)
+	return err
+}
+
+func rosterImport(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "roster import")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("usage: coachlog roster import FILE.csv")
+	}
+	cfg, err := loadConfig(e.getenv, needs{})
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return fmt.Errorf("roster: %w", err)
+	}
+	defer f.Close()
+	today := coaching.DateOf(time.Now(), cfg.TZ)
+	var dir roster.Directory
+	if cfg.BotToken != "" {
+		dir = slackbot.NewDirectory(cfg.BotToken, cfg.APIURL, nil)
+	}
+	// The whole file is read and checked before the database is touched:
+	// a bad line writes nothing.
+	people, err := roster.Load(ctx, f, today, dir)
+	if err != nil {
+		return fmt.Errorf("roster %s not imported, nothing was changed:\n%w", fs.Arg(0), err)
+	}
+	st, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{BusyTimeout: 10 * time.Second})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := st.ImportRoster(ctx, people, today)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Imported %d people from %s: %d added, %d updated, %d deactivated.\n",
+		len(people), fs.Arg(0), res.Added, res.Updated, res.Deactivated)
+	return nil
+}
+
+func demo(ctx context.Context, e env, args []string) error {
+	return errors.New("demo is not built yet")
+}

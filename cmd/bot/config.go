@@ -1,0 +1,231 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// config is the environment, read and checked once at start.
+type config struct {
+	AppToken, BotToken string
+	APIURL             string
+	DB                 string
+	DigestChannel      string
+	DigestSchedule     string
+	NudgeHour          int
+	CadenceDays        int
+	TZ                 *time.Location
+	Admins             []string
+	Skills             []coaching.Skill
+	OpenAIKey          string
+	OpenAIBaseURL      string
+	OpenAIModel        string
+	LLMNotes           bool
+	HTTPAddr           string
+	LogLevel           slog.Level
+	LogFormat          string
+	Durable            bool
+}
+
+// needs says which tokens a command cannot do without.
+type needs struct{ appToken, botToken bool }
+
+// configError names the variable at fault, so a bad start is one clear line.
+type configError struct{ name, msg string }
+
+func (e *configError) Error() string { return e.name + ": " + e.msg }
+
+var (
+	userIDRE  = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+	channelRE = regexp.MustCompile(`^[CGD][A-Z0-9]{2,}$`)
+	skillIDRE = regexp.MustCompile(`^[a-z0-9_][a-z0-9_-]{0,49}$`)
+)
+
+// loadConfig reads the environment through getenv. Token values are never
+// echoed: an error names the variable and what is wrong with it.
+func loadConfig(getenv func(string) string, n needs) (config, error) {
+	c := config{
+		AppToken: strings.TrimSpace(getenv("SLACK_APP_TOKEN")),
+		BotToken: strings.TrimSpace(getenv("SLACK_BOT_TOKEN")),
+		DB:       or(getenv("COACHLOG_DB"), "coachlog.db"),
+	}
+	var err error
+	checks := []func() error{
+		func() error { return checkToken("SLACK_APP_TOKEN", c.AppToken, "xapp-", "app-level token", n.appToken) },
+		func() error { return checkToken("SLACK_BOT_TOKEN", c.BotToken, "xoxb-", "bot token", n.botToken) },
+		func() error { c.APIURL, err = apiURL(getenv("SLACK_API_URL")); return err },
+		func() error {
+			c.DigestChannel = strings.TrimSpace(getenv("COACHLOG_DIGEST_CHANNEL"))
+			if c.DigestChannel != "" && !channelRE.MatchString(c.DigestChannel) {
+				return &configError{"COACHLOG_DIGEST_CHANNEL", "must be a channel id like C0123ABCD, not a name"}
+			}
+			return nil
+		},
+		func() error { c.DigestSchedule = or(getenv("COACHLOG_DIGEST_SCHEDULE"), "0 8 * * MON"); return nil },
+		func() error { c.NudgeHour, err = intVar(getenv, "COACHLOG_NUDGE_HOUR", 9, 0, 23); return err },
+		func() error { c.CadenceDays, err = intVar(getenv, "COACHLOG_CADENCE_DAYS", 14, 1, 365); return err },
+		func() error {
+			name := or(getenv("COACHLOG_TIMEZONE"), "UTC")
+			if c.TZ, err = time.LoadLocation(name); err != nil || name == "Local" {
+				return &configError{"COACHLOG_TIMEZONE", fmt.Sprintf("%q is not an IANA time zone such as Europe/Paris", name)}
+			}
+			return nil
+		},
+		func() error { c.Admins, err = admins(getenv("COACHLOG_ADMINS")); return err },
+		func() error { c.Skills, err = skills(getenv("COACHLOG_SKILLS")); return err },
+		func() error {
+			c.OpenAIKey, c.OpenAIModel = getenv("OPENAI_API_KEY"), getenv("OPENAI_MODEL")
+			c.OpenAIBaseURL = getenv("OPENAI_BASE_URL")
+			if c.OpenAIBaseURL != "" {
+				if u, perr := url.Parse(c.OpenAIBaseURL); perr != nil || u.Host == "" {
+					return &configError{"OPENAI_BASE_URL", "must be an http(s) URL"}
+				}
+			}
+			return nil
+		},
+		func() error { c.LLMNotes, err = onOff(getenv, "COACHLOG_LLM_NOTES"); return err },
+		func() error { c.Durable, err = onOff(getenv, "COACHLOG_DURABLE"); return err },
+		func() error { c.HTTPAddr = strings.TrimSpace(getenv("COACHLOG_HTTP_ADDR")); return nil },
+		func() error { c.LogLevel, err = logLevel(getenv("COACHLOG_LOG_LEVEL")); return err },
+		func() error {
+			c.LogFormat = strings.ToLower(or(getenv("COACHLOG_LOG_FORMAT"), "text"))
+			if c.LogFormat != "text" && c.LogFormat != "json" {
+				return &configError{"COACHLOG_LOG_FORMAT", fmt.Sprintf("%q is not text or json", c.LogFormat)}
+			}
+			return nil
+		},
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return config{}, err
+		}
+	}
+	return c, nil
+}
+
+func checkToken(name, val, prefix, what string, required bool) error {
+	switch {
+	case val == "" && required:
+		return &configError{name, fmt.Sprintf("is required: set it to the Slack %s (%s...)", what, prefix)}
+	case val == "":
+		return nil
+	case strings.HasPrefix(val, "xapp-") && prefix != "xapp-":
+		return &configError{name, fmt.Sprintf("holds an app-level token (xapp-); it needs the %s (%s...)", what, prefix)}
+	case strings.HasPrefix(val, "xox") && prefix == "xapp-":
+		return &configError{name, fmt.Sprintf("holds a %s... token; it needs the %s (xapp-...) from Basic Information > App-Level Tokens", val[:min(len(val), 4)], what)}
+	case !strings.HasPrefix(val, prefix):
+		return &configError{name, fmt.Sprintf("must be a Slack %s starting with %q", what, prefix)}
+	}
+	return nil
+}
+
+func apiURL(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "https://slack.com/api/", nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", &configError{"SLACK_API_URL", fmt.Sprintf("%q is not an http(s) URL like https://slack.com/api/", v)}
+	}
+	// slack-go joins method names onto the URL, so it needs the slash.
+	if !strings.HasSuffix(v, "/") {
+		v += "/"
+	}
+	return v, nil
+}
+
+func intVar(getenv func(string) string, name string, def, lo, hi int) (int, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, &configError{name, fmt.Sprintf("%q is not a whole number from %d to %d", v, lo, hi)}
+	}
+	return n, nil
+}
+
+func onOff(getenv func(string) string, name string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(getenv(name))) {
+	case "", "off", "false", "0", "no":
+		return false, nil
+	case "on", "true", "1", "yes":
+		return true, nil
+	}
+	return false, &configError{name, "must be on or off"}
+}
+
+func admins(v string) ([]string, error) {
+	var out []string
+	for _, id := range strings.Split(v, ",") {
+		id = strings.TrimSpace(id)
+		if id == "" {
+			continue
+		}
+		if !userIDRE.MatchString(id) {
+			return nil, &configError{"COACHLOG_ADMINS", fmt.Sprintf("%q is not a Slack user id like U0123ABCD", id)}
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+func skills(v string) ([]coaching.Skill, error) {
+	if strings.TrimSpace(v) == "" {
+		return coaching.DefaultSkills(), nil
+	}
+	var out []coaching.Skill
+	seen := map[string]bool{}
+	for _, pair := range strings.Split(v, ",") {
+		pair = strings.TrimSpace(pair)
+		if pair == "" {
+			continue
+		}
+		id, label, ok := strings.Cut(pair, ":")
+		id, label = strings.TrimSpace(id), strings.TrimSpace(label)
+		switch {
+		case !ok || label == "":
+			return nil, &configError{"COACHLOG_SKILLS", fmt.Sprintf("%q is not an id:Label pair", pair)}
+		case !skillIDRE.MatchString(id):
+			return nil, &configError{"COACHLOG_SKILLS", fmt.Sprintf("skill id %q must be lower-case letters, digits, - or _", id)}
+		case seen[id]:
+			return nil, &configError{"COACHLOG_SKILLS", fmt.Sprintf("skill id %q is listed twice", id)}
+		}
+		seen[id] = true
+		out = append(out, coaching.Skill{ID: id, Label: label})
+	}
+	if len(out) > 100 {
+		return nil, &configError{"COACHLOG_SKILLS", "at most 100 skills fit in Slack's picker"}
+	}
+	return out, nil
+}
+
+func logLevel(v string) (slog.Level, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "info":
+		return slog.LevelInfo, nil
+	case "debug":
+		return slog.LevelDebug, nil
+	case "warn", "warning":
+		return slog.LevelWarn, nil
+	case "error":
+		return slog.LevelError, nil
+	}
+	return 0, &configError{"COACHLOG_LOG_LEVEL", fmt.Sprintf("%q is not debug, info, warn or error", v)}
+}
+
+func or(v, def string) string {
+	if strings.TrimSpace(v) == "" {
+		return def
+	}
+	return strings.TrimSpace(v)
+}

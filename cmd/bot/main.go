@@ -1,0 +1,113 @@
+// Command coachlog is the Coachlog Slack bot and its command line: serve the
+// bot, import the roster, export sessions, try a demo.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // time zones work on machines and images without zoneinfo
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "coachlog:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// env is what a command gets from the outside world.
+type env struct {
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+}
+
+const usage = `Usage: coachlog [command]
+
+Commands:
+  serve                     run the bot (the default)
+  roster import FILE.csv    import people and reporting lines (the whole roster)
+  export [--from DATE] [--to DATE] [--format csv|json] [--with-notes]
+                            write sessions to stdout, one row per session and rep
+  demo                      show the product on a demo organisation, no Slack needed
+  help                      this text
+
+Settings come from the environment; see the README.
+`
+
+// run is main without the process: testable end to end.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	e := env{getenv: getenv, stdout: stdout, stderr: stderr}
+	cmd, rest := "serve", args
+	if len(args) > 0 {
+		cmd, rest = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, e, rest)
+	case "export":
+		return exportCmd(ctx, e, rest)
+	case "roster":
+		if len(rest) == 0 || rest[0] != "import" {
+			return usageError("roster needs a subcommand: coachlog roster import FILE.csv")
+		}
+		return rosterImport(ctx, e, rest[1:])
+	case "demo":
+		return demo(ctx, e, rest)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return usageError(fmt.Sprintf("unknown command %q\n\n%s", cmd, usage))
+}
+
+// usageErr is a mistake in the command line: exit code 2.
+type usageErr struct{ msg string }
+
+func (e usageErr) Error() string { return e.msg }
+
+func usageError(msg string) error { return usageErr{msg} }
+
+func exitCode(err error) int {
+	if _, ok := errors.AsType[usageErr](err); ok || errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	return 1
+}
+
+// newFlags returns a flag set whose errors come back as usage errors.
+func newFlags(e env, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError(err.Error())
+	}
+	return nil
+}
+
+// newLogger builds the structured logger the settings ask for.
+func newLogger(c config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,331 @@
+// Package slackbot is Coachlog's Slack edge: Socket Mode in, Web API out,
+// Block Kit views. It acknowledges every envelope inside Slack's deadline,
+// turns payloads into domain calls and renders the domain's messages. It is
+// the only package that imports slack-go.
+package slackbot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// Notifier is told when the outbox has something new to deliver.
+type Notifier interface{ Notify() }
+
+// Metrics observes the bot; the default records nothing.
+type Metrics interface {
+	Envelope(typ string)
+	Acked(typ string, d time.Duration)
+	Reconnected()
+	Panicked()
+}
+
+type noMetrics struct{}
+
+func (noMetrics) Envelope(string)              {}
+func (noMetrics) Acked(string, time.Duration)  {}
+func (noMetrics) Reconnected()                 {}
+func (noMetrics) Panicked()                    {}
+
+// Config wires a Bot.
+type Config struct {
+	AppToken string // xapp-
+	BotToken string // xoxb-
+	APIURL   string // with a trailing slash
+	Service  *coaching.Service
+	Outbox   Notifier
+	Logger   *slog.Logger
+	Metrics  Metrics
+	// AckTimeout bounds the database work done before an ack; past it the
+	// user is asked to try again. Well inside Slack's 3 s.
+	AckTimeout time.Duration
+	// HTTPClient is used for the Web API and response URLs.
+	HTTPClient *http.Client
+	// PingInterval is how long without a ping from Slack before the
+	// connection is taken as dead (slack-go's default, 30 s, when zero).
+	PingInterval time.Duration
+}
+
+// Bot serves Slack over Socket Mode.
+type Bot struct {
+	api     *slack.Client
+	sm      *socketmode.Client
+	svc     *coaching.Service
+	outbox  Notifier
+	log     *slog.Logger
+	metrics Metrics
+	http    *http.Client
+	ackTO   time.Duration
+
+	seen      *seenSet
+	inflight  sync.WaitGroup
+	connected atomic.Int64 // unix ms of the last hello; 0 when down
+	connects  atomic.Int64
+}
+
+// New returns a Bot for cfg.
+func New(cfg Config) *Bot {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = noMetrics{}
+	}
+	if cfg.AckTimeout == 0 {
+		cfg.AckTimeout = 2 * time.Second
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+	}
+	api := slack.New(cfg.BotToken, slack.OptionAppLevelToken(cfg.AppToken), slack.OptionAPIURL(cfg.APIURL),
+		slack.OptionHTTPClient(cfg.HTTPClient))
+	opts := []socketmode.Option{socketmode.OptionLog(discardLogger{})}
+	if cfg.PingInterval > 0 {
+		opts = append(opts, socketmode.OptionPingInterval(cfg.PingInterval))
+	}
+	return &Bot{
+		api: api, sm: socketmode.New(api, opts...), svc: cfg.Service, outbox: cfg.Outbox, log: cfg.Logger,
+		metrics: cfg.Metrics, http: cfg.HTTPClient, ackTO: cfg.AckTimeout, seen: newSeenSet(4096),
+	}
+}
+
+// discardLogger silences slack-go's own logger: it would print payloads.
+type discardLogger struct{}
+
+func (discardLogger) Output(int, string) error { return nil }
+
+// API returns the Web API client.
+func (b *Bot) API() *slack.Client { return b.api }
+
+// LastConnected returns when Slack last said hello, zero while disconnected.
+func (b *Bot) LastConnected() time.Time {
+	if ms := b.connected.Load(); ms > 0 {
+		return time.UnixMilli(ms)
+	}
+	return time.Time{}
+}
+
+// Run serves until ctx ends, then waits for in-flight handlers (bounded by
+// drain). It returns an error when Slack refuses the tokens for good.
+func (b *Bot) Run(ctx context.Context, drain time.Duration) error {
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- b.sm.RunContext(runCtx) }()
+
+	// Handlers run on a context that outlives ctx by the drain period, so
+	// that work already acknowledged can finish during a shutdown.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	for {
+		select {
+		case <-ctx.Done():
+			b.connected.Store(0)
+			b.wait(drain)
+			return nil
+		case err := <-errc:
+			b.connected.Store(0)
+			if ctx.Err() != nil || errors.Is(err, context.Canceled) {
+				b.wait(drain)
+				return nil
+			}
+			return fmt.Errorf("slack socket mode: %w", err)
+		case evt := <-b.sm.Events:
+			b.onEvent(work, evt)
+		}
+	}
+}
+
+func (b *Bot) wait(d time.Duration) {
+	done := make(chan struct{})
+	go func() { b.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(d):
+		b.log.Warn("shutdown: in-flight handlers did not finish in time", "drain", d)
+	}
+}
+
+// onEvent runs on the socket's event loop: it must never block, so every
+// envelope is handed to its own goroutine.
+func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
+	switch evt.Type {
+	case socketmode.EventTypeConnecting:
+		b.log.Debug("connecting to Slack")
+	case socketmode.EventTypeConnected:
+		if b.connects.Add(1) > 1 {
+			b.metrics.Reconnected()
+		}
+	case socketmode.EventTypeHello:
+		b.connected.Store(time.Now().UnixMilli())
+		b.log.Info("connected to Slack")
+	case socketmode.EventTypeConnectionError:
+		b.connected.Store(0)
+		b.log.Warn("Slack connection failed; retrying", "err", connErr(evt.Data))
+	case socketmode.EventTypeInvalidAuth:
+		b.log.Error("Slack refused the app token")
+	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
+		if evt.Request != nil {
+			b.handle(ctx, envelope{Type: evt.Request.Type, EnvelopeID: evt.Request.EnvelopeID,
+				Payload: evt.Request.Payload, RetryAttempt: evt.Request.RetryAttempt})
+		}
+	case socketmode.EventTypeErrorBadMessage:
+		b.onBadMessage(ctx, evt.Data)
+	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
+		b.log.Warn("Socket Mode transport error", "event", string(evt.Type))
+	default:
+		b.log.Debug("ignored Socket Mode event", "event", string(evt.Type))
+	}
+}
+
+func connErr(data any) string {
+	if e, ok := data.(*slack.ConnectionErrorEvent); ok && e.ErrorObj != nil {
+		return e.ErrorObj.Error()
+	}
+	return "unknown"
+}
+
+// onBadMessage reads a frame slack-go could not decode. Its own reading is
+// strict; ours is lenient, so a payload with one odd field is still served.
+func (b *Bot) onBadMessage(ctx context.Context, data any) {
+	bad, ok := data.(*socketmode.ErrorBadMessage)
+	if !ok {
+		return
+	}
+	var env envelope
+	if err := json.Unmarshal(bad.Message, &env); err != nil || env.EnvelopeID == "" {
+		b.log.Warn("skipped unreadable Socket Mode frame", "bytes", len(bad.Message), "cause", errText(bad.Cause))
+		return
+	}
+	b.handle(ctx, env)
+}
+
+// handle acknowledges and serves one envelope in its own goroutine. A panic
+// is logged and the envelope still answered, so the user is not left with
+// Slack's timeout error and the bot keeps serving.
+func (b *Bot) handle(ctx context.Context, env envelope) {
+	received := time.Now()
+	b.metrics.Envelope(env.Type)
+	// A view submission is not deduplicated here: its write is idempotent in
+	// the database and a redelivery needs the same answer as the first.
+	if env.Type != "interactive" || !isViewSubmission(env.Payload) {
+		if b.seen.add(env.EnvelopeID) {
+			b.log.Debug("duplicate envelope acknowledged again", "envelope_id", env.EnvelopeID)
+			b.ackNow(env.EnvelopeID, nil)
+			return
+		}
+	}
+	a := &acker{bot: b, id: env.EnvelopeID, typ: env.Type, received: received}
+	b.inflight.Add(1)
+	go func() {
+		defer b.inflight.Done()
+		defer func() {
+			if p := recover(); p != nil {
+				b.metrics.Panicked()
+				b.log.Error("handler panicked", "envelope_type", env.Type, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				a.fallback()
+			}
+		}()
+		b.serve(ctx, env, a)
+	}()
+}
+
+func (b *Bot) serve(ctx context.Context, env envelope, a *acker) {
+	switch env.Type {
+	case "slash_commands":
+		var cmd slashCommand
+		if err := json.Unmarshal(env.Payload, &cmd); err != nil {
+			b.malformed(a, err)
+			return
+		}
+		b.onSlash(ctx, a, cmd)
+	case "interactive":
+		var in interaction
+		if err := json.Unmarshal(env.Payload, &in); err != nil {
+			b.malformed(a, err)
+			return
+		}
+		b.onInteraction(ctx, a, in)
+	case "events_api":
+		a.ack(nil)
+		var cb eventCallback
+		if err := json.Unmarshal(env.Payload, &cb); err != nil {
+			b.malformed(a, err)
+			return
+		}
+		if cb.EventID != "" && b.seen.add("event:"+cb.EventID) {
+			return // a retry of an event already handled
+		}
+		b.onEventCallback(ctx, cb)
+	default:
+		a.ack(nil)
+		b.log.Warn("skipped unknown envelope type", "envelope_type", env.Type)
+	}
+}
+
+func (b *Bot) malformed(a *acker, err error) {
+	a.ack(nil)
+	b.log.Warn("skipped malformed payload", "envelope_type", a.typ, "err", err)
+}
+
+func isViewSubmission(payload json.RawMessage) bool {
+	var p struct {
+		Type string `json:"type"`
+	}
+	return json.Unmarshal(payload, &p) == nil && p.Type == "view_submission"
+}
+
+// acker answers one envelope exactly once.
+type acker struct {
+	bot      *Bot
+	id, typ  string
+	received time.Time
+	once     sync.Once
+	// onPanic is the answer given if the handler dies before answering.
+	onPanic any
+}
+
+func (a *acker) ack(payload any) {
+	a.once.Do(func() {
+		a.bot.ackNow(a.id, payload)
+		a.bot.metrics.Acked(a.typ, time.Since(a.received))
+	})
+}
+
+func (a *acker) fallback() { a.ack(a.onPanic) }
+
+func (b *Bot) ackNow(id string, payload any) {
+	if id == "" {
+		return
+	}
+	req := socketmode.Request{EnvelopeID: id}
+	var err error
+	if payload == nil {
+		err = b.sm.Ack(req)
+	} else {
+		err = b.sm.Ack(req, payload)
+	}
+	if err != nil {
+		b.log.Error("ack failed", "envelope_id", id, "err", err)
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}

@@ -1,0 +1,62 @@
+package slackbot
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/slack-go/slack"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/roster"
+)
+
+// Directory reads people from Slack: one profile (users.info) for people
+// first named in a session, or the whole workspace (paged users.list) for a
+// roster import.
+type Directory struct {
+	api *slack.Client
+}
+
+var (
+	_ coaching.Directory = (*Directory)(nil)
+	_ roster.Directory   = (*Directory)(nil)
+)
+
+// NewDirectory returns a Directory using the bot token.
+func NewDirectory(botToken, apiURL string, hc *http.Client) *Directory {
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	return &Directory{api: slack.New(botToken, slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(hc))}
+}
+
+// UserInfo reads one member's profile.
+func (d *Directory) UserInfo(ctx context.Context, id string) (coaching.Person, error) {
+	u, err := d.api.GetUserInfoContext(ctx, id)
+	if err != nil {
+		return coaching.Person{}, fmt.Errorf("users.info %s: %w", id, err)
+	}
+	return personOf(slackUserOf(*u)), nil
+}
+
+// Members lists every member of the workspace in one paged pass.
+func (d *Directory) Members(ctx context.Context) ([]roster.Member, error) {
+	// GetUsersContext pages through users.list and waits out 429s.
+	users, err := d.api.GetUsersContext(ctx, slack.GetUsersOptionLimit(200))
+	if err != nil {
+		return nil, fmt.Errorf("users.list: %w", err)
+	}
+	out := make([]roster.Member, 0, len(users))
+	for _, u := range users {
+		p := personOf(slackUserOf(u))
+		out = append(out, roster.Member{ID: p.ID, Email: p.Email, Name: p.Name, TZ: p.SlackTZ, IsBot: p.IsBot, Deleted: p.Deleted})
+	}
+	return out, nil
+}
+
+func slackUserOf(u slack.User) slackUser {
+	su := slackUser{ID: u.ID, Name: u.Name, RealName: u.RealName, TZ: u.TZ, IsBot: u.IsBot, Deleted: u.Deleted}
+	su.Profile.Email, su.Profile.RealName, su.Profile.DisplayName = u.Profile.Email, u.Profile.RealName, u.Profile.DisplayName
+	return su
+}

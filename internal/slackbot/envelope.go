@@ -1,0 +1,158 @@
+package slackbot
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// The payloads below are Coachlog's own slim reading of what Slack sends:
+// only the fields the bot uses, decoded leniently, so that a field Slack
+// changes or sends oddly (is_enterprise_install as the string "false", a
+// null team on org installs) cannot make a whole envelope unreadable.
+
+// envelope is a Socket Mode request as it arrives.
+type envelope struct {
+	Type         string          `json:"type"`
+	EnvelopeID   string          `json:"envelope_id"`
+	Payload      json.RawMessage `json:"payload"`
+	RetryAttempt int             `json:"retry_attempt"`
+}
+
+type slashCommand struct {
+	Command     string `json:"command"`
+	Text        string `json:"text"`
+	UserID      string `json:"user_id"`
+	ChannelID   string `json:"channel_id"`
+	TeamID      string `json:"team_id"`
+	TriggerID   string `json:"trigger_id"`
+	ResponseURL string `json:"response_url"`
+}
+
+type user struct {
+	ID string `json:"id"`
+}
+
+type team struct {
+	ID     string `json:"id"`
+	Domain string `json:"domain"`
+}
+
+type interaction struct {
+	Type        string `json:"type"`
+	User        user   `json:"user"`
+	Team        *team  `json:"team"`
+	TriggerID   string `json:"trigger_id"`
+	ResponseURL string `json:"response_url"`
+	CallbackID  string `json:"callback_id"`
+	Container   struct {
+		Type        string `json:"type"`
+		MessageTS   string `json:"message_ts"`
+		ChannelID   string `json:"channel_id"`
+		ViewID      string `json:"view_id"`
+		IsEphemeral any    `json:"is_ephemeral"`
+	} `json:"container"`
+	Channel *struct {
+		ID string `json:"id"`
+	} `json:"channel"`
+	Message *struct {
+		Text  string `json:"text"`
+		TS    string `json:"ts"`
+		User  string `json:"user"`
+		BotID string `json:"bot_id"`
+	} `json:"message"`
+	Actions []action `json:"actions"`
+	View    view     `json:"view"`
+}
+
+type action struct {
+	ActionID      string   `json:"action_id"`
+	BlockID       string   `json:"block_id"`
+	Type          string   `json:"type"`
+	Value         string   `json:"value"`
+	SelectedUsers []string `json:"selected_users"`
+}
+
+type view struct {
+	ID              string `json:"id"`
+	Hash            string `json:"hash"`
+	CallbackID      string `json:"callback_id"`
+	PrivateMetadata string `json:"private_metadata"`
+	State           struct {
+		Values map[string]map[string]stateValue `json:"values"`
+	} `json:"state"`
+}
+
+type option struct {
+	Value string `json:"value"`
+}
+
+// stateValue is one input's value in a view's state.
+type stateValue struct {
+	Type            string   `json:"type"`
+	Value           *string  `json:"value"`
+	SelectedDate    string   `json:"selected_date"`
+	SelectedUsers   []string `json:"selected_users"`
+	SelectedUser    string   `json:"selected_user"`
+	SelectedOption  *option  `json:"selected_option"`
+	SelectedOptions []option `json:"selected_options"`
+}
+
+func (v stateValue) text() string {
+	if v.Value == nil {
+		return ""
+	}
+	return *v.Value
+}
+
+func (v stateValue) choice() string {
+	if v.SelectedOption == nil {
+		return ""
+	}
+	return v.SelectedOption.Value
+}
+
+func (v stateValue) choices() []string {
+	out := make([]string, 0, len(v.SelectedOptions))
+	for _, o := range v.SelectedOptions {
+		out = append(out, o.Value)
+	}
+	return out
+}
+
+// eventCallback is an events_api payload.
+type eventCallback struct {
+	Type    string          `json:"type"`
+	EventID string          `json:"event_id"`
+	Event   json.RawMessage `json:"event"`
+}
+
+type innerEvent struct {
+	Type string          `json:"type"`
+	User json.RawMessage `json:"user"` // an id for app_home_opened, an object for user_change
+	Tab  string          `json:"tab"`
+}
+
+// slackUser is a user object as users.info and user_change carry it.
+type slackUser struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	RealName string `json:"real_name"`
+	TZ       string `json:"tz"`
+	IsBot    bool   `json:"is_bot"`
+	Deleted  bool   `json:"deleted"`
+	Profile  struct {
+		Email       string `json:"email"`
+		RealName    string `json:"real_name"`
+		DisplayName string `json:"display_name"`
+	} `json:"profile"`
+}
+
+// displayName picks the name people know someone by.
+func (u slackUser) displayName() string {
+	for _, n := range []string{u.Profile.DisplayName, u.Profile.RealName, u.RealName, u.Name} {
+		if strings.TrimSpace(n) != "" {
+			return strings.TrimSpace(n)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,47 @@
+package slackbot
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// onEventCallback serves events: App Home opens and profile changes.
+func (b *Bot) onEventCallback(ctx context.Context, cb eventCallback) {
+	var ev innerEvent
+	if err := json.Unmarshal(cb.Event, &ev); err != nil {
+		b.log.Warn("skipped malformed event", "err", err)
+		return
+	}
+	switch ev.Type {
+	case "app_home_opened":
+		var userID string
+		// app_home_opened fires for the Messages tab too; only Home is ours.
+		if json.Unmarshal(ev.User, &userID) != nil || userID == "" || ev.Tab != "home" {
+			return
+		}
+		if err := b.svc.RequestHome(ctx, userID); err != nil {
+			b.log.Error("queue home publish failed", "user_id", userID, "err", err)
+			return
+		}
+		b.outbox.Notify()
+	case "user_change":
+		var u slackUser
+		if err := json.Unmarshal(ev.User, &u); err != nil || u.ID == "" {
+			b.log.Warn("skipped malformed user_change", "err", err)
+			return
+		}
+		if err := b.svc.ProfileChanged(ctx, personOf(u)); err != nil {
+			b.log.Error("profile update failed", "user_id", u.ID, "err", err)
+		}
+	default:
+		b.log.Debug("ignored event", "event_type", ev.Type)
+	}
+}
+
+// personOf reads what Coachlog keeps of a Slack profile.
+func personOf(u slackUser) coaching.Person {
+	return coaching.Person{ID: u.ID, Name: u.displayName(), Email: u.Profile.Email, SlackTZ: u.TZ,
+		IsBot: u.IsBot || u.ID == "USLACKBOT", Deleted: u.Deleted}
+}

@@ -1,0 +1,263 @@
+package slackbot
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// Action ids of buttons.
+const (
+	actConfirm  = "rep_confirm"
+	actDispute  = "rep_dispute"
+	actRatePfx  = "rep_rate_"
+	actComment  = "rep_comment"
+	actEdit     = "session_edit"
+	actUndo     = "session_undo"
+	actLogOpen  = "log_open"
+	actLogForRp = "log_for_rep"
+)
+
+// Where a manager's Edit or Undo button was, so the answer fits the place.
+const (
+	fromReceipt = "r"
+	fromHistory = "h"
+	fromDispute = "d"
+	fromHome    = "a"
+)
+
+// message is a rendered Slack message.
+type message struct {
+	Text   string // notification fallback: never note text
+	Blocks []slack.Block
+}
+
+// esc escapes text for mrkdwn, so that names and labels can't inject links
+// or @-mentions.
+func esc(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+func mention(id string) string { return "<@" + id + ">" }
+
+func mentions(ids []string) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = mention(id)
+	}
+	switch len(parts) {
+	case 0:
+		return "nobody"
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+func skillLabels(ids []string, skills []coaching.Skill) string {
+	var out []string
+	for _, id := range ids {
+		label := id
+		for _, s := range skills {
+			if s.ID == id {
+				label = s.Label
+			}
+		}
+		out = append(out, esc(label))
+	}
+	return strings.Join(out, ", ")
+}
+
+// summary is one line saying what a session was.
+func summary(s coaching.Session) string {
+	return fmt.Sprintf("*%s* with %s · %s · %d min", s.Kind.Label(), mentions(s.ActiveRepIDs()), s.OccurredOn.Human(), s.DurationMin)
+}
+
+// detailFields are the facts of a session, as section fields.
+func detailFields(s coaching.Session, skills []coaching.Skill) []*slack.TextBlockObject {
+	f := []*slack.TextBlockObject{
+		mrkdwn("*Date*\n" + s.OccurredOn.Human()),
+		mrkdwn("*Duration*\n" + strconv.Itoa(s.DurationMin) + " min"),
+	}
+	if s.Kind == coaching.KindRideAlong && s.Role != "" {
+		f = append(f, mrkdwn("*Manager's role*\n"+s.Role.Label()))
+	}
+	if len(s.Skills) > 0 {
+		f = append(f, mrkdwn("*Focus*\n"+truncate(skillLabels(s.Skills, skills), 1900)))
+	}
+	return f
+}
+
+// noteBlocks show the notes and commitments as plain text: what people typed
+// is never read as markup.
+func noteBlocks(s coaching.Session, repID string) []slack.Block {
+	var blocks []slack.Block
+	if s.Notes != "" {
+		who := "you and " + mention(s.ManagerID)
+		if s.Visibility == coaching.VisibilityShared {
+			who += ", shared with the leaders above"
+		}
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Notes* ("+who+")")),
+			slack.NewSectionBlock(plain(truncateRunes(s.Notes, 3000)), nil, nil))
+	}
+	var lines []string
+	for _, c := range s.Commitments {
+		if repID == "" || c.RepID == repID {
+			if !containsStr(lines, "• "+c.Text) {
+				lines = append(lines, "• "+c.Text)
+			}
+		}
+	}
+	if len(lines) > 0 {
+		head := "*Commitments*"
+		if !s.FollowUpOn.IsZero() {
+			head += " · follow up " + s.FollowUpOn.Human()
+		}
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(head)),
+			slack.NewSectionBlock(plain(truncateRunes(strings.Join(lines, "\n"), 3000)), nil, nil))
+	}
+	return blocks
+}
+
+func repValue(s coaching.Session, repID string) string {
+	return fmt.Sprintf("%d:%s:%d", s.ID, repID, s.Version)
+}
+
+func button(actionID, text, value string, style slack.Style) *slack.ButtonBlockElement {
+	b := slack.NewButtonBlockElement(actionID, value, plain(text))
+	b.Style = style
+	return b
+}
+
+// repDM is the DM a rep gets about a session, in its current state.
+func repDM(s coaching.Session, repID string, skills []coaching.Skill) message {
+	r, _ := s.Rep(repID)
+	head := fmt.Sprintf("%s logged a *%s* with you", mention(s.ManagerID), s.Kind.Label())
+	if others := without(s.ActiveRepIDs(), repID); len(others) > 0 {
+		head += " and " + mentions(others)
+	}
+	text := fmt.Sprintf("%s logged a %s with you on %s", mention(s.ManagerID), s.Kind.Label(), s.OccurredOn.Human())
+	if s.Undone() || r.Removed {
+		return message{
+			Text:   "Withdrawn: " + text,
+			Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(fmt.Sprintf(":wastebasket: ~%s on %s~\n%s withdrew this session; nothing to do.", s.Kind.Label(), s.OccurredOn.Human(), mention(s.ManagerID))), nil, nil)},
+		}
+	}
+	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head), detailFields(s, skills), nil)}
+	if r.ChangeNote != "" && r.Status == coaching.StatusPending {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":pencil2: *Updated:* "+esc(truncate(r.ChangeNote, 2500))+". Please confirm again.")))
+	}
+	blocks = append(blocks, noteBlocks(s, repID)...)
+	val := repValue(s, repID)
+	switch r.Status {
+	case coaching.StatusPending:
+		text += ": please confirm"
+		blocks = append(blocks, slack.NewActionBlock("rep_answer",
+			button(actConfirm, "Confirm", val, slack.StylePrimary),
+			button(actDispute, "Not accurate", val, slack.StyleDanger)),
+			slack.NewContextBlock("", mrkdwn("Is this how it went? Only you can answer.")))
+	case coaching.StatusConfirmed:
+		blocks = append(blocks, confirmedBlocks(s, r, val)...)
+	case coaching.StatusDisputed:
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(":x: You marked this *not accurate*. "+mention(s.ManagerID)+" has been told and can fix it."), nil, nil),
+			slack.NewSectionBlock(plain(truncateRunes("What you said: "+r.DisputeReason, 3000)), nil, nil))
+	}
+	return message{Text: text, Blocks: blocks}
+}
+
+func confirmedBlocks(s coaching.Session, r coaching.SessionRep, val string) []slack.Block {
+	ask := ":white_check_mark: You confirmed this. How useful was it? (1 = not at all, 5 = very)"
+	if r.Rating > 0 {
+		ask = fmt.Sprintf(":white_check_mark: You confirmed this and rated it *%d/5*. You can change your rating.", r.Rating)
+	}
+	var btns []slack.BlockElement
+	for n := 1; n <= 5; n++ {
+		style := slack.Style("")
+		if n == r.Rating {
+			style = slack.StylePrimary
+		}
+		btns = append(btns, button(actRatePfx+strconv.Itoa(n), strconv.Itoa(n), val+":"+strconv.Itoa(n), style))
+	}
+	commentText := "Add a comment"
+	if r.Comment != "" {
+		commentText = "Edit your comment"
+	}
+	btns = append(btns, button(actComment, commentText, val, ""))
+	out := []slack.Block{slack.NewSectionBlock(mrkdwn(ask), nil, nil), slack.NewActionBlock("rep_rate", btns...)}
+	if r.Comment != "" {
+		out = append(out, slack.NewSectionBlock(plain(truncateRunes("Your comment: "+r.Comment, 3000)), nil, nil))
+	}
+	return append(out, slack.NewContextBlock("", mrkdwn(mention(s.ManagerID)+" sees only the average of three or more ratings, never one alone.")))
+}
+
+// disputeNotice tells a manager that a rep disputed a session.
+func disputeNotice(s coaching.Session, repID string) message {
+	r, _ := s.Rep(repID)
+	head := fmt.Sprintf(":warning: %s says the %s is *not accurate*:", mention(repID), summary(s))
+	return message{
+		Text: fmt.Sprintf("%s says the %s on %s is not accurate", mention(repID), s.Kind.Label(), s.OccurredOn.Human()),
+		Blocks: []slack.Block{
+			slack.NewSectionBlock(mrkdwn(head), nil, nil),
+			slack.NewSectionBlock(plain(truncateRunes(r.DisputeReason, 3000)), nil, nil),
+			slack.NewActionBlock("dispute_fix", button(actEdit, "Edit session", strconv.FormatInt(s.ID, 10)+":"+fromDispute, slack.StylePrimary)),
+		},
+	}
+}
+
+// receipt is the manager's ephemeral note that a session was logged.
+func receipt(s coaching.Session) message {
+	if s.Undone() {
+		return message{Text: "Undone", Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(":leftwards_arrow_with_hook: Undone: "+summary(s)+". It no longer counts anywhere."), nil, nil)}}
+	}
+	val := strconv.FormatInt(s.ID, 10) + ":" + fromReceipt
+	who := mentions(s.ActiveRepIDs())
+	asked := who + " will be asked to confirm."
+	return message{
+		Text: "Logged: " + s.Kind.Label() + " on " + s.OccurredOn.Human(),
+		Blocks: []slack.Block{
+			slack.NewSectionBlock(mrkdwn(":white_check_mark: Logged "+summary(s)+roleSuffix(s)+". "+asked), nil, nil),
+			slack.NewActionBlock("receipt", button(actEdit, "Edit", val, ""), button(actUndo, "Undo", val, slack.StyleDanger)),
+		},
+	}
+}
+
+func roleSuffix(s coaching.Session) string {
+	if s.Kind == coaching.KindRideAlong && s.Role != "" {
+		return " · " + strings.ToLower(s.Role.Label())
+	}
+	return ""
+}
+
+func statusBadge(s coaching.Session) string {
+	var parts []string
+	for _, r := range s.Reps {
+		if r.Removed {
+			continue
+		}
+		icon := map[coaching.Status]string{coaching.StatusPending: ":hourglass_flowing_sand:", coaching.StatusConfirmed: ":white_check_mark:", coaching.StatusDisputed: ":x:"}[r.Status]
+		parts = append(parts, icon+" "+string(r.Status))
+	}
+	if len(parts) > 1 {
+		return fmt.Sprintf("%d reps", len(parts))
+	}
+	return strings.Join(parts, "")
+}
+
+func without(ids []string, x string) []string {
+	var out []string
+	for _, id := range ids {
+		if id != x {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// textMessage is a one-section message.
+func textMessage(text string) message {
+	return message{Text: text, Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}}
+}

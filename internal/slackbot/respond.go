@@ -1,0 +1,37 @@
+package slackbot
+
+import (
+	"context"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// respond answers through a response_url: ephemeral, seen only by the person
+// who acted, and working in channels the bot is not a member of. These are
+// replies to someone looking at the screen, so they are sent at once rather
+// than queued; one retry covers a blip.
+func (b *Bot) respond(ctx context.Context, url string, m message, replace bool) {
+	if url == "" {
+		b.log.Warn("no response_url to answer on")
+		return
+	}
+	msg := &slack.WebhookMessage{Text: m.Text, Blocks: &slack.Blocks{BlockSet: m.Blocks}, ResponseType: slack.ResponseTypeEphemeral, ReplaceOriginal: replace}
+	var err error
+	for attempt := 0; attempt < 2; attempt++ {
+		if err = slack.PostWebhookCustomHTTPContext(ctx, url, b.http, msg); err == nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(300 * time.Millisecond):
+		}
+	}
+	b.log.Warn("response_url post failed", "err", err)
+}
+
+// refuse tells someone, ephemerally, why their click changed nothing.
+func (b *Bot) refuse(ctx context.Context, responseURL, text string) {
+	b.respond(ctx, responseURL, textMessage(":no_entry_sign: "+text), false)
+}
