@@ -113,7 +113,7 @@ func loadConfig(getenv func(string) string, n needs) (config, error) {
 func checkToken(name, val, prefix, what string, required bool) error {
 	switch {
 	case val == "" && required:
-		return &configError{name, fmt.Sprintf("is required: set it to the Slack %s (%s...)", what, prefix)}
+		return &configError{name, fmt.Sprintf("missing; set it to the Slack %s (%s...)", what, prefix)}
 	case val == "":
 		return nil
 	case strings.HasPrefix(val, "xapp-") && prefix != "xapp-":

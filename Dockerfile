@@ -1,0 +1,26 @@
+# Coachlog: one static binary (CGO_ENABLED=0; SQLite is pure Go).
+# Not built in CI: no Docker engine runs there. Build with
+#   docker build -t coachlog .
+#   docker run -e SLACK_APP_TOKEN -e SLACK_BOT_TOKEN -v coachlog-data:/data coachlog
+
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/coachlog ./cmd/bot
+
+FROM debian:bookworm-slim
+# CA certificates for Slack's HTTPS; zone data for managers' time zones (the
+# binary embeds time/tzdata too, so either suffices).
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates tzdata \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home-dir /data coachlog \
+    && mkdir -p /data && chown coachlog /data
+COPY --from=build /out/coachlog /usr/local/bin/coachlog
+USER coachlog
+WORKDIR /data
+VOLUME ["/data"]
+ENV COACHLOG_DB=/data/coachlog.db
+ENTRYPOINT ["coachlog"]
+CMD ["serve"]
