@@ -1,0 +1,246 @@
+package fakeslack
+
+import (
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+)
+
+// maxTextRunes is where Slack truncates chat.postMessage text.
+const maxTextRunes = 40000
+
+// message is a stored message.
+type message struct {
+	channel     string
+	ts          string
+	threadTS    string
+	text        string
+	blocks      []any
+	hasBlocks   bool
+	ephemeral   bool
+	recipient   string // who sees an ephemeral message
+	responseURL string // the response_url it was posted or last replaced through
+	deleted     bool
+	edited      bool
+}
+
+// Message is a snapshot of a message the bot posted.
+type Message struct {
+	Channel     string
+	TS          string
+	ThreadTS    string
+	Text        string
+	Blocks      json.RawMessage // nil when the message has none
+	User        string          // the author: the bot user
+	Ephemeral   bool
+	Recipient   string // for ephemeral messages, the only user who sees it
+	ResponseURL string // set when posted through a response_url
+	Edited      bool
+}
+
+func msgKey(channel, ts string) string { return channel + "/" + ts }
+
+func (s *Server) snapshotLocked(m *message) Message {
+	out := Message{
+		Channel: m.channel, TS: m.ts, ThreadTS: m.threadTS, Text: m.text, User: s.botUserID,
+		Ephemeral: m.ephemeral, Recipient: m.recipient, ResponseURL: m.responseURL, Edited: m.edited,
+	}
+	if m.hasBlocks {
+		out.Blocks, _ = json.Marshal(m.blocks) // decoded JSON always re-encodes
+	}
+	return out
+}
+
+// Message returns the current state of a message; false if there is no such
+// message or it was deleted. channel may be a user id for the bot's DM.
+func (s *Server) Message(channel, ts string) (Message, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.st.msgs[msgKey(s.resolveChannel(channel), ts)]
+	if m == nil || m.deleted {
+		return Message{}, false
+	}
+	return s.snapshotLocked(m), true
+}
+
+// Messages returns the live (not deleted, not ephemeral) messages of a
+// channel in ts order. channel may be a user id for the bot's DM.
+func (s *Server) Messages(channel string) []Message {
+	return s.listMessages(channel, false)
+}
+
+// Ephemerals returns the live ephemeral messages shown in a channel, from
+// chat.postEphemeral and from response_url posts.
+func (s *Server) Ephemerals(channel string) []Message {
+	return s.listMessages(channel, true)
+}
+
+func (s *Server) listMessages(channel string, ephemeral bool) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	channel = s.resolveChannel(channel)
+	var out []Message
+	for _, m := range s.st.msgOrder {
+		if m.channel == channel && !m.deleted && m.ephemeral == ephemeral {
+			out = append(out, s.snapshotLocked(m))
+		}
+	}
+	return out
+}
+
+// resolveChannel maps a user id to the bot's DM with that user, as
+// chat.postMessage does.
+func (s *Server) resolveChannel(ch string) string {
+	if isUserID(ch) {
+		return dmChannel(ch)
+	}
+	return ch
+}
+
+// storeMessageLocked keeps a new message and returns it.
+func (s *Server) storeMessageLocked(m *message) *message {
+	m.ts = s.nextTSLocked()
+	s.st.msgs[msgKey(m.channel, m.ts)] = m
+	s.st.msgOrder = append(s.st.msgOrder, m)
+	return m
+}
+
+// messageObjectLocked renders m as Slack's message object.
+func (s *Server) messageObjectLocked(m *message) map[string]any {
+	obj := map[string]any{
+		"type": "message", "text": m.text, "user": s.botUserID, "ts": m.ts,
+		"bot_id": s.botID, "app_id": s.appID, "team": s.teamID,
+	}
+	if m.hasBlocks {
+		obj["blocks"] = m.blocks
+	}
+	if m.threadTS != "" {
+		obj["thread_ts"] = m.threadTS
+	}
+	if m.edited {
+		obj["edited"] = map[string]any{"user": s.botUserID, "ts": m.ts}
+	}
+	return obj
+}
+
+// contentFrom reads text and blocks into m; it returns a Slack error result
+// when the blocks are malformed or over Slack's limits.
+func contentFrom(r *apiRequest, m *message) (apiResult, bool) {
+	if r.has("text") {
+		m.text = r.param("text")
+		if utf8.RuneCountInString(m.text) > maxTextRunes {
+			m.text = string([]rune(m.text)[:maxTextRunes])
+		}
+	}
+	if r.has("blocks") {
+		blocks, err := parseBlocks(r.param("blocks"))
+		if err != nil {
+			return errResult("invalid_blocks_format"), false
+		}
+		if msgs := checkMessageBlocks(blocks); len(msgs) > 0 {
+			return errResult("invalid_blocks", msgs...), false
+		}
+		normalizeBlocks(blocks)
+		m.blocks, m.hasBlocks = blocks, len(blocks) > 0
+	}
+	return apiResult{}, true
+}
+
+func hasContent(r *apiRequest) bool {
+	return r.param("text") != "" || (r.param("blocks") != "" && r.param("blocks") != "[]") || r.param("attachments") != ""
+}
+
+func (s *Server) chatPostMessage(r *apiRequest) apiResult {
+	ch := r.param("channel")
+	if ch == "" {
+		return errResult("channel_not_found")
+	}
+	if isUserID(ch) && s.checkUserLocked(ch) != "" {
+		return errResult("channel_not_found")
+	}
+	if !hasContent(r) {
+		return errResult("no_text")
+	}
+	m := &message{channel: s.resolveChannel(ch), threadTS: r.param("thread_ts")}
+	if res, ok := contentFrom(r, m); !ok {
+		return res
+	}
+	s.storeMessageLocked(m)
+	return okResult(map[string]any{"channel": m.channel, "ts": m.ts, "message": s.messageObjectLocked(m)})
+}
+
+// chatUpdate replaces text and blocks; a field left out keeps its value,
+// and blocks "[]" removes the blocks, as Slack documents.
+func (s *Server) chatUpdate(r *apiRequest) apiResult {
+	ch, ts := r.param("channel"), r.param("ts")
+	m := s.st.msgs[msgKey(ch, ts)]
+	if m == nil || m.deleted || m.ephemeral {
+		if !s.channelKnownLocked(ch) {
+			return errResult("channel_not_found")
+		}
+		return errResult("message_not_found")
+	}
+	if !r.has("text") && !r.has("blocks") && !r.has("attachments") {
+		return errResult("no_text")
+	}
+	if res, ok := contentFrom(r, m); !ok {
+		return res
+	}
+	m.edited = true
+	return okResult(map[string]any{"channel": m.channel, "ts": m.ts, "text": m.text, "message": s.messageObjectLocked(m)})
+}
+
+// channelKnownLocked reports whether any message was ever posted in ch.
+func (s *Server) channelKnownLocked(ch string) bool {
+	for _, m := range s.st.msgOrder {
+		if m.channel == ch {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) chatPostEphemeral(r *apiRequest) apiResult {
+	ch, user := r.param("channel"), r.param("user")
+	if ch == "" {
+		return errResult("channel_not_found")
+	}
+	if user == "" || s.checkUserLocked(user) != "" {
+		return errResult("user_not_found")
+	}
+	if !hasContent(r) {
+		return errResult("no_text")
+	}
+	m := &message{channel: s.resolveChannel(ch), threadTS: r.param("thread_ts"), ephemeral: true, recipient: user}
+	if res, ok := contentFrom(r, m); !ok {
+		return res
+	}
+	s.storeMessageLocked(m)
+	return okResult(map[string]any{"message_ts": m.ts})
+}
+
+func (s *Server) chatDelete(r *apiRequest) apiResult {
+	ch, ts := r.param("channel"), r.param("ts")
+	m := s.st.msgs[msgKey(ch, ts)]
+	if m == nil || m.deleted || m.ephemeral {
+		if !s.channelKnownLocked(ch) {
+			return errResult("channel_not_found")
+		}
+		return errResult("message_not_found")
+	}
+	m.deleted = true
+	return okResult(map[string]any{"channel": ch, "ts": ts})
+}
+
+func (s *Server) chatGetPermalink(r *apiRequest) apiResult {
+	ch, ts := r.param("channel"), r.param("message_ts")
+	m := s.st.msgs[msgKey(ch, ts)]
+	if m == nil || m.deleted {
+		if !s.channelKnownLocked(ch) {
+			return errResult("channel_not_found")
+		}
+		return errResult("message_not_found")
+	}
+	link := "https://" + s.teamDomain + ".slack.com/archives/" + ch + "/p" + strings.ReplaceAll(ts, ".", "")
+	return okResult(map[string]any{"channel": ch, "permalink": link})
+}

@@ -1,0 +1,293 @@
+package fakeslack
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+)
+
+func TestClickButtonInMessage(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	api := apiClient(fake)
+
+	ch, ts, err := api.PostMessageContext(ctx, "U0ALICE", slack.MsgOptionText("Rate the session", false),
+		slack.MsgOptionBlocks(buttonsBlock("rate", [2]string{"rate", "1"}, [2]string{"rate", "5"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := fake.ClickButtonWithValue(ctx, "U0ALICE", ch, ts, "rate", "5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+	cb := evt.Data.(slack.InteractionCallback)
+	act := cb.ActionCallback.BlockActions
+	if cb.Type != slack.InteractionTypeBlockActions || len(act) != 1 || act[0].ActionID != "rate" || act[0].Value != "5" ||
+		act[0].BlockID != "rate" || cb.Container.ChannelID != ch || cb.Container.MessageTs != ts || cb.Container.IsEphemeral ||
+		cb.Message.Text != "Rate the session" || cb.TriggerID != in.TriggerID || cb.ResponseURL != in.ResponseURL {
+		t.Errorf("callback = %+v", cb)
+	}
+	if evt.Request.AcceptsResponsePayload {
+		t.Error("block_actions envelopes do not accept response payloads")
+	}
+	fixture := "slackmachine_block_actions_button.json"
+	sameKeys(t, "block_actions", keysAt(t, evt.Request.Payload), fixtureKeys(t, fixture))
+	sameKeys(t, "container", keysAt(t, evt.Request.Payload, "container"), fixtureKeys(t, fixture, "container"))
+	sameKeys(t, "user", keysAt(t, evt.Request.Payload, "user"), fixtureKeys(t, fixture, "user"))
+	sameKeys(t, "message", keysAt(t, evt.Request.Payload, "message"), fixtureKeys(t, fixture, "message"))
+
+	if _, err := fake.ClickButton(ctx, "U0ALICE", ch, ts, "missing"); err == nil || !strings.Contains(err.Error(), `rate="5"`) {
+		t.Errorf("missing button error should list the buttons: %v", err)
+	}
+}
+
+func TestResponseURLPostsAndEphemeralButtons(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	api := apiClient(fake)
+
+	in, err := fake.SlashCommand(ctx, "U0ALICE", "/coach", "", InChannel("C0TEAM", "team"), EnterpriseInstallAsString())
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeSlashCommand)
+	if cmd := evt.Data.(slack.SlashCommand); cmd.ChannelID != "C0TEAM" || cmd.ChannelName != "team" {
+		t.Errorf("command = %+v", cmd)
+	}
+	if !strings.Contains(string(evt.Request.Payload), `"is_enterprise_install":"false"`) {
+		t.Errorf("payload = %s", evt.Request.Payload)
+	}
+	_ = sm.Ack(*evt.Request)
+
+	_, _, err = api.PostMessageContext(ctx, "", slack.MsgOptionResponseURL(in.ResponseURL, slack.ResponseTypeEphemeral),
+		slack.MsgOptionText("Pick one", false), slack.MsgOptionBlocks(buttonsBlock("pick", [2]string{"pick", "a"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := fake.WaitForResponse(ctx, func(r Response) bool { return r.URL == in.ResponseURL })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Text != "Pick one" || resp.ResponseType != "ephemeral" || resp.Status != http.StatusOK || resp.Channel != "C0TEAM" {
+		t.Errorf("response = %+v", resp)
+	}
+	if eph := fake.Ephemerals("C0TEAM"); len(eph) != 1 || eph[0].Recipient != "U0ALICE" || eph[0].ResponseURL != in.ResponseURL {
+		t.Errorf("ephemerals = %+v", eph)
+	}
+
+	click, err := fake.ClickResponseButton(ctx, "U0ALICE", in.ResponseURL, "pick")
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt = nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+	cb := evt.Data.(slack.InteractionCallback)
+	if !cb.Container.IsEphemeral || cb.Container.MessageTs != resp.MessageTS || cb.ResponseURL != click.ResponseURL {
+		t.Errorf("ephemeral click = %+v", cb.Container)
+	}
+	// Replacing through the click's response_url edits the ephemeral message.
+	if _, _, err := api.PostMessageContext(ctx, "", slack.MsgOptionResponseURL(click.ResponseURL, slack.ResponseTypeEphemeral),
+		slack.MsgOptionReplaceOriginal(click.ResponseURL), slack.MsgOptionText("Picked a", false)); err != nil {
+		t.Fatal(err)
+	}
+	if eph := fake.Ephemerals("C0TEAM"); len(eph) != 1 || eph[0].Text != "Picked a" {
+		t.Errorf("after replace = %+v", eph)
+	}
+
+	for i := range 4 {
+		if _, _, err := api.PostMessageContext(ctx, "", slack.MsgOptionResponseURL(in.ResponseURL, slack.ResponseTypeInChannel),
+			slack.MsgOptionText("again", false)); err != nil {
+			t.Fatalf("use %d: %v", i+2, err)
+		}
+	}
+	_, _, err = api.PostMessageContext(ctx, "", slack.MsgOptionResponseURL(in.ResponseURL, slack.ResponseTypeInChannel),
+		slack.MsgOptionText("one too many", false))
+	var sc slack.StatusCodeError
+	if !errors.As(err, &sc) || sc.Code != http.StatusNotFound {
+		t.Errorf("sixth use: %v", err)
+	}
+	rs := fake.Responses()
+	if last := rs[len(rs)-1]; last.Error != "used_url" {
+		t.Errorf("last response = %+v", last)
+	}
+	if got := len(fake.Messages("C0TEAM")); got != 4 {
+		t.Errorf("in_channel responses posted %d messages, want 4", got)
+	}
+}
+
+func TestModalActionSubmitAndAckOutcomes(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	api := apiClient(fake)
+
+	label := func(s string) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+	}
+	opt := func(v, text string) *slack.OptionBlockObject { return slack.NewOptionBlockObject(v, label(text), nil) }
+	minutes := slack.NewNumberInputBlockElement(nil, "minutes_input", false)
+	kind := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "kind_select", opt("1on1", "One-on-one"), opt("group", "Group"))
+	modal := slack.ModalViewRequest{
+		Type: slack.VTModal, Title: label("Log session"), Submit: label("Save"),
+		CallbackID: "log_session", PrivateMetadata: `{"rep":"U0BOB"}`,
+		Blocks: slack.Blocks{BlockSet: []slack.Block{
+			slack.NewInputBlock("minutes", label("Minutes"), nil, minutes),
+			slack.NewInputBlock("date", label("Date"), nil, slack.NewDatePickerBlockElement("date_pick")),
+			slack.NewInputBlock("kind", label("Kind"), nil, kind),
+			slack.NewInputBlock("people", label("People"), nil, slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, nil, "people_pick")),
+			slack.NewInputBlock("notes", label("Notes"), nil, slack.NewPlainTextInputBlockElement(nil, "notes_input")),
+			slack.NewActionBlock("tools", slack.NewButtonBlockElement("add_goal", "g", label("Add goal"))),
+		}},
+	}
+	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), modal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewID := opened.View.ID
+
+	if _, err := fake.ClickViewAction(ctx, "U0ALICE", viewID, "tools", "add_goal", nil); err != nil {
+		t.Fatal(err)
+	}
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+	cb := evt.Data.(slack.InteractionCallback)
+	if cb.Container.Type != "view" || cb.Container.ViewID != viewID || cb.View.ID != viewID || cb.View.Hash == "" ||
+		cb.ActionCallback.BlockActions[0].ActionID != "add_goal" {
+		t.Errorf("view action = %+v", cb)
+	}
+	fixture := "pysdk_envelope_interactive_block_actions_in_modal.json"
+	sameKeys(t, "view block_actions", keysAt(t, evt.Request.Payload), fixtureKeys(t, fixture, "payload"))
+	// The action's trigger can push a view on top of the modal.
+	if _, err := api.PushViewContext(ctx, cb.TriggerID, sessionModal("Goal")); err != nil {
+		t.Errorf("push: %v", err)
+	}
+	_ = sm.Ack(*evt.Request)
+
+	values := map[string]map[string]any{
+		"minutes": {"minutes_input": NumberValue("45")},
+		"date":    {"date_pick": DateValue("2026-11-20")},
+		"kind":    {"kind_select": OptionValue("1on1")},
+		"people":  {"people_pick": UsersValue("U0BOB", "U0CAROL")},
+	}
+	in, err := fake.SubmitView(ctx, "U0ALICE", viewID, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt = nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+	cb = evt.Data.(slack.InteractionCallback)
+	st := cb.View.State.Values
+	if cb.Type != slack.InteractionTypeViewSubmission || cb.View.CallbackID != "log_session" || cb.View.PrivateMetadata != `{"rep":"U0BOB"}` ||
+		st["minutes"]["minutes_input"].Value != "45" || st["date"]["date_pick"].SelectedDate != "2026-11-20" ||
+		st["kind"]["kind_select"].SelectedOption.Text.Text != "One-on-one" || len(st["people"]["people_pick"].SelectedUsers) != 2 {
+		t.Errorf("submission state = %+v", st)
+	}
+	if !evt.Request.AcceptsResponsePayload {
+		t.Error("view_submission envelopes accept response payloads")
+	}
+	if !strings.Contains(string(evt.Request.Payload), `"notes_input":{"type":"plain_text_input","value":null}`) {
+		t.Errorf("an empty input must arrive as value null: %s", evt.Request.Payload)
+	}
+	fixture = "slackmachine_view_submission.json"
+	sameKeys(t, "view_submission", keysAt(t, evt.Request.Payload), fixtureKeys(t, fixture))
+	sameKeys(t, "submitted view", keysAt(t, evt.Request.Payload, "view"), fixtureKeys(t, fixture, "view"))
+
+	// Errors keep the modal open.
+	errs := slack.NewErrorsViewSubmissionResponse(map[string]string{"minutes": "Must be positive"})
+	if err := sm.Ack(*evt.Request, errs); err != nil {
+		t.Fatal(err)
+	}
+	if ack, err := fake.AwaitAck(ctx, in.EnvelopeID); err != nil || !strings.Contains(string(ack.Payload), "Must be positive") {
+		t.Fatalf("ack = %s, %v", ack.Payload, err)
+	}
+	if len(fake.OpenModals("U0ALICE")) != 2 {
+		t.Errorf("modals after errors = %v", fake.OpenModals("U0ALICE"))
+	}
+
+	// An empty ack closes the submitted modal.
+	in, err = fake.SubmitView(ctx, "U0ALICE", viewID, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt = nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+	_ = sm.Ack(*evt.Request)
+	if _, err := fake.AwaitAck(ctx, in.EnvelopeID); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range fake.OpenModals("U0ALICE") {
+		if id == viewID {
+			t.Errorf("modal %s still open after an empty ack", viewID)
+		}
+	}
+	if _, err := fake.SubmitView(ctx, "U0ALICE", viewID, values); err == nil {
+		t.Error("submitting a closed modal should fail")
+	}
+	if _, err := fake.SubmitView(ctx, "U0ALICE", "V0002", map[string]map[string]any{"nope": {"x": TextValue("y")}}); err == nil {
+		t.Error("values for elements the view lacks should be refused")
+	}
+}
+
+func TestMessageShortcutAndCloseView(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+
+	if _, err := fake.MessageShortcut(ctx, "W0ALICE", "log_from_message", "C0TEAM", "Great 1:1 with <@U0BOB>", "1700000000.000100", "U0BOB"); err != nil {
+		t.Fatal(err)
+	}
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+	cb := evt.Data.(slack.InteractionCallback)
+	if cb.Type != slack.InteractionTypeMessageAction || cb.CallbackID != "log_from_message" || cb.Message.Text != "Great 1:1 with <@U0BOB>" ||
+		cb.User.ID != "W0ALICE" || cb.Channel.ID != "C0TEAM" {
+		t.Errorf("message action = %+v", cb)
+	}
+	fixture := "boltpy_message_action.json"
+	sameKeys(t, "message_action", keysAt(t, evt.Request.Payload),
+		append(fixtureKeys(t, fixture), "enterprise", "is_enterprise_install"))
+
+	modal := sessionModal("Close me")
+	modal.NotifyOnClose = true
+	opened, err := apiClient(fake).OpenViewContext(ctx, cb.TriggerID, modal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.CloseView(ctx, "W0ALICE", opened.View.ID); err != nil {
+		t.Fatal(err)
+	}
+	evt = nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+	if cb := evt.Data.(slack.InteractionCallback); cb.Type != slack.InteractionTypeViewClosed || cb.View.ID != opened.View.ID {
+		t.Errorf("view_closed = %+v", cb)
+	}
+	sameKeys(t, "view_closed", keysAt(t, evt.Request.Payload), fixtureKeys(t, "slackmachine_view_closed.json"))
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(evt.Request.Payload, &raw); err != nil || string(raw["is_cleared"]) != "false" {
+		t.Errorf("is_cleared = %s", raw["is_cleared"])
+	}
+}
+
+// Real Slack sometimes sends is_enterprise_install as "false". slack-go
+// v0.35 copes in slash commands but not in interactive payloads: the client
+// reports error_bad_message and the bot never sees (or acks) the click. The
+// bot must watch for that event; this pins the hazard.
+func TestEnterpriseInstallStringBreaksSlackGoInteractions(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	ch, ts, err := apiClient(fake).PostMessageContext(ctx, "U0ALICE", slack.MsgOptionText("x", false),
+		slack.MsgOptionBlocks(buttonsBlock("b", [2]string{"go", "v"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.ClickButton(ctx, "U0ALICE", ch, ts, "go", EnterpriseInstallAsString()); err != nil {
+		t.Fatal(err)
+	}
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeErrorBadMessage)
+	if bad := evt.Data.(*socketmode.ErrorBadMessage); !strings.Contains(bad.Cause.Error(), "is_enterprise_install") {
+		t.Errorf("cause = %v", bad.Cause)
+	}
+}

@@ -1,0 +1,263 @@
+package fakeslack
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// Interaction identifies what a builder sent, so a test can follow up: ack
+// the envelope, open a view with the trigger, or watch the response_url.
+type Interaction struct {
+	EnvelopeID  string
+	TriggerID   string // "" when the payload carries none
+	ResponseURL string // "" when the payload carries none
+}
+
+// teamRef is the team object interaction payloads carry.
+func (s *Server) teamRef() map[string]any {
+	return map[string]any{"id": s.teamID, "domain": s.teamDomain}
+}
+
+// enterpriseInstall is is_enterprise_install as the payload should carry it.
+func enterpriseInstall(cfg envelopeConfig) any {
+	if cfg.enterpriseStr {
+		return "false"
+	}
+	return false
+}
+
+// channelFor picks the channel a command or shortcut happens in.
+func channelFor(cfg envelopeConfig, userID string) (string, string) {
+	if cfg.channelID != "" {
+		name := cfg.channelName
+		if name == "" {
+			name = channelName(cfg.channelID)
+		}
+		return cfg.channelID, name
+	}
+	return dmChannel(userID), "directmessage"
+}
+
+// sendLocked marshals a built payload while s.mu is still held (payloads
+// share maps with the state), releases s.mu, and delivers the envelope; the
+// triggers' 3-second clocks start at delivery.
+func (s *Server) sendLocked(ctx context.Context, typ string, payload map[string]any, env *envelope, cfg envelopeConfig) (string, error) {
+	raw, err := json.Marshal(payload)
+	s.mu.Unlock()
+	if err != nil {
+		return "", fmt.Errorf("marshal %s payload: %w", typ, err)
+	}
+	return s.sendEnvelope(ctx, typ, raw, env, cfg)
+}
+
+// SlashCommand sends a slash_commands envelope shaped like
+// pysdk_envelope_slash_commands.json, with a fresh trigger_id and
+// response_url. The command runs in the user's DM with the bot unless
+// InChannel says otherwise.
+func (s *Server) SlashCommand(ctx context.Context, userID, command, text string, opts ...EnvelopeOption) (Interaction, error) {
+	cfg := newEnvelopeConfig(opts)
+	chID, chName := channelFor(cfg, userID)
+	s.mu.Lock()
+	in := Interaction{
+		TriggerID:   s.issueTriggerLocked(userID, ""),
+		ResponseURL: s.issueResponseURLLocked(userID, chID, nil),
+	}
+	payload := map[string]any{
+		"token": VerificationToken, "team_id": s.teamID, "team_domain": s.teamDomain,
+		"channel_id": chID, "channel_name": chName, "user_id": userID,
+		"user_name": s.userNameLocked(userID), "command": command, "text": text,
+		"api_app_id": s.appID, "is_enterprise_install": enterpriseInstall(cfg),
+		"response_url": in.ResponseURL, "trigger_id": in.TriggerID,
+	}
+	env := &envelope{triggers: []string{in.TriggerID}, respURL: responseURLID(in.ResponseURL)}
+	id, err := s.sendLocked(ctx, "slash_commands", payload, env, cfg)
+	in.EnvelopeID = id
+	if err != nil {
+		return in, fmt.Errorf("slash command %s: %w", command, err)
+	}
+	return in, nil
+}
+
+// ClickButton clicks the button with actionID in the stored message at
+// channel/ts (channel may be a user id for the bot's DM) and sends the
+// block_actions envelope Slack would, shaped like
+// heybot_block_actions_dm_button.json. Use ButtonValue, or
+// ClickButtonWithValue, when several buttons share the action_id.
+// Ephemeral messages (chat.postEphemeral) work too.
+func (s *Server) ClickButton(ctx context.Context, userID, channel, ts, actionID string, opts ...EnvelopeOption) (Interaction, error) {
+	cfg := newEnvelopeConfig(opts)
+	s.mu.Lock()
+	m := s.st.msgs[msgKey(s.resolveChannel(channel), ts)]
+	if m == nil || m.deleted {
+		s.mu.Unlock()
+		return Interaction{}, fmt.Errorf("click %s: no message %s in %s", actionID, ts, channel)
+	}
+	return s.clickLocked(ctx, userID, m, actionID, cfg)
+}
+
+// ClickButtonWithValue is ClickButton choosing among buttons that share
+// actionID by their value.
+func (s *Server) ClickButtonWithValue(ctx context.Context, userID, channel, ts, actionID, value string, opts ...EnvelopeOption) (Interaction, error) {
+	return s.ClickButton(ctx, userID, channel, ts, actionID, append(opts, ButtonValue(value))...)
+}
+
+// ClickResponseButton clicks a button in the latest live message posted (or
+// replaced) through responseURL, usually an ephemeral one: the container
+// then says is_ephemeral true and, as in Slack, no message is attached.
+func (s *Server) ClickResponseButton(ctx context.Context, userID, responseURL, actionID string, opts ...EnvelopeOption) (Interaction, error) {
+	cfg := newEnvelopeConfig(opts)
+	s.mu.Lock()
+	var m *message
+	for _, x := range s.st.msgOrder {
+		if x.responseURL == responseURL && !x.deleted {
+			m = x
+		}
+	}
+	if m == nil {
+		s.mu.Unlock()
+		return Interaction{}, fmt.Errorf("click %s: nothing was posted through %s", actionID, responseURL)
+	}
+	return s.clickLocked(ctx, userID, m, actionID, cfg)
+}
+
+// clickLocked builds and sends block_actions for a button in m; it is
+// called with s.mu held and releases it.
+func (s *Server) clickLocked(ctx context.Context, userID string, m *message, actionID string, cfg envelopeConfig) (Interaction, error) {
+	blockID, button, err := findButton(m.blocks, actionID, cfg.buttonValue)
+	if err != nil {
+		s.mu.Unlock()
+		return Interaction{}, fmt.Errorf("click in message %s: %w", m.ts, err)
+	}
+	in := Interaction{
+		TriggerID:   s.issueTriggerLocked(userID, ""),
+		ResponseURL: s.issueResponseURLLocked(userID, m.channel, m),
+	}
+	container := map[string]any{"type": "message", "message_ts": m.ts, "channel_id": m.channel, "is_ephemeral": m.ephemeral}
+	if m.threadTS != "" {
+		container["thread_ts"] = m.threadTS
+	}
+	action := map[string]any{"action_id": actionID, "block_id": blockID, "type": "button", "action_ts": s.actionTS()}
+	for _, k := range []string{"text", "value", "style", "url"} {
+		if v, ok := button[k]; ok {
+			action[k] = v
+		}
+	}
+	payload := map[string]any{
+		"type": "block_actions", "user": s.userRefLocked(userID), "api_app_id": s.appID,
+		"token": VerificationToken, "container": container, "trigger_id": in.TriggerID,
+		"team": s.teamRef(), "enterprise": nil, "is_enterprise_install": enterpriseInstall(cfg),
+		"channel":      map[string]any{"id": m.channel, "name": channelName(m.channel)},
+		"state":        map[string]any{"values": map[string]any{}},
+		"response_url": in.ResponseURL, "actions": []any{action},
+	}
+	if !m.ephemeral {
+		payload["message"] = s.messageObjectLocked(m)
+	}
+	id, err := s.sendLocked(ctx, "interactive", payload, &envelope{triggers: []string{in.TriggerID}}, cfg)
+	in.EnvelopeID = id
+	if err != nil {
+		return in, fmt.Errorf("click %s: %w", actionID, err)
+	}
+	return in, nil
+}
+
+// MessageShortcut sends a message_action (a message shortcut used on a
+// message) shaped like boltpy_message_action.json. author is the message's
+// author and ts its ts.
+func (s *Server) MessageShortcut(ctx context.Context, userID, callbackID, channel, text, ts, author string, opts ...EnvelopeOption) (Interaction, error) {
+	cfg := newEnvelopeConfig(opts)
+	channel = s.resolveChannel(channel)
+	s.mu.Lock()
+	in := Interaction{
+		TriggerID:   s.issueTriggerLocked(userID, ""),
+		ResponseURL: s.issueResponseURLLocked(userID, channel, nil),
+	}
+	payload := map[string]any{
+		"type": "message_action", "token": VerificationToken, "action_ts": s.actionTS(),
+		"team": s.teamRef(), "user": s.userRefLocked(userID),
+		"channel":     map[string]any{"id": channel, "name": channelName(channel)},
+		"callback_id": callbackID, "trigger_id": in.TriggerID, "message_ts": ts,
+		"message": map[string]any{
+			"type": "message", "text": text, "user": author, "ts": ts, "team": s.teamID,
+			"client_msg_id": newUUID(),
+		},
+		"response_url": in.ResponseURL, "enterprise": nil, "is_enterprise_install": enterpriseInstall(cfg),
+	}
+	id, err := s.sendLocked(ctx, "interactive", payload, &envelope{triggers: []string{in.TriggerID}}, cfg)
+	in.EnvelopeID = id
+	if err != nil {
+		return in, fmt.Errorf("message shortcut %s: %w", callbackID, err)
+	}
+	return in, nil
+}
+
+// GlobalShortcut sends a global shortcut, shaped like
+// pysdk_envelope_interactive_shortcut.json.
+func (s *Server) GlobalShortcut(ctx context.Context, userID, callbackID string, opts ...EnvelopeOption) (Interaction, error) {
+	cfg := newEnvelopeConfig(opts)
+	s.mu.Lock()
+	in := Interaction{TriggerID: s.issueTriggerLocked(userID, "")}
+	payload := map[string]any{
+		"type": "shortcut", "token": VerificationToken, "action_ts": s.actionTS(),
+		"team": s.teamRef(), "user": s.userRefLocked(userID),
+		"is_enterprise_install": enterpriseInstall(cfg), "enterprise": nil,
+		"callback_id": callbackID, "trigger_id": in.TriggerID,
+	}
+	id, err := s.sendLocked(ctx, "interactive", payload, &envelope{triggers: []string{in.TriggerID}}, cfg)
+	in.EnvelopeID = id
+	if err != nil {
+		return in, fmt.Errorf("global shortcut %s: %w", callbackID, err)
+	}
+	return in, nil
+}
+
+// Event wraps an inner event (it needs at least "type") in an events_api
+// envelope shaped like pysdk_envelope_events_api_*.json, filling event_ts
+// (and ts for messages) when absent. It returns the envelope_id.
+func (s *Server) Event(ctx context.Context, event map[string]any, opts ...EnvelopeOption) (string, error) {
+	typ, _ := event["type"].(string)
+	if typ == "" {
+		return "", fmt.Errorf("send event: the event has no type")
+	}
+	cfg := newEnvelopeConfig(opts)
+	s.mu.Lock()
+	ev := make(map[string]any, len(event)+1)
+	for k, v := range event {
+		ev[k] = v
+	}
+	if _, ok := ev["event_ts"]; !ok {
+		ev["event_ts"] = s.nextTSLocked()
+	}
+	if _, ok := ev["ts"]; !ok && typ == "message" {
+		ev["ts"] = ev["event_ts"]
+	}
+	channel, _ := ev["channel"].(string)
+	now := s.now()
+	payload := map[string]any{
+		"token": VerificationToken, "team_id": s.teamID, "api_app_id": s.appID, "event": ev,
+		"type": "event_callback", "event_id": "Ev" + randomString(9, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+		"event_time": now.Unix(),
+		"authorizations": []any{map[string]any{
+			"enterprise_id": nil, "team_id": s.teamID, "user_id": s.botUserID,
+			"is_bot": true, "is_enterprise_install": enterpriseInstall(cfg),
+		}},
+		"is_ext_shared_channel": false,
+		"event_context":         "1-" + typ + "-" + s.teamID + "-" + channel,
+	}
+	id, err := s.sendLocked(ctx, "events_api", payload, &envelope{}, cfg)
+	if err != nil {
+		return id, fmt.Errorf("send %s event: %w", typ, err)
+	}
+	return id, nil
+}
+
+// AppHomeOpened sends app_home_opened for tab ("home" or "messages"; Slack
+// sends it for both), with the user's published home view when there is one.
+func (s *Server) AppHomeOpened(ctx context.Context, userID, tab string, opts ...EnvelopeOption) (string, error) {
+	ev := map[string]any{"type": "app_home_opened", "user": userID, "channel": dmChannel(userID), "tab": tab}
+	if home, ok := s.Home(userID); ok && tab == "home" {
+		ev["view"] = json.RawMessage(home)
+	}
+	return s.Event(ctx, ev, opts...)
+}

@@ -1,0 +1,161 @@
+package fakeslack
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Slack lets a response_url be used 5 times within 30 minutes.
+const (
+	responseURLUses = 5
+	responseURLTTL  = 30 * time.Minute
+)
+
+// responseURL is an issued response_url and what it answers for.
+type responseURL struct {
+	url     string
+	channel string
+	userID  string
+	origin  *message // the message whose button was clicked, if any
+	issued  time.Time
+	uses    int
+}
+
+// issueResponseURLLocked mints a response_url for an interaction by userID
+// in channel; origin is the message interacted with (nil for commands).
+func (s *Server) issueResponseURLLocked(userID, channel string, origin *message) string {
+	id := randomString(24, alnum)
+	u := s.baseURL + "/response/" + id
+	s.st.responseURLs[id] = &responseURL{url: u, channel: channel, userID: userID, origin: origin, issued: s.now()}
+	return u
+}
+
+// responseURLID is the id part of a response_url the fake issued.
+func responseURLID(u string) string {
+	_, id, _ := strings.Cut(u, "/response/")
+	return id
+}
+
+// responseBody is what slack-go (and any client) posts to a response_url.
+type responseBody struct {
+	Text            string          `json:"text"`
+	Blocks          json.RawMessage `json:"blocks"`
+	ResponseType    string          `json:"response_type"`
+	ReplaceOriginal bool            `json:"replace_original"`
+	DeleteOriginal  bool            `json:"delete_original"`
+	ThreadTS        string          `json:"thread_ts"`
+}
+
+// handleResponseURL records a response_url post and applies it: delete or
+// replace the original message, or post a new ephemeral (default) or
+// in_channel message.
+func (s *Server) handleResponseURL(w http.ResponseWriter, r *http.Request) {
+	id := strings.TrimPrefix(r.URL.Path, "/response/")
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 32<<20))
+	s.sleep(r.Context(), s.latencyFor(MethodResponseURL))
+
+	s.mu.Lock()
+	rec := Response{URL: s.baseURL + r.URL.Path, Body: body, Time: s.now()}
+	res := s.applyResponseLocked(id, r.Method, body, &rec)
+	rec.Status = res.status
+	if rec.Status == 0 {
+		rec.Status = http.StatusOK
+	}
+	rec.Error = res.errCode
+	s.st.responses = append(s.st.responses, rec)
+	s.notifyLocked()
+	s.mu.Unlock()
+	writeResult(w, res, res.encode())
+}
+
+func (s *Server) applyResponseLocked(id, httpMethod string, body []byte, rec *Response) apiResult {
+	notFound := func(code string) apiResult {
+		res := errResult(code)
+		res.status = http.StatusNotFound
+		return res
+	}
+	var in responseBody
+	jsonErr := json.Unmarshal(body, &in)
+	if jsonErr == nil {
+		rec.Text, rec.ResponseType = in.Text, in.ResponseType
+		rec.ReplaceOriginal, rec.DeleteOriginal = in.ReplaceOriginal, in.DeleteOriginal
+		if len(in.Blocks) > 0 && string(in.Blocks) != "null" {
+			rec.Blocks = in.Blocks
+		}
+	}
+	if f, ok := s.takeFaultLocked(MethodResponseURL); ok {
+		return faultResult(f)
+	}
+	u := s.st.responseURLs[id]
+	switch {
+	case u == nil:
+		return notFound("no_service")
+	case httpMethod != http.MethodPost:
+		res := errResult("invalid_method")
+		res.status = http.StatusMethodNotAllowed
+		return res
+	case s.now().Sub(u.issued) > responseURLTTL:
+		return notFound("expired_url")
+	case u.uses >= responseURLUses:
+		return notFound("used_url")
+	case jsonErr != nil:
+		res := errResult("invalid_payload")
+		res.status = http.StatusBadRequest
+		return res
+	}
+	u.uses++
+	rec.Channel = u.channel
+	rec.MessageTS = s.respondLocked(u, in)
+	return okResult(nil)
+}
+
+// respondLocked applies a response (a response_url post, or a slash
+// command's ack payload) and returns the ts of the message it touched.
+func (s *Server) respondLocked(u *responseURL, in responseBody) string {
+	var m *message
+	switch {
+	case in.DeleteOriginal:
+		if u.origin == nil {
+			return ""
+		}
+		u.origin.deleted = true
+		return u.origin.ts
+	case in.ReplaceOriginal && u.origin != nil && !u.origin.deleted:
+		m = u.origin
+		m.edited = true
+	default:
+		m = &message{channel: u.channel, threadTS: in.ThreadTS, ephemeral: in.ResponseType != "in_channel"}
+		if m.ephemeral {
+			m.recipient = u.userID
+		}
+		s.storeMessageLocked(m)
+	}
+	// A response replaces the whole message: blocks left out are gone.
+	m.text, m.blocks, m.hasBlocks = in.Text, nil, false
+	m.responseURL = u.url
+	if len(in.Blocks) > 0 && string(in.Blocks) != "null" {
+		if blocks, err := parseBlocks(string(in.Blocks)); err == nil {
+			normalizeBlocks(blocks)
+			m.blocks, m.hasBlocks = blocks, len(blocks) > 0
+		}
+	}
+	return m.ts
+}
+
+// applyCommandAckLocked shows a slash command's ack payload the way Slack
+// does: as a message (ephemeral unless response_type is in_channel), tied to
+// the command's response_url so its buttons can be clicked.
+func (s *Server) applyCommandAckLocked(responseURLID string, payload json.RawMessage) {
+	u := s.st.responseURLs[responseURLID]
+	var in responseBody
+	if u == nil || json.Unmarshal(payload, &in) != nil {
+		return
+	}
+	if in.Text == "" && (len(in.Blocks) == 0 || string(in.Blocks) == "null") {
+		return
+	}
+	s.respondLocked(u, in)
+}

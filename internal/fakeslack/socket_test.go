@@ -1,0 +1,222 @@
+package fakeslack
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+)
+
+func TestHelloThenSlashCommandAck(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+
+	hello := nextEvent(ctx, t, sm, socketmode.EventTypeHello)
+	if hello.Request.NumConnections != 1 || hello.Request.ConnectionInfo.AppID != fake.AppID() {
+		t.Errorf("hello = %+v", hello.Request)
+	}
+	if err := fake.WaitConnected(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+
+	in, err := fake.SlashCommand(ctx, "U0ALICE", "/coach", "log 45m with bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeSlashCommand)
+	cmd := evt.Data.(slack.SlashCommand)
+	if cmd.Command != "/coach" || cmd.Text != "log 45m with bob" || cmd.UserID != "U0ALICE" ||
+		cmd.TriggerID != in.TriggerID || cmd.ResponseURL != in.ResponseURL || cmd.ChannelID != "D0ALICE" {
+		t.Errorf("slash command = %+v, interaction %+v", cmd, in)
+	}
+	if !evt.Request.AcceptsResponsePayload || evt.Request.EnvelopeID != in.EnvelopeID {
+		t.Errorf("envelope = %+v", evt.Request)
+	}
+	sameKeys(t, "slash command payload", keysAt(t, evt.Request.Payload),
+		append(fixtureKeys(t, "pysdk_envelope_slash_commands.json", "payload"), "is_enterprise_install"))
+	sameKeys(t, "slash command envelope", keysAt(t, envelopeJSON(t, fake, in.EnvelopeID)),
+		fixtureKeys(t, "pysdk_envelope_slash_commands.json"))
+	if err := sm.Ack(*evt.Request, map[string]string{"text": "Logged."}); err != nil {
+		t.Fatal(err)
+	}
+	ack, err := fake.AwaitAck(ctx, in.EnvelopeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ack.Payload), `"Logged."`) || ack.SentAt.IsZero() || ack.Latency() < 0 || ack.Latency() > 3*time.Second {
+		t.Errorf("ack = %+v", ack)
+	}
+	// Slack shows a slash command's ack payload to the user, ephemerally.
+	if eph := fake.Ephemerals("D0ALICE"); len(eph) != 1 || eph[0].Text != "Logged." || eph[0].ResponseURL != in.ResponseURL {
+		t.Errorf("ephemerals after ack = %+v", eph)
+	}
+}
+
+func TestDroppedConnectionReconnectsAndGetsNextEnvelope(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	if err := fake.WaitConnected(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+
+	fake.DropConnection()
+	// Sent while the client is away: it must wait for the next socket.
+	id, err := fake.Event(ctx, map[string]any{"type": "app_mention", "user": "U0ALICE", "text": "<@U0BOT> hi", "channel": "C0GENERAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeEventsAPI)
+	if evt.Request.EnvelopeID != id {
+		t.Fatalf("got envelope %s, want %s", evt.Request.EnvelopeID, id)
+	}
+	if _, ok := evt.Data.(slackevents.EventsAPIEvent).InnerEvent.Data.(*slackevents.AppMentionEvent); !ok {
+		t.Errorf("inner event = %T", evt.Data.(slackevents.EventsAPIEvent).InnerEvent.Data)
+	}
+	if fake.Connections() < 2 {
+		t.Errorf("connections = %d, want a reconnection", fake.Connections())
+	}
+	env := envelopeJSON(t, fake, id)
+	sameKeys(t, "events_api envelope", keysAt(t, env), fixtureKeys(t, "pysdk_envelope_events_api_app_mention.json"))
+	sameKeys(t, "events_api payload", keysAt(t, env, "payload"), fixtureKeys(t, "pysdk_envelope_events_api_app_mention.json", "payload"))
+	var wire struct {
+		Payload struct {
+			Authorizations []json.RawMessage `json:"authorizations"`
+		} `json:"payload"`
+	}
+	if err := json.Unmarshal(env, &wire); err != nil || len(wire.Payload.Authorizations) != 1 {
+		t.Fatalf("authorizations: %v %s", err, env)
+	}
+	sameKeys(t, "authorization", keysAt(t, wire.Payload.Authorizations[0]),
+		[]string{"enterprise_id", "is_bot", "is_enterprise_install", "team_id", "user_id"})
+}
+
+func TestDisconnectMessageMakesClientReconnect(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	if err := fake.WaitConnected(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := fake.SendDisconnect("refresh_requested"); err != nil {
+		t.Fatal(err)
+	}
+	if err := fake.WaitConnected(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.Event(ctx, map[string]any{"type": "app_home_opened", "user": "U0ALICE", "tab": "home"}); err != nil {
+		t.Fatal(err)
+	}
+	nextEvent(ctx, t, sm, socketmode.EventTypeEventsAPI)
+}
+
+func TestEnvelopeWaitsForFirstClient(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sent := make(chan error, 1)
+	go func() {
+		_, err := fake.GlobalShortcut(ctx, "U0ALICE", "log_session")
+		sent <- err
+	}()
+	sm := connect(t, fake)
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+	if cb := evt.Data.(slack.InteractionCallback); cb.CallbackID != "log_session" || cb.Type != slack.InteractionTypeShortcut {
+		t.Errorf("callback = %+v", cb)
+	}
+	if err := <-sent; err != nil {
+		t.Fatal(err)
+	}
+	sameKeys(t, "shortcut payload", keysAt(t, evt.Request.Payload),
+		fixtureKeys(t, "pysdk_envelope_interactive_shortcut.json", "payload"))
+}
+
+func TestResendRawFramesAndUnknownAcks(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+
+	if err := fake.SendRaw(ctx, []byte(`{"envelope_id": broken`)); err != nil {
+		t.Fatal(err)
+	}
+	id, err := fake.Event(ctx, map[string]any{"type": "message", "user": "U0ALICE", "text": "hi", "channel": "D0ALICE", "channel_type": "im"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := nextEvent(ctx, t, sm, socketmode.EventTypeEventsAPI)
+	if first.Request.EnvelopeID != id || first.Request.RetryAttempt != 0 {
+		t.Fatalf("first delivery = %+v", first.Request)
+	}
+	if err := fake.Resend(ctx, id, WithRetry(1, "timeout")); err != nil {
+		t.Fatal(err)
+	}
+	again := nextEvent(ctx, t, sm, socketmode.EventTypeEventsAPI)
+	if again.Request.EnvelopeID != id || again.Request.RetryAttempt != 1 || again.Request.RetryReason != "timeout" {
+		t.Errorf("redelivery = %+v", again.Request)
+	}
+
+	if err := sm.Ack(socketmode.Request{EnvelopeID: "not-ours"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sm.Ack(*again.Request); err != nil {
+		t.Fatal(err)
+	}
+	ack, err := fake.AwaitAck(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ack.Payload != nil {
+		t.Errorf("empty ack payload = %s", ack.Payload)
+	}
+	if acks := fake.Acks(); len(acks) != 2 || acks[0].EnvelopeID != "not-ours" {
+		t.Errorf("acks = %+v", acks)
+	}
+	if _, err := fake.AwaitAck(ctx, "not-ours"); err == nil {
+		t.Error("AwaitAck of an envelope never sent succeeded")
+	}
+}
+
+func TestPausedPingsMakeClientReconnect(t *testing.T) {
+	fake := startFake(t, WithPingInterval(20*time.Millisecond))
+	ctx := deadline(t)
+	connect(t, fake, socketmode.OptionPingInterval(300*time.Millisecond))
+	if err := fake.WaitConnected(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	fake.SetPingsPaused(true)
+	if err := fake.WaitConnected(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	fake.SetPingsPaused(false)
+}
+
+func TestControlMessagesMatchFixtures(t *testing.T) {
+	fake := New()
+	fake.mu.Lock()
+	hello := fake.controlMessageLocked("hello", "")
+	bye := fake.controlMessageLocked("disconnect", "too_many_websockets")
+	fake.mu.Unlock()
+	sameKeys(t, "hello", keysAt(t, hello), fixtureKeys(t, "pysdk_hello.json"))
+	sameKeys(t, "hello debug_info", keysAt(t, hello, "debug_info"), fixtureKeys(t, "pysdk_hello.json", "debug_info"))
+	sameKeys(t, "disconnect", keysAt(t, bye), fixtureKeys(t, "pysdk_disconnect_too_many_websockets.json"))
+}
+
+// envelopeJSON is an envelope exactly as the fake sent it.
+func envelopeJSON(t *testing.T, s *Server, id string) []byte {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	env := s.st.envelopes[id]
+	if env == nil {
+		t.Fatalf("no envelope %s", id)
+	}
+	b, err := json.Marshal(env.wire)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,0 +1,147 @@
+package fakeslack
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	mrand "math/rand/v2"
+	"strings"
+	"time"
+)
+
+// state is everything the fake remembers; it is guarded by Server.mu.
+type state struct {
+	// Socket Mode.
+	tickets     map[string]bool
+	conns       []*wsConn // open sockets, oldest first
+	connSeq     int       // sockets accepted so far
+	hellos      int       // sockets that received hello
+	pingsPaused bool
+	envelopes   map[string]*envelope
+	acks        []Ack
+
+	// Recording and faults.
+	calls     []Call
+	responses []Response
+	faults    map[string][]Fault
+	latency   map[string]time.Duration
+	revoked   bool
+
+	// Workspace.
+	users    []*User
+	userByID map[string]*User
+	// directoryUsed turns on user checks once a test has added users.
+	directoryUsed bool
+	dmsOpened     map[string]bool
+	msgs          map[string]*message // by channel+"/"+ts
+	msgOrder      []*message
+	lastTS        int64 // microseconds of the last ts handed out
+
+	// Surfaces.
+	triggers     map[string]*trigger
+	views        map[string]*view
+	viewSeq      int
+	homes        map[string]string // user id -> view id
+	responseURLs map[string]*responseURL
+	files        map[string]*fileRec
+	fileSeq      int
+}
+
+func newState() state {
+	return state{
+		tickets:      map[string]bool{},
+		envelopes:    map[string]*envelope{},
+		faults:       map[string][]Fault{},
+		latency:      map[string]time.Duration{},
+		userByID:     map[string]*User{},
+		dmsOpened:    map[string]bool{},
+		msgs:         map[string]*message{},
+		triggers:     map[string]*trigger{},
+		views:        map[string]*view{},
+		homes:        map[string]string{},
+		responseURLs: map[string]*responseURL{},
+		files:        map[string]*fileRec{},
+	}
+}
+
+// newUUID returns a random version 4 UUID, the shape of Slack's envelope ids.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// randomString returns n characters drawn from alphabet.
+func randomString(n int, alphabet string) string {
+	var b strings.Builder
+	for range n {
+		b.WriteByte(alphabet[mrand.IntN(len(alphabet))])
+	}
+	return b.String()
+}
+
+// randomHex returns n random hex digits.
+func randomHex(n int) string {
+	return randomString(n, "0123456789abcdef")
+}
+
+// formatTS renders microseconds since the epoch as a Slack ts, "1700000000.000100".
+func formatTS(us int64) string {
+	return fmt.Sprintf("%d.%06d", us/1_000_000, us%1_000_000)
+}
+
+// nextTSLocked hands out a message ts from the clock, bumped so every ts is
+// strictly greater than the last one, as Slack guarantees within a channel.
+func (s *Server) nextTSLocked() string {
+	us := s.now().UnixMicro()
+	if us <= s.st.lastTS {
+		us = s.st.lastTS + 100
+	}
+	s.st.lastTS = us
+	return formatTS(us)
+}
+
+// actionTS is the action_ts of an interaction: the clock, not necessarily unique.
+func (s *Server) actionTS() string { return formatTS(s.now().UnixMicro()) }
+
+// newTriggerID returns a trigger_id shaped like Slack's
+// "1388105719492.1379717998065.9bc163894734c1f415a2c504e81dec91".
+func newTriggerID() string {
+	return fmt.Sprintf("%d.%d.%s", 1_000_000_000_000+mrand.Int64N(9_000_000_000_000),
+		1_000_000_000_000+mrand.Int64N(9_000_000_000_000), randomHex(32))
+}
+
+// newViewHash returns a view hash shaped like "1715350171.Gc2dwnJZ".
+func (s *Server) newViewHash() string {
+	return fmt.Sprintf("%d.%s", s.now().Unix(), randomString(8, alnum))
+}
+
+// dmChannel is the stable id of the bot's DM with a user: U0ALICE -> D0ALICE.
+func dmChannel(userID string) string {
+	if len(userID) < 2 {
+		return "D" + userID
+	}
+	return "D" + userID[1:]
+}
+
+// isUserID reports whether id looks like a user id (U… or, on Enterprise Grid, W…).
+func isUserID(id string) bool {
+	return len(id) > 1 && (id[0] == 'U' || id[0] == 'W')
+}
+
+// channelName is the name Slack puts next to a channel id in payloads.
+func channelName(id string) string {
+	switch {
+	case strings.HasPrefix(id, "D"):
+		return "directmessage"
+	case strings.HasPrefix(id, "G"):
+		return "privategroup"
+	default:
+		return strings.ToLower(id)
+	}
+}

@@ -1,0 +1,181 @@
+package fakeslack
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // users' tz_offset must not depend on the host's zoneinfo
+)
+
+// User is a member of the fake workspace's directory.
+type User struct {
+	ID          string // "U0ALICE" (or "W…" on Enterprise Grid)
+	Name        string // the handle, "alice"
+	RealName    string
+	DisplayName string // often empty in real workspaces; bots should fall back to RealName
+	Email       string
+	TZ          string // IANA zone; default "America/Los_Angeles", Slack's default
+	IsBot       bool
+	Deleted     bool
+}
+
+// addDefaultUsers puts the two members every real workspace lists first:
+// Slackbot (which Slack reports as is_bot false) and the app's own bot user.
+func (s *Server) addDefaultUsers() {
+	s.addUserLocked(User{ID: "USLACKBOT", Name: "slackbot", RealName: "Slackbot"})
+	s.addUserLocked(User{ID: s.botUserID, Name: "coachlog", RealName: "Coachlog", IsBot: true})
+}
+
+// AddUser adds u to the directory, or replaces the user with the same ID.
+func (s *Server) AddUser(u User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.addUserLocked(u)
+	s.st.directoryUsed = true
+	s.notifyLocked()
+}
+
+func (s *Server) addUserLocked(u User) {
+	if u.TZ == "" {
+		u.TZ = "America/Los_Angeles"
+	}
+	if old := s.st.userByID[u.ID]; old != nil {
+		*old = u
+		return
+	}
+	p := &u
+	s.st.users = append(s.st.users, p)
+	s.st.userByID[u.ID] = p
+}
+
+// checkUserLocked refuses users the directory knows nothing about. The fake
+// accepts any user id until the first AddUser, so tests that do not care
+// about the directory need not fill it.
+func (s *Server) checkUserLocked(id string) string {
+	u := s.st.userByID[id]
+	switch {
+	case u == nil && s.st.directoryUsed:
+		return "user_not_found"
+	case u != nil && u.Deleted:
+		return "user_disabled"
+	}
+	return ""
+}
+
+// userObjectLocked renders u the way users.info and users.list do.
+func (s *Server) userObjectLocked(u *User) map[string]any {
+	offset, label := 0, "UTC"
+	if loc, err := time.LoadLocation(u.TZ); err == nil {
+		label, offset = s.now().In(loc).Zone()
+	}
+	profile := map[string]any{
+		"real_name":               u.RealName,
+		"real_name_normalized":    u.RealName,
+		"display_name":            u.DisplayName,
+		"display_name_normalized": u.DisplayName,
+		"avatar_hash":             "g0000000000a",
+		"image_72":                "https://a.slack-edge.com/80588/img/avatars/ava_0001-72.png",
+		"team":                    s.teamID,
+	}
+	if u.Email != "" {
+		profile["email"] = u.Email
+	}
+	if u.IsBot {
+		profile["bot_id"] = s.botID
+		profile["api_app_id"] = s.appID
+	}
+	return map[string]any{
+		"id":                  u.ID,
+		"team_id":             s.teamID,
+		"name":                u.Name,
+		"deleted":             u.Deleted,
+		"color":               "9f69e7",
+		"real_name":           u.RealName,
+		"tz":                  u.TZ,
+		"tz_label":            label,
+		"tz_offset":           offset,
+		"profile":             profile,
+		"is_admin":            false,
+		"is_owner":            false,
+		"is_primary_owner":    false,
+		"is_restricted":       false,
+		"is_ultra_restricted": false,
+		"is_bot":              u.IsBot,
+		"is_app_user":         false,
+		"is_email_confirmed":  u.Email != "",
+		"updated":             s.now().Unix(),
+	}
+}
+
+func (s *Server) usersInfo(r *apiRequest) apiResult {
+	u := s.st.userByID[r.param("user")]
+	if u == nil {
+		return errResult("user_not_found")
+	}
+	return okResult(map[string]any{"user": s.userObjectLocked(u)})
+}
+
+func (s *Server) usersLookupByEmail(r *apiRequest) apiResult {
+	email := strings.ToLower(r.param("email"))
+	for _, u := range s.st.users {
+		if email != "" && strings.ToLower(u.Email) == email {
+			return okResult(map[string]any{"user": s.userObjectLocked(u)})
+		}
+	}
+	return errResult("users_not_found")
+}
+
+// usersList pages through the directory in insertion order. Cursors are
+// base64("user:<id>"), the shape Slack's have; limit 0 means everything.
+func (s *Server) usersList(r *apiRequest) apiResult {
+	start := 0
+	if c := r.param("cursor"); c != "" {
+		raw, err := base64.StdEncoding.DecodeString(c)
+		id, ok := strings.CutPrefix(string(raw), "user:")
+		if err != nil || !ok {
+			return errResult("invalid_cursor")
+		}
+		start = -1
+		for i, u := range s.st.users {
+			if u.ID == id {
+				start = i
+			}
+		}
+		if start < 0 {
+			return errResult("invalid_cursor")
+		}
+	}
+	limit, _ := strconv.Atoi(r.param("limit"))
+	end := len(s.st.users)
+	if limit > 0 && start+limit < end {
+		end = start + limit
+	}
+	members := make([]any, 0, end-start)
+	for _, u := range s.st.users[start:end] {
+		members = append(members, s.userObjectLocked(u))
+	}
+	next := ""
+	if end < len(s.st.users) {
+		next = base64.StdEncoding.EncodeToString([]byte("user:" + s.st.users[end].ID))
+	}
+	return okResult(map[string]any{
+		"members":           members,
+		"cache_ts":          s.now().Unix(),
+		"response_metadata": map[string]any{"next_cursor": next},
+	})
+}
+
+// userRefLocked is the user object interaction payloads carry.
+func (s *Server) userRefLocked(id string) map[string]any {
+	name := strings.ToLower(id)
+	if u := s.st.userByID[id]; u != nil && u.Name != "" {
+		name = u.Name
+	}
+	return map[string]any{"id": id, "username": name, "name": name, "team_id": s.teamID}
+}
+
+// userNameLocked is the handle slash command payloads carry as user_name.
+func (s *Server) userNameLocked(id string) string {
+	return s.userRefLocked(id)["name"].(string)
+}

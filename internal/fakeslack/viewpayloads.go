@@ -1,0 +1,296 @@
+package fakeslack
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+)
+
+// TextValue is a plain_text_input's state value.
+func TextValue(s string) map[string]any {
+	return map[string]any{"type": "plain_text_input", "value": s}
+}
+
+// NumberValue is a number_input's state value; Slack sends numbers as strings.
+func NumberValue(s string) map[string]any {
+	return map[string]any{"type": "number_input", "value": s}
+}
+
+// DateValue is a datepicker's state value, date as "2026-11-20".
+func DateValue(date string) map[string]any {
+	return map[string]any{"type": "datepicker", "selected_date": date}
+}
+
+// UserValue is a users_select's state value.
+func UserValue(id string) map[string]any {
+	return map[string]any{"type": "users_select", "selected_user": id}
+}
+
+// UsersValue is a multi_users_select's state value.
+func UsersValue(ids ...string) map[string]any {
+	return map[string]any{"type": "multi_users_select", "selected_users": append([]string{}, ids...)}
+}
+
+// OptionValue is a static_select's state value; SubmitView and
+// ClickViewAction fill in the option's text from the view.
+func OptionValue(v string) map[string]any {
+	return map[string]any{"type": "static_select", "selected_option": map[string]any{"value": v}}
+}
+
+// OptionsValue is a multi_static_select's state value.
+func OptionsValue(vs ...string) map[string]any {
+	return map[string]any{"type": "multi_static_select", "selected_options": optionList(vs)}
+}
+
+// RadioValue is a radio_buttons' state value.
+func RadioValue(v string) map[string]any {
+	return map[string]any{"type": "radio_buttons", "selected_option": map[string]any{"value": v}}
+}
+
+// CheckboxesValue is a checkboxes' state value.
+func CheckboxesValue(vs ...string) map[string]any {
+	return map[string]any{"type": "checkboxes", "selected_options": optionList(vs)}
+}
+
+func optionList(vs []string) []any {
+	out := make([]any, 0, len(vs))
+	for _, v := range vs {
+		out = append(out, map[string]any{"value": v})
+	}
+	return out
+}
+
+// emptyValue is what Slack reports for an input the user left empty.
+func emptyValue(typ string) map[string]any {
+	v := map[string]any{"type": typ}
+	switch typ {
+	case "datepicker":
+		v["selected_date"] = nil
+	case "timepicker":
+		v["selected_time"] = nil
+	case "static_select", "external_select", "radio_buttons":
+		v["selected_option"] = nil
+	case "multi_static_select", "multi_external_select", "checkboxes":
+		v["selected_options"] = []any{}
+	case "users_select":
+		v["selected_user"] = nil
+	case "multi_users_select":
+		v["selected_users"] = []any{}
+	case "conversations_select":
+		v["selected_conversation"] = nil
+	case "channels_select":
+		v["selected_channel"] = nil
+	default:
+		v["value"] = nil
+	}
+	return v
+}
+
+// stateValue fits a caller's value to the element it belongs to: the
+// element's real type, and options with their text as defined in the view.
+func stateValue(el, given map[string]any) map[string]any {
+	v := maps.Clone(given)
+	v["type"] = el["type"]
+	fill := func(o any) any {
+		om, ok := o.(map[string]any)
+		if !ok {
+			return o
+		}
+		value, _ := om["value"].(string)
+		if def, found := optionFor(el, value); found {
+			return def
+		}
+		if _, hasText := om["text"]; !hasText {
+			om = maps.Clone(om)
+			om["text"] = map[string]any{"type": "plain_text", "text": value, "emoji": true}
+		}
+		return om
+	}
+	if o, ok := v["selected_option"]; ok && o != nil {
+		v["selected_option"] = fill(o)
+	}
+	if list, ok := v["selected_options"].([]any); ok {
+		filled := make([]any, len(list))
+		for i, o := range list {
+			filled[i] = fill(o)
+		}
+		v["selected_options"] = filled
+	}
+	return v
+}
+
+// asMap accepts a state value as a map or as anything that marshals to a
+// JSON object (a slack.BlockAction, say).
+func asMap(x any) (map[string]any, error) {
+	if m, ok := x.(map[string]any); ok {
+		return m, nil
+	}
+	b, err := json.Marshal(x)
+	if err != nil {
+		return nil, fmt.Errorf("marshal state value: %w", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("state value is not a JSON object: %w", err)
+	}
+	return m, nil
+}
+
+// mergeStateLocked fits values into v's state; every block and action must
+// exist in the view, as Slack only reports elements the view has.
+func mergeStateLocked(v *view, values map[string]map[string]any) error {
+	blocks, _ := v.def["blocks"].([]any)
+	for blockID, actions := range values {
+		for actionID, given := range actions {
+			el, ok := findElement(blocks, blockID, actionID)
+			if !ok {
+				return fmt.Errorf("view %s has no element %s/%s", v.id, blockID, actionID)
+			}
+			gm, err := asMap(given)
+			if err != nil {
+				return fmt.Errorf("value of %s/%s: %w", blockID, actionID, err)
+			}
+			if v.state[blockID] == nil {
+				v.state[blockID] = map[string]any{}
+			}
+			v.state[blockID][actionID] = stateValue(el, gm)
+		}
+	}
+	return nil
+}
+
+// ClickViewAction sends block_actions from inside a modal (or home tab), as
+// in pysdk_envelope_interactive_block_actions_in_modal.json: the element at
+// blockID/actionID is used, with state merged into the view's state first
+// (pass the element's own value in state for selects, inputs and pickers).
+// The trigger_id it issues can be used with views.push.
+func (s *Server) ClickViewAction(ctx context.Context, userID, viewID, blockID, actionID string, state map[string]map[string]any, opts ...EnvelopeOption) (Interaction, error) {
+	cfg := newEnvelopeConfig(opts)
+	s.mu.Lock()
+	v := s.st.views[viewID]
+	if v == nil || v.closed {
+		s.mu.Unlock()
+		return Interaction{}, fmt.Errorf("view action %s: view %s is not open", actionID, viewID)
+	}
+	blocks, _ := v.def["blocks"].([]any)
+	el, ok := findElement(blocks, blockID, actionID)
+	if !ok {
+		s.mu.Unlock()
+		return Interaction{}, fmt.Errorf("view action: view %s has no element %s/%s", viewID, blockID, actionID)
+	}
+	if err := mergeStateLocked(v, state); err != nil {
+		s.mu.Unlock()
+		return Interaction{}, fmt.Errorf("view action %s: %w", actionID, err)
+	}
+	action := map[string]any{"type": el["type"], "action_id": actionID, "block_id": blockID, "action_ts": s.actionTS()}
+	if el["type"] == "button" {
+		for _, k := range []string{"text", "value", "style"} {
+			if x, ok := el[k]; ok {
+				action[k] = x
+			}
+		}
+	} else if cur, ok := v.state[blockID][actionID].(map[string]any); ok {
+		for k, x := range cur {
+			if k != "type" {
+				action[k] = x
+			}
+		}
+	}
+	in := Interaction{TriggerID: s.issueTriggerLocked(userID, viewID)}
+	payload := map[string]any{
+		"type": "block_actions", "user": s.userRefLocked(userID), "api_app_id": s.appID,
+		"token": VerificationToken, "container": map[string]any{"type": "view", "view_id": viewID},
+		"trigger_id": in.TriggerID, "team": s.teamRef(), "enterprise": nil,
+		"is_enterprise_install": enterpriseInstall(cfg), "view": s.viewObjectLocked(v),
+		"actions": []any{action},
+	}
+	id, err := s.sendLocked(ctx, "interactive", payload, &envelope{triggers: []string{in.TriggerID}}, cfg)
+	in.EnvelopeID = id
+	if err != nil {
+		return in, fmt.Errorf("view action %s: %w", actionID, err)
+	}
+	return in, nil
+}
+
+// SubmitView sends a view_submission like slackmachine_view_submission.json
+// for the open modal viewID, with state.values built from values (block_id
+// -> action_id -> a TextValue, DateValue...). Inputs left out are reported
+// empty (value null), as Slack does. The ack decides what happens to the
+// modal: errors keep it open, update/push/clear act, anything else closes it.
+func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values map[string]map[string]any, opts ...EnvelopeOption) (Interaction, error) {
+	cfg := newEnvelopeConfig(opts)
+	s.mu.Lock()
+	v := s.st.views[viewID]
+	if v == nil || v.closed || v.typ != "modal" {
+		s.mu.Unlock()
+		return Interaction{}, fmt.Errorf("submit view %s: no such open modal", viewID)
+	}
+	v.state = map[string]map[string]any{}
+	if err := mergeStateLocked(v, values); err != nil {
+		s.mu.Unlock()
+		return Interaction{}, fmt.Errorf("submit view: %w", err)
+	}
+	blocks, _ := v.def["blocks"].([]any)
+	for _, b := range blocks {
+		bm, _ := b.(map[string]any)
+		if bm == nil || bm["type"] != "input" {
+			continue
+		}
+		blockID, _ := bm["block_id"].(string)
+		for _, el := range elementsOf(bm) {
+			actionID, _ := el["action_id"].(string)
+			if _, ok := v.state[blockID][actionID]; !ok {
+				if v.state[blockID] == nil {
+					v.state[blockID] = map[string]any{}
+				}
+				typ, _ := el["type"].(string)
+				v.state[blockID][actionID] = emptyValue(typ)
+			}
+		}
+	}
+	in := Interaction{TriggerID: s.issueTriggerLocked(userID, viewID)}
+	payload := map[string]any{
+		"type": "view_submission", "team": s.teamRef(), "user": s.userRefLocked(userID),
+		"api_app_id": s.appID, "token": VerificationToken, "trigger_id": in.TriggerID,
+		"view": s.viewObjectLocked(v), "response_urls": []any{},
+		"is_enterprise_install": enterpriseInstall(cfg), "enterprise": nil,
+	}
+	id, err := s.sendLocked(ctx, "interactive", payload, &envelope{viewID: viewID, triggers: []string{in.TriggerID}}, cfg)
+	in.EnvelopeID = id
+	if err != nil {
+		return in, fmt.Errorf("submit view %s: %w", viewID, err)
+	}
+	return in, nil
+}
+
+// CloseView closes the modal viewID as the user's Cancel or X would. Slack
+// tells the app (view_closed, like slackmachine_view_closed.json) only when
+// the view set notify_on_close; otherwise no envelope is sent and the
+// returned EnvelopeID is empty.
+func (s *Server) CloseView(ctx context.Context, userID, viewID string, opts ...EnvelopeOption) (Interaction, error) {
+	cfg := newEnvelopeConfig(opts)
+	s.mu.Lock()
+	v := s.st.views[viewID]
+	if v == nil || v.closed || v.typ != "modal" {
+		s.mu.Unlock()
+		return Interaction{}, fmt.Errorf("close view %s: no such open modal", viewID)
+	}
+	v.closed = true
+	notify, _ := v.def["notify_on_close"].(bool)
+	payload := map[string]any{
+		"type": "view_closed", "team": s.teamRef(), "user": s.userRefLocked(userID),
+		"api_app_id": s.appID, "token": VerificationToken, "view": s.viewObjectLocked(v),
+		"is_cleared": false, "is_enterprise_install": enterpriseInstall(cfg), "enterprise": nil,
+	}
+	s.notifyLocked()
+	if !notify {
+		s.mu.Unlock()
+		return Interaction{}, nil
+	}
+	id, err := s.sendLocked(ctx, "interactive", payload, &envelope{}, cfg)
+	if err != nil {
+		return Interaction{EnvelopeID: id}, fmt.Errorf("close view %s: %w", viewID, err)
+	}
+	return Interaction{EnvelopeID: id}, nil
+}

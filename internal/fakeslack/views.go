@@ -1,0 +1,332 @@
+package fakeslack
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Slack honours a trigger_id once, within 3 seconds, and stacks at most 3 modals.
+const (
+	triggerTTL   = 3 * time.Second
+	maxViewStack = 3
+)
+
+// trigger is an issued trigger_id.
+type trigger struct {
+	userID string
+	viewID string // the modal the interaction came from, for views.push
+	issued time.Time
+	used   bool
+}
+
+// view is an open (or closed) modal or a home tab.
+type view struct {
+	id, hash, typ, userID string
+	externalID            string
+	rootID, previousID    string
+	def                   map[string]any            // as the bot defined it, blocks normalized
+	state                 map[string]map[string]any // block_id -> action_id -> value
+	closed                bool
+}
+
+// IssueTrigger mints a trigger_id for userID, valid for 3 seconds from now,
+// as if the user had just interacted. Builders issue their own; this is for
+// tests that call views.open directly.
+func (s *Server) IssueTrigger(userID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.issueTriggerLocked(userID, "")
+}
+
+func (s *Server) issueTriggerLocked(userID, viewID string) string {
+	id := newTriggerID()
+	s.st.triggers[id] = &trigger{userID: userID, viewID: viewID, issued: s.now()}
+	return id
+}
+
+// checkTriggerLocked returns the trigger or Slack's error code for it.
+func (s *Server) checkTriggerLocked(id string) (*trigger, string) {
+	t := s.st.triggers[id]
+	switch {
+	case t == nil:
+		return nil, "invalid_trigger_id"
+	case t.used:
+		return nil, "exchanged_trigger_id"
+	case s.now().Sub(t.issued) > triggerTTL:
+		return nil, "expired_trigger_id"
+	}
+	return t, ""
+}
+
+// parseViewParam decodes, validates and normalizes the view parameter.
+func (s *Server) parseViewParam(raw, wantType string, self *view) (map[string]any, apiResult, bool) {
+	if raw == "" {
+		return nil, errResult("invalid_arguments", "[ERROR] missing required field: view"), false
+	}
+	var def map[string]any
+	if err := json.Unmarshal([]byte(raw), &def); err != nil {
+		return nil, errResult("invalid_arguments", "[ERROR] view must be a JSON object"), false
+	}
+	if def["type"] != wantType {
+		return nil, errResult("invalid_arguments",
+			fmt.Sprintf("[ERROR] must be %q here [json-pointer:/view/type]", wantType)), false
+	}
+	if msgs := checkView(def); len(msgs) > 0 {
+		return nil, errResult("invalid_arguments", msgs...), false
+	}
+	if ext, _ := def["external_id"].(string); ext != "" {
+		if other := s.viewByExternalIDLocked(ext); other != nil && other != self {
+			return nil, errResult("duplicate_external_id"), false
+		}
+	}
+	blocks, _ := def["blocks"].([]any)
+	normalizeBlocks(blocks)
+	return def, apiResult{}, true
+}
+
+func (s *Server) viewByExternalIDLocked(ext string) *view {
+	for _, v := range s.st.views {
+		if v.externalID == ext && !v.closed {
+			return v
+		}
+	}
+	return nil
+}
+
+func (s *Server) newViewLocked(def map[string]any, userID string, parent *view) *view {
+	s.st.viewSeq++
+	v := &view{
+		id: fmt.Sprintf("V%04d", s.st.viewSeq), hash: s.newViewHash(), userID: userID,
+		state: map[string]map[string]any{},
+	}
+	v.setDef(def)
+	v.rootID = v.id
+	if parent != nil {
+		v.rootID, v.previousID = parent.rootID, parent.id
+	}
+	s.st.views[v.id] = v
+	return v
+}
+
+func (v *view) setDef(def map[string]any) {
+	v.def = def
+	v.typ, _ = def["type"].(string)
+	v.externalID, _ = def["external_id"].(string)
+}
+
+// viewObjectLocked renders v as Slack returns and sends views.
+func (s *Server) viewObjectLocked(v *view) map[string]any {
+	str := func(k string) string { x, _ := v.def[k].(string); return x }
+	flag := func(k string) bool { x, _ := v.def[k].(bool); return x }
+	blocks, _ := v.def["blocks"].([]any)
+	if blocks == nil {
+		blocks = []any{}
+	}
+	var previous any
+	if v.previousID != "" {
+		previous = v.previousID
+	}
+	return map[string]any{
+		"id": v.id, "team_id": s.teamID, "type": v.typ, "blocks": blocks,
+		"private_metadata": str("private_metadata"), "callback_id": str("callback_id"),
+		"state": map[string]any{"values": v.state}, "hash": v.hash,
+		"title": v.def["title"], "close": v.def["close"], "submit": v.def["submit"],
+		"clear_on_close": flag("clear_on_close"), "notify_on_close": flag("notify_on_close"),
+		"previous_view_id": previous, "root_view_id": v.rootID, "app_id": s.appID,
+		"external_id": v.externalID, "app_installed_team_id": s.teamID, "bot_id": s.botID,
+	}
+}
+
+func (s *Server) viewsOpen(r *apiRequest) apiResult {
+	t, code := s.checkTriggerLocked(r.param("trigger_id"))
+	if code != "" {
+		return errResult(code)
+	}
+	def, res, ok := s.parseViewParam(r.param("view"), "modal", nil)
+	if !ok {
+		return res
+	}
+	t.used = true
+	v := s.newViewLocked(def, t.userID, nil)
+	return okResult(map[string]any{"view": s.viewObjectLocked(v)})
+}
+
+func (s *Server) viewsPush(r *apiRequest) apiResult {
+	t, code := s.checkTriggerLocked(r.param("trigger_id"))
+	if code != "" {
+		return errResult(code)
+	}
+	parent := s.st.views[t.viewID]
+	if parent != nil && (parent.closed || s.stackDepthLocked(parent) >= maxViewStack) {
+		if parent.closed {
+			return errResult("not_found")
+		}
+		return errResult("push_limit_reached")
+	}
+	def, res, ok := s.parseViewParam(r.param("view"), "modal", nil)
+	if !ok {
+		return res
+	}
+	t.used = true
+	v := s.newViewLocked(def, t.userID, parent)
+	return okResult(map[string]any{"view": s.viewObjectLocked(v)})
+}
+
+// stackDepthLocked counts the open modals from v down to its root.
+func (s *Server) stackDepthLocked(v *view) int {
+	n := 0
+	for ; v != nil; v = s.st.views[v.previousID] {
+		if !v.closed {
+			n++
+		}
+		if v.previousID == "" {
+			break
+		}
+	}
+	return n
+}
+
+// viewsUpdate replaces a view by view_id or external_id, refusing a stale
+// hash; input values whose block and action survive are kept, as Slack does.
+func (s *Server) viewsUpdate(r *apiRequest) apiResult {
+	var v *view
+	switch {
+	case r.param("view_id") != "":
+		v = s.st.views[r.param("view_id")]
+	case r.param("external_id") != "":
+		v = s.viewByExternalIDLocked(r.param("external_id"))
+	default:
+		return errResult("invalid_arguments", "[ERROR] view_id or external_id is required")
+	}
+	if v == nil || v.closed {
+		return errResult("not_found")
+	}
+	if h := r.param("hash"); h != "" && h != v.hash {
+		return errResult("hash_conflict")
+	}
+	def, res, ok := s.parseViewParam(r.param("view"), v.typ, v)
+	if !ok {
+		return res
+	}
+	s.replaceViewLocked(v, def)
+	return okResult(map[string]any{"view": s.viewObjectLocked(v)})
+}
+
+func (s *Server) replaceViewLocked(v *view, def map[string]any) {
+	v.setDef(def)
+	v.hash = s.newViewHash()
+	blocks, _ := def["blocks"].([]any)
+	for blockID, actions := range v.state {
+		for actionID := range actions {
+			if _, ok := findElement(blocks, blockID, actionID); !ok {
+				delete(actions, actionID)
+			}
+		}
+		if len(actions) == 0 {
+			delete(v.state, blockID)
+		}
+	}
+}
+
+// viewsPublish sets a user's Home tab; the view keeps its id across publishes.
+func (s *Server) viewsPublish(r *apiRequest) apiResult {
+	user := r.param("user_id")
+	if user == "" {
+		return errResult("invalid_arguments", "[ERROR] missing required field: user_id")
+	}
+	if code := s.checkUserLocked(user); code != "" {
+		return errResult("user_not_found")
+	}
+	home := s.st.views[s.st.homes[user]]
+	if h := r.param("hash"); h != "" && home != nil && h != home.hash {
+		return errResult("hash_conflict")
+	}
+	def, res, ok := s.parseViewParam(r.param("view"), "home", home)
+	if !ok {
+		return res
+	}
+	if home == nil {
+		home = s.newViewLocked(def, user, nil)
+		s.st.homes[user] = home.id
+	} else {
+		s.replaceViewLocked(home, def)
+	}
+	return okResult(map[string]any{"view": s.viewObjectLocked(home)})
+}
+
+// applySubmissionAckLocked does what Slack does with a view_submission ack:
+// errors keep the modal open, update replaces it, push stacks a new one,
+// clear closes the whole stack, and anything else closes the modal.
+func (s *Server) applySubmissionAckLocked(viewID string, payload json.RawMessage) {
+	v := s.st.views[viewID]
+	if v == nil {
+		return
+	}
+	var ack struct {
+		ResponseAction string          `json:"response_action"`
+		View           json.RawMessage `json:"view"`
+	}
+	_ = json.Unmarshal(payload, &ack) // an empty or odd ack just closes the modal
+	switch ack.ResponseAction {
+	case "errors":
+	case "update", "push":
+		def, res, ok := s.parseViewParam(string(ack.View), "modal", v)
+		if !ok {
+			s.log.Warn("view_submission ack carries an invalid view",
+				slog.String("response_action", ack.ResponseAction), slog.String("error", res.errCode))
+			return
+		}
+		if ack.ResponseAction == "update" {
+			s.replaceViewLocked(v, def)
+		} else {
+			s.newViewLocked(def, v.userID, v)
+		}
+	case "clear":
+		for _, x := range s.st.views {
+			if x.rootID == v.rootID {
+				x.closed = true
+			}
+		}
+	default:
+		v.closed = true
+	}
+}
+
+// View returns the current JSON of a modal or home view, as views.* return it.
+func (s *Server) View(viewID string) (json.RawMessage, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := s.st.views[viewID]
+	if v == nil {
+		return nil, false
+	}
+	b, _ := json.Marshal(s.viewObjectLocked(v))
+	return b, true
+}
+
+// Home returns the view last published to userID's Home tab.
+func (s *Server) Home(userID string) (json.RawMessage, bool) {
+	s.mu.Lock()
+	id, ok := s.st.homes[userID]
+	s.mu.Unlock()
+	if !ok {
+		return nil, false
+	}
+	return s.View(id)
+}
+
+// OpenModals returns the ids of userID's open modals, oldest first.
+func (s *Server) OpenModals(userID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ids []string
+	for i := 1; i <= s.st.viewSeq; i++ {
+		v := s.st.views[fmt.Sprintf("V%04d", i)]
+		if v != nil && v.userID == userID && v.typ == "modal" && !v.closed {
+			ids = append(ids, v.id)
+		}
+	}
+	return ids
+}

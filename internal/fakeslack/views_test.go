@@ -1,0 +1,109 @@
+package fakeslack
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+func sessionModal(title string) slack.ModalViewRequest {
+	return slack.ModalViewRequest{
+		Type:       slack.VTModal,
+		Title:      slack.NewTextBlockObject(slack.PlainTextType, title, false, false),
+		Submit:     slack.NewTextBlockObject(slack.PlainTextType, "Save", false, false),
+		CallbackID: "log_session",
+		ExternalID: "session-" + title,
+		Blocks: slack.Blocks{BlockSet: []slack.Block{
+			slack.NewInputBlock("notes", slack.NewTextBlockObject(slack.PlainTextType, "Notes", false, false), nil,
+				slack.NewPlainTextInputBlockElement(nil, "notes_input")),
+		}},
+	}
+}
+
+func TestViewsOpenTriggerRules(t *testing.T) {
+	clock := newManualClock()
+	fake := startFake(t, WithClock(clock.Now))
+	ctx := deadline(t)
+	api := apiClient(fake)
+
+	trig := fake.IssueTrigger("U0ALICE")
+	resp, err := api.OpenViewContext(ctx, trig, sessionModal("Log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.View.ID != "V0001" || resp.View.Hash == "" || resp.View.RootViewID != "V0001" || resp.View.CallbackID != "log_session" {
+		t.Errorf("view = %+v", resp.View)
+	}
+	if _, err := api.OpenViewContext(ctx, trig, sessionModal("Again")); err == nil || err.Error() != "exchanged_trigger_id" {
+		t.Errorf("reused trigger: %v", err)
+	}
+	if _, err := api.OpenViewContext(ctx, "123.456.abc", sessionModal("Unknown")); err == nil || err.Error() != "invalid_trigger_id" {
+		t.Errorf("unknown trigger: %v", err)
+	}
+	late := fake.IssueTrigger("U0ALICE")
+	clock.Advance(3*time.Second + time.Millisecond)
+	if _, err := api.OpenViewContext(ctx, late, sessionModal("Late")); err == nil || err.Error() != "expired_trigger_id" {
+		t.Errorf("expired trigger: %v", err)
+	}
+	tooLong := sessionModal("A title far longer than twenty-four characters")
+	if _, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), tooLong); err == nil || err.Error() != "invalid_arguments" {
+		t.Errorf("over-long title: %v", err)
+	}
+	call, err := fake.WaitForCall(ctx, "views.open", func(c Call) bool { return c.Error == "" })
+	if err != nil || !strings.Contains(string(call.Response), `"id":"V0001"`) || call.Param("trigger_id") != trig {
+		t.Errorf("recorded views.open = %+v, %v", call, err)
+	}
+	if got := fake.OpenModals("U0ALICE"); len(got) != 1 || got[0] != "V0001" {
+		t.Errorf("open modals = %v", got)
+	}
+}
+
+func TestViewsUpdateHashAndPublish(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	api := apiClient(fake)
+
+	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), sessionModal("Log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, hash := opened.View.ID, opened.View.Hash
+	updated, err := api.UpdateViewContext(ctx, sessionModal("Log"), "", hash, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if updated.View.ID != id || updated.View.Hash == hash {
+		t.Errorf("update kept the hash or changed the id: %+v", updated.View)
+	}
+	if _, err := api.UpdateViewContext(ctx, sessionModal("Log"), "", hash, id); err == nil || err.Error() != "hash_conflict" {
+		t.Errorf("stale hash: %v", err)
+	}
+	if _, err := api.UpdateViewContext(ctx, sessionModal("Log"), "session-Log", "", ""); err != nil {
+		t.Errorf("update by external_id: %v", err)
+	}
+	if _, err := api.UpdateViewContext(ctx, sessionModal("Log"), "", "", "V9999"); err == nil || err.Error() != "not_found" {
+		t.Errorf("unknown view: %v", err)
+	}
+
+	home := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: []slack.Block{
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "*Your week*", false, false), nil, nil),
+	}}}
+	first, err := api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: "U0ALICE", View: home})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := first.View.Hash
+	if _, err := api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: "U0ALICE", View: home}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: "U0ALICE", View: home, Hash: &stale}); err == nil || err.Error() != "hash_conflict" {
+		t.Errorf("publish with stale hash: %v", err)
+	}
+	raw, ok := fake.Home("U0ALICE")
+	if !ok || !strings.Contains(string(raw), "Your week") || !strings.Contains(string(raw), first.View.ID) {
+		t.Errorf("home = %s", raw)
+	}
+	sameKeys(t, "view object", keysAt(t, raw), fixtureKeys(t, "slackmachine_view_submission.json", "view"))
+}

@@ -1,0 +1,269 @@
+package fakeslack
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// apiRequest is a parsed Web API request.
+type apiRequest struct {
+	method string
+	token  string
+	params map[string]string
+}
+
+func (r *apiRequest) param(name string) string { return r.params[name] }
+
+func (r *apiRequest) has(name string) bool { _, ok := r.params[name]; return ok }
+
+// apiResult is the answer to a Web API request.
+type apiResult struct {
+	status     int // 0 means 200
+	retryAfter int
+	body       map[string]any
+	errCode    string
+}
+
+func okResult(fields map[string]any) apiResult {
+	body := map[string]any{"ok": true}
+	for k, v := range fields {
+		body[k] = v
+	}
+	return apiResult{body: body}
+}
+
+// errResult answers ok:false; messages go into response_metadata.messages,
+// as Slack does for invalid_arguments and invalid_blocks.
+func errResult(code string, messages ...string) apiResult {
+	body := map[string]any{"ok": false, "error": code}
+	if len(messages) > 0 {
+		body["response_metadata"] = map[string]any{"messages": messages}
+	}
+	return apiResult{body: body, errCode: code}
+}
+
+type apiHandler func(*apiRequest) apiResult
+
+// handler returns the implementation of a Web API method, nil if unknown.
+func (s *Server) handler(method string) apiHandler {
+	switch method {
+	case "apps.connections.open":
+		return s.appsConnectionsOpen
+	case "auth.test":
+		return s.authTest
+	case "chat.postMessage":
+		return s.chatPostMessage
+	case "chat.update":
+		return s.chatUpdate
+	case "chat.postEphemeral":
+		return s.chatPostEphemeral
+	case "chat.delete":
+		return s.chatDelete
+	case "chat.getPermalink":
+		return s.chatGetPermalink
+	case "conversations.open":
+		return s.conversationsOpen
+	case "users.info":
+		return s.usersInfo
+	case "users.list":
+		return s.usersList
+	case "users.lookupByEmail":
+		return s.usersLookupByEmail
+	case "views.open":
+		return s.viewsOpen
+	case "views.update":
+		return s.viewsUpdate
+	case "views.push":
+		return s.viewsPush
+	case "views.publish":
+		return s.viewsPublish
+	case "files.getUploadURLExternal":
+		return s.filesGetUploadURLExternal
+	case "files.completeUploadExternal":
+		return s.filesCompleteUploadExternal
+	}
+	return nil
+}
+
+// handleAPI serves /api/<method>: latency, faults, auth, the method, and
+// the record, in that order.
+func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
+	method := strings.TrimPrefix(r.URL.Path, "/api/")
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 32<<20))
+	call := Call{Method: method, HTTPMethod: r.Method, Body: body, ContentType: r.Header.Get("Content-Type")}
+	req, perr := parseAPIRequest(r, body)
+	call.Token, call.Params = req.token, req.params
+
+	s.sleep(r.Context(), s.latencyFor(method))
+
+	s.mu.Lock()
+	call.Time = s.now()
+	var res apiResult
+	if f, ok := s.takeFaultLocked(method); ok {
+		res = faultResult(f)
+	} else if h := s.handler(method); h == nil {
+		res = errResult("unknown_method")
+	} else if perr != "" {
+		res = errResult(perr)
+	} else if code := s.authorizeLocked(method, req.token); code != "" {
+		res = errResult(code)
+	} else {
+		res = h(req)
+	}
+	call.Status = res.status
+	if call.Status == 0 {
+		call.Status = http.StatusOK
+	}
+	call.Error = res.errCode
+	out := res.encode() // under the lock: bodies share maps with the state
+	call.Response = out
+	s.st.calls = append(s.st.calls, call)
+	s.notifyLocked()
+	s.mu.Unlock()
+
+	if res.errCode != "" {
+		s.log.Debug("web api error", slog.String("method", method), slog.String("error", res.errCode))
+	}
+	writeResult(w, res, out)
+}
+
+// parseAPIRequest reads the token and parameters from the form (body or
+// query) or from a JSON body. The second result is a Slack error code for a
+// body that cannot be read.
+func parseAPIRequest(r *http.Request, body []byte) (*apiRequest, string) {
+	req := &apiRequest{method: strings.TrimPrefix(r.URL.Path, "/api/"), params: map[string]string{}}
+	for k, v := range r.URL.Query() {
+		req.params[k] = v[0]
+	}
+	ctype, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var perr string
+	switch {
+	case ctype == "application/json":
+		if len(strings.TrimSpace(string(body))) > 0 {
+			var fields map[string]json.RawMessage
+			if err := json.Unmarshal(body, &fields); err != nil {
+				perr = "invalid_json"
+			}
+			for k, raw := range fields {
+				var str string
+				if json.Unmarshal(raw, &str) == nil {
+					req.params[k] = str
+				} else {
+					req.params[k] = string(raw)
+				}
+			}
+		}
+	case len(body) > 0:
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			perr = "invalid_form_data"
+		}
+		for k, v := range form {
+			req.params[k] = v[0]
+		}
+	}
+	if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
+		req.token = strings.TrimPrefix(auth, "Bearer ")
+	} else {
+		req.token = req.params["token"]
+	}
+	delete(req.params, "token")
+	return req, perr
+}
+
+// authorizeLocked checks the token for method and returns a Slack error
+// code, "" when allowed. apps.connections.open wants the app-level token;
+// everything else the bot token.
+func (s *Server) authorizeLocked(method, token string) string {
+	switch {
+	case token == "":
+		return "not_authed"
+	case method == "apps.connections.open":
+		if !strings.HasPrefix(token, "xapp-") {
+			return "not_allowed_token_type"
+		}
+		if token != s.appToken {
+			return "invalid_auth"
+		}
+	case strings.HasPrefix(token, "xapp-"):
+		return "not_allowed_token_type"
+	case token != s.botToken:
+		return "invalid_auth"
+	case s.st.revoked:
+		return "token_revoked"
+	}
+	return ""
+}
+
+// encode renders the body; decoded JSON and plain values always marshal.
+func (res apiResult) encode() []byte {
+	b, _ := json.Marshal(res.body)
+	return b
+}
+
+func writeResult(w http.ResponseWriter, res apiResult, body []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if res.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(res.retryAfter))
+	}
+	status := res.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(body) // the client may have gone; nothing to do
+}
+
+func (s *Server) authTest(*apiRequest) apiResult {
+	return okResult(map[string]any{
+		"url":                   "https://" + s.teamDomain + ".slack.com/",
+		"team":                  "Coachlog Demo",
+		"user":                  "coachlog",
+		"team_id":               s.teamID,
+		"user_id":               s.botUserID,
+		"bot_id":                s.botID,
+		"is_enterprise_install": false,
+	})
+}
+
+// conversationsOpen opens (or finds) the bot's DM with one user, or a group
+// DM with several. Once users have been added, unknown users are refused.
+func (s *Server) conversationsOpen(r *apiRequest) apiResult {
+	if ch := r.param("channel"); ch != "" {
+		return okResult(map[string]any{"channel": map[string]any{"id": ch}, "no_op": true, "already_open": true})
+	}
+	users := strings.Split(r.param("users"), ",")
+	if r.param("users") == "" {
+		return errResult("users_list_not_supplied")
+	}
+	for _, u := range users {
+		if code := s.checkUserLocked(u); code != "" {
+			return errResult(code)
+		}
+	}
+	if len(users) > 1 {
+		h := fnv.New32a()
+		h.Write([]byte(strings.Join(users, ",")))
+		return okResult(map[string]any{"channel": map[string]any{"id": fmt.Sprintf("G%08X", h.Sum32())}})
+	}
+	id := dmChannel(users[0])
+	already := s.st.dmsOpened[id]
+	s.st.dmsOpened[id] = true
+	ch := map[string]any{"id": id}
+	if r.param("return_im") == "true" {
+		ch = map[string]any{
+			"id": id, "created": s.now().Unix(), "is_im": true, "is_org_shared": false,
+			"user": users[0], "is_open": true, "last_read": "0000000000.000000",
+			"latest": nil, "unread_count": 0, "unread_count_display": 0, "priority": 0,
+		}
+	}
+	return okResult(map[string]any{"channel": ch, "no_op": already, "already_open": already})
+}

@@ -1,0 +1,333 @@
+package fakeslack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+func TestPostMessageToUserOpensDMThenUpdate(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	api := apiClient(fake)
+
+	ch, ts, err := api.PostMessageContext(ctx, "U0ALICE", slack.MsgOptionText("Session logged", false),
+		slack.MsgOptionBlocks(buttonsBlock("", [2]string{"undo", "s1"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch != "D0ALICE" {
+		t.Errorf("channel = %q, want the DM D0ALICE", ch)
+	}
+	_, ts2, err := api.PostMessageContext(ctx, "U0ALICE", slack.MsgOptionText("second", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ts2 <= ts {
+		t.Errorf("ts not increasing: %s then %s", ts, ts2)
+	}
+	m, ok := fake.Message("U0ALICE", ts)
+	if !ok || m.Text != "Session logged" || m.Channel != "D0ALICE" || m.User != fake.BotUserID() {
+		t.Fatalf("stored message = %+v, %v", m, ok)
+	}
+	var blocks []map[string]any
+	if err := json.Unmarshal(m.Blocks, &blocks); err != nil || blocks[0]["block_id"] == "" || blocks[0]["block_id"] == nil {
+		t.Errorf("blocks should get a generated block_id: %s", m.Blocks)
+	}
+
+	if _, _, _, err := api.UpdateMessageContext(ctx, ch, ts, slack.MsgOptionText("Session updated", false)); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := fake.Message(ch, ts); m.Text != "Session updated" || m.Blocks == nil || !m.Edited {
+		t.Errorf("after update = %+v (blocks must be kept when not sent)", m)
+	}
+	if _, _, _, err := api.UpdateMessageContext(ctx, ch, "1.000000", slack.MsgOptionText("x", false)); err == nil || err.Error() != "message_not_found" {
+		t.Errorf("update of unknown ts: %v", err)
+	}
+	if _, _, _, err := api.UpdateMessageContext(ctx, "C0NOPE", ts, slack.MsgOptionText("x", false)); err == nil || err.Error() != "channel_not_found" {
+		t.Errorf("update in unknown channel: %v", err)
+	}
+	if got := len(fake.Messages("D0ALICE")); got != 2 {
+		t.Errorf("messages in DM = %d", got)
+	}
+
+	call, err := fake.WaitForCall(ctx, "chat.update", func(c Call) bool { return c.Param("ts") == ts && c.Error == "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if call.Token != fake.BotToken() || call.Param("text") != "Session updated" {
+		t.Errorf("recorded call = %+v", call)
+	}
+
+	link, err := api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: ch, Ts: ts})
+	if err != nil || !strings.Contains(link, "/archives/D0ALICE/p") {
+		t.Errorf("permalink = %q, %v", link, err)
+	}
+	if _, _, err := api.DeleteMessageContext(ctx, ch, ts); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := fake.Message(ch, ts); ok {
+		t.Error("deleted message still there")
+	}
+}
+
+func TestEphemeralAndConversationsOpen(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	api := apiClient(fake)
+	fake.AddUser(User{ID: "U0ALICE", Name: "alice"})
+
+	c, _, already, err := api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{"U0ALICE"}})
+	if err != nil || c.ID != "D0ALICE" || already {
+		t.Fatalf("open = %+v already=%v err=%v", c, already, err)
+	}
+	if _, _, already, _ := api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{"U0ALICE"}}); !already {
+		t.Error("second open should say already_open")
+	}
+	if _, _, _, err := api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{"U0GHOST"}}); err == nil || err.Error() != "user_not_found" {
+		t.Errorf("open with unknown user: %v", err)
+	}
+	ts, err := api.PostEphemeralContext(ctx, "C0GENERAL", "U0ALICE", slack.MsgOptionText("only you", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eph := fake.Ephemerals("C0GENERAL")
+	if len(eph) != 1 || eph[0].TS != ts || eph[0].Recipient != "U0ALICE" || len(fake.Messages("C0GENERAL")) != 0 {
+		t.Errorf("ephemerals = %+v", eph)
+	}
+}
+
+func TestFaultsSurfaceAsSlackGoErrors(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	api := apiClient(fake)
+
+	fake.FailNext("chat.postMessage", 1, Fault{Status: http.StatusTooManyRequests, RetryAfter: 7})
+	fake.FailNext("chat.postMessage", 1, Fault{Error: "channel_not_found"})
+	fake.FailNext("chat.postMessage", 1, Fault{Status: http.StatusServiceUnavailable})
+
+	_, _, err := api.PostMessageContext(ctx, "C0GENERAL", slack.MsgOptionText("hi", false))
+	var rl *slack.RateLimitedError
+	if !errors.As(err, &rl) || rl.RetryAfter != 7*time.Second {
+		t.Errorf("429: %v", err)
+	}
+	if _, _, err := api.PostMessageContext(ctx, "C0GENERAL", slack.MsgOptionText("hi", false)); err == nil || err.Error() != "channel_not_found" {
+		t.Errorf("error fault: %v", err)
+	}
+	var sc slack.StatusCodeError
+	if _, _, err := api.PostMessageContext(ctx, "C0GENERAL", slack.MsgOptionText("hi", false)); !errors.As(err, &sc) || sc.Code != 503 {
+		t.Errorf("503 fault: %v", err)
+	}
+	if _, _, err := api.PostMessageContext(ctx, "C0GENERAL", slack.MsgOptionText("hi", false)); err != nil {
+		t.Errorf("faults should be used up: %v", err)
+	}
+	calls := fake.CallsTo("chat.postMessage")
+	if len(calls) != 4 || calls[0].Status != 429 || calls[1].Error != "channel_not_found" {
+		t.Errorf("recorded = %+v", calls)
+	}
+}
+
+func TestTokensAndRevocation(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+
+	if _, err := apiClient(fake).AuthTestContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wrong := slack.New("xoxb-wrong", slack.OptionAPIURL(fake.APIURL()))
+	if _, err := wrong.AuthTestContext(ctx); err == nil || err.Error() != "invalid_auth" {
+		t.Errorf("wrong token: %v", err)
+	}
+	for _, tc := range []struct{ auth, want string }{
+		{"", "not_authed"},
+		{"Bearer " + fake.BotToken(), "not_allowed_token_type"},
+		{"Bearer xapp-other", "invalid_auth"},
+		{"Bearer " + fake.AppToken(), ""},
+	} {
+		if got := rawCall(t, fake, "apps.connections.open", tc.auth, ""); got != tc.want {
+			t.Errorf("apps.connections.open with %q: error %q, want %q", tc.auth, got, tc.want)
+		}
+	}
+	if got := rawCall(t, fake, "chat.postMessage", "Bearer "+fake.AppToken(), "channel=C1&text=x"); got != "not_allowed_token_type" {
+		t.Errorf("app token on a bot method: %q", got)
+	}
+	if got := rawCall(t, fake, "no.such.method", "Bearer "+fake.BotToken(), ""); got != "unknown_method" {
+		t.Errorf("unknown method: %q", got)
+	}
+	if len(fake.CallsTo("no.such.method")) != 1 {
+		t.Error("unknown method not recorded")
+	}
+
+	fake.RevokeToken()
+	if _, err := apiClient(fake).AuthTestContext(ctx); err == nil || err.Error() != "token_revoked" {
+		t.Errorf("after revoke: %v", err)
+	}
+}
+
+// rawCall posts a form to a method and returns the Slack error ("" if ok).
+func rawCall(t *testing.T, s *Server, method, auth, form string) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.APIURL()+method, strings.NewReader(form))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		OK    bool   `json:"ok"`
+		Error string `json:"error"`
+		URL   string `json:"url"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	if out.OK && method == "apps.connections.open" && !strings.HasPrefix(out.URL, "ws://127.0.0.1:") {
+		t.Errorf("socket url = %q", out.URL)
+	}
+	return out.Error
+}
+
+func TestUsersDirectory(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	api := apiClient(fake)
+	for _, u := range []User{
+		{ID: "U0ALICE", Name: "alice", RealName: "Alice Adams", Email: "alice@example.com", TZ: "Europe/Paris"},
+		{ID: "U0BOB", Name: "bob", RealName: "Bob Brown", DisplayName: "bobby"},
+		{ID: "W0CAROL", Name: "carol", RealName: "Carol Chen", Deleted: true},
+		{ID: "U0HELPER", Name: "helper", IsBot: true},
+		{ID: "U0DAN", Name: "dan"},
+	} {
+		fake.AddUser(u)
+	}
+
+	var ids []string
+	pages := 0
+	for p := api.GetUsersPaginated(slack.GetUsersOptionLimit(2)); ; {
+		var err error
+		p, err = p.Next(ctx)
+		if p.Done(err) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, u := range p.Users {
+			ids = append(ids, u.ID)
+		}
+	}
+	want := "USLACKBOT U0BOT U0ALICE U0BOB W0CAROL U0HELPER U0DAN"
+	if strings.Join(ids, " ") != want || pages != 4 {
+		t.Errorf("users.list gave %v in %d pages, want %s in 4", ids, pages, want)
+	}
+
+	alice, err := api.GetUserInfoContext(ctx, "U0ALICE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if alice.Profile.Email != "alice@example.com" || alice.TZ != "Europe/Paris" || alice.Profile.RealName != "Alice Adams" ||
+		(alice.TZOffset != 3600 && alice.TZOffset != 7200) {
+		t.Errorf("alice = %+v", alice)
+	}
+	if _, err := api.GetUserInfoContext(ctx, "U0NOBODY"); err == nil || err.Error() != "user_not_found" {
+		t.Errorf("unknown user: %v", err)
+	}
+	carol, _ := api.GetUserInfoContext(ctx, "W0CAROL")
+	if carol == nil || !carol.Deleted {
+		t.Errorf("carol = %+v", carol)
+	}
+	if u, err := api.GetUserByEmailContext(ctx, "ALICE@example.com"); err != nil || u.ID != "U0ALICE" {
+		t.Errorf("lookup by email = %v, %v", u, err)
+	}
+	if got := rawCall(t, fake, "users.list", "Bearer "+fake.BotToken(), "cursor=bogus"); got != "invalid_cursor" {
+		t.Errorf("bad cursor: %q", got)
+	}
+}
+
+func TestFileUpload(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	content := "date,minutes\n2026-11-20,45\n"
+	sum, err := apiClient(fake).UploadFileContext(ctx, slack.UploadFileParameters{
+		Filename: "sessions.csv", FileSize: len(content), Reader: strings.NewReader(content),
+		Channel: "D0ALICE", Title: "Sessions",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := fake.Files()
+	if len(files) != 1 || files[0].ID != sum.ID || string(files[0].Content) != content ||
+		files[0].Channel != "D0ALICE" || !files[0].Completed || files[0].Title != "Sessions" {
+		t.Errorf("files = %+v", files)
+	}
+	if len(fake.CallsTo(MethodUpload)) != 1 {
+		t.Error("upload POST not recorded")
+	}
+}
+
+func TestLatencyAndWaitForCallTimeout(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	fake.SetLatency("auth.test", 80*time.Millisecond)
+	start := time.Now()
+	if _, err := apiClient(fake).AuthTestContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 80*time.Millisecond {
+		t.Errorf("auth.test answered in %v despite latency", d)
+	}
+
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	_, err := fake.WaitForCall(short, "chat.postMessage", nil)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "auth.test") {
+		t.Errorf("timeout error = %v", err)
+	}
+}
+
+func TestJSONAndGETRequestsAreParsed(t *testing.T) {
+	fake := startFake(t)
+	body := `{"channel":"C1","text":"hi","blocks":[{"type":"divider"}]}`
+	req, _ := http.NewRequest(http.MethodPost, fake.APIURL()+"chat.postMessage", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("Authorization", "Bearer "+fake.BotToken())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	c := fake.CallsTo("chat.postMessage")[0]
+	var blocks []map[string]string
+	if c.Error != "" || c.Param("text") != "hi" || c.Decode("blocks", &blocks) != nil || blocks[0]["type"] != "divider" {
+		t.Errorf("json call = %+v", c)
+	}
+
+	q := url.Values{"channel": {"C1"}, "message_ts": {"1.2"}}
+	req, _ = http.NewRequest(http.MethodGet, fake.APIURL()+"chat.getPermalink?"+q.Encode(), nil)
+	req.Header.Set("Authorization", "Bearer "+fake.BotToken())
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if c := fake.CallsTo("chat.getPermalink")[0]; c.Param("message_ts") != "1.2" || c.Error != "message_not_found" {
+		t.Errorf("get call = %+v", c)
+	}
+}
