@@ -1,0 +1,235 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// syncBuffer collects a command's output from several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// bot is the real coachlog serve, wired to a fake Slack on 127.0.0.1 and a
+// database file in a temp dir.
+type bot struct {
+	t      *testing.T
+	fake   *fakeslack.Server
+	db     string
+	env    map[string]string
+	logs   *syncBuffer
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// The people of the test workspace.
+const (
+	mgr   = "U0MGR"
+	rep   = "U0REP"
+	rep2  = "U0REPTWO"
+	other = "U0OTHER"
+)
+
+func startBot(t *testing.T, extraEnv ...string) *bot {
+	t.Helper()
+	fake := fakeslack.New(fakeslack.WithPingInterval(time.Second))
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	for _, u := range []fakeslack.User{
+		{ID: mgr, Name: "max", RealName: "Max Manager", Email: "max@acme.test", TZ: "America/New_York"},
+		{ID: rep, Name: "sam", RealName: "Sam Rep", Email: "sam@acme.test", TZ: "Europe/Paris"},
+		{ID: rep2, Name: "ria", RealName: "Ria Rep", Email: "ria@acme.test", TZ: "Asia/Kolkata"},
+		{ID: other, Name: "olly", RealName: "Olly Other", Email: "olly@acme.test", TZ: "UTC"},
+	} {
+		fake.AddUser(u)
+	}
+	b := &bot{t: t, fake: fake, db: filepath.Join(t.TempDir(), "coachlog.db"), logs: &syncBuffer{}}
+	b.env = map[string]string{
+		"SLACK_APP_TOKEN": fake.AppToken(), "SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_API_URL": fake.APIURL(),
+		"COACHLOG_DB": b.db, "COACHLOG_LOG_LEVEL": "debug",
+	}
+	for i := 0; i+1 < len(extraEnv); i += 2 {
+		b.env[extraEnv[i]] = extraEnv[i+1]
+	}
+	b.start()
+	t.Cleanup(b.stop)
+	return b
+}
+
+func (b *bot) getenv(k string) string { return b.env[k] }
+
+func (b *bot) start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	b.cancel, b.done = cancel, make(chan error, 1)
+	n := b.fake.Connections()
+	go func() { b.done <- run(ctx, []string{"serve"}, b.getenv, b.logs, b.logs) }()
+	b.waitConnected(n + 1)
+}
+
+func (b *bot) waitConnected(n int) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := b.fake.WaitConnected(ctx, n); err != nil {
+		b.t.Fatalf("bot did not connect: %v\nlogs:\n%s", err, b.logs)
+	}
+}
+
+// stop shuts the bot down as SIGTERM would and checks it exits cleanly.
+func (b *bot) stop() {
+	if b.cancel == nil {
+		return
+	}
+	b.cancel()
+	b.cancel = nil
+	select {
+	case err := <-b.done:
+		if err != nil {
+			b.t.Errorf("serve returned %v\nlogs:\n%s", err, b.logs)
+		}
+	case <-time.After(20 * time.Second):
+		b.t.Errorf("serve did not stop within 20s")
+	}
+	if strings.Contains(b.logs.String(), "panicked") {
+		b.t.Errorf("a handler panicked:\n%s", b.logs)
+	}
+}
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// cli runs another coachlog command against the same database while the
+// bot runs, as an admin would.
+func (b *bot) cli(args ...string) (string, error) {
+	var out, errOut syncBuffer
+	err := run(context.Background(), args, b.getenv, &out, &errOut)
+	return out.String() + errOut.String(), err
+}
+
+// exportRow is one row of `coachlog export --format json`.
+type exportRow struct {
+	ID          int64    `json:"id"`
+	OccurredOn  string   `json:"occurred_on"`
+	ManagerID   string   `json:"manager_id"`
+	RepID       string   `json:"rep_id"`
+	Kind        string   `json:"kind"`
+	Role        *string  `json:"role"`
+	DurationMin int      `json:"duration_min"`
+	Skills      []string `json:"skills"`
+	Status      string   `json:"status"`
+	Rating      *int     `json:"rating"`
+	Source      string   `json:"source"`
+	Notes       *string  `json:"notes"`
+}
+
+func (b *bot) export() []exportRow {
+	b.t.Helper()
+	out, err := b.cli("export", "--format", "json", "--with-notes")
+	if err != nil {
+		b.t.Fatalf("export: %v\n%s", err, out)
+	}
+	var rows []exportRow
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		b.t.Fatalf("export is not a JSON array: %v\n%s", err, out)
+	}
+	return rows
+}
+
+// eventually polls cond until it holds or the deadline passes.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// today is the manager's date (America/New_York) now.
+func today(tz string) string {
+	loc, _ := time.LoadLocation(tz)
+	return time.Now().In(loc).Format(time.DateOnly)
+}
+
+// blocksText flattens a message's blocks to their text, for assertions.
+func blocksText(raw json.RawMessage) string {
+	var sb strings.Builder
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, y := range x {
+				if k == "text" {
+					if s, ok := y.(string); ok {
+						sb.WriteString(s + "\n")
+						continue
+					}
+				}
+				walk(y)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y)
+			}
+		}
+	}
+	var v any
+	_ = json.Unmarshal(raw, &v)
+	walk(v)
+	return sb.String()
+}
+
+// actionIDs lists the action ids of the buttons in blocks.
+func actionIDs(raw json.RawMessage) []string {
+	var out []string
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if x["type"] == "button" {
+				if id, ok := x["action_id"].(string); ok {
+					out = append(out, id)
+				}
+			}
+			for _, y := range x {
+				walk(y)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y)
+			}
+		}
+	}
+	var v any
+	_ = json.Unmarshal(raw, &v)
+	walk(v)
+	return out
+}
