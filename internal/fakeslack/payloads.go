@@ -102,6 +102,22 @@ func (s *Server) ClickButtonWithValue(ctx context.Context, userID, channel, ts, 
 	return s.ClickButton(ctx, userID, channel, ts, actionID, append(opts, ButtonValue(value))...)
 }
 
+// ClickStale clicks a button on snap, a copy of a message taken earlier:
+// what a client still shows when the bot has since updated the message.
+// The payload carries the old blocks and button value, as Slack's would
+// when the click races the update.
+func (s *Server) ClickStale(ctx context.Context, userID string, snap Message, actionID string, opts ...EnvelopeOption) (Interaction, error) {
+	var blocks []any
+	if err := json.Unmarshal(snap.Blocks, &blocks); err != nil {
+		return Interaction{}, fmt.Errorf("click stale %s: %w", actionID, err)
+	}
+	cfg := newEnvelopeConfig(opts)
+	s.mu.Lock()
+	old := &message{channel: snap.Channel, ts: snap.TS, threadTS: snap.ThreadTS, text: snap.Text, blocks: blocks,
+		hasBlocks: true, ephemeral: snap.Ephemeral, recipient: snap.Recipient}
+	return s.clickLocked(ctx, userID, old, actionID, cfg)
+}
+
 // ClickResponseButton clicks a button in the latest live message posted (or
 // replaced) through responseURL, usually an ephemeral one: the container
 // then says is_ephemeral true and, as in Slack, no message is attached.

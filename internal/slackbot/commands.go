@@ -18,34 +18,36 @@ import (
 func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 	a.ack(nil)
 	text := strings.TrimSpace(cmd.Text)
+	meta := modalMeta{Source: coaching.SourceQuick, ResponseURL: cmd.ResponseURL}
 	if text == "" {
-		b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, coaching.Draft{}, "", modalMeta{Source: coaching.SourceModal, ResponseURL: cmd.ResponseURL})
-		b.refreshLater(ctx, cmd.UserID)
+		meta.Source = coaching.SourceModal
+		b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, coaching.Draft{}, "", meta)
 		return
 	}
 	res := quickcapture.Parse(text, b.svc.Today(ctx, cmd.UserID))
-	if res.Subcommand != "" {
+	switch {
+	case res.Subcommand != "":
 		b.subcommand(ctx, cmd, res)
-		return
+	case !res.Clear():
+		b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, res.Draft, notUnderstood(res), meta)
+	default:
+		b.quickLog(ctx, cmd, text)
 	}
-	if !res.Clear() {
-		b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, res.Draft, notUnderstood(res),
-			modalMeta{Source: coaching.SourceQuick, ResponseURL: cmd.ResponseURL})
-		b.refreshLater(ctx, append([]string{cmd.UserID}, res.Draft.RepIDs...)...)
-		return
-	}
-	b.quickLog(ctx, cmd, res.Draft)
 }
 
-// quickLog logs a clear quick capture. Reps not known yet are read from
-// Slack first, so that an app or a deactivated account is refused.
-func (b *Bot) quickLog(ctx context.Context, cmd slashCommand, d coaching.Draft) {
-	for _, id := range append([]string{cmd.UserID}, d.RepIDs...) {
-		if _, err := b.svc.Refresh(ctx, id); err != nil {
-			b.log.Warn("could not read profile", "user_id", id, "err", err)
-		}
+// quickLog logs a clear quick capture. The manager's and reps' profiles are
+// read first when not known: the manager's time zone decides what "today"
+// and "yesterday" mean, and an app or a deactivated account is refused.
+func (b *Bot) quickLog(ctx context.Context, cmd slashCommand, text string) {
+	b.refresh(ctx, cmd.UserID)
+	res := quickcapture.Parse(text, b.svc.Today(ctx, cmd.UserID))
+	if !res.Clear() { // the date moved across midnight with the time zone
+		b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, res.Draft, notUnderstood(res),
+			modalMeta{Source: coaching.SourceQuick, ResponseURL: cmd.ResponseURL})
+		return
 	}
-	_, err := b.svc.LogSession(ctx, coaching.LogRequest{ManagerID: cmd.UserID, Draft: d, Source: coaching.SourceQuick,
+	b.refresh(ctx, res.Draft.RepIDs...)
+	_, err := b.svc.LogSession(ctx, coaching.LogRequest{ManagerID: cmd.UserID, Draft: res.Draft, Source: coaching.SourceQuick,
 		Key: "cmd:" + cmd.TriggerID, ResponseURL: cmd.ResponseURL})
 	if fe, ok := coaching.FieldErrorsOf(err); ok {
 		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: Not logged: "+joinErrors(fe)+" Type `/coach` to use the form."), false)
@@ -95,12 +97,23 @@ func notUnderstood(res quickcapture.Result) string {
 }
 
 // openLogModal opens the log modal. views.open is the first Slack call made
-// with the trigger id: it is valid for 3 seconds and only once.
+// with the trigger id: it is valid for 3 seconds and only once. Profiles
+// not yet known are read afterwards; if the manager's own time zone puts
+// today on another date than the one shown, the date is corrected.
 func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, d coaching.Draft, notice string, meta modalMeta) {
 	m := logModal{Draft: d, Today: b.svc.Today(ctx, userID), Skills: b.svc.Skills(), Notice: notice, Meta: meta}
 	m.Open, m.Names = b.openCommitments(ctx, d.RepIDs, 0)
-	if _, err := b.api.OpenViewContext(ctx, triggerID, m.view()); err != nil {
+	v, err := b.api.OpenViewContext(ctx, triggerID, m.view())
+	if err != nil {
 		b.log.Error("views.open failed", "user_id", userID, "err", err)
+		return
+	}
+	b.refresh(ctx, append([]string{userID}, d.RepIDs...)...)
+	if today := b.svc.Today(ctx, userID); today != m.Today && (d.OccurredOn.IsZero() || d.OccurredOn == m.Today) {
+		m.Today, m.Draft.OccurredOn = today, today
+		if _, err := b.api.UpdateViewContext(ctx, m.view(), "", v.Hash, v.ID); err != nil {
+			b.log.Debug("date correction skipped", "err", err) // the user already changed the form
+		}
 	}
 }
 
@@ -126,9 +139,8 @@ func (b *Bot) openCommitments(ctx context.Context, repIDs []string, except int64
 	return open, names
 }
 
-// refreshLater reads unknown or stale profiles after the user has their
-// modal, so time zones and names are right by the time they submit.
-func (b *Bot) refreshLater(ctx context.Context, ids ...string) {
+// refresh reads unknown or stale profiles from Slack.
+func (b *Bot) refresh(ctx context.Context, ids ...string) {
 	for _, id := range ids {
 		if _, err := b.svc.Refresh(ctx, id); err != nil {
 			b.log.Debug("profile refresh failed", "user_id", id, "err", err)

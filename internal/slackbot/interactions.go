@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -207,7 +208,6 @@ func (b *Bot) onMessageShortcut(ctx context.Context, in interaction) {
 		}
 	}
 	b.openLogModal(ctx, in.TriggerID, in.User.ID, d, "", modalMeta{Source: coaching.SourceShortcut, ResponseURL: in.ResponseURL})
-	b.refreshLater(ctx, append([]string{in.User.ID}, d.RepIDs...)...)
 }
 
 // messageLink builds the message's permalink from the payload, sparing a
@@ -275,6 +275,7 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 		a.ack(fieldErrorsResponse(perrs))
 		return
 	}
+	b.knowManager(ctx, in.User.ID)
 	var s coaching.Session
 	var err error
 	key := "view:" + in.View.ID
@@ -302,6 +303,21 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 	b.outbox.Notify()
 	if in.View.CallbackID == cbEdit && meta.ResponseURL != "" {
 		b.respond(ctx, meta.ResponseURL, receipt(s), true)
+	}
+}
+
+// knowManager makes sure the manager's time zone is known before their date
+// is judged. The profile is normally read right after the modal opened; a
+// submission faster than that reads it here, within a second of the ack
+// budget, and falls back to the organisation's zone if Slack is slow.
+func (b *Bot) knowManager(ctx context.Context, userID string) {
+	if p, err := b.svc.Person(ctx, userID); err == nil && !p.ResolvedAt.IsZero() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if _, err := b.svc.Refresh(ctx, userID); err != nil {
+		b.log.Warn("manager profile unknown at submission; using the organisation's time zone", "user_id", userID, "err", err)
 	}
 }
 

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+func TestInvalidSubmissionIsAnsweredInlineAndStoresNothing(t *testing.T) {
+	b := startBot(t)
+	ny, _ := time.LoadLocation("America/New_York")
+	tomorrow := time.Now().In(ny).AddDate(0, 0, 1).Format(time.DateOnly)
+	now := today("America/New_York")
+	tests := []struct {
+		name  string
+		v     map[string]map[string]any
+		block string
+	}{
+		{"future date in the manager's zone", values([]string{rep}, "one_on_one", tomorrow, "30", ""), "date"},
+		{"zero minutes", values([]string{rep}, "one_on_one", now, "0", ""), "duration"},
+		{"481 minutes", values([]string{rep}, "one_on_one", now, "481", ""), "duration"},
+		{"not a number", values([]string{rep}, "one_on_one", now, "4x5", ""), "duration"},
+		{"the manager as rep", values([]string{rep, mgr}, "team_meeting", now, "30", ""), "reps"},
+		{"ride-along without role", values([]string{rep}, "ride_along", now, "30", ""), "role"},
+		{"notes over 3,000 characters", func() map[string]map[string]any {
+			v := values([]string{rep}, "one_on_one", now, "30", "")
+			v["notes"] = map[string]any{"notes": fakeslack.TextValue(strings.Repeat("é", 3001))}
+			return v
+		}(), "notes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			viewID, _ := b.openModal("")
+			_, ack := b.submit(viewID, tt.v)
+			var resp struct {
+				Action string            `json:"response_action"`
+				Errors map[string]string `json:"errors"`
+			}
+			if err := json.Unmarshal(ack, &resp); err != nil || resp.Action != "errors" || resp.Errors[tt.block] == "" {
+				t.Fatalf("ack = %s, want response_action errors on block %q", ack, tt.block)
+			}
+		})
+	}
+	if rows := b.export(); len(rows) != 0 {
+		t.Fatalf("invalid submissions stored %d rows", len(rows))
+	}
+	if n := len(b.fake.Messages(rep)); n != 0 {
+		t.Fatalf("invalid submissions sent %d DMs", n)
+	}
+}
+
+func TestRedeliveredEnvelopesAndDoubleSubmitLogOnce(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	viewID, _ := b.openModal("")
+	envID, _ := b.submit(viewID, values([]string{rep}, "one_on_one", today("America/New_York"), "30", ""))
+	if err := b.fake.Resend(ctx, envID); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the redelivered submission acked", func() bool {
+		n := 0
+		for _, a := range b.fake.Acks() {
+			if a.EnvelopeID == envID {
+				n++
+			}
+		}
+		return n >= 2
+	})
+
+	in, err := b.fake.SlashCommand(ctx, mgr, "/coach", "<@"+rep2+"|ria> 1:1 30m yesterday")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.fake.Resend(ctx, in.EnvelopeID); err != nil {
+		t.Fatal(err)
+	}
+	b.dm(rep2, 1)
+	if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.URL == in.ResponseURL }); err != nil {
+		t.Fatal(err)
+	}
+	rows := b.export()
+	if len(rows) != 2 {
+		t.Fatalf("stored %d rows, want one per submission: %+v", len(rows), rows)
+	}
+	if n := len(b.fake.Messages(rep)) + len(b.fake.Messages(rep2)); n != 2 {
+		t.Fatalf("sent %d DMs, want 2", n)
+	}
+}
+
+func TestTeamMeetingSendsEachRepTheirOwnDM(t *testing.T) {
+	b := startBot(t)
+	viewID, _ := b.openModal("")
+	if _, ack := b.submit(viewID, values([]string{rep, rep2}, "team_meeting", today("America/New_York"), "60", "")); len(ack) != 0 {
+		t.Fatalf("ack = %s", ack)
+	}
+	a, c := b.dm(rep, 1), b.dm(rep2, 1)
+	if a.Channel == c.Channel {
+		t.Fatalf("both DMs went to %s", a.Channel)
+	}
+	rows := b.export()
+	if len(rows) != 2 || rows[0].ID != rows[1].ID || rows[0].RepID == rows[1].RepID {
+		t.Fatalf("export = %+v, want two rows sharing one session id", rows)
+	}
+}
+
+func TestQuickCaptureLogsAndRepliesWithEditAndUndo(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	in, err := b.fake.SlashCommand(ctx, mgr, "/coach", "<@"+rep+"|sam> ride-along 45m lead great discovery, rushed pricing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	receipt, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.URL == in.ResponseURL })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if receipt.ResponseType != "ephemeral" || !slices.Contains(actionIDs(receipt.Blocks), "session_edit") || !slices.Contains(actionIDs(receipt.Blocks), "session_undo") {
+		t.Fatalf("receipt = %+v, want an ephemeral message with Edit and Undo", receipt)
+	}
+	rows := b.export()
+	if len(rows) != 1 || rows[0].Source != "quick" || rows[0].Kind != "ride_along" || rows[0].DurationMin != 45 ||
+		*rows[0].Role != "lead" || *rows[0].Notes != "great discovery, rushed pricing" || rows[0].OccurredOn != today("America/New_York") {
+		t.Fatalf("export = %+v", rows)
+	}
+	dm := b.dm(rep, 1)
+
+	// Undo from the receipt: the receipt is replaced, the session leaves the
+	// export and the rep's DM says it was withdrawn.
+	if _, err := b.fake.ClickResponseButton(ctx, mgr, in.ResponseURL, "session_undo"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.ReplaceOriginal && strings.Contains(r.Text, "Undone") }); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the DM withdrawn", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		return strings.Contains(blocksText(m.Blocks), "withdrew") && len(actionIDs(m.Blocks)) == 0
+	})
+	if rows := b.export(); len(rows) != 0 {
+		t.Fatalf("undone session still exported: %+v", rows)
+	}
+}
+
+func TestQuickCaptureThatIsUnclearOpensThePrefilledModal(t *testing.T) {
+	b := startBot(t)
+	_, view := b.openModal("<@" + rep + "|sam> ride-along 45m great call")
+	s := mustJSON(view)
+	for _, want := range []string{`"initial_users":["` + rep + `"]`, `"initial_value":"45"`, `"value":"ride_along"`, "great call", "your role"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("prefilled modal lacks %s:\n%s", want, s)
+		}
+	}
+	if rows := b.export(); len(rows) != 0 {
+		t.Fatalf("an unclear capture was logged: %+v", rows)
+	}
+}
+
+func TestSubcommandsAreNeverCaptures(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	for _, tt := range []struct{ text, want string }{
+		{"help", "/coach history"},
+		{"stats", "not built yet"},
+		{"team meeting 30m <@" + rep + "|sam>", "name the people first"},
+		{"export", "not built yet"},
+	} {
+		in, err := b.fake.SlashCommand(ctx, mgr, "/coach", tt.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.URL == in.ResponseURL })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Text + blocksText(r.Blocks); !strings.Contains(got, tt.want) {
+			t.Errorf("/coach %s answered %q, want it to mention %q", tt.text, got, tt.want)
+		}
+	}
+	if rows := b.export(); len(rows) != 0 {
+		t.Fatalf("a subcommand was logged: %+v", rows)
+	}
+}

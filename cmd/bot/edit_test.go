@@ -1,0 +1,237 @@
+package main
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// logConfirmed logs a 1:1 with rep through the modal and has the rep confirm
+// it; it returns the rep's DM.
+func (b *bot) logConfirmed() fakeslack.Message {
+	b.t.Helper()
+	viewID, _ := b.openModal("")
+	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", today("America/New_York"), "30", "")); len(ack) != 0 {
+		b.t.Fatalf("ack = %s", ack)
+	}
+	dm := b.dm(rep, 1)
+	if _, err := b.fake.ClickButton(ctxT(b.t), rep, dm.Channel, dm.TS, "rep_confirm"); err != nil {
+		b.t.Fatal(err)
+	}
+	eventually(b.t, "confirmed", func() bool { return b.export()[0].Status == "confirmed" })
+	return dm
+}
+
+// history runs /coach history and returns the ephemeral answer.
+func (b *bot) history(args string) fakeslack.Response {
+	b.t.Helper()
+	ctx := ctxT(b.t)
+	in, err := b.fake.SlashCommand(ctx, mgr, "/coach", strings.TrimSpace("history "+args))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	r, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.URL == in.ResponseURL })
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return r
+}
+
+func TestEditOfSubstanceResetsConfirmationAndRefusesOldClicks(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	dm := b.logConfirmed() // as first posted, before the rep's Confirm
+
+	hist := b.history("<@" + rep + "|sam>")
+	if !slices.Contains(actionIDs(hist.Blocks), "session_edit") || !strings.Contains(blocksText(hist.Blocks), "Send the recap") {
+		t.Fatalf("history = %s, want the session with Edit and its open commitments", blocksText(hist.Blocks))
+	}
+	// Only the manager who logged it may edit.
+	in, err := b.fake.ClickResponseButton(ctx, rep, hist.URL, "session_edit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool {
+		return r.URL == in.ResponseURL && strings.Contains(r.Text, "who logged this session")
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	in, err = b.fake.ClickResponseButton(ctx, mgr, hist.URL, "session_edit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, err := b.fake.WaitForCall(ctx, "views.open", func(c fakeslack.Call) bool { return c.Param("trigger_id") == in.TriggerID })
+	if err != nil || call.Error != "" {
+		t.Fatalf("edit modal: %v %s", err, call.Error)
+	}
+	var opened struct {
+		View struct{ ID string } `json:"view"`
+	}
+	_ = json.Unmarshal(call.Response, &opened)
+	v := values([]string{rep}, "one_on_one", today("America/New_York"), "50", "")
+	if _, ack := b.submit(opened.View.ID, v); len(ack) != 0 {
+		t.Fatalf("edit ack = %s", ack)
+	}
+
+	eventually(t, "the DM updated in place with Confirm again", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		return slices.Contains(actionIDs(m.Blocks), "rep_confirm") && strings.Contains(blocksText(m.Blocks), "30 → 50 min")
+	})
+	rows := b.export()
+	if rows[0].Status != "pending" || rows[0].DurationMin != 50 || rows[0].Rating != nil {
+		t.Fatalf("after edit: %+v", rows[0])
+	}
+	if n := len(b.fake.Messages(rep)); n != 1 {
+		t.Fatalf("edit posted a new DM: %d messages", n)
+	}
+
+	// A click on the version before the edit is refused and changes nothing.
+	in, err = b.fake.ClickStale(ctx, rep, dm, "rep_confirm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool {
+		return r.URL == in.ResponseURL && strings.Contains(r.Text, "changed")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if rows := b.export(); rows[0].Status != "pending" {
+		t.Fatalf("stale click changed the status to %s", rows[0].Status)
+	}
+}
+
+func TestChangingTheRepWithdrawsTheOldDM(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	dm := b.logConfirmed()
+	hist := b.history("")
+	in, err := b.fake.ClickResponseButton(ctx, mgr, hist.URL, "session_edit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, err := b.fake.WaitForCall(ctx, "views.open", func(c fakeslack.Call) bool { return c.Param("trigger_id") == in.TriggerID })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opened struct {
+		View struct{ ID string } `json:"view"`
+	}
+	_ = json.Unmarshal(call.Response, &opened)
+	b.submit(opened.View.ID, values([]string{rep2}, "one_on_one", today("America/New_York"), "30", ""))
+	eventually(t, "the old rep's DM withdrawn", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		return strings.Contains(blocksText(m.Blocks), "withdrew")
+	})
+	b.dm(rep2, 1)
+	rows := b.export()
+	if len(rows) != 1 || rows[0].RepID != rep2 || rows[0].Status != "pending" {
+		t.Fatalf("export after changing the rep = %+v", rows)
+	}
+}
+
+func TestNotAccurateTellsTheManagerWhy(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	viewID, _ := b.openModal("")
+	b.submit(viewID, values([]string{rep}, "one_on_one", today("America/New_York"), "30", ""))
+	dm := b.dm(rep, 1)
+	in, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_dispute")
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, err := b.fake.WaitForCall(ctx, "views.open", func(c fakeslack.Call) bool { return c.Param("trigger_id") == in.TriggerID })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opened struct {
+		View struct{ ID string } `json:"view"`
+	}
+	_ = json.Unmarshal(call.Response, &opened)
+	sub, err := b.fake.SubmitView(ctx, rep, opened.View.ID, map[string]map[string]any{"reason": {"reason": fakeslack.TextValue("It was 15 minutes, not 30")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ack, _ := b.fake.AwaitAck(ctx, sub.EnvelopeID); len(ack.Payload) != 0 {
+		t.Fatalf("dispute ack = %s", ack.Payload)
+	}
+	notice := b.dm(mgr, 1)
+	if text := blocksText(notice.Blocks); !strings.Contains(text, "15 minutes, not 30") || !slices.Contains(actionIDs(notice.Blocks), "session_edit") {
+		t.Fatalf("manager's notice = %s %v", text, actionIDs(notice.Blocks))
+	}
+	if rows := b.export(); rows[0].Status != "disputed" {
+		t.Fatalf("status = %s, want disputed", rows[0].Status)
+	}
+	eventually(t, "the rep's DM says it was marked not accurate", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		return strings.Contains(blocksText(m.Blocks), "not accurate") && len(actionIDs(m.Blocks)) == 0
+	})
+}
+
+func TestOpenCommitmentsAreOfferedAndCanBeTickedOff(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	viewID, _ := b.openModal("")
+	b.submit(viewID, values([]string{rep}, "one_on_one", today("America/New_York"), "30", ""))
+	b.dm(rep, 1)
+
+	// A prefilled rep shows their open commitments at once.
+	viewID, view := b.openModal("<@" + rep + "|sam> 1:1")
+	if s := mustJSON(view); !strings.Contains(s, `"block_id":"kept:`+rep+`"`) || !strings.Contains(s, "Send the recap to Acme") {
+		t.Fatalf("modal for %s lacks their open commitments:\n%s", rep, s)
+	}
+	// Picking reps in a blank modal refreshes it with theirs.
+	blankID, _ := b.openModal("")
+	in, err := b.fake.ClickViewAction(ctx, mgr, blankID, "reps", "reps", map[string]map[string]any{"reps": {"reps": fakeslack.UsersValue(rep)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = in
+	if _, err := b.fake.WaitForCall(ctx, "views.update", func(c fakeslack.Call) bool {
+		return c.Param("view_id") == blankID && strings.Contains(string(c.Body), "kept:"+rep)
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	var kept []string
+	var v map[string]any
+	_ = json.Unmarshal([]byte(mustJSON(view)), &v)
+	for _, blk := range v["blocks"].([]any) {
+		bm := blk.(map[string]any)
+		if bm["block_id"] == "kept:"+rep {
+			for _, o := range bm["element"].(map[string]any)["options"].([]any) {
+				kept = append(kept, o.(map[string]any)["value"].(string))
+			}
+		}
+	}
+	vals := values([]string{rep}, "one_on_one", today("America/New_York"), "20", "")
+	vals["kept:"+rep] = map[string]any{"kept": fakeslack.CheckboxesValue(kept[0])}
+	if _, ack := b.submit(viewID, vals); len(ack) != 0 {
+		t.Fatalf("ack = %s", ack)
+	}
+	hist := b.history("<@" + rep + "|sam>")
+	text := blocksText(hist.Blocks)
+	if strings.Count(text, "Book a pricing role-play") != 2 || strings.Count(text, "Send the recap to Acme") != 1 {
+		t.Fatalf("open commitments after ticking one off:\n%s", text)
+	}
+}
+
+func buttonValue(t *testing.T, raw json.RawMessage, actionID string) string {
+	t.Helper()
+	var blocks []map[string]any
+	_ = json.Unmarshal(raw, &blocks)
+	for _, blk := range blocks {
+		els, _ := blk["elements"].([]any)
+		for _, e := range els {
+			em, _ := e.(map[string]any)
+			if em["action_id"] == actionID {
+				return em["value"].(string)
+			}
+		}
+	}
+	t.Fatalf("no button %s", actionID)
+	return ""
+}

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// quickLog logs a 1:1 in one line and waits for the rep's DM.
+func (b *bot) quickLog(repID string, n int) {
+	b.t.Helper()
+	if _, err := b.fake.SlashCommand(ctxT(b.t), mgr, "/coach", "<@"+repID+"> 1:1 30m"); err != nil {
+		b.t.Fatal(err)
+	}
+	b.dm(repID, n)
+}
+
+func TestSocketComesBackAfterDropAndDisconnect(t *testing.T) {
+	b := startBot(t)
+	b.quickLog(rep, 1)
+
+	b.fake.DropConnection()
+	b.waitConnected(2)
+	b.quickLog(rep, 2)
+
+	if err := b.fake.SendDisconnect("refresh_requested"); err != nil {
+		t.Fatal(err)
+	}
+	b.waitConnected(3)
+	b.quickLog(rep, 3)
+	if n := len(b.export()); n != 3 {
+		t.Fatalf("logged %d sessions across reconnects, want 3", n)
+	}
+}
+
+func TestHostileInputIsSkippedAndTheBotKeepsServing(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	raw := []string{
+		`not json at all`,
+		`{"type":"brand_new_type","envelope_id":"e-new","payload":{}}`,
+		`{"type":"interactive","envelope_id":"e-bad","payload":{"type":"block_actions","actions":"nope"}}`,
+		`{"type":"slash_commands","envelope_id":"e-bad2","payload":"a string"}`,
+		`{"type":"events_api","envelope_id":"e-bad3","payload":{"event":{"type":"app_home_opened","user":42}}}`,
+	}
+	for _, r := range raw {
+		if err := b.fake.SendRaw(ctx, []byte(r)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hostile := []string{
+		strings.Repeat("<@U0REP> ", 5000),
+		"<@U0REP> 1:1 30m '); DROP TABLE sessions; --",
+		"<@U0REP> 1:1 30m \x00\u202e\U0001F600 " + strings.Repeat("ü", 4000),
+		"\xff\xfe<@U0REP> ride 9999m",
+	}
+	for _, text := range hostile {
+		if _, err := b.fake.SlashCommand(ctx, mgr, "/coach", text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A button press from an org install, where Slack sends
+	// is_enterprise_install as a string slack-go cannot read.
+	b.quickLog(rep2, 1)
+	dm := b.dm(rep2, 1)
+	if _, err := b.fake.ClickButton(ctx, rep2, dm.Channel, dm.TS, "rep_confirm", fakeslack.EnterpriseInstallAsString()); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the org-install click served", func() bool {
+		for _, r := range b.export() {
+			if r.RepID == rep2 && r.Status == "confirmed" {
+				return true
+			}
+		}
+		return false
+	})
+	for _, id := range []string{"e-new", "e-bad", "e-bad2", "e-bad3"} {
+		eventually(t, "an ack of "+id, func() bool {
+			for _, a := range b.fake.Acks() {
+				if a.EnvelopeID == id {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	rows := b.export()
+	for _, r := range rows {
+		if r.Notes != nil && strings.Contains(*r.Notes, "DROP TABLE") {
+			if r.RepID != rep {
+				t.Errorf("SQL-looking notes stored against %s", r.RepID)
+			}
+		}
+	}
+	if !strings.Contains(b.logs.String(), "skipped") {
+		t.Errorf("malformed envelopes were not logged:\n%s", b.logs)
+	}
+	b.quickLog(rep, countDMs(b, rep)+1)
+}
+
+func countDMs(b *bot, user string) int { return len(b.fake.Messages(user)) }
+
+func TestMessageShortcutOpensTheModalWithTheMessageAsNotes(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	long := strings.Repeat("word ", 800) // 4,000 characters
+	in, err := b.fake.MessageShortcut(ctx, mgr, "log_coaching", "C0SALES", long, "1700000000.000100", rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, err := b.fake.WaitForCall(ctx, "views.open", func(c fakeslack.Call) bool { return c.Param("trigger_id") == in.TriggerID })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if call.Error != "" {
+		t.Fatalf("views.open refused the prefilled modal: %s %s", call.Error, call.Response)
+	}
+	view := string(call.Params["view"])
+	if !strings.Contains(view, "archives/C0SALES/p1700000000000100") || !strings.Contains(view, `"initial_users":["`+rep+`"]`) {
+		t.Fatalf("modal lacks the message link or its author as rep:\n%s", view)
+	}
+}
+
+func TestAppHomePublishesOnlyForTheHomeTab(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	b.quickLog(rep, 1)
+	if _, err := b.fake.AppHomeOpened(ctx, mgr, "messages"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.fake.AppHomeOpened(ctx, mgr, "home"); err != nil {
+		t.Fatal(err)
+	}
+	call, err := b.fake.WaitForCall(ctx, "views.publish", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if call.Param("user_id") != mgr || !strings.Contains(string(call.Params["view"]), "session_edit") {
+		t.Fatalf("home = %s", call.Params["view"])
+	}
+	if n := len(b.fake.CallsTo("views.publish")); n != 1 {
+		t.Fatalf("published %d times, want once (Messages tab opens are not ours)", n)
+	}
+}
+
+func TestBadConfigurationStopsTheStartWithOneLine(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"no app token", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN"},
+		{"bot token as app token", map[string]string{"SLACK_APP_TOKEN": "xoxb-1", "SLACK_BOT_TOKEN": "xoxb-2"}, "SLACK_APP_TOKEN"},
+		{"app token as bot token", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xapp-2"}, "SLACK_BOT_TOKEN"},
+		{"bad hour", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_NUDGE_HOUR": "9am"}, "COACHLOG_NUDGE_HOUR"},
+		{"bad cadence", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_CADENCE_DAYS": "0"}, "COACHLOG_CADENCE_DAYS"},
+		{"bad zone", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_TIMEZONE": "Mars/Base"}, "COACHLOG_TIMEZONE"},
+		{"bad skills", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_SKILLS": "discovery"}, "COACHLOG_SKILLS"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut syncBuffer
+			err := run(context.Background(), []string{"serve"}, func(k string) string { return tt.env[k] }, &out, &errOut)
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want+":") || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("err = %v, want one line naming %s", err, tt.want)
+			}
+			for _, v := range tt.env {
+				if strings.HasPrefix(v, "x") && strings.Contains(err.Error(), v) {
+					t.Errorf("error echoes a token: %v", err)
+				}
+			}
+		})
+	}
+}
