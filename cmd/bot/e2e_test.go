@@ -45,13 +45,13 @@ func (b *bot) openModal(text string) (viewID string, view map[string]any) {
 // values fills the log modal.
 func values(reps []string, kind, date, minutes, role string) map[string]map[string]any {
 	v := map[string]map[string]any{
-		"reps":     {"reps": fakeslack.UsersValue(reps...)},
-		"kind":     {"kind": fakeslack.OptionValue(kind)},
-		"date":     {"date": fakeslack.DateValue(date)},
-		"duration": {"duration": fakeslack.NumberValue(minutes)},
-		"notes":    {"notes": fakeslack.TextValue("Strong discovery; rushed the pricing part")},
+		"reps":        {"reps": fakeslack.UsersValue(reps...)},
+		"kind":        {"kind": fakeslack.OptionValue(kind)},
+		"date":        {"date": fakeslack.DateValue(date)},
+		"duration":    {"duration": fakeslack.NumberValue(minutes)},
+		"notes":       {"notes": fakeslack.TextValue("Strong discovery; rushed the pricing part")},
 		"commitments": {"commitments": fakeslack.TextValue("Send the recap to Acme\nBook a pricing role-play")},
-		"skills":   {"skills": fakeslack.OptionsValue("discovery", "negotiation")},
+		"skills":      {"skills": fakeslack.OptionsValue("discovery", "negotiation")},
 	}
 	if role != "" {
 		v["role"] = map[string]any{"role": fakeslack.RadioValue(role)}

@@ -21,7 +21,7 @@ type Limits struct {
 func SlackLimits() Limits {
 	return Limits{
 		Method: map[string]Limit{
-			"chat.postMessage": {Every: 10 * time.Millisecond, Burst: 20}, // special tier: paced per channel below
+			"chat.postMessage": {Every: 10 * time.Millisecond, Burst: 20},   // special tier: paced per channel below
 			"chat.update":      {Every: 1200 * time.Millisecond, Burst: 10}, // Tier 3: 50+ per minute
 			"views.publish":    {Every: 600 * time.Millisecond, Burst: 20},  // Tier 4: 100+ per minute
 			"response_url":     {Every: 10 * time.Millisecond, Burst: 20},

@@ -25,8 +25,8 @@ type Entry struct {
 	Roles       []string // coaching.PersonRep and friends, at least one
 	ManagerRef  string   // slack_id or lower-cased email of another row; empty at the top
 	Tier        coaching.Tier
-	TZ          string // IANA name; empty means the Slack profile's
-	CadenceDays int    // 0: the default cadence
+	TZ          string        // IANA name; empty means the Slack profile's
+	CadenceDays int           // 0: the default cadence
 	Since       coaching.Date // zero when the file gives none: the store keeps a known person's date, else uses the import date
 }
 

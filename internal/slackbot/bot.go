@@ -35,10 +35,10 @@ type Metrics interface {
 
 type noMetrics struct{}
 
-func (noMetrics) Envelope(string)              {}
-func (noMetrics) Acked(string, time.Duration)  {}
-func (noMetrics) Reconnected()                 {}
-func (noMetrics) Panicked()                    {}
+func (noMetrics) Envelope(string)             {}
+func (noMetrics) Acked(string, time.Duration) {}
+func (noMetrics) Reconnected()                {}
+func (noMetrics) Panicked()                   {}
 
 // Config wires a Bot.
 type Config struct {
