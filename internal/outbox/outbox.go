@@ -21,6 +21,7 @@ type Queue interface {
 	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
 	Postpone(ctx context.Context, id int64, next time.Time) error
 	MarkFailed(ctx context.Context, id int64, reason string) error
+	MarkSuperseded(ctx context.Context, id int64) error
 	PostedMessage(ctx context.Context, key string) (coaching.Posted, bool, error)
 	PostStatus(ctx context.Context, key string) (string, error)
 }

@@ -180,7 +180,7 @@ func coalesceKey(m coaching.Message) string {
 func (w *Worker) deliver(ctx context.Context, it coaching.OutboxItem) error {
 	m := it.Message
 	if m.Op == "superseded" {
-		return w.q.MarkSent(ctx, it.ID, "", nil)
+		return w.q.MarkSuperseded(ctx, it.ID)
 	}
 	if m.Op == coaching.OpRespond && w.now().Sub(it.CreatedAt) > w.policy.ResponseTTL {
 		return w.fail(ctx, it, "response_url expired before delivery")

@@ -195,3 +195,27 @@ func parseDate(s string) coaching.Date {
 	d, _ := coaching.ParseDate(s) // written by this package; "" reads as zero
 	return d
 }
+
+// Pragmas reports the journal mode and foreign-key setting of a pooled read
+// connection, so tests can check every connection got the DSN's pragmas.
+func (s *Store) Pragmas(ctx context.Context) (journalMode string, foreignKeys int, err error) {
+	conn, err := s.r.Conn(ctx)
+	if err != nil {
+		return "", 0, err
+	}
+	defer conn.Close()
+	if err := conn.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&journalMode); err != nil {
+		return "", 0, err
+	}
+	err = conn.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&foreignKeys)
+	return journalMode, foreignKeys, err
+}
+
+// Exec runs a statement on the writer; for maintenance and tests.
+func (s *Store) Exec(ctx context.Context, query string, args ...any) error {
+	if s.w == nil {
+		return errors.New("store is read-only")
+	}
+	_, err := s.w.ExecContext(ctx, query, args...)
+	return err
+}

@@ -125,6 +125,16 @@ func (s *Store) MarkFailed(ctx context.Context, id int64, reason string) error {
 	return nil
 }
 
+// MarkSuperseded closes a message made redundant by a later one for the
+// same Slack message.
+func (s *Store) MarkSuperseded(ctx context.Context, id int64) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE outbox SET status = 'superseded', done_at = ? WHERE id = ?`, ms(s.now()), id)
+	if err != nil {
+		return fmt.Errorf("mark outbox row %d superseded: %w", id, err)
+	}
+	return nil
+}
+
 // PostedMessage returns where the message posted under key lives.
 func (s *Store) PostedMessage(ctx context.Context, key string) (coaching.Posted, bool, error) {
 	var p coaching.Posted

@@ -121,3 +121,32 @@ func (t *tx) history(ctx context.Context, id string, from coaching.Date, manager
 	}
 	return nil
 }
+
+// Reporting is a person's manager and tier from a date on.
+type Reporting struct {
+	ValidFrom coaching.Date
+	ManagerID string
+	Tier      coaching.Tier
+	Active    bool
+}
+
+// ReportingHistory lists a person's reporting lines, oldest first.
+func (s *Store) ReportingHistory(ctx context.Context, id string) ([]Reporting, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT valid_from, coalesce(manager_id, ''), tier, active FROM reporting_history
+		WHERE person_id = ? ORDER BY valid_from`, id)
+	if err != nil {
+		return nil, fmt.Errorf("read reporting history of %s: %w", id, err)
+	}
+	defer rows.Close()
+	var out []Reporting
+	for rows.Next() {
+		var r Reporting
+		var from string
+		if err := rows.Scan(&from, &r.ManagerID, &r.Tier, &r.Active); err != nil {
+			return nil, fmt.Errorf("read reporting history of %s: %w", id, err)
+		}
+		r.ValidFrom = parseDate(from)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

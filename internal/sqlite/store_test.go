@@ -1,0 +1,193 @@
+package sqlite_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+func open(t *testing.T, path string, o sqlite.Options) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), path, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func today() coaching.Date { return coaching.DateOf(time.Now(), time.UTC) }
+
+func logOne(ctx context.Context, svc *coaching.Service, manager, rep, key string) (coaching.Session, error) {
+	return svc.LogSession(ctx, coaching.LogRequest{ManagerID: manager, Key: key, Source: coaching.SourceModal,
+		Draft: coaching.Draft{RepIDs: []string{rep}, Kind: coaching.KindOneOnOne, OccurredOn: today(), DurationMin: 30}})
+}
+
+func TestReadOnlyOpenRefusesAMissingDatabaseAndCreatesNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "none.db")
+	_, err := sqlite.Open(context.Background(), path, sqlite.Options{ReadOnly: true})
+	if !errors.Is(err, sqlite.ErrNoDatabase) {
+		t.Fatalf("err = %v, want ErrNoDatabase", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a read-only open created %s", path)
+	}
+}
+
+func TestANewerSchemaIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.db")
+	st := open(t, path, sqlite.Options{})
+	err := st.Update(context.Background(), func(tx coaching.Tx) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	raw, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.Exec(context.Background(), `INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'from_the_future.sql', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	for _, ro := range []bool{false, true} {
+		_, err := sqlite.Open(context.Background(), path, sqlite.Options{ReadOnly: ro})
+		var tooNew sqlite.ErrSchemaTooNew
+		if !errors.As(err, &tooNew) || tooNew.Have != 9999 {
+			t.Fatalf("read-only %v: err = %v, want ErrSchemaTooNew", ro, err)
+		}
+	}
+}
+
+func TestEveryPooledConnectionHasThePragmas(t *testing.T) {
+	st := open(t, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mode, fk, err := st.Pragmas(context.Background())
+			if err == nil && (mode != "wal" || fk != 1) {
+				err = fmt.Errorf("journal_mode=%s foreign_keys=%d", mode, fk)
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// The bot and a CLI command are two stores on one file, as two processes
+// would be: both write and read at once and nothing is lost or refused.
+func TestTwoStoresShareOneFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.db")
+	bot, cli := open(t, path, sqlite.Options{}), open(t, path, sqlite.Options{})
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 420)
+	for i, st := range []*sqlite.Store{bot, cli} {
+		svc := coaching.NewService(coaching.Config{Store: st})
+		for g := 0; g < 4; g++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for n := 0; n < 50; n++ {
+					_, err := logOne(ctx, svc, fmt.Sprintf("UM%d%d", i, g), "UREP", fmt.Sprintf("k-%d-%d-%d", i, g, n))
+					errs <- err
+				}
+			}()
+		}
+	}
+	wg.Add(1)
+	go func() { // a reader going through everything meanwhile, like an export
+		defer wg.Done()
+		for n := 0; n < 20; n++ {
+			errs <- cli.ExportRows(ctx, coaching.Date{}, coaching.Date{}, func(coaching.ExportRow) error { return nil })
+		}
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	if err := bot.ExportRows(ctx, coaching.Date{}, coaching.Date{}, func(coaching.ExportRow) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n != 400 {
+		t.Fatalf("stored %d sessions, want 400", n)
+	}
+}
+
+// A session is on disk once LogSession returns: a process killed right
+// after (kill -9, no chance to close anything) loses nothing.
+func TestCommittedSessionSurvivesKill9(t *testing.T) {
+	if os.Getenv("COACHLOG_CRASH_CHILD") != "" {
+		crashChild()
+		return
+	}
+	path := filepath.Join(t.TempDir(), "c.db")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCommittedSessionSurvivesKill9$")
+	cmd.Env = append(os.Environ(), "COACHLOG_CRASH_CHILD=1", "COACHLOG_CRASH_DB="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	var id string
+	for sc.Scan() {
+		if _, err := fmt.Sscanf(sc.Text(), "committed %s", &id); err == nil {
+			break
+		}
+	}
+	if err := cmd.Process.Kill(); err != nil { // SIGKILL
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	if id == "" {
+		t.Fatal("child never committed")
+	}
+	st := open(t, path, sqlite.Options{ReadOnly: true})
+	var found bool
+	err = st.ExportRows(context.Background(), coaching.Date{}, coaching.Date{}, func(r coaching.ExportRow) error {
+		found = found || fmt.Sprint(r.ID) == id
+		return nil
+	})
+	if err != nil || !found {
+		t.Fatalf("session %s lost after kill -9 (err %v)", id, err)
+	}
+}
+
+func crashChild() {
+	st, err := sqlite.Open(context.Background(), os.Getenv("COACHLOG_CRASH_DB"), sqlite.Options{})
+	if err != nil {
+		panic(err)
+	}
+	s, err := logOne(context.Background(), coaching.NewService(coaching.Config{Store: st}), "UMGR", "UREP", "crash")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("committed %d\n", s.ID)
+	time.Sleep(time.Minute) // killed here, store still open
+}
