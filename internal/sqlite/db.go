@@ -39,10 +39,17 @@ type Options struct {
 // reads use a pool and, in WAL mode, never wait for writers.
 type Store struct {
 	reader
-	w    *sql.DB
-	r    *sql.DB
-	path string
-	now  func() time.Time
+	w, r   *sql.DB
+	wq, rq cachedDB // prepared statements on the writer and the readers
+	path   string
+	now    func() time.Time
+
+	stopCheckpoints chan struct{}
+	checkpointsDone chan struct{}
+
+	writes     chan *writeReq
+	stopWriter chan struct{}
+	writerDone chan struct{}
 }
 
 var _ coaching.Store = (*Store)(nil)
@@ -69,8 +76,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	s.r.SetMaxOpenConns(4)
-	s.r.SetConnMaxIdleTime(time.Minute)
-	s.reader = reader{q: s.r}
+	s.r.SetMaxIdleConns(4)
+	s.rq = cachedDB{newStmtCache(s.r)}
+	s.reader = reader{q: s.rq}
 	if opts.ReadOnly {
 		if err := checkSchema(ctx, s.r, true); err != nil {
 			s.r.Close()
@@ -84,11 +92,36 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	s.w.SetMaxOpenConns(1)
 	s.w.SetConnMaxIdleTime(0)
+	s.wq = cachedDB{newStmtCache(s.w)}
 	if err := migrate(ctx, s.w, s.now()); err != nil {
 		s.Close()
 		return nil, err
 	}
+	s.stopCheckpoints, s.checkpointsDone = make(chan struct{}), make(chan struct{})
+	go s.checkpoints(time.Second)
+	s.writes, s.stopWriter, s.writerDone = make(chan *writeReq, maxBatch), make(chan struct{}), make(chan struct{})
+	go s.writer()
 	return s, nil
+}
+
+// checkpoints copies the write-ahead log into the database from a reader
+// connection in the background. The writer's automatic checkpoint is off:
+// left on, every thousandth page a commit would do the copying and an
+// fsync on the ack path, and its ack would be late.
+func (s *Store) checkpoints(every time.Duration) {
+	defer close(s.checkpointsDone)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stopCheckpoints:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), every)
+			_, _ = s.r.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`) // best effort; the next tick retries
+			cancel()
+		}
+	}
 }
 
 // dsn puts every pragma in the connection string, so each pooled connection
@@ -97,6 +130,9 @@ func dsn(path string, opts Options, write bool) string {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opts.BusyTimeout.Milliseconds()))
 	q.Add("_pragma", "foreign_keys(1)")
+	// Savepoints (one per write in a group commit) journal to a temp file;
+	// in memory that costs no system calls.
+	q.Add("_pragma", "temp_store(2)")
 	if opts.Durable {
 		q.Add("_pragma", "synchronous(FULL)")
 	} else {
@@ -104,6 +140,7 @@ func dsn(path string, opts Options, write bool) string {
 	}
 	if write {
 		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "wal_autocheckpoint(0)") // see Store.checkpoints
 		// Take the write lock at BEGIN: a deferred transaction that reads
 		// first and then writes can fail with SQLITE_BUSY without waiting.
 		q.Set("_txlock", "immediate")
@@ -120,10 +157,22 @@ func (s *Store) Path() string { return s.path }
 // close checkpoints the log into the main file.
 func (s *Store) Close() error {
 	var errs []error
+	if s.stopWriter != nil {
+		close(s.stopWriter)
+		<-s.writerDone
+		s.stopWriter = nil
+	}
+	if s.stopCheckpoints != nil {
+		close(s.stopCheckpoints)
+		<-s.checkpointsDone
+		s.stopCheckpoints = nil
+	}
 	if s.w != nil {
+		s.wq.c.close()
 		errs = append(errs, s.w.Close())
 	}
 	if s.r != nil {
+		s.rq.c.close()
 		errs = append(errs, s.r.Close())
 	}
 	return errors.Join(errs...)
@@ -136,26 +185,6 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	_, err := s.w.ExecContext(ctx, `UPDATE schema_migrations SET version = version WHERE 0`)
 	return err
-}
-
-// Update runs fn in one write transaction (BEGIN IMMEDIATE), committed when fn
-// returns nil and rolled back otherwise.
-func (s *Store) Update(ctx context.Context, fn func(coaching.Tx) error) error {
-	if s.w == nil {
-		return errors.New("store is read-only")
-	}
-	sqlTx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return busy(fmt.Errorf("begin: %w", err))
-	}
-	defer sqlTx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := fn(&tx{reader: reader{q: sqlTx}, tx: sqlTx, clock: s.now}); err != nil {
-		return busy(err)
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return busy(fmt.Errorf("commit: %w", err))
-	}
-	return nil
 }
 
 // busy turns a lock timeout or deadline into a domain error people can act on.

@@ -31,7 +31,7 @@ func (s *Store) ExportRows(ctx context.Context, from, to coaching.Date, fn func(
 		args = append(args, to.String())
 	}
 	q += ` ORDER BY s.id, sr.position`
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.rq.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("export sessions: %w", err)
 	}

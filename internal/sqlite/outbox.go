@@ -27,7 +27,7 @@ func (t *tx) Enqueue(ctx context.Context, msgs ...coaching.Message) error {
 		if err != nil {
 			return fmt.Errorf("encode outbox message: %w", err)
 		}
-		_, err = t.tx.ExecContext(ctx, `INSERT INTO outbox (kind, op, msg_key, recipient, args, next_at, created_at)
+		_, err = t.q.ExecContext(ctx, `INSERT INTO outbox (kind, op, msg_key, recipient, args, next_at, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, m.Kind, m.Op, m.Key, m.To, string(args), now, now)
 		if err != nil {
 			return fmt.Errorf("queue %s %s for %s: %w", m.Op, m.Kind, m.To, err)
@@ -38,7 +38,7 @@ func (t *tx) Enqueue(ctx context.Context, msgs ...coaching.Message) error {
 
 // DueOutbox returns pending messages whose time has come, oldest first.
 func (s *Store) DueOutbox(ctx context.Context, now time.Time, limit int) ([]coaching.OutboxItem, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, kind, op, msg_key, recipient, args, attempts, created_at
+	rows, err := s.rq.QueryContext(ctx, `SELECT id, kind, op, msg_key, recipient, args, attempts, created_at
 		FROM outbox WHERE status = 'pending' AND next_at <= ? ORDER BY id LIMIT ?`, ms(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
@@ -67,7 +67,7 @@ func (s *Store) DueOutbox(ctx context.Context, now time.Time, limit int) ([]coac
 // NextOutboxAt returns when the next pending message is due, if any.
 func (s *Store) NextOutboxAt(ctx context.Context) (time.Time, bool, error) {
 	var next sql.NullInt64
-	if err := s.r.QueryRowContext(ctx, `SELECT min(next_at) FROM outbox WHERE status = 'pending'`).Scan(&next); err != nil {
+	if err := s.rq.QueryRowContext(ctx, `SELECT min(next_at) FROM outbox WHERE status = 'pending'`).Scan(&next); err != nil {
 		return time.Time{}, false, fmt.Errorf("read outbox: %w", err)
 	}
 	return fromMS(next.Int64), next.Valid, nil
@@ -79,14 +79,14 @@ func (s *Store) MarkSent(ctx context.Context, id int64, key string, posted *coac
 	return s.Update(ctx, func(ctx2 coaching.Tx) error {
 		t := ctx2.(*tx)
 		now := t.now()
-		if _, err := t.tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', done_at = ?, attempts = attempts + 1, last_error = ''
+		if _, err := t.q.ExecContext(ctx, `UPDATE outbox SET status = 'sent', done_at = ?, attempts = attempts + 1, last_error = ''
 			WHERE id = ?`, now, id); err != nil {
 			return fmt.Errorf("mark outbox row %d sent: %w", id, err)
 		}
 		if posted == nil || key == "" {
 			return nil
 		}
-		_, err := t.tx.ExecContext(ctx, `INSERT INTO slack_messages (msg_key, channel, ts, posted_at) VALUES (?, ?, ?, ?)
+		_, err := t.q.ExecContext(ctx, `INSERT INTO slack_messages (msg_key, channel, ts, posted_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (msg_key) DO UPDATE SET channel = excluded.channel, ts = excluded.ts`, key, posted.Channel, posted.TS, now)
 		if err != nil {
 			return fmt.Errorf("remember message %s: %w", key, err)
@@ -97,7 +97,7 @@ func (s *Store) MarkSent(ctx context.Context, id int64, key string, posted *coac
 
 // MarkRetry schedules another attempt.
 func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?`,
+	_, err := s.wq.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?`,
 		ms(next), reason, id)
 	if err != nil {
 		return fmt.Errorf("reschedule outbox row %d: %w", id, err)
@@ -108,7 +108,7 @@ func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, reason 
 // Postpone moves a message later without counting an attempt (it waits for
 // something else, such as the post it updates).
 func (s *Store) Postpone(ctx context.Context, id int64, next time.Time) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE outbox SET next_at = ? WHERE id = ?`, ms(next), id)
+	_, err := s.wq.ExecContext(ctx, `UPDATE outbox SET next_at = ? WHERE id = ?`, ms(next), id)
 	if err != nil {
 		return fmt.Errorf("postpone outbox row %d: %w", id, err)
 	}
@@ -117,7 +117,7 @@ func (s *Store) Postpone(ctx context.Context, id int64, next time.Time) error {
 
 // MarkFailed gives up on a message, leaving it visibly failed.
 func (s *Store) MarkFailed(ctx context.Context, id int64, reason string) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, done_at = ?
+	_, err := s.wq.ExecContext(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, done_at = ?
 		WHERE id = ?`, reason, ms(s.now()), id)
 	if err != nil {
 		return fmt.Errorf("mark outbox row %d failed: %w", id, err)
@@ -128,7 +128,7 @@ func (s *Store) MarkFailed(ctx context.Context, id int64, reason string) error {
 // MarkSuperseded closes a message made redundant by a later one for the
 // same Slack message.
 func (s *Store) MarkSuperseded(ctx context.Context, id int64) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE outbox SET status = 'superseded', done_at = ? WHERE id = ?`, ms(s.now()), id)
+	_, err := s.wq.ExecContext(ctx, `UPDATE outbox SET status = 'superseded', done_at = ? WHERE id = ?`, ms(s.now()), id)
 	if err != nil {
 		return fmt.Errorf("mark outbox row %d superseded: %w", id, err)
 	}
@@ -138,7 +138,7 @@ func (s *Store) MarkSuperseded(ctx context.Context, id int64) error {
 // PostedMessage returns where the message posted under key lives.
 func (s *Store) PostedMessage(ctx context.Context, key string) (coaching.Posted, bool, error) {
 	var p coaching.Posted
-	err := s.r.QueryRowContext(ctx, `SELECT channel, ts FROM slack_messages WHERE msg_key = ?`, key).Scan(&p.Channel, &p.TS)
+	err := s.rq.QueryRowContext(ctx, `SELECT channel, ts FROM slack_messages WHERE msg_key = ?`, key).Scan(&p.Channel, &p.TS)
 	if errors.Is(err, sql.ErrNoRows) {
 		return coaching.Posted{}, false, nil
 	}
@@ -152,7 +152,7 @@ func (s *Store) PostedMessage(ctx context.Context, key string) (coaching.Posted,
 // queued, else pending, sent or failed.
 func (s *Store) PostStatus(ctx context.Context, key string) (string, error) {
 	var st string
-	err := s.r.QueryRowContext(ctx, `SELECT status FROM outbox WHERE msg_key = ? AND op = 'post' ORDER BY id DESC LIMIT 1`, key).Scan(&st)
+	err := s.rq.QueryRowContext(ctx, `SELECT status FROM outbox WHERE msg_key = ? AND op = 'post' ORDER BY id DESC LIMIT 1`, key).Scan(&st)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -173,7 +173,7 @@ type OutboxStats struct {
 func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	var st OutboxStats
 	var oldest sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT
+	err := s.rq.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM outbox WHERE status = 'pending'),
 		(SELECT count(*) FROM outbox WHERE status = 'failed'),
 		(SELECT min(created_at) FROM outbox WHERE status = 'pending')`).Scan(&st.Pending, &st.Failed, &oldest)

@@ -12,7 +12,7 @@ import (
 // bot or deactivated), leaving the roster's fields alone.
 func (s *Store) UpsertPerson(ctx context.Context, p coaching.Person) error {
 	now := ms(s.now())
-	_, err := s.w.ExecContext(ctx, `INSERT INTO people (id, email, name, slack_tz, is_bot, deleted, resolved_at, created_at, updated_at)
+	_, err := s.wq.ExecContext(ctx, `INSERT INTO people (id, email, name, slack_tz, is_bot, deleted, resolved_at, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			email = CASE WHEN excluded.email <> '' THEN excluded.email ELSE email END,

@@ -43,7 +43,7 @@ func (s *Store) ImportRoster(ctx context.Context, people []coaching.Person, toda
 			if seen[id] || !old.InRoster || !old.Active {
 				continue
 			}
-			if _, err := t.tx.ExecContext(ctx, `UPDATE people SET active = 0, updated_at = ? WHERE id = ?`, t.now(), id); err != nil {
+			if _, err := t.q.ExecContext(ctx, `UPDATE people SET active = 0, updated_at = ? WHERE id = ?`, t.now(), id); err != nil {
 				return fmt.Errorf("deactivate %s: %w", id, err)
 			}
 			if err := t.history(ctx, id, today, old.ManagerID, old.Tier, false); err != nil {
@@ -88,7 +88,7 @@ func (t *tx) putRosterPerson(ctx context.Context, p, old coaching.Person, exists
 		manager = p.ManagerID
 	}
 	now := t.now()
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO people (id, email, name, tz, slack_tz, roles, manager_id, tier, cadence_days,
+	_, err := t.q.ExecContext(ctx, `INSERT INTO people (id, email, name, tz, slack_tz, roles, manager_id, tier, cadence_days,
 			since, active, in_roster, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
@@ -112,7 +112,7 @@ func (t *tx) history(ctx context.Context, id string, from coaching.Date, manager
 	if managerID != "" {
 		manager = managerID
 	}
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO reporting_history (person_id, valid_from, manager_id, tier, active)
+	_, err := t.q.ExecContext(ctx, `INSERT INTO reporting_history (person_id, valid_from, manager_id, tier, active)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id, valid_from) DO UPDATE SET
 		manager_id = excluded.manager_id, tier = excluded.tier, active = excluded.active`,
 		id, from.String(), manager, tier, b2i(active))
@@ -132,7 +132,7 @@ type Reporting struct {
 
 // ReportingHistory lists a person's reporting lines, oldest first.
 func (s *Store) ReportingHistory(ctx context.Context, id string) ([]Reporting, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT valid_from, coalesce(manager_id, ''), tier, active FROM reporting_history
+	rows, err := s.rq.QueryContext(ctx, `SELECT valid_from, coalesce(manager_id, ''), tier, active FROM reporting_history
 		WHERE person_id = ? ORDER BY valid_from`, id)
 	if err != nil {
 		return nil, fmt.Errorf("read reporting history of %s: %w", id, err)

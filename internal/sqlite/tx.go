@@ -15,6 +15,7 @@ import (
 // sees its own writes.
 type tx struct {
 	reader
+	q     cachedTx
 	tx    *sql.Tx
 	clock func() time.Time
 }
@@ -26,7 +27,7 @@ func (t *tx) now() int64 { return t.clock().UnixMilli() }
 // EnsurePerson creates a placeholder for someone first named in a session.
 func (t *tx) EnsurePerson(ctx context.Context, id string) error {
 	now := t.now()
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO people (id, created_at, updated_at) VALUES (?, ?, ?)
+	_, err := t.q.ExecContext(ctx, `INSERT INTO people (id, created_at, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (id) DO NOTHING`, id, now, now)
 	if err != nil {
 		return fmt.Errorf("ensure person %s: %w", id, err)
@@ -36,7 +37,7 @@ func (t *tx) EnsurePerson(ctx context.Context, id string) error {
 
 // InsertSession stores a new session and its reps, setting s.ID.
 func (t *tx) InsertSession(ctx context.Context, s *coaching.Session) error {
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO sessions (manager_id, kind, occurred_on, duration_min, role, skills,
+	res, err := t.q.ExecContext(ctx, `INSERT INTO sessions (manager_id, kind, occurred_on, duration_min, role, skills,
 		notes, visibility, source, follow_up_on, version, created_at, updated_at, deleted_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.ManagerID, s.Kind, s.OccurredOn.String(), s.DurationMin, s.Role, strings.Join(s.Skills, ","), s.Notes,
@@ -52,7 +53,7 @@ func (t *tx) InsertSession(ctx context.Context, s *coaching.Session) error {
 
 // UpdateSession writes a session's fields and its reps.
 func (t *tx) UpdateSession(ctx context.Context, s coaching.Session) error {
-	_, err := t.tx.ExecContext(ctx, `UPDATE sessions SET kind = ?, occurred_on = ?, duration_min = ?, role = ?,
+	_, err := t.q.ExecContext(ctx, `UPDATE sessions SET kind = ?, occurred_on = ?, duration_min = ?, role = ?,
 		skills = ?, notes = ?, visibility = ?, follow_up_on = ?, version = ?, updated_at = ?, deleted_at = ?
 		WHERE id = ?`,
 		s.Kind, s.OccurredOn.String(), s.DurationMin, s.Role, strings.Join(s.Skills, ","), s.Notes, s.Visibility,
@@ -66,7 +67,7 @@ func (t *tx) UpdateSession(ctx context.Context, s coaching.Session) error {
 func (t *tx) putReps(ctx context.Context, s coaching.Session) error {
 	now := t.now()
 	for i, r := range s.Reps {
-		_, err := t.tx.ExecContext(ctx, `INSERT INTO session_reps (session_id, rep_id, status, rating, comment,
+		_, err := t.q.ExecContext(ctx, `INSERT INTO session_reps (session_id, rep_id, status, rating, comment,
 			dispute_reason, change_note, removed, status_at, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (session_id, rep_id) DO UPDATE SET
 				status_at = CASE WHEN status <> excluded.status THEN excluded.status_at ELSE status_at END,
@@ -84,7 +85,7 @@ func (t *tx) putReps(ctx context.Context, s coaching.Session) error {
 // InsertCommitments stores new commitments.
 func (t *tx) InsertCommitments(ctx context.Context, cs []coaching.Commitment) error {
 	for _, c := range cs {
-		_, err := t.tx.ExecContext(ctx, `INSERT INTO commitments (session_id, rep_id, text, status, follow_up_on)
+		_, err := t.q.ExecContext(ctx, `INSERT INTO commitments (session_id, rep_id, text, status, follow_up_on)
 			VALUES (?, ?, ?, ?, ?)`, c.SessionID, c.RepID, c.Text, c.Status, c.FollowUpOn.String())
 		if err != nil {
 			return fmt.Errorf("insert commitment of session %d: %w", c.SessionID, err)
@@ -96,7 +97,7 @@ func (t *tx) InsertCommitments(ctx context.Context, cs []coaching.Commitment) er
 // DeleteCommitments removes commitments an edit took out.
 func (t *tx) DeleteCommitments(ctx context.Context, ids []int64) error {
 	for _, id := range ids {
-		if _, err := t.tx.ExecContext(ctx, `DELETE FROM commitments WHERE id = ?`, id); err != nil {
+		if _, err := t.q.ExecContext(ctx, `DELETE FROM commitments WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("delete commitment %d: %w", id, err)
 		}
 	}
@@ -109,7 +110,7 @@ func (t *tx) DeleteCommitments(ctx context.Context, ids []int64) error {
 func (t *tx) CloseCommitments(ctx context.Context, ids []int64, repIDs []string, status coaching.CommitmentStatus, bySession int64, at time.Time) error {
 	for _, id := range ids {
 		for _, rep := range repIDs {
-			_, err := t.tx.ExecContext(ctx, `UPDATE commitments SET status = ?, closed_at = ?, closed_in_session = ?
+			_, err := t.q.ExecContext(ctx, `UPDATE commitments SET status = ?, closed_at = ?, closed_in_session = ?
 				WHERE id = ? AND rep_id = ? AND status = 'open'`, status, ms(at), bySession, id, rep)
 			if err != nil {
 				return fmt.Errorf("close commitment %d: %w", id, err)
@@ -121,7 +122,7 @@ func (t *tx) CloseCommitments(ctx context.Context, ids []int64, repIDs []string,
 
 // ReopenCommitments reopens commitments an undone session had closed.
 func (t *tx) ReopenCommitments(ctx context.Context, closedBySession int64) error {
-	_, err := t.tx.ExecContext(ctx, `UPDATE commitments SET status = 'open', closed_at = 0, closed_in_session = NULL
+	_, err := t.q.ExecContext(ctx, `UPDATE commitments SET status = 'open', closed_at = 0, closed_in_session = NULL
 		WHERE closed_in_session = ?`, closedBySession)
 	if err != nil {
 		return fmt.Errorf("reopen commitments closed by session %d: %w", closedBySession, err)
@@ -134,7 +135,7 @@ func (t *tx) MarkSubmission(ctx context.Context, key string, sessionID int64, at
 	if key == "" {
 		return nil
 	}
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO submissions (key, session_id, at) VALUES (?, ?, ?)`, key, sessionID, ms(at))
+	_, err := t.q.ExecContext(ctx, `INSERT INTO submissions (key, session_id, at) VALUES (?, ?, ?)`, key, sessionID, ms(at))
 	if err != nil {
 		return fmt.Errorf("record submission %s: %w", key, err)
 	}
@@ -147,7 +148,7 @@ func (t *tx) Audit(ctx context.Context, e coaching.AuditEntry) error {
 	if err != nil {
 		return fmt.Errorf("encode audit detail: %w", err)
 	}
-	_, err = t.tx.ExecContext(ctx, `INSERT INTO audit (at, actor_id, action, session_id, detail) VALUES (?, ?, ?, ?, ?)`,
+	_, err = t.q.ExecContext(ctx, `INSERT INTO audit (at, actor_id, action, session_id, detail) VALUES (?, ?, ?, ?, ?)`,
 		ms(e.At), e.ActorID, e.Action, e.SessionID, string(detail))
 	if err != nil {
 		return fmt.Errorf("audit %s of session %d: %w", e.Action, e.SessionID, err)

@@ -1,0 +1,203 @@
+package slackbot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+// A year of coaching for a 20,000-rep organisation: 2,000 managers with ten
+// reps each, a session per rep about every two weeks.
+var yearOrg = sqlite.SeedOptions{Leaders: 20, Managers: 2000, RepsPerManager: 10, Sessions: 520_000, Days: 365,
+	Now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC), Seed: 1}
+
+// seededDB returns a copy of a seeded database, generated once and cached
+// in the temp dir (seeding takes a while; copying does not).
+func seededDB(b *testing.B, o sqlite.SeedOptions) string {
+	b.Helper()
+	name := fmt.Sprintf("coachlog-bench-%d-%d-%d-v%d.db", o.Managers, o.RepsPerManager, o.Sessions, sqlite.SchemaVersion())
+	cached := filepath.Join(os.TempDir(), name)
+	if _, err := os.Stat(cached); err != nil {
+		tmp := cached + ".tmp"
+		os.Remove(tmp)
+		st, err := sqlite.Open(context.Background(), tmp, sqlite.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := st.Seed(context.Background(), o); err != nil {
+			b.Fatal(err)
+		}
+		st.Close()
+		if err := os.Rename(tmp, cached); err != nil {
+			b.Fatal(err)
+		}
+	}
+	dst := filepath.Join(b.TempDir(), "c.db")
+	in, err := os.Open(cached)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		b.Fatal(err)
+	}
+	out.Close()
+	return dst
+}
+
+type nopNotifier struct{}
+
+func (nopNotifier) Notify() {}
+
+// benchBot is a Bot on a seeded database whose acks are recorded instead of
+// written to a socket.
+func benchBot(b *testing.B) (*Bot, chan time.Time) {
+	st, err := sqlite.Open(context.Background(), seededDB(b, yearOrg), sqlite.Options{Now: func() time.Time { return yearOrg.Now }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	svc := coaching.NewService(coaching.Config{Store: st, Now: func() time.Time { return yearOrg.Now }})
+	bot := New(Config{AppToken: "xapp-x", BotToken: "xoxb-x", APIURL: "http://127.0.0.1:1/", Service: svc, Outbox: nopNotifier{}})
+	acks := make(chan time.Time, 1<<16)
+	bot.ackFn = func(id string, payload any) error {
+		if payload != nil {
+			if _, err := json.Marshal(payload); err != nil {
+				return err
+			}
+		}
+		acks <- time.Now()
+		return nil
+	}
+	return bot, acks
+}
+
+// submission is a view_submission envelope as Slack sends it, for one of the
+// seeded managers and their reps.
+func submission(i int) []byte {
+	m := i % yearOrg.Managers
+	rep := sqlite.SeedRepID(m*yearOrg.RepsPerManager + i%yearOrg.RepsPerManager)
+	payload := map[string]any{
+		"type": "view_submission", "team": map[string]any{"id": "T1", "domain": "acme"},
+		"user":       map[string]any{"id": sqlite.SeedManagerID(m), "username": "m", "name": "m", "team_id": "T1"},
+		"api_app_id": "A1", "token": "t", "trigger_id": "1.2.3", "is_enterprise_install": false, "enterprise": nil,
+		"view": map[string]any{
+			"id": fmt.Sprintf("VB%09d", i), "hash": "1.abc", "callback_id": cbLog, "type": "modal",
+			"private_metadata": `{"src":"modal"}`, "blocks": []any{},
+			"state": map[string]any{"values": map[string]any{
+				"reps":        map[string]any{"reps": map[string]any{"type": "multi_users_select", "selected_users": []string{rep}}},
+				"kind":        map[string]any{"kind": map[string]any{"type": "static_select", "selected_option": map[string]any{"value": "one_on_one"}}},
+				"date":        map[string]any{"date": map[string]any{"type": "datepicker", "selected_date": "2026-11-25"}},
+				"duration":    map[string]any{"duration": map[string]any{"type": "number_input", "value": "30"}},
+				"notes":       map[string]any{"notes": map[string]any{"type": "plain_text_input", "value": "Walked through discovery questions"}},
+				"commitments": map[string]any{"commitments": map[string]any{"type": "plain_text_input", "value": "Send recap\nBook role-play"}},
+			}},
+		},
+		"response_urls": []any{},
+	}
+	env, _ := json.Marshal(map[string]any{"envelope_id": fmt.Sprintf("env-%d", i), "type": "interactive",
+		"accepts_response_payload": true, "payload": payload})
+	return env
+}
+
+// deliver does what slack-go's client does with a frame (decode it into a
+// request and an interaction callback), then hands it to the bot.
+func deliver(b *testing.B, bot *Bot, frame []byte) {
+	var req socketmode.Request
+	if err := json.Unmarshal(frame, &req); err != nil {
+		b.Fatal(err)
+	}
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal(req.Payload, &cb); err != nil {
+		b.Fatal(err)
+	}
+	bot.handle(context.Background(), envelope{Type: req.Type, EnvelopeID: req.EnvelopeID, Payload: req.Payload})
+}
+
+func percentile(ds []time.Duration, p float64) time.Duration {
+	slices.Sort(ds)
+	return ds[min(len(ds)-1, int(float64(len(ds))*p))]
+}
+
+// BenchmarkSubmissionAckAt200PerSecond paces view submissions at Slack's
+// 200 envelopes per second and reports the p50 and p99 time from the frame
+// arriving to the ack being handed to the socket: decode, validate,
+// commit, ack.
+func BenchmarkSubmissionAckAt200PerSecond(b *testing.B) {
+	bot, acks := benchBot(b)
+	frames := make([][]byte, b.N)
+	for i := range frames {
+		frames[i] = submission(i)
+	}
+	lat := make([]time.Duration, 0, b.N)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		<-tick.C
+		wg.Add(1)
+		go func(frame []byte) {
+			defer wg.Done()
+			start := time.Now()
+			deliver(b, bot, frame)
+			// acks arrive in any order; each goroutine takes one and the
+			// distribution is what matters.
+			got := <-acks
+			mu.Lock()
+			lat = append(lat, got.Sub(start))
+			mu.Unlock()
+		}(frames[i])
+	}
+	wg.Wait()
+	b.StopTimer()
+	bot.inflight.Wait()
+	b.ReportMetric(float64(percentile(lat, 0.50).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(percentile(lat, 0.99).Microseconds())/1000, "p99-ms")
+}
+
+// BenchmarkSubmissionThroughput sends submissions as fast as they are taken
+// and reports sustained submissions per second through the whole path.
+func BenchmarkSubmissionThroughput(b *testing.B) {
+	bot, acks := benchBot(b)
+	frames := make([][]byte, b.N)
+	for i := range frames {
+		frames[i] = submission(1_000_000 + i)
+	}
+	b.ResetTimer()
+	start := time.Now()
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 64) // envelopes in flight, as on a busy socket
+	for i := 0; i < b.N; i++ {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(frame []byte) {
+			defer wg.Done()
+			deliver(b, bot, frame)
+			<-acks
+			<-sem
+		}(frames[i])
+	}
+	wg.Wait()
+	b.StopTimer()
+	bot.inflight.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "submissions/s")
+}

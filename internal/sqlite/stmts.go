@@ -1,0 +1,148 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+)
+
+// stmtCache prepares each query once per database handle. Without it every
+// statement is parsed by SQLite on every call, which was the largest single
+// cost of logging a session.
+type stmtCache struct {
+	db     *sql.DB
+	mu     sync.Mutex
+	m      map[string]*sql.Stmt
+	wanted map[string]bool // first seen inside a transaction; prepared after it
+}
+
+func newStmtCache(db *sql.DB) *stmtCache {
+	return &stmtCache{db: db, m: map[string]*sql.Stmt{}, wanted: map[string]bool{}}
+}
+
+func (c *stmtCache) lookup(query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[query]
+}
+
+// get returns the prepared statement for query, preparing it if needed.
+// The lock is not held while preparing: that waits for a connection, which
+// a transaction may hold while it looks up its own statements.
+func (c *stmtCache) get(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st := c.lookup(query); st != nil {
+		return st, nil
+	}
+	st, err := c.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if have, ok := c.m[query]; ok {
+		st.Close()
+		return have, nil
+	}
+	c.m[query] = st
+	return st, nil
+}
+
+// want notes a query met inside a transaction. Preparing it there would
+// need a second writer connection, and there is only one.
+func (c *stmtCache) want(query string) {
+	c.mu.Lock()
+	c.wanted[query] = true
+	c.mu.Unlock()
+}
+
+// prepareWanted prepares the queries noted by want, once the transaction
+// has given its connection back.
+func (c *stmtCache) prepareWanted(ctx context.Context) {
+	c.mu.Lock()
+	var qs []string
+	for q := range c.wanted {
+		qs = append(qs, q)
+	}
+	clear(c.wanted)
+	c.mu.Unlock()
+	for _, q := range qs {
+		_, _ = c.get(ctx, q) // a failure leaves it unprepared; it still runs
+	}
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		st.Close()
+	}
+	c.m = nil
+}
+
+// cachedDB runs queries on a pool through prepared statements.
+type cachedDB struct{ c *stmtCache }
+
+func (d cachedDB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := d.c.get(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (d cachedDB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := d.c.get(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (d cachedDB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	st, err := d.c.get(ctx, q)
+	if err != nil {
+		// sql.Row carries no error of its own making; run the query
+		// unprepared so that the same error surfaces from Scan.
+		return d.c.db.QueryRowContext(ctx, q, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// cachedTx runs queries in a transaction through the writer's prepared
+// statements: on the single writer connection they are reused, not
+// prepared again.
+type cachedTx struct {
+	tx *sql.Tx
+	c  *stmtCache
+}
+
+// stmt returns the transaction's handle on q's prepared statement, or nil
+// when q is not prepared yet (it then runs unprepared this once).
+func (t cachedTx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if st := t.c.lookup(q); st != nil {
+		return t.tx.StmtContext(ctx, st)
+	}
+	t.c.want(q)
+	return nil
+}
+
+func (t cachedTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, q, args...)
+}
+
+func (t cachedTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, q, args...)
+}
+
+func (t cachedTx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, q, args...)
+}
