@@ -4,9 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -17,50 +14,12 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sqlite"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
-// A year of coaching for a 20,000-rep organisation: 2,000 managers with ten
-// reps each, a session per rep about every two weeks.
-var yearOrg = sqlite.SeedOptions{Leaders: 20, Managers: 2000, RepsPerManager: 10, Sessions: 520_000, Days: 365,
-	Now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC), Seed: 1}
+var yearOrg = sqlitetest.YearOrg
 
-// seededDB returns a copy of a seeded database, generated once and cached
-// in the temp dir (seeding takes a while; copying does not).
-func seededDB(b *testing.B, o sqlite.SeedOptions) string {
-	b.Helper()
-	name := fmt.Sprintf("coachlog-bench-%d-%d-%d-v%d.db", o.Managers, o.RepsPerManager, o.Sessions, sqlite.SchemaVersion())
-	cached := filepath.Join(os.TempDir(), name)
-	if _, err := os.Stat(cached); err != nil {
-		tmp := cached + ".tmp"
-		os.Remove(tmp)
-		st, err := sqlite.Open(context.Background(), tmp, sqlite.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := st.Seed(context.Background(), o); err != nil {
-			b.Fatal(err)
-		}
-		st.Close()
-		if err := os.Rename(tmp, cached); err != nil {
-			b.Fatal(err)
-		}
-	}
-	dst := filepath.Join(b.TempDir(), "c.db")
-	in, err := os.Open(cached)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		b.Fatal(err)
-	}
-	out.Close()
-	return dst
-}
+func seededDB(b *testing.B, o sqlite.SeedOptions) string { return sqlitetest.SeededCopy(b, o) }
 
 type nopNotifier struct{}
 
@@ -200,4 +159,5 @@ func BenchmarkSubmissionThroughput(b *testing.B) {
 	b.StopTimer()
 	bot.inflight.Wait()
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "submissions/s")
+	b.ReportMetric(rssMB(), "rss-MB")
 }

@@ -1,0 +1,86 @@
+package slackbot
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+// BenchmarkSlashCommandToViewsOpen paces /coach at 200 per second and
+// reports how long after the envelope arrives the views.open request
+// reaches Slack (a fake Slack on 127.0.0.1).
+func BenchmarkSlashCommandToViewsOpen(b *testing.B) {
+	fake := fakeslack.New()
+	if err := fake.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer fake.Close()
+	st, err := sqlite.Open(context.Background(), seededDB(b, yearOrg), sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	svc := coaching.NewService(coaching.Config{Store: st})
+	bot := New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL(), Service: svc, Outbox: nopNotifier{}})
+	bot.ackFn = func(string, any) error { return nil }
+	type sent struct {
+		trigger string
+		at      time.Time
+	}
+	starts := make([]sent, b.N)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		<-tick.C
+		m := i % yearOrg.Managers
+		trig := fake.IssueTrigger(sqlite.SeedManagerID(m))
+		payload, _ := json.Marshal(map[string]any{"command": "/coach", "text": "", "user_id": sqlite.SeedManagerID(m),
+			"channel_id": "C1", "team_id": "T1", "trigger_id": trig, "response_url": fake.URL() + "/response/x"})
+		starts[i] = sent{trig, time.Now()}
+		bot.handle(context.Background(), envelope{Type: "slash_commands", EnvelopeID: fmt.Sprint("s", i), Payload: payload})
+	}
+	bot.inflight.Wait()
+	b.StopTimer()
+	opened := map[string]time.Time{}
+	for _, c := range fake.CallsTo("views.open") {
+		opened[c.Param("trigger_id")] = c.Time
+	}
+	var lat []time.Duration
+	for _, s := range starts {
+		at, ok := opened[s.trigger]
+		if !ok {
+			b.Fatalf("no views.open for trigger %s", s.trigger)
+		}
+		lat = append(lat, at.Sub(s.at))
+	}
+	b.ReportMetric(float64(percentile(lat, 0.50).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(percentile(lat, 0.99).Microseconds())/1000, "p99-ms")
+}
+
+// rssMB reads this process's resident set size.
+func rssMB() float64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}

@@ -1,0 +1,60 @@
+// Package sqlitetest provides seeded databases for benchmarks.
+package sqlitetest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+// YearOrg is a year of coaching for a 20,000-rep organisation: 2,000
+// managers with ten reps each, a session per rep about every two weeks.
+var YearOrg = sqlite.SeedOptions{Leaders: 20, Managers: 2000, RepsPerManager: 10, Sessions: 520_000, Days: 365,
+	Now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC), Seed: 1}
+
+// SeededCopy returns the path of a fresh copy of a database seeded with o.
+// The seeded original is generated once and cached in the temp dir, keyed
+// by the options and the schema version: seeding takes a while, copying
+// does not.
+func SeededCopy(tb testing.TB, o sqlite.SeedOptions) string {
+	tb.Helper()
+	name := fmt.Sprintf("coachlog-bench-%d-%d-%d-%d-v%d.db", o.Managers, o.RepsPerManager, o.Sessions, o.Days, sqlite.SchemaVersion())
+	cached := filepath.Join(os.TempDir(), name)
+	if _, err := os.Stat(cached); err != nil {
+		tmp := fmt.Sprintf("%s.%d.tmp", cached, os.Getpid())
+		st, err := sqlite.Open(context.Background(), tmp, sqlite.Options{})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := st.Seed(context.Background(), o); err != nil {
+			tb.Fatal(err)
+		}
+		if err := st.Close(); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.Rename(tmp, cached); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	dst := filepath.Join(tb.TempDir(), "coachlog.db")
+	in, err := os.Open(cached)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer out.Close()
+	if _, err := io.Copy(out, in); err != nil {
+		tb.Fatal(err)
+	}
+	return dst
+}
