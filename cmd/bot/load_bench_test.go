@@ -43,7 +43,7 @@ func viewSubmission(i int) map[string]any {
 	val := func(typ, k string, v any) map[string]any { return map[string]any{"type": typ, k: v} }
 	return map[string]any{
 		"type": "view_submission", "team": map[string]any{"id": "T0FAKE", "domain": "fake"},
-		"user":      map[string]any{"id": sqlite.SeedManagerID(m), "username": "m", "name": "m", "team_id": "T0FAKE"},
+		"user":       map[string]any{"id": sqlite.SeedManagerID(m), "username": "m", "name": "m", "team_id": "T0FAKE"},
 		"api_app_id": "A0FAKE", "token": "t", "trigger_id": "1.2.3", "is_enterprise_install": false,
 		"view": map[string]any{
 			"id": fmt.Sprintf("VL%09d", i), "hash": "1.abc", "callback_id": "log_session", "type": "modal",
