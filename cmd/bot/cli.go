@@ -105,7 +105,3 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 		len(people), fs.Arg(0), res.Added, res.Updated, res.Deactivated)
 	return nil
 }
-
-func demo(ctx context.Context, e env, args []string) error {
-	return errors.New("demo is not built yet")
-}
