@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 )
@@ -13,10 +15,17 @@ const maxBatch = 128
 
 // writeReq is one Update waiting for the writer.
 type writeReq struct {
-	ctx  context.Context
-	fn   func(coaching.Tx) error
-	done chan error
+	ctx   context.Context
+	fn    func(coaching.Tx) error
+	done  chan error
+	state atomic.Int32 // queued, running or abandoned
 }
+
+const (
+	reqQueued int32 = iota
+	reqRunning
+	reqAbandoned
+)
 
 // ErrClosed is returned by writes after Close.
 var ErrClosed = errors.New("store is closed")
@@ -38,22 +47,35 @@ func (s *Store) Update(ctx context.Context, fn func(coaching.Tx) error) error {
 	case <-s.writerDone:
 		return ErrClosed
 	}
-	// Once queued, the outcome is awaited whatever ctx does: the caller
-	// must not report a failure for a write that then commits.
-	return <-req.done
+	select {
+	case err := <-req.done:
+		return err
+	case <-ctx.Done():
+		// A write still waiting its turn is withdrawn, so the caller's
+		// deadline holds even behind a slow batch. One already running
+		// is awaited: the caller must not report a failure for a write
+		// that then commits.
+		if req.state.CompareAndSwap(reqQueued, reqAbandoned) {
+			return busy(ctx.Err())
+		}
+		return <-req.done
+	}
 }
 
 // writer takes queued writes in batches until Close.
 func (s *Store) writer() {
 	defer close(s.writerDone)
+	var carry []*writeReq
 	for {
-		var first *writeReq
-		select {
-		case first = <-s.writes:
-		case <-s.stopWriter:
-			return
+		batch := carry
+		if len(batch) == 0 {
+			select {
+			case r := <-s.writes:
+				batch = append(batch, r)
+			case <-s.stopWriter:
+				return
+			}
 		}
-		batch := []*writeReq{first}
 	more:
 		for len(batch) < maxBatch {
 			select {
@@ -63,32 +85,69 @@ func (s *Store) writer() {
 				break more
 			}
 		}
-		s.runBatch(batch)
+		carry = s.runBatch(batch)
 	}
 }
 
-func (s *Store) runBatch(batch []*writeReq) {
-	results := make([]error, len(batch))
-	ctx := context.Background()
-	err := s.batchTx(ctx, batch, results)
-	for i, r := range batch {
+// runBatch runs one batch and answers its writes. Writes that could not
+// start because the batch gave up waiting for another process's lock on
+// someone else's deadline are returned, to run in the next batch.
+func (s *Store) runBatch(batch []*writeReq) (carry []*writeReq) {
+	live := batch[:0]
+	for _, r := range batch {
+		if r.state.CompareAndSwap(reqQueued, reqRunning) {
+			live = append(live, r)
+		}
+	}
+	if len(live) == 0 {
+		return nil
+	}
+	// BEGIN waits for another process's write lock; it waits no longer
+	// than the most urgent write in the batch may.
+	bctx, cancel := context.WithCancel(context.Background())
+	if t := earliest(live); !t.IsZero() {
+		cancel()
+		bctx, cancel = context.WithDeadline(context.Background(), t)
+	}
+	defer cancel()
+	results := make([]error, len(live))
+	begun, err := s.batchTx(bctx, live, results)
+	for i, r := range live {
+		if !begun && bctx.Err() != nil && r.ctx.Err() == nil {
+			r.state.Store(reqQueued) // not its deadline: try again
+			carry = append(carry, r)
+			continue
+		}
 		if err != nil && results[i] == nil {
 			results[i] = busy(err)
 		}
 		r.done <- results[i]
 	}
-	s.wq.c.prepareWanted(ctx)
+	s.wq.c.prepareWanted(context.Background())
+	return carry
+}
+
+// earliest is the soonest deadline among writes that have one.
+func earliest(reqs []*writeReq) time.Time {
+	var t time.Time
+	for _, r := range reqs {
+		if d, ok := r.ctx.Deadline(); ok && (t.IsZero() || d.Before(t)) {
+			t = d
+		}
+	}
+	return t
 }
 
 // batchTx runs the batch in one transaction. It returns an error only for
-// what fails them all: begin or commit.
-func (s *Store) batchTx(ctx context.Context, batch []*writeReq, results []error) error {
-	// The begin waits for another process's write lock up to busy_timeout;
-	// callers past their deadline by then are told to try again.
-	sqlTx, err := s.w.BeginTx(ctx, nil)
+// what fails them all, begin or commit, and whether the transaction began.
+func (s *Store) batchTx(bctx context.Context, batch []*writeReq, results []error) (bool, error) {
+	sqlTx, err := s.w.BeginTx(bctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return false, fmt.Errorf("begin: %w", err)
 	}
+	// Past BEGIN the batch runs to its end on its own context: cancelling
+	// a statement midway would interrupt the shared connection.
+	ctx := context.WithoutCancel(bctx)
 	defer sqlTx.Rollback() //nolint:errcheck // a no-op after Commit
 	q := cachedTx{tx: sqlTx, c: s.wq.c}
 	t := &tx{reader: reader{q: q}, q: q, tx: sqlTx, clock: s.now}
@@ -99,27 +158,27 @@ func (s *Store) batchTx(ctx context.Context, batch []*writeReq, results []error)
 			continue
 		}
 		if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
-			return fmt.Errorf("savepoint: %w", err)
+			return true, fmt.Errorf("savepoint: %w", err)
 		}
 		if err := runGuarded(r.fn, t); err != nil {
 			results[i] = busy(err)
 			if _, rerr := sqlTx.ExecContext(ctx, `ROLLBACK TO w`); rerr != nil {
-				return fmt.Errorf("roll back a failed write: %w", rerr)
+				return true, fmt.Errorf("roll back a failed write: %w", rerr)
 			}
 		} else {
 			ok++
 		}
 		if _, err := sqlTx.ExecContext(ctx, `RELEASE w`); err != nil {
-			return fmt.Errorf("release savepoint: %w", err)
+			return true, fmt.Errorf("release savepoint: %w", err)
 		}
 	}
 	if ok == 0 {
-		return nil // nothing to commit; the deferred rollback ends it
+		return true, nil // nothing to commit; the deferred rollback ends it
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return true, fmt.Errorf("commit: %w", err)
 	}
-	return nil
+	return true, nil
 }
 
 // runGuarded runs one write, turning a panic into its error so that one bad
