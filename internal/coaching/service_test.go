@@ -61,7 +61,7 @@ func TestLogSessionStoresOnceAndQueuesDMs(t *testing.T) {
 	if len(got.Reps) != 1 || got.Reps[0].Status != coaching.StatusPending || len(got.Commitments) != 2 {
 		t.Fatalf("stored session = %+v", got)
 	}
-	due, err := st.DueOutbox(ctx, time.Now().Add(time.Hour), 10)
+	due, err := st.ClaimOutbox(ctx, "test", time.Now().Add(time.Hour), time.Minute, 10, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,8 @@ type Reader interface {
 	// SubmissionSession returns the session a submission key produced, and
 	// whether the key was seen at all.
 	SubmissionSession(ctx context.Context, key string) (int64, bool, error)
+	// JobRan reports whether a job ran for a period.
+	JobRan(ctx context.Context, job, period string) (bool, error)
 }
 
 // Tx is a write transaction: everything done through it commits together or
@@ -45,6 +47,16 @@ type Tx interface {
 	MarkSubmission(ctx context.Context, key string, sessionID int64, at time.Time) error
 	Audit(ctx context.Context, e AuditEntry) error
 	Enqueue(ctx context.Context, msgs ...Message) error
+	// ClaimJob records that job runs for period; false when it already ran.
+	ClaimJob(ctx context.Context, job, period, detail string, at time.Time) (bool, error)
+	// SetAway sets the last day someone is away (zero: not away).
+	SetAway(ctx context.Context, id string, until Date) error
+	// SetSnooze sets the last day someone's nudges are snoozed.
+	SetSnooze(ctx context.Context, id string, until Date) error
+	// SetCadence sets a manager's cadence in days (0: the default).
+	SetCadence(ctx context.Context, id string, days int) error
+	// MarkReminded records that a rep was reminded of a pending session.
+	MarkReminded(ctx context.Context, sessionID int64, repID string, at time.Time) error
 }
 
 // Store is the persistence the domain needs.
@@ -55,6 +67,21 @@ type Store interface {
 	// UpsertPerson records what Slack says about someone, keeping the
 	// roster's own fields.
 	UpsertPerson(ctx context.Context, p Person) error
+	// NudgeManagers lists active people with active reps reporting to them.
+	NudgeManagers(ctx context.Context) ([]Person, error)
+	// Teams loads the teams of the given managers with their sessions on
+	// or after from.
+	Teams(ctx context.Context, managerIDs []string, from Date) ([]Team, error)
+	// PendingReps lists (session, rep) pairs pending since before cutoff,
+	// not reminded yet, on sessions still live.
+	PendingReps(ctx context.Context, cutoff time.Time) ([]PendingRep, error)
+}
+
+// PendingRep is a rep who has not answered a session yet.
+type PendingRep struct {
+	SessionID int64
+	Rep       Person
+	Since     time.Time
 }
 
 // AuditEntry is one line of the audit trail.
@@ -76,6 +103,9 @@ const (
 	MsgDisputeNotice MessageKind = "dispute_notice" // tells a manager a rep disputed
 	MsgCaptureReply  MessageKind = "capture_reply"  // the manager's ephemeral receipt
 	MsgHome          MessageKind = "home"           // someone's App Home tab
+	MsgNudge         MessageKind = "nudge"          // a manager's nudge; Payload holds the Nudge
+	MsgRepReminder   MessageKind = "rep_reminder"   // a reminder in the thread of a rep's DM
+	MsgDigest        MessageKind = "digest"         // the weekly digest; Payload holds it
 )
 
 // Op is how a message reaches Slack.
@@ -99,7 +129,9 @@ type Message struct {
 	SessionID   int64
 	RepID       string
 	ResponseURL string
-	Replace     bool // a response replaces the message it answers
+	Replace     bool   // a response replaces the message it answers
+	ThreadKey   string // post as a reply in the thread of the message posted under this key
+	Payload     []byte // content decided when queued (a nudge, a digest), as JSON
 }
 
 // RepDMKey names the DM a rep gets about a session.

@@ -158,6 +158,18 @@ type Person struct {
 	IsBot       bool
 	Deleted     bool
 	ResolvedAt  time.Time // last read from Slack; zero for a placeholder
+	KnownSince  Date      // when Coachlog first knew them: nobody is overdue for the time before
+
+	AwayUntil    Date // set with /coach away: last day away
+	SnoozedUntil Date // nudges snoozed through this day
+	Status       SlackStatus
+}
+
+// SlackStatus is someone's Slack status, kept fresh from user_change events.
+type SlackStatus struct {
+	Text    string
+	Emoji   string
+	Expires time.Time // zero: no expiry
 }
 
 // HasRole reports whether p holds the roster role r.

@@ -15,8 +15,11 @@ import (
 
 // Queue is the persisted outbox.
 type Queue interface {
-	DueOutbox(ctx context.Context, now time.Time, limit int) ([]coaching.OutboxItem, error)
-	NextOutboxAt(ctx context.Context) (time.Time, bool, error)
+	// ClaimOutbox leases due messages (only those with keys, if given) to
+	// owner, so that two workers never send the same one.
+	ClaimOutbox(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, limit int, keys []string) ([]coaching.OutboxItem, error)
+	NextOutboxAt(ctx context.Context, keys []string) (time.Time, bool, error)
+	OutboxStatus(ctx context.Context, keys []string) (map[string]string, error)
 	MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted) error
 	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
 	Postpone(ctx context.Context, id int64, next time.Time) error
@@ -27,7 +30,8 @@ type Queue interface {
 }
 
 // Sender delivers one message. For an update, prior is where the post it
-// updates lives. A post returns where Slack put it.
+// updates lives; for a post in a thread, where the thread's first message
+// lives. A post returns where Slack put it.
 type Sender interface {
 	Send(ctx context.Context, m coaching.Message, prior *coaching.Posted) (*coaching.Posted, error)
 }

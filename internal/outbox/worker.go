@@ -3,8 +3,10 @@ package outbox
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"os"
 	"sync"
 	"time"
 
@@ -18,12 +20,13 @@ type Policy struct {
 	MaxAttempts int           // then the message is failed, visibly
 	WaitForPost time.Duration // how often an update re-checks for its post
 	ResponseTTL time.Duration // a response_url works this long after it was issued
+	Lease       time.Duration // how long a claimed message is this worker's alone
 }
 
 // DefaultPolicy retries for about an hour before giving up.
 func DefaultPolicy() Policy {
 	return Policy{BaseDelay: time.Second, MaxDelay: 5 * time.Minute, MaxAttempts: 15,
-		WaitForPost: 500 * time.Millisecond, ResponseTTL: 30 * time.Minute}
+		WaitForPost: 500 * time.Millisecond, ResponseTTL: 30 * time.Minute, Lease: 2 * time.Minute}
 }
 
 // Stats counts what the worker did, for metrics.
@@ -39,6 +42,7 @@ type Worker struct {
 	policy Policy
 	now    func() time.Time
 	log    *slog.Logger
+	owner  string // this worker's name on the leases it takes
 
 	wake chan struct{}
 
@@ -57,7 +61,8 @@ type Options struct {
 
 // NewWorker returns a worker delivering q through s.
 func NewWorker(q Queue, s Sender, o Options) *Worker {
-	w := &Worker{q: q, send: s, pace: o.Pacer, policy: o.Policy, now: o.Now, log: o.Logger, wake: make(chan struct{}, 1)}
+	w := &Worker{q: q, send: s, pace: o.Pacer, policy: o.Policy, now: o.Now, log: o.Logger, wake: make(chan struct{}, 1),
+		owner: fmt.Sprintf("w%d-%x", os.Getpid(), rand.Uint64())}
 	if w.policy == (Policy{}) {
 		w.policy = DefaultPolicy()
 	}
@@ -99,7 +104,7 @@ func (w *Worker) Stats() Stats {
 // or nil when ctx ended.
 func (w *Worker) Run(ctx context.Context) error {
 	for {
-		if err := w.Drain(ctx); err != nil {
+		if err := w.drain(ctx, nil); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -109,7 +114,7 @@ func (w *Worker) Run(ctx context.Context) error {
 			w.log.ErrorContext(ctx, "outbox pass failed", "err", err)
 		}
 		wait := time.Second
-		if next, ok, err := w.q.NextOutboxAt(ctx); err == nil && ok {
+		if next, ok, err := w.q.NextOutboxAt(ctx, nil); err == nil && ok {
 			wait = min(max(next.Sub(w.now()), 5*time.Millisecond), time.Second)
 		}
 		t := time.NewTimer(wait)
@@ -125,14 +130,53 @@ func (w *Worker) Run(ctx context.Context) error {
 }
 
 // Drain delivers everything due now, returning when nothing due is left (or
-// only messages waiting for a later time). Commands that post call it before
-// they exit.
-func (w *Worker) Drain(ctx context.Context) error {
+// only messages waiting for a later time): the last act of a shutdown.
+func (w *Worker) Drain(ctx context.Context) error { return w.drain(ctx, nil) }
+
+// Deliver delivers the messages queued under keys, waiting out retries and
+// rate limits, until none is pending or ctx ends. It returns the keys whose
+// message failed. Commands that post call it before they exit.
+func (w *Worker) Deliver(ctx context.Context, keys []string) (failed []string, err error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	for {
+		if err := w.drain(ctx, keys); err != nil {
+			return nil, err
+		}
+		next, pending, err := w.q.NextOutboxAt(ctx, keys)
+		if err != nil {
+			return nil, err
+		}
+		if !pending {
+			break
+		}
+		t := time.NewTimer(min(max(next.Sub(w.now()), 5*time.Millisecond), time.Second))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+	}
+	status, err := w.q.OutboxStatus(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		if status[k] == "failed" {
+			failed = append(failed, k)
+		}
+	}
+	return failed, nil
+}
+
+func (w *Worker) drain(ctx context.Context, keys []string) error {
 	for {
 		if err := w.Stopped(); err != nil {
 			return err
 		}
-		items, err := w.q.DueOutbox(ctx, w.now(), 100)
+		items, err := w.q.ClaimOutbox(ctx, w.owner, w.now(), w.policy.Lease, 100, keys)
 		if err != nil {
 			return err
 		}
@@ -186,8 +230,8 @@ func (w *Worker) deliver(ctx context.Context, it coaching.OutboxItem) error {
 		return w.fail(ctx, it, "response_url expired before delivery")
 	}
 	var prior *coaching.Posted
-	if m.Op == coaching.OpUpdate {
-		p, ready, err := w.priorPost(ctx, it)
+	if key := priorKey(m); key != "" {
+		p, ready, err := w.priorPost(ctx, it, key)
 		if err != nil || !ready {
 			return err
 		}
@@ -207,14 +251,26 @@ func (w *Worker) deliver(ctx context.Context, it coaching.OutboxItem) error {
 	return w.handleFailure(ctx, it, classify(err))
 }
 
-// priorPost finds the post an update applies to. An update waits while its
-// post is still queued and fails when the post failed.
-func (w *Worker) priorPost(ctx context.Context, it coaching.OutboxItem) (*coaching.Posted, bool, error) {
-	p, ok, err := w.q.PostedMessage(ctx, it.Message.Key)
+// priorKey names the posted message a message needs first: the one an
+// update changes, or the one a reply threads under.
+func priorKey(m coaching.Message) string {
+	switch {
+	case m.Op == coaching.OpUpdate:
+		return m.Key
+	case m.Op == coaching.OpPost && m.ThreadKey != "":
+		return m.ThreadKey
+	}
+	return ""
+}
+
+// priorPost finds the post a message depends on. It waits while that post
+// is still queued and fails when the post failed.
+func (w *Worker) priorPost(ctx context.Context, it coaching.OutboxItem, key string) (*coaching.Posted, bool, error) {
+	p, ok, err := w.q.PostedMessage(ctx, key)
 	if err != nil || ok {
 		return &p, ok, err
 	}
-	status, err := w.q.PostStatus(ctx, it.Message.Key)
+	status, err := w.q.PostStatus(ctx, key)
 	if err != nil {
 		return nil, false, err
 	}

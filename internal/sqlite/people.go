@@ -12,14 +12,22 @@ import (
 // bot or deactivated), leaving the roster's fields alone.
 func (s *Store) UpsertPerson(ctx context.Context, p coaching.Person) error {
 	now := ms(s.now())
-	_, err := s.wq.ExecContext(ctx, `INSERT INTO people (id, email, name, slack_tz, is_bot, deleted, resolved_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+	var expires int64
+	if !p.Status.Expires.IsZero() {
+		expires = p.Status.Expires.Unix()
+	}
+	_, err := s.wq.ExecContext(ctx, `INSERT INTO people (id, email, name, slack_tz, is_bot, deleted, resolved_at,
+			status_text, status_emoji, status_expiration, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			email = CASE WHEN excluded.email <> '' THEN excluded.email ELSE email END,
 			name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END,
 			slack_tz = excluded.slack_tz, is_bot = excluded.is_bot, deleted = excluded.deleted,
-			resolved_at = excluded.resolved_at, updated_at = excluded.updated_at`,
-		p.ID, strings.ToLower(p.Email), p.Name, p.SlackTZ, b2i(p.IsBot), b2i(p.Deleted), ms(p.ResolvedAt), now, now)
+			resolved_at = excluded.resolved_at, status_text = excluded.status_text,
+			status_emoji = excluded.status_emoji, status_expiration = excluded.status_expiration,
+			updated_at = excluded.updated_at`,
+		p.ID, strings.ToLower(p.Email), p.Name, p.SlackTZ, b2i(p.IsBot), b2i(p.Deleted), ms(p.ResolvedAt),
+		p.Status.Text, p.Status.Emoji, expires, now, now)
 	if err != nil {
 		return fmt.Errorf("store profile of %s: %w", p.ID, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 )
@@ -21,19 +22,25 @@ type querier interface {
 type reader struct{ q querier }
 
 const personCols = `id, email, name, tz, slack_tz, roles, coalesce(manager_id, ''), tier, cadence_days, since,
-	active, in_roster, is_bot, deleted, resolved_at`
+	active, in_roster, is_bot, deleted, resolved_at, created_at, away_until, snoozed_until, status_text, status_emoji,
+	status_expiration`
 
 func scanPerson(row interface{ Scan(...any) error }) (coaching.Person, error) {
 	var p coaching.Person
-	var roles, since string
-	var resolved int64
+	var roles, since, away, snoozed string
+	var resolved, created, expires int64
 	err := row.Scan(&p.ID, &p.Email, &p.Name, &p.TZ, &p.SlackTZ, &roles, &p.ManagerID, &p.Tier, &p.CadenceDays,
-		&since, &p.Active, &p.InRoster, &p.IsBot, &p.Deleted, &resolved)
+		&since, &p.Active, &p.InRoster, &p.IsBot, &p.Deleted, &resolved, &created, &away, &snoozed,
+		&p.Status.Text, &p.Status.Emoji, &expires)
 	if roles != "" {
 		p.Roles = strings.Split(roles, "+")
 	}
-	p.Since = parseDate(since)
+	p.Since, p.AwayUntil, p.SnoozedUntil = parseDate(since), parseDate(away), parseDate(snoozed)
 	p.ResolvedAt = fromMS(resolved)
+	p.KnownSince = coaching.DateOf(fromMS(created), time.UTC)
+	if expires > 0 {
+		p.Status.Expires = time.Unix(expires, 0).UTC()
+	}
 	return p, err
 }
 

@@ -94,7 +94,9 @@ func (t *tx) putRosterPerson(ctx context.Context, p, old coaching.Person, exists
 		ON CONFLICT (id) DO UPDATE SET
 			email = excluded.email, name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END,
 			tz = excluded.tz, slack_tz = excluded.slack_tz, roles = excluded.roles, manager_id = excluded.manager_id,
-			tier = excluded.tier, cadence_days = excluded.cadence_days, since = excluded.since,
+			tier = excluded.tier, since = excluded.since,
+			-- a file without a cadence keeps one set with /coach cadence
+			cadence_days = CASE WHEN excluded.cadence_days > 0 THEN excluded.cadence_days ELSE cadence_days END,
 			active = 1, in_roster = 1, updated_at = excluded.updated_at`,
 		p.ID, strings.ToLower(p.Email), p.Name, p.TZ, slackTZ, strings.Join(p.Roles, "+"), manager, p.Tier, p.CadenceDays,
 		since.String(), now, now)

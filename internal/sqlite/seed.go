@@ -83,8 +83,8 @@ func (s *Store) seedSessions(ctx context.Context, tx *sql.Tx, r *rand.Rand, o Se
 	if err != nil {
 		return err
 	}
-	srep, err := tx.PrepareContext(ctx, `INSERT INTO session_reps (session_id, rep_id, status, rating, status_at, position)
-		VALUES (?, ?, ?, ?, ?, ?)`)
+	srep, err := tx.PrepareContext(ctx, `INSERT INTO session_reps (session_id, rep_id, status, rating, status_at, position, occurred_on)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (s *Store) seedSessions(ctx context.Context, tx *sql.Tx, r *rand.Rand, o Se
 			if st == "confirmed" && r.IntN(2) == 0 {
 				rating = 2 + r.IntN(4)
 			}
-			if _, err := srep.ExecContext(ctx, id, repID, st, rating, at, k); err != nil {
+			if _, err := srep.ExecContext(ctx, id, repID, st, rating, at, k, day.String()); err != nil {
 				return err
 			}
 			if r.IntN(3) == 0 {

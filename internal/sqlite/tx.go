@@ -67,14 +67,18 @@ func (t *tx) UpdateSession(ctx context.Context, s coaching.Session) error {
 func (t *tx) putReps(ctx context.Context, s coaching.Session) error {
 	now := t.now()
 	for i, r := range s.Reps {
+		live := !r.Removed && s.DeletedAt.IsZero()
 		_, err := t.q.ExecContext(ctx, `INSERT INTO session_reps (session_id, rep_id, status, rating, comment,
-			dispute_reason, change_note, removed, status_at, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			dispute_reason, change_note, removed, status_at, position, occurred_on, live)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (session_id, rep_id) DO UPDATE SET
 				status_at = CASE WHEN status <> excluded.status THEN excluded.status_at ELSE status_at END,
 				status = excluded.status, rating = excluded.rating, comment = excluded.comment,
 				dispute_reason = excluded.dispute_reason, change_note = excluded.change_note,
-				removed = excluded.removed, position = excluded.position`,
-			s.ID, r.RepID, r.Status, r.Rating, r.Comment, r.DisputeReason, r.ChangeNote, b2i(r.Removed), now, i)
+				removed = excluded.removed, position = excluded.position,
+				occurred_on = excluded.occurred_on, live = excluded.live`,
+			s.ID, r.RepID, r.Status, r.Rating, r.Comment, r.DisputeReason, r.ChangeNote, b2i(r.Removed), now, i,
+			s.OccurredOn.String(), b2i(live))
 		if err != nil {
 			return fmt.Errorf("store rep %s of session %d: %w", r.RepID, s.ID, err)
 		}

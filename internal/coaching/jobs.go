@@ -1,0 +1,200 @@
+package coaching
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// JobOptions shape a scheduled run.
+type JobOptions struct {
+	NudgeHour      int  // local hour for nudges and reminders
+	DefaultCadence int  // days
+	IgnoreWindow   bool // `coachlog nudge`: now, whatever the hour or weekday
+	DryRun         bool // decide and report; write and send nothing
+}
+
+// NudgeRun reports what a nudge run decided.
+type NudgeRun struct {
+	Evaluated int     // managers whose nudge was due
+	Nudges    []Nudge // queued (or, in a dry run, that would be)
+}
+
+// RunNudges evaluates the managers whose nudge is due at now and queues a
+// DM for each with something to act on. Each manager's local day is claimed
+// in the job ledger in the same transaction as the DM, so a day's nudge is
+// sent once whether the bot restarts, two processes run, or the CLI ran it
+// first; a manager with nothing to act on has the day claimed and gets
+// nothing.
+func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (NudgeRun, error) {
+	managers, err := s.store.NudgeManagers(ctx)
+	if err != nil {
+		return NudgeRun{}, fmt.Errorf("list managers: %w", err)
+	}
+	days := map[string]Date{}
+	var due []string
+	earliest := DateOf(now, time.UTC).AddDays(1)
+	for _, m := range managers {
+		day, ok := NudgeDue(now, m.Location(s.defaultTZ), o.NudgeHour, o.IgnoreWindow)
+		if !ok || m.Away(day, now) || m.Snoozed(day) {
+			continue
+		}
+		if ran, err := s.store.JobRan(ctx, NudgeJob(m.ID), day.String()); err != nil || ran {
+			if err != nil {
+				return NudgeRun{}, err
+			}
+			continue
+		}
+		days[m.ID] = day
+		due = append(due, m.ID)
+		if day.Before(earliest) {
+			earliest = day
+		}
+	}
+	run := NudgeRun{Evaluated: len(due)}
+	if len(due) == 0 {
+		return run, nil
+	}
+	// Five weeks back covers this week and the four full weeks before.
+	teams, err := s.store.Teams(ctx, due, earliest.AddDays(-35))
+	if err != nil {
+		return run, fmt.Errorf("load teams: %w", err)
+	}
+	for _, t := range teams {
+		n := EvaluateNudge(t, days[t.Manager.ID], now, o.DefaultCadence)
+		if o.DryRun {
+			if !n.Empty() {
+				run.Nudges = append(run.Nudges, n)
+			}
+			continue
+		}
+		queued, err := s.queueNudge(ctx, n, now)
+		if err != nil {
+			return run, err
+		}
+		if queued {
+			run.Nudges = append(run.Nudges, n)
+		}
+	}
+	return run, nil
+}
+
+func (s *Service) queueNudge(ctx context.Context, n Nudge, now time.Time) (bool, error) {
+	payload, err := json.Marshal(n)
+	if err != nil {
+		return false, fmt.Errorf("encode nudge: %w", err)
+	}
+	detail := "nothing due"
+	if !n.Empty() {
+		detail = fmt.Sprintf("%d overdue, slow week %v", len(n.Overdue), n.SlowWeek)
+	}
+	queued := false
+	err = s.store.Update(ctx, func(tx Tx) error {
+		claimed, err := tx.ClaimJob(ctx, NudgeJob(n.ManagerID), n.Day.String(), detail, now)
+		if err != nil || !claimed || n.Empty() {
+			return err
+		}
+		queued = true
+		return tx.Enqueue(ctx, Message{Kind: MsgNudge, Op: OpPost, Key: NudgeJob(n.ManagerID) + ":" + n.Day.String(),
+			To: n.ManagerID, Payload: payload})
+	})
+	if err != nil {
+		return false, fmt.Errorf("queue nudge for %s: %w", n.ManagerID, err)
+	}
+	if queued {
+		s.log.InfoContext(ctx, "nudge queued", "manager_id", n.ManagerID, "day", n.Day.String(), "overdue", len(n.Overdue), "slow_week", n.SlowWeek)
+	}
+	return queued, nil
+}
+
+// ReminderAfter is how long a session waits for a rep before one reminder.
+const ReminderAfter = 3 * 24 * time.Hour
+
+// RunReminders reminds, once, each rep whose session has been pending for
+// three days, in the thread of their DM, during their working day.
+func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions) (int, error) {
+	pending, err := s.store.PendingReps(ctx, now.Add(-ReminderAfter))
+	if err != nil {
+		return 0, fmt.Errorf("list pending reps: %w", err)
+	}
+	n := 0
+	for _, p := range pending {
+		loc := p.Rep.Location(s.defaultTZ)
+		local := now.In(loc)
+		if !o.IgnoreWindow && (local.Weekday() == time.Saturday || local.Weekday() == time.Sunday || local.Hour() < o.NudgeHour || local.Hour() >= 18) {
+			continue
+		}
+		if o.DryRun {
+			n++
+			continue
+		}
+		job := "reminder:" + strconv.FormatInt(p.SessionID, 10) + ":" + p.Rep.ID
+		err := s.store.Update(ctx, func(tx Tx) error {
+			claimed, err := tx.ClaimJob(ctx, job, "", "", now)
+			if err != nil || !claimed {
+				return err
+			}
+			n++
+			if err := tx.MarkReminded(ctx, p.SessionID, p.Rep.ID, now); err != nil {
+				return err
+			}
+			return tx.Enqueue(ctx, Message{Kind: MsgRepReminder, Op: OpPost, Key: job, To: p.Rep.ID,
+				SessionID: p.SessionID, RepID: p.Rep.ID, ThreadKey: RepDMKey(p.SessionID, p.Rep.ID)})
+		})
+		if err != nil {
+			return n, fmt.Errorf("queue reminder for %s: %w", p.Rep.ID, err)
+		}
+	}
+	return n, nil
+}
+
+// SetAway marks someone away through a date (zero clears it). A manager may
+// mark themselves or their own reps; admins anyone.
+func (s *Service) SetAway(ctx context.Context, actorID, personID string, until Date, admin bool) error {
+	if actorID != personID && !admin {
+		p, err := s.store.Person(ctx, personID)
+		if err != nil || p.ManagerID != actorID {
+			return Errorf(EForbidden, "You can mark yourself or your own reps away.")
+		}
+	}
+	if !until.IsZero() && until.Before(s.Today(ctx, personID)) {
+		return Errorf(EInvalid, "%s is in the past.", until.Human())
+	}
+	return s.store.Update(ctx, func(tx Tx) error {
+		if err := tx.EnsurePerson(ctx, personID); err != nil {
+			return err
+		}
+		if err := tx.SetAway(ctx, personID, until); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, AuditEntry{At: s.now(), ActorID: actorID, Action: "away",
+			Detail: map[string]any{"person_id": personID, "until": until.String()}})
+	})
+}
+
+// Snooze stops a manager's nudges through a date.
+func (s *Service) Snooze(ctx context.Context, managerID string, until Date) error {
+	return s.store.Update(ctx, func(tx Tx) error { return tx.SetSnooze(ctx, managerID, until) })
+}
+
+// SetCadence sets a manager's cadence (0 restores the default); admins only.
+func (s *Service) SetCadence(ctx context.Context, actorID, managerID string, days int, admin bool) error {
+	if !admin {
+		return Errorf(EForbidden, "Only admins can change a manager's cadence.")
+	}
+	if days < 0 || days > 365 {
+		return Errorf(EInvalid, "A cadence is 1 to 365 days.")
+	}
+	return s.store.Update(ctx, func(tx Tx) error {
+		if err := tx.EnsurePerson(ctx, managerID); err != nil {
+			return err
+		}
+		if err := tx.SetCadence(ctx, managerID, days); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, AuditEntry{At: s.now(), ActorID: actorID, Action: "cadence",
+			Detail: map[string]any{"manager_id": managerID, "days": days}})
+	})
+}

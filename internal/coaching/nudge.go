@@ -1,0 +1,183 @@
+package coaching
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// MaxNudgeReps is how many overdue reps a nudge lists before "and N more".
+const MaxNudgeReps = 10
+
+// Team is what deciding one manager's nudge needs: the manager, their
+// reps, and their recent sessions.
+type Team struct {
+	Manager  Person
+	Reps     []TeamRep
+	Sessions []SessionStub // the manager's sessions since a given date (five weeks back, for nudges)
+}
+
+// SessionStub is the little about a session that cadence and pace need.
+type SessionStub struct {
+	On      Date
+	Minutes int
+}
+
+// TeamRep is a rep with the date they were last coached (by anyone).
+type TeamRep struct {
+	Person
+	LastSession Date // zero: never coached
+}
+
+// OverdueRep is a rep whose cadence slipped.
+type OverdueRep struct {
+	RepID string
+	Name  string
+	Days  int  // since their last session, or since the clock started
+	Never bool // never coached since joining the team
+}
+
+// Nudge is what a manager is told, and why.
+type Nudge struct {
+	ManagerID   string
+	Day         Date // the manager's local day: one nudge per day
+	CadenceDays int
+	Overdue     []OverdueRep // most overdue first; the DM lists MaxNudgeReps
+	// A slow week: fewer sessions so far this week than half the 4-week
+	// average, pro-rated to the weekday.
+	SlowWeek   bool
+	WeekToDate int
+	WeeklyAvg  float64
+}
+
+// Empty reports whether there is nothing to act on.
+func (n Nudge) Empty() bool { return len(n.Overdue) == 0 && !n.SlowWeek }
+
+// Why says in a sentence why the nudge was sent.
+func (n Nudge) Why() string {
+	switch {
+	case len(n.Overdue) > 0 && n.SlowWeek:
+		return fmt.Sprintf("%s past your %d-day cadence, and this week is slow: %d session(s) so far against %.1f a week lately.",
+			repCount(len(n.Overdue)), n.CadenceDays, n.WeekToDate, n.WeeklyAvg)
+	case len(n.Overdue) > 0:
+		return fmt.Sprintf("%s past your %d-day coaching cadence.", repCount(len(n.Overdue)), n.CadenceDays)
+	case n.SlowWeek:
+		return fmt.Sprintf("This week is slow: %d session(s) so far against %.1f a week over the last four weeks.", n.WeekToDate, n.WeeklyAvg)
+	}
+	return ""
+}
+
+func repCount(n int) string {
+	if n == 1 {
+		return "1 rep is"
+	}
+	return fmt.Sprintf("%d reps are", n)
+}
+
+// Cadence returns a manager's cadence: their own, else the default.
+func Cadence(manager Person, defaultDays int) int {
+	if manager.CadenceDays > 0 {
+		return manager.CadenceDays
+	}
+	return defaultDays
+}
+
+// EvaluateNudge decides what, if anything, a manager should be told on
+// today (their local date) at now. It is a pure function of the team, so the
+// same data gives the same nudge in the bot, the CLI and tests.
+//
+// A rep is overdue when their last session is older than the cadence, or,
+// never coached in this team, once they have been in it for the cadence.
+// The clock starts when they joined the team or when Coachlog first knew
+// them, whichever is later: nobody is overdue for time before that. Reps
+// who are away are not counted. A slow week is never called on a Monday.
+func EvaluateNudge(t Team, today Date, now time.Time, defaultCadence int) Nudge {
+	n := Nudge{ManagerID: t.Manager.ID, Day: today, CadenceDays: Cadence(t.Manager, defaultCadence)}
+	for _, r := range t.Reps {
+		if r.Away(today, now) || !r.Active {
+			continue
+		}
+		if o, ok := overdue(r, today, n.CadenceDays); ok {
+			n.Overdue = append(n.Overdue, o)
+		}
+	}
+	slices.SortStableFunc(n.Overdue, func(a, b OverdueRep) int {
+		if a.Never != b.Never {
+			return boolCmp(a.Never, b.Never) // never-coached first: they have waited longest
+		}
+		return b.Days - a.Days
+	})
+	n.SlowWeek, n.WeekToDate, n.WeeklyAvg = slowWeek(t.Sessions, today)
+	return n
+}
+
+func overdue(r TeamRep, today Date, cadence int) (OverdueRep, bool) {
+	start := r.Since
+	if r.KnownSince.After(start) {
+		start = r.KnownSince
+	}
+	o := OverdueRep{RepID: r.ID, Name: r.DisplayName()}
+	if !r.LastSession.IsZero() && !r.LastSession.Before(start) {
+		o.Days = today.DaysSince(r.LastSession)
+		return o, o.Days > cadence
+	}
+	if start.IsZero() {
+		return o, false
+	}
+	o.Days, o.Never = today.DaysSince(start), true
+	return o, o.Days >= cadence
+}
+
+// slowWeek compares this week's sessions so far with half the average of
+// the four full weeks before, pro-rated to the working days gone by.
+func slowWeek(sessions []SessionStub, today Date) (slow bool, wtd int, avg float64) {
+	monday := today.AddDays(-((int(today.Weekday()) + 6) % 7))
+	elapsed := min(today.DaysSince(monday), 5) // Tue 1 ... Fri 4, weekend 5
+	var prior int
+	for _, s := range sessions {
+		d := s.On
+		switch {
+		case !d.Before(monday) && !d.After(today):
+			wtd++
+		case !d.Before(monday.AddDays(-28)) && d.Before(monday):
+			prior++
+		}
+	}
+	avg = float64(prior) / 4
+	if elapsed == 0 || avg == 0 {
+		return false, wtd, avg
+	}
+	return float64(wtd) < 0.5*avg*float64(elapsed)/5, wtd, avg
+}
+
+func boolCmp(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return -1
+	}
+	return 1
+}
+
+// NudgeDue reports whether a manager's nudge for their local day is due at
+// now: on a weekday, at or after the nudge hour on their own clock. It
+// depends only on the wall clock in their zone, so zones at half and
+// quarter hours work and a daylight-saving change neither skips nor
+// doubles a day (the ledger holds one run per local day). ignoreWindow is
+// for `coachlog nudge`, which evaluates now whatever the hour or weekday.
+func NudgeDue(now time.Time, loc *time.Location, hour int, ignoreWindow bool) (Date, bool) {
+	local := now.In(loc)
+	day := DateOf(now, loc)
+	if ignoreWindow {
+		return day, true
+	}
+	if wd := local.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		return day, false
+	}
+	return day, local.Hour() >= hour
+}
+
+// NudgeJob names a manager's nudge in the job ledger; the period is their
+// local date.
+func NudgeJob(managerID string) string { return "nudge:" + managerID }

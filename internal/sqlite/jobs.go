@@ -1,0 +1,225 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// JobRan reports whether job ran for period.
+func (r reader) JobRan(ctx context.Context, job, period string) (bool, error) {
+	var one int
+	err := r.q.QueryRowContext(ctx, `SELECT 1 FROM job_runs WHERE job = ? AND period = ?`, job, period).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read job ledger %s %s: %w", job, period, err)
+	}
+	return true, nil
+}
+
+// ClaimJob records that job runs for period, unless it already did.
+func (t *tx) ClaimJob(ctx context.Context, job, period, detail string, at time.Time) (bool, error) {
+	res, err := t.q.ExecContext(ctx, `INSERT INTO job_runs (job, period, ran_at, detail) VALUES (?, ?, ?, ?)
+		ON CONFLICT (job, period) DO NOTHING`, job, period, ms(at), detail)
+	if err != nil {
+		return false, fmt.Errorf("claim job %s %s: %w", job, period, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// JobRun is one line of the job ledger.
+type JobRun struct {
+	Job, Period, Detail string
+	RanAt               time.Time
+}
+
+// JobRuns lists the ledger, newest first, for operators and tests.
+func (s *Store) JobRuns(ctx context.Context, limit int) ([]JobRun, error) {
+	rows, err := s.rq.QueryContext(ctx, `SELECT job, period, detail, ran_at FROM job_runs ORDER BY ran_at DESC, job LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read job ledger: %w", err)
+	}
+	defer rows.Close()
+	var out []JobRun
+	for rows.Next() {
+		var j JobRun
+		var at int64
+		if err := rows.Scan(&j.Job, &j.Period, &j.Detail, &at); err != nil {
+			return nil, err
+		}
+		j.RanAt = fromMS(at)
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) setPersonField(ctx context.Context, query, id string, v any) error {
+	if _, err := t.q.ExecContext(ctx, query, v, t.now(), id); err != nil {
+		return fmt.Errorf("update %s: %w", id, err)
+	}
+	return nil
+}
+
+// SetAway sets the last day someone is away.
+func (t *tx) SetAway(ctx context.Context, id string, until coaching.Date) error {
+	return t.setPersonField(ctx, `UPDATE people SET away_until = ?, updated_at = ? WHERE id = ?`, id, until.String())
+}
+
+// SetSnooze sets the last day someone's nudges are snoozed.
+func (t *tx) SetSnooze(ctx context.Context, id string, until coaching.Date) error {
+	return t.setPersonField(ctx, `UPDATE people SET snoozed_until = ?, updated_at = ? WHERE id = ?`, id, until.String())
+}
+
+// SetCadence sets a manager's cadence.
+func (t *tx) SetCadence(ctx context.Context, id string, days int) error {
+	return t.setPersonField(ctx, `UPDATE people SET cadence_days = ?, updated_at = ? WHERE id = ?`, id, days)
+}
+
+// MarkReminded records a reminder sent for a pending session.
+func (t *tx) MarkReminded(ctx context.Context, sessionID int64, repID string, at time.Time) error {
+	_, err := t.q.ExecContext(ctx, `UPDATE session_reps SET reminded_at = ? WHERE session_id = ? AND rep_id = ?`, ms(at), sessionID, repID)
+	if err != nil {
+		return fmt.Errorf("mark reminded %d %s: %w", sessionID, repID, err)
+	}
+	return nil
+}
+
+const isRep = `('+' || roles || '+') LIKE '%+rep+%'`
+
+// NudgeManagers lists active people with active reps reporting to them.
+func (r reader) NudgeManagers(ctx context.Context) ([]coaching.Person, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT `+personCols+` FROM people m WHERE m.active = 1 AND m.id IN
+		(SELECT manager_id FROM people WHERE active = 1 AND manager_id IS NOT NULL AND `+isRep+`) ORDER BY m.id`)
+	if err != nil {
+		return nil, fmt.Errorf("list managers: %w", err)
+	}
+	defer rows.Close()
+	var out []coaching.Person
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list managers: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Teams loads the given managers' teams: their active reps with the date
+// each was last coached, and the managers' sessions since from.
+func (r reader) Teams(ctx context.Context, managerIDs []string, from coaching.Date) ([]coaching.Team, error) {
+	want := make(map[string]*coaching.Team, len(managerIDs))
+	out := make([]coaching.Team, 0, len(managerIDs))
+	for _, id := range managerIDs {
+		m, err := r.Person(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, coaching.Team{Manager: m})
+	}
+	for i := range out {
+		want[out[i].Manager.ID] = &out[i]
+	}
+	if err := r.teamReps(ctx, want); err != nil {
+		return nil, err
+	}
+	if err := r.teamSessions(ctx, want, from); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (r reader) teamReps(ctx context.Context, want map[string]*coaching.Team) error {
+	rows, err := r.q.QueryContext(ctx, `SELECT `+personCols+`,
+		coalesce((SELECT max(sr.occurred_on) FROM session_reps sr WHERE sr.rep_id = people.id AND sr.live = 1), '')
+		FROM people WHERE active = 1 AND manager_id IS NOT NULL AND `+isRep)
+	if err != nil {
+		return fmt.Errorf("load reps: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var last string
+		var tr coaching.TeamRep
+		p, err := scanPerson(scanExtra{rows, &last})
+		if err != nil {
+			return fmt.Errorf("load reps: %w", err)
+		}
+		if t := want[p.ManagerID]; t != nil {
+			tr.Person, tr.LastSession = p, parseDate(last)
+			t.Reps = append(t.Reps, tr)
+		}
+	}
+	return rows.Err()
+}
+
+// scanExtra scans a person's columns followed by more.
+type scanExtra struct {
+	rows  *sql.Rows
+	extra *string
+}
+
+func (s scanExtra) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra)...) }
+
+func (r reader) teamSessions(ctx context.Context, want map[string]*coaching.Team, from coaching.Date) error {
+	rows, err := r.q.QueryContext(ctx, `SELECT manager_id, occurred_on, duration_min FROM sessions
+		WHERE occurred_on >= ? AND deleted_at = 0`, from.String())
+	if err != nil {
+		return fmt.Errorf("load sessions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var mgr, on string
+		var minutes int
+		if err := rows.Scan(&mgr, &on, &minutes); err != nil {
+			return fmt.Errorf("load sessions: %w", err)
+		}
+		if t := want[mgr]; t != nil {
+			t.Sessions = append(t.Sessions, coaching.SessionStub{On: parseDate(on), Minutes: minutes})
+		}
+	}
+	return rows.Err()
+}
+
+// PendingReps lists reps pending since before cutoff and not yet reminded.
+func (r reader) PendingReps(ctx context.Context, cutoff time.Time) ([]coaching.PendingRep, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT sr.session_id, sr.rep_id, sr.status_at FROM session_reps sr
+		WHERE sr.status = 'pending' AND sr.live = 1 AND sr.reminded_at = 0 AND sr.status_at < ?
+		ORDER BY sr.status_at`, ms(cutoff))
+	if err != nil {
+		return nil, fmt.Errorf("list pending reps: %w", err)
+	}
+	type row struct {
+		id    int64
+		rep   string
+		since int64
+	}
+	var found []row
+	for rows.Next() {
+		var x row
+		if err := rows.Scan(&x.id, &x.rep, &x.since); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list pending reps: %w", err)
+		}
+		found = append(found, x)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]coaching.PendingRep, 0, len(found))
+	for _, x := range found {
+		p, err := r.Person(ctx, x.rep)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, coaching.PendingRep{SessionID: x.id, Rep: p, Since: fromMS(x.since)})
+	}
+	return out, nil
+}
