@@ -1,0 +1,211 @@
+package coaching_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+func zone(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+func TestNudgeDueOnTheManagersOwnClock(t *testing.T) {
+	tests := []struct {
+		name string
+		zone string
+		now  string // UTC
+		want bool
+	}{
+		{"New York, 8:59 local on a Monday", "America/New_York", "2026-11-30T13:59:00Z", false},
+		{"New York, 9:00 local on a Monday", "America/New_York", "2026-11-30T14:00:00Z", true},
+		{"New York, Saturday", "America/New_York", "2026-11-28T15:00:00Z", false},
+		{"New York, Friday evening is still Friday", "America/New_York", "2026-12-05T03:00:00Z", true},
+		{"Kolkata +05:30, 8:59 local", "Asia/Kolkata", "2026-11-30T03:29:00Z", false},
+		{"Kolkata +05:30, 9:00 local", "Asia/Kolkata", "2026-11-30T03:30:00Z", true},
+		{"Kathmandu +05:45, 9:00 local", "Asia/Kathmandu", "2026-11-30T03:15:00Z", true},
+		{"Kathmandu +05:45, 8:59 local", "Asia/Kathmandu", "2026-11-30T03:14:00Z", false},
+		{"Sydney, Monday 9:00 local is Sunday in UTC", "Australia/Sydney", "2026-11-29T22:00:00Z", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			now, _ := time.Parse(time.RFC3339, tt.now)
+			if _, got := coaching.NudgeDue(now, zone(t, tt.zone), 9, false); got != tt.want {
+				t.Fatalf("NudgeDue = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// sim walks a clock in ticks, the way the scheduler does, recording the
+// instants a manager's nudge would run: due, and not already in the ledger
+// for that local day. down says when the bot was not running.
+func sim(loc *time.Location, from, to time.Time, tick time.Duration, down func(time.Time) bool) []time.Time {
+	ledger := map[coaching.Date]bool{}
+	var runs []time.Time
+	for now := from; now.Before(to); now = now.Add(tick) {
+		if down != nil && down(now) {
+			continue
+		}
+		day, due := coaching.NudgeDue(now, loc, 9, false)
+		if due && !ledger[day] {
+			ledger[day] = true
+			runs = append(runs, now)
+		}
+	}
+	return runs
+}
+
+func TestNudgesWalkThroughWeeksAndDaylightSavingOncePerWeekdayAtNineLocal(t *testing.T) {
+	for _, tt := range []struct {
+		zone     string
+		from, to string
+	}{
+		{"America/New_York", "2027-03-08T00:00:00Z", "2027-03-22T00:00:00Z"},    // clocks forward Sun 14 Mar
+		{"America/New_York", "2027-11-01T00:00:00Z", "2027-11-15T00:00:00Z"},    // clocks back Sun 7 Nov
+		{"Europe/Berlin", "2027-03-22T00:00:00Z", "2027-04-05T00:00:00Z"},       // forward Sun 28 Mar
+		{"Asia/Kolkata", "2026-11-23T00:00:00Z", "2026-12-07T00:00:00Z"},        // +05:30, no DST
+		{"Australia/Lord_Howe", "2027-03-27T13:00:00Z", "2027-04-10T13:00:00Z"}, // back half an hour Sun 4 Apr
+	} {
+		t.Run(tt.zone+" "+tt.from[:10], func(t *testing.T) {
+			loc := zone(t, tt.zone)
+			from, _ := time.Parse(time.RFC3339, tt.from)
+			to, _ := time.Parse(time.RFC3339, tt.to)
+			runs := sim(loc, from, to, 5*time.Minute, nil)
+			if len(runs) != 10 {
+				t.Fatalf("%d nudges in two weeks, want 10 (one per weekday): %v", len(runs), runs)
+			}
+			seen := map[coaching.Date]bool{}
+			for _, r := range runs {
+				local := r.In(loc)
+				if wd := local.Weekday(); wd == time.Saturday || wd == time.Sunday {
+					t.Errorf("nudge on a %s: %v", wd, local)
+				}
+				if local.Hour() != 9 || local.Minute() >= 5 {
+					t.Errorf("nudge at %v local, want within the first tick after 9:00", local.Format("Mon 15:04"))
+				}
+				d := coaching.DateOf(r, loc)
+				if seen[d] {
+					t.Errorf("two nudges on %s", d)
+				}
+				seen[d] = true
+			}
+		})
+	}
+}
+
+func TestARestartThatMissedTheHourCatchesUpTheSameDayOnly(t *testing.T) {
+	loc := zone(t, "Europe/Paris")
+	from, _ := time.Parse(time.RFC3339, "2026-11-30T00:00:00Z") // Monday
+	to := from.Add(48 * time.Hour)
+	// Down from 7:00 to 13:00 local on Monday, and all of Tuesday until
+	// 00:30 Wednesday... which is past the end: Tuesday is missed for good.
+	down := func(t time.Time) bool {
+		l := t.In(loc)
+		return (l.Day() == 30 && l.Hour() >= 7 && l.Hour() < 13) || l.Day() == 1
+	}
+	runs := sim(loc, from, to, time.Minute, down)
+	if len(runs) != 1 || runs[0].In(loc).Hour() != 13 || runs[0].In(loc).Day() != 30 {
+		t.Fatalf("runs = %v, want Monday's nudge once at 13:00 when the bot came back, and none for Tuesday", runs)
+	}
+}
+
+func person(id string, since coaching.Date) coaching.Person {
+	return coaching.Person{ID: id, Name: id, Active: true, Roles: []string{"rep"}, Since: since, KnownSince: since}
+}
+
+func TestEvaluateNudge(t *testing.T) {
+	today := day("2026-12-02") // a Wednesday
+	now := time.Date(2026, 12, 2, 14, 0, 0, 0, time.UTC)
+	long := day("2026-01-05")
+	mgr := coaching.Person{ID: "UM", Active: true}
+	rep := func(id string, last string, edit ...func(*coaching.TeamRep)) coaching.TeamRep {
+		r := coaching.TeamRep{Person: person(id, long)}
+		if last != "" {
+			r.LastSession = day(last)
+		}
+		for _, e := range edit {
+			e(&r)
+		}
+		return r
+	}
+	weekly := func(perWeek int) []coaching.SessionStub { // the four full weeks before this one
+		var out []coaching.SessionStub
+		for w := 1; w <= 4; w++ {
+			for i := 0; i < perWeek; i++ {
+				out = append(out, coaching.SessionStub{On: day("2026-11-30").AddDays(-7*w + i%5), Minutes: 30})
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name        string
+		team        coaching.Team
+		today       coaching.Date
+		wantOverdue []string
+		wantSlow    bool
+	}{
+		{"coached 14 days ago is within a 14-day cadence", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{rep("A", "2026-11-18")}}, today, nil, false},
+		{"coached 15 days ago is overdue", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{rep("A", "2026-11-17")}}, today, []string{"A"}, false},
+		{"the manager's own cadence wins", coaching.Team{Manager: coaching.Person{ID: "UM", CadenceDays: 7}, Reps: []coaching.TeamRep{rep("A", "2026-11-24")}}, today, []string{"A"}, false},
+		{"never coached, in the team for the cadence", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
+			rep("A", "", func(r *coaching.TeamRep) { r.Since, r.KnownSince = day("2026-11-18"), day("2026-11-18") })}}, today, []string{"A"}, false},
+		{"first start after import: no time before Coachlog knew them", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
+			rep("A", "", func(r *coaching.TeamRep) { r.KnownSince = day("2026-11-30") })}}, today, nil, false},
+		{"a session with the old team does not count in the new one", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
+			rep("A", "2026-11-25", func(r *coaching.TeamRep) { r.Since = day("2026-11-26") })}}, today, nil, false},
+		{"a rep away with /coach away is not overdue", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
+			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.AwayUntil = day("2026-12-04") })}}, today, nil, false},
+		{"away until yesterday counts again", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
+			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.AwayUntil = day("2026-12-01") })}}, today, []string{"A"}, false},
+		{"a palm tree status means away", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
+			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Status.Emoji = ":palm_tree:" })}}, today, nil, false},
+		{"out of office in the text means away", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
+			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Status.Text = "Out of Office until Monday" })}}, today, nil, false},
+		{"an expired status no longer counts", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
+			rep("A", "2026-10-01", func(r *coaching.TeamRep) {
+				r.Status = coaching.SlackStatus{Emoji: ":face_with_thermometer:", Expires: now.Add(-time.Hour)}
+			})}}, today, []string{"A"}, false},
+		{"most overdue first, never-coached before all", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
+			rep("A", "2026-11-10"), rep("B", "2026-10-01"),
+			rep("C", "", func(r *coaching.TeamRep) { r.Since, r.KnownSince = day("2026-11-01"), day("2026-11-01") })}}, today, []string{"C", "B", "A"}, false},
+		{"a slow Wednesday: nothing yet against 5 a week", coaching.Team{Manager: mgr, Sessions: weekly(5)}, today, nil, true},
+		{"an ordinary Wednesday: 2 against 5 a week", coaching.Team{Manager: mgr, Sessions: append(weekly(5),
+			coaching.SessionStub{On: day("2026-11-30")}, coaching.SessionStub{On: day("2026-12-01")})}, today, nil, false},
+		{"never a slow week on a Monday", coaching.Team{Manager: mgr, Sessions: weekly(5)}, day("2026-11-30"), nil, false},
+		{"no average, no slow week", coaching.Team{Manager: mgr}, today, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := coaching.EvaluateNudge(tt.team, tt.today, now, 14)
+			var got []string
+			for _, o := range n.Overdue {
+				got = append(got, o.RepID)
+			}
+			if !equal(got, tt.wantOverdue) || n.SlowWeek != tt.wantSlow {
+				t.Fatalf("overdue %v slow %v (wtd %d avg %.1f), want overdue %v slow %v", got, n.SlowWeek, n.WeekToDate, n.WeeklyAvg, tt.wantOverdue, tt.wantSlow)
+			}
+			if n.Empty() != (len(tt.wantOverdue) == 0 && !tt.wantSlow) {
+				t.Fatalf("Empty() = %v", n.Empty())
+			}
+		})
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
