@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/schedule"
 )
 
 // config is the environment, read and checked once at start.
@@ -68,7 +70,13 @@ func loadConfig(getenv func(string) string, n needs) (config, error) {
 			}
 			return nil
 		},
-		func() error { c.DigestSchedule = or(getenv("COACHLOG_DIGEST_SCHEDULE"), "0 8 * * MON"); return nil },
+		func() error {
+			c.DigestSchedule = or(getenv("COACHLOG_DIGEST_SCHEDULE"), "0 8 * * MON")
+			if _, err := schedule.ParseDigestSpec(c.DigestSchedule); err != nil {
+				return &configError{"COACHLOG_DIGEST_SCHEDULE", err.Error()}
+			}
+			return nil
+		},
 		func() error { c.NudgeHour, err = intVar(getenv, "COACHLOG_NUDGE_HOUR", 9, 0, 23); return err },
 		func() error { c.CadenceDays, err = intVar(getenv, "COACHLOG_CADENCE_DAYS", 14, 1, 365); return err },
 		func() error {
@@ -92,7 +100,13 @@ func loadConfig(getenv func(string) string, n needs) (config, error) {
 		},
 		func() error { c.LLMNotes, err = onOff(getenv, "COACHLOG_LLM_NOTES"); return err },
 		func() error { c.Durable, err = onOff(getenv, "COACHLOG_DURABLE"); return err },
-		func() error { c.HTTPAddr = strings.TrimSpace(getenv("COACHLOG_HTTP_ADDR")); return nil },
+		func() error {
+			c.HTTPAddr = strings.TrimSpace(getenv("COACHLOG_HTTP_ADDR"))
+			if _, _, err := net.SplitHostPort(c.HTTPAddr); c.HTTPAddr != "" && err != nil {
+				return &configError{"COACHLOG_HTTP_ADDR", fmt.Sprintf("%q is not host:port, such as :8080 or 127.0.0.1:8080", c.HTTPAddr)}
+			}
+			return nil
+		},
 		func() error { c.LogLevel, err = logLevel(getenv("COACHLOG_LOG_LEVEL")); return err },
 		func() error {
 			c.LogFormat = strings.ToLower(or(getenv("COACHLOG_LOG_FORMAT"), "text"))

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // time zones work on machines and images without zoneinfo
 )
 
@@ -31,6 +32,7 @@ type env struct {
 	getenv func(string) string
 	stdout io.Writer
 	stderr io.Writer
+	now    func() time.Time // the clock; tests move it
 }
 
 const usage = `Usage: coachlog [command]
@@ -40,6 +42,8 @@ Commands:
   roster import FILE.csv    import people and reporting lines (the whole roster)
   export [--from DATE] [--to DATE] [--format csv|json] [--with-notes]
                             write sessions to stdout, one row per session and rep
+  nudge [--dry-run]         evaluate nudges now and send them (at most once a day per manager)
+  backup FILE               write a consistent copy of the database while the bot runs
   demo                      show the product on a demo organisation, no Slack needed
   help                      this text
 
@@ -48,7 +52,11 @@ Settings come from the environment; see the README.
 
 // run is main without the process: testable end to end.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	e := env{getenv: getenv, stdout: stdout, stderr: stderr}
+	return runEnv(ctx, args, env{getenv: getenv, stdout: stdout, stderr: stderr, now: time.Now})
+}
+
+// runEnv runs a command in e.
+func runEnv(ctx context.Context, args []string, e env) error {
 	cmd, rest := "serve", args
 	if len(args) > 0 {
 		cmd, rest = args[0], args[1:]
@@ -65,8 +73,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return rosterImport(ctx, e, rest[1:])
 	case "demo":
 		return demo(ctx, e, rest)
+	case "nudge":
+		return nudgeCmd(ctx, e, rest)
+	case "backup":
+		return backupCmd(ctx, e, rest)
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(e.stdout, usage)
 		return nil
 	}
 	return usageError(fmt.Sprintf("unknown command %q\n\n%s", cmd, usage))

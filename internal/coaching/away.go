@@ -1,6 +1,8 @@
 package coaching
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -64,4 +66,66 @@ func containsWord(text, w string) bool {
 		}
 	}
 	return false
+}
+
+// ParseUntil reads the end of an away period or snooze, as people type it:
+// an ISO date, "tomorrow", a weekday name (the next one after today), or a
+// span such as "3d", "2 weeks". "off" (or "back", "clear") clears it: the
+// zero date with ok true.
+func ParseUntil(s string, today Date) (Date, error) {
+	f := strings.Fields(strings.ToLower(strings.TrimSpace(s)))
+	if len(f) == 0 {
+		return Date{}, fmt.Errorf("say until when: a date like %s, a weekday, \"2w\", or \"off\"", today.AddDays(7))
+	}
+	switch word := strings.Join(f, " "); word {
+	case "off", "back", "clear", "none":
+		return Date{}, nil
+	case "today":
+		return today, nil
+	case "tomorrow":
+		return today.AddDays(1), nil
+	}
+	if d, err := ParseDate(f[0]); err == nil {
+		return d, nil
+	}
+	for i, names := range weekdayNames() {
+		for _, n := range names {
+			if f[0] == n {
+				ahead := (i - int(today.Weekday()) + 7) % 7
+				if ahead == 0 {
+					ahead = 7
+				}
+				return today.AddDays(ahead), nil
+			}
+		}
+	}
+	if n, unit, ok := span(f); ok {
+		return today.AddDays(n * unit), nil
+	}
+	return Date{}, fmt.Errorf("%q is not a date: try %s, a weekday, \"2w\", or \"off\"", s, today.AddDays(7))
+}
+
+func weekdayNames() [7][]string {
+	return [7][]string{
+		{"sun", "sunday"}, {"mon", "monday"}, {"tue", "tues", "tuesday"}, {"wed", "weds", "wednesday"},
+		{"thu", "thur", "thurs", "thursday"}, {"fri", "friday"}, {"sat", "saturday"},
+	}
+}
+
+// span reads "3d", "3 days", "2w", "2 weeks" as a count and a unit in days.
+func span(f []string) (n, unit int, ok bool) {
+	s := strings.Join(f, "")
+	num := strings.TrimRightFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	rest := strings.TrimPrefix(s, num)
+	v, err := strconv.Atoi(num)
+	if err != nil || v < 1 || v > 365 {
+		return 0, 0, false
+	}
+	switch rest {
+	case "d", "day", "days":
+		return v, 1, true
+	case "w", "wk", "wks", "week", "weeks":
+		return v, 7, true
+	}
+	return 0, 0, false
 }

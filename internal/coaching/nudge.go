@@ -40,6 +40,7 @@ type OverdueRep struct {
 // Nudge is what a manager is told, and why.
 type Nudge struct {
 	ManagerID   string
+	ManagerName string
 	Day         Date // the manager's local day: one nudge per day
 	CadenceDays int
 	Overdue     []OverdueRep // most overdue first; the DM lists MaxNudgeReps
@@ -92,7 +93,7 @@ func Cadence(manager Person, defaultDays int) int {
 // them, whichever is later: nobody is overdue for time before that. Reps
 // who are away are not counted. A slow week is never called on a Monday.
 func EvaluateNudge(t Team, today Date, now time.Time, defaultCadence int) Nudge {
-	n := Nudge{ManagerID: t.Manager.ID, Day: today, CadenceDays: Cadence(t.Manager, defaultCadence)}
+	n := Nudge{ManagerID: t.Manager.ID, ManagerName: t.Manager.DisplayName(), Day: today, CadenceDays: Cadence(t.Manager, defaultCadence)}
 	for _, r := range t.Reps {
 		if r.Away(today, now) || !r.Active {
 			continue

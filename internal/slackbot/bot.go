@@ -57,6 +57,9 @@ type Config struct {
 	// PingInterval is how long without a ping from Slack before the
 	// connection is taken as dead (slack-go's default, 30 s, when zero).
 	PingInterval time.Duration
+	// Admins may run admin commands, beside people with the roster's admin
+	// role (COACHLOG_ADMINS).
+	Admins []string
 }
 
 // Bot serves Slack over Socket Mode.
@@ -69,11 +72,13 @@ type Bot struct {
 	metrics Metrics
 	http    *http.Client
 	ackTO   time.Duration
+	admins  []string
 
 	seen      *seenSet
 	ackFn     func(id string, payload any) error // the socket's ack; replaced in benchmarks
 	inflight  sync.WaitGroup
 	connected atomic.Int64 // unix ms of the last hello; 0 when down
+	downSince atomic.Int64 // unix ms the connection was lost (or the bot started)
 	connects  atomic.Int64
 }
 
@@ -99,10 +104,27 @@ func New(cfg Config) *Bot {
 	}
 	b := &Bot{
 		api: api, sm: socketmode.New(api, opts...), svc: cfg.Service, outbox: cfg.Outbox, log: cfg.Logger,
-		metrics: cfg.Metrics, http: cfg.HTTPClient, ackTO: cfg.AckTimeout, seen: newSeenSet(4096),
+		metrics: cfg.Metrics, http: cfg.HTTPClient, ackTO: cfg.AckTimeout, seen: newSeenSet(4096), admins: cfg.Admins,
 	}
 	b.ackFn = b.socketAck
+	b.downSince.Store(time.Now().UnixMilli())
 	return b
+}
+
+// Connection reports whether Slack's socket is up, and since when it has
+// been up or down.
+func (b *Bot) Connection() (bool, time.Time) {
+	if ms := b.connected.Load(); ms > 0 {
+		return true, time.UnixMilli(ms)
+	}
+	return false, time.UnixMilli(b.downSince.Load())
+}
+
+// markDown records that the connection went away.
+func (b *Bot) markDown() {
+	if b.connected.Swap(0) != 0 {
+		b.downSince.Store(time.Now().UnixMilli())
+	}
 }
 
 // discardLogger silences slack-go's own logger: it would print payloads.
@@ -112,14 +134,6 @@ func (discardLogger) Output(int, string) error { return nil }
 
 // API returns the Web API client.
 func (b *Bot) API() *slack.Client { return b.api }
-
-// LastConnected returns when Slack last said hello, zero while disconnected.
-func (b *Bot) LastConnected() time.Time {
-	if ms := b.connected.Load(); ms > 0 {
-		return time.UnixMilli(ms)
-	}
-	return time.Time{}
-}
 
 // Run serves until ctx ends, then waits for in-flight handlers (bounded by
 // drain). It returns an error when Slack refuses the tokens for good.
@@ -136,11 +150,11 @@ func (b *Bot) Run(ctx context.Context, drain time.Duration) error {
 	for {
 		select {
 		case <-ctx.Done():
-			b.connected.Store(0)
+			b.markDown()
 			b.wait(drain)
 			return nil
 		case err := <-errc:
-			b.connected.Store(0)
+			b.markDown()
 			if ctx.Err() != nil || errors.Is(err, context.Canceled) {
 				b.wait(drain)
 				return nil
@@ -167,6 +181,7 @@ func (b *Bot) wait(d time.Duration) {
 func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
+		b.markDown() // a new connection is being opened: the old one is gone
 		b.log.Debug("connecting to Slack")
 	case socketmode.EventTypeConnected:
 		if b.connects.Add(1) > 1 {
@@ -176,7 +191,7 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
 		b.connected.Store(time.Now().UnixMilli())
 		b.log.Info("connected to Slack")
 	case socketmode.EventTypeConnectionError:
-		b.connected.Store(0)
+		b.markDown()
 		b.log.Warn("Slack connection failed; retrying", "err", connErr(evt.Data))
 	case socketmode.EventTypeInvalidAuth:
 		b.log.Error("Slack refused the app token")

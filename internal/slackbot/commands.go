@@ -160,6 +160,10 @@ func (b *Bot) subcommand(ctx context.Context, cmd slashCommand, res quickcapture
 			repID = m[1]
 		}
 		b.history(ctx, cmd, repID)
+	case "away":
+		b.away(ctx, cmd, res.Args)
+	case "cadence":
+		b.cadence(ctx, cmd, res.Args)
 	default:
 		text := fmt.Sprintf(":construction: `/coach %s` is not built yet. It is on the way; `/coach help` lists what works today.", res.Subcommand)
 		if res.Subcommand == "team" && strings.HasPrefix(strings.ToLower(res.Args), "meeting") {
@@ -235,7 +239,9 @@ func helpMessage() message {
 		"• *Log coaching* on a message's ⋯ menu: log a session with that message as the notes.",
 		"• Each rep gets a DM to *Confirm* or mark *Not accurate*, then can rate how useful it was. Only they can answer; you see ratings only as an average of three or more.",
 		"• Notes are seen by you and the rep, and by the leaders above you only if you share them.",
-		"• Coming soon: `/coach stats`, `/coach team`, `/coach report`, `/coach away`, `/coach cadence`, `/coach export`.",
+		"• `/coach away <date>` pauses your nudges through a date (`2026-12-24`, `fri`, `2w`; `off` to come back); `/coach away @rep <date>` marks one of your reps away, so they are not counted overdue. A Slack status with :palm_tree: or :face_with_thermometer:, or saying vacation, holiday or out of office, counts too.",
+		"• `/coach cadence @manager <days>` (admins): how often each of that manager's reps should be coached; `default` goes back to the standard cadence.",
+		"• Coming soon: `/coach stats`, `/coach team`, `/coach report`, `/coach export`.",
 	}, "\n")
 	return message{Text: "Coachlog help", Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}}
 }

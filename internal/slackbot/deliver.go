@@ -2,6 +2,7 @@ package slackbot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -17,13 +18,26 @@ var _ outbox.Sender = (*Bot)(nil)
 
 // Send delivers one queued message, rendered from the state current now.
 func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Posted) (*coaching.Posted, error) {
-	if m.Kind == coaching.MsgHome {
+	switch m.Kind {
+	case coaching.MsgHome:
 		v, err := b.homeView(ctx, m.To)
 		if err != nil {
 			return nil, fmt.Errorf("render home of %s: %w", m.To, err)
 		}
 		_, err = b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: m.To, View: v})
 		return nil, classify("views.publish", err)
+	case coaching.MsgNudge:
+		var n coaching.Nudge
+		if err := json.Unmarshal(m.Payload, &n); err != nil {
+			return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("read nudge: %w", err)}
+		}
+		return b.post(ctx, m.To, "", nudgeMessage(n))
+	case coaching.MsgDigest:
+		var d coaching.Digest
+		if err := json.Unmarshal(m.Payload, &d); err != nil {
+			return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("read digest: %w", err)}
+		}
+		return b.post(ctx, m.To, "", digestMessage(d))
 	}
 	s, err := b.svc.Session(ctx, m.SessionID)
 	if err != nil {
@@ -37,19 +51,18 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 		msg = disputeNotice(s, m.RepID)
 	case coaching.MsgCaptureReply:
 		msg = receipt(s)
+	case coaching.MsgRepReminder:
+		if r, ok := s.Rep(m.RepID); !ok || r.Status != coaching.StatusPending || r.Removed || s.Undone() {
+			return nil, nil // answered (or withdrawn) since: nothing to remind
+		}
+		return b.post(ctx, prior.Channel, prior.TS, reminderMessage(s))
 	default:
 		return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("unknown message kind %q", m.Kind)}
 	}
 	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
 	switch m.Op {
 	case coaching.OpPost:
-		// A user id as the channel posts in the bot's DM with them: no
-		// conversations.open round trip.
-		channel, ts, err := b.api.PostMessageContext(ctx, m.To, opts...)
-		if err != nil {
-			return nil, classify("chat.postMessage", err)
-		}
-		return &coaching.Posted{Channel: channel, TS: ts}, nil
+		return b.post(ctx, m.To, "", msg)
 	case coaching.OpUpdate:
 		_, _, _, err := b.api.UpdateMessageContext(ctx, prior.Channel, prior.TS, opts...)
 		return nil, classify("chat.update", err)
@@ -59,6 +72,21 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 		return nil, classify("response_url", slack.PostWebhookCustomHTTPContext(ctx, m.ResponseURL, b.http, wm))
 	}
 	return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("unknown op %q", m.Op)}
+}
+
+// post sends a new message; a user id as the channel posts in the bot's DM
+// with them, with no conversations.open round trip. threadTS makes it a
+// reply in that thread.
+func (b *Bot) post(ctx context.Context, channel, threadTS string, msg message) (*coaching.Posted, error) {
+	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
+	if threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(threadTS))
+	}
+	ch, ts, err := b.api.PostMessageContext(ctx, channel, opts...)
+	if err != nil {
+		return nil, classify("chat.postMessage", err)
+	}
+	return &coaching.Posted{Channel: ch, TS: ts}, nil
 }
 
 // classify says what the outbox should do about a Slack error.

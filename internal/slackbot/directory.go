@@ -58,5 +58,6 @@ func (d *Directory) Members(ctx context.Context) ([]roster.Member, error) {
 func slackUserOf(u slack.User) slackUser {
 	su := slackUser{ID: u.ID, Name: u.Name, RealName: u.RealName, TZ: u.TZ, IsBot: u.IsBot, Deleted: u.Deleted}
 	su.Profile.Email, su.Profile.RealName, su.Profile.DisplayName = u.Profile.Email, u.Profile.RealName, u.Profile.DisplayName
+	su.Profile.StatusText, su.Profile.StatusEmoji, su.Profile.StatusExpiration = u.Profile.StatusText, u.Profile.StatusEmoji, int64(u.Profile.StatusExpiration)
 	return su
 }

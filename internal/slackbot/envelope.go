@@ -141,9 +141,12 @@ type slackUser struct {
 	IsBot    bool   `json:"is_bot"`
 	Deleted  bool   `json:"deleted"`
 	Profile  struct {
-		Email       string `json:"email"`
-		RealName    string `json:"real_name"`
-		DisplayName string `json:"display_name"`
+		Email            string `json:"email"`
+		RealName         string `json:"real_name"`
+		DisplayName      string `json:"display_name"`
+		StatusText       string `json:"status_text"`
+		StatusEmoji      string `json:"status_emoji"`
+		StatusExpiration int64  `json:"status_expiration"`
 	} `json:"profile"`
 }
 

@@ -2,6 +2,7 @@ package slackbot
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -55,6 +56,8 @@ func (b *Bot) onAction(ctx context.Context, in interaction, act action) {
 		b.openLogModal(ctx, in.TriggerID, in.User.ID, coaching.Draft{}, "", modalMeta{Source: coaching.SourceModal})
 	case act.ActionID == actLogForRp:
 		b.openLogModal(ctx, in.TriggerID, in.User.ID, coaching.Draft{RepIDs: []string{act.Value}}, "", modalMeta{Source: coaching.SourceModal})
+	case act.ActionID == actSnooze:
+		b.snooze(ctx, in, act)
 	case act.ActionID == actionReps && in.View.ID != "":
 		b.refreshModal(ctx, in)
 	default:
@@ -179,6 +182,22 @@ func (b *Bot) undo(ctx context.Context, in interaction, act action) {
 	// The receipt is replaced in place; elsewhere a new note says it's done
 	// and the list it came from stays.
 	b.respond(ctx, in.ResponseURL, receipt(s), from == fromReceipt)
+}
+
+// snooze stops a manager's nudges for a day or a week and says so in place
+// of the nudge.
+func (b *Bot) snooze(ctx context.Context, in interaction, act action) {
+	days, err := strconv.Atoi(act.Value)
+	if err != nil || days < 1 || days > 30 {
+		return
+	}
+	until := b.svc.Today(ctx, in.User.ID).AddDays(days)
+	if err := b.svc.Snooze(ctx, in.User.ID, until); err != nil {
+		b.answerError(ctx, in.ResponseURL, "snooze", err)
+		return
+	}
+	b.respond(ctx, in.ResponseURL, textMessage(fmt.Sprintf(":zzz: Snoozed: no nudges until %s. `/coach away <date>` pauses them for longer.",
+		until.AddDays(1).Human())), true)
 }
 
 // refreshModal shows the open commitments of the reps just picked.

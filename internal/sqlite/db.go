@@ -248,3 +248,38 @@ func (s *Store) Exec(ctx context.Context, query string, args ...any) error {
 	_, err := s.w.ExecContext(ctx, query, args...)
 	return err
 }
+
+// Backup writes a consistent copy of the database to dest while others keep
+// reading and writing it (VACUUM INTO reads one snapshot), then checks the
+// copy. dest must not exist; the copy appears there only when complete.
+func (s *Store) Backup(ctx context.Context, dest string) error {
+	if _, err := os.Stat(dest); err == nil {
+		return fmt.Errorf("backup: %s already exists", dest)
+	}
+	tmp := dest + ".partial"
+	os.Remove(tmp)
+	db, err := sql.Open("sqlite", dsn(s.path, Options{BusyTimeout: 10 * time.Second}, false))
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("backup to %s: %w", dest, err)
+	}
+	check, err := sql.Open("sqlite", "file:"+tmp+"?_pragma=query_only(1)")
+	if err != nil {
+		return fmt.Errorf("backup: check: %w", err)
+	}
+	defer check.Close()
+	var verdict string
+	if err := check.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&verdict); err != nil || verdict != "ok" {
+		os.Remove(tmp)
+		return fmt.Errorf("backup: the copy failed its check (%s): %v", verdict, err)
+	}
+	check.Close()
+	if err := os.Rename(tmp, dest); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// nudgeCmd evaluates nudges now, ignoring the hour and weekday window but
+// still at most once a day per manager, queues them through the outbox and
+// delivers them before it exits: non-zero if any failed. --dry-run prints
+// who would get what and changes nothing.
+func nudgeCmd(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "nudge")
+	dry := fs.Bool("dry-run", false, "print who would be nudged and why; send nothing")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e.getenv, needs{botToken: !*dry})
+	if err != nil {
+		return err
+	}
+	o := coaching.JobOptions{NudgeHour: cfg.NudgeHour, DefaultCadence: cfg.CadenceDays, IgnoreWindow: true, DryRun: *dry}
+	if *dry {
+		st, err := openReadOnly(ctx, cfg.DB)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		svc := coaching.NewService(coaching.Config{Store: st, DefaultTZ: cfg.TZ, Skills: cfg.Skills, Now: e.now})
+		run, err := svc.RunNudges(ctx, e.now(), o)
+		if err != nil {
+			return err
+		}
+		printNudges(e, run, "would nudge")
+		return nil
+	}
+	a, err := wire(ctx, e, cfg, nil)
+	if err != nil {
+		return err
+	}
+	defer a.store.Close()
+	run, err := a.svc.RunNudges(ctx, e.now(), o)
+	if err != nil {
+		return err
+	}
+	var keys []string
+	for _, n := range run.Nudges {
+		keys = append(keys, coaching.NudgeJob(n.ManagerID)+":"+n.Day.String())
+	}
+	dctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	failed, err := a.worker.Deliver(dctx, keys)
+	printNudges(e, run, "nudged")
+	if err != nil {
+		return fmt.Errorf("deliver nudges: %w", err)
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d nudges failed to deliver: %s", len(failed), len(keys), strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+func printNudges(e env, run coaching.NudgeRun, verb string) {
+	for _, n := range run.Nudges {
+		var reps []string
+		for i, o := range n.Overdue {
+			if i == coaching.MaxNudgeReps {
+				reps = append(reps, fmt.Sprintf("and %d more", len(n.Overdue)-i))
+				break
+			}
+			if o.Never {
+				reps = append(reps, fmt.Sprintf("%s (not coached yet, %d days in the team)", o.Name, o.Days))
+			} else {
+				reps = append(reps, fmt.Sprintf("%s (%d days)", o.Name, o.Days))
+			}
+		}
+		fmt.Fprintf(e.stdout, "%s %s (%s) for %s: %s", verb, n.ManagerName, n.ManagerID, n.Day, n.Why())
+		if len(reps) > 0 {
+			fmt.Fprintf(e.stdout, " Overdue: %s.", strings.Join(reps, ", "))
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	fmt.Fprintf(e.stdout, "%d managers due today, %d with something to act on.\n", run.Evaluated, len(run.Nudges))
+}
+
+// backupCmd writes a consistent copy of the database, safe while the bot runs.
+func backupCmd(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "backup")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("usage: coachlog backup FILE")
+	}
+	cfg, err := loadConfig(e.getenv, needs{})
+	if err != nil {
+		return err
+	}
+	st, err := openReadOnly(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Backup(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Backed up %s to %s.\n", cfg.DB, fs.Arg(0))
+	return nil
+}

@@ -1,0 +1,162 @@
+// Package schedule runs Coachlog's timed jobs on robfig/cron: one tick every
+// minute asks each job what is due now. Who is due is decided by the domain
+// from now, each person's time zone and the job ledger, never by a cron
+// entry per manager, so zones, daylight saving and restarts need no special
+// handling here. It is the only package that imports robfig/cron.
+package schedule
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Jobs are what the scheduler runs.
+type Jobs interface {
+	// Nudges queues the nudges due at now.
+	Nudges(ctx context.Context, now time.Time) error
+	// Reminders queues the pending-session reminders due at now.
+	Reminders(ctx context.Context, now time.Time) error
+	// Digest builds and posts the digest scheduled at scheduledAt; it runs
+	// once per week whoever calls it.
+	Digest(ctx context.Context, scheduledAt time.Time) error
+}
+
+// Config shapes a Scheduler.
+type Config struct {
+	Tick        string         // cron spec of the tick; default every minute
+	DigestSpec  string         // when the digest is due, in Loc; "" for none
+	Loc         *time.Location // the organisation's zone, for DigestSpec
+	DigestGrace time.Duration  // a digest missed while down runs at start within this; default 48 h
+	Now         func() time.Time
+	Logger      *slog.Logger
+}
+
+// Scheduler ticks until stopped.
+type Scheduler struct {
+	jobs   Jobs
+	cfg    Config
+	digest cron.Schedule // nil: no digest
+	cron   *cron.Cron
+	mu     sync.Mutex // one pass at a time
+	ctx    context.Context
+	runs   map[string]int
+}
+
+// ParseDigestSpec checks a digest schedule, for configuration errors at start.
+func ParseDigestSpec(spec string) (cron.Schedule, error) {
+	s, err := cron.ParseStandard(spec)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a cron schedule such as \"0 8 * * MON\": %w", spec, err)
+	}
+	return s, nil
+}
+
+// New returns a scheduler for jobs.
+func New(jobs Jobs, cfg Config) (*Scheduler, error) {
+	if cfg.Tick == "" {
+		cfg.Tick = "@every 1m"
+	}
+	if cfg.Loc == nil {
+		cfg.Loc = time.UTC
+	}
+	if cfg.DigestGrace == 0 {
+		cfg.DigestGrace = 48 * time.Hour
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Scheduler{jobs: jobs, cfg: cfg, runs: map[string]int{}}
+	if cfg.DigestSpec != "" {
+		d, err := ParseDigestSpec(cfg.DigestSpec)
+		if err != nil {
+			return nil, err
+		}
+		s.digest = d
+	}
+	s.cron = cron.New(cron.WithLocation(cfg.Loc))
+	if _, err := s.cron.AddFunc(cfg.Tick, func() { s.Tick(s.ctx, s.cfg.Now()) }); err != nil {
+		return nil, fmt.Errorf("tick %q: %w", cfg.Tick, err)
+	}
+	return s, nil
+}
+
+// Start runs a pass at once, catching up what was missed while the bot was
+// down (within each job's grace), then one every tick until Stop.
+func (s *Scheduler) Start(ctx context.Context) {
+	s.ctx = ctx
+	go s.Tick(ctx, s.cfg.Now())
+	s.cron.Start()
+}
+
+// Stop stops ticking and waits for a pass in progress.
+func (s *Scheduler) Stop() {
+	<-s.cron.Stop().Done()
+	s.mu.Lock() // a pass started by Start's goroutine
+	s.mu.Unlock()
+}
+
+// Runs returns how many passes of each job ran without error, for metrics.
+func (s *Scheduler) Runs() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.runs))
+	for k, v := range s.runs {
+		out[k] = v
+	}
+	return out
+}
+
+// Tick runs one pass at now: nudges, reminders, and the digest if one is due.
+// A pass still running when the next tick comes makes that tick a no-op.
+func (s *Scheduler) Tick(ctx context.Context, now time.Time) {
+	if !s.mu.TryLock() {
+		s.cfg.Logger.Warn("scheduler pass skipped: the previous one is still running")
+		return
+	}
+	defer s.mu.Unlock()
+	s.run(ctx, "nudges", func() error { return s.jobs.Nudges(ctx, now) })
+	s.run(ctx, "reminders", func() error { return s.jobs.Reminders(ctx, now) })
+	if at, ok := s.DigestDue(now); ok {
+		s.run(ctx, "digest", func() error { return s.jobs.Digest(ctx, at) })
+	}
+}
+
+func (s *Scheduler) run(ctx context.Context, name string, f func() error) {
+	if ctx.Err() != nil {
+		return
+	}
+	start := time.Now()
+	if err := f(); err != nil {
+		s.cfg.Logger.ErrorContext(ctx, "scheduled job failed", "job", name, "err", err)
+		return
+	}
+	s.runs[name]++
+	s.cfg.Logger.DebugContext(ctx, "scheduled job ran", "job", name, "took", time.Since(start))
+}
+
+// DigestDue returns the latest scheduled digest time at or before now, if it
+// is within the grace period: a digest missed while the bot was down runs
+// at start if it is no older than that, and not after.
+func (s *Scheduler) DigestDue(now time.Time) (time.Time, bool) {
+	if s.digest == nil {
+		return time.Time{}, false
+	}
+	return LastRun(s.digest, now.In(s.cfg.Loc), s.cfg.DigestGrace)
+}
+
+// LastRun returns the latest time sched fires in (now-grace, now].
+func LastRun(sched cron.Schedule, now time.Time, grace time.Duration) (time.Time, bool) {
+	var last time.Time
+	for t := sched.Next(now.Add(-grace)); !t.After(now); t = sched.Next(t) {
+		last = t
+	}
+	return last, !last.IsZero()
+}

@@ -1,0 +1,80 @@
+package slackbot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// isAdmin reports whether someone has admin rights: listed in
+// COACHLOG_ADMINS or given the admin role in the roster.
+func (b *Bot) isAdmin(ctx context.Context, userID string) bool {
+	if slices.Contains(b.admins, userID) {
+		return true
+	}
+	p, err := b.svc.Person(ctx, userID)
+	return err == nil && p.HasRole(coaching.PersonAdmin)
+}
+
+// away serves /coach away [@rep] <until|off>.
+func (b *Bot) away(ctx context.Context, cmd slashCommand, args string) {
+	target := cmd.UserID
+	if m := mentionRE.FindStringSubmatchIndex(args); m != nil && strings.TrimSpace(args[:m[0]]) == "" {
+		target, args = args[m[2]:m[3]], args[m[1]:]
+	}
+	if strings.TrimSpace(args) == "" {
+		b.respond(ctx, cmd.ResponseURL, textMessage("Say until when: `/coach away 2026-12-24`, `/coach away fri`, `/coach away 2w`, or `/coach away off`. "+
+			"Add a rep first to mark them away: `/coach away @sam 2w`."), false)
+		return
+	}
+	until, err := coaching.ParseUntil(args, b.svc.Today(ctx, target))
+	if err != nil {
+		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+esc(err.Error())), false)
+		return
+	}
+	if err := b.svc.SetAway(ctx, cmd.UserID, target, until, b.isAdmin(ctx, cmd.UserID)); err != nil {
+		b.answerError(ctx, cmd.ResponseURL, "away", err)
+		return
+	}
+	who, verb := "You are", "No nudges"
+	if target != cmd.UserID {
+		who, verb = mention(target)+" is", mention(target)+" is not counted overdue"
+	}
+	text := fmt.Sprintf(":palm_tree: %s away through %s. %s until then.", who, until.Human(), verb)
+	if until.IsZero() {
+		text = fmt.Sprintf(":wave: %s back: away cleared.", who)
+	}
+	b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
+}
+
+// cadence serves /coach cadence @manager <days|default>, for admins.
+func (b *Bot) cadence(ctx context.Context, cmd slashCommand, args string) {
+	m := mentionRE.FindStringSubmatchIndex(args)
+	if m == nil {
+		b.respond(ctx, cmd.ResponseURL, textMessage("Usage: `/coach cadence @manager <days>`, or `default` for the standard cadence."), false)
+		return
+	}
+	managerID, rest := args[m[2]:m[3]], strings.TrimSpace(args[m[1]:])
+	days := 0
+	if rest != "default" && rest != "off" {
+		n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(rest, "days"), "d")))
+		if err != nil || n < 1 || n > 365 {
+			b.respond(ctx, cmd.ResponseURL, textMessage(":warning: The cadence is a number of days, 1 to 365, or `default`."), false)
+			return
+		}
+		days = n
+	}
+	if err := b.svc.SetCadence(ctx, cmd.UserID, managerID, days, b.isAdmin(ctx, cmd.UserID)); err != nil {
+		b.answerError(ctx, cmd.ResponseURL, "cadence", err)
+		return
+	}
+	text := fmt.Sprintf(":calendar: %s's reps should now be coached at least every %d days.", mention(managerID), days)
+	if days == 0 {
+		text = fmt.Sprintf(":calendar: %s is back on the standard cadence.", mention(managerID))
+	}
+	b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
+}
