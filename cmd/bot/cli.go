@@ -81,7 +81,7 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("roster: %w", err)
 	}
 	defer f.Close()
-	today := coaching.DateOf(time.Now(), cfg.TZ)
+	today := coaching.DateOf(e.now(), cfg.TZ)
 	var dir roster.Directory
 	if cfg.BotToken != "" {
 		dir = slackbot.NewDirectory(cfg.BotToken, cfg.APIURL, nil)
@@ -92,7 +92,7 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("roster %s not imported, nothing was changed:\n%w", fs.Arg(0), err)
 	}
-	st, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{BusyTimeout: 10 * time.Second})
+	st, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now})
 	if err != nil {
 		return err
 	}

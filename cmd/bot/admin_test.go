@@ -1,0 +1,103 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// command types /coach text as user and returns the ephemeral answer.
+func (b *bot) command(user, text string) string {
+	b.t.Helper()
+	ctx := ctxT(b.t)
+	in, err := b.fake.SlashCommand(ctx, user, "/coach", text)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	r, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.URL == in.ResponseURL })
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return r.Text + blocksText(r.Blocks)
+}
+
+func (b *bot) importRoster(t *testing.T) {
+	t.Helper()
+	csv := filepath.Join(t.TempDir(), "team.csv")
+	os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
+		mgr+",,Max,manager,,,America/New_York\n"+rep+",,Sam,rep,"+mgr+",top,\n"+rep2+",,Ria,rep,"+mgr+",bottom,\n"+other+",,Olly,admin,,,\n"), 0o600)
+	if out, err := b.cli("roster", "import", csv); err != nil {
+		t.Fatalf("roster import while the bot runs: %v\n%s", err, out)
+	}
+}
+
+func TestAwayCadenceAndSnooze(t *testing.T) {
+	b := startBot(t)
+	b.importRoster(t)
+	if got := b.command(mgr, "away 2w"); !strings.Contains(got, "You are away through") {
+		t.Errorf("/coach away 2w: %s", got)
+	}
+	if got := b.command(mgr, "away <@"+rep+"|sam> fri"); !strings.Contains(got, "<@"+rep+"> is away through") {
+		t.Errorf("/coach away @rep fri: %s", got)
+	}
+	if got := b.command(rep2, "away <@"+rep+"|sam> fri"); !strings.Contains(got, "your own reps") {
+		t.Errorf("a rep marking a peer away: %s", got)
+	}
+	if got := b.command(mgr, "away someday"); !strings.Contains(got, "is not a date") {
+		t.Errorf("/coach away someday: %s", got)
+	}
+	if got := b.command(mgr, "away off"); !strings.Contains(got, "back") {
+		t.Errorf("/coach away off: %s", got)
+	}
+	if got := b.command(mgr, "cadence <@"+mgr+"|max> 7"); !strings.Contains(got, "Only admins") {
+		t.Errorf("a non-admin setting a cadence: %s", got)
+	}
+	if got := b.command(other, "cadence <@"+mgr+"|max> 7"); !strings.Contains(got, "at least every 7 days") {
+		t.Errorf("a roster admin setting a cadence: %s", got)
+	}
+
+	// A nudge sent by `coachlog nudge` three weeks on, while the bot runs:
+	// its Snooze is served by the bot and replaces the nudge.
+	later := time.Now().Add(21 * 24 * time.Hour)
+	var out syncBuffer
+	if err := runEnv(ctxT(t), []string{"nudge"}, env{getenv: b.getenv, stdout: &out, stderr: &out, now: func() time.Time { return later }}); err != nil {
+		t.Fatalf("nudge: %v\n%s", err, out.String())
+	}
+	nudge := b.dm(mgr, 1)
+	if text := blocksText(nudge.Blocks); !strings.Contains(text, "7-day") {
+		t.Errorf("the nudge does not use the cadence an admin set:\n%s", text)
+	}
+	in, err := b.fake.ClickButtonWithValue(ctxT(t), mgr, nudge.Channel, nudge.TS, "nudge_snooze", "7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.fake.WaitForResponse(ctxT(t), func(r fakeslack.Response) bool {
+		return r.URL == in.ResponseURL && r.ReplaceOriginal && strings.Contains(r.Text, "Snoozed")
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBackupWhileTheBotRuns(t *testing.T) {
+	b := startBot(t)
+	b.quickLog(rep, 1)
+	dest := filepath.Join(t.TempDir(), "backup.db")
+	if out, err := b.cli("backup", dest); err != nil {
+		t.Fatalf("backup: %v\n%s", err, out)
+	}
+	if out, err := b.cli("backup", dest); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("a second backup over the first: %v %s", err, out)
+	}
+	var out syncBuffer
+	vars := map[string]string{"COACHLOG_DB": dest}
+	if err := run(ctxT(t), []string{"export"}, func(k string) string { return vars[k] }, &out, &out); err != nil {
+		t.Fatalf("export from the backup: %v", err)
+	}
+	if !strings.Contains(out.String(), rep) {
+		t.Fatalf("the backup lacks the session:\n%s", out.String())
+	}
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+func postsTo(b *bot, channel string) int {
+	n := 0
+	for _, c := range b.fake.CallsTo("chat.postMessage") {
+		if c.Param("channel") == channel {
+			n++
+		}
+	}
+	return n
+}
+
+func TestRateLimitedTwiceThenOneDMArrivesOnce(t *testing.T) {
+	b := startBot(t)
+	b.fake.FailNext("chat.postMessage", 2, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
+	b.quickLog(rep, 1)
+	if n := postsTo(b, rep); n != 3 {
+		t.Fatalf("chat.postMessage called %d times for the DM, want 3 (two 429s, then success)", n)
+	}
+	calls := b.fake.CallsTo("chat.postMessage")
+	if gap := calls[1].Time.Sub(calls[0].Time); gap < 900*time.Millisecond {
+		t.Errorf("retried %v after a 429 with Retry-After: 1", gap)
+	}
+	eventually(t, "the outbox to settle", func() bool { return len(b.fake.Messages(rep)) == 1 })
+}
+
+func TestServerErrorsThenSuccess(t *testing.T) {
+	b := startBot(t)
+	b.fake.FailNext("chat.postMessage", 2, fakeslack.Fault{Status: http.StatusInternalServerError})
+	b.quickLog(rep, 1)
+	if n := postsTo(b, rep); n != 3 || len(b.fake.Messages(rep)) != 1 {
+		t.Fatalf("%d attempts, %d messages; want 3 attempts and one message", n, len(b.fake.Messages(rep)))
+	}
+}
+
+func TestUndeliveredMessagesGoOutAfterARestartOnceEach(t *testing.T) {
+	b := startBot(t)
+	b.stop()
+	// While the bot is down, three sessions are logged into the same
+	// database (as a crash would leave them): their DMs wait in the outbox.
+	st, err := sqlite.Open(context.Background(), b.db, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := coaching.NewService(coaching.Config{Store: st})
+	for i, r := range []string{rep, rep2, other} {
+		d := coaching.Draft{RepIDs: []string{r}, Kind: coaching.KindOneOnOne, DurationMin: 30, OccurredOn: coaching.DateOf(time.Now().Add(-24*time.Hour), time.UTC)}
+		if _, err := svc.LogSession(context.Background(), coaching.LogRequest{ManagerID: mgr, Draft: d, Key: fmt.Sprint("down-", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	b.start()
+	for _, r := range []string{rep, rep2, other} {
+		b.dm(r, 1)
+	}
+	b.stop()
+	b.start() // and again: nothing is sent twice
+	b.quickLog(rep, 2)
+	for _, r := range []string{rep2, other} {
+		if n := postsTo(b, r); n != 1 {
+			t.Errorf("%s got %d posts across two restarts, want 1", r, n)
+		}
+	}
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func TestRevokedTokenStopsDeliveryAndHealthSaysWhy(t *testing.T) {
+	addr := freePort(t)
+	b := startBot(t, "COACHLOG_HTTP_ADDR", addr)
+	if code, body := get(t, "http://"+addr+"/healthz"); code != http.StatusOK {
+		t.Fatalf("healthz = %d %s, want 200 while all is well", code, body)
+	}
+	b.quickLog(rep, 1)
+	_, metrics := get(t, "http://"+addr+"/metrics")
+	for _, m := range []string{`coachlog_envelopes_total{type="slash_commands"}`, "coachlog_ack_seconds_bucket", "coachlog_outbox_pending",
+		"coachlog_outbox_sent_total", "coachlog_socket_reconnects_total", `coachlog_jobs_run_total{job="nudges"}`} {
+		if !strings.Contains(metrics, m) {
+			t.Errorf("/metrics lacks %s", m)
+		}
+	}
+	b.fake.RevokeToken()
+	if _, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", "<@"+rep2+"> 1:1 30m"); err != nil {
+		t.Fatal(err)
+	}
+	var body string
+	eventually(t, "healthz to turn red", func() bool {
+		var code int
+		code, body = get(t, "http://"+addr+"/healthz")
+		return code == http.StatusServiceUnavailable
+	})
+	var h struct {
+		OK       bool     `json:"ok"`
+		Problems []string `json:"problems"`
+	}
+	if err := json.Unmarshal([]byte(body), &h); err != nil || h.OK || !strings.Contains(strings.Join(h.Problems, " "), "token_revoked") {
+		t.Fatalf("healthz = %s, want the revoked token named", body)
+	}
+}
