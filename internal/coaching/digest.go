@@ -107,8 +107,8 @@ func (s *Service) RunDigest(ctx context.Context, week Week, channel string, now 
 		return Digest{}, false, err
 	}
 	managers, err := s.store.NudgeManagers(ctx)
-	if err != nil {
-		return Digest{}, false, err
+	if err != nil || len(managers) == 0 {
+		return Digest{}, false, err // no teams yet: nothing to report, and the week stays open
 	}
 	ids := make([]string, len(managers))
 	for i, m := range managers {

@@ -44,7 +44,9 @@ type Scheduler struct {
 	cron   *cron.Cron
 	mu     sync.Mutex // one pass at a time
 	ctx    context.Context
-	runs   map[string]int
+
+	statsMu sync.Mutex
+	runs    map[string]int
 }
 
 // ParseDigestSpec checks a digest schedule, for configuration errors at start.
@@ -105,8 +107,8 @@ func (s *Scheduler) Stop() {
 
 // Runs returns how many passes of each job ran without error, for metrics.
 func (s *Scheduler) Runs() map[string]int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
 	out := make(map[string]int, len(s.runs))
 	for k, v := range s.runs {
 		out[k] = v
@@ -138,7 +140,9 @@ func (s *Scheduler) run(ctx context.Context, name string, f func() error) {
 		s.cfg.Logger.ErrorContext(ctx, "scheduled job failed", "job", name, "err", err)
 		return
 	}
+	s.statsMu.Lock()
 	s.runs[name]++
+	s.statsMu.Unlock()
 	s.cfg.Logger.DebugContext(ctx, "scheduled job ran", "job", name, "took", time.Since(start))
 }
 

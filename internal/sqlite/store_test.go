@@ -189,5 +189,5 @@ func crashChild() {
 		panic(err)
 	}
 	fmt.Printf("committed %d\n", s.ID)
-	time.Sleep(time.Minute) // killed here, store still open
+	select {} // killed here, the store still open
 }

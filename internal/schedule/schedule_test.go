@@ -1,0 +1,148 @@
+package schedule
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+)
+
+type fakeJobs struct {
+	mu      sync.Mutex
+	calls   []string
+	digests []time.Time
+	block   chan struct{}
+}
+
+func (f *fakeJobs) record(name string) {
+	f.mu.Lock()
+	f.calls = append(f.calls, name)
+	f.mu.Unlock()
+}
+
+func (f *fakeJobs) Nudges(context.Context, time.Time) error {
+	if f.block != nil {
+		<-f.block
+	}
+	f.record("nudges")
+	return nil
+}
+func (f *fakeJobs) Reminders(context.Context, time.Time) error { f.record("reminders"); return nil }
+func (f *fakeJobs) Digest(_ context.Context, at time.Time) error {
+	f.record("digest")
+	f.mu.Lock()
+	f.digests = append(f.digests, at)
+	f.mu.Unlock()
+	return nil
+}
+
+func TestDigestDueWithinTheGraceOnly(t *testing.T) {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	s, err := New(&fakeJobs{}, Config{DigestSpec: "0 8 * * MON", Loc: paris})
+	if err != nil {
+		t.Fatal(err)
+	}
+	monday8 := time.Date(2026, 11, 30, 8, 0, 0, 0, paris)
+	for _, tt := range []struct {
+		name string
+		now  time.Time
+		want bool
+	}{
+		{"a minute before", monday8.Add(-time.Minute), false},
+		{"on time", monday8, true},
+		{"the bot was down until Tuesday", monday8.Add(30 * time.Hour), true},
+		{"just inside 48 hours", monday8.Add(48*time.Hour - time.Minute), true},
+		{"past 48 hours: skipped for good", monday8.Add(48*time.Hour + time.Minute), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			at, ok := s.DigestDue(tt.now)
+			if ok != tt.want || (ok && !at.Equal(monday8)) {
+				t.Fatalf("DigestDue(%v) = %v, %v; want %v at %v", tt.now, at, ok, tt.want, monday8)
+			}
+		})
+	}
+}
+
+func TestNoDigestWithoutASchedule(t *testing.T) {
+	s, err := New(&fakeJobs{}, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.DigestDue(time.Now()); ok {
+		t.Fatal("a digest is due with no schedule")
+	}
+}
+
+func TestABadDigestScheduleIsRefused(t *testing.T) {
+	if _, err := New(&fakeJobs{}, Config{DigestSpec: "every monday"}); err == nil {
+		t.Fatal("accepted a schedule that is not cron")
+	}
+}
+
+func TestTickRunsEachJobAndSkipsWhileAPassRuns(t *testing.T) {
+	f := &fakeJobs{block: make(chan struct{})}
+	s, err := New(f, Config{DigestSpec: "0 8 * * *"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	done := make(chan struct{})
+	go func() { s.Tick(context.Background(), at); close(done) }()
+	// A second tick while the first is blocked in Nudges does nothing.
+	waitLocked(t, s)
+	s.Tick(context.Background(), at)
+	close(f.block)
+	<-done
+	if len(f.calls) != 3 || f.calls[0] != "nudges" || f.calls[1] != "reminders" || f.calls[2] != "digest" {
+		t.Fatalf("calls = %v, want one pass: nudges, reminders, digest", f.calls)
+	}
+	if runs := s.Runs(); runs["nudges"] != 1 || runs["digest"] != 1 {
+		t.Fatalf("runs = %v", runs)
+	}
+}
+
+// waitLocked waits until a pass holds the scheduler's lock.
+func waitLocked(t *testing.T, s *Scheduler) {
+	t.Helper()
+	poll(t, "the first pass to start", func() bool {
+		if s.mu.TryLock() {
+			s.mu.Unlock()
+			return false
+		}
+		return true
+	})
+}
+
+func TestStartCatchesUpAtOnce(t *testing.T) {
+	f := &fakeJobs{}
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	s, err := New(f, Config{DigestSpec: "0 8 * * MON", Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Start(context.Background())
+	poll(t, "the catch-up pass at start", func() bool {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return len(f.digests) == 1
+	})
+	s.Stop()
+	if !f.digests[0].Equal(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)) {
+		t.Fatalf("digest caught up for %v", f.digests[0])
+	}
+}
+
+// poll checks cond on a ticker until it holds or five seconds pass.
+func poll(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(5 * time.Second)
+	for !cond() {
+		select {
+		case <-deadline:
+			t.Fatalf("timed out waiting for %s", what)
+		case <-tick.C:
+		}
+	}
+}
