@@ -37,3 +37,7 @@ CREATE INDEX session_reps_pending ON session_reps (status_at) WHERE status = 'pe
 ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN payload TEXT NOT NULL DEFAULT '';
+
+-- Nudges and the digest read every manager's recent sessions by date; this
+-- index answers that without touching the table.
+CREATE INDEX sessions_recent ON sessions (occurred_on, manager_id, duration_min) WHERE deleted_at = 0;

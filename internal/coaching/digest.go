@@ -110,11 +110,7 @@ func (s *Service) RunDigest(ctx context.Context, week Week, channel string, now 
 	if err != nil || len(managers) == 0 {
 		return Digest{}, false, err // no teams yet: nothing to report, and the week stays open
 	}
-	ids := make([]string, len(managers))
-	for i, m := range managers {
-		ids[i] = m.ID
-	}
-	teams, err := s.store.Teams(ctx, ids, week.Monday())
+	teams, err := s.store.Teams(ctx, managers, week.Monday())
 	if err != nil {
 		return Digest{}, false, fmt.Errorf("load teams for the digest: %w", err)
 	}

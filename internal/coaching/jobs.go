@@ -34,7 +34,7 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 		return NudgeRun{}, fmt.Errorf("list managers: %w", err)
 	}
 	days := map[string]Date{}
-	var due []string
+	var due []Person
 	earliest := DateOf(now, time.UTC).AddDays(1)
 	for _, m := range managers {
 		day, ok := NudgeDue(now, m.Location(s.defaultTZ), o.NudgeHour, o.IgnoreWindow)
@@ -48,7 +48,7 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 			continue
 		}
 		days[m.ID] = day
-		due = append(due, m.ID)
+		due = append(due, m)
 		if day.Before(earliest) {
 			earliest = day
 		}

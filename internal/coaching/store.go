@@ -71,7 +71,7 @@ type Store interface {
 	NudgeManagers(ctx context.Context) ([]Person, error)
 	// Teams loads the teams of the given managers with their sessions on
 	// or after from.
-	Teams(ctx context.Context, managerIDs []string, from Date) ([]Team, error)
+	Teams(ctx context.Context, managers []Person, from Date) ([]Team, error)
 	// PendingReps lists (session, rep) pairs pending since before cutoff,
 	// not reminded yet, on sessions still live.
 	PendingReps(ctx context.Context, cutoff time.Time) ([]PendingRep, error)

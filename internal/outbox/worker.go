@@ -237,8 +237,11 @@ func (w *Worker) deliver(ctx context.Context, it coaching.OutboxItem) error {
 		}
 		prior = p
 	}
-	if wait := w.pace.Reserve(method(m), m.To); wait > 0 {
-		return w.q.Postpone(ctx, it.ID, w.now().Add(wait))
+	if err := w.paced(ctx, it); err != nil {
+		if errors.Is(err, errLater) {
+			return nil
+		}
+		return err
 	}
 	posted, err := w.send.Send(ctx, m, prior)
 	if err == nil {
@@ -249,6 +252,37 @@ func (w *Worker) deliver(ctx context.Context, it coaching.OutboxItem) error {
 		return ctx.Err()
 	}
 	return w.handleFailure(ctx, it, classify(err))
+}
+
+// maxInlineWait is the longest pacing wait spent in process; longer waits
+// (a channel's one post a second, a 429's hold) go back to the queue so
+// other channels carry on meanwhile.
+const maxInlineWait = 250 * time.Millisecond
+
+var errLater = errors.New("postponed")
+
+// paced takes a slot under the rate limits for it, waiting briefly in
+// process or postponing it (errLater) when the wait is long.
+func (w *Worker) paced(ctx context.Context, it coaching.OutboxItem) error {
+	for {
+		wait := w.pace.Reserve(method(it.Message), it.Message.To)
+		if wait == 0 {
+			return nil
+		}
+		if wait > maxInlineWait {
+			if err := w.q.Postpone(ctx, it.ID, w.now().Add(wait)); err != nil {
+				return err
+			}
+			return errLater
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
 }
 
 // priorKey names the posted message a message needs first: the one an

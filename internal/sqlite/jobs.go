@@ -114,14 +114,10 @@ func (r reader) NudgeManagers(ctx context.Context) ([]coaching.Person, error) {
 
 // Teams loads the given managers' teams: their active reps with the date
 // each was last coached, and the managers' sessions since from.
-func (r reader) Teams(ctx context.Context, managerIDs []string, from coaching.Date) ([]coaching.Team, error) {
-	want := make(map[string]*coaching.Team, len(managerIDs))
-	out := make([]coaching.Team, 0, len(managerIDs))
-	for _, id := range managerIDs {
-		m, err := r.Person(ctx, id)
-		if err != nil {
-			return nil, err
-		}
+func (r reader) Teams(ctx context.Context, managers []coaching.Person, from coaching.Date) ([]coaching.Team, error) {
+	want := make(map[string]*coaching.Team, len(managers))
+	out := make([]coaching.Team, 0, len(managers))
+	for _, m := range managers {
 		out = append(out, coaching.Team{Manager: m})
 	}
 	for i := range out {

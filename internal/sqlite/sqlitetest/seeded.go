@@ -3,14 +3,18 @@ package sqlitetest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/coachlog/coachlog/internal/sqlite"
+	"github.com/coachlog/coachlog/migrations"
 )
 
 // YearOrg is a year of coaching for a 20,000-rep organisation: 2,000
@@ -18,13 +22,32 @@ import (
 var YearOrg = sqlite.SeedOptions{Leaders: 20, Managers: 2000, RepsPerManager: 10, Sessions: 520_000, Days: 365,
 	Now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC), Seed: 1}
 
+// schemaHash identifies the migrations, so a cached database is rebuilt
+// whenever any of them changes.
+func schemaHash(tb testing.TB) string {
+	h := sha256.New()
+	err := fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(migrations.FS, path)
+		h.Write([]byte(path))
+		h.Write(b)
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
 // SeededCopy returns the path of a fresh copy of a database seeded with o.
 // The seeded original is generated once and cached in the temp dir, keyed
 // by the options and the schema version: seeding takes a while, copying
 // does not.
 func SeededCopy(tb testing.TB, o sqlite.SeedOptions) string {
 	tb.Helper()
-	name := fmt.Sprintf("coachlog-bench-%d-%d-%d-%d-v%d.db", o.Managers, o.RepsPerManager, o.Sessions, o.Days, sqlite.SchemaVersion())
+	name := fmt.Sprintf("coachlog-bench-%d-%d-%d-%d-%d-%s.db", o.Managers, o.RepsPerManager, o.Sessions, o.Days, o.Seed, schemaHash(tb))
 	cached := filepath.Join(os.TempDir(), name)
 	if _, err := os.Stat(cached); err != nil {
 		tmp := fmt.Sprintf("%s.%d.tmp", cached, os.Getpid())

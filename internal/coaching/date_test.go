@@ -1,0 +1,72 @@
+package coaching_test
+
+import (
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+func TestParseDate(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want string
+		ok   bool
+	}{
+		{"2026-11-20", "2026-11-20", true},
+		{"2024-02-29", "2024-02-29", true},
+		{"2026-02-29", "", false},
+		{"2026-13-01", "", false},
+		{"2026-00-10", "", false},
+		{"2026-1-20", "", false},
+		{"2026/11/20", "", false},
+		{"2026-11-2x", "", false},
+		{"", "", false},
+	} {
+		d, err := coaching.ParseDate(tt.in)
+		if (err == nil) != tt.ok || d.String() != tt.want {
+			t.Errorf("ParseDate(%q) = %v, %v; want %q ok=%v", tt.in, d, err, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestWeeks(t *testing.T) {
+	for _, tt := range []struct{ day, week, monday string }{
+		{"2026-11-26", "2026-W48", "2026-11-23"},
+		{"2027-01-01", "2026-W53", "2026-12-28"},
+		{"2025-12-29", "2026-W01", "2025-12-29"},
+	} {
+		w := coaching.WeekOf(day(tt.day))
+		if w.String() != tt.week || w.Monday().String() != tt.monday {
+			t.Errorf("week of %s = %s from %s, want %s from %s", tt.day, w, w.Monday(), tt.week, tt.monday)
+		}
+		if back, err := coaching.ParseWeek(tt.week); err != nil || back != w {
+			t.Errorf("ParseWeek(%s) = %v, %v", tt.week, back, err)
+		}
+	}
+	if _, err := coaching.ParseWeek("2026-W60"); err == nil {
+		t.Error("ParseWeek accepted week 60")
+	}
+}
+
+func TestParseUntil(t *testing.T) {
+	today := day("2026-11-25") // a Wednesday
+	for _, tt := range []struct{ in, want string }{
+		{"2026-12-24", "2026-12-24"},
+		{"tomorrow", "2026-11-26"},
+		{"fri", "2026-11-27"},
+		{"wednesday", "2026-12-02"},
+		{"2w", "2026-12-09"},
+		{"3 days", "2026-11-28"},
+		{"off", ""},
+	} {
+		got, err := coaching.ParseUntil(tt.in, today)
+		if err != nil || got.String() != tt.want {
+			t.Errorf("ParseUntil(%q) = %v, %v; want %s", tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "someday", "0d", "400 days"} {
+		if _, err := coaching.ParseUntil(bad, today); err == nil {
+			t.Errorf("ParseUntil(%q) accepted", bad)
+		}
+	}
+}
