@@ -104,6 +104,9 @@ func demo(ctx context.Context, e env, args []string) error {
 	if err := demoOverview(ctx, w, dbPath, org); err != nil {
 		return err
 	}
+	if err := demoNudges(ctx, w, dbPath, time.Now().Add(21*24*time.Hour)); err != nil {
+		return err
+	}
 	if *keep {
 		fmt.Fprintf(e.stdout, "\nThe demo database is kept at %s (try: COACHLOG_DB=%s coachlog export).\n", dbPath, dbPath)
 	}
@@ -406,6 +409,30 @@ func demoOverview(ctx context.Context, w *demoWriter, path string, org []demoPer
 			w.names[id], len(a.sessions), a.minutes, len(a.reps), teamSize[id],
 			pct(a.byTier[coaching.TierTop]), pct(a.byTier[coaching.TierMiddle]), pct(a.byTier[coaching.TierBottom]),
 			a.roles[coaching.RoleLead], a.roles[coaching.RoleParticipant], a.roles[coaching.RoleObserver], 100*a.confirmed/max(a.asked, 1))
+	}
+	return nil
+}
+
+// demoNudges shows who would be nudged three weeks on if nobody logged
+// anything more: the same decision the scheduler makes each morning.
+func demoNudges(ctx context.Context, w *demoWriter, path string, at time.Time) error {
+	st, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc := coaching.NewService(coaching.Config{Store: st, Now: func() time.Time { return at }})
+	run, err := svc.RunNudges(ctx, at, coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14, IgnoreWindow: true, DryRun: true})
+	if err != nil {
+		return err
+	}
+	w.title("6. Three weeks on, if nothing more were logged: the morning nudges")
+	for _, n := range run.Nudges {
+		var reps []string
+		for _, o := range n.Overdue {
+			reps = append(reps, fmt.Sprintf("%s (%d days)", w.names[o.RepID], o.Days))
+		}
+		fmt.Fprintf(w.out, "  %s would hear: %s %s\n", w.names[n.ManagerID], n.Why(), strings.Join(reps, ", "))
 	}
 	return nil
 }
