@@ -42,6 +42,26 @@ func (b *bot) openModal(text string) (viewID string, view map[string]any) {
 	return resp.View.ID, view
 }
 
+// openedView waits for the views.open made with an interaction's trigger
+// and returns the opened view's id.
+func (b *bot) openedView(in fakeslack.Interaction) string {
+	b.t.Helper()
+	call, err := b.fake.WaitForCall(ctxT(b.t), "views.open", func(c fakeslack.Call) bool { return c.Param("trigger_id") == in.TriggerID })
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if call.Error != "" {
+		b.t.Fatalf("views.open failed: %s\n%s", call.Error, call.Response)
+	}
+	var opened struct {
+		View struct{ ID string } `json:"view"`
+	}
+	if err := json.Unmarshal(call.Response, &opened); err != nil {
+		b.t.Fatal(err)
+	}
+	return opened.View.ID
+}
+
 // values fills the log modal.
 func values(reps []string, kind, date, minutes, role string) map[string]map[string]any {
 	v := map[string]map[string]any{

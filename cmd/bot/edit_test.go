@@ -64,16 +64,9 @@ func TestEditOfSubstanceResetsConfirmationAndRefusesOldClicks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	call, err := b.fake.WaitForCall(ctx, "views.open", func(c fakeslack.Call) bool { return c.Param("trigger_id") == in.TriggerID })
-	if err != nil || call.Error != "" {
-		t.Fatalf("edit modal: %v %s", err, call.Error)
-	}
-	var opened struct {
-		View struct{ ID string } `json:"view"`
-	}
-	_ = json.Unmarshal(call.Response, &opened)
+	viewID := b.openedView(in)
 	v := values([]string{rep}, "one_on_one", today("America/New_York"), "50", "")
-	if _, ack := b.submit(opened.View.ID, v); len(ack) != 0 {
+	if _, ack := b.submit(viewID, v); len(ack) != 0 {
 		t.Fatalf("edit ack = %s", ack)
 	}
 
@@ -113,15 +106,8 @@ func TestChangingTheRepWithdrawsTheOldDM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	call, err := b.fake.WaitForCall(ctx, "views.open", func(c fakeslack.Call) bool { return c.Param("trigger_id") == in.TriggerID })
-	if err != nil {
-		t.Fatal(err)
-	}
-	var opened struct {
-		View struct{ ID string } `json:"view"`
-	}
-	_ = json.Unmarshal(call.Response, &opened)
-	b.submit(opened.View.ID, values([]string{rep2}, "one_on_one", today("America/New_York"), "30", ""))
+	viewID := b.openedView(in)
+	b.submit(viewID, values([]string{rep2}, "one_on_one", today("America/New_York"), "30", ""))
 	eventually(t, "the old rep's DM withdrawn", func() bool {
 		m, _ := b.fake.Message(dm.Channel, dm.TS)
 		return strings.Contains(blocksText(m.Blocks), "withdrew")
@@ -143,15 +129,8 @@ func TestNotAccurateTellsTheManagerWhy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	call, err := b.fake.WaitForCall(ctx, "views.open", func(c fakeslack.Call) bool { return c.Param("trigger_id") == in.TriggerID })
-	if err != nil {
-		t.Fatal(err)
-	}
-	var opened struct {
-		View struct{ ID string } `json:"view"`
-	}
-	_ = json.Unmarshal(call.Response, &opened)
-	sub, err := b.fake.SubmitView(ctx, rep, opened.View.ID, map[string]map[string]any{"reason": {"reason": fakeslack.TextValue("It was 15 minutes, not 30")}})
+	viewID = b.openedView(in)
+	sub, err := b.fake.SubmitView(ctx, rep, viewID, map[string]map[string]any{"reason": {"reason": fakeslack.TextValue("It was 15 minutes, not 30")}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -18,23 +15,6 @@ import (
 	"github.com/coachlog/coachlog/internal/sqlite"
 	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
-
-// procMB reads a memory figure (VmRSS, VmHWM) of a process in MB.
-func procMB(pid int, field string) float64 {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
-			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
-			return float64(kb) / 1024
-		}
-	}
-	return 0
-}
 
 func viewSubmission(i int) map[string]any {
 	o := sqlitetest.YearOrg
@@ -90,7 +70,7 @@ func BenchmarkServeUnderLoad(b *testing.B) {
 		b.Fatal(err)
 	}
 	time.Sleep(2 * time.Second) // let start-up garbage be collected before reading idle memory
-	idle := procMB(cmd.Process.Pid, "VmRSS")
+	idle := sqlitetest.ProcMB(cmd.Process.Pid, "VmRSS")
 
 	b.ResetTimer()
 	start := time.Now()
@@ -125,5 +105,5 @@ func BenchmarkServeUnderLoad(b *testing.B) {
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "submissions/s")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ack-ms")
 	b.ReportMetric(idle, "idle-rss-MB")
-	b.ReportMetric(procMB(cmd.Process.Pid, "VmHWM"), "peak-rss-MB")
+	b.ReportMetric(sqlitetest.ProcMB(cmd.Process.Pid, "VmHWM"), "peak-rss-MB")
 }

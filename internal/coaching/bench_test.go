@@ -46,7 +46,7 @@ func BenchmarkNudgeEvaluation(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
-	b.ReportMetric(procRSS("VmHWM"), "peak-rss-MB")
+	b.ReportMetric(sqlitetest.ProcMB(0, "VmHWM"), "peak-rss-MB")
 }
 
 // BenchmarkDigestBuild builds the weekly digest for the same organisation.

@@ -159,5 +159,5 @@ func BenchmarkSubmissionThroughput(b *testing.B) {
 	b.StopTimer()
 	bot.inflight.Wait()
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "submissions/s")
-	b.ReportMetric(rssMB(), "rss-MB")
+	b.ReportMetric(sqlitetest.ProcMB(0, "VmRSS"), "rss-MB")
 }

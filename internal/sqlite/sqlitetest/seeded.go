@@ -1,7 +1,9 @@
-// Package sqlitetest provides seeded databases for benchmarks.
+// Package sqlitetest supports benchmarks: seeded databases, and the memory
+// figures they report.
 package sqlitetest
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,6 +12,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,4 +84,26 @@ func SeededCopy(tb testing.TB, o sqlite.SeedOptions) string {
 		tb.Fatal(err)
 	}
 	return dst
+}
+
+// ProcMB reads a memory figure of a process from /proc (VmRSS, VmHWM) in
+// MB; pid 0 is this process. It is 0 where /proc is not available.
+func ProcMB(pid int, field string) float64 {
+	path := "/proc/self/status"
+	if pid != 0 {
+		path = fmt.Sprintf("/proc/%d/status", pid)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
 }
