@@ -143,3 +143,23 @@ func TestAnUpdateWaitsForItsPostAndUpdatesCoalesce(t *testing.T) {
 		t.Fatalf("update got prior %+v, want the post's channel and ts", p)
 	}
 }
+
+func TestAThreadReplyWaitsForItsParentPost(t *testing.T) {
+	w, st, s, clk := setup(t, &outbox.Error{Class: outbox.Retry, Err: errors.New("timeout")})
+	reply := coaching.Message{Kind: coaching.MsgRepReminder, Op: coaching.OpPost, Key: "reminder:1:U1", To: "U1", ThreadKey: "k1"}
+	enqueue(t, st, post("k1", "U1"), reply)
+	drainFor(t, w, clk, 30*time.Second)
+	if len(s.sent) != 2 || s.sent[1].Key != "reminder:1:U1" || s.priors[1] == nil || s.priors[1].TS != "1.0" {
+		t.Fatalf("sent %+v with priors %+v, want the reply after its parent, threaded on it", s.sent, s.priors)
+	}
+}
+
+func TestAnUpdateOfAFailedPostFailsToo(t *testing.T) {
+	w, st, _, clk := setup(t, &outbox.Error{Class: outbox.Permanent, Err: errors.New("user_not_found")})
+	enqueue(t, st, post("k1", "U1"), coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: "k1", To: "U1"})
+	drainFor(t, w, clk, 10*time.Second)
+	stats, err := st.OutboxStats(context.Background())
+	if err != nil || stats.Failed != 2 || stats.Pending != 0 {
+		t.Fatalf("stats = %+v, %v; want the post and its update failed, nothing left waiting", stats, err)
+	}
+}

@@ -60,22 +60,27 @@ func digestMessage(d coaching.Digest) message {
 		slack.NewSectionBlock(mrkdwn(fmt.Sprintf("*%d sessions, %d minutes* across %d managers. %d of %d reps within their cadence; %d overdue.",
 			sessions, minutes, len(d.Managers), covered, team, overdue)), nil, nil),
 	}
-	const perSection, maxSections = 15, 40
+	// Slack refuses a message with more than about 11,000 characters of
+	// block text: list managers, busiest first, while they fit.
+	const perSection, budget = 15, 9000
 	var lines []string
+	used := 0
 	flush := func() {
 		if len(lines) > 0 {
-			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(truncate(strings.Join(lines, "\n"), 3000)), nil, nil))
+			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n")), nil, nil))
 			lines = nil
 		}
 	}
 	for i, m := range d.Managers {
-		if i == perSection*maxSections {
+		line := fmt.Sprintf("%s: %d sessions, %d min · %d/%d reps within %d days · %d overdue",
+			mention(m.ManagerID), m.Sessions, m.Minutes, m.Covered, m.TeamSize, m.CadenceDays, m.Overdue)
+		if used+len(line) > budget {
 			flush()
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more managers: `coachlog export` has them all.", len(d.Managers)-i))))
 			break
 		}
-		lines = append(lines, fmt.Sprintf("%s: %d sessions, %d min · %d/%d reps within %d days · %d overdue",
-			mention(m.ManagerID), m.Sessions, m.Minutes, m.Covered, m.TeamSize, m.CadenceDays, m.Overdue))
+		used += len(line) + 1
+		lines = append(lines, line)
 		if len(lines) == perSection {
 			flush()
 		}
