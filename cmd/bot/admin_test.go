@@ -101,3 +101,26 @@ func TestBackupWhileTheBotRuns(t *testing.T) {
 		t.Fatalf("the backup lacks the session:\n%s", out.String())
 	}
 }
+
+// A Slack status set to vacation reaches Coachlog through user_change and
+// keeps that rep out of the overdue list.
+func TestSlackStatusFromUserChangeMarksARepAway(t *testing.T) {
+	b := startBot(t)
+	b.importRoster(t)
+	_, err := b.fake.Event(ctxT(t), map[string]any{"type": "user_change", "user": map[string]any{
+		"id": rep, "name": "sam", "real_name": "Sam Rep", "tz": "Europe/Paris",
+		"profile": map[string]any{"real_name": "Sam Rep", "status_text": "On vacation", "status_emoji": ":palm_tree:", "status_expiration": 0},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(21 * 24 * time.Hour)
+	var out syncBuffer
+	eventually(t, "Sam to be left out as away", func() bool {
+		out = syncBuffer{}
+		if err := runEnv(ctxT(t), []string{"nudge", "--dry-run"}, env{getenv: b.getenv, stdout: &out, stderr: &out, now: func() time.Time { return later }}); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Contains(out.String(), "Ria") && !strings.Contains(out.String(), "Sam")
+	})
+}
