@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -142,6 +143,41 @@ func TestAppHomePublishesOnlyForTheHomeTab(t *testing.T) {
 	}
 	if n := len(b.fake.CallsTo("views.publish")); n != 1 {
 		t.Fatalf("published %d times, want once (Messages tab opens are not ours)", n)
+	}
+
+	// Undo from the Home tab, which has no response_url: the tab itself is
+	// published again, without the session.
+	home, _ := b.fake.Home(mgr)
+	var v struct {
+		ID     string `json:"id"`
+		Blocks []struct {
+			BlockID  string `json:"block_id"`
+			Elements []struct {
+				ActionID string `json:"action_id"`
+			} `json:"elements"`
+		} `json:"blocks"`
+	}
+	if err := json.Unmarshal(home, &v); err != nil {
+		t.Fatal(err)
+	}
+	var block string
+	for _, blk := range v.Blocks {
+		for _, e := range blk.Elements {
+			if e.ActionID == "session_undo" {
+				block = blk.BlockID
+			}
+		}
+	}
+	if _, err := b.fake.ClickViewAction(ctx, mgr, v.ID, block, "session_undo", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.fake.WaitForCall(ctx, "views.publish", func(c fakeslack.Call) bool {
+		return c.Param("user_id") == mgr && !strings.Contains(string(c.Params["view"]), "session_edit")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if rows := b.export(); len(rows) != 0 {
+		t.Fatalf("undo from the Home tab left %d rows", len(rows))
 	}
 }
 

@@ -53,7 +53,7 @@ func (b *Bot) onAction(ctx context.Context, in interaction, act action) {
 	case act.ActionID == actUndo:
 		b.undo(ctx, in, act)
 	case act.ActionID == actLogOpen:
-		b.openLogModal(ctx, in.TriggerID, in.User.ID, coaching.Draft{}, "", modalMeta{Source: coaching.SourceModal})
+		b.openLogModal(ctx, in.TriggerID, in.User.ID, coaching.Draft{}, "", modalMeta{Source: coaching.SourceModal, FromHome: in.Container.Type == "view"})
 	case act.ActionID == actLogForRp:
 		b.openLogModal(ctx, in.TriggerID, in.User.ID, coaching.Draft{RepIDs: []string{act.Value}}, "", modalMeta{Source: coaching.SourceModal})
 	case act.ActionID == actSnooze:
@@ -149,7 +149,7 @@ func (b *Bot) openEditModal(ctx context.Context, in interaction, act action) {
 		b.answerError(ctx, in.ResponseURL, "edit", err)
 		return
 	}
-	meta := modalMeta{SessionID: s.ID, Version: s.Version}
+	meta := modalMeta{SessionID: s.ID, Version: s.Version, FromHome: from == fromHome}
 	if from == fromReceipt {
 		meta.ResponseURL = in.ResponseURL // to refresh the receipt after saving
 	}
@@ -179,9 +179,22 @@ func (b *Bot) undo(ctx context.Context, in interaction, act action) {
 		return
 	}
 	b.outbox.Notify()
+	if from == fromHome { // the Home tab has no response_url: show it there
+		b.republishHome(ctx, in.User.ID)
+		return
+	}
 	// The receipt is replaced in place; elsewhere a new note says it's done
 	// and the list it came from stays.
 	b.respond(ctx, in.ResponseURL, receipt(s), from == fromReceipt)
+}
+
+// republishHome refreshes someone's App Home after a change made from it.
+func (b *Bot) republishHome(ctx context.Context, userID string) {
+	if err := b.svc.RequestHome(ctx, userID); err != nil {
+		b.log.Error("queue home publish failed", "user_id", userID, "err", err)
+		return
+	}
+	b.outbox.Notify()
 }
 
 // snooze stops a manager's nudges for a day or a week and says so in place
@@ -322,6 +335,9 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 	b.outbox.Notify()
 	if in.View.CallbackID == cbEdit && meta.ResponseURL != "" {
 		b.respond(ctx, meta.ResponseURL, receipt(s), true)
+	}
+	if meta.FromHome {
+		b.republishHome(ctx, in.User.ID)
 	}
 }
 

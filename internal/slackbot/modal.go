@@ -35,6 +35,7 @@ type modalMeta struct {
 	RepID       string          `json:"rep,omitempty"`
 	Source      coaching.Source `json:"src,omitempty"`
 	ResponseURL string          `json:"r,omitempty"`
+	FromHome    bool            `json:"h,omitempty"` // opened from the App Home, which is refreshed after
 }
 
 func (m modalMeta) encode() string {
