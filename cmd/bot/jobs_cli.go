@@ -84,7 +84,7 @@ func printNudges(e env, run coaching.NudgeRun, verb string) {
 		}
 		fmt.Fprintln(e.stdout)
 	}
-	fmt.Fprintf(e.stdout, "%d managers due today, %d with something to act on.\n", run.Evaluated, len(run.Nudges))
+	fmt.Fprintf(e.stdout, "Managers due: %d; with something to act on: %d.\n", run.Evaluated, len(run.Nudges))
 }
 
 // backupCmd writes a consistent copy of the database, safe while the bot runs.
