@@ -312,7 +312,7 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 	var err error
 	key := "view:" + in.View.ID
 	if in.View.CallbackID == cbEdit {
-		s, err = b.svc.EditSession(ctx, coaching.EditRequest{ActorID: in.User.ID, SessionID: meta.SessionID, Version: meta.Version, Draft: d, Key: key + ":" + in.View.Hash})
+		s, err = b.svc.EditSession(ctx, coaching.EditRequest{ActorID: in.User.ID, SessionID: meta.SessionID, Version: meta.Version, Draft: d, Key: key})
 	} else {
 		src := meta.Source
 		if src == "" {
