@@ -64,19 +64,26 @@ func exportCmd(ctx context.Context, e env, args []string) error {
 	return err
 }
 
-func rosterImport(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "roster import")
+// fileCommand reads the arguments of a command that takes one file and no
+// flags, and the settings.
+func fileCommand(e env, name, usage string, args []string) (string, config, error) {
+	fs := newFlags(e, name)
 	if err := parseFlags(fs, args); err != nil {
-		return err
+		return "", config{}, err
 	}
 	if fs.NArg() != 1 {
-		return usageError("usage: coachlog roster import FILE.csv")
+		return "", config{}, usageError("usage: " + usage)
 	}
 	cfg, err := loadConfig(e.getenv, needs{})
+	return fs.Arg(0), cfg, err
+}
+
+func rosterImport(ctx context.Context, e env, args []string) error {
+	path, cfg, err := fileCommand(e, "roster import", "coachlog roster import FILE.csv", args)
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(fs.Arg(0))
+	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("roster: %w", err)
 	}
@@ -90,7 +97,7 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 	// a bad line writes nothing.
 	people, err := roster.Load(ctx, f, today, dir)
 	if err != nil {
-		return fmt.Errorf("roster %s not imported, nothing was changed:\n%w", fs.Arg(0), err)
+		return fmt.Errorf("roster %s not imported, nothing was changed:\n%w", path, err)
 	}
 	st, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now})
 	if err != nil {
@@ -102,6 +109,6 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Imported %d people from %s: %d added, %d updated, %d deactivated.\n",
-		len(people), fs.Arg(0), res.Added, res.Updated, res.Deactivated)
+		len(people), path, res.Added, res.Updated, res.Deactivated)
 	return nil
 }

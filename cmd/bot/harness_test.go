@@ -182,20 +182,14 @@ func today(tz string) string {
 	return time.Now().In(loc).Format(time.DateOnly)
 }
 
-// blocksText flattens a message's blocks to their text, for assertions.
-func blocksText(raw json.RawMessage) string {
-	var sb strings.Builder
+// eachObject calls fn on every JSON object in raw, however deep.
+func eachObject(raw json.RawMessage, fn func(map[string]any)) {
 	var walk func(any)
 	walk = func(v any) {
 		switch x := v.(type) {
 		case map[string]any:
-			for k, y := range x {
-				if k == "text" {
-					if s, ok := y.(string); ok {
-						sb.WriteString(s + "\n")
-						continue
-					}
-				}
+			fn(x)
+			for _, y := range x {
 				walk(y)
 			}
 		case []any:
@@ -207,32 +201,26 @@ func blocksText(raw json.RawMessage) string {
 	var v any
 	_ = json.Unmarshal(raw, &v)
 	walk(v)
+}
+
+// blocksText flattens a message's blocks to their text, for assertions.
+func blocksText(raw json.RawMessage) string {
+	var sb strings.Builder
+	eachObject(raw, func(o map[string]any) {
+		if s, ok := o["text"].(string); ok {
+			sb.WriteString(s + "\n")
+		}
+	})
 	return sb.String()
 }
 
 // actionIDs lists the action ids of the buttons in blocks.
 func actionIDs(raw json.RawMessage) []string {
 	var out []string
-	var walk func(any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			if x["type"] == "button" {
-				if id, ok := x["action_id"].(string); ok {
-					out = append(out, id)
-				}
-			}
-			for _, y := range x {
-				walk(y)
-			}
-		case []any:
-			for _, y := range x {
-				walk(y)
-			}
+	eachObject(raw, func(o map[string]any) {
+		if id, ok := o["action_id"].(string); ok && o["type"] == "button" {
+			out = append(out, id)
 		}
-	}
-	var v any
-	_ = json.Unmarshal(raw, &v)
-	walk(v)
+	})
 	return out
 }

@@ -89,14 +89,7 @@ func printNudges(e env, run coaching.NudgeRun, verb string) {
 
 // backupCmd writes a consistent copy of the database, safe while the bot runs.
 func backupCmd(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "backup")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError("usage: coachlog backup FILE")
-	}
-	cfg, err := loadConfig(e.getenv, needs{})
+	dest, cfg, err := fileCommand(e, "backup", "coachlog backup FILE", args)
 	if err != nil {
 		return err
 	}
@@ -105,9 +98,9 @@ func backupCmd(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := st.Backup(ctx, fs.Arg(0)); err != nil {
+	if err := st.Backup(ctx, dest); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Backed up %s to %s.\n", cfg.DB, fs.Arg(0))
+	fmt.Fprintf(e.stdout, "Backed up %s to %s.\n", cfg.DB, dest)
 	return nil
 }

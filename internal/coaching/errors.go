@@ -11,7 +11,6 @@ const (
 	EForbidden = "forbidden"
 	EStale     = "stale"
 	EInvalid   = "invalid"
-	EConflict  = "conflict"
 	EBusy      = "busy"
 )
 

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -109,6 +108,3 @@ func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) (
 	}()
 	return ln.Addr(), nil
 }
-
-// Summary joins problems for a log line.
-func Summary(bad []string) string { return strings.Join(bad, "; ") }

@@ -183,7 +183,13 @@ func (w *Worker) drain(ctx context.Context, keys []string) error {
 		if len(items) == 0 {
 			return nil
 		}
-		for _, it := range coalesce(items) {
+		send, superseded := coalesce(items)
+		for _, it := range superseded {
+			if err := w.q.MarkSuperseded(ctx, it.ID); err != nil {
+				return err
+			}
+		}
+		for _, it := range send {
 			if err := w.deliver(ctx, it); err != nil {
 				return err
 			}
@@ -194,21 +200,21 @@ func (w *Worker) drain(ctx context.Context, keys []string) error {
 // coalesce keeps only the last of several pending updates of the same
 // message (or publishes of the same home): each renders the state current at
 // delivery, so the earlier ones would show nothing new.
-func coalesce(items []coaching.OutboxItem) []coaching.OutboxItem {
+func coalesce(items []coaching.OutboxItem) (send, superseded []coaching.OutboxItem) {
 	last := map[string]int{}
 	for i, it := range items {
 		if k := coalesceKey(it.Message); k != "" {
 			last[k] = i
 		}
 	}
-	out := items[:0:0]
 	for i, it := range items {
 		if k := coalesceKey(it.Message); k != "" && last[k] != i {
-			it.Message.Op = "superseded"
+			superseded = append(superseded, it)
+		} else {
+			send = append(send, it)
 		}
-		out = append(out, it)
 	}
-	return out
+	return send, superseded
 }
 
 func coalesceKey(m coaching.Message) string {
@@ -223,9 +229,6 @@ func coalesceKey(m coaching.Message) string {
 
 func (w *Worker) deliver(ctx context.Context, it coaching.OutboxItem) error {
 	m := it.Message
-	if m.Op == "superseded" {
-		return w.q.MarkSuperseded(ctx, it.ID)
-	}
 	if m.Op == coaching.OpRespond && w.now().Sub(it.CreatedAt) > w.policy.ResponseTTL {
 		return w.fail(ctx, it, "response_url expired before delivery")
 	}

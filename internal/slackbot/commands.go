@@ -2,7 +2,6 @@ package slackbot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -244,13 +243,4 @@ func helpMessage() message {
 		"• Coming soon: `/coach stats`, `/coach team`, `/coach report`, `/coach export`.",
 	}, "\n")
 	return message{Text: "Coachlog help", Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}}
-}
-
-// errFieldMessage picks the message shown for a non-validation error.
-func errFieldMessage(err error) string {
-	var ce *coaching.Error
-	if errors.As(err, &ce) {
-		return ce.Message
-	}
-	return "Couldn't save just now; please try again."
 }

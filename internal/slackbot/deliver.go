@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 
 	"github.com/slack-go/slack"
 
@@ -108,14 +106,8 @@ func classify(method string, err error) error {
 	}
 	if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok {
 		e.Class = slackErrorClass(se.Err)
-		return e
 	}
-	var ne net.Error
-	var ue *url.Error
-	if errors.As(err, &ne) || errors.As(err, &ue) {
-		return e
-	}
-	return e
+	return e // network errors and anything unknown: retry with backoff
 }
 
 func slackErrorClass(code string) outbox.Class {

@@ -3,6 +3,7 @@ package slackbot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -164,7 +165,7 @@ func draftOf(s coaching.Session) coaching.Draft {
 	d := coaching.Draft{RepIDs: s.ActiveRepIDs(), Kind: s.Kind, OccurredOn: s.OccurredOn, DurationMin: s.DurationMin,
 		Role: s.Role, Skills: s.Skills, Notes: s.Notes, Visibility: s.Visibility, FollowUpOn: s.FollowUpOn}
 	for _, c := range s.Commitments {
-		if !containsStr(d.Commitments, c.Text) {
+		if !slices.Contains(d.Commitments, c.Text) {
 			d.Commitments = append(d.Commitments, c.Text)
 		}
 	}
@@ -328,7 +329,7 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 		if coaching.ErrorCode(err) == "" || coaching.ErrorCode(err) == coaching.EBusy {
 			b.log.Error("saving a session failed", "user_id", in.User.ID, "callback_id", in.View.CallbackID, "err", err)
 		}
-		a.ack(errorsResponse(string(coaching.FieldReps), errFieldMessage(err)))
+		a.ack(errorsResponse(string(coaching.FieldReps), coaching.ErrorMessage(err)))
 		return
 	}
 	a.ack(nil)
@@ -373,7 +374,7 @@ func (b *Bot) submitReason(ctx context.Context, a *acker, in interaction, meta m
 		if coaching.ErrorCode(err) == "" {
 			b.log.Error("saving a rep answer failed", "user_id", in.User.ID, "err", err)
 		}
-		a.ack(errorsResponse("reason", errFieldMessage(err)))
+		a.ack(errorsResponse("reason", coaching.ErrorMessage(err)))
 		return
 	}
 	a.ack(nil)

@@ -3,6 +3,7 @@ package slackbot
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -160,7 +161,7 @@ func (m logModal) keptBlocks() []slack.Block {
 			}
 			o := slack.NewOptionBlockObject(strconv.FormatInt(c.ID, 10), plain(label), plain(desc))
 			opts = append(opts, o)
-			if containsID(m.Kept, c.ID) {
+			if slices.Contains(m.Kept, c.ID) {
 				initial = append(initial, o)
 			}
 		}
@@ -187,7 +188,7 @@ func (m logModal) skillsBlock() slack.Block {
 	for _, s := range m.Skills {
 		o := slack.NewOptionBlockObject(s.ID, plain(truncate(s.Label, 75)), nil)
 		opts = append(opts, o)
-		if containsStr(m.Draft.Skills, s.ID) {
+		if slices.Contains(m.Draft.Skills, s.ID) {
 			initial = append(initial, o)
 		}
 	}
@@ -293,24 +294,6 @@ func reasonModal(callbackID string, meta modalMeta) slack.ModalViewRequest {
 		Type: slack.VTModal, Title: plain(title), Submit: plain(submit), Close: plain("Cancel"),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{in}}, CallbackID: callbackID, PrivateMetadata: meta.encode(),
 	}
-}
-
-func containsID(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
-}
-
-func containsStr(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // truncate cuts s to n characters, marking the cut.

@@ -2,6 +2,7 @@ package slackbot
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -107,7 +108,7 @@ func noteBlocks(s coaching.Session, repID string) []slack.Block {
 	var lines []string
 	for _, c := range s.Commitments {
 		if repID == "" || c.RepID == repID {
-			if !containsStr(lines, "• "+c.Text) {
+			if !slices.Contains(lines, "• "+c.Text) {
 				lines = append(lines, "• "+c.Text)
 			}
 		}

@@ -34,32 +34,6 @@ func (t *tx) ClaimJob(ctx context.Context, job, period, detail string, at time.T
 	return n == 1, err
 }
 
-// JobRun is one line of the job ledger.
-type JobRun struct {
-	Job, Period, Detail string
-	RanAt               time.Time
-}
-
-// JobRuns lists the ledger, newest first, for operators and tests.
-func (s *Store) JobRuns(ctx context.Context, limit int) ([]JobRun, error) {
-	rows, err := s.rq.QueryContext(ctx, `SELECT job, period, detail, ran_at FROM job_runs ORDER BY ran_at DESC, job LIMIT ?`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("read job ledger: %w", err)
-	}
-	defer rows.Close()
-	var out []JobRun
-	for rows.Next() {
-		var j JobRun
-		var at int64
-		if err := rows.Scan(&j.Job, &j.Period, &j.Detail, &at); err != nil {
-			return nil, err
-		}
-		j.RanAt = fromMS(at)
-		out = append(out, j)
-	}
-	return out, rows.Err()
-}
-
 func (t *tx) setPersonField(ctx context.Context, query, id string, v any) error {
 	if _, err := t.q.ExecContext(ctx, query, v, t.now(), id); err != nil {
 		return fmt.Errorf("update %s: %w", id, err)
