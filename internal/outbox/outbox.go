@@ -25,6 +25,8 @@ type Queue interface {
 	Postpone(ctx context.Context, id int64, next time.Time) error
 	MarkFailed(ctx context.Context, id int64, reason string) error
 	MarkSuperseded(ctx context.Context, id int64) error
+	// ReleaseLeases gives back the pending messages owner still holds.
+	ReleaseLeases(ctx context.Context, owner string) error
 	PostedMessage(ctx context.Context, key string) (coaching.Posted, bool, error)
 	PostStatus(ctx context.Context, key string) (string, error)
 }

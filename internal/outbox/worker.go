@@ -103,6 +103,7 @@ func (w *Worker) Stats() Stats {
 // Run delivers until ctx ends. It returns the fatal error that stopped it,
 // or nil when ctx ended.
 func (w *Worker) Run(ctx context.Context) error {
+	defer w.release()
 	for {
 		if err := w.drain(ctx, nil); err != nil {
 			if ctx.Err() != nil {
@@ -140,6 +141,7 @@ func (w *Worker) Deliver(ctx context.Context, keys []string) (failed []string, e
 	if len(keys) == 0 {
 		return nil, nil
 	}
+	defer w.release()
 	for {
 		if err := w.drain(ctx, keys); err != nil {
 			return nil, err
@@ -190,10 +192,24 @@ func (w *Worker) drain(ctx context.Context, keys []string) error {
 			}
 		}
 		for _, it := range send {
+			if err := ctx.Err(); err != nil {
+				return err // stop between messages; release() gives back the rest
+			}
 			if err := w.deliver(ctx, it); err != nil {
 				return err
 			}
 		}
+	}
+}
+
+// release gives back the messages this worker claimed but did not finish,
+// when it stops (a shutdown, a revoked token, a command's deadline), so
+// that the next worker takes them at once instead of after the lease.
+func (w *Worker) release() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := w.q.ReleaseLeases(ctx, w.owner); err != nil {
+		w.log.Warn("could not release outbox leases; they expire on their own", "err", err)
 	}
 }
 
@@ -246,16 +262,21 @@ func (w *Worker) deliver(ctx context.Context, it coaching.OutboxItem) error {
 		}
 		return err
 	}
-	posted, err := w.send.Send(ctx, m, prior)
+	// A send once started is finished and recorded even if the worker is
+	// told to stop meanwhile: cutting it short could leave a message Slack
+	// accepted unmarked, to be posted again by the next worker.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+	defer cancel()
+	posted, err := w.send.Send(sctx, m, prior)
 	if err == nil {
 		w.count(func(s *Stats) { s.Sent++ })
-		return w.q.MarkSent(ctx, it.ID, m.Key, posted)
+		return w.q.MarkSent(sctx, it.ID, m.Key, posted)
 	}
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	return w.handleFailure(ctx, it, classify(err))
+	return w.handleFailure(sctx, it, classify(err))
 }
+
+// sendTimeout bounds one send and its bookkeeping.
+const sendTimeout = 30 * time.Second
 
 // maxInlineWait is the longest pacing wait spent in process; longer waits
 // (a channel's one post a second, a 429's hold) go back to the queue so

@@ -163,3 +163,24 @@ func TestAnUpdateOfAFailedPostFailsToo(t *testing.T) {
 		t.Fatalf("stats = %+v, %v; want the post and its update failed, nothing left waiting", stats, err)
 	}
 }
+
+// A worker that stops with messages claimed gives them back, so the next
+// one (after a restart) sends them at once rather than after the lease.
+func TestAStoppedWorkerReleasesWhatItClaimed(t *testing.T) {
+	w, st, _, clk := setup(t)
+	enqueue(t, st, post("k1", "U1"), post("k2", "U2"))
+	items, err := st.ClaimOutbox(context.Background(), "someone-else", clk.Now(), time.Hour, 10, nil)
+	if err != nil || len(items) != 2 {
+		t.Fatalf("claim: %v %v", items, err)
+	}
+	if err := st.ReleaseLeases(context.Background(), "someone-else"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // Run stops at once, and releases what it holds
+	_ = w.Run(ctx)
+	again, err := st.ClaimOutbox(context.Background(), "next", clk.Now(), time.Hour, 10, nil)
+	if err != nil || len(again) != 2 {
+		t.Fatalf("after release, the next worker claimed %d, want 2 (%v)", len(again), err)
+	}
+}

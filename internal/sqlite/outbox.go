@@ -204,6 +204,16 @@ func (s *Store) MarkSuperseded(ctx context.Context, id int64) error {
 	return nil
 }
 
+// ReleaseLeases gives back the pending messages owner still holds.
+func (s *Store) ReleaseLeases(ctx context.Context, owner string) error {
+	_, err := s.wq.ExecContext(ctx, `UPDATE outbox SET lease_until = 0, lease_owner = ''
+		WHERE lease_owner = ? AND status = 'pending' AND lease_until > 0`, owner)
+	if err != nil {
+		return fmt.Errorf("release outbox leases of %s: %w", owner, err)
+	}
+	return nil
+}
+
 // PostedMessage returns where the message posted under key lives.
 func (s *Store) PostedMessage(ctx context.Context, key string) (coaching.Posted, bool, error) {
 	var p coaching.Posted
