@@ -71,7 +71,7 @@ func TestAwayCadenceAndSnooze(t *testing.T) {
 	if text := blocksText(nudge.Blocks); !strings.Contains(text, "7-day") {
 		t.Errorf("the nudge does not use the cadence an admin set:\n%s", text)
 	}
-	in, err := b.fake.ClickButtonWithValue(ctxT(t), mgr, nudge.Channel, nudge.TS, "nudge_snooze", "7")
+	in, err := b.fake.ClickButtonWithValue(ctxT(t), mgr, nudge.Channel, nudge.TS, "nudge_snooze_7", "7")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,4 +123,31 @@ func TestSlackStatusFromUserChangeMarksARepAway(t *testing.T) {
 		}
 		return strings.Contains(out.String(), "Ria") && !strings.Contains(out.String(), "Sam")
 	})
+}
+
+// Rights come from the roster as it is now: an admin or a manager dropped
+// from it loses what the role gave them.
+func TestRightsEndWhenTheRosterDropsSomeone(t *testing.T) {
+	b := startBot(t)
+	b.importRoster(t)
+	if got := b.command(other, "cadence <@"+mgr+"|max> 7"); !strings.Contains(got, "at least every 7 days") {
+		t.Fatalf("a roster admin setting a cadence: %s", got)
+	}
+	if got := b.command(mgr, "away <@"+rep+"|sam> fri"); !strings.Contains(got, "is away through") {
+		t.Fatalf("a manager marking their rep away: %s", got)
+	}
+
+	// The next roster keeps only Ria: Olly (admin), Max (manager) and Sam
+	// (his rep) have left.
+	csv := filepath.Join(t.TempDir(), "team.csv")
+	os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+rep2+",,Ria,rep,,,\n"), 0o600)
+	if out, err := b.cli("roster", "import", csv); err != nil || !strings.Contains(out, "3 deactivated") {
+		t.Fatalf("second roster import: %v\n%s", err, out)
+	}
+	if got := b.command(other, "cadence <@"+mgr+"|max> 9"); !strings.Contains(got, "Only admins") {
+		t.Errorf("an admin removed from the roster still set a cadence: %s", got)
+	}
+	if got := b.command(mgr, "away <@"+rep+"|sam> off"); !strings.Contains(got, "your own reps") {
+		t.Errorf("a manager who left still marked a former rep: %s", got)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
 func TestInvalidSubmissionIsAnsweredInlineAndStoresNothing(t *testing.T) {
@@ -54,41 +55,43 @@ func TestInvalidSubmissionIsAnsweredInlineAndStoresNothing(t *testing.T) {
 }
 
 func TestRedeliveredEnvelopesAndDoubleSubmitLogOnce(t *testing.T) {
-	b := startBot(t)
-	ctx := ctxT(t)
-	viewID, _ := b.openModal("")
-	envID, _ := b.submit(viewID, values([]string{rep}, "one_on_one", today("America/New_York"), "30", ""))
-	if err := b.fake.Resend(ctx, envID); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the redelivered submission acked", func() bool {
-		n := 0
-		for _, a := range b.fake.Acks() {
-			if a.EnvelopeID == envID {
-				n++
-			}
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		b := startBot(t, "COACHLOG_DB", db)
+		ctx := ctxT(t)
+		viewID, _ := b.openModal("")
+		envID, _ := b.submit(viewID, values([]string{rep}, "one_on_one", today("America/New_York"), "30", ""))
+		if err := b.fake.Resend(ctx, envID); err != nil {
+			t.Fatal(err)
 		}
-		return n >= 2
-	})
+		eventually(t, "the redelivered submission acked", func() bool {
+			n := 0
+			for _, a := range b.fake.Acks() {
+				if a.EnvelopeID == envID {
+					n++
+				}
+			}
+			return n >= 2
+		})
 
-	in, err := b.fake.SlashCommand(ctx, mgr, "/coach", "<@"+rep2+"|ria> 1:1 30m yesterday")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.fake.Resend(ctx, in.EnvelopeID); err != nil {
-		t.Fatal(err)
-	}
-	b.dm(rep2, 1)
-	if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.URL == in.ResponseURL }); err != nil {
-		t.Fatal(err)
-	}
-	rows := b.export()
-	if len(rows) != 2 {
-		t.Fatalf("stored %d rows, want one per submission: %+v", len(rows), rows)
-	}
-	if n := len(b.fake.Messages(rep)) + len(b.fake.Messages(rep2)); n != 2 {
-		t.Fatalf("sent %d DMs, want 2", n)
-	}
+		in, err := b.fake.SlashCommand(ctx, mgr, "/coach", "<@"+rep2+"|ria> 1:1 30m yesterday")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.fake.Resend(ctx, in.EnvelopeID); err != nil {
+			t.Fatal(err)
+		}
+		b.dm(rep2, 1)
+		if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.URL == in.ResponseURL }); err != nil {
+			t.Fatal(err)
+		}
+		rows := b.export()
+		if len(rows) != 2 {
+			t.Fatalf("stored %d rows, want one per submission: %+v", len(rows), rows)
+		}
+		if n := len(b.fake.Messages(rep)) + len(b.fake.Messages(rep2)); n != 2 {
+			t.Fatalf("sent %d DMs, want 2", n)
+		}
+	})
 }
 
 func TestTeamMeetingSendsEachRepTheirOwnDM(t *testing.T) {
@@ -164,9 +167,11 @@ func TestSubcommandsAreNeverCaptures(t *testing.T) {
 	ctx := ctxT(t)
 	for _, tt := range []struct{ text, want string }{
 		{"help", "/coach history"},
-		{"stats", "not built yet"},
+		{"stats", "shows a manager's coaching"},
 		{"team meeting 30m <@" + rep + "|sam>", "name the people first"},
-		{"export", "not built yet"},
+		{"team", "lists your reps"},
+		{"report", "for leaders and admins"},
+		{"export", "for admins"},
 	} {
 		in, err := b.fake.SlashCommand(ctx, mgr, "/coach", tt.text)
 		if err != nil {

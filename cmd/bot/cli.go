@@ -16,8 +16,9 @@ import (
 
 // openReadOnly opens an existing database for a command that only reads:
 // a missing file is an error, never a new empty database.
-func openReadOnly(ctx context.Context, path string) (*sqlite.Store, error) {
-	st, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
+func openReadOnly(ctx context.Context, path string, o sqlite.Options) (*sqlite.Store, error) {
+	o.ReadOnly = true
+	st, err := sqlite.Open(ctx, path, o)
 	if errors.Is(err, sqlite.ErrNoDatabase) {
 		return nil, fmt.Errorf("database %s does not exist: set COACHLOG_DB, or create it with `coachlog serve` or `coachlog roster import`", path)
 	}
@@ -55,7 +56,7 @@ func exportCmd(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := openReadOnly(ctx, cfg.DB)
+	st, err := openReadOnly(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{}))
 	if err != nil {
 		return err
 	}
@@ -99,7 +100,7 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("roster %s not imported, nothing was changed:\n%w", path, err)
 	}
-	st, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now})
+	st, err := sqlite.Open(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now}))
 	if err != nil {
 		return err
 	}

@@ -6,12 +6,14 @@ import (
 	"net"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/envvar"
+	"github.com/coachlog/coachlog/internal/llm"
 	"github.com/coachlog/coachlog/internal/schedule"
+	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
 // config is the environment, read and checked once at start.
@@ -26,23 +28,27 @@ type config struct {
 	TZ                 *time.Location
 	Admins             []string
 	Skills             []coaching.Skill
-	OpenAIKey          string
-	OpenAIBaseURL      string
-	OpenAIModel        string
-	LLMNotes           bool
+	LLM                llm.Config
 	HTTPAddr           string
 	LogLevel           slog.Level
 	LogFormat          string
 	Durable            bool
+	// SenderLease is how long the sender role's lease lasts: a replica that
+	// dies holding it is replaced within about this long.
+	SenderLease time.Duration
+	Pprof       bool // /debug/pprof/ on the ops listener
+	// PostgreSQL only: the connection pool's size and each statement's
+	// time limit.
+	PGMaxConns         int
+	PGStatementTimeout time.Duration
 }
 
 // needs says which tokens a command cannot do without.
 type needs struct{ appToken, botToken bool }
 
 // configError names the variable at fault, so a bad start is one clear line.
-type configError struct{ name, msg string }
-
-func (e *configError) Error() string { return e.name + ": " + e.msg }
+// configError is a setting that cannot be used, named with its problem.
+type configError = envvar.Error
 
 var (
 	userIDRE  = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
@@ -66,52 +72,53 @@ func loadConfig(getenv func(string) string, n needs) (config, error) {
 		func() error {
 			c.DigestChannel = strings.TrimSpace(getenv("COACHLOG_DIGEST_CHANNEL"))
 			if c.DigestChannel != "" && !channelRE.MatchString(c.DigestChannel) {
-				return &configError{"COACHLOG_DIGEST_CHANNEL", "must be a channel id like C0123ABCD, not a name"}
+				return &configError{Name: "COACHLOG_DIGEST_CHANNEL", Problem: "must be a channel id like C0123ABCD, not a name"}
 			}
 			return nil
 		},
 		func() error {
 			c.DigestSchedule = or(getenv("COACHLOG_DIGEST_SCHEDULE"), "0 8 * * MON")
 			if _, err := schedule.ParseDigestSpec(c.DigestSchedule); err != nil {
-				return &configError{"COACHLOG_DIGEST_SCHEDULE", err.Error()}
+				return &configError{Name: "COACHLOG_DIGEST_SCHEDULE", Problem: err.Error()}
 			}
 			return nil
 		},
-		func() error { c.NudgeHour, err = intVar(getenv, "COACHLOG_NUDGE_HOUR", 9, 0, 23); return err },
-		func() error { c.CadenceDays, err = intVar(getenv, "COACHLOG_CADENCE_DAYS", 14, 1, 365); return err },
+		func() error { c.NudgeHour, err = envvar.Int(getenv, "COACHLOG_NUDGE_HOUR", 9, 0, 23); return err },
+		func() error { c.CadenceDays, err = envvar.Int(getenv, "COACHLOG_CADENCE_DAYS", 14, 1, 365); return err },
 		func() error {
 			name := or(getenv("COACHLOG_TIMEZONE"), "UTC")
 			if c.TZ, err = time.LoadLocation(name); err != nil || name == "Local" {
-				return &configError{"COACHLOG_TIMEZONE", fmt.Sprintf("%q is not an IANA time zone such as Europe/Paris", name)}
+				return &configError{Name: "COACHLOG_TIMEZONE", Problem: fmt.Sprintf("%q is not an IANA time zone such as Europe/Paris", name)}
 			}
 			return nil
 		},
 		func() error { c.Admins, err = admins(getenv("COACHLOG_ADMINS")); return err },
 		func() error { c.Skills, err = skills(getenv("COACHLOG_SKILLS")); return err },
+		func() error { c.LLM, err = llm.ConfigFromEnv(getenv); return err },
+		func() error { c.Durable, err = envvar.OnOff(getenv, "COACHLOG_DURABLE"); return err },
+		func() error { c.Pprof, err = envvar.OnOff(getenv, "COACHLOG_PPROF"); return err },
+		// At least two: the metrics read on two connections at once.
+		func() error { c.PGMaxConns, err = envvar.Int(getenv, "COACHLOG_PG_MAX_CONNS", 10, 2, 1000); return err },
 		func() error {
-			c.OpenAIKey, c.OpenAIModel = getenv("OPENAI_API_KEY"), getenv("OPENAI_MODEL")
-			c.OpenAIBaseURL = getenv("OPENAI_BASE_URL")
-			if c.OpenAIBaseURL != "" {
-				if u, perr := url.Parse(c.OpenAIBaseURL); perr != nil || u.Host == "" {
-					return &configError{"OPENAI_BASE_URL", "must be an http(s) URL"}
-				}
-			}
-			return nil
+			c.PGStatementTimeout, err = envvar.Duration(getenv, "COACHLOG_PG_STATEMENT_TIMEOUT", 30*time.Second, 100*time.Millisecond, time.Hour, "30s")
+			return err
 		},
-		func() error { c.LLMNotes, err = onOff(getenv, "COACHLOG_LLM_NOTES"); return err },
-		func() error { c.Durable, err = onOff(getenv, "COACHLOG_DURABLE"); return err },
 		func() error {
 			c.HTTPAddr = strings.TrimSpace(getenv("COACHLOG_HTTP_ADDR"))
 			if _, _, err := net.SplitHostPort(c.HTTPAddr); c.HTTPAddr != "" && err != nil {
-				return &configError{"COACHLOG_HTTP_ADDR", fmt.Sprintf("%q is not host:port, such as :8080 or 127.0.0.1:8080", c.HTTPAddr)}
+				return &configError{Name: "COACHLOG_HTTP_ADDR", Problem: fmt.Sprintf("%q is not host:port, such as :8080 or 127.0.0.1:8080", c.HTTPAddr)}
 			}
 			return nil
+		},
+		func() error {
+			c.SenderLease, err = envvar.Duration(getenv, "COACHLOG_SENDER_LEASE", 15*time.Second, time.Second, 10*time.Minute, "30s")
+			return err
 		},
 		func() error { c.LogLevel, err = logLevel(getenv("COACHLOG_LOG_LEVEL")); return err },
 		func() error {
 			c.LogFormat = strings.ToLower(or(getenv("COACHLOG_LOG_FORMAT"), "text"))
 			if c.LogFormat != "text" && c.LogFormat != "json" {
-				return &configError{"COACHLOG_LOG_FORMAT", fmt.Sprintf("%q is not text or json", c.LogFormat)}
+				return &configError{Name: "COACHLOG_LOG_FORMAT", Problem: fmt.Sprintf("%q is not text or json", c.LogFormat)}
 			}
 			return nil
 		},
@@ -127,15 +134,15 @@ func loadConfig(getenv func(string) string, n needs) (config, error) {
 func checkToken(name, val, prefix, what string, required bool) error {
 	switch {
 	case val == "" && required:
-		return &configError{name, fmt.Sprintf("missing; set it to the Slack %s (%s...)", what, prefix)}
+		return &configError{Name: name, Problem: fmt.Sprintf("missing; set it to the Slack %s (%s...)", what, prefix)}
 	case val == "":
 		return nil
 	case strings.HasPrefix(val, "xapp-") && prefix != "xapp-":
-		return &configError{name, fmt.Sprintf("holds an app-level token (xapp-); it needs the %s (%s...)", what, prefix)}
+		return &configError{Name: name, Problem: fmt.Sprintf("holds an app-level token (xapp-); it needs the %s (%s...)", what, prefix)}
 	case strings.HasPrefix(val, "xox") && prefix == "xapp-":
-		return &configError{name, fmt.Sprintf("holds a %s... token; it needs the %s (xapp-...) from Basic Information > App-Level Tokens", val[:min(len(val), 4)], what)}
+		return &configError{Name: name, Problem: fmt.Sprintf("holds a %s... token; it needs the %s (xapp-...) from Basic Information > App-Level Tokens", val[:min(len(val), 4)], what)}
 	case !strings.HasPrefix(val, prefix):
-		return &configError{name, fmt.Sprintf("must be a Slack %s starting with %q", what, prefix)}
+		return &configError{Name: name, Problem: fmt.Sprintf("must be a Slack %s starting with %q", what, prefix)}
 	}
 	return nil
 }
@@ -147,7 +154,7 @@ func apiURL(v string) (string, error) {
 	}
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", &configError{"SLACK_API_URL", fmt.Sprintf("%q is not an http(s) URL like https://slack.com/api/", v)}
+		return "", &configError{Name: "SLACK_API_URL", Problem: fmt.Sprintf("%q is not an http(s) URL like https://slack.com/api/", v)}
 	}
 	// slack-go joins method names onto the URL, so it needs the slash.
 	if !strings.HasSuffix(v, "/") {
@@ -156,26 +163,21 @@ func apiURL(v string) (string, error) {
 	return v, nil
 }
 
-func intVar(getenv func(string) string, name string, def, lo, hi int) (int, error) {
-	v := strings.TrimSpace(getenv(name))
-	if v == "" {
-		return def, nil
+// loggableURL is a URL fit for a log line: a proxy's credentials (user
+// info) and any query (a token some proxies take there) are dropped.
+func loggableURL(v string) string {
+	u, err := url.Parse(v)
+	if err != nil {
+		return "<unreadable URL>"
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < lo || n > hi {
-		return 0, &configError{name, fmt.Sprintf("%q is not a whole number from %d to %d", v, lo, hi)}
-	}
-	return n, nil
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return u.String()
 }
 
-func onOff(getenv func(string) string, name string) (bool, error) {
-	switch strings.ToLower(strings.TrimSpace(getenv(name))) {
-	case "", "off", "false", "0", "no":
-		return false, nil
-	case "on", "true", "1", "yes":
-		return true, nil
-	}
-	return false, &configError{name, "must be on or off"}
+// storeOptions adds the settings that shape the store to o.
+func (c config) storeOptions(o sqlite.Options) sqlite.Options {
+	o.MaxConns, o.StatementTimeout = c.PGMaxConns, c.PGStatementTimeout
+	return o
 }
 
 func admins(v string) ([]string, error) {
@@ -186,7 +188,7 @@ func admins(v string) ([]string, error) {
 			continue
 		}
 		if !userIDRE.MatchString(id) {
-			return nil, &configError{"COACHLOG_ADMINS", fmt.Sprintf("%q is not a Slack user id like U0123ABCD", id)}
+			return nil, &configError{Name: "COACHLOG_ADMINS", Problem: fmt.Sprintf("%q is not a Slack user id like U0123ABCD", id)}
 		}
 		out = append(out, id)
 	}
@@ -208,17 +210,17 @@ func skills(v string) ([]coaching.Skill, error) {
 		id, label = strings.TrimSpace(id), strings.TrimSpace(label)
 		switch {
 		case !ok || label == "":
-			return nil, &configError{"COACHLOG_SKILLS", fmt.Sprintf("%q is not an id:Label pair", pair)}
+			return nil, &configError{Name: "COACHLOG_SKILLS", Problem: fmt.Sprintf("%q is not an id:Label pair", pair)}
 		case !skillIDRE.MatchString(id):
-			return nil, &configError{"COACHLOG_SKILLS", fmt.Sprintf("skill id %q must be lower-case letters, digits, - or _", id)}
+			return nil, &configError{Name: "COACHLOG_SKILLS", Problem: fmt.Sprintf("skill id %q must be lower-case letters, digits, - or _", id)}
 		case seen[id]:
-			return nil, &configError{"COACHLOG_SKILLS", fmt.Sprintf("skill id %q is listed twice", id)}
+			return nil, &configError{Name: "COACHLOG_SKILLS", Problem: fmt.Sprintf("skill id %q is listed twice", id)}
 		}
 		seen[id] = true
 		out = append(out, coaching.Skill{ID: id, Label: label})
 	}
 	if len(out) > 100 {
-		return nil, &configError{"COACHLOG_SKILLS", "at most 100 skills fit in Slack's picker"}
+		return nil, &configError{Name: "COACHLOG_SKILLS", Problem: "at most 100 skills fit in Slack's picker"}
 	}
 	return out, nil
 }
@@ -234,7 +236,7 @@ func logLevel(v string) (slog.Level, error) {
 	case "error":
 		return slog.LevelError, nil
 	}
-	return 0, &configError{"COACHLOG_LOG_LEVEL", fmt.Sprintf("%q is not debug, info, warn or error", v)}
+	return 0, &configError{Name: "COACHLOG_LOG_LEVEL", Problem: fmt.Sprintf("%q is not debug, info, warn or error", v)}
 }
 
 func or(v, def string) string {
@@ -242,4 +244,22 @@ func or(v, def string) string {
 		return def
 	}
 	return strings.TrimSpace(v)
+}
+
+// storeKind names the store COACHLOG_DB selects, for /healthz and the
+// metrics: never the URL itself, which may hold a password.
+func storeKind(db string) string {
+	if sqlite.IsPostgres(db) {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// loggableDB is COACHLOG_DB fit for a log line: a database URL without its
+// credentials and options, a path as it is.
+func loggableDB(db string) string {
+	if storeKind(db) == "postgres" {
+		return loggableURL(db)
+	}
+	return db
 }

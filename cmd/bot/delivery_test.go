@@ -110,13 +110,16 @@ func TestRevokedTokenStopsDeliveryAndHealthSaysWhy(t *testing.T) {
 	b.quickLog(rep, 1)
 	_, metrics := get(t, "http://"+addr+"/metrics")
 	for _, m := range []string{`coachlog_envelopes_total{type="slash_commands"}`, "coachlog_ack_seconds_bucket", "coachlog_outbox_pending",
-		"coachlog_outbox_sent_total", "coachlog_socket_reconnects_total", `coachlog_jobs_run_total{job="nudges"}`} {
+		"coachlog_outbox_sent_total", "coachlog_socket_reconnects_total", `coachlog_jobs_run_total{job="nudges"}`,
+		"coachlog_wal_bytes", "coachlog_wal_truncate_checkpoints_total", "coachlog_wal_truncate_longest_seconds"} {
 		if !strings.Contains(metrics, m) {
 			t.Errorf("/metrics lacks %s", m)
 		}
 	}
 	b.fake.RevokeToken()
-	if _, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", "<@"+rep2+"> 1:1 30m"); err != nil {
+	// Sam is known by now: logging with him needs no users.info, which a
+	// revoked token would fail, and queues a DM that fails.
+	if _, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", "<@"+rep+"> 1:1 30m"); err != nil {
 		t.Fatal(err)
 	}
 	var body string

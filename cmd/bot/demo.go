@@ -5,16 +5,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/digest"
 	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/metrics"
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
@@ -25,34 +25,43 @@ type demoPerson struct {
 	tz                      string
 }
 
-// demoOrg is a small sales team: a VP, three managers with different
-// habits, and their reps in each tier.
+// demoOrg is a sales organisation in small: a VP over two directors, four
+// managers with telling habits, and their reps in each tier.
 func demoOrg() []demoPerson {
 	return []demoPerson{
 		{"U0VERA", "Vera (VP Sales)", "leader", "", "", "Europe/London"},
-		{"U0MAX", "Max", "manager", "U0VERA", "", "America/New_York"},
-		{"U0NINA", "Nina", "manager", "U0VERA", "", "Europe/Paris"},
-		{"U0OWEN", "Owen", "manager", "U0VERA", "", "America/Los_Angeles"},
+		{"U0DAN", "Dan (Director East)", "leader", "U0VERA", "", "America/New_York"},
+		{"U0LENA", "Lena (Director West)", "leader", "U0VERA", "", "America/Los_Angeles"},
+		{"U0MAX", "Max", "manager", "U0DAN", "", "America/New_York"},
+		{"U0NINA", "Nina", "manager", "U0DAN", "", "America/New_York"},
+		{"U0OWEN", "Owen", "manager", "U0LENA", "", "America/Los_Angeles"},
+		{"U0PRIYA", "Priya", "manager", "U0LENA", "", "America/Denver"},
 		{"U0SAM", "Sam", "rep", "U0MAX", coaching.TierTop, "America/New_York"},
 		{"U0RIA", "Ria", "rep", "U0MAX", coaching.TierMiddle, "America/New_York"},
 		{"U0TOM", "Tom", "rep", "U0MAX", coaching.TierMiddle, "America/Chicago"},
 		{"U0BEA", "Bea", "rep", "U0MAX", coaching.TierBottom, "America/New_York"},
-		{"U0LEO", "Leo", "rep", "U0NINA", coaching.TierTop, "Europe/Paris"},
-		{"U0ZOE", "Zoe", "rep", "U0NINA", coaching.TierMiddle, "Europe/Berlin"},
-		{"U0KAI", "Kai", "rep", "U0NINA", coaching.TierBottom, "Europe/Paris"},
+		{"U0LEO", "Leo", "rep", "U0NINA", coaching.TierTop, "America/New_York"},
+		{"U0ZOE", "Zoe", "rep", "U0NINA", coaching.TierMiddle, "America/Chicago"},
+		{"U0KAI", "Kai", "rep", "U0NINA", coaching.TierBottom, "America/New_York"},
 		{"U0ADA", "Ada", "rep", "U0OWEN", coaching.TierTop, "America/Los_Angeles"},
 		{"U0ELI", "Eli", "rep", "U0OWEN", coaching.TierMiddle, "America/Denver"},
 		{"U0IVY", "Ivy", "rep", "U0OWEN", coaching.TierBottom, "America/Los_Angeles"},
+		{"U0JON", "Jon", "rep", "U0PRIYA", coaching.TierTop, "America/Denver"},
+		{"U0MIA", "Mia", "rep", "U0PRIYA", coaching.TierMiddle, "America/Denver"},
+		{"U0NOA", "Noa", "rep", "U0PRIYA", coaching.TierBottom, "America/Los_Angeles"},
 	}
 }
 
 // demo shows the product without a Slack workspace: a demo organisation in
-// a scratch database with ten weeks of coaching, then the real bot, wired
-// as `serve` wires it, answering a scripted manager and rep through a fake
-// Slack on 127.0.0.1. Everything printed is what Slack would show them.
+// a scratch database with twelve weeks of coaching and a quarter of
+// attainment, then the real bot, wired as `serve` wires it, answering a
+// scripted manager and rep through a fake Slack on 127.0.0.1, then the
+// weekly digest leaders read, a manager's own numbers and the nudges.
+// Everything printed is what Slack would show them.
 func demo(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "demo")
 	keep := fs.Bool("keep", false, "keep the scratch database and print its path")
+	chart := fs.String("chart", "", "where to write the digest's chart (default: ./coachlog-digest-YYYY-Www.png)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -65,7 +74,8 @@ func demo(ctx context.Context, e env, args []string) error {
 	}
 	dbPath := filepath.Join(dir, "coachlog.db")
 	org := demoOrg()
-	if err := seedDemo(ctx, dbPath, org, time.Now()); err != nil {
+	now := time.Now()
+	if err := seedDemo(ctx, dbPath, org, now); err != nil {
 		return fmt.Errorf("demo: build the organisation: %w", err)
 	}
 	fake := fakeslack.New()
@@ -97,14 +107,27 @@ func demo(ctx context.Context, e env, args []string) error {
 	if err := demoScript(wctx, w, fake); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
+	statsReply, err := askStats(wctx, fake, "U0MAX")
+	if err != nil {
+		return fmt.Errorf("demo: Max's /coach stats: %w", err)
+	}
 	stopBot()
 	if err := <-done; err != nil {
 		return err
 	}
-	if err := demoOverview(ctx, w, dbPath, org); err != nil {
+	st, err := openReadOnly(ctx, dbPath, sqlite.Options{})
+	if err != nil {
 		return err
 	}
-	if err := demoNudges(ctx, w, dbPath, time.Now().Add(21*24*time.Hour)); err != nil {
+	defer st.Close()
+	stats := metrics.New(metrics.Config{Store: st, DefaultCadence: 14, Now: time.Now})
+	if err := demoDigest(ctx, w, stats, *chart); err != nil {
+		return fmt.Errorf("demo: the digest: %w", err)
+	}
+	w.title("6. Max asks for his own numbers")
+	w.say("Max", "/coach stats")
+	w.show("Coachlog (only Max sees this)", statsReply)
+	if err := demoNudges(ctx, w, st, time.Now().Add(21*24*time.Hour)); err != nil {
 		return err
 	}
 	if *keep {
@@ -113,71 +136,144 @@ func demo(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-// seedDemo imports the roster and logs ten weeks of coaching through the
-// domain, with each manager's own habits: Max coaches his top rep most,
-// Nina spreads her time, Owen rarely coaches at all.
+// seedDemo imports the roster and logs twelve weeks of coaching through
+// the domain, each manager with a habit the digest brings out: Max
+// coaches his top performer and hardly anyone else; Nina takes the lead
+// on every ride-along; Owen coached everyone each week until a month ago,
+// then stopped; Priya coaches every rep every week, observes on
+// ride-alongs, and her reps keep their commitments. A quarter of
+// attainment follows the coaching, so its correlation with results shows.
 func seedDemo(ctx context.Context, path string, org []demoPerson, now time.Time) error {
-	st, err := sqlite.Open(ctx, path, sqlite.Options{})
+	// The clock moves with the sessions as they are logged: people known
+	// since the roster's import, commitments kept when the next session
+	// ticks them off.
+	today := coaching.DateOf(now, time.UTC)
+	s := &demoSeeder{ctx: ctx, before: today.AddDays(-1), clock: today.AddDays(-120).Time(time.UTC).Add(9 * time.Hour)}
+	st, err := sqlite.Open(ctx, path, sqlite.Options{Now: s.now})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	var people []coaching.Person
+	team := map[string][]string{}
 	for _, p := range org {
 		people = append(people, coaching.Person{ID: p.id, Name: p.name, TZ: p.tz, Roles: []string{p.role}, ManagerID: p.manager,
-			Tier: p.tier, Active: true, InRoster: true, Since: coaching.DateOf(now.AddDate(0, -6, 0), time.UTC)})
+			Tier: p.tier, Active: true, InRoster: true, Since: today.AddDays(-180)})
+		if p.role == "rep" {
+			team[p.manager] = append(team[p.manager], p.id)
+		}
 	}
-	if _, err := st.ImportRoster(ctx, people, coaching.DateOf(now, time.UTC)); err != nil {
+	if _, err := st.ImportRoster(ctx, people, today.AddDays(-120)); err != nil {
 		return err
 	}
-	svc := coaching.NewService(coaching.Config{Store: st, Now: func() time.Time { return now }})
-	r := rand.New(rand.NewPCG(7, 11))
-	habits := map[string]map[string]int{ // sessions over ten weeks per rep
-		"U0MAX":  {"U0SAM": 9, "U0RIA": 3, "U0TOM": 2, "U0BEA": 5},
-		"U0NINA": {"U0LEO": 4, "U0ZOE": 5, "U0KAI": 5},
-		"U0OWEN": {"U0ADA": 2, "U0ELI": 1},
-	}
-	kinds := []coaching.Kind{coaching.KindRideAlong, coaching.KindRideAlong, coaching.KindOneOnOne, coaching.KindDealReview, coaching.KindSkillPractice}
-	roles := map[string][]coaching.Role{
-		"U0MAX":  {coaching.RoleLead, coaching.RoleLead, coaching.RoleParticipant},
-		"U0NINA": {coaching.RoleObserver, coaching.RoleObserver, coaching.RoleParticipant},
-		"U0OWEN": {coaching.RoleLead},
-	}
-	n := 0
-	for mgr, reps := range habits {
-		for rep, count := range reps {
-			for i := 0; i < count; i++ {
-				n++
-				d := coaching.Draft{RepIDs: []string{rep}, Kind: kinds[r.IntN(len(kinds))], DurationMin: 20 + 5*r.IntN(9),
-					OccurredOn: coaching.DateOf(now, time.UTC).AddDays(-1 - r.IntN(70)), Skills: []string{coaching.DefaultSkills()[r.IntN(8)].ID}}
-				if d.Kind == coaching.KindRideAlong {
-					d.Role = roles[mgr][r.IntN(len(roles[mgr]))]
-				}
-				if r.IntN(2) == 0 {
-					d.Commitments = []string{"Open with the customer's goal", "Send a recap within a day"}[r.IntN(2):]
-				}
-				s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: mgr, Draft: d, Source: coaching.SourceQuick, Key: fmt.Sprint("demo-", n)})
-				if err != nil {
-					return err
-				}
-				a := coaching.RepAction{ActorID: rep, SessionID: s.ID, RepID: rep, Version: s.Version}
-				switch r.IntN(10) {
-				case 0: // left pending
-				case 1:
-					_, err = svc.Dispute(ctx, a, "The date is wrong")
-				default:
-					if _, err = svc.Confirm(ctx, a); err == nil {
-						_, err = svc.Rate(ctx, a, 3+r.IntN(3))
-					}
-				}
-				if err != nil {
-					return err
-				}
+	s.svc = coaching.NewService(coaching.Config{Store: st, Now: s.now})
+	for w := 11; w >= 0; w-- { // oldest first, as they were logged
+		mon := coaching.WeekOf(today).Monday().AddDays(-7 * w)
+		s.log("U0MAX", "U0SAM", coaching.KindOneOnOne, "", mon.AddDays(1), 45, 5)
+		s.log("U0MAX", "U0SAM", coaching.KindDealReview, "", mon.AddDays(3), 30, 5)
+		if w%4 == 1 {
+			s.log("U0MAX", "U0RIA", coaching.KindOneOnOne, "", mon.AddDays(2), 20, 4)
+		}
+		nina := team["U0NINA"]
+		s.log("U0NINA", nina[w%3], coaching.KindRideAlong, coaching.RoleLead, mon.AddDays(2), 60, 3+w%2)
+		if w%2 == 0 {
+			s.log("U0NINA", nina[(w+1)%3], coaching.KindRideAlong, coaching.RoleLead, mon.AddDays(4), 45, 0)
+		}
+		if w >= 4 {
+			for _, r := range team["U0OWEN"] {
+				s.log("U0OWEN", r, coaching.KindOneOnOne, "", mon, 30, 4)
 			}
 		}
+		for i, r := range team["U0PRIYA"] {
+			kind, role := []coaching.Kind{coaching.KindOneOnOne, coaching.KindRideAlong, coaching.KindSkillPractice}[(w+i)%3], coaching.Role("")
+			if kind == coaching.KindRideAlong {
+				role = coaching.RoleObserver
+			}
+			s.commit = "Send a recap within a day"
+			s.log("U0PRIYA", r, kind, role, mon.AddDays(1+i), 45, 4+(w+i)%2)
+		}
+	}
+	if s.err != nil {
+		return s.err
+	}
+	s.clock = now
+	if _, err := st.ImportPerformance(ctx, demoAttainment(team, coaching.MonthOf(today))); err != nil {
+		return err
 	}
 	// The seeded sessions' DMs are history, not news: nothing to deliver.
 	return st.Exec(ctx, `UPDATE outbox SET status = 'superseded'`)
+}
+
+// demoSeeder logs sessions through the domain, stopping at the first error.
+type demoSeeder struct {
+	ctx    context.Context
+	svc    *coaching.Service
+	before coaching.Date // sessions are logged up to the day before yesterday: never "future" on anyone's clock
+	commit string        // a commitment for the next session, then cleared
+	clock  time.Time     // the store's and the domain's now
+	n      int
+	err    error
+}
+
+func (s *demoSeeder) now() time.Time { return s.clock }
+
+// log records a session of mgr with rep, ticks off the rep's open
+// commitments from mgr as kept, and has the rep confirm it with a rating
+// (0: left pending).
+func (s *demoSeeder) log(mgr, rep string, kind coaching.Kind, role coaching.Role, on coaching.Date, minutes, rating int) {
+	commit := s.commit
+	s.commit = ""
+	if s.err != nil || !on.Before(s.before) {
+		return
+	}
+	s.clock = on.Time(time.UTC).Add(18 * time.Hour) // that evening, on every demo clock
+	d := coaching.Draft{RepIDs: []string{rep}, Kind: kind, Role: role, OccurredOn: on, DurationMin: minutes,
+		Skills: []string{coaching.DefaultSkills()[s.n%8].ID}}
+	if commit != "" {
+		d.Commitments = []string{commit}
+		open, err := s.svc.OpenCommitments(s.ctx, mgr, rep)
+		if err != nil {
+			s.err = err
+			return
+		}
+		for _, c := range open {
+			d.KeptCommitments = append(d.KeptCommitments, c.ID)
+		}
+	}
+	s.n++
+	sess, err := s.svc.LogSession(s.ctx, coaching.LogRequest{ManagerID: mgr, Draft: d, Source: coaching.SourceQuick, Key: fmt.Sprint("demo-", s.n)})
+	if err != nil || rating == 0 {
+		s.err = err
+		return
+	}
+	a := coaching.RepAction{ActorID: rep, SessionID: sess.ID, RepID: rep, Version: sess.Version}
+	if _, err = s.svc.Confirm(s.ctx, a); err == nil {
+		_, err = s.svc.Rate(s.ctx, a, rating)
+	}
+	s.err = err
+}
+
+// demoAttainment is each rep's attainment over the last four months, moving
+// with the coaching they got: Priya's reps climb, Max's top rep too while
+// the others slip, Owen's fall once he stopped.
+func demoAttainment(team map[string][]string, this coaching.Month) []coaching.Attainment {
+	step := map[string]float64{"U0SAM": 3, "U0RIA": 1, "U0TOM": -2, "U0BEA": -3, "U0LEO": 1.5, "U0ZOE": 1, "U0KAI": 0.5,
+		"U0JON": 4, "U0MIA": 5, "U0NOA": 4.5}
+	var out []coaching.Attainment
+	for _, reps := range team {
+		for i, r := range reps {
+			pct := 85 + 4*float64(i)
+			for m := -3; m <= 0; m++ {
+				d, ok := step[r]
+				if !ok { // Owen's: up while he coached, down since
+					d = map[bool]float64{true: 2 + float64(i), false: -3 - float64(i)}[m < -1]
+				}
+				pct += d
+				out = append(out, coaching.Attainment{RepID: r, Month: this.Add(m), Percent: pct})
+			}
+		}
+	}
+	return out
 }
 
 // demoScript plays a manager and a rep against the running bot.
@@ -297,6 +393,13 @@ func (w *demoWriter) show(who string, blocks json.RawMessage) {
 	}
 }
 
+// block prints text as it is, indented.
+func (w *demoWriter) block(text string) {
+	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		fmt.Fprintf(w.out, "    | %s\n", line)
+	}
+}
+
 func (w *demoWriter) plain(s string) string {
 	s = mentionText.ReplaceAllStringFunc(s, func(m string) string {
 		id := mentionText.FindStringSubmatch(m)[1]
@@ -348,85 +451,51 @@ func asSlice(v any) []any {
 	return s
 }
 
-// demoOverview prints, per manager, what the weekly digest is built on:
-// how much they coach and where their time goes, from the export rows.
-func demoOverview(ctx context.Context, w *demoWriter, path string, org []demoPerson) error {
-	st, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
+// demoDigest prints the last full week's digest as the leaders' channel
+// reads it (what `coachlog digest --dry-run` prints) and writes its chart.
+func demoDigest(ctx context.Context, w *demoWriter, stats *metrics.Engine, chartPath string) error {
+	week := stats.LastFullWeek()
+	d, err := digest.NewBuilder(stats, nil, nil).Build(ctx, week, time.Now())
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	tier := map[string]coaching.Tier{}
-	teamSize := map[string]int{}
-	for _, p := range org {
-		tier[p.id] = p.tier
-		if p.role == "rep" {
-			teamSize[p.manager]++
+	w.title("5. Monday morning, the weekly digest in the leaders' channel (`coachlog digest --dry-run` prints the same)")
+	w.block(d.Text())
+	if d.Chart != nil {
+		if chartPath == "" {
+			chartPath = d.Chart.Name
 		}
-	}
-	type agg struct {
-		sessions         map[int64]bool
-		minutes          float64
-		byTier           map[coaching.Tier]float64
-		roles            map[coaching.Role]int
-		reps             map[string]bool
-		confirmed, asked int
-	}
-	per := map[string]*agg{}
-	err = st.ExportRows(ctx, coaching.Date{}, coaching.Date{}, func(r coaching.ExportRow) error {
-		a := per[r.ManagerID]
-		if a == nil {
-			a = &agg{sessions: map[int64]bool{}, byTier: map[coaching.Tier]float64{}, roles: map[coaching.Role]int{}, reps: map[string]bool{}}
-			per[r.ManagerID] = a
+		if err := os.WriteFile(chartPath, d.Chart.PNG, 0o644); err != nil {
+			return fmt.Errorf("write the chart: %w", err)
 		}
-		share := float64(r.DurationMin) / float64(max(r.RepCount, 1))
-		if !a.sessions[r.ID] && r.Role != "" {
-			a.roles[r.Role]++
-		}
-		a.sessions[r.ID] = true
-		a.minutes += share
-		a.byTier[tier[r.RepID]] += share
-		a.reps[r.RepID] = true
-		a.asked++
-		if r.Status == coaching.StatusConfirmed {
-			a.confirmed++
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	w.title("5. The last ten weeks, per manager (what the weekly digest is built on)")
-	var ids []string
-	for id := range per {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		a := per[id]
-		pct := func(x float64) int { return int(100*x/a.minutes + 0.5) }
-		fmt.Fprintf(w.out, "  %-5s %2d sessions, %4.0f min, %d of %d reps coached · minutes top/middle/bottom %d%%/%d%%/%d%% · ride-alongs lead/participant/observer %d/%d/%d · %d%% confirmed\n",
-			w.names[id], len(a.sessions), a.minutes, len(a.reps), teamSize[id],
-			pct(a.byTier[coaching.TierTop]), pct(a.byTier[coaching.TierMiddle]), pct(a.byTier[coaching.TierBottom]),
-			a.roles[coaching.RoleLead], a.roles[coaching.RoleParticipant], a.roles[coaching.RoleObserver], 100*a.confirmed/max(a.asked, 1))
+		fmt.Fprintf(w.out, "  The chart shared in the digest's thread is written to %s: open it.\n", chartPath)
 	}
 	return nil
 }
 
+// askStats sends /coach stats as managerID to the running bot and returns
+// its answer: what the manager reads, from the command itself.
+func askStats(ctx context.Context, fake *fakeslack.Server, managerID string) (json.RawMessage, error) {
+	in, err := fake.SlashCommand(ctx, managerID, "/coach", "stats")
+	if err != nil {
+		return nil, err
+	}
+	reply, err := fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.URL == in.ResponseURL })
+	if err != nil {
+		return nil, err
+	}
+	return reply.Blocks, nil
+}
+
 // demoNudges shows who would be nudged three weeks on if nobody logged
 // anything more: the same decision the scheduler makes each morning.
-func demoNudges(ctx context.Context, w *demoWriter, path string, at time.Time) error {
-	st, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+func demoNudges(ctx context.Context, w *demoWriter, st coaching.Store, at time.Time) error {
 	svc := coaching.NewService(coaching.Config{Store: st, Now: func() time.Time { return at }})
 	run, err := svc.RunNudges(ctx, at, coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14, IgnoreWindow: true, DryRun: true})
 	if err != nil {
 		return err
 	}
-	w.title("6. Three weeks on, if nothing more were logged: the morning nudges")
+	w.title("7. Three weeks on, if nothing more were logged: the morning nudges")
 	for _, n := range run.Nudges {
 		var reps []string
 		for _, o := range n.Overdue {

@@ -1,36 +1,243 @@
 package main
 
 import (
+	"bytes"
+	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
+// lastWeek is the last full ISO week in UTC (COACHLOG_TIMEZONE's default)
+// and its Wednesday, a day that is in that week on every clock.
+func lastWeek() (coaching.Week, string) {
+	w := coaching.WeekOf(coaching.DateOf(time.Now(), time.UTC).AddDays(-7))
+	return w, w.Monday().AddDays(2).String()
+}
+
+// coachLastWeek logs, through Slack, Max's week: two 1:1s with Sam (top)
+// and one with Ria (bottom), 30 minutes each.
+func (b *bot) coachLastWeek() {
+	b.t.Helper()
+	_, wed := lastWeek()
+	for i, r := range []string{rep, rep, rep2} {
+		if _, err := b.fake.SlashCommand(ctxT(b.t), mgr, "/coach", "<@"+r+"> 1:1 30m "+wed); err != nil {
+			b.t.Fatal(err)
+		}
+		n := 1 + i
+		if r == rep2 {
+			n = 1
+		}
+		b.dm(r, n)
+	}
+}
+
+// checkDigestPosted checks the digest in C0LEADS: one message naming Max
+// with his counts and no rep, and the chart, a PNG, shared once in its
+// thread through Slack's upload flow.
+func checkDigestPosted(t *testing.T, fake *fakeslack.Server, week coaching.Week) {
+	t.Helper()
+	msgs := fake.Messages("C0LEADS")
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages in the leaders' channel, want 1", len(msgs))
+	}
+	text := blocksText(msgs[0].Blocks)
+	for _, want := range []string{"Coaching digest · " + week.String(), "*Max Manager* · 3 sessions", "90 min", "coverage 100% (2 of 2)", "0 overdue",
+		"top 67% vs 50%", "bottom 33% vs 50%"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the digest does not say %q:\n%s", want, text)
+		}
+	}
+	for _, never := range []string{"Sam", "Ria", "1:1 30m", "<@"} {
+		if strings.Contains(text, never) {
+			t.Errorf("the digest in a channel carries %q:\n%s", never, text)
+		}
+	}
+	var done []fakeslack.File
+	for _, f := range fake.Files() {
+		if f.Completed {
+			done = append(done, f)
+		}
+	}
+	if len(done) != 1 {
+		t.Fatalf("%d files shared, want the chart once: %+v", len(done), fake.Files())
+	}
+	f := done[0]
+	if f.Channel != "C0LEADS" || f.ThreadTS != msgs[0].TS || f.Name != "coachlog-digest-"+week.String()+".png" || f.Length != len(f.Content) {
+		t.Errorf("chart %s (%d of %d bytes) shared in %s, thread %q; want C0LEADS in the digest's thread %s",
+			f.Name, len(f.Content), f.Length, f.Channel, f.ThreadTS, msgs[0].TS)
+	}
+	if _, err := png.Decode(bytes.NewReader(f.Content)); err != nil {
+		t.Errorf("the chart is not a PNG: %v", err)
+	}
+	for _, m := range []string{"files.getUploadURLExternal", fakeslack.MethodUpload, "files.completeUploadExternal"} {
+		if len(fake.CallsTo(m)) == 0 {
+			t.Errorf("no %s call: the chart did not go through Slack's upload flow", m)
+		}
+	}
+	if len(fake.CallsTo("files.upload")) > 0 {
+		t.Error("the retired files.upload was called")
+	}
+}
+
+// `coachlog digest` posts the week's digest to the channel with its chart,
+// once: a dry run before posts and claims nothing, a second run posts
+// nothing new and says so.
+func TestDigestCommand(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		b := startBot(t, "COACHLOG_DB", db) // no digest scheduled: the command alone posts it
+		b.fake.AddChannel("C0LEADS", true)
+		b.importRoster(t)
+		b.coachLastWeek()
+		week, _ := lastWeek()
+
+		chart := filepath.Join(t.TempDir(), "chart.png")
+		out, err := b.cli("digest", "--dry-run", "--chart", chart)
+		if err != nil {
+			t.Fatalf("digest --dry-run: %v\n%s", err, out)
+		}
+		for _, want := range []string{"Coaching digest · " + week.String(), "Max Manager · 3 sessions", "Chart written to " + chart, "nothing posted"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("the dry run does not say %q:\n%s", want, out)
+			}
+		}
+		if raw, err := os.ReadFile(chart); err != nil {
+			t.Errorf("no chart file: %v", err)
+		} else if _, err := png.Decode(bytes.NewReader(raw)); err != nil {
+			t.Errorf("the chart file is not a PNG: %v", err)
+		}
+		if n := len(b.fake.Messages("C0LEADS")) + len(b.fake.CallsTo("files.getUploadURLExternal")); n != 0 {
+			t.Fatalf("the dry run posted or uploaded %d things", n)
+		}
+
+		out, err = b.cli("digest", "--channel", "C0LEADS")
+		if err != nil {
+			t.Fatalf("digest: %v\n%s", err, out)
+		}
+		if !strings.Contains(out, "Posted the digest of "+week.String()+" to C0LEADS: 1 message and the chart.") {
+			t.Errorf("digest said:\n%s", out)
+		}
+		checkDigestPosted(t, b.fake, week)
+
+		out, err = b.cli("digest", "--channel", "C0LEADS", "--week", week.String())
+		if err != nil || !strings.Contains(out, "nothing new posted") {
+			t.Errorf("a second run: %v\n%s", err, out)
+		}
+		if n, files := len(b.fake.Messages("C0LEADS")), len(b.fake.Files()); n != 1 || files != 1 {
+			t.Errorf("after a second run: %d messages and %d files, want 1 and 1", n, files)
+		}
+	})
+}
+
+// A failed upload is retried: the chart is shared once, on the second
+// attempt, and the command succeeds.
+func TestDigestChartUploadIsRetried(t *testing.T) {
+	b := startBot(t)
+	b.importRoster(t)
+	b.coachLastWeek()
+	b.fake.FailNext("files.completeUploadExternal", 1, fakeslack.Fault{Status: 500})
+	out, err := b.cli("digest", "--channel", "C0LEADS")
+	if err != nil {
+		t.Fatalf("digest: %v\n%s", err, out)
+	}
+	week, _ := lastWeek()
+	checkDigestPosted(t, b.fake, week)
+	if n := len(b.fake.CallsTo("files.completeUploadExternal")); n != 2 {
+		t.Errorf("%d completions, want the failed one and its retry", n)
+	}
+}
+
+// A chart Slack refuses for good (the bot is not in the channel) fails the
+// command, visibly, rather than being retried for an hour.
+func TestDigestCommandFailsWhenTheChannelRefuses(t *testing.T) {
+	b := startBot(t)
+	b.fake.AddChannel("C0LEADS", false) // the bot was never invited
+	b.importRoster(t)
+	b.coachLastWeek()
+	out, err := b.cli("digest", "--channel", "C0LEADS")
+	if err == nil || !strings.Contains(err.Error(), "failed to deliver") {
+		t.Fatalf("digest into a channel the bot is not in: %v\n%s", err, out)
+	}
+	if !strings.Contains(b.logs.String()+out, "not_in_channel") {
+		t.Errorf("Slack's reason is not in the log:\n%s", out)
+	}
+}
+
+func TestDigestCommandRefusesBadInput(t *testing.T) {
+	b := startBot(t)
+	b.importRoster(t)
+	future := coaching.WeekOf(coaching.DateOf(time.Now(), time.UTC).AddDays(14)).String()
+	current := coaching.WeekOf(coaching.DateOf(time.Now(), time.UTC)).String()
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"digest"}, nil, "COACHLOG_DIGEST_CHANNEL or give --channel"},
+		{[]string{"digest", "--channel", "leads"}, nil, "not a channel id"},
+		{[]string{"digest", "--channel", "C0LEADS", "--week", "2026-W60"}, nil, "--week"},
+		{[]string{"digest", "--channel", "C0LEADS", "--week", future}, nil, "has not started"},
+		{[]string{"digest", "--channel", "C0LEADS", "--week", current}, nil, "has not ended"},
+		{[]string{"digest", "--chart", "x.png"}, nil, "--chart goes with --dry-run"},
+		{[]string{"digest", "--channel", "C0LEADS"}, map[string]string{"SLACK_BOT_TOKEN": ""}, "SLACK_BOT_TOKEN"},
+		{[]string{"digest", "--dry-run"}, map[string]string{"COACHLOG_DB": filepath.Join(t.TempDir(), "none.db")}, "does not exist"},
+	} {
+		env := func(k string) string {
+			if v, ok := c.env[k]; ok {
+				return v
+			}
+			return b.getenv(k)
+		}
+		var out syncBuffer
+		err := run(ctxT(t), c.args, env, &out, &out)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want an error saying %q\n%s", c.args, err, c.want, out.String())
+		}
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(b.db), "none.db")); err == nil {
+		t.Error("a dry run created a database")
+	}
+	if n := len(b.fake.Messages("C0LEADS")); n != 0 {
+		t.Errorf("%d messages posted by refused commands", n)
+	}
+}
+
 // A digest scheduled every minute has always "just been missed": the
-// catch-up pass at start posts it once, to the leaders' channel, and a
-// restart in the same week does not post it again.
+// catch-up pass at start posts it once, to the leaders' channel, with its
+// chart in its thread, and a restart in the same week does not post it
+// again.
 func TestDigestCaughtUpAtStartOncePerWeek(t *testing.T) {
 	b := startBot(t, "COACHLOG_DIGEST_CHANNEL", "C0LEADS", "COACHLOG_DIGEST_SCHEDULE", "* * * * *")
+	b.fake.AddChannel("C0LEADS", true)
 	b.importRoster(t)
 	b.quickLog(rep, 1)
 	b.stop()
 	b.start()
-	var posts int
-	eventually(t, "the digest in the leaders' channel", func() bool {
-		posts = len(b.fake.Messages("C0LEADS"))
-		return posts >= 1
+	eventually(t, "the digest and its chart in the leaders' channel", func() bool {
+		fs := b.fake.Files()
+		return len(b.fake.Messages("C0LEADS")) >= 1 && len(fs) >= 1 && fs[len(fs)-1].Completed
 	})
 	digest := b.fake.Messages("C0LEADS")[0]
 	text := blocksText(digest.Blocks)
-	if !strings.Contains(text, "Coaching digest") || !strings.Contains(text, "<@"+mgr+">") {
+	if !strings.Contains(text, "Coaching digest") || !strings.Contains(text, "*Max Manager* · 1 session") {
 		t.Fatalf("digest:\n%s", text)
 	}
-	if strings.Contains(text, "1:1 30m") || strings.Contains(strings.ToLower(text), "notes") {
-		t.Fatalf("the digest carries session text into a channel:\n%s", text)
+	if strings.Contains(text, "1:1 30m") || strings.Contains(text, "Sam") {
+		t.Fatalf("the digest carries session text or a rep's name into a channel:\n%s", text)
+	}
+	if f := b.fake.Files()[0]; f.Channel != "C0LEADS" || f.ThreadTS != digest.TS {
+		t.Errorf("chart shared in %s thread %q, want C0LEADS in %s", f.Channel, f.ThreadTS, digest.TS)
 	}
 	b.stop()
 	b.start()
 	b.quickLog(rep, 2) // the bot is up and has ticked
-	if n := len(b.fake.Messages("C0LEADS")); n != 1 {
-		t.Fatalf("%d digests after a restart in the same week, want 1", n)
+	if n, f := len(b.fake.Messages("C0LEADS")), len(b.fake.Files()); n != 1 || f != 1 {
+		t.Fatalf("%d digests and %d charts after a restart in the same week, want 1 and 1", n, f)
 	}
 }

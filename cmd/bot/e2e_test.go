@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
 // openModal types /coach and returns the view the bot opened with the
@@ -106,69 +107,71 @@ func (b *bot) dm(repID string, n int) fakeslack.Message {
 }
 
 func TestCaptureLoopEndToEnd(t *testing.T) {
-	b := startBot(t)
-	ctx := ctxT(t)
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		b := startBot(t, "COACHLOG_DB", db)
+		ctx := ctxT(t)
 
-	viewID, view := b.openModal("")
-	for _, block := range []string{"reps", "kind", "date", "duration", "role", "skills", "notes", "visibility", "commitments", "follow_up"} {
-		if !strings.Contains(mustJSON(view), `"block_id":"`+block+`"`) {
-			t.Errorf("modal has no %q input", block)
+		viewID, view := b.openModal("")
+		for _, block := range []string{"reps", "kind", "date", "duration", "role", "skills", "notes", "visibility", "commitments", "follow_up"} {
+			if !strings.Contains(mustJSON(view), `"block_id":"`+block+`"`) {
+				t.Errorf("modal has no %q input", block)
+			}
 		}
-	}
-	_, ack := b.submit(viewID, values([]string{rep}, "ride_along", today("America/New_York"), "45", "lead"))
-	if len(ack) != 0 {
-		t.Fatalf("valid submission answered %s, want an empty ack that closes the modal", ack)
-	}
-	// Acknowledged means committed: the CLI sees it at once.
-	rows := b.export()
-	if len(rows) != 1 || rows[0].RepID != rep || rows[0].Kind != "ride_along" || rows[0].DurationMin != 45 ||
-		rows[0].Role == nil || *rows[0].Role != "lead" || rows[0].Status != "pending" || !slices.Equal(rows[0].Skills, []string{"discovery", "negotiation"}) {
-		t.Fatalf("export after submit = %+v", rows)
-	}
+		_, ack := b.submit(viewID, values([]string{rep}, "ride_along", today("America/New_York"), "45", "lead"))
+		if len(ack) != 0 {
+			t.Fatalf("valid submission answered %s, want an empty ack that closes the modal", ack)
+		}
+		// Acknowledged means committed: the CLI sees it at once.
+		rows := b.export()
+		if len(rows) != 1 || rows[0].RepID != rep || rows[0].Kind != "ride_along" || rows[0].DurationMin != 45 ||
+			rows[0].Role == nil || *rows[0].Role != "lead" || rows[0].Status != "pending" || !slices.Equal(rows[0].Skills, []string{"discovery", "negotiation"}) {
+			t.Fatalf("export after submit = %+v", rows)
+		}
 
-	dm := b.dm(rep, 1)
-	text := blocksText(dm.Blocks)
-	if !strings.Contains(text, "<@"+mgr+">") || !strings.Contains(text, "Ride-along") || !strings.Contains(text, "Strong discovery") {
-		t.Errorf("rep DM does not say who logged what:\n%s", text)
-	}
-	if ids := actionIDs(dm.Blocks); !slices.Contains(ids, "rep_confirm") || !slices.Contains(ids, "rep_dispute") {
-		t.Fatalf("rep DM buttons = %v, want Confirm and Not accurate", ids)
-	}
+		dm := b.dm(rep, 1)
+		text := blocksText(dm.Blocks)
+		if !strings.Contains(text, "<@"+mgr+">") || !strings.Contains(text, "Ride-along") || !strings.Contains(text, "Strong discovery") {
+			t.Errorf("rep DM does not say who logged what:\n%s", text)
+		}
+		if ids := actionIDs(dm.Blocks); !slices.Contains(ids, "rep_confirm") || !slices.Contains(ids, "rep_dispute") {
+			t.Fatalf("rep DM buttons = %v, want Confirm and Not accurate", ids)
+		}
 
-	// Someone else clicking Confirm is refused, ephemerally, and nothing changes.
-	in, err := b.fake.ClickButton(ctx, other, dm.Channel, dm.TS, "rep_confirm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool {
-		return r.URL == in.ResponseURL && !r.ReplaceOriginal && strings.Contains(r.Text+string(r.Blocks), "Only <@"+rep+">")
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if rows := b.export(); rows[0].Status != "pending" {
-		t.Fatalf("status after another user's click = %s", rows[0].Status)
-	}
+		// Someone else clicking Confirm is refused, ephemerally, and nothing changes.
+		in, err := b.fake.ClickButton(ctx, other, dm.Channel, dm.TS, "rep_confirm")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool {
+			return r.URL == in.ResponseURL && !r.ReplaceOriginal && strings.Contains(r.Text+string(r.Blocks), "Only <@"+rep+">")
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if rows := b.export(); rows[0].Status != "pending" {
+			t.Fatalf("status after another user's click = %s", rows[0].Status)
+		}
 
-	// The rep confirms: the same message is updated in place with ratings.
-	if _, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_confirm"); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the DM updated with rating buttons", func() bool {
-		m, _ := b.fake.Message(dm.Channel, dm.TS)
-		return slices.Contains(actionIDs(m.Blocks), "rep_rate_4") && m.Edited
-	})
-	if rows := b.export(); rows[0].Status != "confirmed" {
-		t.Fatalf("status after the rep's Confirm = %s", rows[0].Status)
-	}
-	if len(b.fake.Messages(rep)) != 1 {
-		t.Errorf("confirm posted a new message instead of updating: %d messages", len(b.fake.Messages(rep)))
-	}
-	if _, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_rate_4"); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the rating stored", func() bool {
-		r := b.export()[0]
-		return r.Rating != nil && *r.Rating == 4
+		// The rep confirms: the same message is updated in place with ratings.
+		if _, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_confirm"); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "the DM updated with rating buttons", func() bool {
+			m, _ := b.fake.Message(dm.Channel, dm.TS)
+			return slices.Contains(actionIDs(m.Blocks), "rep_rate_4") && m.Edited
+		})
+		if rows := b.export(); rows[0].Status != "confirmed" {
+			t.Fatalf("status after the rep's Confirm = %s", rows[0].Status)
+		}
+		if len(b.fake.Messages(rep)) != 1 {
+			t.Errorf("confirm posted a new message instead of updating: %d messages", len(b.fake.Messages(rep)))
+		}
+		if _, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_rate_4"); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "the rating stored", func() bool {
+			r := b.export()[0]
+			return r.Rating != nil && *r.Rating == 4
+		})
 	})
 }
 

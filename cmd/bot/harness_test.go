@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -39,6 +41,7 @@ type bot struct {
 	db     string
 	env    map[string]string
 	logs   *syncBuffer
+	now    func() time.Time // the bot's clock, shared with the fake
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -51,13 +54,50 @@ const (
 	other = "U0OTHER"
 )
 
-func startBot(t *testing.T, extraEnv ...string) *bot {
+// manifestScopes are the bot scopes manifest.yml grants: the fake gives the
+// bot exactly those, so a method the manifest does not allow fails here as
+// it would in Slack.
+func manifestScopes(t *testing.T) []string {
 	t.Helper()
-	fake := fakeslack.New(fakeslack.WithPingInterval(time.Second))
+	raw, err := os.ReadFile(filepath.Join("..", "..", "manifest.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	scopes, err := fakeslack.ManifestBotScopes(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return scopes
+}
+
+// startFake starts a fake Slack that grants the bot exactly the
+// manifest's scopes, with opts, and closes it when the test ends.
+func startFake(t *testing.T, opts ...fakeslack.Option) *fakeslack.Server {
+	t.Helper()
+	fake := fakeslack.New(append(opts, fakeslack.WithScopes(manifestScopes(t)...))...)
 	if err := fake.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { fake.Close() })
+	return fake
+}
+
+// addUTCUsers adds people the fake knows only by id, in UTC.
+func addUTCUsers(fake *fakeslack.Server, ids ...string) {
+	for _, id := range ids {
+		fake.AddUser(fakeslack.User{ID: id, Name: strings.ToLower(id), TZ: "UTC"})
+	}
+}
+
+func startBot(t *testing.T, extraEnv ...string) *bot {
+	t.Helper()
+	return startBotAt(t, time.Now, extraEnv...)
+}
+
+// startBotAt is startBot with the bot and the fake Slack on the clock now.
+func startBotAt(t *testing.T, now func() time.Time, extraEnv ...string) *bot {
+	t.Helper()
+	fake := startFake(t, fakeslack.WithPingInterval(time.Second), fakeslack.WithClock(now))
 	for _, u := range []fakeslack.User{
 		{ID: mgr, Name: "max", RealName: "Max Manager", Email: "max@acme.test", TZ: "America/New_York"},
 		{ID: rep, Name: "sam", RealName: "Sam Rep", Email: "sam@acme.test", TZ: "Europe/Paris"},
@@ -66,7 +106,7 @@ func startBot(t *testing.T, extraEnv ...string) *bot {
 	} {
 		fake.AddUser(u)
 	}
-	b := &bot{t: t, fake: fake, db: filepath.Join(t.TempDir(), "coachlog.db"), logs: &syncBuffer{}}
+	b := &bot{t: t, fake: fake, db: filepath.Join(t.TempDir(), "coachlog.db"), logs: &syncBuffer{}, now: now}
 	b.env = map[string]string{
 		"SLACK_APP_TOKEN": fake.AppToken(), "SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_API_URL": fake.APIURL(),
 		"COACHLOG_DB": b.db, "COACHLOG_LOG_LEVEL": "debug",
@@ -85,7 +125,8 @@ func (b *bot) start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	b.cancel, b.done = cancel, make(chan error, 1)
 	n := b.fake.Connections()
-	go func() { b.done <- run(ctx, []string{"serve"}, b.getenv, b.logs, b.logs) }()
+	e := env{getenv: b.getenv, stdout: b.logs, stderr: b.logs, now: b.now}
+	go func() { b.done <- runEnv(ctx, []string{"serve"}, e) }()
 	b.waitConnected(n + 1)
 }
 
@@ -115,6 +156,16 @@ func (b *bot) stop() {
 	}
 	if strings.Contains(b.logs.String(), "panicked") {
 		b.t.Errorf("a handler panicked:\n%s", b.logs)
+	}
+	noProblems(b.t, b.fake)
+}
+
+// noProblems fails the test for anything the bot did that real Slack would
+// refuse or answer with a generic error (see fakeslack.Problem).
+func noProblems(t *testing.T, fake *fakeslack.Server) {
+	t.Helper()
+	for _, p := range fake.Problems() {
+		t.Errorf("real Slack would refuse this: %s", p)
 	}
 }
 
@@ -160,6 +211,13 @@ func (b *bot) export() []exportRow {
 	}
 	return rows
 }
+
+// testClock is the real time moved forward by what a test advanced it, so
+// that a response_url can be 31 minutes old without anyone waiting.
+type testClock struct{ offset atomic.Int64 }
+
+func (c *testClock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *testClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 // eventually polls cond until it holds or the deadline passes.
 func eventually(t *testing.T, what string, cond func() bool) {

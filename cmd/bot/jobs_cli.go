@@ -7,7 +7,11 @@ import (
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/sqlite"
 )
+
+// nudgeDeliverTimeout bounds how long `coachlog nudge` delivers.
+const nudgeDeliverTimeout = 15 * time.Minute
 
 // nudgeCmd evaluates nudges now, ignoring the hour and weekday window but
 // still at most once a day per manager, queues them through the outbox and
@@ -25,7 +29,7 @@ func nudgeCmd(ctx context.Context, e env, args []string) error {
 	}
 	o := coaching.JobOptions{NudgeHour: cfg.NudgeHour, DefaultCadence: cfg.CadenceDays, IgnoreWindow: true, DryRun: *dry}
 	if *dry {
-		st, err := openReadOnly(ctx, cfg.DB)
+		st, err := openReadOnly(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{}))
 		if err != nil {
 			return err
 		}
@@ -38,7 +42,7 @@ func nudgeCmd(ctx context.Context, e env, args []string) error {
 		printNudges(e, run, "would nudge")
 		return nil
 	}
-	a, err := wire(ctx, e, cfg, nil)
+	a, err := wire(ctx, e, cfg, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -51,9 +55,13 @@ func nudgeCmd(ctx context.Context, e env, args []string) error {
 	for _, n := range run.Nudges {
 		keys = append(keys, coaching.NudgeJob(n.ManagerID)+":"+n.Day.String())
 	}
-	dctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	// Slack takes a few hundred posts a minute from an app across the
+	// workspace (the outbox paces them at 300): 2,000 managers' nudges
+	// need about 7 minutes. What is left when this runs out stays queued
+	// for the bot's own worker.
+	dctx, cancel := context.WithTimeout(ctx, nudgeDeliverTimeout)
 	defer cancel()
-	failed, err := a.worker.Deliver(dctx, keys)
+	failed, err := a.deliverAsSender(dctx, keys)
 	printNudges(e, run, "nudged")
 	if err != nil {
 		return fmt.Errorf("deliver nudges: %w", err)
@@ -93,7 +101,10 @@ func backupCmd(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := openReadOnly(ctx, cfg.DB)
+	if sqlite.IsPostgres(cfg.DB) {
+		return sqlite.BackupRefusal(cfg.DB, dest)
+	}
+	st, err := openReadOnly(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{}))
 	if err != nil {
 		return err
 	}

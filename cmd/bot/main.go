@@ -1,5 +1,6 @@
 // Command coachlog is the Coachlog Slack bot and its command line: serve the
-// bot, import the roster, export sessions, try a demo.
+// bot, import the roster and attainment, print metrics, export sessions,
+// try a demo.
 package main
 
 import (
@@ -40,11 +41,22 @@ const usage = `Usage: coachlog [command]
 Commands:
   serve                     run the bot (the default)
   roster import FILE.csv    import people and reporting lines (the whole roster)
+  performance import FILE.csv
+                            import monthly attainment (rep,month,attainment); a month re-imported is replaced
+  metrics [--week YYYY-Www | --from DATE --to DATE] [--format json|csv]
+                            every metric per manager and per leader's tree (default: the last full week)
   export [--from DATE] [--to DATE] [--format csv|json] [--with-notes]
                             write sessions to stdout, one row per session and rep
   nudge [--dry-run]         evaluate nudges now and send them (at most once a day per manager)
+  digest [--week YYYY-Www] [--channel ID] [--dry-run [--chart FILE]]
+                            build the weekly digest and post it (default: the last full week), once a week;
+                            --dry-run prints it and writes its chart to a file
   backup FILE               write a consistent copy of the database while the bot runs
-  demo                      show the product on a demo organisation, no Slack needed
+                            (on PostgreSQL: prints the pg_dump command to use)
+  copy --from FILE.db --to postgres://...
+                            move a whole SQLite database into an empty PostgreSQL one
+  demo [--keep] [--chart FILE]
+                            show the product on a demo organisation, no Slack needed
   help                      this text
 
 Settings come from the environment; see the README.
@@ -71,12 +83,23 @@ func runEnv(ctx context.Context, args []string, e env) error {
 			return usageError("roster needs a subcommand: coachlog roster import FILE.csv")
 		}
 		return rosterImport(ctx, e, rest[1:])
+	case "performance":
+		if len(rest) == 0 || rest[0] != "import" {
+			return usageError("performance needs a subcommand: coachlog performance import FILE.csv")
+		}
+		return performanceImport(ctx, e, rest[1:])
+	case "metrics":
+		return metricsCmd(ctx, e, rest)
 	case "demo":
 		return demo(ctx, e, rest)
 	case "nudge":
 		return nudgeCmd(ctx, e, rest)
+	case "digest":
+		return digestCmd(ctx, e, rest)
 	case "backup":
 		return backupCmd(ctx, e, rest)
+	case "copy":
+		return copyCmd(ctx, e, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

@@ -13,6 +13,7 @@ import (
 // child process, so its memory can be measured apart from the test's.
 func TestMain(m *testing.M) {
 	if os.Getenv("COACHLOG_SERVE_CHILD") != "" {
+		holderHost = os.Getenv("COACHLOG_TEST_HOST")
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 		err := run(ctx, []string{"serve"}, os.Getenv, os.Stdout, os.Stderr)
 		stop()

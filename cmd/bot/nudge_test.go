@@ -11,6 +11,7 @@ import (
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/fakeslack"
 	"github.com/coachlog/coachlog/internal/sqlite"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
 // cliAt runs a coachlog command with the clock at now.
@@ -23,62 +24,66 @@ func cliAt(t *testing.T, now time.Time, vars map[string]string, args ...string) 
 }
 
 func TestNudgeCommandTwiceOnOneDaySendsOneDM(t *testing.T) {
-	fake := fakeslack.New()
-	if err := fake.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	for _, id := range []string{"U0MA", "U0MB", "U0RA", "U0RB"} {
-		fake.AddUser(fakeslack.User{ID: id, Name: strings.ToLower(id), TZ: "UTC"})
-	}
-	dir := t.TempDir()
-	vars := map[string]string{"SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_API_URL": fake.APIURL(), "COACHLOG_DB": filepath.Join(dir, "c.db")}
-	csv := filepath.Join(dir, "team.csv")
-	os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
-		"U0MA,,Mia,manager,,,America/New_York\nU0MB,,Ben,manager,,,UTC\nU0RA,,Ada,rep,U0MA,top,\nU0RB,,Bob,rep,U0MB,bottom,\n"), 0o600)
-	imported := time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
-	if out, err := cliAt(t, imported, vars, "roster", "import", csv); err != nil {
-		t.Fatalf("import: %v\n%s", err, out)
-	}
-	now := imported.Add(16 * 24 * time.Hour) // Wed 2 Dec, 05:00 in New York: before the nudge hour, which the command ignores
-	st, err := sqlite.Open(context.Background(), vars["COACHLOG_DB"], sqlite.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := coaching.NewService(coaching.Config{Store: st, Now: func() time.Time { return now }})
-	d := coaching.Draft{RepIDs: []string{"U0RB"}, Kind: coaching.KindOneOnOne, DurationMin: 30, OccurredOn: coaching.DateOf(now, time.UTC).AddDays(-1)}
-	if _, err := svc.LogSession(context.Background(), coaching.LogRequest{ManagerID: "U0MB", Draft: d, Key: "k"}); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-
-	out, err := cliAt(t, now, vars, "nudge", "--dry-run")
-	if err != nil || !strings.Contains(out, "would nudge Mia (U0MA)") || strings.Contains(out, "U0MB") || !strings.Contains(out, "Ada (not coached yet, 16 days") {
-		t.Fatalf("dry run: %v\n%s", err, out)
-	}
-	if n := len(fake.CallsTo("chat.postMessage")); n != 0 {
-		t.Fatalf("a dry run posted %d messages", n)
-	}
-	for i := 0; i < 2; i++ {
-		if out, err := cliAt(t, now, vars, "nudge"); err != nil {
-			t.Fatalf("nudge run %d: %v\n%s", i+1, err, out)
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		fake := startFake(t)
+		addUTCUsers(fake, "U0MA", "U0MB", "U0RA", "U0RB")
+		dir := t.TempDir()
+		vars := map[string]string{"SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_API_URL": fake.APIURL(), "COACHLOG_DB": db}
+		csv := filepath.Join(dir, "team.csv")
+		os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
+			"U0MA,,Mia,manager,,,America/New_York\nU0MB,,Ben,manager,,,UTC\nU0RA,,Ada,rep,U0MA,top,\nU0RB,,Bob,rep,U0MB,bottom,\n"), 0o600)
+		imported := time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
+		if out, err := cliAt(t, imported, vars, "roster", "import", csv); err != nil {
+			t.Fatalf("import: %v\n%s", err, out)
 		}
-	}
-	if got, want := len(fake.Messages("U0MA")), 1; got != want {
-		t.Fatalf("Mia got %d nudges, want %d", got, want)
-	}
-	if got := len(fake.Messages("U0MB")); got != 0 {
-		t.Fatalf("Ben, whose rep is covered, got %d nudges", got)
-	}
-	nudge := fake.Messages("U0MA")[0]
-	text := blocksText(nudge.Blocks)
-	if !strings.Contains(text, "<@U0RA>") || !strings.Contains(text, "not coached yet, 16 days") {
-		t.Fatalf("nudge says:\n%s", text)
-	}
-	ids := actionIDs(nudge.Blocks)
-	if !contains(ids, "log_for_rep") || !contains(ids, "nudge_snooze") {
-		t.Fatalf("nudge buttons = %v, want Log coaching per rep and Snooze", ids)
-	}
+		now := imported.Add(16 * 24 * time.Hour) // Wed 2 Dec, 05:00 in New York: before the nudge hour, which the command ignores
+		st, err := sqlite.Open(context.Background(), vars["COACHLOG_DB"], sqlite.Options{Now: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := coaching.NewService(coaching.Config{Store: st, Now: func() time.Time { return now }})
+		d := coaching.Draft{RepIDs: []string{"U0RB"}, Kind: coaching.KindOneOnOne, DurationMin: 30, OccurredOn: coaching.DateOf(now, time.UTC).AddDays(-1)}
+		if _, err := svc.LogSession(context.Background(), coaching.LogRequest{ManagerID: "U0MB", Draft: d, Key: "k"}); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+
+		out, err := cliAt(t, now, vars, "nudge", "--dry-run")
+		if err != nil || !strings.Contains(out, "would nudge Mia (U0MA)") || strings.Contains(out, "U0MB") || !strings.Contains(out, "Ada (not coached yet, 16 days") {
+			t.Fatalf("dry run: %v\n%s", err, out)
+		}
+		if n := len(fake.CallsTo("chat.postMessage")); n != 0 {
+			t.Fatalf("a dry run posted %d messages", n)
+		}
+		for i := 0; i < 2; i++ {
+			if out, err := cliAt(t, now, vars, "nudge"); err != nil {
+				t.Fatalf("nudge run %d: %v\n%s", i+1, err, out)
+			}
+		}
+		if got, want := len(fake.Messages("U0MA")), 1; got != want {
+			t.Fatalf("Mia got %d nudges, want %d", got, want)
+		}
+		if got := len(fake.Messages("U0MB")); got != 0 {
+			t.Fatalf("Ben, whose rep is covered, got %d nudges", got)
+		}
+		nudge := fake.Messages("U0MA")[0]
+		text := blocksText(nudge.Blocks)
+		if !strings.Contains(text, "<@U0RA>") || !strings.Contains(text, "not coached yet, 16 days") {
+			t.Fatalf("nudge says:\n%s", text)
+		}
+		ids := actionIDs(nudge.Blocks)
+		if !contains(ids, "log_for_rep") || !contains(ids, "nudge_snooze_1") || !contains(ids, "nudge_snooze_7") {
+			t.Fatalf("nudge buttons = %v, want Log coaching per rep and Snooze for a day or a week", ids)
+		}
+		// Slack took the nudge at the first attempt: nothing it refuses (two
+		// buttons sharing an action_id in the Snooze block, once) was sent.
+		for _, c := range fake.CallsTo("chat.postMessage") {
+			if c.Error != "" {
+				t.Errorf("chat.postMessage to %s answered %s: %s", c.Param("channel"), c.Error, c.Response)
+			}
+		}
+		noProblems(t, fake)
+	})
 }
 
 func contains(xs []string, x string) bool {

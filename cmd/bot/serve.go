@@ -10,7 +10,12 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/coachlog/coachlog/internal/assist"
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/digest"
+	"github.com/coachlog/coachlog/internal/leader"
+	"github.com/coachlog/coachlog/internal/llm"
+	"github.com/coachlog/coachlog/internal/metrics"
 	"github.com/coachlog/coachlog/internal/ops"
 	"github.com/coachlog/coachlog/internal/outbox"
 	"github.com/coachlog/coachlog/internal/schedule"
@@ -31,30 +36,80 @@ func (f notifyFunc) Notify() { f() }
 
 // app is the wired product: the store, the domain, Slack and delivery.
 type app struct {
-	cfg    config
-	log    *slog.Logger
-	store  *sqlite.Store
-	svc    *coaching.Service
-	bot    *slackbot.Bot
-	worker *outbox.Worker
+	cfg     config
+	log     *slog.Logger
+	store   *sqlite.Store
+	svc     *coaching.Service
+	stats   *metrics.Engine
+	llm     llm.Assistant
+	digests *digest.Builder
+	bot     *slackbot.Bot
+	worker  *outbox.Worker
+	elector *leader.Elector // who among the replicas runs the worker
 }
 
 // wire opens the database and connects the parts, as serve and the
-// commands that post need them.
-func wire(ctx context.Context, e env, cfg config, metrics slackbot.Metrics) (*app, error) {
+// commands that post need them. llmMetrics may be nil (no /metrics).
+func wire(ctx context.Context, e env, cfg config, metrics slackbot.Metrics, llmMetrics llm.Metrics) (*app, error) {
 	log := newLogger(cfg, e.stderr)
 	hc := &http.Client{Timeout: 15 * time.Second}
-	store, err := sqlite.Open(ctx, cfg.DB, sqlite.Options{Durable: cfg.Durable, Now: e.now})
+	store, err := sqlite.Open(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{Durable: cfg.Durable, Now: e.now}))
 	if err != nil {
 		return nil, err
 	}
 	a := &app{cfg: cfg, log: log, store: store}
 	a.svc = coaching.NewService(coaching.Config{Store: store, Directory: slackbot.NewDirectory(cfg.BotToken, cfg.APIURL, hc),
 		DefaultTZ: cfg.TZ, Skills: cfg.Skills, Logger: log, Now: e.now})
+	a.stats = newMetrics(store, cfg, e)
+	a.llm = llm.New(cfg.LLM, llm.Options{Logger: log, Metrics: llmMetrics})
+	a.digests = digest.NewBuilder(a.stats, a.narrator(), log)
 	a.bot = slackbot.New(slackbot.Config{AppToken: cfg.AppToken, BotToken: cfg.BotToken, APIURL: cfg.APIURL, Service: a.svc,
-		Outbox: notifyFunc(func() { a.worker.Notify() }), Logger: log, HTTPClient: hc, Metrics: metrics, Admins: cfg.Admins})
+		Outbox: notifyFunc(func() { a.worker.Notify() }), Logger: log, HTTPClient: hc, Metrics: metrics, Admins: cfg.Admins,
+		Prose: a.llm.Prose, ProseTimeout: proseTimeout(cfg.LLM),
+		Prep:    &assist.Prep{Service: a.svc, Trends: store, Writer: a.llm.Prep, DefaultCadence: cfg.CadenceDays, Log: log},
+		Figures: a.stats, Export: store, Claims: envelopeClaims{st: store, now: a.svc.Now}})
+
 	a.worker = outbox.NewWorker(store, a.bot, outbox.Options{Logger: log, Now: e.now})
+	a.elector = a.newElector()
 	return a, nil
+}
+
+// proseTimeout bounds one prose reading: a whole request and a quick retry
+// after a fast failure (a 500), while the form waits marked as filling in.
+func proseTimeout(c llm.Config) time.Duration {
+	t := c.Timeout
+	if t <= 0 {
+		t = llm.DefaultTimeout
+	}
+	return t + 3*time.Second
+}
+
+// logLLM says at start what the LLM help will do, never the key.
+func (a *app) logLLM() {
+	c := a.cfg.LLM
+	if !c.Enabled() {
+		a.log.Info("llm help off: no OPENAI_API_KEY, no request is ever made")
+		return
+	}
+	a.log.Info("llm help on", "base_url", loggableURL(or(c.BaseURL, "https://api.openai.com/v1")), "model", c.Model,
+		"notes", c.Notes, "timeout", c.Timeout.String(), "digest_narrative", a.llm.Narrative.Enabled())
+}
+
+// newMetrics is the metrics engine on store, with the organisation's
+// cadence and zone.
+func newMetrics(store metrics.Store, cfg config, e env) *metrics.Engine {
+	return metrics.New(metrics.Config{Store: store, DefaultCadence: cfg.CadenceDays, Location: cfg.TZ, Now: e.now})
+}
+
+// narrator writes the digest's narrative per leader only when the LLM's
+// narrative is on (a key and COACHLOG_LLM_NOTES=on): otherwise nothing of
+// the digest goes near the LLM.
+func (a *app) narrator() digest.Narrator {
+	if !a.llm.Narrative.Enabled() {
+		return nil
+	}
+	n := &assist.Narrator{Store: a.store, Writer: a.llm.Narrative, Skills: a.cfg.Skills, Log: a.log}
+	return n.Narrate
 }
 
 func (a *app) jobOptions() coaching.JobOptions {
@@ -81,8 +136,8 @@ func (j jobs) Reminders(ctx context.Context, now time.Time) error {
 }
 
 func (j jobs) Digest(ctx context.Context, at time.Time) error {
-	_, queued, err := j.a.svc.RunDigest(ctx, coaching.DigestWeek(at, j.a.cfg.TZ), j.a.cfg.DigestChannel, j.a.svc.Now(), j.a.jobOptions())
-	if queued {
+	run, err := j.a.svc.RunDigest(ctx, j.a.digests, coaching.DigestWeek(at, j.a.cfg.TZ), j.a.cfg.DigestChannel, j.a.svc.Now(), j.a.jobOptions())
+	if run.Queued {
 		j.a.worker.Notify()
 	}
 	return err
@@ -101,16 +156,21 @@ func serve(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	metrics := ops.NewMetrics()
-	a, err := wire(ctx, e, cfg, metrics)
+	llmMetrics := ops.NewLLMMetrics(metrics.Registry)
+	a, err := wire(ctx, e, cfg, metrics, llmMetrics)
 	if err != nil {
 		return err
 	}
 	defer a.store.Close()
+	llmMetrics.WatchBreaker(a.llm.Client.BreakerOpen)
+	a.logLLM()
 
-	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopWorker()
-	workerDone := make(chan error, 1)
-	go func() { workerDone <- a.worker.Run(workerCtx) }()
+	// The outbox is delivered by whichever replica holds the sender role;
+	// it outlives ctx so that the drain below still holds it.
+	senderCtx, stopSender := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopSender()
+	senderDone := make(chan struct{})
+	go func() { defer close(senderDone); a.runSender(senderCtx) }()
 
 	digestSpec := ""
 	if cfg.DigestChannel != "" {
@@ -118,7 +178,7 @@ func serve(ctx context.Context, e env, args []string) error {
 	}
 	sched, err := schedule.New(jobs{a}, schedule.Config{DigestSpec: digestSpec, Loc: cfg.TZ, Now: e.now, Logger: a.log})
 	if err != nil {
-		return &configError{"COACHLOG_DIGEST_SCHEDULE", err.Error()}
+		return &configError{Name: "COACHLOG_DIGEST_SCHEDULE", Problem: err.Error()}
 	}
 	if cfg.HTTPAddr != "" {
 		if err := a.listen(ctx, metrics, sched); err != nil {
@@ -127,49 +187,87 @@ func serve(ctx context.Context, e env, args []string) error {
 	}
 	sched.Start(ctx)
 
-	a.log.Info("coachlog serving", "db", cfg.DB, "api_url", cfg.APIURL)
+	a.log.Info("coachlog serving", "store", storeKind(cfg.DB), "db", loggableDB(cfg.DB), "api_url", loggableURL(cfg.APIURL),
+		"replica", a.elector.Holder(), "sender_lease", cfg.SenderLease.String())
 	runErr := a.bot.Run(ctx, drainHandlers)
 	if runErr != nil {
 		runErr = fmt.Errorf("SLACK_APP_TOKEN: %w", runErr)
 	}
 	sched.Stop()
 
-	// Deliver what the last handlers queued, within the budget, then stop.
-	drainCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainOutbox)
-	defer cancel()
-	if err := a.worker.Drain(drainCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		a.log.Warn("outbox not fully delivered at shutdown; it resumes at next start", "err", err)
+	// The sender delivers what the last handlers queued, within the
+	// budget, then stops and gives the role back; another replica's
+	// sender delivers what this one queued.
+	if a.elector.Held() {
+		drainCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainOutbox)
+		defer cancel()
+		if err := a.worker.Drain(drainCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			a.log.Warn("outbox not fully delivered at shutdown; it resumes at next start", "err", err)
+		}
 	}
-	stopWorker()
-	<-workerDone
+	stopSender()
+	<-senderDone
 	a.log.Info("coachlog stopped")
 	return runErr
 }
 
 // listen starts /healthz and /metrics.
 func (a *app) listen(ctx context.Context, m *ops.Metrics, sched *schedule.Scheduler) error {
+	failures := func(ctx context.Context) ([]ops.Failures, error) {
+		kf, err := a.store.RecentFailures(ctx, coaching.ScheduledKinds, a.svc.Now().Add(-ops.FailureWindow))
+		out := make([]ops.Failures, 0, len(kf))
+		for _, k := range kf {
+			out = append(out, ops.Failures{Kind: string(k.Kind), Failed: k.Failed, Failing: k.Failing})
+		}
+		return out, err
+	}
+	var kinds []string
+	for _, k := range coaching.ScheduledKinds {
+		kinds = append(kinds, string(k))
+	}
 	m.Watch(ops.Sources{
 		Outbox: func(ctx context.Context) (int, int, error) {
 			st, err := a.store.OutboxStats(ctx)
 			return st.Pending, st.Failed, err
 		},
-		Delivery: func() (int64, int64, int64, int64) {
+		Delivery: func() ops.Delivery {
 			s := a.worker.Stats()
-			return s.Sent, s.Retried, s.Failed, s.RateLimited
+			return ops.Delivery{Sent: s.Sent, Retried: s.Retried, Failed: s.Failed, RateLimited: s.RateLimited, Panics: s.Panics}
 		},
-		Jobs: sched.Runs,
+		Jobs:         sched.Runs,
+		Failures:     failures,
+		FailureKinds: kinds,
+		SenderRole:   a.elector.Held,
+		Store:        storeKind(a.cfg.DB),
+		WAL: func() ops.WAL {
+			ck := a.store.Checkpoints()
+			return ops.WAL{Bytes: a.store.WALSize(), Tried: ck.Tried, Emptied: ck.Emptied, LongestTruncate: ck.Longest}
+		},
 	})
 	checks := ops.Checks{
-		Connection: a.bot.Connection,
-		Writable:   a.store.Ping,
-		OldestPending: func(ctx context.Context) (time.Time, error) {
-			st, err := a.store.OutboxStats(ctx)
-			return st.OldestPending, err
+		Connection:    a.bot.Connection,
+		Readable:      a.store.CheckRead,
+		WriteWait:     a.store.WriteWait,
+		OldestPending: a.store.OldestPending,
+		Stopped: func() (bool, string) {
+			err := a.worker.Stopped()
+			return err != nil, slackbot.SlackErrorCode(err)
 		},
-		Stopped: a.worker.Stopped,
-		Now:     a.svc.Now,
+		Failures:   failures,
+		Store:      storeKind(a.cfg.DB),
+		SenderRole: a.elector.Held,
+		Now:        a.svc.Now,
+		Log:        a.log,
 	}
-	_, err := ops.Serve(ctx, a.cfg.HTTPAddr, ops.Handler(checks, m), a.log)
+	if a.llm.Client != nil {
+		checks.LLMBreakerOpen = a.llm.Client.BreakerOpen
+	}
+	h := ops.Handler(checks, m)
+	if a.cfg.Pprof {
+		h = ops.Profiling(h)
+		a.log.Info("profiling on", "path", "/debug/pprof/")
+	}
+	_, err := ops.Serve(ctx, a.cfg.HTTPAddr, h, a.log)
 	return err
 }
 
@@ -182,7 +280,7 @@ func checkBotToken(ctx context.Context, cfg config) error {
 	api := slack.New(cfg.BotToken, slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(&http.Client{Timeout: 10 * time.Second}))
 	_, err := api.AuthTestContext(ctx)
 	if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok {
-		return &configError{"SLACK_BOT_TOKEN", "Slack refused it: " + se.Err}
+		return &configError{Name: "SLACK_BOT_TOKEN", Problem: "Slack refused it: " + se.Err}
 	}
 	return nil
 }

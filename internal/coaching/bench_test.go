@@ -12,8 +12,7 @@ import (
 )
 
 // A million sessions for a 20,000-rep organisation over a year.
-var millionOrg = sqlite.SeedOptions{Leaders: 20, Managers: 2000, RepsPerManager: 10, Sessions: 1_000_000, Days: 365,
-	Now: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC), Seed: 2}
+var millionOrg = sqlitetest.MillionOrg
 
 // BenchmarkNudgeEvaluation decides every manager's nudge at once, as
 // `coachlog nudge --dry-run` does: 2,000 managers, 20,000 reps, 1,000,000
@@ -47,24 +46,4 @@ func BenchmarkNudgeEvaluation(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 	b.ReportMetric(sqlitetest.ProcMB(0, "VmHWM"), "peak-rss-MB")
-}
-
-// BenchmarkDigestBuild builds the weekly digest for the same organisation.
-func BenchmarkDigestBuild(b *testing.B) {
-	path := sqlitetest.SeededCopy(b, millionOrg)
-	now := millionOrg.Now
-	st, err := sqlite.Open(context.Background(), path, sqlite.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	svc := coaching.NewService(coaching.Config{Store: st, Now: func() time.Time { return now }})
-	week := coaching.DigestWeek(now, time.UTC)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		d, _, err := svc.RunDigest(context.Background(), week, "C1", now, coaching.JobOptions{DefaultCadence: 14, DryRun: true})
-		if err != nil || len(d.Managers) != millionOrg.Managers {
-			b.Fatalf("digest of %d managers, %v", len(d.Managers), err)
-		}
-	}
 }

@@ -84,6 +84,15 @@ func (cs ChangeSet) Summary() string {
 	return strings.Join(parts, "; ")
 }
 
+// Describe lists every change, for a rep asked again after a dispute.
+func (cs ChangeSet) Describe() string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = c.Text
+	}
+	return strings.Join(parts, "; ")
+}
+
 func roleText(r Role) string {
 	if r == "" {
 		return "none"

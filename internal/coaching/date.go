@@ -23,9 +23,9 @@ func DateOf(t time.Time, loc *time.Location) Date {
 // ParseDate reads an ISO date (2006-01-02). It is on hot paths (every
 // session date read from the store), so it reads the digits itself.
 func ParseDate(s string) (Date, error) {
-	bad := fmt.Errorf("date %q is not YYYY-MM-DD", s)
+	bad := func() error { return fmt.Errorf("date %q is not YYYY-MM-DD", s) } // only when needed: formatting costs more than parsing
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
-		return Date{}, bad
+		return Date{}, bad()
 	}
 	num := func(part string) int {
 		n := 0
@@ -39,7 +39,7 @@ func ParseDate(s string) (Date, error) {
 	}
 	y, m, d := num(s[:4]), num(s[5:7]), num(s[8:])
 	if y < 1 || m < 1 || m > 12 || d < 1 || d > daysIn(time.Month(m), y) {
-		return Date{}, bad
+		return Date{}, bad()
 	}
 	return Date{y, time.Month(m), d}, nil
 }

@@ -2,9 +2,7 @@ package coaching
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 )
 
@@ -42,56 +40,39 @@ func (w Week) Monday() Date {
 // Sunday returns the last day of the week.
 func (w Week) Sunday() Date { return w.Monday().AddDays(6) }
 
-// Digest is the weekly summary posted for leaders.
+// Digest is a week's digest, ready to queue: the messages that carry it,
+// each a payload the Slack edge renders. The first is posted in the
+// leaders' channel; the others reply in its thread, in order.
 type Digest struct {
-	Week     Week
-	Managers []ManagerWeek
+	Week  Week
+	Posts []DigestPost
 }
 
-// ManagerWeek is one manager's coaching in a week.
-type ManagerWeek struct {
-	ManagerID   string
-	Name        string
-	Sessions    int
-	Minutes     int
-	TeamSize    int
-	Covered     int // reps with a session in the cadence window ending on Sunday
-	Overdue     int // as of Sunday
-	CadenceDays int
+// DigestPost is one message of a digest.
+type DigestPost struct {
+	Kind    MessageKind // MsgDigest, or MsgDigestChart for the chart's upload
+	Payload []byte
 }
 
-// BuildDigest summarises each team's coaching in week. Teams must hold
-// their sessions from at least the week's Monday.
-func BuildDigest(teams []Team, week Week, now time.Time, defaultCadence int) Digest {
-	d := Digest{Week: week}
-	mon, sun := week.Monday(), week.Sunday()
-	for _, t := range teams {
-		mw := ManagerWeek{ManagerID: t.Manager.ID, Name: t.Manager.DisplayName(), CadenceDays: Cadence(t.Manager, defaultCadence)}
-		for _, s := range t.Sessions {
-			if !s.On.Before(mon) && !s.On.After(sun) {
-				mw.Sessions++
-				mw.Minutes += s.Minutes
-			}
-		}
-		for _, r := range t.Reps {
-			if !r.Active {
-				continue
-			}
-			mw.TeamSize++
-			if !r.LastSession.IsZero() && !r.LastSession.After(sun) && sun.DaysSince(r.LastSession) <= mw.CadenceDays {
-				mw.Covered++
-			}
-		}
-		mw.Overdue = len(EvaluateNudge(t, sun, now, defaultCadence).Overdue)
-		d.Managers = append(d.Managers, mw)
-	}
-	slices.SortFunc(d.Managers, func(a, b ManagerWeek) int { return b.Minutes - a.Minutes })
-	return d
+// DigestSource builds a week's digest. internal/digest implements it from
+// the metrics, so that the digest counts exactly what every other surface
+// counts.
+type DigestSource interface {
+	WeekDigest(ctx context.Context, week Week, now time.Time) (Digest, error)
 }
 
 // DigestJob names the weekly digest in the job ledger; the period is the
 // ISO week it reports.
 const DigestJob = "digest"
+
+// DigestKey names the i-th message of a week's digest in the outbox: the
+// first is the one posted in the channel, whose thread the others reply in.
+func DigestKey(w Week, i int) string {
+	if i == 0 {
+		return DigestJob + ":" + w.String()
+	}
+	return DigestJob + ":" + w.String() + ":" + itoa(int64(i))
+}
 
 // DigestWeek is the week a digest scheduled at t reports: the week of the
 // day before, so a Monday-morning digest covers the week just ended and a
@@ -100,36 +81,61 @@ func DigestWeek(t time.Time, loc *time.Location) Week {
 	return WeekOf(DateOf(t.Add(-24*time.Hour), loc))
 }
 
-// RunDigest builds the digest for week and queues it for channel, once per
-// week whoever runs it. It returns whether it was queued.
-func (s *Service) RunDigest(ctx context.Context, week Week, channel string, now time.Time, o JobOptions) (Digest, bool, error) {
-	if ran, err := s.store.JobRan(ctx, DigestJob, week.String()); err != nil || (ran && !o.DryRun) {
-		return Digest{}, false, err
+// DigestRun is what RunDigest did.
+type DigestRun struct {
+	Digest Digest
+	// Queued is false when the week's digest ran before (the job ledger
+	// says so), or when there is nothing to report yet.
+	Queued bool
+	// AlreadyRan is true when the week's digest was claimed before, by
+	// this or another process.
+	AlreadyRan bool
+	Keys       []string // the outbox keys of the messages queued
+}
+
+// RunDigest builds the digest for week from src and queues it for channel,
+// once per week whoever runs it: the claim in the job ledger and the
+// messages commit together.
+func (s *Service) RunDigest(ctx context.Context, src DigestSource, week Week, channel string, now time.Time, o JobOptions) (DigestRun, error) {
+	ran, err := s.store.JobRan(ctx, DigestJob, week.String())
+	if err != nil {
+		return DigestRun{}, err
+	}
+	if ran && !o.DryRun {
+		return DigestRun{AlreadyRan: true}, nil
 	}
 	managers, err := s.store.NudgeManagers(ctx)
 	if err != nil || len(managers) == 0 {
-		return Digest{}, false, err // no teams yet: nothing to report, and the week stays open
+		return DigestRun{}, err // no teams yet: nothing to report, and the week stays open
 	}
-	teams, err := s.store.Teams(ctx, managers, week.Monday())
+	d, err := src.WeekDigest(ctx, week, now)
 	if err != nil {
-		return Digest{}, false, fmt.Errorf("load teams for the digest: %w", err)
+		return DigestRun{}, fmt.Errorf("build the digest of %s: %w", week, err)
 	}
-	d := BuildDigest(teams, week, now, o.DefaultCadence)
-	if o.DryRun {
-		return d, false, nil
+	run := DigestRun{Digest: d}
+	if o.DryRun || len(d.Posts) == 0 {
+		return run, nil
 	}
-	payload, err := json.Marshal(d)
-	if err != nil {
-		return d, false, err
+	msgs := make([]Message, len(d.Posts))
+	keys := make([]string, len(d.Posts))
+	for i, p := range d.Posts {
+		keys[i] = DigestKey(week, i)
+		msgs[i] = Message{Kind: p.Kind, Op: OpPost, Key: keys[i], To: channel, Payload: p.Payload}
+		if i > 0 {
+			msgs[i].ThreadKey = keys[0]
+		}
 	}
-	queued := false
 	err = s.store.Update(ctx, func(tx Tx) error {
 		claimed, err := tx.ClaimJob(ctx, DigestJob, week.String(), "channel "+channel, now)
 		if err != nil || !claimed {
+			run.AlreadyRan = !claimed
 			return err
 		}
-		queued = true
-		return tx.Enqueue(ctx, Message{Kind: MsgDigest, Op: OpPost, Key: DigestJob + ":" + week.String(), To: channel, Payload: payload})
+		run.Queued, run.Keys = true, keys
+		return tx.Enqueue(ctx, msgs...)
 	})
-	return d, queued, err
+	if err != nil {
+		return DigestRun{}, fmt.Errorf("queue the digest of %s: %w", week, err)
+	}
+	return run, nil
 }

@@ -45,7 +45,9 @@ const (
 	MaxOpenCommitments = 10 // shown per rep when picking them
 )
 
-// FieldErrors maps fields to messages for people.
+// FieldErrors maps fields to messages for people. Messages are plain text
+// and may name people by the display name they chose in Slack: a surface
+// that shows them as markup escapes them.
 type FieldErrors map[Field]string
 
 // ValidationError carries the field errors of a rejected draft.

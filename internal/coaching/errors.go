@@ -16,6 +16,8 @@ const (
 
 // Error is a domain error: a machine code and a message fit for users.
 // Anything that is not an *Error is shown as an internal error and logged.
+// The message is plain text; the one markup it may hold is a user mention
+// by id (<@U123>), which the Slack edge shows as a name.
 type Error struct {
 	Code    string
 	Message string

@@ -37,7 +37,7 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 	var due []Person
 	earliest := DateOf(now, time.UTC).AddDays(1)
 	for _, m := range managers {
-		day, ok := NudgeDue(now, m.Location(s.defaultTZ), o.NudgeHour, o.IgnoreWindow)
+		day, ok := NudgeDue(now, s.locationOf(m), o.NudgeHour, o.IgnoreWindow)
 		if !ok || m.Away(day, now) || m.Snoozed(day) {
 			continue
 		}
@@ -121,7 +121,7 @@ func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions)
 	}
 	n := 0
 	for _, p := range pending {
-		loc := p.Rep.Location(s.defaultTZ)
+		loc := s.locationOf(p.Rep)
 		local := now.In(loc)
 		if !o.IgnoreWindow && (local.Weekday() == time.Saturday || local.Weekday() == time.Sunday || local.Hour() < o.NudgeHour || local.Hour() >= 18) {
 			continue
@@ -131,12 +131,13 @@ func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions)
 			continue
 		}
 		job := "reminder:" + strconv.FormatInt(p.SessionID, 10) + ":" + p.Rep.ID
+		queued := false // set in the write, counted after it: a store may run a write again
 		err := s.store.Update(ctx, func(tx Tx) error {
 			claimed, err := tx.ClaimJob(ctx, job, "", "", now)
+			queued = err == nil && claimed
 			if err != nil || !claimed {
 				return err
 			}
-			n++
 			if err := tx.MarkReminded(ctx, p.SessionID, p.Rep.ID, now); err != nil {
 				return err
 			}
@@ -146,16 +147,23 @@ func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions)
 		if err != nil {
 			return n, fmt.Errorf("queue reminder for %s: %w", p.Rep.ID, err)
 		}
+		if queued {
+			n++
+		}
 	}
 	return n, nil
 }
 
-// SetAway marks someone away through a date (zero clears it). A manager may
-// mark themselves or their own reps; admins anyone.
+// SetAway marks someone away through a date (zero clears it). Anyone may
+// mark themselves; a manager their own reps in the roster as it is now;
+// admins anyone.
 func (s *Service) SetAway(ctx context.Context, actorID, personID string, until Date, admin bool) error {
 	if actorID != personID && !admin {
-		p, err := s.store.Person(ctx, personID)
-		if err != nil || p.ManagerID != actorID {
+		ok, err := s.manages(ctx, actorID, personID)
+		if err != nil {
+			return err
+		}
+		if !ok {
 			return Errorf(EForbidden, "You can mark yourself or your own reps away.")
 		}
 	}
@@ -197,4 +205,23 @@ func (s *Service) SetCadence(ctx context.Context, actorID, managerID string, day
 		return tx.Audit(ctx, AuditEntry{At: s.now(), ActorID: actorID, Action: "cadence",
 			Detail: map[string]any{"manager_id": managerID, "days": days}})
 	})
+}
+
+// manages reports whether repID reports to managerID in the current roster.
+func (s *Service) manages(ctx context.Context, managerID, repID string) (bool, error) {
+	m, err := s.store.Person(ctx, managerID)
+	if ErrorCode(err) == ENotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	rep, err := s.store.Person(ctx, repID)
+	if ErrorCode(err) == ENotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return m.Manages(rep), nil
 }

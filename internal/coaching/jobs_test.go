@@ -7,6 +7,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sqlite"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
 // org imports a roster on the clock's day: UM manages UA and UB, UN
@@ -39,69 +40,73 @@ func nudgesIn(t *testing.T, st *sqlite.Store) map[string]int {
 }
 
 func TestRunNudgesOncePerManagerPerDay(t *testing.T) {
-	ctx := context.Background()
-	svc, st, clk := newService(t)
-	clk.t = time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC) // imported on a Monday
-	org(t, st, clk)
-	clk.t = time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC) // 16 days later, a Wednesday, 9:30
-	if err := svc.Snooze(ctx, "UP", coaching.DateOf(clk.t, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
-	d := coaching.Draft{RepIDs: []string{"UC"}, Kind: coaching.KindOneOnOne, OccurredOn: day("2026-12-01"), DurationMin: 30}
-	if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UN", Draft: d, Key: "k"}); err != nil {
-		t.Fatal(err)
-	}
-	o := coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14}
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		svc, st, clk := newServiceOn(t, db)
+		clk.t = time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC) // imported on a Monday
+		org(t, st, clk)
+		clk.t = time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC) // 16 days later, a Wednesday, 9:30
+		if err := svc.Snooze(ctx, "UP", coaching.DateOf(clk.t, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		d := coaching.Draft{RepIDs: []string{"UC"}, Kind: coaching.KindOneOnOne, OccurredOn: day("2026-12-01"), DurationMin: 30}
+		if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UN", Draft: d, Key: "k"}); err != nil {
+			t.Fatal(err)
+		}
+		o := coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14}
 
-	dry, err := svc.RunNudges(ctx, clk.t, coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14, DryRun: true})
-	if err != nil || len(dry.Nudges) != 1 || dry.Nudges[0].ManagerID != "UM" || len(dry.Nudges[0].Overdue) != 2 {
-		t.Fatalf("dry run = %+v, %v; want UM with UA and UB overdue", dry, err)
-	}
-	if ran, _ := st.JobRan(ctx, coaching.NudgeJob("UM"), "2026-12-02"); ran {
-		t.Fatal("a dry run claimed the day")
-	}
-	for i := 0; i < 2; i++ {
+		dry, err := svc.RunNudges(ctx, clk.t, coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14, DryRun: true})
+		if err != nil || len(dry.Nudges) != 1 || dry.Nudges[0].ManagerID != "UM" || len(dry.Nudges[0].Overdue) != 2 {
+			t.Fatalf("dry run = %+v, %v; want UM with UA and UB overdue", dry, err)
+		}
+		if ran, _ := st.JobRan(ctx, coaching.NudgeJob("UM"), "2026-12-02"); ran {
+			t.Fatal("a dry run claimed the day")
+		}
+		for i := 0; i < 2; i++ {
+			if _, err := svc.RunNudges(ctx, clk.t, o); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := nudgesIn(t, st); len(got) != 1 || got["UM"] != 1 {
+			t.Fatalf("nudges queued = %v, want one for UM (UN's rep is covered, UP snoozed)", got)
+		}
+		if ran, _ := st.JobRan(ctx, coaching.NudgeJob("UN"), "2026-12-02"); !ran {
+			t.Fatal("UN's day was not claimed: they would be evaluated again all day")
+		}
+		clk.t = clk.t.Add(24 * time.Hour) // Thursday: still overdue, a new day
 		if _, err := svc.RunNudges(ctx, clk.t, o); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if got := nudgesIn(t, st); len(got) != 1 || got["UM"] != 1 {
-		t.Fatalf("nudges queued = %v, want one for UM (UN's rep is covered, UP snoozed)", got)
-	}
-	if ran, _ := st.JobRan(ctx, coaching.NudgeJob("UN"), "2026-12-02"); !ran {
-		t.Fatal("UN's day was not claimed: they would be evaluated again all day")
-	}
-	clk.t = clk.t.Add(24 * time.Hour) // Thursday: still overdue, a new day
-	if _, err := svc.RunNudges(ctx, clk.t, o); err != nil {
-		t.Fatal(err)
-	}
-	if got := nudgesIn(t, st); got["UM"] != 2 || got["UP"] != 1 {
-		t.Fatalf("nudges after Thursday = %v, want UM's second and UP's first (the snooze was through Wednesday)", got)
-	}
+		if got := nudgesIn(t, st); got["UM"] != 2 || got["UP"] != 1 {
+			t.Fatalf("nudges after Thursday = %v, want UM's second and UP's first (the snooze was through Wednesday)", got)
+		}
+	})
 }
 
 func TestRunRemindersOnceAfterThreeDaysInWorkingHours(t *testing.T) {
-	ctx := context.Background()
-	svc, st, clk := newService(t)
-	clk.t = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
-	org(t, st, clk)
-	d := coaching.Draft{RepIDs: []string{"UA"}, Kind: coaching.KindOneOnOne, OccurredOn: day("2026-11-30"), DurationMin: 30}
-	if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM", Draft: d, Key: "k"}); err != nil {
-		t.Fatal(err)
-	}
-	o := coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14}
-	for _, tt := range []struct {
-		at   time.Time
-		want int
-	}{
-		{time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC), 0},  // 71 hours: not yet
-		{time.Date(2026, 12, 3, 20, 0, 0, 0, time.UTC), 0}, // three days, but evening for the rep
-		{time.Date(2026, 12, 4, 9, 5, 0, 0, time.UTC), 1},  // Friday morning
-		{time.Date(2026, 12, 4, 9, 10, 0, 0, time.UTC), 0}, // only once
-	} {
-		n, err := svc.RunReminders(ctx, tt.at, o)
-		if err != nil || n != tt.want {
-			t.Fatalf("reminders at %v = %d, %v; want %d", tt.at, n, err, tt.want)
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		svc, st, clk := newServiceOn(t, db)
+		clk.t = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+		org(t, st, clk)
+		d := coaching.Draft{RepIDs: []string{"UA"}, Kind: coaching.KindOneOnOne, OccurredOn: day("2026-11-30"), DurationMin: 30}
+		if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM", Draft: d, Key: "k"}); err != nil {
+			t.Fatal(err)
 		}
-	}
+		o := coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14}
+		for _, tt := range []struct {
+			at   time.Time
+			want int
+		}{
+			{time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC), 0},  // 71 hours: not yet
+			{time.Date(2026, 12, 3, 20, 0, 0, 0, time.UTC), 0}, // three days, but evening for the rep
+			{time.Date(2026, 12, 4, 9, 5, 0, 0, time.UTC), 1},  // Friday morning
+			{time.Date(2026, 12, 4, 9, 10, 0, 0, time.UTC), 0}, // only once
+		} {
+			n, err := svc.RunReminders(ctx, tt.at, o)
+			if err != nil || n != tt.want {
+				t.Fatalf("reminders at %v = %d, %v; want %d", tt.at, n, err, tt.want)
+			}
+		}
+	})
 }

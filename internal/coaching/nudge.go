@@ -98,7 +98,7 @@ func EvaluateNudge(t Team, today Date, now time.Time, defaultCadence int) Nudge 
 		if r.Away(today, now) || !r.Active {
 			continue
 		}
-		if o, ok := overdue(r, today, n.CadenceDays); ok {
+		if o, ok := OverdueOn(r, today, n.CadenceDays); ok {
 			n.Overdue = append(n.Overdue, o)
 		}
 	}
@@ -112,7 +112,12 @@ func EvaluateNudge(t Team, today Date, now time.Time, defaultCadence int) Nudge 
 	return n
 }
 
-func overdue(r TeamRep, today Date, cadence int) (OverdueRep, bool) {
+// OverdueOn is the nudge rule for one rep on day (the manager's local date,
+// or the last day of a period for metrics): overdue when their last session
+// (on or before day) is more than cadence days old, or, never coached since
+// the clock started (the later of r.Since and r.KnownSince), once that is
+// cadence days ago. It ignores away; callers skip reps who are away.
+func OverdueOn(r TeamRep, today Date, cadence int) (OverdueRep, bool) {
 	start := r.Since
 	if r.KnownSince.After(start) {
 		start = r.KnownSince

@@ -1,6 +1,7 @@
 package coaching_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -188,7 +189,7 @@ func TestEvaluateNudge(t *testing.T) {
 			for _, o := range n.Overdue {
 				got = append(got, o.RepID)
 			}
-			if !equal(got, tt.wantOverdue) || n.SlowWeek != tt.wantSlow {
+			if !slices.Equal(got, tt.wantOverdue) || n.SlowWeek != tt.wantSlow {
 				t.Fatalf("overdue %v slow %v (wtd %d avg %.1f), want overdue %v slow %v", got, n.SlowWeek, n.WeekToDate, n.WeeklyAvg, tt.wantOverdue, tt.wantSlow)
 			}
 			if n.Empty() != (len(tt.wantOverdue) == 0 && !tt.wantSlow) {
@@ -196,16 +197,4 @@ func TestEvaluateNudge(t *testing.T) {
 			}
 		})
 	}
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -16,6 +17,21 @@ type RepAction struct {
 	SessionID int64
 	RepID     string // whose DM it is
 	Version   int    // the session version the DM showed
+	// ResponseURL is the response_url of the rep's click on their DM, when
+	// the answer came from it: the DM is then updated through it, at once
+	// and outside chat.update's rate limit. ResponseAt is when Slack issued
+	// it. Without one the DM is updated with chat.update.
+	ResponseURL string
+	ResponseAt  time.Time
+}
+
+// dmUpdate is the update of the rep's DM that their answer causes.
+func (a RepAction) dmUpdate(sessionID int64) Message {
+	m := repDM(OpUpdate, sessionID, a.RepID)
+	if a.ResponseURL != "" {
+		m.Op, m.ResponseURL, m.ResponseAt, m.Replace = OpRespond, a.ResponseURL, a.ResponseAt, true
+	}
+	return m
 }
 
 // Confirm records that the rep agrees the session happened as logged.
@@ -123,7 +139,7 @@ func (s *Service) repUpdate(ctx context.Context, a RepAction, action string, ext
 			Detail: map[string]any{"rep_id": a.RepID, "status": out.Reps[i].Status, "rating": out.Reps[i].Rating}}); err != nil {
 			return err
 		}
-		msgs := []Message{repDM(OpUpdate, sess.ID, a.RepID)}
+		msgs := []Message{a.dmUpdate(sess.ID)}
 		if extra != nil {
 			msgs = append(msgs, extra(out)...)
 		}

@@ -17,27 +17,38 @@ type Directory interface {
 // and the rep's confirmation. It decides; the Store remembers and the Slack
 // edge carries messages in and out.
 type Service struct {
-	store     Store
-	dir       Directory
-	now       func() time.Time
-	defaultTZ *time.Location
-	skills    []Skill
-	log       *slog.Logger
+	store        Store
+	dir          Directory
+	lookupBudget time.Duration
+	now          func() time.Time
+	defaultTZ    *time.Location
+	skills       []Skill
+	log          *slog.Logger
+	zones        zones
 }
 
-// Config wires a Service. Now, DefaultTZ, Skills and Logger have defaults.
+// Config wires a Service. Now, DefaultTZ, Skills, Logger and LookupBudget
+// have defaults.
 type Config struct {
 	Store     Store
 	Directory Directory // nil: people stay as first named
-	Now       func() time.Time
-	DefaultTZ *time.Location
-	Skills    []Skill
-	Logger    *slog.Logger
+	// LookupBudget bounds the Slack profile reads one submission waits for
+	// (DefaultLookupBudget when zero): they run before the commit, which
+	// must be acknowledged within Slack's deadline.
+	LookupBudget time.Duration
+	Now          func() time.Time
+	DefaultTZ    *time.Location
+	Skills       []Skill
+	Logger       *slog.Logger
 }
 
 // NewService returns a Service for c.
 func NewService(c Config) *Service {
-	s := &Service{store: c.Store, dir: c.Directory, now: c.Now, defaultTZ: c.DefaultTZ, skills: c.Skills, log: c.Logger}
+	s := &Service{store: c.Store, dir: c.Directory, lookupBudget: c.LookupBudget, now: c.Now, defaultTZ: c.DefaultTZ,
+		skills: c.Skills, log: c.Logger}
+	if s.lookupBudget <= 0 {
+		s.lookupBudget = DefaultLookupBudget
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -66,12 +77,18 @@ func (s *Service) Location(ctx context.Context, userID string) *time.Location {
 	if err != nil {
 		return s.defaultTZ
 	}
-	return p.Location(s.defaultTZ)
+	return s.locationOf(p)
 }
 
 // Today returns today's date in a person's time zone.
 func (s *Service) Today(ctx context.Context, userID string) Date {
-	return DateOf(s.now(), s.Location(ctx, userID))
+	return s.DateAt(ctx, userID, s.now())
+}
+
+// DateAt returns the date it was at t in a person's time zone: what
+// "today" meant in a command received then.
+func (s *Service) DateAt(ctx context.Context, userID string, t time.Time) Date {
+	return DateOf(t, s.Location(ctx, userID))
 }
 
 // Person returns someone Coachlog knows.
@@ -111,37 +128,17 @@ func (s *Service) Refresh(ctx context.Context, id string) (Person, error) {
 	return s.store.Person(ctx, id)
 }
 
-// checkReps returns a field error when a rep is someone coaching can't be
-// logged with: a bot or a deactivated account. People not yet known pass;
-// they are created as placeholders and read from Slack later.
-func (s *Service) checkReps(ctx context.Context, repIDs []string) (string, error) {
-	for _, id := range repIDs {
-		p, err := s.store.Person(ctx, id)
-		if ErrorCode(err) == ENotFound {
-			continue
-		}
-		if err != nil {
-			return "", err
-		}
-		switch {
-		case p.IsBot:
-			return fmt.Sprintf("%s is an app, not a person: pick the rep you coached.", p.DisplayName()), nil
-		case p.Deleted:
-			return fmt.Sprintf("%s is deactivated in Slack.", p.DisplayName()), nil
-		}
-	}
-	return "", nil
-}
-
-// validate runs the draft rules and the checks that need the store.
+// validate runs the draft rules and the checks that need the store and
+// Slack. The profiles it needs and can't vouch for are read first, in one
+// bounded batch (see lookupProfiles).
 func (s *Service) validate(ctx context.Context, d Draft, managerID string) error {
-	errs := ValidateDraft(d, managerID, s.Today(ctx, managerID), s.skills)
+	reps, zone, err := s.lookupProfiles(ctx, managerID, d.RepIDs)
+	if err != nil {
+		return err
+	}
+	errs := ValidateDraft(d, managerID, DateOf(s.now(), zone), s.skills)
 	if _, bad := errs[FieldReps]; !bad && len(d.RepIDs) > 0 {
-		msg, err := s.checkReps(ctx, d.RepIDs)
-		if err != nil {
-			return err
-		}
-		if msg != "" {
+		if msg := checkReps(reps); msg != "" {
 			if errs == nil {
 				errs = FieldErrors{}
 			}

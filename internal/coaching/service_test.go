@@ -8,6 +8,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sqlite"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
 // clock is a settable clock for tests.
@@ -17,8 +18,14 @@ func (c *clock) Now() time.Time { return c.t }
 
 func newService(t *testing.T) (*coaching.Service, *sqlite.Store, *clock) {
 	t.Helper()
+	return newServiceOn(t, filepath.Join(t.TempDir(), "c.db"))
+}
+
+// newServiceOn is newService on db, a SQLite path or a PostgreSQL URL.
+func newServiceOn(t *testing.T, db string) (*coaching.Service, *sqlite.Store, *clock) {
+	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)}
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{Now: clk.Now})
+	st, err := sqlite.Open(context.Background(), db, sqlite.Options{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,105 +47,171 @@ func oneOnOne(reps ...string) coaching.Draft {
 }
 
 func TestLogSessionStoresOnceAndQueuesDMs(t *testing.T) {
-	ctx := context.Background()
-	svc, st, _ := newService(t)
-	req := coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Source: coaching.SourceModal, Key: "view:V1"}
-	s1, err := svc.LogSession(ctx, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s2, err := svc.LogSession(ctx, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s1.ID != s2.ID {
-		t.Fatalf("same key logged twice: %d and %d", s1.ID, s2.ID)
-	}
-	got, err := st.Session(ctx, s1.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got.Reps) != 1 || got.Reps[0].Status != coaching.StatusPending || len(got.Commitments) != 2 {
-		t.Fatalf("stored session = %+v", got)
-	}
-	due, err := st.ClaimOutbox(ctx, "test", time.Now().Add(time.Hour), time.Minute, 10, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(due) != 1 || due[0].Message.Kind != coaching.MsgRepDM || due[0].Message.To != "UREP" {
-		t.Fatalf("outbox = %+v, want one rep DM", due)
-	}
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		svc, st, _ := newServiceOn(t, db)
+		req := coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Source: coaching.SourceModal, Key: "view:V1"}
+		s1, err := svc.LogSession(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s2, err := svc.LogSession(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s1.ID != s2.ID {
+			t.Fatalf("same key logged twice: %d and %d", s1.ID, s2.ID)
+		}
+		got, err := st.Session(ctx, s1.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Reps) != 1 || got.Reps[0].Status != coaching.StatusPending || len(got.Commitments) != 2 {
+			t.Fatalf("stored session = %+v", got)
+		}
+		due, err := st.ClaimOutbox(ctx, "test", time.Now().Add(time.Hour), time.Minute, 10, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(due) != 1 || due[0].Message.Kind != coaching.MsgRepDM || due[0].Message.To != "UREP" {
+			t.Fatalf("outbox = %+v, want one rep DM", due)
+		}
+	})
 }
 
 func TestLogSessionValidates(t *testing.T) {
-	ctx := context.Background()
-	svc, _, _ := newService(t)
-	tests := []struct {
-		name  string
-		edit  func(*coaching.Draft)
-		field coaching.Field
-	}{
-		{"no reps", func(d *coaching.Draft) { d.RepIDs = nil }, coaching.FieldReps},
-		{"self", func(d *coaching.Draft) { d.RepIDs = []string{"UMGR"} }, coaching.FieldReps},
-		{"future", func(d *coaching.Draft) { d.OccurredOn = day("2026-11-27") }, coaching.FieldDate},
-		{"zero minutes", func(d *coaching.Draft) { d.DurationMin = 0 }, coaching.FieldDuration},
-		{"481 minutes", func(d *coaching.Draft) { d.DurationMin = 481 }, coaching.FieldDuration},
-		{"ride-along without role", func(d *coaching.Draft) { d.Kind = coaching.KindRideAlong }, coaching.FieldRole},
-		{"long notes", func(d *coaching.Draft) { d.Notes = string(make([]rune, 3001)) }, coaching.FieldNotes},
-		{"1:1 with two", func(d *coaching.Draft) { d.RepIDs = []string{"U1", "U2"} }, coaching.FieldReps},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			d := oneOnOne("UREP")
-			tt.edit(&d)
-			_, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: d, Key: tt.name})
-			fe, ok := coaching.FieldErrorsOf(err)
-			if !ok || fe[tt.field] == "" {
-				t.Fatalf("err = %v, want a field error on %s", err, tt.field)
-			}
-		})
-	}
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		svc, _, _ := newServiceOn(t, db)
+		tests := []struct {
+			name  string
+			edit  func(*coaching.Draft)
+			field coaching.Field
+		}{
+			{"no reps", func(d *coaching.Draft) { d.RepIDs = nil }, coaching.FieldReps},
+			{"self", func(d *coaching.Draft) { d.RepIDs = []string{"UMGR"} }, coaching.FieldReps},
+			{"future", func(d *coaching.Draft) { d.OccurredOn = day("2026-11-27") }, coaching.FieldDate},
+			{"zero minutes", func(d *coaching.Draft) { d.DurationMin = 0 }, coaching.FieldDuration},
+			{"481 minutes", func(d *coaching.Draft) { d.DurationMin = 481 }, coaching.FieldDuration},
+			{"ride-along without role", func(d *coaching.Draft) { d.Kind = coaching.KindRideAlong }, coaching.FieldRole},
+			{"long notes", func(d *coaching.Draft) { d.Notes = string(make([]rune, 3001)) }, coaching.FieldNotes},
+			{"1:1 with two", func(d *coaching.Draft) { d.RepIDs = []string{"U1", "U2"} }, coaching.FieldReps},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				d := oneOnOne("UREP")
+				tt.edit(&d)
+				_, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: d, Key: tt.name})
+				fe, ok := coaching.FieldErrorsOf(err)
+				if !ok || fe[tt.field] == "" {
+					t.Fatalf("err = %v, want a field error on %s", err, tt.field)
+				}
+			})
+		}
+	})
 }
 
 func TestConfirmEditUndo(t *testing.T) {
-	ctx := context.Background()
-	svc, st, _ := newService(t)
-	s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Key: "k1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := coaching.RepAction{ActorID: "UOTHER", SessionID: s.ID, RepID: "UREP", Version: 1}
-	if _, err := svc.Confirm(ctx, a); coaching.ErrorCode(err) != coaching.EForbidden {
-		t.Fatalf("another user confirming: err = %v, want forbidden", err)
-	}
-	a.ActorID = "UREP"
-	if _, err := svc.Confirm(ctx, a); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Rate(ctx, a, 4); err != nil {
-		t.Fatal(err)
-	}
-	d := oneOnOne("UREP")
-	d.DurationMin = 45
-	edited, err := svc.EditSession(ctx, coaching.EditRequest{ActorID: "UMGR", SessionID: s.ID, Version: 1, Draft: d, Key: "e1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _ := edited.Rep("UREP")
-	if edited.Version != 2 || r.Status != coaching.StatusPending || r.Rating != 0 || r.ChangeNote == "" {
-		t.Fatalf("after edit of duration: version %d rep %+v", edited.Version, r)
-	}
-	if _, err := svc.Confirm(ctx, a); coaching.ErrorCode(err) != coaching.EStale {
-		t.Fatalf("stale confirm: err = %v, want stale", err)
-	}
-	if _, err := svc.UndoSession(ctx, "UREP", s.ID); coaching.ErrorCode(err) != coaching.EForbidden {
-		t.Fatalf("rep undoing: err = %v", err)
-	}
-	if _, err := svc.UndoSession(ctx, "UMGR", s.ID); err != nil {
-		t.Fatal(err)
-	}
-	hist, err := st.ManagerSessions(ctx, "UMGR", "", 10)
-	if err != nil || len(hist) != 0 {
-		t.Fatalf("history after undo = %v, %v", hist, err)
-	}
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		svc, st, _ := newServiceOn(t, db)
+		s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Key: "k1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := coaching.RepAction{ActorID: "UOTHER", SessionID: s.ID, RepID: "UREP", Version: 1}
+		if _, err := svc.Confirm(ctx, a); coaching.ErrorCode(err) != coaching.EForbidden {
+			t.Fatalf("another user confirming: err = %v, want forbidden", err)
+		}
+		a.ActorID = "UREP"
+		if _, err := svc.Confirm(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Rate(ctx, a, 4); err != nil {
+			t.Fatal(err)
+		}
+		d := oneOnOne("UREP")
+		d.DurationMin = 45
+		edited, err := svc.EditSession(ctx, coaching.EditRequest{ActorID: "UMGR", SessionID: s.ID, Version: 1, Draft: d, Key: "e1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _ := edited.Rep("UREP")
+		if edited.Version != 2 || r.Status != coaching.StatusPending || r.Rating != 0 || r.ChangeNote == "" {
+			t.Fatalf("after edit of duration: version %d rep %+v", edited.Version, r)
+		}
+		if _, err := svc.Confirm(ctx, a); coaching.ErrorCode(err) != coaching.EStale {
+			t.Fatalf("stale confirm: err = %v, want stale", err)
+		}
+		if _, err := svc.UndoSession(ctx, "UREP", s.ID); coaching.ErrorCode(err) != coaching.EForbidden {
+			t.Fatalf("rep undoing: err = %v", err)
+		}
+		if _, err := svc.UndoSession(ctx, "UMGR", s.ID); err != nil {
+			t.Fatal(err)
+		}
+		hist, err := st.ManagerSessions(ctx, "UMGR", "", 10)
+		if err != nil || len(hist) != 0 {
+			t.Fatalf("history after undo = %v, %v", hist, err)
+		}
+	})
+}
+
+// A rep who disputed is asked again after any edit; a rep who confirmed
+// keeps their answer through an edit of the notes.
+func TestAnEditAfterADisputeAsksAgain(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		svc, st, _ := newServiceOn(t, db)
+		d := oneOnOne("UANA", "UBEN")
+		d.Kind = coaching.KindTeamMeeting
+		s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: d, Key: "k1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ana := coaching.RepAction{ActorID: "UANA", SessionID: s.ID, RepID: "UANA", Version: 1}
+		ben := coaching.RepAction{ActorID: "UBEN", SessionID: s.ID, RepID: "UBEN", Version: 1}
+		if _, err := svc.Dispute(ctx, ana, "we never met"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Confirm(ctx, ben); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Rate(ctx, ben, 5); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			name, notes, note string
+			version           int
+		}{
+			{"notes edited", "we met on Tuesday", "notes", 2},
+			{"saved with nothing changed", "we met on Tuesday", "looked at again, nothing changed", 3},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				d.Notes = tt.notes
+				cur, err := st.Session(ctx, s.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				edited, err := svc.EditSession(ctx, coaching.EditRequest{ActorID: "UMGR", SessionID: s.ID, Version: cur.Version, Draft: d, Key: "e" + tt.name})
+				if err != nil {
+					t.Fatal(err)
+				}
+				a, _ := edited.Rep("UANA")
+				b, _ := edited.Rep("UBEN")
+				if edited.Version != tt.version || a.Status != coaching.StatusPending || a.ChangeNote != tt.note || a.DisputeReason != "" {
+					t.Errorf("the disputing rep after the edit: version %d, %+v", edited.Version, a)
+				}
+				if b.Status != coaching.StatusConfirmed || b.Rating != 5 {
+					t.Errorf("the confirming rep after the edit: %+v", b)
+				}
+				if _, err := svc.Confirm(ctx, ana); coaching.ErrorCode(err) != coaching.EStale {
+					t.Errorf("a click on the DM before the edit: err = %v, want stale", err)
+				}
+				ana.Version = edited.Version
+				if _, err := svc.Dispute(ctx, ana, "still wrong"); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	})
 }

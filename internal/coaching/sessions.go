@@ -2,9 +2,11 @@ package coaching
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // LogRequest asks to log a new session.
@@ -12,14 +14,19 @@ type LogRequest struct {
 	ManagerID   string
 	Draft       Draft
 	Source      Source
-	Key         string // makes the log happen once: a modal's view id, a command's trigger id
-	ResponseURL string // where to send the manager's receipt, if anywhere
+	Key         string    // makes the log happen once: a modal's view id, a command's trigger id
+	ResponseURL string    // where to send the manager's receipt, if anywhere
+	ResponseAt  time.Time // when Slack issued ResponseURL
+	CommandID   int64     // the accepted command this logs, marked done with the session
 }
 
 // LogSession validates and stores a new session, queueing each rep's DM in
 // the same transaction. A key seen before returns the session it produced.
 func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, error) {
 	if id, seen, err := s.store.SubmissionSession(ctx, req.Key); err != nil || seen {
+		if err == nil && req.CommandID != 0 {
+			err = s.CommandDone(ctx, req.CommandID)
+		}
 		return s.sessionOrErr(ctx, id, err)
 	}
 	d := normalise(req.Draft)
@@ -37,6 +44,11 @@ func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, erro
 	}
 	dup := false
 	err := s.store.Update(ctx, func(tx Tx) error {
+		if req.CommandID != 0 {
+			if err := tx.MarkCommandDone(ctx, req.CommandID, now); err != nil {
+				return err
+			}
+		}
 		id, seen, err := tx.SubmissionSession(ctx, req.Key)
 		if err != nil || seen {
 			sess.ID, dup = id, seen
@@ -50,7 +62,7 @@ func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, erro
 		if err := tx.InsertSession(ctx, &sess); err != nil {
 			return err
 		}
-		if err := tx.CloseCommitments(ctx, d.KeptCommitments, d.RepIDs, CommitmentKept, sess.ID, now); err != nil {
+		if err := s.closeKept(ctx, tx, req.ManagerID, d, sess.ID); err != nil {
 			return err
 		}
 		sess.Commitments = newCommitments(sess, d.Commitments)
@@ -68,7 +80,8 @@ func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, erro
 			msgs = append(msgs, repDM(OpPost, sess.ID, r.RepID))
 		}
 		if req.ResponseURL != "" {
-			msgs = append(msgs, Message{Kind: MsgCaptureReply, Op: OpRespond, SessionID: sess.ID, To: req.ManagerID, ResponseURL: req.ResponseURL})
+			msgs = append(msgs, Message{Kind: MsgCaptureReply, Op: OpRespond, SessionID: sess.ID, To: req.ManagerID,
+				ResponseURL: req.ResponseURL, ResponseAt: req.ResponseAt})
 		}
 		return tx.Enqueue(ctx, msgs...)
 	})
@@ -97,12 +110,19 @@ type EditRequest struct {
 	Version   int // the version the form was opened on
 	Draft     Draft
 	Key       string
+	// ResponseURL, when set, is the receipt's: it is replaced there with
+	// the session as saved (ResponseAt is when Slack issued it).
+	ResponseURL string
+	ResponseAt  time.Time
 }
 
 // EditSession applies the manager's changes. A change of substance (reps,
 // kind, date, duration, role) puts every rep back to pending, clears their
 // rating and bumps the version, so buttons on older DMs are refused; each
 // rep's DM is updated in place. Changing the rep withdraws the old rep's DM.
+// A rep who disputed the session is asked again after any edit, even one
+// of the notes alone or a save with nothing changed: the manager has
+// looked at it, and the rep must not stay stuck on "not accurate".
 func (s *Service) EditSession(ctx context.Context, req EditRequest) (Session, error) {
 	if id, seen, err := s.store.SubmissionSession(ctx, req.Key); err != nil || seen {
 		return s.sessionOrErr(ctx, id, err)
@@ -123,6 +143,12 @@ func (s *Service) EditSession(ctx context.Context, req EditRequest) (Session, er
 		out, err = s.applyEdit(ctx, tx, old, d, req.ActorID)
 		if err != nil {
 			return err
+		}
+		if req.ResponseURL != "" {
+			if err := tx.Enqueue(ctx, Message{Kind: MsgCaptureReply, Op: OpRespond, SessionID: old.ID, To: req.ActorID,
+				ResponseURL: req.ResponseURL, ResponseAt: req.ResponseAt, Replace: true}); err != nil {
+				return err
+			}
 		}
 		return tx.MarkSubmission(ctx, req.Key, old.ID, s.now())
 	})
@@ -155,10 +181,11 @@ func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, ac
 	sess.Skills, sess.Notes, sess.Visibility, sess.FollowUpOn = d.Skills, d.Notes, d.Visibility, d.FollowUpOn
 	sess.UpdatedAt = now
 	substance := changes.Substance()
-	if substance {
-		sess.Version++
+	reasked := disputedStaying(old, d.RepIDs)
+	if substance || len(reasked) > 0 {
+		sess.Version++ // buttons on every older DM are refused
 	}
-	sess.Reps = editReps(old.Reps, d.RepIDs, substance, changes.Summary())
+	sess.Reps = editReps(old.Reps, d.RepIDs, substance, changes.Summary(), changes.Describe())
 	for _, id := range d.RepIDs {
 		if err := tx.EnsurePerson(ctx, id); err != nil {
 			return Session{}, err
@@ -170,11 +197,11 @@ func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, ac
 	if err := s.editCommitments(ctx, tx, &sess, old, d); err != nil {
 		return Session{}, err
 	}
-	if changes.Empty() {
+	if changes.Empty() && len(reasked) == 0 {
 		return sess, nil
 	}
 	if err := tx.Audit(ctx, AuditEntry{At: now, ActorID: actorID, Action: "edit", SessionID: sess.ID,
-		Detail: map[string]any{"changes": changes.Fields(), "before": auditDetail(old), "after": auditDetail(sess)}}); err != nil {
+		Detail: map[string]any{"changes": changes.Fields(), "reasked": reasked, "before": auditDetail(old), "after": auditDetail(sess)}}); err != nil {
 		return Session{}, err
 	}
 	var msgs []Message
@@ -195,10 +222,23 @@ func wasRemoved(s Session, repID string) bool {
 	return ok && r.Removed
 }
 
+// disputedStaying lists the reps who disputed the session and stay on it.
+func disputedStaying(s Session, repIDs []string) []string {
+	var out []string
+	for _, r := range s.Reps {
+		if !r.Removed && r.Status == StatusDisputed && slices.Contains(repIDs, r.RepID) {
+			out = append(out, r.RepID)
+		}
+	}
+	return out
+}
+
 // editReps works out each rep's record after an edit: reps taken off are
-// marked removed (their DM is withdrawn), new ones start pending, and on a
-// change of substance everyone is asked again.
-func editReps(old []SessionRep, repIDs []string, substance bool, note string) []SessionRep {
+// marked removed (their DM is withdrawn), new ones start pending, on a
+// change of substance everyone is asked again, and a rep who disputed is
+// asked again whatever changed. summary describes the changes of substance;
+// all, every change, for a rep who disputed.
+func editReps(old []SessionRep, repIDs []string, substance bool, summary, all string) []SessionRep {
 	var out []SessionRep
 	for _, r := range old {
 		if !slices.Contains(repIDs, r.RepID) {
@@ -206,8 +246,14 @@ func editReps(old []SessionRep, repIDs []string, substance bool, note string) []
 			out = append(out, r)
 			continue
 		}
-		if r.Removed || substance {
-			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: note}
+		switch {
+		case r.Status == StatusDisputed && !r.Removed:
+			if all == "" {
+				all = "looked at again, nothing changed"
+			}
+			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: all}
+		case r.Removed || substance:
+			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: summary}
 		}
 		out = append(out, r)
 	}
@@ -245,7 +291,7 @@ func (s *Service) editCommitments(ctx context.Context, tx Tx, sess *Session, old
 	if err := tx.InsertCommitments(ctx, add); err != nil {
 		return err
 	}
-	if err := tx.CloseCommitments(ctx, d.KeptCommitments, d.RepIDs, CommitmentKept, sess.ID, s.now()); err != nil {
+	if err := s.closeKept(ctx, tx, sess.ManagerID, d, sess.ID); err != nil {
 		return err
 	}
 	sess.Commitments = append(keep, add...)
@@ -297,11 +343,6 @@ func (s *Service) UndoSession(ctx context.Context, actorID string, id int64) (Se
 // History lists a manager's recent sessions, or those with one rep.
 func (s *Service) History(ctx context.Context, managerID, repID string, limit int) ([]Session, error) {
 	return s.store.ManagerSessions(ctx, managerID, repID, limit)
-}
-
-// OpenCommitments lists a rep's oldest open commitments from earlier sessions.
-func (s *Service) OpenCommitments(ctx context.Context, repID string) ([]Commitment, error) {
-	return s.store.OpenCommitments(ctx, repID, MaxOpenCommitments)
 }
 
 // Session returns a session by id.
@@ -371,11 +412,25 @@ func (s *Service) RepSessions(ctx context.Context, repID string, limit int) ([]S
 	return s.store.RepSessions(ctx, repID, limit)
 }
 
-// RequestHome queues a publish of someone's App Home tab.
-func (s *Service) RequestHome(ctx context.Context, userID string) error {
-	return s.store.Update(ctx, func(tx Tx) error {
-		return tx.Enqueue(ctx, Message{Kind: MsgHome, Op: OpPublish, Key: "home:" + userID, To: userID})
-	})
+// HomeRequest is what a queued App Home publish carries: a notice for the
+// top of the tab, saying what became of something the person did there
+// (the Home tab has no response_url to answer on).
+type HomeRequest struct {
+	Notice string `json:"notice,omitempty"`
+}
+
+// RequestHome queues a publish of someone's App Home tab, with a notice at
+// its top unless notice is empty.
+func (s *Service) RequestHome(ctx context.Context, userID, notice string) error {
+	m := Message{Kind: MsgHome, Op: OpPublish, Key: "home:" + userID, To: userID}
+	if notice != "" {
+		payload, err := json.Marshal(HomeRequest{Notice: notice})
+		if err != nil {
+			return fmt.Errorf("encode home notice: %w", err)
+		}
+		m.Payload = payload
+	}
+	return s.store.Update(ctx, func(tx Tx) error { return tx.Enqueue(ctx, m) })
 }
 
 // ProfileChanged records a profile Slack reported changed (user_change), so

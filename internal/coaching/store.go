@@ -16,14 +16,19 @@ type Reader interface {
 	// RepSessions lists the sessions a rep is on (not undone, not removed),
 	// newest first.
 	RepSessions(ctx context.Context, repID string, limit int) ([]Session, error)
-	// OpenCommitments lists a rep's open commitments from sessions not undone,
-	// oldest first.
-	OpenCommitments(ctx context.Context, repID string, limit int) ([]Commitment, error)
+	// OpenCommitments lists a rep's open commitments from sessions not undone
+	// (and the rep not removed from), oldest first, narrowed by f.
+	OpenCommitments(ctx context.Context, repID string, f CommitmentFilter, limit int) ([]Commitment, error)
+	// Commitment returns one commitment, of any status.
+	Commitment(ctx context.Context, id int64) (Commitment, error)
 	// SubmissionSession returns the session a submission key produced, and
 	// whether the key was seen at all.
 	SubmissionSession(ctx context.Context, key string) (int64, bool, error)
 	// JobRan reports whether a job ran for a period.
 	JobRan(ctx context.Context, job, period string) (bool, error)
+	// PendingCommands lists accepted commands not acted on yet that were
+	// received before a time, oldest first.
+	PendingCommands(ctx context.Context, before time.Time) ([]Command, error)
 }
 
 // Tx is a write transaction: everything done through it commits together or
@@ -40,9 +45,10 @@ type Tx interface {
 	InsertCommitments(ctx context.Context, cs []Commitment) error
 	DeleteCommitments(ctx context.Context, ids []int64) error
 	// CloseCommitments sets the status of open commitments among ids that
-	// belong to repIDs, recording the session that closed them; reopened
-	// when that session is undone.
-	CloseCommitments(ctx context.Context, ids []int64, repIDs []string, status CommitmentStatus, bySession int64, at time.Time) error
+	// belong to repIDs and come from live sessions managerID logged,
+	// recording the session that closed them; reopened when that session is
+	// undone. Other ids change nothing, whatever a form says.
+	CloseCommitments(ctx context.Context, managerID string, ids []int64, repIDs []string, status CommitmentStatus, bySession int64, at time.Time) error
 	ReopenCommitments(ctx context.Context, closedBySession int64) error
 	MarkSubmission(ctx context.Context, key string, sessionID int64, at time.Time) error
 	Audit(ctx context.Context, e AuditEntry) error
@@ -57,12 +63,27 @@ type Tx interface {
 	SetCadence(ctx context.Context, id string, days int) error
 	// MarkReminded records that a rep was reminded of a pending session.
 	MarkReminded(ctx context.Context, sessionID int64, repID string, at time.Time) error
+	// InsertCommand stores an accepted command, setting its ID; false when
+	// a command with its key is stored already (ID is then that one's).
+	InsertCommand(ctx context.Context, c *Command) (bool, error)
+	// MarkCommandDone records that a command was acted on.
+	MarkCommandDone(ctx context.Context, id int64, at time.Time) error
+}
+
+// CommitmentFilter narrows a rep's open commitments. Zero values do not
+// narrow.
+type CommitmentFilter struct {
+	ManagerID  string // only from sessions this manager logged
+	SharedOnly bool   // only from sessions whose notes are shared with leaders
 }
 
 // Store is the persistence the domain needs.
 type Store interface {
 	Reader
 	// Update runs fn in one write transaction, committed when fn returns nil.
+	// A store may run fn more than once (PostgreSQL runs again a transaction
+	// it aborted for a deadlock), so fn must set, not accumulate, what it
+	// reports outside.
 	Update(ctx context.Context, fn func(Tx) error) error
 	// UpsertPerson records what Slack says about someone, keeping the
 	// roster's own fields.
@@ -105,8 +126,16 @@ const (
 	MsgHome          MessageKind = "home"           // someone's App Home tab
 	MsgNudge         MessageKind = "nudge"          // a manager's nudge; Payload holds the Nudge
 	MsgRepReminder   MessageKind = "rep_reminder"   // a reminder in the thread of a rep's DM
-	MsgDigest        MessageKind = "digest"         // the weekly digest; Payload holds it
+	MsgDigest        MessageKind = "digest"         // a message of the weekly digest; Payload holds it
+	MsgDigestChart   MessageKind = "digest_chart"   // the digest's chart, uploaded in its thread; Payload holds the file
+	MsgReply         MessageKind = "reply"          // a short answer to a command; Payload holds a Reply
 )
+
+// ScheduledKinds are the messages scheduled jobs queue after claiming their
+// run in the job ledger: one that fails for good is not tried again by a
+// later run, so its failure must reach the operator. They are also the
+// bulk the outbox sends after the messages people are waiting for.
+var ScheduledKinds = []MessageKind{MsgNudge, MsgDigest, MsgDigestChart, MsgRepReminder}
 
 // Op is how a message reaches Slack.
 type Op string
@@ -129,9 +158,35 @@ type Message struct {
 	SessionID   int64
 	RepID       string
 	ResponseURL string
-	Replace     bool   // a response replaces the message it answers
-	ThreadKey   string // post as a reply in the thread of the message posted under this key
-	Payload     []byte // content decided when queued (a nudge, a digest), as JSON
+	ResponseAt  time.Time // when Slack issued ResponseURL: it takes posts for 30 minutes from then
+	Replace     bool      // a response replaces the message it answers
+	ThreadKey   string    // post as a reply in the thread of the message posted under this key
+	Payload     []byte    // content decided when queued (a nudge, a digest), as JSON
+}
+
+// Fallback is the route of a message that rides a response_url once Slack
+// no longer takes that URL (30 minutes after it was issued, or after five
+// posts): a rep's DM is updated with chat.update, and a manager's receipt
+// comes as a DM of its own, with the same Edit and Undo. Only responses have
+// one.
+func (m Message) Fallback() (Message, bool) {
+	if m.Op != OpRespond {
+		return Message{}, false
+	}
+	switch {
+	case m.Kind == MsgRepDM && m.Key != "":
+		return Message{Kind: MsgRepDM, Op: OpUpdate, Key: m.Key, To: m.To, SessionID: m.SessionID, RepID: m.RepID}, true
+	case m.Kind == MsgCaptureReply && m.To != "":
+		return Message{Kind: MsgCaptureReply, Op: OpPost, To: m.To, SessionID: m.SessionID}, true
+	case m.Kind == MsgReply && m.To != "":
+		return Message{Kind: MsgReply, Op: OpPost, To: m.To, Payload: m.Payload}, true
+	}
+	return Message{}, false
+}
+
+// Reply is the text of a MsgReply, decided when it is queued.
+type Reply struct {
+	Text string `json:"text"`
 }
 
 // RepDMKey names the DM a rep gets about a session.

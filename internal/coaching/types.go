@@ -172,16 +172,35 @@ type SlackStatus struct {
 	Expires time.Time // zero: no expiry
 }
 
-// HasRole reports whether p holds the roster role r.
+// HasRole reports whether the roster lists role r for p, active or not.
+// Rights are decided with Holds.
 func (p Person) HasRole(r string) bool { return slices.Contains(p.Roles, r) }
+
+// Holds reports whether p holds role r now: an active person of the current
+// roster with that role. Every right a role gives ends when the roster
+// drops the person or the role (PRODUCT.md, "Who may do what").
+func (p Person) Holds(r string) bool { return p.Active && p.InRoster && p.HasRole(r) }
+
+// Manages reports whether rep reports to p in the roster as it is now: both
+// active members of it. A manager's rights over their reps (marking them
+// away) end when the roster drops either of them or moves the rep.
+func (p Person) Manages(rep Person) bool {
+	return p.Active && p.InRoster && rep.Active && rep.InRoster && rep.ManagerID == p.ID && p.ID != ""
+}
 
 // Location returns the person's time zone, falling back to def.
 func (p Person) Location(def *time.Location) *time.Location {
+	return p.locationBy(loadLocation, def)
+}
+
+// locationBy is Location with the zones read by load (nil: not a zone):
+// the roster's zone, else Slack's, else def.
+func (p Person) locationBy(load func(name string) *time.Location, def *time.Location) *time.Location {
 	for _, name := range []string{p.TZ, p.SlackTZ} {
 		if name == "" {
 			continue
 		}
-		if loc, err := time.LoadLocation(name); err == nil {
+		if loc := load(name); loc != nil {
 			return loc
 		}
 	}
@@ -282,6 +301,10 @@ type Commitment struct {
 	Status     CommitmentStatus
 	FollowUpOn Date
 	CreatedOn  Date
+	// ManagerID and Visibility are the session's: who may read and close a
+	// commitment follows who logged it and who may read its notes.
+	ManagerID  string
+	Visibility Visibility
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

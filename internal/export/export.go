@@ -5,7 +5,6 @@ package export
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/csvsafe"
 )
 
 // Source streams the rows to export.
@@ -59,8 +59,10 @@ func Write(ctx context.Context, w io.Writer, src Source, o Options) (int, error)
 	return n, bw.Flush()
 }
 
+// writeCSV writes through csvsafe: names and notes come from people, and a
+// cell such as a display name "=HYPERLINK(...)" must open as text.
 func writeCSV(ctx context.Context, w io.Writer, src Source, o Options) (int, error) {
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	if err := cw.Write(Columns(o.WithNotes)); err != nil {
 		return 0, err
 	}

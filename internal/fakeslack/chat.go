@@ -137,8 +137,8 @@ func contentFrom(r *apiRequest, m *message) (apiResult, bool) {
 		if err != nil {
 			return errResult("invalid_blocks_format"), false
 		}
-		if msgs := checkMessageBlocks(blocks); len(msgs) > 0 {
-			return errResult("invalid_blocks", msgs...), false
+		if code, msgs := checkMessageBlocks(blocks, true); code != "" {
+			return errResult(code, msgs...), false
 		}
 		normalizeBlocks(blocks)
 		m.blocks, m.hasBlocks = blocks, len(blocks) > 0
@@ -157,6 +157,9 @@ func (s *Server) chatPostMessage(r *apiRequest) apiResult {
 	}
 	if isUserID(ch) && s.checkUserLocked(ch) != "" {
 		return errResult("channel_not_found")
+	}
+	if code := s.postableLocked(ch); code != "" {
+		return errResult(code)
 	}
 	if !hasContent(r) {
 		return errResult("no_text")

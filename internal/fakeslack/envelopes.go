@@ -6,19 +6,32 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 )
 
 // Ack is a client's acknowledgement of an envelope.
 type Ack struct {
 	EnvelopeID string
+	// Conn is the socket the ack came on.
+	Conn ConnID
 	// Payload is the ack's payload as sent, nil when the ack carried none.
 	Payload json.RawMessage
 	// SentAt is when the fake last wrote the envelope before this ack
 	// arrived; zero for acks of envelopes the fake never sent.
 	SentAt     time.Time
 	ReceivedAt time.Time
+	// Problem is set when Slack could not use the ack's payload (see
+	// Problem): "invalid_errors" for errors not keyed by the view's input
+	// block_ids, or Slack's code for an invalid view or message in it.
+	Problem string
 }
+
+// ConnID numbers a socket by the order sockets connected, from 1 (as in
+// DeliveredOn).
+type ConnID int
+
+func (c ConnID) String() string { return "socket " + strconv.Itoa(int(c)) }
 
 // Latency is how long the client took to ack.
 func (a Ack) Latency() time.Duration { return a.ReceivedAt.Sub(a.SentAt) }
@@ -31,6 +44,9 @@ type envelope struct {
 	viewID   string // the submitted view, for view_submission
 	respURL  string // the response_url id, for slash_commands
 	triggers []string
+	conns    []int // the socket each send went to, by conn id
+	retried  int   // timeout retries the fake made itself
+	firstAck int   // 1 + the index in st.acks of its first ack; 0: none yet
 }
 
 // wireEnvelope is the envelope as it travels, fields in Slack's order.
@@ -97,9 +113,11 @@ func ButtonValue(v string) EnvelopeOption {
 }
 
 // Send delivers an envelope of type typ ("events_api", "slash_commands",
-// "interactive") carrying payload (any JSON-marshalable value) to the newest
-// connected client, waiting for one to connect if none is. It returns the
-// envelope_id.
+// "interactive") carrying payload (any JSON-marshalable value) to one of the
+// connected clients, round-robin as Slack spreads envelopes over an app's
+// sockets, waiting for one to connect if none is. It returns the
+// envelope_id. An events_api envelope not acked in time comes again (see
+// WithEventRetryAfter).
 func (s *Server) Send(ctx context.Context, typ string, payload any, opts ...EnvelopeOption) (string, error) {
 	raw, err := json.Marshal(payload)
 	if err != nil {
@@ -149,14 +167,22 @@ func applyWireOptions(w *wireEnvelope, cfg envelopeConfig) {
 // deliver writes env to a client, waiting for one; a socket that fails the
 // write is dropped and the next one tried, as Slack redelivers.
 func (s *Server) deliver(ctx context.Context, env *envelope) error {
+	s.mu.Lock()
 	raw, err := json.Marshal(env.wire)
+	s.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("marshal envelope: %w", err)
 	}
 	for {
 		var c *wsConn
 		what := fmt.Sprintf("deliver %s envelope %s", env.wire.Type, env.wire.EnvelopeID)
-		if err := s.waitFor(ctx, what, func() bool { c = s.pickConnLocked(); return c != nil }); err != nil {
+		avoid := 0
+		s.mu.Lock()
+		if n := len(env.conns); n > 0 {
+			avoid = env.conns[n-1]
+		}
+		s.mu.Unlock()
+		if err := s.waitFor(ctx, what, func() bool { c = s.pickConnLocked(avoid); return c != nil }); err != nil {
 			return err
 		}
 		// Record the send (and start trigger clocks) before writing, so an
@@ -164,6 +190,7 @@ func (s *Server) deliver(ctx context.Context, env *envelope) error {
 		s.mu.Lock()
 		now := s.now()
 		env.sends = append(env.sends, now)
+		env.conns = append(env.conns, c.id)
 		for _, id := range env.triggers {
 			if t := s.st.triggers[id]; t != nil && !t.used {
 				t.issued = now
@@ -172,10 +199,12 @@ func (s *Server) deliver(ctx context.Context, env *envelope) error {
 		s.mu.Unlock()
 		err := s.writeText(c, raw)
 		if err == nil {
+			s.armRetry(env)
 			return nil
 		}
 		s.mu.Lock()
 		env.sends = env.sends[:len(env.sends)-1]
+		env.conns = env.conns[:len(env.conns)-1]
 		c.draining = true
 		s.mu.Unlock()
 		s.log.Warn("envelope write failed; trying the next socket",
@@ -184,12 +213,61 @@ func (s *Server) deliver(ctx context.Context, env *envelope) error {
 	}
 }
 
+// maxEventRetries is how often Slack retries an unacked events_api envelope.
+const maxEventRetries = 3
+
+// armRetry makes an events_api envelope come again, with retry_attempt and
+// retry_reason "timeout", on another socket when one is open, if no ack
+// arrives within the ack deadline: Slack does so up to three times. Slash
+// commands and interactions are never retried (the user sees an error).
+func (s *Server) armRetry(env *envelope) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if env.wire.Type != "events_api" || s.ackDeadline <= 0 || env.retried >= maxEventRetries {
+		return
+	}
+	sent := len(env.sends)
+	time.AfterFunc(s.ackDeadline, func() {
+		if !s.goTrack() {
+			return
+		}
+		defer s.wg.Done()
+		s.mu.Lock()
+		// Another send since (a test's Resend) has its own clock.
+		if env.firstAck > 0 || len(env.sends) != sent || env.retried >= maxEventRetries {
+			s.mu.Unlock()
+			return
+		}
+		env.retried++
+		attempt, reason := env.retried, "timeout"
+		env.wire.RetryAttempt, env.wire.RetryReason = &attempt, &reason
+		s.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := s.deliver(ctx, env); err != nil {
+			s.log.Warn("retry of an unacked envelope failed", slog.String("envelope_id", env.wire.EnvelopeID),
+				slog.String("error", err.Error()))
+		}
+	})
+}
+
+// DeliveredOn lists the sockets (by the order they connected, from 1) an
+// envelope was written to, one per delivery.
+func (s *Server) DeliveredOn(envelopeID string) []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if env := s.st.envelopes[envelopeID]; env != nil {
+		return append([]int(nil), env.conns...)
+	}
+	return nil
+}
+
 // SendRaw writes b as one text frame to the newest client, as is, to test
 // how the client copes with malformed frames.
 func (s *Server) SendRaw(ctx context.Context, b []byte) error {
 	for {
 		var c *wsConn
-		if err := s.waitFor(ctx, "send raw frame", func() bool { c = s.pickConnLocked(); return c != nil }); err != nil {
+		if err := s.waitFor(ctx, "send raw frame", func() bool { c = s.pickConnLocked(0); return c != nil }); err != nil {
 			return err
 		}
 		if err := s.writeText(c, b); err != nil {
@@ -204,7 +282,7 @@ func (s *Server) SendRaw(ctx context.Context, b []byte) error {
 }
 
 // Resend delivers a sent envelope again, with the same envelope_id, as Slack
-// does when it redelivers. Options (WithRetry) change the retry fields.
+// does when it redelivers, on another socket than the last when there is one. Options (WithRetry) change the retry fields.
 func (s *Server) Resend(ctx context.Context, envelopeID string, opts ...EnvelopeOption) error {
 	s.mu.Lock()
 	env := s.st.envelopes[envelopeID]
@@ -221,20 +299,18 @@ func (s *Server) Resend(ctx context.Context, envelopeID string, opts ...Envelope
 // AwaitAck waits for the first ack of envelopeID.
 func (s *Server) AwaitAck(ctx context.Context, envelopeID string) (Ack, error) {
 	s.mu.Lock()
-	_, known := s.st.envelopes[envelopeID]
+	env := s.st.envelopes[envelopeID]
 	s.mu.Unlock()
-	if !known {
+	if env == nil {
 		return Ack{}, fmt.Errorf("await ack of %s: envelope never sent", envelopeID)
 	}
 	var got Ack
 	err := s.waitFor(ctx, "await ack of "+envelopeID, func() bool {
-		for _, a := range s.st.acks {
-			if a.EnvelopeID == envelopeID {
-				got = a
-				return true
-			}
+		if env.firstAck == 0 {
+			return false
 		}
-		return false
+		got = s.st.acks[env.firstAck-1]
+		return true
 	})
 	return got, err
 }
@@ -248,7 +324,7 @@ func (s *Server) Acks() []Ack {
 }
 
 // handleAck records a frame from the client.
-func (s *Server) handleAck(data []byte) {
+func (s *Server) handleAck(conn int, data []byte) {
 	var in struct {
 		EnvelopeID string          `json:"envelope_id"`
 		Payload    json.RawMessage `json:"payload"`
@@ -262,7 +338,7 @@ func (s *Server) handleAck(data []byte) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := Ack{EnvelopeID: in.EnvelopeID, Payload: in.Payload, ReceivedAt: s.now()}
+	a := Ack{EnvelopeID: in.EnvelopeID, Conn: ConnID(conn), Payload: in.Payload, ReceivedAt: s.now()}
 	env := s.st.envelopes[in.EnvelopeID]
 	if env == nil {
 		s.log.Warn("ack for an unknown envelope", slog.String("envelope_id", in.EnvelopeID))
@@ -272,20 +348,30 @@ func (s *Server) handleAck(data []byte) {
 				a.SentAt = t
 			}
 		}
-		first := true
-		for _, prev := range s.st.acks {
-			if prev.EnvelopeID == in.EnvelopeID {
-				first = false
-			}
+		first := env.firstAck == 0
+		if first {
+			env.firstAck = len(s.st.acks) + 1
 		}
 		switch {
 		case !first:
 		case env.kind == "view_submission":
-			s.applySubmissionAckLocked(env.viewID, in.Payload)
+			a.Problem = s.applySubmissionAckLocked(env.viewID, in.Payload)
 		case env.wire.Type == "slash_commands" && in.Payload != nil:
-			s.applyCommandAckLocked(env.respURL, in.Payload)
+			a.Problem = s.applyCommandAckLocked(env.respURL, in.Payload)
 		}
 	}
 	s.st.acks = append(s.st.acks, a)
+	if s.st.ackHook != nil {
+		s.st.ackHook(a)
+	}
 	s.notifyLocked()
+}
+
+// OnAck makes fn see each ack the moment it arrives, before anything else
+// happens, which is where a test kills the process that sent it. fn runs
+// with the fake's state locked: it must not call the Server. nil removes it.
+func (s *Server) OnAck(fn func(Ack)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.ackHook = fn
 }

@@ -11,7 +11,32 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
+
+// The upload flow as Slack documents it
+// (https://docs.slack.dev/reference/methods/files.getUploadURLExternal and
+// .../files.completeUploadExternal; the error codes are those pages'):
+//   - files.getUploadURLExternal takes filename and length (the size in
+//     bytes), both required; a length of 0 is missing_argument, an alt_txt
+//     over 1,000 characters alt_txt_too_large;
+//   - the bytes are POSTed to the upload_url, raw or as multipart; a
+//     non-200 answer is a failure. Bytes that do not match the announced
+//     length are refused here (400): Slack registers the length reserved in
+//     the first step, and a mismatch stores a truncated or refused file;
+//   - files.completeUploadExternal takes files, a JSON array of {id,
+//     title}; a file never uploaded is file_not_found ("Could not find the
+//     file from the upload ticket"), and so is one completed before: the
+//     method "can only be called once". channel_id, when given, shares the
+//     file there (channel_not_found, not_in_channel as for posts; see
+//     AddChannel); without it the file stays private. thread_ts makes the
+//     share a reply in that thread and wants a single channel.
+
+// maxAltText is the longest alt_txt files.getUploadURLExternal takes.
+const maxAltText = 1000
+
+// maxShareChannels is how many channels one completion may share to.
+const maxShareChannels = 100
 
 // fileRec is a file going through the three-step upload.
 type fileRec struct {
@@ -24,6 +49,7 @@ type File struct {
 	ID             string
 	Name           string
 	Title          string
+	AltText        string
 	Length         int // as announced to files.getUploadURLExternal
 	Content        []byte
 	Channel        string // channel_id, or the first of channels
@@ -51,13 +77,24 @@ func fileID(n int) string { return fmt.Sprintf("F%04d", n) }
 
 func (s *Server) filesGetUploadURLExternal(r *apiRequest) apiResult {
 	name := r.param("filename")
+	if name == "" {
+		return errResult("invalid_arguments", "[ERROR] missing required field: filename")
+	}
+	if !r.has("length") {
+		return errResult("invalid_arguments", "[ERROR] missing required field: length")
+	}
 	length, err := strconv.Atoi(r.param("length"))
-	if name == "" || err != nil || length <= 0 {
-		return errResult("invalid_arguments", "[ERROR] filename and a positive length are required")
+	switch {
+	case err != nil || length < 0:
+		return errResult("invalid_arguments", "[ERROR] length must be a positive integer")
+	case length == 0:
+		return errResult("missing_argument")
+	case utf8.RuneCountInString(r.param("alt_txt")) > maxAltText:
+		return errResult("alt_txt_too_large")
 	}
 	s.st.fileSeq++
 	id := fileID(s.st.fileSeq)
-	s.st.files[id] = &fileRec{File: File{ID: id, Name: name, Length: length}}
+	s.st.files[id] = &fileRec{File: File{ID: id, Name: name, Length: length, AltText: r.param("alt_txt")}}
 	return okResult(map[string]any{"upload_url": s.baseURL + "/upload/" + id, "file_id": id})
 }
 
@@ -83,10 +120,13 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 		if call.Status == 0 {
 			call.Status = http.StatusOK
 		}
-	case f == nil:
+	case f == nil || f.Completed:
 		call.Status, call.Error = http.StatusNotFound, "file_not_found"
 	case err != nil:
 		call.Status, call.Error = http.StatusBadRequest, "invalid_upload"
+	case len(content) != f.Length:
+		call.Status, call.Error = http.StatusBadRequest, "length_mismatch"
+		f.uploaded = false
 	default:
 		f.Content, f.uploaded, f.UploadedAt = content, true, s.now()
 	}
@@ -135,6 +175,9 @@ func readUpload(r *http.Request) ([]byte, error) {
 
 // filesCompleteUploadExternal shares uploaded files.
 func (s *Server) filesCompleteUploadExternal(r *apiRequest) apiResult {
+	if !r.has("files") {
+		return errResult("invalid_arguments", "[ERROR] missing required field: files")
+	}
 	var list []struct {
 		ID    string `json:"id"`
 		Title string `json:"title"`
@@ -147,15 +190,33 @@ func (s *Server) filesCompleteUploadExternal(r *apiRequest) apiResult {
 		channels = strings.Split(c, ",")
 	}
 	channel := r.param("channel_id")
-	if channel == "" && len(channels) > 0 {
+	if res, ok := s.checkShareChannelLocked(channel); !ok {
+		return res
+	}
+	if channel != "" {
+		channels = append([]string{channel}, channels...)
+	} else if len(channels) > 0 {
 		channel = channels[0]
+	}
+	switch {
+	case len(channels) > maxShareChannels:
+		return errResult("channels_limit_exceeded")
+	case r.param("thread_ts") != "" && len(channels) != 1:
+		return errResult("invalid_arguments", "[ERROR] thread_ts needs exactly one channel")
+	}
+	for _, ch := range channels {
+		if code := s.postableLocked(ch); code != "" {
+			return errResult(code)
+		}
+	}
+	for _, item := range list {
+		if f := s.st.files[item.ID]; f == nil || !f.uploaded || f.Completed {
+			return errResult("file_not_found")
+		}
 	}
 	out := make([]any, 0, len(list))
 	for _, item := range list {
 		f := s.st.files[item.ID]
-		if f == nil || !f.uploaded {
-			return errResult("file_not_found")
-		}
 		if item.Title == "" {
 			item.Title = f.Name // Slack titles untitled files by their name
 		}

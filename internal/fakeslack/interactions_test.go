@@ -18,7 +18,7 @@ func TestClickButtonInMessage(t *testing.T) {
 	api := apiClient(fake)
 
 	ch, ts, err := api.PostMessageContext(ctx, "U0ALICE", slack.MsgOptionText("Rate the session", false),
-		slack.MsgOptionBlocks(buttonsBlock("rate", [2]string{"rate", "1"}, [2]string{"rate", "5"})))
+		slack.MsgOptionBlocks(buttonsBlock("rate1", [2]string{"rate", "1"}), buttonsBlock("rate5", [2]string{"rate", "5"})))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestClickButtonInMessage(t *testing.T) {
 	cb := evt.Data.(slack.InteractionCallback)
 	act := cb.ActionCallback.BlockActions
 	if cb.Type != slack.InteractionTypeBlockActions || len(act) != 1 || act[0].ActionID != "rate" || act[0].Value != "5" ||
-		act[0].BlockID != "rate" || cb.Container.ChannelID != ch || cb.Container.MessageTs != ts || cb.Container.IsEphemeral ||
+		act[0].BlockID != "rate5" || cb.Container.ChannelID != ch || cb.Container.MessageTs != ts || cb.Container.IsEphemeral ||
 		cb.Message.Text != "Rate the session" || cb.TriggerID != in.TriggerID || cb.ResponseURL != in.ResponseURL {
 		t.Errorf("callback = %+v", cb)
 	}

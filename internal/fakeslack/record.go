@@ -118,6 +118,9 @@ type Fault struct {
 	// Error is a Slack error code. Without Status it is answered as
 	// HTTP 200 {"ok":false,"error":Error}, the way Slack reports errors.
 	Error string
+	// Drop closes the connection without an answer, as a network failure
+	// would: the client sees an error from its HTTP transport.
+	Drop bool
 }
 
 // FailNext makes the next n requests to method (a Web API method name,
@@ -142,6 +145,11 @@ func (s *Server) takeFaultLocked(method string) (Fault, bool) {
 
 // faultResult turns a fault into the answer Slack would give.
 func faultResult(f Fault) apiResult {
+	if f.Drop {
+		r := errResult("dropped")
+		r.drop = true
+		return r
+	}
 	if f.Status == 0 {
 		code := f.Error
 		if code == "" {

@@ -106,6 +106,13 @@ func (s *Server) applyResponseLocked(id, httpMethod string, body []byte, rec *Re
 		res.status = http.StatusBadRequest
 		return res
 	}
+	if code, msgs := checkResponseBlocks(in.Blocks); code != "" {
+		// As for incoming webhooks, Slack answers 400 and shows nothing.
+		s.recordProblemLocked(MethodResponseURL, code, msgs)
+		res := errResult(code, msgs...)
+		res.status = http.StatusBadRequest
+		return res
+	}
 	u.uses++
 	rec.Channel = u.channel
 	rec.MessageTS = s.respondLocked(u, in)
@@ -145,17 +152,39 @@ func (s *Server) respondLocked(u *responseURL, in responseBody) string {
 	return m.ts
 }
 
+// checkResponseBlocks validates the blocks of a response (a response_url
+// post or a slash command's ack payload) as Slack validates a message's;
+// it returns "" when they are absent or fine. The cumulative text limit
+// does not apply there (see maxMessageBlockText).
+func checkResponseBlocks(raw json.RawMessage) (string, []string) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", nil
+	}
+	blocks, err := parseBlocks(string(raw))
+	if err != nil {
+		return "invalid_blocks_format", nil
+	}
+	return checkMessageBlocks(blocks, false)
+}
+
 // applyCommandAckLocked shows a slash command's ack payload the way Slack
 // does: as a message (ephemeral unless response_type is in_channel), tied to
-// the command's response_url so its buttons can be clicked.
-func (s *Server) applyCommandAckLocked(responseURLID string, payload json.RawMessage) {
+// the command's response_url so its buttons can be clicked. It returns a
+// problem when Slack would refuse the payload (it then shows the user an
+// error and posts nothing).
+func (s *Server) applyCommandAckLocked(responseURLID string, payload json.RawMessage) string {
 	u := s.st.responseURLs[responseURLID]
 	var in responseBody
 	if u == nil || json.Unmarshal(payload, &in) != nil {
-		return
+		return ""
 	}
 	if in.Text == "" && (len(in.Blocks) == 0 || string(in.Blocks) == "null") {
-		return
+		return ""
+	}
+	if code, msgs := checkResponseBlocks(in.Blocks); code != "" {
+		s.recordProblemLocked("ack", code, msgs)
+		return code
 	}
 	s.respondLocked(u, in)
+	return ""
 }

@@ -48,11 +48,13 @@ type Server struct {
 	botToken     string
 	appToken     string
 	pingInterval time.Duration
+	ackDeadline  time.Duration // unacked events_api envelopes are retried after it
 	teamID       string
 	teamDomain   string
 	appID        string
 	botUserID    string
 	botID        string
+	scopes       []string // the bot token's granted scopes
 
 	ln      net.Listener
 	srv     *http.Server
@@ -82,6 +84,11 @@ func WithTokens(bot, app string) Option {
 // reconnects when none arrives within its own interval (30s by default).
 func WithPingInterval(d time.Duration) Option { return func(s *Server) { s.pingInterval = d } }
 
+// WithEventRetryAfter sets how long the fake waits for the ack of an
+// events_api envelope before retrying it, as Slack does after 3 s; zero or
+// less turns the fake's own retries off.
+func WithEventRetryAfter(d time.Duration) Option { return func(s *Server) { s.ackDeadline = d } }
+
 // WithClock replaces time.Now, so tests can expire trigger_ids and
 // response_urls without sleeping. Every time the fake records comes from it.
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
@@ -99,11 +106,13 @@ func New(opts ...Option) *Server {
 		botToken:     DefaultBotToken,
 		appToken:     DefaultAppToken,
 		pingInterval: 5 * time.Second,
+		ackDeadline:  3 * time.Second,
 		teamID:       DefaultTeamID,
 		teamDomain:   DefaultTeamDomain,
 		appID:        DefaultAppID,
 		botUserID:    DefaultBotUserID,
 		botID:        DefaultBotID,
+		scopes:       DefaultScopes,
 		done:         make(chan struct{}),
 		changed:      make(chan struct{}),
 	}

@@ -64,6 +64,19 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		ws.Close()
 		return
 	}
+	if s.openConnsLocked() >= MaxConnections {
+		// Slack tells the extra socket why and closes it, as in
+		// pysdk_disconnect_too_many_websockets.json; it never says hello.
+		msg := s.controlMessageLocked("disconnect", "too_many_websockets")
+		s.st.refused++
+		s.notifyLocked()
+		s.mu.Unlock()
+		_ = ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
+		_ = ws.WriteMessage(websocket.TextMessage, msg)
+		ws.Close()
+		s.log.Warn("refused a socket past the app's limit", slog.Int("max", MaxConnections))
+		return
+	}
 	s.st.connSeq++
 	c := &wsConn{id: s.st.connSeq, ws: ws, gone: make(chan struct{})}
 	s.st.conns = append(s.st.conns, c)
@@ -95,7 +108,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 			s.log.Info("socket mode client gone", slog.Int("conn", c.id), slog.String("reason", err.Error()))
 			return
 		}
-		s.handleAck(data)
+		s.handleAck(c.id, data)
 	}
 }
 
@@ -176,15 +189,52 @@ func (s *Server) removeConn(c *wsConn) {
 	s.notifyLocked()
 }
 
-// pickConnLocked chooses the newest socket that got hello and was not told
-// to disconnect.
-func (s *Server) pickConnLocked() *wsConn {
-	for i := len(s.st.conns) - 1; i >= 0; i-- {
-		if c := s.st.conns[i]; c.ready && !c.draining {
-			return s.st.conns[i]
+// MaxConnections is how many Socket Mode connections one app may hold open
+// at once; Slack refuses more (a `disconnect` with reason
+// too_many_websockets) and spreads envelopes over the ones open.
+const MaxConnections = 10
+
+// pickConnLocked chooses, round-robin, a socket that got hello and was not
+// told to disconnect, preferring one other than avoid (the conn id an
+// envelope last went to), as Slack spreads envelopes and retries over an
+// app's connections.
+func (s *Server) pickConnLocked(avoid int) *wsConn {
+	ready := s.readyConnsLocked()
+	if len(ready) == 0 {
+		return nil
+	}
+	for range ready {
+		s.st.rr++
+		c := ready[s.st.rr%len(ready)]
+		if c.id != avoid || len(ready) == 1 {
+			return c
 		}
 	}
-	return nil
+	return ready[0]
+}
+
+// readyConnsLocked lists the sockets that got hello and were not told to
+// disconnect: those envelopes may go to.
+func (s *Server) readyConnsLocked() []*wsConn {
+	var ready []*wsConn
+	for _, c := range s.st.conns {
+		if c.ready && !c.draining {
+			ready = append(ready, c)
+		}
+	}
+	return ready
+}
+
+// openConnsLocked counts the sockets that count against MaxConnections:
+// those open and not told to go.
+func (s *Server) openConnsLocked() int {
+	n := 0
+	for _, c := range s.st.conns {
+		if !c.draining {
+			n++
+		}
+	}
+	return n
 }
 
 // Connections is the number of sockets that have connected and received
@@ -193,6 +243,21 @@ func (s *Server) Connections() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.st.hellos
+}
+
+// RefusedConnections is the number of sockets refused because MaxConnections
+// were open.
+func (s *Server) RefusedConnections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.st.refused
+}
+
+// WaitActive waits until n sockets are open and have been sent hello.
+func (s *Server) WaitActive(ctx context.Context, n int) error {
+	return s.waitFor(ctx, fmt.Sprintf("wait for %d open connections", n), func() bool {
+		return len(s.readyConnsLocked()) >= n
+	})
 }
 
 // ActiveConnections is the number of sockets open now.

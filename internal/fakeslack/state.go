@@ -16,9 +16,12 @@ type state struct {
 	conns       []*wsConn // open sockets, oldest first
 	connSeq     int       // sockets accepted so far
 	hellos      int       // sockets that received hello
+	refused     int       // sockets refused past MaxConnections
+	rr          int       // round-robin position among ready sockets
 	pingsPaused bool
 	envelopes   map[string]*envelope
 	acks        []Ack
+	ackHook     func(Ack)
 
 	// Recording and faults.
 	calls     []Call
@@ -26,6 +29,7 @@ type state struct {
 	faults    map[string][]Fault
 	latency   map[string]time.Duration
 	revoked   bool
+	problems  []Problem // what real Slack would refuse; see Problem
 
 	// Workspace.
 	users    []*User
@@ -33,6 +37,7 @@ type state struct {
 	// directoryUsed turns on user checks once a test has added users.
 	directoryUsed bool
 	dmsOpened     map[string]bool
+	channels      map[string]bool     // channel id -> the bot is a member; see AddChannel
 	msgs          map[string]*message // by channel+"/"+ts
 	msgOrder      []*message
 	lastTS        int64 // microseconds of the last ts handed out
@@ -55,6 +60,7 @@ func newState() state {
 		latency:      map[string]time.Duration{},
 		userByID:     map[string]*User{},
 		dmsOpened:    map[string]bool{},
+		channels:     map[string]bool{},
 		msgs:         map[string]*message{},
 		triggers:     map[string]*trigger{},
 		views:        map[string]*view{},

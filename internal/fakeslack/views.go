@@ -3,7 +3,8 @@ package fakeslack
 import (
 	"encoding/json"
 	"fmt"
-	"log/slog"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -258,25 +259,45 @@ func (s *Server) viewsPublish(r *apiRequest) apiResult {
 
 // applySubmissionAckLocked does what Slack does with a view_submission ack:
 // errors keep the modal open, update replaces it, push stacks a new one,
-// clear closes the whole stack, and anything else closes the modal.
-func (s *Server) applySubmissionAckLocked(viewID string, payload json.RawMessage) {
+// clear closes the whole stack, and anything else closes the modal. It
+// returns a problem code when Slack could not use the ack: errors keyed by
+// anything but the view's input block_ids, or an invalid view to update or
+// push. Slack then keeps the modal open and shows the user a generic "We
+// had some trouble connecting" error
+// (https://docs.slack.dev/surfaces/modals, "Displaying errors in views":
+// errors are keyed by the block_id of an input block).
+func (s *Server) applySubmissionAckLocked(viewID string, payload json.RawMessage) string {
 	v := s.st.views[viewID]
 	if v == nil {
-		return
+		return ""
 	}
 	var ack struct {
-		ResponseAction string          `json:"response_action"`
-		View           json.RawMessage `json:"view"`
+		ResponseAction string            `json:"response_action"`
+		View           json.RawMessage   `json:"view"`
+		Errors         map[string]string `json:"errors"`
 	}
 	_ = json.Unmarshal(payload, &ack) // an empty or odd ack just closes the modal
 	switch ack.ResponseAction {
 	case "errors":
+		inputs := inputBlockIDs(v.def)
+		var msgs []string
+		for _, k := range slices.Sorted(maps.Keys(ack.Errors)) {
+			if !inputs[k] {
+				msgs = append(msgs, fmt.Sprintf("[ERROR] %q is not the block_id of an input block in view %s [json-pointer:/errors/%s]", k, v.id, k))
+			}
+		}
+		if len(ack.Errors) == 0 {
+			msgs = append(msgs, "[ERROR] errors must name at least one input block [json-pointer:/errors]")
+		}
+		if len(msgs) > 0 {
+			s.recordProblemLocked("ack", "invalid_errors", msgs)
+			return "invalid_errors"
+		}
 	case "update", "push":
 		def, res, ok := s.parseViewParam(string(ack.View), "modal", v)
 		if !ok {
-			s.log.Warn("view_submission ack carries an invalid view",
-				slog.String("response_action", ack.ResponseAction), slog.String("error", res.errCode))
-			return
+			s.recordProblemLocked("ack", res.errCode, res.messages())
+			return res.errCode
 		}
 		if ack.ResponseAction == "update" {
 			s.replaceViewLocked(v, def)
@@ -292,6 +313,7 @@ func (s *Server) applySubmissionAckLocked(viewID string, payload json.RawMessage
 	default:
 		v.closed = true
 	}
+	return ""
 }
 
 // View returns the current JSON of a modal or home view, as views.* return it.

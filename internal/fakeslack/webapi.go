@@ -30,6 +30,7 @@ type apiResult struct {
 	retryAfter int
 	body       map[string]any
 	errCode    string
+	drop       bool // close the connection without answering (Fault.Drop)
 }
 
 func okResult(fields map[string]any) apiResult {
@@ -48,6 +49,13 @@ func errResult(code string, messages ...string) apiResult {
 		body["response_metadata"] = map[string]any{"messages": messages}
 	}
 	return apiResult{body: body, errCode: code}
+}
+
+// messages returns the result's response_metadata.messages.
+func (res apiResult) messages() []string {
+	meta, _ := res.body["response_metadata"].(map[string]any)
+	msgs, _ := meta["messages"].([]string)
+	return msgs
 }
 
 type apiHandler func(*apiRequest) apiResult
@@ -107,7 +115,8 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	call.Time = s.now()
 	var res apiResult
-	if f, ok := s.takeFaultLocked(method); ok {
+	f, injected := s.takeFaultLocked(method)
+	if injected {
 		res = faultResult(f)
 	} else if h := s.handler(method); h == nil {
 		res = errResult("unknown_method")
@@ -115,8 +124,13 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 		res = errResult(perr)
 	} else if code := s.authorizeLocked(method, req.token); code != "" {
 		res = errResult(code)
+	} else if sres, ok := s.scopeResultLocked(req); !ok {
+		res = sres
 	} else {
 		res = h(req)
+	}
+	if appFaults[res.errCode] && !injected {
+		s.recordProblemLocked(method, res.errCode, res.messages())
 	}
 	call.Status = res.status
 	if call.Status == 0 {
@@ -210,6 +224,15 @@ func (res apiResult) encode() []byte {
 }
 
 func writeResult(w http.ResponseWriter, res apiResult, body []byte) {
+	if res.drop {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler) // the server drops the connection itself
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	if res.retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(res.retryAfter))

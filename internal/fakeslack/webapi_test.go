@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -80,7 +81,7 @@ func TestPostMessageToUserOpensDMThenUpdate(t *testing.T) {
 }
 
 func TestEphemeralAndConversationsOpen(t *testing.T) {
-	fake := startFake(t)
+	fake := startFake(t, WithScopes(slices.Concat(DefaultScopes, []string{"im:write"})...))
 	ctx := deadline(t)
 	api := apiClient(fake)
 	fake.AddUser(User{ID: "U0ALICE", Name: "alice"})
@@ -329,5 +330,31 @@ func TestJSONAndGETRequestsAreParsed(t *testing.T) {
 	resp.Body.Close()
 	if c := fake.CallsTo("chat.getPermalink")[0]; c.Param("message_ts") != "1.2" || c.Error != "message_not_found" {
 		t.Errorf("get call = %+v", c)
+	}
+}
+
+// A dropped connection reaches the client as a transport error, for Web
+// API methods and response_urls alike.
+func TestDroppedConnectionIsANetworkError(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	fake.FailNext("chat.postMessage", 1, Fault{Drop: true})
+	fake.FailNext(MethodResponseURL, 1, Fault{Drop: true})
+	_, _, err := apiClient(fake).PostMessageContext(ctx, "C0GENERAL", slack.MsgOptionText("hi", false))
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		t.Errorf("chat.postMessage: %v (%T), want a *url.Error", err, err)
+	}
+	connect(t, fake)
+	cmd, err := fake.SlashCommand(ctx, "U0ALICE", "/coach", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = slack.PostWebhookContext(ctx, cmd.ResponseURL, &slack.WebhookMessage{Text: "hi"})
+	if !errors.As(err, &ue) {
+		t.Errorf("response_url: %v (%T), want a *url.Error", err, err)
+	}
+	if r := fake.Responses(); len(r) != 1 || r[0].Error != "dropped" {
+		t.Errorf("responses = %+v", r)
 	}
 }

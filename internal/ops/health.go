@@ -1,73 +1,166 @@
 package ops
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
+	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/coachlog/coachlog/internal/prom"
 )
 
-// Checks are what /healthz asks.
+// Checks are what /healthz asks. Each is cheap: reads on a reader
+// connection or figures kept in memory, never a write, so a probe cannot
+// queue behind (or ahead of) the writes the acks wait for.
 type Checks struct {
 	// Connection reports whether the Socket Mode connection is up, and
 	// since when it has been up or down.
 	Connection func() (up bool, since time.Time)
-	// Writable checks the database accepts a write.
-	Writable func(ctx context.Context) error
+	// Readable checks the database answers a read.
+	Readable func(ctx context.Context) error
+	// WriteWait is how long the oldest write has waited for the database's
+	// writer (zero when none waits): writes stuck behind a lock show here.
+	WriteWait func() time.Duration
 	// OldestPending returns the creation time of the oldest undelivered
 	// message, zero when none.
 	OldestPending func(ctx context.Context) (time.Time, error)
-	// Stopped returns why delivery stopped (a revoked token), if it did.
-	Stopped func() error
-	Now     func() time.Time
+	// Stopped returns, when delivery stopped because Slack rejected the bot
+	// token, Slack's error code for it (token_revoked...); "" otherwise.
+	Stopped func() (stopped bool, code string)
+	// Failures reports the scheduled messages (nudges, digests, reminders)
+	// that failed for good within FailureWindow, by kind.
+	Failures func(ctx context.Context) ([]Failures, error)
+	// LLMBreakerOpen reports whether the LLM's circuit breaker stopped
+	// calling its server. The product works without the LLM, so this is a
+	// warning, never a problem; nil without an LLM.
+	LLMBreakerOpen func() bool
+	// Store names the store in use, "sqlite" or "postgres" (never its
+	// URL: it may hold a password).
+	Store string
+	// SenderRole reports whether this replica holds the sender role (it
+	// delivers the outbox); nil leaves it out of the answer.
+	SenderRole func() bool
+	Now        func() time.Time
+	// Log gets the details the answer leaves out.
+	Log *slog.Logger
+}
+
+// Failures are the scheduled messages of one kind that failed for good.
+type Failures struct {
+	Kind   string
+	Failed int
+	// Failing: the latest of the kind failed and none was delivered since.
+	Failing bool
 }
 
 // Limits of health.
 const (
 	connectGrace = 60 * time.Second // down this long (since start or a drop) is unhealthy
 	stuckAfter   = 15 * time.Minute // an undelivered message this old means the outbox is stuck
+	writesStuck  = 10 * time.Second // a write waiting this long: acks (2 s budget) are failing
+	// FailureWindow is how far back failed scheduled messages count.
+	FailureWindow = 24 * time.Hour
 )
 
+// slackCode is what a Slack error code looks like; anything else is not
+// repeated in an answer.
+var slackCode = regexp.MustCompile(`^[a-z_]{1,40}$`)
+
 // Health runs the checks and returns the reasons the bot is unhealthy, none
-// when it is healthy.
+// when it is healthy. Reasons are fixed, plain sentences an operator can
+// act on; the errors behind them go to the log.
 func (c Checks) Health(ctx context.Context) []string {
 	now := c.Now()
+	log := c.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	var bad []string
 	if c.Connection != nil {
 		if up, since := c.Connection(); !up && now.Sub(since) > connectGrace {
 			bad = append(bad, fmt.Sprintf("socket mode: not connected to Slack for %s", now.Sub(since).Round(time.Second)))
 		}
 	}
-	if c.Writable != nil {
-		if err := c.Writable(ctx); err != nil {
-			bad = append(bad, "database: not writable: "+err.Error())
+	if c.Readable != nil {
+		if err := c.Readable(ctx); err != nil {
+			log.ErrorContext(ctx, "health: the database does not answer", "err", err)
+			bad = append(bad, "database: does not answer reads")
+		}
+	}
+	if c.WriteWait != nil {
+		if d := c.WriteWait(); d > writesStuck {
+			bad = append(bad, fmt.Sprintf("database: a write has waited %s (another process holding the lock?)", d.Round(time.Second)))
 		}
 	}
 	if c.OldestPending != nil {
 		oldest, err := c.OldestPending(ctx)
 		switch {
 		case err != nil:
-			bad = append(bad, "outbox: unreadable: "+err.Error())
+			log.ErrorContext(ctx, "health: cannot read the outbox", "err", err)
+			bad = append(bad, "outbox: cannot be read")
 		case !oldest.IsZero() && now.Sub(oldest) > stuckAfter:
 			bad = append(bad, fmt.Sprintf("outbox: stuck, oldest undelivered message is %s old", now.Sub(oldest).Round(time.Second)))
 		}
 	}
 	if c.Stopped != nil {
-		if err := c.Stopped(); err != nil {
-			bad = append(bad, "slack token: delivery stopped: "+err.Error())
+		if stopped, code := c.Stopped(); stopped {
+			reason := "slack token: delivery stopped, Slack rejected the bot token"
+			if slackCode.MatchString(code) {
+				reason += " (" + code + ")"
+			}
+			bad = append(bad, reason)
+		}
+	}
+	if c.Failures != nil {
+		fs, err := c.Failures(ctx)
+		if err != nil {
+			log.ErrorContext(ctx, "health: cannot read failed messages", "err", err)
+			bad = append(bad, "outbox: cannot be read")
+		}
+		for _, f := range fs {
+			if f.Failing {
+				bad = append(bad, failedReason(f))
+			}
 		}
 	}
 	return bad
 }
 
-// Handler serves /healthz (200 ok, or 503 with the reasons) and /metrics.
+// Warnings returns what an operator should know that does not make the bot
+// unhealthy: the LLM help falling back because its breaker is open.
+func (c Checks) Warnings() []string {
+	var warn []string
+	if c.LLMBreakerOpen != nil && c.LLMBreakerOpen() {
+		warn = append(warn, "llm: calls paused after repeated failures; prose capture, prep and the narrative fall back until the server answers again")
+	}
+	return warn
+}
+
+// failedReason says, for example, "3 scheduled messages failed for good
+// in the last 24 h (nudge)".
+func failedReason(f Failures) string {
+	what := "scheduled messages"
+	if f.Failed == 1 {
+		what = "scheduled message"
+	}
+	return fmt.Sprintf("%d %s failed for good in the last %d h (%s)", f.Failed, what, int(FailureWindow.Hours()), f.Kind)
+}
+
+// Handler serves /healthz (200 ok, or 503 with the reasons; warnings
+// either way, which never turn it red) and /metrics.
 func Handler(c Checks, m *Metrics) http.Handler {
+	log := c.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -75,6 +168,15 @@ func Handler(c Checks, m *Metrics) http.Handler {
 		bad := c.Health(ctx)
 		w.Header().Set("Content-Type", "application/json")
 		status := map[string]any{"ok": len(bad) == 0}
+		if c.Store != "" {
+			status["store"] = c.Store
+		}
+		if c.SenderRole != nil {
+			status["sender_role"] = c.SenderRole()
+		}
+		if warn := c.Warnings(); len(warn) > 0 {
+			status["warnings"] = warn
+		}
 		if len(bad) > 0 {
 			status["problems"] = bad
 			w.WriteHeader(http.StatusServiceUnavailable)
@@ -82,9 +184,50 @@ func Handler(c Checks, m *Metrics) http.Handler {
 		_ = json.NewEncoder(w).Encode(status)
 	})
 	if m != nil {
-		mux.Handle("/metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+		mux.Handle("/metrics", metricsHandler(m.Registry, log))
 	}
 	return mux
+}
+
+// metricsHandler serves the registry in Prometheus' text format, gzipped
+// when the scraper accepts it (Prometheus does). A metric that cannot be
+// read fails the whole scrape with a 500, so that Prometheus marks the
+// target down (up == 0) rather than an alert reading a missing series as
+// fine. Like /healthz, the answer names what failed and the error behind
+// it goes to the log: it may hold a file path or a database's address.
+func metricsHandler(reg *prom.Registry, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fams, err := reg.Gather(r.Context())
+		if err != nil {
+			log.ErrorContext(r.Context(), "metrics: scrape failed", "err", err)
+			what := "some metrics"
+			if ce, ok := errors.AsType[*prom.CollectError](err); ok {
+				what = strings.Join(ce.Names, ", ")
+			}
+			http.Error(w, "metrics: cannot read "+what+"; the error is in the log", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", prom.ContentType)
+		var out io.Writer = w
+		if acceptsGzip(r) {
+			w.Header().Set("Content-Encoding", "gzip")
+			gz := gzip.NewWriter(w)
+			defer gz.Close()
+			out = gz
+		}
+		if err := prom.WriteText(out, fams); err != nil {
+			log.DebugContext(r.Context(), "metrics: answer not written", "err", err) // the scraper went away
+		}
+	})
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, enc := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		if name, _, _ := strings.Cut(strings.TrimSpace(enc), ";"); name == "gzip" {
+			return true
+		}
+	}
+	return false
 }
 
 // Serve listens on addr until ctx ends and returns the address it bound.

@@ -4,19 +4,19 @@ package ops
 
 import (
 	"context"
+	"fmt"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/coachlog/coachlog/internal/prom"
 )
 
 // Metrics counts what the bot does. It implements slackbot.Metrics.
 type Metrics struct {
-	Registry   *prometheus.Registry
-	envelopes  *prometheus.CounterVec
-	ackLatency *prometheus.HistogramVec
-	reconnects prometheus.Counter
-	panics     prometheus.Counter
+	Registry   *prom.Registry
+	envelopes  *prom.CounterVec
+	ackLatency *prom.HistogramVec
+	reconnects *prom.Counter
+	panics     *prom.Counter
 }
 
 // Sources are read when metrics are scraped.
@@ -24,42 +24,57 @@ type Sources struct {
 	// Outbox reports the undelivered and failed messages.
 	Outbox func(ctx context.Context) (pending, failed int, err error)
 	// Delivery reports the worker's counts since start.
-	Delivery func() (sent, retried, failed, rateLimited int64)
+	Delivery func() Delivery
 	// Jobs reports scheduled passes run, by job.
 	Jobs func() map[string]int
+	// Failures reports the scheduled messages that failed for good within
+	// FailureWindow, by kind; FailureKinds are always reported, 0 if none.
+	Failures     func(ctx context.Context) ([]Failures, error)
+	FailureKinds []string
+	// SenderRole reports whether this replica holds the sender role.
+	SenderRole func() bool
+	// Store names the store in use ("sqlite", "postgres").
+	Store string
+	// WAL reports the database's write-ahead log and the checkpoints that
+	// keep it bounded.
+	WAL func() WAL
+}
+
+// WAL is the write-ahead log's size and its TRUNCATE checkpoints so far.
+type WAL struct {
+	Bytes           int64
+	Tried, Emptied  int64
+	LongestTruncate time.Duration
+}
+
+// Delivery is what the outbox worker did since start.
+type Delivery struct {
+	Sent, Retried, Failed, RateLimited int64
+	Panics                             int64 // sends that panicked (also in Failed)
 }
 
 // NewMetrics registers Coachlog's metrics, and the Go runtime's and the
 // process's, in a registry of its own (no global state).
 func NewMetrics() *Metrics {
+	reconnects := prom.NewCounterVec("coachlog_socket_reconnects_total", "Socket Mode reconnections after the first connection.")
+	panics := prom.NewCounterVec("coachlog_handler_panics_total", "Handlers that panicked and were recovered.")
 	m := &Metrics{
-		Registry: prometheus.NewRegistry(),
-		envelopes: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "coachlog_envelopes_total", Help: "Socket Mode envelopes received, by type.",
-		}, []string{"type"}),
-		ackLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "coachlog_ack_seconds", Help: "Time from an envelope's arrival to its ack, measured in process, by type.",
-			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2, 3},
-		}, []string{"type"}),
-		reconnects: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "coachlog_socket_reconnects_total", Help: "Socket Mode reconnections after the first connection.",
-		}),
-		panics: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "coachlog_handler_panics_total", Help: "Handlers that panicked and were recovered.",
-		}),
+		Registry:  prom.NewRegistry(),
+		envelopes: prom.NewCounterVec("coachlog_envelopes_total", "Socket Mode envelopes received, by type.", "type"),
+		ackLatency: prom.NewHistogramVec("coachlog_ack_seconds", "Time from an envelope's arrival to its ack, measured in process, by type.",
+			[]float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2, 3}, "type"),
+		reconnects: reconnects.With(),
+		panics:     panics.With(),
 	}
-	m.Registry.MustRegister(m.envelopes, m.ackLatency, m.reconnects, m.panics,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.Registry.MustRegister(m.envelopes, m.ackLatency, reconnects, panics, prom.NewGoCollector(), prom.NewProcessCollector())
 	return m
 }
 
 // Envelope counts an envelope.
-func (m *Metrics) Envelope(typ string) { m.envelopes.WithLabelValues(typ).Inc() }
+func (m *Metrics) Envelope(typ string) { m.envelopes.With(typ).Inc() }
 
 // Acked records an ack's latency.
-func (m *Metrics) Acked(typ string, d time.Duration) {
-	m.ackLatency.WithLabelValues(typ).Observe(d.Seconds())
-}
+func (m *Metrics) Acked(typ string, d time.Duration) { m.ackLatency.With(typ).Observe(d) }
 
 // Reconnected counts a reconnection.
 func (m *Metrics) Reconnected() { m.reconnects.Inc() }
@@ -67,51 +82,143 @@ func (m *Metrics) Reconnected() { m.reconnects.Inc() }
 // Panicked counts a recovered panic.
 func (m *Metrics) Panicked() { m.panics.Inc() }
 
+// boolGauge is a gauge read from f at each scrape: 1 while f is true, else 0.
+func boolGauge(name, help string, f func() bool) prom.Collector {
+	return prom.NewGaugeFunc(name, help, func() float64 {
+		if f() {
+			return 1
+		}
+		return 0
+	})
+}
+
+// outboxCounts are the outbox's undelivered and failed messages.
+type outboxCounts struct{ pending, failed int }
+
+// figure is one unlabelled family computed from a value of T.
+type figure[T any] struct {
+	name, help string
+	typ        prom.Type
+	value      func(T) float64
+}
+
+// readTogether is figs, computed at each scrape from one call of read.
+func readTogether[T any](figs []figure[T], read func(ctx context.Context) T) prom.Collector {
+	names := make([]string, len(figs))
+	for i, f := range figs {
+		names[i] = f.name
+	}
+	return prom.NewScrapeGroup(names, func(ctx context.Context) ([]prom.Family, error) {
+		v := read(ctx)
+		fams := make([]prom.Family, len(figs))
+		for i, f := range figs {
+			fams[i] = prom.Family{Name: f.name, Help: f.help, Type: f.typ, Series: []prom.Series{{Value: f.value(v)}}}
+		}
+		return fams, nil
+	})
+}
+
+// readTimeout bounds each read of the database at a scrape.
+const readTimeout = time.Second
+
 // Watch registers metrics read from src at scrape time.
 func (m *Metrics) Watch(src Sources) {
+	if src.SenderRole != nil {
+		m.Registry.MustRegister(boolGauge("coachlog_sender_role",
+			"1 when this replica holds the sender role (it delivers the outbox), else 0.", src.SenderRole))
+	}
+	if src.Store != "" {
+		m.Registry.MustRegister(prom.NewScrapeFunc("coachlog_store_info", "Always 1; the label names the store in use.",
+			prom.TypeGauge, []string{"store"}, func(context.Context) ([]prom.Series, error) {
+				return []prom.Series{{Values: []string{src.Store}, Value: 1}}, nil
+			}))
+	}
 	if src.Outbox != nil {
-		outbox := func(pick func(p, f int) int) func() float64 {
-			return func() float64 {
-				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-				defer cancel()
-				p, f, err := src.Outbox(ctx)
-				if err != nil {
-					return -1
-				}
-				return float64(pick(p, f))
+		// An unreadable outbox reads -1, which an alert on > 0 ignores and
+		// a dashboard shows; it does not fail the scrape.
+		m.Registry.MustRegister(readTogether([]figure[outboxCounts]{
+			{"coachlog_outbox_pending", "Messages waiting to be delivered.", prom.TypeGauge,
+				func(c outboxCounts) float64 { return float64(c.pending) }},
+			{"coachlog_outbox_failed", "Messages that failed for good (kept, visible).", prom.TypeGauge,
+				func(c outboxCounts) float64 { return float64(c.failed) }},
+		}, func(ctx context.Context) outboxCounts {
+			ctx, cancel := context.WithTimeout(ctx, readTimeout)
+			defer cancel()
+			p, f, err := src.Outbox(ctx)
+			if err != nil {
+				return outboxCounts{-1, -1}
 			}
-		}
-		m.Registry.MustRegister(
-			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "coachlog_outbox_pending", Help: "Messages waiting to be delivered."},
-				outbox(func(p, _ int) int { return p })),
-			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "coachlog_outbox_failed", Help: "Messages that failed for good (kept, visible)."},
-				outbox(func(_, f int) int { return f })))
+			return outboxCounts{p, f}
+		}))
 	}
 	if src.Delivery != nil {
-		for i, name := range []string{"sent", "retried", "failed", "rate_limited"} {
-			m.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
-				Name: "coachlog_outbox_" + name + "_total", Help: "Outbox deliveries " + name + " by this process.",
-			}, func() float64 {
-				s, r, f, l := src.Delivery()
-				return float64([]int64{s, r, f, l}[i])
-			}))
+		delivered := func(name string, pick func(Delivery) int64) figure[Delivery] {
+			return figure[Delivery]{"coachlog_outbox_" + name + "_total", "Outbox deliveries " + name + " by this process.",
+				prom.TypeCounter, func(d Delivery) float64 { return float64(pick(d)) }}
 		}
+		panics := delivered("panics", func(d Delivery) int64 { return d.Panics })
+		panics.help = "Outbox sends that panicked in this process (the message is failed; also in coachlog_outbox_failed_total)."
+		m.Registry.MustRegister(readTogether([]figure[Delivery]{
+			delivered("sent", func(d Delivery) int64 { return d.Sent }),
+			delivered("retried", func(d Delivery) int64 { return d.Retried }),
+			delivered("failed", func(d Delivery) int64 { return d.Failed }),
+			delivered("rate_limited", func(d Delivery) int64 { return d.RateLimited }),
+			panics,
+		}, func(context.Context) Delivery { return src.Delivery() }))
+	}
+	if src.Failures != nil {
+		m.Registry.MustRegister(prom.NewScrapeFunc("coachlog_scheduled_failed",
+			fmt.Sprintf("Scheduled messages (nudges, digests, reminders) that failed for good in the last %d h, by kind, across every process.",
+				int(FailureWindow.Hours())), prom.TypeGauge, []string{"kind"}, failedByKind(src.Failures, src.FailureKinds)))
+	}
+	if src.WAL != nil {
+		// One look at the log's size (a stat) and at the checkpoint
+		// counters serves all four.
+		m.Registry.MustRegister(readTogether([]figure[WAL]{
+			{"coachlog_wal_bytes", "Size of the database's write-ahead log (kept under 64 MB).", prom.TypeGauge,
+				func(w WAL) float64 { return float64(w.Bytes) }},
+			{"coachlog_wal_truncate_checkpoints_total", "TRUNCATE checkpoints tried since start (the log passed 16 MB).", prom.TypeCounter,
+				func(w WAL) float64 { return float64(w.Tried) }},
+			{"coachlog_wal_truncate_emptied_total", "TRUNCATE checkpoints that emptied the log; the others gave up on a reader and were retried.", prom.TypeCounter,
+				func(w WAL) float64 { return float64(w.Emptied) }},
+			{"coachlog_wal_truncate_longest_seconds", "The longest TRUNCATE checkpoint since start: the most a write waited on one.", prom.TypeGauge,
+				func(w WAL) float64 { return w.LongestTruncate.Seconds() }},
+		}, func(context.Context) WAL { return src.WAL() }))
 	}
 	if src.Jobs != nil {
-		m.Registry.MustRegister(&jobsCollector{runs: src.Jobs, desc: prometheus.NewDesc("coachlog_jobs_run_total",
-			"Scheduled passes run without error, by job.", []string{"job"}, nil)})
+		m.Registry.MustRegister(prom.NewScrapeFunc("coachlog_jobs_run_total", "Scheduled passes run without error, by job.",
+			prom.TypeCounter, []string{"job"}, func(context.Context) ([]prom.Series, error) {
+				var series []prom.Series
+				for job, n := range src.Jobs() {
+					series = append(series, prom.Series{Values: []string{job}, Value: float64(n)})
+				}
+				return series, nil
+			}))
 	}
 }
 
-type jobsCollector struct {
-	runs func() map[string]int
-	desc *prometheus.Desc
-}
-
-func (c *jobsCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
-
-func (c *jobsCollector) Collect(ch chan<- prometheus.Metric) {
-	for job, n := range c.runs() {
-		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.CounterValue, float64(n), job)
+// failedByKind reads the failed scheduled messages at a scrape, every one
+// of kinds included (0 when none failed). An error fails the scrape, so
+// that an unreadable count is never taken for a quiet zero.
+func failedByKind(read func(ctx context.Context) ([]Failures, error), kinds []string) func(ctx context.Context) ([]prom.Series, error) {
+	return func(ctx context.Context) ([]prom.Series, error) {
+		ctx, cancel := context.WithTimeout(ctx, readTimeout)
+		defer cancel()
+		fs, err := read(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read failed scheduled messages: %w", err)
+		}
+		n := map[string]int{}
+		for _, k := range kinds {
+			n[k] = 0
+		}
+		for _, f := range fs {
+			n[f.Kind] = f.Failed
+		}
+		series := make([]prom.Series, 0, len(n))
+		for kind, failed := range n {
+			series = append(series, prom.Series{Values: []string{kind}, Value: float64(failed)})
+		}
+		return series, nil
 	}
 }

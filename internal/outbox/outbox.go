@@ -15,9 +15,12 @@ import (
 
 // Queue is the persisted outbox.
 type Queue interface {
-	// ClaimOutbox leases due messages (only those with keys, if given) to
-	// owner, so that two workers never send the same one.
-	ClaimOutbox(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, limit int, keys []string) ([]coaching.OutboxItem, error)
+	// ClaimOutboxLanes leases due messages (only those with keys, if
+	// given) to owner, at most lanes[op] of each op, so that two workers
+	// never send the same one. Of each op, the messages someone waits for
+	// come before the scheduled bulk (coaching.ScheduledKinds), in the
+	// claim and in the order it returns them.
+	ClaimOutboxLanes(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, lanes map[coaching.Op]int, keys []string) ([]coaching.OutboxItem, error)
 	NextOutboxAt(ctx context.Context, keys []string) (time.Time, bool, error)
 	OutboxStatus(ctx context.Context, keys []string) (map[string]string, error)
 	MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted) error
@@ -25,8 +28,16 @@ type Queue interface {
 	Postpone(ctx context.Context, id int64, next time.Time) error
 	MarkFailed(ctx context.Context, id int64, reason string) error
 	MarkSuperseded(ctx context.Context, id int64) error
+	// ExtendLease moves owner's lease on a pending message to until; false
+	// when owner no longer holds it.
+	ExtendLease(ctx context.Context, id int64, owner string, until time.Time) (bool, error)
+	// RerouteOutbox rewrites a queued message to go by another route (a
+	// response's fallback).
+	RerouteOutbox(ctx context.Context, id int64, m coaching.Message) error
 	// ReleaseLeases gives back the pending messages owner still holds.
 	ReleaseLeases(ctx context.Context, owner string) error
+	// LeaseOwners lists who holds leases on pending messages at now.
+	LeaseOwners(ctx context.Context, now time.Time) ([]string, error)
 	PostedMessage(ctx context.Context, key string) (coaching.Posted, bool, error)
 	PostStatus(ctx context.Context, key string) (string, error)
 }
@@ -47,6 +58,9 @@ const (
 	RateLimited              // 429: wait RetryAfter, and hold the method that long
 	Permanent                // the message can never be delivered as is
 	Fatal                    // the token is revoked or invalid: stop delivering
+	// Gone is a response_url Slack no longer takes (expired, or used five
+	// times): the message goes by its fallback route, if it has one.
+	Gone
 )
 
 // Error is a send failure with what to do about it.

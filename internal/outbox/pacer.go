@@ -1,6 +1,7 @@
 package outbox
 
 import (
+	"math"
 	"sync"
 	"time"
 )
@@ -17,11 +18,23 @@ type Limits struct {
 	PerChannel map[string]Limit // per method, per channel (Slack: about 1 post per second per channel)
 }
 
-// SlackLimits are Slack's published tiers, kept a little under the line.
+// SlackLimits are Slack's published limits, kept a little under the line.
+// Slack evaluates them per method, per app, per workspace:
+//   - chat.postMessage is its own tier: about one message a second per
+//     channel with short bursts, and for the whole workspace "several
+//     hundred messages per minute" with generous bursts. 300 a minute is
+//     the low end of "several hundred"; a 429 above it costs a
+//     Retry-After for every channel at once, far more than the margin.
+//   - chat.update is Tier 3 (50+ a minute), views.publish Tier 4 (100+).
+//   - A response_url is no Web API method and has no tier; its limit is
+//     five uses per URL, which coaching keeps.
+//
+// The bot posts DMs to the user id, so there is no conversations.open
+// (Tier 3) per DM to pace.
 func SlackLimits() Limits {
 	return Limits{
 		Method: map[string]Limit{
-			"chat.postMessage": {Every: 10 * time.Millisecond, Burst: 20},   // special tier: paced per channel below
+			"chat.postMessage": {Every: 200 * time.Millisecond, Burst: 30},  // special tier: 300 a minute, paced per channel below
 			"chat.update":      {Every: 1200 * time.Millisecond, Burst: 10}, // Tier 3: 50+ per minute
 			"views.publish":    {Every: 600 * time.Millisecond, Burst: 20},  // Tier 4: 100+ per minute
 			"response_url":     {Every: 10 * time.Millisecond, Burst: 20},
@@ -32,71 +45,133 @@ func SlackLimits() Limits {
 	}
 }
 
-// Pacer is a set of token buckets. Reserve never blocks: it says how long to
-// wait, so one slow channel never holds up the others.
+// Pacer keeps the rate limits with one theoretical arrival time per limit
+// (GCRA, a token bucket counted in time). A caller books the earliest slot
+// a call may use, however far ahead, rather than asking again and again
+// whether it may go yet: a message waiting for its slot waits in the
+// queue, scheduled for it, and is touched again only when it can go.
 type Pacer struct {
-	mu      sync.Mutex
-	limits  Limits
-	now     func() time.Time
-	buckets map[string]*bucket
-	holds   map[string]time.Time // method → no calls before
-}
-
-type bucket struct {
-	tokens float64
-	at     time.Time
+	mu     sync.Mutex
+	limits Limits
+	now    func() time.Time
+	tats   map[string]time.Time // limit key → when the next call would be on time at the steady rate
+	holds  map[string]time.Time // method → no calls before
 }
 
 // NewPacer returns a pacer for limits.
 func NewPacer(limits Limits, now func() time.Time) *Pacer {
-	return &Pacer{limits: limits, now: now, buckets: map[string]*bucket{}, holds: map[string]time.Time{}}
+	return &Pacer{limits: limits, now: now, tats: map[string]time.Time{}, holds: map[string]time.Time{}}
 }
 
-// Reserve takes a call of method to channel if the limits allow one now and
-// returns 0; otherwise it takes nothing and returns how long to wait.
-func (p *Pacer) Reserve(method, channel string) time.Duration {
+type paced struct {
+	key string
+	lim Limit
+}
+
+// methodKeys is the method's own limit, if it has one.
+func (p *Pacer) methodKeys(method string) []paced {
+	if l, ok := p.limits.Method[method]; ok {
+		return []paced{{"m:" + method, l}}
+	}
+	return nil
+}
+
+// tolerance is how far ahead of the steady rate a burst may run.
+func tolerance(l Limit) time.Duration { return time.Duration(max(l.Burst-1, 0)) * l.Every }
+
+// earliest is the first time a call under the limits ks (and method's
+// hold, if method is given) may go, not before now.
+func (p *Pacer) earliest(ks []paced, method string, now time.Time) time.Time {
+	at := now
+	if until := p.holds[method]; until.After(at) {
+		at = until
+	}
+	for _, k := range ks {
+		if t := p.tats[k.key].Add(-tolerance(k.lim)); t.After(at) {
+			at = t
+		}
+	}
+	return at
+}
+
+func (p *Pacer) take(ks []paced, at time.Time) {
+	for _, k := range ks {
+		tat := p.tats[k.key]
+		if at.After(tat) {
+			tat = at
+		}
+		p.tats[k.key] = tat.Add(k.lim.Every)
+	}
+}
+
+// BookChannel takes the earliest slot, now or later, that method's
+// per-channel limit gives a call to channel, and returns it. The method's
+// own limit is booked apart (BookMethod), when the call is about to go: a
+// message waiting a few seconds for a busy channel must not hold a
+// workspace-wide slot meanwhile, nor push the method's slots into the
+// future for every other channel.
+func (p *Pacer) BookChannel(method, channel string) time.Time {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
-	if until, ok := p.holds[method]; ok && now.Before(until) {
-		return until.Sub(now)
+	l, ok := p.limits.PerChannel[method]
+	if !ok || channel == "" {
+		return now
 	}
-	keys := []string{}
-	lims := []Limit{}
-	if l, ok := p.limits.Method[method]; ok {
-		keys, lims = append(keys, "m:"+method), append(lims, l)
-	}
-	if l, ok := p.limits.PerChannel[method]; ok && channel != "" {
-		keys, lims = append(keys, "c:"+method+":"+channel), append(lims, l)
-	}
-	var wait time.Duration
-	for i, k := range keys {
-		wait = max(wait, p.fill(k, lims[i], now))
-	}
-	if wait > 0 {
-		return wait
-	}
-	for _, k := range keys {
-		p.buckets[k].tokens--
-	}
-	return 0
+	k := []paced{{"c:" + method + ":" + channel, l}}
+	at := p.earliest(k, "", now)
+	p.take(k, at)
+	return at
 }
 
-// fill tops a bucket up to now and returns how long until it holds a token.
-func (p *Pacer) fill(key string, l Limit, now time.Time) time.Duration {
-	b, ok := p.buckets[key]
-	if !ok {
-		b = &bucket{tokens: float64(l.Burst), at: now}
-		p.buckets[key] = b
+// BookMethod takes the earliest slot, not before notBefore, that method's
+// own limit and any 429 hold allow, and returns it.
+func (p *Pacer) BookMethod(method string, notBefore time.Time) time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	if notBefore.After(now) {
+		now = notBefore
 	}
-	if l.Every > 0 {
-		b.tokens = min(float64(l.Burst), b.tokens+float64(now.Sub(b.at))/float64(l.Every))
-	}
-	b.at = now
-	if b.tokens >= 1 {
+	k := p.methodKeys(method)
+	at := p.earliest(k, method, now)
+	p.take(k, at)
+	return at
+}
+
+// Room says how many calls of method could be booked from now to
+// now+within by the method's own limit and holds (channels aside);
+// math.MaxInt when the method has no limit.
+func (p *Pacer) Room(method string, within time.Duration) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	end := now.Add(within)
+	if until := p.holds[method]; until.After(end) {
 		return 0
 	}
-	return time.Duration((1 - b.tokens) * float64(l.Every))
+	l, ok := p.limits.Method[method]
+	if !ok || l.Every <= 0 {
+		return math.MaxInt
+	}
+	// The k-th booking (from 0) lands at max(now, tat + k·Every − tolerance).
+	tat := p.tats["m:"+method]
+	if now.After(tat) {
+		tat = now
+	}
+	span := end.Sub(tat.Add(-tolerance(l)))
+	if span < 0 {
+		return 0
+	}
+	return int(span/l.Every) + 1
+}
+
+// Ready is when method next has room for a call by its own limit and
+// holds.
+func (p *Pacer) Ready(method string) time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.earliest(p.methodKeys(method), method, p.now())
 }
 
 // Hold stops calls of method for d, as a 429's Retry-After asks.

@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"os"
+	"runtime"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -19,19 +20,22 @@ type Policy struct {
 	MaxDelay    time.Duration
 	MaxAttempts int           // then the message is failed, visibly
 	WaitForPost time.Duration // how often an update re-checks for its post
-	ResponseTTL time.Duration // a response_url works this long after it was issued
+	ResponseTTL time.Duration // a response_url is used this long after it was issued; later, the message's fallback
 	Lease       time.Duration // how long a claimed message is this worker's alone
 }
 
 // DefaultPolicy retries for about an hour before giving up.
 func DefaultPolicy() Policy {
 	return Policy{BaseDelay: time.Second, MaxDelay: 5 * time.Minute, MaxAttempts: 15,
-		WaitForPost: 500 * time.Millisecond, ResponseTTL: 30 * time.Minute, Lease: 2 * time.Minute}
+		WaitForPost: 500 * time.Millisecond, ResponseTTL: responseTTL, Lease: 2 * time.Minute}
 }
 
 // Stats counts what the worker did, for metrics.
 type Stats struct {
 	Sent, Retried, Failed, RateLimited int64
+	// Panics counts messages whose rendering or sending panicked; each is
+	// also counted in Failed.
+	Panics int64
 }
 
 // Worker delivers the outbox until its context ends or a fatal error stops it.
@@ -44,11 +48,18 @@ type Worker struct {
 	log    *slog.Logger
 	owner  string // this worker's name on the leases it takes
 
-	wake chan struct{}
+	sleep func(context.Context, time.Duration) error
+
+	wake, wakeReplies chan struct{}
 
 	mu      sync.Mutex
 	stats   Stats
 	stopped error // the fatal error that stopped delivery
+	// booked holds the pacing slot booked for each message put back to
+	// wait for it: when the message comes due, the slot is its own and it
+	// goes without asking again. In memory only: after a restart the pacer
+	// starts afresh too.
+	booked map[int64]booking
 }
 
 // Options configure a Worker.
@@ -57,12 +68,18 @@ type Options struct {
 	Pacer  *Pacer // nil: Slack's usual limits
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Sleep waits d or until ctx ends; default a timer. A test running on
+	// a simulated clock advances its clock instead.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // NewWorker returns a worker delivering q through s.
 func NewWorker(q Queue, s Sender, o Options) *Worker {
-	w := &Worker{q: q, send: s, pace: o.Pacer, policy: o.Policy, now: o.Now, log: o.Logger, wake: make(chan struct{}, 1),
-		owner: fmt.Sprintf("w%d-%x", os.Getpid(), rand.Uint64())}
+	w := &Worker{q: q, send: s, pace: o.Pacer, policy: o.Policy, now: o.Now, log: o.Logger, sleep: o.Sleep,
+		wake: make(chan struct{}, 1), wakeReplies: make(chan struct{}, 1), owner: ownerName(), booked: map[int64]booking{}}
+	if w.sleep == nil {
+		w.sleep = sleep
+	}
 	if w.policy == (Policy{}) {
 		w.policy = DefaultPolicy()
 	}
@@ -80,9 +97,11 @@ func NewWorker(q Queue, s Sender, o Options) *Worker {
 
 // Notify wakes the worker: something was queued.
 func (w *Worker) Notify() {
-	select {
-	case w.wake <- struct{}{}:
-	default:
+	for _, c := range []chan struct{}{w.wake, w.wakeReplies} {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -101,11 +120,21 @@ func (w *Worker) Stats() Stats {
 }
 
 // Run delivers until ctx ends. It returns the fatal error that stopped it,
-// or nil when ctx ended.
+// or nil when ctx ended. It starts by giving back the leases of processes
+// gone from this host, so what a crash left claimed goes out at once.
 func (w *Worker) Run(ctx context.Context) error {
 	defer w.release()
+	rctx, cancel := context.WithTimeout(ctx, reclaimTimeout)
+	w.reclaim(rctx)
+	cancel()
+	replies := make(chan struct{})
+	go func() {
+		defer close(replies)
+		w.replyLane(ctx)
+	}()
+	defer func() { <-replies }()
 	for {
-		if err := w.drain(ctx, nil); err != nil {
+		if err := w.drain(ctx, nil, pacedOps); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -116,7 +145,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 		wait := time.Second
 		if next, ok, err := w.q.NextOutboxAt(ctx, nil); err == nil && ok {
-			wait = min(max(next.Sub(w.now()), 5*time.Millisecond), time.Second)
+			wait = w.idle(next)
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -132,7 +161,32 @@ func (w *Worker) Run(ctx context.Context) error {
 
 // Drain delivers everything due now, returning when nothing due is left (or
 // only messages waiting for a later time): the last act of a shutdown.
-func (w *Worker) Drain(ctx context.Context) error { return w.drain(ctx, nil) }
+func (w *Worker) Drain(ctx context.Context) error { return w.drain(ctx, nil, allOps) }
+
+// replyLane delivers the replies to a person's own click (response_url)
+// apart from the paced methods: a rep's Confirm updates their DM at once,
+// not after the posts a pass is waiting on under chat.postMessage's limit.
+// A reply queued is announced by Notify; a retry due later is found within
+// a second.
+func (w *Worker) replyLane(ctx context.Context) {
+	for {
+		if err := w.drain(ctx, nil, replyOps); err != nil && ctx.Err() == nil && w.Stopped() == nil {
+			w.log.ErrorContext(ctx, "outbox reply pass failed", "err", err)
+		}
+		t := time.NewTimer(time.Second)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-w.wakeReplies:
+			t.Stop()
+		case <-t.C:
+		}
+		if w.Stopped() != nil {
+			return
+		}
+	}
+}
 
 // Deliver delivers the messages queued under keys, waiting out retries and
 // rate limits, until none is pending or ctx ends. It returns the keys whose
@@ -143,7 +197,7 @@ func (w *Worker) Deliver(ctx context.Context, keys []string) (failed []string, e
 	}
 	defer w.release()
 	for {
-		if err := w.drain(ctx, keys); err != nil {
+		if err := w.drain(ctx, keys, allOps); err != nil {
 			return nil, err
 		}
 		next, pending, err := w.q.NextOutboxAt(ctx, keys)
@@ -153,32 +207,106 @@ func (w *Worker) Deliver(ctx context.Context, keys []string) (failed []string, e
 		if !pending {
 			break
 		}
-		t := time.NewTimer(min(max(next.Sub(w.now()), 5*time.Millisecond), time.Second))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
-		case <-t.C:
+		if err := w.sleep(ctx, w.idle(next)); err != nil {
+			return nil, err
 		}
 	}
+	failed, _, err = w.Outcome(ctx, keys)
+	return failed, err
+}
+
+// Outcome says where the messages queued under keys stand: the keys whose
+// message failed, and whether any is still pending.
+func (w *Worker) Outcome(ctx context.Context, keys []string) (failed []string, pending bool, err error) {
 	status, err := w.q.OutboxStatus(ctx, keys)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for _, k := range keys {
-		if status[k] == "failed" {
+		switch status[k] {
+		case "pending":
+			pending = true
+		case "failed":
 			failed = append(failed, k)
 		}
 	}
-	return failed, nil
+	return failed, pending, nil
 }
 
-func (w *Worker) drain(ctx context.Context, keys []string) error {
+// idle is how long to wait before the next pass when the next pending
+// message comes due at next. A message already due was left unclaimed for
+// want of room under a method's limit, so the wait is until some method
+// has room again.
+func (w *Worker) idle(next time.Time) time.Duration {
+	now := w.now()
+	wait := next.Sub(now)
+	if wait <= 0 {
+		wait = time.Second
+		for _, op := range allOps {
+			m := method(op)
+			if w.pace.Room(m, claimHorizon) == 0 {
+				wait = min(wait, w.pace.Ready(m).Add(-claimHorizon).Sub(now))
+			}
+		}
+	}
+	return min(max(wait, 5*time.Millisecond), time.Second)
+}
+
+// sleep waits d, or less if ctx ends first.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// claimBatch bounds one claim.
+const claimBatch = 100
+
+// claimHorizon is how far ahead a claim looks: it takes what each method's
+// limit lets the worker send within it, so that under a steady limit one
+// claim serves several messages rather than one.
+const claimHorizon = time.Second
+
+// allOps are the operations the worker delivers, each paced by its Slack
+// method: the paced ones in the main loop, the replies to clicks in a lane
+// of their own (replyLane).
+var (
+	allOps   = []coaching.Op{coaching.OpPost, coaching.OpUpdate, coaching.OpPublish, coaching.OpRespond}
+	pacedOps = []coaching.Op{coaching.OpPost, coaching.OpUpdate, coaching.OpPublish}
+	replyOps = []coaching.Op{coaching.OpRespond}
+)
+
+// lanes says how many messages of each op to claim: as many as the op's
+// method can send now (within the in-process wait), so that none is
+// claimed only to be put back. A post may still wait for its channel's own
+// limit; it is then booked a slot and put back once, scheduled for it.
+func (w *Worker) lanes(ops []coaching.Op) (map[coaching.Op]int, bool) {
+	lanes := make(map[coaching.Op]int, len(ops))
+	room := false
+	for _, op := range ops {
+		lanes[op] = min(w.pace.Room(method(op), claimHorizon), claimBatch)
+		room = room || lanes[op] > 0
+	}
+	return lanes, room
+}
+
+func (w *Worker) drain(ctx context.Context, keys []string, ops []coaching.Op) error {
 	for {
 		if err := w.Stopped(); err != nil {
 			return err
 		}
-		items, err := w.q.ClaimOutbox(ctx, w.owner, w.now(), w.policy.Lease, 100, keys)
+		w.forgetStaleBookings()
+		lanes, room := w.lanes(ops)
+		if !room {
+			return nil
+		}
+		claimed := w.now()
+		items, err := w.q.ClaimOutboxLanes(ctx, w.owner, claimed, w.policy.Lease, lanes, keys)
 		if err != nil {
 			return err
 		}
@@ -195,7 +323,7 @@ func (w *Worker) drain(ctx context.Context, keys []string) error {
 			if err := ctx.Err(); err != nil {
 				return err // stop between messages; release() gives back the rest
 			}
-			if err := w.deliver(ctx, it); err != nil {
+			if err := w.deliver(ctx, &job{OutboxItem: it, leaseUntil: claimed.Add(w.policy.Lease)}); err != nil {
 				return err
 			}
 		}
@@ -215,11 +343,17 @@ func (w *Worker) release() {
 
 // coalesce keeps only the last of several pending updates of the same
 // message (or publishes of the same home): each renders the state current at
-// delivery, so the earlier ones would show nothing new.
+// delivery, so the earlier ones would show nothing new. Only what a message
+// carries beyond that, a Home notice, could be lost; so of publishes, the
+// last one carrying a payload is kept, if any: the last notice wins.
 func coalesce(items []coaching.OutboxItem) (send, superseded []coaching.OutboxItem) {
 	last := map[string]int{}
 	for i, it := range items {
-		if k := coalesceKey(it.Message); k != "" {
+		k := coalesceKey(it.Message)
+		if k == "" {
+			continue
+		}
+		if j, seen := last[k]; !seen || len(it.Message.Payload) > 0 || len(items[j].Message.Payload) == 0 {
 			last[k] = i
 		}
 	}
@@ -237,16 +371,28 @@ func coalesceKey(m coaching.Message) string {
 	switch m.Op {
 	case coaching.OpUpdate:
 		return "u:" + m.Key
+	case coaching.OpRespond:
+		// A response that replaces a posted message (a rep's DM after
+		// their click) updates the same message as chat.update would.
+		if m.Replace && m.Key != "" {
+			return "u:" + m.Key
+		}
 	case coaching.OpPublish:
 		return "p:" + m.To
 	}
 	return ""
 }
 
-func (w *Worker) deliver(ctx context.Context, it coaching.OutboxItem) error {
+// job is a claimed message and how long this worker holds it.
+type job struct {
+	coaching.OutboxItem
+	leaseUntil time.Time
+}
+
+func (w *Worker) deliver(ctx context.Context, it *job) error {
 	m := it.Message
-	if m.Op == coaching.OpRespond && w.now().Sub(it.CreatedAt) > w.policy.ResponseTTL {
-		return w.fail(ctx, it, "response_url expired before delivery")
+	if m.Op == coaching.OpRespond && w.responseExpired(it) {
+		return w.fallBack(ctx, it, "response_url expired before delivery")
 	}
 	var prior *coaching.Posted
 	if key := priorKey(m); key != "" {
@@ -267,44 +413,183 @@ func (w *Worker) deliver(ctx context.Context, it coaching.OutboxItem) error {
 	// accepted unmarked, to be posted again by the next worker.
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 	defer cancel()
-	posted, err := w.send.Send(sctx, m, prior)
+	posted, err := w.sendGuarded(sctx, it, prior)
+	bctx := context.WithoutCancel(ctx)
 	if err == nil {
 		w.count(func(s *Stats) { s.Sent++ })
-		return w.q.MarkSent(sctx, it.ID, m.Key, posted)
+		return w.record(bctx, it, "mark sent", func(ctx context.Context) error { return w.q.MarkSent(ctx, it.ID, m.Key, posted) })
 	}
-	return w.handleFailure(sctx, it, classify(err))
+	e := classify(err)
+	if e.Class == Gone {
+		return w.fallBack(bctx, it, e.Error())
+	}
+	return w.handleFailure(bctx, it, e)
 }
 
-// sendTimeout bounds one send and its bookkeeping.
+// sendTimeout bounds one send.
 const sendTimeout = 30 * time.Second
 
-// maxInlineWait is the longest pacing wait spent in process; longer waits
-// (a channel's one post a second, a 429's hold) go back to the queue so
-// other channels carry on meanwhile.
+// sendGuarded sends one message, turning a panic while rendering or
+// sending it into a permanent failure of that message alone: left to run,
+// it would take the process down, and again at every start, since the
+// message would still be waiting.
+func (w *Worker) sendGuarded(ctx context.Context, it *job, prior *coaching.Posted) (posted *coaching.Posted, err error) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		w.count(func(s *Stats) { s.Panics++ })
+		w.log.ErrorContext(ctx, "outbox send panicked", "outbox_id", it.ID, "kind", string(it.Message.Kind),
+			"op", string(it.Message.Op), "panic", panicText(p), "stack", string(debug.Stack()))
+		posted, err = nil, &Error{Class: Permanent, Method: method(it.Message.Op),
+			Err: fmt.Errorf("rendering or sending it panicked (%s); the stack is in the log", panicText(p))}
+	}()
+	return w.send.Send(ctx, it.Message, prior)
+}
+
+// panicText describes a panic without its value's data: a runtime error
+// says what went wrong (an index out of range); anything else is named by
+// its type, since it may carry a message's text.
+func panicText(p any) string {
+	if re, ok := p.(runtime.Error); ok {
+		return re.Error()
+	}
+	return fmt.Sprintf("a %T", p)
+}
+
+// The bookkeeping after a send is retried in process, so that a message
+// Slack accepted is not sent again because its row could not be updated
+// for a while (another process holding SQLite's write lock past the busy
+// timeout: a roster import, a backup). It goes on while this worker holds
+// the message's lease, extending it when half of it is gone, so no other
+// worker can take the message meanwhile. What is left is a crash between
+// Slack's answer and the commit.
+const (
+	recordFirstDelay = 50 * time.Millisecond
+	recordMaxDelay   = 2 * time.Second
+	recordAttempt    = 10 * time.Second // one attempt's bound
+	// recordExtendFor bounds how long leases are extended for failing
+	// bookkeeping: a database that takes the extension but never the
+	// bookkeeping has a fault retrying will not mend.
+	recordExtendFor = 10 * time.Minute
+)
+
+// record runs fn, the bookkeeping of one message, until it commits, the
+// lease is lost, or the lease runs out with no way to extend it.
+func (w *Worker) record(ctx context.Context, it *job, what string, fn func(context.Context) error) error {
+	ctx = context.WithoutCancel(ctx) // a stopping worker still records what it did
+	delay, start := recordFirstDelay, w.now()
+	for attempt := 1; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, recordAttempt)
+		err := fn(actx)
+		cancel()
+		if err == nil {
+			if attempt > 1 {
+				w.log.InfoContext(ctx, "outbox bookkeeping done after retries", "outbox_id", it.ID, "what", what, "attempts", attempt)
+			}
+			return nil
+		}
+		if left := it.leaseUntil.Sub(w.now()); left < w.policy.Lease/2 && w.now().Sub(start) < recordExtendFor {
+			actx, cancel := context.WithTimeout(ctx, recordAttempt)
+			held, xerr := w.q.ExtendLease(actx, it.ID, w.owner, w.now().Add(w.policy.Lease))
+			cancel()
+			switch {
+			case xerr == nil && held:
+				it.leaseUntil = w.now().Add(w.policy.Lease)
+			case xerr == nil:
+				w.log.ErrorContext(ctx, "outbox message lost its lease before its bookkeeping; it may be sent again",
+					"outbox_id", it.ID, "what", what, "err", err)
+				return fmt.Errorf("%s for outbox row %d: lease lost: %w", what, it.ID, err)
+			}
+		}
+		if !w.now().Before(it.leaseUntil) {
+			w.log.ErrorContext(ctx, "outbox bookkeeping failed until the lease ran out; the message may be sent again",
+				"outbox_id", it.ID, "what", what, "attempts", attempt, "err", err)
+			return fmt.Errorf("%s for outbox row %d: %w", what, it.ID, err)
+		}
+		if attempt == 1 {
+			w.log.WarnContext(ctx, "outbox bookkeeping failed; retrying while the lease is held", "outbox_id", it.ID, "what", what, "err", err)
+		}
+		t := time.NewTimer(delay)
+		<-t.C
+		delay = min(delay*2, recordMaxDelay)
+	}
+}
+
+// maxInlineWait is how near a channel's slot must be for a message to wait
+// for it in process; a farther one (a channel's one post a second) sends
+// the message back to the queue so other channels carry on meanwhile. The
+// method's own slot is waited for in process up to claimHorizon beyond it
+// (see paced); only a 429's hold pushes it farther, back to the queue.
 const maxInlineWait = 250 * time.Millisecond
 
 var errLater = errors.New("postponed")
 
-// paced takes a slot under the rate limits for it, waiting briefly in
-// process or postponing it (errLater) when the wait is long.
-func (w *Worker) paced(ctx context.Context, it coaching.OutboxItem) error {
-	for {
-		wait := w.pace.Reserve(method(it.Message), it.Message.To)
-		if wait == 0 {
-			return nil
-		}
-		if wait > maxInlineWait {
-			if err := w.q.Postpone(ctx, it.ID, w.now().Add(wait)); err != nil {
-				return err
-			}
-			return errLater
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+// paced waits for the message's slot under the rate limits. A post to a
+// busy channel is booked the channel's next slot and, unless that is close,
+// put back in the queue until then (errLater): other channels carry on
+// meanwhile, and the message is touched once more only when it can go.
+// The method's own limit is waited out in process, up to claimHorizon:
+// the worker claimed no more than that limit lets it send within it. Only
+// a 429 arriving meanwhile puts messages back for the method's sake.
+func (w *Worker) paced(ctx context.Context, it *job) error {
+	m := method(it.Message.Op)
+	now := w.now()
+	w.mu.Lock()
+	b, booked := w.booked[it.ID]
+	delete(w.booked, it.ID)
+	w.mu.Unlock()
+	// A booked slot is the message's own only close to its time: sent
+	// much later, booked slots would bunch into a burst the limit never
+	// allowed.
+	if booked && now.Sub(b.at) > staleBooking {
+		booked = false
+	}
+	if !booked {
+		b = booking{at: w.pace.BookChannel(m, it.Message.To)}
+	}
+	if !b.method && b.at.Sub(now) <= maxInlineWait {
+		b = booking{at: w.pace.BookMethod(m, b.at), method: true}
+	}
+	wait := b.at.Sub(now)
+	if wait <= 0 {
+		return nil
+	}
+	if b.method && wait <= claimHorizon+maxInlineWait {
+		return w.sleep(ctx, wait)
+	}
+	if err := w.q.Postpone(ctx, it.ID, b.at); err != nil {
+		return err
+	}
+	w.mu.Lock()
+	w.booked[it.ID] = b
+	w.mu.Unlock()
+	return errLater
+}
+
+// booking is the slot a message put back waits for: its channel's, and
+// with method, its method's too.
+type booking struct {
+	at     time.Time
+	method bool
+}
+
+// staleBooking is how late after its slot a message may still go on it.
+const staleBooking = time.Second
+
+// forgetStaleBookings drops bookings of messages that never came back
+// (another worker took them, or they failed), so the map stays small.
+func (w *Worker) forgetStaleBookings() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.booked) < 10_000 {
+		return
+	}
+	cut := w.now().Add(-time.Minute)
+	for id, b := range w.booked {
+		if b.at.Before(cut) {
+			delete(w.booked, id)
 		}
 	}
 }
@@ -323,7 +608,7 @@ func priorKey(m coaching.Message) string {
 
 // priorPost finds the post a message depends on. It waits while that post
 // is still queued and fails when the post failed.
-func (w *Worker) priorPost(ctx context.Context, it coaching.OutboxItem, key string) (*coaching.Posted, bool, error) {
+func (w *Worker) priorPost(ctx context.Context, it *job, key string) (*coaching.Posted, bool, error) {
 	p, ok, err := w.q.PostedMessage(ctx, key)
 	if err != nil || ok {
 		return &p, ok, err
@@ -338,7 +623,7 @@ func (w *Worker) priorPost(ctx context.Context, it coaching.OutboxItem, key stri
 	return nil, false, w.fail(ctx, it, "the message to update was never posted ("+orNone(status)+")")
 }
 
-func (w *Worker) handleFailure(ctx context.Context, it coaching.OutboxItem, e *Error) error {
+func (w *Worker) handleFailure(ctx context.Context, it *job, e *Error) error {
 	attrs := []any{"outbox_id", it.ID, "kind", string(it.Message.Kind), "op", string(it.Message.Op), "attempt", it.Attempts + 1, "err", e.Err}
 	switch e.Class {
 	case Fatal:
@@ -346,11 +631,11 @@ func (w *Worker) handleFailure(ctx context.Context, it coaching.OutboxItem, e *E
 		w.stopped = e
 		w.mu.Unlock()
 		w.log.ErrorContext(ctx, "outbox stopped: Slack rejected the bot token", attrs...)
-		if err := w.q.MarkRetry(ctx, it.ID, w.now(), e.Error()); err != nil {
+		if err := w.record(ctx, it, "mark retry", func(ctx context.Context) error { return w.q.MarkRetry(ctx, it.ID, w.now(), e.Error()) }); err != nil {
 			return errors.Join(e, err)
 		}
 		return e
-	case Permanent:
+	case Permanent, Gone:
 		return w.fail(ctx, it, e.Error())
 	case RateLimited:
 		if e.RetryAfter <= 0 {
@@ -361,7 +646,7 @@ func (w *Worker) handleFailure(ctx context.Context, it coaching.OutboxItem, e *E
 		w.log.WarnContext(ctx, "outbox rate limited", append(attrs, "retry_after", e.RetryAfter)...)
 		// A 429 is Slack pacing us, not the message failing: it does not
 		// count towards giving up.
-		return w.q.Postpone(ctx, it.ID, w.now().Add(e.RetryAfter))
+		return w.record(ctx, it, "postpone", func(ctx context.Context) error { return w.q.Postpone(ctx, it.ID, w.now().Add(e.RetryAfter)) })
 	}
 	if it.Attempts+1 >= w.policy.MaxAttempts {
 		return w.fail(ctx, it, e.Error())
@@ -369,14 +654,14 @@ func (w *Worker) handleFailure(ctx context.Context, it coaching.OutboxItem, e *E
 	delay := backoff(w.policy, it.Attempts)
 	w.count(func(s *Stats) { s.Retried++ })
 	w.log.WarnContext(ctx, "outbox send failed; will retry", append(attrs, "retry_in", delay)...)
-	return w.q.MarkRetry(ctx, it.ID, w.now().Add(delay), e.Error())
+	return w.record(ctx, it, "mark retry", func(ctx context.Context) error { return w.q.MarkRetry(ctx, it.ID, w.now().Add(delay), e.Error()) })
 }
 
-func (w *Worker) fail(ctx context.Context, it coaching.OutboxItem, reason string) error {
+func (w *Worker) fail(ctx context.Context, it *job, reason string) error {
 	w.count(func(s *Stats) { s.Failed++ })
 	w.log.ErrorContext(ctx, "outbox message failed for good", "outbox_id", it.ID, "kind", string(it.Message.Kind),
 		"op", string(it.Message.Op), "to", it.Message.To, "reason", reason)
-	return w.q.MarkFailed(ctx, it.ID, reason)
+	return w.record(ctx, it, "mark failed", func(ctx context.Context) error { return w.q.MarkFailed(ctx, it.ID, reason) })
 }
 
 func (w *Worker) count(f func(*Stats)) {
@@ -395,9 +680,9 @@ func backoff(p Policy, attempts int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// method names the Slack method a message uses, for pacing.
-func method(m coaching.Message) string {
-	switch m.Op {
+// method names the Slack method an op uses, for pacing.
+func method(op coaching.Op) string {
+	switch op {
 	case coaching.OpPost:
 		return "chat.postMessage"
 	case coaching.OpUpdate:

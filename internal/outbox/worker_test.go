@@ -3,7 +3,9 @@ package outbox_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -11,8 +13,12 @@ import (
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/outbox"
 	"github.com/coachlog/coachlog/internal/sqlite"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
+// clock is a test's clock: the test advances it, and the worker's waits
+// (Sleep) advance it too, so hours of pacing run in seconds and every wait
+// is exact.
 type clock struct {
 	mu sync.Mutex
 	t  time.Time
@@ -23,6 +29,10 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
+}
+func (c *clock) Sleep(ctx context.Context, d time.Duration) error {
+	c.Advance(d)
+	return ctx.Err()
 }
 
 // sender fails as scripted, then succeeds, recording what it sent.
@@ -52,8 +62,14 @@ func (s *sender) Send(_ context.Context, m coaching.Message, prior *coaching.Pos
 
 func setup(t *testing.T, script ...error) (*outbox.Worker, *sqlite.Store, *sender, *clock) {
 	t.Helper()
+	return setupOn(t, filepath.Join(t.TempDir(), "c.db"), script...)
+}
+
+// setupOn is setup on db, a SQLite path or a PostgreSQL URL.
+func setupOn(t *testing.T, db string, script ...error) (*outbox.Worker, *sqlite.Store, *sender, *clock) {
+	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{Now: clk.Now})
+	st, err := sqlite.Open(context.Background(), db, sqlite.Options{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,102 +101,344 @@ func drainFor(t *testing.T, w *outbox.Worker, clk *clock, d time.Duration) {
 }
 
 func TestRateLimitedTwiceThenDeliveredOnce(t *testing.T) {
-	rl := &outbox.Error{Class: outbox.RateLimited, Method: "chat.postMessage", RetryAfter: 30 * time.Second, Err: errors.New("429")}
-	w, st, s, clk := setup(t, rl, rl)
-	enqueue(t, st, post("k1", "U1"))
-	drainFor(t, w, clk, 29*time.Second)
-	if s.attempt != 1 {
-		t.Fatalf("attempts within Retry-After = %d, want 1 (it must wait)", s.attempt)
-	}
-	drainFor(t, w, clk, 2*time.Minute)
-	if len(s.sent) != 1 || s.attempt != 3 {
-		t.Fatalf("sent %d after %d attempts, want 1 after 3", len(s.sent), s.attempt)
-	}
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		rl := &outbox.Error{Class: outbox.RateLimited, Method: "chat.postMessage", RetryAfter: 30 * time.Second, Err: errors.New("429")}
+		w, st, s, clk := setupOn(t, db, rl, rl)
+		enqueue(t, st, post("k1", "U1"))
+		drainFor(t, w, clk, 29*time.Second)
+		if s.attempt != 1 {
+			t.Fatalf("attempts within Retry-After = %d, want 1 (it must wait)", s.attempt)
+		}
+		drainFor(t, w, clk, 2*time.Minute)
+		if len(s.sent) != 1 || s.attempt != 3 {
+			t.Fatalf("sent %d after %d attempts, want 1 after 3", len(s.sent), s.attempt)
+		}
+	})
 }
 
 func TestServerErrorsAreRetriedWithBackoff(t *testing.T) {
-	e5 := &outbox.Error{Class: outbox.Retry, Err: errors.New("500")}
-	w, st, s, clk := setup(t, e5, e5, e5)
-	enqueue(t, st, post("k1", "U1"))
-	drainFor(t, w, clk, time.Minute)
-	if len(s.sent) != 1 || s.attempt != 4 {
-		t.Fatalf("sent %d after %d attempts", len(s.sent), s.attempt)
-	}
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		e5 := &outbox.Error{Class: outbox.Retry, Err: errors.New("500")}
+		w, st, s, clk := setupOn(t, db, e5, e5, e5)
+		enqueue(t, st, post("k1", "U1"))
+		drainFor(t, w, clk, time.Minute)
+		if len(s.sent) != 1 || s.attempt != 4 {
+			t.Fatalf("sent %d after %d attempts", len(s.sent), s.attempt)
+		}
+	})
 }
 
 func TestPermanentErrorsFailAtOnceAndVisibly(t *testing.T) {
-	w, st, s, clk := setup(t, &outbox.Error{Class: outbox.Permanent, Err: errors.New("channel_not_found")})
-	enqueue(t, st, post("k1", "U1"), post("k2", "U2"))
-	drainFor(t, w, clk, time.Minute)
-	stats, err := st.OutboxStats(context.Background())
-	if err != nil || stats.Failed != 1 || stats.Pending != 0 || len(s.sent) != 1 || w.Stats().Failed != 1 {
-		t.Fatalf("stats %+v, sent %d, worker %+v, err %v", stats, len(s.sent), w.Stats(), err)
-	}
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		w, st, s, clk := setupOn(t, db, &outbox.Error{Class: outbox.Permanent, Err: errors.New("channel_not_found")})
+		enqueue(t, st, post("k1", "U1"), post("k2", "U2"))
+		drainFor(t, w, clk, time.Minute)
+		stats, err := st.OutboxStats(context.Background())
+		if err != nil || stats.Failed != 1 || stats.Pending != 0 || len(s.sent) != 1 || w.Stats().Failed != 1 {
+			t.Fatalf("stats %+v, sent %d, worker %+v, err %v", stats, len(s.sent), w.Stats(), err)
+		}
+	})
 }
 
 func TestRevokedTokenStopsTheWorkerAndKeepsTheMessage(t *testing.T) {
-	w, st, s, clk := setup(t, &outbox.Error{Class: outbox.Fatal, Err: errors.New("token_revoked")})
-	enqueue(t, st, post("k1", "U1"), post("k2", "U2"))
-	drainFor(t, w, clk, 10*time.Second)
-	if w.Stopped() == nil || s.attempt != 1 {
-		t.Fatalf("stopped = %v after %d attempts", w.Stopped(), s.attempt)
-	}
-	stats, _ := st.OutboxStats(context.Background())
-	if stats.Pending != 2 {
-		t.Fatalf("pending = %d, want both kept for when the token is fixed", stats.Pending)
-	}
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		w, st, s, clk := setupOn(t, db, &outbox.Error{Class: outbox.Fatal, Err: errors.New("token_revoked")})
+		enqueue(t, st, post("k1", "U1"), post("k2", "U2"))
+		drainFor(t, w, clk, 10*time.Second)
+		if w.Stopped() == nil || s.attempt != 1 {
+			t.Fatalf("stopped = %v after %d attempts", w.Stopped(), s.attempt)
+		}
+		stats, _ := st.OutboxStats(context.Background())
+		if stats.Pending != 2 {
+			t.Fatalf("pending = %d, want both kept for when the token is fixed", stats.Pending)
+		}
+	})
 }
 
 func TestAnUpdateWaitsForItsPostAndUpdatesCoalesce(t *testing.T) {
-	w, st, s, clk := setup(t, &outbox.Error{Class: outbox.Retry, Err: errors.New("timeout")})
-	upd := coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: "k1", To: "U1"}
-	enqueue(t, st, post("k1", "U1"), upd, upd, upd)
-	drainFor(t, w, clk, time.Minute)
-	if len(s.sent) != 2 || s.sent[0].Op != coaching.OpPost || s.sent[1].Op != coaching.OpUpdate {
-		t.Fatalf("sent %+v, want the post then one update", s.sent)
-	}
-	if p := s.priors[1]; p == nil || p.Channel != "DU1" || p.TS != "1.0" {
-		t.Fatalf("update got prior %+v, want the post's channel and ts", p)
-	}
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		w, st, s, clk := setupOn(t, db, &outbox.Error{Class: outbox.Retry, Err: errors.New("timeout")})
+		upd := coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: "k1", To: "U1"}
+		enqueue(t, st, post("k1", "U1"), upd, upd, upd)
+		drainFor(t, w, clk, time.Minute)
+		if len(s.sent) != 2 || s.sent[0].Op != coaching.OpPost || s.sent[1].Op != coaching.OpUpdate {
+			t.Fatalf("sent %+v, want the post then one update", s.sent)
+		}
+		if p := s.priors[1]; p == nil || p.Channel != "DU1" || p.TS != "1.0" {
+			t.Fatalf("update got prior %+v, want the post's channel and ts", p)
+		}
+	})
 }
 
 func TestAThreadReplyWaitsForItsParentPost(t *testing.T) {
-	w, st, s, clk := setup(t, &outbox.Error{Class: outbox.Retry, Err: errors.New("timeout")})
-	reply := coaching.Message{Kind: coaching.MsgRepReminder, Op: coaching.OpPost, Key: "reminder:1:U1", To: "U1", ThreadKey: "k1"}
-	enqueue(t, st, post("k1", "U1"), reply)
-	drainFor(t, w, clk, 30*time.Second)
-	if len(s.sent) != 2 || s.sent[1].Key != "reminder:1:U1" || s.priors[1] == nil || s.priors[1].TS != "1.0" {
-		t.Fatalf("sent %+v with priors %+v, want the reply after its parent, threaded on it", s.sent, s.priors)
-	}
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		w, st, s, clk := setupOn(t, db, &outbox.Error{Class: outbox.Retry, Err: errors.New("timeout")})
+		reply := coaching.Message{Kind: coaching.MsgRepReminder, Op: coaching.OpPost, Key: "reminder:1:U1", To: "U1", ThreadKey: "k1"}
+		enqueue(t, st, post("k1", "U1"), reply)
+		drainFor(t, w, clk, 30*time.Second)
+		if len(s.sent) != 2 || s.sent[1].Key != "reminder:1:U1" || s.priors[1] == nil || s.priors[1].TS != "1.0" {
+			t.Fatalf("sent %+v with priors %+v, want the reply after its parent, threaded on it", s.sent, s.priors)
+		}
+	})
 }
 
 func TestAnUpdateOfAFailedPostFailsToo(t *testing.T) {
-	w, st, _, clk := setup(t, &outbox.Error{Class: outbox.Permanent, Err: errors.New("user_not_found")})
-	enqueue(t, st, post("k1", "U1"), coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: "k1", To: "U1"})
-	drainFor(t, w, clk, 10*time.Second)
-	stats, err := st.OutboxStats(context.Background())
-	if err != nil || stats.Failed != 2 || stats.Pending != 0 {
-		t.Fatalf("stats = %+v, %v; want the post and its update failed, nothing left waiting", stats, err)
-	}
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		w, st, _, clk := setupOn(t, db, &outbox.Error{Class: outbox.Permanent, Err: errors.New("user_not_found")})
+		enqueue(t, st, post("k1", "U1"), coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: "k1", To: "U1"})
+		drainFor(t, w, clk, 10*time.Second)
+		stats, err := st.OutboxStats(context.Background())
+		if err != nil || stats.Failed != 2 || stats.Pending != 0 {
+			t.Fatalf("stats = %+v, %v; want the post and its update failed, nothing left waiting", stats, err)
+		}
+	})
 }
 
 // A worker that stops with messages claimed gives them back, so the next
 // one (after a restart) sends them at once rather than after the lease.
 func TestAStoppedWorkerReleasesWhatItClaimed(t *testing.T) {
-	w, st, _, clk := setup(t)
-	enqueue(t, st, post("k1", "U1"), post("k2", "U2"))
-	items, err := st.ClaimOutbox(context.Background(), "someone-else", clk.Now(), time.Hour, 10, nil)
-	if err != nil || len(items) != 2 {
-		t.Fatalf("claim: %v %v", items, err)
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		w, st, _, clk := setupOn(t, db)
+		enqueue(t, st, post("k1", "U1"), post("k2", "U2"))
+		items, err := st.ClaimOutbox(context.Background(), "someone-else", clk.Now(), time.Hour, 10, nil)
+		if err != nil || len(items) != 2 {
+			t.Fatalf("claim: %v %v", items, err)
+		}
+		if err := st.ReleaseLeases(context.Background(), "someone-else"); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel() // Run stops at once, and releases what it holds
+		_ = w.Run(ctx)
+		again, err := st.ClaimOutbox(context.Background(), "next", clk.Now(), time.Hour, 10, nil)
+		if err != nil || len(again) != 2 {
+			t.Fatalf("after release, the next worker claimed %d, want 2 (%v)", len(again), err)
+		}
+	})
+}
+
+// panicky panics while sending the message with key bad, as a renderer
+// with a bug would, and sends the others.
+type panicky struct {
+	sender
+	bad string
+}
+
+func (p *panicky) Send(ctx context.Context, m coaching.Message, prior *coaching.Posted) (*coaching.Posted, error) {
+	if m.Key == p.bad {
+		var notes []string
+		_ = notes[len(m.Key)] // index out of range
 	}
-	if err := st.ReleaseLeases(context.Background(), "someone-else"); err != nil {
+	return p.sender.Send(ctx, m, prior)
+}
+
+// A message whose rendering panics fails alone, with a clear reason, and
+// the worker delivers the rest: left unguarded it took the process down,
+// at every start again.
+func TestAPanickingSendFailsThatMessageAndTheRestGoOut(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		_, st, _, clk := setupOn(t, db)
+		p := &panicky{bad: "k2"}
+		w := outbox.NewWorker(st, p, outbox.Options{Now: clk.Now, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now)})
+		enqueue(t, st, post("k1", "U1"), post("k2", "U2"), post("k3", "U3"))
+		drainFor(t, w, clk, 10*time.Second)
+		if len(p.sent) != 2 || p.sent[0].Key != "k1" || p.sent[1].Key != "k3" {
+			t.Fatalf("sent %+v, want k1 and k3", p.sent)
+		}
+		status, err := st.OutboxStatus(context.Background(), []string{"k1", "k2", "k3"})
+		if err != nil || status["k2"] != "failed" || status["k1"] != "sent" || status["k3"] != "sent" {
+			t.Fatalf("status = %v, %v", status, err)
+		}
+		if s := w.Stats(); s.Panics != 1 || s.Failed != 1 || s.Sent != 2 {
+			t.Fatalf("stats = %+v, want one panic counted as one failure", s)
+		}
+		reasons := sqlitetest.OutboxErrors(t, st.Path())
+		if len(reasons) != 1 || !strings.Contains(reasons[0], "panicked") || !strings.Contains(reasons[0], "index out of range") {
+			t.Fatalf("last_error = %q, want the panic named", reasons)
+		}
+	})
+}
+
+// lockedQueue is the store, with a hook on each MarkSent and ExtendLease
+// result, so a test can hold another connection's write lock for exactly
+// as long as it needs.
+type lockedQueue struct {
+	*sqlite.Store
+	mu         sync.Mutex
+	markFails  int
+	extends    int
+	onMarkFail func(n int)
+	onExtend   func(n int)
+}
+
+func (q *lockedQueue) MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted) error {
+	err := q.Store.MarkSent(ctx, id, key, posted)
+	if err != nil {
+		q.mu.Lock()
+		q.markFails++
+		n := q.markFails
+		q.mu.Unlock()
+		q.onMarkFail(n)
+	}
+	return err
+}
+
+func (q *lockedQueue) ExtendLease(ctx context.Context, id int64, owner string, until time.Time) (bool, error) {
+	held, err := q.Store.ExtendLease(ctx, id, owner, until)
+	q.mu.Lock()
+	q.extends++
+	n := q.extends
+	q.mu.Unlock()
+	q.onExtend(n)
+	return held, err
+}
+
+// holdWriteLock takes SQLite's write lock from another store on the same
+// file, as a roster import in another process would, until free is called
+// (at the latest when the test ends).
+func holdWriteLock(t *testing.T, path string, release <-chan struct{}, free func()) (locked <-chan struct{}, done <-chan error) {
+	t.Helper()
+	other, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { other.Close() })
+	t.Cleanup(free) // runs first: the write must end before the store closes
+	l, d := make(chan struct{}), make(chan error, 1)
+	go func() {
+		d <- other.Update(context.Background(), func(coaching.Tx) error {
+			close(l)
+			<-release
+			return nil
+		})
+	}()
+	return l, d
+}
+
+// A DM Slack accepted is not posted again when marking it sent fails for
+// longer than the database's write deadline: the worker keeps the lease,
+// extends it when half is gone, and retries until the lock is free.
+func TestADeliveredDMIsRecordedDespiteALongWriteLock(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
+	path := filepath.Join(t.TempDir(), "c.db")
+	st, err := sqlite.Open(context.Background(), path, sqlite.Options{Now: clk.Now, BusyTimeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	enqueue(t, st, post("dm", "U1"))
+
+	release := make(chan struct{})
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	var locked <-chan struct{}
+	var lockDone <-chan error
+	q := &lockedQueue{Store: st}
+	q.onMarkFail = func(n int) {
+		if n == 1 { // half the lease goes by while the lock is held
+			clk.Advance(outbox.DefaultPolicy().Lease * 3 / 4)
+		}
+	}
+	q.onExtend = func(n int) {
+		if n == 1 { // the extension waited on the lock too; now let go
+			free()
+		}
+	}
+	s := &lockingSender{hold: func() { locked, lockDone = holdWriteLock(t, path, release, free); <-locked }}
+	w := outbox.NewWorker(q, s, outbox.Options{Now: clk.Now, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now)})
+	if err := w.Drain(context.Background()); err != nil {
+		t.Errorf("drain while another process held the lock: %v", err)
+	}
+	free()
+	if err := <-lockDone; err != nil {
+		t.Fatalf("the other process's write: %v", err)
+	}
+	// Whatever happens later (the lease would have run out long ago), the
+	// DM is not sent again.
+	clk.Advance(time.Hour)
+	if err := w.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if s.attempt != 1 {
+		t.Fatalf("the DM was posted %d times, want once", s.attempt)
+	}
+	if q.markFails == 0 || q.extends == 0 {
+		t.Fatalf("mark sent failed %d times, lease extended %d times: the lock was not held long enough to test anything", q.markFails, q.extends)
+	}
+	if status, err := st.OutboxStatus(context.Background(), []string{"dm"}); err != nil || status["dm"] != "sent" {
+		t.Fatalf("status = %v, %v", status, err)
+	}
+}
+
+// lockingSender has the message accepted by "Slack", then has another
+// process take the write lock before the worker records it.
+type lockingSender struct {
+	sender
+	hold func()
+}
+
+func (s *lockingSender) Send(ctx context.Context, m coaching.Message, prior *coaching.Posted) (*coaching.Posted, error) {
+	p, err := s.sender.Send(ctx, m, prior)
+	if s.attempt == 1 {
+		s.hold()
+	}
+	return p, err
+}
+
+// A reply to a person's own click goes out at once, even while the worker
+// is pacing a backlog of posts under chat.postMessage's limit: a rep's
+// Confirm does not wait behind the morning's nudges.
+func TestARepliesLaneDoesNotWaitBehindPacedPosts(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	s := &sender{}
+	// Two posts a second: 40 posts take about 20 s.
+	pace := outbox.NewPacer(outbox.Limits{Method: map[string]outbox.Limit{"chat.postMessage": {Every: 500 * time.Millisecond, Burst: 1}}}, time.Now)
+	w := outbox.NewWorker(st, s, outbox.Options{Pacer: pace})
+	var posts []coaching.Message
+	for i := range 40 {
+		posts = append(posts, post(fmt.Sprintf("p%d", i), fmt.Sprintf("U%d", i)))
+	}
+	enqueue(t, st, posts...)
 	ctx, cancel := context.WithCancel(context.Background())
-	cancel() // Run stops at once, and releases what it holds
-	_ = w.Run(ctx)
-	again, err := st.ClaimOutbox(context.Background(), "next", clk.Now(), time.Hour, 10, nil)
-	if err != nil || len(again) != 2 {
-		t.Fatalf("after release, the next worker claimed %d, want 2 (%v)", len(again), err)
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	// The worker is now paced: wait for its first posts.
+	sentOf := func(kind coaching.MessageKind) int {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		n := 0
+		for _, m := range s.sent {
+			if m.Kind == kind {
+				n++
+			}
+		}
+		return n
+	}
+	waitUntil(t, 5*time.Second, func() bool { return sentOf(coaching.MsgRepDM) >= 2 })
+	queued := time.Now()
+	enqueue(t, st, coaching.Message{Kind: coaching.MsgReply, Op: coaching.OpRespond, Key: "r1", To: "UREP",
+		ResponseURL: "https://hooks.slack.com/actions/T/1/x", ResponseAt: queued, Replace: true})
+	w.Notify()
+	waitUntil(t, 5*time.Second, func() bool { return sentOf(coaching.MsgReply) == 1 })
+	if took := time.Since(queued); took > 400*time.Millisecond {
+		t.Errorf("the reply went out %v after it was queued, behind paced posts", took)
+	}
+	if n := sentOf(coaching.MsgRepDM); n >= 40 {
+		t.Fatalf("all %d posts went before the reply: the test did not hold the posts back", n)
+	}
+}
+
+// waitUntil polls cond until it holds, failing the test after d.
+func waitUntil(t *testing.T, d time.Duration, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(d); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatal("condition not met in time")
+		}
 	}
 }

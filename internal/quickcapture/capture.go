@@ -25,7 +25,7 @@ const maxHeaderTokens = 200
 // Subcommands lists the words that, as the first word, are never a capture:
 // PRODUCT.md reserves them so "/coach team" cannot log a session by mistake.
 func Subcommands() []string {
-	return []string{"help", "stats", "team", "history", "report", "away", "cadence", "export"}
+	return []string{"help", "stats", "team", "history", "report", "away", "cadence", "export", "prep"}
 }
 
 // Result is what Parse understood of a line, and what it could not settle,
@@ -38,6 +38,10 @@ type Result struct {
 	Args string
 	// Draft holds the reps, kind, date, duration, role and notes understood.
 	Draft coaching.Draft
+	// RepsGuessed reports that the header named nobody, so Draft.RepIDs are
+	// every user mentioned anywhere in the notes: a guess a reader of the
+	// prose (the LLM) may narrow, where reps named in the header are not.
+	RepsGuessed bool
 	// DateGiven reports that a date word was present; otherwise
 	// Draft.OccurredOn is today.
 	DateGiven bool
@@ -68,12 +72,16 @@ func Parse(text string, today coaching.Date) Result {
 	}
 	p := parser{today: today}
 	notesAt := p.header(firstTokens(text, maxHeaderTokens+maxPhraseWords))
+	guessed := false
 	if len(p.reps) == 0 {
 		for _, who := range peopleAnywhere(text[notesAt:]) {
 			p.addPerson(who)
 		}
+		guessed = len(p.reps) > 0
 	}
-	return p.result(trimNotes(text[notesAt:]))
+	r := p.result(trimNotes(text[notesAt:]))
+	r.RepsGuessed = guessed
+	return r
 }
 
 // subcommand reports whether text starts with a subcommand word.

@@ -75,6 +75,7 @@ func TestSubcommandWordsAreNeverACapture(t *testing.T) {
 		{"away 2026-12-24", "away", "2026-12-24"},
 		{"cadence <@U9|mo> 7", "cadence", "<@U9|mo> 7"},
 		{"Export", "export", ""},
+		{"prep <@U1|sam>", "prep", "<@U1|sam>"},
 		{"help?", "help", ""},
 		{"stats, please", "stats", "please"},
 	} {
@@ -92,7 +93,7 @@ func TestSubcommandWordsAreNeverACapture(t *testing.T) {
 }
 
 func TestSubcommandsListsTheReservedWords(t *testing.T) {
-	want := []string{"help", "stats", "team", "history", "report", "away", "cadence", "export"}
+	want := []string{"help", "stats", "team", "history", "report", "away", "cadence", "export", "prep"}
 	if got := Subcommands(); !slices.Equal(got, want) {
 		t.Errorf("Subcommands() = %v, want %v", got, want)
 	}

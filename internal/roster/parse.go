@@ -1,8 +1,6 @@
 package roster
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -12,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/sheet"
 )
 
 // Column names as the header spells them (case and spaces aside).
@@ -38,7 +37,7 @@ func optionalColumns() []string { return []string{colCadence, colSince} }
 // look-up, managers and reporting cycles included, and returns every problem
 // at once as Errors.
 func Parse(r io.Reader, today coaching.Date) ([]Entry, error) {
-	cr := csv.NewReader(skipBOM(r))
+	cr := sheet.NewReader(r)
 	cr.FieldsPerRecord = -1 // a short or long row is reported on its line, not as a fatal read error
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
@@ -46,13 +45,13 @@ func Parse(r io.Reader, today coaching.Date) ([]Entry, error) {
 		return nil, Errors{{Line: 1, Message: "the file is empty; the first line must be the header " + strings.Join(requiredColumns(), ",")}}
 	}
 	if err != nil {
-		return nil, readError(err)
+		return nil, sheet.ReadError(err, "roster file")
 	}
 	headerLine, _ := cr.FieldPos(0)
 	cols, errs := parseHeader(header, headerLine)
 	if len(errs) > 0 {
 		// With the columns unknown, every row would only repeat the problem.
-		return nil, errs.orNil()
+		return nil, errs.OrNil()
 	}
 	entries, complete, err := readRows(cr, len(header), cols, today, &errs)
 	if err != nil {
@@ -60,7 +59,7 @@ func Parse(r io.Reader, today coaching.Date) ([]Entry, error) {
 	}
 	if len(entries) == 0 && len(errs) == 0 {
 		// The file is the whole roster: an empty one would deactivate everybody.
-		errs.add(headerLine, "", "the file has a header but nobody in it")
+		errs.Add(headerLine, "", "the file has a header but nobody in it")
 	}
 	checkDuplicates(entries, &errs)
 	if complete {
@@ -68,7 +67,7 @@ func Parse(r io.Reader, today coaching.Date) ([]Entry, error) {
 		// tree without it would blame every row below it.
 		checkReporting(entries, &errs)
 	}
-	if err := errs.orNil(); err != nil {
+	if err := errs.OrNil(); err != nil {
 		return nil, err
 	}
 	return entries, nil
@@ -85,7 +84,7 @@ func readRows(cr *csv.Reader, width int, cols map[string]int, today coaching.Dat
 			return entries, complete, nil
 		}
 		if pe, ok := errors.AsType[*csv.ParseError](err); ok {
-			errs.add(pe.StartLine, "", "unreadable CSV: %v", pe.Err)
+			errs.Add(pe.StartLine, "", "unreadable CSV: %v", pe.Err)
 			complete = false
 			continue
 		}
@@ -94,45 +93,15 @@ func readRows(cr *csv.Reader, width int, cols map[string]int, today coaching.Dat
 		}
 		line, _ := cr.FieldPos(0)
 		switch {
-		case isBlank(rec):
+		case sheet.IsBlank(rec):
 			continue
 		case len(rec) != width:
-			errs.add(line, "", "has %d fields; the header has %d", len(rec), width)
+			errs.Add(line, "", "has %d fields; the header has %d", len(rec), width)
 			complete = false
 			continue
 		}
 		entries = append(entries, parseRow(line, rec, cols, today, errs))
 	}
-}
-
-// readError reports a header that is not CSV on its line, and anything
-// else, such as a failing disk, as itself.
-func readError(err error) error {
-	if pe, ok := errors.AsType[*csv.ParseError](err); ok {
-		return Errors{{Line: pe.StartLine, Message: "unreadable CSV: " + pe.Err.Error()}}
-	}
-	return fmt.Errorf("read roster file: %w", err)
-}
-
-// skipBOM drops the byte order mark Excel puts before "CSV UTF-8" files, which
-// would otherwise stick to the first column's name.
-func skipBOM(r io.Reader) io.Reader {
-	br := bufio.NewReader(r)
-	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
-		_, _ = br.Discard(3)
-	}
-	return br
-}
-
-// isBlank reports whether a row has nothing in it; spreadsheets export
-// trailing rows of bare commas.
-func isBlank(rec []string) bool {
-	for _, f := range rec {
-		if strings.TrimSpace(f) != "" {
-			return false
-		}
-	}
-	return true
 }
 
 // parseHeader maps each known column name to its position.
@@ -144,18 +113,18 @@ func parseHeader(header []string, line int) (map[string]int, Errors) {
 		name := strings.ToLower(strings.TrimSpace(h))
 		switch _, dup := cols[name]; {
 		case name == "":
-			errs.add(line, "", "column %d has no name", i+1)
+			errs.Add(line, "", "column %d has no name", i+1)
 		case !slices.Contains(known, name):
-			errs.add(line, name, "unknown column; the columns are %s", strings.Join(known, ", "))
+			errs.Add(line, name, "unknown column; the columns are %s", strings.Join(known, ", "))
 		case dup:
-			errs.add(line, name, "column appears twice")
+			errs.Add(line, name, "column appears twice")
 		default:
 			cols[name] = i
 		}
 	}
 	for _, name := range requiredColumns() {
 		if _, ok := cols[name]; !ok {
-			errs.add(line, name, "required column is missing")
+			errs.Add(line, name, "required column is missing")
 		}
 	}
 	return cols, errs
@@ -166,7 +135,7 @@ func parseHeader(header []string, line int) (map[string]int, Errors) {
 func parseRow(line int, rec []string, cols map[string]int, today coaching.Date, errs *Errors) Entry {
 	for name, i := range cols {
 		if !utf8.ValidString(rec[i]) {
-			errs.add(line, name, "is not UTF-8 text; save the file as \"CSV UTF-8\"")
+			errs.Add(line, name, "is not UTF-8 text; save the file as \"CSV UTF-8\"")
 		}
 	}
 	get := func(name string) string {
@@ -177,7 +146,7 @@ func parseRow(line int, rec []string, cols map[string]int, today coaching.Date, 
 	}
 	check := func(field string, err error) {
 		if err != nil {
-			errs.add(line, field, "%s", err.Error())
+			errs.Add(line, field, "%s", err.Error())
 		}
 	}
 	e := Entry{
@@ -190,7 +159,7 @@ func parseRow(line int, rec []string, cols map[string]int, today coaching.Date, 
 	check(colSlackID, checkSlackID(e.SlackID))
 	check(colEmail, checkEmail(e.Email))
 	if e.SlackID == "" && e.Email == "" {
-		errs.add(line, colSlackID, "is empty; give a slack_id, or an email to look it up in Slack")
+		errs.Add(line, colSlackID, "is empty; give a slack_id, or an email to look it up in Slack")
 	}
 	var err error
 	e.Roles, err = parseRoles(get(colRole))
@@ -222,7 +191,7 @@ func checkDuplicates(entries []Entry, errs *Errors) {
 				continue
 			}
 			if first, ok := c.seen[c.value]; ok {
-				errs.add(e.Line, c.field, "%s is also on line %d", c.value, first)
+				errs.Add(e.Line, c.field, "%s is also on line %d", c.value, first)
 				continue
 			}
 			c.seen[c.value] = e.Line

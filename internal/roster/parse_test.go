@@ -240,7 +240,7 @@ func TestErrorMessageIsCapped(t *testing.T) {
 		t.Fatalf("error = %v, want 25 roster.Errors", err)
 	}
 	msg := strings.Split(err.Error(), "\n")
-	if len(msg) != 22 || msg[0] != "25 problems in the roster file:" || msg[20] != errs[19].Error() || msg[21] != "and 5 more" {
+	if len(msg) != 22 || msg[0] != "25 problems in the file:" || msg[20] != errs[19].Error() || msg[21] != "and 5 more" {
 		t.Errorf("message =\n%s\nwant a count, the first 20 problems, and \"and 5 more\"", err)
 	}
 }

@@ -17,7 +17,7 @@ import (
 func Resolve(ctx context.Context, entries []Entry, dir Directory) ([]coaching.Person, error) {
 	var errs Errors
 	checkReporting(entries, &errs)
-	if err := errs.orNil(); err != nil {
+	if err := errs.OrNil(); err != nil {
 		return nil, err
 	}
 	people := make([]coaching.Person, len(entries))
@@ -75,11 +75,11 @@ func fillFromMembers(people []coaching.Person, entries []Entry, members []Member
 		if e.SlackID == "" {
 			m, err := dir.byEmail(p.Email)
 			if err != nil {
-				errs.add(e.Line, colEmail, "%s", err.Error())
+				errs.Add(e.Line, colEmail, "%s", err.Error())
 				continue
 			}
 			if line, ok := given[m.ID]; ok {
-				errs.add(e.Line, colEmail, "%s is Slack user %s, who is also on line %d", p.Email, m.ID, line)
+				errs.Add(e.Line, colEmail, "%s is Slack user %s, who is also on line %d", p.Email, m.ID, line)
 				continue
 			}
 			p.ID = m.ID
@@ -91,7 +91,7 @@ func fillFromMembers(people []coaching.Person, entries []Entry, members []Member
 			}
 		}
 	}
-	return errs.orNil()
+	return errs.OrNil()
 }
 
 // memberIndex is the directory keyed both ways.

@@ -37,15 +37,15 @@ func checkReporting(entries []Entry, errs *Errors) {
 		}
 		switch j, ok := ix[e.ManagerRef]; {
 		case !ok:
-			errs.add(e.Line, colManager, "%q is not the slack_id or email of anyone in this file (the file is the whole roster)", e.ManagerRef)
+			errs.Add(e.Line, colManager, "%q is not the slack_id or email of anyone in this file (the file is the whole roster)", e.ManagerRef)
 		case j == i:
-			errs.add(e.Line, colManager, "a person can't be their own manager")
+			errs.Add(e.Line, colManager, "a person can't be their own manager")
 		default:
 			parent[i] = j
 		}
 	}
 	for _, cycle := range cycles(parent) {
-		errs.add(entries[cycle[0]].Line, colManager, "reporting cycle: %s", describeCycle(entries, cycle))
+		errs.Add(entries[cycle[0]].Line, colManager, "reporting cycle: %s", describeCycle(entries, cycle))
 	}
 }
 

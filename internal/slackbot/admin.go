@@ -11,32 +11,37 @@ import (
 )
 
 // isAdmin reports whether someone has admin rights: listed in
-// COACHLOG_ADMINS or given the admin role in the roster.
+// COACHLOG_ADMINS, or an active member of the current roster with the admin
+// role. Someone the roster dropped, or whose admin role it dropped, has none.
 func (b *Bot) isAdmin(ctx context.Context, userID string) bool {
 	if slices.Contains(b.admins, userID) {
 		return true
 	}
 	p, err := b.svc.Person(ctx, userID)
-	return err == nil && p.HasRole(coaching.PersonAdmin)
+	return err == nil && p.Holds(coaching.PersonAdmin)
 }
 
-// away serves /coach away [@rep] <until|off>.
-func (b *Bot) away(ctx context.Context, cmd slashCommand, args string) {
+// away serves /coach away [@rep] <until|off>. Its write commits before the
+// ack, like every acknowledged change.
+func (b *Bot) away(ctx context.Context, a *acker, cmd slashCommand, args string) {
 	target := cmd.UserID
 	if m := mentionRE.FindStringSubmatchIndex(args); m != nil && strings.TrimSpace(args[:m[0]]) == "" {
 		target, args = args[m[2]:m[3]], args[m[1]:]
 	}
 	if strings.TrimSpace(args) == "" {
+		a.ack(nil)
 		b.respond(ctx, cmd.ResponseURL, textMessage("Say until when: `/coach away 2026-12-24`, `/coach away fri`, `/coach away 2w`, or `/coach away off`. "+
 			"Add a rep first to mark them away: `/coach away @sam 2w`."), false)
 		return
 	}
 	until, err := coaching.ParseUntil(args, b.svc.Today(ctx, target))
 	if err != nil {
+		a.ack(nil)
 		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+esc(err.Error())), false)
 		return
 	}
-	if err := b.svc.SetAway(ctx, cmd.UserID, target, until, b.isAdmin(ctx, cmd.UserID)); err != nil {
+	admin := b.isAdmin(ctx, cmd.UserID)
+	if err := b.writeThenAck(ctx, a, func(ctx context.Context) error { return b.svc.SetAway(ctx, cmd.UserID, target, until, admin) }); err != nil {
 		b.answerError(ctx, cmd.ResponseURL, "away", err)
 		return
 	}
@@ -51,10 +56,12 @@ func (b *Bot) away(ctx context.Context, cmd slashCommand, args string) {
 	b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
 }
 
-// cadence serves /coach cadence @manager <days|default>, for admins.
-func (b *Bot) cadence(ctx context.Context, cmd slashCommand, args string) {
+// cadence serves /coach cadence @manager <days|default>, for admins. Its
+// write commits before the ack.
+func (b *Bot) cadence(ctx context.Context, a *acker, cmd slashCommand, args string) {
 	m := mentionRE.FindStringSubmatchIndex(args)
 	if m == nil {
+		a.ack(nil)
 		b.respond(ctx, cmd.ResponseURL, textMessage("Usage: `/coach cadence @manager <days>`, or `default` for the standard cadence."), false)
 		return
 	}
@@ -63,12 +70,14 @@ func (b *Bot) cadence(ctx context.Context, cmd slashCommand, args string) {
 	if rest != "default" && rest != "off" {
 		n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(rest, "days"), "d")))
 		if err != nil || n < 1 || n > 365 {
+			a.ack(nil)
 			b.respond(ctx, cmd.ResponseURL, textMessage(":warning: The cadence is a number of days, 1 to 365, or `default`."), false)
 			return
 		}
 		days = n
 	}
-	if err := b.svc.SetCadence(ctx, cmd.UserID, managerID, days, b.isAdmin(ctx, cmd.UserID)); err != nil {
+	admin := b.isAdmin(ctx, cmd.UserID)
+	if err := b.writeThenAck(ctx, a, func(ctx context.Context) error { return b.svc.SetCadence(ctx, cmd.UserID, managerID, days, admin) }); err != nil {
 		b.answerError(ctx, cmd.ResponseURL, "cadence", err)
 		return
 	}

@@ -12,10 +12,24 @@ import (
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
+// storeClaims claims envelopes in the database, as serve wires it.
+type storeClaims struct{ st *sqlite.Store }
+
+func (c storeClaims) Claim(ctx context.Context, key string) (bool, error) {
+	return c.st.ClaimEnvelope(ctx, key, time.Now())
+}
+
 // BenchmarkSlashCommandToViewsOpen paces /coach at 200 per second and
 // reports how long after the envelope arrives the views.open request
-// reaches Slack (a fake Slack on 127.0.0.1).
+// reaches Slack (a fake Slack on 127.0.0.1): with envelopes deduplicated
+// in memory only (one replica), and claimed in the database first, as
+// replicas do.
 func BenchmarkSlashCommandToViewsOpen(b *testing.B) {
+	b.Run("memory", func(b *testing.B) { benchSlashToViewsOpen(b, false) })
+	b.Run("db-claims", func(b *testing.B) { benchSlashToViewsOpen(b, true) })
+}
+
+func benchSlashToViewsOpen(b *testing.B, claims bool) {
 	fake := fakeslack.New()
 	if err := fake.Start(); err != nil {
 		b.Fatal(err)
@@ -27,7 +41,11 @@ func BenchmarkSlashCommandToViewsOpen(b *testing.B) {
 	}
 	defer st.Close()
 	svc := coaching.NewService(coaching.Config{Store: st})
-	bot := New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL(), Service: svc, Outbox: nopNotifier{}})
+	cfg := Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL(), Service: svc, Outbox: nopNotifier{}}
+	if claims {
+		cfg.Claims = storeClaims{st}
+	}
+	bot := New(cfg)
 	bot.ackFn = func(string, any) error { return nil }
 	type sent struct {
 		trigger string

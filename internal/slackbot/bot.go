@@ -20,6 +20,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/export"
 )
 
 // Notifier is told when the outbox has something new to deliver.
@@ -60,21 +61,53 @@ type Config struct {
 	// Admins may run admin commands, beside people with the roster's admin
 	// role (COACHLOG_ADMINS).
 	Admins []string
+	// Prose reads with an LLM the quick captures the rule parser could not
+	// read; nil: never (the form opens with the rule parser's reading).
+	Prose ProseReader
+	// ProseTimeout bounds one prose reading (DefaultProseTimeout when zero).
+	ProseTimeout time.Duration
+	// Prep writes /coach prep briefs; nil: the command says it is not set up.
+	Prep Briefer
+	// Figures computes the numbers of /coach stats, team and report and of
+	// the App Home (internal/metrics); nil leaves them out.
+	Figures Figures
+	// Export streams the sessions /coach export sends an admin; nil
+	// leaves it out.
+	Export export.Source
+	// Claims refuse an envelope or event another replica handled already;
+	// nil: only this process's memory does (one replica).
+	Claims Claimer
+}
+
+// Claimer records, in storage every replica shares, that an envelope or
+// event is being handled; fresh is false when some replica claimed key
+// before. Slack may deliver an envelope again on another replica's socket.
+type Claimer interface {
+	Claim(ctx context.Context, key string) (fresh bool, err error)
 }
 
 // Bot serves Slack over Socket Mode.
 type Bot struct {
-	api     *slack.Client
-	sm      *socketmode.Client
-	svc     *coaching.Service
-	outbox  Notifier
-	log     *slog.Logger
-	metrics Metrics
-	http    *http.Client
-	ackTO   time.Duration
-	admins  []string
+	api *slack.Client
+	sm  *socketmode.Client
+	// apiURL and botToken serve the calls made without slack-go (webapi.go).
+	apiURL   string
+	botToken string
+	svc      *coaching.Service
+	outbox   Notifier
+	log      *slog.Logger
+	metrics  Metrics
+	http     *http.Client
+	ackTO    time.Duration
+	admins   []string
+	prose    ProseReader
+	proseTO  time.Duration
+	briefer  Briefer
+	figures  Figures
+	export   export.Source
 
 	seen      *seenSet
+	claims    Claimer
 	ackFn     func(id string, payload any) error // the socket's ack; replaced in benchmarks
 	inflight  sync.WaitGroup
 	connected atomic.Int64 // unix ms of the last hello; 0 when down
@@ -96,6 +129,12 @@ func New(cfg Config) *Bot {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
 	}
+	if cfg.Prose == nil {
+		cfg.Prose = noProse{}
+	}
+	if cfg.ProseTimeout <= 0 {
+		cfg.ProseTimeout = DefaultProseTimeout
+	}
 	api := slack.New(cfg.BotToken, slack.OptionAppLevelToken(cfg.AppToken), slack.OptionAPIURL(cfg.APIURL),
 		slack.OptionHTTPClient(cfg.HTTPClient))
 	opts := []socketmode.Option{socketmode.OptionLog(discardLogger{})}
@@ -103,8 +142,10 @@ func New(cfg Config) *Bot {
 		opts = append(opts, socketmode.OptionPingInterval(cfg.PingInterval))
 	}
 	b := &Bot{
-		api: api, sm: socketmode.New(api, opts...), svc: cfg.Service, outbox: cfg.Outbox, log: cfg.Logger,
+		api: api, sm: socketmode.New(api, opts...), apiURL: cfg.APIURL, botToken: cfg.BotToken, svc: cfg.Service, outbox: cfg.Outbox, log: cfg.Logger,
 		metrics: cfg.Metrics, http: cfg.HTTPClient, ackTO: cfg.AckTimeout, seen: newSeenSet(4096), admins: cfg.Admins,
+		prose: cfg.Prose, proseTO: cfg.ProseTimeout, briefer: cfg.Prep,
+		figures: cfg.Figures, export: cfg.Export, claims: cfg.Claims,
 	}
 	b.ackFn = b.socketAck
 	b.downSince.Store(time.Now().UnixMilli())
@@ -137,7 +178,10 @@ func (b *Bot) API() *slack.Client { return b.api }
 
 // Run serves until ctx ends, then waits for in-flight handlers (bounded by
 // drain). It returns an error when Slack refuses the tokens for good.
+// Commands acknowledged before this start but not acted on (a crash came
+// between) are acted on first.
 func (b *Bot) Run(ctx context.Context, drain time.Duration) error {
+	start := b.svc.Now()
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 1)
@@ -147,6 +191,11 @@ func (b *Bot) Run(ctx context.Context, drain time.Duration) error {
 	// that work already acknowledged can finish during a shutdown.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
+	b.inflight.Add(1)
+	go func() {
+		defer b.inflight.Done()
+		b.replayCommands(work, start)
+	}()
 	for {
 		select {
 		case <-ctx.Done():
@@ -197,8 +246,18 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
 		b.log.Error("Slack refused the app token")
 	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
 		if evt.Request != nil {
-			b.handle(ctx, envelope{Type: evt.Request.Type, EnvelopeID: evt.Request.EnvelopeID,
-				Payload: evt.Request.Payload, RetryAttempt: evt.Request.RetryAttempt})
+			env := envelope{Type: evt.Request.Type, EnvelopeID: evt.Request.EnvelopeID,
+				Payload: evt.Request.Payload, RetryAttempt: evt.Request.RetryAttempt}
+			// slack-go has already read the payload: the envelope is served
+			// from its reading (decoded.go), and the interaction's type
+			// saves scanning the payload once more on the event loop.
+			switch data := evt.Data.(type) {
+			case slack.InteractionCallback:
+				env.interactionType, env.decoded = string(data.Type), &data
+			case slack.SlashCommand:
+				env.slash = &data
+			}
+			b.handle(ctx, env)
 		}
 	case socketmode.EventTypeErrorBadMessage:
 		b.onBadMessage(ctx, evt.Data)
@@ -239,12 +298,12 @@ func (b *Bot) handle(ctx context.Context, env envelope) {
 	b.metrics.Envelope(env.Type)
 	// A view submission is not deduplicated here: its write is idempotent in
 	// the database and a redelivery needs the same answer as the first.
-	if env.Type != "interactive" || !isViewSubmission(env.Payload) {
-		if b.seen.add(env.EnvelopeID) {
-			b.log.Debug("duplicate envelope acknowledged again", "envelope_id", env.EnvelopeID)
-			b.ackNow(env.EnvelopeID, nil)
-			return
-		}
+	// The type comes from slack-go's reading, not a scan of the payload.
+	dedupe := env.Type != "interactive" || !env.isViewSubmission()
+	if dedupe && b.seen.add(env.EnvelopeID) {
+		b.log.Debug("duplicate envelope acknowledged again", "envelope_id", env.EnvelopeID)
+		b.ackNow(env.EnvelopeID, nil)
+		return
 	}
 	a := &acker{bot: b, id: env.EnvelopeID, typ: env.Type, received: received}
 	b.inflight.Add(1)
@@ -257,13 +316,44 @@ func (b *Bot) handle(ctx context.Context, env envelope) {
 				a.fallback()
 			}
 		}()
+		// An event is acknowledged first and claimed by its event id after
+		// (serve); anything else is claimed here, off the socket's loop,
+		// before its work, so a copy that reached another replica is refused.
+		if dedupe && env.Type != "events_api" && !b.claim(ctx, a, "env:"+env.EnvelopeID) {
+			b.log.Debug("envelope handled by another replica; acknowledged again", "envelope_id", env.EnvelopeID)
+			a.ack(nil)
+			return
+		}
 		b.serve(ctx, env, a)
 	}()
+}
+
+// claim reports whether this replica should handle key: it is new to the
+// shared claims. When they cannot be reached in time the envelope is
+// handled: a rare duplicate is better than an envelope lost, and the
+// writes behind most envelopes are idempotent by their own keys.
+func (b *Bot) claim(ctx context.Context, a *acker, key string) bool {
+	if b.claims == nil {
+		return true
+	}
+	// Half the ack budget at most: the handler's own write needs the rest.
+	ctx, cancel := context.WithDeadline(ctx, a.received.Add(b.ackTO/2))
+	defer cancel()
+	fresh, err := b.claims.Claim(ctx, key)
+	if err != nil {
+		b.log.Warn("could not claim an envelope in the database; handling it", "key", key, "err", err)
+		return true
+	}
+	return fresh
 }
 
 func (b *Bot) serve(ctx context.Context, env envelope, a *acker) {
 	switch env.Type {
 	case "slash_commands":
+		if env.slash != nil {
+			b.onSlash(ctx, a, slashOf(env.slash))
+			return
+		}
 		var cmd slashCommand
 		if err := json.Unmarshal(env.Payload, &cmd); err != nil {
 			b.malformed(a, err)
@@ -271,8 +361,16 @@ func (b *Bot) serve(ctx context.Context, env envelope, a *acker) {
 		}
 		b.onSlash(ctx, a, cmd)
 	case "interactive":
+		if env.decoded != nil {
+			b.onInteraction(ctx, a, interactionOf(env.decoded))
+			return
+		}
 		var in interaction
 		if err := json.Unmarshal(env.Payload, &in); err != nil {
+			if isViewSubmission(env.Payload) {
+				b.unreadableSubmission(a, env.Payload, err)
+				return
+			}
 			b.malformed(a, err)
 			return
 		}
@@ -284,8 +382,12 @@ func (b *Bot) serve(ctx context.Context, env envelope, a *acker) {
 			b.malformed(a, err)
 			return
 		}
-		if cb.EventID != "" && b.seen.add("event:"+cb.EventID) {
-			return // a retry of an event already handled
+		key := "event:" + cb.EventID
+		if cb.EventID == "" {
+			key = "env:" + env.EnvelopeID
+		}
+		if (cb.EventID != "" && b.seen.add(key)) || !b.claim(ctx, a, key) {
+			return // a retry of an event already handled, here or by another replica
 		}
 		b.onEventCallback(ctx, cb)
 	default:
@@ -297,6 +399,15 @@ func (b *Bot) serve(ctx context.Context, env envelope, a *acker) {
 func (b *Bot) malformed(a *acker, err error) {
 	a.ack(nil)
 	b.log.Warn("skipped malformed payload", "envelope_type", a.typ, "err", err)
+}
+
+// isViewSubmission says whether an interactive envelope is a view
+// submission, by slack-go's reading when there is one.
+func (env envelope) isViewSubmission() bool {
+	if env.interactionType != "" {
+		return env.interactionType == "view_submission"
+	}
+	return isViewSubmission(env.Payload)
 }
 
 func isViewSubmission(payload json.RawMessage) bool {
@@ -324,6 +435,13 @@ func (a *acker) ack(payload any) {
 }
 
 func (a *acker) fallback() { a.ack(a.onPanic) }
+
+// budget bounds the database work done before the ack by the ack deadline,
+// counted from when the envelope arrived, so that the envelope's claim
+// (see claim) and the handler's own write share it.
+func (a *acker) budget(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithDeadline(ctx, a.received.Add(a.bot.ackTO))
+}
 
 func (b *Bot) ackNow(id string, payload any) {
 	if id == "" {

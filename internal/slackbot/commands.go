@@ -2,9 +2,13 @@ package slackbot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
+	"runtime/debug"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -12,52 +16,173 @@ import (
 	"github.com/coachlog/coachlog/internal/quickcapture"
 )
 
-// onSlash serves /coach. The ack goes first and carries nothing, so it is
-// never late; the answer follows through views.open or the response_url.
+// onSlash serves /coach. Commands that change nothing are acknowledged
+// first, empty, so the ack is never late, and answered through views.open
+// or the response_url; those that change something are stored first.
 func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
-	a.ack(nil)
 	text := strings.TrimSpace(cmd.Text)
-	meta := modalMeta{Source: coaching.SourceQuick, ResponseURL: cmd.ResponseURL}
+	meta := modalMeta{Source: coaching.SourceQuick}.withResponse(cmd.ResponseURL, b.svc.Now())
 	if text == "" {
+		a.ack(nil)
 		meta.Source = coaching.SourceModal
-		b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, coaching.Draft{}, "", meta)
+		_, _ = b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, coaching.Draft{}, "", meta)
 		return
 	}
-	res := quickcapture.Parse(text, b.svc.Today(ctx, cmd.UserID))
+	res := b.parseCapture(ctx, text, b.svc.Today(ctx, cmd.UserID))
 	switch {
 	case res.Subcommand != "":
-		b.subcommand(ctx, cmd, res)
+		b.subcommand(ctx, a, cmd, res)
+	case !res.Clear() && b.prose.Enabled():
+		a.ack(nil)
+		b.readProse(ctx, cmd, text, res, meta)
 	case !res.Clear():
-		b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, res.Draft, notUnderstood(res), meta)
+		a.ack(nil)
+		_, _ = b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, res.Draft, notUnderstood(res), meta)
 	default:
-		b.quickLog(ctx, cmd, text)
+		b.acceptCapture(ctx, a, cmd)
 	}
 }
 
-// quickLog logs a clear quick capture. The manager's and reps' profiles are
-// read first when not known: the manager's time zone decides what "today"
-// and "yesterday" mean, and an app or a deactivated account is refused.
-func (b *Bot) quickLog(ctx context.Context, cmd slashCommand, text string) {
-	b.refresh(ctx, cmd.UserID)
-	res := quickcapture.Parse(text, b.svc.Today(ctx, cmd.UserID))
-	if !res.Clear() { // the date moved across midnight with the time zone
-		b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, res.Draft, notUnderstood(res),
-			modalMeta{Source: coaching.SourceQuick, ResponseURL: cmd.ResponseURL})
+// acceptCapture takes a clear one-line capture. Acting on it may first read
+// the manager's and the reps' Slack profiles (users.info), longer than
+// Slack waits for an ack; yet once acknowledged the command is never sent
+// again, and a crash must not lose it. So the command is stored in the
+// inbox within the ack deadline, then acknowledged, then acted on; the
+// session it logs marks it done in its own transaction. What a crash leaves
+// pending is acted on at the next start (Bot.Run), and the command's key
+// keeps it to one session. Past the deadline the manager is told to try
+// again, and nothing was stored.
+func (b *Bot) acceptCapture(ctx context.Context, a *acker, cmd slashCommand) {
+	key := "cmd:" + cmd.TriggerID
+	if cmd.TriggerID == "" {
+		key = "env:" + a.id
+	}
+	payload, err := json.Marshal(cmd) // the slim command: no token
+	if err != nil {
+		a.ack(nil)
+		b.log.Error("encode command failed", "user_id", cmd.UserID, "err", err)
 		return
 	}
-	b.refresh(ctx, res.Draft.RepIDs...)
+	actx, cancel := a.budget(ctx)
+	c, fresh, err := b.svc.Accept(actx, coaching.Command{Key: key, UserID: cmd.UserID, Payload: payload, ReceivedAt: b.svc.Now()})
+	cancel()
+	if err != nil {
+		b.logAnswerError("accepting a quick capture", err)
+		a.ack(commandReply{ResponseType: "ephemeral", Text: ":warning: Not logged. " + escKeepMentions(coaching.ErrorMessage(err))})
+		return
+	}
+	a.ack(nil)
+	if fresh {
+		b.runCommand(ctx, c)
+	}
+}
+
+// commandReply is a slash command's ack carrying a message.
+type commandReply struct {
+	ResponseType string `json:"response_type"`
+	Text         string `json:"text"`
+}
+
+// runCommand acts on an accepted command, just acknowledged or left pending
+// by a crash. Whatever happens, the command ends up done: logged with its
+// session, or answered.
+func (b *Bot) runCommand(ctx context.Context, c coaching.Command) {
+	var cmd slashCommand
+	if err := json.Unmarshal(c.Payload, &cmd); err != nil {
+		b.log.Error("unreadable accepted command dropped", "command_id", c.ID, "err", err)
+		b.commandDone(ctx, c)
+		return
+	}
+	b.quickLog(ctx, c, cmd)
+}
+
+// commandDone marks a command acted on without a session.
+func (b *Bot) commandDone(ctx context.Context, c coaching.Command) {
+	if err := b.svc.CommandDone(ctx, c.ID); err != nil {
+		b.log.Error("marking a command done failed; it will be acted on again at the next start", "command_id", c.ID, "err", err)
+	}
+}
+
+// quickLog logs a clear quick capture. The manager's profile is read first
+// when not known: their time zone decides what "today" and "yesterday"
+// meant when the command came. The reps' profiles are checked by
+// LogSession, within its lookup budget: an app or a deactivated account is
+// refused.
+func (b *Bot) quickLog(ctx context.Context, c coaching.Command, cmd slashCommand) {
+	b.refresh(ctx, cmd.UserID)
+	res := b.parseCapture(ctx, strings.TrimSpace(cmd.Text), b.svc.DateAt(ctx, cmd.UserID, c.ReceivedAt))
+	if !res.Clear() { // the date moved across midnight with the time zone
+		notice := notUnderstood(res)
+		if _, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, res.Draft, notice,
+			modalMeta{Source: coaching.SourceQuick}.withResponse(cmd.ResponseURL, c.ReceivedAt)); err != nil {
+			// The trigger has expired (acted on after a restart): say so instead.
+			b.answerCommand(ctx, c, cmd, ":warning: Not logged. "+notice+" Type `/coach` to use the form.")
+			return
+		}
+		b.commandDone(ctx, c)
+		return
+	}
 	_, err := b.svc.LogSession(ctx, coaching.LogRequest{ManagerID: cmd.UserID, Draft: res.Draft, Source: coaching.SourceQuick,
-		Key: "cmd:" + cmd.TriggerID, ResponseURL: cmd.ResponseURL})
+		Key: c.Key, ResponseURL: cmd.ResponseURL, ResponseAt: c.ReceivedAt, CommandID: c.ID})
 	if fe, ok := coaching.FieldErrorsOf(err); ok {
-		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: Not logged: "+joinErrors(fe)+" Type `/coach` to use the form."), false)
+		// Field errors are plain text and may name people by the display
+		// name they chose.
+		b.answerCommand(ctx, c, cmd, ":warning: Not logged: "+esc(joinErrors(fe))+" Type `/coach` to use the form.")
 		return
 	}
 	if err != nil {
 		b.log.Error("quick capture failed", "user_id", cmd.UserID, "err", err)
-		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: Not logged. "+coaching.ErrorMessage(err)), false)
+		b.answerCommand(ctx, c, cmd, ":warning: Not logged. "+escKeepMentions(coaching.ErrorMessage(err)))
 		return
 	}
 	b.outbox.Notify() // the receipt and the reps' DMs are queued with the session
+}
+
+// parseCapture reads a quick capture. The parser reads the text as Slack
+// sent it, escaped, since the mentions are how it finds the reps; the notes
+// it returns are then unescaped into what the manager wrote.
+func (b *Bot) parseCapture(ctx context.Context, text string, today coaching.Date) quickcapture.Result {
+	res := quickcapture.Parse(text, today)
+	if res.Draft.Notes != "" {
+		res.Draft.Notes = b.written(ctx, res.Draft.Notes)
+	}
+	return res
+}
+
+// answerCommand tells the manager why their command logged nothing, queued
+// with the command's done mark: once, and as a DM if it comes after the
+// response_url's 30 minutes (acted on after a restart).
+func (b *Bot) answerCommand(ctx context.Context, c coaching.Command, cmd slashCommand, text string) {
+	if err := b.svc.AnswerCommand(ctx, c, cmd.ResponseURL, c.ReceivedAt, text); err != nil {
+		b.log.Error("answering a command failed; it will be acted on again at the next start", "command_id", c.ID, "err", err)
+		return
+	}
+	b.outbox.Notify()
+}
+
+// replayCommands acts on the commands accepted before start and still
+// pending: a crash, or a stop past the drain, left them between their ack
+// and their work. A command that panics is dropped, logged, rather than
+// taking every start down.
+func (b *Bot) replayCommands(ctx context.Context, start time.Time) {
+	cs, err := b.svc.PendingCommands(ctx, start)
+	if err != nil {
+		b.log.Error("reading pending commands failed; they wait for the next start", "err", err)
+		return
+	}
+	for _, c := range cs {
+		b.log.Info("acting on a command accepted before a restart", "command_id", c.ID, "user_id", c.UserID)
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					b.metrics.Panicked()
+					b.log.Error("pending command panicked; dropped", "command_id", c.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+					b.commandDone(ctx, c)
+				}
+			}()
+			b.runCommand(ctx, c)
+		}()
+	}
 }
 
 func joinErrors(fe coaching.FieldErrors) string {
@@ -83,45 +208,73 @@ func notUnderstood(res quickcapture.Result) string {
 		}
 		parts = append(parts, "I couldn't tell "+strings.Join(names, ", ")+".")
 	}
-	for _, u := range res.Unresolved {
-		parts = append(parts, fmt.Sprintf("%s isn't a Slack member I can see: pick them below.", esc(u)))
-	}
-	for _, p := range res.Problems {
-		parts = append(parts, esc(p)+".")
-	}
+	parts = append(parts, unreadParts(res)...)
 	if len(parts) == 0 {
 		return ""
 	}
 	return ":mag: " + truncate(strings.Join(parts, " ")+" Check the form and log it.", 2900)
 }
 
+// unreadParts says what of a quick capture was unusable as typed: people
+// Slack did not resolve, and values out of range.
+func unreadParts(res quickcapture.Result) []string {
+	var parts []string
+	for _, u := range res.Unresolved {
+		parts = append(parts, fmt.Sprintf("%s isn't a Slack member I can see: pick them below.", esc(unescape(u, nil))))
+	}
+	for _, p := range res.Problems {
+		parts = append(parts, esc(p)+".")
+	}
+	return parts
+}
+
 // openLogModal opens the log modal. views.open is the first Slack call made
 // with the trigger id: it is valid for 3 seconds and only once. Profiles
 // not yet known are read afterwards; if the manager's own time zone puts
 // today on another date than the one shown, the date is corrected.
-func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, d coaching.Draft, notice string, meta modalMeta) {
+func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
 	m := logModal{Draft: d, Today: b.svc.Today(ctx, userID), Skills: b.svc.Skills(), Notice: notice, Meta: meta}
-	m.Open, m.Names = b.openCommitments(ctx, d.RepIDs, 0)
-	v, err := b.api.OpenViewContext(ctx, triggerID, m.view())
+	m.Open, m.Names = b.openCommitments(ctx, userID, d.RepIDs, 0)
+	v, err := b.openView(ctx, triggerID, m.view())
 	if err != nil {
 		b.log.Error("views.open failed", "user_id", userID, "err", err)
-		return
+		return openedModal{}, err
 	}
-	b.refresh(ctx, append([]string{userID}, d.RepIDs...)...)
-	if today := b.svc.Today(ctx, userID); today != m.Today && (d.OccurredOn.IsZero() || d.OccurredOn == m.Today) {
+	opened := openedModal{ID: v.ID, Hash: v.Hash, Modal: m}
+	// A first profile read from Slack may move the manager's "today".
+	today := m.Today
+	if p, err := b.svc.Refresh(ctx, userID); err != nil {
+		b.log.Debug("profile refresh failed", "user_id", userID, "err", err)
+	} else {
+		today = b.svc.TodayOf(p)
+	}
+	b.refresh(ctx, d.RepIDs...)
+	if today != m.Today && (d.OccurredOn.IsZero() || d.OccurredOn == m.Today) {
 		m.Today, m.Draft.OccurredOn = today, today
-		if _, err := b.api.UpdateViewContext(ctx, m.view(), "", v.Hash, v.ID); err != nil {
+		if u, err := b.updateView(ctx, m.view(), v.Hash, v.ID); err != nil {
 			b.log.Debug("date correction skipped", "err", err) // the user already changed the form
+		} else {
+			opened.Hash, opened.Modal = u.Hash, m
 		}
 	}
+	return opened, nil
 }
 
-// openCommitments loads each rep's open commitments from earlier sessions,
-// leaving out those of the session being edited.
-func (b *Bot) openCommitments(ctx context.Context, repIDs []string, except int64) (map[string][]coaching.Commitment, map[string]string) {
+// openedModal is a log modal as Slack shows it: its id, the hash of its
+// latest version (a views.update with it fails if the form changed since)
+// and what it shows.
+type openedModal struct {
+	ID, Hash string
+	Modal    logModal
+}
+
+// openCommitments loads each rep's open commitments that managerID may tick
+// off (from earlier sessions they logged), leaving out those of the session
+// being edited.
+func (b *Bot) openCommitments(ctx context.Context, managerID string, repIDs []string, except int64) (map[string][]coaching.Commitment, map[string]string) {
 	open, names := map[string][]coaching.Commitment{}, map[string]string{}
 	for _, id := range repIDs {
-		cs, err := b.svc.OpenCommitments(ctx, id)
+		cs, err := b.svc.ClosableCommitments(ctx, managerID, id)
 		if err != nil {
 			b.log.Warn("could not read open commitments", "rep_id", id, "err", err)
 			continue
@@ -149,7 +302,19 @@ func (b *Bot) refresh(ctx context.Context, ids ...string) {
 
 var mentionRE = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|[^>]*)?>`)
 
-func (b *Bot) subcommand(ctx context.Context, cmd slashCommand, res quickcapture.Result) {
+// subcommand serves /coach <subcommand>. Those that change something
+// commit before their ack; the others are acknowledged first and answered
+// through the response_url.
+func (b *Bot) subcommand(ctx context.Context, a *acker, cmd slashCommand, res quickcapture.Result) {
+	switch res.Subcommand {
+	case "away":
+		b.away(ctx, a, cmd, res.Args)
+		return
+	case "cadence":
+		b.cadence(ctx, a, cmd, res.Args)
+		return
+	}
+	a.ack(nil) // the others change nothing
 	switch res.Subcommand {
 	case "help":
 		b.respond(ctx, cmd.ResponseURL, helpMessage(), false)
@@ -159,47 +324,83 @@ func (b *Bot) subcommand(ctx context.Context, cmd slashCommand, res quickcapture
 			repID = m[1]
 		}
 		b.history(ctx, cmd, repID)
-	case "away":
-		b.away(ctx, cmd, res.Args)
-	case "cadence":
-		b.cadence(ctx, cmd, res.Args)
+	case "stats":
+		b.stats(ctx, cmd)
+	case "team":
+		b.team(ctx, cmd, res.Args)
+	case "report":
+		b.report(ctx, cmd, res.Args)
+	case "export":
+		b.exportCommand(ctx, cmd, res.Args)
+	case "prep":
+		b.prep(ctx, cmd, res.Args)
 	default:
 		text := fmt.Sprintf(":construction: `/coach %s` is not built yet. It is on the way; `/coach help` lists what works today.", res.Subcommand)
-		if res.Subcommand == "team" && strings.HasPrefix(strings.ToLower(res.Args), "meeting") {
-			text += "\nTo log a team meeting, name the people first: `/coach @ana @ben team meeting 30m`."
-		}
 		b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
 	}
 }
 
 const historyLimit = 10
 
+// history serves /coach history [@rep]: the asker's own recent sessions
+// and, for a leader above the rep, those managers below them logged with
+// the rep, read only.
 func (b *Bot) history(ctx context.Context, cmd slashCommand, repID string) {
-	sessions, err := b.svc.History(ctx, cmd.UserID, repID, historyLimit)
-	if err != nil {
+	h := historyView{viewerID: cmd.UserID, repID: repID}
+	var err error
+	if h.own, err = b.svc.History(ctx, cmd.UserID, repID, historyLimit); err != nil {
 		b.log.Error("history failed", "user_id", cmd.UserID, "err", err)
-		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+coaching.ErrorMessage(err)), false)
+		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+escKeepMentions(coaching.ErrorMessage(err))), false)
 		return
 	}
-	var open []coaching.Commitment
 	if repID != "" {
-		if open, err = b.svc.OpenCommitments(ctx, repID); err != nil {
+		if h.open, err = b.svc.OpenCommitments(ctx, cmd.UserID, repID); err != nil {
 			b.log.Warn("could not read open commitments", "rep_id", repID, "err", err)
 		}
+		if h.below, h.leader, err = b.svc.LeaderHistory(ctx, cmd.UserID, repID, historyLimit); err != nil {
+			b.log.Warn("could not read the sessions below a leader", "user_id", cmd.UserID, "rep_id", repID, "err", err)
+		}
 	}
-	b.respond(ctx, cmd.ResponseURL, historyMessage(sessions, repID, open), false)
+	b.respond(ctx, cmd.ResponseURL, historyMessage(h), false)
 }
 
-func historyMessage(sessions []coaching.Session, repID string, open []coaching.Commitment) message {
+// historyView is what /coach history shows someone.
+type historyView struct {
+	viewerID, repID string
+	own             []coaching.Session // logged by the viewer: Edit and Undo
+	// leader: the viewer is a leader above the rep, and below lists the
+	// sessions managers below them logged with the rep, as
+	// coaching.LeaderView shows them.
+	leader bool
+	below  []coaching.Session
+	open   []coaching.Commitment // the rep's, those the viewer may read
+}
+
+// Room the sessions below a leader take in their history of a rep: two
+// blocks each, notes cut to belowNoteRunes, and about belowText characters
+// in all, beside the leader's own sessions.
+const (
+	belowNoteRunes = 500
+	belowText      = 5000
+)
+
+// historyMessage lists the viewer's recent sessions, each with Edit and
+// Undo; for a leader above the rep, the sessions managers below them
+// logged with that rep, read only; then the open commitments the viewer
+// may read.
+func historyMessage(h historyView) message {
 	title := "Your recent coaching"
-	if repID != "" {
-		title = "Your recent coaching with " + mention(repID)
+	if h.repID != "" {
+		title = "Your recent coaching with " + mention(h.repID)
 	}
-	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn("*"+title+"*"), nil, nil)}
-	if len(sessions) == 0 {
+	var blocks []slack.Block
+	if !h.leader || len(h.own) > 0 {
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn("*"+title+"*"), nil, nil))
+	}
+	if len(h.own) == 0 && !h.leader {
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn("Nothing logged yet. Type `/coach` to log a session."), nil, nil))
 	}
-	for _, s := range sessions {
+	for _, s := range h.own {
 		val := fmt.Sprintf("%d:%s", s.ID, fromHistory)
 		line := summary(s) + roleSuffix(s) + " · " + statusBadge(s)
 		if n := openCount(s); n > 0 {
@@ -208,15 +409,87 @@ func historyMessage(sessions []coaching.Session, repID string, open []coaching.C
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, nil),
 			slack.NewActionBlock(fmt.Sprintf("h%d", s.ID), button(actEdit, "Edit", val, ""), button(actUndo, "Undo", val, slack.StyleDanger)))
 	}
-	if len(open) > 0 {
-		var lines []string
-		for _, c := range open {
-			lines = append(lines, "• "+c.Text+" (from "+c.CreatedOn.Human()+")")
-		}
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Open commitments*")),
-			slack.NewSectionBlock(plain(truncateRunes(strings.Join(lines, "\n"), 3000)), nil, nil))
+	if h.leader {
+		title = "Coaching with " + mention(h.repID) + " by managers below you"
+		blocks = append(blocks, belowBlocks(title, h.repID, h.below)...)
 	}
-	return message{Text: title, Blocks: blocks}
+	return message{Text: title, Blocks: append(blocks, openCommitmentBlocks(h.viewerID, h.open)...)}
+}
+
+// belowBlocks are the sessions managers below a leader logged with a rep:
+// notes and commitments where the manager shared them with leaders,
+// "private" otherwise; each rep's status, never a rating or comment.
+func belowBlocks(title, repID string, below []coaching.Session) []slack.Block {
+	blocks := []slack.Block{
+		slack.NewSectionBlock(mrkdwn("*"+title+"*"), nil, nil),
+		slack.NewContextBlock("", mrkdwn("Read only. Notes show where their manager shared them with leaders; ratings reach you only as averages, in `/coach report`.")),
+	}
+	if len(below) == 0 {
+		return append(blocks, slack.NewSectionBlock(mrkdwn("Nothing logged with "+mention(repID)+" by managers below you yet."), nil, nil))
+	}
+	used := 0
+	for i, s := range below {
+		line := summary(s) + roleSuffix(s) + " · by " + mention(s.ManagerID) + " · " + statusBadge(s)
+		var detail slack.Block
+		if s.Visibility == coaching.VisibilityShared {
+			text := noteText(s)
+			used += len(text)
+			detail = slack.NewSectionBlock(plain(text), nil, nil)
+		} else {
+			detail = slack.NewContextBlock("", mrkdwn(":lock: Notes private: the manager and the rep only."))
+		}
+		used += len(line)
+		if i > 0 && used > belowText {
+			return append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more.", len(below)-i))))
+		}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, nil), detail)
+	}
+	return blocks
+}
+
+// noteText is a shared session's notes and commitments, cut short for a
+// list, as plain text: what people typed is never read as markup.
+func noteText(s coaching.Session) string {
+	text := "Notes: " + truncate(s.Notes, belowNoteRunes)
+	if s.Notes == "" {
+		text = "No notes."
+	}
+	var lines []string
+	for _, c := range s.Commitments {
+		if !slices.Contains(lines, "• "+c.Text) {
+			lines = append(lines, "• "+c.Text)
+		}
+	}
+	if len(lines) > 0 {
+		text += "\nCommitments:\n" + truncate(strings.Join(lines, "\n"), belowNoteRunes)
+	}
+	return text
+}
+
+// openCommitmentBlocks list the open commitments viewerID may read: their
+// own, then (for a leader) those from shared sessions below them, which
+// only their manager can tick off.
+func openCommitmentBlocks(viewerID string, open []coaching.Commitment) []slack.Block {
+	var blocks []slack.Block
+	var mine, below []string
+	for _, c := range open {
+		line := "• " + c.Text + " (from " + c.CreatedOn.Human() + ")"
+		if c.ManagerID == viewerID {
+			mine = append(mine, line)
+		} else {
+			below = append(below, line)
+		}
+	}
+	for _, part := range []struct {
+		head  string
+		lines []string
+	}{{"*Open commitments*", mine}, {"*Open commitments from shared sessions below you* (their manager ticks them off)", below}} {
+		if len(part.lines) > 0 {
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(part.head)),
+				slack.NewSectionBlock(plain(truncateRunes(strings.Join(part.lines, "\n"), 3000)), nil, nil))
+		}
+	}
+	return blocks
 }
 
 func openCount(s coaching.Session) int {
@@ -230,17 +503,34 @@ func openCount(s coaching.Session) int {
 }
 
 func helpMessage() message {
-	text := strings.Join([]string{
+	lines := []string{
 		"*Coachlog: log coaching in seconds*",
 		"• `/coach`: open the form to log a session.",
-		"• `/coach @sam ride-along 45m lead great discovery, rushed pricing`: log it in one line. Kinds: ride-along (joint call), 1:1, deal review (pipeline review), role-play (practice), career, team meeting. Durations like `45m`, `1h30`, `90 min`; dates `today`, `yesterday`, `mon`, `2026-11-20`. Name several people for a team meeting. If something is missing, the form opens filled with what I understood.",
-		"• `/coach history [@rep]`: your recent sessions, each with Edit and Undo, and a rep's open commitments.",
+		"• `/coach @sam ride-along 45m lead great discovery, rushed pricing`: log it in one line. Kinds: ride-along (joint call), 1:1, deal review (pipeline review), role-play (practice), career, team meeting. Durations like `45m`, `1h30`, `90 min`; dates `today`, `yesterday`, `mon`, `2026-11-20`. Name several people for a team meeting. If something is missing, the form opens filled with what I understood (with LLM help set up, read from a plain sentence too).",
+		"• `/coach history [@rep]`: your recent sessions, each with Edit and Undo, and a rep's open commitments. A leader naming a rep below them also sees the sessions the managers below logged with that rep, with the notes they shared with leaders.",
+		"• `/coach prep @rep`: a private brief before your next session with one of your reps: your recent sessions with them, their open commitments and what they answered, and their coaching over the last 4 weeks.",
+		"• `/coach stats`: your numbers this week against the 4 weeks before (sessions, minutes, reps within your cadence, overdue, time by tier, ride-along roles, confirmations, ratings, commitments, consistency) and what stands out. A leader's are their organisation's.",
+		"• `/coach team`: your reps: when each was last coached, who is overdue, their tier and open commitments, each with *Log coaching*.",
+		"• `/coach report [@manager]` (leaders and admins): the digest of your part of the tree this week, or of a manager or leader below you.",
+		"• `/coach export [--from 2026-01-01] [--to 2026-03-31]` (admins): the sessions as a CSV file in your DM with Coachlog, one row per session and rep, without note text.",
+		"• Your App Home (Coachlog, then Home): your week against your cadence and who is overdue, your organisation for a leader, and the coaching you received.",
 		"• *Log coaching* on a message's ⋯ menu: log a session with that message as the notes.",
 		"• Each rep gets a DM to *Confirm* or mark *Not accurate*, then can rate how useful it was. Only they can answer; you see ratings only as an average of three or more.",
 		"• Notes are seen by you and the rep, and by the leaders above you only if you share them.",
 		"• `/coach away <date>` pauses your nudges through a date (`2026-12-24`, `fri`, `2w`; `off` to come back); `/coach away @rep <date>` marks one of your reps away, so they are not counted overdue. A Slack status with :palm_tree: or :face_with_thermometer:, or saying vacation, holiday or out of office, counts too.",
 		"• `/coach cadence @manager <days>` (admins): how often each of that manager's reps should be coached; `default` goes back to the standard cadence.",
-		"• Coming soon: `/coach stats`, `/coach team`, `/coach report`, `/coach export`.",
-	}, "\n")
-	return message{Text: "Coachlog help", Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}}
+	}
+	return message{Text: "Coachlog help", Blocks: lineSections(lines, 50, 11000, func(int) string { return "…" })}
+}
+
+// ReplayOrphans acts on commands accepted before cutoff and still pending.
+// With several replicas, one killed between its ack and its work leaves its
+// commands behind and nobody restarts in its place; the replica holding
+// the sender role calls this now and then, with a cutoff well past the
+// time a live replica takes to act. Acting twice on one command logs one
+// session: the session's write is keyed by the command.
+func (b *Bot) ReplayOrphans(ctx context.Context, cutoff time.Time) {
+	b.inflight.Add(1)
+	defer b.inflight.Done()
+	b.replayCommands(ctx, cutoff)
 }

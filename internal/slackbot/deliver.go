@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/slack-go/slack"
 
@@ -18,12 +19,17 @@ var _ outbox.Sender = (*Bot)(nil)
 func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Posted) (*coaching.Posted, error) {
 	switch m.Kind {
 	case coaching.MsgHome:
-		v, err := b.homeView(ctx, m.To)
+		var h coaching.HomeRequest
+		if len(m.Payload) > 0 {
+			if err := json.Unmarshal(m.Payload, &h); err != nil {
+				b.log.Warn("unreadable home notice left out", "user_id", m.To, "err", err)
+			}
+		}
+		v, err := b.homeView(ctx, m.To, h.Notice)
 		if err != nil {
 			return nil, fmt.Errorf("render home of %s: %w", m.To, err)
 		}
-		_, err = b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: m.To, View: v})
-		return nil, classify("views.publish", err)
+		return nil, classify("views.publish", b.publishView(ctx, m.To, v))
 	case coaching.MsgNudge:
 		var n coaching.Nudge
 		if err := json.Unmarshal(m.Payload, &n); err != nil {
@@ -31,11 +37,15 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 		}
 		return b.post(ctx, m.To, "", nudgeMessage(n))
 	case coaching.MsgDigest:
-		var d coaching.Digest
-		if err := json.Unmarshal(m.Payload, &d); err != nil {
-			return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("read digest: %w", err)}
+		return b.sendDigest(ctx, m, prior)
+	case coaching.MsgDigestChart:
+		return b.uploadChart(ctx, m, prior)
+	case coaching.MsgReply:
+		var r coaching.Reply
+		if err := json.Unmarshal(m.Payload, &r); err != nil {
+			return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("read reply: %w", err)}
 		}
-		return b.post(ctx, m.To, "", digestMessage(d))
+		return b.deliverAs(ctx, m, prior, textMessage(r.Text))
 	}
 	s, err := b.svc.Session(ctx, m.SessionID)
 	if err != nil {
@@ -57,17 +67,25 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 	default:
 		return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("unknown message kind %q", m.Kind)}
 	}
-	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
+	return b.deliverAs(ctx, m, prior, msg)
+}
+
+// deliverAs sends msg the way m goes: a post, an update of prior, or a
+// response through m's response_url.
+func (b *Bot) deliverAs(ctx context.Context, m coaching.Message, prior *coaching.Posted, msg message) (*coaching.Posted, error) {
 	switch m.Op {
 	case coaching.OpPost:
 		return b.post(ctx, m.To, "", msg)
 	case coaching.OpUpdate:
-		_, _, _, err := b.api.UpdateMessageContext(ctx, prior.Channel, prior.TS, opts...)
+		_, err := b.updateMessage(ctx, prior.Channel, prior.TS, msg)
 		return nil, classify("chat.update", err)
 	case coaching.OpRespond:
-		wm := &slack.WebhookMessage{Text: msg.Text, Blocks: &slack.Blocks{BlockSet: msg.Blocks},
-			ResponseType: slack.ResponseTypeEphemeral, ReplaceOriginal: m.Replace}
-		return nil, classify("response_url", slack.PostWebhookCustomHTTPContext(ctx, m.ResponseURL, b.http, wm))
+		wm := &slack.WebhookMessage{Text: msg.Text, Blocks: &slack.Blocks{BlockSet: msg.Blocks}, ReplaceOriginal: m.Replace}
+		if m.Kind != coaching.MsgRepDM { // a rep's DM is replaced as the message it is, not as an ephemeral one
+			wm.ResponseType = slack.ResponseTypeEphemeral
+		}
+		err := slack.PostWebhookCustomHTTPContext(ctx, m.ResponseURL, b.http, wm)
+		return nil, classifyResponse(redactResponseURL(err, m.ResponseURL))
 	}
 	return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("unknown op %q", m.Op)}
 }
@@ -76,15 +94,11 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 // with them, with no conversations.open round trip. threadTS makes it a
 // reply in that thread.
 func (b *Bot) post(ctx context.Context, channel, threadTS string, msg message) (*coaching.Posted, error) {
-	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
-	if threadTS != "" {
-		opts = append(opts, slack.MsgOptionTS(threadTS))
-	}
-	ch, ts, err := b.api.PostMessageContext(ctx, channel, opts...)
+	ans, err := b.postMessage(ctx, channel, threadTS, msg)
 	if err != nil {
 		return nil, classify("chat.postMessage", err)
 	}
-	return &coaching.Posted{Channel: ch, TS: ts}, nil
+	return &coaching.Posted{Channel: ans.Channel, TS: ans.TS}, nil
 }
 
 // classify says what the outbox should do about a Slack error.
@@ -108,6 +122,16 @@ func classify(method string, err error) error {
 		e.Class = slackErrorClass(se.Err)
 	}
 	return e // network errors and anything unknown: retry with backoff
+}
+
+// classifyResponse says what the outbox should do about a failed post to a
+// response_url. Slack answers 404 (expired_url, used_url) or 410 once it no
+// longer takes the URL: the message then goes by its fallback route.
+func classifyResponse(err error) error {
+	if sc, ok := errors.AsType[slack.StatusCodeError](err); ok && (sc.Code == http.StatusNotFound || sc.Code == http.StatusGone) {
+		return &outbox.Error{Class: outbox.Gone, Method: "response_url", Err: err}
+	}
+	return classify("response_url", err)
 }
 
 func slackErrorClass(code string) outbox.Class {

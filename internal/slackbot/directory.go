@@ -2,6 +2,7 @@ package slackbot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -31,9 +32,14 @@ func NewDirectory(botToken, apiURL string, hc *http.Client) *Directory {
 	return &Directory{api: slack.New(botToken, slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(hc))}
 }
 
-// UserInfo reads one member's profile.
+// UserInfo reads one member's profile. Slack's user_not_found comes back as
+// a domain ENotFound, so the domain can tell "no such member" from "Slack
+// did not answer".
 func (d *Directory) UserInfo(ctx context.Context, id string) (coaching.Person, error) {
 	u, err := d.api.GetUserInfoContext(ctx, id)
+	if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok && se.Err == "user_not_found" {
+		return coaching.Person{}, fmt.Errorf("users.info %s: %w", id, coaching.Errorf(coaching.ENotFound, "%s is not a member of this workspace.", id))
+	}
 	if err != nil {
 		return coaching.Person{}, fmt.Errorf("users.info %s: %w", id, err)
 	}

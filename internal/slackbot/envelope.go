@@ -3,6 +3,8 @@ package slackbot
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/slack-go/slack"
 )
 
 // The payloads below are Coachlog's own slim reading of what Slack sends:
@@ -16,6 +18,13 @@ type envelope struct {
 	EnvelopeID   string          `json:"envelope_id"`
 	Payload      json.RawMessage `json:"payload"`
 	RetryAttempt int             `json:"retry_attempt"`
+	// interactionType is the payload's type as slack-go read it, "" when
+	// it did not (a frame it could not decode).
+	interactionType string
+	// decoded is an interaction as slack-go decoded it, slash the command;
+	// nil: read Payload (a frame slack-go could not decode).
+	decoded *slack.InteractionCallback
+	slash   *slack.SlashCommand
 }
 
 type slashCommand struct {
@@ -51,17 +60,22 @@ type interaction struct {
 		ViewID      string `json:"view_id"`
 		IsEphemeral any    `json:"is_ephemeral"`
 	} `json:"container"`
-	Channel *struct {
-		ID string `json:"id"`
-	} `json:"channel"`
-	Message *struct {
-		Text  string `json:"text"`
-		TS    string `json:"ts"`
-		User  string `json:"user"`
-		BotID string `json:"bot_id"`
-	} `json:"message"`
-	Actions []action `json:"actions"`
-	View    view     `json:"view"`
+	Channel *channelRef `json:"channel"`
+	Message *messageRef `json:"message"`
+	Actions []action    `json:"actions"`
+	View    view        `json:"view"`
+}
+
+type channelRef struct {
+	ID string `json:"id"`
+}
+
+// messageRef is the message a button or a message shortcut was used on.
+type messageRef struct {
+	Text  string `json:"text"`
+	TS    string `json:"ts"`
+	User  string `json:"user"`
+	BotID string `json:"bot_id"`
 }
 
 type action struct {
@@ -73,10 +87,12 @@ type action struct {
 }
 
 type view struct {
-	ID              string `json:"id"`
-	Hash            string `json:"hash"`
-	CallbackID      string `json:"callback_id"`
-	PrivateMetadata string `json:"private_metadata"`
+	ID              string      `json:"id"`
+	Type            string      `json:"type"` // modal, home
+	Hash            string      `json:"hash"`
+	CallbackID      string      `json:"callback_id"`
+	PrivateMetadata string      `json:"private_metadata"`
+	Blocks          []viewBlock `json:"blocks"`
 	State           struct {
 		Values map[string]map[string]stateValue `json:"values"`
 	} `json:"state"`

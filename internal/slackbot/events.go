@@ -22,7 +22,7 @@ func (b *Bot) onEventCallback(ctx context.Context, cb eventCallback) {
 		if json.Unmarshal(ev.User, &userID) != nil || userID == "" || ev.Tab != "home" {
 			return
 		}
-		if err := b.svc.RequestHome(ctx, userID); err != nil {
+		if err := b.svc.RequestHome(ctx, userID, ""); err != nil {
 			b.log.Error("queue home publish failed", "user_id", userID, "err", err)
 			return
 		}

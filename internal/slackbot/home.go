@@ -1,54 +1,223 @@
 package slackbot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/slack-go/slack"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/metrics"
 )
 
-// homeView renders someone's App Home tab: a way to log coaching, their
-// recent sessions to edit or undo, and sessions waiting for their answer.
-func (b *Bot) homeView(ctx context.Context, userID string) (slack.HomeTabViewRequest, error) {
-	logged, err := b.svc.History(ctx, userID, "", 5)
-	if err != nil {
+// Room in a Home tab: Slack takes 100 blocks.
+const (
+	homeBlocks      = 100
+	homeOverdueRows = 10 // overdue reps listed one by one, each with a button
+	homePending     = 10 // sessions waiting for a rep, listed one by one
+	homeLineText    = 12000
+)
+
+// home is what someone's App Home tab shows, by role: a manager's week
+// against their cadence, overdue reps and insights; a leader's
+// organisation and each manager's line; a rep's sessions and commitments.
+// Someone with several roles sees each part.
+type home struct {
+	notice   string
+	person   coaching.Person
+	period   metrics.Period
+	report   *metrics.Report // nil when the numbers could not be read
+	logged   []coaching.Session
+	received []coaching.Session
+	open     []coaching.Commitment
+}
+
+// homeView renders someone's App Home tab. A notice, when given, comes
+// first: what became of something the person did in the tab. The numbers
+// come from one run of the metrics scoped to the person; if it fails the
+// tab is published without them rather than not at all.
+func (b *Bot) homeView(ctx context.Context, userID, notice string) (slack.HomeTabViewRequest, error) {
+	h := home{notice: notice, person: b.person(ctx, userID)}
+	var err error
+	if h.logged, err = b.svc.History(ctx, userID, "", 5); err != nil {
 		return slack.HomeTabViewRequest{}, err
 	}
-	received, err := b.svc.RepSessions(ctx, userID, 20)
-	if err != nil {
+	if h.received, err = b.svc.RepSessions(ctx, userID, 20); err != nil {
 		return slack.HomeTabViewRequest{}, err
 	}
-	blocks := []slack.Block{
+	if h.person.Holds(coaching.PersonRep) || len(h.received) > 0 {
+		if h.open, err = b.svc.MyCommitments(ctx, userID); err != nil {
+			return slack.HomeTabViewRequest{}, err
+		}
+	}
+	leader, manager := h.person.Holds(coaching.PersonLeader), h.person.Holds(coaching.PersonManager)
+	if b.figures != nil && (leader || manager || len(h.logged) > 0) {
+		// A leader's tree is read as a summary (this week's own figures),
+		// unless they have a team too, whose insights need the full run.
+		o := metrics.Options{Root: userID, Teams: true, Insights: manager || !leader, Summary: leader && !manager}
+		h.period = b.figures.ThisWeek()
+		if h.report, err = b.figures.Run(ctx, h.period, o); err != nil {
+			b.log.Warn("home without numbers: metrics failed", "user_id", userID, "err", err)
+			h.report = nil
+		}
+	}
+	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: h.blocks()}}, nil
+}
+
+// blocks lays the tab out within Slack's 100 blocks: the fixed parts
+// first, then a leader's list of managers in what room is left.
+func (h home) blocks() []slack.Block {
+	var top []slack.Block
+	if h.notice != "" {
+		top = append(top, slack.NewSectionBlock(mrkdwn(truncate(h.notice, 3000)), nil, nil, slack.SectionBlockOptionBlockID("notice")))
+	}
+	top = append(top,
 		slack.NewHeaderBlock(plain("Coachlog")),
 		slack.NewSectionBlock(mrkdwn("Log coaching right after a ride-along or a 1:1; each rep confirms it with one click."), nil,
-			slack.NewAccessory(button(actLogOpen, "Log coaching", "home", slack.StylePrimary))),
+			slack.NewAccessory(button(actLogOpen, "Log coaching", "home", slack.StylePrimary))))
+	manager := h.managerBlocks()
+	rep := h.repBlocks()
+	leaderHead, leaderLines := h.leaderBlocks()
+	room := homeBlocks - len(top) - len(manager) - len(rep) - len(leaderHead)
+	blocks := slices.Concat(top, manager, leaderHead)
+	if len(leaderLines) > 0 {
+		blocks = append(blocks, lineSections(leaderLines, room, homeLineText, func(n int) string {
+			return fmt.Sprintf("…and %d more managers: `/coach report @name` shows one of them.", n)
+		})...)
 	}
-	if len(logged) > 0 {
+	return append(blocks, rep...)
+}
+
+// managerBlocks are a manager's week against their cadence, their overdue
+// reps each with a Log coaching button, their insights, and their latest
+// sessions with Edit and Undo (the latter for anyone who logged some).
+func (h home) managerBlocks() []slack.Block {
+	var blocks []slack.Block
+	if h.report != nil {
+		if f, ok := h.report.Manager(h.person.ID); ok && (len(f.Team) > 0 || h.person.Holds(coaching.PersonManager)) {
+			blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(weekLine(f, h.period)), nil, nil))
+			blocks = append(blocks, overdueBlocks(f.Team)...)
+			if len(f.Insights) > 0 {
+				blocks = append(blocks, slack.NewSectionBlock(mrkdwn(truncate("*What stands out* over the last 4 weeks\n"+insightsText(f.Insights), 3000)), nil, nil))
+			}
+		}
+	}
+	if len(h.logged) > 0 {
 		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn("*Your recent sessions*"), nil, nil))
-		for _, s := range logged {
+		for _, s := range h.logged {
 			val := fmt.Sprintf("%d:%s", s.ID, fromHome)
 			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(summary(s)+roleSuffix(s)+" · "+statusBadge(s)), nil, nil),
 				slack.NewActionBlock("home_s"+strconv.FormatInt(s.ID, 10), button(actEdit, "Edit", val, ""), button(actUndo, "Undo", val, slack.StyleDanger)))
 		}
 	}
+	return blocks
+}
+
+// weekLine is a manager's week so far against their cadence.
+func weekLine(f metrics.Figures, per metrics.Period) string {
+	m := f.Metrics
+	line := fmt.Sprintf("*Your team this week* (%s): %s, %d min · %d of %s coached within your %d-day cadence · %d overdue",
+		periodLabel(per), plural(m.Sessions, "session", "sessions"), m.Minutes, m.Covered, plural(m.Reps, "rep", "reps"), f.CadenceDays, m.Overdue)
+	if m.MeanRating != nil {
+		line += fmt.Sprintf(" · rated %.1f of 5", *m.MeanRating)
+	}
+	return line + ". `/coach stats` has the rest."
+}
+
+// overdueBlocks list a team's overdue reps, longest overdue first, each
+// with a Log coaching button (one per block: action ids stay unique).
+func overdueBlocks(team []metrics.TeamRep) []slack.Block {
+	var overdue []metrics.TeamRep
+	for _, r := range team {
+		if r.Overdue {
+			overdue = append(overdue, r)
+		}
+	}
+	slices.SortStableFunc(overdue, func(a, b metrics.TeamRep) int { return cmp.Compare(b.OverdueDays, a.OverdueDays) })
+	var blocks []slack.Block
+	for i, r := range overdue {
+		if i == homeOverdueRows {
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more overdue: `/coach team` lists them all.", len(overdue)-i))))
+			break
+		}
+		line := fmt.Sprintf("%s: %s since their last session", mention(r.ID), plural(r.OverdueDays, "day", "days"))
+		if r.Never {
+			line = fmt.Sprintf("%s: not coached yet, %s in your team", mention(r.ID), plural(r.OverdueDays, "day", "days"))
+		}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(":red_circle: "+line), nil,
+			slack.NewAccessory(button(actLogForRp, "Log coaching", r.ID, slack.StylePrimary))))
+	}
+	return blocks
+}
+
+// leaderBlocks are a leader's organisation this week and, apart, one line
+// per manager in it, those with the most reps overdue first, for the room
+// the tab has left.
+func (h home) leaderBlocks() ([]slack.Block, []string) {
+	if h.report == nil || !h.person.Holds(coaching.PersonLeader) {
+		return nil, nil
+	}
+	l, ok := h.report.Leader(h.person.ID)
+	if !ok {
+		return nil, nil
+	}
+	m := l.Metrics
+	head := fmt.Sprintf("*Your organisation this week* (%s): %s across %s, %d min · %d of %s coached within their manager's cadence (%s) · %d overdue · %s of sessions confirmed by reps",
+		periodLabel(h.period), plural(m.Sessions, "session", "sessions"), plural(len(l.ManagerIDs), "manager", "managers"), m.Minutes,
+		m.Covered, plural(m.Reps, "rep", "reps"), pct(m.Coverage), m.Overdue, pct(m.ConfirmationRate))
+	if m.MeanRating != nil {
+		head += fmt.Sprintf(" · rated %.1f of 5", *m.MeanRating)
+	}
+	blocks := []slack.Block{slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(head+". `/coach report` has the digest."), nil, nil)}
+	var managers []metrics.Figures
+	for _, id := range l.ManagerIDs {
+		if id == h.person.ID {
+			continue // their own team is above
+		}
+		if f, ok := h.report.Manager(id); ok {
+			managers = append(managers, f)
+		}
+	}
+	slices.SortStableFunc(managers, func(a, b metrics.Figures) int { return cmp.Compare(b.Metrics.Overdue, a.Metrics.Overdue) })
+	var lines []string
+	for _, f := range managers {
+		lines = append(lines, "• "+scopeLine(f))
+	}
+	return blocks, lines
+}
+
+// repBlocks are the coaching a rep received: how much lately, what waits
+// for their answer, and their open commitments.
+func (h home) repBlocks() []slack.Block {
+	if len(h.received) == 0 && len(h.open) == 0 && !h.person.Holds(coaching.PersonRep) {
+		return nil
+	}
 	var pending []coaching.Session
-	for _, s := range received {
-		if r, ok := s.Rep(userID); ok && r.Status == coaching.StatusPending {
+	for _, s := range h.received {
+		if r, ok := s.Rep(h.person.ID); ok && r.Status == coaching.StatusPending {
 			pending = append(pending, s)
 		}
 	}
-	if len(received) > 0 {
-		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(fmt.Sprintf(
-			"*Coaching you received*: %d session(s) lately, %d waiting for your confirmation in your DMs.", len(received), len(pending))), nil, nil))
-		for i, s := range pending {
-			if i == 10 {
-				break
-			}
-			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":hourglass_flowing_sand: "+mention(s.ManagerID)+": "+summary(s))))
+	blocks := []slack.Block{slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(fmt.Sprintf(
+		"*Coaching you received*: %s lately, %d waiting for your confirmation in your DMs.", plural(len(h.received), "session", "sessions"), len(pending))), nil, nil)}
+	for i, s := range pending {
+		if i == homePending {
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more waiting in your DMs.", len(pending)-i))))
+			break
 		}
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":hourglass_flowing_sand: "+mention(s.ManagerID)+": "+summary(s))))
 	}
-	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}, nil
+	if len(h.open) > 0 {
+		var lines []string
+		for _, c := range h.open {
+			lines = append(lines, "• "+c.Text+" (from "+c.CreatedOn.Human()+")")
+		}
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Your open commitments*")),
+			slack.NewSectionBlock(plain(truncateRunes(strings.Join(lines, "\n"), 3000)), nil, nil))
+	}
+	return blocks
 }

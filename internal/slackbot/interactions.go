@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/slack-go/slack"
-
 	"github.com/coachlog/coachlog/internal/coaching"
 )
 
@@ -19,11 +17,11 @@ func (b *Bot) onInteraction(ctx context.Context, a *acker, in interaction) {
 	case "view_submission":
 		b.onSubmission(ctx, a, in)
 	case "block_actions":
-		a.ack(nil)
 		if len(in.Actions) == 0 {
+			a.ack(nil)
 			return
 		}
-		b.onAction(ctx, in, in.Actions[0])
+		b.onAction(ctx, a, in, in.Actions[0])
 	case "message_action":
 		a.ack(nil)
 		if in.CallbackID == "log_coaching" {
@@ -39,26 +37,54 @@ func (b *Bot) onInteraction(ctx context.Context, a *acker, in interaction) {
 	}
 }
 
-func (b *Bot) onAction(ctx context.Context, in interaction, act action) {
+// onAction serves a button. Buttons that change something (Confirm, a
+// rating, Undo, Snooze) commit before the ack, within the ack deadline:
+// Slack never sends an acknowledged click again, so a write after the ack
+// would be lost in a crash between the two. On the deadline the person is
+// told to try again, and nothing was written. The other buttons write
+// nothing: those that open a modal ack and call views.open at once, the
+// first use of the trigger id, and what the modal needs (the session, its
+// version, the click's response_url) travels in its private_metadata to the
+// submission, which commits before its own ack.
+func (b *Bot) onAction(ctx context.Context, a *acker, in interaction, act action) {
 	switch {
 	case act.ActionID == actConfirm:
-		b.repAnswer(ctx, in, act, func(ra coaching.RepAction) error { _, err := b.svc.Confirm(ctx, ra); return err })
+		b.repAnswer(ctx, a, in, act, func(ctx context.Context, ra coaching.RepAction) error { _, err := b.svc.Confirm(ctx, ra); return err })
 	case strings.HasPrefix(act.ActionID, actRatePfx):
 		val, n := splitRating(act.Value)
 		act.Value = val
-		b.repAnswer(ctx, in, act, func(ra coaching.RepAction) error { _, err := b.svc.Rate(ctx, ra, n); return err })
+		b.repAnswer(ctx, a, in, act, func(ctx context.Context, ra coaching.RepAction) error { _, err := b.svc.Rate(ctx, ra, n); return err })
+	case act.ActionID == actUndo:
+		b.undo(ctx, a, in, act)
+	case strings.HasPrefix(act.ActionID, actSnooze):
+		b.snooze(ctx, a, in, act)
+	default:
+		a.ack(nil)
+		b.onOpenAction(ctx, in, act)
+	}
+}
+
+// writeThenAck runs a button's write on the ack path, bounded by the ack
+// deadline, and acknowledges the click once it is committed or given up.
+func (b *Bot) writeThenAck(ctx context.Context, a *acker, write func(context.Context) error) error {
+	wctx, cancel := a.budget(ctx)
+	defer cancel()
+	err := write(wctx)
+	a.ack(nil)
+	return err
+}
+
+// onOpenAction serves the buttons that write nothing: most open a modal.
+func (b *Bot) onOpenAction(ctx context.Context, in interaction, act action) {
+	switch {
 	case act.ActionID == actDispute || act.ActionID == actComment:
 		b.openRepModal(ctx, in, act)
 	case act.ActionID == actEdit:
 		b.openEditModal(ctx, in, act)
-	case act.ActionID == actUndo:
-		b.undo(ctx, in, act)
 	case act.ActionID == actLogOpen:
 		b.openLogModal(ctx, in.TriggerID, in.User.ID, coaching.Draft{}, "", modalMeta{Source: coaching.SourceModal, FromHome: in.Container.Type == "view"})
 	case act.ActionID == actLogForRp:
 		b.openLogModal(ctx, in.TriggerID, in.User.ID, coaching.Draft{RepIDs: []string{act.Value}}, "", modalMeta{Source: coaching.SourceModal})
-	case act.ActionID == actSnooze:
-		b.snooze(ctx, in, act)
 	case act.ActionID == actionReps && in.View.ID != "":
 		b.refreshModal(ctx, in)
 	default:
@@ -91,27 +117,72 @@ func splitRating(v string) (string, int) {
 
 // repAnswer applies a rep's click. Anyone but that rep, and clicks on an
 // outdated message, get an ephemeral refusal and change nothing.
-func (b *Bot) repAnswer(ctx context.Context, in interaction, act action, apply func(coaching.RepAction) error) {
+func (b *Bot) repAnswer(ctx context.Context, a *acker, in interaction, act action, apply func(context.Context, coaching.RepAction) error) {
 	ra, ok := parseRepValue(act.Value)
 	if !ok {
+		a.ack(nil)
 		b.log.Warn("malformed button value", "action_id", act.ActionID)
 		return
 	}
 	ra.ActorID = in.User.ID
-	if err := apply(ra); err != nil {
-		b.answerError(ctx, in.ResponseURL, "rep answer", err)
+	ra.ResponseURL, ra.ResponseAt = b.messageResponse(in)
+	if err := b.writeThenAck(ctx, a, func(ctx context.Context) error { return apply(ctx, ra) }); err != nil {
+		b.clickError(ctx, in, "rep answer", err)
 		return
 	}
 	b.outbox.Notify()
 }
 
+// messageResponse is the response_url of a click on a message the bot
+// posted (a rep's DM), with when it was issued: it can replace that message.
+// Clicks elsewhere (an ephemeral reply, a view) give "".
+func (b *Bot) messageResponse(in interaction) (string, time.Time) {
+	if in.ResponseURL == "" || in.Container.Type != "message" || truthy(in.Container.IsEphemeral) {
+		return "", time.Time{}
+	}
+	return in.ResponseURL, b.svc.Now()
+}
+
+// truthy reads a flag Slack sends as a boolean or, sometimes, as a string.
+func truthy(v any) bool {
+	switch x := v.(type) {
+	case bool:
+		return x
+	case string:
+		return x == "true"
+	}
+	return false
+}
+
 // answerError refuses ephemerally; domain errors say why, others are logged.
 func (b *Bot) answerError(ctx context.Context, responseURL, what string, err error) {
-	if coaching.ErrorCode(err) == "" {
-		b.log.Error(what+" failed", "err", err)
-	}
+	b.logAnswerError(what, err)
 	b.refuse(ctx, responseURL, coaching.ErrorMessage(err))
 }
+
+// clickError refuses a click: through its response_url, or, for a click in
+// the App Home tab, which has none, as a notice at the top of the tab,
+// republished.
+func (b *Bot) clickError(ctx context.Context, in interaction, what string, err error) {
+	if in.ResponseURL != "" || !inHome(in) {
+		b.answerError(ctx, in.ResponseURL, what, err)
+		return
+	}
+	b.logAnswerError(what, err)
+	b.republishHome(ctx, in.User.ID, ":no_entry_sign: "+coaching.ErrorMessage(err))
+}
+
+func (b *Bot) logAnswerError(what string, err error) {
+	switch coaching.ErrorCode(err) {
+	case "":
+		b.log.Error(what+" failed", "err", err)
+	case coaching.EBusy:
+		b.log.Warn(what+" gave up at the ack deadline; asked to try again", "err", err)
+	}
+}
+
+// inHome reports whether an interaction came from someone's App Home tab.
+func inHome(in interaction) bool { return in.Container.Type == "view" && in.View.Type == "home" }
 
 // openRepModal asks a rep what was wrong, or for a comment. Their right to
 // answer is checked first (a database read, no Slack call), then views.open
@@ -123,15 +194,17 @@ func (b *Bot) openRepModal(ctx context.Context, in interaction, act action) {
 	}
 	ra.ActorID = in.User.ID
 	if _, err := b.svc.RepView(ctx, ra); err != nil {
-		b.answerError(ctx, in.ResponseURL, "rep modal", err)
+		b.clickError(ctx, in, "rep modal", err)
 		return
 	}
 	cb := cbDispute
 	if act.ActionID == actComment {
 		cb = cbComment
 	}
-	meta := modalMeta{SessionID: ra.SessionID, RepID: ra.RepID, Version: ra.Version}
-	if _, err := b.api.OpenViewContext(ctx, in.TriggerID, reasonModal(cb, meta)); err != nil {
+	// The modal carries the click's response_url, so that the answer
+	// updates the DM through it, as a click on the DM itself does.
+	meta := modalMeta{SessionID: ra.SessionID, RepID: ra.RepID, Version: ra.Version}.withResponse(b.messageResponse(in))
+	if _, err := b.openView(ctx, in.TriggerID, reasonModal(cb, meta)); err != nil {
 		b.log.Error("views.open failed", "user_id", in.User.ID, "err", err)
 	}
 }
@@ -147,16 +220,16 @@ func (b *Bot) openEditModal(ctx context.Context, in interaction, act action) {
 	id, from := parseSessionValue(act.Value)
 	s, err := b.svc.SessionForManager(ctx, in.User.ID, id)
 	if err != nil {
-		b.answerError(ctx, in.ResponseURL, "edit", err)
+		b.clickError(ctx, in, "edit", err)
 		return
 	}
 	meta := modalMeta{SessionID: s.ID, Version: s.Version, FromHome: from == fromHome}
 	if from == fromReceipt {
-		meta.ResponseURL = in.ResponseURL // to refresh the receipt after saving
+		meta = meta.withResponse(in.ResponseURL, b.svc.Now()) // to refresh the receipt after saving
 	}
 	m := logModal{Edit: true, Draft: draftOf(s), Today: b.svc.Today(ctx, in.User.ID), Skills: b.svc.Skills(), Meta: meta}
-	m.Open, m.Names = b.openCommitments(ctx, m.Draft.RepIDs, s.ID)
-	if _, err := b.api.OpenViewContext(ctx, in.TriggerID, m.view()); err != nil {
+	m.Open, m.Names = b.openCommitments(ctx, in.User.ID, m.Draft.RepIDs, s.ID)
+	if _, err := b.openView(ctx, in.TriggerID, m.view()); err != nil {
 		b.log.Error("views.open failed", "user_id", in.User.ID, "err", err)
 	}
 }
@@ -172,16 +245,20 @@ func draftOf(s coaching.Session) coaching.Draft {
 	return d
 }
 
-func (b *Bot) undo(ctx context.Context, in interaction, act action) {
+func (b *Bot) undo(ctx context.Context, a *acker, in interaction, act action) {
 	id, from := parseSessionValue(act.Value)
-	s, err := b.svc.UndoSession(ctx, in.User.ID, id)
+	var s coaching.Session
+	err := b.writeThenAck(ctx, a, func(ctx context.Context) (err error) {
+		s, err = b.svc.UndoSession(ctx, in.User.ID, id)
+		return err
+	})
 	if err != nil {
-		b.answerError(ctx, in.ResponseURL, "undo", err)
+		b.clickError(ctx, in, "undo", err)
 		return
 	}
 	b.outbox.Notify()
-	if from == fromHome { // the Home tab has no response_url: show it there
-		b.republishHome(ctx, in.User.ID)
+	if from == fromHome { // the Home tab has no response_url: say it there
+		b.republishHome(ctx, in.User.ID, undoneText(s))
 		return
 	}
 	// The receipt is replaced in place; elsewhere a new note says it's done
@@ -189,9 +266,10 @@ func (b *Bot) undo(ctx context.Context, in interaction, act action) {
 	b.respond(ctx, in.ResponseURL, receipt(s), from == fromReceipt)
 }
 
-// republishHome refreshes someone's App Home after a change made from it.
-func (b *Bot) republishHome(ctx context.Context, userID string) {
-	if err := b.svc.RequestHome(ctx, userID); err != nil {
+// republishHome refreshes someone's App Home after something done from it,
+// with notice (if any) at the top saying what became of it.
+func (b *Bot) republishHome(ctx context.Context, userID, notice string) {
+	if err := b.svc.RequestHome(ctx, userID, notice); err != nil {
 		b.log.Error("queue home publish failed", "user_id", userID, "err", err)
 		return
 	}
@@ -200,14 +278,15 @@ func (b *Bot) republishHome(ctx context.Context, userID string) {
 
 // snooze stops a manager's nudges for a day or a week and says so in place
 // of the nudge.
-func (b *Bot) snooze(ctx context.Context, in interaction, act action) {
+func (b *Bot) snooze(ctx context.Context, a *acker, in interaction, act action) {
 	days, err := strconv.Atoi(act.Value)
 	if err != nil || days < 1 || days > 30 {
+		a.ack(nil)
 		return
 	}
 	until := b.svc.Today(ctx, in.User.ID).AddDays(days)
-	if err := b.svc.Snooze(ctx, in.User.ID, until); err != nil {
-		b.answerError(ctx, in.ResponseURL, "snooze", err)
+	if err := b.writeThenAck(ctx, a, func(ctx context.Context) error { return b.svc.Snooze(ctx, in.User.ID, until) }); err != nil {
+		b.clickError(ctx, in, "snooze", err)
 		return
 	}
 	b.respond(ctx, in.ResponseURL, textMessage(fmt.Sprintf(":zzz: Snoozed: no nudges until %s. `/coach away <date>` pauses them for longer.",
@@ -220,27 +299,31 @@ func (b *Bot) refreshModal(ctx context.Context, in interaction) {
 	meta := decodeMeta(in.View.PrivateMetadata)
 	m := logModal{Edit: in.View.CallbackID == cbEdit, Draft: d, Today: b.svc.Today(ctx, in.User.ID), Skills: b.svc.Skills(),
 		Meta: meta, Kept: d.KeptCommitments}
-	m.Open, m.Names = b.openCommitments(ctx, d.RepIDs, meta.SessionID)
-	if _, err := b.api.UpdateViewContext(ctx, m.view(), "", in.View.Hash, in.View.ID); err != nil {
+	m.Open, m.Names = b.openCommitments(ctx, in.User.ID, d.RepIDs, meta.SessionID)
+	if _, err := b.updateView(ctx, m.view(), in.View.Hash, in.View.ID); err != nil {
 		// hash_conflict: the user changed the form again; that newer
 		// change brings its own refresh.
 		b.log.Debug("views.update failed", "err", err)
 	}
+	// Read the picked reps' profiles now, off any deadline, so that the
+	// submission rarely has to ask Slack.
+	b.refresh(ctx, d.RepIDs...)
 }
 
 // onMessageShortcut opens the modal with a message's text as notes, cut to
 // fit with a link back to the message, and its author as the rep when the
-// author is someone else.
+// author is someone else. The text carries Slack's message markup; the
+// notes are what its author wrote.
 func (b *Bot) onMessageShortcut(ctx context.Context, in interaction) {
 	var d coaching.Draft
 	if in.Message != nil {
 		link := messageLink(in)
-		d.Notes = shortcutNotes(in.Message.Text, link)
+		d.Notes = shortcutNotes(b.written(ctx, in.Message.Text), link)
 		if u := in.Message.User; u != "" && u != in.User.ID && in.Message.BotID == "" {
 			d.RepIDs = []string{u}
 		}
 	}
-	b.openLogModal(ctx, in.TriggerID, in.User.ID, d, "", modalMeta{Source: coaching.SourceShortcut, ResponseURL: in.ResponseURL})
+	b.openLogModal(ctx, in.TriggerID, in.User.ID, d, "", modalMeta{Source: coaching.SourceShortcut}.withResponse(in.ResponseURL, b.svc.Now()))
 }
 
 // messageLink builds the message's permalink from the payload, sparing a
@@ -268,8 +351,10 @@ func shortcutNotes(text, link string) string {
 // onSubmission saves a modal. The ack waits for the commit: an acknowledged
 // submission is stored. Database waits are bounded well inside Slack's 3 s.
 func (b *Bot) onSubmission(ctx context.Context, a *acker, in interaction) {
-	a.onPanic = errorsResponse(firstBlock(in.View.CallbackID), "Something went wrong on our side. Please try again.")
-	ctx2, cancel := context.WithTimeout(ctx, b.ackTO)
+	if r := errorAck(in.View, "Something went wrong on our side. Please try again."); r != nil {
+		a.onPanic = r
+	}
+	ctx2, cancel := a.budget(ctx)
 	defer cancel()
 	meta := decodeMeta(in.View.PrivateMetadata)
 	switch in.View.CallbackID {
@@ -283,83 +368,47 @@ func (b *Bot) onSubmission(ctx context.Context, a *acker, in interaction) {
 	}
 }
 
-func firstBlock(callbackID string) string {
-	if callbackID == cbDispute || callbackID == cbComment {
-		return "reason"
-	}
-	return string(coaching.FieldReps)
-}
-
-func errorsResponse(block, msg string) *slack.ViewSubmissionResponse {
-	return slack.NewErrorsViewSubmissionResponse(map[string]string{block: truncate(msg, 150)})
-}
-
-func fieldErrorsResponse(fe coaching.FieldErrors) *slack.ViewSubmissionResponse {
-	m := make(map[string]string, len(fe))
-	for f, msg := range fe {
-		m[string(f)] = msg
-	}
-	return slack.NewErrorsViewSubmissionResponse(m)
-}
-
 func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta modalMeta) {
 	d, perrs := draftFromState(in.View.State.Values)
 	if perrs != nil {
-		a.ack(fieldErrorsResponse(perrs))
+		a.ackView(errorsAck(in.View, perrs))
 		return
 	}
-	b.knowManager(ctx, in.User.ID)
-	var s coaching.Session
 	var err error
 	key := "view:" + in.View.ID
 	if in.View.CallbackID == cbEdit {
-		s, err = b.svc.EditSession(ctx, coaching.EditRequest{ActorID: in.User.ID, SessionID: meta.SessionID, Version: meta.Version, Draft: d, Key: key})
+		_, err = b.svc.EditSession(ctx, coaching.EditRequest{ActorID: in.User.ID, SessionID: meta.SessionID, Version: meta.Version, Draft: d, Key: key,
+			ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt()})
 	} else {
 		src := meta.Source
 		if src == "" {
 			src = coaching.SourceModal
 		}
-		s, err = b.svc.LogSession(ctx, coaching.LogRequest{ManagerID: in.User.ID, Draft: d, Source: src, Key: key, ResponseURL: meta.ResponseURL})
+		_, err = b.svc.LogSession(ctx, coaching.LogRequest{ManagerID: in.User.ID, Draft: d, Source: src, Key: key,
+			ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt()})
 	}
 	if fe, ok := coaching.FieldErrorsOf(err); ok {
-		a.ack(fieldErrorsResponse(fe))
+		a.ackView(errorsAck(in.View, fe))
 		return
 	}
 	if err != nil {
 		if coaching.ErrorCode(err) == "" || coaching.ErrorCode(err) == coaching.EBusy {
 			b.log.Error("saving a session failed", "user_id", in.User.ID, "callback_id", in.View.CallbackID, "err", err)
 		}
-		a.ack(errorsResponse(string(coaching.FieldReps), coaching.ErrorMessage(err)))
+		a.ackView(errorAck(in.View, b.plainMentions(ctx, coaching.ErrorMessage(err))))
 		return
 	}
 	a.ack(nil)
-	b.outbox.Notify()
-	if in.View.CallbackID == cbEdit && meta.ResponseURL != "" {
-		b.respond(ctx, meta.ResponseURL, receipt(s), true)
-	}
+	b.outbox.Notify() // the receipt (replaced, after an edit from it) and the reps' DMs are queued with the change
 	if meta.FromHome {
-		b.republishHome(ctx, in.User.ID)
-	}
-}
-
-// knowManager makes sure the manager's time zone is known before their date
-// is judged. The profile is normally read right after the modal opened; a
-// submission faster than that reads it here, within a second of the ack
-// budget, and falls back to the organisation's zone if Slack is slow.
-func (b *Bot) knowManager(ctx context.Context, userID string) {
-	if p, err := b.svc.Person(ctx, userID); err == nil && !p.ResolvedAt.IsZero() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, time.Second)
-	defer cancel()
-	if _, err := b.svc.Refresh(ctx, userID); err != nil {
-		b.log.Warn("manager profile unknown at submission; using the organisation's time zone", "user_id", userID, "err", err)
+		b.republishHome(ctx, in.User.ID, "")
 	}
 }
 
 func (b *Bot) submitReason(ctx context.Context, a *acker, in interaction, meta modalMeta) {
 	text := in.View.State.Values["reason"]["reason"].text()
-	ra := coaching.RepAction{ActorID: in.User.ID, SessionID: meta.SessionID, RepID: meta.RepID, Version: meta.Version}
+	ra := coaching.RepAction{ActorID: in.User.ID, SessionID: meta.SessionID, RepID: meta.RepID, Version: meta.Version,
+		ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt()}
 	var err error
 	if in.View.CallbackID == cbDispute {
 		_, err = b.svc.Dispute(ctx, ra, text)
@@ -367,14 +416,14 @@ func (b *Bot) submitReason(ctx context.Context, a *acker, in interaction, meta m
 		_, err = b.svc.Comment(ctx, ra, text)
 	}
 	if fe, ok := coaching.FieldErrorsOf(err); ok {
-		a.ack(fieldErrorsResponse(fe))
+		a.ackView(errorsAck(in.View, fe)) // a comment's error is on the "comment" field, shown on the one input
 		return
 	}
 	if err != nil {
 		if coaching.ErrorCode(err) == "" {
 			b.log.Error("saving a rep answer failed", "user_id", in.User.ID, "err", err)
 		}
-		a.ack(errorsResponse("reason", coaching.ErrorMessage(err)))
+		a.ackView(errorAck(in.View, b.plainMentions(ctx, coaching.ErrorMessage(err))))
 		return
 	}
 	a.ack(nil)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -29,14 +30,37 @@ const (
 	actionReps = "reps"
 )
 
-// modalMeta travels in a modal's private_metadata.
+// modalMeta travels in a modal's private_metadata. ResponseURL answers the
+// person who opened the modal: the manager's receipt for a log or an edit,
+// the rep's DM (through their click) for a dispute or a comment.
+// ResponseAt is when Slack issued it (unix ms): Slack takes it for 30
+// minutes, and a form can stay open longer.
 type modalMeta struct {
 	SessionID   int64           `json:"id,omitempty"`
 	Version     int             `json:"v,omitempty"`
 	RepID       string          `json:"rep,omitempty"`
 	Source      coaching.Source `json:"src,omitempty"`
 	ResponseURL string          `json:"r,omitempty"`
+	ResponseAt  int64           `json:"ra,omitempty"`
 	FromHome    bool            `json:"h,omitempty"` // opened from the App Home, which is refreshed after
+}
+
+// withResponse records the response_url of the interaction that opened the
+// modal, issued at.
+func (m modalMeta) withResponse(url string, at time.Time) modalMeta {
+	m.ResponseURL, m.ResponseAt = url, 0
+	if url != "" {
+		m.ResponseAt = at.UnixMilli()
+	}
+	return m
+}
+
+// responseAt is when the modal's response_url was issued; zero if unknown.
+func (m modalMeta) responseAt() time.Time {
+	if m.ResponseAt == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(m.ResponseAt)
 }
 
 func (m modalMeta) encode() string {

@@ -1,7 +1,9 @@
 package slackbot
 
 import (
+	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,12 +40,55 @@ type message struct {
 }
 
 // esc escapes text for mrkdwn, so that names and labels can't inject links
-// or @-mentions.
+// or @-mentions. Everything people chose (display names, notes, reasons,
+// labels) goes through it, or is shown as plain_text.
 func esc(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
-func mention(id string) string { return "<@" + id + ">" }
+// userMentionRE matches a well-formed user mention: the one markup Coachlog
+// itself puts in the texts it composes (the domain's messages, change notes).
+var userMentionRE = regexp.MustCompile(`<@[UW][A-Z0-9]+>`)
+
+// escKeepMentions escapes text for mrkdwn except its well-formed user
+// mentions, which Slack then shows as names. It is for text Coachlog
+// composes around ids (the domain's messages, an edit's change note); text
+// people chose goes through esc.
+func escKeepMentions(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range userMentionRE.FindAllStringIndex(s, -1) {
+		b.WriteString(esc(s[last:m[0]]))
+		b.WriteString(s[m[0]:m[1]])
+		last = m[1]
+	}
+	b.WriteString(esc(s[last:]))
+	return b.String()
+}
+
+var userIDRE = regexp.MustCompile(`^[UW][A-Z0-9]+$`)
+
+// mention renders a user id as a mention; anything that is not a user id
+// is shown escaped, never as markup.
+func mention(id string) string {
+	if userIDRE.MatchString(id) {
+		return "<@" + id + ">"
+	}
+	return esc(id)
+}
+
+// plainMentions turns the user mentions in a domain message into @names,
+// for plain-text places (a modal's inline errors) where Slack shows markup
+// as typed.
+func (b *Bot) plainMentions(ctx context.Context, s string) string {
+	return userMentionRE.ReplaceAllStringFunc(s, func(m string) string {
+		id := m[2 : len(m)-1]
+		if p, err := b.svc.Person(ctx, id); err == nil && strings.TrimSpace(p.Name) != "" {
+			return "@" + p.Name
+		}
+		return "@" + id
+	})
+}
 
 func mentions(ids []string) string {
 	parts := make([]string, len(ids))
@@ -150,7 +195,7 @@ func repDM(s coaching.Session, repID string, skills []coaching.Skill) message {
 	}
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head), detailFields(s, skills), nil)}
 	if r.ChangeNote != "" && r.Status == coaching.StatusPending {
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":pencil2: *Updated:* "+esc(truncate(r.ChangeNote, 2500))+". Please confirm again.")))
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":pencil2: *Updated:* "+escKeepMentions(truncate(r.ChangeNote, 2500))+". Please confirm again.")))
 	}
 	blocks = append(blocks, noteBlocks(s, repID)...)
 	val := repValue(s, repID)
@@ -212,7 +257,7 @@ func disputeNotice(s coaching.Session, repID string) message {
 // receipt is the manager's ephemeral note that a session was logged.
 func receipt(s coaching.Session) message {
 	if s.Undone() {
-		return message{Text: "Undone", Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(":leftwards_arrow_with_hook: Undone: "+summary(s)+". It no longer counts anywhere."), nil, nil)}}
+		return message{Text: "Undone", Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(undoneText(s)), nil, nil)}}
 	}
 	val := strconv.FormatInt(s.ID, 10) + ":" + fromReceipt
 	who := mentions(s.ActiveRepIDs())
@@ -224,6 +269,11 @@ func receipt(s coaching.Session) message {
 			slack.NewActionBlock("receipt", button(actEdit, "Edit", val, ""), button(actUndo, "Undo", val, slack.StyleDanger)),
 		},
 	}
+}
+
+// undoneText says a session was undone.
+func undoneText(s coaching.Session) string {
+	return ":leftwards_arrow_with_hook: Undone: " + summary(s) + ". It no longer counts anywhere."
 }
 
 func roleSuffix(s coaching.Session) string {

@@ -12,31 +12,138 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/llm"
 	"github.com/coachlog/coachlog/internal/outbox"
+	"github.com/coachlog/coachlog/internal/quickcapture"
 )
 
-// checkLimits fails when a message breaks Slack's Block Kit limits.
+// checkLimits fails when Slack would refuse a message: the fake Slack's
+// rules (each citing Block Kit's reference) applied without a server.
 func checkLimits(t *testing.T, m message) {
 	t.Helper()
-	if len(m.Blocks) > 50 {
-		t.Fatalf("%d blocks, Slack allows 50 in a message", len(m.Blocks))
+	raw, err := json.Marshal(m.Blocks)
+	if err != nil {
+		t.Fatal(err)
 	}
-	raw, _ := json.Marshal(m.Blocks)
-	var blocks []map[string]any
-	_ = json.Unmarshal(raw, &blocks)
-	total := 0
-	for _, b := range blocks {
-		if txt, ok := b["text"].(map[string]any); ok {
-			n := len([]rune(txt["text"].(string)))
-			total += n
-			if n > 3000 {
-				t.Fatalf("a section holds %d characters, Slack allows 3,000", n)
+	if err := fakeslack.CheckMessage(raw); err != nil {
+		t.Fatalf("Slack would refuse this message: %v", err)
+	}
+}
+
+// checkView fails when Slack would refuse a view.
+func checkView(t *testing.T, v any) {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fakeslack.CheckView(raw); err != nil {
+		t.Fatalf("Slack would refuse this view: %v", err)
+	}
+}
+
+// Every renderer, fed its largest and smallest inputs, makes messages and
+// views Slack takes: the nudge once had two Snooze buttons sharing an
+// action_id, which Slack refuses with invalid_blocks.
+func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
+	day := coaching.Date{Year: 2026, Month: 11, Day: 20}
+	nudge := func(overdue int) coaching.Nudge {
+		n := coaching.Nudge{ManagerID: "UM", CadenceDays: 14}
+		for i := range overdue {
+			n.Overdue = append(n.Overdue, coaching.OverdueRep{RepID: fmt.Sprintf("UR%02d", i), Days: 30 - i, Never: i%2 == 0})
+		}
+		return n
+	}
+	team := coaching.Session{ID: 7, ManagerID: "UM", Kind: coaching.KindTeamMeeting, DurationMin: 60, OccurredOn: day, Version: 1}
+	var open []coaching.Commitment
+	for i := range coaching.MaxReps {
+		id := fmt.Sprintf("UR%02d", i)
+		team.Reps = append(team.Reps, coaching.SessionRep{RepID: id, Status: coaching.StatusPending})
+		team.Commitments = append(team.Commitments, coaching.Commitment{ID: int64(i), RepID: id, Text: strings.Repeat("k", coaching.MaxCommitmentLen), Status: coaching.CommitmentOpen})
+		open = append(open, coaching.Commitment{ID: int64(100 + i), RepID: "UR00", Text: strings.Repeat("o", coaching.MaxCommitmentLen),
+			CreatedOn: day, FollowUpOn: day.AddDays(7)})
+	}
+	var history []coaching.Session
+	for i := range historyLimit {
+		s := team
+		s.ID = int64(i + 1)
+		history = append(history, s)
+	}
+	undone := team
+	undone.DeletedAt = time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+	for name, m := range map[string]message{
+		"a nudge with nobody overdue":        nudgeMessage(nudge(0)),
+		"a nudge with one rep overdue":       nudgeMessage(nudge(1)),
+		"a nudge with 25 reps overdue":       nudgeMessage(nudge(25)),
+		"a reminder":                         reminderMessage(team),
+		"an empty digest":                    digestMessage(emptyDigest().Messages[0]),
+		"a team meeting's DM":                repDM(team, "UR03", coaching.DefaultSkills()),
+		"a receipt for 50 reps":              receipt(team),
+		"an undo receipt":                    receipt(undone),
+		"ten sessions of history with notes": historyMessage(historyView{viewerID: "UM", repID: "UR00", own: history, open: open}),
+		"empty history":                      historyMessage(historyView{viewerID: "UM"}),
+		"help":                               helpMessage(),
+		"a prep brief with prose":            prepMessage(llm.Brief{Prose: strings.Repeat("<b>&", 2000), List: bigBrief()}),
+		"a plain prep brief":                 prepMessage(llm.Brief{List: llm.PlainBrief(llm.PrepInput{RepName: "Ria"})}),
+	} {
+		t.Run(name, func(t *testing.T) { checkLimits(t, m) })
+	}
+
+	var skills []coaching.Skill
+	for i := range 100 {
+		skills = append(skills, coaching.Skill{ID: fmt.Sprintf("skill_%02d_%s", i, strings.Repeat("s", 40)), Label: strings.Repeat("L", 200)})
+	}
+	openByRep := map[string][]coaching.Commitment{}
+	var kept []int64
+	for _, r := range team.Reps {
+		for j := range coaching.MaxOpenCommitments {
+			c := coaching.Commitment{ID: int64(len(kept) + 1), RepID: r.RepID, Text: strings.Repeat("ü", coaching.MaxCommitmentLen), CreatedOn: day, FollowUpOn: day}
+			openByRep[r.RepID] = append(openByRep[r.RepID], c)
+			if j%3 == 0 {
+				kept = append(kept, c.ID)
 			}
 		}
 	}
-	if total > 11000 {
-		t.Fatalf("%d characters of block text, Slack refuses about 11,000", total)
+	names := map[string]string{}
+	for _, r := range team.Reps {
+		names[r.RepID] = strings.Repeat("N", 300)
 	}
+	full := coaching.Draft{RepIDs: team.ActiveRepIDs(), Kind: coaching.KindRideAlong, OccurredOn: day, DurationMin: coaching.MaxDurationMin,
+		Role: coaching.RoleObserver, Skills: []string{skills[0].ID, skills[99].ID}, Notes: strings.Repeat("n", 5000),
+		Visibility: coaching.VisibilityShared, Commitments: []string{strings.Repeat("c", 4000)}, FollowUpOn: day}
+	meta := modalMeta{SessionID: 1 << 40, Version: 1 << 20, RepID: "UR00", Source: coaching.SourceQuick,
+		ResponseURL: "https://hooks.slack.com/commands/T0000/1234567890123/" + strings.Repeat("x", 40), FromHome: true}
+	for name, v := range map[string]any{
+		"an empty log form": logModal{Today: day, Skills: coaching.DefaultSkills()}.view(),
+		"a full edit form, 50 reps with 10 open commitments each": logModal{Edit: true, Draft: full, Today: day, Skills: skills,
+			Open: openByRep, Kept: kept, Names: names, Notice: notUnderstood(quickcapture.Result{
+				Missing:    []coaching.Field{coaching.FieldReps, coaching.FieldKind, coaching.FieldDuration, coaching.FieldRole},
+				Unresolved: []string{strings.Repeat("@who", 500)}, Problems: []string{strings.Repeat("<&>", 2000)}}), Meta: meta}.view(),
+		"a form filled in from prose": logModal{Draft: full, Today: day, Skills: skills, Meta: meta,
+			Notice: joinNotice(filledNotice(filledFields(coaching.Draft{}, full)), missingNotice(coaching.Draft{Kind: coaching.KindRideAlong}))}.view(),
+		"a form filling in": logModal{Today: day, Skills: skills, Meta: meta, Notice: noticeFilling}.view(),
+		"the dispute form":  reasonModal(cbDispute, meta),
+		"the comment form":  reasonModal(cbComment, meta),
+	} {
+		t.Run(name, func(t *testing.T) { checkView(t, v) })
+	}
+}
+
+// bigBrief is a prep brief's list at its longest: five sessions with the
+// longest notes and answers, and more open commitments than it shows.
+func bigBrief() string {
+	day := coaching.Date{Year: 2026, Month: 11, Day: 20}
+	in := llm.PrepInput{RepName: strings.Repeat("N", 300), Today: day}
+	for range 10 {
+		in.Sessions = append(in.Sessions, llm.PrepSession{On: day, Kind: coaching.KindRideAlong, Role: coaching.RoleObserver,
+			DurationMin: 480, Skills: []string{strings.Repeat("S", 200)}, Notes: strings.Repeat("<n>", 1000),
+			Status: coaching.StatusDisputed, DisputeReason: strings.Repeat("&r", 1000)})
+	}
+	for range 50 {
+		in.Commitments = append(in.Commitments, llm.OpenCommitment{Text: strings.Repeat("c", 300), MadeOn: day, FollowUpOn: day})
+	}
+	return llm.PlainBrief(in)
 }
 
 func TestNudgeListsTenRepsThenHowManyMore(t *testing.T) {
@@ -55,17 +162,30 @@ func TestNudgeListsTenRepsThenHowManyMore(t *testing.T) {
 	}
 }
 
-func TestDigestOfTwoThousandManagersFitsOneMessage(t *testing.T) {
-	d := coaching.Digest{Week: coaching.Week{Year: 2026, Week: 48}}
-	for i := 0; i < 2000; i++ {
-		d.Managers = append(d.Managers, coaching.ManagerWeek{ManagerID: fmt.Sprintf("UM%05d", i), Sessions: 3, Minutes: 90, TeamSize: 10, Covered: 8, Overdue: 2, CadenceDays: 14})
+// blocksText flattens blocks to their text.
+func blocksText(blocks []slack.Block) string {
+	raw, _ := json.Marshal(blocks)
+	var sb strings.Builder
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if s, ok := x["text"].(string); ok {
+				sb.WriteString(s + "\n")
+			}
+			for _, y := range x {
+				walk(y)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y)
+			}
+		}
 	}
-	m := digestMessage(d)
-	checkLimits(t, m)
-	raw, _ := json.Marshal(m.Blocks)
-	if !strings.Contains(string(raw), "more managers") || !strings.Contains(string(raw), "6000 sessions") {
-		t.Fatalf("digest totals or overflow line missing:\n%.500s", raw)
-	}
+	var v any
+	_ = json.Unmarshal(raw, &v)
+	walk(v)
+	return sb.String()
 }
 
 func TestRepDMWithLongestInputsFitsSlack(t *testing.T) {
@@ -133,5 +253,49 @@ func TestClassifySlackErrors(t *testing.T) {
 		if !errors.As(classify("chat.postMessage", tt.err), &e) || e.Class != tt.want {
 			t.Errorf("classify(%v) = %+v, want class %v", tt.err, e, tt.want)
 		}
+	}
+}
+
+func TestMarkupFromNamesAndTextIsEscaped(t *testing.T) {
+	for _, tt := range []struct{ name, got, want string }{
+		{"esc", esc("<!channel> *Bob* & co"), "&lt;!channel&gt; *Bob* &amp; co"},
+		{"mentions kept", escKeepMentions("reps <@U1>, <@W2X> → <@U3>"), "reps <@U1>, <@W2X> → <@U3>"},
+		{"the rest escaped", escKeepMentions("<!here> & <@U1|x> <@u1> <@U1>"), "&lt;!here&gt; &amp; &lt;@U1|x&gt; &lt;@u1&gt; <@U1>"},
+		{"a cut mention", escKeepMentions("reps <@U1>, <@U2…"), "reps <@U1>, &lt;@U2…"},
+		{"mention of an id", mention("U0REP"), "<@U0REP>"},
+		{"mention of a non-id", mention("U1><!channel"), "U1&gt;&lt;!channel"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, tt.got, tt.want)
+		}
+	}
+}
+
+// A brief is escaped and cut into sections that each fit, never inside an
+// escape: "&" becomes "&amp;", five times longer.
+func TestEscChunksFitAndNeverSplitAnEscape(t *testing.T) {
+	for _, tt := range []struct {
+		name, text string
+		pieces     int
+	}{
+		{"short", "a & b\nc < d", 1},
+		{"lines that fill two sections", strings.Repeat(strings.Repeat("x", 99)+"\n", 40), 2},
+		{"one line of ampersands", strings.Repeat("&", 5000), 1},
+		{"markup", strings.Repeat("<@U1> ", 2000), 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := escChunks(tt.text, 3000)
+			if len(got) != tt.pieces {
+				t.Errorf("%d pieces, want %d", len(got), tt.pieces)
+			}
+			for _, p := range got {
+				if n := len([]rune(p)); n > 3000 {
+					t.Errorf("a piece of %d characters", n)
+				}
+				if strings.Count(p, "&") != strings.Count(p, "&amp;")+strings.Count(p, "&lt;")+strings.Count(p, "&gt;") || strings.ContainsAny(p, "<>") {
+					t.Errorf("a piece with a broken or missing escape: %q", p[max(0, len(p)-20):])
+				}
+			}
+		})
 	}
 }

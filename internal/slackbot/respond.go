@@ -19,7 +19,7 @@ func (b *Bot) respond(ctx context.Context, url string, m message, replace bool) 
 	msg := &slack.WebhookMessage{Text: m.Text, Blocks: &slack.Blocks{BlockSet: m.Blocks}, ResponseType: slack.ResponseTypeEphemeral, ReplaceOriginal: replace}
 	var err error
 	for attempt := 0; attempt < 2; attempt++ {
-		if err = slack.PostWebhookCustomHTTPContext(ctx, url, b.http, msg); err == nil {
+		if err = redactResponseURL(slack.PostWebhookCustomHTTPContext(ctx, url, b.http, msg), url); err == nil {
 			return
 		}
 		select {
@@ -31,7 +31,8 @@ func (b *Bot) respond(ctx context.Context, url string, m message, replace bool) 
 	b.log.Warn("response_url post failed", "err", err)
 }
 
-// refuse tells someone, ephemerally, why their click changed nothing.
+// refuse tells someone, ephemerally, why their click changed nothing. text
+// is a domain message: plain text that may mention people by id.
 func (b *Bot) refuse(ctx context.Context, responseURL, text string) {
-	b.respond(ctx, responseURL, textMessage(":no_entry_sign: "+text), false)
+	b.respond(ctx, responseURL, textMessage(":no_entry_sign: "+escKeepMentions(text)), false)
 }

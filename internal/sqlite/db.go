@@ -1,5 +1,7 @@
 // Package sqlite is Coachlog's store on an embedded SQLite file
-// (modernc.org/sqlite, pure Go). It is the only package that speaks SQL.
+// (modernc.org/sqlite, pure Go) or, given a postgres:// URL, on PostgreSQL
+// (pgx): one Store, one set of SQL, with what differs in postgres.go. It
+// is the only package that speaks SQL.
 package sqlite
 
 import (
@@ -11,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -25,6 +28,8 @@ type Options struct {
 	ReadOnly bool
 	// BusyTimeout bounds how long a statement waits for another writer.
 	// The bot keeps it under Slack's 3 s ack deadline; default 2 s.
+	// SQLite only, as are Durable and the WAL: PostgreSQL's writers wait on
+	// row locks within StatementTimeout, and every commit is durable.
 	BusyTimeout time.Duration
 	// Durable makes every commit wait for an fsync (synchronous=FULL), which
 	// survives power loss at the cost of a slower commit. The default,
@@ -32,11 +37,19 @@ type Options struct {
 	Durable bool
 	// Now is the clock for timestamps; default time.Now.
 	Now func() time.Time
+
+	// MaxConns bounds the PostgreSQL connection pool; default 10.
+	MaxConns int
+	// StatementTimeout bounds each PostgreSQL statement (the server's
+	// statement_timeout); default 30 s.
+	StatementTimeout time.Duration
 }
 
-// Store is the SQLite-backed store. Writes go through a single connection so
-// that writers queue in Go instead of sleeping in SQLite's busy handler;
-// reads use a pool and, in WAL mode, never wait for writers.
+// Store is the store on SQLite or PostgreSQL. On SQLite, writes go through
+// a single connection so that writers queue in Go instead of sleeping in
+// SQLite's busy handler; reads use a pool and, in WAL mode, never wait for
+// writers. On PostgreSQL each write runs in a transaction of its own
+// (postgres.go).
 type Store struct {
 	reader
 	w, r   *sql.DB
@@ -44,12 +57,23 @@ type Store struct {
 	path   string
 	now    func() time.Time
 
+	ck *sql.DB // one connection for checkpoints, off the writer's and the readers'
+	// PostgreSQL (postgres.go): w and r are one pool, and each write runs
+	// in a transaction of its own rather than through the writer queue.
+	pg       bool
+	url      string   // as given: it may hold a password, so never logged
+	inflight inflight // the writes running now, for WriteWait
+
 	stopCheckpoints chan struct{}
 	checkpointsDone chan struct{}
+	truncations     atomic.Int64
+	truncated       atomic.Int64
+	longestTruncate atomic.Int64 // ns
 
 	writes     chan *writeReq
 	stopWriter chan struct{}
 	writerDone chan struct{}
+	busySince  atomic.Int64 // when the oldest write of the running batch was submitted (unix ns); 0 when idle
 }
 
 var _ coaching.Store = (*Store)(nil)
@@ -57,8 +81,12 @@ var _ coaching.Store = (*Store)(nil)
 // ErrNoDatabase is returned when a read-only open finds no database file.
 var ErrNoDatabase = errors.New("database does not exist")
 
-// Open opens (and unless read-only, creates and migrates) the database at path.
+// Open opens (and unless read-only, creates and migrates) the database at
+// path, or the PostgreSQL database when path is a postgres:// URL.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if IsPostgres(path) {
+		return openPostgres(ctx, path, opts)
+	}
 	if opts.BusyTimeout == 0 {
 		opts.BusyTimeout = 2 * time.Second
 	}
@@ -80,7 +108,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	s.rq = cachedDB{newStmtCache(s.r)}
 	s.reader = reader{q: s.rq}
 	if opts.ReadOnly {
-		if err := checkSchema(ctx, s.r, true); err != nil {
+		if err := checkSchema(ctx, s.r, true, SchemaVersion()); err != nil {
 			s.r.Close()
 			return nil, err
 		}
@@ -97,31 +125,111 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if s.ck, err = sql.Open("sqlite", dsn(path, Options{BusyTimeout: checkpointBusyMS * time.Millisecond}, false)); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s.ck.SetMaxOpenConns(1)
 	s.stopCheckpoints, s.checkpointsDone = make(chan struct{}), make(chan struct{})
-	go s.checkpoints(time.Second)
+	go s.checkpoints(checkpointEvery)
 	s.writes, s.stopWriter, s.writerDone = make(chan *writeReq, maxBatch), make(chan struct{}), make(chan struct{})
 	go s.writer()
 	return s, nil
 }
 
-// checkpoints copies the write-ahead log into the database from a reader
+// WAL bounds. The log is copied back into the database (a PASSIVE
+// checkpoint, which never blocks anyone) every second; but while readers
+// keep reading, the log can never start over and only grows. Past
+// walRestartAt it is checkpointed with TRUNCATE, which waits for the
+// readers of old frames to finish and then empties the file, and
+// journal_size_limit caps what any reset leaves on disk.
+const (
+	walRestartAt     = 16 << 20
+	walSizeLimit     = 64 << 20
+	checkpointBusyMS = 100 // how long a TRUNCATE checkpoint may wait for the writer and readers
+	// checkpointEvery is how often the log's size is looked at (a stat);
+	// a PASSIVE checkpoint runs every passiveEvery-th look.
+	checkpointEvery = 250 * time.Millisecond
+	passiveEvery    = 4
+)
+
+// checkpoints copies the write-ahead log into the database from its own
 // connection in the background. The writer's automatic checkpoint is off:
 // left on, every thousandth page a commit would do the copying and an
-// fsync on the ack path, and its ack would be late.
+// fsync on the ack path, and its ack would be late. A TRUNCATE checkpoint
+// holds off new writes while it waits, so its busy timeout is short: when
+// readers do not let go within checkpointBusyMS it gives up (having copied
+// what it could) and tries again on the next tick, and the writer has
+// stalled that long at most, plus the copying.
 func (s *Store) checkpoints(every time.Duration) {
 	defer close(s.checkpointsDone)
 	t := time.NewTicker(every)
 	defer t.Stop()
-	for {
+	for tick := 1; ; tick++ {
 		select {
 		case <-s.stopCheckpoints:
 			return
 		case <-t.C:
-			ctx, cancel := context.WithTimeout(context.Background(), every)
-			_, _ = s.r.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`) // best effort; the next tick retries
-			cancel()
+			switch {
+			case s.WALSize() > walRestartAt:
+				s.truncateWAL()
+			case tick%passiveEvery == 0:
+				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+				s.passiveCheckpoint(ctx)
+				cancel()
+			}
 		}
 	}
+}
+
+// passiveCheckpoint copies what it can of the log into the database
+// without blocking anyone; best effort, the next tick tries again.
+func (s *Store) passiveCheckpoint(ctx context.Context) {
+	var busy, frames, copied int
+	_ = s.ck.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied)
+}
+
+// truncateWAL empties the log with a TRUNCATE checkpoint and records how
+// it went for Checkpoints.
+func (s *Store) truncateWAL() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	// Copy first without blocking anyone, so that the writes the TRUNCATE
+	// holds off wait only for what is left, not for the whole log to be
+	// copied and synced.
+	s.passiveCheckpoint(ctx)
+	start := time.Now()
+	var busy, frames, copied int
+	err := s.ck.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &copied)
+	took := time.Since(start)
+	s.truncations.Add(1)
+	if err == nil && busy == 0 {
+		s.truncated.Add(1)
+	}
+	if took > time.Duration(s.longestTruncate.Load()) {
+		s.longestTruncate.Store(int64(took))
+	}
+}
+
+// WALSize is the write-ahead log's size on disk, 0 when there is none.
+func (s *Store) WALSize() int64 {
+	fi, err := os.Stat(s.path + "-wal")
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+// CheckpointStats says what the TRUNCATE checkpoints did.
+type CheckpointStats struct {
+	Tried, Emptied int64
+	// Longest is the longest one took: new writes may wait that long.
+	Longest time.Duration
+}
+
+// Checkpoints reports the TRUNCATE checkpoints so far.
+func (s *Store) Checkpoints() CheckpointStats {
+	return CheckpointStats{Tried: s.truncations.Load(), Emptied: s.truncated.Load(), Longest: time.Duration(s.longestTruncate.Load())}
 }
 
 // dsn puts every pragma in the connection string, so each pooled connection
@@ -141,6 +249,7 @@ func dsn(path string, opts Options, write bool) string {
 	if write {
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "wal_autocheckpoint(0)") // see Store.checkpoints
+		q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", walSizeLimit))
 		// Take the write lock at BEGIN: a deferred transaction that reads
 		// first and then writes can fail with SQLITE_BUSY without waiting.
 		q.Set("_txlock", "immediate")
@@ -167,7 +276,10 @@ func (s *Store) Close() error {
 		<-s.checkpointsDone
 		s.stopCheckpoints = nil
 	}
-	if s.w != nil {
+	if s.ck != nil {
+		errs = append(errs, s.ck.Close())
+	}
+	if s.w != nil && !s.pg { // on PostgreSQL w is r
 		s.wq.c.close()
 		errs = append(errs, s.w.Close())
 	}
@@ -178,13 +290,15 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// Ping checks the database answers and, for a writable store, can write.
-func (s *Store) Ping(ctx context.Context) error {
-	if s.w == nil {
-		return s.r.PingContext(ctx)
+// CheckRead checks the database answers a query, on a reader connection:
+// a health check must never queue on the single writer connection the
+// acks need. Whether writes get through is WriteWait's to say.
+func (s *Store) CheckRead(ctx context.Context) error {
+	var n int
+	if err := s.rq.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+		return fmt.Errorf("read the database: %w", err)
 	}
-	_, err := s.w.ExecContext(ctx, `UPDATE schema_migrations SET version = version WHERE 0`)
-	return err
+	return nil
 }
 
 // busy turns a lock timeout or deadline into a domain error people can act on.
@@ -193,7 +307,7 @@ func busy(err error) error {
 		return nil
 	}
 	msg := err.Error()
-	if errors.Is(err, context.DeadlineExceeded) || strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") {
+	if errors.Is(err, context.DeadlineExceeded) || strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") || pgBusy(err) {
 		return fmt.Errorf("%w: %w", &coaching.Error{Code: coaching.EBusy, Message: "Coachlog is busy right now; please try again in a moment."}, err)
 	}
 	return err
@@ -221,7 +335,10 @@ func b2i(b bool) int {
 }
 
 func parseDate(s string) coaching.Date {
-	d, _ := coaching.ParseDate(s) // written by this package; "" reads as zero
+	if s == "" {
+		return coaching.Date{} // unset
+	}
+	d, _ := coaching.ParseDate(s) // written by this package
 	return d
 }
 
@@ -253,6 +370,9 @@ func (s *Store) Exec(ctx context.Context, query string, args ...any) error {
 // reading and writing it (VACUUM INTO reads one snapshot), then checks the
 // copy. dest must not exist; the copy appears there only when complete.
 func (s *Store) Backup(ctx context.Context, dest string) error {
+	if s.pg {
+		return BackupRefusal(s.url, dest)
+	}
 	if _, err := os.Stat(dest); err == nil {
 		return fmt.Errorf("backup: %s already exists", dest)
 	}

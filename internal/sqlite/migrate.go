@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io/fs"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,8 +20,12 @@ type migration struct {
 	sql     string
 }
 
-func loadMigrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrations.FS, ".")
+func loadMigrations() ([]migration, error) { return loadMigrationsFrom(migrations.FS, ".") }
+
+// loadMigrationsFrom reads the numbered migrations in dir of fsys; each
+// dialect has its own set, numbered alike.
+func loadMigrationsFrom(fsys fs.FS, dir string) ([]migration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("read migrations: %w", err)
 	}
@@ -35,7 +40,7 @@ func loadMigrations() ([]migration, error) {
 		if !ok || err != nil {
 			return nil, fmt.Errorf("migration %s: name must start with a number and an underscore", name)
 		}
-		body, err := fs.ReadFile(migrations.FS, name)
+		body, err := fs.ReadFile(fsys, path.Join(dir, name))
 		if err != nil {
 			return nil, fmt.Errorf("read migration %s: %w", name, err)
 		}
@@ -46,8 +51,12 @@ func loadMigrations() ([]migration, error) {
 }
 
 // SchemaVersion is the newest schema this build knows.
-func SchemaVersion() int {
-	ms, err := loadMigrations()
+func SchemaVersion() int { return newestVersion(migrations.FS, ".") }
+
+// newestVersion is the highest number among the migrations in dir of
+// fsys; 0 when there are none or they cannot be read.
+func newestVersion(fsys fs.FS, dir string) int {
+	ms, err := loadMigrationsFrom(fsys, dir)
 	if err != nil || len(ms) == 0 {
 		return 0
 	}
@@ -62,7 +71,7 @@ func migrate(ctx context.Context, db *sql.DB, now time.Time) error {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	if err := checkSchema(ctx, db, false); err != nil {
+	if err := checkSchema(ctx, db, false, SchemaVersion()); err != nil {
 		return err
 	}
 	all, err := loadMigrations()
@@ -83,6 +92,12 @@ func apply(ctx context.Context, db *sql.DB, m migration, now time.Time) error {
 		return fmt.Errorf("migration %s: begin: %w", m.name, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	return applyIn(ctx, tx, m, now)
+}
+
+// applyIn applies m in tx, unless the database has it already, records it
+// and commits.
+func applyIn(ctx context.Context, tx *sql.Tx, m migration, now time.Time) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
@@ -112,16 +127,15 @@ func (e ErrSchemaTooNew) Error() string {
 
 // checkSchema refuses a database migrated by a newer build and, for readers,
 // which must not migrate, one that has no schema or an older one.
-func checkSchema(ctx context.Context, db *sql.DB, readOnly bool) error {
+func checkSchema(ctx context.Context, db *sql.DB, readOnly bool, know int) error {
 	var have sql.NullInt64
 	err := db.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&have)
 	if err != nil {
-		if strings.Contains(err.Error(), "no such table") {
+		if strings.Contains(err.Error(), "no such table") || strings.Contains(err.Error(), "SQLSTATE 42P01") {
 			return fmt.Errorf("not a coachlog database (no schema_migrations table)")
 		}
 		return fmt.Errorf("read schema version: %w", err)
 	}
-	know := SchemaVersion()
 	if int(have.Int64) > know {
 		return ErrSchemaTooNew{Have: int(have.Int64), Know: know}
 	}

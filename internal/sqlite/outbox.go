@@ -19,24 +19,50 @@ type outboxArgs struct {
 	SessionID   int64  `json:"session_id,omitempty"`
 	RepID       string `json:"rep_id,omitempty"`
 	ResponseURL string `json:"response_url,omitempty"`
+	ResponseAt  int64  `json:"response_at,omitempty"` // unix ms
 	Replace     bool   `json:"replace,omitempty"`
 	ThreadKey   string `json:"thread_key,omitempty"`
+}
+
+func encodeArgs(m coaching.Message) (string, error) {
+	args, err := json.Marshal(outboxArgs{SessionID: m.SessionID, RepID: m.RepID, ResponseURL: m.ResponseURL,
+		ResponseAt: ms(m.ResponseAt), Replace: m.Replace, ThreadKey: m.ThreadKey})
+	if err != nil {
+		return "", fmt.Errorf("encode outbox message: %w", err)
+	}
+	return string(args), nil
 }
 
 // Enqueue queues messages for delivery in the caller's transaction.
 func (t *tx) Enqueue(ctx context.Context, msgs ...coaching.Message) error {
 	now := t.now()
 	for _, m := range msgs {
-		args, err := json.Marshal(outboxArgs{SessionID: m.SessionID, RepID: m.RepID, ResponseURL: m.ResponseURL,
-			Replace: m.Replace, ThreadKey: m.ThreadKey})
+		args, err := encodeArgs(m)
 		if err != nil {
-			return fmt.Errorf("encode outbox message: %w", err)
+			return err
 		}
 		_, err = t.q.ExecContext(ctx, `INSERT INTO outbox (kind, op, msg_key, recipient, args, payload, next_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, m.Kind, m.Op, m.Key, m.To, string(args), string(m.Payload), now, now)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, m.Kind, m.Op, m.Key, m.To, args, string(m.Payload), now, now)
 		if err != nil {
 			return fmt.Errorf("queue %s %s for %s: %w", m.Op, m.Kind, m.To, err)
 		}
+	}
+	return nil
+}
+
+// RerouteOutbox rewrites a queued message to be delivered as m instead: a
+// response whose response_url Slack no longer takes goes on by its
+// fallback route, and a retry or a restart never tries the dead URL again
+// (nor keeps it, a secret, any longer).
+func (s *Store) RerouteOutbox(ctx context.Context, id int64, m coaching.Message) error {
+	args, err := encodeArgs(m)
+	if err != nil {
+		return err
+	}
+	_, err = s.wq.ExecContext(ctx, `UPDATE outbox SET kind = ?, op = ?, msg_key = ?, recipient = ?, args = ?, payload = ? WHERE id = ?`,
+		m.Kind, m.Op, m.Key, m.To, args, string(m.Payload), id)
+	if err != nil {
+		return fmt.Errorf("reroute outbox row %d: %w", id, err)
 	}
 	return nil
 }
@@ -47,47 +73,242 @@ func (t *tx) Enqueue(ctx context.Context, msgs ...coaching.Message) error {
 // left by a crashed process simply expires. With keys, only messages with
 // those keys are taken.
 func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, limit int, keys []string) ([]coaching.OutboxItem, error) {
-	filter, args := keyFilter(keys)
-	var due int
-	err := s.rq.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE status = 'pending' AND next_at <= ?
-		AND lease_until <= ?`+filter, append([]any{ms(now), ms(now)}, args...)...).Scan(&due)
-	if err != nil || due == 0 {
+	return s.claim(ctx, owner, now, leaseFor, []lane{{limit: limit}}, keys)
+}
+
+// ClaimOutboxLanes is ClaimOutbox with a limit per op: a worker takes only
+// as many messages of each op as Slack's limits let it send now, so none is
+// claimed merely to be put back. Within an op, the due messages someone is
+// waiting for (a rep's DM, a receipt, a reply) go first, then the bulk
+// that scheduled jobs queue (coaching.ScheduledKinds), each side in the
+// order it came due: a rep's DM queued during Monday's 2,000 nudges is
+// taken at the next claim, not after them. Bulk messages take whatever
+// room urgent ones leave, so they wait only while urgent messages fill the
+// whole of Slack's rate for the op (300 posts a minute): people do not
+// log sessions that fast. Each side is a seek in its own index
+// (outbox_urgent, outbox_bulk), so a claim reads only the rows it takes,
+// however deep the backlog. Ops not in lanes are not taken.
+func (s *Store) ClaimOutboxLanes(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, lanes map[coaching.Op]int, keys []string) ([]coaching.OutboxItem, error) {
+	ls := laneList(lanes)
+	if len(ls) == 0 {
+		return nil, nil
+	}
+	return s.claim(ctx, owner, now, leaseFor, ls, keys)
+}
+
+// laneList lists the lanes with room, by op: one statement text per set of
+// lanes, for the statement cache.
+func laneList(lanes map[coaching.Op]int) []lane {
+	ops := make([]coaching.Op, 0, len(lanes))
+	for op, n := range lanes {
+		if n > 0 {
+			ops = append(ops, op)
+		}
+	}
+	slices.Sort(ops)
+	ls := make([]lane, len(ops))
+	for i, op := range ops {
+		ls[i] = lane{op: string(op), limit: lanes[op]}
+	}
+	return ls
+}
+
+// lane is one part of a claim: the due messages of op (any op when ""), up
+// to limit.
+type lane struct {
+	op    string
+	limit int
+}
+
+// dueWhere selects pending messages due at now and not leased. An update
+// is not due while the post it updates is still queued: it would only be
+// put back, again and again, until the post is out.
+const dueWhere = `status = 'pending' AND next_at <= ? AND lease_until <= ?
+	AND NOT (op = 'update' AND EXISTS (SELECT 1 FROM outbox p WHERE p.msg_key = o.msg_key AND p.op = 'post' AND p.status = 'pending'))`
+
+// urgentTerm and bulkTerm split a lane in two. They must read term for
+// term as the WHERE of migration 0010's partial indexes (SQLite uses a
+// partial index only then), so the kinds are literals, in the order of
+// coaching.ScheduledKinds, which is the order of the migration's list.
+var (
+	urgentTerm = `kind NOT IN ` + sqlList(coaching.ScheduledKinds)
+	bulkTerm   = `kind IN ` + sqlList(coaching.ScheduledKinds)
+)
+
+// sqlList writes kinds as an SQL list of literals. The kinds are the
+// code's own constants, never input.
+func sqlList(kinds []coaching.MessageKind) string {
+	quoted := make([]string, len(kinds))
+	for i, k := range kinds {
+		quoted[i] = `'` + strings.ReplaceAll(string(k), `'`, `''`) + `'`
+	}
+	return `(` + strings.Join(quoted, `, `) + `)`
+}
+
+// isBulk says whether a message is one of the scheduled bulk, which waits
+// behind the messages people wait for.
+func isBulk(k coaching.MessageKind) bool { return slices.Contains(coaching.ScheduledKinds, k) }
+
+func (s *Store) claim(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, lanes []lane, keys []string) ([]coaching.OutboxItem, error) {
+	filter, kargs := keyFilter(keys)
+	dargs := append([]any{ms(now), ms(now)}, kargs...)
+	// A look on a reader first: most passes find nothing due in their
+	// lanes, and those must not queue for the writer the acks need.
+	look, largs := dueWhere+filter, dargs
+	if ops := laneOps(lanes); len(ops) > 0 {
+		look = `op IN (?` + strings.Repeat(", ?", len(ops)-1) + `) AND ` + look
+		largs = append(ops, dargs...)
+	}
+	var found int
+	err := s.rq.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM outbox o WHERE `+look+` LIMIT 1) AS due`,
+		largs...).Scan(&found)
+	if err != nil || found == 0 {
 		return nil, err
 	}
+	q, args := s.claimStatement(owner, now, leaseFor, lanes, keys)
 	var out []coaching.OutboxItem
 	err = s.Update(ctx, func(ctx2 coaching.Tx) error {
 		t := ctx2.(*tx)
-		q := `UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id IN (SELECT id FROM outbox
-			WHERE status = 'pending' AND next_at <= ? AND lease_until <= ?` + filter + ` ORDER BY id LIMIT ?)
-			RETURNING id, kind, op, msg_key, recipient, args, payload, attempts, created_at`
-		qargs := append([]any{owner, ms(now.Add(leaseFor)), ms(now), ms(now)}, args...)
-		rows, err := t.q.QueryContext(ctx, q, append(qargs, limit)...)
+		out = out[:0] // a retried claim starts over
+		rows, err := t.q.QueryContext(ctx, q, args...)
 		if err != nil {
 			return fmt.Errorf("claim outbox: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			it, err := scanOutbox(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, it)
+		if out, err = scanAll(rows, out); err != nil {
+			return err
 		}
-		return rows.Err()
+		return claimSiblings(ctx, t, owner, now, leaseFor, &out)
 	})
-	slices.SortFunc(out, func(a, b coaching.OutboxItem) int { return cmp.Compare(a.ID, b.ID) })
+	// Sent in this order: what someone waits for first, the rest by age.
+	slices.SortFunc(out, func(a, b coaching.OutboxItem) int {
+		return cmp.Or(compareBool(isBulk(a.Message.Kind), isBulk(b.Message.Kind)), cmp.Compare(a.ID, b.ID))
+	})
 	return out, err
+}
+
+// compareBool orders false before true.
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// claimStatement is the one statement that leases a claim's rows and
+// returns them. Without keys each lane seeks its op's due rows in the
+// indexes: its urgent rows first (a WITH query, u<i>), then as many bulk
+// rows as the lane's limit leaves, so it takes exactly its limit, never
+// more to give back. With keys (a command delivering what it queued: a few
+// thousand at most) the due rows are named once, so the keys are bound
+// once, not once a lane: SQLite takes at most 32,766 parameters.
+func (s *Store) claimStatement(owner string, now time.Time, leaseFor time.Duration, lanes []lane, keys []string) (string, []any) {
+	filter, kargs := keyFilter(keys)
+	dargs := append([]any{ms(now), ms(now)}, kargs...)
+	var ctes []string
+	var args []any // the WITH queries' arguments, which come first
+	from, laneArgs := `outbox o WHERE `+dueWhere+filter, dargs
+	lock := s.skipLocked() // another replica's claim skips what this one takes
+	if len(keys) > 0 {
+		// The rows are locked where they are named (on PostgreSQL a
+		// WITH query itself cannot be locked).
+		ctes = append(ctes, `due AS (SELECT id, op, kind, next_at FROM outbox o WHERE `+dueWhere+filter+lock+`)`)
+		args = append(args, dargs...)
+		from, laneArgs, lock = `due WHERE 1 = 1`, nil, ``
+	}
+	var parts []string
+	var partArgs []any
+	for i, l := range lanes {
+		if l.op == "" {
+			parts = append(parts, fmt.Sprintf(`SELECT id FROM (SELECT id FROM %s ORDER BY id LIMIT ?%s) AS l%d`, from, lock, i))
+			partArgs = append(append(partArgs, laneArgs...), l.limit)
+			continue
+		}
+		ctes = append(ctes, fmt.Sprintf(`u%d AS (SELECT id FROM %s AND op = ? AND %s ORDER BY next_at, id LIMIT ?%s)`,
+			i, from, urgentTerm, lock))
+		args = append(append(args, laneArgs...), l.op, l.limit)
+		// The bulk side's own LIMIT is an expression PostgreSQL cannot
+		// know when it plans; the outer LIMIT, a parameter, tells it the
+		// side is at most the lane's limit, so the UPDATE finds its rows
+		// by id instead of scanning the table to hash them.
+		parts = append(parts, fmt.Sprintf(`SELECT id FROM u%d`, i),
+			fmt.Sprintf(`SELECT id FROM (SELECT id FROM (SELECT id FROM %s AND op = ? AND %s ORDER BY next_at, id LIMIT ? - (SELECT count(*) FROM u%d)%s) AS b LIMIT ?) AS b%d`,
+				from, bulkTerm, i, lock, i))
+		partArgs = append(append(partArgs, laneArgs...), l.op, l.limit, l.limit)
+	}
+	with := ``
+	if len(ctes) > 0 {
+		with = `WITH ` + strings.Join(ctes, `, `) + ` `
+	}
+	args = append(append(args, owner, ms(now.Add(leaseFor))), partArgs...)
+	return with + `UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id IN (` + strings.Join(parts, ` UNION ALL `) + `)
+		RETURNING id, kind, op, msg_key, recipient, args, payload, attempts, created_at`, args
+}
+
+// laneOps lists the ops lanes are limited to; none when a lane takes any.
+func laneOps(lanes []lane) []any {
+	ops := make([]any, 0, len(lanes))
+	for _, l := range lanes {
+		if l.op == "" {
+			return nil
+		}
+		ops = append(ops, l.op)
+	}
+	return ops
+}
+
+func scanAll(rows *sql.Rows, out []coaching.OutboxItem) ([]coaching.OutboxItem, error) {
+	defer rows.Close()
+	for rows.Next() {
+		it, err := scanOutbox(rows)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// claimSiblings adds to a claim the other due updates of the messages it
+// updates, and the other due publishes of the Homes it publishes: the
+// worker sends only the last of them (each renders the state current at
+// delivery) and closes the rest. A claim limited to the one or two updates
+// chat.update's Tier 3 allows a second would otherwise send every one.
+func claimSiblings(ctx context.Context, t *tx, owner string, now time.Time, leaseFor time.Duration, out *[]coaching.OutboxItem) error {
+	var keys, homes []any
+	for _, it := range *out {
+		switch {
+		case (it.Message.Op == coaching.OpUpdate || it.Message.Op == coaching.OpRespond) && it.Message.Key != "":
+			keys = append(keys, it.Message.Key)
+		case it.Message.Op == coaching.OpPublish:
+			homes = append(homes, it.Message.To)
+		}
+	}
+	if len(keys) == 0 && len(homes) == 0 {
+		return nil
+	}
+	keys, homes = append(keys, ""), append(homes, "") // never empty IN lists; no row has either
+	q := `UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE status = 'pending' AND next_at <= ? AND lease_until <= ?
+		AND ((op IN ('update', 'respond') AND msg_key IN (?` + strings.Repeat(", ?", len(keys)-1) + `))
+			OR (op = 'publish' AND recipient IN (?` + strings.Repeat(", ?", len(homes)-1) + `)))
+		RETURNING id, kind, op, msg_key, recipient, args, payload, attempts, created_at`
+	args := append(append([]any{owner, ms(now.Add(leaseFor)), ms(now), ms(now)}, keys...), homes...)
+	rows, err := t.q.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("claim outbox: the messages' later versions: %w", err)
+	}
+	*out, err = scanAll(rows, *out)
+	return err
 }
 
 func keyFilter(keys []string) (string, []any) {
 	if len(keys) == 0 {
 		return "", nil
 	}
-	args := make([]any, len(keys))
-	for i, k := range keys {
-		args[i] = k
-	}
-	return ` AND msg_key IN (?` + strings.Repeat(", ?", len(keys)-1) + `)`, args
+	marks, args := inArgs(keys)
+	return ` AND msg_key IN (` + marks + `)`, args
 }
 
 func scanOutbox(rows *sql.Rows) (coaching.OutboxItem, error) {
@@ -103,6 +324,7 @@ func scanOutbox(rows *sql.Rows) (coaching.OutboxItem, error) {
 		return it, fmt.Errorf("read outbox row %d: %w", it.ID, err)
 	}
 	m.SessionID, m.RepID, m.ResponseURL, m.Replace, m.ThreadKey = a.SessionID, a.RepID, a.ResponseURL, a.Replace, a.ThreadKey
+	m.ResponseAt = fromMS(a.ResponseAt)
 	if payload != "" {
 		m.Payload = []byte(payload)
 	}
@@ -131,15 +353,28 @@ func (s *Store) OutboxStatus(ctx context.Context, keys []string) (map[string]str
 }
 
 // NextOutboxAt returns when the next pending message (with keys: one of
-// those) can be taken, if any is pending.
+// those) can be taken, if any is pending. It reads the unleased messages in
+// the order they come due (the outbox_pending index), so it costs the same
+// however deep the backlog; a message whose lease expired unreleased (its
+// worker died) is seen only when no unleased one is pending, which delays
+// it by at most one of the worker's one-second passes.
 func (s *Store) NextOutboxAt(ctx context.Context, keys []string) (time.Time, bool, error) {
 	filter, args := keyFilter(keys)
-	var next sql.NullInt64
-	if err := s.rq.QueryRowContext(ctx, `SELECT min(max(next_at, lease_until)) FROM outbox WHERE status = 'pending'`+filter,
-		args...).Scan(&next); err != nil {
+	var next int64
+	err := s.rq.QueryRowContext(ctx, `SELECT next_at FROM outbox WHERE status = 'pending' AND lease_until <= next_at`+filter+`
+		ORDER BY next_at LIMIT 1`, args...).Scan(&next)
+	if err == nil {
+		return fromMS(next), true, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, false, fmt.Errorf("read outbox: %w", err)
 	}
-	return fromMS(next.Int64), next.Valid, nil
+	var leased sql.NullInt64
+	if err := s.rq.QueryRowContext(ctx, `SELECT min(lease_until) FROM outbox WHERE status = 'pending'`+filter,
+		args...).Scan(&leased); err != nil {
+		return time.Time{}, false, fmt.Errorf("read outbox: %w", err)
+	}
+	return fromMS(leased.Int64), leased.Valid, nil
 }
 
 // MarkSent records a delivery; for a post, where the message now lives, in
@@ -204,6 +439,22 @@ func (s *Store) MarkSuperseded(ctx context.Context, id int64) error {
 	return nil
 }
 
+// ExtendLease moves the lease owner holds on a pending message to until;
+// false when owner no longer holds it (it expired and another worker took
+// it, or the message is done).
+func (s *Store) ExtendLease(ctx context.Context, id int64, owner string, until time.Time) (bool, error) {
+	res, err := s.wq.ExecContext(ctx, `UPDATE outbox SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status = 'pending'`,
+		ms(until), id, owner)
+	if err != nil {
+		return false, fmt.Errorf("extend the lease on outbox row %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("extend the lease on outbox row %d: %w", id, err)
+	}
+	return n == 1, nil
+}
+
 // ReleaseLeases gives back the pending messages owner still holds.
 func (s *Store) ReleaseLeases(ctx context.Context, owner string) error {
 	_, err := s.wq.ExecContext(ctx, `UPDATE outbox SET lease_until = 0, lease_owner = ''
@@ -212,6 +463,24 @@ func (s *Store) ReleaseLeases(ctx context.Context, owner string) error {
 		return fmt.Errorf("release outbox leases of %s: %w", owner, err)
 	}
 	return nil
+}
+
+// LeaseOwners lists the workers holding leases on pending messages at now.
+func (s *Store) LeaseOwners(ctx context.Context, now time.Time) ([]string, error) {
+	rows, err := s.rq.QueryContext(ctx, `SELECT DISTINCT lease_owner FROM outbox WHERE status = 'pending' AND lease_until > ?`, ms(now))
+	if err != nil {
+		return nil, fmt.Errorf("read outbox lease owners: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var o string
+		if err := rows.Scan(&o); err != nil {
+			return nil, fmt.Errorf("read outbox lease owners: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
 }
 
 // PostedMessage returns where the message posted under key lives.
@@ -241,24 +510,116 @@ func (s *Store) PostStatus(ctx context.Context, key string) (string, error) {
 	return st, nil
 }
 
-// OutboxStats summarises the outbox for health checks and metrics.
+// OutboxStats summarises the outbox for metrics.
 type OutboxStats struct {
-	Pending       int
-	Failed        int
-	OldestPending time.Time
+	Pending int
+	Failed  int
 }
 
 // OutboxStats reads the outbox's depth and failures.
 func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	var st OutboxStats
-	var oldest sql.NullInt64
 	err := s.rq.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM outbox WHERE status = 'pending'),
-		(SELECT count(*) FROM outbox WHERE status = 'failed'),
-		(SELECT min(created_at) FROM outbox WHERE status = 'pending')`).Scan(&st.Pending, &st.Failed, &oldest)
+		(SELECT count(*) FROM outbox WHERE status = 'failed')`).Scan(&st.Pending, &st.Failed)
 	if err != nil {
 		return OutboxStats{}, fmt.Errorf("read outbox stats: %w", err)
 	}
-	st.OldestPending = fromMS(oldest.Int64)
 	return st, nil
+}
+
+// OldestPending returns when the oldest undelivered message was queued,
+// zero when none is. It reads only pending rows (the outbox_pending
+// index), so /healthz can ask it every few seconds.
+func (s *Store) OldestPending(ctx context.Context) (time.Time, error) {
+	var oldest sql.NullInt64
+	if err := s.rq.QueryRowContext(ctx, `SELECT min(created_at) FROM outbox WHERE status = 'pending'`).Scan(&oldest); err != nil {
+		return time.Time{}, fmt.Errorf("read the oldest pending message: %w", err)
+	}
+	return fromMS(oldest.Int64), nil
+}
+
+// KindFailures sums up the delivery of one kind of message over a window.
+type KindFailures struct {
+	Kind   coaching.MessageKind
+	Failed int // failed for good
+	// Failing says the latest of these messages to finish failed: none of
+	// the kind was delivered after it.
+	Failing bool
+}
+
+// RecentFailures reports, for each of kinds with a message queued since
+// since that failed for good, how many failed and whether the kind is
+// still failing. Rows are found from the newest back (the primary key)
+// to the first one queued before since, so the cost is a window's rows,
+// not the table's.
+func (s *Store) RecentFailures(ctx context.Context, kinds []coaching.MessageKind, since time.Time) ([]KindFailures, error) {
+	if len(kinds) == 0 {
+		return nil, nil
+	}
+	args := []any{ms(since)}
+	for _, k := range kinds {
+		args = append(args, string(k))
+	}
+	rows, err := s.rq.QueryContext(ctx, `SELECT kind,
+			sum(CASE WHEN status = 'failed' THEN 1 ELSE 0 END),
+			max(CASE WHEN status = 'failed' THEN done_at ELSE 0 END),
+			max(CASE WHEN status = 'sent' THEN done_at ELSE 0 END)
+		FROM outbox
+		WHERE id > coalesce((SELECT id FROM outbox WHERE created_at < ? ORDER BY id DESC LIMIT 1), 0)
+			AND kind IN (?`+strings.Repeat(", ?", len(kinds)-1)+`) AND status IN ('sent', 'failed')
+		GROUP BY kind ORDER BY kind`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read recent outbox failures: %w", err)
+	}
+	defer rows.Close()
+	var out []KindFailures
+	for rows.Next() {
+		var k KindFailures
+		var lastFailed, lastSent int64
+		if err := rows.Scan(&k.Kind, &k.Failed, &lastFailed, &lastSent); err != nil {
+			return nil, fmt.Errorf("read recent outbox failures: %w", err)
+		}
+		if k.Failed > 0 {
+			k.Failing = lastFailed > lastSent
+			out = append(out, k)
+		}
+	}
+	return out, rows.Err()
+}
+
+// scrubBatch is how many ids one scrubbing write covers: a short write,
+// so that acks waiting for the writer barely notice it.
+const scrubBatch = 2000
+
+// ScrubOutbox empties, in messages queued before cutoff and no longer
+// pending, what only their delivery needed and nobody should keep: the
+// response_url (a secret that posts into someone's conversation) and the
+// rendered payload, which can hold what a manager wrote. The rows stay,
+// for delivery status and failure counts. It works through ids above
+// after, a batch per write, and returns the last id it covered, for the
+// next call to start from. The cursor stops below the oldest message still
+// pending, so that one is scrubbed by a later pass once it is done rather
+// than skipped for ever.
+func (s *Store) ScrubOutbox(ctx context.Context, cutoff time.Time, after int64) (int64, error) {
+	var last, pending sql.NullInt64
+	if err := s.rq.QueryRowContext(ctx, `SELECT max(id), min(CASE WHEN status = 'pending' THEN id END)
+		FROM outbox WHERE id > ? AND created_at < ?`, after, ms(cutoff)).Scan(&last, &pending); err != nil {
+		return after, fmt.Errorf("scrub outbox: %w", err)
+	}
+	if pending.Valid {
+		last.Int64 = pending.Int64 - 1
+		last.Valid = last.Int64 > after
+	}
+	for from := after; last.Valid && from < last.Int64; from += scrubBatch {
+		to := min(from+scrubBatch, last.Int64)
+		if _, err := s.wq.ExecContext(ctx, `UPDATE outbox SET args = '{}', payload = ''
+			WHERE id > ? AND id <= ? AND status <> 'pending' AND (args <> '{}' OR payload <> '')`, from, to); err != nil {
+			return from, fmt.Errorf("scrub outbox: %w", err)
+		}
+	}
+	if !last.Valid {
+		return after, nil
+	}
+	return last.Int64, nil
 }

@@ -106,18 +106,28 @@ func (r reader) Session(ctx context.Context, id int64) (coaching.Session, error)
 	return s, nil
 }
 
+// repCols are a session rep's columns, from session_reps as sr, in the
+// order scanRep reads them.
+const repCols = `sr.rep_id, sr.status, sr.rating, sr.comment, sr.dispute_reason, sr.change_note, sr.removed`
+
+// scanRep reads a row that selects lead's columns and then repCols.
+func scanRep(rows *sql.Rows, lead ...any) (coaching.SessionRep, error) {
+	var sr coaching.SessionRep
+	err := rows.Scan(append(lead, &sr.RepID, &sr.Status, &sr.Rating, &sr.Comment, &sr.DisputeReason, &sr.ChangeNote, &sr.Removed)...)
+	return sr, err
+}
+
 // fill loads a session's reps and commitments.
 func (r reader) fill(ctx context.Context, s *coaching.Session) error {
-	rows, err := r.q.QueryContext(ctx, `SELECT rep_id, status, rating, comment, dispute_reason, change_note, removed
-		FROM session_reps WHERE session_id = ? ORDER BY position`, s.ID)
+	rows, err := r.q.QueryContext(ctx, `SELECT `+repCols+` FROM session_reps sr WHERE sr.session_id = ? ORDER BY sr.position`, s.ID)
 	if err != nil {
 		return fmt.Errorf("read reps of session %d: %w", s.ID, err)
 	}
 	defer rows.Close()
 	s.Reps = s.Reps[:0]
 	for rows.Next() {
-		var sr coaching.SessionRep
-		if err := rows.Scan(&sr.RepID, &sr.Status, &sr.Rating, &sr.Comment, &sr.DisputeReason, &sr.ChangeNote, &sr.Removed); err != nil {
+		sr, err := scanRep(rows)
+		if err != nil {
 			return fmt.Errorf("read reps of session %d: %w", s.ID, err)
 		}
 		s.Reps = append(s.Reps, sr)
@@ -131,7 +141,8 @@ func (r reader) fill(ctx context.Context, s *coaching.Session) error {
 }
 
 func (r reader) commitments(ctx context.Context, where string, args ...any) ([]coaching.Commitment, error) {
-	rows, err := r.q.QueryContext(ctx, `SELECT c.id, c.session_id, c.rep_id, c.text, c.status, c.follow_up_on, s.occurred_on
+	rows, err := r.q.QueryContext(ctx, `SELECT c.id, c.session_id, c.rep_id, c.text, c.status, c.follow_up_on, s.occurred_on,
+		s.manager_id, s.visibility
 		FROM commitments c JOIN sessions s ON s.id = c.session_id WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read commitments: %w", err)
@@ -141,7 +152,7 @@ func (r reader) commitments(ctx context.Context, where string, args ...any) ([]c
 	for rows.Next() {
 		var c coaching.Commitment
 		var follow, created string
-		if err := rows.Scan(&c.ID, &c.SessionID, &c.RepID, &c.Text, &c.Status, &follow, &created); err != nil {
+		if err := rows.Scan(&c.ID, &c.SessionID, &c.RepID, &c.Text, &c.Status, &follow, &created, &c.ManagerID, &c.Visibility); err != nil {
 			return nil, fmt.Errorf("read commitments: %w", err)
 		}
 		c.FollowUpOn, c.CreatedOn = parseDate(follow), parseDate(created)
@@ -207,11 +218,31 @@ func (r reader) sessions(ctx context.Context, q string, args ...any) ([]coaching
 }
 
 // OpenCommitments lists a rep's open commitments from sessions not undone,
-// oldest first.
-func (r reader) OpenCommitments(ctx context.Context, repID string, limit int) ([]coaching.Commitment, error) {
-	return r.commitments(ctx, `c.rep_id = ? AND c.status = 'open' AND s.deleted_at = 0
-		AND NOT EXISTS (SELECT 1 FROM session_reps sr WHERE sr.session_id = c.session_id AND sr.rep_id = c.rep_id AND sr.removed = 1)
-		ORDER BY c.id LIMIT ?`, repID, limit)
+// oldest first, narrowed to one manager's sessions or to shared ones.
+func (r reader) OpenCommitments(ctx context.Context, repID string, f coaching.CommitmentFilter, limit int) ([]coaching.Commitment, error) {
+	where := `c.rep_id = ? AND c.status = 'open' AND s.deleted_at = 0
+		AND NOT EXISTS (SELECT 1 FROM session_reps sr WHERE sr.session_id = c.session_id AND sr.rep_id = c.rep_id AND sr.removed = 1)`
+	args := []any{repID}
+	if f.ManagerID != "" {
+		where += ` AND s.manager_id = ?`
+		args = append(args, f.ManagerID)
+	}
+	if f.SharedOnly {
+		where += ` AND s.visibility = 'shared'`
+	}
+	return r.commitments(ctx, where+` ORDER BY c.id LIMIT ?`, append(args, limit)...)
+}
+
+// Commitment returns one commitment by id.
+func (r reader) Commitment(ctx context.Context, id int64) (coaching.Commitment, error) {
+	cs, err := r.commitments(ctx, `c.id = ?`, id)
+	if err != nil {
+		return coaching.Commitment{}, err
+	}
+	if len(cs) == 0 {
+		return coaching.Commitment{}, coaching.Errorf(coaching.ENotFound, "Commitment %d does not exist.", id)
+	}
+	return cs[0], nil
 }
 
 // SubmissionSession returns the session a submission key produced.

@@ -22,6 +22,10 @@ func (s *Store) ImportRoster(ctx context.Context, people []coaching.Person, toda
 	var res ImportResult
 	err := s.Update(ctx, func(ctx2 coaching.Tx) error {
 		t := ctx2.(*tx)
+		res = ImportResult{} // a retried import counts again from nothing
+		if err := t.lockImport(ctx, "roster"); err != nil {
+			return err
+		}
 		known, err := t.reader.rosterIndex(ctx)
 		if err != nil {
 			return err
@@ -92,11 +96,11 @@ func (t *tx) putRosterPerson(ctx context.Context, p, old coaching.Person, exists
 			since, active, in_roster, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
-			email = excluded.email, name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END,
+			email = excluded.email, name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE people.name END,
 			tz = excluded.tz, slack_tz = excluded.slack_tz, roles = excluded.roles, manager_id = excluded.manager_id,
 			tier = excluded.tier, since = excluded.since,
 			-- a file without a cadence keeps one set with /coach cadence
-			cadence_days = CASE WHEN excluded.cadence_days > 0 THEN excluded.cadence_days ELSE cadence_days END,
+			cadence_days = CASE WHEN excluded.cadence_days > 0 THEN excluded.cadence_days ELSE people.cadence_days END,
 			active = 1, in_roster = 1, updated_at = excluded.updated_at`,
 		p.ID, strings.ToLower(p.Email), p.Name, p.TZ, slackTZ, strings.Join(p.Roles, "+"), manager, p.Tier, p.CadenceDays,
 		since.String(), now, now)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sqlite"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
 func open(t *testing.T, path string, o sqlite.Options) *sqlite.Store {
@@ -45,28 +46,30 @@ func TestReadOnlyOpenRefusesAMissingDatabaseAndCreatesNothing(t *testing.T) {
 }
 
 func TestANewerSchemaIsRefused(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "c.db")
-	st := open(t, path, sqlite.Options{})
-	err := st.Update(context.Background(), func(tx coaching.Tx) error { return nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	raw, err := sqlite.Open(context.Background(), path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := raw.Exec(context.Background(), `INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'from_the_future.sql', 0)`); err != nil {
-		t.Fatal(err)
-	}
-	raw.Close()
-	for _, ro := range []bool{false, true} {
-		_, err := sqlite.Open(context.Background(), path, sqlite.Options{ReadOnly: ro})
-		var tooNew sqlite.ErrSchemaTooNew
-		if !errors.As(err, &tooNew) || tooNew.Have != 9999 {
-			t.Fatalf("read-only %v: err = %v, want ErrSchemaTooNew", ro, err)
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		path := db
+		st := open(t, path, sqlite.Options{})
+		err := st.Update(context.Background(), func(tx coaching.Tx) error { return nil })
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
+		st.Close()
+		raw, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := raw.Exec(context.Background(), `INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'from_the_future.sql', 0)`); err != nil {
+			t.Fatal(err)
+		}
+		raw.Close()
+		for _, ro := range []bool{false, true} {
+			_, err := sqlite.Open(context.Background(), path, sqlite.Options{ReadOnly: ro})
+			var tooNew sqlite.ErrSchemaTooNew
+			if !errors.As(err, &tooNew) || tooNew.Have != 9999 {
+				t.Fatalf("read-only %v: err = %v, want ErrSchemaTooNew", ro, err)
+			}
+		}
+	})
 }
 
 func TestEveryPooledConnectionHasThePragmas(t *testing.T) {
@@ -96,45 +99,47 @@ func TestEveryPooledConnectionHasThePragmas(t *testing.T) {
 // The bot and a CLI command are two stores on one file, as two processes
 // would be: both write and read at once and nothing is lost or refused.
 func TestTwoStoresShareOneFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "c.db")
-	bot, cli := open(t, path, sqlite.Options{}), open(t, path, sqlite.Options{})
-	ctx := context.Background()
-	var wg sync.WaitGroup
-	errs := make(chan error, 420)
-	for i, st := range []*sqlite.Store{bot, cli} {
-		svc := coaching.NewService(coaching.Config{Store: st})
-		for g := 0; g < 4; g++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for n := 0; n < 50; n++ {
-					_, err := logOne(ctx, svc, fmt.Sprintf("UM%d%d", i, g), "UREP", fmt.Sprintf("k-%d-%d-%d", i, g, n))
-					errs <- err
-				}
-			}()
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		path := db
+		bot, cli := open(t, path, sqlite.Options{}), open(t, path, sqlite.Options{})
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		errs := make(chan error, 420)
+		for i, st := range []*sqlite.Store{bot, cli} {
+			svc := coaching.NewService(coaching.Config{Store: st})
+			for g := 0; g < 4; g++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for n := 0; n < 50; n++ {
+						_, err := logOne(ctx, svc, fmt.Sprintf("UM%d%d", i, g), "UREP", fmt.Sprintf("k-%d-%d-%d", i, g, n))
+						errs <- err
+					}
+				}()
+			}
 		}
-	}
-	wg.Add(1)
-	go func() { // a reader going through everything meanwhile, like an export
-		defer wg.Done()
-		for n := 0; n < 20; n++ {
-			errs <- cli.ExportRows(ctx, coaching.Date{}, coaching.Date{}, func(coaching.ExportRow) error { return nil })
+		wg.Add(1)
+		go func() { // a reader going through everything meanwhile, like an export
+			defer wg.Done()
+			for n := 0; n < 20; n++ {
+				errs <- cli.ExportRows(ctx, coaching.Date{}, coaching.Date{}, func(coaching.ExportRow) error { return nil })
+			}
+		}()
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
 		}
-	}()
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
+		n := 0
+		if err := bot.ExportRows(ctx, coaching.Date{}, coaching.Date{}, func(coaching.ExportRow) error { n++; return nil }); err != nil {
 			t.Fatal(err)
 		}
-	}
-	n := 0
-	if err := bot.ExportRows(ctx, coaching.Date{}, coaching.Date{}, func(coaching.ExportRow) error { n++; return nil }); err != nil {
-		t.Fatal(err)
-	}
-	if n != 400 {
-		t.Fatalf("stored %d sessions, want 400", n)
-	}
+		if n != 400 {
+			t.Fatalf("stored %d sessions, want 400", n)
+		}
+	})
 }
 
 // A session is on disk once LogSession returns: a process killed right

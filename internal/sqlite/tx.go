@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ type tx struct {
 	q     cachedTx
 	tx    *sql.Tx
 	clock func() time.Time
+	pg    bool // on PostgreSQL: lock what is read before writing (postgres.go)
 }
 
 var _ coaching.Tx = (*tx)(nil)
@@ -37,18 +39,17 @@ func (t *tx) EnsurePerson(ctx context.Context, id string) error {
 
 // InsertSession stores a new session and its reps, setting s.ID.
 func (t *tx) InsertSession(ctx context.Context, s *coaching.Session) error {
-	res, err := t.q.ExecContext(ctx, `INSERT INTO sessions (manager_id, kind, occurred_on, duration_min, role, skills,
+	// RETURNING, not LastInsertId: both engines have it, and PostgreSQL's
+	// driver has no last insert id.
+	err := t.q.QueryRowContext(ctx, `INSERT INTO sessions (manager_id, kind, occurred_on, duration_min, role, skills,
 		notes, visibility, source, follow_up_on, version, created_at, updated_at, deleted_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		s.ManagerID, s.Kind, s.OccurredOn.String(), s.DurationMin, s.Role, strings.Join(s.Skills, ","), s.Notes,
-		s.Visibility, s.Source, s.FollowUpOn.String(), s.Version, ms(s.CreatedAt), ms(s.UpdatedAt), ms(s.DeletedAt))
+		s.Visibility, s.Source, s.FollowUpOn.String(), s.Version, ms(s.CreatedAt), ms(s.UpdatedAt), ms(s.DeletedAt)).Scan(&s.ID)
 	if err != nil {
 		return fmt.Errorf("insert session of %s: %w", s.ManagerID, err)
 	}
-	if s.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("insert session of %s: %w", s.ManagerID, err)
-	}
-	return t.putReps(ctx, *s)
+	return t.putReps(ctx, *s, true)
 }
 
 // UpdateSession writes a session's fields and its reps.
@@ -61,38 +62,167 @@ func (t *tx) UpdateSession(ctx context.Context, s coaching.Session) error {
 	if err != nil {
 		return fmt.Errorf("update session %d: %w", s.ID, err)
 	}
-	return t.putReps(ctx, s)
+	return t.putReps(ctx, s, false)
 }
 
-func (t *tx) putReps(ctx context.Context, s coaching.Session) error {
+// putReps writes a session's reps, each with its share of the minutes, and
+// rewrites the monthly minutes of every rep and month the change touched.
+// fresh says the session is new, so there is nothing old to read.
+func (t *tx) putReps(ctx context.Context, s coaching.Session, fresh bool) error {
+	var touched []repMonth
+	if !fresh {
+		old, err := t.repShares(ctx, s.ID)
+		if err != nil {
+			return err
+		}
+		touched = old
+	}
 	now := t.now()
+	share := 0.0
+	if n := len(s.ActiveRepIDs()); n > 0 {
+		share = float64(s.DurationMin) / float64(n)
+	}
+	was := map[string]repMonth{}
+	for _, r := range touched {
+		was[r.rep] = r
+	}
 	for i, r := range s.Reps {
 		live := !r.Removed && s.DeletedAt.IsZero()
+		minutes := share
+		if r.Removed {
+			minutes = 0
+		}
 		_, err := t.q.ExecContext(ctx, `INSERT INTO session_reps (session_id, rep_id, status, rating, comment,
-			dispute_reason, change_note, removed, status_at, position, occurred_on, live)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			dispute_reason, change_note, removed, status_at, position, occurred_on, live, minutes)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (session_id, rep_id) DO UPDATE SET
-				status_at = CASE WHEN status <> excluded.status THEN excluded.status_at ELSE status_at END,
+				status_at = CASE WHEN session_reps.status <> excluded.status THEN excluded.status_at ELSE session_reps.status_at END,
 				status = excluded.status, rating = excluded.rating, comment = excluded.comment,
 				dispute_reason = excluded.dispute_reason, change_note = excluded.change_note,
 				removed = excluded.removed, position = excluded.position,
-				occurred_on = excluded.occurred_on, live = excluded.live`,
+				occurred_on = excluded.occurred_on, live = excluded.live, minutes = excluded.minutes`,
 			s.ID, r.RepID, r.Status, r.Rating, r.Comment, r.DisputeReason, r.ChangeNote, b2i(r.Removed), now, i,
-			s.OccurredOn.String(), b2i(live))
+			s.OccurredOn.String(), b2i(live), minutes)
 		if err != nil {
 			return fmt.Errorf("store rep %s of session %d: %w", r.RepID, s.ID, err)
+		}
+		// The rep's commitments follow their date and whether they count;
+		// a click (a status, a rating) changes neither and costs nothing.
+		if old, ok := was[r.RepID]; !fresh && (!ok || old.on != s.OccurredOn || old.live != live) {
+			if _, err := t.q.ExecContext(ctx, `UPDATE commitments SET occurred_on = ?, live = ? WHERE session_id = ? AND rep_id = ?`,
+				s.OccurredOn.String(), b2i(live), s.ID, r.RepID); err != nil {
+				return fmt.Errorf("follow the commitments of rep %s of session %d: %w", r.RepID, s.ID, err)
+			}
+		}
+		touched = append(touched, repMonth{rep: r.RepID, month: coaching.MonthOf(s.OccurredOn), live: live, minutes: minutes})
+	}
+	return t.refreshRepMonths(ctx, changedCells(touched, len(touched)-len(s.Reps)))
+}
+
+// repMonth is one rep's place in a session: the month, whether it counts,
+// and the minutes it brings.
+type repMonth struct {
+	rep     string
+	month   coaching.Month
+	live    bool
+	minutes float64
+	on      coaching.Date // the session's date, as stored before a change; zero in cells
+}
+
+// repShares reads a session's reps as stored, before a change.
+func (t *tx) repShares(ctx context.Context, sessionID int64) ([]repMonth, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT rep_id, occurred_on, live, minutes FROM session_reps WHERE session_id = ?`, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("read reps of session %d: %w", sessionID, err)
+	}
+	defer rows.Close()
+	var out []repMonth
+	for rows.Next() {
+		var r repMonth
+		var on string
+		if err := rows.Scan(&r.rep, &on, &r.live, &r.minutes); err != nil {
+			return nil, fmt.Errorf("read reps of session %d: %w", sessionID, err)
+		}
+		r.on = parseDate(on)
+		r.month = coaching.MonthOf(r.on)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// changedCells returns the (rep, month) cells whose minutes a change moved:
+// the first nOld entries are the reps as they were, the rest as they are
+// now. A rating or a status changes no cell, so a rep's click costs nothing
+// here.
+func changedCells(all []repMonth, nOld int) []repMonth {
+	before := map[repMonth]int{}
+	for _, r := range all[:nOld] {
+		if r.live {
+			r.on = coaching.Date{} // cells are by month: the day within it moves no minutes
+			before[r]++
+		}
+	}
+	var out []repMonth
+	seen := map[repMonth]bool{}
+	add := func(r repMonth) {
+		cell := repMonth{rep: r.rep, month: r.month}
+		if !seen[cell] {
+			seen[cell] = true
+			out = append(out, cell)
+		}
+	}
+	for _, r := range all[nOld:] {
+		if !r.live {
+			continue
+		}
+		if before[r] > 0 {
+			before[r]--
+			continue
+		}
+		add(r)
+	}
+	for r, n := range before {
+		if n > 0 {
+			add(r)
+		}
+	}
+	return out
+}
+
+// refreshRepMonths recomputes the minutes of each cell from the reps' live
+// sessions: a sum, not an increment, so a cell is always exactly what the
+// sessions say.
+func (t *tx) refreshRepMonths(ctx context.Context, cells []repMonth) error {
+	if err := t.lockCells(ctx, cells); err != nil {
+		return err
+	}
+	for _, c := range cells {
+		_, err := t.q.ExecContext(ctx, `INSERT INTO rep_months (month, rep_id, minutes)
+			SELECT ?, ?, coalesce(sum(minutes), 0) FROM session_reps
+			WHERE rep_id = ? AND live = 1 AND occurred_on >= ? AND occurred_on <= ?
+			ON CONFLICT (month, rep_id) DO UPDATE SET minutes = excluded.minutes`,
+			c.month.String(), c.rep, c.rep, c.month.First().String(), c.month.Last().String())
+		if err != nil {
+			return fmt.Errorf("count coaching minutes of %s in %s: %w", c.rep, c.month, err)
 		}
 	}
 	return nil
 }
 
-// InsertCommitments stores new commitments.
+// InsertCommitments stores new commitments, each with its session's
+// manager and date and whether its rep counts on the session (see
+// migration 0006).
 func (t *tx) InsertCommitments(ctx context.Context, cs []coaching.Commitment) error {
 	for _, c := range cs {
-		_, err := t.q.ExecContext(ctx, `INSERT INTO commitments (session_id, rep_id, text, status, follow_up_on)
-			VALUES (?, ?, ?, ?, ?)`, c.SessionID, c.RepID, c.Text, c.Status, c.FollowUpOn.String())
+		res, err := t.q.ExecContext(ctx, `INSERT INTO commitments (session_id, rep_id, text, status, follow_up_on, manager_id, occurred_on, live)
+			SELECT s.id, ?, ?, ?, ?, s.manager_id, s.occurred_on,
+				coalesce((SELECT sr.live FROM session_reps sr WHERE sr.session_id = s.id AND sr.rep_id = ?), 0)
+			FROM sessions s WHERE s.id = ?`, c.RepID, c.Text, c.Status, c.FollowUpOn.String(), c.RepID, c.SessionID)
 		if err != nil {
 			return fmt.Errorf("insert commitment of session %d: %w", c.SessionID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return fmt.Errorf("insert commitment of session %d: %w", c.SessionID, errors.Join(err, errors.New("no such session")))
 		}
 	}
 	return nil
@@ -109,13 +239,16 @@ func (t *tx) DeleteCommitments(ctx context.Context, ids []int64) error {
 }
 
 // CloseCommitments marks open commitments of the given reps kept or not kept.
-// Ids of other reps' commitments are ignored, so a forged form can't close
-// someone else's.
-func (t *tx) CloseCommitments(ctx context.Context, ids []int64, repIDs []string, status coaching.CommitmentStatus, bySession int64, at time.Time) error {
+// Only commitments from live sessions managerID logged are closed; ids of
+// other reps' or other managers' commitments are ignored, so a forged form
+// can't close someone else's.
+func (t *tx) CloseCommitments(ctx context.Context, managerID string, ids []int64, repIDs []string, status coaching.CommitmentStatus, bySession int64, at time.Time) error {
 	for _, id := range ids {
 		for _, rep := range repIDs {
 			_, err := t.q.ExecContext(ctx, `UPDATE commitments SET status = ?, closed_at = ?, closed_in_session = ?
-				WHERE id = ? AND rep_id = ? AND status = 'open'`, status, ms(at), bySession, id, rep)
+				WHERE id = ? AND rep_id = ? AND status = 'open'
+				AND session_id IN (SELECT s.id FROM sessions s WHERE s.manager_id = ? AND s.deleted_at = 0)`,
+				status, ms(at), bySession, id, rep, managerID)
 			if err != nil {
 				return fmt.Errorf("close commitment %d: %w", id, err)
 			}

@@ -15,10 +15,11 @@ const maxBatch = 128
 
 // writeReq is one Update waiting for the writer.
 type writeReq struct {
-	ctx   context.Context
-	fn    func(coaching.Tx) error
-	done  chan error
-	state atomic.Int32 // queued, running or abandoned
+	ctx    context.Context
+	fn     func(coaching.Tx) error
+	done   chan error
+	state  atomic.Int32 // queued, running or abandoned
+	queued int64        // unix nanoseconds it was submitted, for WriteWait
 }
 
 const (
@@ -36,10 +37,13 @@ var ErrClosed = errors.New("store is closed")
 // rolls back only itself, and the cost of a commit, the WAL write, is paid
 // once for all of them. A write whose ctx ended before its turn is not run.
 func (s *Store) Update(ctx context.Context, fn func(coaching.Tx) error) error {
+	if s.pg {
+		return s.updatePG(ctx, fn)
+	}
 	if s.w == nil {
 		return errors.New("store is read-only")
 	}
-	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1), queued: time.Now().UnixNano()}
 	select {
 	case s.writes <- req:
 	case <-ctx.Done():
@@ -102,6 +106,8 @@ func (s *Store) runBatch(batch []*writeReq) (carry []*writeReq) {
 	if len(live) == 0 {
 		return nil
 	}
+	s.busySince.Store(oldest(live))
+	defer s.busySince.Store(0)
 	// BEGIN waits for another process's write lock; it waits no longer
 	// than the most urgent write in the batch may.
 	bctx, cancel := context.WithCancel(context.Background())
@@ -127,6 +133,31 @@ func (s *Store) runBatch(batch []*writeReq) (carry []*writeReq) {
 	return carry
 }
 
+// oldest is when the longest-waiting write of a batch was submitted.
+func oldest(reqs []*writeReq) int64 {
+	t := reqs[0].queued
+	for _, r := range reqs[1:] {
+		t = min(t, r.queued)
+	}
+	return t
+}
+
+// WriteWait is how long the oldest write still waiting for the writer has
+// waited: zero while the writer is idle. The writer only makes a write wait
+// while it runs a batch (a new write is taken at once otherwise), and a
+// batch holds its oldest write, so this is an in-memory read that needs no
+// query: /healthz can tell that writes are stuck without queueing one.
+func (s *Store) WriteWait() time.Duration {
+	if s.pg {
+		return s.inflight.oldest(time.Now())
+	}
+	since := s.busySince.Load()
+	if since == 0 {
+		return 0
+	}
+	return time.Since(time.Unix(0, since))
+}
+
 // earliest is the soonest deadline among writes that have one.
 func earliest(reqs []*writeReq) time.Time {
 	var t time.Time
@@ -149,6 +180,8 @@ func (s *Store) batchTx(bctx context.Context, batch []*writeReq, results []error
 	// a statement midway would interrupt the shared connection.
 	ctx := context.WithoutCancel(bctx)
 	defer sqlTx.Rollback() //nolint:errcheck // a no-op after Commit
+	// Savepoints run through the prepared statements too: three
+	// statements per write, parsed again every time otherwise.
 	q := cachedTx{tx: sqlTx, c: s.wq.c}
 	t := &tx{reader: reader{q: q}, q: q, tx: sqlTx, clock: s.now}
 	ok := 0
@@ -157,18 +190,18 @@ func (s *Store) batchTx(bctx context.Context, batch []*writeReq, results []error
 			results[i] = busy(err)
 			continue
 		}
-		if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
+		if _, err := q.ExecContext(ctx, `SAVEPOINT w`); err != nil {
 			return true, fmt.Errorf("savepoint: %w", err)
 		}
 		if err := runGuarded(r.fn, t); err != nil {
 			results[i] = busy(err)
-			if _, rerr := sqlTx.ExecContext(ctx, `ROLLBACK TO w`); rerr != nil {
+			if _, rerr := q.ExecContext(ctx, `ROLLBACK TO w`); rerr != nil {
 				return true, fmt.Errorf("roll back a failed write: %w", rerr)
 			}
 		} else {
 			ok++
 		}
-		if _, err := sqlTx.ExecContext(ctx, `RELEASE w`); err != nil {
+		if _, err := q.ExecContext(ctx, `RELEASE w`); err != nil {
 			return true, fmt.Errorf("release savepoint: %w", err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -56,5 +57,42 @@ func TestWritesKeepTheirOwnDeadlinesBehindAnotherProcessesLock(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("background write never finished")
+	}
+}
+
+// A health probe reads on a reader connection, never queueing on the one
+// writer connection the acks need, and learns from memory how long the
+// oldest write has waited.
+func TestHealthChecksNeverWaitForTheWriter(t *testing.T) {
+	st := open(t, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	if d := st.WriteWait(); d != 0 {
+		t.Fatalf("WriteWait of an idle writer = %v", d)
+	}
+	running, hold, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- st.Update(context.Background(), func(coaching.Tx) error { close(running); <-hold; return nil })
+	}()
+	<-running // the writer connection is busy with a slow write
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	if err := st.CheckRead(ctx); err != nil {
+		t.Fatalf("CheckRead while the writer is busy: %v", err)
+	}
+	if _, err := st.OldestPending(ctx); err != nil {
+		t.Fatalf("OldestPending while the writer is busy: %v", err)
+	}
+	if d := st.WriteWait(); d <= 0 {
+		t.Fatalf("WriteWait while a write runs = %v, want it counted", d)
+	}
+	close(hold)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for st.WriteWait() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("WriteWait after the write = %v, want 0", st.WriteWait())
+		}
+		runtime.Gosched()
 	}
 }

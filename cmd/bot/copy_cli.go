@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+// copyCmd moves a SQLite database into an empty PostgreSQL one, for an
+// organisation outgrowing one machine. The bot should be stopped first:
+// what it writes after the copy began stays behind in the file.
+func copyCmd(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "copy")
+	from := fs.String("from", "", "the SQLite database file to copy")
+	to := fs.String("to", "", "the empty PostgreSQL database, as a postgres:// URL")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *from == "" || *to == "" || fs.NArg() != 0 {
+		return usageError("usage: coachlog copy --from coachlog.db --to postgres://user@host/db")
+	}
+	if sqlite.IsPostgres(*from) {
+		return usageError("--from: give the SQLite file; copying from PostgreSQL is pg_dump's job")
+	}
+	if !sqlite.IsPostgres(*to) {
+		return usageError("--to: give a postgres:// or postgresql:// URL")
+	}
+	cfg, err := loadConfig(e.getenv, needs{})
+	if err != nil {
+		return err
+	}
+	counts, err := sqlite.CopyToPostgres(ctx, *from, *to, cfg.storeOptions(sqlite.Options{Now: e.now}))
+	if err != nil {
+		return fmt.Errorf("nothing was copied: %w", err)
+	}
+	var total int64
+	for _, c := range counts {
+		fmt.Fprintf(e.stdout, "  %-20s %10d rows\n", c.Table, c.Rows)
+		total += c.Rows
+	}
+	fmt.Fprintf(e.stdout, "Copied %d tables, %d rows, from %s to %s; the row counts match on both sides.\n",
+		len(counts), total, *from, sqlite.Redact(*to))
+	fmt.Fprintf(e.stdout, "Point COACHLOG_DB at the PostgreSQL URL and start coachlog serve.\n")
+	return nil
+}

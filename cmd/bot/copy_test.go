@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/sqlite"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
+)
+
+// coachlog copy moves a SQLite database into an empty PostgreSQL one: the
+// commands then say the same on both, new ids follow the copied ones, and
+// a second copy into the now full database is refused.
+func TestCopyMovesADatabaseToPostgres(t *testing.T) {
+	pg := sqlitetest.PostgresDB(t)
+	o := newMetricsOrg(t) // a roster, a week of coaching, attainment
+	// And a generated year of coaching, for volume and every kind of row.
+	st, err := sqlite.Open(context.Background(), o.vars["COACHLOG_DB"], sqlite.Options{Now: func() time.Time { return tuesday }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Seed(context.Background(), sqlite.SeedOptions{Leaders: 3, TopLeaders: 1, Managers: 6, RepsPerManager: 5,
+		Sessions: 2000, Days: 200, Now: tuesday, Seed: 3, TierChangeEvery: 4, PerformanceMonths: 6}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	file := o.vars["COACHLOG_DB"]
+
+	out, err := cliAt(t, tuesday, o.vars, "copy", "--from", file, "--to", pg)
+	if err != nil {
+		t.Fatalf("copy: %v\n%s", err, out)
+	}
+	for _, want := range []string{"people", "sessions", "session_reps", "commitments", "rep_months", "the row counts match"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("copy output lacks %q:\n%s", want, out)
+		}
+	}
+	onPG := map[string]string{"COACHLOG_DB": pg}
+	chart := filepath.Join(t.TempDir(), "digest.png") // both runs write it, to one path, which the output names
+	for _, args := range [][]string{
+		{"metrics"},
+		{"metrics", "--from", "2026-06-01", "--to", "2026-11-22", "--format", "csv"},
+		{"export", "--format", "json", "--with-notes"},
+		{"digest", "--dry-run", "--channel", "C0LEADS", "--chart", chart},
+	} {
+		lite, err1 := cliAt(t, tuesday, o.vars, args...)
+		post, err2 := cliAt(t, tuesday, onPG, args...)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%v: SQLite %v, PostgreSQL %v\n%s\n%s", args, err1, err2, lite, post)
+		}
+		if lite != post {
+			t.Errorf("%v differs between the engines:\nSQLite:\n%.2000s\nPostgreSQL:\n%.2000s", args, lite, post)
+		}
+		if len(lite) < 100 {
+			t.Errorf("%v printed almost nothing: %q", args, lite)
+		}
+	}
+
+	// A new session after the copy gets an id past the copied ones.
+	dst, err := sqlite.Open(context.Background(), pg, sqlite.Options{Now: func() time.Time { return tuesday }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	svc := coaching.NewService(coaching.Config{Store: dst, Now: func() time.Time { return tuesday }})
+	s, err := svc.LogSession(context.Background(), coaching.LogRequest{ManagerID: "U0MA", Key: "after-copy",
+		Draft: coaching.Draft{RepIDs: []string{"U0R1"}, Kind: coaching.KindOneOnOne, OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 23}, DurationMin: 30}})
+	if err != nil {
+		t.Fatalf("log a session after the copy: %v", err)
+	}
+	if s.ID <= 2003 {
+		t.Errorf("new session id %d collides with the copied ones (2003 sessions)", s.ID)
+	}
+
+	out, err = cliAt(t, tuesday, o.vars, "copy", "--from", file, "--to", pg)
+	if !errors.Is(err, sqlite.ErrTargetNotEmpty) || !strings.Contains(err.Error(), "not empty") {
+		t.Fatalf("a copy into a full database: %v\n%s", err, out)
+	}
+}
+
+func TestCopyRefusesBadArguments(t *testing.T) {
+	dir := t.TempDir()
+	vars := map[string]string{}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"copy"}, "usage: coachlog copy"},
+		{[]string{"copy", "--from", "a.db", "--to", filepath.Join(dir, "b.db")}, "--to: give a postgres://"},
+		{[]string{"copy", "--from", "postgres://x@y/z", "--to", "postgres://x@y/w"}, "--from: give the SQLite file"},
+		{[]string{"copy", "--from", filepath.Join(dir, "none.db"), "--to", "postgres://u:secret@127.0.0.1:1/none"}, "does not exist"},
+	} {
+		out, err := cliAt(t, tuesday, vars, tc.args...)
+		if err == nil || !strings.Contains(err.Error()+out, tc.want) {
+			t.Errorf("%v: %v %s; want an error saying %q", tc.args, err, out, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error()+out, "secret") {
+			t.Errorf("%v echoed the password: %v", tc.args, err)
+		}
+	}
+}
+
+// An unreachable or misspelt PostgreSQL database is one clear error that
+// never shows the URL's password.
+func TestAPostgresURLThatDoesNotOpenSaysWhyWithoutItsPassword(t *testing.T) {
+	for _, db := range []string{
+		"postgres://coach:s3cret@127.0.0.1:1/coachlog?sslmode=disable&connect_timeout=2", // nothing listens
+		"postgres://coach:s3cret@127.0.0.1:5432/coachlog?sslmode=bogus",                  // a bad parameter
+	} {
+		out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db}, "export")
+		if err == nil {
+			t.Fatalf("export on %s worked", db)
+		}
+		if strings.Contains(err.Error()+out, "s3cret") {
+			t.Errorf("the error shows the password: %v", err)
+		}
+		if !strings.Contains(err.Error(), "postgres://coach@127.0.0.1") {
+			t.Errorf("the error does not say which database: %v", err)
+		}
+	}
+}

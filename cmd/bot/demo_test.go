@@ -1,0 +1,55 @@
+package main
+
+import (
+	"bytes"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The demo tells the product's story in one command: the Slack scenes,
+// then the digest leaders read, with each manager's habit brought out by
+// a finding, the correlation with results, the chart written to the file
+// it names, a manager's own numbers and the nudges.
+func TestDemo(t *testing.T) {
+	chart := filepath.Join(t.TempDir(), "chart.png")
+	var out syncBuffer
+	if err := run(ctxT(t), []string{"demo", "--chart", chart}, func(string) string { return "" }, &out, &out); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	text := out.String()
+	for _, want := range []string{
+		"1. Max logs a ride-along", "4. Max looks back",
+		"5. Monday morning, the weekly digest", "Coaching digest · ", "Dan (Director East)", "Lena (Director West)",
+		"Top performers got 94% of coaching minutes", // Max: only his top performer
+		"Took the lead on 6 of 6 ride-alongs",        // Nina
+		"Cadence is slipping",                        // Owen
+		"Coaching and results: ρ 0.",                 // the correlation shows
+		"is written to " + chart,
+		"6. Max asks for his own numbers", "Max: /coach stats", "Your coaching this week", // the command's own answer
+		"Bea (0.0 h)", // his own view names his reps
+		"7. Three weeks on",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the demo does not show %q:\n%s", want, text)
+		}
+	}
+	digestPart := text[strings.Index(text, "5. Monday morning"):strings.Index(text, "6. Max asks")]
+	for _, rep := range []string{"Sam", "Bea", "Ria", "Tom", "Leo"} {
+		if strings.Contains(digestPart, rep) {
+			t.Errorf("the leaders' digest names the rep %s", rep)
+		}
+	}
+	if strings.Count(digestPart, "Vera (VP Sales)\n") > 0 {
+		t.Error("Vera's section repeats the headline: her tree is the whole organisation")
+	}
+	raw, err := os.ReadFile(chart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := png.Decode(bytes.NewReader(raw)); err != nil {
+		t.Errorf("the chart is not a PNG: %v", err)
+	}
+}

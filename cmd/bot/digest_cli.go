@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/digest"
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+// digestDeliverTimeout bounds how long `coachlog digest` waits for its
+// messages: a large organisation's replies go out at about one a second
+// in the channel.
+const digestDeliverTimeout = 15 * time.Minute
+
+// digestCmd builds the weekly digest and posts it through the outbox, as
+// the schedule does and under the same job-ledger claim (a week already
+// posted posts nothing new), delivering its own messages before it exits:
+// non-zero if any failed. --dry-run prints the text and writes the chart
+// to a file, and neither posts nor writes to the database.
+func digestCmd(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "digest")
+	weekS := fs.String("week", "", "an ISO week, YYYY-Www (default: the last full week in COACHLOG_TIMEZONE)")
+	channel := fs.String("channel", "", "the channel to post to (default: COACHLOG_DIGEST_CHANNEL)")
+	dry := fs.Bool("dry-run", false, "print the digest as text and write its chart to a file; post nothing")
+	chartPath := fs.String("chart", "", "with --dry-run, where to write the chart (default: ./coachlog-digest-YYYY-Www.png)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError(fmt.Sprintf("digest takes no arguments, only flags: %q", fs.Arg(0)))
+	}
+	if *channel != "" && !channelRE.MatchString(*channel) {
+		return usageError(fmt.Sprintf("--channel %q is not a channel id (C…, G… or D…)", *channel))
+	}
+	if *chartPath != "" && !*dry {
+		return usageError("--chart goes with --dry-run: a posted digest uploads its chart to Slack")
+	}
+	cfg, err := loadConfig(e.getenv, needs{botToken: !*dry})
+	if err != nil {
+		return err
+	}
+	today := coaching.DateOf(e.now(), cfg.TZ)
+	week := coaching.WeekOf(today.AddDays(-7)) // the last full week
+	if *weekS != "" {
+		if week, err = coaching.ParseWeek(*weekS); err != nil {
+			return usageError("--week: " + err.Error())
+		}
+	}
+	switch {
+	case week.Monday().After(today):
+		return usageError(fmt.Sprintf("--week %s has not started yet (today is %s)", week, today))
+	case !*dry && !week.Sunday().Before(today):
+		return usageError(fmt.Sprintf("the week %s has not ended yet: its digest is posted once it has (--dry-run shows it so far)", week))
+	}
+	to := *channel
+	if to == "" {
+		to = cfg.DigestChannel
+	}
+	if to == "" && !*dry {
+		return usageError("no channel to post to: set COACHLOG_DIGEST_CHANNEL or give --channel")
+	}
+	// Every form of the command reads an existing database; none creates one.
+	st, err := openReadOnly(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{}))
+	if err != nil {
+		return err
+	}
+	if *dry {
+		defer st.Close()
+		return digestDryRun(ctx, e, digest.NewBuilder(newMetrics(st, cfg, e), nil, nil), st, week, *chartPath)
+	}
+	st.Close()
+	a, err := wire(ctx, e, cfg, nil, nil)
+	if err != nil {
+		return err
+	}
+	defer a.store.Close()
+	run, err := a.svc.RunDigest(ctx, a.digests, week, to, a.svc.Now(), a.jobOptions())
+	switch {
+	case err != nil:
+		return err
+	case run.AlreadyRan:
+		fmt.Fprintf(e.stdout, "The digest of %s was posted before (the job ledger says so): nothing new posted.\n", week)
+		return nil
+	case !run.Queued:
+		fmt.Fprintf(e.stdout, "No manager has a team yet: no digest for %s.\n", week)
+		return nil
+	}
+	dctx, cancel := context.WithTimeout(ctx, digestDeliverTimeout)
+	defer cancel()
+	failed, err := a.deliverAsSender(dctx, run.Keys)
+	if err != nil {
+		return fmt.Errorf("deliver the digest of %s: %w", week, err)
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d messages of the digest of %s failed to deliver (%s): see the outbox and the log",
+			len(failed), len(run.Keys), week, strings.Join(failed, ", "))
+	}
+	fmt.Fprintf(e.stdout, "Posted the digest of %s to %s: %s.\n", week, to, describePosts(run.Digest.Posts))
+	return nil
+}
+
+// digestDryRun prints the digest as leaders would read it and writes its
+// chart to a file it names. It reads only.
+func digestDryRun(ctx context.Context, e env, b *digest.Builder, st coaching.Reader, week coaching.Week, chartPath string) error {
+	d, err := b.Build(ctx, week, e.now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(e.stdout, d.Text())
+	fmt.Fprintln(e.stdout)
+	if d.Chart != nil {
+		if chartPath == "" {
+			chartPath = d.Chart.Name
+		}
+		if err := os.WriteFile(chartPath, d.Chart.PNG, 0o644); err != nil {
+			return fmt.Errorf("write the chart: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "Chart written to %s.\n", chartPath)
+	}
+	ran, err := st.JobRan(ctx, coaching.DigestJob, week.String())
+	if err != nil {
+		return err
+	}
+	if ran {
+		fmt.Fprintf(e.stdout, "Dry run: nothing posted. (The digest of %s was posted before.)\n", week)
+	} else {
+		fmt.Fprintf(e.stdout, "Dry run: nothing posted, nothing written to the database.\n")
+	}
+	return nil
+}
+
+// describePosts says what a posted digest was made of.
+func describePosts(ps []coaching.DigestPost) string {
+	var msgs, charts int
+	for _, p := range ps {
+		if p.Kind == coaching.MsgDigestChart {
+			charts++
+		} else {
+			msgs++
+		}
+	}
+	s := fmt.Sprintf("%d message", msgs)
+	if msgs != 1 {
+		s += "s"
+	}
+	if msgs > 1 {
+		s += fmt.Sprintf(" (a headline and %d in its thread)", msgs-1)
+	}
+	if charts > 0 {
+		s += " and the chart"
+	}
+	return s
+}

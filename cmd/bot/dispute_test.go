@@ -1,0 +1,79 @@
+package main
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// A rep who marked a session not accurate is asked again after any edit,
+// even one of the notes alone; buttons from before are refused.
+func TestAnEditAfterADisputeAsksTheRepAgain(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	now := today("America/New_York")
+	viewID, _ := b.openModal("")
+	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", now, "30", "")); len(ack) != 0 {
+		t.Fatalf("ack = %s", ack)
+	}
+	dm := b.dm(rep, 1) // as first posted, with Confirm
+
+	in, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_dispute")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := b.fake.SubmitView(ctx, rep, b.openedView(in), map[string]map[string]any{"reason": {"reason": fakeslack.TextValue("We never talked pricing")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.fake.AwaitAck(ctx, sub.EnvelopeID); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the session disputed", func() bool { return b.export()[0].Status == "disputed" })
+
+	hist := b.history("")
+	in, err = b.fake.ClickResponseButton(ctx, mgr, hist.URL, "session_edit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := values([]string{rep}, "one_on_one", now, "30", "")
+	v["notes"] = map[string]any{"notes": fakeslack.TextValue("Strong discovery; pricing comes next time")}
+	if _, ack := b.submit(b.openedView(in), v); len(ack) != 0 {
+		t.Fatalf("edit ack = %s", ack)
+	}
+
+	eventually(t, "the DM updated in place with Confirm again", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		text := blocksText(m.Blocks)
+		return slices.Contains(actionIDs(m.Blocks), "rep_confirm") && strings.Contains(text, "Please confirm again") &&
+			strings.Contains(text, "pricing comes next time")
+	})
+	if rows := b.export(); rows[0].Status != "pending" {
+		t.Fatalf("status after the edit = %s, want pending", rows[0].Status)
+	}
+	if n := len(b.fake.Messages(rep)); n != 1 {
+		t.Errorf("the edit posted a new DM: %d messages", n)
+	}
+
+	// The Confirm of the DM as first posted is refused and changes nothing.
+	in, err = b.fake.ClickStale(ctx, rep, dm, "rep_confirm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool {
+		return r.URL == in.ResponseURL && strings.Contains(r.Text, "changed")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if rows := b.export(); rows[0].Status != "pending" {
+		t.Fatalf("a click on the old DM changed the status to %s", rows[0].Status)
+	}
+
+	// The fresh Confirm works.
+	if _, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_confirm"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "confirmed", func() bool { return b.export()[0].Status == "confirmed" })
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// A nudge that fails for good after its day was claimed is not tried again,
+// so it must show where an operator looks: /healthz turns red naming it and
+// /metrics counts it, until a nudge goes out again.
+func TestAScheduledMessageThatFailsForGoodShowsOnHealthAndMetrics(t *testing.T) {
+	addr := freePort(t)
+	b := startBot(t, "COACHLOG_HTTP_ADDR", addr)
+	b.importRoster(t)
+	health := func() (int, []string) {
+		code, body := get(t, "http://"+addr+"/healthz")
+		var h struct {
+			Problems []string `json:"problems"`
+		}
+		if err := json.Unmarshal([]byte(body), &h); err != nil {
+			t.Fatalf("healthz body %q: %v", body, err)
+		}
+		return code, h.Problems
+	}
+	if code, problems := health(); code != http.StatusOK {
+		t.Fatalf("healthz before = %d %v", code, problems)
+	}
+
+	// Three weeks on, Max's reps are overdue; Slack refuses the nudge.
+	later := time.Now().Add(21 * 24 * time.Hour)
+	b.fake.FailNext("chat.postMessage", 1, fakeslack.Fault{Error: "invalid_blocks"})
+	var out syncBuffer
+	err := runEnv(ctxT(t), []string{"nudge"}, env{getenv: b.getenv, stdout: &out, stderr: &out, now: func() time.Time { return later }})
+	if err == nil || !strings.Contains(err.Error(), "failed to deliver") {
+		t.Fatalf("nudge with Slack refusing it: %v\n%s", err, out.String())
+	}
+	code, problems := health()
+	want := "1 scheduled message failed for good in the last 24 h (nudge)"
+	if code != http.StatusServiceUnavailable || !slices.Contains(problems, want) {
+		t.Fatalf("healthz after a failed nudge = %d %q, want 503 with %q", code, problems, want)
+	}
+	if _, metrics := get(t, "http://"+addr+"/metrics"); !strings.Contains(metrics, `coachlog_scheduled_failed{kind="nudge"} 1`) ||
+		!strings.Contains(metrics, `coachlog_scheduled_failed{kind="digest"} 0`) {
+		t.Errorf("/metrics lacks the failed nudge:\n%s", grepLines(metrics, "coachlog_scheduled_failed"))
+	}
+
+	// The next day's nudge goes out: health is green again, the count stays.
+	out = syncBuffer{}
+	if err := runEnv(ctxT(t), []string{"nudge"}, env{getenv: b.getenv, stdout: &out, stderr: &out,
+		now: func() time.Time { return later.Add(24 * time.Hour) }}); err != nil {
+		t.Fatalf("next day's nudge: %v\n%s", err, out.String())
+	}
+	if code, problems := health(); code != http.StatusOK {
+		t.Fatalf("healthz after a nudge went out = %d %q", code, problems)
+	}
+	if _, metrics := get(t, "http://"+addr+"/metrics"); !strings.Contains(metrics, `coachlog_scheduled_failed{kind="nudge"} 1`) {
+		t.Errorf("/metrics forgot the failed nudge within its 24 h:\n%s", grepLines(metrics, "coachlog_scheduled_failed"))
+	}
+}
+
+func grepLines(s, substr string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, substr) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// The real serve mounts /debug/pprof/ on the ops listener only when
+// COACHLOG_PPROF=on.
+func TestServeProfilesOnlyWhenAsked(t *testing.T) {
+	for _, tt := range []struct {
+		pprof string
+		want  int
+	}{{"", http.StatusNotFound}, {"on", http.StatusOK}} {
+		t.Run("COACHLOG_PPROF="+tt.pprof, func(t *testing.T) {
+			addr := freePort(t)
+			startBot(t, "COACHLOG_HTTP_ADDR", addr, "COACHLOG_PPROF", tt.pprof)
+			if code, body := get(t, "http://"+addr+"/debug/pprof/"); code != tt.want || (code == http.StatusOK && !strings.Contains(body, "goroutine")) {
+				t.Fatalf("/debug/pprof/ = %d %.200q, want %d", code, body, tt.want)
+			}
+			if code, _ := get(t, "http://"+addr+"/healthz"); code != http.StatusOK {
+				t.Fatalf("/healthz = %d beside profiling", code)
+			}
+		})
+	}
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// homeBlocks returns a user's published Home tab: its view id and blocks.
+func homeBlocks(t *testing.T, b *bot, user string) (string, json.RawMessage) {
+	t.Helper()
+	raw, ok := b.fake.Home(user)
+	if !ok {
+		return "", nil
+	}
+	var v struct {
+		ID     string          `json:"id"`
+		Blocks json.RawMessage `json:"blocks"`
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v.ID, v.Blocks
+}
+
+// firstBlockText is the text of a view's first block.
+func firstBlockText(raw json.RawMessage) string {
+	var blocks []json.RawMessage
+	if json.Unmarshal(raw, &blocks) != nil || len(blocks) == 0 {
+		return ""
+	}
+	return blocksText(blocks[0])
+}
+
+// An action from a stale App Home tab that fails, or does nothing new, is
+// not silent: the Home has no response_url, so the tab is republished with
+// a notice at the top saying what happened, and without the session.
+func TestAnActionInAStaleHomeTabIsAnsweredByANoticeThere(t *testing.T) {
+	for _, tt := range []struct {
+		action, want string
+	}{
+		{"session_edit", "This session was undone."},
+		{"session_undo", "Undone:"},
+	} {
+		t.Run(tt.action, func(t *testing.T) {
+			b := startBot(t)
+			ctx := ctxT(t)
+			in, err := b.fake.SlashCommand(ctx, mgr, "/coach", "<@"+rep+"|sam> 1:1 30m")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.URL == in.ResponseURL }); err != nil {
+				t.Fatal(err)
+			}
+			id := b.export()[0].ID
+			if _, err := b.fake.AppHomeOpened(ctx, mgr, "home"); err != nil {
+				t.Fatal(err)
+			}
+			var homeID string
+			eventually(t, "the Home tab with the session", func() bool {
+				var blocks json.RawMessage
+				homeID, blocks = homeBlocks(t, b, mgr)
+				return slices.Contains(actionIDs(blocks), tt.action)
+			})
+			// Undone from the receipt: the Home tab, left open, still shows it.
+			if _, err := b.fake.ClickResponseButton(ctx, mgr, in.ResponseURL, "session_undo"); err != nil {
+				t.Fatal(err)
+			}
+			eventually(t, "the undo", func() bool { return len(b.export()) == 0 })
+
+			if _, err := b.fake.ClickViewAction(ctx, mgr, homeID, fmt.Sprintf("home_s%d", id), tt.action, nil); err != nil {
+				t.Fatal(err)
+			}
+			eventually(t, "the notice at the top of the Home tab", func() bool {
+				_, blocks := homeBlocks(t, b, mgr)
+				return strings.Contains(firstBlockText(blocks), tt.want) && !slices.Contains(actionIDs(blocks), tt.action)
+			})
+			if strings.Contains(b.logs.String(), "no response_url to answer on") {
+				t.Error("the bot tried to answer the Home tab through a response_url")
+			}
+		})
+	}
+}

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/csvsafe"
+	"github.com/coachlog/coachlog/internal/metrics"
+	"github.com/coachlog/coachlog/internal/performance"
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+// performanceImport reads a whole attainment file, resolves its reps among
+// the people the database knows and writes it in one transaction; a bad
+// file writes nothing.
+func performanceImport(ctx context.Context, e env, args []string) error {
+	path, cfg, err := fileCommand(e, "performance import", "coachlog performance import FILE.csv", args)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("performance: %w", err)
+	}
+	defer f.Close()
+	// The file is checked before the database is touched.
+	entries, err := performance.Parse(f, coaching.MonthOf(coaching.DateOf(e.now(), cfg.TZ)))
+	if err != nil {
+		return fmt.Errorf("performance file %s not imported, nothing was changed:\n%w", path, err)
+	}
+	st, err := sqlite.Open(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now}))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	people, err := st.People(ctx)
+	if err != nil {
+		return err
+	}
+	records, err := performance.Resolve(entries, people)
+	if err != nil {
+		return fmt.Errorf("performance file %s not imported, nothing was changed:\n%w", path, err)
+	}
+	res, err := st.ImportPerformance(ctx, records)
+	if err != nil {
+		return err
+	}
+	months := make([]string, len(res.Months))
+	for i, m := range res.Months {
+		months[i] = m.String()
+	}
+	fmt.Fprintf(e.stdout, "Imported %d attainment records from %s for %s (replacing %d).\n",
+		res.Records, path, strings.Join(months, ", "), res.Replaced)
+	return nil
+}
+
+// metricsCmd prints every metric per manager and per leader's tree for a
+// period: by default the last full ISO week in COACHLOG_TIMEZONE.
+func metricsCmd(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "metrics")
+	weekS := fs.String("week", "", "an ISO week, YYYY-Www (default: the last full week)")
+	fromS := fs.String("from", "", "first date (YYYY-MM-DD), with --to")
+	toS := fs.String("to", "", "last date (YYYY-MM-DD), inclusive, with --from")
+	format := fs.String("format", "json", "json or csv")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError(fmt.Sprintf("metrics takes no arguments, only flags: %q", fs.Arg(0)))
+	}
+	if *format != "json" && *format != "csv" {
+		return usageError(fmt.Sprintf("--format %q: use json or csv", *format))
+	}
+	cfg, err := loadConfig(e.getenv, needs{})
+	if err != nil {
+		return err
+	}
+	st, err := openReadOnly(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{}))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	eng := newMetrics(st, cfg, e)
+	p, err := metricsPeriod(eng, *weekS, *fromS, *toS)
+	if err != nil {
+		return err
+	}
+	r, err := eng.Run(ctx, p, metrics.Options{})
+	if err != nil {
+		return err
+	}
+	if *format == "csv" {
+		return writeMetricsCSV(e.stdout, r)
+	}
+	return writeMetricsJSON(e.stdout, r)
+}
+
+// metricsPeriod reads the period flags: a week, or a range, or the last
+// full week. A period running past today ends today: nothing after now
+// is known.
+func metricsPeriod(eng *metrics.Engine, week, from, to string) (metrics.Period, error) {
+	var p metrics.Period
+	switch {
+	case week != "" && (from != "" || to != ""):
+		return p, usageError("give --week or --from and --to, not both")
+	case week != "":
+		w, err := coaching.ParseWeek(week)
+		if err != nil {
+			return p, usageError("--week: " + err.Error())
+		}
+		p = metrics.WeekPeriod(w)
+	case from != "" || to != "":
+		if from == "" || to == "" {
+			return p, usageError("--from and --to go together: give both dates")
+		}
+		var err error
+		if p.From, err = coaching.ParseDate(from); err != nil {
+			return p, usageError("--from: " + err.Error())
+		}
+		if p.To, err = coaching.ParseDate(to); err != nil {
+			return p, usageError("--to: " + err.Error())
+		}
+	default:
+		p = metrics.WeekPeriod(eng.LastFullWeek())
+	}
+	today := eng.Today()
+	if p.From.After(today) {
+		return p, usageError(fmt.Sprintf("the period starts after today (%s): nothing to measure yet", today))
+	}
+	if p.To.After(today) {
+		p.To = today
+	}
+	if err := p.Check(); err != nil {
+		return p, usageError(err.Error())
+	}
+	return p, nil
+}
+
+// scopeJSON is one manager's or leader's object in `coachlog metrics`.
+type scopeJSON struct {
+	ID       string  `json:"id"`
+	Name     string  `json:"name"`
+	LeaderID *string `json:"leader_id"`
+	metrics.Metrics
+}
+
+// leaderJSON is a leader's object: correlation and at_quota_share are
+// always there, null when there is nothing to compute them from.
+type leaderJSON struct {
+	ID       string  `json:"id"`
+	Name     string  `json:"name"`
+	LeaderID *string `json:"leader_id"`
+	metrics.Metrics
+	Correlation  metrics.Correlation `json:"correlation"`
+	AtQuotaShare *float64            `json:"at_quota_share"`
+}
+
+func writeMetricsJSON(w io.Writer, r *metrics.Report) error {
+	out := struct {
+		From     string       `json:"from"`
+		To       string       `json:"to"`
+		Managers []scopeJSON  `json:"managers"`
+		Leaders  []leaderJSON `json:"leaders"`
+	}{From: r.Period.From.String(), To: r.Period.To.String(), Managers: []scopeJSON{}, Leaders: []leaderJSON{}}
+	for _, f := range r.Managers {
+		out.Managers = append(out.Managers, scopeJSON{ID: f.ID, Name: f.Name, LeaderID: orNull(f.LeaderID), Metrics: f.Metrics})
+	}
+	for _, f := range r.Leaders {
+		l := leaderJSON{ID: f.ID, Name: f.Name, LeaderID: orNull(f.LeaderID), Metrics: f.Metrics, AtQuotaShare: f.AtQuotaShare}
+		if f.Correlation != nil {
+			l.Correlation = *f.Correlation
+		}
+		out.Leaders = append(out.Leaders, l)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func orNull(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// metricsColumns is the CSV header: the JSON keys flattened.
+func metricsColumns() []string {
+	cols := []string{"scope", "from", "to", "id", "name", "leader_id", "sessions", "minutes", "reps", "covered", "coverage", "overdue"}
+	for _, group := range []string{"tier_minutes", "tier_minutes_share", "tier_reps_share"} {
+		for _, t := range metrics.Tiers() {
+			cols = append(cols, group+"_"+metrics.TierName(t))
+		}
+	}
+	return append(cols, "ride_alongs_lead", "ride_alongs_participant", "ride_alongs_observer",
+		"pairs", "confirmed", "disputed", "pending", "confirmation_rate", "ratings", "mean_rating",
+		"with_commitments", "commitments_kept", "consistency", "consistency_before",
+		"correlation_rho", "correlation_n", "at_quota_share")
+}
+
+func writeMetricsCSV(w io.Writer, r *metrics.Report) error {
+	cw := csvsafe.NewWriter(w)
+	if err := cw.Write(metricsColumns()); err != nil {
+		return err
+	}
+	row := func(scope string, f metrics.Figures) []string {
+		m := f.Metrics
+		rec := []string{scope, r.Period.From.String(), r.Period.To.String(), f.ID, f.Name, f.LeaderID,
+			itoa(m.Sessions), itoa(m.Minutes), itoa(m.Reps), itoa(m.Covered), num(m.Coverage), itoa(m.Overdue)}
+		for _, t := range metrics.Tiers() {
+			rec = append(rec, strconv.FormatFloat(m.TierMinutes.Get(t), 'f', -1, 64))
+		}
+		for _, s := range []metrics.TierShares{m.TierMinutesShare, m.TierRepsShare} {
+			for _, t := range metrics.Tiers() {
+				rec = append(rec, num(s.Get(t)))
+			}
+		}
+		rec = append(rec, itoa(m.RideAlongs.Lead), itoa(m.RideAlongs.Participant), itoa(m.RideAlongs.Observer),
+			itoa(m.Pairs), itoa(m.Confirmed), itoa(m.Disputed), itoa(m.Pending), num(m.ConfirmationRate),
+			itoa(m.Ratings), num(m.MeanRating), num(m.WithCommitments), num(m.CommitmentsKept),
+			num(m.Consistency), num(m.ConsistencyBefore))
+		if f.Leader {
+			var c metrics.Correlation
+			if f.Correlation != nil {
+				c = *f.Correlation
+			}
+			return append(rec, num(c.Rho), itoa(c.N), num(f.AtQuotaShare))
+		}
+		return append(rec, "", "", "")
+	}
+	for _, f := range r.Managers {
+		if err := cw.Write(row("manager", f)); err != nil {
+			return err
+		}
+	}
+	for _, f := range r.Leaders {
+		if err := cw.Write(row("leader", f)); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// num formats a figure that may be null: an empty cell.
+func num(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', -1, 64)
+}

@@ -1,0 +1,380 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+// metricsOrg is a database built through the real commands: a roster of two
+// leaders (one above the other), two managers and three reps imported on
+// Monday 2 November 2026, a week of coaching logged through the domain, and
+// October and November attainment imported.
+type metricsOrg struct {
+	vars map[string]string
+	dir  string
+}
+
+var (
+	imported = time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	tuesday  = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC) // after ISO week 2026-W47 (16 to 22 November)
+)
+
+func newMetricsOrg(t *testing.T) *metricsOrg {
+	t.Helper()
+	dir := t.TempDir()
+	o := &metricsOrg{dir: dir, vars: map[string]string{"COACHLOG_DB": filepath.Join(dir, "c.db")}}
+	o.write(t, "team.csv", "slack_id,email,name,role,manager,tier,timezone",
+		"U0VP,vera@acme.test,Vera,leader,,,",
+		"U0DIR,dan@acme.test,Dan,leader,U0VP,,",
+		"U0MA,max@acme.test,=SUM(1+1),manager,U0DIR,,", // a name a spreadsheet would run
+		"U0MB,mia@acme.test,Mia,manager,U0VP,,",
+		"U0R1,ann@acme.test,Ann,rep,U0MA,top,",
+		"U0R2,bob@acme.test,Bob,rep,U0MA,bottom,",
+		"U0R3,cy@acme.test,Cy,rep,U0MB,middle,")
+	if out, err := cliAt(t, imported, o.vars, "roster", "import", filepath.Join(dir, "team.csv")); err != nil {
+		t.Fatalf("roster import: %v\n%s", err, out)
+	}
+	st, err := sqlite.Open(context.Background(), o.vars["COACHLOG_DB"], sqlite.Options{Now: func() time.Time { return tuesday }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := coaching.NewService(coaching.Config{Store: st, Now: func() time.Time { return tuesday }})
+	for i, s := range []struct {
+		manager string
+		draft   coaching.Draft
+	}{
+		{"U0MA", coaching.Draft{RepIDs: []string{"U0R1"}, Kind: coaching.KindRideAlong, Role: coaching.RoleLead,
+			OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 17}, DurationMin: 60}},
+		{"U0MA", coaching.Draft{RepIDs: []string{"U0R1", "U0R2"}, Kind: coaching.KindTeamMeeting,
+			OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 19}, DurationMin: 90}},
+		{"U0MB", coaching.Draft{RepIDs: []string{"U0R3"}, Kind: coaching.KindOneOnOne,
+			OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 18}, DurationMin: 30}},
+	} {
+		if _, err := svc.LogSession(context.Background(), coaching.LogRequest{ManagerID: s.manager, Draft: s.draft, Key: string(rune('a' + i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	o.write(t, "perf.csv", "rep,month,attainment",
+		"U0R1,2026-10,95", "U0R1,2026-11,110",
+		"bob@acme.test,2026-10,90", "bob@acme.test,2026-11,90",
+		"U0R3,2026-10,99.5", "U0R3,2026-11,100")
+	if out, err := cliAt(t, tuesday, o.vars, "performance", "import", filepath.Join(dir, "perf.csv")); err != nil {
+		t.Fatalf("performance import: %v\n%s", err, out)
+	}
+	return o
+}
+
+func (o *metricsOrg) write(t *testing.T, name string, lines ...string) string {
+	t.Helper()
+	path := filepath.Join(o.dir, name)
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// attainment reads a month's records back from the database.
+func (o *metricsOrg) attainment(t *testing.T, month string) map[string]float64 {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), o.vars["COACHLOG_DB"], sqlite.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	m, _ := coaching.ParseMonth(month)
+	recs, err := st.Performance(context.Background(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, r := range recs {
+		out[r.RepID] = r.Percent
+	}
+	return out
+}
+
+func TestPerformanceImportIsAllOrNothingAndReplacesAMonth(t *testing.T) {
+	o := newMetricsOrg(t)
+	if got := o.attainment(t, "2026-10"); len(got) != 3 || got["U0R2"] != 90 || got["U0R3"] != 99.5 {
+		t.Fatalf("October after the import = %v", got)
+	}
+
+	bad := o.write(t, "bad.csv", "rep,month,attainment",
+		"U0R1,2026-10,85",
+		"U0NOBODY,2026-10,80",
+		"U0R2,2026-13,80",
+		"U0R3,2026-10,ninety")
+	out, err := cliAt(t, tuesday, o.vars, "performance", "import", bad)
+	if err == nil {
+		t.Fatalf("a bad file was imported:\n%s", out)
+	}
+	for _, want := range []string{"line 4, field month", "line 5, field attainment", "nothing was changed"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	// The file's format is checked before the database is read: the
+	// unknown rep is reported once the file is otherwise clean.
+	unknown := o.write(t, "unknown.csv", "rep,month,attainment", "U0R1,2026-10,85", "U0NOBODY,2026-10,80")
+	if _, err := cliAt(t, tuesday, o.vars, "performance", "import", unknown); err == nil ||
+		!strings.Contains(err.Error(), "line 3, field rep: U0NOBODY is not known to Coachlog") {
+		t.Errorf("an unknown rep: err = %v", err)
+	}
+	if got := o.attainment(t, "2026-10"); got["U0R1"] != 95 || len(got) != 3 {
+		t.Fatalf("refused files changed October: %v", got)
+	}
+
+	// A re-import of October is the whole of October: Bob and Cy are gone
+	// from it, Ann has her new figure; November is untouched.
+	again := o.write(t, "october.csv", "rep,month,attainment", "ann@acme.test,2026-10,85.25")
+	out, err = cliAt(t, tuesday, o.vars, "performance", "import", again)
+	if err != nil || !strings.Contains(out, "Imported 1 attainment records") || !strings.Contains(out, "2026-10 (replacing 3)") {
+		t.Fatalf("re-import: %v\n%s", err, out)
+	}
+	if got := o.attainment(t, "2026-10"); len(got) != 1 || got["U0R1"] != 85.25 {
+		t.Errorf("October after the re-import = %v, want Ann's 85.25 alone", got)
+	}
+	if got := o.attainment(t, "2026-11"); len(got) != 3 {
+		t.Errorf("November after October's re-import = %v, want its 3 records", got)
+	}
+}
+
+func TestPerformanceImportCreatesTheDatabase(t *testing.T) {
+	dir := t.TempDir()
+	vars := map[string]string{"COACHLOG_DB": filepath.Join(dir, "new.db")}
+	file := filepath.Join(dir, "perf.csv")
+	os.WriteFile(file, []byte("rep,month,attainment\nU0R1,2026-10,80\n"), 0o600)
+	_, err := cliAt(t, tuesday, vars, "performance", "import", file)
+	if err == nil || !strings.Contains(err.Error(), "U0R1 is not known to Coachlog; import the roster first") {
+		t.Fatalf("err = %v, want the rep unknown to a new database", err)
+	}
+	// Created and migrated, like roster import does: a read-only command
+	// opens it.
+	if out, err := cliAt(t, tuesday, vars, "metrics"); err != nil {
+		t.Fatalf("metrics on the new database: %v\n%s", err, out)
+	}
+}
+
+// keys lists an object's keys, sorted.
+func keys(m map[string]any) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// metricKeys are the keys of PRODUCT.md's metrics table.
+func metricKeys() []string {
+	return []string{"sessions", "minutes", "reps", "covered", "coverage", "overdue", "tier_minutes", "tier_minutes_share",
+		"tier_reps_share", "ride_alongs", "pairs", "confirmed", "disputed", "pending", "confirmation_rate", "ratings",
+		"mean_rating", "with_commitments", "commitments_kept", "consistency", "consistency_before"}
+}
+
+func sorted(xs ...string) []string {
+	out := slices.Clone(xs)
+	slices.Sort(out)
+	return out
+}
+
+func TestMetricsJSONHasExactlyTheKeysOfProduct(t *testing.T) {
+	o := newMetricsOrg(t)
+	out, err := cliAt(t, tuesday, o.vars, "metrics") // the last full week: W47
+	if err != nil {
+		t.Fatalf("metrics: %v\n%s", err, out)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, out)
+	}
+	if got, want := keys(doc), sorted("from", "to", "managers", "leaders"); !slices.Equal(got, want) {
+		t.Fatalf("top-level keys %v, want %v", got, want)
+	}
+	if doc["from"] != "2026-11-16" || doc["to"] != "2026-11-22" {
+		t.Errorf("period %v to %v, want the last full week, 2026-11-16 to 2026-11-22", doc["from"], doc["to"])
+	}
+	byID := map[string]map[string]any{}
+	for _, group := range []struct {
+		name string
+		want []string
+	}{
+		{"managers", sorted(append(metricKeys(), "id", "name", "leader_id")...)},
+		{"leaders", sorted(append(metricKeys(), "id", "name", "leader_id", "correlation", "at_quota_share")...)},
+	} {
+		for _, x := range doc[group.name].([]any) {
+			obj := x.(map[string]any)
+			if got := keys(obj); !slices.Equal(got, group.want) {
+				t.Errorf("%s %v has keys %v, want %v", group.name, obj["id"], got, group.want)
+			}
+			for k, want := range map[string][]string{"tier_minutes": {"bottom", "middle", "none", "top"},
+				"tier_minutes_share": {"bottom", "middle", "none", "top"}, "tier_reps_share": {"bottom", "middle", "none", "top"},
+				"ride_alongs": {"lead", "observer", "participant"}} {
+				if got := keys(obj[k].(map[string]any)); !slices.Equal(got, want) {
+					t.Errorf("%v's %s has keys %v, want %v", obj["id"], k, got, want)
+				}
+			}
+			byID[obj["id"].(string)] = obj
+		}
+	}
+	if len(byID) != 4 {
+		t.Fatalf("scopes %v, want managers U0MA, U0MB and leaders U0DIR, U0VP", keys(anyMap(byID)))
+	}
+	ma, vp := byID["U0MA"], byID["U0VP"]
+	// Max: a 60-minute ride-along in the lead with Ann (top), a 90-minute
+	// team meeting with Ann and Bob (45 each): top 105, bottom 45.
+	for k, want := range map[string]any{"sessions": 2.0, "minutes": 150.0, "reps": 2.0, "covered": 2.0, "coverage": 1.0,
+		"pairs": 3.0, "pending": 3.0, "mean_rating": nil, "leader_id": "U0DIR", "name": "=SUM(1+1)"} {
+		if ma[k] != want {
+			t.Errorf("U0MA %s = %v, want %v", k, ma[k], want)
+		}
+	}
+	if tm := ma["tier_minutes"].(map[string]any); tm["top"] != 105.0 || tm["bottom"] != 45.0 {
+		t.Errorf("U0MA tier_minutes = %v, want top 105, bottom 45", tm)
+	}
+	if ra := ma["ride_alongs"].(map[string]any); ra["lead"] != 1.0 {
+		t.Errorf("U0MA ride_alongs = %v, want 1 lead", ra)
+	}
+	// Vera: Dan's tree (Max) and Mia: 3 sessions, 180 minutes, 3 reps.
+	// Attainment for November: Ann 110 and Cy 100 at quota, Bob 90: 2/3.
+	// Three (rep, November) pairs with October: too few for rho.
+	for k, want := range map[string]any{"sessions": 3.0, "minutes": 180.0, "reps": 3.0, "leader_id": nil, "at_quota_share": 0.6667} {
+		if vp[k] != want {
+			t.Errorf("U0VP %s = %v, want %v", k, vp[k], want)
+		}
+	}
+	if c := vp["correlation"].(map[string]any); c["rho"] != nil || c["n"] != 3.0 || len(c) != 2 {
+		t.Errorf("U0VP correlation = %v, want rho null, n 3", c)
+	}
+	if dir := byID["U0DIR"]; dir["sessions"] != 2.0 || dir["leader_id"] != "U0VP" {
+		t.Errorf("U0DIR sessions %v, leader_id %v; want 2, U0VP", dir["sessions"], dir["leader_id"])
+	}
+}
+
+func anyMap[V any](m map[string]V) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func TestMetricsCSVHasAScopeColumnAndSafeCells(t *testing.T) {
+	o := newMetricsOrg(t)
+	out, err := cliAt(t, tuesday, o.vars, "metrics", "--week", "2026-W47", "--format", "csv")
+	if err != nil {
+		t.Fatalf("metrics: %v\n%s", err, out)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(rows) != 5 {
+		t.Fatalf("%d rows (%v), want a header and 4:\n%s", len(rows), err, out)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	for _, h := range []string{"scope", "from", "to", "id", "name", "leader_id", "sessions", "tier_minutes_top", "tier_minutes_none",
+		"tier_minutes_share_middle", "tier_reps_share_bottom", "ride_alongs_lead", "ride_alongs_observer", "confirmation_rate",
+		"mean_rating", "consistency_before", "correlation_rho", "correlation_n", "at_quota_share"} {
+		if _, ok := col[h]; !ok {
+			t.Errorf("no %s column in %v", h, rows[0])
+		}
+	}
+	get := func(id, h string) string {
+		for _, r := range rows[1:] {
+			if r[col["id"]] == id {
+				return r[col[h]]
+			}
+		}
+		t.Fatalf("no row for %s", id)
+		return ""
+	}
+	for _, c := range []struct{ id, h, want string }{
+		{"U0MA", "scope", "manager"},
+		{"U0MA", "name", "'=SUM(1+1)"}, // a formula made text
+		{"U0MA", "tier_minutes_top", "105"},
+		{"U0MA", "ride_alongs_lead", "1"},
+		{"U0MA", "mean_rating", ""}, // null
+		{"U0MA", "correlation_n", ""},
+		{"U0MA", "from", "2026-11-16"},
+		{"U0VP", "scope", "leader"},
+		{"U0VP", "leader_id", ""},
+		{"U0VP", "correlation_rho", ""},
+		{"U0VP", "correlation_n", "3"},
+		{"U0VP", "at_quota_share", "0.6667"},
+	} {
+		if got := get(c.id, c.h); got != c.want {
+			t.Errorf("%s %s = %q, want %q", c.id, c.h, got, c.want)
+		}
+	}
+}
+
+func TestMetricsPeriods(t *testing.T) {
+	o := newMetricsOrg(t)
+	period := func(now time.Time, vars map[string]string, args ...string) (string, string) {
+		t.Helper()
+		out, err := cliAt(t, now, vars, append([]string{"metrics"}, args...)...)
+		if err != nil {
+			t.Fatalf("metrics %v: %v\n%s", args, err, out)
+		}
+		var doc struct{ From, To string }
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		return doc.From, doc.To
+	}
+	// Sunday 22 November, noon UTC, is already Monday 23 in Auckland: the
+	// last full week there is W47; in UTC it is still W46.
+	sunday := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	if from, _ := period(sunday, o.vars); from != "2026-11-09" {
+		t.Errorf("last full week in UTC starts %s, want 2026-11-09", from)
+	}
+	auckland := map[string]string{"COACHLOG_DB": o.vars["COACHLOG_DB"], "COACHLOG_TIMEZONE": "Pacific/Auckland"}
+	if from, to := period(sunday, auckland); from != "2026-11-16" || to != "2026-11-22" {
+		t.Errorf("last full week in Auckland %s to %s, want 2026-11-16 to 2026-11-22", from, to)
+	}
+	if from, to := period(tuesday, o.vars, "--from", "2026-11-01", "--to", "2026-11-30"); from != "2026-11-01" || to != "2026-11-24" {
+		t.Errorf("a range running past today: %s to %s, want it to end today, 2026-11-24", from, to)
+	}
+}
+
+func TestMetricsUsageErrors(t *testing.T) {
+	o := newMetricsOrg(t)
+	for _, c := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"--week", "2026-W47", "--from", "2026-11-01"}, "give --week or --from and --to, not both"},
+		{[]string{"--week", "47"}, `--week: week "47" is not YYYY-Www`},
+		{[]string{"--from", "2026-11-01"}, "--from and --to go together"},
+		{[]string{"--from", "2026-11-31", "--to", "2026-12-01"}, `--from: date "2026-11-31" is not YYYY-MM-DD`},
+		{[]string{"--from", "2026-11-10", "--to", "2026-11-01"}, "ends (2026-11-01) before it starts"},
+		{[]string{"--from", "2026-12-01", "--to", "2026-12-07"}, "starts after today (2026-11-24)"},
+		{[]string{"--format", "xml"}, `--format "xml": use json or csv`},
+		{[]string{"extra"}, "metrics takes no arguments"},
+	} {
+		out, err := cliAt(t, tuesday, o.vars, append([]string{"metrics"}, c.args...)...)
+		if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("metrics %v: err = %v (exit %d), want exit 2 saying %q\n%s", c.args, err, exitCode(err), c.says, out)
+		}
+	}
+	// A missing database is refused, not created.
+	missing := map[string]string{"COACHLOG_DB": filepath.Join(t.TempDir(), "none.db")}
+	if _, err := cliAt(t, tuesday, missing, "metrics"); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("metrics on a missing database: %v", err)
+	}
+	if _, err := os.Stat(missing["COACHLOG_DB"]); err == nil {
+		t.Error("metrics created a database")
+	}
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/fakeopenai"
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// digestAfterRestart restarts the bot with the weekly digest on, scheduled
+// every minute: the catch-up pass at start posts the week of yesterday,
+// which logSessionsWithAnswers logged in. (Turning the digest on only now
+// keeps a minute's tick from posting it before the sessions are in.)
+func (b *bot) digestAfterRestart() fakeslack.Message {
+	b.t.Helper()
+	b.stop()
+	b.env["COACHLOG_DIGEST_CHANNEL"], b.env["COACHLOG_DIGEST_SCHEDULE"] = "C0LEADS", "* * * * *"
+	b.start()
+	eventually(b.t, "the digest in the leaders' channel", func() bool { return len(b.fake.Messages("C0LEADS")) >= 1 })
+	return b.fake.Messages("C0LEADS")[0]
+}
+
+// digestText is the text of every message of the digest in the leaders'
+// channel, its thread's replies included: a leader's part, narrative and
+// all, may reply in the headline's thread.
+func (b *bot) digestText() string {
+	var sb strings.Builder
+	for _, m := range b.fake.Messages("C0LEADS") {
+		sb.WriteString(blocksText(m.Blocks))
+	}
+	return sb.String()
+}
+
+// isNarrative tells the digest's narrative requests from the others.
+func isNarrative(r fakeopenai.Request) bool {
+	return len(r.Chat.Messages) > 0 && strings.Contains(r.Chat.Messages[0].Content, "weekly coaching digest")
+}
+
+// With COACHLOG_LLM_NOTES=on the digest gains a narrative per leader,
+// written from the week's sessions below them: shared notes may be read,
+// private ones never; no name is sent, and a sentence naming a rep is
+// dropped before it reaches the channel.
+func TestDigestNarrativePerLeaderWithNotesOn(t *testing.T) {
+	ai := startOpenAI(t)
+	ai.Default(func(r fakeopenai.Request) fakeopenai.Answer {
+		if isNarrative(r) {
+			return fakeopenai.Text("Discovery and negotiation came up again. Sam kept discounting under pressure. Most commitments are still open.")
+		}
+		return fakeopenai.Text("unexpected")
+	})
+	b := startBot(t, llmEnv(ai, true, "COACHLOG_TIMEZONE", "America/New_York")...)
+	b.importTree(t)
+	b.logSessionsWithAnswers()
+	b.digestAfterRestart()
+
+	text := b.digestText()
+	if !strings.Contains(text, "*Themes* (written by the LLM") || !strings.Contains(text, "Discovery and negotiation came up again. Most commitments are still open.") {
+		t.Errorf("the digest lacks Vera's narrative:\n%s", text)
+	}
+	for _, s := range []string{"Sam kept discounting", "Marmalade", "Quokka", "Walrus"} {
+		if strings.Contains(text, s) {
+			t.Errorf("the digest in a channel carries %q:\n%s", s, text)
+		}
+	}
+	var sent []string
+	for _, r := range ai.Requests() {
+		if !isNarrative(r) {
+			t.Errorf("a request that is not the narrative: %s", r.Chat.Messages[0].Content[:60])
+		}
+		sent = append(sent, r.Chat.Text()+string(r.Body))
+	}
+	if len(sent) != 1 {
+		t.Fatalf("%d narrative requests, want one for Vera", len(sent))
+	}
+	for _, want := range []string{secretNote, `"sessions": 2`, "Discovery", "Ride-along"} {
+		if !strings.Contains(sent[0], want) {
+			t.Errorf("the narrative request lacks %q:\n%s", want, sent[0])
+		}
+	}
+	for _, s := range []string{secretPrivate, secretComment, secretReason, "Sam", "Ria", "Max", "Vera", rep, rep2, mgr, vera} {
+		if strings.Contains(sent[0], s) {
+			t.Errorf("the narrative request carries %q", s)
+		}
+	}
+	b.noSecretsLogged()
+}
+
+// Whatever stops the narrative, the digest goes out without it, the rest
+// intact.
+func TestDigestGoesOutWithoutANarrativeThatFailed(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		env     []string
+		answers []fakeopenai.Answer
+		asked   int
+	}{
+		{"a 500, retried once", []string{"COACHLOG_LLM_TIMEOUT", "300ms"}, []fakeopenai.Answer{fakeopenai.Fail(500), fakeopenai.Fail(500)}, 2},
+		{"a timeout, retried once", []string{"COACHLOG_LLM_TIMEOUT", "300ms"}, []fakeopenai.Answer{fakeopenai.Hang(), fakeopenai.Hang()}, 2},
+		{"an answer naming a rep in every sentence", nil, []fakeopenai.Answer{fakeopenai.Text("Sam did well. Ria too.")}, 1},
+		{"a token budget too small for one narrative", []string{"COACHLOG_LLM_DIGEST_TOKENS", "100"}, nil, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ai := startOpenAI(t)
+			ai.Enqueue(tt.answers...)
+			b := startBot(t, llmEnv(ai, true, append([]string{"COACHLOG_TIMEZONE", "America/New_York"}, tt.env...)...)...)
+			b.importTree(t)
+			b.logSessionsWithAnswers()
+			b.digestAfterRestart()
+			text := b.digestText()
+			if !strings.Contains(text, "2 sessions and 75 minutes") || !strings.Contains(text, "Max Manager") || strings.Contains(text, "Themes") {
+				t.Errorf("the digest after the narrative failed:\n%s", text)
+			}
+			if n := len(ai.Requests()); n != tt.asked {
+				t.Errorf("%d requests, want %d", n, tt.asked)
+			}
+		})
+	}
+}

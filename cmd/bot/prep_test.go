@@ -1,0 +1,185 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/fakeopenai"
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// Fragments of what people wrote, stored by logSessionsWithAnswers: none
+// may reach the LLM unless COACHLOG_LLM_NOTES=on allows it.
+const (
+	secretNote    = "Marmalade pricing slipped again"
+	secretPrivate = "Quokka divorce worries"
+	secretComment = "Gooseberry comment, useful"
+	secretReason  = "Platypus it was only ten minutes"
+	secretCommit  = "Walrus follow-up deck"
+)
+
+// noSecretsLogged fails the test if any stored text reached the bot's log
+// (at debug level in these tests).
+func (b *bot) noSecretsLogged() {
+	b.t.Helper()
+	logs := b.logs.String()
+	for _, s := range []string{"Marmalade", "Quokka", "Gooseberry", "Platypus", "Walrus", "rushed pricing"} {
+		if strings.Contains(logs, s) {
+			b.t.Errorf("the log carries %q", s)
+		}
+	}
+}
+
+// importTree imports Vera (leader) above Max (manager) with Sam and Ria
+// (reps); Olly is an admin outside the tree.
+func (b *bot) importTree(t *testing.T) {
+	t.Helper()
+	b.fake.AddUser(fakeslack.User{ID: vera, Name: "vera", RealName: "Vera Leader", TZ: "America/New_York"})
+	csv := filepath.Join(t.TempDir(), "team.csv")
+	os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
+		vera+",,Vera,leader,,,America/New_York\n"+mgr+",,Max,manager,"+vera+",,America/New_York\n"+
+		rep+",,Sam,rep,"+mgr+",top,\n"+rep2+",,Ria,rep,"+mgr+",bottom,\n"+other+",,Olly,admin,,,\n"), 0o600)
+	if out, err := b.cli("roster", "import", csv); err != nil {
+		t.Fatalf("roster import: %v\n%s", err, out)
+	}
+}
+
+// yesterday is the day before today in New York: the organisation's zone
+// in these tests, so a digest reporting the week of yesterday counts it.
+func yesterday() string {
+	ny, _ := time.LoadLocation("America/New_York")
+	return time.Now().In(ny).AddDate(0, 0, -1).Format(time.DateOnly)
+}
+
+// logSessionsWithAnswers has Max log a shared ride-along with Sam (notes,
+// a commitment), which Sam confirms with a comment, and a private 1:1 with
+// Ria, which she marks not accurate with a reason; both yesterday.
+func (b *bot) logSessionsWithAnswers() {
+	b.t.Helper()
+	ctx := ctxT(b.t)
+	v := values([]string{rep}, "ride_along", yesterday(), "45", "observer")
+	v["notes"] = map[string]any{"notes": fakeslack.TextValue(secretNote + ", Sam stayed calm")}
+	v["commitments"] = map[string]any{"commitments": fakeslack.TextValue(secretCommit)}
+	v["visibility"] = map[string]any{"visibility": fakeslack.RadioValue("shared")}
+	viewID, _ := b.openModal("")
+	if _, ack := b.submit(viewID, v); len(ack) != 0 {
+		b.t.Fatalf("ack = %s", ack)
+	}
+	dm := b.dm(rep, 1)
+	if _, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_confirm"); err != nil {
+		b.t.Fatal(err)
+	}
+	eventually(b.t, "Sam's DM to offer a comment", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		return slices.Contains(actionIDs(m.Blocks), "rep_comment")
+	})
+	in, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_comment")
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if ack := b.submitAs(rep, b.openedView(in), map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(secretComment)}}); len(ack.Payload) != 0 {
+		b.t.Fatalf("comment ack %s", ack.Payload)
+	}
+
+	v = values([]string{rep2}, "one_on_one", yesterday(), "30", "")
+	v["notes"] = map[string]any{"notes": fakeslack.TextValue(secretPrivate)}
+	delete(v, "commitments")
+	viewID, _ = b.openModal("")
+	if _, ack := b.submit(viewID, v); len(ack) != 0 {
+		b.t.Fatalf("ack = %s", ack)
+	}
+	dm = b.dm(rep2, 1)
+	in, err = b.fake.ClickButton(ctx, rep2, dm.Channel, dm.TS, "rep_dispute")
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if ack := b.submitAs(rep2, b.openedView(in), map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(secretReason)}}); len(ack.Payload) != 0 {
+		b.t.Fatalf("dispute ack %s", ack.Payload)
+	}
+	eventually(b.t, "the comment and the dispute stored", func() bool {
+		rows := b.export()
+		return len(rows) == 2 && rows[0].Status == "confirmed" && rows[1].Status == "disputed"
+	})
+}
+
+func TestPrepBriefIsTheRepsManagersAloneAndAPlainListWithoutNotes(t *testing.T) {
+	ai := startOpenAI(t)
+	b := startBot(t, llmEnv(ai, false, "COACHLOG_TIMEZONE", "America/New_York")...)
+	b.importTree(t)
+	b.logSessionsWithAnswers()
+
+	sam := b.command(mgr, "prep <@"+rep+"|sam>")
+	for _, want := range []string{"Prep for Sam", "Last 4 weeks: 1 session, 45 min (the 4 weeks before: 0 sessions, 0 min).",
+		"Ride-along, 45 min, silent observer · Discovery, Negotiation", "Your notes: " + secretNote + ", Sam stayed calm",
+		"They confirmed: " + secretComment, "Open commitments:", secretCommit + " (made yesterday)", "(cadence: every 14 days)"} {
+		if !strings.Contains(sam, want) {
+			t.Errorf("Sam's brief lacks %q:\n%s", want, sam)
+		}
+	}
+	if strings.Contains(sam, ":memo:") {
+		t.Errorf("a brief written by the model with COACHLOG_LLM_NOTES off:\n%s", sam)
+	}
+	if ria := b.command(mgr, "prep <@"+rep2+"|ria>"); !strings.Contains(ria, "They said it was not accurate: "+secretReason) ||
+		!strings.Contains(ria, "Your notes: "+secretPrivate) {
+		t.Errorf("Ria's brief:\n%s", ria)
+	}
+	for _, who := range []string{vera, other, rep2} {
+		if got := b.command(who, "prep <@"+rep+"|sam>"); !strings.Contains(got, "only for reps who report to you") || strings.Contains(got, "Marmalade") {
+			t.Errorf("%s asking for Sam's brief got:\n%s", who, got)
+		}
+	}
+	if got := b.command(mgr, "prep"); !strings.Contains(got, "Say which rep") {
+		t.Errorf("/coach prep without a rep: %s", got)
+	}
+	if n := len(ai.Requests()); n != 0 {
+		t.Errorf("%d requests to the model: with COACHLOG_LLM_NOTES off the brief is the plain list", n)
+	}
+	for _, r := range b.fake.Responses() {
+		if strings.Contains(r.Text, "Marmalade") {
+			t.Errorf("the notification text carries a note: %q", r.Text)
+		}
+	}
+}
+
+// With COACHLOG_LLM_NOTES=on the model writes a short summary above the
+// same list, from that rep's sessions alone and without their name; if it
+// fails, the list comes alone.
+func TestPrepBriefWithNotesOnAddsTheModelsProse(t *testing.T) {
+	ai := startOpenAI(t)
+	b := startBot(t, llmEnv(ai, true, "COACHLOG_TIMEZONE", "America/New_York", "COACHLOG_LLM_TIMEOUT", "300ms")...)
+	b.importTree(t)
+	b.logSessionsWithAnswers()
+
+	ai.Enqueue(fakeopenai.Text("Pricing keeps slipping; ask how the follow-up deck is going."))
+	got := b.command(mgr, "prep <@"+rep+"|sam>")
+	if !strings.Contains(got, ":memo: Pricing keeps slipping; ask how the follow-up deck is going.") ||
+		!strings.Contains(got, "Your notes: "+secretNote) {
+		t.Errorf("brief with the model's prose above the list:\n%s", got)
+	}
+	reqs := ai.Requests()
+	if len(reqs) != 1 {
+		t.Fatalf("%d requests, want the one prep brief", len(reqs))
+	}
+	sent := string(reqs[0].Body)
+	for _, s := range []string{secretNote, secretComment, secretCommit} {
+		if !strings.Contains(sent, s) {
+			t.Errorf("the prep request lacks %q: the test would prove nothing\n%s", s, sent)
+		}
+	}
+	for _, s := range []string{"Sam", secretPrivate, secretReason, rep} {
+		if strings.Contains(sent, s) {
+			t.Errorf("the prep request about Sam carries %q", s)
+		}
+	}
+
+	ai.Enqueue(fakeopenai.Fail(500), fakeopenai.Fail(500))
+	got = b.command(mgr, "prep <@"+rep+"|sam>")
+	if strings.Contains(got, ":memo:") || !strings.Contains(got, "Your notes: "+secretNote) {
+		t.Errorf("after the model failed, want the plain list alone:\n%s", got)
+	}
+	b.noSecretsLogged()
+}

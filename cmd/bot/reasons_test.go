@@ -1,0 +1,91 @@
+package main
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// submitAs submits a view as user and returns the ack.
+func (b *bot) submitAs(user, viewID string, v map[string]map[string]any) fakeslack.Ack {
+	b.t.Helper()
+	ctx := ctxT(b.t)
+	in, err := b.fake.SubmitView(ctx, user, viewID, v)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	a, err := b.fake.AwaitAck(ctx, in.EnvelopeID)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return a
+}
+
+// errorKeys reads the block_ids a view_submission ack puts errors under.
+func errorKeys(t *testing.T, ack fakeslack.Ack) []string {
+	t.Helper()
+	var r struct {
+		Action string            `json:"response_action"`
+		Errors map[string]string `json:"errors"`
+	}
+	if err := json.Unmarshal(ack.Payload, &r); err != nil || r.Action != "errors" {
+		t.Fatalf("ack = %s, want response_action errors", ack.Payload)
+	}
+	var keys []string
+	for k := range r.Errors {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// The rep's forms answer a refused reason or comment under their one input
+// block, never under a key Slack cannot show (the comment's error was keyed
+// "comment", the domain's field, and Slack showed a generic error instead).
+func TestDisputeAndCommentFormsShowErrorsOnTheirInput(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	dm := b.logConfirmed()
+	eventually(t, "the DM to offer a comment", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		return slices.Contains(actionIDs(m.Blocks), "rep_comment")
+	})
+
+	in, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_comment")
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewID := b.openedView(in)
+	long := strings.Repeat("c", 1001) // over the 1,000 a comment may hold
+	ack := b.submitAs(rep, viewID, map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(long)}})
+	if keys := errorKeys(t, ack); len(keys) != 1 || keys[0] != "reason" || ack.Problem != "" {
+		t.Fatalf("comment too long: errors under %v, problem %q; want them under the input block \"reason\"", keys, ack.Problem)
+	}
+	if ack := b.submitAs(rep, viewID, map[string]map[string]any{"reason": {"reason": fakeslack.TextValue("Useful, thanks")}}); len(ack.Payload) != 0 {
+		t.Fatalf("a fine comment: ack %s", ack.Payload)
+	}
+	eventually(t, "the comment in the rep's DM", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		return strings.Contains(blocksText(m.Blocks), "Useful, thanks")
+	})
+
+	viewID2, _ := b.openModal("")
+	b.submit(viewID2, values([]string{rep2}, "one_on_one", today("America/New_York"), "30", ""))
+	dm2 := b.dm(rep2, 1)
+	in, err = b.fake.ClickButton(ctx, rep2, dm2.Channel, dm2.TS, "rep_dispute")
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewID = b.openedView(in)
+	for _, reason := range []string{"   ", strings.Repeat("r", 1001)} {
+		ack := b.submitAs(rep2, viewID, map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(reason)}})
+		if keys := errorKeys(t, ack); len(keys) != 1 || keys[0] != "reason" || ack.Problem != "" {
+			t.Fatalf("dispute reason of %d characters: errors under %v, problem %q", len(reason), keys, ack.Problem)
+		}
+	}
+	if rows := b.export(); rows[1].Status != "pending" {
+		t.Fatalf("a refused dispute changed the status to %s", rows[1].Status)
+	}
+}

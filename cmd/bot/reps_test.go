@@ -1,0 +1,91 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// errorsAck reads a view submission's ack as response_action errors.
+func errorsAck(t *testing.T, ack json.RawMessage) map[string]string {
+	t.Helper()
+	var resp struct {
+		Action string            `json:"response_action"`
+		Errors map[string]string `json:"errors"`
+	}
+	if err := json.Unmarshal(ack, &resp); err != nil || resp.Action != "errors" {
+		t.Fatalf("ack = %s, want response_action errors", ack)
+	}
+	return resp.Errors
+}
+
+// A bot or a deactivated account Coachlog has never seen, picked in the
+// form, is refused inline on the reps block: Slack is asked at submission.
+func TestFormRefusesBotsAndDeactivatedPeopleNeverSeen(t *testing.T) {
+	b := startBot(t)
+	b.fake.AddUser(fakeslack.User{ID: "U0ROBOT", Name: "robot", RealName: "Deal Robot", IsBot: true})
+	b.fake.AddUser(fakeslack.User{ID: "U0GONE", Name: "gone", RealName: "Gone Person", Deleted: true})
+	now := today("America/New_York")
+	for _, tt := range []struct {
+		name string
+		reps []string
+		kind string
+		want string
+	}{
+		{"a bot", []string{"U0ROBOT"}, "one_on_one", "Deal Robot is an app"},
+		{"a deactivated account", []string{"U0GONE"}, "one_on_one", "Gone Person is deactivated"},
+		{"one of a team", []string{rep, "U0GONE"}, "team_meeting", "Gone Person is deactivated"},
+		{"not a member", []string{"U0STRANGER"}, "one_on_one", "not a member"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			viewID, _ := b.openModal("")
+			_, ack := b.submit(viewID, values(tt.reps, tt.kind, now, "30", ""))
+			if got := errorsAck(t, ack)["reps"]; !strings.Contains(got, tt.want) {
+				t.Errorf("reps error = %q, want it to say %q", got, tt.want)
+			}
+		})
+	}
+	if rows := b.export(); len(rows) != 0 {
+		t.Fatalf("stored %d rows with a bot or a deactivated rep", len(rows))
+	}
+	if n := len(b.fake.Messages(rep)); n != 0 {
+		t.Fatalf("sent %d DMs", n)
+	}
+}
+
+// When Slack is too slow to say who a never-seen rep is, the form says so
+// inline within the ack deadline and keeps everything typed; the next try
+// goes through.
+func TestFormAsksToRetryWhenSlackIsTooSlowToCheckANewRep(t *testing.T) {
+	b := startBot(t)
+	now := today("America/New_York")
+	b.fake.SetLatency("users.info", 1500*time.Millisecond)
+	viewID, _ := b.openModal("")
+	in, err := b.fake.SubmitView(ctxT(t), mgr, viewID, values([]string{rep}, "one_on_one", now, "30", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ack, err := b.fake.AwaitAck(ctxT(t), in.EnvelopeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := errorsAck(t, ack.Payload)["reps"]; !strings.Contains(got, "try again") {
+		t.Errorf("reps error = %q, want a try again", got)
+	}
+	if ack.Latency() > 2500*time.Millisecond {
+		t.Errorf("acked after %v, past the 2 s budget", ack.Latency())
+	}
+	if rows := b.export(); len(rows) != 0 {
+		t.Fatalf("stored %d rows without knowing who the rep is", len(rows))
+	}
+	b.fake.SetLatency("users.info", 0)
+	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", now, "30", "")); len(ack) != 0 {
+		t.Fatalf("second try acked %s", ack)
+	}
+	if rows := b.export(); len(rows) != 1 {
+		t.Fatalf("second try stored %d rows", len(rows))
+	}
+}

@@ -1,0 +1,156 @@
+package coaching
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// DefaultLookupBudget bounds the Slack profile reads a submission waits
+// for. A modal submission is acknowledged after its commit, within a 2 s
+// deadline; this leaves the other second to the commit.
+const DefaultLookupBudget = time.Second
+
+// maxParallelLookups bounds how many users.info calls one submission makes
+// at once (a team meeting may name 50 people; Slack's tier 4 allows 100+ a
+// minute, with bursts).
+const maxParallelLookups = 8
+
+// repProfile is what a submission knows of one rep it names.
+type repProfile struct {
+	Person
+	vouched  bool // read from Slack at some point, or in the roster: known to be a member
+	noMember bool // Slack says no such user
+	slow     bool // Slack did not answer within the budget
+	failed   bool // Slack answered with an error
+}
+
+// lookupProfiles reads from Slack, in parallel and within the lookup
+// budget, the profiles a submission needs and Coachlog can't vouch for: the
+// manager's when never read (their time zone decides "today"), and each
+// rep's when never seen, never read, or read more than refreshAfter ago
+// (a bot or a deactivated account must be refused, PRODUCT.md "Who may do
+// what"). Fresh profiles are stored.
+//
+// When Slack is too slow or fails: the manager's date falls back to the
+// organisation's zone; a rep with an older profile or a roster entry is
+// judged on that; a rep Coachlog has never been able to read is refused
+// with a "try again" (checkReps), since it might be an app or a
+// deactivated account. Nothing is lost: the form stays open with
+// everything typed.
+//
+// It also returns the manager's time zone, from the profile it read anyway.
+func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs []string) ([]repProfile, *time.Location, error) {
+	reps := make([]repProfile, len(repIDs))
+	type ask struct {
+		id  string
+		rep int // index in reps; -1 for the manager
+	}
+	var asks []ask
+	for i, id := range repIDs {
+		p, err := s.store.Person(ctx, id)
+		if err != nil && ErrorCode(err) != ENotFound {
+			return nil, nil, err
+		}
+		if err != nil {
+			p = Person{ID: id}
+		}
+		reps[i] = repProfile{Person: p, vouched: p.InRoster || !p.ResolvedAt.IsZero()}
+		if s.dir != nil && (p.ResolvedAt.IsZero() || s.now().Sub(p.ResolvedAt) >= refreshAfter) {
+			asks = append(asks, ask{id, i})
+		}
+	}
+	zone := s.defaultTZ
+	m, merr := s.store.Person(ctx, managerID)
+	if merr == nil {
+		zone = s.locationOf(m)
+	}
+	if s.dir != nil && managerID != "" && (merr != nil || m.ResolvedAt.IsZero()) {
+		asks = append(asks, ask{managerID, -1})
+	}
+	if len(asks) == 0 {
+		return reps, zone, nil
+	}
+
+	type answer struct {
+		p   Person
+		err error
+	}
+	answers := make([]answer, len(asks))
+	lctx, cancel := context.WithTimeout(ctx, s.lookupBudget)
+	defer cancel()
+	sem := make(chan struct{}, maxParallelLookups)
+	var wg sync.WaitGroup
+	for i, a := range asks {
+		wg.Go(func() {
+			select {
+			case sem <- struct{}{}:
+			case <-lctx.Done():
+				answers[i].err = lctx.Err()
+				return
+			}
+			defer func() { <-sem }()
+			answers[i].p, answers[i].err = s.dir.UserInfo(lctx, a.id)
+		})
+	}
+	wg.Wait()
+
+	for i, a := range asks {
+		ans := answers[i]
+		if ans.err != nil {
+			s.log.WarnContext(ctx, "Slack profile not read at submission", "user_id", a.id, "err", ans.err)
+			if a.rep >= 0 {
+				r := &reps[a.rep]
+				switch {
+				case ErrorCode(ans.err) == ENotFound:
+					r.noMember = true
+				case errors.Is(ans.err, context.DeadlineExceeded) || errors.Is(ans.err, context.Canceled):
+					r.slow = true
+				default:
+					r.failed = true
+				}
+			}
+			continue
+		}
+		fresh := ans.p
+		fresh.ID, fresh.ResolvedAt = a.id, s.now()
+		if err := s.store.UpsertPerson(ctx, fresh); err != nil {
+			return nil, nil, fmt.Errorf("store profile of %s: %w", a.id, err)
+		}
+		if a.rep >= 0 {
+			reps[a.rep] = repProfile{Person: fresh, vouched: true}
+		} else {
+			zone = s.Location(ctx, managerID) // as stored: the roster's zone still wins over Slack's
+		}
+	}
+	return reps, zone, nil
+}
+
+// checkReps returns a field error when a rep is someone coaching can't be
+// logged with: a bot, a deactivated account, someone Slack does not know,
+// or someone Slack could not be asked about in time. Someone in the roster
+// or read from Slack before is judged on that when Slack can't answer now.
+func checkReps(reps []repProfile) string {
+	for _, r := range reps {
+		switch {
+		case r.noMember && !r.vouched:
+			return fmt.Sprintf("%s is not a member of this Slack workspace: pick the rep you coached.", r.DisplayName())
+		case r.IsBot:
+			return fmt.Sprintf("%s is an app, not a person: pick the rep you coached.", r.DisplayName())
+		case r.Deleted:
+			return fmt.Sprintf("%s is deactivated in Slack.", r.DisplayName())
+		}
+	}
+	for _, r := range reps {
+		switch {
+		case r.vouched:
+		case r.slow:
+			return "Slack did not answer in time to say who you picked; try again in a moment."
+		case r.failed:
+			return "Slack could not say who you picked just now; try again in a moment."
+		}
+	}
+	return ""
+}

@@ -1,0 +1,131 @@
+package coaching_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+// directory is a Slack directory in memory. People in slow never answer:
+// their look-ups wait for the caller's deadline.
+type directory struct {
+	mu             sync.Mutex
+	people         map[string]coaching.Person
+	slow           map[string]bool
+	inFlight, peak int
+	calls          int
+}
+
+func (d *directory) UserInfo(ctx context.Context, id string) (coaching.Person, error) {
+	d.mu.Lock()
+	d.calls++
+	d.inFlight++
+	d.peak = max(d.peak, d.inFlight)
+	p, ok := d.people[id]
+	slow := d.slow[id]
+	d.mu.Unlock()
+	defer func() { d.mu.Lock(); d.inFlight--; d.mu.Unlock() }()
+	if slow {
+		<-ctx.Done()
+		return coaching.Person{}, ctx.Err()
+	}
+	if !ok {
+		return coaching.Person{}, coaching.Errorf(coaching.ENotFound, "%s is not a member", id)
+	}
+	return p, nil
+}
+
+// stats returns the most look-ups seen at once and the number of calls.
+func (d *directory) stats() (peak, calls int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.peak, d.calls
+}
+
+func (d *directory) reset() {
+	d.mu.Lock()
+	d.peak, d.calls = 0, 0
+	d.mu.Unlock()
+}
+
+func newServiceWithDirectory(t *testing.T, dir *directory) (*coaching.Service, *sqlite.Store, *clock) {
+	t.Helper()
+	clk := &clock{t: time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)}
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc := coaching.NewService(coaching.Config{Store: st, Directory: dir, Now: clk.Now, LookupBudget: 50 * time.Millisecond})
+	return svc, st, clk
+}
+
+func TestRepsAreCheckedWithSlackAtSubmission(t *testing.T) {
+	ctx := context.Background()
+	dir := &directory{
+		people: map[string]coaching.Person{
+			"UMGR": {Name: "Max"}, "UANA": {Name: "Ana"}, "UBEN": {Name: "Ben"},
+			"UBOT": {Name: "<!channel> Robot", IsBot: true}, "UGONE": {Name: "Gone", Deleted: true},
+		},
+		slow: map[string]bool{"USLOW": true, "USLOW2": true, "UROSTER": true},
+	}
+	svc, st, _ := newServiceWithDirectory(t, dir)
+	if _, err := st.ImportRoster(ctx, []coaching.Person{{ID: "UROSTER", Name: "Rosa", Roles: []string{"rep"}}, {ID: "UROSTER2", Name: "Ros", Roles: []string{"rep"}}}, day("2026-11-01")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		reps []string
+		want string // a part of the reps error; "" when logged
+	}{
+		{"people", []string{"UANA"}, ""},
+		{"an app never seen", []string{"UBOT"}, "<!channel> Robot is an app"},
+		{"a deactivated account never seen", []string{"UANA", "UGONE"}, "Gone is deactivated"},
+		{"no such member", []string{"UNOBODY"}, "not a member"},
+		{"Slack too slow for someone never seen", []string{"UBEN", "USLOW"}, "try again"},
+		{"Slack too slow for someone in the roster", []string{"UROSTER"}, ""},
+		{"no such member, says Slack of someone in the roster", []string{"UROSTER2"}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d := oneOnOne(tt.reps...)
+			d.Kind = coaching.KindTeamMeeting
+			_, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: d, Key: tt.name})
+			fe, _ := coaching.FieldErrorsOf(err)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("err = %v, want it logged", err)
+			case tt.want != "" && !strings.Contains(fe[coaching.FieldReps], tt.want):
+				t.Fatalf("err = %v, want a reps error saying %q", err, tt.want)
+			}
+		})
+	}
+	if p, err := st.Person(ctx, "UBOT"); err != nil || !p.IsBot {
+		t.Errorf("the app's profile was not kept: %+v %v", p, err)
+	}
+
+	// Look-ups run side by side: two slow people cost one budget, not two.
+	dir.reset()
+	d := oneOnOne("USLOW", "USLOW2")
+	d.Kind = coaching.KindTeamMeeting
+	if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: d, Key: "two slow"}); err == nil {
+		t.Fatal("two reps Slack could not say anything about were logged")
+	}
+	if peak, _ := dir.stats(); peak != 2 {
+		t.Errorf("%d look-ups ran at once, want both", peak)
+	}
+
+	// A profile read lately is trusted without asking Slack again.
+	dir.reset()
+	if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UANA"), Key: "again"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, calls := dir.stats(); calls != 0 {
+		t.Errorf("%d look-ups for people read minutes ago", calls)
+	}
+}

@@ -1,0 +1,138 @@
+package coaching
+
+import (
+	"context"
+	"fmt"
+)
+
+// Who may read what on the read-only surfaces (`/coach report`, a leader's
+// `/coach history @rep`, the rep's own view), decided here so that every
+// surface applies the same rule (PRODUCT.md, "Authorisation": reports
+// follow the reporting tree; notes are seen by the manager and the rep,
+// and by the leaders above them when shared).
+
+// maxRepScan bounds how many of a rep's latest sessions are read to find
+// those a leader may see.
+const maxRepScan = 200
+
+// ReportScope says whose part of the tree askerID may have a report on,
+// as the id of its root: targetID when given, else the asker's own tree;
+// "" is the whole organisation, for an admin who leads no tree. A leader
+// may ask about themselves and anyone below them in the current roster,
+// at any depth; an admin (admin) about anyone Coachlog knows. Anyone else
+// is refused with what they may use instead.
+func (s *Service) ReportScope(ctx context.Context, askerID, targetID string, admin bool) (string, error) {
+	asker, err := s.store.Person(ctx, askerID)
+	if err != nil && ErrorCode(err) != ENotFound {
+		return "", err
+	}
+	leader := err == nil && asker.Holds(PersonLeader)
+	if !leader && !admin {
+		return "", &Error{Code: EForbidden, Message: "`/coach report` is for leaders and admins, as the roster names them. " +
+			Alternatives(asker)}
+	}
+	switch {
+	case targetID == "" && leader:
+		return askerID, nil
+	case targetID == "":
+		return "", nil
+	}
+	if _, err := s.store.Person(ctx, targetID); err != nil {
+		return "", err
+	}
+	if admin || targetID == askerID {
+		return targetID, nil
+	}
+	below, err := s.leads(ctx, askerID, targetID)
+	if err != nil {
+		return "", err
+	}
+	if !below {
+		return "", Errorf(EForbidden, "<@%s> is not below you in the roster: you can ask for a report on yourself and on the managers and leaders below you.", targetID)
+	}
+	return targetID, nil
+}
+
+// Alternatives says, for someone refused a surface that is not theirs,
+// what Coachlog has for them: a manager their own numbers, a rep their App
+// Home and DMs, anyone the way to log coaching.
+func Alternatives(p Person) string {
+	switch {
+	case p.Holds(PersonManager):
+		return "For your own team: `/coach stats` (your numbers) and `/coach team` (your reps and who is overdue)."
+	case p.Holds(PersonRep):
+		return "The coaching you received is in your App Home (open Coachlog, then Home) and each session is in your DMs with Coachlog, where you confirm it and say how useful it was."
+	}
+	return "Anyone can log coaching with `/coach`; `/coach help` lists the rest."
+}
+
+// LeaderHistory lists, newest first, the sessions with repID that a leader
+// above the rep may read: those logged by managers below leaderID in the
+// current roster (at any depth), as LeaderView shows them. below is false,
+// and the list empty, when leaderID is not a leader above that rep: they
+// then see only the sessions they logged themselves (History).
+func (s *Service) LeaderHistory(ctx context.Context, leaderID, repID string, limit int) (sessions []Session, below bool, err error) {
+	leader, err := s.store.Person(ctx, leaderID)
+	if ErrorCode(err) == ENotFound {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if !leader.Holds(PersonLeader) {
+		return nil, false, nil
+	}
+	if below, err = s.leads(ctx, leaderID, repID); err != nil || !below {
+		return nil, false, err
+	}
+	all, err := s.store.RepSessions(ctx, repID, maxRepScan)
+	if err != nil {
+		return nil, true, fmt.Errorf("read sessions with %s: %w", repID, err)
+	}
+	under := map[string]bool{}
+	for _, sess := range all {
+		if len(sessions) == limit {
+			break
+		}
+		if sess.ManagerID == leaderID {
+			continue // their own, listed with Edit and Undo by History
+		}
+		ok, seen := under[sess.ManagerID]
+		if !seen {
+			if ok, err = s.leads(ctx, leaderID, sess.ManagerID); err != nil {
+				return nil, true, err
+			}
+			under[sess.ManagerID] = ok
+		}
+		if ok {
+			sessions = append(sessions, LeaderView(sess))
+		}
+	}
+	return sessions, true, nil
+}
+
+// LeaderView is a session as a leader above its manager reads it: what
+// happened, with the notes and commitments only when the manager shared
+// them with leaders, and each rep's status but never their rating,
+// comment or dispute reason (ratings reach leaders as averages only).
+func LeaderView(s Session) Session {
+	v := s
+	if s.Visibility != VisibilityShared {
+		v.Notes, v.Commitments = "", nil
+	}
+	v.Reps = make([]SessionRep, len(s.Reps))
+	for i, r := range s.Reps {
+		v.Reps[i] = SessionRep{RepID: r.RepID, Status: r.Status, Removed: r.Removed}
+	}
+	return v
+}
+
+// MyCommitments lists a rep's own open commitments, from every session
+// logged with them, oldest first.
+func (s *Service) MyCommitments(ctx context.Context, repID string) ([]Commitment, error) {
+	out, err := s.store.OpenCommitments(ctx, repID, CommitmentFilter{}, MaxOpenCommitments)
+	if err != nil {
+		return nil, fmt.Errorf("read open commitments of %s: %w", repID, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,283 @@
+package digest
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/metrics"
+)
+
+// Options shape a digest beyond its figures.
+type Options struct {
+	// Narratives are short texts per leader id, shown in the leader's
+	// reply when present: the hook for the LLM's narrative of the week's
+	// themes. Nil or missing: none.
+	Narratives map[string]string
+}
+
+// Build words report, the metrics of week with the trend and the insights
+// (metrics.DigestOptions), as the digest's messages: one message when
+// everything fits in one, else the headline in the channel and, in its
+// thread, one reply per leader (more when a leader has more managers than
+// one message holds). The chart is added by the Builder.
+func Build(r *metrics.Report, week coaching.Week, o Options) *Digest {
+	g := groups(r, o)
+	head := headline(r, week)
+	if single, ok := one(head, g); ok {
+		return &Digest{Week: week, Messages: []Message{single}}
+	}
+	d := &Digest{Week: week, Messages: []Message{overview(head, g, week)}}
+	for _, gr := range g {
+		d.Messages = append(d.Messages, gr.messages(week)...)
+	}
+	return d
+}
+
+// group is what one reply (or several) says: a leader's tree and the
+// managers whose nearest leader they are, or the managers outside any
+// leader's tree.
+type group struct {
+	title    string
+	leader   *metrics.Figures // nil for the managers outside any tree
+	top      []Block          // the leader's figures, narrative and findings
+	managers []*txt
+}
+
+// groups orders the leaders as their tree (each top leader by name, then
+// the leaders below them), each with their managers, those who need
+// attention first; then the managers outside any leader's tree.
+func groups(r *metrics.Report, o Options) []group {
+	byLeader := map[string][]metrics.Figures{}
+	known := map[string]bool{}
+	for _, l := range r.Leaders {
+		known[l.ID] = true
+	}
+	for _, m := range r.Managers {
+		id := m.LeaderID
+		if !known[id] {
+			id = ""
+		}
+		byLeader[id] = append(byLeader[id], m)
+	}
+	var out []group
+	seen := map[string]bool{}
+	var visit func(l *metrics.Figures)
+	visit = func(l *metrics.Figures) {
+		if seen[l.ID] {
+			return
+		}
+		seen[l.ID] = true
+		// A leader over the whole organisation with no manager of their
+		// own would repeat the headline: their tree is in it.
+		if len(byLeader[l.ID]) > 0 || len(l.ManagerIDs) < len(r.Managers) || o.Narratives[l.ID] != "" {
+			out = append(out, leaderGroup(l, byLeader[l.ID], o.Narratives[l.ID]))
+		}
+		for i := range r.Leaders {
+			if r.Leaders[i].LeaderID == l.ID {
+				visit(&r.Leaders[i])
+			}
+		}
+	}
+	for i := range r.Leaders {
+		if l := &r.Leaders[i]; !known[l.LeaderID] {
+			visit(l) // the top leaders
+		}
+	}
+	for i := range r.Leaders {
+		visit(&r.Leaders[i]) // any a cycle in the reporting lines kept from the top
+	}
+	if rest := byLeader[""]; len(rest) > 0 {
+		title := "Managers outside any leader's tree"
+		if len(r.Leaders) == 0 {
+			title = "Managers"
+		}
+		g := group{title: title, managers: items(rest)}
+		g.top = []Block{block(Header, words(cut(title, maxHeader))), block(Context, words(plural(len(rest), "manager", "managers")+attention(len(rest))))}
+		out = append(out, g)
+	}
+	return out
+}
+
+func leaderGroup(l *metrics.Figures, managers []metrics.Figures, narrative string) group {
+	g := group{title: name(l.Name), leader: l, managers: items(managers)}
+	m := l.Metrics
+	g.top = append(g.top, block(Header, words(cut(name(l.Name), maxHeader))),
+		block(Context, words(fmt.Sprintf("Figures over the whole tree below %s: %s, %s not away.%s", name(l.Name),
+			plural(len(l.ManagerIDs), "manager", "managers"), plural(m.Reps, "rep", "reps"), listed(len(managers))))),
+		fieldsBlock(scopeFields(*l)))
+	if narrative = strings.TrimSpace(narrative); narrative != "" {
+		// The LLM wrote it (only with COACHLOG_LLM_NOTES=on): said so, and
+		// escaped like anything Coachlog did not write itself.
+		g.top = append(g.top, block(Section, (&txt{}).b("Themes").w(" (written by the LLM from the week's sessions; no note quoted, no rep named): ").
+			i(cut(narrative, maxSectionText-100))))
+	}
+	if fs := findings(l.Insights, maxScopeFindings); len(fs) > 0 {
+		g.top = append(g.top, block(Section, join("\n", append([]*txt{(&txt{}).b("What stands out")}, fs...)...)))
+	}
+	if len(managers) > 0 {
+		g.top = append(g.top, Block{Type: Divider})
+	}
+	return g
+}
+
+// attention says how the managers are ordered, when there are several.
+func attention(n int) string {
+	if n < 2 {
+		return "."
+	}
+	return ", those who need attention first."
+}
+
+// listed says which managers a leader's reply lists.
+func listed(n int) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return " Below: the manager whose nearest leader this is."
+	}
+	return " Below: the managers whose nearest leader this is, those who need attention first."
+}
+
+// items are the managers' entries, those who need attention first: more
+// findings, then more reps overdue, then lower coverage, then by name.
+func items(ms []metrics.Figures) []*txt {
+	ms = slices.Clone(ms)
+	slices.SortStableFunc(ms, func(a, b metrics.Figures) int {
+		return cmp.Or(cmp.Compare(len(b.Insights), len(a.Insights)), cmp.Compare(b.Metrics.Overdue, a.Metrics.Overdue),
+			compareCoverage(a.Metrics.Coverage, b.Metrics.Coverage))
+	})
+	out := make([]*txt, len(ms))
+	for i, m := range ms {
+		out[i] = managerItem(m)
+		if n := utf8.RuneCountInString(out[i].md.String()); n > maxItem {
+			out[i] = words(cut(out[i].plain.String(), maxItem)) // never happens with real figures; never breaks a message either
+		}
+	}
+	return out
+}
+
+// compareCoverage orders lower coverage first, and no team last.
+func compareCoverage(a, b *float64) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return 1
+	case b == nil:
+		return -1
+	}
+	return cmp.Compare(*a, *b)
+}
+
+// headline is the organisation's part: the week, what was done, the
+// figures with their trends, and what stands out.
+func headline(r *metrics.Report, week coaching.Week) []Block {
+	org := r.Org
+	t, m := trendOf(org), org.Metrics
+	title := fmt.Sprintf("Coaching digest · %s · %s to %s", week, week.Monday().Human(), week.Sunday().Human())
+	lead := (&txt{}).b(plural(m.Sessions, "session", "sessions") + " and " + num(m.Minutes) + " minutes of coaching").
+		w(t.perWeek(m.Sessions, t.weekly.Sessions) + " by " + plural(len(r.Managers), "manager", "managers") +
+			" for " + plural(m.Reps, "rep", "reps") + " not away")
+	if len(r.Leaders) > 0 {
+		lead.w(", under " + plural(len(r.Leaders), "leader", "leaders"))
+	}
+	lead.w(".")
+	out := []Block{block(Header, words(cut(title, maxHeader))), block(Section, lead), fieldsBlock(scopeFields(org))}
+	if fs := findings(org.Insights, maxScopeFindings); len(fs) > 0 {
+		out = append(out, block(Section, join("\n", append([]*txt{(&txt{}).b("What stands out")}, fs...)...)))
+	}
+	return out
+}
+
+// legend closes the headline.
+func legend(threaded bool) Block {
+	where := "The chart is in the thread."
+	if threaded {
+		where = "The chart and each leader's tree and managers are in the thread."
+	}
+	return block(Context, words("↑ ↓ → against the 4 weeks before (counts against their weekly average). "+
+		"Coverage: reps coached within their manager's cadence. "+where+" Figures only: nothing anyone wrote, and no rep by name."))
+}
+
+// one is the whole digest as one message, if it fits.
+func one(head []Block, gs []group) (Message, bool) {
+	msg := Message{Blocks: slices.Clone(head)}
+	for _, g := range gs {
+		msg.Blocks = append(msg.Blocks, Block{Type: Divider})
+		msg.Blocks = append(msg.Blocks, g.top...)
+		msg.Blocks = append(msg.Blocks, sections(g.managers)...)
+	}
+	msg.Blocks = append(msg.Blocks, legend(false))
+	msg.Text = head[0].plain
+	return msg, fits(msg.Blocks)
+}
+
+// overview is the headline of a digest whose leaders reply in the
+// thread: the organisation, then one line per leader while they fit.
+func overview(head []Block, gs []group, week coaching.Week) Message {
+	p := newPacker("Coaching digest " + week.String())
+	for _, b := range head {
+		p.add(b)
+	}
+	var lines []*txt
+	for _, g := range gs {
+		if g.leader != nil {
+			lines = append(lines, overviewLine(*g.leader))
+		}
+	}
+	end := legend(true)
+	if len(lines) > 0 {
+		intro := (&txt{}).b("Leaders").w(" (each in the thread)")
+		secs, counts := pack(append([]*txt{intro}, lines...), "\n")
+		shown := -1 // the intro is no leader
+		for i, s := range secs {
+			// room for the legend and a line saying how many are left
+			if !p.room(s, size(end)+100, 2) {
+				p.add(block(Section, words("…and "+plural(len(lines)-max(shown, 0), "more leader", "more leaders")+" in the thread.")))
+				break
+			}
+			p.add(s)
+			shown += counts[i]
+		}
+	}
+	p.add(end)
+	return p.done()[0]
+}
+
+// messages are a group's replies: its figures, then its managers, in as
+// many messages as they need, each after the first saying it continues.
+func (g group) messages(week coaching.Week) []Message {
+	p := newPacker(g.title + " · coaching digest " + week.String())
+	for _, b := range g.top {
+		p.add(b)
+	}
+	// Entries share a section (a blank line apart) while it and the
+	// message have room; one that does not fit goes to the next.
+	var cur *txt
+	curLen := 0
+	for _, it := range g.managers {
+		n := utf8.RuneCountInString(it.md.String())
+		if cur != nil {
+			if joined := curLen + 2 + n; joined <= maxSectionText && p.roomFor(joined, 1) {
+				cur.w("\n\n").t(it)
+				curLen = joined
+				continue
+			}
+			p.add(block(Section, cur))
+		}
+		if !p.roomFor(n, 1) {
+			p.next()
+			p.add(block(Context, (&txt{}).b(g.title).w(", continued")))
+		}
+		cur, curLen = (&txt{}).t(it), n
+	}
+	if cur != nil {
+		p.add(block(Section, cur))
+	}
+	return p.done()
+}

@@ -1,0 +1,283 @@
+package digest
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/metrics"
+)
+
+// trend is a scope's figures beside the 4 weeks before, when the run
+// computed them: counts against their weekly average, shares and states
+// against their own value then.
+type trend struct {
+	now    metrics.Metrics
+	before *metrics.Metrics
+	weekly metrics.Weekly
+}
+
+func trendOf(f metrics.Figures) trend {
+	return trend{now: f.Metrics, before: f.Before, weekly: f.BeforeWeekly()}
+}
+
+// perWeek is a count's arrow against its weekly average before; none
+// when there was nothing then and is nothing now.
+func (t trend) perWeek(now int, before float64) string {
+	if t.before == nil || (now == 0 && before == 0) {
+		return ""
+	}
+	return arrow(metrics.Compare(float64(now), before))
+}
+
+// share is a share's arrow against its value before.
+func (t trend) share(now *float64, before func(metrics.Metrics) *float64) string {
+	if t.before == nil {
+		return ""
+	}
+	return arrow(metrics.CompareShares(now, before(*t.before)))
+}
+
+// state is a count at the period's end (overdue) against the same count
+// at the end of the 4 weeks before.
+func (t trend) state(now int, before func(metrics.Metrics) int) string {
+	if t.before == nil {
+		return ""
+	}
+	return arrow(metrics.Compare(float64(now), float64(before(*t.before))))
+}
+
+// field is one of a section's fields: a bold label over its lines.
+type field struct {
+	label string
+	lines []*txt
+}
+
+func (f field) text() *txt {
+	out := (&txt{}).b(f.label)
+	for i, l := range f.lines {
+		out.md.WriteString("\n")
+		if i == 0 {
+			out.plain.WriteString(": ")
+		} else {
+			out.plain.WriteString("; ")
+		}
+		out.t(l)
+	}
+	return out
+}
+
+// scopeFields are a leader's tree's or the organisation's figures, one
+// field each, the 4 weeks before under each.
+func scopeFields(f metrics.Figures) []field {
+	t, m := trendOf(f), f.Metrics
+	before := func(format string, args ...any) *txt {
+		if t.before == nil {
+			return nil
+		}
+		return words("4 weeks before: " + fmt.Sprintf(format, args...))
+	}
+	var out []field
+	add := func(label string, lines ...*txt) {
+		var kept []*txt
+		for _, l := range lines {
+			if l != nil && !l.empty() {
+				kept = append(kept, l)
+			}
+		}
+		out = append(out, field{label, kept})
+	}
+	var b metrics.Metrics
+	if t.before != nil {
+		b = *t.before
+	}
+	add("Sessions · minutes",
+		words(num(m.Sessions)+t.perWeek(m.Sessions, t.weekly.Sessions)+" · "+num(m.Minutes)+" min"+t.perWeek(m.Minutes, t.weekly.Minutes)),
+		before("%s and %s min a week", dec(t.weekly.Sessions), num(int(math.Round(t.weekly.Minutes)))))
+	add("Coverage",
+		words(pct(m.Coverage)+" of "+plural(m.Reps, "rep", "reps")+t.share(m.Coverage, func(b metrics.Metrics) *float64 { return b.Coverage })),
+		before("%s", pct(b.Coverage)))
+	add("Overdue reps",
+		words(num(m.Overdue)+t.state(m.Overdue, func(b metrics.Metrics) int { return b.Overdue })),
+		before("%s", num(b.Overdue)))
+	add("Consistency",
+		words(pct(m.Consistency)+arrowIf(t.before != nil, metrics.CompareShares(m.Consistency, m.ConsistencyBefore))),
+		before("%s", pct(m.ConsistencyBefore)))
+	add("Coaching minutes vs reps, by tier", tierLines(t)...)
+	add("Ride-alongs", rideAlongs(t, " · "), beforeRides(t))
+	add("Confirmed by reps",
+		words(pct(m.ConfirmationRate)+" of "+num(m.Pairs)+t.share(m.ConfirmationRate, func(b metrics.Metrics) *float64 { return b.ConfirmationRate })),
+		before("%s", pct(b.ConfirmationRate)))
+	add("Quality", rating(t), commitments(t))
+	if f.Correlation != nil {
+		add("Coaching and results", correlation(*f.Correlation), atQuota(f.AtQuotaShare))
+	}
+	return out
+}
+
+func arrowIf(ok bool, c metrics.Change) string {
+	if !ok {
+		return ""
+	}
+	return arrow(c)
+}
+
+// tierLines set each tier's share of coaching minutes beside its share of
+// the team's reps; reps without a tier only when there are some.
+func tierLines(t trend) []*txt {
+	m := t.now
+	if m.Minutes == 0 {
+		var reps []*txt
+		for _, tier := range metrics.Tiers() {
+			if rs := m.TierRepsShare.Get(tier); rs != nil && *rs > 0 {
+				reps = append(reps, words(tierLabel(tier)+" "+pct(rs)))
+			}
+		}
+		if len(reps) == 0 {
+			return []*txt{words("no coaching minutes")}
+		}
+		return []*txt{words("no coaching minutes; reps ").t(join(" · ", reps...))}
+	}
+	var out []*txt
+	for _, tier := range metrics.Tiers() {
+		ms, rs := m.TierMinutesShare.Get(tier), m.TierRepsShare.Get(tier)
+		if (ms == nil || *ms == 0) && (rs == nil || *rs == 0) {
+			continue // a tier with neither reps nor minutes says nothing
+		}
+		out = append(out, words(tierLabel(tier)+" "+pct(ms)+" vs "+pct(rs)+
+			t.share(ms, func(b metrics.Metrics) *float64 { return b.TierMinutesShare.Get(tier) })))
+	}
+	return out
+}
+
+func tierLabel(t coaching.Tier) string {
+	if t == coaching.TierNone {
+		return "no tier"
+	}
+	return metrics.TierName(t)
+}
+
+// rideAlongs is the role mix: lead, participant, observer.
+func rideAlongs(t trend, sep string) *txt {
+	r := t.now.RideAlongs
+	if r.Lead+r.Participant+r.Observer == 0 {
+		return words("no ride-alongs")
+	}
+	now := [3]int{r.Lead, r.Participant, r.Observer}
+	var parts []*txt
+	for i, role := range []string{"lead", "participant", "observer"} {
+		parts = append(parts, words(role+" "+num(now[i])+t.perWeek(now[i], t.weekly.RideAlongsBy[i])))
+	}
+	return join(sep, parts...)
+}
+
+func beforeRides(t trend) *txt {
+	if t.before == nil {
+		return nil
+	}
+	w := t.weekly.RideAlongsBy
+	return words("4 weeks before: " + dec(w[0]) + " · " + dec(w[1]) + " · " + dec(w[2]) + " a week")
+}
+
+// rating shows the count of ratings, and their mean only where it is
+// defined (at least metrics.MinRatings).
+func rating(t trend) *txt {
+	m := t.now
+	switch {
+	case m.Ratings == 0:
+		return words("no ratings")
+	case m.MeanRating == nil:
+		return words(plural(m.Ratings, "rating", "ratings") + fmt.Sprintf(" (a mean needs %d)", metrics.MinRatings))
+	}
+	return words(fmt.Sprintf("rated %.1f over %s", *m.MeanRating, plural(m.Ratings, "rating", "ratings")) +
+		t.share(m.MeanRating, func(b metrics.Metrics) *float64 { return b.MeanRating }))
+}
+
+// commitments are the share of sessions with one, and the share kept.
+func commitments(t trend) *txt {
+	m := t.now
+	var parts []*txt
+	if m.WithCommitments != nil {
+		parts = append(parts, words(pct(m.WithCommitments)+" with commitments"+
+			t.share(m.WithCommitments, func(b metrics.Metrics) *float64 { return b.WithCommitments })))
+	}
+	if m.CommitmentsKept != nil {
+		parts = append(parts, words(pct(m.CommitmentsKept)+" kept"+
+			t.share(m.CommitmentsKept, func(b metrics.Metrics) *float64 { return b.CommitmentsKept })))
+	}
+	return join(" · ", parts...)
+}
+
+func correlation(c metrics.Correlation) *txt {
+	if c.Rho == nil {
+		return words(fmt.Sprintf("ρ: too little data (%s)", plural(c.N, "rep-month", "rep-months")))
+	}
+	return words(fmt.Sprintf("ρ %.2f over %s", *c.Rho, plural(c.N, "rep-month", "rep-months")))
+}
+
+func atQuota(v *float64) *txt {
+	if v == nil {
+		return nil
+	}
+	return words(pct(v) + " of reps at quota")
+}
+
+// managerItem is one manager in the leaders' channel, in a few lines:
+// activity, coverage and overdue on the first, then tiers, role mix,
+// confirmation, quality and consistency, each with its trend, and the
+// findings as a channel may read them.
+func managerItem(f metrics.Figures) *txt {
+	t, m := trendOf(f), f.Metrics
+	first := (&txt{}).b(name(f.Name)).w(" · " + plural(m.Sessions, "session", "sessions") + t.perWeek(m.Sessions, t.weekly.Sessions) +
+		" · " + num(m.Minutes) + " min" + t.perWeek(m.Minutes, t.weekly.Minutes) +
+		" · coverage " + pct(m.Coverage) + fmt.Sprintf(" (%d of %d)", m.Covered, m.Reps) +
+		t.share(m.Coverage, func(b metrics.Metrics) *float64 { return b.Coverage }) +
+		" · " + num(m.Overdue) + " overdue" + t.state(m.Overdue, func(b metrics.Metrics) int { return b.Overdue }))
+	tiers := words("Minutes vs reps: ").t(join(" · ", tierLines(t)...))
+	consistency := words("consistency " + pct(m.Consistency) + arrowIf(t.before != nil, metrics.CompareShares(m.Consistency, m.ConsistencyBefore)))
+	confirmed := words("confirmed " + pct(m.ConfirmationRate) + t.share(m.ConfirmationRate, func(b metrics.Metrics) *float64 { return b.ConfirmationRate }))
+	rides := rideAlongs(t, ", ")
+	if r := m.RideAlongs; r.Lead+r.Participant+r.Observer > 0 {
+		rides = words("Ride-alongs: ").t(rides)
+	} else {
+		rides = words("No ride-alongs")
+	}
+	third := join(" · ", rides, confirmed, rating(t), commitments(t), consistency)
+	out := join("\n", first, tiers, third)
+	for _, l := range findings(f.Insights, maxManagerFindings) {
+		out.w("\n").t(l)
+	}
+	return out
+}
+
+// Findings shown per manager and per leader before "and N more".
+const (
+	maxManagerFindings = 3
+	maxScopeFindings   = 8
+)
+
+// findings are the insights as bullets, as a channel may read them.
+func findings(is []metrics.Insight, limit int) []*txt {
+	var out []*txt
+	for n, in := range is {
+		if n == limit {
+			out = append(out, words(fmt.Sprintf("• and %s", plural(len(is)-n, "more finding", "more findings"))))
+			break
+		}
+		out = append(out, words("• ").i(in.Public()))
+	}
+	return out
+}
+
+// overviewLine is a leader in one line, for the headline of a digest
+// whose leaders reply in the thread.
+func overviewLine(f metrics.Figures) *txt {
+	t, m := trendOf(f), f.Metrics
+	out := (&txt{}).b(name(f.Name)).w(" · " + plural(m.Sessions, "session", "sessions") + t.perWeek(m.Sessions, t.weekly.Sessions) +
+		" · coverage " + pct(m.Coverage) + t.share(m.Coverage, func(b metrics.Metrics) *float64 { return b.Coverage }) +
+		" · " + num(m.Overdue) + " overdue" + t.state(m.Overdue, func(b metrics.Metrics) int { return b.Overdue }))
+	if n := len(f.Insights); n > 0 {
+		out.w(" · " + plural(n, "finding", "findings"))
+	}
+	return out
+}

@@ -1,0 +1,150 @@
+package digest
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/coachlog/coachlog/internal/metrics"
+)
+
+// txt is a piece of text built twice at once: in Slack's mrkdwn and as
+// plain text, so the text version reads exactly what the channel reads.
+type txt struct{ md, plain strings.Builder }
+
+// w appends words of the digest's own; they are escaped all the same.
+func (t *txt) w(parts ...string) *txt {
+	for _, s := range parts {
+		t.md.WriteString(esc(s))
+		t.plain.WriteString(s)
+	}
+	return t
+}
+
+// b appends s in bold (a name, a label).
+func (t *txt) b(s string) *txt { return t.marked("*", s) }
+
+// i appends s in italics (a finding, a narrative).
+func (t *txt) i(s string) *txt { return t.marked("_", s) }
+
+// marked appends s between two marks in mrkdwn, bare in plain text;
+// nothing at all when s is empty.
+func (t *txt) marked(mark, s string) *txt {
+	if s == "" {
+		return t
+	}
+	t.md.WriteString(mark + esc(s) + mark)
+	t.plain.WriteString(s)
+	return t
+}
+
+func (t *txt) t(other *txt) *txt {
+	t.md.WriteString(other.md.String())
+	t.plain.WriteString(other.plain.String())
+	return t
+}
+
+func (t *txt) empty() bool { return t.md.Len() == 0 }
+
+// join is the pieces separated by sep.
+func join(sep string, parts ...*txt) *txt {
+	out := &txt{}
+	first := true
+	for _, p := range parts {
+		if p == nil || p.empty() {
+			continue
+		}
+		if !first {
+			out.w(sep)
+		}
+		first = false
+		out.t(p)
+	}
+	return out
+}
+
+func words(s ...string) *txt { return (&txt{}).w(s...) }
+
+// esc escapes what Slack's mrkdwn reads as markup: &, < and >.
+func esc(s string) string {
+	if !strings.ContainsAny(s, "&<>") {
+		return s
+	}
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// maxName is how much of a name is shown: display names are short, but a
+// roster may hold anything.
+const maxName = 60
+
+func name(s string) string { return cut(strings.Join(strings.Fields(s), " "), maxName) }
+
+// cut shortens s to n runes, marking the cut.
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// num formats a count with thousands separators: 6,120.
+func num(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + num(-n)
+	}
+	var sb strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
+
+// dec formats a figure with one decimal when it has one: 8.5, 3, 0.3,
+// 9,500.
+func dec(x float64) string {
+	tenths := int(math.Round(x * 10))
+	s := num(tenths / 10)
+	if tenths < 0 && tenths > -10 {
+		s = "-0"
+	}
+	if d := tenths % 10; d != 0 {
+		s += "." + strconv.Itoa(max(d, -d))
+	}
+	return s
+}
+
+// pct formats a share as a percent; – when there is nothing to divide.
+func pct(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f%%", 100**v)
+}
+
+// arrow shows a trend: up, down or level against the 4 weeks before;
+// nothing when there is nothing to compare with.
+func arrow(c metrics.Change) string {
+	switch c {
+	case metrics.Up:
+		return " ↑"
+	case metrics.Down:
+		return " ↓"
+	case metrics.Same:
+		return " →"
+	}
+	return ""
+}
+
+// plural is "1 rep", "3 reps".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return num(n) + " " + many
+}

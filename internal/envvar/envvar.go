@@ -1,0 +1,55 @@
+// Package envvar reads settings through a getenv function, so that every
+// setting, the bot's and the LLM's alike, reads its value and refuses a
+// bad one the same way: one line naming the variable, the value and what
+// it may be.
+package envvar
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Error is a setting whose value cannot be used.
+type Error struct{ Name, Problem string }
+
+func (e *Error) Error() string { return e.Name + ": " + e.Problem }
+
+// Int reads a whole number from lo to hi; unset, it is def.
+func Int(getenv func(string) string, name string, def, lo, hi int) (int, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, &Error{name, fmt.Sprintf("%q is not a whole number from %d to %d", v, lo, hi)}
+	}
+	return n, nil
+}
+
+// Duration reads a Go duration from lo to hi, such as example; unset, it is
+// def.
+func Duration(getenv func(string) string, name string, def, lo, hi time.Duration, example string) (time.Duration, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < lo || d > hi {
+		return 0, &Error{name, fmt.Sprintf("%q is not a duration from %s to %s, such as %s", v, lo, hi, example)}
+	}
+	return d, nil
+}
+
+// OnOff reads a switch: on, true, 1 or yes; off, false, 0, no or unset.
+func OnOff(getenv func(string) string, name string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(getenv(name))) {
+	case "", "off", "false", "0", "no":
+		return false, nil
+	case "on", "true", "1", "yes":
+		return true, nil
+	}
+	return false, &Error{name, "must be on or off"}
+}

@@ -1,0 +1,42 @@
+package envvar
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestSettingsReadOrNameTheirProblem(t *testing.T) {
+	env := map[string]string{"N": " 7 ", "BIG": "99", "D": "2s", "LONG": "2h", "ON": "Yes", "BAD": "maybe"}
+	getenv := func(k string) string { return env[k] }
+	if n, err := Int(getenv, "N", 1, 0, 10); n != 7 || err != nil {
+		t.Errorf("Int(N) = %d, %v", n, err)
+	}
+	if n, err := Int(getenv, "UNSET", 3, 0, 10); n != 3 || err != nil {
+		t.Errorf("Int(UNSET) = %d, %v; want the default", n, err)
+	}
+	if d, err := Duration(getenv, "D", time.Second, time.Second, time.Minute, "5s"); d != 2*time.Second || err != nil {
+		t.Errorf("Duration(D) = %v, %v", d, err)
+	}
+	if on, err := OnOff(getenv, "ON"); !on || err != nil {
+		t.Errorf("OnOff(ON) = %v, %v", on, err)
+	}
+	for _, tt := range []struct {
+		name string
+		read func() error
+		want string
+	}{
+		{"BIG", func() error { _, err := Int(getenv, "BIG", 1, 0, 10); return err }, `BIG: "99" is not a whole number from 0 to 10`},
+		{"LONG", func() error {
+			_, err := Duration(getenv, "LONG", time.Second, time.Second, time.Minute, "5s")
+			return err
+		}, `LONG: "2h" is not a duration from 1s to 1m0s, such as 5s`},
+		{"BAD", func() error { _, err := OnOff(getenv, "BAD"); return err }, "BAD: must be on or off"},
+	} {
+		err := tt.read()
+		var e *Error
+		if !errors.As(err, &e) || e.Name != tt.name || err.Error() != tt.want {
+			t.Errorf("%s: error %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package fakeopenai
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Answer is how the fake answers one chat request.
+type Answer struct {
+	// Content is the assistant's text.
+	Content string
+	// JSON, when set, is marshalled as the answer: as the arguments of the
+	// forced tool call when the request forces one, else as the content.
+	JSON any
+	// Refusal answers with a refusal instead of content.
+	Refusal string
+	// FinishReason overrides "stop" ("length", "content_filter").
+	FinishReason string
+	// Status, when set, fails the request with this HTTP status and Body
+	// (OpenAI's error shape for the status when Body is empty).
+	Status int
+	Body   string
+	// Delay holds the answer this long; Hang holds it until the client
+	// gives up (a timeout) or the server closes.
+	Delay time.Duration
+	Hang  bool
+	// PromptTokens and CompletionTokens override the usage reported
+	// (about a token per four bytes otherwise).
+	PromptTokens, CompletionTokens int
+}
+
+// Text answers with content s.
+func Text(s string) Answer { return Answer{Content: s} }
+
+// JSON answers with v marshalled, as content or as the forced tool call.
+func JSON(v any) Answer { return Answer{JSON: v} }
+
+// Fail answers with an HTTP error status in OpenAI's shape.
+func Fail(status int) Answer { return Answer{Status: status} }
+
+// Refusal answers with the model refusing.
+func Refusal(s string) Answer { return Answer{Refusal: s} }
+
+// Hang never answers: the client's timeout ends the request.
+func Hang() Answer { return Answer{Hang: true} }
+
+// InvalidJSON answers with content that is not JSON, as a model ignoring
+// the requested format would.
+func InvalidJSON() Answer { return Answer{Content: `{"reps": ["U1"], "kind": "ride_along",`} }
+
+// Slow answers with a after d.
+func Slow(d time.Duration, a Answer) Answer { a.Delay = d; return a }
+
+// errorBody is the body of a failed answer.
+func (a Answer) errorBody() string {
+	if a.Body != "" {
+		return a.Body
+	}
+	msg, typ := "The server had an error while processing your request. Sorry about that!", "server_error"
+	switch {
+	case a.Status == 429:
+		msg, typ = "Rate limit reached for requests", "requests"
+	case a.Status < 500:
+		msg, typ = "Bad request", "invalid_request_error"
+	}
+	b, _ := json.Marshal(map[string]any{"error": map[string]any{"message": msg, "type": typ, "param": nil, "code": nil}})
+	return string(b)
+}

@@ -1,0 +1,261 @@
+package fakeopenai
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// ChatRequest is the part of a chat completion request the fake reads.
+type ChatRequest struct {
+	Model               string          `json:"model"`
+	Messages            []Message       `json:"messages"`
+	Stream              bool            `json:"stream"`
+	MaxTokens           int             `json:"max_tokens"`
+	MaxCompletionTokens int             `json:"max_completion_tokens"`
+	ResponseFormat      *ResponseFormat `json:"response_format"`
+	Tools               []Tool          `json:"tools"`
+	ToolChoice          json.RawMessage `json:"tool_choice"`
+}
+
+// Message is one chat message.
+type Message struct {
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+// ResponseFormat is the response_format parameter.
+type ResponseFormat struct {
+	Type       string `json:"type"`
+	JSONSchema *struct {
+		Name   string          `json:"name"`
+		Strict bool            `json:"strict"`
+		Schema json.RawMessage `json:"schema"`
+	} `json:"json_schema"`
+}
+
+// Tool is one entry of the tools parameter.
+type Tool struct {
+	Type     string `json:"type"`
+	Function *struct {
+		Name       string          `json:"name"`
+		Parameters json.RawMessage `json:"parameters"`
+	} `json:"function"`
+}
+
+// Text returns every message's content joined, to search a request for
+// text that must not be there.
+func (c ChatRequest) Text() string {
+	var b strings.Builder
+	for _, m := range c.Messages {
+		b.WriteString(m.Content)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// Format names how the request asks for structure: "json_schema",
+// "json_object", "tools" or "text".
+func (c ChatRequest) Format() string {
+	switch {
+	case len(c.Tools) > 0:
+		return "tools"
+	case c.ResponseFormat != nil && c.ResponseFormat.Type != "":
+		return c.ResponseFormat.Type
+	}
+	return "text"
+}
+
+// forcedTool returns the function a tool_choice forces, if any.
+func (c ChatRequest) forcedTool() string {
+	var choice struct {
+		Function struct {
+			Name string `json:"name"`
+		} `json:"function"`
+	}
+	if json.Unmarshal(c.ToolChoice, &choice) == nil {
+		return choice.Function.Name
+	}
+	return ""
+}
+
+var nameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`)
+
+func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
+	azure := r.PathValue("deployment") != ""
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: body}
+	decodeErr := json.Unmarshal(body, &req.Chat)
+	s.mu.Lock()
+	s.requests = append(s.requests, req)
+	s.mu.Unlock()
+
+	if azure && r.URL.Query().Get("api-version") == "" {
+		writeJSON(w, http.StatusNotFound, map[string]any{"error": map[string]any{"code": "404", "message": "Resource not found"}})
+		return
+	}
+	if !s.authorized(w, r, azure) {
+		return
+	}
+	if decodeErr != nil {
+		writeError(w, http.StatusBadRequest, "We could not parse the JSON body of your request.", "invalid_request_error", "", nil)
+		return
+	}
+	if msg, param := check(req.Chat, azure); msg != "" {
+		writeError(w, http.StatusBadRequest, msg, "invalid_request_error", param, nil)
+		return
+	}
+	if s.refuse(w, req.Chat) {
+		return
+	}
+	s.answer(w, r, req)
+}
+
+// check applies OpenAI's rules to a request, returning the error message
+// and the parameter at fault, or "" when the request is good.
+func check(c ChatRequest, azure bool) (msg, param string) {
+	switch {
+	case c.Model == "" && !azure:
+		return "you must provide a model parameter", "model"
+	case len(c.Messages) == 0:
+		return "[] is too short - 'messages'", "messages"
+	case c.Stream:
+		return "the fake does not stream", "stream"
+	}
+	for i, m := range c.Messages {
+		switch m.Role {
+		case "system", "user", "assistant", "developer", "tool":
+		default:
+			return fmt.Sprintf("Invalid value: '%s'. Supported values are: 'system', 'assistant', 'user', 'tool', and 'developer'.", m.Role),
+				fmt.Sprintf("messages[%d].role", i)
+		}
+	}
+	if rf := c.ResponseFormat; rf != nil {
+		switch rf.Type {
+		case "text":
+		case "json_object":
+			if !strings.Contains(lower(c.Text()), "json") {
+				return "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", "messages"
+			}
+		case "json_schema":
+			if rf.JSONSchema == nil {
+				return "Missing required parameter: 'response_format.json_schema'.", "response_format.json_schema"
+			}
+			if !nameRE.MatchString(rf.JSONSchema.Name) {
+				return "Invalid 'response_format.json_schema.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.", "response_format.json_schema.name"
+			}
+			if msg := checkSchema(rf.JSONSchema.Schema, rf.JSONSchema.Strict); msg != "" {
+				return fmt.Sprintf("Invalid schema for response_format '%s': %s", rf.JSONSchema.Name, msg), "response_format"
+			}
+		default:
+			return fmt.Sprintf("Invalid value: '%s'. Supported values are: 'json_object', 'json_schema', and 'text'.", rf.Type), "response_format.type"
+		}
+	}
+	names := map[string]bool{}
+	for i, t := range c.Tools {
+		if t.Type != "function" || t.Function == nil || !nameRE.MatchString(t.Function.Name) {
+			return fmt.Sprintf("Invalid 'tools[%d]': a function with a name matching '^[a-zA-Z0-9_-]+$' is required.", i), fmt.Sprintf("tools[%d]", i)
+		}
+		if msg := checkSchema(t.Function.Parameters, false); msg != "" {
+			return fmt.Sprintf("Invalid schema for function '%s': %s", t.Function.Name, msg), fmt.Sprintf("tools[%d].function.parameters", i)
+		}
+		names[t.Function.Name] = true
+	}
+	if forced := c.forcedTool(); forced != "" && !names[forced] {
+		return fmt.Sprintf("Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified, and must name one of them (%s).", forced), "tool_choice"
+	}
+	return "", ""
+}
+
+// refuse answers a request using a refused feature as such servers do.
+func (s *Server) refuse(w http.ResponseWriter, c ChatRequest) bool {
+	s.mu.Lock()
+	refused := s.refused[c.Format()]
+	s.mu.Unlock()
+	if !refused {
+		return false
+	}
+	switch c.Format() {
+	case "json_schema":
+		// vLLM before structured output: pydantic's literal_error, top level.
+		writeJSON(w, http.StatusBadRequest, map[string]any{"object": "error",
+			"message": `[{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': "Input should be 'text' or 'json_object'", 'input': 'json_schema', 'ctx': {'expected': "'text' or 'json_object'"}}]`,
+			"type":    "BadRequestError", "param": nil, "code": 400})
+	case "json_object":
+		writeJSON(w, http.StatusBadRequest, map[string]any{"object": "error",
+			"message": `[{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': "Input should be 'text'", 'input': 'json_object', 'ctx': {'expected': "'text'"}}]`,
+			"type":    "BadRequestError", "param": nil, "code": 400})
+	case "tools":
+		// Ollama, for a model without tool support.
+		writeError(w, http.StatusBadRequest, "registry.ollama.ai/library/"+c.Model+" does not support tools", "api_error", "", nil)
+	}
+	return true
+}
+
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, req Request) {
+	s.mu.Lock()
+	var a Answer
+	switch {
+	case len(s.queue) > 0:
+		a, s.queue = s.queue[0], s.queue[1:]
+	case s.def != nil:
+		def := s.def
+		s.mu.Unlock()
+		a = def(req)
+		s.mu.Lock()
+	default:
+		a = Text("fake answer")
+	}
+	s.seq++
+	id := s.seq
+	s.mu.Unlock()
+
+	if (a.Hang || a.Delay > 0) && !s.wait(r.Context(), a.Delay, a.Hang) {
+		return
+	}
+	if a.Status != 0 {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(a.Status)
+		_, _ = io.WriteString(w, a.errorBody())
+		return
+	}
+	writeJSON(w, http.StatusOK, a.completion(id, req.Chat))
+}
+
+// completion renders a as a chat.completion object for request c.
+func (a Answer) completion(id int, c ChatRequest) map[string]any {
+	content := a.Content
+	if a.JSON != nil {
+		b, _ := json.Marshal(a.JSON)
+		content = string(b)
+	}
+	msg := map[string]any{"role": "assistant", "content": content, "refusal": nil}
+	finish := "stop"
+	switch {
+	case a.Refusal != "":
+		msg["content"], msg["refusal"] = nil, a.Refusal
+	case c.forcedTool() != "" && a.JSON != nil:
+		msg["content"] = nil
+		msg["tool_calls"] = []any{map[string]any{"id": fmt.Sprintf("call_%d", id), "type": "function",
+			"function": map[string]any{"name": c.forcedTool(), "arguments": content}}}
+	}
+	if a.FinishReason != "" {
+		finish = a.FinishReason
+	}
+	prompt, completion := a.PromptTokens, a.CompletionTokens
+	if prompt == 0 {
+		prompt = len(c.Text())/4 + 1
+	}
+	if completion == 0 {
+		completion = len(content)/4 + 1
+	}
+	return map[string]any{
+		"id": fmt.Sprintf("chatcmpl-fake%d", id), "object": "chat.completion", "created": time.Now().Unix(), "model": c.Model,
+		"choices": []any{map[string]any{"index": 0, "message": msg, "logprobs": nil, "finish_reason": finish}},
+		"usage":   map[string]any{"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion},
+	}
+}

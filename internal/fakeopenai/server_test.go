@@ -1,0 +1,160 @@
+package fakeopenai
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func start(t *testing.T) *Server {
+	t.Helper()
+	s := New()
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func post(t *testing.T, ctx context.Context, url, body string, header map[string]string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+DefaultKey)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+const strictOK = `{"type":"object","properties":{"a":{"type":["string","null"],"enum":["x",null]},"b":{"type":"array","items":{"type":"string"}}},"required":["a","b"],"additionalProperties":false}`
+
+func TestChecksRequestsAsStrictlyAsOpenAI(t *testing.T) {
+	s := start(t)
+	msgs := `"messages":[{"role":"system","content":"answer"},{"role":"user","content":"hi"}]`
+	schema := func(sc string) string {
+		return `{"model":"m",` + msgs + `,"response_format":{"type":"json_schema","json_schema":{"name":"s","strict":true,"schema":` + sc + `}}}`
+	}
+	for _, tt := range []struct {
+		name, body string
+		status     int
+		want       string
+	}{
+		{"plain", `{"model":"m",` + msgs + `}`, 200, "fake answer"},
+		{"no model", `{` + msgs + `}`, 400, "model parameter"},
+		{"bad role", `{"model":"m","messages":[{"role":"boss","content":"x"}]}`, 400, "Invalid value: 'boss'"},
+		{"json mode without the word", `{"model":"m",` + msgs + `,"response_format":{"type":"json_object"}}`, 400, "must contain the word 'json'"},
+		{"strict schema good", schema(strictOK), 200, "fake answer"},
+		{"strict schema without additionalProperties", schema(`{"type":"object","properties":{"a":{"type":"string"}},"required":["a"]}`), 400, "'additionalProperties' is required"},
+		{"strict schema missing a required key", schema(`{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}},"required":["a"],"additionalProperties":false}`), 400, "Missing 'b'"},
+		{"strict enum of the wrong type", schema(`{"type":"object","properties":{"a":{"type":"string","enum":["x",null]}},"required":["a"],"additionalProperties":false}`), 400, "enum value"},
+		{"unknown format", `{"model":"m",` + msgs + `,"response_format":{"type":"yaml"}}`, 400, "Supported values"},
+		{"tool choice naming no tool", `{"model":"m",` + msgs + `,"tool_choice":{"type":"function","function":{"name":"f"}}}`, 400, "tool_choice"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body := post(t, context.Background(), s.URL()+"/chat/completions", tt.body, nil)
+			if status != tt.status || !strings.Contains(body, tt.want) {
+				t.Errorf("got %d %s; want %d with %q", status, body, tt.status, tt.want)
+			}
+		})
+	}
+	if got := len(s.Requests()); got != 10 {
+		t.Errorf("recorded %d requests, want 10", got)
+	}
+}
+
+func TestAuthAndAzurePath(t *testing.T) {
+	s := start(t)
+	body := `{"messages":[{"role":"user","content":"hi"}]}`
+	if status, _ := post(t, context.Background(), s.URL()+"/chat/completions", `{"model":"m","messages":[{"role":"user","content":"hi"}]}`,
+		map[string]string{"Authorization": "Bearer wrong"}); status != 401 {
+		t.Errorf("wrong bearer: %d, want 401", status)
+	}
+	azure := s.Root() + "/openai/deployments/d1/chat/completions"
+	if status, _ := post(t, context.Background(), azure+"?api-version=2024-10-21", body, map[string]string{"api-key": DefaultKey}); status != 200 {
+		t.Errorf("azure with api-key: %d, want 200", status)
+	}
+	if status, _ := post(t, context.Background(), azure+"?api-version=2024-10-21", body, nil); status != 401 {
+		t.Errorf("azure with a bearer token only: %d, want 401", status)
+	}
+	if status, _ := post(t, context.Background(), azure, body, map[string]string{"api-key": DefaultKey}); status != 404 {
+		t.Errorf("azure without api-version: %d, want 404", status)
+	}
+}
+
+func TestScriptedAnswers(t *testing.T) {
+	s := start(t)
+	s.Enqueue(JSON(map[string]any{"a": 1}), Refusal("no"), Fail(503), InvalidJSON())
+	tools := `{"model":"m","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{}}}}],"tool_choice":{"type":"function","function":{"name":"f"}}}`
+	status, body := post(t, context.Background(), s.URL()+"/chat/completions", tools, nil)
+	var resp struct {
+		Choices []struct {
+			Message struct {
+				ToolCalls []struct {
+					Function struct{ Name, Arguments string }
+				} `json:"tool_calls"`
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &resp); status != 200 || err != nil || len(resp.Choices) != 1 ||
+		len(resp.Choices[0].Message.ToolCalls) != 1 || resp.Choices[0].Message.ToolCalls[0].Function.Arguments != `{"a":1}` {
+		t.Errorf("JSON answer to a forced tool call: %d %s", status, body)
+	}
+	plain := `{"model":"m","messages":[{"role":"user","content":"hi"}]}`
+	if _, body := post(t, context.Background(), s.URL()+"/chat/completions", plain, nil); !strings.Contains(body, `"refusal":"no"`) {
+		t.Errorf("refusal: %s", body)
+	}
+	if status, _ := post(t, context.Background(), s.URL()+"/chat/completions", plain, nil); status != 503 {
+		t.Errorf("Fail(503) answered %d", status)
+	}
+	_, body = post(t, context.Background(), s.URL()+"/chat/completions", plain, nil)
+	var text struct {
+		Choices []struct{ Message struct{ Content string } }
+	}
+	if err := json.Unmarshal([]byte(body), &text); err != nil || len(text.Choices) != 1 ||
+		text.Choices[0].Message.Content == "" || json.Valid([]byte(text.Choices[0].Message.Content)) {
+		t.Errorf("InvalidJSON answered %s", body)
+	}
+}
+
+func TestRefusedFeatures(t *testing.T) {
+	s := start(t)
+	s.Refuse("json_schema", "tools")
+	s.Enqueue(Text("kept for the next good request"))
+	schema := `{"model":"m","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"s","schema":{"type":"object"}}}}`
+	status, body := post(t, context.Background(), s.URL()+"/chat/completions", schema, nil)
+	if status != 400 || !strings.Contains(body, `"object":"error"`) || !strings.Contains(body, "response_format") {
+		t.Errorf("refused json_schema: %d %s", status, body)
+	}
+	tools := `{"model":"m","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}]}`
+	if status, body := post(t, context.Background(), s.URL()+"/chat/completions", tools, nil); status != 400 || !strings.Contains(body, "does not support tools") {
+		t.Errorf("refused tools: %d %s", status, body)
+	}
+	plain := `{"model":"m","messages":[{"role":"user","content":"hi"}]}`
+	if _, body := post(t, context.Background(), s.URL()+"/chat/completions", plain, nil); !strings.Contains(body, "kept for the next good request") {
+		t.Errorf("a refused request consumed the scripted answer: %s", body)
+	}
+}
+
+func TestHangEndsWhenTheClientGivesUp(t *testing.T) {
+	s := start(t)
+	s.Enqueue(Hang())
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	plain := `{"model":"m","messages":[{"role":"user","content":"hi"}]}`
+	if status, _ := post(t, ctx, s.URL()+"/chat/completions", plain, nil); status != 0 {
+		t.Errorf("a hanging answer came back with %d", status)
+	}
+	if len(s.Requests()) != 1 {
+		t.Errorf("the hanging request was not recorded")
+	}
+}

@@ -1,0 +1,173 @@
+package fakeslack
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// readOneFrame dials url with a plain WebSocket and returns its first
+// text frame, decoded.
+func readOneFrame(ctx context.Context, t *testing.T, url string) map[string]any {
+	t.Helper()
+	ws, _, err := websocket.DefaultDialer.DialContext(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	if err := ws.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := ws.ReadJSON(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// Envelopes are spread over every open socket of the app, and a resend goes
+// to another socket than the first delivery.
+func TestEnvelopesSpreadOverSockets(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	connect(t, fake)
+	connect(t, fake)
+	if err := fake.WaitActive(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	got := map[int]int{}
+	var first string
+	for i := range 6 {
+		in, err := fake.SlashCommand(ctx, "U0ALICE", "/coach", "hi")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = in.EnvelopeID
+		}
+		on := fake.DeliveredOn(in.EnvelopeID)
+		if len(on) != 1 {
+			t.Fatalf("delivered on %v, want one socket", on)
+		}
+		got[on[0]]++
+	}
+	if len(got) != 2 || got[1] != 3 || got[2] != 3 {
+		t.Fatalf("envelopes per socket = %v, want 3 on each of 2", got)
+	}
+	if err := fake.Resend(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	if on := fake.DeliveredOn(first); len(on) != 2 || on[0] == on[1] {
+		t.Fatalf("resend went to socket %v, want another one", on)
+	}
+}
+
+// An events_api envelope nobody acks comes again up to three times, with
+// retry_attempt counting and retry_reason "timeout", on another socket each
+// time; an acked one does not.
+func TestUnackedEventIsRetriedOnAnotherSocket(t *testing.T) {
+	fake := New(WithEventRetryAfter(50 * time.Millisecond))
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	ctx := deadline(t)
+	sms := []*socketmode.Client{connect(t, fake), connect(t, fake)}
+	if err := fake.WaitActive(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	id, err := fake.Event(ctx, map[string]any{"type": "app_mention", "user": "U0ALICE", "text": "hi", "channel": "C0GENERAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attempts []int
+	for len(attempts) < 4 {
+		for _, sm := range sms {
+			select {
+			case evt := <-sm.Events:
+				if evt.Type == socketmode.EventTypeEventsAPI && evt.Request.EnvelopeID == id {
+					attempts = append(attempts, evt.Request.RetryAttempt)
+				}
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("retries seen %v, want 4 deliveries", attempts)
+		}
+	}
+	if !slices.Equal(attempts, []int{0, 1, 2, 3}) {
+		t.Fatalf("retry_attempt of each delivery = %v, want 0 1 2 3", attempts)
+	}
+	on := fake.DeliveredOn(id)
+	for i := 1; i < len(on); i++ {
+		if on[i] == on[i-1] {
+			t.Fatalf("delivered on sockets %v: a retry went to the same socket", on)
+		}
+	}
+
+	acked, err := fake.Event(ctx, map[string]any{"type": "app_mention", "user": "U0ALICE", "text": "hi", "channel": "C0GENERAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evt socketmode.Event
+	for evt.Request == nil || evt.Request.EnvelopeID != acked {
+		for _, sm := range sms {
+			select {
+			case evt = <-sm.Events:
+				if evt.Request != nil && evt.Request.EnvelopeID == acked {
+					if err := sm.Ack(*evt.Request); err != nil {
+						t.Fatal(err)
+					}
+				}
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+		if ctx.Err() != nil {
+			t.Fatal("the second event never came")
+		}
+	}
+	if _, err := fake.AwaitAck(ctx, acked); err != nil {
+		t.Fatal(err)
+	}
+	// Wait past several retry deadlines, by the fake's own state: a retry
+	// would be a second entry in DeliveredOn.
+	later, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	err = fake.waitFor(later, "a retry", func() bool { return len(fake.st.envelopes[acked].conns) > 1 })
+	if err == nil {
+		t.Fatalf("an acked event was retried: %v", fake.DeliveredOn(acked))
+	}
+}
+
+// Slack lets one app hold ten sockets; the eleventh is told
+// too_many_websockets and closed, without a hello.
+func TestEleventhSocketIsRefused(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	for range MaxConnections {
+		connect(t, fake)
+	}
+	if err := fake.WaitActive(ctx, MaxConnections); err != nil {
+		t.Fatal(err)
+	}
+	api := slack.New(fake.BotToken(), slack.OptionAppLevelToken(fake.AppToken()), slack.OptionAPIURL(fake.APIURL()))
+	_, url, err := api.StartSocketModeContext(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := readOneFrame(ctx, t, url)
+	if msg["type"] != "disconnect" || msg["reason"] != "too_many_websockets" {
+		t.Fatalf("the 11th socket got %v, want disconnect too_many_websockets", msg)
+	}
+	if n := fake.RefusedConnections(); n != 1 {
+		t.Fatalf("%d refused, want 1", n)
+	}
+	if n := fake.ActiveConnections(); n != MaxConnections {
+		t.Fatalf("%d open, want %d", n, MaxConnections)
+	}
+}

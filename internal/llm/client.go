@@ -1,0 +1,309 @@
+package llm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// DefaultRetryBackoff is the wait before the one retry of a failed request.
+const DefaultRetryBackoff = 250 * time.Millisecond
+
+// chatAPI is the one go-openai call the client makes; tests and fakes may
+// stand in for it, though the project's tests drive the real client
+// against internal/fakeopenai.
+type chatAPI interface {
+	CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error)
+}
+
+// Options are the client's collaborators; zero values get defaults.
+type Options struct {
+	Logger     *slog.Logger
+	Metrics    Metrics
+	Now        func() time.Time // the breaker's clock
+	HTTPClient *http.Client
+	// BreakerFailures failed calls in a row open the breaker for
+	// BreakerCooldown.
+	BreakerFailures int
+	BreakerCooldown time.Duration
+	// RetryBackoff is the wait before retrying a request that failed for a
+	// reason of the server.
+	RetryBackoff time.Duration
+}
+
+// Client sends chat completions to an OpenAI-compatible server with a
+// timeout per request, one retry on timeouts, 5xx, 429 and network errors
+// (none on other 4xx), a circuit breaker, metrics and logs. Logs carry the
+// feature, outcome, status, latency and token counts, never a prompt, an
+// answer or a server's error body (which may echo the prompt).
+type Client struct {
+	api     chatAPI
+	model   string
+	timeout time.Duration
+	backoff time.Duration
+	breaker *breaker
+	metrics Metrics
+	log     *slog.Logger
+	// format is the best structured-output format the server has not
+	// refused, remembered for the life of the process.
+	format atomic.Int32
+}
+
+// NewClient returns a client for cfg. It makes no request until asked.
+func NewClient(cfg Config, o Options) *Client {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Metrics == nil {
+		o.Metrics = nopMetrics{}
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{}
+	}
+	if o.BreakerFailures <= 0 {
+		o.BreakerFailures = DefaultBreakerFailures
+	}
+	if o.BreakerCooldown <= 0 {
+		o.BreakerCooldown = DefaultBreakerCooldown
+	}
+	if o.RetryBackoff <= 0 {
+		o.RetryBackoff = DefaultRetryBackoff
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Model == "" {
+		cfg.Model = DefaultModel
+	}
+	return &Client{
+		api:     openai.NewClientWithConfig(clientConfig(cfg, o.HTTPClient)),
+		model:   cfg.Model,
+		timeout: cfg.Timeout,
+		backoff: o.RetryBackoff,
+		breaker: newBreaker(o.BreakerFailures, o.BreakerCooldown, o.Now),
+		metrics: o.Metrics,
+		log:     o.Logger,
+	}
+}
+
+// clientConfig picks OpenAI's request shape or Azure's deployments API.
+// Azure's v1 API (https://NAME.openai.azure.com/openai/v1) takes OpenAI's
+// shape with the key as a bearer token; its older deployments API is used
+// when OPENAI_API_VERSION is set or the base URL is an Azure host without
+// /openai/v1, with OPENAI_MODEL naming the deployment.
+func clientConfig(cfg Config, hc *http.Client) openai.ClientConfig {
+	var c openai.ClientConfig
+	if azureDeployments(cfg) {
+		c = openai.DefaultAzureConfig(cfg.APIKey, strings.TrimRight(cfg.BaseURL, "/"))
+		c.APIVersion = cfg.APIVersion
+		if c.APIVersion == "" {
+			c.APIVersion = DefaultAzureAPIVersion
+		}
+		c.AzureModelMapperFunc = func(model string) string { return model }
+	} else {
+		c = openai.DefaultConfig(cfg.APIKey)
+		if cfg.BaseURL != "" {
+			c.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+		}
+	}
+	c.HTTPClient = hc
+	return c
+}
+
+func azureDeployments(cfg Config) bool {
+	if cfg.APIVersion != "" {
+		return true
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	azure := strings.HasSuffix(host, ".openai.azure.com") || strings.HasSuffix(host, ".cognitiveservices.azure.com")
+	return azure && !strings.Contains(u.Path, "/openai/v1")
+}
+
+// BreakerOpen reports whether the circuit breaker has stopped calling the
+// server (open, or half-open waiting for its probe), for /healthz and a
+// gauge. A nil client (no key) has none.
+func (c *Client) BreakerOpen() bool { return c != nil && c.breaker.isOpen() }
+
+// Request is one question to the model.
+type Request struct {
+	Feature string // FeatureCapture, FeaturePrep or FeatureNarrative
+	// System holds the instructions; User the data. Whatever people wrote
+	// goes in User only, marked as data.
+	System, User string
+	MaxTokens    int
+	// Schema asks for a JSON object of this shape; nil asks for prose.
+	Schema *Schema
+}
+
+// Schema is the JSON schema of a structured answer.
+type Schema struct {
+	Name        string
+	Description string
+	JSON        json.RawMessage
+}
+
+// Reply is the model's answer.
+type Reply struct {
+	// Text is the prose, or the JSON object of a structured answer.
+	Text             string
+	Format           Format
+	PromptTokens     int
+	CompletionTokens int
+}
+
+// Complete asks the model. A structured request goes in the best format
+// the server has not refused (json_schema, then json_object, then a forced
+// tool call), stepping down when the server refuses one and remembering
+// that for the life of the process. The error is a *Failure.
+func (c *Client) Complete(ctx context.Context, req Request) (Reply, error) {
+	if req.Schema == nil {
+		reply, err := c.call(ctx, req, FormatText)
+		return c.finish(req.Feature, reply, err)
+	}
+	for {
+		f := Format(c.format.Load())
+		if f >= formatNone {
+			return c.finish(req.Feature, Reply{}, &Failure{Reason: ReasonUnsupported})
+		}
+		reply, err := c.call(ctx, req, f)
+		if fl, ok := errors.AsType[*Failure](err); ok && fl.Reason == ReasonUnsupported {
+			if c.format.CompareAndSwap(int32(f), int32(f+1)) {
+				c.log.Warn("llm server refused a structured output format; stepping down",
+					"feature", req.Feature, "refused", f.String(), "next", (f + 1).String())
+			}
+			continue
+		}
+		return c.finish(req.Feature, reply, err)
+	}
+}
+
+// finish counts a call that gave nothing usable.
+func (c *Client) finish(feature string, reply Reply, err error) (Reply, error) {
+	if fl, ok := errors.AsType[*Failure](err); ok {
+		c.metrics.LLMFailure(feature, fl.Reason)
+	}
+	return reply, err
+}
+
+// call makes one call in format f: through the breaker, with one retry.
+func (c *Client) call(ctx context.Context, req Request, f Format) (Reply, error) {
+	ok, probe := c.breaker.allow()
+	if !ok {
+		return Reply{}, &Failure{Reason: ReasonBreakerOpen}
+	}
+	chat := c.chatRequest(req, f)
+	resp, err := c.attempt(ctx, req.Feature, chat, f, 1)
+	if fl, ok := errors.AsType[*Failure](err); ok && fl.retryable() && ctx.Err() == nil {
+		t := time.NewTimer(c.backoff)
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+			resp, err = c.attempt(ctx, req.Feature, chat, f, 2)
+		}
+		t.Stop()
+	}
+	c.breaker.done(probe, verdictOf(err))
+	if err != nil {
+		return Reply{}, err
+	}
+	return reply(resp, f)
+}
+
+// attempt sends one request within the client's timeout.
+func (c *Client) attempt(ctx context.Context, feature string, chat openai.ChatCompletionRequest, f Format, n int) (openai.ChatCompletionResponse, error) {
+	actx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	start := time.Now()
+	resp, err := c.api.CreateChatCompletion(actx, chat)
+	latency := time.Since(start)
+	fl := classify(ctx, err, f)
+	outcome, status := "ok", 0
+	if fl != nil {
+		outcome, status = fl.Reason, fl.Status
+	}
+	c.metrics.LLMRequest(feature, outcome, latency)
+	attrs := []any{"feature", feature, "outcome", outcome, "format", f.String(), "attempt", n,
+		"latency_ms", latency.Milliseconds()}
+	if fl != nil {
+		c.log.Warn("llm request failed", append(attrs, "status", status)...)
+		return resp, fl
+	}
+	c.metrics.LLMTokens(feature, resp.Usage.PromptTokens, resp.Usage.CompletionTokens)
+	c.log.Debug("llm request", append(attrs, "prompt_tokens", resp.Usage.PromptTokens,
+		"completion_tokens", resp.Usage.CompletionTokens)...)
+	return resp, nil
+}
+
+// chatRequest builds the request body for format f.
+func (c *Client) chatRequest(req Request, f Format) openai.ChatCompletionRequest {
+	chat := openai.ChatCompletionRequest{
+		Model: c.model,
+		Messages: []openai.ChatCompletionMessage{
+			{Role: openai.ChatMessageRoleSystem, Content: req.System},
+			{Role: openai.ChatMessageRoleUser, Content: req.User},
+		},
+	}
+	// Reasoning models take max_completion_tokens and refuse max_tokens;
+	// other servers (older Ollama and vLLM) know only max_tokens.
+	if reasoningModel(c.model) {
+		chat.MaxCompletionTokens = req.MaxTokens
+	} else {
+		chat.MaxTokens = req.MaxTokens
+	}
+	if req.Schema != nil {
+		f.apply(&chat, *req.Schema)
+	}
+	return chat
+}
+
+func reasoningModel(model string) bool {
+	for _, p := range []string{"o1", "o3", "o4", "gpt-5", "gpt-6"} {
+		if strings.HasPrefix(model, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// reply reads the answer out of a response.
+func reply(resp openai.ChatCompletionResponse, f Format) (Reply, error) {
+	r := Reply{Format: f, PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens}
+	if len(resp.Choices) == 0 {
+		return r, &Failure{Reason: ReasonEmpty}
+	}
+	ch := resp.Choices[0]
+	switch {
+	case ch.Message.Refusal != "" || ch.FinishReason == openai.FinishReasonContentFilter:
+		return r, &Failure{Reason: ReasonRefusal}
+	case ch.FinishReason == openai.FinishReasonLength:
+		return r, &Failure{Reason: ReasonTruncated}
+	}
+	r.Text = strings.TrimSpace(ch.Message.Content)
+	if f == FormatTools {
+		for _, tc := range ch.Message.ToolCalls {
+			if tc.Function.Name == toolName {
+				r.Text = strings.TrimSpace(tc.Function.Arguments)
+				break
+			}
+		}
+	}
+	if r.Text == "" {
+		return r, &Failure{Reason: ReasonEmpty}
+	}
+	return r, nil
+}

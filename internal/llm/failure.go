@@ -1,0 +1,122 @@
+package llm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// Why a call gave nothing usable; each is a metrics label.
+const (
+	ReasonDisabled    = "disabled"           // no key, or notes may not reach the model
+	ReasonBreakerOpen = "breaker_open"       // the circuit breaker refused the call
+	ReasonTimeout     = "timeout"            // a request outlived the timeout
+	ReasonCanceled    = "canceled"           // the caller gave up
+	ReasonServer      = "server_error"       // HTTP 5xx
+	ReasonRateLimited = "rate_limited"       // HTTP 429
+	ReasonClient      = "client_error"       // other HTTP 4xx: the request, key or model is wrong
+	ReasonNetwork     = "network"            // no HTTP answer
+	ReasonUnsupported = "unsupported_format" // the server refused every structured-output format
+	ReasonRefusal     = "refusal"            // the model refused, or a content filter did
+	ReasonTruncated   = "truncated"          // the answer hit the token limit
+	ReasonEmpty       = "empty_answer"       // no answer text at all
+	ReasonInvalid     = "invalid_answer"     // the answer failed validation
+	ReasonTooLong     = "too_long"           // the input is too long to send
+	ReasonBudget      = "budget"             // the digest's token budget is spent
+)
+
+// Failure is why an LLM call gave nothing usable. Its message names the
+// reason and the HTTP status, never a prompt, an answer or an error body.
+type Failure struct {
+	Reason string
+	Status int    // HTTP status, when there was one
+	Detail string // what was wrong with an answer, in words safe to log
+}
+
+func (f *Failure) Error() string {
+	msg := "llm: " + f.Reason
+	if f.Status != 0 {
+		msg += fmt.Sprintf(" (HTTP %d)", f.Status)
+	}
+	if f.Detail != "" {
+		msg += ": " + f.Detail
+	}
+	return msg
+}
+
+// ErrDisabled is returned by the stand-ins wired when the LLM is off.
+var ErrDisabled = &Failure{Reason: ReasonDisabled}
+
+// retryable reports whether one more try may succeed.
+func (f *Failure) retryable() bool {
+	switch f.Reason {
+	case ReasonTimeout, ReasonServer, ReasonRateLimited, ReasonNetwork:
+		return true
+	}
+	return false
+}
+
+// verdictOf says what a call's error tells the circuit breaker: a 4xx or
+// a refused format shows the server is up; a cancellation tells nothing.
+func verdictOf(err error) verdict {
+	fl, ok := errors.AsType[*Failure](err)
+	switch {
+	case !ok:
+		return verdictOK
+	case fl.Reason == ReasonCanceled:
+		return verdictUnknown
+	case fl.retryable():
+		return verdictFailed
+	}
+	return verdictOK
+}
+
+// classify turns a go-openai error into a Failure; nil stays nil. ctx is
+// the caller's, to tell its cancellation from a request's timeout.
+func classify(ctx context.Context, err error, f Format) *Failure {
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return &Failure{Reason: ReasonCanceled}
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &Failure{Reason: ReasonTimeout}
+	}
+	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+		return &Failure{Reason: ReasonTimeout}
+	}
+	status, text := httpError(err)
+	switch {
+	case status == 0:
+		return &Failure{Reason: ReasonNetwork}
+	case status == 429:
+		return &Failure{Reason: ReasonRateLimited, Status: status}
+	case status >= 500:
+		return &Failure{Reason: ReasonServer, Status: status}
+	case f.refusedBy(status, text):
+		return &Failure{Reason: ReasonUnsupported, Status: status}
+	}
+	return &Failure{Reason: ReasonClient, Status: status}
+}
+
+// httpError returns the HTTP status of a server's error answer and its
+// text, lower-cased, for recognising a refused parameter. The text is
+// never logged: servers may echo the prompt in it.
+func httpError(err error) (int, string) {
+	if ae, ok := errors.AsType[*openai.APIError](err); ok {
+		text := ae.Message + " " + ae.Type + " " + fmt.Sprint(ae.Code)
+		if ae.Param != nil {
+			text += " " + *ae.Param
+		}
+		return ae.HTTPStatusCode, strings.ToLower(text)
+	}
+	if re, ok := errors.AsType[*openai.RequestError](err); ok {
+		return re.HTTPStatusCode, strings.ToLower(string(re.Body))
+	}
+	return 0, ""
+}

@@ -1,0 +1,46 @@
+package llm
+
+import (
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/quickcapture"
+)
+
+// Merge puts a checked model reading onto the rule parser's: the rule
+// parser's reading is the base, and wins wherever it read a field from
+// the line's header (reps named there, a kind, a role, a duration, a date
+// word), since those are exactly what the manager typed and no sentence in
+// the notes can change them. The model fills what the rule parser could
+// not read: reps when the header named none (the rule parser then guessed
+// every user mentioned), kind, role, duration, date, skills, commitments,
+// and notes trimmed to the manager's words about the session.
+func Merge(rule quickcapture.Result, x Extraction) coaching.Draft {
+	d := rule.Draft
+	if (len(d.RepIDs) == 0 || rule.RepsGuessed) && len(x.RepIDs) > 0 {
+		d.RepIDs = append([]string(nil), x.RepIDs...)
+	}
+	if d.Kind == "" {
+		d.Kind = x.Kind
+	}
+	if d.Role == "" {
+		d.Role = x.Role
+	}
+	if d.Kind != coaching.KindRideAlong && d.Kind != "" {
+		d.Role = rule.Draft.Role // a role belongs to ride-alongs; keep only what the manager typed
+	}
+	if d.DurationMin == 0 {
+		d.DurationMin = x.DurationMin
+	}
+	if !rule.DateGiven && !x.OccurredOn.IsZero() {
+		d.OccurredOn = x.OccurredOn
+	}
+	if len(d.Skills) == 0 {
+		d.Skills = append([]string(nil), x.Skills...)
+	}
+	if len(d.Commitments) == 0 {
+		d.Commitments = append([]string(nil), x.Commitments...)
+	}
+	if x.Notes != "" {
+		d.Notes = x.Notes
+	}
+	return d
+}

@@ -1,0 +1,151 @@
+package llm
+
+import (
+	"encoding/json"
+	"math"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// answer is the model's JSON, before checking. Every field may be missing
+// or null: servers without strict structured output give no guarantee.
+type answer struct {
+	Reps        []string `json:"reps"`
+	Kind        *string  `json:"kind"`
+	Role        *string  `json:"role"`
+	DurationMin *float64 `json:"duration_min"`
+	Date        *string  `json:"date"`
+	Skills      []string `json:"skills"`
+	Notes       *string  `json:"notes"`
+	Commitments []string `json:"commitments"`
+}
+
+// invalid is a rejected answer; detail names the field, never its value
+// (which may hold note text), so it is safe to log.
+func invalid(detail string) *Failure { return &Failure{Reason: ReasonInvalid, Detail: detail} }
+
+// readAnswer parses the model's JSON and checks every field against in and
+// the users the text mentions. Any field outside the allowed values
+// rejects the whole answer; notes and commitments not drawn from the
+// manager's words are dropped.
+func readAnswer(text string, in ProseInput, mentions []string) (Extraction, error) {
+	var a answer
+	if err := json.Unmarshal([]byte(unfence(text)), &a); err != nil {
+		return Extraction{}, invalid("not a JSON object of the session's fields")
+	}
+	var x Extraction
+	for _, r := range a.Reps {
+		id := userID(r)
+		switch {
+		case !slices.Contains(mentions, id):
+			return Extraction{}, invalid("a rep is not among the users the text mentions")
+		case id == in.ManagerID:
+			return Extraction{}, invalid("the manager is named as a rep")
+		case !slices.Contains(x.RepIDs, id):
+			x.RepIDs = append(x.RepIDs, id)
+		}
+	}
+	if len(x.RepIDs) > coaching.MaxReps {
+		return Extraction{}, invalid("too many reps")
+	}
+	if v := token(a.Kind); v != "" {
+		if x.Kind = coaching.Kind(v); !x.Kind.Valid() {
+			return Extraction{}, invalid("kind is not one of the kinds")
+		}
+	}
+	if v := token(a.Role); v != "" {
+		if x.Role = coaching.Role(v); !x.Role.Valid() {
+			return Extraction{}, invalid("role is not one of the roles")
+		}
+	}
+	if a.DurationMin != nil {
+		d := *a.DurationMin
+		if d != math.Trunc(d) || d < 1 || d > coaching.MaxDurationMin {
+			return Extraction{}, invalid("duration is not 1 to 480 whole minutes")
+		}
+		x.DurationMin = int(d)
+	}
+	if a.Date != nil && strings.TrimSpace(*a.Date) != "" {
+		d, err := coaching.ParseDate(strings.TrimSpace(*a.Date))
+		switch {
+		case err != nil:
+			return Extraction{}, invalid("date is not YYYY-MM-DD")
+		case d.After(in.Today):
+			return Extraction{}, invalid("date is in the future")
+		case d.Before(in.Today.AddDays(-366)):
+			return Extraction{}, invalid("date is more than a year ago")
+		}
+		x.OccurredOn = d
+	}
+	for _, s := range a.Skills {
+		id := strings.ToLower(strings.TrimSpace(s))
+		if !slices.ContainsFunc(in.Skills, func(k coaching.Skill) bool { return k.ID == id }) {
+			return Extraction{}, invalid("a skill is not one of the configured skills")
+		}
+		if !slices.Contains(x.Skills, id) {
+			x.Skills = append(x.Skills, id)
+		}
+	}
+	var lines []string
+	for _, c := range a.Commitments {
+		if c = strings.TrimSpace(c); c != "" {
+			lines = append(lines, c)
+		}
+	}
+	if len(lines) > coaching.MaxCommitments {
+		return Extraction{}, invalid("too many commitments")
+	}
+	source := wordCounts(in.Text)
+	for _, c := range lines {
+		if utf8.RuneCountInString(c) > coaching.MaxCommitmentLen {
+			return Extraction{}, invalid("a commitment is too long")
+		}
+		if drawnFrom(c, source) {
+			x.Commitments = append(x.Commitments, c)
+		}
+	}
+	if a.Notes != nil {
+		n := strings.TrimSpace(*a.Notes)
+		if utf8.RuneCountInString(n) <= coaching.MaxNotesLen && drawnFrom(n, source) {
+			x.Notes = n
+		}
+	}
+	return x, nil
+}
+
+// unfence strips a Markdown code fence some models put around JSON in
+// JSON mode.
+func unfence(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.HasPrefix(s, "```") {
+		return s
+	}
+	s = strings.TrimPrefix(s, "```")
+	s = strings.TrimPrefix(s, "json")
+	return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "```"))
+}
+
+// userID reads a rep as the model wrote it: "U123", "<@U123>", "<@U123|sam>".
+func userID(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(strings.TrimSuffix(s, ">"), "<")
+	s = strings.TrimPrefix(s, "@")
+	id, _, _ := strings.Cut(s, "|")
+	return id
+}
+
+// token normalises a kind or role the way a model might vary it
+// ("Ride-along" for ride_along); "" for missing or null.
+func token(p *string) string {
+	if p == nil {
+		return ""
+	}
+	v := strings.ToLower(strings.TrimSpace(*p))
+	if v == "null" || v == "none" {
+		return ""
+	}
+	return strings.NewReplacer("-", "_", " ", "_").Replace(v)
+}

@@ -1,0 +1,159 @@
+package llm
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// fillers are the words a model may add when it trims the manager's text
+// into notes or a commitment ("Sam to send the recap") without putting
+// words in the manager's mouth.
+var fillers = map[string]bool{
+	"a": true, "an": true, "the": true, "to": true, "and": true, "of": true, "for": true,
+	"on": true, "in": true, "with": true, "will": true, "is": true, "was": true, "be": true,
+	"he": true, "she": true, "they": true, "rep": true, "s": true, "t": true, "ll": true,
+}
+
+// words splits Slack text into lower-cased words of letters and digits,
+// with entities decoded and a mention's label read as words
+// ("<@U1|sam.lee>" gives "u1", "sam", "lee").
+func words(s string) []string {
+	s = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(s)
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
+// wordCounts counts the words of s.
+func wordCounts(s string) map[string]int {
+	c := map[string]int{}
+	for _, w := range words(s) {
+		c[w]++
+	}
+	return c
+}
+
+// drawnFrom reports whether every word of s, fillers aside, is one of the
+// source's words, used no more often than there: the model may cut and
+// reorder the manager's words, not add its own.
+func drawnFrom(s string, source map[string]int) bool {
+	left := map[string]int{}
+	for _, w := range words(s) {
+		if fillers[w] {
+			continue
+		}
+		if left[w] >= source[w] {
+			return false
+		}
+		left[w]++
+	}
+	return true
+}
+
+// mentionRE matches a Slack user mention, which names someone.
+var mentionRE = regexp.MustCompile(`<@[^>]+>`)
+
+// nameParts returns the lower-cased words of names worth looking for: a
+// one-letter initial is not.
+func nameParts(names []string) map[string]bool {
+	parts := map[string]bool{}
+	for _, n := range names {
+		for _, w := range words(n) {
+			if utf8.RuneCountInString(w) >= 2 {
+				parts[w] = true
+			}
+		}
+	}
+	return parts
+}
+
+// redact replaces every word of the given names ("Sam", "Lee" of "Sam
+// Lee"), whole words in any case, and every Slack user mention, with "the
+// rep", so what people wrote can be sent without naming anyone.
+func redact(s string, names ...string) string {
+	s = mentionRE.ReplaceAllString(s, "the rep")
+	parts := nameParts(names)
+	if len(parts) == 0 {
+		return s
+	}
+	var b strings.Builder
+	start := -1
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		if parts[strings.ToLower(s[start:end])] {
+			b.WriteString("the rep")
+		} else {
+			b.WriteString(s[start:end])
+		}
+		start = -1
+	}
+	for i, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		flush(i)
+		b.WriteRune(r)
+	}
+	flush(len(s))
+	return b.String()
+}
+
+// userIDRE matches a Slack user id standing alone, which identifies someone.
+var userIDRE = regexp.MustCompile(`\b[UW][A-Z0-9]{6,}\b`)
+
+// sentences splits prose into sentences: after ".", "!" or "?" followed
+// by a space, and at line ends.
+func sentences(s string) []string {
+	var out []string
+	var cur strings.Builder
+	rs := []rune(s)
+	for i, r := range rs {
+		if r == '\n' {
+			out = appendSentence(out, cur.String())
+			cur.Reset()
+			continue
+		}
+		cur.WriteRune(r)
+		if (r == '.' || r == '!' || r == '?') && (i+1 == len(rs) || unicode.IsSpace(rs[i+1])) {
+			out = appendSentence(out, cur.String())
+			cur.Reset()
+		}
+	}
+	return appendSentence(out, cur.String())
+}
+
+func appendSentence(out []string, s string) []string {
+	if s = strings.TrimSpace(s); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// shingles returns every run of n words in ws, joined by spaces.
+func shingles(ws []string, n int) []string {
+	var out []string
+	for i := 0; i+n <= len(ws); i++ {
+		out = append(out, strings.Join(ws[i:i+n], " "))
+	}
+	return out
+}
+
+// jsonText renders v as indented JSON for a prompt, leaving &, < and >
+// as they are (Slack's markup stays readable to the model).
+func jsonText(v any) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	_ = enc.Encode(v)
+	return strings.TrimSuffix(b.String(), "\n")
+}

@@ -1,0 +1,153 @@
+package llm
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/fakeopenai"
+)
+
+func TestPlainBrief(t *testing.T) {
+	got := PlainBrief(prepInput())
+	want := `Prep for Samantha Okafor
+Last 4 weeks: 2 sessions, 75 min (the 4 weeks before: 1 session, 30 min). Last session 3 days ago (cadence: every 14 days).
+
+Recent sessions:
+• Sat 21 Nov 2026 · Ride-along, 45 min, took the lead · Discovery
+  Your notes: Marmalade pricing slipped again, Samantha stayed calm
+  They confirmed: Gooseberry comment from the rep
+• Sat 14 Nov 2026 · 1:1, 30 min
+  Your notes: Quokka divorce worries
+  They said it was not accurate: Platypus it was only ten minutes
+
+Open commitments:
+• Walrus follow-up deck (made 10 days ago)`
+	if got != want {
+		t.Errorf("plain brief:\n%s\n\nwant:\n%s", got, want)
+	}
+	empty := PlainBrief(PrepInput{RepName: "Ria", Today: tuesday})
+	if !strings.Contains(empty, "No sessions logged with them yet.") || strings.Contains(empty, "Open commitments") {
+		t.Errorf("brief for a rep never coached:\n%s", empty)
+	}
+}
+
+func TestPlainBriefStaysShort(t *testing.T) {
+	in := prepInput()
+	in.Sessions[0].Notes = strings.Repeat("long notes ", 500)
+	for range 30 {
+		in.Commitments = append(in.Commitments, OpenCommitment{Text: "c", MadeOn: tuesday})
+	}
+	got := PlainBrief(in)
+	if n := len([]rune(got)); n > 3000 {
+		t.Errorf("brief of %d characters does not fit a Slack section", n)
+	}
+	if !strings.Contains(got, "and 21 more") || !strings.Contains(got, "…") {
+		t.Errorf("brief does not say what it left out:\n%s", got)
+	}
+}
+
+func TestPrepBriefWithTheModel(t *testing.T) {
+	srv := startFake(t)
+	r := newRig(t, config(srv, true), srv, Options{})
+	srv.Enqueue(fakeopenai.Text("Pricing keeps slipping; ask how the recap deck is going."))
+	b, err := r.Prep.Brief(context.Background(), prepInput())
+	if err != nil || b.Prose != "Pricing keeps slipping; ask how the recap deck is going." || b.List != PlainBrief(prepInput()) {
+		t.Fatalf("brief %+v, %v", b, err)
+	}
+	if !strings.HasPrefix(b.Text(), b.Prose+"\n\n") {
+		t.Errorf("Text() = %q", b.Text())
+	}
+	user := srv.Requests()[0].Chat.Messages[1].Content
+	if !strings.Contains(user, "the rep stayed calm") || !strings.Contains(user, `"age_days": 10`) {
+		t.Errorf("prep data lacks the redacted notes or the commitment's age:\n%s", user)
+	}
+
+	srv.Enqueue(fakeopenai.Fail(500), fakeopenai.Fail(500))
+	b, err = r.Prep.Brief(context.Background(), prepInput())
+	if err == nil || b.Prose != "" || b.List != PlainBrief(prepInput()) {
+		t.Errorf("after a failure: %+v, %v; want the plain list and the error", b, err)
+	}
+}
+
+func TestNarrativeDropsNamesAndQuotes(t *testing.T) {
+	lw := LeaderWeek{
+		LeaderID: "L1",
+		Notes:    []Note{{Text: "She kept discounting before the buyer even asked about the price, again.", Visibility: coaching.VisibilityShared}},
+		RepNames: []string{"Samantha Okafor", "Li"},
+	}
+	for _, tt := range []struct {
+		name, answer, want string
+	}{
+		{"clean", "Discovery dominated the week. Commitments are mostly open.", "Discovery dominated the week. Commitments are mostly open."},
+		{"a first name", "Discovery dominated. Samantha led most calls.", "Discovery dominated."},
+		{"a surname, any case", "OKAFOR needs help! Pricing came up often.", "Pricing came up often."},
+		{"a short name as a word", "Li struggled. Closing is a theme.", "Closing is a theme."},
+		{"a mention", "<@U1> shone. Closing is a theme.", "Closing is a theme."},
+		{"a user id", "U0123ABCD shone. Closing is a theme.", "Closing is a theme."},
+		{"eight words of a note", "Reps kept discounting before the buyer even asked about the price. Closing is a theme.", "Closing is a theme."},
+		{"seven words of a note", "Reps were discounting before the buyer even asked about cost.", "Reps were discounting before the buyer even asked about cost."},
+		{"lines", "Discovery led.\nSamantha too", "Discovery led."},
+		{"nothing left", "Samantha and Li did well.", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := checkNarrative(tt.answer, lw)
+			if tt.want == "" {
+				if err == nil {
+					t.Errorf("accepted %q", got)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("got %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestNarrativePerLeaderWithinTheTokenBudget(t *testing.T) {
+	srv := startFake(t)
+	cfg := config(srv, true)
+	cfg.DigestTokens = 900
+	r := newRig(t, cfg, srv, Options{})
+	srv.Default(func(fakeopenai.Request) fakeopenai.Answer {
+		return fakeopenai.Answer{Content: "Discovery was the theme.", PromptTokens: 300, CompletionTokens: 50}
+	})
+	in := NarrativeInput{Leaders: []LeaderWeek{{LeaderID: "L1"}, {LeaderID: "L2"}, {LeaderID: "L3"}, {LeaderID: "L4"}}}
+	got, err := r.Narrative.Write(context.Background(), in)
+	if len(got) != 2 || got["L1"] == "" || got["L2"] == "" {
+		t.Errorf("narratives %v: want L1 and L2 within 900 tokens at 350 a leader", got)
+	}
+	if fl, ok := errors.AsType[*Failure](err); !ok || fl.Reason != ReasonBudget {
+		t.Errorf("error %v, want the budget spent", err)
+	}
+	for _, req := range srv.Requests() {
+		if req.Chat.MaxTokens > narrativeMaxTokens || req.Chat.MaxTokens < narrativeMinTokens {
+			t.Errorf("max_tokens %d outside %d..%d", req.Chat.MaxTokens, narrativeMinTokens, narrativeMaxTokens)
+		}
+	}
+	if len(srv.Requests()) != 2 {
+		t.Errorf("%d requests, want 2", len(srv.Requests()))
+	}
+
+	zero := config(srv, true)
+	zero.DigestTokens = 0
+	if z := newRig(t, zero, srv, Options{}); z.Narrative.Enabled() {
+		t.Error("a zero budget should turn the narrative off")
+	}
+}
+
+func TestNarrativeFailureKeepsTheOthers(t *testing.T) {
+	srv := startFake(t)
+	r := newRig(t, config(srv, true), srv, Options{})
+	srv.Enqueue(fakeopenai.Fail(400), fakeopenai.Text("Samantha Okafor did it all."), fakeopenai.Text("Negotiation came up often."))
+	in := narrativeInput()
+	in.Leaders = append(in.Leaders, in.Leaders[0], in.Leaders[0])
+	in.Leaders[1].LeaderID, in.Leaders[2].LeaderID = "U0B", "U0C"
+	got, err := r.Narrative.Write(context.Background(), in)
+	if err == nil || len(got) != 1 || got["U0C"] != "Negotiation came up often." {
+		t.Errorf("narratives %v, %v; want only the third leader's, and the errors", got, err)
+	}
+}

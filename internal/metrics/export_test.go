@@ -1,0 +1,4 @@
+package metrics
+
+// Order is order, for its test.
+var Order = order

@@ -1,0 +1,243 @@
+package metrics
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// InsightKind names a finding.
+type InsightKind string
+
+// The findings PRODUCT.md lists.
+const (
+	InsightTierSkew        InsightKind = "tier_skew"
+	InsightAlwaysLeads     InsightKind = "always_leads"
+	InsightCadenceSlipping InsightKind = "cadence_slipping"
+	InsightUnconfirmed     InsightKind = "unconfirmed"
+	InsightDoseLow         InsightKind = "dose_low"
+	InsightDoseHigh        InsightKind = "dose_high"
+	InsightLowRated        InsightKind = "low_rated" // leaders only
+)
+
+// The thresholds of the insights, and how much data each needs.
+const (
+	SkewGap             = 0.15 // a tier's minute share this far from its rep share
+	SkewMinSessions     = 5
+	LeadShare           = 0.8 // of ride-alongs with the manager in the lead
+	LeadMinRideAlongs   = 5
+	SlipDrop            = 0.5 // fall in consistency against the 4 weeks before
+	UnconfirmedRate     = 0.7 // confirmation rate under this
+	UnconfirmedMinPairs = 10
+	DoseMinHours        = 3.0 // per rep and month
+	DoseMaxHours        = 5.0
+	LowRating           = 3.5 // a manager's mean rating under this
+	LowRatedMinRatings  = 10
+)
+
+// eps absorbs floating-point error at a threshold: 0.35 - 0.2 is
+// 0.14999999999999997, which PRODUCT.md means as 0.15.
+const eps = 1e-9
+
+// Insight is a short, plain finding, with the number behind it.
+type Insight struct {
+	Kind    InsightKind
+	Subject string  // the tier, or the manager's id, it is about; empty for the scope itself
+	Value   float64 // the number behind it: a share, a drop, a count or a mean
+	Text    string  // one sentence naming the number, addressed to its reader
+	Reps    []RepDose
+	public  string // the sentence for a channel, when it differs; see Public
+}
+
+// RepDose is a rep's coaching over the 4 weeks ending with the period.
+type RepDose struct {
+	ID, Name string
+	Minutes  float64
+}
+
+// daysPerMonth pro-rates a month's dose to 4 weeks.
+const daysPerMonth = 365.25 / 12
+
+// managerInsights are a manager's findings over the last 4 weeks.
+func (c *computer) managerInsights(mi int) []Insight {
+	out := scopeInsights(&c.tallies[pRecent][mi], "", "")
+	low, high := c.dose(mi)
+	if len(low) > 0 {
+		out = append(out, doseInsight(InsightDoseLow, low))
+	}
+	if len(high) > 0 {
+		out = append(out, doseInsight(InsightDoseHigh, high))
+	}
+	return out
+}
+
+// leaderInsights are a leader's findings over the last 4 weeks: the same
+// rules on the tree's pooled figures, the dose as counts, and the managers
+// whose ratings are low.
+func (c *computer) leaderInsights(li int) []Insight {
+	who, public := "Managers below you ", "Managers in this tree "
+	if li == int(c.orgSlot()) {
+		who, public = "Managers ", "Managers "
+	}
+	out := scopeInsights(&c.leaderT[pRecent][li], who, public)
+	var low, high int
+	var rated []Insight
+	for _, m := range c.inTree[li] {
+		mi := int(c.mpos[m])
+		lo, hi := c.dose(mi)
+		low, high = low+len(lo), high+len(hi)
+		t := &c.tallies[pRecent][mi]
+		if t.ratings < LowRatedMinRatings {
+			continue
+		}
+		if mean := float64(t.ratingSum) / float64(t.ratings); mean < LowRating-eps {
+			rated = append(rated, Insight{Kind: InsightLowRated, Subject: c.o.people[m].ID, Value: round(mean, 2),
+				Text: fmt.Sprintf("%s's sessions are rated %.1f on average over %d ratings in the last 4 weeks (under %.1f): bad coaching hurts about twice as much as good coaching helps.",
+					c.o.name(m), mean, t.ratings, LowRating)})
+		}
+	}
+	if low > 0 {
+		out = append(out, Insight{Kind: InsightDoseLow, Value: float64(low), Text: doseCount(InsightDoseLow, low)})
+	}
+	if high > 0 {
+		out = append(out, Insight{Kind: InsightDoseHigh, Value: float64(high), Text: doseCount(InsightDoseHigh, high)})
+	}
+	slices.SortFunc(rated, func(a, b Insight) int { return cmp.Compare(a.Value, b.Value) })
+	return append(out, rated...)
+}
+
+// scopeInsights are the rules read off one scope's pooled figures. who
+// starts a sentence about a leader's managers, addressed to the leader,
+// and public the same sentence as a channel reads it; both are empty for
+// a manager.
+func scopeInsights(t *tally, who, public string) []Insight {
+	var out []Insight
+	if t.sessions >= SkewMinSessions {
+		for _, tier := range Tiers()[:3] {
+			ms, rs, ok := t.tierShares(tier)
+			if !ok || math.Abs(ms-rs) < SkewGap-eps {
+				continue
+			}
+			out = append(out, Insight{Kind: InsightTierSkew, Subject: string(tier), Value: round(ms-rs, 4),
+				Text: fmt.Sprintf("%s performers got %s of coaching minutes over the last 4 weeks while they are %s of the team.",
+					upperFirst(string(tier)), pct(ms), pct(rs))})
+		}
+	}
+	if rides := t.rides[0] + t.rides[1] + t.rides[2]; rides >= LeadMinRideAlongs {
+		if s := float64(t.rides[0]) / float64(rides); s >= LeadShare-eps {
+			subject, third := "You took", "Took"
+			if who != "" {
+				subject, third = who+"took", public+"took"
+			}
+			const format = "%s the lead on %d of %d ride-alongs (%s): observing shows what a rep does alone."
+			out = append(out, Insight{Kind: InsightAlwaysLeads, Value: round(s, 4),
+				Text:   fmt.Sprintf(format, subject, t.rides[0], rides, pct(s)),
+				public: fmt.Sprintf(format, third, t.rides[0], rides, pct(s))})
+		}
+	}
+	if t.weeks > 0 && t.before > 0 {
+		now, before := float64(t.weeksMet)/float64(t.weeks), float64(t.beforeMet)/float64(t.before)
+		if drop := before - now; drop >= SlipDrop-eps {
+			text := fmt.Sprintf("Cadence is slipping: coverage reached %s at the end of %d of the last %d weeks, against %d of %d in the 4 weeks before.",
+				pct(consistencyGoal), t.weeksMet, t.weeks, t.beforeMet, t.before)
+			if who != "" { // pooled: each manager's weeks count
+				text = fmt.Sprintf("Cadence is slipping: coverage reached %s at the end of %d of %d manager-weeks in the last 4 weeks, against %d of %d in the 4 weeks before.",
+					pct(consistencyGoal), t.weeksMet, t.weeks, t.beforeMet, t.before)
+			}
+			out = append(out, Insight{Kind: InsightCadenceSlipping, Value: round(drop, 4), Text: text})
+		}
+	}
+	if t.pairs >= UnconfirmedMinPairs {
+		if r := float64(t.confirmed) / float64(t.pairs); r < UnconfirmedRate-eps {
+			out = append(out, Insight{Kind: InsightUnconfirmed, Value: round(r, 4),
+				Text: fmt.Sprintf("Reps confirmed only %d of %d sessions over the last 4 weeks (%s).", t.confirmed, t.pairs, pct(r))})
+		}
+	}
+	return out
+}
+
+// dose lists a manager's reps whose coaching over the last 4 weeks,
+// pro-rated to a month, is under DoseMinHours or over DoseMaxHours. Only
+// reps on the team for the whole 4 weeks, and not away, are judged.
+func (c *computer) dose(mi int) (low, high []RepDose) {
+	o, per, m := c.o, c.periods[pRecent], c.managers[mi]
+	from, end := c.froms[pRecent], c.ends[pRecent]
+	days := float64(end - from + 1)
+	for _, r := range o.teamsOn(end).of(m) {
+		if o.awayOn(r, end) || o.joined(r, m, end).After(per.From) {
+			continue
+		}
+		mins := c.repMinutes[r]
+		monthly := mins / days * daysPerMonth
+		rd := RepDose{ID: o.people[r].ID, Name: o.name(r), Minutes: round(mins, 2)}
+		switch {
+		case monthly < DoseMinHours*60-eps:
+			low = append(low, rd)
+		case monthly > DoseMaxHours*60+eps:
+			high = append(high, rd)
+		}
+	}
+	return low, high
+}
+
+// doseCount is a dose finding as a count of reps, naming none.
+func doseCount(kind InsightKind, n int) string {
+	if kind == InsightDoseHigh {
+		return fmt.Sprintf("%s got over %.0f h of coaching a month over the last 4 weeks, past where more helps.", reps(n), DoseMaxHours)
+	}
+	return fmt.Sprintf("%s got under %.0f h of coaching a month over the last 4 weeks.", reps(n), DoseMinHours)
+}
+
+// Public is the finding as the leaders' channel may read it: about its
+// scope rather than to its reader ("Took the lead", not "You took the
+// lead"), and a dose finding that names a manager's reps gives their count
+// instead (reps' names belong to their manager, not to a channel).
+func (i Insight) Public() string {
+	switch {
+	case len(i.Reps) > 0 && (i.Kind == InsightDoseLow || i.Kind == InsightDoseHigh):
+		return doseCount(i.Kind, len(i.Reps))
+	case i.public != "":
+		return i.public
+	}
+	return i.Text
+}
+
+// maxNamed is how many reps a dose insight names before "and N more".
+const maxNamed = 10
+
+func doseInsight(kind InsightKind, rs []RepDose) Insight {
+	slices.SortFunc(rs, func(a, b RepDose) int { return cmp.Compare(a.Minutes, b.Minutes) })
+	limit, verb := DoseMinHours, "under"
+	if kind == InsightDoseHigh {
+		slices.Reverse(rs)
+		limit, verb = DoseMaxHours, "over"
+	}
+	var names []string
+	for i, r := range rs {
+		if i == maxNamed {
+			names = append(names, fmt.Sprintf("and %d more", len(rs)-i))
+			break
+		}
+		names = append(names, fmt.Sprintf("%s (%.1f h)", r.Name, r.Minutes/60))
+	}
+	return Insight{Kind: kind, Value: float64(len(rs)), Reps: rs,
+		Text: fmt.Sprintf("%s got %s %.0f h of coaching a month over the last 4 weeks: %s.", reps(len(rs)), verb, limit, strings.Join(names, ", "))}
+}
+
+func reps(n int) string {
+	if n == 1 {
+		return "1 rep"
+	}
+	return fmt.Sprintf("%d reps", n)
+}
+
+func pct(x float64) string { return fmt.Sprintf("%.0f%%", x*100) }
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

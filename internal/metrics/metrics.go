@@ -1,0 +1,174 @@
+// Package metrics computes Coachlog's numbers exactly as PRODUCT.md's
+// "Metrics" section defines them, for a period and a scope: one manager, or
+// a leader's whole tree. Every surface reads them from here (the digest,
+// `coachlog metrics`, and the reports and App Home built on them), so no
+// number is computed twice in two ways.
+//
+// A run loads everything it needs through Store in a handful of queries and
+// computes every manager and every leader in one pass (see Compute). The
+// package is domain code: it imports only the standard library and
+// internal/coaching, whose nudge rule it reuses for "overdue".
+package metrics
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// Period is a range of occurred_on dates, both ends included.
+type Period struct {
+	From, To coaching.Date
+}
+
+// WeekPeriod is an ISO week, Monday to Sunday.
+func WeekPeriod(w coaching.Week) Period { return Period{w.Monday(), w.Sunday()} }
+
+// Check reports a period that ends before it starts.
+func (p Period) Check() error {
+	if p.From.IsZero() || p.To.IsZero() {
+		return fmt.Errorf("a period needs a first and a last day")
+	}
+	if p.To.Before(p.From) {
+		return fmt.Errorf("the period ends (%s) before it starts (%s)", p.To, p.From)
+	}
+	return nil
+}
+
+// Contains reports whether d falls in the period.
+func (p Period) Contains(d coaching.Date) bool { return !d.Before(p.From) && !d.After(p.To) }
+
+// Prior is the 4 weeks before the period, against which trends are read.
+func (p Period) Prior() Period { return Period{p.From.AddDays(-28), p.From.AddDays(-1)} }
+
+// LastFourWeeks is the 4 weeks ending with the period, over which insights
+// are computed.
+func (p Period) LastFourWeeks() Period { return Period{p.To.AddDays(-27), p.To} }
+
+// String formats the period as "2026-11-16 to 2026-11-22".
+func (p Period) String() string { return p.From.String() + " to " + p.To.String() }
+
+// Metrics are one scope's figures for a period, under the keys of
+// `coachlog metrics`. Shares are fractions from 0 to 1; a share or mean with
+// nothing to divide is nil (null).
+type Metrics struct {
+	Sessions          int         `json:"sessions"`
+	Minutes           int         `json:"minutes"`
+	Reps              int         `json:"reps"`
+	Covered           int         `json:"covered"`
+	Coverage          *float64    `json:"coverage"`
+	Overdue           int         `json:"overdue"`
+	TierMinutes       TierMinutes `json:"tier_minutes"`
+	TierMinutesShare  TierShares  `json:"tier_minutes_share"`
+	TierRepsShare     TierShares  `json:"tier_reps_share"`
+	RideAlongs        RoleCounts  `json:"ride_alongs"`
+	Pairs             int         `json:"pairs"`
+	Confirmed         int         `json:"confirmed"`
+	Disputed          int         `json:"disputed"`
+	Pending           int         `json:"pending"`
+	ConfirmationRate  *float64    `json:"confirmation_rate"`
+	Ratings           int         `json:"ratings"`
+	MeanRating        *float64    `json:"mean_rating"`
+	WithCommitments   *float64    `json:"with_commitments"`
+	CommitmentsKept   *float64    `json:"commitments_kept"`
+	Consistency       *float64    `json:"consistency"`
+	ConsistencyBefore *float64    `json:"consistency_before"`
+}
+
+// TierMinutes are coaching minutes by the rep's tier on the session's date;
+// a session with several reps splits its minutes evenly among them.
+type TierMinutes struct {
+	Top    float64 `json:"top"`
+	Middle float64 `json:"middle"`
+	Bottom float64 `json:"bottom"`
+	None   float64 `json:"none"`
+}
+
+// Get returns the minutes of tier t.
+func (m TierMinutes) Get(t coaching.Tier) float64 {
+	return [...]float64{m.Top, m.Middle, m.Bottom, m.None}[tierIndex(t)]
+}
+
+// TierShares are fractions by tier.
+type TierShares struct {
+	Top    *float64 `json:"top"`
+	Middle *float64 `json:"middle"`
+	Bottom *float64 `json:"bottom"`
+	None   *float64 `json:"none"`
+}
+
+// Get returns the share of tier t.
+func (s TierShares) Get(t coaching.Tier) *float64 {
+	return [...]*float64{s.Top, s.Middle, s.Bottom, s.None}[tierIndex(t)]
+}
+
+// RoleCounts count ride-alongs by the manager's role.
+type RoleCounts struct {
+	Lead        int `json:"lead"`
+	Participant int `json:"participant"`
+	Observer    int `json:"observer"`
+}
+
+// Correlation is Spearman's rank correlation between the coaching minutes a
+// rep received in a month and the change in their attainment that month.
+// Rho is nil when N < MinCorrelationPairs, or when either side does not
+// vary.
+type Correlation struct {
+	Rho *float64 `json:"rho"`
+	N   int      `json:"n"`
+}
+
+// MinCorrelationPairs is the fewest (rep, month) pairs a correlation is
+// reported for.
+const MinCorrelationPairs = 8
+
+// Tiers in the order figures list them; TierNone is a rep without one.
+func Tiers() []coaching.Tier {
+	return []coaching.Tier{coaching.TierTop, coaching.TierMiddle, coaching.TierBottom, coaching.TierNone}
+}
+
+// TierName is a tier as the metrics keys spell it ("none" for no tier).
+func TierName(t coaching.Tier) string {
+	if t == coaching.TierNone {
+		return "none"
+	}
+	return string(t)
+}
+
+const nTiers = 4
+
+func tierIndex(t coaching.Tier) int {
+	switch t {
+	case coaching.TierTop:
+		return 0
+	case coaching.TierMiddle:
+		return 1
+	case coaching.TierBottom:
+		return 2
+	}
+	return 3
+}
+
+// Output precision: shares and correlations to 4 decimals, minutes and
+// means to 2. Insights are decided on the exact figures, before rounding.
+func round(x float64, places int) float64 {
+	p := math.Pow(10, float64(places))
+	return math.Round(x*p) / p
+}
+
+func share(num, den int) *float64 {
+	if den == 0 {
+		return nil
+	}
+	v := round(float64(num)/float64(den), 4)
+	return &v
+}
+
+func shareF(num, den float64) *float64 {
+	if den == 0 {
+		return nil
+	}
+	v := round(num/den, 4)
+	return &v
+}

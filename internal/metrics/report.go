@@ -1,0 +1,205 @@
+package metrics
+
+import (
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// Options say what a run computes beside the metrics of the table, for
+// the surfaces that show them. Each reaches further back or reads more, so
+// a run asks only for what it shows.
+type Options struct {
+	Trend    bool // Figures.Before: the 4 weeks before the period, as one period
+	Insights bool // Figures.Insights, over the 4 weeks ending with the period
+	Weeks    bool // Figures.Weeks: 8 weeks of sessions, for a chart
+	// Teams adds Figures.Team: each manager's reps. It reads every open
+	// commitment there is, so it suits a run for a manager's own view
+	// rather than the whole organisation's digest.
+	Teams bool
+	// Summary leaves out the metrics that reach beyond the period's own
+	// sessions and teams, which are most of a run's reading: consistency,
+	// with_commitments, commitments_kept, and the leaders' correlation and
+	// at_quota_share stay null. For a quick look such as /coach team or a
+	// leader's App Home. Ignored with Trend or Insights.
+	Summary bool
+	// Root narrows the run to one person and everyone below them: the
+	// report lists Root (as a manager, a leader, or both) and the managers
+	// and leaders below Root at the period's end, each with exactly the
+	// figures the whole organisation's run gives them, while the store
+	// loads only what those figures read (see Query.Root). A manager's own
+	// view, or a report on one subtree, then costs what that part of the
+	// organisation costs. Empty: the whole organisation.
+	Root string
+}
+
+// summary reports whether o asks for the summary alone.
+func (o Options) summary() bool { return o.Summary && !o.Trend && !o.Insights }
+
+// DigestOptions ask for what the weekly digest shows: the trend, the insights
+// and the chart.
+func DigestOptions() Options { return Options{Trend: true, Insights: true, Weeks: true} }
+
+// All asks for everything.
+func All() Options { return Options{Trend: true, Insights: true, Weeks: true, Teams: true} }
+
+// Settings are what a computation needs besides the data.
+type Settings struct {
+	DefaultCadence int            // COACHLOG_CADENCE_DAYS, for managers without their own
+	Now            time.Time      // the run's clock: "away" is read as of now
+	Location       *time.Location // COACHLOG_TIMEZONE: weeks and today
+	Options                       // what to compute beside the metrics; as given to Plan
+}
+
+func (s Settings) location() *time.Location {
+	if s.Location == nil {
+		return time.UTC
+	}
+	return s.Location
+}
+
+// Report is every manager's and every leader's figures for a period.
+type Report struct {
+	Period   Period
+	Managers []Figures // by name, then id
+	Leaders  []Figures // by name, then id
+	// Org is the whole organisation, pooled as a leader's tree is: every
+	// listed manager, and for the correlation and at_quota_share every
+	// active rep. Its ID is empty and its LeaderID too.
+	Org Figures
+}
+
+// OrgName names the organisation's figures.
+const OrgName = "Organisation"
+
+// Manager returns a manager's figures.
+func (r *Report) Manager(id string) (Figures, bool) { return find(r.Managers, id) }
+
+// Leader returns a leader's figures.
+func (r *Report) Leader(id string) (Figures, bool) { return find(r.Leaders, id) }
+
+func find(fs []Figures, id string) (Figures, bool) {
+	for _, f := range fs {
+		if f.ID == id {
+			return f, true
+		}
+	}
+	return Figures{}, false
+}
+
+// Figures are one scope's numbers for a period and what the surfaces show
+// beside them.
+type Figures struct {
+	ID, Name string
+	// LeaderID is the nearest leader above them at the period's end; empty
+	// at the top or outside the roster's tree.
+	LeaderID    string
+	Leader      bool // a leader's tree rather than one manager
+	CadenceDays int  // a manager's cadence
+	Metrics     Metrics
+	// Leaders only: the correlation of coaching with results, the share of
+	// their reps at quota in the period's last month, and the managers
+	// their figures sum.
+	Correlation  *Correlation
+	AtQuotaShare *float64
+	ManagerIDs   []string
+	// Before is the same figures over the 4 weeks before the period, as one
+	// period: the trend (Options.Trend). BeforeWeekly gives its counts per
+	// week.
+	Before *Metrics
+	// Insights are computed over the 4 weeks ending with the period
+	// (Options.Insights).
+	Insights []Insight
+	// Weeks are the 8 ISO weeks ending with the period's last week, oldest
+	// first, the last one cut at the period's end (Options.Weeks).
+	Weeks []WeekCount
+	// Team is a manager's reps at the period's end (Options.Teams).
+	Team []TeamRep
+}
+
+// Weekly are counts averaged per week.
+type Weekly struct {
+	Sessions, Minutes, Pairs, RideAlongs float64
+	// RideAlongsBy are the ride-alongs by the manager's role: lead,
+	// participant, observer.
+	RideAlongsBy [3]float64
+}
+
+// BeforeWeekly is the 4 weeks before the period as averages per week, to
+// set beside a week's counts; zero without Options.Trend.
+func (f Figures) BeforeWeekly() Weekly {
+	if f.Before == nil {
+		return Weekly{}
+	}
+	b := f.Before
+	return Weekly{
+		Sessions:   float64(b.Sessions) / 4,
+		Minutes:    float64(b.Minutes) / 4,
+		Pairs:      float64(b.Pairs) / 4,
+		RideAlongs: float64(b.RideAlongs.Lead+b.RideAlongs.Participant+b.RideAlongs.Observer) / 4,
+		RideAlongsBy: [3]float64{float64(b.RideAlongs.Lead) / 4, float64(b.RideAlongs.Participant) / 4,
+			float64(b.RideAlongs.Observer) / 4},
+	}
+}
+
+// WeeksSessions is the sessions of the 8 weeks in Weeks: how much a scope
+// coached over the chart's span.
+func (f Figures) WeeksSessions() int {
+	n := 0
+	for _, w := range f.Weeks {
+		n += w.Sessions
+	}
+	return n
+}
+
+// Change is how a figure moved against the 4 weeks before.
+type Change int8
+
+// The ways a figure moves.
+const (
+	Unknown Change = iota // nothing to compare with (a null on either side)
+	Same
+	Up
+	Down
+)
+
+// Compare says how now moved against before. Figures come rounded as
+// published, so equal on the page is Same.
+func Compare(now, before float64) Change {
+	switch {
+	case now > before+eps:
+		return Up
+	case now < before-eps:
+		return Down
+	}
+	return Same
+}
+
+// CompareShares is Compare for nullable figures: Unknown when either is
+// null.
+func CompareShares(now, before *float64) Change {
+	if now == nil || before == nil {
+		return Unknown
+	}
+	return Compare(*now, *before)
+}
+
+// WeekCount is a week's coaching by a scope.
+type WeekCount struct {
+	Week     coaching.Week
+	Sessions int
+	Minutes  int
+}
+
+// TeamRep is one rep of a manager's team as of the period's end.
+type TeamRep struct {
+	ID, Name        string
+	Tier            coaching.Tier // on the period's last day
+	LastSession     coaching.Date // by anyone, on or before the period's end; zero: never
+	DaysSince       int           // since LastSession; 0 when never
+	Overdue         bool          // by the nudge rule
+	OverdueDays     int           // days behind the rule counts: since the last session, or since joining when never coached
+	Never           bool          // not coached since joining the team
+	Away            bool
+	OpenCommitments int // open commitments from this manager's sessions
+}

@@ -1,0 +1,145 @@
+package ops
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// /healthz answers fixed, plain reasons; what went wrong inside goes to
+// the log, never into the answer.
+func TestHealthReasonsArePlainAndTheDetailsGoToTheLog(t *testing.T) {
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	internal := errors.New("open /var/lib/coachlog/coachlog.db: SQLITE_IOERR (disk I/O error) at 0xc000123456")
+	for _, tc := range []struct {
+		name   string
+		checks Checks
+		want   []string // every reason, in order; nil when healthy
+	}{
+		{"all well", Checks{
+			Readable: func(context.Context) error { return nil }, WriteWait: func() time.Duration { return time.Second },
+			OldestPending: func(context.Context) (time.Time, error) { return now.Add(-time.Minute), nil },
+			Stopped:       func() (bool, string) { return false, "" },
+			Failures: func(context.Context) ([]Failures, error) {
+				return []Failures{{Kind: "nudge", Failed: 2, Failing: false}}, nil // failed, then one went out since
+			},
+		}, nil},
+		{"a database that does not answer", Checks{Readable: func(context.Context) error { return internal }},
+			[]string{"database: does not answer reads"}},
+		{"writes stuck behind a lock", Checks{WriteWait: func() time.Duration { return 12 * time.Second }},
+			[]string{"database: a write has waited 12s (another process holding the lock?)"}},
+		{"an unreadable outbox", Checks{
+			OldestPending: func(context.Context) (time.Time, error) { return time.Time{}, internal },
+			Failures:      func(context.Context) ([]Failures, error) { return nil, internal },
+		}, []string{"outbox: cannot be read", "outbox: cannot be read"}},
+		{"a revoked token", Checks{Stopped: func() (bool, string) { return true, "token_revoked" }},
+			[]string{"slack token: delivery stopped, Slack rejected the bot token (token_revoked)"}},
+		{"a stop with text that is no Slack code", Checks{Stopped: func() (bool, string) { return true, internal.Error() }},
+			[]string{"slack token: delivery stopped, Slack rejected the bot token"}},
+		{"scheduled messages failing", Checks{Failures: func(context.Context) ([]Failures, error) {
+			return []Failures{{Kind: "digest", Failed: 1, Failing: true}, {Kind: "nudge", Failed: 3, Failing: true}, {Kind: "rep_reminder", Failed: 4}}, nil
+		}}, []string{"1 scheduled message failed for good in the last 24 h (digest)", "3 scheduled messages failed for good in the last 24 h (nudge)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			tc.checks.Now = func() time.Time { return now }
+			tc.checks.Log = slog.New(slog.NewTextHandler(&logs, nil))
+			srv := httptest.NewServer(Handler(tc.checks, nil))
+			defer srv.Close()
+			resp, err := http.Get(srv.URL + "/healthz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body struct {
+				OK       bool     `json:"ok"`
+				Problems []string `json:"problems"`
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+				t.Fatal(err)
+			}
+			wantCode := http.StatusOK
+			if tc.want != nil {
+				wantCode = http.StatusServiceUnavailable
+			}
+			if resp.StatusCode != wantCode || body.OK != (tc.want == nil) || !slices.Equal(body.Problems, tc.want) {
+				t.Fatalf("healthz = %d %+v, want %d %q", resp.StatusCode, body, wantCode, tc.want)
+			}
+			for _, p := range body.Problems {
+				if strings.Contains(p, "SQLITE") || strings.Contains(p, "/var/lib") {
+					t.Errorf("the answer shows internals: %q", p)
+				}
+			}
+			if errs := strings.Count(tc.name, "unreadable") + strings.Count(tc.name, "does not answer"); errs > 0 && !strings.Contains(logs.String(), "SQLITE_IOERR") {
+				t.Errorf("the error behind the reason is not logged:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+// The product works without the LLM: an open circuit breaker is a warning
+// in /healthz, never a reason to turn it red.
+func TestAnOpenLLMBreakerWarnsButStaysHealthy(t *testing.T) {
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name     string
+		checks   Checks
+		wantCode int
+		warnings []string
+	}{
+		{"breaker closed", Checks{LLMBreakerOpen: func() bool { return false }}, http.StatusOK, nil},
+		{"no LLM configured", Checks{}, http.StatusOK, nil},
+		{"breaker open", Checks{LLMBreakerOpen: func() bool { return true }}, http.StatusOK,
+			[]string{"llm: calls paused after repeated failures; prose capture, prep and the narrative fall back until the server answers again"}},
+		{"breaker open and a real problem", Checks{LLMBreakerOpen: func() bool { return true },
+			Stopped: func() (bool, string) { return true, "token_revoked" }}, http.StatusServiceUnavailable,
+			[]string{"llm: calls paused after repeated failures; prose capture, prep and the narrative fall back until the server answers again"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.checks.Now = func() time.Time { return now }
+			rec := httptest.NewRecorder()
+			Handler(tc.checks, nil).ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
+			var body struct {
+				OK       bool     `json:"ok"`
+				Warnings []string `json:"warnings"`
+			}
+			if err := json.NewDecoder(rec.Body).Decode(&body); err != nil {
+				t.Fatal(err)
+			}
+			if rec.Code != tc.wantCode || body.OK != (tc.wantCode == http.StatusOK) || !slices.Equal(body.Warnings, tc.warnings) {
+				t.Fatalf("healthz = %d %+v, want %d with warnings %q", rec.Code, body, tc.wantCode, tc.warnings)
+			}
+		})
+	}
+}
+
+// /healthz names the store and says whether this replica sends; a
+// replica that does not send is healthy all the same.
+func TestHealthSaysTheStoreAndTheSenderRole(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		checks Checks
+		want   string
+	}{
+		{"holder", Checks{Store: "postgres", SenderRole: func() bool { return true }}, `{"ok":true,"sender_role":true,"store":"postgres"}`},
+		{"not the holder", Checks{Store: "sqlite", SenderRole: func() bool { return false }}, `{"ok":true,"sender_role":false,"store":"sqlite"}`},
+		{"not wired", Checks{}, `{"ok":true}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.checks.Now = time.Now
+			rec := httptest.NewRecorder()
+			Handler(tc.checks, nil).ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
+			if got := strings.TrimSpace(rec.Body.String()); rec.Code != http.StatusOK || got != tc.want {
+				t.Fatalf("healthz = %d %s, want 200 %s", rec.Code, got, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,338 @@
+package ops_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/coachlog/coachlog/internal/llm"
+	"github.com/coachlog/coachlog/internal/ops"
+)
+
+// family is what an operator's dashboards and alerts rely on: the name,
+// type, help and labels of each family, unchanged from client_golang's.
+type family struct {
+	typ    dto.MetricType
+	help   string
+	labels []string
+}
+
+var (
+	counter   = dto.MetricType_COUNTER
+	gauge     = dto.MetricType_GAUGE
+	histogram = dto.MetricType_HISTOGRAM
+	summary   = dto.MetricType_SUMMARY
+)
+
+// coachlogFamilies are every family of Coachlog's own, as README.md lists
+// them.
+var coachlogFamilies = map[string]family{
+	"coachlog_envelopes_total":                {counter, "Socket Mode envelopes received, by type.", []string{"type"}},
+	"coachlog_ack_seconds":                    {histogram, "Time from an envelope's arrival to its ack, measured in process, by type.", []string{"type"}},
+	"coachlog_socket_reconnects_total":        {counter, "Socket Mode reconnections after the first connection.", nil},
+	"coachlog_handler_panics_total":           {counter, "Handlers that panicked and were recovered.", nil},
+	"coachlog_sender_role":                    {gauge, "1 when this replica holds the sender role (it delivers the outbox), else 0.", nil},
+	"coachlog_store_info":                     {gauge, "Always 1; the label names the store in use.", []string{"store"}},
+	"coachlog_outbox_pending":                 {gauge, "Messages waiting to be delivered.", nil},
+	"coachlog_outbox_failed":                  {gauge, "Messages that failed for good (kept, visible).", nil},
+	"coachlog_outbox_sent_total":              {counter, "Outbox deliveries sent by this process.", nil},
+	"coachlog_outbox_retried_total":           {counter, "Outbox deliveries retried by this process.", nil},
+	"coachlog_outbox_failed_total":            {counter, "Outbox deliveries failed by this process.", nil},
+	"coachlog_outbox_rate_limited_total":      {counter, "Outbox deliveries rate_limited by this process.", nil},
+	"coachlog_outbox_panics_total":            {counter, "Outbox sends that panicked in this process (the message is failed; also in coachlog_outbox_failed_total).", nil},
+	"coachlog_scheduled_failed":               {gauge, "Scheduled messages (nudges, digests, reminders) that failed for good in the last 24 h, by kind, across every process.", []string{"kind"}},
+	"coachlog_wal_bytes":                      {gauge, "Size of the database's write-ahead log (kept under 64 MB).", nil},
+	"coachlog_wal_truncate_checkpoints_total": {counter, "TRUNCATE checkpoints tried since start (the log passed 16 MB).", nil},
+	"coachlog_wal_truncate_emptied_total":     {counter, "TRUNCATE checkpoints that emptied the log; the others gave up on a reader and were retried.", nil},
+	"coachlog_wal_truncate_longest_seconds":   {gauge, "The longest TRUNCATE checkpoint since start: the most a write waited on one.", nil},
+	"coachlog_jobs_run_total":                 {counter, "Scheduled passes run without error, by job.", []string{"job"}},
+	"coachlog_llm_requests_total":             {counter, "Requests to the LLM server, by feature and outcome (ok or why it failed).", []string{"feature", "outcome"}},
+	"coachlog_llm_failures_total":             {counter, "LLM calls that gave their feature nothing usable, so it fell back, by reason.", []string{"feature", "reason"}},
+	"coachlog_llm_request_seconds":            {histogram, "Latency of requests to the LLM server, by feature.", []string{"feature"}},
+	"coachlog_llm_tokens_total":               {counter, "Tokens used by LLM requests, by feature and kind (prompt or completion).", []string{"feature", "kind"}},
+	"coachlog_llm_breaker_open":               {gauge, "1 while the LLM circuit breaker stops calling the server after repeated failures, else 0.", nil},
+}
+
+// runtimeFamilies are the Go runtime's and the process's that operators
+// use most, with client_golang's help.
+var runtimeFamilies = map[string]family{
+	"go_goroutines":                 {gauge, "Number of goroutines that currently exist.", nil},
+	"go_threads":                    {gauge, "Number of OS threads created.", nil},
+	"go_info":                       {gauge, "Information about the Go environment.", []string{"version"}},
+	"go_memstats_alloc_bytes":       {gauge, "Number of bytes allocated in heap and currently in use. Equals to /memory/classes/heap/objects:bytes.", nil},
+	"go_memstats_heap_inuse_bytes":  {gauge, "Number of heap bytes that are in use. Equals to /memory/classes/heap/objects:bytes + /memory/classes/heap/unused:bytes", nil},
+	"go_memstats_sys_bytes":         {gauge, "Number of bytes obtained from system. Equals to /memory/classes/total:byte.", nil},
+	"go_gc_duration_seconds":        {summary, "A summary of the wall-time pause (stop-the-world) duration in garbage collection cycles.", nil},
+	"process_cpu_seconds_total":     {counter, "Total user and system CPU time spent in seconds.", nil},
+	"process_resident_memory_bytes": {gauge, "Resident memory size in bytes.", nil},
+	"process_virtual_memory_bytes":  {gauge, "Virtual memory size in bytes.", nil},
+	"process_open_fds":              {gauge, "Number of open file descriptors.", nil},
+	"process_max_fds":               {gauge, "Maximum number of open file descriptors.", nil},
+	"process_start_time_seconds":    {gauge, "Start time of the process since unix epoch in seconds.", nil},
+}
+
+var buckets = map[string][]float64{
+	"coachlog_ack_seconds":         {.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2, 3},
+	"coachlog_llm_request_seconds": {.1, .25, .5, 1, 2, 3, 5, 8, 13, 20, 30},
+}
+
+// busyMetrics is a bot's metrics after some of everything, every source
+// watched.
+func busyMetrics(failures func(context.Context) ([]ops.Failures, error)) *ops.Metrics {
+	m := ops.NewMetrics()
+	l := ops.NewLLMMetrics(m.Registry)
+	l.WatchBreaker(func() bool { return true })
+	m.Watch(ops.Sources{
+		Outbox:       func(context.Context) (int, int, error) { return 3, 1, nil },
+		Delivery:     func() ops.Delivery { return ops.Delivery{Sent: 1200, Retried: 4, Failed: 1, RateLimited: 2, Panics: 1} },
+		Jobs:         func() map[string]int { return map[string]int{"nudges": 12, "digest": 1, "reminders": 12} },
+		Failures:     failures,
+		FailureKinds: []string{"nudge", "digest", "digest_chart", "rep_reminder"},
+		SenderRole:   func() bool { return true },
+		Store:        "postgres",
+		WAL: func() ops.WAL {
+			return ops.WAL{Bytes: 1 << 20, Tried: 3, Emptied: 2, LongestTruncate: 1500 * time.Millisecond}
+		},
+	})
+	for i, typ := range []string{"slash_commands", "events_api", "interactive", "events_api", "a \"quoted\\odd\"\ntype"} {
+		m.Envelope(typ)
+		m.Acked(typ, time.Duration(i*i)*700*time.Millisecond) // 0 to 11.2 s: the first bucket to past the last
+	}
+	m.Reconnected()
+	m.Panicked()
+	l.LLMRequest(llm.FeatureCapture, "ok", 300*time.Millisecond)
+	l.LLMRequest(llm.FeatureCapture, "timeout", 31*time.Second)
+	l.LLMTokens(llm.FeatureCapture, 420, 80)
+	l.LLMFailure(llm.FeatureCapture, "timeout")
+	return m
+}
+
+// scrape asks /metrics as Prometheus does (gzip accepted) and returns the
+// status and the decompressed body.
+func scrape(t *testing.T, m *ops.Metrics, log *slog.Logger) (*http.Response, string) {
+	t.Helper()
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	ops.Handler(ops.Checks{Now: time.Now, Log: log}, m).ServeHTTP(rec, req)
+	resp := rec.Result()
+	body := io.Reader(rec.Body)
+	if resp.Header.Get("Content-Encoding") == "gzip" {
+		gz, err := gzip.NewReader(rec.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = gz
+	}
+	b, err := io.ReadAll(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
+}
+
+// The whole of /metrics reads with Prometheus' own parser, and every
+// family keeps the name, type, help and labels it had with client_golang.
+func TestMetricsParseWithPrometheusOwnParser(t *testing.T) {
+	noFailures := func(context.Context) ([]ops.Failures, error) {
+		return []ops.Failures{{Kind: "nudge", Failed: 2, Failing: true}}, nil
+	}
+	resp, text := scrape(t, busyMetrics(noFailures), nil)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/plain; version=0.0.4; charset=utf-8" ||
+		resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("/metrics answered %d, %q, encoding %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Encoding"))
+	}
+	parser := expfmt.NewTextParser(model.LegacyValidation)
+	fams, err := parser.TextToMetricFamilies(strings.NewReader(text))
+	if err != nil {
+		t.Fatalf("Prometheus' parser refuses /metrics: %v\n%s", err, text)
+	}
+
+	for name := range fams {
+		if strings.HasPrefix(name, "coachlog_") {
+			if _, ok := coachlogFamilies[name]; !ok {
+				t.Errorf("/metrics has %s, which is not documented", name)
+			}
+		}
+	}
+	want := map[string]family{}
+	for _, m := range []map[string]family{coachlogFamilies, runtimeFamilies} {
+		for name, f := range m {
+			want[name] = f
+		}
+	}
+	for name, w := range want {
+		f, ok := fams[name]
+		if !ok {
+			t.Errorf("/metrics lacks %s", name)
+			continue
+		}
+		if f.GetType() != w.typ || f.GetHelp() != w.help {
+			t.Errorf("%s is a %s with help %q, want a %s with %q", name, f.GetType(), f.GetHelp(), w.typ, w.help)
+		}
+		for _, m := range f.GetMetric() {
+			var labels []string
+			for _, l := range m.GetLabel() {
+				labels = append(labels, l.GetName())
+			}
+			if !slices.Equal(labels, w.labels) {
+				t.Errorf("a series of %s has labels %v, want %v", name, labels, w.labels)
+			}
+		}
+	}
+
+	for name, bounds := range buckets {
+		for _, m := range fams[name].GetMetric() {
+			h := m.GetHistogram()
+			var got []float64
+			var prev uint64
+			for _, b := range h.GetBucket() {
+				got = append(got, b.GetUpperBound())
+				if b.GetCumulativeCount() < prev {
+					t.Errorf("%s %v: buckets go down: %v", name, m.GetLabel(), h.GetBucket())
+				}
+				prev = b.GetCumulativeCount()
+			}
+			if !slices.Equal(got, append(slices.Clone(bounds), math.Inf(1))) {
+				t.Errorf("%s buckets = %v, want %v and +Inf", name, got, bounds)
+			}
+			if h.GetSampleCount() != prev || h.GetSampleCount() == 0 {
+				t.Errorf("%s %v: _count %d, +Inf bucket %d", name, m.GetLabel(), h.GetSampleCount(), prev)
+			}
+		}
+	}
+	ack := map[string]*dto.Histogram{}
+	for _, m := range fams["coachlog_ack_seconds"].GetMetric() {
+		ack[m.GetLabel()[0].GetValue()] = m.GetHistogram()
+	}
+	if h := ack["events_api"]; h.GetSampleCount() != 2 || h.GetSampleSum() != 7 || h.GetBucket()[9].GetCumulativeCount() != 0 ||
+		h.GetBucket()[10].GetCumulativeCount() != 1 || h.GetBucket()[12].GetCumulativeCount() != 1 {
+		t.Errorf("events_api acks = %v, want 0.7 s and 6.3 s", h)
+	}
+	if h := ack["a \"quoted\\odd\"\ntype"]; h.GetSampleCount() != 1 || h.GetBucket()[12].GetCumulativeCount() != 0 {
+		t.Errorf("the oddly named type's ack (11.2 s, past every bucket) = %v", h)
+	}
+
+	var quantiles []float64
+	for _, q := range fams["go_gc_duration_seconds"].GetMetric()[0].GetSummary().GetQuantile() {
+		quantiles = append(quantiles, q.GetQuantile())
+	}
+	if !slices.Equal(quantiles, []float64{0, 0.25, 0.5, 0.75, 1}) {
+		t.Errorf("go_gc_duration_seconds quantiles = %v", quantiles)
+	}
+
+	for _, tt := range []struct {
+		name   string
+		labels string // label values joined by ","
+		want   float64
+	}{
+		{"coachlog_envelopes_total", "events_api", 2},
+		{"coachlog_envelopes_total", "a \"quoted\\odd\"\ntype", 1},
+		{"coachlog_socket_reconnects_total", "", 1},
+		{"coachlog_handler_panics_total", "", 1},
+		{"coachlog_store_info", "postgres", 1},
+		{"coachlog_sender_role", "", 1},
+		{"coachlog_outbox_pending", "", 3},
+		{"coachlog_outbox_failed", "", 1},
+		{"coachlog_outbox_sent_total", "", 1200},
+		{"coachlog_outbox_panics_total", "", 1},
+		{"coachlog_scheduled_failed", "nudge", 2},
+		{"coachlog_scheduled_failed", "digest_chart", 0},
+		{"coachlog_jobs_run_total", "reminders", 12},
+		{"coachlog_wal_bytes", "", 1 << 20},
+		{"coachlog_wal_truncate_longest_seconds", "", 1.5},
+		{"coachlog_llm_tokens_total", "capture,prompt", 420},
+		{"coachlog_llm_requests_total", "capture,timeout", 1},
+		{"coachlog_llm_breaker_open", "", 1},
+	} {
+		if got, ok := value(fams[tt.name], tt.labels); !ok || got != tt.want {
+			t.Errorf("%s{%s} = %v (found %v), want %v", tt.name, tt.labels, got, ok, tt.want)
+		}
+	}
+
+	// Families come sorted by name, series by label values.
+	var names []string
+	for line := range strings.Lines(text) {
+		if name, ok := strings.CutPrefix(line, "# HELP "); ok {
+			names = append(names, strings.Fields(name)[0])
+		}
+	}
+	if !sort.StringsAreSorted(names) || len(names) != len(fams) {
+		t.Errorf("families out of order or repeated: %v", names)
+	}
+	for _, name := range []string{"coachlog_envelopes_total", "coachlog_scheduled_failed", "coachlog_jobs_run_total", "coachlog_llm_tokens_total"} {
+		var series [][]string
+		for _, m := range fams[name].GetMetric() {
+			var values []string
+			for _, l := range m.GetLabel() {
+				values = append(values, l.GetValue())
+			}
+			series = append(series, values)
+		}
+		if !slices.IsSortedFunc(series, slices.Compare) {
+			t.Errorf("%s series out of order: %q", name, series)
+		}
+	}
+}
+
+// value finds a counter's or gauge's value by its label values.
+func value(f *dto.MetricFamily, labels string) (float64, bool) {
+	for _, m := range f.GetMetric() {
+		var values []string
+		for _, l := range m.GetLabel() {
+			values = append(values, l.GetValue())
+		}
+		if strings.Join(values, ",") == labels {
+			if f.GetType() == dto.MetricType_COUNTER {
+				return m.GetCounter().GetValue(), true
+			}
+			return m.GetGauge().GetValue(), true
+		}
+	}
+	return 0, false
+}
+
+// A count that cannot be read fails the scrape (Prometheus sees the
+// target down) rather than reading as a quiet zero; the answer names the
+// metric and the error goes to the log, not into the answer.
+func TestAnUnreadableMetricFailsTheScrapeVisibly(t *testing.T) {
+	internal := errors.New("read /var/lib/coachlog/coachlog.db: SQLITE_BUSY")
+	var logs bytes.Buffer
+	resp, body := scrape(t, busyMetrics(func(context.Context) ([]ops.Failures, error) { return nil, internal }),
+		slog.New(slog.NewTextHandler(&logs, nil)))
+	if resp.StatusCode != http.StatusInternalServerError || !strings.Contains(body, "coachlog_scheduled_failed") {
+		t.Fatalf("/metrics answered %d: %s", resp.StatusCode, body)
+	}
+	if strings.Contains(body, "SQLITE") || strings.Contains(body, "/var/lib") {
+		t.Errorf("the answer shows internals: %s", body)
+	}
+	if !strings.Contains(logs.String(), "SQLITE_BUSY") || !strings.Contains(logs.String(), "coachlog_scheduled_failed") {
+		t.Errorf("the error is not logged:\n%s", logs.String())
+	}
+}
+
+// An unreadable outbox reads -1, as it always has, without failing the
+// scrape.
+func TestAnUnreadableOutboxReadsMinusOne(t *testing.T) {
+	m := ops.NewMetrics()
+	m.Watch(ops.Sources{Outbox: func(context.Context) (int, int, error) { return 0, 0, errors.New("database is locked") }})
+	resp, text := scrape(t, m, nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(text, "\ncoachlog_outbox_pending -1\n") || !strings.Contains(text, "\ncoachlog_outbox_failed -1\n") {
+		t.Fatalf("/metrics answered %d:\n%s", resp.StatusCode, text)
+	}
+}

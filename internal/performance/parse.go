@@ -1,0 +1,215 @@
+// Package performance reads the monthly attainment file an admin imports
+// from the CRM: one row per rep and month, `rep,month,attainment`. Imports
+// are all-or-nothing, so the whole file is checked, and every rep resolved
+// to someone Coachlog knows, before anything is written; the caller stores
+// the records in one transaction. It never touches a database itself.
+package performance
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/sheet"
+)
+
+// Column names as the header spells them (case and spaces aside).
+const (
+	colRep        = "rep"
+	colMonth      = "month"
+	colAttainment = "attainment"
+)
+
+func columns() []string { return []string{colRep, colMonth, colAttainment} }
+
+// MaxAttainment bounds attainment: past 1000% of quota, a figure is a
+// typo (a fraction read as percent is caught the other way round only by
+// eye, so the README asks for percent).
+const MaxAttainment = 1000
+
+// Entry is one checked row, its rep not resolved yet.
+type Entry struct {
+	Line       int    // 1-based, the header being line 1, as a spreadsheet shows it
+	RepRef     string // a Slack user id, or a lower-cased email
+	Month      coaching.Month
+	Attainment float64 // percent
+}
+
+// Parse reads and checks a whole file. thisMonth is the current month in
+// the organisation's zone: a later month is a typo. Every problem is
+// returned at once, as Errors.
+func Parse(r io.Reader, thisMonth coaching.Month) ([]Entry, error) {
+	cr := sheet.NewReader(r)
+	cr.FieldsPerRecord = -1 // a short or long row is reported on its line
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, Errors{{Line: 1, Message: "the file is empty; the first line must be the header " + strings.Join(columns(), ",")}}
+	}
+	if err != nil {
+		return nil, sheet.ReadError(err, "performance file")
+	}
+	headerLine, _ := cr.FieldPos(0)
+	cols, errs := parseHeader(header, headerLine)
+	if len(errs) > 0 {
+		return nil, errs.OrNil()
+	}
+	var entries []Entry
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if pe, ok := errors.AsType[*csv.ParseError](err); ok {
+			errs.Add(pe.StartLine, "", "unreadable CSV: %v", pe.Err)
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read performance file: %w", err)
+		}
+		line, _ := cr.FieldPos(0)
+		switch {
+		case sheet.IsBlank(rec):
+			continue
+		case len(rec) != len(header):
+			errs.Add(line, "", "has %d fields; the header has %d", len(rec), len(header))
+			continue
+		}
+		if e, ok := parseRow(line, rec, cols, thisMonth, &errs); ok {
+			entries = append(entries, e)
+		}
+	}
+	if len(entries) == 0 && len(errs) == 0 {
+		errs.Add(headerLine, "", "the file has a header but no rows")
+	}
+	checkDuplicates(entries, &errs)
+	if err := errs.OrNil(); err != nil {
+		return nil, err
+	}
+	return entries, nil
+}
+
+// parseHeader maps each column to its position; the three columns are
+// required and no others are known.
+func parseHeader(header []string, line int) (map[string]int, Errors) {
+	var errs Errors
+	cols := make(map[string]int, len(header))
+	for i, h := range header {
+		name := strings.ToLower(strings.TrimSpace(h))
+		switch _, dup := cols[name]; {
+		case name == "":
+			errs.Add(line, "", "column %d has no name", i+1)
+		case !slices.Contains(columns(), name):
+			errs.Add(line, name, "unknown column; the columns are %s", strings.Join(columns(), ", "))
+		case dup:
+			errs.Add(line, name, "column appears twice")
+		default:
+			cols[name] = i
+		}
+	}
+	for _, name := range columns() {
+		if _, ok := cols[name]; !ok {
+			errs.Add(line, name, "required column is missing")
+		}
+	}
+	return cols, errs
+}
+
+// parseRow checks one row field by field, a problem per bad field.
+func parseRow(line int, rec []string, cols map[string]int, thisMonth coaching.Month, errs *Errors) (Entry, bool) {
+	n := len(*errs)
+	for name, i := range cols {
+		if !utf8.ValidString(rec[i]) {
+			errs.Add(line, name, "is not UTF-8 text; save the file as \"CSV UTF-8\"")
+		}
+	}
+	get := func(name string) string { return strings.TrimSpace(rec[cols[name]]) }
+	e := Entry{Line: line}
+	var err error
+	if e.RepRef, err = parseRep(get(colRep)); err != nil {
+		errs.Add(line, colRep, "%s", err.Error())
+	}
+	if e.Month, err = parseMonth(get(colMonth), thisMonth); err != nil {
+		errs.Add(line, colMonth, "%s", err.Error())
+	}
+	if e.Attainment, err = parseAttainment(get(colAttainment)); err != nil {
+		errs.Add(line, colAttainment, "%s", err.Error())
+	}
+	return e, len(*errs) == n
+}
+
+// parseRep accepts a Slack user id or an email address.
+func parseRep(s string) (string, error) {
+	switch {
+	case s == "":
+		return "", fmt.Errorf("is empty; give the rep's Slack id or email")
+	case strings.Contains(s, "@"):
+		local, domain, _ := strings.Cut(s, "@")
+		if local == "" || !strings.Contains(domain, ".") || strings.ContainsAny(s, " \t<>,;") || strings.Count(s, "@") > 1 {
+			return "", fmt.Errorf("%q is not an email address", s)
+		}
+		return strings.ToLower(s), nil
+	}
+	ok := len(s) >= 2 && (s[0] == 'U' || s[0] == 'W')
+	for _, c := range s[1:] {
+		ok = ok && (c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')
+	}
+	if !ok {
+		return "", fmt.Errorf("%q is neither a Slack user id (like U024BE7LH) nor an email", s)
+	}
+	return s, nil
+}
+
+func parseMonth(s string, thisMonth coaching.Month) (coaching.Month, error) {
+	m, err := coaching.ParseMonth(s)
+	if err != nil {
+		return coaching.Month{}, fmt.Errorf("%q is not a month (YYYY-MM, like %s)", s, thisMonth)
+	}
+	if m.After(thisMonth) {
+		return coaching.Month{}, fmt.Errorf("%s is after this month (%s)", m, thisMonth)
+	}
+	return m, nil
+}
+
+// parseAttainment reads a percentage: 87, 87.5 or 87.5%.
+func parseAttainment(s string) (float64, error) {
+	num := strings.TrimSpace(strings.TrimSuffix(s, "%"))
+	if num == "" {
+		return 0, fmt.Errorf("is empty; give the percent of quota attained, like 87.5")
+	}
+	if strings.Contains(num, ",") {
+		return 0, fmt.Errorf("%q: write decimals with a point, like 87.5", s)
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%q is not a number; give the percent of quota attained, like 87.5", s)
+	}
+	if v < 0 || v > MaxAttainment {
+		return 0, fmt.Errorf("%s is outside 0 to %d (percent of quota)", num, MaxAttainment)
+	}
+	return v, nil
+}
+
+// checkDuplicates reports a rep and month seen before, on the later line.
+func checkDuplicates(entries []Entry, errs *Errors) {
+	type key struct {
+		rep   string
+		month coaching.Month
+	}
+	seen := map[key]int{}
+	for _, e := range entries {
+		k := key{e.RepRef, e.Month}
+		if first, ok := seen[k]; ok {
+			errs.Add(e.Line, colRep, "%s already has %s on line %d", e.RepRef, e.Month, first)
+			continue
+		}
+		seen[k] = e.Line
+	}
+}

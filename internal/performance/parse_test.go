@@ -1,0 +1,148 @@
+package performance_test
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/performance"
+)
+
+var thisMonth = coaching.Month{Year: 2026, Month: 11}
+
+func file(lines ...string) *strings.Reader {
+	return strings.NewReader(strings.Join(lines, "\n") + "\n")
+}
+
+func month(s string) coaching.Month {
+	m, err := coaching.ParseMonth(s)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+func TestParseAccepts(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		in   *strings.Reader
+		want []performance.Entry
+	}{
+		{
+			name: "ids and emails, whole and decimal percents, a percent sign",
+			in:   file("rep,month,attainment", "U01,2026-10,87", "Ann@Example.com,2026-11,101.5", "W02,2025-12,99.9%"),
+			want: []performance.Entry{
+				{Line: 2, RepRef: "U01", Month: month("2026-10"), Attainment: 87},
+				{Line: 3, RepRef: "ann@example.com", Month: month("2026-11"), Attainment: 101.5},
+				{Line: 4, RepRef: "W02", Month: month("2025-12"), Attainment: 99.9},
+			},
+		},
+		{
+			name: "Excel's byte order mark, CRLF, any column order and case, blank rows",
+			in:   strings.NewReader("\ufeffAttainment, Month ,REP\r\n0,2026-01,U01\r\n,,\r\n1000,2026-02,U01\r\n"),
+			want: []performance.Entry{
+				{Line: 2, RepRef: "U01", Month: month("2026-01"), Attainment: 0},
+				{Line: 4, RepRef: "U01", Month: month("2026-02"), Attainment: 1000},
+			},
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := performance.Parse(tt.in, thisMonth)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseNamesEveryBadLineAndField(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		in   *strings.Reader
+		want []string // each problem as printed, in order
+	}{
+		{"empty", strings.NewReader(""), []string{"line 1: the file is empty"}},
+		{"header only", file("rep,month,attainment"), []string{"line 1: the file has a header but no rows"}},
+		{"missing and unknown columns", file("rep,month,quota"), []string{
+			"line 1, field quota: unknown column", "line 1, field attainment: required column is missing"}},
+		{"every field wrong", file("rep,month,attainment",
+			"sam,2026-13,lots",
+			"U01,2026-12,87",
+			"U01,2026-10,-1",
+			"x@y,2026-10,87,5",
+			"U01,2026-10,1000.1",
+			"U02,2026-10,87,5",
+			"U03,2026-10,NaN",
+			"U04,Oct 2026,87",
+			"U05,2026-10,"), []string{
+			`line 2, field rep: "sam" is neither a Slack user id`,
+			`line 2, field month: "2026-13" is not a month`,
+			`line 2, field attainment: "lots" is not a number`,
+			`line 3, field month: 2026-12 is after this month (2026-11)`,
+			`line 4, field attainment: -1 is outside 0 to 1000`,
+			`line 5: has 4 fields; the header has 3`,
+			`line 6, field attainment: 1000.1 is outside 0 to 1000`,
+			`line 7: has 4 fields; the header has 3`,
+			`line 8, field attainment: "NaN" is not a number`,
+			`line 9, field month: "Oct 2026" is not a month`,
+			`line 10, field attainment: is empty`,
+		}},
+		{"a comma for a decimal point, quoted", file("rep,month,attainment", `U01,2026-10,"87,5"`),
+			[]string{`line 2, field attainment: "87,5": write decimals with a point`}},
+		{"a rep and month twice", file("rep,month,attainment", "U01,2026-10,87", "U02,2026-10,90", "U01,2026-10,88"),
+			[]string{"line 4, field rep: U01 already has 2026-10 on line 2"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := performance.Parse(tt.in, thisMonth)
+			var errs performance.Errors
+			if !errors.As(err, &errs) {
+				t.Fatalf("err = %v, want performance.Errors", err)
+			}
+			if len(errs) != len(tt.want) {
+				t.Fatalf("%d problems, want %d:\n%v", len(errs), len(tt.want), err)
+			}
+			for i, w := range tt.want {
+				if !strings.HasPrefix(errs[i].Error(), w) {
+					t.Errorf("problem %d = %q, want it to start with %q", i+1, errs[i].Error(), w)
+				}
+			}
+		})
+	}
+}
+
+func TestResolveFindsRepsByIDOrEmail(t *testing.T) {
+	people := []coaching.Person{{ID: "U01", Email: "ann@example.com"}, {ID: "U02", Email: "bob@example.com"},
+		{ID: "U03", Email: "twin@example.com"}, {ID: "U04", Email: "twin@example.com"}}
+	entries, err := performance.Parse(file("rep,month,attainment",
+		"U01,2026-10,80", "bob@example.com,2026-10,90.5"), thisMonth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := performance.Resolve(entries, people)
+	want := []coaching.Attainment{{RepID: "U01", Month: month("2026-10"), Percent: 80}, {RepID: "U02", Month: month("2026-10"), Percent: 90.5}}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v, %v; want %+v", got, err, want)
+	}
+
+	entries, err = performance.Parse(file("rep,month,attainment",
+		"U09,2026-10,80", "nobody@example.com,2026-10,1", "twin@example.com,2026-10,5", "U02,2026-10,1", "bob@example.com,2026-10,2"), thisMonth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = performance.Resolve(entries, people)
+	for _, w := range []string{
+		"line 2, field rep: U09 is not known to Coachlog",
+		"line 3, field rep: nobody@example.com is not known to Coachlog",
+		"line 4, field rep: twin@example.com is the email of 2 people",
+		"line 6, field rep: bob@example.com is the same rep as on line 5",
+	} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("error lacks %q:\n%v", w, err)
+		}
+	}
+}

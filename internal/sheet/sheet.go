@@ -1,0 +1,103 @@
+// Package sheet reads the CSV files people keep in a spreadsheet (the
+// roster, attainment) and reports what is wrong with them the way a
+// person fixes it: by line and column, every problem at once.
+package sheet
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// MaxShown caps how many problems an error message lists: past that, a
+// file has a systematic mistake and the first ones show what it is.
+const MaxShown = 20
+
+// LineError is one problem in a file, tied to the line and column a
+// person fixes in their spreadsheet. Field is empty for a whole-line
+// problem.
+type LineError struct {
+	Line    int
+	Field   string
+	Message string
+}
+
+func (e LineError) Error() string {
+	if e.Field == "" {
+		return fmt.Sprintf("line %d: %s", e.Line, e.Message)
+	}
+	return fmt.Sprintf("line %d, field %s: %s", e.Line, e.Field, e.Message)
+}
+
+// Errors is every problem found in a file, in line order, reported at
+// once so that an admin fixes the file in one go; a caller can range over
+// them (errors.As) to show them another way.
+type Errors []LineError
+
+func (errs Errors) Error() string {
+	if len(errs) == 1 {
+		return errs[0].Error()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d problems in the file:", len(errs))
+	for _, e := range errs[:min(len(errs), MaxShown)] {
+		b.WriteString("\n")
+		b.WriteString(e.Error())
+	}
+	if len(errs) > MaxShown {
+		fmt.Fprintf(&b, "\nand %d more", len(errs)-MaxShown)
+	}
+	return b.String()
+}
+
+// Add records a problem on line, in field ("" for the whole line).
+func (errs *Errors) Add(line int, field, format string, args ...any) {
+	*errs = append(*errs, LineError{Line: line, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// OrNil sorts errs by line, keeping the column order within a line, and
+// returns nil when there are none, so callers never hold a non-nil empty
+// error.
+func (errs Errors) OrNil() error {
+	if len(errs) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(errs, func(a, b LineError) int { return a.Line - b.Line })
+	return errs
+}
+
+// NewReader reads CSV from r without the byte order mark Excel puts
+// before "CSV UTF-8" files, which would otherwise stick to the first
+// column's name.
+func NewReader(r io.Reader) *csv.Reader {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
+		_, _ = br.Discard(3)
+	}
+	return csv.NewReader(br)
+}
+
+// ReadError reports a line that is not CSV as a problem on that line, and
+// anything else, such as a failing disk, as itself, reading what.
+func ReadError(err error, what string) error {
+	if pe, ok := errors.AsType[*csv.ParseError](err); ok {
+		return Errors{{Line: pe.StartLine, Message: "unreadable CSV: " + pe.Err.Error()}}
+	}
+	return fmt.Errorf("read %s: %w", what, err)
+}
+
+// IsBlank reports whether a row has nothing in it; spreadsheets export
+// trailing rows of bare commas.
+func IsBlank(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,209 @@
+package slackbot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/metrics"
+)
+
+// Figures computes the numbers the surfaces show: internal/metrics'
+// Engine. The Slack edge renders them and never computes one itself.
+type Figures interface {
+	Run(ctx context.Context, p metrics.Period, o metrics.Options) (*metrics.Report, error)
+	// ThisWeek is the ISO week so far, in the organisation's zone.
+	ThisWeek() metrics.Period
+}
+
+var _ Figures = (*metrics.Engine)(nil)
+
+// pct shows a share as a whole percent; "–" when there is nothing to
+// divide.
+func pct(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f%%", *v*100)
+}
+
+// perWeek shows an average per week with at most one decimal.
+func perWeek(v float64) string {
+	return strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0")
+}
+
+// plural is "1 rep", "2 reps".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// periodLabel says which days a figure covers: "Mon 23 Nov to Wed 25 Nov".
+func periodLabel(p metrics.Period) string {
+	if p.From == p.To {
+		return p.From.Human()
+	}
+	return p.From.Human() + " to " + p.To.Human()
+}
+
+// cadenceLabel says what "covered" means for a scope: a manager's cadence,
+// or each manager's own for a leader's tree.
+func cadenceLabel(f metrics.Figures) string {
+	if f.Leader {
+		return "within their manager's cadence"
+	}
+	return fmt.Sprintf("within %d days", f.CadenceDays)
+}
+
+// figureFields renders a scope's figures for the period as section fields
+// (at most 10): each metric of PRODUCT.md, with the 4 weeks before as a
+// weekly average where the run computed the trend.
+func figureFields(f metrics.Figures) []*slack.TextBlockObject {
+	m := f.Metrics
+	before := f.BeforeWeekly()
+	trend := func(v float64) string {
+		if f.Before == nil {
+			return ""
+		}
+		return " · 4 weeks before: " + perWeek(v) + "/week"
+	}
+	fields := []*slack.TextBlockObject{
+		mrkdwn(fmt.Sprintf("*Sessions*\n%d%s", m.Sessions, trend(before.Sessions))),
+		mrkdwn(fmt.Sprintf("*Minutes*\n%d%s", m.Minutes, trend(before.Minutes))),
+		mrkdwn(fmt.Sprintf("*Coverage*\n%d of %s %s (%s)", m.Covered, plural(m.Reps, "rep", "reps"), cadenceLabel(f), pct(m.Coverage))),
+		mrkdwn(fmt.Sprintf("*Overdue*\n%s", plural(m.Overdue, "rep", "reps"))),
+		mrkdwn("*Time by tier* (minutes · reps)\n" + tierLine(m)),
+		mrkdwn("*Ride-alongs*\n" + rideLine(m.RideAlongs)),
+		mrkdwn(fmt.Sprintf("*Confirmed by reps*\n%d of %d (%s) · %d disputed · %d pending", m.Confirmed, m.Pairs,
+			pct(m.ConfirmationRate), m.Disputed, m.Pending)),
+		mrkdwn("*Quality*\n" + qualityLine(m)),
+	}
+	if !f.Leader || m.Consistency != nil || m.ConsistencyBefore != nil {
+		fields = append(fields, mrkdwn(fmt.Sprintf("*Consistency*\n%s of the last 4 weeks ended at 80%%+ coverage (4 weeks before: %s)",
+			pct(m.Consistency), pct(m.ConsistencyBefore))))
+	}
+	if f.Leader && f.Correlation != nil {
+		fields = append(fields, mrkdwn("*Coaching and results*\n"+resultsLine(f)))
+	}
+	return fields
+}
+
+// tierLine is each tier's share of the minutes beside its share of the
+// team's reps, so that a skew shows.
+func tierLine(m metrics.Metrics) string {
+	var parts []string
+	for _, t := range metrics.Tiers() {
+		name := metrics.TierName(t)
+		if t == coaching.TierNone {
+			name = "no tier"
+			if m.TierMinutes.None == 0 && (m.TierRepsShare.None == nil || *m.TierRepsShare.None == 0) {
+				continue
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%s %s · %s", name, pct(m.TierMinutesShare.Get(t)), pct(m.TierRepsShare.Get(t))))
+	}
+	return strings.Join(parts, "\n")
+}
+
+func rideLine(r metrics.RoleCounts) string {
+	if r.Lead+r.Participant+r.Observer == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("%d took the lead · %d passive · %d silent observer", r.Lead, r.Participant, r.Observer)
+}
+
+// qualityLine is the mean rating (shown from 3 ratings, never one alone)
+// and the commitments.
+func qualityLine(m metrics.Metrics) string {
+	rating := fmt.Sprintf("rating shown from %d ratings (%d so far)", metrics.MinRatings, m.Ratings)
+	if m.MeanRating != nil {
+		rating = fmt.Sprintf("rated %.1f of 5 on average over %d ratings", *m.MeanRating, m.Ratings)
+	}
+	return fmt.Sprintf("%s · %s of sessions with commitments · %s of commitments kept", rating, pct(m.WithCommitments), pct(m.CommitmentsKept))
+}
+
+// resultsLine is a leader's correlation of coaching with the change in
+// attainment, and their reps at quota.
+func resultsLine(f metrics.Figures) string {
+	c := f.Correlation
+	line := fmt.Sprintf("not enough data yet: %d rep-months, %d needed", c.N, metrics.MinCorrelationPairs)
+	if c.Rho != nil {
+		line = fmt.Sprintf("ρ %.2f over %d rep-months (coaching minutes against the change in attainment)", *c.Rho, c.N)
+	} else if c.N >= metrics.MinCorrelationPairs {
+		line = fmt.Sprintf("no correlation to read over %d rep-months: one side does not vary", c.N)
+	}
+	return line + " · " + pct(f.AtQuotaShare) + " of reps at quota last month"
+}
+
+// insightsText lists findings, each naming the number behind it; they name
+// reps and managers by the names people chose, so they are escaped.
+func insightsText(is []metrics.Insight) string {
+	var lines []string
+	for _, i := range is {
+		lines = append(lines, "• "+esc(i.Text))
+	}
+	return truncate(strings.Join(lines, "\n"), 3000)
+}
+
+// scopeLine is one manager's or leader's figures on one line, for lists.
+func scopeLine(f metrics.Figures) string {
+	m := f.Metrics
+	who := mention(f.ID)
+	if f.Leader {
+		who += fmt.Sprintf(" (%s)", plural(len(f.ManagerIDs), "manager", "managers"))
+	}
+	line := fmt.Sprintf("%s: %s, %d min · %d/%d reps %s · %d overdue · %s confirmed", who,
+		plural(m.Sessions, "session", "sessions"), m.Minutes, m.Covered, m.Reps, shortCadence(f), m.Overdue, pct(m.ConfirmationRate))
+	if m.MeanRating != nil {
+		line += fmt.Sprintf(" · rated %.1f", *m.MeanRating)
+	}
+	return line
+}
+
+func shortCadence(f metrics.Figures) string {
+	if f.Leader {
+		return "within cadence"
+	}
+	return fmt.Sprintf("within %d d", f.CadenceDays)
+}
+
+// lineSections packs lines into section blocks of at most 15 lines and
+// 3,000 characters, in at most maxBlocks blocks and about budget
+// characters; the lines that do not fit are counted in a last context
+// block, more(n) ("…and 12 more").
+func lineSections(lines []string, maxBlocks, budget int, more func(n int) string) []slack.Block {
+	const perSection = 15
+	if maxBlocks < 1 {
+		return nil
+	}
+	var blocks []slack.Block
+	var cur []string
+	size, used := 0, 0
+	flush := func() {
+		if len(cur) > 0 {
+			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(strings.Join(cur, "\n")), nil, nil))
+			cur, size = nil, 0
+		}
+	}
+	for i, l := range lines {
+		l = truncate(l, 1000)
+		if len(cur) == perSection || size+len(l)+1 > 3000 {
+			flush()
+		}
+		// This line's section, and room for the note on what is left.
+		if len(blocks)+2 > maxBlocks || used+len(l)+1 > budget {
+			flush()
+			return append(blocks, slack.NewContextBlock("", mrkdwn(more(len(lines)-i))))
+		}
+		cur = append(cur, l)
+		size += len(l) + 1
+		used += len(l) + 1
+	}
+	flush()
+	return blocks
+}

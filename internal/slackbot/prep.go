@@ -1,0 +1,95 @@
+package slackbot
+
+import (
+	"context"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/llm"
+)
+
+// Briefer writes a manager's /coach prep brief about one of their reps;
+// *assist.Prep is one. It refuses anyone but the rep's manager with a
+// domain error.
+type Briefer interface {
+	Brief(ctx context.Context, managerID, repID string) (llm.Brief, error)
+}
+
+// prep serves /coach prep @rep, acknowledged already: the brief holds the
+// manager's notes and the rep's answers, so it is answered privately, to
+// the manager alone, through the command's response_url.
+func (b *Bot) prep(ctx context.Context, cmd slashCommand, args string) {
+	m := mentionRE.FindStringSubmatch(args)
+	if m == nil {
+		b.respond(ctx, cmd.ResponseURL, textMessage("Say which rep: `/coach prep @sam` gives you a brief before your next session with them."), false)
+		return
+	}
+	if b.briefer == nil {
+		b.respond(ctx, cmd.ResponseURL, textMessage(":construction: `/coach prep` is not set up here."), false)
+		return
+	}
+	brief, err := b.briefer.Brief(ctx, cmd.UserID, m[1])
+	if err != nil {
+		if coaching.ErrorCode(err) == "" {
+			b.log.Error("prep brief failed", "user_id", cmd.UserID, "err", err)
+		}
+		b.respond(ctx, cmd.ResponseURL, textMessage(":no_entry_sign: "+escKeepMentions(coaching.ErrorMessage(err))), false)
+		return
+	}
+	b.respond(ctx, cmd.ResponseURL, prepMessage(brief), false)
+}
+
+// prepMessage shows a brief: the model's prose, when there is any, above
+// the plain list, all escaped (it holds what people wrote). The
+// notification text carries no note.
+func prepMessage(br llm.Brief) message {
+	var blocks []slack.Block
+	left := prepTextBudget
+	if br.Prose != "" {
+		prose := escChunks(":memo: "+br.Prose, 3000)[0] // the model's prose is short: a longer one is cut
+		note := "Written by the LLM from the sessions below; check it against them."
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(prose), nil, nil), slack.NewContextBlock("", mrkdwn(note)))
+		left -= len([]rune(prose)) + len(note)
+	}
+	for _, part := range escChunks(br.List, 3000) {
+		if n := len([]rune(part)); n > left {
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn("… cut to fit one Slack message: `/coach history @rep` lists the rest.")))
+			break
+		}
+		left -= len([]rune(part))
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(part), nil, nil))
+	}
+	return message{Text: "Your prep brief", Blocks: blocks}
+}
+
+// prepTextBudget bounds a brief's block text: Slack refuses a message past
+// about 11,000 characters of it (SLACK-NOTES.md), and escaping what people
+// wrote can triple its length.
+const prepTextBudget = 10000
+
+// escChunks escapes text for mrkdwn and cuts it into pieces of at most n
+// characters once escaped, at line ends where it can (a line too long on
+// its own is cut, never inside an escape), so each fits a section block.
+func escChunks(text string, n int) []string {
+	var out, cur []string
+	size := 0
+	for _, line := range strings.Split(text, "\n") {
+		e := esc(line)
+		for r := []rune(line); len([]rune(e)) > n; {
+			r = r[:len(r)*n/len([]rune(e))]
+			e = esc(string(r))
+		}
+		if size+len([]rune(e))+1 > n && len(cur) > 0 {
+			out = append(out, strings.Join(cur, "\n"))
+			cur, size = nil, 0
+		}
+		cur = append(cur, e)
+		size += len([]rune(e)) + 1
+	}
+	if len(cur) > 0 {
+		out = append(out, strings.Join(cur, "\n"))
+	}
+	return out
+}

@@ -1,0 +1,158 @@
+package slackbot
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/llm"
+	"github.com/coachlog/coachlog/internal/quickcapture"
+)
+
+// ProseReader reads, with an LLM, what the rule parser could not read in a
+// `/coach <text>` line; *llm.ProseReader is one. Disabled (no key), the
+// form opens with the rule parser's reading and nothing is sent.
+type ProseReader interface {
+	Enabled() bool
+	// Draft returns the rule parser's reading with the model's filling what
+	// it could not read; on any failure, the rule parser's reading and the
+	// error.
+	Draft(ctx context.Context, in llm.ProseInput, rule quickcapture.Result) (coaching.Draft, error)
+}
+
+// noProse is the stand-in without an LLM.
+type noProse struct{}
+
+func (noProse) Enabled() bool { return false }
+func (noProse) Draft(_ context.Context, _ llm.ProseInput, rule quickcapture.Result) (coaching.Draft, error) {
+	return rule.Draft, llm.ErrDisabled
+}
+
+// DefaultProseTimeout bounds a prose reading, its one retry included: the
+// form is open meanwhile, marked as filling in, and the manager may start
+// on it.
+const DefaultProseTimeout = 8 * time.Second
+
+// Notices at the top of a form being filled in from prose.
+const (
+	noticeFilling = ":hourglass_flowing_sand: Filling in from your note… the form updates in a few seconds."
+	noticeNoRead  = ":mag: I couldn't read the rest of your note just now, so the form shows what I understood."
+)
+
+// readProse serves a quick capture the rule parser could not read clearly,
+// with an LLM configured. The command is already acknowledged: the LLM
+// never sits on the ack path. The form opens at once with the rule
+// parser's reading, marked as filling in (views.open is the first use of
+// the trigger id, within its 3 s); then the model reads the line, and the
+// form is updated with what it filled in, or back to the rule parser's
+// reading with a word on why. The update carries the opened view's hash:
+// if the manager changed the form meanwhile (picking reps refreshes it),
+// Slack refuses it with hash_conflict and their version stays. Nothing is
+// ever saved here: the manager confirms the form.
+func (b *Bot) readProse(ctx context.Context, cmd slashCommand, text string, res quickcapture.Result, meta modalMeta) {
+	opened, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, res.Draft, noticeFilling, meta)
+	if err != nil {
+		return // logged; without a form there is nothing to fill
+	}
+	today := opened.Modal.Today
+	start := time.Now()
+	rctx, cancel := context.WithTimeout(ctx, b.proseTO)
+	d, err := b.prose.Draft(rctx, llm.ProseInput{Text: text, Today: today, ManagerID: cmd.UserID, Skills: b.svc.Skills()},
+		quickcapture.Parse(text, today)) // the reading of the text as Slack sent it, escaped like the model's
+	cancel()
+	d.Notes = b.written(ctx, d.Notes)
+	for i, c := range d.Commitments {
+		d.Commitments[i] = b.written(ctx, c)
+	}
+	rule := opened.Modal.Draft
+	filled := filledFields(rule, d)
+	latency := time.Since(start).Milliseconds()
+	var notice string
+	if err != nil {
+		reason := "error"
+		if fl, ok := errors.AsType[*llm.Failure](err); ok {
+			reason = fl.Reason
+		}
+		b.log.Info("prose capture fell back to the rule parser's reading", "user_id", cmd.UserID, "reason", reason, "latency_ms", latency)
+		notice = joinNotice(append([]string{noticeNoRead, missingNotice(d)}, unreadParts(res)...)...)
+	} else {
+		b.log.Info("prose capture filled in the form", "user_id", cmd.UserID, "fields", strings.Join(filled, ","), "latency_ms", latency)
+		notice = joinNotice(append([]string{filledNotice(filled), missingNotice(d)}, unreadParts(res)...)...)
+	}
+	m := opened.Modal
+	m.Draft, m.Notice = d, notice
+	m.Open, m.Names = b.openCommitments(ctx, cmd.UserID, d.RepIDs, 0)
+	if _, err := b.updateView(ctx, m.view(), opened.Hash, opened.ID); err != nil {
+		if code := SlackErrorCode(err); code == "hash_conflict" || code == "not_found" {
+			b.log.Debug("prose capture left the form as the manager changed it", "code", code)
+			return
+		}
+		b.log.Warn("views.update with the prose reading failed", "user_id", cmd.UserID, "err", err)
+	}
+	b.refresh(ctx, d.RepIDs...)
+}
+
+// filledFields names, in the form's order, the fields the model's reading
+// changed from the rule parser's.
+func filledFields(rule, d coaching.Draft) []string {
+	var out []string
+	for _, f := range []struct {
+		name    string
+		changed bool
+	}{
+		{"who", !slices.Equal(rule.RepIDs, d.RepIDs)},
+		{"kind", rule.Kind != d.Kind},
+		{"date", rule.OccurredOn != d.OccurredOn},
+		{"duration", rule.DurationMin != d.DurationMin},
+		{"your role", rule.Role != d.Role},
+		{"focus skills", !slices.Equal(rule.Skills, d.Skills)},
+		{"notes", rule.Notes != d.Notes},
+		{"commitments", !slices.Equal(rule.Commitments, d.Commitments)},
+	} {
+		if f.changed {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
+func filledNotice(filled []string) string {
+	if len(filled) == 0 {
+		return ":mag: I read your note and found nothing more to fill in."
+	}
+	return ":sparkles: Filled in from your note: " + strings.Join(filled, ", ") + ". Check it all before you log it."
+}
+
+// missingNotice says which required fields are still empty.
+func missingNotice(d coaching.Draft) string {
+	var names []string
+	if len(d.RepIDs) == 0 {
+		names = append(names, "who")
+	}
+	if d.Kind == "" {
+		names = append(names, "what kind")
+	}
+	if d.DurationMin == 0 {
+		names = append(names, "how long")
+	}
+	if d.Kind == coaching.KindRideAlong && d.Role == "" {
+		names = append(names, "your role")
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return "Still to fill in: " + strings.Join(names, ", ") + "."
+}
+
+func joinNotice(parts ...string) string {
+	var kept []string
+	for _, p := range parts {
+		if p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return truncate(strings.Join(kept, " "), 2900)
+}

@@ -1,0 +1,131 @@
+package slackbot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/metrics"
+)
+
+// person is someone as Coachlog knows them; the zero Person (no roles)
+// for someone it does not.
+func (b *Bot) person(ctx context.Context, id string) coaching.Person {
+	p, err := b.svc.Person(ctx, id)
+	if err != nil {
+		if coaching.ErrorCode(err) != coaching.ENotFound {
+			b.log.Warn("could not read a person", "user_id", id, "err", err)
+		}
+		return coaching.Person{ID: id}
+	}
+	return p
+}
+
+// figuresFor runs the metrics for a command, scoped to o.Root, answering
+// the command itself when they cannot be read.
+func (b *Bot) figuresFor(ctx context.Context, cmd slashCommand, p metrics.Period, o metrics.Options) (*metrics.Report, bool) {
+	if b.figures == nil {
+		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: The numbers are not available in this setup."), false)
+		return nil, false
+	}
+	r, err := b.figures.Run(ctx, p, o)
+	if err != nil {
+		b.log.Error("metrics for a command failed", "user_id", cmd.UserID, "err", err)
+		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: I could not work out the numbers just now; please try again in a moment."), false)
+		return nil, false
+	}
+	return r, true
+}
+
+// stats serves /coach stats: the asker's numbers this week against the 4
+// weeks before, with their insights; a leader's are their tree's.
+// Someone without a team is told what it measures and how to get one.
+func (b *Bot) stats(ctx context.Context, cmd slashCommand) {
+	per := b.thisWeek()
+	r, ok := b.figuresFor(ctx, cmd, per, metrics.Options{Trend: true, Insights: true, Teams: true, Root: cmd.UserID})
+	if !ok {
+		return
+	}
+	b.respond(ctx, cmd.ResponseURL, statsMessage(r, b.person(ctx, cmd.UserID)), false)
+}
+
+// thisWeek is the period of the on-demand surfaces.
+func (b *Bot) thisWeek() metrics.Period {
+	if b.figures == nil {
+		today := coaching.DateOf(b.svc.Now(), time.UTC)
+		return metrics.Period{From: today, To: today}
+	}
+	return b.figures.ThisWeek()
+}
+
+// statsMessage renders someone's own figures: a leader's tree (and their
+// own team's line), a manager's team, or what the command needs.
+func statsMessage(r *metrics.Report, p coaching.Person) message {
+	own, manages := r.Manager(p.ID)
+	manages = manages && len(own.Team) > 0
+	tree, leads := r.Leader(p.ID)
+	switch {
+	case leads && len(tree.ManagerIDs) > 0:
+		blocks := figureBlocks(fmt.Sprintf("Your organisation this week: %s", plural(len(tree.ManagerIDs), "manager", "managers")), "", r.Period, tree)
+		if manages {
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Your own team:* "+scopeLine(own)+". `/coach team` lists your reps.")))
+		}
+		return message{Text: "Your organisation's coaching this week", Blocks: blocks}
+	case manages:
+		blocks := figureBlocks("Your coaching this week", "", r.Period, own)
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("`/coach team` lists your reps and who is overdue.")))
+		return message{Text: "Your coaching this week", Blocks: blocks}
+	}
+	return noTeamMessage(p, own)
+}
+
+// figureBlocks are a scope's figures with a title, the days they cover,
+// and its insights over the last 4 weeks. scope, when given, says whose
+// figures they are (mrkdwn).
+func figureBlocks(title, scope string, per metrics.Period, f metrics.Figures) []slack.Block {
+	about := periodLabel(per) + " · beside each count, the 4 weeks before as a weekly average"
+	if scope != "" {
+		about = scope + " · " + about
+	}
+	blocks := []slack.Block{
+		slack.NewHeaderBlock(plain(truncate(title, 150))),
+		slack.NewContextBlock("", mrkdwn(about)),
+		slack.NewSectionBlock(nil, figureFields(f), nil),
+	}
+	if f.Insights == nil && f.Before == nil {
+		return blocks // a summary: no insights were computed
+	}
+	text := truncate("*What stands out* over the last 4 weeks\n"+insightsText(f.Insights), 3000)
+	if len(f.Insights) == 0 {
+		text = "*What stands out* over the last 4 weeks: nothing; no tier skew, lead habit, slipping cadence or unconfirmed sessions to report."
+	}
+	return append(blocks, slack.NewSectionBlock(mrkdwn(text), nil, nil))
+}
+
+// noTeamMessage tells someone without a team what /coach stats measures
+// and how they get there.
+func noTeamMessage(p coaching.Person, own metrics.Figures) message {
+	lines := []string{
+		"*`/coach stats` shows a manager's coaching*, this week against the 4 weeks before: sessions and minutes; how many of your reps " +
+			"were coached within your cadence, and who is overdue; how your time splits across top, middle and bottom performers " +
+			"beside the team's make-up; your role on ride-alongs; how many sessions your reps confirmed and how useful they found " +
+			"them (an average of three ratings or more, never one); commitments made and kept; and how steady your cadence is week to week.",
+		"It needs a team: reps who report to you in the roster. Your sales ops admin adds them with `coachlog roster import`, " +
+			"naming you in the `manager` column of each of your reps.",
+	}
+	if p.Holds(coaching.PersonLeader) {
+		lines = append(lines, "As a leader, you get the same for your organisation once the roster names managers below you.")
+	}
+	if own.Metrics.Sessions > 0 {
+		lines = append(lines, fmt.Sprintf("You logged %s this week; they count toward your numbers once your team is in the roster.",
+			plural(own.Metrics.Sessions, "session", "sessions")))
+	}
+	if p.Holds(coaching.PersonRep) && !p.Holds(coaching.PersonManager) {
+		lines = append(lines, coaching.Alternatives(p))
+	}
+	return message{Text: "/coach stats needs a team", Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n\n")), nil, nil)}}
+}

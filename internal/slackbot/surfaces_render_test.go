@@ -1,0 +1,214 @@
+package slackbot
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/slack-go/slack"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/metrics"
+)
+
+var week48 = metrics.Period{From: coaching.Date{Year: 2026, Month: 11, Day: 23}, To: coaching.Date{Year: 2026, Month: 11, Day: 25}}
+
+func share(v float64) *float64 { return &v }
+
+// fullFigures are figures with every field set, long insights included.
+func fullFigures(id string, leader bool) metrics.Figures {
+	m := metrics.Metrics{Sessions: 12, Minutes: 540, Reps: 9, Covered: 7, Coverage: share(0.7778), Overdue: 2,
+		TierMinutes:      metrics.TierMinutes{Top: 300, Middle: 140, Bottom: 100},
+		TierMinutesShare: metrics.TierShares{Top: share(0.5556), Middle: share(0.2593), Bottom: share(0.1852), None: share(0)},
+		TierRepsShare:    metrics.TierShares{Top: share(0.3333), Middle: share(0.3333), Bottom: share(0.3333), None: share(0)},
+		RideAlongs:       metrics.RoleCounts{Lead: 4, Participant: 1}, Pairs: 14, Confirmed: 10, Disputed: 1, Pending: 3,
+		ConfirmationRate: share(0.7143), Ratings: 5, MeanRating: share(4.2), WithCommitments: share(0.5), CommitmentsKept: share(0.25),
+		Consistency: share(0.75), ConsistencyBefore: share(1)}
+	f := metrics.Figures{ID: id, Name: id, Leader: leader, CadenceDays: 14, Metrics: m, Before: &m}
+	for i := range 8 {
+		f.Insights = append(f.Insights, metrics.Insight{Kind: metrics.InsightDoseLow, Text: strings.Repeat("<Rep & co> ", 60) + fmt.Sprint(i)})
+	}
+	if leader {
+		f.Correlation = &metrics.Correlation{Rho: share(0.42), N: 24}
+		f.AtQuotaShare = share(0.6)
+	}
+	return f
+}
+
+func teamOf(n int) []metrics.TeamRep {
+	var team []metrics.TeamRep
+	for i := range n {
+		r := metrics.TeamRep{ID: fmt.Sprintf("UR%04d", i), Name: "Rep", Tier: coaching.TierMiddle, OpenCommitments: i % 3,
+			LastSession: week48.To.AddDays(-i), DaysSince: i, Overdue: i%2 == 1, OverdueDays: i, Never: i%4 == 1, Away: i%7 == 0}
+		team = append(team, r)
+	}
+	return team
+}
+
+// bigOrg is a leader above n managers, each with a team of 12.
+func bigOrg(n int) *metrics.Report {
+	r := &metrics.Report{Period: week48}
+	l := fullFigures("UL0", true)
+	for i := range n {
+		m := fullFigures(fmt.Sprintf("UM%04d", i), false)
+		m.LeaderID, m.Team = "UL0", teamOf(12)
+		r.Managers = append(r.Managers, m)
+		l.ManagerIDs = append(l.ManagerIDs, m.ID)
+	}
+	r.Leaders = []metrics.Figures{l}
+	return r
+}
+
+// The new surfaces, fed their largest inputs, make messages and views
+// Slack takes: 50 blocks in a message, 100 in a Home tab, 10 fields in a
+// section, unique action ids in a block, and about 11,000 characters.
+func TestTheSurfacesMakeWhatSlackTakes(t *testing.T) {
+	org := bigOrg(2000)
+	leaderAndManager := bigOrg(300)
+	leaderAndManager.Managers = append(leaderAndManager.Managers, func() metrics.Figures {
+		f := fullFigures("UL0", false)
+		f.Team = teamOf(80)
+		return f
+	}())
+	manager := &metrics.Report{Period: week48, Managers: []metrics.Figures{func() metrics.Figures {
+		f := fullFigures("UM0", false)
+		f.Team = teamOf(500)
+		return f
+	}()}}
+	person := func(id string, roles ...string) coaching.Person {
+		return coaching.Person{ID: id, Roles: roles, Active: true, InRoster: true}
+	}
+	for name, m := range map[string]message{
+		"a manager's stats":                   statsMessage(manager, person("UM0", coaching.PersonManager)),
+		"a leader's stats":                    statsMessage(org, person("UL0", coaching.PersonLeader)),
+		"stats without a team":                statsMessage(&metrics.Report{}, person("UR0", coaching.PersonRep)),
+		"a team of 500":                       teamMessage(manager.Managers[0], week48.To),
+		"a report on 2,000 managers":          reportMessage(org, "UL0"),
+		"a report on one manager":             reportMessage(org, "UM0001"),
+		"the whole organisation's report":     reportMessage(org, ""),
+		"a report on someone without figures": reportMessage(org, "UR0001"),
+	} {
+		t.Run(name, func(t *testing.T) { checkLimits(t, m) })
+	}
+	var sessions, pending []coaching.Session
+	for i := range 20 {
+		s := coaching.Session{ID: int64(i + 1), ManagerID: "UM0", Kind: coaching.KindTeamMeeting, DurationMin: 60, OccurredOn: week48.To}
+		for j := range coaching.MaxReps {
+			s.Reps = append(s.Reps, coaching.SessionRep{RepID: fmt.Sprintf("UR%02d", j), Status: coaching.StatusPending})
+		}
+		sessions = append(sessions, s)
+		pending = append(pending, s)
+	}
+	var open []coaching.Commitment
+	for i := range coaching.MaxOpenCommitments {
+		open = append(open, coaching.Commitment{ID: int64(i), Text: strings.Repeat("c", coaching.MaxCommitmentLen), CreatedOn: week48.To})
+	}
+	all := person("UL0", coaching.PersonLeader, coaching.PersonManager, coaching.PersonRep)
+	all.ID = "UR00"
+	for name, h := range map[string]home{
+		"a manager with 500 reps": {notice: strings.Repeat("n", 4000), person: person("UM0", coaching.PersonManager), period: week48,
+			report: manager, logged: sessions[:5]},
+		"a leader of 2,000 managers": {person: person("UL0", coaching.PersonLeader), period: week48, report: org},
+		"a leader with a team":       {person: person("UL0", coaching.PersonLeader, coaching.PersonManager), period: week48, report: leaderAndManager, logged: sessions[:5]},
+		"a rep":                      {person: person("UR00", coaching.PersonRep), received: pending, open: open},
+		"every role at once": {notice: "x", person: all, period: week48, report: leaderAndManager, logged: sessions[:5],
+			received: pending, open: open},
+		"someone unknown, numbers failed": {person: coaching.Person{ID: "UX"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			checkView(t, slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: h.blocks()}})
+		})
+	}
+}
+
+// A team past what one message lists one by one: forty reps with a button
+// each, overdue first, the rest counted.
+func TestALargeTeamIsListedOverdueFirstThenSummarised(t *testing.T) {
+	f := fullFigures("UM0", false)
+	f.Team = teamOf(500)
+	m := teamMessage(f, week48.To)
+	raw, _ := json.Marshal(m.Blocks)
+	if got := strings.Count(string(raw), `"action_id":"`+actLogForRp+`"`); got != maxTeamRows {
+		t.Errorf("%d Log coaching buttons, want %d", got, maxTeamRows)
+	}
+	// 250 reps are overdue (the odd ones), the longest first: UR0499.
+	first := blocksText(m.Blocks[2:3])
+	if !strings.Contains(first, "<@UR0499>") || !strings.Contains(first, "overdue") {
+		t.Errorf("first row = %q, want the longest overdue, UR0499", first)
+	}
+	if !strings.Contains(string(raw), "more reps") || !strings.Contains(m.Text, "500 reps, 250 overdue") {
+		t.Errorf("no count of the rest, or a wrong title %q", m.Text)
+	}
+}
+
+// A leader's history of a rep never shows a private session's notes or
+// commitments, nor a rep's rating or comment, even if handed them.
+func TestLeaderHistoryRendersSharedNotesAndHidesPrivateOnes(t *testing.T) {
+	private := coaching.Session{ID: 1, ManagerID: "UM1", Kind: coaching.KindOneOnOne, DurationMin: 30, OccurredOn: week48.To,
+		Visibility: coaching.VisibilityPrivate, Notes: "PRIVATE NOTE", Commitments: []coaching.Commitment{{Text: "PRIVATE COMMITMENT"}},
+		Reps: []coaching.SessionRep{{RepID: "UR1", Status: coaching.StatusConfirmed, Rating: 1, Comment: "A COMMENT"}}}
+	shared := private
+	shared.ID, shared.Visibility, shared.Notes = 2, coaching.VisibilityShared, "shared <note> & more"
+	shared.Commitments = []coaching.Commitment{{Text: "Send the recap"}}
+	m := historyMessage(historyView{viewerID: "UL", repID: "UR1", leader: true, below: []coaching.Session{shared, private}})
+	checkLimits(t, m)
+	raw, _ := json.Marshal(m.Blocks)
+	text := string(raw)
+	for _, secret := range []string{"PRIVATE NOTE", "PRIVATE COMMITMENT", "A COMMENT", "1/5"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("a leader sees %q:\n%s", secret, text)
+		}
+	}
+	for _, want := range []string{"shared <note> & more", "Send the recap", "Notes private", "by <@UM1>"} {
+		if !strings.Contains(text, want) && !strings.Contains(blocksText(m.Blocks), want) {
+			t.Errorf("the leader's history lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, `"action_id"`) {
+		t.Errorf("the sessions below a leader carry buttons:\n%s", text)
+	}
+}
+
+// A leader with nobody below them yet is told what stats need, not shown
+// an organisation of zeros.
+func TestStatsForALeaderWithNobodyBelow(t *testing.T) {
+	r := &metrics.Report{Period: week48, Leaders: []metrics.Figures{{ID: "UL0", Leader: true}}}
+	m := statsMessage(r, coaching.Person{ID: "UL0", Roles: []string{coaching.PersonLeader}, Active: true, InRoster: true})
+	text := blocksText(m.Blocks)
+	if !strings.Contains(text, "once the roster names managers below you") || strings.Contains(text, "*Sessions*") {
+		t.Errorf("stats for a leader of nobody:\n%s", text)
+	}
+}
+
+func TestExportArgs(t *testing.T) {
+	d := func(s string) coaching.Date {
+		v, err := coaching.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, c := range []struct {
+		args     string
+		from, to coaching.Date
+		err      string
+	}{
+		{"", coaching.Date{}, coaching.Date{}, ""},
+		{"--from 2026-01-01 --to 2026-03-31", d("2026-01-01"), d("2026-03-31"), ""},
+		{"—from 2026-01-01", d("2026-01-01"), coaching.Date{}, ""}, // a client's "smart" dash
+		{"to 2026-03-31", coaching.Date{}, d("2026-03-31"), ""},
+		{"--from", coaching.Date{}, coaching.Date{}, "needs a date"},
+		{"--from jan", coaching.Date{}, coaching.Date{}, `"jan" is not a date`},
+		{"--with-notes", coaching.Date{}, coaching.Date{}, "not an option"},
+		{"--from 2026-03-01 --to 2026-01-01", coaching.Date{}, coaching.Date{}, "is before"},
+	} {
+		o, err := exportArgs(c.args)
+		switch {
+		case c.err != "" && (err == nil || !strings.Contains(coaching.ErrorMessage(err), c.err)):
+			t.Errorf("%q: err %v, want %q", c.args, err, c.err)
+		case c.err == "" && (err != nil || o.From != c.from || o.To != c.to || o.Format != "csv"):
+			t.Errorf("%q: %+v, %v; want from %s to %s", c.args, o, err, c.from, c.to)
+		}
+	}
+}

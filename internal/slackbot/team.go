@@ -1,0 +1,131 @@
+package slackbot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/metrics"
+)
+
+// maxTeamRows is how many reps /coach team lists one by one, each with its
+// button; the rest are summarised while the message has room (50 blocks,
+// about teamText characters of text).
+const (
+	maxTeamRows = 40
+	teamText    = 9000
+)
+
+// team serves /coach team: the asker's reps as of today, overdue first.
+func (b *Bot) team(ctx context.Context, cmd slashCommand, args string) {
+	if strings.HasPrefix(strings.ToLower(args), "meeting") {
+		b.respond(ctx, cmd.ResponseURL, textMessage("To log a team meeting, name the people first: `/coach @ana @ben team meeting 30m`. "+
+			"`/coach team` alone lists your reps."), false)
+		return
+	}
+	today := b.thisWeek().To
+	r, ok := b.figuresFor(ctx, cmd, metrics.Period{From: today, To: today}, metrics.Options{Summary: true, Teams: true, Root: cmd.UserID})
+	if !ok {
+		return
+	}
+	f, ok := r.Manager(cmd.UserID)
+	if !ok || len(f.Team) == 0 {
+		p := b.person(ctx, cmd.UserID)
+		text := "*`/coach team` lists your reps*: when each was last coached, who is overdue by your cadence, their tier and the open commitments from your sessions, each with a *Log coaching* button. " +
+			"Nobody reports to you in the roster yet; your sales ops admin adds your reps with `coachlog roster import`."
+		if p.Holds(coaching.PersonLeader) {
+			text += " For the managers below you: `/coach report`."
+		} else if p.Holds(coaching.PersonRep) {
+			text += "\n\n" + coaching.Alternatives(p)
+		}
+		b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
+		return
+	}
+	b.respond(ctx, cmd.ResponseURL, teamMessage(f, today), false)
+}
+
+// teamMessage lists a manager's reps, overdue first (longest first), each
+// with a Log coaching button; past maxTeamRows the rest are summarised.
+func teamMessage(f metrics.Figures, today coaching.Date) message {
+	reps := slices.Clone(f.Team)
+	slices.SortStableFunc(reps, func(a, b metrics.TeamRep) int {
+		if a.Overdue != b.Overdue {
+			if a.Overdue {
+				return -1
+			}
+			return 1
+		}
+		if a.Overdue {
+			return b.OverdueDays - a.OverdueDays
+		}
+		return 0
+	})
+	overdue := 0
+	for _, r := range reps {
+		if r.Overdue {
+			overdue++
+		}
+	}
+	title := fmt.Sprintf("Your team: %s, %d overdue", plural(len(reps), "rep", "reps"), overdue)
+	blocks := []slack.Block{
+		slack.NewHeaderBlock(plain(title)),
+		slack.NewContextBlock("", mrkdwn(fmt.Sprintf("As of %s · overdue by your %d-day cadence · open commitments from sessions you logged",
+			today.Human(), f.CadenceDays))),
+	}
+	var rest []string
+	used := 0 // characters of text, which Slack caps at about 11,000 a message
+	for i, r := range reps {
+		line := teamRepLine(r)
+		if i >= maxTeamRows {
+			rest = append(rest, "• "+line)
+			continue
+		}
+		used += len(line) + len("Log coaching")
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil,
+			slack.NewAccessory(button(actLogForRp, "Log coaching", r.ID, buttonStyle(r.Overdue)))))
+	}
+	blocks = append(blocks, lineSections(rest, 50-len(blocks), max(teamText-used, 0), func(n int) string {
+		return fmt.Sprintf("…and %d more reps.", n)
+	})...)
+	return message{Text: title, Blocks: blocks}
+}
+
+func buttonStyle(primary bool) slack.Style {
+	if primary {
+		return slack.StylePrimary
+	}
+	return ""
+}
+
+// teamRepLine is one rep of a team: tier, last session, overdue, away, open
+// commitments.
+func teamRepLine(r metrics.TeamRep) string {
+	parts := []string{mention(r.ID)}
+	if r.Tier != coaching.TierNone {
+		parts = append(parts, string(r.Tier))
+	}
+	switch {
+	case r.LastSession.IsZero():
+		parts = append(parts, "not coached yet")
+	case r.DaysSince == 0:
+		parts = append(parts, "last coached today")
+	default:
+		parts = append(parts, fmt.Sprintf("last coached %s, %s ago", r.LastSession.Human(), plural(r.DaysSince, "day", "days")))
+	}
+	switch {
+	case r.Away:
+		parts = append(parts, ":palm_tree: away")
+	case r.Overdue && r.Never:
+		parts = append(parts, fmt.Sprintf(":red_circle: *overdue*: %s in your team", plural(r.OverdueDays, "day", "days")))
+	case r.Overdue:
+		parts = append(parts, fmt.Sprintf(":red_circle: *overdue*: %s since their last session", plural(r.OverdueDays, "day", "days")))
+	}
+	if r.OpenCommitments > 0 {
+		parts = append(parts, plural(r.OpenCommitments, "open commitment", "open commitments"))
+	}
+	return strings.Join(parts, " · ")
+}

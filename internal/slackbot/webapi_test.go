@@ -1,0 +1,178 @@
+package slackbot
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// The slim views.open, views.update and views.publish calls must answer
+// like slack-go's: the view's id and hash, and errors of slack-go's types,
+// so classify and SlackErrorCode keep working on them.
+func TestSlimViewCalls(t *testing.T) {
+	fake := fakeslack.New()
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	bot := New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()})
+	ctx := context.Background()
+	v := reasonModal(cbComment, modalMeta{SessionID: 1, RepID: "U1", Version: 1})
+
+	opened, err := bot.openView(ctx, fake.IssueTrigger("U1"), v)
+	if err != nil {
+		t.Fatalf("views.open: %v", err)
+	}
+	if opened.ID == "" || opened.Hash == "" {
+		t.Fatalf("views.open answered %+v, want an id and a hash", opened)
+	}
+	if _, ok := fake.View(opened.ID); !ok {
+		t.Fatalf("the fake holds no view %s", opened.ID)
+	}
+	updated, err := bot.updateView(ctx, v, opened.Hash, opened.ID)
+	if err != nil {
+		t.Fatalf("views.update: %v", err)
+	}
+	if updated.ID != opened.ID || updated.Hash == opened.Hash {
+		t.Fatalf("views.update answered %+v after %+v, want the same id and a new hash", updated, opened)
+	}
+
+	home := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: []slack.Block{
+		slack.NewSectionBlock(mrkdwn("This week: 3 sessions"), nil, nil)}}}
+	if err := bot.publishView(ctx, "U1", home); err != nil {
+		t.Fatalf("views.publish: %v", err)
+	}
+	if tab, ok := fake.Home("U1"); !ok || !strings.Contains(string(tab), "This week: 3 sessions") {
+		t.Fatalf("the published tab reads %s", tab)
+	}
+
+	for _, tt := range []struct {
+		name  string
+		call  func() error
+		check func(error) bool
+	}{
+		{"publish for nobody", func() error { return bot.publishView(ctx, "", home) },
+			func(err error) bool { return errors.Is(err, slack.ErrParametersMissing) }},
+		{"publish refused", func() error {
+			fake.FailNext("views.publish", 1, fakeslack.Fault{Error: "invalid_blocks"})
+			return bot.publishView(ctx, "U1", home)
+		}, func(err error) bool { return SlackErrorCode(err) == "invalid_blocks" }},
+		{"publish rate limited", func() error {
+			fake.FailNext("views.publish", 1, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 3})
+			return bot.publishView(ctx, "U1", home)
+		}, func(err error) bool {
+			rl, ok := errors.AsType[*slack.RateLimitedError](err)
+			return ok && rl.RetryAfter == 3*time.Second
+		}},
+		{"stale hash", func() error { _, err := bot.updateView(ctx, v, opened.Hash, opened.ID); return err },
+			func(err error) bool { return SlackErrorCode(err) == "hash_conflict" }},
+		{"used trigger", func() error { _, err := bot.openView(ctx, "no-such-trigger", v); return err },
+			func(err error) bool { return SlackErrorCode(err) == "invalid_trigger_id" }},
+		{"no trigger", func() error { _, err := bot.openView(ctx, "", v); return err },
+			func(err error) bool { return errors.Is(err, slack.ErrParametersMissing) }},
+		{"rate limited", func() error {
+			fake.FailNext("views.update", 1, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 7})
+			_, err := bot.updateView(ctx, v, updated.Hash, opened.ID)
+			return err
+		}, func(err error) bool {
+			rl, ok := errors.AsType[*slack.RateLimitedError](err)
+			return ok && rl.RetryAfter == 7*time.Second
+		}},
+		{"server error", func() error {
+			fake.FailNext("views.open", 1, fakeslack.Fault{Status: http.StatusServiceUnavailable})
+			_, err := bot.openView(ctx, fake.IssueTrigger("U1"), v)
+			return err
+		}, func(err error) bool {
+			sc, ok := errors.AsType[slack.StatusCodeError](err)
+			return ok && sc.Code == http.StatusServiceUnavailable
+		}},
+		{"revoked token", func() error {
+			fake.FailNext("views.open", 1, fakeslack.Fault{Error: "token_revoked"})
+			_, err := bot.openView(ctx, fake.IssueTrigger("U1"), v)
+			return err
+		}, func(err error) bool { return SlackErrorCode(err) == "token_revoked" }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.call(); !tt.check(err) {
+				t.Fatalf("got error %v (%T)", err, err)
+			}
+		})
+	}
+}
+
+// The slim chat.postMessage and chat.update post what slack-go would (the
+// text, the blocks, the thread) and answer with the channel and ts, or
+// slack-go's error types.
+func TestSlimChatCalls(t *testing.T) {
+	fake := fakeslack.New()
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.AddUser(fakeslack.User{ID: "U0REP", Name: "sam"})
+	bot := New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()})
+	ctx := context.Background()
+	msg := textMessage("Logged: a 1:1")
+
+	posted, err := bot.postMessage(ctx, "U0REP", "", msg)
+	if err != nil {
+		t.Fatalf("chat.postMessage: %v", err)
+	}
+	got, ok := fake.Message(posted.Channel, posted.TS)
+	if !ok || got.Text != msg.Text || len(got.Blocks) == 0 {
+		t.Fatalf("posted %+v, the fake holds %+v", posted, got)
+	}
+	reply, err := bot.postMessage(ctx, "U0REP", posted.TS, textMessage("A reminder"))
+	if err != nil {
+		t.Fatalf("chat.postMessage in a thread: %v", err)
+	}
+	if got, _ := fake.Message(reply.Channel, reply.TS); got.ThreadTS != posted.TS {
+		t.Fatalf("the reply is in thread %q, want %q", got.ThreadTS, posted.TS)
+	}
+	if _, err := bot.updateMessage(ctx, posted.Channel, posted.TS, textMessage("Logged: a 1:1 (edited)")); err != nil {
+		t.Fatalf("chat.update: %v", err)
+	}
+	if got, _ := fake.Message(posted.Channel, posted.TS); got.Text != "Logged: a 1:1 (edited)" || !got.Edited {
+		t.Fatalf("after chat.update the fake holds %+v", got)
+	}
+
+	for _, tt := range []struct {
+		name  string
+		call  func() error
+		check func(error) bool
+	}{
+		{"unknown channel", func() error {
+			fake.FailNext("chat.postMessage", 1, fakeslack.Fault{Error: "channel_not_found"})
+			_, err := bot.postMessage(ctx, "U0REP", "", msg)
+			return err
+		}, func(err error) bool { return SlackErrorCode(err) == "channel_not_found" }},
+		{"unknown message", func() error { _, err := bot.updateMessage(ctx, posted.Channel, "1.000", msg); return err },
+			func(err error) bool { return SlackErrorCode(err) == "message_not_found" }},
+		{"rate limited", func() error {
+			fake.FailNext("chat.postMessage", 1, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 3})
+			_, err := bot.postMessage(ctx, "U0REP", "", msg)
+			return err
+		}, func(err error) bool {
+			rl, ok := errors.AsType[*slack.RateLimitedError](err)
+			return ok && rl.RetryAfter == 3*time.Second
+		}},
+		{"revoked token", func() error {
+			fake.FailNext("chat.update", 1, fakeslack.Fault{Error: "token_revoked"})
+			_, err := bot.updateMessage(ctx, posted.Channel, posted.TS, msg)
+			return err
+		}, func(err error) bool { return SlackErrorCode(err) == "token_revoked" }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.call(); !tt.check(err) {
+				t.Fatalf("got error %v (%T)", err, err)
+			}
+		})
+	}
+}

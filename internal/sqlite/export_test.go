@@ -1,0 +1,71 @@
+package sqlite
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// The metrics' window queries, for tests of their plans.
+const (
+	MetricsPairsQuery       = pairsQuery
+	MetricsCoachedQuery     = coachedQuery
+	MetricsCommitmentsQuery = commitmentsQuery
+	MetricsMonthQuery       = monthQuery
+	MetricsCountQuery       = countQuery
+)
+
+// QueryPlan is SQLite's plan for query with args, its steps joined by "; ".
+func (s *Store) QueryPlan(ctx context.Context, query string, args ...any) (string, error) {
+	rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var steps []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			return "", err
+		}
+		steps = append(steps, detail)
+	}
+	return strings.Join(steps, "; "), rows.Err()
+}
+
+// QueryRow reads one row of a query without arguments into dest.
+func (s *Store) QueryRow(ctx context.Context, query string, dest ...any) error {
+	return s.r.QueryRowContext(ctx, query).Scan(dest...)
+}
+
+// ClaimLanesStatement is the statement ClaimOutboxLanes runs, for tests of
+// its plan.
+func (s *Store) ClaimLanesStatement(owner string, now time.Time, leaseFor time.Duration, lanes map[coaching.Op]int, keys []string) (string, []any) {
+	return s.claimStatement(owner, now, leaseFor, laneList(lanes), keys)
+}
+
+// Explain is the engine's plan for query with args, without running it:
+// EXPLAIN QUERY PLAN's steps on SQLite, EXPLAIN's lines on PostgreSQL,
+// joined by "; ".
+func (s *Store) Explain(ctx context.Context, query string, args ...any) (string, error) {
+	if !s.pg {
+		return s.QueryPlan(ctx, query, args...)
+	}
+	rows, err := s.r.QueryContext(ctx, "EXPLAIN "+query, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return "", err
+		}
+		lines = append(lines, strings.TrimSpace(line))
+	}
+	return strings.Join(lines, "; "), rows.Err()
+}

@@ -1,0 +1,205 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/sqlite"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
+)
+
+// queueAt queues msgs with the store's clock at at, so they come due then.
+func queueAt(t *testing.T, st *sqlite.Store, clk *clock, at time.Time, msgs ...coaching.Message) {
+	t.Helper()
+	ctx := context.Background()
+	clk.t = at
+	if err := st.Update(ctx, func(tx coaching.Tx) error { return tx.Enqueue(ctx, msgs...) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func nudges(n int) []coaching.Message {
+	msgs := make([]coaching.Message, n)
+	for k := range msgs {
+		msgs[k] = coaching.Message{Kind: coaching.MsgNudge, Op: coaching.OpPost, Key: fmt.Sprintf("nudge:%02d", k), To: fmt.Sprintf("UM%02d", k)}
+	}
+	return msgs
+}
+
+func repDMs(n int) []coaching.Message {
+	msgs := make([]coaching.Message, n)
+	for k := range msgs {
+		msgs[k] = coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpPost, Key: fmt.Sprintf("dm:%d", k), To: fmt.Sprintf("UR%d", k)}
+	}
+	return msgs
+}
+
+func claimedKeys(items []coaching.OutboxItem) []string {
+	keys := make([]string, len(items))
+	for i, it := range items {
+		keys[i] = it.Message.Key
+	}
+	return keys
+}
+
+// Within an op's lane the due messages someone waits for are claimed
+// before the scheduled bulk queued ahead of them, and come first in the
+// claim; bulk takes the room they leave, oldest due first, and all of it
+// when none is due; an urgent message not yet due waits its turn.
+func TestClaimTakesUrgentMessagesBeforeBulkOnes(t *testing.T) {
+	t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name   string
+		urgent time.Duration // when the 3 rep DMs come due, from t0; none when 0
+		want   []string      // the claim at t0, in order
+		after  []string      // a second claim, when the DMs are due
+	}{
+		{"three rep DMs behind 50 nudges", -time.Minute,
+			[]string{"dm:0", "dm:1", "dm:2", "nudge:00", "nudge:01"}, []string{"nudge:02", "nudge:03", "nudge:04", "nudge:05", "nudge:06"}},
+		{"no urgent message due: bulk takes all the room", 0,
+			[]string{"nudge:00", "nudge:01", "nudge:02", "nudge:03", "nudge:04"}, nil},
+		{"rep DMs not yet due", time.Minute,
+			[]string{"nudge:00", "nudge:01", "nudge:02", "nudge:03", "nudge:04"}, []string{"dm:0", "dm:1", "dm:2", "nudge:05", "nudge:06"}},
+	} {
+		for _, byKey := range []bool{false, true} { // the worker's claims; a command's, by the keys it queued
+			t.Run(fmt.Sprintf("%s, by key %v", tt.name, byKey), func(t *testing.T) {
+				sqlitetest.Each(t, func(t *testing.T, db string) {
+					ctx := context.Background()
+					clk := &clock{t: t0.Add(-time.Hour)}
+					st := open(t, db, sqlite.Options{Now: clk.now})
+					// The nudges come due a second apart, the first oldest.
+					for k, m := range nudges(50) {
+						queueAt(t, st, clk, t0.Add(-10*time.Minute+time.Duration(k)*time.Second), m)
+					}
+					if tt.urgent != 0 {
+						queueAt(t, st, clk, t0.Add(tt.urgent), repDMs(3)...)
+					}
+					var keys []string
+					if byKey {
+						for _, m := range append(nudges(50), repDMs(3)...) {
+							keys = append(keys, m.Key)
+						}
+					}
+					lanes := map[coaching.Op]int{coaching.OpPost: 5, coaching.OpUpdate: 5}
+					got, err := st.ClaimOutboxLanes(ctx, "w", t0, time.Hour, lanes, keys)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if keys := claimedKeys(got); !slices.Equal(keys, tt.want) {
+						t.Fatalf("claimed %v, want %v", keys, tt.want)
+					}
+					if tt.after == nil {
+						return
+					}
+					got, err = st.ClaimOutboxLanes(ctx, "w", t0.Add(2*time.Minute), time.Hour, lanes, keys)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if keys := claimedKeys(got); !slices.Equal(keys, tt.after) {
+						t.Fatalf("then claimed %v, want %v", keys, tt.after)
+					}
+				})
+			})
+		}
+	}
+}
+
+// A claim's rows are a seek in outbox_urgent and one in outbox_bulk, on
+// both engines: finding a rep DM behind 2,000 due nudges reads the DM, not
+// the nudges. The kind lists in the claim must read as in migration
+// 0010's indexes; were they to drift apart, the plan would scan.
+func TestClaimPlansSeekTheUrgentAndBulkIndexes(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+		clk := &clock{t: t0.Add(-time.Minute)}
+		st := open(t, db, sqlite.Options{Now: clk.now})
+		queueAt(t, st, clk, t0.Add(-time.Minute), append(nudges(50), repDMs(3)...)...)
+		var many []coaching.Message
+		for k := range 2_000 {
+			many = append(many, coaching.Message{Kind: coaching.MsgNudge, Op: coaching.OpPost, Key: fmt.Sprintf("bulk:%d", k), To: "UM"})
+		}
+		queueAt(t, st, clk, t0.Add(-time.Minute), many...)
+		if st.IsPostgres() {
+			if err := st.Exec(ctx, `ANALYZE outbox`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		q, args := st.ClaimLanesStatement("w", t0, time.Minute, map[coaching.Op]int{coaching.OpPost: 5}, nil)
+		plan, err := st.Explain(ctx, q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("plan: %s", plan)
+		for _, idx := range []string{"outbox_urgent", "outbox_bulk"} {
+			if !strings.Contains(plan, idx) {
+				t.Errorf("the claim does not use %s: %s", idx, plan)
+			}
+		}
+		if strings.Contains(plan, "Seq Scan on outbox") || strings.Contains(plan, "SCAN o ") || strings.HasSuffix(plan, "SCAN o") {
+			t.Errorf("the claim scans the outbox: %s", plan)
+		}
+	})
+}
+
+// Workers on two stores claiming by lanes at once never take the same
+// message, and between them take every due one, urgent and bulk.
+func TestConcurrentLaneClaimsTakeEachMessageOnce(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+		clk := &clock{t: t0.Add(-time.Minute)}
+		a := open(t, db, sqlite.Options{Now: clk.now})
+		b := open(t, db, sqlite.Options{Now: clk.now})
+		queueAt(t, a, clk, t0.Add(-time.Minute), append(nudges(50), repDMs(20)...)...)
+		claimed := claimConcurrently(t, []*sqlite.Store{a, b, a, b}, func(st *sqlite.Store, owner string) ([]coaching.OutboxItem, error) {
+			return st.ClaimOutboxLanes(ctx, owner, t0, time.Hour, map[coaching.Op]int{coaching.OpPost: 7}, nil)
+		})
+		if len(claimed) != 70 {
+			t.Fatalf("claimed %d messages, want all 70", len(claimed))
+		}
+	})
+}
+
+// claimConcurrently has each store claim with claim, one goroutine per
+// store, until nothing is left, and returns who claimed each message. A
+// message claimed twice fails the test.
+func claimConcurrently(t *testing.T, stores []*sqlite.Store, claim func(st *sqlite.Store, owner string) ([]coaching.OutboxItem, error)) map[int64]string {
+	t.Helper()
+	var mu sync.Mutex
+	claimed := map[int64]string{}
+	var wg sync.WaitGroup
+	for w, st := range stores {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			owner := fmt.Sprintf("w%d", w)
+			for {
+				items, err := claim(st, owner)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(items) == 0 {
+					return
+				}
+				mu.Lock()
+				for _, it := range items {
+					if other, ok := claimed[it.ID]; ok {
+						t.Errorf("message %d claimed by %s and %s", it.ID, other, owner)
+					}
+					claimed[it.ID] = owner
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return claimed
+}

@@ -1,0 +1,82 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// PerformanceResult says what a performance import changed.
+type PerformanceResult struct {
+	Months   []coaching.Month // the months replaced, oldest first
+	Records  int              // records written
+	Replaced int              // records of those months there were before
+}
+
+// ImportPerformance writes attainment records in one transaction. Each
+// month in records is replaced whole: a re-import of a month removes that
+// month's earlier records, so a rep left out of the new file has none.
+// Records live in rep_months beside the coaching minutes of the same rep
+// and month.
+func (s *Store) ImportPerformance(ctx context.Context, records []coaching.Attainment) (PerformanceResult, error) {
+	var res PerformanceResult
+	for _, r := range records {
+		if !slices.Contains(res.Months, r.Month) {
+			res.Months = append(res.Months, r.Month)
+		}
+	}
+	slices.SortFunc(res.Months, func(a, b coaching.Month) int { return a.First().Compare(b.First()) })
+	err := s.Update(ctx, func(ctx2 coaching.Tx) error {
+		t := ctx2.(*tx)
+		res.Replaced, res.Records = 0, 0 // a retried import counts again from nothing
+		if err := t.lockImport(ctx, "performance"); err != nil {
+			return err
+		}
+		for _, m := range res.Months {
+			r, err := t.q.ExecContext(ctx, `UPDATE rep_months SET attainment = NULL
+				WHERE month = ? AND attainment IS NOT NULL`, m.String())
+			if err != nil {
+				return fmt.Errorf("clear %s: %w", m, err)
+			}
+			n, err := r.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("clear %s: %w", m, err)
+			}
+			res.Replaced += int(n)
+		}
+		for _, r := range records {
+			if _, err := t.q.ExecContext(ctx, `INSERT INTO rep_months (month, rep_id, attainment) VALUES (?, ?, ?)
+				ON CONFLICT (month, rep_id) DO UPDATE SET attainment = excluded.attainment`,
+				r.Month.String(), r.RepID, r.Percent); err != nil {
+				return fmt.Errorf("store attainment of %s in %s: %w", r.RepID, r.Month, err)
+			}
+			res.Records++
+		}
+		return nil
+	})
+	if err != nil {
+		return PerformanceResult{}, fmt.Errorf("import performance: %w", err)
+	}
+	return res, nil
+}
+
+// Performance lists the attainment records of a month, by rep.
+func (s *Store) Performance(ctx context.Context, m coaching.Month) ([]coaching.Attainment, error) {
+	rows, err := s.rq.QueryContext(ctx, `SELECT rep_id, attainment FROM rep_months
+		WHERE month = ? AND attainment IS NOT NULL ORDER BY rep_id`, m.String())
+	if err != nil {
+		return nil, fmt.Errorf("read attainment of %s: %w", m, err)
+	}
+	defer rows.Close()
+	var out []coaching.Attainment
+	for rows.Next() {
+		a := coaching.Attainment{Month: m}
+		if err := rows.Scan(&a.RepID, &a.Percent); err != nil {
+			return nil, fmt.Errorf("read attainment of %s: %w", m, err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

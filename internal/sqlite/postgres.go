@@ -1,0 +1,510 @@
+package sqlite
+
+// PostgreSQL: the same Store, Go code and SQL as on SQLite, opened on a
+// PostgreSQL database instead. What differs lives here: opening a pool,
+// rewriting the shared `?` placeholders to `$n` once for every statement at
+// the driver's door, running the PostgreSQL migrations, and running each
+// write in a transaction of its own that locks what it reads before it
+// writes (see updatePG), since other processes (replicas, commands) write
+// the same rows at once and SQLite's single-writer queue no longer orders
+// them.
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/migrations"
+)
+
+// IsPostgres reports whether spec (COACHLOG_DB) names a PostgreSQL
+// database rather than a SQLite file.
+func IsPostgres(spec string) bool {
+	s := strings.ToLower(spec) // URL schemes ignore case
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// Redact returns spec fit for logs and messages: a URL without its
+// password; a path as it is.
+func Redact(spec string) string {
+	if !IsPostgres(spec) {
+		return spec
+	}
+	u, err := url.Parse(spec)
+	if err != nil {
+		return "postgres://(unparseable URL)"
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	return u.String()
+}
+
+// PostgresSchemaVersion is the newest PostgreSQL schema this build knows.
+func PostgresSchemaVersion() int { return newestVersion(migrationsPostgres()) }
+
+func migrationsPostgres() (fs.FS, string) { return migrations.PostgresFS, "postgres" }
+
+const (
+	defaultPGMaxConns         = 10
+	defaultPGStatementTimeout = 30 * time.Second
+)
+
+func openPostgres(ctx context.Context, spec string, opts Options) (*Store, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MaxConns <= 0 {
+		opts.MaxConns = defaultPGMaxConns
+	}
+	if opts.StatementTimeout <= 0 {
+		opts.StatementTimeout = defaultPGStatementTimeout
+	}
+	name := Redact(spec)
+	cfg, err := pgx.ParseConfig(spec)
+	if err != nil {
+		// pgx's message may quote the URL; say only which one, redacted.
+		return nil, fmt.Errorf("open %s: not a valid PostgreSQL URL", name)
+	}
+	cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
+	cfg.RuntimeParams["application_name"] = "coachlog"
+	if opts.ReadOnly {
+		cfg.RuntimeParams["default_transaction_read_only"] = "on"
+	}
+	db := sql.OpenDB(qmarkConnector{stdlib.GetConnector(*cfg)})
+	db.SetMaxOpenConns(opts.MaxConns)
+	db.SetMaxIdleConns(opts.MaxConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	s := &Store{path: name, url: spec, now: opts.Now, pg: true, r: db}
+	s.rq = cachedDB{newStmtCache(db)}
+	s.reader = reader{q: s.rq}
+	if opts.ReadOnly {
+		if err := checkSchema(ctx, db, true, PostgresSchemaVersion()); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("open %s: %w", name, err)
+		}
+		return s, nil
+	}
+	s.w, s.wq = db, s.rq
+	if err := migratePG(ctx, db, s.now()); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	return s, nil
+}
+
+// IsPostgres reports whether the store is on PostgreSQL.
+func (s *Store) IsPostgres() bool { return s.pg }
+
+// migrateLockKey names the advisory lock migrations take, with the schema
+// they run in, so that two processes starting at once apply each migration
+// once while tests in schemas of their own never wait for each other.
+const migrateLockKey = 0x636c6d // "clm"
+
+// migratePG applies the PostgreSQL migrations the database lacks, each in a
+// transaction of its own that first takes the migration lock and then
+// reads the version: a second process starting at once waits, then finds
+// the migration applied.
+func migratePG(ctx context.Context, db *sql.DB, now time.Time) error {
+	all, err := loadMigrationsFrom(migrationsPostgres())
+	if err != nil {
+		return err
+	}
+	know := 0
+	if len(all) > 0 {
+		know = all[len(all)-1].version
+	}
+	for _, m := range all {
+		if err := applyPG(ctx, db, m, now, know); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func applyPG(ctx context.Context, db *sql.DB, m migration, now time.Time, know int) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migration %s: begin: %w", m.name, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	// A migration building an index on a large table may take longer than
+	// the statement timeout meant for the bot's own statements.
+	if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+		return fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))`, migrateLockKey); err != nil {
+		return fmt.Errorf("migration %s: lock: %w", m.name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var have sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	if int(have.Int64) > know {
+		return ErrSchemaTooNew{Have: int(have.Int64), Know: know}
+	}
+	return applyIn(ctx, tx, m, now)
+}
+
+// maxPGAttempts bounds the retries of a write that PostgreSQL aborted for
+// a deadlock (or a serialization failure); each retry waits a little
+// longer, with jitter, so that the writers that collided do not collide
+// again in step. The caller's deadline, an ack's, ends the retries sooner.
+const maxPGAttempts = 20
+
+// updatePG runs fn in a READ COMMITTED transaction of its own. The writes
+// read, then write (a submission key, a session's version, a rep's month
+// of minutes), so what they read is locked first, and each later statement
+// then sees what the lock's previous holder committed:
+//
+//   - a submission key, by an advisory lock on it (tx.SubmissionSession):
+//     the same envelope at two replicas logs one session;
+//   - a session's row, FOR UPDATE (tx.Session): an edit, a rep's click and
+//     an undo never lose each other;
+//   - each (rep, month) cell of minutes, in a fixed order (lockCells),
+//     before its sum is taken again;
+//   - a roster or performance import, by an advisory lock (lockImport).
+//
+// Everything else is one statement (an upsert, ON CONFLICT DO NOTHING, an
+// UPDATE … WHERE) or an insert, correct as it stands. SERIALIZABLE would
+// need none of this, but it was measured aborting more writes than it
+// committed: concurrent sessions insert into the same index pages. A
+// deadlock (40P01) or serialization failure (40001) runs fn again from the
+// start, so fn must set, not accumulate, what it reports outside.
+func (s *Store) updatePG(ctx context.Context, fn func(coaching.Tx) error) error {
+	if s.w == nil {
+		return errors.New("store is read-only")
+	}
+	defer s.inflight.add(time.Now())()
+	var err error
+	for attempt := 0; attempt < maxPGAttempts; attempt++ {
+		if attempt > 0 {
+			wait := time.Duration(1<<min(attempt, 6)) * time.Millisecond
+			wait = wait/2 + rand.N(wait)
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return busy(ctx.Err())
+			case <-t.C:
+			}
+		}
+		err = s.pgTx(ctx, fn)
+		if !retryable(err) {
+			break
+		}
+	}
+	s.wq.c.prepareWanted(context.WithoutCancel(ctx))
+	return busy(err)
+}
+
+func (s *Store) pgTx(ctx context.Context, fn func(coaching.Tx) error) error {
+	sqlTx, err := s.w.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer sqlTx.Rollback() //nolint:errcheck // a no-op after Commit
+	q := cachedTx{tx: sqlTx, c: s.wq.c}
+	t := &tx{reader: reader{q: q}, q: q, tx: sqlTx, clock: s.now, pg: true}
+	if err := runGuarded(fn, t); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// inflight tracks when each write now running began, so that WriteWait
+// can say how long the oldest has waited (for /healthz) without a query:
+// on PostgreSQL writes run side by side, not queued behind one writer.
+type inflight struct {
+	mu   sync.Mutex
+	next uint64
+	at   map[uint64]time.Time
+}
+
+// add records a write begun at t and returns what ends it.
+func (f *inflight) add(t time.Time) (done func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.at == nil {
+		f.at = map[uint64]time.Time{}
+	}
+	f.next++
+	id := f.next
+	f.at[id] = t
+	return func() {
+		f.mu.Lock()
+		delete(f.at, id)
+		f.mu.Unlock()
+	}
+}
+
+// oldest is how long the longest-running write has run at now; zero when
+// none runs. There are at most a pool's worth, so a scan is cheap.
+func (f *inflight) oldest(now time.Time) time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var d time.Duration
+	for _, t := range f.at {
+		d = max(d, now.Sub(t))
+	}
+	return d
+}
+
+// retryable reports a transaction PostgreSQL aborted only because of
+// others running at once: run again, it can succeed.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// pgBusy reports a PostgreSQL statement that gave up waiting: the
+// statement timeout, a lock timeout, or serialization retries exhausted.
+func pgBusy(err error) bool {
+	var pe *pgconn.PgError
+	return retryable(err) || errors.As(err, &pe) && (pe.Code == "57014" || pe.Code == "55P03")
+}
+
+// lockKeys name the advisory locks this store takes (with a second key):
+// the migrations (with the schema), a submission key, an import.
+const (
+	lockSubmission = 0x636c73 // "cls"
+	lockImport     = 0x636c69 // "cli"
+)
+
+// SubmissionSession, in a write on PostgreSQL, first takes the key's
+// advisory lock: a second delivery of the same submission waits for the
+// first to commit and then reads its session, rather than logging another.
+func (t *tx) SubmissionSession(ctx context.Context, key string) (int64, bool, error) {
+	if t.pg && key != "" {
+		if _, err := t.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, hashtext(?))`, lockSubmission, key); err != nil {
+			return 0, false, fmt.Errorf("lock submission %s: %w", key, err)
+		}
+	}
+	return t.reader.SubmissionSession(ctx, key)
+}
+
+// Session, in a write on PostgreSQL, first locks the session's row: the
+// write that reads it to change it (an edit, a rep's click, an undo) reads
+// it as the last writer left it, and the next waits for this one.
+func (t *tx) Session(ctx context.Context, id int64) (coaching.Session, error) {
+	if t.pg {
+		if _, err := t.q.ExecContext(ctx, `SELECT id FROM sessions WHERE id = ? FOR UPDATE`, id); err != nil {
+			return coaching.Session{}, fmt.Errorf("lock session %d: %w", id, err)
+		}
+	}
+	return t.reader.Session(ctx, id)
+}
+
+// lockCells, on PostgreSQL, locks each (rep, month) cell of minutes before
+// its sum is taken again, creating it if need be, in one order for every
+// writer so that two never wait for each other: the sum then counts every
+// session a writer before committed. SQLite has one writer.
+func (t *tx) lockCells(ctx context.Context, cells []repMonth) error {
+	if !t.pg || len(cells) == 0 {
+		return nil
+	}
+	sorted := slices.Clone(cells)
+	slices.SortFunc(sorted, func(a, b repMonth) int {
+		return cmp.Or(cmp.Compare(a.month.String(), b.month.String()), cmp.Compare(a.rep, b.rep))
+	})
+	for _, c := range sorted {
+		if _, err := t.q.ExecContext(ctx, `INSERT INTO rep_months (month, rep_id) VALUES (?, ?)
+			ON CONFLICT (month, rep_id) DO UPDATE SET minutes = rep_months.minutes`, c.month.String(), c.rep); err != nil {
+			return fmt.Errorf("lock the coaching minutes of %s in %s: %w", c.rep, c.month, err)
+		}
+	}
+	return nil
+}
+
+// lockImport, on PostgreSQL, makes imports of one kind (roster,
+// performance) run one at a time: each reads what is stored before it
+// writes, as it does on SQLite's single writer.
+func (t *tx) lockImport(ctx context.Context, kind string) error {
+	if !t.pg {
+		return nil
+	}
+	if _, err := t.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, hashtext(?))`, lockImport, kind); err != nil {
+		return fmt.Errorf("wait for another %s import: %w", kind, err)
+	}
+	return nil
+}
+
+// skipLocked ends a claim's row selection: on PostgreSQL it locks the rows
+// and skips those another claimer holds; SQLite has one writer and no row
+// locks.
+func (s *Store) skipLocked() string {
+	if s.pg {
+		return ` FOR UPDATE SKIP LOCKED`
+	}
+	return ``
+}
+
+// readTx is how reads that span several queries begin: on PostgreSQL a
+// read-only REPEATABLE READ transaction, one snapshot for all of them, as
+// a SQLite read transaction is.
+func (s *Store) readTx() *sql.TxOptions {
+	if s.pg {
+		return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	return nil
+}
+
+// BackupRefusal is backup's answer on PostgreSQL: the database's own tool
+// does it, consistently and while Coachlog runs. The command shown carries
+// no password (pg_dump reads PGPASSWORD or ~/.pgpass) and no parameters
+// only Coachlog understands.
+func BackupRefusal(spec, dest string) error {
+	u, err := url.Parse(spec)
+	if err != nil {
+		return errors.New("backup: on PostgreSQL use pg_dump")
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	q := u.Query()
+	schema := q.Get("search_path")
+	for k := range q {
+		switch k {
+		case "search_path", "statement_timeout", "application_name":
+			q.Del(k)
+		}
+	}
+	u.RawQuery = q.Encode()
+	cmd := "pg_dump --format=custom --file=" + shellQuote(dest)
+	if schema != "" {
+		cmd += " --schema=" + shellQuote(schema)
+	}
+	cmd += " " + shellQuote(u.String())
+	return fmt.Errorf("backup: this database is PostgreSQL; coachlog backup copies SQLite files only. Back it up with pg_dump (it reads the password from PGPASSWORD or ~/.pgpass), e.g.:\n  %s\nand restore with pg_restore", cmd)
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '-' || r == '_' || r == ':' || r == '@' || r == '=' ||
+			(r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// qmarkConnector hands out pgx connections that take the store's SQL as
+// written, with `?` placeholders. Rewriting at the driver's door covers
+// every path a statement takes (the statement cache's prepares,
+// transactions' unprepared statements, the metrics' variable-length IN
+// lists, migrations) with one rule, so no statement is written twice.
+type qmarkConnector struct{ driver.Connector }
+
+func (c qmarkConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pc, ok := conn.(*stdlib.Conn)
+	if !ok {
+		conn.Close()
+		return nil, fmt.Errorf("pgx returned a %T connection", conn)
+	}
+	return qmarkConn{pc}, nil
+}
+
+// qmarkConn is a pgx connection whose statements are rebound first; all
+// else is pgx's.
+type qmarkConn struct{ *stdlib.Conn }
+
+func (c qmarkConn) Prepare(query string) (driver.Stmt, error) {
+	return c.Conn.Prepare(rebind(query))
+}
+
+func (c qmarkConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	return c.Conn.PrepareContext(ctx, rebind(query))
+}
+
+// A statement run without arguments has no placeholders to rewrite: it is
+// sent as written, so a migration may use PostgreSQL's own `?` operators.
+func (c qmarkConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if len(args) > 0 {
+		query = rebind(query)
+	}
+	return c.Conn.ExecContext(ctx, query, args)
+}
+
+func (c qmarkConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if len(args) > 0 {
+		query = rebind(query)
+	}
+	return c.Conn.QueryContext(ctx, query, args)
+}
+
+// rebind rewrites `?` placeholders as `$1, $2, …`, leaving string
+// literals, quoted identifiers and comments alone.
+func rebind(q string) string {
+	if !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\'' || c == '"':
+			j := i + 1
+			for j < len(q) && q[j] != c {
+				j++
+			}
+			b.WriteString(q[i:min(j+1, len(q))])
+			i = j
+		case c == '-' && i+1 < len(q) && q[i+1] == '-':
+			j := strings.IndexByte(q[i:], '\n')
+			if j < 0 {
+				j = len(q) - i
+			}
+			b.WriteString(q[i : i+j])
+			i += j - 1
+		case c == '/' && i+1 < len(q) && q[i+1] == '*':
+			j := strings.Index(q[i+2:], "*/")
+			if j < 0 {
+				j = len(q) - i - 2
+			} else {
+				j += 2
+			}
+			b.WriteString(q[i : i+2+j])
+			i += 1 + j
+		case c == '?':
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,98 @@
+package sqlite
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRebindNumbersPlaceholdersOutsideQuotesAndComments(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`SELECT 1`, `SELECT 1`},
+		{`SELECT a FROM t WHERE b = ? AND c IN (?, ?)`, `SELECT a FROM t WHERE b = $1 AND c IN ($2, $3)`},
+		{`SELECT '?', "q?" FROM t WHERE x = ?`, `SELECT '?', "q?" FROM t WHERE x = $1`},
+		{"SELECT x -- why?\nFROM t WHERE y = ?", "SELECT x -- why?\nFROM t WHERE y = $1"},
+		{`SELECT 'it''s ?' WHERE z = ?`, `SELECT 'it''s ?' WHERE z = $1`},
+		{`SELECT 'unterminated ?`, `SELECT 'unterminated ?`},
+		{`SELECT /* why? */ a FROM t WHERE b = ?`, `SELECT /* why? */ a FROM t WHERE b = $1`},
+		{`SELECT a /* open ?`, `SELECT a /* open ?`},
+	} {
+		if got := rebind(tc.in); got != tc.want {
+			t.Errorf("rebind(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestBackupRefusalShowsPgDumpWithoutThePassword(t *testing.T) {
+	err := BackupRefusal("postgres://coach:s3cret@db.example:5432/coachlog?sslmode=require&search_path=team", "/tmp/c.dump")
+	if err == nil {
+		t.Fatal("no refusal")
+	}
+	msg := err.Error()
+	for _, want := range []string{"pg_dump --format=custom --file=/tmp/c.dump --schema=team", "postgres://coach@db.example:5432/coachlog?sslmode=require"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("refusal %q lacks %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "s3cret") || strings.Contains(msg, "search_path=") {
+		t.Errorf("refusal %q echoes the password or a coachlog-only parameter", msg)
+	}
+}
+
+func TestPostgresAndSQLiteMigrationsAreNumberedAlike(t *testing.T) {
+	lite, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, err := loadMigrationsFrom(migrationsPostgres())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b []int
+	for _, m := range lite {
+		a = append(a, m.version)
+	}
+	for _, m := range pg {
+		b = append(b, m.version)
+	}
+	if len(a) != len(b) {
+		t.Fatalf("SQLite migrations %v, PostgreSQL %v: each number must exist in both", a, b)
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("SQLite migrations %v, PostgreSQL %v: each number must exist in both", a, b)
+		}
+	}
+}
+
+func TestIsPostgresTellsURLsFromPaths(t *testing.T) {
+	for spec, want := range map[string]bool{
+		"coachlog.db": false, "/data/coachlog.db": false, "postgres.db": false, "./postgres://x": false,
+		"postgres://u@h/db": true, "postgresql://u@h/db": true, "POSTGRES://u@h/db": true,
+	} {
+		if got := IsPostgres(spec); got != want {
+			t.Errorf("IsPostgres(%q) = %v; want %v", spec, got, want)
+		}
+	}
+}
+
+func TestInflightReportsTheOldestRunningWrite(t *testing.T) {
+	var f inflight
+	t0 := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	if d := f.oldest(t0); d != 0 {
+		t.Fatalf("idle: %v", d)
+	}
+	doneA := f.add(t0)
+	doneB := f.add(t0.Add(4 * time.Second))
+	if d := f.oldest(t0.Add(11 * time.Second)); d != 11*time.Second {
+		t.Fatalf("two running: %v, want 11s", d)
+	}
+	doneA()
+	if d := f.oldest(t0.Add(11 * time.Second)); d != 7*time.Second {
+		t.Fatalf("after the oldest ended: %v, want 7s", d)
+	}
+	doneB()
+	if d := f.oldest(t0.Add(11 * time.Second)); d != 0 {
+		t.Fatalf("all ended: %v", d)
+	}
+}

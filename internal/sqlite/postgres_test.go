@@ -1,0 +1,203 @@
+package sqlite_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/sqlite"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
+)
+
+// TestPostgresContract says, in one place, whether the PostgreSQL half of
+// the store's tests ran: without COACHLOG_TEST_POSTGRES it is skipped, and
+// so is every "postgres" subtest of the contract.
+func TestPostgresContract(t *testing.T) {
+	if sqlitetest.PostgresURL() == "" {
+		t.Skip(sqlitetest.PostgresEnv + " not set: the store's contract tests ran on SQLite only; the PostgreSQL half was skipped")
+	}
+	db := sqlitetest.PostgresDB(t)
+	ctx := context.Background()
+	// Two processes starting at once on an empty database: both open, and
+	// each migration is applied once.
+	stores := make([]*sqlite.Store, 4)
+	errs := make([]error, len(stores))
+	var wg sync.WaitGroup
+	for i := range stores {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stores[i], errs[i] = sqlite.Open(ctx, db, sqlite.Options{})
+		}()
+	}
+	wg.Wait()
+	for i, st := range stores {
+		if errs[i] != nil {
+			t.Fatalf("open %d: %v", i, errs[i])
+		}
+		defer st.Close()
+	}
+	st := stores[0]
+	if !st.IsPostgres() {
+		t.Fatal("a postgres:// URL opened something else")
+	}
+	if sqlite.PostgresSchemaVersion() != sqlite.SchemaVersion() {
+		t.Fatalf("PostgreSQL schema %d, SQLite %d: a version must mean the same schema on both", sqlite.PostgresSchemaVersion(), sqlite.SchemaVersion())
+	}
+	if err := st.CheckRead(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var applied, distinct int
+	if err := st.QueryRow(ctx, `SELECT count(*), count(DISTINCT version) FROM schema_migrations`, &applied, &distinct); err != nil {
+		t.Fatal(err)
+	}
+	if applied != distinct || applied == 0 {
+		t.Fatalf("schema_migrations holds %d rows for %d versions", applied, distinct)
+	}
+	// A read-only open of a migrated database works and refuses writes.
+	ro, err := sqlite.Open(ctx, db, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if err := ro.Update(ctx, func(coaching.Tx) error { return nil }); err == nil {
+		t.Fatal("a read-only store wrote")
+	}
+	if err := st.Backup(ctx, t.TempDir()+"/b.db"); err == nil {
+		t.Fatal("backup of a PostgreSQL database did not refuse")
+	}
+}
+
+// Replicas on one PostgreSQL: the same submission arriving at several at
+// once is stored once, and concurrent outbox claims never take the same
+// message twice.
+func TestPostgresWritersAgreeUnderConcurrency(t *testing.T) {
+	db := sqlitetest.PostgresDB(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	a, b := open(t, db, sqliteOptions(now)), open(t, db, sqliteOptions(now))
+	svcs := []*coaching.Service{coaching.NewService(coaching.Config{Store: a}), coaching.NewService(coaching.Config{Store: b})}
+	var wg sync.WaitGroup
+	ids := make(chan int64, 40)
+	for i := 0; i < 40; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := logOne(ctx, svcs[i%2], "UM", "UR", fmt.Sprintf("dup-%d", i%4))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			ids <- s.ID
+		}()
+	}
+	wg.Wait()
+	close(ids)
+	seen := map[int64]bool{}
+	for id := range ids {
+		seen[id] = true
+	}
+	var sessions int
+	if err := a.QueryRow(ctx, `SELECT count(*) FROM sessions`, &sessions); err != nil {
+		t.Fatal(err)
+	}
+	if sessions != 4 || len(seen) != 4 {
+		t.Fatalf("four submissions sent ten times each stored %d sessions, answered with %d ids; want 4 and 4", sessions, len(seen))
+	}
+
+	// Many sessions for one rep at once, from both stores: the rep's month
+	// of minutes is the sum of them all, none lost to a write that summed
+	// before another committed.
+	for i := 0; i < 40; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := logOne(ctx, svcs[i%2], fmt.Sprintf("UM%d", i%5), "UHOT", fmt.Sprintf("hot-%d", i)); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	var cell, sum float64
+	if err := a.QueryRow(ctx, `SELECT (SELECT sum(minutes) FROM rep_months WHERE rep_id = 'UHOT'),
+		(SELECT sum(minutes) FROM session_reps WHERE rep_id = 'UHOT' AND live = 1)`, &cell, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if cell != 40*30 || sum != 40*30 {
+		t.Fatalf("UHOT's month holds %v minutes, its sessions %v; want 1200 and 1200", cell, sum)
+	}
+
+	// Ten edits of one session, all from the form at the same version, at
+	// once: one is saved, the others are told it changed meanwhile.
+	first, err := logOne(ctx, svcs[0], "UED", "UR", "to-edit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := make(chan int, 10)
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := coaching.Draft{RepIDs: []string{"UR"}, Kind: coaching.KindOneOnOne, OccurredOn: today(), DurationMin: 31 + i}
+			_, err := svcs[i%2].EditSession(ctx, coaching.EditRequest{ActorID: "UED", SessionID: first.ID, Version: first.Version,
+				Draft: d, Key: fmt.Sprintf("edit-%d", i)})
+			var ce *coaching.Error
+			switch {
+			case err == nil:
+				saved <- i
+			case !errors.As(err, &ce) || ce.Code != coaching.EStale:
+				t.Errorf("edit %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(saved)
+	if n := len(saved); n != 1 {
+		t.Fatalf("%d of ten edits at one version were saved; want exactly one", n)
+	}
+
+	// The outbox now holds each session's DM; add more and claim from both.
+	if err := a.Update(ctx, func(tx coaching.Tx) error {
+		for i := 0; i < 200; i++ {
+			if err := tx.Enqueue(ctx, coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpPost, Key: fmt.Sprintf("m%d", i), To: "U1"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var pending int
+	// The saved edit's update waits for its post to be sent: not claimable.
+	if err := a.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE status = 'pending' AND op <> 'update'`, &pending); err != nil {
+		t.Fatal(err)
+	}
+	claimed := claimConcurrently(t, []*sqlite.Store{a, b, a, b}, func(st *sqlite.Store, owner string) ([]coaching.OutboxItem, error) {
+		return st.ClaimOutbox(ctx, owner, now, time.Minute, 7, nil)
+	})
+	if len(claimed) != pending || pending < 200 {
+		t.Fatalf("claimed %d messages, want all %d pending", len(claimed), pending)
+	}
+	owners := map[string]bool{}
+	for _, o := range claimed {
+		owners[o] = true
+	}
+	// A lease that ran out is taken again.
+	later, err := b.ClaimOutbox(ctx, "late", now.Add(2*time.Minute), time.Minute, 500, nil)
+	if err != nil || len(later) != pending {
+		t.Fatalf("after the leases expired: claimed %d, %v; want %d", len(later), err, pending)
+	}
+	ids2 := make([]int64, 0, len(later))
+	for _, it := range later {
+		ids2 = append(ids2, it.ID)
+	}
+	if !slices.IsSorted(ids2) {
+		t.Error("claims are not oldest first")
+	}
+	t.Logf("%d workers shared the claims", len(owners))
+}

@@ -1,0 +1,82 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+// Two stores on one file, as two replicas: each key is claimed by exactly
+// one of them, however many claim it at once; claims older than the cutoff
+// are pruned and can be made again.
+func TestEnvelopeClaimedOnceAcrossStores(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "coachlog.db")
+	stores := []*sqlite.Store{open(t, path, sqlite.Options{}), open(t, path, sqlite.Options{})}
+	ctx := context.Background()
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	var fresh atomic.Int64
+	var wg sync.WaitGroup
+	for i := range 20 {
+		for _, st := range stores {
+			for range 2 {
+				wg.Go(func() {
+					ok, err := st.ClaimEnvelope(ctx, fmt.Sprint("env-", i), at)
+					if err != nil {
+						t.Error(err)
+					}
+					if ok {
+						fresh.Add(1)
+					}
+				})
+			}
+		}
+	}
+	wg.Wait()
+	if n := fresh.Load(); n != 20 {
+		t.Fatalf("%d fresh claims of 20 keys claimed 4 times each, want 20", n)
+	}
+	if ok, err := stores[0].ClaimEnvelope(ctx, "late", at.Add(time.Hour)); !ok || err != nil {
+		t.Fatalf("a new key: %v %v", ok, err)
+	}
+	n, err := stores[1].PruneEnvelopes(ctx, at.Add(time.Minute))
+	if err != nil || n != 20 {
+		t.Fatalf("pruned %d (%v), want the 20 old claims", n, err)
+	}
+	if ok, _ := stores[1].ClaimEnvelope(ctx, "late", at.Add(time.Hour)); ok {
+		t.Fatal("a claim newer than the cutoff was pruned")
+	}
+}
+
+// An outbox row leased by a worker on another host, which no one can tell
+// dead or alive, goes to another replica when its lease runs out: by time,
+// not by the pid of a process elsewhere. Until then no replica takes it.
+func TestAnOutboxLeaseFromAnotherHostRunsOutByTime(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "coachlog.db")
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	here, there := open(t, path, sqliteOptions(now)), open(t, path, sqliteOptions(now))
+	if err := here.Update(ctx, func(tx coaching.Tx) error {
+		return tx.Enqueue(ctx, coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpPost, Key: "k", To: "U1"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if items, err := there.ClaimOutbox(ctx, "w4242-beef@elsewhere", now, 2*time.Minute, 10, nil); err != nil || len(items) != 1 {
+		t.Fatalf("claim on the other host: %v %v", items, err)
+	}
+	for _, tc := range []struct {
+		at   time.Duration
+		want int
+	}{{0, 0}, {time.Minute, 0}, {2*time.Minute - time.Millisecond, 0}, {2 * time.Minute, 1}} {
+		items, err := here.ClaimOutbox(ctx, "w1-cafe@here", now.Add(tc.at), 2*time.Minute, 10, nil)
+		if err != nil || len(items) != tc.want {
+			t.Fatalf("%s into the other host's lease: claimed %d (%v), want %d", tc.at, len(items), err, tc.want)
+		}
+	}
+}
