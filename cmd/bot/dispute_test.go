@@ -1,6 +1,9 @@
 package main
 
 import (
+	"database/sql"
+	"errors"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -76,4 +79,78 @@ func TestAnEditAfterADisputeAsksTheRepAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "confirmed", func() bool { return b.export()[0].Status == "confirmed" })
+}
+
+// The manager's "not accurate" notice is rendered when it is sent. An edit
+// that came first has answered the dispute (the rep is asked again and the
+// reason is gone): the notice is dropped, not posted stale or with an empty
+// reason, which Slack refuses with invalid_blocks.
+func TestADisputeAnsweredBeforeItsNoticeIsSentIsNotAnnounced(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	now := today("America/New_York")
+	viewID, _ := b.openModal("")
+	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", now, "30", "")); len(ack) != 0 {
+		t.Fatalf("ack = %s", ack)
+	}
+	dm := b.dm(rep, 1)
+	// The notice is held back, as Slack's rate limit would, until the edit
+	// is in.
+	b.fake.FailNext("chat.postMessage", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
+
+	in, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_dispute")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := b.fake.SubmitView(ctx, rep, b.openedView(in), map[string]map[string]any{"reason": {"reason": fakeslack.TextValue("We never talked pricing")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.fake.AwaitAck(ctx, sub.EnvelopeID); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the notice held back by the rate limit", func() bool {
+		for _, c := range b.fake.Calls() {
+			if c.Method == "chat.postMessage" && c.Status == http.StatusTooManyRequests {
+				return true
+			}
+		}
+		return false
+	})
+
+	in, err = b.fake.ClickResponseButton(ctx, mgr, b.history("").URL, "session_edit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := values([]string{rep}, "one_on_one", now, "30", "")
+	v["notes"] = map[string]any{"notes": fakeslack.TextValue("Pricing comes next time")}
+	if _, ack := b.submit(b.openedView(in), v); len(ack) != 0 {
+		t.Fatalf("edit ack = %s", ack)
+	}
+	b.fake.ClearFaults("chat.postMessage")
+	eventually(t, "the notice settled after its retry", func() bool { return outboxStatus(t, b.db, "dispute_notice") == "sent" })
+	for _, m := range b.fake.Messages(mgr) {
+		if strings.Contains(blocksText(m.Blocks), "not accurate") {
+			t.Errorf("the manager was told of a dispute their edit had answered: %s", blocksText(m.Blocks))
+		}
+	}
+	eventually(t, "the DM asking again", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		return strings.Contains(blocksText(m.Blocks), "Please confirm again")
+	})
+}
+
+// outboxStatus is the status of the newest outbox message of kind.
+func outboxStatus(t *testing.T, path, kind string) string {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var status string
+	if err := db.QueryRow(`SELECT status FROM outbox WHERE kind = ? ORDER BY id DESC LIMIT 1`, kind).Scan(&status); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		t.Fatal(err)
+	}
+	return status
 }

@@ -133,6 +133,14 @@ func (s *Server) FailNext(method string, n int, f Fault) {
 	}
 }
 
+// ClearFaults drops the faults still queued for method: a test holds a
+// call back with FailNext for as long as it needs, then lets it through.
+func (s *Server) ClearFaults(method string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.st.faults, method)
+}
+
 // takeFaultLocked pops the next fault queued for method.
 func (s *Server) takeFaultLocked(method string) (Fault, bool) {
 	q := s.st.faults[method]

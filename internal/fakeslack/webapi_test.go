@@ -134,6 +134,12 @@ func TestFaultsSurfaceAsSlackGoErrors(t *testing.T) {
 	if len(calls) != 4 || calls[0].Status != 429 || calls[1].Error != "channel_not_found" {
 		t.Errorf("recorded = %+v", calls)
 	}
+
+	fake.FailNext("chat.postMessage", 5, Fault{Error: "channel_not_found"})
+	fake.ClearFaults("chat.postMessage")
+	if _, _, err := api.PostMessageContext(ctx, "C0GENERAL", slack.MsgOptionText("hi", false)); err != nil {
+		t.Errorf("faults should be cleared: %v", err)
+	}
 }
 
 func TestTokensAndRevocation(t *testing.T) {

@@ -56,6 +56,12 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 	case coaching.MsgRepDM:
 		msg = repDM(s, m.RepID, b.svc.Skills())
 	case coaching.MsgDisputeNotice:
+		// Rendered when sent: an edit may have answered the dispute since
+		// (the rep is asked again, the reason is gone). Telling the manager
+		// of a dispute that no longer stands would only mislead.
+		if r, ok := s.Rep(m.RepID); !ok || r.Status != coaching.StatusDisputed || r.Removed || s.Undone() {
+			return nil, nil
+		}
 		msg = disputeNotice(s, m.RepID)
 	case coaching.MsgCaptureReply:
 		msg = receipt(s)

@@ -243,14 +243,14 @@ func confirmedBlocks(s coaching.Session, r coaching.SessionRep, val string) []sl
 // disputeNotice tells a manager that a rep disputed a session.
 func disputeNotice(s coaching.Session, repID string) message {
 	r, _ := s.Rep(repID)
-	head := fmt.Sprintf(":warning: %s says the %s is *not accurate*:", mention(repID), summary(s))
+	head := fmt.Sprintf(":warning: %s says the %s is *not accurate*", mention(repID), summary(s))
+	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head+"."), nil, nil)}
+	if reason := strings.TrimSpace(r.DisputeReason); reason != "" { // Slack refuses an empty text
+		blocks = []slack.Block{slack.NewSectionBlock(mrkdwn(head+":"), nil, nil), slack.NewSectionBlock(plain(truncateRunes(reason, 3000)), nil, nil)}
+	}
 	return message{
-		Text: fmt.Sprintf("%s says the %s on %s is not accurate", mention(repID), s.Kind.Label(), s.OccurredOn.Human()),
-		Blocks: []slack.Block{
-			slack.NewSectionBlock(mrkdwn(head), nil, nil),
-			slack.NewSectionBlock(plain(truncateRunes(r.DisputeReason, 3000)), nil, nil),
-			slack.NewActionBlock("dispute_fix", button(actEdit, "Edit session", strconv.FormatInt(s.ID, 10)+":"+fromDispute, slack.StylePrimary)),
-		},
+		Text:   fmt.Sprintf("%s says the %s on %s is not accurate", mention(repID), s.Kind.Label(), s.OccurredOn.Human()),
+		Blocks: append(blocks, slack.NewActionBlock("dispute_fix", button(actEdit, "Edit session", strconv.FormatInt(s.ID, 10)+":"+fromDispute, slack.StylePrimary))),
 	}
 }
 

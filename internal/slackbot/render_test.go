@@ -203,6 +203,8 @@ func TestRepDMWithLongestInputsFitsSlack(t *testing.T) {
 	}
 	checkLimits(t, disputeNotice(s, "UR"))
 	checkLimits(t, receipt(s))
+	s.Reps[0].Status, s.Reps[0].DisputeReason = coaching.StatusPending, "" // answered by an edit since
+	checkLimits(t, disputeNotice(s, "UR"))
 }
 
 func TestModalStateReadsBackIntoTheDraft(t *testing.T) {
