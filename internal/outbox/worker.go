@@ -60,6 +60,10 @@ type Worker struct {
 	// goes without asking again. In memory only: after a restart the pacer
 	// starts afresh too.
 	booked map[int64]booking
+
+	// sending keeps two sends that change one Slack message from
+	// overlapping (see keyLocks).
+	sending keyLocks
 }
 
 // Options configure a Worker.
@@ -383,6 +387,19 @@ func coalesceKey(m coaching.Message) string {
 	return ""
 }
 
+// sendKey names the Slack message a send changes, when another send may
+// change it too: a DM or a Home (coalesceKey), or a message replaced
+// through its response_url (a manager's receipt, by Undo and Edit).
+func sendKey(m coaching.Message) string {
+	if k := coalesceKey(m); k != "" {
+		return k
+	}
+	if m.Op == coaching.OpRespond && m.Replace {
+		return "r:" + m.ResponseURL
+	}
+	return ""
+}
+
 // job is a claimed message and how long this worker holds it.
 type job struct {
 	coaching.OutboxItem
@@ -445,6 +462,7 @@ func (w *Worker) sendGuarded(ctx context.Context, it *job, prior *coaching.Poste
 		posted, err = nil, &Error{Class: Permanent, Method: method(it.Message.Op),
 			Err: fmt.Errorf("rendering or sending it panicked (%s); the stack is in the log", panicText(p))}
 	}()
+	defer w.sending.lock(sendKey(it.Message))()
 	return w.send.Send(ctx, it.Message, prior)
 }
 

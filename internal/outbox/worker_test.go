@@ -395,8 +395,10 @@ func TestARepliesLaneDoesNotWaitBehindPacedPosts(t *testing.T) {
 	}
 	t.Cleanup(func() { st.Close() })
 	s := &sender{}
-	// Two posts a second: 40 posts take about 20 s.
-	pace := outbox.NewPacer(outbox.Limits{Method: map[string]outbox.Limit{"chat.postMessage": {Every: 500 * time.Millisecond, Burst: 1}}}, time.Now)
+	// A post every 3 s: 40 posts take two minutes, and a reply that waited
+	// for the posts' next slot would wait up to 3 s. The margin below that
+	// keeps the test steady on a loaded machine under -race.
+	pace := outbox.NewPacer(outbox.Limits{Method: map[string]outbox.Limit{"chat.postMessage": {Every: 3 * time.Second, Burst: 1}}}, time.Now)
 	w := outbox.NewWorker(st, s, outbox.Options{Pacer: pace})
 	var posts []coaching.Message
 	for i := range 40 {
@@ -419,17 +421,17 @@ func TestARepliesLaneDoesNotWaitBehindPacedPosts(t *testing.T) {
 		}
 		return n
 	}
-	waitUntil(t, 5*time.Second, func() bool { return sentOf(coaching.MsgRepDM) >= 2 })
+	waitUntil(t, 10*time.Second, func() bool { return sentOf(coaching.MsgRepDM) >= 2 })
 	queued := time.Now()
 	enqueue(t, st, coaching.Message{Kind: coaching.MsgReply, Op: coaching.OpRespond, Key: "r1", To: "UREP",
 		ResponseURL: "https://hooks.slack.com/actions/T/1/x", ResponseAt: queued, Replace: true})
 	w.Notify()
 	waitUntil(t, 5*time.Second, func() bool { return sentOf(coaching.MsgReply) == 1 })
-	if took := time.Since(queued); took > 400*time.Millisecond {
+	if took := time.Since(queued); took > 2*time.Second {
 		t.Errorf("the reply went out %v after it was queued, behind paced posts", took)
 	}
-	if n := sentOf(coaching.MsgRepDM); n >= 40 {
-		t.Fatalf("all %d posts went before the reply: the test did not hold the posts back", n)
+	if n := sentOf(coaching.MsgRepDM); n > 3 {
+		t.Fatalf("%d posts went out before the reply: it waited for their pacing", n)
 	}
 }
 
