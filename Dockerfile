@@ -8,7 +8,11 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/coachlog ./cmd/bot
+# --build-arg GOEXPERIMENT=jsonv2 builds on Go's new JSON implementation:
+# about 30% more submissions per second (README, Performance), 0.7 MB more
+# binary. Off by default: it is still a Go experiment.
+ARG GOEXPERIMENT=
+RUN CGO_ENABLED=0 GOEXPERIMENT=${GOEXPERIMENT} go build -trimpath -ldflags="-s -w" -o /out/coachlog ./cmd/bot
 
 FROM debian:bookworm-slim
 # CA certificates for Slack's HTTPS; zone data for managers' time zones (the
