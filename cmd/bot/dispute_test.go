@@ -23,21 +23,11 @@ func TestAnEditAfterADisputeAsksTheRepAgain(t *testing.T) {
 	}
 	dm := b.dm(rep, 1) // as first posted, with Confirm
 
-	in, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_dispute")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, err := b.fake.SubmitView(ctx, rep, b.openedView(in), map[string]map[string]any{"reason": {"reason": fakeslack.TextValue("We never talked pricing")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.fake.AwaitAck(ctx, sub.EnvelopeID); err != nil {
-		t.Fatal(err)
-	}
+	b.dispute(dm, "We never talked pricing")
 	eventually(t, "the session disputed", func() bool { return b.export()[0].Status == "disputed" })
 
 	hist := b.history("")
-	in, err = b.fake.ClickResponseButton(ctx, mgr, hist.URL, "session_edit")
+	in, err := b.fake.ClickResponseButton(ctx, mgr, hist.URL, "session_edit")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,17 +88,7 @@ func TestADisputeAnsweredBeforeItsNoticeIsSentIsNotAnnounced(t *testing.T) {
 	// is in.
 	b.fake.FailNext("chat.postMessage", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
 
-	in, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_dispute")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, err := b.fake.SubmitView(ctx, rep, b.openedView(in), map[string]map[string]any{"reason": {"reason": fakeslack.TextValue("We never talked pricing")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.fake.AwaitAck(ctx, sub.EnvelopeID); err != nil {
-		t.Fatal(err)
-	}
+	b.dispute(dm, "We never talked pricing")
 	eventually(t, "the notice held back by the rate limit", func() bool {
 		for _, c := range b.fake.Calls() {
 			if c.Method == "chat.postMessage" && c.Status == http.StatusTooManyRequests {
@@ -118,7 +98,7 @@ func TestADisputeAnsweredBeforeItsNoticeIsSentIsNotAnnounced(t *testing.T) {
 		return false
 	})
 
-	in, err = b.fake.ClickResponseButton(ctx, mgr, b.history("").URL, "session_edit")
+	in, err := b.fake.ClickResponseButton(ctx, mgr, b.history("").URL, "session_edit")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,4 +133,22 @@ func outboxStatus(t *testing.T, path, kind string) string {
 		t.Fatal(err)
 	}
 	return status
+}
+
+// dispute has the rep press Not accurate on dm and give reason, and waits
+// for the bot to acknowledge it.
+func (b *bot) dispute(dm fakeslack.Message, reason string) {
+	b.t.Helper()
+	ctx := ctxT(b.t)
+	in, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_dispute")
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	sub, err := b.fake.SubmitView(ctx, rep, b.openedView(in), map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(reason)}})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if _, err := b.fake.AwaitAck(ctx, sub.EnvelopeID); err != nil {
+		b.t.Fatal(err)
+	}
 }
