@@ -55,7 +55,10 @@ func (s *holdingSender) Send(_ context.Context, m coaching.Message, _ *coaching.
 		close(s.updating)
 	}
 	if m.Op == coaching.OpRespond {
-		<-s.claimed
+		select {
+		case <-s.claimed:
+		case <-time.After(10 * time.Second): // the test fails on the order below
+		}
 		select { // the update, claimed, would start its send within this
 		case <-time.After(300 * time.Millisecond):
 		case <-s.updating: // and has: the overlap is recorded
