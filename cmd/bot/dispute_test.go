@@ -17,11 +17,7 @@ func TestAnEditAfterADisputeAsksTheRepAgain(t *testing.T) {
 	b := startBot(t)
 	ctx := ctxT(t)
 	now := today("America/New_York")
-	viewID, _ := b.openModal("")
-	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", now, "30", "")); len(ack) != 0 {
-		t.Fatalf("ack = %s", ack)
-	}
-	dm := b.dm(rep, 1) // as first posted, with Confirm
+	dm := b.logPending() // as first posted, with Confirm
 
 	b.dispute(dm, "We never talked pricing")
 	eventually(t, "the session disputed", func() bool { return b.export()[0].Status == "disputed" })
@@ -79,11 +75,7 @@ func TestADisputeAnsweredBeforeItsNoticeIsSentIsNotAnnounced(t *testing.T) {
 	b := startBot(t)
 	ctx := ctxT(t)
 	now := today("America/New_York")
-	viewID, _ := b.openModal("")
-	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", now, "30", "")); len(ack) != 0 {
-		t.Fatalf("ack = %s", ack)
-	}
-	dm := b.dm(rep, 1)
+	dm := b.logPending()
 	// The notice is held back, as Slack's rate limit would, until the edit
 	// is in.
 	b.fake.FailNext("chat.postMessage", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})

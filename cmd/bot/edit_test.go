@@ -13,16 +13,23 @@ import (
 // it; it returns the rep's DM.
 func (b *bot) logConfirmed() fakeslack.Message {
 	b.t.Helper()
-	viewID, _ := b.openModal("")
-	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", today("America/New_York"), "30", "")); len(ack) != 0 {
-		b.t.Fatalf("ack = %s", ack)
-	}
-	dm := b.dm(rep, 1)
+	dm := b.logPending()
 	if _, err := b.fake.ClickButton(ctxT(b.t), rep, dm.Channel, dm.TS, "rep_confirm"); err != nil {
 		b.t.Fatal(err)
 	}
 	eventually(b.t, "confirmed", func() bool { return b.export()[0].Status == "confirmed" })
 	return dm
+}
+
+// logPending logs a 1:1 with rep today through the form and returns the
+// rep's DM as first posted, asking them to confirm.
+func (b *bot) logPending() fakeslack.Message {
+	b.t.Helper()
+	viewID, _ := b.openModal("")
+	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", today("America/New_York"), "30", "")); len(ack) != 0 {
+		b.t.Fatalf("ack = %s", ack)
+	}
+	return b.dm(rep, 1)
 }
 
 // history runs /coach history and returns the ephemeral answer.
