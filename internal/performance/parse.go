@@ -6,15 +6,11 @@
 package performance
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sheet"
@@ -46,48 +42,21 @@ type Entry struct {
 // the organisation's zone: a later month is a typo. Every problem is
 // returned at once, as Errors.
 func Parse(r io.Reader, thisMonth coaching.Month) ([]Entry, error) {
-	cr := sheet.NewReader(r)
-	cr.FieldsPerRecord = -1 // a short or long row is reported on its line
-	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, Errors{{Line: 1, Message: "the file is empty; the first line must be the header " + strings.Join(columns(), ",")}}
-	}
+	t, err := sheet.Open(r, "performance file", columns(), nil)
 	if err != nil {
-		return nil, sheet.ReadError(err, "performance file")
-	}
-	headerLine, _ := cr.FieldPos(0)
-	cols, errs := parseHeader(header, headerLine)
-	if len(errs) > 0 {
-		return nil, errs.OrNil()
+		return nil, err
 	}
 	var entries []Entry
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if pe, ok := errors.AsType[*csv.ParseError](err); ok {
-			errs.Add(pe.StartLine, "", "unreadable CSV: %v", pe.Err)
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read performance file: %w", err)
-		}
-		line, _ := cr.FieldPos(0)
-		switch {
-		case sheet.IsBlank(rec):
-			continue
-		case len(rec) != len(header):
-			errs.Add(line, "", "has %d fields; the header has %d", len(rec), len(header))
-			continue
-		}
-		if e, ok := parseRow(line, rec, cols, thisMonth, &errs); ok {
+	var errs Errors
+	if _, err := t.Rows(&errs, func(line int, rec []string) {
+		if e, ok := parseRow(line, rec, t, thisMonth, &errs); ok {
 			entries = append(entries, e)
 		}
+	}); err != nil {
+		return nil, err
 	}
 	if len(entries) == 0 && len(errs) == 0 {
-		errs.Add(headerLine, "", "the file has a header but no rows")
+		errs.Add(t.HeaderLine, "", "the file has a header but no rows")
 	}
 	checkDuplicates(entries, &errs)
 	if err := errs.OrNil(); err != nil {
@@ -96,40 +65,11 @@ func Parse(r io.Reader, thisMonth coaching.Month) ([]Entry, error) {
 	return entries, nil
 }
 
-// parseHeader maps each column to its position; the three columns are
-// required and no others are known.
-func parseHeader(header []string, line int) (map[string]int, Errors) {
-	var errs Errors
-	cols := make(map[string]int, len(header))
-	for i, h := range header {
-		name := strings.ToLower(strings.TrimSpace(h))
-		switch _, dup := cols[name]; {
-		case name == "":
-			errs.Add(line, "", "column %d has no name", i+1)
-		case !slices.Contains(columns(), name):
-			errs.Add(line, name, "unknown column; the columns are %s", strings.Join(columns(), ", "))
-		case dup:
-			errs.Add(line, name, "column appears twice")
-		default:
-			cols[name] = i
-		}
-	}
-	for _, name := range columns() {
-		if _, ok := cols[name]; !ok {
-			errs.Add(line, name, "required column is missing")
-		}
-	}
-	return cols, errs
-}
-
 // parseRow checks one row field by field, a problem per bad field.
-func parseRow(line int, rec []string, cols map[string]int, thisMonth coaching.Month, errs *Errors) (Entry, bool) {
+func parseRow(line int, rec []string, t *sheet.Table, thisMonth coaching.Month, errs *Errors) (Entry, bool) {
 	n := len(*errs)
-	for name, i := range cols {
-		if !utf8.ValidString(rec[i]) {
-			errs.Add(line, name, "is not UTF-8 text; save the file as \"CSV UTF-8\"")
-		}
-	}
+	t.CheckUTF8(line, rec, errs)
+	cols := t.Cols
 	get := func(name string) string { return strings.TrimSpace(rec[cols[name]]) }
 	e := Entry{Line: line}
 	var err error

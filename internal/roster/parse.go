@@ -1,13 +1,8 @@
 package roster
 
 import (
-	"encoding/csv"
-	"errors"
-	"fmt"
 	"io"
-	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sheet"
@@ -37,29 +32,21 @@ func optionalColumns() []string { return []string{colCadence, colSince} }
 // look-up, managers and reporting cycles included, and returns every problem
 // at once as Errors.
 func Parse(r io.Reader, today coaching.Date) ([]Entry, error) {
-	cr := sheet.NewReader(r)
-	cr.FieldsPerRecord = -1 // a short or long row is reported on its line, not as a fatal read error
-	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, Errors{{Line: 1, Message: "the file is empty; the first line must be the header " + strings.Join(requiredColumns(), ",")}}
-	}
+	t, err := sheet.Open(r, "roster file", requiredColumns(), optionalColumns())
 	if err != nil {
-		return nil, sheet.ReadError(err, "roster file")
+		return nil, err
 	}
-	headerLine, _ := cr.FieldPos(0)
-	cols, errs := parseHeader(header, headerLine)
-	if len(errs) > 0 {
-		// With the columns unknown, every row would only repeat the problem.
-		return nil, errs.OrNil()
-	}
-	entries, complete, err := readRows(cr, len(header), cols, today, &errs)
+	var entries []Entry
+	var errs Errors
+	complete, err := t.Rows(&errs, func(line int, rec []string) {
+		entries = append(entries, parseRow(line, rec, t, today, &errs))
+	})
 	if err != nil {
 		return nil, err
 	}
 	if len(entries) == 0 && len(errs) == 0 {
 		// The file is the whole roster: an empty one would deactivate everybody.
-		errs.Add(headerLine, "", "the file has a header but nobody in it")
+		errs.Add(t.HeaderLine, "", "the file has a header but nobody in it")
 	}
 	checkDuplicates(entries, &errs)
 	if complete {
@@ -73,71 +60,11 @@ func Parse(r io.Reader, today coaching.Date) ([]Entry, error) {
 	return entries, nil
 }
 
-// readRows parses every row after the header. complete is false when some
-// row could not be read at all.
-func readRows(cr *csv.Reader, width int, cols map[string]int, today coaching.Date, errs *Errors) ([]Entry, bool, error) {
-	var entries []Entry
-	complete := true
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return entries, complete, nil
-		}
-		if pe, ok := errors.AsType[*csv.ParseError](err); ok {
-			errs.Add(pe.StartLine, "", "unreadable CSV: %v", pe.Err)
-			complete = false
-			continue
-		}
-		if err != nil {
-			return nil, false, fmt.Errorf("read roster file: %w", err)
-		}
-		line, _ := cr.FieldPos(0)
-		switch {
-		case sheet.IsBlank(rec):
-			continue
-		case len(rec) != width:
-			errs.Add(line, "", "has %d fields; the header has %d", len(rec), width)
-			complete = false
-			continue
-		}
-		entries = append(entries, parseRow(line, rec, cols, today, errs))
-	}
-}
-
-// parseHeader maps each known column name to its position.
-func parseHeader(header []string, line int) (map[string]int, Errors) {
-	var errs Errors
-	known := append(requiredColumns(), optionalColumns()...)
-	cols := make(map[string]int, len(header))
-	for i, h := range header {
-		name := strings.ToLower(strings.TrimSpace(h))
-		switch _, dup := cols[name]; {
-		case name == "":
-			errs.Add(line, "", "column %d has no name", i+1)
-		case !slices.Contains(known, name):
-			errs.Add(line, name, "unknown column; the columns are %s", strings.Join(known, ", "))
-		case dup:
-			errs.Add(line, name, "column appears twice")
-		default:
-			cols[name] = i
-		}
-	}
-	for _, name := range requiredColumns() {
-		if _, ok := cols[name]; !ok {
-			errs.Add(line, name, "required column is missing")
-		}
-	}
-	return cols, errs
-}
-
 // parseRow checks one row field by field, adding a problem per bad field so
 // that one pass over the file shows them all.
-func parseRow(line int, rec []string, cols map[string]int, today coaching.Date, errs *Errors) Entry {
-	for name, i := range cols {
-		if !utf8.ValidString(rec[i]) {
-			errs.Add(line, name, "is not UTF-8 text; save the file as \"CSV UTF-8\"")
-		}
-	}
+func parseRow(line int, rec []string, t *sheet.Table, today coaching.Date, errs *Errors) Entry {
+	t.CheckUTF8(line, rec, errs)
+	cols := t.Cols
 	get := func(name string) string {
 		if i, ok := cols[name]; ok {
 			return strings.TrimSpace(rec[i])

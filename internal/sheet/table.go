@@ -1,0 +1,113 @@
+package sheet
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Table is a sheet read past its header.
+type Table struct {
+	// Cols maps each column the header names (lower-cased) to its position.
+	Cols map[string]int
+	// HeaderLine is the header's line, for problems of the file as a whole.
+	HeaderLine int
+
+	cr    *csv.Reader
+	width int
+	what  string
+}
+
+// Open reads the header of a sheet; what names the file in errors
+// ("roster file"). Every required column must be there, optional ones may
+// be, and any other is a problem. A header with problems is reported on
+// its own: with the columns unknown, every row would only repeat them.
+func Open(r io.Reader, what string, required, optional []string) (*Table, error) {
+	cr := NewReader(r)
+	cr.FieldsPerRecord = -1 // a short or long row is reported on its line, not as a fatal read error
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, Errors{{Line: 1, Message: "the file is empty; the first line must be the header " + strings.Join(required, ",")}}
+	}
+	if err != nil {
+		return nil, ReadError(err, what)
+	}
+	line, _ := cr.FieldPos(0)
+	cols, errs := parseHeader(header, line, required, optional)
+	if len(errs) > 0 {
+		return nil, errs.OrNil()
+	}
+	return &Table{Cols: cols, HeaderLine: line, cr: cr, width: len(header), what: what}, nil
+}
+
+// parseHeader maps each known column name to its position.
+func parseHeader(header []string, line int, required, optional []string) (map[string]int, Errors) {
+	var errs Errors
+	known := append(slices.Clip(required), optional...)
+	cols := make(map[string]int, len(header))
+	for i, h := range header {
+		name := strings.ToLower(strings.TrimSpace(h))
+		switch _, dup := cols[name]; {
+		case name == "":
+			errs.Add(line, "", "column %d has no name", i+1)
+		case !slices.Contains(known, name):
+			errs.Add(line, name, "unknown column; the columns are %s", strings.Join(known, ", "))
+		case dup:
+			errs.Add(line, name, "column appears twice")
+		default:
+			cols[name] = i
+		}
+	}
+	for _, name := range required {
+		if _, ok := cols[name]; !ok {
+			errs.Add(line, name, "required column is missing")
+		}
+	}
+	return cols, errs
+}
+
+// Rows calls fn with every row after the header, blank rows left out. A
+// row that is not CSV, or has another number of fields than the header,
+// is reported in errs instead; complete is false when there was one. err
+// is a failure to read the file at all.
+func (t *Table) Rows(errs *Errors, fn func(line int, rec []string)) (complete bool, err error) {
+	complete = true
+	for {
+		rec, err := t.cr.Read()
+		if errors.Is(err, io.EOF) {
+			return complete, nil
+		}
+		if pe, ok := errors.AsType[*csv.ParseError](err); ok {
+			errs.Add(pe.StartLine, "", "unreadable CSV: %v", pe.Err)
+			complete = false
+			continue
+		}
+		if err != nil {
+			return false, fmt.Errorf("read %s: %w", t.what, err)
+		}
+		line, _ := t.cr.FieldPos(0)
+		switch {
+		case IsBlank(rec):
+			continue
+		case len(rec) != t.width:
+			errs.Add(line, "", "has %d fields; the header has %d", len(rec), t.width)
+			complete = false
+			continue
+		}
+		fn(line, rec)
+	}
+}
+
+// CheckUTF8 reports each field of rec in cols that is not UTF-8 text.
+func (t *Table) CheckUTF8(line int, rec []string, errs *Errors) {
+	for name, i := range t.Cols {
+		if !utf8.ValidString(rec[i]) {
+			errs.Add(line, name, "is not UTF-8 text; save the file as \"CSV UTF-8\"")
+		}
+	}
+}
