@@ -127,9 +127,9 @@ func outboxStatus(t *testing.T, path, kind string) string {
 	return status
 }
 
-// dispute has the rep press Not accurate on dm and give reason, and waits
-// for the bot to acknowledge it.
-func (b *bot) dispute(dm fakeslack.Message, reason string) {
+// dispute has the rep press Not accurate on dm and give reason, and
+// returns the bot's acknowledgement of the reason's form.
+func (b *bot) dispute(dm fakeslack.Message, reason string) fakeslack.Ack {
 	b.t.Helper()
 	ctx := ctxT(b.t)
 	in, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_dispute")
@@ -140,7 +140,9 @@ func (b *bot) dispute(dm fakeslack.Message, reason string) {
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	if _, err := b.fake.AwaitAck(ctx, sub.EnvelopeID); err != nil {
+	ack, err := b.fake.AwaitAck(ctx, sub.EnvelopeID)
+	if err != nil {
 		b.t.Fatal(err)
 	}
+	return ack
 }

@@ -128,20 +128,10 @@ func TestChangingTheRepWithdrawsTheOldDM(t *testing.T) {
 
 func TestNotAccurateTellsTheManagerWhy(t *testing.T) {
 	b := startBot(t)
-	ctx := ctxT(t)
 	viewID, _ := b.openModal("")
 	b.submit(viewID, values([]string{rep}, "one_on_one", today("America/New_York"), "30", ""))
 	dm := b.dm(rep, 1)
-	in, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_dispute")
-	if err != nil {
-		t.Fatal(err)
-	}
-	viewID = b.openedView(in)
-	sub, err := b.fake.SubmitView(ctx, rep, viewID, map[string]map[string]any{"reason": {"reason": fakeslack.TextValue("It was 15 minutes, not 30")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ack, _ := b.fake.AwaitAck(ctx, sub.EnvelopeID); len(ack.Payload) != 0 {
+	if ack := b.dispute(dm, "It was 15 minutes, not 30"); len(ack.Payload) != 0 {
 		t.Fatalf("dispute ack = %s", ack.Payload)
 	}
 	notice := b.dm(mgr, 1)
