@@ -2,6 +2,7 @@ package fakeslack
 
 import (
 	"encoding/base64"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,7 +79,9 @@ func (s *Server) userObjectLocked(u *User) map[string]any {
 		"image_72":                "https://a.slack-edge.com/80588/img/avatars/ava_0001-72.png",
 		"team":                    s.teamID,
 	}
-	if u.Email != "" {
+	// Slack leaves the email out of user objects unless the token holds
+	// users:read.email.
+	if u.Email != "" && slices.Contains(s.scopes, "users:read.email") {
 		profile["email"] = u.Email
 	}
 	if u.IsBot {

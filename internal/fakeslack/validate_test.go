@@ -446,6 +446,21 @@ func TestScopes(t *testing.T) {
 			t.Errorf("%s: %+v, want missing_scope needing %s", tc.method, a, tc.needed)
 		}
 	}
+	// Without users:read.email, user objects come without the email.
+	for _, tc := range []struct {
+		scopes []string
+		want   string
+	}{
+		{[]string{"users:read"}, ""},
+		{[]string{"users:read", "users:read.email"}, "mail@acme.test"},
+	} {
+		f := startFake(t, WithScopes(tc.scopes...))
+		f.AddUser(User{ID: "U0MAIL", Name: "mail", Email: "mail@acme.test"})
+		u, err := apiClient(f).GetUserInfoContext(deadline(t), "U0MAIL")
+		if err != nil || u.Profile.Email != tc.want {
+			t.Errorf("users.info with %v: email %q, %v; want %q", tc.scopes, u.Profile.Email, err, tc.want)
+		}
+	}
 	for _, m := range []string{"chat.postMessage", "chat.update", "chat.postEphemeral", "users.info", "users.list"} {
 		bare := startFake(t, WithScopes("commands"))
 		if a := call(t, bare, m, url.Values{"channel": {"C1"}, "text": {"x"}, "user": {"U0ALICE"}, "ts": {"1.0"}}); a.Error != "missing_scope" {
