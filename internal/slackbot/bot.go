@@ -253,7 +253,7 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
 			// saves scanning the payload once more on the event loop.
 			switch data := evt.Data.(type) {
 			case slack.InteractionCallback:
-				env.interactionType, env.decoded = string(data.Type), &data
+				env.decoded = &data
 			case slack.SlashCommand:
 				env.slash = &data
 			}
@@ -404,8 +404,8 @@ func (b *Bot) malformed(a *acker, err error) {
 // isViewSubmission says whether an interactive envelope is a view
 // submission, by slack-go's reading when there is one.
 func (env envelope) isViewSubmission() bool {
-	if env.interactionType != "" {
-		return env.interactionType == "view_submission"
+	if env.decoded != nil {
+		return env.decoded.Type == slack.InteractionTypeViewSubmission
 	}
 	return isViewSubmission(env.Payload)
 }
@@ -427,7 +427,13 @@ type acker struct {
 	onPanic any
 }
 
+// ack answers the envelope once. A nil view response (no input block to
+// show an error on) is an empty ack: as any, a typed nil is not nil and
+// would reach Slack as "null".
 func (a *acker) ack(payload any) {
+	if r, ok := payload.(*slack.ViewSubmissionResponse); ok && r == nil {
+		payload = nil
+	}
 	a.once.Do(func() {
 		a.bot.ackNow(a.id, payload)
 		a.bot.metrics.Acked(a.typ, time.Since(a.received))

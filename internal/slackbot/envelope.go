@@ -18,9 +18,6 @@ type envelope struct {
 	EnvelopeID   string          `json:"envelope_id"`
 	Payload      json.RawMessage `json:"payload"`
 	RetryAttempt int             `json:"retry_attempt"`
-	// interactionType is the payload's type as slack-go read it, "" when
-	// it did not (a frame it could not decode).
-	interactionType string
 	// decoded is an interaction as slack-go decoded it, slash the command;
 	// nil: read Payload (a frame slack-go could not decode).
 	decoded *slack.InteractionCallback

@@ -351,51 +351,51 @@ func shortcutNotes(text, link string) string {
 // onSubmission saves a modal. The ack waits for the commit: an acknowledged
 // submission is stored. Database waits are bounded well inside Slack's 3 s.
 func (b *Bot) onSubmission(ctx context.Context, a *acker, in interaction) {
-	if r := errorAck(in.View, "Something went wrong on our side. Please try again."); r != nil {
-		a.onPanic = r
-	}
-	ctx2, cancel := a.budget(ctx)
-	defer cancel()
+	a.onPanic = errorAck(in.View, "Something went wrong on our side. Please try again.")
 	meta := decodeMeta(in.View.PrivateMetadata)
 	switch in.View.CallbackID {
 	case cbLog, cbEdit:
-		b.submitSession(ctx2, a, in, meta)
+		b.submitSession(ctx, a, in, meta)
 	case cbDispute, cbComment:
-		b.submitReason(ctx2, a, in, meta)
+		b.submitReason(ctx, a, in, meta)
 	default:
 		a.ack(nil)
 		b.log.Warn("submission of an unknown view", "callback_id", in.View.CallbackID)
 	}
 }
 
+// submitSession stores a logged or edited session before the ack, within
+// the ack's budget; what follows the ack runs on ctx.
 func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta modalMeta) {
 	d, perrs := draftFromState(in.View.State.Values)
 	if perrs != nil {
-		a.ackView(errorsAck(in.View, perrs))
+		a.ack(errorsAck(in.View, perrs))
 		return
 	}
+	bctx, cancel := a.budget(ctx)
+	defer cancel()
 	var err error
 	key := "view:" + in.View.ID
 	if in.View.CallbackID == cbEdit {
-		_, err = b.svc.EditSession(ctx, coaching.EditRequest{ActorID: in.User.ID, SessionID: meta.SessionID, Version: meta.Version, Draft: d, Key: key,
+		_, err = b.svc.EditSession(bctx, coaching.EditRequest{ActorID: in.User.ID, SessionID: meta.SessionID, Version: meta.Version, Draft: d, Key: key,
 			ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt()})
 	} else {
 		src := meta.Source
 		if src == "" {
 			src = coaching.SourceModal
 		}
-		_, err = b.svc.LogSession(ctx, coaching.LogRequest{ManagerID: in.User.ID, Draft: d, Source: src, Key: key,
+		_, err = b.svc.LogSession(bctx, coaching.LogRequest{ManagerID: in.User.ID, Draft: d, Source: src, Key: key,
 			ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt()})
 	}
 	if fe, ok := coaching.FieldErrorsOf(err); ok {
-		a.ackView(errorsAck(in.View, fe))
+		a.ack(errorsAck(in.View, fe))
 		return
 	}
 	if err != nil {
 		if coaching.ErrorCode(err) == "" || coaching.ErrorCode(err) == coaching.EBusy {
 			b.log.Error("saving a session failed", "user_id", in.User.ID, "callback_id", in.View.CallbackID, "err", err)
 		}
-		a.ackView(errorAck(in.View, b.plainMentions(ctx, coaching.ErrorMessage(err))))
+		a.ack(errorAck(in.View, b.plainMentions(bctx, coaching.ErrorMessage(err))))
 		return
 	}
 	a.ack(nil)
@@ -406,6 +406,8 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 }
 
 func (b *Bot) submitReason(ctx context.Context, a *acker, in interaction, meta modalMeta) {
+	ctx, cancel := a.budget(ctx) // all of it comes before the ack
+	defer cancel()
 	text := in.View.State.Values["reason"]["reason"].text()
 	ra := coaching.RepAction{ActorID: in.User.ID, SessionID: meta.SessionID, RepID: meta.RepID, Version: meta.Version,
 		ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt()}
@@ -416,14 +418,14 @@ func (b *Bot) submitReason(ctx context.Context, a *acker, in interaction, meta m
 		_, err = b.svc.Comment(ctx, ra, text)
 	}
 	if fe, ok := coaching.FieldErrorsOf(err); ok {
-		a.ackView(errorsAck(in.View, fe)) // a comment's error is on the "comment" field, shown on the one input
+		a.ack(errorsAck(in.View, fe)) // a comment's error is on the "comment" field, shown on the one input
 		return
 	}
 	if err != nil {
 		if coaching.ErrorCode(err) == "" {
 			b.log.Error("saving a rep answer failed", "user_id", in.User.ID, "err", err)
 		}
-		a.ackView(errorAck(in.View, b.plainMentions(ctx, coaching.ErrorMessage(err))))
+		a.ack(errorAck(in.View, b.plainMentions(ctx, coaching.ErrorMessage(err))))
 		return
 	}
 	a.ack(nil)

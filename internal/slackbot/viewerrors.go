@@ -71,13 +71,3 @@ func errorAck(v view, msg string) *slack.ViewSubmissionResponse {
 	}
 	return errorsAck(v, coaching.FieldErrors{coaching.Field(inputs[0]): truncate(msg, 150)})
 }
-
-// ackView acknowledges a submission with r, or empty when r is nil (no
-// input block to show an error on).
-func (a *acker) ackView(r *slack.ViewSubmissionResponse) {
-	if r == nil {
-		a.ack(nil)
-		return
-	}
-	a.ack(r)
-}
