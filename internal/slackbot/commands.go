@@ -28,15 +28,18 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 		_, _ = b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, coaching.Draft{}, "", meta)
 		return
 	}
-	res := b.parseCapture(ctx, text, b.svc.Today(ctx, cmd.UserID))
+	// What the notes say is only needed by the form, after the ack: naming
+	// the people they mention reads the database.
+	res := quickcapture.Parse(text, b.svc.Today(ctx, cmd.UserID))
 	switch {
 	case res.Subcommand != "":
 		b.subcommand(ctx, a, cmd, res)
 	case !res.Clear() && b.prose.Enabled():
 		a.ack(nil)
-		b.readProse(ctx, cmd, text, res, meta)
+		b.readProse(ctx, cmd, text, b.notesWritten(ctx, res), meta)
 	case !res.Clear():
 		a.ack(nil)
+		res = b.notesWritten(ctx, res)
 		_, _ = b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, res.Draft, notUnderstood(res), meta)
 	default:
 		b.acceptCapture(ctx, a, cmd)
@@ -142,7 +145,11 @@ func (b *Bot) quickLog(ctx context.Context, c coaching.Command, cmd slashCommand
 // sent it, escaped, since the mentions are how it finds the reps; the notes
 // it returns are then unescaped into what the manager wrote.
 func (b *Bot) parseCapture(ctx context.Context, text string, today coaching.Date) quickcapture.Result {
-	res := quickcapture.Parse(text, today)
+	return b.notesWritten(ctx, quickcapture.Parse(text, today))
+}
+
+// notesWritten unescapes the notes of a parsed capture.
+func (b *Bot) notesWritten(ctx context.Context, res quickcapture.Result) quickcapture.Result {
 	if res.Draft.Notes != "" {
 		res.Draft.Notes = b.written(ctx, res.Draft.Notes)
 	}

@@ -83,8 +83,8 @@ func mention(id string) string {
 func (b *Bot) plainMentions(ctx context.Context, s string) string {
 	return userMentionRE.ReplaceAllStringFunc(s, func(m string) string {
 		id := m[2 : len(m)-1]
-		if p, err := b.svc.Person(ctx, id); err == nil && strings.TrimSpace(p.Name) != "" {
-			return "@" + p.Name
+		if name := b.nameOf(ctx, id); name != "" {
+			return "@" + name
 		}
 		return "@" + id
 	})

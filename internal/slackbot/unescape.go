@@ -115,11 +115,14 @@ func special(name string) bool {
 // written unescapes text Slack sent escaped, naming people Coachlog knows
 // when Slack gave no label.
 func (b *Bot) written(ctx context.Context, text string) string {
-	return unescape(text, func(id string) string {
-		p, err := b.svc.Person(ctx, id)
-		if err != nil {
-			return ""
-		}
-		return p.Name
-	})
+	return unescape(text, func(id string) string { return b.nameOf(ctx, id) })
+}
+
+// nameOf is the name Coachlog knows for a Slack user id, "" when none.
+func (b *Bot) nameOf(ctx context.Context, id string) string {
+	p, err := b.svc.Person(ctx, id)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(p.Name)
 }
