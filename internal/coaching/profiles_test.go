@@ -129,3 +129,31 @@ func TestRepsAreCheckedWithSlackAtSubmission(t *testing.T) {
 		t.Errorf("%d look-ups for people read minutes ago", calls)
 	}
 }
+
+// A retry of a logged submission gets its session back, even when the form
+// would be refused now: the rep's account was deactivated since.
+func TestARedeliveredSubmissionGetsItsSessionBack(t *testing.T) {
+	ctx := context.Background()
+	dir := &directory{people: map[string]coaching.Person{"UMGR": {Name: "Max"}, "UANA": {Name: "Ana"}}}
+	svc, _, clk := newServiceWithDirectory(t, dir)
+	req := coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UANA"), Key: "view:V1"}
+	first, err := svc.LogSession(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir.mu.Lock()
+	dir.people["UANA"] = coaching.Person{Name: "Ana", Deleted: true}
+	dir.mu.Unlock()
+	clk.t = clk.t.Add(8 * 24 * time.Hour) // Ana's profile is read again
+
+	req.Redelivery = true
+	again, err := svc.LogSession(ctx, req)
+	if err != nil || again.ID != first.ID {
+		t.Fatalf("retry = session %d, %v; want session %d back", again.ID, err, first.ID)
+	}
+	// The same form as a new submission is judged on today's profile.
+	req.Key, req.Redelivery = "view:V2", false
+	if _, err := svc.LogSession(ctx, req); err == nil {
+		t.Fatal("a deactivated rep was logged")
+	}
+}

@@ -18,16 +18,26 @@ type LogRequest struct {
 	ResponseURL string    // where to send the manager's receipt, if anywhere
 	ResponseAt  time.Time // when Slack issued ResponseURL
 	CommandID   int64     // the accepted command this logs, marked done with the session
+	// Redelivery says Slack sent this submission before (a retry): it
+	// may be stored already.
+	Redelivery bool
 }
 
 // LogSession validates and stores a new session, queueing each rep's DM in
-// the same transaction. A key seen before returns the session it produced.
+// the same transaction. A key seen before returns the session it produced
+// (a double submit of one form, validated again first: the same form
+// passes again).
 func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, error) {
-	if id, seen, err := s.store.SubmissionSession(ctx, req.Key); err != nil || seen {
-		if err == nil && req.CommandID != 0 {
-			err = s.CommandDone(ctx, req.CommandID)
+	// A retry or a replayed command finds its session before validation,
+	// which could refuse it now (a rep deactivated since). A first
+	// delivery saves the read: the transaction finds a duplicate anyway.
+	if req.Redelivery || req.CommandID != 0 {
+		if id, seen, err := s.store.SubmissionSession(ctx, req.Key); err != nil || seen {
+			if err == nil && req.CommandID != 0 {
+				err = s.CommandDone(ctx, req.CommandID)
+			}
+			return s.sessionOrErr(ctx, id, err)
 		}
-		return s.sessionOrErr(ctx, id, err)
 	}
 	d := normalise(req.Draft)
 	if err := s.validate(ctx, d, req.ManagerID); err != nil {

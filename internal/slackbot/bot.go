@@ -305,7 +305,7 @@ func (b *Bot) handle(ctx context.Context, env envelope) {
 		b.ackNow(env.EnvelopeID, nil)
 		return
 	}
-	a := &acker{bot: b, id: env.EnvelopeID, typ: env.Type, received: received}
+	a := &acker{bot: b, id: env.EnvelopeID, typ: env.Type, received: received, redelivered: env.RetryAttempt > 0}
 	b.inflight.Add(1)
 	go func() {
 		defer b.inflight.Done()
@@ -419,10 +419,11 @@ func isViewSubmission(payload json.RawMessage) bool {
 
 // acker answers one envelope exactly once.
 type acker struct {
-	bot      *Bot
-	id, typ  string
-	received time.Time
-	once     sync.Once
+	bot         *Bot
+	id, typ     string
+	received    time.Time
+	redelivered bool // Slack's retry of an envelope it sent before
+	once        sync.Once
 	// onPanic is the answer given if the handler dies before answering.
 	onPanic any
 }

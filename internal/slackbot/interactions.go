@@ -385,7 +385,7 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 			src = coaching.SourceModal
 		}
 		_, err = b.svc.LogSession(bctx, coaching.LogRequest{ManagerID: in.User.ID, Draft: d, Source: src, Key: key,
-			ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt()})
+			ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt(), Redelivery: a.redelivered})
 	}
 	if fe, ok := coaching.FieldErrorsOf(err); ok {
 		a.ack(errorsAck(in.View, fe))
