@@ -241,7 +241,7 @@ func (a *app) listen(ctx context.Context, m *ops.Metrics, sched *schedule.Schedu
 		Store:        storeKind(a.cfg.DB),
 		WAL: func() ops.WAL {
 			ck := a.store.Checkpoints()
-			return ops.WAL{Bytes: a.store.WALSize(), Tried: ck.Tried, Emptied: ck.Emptied, LongestTruncate: ck.Longest}
+			return ops.WAL{Bytes: a.store.WALSize(), Tried: ck.Tried, Done: ck.Done, LongestReset: ck.Longest}
 		},
 	})
 	checks := ops.Checks{

@@ -40,11 +40,12 @@ type Sources struct {
 	WAL func() WAL
 }
 
-// WAL is the write-ahead log's size and its TRUNCATE checkpoints so far.
+// WAL is the write-ahead log's size and its checkpoints that started it
+// over so far.
 type WAL struct {
-	Bytes           int64
-	Tried, Emptied  int64
-	LongestTruncate time.Duration
+	Bytes        int64
+	Tried, Done  int64
+	LongestReset time.Duration
 }
 
 // Delivery is what the outbox worker did since start.
@@ -177,12 +178,12 @@ func (m *Metrics) Watch(src Sources) {
 		m.Registry.MustRegister(readTogether([]figure[WAL]{
 			{"coachlog_wal_bytes", "Size of the database's write-ahead log (kept under 64 MB).", prom.TypeGauge,
 				func(w WAL) float64 { return float64(w.Bytes) }},
-			{"coachlog_wal_truncate_checkpoints_total", "TRUNCATE checkpoints tried since start (the log passed 16 MB).", prom.TypeCounter,
+			{"coachlog_wal_reset_checkpoints_total", "Checkpoints that start the log over (RESTART past 16 MB of log under writes, TRUNCATE once they stop) tried since start.", prom.TypeCounter,
 				func(w WAL) float64 { return float64(w.Tried) }},
-			{"coachlog_wal_truncate_emptied_total", "TRUNCATE checkpoints that emptied the log; the others gave up on a reader and were retried.", prom.TypeCounter,
-				func(w WAL) float64 { return float64(w.Emptied) }},
-			{"coachlog_wal_truncate_longest_seconds", "The longest TRUNCATE checkpoint since start: the most a write waited on one.", prom.TypeGauge,
-				func(w WAL) float64 { return w.LongestTruncate.Seconds() }},
+			{"coachlog_wal_reset_done_total", "Checkpoints that started the log over; the others gave up on a reader and were retried.", prom.TypeCounter,
+				func(w WAL) float64 { return float64(w.Done) }},
+			{"coachlog_wal_reset_longest_seconds", "The longest checkpoint that started the log over, since start: the most a write waited on one.", prom.TypeGauge,
+				func(w WAL) float64 { return w.LongestReset.Seconds() }},
 		}, func(context.Context) WAL { return src.WAL() }))
 	}
 	if src.Jobs != nil {

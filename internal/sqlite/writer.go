@@ -211,6 +211,7 @@ func (s *Store) batchTx(bctx context.Context, batch []*writeReq, results []error
 	if err := sqlTx.Commit(); err != nil {
 		return true, fmt.Errorf("commit: %w", err)
 	}
+	s.commits.Add(1)
 	return true, nil
 }
 
