@@ -150,9 +150,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 // but while readers keep reading, the log never starts over by itself and
 // only grows. Once it holds walRestartAt of frames, a RESTART checkpoint
 // copies what the last PASSIVE left and makes the next write start the log
-// from its beginning: writes wait only for that (7-9 ms on a year's
-// database at 200 submissions a second; a TRUNCATE, which also cuts the
-// file, held them 30-45 ms, a p99 of 110 ms). So the file stays near
+// from its beginning: writes wait only for that (17-23 ms on a year's
+// database at 200 submissions a second, once a second; a TRUNCATE, which
+// also cuts the file, held them 30-45 ms). So the file stays near
 // walRestartAt; journal_size_limit caps what any reset leaves on disk, and
 // a tick with no write gives the space back with a TRUNCATE, when it holds
 // up no one.
