@@ -133,9 +133,15 @@ const (
 
 // ScheduledKinds are the messages scheduled jobs queue after claiming their
 // run in the job ledger: one that fails for good is not tried again by a
-// later run, so its failure must reach the operator. They are also the
-// bulk the outbox sends after the messages people are waiting for.
+// later run, so its failure must reach the operator.
 var ScheduledKinds = []MessageKind{MsgNudge, MsgDigest, MsgDigestChart, MsgRepReminder}
+
+// DeferredKinds are the messages the outbox sends with the room the others
+// leave in their op's lane: the scheduled bulk, and managers' receipts, so
+// that in a burst of logged forms a rep's own click, answered by
+// response_url like the receipts, goes first. Migration 0011's indexes
+// list them in this order.
+var DeferredKinds = []MessageKind{MsgNudge, MsgDigest, MsgDigestChart, MsgRepReminder, MsgCaptureReply}
 
 // Op is how a message reaches Slack.
 type Op string

@@ -18,8 +18,9 @@ type Queue interface {
 	// ClaimOutboxLanes leases due messages (only those with keys, if
 	// given) to owner, at most lanes[op] of each op, so that two workers
 	// never send the same one. Of each op, the messages someone waits for
-	// come before the scheduled bulk (coaching.ScheduledKinds), in the
-	// claim and in the order it returns them.
+	// most come before the deferred ones (coaching.DeferredKinds: the
+	// scheduled bulk, receipts), in the claim and in the order it returns
+	// them.
 	ClaimOutboxLanes(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, lanes map[coaching.Op]int, keys []string) ([]coaching.OutboxItem, error)
 	NextOutboxAt(ctx context.Context, keys []string) (time.Time, bool, error)
 	OutboxStatus(ctx context.Context, keys []string) (map[string]string, error)

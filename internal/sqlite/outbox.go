@@ -79,10 +79,12 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, le
 // ClaimOutboxLanes is ClaimOutbox with a limit per op: a worker takes only
 // as many messages of each op as Slack's limits let it send now, so none is
 // claimed merely to be put back. Within an op, the due messages someone is
-// waiting for (a rep's DM, a receipt, a reply) go first, then the bulk
-// that scheduled jobs queue (coaching.ScheduledKinds), each side in the
-// order it came due: a rep's DM queued during Monday's 2,000 nudges is
-// taken at the next claim, not after them. Bulk messages take whatever
+// waiting for (a rep's DM, a reply to their click, a dispute's notice) go
+// first, then the bulk that scheduled jobs queue and managers' receipts
+// (coaching.DeferredKinds), each side in the order it came due: a rep's DM
+// queued during Monday's 2,000 nudges is taken at the next claim, not
+// after them, and a rep's click is answered ahead of a burst of receipts
+// queued by response_url before it. Bulk messages take whatever
 // room urgent ones leave, so they wait only while urgent messages fill the
 // whole of Slack's rate for the op (300 posts a minute): people do not
 // log sessions that fast. Each side is a seek in its own index
@@ -127,12 +129,12 @@ const dueWhere = `status = 'pending' AND next_at <= ? AND lease_until <= ?
 	AND NOT (op = 'update' AND EXISTS (SELECT 1 FROM outbox p WHERE p.msg_key = o.msg_key AND p.op = 'post' AND p.status = 'pending'))`
 
 // urgentTerm and bulkTerm split a lane in two. They must read term for
-// term as the WHERE of migration 0010's partial indexes (SQLite uses a
+// term as the WHERE of migration 0011's partial indexes (SQLite uses a
 // partial index only then), so the kinds are literals, in the order of
-// coaching.ScheduledKinds, which is the order of the migration's list.
+// coaching.DeferredKinds, which is the order of the migration's list.
 var (
-	urgentTerm = `kind NOT IN ` + sqlList(coaching.ScheduledKinds)
-	bulkTerm   = `kind IN ` + sqlList(coaching.ScheduledKinds)
+	urgentTerm = `kind NOT IN ` + sqlList(coaching.DeferredKinds)
+	bulkTerm   = `kind IN ` + sqlList(coaching.DeferredKinds)
 )
 
 // sqlList writes kinds as an SQL list of literals. The kinds are the
@@ -145,9 +147,9 @@ func sqlList(kinds []coaching.MessageKind) string {
 	return `(` + strings.Join(quoted, `, `) + `)`
 }
 
-// isBulk says whether a message is one of the scheduled bulk, which waits
-// behind the messages people wait for.
-func isBulk(k coaching.MessageKind) bool { return slices.Contains(coaching.ScheduledKinds, k) }
+// isBulk says whether a message is one of the deferred kinds, which wait
+// behind the messages people wait for most.
+func isBulk(k coaching.MessageKind) bool { return slices.Contains(coaching.DeferredKinds, k) }
 
 func (s *Store) claim(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, lanes []lane, keys []string) ([]coaching.OutboxItem, error) {
 	filter, kargs := keyFilter(keys)
@@ -286,15 +288,24 @@ func claimSiblings(ctx context.Context, t *tx, owner string, now time.Time, leas
 			homes = append(homes, it.Message.To)
 		}
 	}
-	if len(keys) == 0 && len(homes) == 0 {
+	// Only the lists that have members: an empty key is no sibling (a
+	// manager's receipts, responses with no key, all have it).
+	var which []string
+	args := []any{owner, ms(now.Add(leaseFor)), ms(now), ms(now)}
+	if len(keys) > 0 {
+		which = append(which, `(op IN ('update', 'respond') AND msg_key IN (?`+strings.Repeat(", ?", len(keys)-1)+`))`)
+		args = append(args, keys...)
+	}
+	if len(homes) > 0 {
+		which = append(which, `(op = 'publish' AND recipient IN (?`+strings.Repeat(", ?", len(homes)-1)+`))`)
+		args = append(args, homes...)
+	}
+	if len(which) == 0 {
 		return nil
 	}
-	keys, homes = append(keys, ""), append(homes, "") // never empty IN lists; no row has either
 	q := `UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE status = 'pending' AND next_at <= ? AND lease_until <= ?
-		AND ((op IN ('update', 'respond') AND msg_key IN (?` + strings.Repeat(", ?", len(keys)-1) + `))
-			OR (op = 'publish' AND recipient IN (?` + strings.Repeat(", ?", len(homes)-1) + `)))
+		AND (` + strings.Join(which, ` OR `) + `)
 		RETURNING id, kind, op, msg_key, recipient, args, payload, attempts, created_at`
-	args := append(append([]any{owner, ms(now.Add(leaseFor)), ms(now), ms(now)}, keys...), homes...)
 	rows, err := t.q.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("claim outbox: the messages' later versions: %w", err)

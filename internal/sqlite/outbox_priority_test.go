@@ -113,7 +113,7 @@ func TestClaimTakesUrgentMessagesBeforeBulkOnes(t *testing.T) {
 // A claim's rows are a seek in outbox_urgent and one in outbox_bulk, on
 // both engines: finding a rep DM behind 2,000 due nudges reads the DM, not
 // the nudges. The kind lists in the claim must read as in migration
-// 0010's indexes; were they to drift apart, the plan would scan.
+// 0011's indexes; were they to drift apart, the plan would scan.
 func TestClaimPlansSeekTheUrgentAndBulkIndexes(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()
@@ -202,4 +202,39 @@ func claimConcurrently(t *testing.T, stores []*sqlite.Store, claim func(st *sqli
 	}
 	wg.Wait()
 	return claimed
+}
+
+// A rep's click, answered through its response_url, is claimed ahead of the
+// managers' receipts queued before it in the same lane (a burst of logged
+// forms), and the receipts do not come along with it, on both engines.
+func TestARepsClickGoesAheadOfQueuedReceipts(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+		clk := &clock{t: t0.Add(-time.Minute)}
+		st := open(t, db, sqlite.Options{Now: clk.now})
+		var receipts []coaching.Message
+		for k := range 300 {
+			receipts = append(receipts, coaching.Message{Kind: coaching.MsgCaptureReply, Op: coaching.OpRespond, SessionID: int64(k + 1),
+				To: "UM", ResponseURL: fmt.Sprintf("https://hooks.slack.com/commands/T1/%d/x", k)})
+		}
+		queueAt(t, st, clk, t0.Add(-time.Minute), receipts...)
+		click := coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpRespond, Key: "dm:7", To: "UR", SessionID: 7, RepID: "UR",
+			ResponseURL: "https://hooks.slack.com/actions/T1/7/x", Replace: true}
+		queueAt(t, st, clk, t0.Add(-time.Second), click)
+
+		got, err := st.ClaimOutboxLanes(ctx, "w", t0, time.Minute, map[coaching.Op]int{coaching.OpRespond: 3}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Three, not every receipt: they have no key, so none is a later
+		// version of the click's reply (they were all swept into the claim).
+		var claimed []string
+		for _, it := range got {
+			claimed = append(claimed, fmt.Sprintf("%s/%d", it.Message.Kind, it.Message.SessionID))
+		}
+		if want := []string{"rep_dm/7", "capture_reply/1", "capture_reply/2"}; !slices.Equal(claimed, want) {
+			t.Fatalf("claimed %d: %.200v, want %v", len(claimed), claimed, want)
+		}
+	})
 }
