@@ -136,13 +136,5 @@ func (b *bot) dispute(dm fakeslack.Message, reason string) fakeslack.Ack {
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	sub, err := b.fake.SubmitView(ctx, rep, b.openedView(in), map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(reason)}})
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	ack, err := b.fake.AwaitAck(ctx, sub.EnvelopeID)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return ack
+	return b.submitAs(rep, b.openedView(in), map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(reason)}})
 }
