@@ -183,19 +183,25 @@ func (s *Store) checkpoints(every time.Duration) {
 			return
 		case <-t.C:
 			commits := s.commits.Load()
-			wrote := commits != last
+			s.checkpoint(commits != last)
 			last = commits
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			switch {
-			case wrote:
-				if s.passiveCheckpoint(ctx) >= s.restartFrames {
-					s.resetWAL(ctx, "RESTART")
-				}
-			case s.WALSize() > walRestartAt:
-				s.resetWAL(ctx, "TRUNCATE")
-			}
-			cancel()
 		}
+	}
+}
+
+// checkpoint is one tick of checkpoints: the log copied and, past its
+// bound, started over while writes go on (wrote: something was committed
+// since the last tick); the file emptied once they have stopped.
+func (s *Store) checkpoint(wrote bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	switch {
+	case wrote:
+		if s.passiveCheckpoint(ctx) >= s.restartFrames {
+			s.resetWAL(ctx, "RESTART")
+		}
+	case s.WALSize() > walRestartAt:
+		s.resetWAL(ctx, "TRUNCATE")
 	}
 }
 
