@@ -2,6 +2,7 @@ package coaching
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -141,7 +142,7 @@ var ScheduledKinds = []MessageKind{MsgNudge, MsgDigest, MsgDigestChart, MsgRepRe
 // that in a burst of logged forms a rep's own click, answered by
 // response_url like the receipts, goes first. Migration 0011's indexes
 // list them in this order.
-var DeferredKinds = []MessageKind{MsgNudge, MsgDigest, MsgDigestChart, MsgRepReminder, MsgCaptureReply}
+var DeferredKinds = append(slices.Clip(ScheduledKinds), MsgCaptureReply)
 
 // Op is how a message reaches Slack.
 type Op string
