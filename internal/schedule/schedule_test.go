@@ -12,6 +12,7 @@ type fakeJobs struct {
 	calls   []string
 	digests []time.Time
 	block   chan struct{}
+	started chan struct{} // closed when Nudges begins, if set
 }
 
 func (f *fakeJobs) record(name string) {
@@ -21,6 +22,9 @@ func (f *fakeJobs) record(name string) {
 }
 
 func (f *fakeJobs) Nudges(context.Context, time.Time) error {
+	if f.started != nil {
+		close(f.started)
+	}
 	if f.block != nil {
 		<-f.block
 	}
@@ -80,7 +84,7 @@ func TestABadDigestScheduleIsRefused(t *testing.T) {
 }
 
 func TestTickRunsEachJobAndSkipsWhileAPassRuns(t *testing.T) {
-	f := &fakeJobs{block: make(chan struct{})}
+	f := &fakeJobs{block: make(chan struct{}), started: make(chan struct{})}
 	s, err := New(f, Config{DigestSpec: "0 8 * * *"})
 	if err != nil {
 		t.Fatal(err)
@@ -88,8 +92,14 @@ func TestTickRunsEachJobAndSkipsWhileAPassRuns(t *testing.T) {
 	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 	done := make(chan struct{})
 	go func() { s.Tick(context.Background(), at); close(done) }()
-	// A second tick while the first is blocked in Nudges does nothing.
-	waitLocked(t, s)
+	// A second tick while the first is blocked in Nudges does nothing. The
+	// test waits on Nudges itself: probing the lock with TryLock could take
+	// it for an instant and make the first Tick skip its pass.
+	select {
+	case <-f.started:
+	case <-time.After(5 * time.Second):
+		t.Fatal("timed out waiting for the first pass to start")
+	}
 	s.Tick(context.Background(), at)
 	close(f.block)
 	<-done
@@ -99,18 +109,6 @@ func TestTickRunsEachJobAndSkipsWhileAPassRuns(t *testing.T) {
 	if runs := s.Runs(); runs["nudges"] != 1 || runs["digest"] != 1 {
 		t.Fatalf("runs = %v", runs)
 	}
-}
-
-// waitLocked waits until a pass holds the scheduler's lock.
-func waitLocked(t *testing.T, s *Scheduler) {
-	t.Helper()
-	poll(t, "the first pass to start", func() bool {
-		if s.mu.TryLock() {
-			s.mu.Unlock()
-			return false
-		}
-		return true
-	})
 }
 
 func TestStartCatchesUpAtOnce(t *testing.T) {
