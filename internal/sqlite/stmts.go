@@ -114,6 +114,21 @@ func (d cachedDB) QueryRowContext(ctx context.Context, q string, args ...any) *s
 type cachedTx struct {
 	tx *sql.Tx
 	c  *stmtCache
+	// batch, when set, is the context every statement runs on, whatever
+	// its caller passed: in a group commit the writes share one
+	// connection, and a caller's deadline must not interrupt a statement
+	// midway (the write is awaited once it runs, Store.Update). It has no
+	// Done channel, which also spares the driver a watcher goroutine per
+	// statement.
+	batch context.Context
+}
+
+// on is the context a statement runs on.
+func (t cachedTx) on(ctx context.Context) context.Context {
+	if t.batch != nil {
+		return t.batch
+	}
+	return ctx
 }
 
 // stmt returns the transaction's handle on q's prepared statement, or nil
@@ -127,6 +142,7 @@ func (t cachedTx) stmt(ctx context.Context, q string) *sql.Stmt {
 }
 
 func (t cachedTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	ctx = t.on(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -134,6 +150,7 @@ func (t cachedTx) ExecContext(ctx context.Context, q string, args ...any) (sql.R
 }
 
 func (t cachedTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx = t.on(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -141,6 +158,7 @@ func (t cachedTx) QueryContext(ctx context.Context, q string, args ...any) (*sql
 }
 
 func (t cachedTx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	ctx = t.on(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}

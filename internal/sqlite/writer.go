@@ -182,7 +182,7 @@ func (s *Store) batchTx(bctx context.Context, batch []*writeReq, results []error
 	defer sqlTx.Rollback() //nolint:errcheck // a no-op after Commit
 	// Savepoints run through the prepared statements too: three
 	// statements per write, parsed again every time otherwise.
-	q := cachedTx{tx: sqlTx, c: s.wq.c}
+	q := cachedTx{tx: sqlTx, c: s.wq.c, batch: ctx}
 	t := &tx{reader: reader{q: q}, q: q, tx: sqlTx, clock: s.now}
 	ok := 0
 	for i, r := range batch {
