@@ -60,6 +60,12 @@ func (b *bot) openedView(in fakeslack.Interaction) string {
 	if err := json.Unmarshal(call.Response, &opened); err != nil {
 		b.t.Fatal(err)
 	}
+	// The envelope is acked too before the test goes on: a test that then
+	// moves the clock would otherwise make the ack late (fakeslack
+	// ignores an ack after Slack's 3 s, as Slack does).
+	if _, err := b.fake.AwaitAck(ctxT(b.t), in.EnvelopeID); err != nil {
+		b.t.Fatal(err)
+	}
 	return opened.View.ID
 }
 

@@ -23,7 +23,9 @@ type Ack struct {
 	ReceivedAt time.Time
 	// Problem is set when Slack could not use the ack's payload (see
 	// Problem): "invalid_errors" for errors not keyed by the view's input
-	// block_ids, or Slack's code for an invalid view or message in it.
+	// block_ids, Slack's code for an invalid view or message in it, or
+	// "ack_too_late" for a slash command or interaction acked after
+	// Slack's 3 s deadline (Slack ignores it).
 	Problem string
 }
 
@@ -213,6 +215,10 @@ func (s *Server) deliver(ctx context.Context, env *envelope) error {
 	}
 }
 
+// slackAckDeadline is how long Slack waits for the ack of an envelope it
+// sent: a later ack is ignored.
+const slackAckDeadline = 3 * time.Second
+
 // maxEventRetries is how often Slack retries an unacked events_api envelope.
 const maxEventRetries = 3
 
@@ -354,6 +360,14 @@ func (s *Server) handleAck(conn int, data []byte) {
 		}
 		switch {
 		case !first:
+		case env.wire.Type != "events_api" && a.Latency() > slackAckDeadline:
+			// Slack has already shown the user its timeout error (a
+			// failed command, a modal that stays open with "We had some
+			// trouble connecting"); the ack and its payload are ignored.
+			// Events are retried instead (armRetry).
+			a.Problem = "ack_too_late"
+			s.recordProblemLocked("ack", a.Problem, []string{fmt.Sprintf("%s envelope %s acknowledged after Slack's %s deadline",
+				env.wire.Type, env.wire.EnvelopeID, slackAckDeadline)})
 		case env.kind == "view_submission":
 			a.Problem = s.applySubmissionAckLocked(env.viewID, in.Payload)
 		case env.wire.Type == "slash_commands" && in.Payload != nil:

@@ -220,3 +220,66 @@ func envelopeJSON(t *testing.T, s *Server, id string) []byte {
 	}
 	return b
 }
+
+// Slack waits 3 s for an ack: by then the user has seen its timeout error,
+// and a later ack is ignored, payload and all.
+func TestALateAckIsIgnored(t *testing.T) {
+	clock := newManualClock()
+	fake := startFake(t, WithClock(clock.Now))
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	api := apiClient(fake)
+
+	in, err := fake.SlashCommand(ctx, "U0ALICE", "/coach", "help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeSlashCommand)
+	clock.Advance(3*time.Second + time.Millisecond)
+	if err := sm.Ack(*evt.Request, map[string]string{"text": "Too late."}); err != nil {
+		t.Fatal(err)
+	}
+	ack, err := fake.AwaitAck(ctx, in.EnvelopeID)
+	if err != nil || ack.Problem != "ack_too_late" {
+		t.Fatalf("late command ack = %+v, %v", ack, err)
+	}
+	if eph := fake.Ephemerals("D0ALICE"); len(eph) != 0 {
+		t.Errorf("a late ack's text was shown: %+v", eph)
+	}
+
+	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), sessionModal("Log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := fake.SubmitView(ctx, "U0ALICE", opened.View.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt = nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+	clock.Advance(3*time.Second + time.Millisecond)
+	_ = sm.Ack(*evt.Request)
+	if ack, err := fake.AwaitAck(ctx, sub.EnvelopeID); err != nil || ack.Problem != "ack_too_late" {
+		t.Fatalf("late submission ack = %+v, %v", ack, err)
+	}
+	if open := fake.OpenModals("U0ALICE"); len(open) != 1 || open[0] != opened.View.ID {
+		t.Errorf("a late ack closed the modal: open %v", open)
+	}
+	if p := fake.Problems(); len(p) != 2 || p[0].Code != "ack_too_late" || p[1].Code != "ack_too_late" {
+		t.Errorf("problems = %v", p)
+	}
+
+	// Within the deadline, to the millisecond, the ack counts.
+	sub, err = fake.SubmitView(ctx, "U0ALICE", opened.View.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt = nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+	clock.Advance(3 * time.Second)
+	_ = sm.Ack(*evt.Request)
+	if ack, err := fake.AwaitAck(ctx, sub.EnvelopeID); err != nil || ack.Problem != "" {
+		t.Fatalf("ack at the deadline = %+v, %v", ack, err)
+	}
+	if open := fake.OpenModals("U0ALICE"); len(open) != 0 {
+		t.Errorf("an ack in time left the modal open: %v", open)
+	}
+}
