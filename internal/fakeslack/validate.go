@@ -3,8 +3,11 @@ package fakeslack
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -271,6 +274,9 @@ func (c *checker) element(el map[string]any, p string) {
 		// text; initial options must be among the options.
 		placeholder()
 		opts := c.options(el["options"], 0, 100, true, p+"/options")
+		if typ == "multi_static_select" {
+			c.maxSelected(el, p)
+		}
 		if groups, ok := el["option_groups"].([]any); ok {
 			c.count(groups, 1, 100, p+"/option_groups")
 			for g, gr := range groups {
@@ -305,11 +311,26 @@ func (c *checker) element(el map[string]any, p string) {
 			max = int(n)
 		}
 		c.maxLen(el["initial_value"], max, p+"/initial_value")
-	case "users_select", "multi_users_select", "conversations_select", "multi_conversations_select",
-		"channels_select", "multi_channels_select", "external_select", "multi_external_select",
-		"datepicker", "timepicker", "datetimepicker", "number_input", "email_text_input", "url_text_input",
-		"rich_text_input":
+	case "datepicker":
+		// datepicker-element: initial_date "in the format YYYY-MM-DD".
 		placeholder()
+		if d, ok := el["initial_date"]; ok {
+			if ds, _ := d.(string); !isDate(ds) {
+				c.fail(p+"/initial_date", "must be a date in the format YYYY-MM-DD")
+			}
+		}
+	case "number_input":
+		// number-input-element: is_decimal_allowed is required; min_value
+		// "cannot be greater than max_value"; the values are strings,
+		// whole numbers unless decimals are allowed.
+		placeholder()
+		c.numberInput(el, p)
+	case "users_select", "conversations_select", "channels_select", "external_select",
+		"timepicker", "datetimepicker", "email_text_input", "url_text_input", "rich_text_input":
+		placeholder()
+	case "multi_users_select", "multi_conversations_select", "multi_channels_select", "multi_external_select":
+		placeholder()
+		c.maxSelected(el, p)
 	case "image":
 		c.image(el, p)
 	case "file_input", "workflow_button":
@@ -460,4 +481,53 @@ func CheckView(view []byte) error {
 		return &Refusal{Code: "invalid_arguments", Messages: msgs}
 	}
 	return nil
+}
+
+// maxSelected checks a multi-select's max_selected_items: "Minimum number
+// is 1" (multi-select-menu-element).
+func (c *checker) maxSelected(el map[string]any, p string) {
+	raw, ok := el["max_selected_items"]
+	if !ok {
+		return
+	}
+	if n, isNum := raw.(float64); !isNum || n < 1 || n != math.Trunc(n) {
+		c.fail(p+"/max_selected_items", "must be a whole number of at least 1")
+	}
+}
+
+// numberInput checks a number_input's bounds and initial value.
+func (c *checker) numberInput(el map[string]any, p string) {
+	decimal, ok := el["is_decimal_allowed"].(bool)
+	if !ok {
+		c.fail(p+"/is_decimal_allowed", "missing required field")
+	}
+	num := func(field string) (float64, bool) {
+		raw, present := el[field]
+		if !present {
+			return 0, false
+		}
+		s, isStr := raw.(string)
+		f, err := strconv.ParseFloat(s, 64)
+		switch {
+		case !isStr || err != nil:
+			c.fail(p+"/"+field, "must be a number, as a string")
+			return 0, false
+		case !decimal && f != math.Trunc(f):
+			c.fail(p+"/"+field, "must be a whole number when is_decimal_allowed is false")
+			return 0, false
+		}
+		return f, true
+	}
+	lo, hasLo := num("min_value")
+	hi, hasHi := num("max_value")
+	num("initial_value")
+	if hasLo && hasHi && lo > hi {
+		c.fail(p+"/min_value", "cannot be greater than max_value")
+	}
+}
+
+// isDate says s is a calendar date written YYYY-MM-DD.
+func isDate(s string) bool {
+	_, err := time.Parse("2006-01-02", s)
+	return err == nil && len(s) == 10
 }

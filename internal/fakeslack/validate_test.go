@@ -308,6 +308,25 @@ func TestViewsAreCheckedAsSlackDoes(t *testing.T) {
 		{"checkbox initial options not among the options", modal("", input("kept", "Kept?",
 			`{"type":"checkboxes","action_id":"k","options":[`+opt("1", "One")+`],"initial_options":[`+opt("2", "Two")+`]}`)),
 			"must match one of the provided options [json-pointer:/view/blocks/0/element/initial_options/0]"},
+		{"a valid date, number and multi-select", modal("", input("d", "Date", `{"type":"datepicker","action_id":"d","initial_date":"2026-02-28"}`)+","+
+			input("m", "Minutes", `{"type":"number_input","action_id":"m","is_decimal_allowed":false,"min_value":"1","max_value":"600","initial_value":"30"}`)+","+
+			input("r", "Reps", `{"type":"multi_users_select","action_id":"r","max_selected_items":1}`)), ""},
+		{"a date not written YYYY-MM-DD", modal("", input("d", "Date", `{"type":"datepicker","action_id":"d","initial_date":"28/02/2026"}`)),
+			"must be a date in the format YYYY-MM-DD [json-pointer:/view/blocks/0/element/initial_date]"},
+		{"a date that does not exist", modal("", input("d", "Date", `{"type":"datepicker","action_id":"d","initial_date":"2026-02-30"}`)),
+			"must be a date in the format YYYY-MM-DD [json-pointer:/view/blocks/0/element/initial_date]"},
+		{"a number input without is_decimal_allowed", modal("", input("m", "Minutes", `{"type":"number_input","action_id":"m"}`)),
+			"missing required field [json-pointer:/view/blocks/0/element/is_decimal_allowed]"},
+		{"a number input's min above its max", modal("", input("m", "Minutes", `{"type":"number_input","action_id":"m","is_decimal_allowed":false,"min_value":"10","max_value":"5"}`)),
+			"cannot be greater than max_value [json-pointer:/view/blocks/0/element/min_value]"},
+		{"a decimal bound where only whole numbers are allowed", modal("", input("m", "Minutes", `{"type":"number_input","action_id":"m","is_decimal_allowed":false,"max_value":"7.5"}`)),
+			"must be a whole number when is_decimal_allowed is false [json-pointer:/view/blocks/0/element/max_value]"},
+		{"a number sent as a number", modal("", input("m", "Minutes", `{"type":"number_input","action_id":"m","is_decimal_allowed":false,"initial_value":30}`)),
+			"must be a number, as a string [json-pointer:/view/blocks/0/element/initial_value]"},
+		{"max_selected_items of 0", modal("", input("r", "Reps", `{"type":"multi_users_select","action_id":"r","max_selected_items":0}`)),
+			"must be a whole number of at least 1 [json-pointer:/view/blocks/0/element/max_selected_items]"},
+		{"max_selected_items of 0 on static options", modal("", input("s", "Skills", `{"type":"multi_static_select","action_id":"s","options":[`+opt("1", "One")+`],"max_selected_items":0}`)),
+			"must be a whole number of at least 1 [json-pointer:/view/blocks/0/element/max_selected_items]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := startFake(t)
