@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
 // command types /coach text as user and returns the ephemeral answer.
@@ -149,5 +151,48 @@ func TestRightsEndWhenTheRosterDropsSomeone(t *testing.T) {
 	}
 	if got := b.command(mgr, "away <@"+rep+"|sam> off"); !strings.Contains(got, "your own reps") {
 		t.Errorf("a manager who left still marked a former rep: %s", got)
+	}
+}
+
+// The reads /coach away makes before its ack share the ack's budget: with
+// the people table locked on PostgreSQL (a long migration, another
+// replica's stuck transaction), the command is still acked in Slack's 3 s
+// and the manager is asked to try again, rather than Slack showing its
+// timeout error while the read waits for the lock.
+func TestAwayIsAckedInTimeWhileTheDatabaseHoldsItsReads(t *testing.T) {
+	db := sqlitetest.PostgresDB(t)
+	b := startBot(t, "COACHLOG_DB", db)
+	b.importRoster(t)
+	ctx := ctxT(t)
+	pg, err := sql.Open("pgx", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	lock, err := pg.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback() //nolint:errcheck // released below; a no-op then
+	if _, err := lock.ExecContext(ctx, `LOCK TABLE people IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	in, err := b.fake.SlashCommand(ctx, mgr, "/coach", "away 2w")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ack, err := b.fake.AwaitAck(ctx, in.EnvelopeID)
+	if err != nil || ack.Problem != "" || ack.Latency() > 3*time.Second {
+		t.Fatalf("ack while the table was locked = %+v (after %v), %v", ack, ack.Latency(), err)
+	}
+	r, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.URL == in.ResponseURL })
+	if err != nil || !strings.Contains(r.Text, "try again") {
+		t.Fatalf("answer while the table was locked = %q, %v", r.Text, err)
+	}
+	if err := lock.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.command(mgr, "away 2w"); !strings.Contains(got, "You are away through") {
+		t.Errorf("/coach away 2w once the lock is gone: %s", got)
 	}
 }

@@ -34,13 +34,17 @@ func (b *Bot) away(ctx context.Context, a *acker, cmd slashCommand, args string)
 			"Add a rep first to mark them away: `/coach away @sam 2w`."), false)
 		return
 	}
-	until, err := coaching.ParseUntil(args, b.svc.Today(ctx, target))
+	// The reads before the ack share its budget with the write: a slow
+	// database must not make Slack show its timeout error.
+	pre, cancel := a.budget(ctx)
+	defer cancel()
+	until, err := coaching.ParseUntil(args, b.svc.Today(pre, target))
 	if err != nil {
 		a.ack(nil)
 		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+esc(err.Error())), false)
 		return
 	}
-	admin := b.isAdmin(ctx, cmd.UserID)
+	admin := b.isAdmin(pre, cmd.UserID)
 	if err := b.writeThenAck(ctx, a, func(ctx context.Context) error { return b.svc.SetAway(ctx, cmd.UserID, target, until, admin) }); err != nil {
 		b.answerError(ctx, cmd.ResponseURL, "away", err)
 		return
@@ -76,7 +80,9 @@ func (b *Bot) cadence(ctx context.Context, a *acker, cmd slashCommand, args stri
 		}
 		days = n
 	}
-	admin := b.isAdmin(ctx, cmd.UserID)
+	pre, cancel := a.budget(ctx) // as in away
+	defer cancel()
+	admin := b.isAdmin(pre, cmd.UserID)
 	if err := b.writeThenAck(ctx, a, func(ctx context.Context) error { return b.svc.SetCadence(ctx, cmd.UserID, managerID, days, admin) }); err != nil {
 		b.answerError(ctx, cmd.ResponseURL, "cadence", err)
 		return

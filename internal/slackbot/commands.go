@@ -29,8 +29,11 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 		return
 	}
 	// What the notes say is only needed by the form, after the ack: naming
-	// the people they mention reads the database.
-	res := quickcapture.Parse(text, b.svc.Today(ctx, cmd.UserID))
+	// the people they mention reads the database. Today's date is read
+	// before the ack, within its budget.
+	pre, cancel := a.budget(ctx)
+	defer cancel()
+	res := quickcapture.Parse(text, b.svc.Today(pre, cmd.UserID))
 	switch {
 	case res.Subcommand != "":
 		b.subcommand(ctx, a, cmd, res)

@@ -284,7 +284,9 @@ func (b *Bot) snooze(ctx context.Context, a *acker, in interaction, act action) 
 		a.ack(nil)
 		return
 	}
-	until := b.svc.Today(ctx, in.User.ID).AddDays(days)
+	pre, cancel := a.budget(ctx) // the read before the ack shares its budget
+	defer cancel()
+	until := b.svc.Today(pre, in.User.ID).AddDays(days)
 	if err := b.writeThenAck(ctx, a, func(ctx context.Context) error { return b.svc.Snooze(ctx, in.User.ID, until) }); err != nil {
 		b.clickError(ctx, in, "snooze", err)
 		return
