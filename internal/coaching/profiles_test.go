@@ -157,3 +157,41 @@ func TestARedeliveredSubmissionGetsItsSessionBack(t *testing.T) {
 		t.Fatal("a deactivated rep was logged")
 	}
 }
+
+// racingStore's reads miss every submission, as the read before
+// validation does when a retry arrives while its first delivery is still
+// being saved.
+type racingStore struct{ *sqlite.Store }
+
+func (racingStore) SubmissionSession(context.Context, string) (int64, bool, error) { return 0, false, nil }
+
+// An edit's retry racing its first delivery gets the session as saved,
+// not "this session changed since you opened the form" from the version
+// its own first delivery bumped, and the edit is applied once.
+func TestAnEditSavedMeanwhileGetsItsSessionBack(t *testing.T) {
+	ctx := context.Background()
+	_, st, clk := newService(t)
+	svc := coaching.NewService(coaching.Config{Store: racingStore{st}, Now: clk.Now})
+	s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Key: "view:V1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := oneOnOne("UREP")
+	d.DurationMin = 50
+	req := coaching.EditRequest{ActorID: "UMGR", SessionID: s.ID, Version: s.Version, Draft: d, Key: "view:V2"}
+	first, err := svc.EditSession(ctx, req)
+	if err != nil || first.Version != 2 {
+		t.Fatalf("edit = version %d, %v", first.Version, err)
+	}
+	for _, redelivered := range []bool{false, true} {
+		req.Redelivery = redelivered
+		again, err := svc.EditSession(ctx, req)
+		if err != nil || again.ID != s.ID || again.Version != 2 || again.DurationMin != 50 {
+			t.Fatalf("the same edit again (retry %v) = version %d, %v; want the session as saved", redelivered, again.Version, err)
+		}
+	}
+	// The rep's DM, and one update of it for the one edit applied.
+	if stats, err := st.OutboxStats(ctx); err != nil || stats.Pending != 2 {
+		t.Errorf("outbox = %+v, %v; want the DM and one update", stats, err)
+	}
+}

@@ -124,6 +124,9 @@ type EditRequest struct {
 	// the session as saved (ResponseAt is when Slack issued it).
 	ResponseURL string
 	ResponseAt  time.Time
+	// Redelivery says Slack sent this submission before (a retry): it
+	// may be saved already.
+	Redelivery bool
 }
 
 // EditSession applies the manager's changes. A change of substance (reps,
@@ -134,15 +137,29 @@ type EditRequest struct {
 // of the notes alone or a save with nothing changed: the manager has
 // looked at it, and the rep must not stay stuck on "not accurate".
 func (s *Service) EditSession(ctx context.Context, req EditRequest) (Session, error) {
-	if id, seen, err := s.store.SubmissionSession(ctx, req.Key); err != nil || seen {
-		return s.sessionOrErr(ctx, id, err)
+	// As in LogSession: a retry finds its edit before validation, which
+	// could refuse it now; a first delivery saves the read, and the
+	// transaction finds a duplicate anyway.
+	if req.Redelivery {
+		if id, seen, err := s.store.SubmissionSession(ctx, req.Key); err != nil || seen {
+			return s.sessionOrErr(ctx, id, err)
+		}
 	}
 	d := normalise(req.Draft)
 	if err := s.validate(ctx, d, req.ActorID); err != nil {
 		return Session{}, err
 	}
 	var out Session
+	dup := false
 	err := s.store.Update(ctx, func(tx Tx) error {
+		// The same form saved meanwhile (a retry racing its first
+		// delivery) gets the session back, not "changed since you opened
+		// the form" from the version its own save bumped.
+		id, seen, err := tx.SubmissionSession(ctx, req.Key)
+		if err != nil || seen {
+			out.ID, dup = id, seen
+			return err
+		}
 		old, err := s.editable(ctx, tx, req.ActorID, req.SessionID)
 		if err != nil {
 			return err
@@ -164,6 +181,9 @@ func (s *Service) EditSession(ctx context.Context, req EditRequest) (Session, er
 	})
 	if err != nil {
 		return Session{}, fmt.Errorf("edit session %d: %w", req.SessionID, err)
+	}
+	if dup {
+		return s.sessionOrErr(ctx, out.ID, nil)
 	}
 	return out, nil
 }

@@ -380,7 +380,7 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 	key := "view:" + in.View.ID
 	if in.View.CallbackID == cbEdit {
 		_, err = b.svc.EditSession(bctx, coaching.EditRequest{ActorID: in.User.ID, SessionID: meta.SessionID, Version: meta.Version, Draft: d, Key: key,
-			ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt()})
+			ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt(), Redelivery: a.redelivered})
 	} else {
 		src := meta.Source
 		if src == "" {
