@@ -163,7 +163,9 @@ func TestARedeliveredSubmissionGetsItsSessionBack(t *testing.T) {
 // being saved.
 type racingStore struct{ *sqlite.Store }
 
-func (racingStore) SubmissionSession(context.Context, string) (int64, bool, error) { return 0, false, nil }
+func (racingStore) SubmissionSession(context.Context, string) (int64, bool, error) {
+	return 0, false, nil
+}
 
 // An edit's retry racing its first delivery gets the session as saved,
 // not "this session changed since you opened the form" from the version
