@@ -12,7 +12,9 @@ type seenSet struct {
 }
 
 func newSeenSet(n int) *seenSet {
-	return &seenSet{keys: make(map[string]struct{}, n), ring: make([]string, n)}
+	// The map grows as envelopes come: made at full size it would hold
+	// half a megabyte from the start (a swiss table writes every group).
+	return &seenSet{keys: map[string]struct{}{}, ring: make([]string, n)}
 }
 
 // add records key and reports whether it was already there.
