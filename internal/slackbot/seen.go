@@ -13,7 +13,8 @@ type seenSet struct {
 
 func newSeenSet(n int) *seenSet {
 	// The map grows as envelopes come: made at full size it would hold
-	// half a megabyte from the start (a swiss table writes every group).
+	// about 0.2 MB written from the start (a swiss table sets every
+	// group it makes).
 	return &seenSet{keys: map[string]struct{}{}, ring: make([]string, n)}
 }
 
