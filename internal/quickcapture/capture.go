@@ -67,7 +67,7 @@ func (r Result) Clear() bool {
 // Parse reads a quick-capture line; today is the manager's local date, which
 // relative words such as "yesterday" and "mon" count back from.
 func Parse(text string, today coaching.Date) Result {
-	if sub, args, ok := subcommand(text); ok {
+	if sub, args, ok := Subcommand(text); ok {
 		return Result{Subcommand: sub, Args: args}
 	}
 	p := parser{today: today}
@@ -84,8 +84,9 @@ func Parse(text string, today coaching.Date) Result {
 	return r
 }
 
-// subcommand reports whether text starts with a subcommand word.
-func subcommand(text string) (name, args string, ok bool) {
+// Subcommand reports whether text starts with a subcommand word, and the
+// rest: what Parse would say of it, without the date a capture needs.
+func Subcommand(text string) (name, args string, ok bool) {
 	sc := scanner{s: text}
 	first, found := sc.next()
 	if !found {

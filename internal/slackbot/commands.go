@@ -28,15 +28,19 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 		_, _ = b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, coaching.Draft{}, "", meta)
 		return
 	}
+	// A subcommand needs no date: those that read one do it themselves.
+	if sub, args, ok := quickcapture.Subcommand(text); ok {
+		b.subcommand(ctx, a, cmd, sub, args)
+		return
+	}
 	// What the notes say is only needed by the form, after the ack: naming
 	// the people they mention reads the database. Today's date is read
-	// before the ack, within its budget.
+	// before the ack, within its budget: whether the capture is clear
+	// decides how it is acked.
 	pre, cancel := a.budget(ctx)
 	defer cancel()
 	res := quickcapture.Parse(text, b.svc.Today(pre, cmd.UserID))
 	switch {
-	case res.Subcommand != "":
-		b.subcommand(ctx, a, cmd, res)
 	case !res.Clear() && b.prose.Enabled():
 		a.ack(nil)
 		b.readProse(ctx, cmd, text, b.notesWritten(ctx, res), meta)
@@ -315,37 +319,37 @@ var mentionRE = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|[^>]*)?>`)
 // subcommand serves /coach <subcommand>. Those that change something
 // commit before their ack; the others are acknowledged first and answered
 // through the response_url.
-func (b *Bot) subcommand(ctx context.Context, a *acker, cmd slashCommand, res quickcapture.Result) {
-	switch res.Subcommand {
+func (b *Bot) subcommand(ctx context.Context, a *acker, cmd slashCommand, name, args string) {
+	switch name {
 	case "away":
-		b.away(ctx, a, cmd, res.Args)
+		b.away(ctx, a, cmd, args)
 		return
 	case "cadence":
-		b.cadence(ctx, a, cmd, res.Args)
+		b.cadence(ctx, a, cmd, args)
 		return
 	}
 	a.ack(nil) // the others change nothing
-	switch res.Subcommand {
+	switch name {
 	case "help":
 		b.respond(ctx, cmd.ResponseURL, helpMessage(), false)
 	case "history":
 		repID := ""
-		if m := mentionRE.FindStringSubmatch(res.Args); m != nil {
+		if m := mentionRE.FindStringSubmatch(args); m != nil {
 			repID = m[1]
 		}
 		b.history(ctx, cmd, repID)
 	case "stats":
 		b.stats(ctx, cmd)
 	case "team":
-		b.team(ctx, cmd, res.Args)
+		b.team(ctx, cmd, args)
 	case "report":
-		b.report(ctx, cmd, res.Args)
+		b.report(ctx, cmd, args)
 	case "export":
-		b.exportCommand(ctx, cmd, res.Args)
+		b.exportCommand(ctx, cmd, args)
 	case "prep":
-		b.prep(ctx, cmd, res.Args)
+		b.prep(ctx, cmd, args)
 	default:
-		text := fmt.Sprintf(":construction: `/coach %s` is not built yet. It is on the way; `/coach help` lists what works today.", res.Subcommand)
+		text := fmt.Sprintf(":construction: `/coach %s` is not built yet. It is on the way; `/coach help` lists what works today.", name)
 		b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
 	}
 }
