@@ -279,7 +279,7 @@ func scanAll(rows *sql.Rows, out []coaching.OutboxItem) ([]coaching.OutboxItem, 
 // delivery) and closes the rest. A claim limited to the one or two updates
 // chat.update's Tier 3 allows a second would otherwise send every one.
 func claimSiblings(ctx context.Context, t *tx, owner string, now time.Time, leaseFor time.Duration, out *[]coaching.OutboxItem) error {
-	var keys, homes []any
+	var keys, homes []string
 	for _, it := range *out {
 		switch {
 		case (it.Message.Op == coaching.OpUpdate || it.Message.Op == coaching.OpRespond) && it.Message.Key != "":
@@ -293,12 +293,14 @@ func claimSiblings(ctx context.Context, t *tx, owner string, now time.Time, leas
 	var which []string
 	args := []any{owner, ms(now.Add(leaseFor)), ms(now), ms(now)}
 	if len(keys) > 0 {
-		which = append(which, `(op IN ('update', 'respond') AND msg_key IN (?`+strings.Repeat(", ?", len(keys)-1)+`))`)
-		args = append(args, keys...)
+		marks, kargs := inArgs(keys)
+		which = append(which, `(op IN ('update', 'respond') AND msg_key IN (`+marks+`))`)
+		args = append(args, kargs...)
 	}
 	if len(homes) > 0 {
-		which = append(which, `(op = 'publish' AND recipient IN (?`+strings.Repeat(", ?", len(homes)-1)+`))`)
-		args = append(args, homes...)
+		marks, hargs := inArgs(homes)
+		which = append(which, `(op = 'publish' AND recipient IN (`+marks+`))`)
+		args = append(args, hargs...)
 	}
 	if len(which) == 0 {
 		return nil
