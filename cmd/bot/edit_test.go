@@ -1,7 +1,9 @@
 package main
 
 import (
+	"database/sql"
 	"encoding/json"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -210,4 +212,74 @@ func buttonValue(t *testing.T, raw json.RawMessage, actionID string) string {
 	}
 	t.Fatalf("no button %s", actionID)
 	return ""
+}
+
+// A rep taken off a session while their first DM still waits in the outbox
+// (Slack's rate limit on a Monday morning) never saw it: they are told
+// nothing, not "withdrew this session". Put back on, they get the DM then,
+// asking them to confirm, as a new message.
+func TestARepTakenOffBeforeTheirDMWentHearsNothingUntilPutBack(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	now := today("America/New_York")
+	b.fake.FailNext("chat.postMessage", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
+	viewID, _ := b.openModal("")
+	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", now, "30", "")); len(ack) != 0 {
+		t.Fatalf("ack = %s", ack)
+	}
+	eventually(t, "the rep's DM held back by the rate limit", func() bool {
+		return slices.ContainsFunc(b.fake.Calls(), func(c fakeslack.Call) bool {
+			return c.Method == "chat.postMessage" && c.Status == http.StatusTooManyRequests
+		})
+	})
+	edit := func(kind string, reps ...string) {
+		t.Helper()
+		in, err := b.fake.ClickResponseButton(ctx, mgr, b.history("").URL, "session_edit")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ack := b.submit(b.openedView(in), values(reps, kind, now, "30", "")); len(ack) != 0 {
+			t.Fatalf("edit ack = %s", ack)
+		}
+	}
+	edit("one_on_one", rep2)
+	b.fake.ClearFaults("chat.postMessage")
+	b.dm(rep2, 1)
+	eventually(t, "every rep DM settled", func() bool { return repDMsSettled(t, b.db) })
+	if msgs := b.fake.Messages(rep); len(msgs) != 0 {
+		t.Fatalf("the rep taken off before their DM went got %d message(s): %s", len(msgs), blocksText(msgs[0].Blocks))
+	}
+
+	edit("team_meeting", rep2, rep)
+	dm := b.dm(rep, 1)
+	if !slices.Contains(actionIDs(dm.Blocks), "rep_confirm") || strings.Contains(blocksText(dm.Blocks), "withdrew") {
+		t.Fatalf("the rep put back got %s %v, want the DM asking them to confirm", blocksText(dm.Blocks), actionIDs(dm.Blocks))
+	}
+	eventually(t, "every rep DM settled", func() bool { return repDMsSettled(t, b.db) })
+	if n := len(b.fake.Messages(rep)); n != 1 {
+		t.Fatalf("the rep put back has %d messages, want their one DM", n)
+	}
+	// Their click works on it like on any DM: it was remembered as posted.
+	if _, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_confirm"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the DM updated after Confirm", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		return strings.Contains(blocksText(m.Blocks), "You confirmed this")
+	})
+}
+
+// repDMsSettled says no rep DM waits in the outbox and none failed.
+func repDMsSettled(t *testing.T, path string) bool {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var open int
+	if err := db.QueryRow(`SELECT count(*) FROM outbox WHERE kind = 'rep_dm' AND status IN ('pending', 'failed')`).Scan(&open); err != nil {
+		t.Fatal(err)
+	}
+	return open == 0
 }

@@ -45,7 +45,9 @@ type Queue interface {
 
 // Sender delivers one message. For an update, prior is where the post it
 // updates lives; for a post in a thread, where the thread's first message
-// lives. A post returns where Slack put it.
+// lives. A post returns where Slack put it, or nothing when it withholds
+// the message (it has nothing to show now): a later update of that message
+// then comes as its post, and a reply under it is dropped.
 type Sender interface {
 	Send(ctx context.Context, m coaching.Message, prior *coaching.Posted) (*coaching.Posted, error)
 }

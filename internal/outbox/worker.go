@@ -404,6 +404,9 @@ func sendKey(m coaching.Message) string {
 type job struct {
 	coaching.OutboxItem
 	leaseUntil time.Time
+	// unposted marks an update of a message the Sender withheld when it
+	// came to be posted: it goes as that post instead (priorPost).
+	unposted bool
 }
 
 func (w *Worker) deliver(ctx context.Context, it *job) error {
@@ -413,11 +416,25 @@ func (w *Worker) deliver(ctx context.Context, it *job) error {
 	}
 	var prior *coaching.Posted
 	if key := priorKey(m); key != "" {
-		p, ready, err := w.priorPost(ctx, it, key)
+		p, ready, withheld, err := w.priorPost(ctx, it, key)
 		if err != nil || !ready {
 			return err
 		}
-		prior = p
+		switch {
+		case withheld && m.Op == coaching.OpUpdate:
+			// Nobody saw the message: showing its state now is a post,
+			// paced as one. The Sender may withhold it again.
+			conv := *it
+			conv.Message.Op, conv.unposted = coaching.OpPost, true
+			it, m = &conv, conv.Message
+		case withheld:
+			// A reply under a message nobody saw has nothing to follow.
+			w.log.DebugContext(ctx, "outbox reply dropped: the message it follows was withheld", "outbox_id", it.ID,
+				"kind", string(m.Kind))
+			return w.record(ctx, it, "mark sent", func(ctx context.Context) error { return w.q.MarkSent(ctx, it.ID, "", nil) })
+		default:
+			prior = p
+		}
 	}
 	if err := w.paced(ctx, it); err != nil {
 		if errors.Is(err, errLater) {
@@ -462,8 +479,23 @@ func (w *Worker) sendGuarded(ctx context.Context, it *job, prior *coaching.Poste
 		posted, err = nil, &Error{Class: Permanent, Method: method(it.Message.Op),
 			Err: fmt.Errorf("rendering or sending it panicked (%s); the stack is in the log", panicText(p))}
 	}()
-	defer w.sending.lock(sendKey(it.Message))()
-	return w.send.Send(ctx, it.Message, prior)
+	m := it.Message
+	if !it.unposted {
+		defer w.sending.lock(sendKey(m))()
+		return w.send.Send(ctx, m, prior)
+	}
+	// An update going as its withheld post holds the update's lock, and
+	// looks again under it: another update of the message may have
+	// posted it meanwhile, and a second post would show it twice.
+	defer w.sending.lock(coalesceKey(coaching.Message{Op: coaching.OpUpdate, Key: m.Key}))()
+	p, ok, err := w.q.PostedMessage(ctx, m.Key)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		m.Op, prior = coaching.OpUpdate, &p
+	}
+	return w.send.Send(ctx, m, prior)
 }
 
 // panicText describes a panic without its value's data: a runtime error
@@ -625,20 +657,26 @@ func priorKey(m coaching.Message) string {
 }
 
 // priorPost finds the post a message depends on. It waits while that post
-// is still queued and fails when the post failed.
-func (w *Worker) priorPost(ctx context.Context, it *job, key string) (*coaching.Posted, bool, error) {
-	p, ok, err := w.q.PostedMessage(ctx, key)
+// is still queued and fails when the post failed. withheld says the post
+// was done without a message: the Sender had nothing to show when it came
+// to be posted (a rep's DM withdrawn while it waited in a Monday backlog),
+// so nobody has seen it.
+func (w *Worker) priorPost(ctx context.Context, it *job, key string) (p *coaching.Posted, ready, withheld bool, err error) {
+	posted, ok, err := w.q.PostedMessage(ctx, key)
 	if err != nil || ok {
-		return &p, ok, err
+		return &posted, ok, false, err
 	}
 	status, err := w.q.PostStatus(ctx, key)
 	if err != nil {
-		return nil, false, err
+		return nil, false, false, err
 	}
-	if status == "pending" {
-		return nil, false, w.q.Postpone(ctx, it.ID, w.now().Add(w.policy.WaitForPost))
+	switch status {
+	case "pending":
+		return nil, false, false, w.q.Postpone(ctx, it.ID, w.now().Add(w.policy.WaitForPost))
+	case "sent":
+		return nil, true, true, nil
 	}
-	return nil, false, w.fail(ctx, it, "the message to update was never posted ("+orNone(status)+")")
+	return nil, false, false, w.fail(ctx, it, "the message to update was never posted ("+orNone(status)+")")
 }
 
 func (w *Worker) handleFailure(ctx context.Context, it *job, e *Error) error {

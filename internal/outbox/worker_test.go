@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -213,6 +214,63 @@ func TestAStoppedWorkerReleasesWhatItClaimed(t *testing.T) {
 		again, err := st.ClaimOutbox(context.Background(), "next", clk.Now(), time.Hour, 10, nil)
 		if err != nil || len(again) != 2 {
 			t.Fatalf("after release, the next worker claimed %d, want 2 (%v)", len(again), err)
+		}
+	})
+}
+
+// withholding has nothing to show for the messages withhold names, as the
+// bot has nothing for a rep's DM withdrawn before it went: it sends nothing
+// and returns no post.
+type withholding struct {
+	sender
+	withhold func(coaching.Message) bool
+}
+
+func (h *withholding) Send(ctx context.Context, m coaching.Message, prior *coaching.Posted) (*coaching.Posted, error) {
+	if h.withhold(m) {
+		h.mu.Lock()
+		h.attempt++
+		h.mu.Unlock()
+		return nil, nil
+	}
+	return h.sender.Send(ctx, m, prior)
+}
+
+// A post the sender withheld was seen by nobody: an update of it comes as
+// that post (and may be withheld again), later updates change what it
+// posted, and a reply in its thread is dropped. Before, each of them failed
+// as "never posted", and a message withdrawn before it went still reached
+// its rep, as the news of its withdrawal.
+func TestAnUpdateOfAWithheldPostComesAsThePost(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		_, st, _, clk := setupOn(t, db)
+		var shown atomic.Bool // what the sender has for k1: nothing until the rep is put back
+		h := &withholding{withhold: func(m coaching.Message) bool { return m.Key == "k1" && !shown.Load() }}
+		w := outbox.NewWorker(st, h, outbox.Options{Now: clk.Now, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now)})
+		upd := coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: "k1", To: "U1"}
+		reply := coaching.Message{Kind: coaching.MsgRepReminder, Op: coaching.OpPost, Key: "reminder:1:U1", To: "U1", ThreadKey: "k1"}
+		enqueue(t, st, post("k1", "U1"), upd, reply)
+		drainFor(t, w, clk, 30*time.Second)
+		if len(h.sent) != 0 || h.attempt != 2 {
+			t.Fatalf("sent %+v after %d attempts, want the post and its update both withheld, the reply not tried", h.sent, h.attempt)
+		}
+		if stats, err := st.OutboxStats(context.Background()); err != nil || stats.Failed != 0 || stats.Pending != 0 {
+			t.Fatalf("stats = %+v, %v; want nothing failed and nothing left", stats, err)
+		}
+
+		shown.Store(true)
+		enqueue(t, st, upd)
+		drainFor(t, w, clk, 10*time.Second)
+		enqueue(t, st, upd)
+		drainFor(t, w, clk, 10*time.Second)
+		if len(h.sent) != 2 || h.sent[0].Op != coaching.OpPost || h.priors[0] != nil || h.sent[1].Op != coaching.OpUpdate {
+			t.Fatalf("sent %+v, want the first update as the post, the second as an update", h.sent)
+		}
+		if p := h.priors[1]; p == nil || p.Channel != "DU1" || p.TS != "1.0" {
+			t.Fatalf("the second update got prior %+v, want where the first one posted", p)
+		}
+		if stats, err := st.OutboxStats(context.Background()); err != nil || stats.Failed != 0 || stats.Pending != 0 {
+			t.Fatalf("stats = %+v, %v; want nothing failed and nothing left", stats, err)
 		}
 	})
 }

@@ -54,6 +54,13 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 	var msg message
 	switch m.Kind {
 	case coaching.MsgRepDM:
+		if r, ok := s.Rep(m.RepID); m.Op == coaching.OpPost && (!ok || r.Removed || s.Undone()) {
+			// Withdrawn while it waited (a Monday backlog): the rep never
+			// saw it, so "withdrew this session" would be news of nothing.
+			// Should the rep be added back, the edit's update posts it.
+			b.log.Debug("rep DM withheld: withdrawn before it went", "session_id", s.ID, "rep_id", m.RepID)
+			return nil, nil
+		}
 		msg = repDM(s, m.RepID, b.svc.Skills())
 	case coaching.MsgDisputeNotice:
 		// Rendered when sent: an edit may have answered the dispute since
