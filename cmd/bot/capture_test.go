@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -187,5 +188,36 @@ func TestSubcommandsAreNeverCaptures(t *testing.T) {
 	}
 	if rows := b.export(); len(rows) != 0 {
 		t.Fatalf("a subcommand was logged: %+v", rows)
+	}
+}
+
+// A session undone while its rep's DM still waits in the outbox (Slack's
+// rate limit) is never announced to the rep: they had not seen it.
+func TestASessionUndoneBeforeItsDMWentIsNeverShownToTheRep(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	b.fake.FailNext("chat.postMessage", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
+	in, err := b.fake.SlashCommand(ctx, mgr, "/coach", "<@"+rep+"|sam> 1:1 30m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.URL == in.ResponseURL }); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the rep's DM held back by the rate limit", func() bool {
+		return slices.ContainsFunc(b.fake.Calls(), func(c fakeslack.Call) bool {
+			return c.Method == "chat.postMessage" && c.Status == http.StatusTooManyRequests
+		})
+	})
+	if _, err := b.fake.ClickResponseButton(ctx, mgr, in.ResponseURL, "session_undo"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.ReplaceOriginal && strings.Contains(r.Text, "Undone") }); err != nil {
+		t.Fatal(err)
+	}
+	b.fake.ClearFaults("chat.postMessage")
+	eventually(t, "every rep DM settled", func() bool { return repDMsSettled(t, b.db) })
+	if msgs := b.fake.Messages(rep); len(msgs) != 0 {
+		t.Fatalf("the rep of a session undone before their DM went got %d message(s): %s", len(msgs), blocksText(msgs[0].Blocks))
 	}
 }
