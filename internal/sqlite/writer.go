@@ -71,11 +71,21 @@ func (s *Store) writer() {
 	defer close(s.writerDone)
 	var carry []*writeReq
 	for {
+		select {
+		case r := <-s.resetAsk: // between two batches: no transaction is open
+			s.resetWAL(r.mode)
+			close(r.done)
+		default:
+		}
 		batch := carry
 		if len(batch) == 0 {
 			select {
 			case r := <-s.writes:
 				batch = append(batch, r)
+			case r := <-s.resetAsk:
+				s.resetWAL(r.mode)
+				close(r.done)
+				continue
 			case <-s.stopWriter:
 				return
 			}
