@@ -251,11 +251,9 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
 			// slack-go has already read the payload: the envelope is served
 			// from its reading (decoded.go), and the interaction's type
 			// saves scanning the payload once more on the event loop.
-			switch data := evt.Data.(type) {
-			case slack.InteractionCallback:
-				env.decoded = &data
-			case slack.SlashCommand:
-				env.slash = &data
+			switch evt.Data.(type) {
+			case slack.InteractionCallback, slack.SlashCommand:
+				env.decoded = evt.Data
 			}
 			b.handle(ctx, env)
 		}
@@ -350,8 +348,8 @@ func (b *Bot) claim(ctx context.Context, a *acker, key string) bool {
 func (b *Bot) serve(ctx context.Context, env envelope, a *acker) {
 	switch env.Type {
 	case "slash_commands":
-		if env.slash != nil {
-			b.onSlash(ctx, a, slashOf(env.slash))
+		if c, ok := env.decoded.(slack.SlashCommand); ok {
+			b.onSlash(ctx, a, slashOf(&c))
 			return
 		}
 		var cmd slashCommand
@@ -361,8 +359,8 @@ func (b *Bot) serve(ctx context.Context, env envelope, a *acker) {
 		}
 		b.onSlash(ctx, a, cmd)
 	case "interactive":
-		if env.decoded != nil {
-			b.onInteraction(ctx, a, interactionOf(env.decoded))
+		if cb, ok := env.decoded.(slack.InteractionCallback); ok {
+			b.onInteraction(ctx, a, interactionOf(&cb))
 			return
 		}
 		var in interaction
@@ -404,8 +402,8 @@ func (b *Bot) malformed(a *acker, err error) {
 // isViewSubmission says whether an interactive envelope is a view
 // submission, by slack-go's reading when there is one.
 func (env envelope) isViewSubmission() bool {
-	if env.decoded != nil {
-		return env.decoded.Type == slack.InteractionTypeViewSubmission
+	if cb, ok := env.decoded.(slack.InteractionCallback); ok {
+		return cb.Type == slack.InteractionTypeViewSubmission
 	}
 	return isViewSubmission(env.Payload)
 }

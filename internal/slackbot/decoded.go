@@ -51,9 +51,9 @@ func interactionOf(cb *slack.InteractionCallback) interaction {
 		v.Blocks = append(v.Blocks, viewBlock{Type: string(b.BlockType()), BlockID: b.ID()})
 	}
 	if cb.View.State != nil {
-		v.State.Values = make(map[string]map[string]stateValue, len(cb.View.State.Values))
+		v.State.Values = make(map[string]map[string]*stateValue, len(cb.View.State.Values))
 		for blockID, acts := range cb.View.State.Values {
-			m := make(map[string]stateValue, len(acts))
+			m := make(map[string]*stateValue, len(acts))
 			for actionID, a := range acts {
 				m[actionID] = stateValueOf(a)
 			}
@@ -63,8 +63,8 @@ func interactionOf(cb *slack.InteractionCallback) interaction {
 	return in
 }
 
-func stateValueOf(a slack.BlockAction) stateValue {
-	s := stateValue{Type: string(a.Type), SelectedDate: a.SelectedDate, SelectedUsers: a.SelectedUsers,
+func stateValueOf(a slack.BlockAction) *stateValue {
+	s := &stateValue{Type: string(a.Type), SelectedDate: a.SelectedDate, SelectedUsers: a.SelectedUsers,
 		SelectedUser: a.SelectedUser}
 	if a.Value != "" {
 		val := a.Value

@@ -3,8 +3,6 @@ package slackbot
 import (
 	"encoding/json"
 	"strings"
-
-	"github.com/slack-go/slack"
 )
 
 // The payloads below are Coachlog's own slim reading of what Slack sends:
@@ -18,10 +16,11 @@ type envelope struct {
 	EnvelopeID   string          `json:"envelope_id"`
 	Payload      json.RawMessage `json:"payload"`
 	RetryAttempt int             `json:"retry_attempt"`
-	// decoded is an interaction as slack-go decoded it, slash the command;
-	// nil: read Payload (a frame slack-go could not decode).
-	decoded *slack.InteractionCallback
-	slash   *slack.SlashCommand
+	// decoded is slack-go's reading of Payload, a slack.InteractionCallback
+	// or a slack.SlashCommand, as its event carries it (copied out, the
+	// callback, 4 KB, would be one more allocation per envelope); nil: read
+	// Payload (a frame slack-go could not decode).
+	decoded any
 }
 
 type slashCommand struct {
@@ -91,7 +90,10 @@ type view struct {
 	PrivateMetadata string      `json:"private_metadata"`
 	Blocks          []viewBlock `json:"blocks"`
 	State           struct {
-		Values map[string]map[string]stateValue `json:"values"`
+		// Values holds pointers: a map's slots are allocated eight at a
+		// time, and with the values themselves in them each block's
+		// one-input map cost a kilobyte, most of a submission's reading.
+		Values map[string]map[string]*stateValue `json:"values"`
 	} `json:"state"`
 }
 
@@ -110,21 +112,25 @@ type stateValue struct {
 	SelectedOptions []option `json:"selected_options"`
 }
 
-func (v stateValue) text() string {
-	if v.Value == nil {
+// text, choice and choices read an input that may be absent (nil).
+func (v *stateValue) text() string {
+	if v == nil || v.Value == nil {
 		return ""
 	}
 	return *v.Value
 }
 
-func (v stateValue) choice() string {
-	if v.SelectedOption == nil {
+func (v *stateValue) choice() string {
+	if v == nil || v.SelectedOption == nil {
 		return ""
 	}
 	return v.SelectedOption.Value
 }
 
-func (v stateValue) choices() []string {
+func (v *stateValue) choices() []string {
+	if v == nil {
+		return []string{}
+	}
 	out := make([]string, 0, len(v.SelectedOptions))
 	for _, o := range v.SelectedOptions {
 		out = append(out, o.Value)

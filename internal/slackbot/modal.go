@@ -256,8 +256,13 @@ func (m logModal) followUpBlock() slack.Block {
 
 // draftFromState reads the modal's inputs. A value that can't be read (a
 // duration that is not a number) becomes a field error.
-func draftFromState(values map[string]map[string]stateValue) (coaching.Draft, coaching.FieldErrors) {
-	get := func(block, act string) stateValue { return values[block][act] }
+func draftFromState(values map[string]map[string]*stateValue) (coaching.Draft, coaching.FieldErrors) {
+	get := func(block, act string) *stateValue {
+		if v := values[block][act]; v != nil {
+			return v
+		}
+		return &stateValue{}
+	}
 	var d coaching.Draft
 	errs := coaching.FieldErrors{}
 	d.RepIDs = get("reps", actionReps).SelectedUsers

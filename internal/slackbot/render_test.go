@@ -210,7 +210,7 @@ func TestRepDMWithLongestInputsFitsSlack(t *testing.T) {
 func TestModalStateReadsBackIntoTheDraft(t *testing.T) {
 	d := coaching.Draft{RepIDs: []string{"UA", "UB"}, Kind: coaching.KindTeamMeeting, OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 20},
 		DurationMin: 60, Skills: []string{"closing"}, Notes: "n", Visibility: coaching.VisibilityShared, Commitments: []string{"a", "b"}}
-	state := map[string]map[string]stateValue{
+	state := map[string]map[string]*stateValue{
 		"reps":        {"reps": {SelectedUsers: d.RepIDs}},
 		"kind":        {"kind": {SelectedOption: &option{Value: string(d.Kind)}}},
 		"date":        {"date": {SelectedDate: "2026-11-20"}},
@@ -229,7 +229,7 @@ func TestModalStateReadsBackIntoTheDraft(t *testing.T) {
 		fmt.Sprint(d.RepIDs, d.Kind, d.OccurredOn, d.DurationMin, d.Skills, d.Notes, d.Visibility, d.Commitments, []int64{7}) {
 		t.Fatalf("draft = %+v", got)
 	}
-	state["duration"]["duration"] = stateValue{Value: ptr("1h")}
+	state["duration"]["duration"] = &stateValue{Value: ptr("1h")}
 	if _, errs := draftFromState(state); errs[coaching.FieldDuration] == "" {
 		t.Fatal("a duration that is not a number was not refused")
 	}
