@@ -112,13 +112,20 @@ func TestADisputeAnsweredBeforeItsNoticeIsSentIsNotAnnounced(t *testing.T) {
 	})
 }
 
-// outboxStatus is the status of the newest outbox message of kind.
-func outboxStatus(t *testing.T, path, kind string) string {
+// readOnly opens the bot's database beside it, to look without writing.
+func readOnly(t *testing.T, path string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return db
+}
+
+// outboxStatus is the status of the newest outbox message of kind.
+func outboxStatus(t *testing.T, path, kind string) string {
+	t.Helper()
+	db := readOnly(t, path)
 	defer db.Close()
 	var status string
 	if err := db.QueryRow(`SELECT status FROM outbox WHERE kind = ? ORDER BY id DESC LIMIT 1`, kind).Scan(&status); err != nil && !errors.Is(err, sql.ErrNoRows) {

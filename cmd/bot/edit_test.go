@@ -1,7 +1,6 @@
 package main
 
 import (
-	"database/sql"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -272,10 +271,7 @@ func TestARepTakenOffBeforeTheirDMWentHearsNothingUntilPutBack(t *testing.T) {
 // repDMsSettled says no rep DM waits in the outbox and none failed.
 func repDMsSettled(t *testing.T, path string) bool {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := readOnly(t, path)
 	defer db.Close()
 	var open int
 	if err := db.QueryRow(`SELECT count(*) FROM outbox WHERE kind = 'rep_dm' AND status IN ('pending', 'failed')`).Scan(&open); err != nil {
