@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/slack-go/slack"
 
@@ -54,12 +55,16 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 	var msg message
 	switch m.Kind {
 	case coaching.MsgRepDM:
-		if r, ok := s.Rep(m.RepID); m.Op == coaching.OpPost && (!ok || r.Removed || s.Undone()) {
-			// Withdrawn while it waited (a Monday backlog): the rep never
-			// saw it, so "withdrew this session" would be news of nothing.
-			// Should the rep be added back, the edit's update posts it.
-			b.log.Debug("rep DM withheld: withdrawn before it went", "session_id", s.ID, "rep_id", m.RepID)
-			return nil, nil
+		if m.Op == coaching.OpPost {
+			// The rep's first sight of the session: anything that changed
+			// while it waited (a Monday backlog) is no news to them.
+			if r, ok := s.Rep(m.RepID); !ok || r.Removed || s.Undone() {
+				// "Withdrew this session" would be news of nothing. Should
+				// the rep be added back, the edit's update posts it.
+				b.log.Debug("rep DM withheld: withdrawn before it went", "session_id", s.ID, "rep_id", m.RepID)
+				return nil, nil
+			}
+			s = withoutChangeNote(s, m.RepID)
 		}
 		msg = repDM(s, m.RepID, b.svc.Skills())
 	case coaching.MsgDisputeNotice:
@@ -81,6 +86,18 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 		return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("unknown message kind %q", m.Kind)}
 	}
 	return b.deliverAs(ctx, m, prior, msg)
+}
+
+// withoutChangeNote is s with no "Updated: …" note for repID, whose first
+// DM it is about to be: they never saw the version it was changed from.
+func withoutChangeNote(s coaching.Session, repID string) coaching.Session {
+	s.Reps = slices.Clone(s.Reps)
+	for i := range s.Reps {
+		if s.Reps[i].RepID == repID {
+			s.Reps[i].ChangeNote = ""
+		}
+	}
+	return s
 }
 
 // deliverAs sends msg the way m goes: a post, an update of prior, or a
