@@ -48,11 +48,21 @@ type app struct {
 	elector *leader.Elector // who among the replicas runs the worker
 }
 
+// slackTransport is Go's default transport keeping enough idle
+// connections for the outbox's replies, which go outbox.RepliesAtOnce at a
+// time: with the default two, every burst of clicks reopened the rest,
+// a TLS handshake each.
+func slackTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = outbox.RepliesAtOnce
+	return t
+}
+
 // wire opens the database and connects the parts, as serve and the
 // commands that post need them. llmMetrics may be nil (no /metrics).
 func wire(ctx context.Context, e env, cfg config, metrics slackbot.Metrics, llmMetrics llm.Metrics) (*app, error) {
 	log := newLogger(cfg, e.stderr)
-	hc := &http.Client{Timeout: 15 * time.Second}
+	hc := &http.Client{Timeout: 15 * time.Second, Transport: slackTransport()}
 	store, err := sqlite.Open(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{Durable: cfg.Durable, Now: e.now}))
 	if err != nil {
 		return nil, err

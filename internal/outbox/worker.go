@@ -323,15 +323,69 @@ func (w *Worker) drain(ctx context.Context, keys []string, ops []coaching.Op) er
 				return err
 			}
 		}
-		for _, it := range send {
-			if err := ctx.Err(); err != nil {
-				return err // stop between messages; release() gives back the rest
-			}
-			if err := w.deliver(ctx, &job{OutboxItem: it, leaseUntil: claimed.Add(w.policy.Lease)}); err != nil {
-				return err
-			}
+		if err := w.deliverAll(ctx, send, claimed); err != nil {
+			return err
 		}
 	}
+}
+
+// RepliesAtOnce is how many replies through a response_url are in flight
+// together. Each is an HTTP round trip to Slack, tens to hundreds of
+// milliseconds, that only the pacer's response_url limit (100 a second)
+// holds: sent one at a time, at 300 ms a round trip, 200 reps pressing
+// Confirm together waited a minute for the last DM; 32 at once reach the
+// pacer's rate at that latency. The HTTP client should keep as many
+// connections to Slack idle, or each burst pays new TLS handshakes.
+const RepliesAtOnce = 32
+
+// deliverAll delivers a claim's messages: the paced methods one after
+// another in order, replies up to RepliesAtOnce at once. A claim holds one
+// message per Slack message at most (coalesce), and sends of one message
+// take turns (sending), so nothing arrives out of order.
+func (w *Worker) deliverAll(ctx context.Context, items []coaching.OutboxItem, claimed time.Time) error {
+	var (
+		wg    sync.WaitGroup
+		slots = make(chan struct{}, RepliesAtOnce)
+		mu    sync.Mutex
+		first error
+	)
+	note := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if first == nil {
+			first = err
+		}
+	}
+	stopped := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return first != nil
+	}
+	for _, it := range items {
+		if err := ctx.Err(); err != nil {
+			note(err) // stop between messages; release() gives back the rest
+			break
+		}
+		if stopped() {
+			break
+		}
+		j := &job{OutboxItem: it, leaseUntil: claimed.Add(w.policy.Lease)}
+		if it.Message.Op != coaching.OpRespond {
+			if err := w.deliver(ctx, j); err != nil {
+				note(err)
+			}
+			continue
+		}
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			if err := w.deliver(ctx, j); err != nil {
+				note(err)
+			}
+		})
+	}
+	wg.Wait()
+	return first
 }
 
 // release gives back the messages this worker claimed but did not finish,

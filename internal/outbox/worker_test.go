@@ -459,7 +459,7 @@ func TestARepliesLaneDoesNotWaitBehindPacedPosts(t *testing.T) {
 	pace := outbox.NewPacer(outbox.Limits{Method: map[string]outbox.Limit{"chat.postMessage": {Every: 3 * time.Second, Burst: 1}}}, time.Now)
 	w := outbox.NewWorker(st, s, outbox.Options{Pacer: pace})
 	var posts []coaching.Message
-	for i := range 40 {
+	for i := range 2*outbox.RepliesAtOnce + 5 {
 		posts = append(posts, post(fmt.Sprintf("p%d", i), fmt.Sprintf("U%d", i)))
 	}
 	enqueue(t, st, posts...)
@@ -500,5 +500,55 @@ func waitUntil(t *testing.T, d time.Duration, cond func() bool) {
 		if time.Now().After(end) {
 			t.Fatal("condition not met in time")
 		}
+	}
+}
+
+// barrier holds every reply it is asked to send until want of them are in
+// flight together, as Slack's round trips would overlap.
+type barrier struct {
+	sender
+	want     int
+	inflight atomic.Int32
+	most     atomic.Int32
+	all      chan struct{}
+	once     sync.Once
+}
+
+func (b *barrier) Send(ctx context.Context, m coaching.Message, prior *coaching.Posted) (*coaching.Posted, error) {
+	n := b.inflight.Add(1)
+	defer b.inflight.Add(-1)
+	for cur := b.most.Load(); n > cur && !b.most.CompareAndSwap(cur, n); cur = b.most.Load() {
+	}
+	if int(n) == b.want {
+		b.once.Do(func() { close(b.all) })
+	}
+	select {
+	case <-b.all:
+	case <-time.After(5 * time.Second): // a guard: one at a time, the rest never come
+		b.once.Do(func() { close(b.all) })
+	}
+	return b.sender.Send(ctx, m, prior)
+}
+
+// Replies through response_url (a rep's click answered in their DM) go
+// several at once: each is a round trip to Slack, and one at a time, the
+// last of 200 reps pressing Confirm together waited for all the others.
+func TestRepliesToClicksGoSeveralAtOnce(t *testing.T) {
+	_, st, _, clk := setup(t)
+	b := &barrier{want: outbox.RepliesAtOnce, all: make(chan struct{})}
+	w := outbox.NewWorker(st, b, outbox.Options{Now: clk.Now, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now)})
+	var msgs []coaching.Message
+	for i := range 2*outbox.RepliesAtOnce + 5 {
+		msgs = append(msgs, dmResponse(fmt.Sprintf("k%d", i), fmt.Sprintf("U%d", i), clk.Now()))
+	}
+	enqueue(t, st, msgs...)
+	if err := w.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.sent) != len(msgs) || b.most.Load() != outbox.RepliesAtOnce {
+		t.Fatalf("sent %d, at most %d at once; want all %d, %d at once", len(b.sent), b.most.Load(), len(msgs), outbox.RepliesAtOnce)
+	}
+	if stats, err := st.OutboxStats(context.Background()); err != nil || stats.Pending != 0 || stats.Failed != 0 {
+		t.Fatalf("stats = %+v, %v; want every reply sent", stats, err)
 	}
 }
