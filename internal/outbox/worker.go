@@ -428,18 +428,22 @@ func coalesce(items []coaching.OutboxItem) (send, superseded []coaching.OutboxIt
 func coalesceKey(m coaching.Message) string {
 	switch m.Op {
 	case coaching.OpUpdate:
-		return "u:" + m.Key
+		return changeKey(m.Key)
 	case coaching.OpRespond:
 		// A response that replaces a posted message (a rep's DM after
 		// their click) updates the same message as chat.update would.
 		if m.Replace && m.Key != "" {
-			return "u:" + m.Key
+			return changeKey(m.Key)
 		}
 	case coaching.OpPublish:
 		return "p:" + m.To
 	}
 	return ""
 }
+
+// changeKey names the changes of the posted message key: its updates, and
+// the responses that replace it.
+func changeKey(key string) string { return "u:" + key }
 
 // sendKey names the Slack message a send changes, when another send may
 // change it too: a DM or a Home (coalesceKey), or a message replaced
@@ -534,20 +538,21 @@ func (w *Worker) sendGuarded(ctx context.Context, it *job, prior *coaching.Poste
 			Err: fmt.Errorf("rendering or sending it panicked (%s); the stack is in the log", panicText(p))}
 	}()
 	m := it.Message
-	if !it.unposted {
-		defer w.sending.lock(sendKey(m))()
-		return w.send.Send(ctx, m, prior)
+	lock := sendKey(m)
+	if it.unposted {
+		lock = changeKey(m.Key) // still the update's lock
 	}
-	// An update going as its withheld post holds the update's lock, and
-	// looks again under it: another update of the message may have
-	// posted it meanwhile, and a second post would show it twice.
-	defer w.sending.lock(coalesceKey(coaching.Message{Op: coaching.OpUpdate, Key: m.Key}))()
-	p, ok, err := w.q.PostedMessage(ctx, m.Key)
-	if err != nil {
-		return nil, err
-	}
-	if ok {
-		m.Op, prior = coaching.OpUpdate, &p
+	defer w.sending.lock(lock)()
+	if it.unposted {
+		// Another update of the message may have posted it while this one
+		// waited for the lock: a second post would show it twice.
+		p, ok, err := w.q.PostedMessage(ctx, m.Key)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			m.Op, prior = coaching.OpUpdate, &p
+		}
 	}
 	return w.send.Send(ctx, m, prior)
 }

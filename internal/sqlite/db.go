@@ -225,6 +225,12 @@ type resetReq struct {
 	done chan struct{}
 }
 
+// reset runs r on the writer's goroutine and tells its asker.
+func (s *Store) reset(r resetReq) {
+	s.resetWAL(r.mode)
+	close(r.done)
+}
+
 // askReset has the writer run a reset of the log between two batches, and
 // waits for it.
 func (s *Store) askReset(ctx context.Context, mode string) {

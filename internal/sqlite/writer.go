@@ -73,8 +73,7 @@ func (s *Store) writer() {
 	for {
 		select {
 		case r := <-s.resetAsk: // between two batches: no transaction is open
-			s.resetWAL(r.mode)
-			close(r.done)
+			s.reset(r)
 		default:
 		}
 		batch := carry
@@ -83,8 +82,7 @@ func (s *Store) writer() {
 			case r := <-s.writes:
 				batch = append(batch, r)
 			case r := <-s.resetAsk:
-				s.resetWAL(r.mode)
-				close(r.done)
+				s.reset(r)
 				continue
 			case <-s.stopWriter:
 				return
