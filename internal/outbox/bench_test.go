@@ -89,3 +89,63 @@ func BenchmarkDeliverThousandDMs(b *testing.B) {
 		st.Close()
 	}
 }
+
+// latentSlack answers every call after a round trip's latency.
+type latentSlack struct {
+	latency time.Duration
+	mu      sync.Mutex
+	last    time.Time
+	got     int
+}
+
+func (l *latentSlack) Send(ctx context.Context, m coaching.Message, _ *coaching.Posted) (*coaching.Posted, error) {
+	select {
+	case <-time.After(l.latency):
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.got++
+	l.last = time.Now()
+	return &coaching.Posted{Channel: "D" + m.To, TS: "1"}, nil
+}
+
+// BenchmarkHundredsOfClicksAtOnce: 300 reps press Confirm in the same
+// instant and each click's reply goes through its response_url, a round
+// trip of 150 ms to Slack, under Slack's limits as the bot paces them.
+// PRODUCT.md: a rep's click updates their DM within a second even when
+// hundreds click at once. Reports when the last reply was answered.
+func BenchmarkHundredsOfClicksAtOnce(b *testing.B) {
+	const n = 300
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "c.db"), sqlite.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		var msgs []coaching.Message
+		var keys []string
+		for k := 0; k < n; k++ {
+			m := coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpRespond, Key: fmt.Sprintf("dm:%d", k), To: fmt.Sprintf("U%05d", k),
+				RepID: fmt.Sprintf("U%05d", k), ResponseURL: fmt.Sprintf("https://hooks.slack.test/r/%d", k), ResponseAt: start, Replace: true}
+			msgs = append(msgs, m)
+			keys = append(keys, m.Key)
+		}
+		if err := st.Update(context.Background(), func(tx coaching.Tx) error { return tx.Enqueue(context.Background(), msgs...) }); err != nil {
+			b.Fatal(err)
+		}
+		slack := &latentSlack{latency: 150 * time.Millisecond}
+		w := outbox.NewWorker(st, slack, outbox.Options{Pacer: outbox.NewPacer(outbox.SlackLimits(), time.Now)})
+		b.StartTimer()
+		start = time.Now()
+		failed, err := w.Deliver(context.Background(), keys)
+		b.StopTimer()
+		if err != nil || len(failed) > 0 || slack.got != n {
+			b.Fatalf("deliver: %v, failed %d, answered %d of %d", err, len(failed), slack.got, n)
+		}
+		b.ReportMetric(slack.last.Sub(start).Seconds(), "last-reply-s")
+		st.Close()
+	}
+}

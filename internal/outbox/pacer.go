@@ -26,8 +26,12 @@ type Limits struct {
 //     the low end of "several hundred"; a 429 above it costs a
 //     Retry-After for every channel at once, far more than the margin.
 //   - chat.update is Tier 3 (50+ a minute), views.publish Tier 4 (100+).
-//   - A response_url is no Web API method and has no tier; its limit is
-//     five uses per URL, which coaching keeps.
+//   - A response_url is no Web API method and has no tier; the limit Slack
+//     names is five uses per URL, which coaching keeps, and each reply goes
+//     to one rep's own DM, one channel each. Its limit here only guards
+//     against a runaway loop: 500 at once, then 500 a second, so that
+//     hundreds of reps clicking together are answered within a second
+//     (PRODUCT.md), not paced over several.
 //
 // The bot posts DMs to the user id, so there is no conversations.open
 // (Tier 3) per DM to pace.
@@ -37,7 +41,7 @@ func SlackLimits() Limits {
 			"chat.postMessage": {Every: 200 * time.Millisecond, Burst: 30},  // special tier: 300 a minute, paced per channel below
 			"chat.update":      {Every: 1200 * time.Millisecond, Burst: 10}, // Tier 3: 50+ per minute
 			"views.publish":    {Every: 600 * time.Millisecond, Burst: 20},  // Tier 4: 100+ per minute
-			"response_url":     {Every: 10 * time.Millisecond, Burst: 20},
+			"response_url":     {Every: 2 * time.Millisecond, Burst: 500},
 		},
 		PerChannel: map[string]Limit{
 			"chat.postMessage": {Every: time.Second, Burst: 3},

@@ -54,3 +54,22 @@ func TestPacerBooksSlotsByTheLimits(t *testing.T) {
 		t.Errorf("room of a method without a limit = %d, want unbounded", got)
 	}
 }
+
+// PRODUCT.md: a rep's click updates their DM within a second even when
+// hundreds click at once. Slack's own limits as the bot keeps them must not
+// spread the replies to 300 clicks of one instant past that second.
+func TestHundredsOfClicksAtOnceAreNotPacedPastASecond(t *testing.T) {
+	start := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	clk := &clock{t: start}
+	p := outbox.NewPacer(outbox.SlackLimits(), clk.Now)
+	if room := p.Room("response_url", time.Second); room < 300 {
+		t.Errorf("room for replies within a second = %d, want at least 300", room)
+	}
+	var last time.Time
+	for range 300 {
+		last = p.BookMethod("response_url", clk.Now())
+	}
+	if d := last.Sub(start); d >= time.Second {
+		t.Fatalf("the 300th reply booked %v after the clicks, want under a second", d)
+	}
+}
