@@ -41,8 +41,23 @@ type repProfile struct {
 // deactivated account. Nothing is lost: the form stays open with
 // everything typed.
 //
-// It also returns the manager's time zone, from the profile it read anyway.
-func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs []string) ([]repProfile, *time.Location, error) {
+// It also returns the manager's time zone, from the profile it read
+// anyway, and who of the manager and the reps is stored (read, or stored
+// from Slack here): people are never deleted, so the write need not make
+// sure of them again.
+func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs []string) ([]repProfile, *time.Location, map[string]bool, error) {
+	ids := repIDs
+	if managerID != "" {
+		ids = append([]string{managerID}, repIDs...)
+	}
+	known, err := s.store.PeopleByID(ctx, ids)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	stored := make(map[string]bool, len(ids))
+	for id := range known {
+		stored[id] = true
+	}
 	reps := make([]repProfile, len(repIDs))
 	type ask struct {
 		id  string
@@ -50,11 +65,8 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs [
 	}
 	var asks []ask
 	for i, id := range repIDs {
-		p, err := s.store.Person(ctx, id)
-		if err != nil && ErrorCode(err) != ENotFound {
-			return nil, nil, err
-		}
-		if err != nil {
+		p, ok := known[id]
+		if !ok {
 			p = Person{ID: id}
 		}
 		reps[i] = repProfile{Person: p, vouched: p.InRoster || !p.ResolvedAt.IsZero()}
@@ -63,15 +75,15 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs [
 		}
 	}
 	zone := s.defaultTZ
-	m, merr := s.store.Person(ctx, managerID)
-	if merr == nil {
+	m, mok := known[managerID]
+	if mok {
 		zone = s.locationOf(m)
 	}
-	if s.dir != nil && managerID != "" && (merr != nil || m.ResolvedAt.IsZero()) {
+	if s.dir != nil && managerID != "" && (!mok || m.ResolvedAt.IsZero()) {
 		asks = append(asks, ask{managerID, -1})
 	}
 	if len(asks) == 0 {
-		return reps, zone, nil
+		return reps, zone, stored, nil
 	}
 
 	type answer struct {
@@ -117,15 +129,16 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs [
 		fresh := ans.p
 		fresh.ID, fresh.ResolvedAt = a.id, s.now()
 		if err := s.store.UpsertPerson(ctx, fresh); err != nil {
-			return nil, nil, fmt.Errorf("store profile of %s: %w", a.id, err)
+			return nil, nil, nil, fmt.Errorf("store profile of %s: %w", a.id, err)
 		}
+		stored[a.id] = true
 		if a.rep >= 0 {
 			reps[a.rep] = repProfile{Person: fresh, vouched: true}
 		} else {
 			zone = s.Location(ctx, managerID) // as stored: the roster's zone still wins over Slack's
 		}
 	}
-	return reps, zone, nil
+	return reps, zone, stored, nil
 }
 
 // checkReps returns a field error when a rep is someone coaching can't be

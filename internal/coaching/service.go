@@ -130,11 +130,12 @@ func (s *Service) Refresh(ctx context.Context, id string) (Person, error) {
 
 // validate runs the draft rules and the checks that need the store and
 // Slack. The profiles it needs and can't vouch for are read first, in one
-// bounded batch (see lookupProfiles).
-func (s *Service) validate(ctx context.Context, d Draft, managerID string) error {
-	reps, zone, err := s.lookupProfiles(ctx, managerID, d.RepIDs)
+// bounded batch (see lookupProfiles). It returns who of the manager and the
+// reps is stored, so that the write makes sure only of the others.
+func (s *Service) validate(ctx context.Context, d Draft, managerID string) (stored map[string]bool, err error) {
+	reps, zone, stored, err := s.lookupProfiles(ctx, managerID, d.RepIDs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	errs := ValidateDraft(d, managerID, DateOf(s.now(), zone), s.skills)
 	if _, bad := errs[FieldReps]; !bad && len(d.RepIDs) > 0 {
@@ -146,7 +147,21 @@ func (s *Service) validate(ctx context.Context, d Draft, managerID string) error
 		}
 	}
 	if errs != nil {
-		return &ValidationError{Fields: errs}
+		return nil, &ValidationError{Fields: errs}
+	}
+	return stored, nil
+}
+
+// ensurePeople makes sure everyone of ids not known to be stored is, as a
+// placeholder until the roster or Slack says more.
+func ensurePeople(ctx context.Context, tx Tx, stored map[string]bool, ids ...string) error {
+	for _, id := range ids {
+		if stored[id] {
+			continue
+		}
+		if err := tx.EnsurePerson(ctx, id); err != nil {
+			return err
+		}
 	}
 	return nil
 }

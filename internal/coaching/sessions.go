@@ -40,7 +40,8 @@ func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, erro
 		}
 	}
 	d := normalise(req.Draft)
-	if err := s.validate(ctx, d, req.ManagerID); err != nil {
+	stored, err := s.validate(ctx, d, req.ManagerID)
+	if err != nil {
 		return Session{}, err
 	}
 	now := s.now()
@@ -53,7 +54,7 @@ func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, erro
 		sess.Reps = append(sess.Reps, SessionRep{RepID: id, Status: StatusPending})
 	}
 	dup := false
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err = s.store.Update(ctx, func(tx Tx) error {
 		if req.CommandID != 0 {
 			if err := tx.MarkCommandDone(ctx, req.CommandID, now); err != nil {
 				return err
@@ -64,10 +65,8 @@ func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, erro
 			sess.ID, dup = id, seen
 			return err
 		}
-		for _, id := range append([]string{req.ManagerID}, d.RepIDs...) {
-			if err := tx.EnsurePerson(ctx, id); err != nil {
-				return err
-			}
+		if err := ensurePeople(ctx, tx, stored, append([]string{req.ManagerID}, d.RepIDs...)...); err != nil {
+			return err
 		}
 		if err := tx.InsertSession(ctx, &sess); err != nil {
 			return err
@@ -146,12 +145,13 @@ func (s *Service) EditSession(ctx context.Context, req EditRequest) (Session, er
 		}
 	}
 	d := normalise(req.Draft)
-	if err := s.validate(ctx, d, req.ActorID); err != nil {
+	stored, err := s.validate(ctx, d, req.ActorID)
+	if err != nil {
 		return Session{}, err
 	}
 	var out Session
 	dup := false
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err = s.store.Update(ctx, func(tx Tx) error {
 		// The same form saved meanwhile (a retry racing its first
 		// delivery) gets the session back, not "changed since you opened
 		// the form" from the version its own save bumped.
@@ -167,7 +167,7 @@ func (s *Service) EditSession(ctx context.Context, req EditRequest) (Session, er
 		if old.Version != req.Version {
 			return Errorf(EStale, "This session changed since you opened the form. Close it and edit again.")
 		}
-		out, err = s.applyEdit(ctx, tx, old, d, req.ActorID)
+		out, err = s.applyEdit(ctx, tx, old, d, req.ActorID, stored)
 		if err != nil {
 			return err
 		}
@@ -203,7 +203,7 @@ func (s *Service) editable(ctx context.Context, tx Reader, actorID string, id in
 	return sess, nil
 }
 
-func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, actorID string) (Session, error) {
+func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, actorID string, stored map[string]bool) (Session, error) {
 	now := s.now()
 	changes := Changes(old, d)
 	sess := old
@@ -216,10 +216,8 @@ func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, ac
 		sess.Version++ // buttons on every older DM are refused
 	}
 	sess.Reps = editReps(old.Reps, d.RepIDs, substance, changes.Summary(), changes.Describe())
-	for _, id := range d.RepIDs {
-		if err := tx.EnsurePerson(ctx, id); err != nil {
-			return Session{}, err
-		}
+	if err := ensurePeople(ctx, tx, stored, d.RepIDs...); err != nil {
+		return Session{}, err
 	}
 	if err := tx.UpdateSession(ctx, sess); err != nil {
 		return Session{}, err

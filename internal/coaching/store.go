@@ -10,6 +10,8 @@ import (
 // return an *Error with code ENotFound.
 type Reader interface {
 	Person(ctx context.Context, id string) (Person, error)
+	// PeopleByID reads the people of ids that are stored, in one query.
+	PeopleByID(ctx context.Context, ids []string) (map[string]Person, error)
 	Session(ctx context.Context, id int64) (Session, error)
 	// ManagerSessions lists a manager's sessions that were not undone, newest
 	// first; with repID only those with that rep.

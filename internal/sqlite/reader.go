@@ -56,6 +56,32 @@ func (r reader) Person(ctx context.Context, id string) (coaching.Person, error) 
 	return p, nil
 }
 
+// PeopleByID reads the stored people among ids, in one query: a submission
+// needs its manager and every rep it names, on the ack path.
+func (r reader) PeopleByID(ctx context.Context, ids []string) (map[string]coaching.Person, error) {
+	out := make(map[string]coaching.Person, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := inArgs(ids)
+	rows, err := r.q.QueryContext(ctx, `SELECT `+personCols+` FROM people WHERE id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read %d people: %w", len(ids), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read %d people: %w", len(ids), err)
+		}
+		out[p.ID] = p
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read %d people: %w", len(ids), err)
+	}
+	return out, nil
+}
+
 // People returns everyone, active or not, ordered by id.
 func (r reader) People(ctx context.Context) ([]coaching.Person, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT `+personCols+` FROM people ORDER BY id`)

@@ -200,3 +200,36 @@ func crashChild() {
 	fmt.Printf("committed %d\n", s.ID)
 	select {} // killed here, the store still open
 }
+
+// A submission reads its manager and reps in one query, and the write makes
+// sure only of those it did not find: on both engines, people never seen
+// are stored as placeholders, and people already stored keep what Slack
+// said of them.
+func TestPeopleAreReadTogetherAndOnlyTheUnseenAreAdded(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		st := open(t, db, sqlite.Options{})
+		if err := st.UpsertPerson(ctx, coaching.Person{ID: "UREP1", Name: "Sam Rep", SlackTZ: "Europe/Paris", ResolvedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := st.PeopleByID(ctx, nil); err != nil || len(got) != 0 {
+			t.Fatalf("no ids: %v, %v", got, err)
+		}
+		got, err := st.PeopleByID(ctx, []string{"UREP1", "UNEW", "UMGR"})
+		if err != nil || len(got) != 1 || got["UREP1"].Name != "Sam Rep" || got["UREP1"].ResolvedAt.IsZero() {
+			t.Fatalf("before: %+v, %v; want only Sam, as stored", got, err)
+		}
+		svc := coaching.NewService(coaching.Config{Store: st})
+		if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Key: "k1", Source: coaching.SourceModal,
+			Draft: coaching.Draft{RepIDs: []string{"UREP1", "UNEW"}, Kind: coaching.KindTeamMeeting, OccurredOn: today(), DurationMin: 30}}); err != nil {
+			t.Fatal(err)
+		}
+		got, err = st.PeopleByID(ctx, []string{"UREP1", "UNEW", "UMGR"})
+		if err != nil || len(got) != 3 {
+			t.Fatalf("after: %+v, %v; want all three stored", got, err)
+		}
+		if got["UREP1"].Name != "Sam Rep" || got["UREP1"].SlackTZ != "Europe/Paris" || got["UNEW"].Name != "" || !got["UNEW"].ResolvedAt.IsZero() {
+			t.Fatalf("after: %+v; want Sam as Slack said, the new rep a placeholder", got)
+		}
+	})
+}
