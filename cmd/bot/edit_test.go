@@ -269,6 +269,56 @@ func TestARepTakenOffBeforeTheirDMWentHearsNothingUntilPutBack(t *testing.T) {
 	})
 }
 
+// An edit made while the rep's first DM still waits in the outbox (held
+// by Slack's rate limit, as on a Monday morning) is in that DM when it
+// goes: the rep sees the session as it stands, once, with no "Updated: 30
+// → 50 min. Please confirm again" about a version they never saw, and no
+// chat.update after it.
+func TestAnEditBeforeTheRepsFirstDMWentIsNoNewsToThem(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	now := today("America/New_York")
+	b.fake.FailNext("chat.postMessage", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
+	viewID, _ := b.openModal("")
+	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", now, "30", "")); len(ack) != 0 {
+		t.Fatalf("ack = %s", ack)
+	}
+	eventually(t, "the rep's DM held back by the rate limit", func() bool {
+		return slices.ContainsFunc(b.fake.Calls(), func(c fakeslack.Call) bool {
+			return c.Method == "chat.postMessage" && c.Status == http.StatusTooManyRequests
+		})
+	})
+	in, err := b.fake.ClickResponseButton(ctx, mgr, b.history("").URL, "session_edit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ack := b.submit(b.openedView(in), values([]string{rep}, "one_on_one", now, "50", "")); len(ack) != 0 {
+		t.Fatalf("edit ack = %s", ack)
+	}
+	b.fake.ClearFaults("chat.postMessage")
+	dm := b.dm(rep, 1)
+	eventually(t, "every rep DM settled", func() bool { return repDMsSettled(t, b.db) })
+	m, _ := b.fake.Message(dm.Channel, dm.TS)
+	if text := blocksText(m.Blocks); !strings.Contains(text, "50 min") || strings.Contains(text, "30") || strings.Contains(text, "Updated") ||
+		!slices.Contains(actionIDs(m.Blocks), "rep_confirm") {
+		t.Fatalf("the rep's first DM reads %s %v, want the session as edited, to confirm, with no news of the edit", text, actionIDs(m.Blocks))
+	}
+	if n := len(b.fake.CallsTo("chat.update")); n != 0 {
+		t.Fatalf("%d chat.update call(s) after a first DM that already showed the edit", n)
+	}
+	if n := len(b.fake.Messages(rep)); n != 1 {
+		t.Fatalf("the rep has %d messages, want their one DM", n)
+	}
+	// Their click works on it: the version the DM shows is current.
+	if _, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_confirm"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the DM updated after Confirm", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		return strings.Contains(blocksText(m.Blocks), "You confirmed this")
+	})
+}
+
 // repDMsSettled says no rep DM waits in the outbox and none failed.
 func repDMsSettled(t *testing.T, path string) bool {
 	t.Helper()

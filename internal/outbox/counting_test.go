@@ -18,9 +18,9 @@ type countingQueue struct {
 	writes, claims, postpones atomic.Int64
 }
 
-func (q *countingQueue) MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted) error {
+func (q *countingQueue) MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted, covered ...int64) error {
 	q.writes.Add(1)
-	return q.Store.MarkSent(ctx, id, key, posted)
+	return q.Store.MarkSent(ctx, id, key, posted, covered...)
 }
 
 func (q *countingQueue) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {

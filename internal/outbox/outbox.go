@@ -24,7 +24,13 @@ type Queue interface {
 	ClaimOutboxLanes(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, lanes map[coaching.Op]int, keys []string) ([]coaching.OutboxItem, error)
 	NextOutboxAt(ctx context.Context, keys []string) (time.Time, bool, error)
 	OutboxStatus(ctx context.Context, keys []string) (map[string]string, error)
-	MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted) error
+	// MarkSent records a message sent and, for a post, where it lives;
+	// with it, the updates of that post named in covered, which the post
+	// showed (see PendingUpdates), are superseded in the same commit.
+	MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted, covered ...int64) error
+	// PendingUpdates lists the queued updates of the message key that
+	// render its state when sent (no payload of their own).
+	PendingUpdates(ctx context.Context, key string) ([]int64, error)
 	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
 	Postpone(ctx context.Context, id int64, next time.Time) error
 	MarkFailed(ctx context.Context, id int64, reason string) error

@@ -466,6 +466,9 @@ type job struct {
 	// unposted marks an update of a message the Sender withheld when it
 	// came to be posted: it goes as that post instead (priorPost).
 	unposted bool
+	// covered are the updates of a post queued before it was rendered:
+	// the post shows what they would, and they are superseded with it.
+	covered []int64
 }
 
 func (w *Worker) deliver(ctx context.Context, it *job) error {
@@ -510,7 +513,11 @@ func (w *Worker) deliver(ctx context.Context, it *job) error {
 	bctx := context.WithoutCancel(ctx)
 	if err == nil {
 		w.count(func(s *Stats) { s.Sent++ })
-		return w.record(bctx, it, "mark sent", func(ctx context.Context) error { return w.q.MarkSent(ctx, it.ID, m.Key, posted) })
+		var covered []int64
+		if posted != nil {
+			covered = it.covered
+		}
+		return w.record(bctx, it, "mark sent", func(ctx context.Context) error { return w.q.MarkSent(ctx, it.ID, m.Key, posted, covered...) })
 	}
 	e := classify(err)
 	if e.Class == Gone {
@@ -554,6 +561,18 @@ func (w *Worker) sendGuarded(ctx context.Context, it *job, prior *coaching.Poste
 		if ok {
 			m.Op, prior = coaching.OpUpdate, &p
 		}
+	}
+	if m.Op == coaching.OpPost && m.Key != "" && !it.unposted {
+		// An edit made while the post waited (a Monday backlog) queued an
+		// update of it. The post, rendered now, shows the edit: the update
+		// would only add news of a change from a version nobody saw. Read
+		// before the rendering, these are updates whose change is in it;
+		// one committed later is not among them and goes.
+		covered, err := w.q.PendingUpdates(ctx, m.Key)
+		if err != nil {
+			return nil, err
+		}
+		it.covered = covered
 	}
 	return w.send.Send(ctx, m, prior)
 }

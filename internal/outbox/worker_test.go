@@ -156,11 +156,16 @@ func TestRevokedTokenStopsTheWorkerAndKeepsTheMessage(t *testing.T) {
 	})
 }
 
+// Updates queued after their post was rendered (here while its second
+// attempt was, the first having failed) wait for it, and go as one.
 func TestAnUpdateWaitsForItsPostAndUpdatesCoalesce(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
-		w, st, s, clk := setupOn(t, db, &outbox.Error{Class: outbox.Retry, Err: errors.New("timeout")})
+		_, st, _, clk := setupOn(t, db)
 		upd := coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: "k1", To: "U1"}
-		enqueue(t, st, post("k1", "U1"), upd, upd, upd)
+		s := &editing{sender: sender{script: []error{&outbox.Error{Class: outbox.Retry, Err: errors.New("timeout")}}}, at: 2,
+			during: func() { enqueue(t, st, upd, upd, upd) }}
+		w := outbox.NewWorker(st, s, outbox.Options{Now: clk.Now, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now)})
+		enqueue(t, st, post("k1", "U1"))
 		drainFor(t, w, clk, time.Minute)
 		if len(s.sent) != 2 || s.sent[0].Op != coaching.OpPost || s.sent[1].Op != coaching.OpUpdate {
 			t.Fatalf("sent %+v, want the post then one update", s.sent)
@@ -275,6 +280,59 @@ func TestAnUpdateOfAWithheldPostComesAsThePost(t *testing.T) {
 	})
 }
 
+// editing runs during as the at-th attempt at a post (the first, unless
+// set) is being rendered: an edit committed in that instant.
+type editing struct {
+	sender
+	during func()
+	at     int
+	posts  int
+}
+
+func (e *editing) Send(ctx context.Context, m coaching.Message, prior *coaching.Posted) (*coaching.Posted, error) {
+	if m.Op == coaching.OpPost {
+		if e.posts++; e.posts == max(e.at, 1) {
+			e.during()
+		}
+	}
+	return e.sender.Send(ctx, m, prior)
+}
+
+// An update queued while its post still waited (an edit before a Monday
+// backlog let the rep's DM go) is shown by the post, which renders the
+// message as it stands when it goes: the update is superseded with it,
+// not sent to add news of a change from a version nobody saw. One queued
+// while the post was being rendered may not be in it, and goes.
+func TestAPostShowsTheUpdatesQueuedBeforeIt(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		_, st, _, clk := setupOn(t, db)
+		update := func(key string) coaching.Message {
+			return coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: key, To: "U1"}
+		}
+		e := &editing{during: func() {}}
+		w := outbox.NewWorker(st, e, outbox.Options{Now: clk.Now, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now)})
+		enqueue(t, st, post("k1", "U1"), update("k1"), update("k1"))
+		drainFor(t, w, clk, 10*time.Second)
+		if len(e.sent) != 1 || e.sent[0].Op != coaching.OpPost {
+			t.Fatalf("sent %+v, want the post alone: it showed both updates", e.sent)
+		}
+
+		e = &editing{during: func() { enqueue(t, st, update("k2")) }}
+		w = outbox.NewWorker(st, e, outbox.Options{Now: clk.Now, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now)})
+		enqueue(t, st, post("k2", "U1"), update("k2"))
+		drainFor(t, w, clk, 10*time.Second)
+		if len(e.sent) != 2 || e.sent[0].Op != coaching.OpPost || e.sent[1].Op != coaching.OpUpdate {
+			t.Fatalf("sent %+v, want the post, then the update queued while it was rendered", e.sent)
+		}
+		if p := e.priors[1]; p == nil || p.Channel != "DU1" || p.TS != "1.0" {
+			t.Fatalf("the update got prior %+v, want where the post went", p)
+		}
+		if stats, err := st.OutboxStats(context.Background()); err != nil || stats.Failed != 0 || stats.Pending != 0 {
+			t.Fatalf("stats = %+v, %v; want nothing failed and nothing left", stats, err)
+		}
+	})
+}
+
 // panicky panics while sending the message with key bad, as a renderer
 // with a bug would, and sends the others.
 type panicky struct {
@@ -329,8 +387,8 @@ type lockedQueue struct {
 	onExtend   func(n int)
 }
 
-func (q *lockedQueue) MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted) error {
-	err := q.Store.MarkSent(ctx, id, key, posted)
+func (q *lockedQueue) MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted, covered ...int64) error {
+	err := q.Store.MarkSent(ctx, id, key, posted, covered...)
 	if err != nil {
 		q.mu.Lock()
 		q.markFails++

@@ -169,7 +169,7 @@ func TestOutboxWritesPerDeliveredMessageStayBounded(t *testing.T) {
 			}
 			return ms
 		}, maxWrite: 3},
-		{name: "1,000 DM updates (Tier 3) behind their 200 posts, a 429 on the first", posted: 800, limit429: "chat.update", msgs: func() (ms []coaching.Message) {
+		{name: "1,000 DM updates (Tier 3), 200 queued with their posts (which show them), a 429 on the first", posted: 800, limit429: "chat.update", msgs: func() (ms []coaching.Message) {
 			for k := range 1_000 {
 				ms = append(ms, coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: fmt.Sprintf("old:U%05d", k), To: fmt.Sprintf("U%05d", k)})
 			}
@@ -202,12 +202,22 @@ func TestOutboxWritesPerDeliveredMessageStayBounded(t *testing.T) {
 			w := outbox.NewWorker(q, slack, outbox.Options{Now: clk.Now, Sleep: clk.Sleep})
 			took := simulate(t, st, w, clk, 24*time.Hour)
 
+			// An update queued before its post went is shown by the post
+			// (rendered when it goes) and superseded with it.
+			queuedPost := map[string]bool{}
+			for _, m := range msgs {
+				queuedPost[m.Key] = queuedPost[m.Key] || m.Op == coaching.OpPost
+			}
 			delivered := 0
 			for _, m := range msgs {
-				if n := slack.sent[string(m.Op)+" "+m.Key]; n != 1 {
-					t.Fatalf("%s %s delivered %d times, want once", m.Op, m.Key, n)
+				want := 1
+				if m.Op == coaching.OpUpdate && queuedPost[m.Key] {
+					want = 0
 				}
-				delivered++
+				if n := slack.sent[string(m.Op)+" "+m.Key]; n != want {
+					t.Fatalf("%s %s delivered %d times, want %d", m.Op, m.Key, n, want)
+				}
+				delivered += want
 			}
 			if v := slack.violations(); v != 0 {
 				t.Errorf("%d calls broke Slack's limits", v)

@@ -392,7 +392,7 @@ func (s *Store) NextOutboxAt(ctx context.Context, keys []string) (time.Time, boo
 
 // MarkSent records a delivery; for a post, where the message now lives, in
 // the same transaction so that an update never misses its ts.
-func (s *Store) MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted) error {
+func (s *Store) MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted, covered ...int64) error {
 	return s.Update(ctx, func(ctx2 coaching.Tx) error {
 		t := ctx2.(*tx)
 		now := t.now()
@@ -408,8 +408,37 @@ func (s *Store) MarkSent(ctx context.Context, id int64, key string, posted *coac
 		if err != nil {
 			return fmt.Errorf("remember message %s: %w", key, err)
 		}
+		for _, u := range covered {
+			if _, err := t.q.ExecContext(ctx, `UPDATE outbox SET status = 'superseded', done_at = ?, lease_until = 0
+				WHERE id = ? AND msg_key = ? AND op = 'update' AND status = 'pending'`, now, u, key); err != nil {
+				return fmt.Errorf("mark update %d of %s shown by its post: %w", u, key, err)
+			}
+		}
 		return nil
 	})
+}
+
+// PendingUpdates lists the queued updates of the message key that render
+// its state when sent: those with a payload of their own are left out.
+func (s *Store) PendingUpdates(ctx context.Context, key string) ([]int64, error) {
+	rows, err := s.rq.QueryContext(ctx, `SELECT id FROM outbox
+		WHERE msg_key = ? AND op = 'update' AND status = 'pending' AND coalesce(payload, '') = '' ORDER BY id`, key)
+	if err != nil {
+		return nil, fmt.Errorf("read queued updates of %s: %w", key, err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("read queued updates of %s: %w", key, err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read queued updates of %s: %w", key, err)
+	}
+	return ids, nil
 }
 
 // MarkRetry schedules another attempt.
