@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -339,16 +340,26 @@ func (w *Worker) drain(ctx context.Context, keys []string, ops []coaching.Op) er
 // connection; over HTTP/1.1 the client should keep as many idle.
 const RepliesAtOnce = claimBatch
 
+// DeferredRepliesAtOnce bounds, among those, the replies of deferred kinds
+// (coaching.DeferredKinds: managers' receipts), which nobody is waiting on
+// the way a rep waits on their click: a burst of logged forms queues one
+// each, and a hundred at once, each its own connection to Slack over
+// HTTP/1.1 and its own rendering, cost 6 MB of peak memory on the shared
+// harness (46 MB against PRODUCT.md's 50) for nothing anyone sees.
+const DeferredRepliesAtOnce = 32
+
 // deliverAll delivers a claim's messages: the paced methods one after
-// another in order, replies up to RepliesAtOnce at once. A claim holds one
-// message per Slack message at most (coalesce), and sends of one message
-// take turns (sending), so nothing arrives out of order.
+// another in order, replies up to RepliesAtOnce at once (of deferred kinds,
+// DeferredRepliesAtOnce). A claim holds one message per Slack message at
+// most (coalesce), and sends of one message take turns (sending), so
+// nothing arrives out of order.
 func (w *Worker) deliverAll(ctx context.Context, items []coaching.OutboxItem, claimed time.Time) error {
 	var (
-		wg    sync.WaitGroup
-		slots = make(chan struct{}, RepliesAtOnce)
-		mu    sync.Mutex
-		first error
+		wg       sync.WaitGroup
+		slots    = make(chan struct{}, RepliesAtOnce)
+		deferred = make(chan struct{}, DeferredRepliesAtOnce)
+		mu       sync.Mutex
+		first    error
 	)
 	note := func(err error) {
 		mu.Lock()
@@ -377,9 +388,13 @@ func (w *Worker) deliverAll(ctx context.Context, items []coaching.OutboxItem, cl
 			}
 			continue
 		}
-		slots <- struct{}{}
+		lane := slots
+		if slices.Contains(coaching.DeferredKinds, it.Message.Kind) {
+			lane = deferred
+		}
+		lane <- struct{}{}
 		wg.Go(func() {
-			defer func() { <-slots }()
+			defer func() { <-lane }()
 			if err := w.deliver(ctx, j); err != nil {
 				note(err)
 			}

@@ -1,6 +1,7 @@
 package outbox_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -278,6 +279,27 @@ func TestAnUpdateOfAWithheldPostComesAsThePost(t *testing.T) {
 			t.Fatalf("stats = %+v, %v; want nothing failed and nothing left", stats, err)
 		}
 	})
+}
+
+// Managers' receipts, a deferred kind nobody waits on the way a rep waits
+// on their click, go fewer at once: a burst of logged forms queues one
+// each, and a hundred in flight cost peak memory for nothing anyone sees.
+func TestReceiptsGoFewerAtOnceThanClicks(t *testing.T) {
+	_, st, _, clk := setup(t)
+	// One more than the bound never comes together: the guard lets them go.
+	b := &barrier{want: outbox.DeferredRepliesAtOnce + 1, guard: time.Second, all: make(chan struct{})}
+	w := outbox.NewWorker(st, b, outbox.Options{Now: clk.Now, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now)})
+	var msgs []coaching.Message
+	for i := range outbox.RepliesAtOnce {
+		msgs = append(msgs, receiptResponse(fmt.Sprintf("UM%d", i), clk.Now()))
+	}
+	enqueue(t, st, msgs...)
+	if err := w.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.sent) != len(msgs) || b.most.Load() != outbox.DeferredRepliesAtOnce {
+		t.Fatalf("sent %d, at most %d at once; want all %d, %d at once", len(b.sent), b.most.Load(), len(msgs), outbox.DeferredRepliesAtOnce)
+	}
 }
 
 // editing runs during as the at-th attempt at a post (the first, unless
@@ -566,6 +588,7 @@ func waitUntil(t *testing.T, d time.Duration, cond func() bool) {
 type barrier struct {
 	sender
 	want     int
+	guard    time.Duration // how long a send waits for want at most; 5 s unless set
 	inflight atomic.Int32
 	most     atomic.Int32
 	all      chan struct{}
@@ -582,7 +605,7 @@ func (b *barrier) Send(ctx context.Context, m coaching.Message, prior *coaching.
 	}
 	select {
 	case <-b.all:
-	case <-time.After(5 * time.Second): // a guard: one at a time, the rest never come
+	case <-time.After(cmp.Or(b.guard, 5*time.Second)): // a guard: one at a time, the rest never come
 		b.once.Do(func() { close(b.all) })
 	}
 	return b.sender.Send(ctx, m, prior)
