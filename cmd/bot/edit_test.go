@@ -221,26 +221,8 @@ func TestARepTakenOffBeforeTheirDMWentHearsNothingUntilPutBack(t *testing.T) {
 	b := startBot(t)
 	ctx := ctxT(t)
 	now := today("America/New_York")
-	b.fake.FailNext("chat.postMessage", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
-	viewID, _ := b.openModal("")
-	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", now, "30", "")); len(ack) != 0 {
-		t.Fatalf("ack = %s", ack)
-	}
-	eventually(t, "the rep's DM held back by the rate limit", func() bool {
-		return slices.ContainsFunc(b.fake.Calls(), func(c fakeslack.Call) bool {
-			return c.Method == "chat.postMessage" && c.Status == http.StatusTooManyRequests
-		})
-	})
-	edit := func(kind string, reps ...string) {
-		t.Helper()
-		in, err := b.fake.ClickResponseButton(ctx, mgr, b.history("").URL, "session_edit")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, ack := b.submit(b.openedView(in), values(reps, kind, now, "30", "")); len(ack) != 0 {
-			t.Fatalf("edit ack = %s", ack)
-		}
-	}
+	b.logWithDMHeld(now)
+	edit := func(kind string, reps ...string) { b.editLatest(values(reps, kind, now, "30", "")) }
 	edit("one_on_one", rep2)
 	b.fake.ClearFaults("chat.postMessage")
 	b.dm(rep2, 1)
@@ -278,23 +260,8 @@ func TestAnEditBeforeTheRepsFirstDMWentIsNoNewsToThem(t *testing.T) {
 	b := startBot(t)
 	ctx := ctxT(t)
 	now := today("America/New_York")
-	b.fake.FailNext("chat.postMessage", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
-	viewID, _ := b.openModal("")
-	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", now, "30", "")); len(ack) != 0 {
-		t.Fatalf("ack = %s", ack)
-	}
-	eventually(t, "the rep's DM held back by the rate limit", func() bool {
-		return slices.ContainsFunc(b.fake.Calls(), func(c fakeslack.Call) bool {
-			return c.Method == "chat.postMessage" && c.Status == http.StatusTooManyRequests
-		})
-	})
-	in, err := b.fake.ClickResponseButton(ctx, mgr, b.history("").URL, "session_edit")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ack := b.submit(b.openedView(in), values([]string{rep}, "one_on_one", now, "50", "")); len(ack) != 0 {
-		t.Fatalf("edit ack = %s", ack)
-	}
+	b.logWithDMHeld(now)
+	b.editLatest(values([]string{rep}, "one_on_one", now, "50", ""))
 	b.fake.ClearFaults("chat.postMessage")
 	dm := b.dm(rep, 1)
 	eventually(t, "every rep DM settled", func() bool { return repDMsSettled(t, b.db) })
@@ -317,6 +284,37 @@ func TestAnEditBeforeTheRepsFirstDMWentIsNoNewsToThem(t *testing.T) {
 		m, _ := b.fake.Message(dm.Channel, dm.TS)
 		return strings.Contains(blocksText(m.Blocks), "You confirmed this")
 	})
+}
+
+// logWithDMHeld logs a 30-minute 1:1 with rep dated now while Slack
+// answers chat.postMessage with 429s (a Monday morning's rate limit), and
+// waits until the rep's DM has been refused once: it waits in the outbox
+// until the test clears the faults.
+func (b *bot) logWithDMHeld(now string) {
+	b.t.Helper()
+	b.fake.FailNext("chat.postMessage", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
+	viewID, _ := b.openModal("")
+	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", now, "30", "")); len(ack) != 0 {
+		b.t.Fatalf("ack = %s", ack)
+	}
+	eventually(b.t, "the rep's DM held back by the rate limit", func() bool {
+		return slices.ContainsFunc(b.fake.Calls(), func(c fakeslack.Call) bool {
+			return c.Method == "chat.postMessage" && c.Status == http.StatusTooManyRequests
+		})
+	})
+}
+
+// editLatest opens the edit form of the manager's latest session from
+// /coach history and saves it with vals.
+func (b *bot) editLatest(vals map[string]map[string]any) {
+	b.t.Helper()
+	in, err := b.fake.ClickResponseButton(ctxT(b.t), mgr, b.history("").URL, "session_edit")
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if _, ack := b.submit(b.openedView(in), vals); len(ack) != 0 {
+		b.t.Fatalf("edit ack = %s", ack)
+	}
 }
 
 // repDMsSettled says no rep DM waits in the outbox and none failed.
