@@ -266,7 +266,7 @@ func TestAnEditBeforeTheRepsFirstDMWentIsNoNewsToThem(t *testing.T) {
 	dm := b.dm(rep, 1)
 	eventually(t, "every rep DM settled", func() bool { return repDMsSettled(t, b.db) })
 	m, _ := b.fake.Message(dm.Channel, dm.TS)
-	if text := blocksText(m.Blocks); !strings.Contains(text, "50 min") || strings.Contains(text, "30") || strings.Contains(text, "Updated") ||
+	if text := blocksText(m.Blocks); !strings.Contains(text, "50 min") || strings.Contains(text, "30 min") || strings.Contains(text, "Updated") ||
 		!slices.Contains(actionIDs(m.Blocks), "rep_confirm") {
 		t.Fatalf("the rep's first DM reads %s %v, want the session as edited, to confirm, with no news of the edit", text, actionIDs(m.Blocks))
 	}
