@@ -132,7 +132,7 @@ func (s *Service) Refresh(ctx context.Context, id string) (Person, error) {
 // Slack. The profiles it needs and can't vouch for are read first, in one
 // bounded batch (see lookupProfiles). It returns who of the manager and the
 // reps is stored, so that the write makes sure only of the others.
-func (s *Service) validate(ctx context.Context, d Draft, managerID string) (stored map[string]bool, err error) {
+func (s *Service) validate(ctx context.Context, d Draft, managerID string) (map[string]bool, error) {
 	reps, zone, stored, err := s.lookupProfiles(ctx, managerID, d.RepIDs)
 	if err != nil {
 		return nil, err
