@@ -262,6 +262,20 @@ func TestAnEditBeforeTheRepsFirstDMWentIsNoNewsToThem(t *testing.T) {
 	now := today("America/New_York")
 	b.logWithDMHeld(now)
 	b.editLatest(values([]string{rep}, "one_on_one", now, "50", ""))
+	// Two more refused tries: the second began after the edit committed,
+	// so the post that goes next reads the edit's update before rendering
+	// (one committed during a try's rendering rightly goes after it).
+	refused := func() int {
+		n := 0
+		for _, c := range b.fake.CallsTo("chat.postMessage") {
+			if c.Status == http.StatusTooManyRequests {
+				n++
+			}
+		}
+		return n
+	}
+	before := refused()
+	eventually(t, "two more tries refused after the edit", func() bool { return refused() >= before+2 })
 	b.fake.ClearFaults("chat.postMessage")
 	dm := b.dm(rep, 1)
 	eventually(t, "every rep DM settled", func() bool { return repDMsSettled(t, b.db) })
