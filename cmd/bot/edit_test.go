@@ -219,7 +219,6 @@ func buttonValue(t *testing.T, raw json.RawMessage, actionID string) string {
 // asking them to confirm, as a new message.
 func TestARepTakenOffBeforeTheirDMWentHearsNothingUntilPutBack(t *testing.T) {
 	b := startBot(t)
-	ctx := ctxT(t)
 	now := today("America/New_York")
 	b.logWithDMHeld(now)
 	edit := func(kind string, reps ...string) { b.editLatest(values(reps, kind, now, "30", "")) }
@@ -242,13 +241,7 @@ func TestARepTakenOffBeforeTheirDMWentHearsNothingUntilPutBack(t *testing.T) {
 		t.Fatalf("the rep put back has %d messages, want their one DM", n)
 	}
 	// Their click works on it like on any DM: it was remembered as posted.
-	if _, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_confirm"); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the DM updated after Confirm", func() bool {
-		m, _ := b.fake.Message(dm.Channel, dm.TS)
-		return strings.Contains(blocksText(m.Blocks), "You confirmed this")
-	})
+	b.confirmUpdates(rep, dm)
 }
 
 // An edit made while the rep's first DM still waits in the outbox (held
@@ -258,7 +251,6 @@ func TestARepTakenOffBeforeTheirDMWentHearsNothingUntilPutBack(t *testing.T) {
 // chat.update after it.
 func TestAnEditBeforeTheRepsFirstDMWentIsNoNewsToThem(t *testing.T) {
 	b := startBot(t)
-	ctx := ctxT(t)
 	now := today("America/New_York")
 	b.logWithDMHeld(now)
 	b.editLatest(values([]string{rep}, "one_on_one", now, "50", ""))
@@ -291,10 +283,17 @@ func TestAnEditBeforeTheRepsFirstDMWentIsNoNewsToThem(t *testing.T) {
 		t.Fatalf("the rep has %d messages, want their one DM", n)
 	}
 	// Their click works on it: the version the DM shows is current.
-	if _, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_confirm"); err != nil {
-		t.Fatal(err)
+	b.confirmUpdates(rep, dm)
+}
+
+// confirmUpdates presses Confirm on the rep's DM as the rep and waits for
+// the DM to say so.
+func (b *bot) confirmUpdates(repID string, dm fakeslack.Message) {
+	b.t.Helper()
+	if _, err := b.fake.ClickButton(ctxT(b.t), repID, dm.Channel, dm.TS, "rep_confirm"); err != nil {
+		b.t.Fatal(err)
 	}
-	eventually(t, "the DM updated after Confirm", func() bool {
+	eventually(b.t, "the DM updated after Confirm", func() bool {
 		m, _ := b.fake.Message(dm.Channel, dm.TS)
 		return strings.Contains(blocksText(m.Blocks), "You confirmed this")
 	})

@@ -42,10 +42,10 @@ type repProfile struct {
 // everything typed.
 //
 // It also returns the manager's time zone, from the profile it read
-// anyway, and who of the manager and the reps is stored (read, or stored
-// from Slack here): people are never deleted, so the write need not make
-// sure of them again.
-func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs []string) ([]repProfile, *time.Location, map[string]bool, error) {
+// anyway, and those of the manager and the reps who are stored (read, or
+// stored from Slack here): people are never deleted, so the write need not
+// make sure of them again.
+func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs []string) ([]repProfile, *time.Location, map[string]Person, error) {
 	ids := repIDs
 	if managerID != "" {
 		ids = append([]string{managerID}, repIDs...)
@@ -53,10 +53,6 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs [
 	known, err := s.store.PeopleByID(ctx, ids)
 	if err != nil {
 		return nil, nil, nil, err
-	}
-	stored := make(map[string]bool, len(ids))
-	for id := range known {
-		stored[id] = true
 	}
 	reps := make([]repProfile, len(repIDs))
 	type ask struct {
@@ -83,7 +79,7 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs [
 		asks = append(asks, ask{managerID, -1})
 	}
 	if len(asks) == 0 {
-		return reps, zone, stored, nil
+		return reps, zone, known, nil
 	}
 
 	type answer struct {
@@ -131,14 +127,14 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs [
 		if err := s.store.UpsertPerson(ctx, fresh); err != nil {
 			return nil, nil, nil, fmt.Errorf("store profile of %s: %w", a.id, err)
 		}
-		stored[a.id] = true
+		known[a.id] = fresh
 		if a.rep >= 0 {
 			reps[a.rep] = repProfile{Person: fresh, vouched: true}
 		} else {
 			zone = s.Location(ctx, managerID) // as stored: the roster's zone still wins over Slack's
 		}
 	}
-	return reps, zone, stored, nil
+	return reps, zone, known, nil
 }
 
 // checkReps returns a field error when a rep is someone coaching can't be

@@ -130,9 +130,9 @@ func (s *Service) Refresh(ctx context.Context, id string) (Person, error) {
 
 // validate runs the draft rules and the checks that need the store and
 // Slack. The profiles it needs and can't vouch for are read first, in one
-// bounded batch (see lookupProfiles). It returns who of the manager and the
-// reps is stored, so that the write makes sure only of the others.
-func (s *Service) validate(ctx context.Context, d Draft, managerID string) (map[string]bool, error) {
+// bounded batch (see lookupProfiles). It returns those of the manager and
+// the reps who are stored, so that the write makes sure only of the others.
+func (s *Service) validate(ctx context.Context, d Draft, managerID string) (map[string]Person, error) {
 	reps, zone, stored, err := s.lookupProfiles(ctx, managerID, d.RepIDs)
 	if err != nil {
 		return nil, err
@@ -154,9 +154,9 @@ func (s *Service) validate(ctx context.Context, d Draft, managerID string) (map[
 
 // ensurePeople makes sure everyone of ids not known to be stored is, as a
 // placeholder until the roster or Slack says more.
-func ensurePeople(ctx context.Context, tx Tx, stored map[string]bool, ids ...string) error {
+func ensurePeople(ctx context.Context, tx Tx, stored map[string]Person, ids ...string) error {
 	for _, id := range ids {
-		if stored[id] {
+		if _, ok := stored[id]; ok {
 			continue
 		}
 		if err := tx.EnsurePerson(ctx, id); err != nil {

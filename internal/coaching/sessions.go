@@ -203,7 +203,7 @@ func (s *Service) editable(ctx context.Context, tx Reader, actorID string, id in
 	return sess, nil
 }
 
-func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, actorID string, stored map[string]bool) (Session, error) {
+func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, actorID string, stored map[string]Person) (Session, error) {
 	now := s.now()
 	changes := Changes(old, d)
 	sess := old

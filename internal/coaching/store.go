@@ -146,6 +146,9 @@ var ScheduledKinds = []MessageKind{MsgNudge, MsgDigest, MsgDigestChart, MsgRepRe
 // list them in this order.
 var DeferredKinds = append(slices.Clip(ScheduledKinds), MsgCaptureReply)
 
+// Deferred says whether k is one of DeferredKinds.
+func (k MessageKind) Deferred() bool { return slices.Contains(DeferredKinds, k) }
+
 // Op is how a message reaches Slack.
 type Op string
 

@@ -26,7 +26,8 @@ type Queue interface {
 	OutboxStatus(ctx context.Context, keys []string) (map[string]string, error)
 	// MarkSent records a message sent and, for a post, where it lives;
 	// with it, the updates of that post named in covered, which the post
-	// showed (see PendingUpdates), are superseded in the same commit.
+	// showed (see PendingUpdates), are superseded in the same commit. A
+	// post withheld (posted nil) supersedes nothing.
 	MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted, covered ...int64) error
 	// PendingUpdates lists the queued updates of the message key that
 	// render its state when sent (no payload of their own).

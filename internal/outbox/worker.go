@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"sync"
 	"time"
 
@@ -389,7 +388,7 @@ func (w *Worker) deliverAll(ctx context.Context, items []coaching.OutboxItem, cl
 			continue
 		}
 		lane := slots
-		if slices.Contains(coaching.DeferredKinds, it.Message.Kind) {
+		if it.Message.Kind.Deferred() {
 			lane = deferred
 		}
 		lane <- struct{}{}
@@ -528,11 +527,7 @@ func (w *Worker) deliver(ctx context.Context, it *job) error {
 	bctx := context.WithoutCancel(ctx)
 	if err == nil {
 		w.count(func(s *Stats) { s.Sent++ })
-		var covered []int64
-		if posted != nil {
-			covered = it.covered
-		}
-		return w.record(bctx, it, "mark sent", func(ctx context.Context) error { return w.q.MarkSent(ctx, it.ID, m.Key, posted, covered...) })
+		return w.record(bctx, it, "mark sent", func(ctx context.Context) error { return w.q.MarkSent(ctx, it.ID, m.Key, posted, it.covered...) })
 	}
 	e := classify(err)
 	if e.Class == Gone {
@@ -560,36 +555,46 @@ func (w *Worker) sendGuarded(ctx context.Context, it *job, prior *coaching.Poste
 		posted, err = nil, &Error{Class: Permanent, Method: method(it.Message.Op),
 			Err: fmt.Errorf("rendering or sending it panicked (%s); the stack is in the log", panicText(p))}
 	}()
-	m := it.Message
-	lock := sendKey(m)
+	lock := sendKey(it.Message)
 	if it.unposted {
-		lock = changeKey(m.Key) // still the update's lock
+		lock = changeKey(it.Message.Key) // still the update's lock
 	}
 	defer w.sending.lock(lock)()
-	if it.unposted {
-		// Another update of the message may have posted it while this one
-		// waited for the lock: a second post would show it twice.
+	m, prior, err := w.lastLook(ctx, it, prior)
+	if err != nil {
+		return nil, err
+	}
+	return w.send.Send(ctx, m, prior)
+}
+
+// lastLook settles what a send is, under its message's send lock and just
+// before the Sender renders it. An update going as its withheld post goes
+// as an update after all if another update of the message posted it while
+// this one waited for the lock: a second post would show it twice. A post
+// notes the updates of it queued so far (job.covered): an edit made while
+// it waited (a Monday backlog) is in what it renders now, and the update
+// would only add news of a change from a version nobody saw. Read before
+// the rendering, these are updates whose change the post shows; one
+// committed later is not among them and goes.
+func (w *Worker) lastLook(ctx context.Context, it *job, prior *coaching.Posted) (coaching.Message, *coaching.Posted, error) {
+	m := it.Message
+	switch {
+	case it.unposted:
 		p, ok, err := w.q.PostedMessage(ctx, m.Key)
 		if err != nil {
-			return nil, err
+			return m, nil, err
 		}
 		if ok {
 			m.Op, prior = coaching.OpUpdate, &p
 		}
-	}
-	if m.Op == coaching.OpPost && m.Key != "" && !it.unposted {
-		// An edit made while the post waited (a Monday backlog) queued an
-		// update of it. The post, rendered now, shows the edit: the update
-		// would only add news of a change from a version nobody saw. Read
-		// before the rendering, these are updates whose change is in it;
-		// one committed later is not among them and goes.
+	case m.Op == coaching.OpPost && m.Key != "":
 		covered, err := w.q.PendingUpdates(ctx, m.Key)
 		if err != nil {
-			return nil, err
+			return m, nil, err
 		}
 		it.covered = covered
 	}
-	return w.send.Send(ctx, m, prior)
+	return m, prior, nil
 }
 
 // panicText describes a panic without its value's data: a runtime error

@@ -147,10 +147,6 @@ func sqlList(kinds []coaching.MessageKind) string {
 	return `(` + strings.Join(quoted, `, `) + `)`
 }
 
-// isBulk says whether a message is one of the deferred kinds, which wait
-// behind the messages people wait for most.
-func isBulk(k coaching.MessageKind) bool { return slices.Contains(coaching.DeferredKinds, k) }
-
 func (s *Store) claim(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, lanes []lane, keys []string) ([]coaching.OutboxItem, error) {
 	filter, kargs := keyFilter(keys)
 	dargs := append([]any{ms(now), ms(now)}, kargs...)
@@ -183,7 +179,7 @@ func (s *Store) claim(ctx context.Context, owner string, now time.Time, leaseFor
 	})
 	// Sent in this order: what someone waits for first, the rest by age.
 	slices.SortFunc(out, func(a, b coaching.OutboxItem) int {
-		return cmp.Or(compareBool(isBulk(a.Message.Kind), isBulk(b.Message.Kind)), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(compareBool(a.Message.Kind.Deferred(), b.Message.Kind.Deferred()), cmp.Compare(a.ID, b.ID))
 	})
 	return out, err
 }
