@@ -124,9 +124,14 @@ type lane struct {
 
 // dueWhere selects pending messages due at now and not leased. An update
 // is not due while the post it updates is still queued: it would only be
-// put back, again and again, until the post is out.
+// put back, again and again, until the post is out. That post is sought by
+// its key: the term on p.msg_key not being empty states outbox_key's
+// partial WHERE, so SQLite may use it, and p.op appended to the empty
+// string is no column SQLite can seek on, so it does not walk every
+// pending post in outbox_lane instead (it has no statistics to tell the
+// two indexes apart).
 const dueWhere = `status = 'pending' AND next_at <= ? AND lease_until <= ?
-	AND NOT (op = 'update' AND EXISTS (SELECT 1 FROM outbox p WHERE p.msg_key = o.msg_key AND p.op = 'post' AND p.status = 'pending'))`
+	AND NOT (op = 'update' AND EXISTS (SELECT 1 FROM outbox p WHERE p.msg_key = o.msg_key AND p.msg_key <> '' AND p.op || '' = 'post' AND p.status = 'pending'))`
 
 // urgentTerm and bulkTerm split a lane in two. They must read term for
 // term as the WHERE of migration 0011's partial indexes (SQLite uses a

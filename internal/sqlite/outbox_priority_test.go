@@ -148,6 +148,44 @@ func TestClaimPlansSeekTheUrgentAndBulkIndexes(t *testing.T) {
 	})
 }
 
+// An update waits while its post is queued; finding that post is a seek by
+// the message's key, whatever the backlog of other posts. It was a walk
+// through every pending post (outbox_lane, op = 'post') for each update
+// looked at: on a Monday, 2,000 queued nudges for each claim of the update
+// lane, on the writer. SQLite only: PostgreSQL plans by its statistics and
+// may hash the pending posts once per claim, which is as cheap.
+func TestAnUpdateFindsItsQueuedPostByKey(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	clk := &clock{t: t0.Add(-time.Minute)}
+	st := open(t, t.TempDir()+"/c.db", sqlite.Options{Now: clk.now})
+	msgs := nudges(2_000)
+	for k := range 20 {
+		msgs = append(msgs, coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: fmt.Sprintf("dm:%d", k), To: "UR"})
+	}
+	queueAt(t, st, clk, t0.Add(-time.Minute), msgs...)
+	q, args := st.ClaimLanesStatement("w", t0, time.Minute, map[coaching.Op]int{coaching.OpUpdate: 5}, nil)
+	plan, err := st.Explain(ctx, q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(plan, "SEARCH p USING INDEX outbox_key (msg_key=?)"); n != 2 {
+		t.Errorf("the urgent and bulk sides should each seek the update's post by key (2), got %d: %s", n, plan)
+	}
+	if strings.Contains(plan, "SEARCH p USING INDEX outbox_lane") {
+		t.Errorf("an update's post is looked for among all pending posts: %s", plan)
+	}
+	// And the rule itself: an update goes only once its post is out.
+	queueAt(t, st, clk, t0.Add(-time.Minute), coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpPost, Key: "dm:0", To: "UR"})
+	items, err := st.ClaimOutboxLanes(ctx, "w", t0, time.Minute, map[coaching.Op]int{coaching.OpUpdate: 50}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := claimedKeys(items); len(got) != 19 || slices.Contains(got, "dm:0") {
+		t.Errorf("claimed updates %v: want the 19 whose post is not queued", got)
+	}
+}
+
 // Workers on two stores claiming by lanes at once never take the same
 // message, and between them take every due one, urgent and bulk.
 func TestConcurrentLaneClaimsTakeEachMessageOnce(t *testing.T) {
