@@ -17,6 +17,13 @@ const (
 	MetricsCountQuery       = countQuery
 )
 
+// The outbox's lookups by key, for tests of their plans.
+const (
+	OutboxStatusQuery   = outboxStatusQuery
+	PostStatusQuery     = postStatusQuery
+	PendingUpdatesQuery = pendingUpdatesQuery
+)
+
 // QueryPlan is SQLite's plan for query with args, its steps joined by "; ".
 func (s *Store) QueryPlan(ctx context.Context, query string, args ...any) (string, error) {
 	rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)

@@ -346,11 +346,24 @@ func scanOutbox(rows *sql.Rows) (coaching.OutboxItem, error) {
 	return it, nil
 }
 
+// The outbox keeps its rows (ScrubOutbox empties them, nothing deletes
+// them), so a lookup by key must seek outbox_key, a partial index: SQLite
+// and PostgreSQL use it only when the query states its WHERE (the key is
+// not empty) as a term of its own. Without it these were scans of the
+// whole table (or, for the pending updates, of every pending update) each
+// time.
+const (
+	outboxStatusQuery   = `SELECT msg_key, status FROM outbox WHERE msg_key <> ''`
+	postStatusQuery     = `SELECT status FROM outbox WHERE msg_key = ? AND msg_key <> '' AND op = 'post' ORDER BY id DESC LIMIT 1`
+	pendingUpdatesQuery = `SELECT id FROM outbox WHERE msg_key = ? AND msg_key <> '' AND op = 'update' AND status = 'pending'
+		AND coalesce(payload, '') = '' ORDER BY id`
+)
+
 // OutboxStatus reports the delivery state of the newest message queued
 // under each key: pending, sent, failed or superseded.
 func (s *Store) OutboxStatus(ctx context.Context, keys []string) (map[string]string, error) {
 	filter, args := keyFilter(keys)
-	rows, err := s.rq.QueryContext(ctx, `SELECT msg_key, status FROM outbox WHERE 1 = 1`+filter+` ORDER BY id`, args...)
+	rows, err := s.rq.QueryContext(ctx, outboxStatusQuery+filter+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox status: %w", err)
 	}
@@ -422,8 +435,7 @@ func (s *Store) MarkSent(ctx context.Context, id int64, key string, posted *coac
 // PendingUpdates lists the queued updates of the message key that render
 // its state when sent: those with a payload of their own are left out.
 func (s *Store) PendingUpdates(ctx context.Context, key string) ([]int64, error) {
-	rows, err := s.rq.QueryContext(ctx, `SELECT id FROM outbox
-		WHERE msg_key = ? AND op = 'update' AND status = 'pending' AND coalesce(payload, '') = '' ORDER BY id`, key)
+	rows, err := s.rq.QueryContext(ctx, pendingUpdatesQuery, key)
 	if err != nil {
 		return nil, fmt.Errorf("read queued updates of %s: %w", key, err)
 	}
@@ -543,7 +555,7 @@ func (s *Store) PostedMessage(ctx context.Context, key string) (coaching.Posted,
 // queued, else pending, sent or failed.
 func (s *Store) PostStatus(ctx context.Context, key string) (string, error) {
 	var st string
-	err := s.rq.QueryRowContext(ctx, `SELECT status FROM outbox WHERE msg_key = ? AND op = 'post' ORDER BY id DESC LIMIT 1`, key).Scan(&st)
+	err := s.rq.QueryRowContext(ctx, postStatusQuery, key).Scan(&st)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

@@ -186,6 +186,55 @@ func TestAnUpdateFindsItsQueuedPostByKey(t *testing.T) {
 	}
 }
 
+// The outbox keeps every row it ever queued, so its lookups by key seek
+// outbox_key: the status of a post an update waits for, the updates a post
+// covers (read before each post), the outcome a command waits for. Each
+// was a scan of the table, or of every pending update, before.
+func TestOutboxLookupsByKeySeekTheKeyIndex(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+		clk := &clock{t: t0.Add(-time.Minute)}
+		st := open(t, db, sqlite.Options{Now: clk.now})
+		msgs := nudges(2_000)
+		for k := range 500 {
+			msgs = append(msgs, coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: fmt.Sprintf("dm:%d", k), To: "UR"})
+		}
+		queueAt(t, st, clk, t0.Add(-time.Minute), msgs...)
+		if st.IsPostgres() {
+			if err := st.Exec(ctx, `ANALYZE outbox`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for name, q := range map[string]struct {
+			sql  string
+			args []any
+		}{
+			"post status":     {sqlite.PostStatusQuery, []any{"dm:7"}},
+			"pending updates": {sqlite.PendingUpdatesQuery, []any{"dm:7"}},
+			"outbox status":   {sqlite.OutboxStatusQuery + ` AND msg_key IN (?, ?) ORDER BY id`, []any{"dm:7", "nudge:07"}},
+		} {
+			plan, err := st.Explain(ctx, q.sql, q.args...)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if !strings.Contains(plan, "outbox_key") || strings.Contains(plan, "SCAN outbox") || strings.Contains(plan, "Seq Scan") {
+				t.Errorf("%s does not seek outbox_key: %s", name, plan)
+			}
+		}
+		ids, err := st.PendingUpdates(ctx, "dm:7")
+		if err != nil || len(ids) != 1 {
+			t.Errorf("pending updates of dm:7 = %v, %v; want one", ids, err)
+		}
+		if got, err := st.PostStatus(ctx, "nudge:07"); err != nil || got != "pending" {
+			t.Errorf("post status of nudge:07 = %q, %v; want pending", got, err)
+		}
+		if got, err := st.OutboxStatus(ctx, []string{"dm:7", "nudge:07", "none"}); err != nil || len(got) != 2 || got["dm:7"] != "pending" {
+			t.Errorf("outbox status = %v, %v; want dm:7 and nudge:07 pending", got, err)
+		}
+	})
+}
+
 // Workers on two stores claiming by lanes at once never take the same
 // message, and between them take every due one, urgent and bulk.
 func TestConcurrentLaneClaimsTakeEachMessageOnce(t *testing.T) {
