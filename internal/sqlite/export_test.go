@@ -22,6 +22,7 @@ const (
 	OutboxStatusQuery   = outboxStatusQuery
 	PostStatusQuery     = postStatusQuery
 	PendingUpdatesQuery = pendingUpdatesQuery
+	ReopenQuery         = reopenQuery
 )
 
 // QueryPlan is SQLite's plan for query with args, its steps joined by "; ".

@@ -257,10 +257,14 @@ func (t *tx) CloseCommitments(ctx context.Context, managerID string, ids []int64
 	return nil
 }
 
+// reopenQuery reopens the commitments a session closed: a seek in
+// commitments_closed_in (migration 0012), on an undo's ack path.
+const reopenQuery = `UPDATE commitments SET status = 'open', closed_at = 0, closed_in_session = NULL
+	WHERE closed_in_session = ?`
+
 // ReopenCommitments reopens commitments an undone session had closed.
 func (t *tx) ReopenCommitments(ctx context.Context, closedBySession int64) error {
-	_, err := t.q.ExecContext(ctx, `UPDATE commitments SET status = 'open', closed_at = 0, closed_in_session = NULL
-		WHERE closed_in_session = ?`, closedBySession)
+	_, err := t.q.ExecContext(ctx, reopenQuery, closedBySession)
 	if err != nil {
 		return fmt.Errorf("reopen commitments closed by session %d: %w", closedBySession, err)
 	}
