@@ -23,6 +23,7 @@ const (
 	PostStatusQuery     = postStatusQuery
 	PendingUpdatesQuery = pendingUpdatesQuery
 	ReopenQuery         = reopenQuery
+	OutboxStatsQuery    = outboxStatsQuery
 )
 
 // QueryPlan is SQLite's plan for query with args, its steps joined by "; ".

@@ -571,12 +571,17 @@ type OutboxStats struct {
 	Failed  int
 }
 
+// outboxStatsQuery counts pending and failed messages, each in its own
+// partial index (outbox_pending, outbox_failed): read at every scrape, it
+// must not grow with the rows the outbox keeps.
+const outboxStatsQuery = `SELECT
+	(SELECT count(*) FROM outbox WHERE status = 'pending'),
+	(SELECT count(*) FROM outbox WHERE status = 'failed')`
+
 // OutboxStats reads the outbox's depth and failures.
 func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	var st OutboxStats
-	err := s.rq.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM outbox WHERE status = 'pending'),
-		(SELECT count(*) FROM outbox WHERE status = 'failed')`).Scan(&st.Pending, &st.Failed)
+	err := s.rq.QueryRowContext(ctx, outboxStatsQuery).Scan(&st.Pending, &st.Failed)
 	if err != nil {
 		return OutboxStats{}, fmt.Errorf("read outbox stats: %w", err)
 	}

@@ -235,6 +235,41 @@ func TestOutboxLookupsByKeySeekTheKeyIndex(t *testing.T) {
 	})
 }
 
+// The pending and failed counts, read at every scrape of /metrics, read
+// only those rows: counting the failed ones read the whole table, which
+// the outbox never empties, until the scrape's read timed out for good.
+func TestOutboxStatsReadOnlyPendingAndFailedRows(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+		clk := &clock{t: t0.Add(-time.Minute)}
+		st := open(t, db, sqlite.Options{Now: clk.now})
+		queueAt(t, st, clk, t0.Add(-time.Minute), nudges(3_000)...)
+		if err := st.Exec(ctx, `UPDATE outbox SET status = 'sent' WHERE id > 20`); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Exec(ctx, `UPDATE outbox SET status = 'failed' WHERE id <= 3`); err != nil {
+			t.Fatal(err)
+		}
+		if st.IsPostgres() {
+			if err := st.Exec(ctx, `ANALYZE outbox`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		plan, err := st.Explain(ctx, sqlite.OutboxStatsQuery)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(plan, "outbox_failed") || strings.Contains(plan, "Seq Scan") || slices.Contains(strings.Split(plan, "; "), "SCAN outbox") {
+			t.Errorf("the counts read more than the pending and failed rows: %s", plan)
+		}
+		got, err := st.OutboxStats(ctx)
+		if err != nil || got.Pending != 17 || got.Failed != 3 {
+			t.Errorf("stats = %+v, %v; want 17 pending, 3 failed", got, err)
+		}
+	})
+}
+
 // Workers on two stores claiming by lanes at once never take the same
 // message, and between them take every due one, urgent and bulk.
 func TestConcurrentLaneClaimsTakeEachMessageOnce(t *testing.T) {
