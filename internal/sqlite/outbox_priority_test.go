@@ -48,6 +48,43 @@ func claimedKeys(items []coaching.OutboxItem) []string {
 	return keys
 }
 
+// backlog opens a store on db with msgs queued and due a minute before t0,
+// Monday 9:00, the instant a test claims at.
+func backlog(t *testing.T, db string, msgs ...coaching.Message) (st *sqlite.Store, clk *clock, t0 time.Time) {
+	t.Helper()
+	t0 = time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	clk = &clock{t: t0.Add(-time.Minute)}
+	st = open(t, db, sqlite.Options{Now: clk.now})
+	queueAt(t, st, clk, t0.Add(-time.Minute), msgs...)
+	return st, clk, t0
+}
+
+// updates are n queued updates of rep DMs, keyed dm:0 on.
+func updates(n int) []coaching.Message {
+	msgs := make([]coaching.Message, n)
+	for k := range msgs {
+		msgs[k] = coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: fmt.Sprintf("dm:%d", k), To: "UR"}
+	}
+	return msgs
+}
+
+// planOf is the engine's plan for q: PostgreSQL's after ANALYZE of the
+// outbox, so that it plans by the rows a test queued.
+func planOf(t *testing.T, st *sqlite.Store, q string, args ...any) string {
+	t.Helper()
+	ctx := context.Background()
+	if st.IsPostgres() {
+		if err := st.Exec(ctx, `ANALYZE outbox`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan, err := st.Explain(ctx, q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
 // Within an op's lane the due messages someone waits for are claimed
 // before the scheduled bulk queued ahead of them, and come first in the
 // claim; bulk takes the room they leave, oldest due first, and all of it
@@ -116,26 +153,14 @@ func TestClaimTakesUrgentMessagesBeforeBulkOnes(t *testing.T) {
 // 0011's indexes; were they to drift apart, the plan would scan.
 func TestClaimPlansSeekTheUrgentAndBulkIndexes(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
-		ctx := context.Background()
-		t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
-		clk := &clock{t: t0.Add(-time.Minute)}
-		st := open(t, db, sqlite.Options{Now: clk.now})
-		queueAt(t, st, clk, t0.Add(-time.Minute), append(nudges(50), repDMs(3)...)...)
+		st, clk, t0 := backlog(t, db, append(nudges(50), repDMs(3)...)...)
 		var many []coaching.Message
 		for k := range 2_000 {
 			many = append(many, coaching.Message{Kind: coaching.MsgNudge, Op: coaching.OpPost, Key: fmt.Sprintf("bulk:%d", k), To: "UM"})
 		}
 		queueAt(t, st, clk, t0.Add(-time.Minute), many...)
-		if st.IsPostgres() {
-			if err := st.Exec(ctx, `ANALYZE outbox`); err != nil {
-				t.Fatal(err)
-			}
-		}
 		q, args := st.ClaimLanesStatement("w", t0, time.Minute, map[coaching.Op]int{coaching.OpPost: 5}, nil)
-		plan, err := st.Explain(ctx, q, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
+		plan := planOf(t, st, q, args...)
 		t.Logf("plan: %s", plan)
 		for _, idx := range []string{"outbox_urgent", "outbox_bulk"} {
 			if !strings.Contains(plan, idx) {
@@ -156,19 +181,9 @@ func TestClaimPlansSeekTheUrgentAndBulkIndexes(t *testing.T) {
 // may hash the pending posts once per claim, which is as cheap.
 func TestAnUpdateFindsItsQueuedPostByKey(t *testing.T) {
 	ctx := context.Background()
-	t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
-	clk := &clock{t: t0.Add(-time.Minute)}
-	st := open(t, t.TempDir()+"/c.db", sqlite.Options{Now: clk.now})
-	msgs := nudges(2_000)
-	for k := range 20 {
-		msgs = append(msgs, coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: fmt.Sprintf("dm:%d", k), To: "UR"})
-	}
-	queueAt(t, st, clk, t0.Add(-time.Minute), msgs...)
+	st, clk, t0 := backlog(t, t.TempDir()+"/c.db", append(nudges(2_000), updates(20)...)...)
 	q, args := st.ClaimLanesStatement("w", t0, time.Minute, map[coaching.Op]int{coaching.OpUpdate: 5}, nil)
-	plan, err := st.Explain(ctx, q, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := planOf(t, st, q, args...)
 	if n := strings.Count(plan, "SEARCH p USING INDEX outbox_key (msg_key=?)"); n != 2 {
 		t.Errorf("the urgent and bulk sides should each seek the update's post by key (2), got %d: %s", n, plan)
 	}
@@ -193,19 +208,7 @@ func TestAnUpdateFindsItsQueuedPostByKey(t *testing.T) {
 func TestOutboxLookupsByKeySeekTheKeyIndex(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()
-		t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
-		clk := &clock{t: t0.Add(-time.Minute)}
-		st := open(t, db, sqlite.Options{Now: clk.now})
-		msgs := nudges(2_000)
-		for k := range 500 {
-			msgs = append(msgs, coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: fmt.Sprintf("dm:%d", k), To: "UR"})
-		}
-		queueAt(t, st, clk, t0.Add(-time.Minute), msgs...)
-		if st.IsPostgres() {
-			if err := st.Exec(ctx, `ANALYZE outbox`); err != nil {
-				t.Fatal(err)
-			}
-		}
+		st, _, _ := backlog(t, db, append(nudges(2_000), updates(500)...)...)
 		for name, q := range map[string]struct {
 			sql  string
 			args []any
@@ -214,11 +217,7 @@ func TestOutboxLookupsByKeySeekTheKeyIndex(t *testing.T) {
 			"pending updates": {sqlite.PendingUpdatesQuery, []any{"dm:7"}},
 			"outbox status":   {sqlite.OutboxStatusQuery + ` AND msg_key IN (?, ?) ORDER BY id`, []any{"dm:7", "nudge:07"}},
 		} {
-			plan, err := st.Explain(ctx, q.sql, q.args...)
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			if !strings.Contains(plan, "outbox_key") || strings.Contains(plan, "SCAN outbox") || strings.Contains(plan, "Seq Scan") {
+			if plan := planOf(t, st, q.sql, q.args...); !strings.Contains(plan, "outbox_key") || strings.Contains(plan, "SCAN outbox") || strings.Contains(plan, "Seq Scan") {
 				t.Errorf("%s does not seek outbox_key: %s", name, plan)
 			}
 		}
@@ -241,26 +240,14 @@ func TestOutboxLookupsByKeySeekTheKeyIndex(t *testing.T) {
 func TestOutboxStatsReadOnlyPendingAndFailedRows(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()
-		t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
-		clk := &clock{t: t0.Add(-time.Minute)}
-		st := open(t, db, sqlite.Options{Now: clk.now})
-		queueAt(t, st, clk, t0.Add(-time.Minute), nudges(3_000)...)
+		st, _, _ := backlog(t, db, nudges(3_000)...)
 		if err := st.Exec(ctx, `UPDATE outbox SET status = 'sent' WHERE id > 20`); err != nil {
 			t.Fatal(err)
 		}
 		if err := st.Exec(ctx, `UPDATE outbox SET status = 'failed' WHERE id <= 3`); err != nil {
 			t.Fatal(err)
 		}
-		if st.IsPostgres() {
-			if err := st.Exec(ctx, `ANALYZE outbox`); err != nil {
-				t.Fatal(err)
-			}
-		}
-		plan, err := st.Explain(ctx, sqlite.OutboxStatsQuery)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(plan, "outbox_failed") || strings.Contains(plan, "Seq Scan") || slices.Contains(strings.Split(plan, "; "), "SCAN outbox") {
+		if plan := planOf(t, st, sqlite.OutboxStatsQuery); !strings.Contains(plan, "outbox_failed") || strings.Contains(plan, "Seq Scan") || slices.Contains(strings.Split(plan, "; "), "SCAN outbox") {
 			t.Errorf("the counts read more than the pending and failed rows: %s", plan)
 		}
 		got, err := st.OutboxStats(ctx)
