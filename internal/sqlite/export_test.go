@@ -17,7 +17,7 @@ const (
 	MetricsCountQuery       = countQuery
 )
 
-// The outbox's lookups by key, for tests of their plans.
+// Statements that must seek an index, for tests of their plans.
 const (
 	OutboxStatusQuery   = outboxStatusQuery
 	PostStatusQuery     = postStatusQuery
