@@ -78,3 +78,9 @@ func (s *Store) Explain(ctx context.Context, query string, args ...any) (string,
 	}
 	return strings.Join(lines, "; "), rows.Err()
 }
+
+// QueuedWrites is how many writes wait for the writer.
+func (s *Store) QueuedWrites() int { return len(s.writes) }
+
+// Commits is how many batches the writer committed.
+func (s *Store) Commits() int64 { return s.commits.Load() }

@@ -34,8 +34,8 @@ var ErrClosed = errors.New("store is closed")
 // Update runs fn in a write transaction and returns once it is committed
 // (or rolled back when fn fails). Writes that arrive together share one
 // commit (group commit): each runs in its own savepoint, so one failing
-// rolls back only itself, and the cost of a commit, the WAL write, is paid
-// once for all of them. A write whose ctx ended before its turn is not run.
+// rolls back only itself (a write alone in its batch needs none), and the
+// cost of a commit, the WAL write, is paid once for all of them. A write whose ctx ended before its turn is not run.
 func (s *Store) Update(ctx context.Context, fn func(coaching.Tx) error) error {
 	if s.pg {
 		return s.updatePG(ctx, fn)
@@ -192,22 +192,34 @@ func (s *Store) batchTx(bctx context.Context, batch []*writeReq, results []error
 	// statements per write, parsed again every time otherwise.
 	q := cachedTx{tx: sqlTx, c: s.wq.c, batch: ctx}
 	t := &tx{reader: reader{q: q}, q: q, tx: sqlTx, clock: s.now}
+	// A write alone in its batch (every write, below a few hundred a
+	// second) needs no savepoint: when it fails, the transaction it is
+	// alone in is rolled back whole. Two statements fewer on each ack.
+	alone := len(batch) == 1
 	ok := 0
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			results[i] = busy(err)
 			continue
 		}
-		if _, err := q.ExecContext(ctx, `SAVEPOINT w`); err != nil {
-			return true, fmt.Errorf("savepoint: %w", err)
+		if !alone {
+			if _, err := q.ExecContext(ctx, `SAVEPOINT w`); err != nil {
+				return true, fmt.Errorf("savepoint: %w", err)
+			}
 		}
-		if err := runGuarded(r.fn, t); err != nil {
+		err := runGuarded(r.fn, t)
+		if err != nil {
 			results[i] = busy(err)
+		} else {
+			ok++
+		}
+		if alone {
+			continue
+		}
+		if err != nil {
 			if _, rerr := q.ExecContext(ctx, `ROLLBACK TO w`); rerr != nil {
 				return true, fmt.Errorf("roll back a failed write: %w", rerr)
 			}
-		} else {
-			ok++
 		}
 		if _, err := q.ExecContext(ctx, `RELEASE w`); err != nil {
 			return true, fmt.Errorf("release savepoint: %w", err)

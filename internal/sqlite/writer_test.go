@@ -3,8 +3,10 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -94,5 +96,79 @@ func TestHealthChecksNeverWaitForTheWriter(t *testing.T) {
 			t.Fatalf("WriteWait after the write = %v, want 0", st.WriteWait())
 		}
 		runtime.Gosched()
+	}
+}
+
+// Writes that queue together share one commit, each in its own savepoint:
+// one that fails or panics leaves nothing behind and the others commit. A
+// write alone in its batch runs without a savepoint, and failing, leaves
+// nothing behind either.
+func TestAFailedWriteLeavesNothingAndSparesTheOthers(t *testing.T) {
+	ctx := context.Background()
+	st := open(t, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	boom := errors.New("boom")
+	add := func(id string, then func() error) func(coaching.Tx) error {
+		return func(tx coaching.Tx) error {
+			if err := tx.EnsurePerson(ctx, id); err != nil {
+				return err
+			}
+			return then()
+		}
+	}
+	stored := func(id string) bool {
+		var n int
+		if err := st.QueryRow(ctx, `SELECT count(*) FROM people WHERE id = '`+id+`'`, &n); err != nil {
+			t.Fatal(err)
+		}
+		return n == 1
+	}
+
+	if err := st.Update(ctx, add("U_ALONE", func() error { return boom })); !errors.Is(err, boom) {
+		t.Fatalf("a failed write alone returned %v, want its own error", err)
+	}
+	if stored("U_ALONE") {
+		t.Error("a failed write alone left its row")
+	}
+
+	// U_A holds the writer until B, C and D are queued behind it: they run
+	// as one batch.
+	release, running := make(chan struct{}), make(chan struct{})
+	errs := make(map[string]error)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	write := func(id string, fn func(coaching.Tx) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := st.Update(ctx, fn)
+			mu.Lock()
+			errs[id] = err
+			mu.Unlock()
+		}()
+	}
+	write("U_A", add("U_A", func() error { close(running); <-release; return nil }))
+	<-running
+	before := st.Commits()
+	write("U_B", add("U_B", func() error { return boom }))
+	write("U_C", add("U_C", func() error { return nil }))
+	write("U_D", add("U_D", func() error { panic("render bug") }))
+	for deadline := time.Now().Add(10 * time.Second); st.QueuedWrites() < 3; {
+		if time.Now().After(deadline) {
+			t.Fatal("the three writes never queued")
+		}
+		runtime.Gosched()
+	}
+	close(release)
+	wg.Wait()
+	if got := st.Commits() - before; got != 2 {
+		t.Errorf("%d commits for A and the batch behind it, want 2", got)
+	}
+	if errs["U_A"] != nil || errs["U_C"] != nil || !errors.Is(errs["U_B"], boom) || errs["U_D"] == nil {
+		t.Errorf("errors %v: want A and C nil, B its own, D the panic", errs)
+	}
+	for id, want := range map[string]bool{"U_A": true, "U_B": false, "U_C": true, "U_D": false} {
+		if stored(id) != want {
+			t.Errorf("%s stored: %v, want %v", id, !want, want)
+		}
 	}
 }
