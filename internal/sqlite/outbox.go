@@ -33,18 +33,31 @@ func encodeArgs(m coaching.Message) (string, error) {
 	return string(args), nil
 }
 
+// enqueueRows is how many messages one INSERT queues at most: a
+// submission's rep DMs and receipt go in one statement, a Monday's 2,000
+// nudges in 63, not 2,000 (8 parameters a row, far below either engine's
+// limit; a statement text per count, up to this many, is cached).
+const enqueueRows = 32
+
 // Enqueue queues messages for delivery in the caller's transaction.
 func (t *tx) Enqueue(ctx context.Context, msgs ...coaching.Message) error {
 	now := t.now()
-	for _, m := range msgs {
-		args, err := encodeArgs(m)
-		if err != nil {
-			return err
+	for len(msgs) > 0 {
+		chunk := msgs[:min(len(msgs), enqueueRows)]
+		msgs = msgs[len(chunk):]
+		vals := make([]any, 0, 8*len(chunk))
+		for _, m := range chunk {
+			args, err := encodeArgs(m)
+			if err != nil {
+				return err
+			}
+			vals = append(vals, m.Kind, m.Op, m.Key, m.To, args, string(m.Payload), now, now)
 		}
-		_, err = t.q.ExecContext(ctx, `INSERT INTO outbox (kind, op, msg_key, recipient, args, payload, next_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, m.Kind, m.Op, m.Key, m.To, args, string(m.Payload), now, now)
-		if err != nil {
-			return fmt.Errorf("queue %s %s for %s: %w", m.Op, m.Kind, m.To, err)
+		q := `INSERT INTO outbox (kind, op, msg_key, recipient, args, payload, next_at, created_at) VALUES ` +
+			strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?), `, len(chunk)-1) + `(?, ?, ?, ?, ?, ?, ?, ?)`
+		if _, err := t.q.ExecContext(ctx, q, vals...); err != nil {
+			m := chunk[0]
+			return fmt.Errorf("queue %d messages (the first %s %s for %s): %w", len(chunk), m.Op, m.Kind, m.To, err)
 		}
 	}
 	return nil
