@@ -35,7 +35,8 @@ var ErrClosed = errors.New("store is closed")
 // (or rolled back when fn fails). Writes that arrive together share one
 // commit (group commit): each runs in its own savepoint, so one failing
 // rolls back only itself (a write alone in its batch needs none), and the
-// cost of a commit, the WAL write, is paid once for all of them. A write whose ctx ended before its turn is not run.
+// cost of a commit, the WAL write, is paid once for all of them. A write
+// whose ctx ended before its turn is not run.
 func (s *Store) Update(ctx context.Context, fn func(coaching.Tx) error) error {
 	if s.pg {
 		return s.updatePG(ctx, fn)
