@@ -39,6 +39,16 @@ func encodeArgs(m coaching.Message) (string, error) {
 // limit; a statement text per count, up to this many, is cached).
 const enqueueRows = 32
 
+// enqueueSQL holds the INSERT for each count of rows, 1 to enqueueRows,
+// written once rather than on every submission's write.
+var enqueueSQL = func() (qs [enqueueRows + 1]string) {
+	for n := 1; n <= enqueueRows; n++ {
+		qs[n] = `INSERT INTO outbox (kind, op, msg_key, recipient, args, payload, next_at, created_at) VALUES ` +
+			strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?), `, n-1) + `(?, ?, ?, ?, ?, ?, ?, ?)`
+	}
+	return qs
+}()
+
 // Enqueue queues messages for delivery in the caller's transaction.
 func (t *tx) Enqueue(ctx context.Context, msgs ...coaching.Message) error {
 	now := t.now()
@@ -53,9 +63,7 @@ func (t *tx) Enqueue(ctx context.Context, msgs ...coaching.Message) error {
 			}
 			vals = append(vals, m.Kind, m.Op, m.Key, m.To, args, string(m.Payload), now, now)
 		}
-		q := `INSERT INTO outbox (kind, op, msg_key, recipient, args, payload, next_at, created_at) VALUES ` +
-			strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?), `, len(chunk)-1) + `(?, ?, ?, ?, ?, ?, ?, ?)`
-		if _, err := t.q.ExecContext(ctx, q, vals...); err != nil {
+		if _, err := t.q.ExecContext(ctx, enqueueSQL[len(chunk)], vals...); err != nil {
 			m := chunk[0]
 			return fmt.Errorf("queue %d messages (the first %s %s for %s): %w", len(chunk), m.Op, m.Kind, m.To, err)
 		}

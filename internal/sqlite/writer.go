@@ -203,27 +203,19 @@ func (s *Store) batchTx(bctx context.Context, batch []*writeReq, results []error
 			results[i] = busy(err)
 			continue
 		}
-		if !alone {
-			if _, err := q.ExecContext(ctx, `SAVEPOINT w`); err != nil {
-				return true, fmt.Errorf("savepoint: %w", err)
-			}
+		var err, broken error
+		if alone {
+			err = runGuarded(r.fn, t)
+		} else {
+			err, broken = savepointed(ctx, q, t, r.fn)
 		}
-		err := runGuarded(r.fn, t)
 		if err != nil {
 			results[i] = busy(err)
 		} else {
 			ok++
 		}
-		if alone {
-			continue
-		}
-		if err != nil {
-			if _, rerr := q.ExecContext(ctx, `ROLLBACK TO w`); rerr != nil {
-				return true, fmt.Errorf("roll back a failed write: %w", rerr)
-			}
-		}
-		if _, err := q.ExecContext(ctx, `RELEASE w`); err != nil {
-			return true, fmt.Errorf("release savepoint: %w", err)
+		if broken != nil {
+			return true, broken
 		}
 	}
 	if ok == 0 {
@@ -234,6 +226,24 @@ func (s *Store) batchTx(bctx context.Context, batch []*writeReq, results []error
 	}
 	s.commits.Add(1)
 	return true, nil
+}
+
+// savepointed runs one write of a batch in its own savepoint, so that
+// failing, it rolls back only itself (err). A savepoint statement that
+// fails (broken) leaves the batch unable to go on.
+func savepointed(ctx context.Context, q cachedTx, t *tx, fn func(coaching.Tx) error) (err, broken error) {
+	if _, e := q.ExecContext(ctx, `SAVEPOINT w`); e != nil {
+		return nil, fmt.Errorf("savepoint: %w", e)
+	}
+	if err = runGuarded(fn, t); err != nil {
+		if _, e := q.ExecContext(ctx, `ROLLBACK TO w`); e != nil {
+			return err, fmt.Errorf("roll back a failed write: %w", e)
+		}
+	}
+	if _, e := q.ExecContext(ctx, `RELEASE w`); e != nil {
+		return err, fmt.Errorf("release savepoint: %w", e)
+	}
+	return err, nil
 }
 
 // runGuarded runs one write, turning a panic into its error so that one bad
