@@ -2,8 +2,11 @@ package slackbot
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -190,6 +193,63 @@ func BenchmarkSubmissionThroughput(b *testing.B) {
 	// with everyone else's load; it includes slack-go's decoding (deliver).
 	b.ReportMetric(float64((sqlitetest.ProcCPU(0)-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(sqlitetest.ProcMB(0, "VmRSS"), "rss-MB")
+}
+
+// BenchmarkSubmissionWALFrames reports the pages one submission writes to
+// the log when it commits alone, as every submission does below a few
+// hundred a second: each page is a WAL frame (two pwrites and a checksum
+// of the page), which a checkpoint then reads and writes again into the
+// database. Every index a submission touches costs a frame, so this is
+// the figure to watch when indexes are added or merged. A submission
+// during which the log was started over is not counted.
+func BenchmarkSubmissionWALFrames(b *testing.B) {
+	bot, acks, st := benchBot(b)
+	i := 0
+	submit := func() {
+		deliver(b, bot, submission(3_000_000+i))
+		i++
+		<-acks
+		bot.inflight.Wait()
+	}
+	submit() // the log and its index exist from the first write on
+	shm := st.Path() + "-shm"
+	var frames, counted int64
+	for b.Loop() {
+		before := readWALIndex(b, shm)
+		submit()
+		after := readWALIndex(b, shm)
+		if before.salt != after.salt || after.frames < before.frames {
+			continue
+		}
+		frames += int64(after.frames - before.frames)
+		counted++
+	}
+	if counted == 0 {
+		b.Fatal("the log was started over during every submission: nothing measured")
+	}
+	b.ReportMetric(float64(frames)/float64(counted), "wal-frames/op")
+}
+
+// walIndex is what the header of SQLite's wal-index (the -shm file) says
+// of the log: how many frames it holds, and the salt that changes each
+// time it is started over (sqlite.org/walformat.html, the WalIndexHdr, in
+// the machine's byte order).
+type walIndex struct {
+	frames uint32
+	salt   uint64
+}
+
+func readWALIndex(b *testing.B, path string) walIndex {
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var hdr [48]byte
+	if _, err := io.ReadFull(f, hdr[:]); err != nil {
+		b.Fatalf("read the wal-index header of %s: %v", path, err)
+	}
+	return walIndex{frames: binary.NativeEndian.Uint32(hdr[16:20]), salt: binary.NativeEndian.Uint64(hdr[32:40])}
 }
 
 // BenchmarkDecodeSubmission measures what reading one view submission of
