@@ -24,6 +24,7 @@ const (
 	PendingUpdatesQuery = pendingUpdatesQuery
 	ReopenQuery         = reopenQuery
 	OutboxStatsQuery    = outboxStatsQuery
+	WeekSessionsQuery   = weekSessionsQuery
 )
 
 // QueryPlan is SQLite's plan for query with args, its steps joined by "; ".

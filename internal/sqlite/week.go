@@ -7,6 +7,11 @@ import (
 	"github.com/coachlog/coachlog/internal/coaching"
 )
 
+// weekSessionsQuery seeks the window in sessions_recent, whose WHERE it
+// states (deleted_at = 0), and sorts each day's sessions by id.
+const weekSessionsQuery = `SELECT ` + sessionCols + ` FROM sessions
+	WHERE deleted_at = 0 AND occurred_on >= ? AND occurred_on <= ? ORDER BY occurred_on, id`
+
 // WeekSessions lists the sessions not undone that occurred from from to to,
 // oldest first, each with its reps (those taken off marked Removed) and its
 // commitments. It reads them in three queries in one read transaction,
@@ -20,8 +25,7 @@ func (s *Store) WeekSessions(ctx context.Context, from, to coaching.Date) ([]coa
 	defer tx.Rollback() //nolint:errcheck // read-only: nothing to keep
 	r := reader{q: tx}
 	span := []any{from.String(), to.String()}
-	rows, err := tx.QueryContext(ctx, `SELECT `+sessionCols+` FROM sessions
-		WHERE deleted_at = 0 AND occurred_on >= ? AND occurred_on <= ? ORDER BY occurred_on, id`, span...)
+	rows, err := tx.QueryContext(ctx, weekSessionsQuery, span...)
 	if err != nil {
 		return nil, fmt.Errorf("read sessions from %s to %s: %w", from, to, err)
 	}
