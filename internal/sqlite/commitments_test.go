@@ -21,20 +21,9 @@ func TestUndoReopensItsCommitmentsBySeek(t *testing.T) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
 		day := coaching.DateOf(time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC), time.UTC)
-		var first, closer, other coaching.Session
+		first, closer, other := oneOnOne("UM1", "UR1", day, 30), oneOnOne("UM1", "UR1", day, 30), oneOnOne("UM1", "UR1", day, 30)
+		insertSessions(t, st, &first, &closer, &other)
 		err := st.Update(ctx, func(tx coaching.Tx) error {
-			for _, id := range []string{"UM1", "UR1"} {
-				if err := tx.EnsurePerson(ctx, id); err != nil {
-					return err
-				}
-			}
-			for _, s := range []*coaching.Session{&first, &closer, &other} {
-				*s = coaching.Session{ManagerID: "UM1", Kind: coaching.KindOneOnOne, OccurredOn: day, DurationMin: 30, Version: 1, Visibility: coaching.VisibilityPrivate, Source: coaching.SourceModal,
-					Reps: []coaching.SessionRep{{RepID: "UR1", Status: coaching.StatusPending}}}
-				if err := tx.InsertSession(ctx, s); err != nil {
-					return err
-				}
-			}
 			return tx.InsertCommitments(ctx, []coaching.Commitment{
 				{SessionID: first.ID, RepID: "UR1", Text: "send recap", Status: coaching.CommitmentOpen},
 				{SessionID: first.ID, RepID: "UR1", Text: "book role-play", Status: coaching.CommitmentOpen},

@@ -36,25 +36,10 @@ func TestWeekSessionsSeekRecentAndKeepTheirOrder(t *testing.T) {
 			{"UM1", 1, 30}, {"UM1", 10, 30}, // outside the window
 		}
 		var ids []int64
-		err := st.Update(ctx, func(tx coaching.Tx) error {
-			for _, id := range []string{"UM1", "UM2", "UM3", "UR1"} {
-				if err := tx.EnsurePerson(ctx, id); err != nil {
-					return err
-				}
-			}
-			for _, l := range logged {
-				s := coaching.Session{ManagerID: l.manager, Kind: coaching.KindOneOnOne, OccurredOn: day(l.day), DurationMin: l.minutes,
-					Version: 1, Visibility: coaching.VisibilityPrivate, Source: coaching.SourceModal,
-					Reps: []coaching.SessionRep{{RepID: "UR1", Status: coaching.StatusPending}}}
-				if err := tx.InsertSession(ctx, &s); err != nil {
-					return err
-				}
-				ids = append(ids, s.ID)
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
+		for _, l := range logged {
+			s := oneOnOne(l.manager, "UR1", day(l.day), l.minutes)
+			insertSessions(t, st, &s)
+			ids = append(ids, s.ID)
 		}
 		if err := st.Exec(ctx, `UPDATE sessions SET deleted_at = 1 WHERE id = ?`, ids[4]); err != nil {
 			t.Fatal(err)

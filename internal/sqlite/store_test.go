@@ -29,6 +29,36 @@ func open(t *testing.T, path string, o sqlite.Options) *sqlite.Store {
 
 func today() coaching.Date { return coaching.DateOf(time.Now(), time.UTC) }
 
+// oneOnOne is a pending one-on-one of manager with rep on day.
+func oneOnOne(manager, rep string, day coaching.Date, minutes int) coaching.Session {
+	return coaching.Session{ManagerID: manager, Kind: coaching.KindOneOnOne, OccurredOn: day, DurationMin: minutes, Version: 1,
+		Visibility: coaching.VisibilityPrivate, Source: coaching.SourceModal,
+		Reps: []coaching.SessionRep{{RepID: rep, Status: coaching.StatusPending}}}
+}
+
+// insertSessions stores sessions, and their people first, in one write;
+// each gets its id.
+func insertSessions(t *testing.T, st *sqlite.Store, sessions ...*coaching.Session) {
+	t.Helper()
+	ctx := context.Background()
+	err := st.Update(ctx, func(tx coaching.Tx) error {
+		for _, s := range sessions {
+			for _, id := range append([]string{s.ManagerID}, s.ActiveRepIDs()...) {
+				if err := tx.EnsurePerson(ctx, id); err != nil {
+					return err
+				}
+			}
+			if err := tx.InsertSession(ctx, s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func logOne(ctx context.Context, svc *coaching.Service, manager, rep, key string) (coaching.Session, error) {
 	return svc.LogSession(ctx, coaching.LogRequest{ManagerID: manager, Key: key, Source: coaching.SourceModal,
 		Draft: coaching.Draft{RepIDs: []string{rep}, Kind: coaching.KindOneOnOne, OccurredOn: today(), DurationMin: 30}})
