@@ -62,7 +62,7 @@ func TestWeekSessionsSeekRecentAndKeepTheirOrder(t *testing.T) {
 			gotIDs = append(gotIDs, s.ID)
 		}
 		if want := []int64{ids[3], ids[0], ids[1], ids[2]}; !slices.Equal(gotIDs, want) {
-			t.Errorf("week's sessions %v, want %v (the 2nd, then the 3rd by id)", gotIDs, want)
+			t.Errorf("week's sessions %v, want %v (November 2nd's, then the 3rd's by id)", gotIDs, want)
 		}
 	})
 }
