@@ -57,6 +57,20 @@ func (s *Store) ClaimLanesStatement(owner string, now time.Time, leaseFor time.D
 	return s.claimStatement(owner, now, leaseFor, laneList(lanes), keys)
 }
 
+// LookStatement is the look ClaimOutboxLanes runs on a reader before it
+// claims, for tests of its plan.
+func LookStatement(now time.Time, lanes map[coaching.Op]int, keys []string) (string, []any) {
+	return lookStatement(now, laneList(lanes), keys)
+}
+
+// Look runs that look: whether a claim would go on to the writer.
+func (s *Store) Look(ctx context.Context, now time.Time, lanes map[coaching.Op]int, keys []string) (bool, error) {
+	q, args := LookStatement(now, lanes, keys)
+	var found bool
+	err := s.rq.QueryRowContext(ctx, q, args...).Scan(&found)
+	return found, err
+}
+
 // Explain is the engine's plan for query with args, without running it:
 // EXPLAIN QUERY PLAN's steps on SQLite, EXPLAIN's lines on PostgreSQL,
 // joined by "; ".

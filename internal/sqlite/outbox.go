@@ -147,12 +147,9 @@ type lane struct {
 // is not due while the post it updates is still queued: it would only be
 // put back, again and again, until the post is out. That post is sought by
 // its key: the term on p.msg_key not being empty states outbox_key's
-// partial WHERE, so SQLite may use it, and p.op appended to the empty
-// string is no column SQLite can seek on, so it does not walk every
-// pending post in outbox_lane instead (it has no statistics to tell the
-// two indexes apart).
+// partial WHERE, so SQLite may use it.
 const dueWhere = `status = 'pending' AND next_at <= ? AND lease_until <= ?
-	AND NOT (op = 'update' AND EXISTS (SELECT 1 FROM outbox p WHERE p.msg_key = o.msg_key AND p.msg_key <> '' AND p.op || '' = 'post' AND p.status = 'pending'))`
+	AND NOT (op = 'update' AND EXISTS (SELECT 1 FROM outbox p WHERE p.msg_key = o.msg_key AND p.msg_key <> '' AND p.op = 'post' AND p.status = 'pending'))`
 
 // urgentTerm and bulkTerm split a lane in two. They must read term for
 // term as the WHERE of migration 0011's partial indexes (SQLite uses a
@@ -174,24 +171,16 @@ func sqlList(kinds []coaching.MessageKind) string {
 }
 
 func (s *Store) claim(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, lanes []lane, keys []string) ([]coaching.OutboxItem, error) {
-	filter, kargs := keyFilter(keys)
-	dargs := append([]any{ms(now), ms(now)}, kargs...)
 	// A look on a reader first: most passes find nothing due in their
 	// lanes, and those must not queue for the writer the acks need.
-	look, largs := dueWhere+filter, dargs
-	if ops := laneOps(lanes); len(ops) > 0 {
-		look = `op IN (?` + strings.Repeat(", ?", len(ops)-1) + `) AND ` + look
-		largs = append(ops, dargs...)
-	}
-	var found int
-	err := s.rq.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM outbox o WHERE `+look+` LIMIT 1) AS due`,
-		largs...).Scan(&found)
-	if err != nil || found == 0 {
+	look, largs := lookStatement(now, lanes, keys)
+	var found bool
+	if err := s.rq.QueryRowContext(ctx, look, largs...).Scan(&found); err != nil || !found {
 		return nil, err
 	}
 	q, args := s.claimStatement(owner, now, leaseFor, lanes, keys)
 	var out []coaching.OutboxItem
-	err = s.Update(ctx, func(ctx2 coaching.Tx) error {
+	err := s.Update(ctx, func(ctx2 coaching.Tx) error {
 		t := ctx2.(*tx)
 		out = out[:0] // a retried claim starts over
 		rows, err := t.q.QueryContext(ctx, q, args...)
@@ -269,6 +258,29 @@ func (s *Store) claimStatement(owner string, now time.Time, leaseFor time.Durati
 	args = append(append(args, owner, ms(now.Add(leaseFor))), partArgs...)
 	return with + `UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id IN (` + strings.Join(parts, ` UNION ALL `) + `)
 		RETURNING id, kind, op, msg_key, recipient, args, payload, attempts, created_at`, args
+}
+
+// lookStatement asks whether any message is due in lanes (with keys: one
+// of those). Limited to ops, it looks in each side's index, outbox_urgent
+// and outbox_bulk, whose WHERE it states: a seek to the first due row of
+// each op, however many rows of other ops are due (Monday's 2,000 nudges
+// when only updates have room).
+func lookStatement(now time.Time, lanes []lane, keys []string) (string, []any) {
+	filter, kargs := keyFilter(keys)
+	dargs := append([]any{ms(now), ms(now)}, kargs...)
+	ops := laneOps(lanes)
+	if len(ops) == 0 {
+		return `SELECT EXISTS (SELECT 1 FROM outbox o WHERE ` + dueWhere + filter + `)`, dargs
+	}
+	in := `op IN (?` + strings.Repeat(`, ?`, len(ops)-1) + `)`
+	side := func(term string) string {
+		return `EXISTS (SELECT 1 FROM outbox o WHERE ` + in + ` AND ` + term + ` AND ` + dueWhere + filter + `)`
+	}
+	args := make([]any, 0, 2*(len(ops)+len(dargs)))
+	for range 2 {
+		args = append(append(args, ops...), dargs...)
+	}
+	return `SELECT ` + side(urgentTerm) + ` OR ` + side(bulkTerm), args
 }
 
 // laneOps lists the ops lanes are limited to; none when a lane takes any.

@@ -175,9 +175,9 @@ func TestClaimPlansSeekTheUrgentAndBulkIndexes(t *testing.T) {
 
 // An update waits while its post is queued; finding that post is a seek by
 // the message's key, whatever the backlog of other posts. It was a walk
-// through every pending post (outbox_lane, op = 'post') for each update
-// looked at: on a Monday, 2,000 queued nudges for each claim of the update
-// lane, on the writer. SQLite only: PostgreSQL plans by its statistics and
+// through every pending post (outbox_lane, op = 'post', until migration
+// 0015 dropped that index) for each update looked at: on a Monday, 2,000
+// queued nudges for each claim of the update lane, on the writer. SQLite only: PostgreSQL plans by its statistics and
 // may hash the pending posts once per claim, which is as cheap.
 func TestAnUpdateFindsItsQueuedPostByKey(t *testing.T) {
 	ctx := context.Background()
@@ -187,9 +187,6 @@ func TestAnUpdateFindsItsQueuedPostByKey(t *testing.T) {
 	if n := strings.Count(plan, "SEARCH p USING INDEX outbox_key (msg_key=?)"); n != 2 {
 		t.Errorf("the urgent and bulk sides should each seek the update's post by key (2), got %d: %s", n, plan)
 	}
-	if strings.Contains(plan, "SEARCH p USING INDEX outbox_lane") {
-		t.Errorf("an update's post is looked for among all pending posts: %s", plan)
-	}
 	// And the rule itself: an update goes only once its post is out.
 	queueAt(t, st, clk, t0.Add(-time.Minute), coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpPost, Key: "dm:0", To: "UR"})
 	items, err := st.ClaimOutboxLanes(ctx, "w", t0, time.Minute, map[coaching.Op]int{coaching.OpUpdate: 50}, nil)
@@ -198,6 +195,45 @@ func TestAnUpdateFindsItsQueuedPostByKey(t *testing.T) {
 	}
 	if got := claimedKeys(items); len(got) != 19 || slices.Contains(got, "dm:0") {
 		t.Errorf("claimed updates %v: want the 19 whose post is not queued", got)
+	}
+}
+
+// Before each claim the worker looks on a reader for anything due in its
+// lanes. With only updates to take and Monday's 2,000 nudges due, the look
+// seeks the first due update in each side's index (outbox_urgent,
+// outbox_bulk: migration 0015 dropped outbox_lane, which it read), never
+// walking the due posts; and it answers for each side and op, and only
+// for its lanes.
+func TestTheLookBeforeAClaimSeeksEachSide(t *testing.T) {
+	ctx := context.Background()
+	st, clk, t0 := backlog(t, t.TempDir()+"/c.db", nudges(2_000)...)
+	look := func(lanes map[coaching.Op]int) bool {
+		t.Helper()
+		found, err := st.Look(ctx, t0, lanes, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return found
+	}
+	q, args := sqlite.LookStatement(t0, map[coaching.Op]int{coaching.OpUpdate: 5}, nil)
+	plan := planOf(t, st, q, args...)
+	for _, index := range []string{"outbox_urgent", "outbox_bulk"} {
+		if !strings.Contains(plan, "USING INDEX "+index+" (op=? AND next_at<?)") {
+			t.Errorf("the look does not seek %s by op and due time: %s", index, plan)
+		}
+	}
+	if strings.Contains(plan, "outbox_pending") || strings.Contains(plan, "SCAN o") {
+		t.Errorf("the look walks the due rows of every op: %s", plan)
+	}
+	if look(map[coaching.Op]int{coaching.OpUpdate: 5}) {
+		t.Error("the look found an update when only nudges are due")
+	}
+	if !look(map[coaching.Op]int{coaching.OpUpdate: 5, coaching.OpPost: 5}) {
+		t.Error("the look missed the due nudges (bulk side)")
+	}
+	queueAt(t, st, clk, t0.Add(-time.Minute), updates(1)...)
+	if !look(map[coaching.Op]int{coaching.OpUpdate: 5}) {
+		t.Error("the look missed a due update (urgent side)")
 	}
 }
 
