@@ -63,6 +63,12 @@ func LookStatement(now time.Time, lanes map[coaching.Op]int, keys []string) (str
 	return lookStatement(now, laneList(lanes), keys)
 }
 
+// SiblingsStatement is the statement a claim runs to lease the later
+// versions of what it took, for tests of its plan.
+func SiblingsStatement(now time.Time, keys, homes []string) (string, []any) {
+	return siblingsStatement("w", now, time.Minute, keys, homes)
+}
+
 // Look runs that look: whether a claim would go on to the writer.
 func (s *Store) Look(ctx context.Context, now time.Time, lanes map[coaching.Op]int, keys []string) (bool, error) {
 	q, args := LookStatement(now, lanes, keys)

@@ -322,32 +322,51 @@ func claimSiblings(ctx context.Context, t *tx, owner string, now time.Time, leas
 			homes = append(homes, it.Message.To)
 		}
 	}
-	// Only the lists that have members: an empty key is no sibling (a
-	// manager's receipts, responses with no key, all have it).
-	var which []string
-	args := []any{owner, ms(now.Add(leaseFor)), ms(now), ms(now)}
-	if len(keys) > 0 {
-		marks, kargs := inArgs(keys)
-		which = append(which, `(op IN ('update', 'respond') AND msg_key IN (`+marks+`))`)
-		args = append(args, kargs...)
-	}
-	if len(homes) > 0 {
-		marks, hargs := inArgs(homes)
-		which = append(which, `(op = 'publish' AND recipient IN (`+marks+`))`)
-		args = append(args, hargs...)
-	}
-	if len(which) == 0 {
+	q, args := siblingsStatement(owner, now, leaseFor, keys, homes)
+	if q == "" {
 		return nil
 	}
-	q := `UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE status = 'pending' AND next_at <= ? AND lease_until <= ?
-		AND (` + strings.Join(which, ` OR `) + `)
-		RETURNING id, kind, op, msg_key, recipient, args, payload, attempts, created_at`
 	rows, err := t.q.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("claim outbox: the messages' later versions: %w", err)
 	}
 	*out, err = scanAll(rows, *out)
 	return err
+}
+
+// siblingsStatement leases the due updates and responses of keys and the
+// due publishes of homes; "" when both are empty (an empty key is no
+// sibling: a manager's receipts, responses with no key, all have it).
+// Each list is its own seek: the keys in outbox_key (the term on msg_key
+// not being empty states its WHERE), the homes in outbox_urgent and outbox_bulk by op. As one
+// WHERE joined by OR they were a walk through every due message of every
+// op in outbox_pending, on the writer: Monday's 2,000 due nudges for
+// each claim that took a rep's update. The due terms are stated again
+// outside the subqueries so that, on PostgreSQL, a row another replica
+// leased meanwhile is checked again against them.
+func siblingsStatement(owner string, now time.Time, leaseFor time.Duration, keys, homes []string) (string, []any) {
+	const due = `status = 'pending' AND next_at <= ? AND lease_until <= ?`
+	dueArgs := []any{ms(now), ms(now)}
+	var parts []string
+	var args []any
+	if len(keys) > 0 {
+		marks, kargs := inArgs(keys)
+		parts = append(parts, `SELECT id FROM outbox WHERE msg_key IN (`+marks+`) AND msg_key <> '' AND op IN ('update', 'respond') AND `+due)
+		args = append(append(args, kargs...), dueArgs...)
+	}
+	if len(homes) > 0 {
+		marks, hargs := inArgs(homes)
+		for _, side := range []string{urgentTerm, bulkTerm} {
+			parts = append(parts, `SELECT id FROM outbox WHERE op = 'publish' AND `+side+` AND recipient IN (`+marks+`) AND `+due)
+			args = append(append(args, hargs...), dueArgs...)
+		}
+	}
+	if len(parts) == 0 {
+		return "", nil
+	}
+	args = append(append([]any{owner, ms(now.Add(leaseFor))}, args...), dueArgs...)
+	return `UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id IN (` + strings.Join(parts, ` UNION ALL `) + `) AND ` + due + `
+		RETURNING id, kind, op, msg_key, recipient, args, payload, attempts, created_at`, args
 }
 
 func keyFilter(keys []string) (string, []any) {

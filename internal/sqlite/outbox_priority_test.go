@@ -237,6 +237,41 @@ func TestTheLookBeforeAClaimSeeksEachSide(t *testing.T) {
 	}
 }
 
+// A claim that takes an update or a publish also leases that message's
+// later versions (the worker sends only the last). Finding them is a seek
+// by key and by op, not a walk through every due message: it was one
+// statement joined by OR, planned as a walk through outbox_pending behind
+// Monday's 2,000 due nudges, on the writer, for each such claim.
+func TestAClaimFindsItsSiblingsBySeek(t *testing.T) {
+	ctx := context.Background()
+	home := func(to string) coaching.Message {
+		return coaching.Message{Kind: coaching.MsgHome, Op: coaching.OpPublish, Key: "home:" + to, To: to}
+	}
+	dm0 := coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: "dm:0", To: "UR"}
+	dm1 := coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: "dm:1", To: "UR"}
+	st, _, t0 := backlog(t, t.TempDir()+"/c.db",
+		append(nudges(2_000), dm0, dm1, dm0, home("U1"), home("U2"), home("U1"), home("U1"))...)
+	q, args := sqlite.SiblingsStatement(t0, []string{"dm:0"}, []string{"U1"})
+	plan := planOf(t, st, q, args...)
+	for _, index := range []string{"outbox_key", "outbox_urgent", "outbox_bulk"} {
+		if !strings.Contains(plan, "USING INDEX "+index) {
+			t.Errorf("the siblings are not sought in %s: %s", index, plan)
+		}
+	}
+	if strings.Contains(plan, "outbox_pending") || strings.Contains(plan, "SCAN outbox") {
+		t.Errorf("the siblings are looked for among all due messages: %s", plan)
+	}
+	items, err := st.ClaimOutboxLanes(ctx, "w", t0, time.Minute, map[coaching.Op]int{coaching.OpUpdate: 1, coaching.OpPublish: 1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := claimedKeys(items)
+	slices.Sort(got)
+	if want := []string{"dm:0", "dm:0", "home:U1", "home:U1", "home:U1"}; !slices.Equal(got, want) {
+		t.Errorf("claimed %v, want %v: the first update and publish with their later versions, nothing else", got, want)
+	}
+}
+
 // The outbox keeps every row it ever queued, so its lookups by key seek
 // outbox_key: the status of a post an update waits for, the updates a post
 // covers (read before each post), the outcome a command waits for. Each
