@@ -338,12 +338,12 @@ func claimSiblings(ctx context.Context, t *tx, owner string, now time.Time, leas
 // due publishes of homes; "" when both are empty (an empty key is no
 // sibling: a manager's receipts, responses with no key, all have it).
 // Each list is its own seek: the keys in outbox_key (the term on msg_key
-// not being empty states its WHERE), the homes in outbox_urgent and outbox_bulk by op. As one
-// WHERE joined by OR they were a walk through every due message of every
-// op in outbox_pending, on the writer: Monday's 2,000 due nudges for
-// each claim that took a rep's update. The due terms are stated again
-// outside the subqueries so that, on PostgreSQL, a row another replica
-// leased meanwhile is checked again against them.
+// not being empty states its WHERE), the homes by op in outbox_urgent and
+// outbox_bulk. As one WHERE joined by OR they were a walk through every
+// due message of every op in outbox_pending, on the writer: Monday's
+// 2,000 due nudges for each claim that took a rep's update. The due terms
+// are stated again outside the subqueries so that, on PostgreSQL, a row
+// another replica leased meanwhile is checked again against them.
 func siblingsStatement(owner string, now time.Time, leaseFor time.Duration, keys, homes []string) (string, []any) {
 	const due = `status = 'pending' AND next_at <= ? AND lease_until <= ?`
 	dueArgs := []any{ms(now), ms(now)}
