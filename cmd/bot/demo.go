@@ -25,6 +25,13 @@ type demoPerson struct {
 	tz                      string
 }
 
+// demoZone is the demo organisation's COACHLOG_TIMEZONE: where its weeks
+// begin and end. It is Max's, so the session he logs in the first scene
+// falls on the same day for the digest as for him: with the default UTC,
+// on a Sunday evening in New York (Monday in UTC) that session landed in
+// the week the digest reports.
+const demoZone = "America/New_York"
+
 // demoOrg is a sales organisation in small: a VP over two directors, four
 // managers with telling habits, and their reps in each tier.
 func demoOrg() []demoPerson {
@@ -75,7 +82,11 @@ func demo(ctx context.Context, e env, args []string) error {
 	dbPath := filepath.Join(dir, "coachlog.db")
 	org := demoOrg()
 	now := time.Now()
-	if err := seedDemo(ctx, dbPath, org, now); err != nil {
+	zone, err := time.LoadLocation(demoZone)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if err := seedDemo(ctx, dbPath, org, now, zone); err != nil {
 		return fmt.Errorf("demo: build the organisation: %w", err)
 	}
 	fake := fakeslack.New()
@@ -90,7 +101,7 @@ func demo(ctx context.Context, e env, args []string) error {
 	botCtx, stopBot := context.WithCancel(ctx)
 	defer stopBot()
 	denv := map[string]string{"SLACK_APP_TOKEN": fake.AppToken(), "SLACK_BOT_TOKEN": fake.BotToken(),
-		"SLACK_API_URL": fake.APIURL(), "COACHLOG_DB": dbPath, "COACHLOG_LOG_LEVEL": "error"}
+		"SLACK_API_URL": fake.APIURL(), "COACHLOG_DB": dbPath, "COACHLOG_LOG_LEVEL": "error", "COACHLOG_TIMEZONE": demoZone}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(botCtx, []string{"serve"}, func(k string) string { return denv[k] }, io.Discard, e.stderr)
@@ -120,7 +131,7 @@ func demo(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	stats := metrics.New(metrics.Config{Store: st, DefaultCadence: 14, Now: time.Now})
+	stats := metrics.New(metrics.Config{Store: st, DefaultCadence: 14, Location: zone, Now: time.Now})
 	if err := demoDigest(ctx, w, stats, *chart); err != nil {
 		return fmt.Errorf("demo: the digest: %w", err)
 	}
@@ -143,11 +154,11 @@ func demo(ctx context.Context, e env, args []string) error {
 // then stopped; Priya coaches every rep every week, observes on
 // ride-alongs, and her reps keep their commitments. A quarter of
 // attainment follows the coaching, so its correlation with results shows.
-func seedDemo(ctx context.Context, path string, org []demoPerson, now time.Time) error {
+func seedDemo(ctx context.Context, path string, org []demoPerson, now time.Time, zone *time.Location) error {
 	// The clock moves with the sessions as they are logged: people known
 	// since the roster's import, commitments kept when the next session
 	// ticks them off.
-	today := coaching.DateOf(now, time.UTC)
+	today := coaching.DateOf(now, zone)
 	s := &demoSeeder{ctx: ctx, before: today.AddDays(-1), clock: today.AddDays(-120).Time(time.UTC).Add(9 * time.Hour)}
 	st, err := sqlite.Open(ctx, path, sqlite.Options{Now: s.now})
 	if err != nil {
