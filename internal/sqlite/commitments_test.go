@@ -20,7 +20,7 @@ func TestUndoReopensItsCommitmentsBySeek(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
-		day := coaching.DateOf(time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC), time.UTC)
+		day := date(2026, time.November, 2)
 		first, closer, other := oneOnOne("UM1", "UR1", day, 30), oneOnOne("UM1", "UR1", day, 30), oneOnOne("UM1", "UR1", day, 30)
 		insertSessions(t, st, &first, &closer, &other)
 		err := st.Update(ctx, func(tx coaching.Tx) error {

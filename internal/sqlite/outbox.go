@@ -143,12 +143,25 @@ type lane struct {
 	limit int
 }
 
+// dueTerms select pending messages due at now and not leased: two
+// arguments, now and now.
+const dueTerms = `status = 'pending' AND next_at <= ? AND lease_until <= ?`
+
+// dueFor is dueWhere (limited to keys, if any) with its arguments.
+func dueFor(now time.Time, keys []string) (string, []any) {
+	filter, kargs := keyFilter(keys)
+	return dueWhere + filter, append([]any{ms(now), ms(now)}, kargs...)
+}
+
+// laneSides are the two halves of a lane, each the WHERE of its index.
+var laneSides = [2]string{urgentTerm, bulkTerm}
+
 // dueWhere selects pending messages due at now and not leased. An update
 // is not due while the post it updates is still queued: it would only be
 // put back, again and again, until the post is out. That post is sought by
 // its key: the term on p.msg_key not being empty states outbox_key's
 // partial WHERE, so SQLite may use it.
-const dueWhere = `status = 'pending' AND next_at <= ? AND lease_until <= ?
+const dueWhere = dueTerms + `
 	AND NOT (op = 'update' AND EXISTS (SELECT 1 FROM outbox p WHERE p.msg_key = o.msg_key AND p.msg_key <> '' AND p.op = 'post' AND p.status = 'pending'))`
 
 // urgentTerm and bulkTerm split a lane in two. They must read term for
@@ -218,16 +231,15 @@ func compareBool(a, b bool) int {
 // thousand at most) the due rows are named once, so the keys are bound
 // once, not once a lane: SQLite takes at most 32,766 parameters.
 func (s *Store) claimStatement(owner string, now time.Time, leaseFor time.Duration, lanes []lane, keys []string) (string, []any) {
-	filter, kargs := keyFilter(keys)
-	dargs := append([]any{ms(now), ms(now)}, kargs...)
+	due, dargs := dueFor(now, keys)
 	var ctes []string
 	var args []any // the WITH queries' arguments, which come first
-	from, laneArgs := `outbox o WHERE `+dueWhere+filter, dargs
+	from, laneArgs := `outbox o WHERE `+due, dargs
 	lock := s.skipLocked() // another replica's claim skips what this one takes
 	if len(keys) > 0 {
 		// The rows are locked where they are named (on PostgreSQL a
 		// WITH query itself cannot be locked).
-		ctes = append(ctes, `due AS (SELECT id, op, kind, next_at FROM outbox o WHERE `+dueWhere+filter+lock+`)`)
+		ctes = append(ctes, `due AS (SELECT id, op, kind, next_at FROM outbox o WHERE `+due+lock+`)`)
 		args = append(args, dargs...)
 		from, laneArgs, lock = `due WHERE 1 = 1`, nil, ``
 	}
@@ -266,21 +278,19 @@ func (s *Store) claimStatement(owner string, now time.Time, leaseFor time.Durati
 // each op, however many rows of other ops are due (Monday's 2,000 nudges
 // when only updates have room).
 func lookStatement(now time.Time, lanes []lane, keys []string) (string, []any) {
-	filter, kargs := keyFilter(keys)
-	dargs := append([]any{ms(now), ms(now)}, kargs...)
+	due, dargs := dueFor(now, keys)
 	ops := laneOps(lanes)
 	if len(ops) == 0 {
-		return `SELECT EXISTS (SELECT 1 FROM outbox o WHERE ` + dueWhere + filter + `)`, dargs
+		return `SELECT EXISTS (SELECT 1 FROM outbox o WHERE ` + due + `)`, dargs
 	}
 	in := `op IN (?` + strings.Repeat(`, ?`, len(ops)-1) + `)`
-	side := func(term string) string {
-		return `EXISTS (SELECT 1 FROM outbox o WHERE ` + in + ` AND ` + term + ` AND ` + dueWhere + filter + `)`
-	}
-	args := make([]any, 0, 2*(len(ops)+len(dargs)))
-	for range 2 {
+	var sides []string
+	var args []any
+	for _, side := range laneSides {
+		sides = append(sides, `EXISTS (SELECT 1 FROM outbox o WHERE `+in+` AND `+side+` AND `+due+`)`)
 		args = append(append(args, ops...), dargs...)
 	}
-	return `SELECT ` + side(urgentTerm) + ` OR ` + side(bulkTerm), args
+	return `SELECT ` + strings.Join(sides, ` OR `), args
 }
 
 // laneOps lists the ops lanes are limited to; none when a lane takes any.
@@ -345,19 +355,18 @@ func claimSiblings(ctx context.Context, t *tx, owner string, now time.Time, leas
 // are stated again outside the subqueries so that, on PostgreSQL, a row
 // another replica leased meanwhile is checked again against them.
 func siblingsStatement(owner string, now time.Time, leaseFor time.Duration, keys, homes []string) (string, []any) {
-	const due = `status = 'pending' AND next_at <= ? AND lease_until <= ?`
 	dueArgs := []any{ms(now), ms(now)}
 	var parts []string
 	var args []any
 	if len(keys) > 0 {
 		marks, kargs := inArgs(keys)
-		parts = append(parts, `SELECT id FROM outbox WHERE msg_key IN (`+marks+`) AND msg_key <> '' AND op IN ('update', 'respond') AND `+due)
+		parts = append(parts, `SELECT id FROM outbox WHERE msg_key IN (`+marks+`) AND msg_key <> '' AND op IN ('update', 'respond') AND `+dueTerms)
 		args = append(append(args, kargs...), dueArgs...)
 	}
 	if len(homes) > 0 {
 		marks, hargs := inArgs(homes)
-		for _, side := range []string{urgentTerm, bulkTerm} {
-			parts = append(parts, `SELECT id FROM outbox WHERE op = 'publish' AND `+side+` AND recipient IN (`+marks+`) AND `+due)
+		for _, side := range laneSides {
+			parts = append(parts, `SELECT id FROM outbox WHERE op = 'publish' AND `+side+` AND recipient IN (`+marks+`) AND `+dueTerms)
 			args = append(append(args, hargs...), dueArgs...)
 		}
 	}
@@ -365,7 +374,7 @@ func siblingsStatement(owner string, now time.Time, leaseFor time.Duration, keys
 		return "", nil
 	}
 	args = append(append([]any{owner, ms(now.Add(leaseFor))}, args...), dueArgs...)
-	return `UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id IN (` + strings.Join(parts, ` UNION ALL `) + `) AND ` + due + `
+	return `UPDATE outbox SET lease_owner = ?, lease_until = ? WHERE id IN (` + strings.Join(parts, ` UNION ALL `) + `) AND ` + dueTerms + `
 		RETURNING id, kind, op, msg_key, recipient, args, payload, attempts, created_at`, args
 }
 

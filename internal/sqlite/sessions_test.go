@@ -22,9 +22,7 @@ func TestWeekSessionsSeekRecentAndKeepTheirOrder(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
-		day := func(d int) coaching.Date {
-			return coaching.DateOf(time.Date(2026, 11, d, 12, 0, 0, 0, time.UTC), time.UTC)
-		}
+		day := func(d int) coaching.Date { return date(2026, time.November, d) }
 		logged := []struct {
 			manager string
 			day     int
