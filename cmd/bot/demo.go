@@ -81,7 +81,7 @@ func demo(ctx context.Context, e env, args []string) error {
 	}
 	dbPath := filepath.Join(dir, "coachlog.db")
 	org := demoOrg()
-	now := time.Now()
+	now := e.now()
 	zone, err := time.LoadLocation(demoZone)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -89,7 +89,7 @@ func demo(ctx context.Context, e env, args []string) error {
 	if err := seedDemo(ctx, dbPath, org, now, zone); err != nil {
 		return fmt.Errorf("demo: build the organisation: %w", err)
 	}
-	fake := fakeslack.New()
+	fake := fakeslack.New(fakeslack.WithClock(e.now))
 	for _, p := range org {
 		fake.AddUser(fakeslack.User{ID: p.id, Name: strings.ToLower(strings.Fields(p.name)[0]), RealName: p.name, TZ: p.tz})
 	}
@@ -104,7 +104,7 @@ func demo(ctx context.Context, e env, args []string) error {
 		"SLACK_API_URL": fake.APIURL(), "COACHLOG_DB": dbPath, "COACHLOG_LOG_LEVEL": "error", "COACHLOG_TIMEZONE": demoZone}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(botCtx, []string{"serve"}, func(k string) string { return denv[k] }, io.Discard, e.stderr)
+		done <- runEnv(botCtx, []string{"serve"}, env{getenv: func(k string) string { return denv[k] }, stdout: io.Discard, stderr: e.stderr, now: e.now})
 	}()
 	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
@@ -126,19 +126,19 @@ func demo(ctx context.Context, e env, args []string) error {
 	if err := <-done; err != nil {
 		return err
 	}
-	st, err := openReadOnly(ctx, dbPath, sqlite.Options{})
+	st, err := openReadOnly(ctx, dbPath, sqlite.Options{Now: e.now})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	stats := metrics.New(metrics.Config{Store: st, DefaultCadence: 14, Location: zone, Now: time.Now})
-	if err := demoDigest(ctx, w, stats, *chart); err != nil {
+	stats := metrics.New(metrics.Config{Store: st, DefaultCadence: 14, Location: zone, Now: e.now})
+	if err := demoDigest(ctx, w, stats, e.now(), *chart); err != nil {
 		return fmt.Errorf("demo: the digest: %w", err)
 	}
 	w.title("6. Max asks for his own numbers")
 	w.say("Max", "/coach stats")
 	w.show("Coachlog (only Max sees this)", statsReply)
-	if err := demoNudges(ctx, w, st, time.Now().Add(21*24*time.Hour)); err != nil {
+	if err := demoNudges(ctx, w, st, e.now().Add(21*24*time.Hour)); err != nil {
 		return err
 	}
 	if *keep {
@@ -464,9 +464,9 @@ func asSlice(v any) []any {
 
 // demoDigest prints the last full week's digest as the leaders' channel
 // reads it (what `coachlog digest --dry-run` prints) and writes its chart.
-func demoDigest(ctx context.Context, w *demoWriter, stats *metrics.Engine, chartPath string) error {
+func demoDigest(ctx context.Context, w *demoWriter, stats *metrics.Engine, now time.Time, chartPath string) error {
 	week := stats.LastFullWeek()
-	d, err := digest.NewBuilder(stats, nil, nil).Build(ctx, week, time.Now())
+	d, err := digest.NewBuilder(stats, nil, nil).Build(ctx, week, now)
 	if err != nil {
 		return err
 	}

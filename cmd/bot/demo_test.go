@@ -7,16 +7,41 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The demo tells the product's story in one command: the Slack scenes,
 // then the digest leaders read, with each manager's habit brought out by
 // a finding, the correlation with results, the chart written to the file
-// it names, a manager's own numbers and the nudges.
+// it names, a manager's own numbers and the nudges. It tells the same
+// story whenever it is run: the demo's organisation lives in New York, and
+// its weeks must not move under Max when New York and UTC are on different
+// days (a Sunday evening there is Monday in UTC), nor at a week's first
+// hour, nor across a change of clocks or a year of 53 ISO weeks.
 func TestDemo(t *testing.T) {
+	ny, err := time.LoadLocation(demoZone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		at   time.Time
+	}{
+		{"midweek", time.Date(2026, 11, 25, 11, 0, 0, 0, ny)},
+		{"Sunday evening in New York, Monday in UTC", time.Date(2026, 11, 29, 20, 30, 0, 0, ny)},
+		{"Monday just after midnight in New York", time.Date(2026, 11, 30, 0, 15, 0, 0, ny)},
+		{"the evening clocks went forward", time.Date(2026, 3, 8, 21, 0, 0, 0, ny)},
+		{"the Monday after a 53-week year", time.Date(2027, 1, 4, 0, 30, 0, 0, ny)},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testDemoAt(t, tc.at) })
+	}
+}
+
+func testDemoAt(t *testing.T, at time.Time) {
 	chart := filepath.Join(t.TempDir(), "chart.png")
 	var out syncBuffer
-	if err := run(ctxT(t), []string{"demo", "--chart", chart}, func(string) string { return "" }, &out, &out); err != nil {
+	e := env{getenv: func(string) string { return "" }, stdout: &out, stderr: &out, now: clockFrom(at)}
+	if err := runEnv(ctxT(t), []string{"demo", "--chart", chart}, e); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
 	text := out.String()

@@ -219,6 +219,14 @@ type testClock struct{ offset atomic.Int64 }
 func (c *testClock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
 func (c *testClock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
+// clockFrom is a clock that reads at now and runs on from there in real
+// time: a whole run pinned to the hour of the week it is about.
+func clockFrom(at time.Time) func() time.Time {
+	c := &testClock{}
+	c.Advance(time.Until(at))
+	return c.Now
+}
+
 // eventually polls cond until it holds or the deadline passes.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
