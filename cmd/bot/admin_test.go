@@ -64,7 +64,7 @@ func TestAwayCadenceAndSnooze(t *testing.T) {
 
 	// A nudge sent by `coachlog nudge` three weeks on, while the bot runs:
 	// its Snooze is served by the bot and replaces the nudge.
-	later := time.Now().Add(21 * 24 * time.Hour)
+	later := b.now().Add(21 * 24 * time.Hour)
 	var out syncBuffer
 	if err := runEnv(ctxT(t), []string{"nudge"}, env{getenv: b.getenv, stdout: &out, stderr: &out, now: func() time.Time { return later }}); err != nil {
 		t.Fatalf("nudge: %v\n%s", err, out.String())
@@ -96,7 +96,7 @@ func TestBackupWhileTheBotRuns(t *testing.T) {
 	}
 	var out syncBuffer
 	vars := map[string]string{"COACHLOG_DB": dest}
-	if err := run(ctxT(t), []string{"export"}, func(k string) string { return vars[k] }, &out, &out); err != nil {
+	if err := runEnv(ctxT(t), []string{"export"}, env{getenv: func(k string) string { return vars[k] }, stdout: &out, stderr: &out, now: b.now}); err != nil {
 		t.Fatalf("export from the backup: %v", err)
 	}
 	if !strings.Contains(out.String(), rep) {
@@ -116,7 +116,7 @@ func TestSlackStatusFromUserChangeMarksARepAway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	later := time.Now().Add(21 * 24 * time.Hour)
+	later := b.now().Add(21 * 24 * time.Hour)
 	var out syncBuffer
 	eventually(t, "Sam to be left out as away", func() bool {
 		out = syncBuffer{}

@@ -15,8 +15,8 @@ import (
 func TestInvalidSubmissionIsAnsweredInlineAndStoresNothing(t *testing.T) {
 	b := startBot(t)
 	ny, _ := time.LoadLocation("America/New_York")
-	tomorrow := time.Now().In(ny).AddDate(0, 0, 1).Format(time.DateOnly)
-	now := today("America/New_York")
+	tomorrow := b.now().In(ny).AddDate(0, 0, 1).Format(time.DateOnly)
+	now := b.today("America/New_York")
 	tests := []struct {
 		name  string
 		v     map[string]map[string]any
@@ -60,7 +60,7 @@ func TestRedeliveredEnvelopesAndDoubleSubmitLogOnce(t *testing.T) {
 		b := startBot(t, "COACHLOG_DB", db)
 		ctx := ctxT(t)
 		viewID, _ := b.openModal("")
-		envID, _ := b.submit(viewID, values([]string{rep}, "one_on_one", today("America/New_York"), "30", ""))
+		envID, _ := b.submit(viewID, values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", ""))
 		if err := b.fake.Resend(ctx, envID); err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +98,7 @@ func TestRedeliveredEnvelopesAndDoubleSubmitLogOnce(t *testing.T) {
 func TestTeamMeetingSendsEachRepTheirOwnDM(t *testing.T) {
 	b := startBot(t)
 	viewID, _ := b.openModal("")
-	if _, ack := b.submit(viewID, values([]string{rep, rep2}, "team_meeting", today("America/New_York"), "60", "")); len(ack) != 0 {
+	if _, ack := b.submit(viewID, values([]string{rep, rep2}, "team_meeting", b.today("America/New_York"), "60", "")); len(ack) != 0 {
 		t.Fatalf("ack = %s", ack)
 	}
 	a, c := b.dm(rep, 1), b.dm(rep2, 1)
@@ -127,7 +127,7 @@ func TestQuickCaptureLogsAndRepliesWithEditAndUndo(t *testing.T) {
 	}
 	rows := b.export()
 	if len(rows) != 1 || rows[0].Source != "quick" || rows[0].Kind != "ride_along" || rows[0].DurationMin != 45 ||
-		*rows[0].Role != "lead" || *rows[0].Notes != "great discovery, rushed pricing" || rows[0].OccurredOn != today("America/New_York") {
+		*rows[0].Role != "lead" || *rows[0].Notes != "great discovery, rushed pricing" || rows[0].OccurredOn != b.today("America/New_York") {
 		t.Fatalf("export = %+v", rows)
 	}
 	dm := b.dm(rep, 1)

@@ -75,7 +75,7 @@ func TestCommitmentsAreSeenAndClosedOnlyByTheirManager(t *testing.T) {
 	if out, err := b.cli("roster", "import", csv); err != nil {
 		t.Fatalf("roster import: %v\n%s", err, out)
 	}
-	now := today("America/New_York")
+	now := b.today("America/New_York")
 
 	// Max logs a private session and a shared one with Sam.
 	viewID, _ := b.openModal("")

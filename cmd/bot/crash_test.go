@@ -281,12 +281,12 @@ func TestAClickThatCannotBeWrittenInTimeIsAnsweredTryAgain(t *testing.T) {
 func TestCommandsLeftPendingAreActedOnAtStart(t *testing.T) {
 	b := startBot(t)
 	b.stop()
-	received := time.Now().Add(-40 * time.Minute)
-	st, err := sqlite.Open(context.Background(), b.db, sqlite.Options{})
+	received := b.now().Add(-40 * time.Minute)
+	st, err := sqlite.Open(context.Background(), b.db, sqlite.Options{Now: b.now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := coaching.NewService(coaching.Config{Store: st})
+	svc := coaching.NewService(coaching.Config{Store: st, Now: b.now})
 	for i, text := range []string{"<@" + rep + "|sam> 1:1 30m yesterday", "<@" + b.fake.BotUserID() + "|coachlog> 1:1 30m"} {
 		payload, _ := json.Marshal(map[string]string{"command": "/coach", "text": text, "user_id": mgr, "trigger_id": fmt.Sprint("T-down-", i),
 			"response_url": b.fake.URL() + fmt.Sprint("/response/down", i)})

@@ -54,13 +54,13 @@ func TestUndeliveredMessagesGoOutAfterARestartOnceEach(t *testing.T) {
 	b.stop()
 	// While the bot is down, three sessions are logged into the same
 	// database (as a crash would leave them): their DMs wait in the outbox.
-	st, err := sqlite.Open(context.Background(), b.db, sqlite.Options{})
+	st, err := sqlite.Open(context.Background(), b.db, sqlite.Options{Now: b.now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := coaching.NewService(coaching.Config{Store: st})
+	svc := coaching.NewService(coaching.Config{Store: st, Now: b.now})
 	for i, r := range []string{rep, rep2, other} {
-		d := coaching.Draft{RepIDs: []string{r}, Kind: coaching.KindOneOnOne, DurationMin: 30, OccurredOn: coaching.DateOf(time.Now().Add(-24*time.Hour), time.UTC)}
+		d := coaching.Draft{RepIDs: []string{r}, Kind: coaching.KindOneOnOne, DurationMin: 30, OccurredOn: coaching.DateOf(b.now().Add(-24*time.Hour), time.UTC)}
 		if _, err := svc.LogSession(context.Background(), coaching.LogRequest{ManagerID: mgr, Draft: d, Key: fmt.Sprint("down-", i)}); err != nil {
 			t.Fatal(err)
 		}

@@ -16,8 +16,8 @@ import (
 
 // lastWeek is the last full ISO week in UTC (COACHLOG_TIMEZONE's default)
 // and its Wednesday, a day that is in that week on every clock.
-func lastWeek() (coaching.Week, string) {
-	w := coaching.WeekOf(coaching.DateOf(time.Now(), time.UTC).AddDays(-7))
+func (b *bot) lastWeek() (coaching.Week, string) {
+	w := coaching.WeekOf(coaching.DateOf(b.now(), time.UTC).AddDays(-7))
 	return w, w.Monday().AddDays(2).String()
 }
 
@@ -25,7 +25,7 @@ func lastWeek() (coaching.Week, string) {
 // and one with Ria (bottom), 30 minutes each.
 func (b *bot) coachLastWeek() {
 	b.t.Helper()
-	_, wed := lastWeek()
+	_, wed := b.lastWeek()
 	for i, r := range []string{rep, rep, rep2} {
 		if _, err := b.fake.SlashCommand(ctxT(b.t), mgr, "/coach", "<@"+r+"> 1:1 30m "+wed); err != nil {
 			b.t.Fatal(err)
@@ -95,7 +95,7 @@ func TestDigestCommand(t *testing.T) {
 		b.fake.AddChannel("C0LEADS", true)
 		b.importRoster(t)
 		b.coachLastWeek()
-		week, _ := lastWeek()
+		week, _ := b.lastWeek()
 
 		chart := filepath.Join(t.TempDir(), "chart.png")
 		out, err := b.cli("digest", "--dry-run", "--chart", chart)
@@ -146,7 +146,7 @@ func TestDigestChartUploadIsRetried(t *testing.T) {
 	if err != nil {
 		t.Fatalf("digest: %v\n%s", err, out)
 	}
-	week, _ := lastWeek()
+	week, _ := b.lastWeek()
 	checkDigestPosted(t, b.fake, week)
 	if n := len(b.fake.CallsTo("files.completeUploadExternal")); n != 2 {
 		t.Errorf("%d completions, want the failed one and its retry", n)
@@ -172,8 +172,8 @@ func TestDigestCommandFailsWhenTheChannelRefuses(t *testing.T) {
 func TestDigestCommandRefusesBadInput(t *testing.T) {
 	b := startBot(t)
 	b.importRoster(t)
-	future := coaching.WeekOf(coaching.DateOf(time.Now(), time.UTC).AddDays(14)).String()
-	current := coaching.WeekOf(coaching.DateOf(time.Now(), time.UTC)).String()
+	future := coaching.WeekOf(coaching.DateOf(b.now(), time.UTC).AddDays(14)).String()
+	current := coaching.WeekOf(coaching.DateOf(b.now(), time.UTC)).String()
 	for _, c := range []struct {
 		args []string
 		env  map[string]string
@@ -188,14 +188,14 @@ func TestDigestCommandRefusesBadInput(t *testing.T) {
 		{[]string{"digest", "--channel", "C0LEADS"}, map[string]string{"SLACK_BOT_TOKEN": ""}, "SLACK_BOT_TOKEN"},
 		{[]string{"digest", "--dry-run"}, map[string]string{"COACHLOG_DB": filepath.Join(t.TempDir(), "none.db")}, "does not exist"},
 	} {
-		env := func(k string) string {
+		getenv := func(k string) string {
 			if v, ok := c.env[k]; ok {
 				return v
 			}
 			return b.getenv(k)
 		}
 		var out syncBuffer
-		err := run(ctxT(t), c.args, env, &out, &out)
+		err := runEnv(ctxT(t), c.args, env{getenv: getenv, stdout: &out, stderr: &out, now: b.now})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: %v, want an error saying %q\n%s", c.args, err, c.want, out.String())
 		}

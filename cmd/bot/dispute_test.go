@@ -16,7 +16,7 @@ import (
 func TestAnEditAfterADisputeAsksTheRepAgain(t *testing.T) {
 	b := startBot(t)
 	ctx := ctxT(t)
-	now := today("America/New_York")
+	now := b.today("America/New_York")
 	dm := b.logPending() // as first posted, with Confirm
 
 	b.dispute(dm, "We never talked pricing")
@@ -74,7 +74,7 @@ func TestAnEditAfterADisputeAsksTheRepAgain(t *testing.T) {
 func TestADisputeAnsweredBeforeItsNoticeIsSentIsNotAnnounced(t *testing.T) {
 	b := startBot(t)
 	ctx := ctxT(t)
-	now := today("America/New_York")
+	now := b.today("America/New_York")
 	dm := b.logPending()
 	// The notice is held back, as Slack's rate limit would, until the edit
 	// is in.

@@ -123,7 +123,7 @@ func TestCaptureLoopEndToEnd(t *testing.T) {
 				t.Errorf("modal has no %q input", block)
 			}
 		}
-		_, ack := b.submit(viewID, values([]string{rep}, "ride_along", today("America/New_York"), "45", "lead"))
+		_, ack := b.submit(viewID, values([]string{rep}, "ride_along", b.today("America/New_York"), "45", "lead"))
 		if len(ack) != 0 {
 			t.Fatalf("valid submission answered %s, want an empty ack that closes the modal", ack)
 		}

@@ -27,7 +27,7 @@ func (b *bot) logConfirmed() fakeslack.Message {
 func (b *bot) logPending() fakeslack.Message {
 	b.t.Helper()
 	viewID, _ := b.openModal("")
-	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", today("America/New_York"), "30", "")); len(ack) != 0 {
+	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", "")); len(ack) != 0 {
 		b.t.Fatalf("ack = %s", ack)
 	}
 	return b.dm(rep, 1)
@@ -73,7 +73,7 @@ func TestEditOfSubstanceResetsConfirmationAndRefusesOldClicks(t *testing.T) {
 		t.Fatal(err)
 	}
 	viewID := b.openedView(in)
-	v := values([]string{rep}, "one_on_one", today("America/New_York"), "50", "")
+	v := values([]string{rep}, "one_on_one", b.today("America/New_York"), "50", "")
 	if _, ack := b.submit(viewID, v); len(ack) != 0 {
 		t.Fatalf("edit ack = %s", ack)
 	}
@@ -115,7 +115,7 @@ func TestChangingTheRepWithdrawsTheOldDM(t *testing.T) {
 		t.Fatal(err)
 	}
 	viewID := b.openedView(in)
-	b.submit(viewID, values([]string{rep2}, "one_on_one", today("America/New_York"), "30", ""))
+	b.submit(viewID, values([]string{rep2}, "one_on_one", b.today("America/New_York"), "30", ""))
 	eventually(t, "the old rep's DM withdrawn", func() bool {
 		m, _ := b.fake.Message(dm.Channel, dm.TS)
 		return strings.Contains(blocksText(m.Blocks), "withdrew")
@@ -130,7 +130,7 @@ func TestChangingTheRepWithdrawsTheOldDM(t *testing.T) {
 func TestNotAccurateTellsTheManagerWhy(t *testing.T) {
 	b := startBot(t)
 	viewID, _ := b.openModal("")
-	b.submit(viewID, values([]string{rep}, "one_on_one", today("America/New_York"), "30", ""))
+	b.submit(viewID, values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", ""))
 	dm := b.dm(rep, 1)
 	if ack := b.dispute(dm, "It was 15 minutes, not 30"); len(ack.Payload) != 0 {
 		t.Fatalf("dispute ack = %s", ack.Payload)
@@ -152,7 +152,7 @@ func TestOpenCommitmentsAreOfferedAndCanBeTickedOff(t *testing.T) {
 	b := startBot(t)
 	ctx := ctxT(t)
 	viewID, _ := b.openModal("")
-	b.submit(viewID, values([]string{rep}, "one_on_one", today("America/New_York"), "30", ""))
+	b.submit(viewID, values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", ""))
 	b.dm(rep, 1)
 
 	// A prefilled rep shows their open commitments at once.
@@ -184,7 +184,7 @@ func TestOpenCommitmentsAreOfferedAndCanBeTickedOff(t *testing.T) {
 			}
 		}
 	}
-	vals := values([]string{rep}, "one_on_one", today("America/New_York"), "20", "")
+	vals := values([]string{rep}, "one_on_one", b.today("America/New_York"), "20", "")
 	vals["kept:"+rep] = map[string]any{"kept": fakeslack.CheckboxesValue(kept[0])}
 	if _, ack := b.submit(viewID, vals); len(ack) != 0 {
 		t.Fatalf("ack = %s", ack)
@@ -219,7 +219,7 @@ func buttonValue(t *testing.T, raw json.RawMessage, actionID string) string {
 // asking them to confirm, as a new message.
 func TestARepTakenOffBeforeTheirDMWentHearsNothingUntilPutBack(t *testing.T) {
 	b := startBot(t)
-	now := today("America/New_York")
+	now := b.today("America/New_York")
 	b.logWithDMHeld(now)
 	edit := func(kind string, reps ...string) { b.editLatest(values(reps, kind, now, "30", "")) }
 	edit("one_on_one", rep2)
@@ -251,7 +251,7 @@ func TestARepTakenOffBeforeTheirDMWentHearsNothingUntilPutBack(t *testing.T) {
 // chat.update after it.
 func TestAnEditBeforeTheRepsFirstDMWentIsNoNewsToThem(t *testing.T) {
 	b := startBot(t)
-	now := today("America/New_York")
+	now := b.today("America/New_York")
 	b.logWithDMHeld(now)
 	b.editLatest(values([]string{rep}, "one_on_one", now, "50", ""))
 	// Two more refused tries: the second began after the edit committed,

@@ -91,8 +91,15 @@ func addUTCUsers(fake *fakeslack.Server, ids ...string) {
 
 func startBot(t *testing.T, extraEnv ...string) *bot {
 	t.Helper()
-	return startBotAt(t, time.Now, extraEnv...)
+	return startBotAt(t, clockFrom(midweek), extraEnv...)
 }
+
+// midweek is when startBot's bots run: a Wednesday afternoon in UTC, that
+// same Wednesday for the people of the tests (New York's morning after the
+// nudge hour, Paris's evening, Kolkata's night), so no test depends on
+// the hour CI happens to run at. Tests about the edges of days and weeks
+// pin their own clock (startBotAt).
+var midweek = time.Date(2026, 11, 18, 16, 0, 0, 0, time.UTC)
 
 // startBotAt is startBot with the bot and the fake Slack on the clock now.
 func startBotAt(t *testing.T, now func() time.Time, extraEnv ...string) *bot {
@@ -179,7 +186,7 @@ func ctxT(t *testing.T) context.Context {
 // bot runs, as an admin would.
 func (b *bot) cli(args ...string) (string, error) {
 	var out, errOut syncBuffer
-	err := run(context.Background(), args, b.getenv, &out, &errOut)
+	err := runEnv(context.Background(), args, env{getenv: b.getenv, stdout: &out, stderr: &errOut, now: b.now})
 	return out.String() + errOut.String(), err
 }
 
@@ -243,9 +250,10 @@ func eventually(t *testing.T, what string, cond func() bool) {
 }
 
 // today is the manager's date (America/New_York) now.
-func today(tz string) string {
+// today is the bot's today in zone tz.
+func (b *bot) today(tz string) string {
 	loc, _ := time.LoadLocation(tz)
-	return time.Now().In(loc).Format(time.DateOnly)
+	return b.now().In(loc).Format(time.DateOnly)
 }
 
 // eachObject calls fn on every JSON object in raw, however deep.

@@ -33,7 +33,7 @@ func TestAScheduledMessageThatFailsForGoodShowsOnHealthAndMetrics(t *testing.T) 
 	}
 
 	// Three weeks on, Max's reps are overdue; Slack refuses the nudge.
-	later := time.Now().Add(21 * 24 * time.Hour)
+	later := b.now().Add(21 * 24 * time.Hour)
 	b.fake.FailNext("chat.postMessage", 1, fakeslack.Fault{Error: "invalid_blocks"})
 	var out syncBuffer
 	err := runEnv(ctxT(t), []string{"nudge"}, env{getenv: b.getenv, stdout: &out, stderr: &out, now: func() time.Time { return later }})

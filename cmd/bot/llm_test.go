@@ -67,7 +67,7 @@ func (b *bot) proseCapture(text string) proseForm {
 	b.t.Helper()
 	ctx := ctxT(b.t)
 	var f proseForm
-	f.sent = time.Now()
+	f.sent = b.now() // the fake stamps its calls on the bot's clock
 	in, err := b.fake.SlashCommand(ctx, mgr, "/coach", text)
 	if err != nil {
 		b.t.Fatal(err)
@@ -166,7 +166,7 @@ func TestProseCaptureFillsTheFormForTheManagerToConfirm(t *testing.T) {
 	}
 	got := formFields(f.filled)
 	want := map[string]string{"reps": rep, "kind": "ride_along", "role": "observer", "skills": "discovery,negotiation",
-		"duration": "", "notes": "he nailed discovery but rushed pricing", "date": today("America/New_York"), "commitments": "",
+		"duration": "", "notes": "he nailed discovery but rushed pricing", "date": b.today("America/New_York"), "commitments": "",
 		"visibility": "private"}
 	for k, v := range want {
 		if got[k] != v {
@@ -197,7 +197,7 @@ func TestProseCaptureFillsTheFormForTheManagerToConfirm(t *testing.T) {
 	}
 
 	// The manager completes and confirms the form: then it is logged.
-	v := values([]string{rep}, "ride_along", today("America/New_York"), "45", "observer")
+	v := values([]string{rep}, "ride_along", b.today("America/New_York"), "45", "observer")
 	if _, ack := b.submit(b.openedViewID(f), v); len(ack) != 0 {
 		t.Fatalf("submitting the filled form: ack %s", ack)
 	}

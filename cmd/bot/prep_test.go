@@ -50,9 +50,9 @@ func (b *bot) importTree(t *testing.T) {
 
 // yesterday is the day before today in New York: the organisation's zone
 // in these tests, so a digest reporting the week of yesterday counts it.
-func yesterday() string {
+func (b *bot) yesterday() string {
 	ny, _ := time.LoadLocation("America/New_York")
-	return time.Now().In(ny).AddDate(0, 0, -1).Format(time.DateOnly)
+	return b.now().In(ny).AddDate(0, 0, -1).Format(time.DateOnly)
 }
 
 // logSessionsWithAnswers has Max log a shared ride-along with Sam (notes,
@@ -61,7 +61,7 @@ func yesterday() string {
 func (b *bot) logSessionsWithAnswers() {
 	b.t.Helper()
 	ctx := ctxT(b.t)
-	v := values([]string{rep}, "ride_along", yesterday(), "45", "observer")
+	v := values([]string{rep}, "ride_along", b.yesterday(), "45", "observer")
 	v["notes"] = map[string]any{"notes": fakeslack.TextValue(secretNote + ", Sam stayed calm")}
 	v["commitments"] = map[string]any{"commitments": fakeslack.TextValue(secretCommit)}
 	v["visibility"] = map[string]any{"visibility": fakeslack.RadioValue("shared")}
@@ -85,7 +85,7 @@ func (b *bot) logSessionsWithAnswers() {
 		b.t.Fatalf("comment ack %s", ack.Payload)
 	}
 
-	v = values([]string{rep2}, "one_on_one", yesterday(), "30", "")
+	v = values([]string{rep2}, "one_on_one", b.yesterday(), "30", "")
 	v["notes"] = map[string]any{"notes": fakeslack.TextValue(secretPrivate)}
 	delete(v, "commitments")
 	viewID, _ = b.openModal("")

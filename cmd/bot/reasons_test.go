@@ -72,7 +72,7 @@ func TestDisputeAndCommentFormsShowErrorsOnTheirInput(t *testing.T) {
 	})
 
 	viewID2, _ := b.openModal("")
-	b.submit(viewID2, values([]string{rep2}, "one_on_one", today("America/New_York"), "30", ""))
+	b.submit(viewID2, values([]string{rep2}, "one_on_one", b.today("America/New_York"), "30", ""))
 	dm2 := b.dm(rep2, 1)
 	in, err = b.fake.ClickButton(ctx, rep2, dm2.Channel, dm2.TS, "rep_dispute")
 	if err != nil {

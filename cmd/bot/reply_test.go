@@ -45,7 +45,7 @@ func TestAFormSubmittedAfterItsResponseURLExpiredSendsTheReceiptAsADM(t *testing
 	}
 	viewID := b.openedView(in)
 	clk.Advance(31 * time.Minute)
-	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", today("America/New_York"), "30", "")); len(ack) != 0 {
+	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", "")); len(ack) != 0 {
 		t.Fatalf("ack = %s", ack)
 	}
 	receipt := b.receiptDM()
@@ -90,7 +90,7 @@ func TestARepsClickUpdatesTheirDMThroughItsResponseURL(t *testing.T) {
 	b := startBot(t)
 	ctx := ctxT(t)
 	viewID, _ := b.openModal("")
-	b.submit(viewID, values([]string{rep}, "one_on_one", today("America/New_York"), "30", ""))
+	b.submit(viewID, values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", ""))
 	dm := b.dm(rep, 1)
 
 	replaced := func(what, url, want string) {
@@ -178,7 +178,7 @@ func TestADMUpdateFallsBackToChatUpdate(t *testing.T) {
 			clk := &testClock{}
 			b := startBotAt(t, clk.Now)
 			viewID, _ := b.openModal("")
-			b.submit(viewID, values([]string{rep}, "one_on_one", today("America/New_York"), "30", ""))
+			b.submit(viewID, values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", ""))
 			dm := b.dm(rep, 1)
 			// The manager's receipt is out before a fault is injected.
 			if _, err := b.fake.WaitForResponse(ctxT(t), func(r fakeslack.Response) bool { return strings.Contains(r.Text, "Logged") }); err != nil {

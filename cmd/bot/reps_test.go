@@ -28,7 +28,7 @@ func TestFormRefusesBotsAndDeactivatedPeopleNeverSeen(t *testing.T) {
 	b := startBot(t)
 	b.fake.AddUser(fakeslack.User{ID: "U0ROBOT", Name: "robot", RealName: "Deal Robot", IsBot: true})
 	b.fake.AddUser(fakeslack.User{ID: "U0GONE", Name: "gone", RealName: "Gone Person", Deleted: true})
-	now := today("America/New_York")
+	now := b.today("America/New_York")
 	for _, tt := range []struct {
 		name string
 		reps []string
@@ -61,7 +61,7 @@ func TestFormRefusesBotsAndDeactivatedPeopleNeverSeen(t *testing.T) {
 // goes through.
 func TestFormAsksToRetryWhenSlackIsTooSlowToCheckANewRep(t *testing.T) {
 	b := startBot(t)
-	now := today("America/New_York")
+	now := b.today("America/New_York")
 	b.fake.SetLatency("users.info", 1500*time.Millisecond)
 	viewID, _ := b.openModal("")
 	in, err := b.fake.SubmitView(ctxT(t), mgr, viewID, values([]string{rep}, "one_on_one", now, "30", ""))

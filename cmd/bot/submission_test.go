@@ -37,7 +37,7 @@ func inputBlockIDs(t *testing.T, raw json.RawMessage) []string {
 func TestUnreadableSubmissionKeepsTheFormOpenWithAnInlineError(t *testing.T) {
 	b := startBot(t)
 	viewID, _ := b.openModal("")
-	v := values([]string{rep}, "one_on_one", today("America/New_York"), "30", "")
+	v := values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", "")
 	v["duration"] = map[string]any{"duration": map[string]any{"type": "number_input", "value": 30}}
 	_, ack := b.submit(viewID, v)
 

@@ -39,9 +39,7 @@ var surfacesNow = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
 //	Mia  Tue 24 Nov  1:1 with Dee, 30 min; pending
 func surfacesOrg(t *testing.T) *bot {
 	t.Helper()
-	start := time.Now()
-	clock := func() time.Time { return surfacesNow.Add(time.Since(start)) }
-	b := startBotAt(t, clock, "COACHLOG_ADMINS", "")
+	b := startBotAt(t, clockFrom(surfacesNow), "COACHLOG_ADMINS", "")
 	for _, u := range []fakeslack.User{{ID: mia, Name: "mia", RealName: "Mia Manager"}, {ID: vera, Name: "vera", RealName: "Vera Leader"},
 		{ID: cy, Name: "cy", RealName: "Cy Rep"}, {ID: dee, Name: "dee", RealName: "Dee Rep"}} {
 		b.fake.AddUser(u)
@@ -55,12 +53,12 @@ func surfacesOrg(t *testing.T) *bot {
 		t.Fatalf("roster import: %v\n%s", err, out)
 	}
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, b.db, sqlite.Options{Now: clock})
+	st, err := sqlite.Open(ctx, b.db, sqlite.Options{Now: b.now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc := coaching.NewService(coaching.Config{Store: st, Now: clock})
+	svc := coaching.NewService(coaching.Config{Store: st, Now: b.now})
 	date := func(s string) coaching.Date {
 		d, err := coaching.ParseDate(s)
 		if err != nil {

@@ -73,7 +73,7 @@ func TestMessageShortcutNotesAreTextAsWritten(t *testing.T) {
 	if !strings.HasPrefix(notes, written+"\n\n(from https://") {
 		t.Fatalf("prefilled notes = %q, want them to start with %q and link to the message", notes, written)
 	}
-	v := values([]string{rep}, "one_on_one", today("America/New_York"), "30", "")
+	v := values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", "")
 	v["notes"] = map[string]any{"notes": fakeslack.TextValue(notes)}
 	if _, ack := b.submit(b.openedView(in), v); len(ack) != 0 {
 		t.Fatalf("ack = %s", ack)
@@ -92,7 +92,7 @@ func TestFormNotesAreStoredAsTyped(t *testing.T) {
 	b := startBot(t)
 	viewID, _ := b.openModal("")
 	typed := "Q&amp;A is how I write it; <@U0NOBODY> stays as typed"
-	v := values([]string{rep}, "one_on_one", today("America/New_York"), "30", "")
+	v := values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", "")
 	v["notes"] = map[string]any{"notes": fakeslack.TextValue(typed)}
 	if _, ack := b.submit(viewID, v); len(ack) != 0 {
 		t.Fatalf("ack = %s", ack)
@@ -123,7 +123,7 @@ func TestChangeNoteMentionsTheReps(t *testing.T) {
 	b := startBot(t)
 	ctx := ctxT(t)
 	viewID, _ := b.openModal("")
-	if _, ack := b.submit(viewID, values([]string{rep, rep2}, "team_meeting", today("America/New_York"), "30", "")); len(ack) != 0 {
+	if _, ack := b.submit(viewID, values([]string{rep, rep2}, "team_meeting", b.today("America/New_York"), "30", "")); len(ack) != 0 {
 		t.Fatalf("ack = %s", ack)
 	}
 	dm := b.dm(rep, 1)
@@ -132,7 +132,7 @@ func TestChangeNoteMentionsTheReps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ack := b.submit(b.openedView(in), values([]string{rep, other}, "team_meeting", today("America/New_York"), "30", "")); len(ack) != 0 {
+	if _, ack := b.submit(b.openedView(in), values([]string{rep, other}, "team_meeting", b.today("America/New_York"), "30", "")); len(ack) != 0 {
 		t.Fatalf("edit ack = %s", ack)
 	}
 	want := "reps <@" + rep + ">, <@" + rep2 + "> → <@" + rep + ">, <@" + other + ">"
