@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -196,6 +197,12 @@ func serve(ctx context.Context, e env, args []string) error {
 		}
 	}
 	sched.Start(ctx)
+	idle := time.NewTicker(idleEvery)
+	defer idle.Stop()
+	go returnMemoryWhenIdle(ctx, idle.C, func() int64 {
+		s := a.worker.Stats()
+		return metrics.Received() + s.Sent + s.Retried + s.Failed + s.RateLimited
+	}, debug.FreeOSMemory)
 
 	a.log.Info("coachlog serving", "store", storeKind(cfg.DB), "db", loggableDB(cfg.DB), "api_url", loggableURL(cfg.APIURL),
 		"replica", a.elector.Holder(), "sender_lease", cfg.SenderLease.String())

@@ -5,6 +5,7 @@ package ops
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/coachlog/coachlog/internal/prom"
@@ -17,6 +18,7 @@ type Metrics struct {
 	ackLatency *prom.HistogramVec
 	reconnects *prom.Counter
 	panics     *prom.Counter
+	received   atomic.Int64 // envelopes of every type, for Received
 }
 
 // Sources are read when metrics are scraped.
@@ -72,7 +74,14 @@ func NewMetrics() *Metrics {
 }
 
 // Envelope counts an envelope.
-func (m *Metrics) Envelope(typ string) { m.envelopes.With(typ).Inc() }
+func (m *Metrics) Envelope(typ string) {
+	m.envelopes.With(typ).Inc()
+	m.received.Add(1)
+}
+
+// Received is how many envelopes have arrived since start, of every type:
+// whether the bot has been busy lately.
+func (m *Metrics) Received() int64 { return m.received.Load() }
 
 // Acked records an ack's latency.
 func (m *Metrics) Acked(typ string, d time.Duration) { m.ackLatency.With(typ).Observe(d) }

@@ -336,3 +336,18 @@ func TestAnUnreadableOutboxReadsMinusOne(t *testing.T) {
 		t.Fatalf("/metrics answered %d:\n%s", resp.StatusCode, text)
 	}
 }
+
+// Received counts every envelope, whatever its type: the bot's measure of
+// whether it has been busy (cmd/bot gives memory back only when not).
+func TestReceivedCountsEnvelopesOfEveryType(t *testing.T) {
+	m := ops.NewMetrics()
+	if got := m.Received(); got != 0 {
+		t.Fatalf("received at start = %d", got)
+	}
+	for _, typ := range []string{"slash_commands", "interactive", "events_api", "interactive"} {
+		m.Envelope(typ)
+	}
+	if got := m.Received(); got != 4 {
+		t.Errorf("received = %d, want 4", got)
+	}
+}
