@@ -39,7 +39,10 @@ func (s *Service) Accept(ctx context.Context, c Command) (_ Command, fresh bool,
 // session (a refusal, a form opened instead); a logged session marks its
 // command done itself, in its own transaction.
 func (s *Service) CommandDone(ctx context.Context, id int64) error {
-	err := s.store.Update(ctx, func(tx Tx) error { return tx.MarkCommandDone(ctx, id, s.now()) })
+	err := s.store.Update(ctx, func(tx Tx) error {
+		_, err := tx.MarkCommandDone(ctx, id, s.now())
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("mark command %d done: %w", id, err)
 	}
@@ -49,14 +52,17 @@ func (s *Service) CommandDone(ctx context.Context, id int64) error {
 // AnswerCommand queues the answer to a command that logs nothing (why it
 // was not logged) through its response_url, issued at, and marks the
 // command done, in one transaction: the person hears it once, whatever
-// crashes, and as a DM if the response_url can no longer be used.
+// crashes, and as a DM if the response_url can no longer be used. A
+// command already done is not answered again: replicas replaying what was
+// pending at their start can act on one command twice, and the check that
+// it was pending, made before, is made again here where it is marked.
 func (s *Service) AnswerCommand(ctx context.Context, c Command, responseURL string, at time.Time, text string) error {
 	payload, err := json.Marshal(Reply{Text: text})
 	if err != nil {
 		return fmt.Errorf("encode answer to command %d: %w", c.ID, err)
 	}
 	err = s.store.Update(ctx, func(tx Tx) error {
-		if err := tx.MarkCommandDone(ctx, c.ID, s.now()); err != nil {
+		if marked, err := tx.MarkCommandDone(ctx, c.ID, s.now()); err != nil || !marked {
 			return err
 		}
 		return tx.Enqueue(ctx, Message{Kind: MsgReply, Op: OpRespond, To: c.UserID, ResponseURL: responseURL, ResponseAt: at, Payload: payload})

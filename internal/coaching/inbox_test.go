@@ -58,3 +58,28 @@ func TestAnAcceptedCommandIsDoneWithItsSession(t *testing.T) {
 		}
 	})
 }
+
+// A refused command is answered once, however many times it is refused:
+// replicas replaying what was pending at their start can both act on it,
+// and the second finds it done where it would mark it.
+func TestARefusedCommandIsAnsweredOnce(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		svc, st, clk := newServiceOn(t, db)
+		c, _, err := svc.Accept(ctx, coaching.Command{Key: "cmd:T1", UserID: "UMGR", Payload: []byte(`{"text":"x"}`), ReceivedAt: clk.t.Add(-time.Minute)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if err := svc.AnswerCommand(ctx, c, "https://hooks.slack.test/commands/1", clk.t, "Not logged: who did you coach?"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if stats, err := st.OutboxStats(ctx); err != nil || stats.Pending != 1 {
+			t.Errorf("outbox = %+v, %v; want the one answer", stats, err)
+		}
+		if pending, err := svc.PendingCommands(ctx, clk.t); err != nil || len(pending) != 0 {
+			t.Errorf("pending = %+v, %v; want the command done", pending, err)
+		}
+	})
+}

@@ -56,7 +56,7 @@ func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, erro
 	dup := false
 	err = s.store.Update(ctx, func(tx Tx) error {
 		if req.CommandID != 0 {
-			if err := tx.MarkCommandDone(ctx, req.CommandID, now); err != nil {
+			if _, err := tx.MarkCommandDone(ctx, req.CommandID, now); err != nil {
 				return err
 			}
 		}

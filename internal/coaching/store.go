@@ -69,8 +69,9 @@ type Tx interface {
 	// InsertCommand stores an accepted command, setting its ID; false when
 	// a command with its key is stored already (ID is then that one's).
 	InsertCommand(ctx context.Context, c *Command) (bool, error)
-	// MarkCommandDone records that a command was acted on.
-	MarkCommandDone(ctx context.Context, id int64, at time.Time) error
+	// MarkCommandDone records that a command was acted on; false when it
+	// already was (by another replica, or an earlier pass).
+	MarkCommandDone(ctx context.Context, id int64, at time.Time) (bool, error)
 }
 
 // CommitmentFilter narrows a rep's open commitments. Zero values do not

@@ -28,12 +28,18 @@ func (t *tx) InsertCommand(ctx context.Context, c *coaching.Command) (bool, erro
 }
 
 // MarkCommandDone records that a command was acted on, and lets go of its
-// payload (note text, a response_url), no longer needed.
-func (t *tx) MarkCommandDone(ctx context.Context, id int64, at time.Time) error {
-	if _, err := t.q.ExecContext(ctx, `UPDATE inbox SET done_at = ?, payload = '' WHERE id = ? AND done_at = 0`, ms(at), id); err != nil {
-		return fmt.Errorf("mark command %d done: %w", id, err)
+// payload (note text, a response_url), no longer needed. It reports
+// whether this call did: false when the command was already done.
+func (t *tx) MarkCommandDone(ctx context.Context, id int64, at time.Time) (bool, error) {
+	res, err := t.q.ExecContext(ctx, `UPDATE inbox SET done_at = ?, payload = '' WHERE id = ? AND done_at = 0`, ms(at), id)
+	if err != nil {
+		return false, fmt.Errorf("mark command %d done: %w", id, err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("mark command %d done: %w", id, err)
+	}
+	return n == 1, nil
 }
 
 // PendingCommands lists commands not acted on yet, received before, oldest
