@@ -73,3 +73,47 @@ func TestUndoReopensItsCommitmentsBySeek(t *testing.T) {
 		}
 	})
 }
+
+// An edit drops the open commitments its form no longer lists, but one
+// another session's form ticked kept since the edit read it stays: on
+// PostgreSQL nothing stops that form committing between the edit's read
+// and its delete.
+func TestAnEditDeletesOnlyCommitmentsStillOpen(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		st := open(t, db, sqlite.Options{})
+		day := date(2026, time.November, 2)
+		edited, closer := oneOnOne("UM1", "UR1", day, 30), oneOnOne("UM1", "UR1", day.AddDays(1), 30)
+		insertSessions(t, st, &edited, &closer)
+		err := st.Update(ctx, func(tx coaching.Tx) error {
+			return tx.InsertCommitments(ctx, []coaching.Commitment{
+				{SessionID: edited.ID, RepID: "UR1", Text: "send recap", Status: coaching.CommitmentOpen},
+				{SessionID: edited.ID, RepID: "UR1", Text: "book role-play", Status: coaching.CommitmentOpen},
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		open, err := st.OpenCommitments(ctx, "UR1", coaching.CommitmentFilter{}, 10)
+		if err != nil || len(open) != 2 {
+			t.Fatalf("open = %+v, %v", open, err)
+		}
+		kept, dropped := open[0].ID, open[1].ID
+		err = st.Update(ctx, func(tx coaching.Tx) error {
+			return tx.CloseCommitments(ctx, "UM1", []int64{kept}, []string{"UR1"}, coaching.CommitmentKept, closer.ID, time.Now())
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The edit, having read both open, drops both.
+		if err := st.Update(ctx, func(tx coaching.Tx) error { return tx.DeleteCommitments(ctx, []int64{kept, dropped}) }); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := st.Commitment(ctx, kept); err != nil || c.Status != coaching.CommitmentKept {
+			t.Errorf("the commitment ticked kept = %+v, %v; want it kept, on the record", c, err)
+		}
+		if _, err := st.Commitment(ctx, dropped); coaching.ErrorCode(err) != coaching.ENotFound {
+			t.Errorf("the open commitment the edit dropped: %v, want it gone", err)
+		}
+	})
+}

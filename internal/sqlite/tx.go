@@ -228,10 +228,14 @@ func (t *tx) InsertCommitments(ctx context.Context, cs []coaching.Commitment) er
 	return nil
 }
 
-// DeleteCommitments removes commitments an edit took out.
+// DeleteCommitments removes commitments an edit took out, if still open.
+// The edit read them open under its session's lock, which does not cover
+// them: on PostgreSQL another session's form can tick one kept meanwhile
+// and commit, and a kept or not-kept commitment is part of the record, so
+// the DELETE checks again what it deletes.
 func (t *tx) DeleteCommitments(ctx context.Context, ids []int64) error {
 	for _, id := range ids {
-		if _, err := t.q.ExecContext(ctx, `DELETE FROM commitments WHERE id = ?`, id); err != nil {
+		if _, err := t.q.ExecContext(ctx, `DELETE FROM commitments WHERE id = ? AND status = 'open'`, id); err != nil {
 			return fmt.Errorf("delete commitment %d: %w", id, err)
 		}
 	}
