@@ -83,10 +83,6 @@ func (t *tx) putRosterPerson(ctx context.Context, p, old coaching.Person, exists
 			since = today
 		}
 	}
-	slackTZ := p.SlackTZ
-	if slackTZ == "" {
-		slackTZ = old.SlackTZ
-	}
 	var manager any
 	if p.ManagerID != "" {
 		manager = p.ManagerID
@@ -97,12 +93,15 @@ func (t *tx) putRosterPerson(ctx context.Context, p, old coaching.Person, exists
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			email = excluded.email, name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE people.name END,
-			tz = excluded.tz, slack_tz = excluded.slack_tz, roles = excluded.roles, manager_id = excluded.manager_id,
+			-- a file without Slack's zone keeps the one Slack gave, as it is
+			-- now: a profile may have changed it since the import read it
+			tz = excluded.tz, slack_tz = CASE WHEN excluded.slack_tz <> '' THEN excluded.slack_tz ELSE people.slack_tz END,
+			roles = excluded.roles, manager_id = excluded.manager_id,
 			tier = excluded.tier, since = excluded.since,
 			-- a file without a cadence keeps one set with /coach cadence
 			cadence_days = CASE WHEN excluded.cadence_days > 0 THEN excluded.cadence_days ELSE people.cadence_days END,
 			active = 1, in_roster = 1, updated_at = excluded.updated_at`,
-		p.ID, strings.ToLower(p.Email), p.Name, p.TZ, slackTZ, strings.Join(p.Roles, "+"), manager, p.Tier, p.CadenceDays,
+		p.ID, strings.ToLower(p.Email), p.Name, p.TZ, p.SlackTZ, strings.Join(p.Roles, "+"), manager, p.Tier, p.CadenceDays,
 		since.String(), now, now)
 	if err != nil {
 		return fmt.Errorf("store %s: %w", p.ID, err)

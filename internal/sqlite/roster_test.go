@@ -2,7 +2,9 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"testing"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sqlite"
@@ -46,4 +48,64 @@ func TestRosterImportIsTheWholeRoster(t *testing.T) {
 			t.Fatalf("Ann's reporting history = %+v %v", hist, err)
 		}
 	})
+}
+
+// A roster without Slack's time zones keeps each person's as it is when
+// the import writes them, not as the import read them: on PostgreSQL a
+// profile from Slack (a user_change) can commit in between, and the
+// person's nudges and days follow that zone.
+func TestARosterImportKeepsASlackZoneChangedMeanwhile(t *testing.T) {
+	db := sqlitetest.PostgresDB(t)
+	ctx := context.Background()
+	st := open(t, db, sqlite.Options{})
+	day := coaching.Date{Year: 2026, Month: 11, Day: 2}
+	sam := coaching.Person{ID: "US", Name: "Sam", Roles: []string{"rep"}, Active: true, InRoster: true}
+	if _, err := st.ImportRoster(ctx, []coaching.Person{sam}, day); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UpsertPerson(ctx, coaching.Person{ID: "US", Name: "Sam", SlackTZ: "America/New_York"}); err != nil {
+		t.Fatal(err)
+	}
+	// Slack's news of Sam's move to Tokyo is being written, not committed.
+	raw, err := sql.Open("pgx", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	profile, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer profile.Rollback()
+	if _, err := profile.ExecContext(ctx, `UPDATE people SET slack_tz = 'Asia/Tokyo' WHERE id = 'US'`); err != nil {
+		t.Fatal(err)
+	}
+	imported := make(chan error, 1)
+	go func() {
+		_, err := st.ImportRoster(ctx, []coaching.Person{sam}, day)
+		imported <- err
+	}()
+	// The import has read Sam (New York) and waits on his row.
+	waiting := func() bool {
+		var n int
+		err := raw.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO people%'`).Scan(&n)
+		return err == nil && n > 0
+	}
+	for deadline := time.Now().Add(10 * time.Second); !waiting(); {
+		if time.Now().After(deadline) {
+			t.Fatal("the import never waited on Sam's row")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := profile.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-imported; err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Person(ctx, "US")
+	if err != nil || got.SlackTZ != "Asia/Tokyo" {
+		t.Errorf("Sam's Slack zone = %q, %v; want Asia/Tokyo, the profile committed during the import", got.SlackTZ, err)
+	}
 }
