@@ -126,6 +126,7 @@ func (s *Service) RunDigest(ctx context.Context, src DigestSource, week Week, ch
 		}
 	}
 	err = s.store.Update(ctx, func(tx Tx) error {
+		run.Queued, run.Keys, run.AlreadyRan = false, nil, false // a retried write reports its last attempt
 		claimed, err := tx.ClaimJob(ctx, DigestJob, week.String(), "channel "+channel, now)
 		if err != nil || !claimed {
 			run.AlreadyRan = !claimed

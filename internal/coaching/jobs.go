@@ -92,6 +92,7 @@ func (s *Service) queueNudge(ctx context.Context, n Nudge, now time.Time) (bool,
 	}
 	queued := false
 	err = s.store.Update(ctx, func(tx Tx) error {
+		queued = false // a retried write reports what its last attempt did
 		claimed, err := tx.ClaimJob(ctx, NudgeJob(n.ManagerID), n.Day.String(), detail, now)
 		if err != nil || !claimed || n.Empty() {
 			return err
