@@ -39,6 +39,12 @@ var surfacesNow = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
 //	Mia  Tue 24 Nov  1:1 with Dee, 30 min; pending
 func surfacesOrg(t *testing.T) *bot {
 	t.Helper()
+	return surfacesOrgSince(t, time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC))
+}
+
+// surfacesOrgSince is surfacesOrg with the roster imported at imported.
+func surfacesOrgSince(t *testing.T, imported time.Time) *bot {
+	t.Helper()
 	b := startBotAt(t, clockFrom(surfacesNow), "COACHLOG_ADMINS", "")
 	for _, u := range []fakeslack.User{{ID: mia, Name: "mia", RealName: "Mia Manager"}, {ID: vera, Name: "vera", RealName: "Vera Leader"},
 		{ID: cy, Name: "cy", RealName: "Cy Rep"}, {ID: dee, Name: "dee", RealName: "Dee Rep"}} {
@@ -49,7 +55,7 @@ func surfacesOrg(t *testing.T) *bot {
 		vera+",,Vera,leader,,,\n"+mgr+",,Max,manager,"+vera+",,America/New_York\n"+mia+",,Mia,manager,"+vera+",,\n"+
 		rep+",,Sam,rep,"+mgr+",top,\n"+rep2+",,Ria,rep,"+mgr+",bottom,\n"+cy+",,Cy,rep,"+mgr+",middle,\n"+
 		dee+",,=DEE(),rep,"+mia+",middle,\n"+other+",,Olly,admin,,,\n"), 0o600)
-	if out, err := cliAt(t, time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC), b.env, "roster", "import", roster); err != nil {
+	if out, err := cliAt(t, imported, b.env, "roster", "import", roster); err != nil {
 		t.Fatalf("roster import: %v\n%s", err, out)
 	}
 	ctx := context.Background()
@@ -351,6 +357,25 @@ func TestTheAppHomeFitsThePersonsRole(t *testing.T) {
 		raw, _ := b.fake.Home(c.user)
 		if err := json.Unmarshal(raw, &v); err != nil || len(v.Blocks) > 100 {
 			t.Errorf("%s's Home: %d blocks, %v", c.user, len(v.Blocks), err)
+		}
+	}
+}
+
+// A manager's findings name the reps to that manager only: a leader (or an
+// admin) asking /coach report about the manager reads them counted, in the
+// third person, as the digest's channel does. With the roster a month old,
+// Max's reps all got under 3 hours in the last 4 weeks.
+func TestAReportOnAManagerCountsTheirRepsInsteadOfNamingThem(t *testing.T) {
+	b := surfacesOrgSince(t, time.Date(2026, 10, 1, 10, 0, 0, 0, time.UTC))
+	own := b.command(mgr, "stats")
+	mustContain(t, "Max's own stats", own, "3 reps got under 3 h", "Sam (", "Ria (", "Cy (")
+	for _, asker := range []string{vera, other} {
+		got := b.command(asker, "report <@"+mgr+"|max>")
+		mustContain(t, asker+"'s report on Max", got, "<@"+mgr+">'s team", "3 reps got under 3 h")
+		for _, named := range []string{"Sam (", "Ria (", "Cy (", "You ", "your "} {
+			if strings.Contains(got, named) {
+				t.Errorf("%s's report on Max says %q:\n%s", asker, named, got)
+			}
 		}
 	}
 }

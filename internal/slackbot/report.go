@@ -33,7 +33,24 @@ func (b *Bot) report(ctx context.Context, cmd slashCommand, args string) {
 	if !ok {
 		return
 	}
+	if root != cmd.UserID {
+		wordForOthers(r)
+	}
 	b.respond(ctx, cmd.ResponseURL, reportMessage(r, root), false)
+}
+
+// wordForOthers words every finding of r for a reader other than the one
+// it is about, as the digest's channel reads them: a manager's reps
+// counted, not named (PRODUCT.md: named to their manager, counted for
+// leaders), "you" and "below you" in the third person.
+func wordForOthers(r *metrics.Report) {
+	for _, figs := range [][]metrics.Figures{r.Managers, r.Leaders} {
+		for i := range figs {
+			for j, in := range figs[i].Insights {
+				figs[i].Insights[j].Text = in.Public()
+			}
+		}
+	}
 }
 
 // Room a report's list of managers and leaders may take: a message holds
