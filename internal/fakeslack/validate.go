@@ -484,14 +484,24 @@ func CheckView(view []byte) error {
 }
 
 // maxSelected checks a multi-select's max_selected_items: "Minimum number
-// is 1" (multi-select-menu-element).
+// is 1" (multi-select-menu-element). Its items preselected must not be
+// more than it allows: Slack's reference does not say what it does with a
+// menu that starts past its own limit, so the fake refuses one rather
+// than be kinder than Slack might be.
 func (c *checker) maxSelected(el map[string]any, p string) {
 	raw, ok := el["max_selected_items"]
 	if !ok {
 		return
 	}
-	if n, isNum := raw.(float64); !isNum || n < 1 || n != math.Trunc(n) {
+	n, isNum := raw.(float64)
+	if !isNum || n < 1 || n != math.Trunc(n) {
 		c.fail(p+"/max_selected_items", "must be a whole number of at least 1")
+		return
+	}
+	for _, field := range []string{"initial_users", "initial_options", "initial_conversations", "initial_channels"} {
+		if list, ok := el[field].([]any); ok && float64(len(list)) > n {
+			c.fail(p+"/"+field, "%d items preselected, more than max_selected_items (%d)", len(list), int(n))
+		}
 	}
 }
 

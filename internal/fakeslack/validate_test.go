@@ -327,6 +327,9 @@ func TestViewsAreCheckedAsSlackDoes(t *testing.T) {
 			"must be a whole number of at least 1 [json-pointer:/view/blocks/0/element/max_selected_items]"},
 		{"max_selected_items of 0 on static options", modal("", input("s", "Skills", `{"type":"multi_static_select","action_id":"s","options":[`+opt("1", "One")+`],"max_selected_items":0}`)),
 			"must be a whole number of at least 1 [json-pointer:/view/blocks/0/element/max_selected_items]"},
+		{"more users preselected than max_selected_items", modal("", input("r", "Reps", `{"type":"multi_users_select","action_id":"r","max_selected_items":2,"initial_users":["U1","U2","U3"]}`)),
+			"3 items preselected, more than max_selected_items (2) [json-pointer:/view/blocks/0/element/initial_users]"},
+		{"as many users preselected as allowed", modal("", input("r", "Reps", `{"type":"multi_users_select","action_id":"r","max_selected_items":2,"initial_users":["U1","U2"]}`)), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := startFake(t)

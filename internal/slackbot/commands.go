@@ -248,7 +248,7 @@ func unreadParts(res quickcapture.Result) []string {
 // today on another date than the one shown, the date is corrected.
 func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
 	m := logModal{Draft: d, Today: b.svc.Today(ctx, userID), Skills: b.svc.Skills(), Notice: notice, Meta: meta}
-	m.Open, m.Names = b.openCommitments(ctx, userID, d.RepIDs, 0)
+	m.Open, m.Names = b.openCommitments(ctx, userID, m.shownReps(), 0)
 	v, err := b.openView(ctx, triggerID, m.view())
 	if err != nil {
 		b.log.Error("views.open failed", "user_id", userID, "err", err)

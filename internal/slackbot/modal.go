@@ -95,7 +95,6 @@ func mrkdwn(s string) *slack.TextBlockObject {
 }
 
 func (m logModal) view() slack.ModalViewRequest {
-	d := m.Draft
 	title, submit, cb := "Log coaching", "Log it", cbLog
 	if m.Edit {
 		title, submit, cb = "Edit coaching", "Save", cbEdit
@@ -105,7 +104,7 @@ func (m logModal) view() slack.ModalViewRequest {
 		blocks = append(blocks, slack.NewContextBlock("notice", mrkdwn(m.Notice)))
 	}
 	reps := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, plain("Who did you coach?"), actionReps)
-	reps.InitialUsers = d.RepIDs
+	reps.InitialUsers = m.shownReps()
 	maxReps := coaching.MaxReps
 	reps.MaxSelectedItems = &maxReps
 	repsBlock := slack.NewInputBlock(string(coaching.FieldReps), plain("Rep(s)"), plain("Several people for a team meeting or group role-play."), reps)
@@ -171,7 +170,7 @@ func (m logModal) roleBlock() slack.Block {
 // oldest ten, to tick off as kept.
 func (m logModal) keptBlocks() []slack.Block {
 	var blocks []slack.Block
-	for _, rep := range m.Draft.RepIDs {
+	for _, rep := range m.shownReps() {
 		cs := m.Open[rep]
 		if len(cs) == 0 {
 			continue
@@ -198,6 +197,15 @@ func (m logModal) keptBlocks() []slack.Block {
 		blocks = append(blocks, slack.NewInputBlock(keptPrefix+rep, plain(label), plain("Tick the open commitments that were kept."), el).WithOptional(true))
 	}
 	return blocks
+}
+
+// shownReps are the draft's reps the form starts with: at most a
+// session's, the most the picker takes. A quick capture naming more opens
+// the form with its notice saying so, and the picker holding the first
+// ones; a picker preselected past its own limit may be refused by Slack,
+// and the manager would see nothing at all.
+func (m logModal) shownReps() []string {
+	return m.Draft.RepIDs[:min(len(m.Draft.RepIDs), coaching.MaxReps)]
 }
 
 func (m logModal) repName(id string) string {

@@ -112,6 +112,16 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 	full := coaching.Draft{RepIDs: team.ActiveRepIDs(), Kind: coaching.KindRideAlong, OccurredOn: day, DurationMin: coaching.MaxDurationMin,
 		Role: coaching.RoleObserver, Skills: []string{skills[0].ID, skills[99].ID}, Notes: strings.Repeat("n", 5000),
 		Visibility: coaching.VisibilityShared, Commitments: []string{strings.Repeat("c", 4000)}, FollowUpOn: day}
+	// A quick capture naming more reps than a session takes opens the form
+	// to fix it (its notice says so); every one of them has commitments.
+	var many []string
+	manyOpen := map[string][]coaching.Commitment{}
+	for i := range coaching.MaxReps + 10 {
+		r := fmt.Sprintf("UX%03d", i)
+		many = append(many, r)
+		manyOpen[r] = []coaching.Commitment{{ID: int64(1000 + i), RepID: r, Text: "send recap", CreatedOn: day}}
+	}
+	tooMany := quickcapture.Result{Draft: coaching.Draft{RepIDs: many}, Problems: []string{"60 reps are named; at most 50 can be"}}
 	meta := modalMeta{SessionID: 1 << 40, Version: 1 << 20, RepID: "UR00", Source: coaching.SourceQuick,
 		ResponseURL: "https://hooks.slack.com/commands/T0000/1234567890123/" + strings.Repeat("x", 40), FromHome: true}
 	for name, v := range map[string]any{
@@ -123,8 +133,10 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 		"a form filled in from prose": logModal{Draft: full, Today: day, Skills: skills, Meta: meta,
 			Notice: joinNotice(filledNotice(filledFields(coaching.Draft{}, full)), missingNotice(coaching.Draft{Kind: coaching.KindRideAlong}))}.view(),
 		"a form filling in": logModal{Today: day, Skills: skills, Meta: meta, Notice: noticeFilling}.view(),
-		"the dispute form":  reasonModal(cbDispute, meta),
-		"the comment form":  reasonModal(cbComment, meta),
+		"a capture naming 60 reps, each with a commitment": logModal{Draft: tooMany.Draft, Today: day, Skills: skills, Open: manyOpen,
+			Notice: notUnderstood(tooMany)}.view(),
+		"the dispute form": reasonModal(cbDispute, meta),
+		"the comment form": reasonModal(cbComment, meta),
 	} {
 		t.Run(name, func(t *testing.T) { checkView(t, v) })
 	}
