@@ -221,3 +221,16 @@ func TestASessionUndoneBeforeItsDMWentIsNeverShownToTheRep(t *testing.T) {
 		t.Fatalf("the rep of a session undone before their DM went got %d message(s): %s", len(msgs), blocksText(msgs[0].Blocks))
 	}
 }
+
+// /coach acknowledges at once, then opens the form: when Slack does not
+// open it, the manager is told so instead of seeing nothing.
+func TestAFormSlackDoesNotOpenIsToldToTheManager(t *testing.T) {
+	b := startBot(t)
+	for _, text := range []string{"", "<@" + rep + "|sam> coffee"} { // the empty form; a capture to finish in it
+		b.fake.FailNext("views.open", 1, fakeslack.Fault{Error: "internal_error"})
+		got := b.command(mgr, text)
+		if !strings.Contains(got, "Slack did not open the form, so nothing was logged") {
+			t.Errorf("/coach %s with views.open failing answered %q", text, got)
+		}
+	}
+}

@@ -25,7 +25,7 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 	if text == "" {
 		a.ack(nil)
 		meta.Source = coaching.SourceModal
-		_, _ = b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, coaching.Draft{}, "", meta)
+		b.openForm(ctx, cmd, coaching.Draft{}, "", meta)
 		return
 	}
 	// A subcommand needs no date: those that read one do it themselves.
@@ -47,7 +47,7 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 	case !res.Clear():
 		a.ack(nil)
 		res = b.notesWritten(ctx, res)
-		_, _ = b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, res.Draft, notUnderstood(res), meta)
+		b.openForm(ctx, cmd, res.Draft, notUnderstood(res), meta)
 	default:
 		b.acceptCapture(ctx, a, cmd)
 	}
@@ -246,6 +246,16 @@ func unreadParts(res quickcapture.Result) []string {
 // with the trigger id: it is valid for 3 seconds and only once. Profiles
 // not yet known are read afterwards; if the manager's own time zone puts
 // today on another date than the one shown, the date is corrected.
+// openForm opens the log form for /coach. When Slack does not open it (the
+// trigger expired while Slack or the bot was slow, or Slack refused the
+// view), the manager is told through the command's response_url: the
+// command was acknowledged empty, and they would otherwise see nothing.
+func (b *Bot) openForm(ctx context.Context, cmd slashCommand, d coaching.Draft, notice string, meta modalMeta) {
+	if _, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, d, notice, meta); err != nil {
+		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: Slack did not open the form, so nothing was logged. Type `/coach` again; if it keeps happening, tell whoever runs Coachlog."), false)
+	}
+}
+
 func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
 	m := logModal{Draft: d, Today: b.svc.Today(ctx, userID), Skills: b.svc.Skills(), Notice: notice, Meta: meta}
 	m.Open, m.Names = b.openCommitments(ctx, userID, m.shownReps(), 0)
