@@ -219,7 +219,12 @@ func skills(v string) ([]coaching.Skill, error) {
 		seen[id] = true
 		out = append(out, coaching.Skill{ID: id, Label: label})
 	}
-	if len(out) > 100 {
+	switch {
+	case len(out) == 0:
+		// The form's skills picker needs at least one option, or Slack
+		// refuses the whole form.
+		return nil, &configError{Name: "COACHLOG_SKILLS", Problem: "lists no skill; leave it unset for the default skills"}
+	case len(out) > 100:
 		return nil, &configError{Name: "COACHLOG_SKILLS", Problem: "at most 100 skills fit in Slack's picker"}
 	}
 	return out, nil

@@ -194,6 +194,9 @@ func TestBadConfigurationStopsTheStartWithOneLine(t *testing.T) {
 		{"bad cadence", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_CADENCE_DAYS": "0"}, "COACHLOG_CADENCE_DAYS"},
 		{"bad zone", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_TIMEZONE": "Mars/Base"}, "COACHLOG_TIMEZONE"},
 		{"bad skills", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_SKILLS": "discovery"}, "COACHLOG_SKILLS"},
+		// No skill at all would leave the form's skills picker without
+		// options, which Slack refuses: every form would fail to open.
+		{"skills listed empty", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_SKILLS": " , ,"}, "COACHLOG_SKILLS"},
 		{"bad pprof switch", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_PPROF": "enabled"}, "COACHLOG_PPROF"},
 		{"bad pool size", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_PG_MAX_CONNS": "0"}, "COACHLOG_PG_MAX_CONNS"},
 		{"bad statement timeout", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_PG_STATEMENT_TIMEOUT": "30"}, "COACHLOG_PG_STATEMENT_TIMEOUT"},
