@@ -215,3 +215,49 @@ func TestBadConfigurationStopsTheStartWithOneLine(t *testing.T) {
 		})
 	}
 }
+
+// A command or a form submission that names no user is skipped, and
+// writes nothing: everything the bot stores is someone's. Slack always
+// sends one; a payload without is malformed.
+func TestAPayloadWithoutAUserIsSkippedAndWritesNothing(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	slash := `{"type":"slash_commands","envelope_id":"e-nouser","payload":{"command":"/coach","text":"<@` + rep + `|sam> 1:1 30m kept nowhere","trigger_id":"T-nouser","response_url":"` + b.fake.URL() + `/response/nouser"}}`
+	if err := b.fake.SendRaw(ctx, []byte(slash)); err != nil {
+		t.Fatal(err)
+	}
+	in, err := b.fake.SlashCommand(ctx, mgr, "/coach", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := b.fake.SubmitView(ctx, "", b.openedView(in), values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ack, err := b.fake.AwaitAck(ctx, sub.EnvelopeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ack.Payload), "nothing was saved") {
+		t.Errorf("a submission without a user was acked %s; want the form kept open, saying nothing was saved", ack.Payload)
+	}
+	eventually(t, "the command without a user acked", func() bool {
+		for _, a := range b.fake.Acks() {
+			if a.EnvelopeID == "e-nouser" {
+				return true
+			}
+		}
+		return false
+	})
+	// What the bot does next is served in order: by the time this capture
+	// is logged, the two above were long handled.
+	b.quickLog(rep2, 1)
+	for _, r := range b.export() {
+		if r.ManagerID == "" || r.RepID == rep {
+			t.Errorf("a payload without a user stored %+v", r)
+		}
+	}
+	if !strings.Contains(b.logs.String(), "no user id") {
+		t.Errorf("the payloads without a user were not logged:\n%s", b.logs)
+	}
+}

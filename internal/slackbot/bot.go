@@ -348,28 +348,36 @@ func (b *Bot) claim(ctx context.Context, a *acker, key string) bool {
 func (b *Bot) serve(ctx context.Context, env envelope, a *acker) {
 	switch env.Type {
 	case "slash_commands":
+		var cmd slashCommand
 		if c, ok := env.decoded.(slack.SlashCommand); ok {
-			b.onSlash(ctx, a, slashOf(&c))
+			cmd = slashOf(&c)
+		} else if err := json.Unmarshal(env.Payload, &cmd); err != nil {
+			b.malformed(a, err)
 			return
 		}
-		var cmd slashCommand
-		if err := json.Unmarshal(env.Payload, &cmd); err != nil {
-			b.malformed(a, err)
+		if !userIDRE.MatchString(cmd.UserID) {
+			b.malformed(a, errNoUser)
 			return
 		}
 		b.onSlash(ctx, a, cmd)
 	case "interactive":
-		if cb, ok := env.decoded.(slack.InteractionCallback); ok {
-			b.onInteraction(ctx, a, interactionOf(&cb))
-			return
-		}
 		var in interaction
-		if err := json.Unmarshal(env.Payload, &in); err != nil {
+		if cb, ok := env.decoded.(slack.InteractionCallback); ok {
+			in = interactionOf(&cb)
+		} else if err := json.Unmarshal(env.Payload, &in); err != nil {
 			if isViewSubmission(env.Payload) {
 				b.unreadableSubmission(a, env.Payload, err)
 				return
 			}
 			b.malformed(a, err)
+			return
+		}
+		if !userIDRE.MatchString(in.User.ID) {
+			if in.Type == string(slack.InteractionTypeViewSubmission) {
+				b.unreadableSubmission(a, env.Payload, errNoUser)
+				return
+			}
+			b.malformed(a, errNoUser)
 			return
 		}
 		b.onInteraction(ctx, a, in)
@@ -393,6 +401,10 @@ func (b *Bot) serve(ctx context.Context, env envelope, a *acker) {
 		b.log.Warn("skipped unknown envelope type", "envelope_type", env.Type)
 	}
 }
+
+// errNoUser is a command or an interaction that names nobody as its
+// author: Slack always does, and everything the bot writes is someone's.
+var errNoUser = errors.New("no user id, or not a Slack user id")
 
 func (b *Bot) malformed(a *acker, err error) {
 	a.ack(nil)
