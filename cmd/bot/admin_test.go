@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/sqlite"
 	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
@@ -194,5 +195,29 @@ func TestAwayIsAckedInTimeWhileTheDatabaseHoldsItsReads(t *testing.T) {
 	}
 	if got := b.command(mgr, "away 2w"); !strings.Contains(got, "You are away through") {
 		t.Errorf("/coach away 2w once the lock is gone: %s", got)
+	}
+}
+
+// A user_change without the user's profile is malformed (Slack sends the
+// whole user): it is skipped, and what Slack last said of the person stays.
+func TestAPartialUserChangeIsSkipped(t *testing.T) {
+	b := startBot(t)
+	b.quickLog(rep, 1) // Sam's profile is read from Slack: Paris
+	ctx := ctxT(t)
+	for _, user := range []map[string]any{{"id": rep}, {"id": rep, "tz": "", "profile": nil}} {
+		if _, err := b.fake.Event(ctx, map[string]any{"type": "user_change", "user": user}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventually(t, "the partial user_changes skipped", func() bool {
+		return strings.Count(b.logs.String(), "skipped malformed user_change") == 2
+	})
+	st, err := sqlite.Open(ctx, b.db, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if p, err := st.Person(ctx, rep); err != nil || p.SlackTZ != "Europe/Paris" || p.Name == "" {
+		t.Errorf("Sam after partial user_changes = %+v, %v; want his profile as Slack last gave it", p, err)
 	}
 }

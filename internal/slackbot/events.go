@@ -28,9 +28,19 @@ func (b *Bot) onEventCallback(ctx context.Context, cb eventCallback) {
 		}
 		b.outbox.Notify()
 	case "user_change":
+		// Slack sends the whole user; one without its profile would store
+		// an empty zone and status and a "not deactivated", fresh for a
+		// week, over what Slack last said.
 		var u slackUser
-		if err := json.Unmarshal(ev.User, &u); err != nil || u.ID == "" {
-			b.log.Warn("skipped malformed user_change", "err", err)
+		var whole struct {
+			Profile json.RawMessage `json:"profile"`
+		}
+		err := json.Unmarshal(ev.User, &u)
+		if err == nil {
+			err = json.Unmarshal(ev.User, &whole)
+		}
+		if err != nil || u.ID == "" || len(whole.Profile) == 0 || string(whole.Profile) == "null" {
+			b.log.Warn("skipped malformed user_change: not a whole user", "err", err)
 			return
 		}
 		if err := b.svc.ProfileChanged(ctx, personOf(u)); err != nil {
