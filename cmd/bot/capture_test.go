@@ -234,3 +234,28 @@ func TestAFormSlackDoesNotOpenIsToldToTheManager(t *testing.T) {
 		}
 	}
 }
+
+// A one-line capture the parser reads but the domain refuses (the manager
+// named as their own rep) opens the form with everything typed and what to
+// fix, instead of an answer that drops the notes.
+func TestARefusedCaptureOpensTheFormWithWhatWasTyped(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	in, err := b.fake.SlashCommand(ctx, mgr, "/coach", "<@"+mgr+"|max> 1:1 30m keep these precious notes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, err := b.fake.WaitForCall(ctx, "views.open", func(c fakeslack.Call) bool { return c.Param("trigger_id") == in.TriggerID })
+	if err != nil {
+		t.Fatal(err)
+	}
+	view := call.Param("view")
+	for _, want := range []string{"keep these precious notes", "Not logged yet", "Fix it here and submit"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the form opened for a refused capture does not show %q:\n%s", want, view)
+		}
+	}
+	if rows := b.export(); len(rows) != 0 {
+		t.Errorf("a refused capture stored %+v", rows)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -108,9 +109,35 @@ func TestDisplayNamesAreEscapedInMrkdwn(t *testing.T) {
 	b := startBot(t)
 	const bob = "U0BOTBOB"
 	b.fake.AddUser(fakeslack.User{ID: bob, Name: "bob", RealName: "Bob", DisplayName: "<!channel> *Bob* <@" + mgr + ">", IsBot: true})
-	got := b.command(mgr, "<@"+bob+"|bob> 1:1 30m")
+	// The capture is refused (an app as rep): the form opens saying why.
+	ctx := ctxT(t)
+	in, err := b.fake.SlashCommand(ctx, mgr, "/coach", "<@"+bob+"|bob> 1:1 30m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, err := b.fake.WaitForCall(ctx, "views.open", func(c fakeslack.Call) bool { return c.Param("trigger_id") == in.TriggerID })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var view struct {
+		Blocks []struct {
+			BlockID  string `json:"block_id"`
+			Elements []struct {
+				Text string `json:"text"`
+			} `json:"elements"`
+		} `json:"blocks"`
+	}
+	if err := json.Unmarshal([]byte(call.Param("view")), &view); err != nil {
+		t.Fatal(err)
+	}
+	got := ""
+	for _, bl := range view.Blocks {
+		if bl.BlockID == "notice" && len(bl.Elements) > 0 {
+			got = bl.Elements[0].Text
+		}
+	}
 	if !strings.Contains(got, "&lt;!channel&gt; *Bob* &lt;@"+mgr+"&gt; is an app") || strings.Contains(got, "<!channel>") {
-		t.Errorf("quick-capture reply = %q, want the bot's name escaped", got)
+		t.Errorf("the form's notice = %q, want the bot's name escaped", got)
 	}
 	if rows := b.export(); len(rows) != 0 {
 		t.Errorf("a session with a bot was stored: %+v", rows)

@@ -136,8 +136,16 @@ func (b *Bot) quickLog(ctx context.Context, c coaching.Command, cmd slashCommand
 		Key: c.Key, ResponseURL: cmd.ResponseURL, ResponseAt: c.ReceivedAt, CommandID: c.ID})
 	if fe, ok := coaching.FieldErrorsOf(err); ok {
 		// Field errors are plain text and may name people by the display
-		// name they chose.
-		b.answerCommand(ctx, c, cmd, ":warning: Not logged: "+esc(joinErrors(fe))+" Type `/coach` to use the form.")
+		// name they chose. What was typed is not lost: while the command's
+		// trigger lasts, the form opens with it and what to fix; acted on
+		// after a restart, the answer says what to fix.
+		problem := esc(joinErrors(fe))
+		meta := modalMeta{Source: coaching.SourceQuick}.withResponse(cmd.ResponseURL, c.ReceivedAt)
+		if _, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, res.Draft, "Not logged yet: "+problem+" Fix it here and submit.", meta); err == nil {
+			b.commandDone(ctx, c)
+			return
+		}
+		b.answerCommand(ctx, c, cmd, ":warning: Not logged: "+problem+" Type `/coach` to use the form.")
 		return
 	}
 	if err != nil {
