@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -118,6 +119,8 @@ func parseMonth(s string, thisMonth coaching.Month) (coaching.Month, error) {
 	return m, nil
 }
 
+var attainmentRE = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+
 // parseAttainment reads a percentage: 87, 87.5 or 87.5%.
 func parseAttainment(s string) (float64, error) {
 	num := strings.TrimSpace(strings.TrimSuffix(s, "%"))
@@ -126,6 +129,11 @@ func parseAttainment(s string) (float64, error) {
 	}
 	if strings.Contains(num, ",") {
 		return 0, fmt.Errorf("%q: write decimals with a point, like 87.5", s)
+	}
+	// Digits with an optional decimal point: strconv would also take
+	// 8_7, 0x1p4 and 1e2, which no spreadsheet writes for a percent.
+	if !attainmentRE.MatchString(num) {
+		return 0, fmt.Errorf("%q is not a number; give the percent of quota attained, like 87.5", s)
 	}
 	v, err := strconv.ParseFloat(num, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {

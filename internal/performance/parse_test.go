@@ -94,6 +94,12 @@ func TestParseNamesEveryBadLineAndField(t *testing.T) {
 		}},
 		{"a comma for a decimal point, quoted", file("rep,month,attainment", `U01,2026-10,"87,5"`),
 			[]string{`line 2, field attainment: "87,5": write decimals with a point`}},
+		// Go reads these as numbers; a spreadsheet's percent is digits
+		// with an optional decimal point, and anything else is a mistake.
+		{"numbers only Go would read", file("rep,month,attainment", "U01,2026-10,8_7", "U02,2026-10,0x1p4", "U03,2026-10,1e2", "U04,2026-10,+87", "U05,2026-10,.5"),
+			[]string{`line 2, field attainment: "8_7" is not a number`, `line 3, field attainment: "0x1p4" is not a number`,
+				`line 4, field attainment: "1e2" is not a number`, `line 5, field attainment: "+87" is not a number`,
+				`line 6, field attainment: ".5" is not a number`}},
 		{"a rep and month twice", file("rep,month,attainment", "U01,2026-10,87", "U02,2026-10,90", "U01,2026-10,88"),
 			[]string{"line 4, field rep: U01 already has 2026-10 on line 2"}},
 	} {
