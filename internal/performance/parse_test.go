@@ -152,3 +152,24 @@ func TestResolveFindsRepsByIDOrEmail(t *testing.T) {
 		}
 	}
 }
+
+// A line with several fields that are not UTF-8 names them in the order of
+// the columns, the same every time the file is read.
+func TestFieldsNotUTF8AreNamedInColumnOrder(t *testing.T) {
+	for range 20 {
+		_, err := performance.Parse(file("attainment,month,rep", "\xfe87,\xff2026-10,U\xfe01"), thisMonth)
+		var errs performance.Errors
+		if !errors.As(err, &errs) {
+			t.Fatalf("err = %v, want performance.Errors", err)
+		}
+		var fields []string
+		for _, e := range errs {
+			if strings.Contains(e.Error(), "not UTF-8") {
+				fields = append(fields, e.Field)
+			}
+		}
+		if strings.Join(fields, ",") != "attainment,month,rep" {
+			t.Fatalf("not UTF-8 in %v, want attainment,month,rep in that order:\n%v", fields, err)
+		}
+	}
+}

@@ -103,10 +103,15 @@ func (t *Table) Rows(errs *Errors, fn func(line int, rec []string)) (complete bo
 	}
 }
 
-// CheckUTF8 reports each field of rec in cols that is not UTF-8 text.
+// CheckUTF8 reports each field of rec that is not UTF-8 text, in the
+// order of the columns (the same file always reads the same).
 func (t *Table) CheckUTF8(line int, rec []string, errs *Errors) {
+	names := make([]string, len(rec))
 	for name, i := range t.Cols {
-		if !utf8.ValidString(rec[i]) {
+		names[i] = name
+	}
+	for i, name := range names {
+		if name != "" && !utf8.ValidString(rec[i]) {
 			errs.Add(line, name, "is not UTF-8 text; save the file as \"CSV UTF-8\"")
 		}
 	}
