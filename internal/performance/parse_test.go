@@ -100,6 +100,10 @@ func TestParseNamesEveryBadLineAndField(t *testing.T) {
 			[]string{`line 2, field attainment: "8_7" is not a number`, `line 3, field attainment: "0x1p4" is not a number`,
 				`line 4, field attainment: "1e2" is not a number`, `line 5, field attainment: "+87" is not a number`,
 				`line 6, field attainment: ".5" is not a number`}},
+		{"semicolons, as Excel saves CSV in many locales", file("rep;month;attainment", "U01;2026-10;87,5"),
+			[]string{"line 1: the columns are separated by semicolons"}},
+		{"UTF-16, as Excel saves Unicode Text", strings.NewReader("\xff\xfer\x00e\x00p\x00,\x00m\x00o\x00n\x00t\x00h\x00\n\x00"),
+			[]string{"line 1: the file is UTF-16 text, not CSV"}},
 		{"a rep and month twice", file("rep,month,attainment", "U01,2026-10,87", "U02,2026-10,90", "U01,2026-10,88"),
 			[]string{"line 4, field rep: U01 already has 2026-10 on line 2"}},
 	} {

@@ -38,11 +38,29 @@ func Open(r io.Reader, what string, required, optional []string) (*Table, error)
 		return nil, ReadError(err, what)
 	}
 	line, _ := cr.FieldPos(0)
+	if problem := foreignFormat(header); problem != "" {
+		return nil, Errors{{Line: line, Message: problem}}
+	}
 	cols, errs := parseHeader(header, line, required, optional)
 	if len(errs) > 0 {
 		return nil, errs.OrNil()
 	}
 	return &Table{Cols: cols, HeaderLine: line, cr: cr, width: len(header), what: what}, nil
+}
+
+// foreignFormat recognises the two saves of a spreadsheet that are not a
+// CSV UTF-8 file, from its header: Excel's "Unicode Text" (UTF-16, every
+// other byte a NUL) and the CSV of locales whose list separator is a
+// semicolon. Read as CSV, each would only list its columns as unknown.
+func foreignFormat(header []string) string {
+	joined := strings.Join(header, ",")
+	switch {
+	case strings.ContainsRune(joined, 0) || strings.HasPrefix(joined, "\xff\xfe") || strings.HasPrefix(joined, "\xfe\xff"):
+		return "the file is UTF-16 text, not CSV; save it as \"CSV UTF-8 (Comma delimited)\""
+	case len(header) == 1 && strings.Contains(header[0], ";"):
+		return "the columns are separated by semicolons; save the file as \"CSV UTF-8 (Comma delimited)\", or replace the semicolons with commas"
+	}
+	return ""
 }
 
 // parseHeader maps each known column name to its position.
