@@ -629,6 +629,7 @@ const (
 func (w *Worker) record(ctx context.Context, it *job, what string, fn func(context.Context) error) error {
 	ctx = context.WithoutCancel(ctx) // a stopping worker still records what it did
 	delay, start := recordFirstDelay, w.now()
+	unreachable := false // the last try to extend the lease could not reach the database
 	for attempt := 1; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, recordAttempt)
 		err := fn(actx)
@@ -646,13 +647,22 @@ func (w *Worker) record(ctx context.Context, it *job, what string, fn func(conte
 			switch {
 			case xerr == nil && held:
 				it.leaseUntil = w.now().Add(w.policy.Lease)
+				unreachable = false
 			case xerr == nil:
 				w.log.ErrorContext(ctx, "outbox message lost its lease before its bookkeeping; it may be sent again",
 					"outbox_id", it.ID, "what", what, "err", err)
 				return fmt.Errorf("%s for outbox row %d: lease lost: %w", what, it.ID, err)
+			default:
+				unreachable = true
 			}
 		}
-		if !w.now().Before(it.leaseUntil) {
+		// Past the lease, this worker gives up only when the database says
+		// the lease is gone, or has been out of reach for recordExtendFor:
+		// giving up means the message is claimed and sent again, and while
+		// the database cannot be reached (a PostgreSQL failover longer than
+		// the lease) no other worker that shares this one's way to it can
+		// take the row either.
+		if !w.now().Before(it.leaseUntil) && (!unreachable || w.now().Sub(start) >= recordExtendFor) {
 			w.log.ErrorContext(ctx, "outbox bookkeeping failed until the lease ran out; the message may be sent again",
 				"outbox_id", it.ID, "what", what, "attempts", attempt, "err", err)
 			return fmt.Errorf("%s for outbox row %d: %w", what, it.ID, err)

@@ -633,3 +633,66 @@ func TestRepliesToClicksGoSeveralAtOnce(t *testing.T) {
 		t.Fatalf("stats = %+v, %v; want every reply sent", stats, err)
 	}
 }
+
+// outageQueue is the store while the database cannot be reached (a
+// PostgreSQL failover): bookkeeping and lease extensions fail until the
+// outage ends; each failed record lets a minute go by.
+type outageQueue struct {
+	*sqlite.Store
+	clk  *clock
+	ends time.Time
+}
+
+func (q *outageQueue) down() bool { return q.clk.Now().Before(q.ends) }
+
+func (q *outageQueue) MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted, covered ...int64) error {
+	if q.down() {
+		q.clk.Advance(61 * time.Second)
+		return errors.New("dial tcp: connection refused")
+	}
+	return q.Store.MarkSent(ctx, id, key, posted, covered...)
+}
+
+func (q *outageQueue) ExtendLease(ctx context.Context, id int64, owner string, until time.Time) (bool, error) {
+	if q.down() {
+		return false, errors.New("dial tcp: connection refused")
+	}
+	return q.Store.ExtendLease(ctx, id, owner, until)
+}
+
+// outageAfterSend has Slack take the post, then the database go out of
+// reach for three minutes, longer than the lease.
+type outageAfterSend struct {
+	*sender
+	q *outageQueue
+}
+
+func (o *outageAfterSend) Send(ctx context.Context, m coaching.Message, prior *coaching.Posted) (*coaching.Posted, error) {
+	p, err := o.sender.Send(ctx, m, prior)
+	if o.sender.attempt == 1 {
+		o.q.ends = o.q.clk.Now().Add(3 * time.Minute)
+	}
+	return p, err
+}
+
+// A DM Slack took is recorded once the database is back, however long past
+// the lease it was out of reach: it is not claimed and posted again.
+func TestADeliveryIsRecordedAfterAnOutageLongerThanTheLease(t *testing.T) {
+	_, st, s, clk := setup(t)
+	enqueue(t, st, post("dm", "U1"))
+	q := &outageQueue{Store: st, clk: clk}
+	w := outbox.NewWorker(q, &outageAfterSend{sender: s, q: q}, outbox.Options{Now: clk.Now, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now)})
+	if err := w.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Minute)
+	if err := w.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if s.attempt != 1 {
+		t.Fatalf("the DM was posted %d times with no crash, want once", s.attempt)
+	}
+	if stats, err := st.OutboxStats(context.Background()); err != nil || stats.Pending != 0 {
+		t.Errorf("outbox = %+v, %v; want the DM recorded sent", stats, err)
+	}
+}
