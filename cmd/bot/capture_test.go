@@ -245,11 +245,7 @@ func TestARefusedCaptureOpensTheFormWithWhatWasTyped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	call, err := b.fake.WaitForCall(ctx, "views.open", func(c fakeslack.Call) bool { return c.Param("trigger_id") == in.TriggerID })
-	if err != nil {
-		t.Fatal(err)
-	}
-	view := call.Param("view")
+	view := b.viewsOpen(in).Param("view")
 	for _, want := range []string{"keep these precious notes", "Not logged yet", "Fix it here and submit"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the form opened for a refused capture does not show %q:\n%s", want, view)

@@ -43,14 +43,21 @@ func (b *bot) openModal(text string) (viewID string, view map[string]any) {
 	return resp.View.ID, view
 }
 
-// openedView waits for the views.open made with an interaction's trigger
-// and returns the opened view's id.
-func (b *bot) openedView(in fakeslack.Interaction) string {
+// viewsOpen waits for the views.open made with an interaction's trigger.
+func (b *bot) viewsOpen(in fakeslack.Interaction) fakeslack.Call {
 	b.t.Helper()
 	call, err := b.fake.WaitForCall(ctxT(b.t), "views.open", func(c fakeslack.Call) bool { return c.Param("trigger_id") == in.TriggerID })
 	if err != nil {
 		b.t.Fatal(err)
 	}
+	return call
+}
+
+// openedView waits for the views.open made with an interaction's trigger
+// and returns the opened view's id.
+func (b *bot) openedView(in fakeslack.Interaction) string {
+	b.t.Helper()
+	call := b.viewsOpen(in)
 	if call.Error != "" {
 		b.t.Fatalf("views.open failed: %s\n%s", call.Error, call.Response)
 	}

@@ -115,10 +115,6 @@ func TestDisplayNamesAreEscapedInMrkdwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	call, err := b.fake.WaitForCall(ctx, "views.open", func(c fakeslack.Call) bool { return c.Param("trigger_id") == in.TriggerID })
-	if err != nil {
-		t.Fatal(err)
-	}
 	var view struct {
 		Blocks []struct {
 			BlockID  string `json:"block_id"`
@@ -127,7 +123,7 @@ func TestDisplayNamesAreEscapedInMrkdwn(t *testing.T) {
 			} `json:"elements"`
 		} `json:"blocks"`
 	}
-	if err := json.Unmarshal([]byte(call.Param("view")), &view); err != nil {
+	if err := json.Unmarshal([]byte(b.viewsOpen(in).Param("view")), &view); err != nil {
 		t.Fatal(err)
 	}
 	got := ""
