@@ -261,3 +261,21 @@ func TestAPayloadWithoutAUserIsSkippedAndWritesNothing(t *testing.T) {
 		t.Errorf("the payloads without a user were not logged:\n%s", b.logs)
 	}
 }
+
+// A click that names no action, or a Snooze for a number of days no button
+// offers, is logged and skipped.
+func TestAClickWithoutAUsableActionIsLogged(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	for _, raw := range []string{
+		`{"type":"interactive","envelope_id":"e-noact","payload":{"type":"block_actions","user":{"id":"` + mgr + `"},"actions":[]}}`,
+		`{"type":"interactive","envelope_id":"e-snooze","payload":{"type":"block_actions","user":{"id":"` + mgr + `"},"actions":[{"type":"button","block_id":"b","action_id":"nudge_snooze","value":"forever"}]}}`,
+	} {
+		if err := b.fake.SendRaw(ctx, []byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, want := range []string{"block_actions without an action", `snooze for \"forever\" days`} {
+		eventually(t, "the log to say "+want, func() bool { return strings.Contains(b.logs.String(), want) })
+	}
+}

@@ -2,6 +2,7 @@ package slackbot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -18,7 +19,7 @@ func (b *Bot) onInteraction(ctx context.Context, a *acker, in interaction) {
 		b.onSubmission(ctx, a, in)
 	case "block_actions":
 		if len(in.Actions) == 0 {
-			a.ack(nil)
+			b.malformed(a, errors.New("block_actions without an action"))
 			return
 		}
 		b.onAction(ctx, a, in, in.Actions[0])
@@ -281,7 +282,7 @@ func (b *Bot) republishHome(ctx context.Context, userID, notice string) {
 func (b *Bot) snooze(ctx context.Context, a *acker, in interaction, act action) {
 	days, err := strconv.Atoi(act.Value)
 	if err != nil || days < 1 || days > 30 {
-		a.ack(nil)
+		b.malformed(a, fmt.Errorf("snooze for %q days", act.Value))
 		return
 	}
 	pre, cancel := a.budget(ctx) // the read before the ack shares its budget
