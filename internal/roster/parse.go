@@ -1,8 +1,12 @@
 package roster
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sheet"
@@ -85,6 +89,7 @@ func parseRow(line int, rec []string, t *sheet.Table, today coaching.Date, errs 
 	}
 	check(colSlackID, checkSlackID(e.SlackID))
 	check(colEmail, checkEmail(e.Email))
+	check(colName, checkName(e.Name))
 	if e.SlackID == "" && e.Email == "" {
 		errs.Add(line, colSlackID, "is empty; give a slack_id, or an email to look it up in Slack")
 	}
@@ -102,6 +107,27 @@ func parseRow(line int, rec []string, t *sheet.Table, today coaching.Date, errs 
 		check(colSince, err)
 	}
 	return e
+}
+
+// maxNameLen bounds a name: Slack's own display names stop at 80
+// characters and real names at 250.
+const maxNameLen = 250
+
+// checkName refuses what a spreadsheet cell can hold and a name cannot: a
+// line break or another control character (a paste gone wrong, shown
+// across lines in every message naming the person), or a cell's worth of
+// text.
+func checkName(name string) error {
+	if !utf8.ValidString(name) {
+		return nil // reported by CheckUTF8
+	}
+	if strings.ContainsFunc(name, unicode.IsControl) {
+		return errors.New("has a line break or another control character; keep a name on one line")
+	}
+	if n := utf8.RuneCountInString(name); n > maxNameLen {
+		return fmt.Errorf("is %d characters; a name has at most %d", n, maxNameLen)
+	}
+	return nil
 }
 
 // checkDuplicates reports a slack_id or email seen before on the later line,
