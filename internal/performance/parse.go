@@ -8,7 +8,6 @@ package performance
 import (
 	"fmt"
 	"io"
-	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -130,13 +129,11 @@ func parseAttainment(s string) (float64, error) {
 	if strings.Contains(num, ",") {
 		return 0, fmt.Errorf("%q: write decimals with a point, like 87.5", s)
 	}
-	// Digits with an optional decimal point: strconv would also take
-	// 8_7, 0x1p4 and 1e2, which no spreadsheet writes for a percent.
-	if !attainmentRE.MatchString(num) {
-		return 0, fmt.Errorf("%q is not a number; give the percent of quota attained, like 87.5", s)
-	}
+	// Digits with an optional decimal point: strconv alone would also take
+	// 8_7, 0x1p4, 1e2, NaN and Inf, which no spreadsheet writes for a
+	// percent; a number too long for a float64 still fails in strconv.
 	v, err := strconv.ParseFloat(num, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+	if !attainmentRE.MatchString(num) || err != nil {
 		return 0, fmt.Errorf("%q is not a number; give the percent of quota attained, like 87.5", s)
 	}
 	if v < 0 || v > MaxAttainment {

@@ -14,6 +14,8 @@ import (
 type Table struct {
 	// Cols maps each column the header names (lower-cased) to its position.
 	Cols map[string]int
+	// names is Cols the other way: each position's column, in order.
+	names []string
 	// HeaderLine is the header's line, for problems of the file as a whole.
 	HeaderLine int
 
@@ -45,7 +47,11 @@ func Open(r io.Reader, what string, required, optional []string) (*Table, error)
 	if len(errs) > 0 {
 		return nil, errs.OrNil()
 	}
-	return &Table{Cols: cols, HeaderLine: line, cr: cr, width: len(header), what: what}, nil
+	names := make([]string, len(header))
+	for name, i := range cols {
+		names[i] = name
+	}
+	return &Table{Cols: cols, names: names, HeaderLine: line, cr: cr, width: len(header), what: what}, nil
 }
 
 // foreignFormat recognises the two saves of a spreadsheet that are not a
@@ -124,11 +130,7 @@ func (t *Table) Rows(errs *Errors, fn func(line int, rec []string)) (complete bo
 // CheckUTF8 reports each field of rec that is not UTF-8 text, in the
 // order of the columns (the same file always reads the same).
 func (t *Table) CheckUTF8(line int, rec []string, errs *Errors) {
-	names := make([]string, len(rec))
-	for name, i := range t.Cols {
-		names[i] = name
-	}
-	for i, name := range names {
+	for i, name := range t.names {
 		if name != "" && !utf8.ValidString(rec[i]) {
 			errs.Add(line, name, "is not UTF-8 text; save the file as \"CSV UTF-8\"")
 		}

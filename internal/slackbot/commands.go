@@ -123,29 +123,18 @@ func (b *Bot) quickLog(ctx context.Context, c coaching.Command, cmd slashCommand
 	res := b.parseCapture(ctx, strings.TrimSpace(cmd.Text), b.svc.DateAt(ctx, cmd.UserID, c.ReceivedAt))
 	if !res.Clear() { // the date moved across midnight with the time zone
 		notice := notUnderstood(res)
-		if _, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, res.Draft, notice,
-			modalMeta{Source: coaching.SourceQuick}.withResponse(cmd.ResponseURL, c.ReceivedAt)); err != nil {
-			// The trigger has expired (acted on after a restart): say so instead.
-			b.answerCommand(ctx, c, cmd, ":warning: Not logged. "+notice+" Type `/coach` to use the form.")
-			return
-		}
-		b.commandDone(ctx, c)
+		b.formOrAnswer(ctx, c, cmd, res.Draft, notice, ":warning: Not logged. "+notice+" Type `/coach` to use the form.")
 		return
 	}
 	_, err := b.svc.LogSession(ctx, coaching.LogRequest{ManagerID: cmd.UserID, Draft: res.Draft, Source: coaching.SourceQuick,
 		Key: c.Key, ResponseURL: cmd.ResponseURL, ResponseAt: c.ReceivedAt, CommandID: c.ID})
 	if fe, ok := coaching.FieldErrorsOf(err); ok {
 		// Field errors are plain text and may name people by the display
-		// name they chose. What was typed is not lost: while the command's
-		// trigger lasts, the form opens with it and what to fix; acted on
-		// after a restart, the answer says what to fix.
+		// name they chose. What was typed is not lost: the form opens with
+		// it and what to fix.
 		problem := esc(joinErrors(fe))
-		meta := modalMeta{Source: coaching.SourceQuick}.withResponse(cmd.ResponseURL, c.ReceivedAt)
-		if _, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, res.Draft, "Not logged yet: "+problem+" Fix it here and submit.", meta); err == nil {
-			b.commandDone(ctx, c)
-			return
-		}
-		b.answerCommand(ctx, c, cmd, ":warning: Not logged: "+problem+" Type `/coach` to use the form.")
+		b.formOrAnswer(ctx, c, cmd, res.Draft, "Not logged yet: "+problem+" Fix it here and submit.",
+			":warning: Not logged: "+problem+" Type `/coach` to use the form.")
 		return
 	}
 	if err != nil {
@@ -154,6 +143,19 @@ func (b *Bot) quickLog(ctx context.Context, c coaching.Command, cmd slashCommand
 		return
 	}
 	b.outbox.Notify() // the receipt and the reps' DMs are queued with the session
+}
+
+// formOrAnswer opens the log form for an accepted command, filled with d
+// and notice, and marks the command done; when Slack does not open it (the
+// trigger has expired: the command was acted on after a restart), the
+// command is answered with answer instead.
+func (b *Bot) formOrAnswer(ctx context.Context, c coaching.Command, cmd slashCommand, d coaching.Draft, notice, answer string) {
+	meta := modalMeta{Source: coaching.SourceQuick}.withResponse(cmd.ResponseURL, c.ReceivedAt)
+	if _, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, d, notice, meta); err != nil {
+		b.answerCommand(ctx, c, cmd, answer)
+		return
+	}
+	b.commandDone(ctx, c)
 }
 
 // parseCapture reads a quick capture. The parser reads the text as Slack
