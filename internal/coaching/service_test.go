@@ -96,6 +96,9 @@ func TestLogSessionValidates(t *testing.T) {
 			{"ride-along without role", func(d *coaching.Draft) { d.Kind = coaching.KindRideAlong }, coaching.FieldRole},
 			{"long notes", func(d *coaching.Draft) { d.Notes = string(make([]rune, 3001)) }, coaching.FieldNotes},
 			{"1:1 with two", func(d *coaching.Draft) { d.RepIDs = []string{"U1", "U2"} }, coaching.FieldReps},
+			{"follow-up before the session", func(d *coaching.Draft) { d.FollowUpOn = day("2026-11-24") }, coaching.FieldFollowUp},
+			{"follow-up over a year after", func(d *coaching.Draft) { d.FollowUpOn = day("2027-11-27") }, coaching.FieldFollowUp},
+			{"follow-up in 2099", func(d *coaching.Draft) { d.FollowUpOn = day("2099-11-25") }, coaching.FieldFollowUp},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -107,6 +110,19 @@ func TestLogSessionValidates(t *testing.T) {
 					t.Fatalf("err = %v, want a field error on %s", err, tt.field)
 				}
 			})
+		}
+	})
+}
+
+func TestAFollowUpUpToAYearAfterTheSessionIsTaken(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		svc, _, _ := newServiceOn(t, db)
+		for _, on := range []string{"2026-11-25", "2027-11-26"} { // the session's day; 366 days on
+			d := oneOnOne("UREP")
+			d.FollowUpOn = day(on)
+			if _, err := svc.LogSession(context.Background(), coaching.LogRequest{ManagerID: "UMGR", Draft: d, Key: "follow-up " + on}); err != nil {
+				t.Errorf("follow-up on %s: %v, want it taken", on, err)
+			}
 		}
 	})
 }

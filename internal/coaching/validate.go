@@ -11,8 +11,8 @@ import (
 // ValidateDraft checks a draft against the rules every capture path shares:
 // reps given and not the manager, a known kind, a date not in the manager's
 // future, 1 to 480 minutes, a role for ride-alongs, notes within Slack's
-// limit. skills are the configured skill ids. It returns nil when the draft
-// is good.
+// limit, a follow-up within a year after the session. skills are the
+// configured skill ids. It returns nil when the draft is good.
 func ValidateDraft(d Draft, managerID string, today Date, skills []Skill) FieldErrors {
 	errs := FieldErrors{}
 	switch {
@@ -60,8 +60,15 @@ func ValidateDraft(d Draft, managerID string, today Date, skills []Skill) FieldE
 	if msg := validateCommitments(d.Commitments); msg != "" {
 		errs[FieldCommitments] = msg
 	}
-	if !d.FollowUpOn.IsZero() && !d.OccurredOn.IsZero() && d.FollowUpOn.Before(d.OccurredOn) {
+	switch {
+	case d.FollowUpOn.IsZero() || d.OccurredOn.IsZero():
+	case d.FollowUpOn.Before(d.OccurredOn):
 		errs[FieldFollowUp] = "The follow-up can't be before the session."
+	case d.FollowUpOn.After(d.OccurredOn.AddDays(366)):
+		// A year out is already a long plan; further is a slip of the
+		// picker's year (2062 for 2026), which would then sit in the
+		// record and the rep's DM unnoticed.
+		errs[FieldFollowUp] = "The follow-up is more than a year after the session."
 	}
 	if len(errs) == 0 {
 		return nil
