@@ -9,7 +9,7 @@ package csvsafe
 import (
 	"encoding/csv"
 	"io"
-	"strconv"
+	"strings"
 )
 
 // Cell returns s prefixed with a single quote when a spreadsheet would read
@@ -29,12 +29,27 @@ func Cell(s string) string {
 	return s
 }
 
+// isNumber reports whether s is a plain decimal number: a sign, digits,
+// and an optional fraction, as Coachlog writes its numbers. It is an allow
+// list on purpose: strconv.ParseFloat would also pass -Inf, -0x1p4, -1_000,
+// -1e5 and -.5, which a spreadsheet may read as text, a formula or not at
+// all, so a cell like that is escaped like any other.
 func isNumber(s string) bool {
-	if s[0] == '\t' || s[0] == '\r' {
-		return false
+	if s[0] == '-' || s[0] == '+' {
+		s = s[1:]
 	}
-	_, err := strconv.ParseFloat(s, 64)
-	return err == nil
+	whole, frac, hasPoint := strings.Cut(s, ".")
+	return allDigits(whole) && (!hasPoint || allDigits(frac))
+}
+
+// allDigits reports whether s is one or more ASCII digits.
+func allDigits(s string) bool {
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // Writer is a csv.Writer whose cells are made safe with Cell.

@@ -20,6 +20,25 @@ func TestCell(t *testing.T) {
 		{"-0.35", "-0.35"},
 		{"+1.5", "+1.5"},
 		{"a=b", "a=b"},
+		{"-12", "-12"},
+		{"+0.25", "+0.25"},
+		// strconv.ParseFloat reads these as numbers; they are text to a
+		// person and none is how Coachlog writes a number, so each is
+		// escaped like any other cell starting with + or -.
+		{"-Infinity", "'-Infinity"},
+		{"-Inf", "'-Inf"},
+		{"+Inf", "'+Inf"},
+		{"-NaN", "'-NaN"},
+		{"-0x1p4", "'-0x1p4"},
+		{"-1_000", "'-1_000"},
+		{"-1e5", "'-1e5"},
+		{"+1E-3", "'+1E-3"},
+		{"-.5", "'-.5"},
+		{"-5.", "'-5."},
+		{"-", "'-"},
+		{"+-1", "'+-1"},
+		{"- 3", "'- 3"},
+		{"-3\n=1+1", "'-3\n=1+1"},
 	} {
 		if got := Cell(tt.in); got != tt.want {
 			t.Errorf("Cell(%q) = %q, want %q", tt.in, got, tt.want)
