@@ -100,6 +100,8 @@ func TestParseNamesEveryBadLineAndField(t *testing.T) {
 			[]string{`line 2, field attainment: "8_7" is not a number`, `line 3, field attainment: "0x1p4" is not a number`,
 				`line 4, field attainment: "1e2" is not a number`, `line 5, field attainment: "+87" is not a number`,
 				`line 6, field attainment: ".5" is not a number`}},
+		{"broken quotes", file("rep,month,attainment", `U0"1,2026-10,87`, `U02,2026-10,"87`),
+			[]string{`line 2, field rep: unreadable CSV: bare "`, `line 3, field attainment: unreadable CSV: extraneous or missing "`}},
 		{"semicolons, as Excel saves CSV in many locales", file("rep;month;attainment", "U01;2026-10;87,5"),
 			[]string{"line 1: the columns are separated by semicolons"}},
 		{"UTF-16, as Excel saves Unicode Text", strings.NewReader("\xff\xfer\x00e\x00p\x00,\x00m\x00o\x00n\x00t\x00h\x00\n\x00"),

@@ -119,7 +119,7 @@ func TestParseRejects(t *testing.T) {
 		want []problem
 	}{
 		{"an empty file", "", []problem{{1, "", "file is empty"}}},
-		{"a header that is not CSV", "slack_id,\"email\"x\n", []problem{{1, "", "unreadable CSV"}}},
+		{"a header that is not CSV", "slack_id,\"email\"x\n", []problem{{1, "", "unreadable CSV in column 2"}}},
 		{"a header and nobody", header + "\n", []problem{{1, "", "nobody"}}},
 		{"a missing column", "slack_id,email,name,role,manager,timezone\nU01,,Ann,rep,,\n", []problem{{1, "tier", "required column is missing"}}},
 		{"an unknown column", header + ",team\nU01,,Ann,rep,,,,x\n", []problem{{1, "team", "unknown column"}}},
@@ -131,7 +131,16 @@ func TestParseRejects(t *testing.T) {
 			header + "\nU01,,Ann,manager,,\nU02,,Bob,rep,U01,,\n",
 			[]problem{{2, "", "has 6 fields"}},
 		},
-		{"a broken quote", header + "\nU01,,An\"n,rep,,,\nU02,,Bob,rep,,gold,\n", []problem{{2, "", "quote"}, {3, "tier", "gold"}}},
+		// A broken quote names the field the reader stopped in, counted as
+		// the reader split the line: a byte column would miscount after a
+		// quoted comma or line break.
+		{"a bare quote", header + "\nU01,,An\"n,rep,,,\nU02,,Bob,rep,,gold,\n", []problem{{2, "name", `bare "`}, {3, "tier", "gold"}}},
+		{"text after a closing quote", header + "\nU01,,\"Ann\" Smith,rep,,,\n", []problem{{2, "name", `extraneous or missing "`}}},
+		{"a quote never closed, read to the end of the file", header + "\nU01,,\"Ann,rep,,,\nU02,,Bob,rep,,gold,\n", []problem{{2, "name", "quote"}}},
+		{"a bare quote after a quoted comma", header + "\nU01,,\"Smith, Ann\",re\"p,,,\n", []problem{{2, "role", `bare "`}}},
+		{"a bare quote after a quoted line break", header + "\nU01,,\"Ann\nSmith\",re\"p,,,\n", []problem{{2, "role", `bare "`}}},
+		{"text after a closing quote, after letters of several bytes", header + "\nU01,zoë@example.com,Zoë Ørsted,rep,,\"top\"x,\n", []problem{{2, "tier", "quote"}}},
+		{"a bare quote past the last column", header + "\nU01,,Ann,rep,,,,x\"y\n", []problem{{2, "", "unreadable CSV in column 8"}}},
 		{"a lower-case slack_id", header + "\nu01,,Ann,rep,,,\n", []problem{{2, "slack_id", `"u01" is not a Slack user id`}}},
 		{"a slack_id that is a channel", header + "\nC01,,Ann,rep,,,\n", []problem{{2, "slack_id", "not a Slack user id"}}},
 		{"neither slack_id nor email", header + "\n,,Ann,rep,,,\n", []problem{{2, "slack_id", "give a slack_id, or an email"}}},

@@ -7,7 +7,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -82,13 +81,21 @@ func NewReader(r io.Reader) *csv.Reader {
 	return csv.NewReader(br)
 }
 
-// ReadError reports a line that is not CSV as a problem on that line, and
-// anything else, such as a failing disk, as itself, reading what.
-func ReadError(err error, what string) error {
-	if pe, ok := errors.AsType[*csv.ParseError](err); ok {
-		return Errors{{Line: pe.StartLine, Message: "unreadable CSV: " + pe.Err.Error()}}
+// parseProblem reports a record that is not CSV (a bare quote, or a
+// quoted cell not closed right: the only ParseErrors a reader with
+// FieldsPerRecord -1 gives) on the line the record starts on, in the field
+// that broke. rec is the partial record Read returns with the error, the
+// fields before the broken one, so its length is that field's position,
+// counted as the reader split the record. pe.Column could not say as much:
+// it is a byte offset into pe.Line, which a quoted comma or line break
+// before it would make a wrong count of fields. names are the columns by
+// position (nil for the header); a field past them is told by its number.
+func parseProblem(pe *csv.ParseError, rec, names []string) LineError {
+	i := len(rec)
+	if i >= len(names) {
+		return LineError{Line: pe.StartLine, Message: fmt.Sprintf("unreadable CSV in column %d: %v", i+1, pe.Err)}
 	}
-	return fmt.Errorf("read %s: %w", what, err)
+	return LineError{Line: pe.StartLine, Field: names[i], Message: "unreadable CSV: " + pe.Err.Error()}
 }
 
 // IsBlank reports whether a row has nothing in it; spreadsheets export

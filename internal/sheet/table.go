@@ -36,8 +36,11 @@ func Open(r io.Reader, what string, required, optional []string) (*Table, error)
 	if errors.Is(err, io.EOF) {
 		return nil, Errors{{Line: 1, Message: "the file is empty; the first line must be the header " + strings.Join(required, ",")}}
 	}
+	if pe, ok := errors.AsType[*csv.ParseError](err); ok {
+		return nil, Errors{parseProblem(pe, header, nil)}
+	}
 	if err != nil {
-		return nil, ReadError(err, what)
+		return nil, fmt.Errorf("read %s: %w", what, err)
 	}
 	line, _ := cr.FieldPos(0)
 	if problem := foreignFormat(header); problem != "" {
@@ -107,7 +110,7 @@ func (t *Table) Rows(errs *Errors, fn func(line int, rec []string)) (complete bo
 			return complete, nil
 		}
 		if pe, ok := errors.AsType[*csv.ParseError](err); ok {
-			errs.Add(pe.StartLine, "", "unreadable CSV: %v", pe.Err)
+			*errs = append(*errs, parseProblem(pe, rec, t.names))
 			complete = false
 			continue
 		}
