@@ -68,20 +68,22 @@ func Parse(r io.Reader, thisMonth coaching.Month) ([]Entry, error) {
 // parseRow checks one row field by field, a problem per bad field.
 func parseRow(line int, rec []string, t *sheet.Table, thisMonth coaching.Month, errs *Errors) (Entry, bool) {
 	n := len(*errs)
-	t.CheckUTF8(line, rec, errs)
-	cols := t.Cols
-	get := func(name string) string { return strings.TrimSpace(rec[cols[name]]) }
+	// A field that is not text is reported there, not again as a bad value.
+	notText := t.CheckUTF8(line, rec, errs)
+	get := func(name string) string { return strings.TrimSpace(rec[t.Cols[name]]) }
+	check := func(field string, err error) {
+		if err != nil && !notText[field] {
+			errs.Add(line, field, "%s", err.Error())
+		}
+	}
 	e := Entry{Line: line}
 	var err error
-	if e.RepRef, err = parseRep(get(colRep)); err != nil {
-		errs.Add(line, colRep, "%s", err.Error())
-	}
-	if e.Month, err = parseMonth(get(colMonth), thisMonth); err != nil {
-		errs.Add(line, colMonth, "%s", err.Error())
-	}
-	if e.Attainment, err = parseAttainment(get(colAttainment)); err != nil {
-		errs.Add(line, colAttainment, "%s", err.Error())
-	}
+	e.RepRef, err = parseRep(get(colRep))
+	check(colRep, err)
+	e.Month, err = parseMonth(get(colMonth), thisMonth)
+	check(colMonth, err)
+	e.Attainment, err = parseAttainment(get(colAttainment))
+	check(colAttainment, err)
 	return e, len(*errs) == n
 }
 

@@ -100,6 +100,11 @@ func TestParseNamesEveryBadLineAndField(t *testing.T) {
 			[]string{`line 2, field attainment: "8_7" is not a number`, `line 3, field attainment: "0x1p4" is not a number`,
 				`line 4, field attainment: "1e2" is not a number`, `line 5, field attainment: "+87" is not a number`,
 				`line 6, field attainment: ".5" is not a number`}},
+		// A field that is not UTF-8 is reported for that alone, not again
+		// as a bad value.
+		{"fields not UTF-8", file("attainment,month,rep", "\xfe87,\xff2026-10,U\xfe01", "87,2026-1\xb0,U01"), []string{
+			"line 2, field attainment: is not UTF-8", "line 2, field month: is not UTF-8", "line 2, field rep: is not UTF-8",
+			"line 3, field month: is not UTF-8"}},
 		{"broken quotes", file("rep,month,attainment", `U0"1,2026-10,87`, `U02,2026-10,"87`),
 			[]string{`line 2, field rep: unreadable CSV: bare "`, `line 3, field attainment: unreadable CSV: extraneous or missing "`}},
 		{"semicolons, as Excel saves CSV in many locales", file("rep;month;attainment", "U01;2026-10;87,5"),

@@ -67,16 +67,19 @@ func Parse(r io.Reader, today coaching.Date) ([]Entry, error) {
 // parseRow checks one row field by field, adding a problem per bad field so
 // that one pass over the file shows them all.
 func parseRow(line int, rec []string, t *sheet.Table, today coaching.Date, errs *Errors) Entry {
-	t.CheckUTF8(line, rec, errs)
+	// A field that is not text is reported there and only there: it reads
+	// as empty, so that neither the row's checks nor the file's (duplicates,
+	// managers) report it again.
+	notText := t.CheckUTF8(line, rec, errs)
 	cols := t.Cols
 	get := func(name string) string {
-		if i, ok := cols[name]; ok {
+		if i, ok := cols[name]; ok && !notText[name] {
 			return strings.TrimSpace(rec[i])
 		}
 		return ""
 	}
 	check := func(field string, err error) {
-		if err != nil {
+		if err != nil && !notText[field] {
 			errs.Add(line, field, "%s", err.Error())
 		}
 	}
@@ -90,7 +93,7 @@ func parseRow(line int, rec []string, t *sheet.Table, today coaching.Date, errs 
 	check(colSlackID, checkSlackID(e.SlackID))
 	check(colEmail, checkEmail(e.Email))
 	check(colName, checkName(e.Name))
-	if e.SlackID == "" && e.Email == "" {
+	if e.SlackID == "" && e.Email == "" && !notText[colSlackID] && !notText[colEmail] {
 		errs.Add(line, colSlackID, "is empty; give a slack_id, or an email to look it up in Slack")
 	}
 	var err error
@@ -118,9 +121,6 @@ const maxNameLen = 250
 // across lines in every message naming the person), or a cell's worth of
 // text.
 func checkName(name string) error {
-	if !utf8.ValidString(name) {
-		return nil // reported by CheckUTF8
-	}
 	if strings.ContainsFunc(name, unicode.IsControl) {
 		return errors.New("has a line break or another control character; keep a name on one line")
 	}

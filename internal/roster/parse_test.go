@@ -163,6 +163,20 @@ func TestParseRejects(t *testing.T) {
 		{"a since that does not exist", header + ",since\nU01,,Ann,rep,,,,2026-02-30\n", []problem{{2, "since", "not a date"}}},
 		{"a since after the import date", header + ",since\nU01,,Ann,rep,,,,2026-11-27\n", []problem{{2, "since", "2026-11-27 is after the import date 2026-11-26"}}},
 		{"a name that is not UTF-8", header + "\nU01,,Ren\xe9,rep,,,\n", []problem{{2, "name", "UTF-8"}}},
+		// A field that is not UTF-8 is reported once, for that, and not
+		// again by its own check, its row's or the file's.
+		{
+			"every field not UTF-8",
+			header + ",cadence_days,since\nU\xd601,ren\xe9@example.com,Ren\xe9,r\xe9p,U\xd602,t\xf6p,Europe/Z\xfcrich,\xb77,2026-11-\xb27\n",
+			[]problem{{2, "slack_id", "UTF-8"}, {2, "email", "UTF-8"}, {2, "name", "UTF-8"}, {2, "role", "UTF-8"}, {2, "manager", "UTF-8"},
+				{2, "tier", "UTF-8"}, {2, "timezone", "UTF-8"}, {2, "cadence_days", "UTF-8"}, {2, "since", "UTF-8"}},
+		},
+		{"an email not UTF-8 and no slack_id", header + "\n,ren\xe9@example.com,Ren,rep,,,\n", []problem{{2, "email", "UTF-8"}}},
+		{
+			"a slack_id not UTF-8 twice",
+			header + "\nU\xd601,,Ann,manager,,,\nU\xd601,,Bob,rep,U01,,\nU01,,Cat,manager,,,\n",
+			[]problem{{2, "slack_id", "UTF-8"}, {3, "slack_id", "UTF-8"}},
+		},
 		{
 			"the same slack_id twice, on the later line",
 			header + "\nU01,,Ann,manager,,,\nU02,,Bob,rep,U01,,\nU01,,Ann again,rep,,,\n",

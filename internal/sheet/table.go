@@ -131,11 +131,19 @@ func (t *Table) Rows(errs *Errors, fn func(line int, rec []string)) (complete bo
 }
 
 // CheckUTF8 reports each field of rec that is not UTF-8 text, in the
-// order of the columns (the same file always reads the same).
-func (t *Table) CheckUTF8(line int, rec []string, errs *Errors) {
+// order of the columns (the same file always reads the same), and returns
+// their names. The caller checks those fields no further: whatever else
+// their bytes get wrong, the fix is to save the file as UTF-8, and a
+// problem is reported once.
+func (t *Table) CheckUTF8(line int, rec []string, errs *Errors) (notText map[string]bool) {
 	for i, name := range t.names {
 		if name != "" && !utf8.ValidString(rec[i]) {
 			errs.Add(line, name, "is not UTF-8 text; save the file as \"CSV UTF-8\"")
+			if notText == nil {
+				notText = map[string]bool{}
+			}
+			notText[name] = true
 		}
 	}
+	return notText
 }
