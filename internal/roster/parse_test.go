@@ -136,7 +136,7 @@ func TestParseRejects(t *testing.T) {
 		// quoted comma or line break.
 		{"a bare quote", header + "\nU01,,An\"n,rep,,,\nU02,,Bob,rep,,gold,\n", []problem{{2, "name", `bare "`}, {3, "tier", "gold"}}},
 		{"text after a closing quote", header + "\nU01,,\"Ann\" Smith,rep,,,\n", []problem{{2, "name", `extraneous or missing "`}}},
-		{"a quote never closed, read to the end of the file", header + "\nU01,,\"Ann,rep,,,\nU02,,Bob,rep,,gold,\n", []problem{{2, "name", "quote"}}},
+		{"a quote never closed, read to the end of the file", header + "\nU01,,\"Ann,rep,,,\nU02,,Bob,rep,,gold,\n", []problem{{2, "name", "runs on to line 3"}}},
 		{"a bare quote after a quoted comma", header + "\nU01,,\"Smith, Ann\",re\"p,,,\n", []problem{{2, "role", `bare "`}}},
 		{"a bare quote after a quoted line break", header + "\nU01,,\"Ann\nSmith\",re\"p,,,\n", []problem{{2, "role", `bare "`}}},
 		{"text after a closing quote, after letters of several bytes", header + "\nU01,zoë@example.com,Zoë Ørsted,rep,,\"top\"x,\n", []problem{{2, "tier", "quote"}}},

@@ -91,11 +91,18 @@ func NewReader(r io.Reader) *csv.Reader {
 // before it would make a wrong count of fields. names are the columns by
 // position (nil for the header); a field past them is told by its number.
 func parseProblem(pe *csv.ParseError, rec, names []string) LineError {
+	msg := pe.Err.Error()
+	if pe.Line > pe.StartLine {
+		// A quote left open takes the lines after it into its cell, up to
+		// the end of the file when it is never closed: say where, since
+		// those lines are not checked and their rows not counted.
+		msg += fmt.Sprintf("; the quoted cell runs on to line %d", pe.Line)
+	}
 	i := len(rec)
 	if i >= len(names) {
-		return LineError{Line: pe.StartLine, Message: fmt.Sprintf("unreadable CSV in column %d: %v", i+1, pe.Err)}
+		return LineError{Line: pe.StartLine, Message: fmt.Sprintf("unreadable CSV in column %d: %s", i+1, msg)}
 	}
-	return LineError{Line: pe.StartLine, Field: names[i], Message: "unreadable CSV: " + pe.Err.Error()}
+	return LineError{Line: pe.StartLine, Field: names[i], Message: "unreadable CSV: " + msg}
 }
 
 // IsBlank reports whether a row has nothing in it; spreadsheets export
