@@ -40,7 +40,9 @@ func (s SlackStatus) away(now time.Time) bool {
 			return true
 		}
 	}
-	text := strings.ToLower(s.Text)
+	// "Out-of-office", "out of the office": people write the same words
+	// many ways; hyphens and a "the" are read as the plain phrase.
+	text := strings.NewReplacer("-", " ", "_", " ", "out of the office", "out of office").Replace(strings.ToLower(s.Text))
 	for _, w := range awayWords() {
 		if w == "ooo" {
 			if containsWord(text, w) {

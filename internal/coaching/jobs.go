@@ -38,7 +38,9 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 	earliest := DateOf(now, time.UTC).AddDays(1)
 	for _, m := range managers {
 		day, ok := NudgeDue(now, s.locationOf(m), o.NudgeHour, o.IgnoreWindow)
-		if !ok || m.Away(day, now) || m.Snoozed(day) {
+		// A manager deactivated in Slack can't read a DM: Slack would
+		// refuse it every day until the roster catches up.
+		if !ok || m.Deleted || m.Away(day, now) || m.Snoozed(day) {
 			continue
 		}
 		if ran, err := s.store.JobRan(ctx, NudgeJob(m.ID), day.String()); err != nil || ran {

@@ -83,6 +83,26 @@ func TestRunNudgesOncePerManagerPerDay(t *testing.T) {
 	})
 }
 
+func TestAManagerDeactivatedInSlackIsNotNudged(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		svc, st, clk := newServiceOn(t, db)
+		clk.t = time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
+		org(t, st, clk)
+		// Slack says UM's account is gone; the roster still lists them.
+		if err := svc.ProfileChanged(ctx, coaching.Person{ID: "UM", Name: "UM", Deleted: true}); err != nil {
+			t.Fatal(err)
+		}
+		clk.t = time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC) // 16 days on: every rep overdue
+		if _, err := svc.RunNudges(ctx, clk.t, coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14}); err != nil {
+			t.Fatal(err)
+		}
+		if got := nudgesIn(t, st); got["UM"] != 0 || got["UN"] != 1 {
+			t.Fatalf("nudges queued = %v, want none for UM (deactivated) and one for UN", got)
+		}
+	})
+}
+
 func TestRunRemindersOnceAfterThreeDaysInWorkingHours(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()

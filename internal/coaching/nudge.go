@@ -91,11 +91,13 @@ func Cadence(manager Person, defaultDays int) int {
 // never coached in this team, once they have been in it for the cadence.
 // The clock starts when they joined the team or when Coachlog first knew
 // them, whichever is later: nobody is overdue for time before that. Reps
-// who are away are not counted. A slow week is never called on a Monday.
+// who are away, or whose Slack account was deactivated (gone, though the
+// roster may not say so yet: nobody could coach them), are not counted. A
+// slow week is never called on a Monday.
 func EvaluateNudge(t Team, today Date, now time.Time, defaultCadence int) Nudge {
 	n := Nudge{ManagerID: t.Manager.ID, ManagerName: t.Manager.DisplayName(), Day: today, CadenceDays: Cadence(t.Manager, defaultCadence)}
 	for _, r := range t.Reps {
-		if r.Away(today, now) || !r.Active {
+		if r.Away(today, now) || !r.Active || r.Deleted {
 			continue
 		}
 		if o, ok := OverdueOn(r, today, n.CadenceDays); ok {

@@ -505,7 +505,7 @@ func (c *computer) team(mi int) []TeamRep {
 	for _, r := range o.teamsOn(end).of(m) {
 		p := o.people[r]
 		tr := TeamRep{ID: p.ID, Name: p.DisplayName(), Tier: o.tierOn(r, end), LastSession: dateOf(o.lastOn(r, end)),
-			Away: o.awayOn(r, end), OpenCommitments: open[p.ID]}
+			Away: o.awayOn(r, end), Deactivated: p.Deleted, OpenCommitments: open[p.ID]}
 		if !tr.LastSession.IsZero() {
 			tr.DaysSince = int(end - o.lastOn(r, end))
 		}

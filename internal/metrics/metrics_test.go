@@ -114,6 +114,23 @@ func TestCoverageCountsNeverCoachedRepsAndLeavesOutAwayReps(t *testing.T) {
 	}
 }
 
+func TestARepDeactivatedInSlackIsCountedAsAway(t *testing.T) {
+	f := coverageFixture()
+	f.people["B"].Deleted = true // B, 52 days since coached, left: the roster still lists them
+	r := f.compute(t)
+	m := manager(t, r, "M")
+	// As in TestCoverageCountsNeverCoachedRepsAndLeavesOutAwayReps, without
+	// B: reps A, C, E, F, H = 5, covered A, F, H, overdue C alone.
+	if m.Metrics.Reps != 5 || m.Metrics.Covered != 3 || m.Metrics.Overdue != 1 {
+		t.Errorf("reps, covered, overdue = %d, %d, %d; want 5, 3, 1", m.Metrics.Reps, m.Metrics.Covered, m.Metrics.Overdue)
+	}
+	for _, tr := range m.Team {
+		if tr.ID == "B" && (tr.Overdue || !tr.Deactivated) {
+			t.Errorf("B in the team view: %+v; want deactivated, not overdue", tr)
+		}
+	}
+}
+
 func TestAwayIsOnlyReadForPeriodsEndingInTheLastWeek(t *testing.T) {
 	f := coverageFixture()
 	// A month later, D's away date and Slack status say nothing about 22

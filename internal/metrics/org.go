@@ -287,12 +287,14 @@ func (o *org) lastOn(p pid, n day) day {
 
 // awayOn reports whether p is away at the end of day n: only for a day in
 // the last week (see awayWindow), by their /coach away date or their Slack
-// status now.
+// status now, or gone: deactivated in Slack, which the roster may not say
+// yet. Either way nobody could coach them, and the nudge rule (EvaluateNudge)
+// does not count them.
 func (o *org) awayOn(p pid, n day) bool {
 	if n < o.today-awayWindow {
 		return false
 	}
-	return o.people[p].Away(dateOf(n), o.now)
+	return o.people[p].Deleted || o.people[p].Away(dateOf(n), o.now)
 }
 
 // joined is when rep p joined manager m's team, for the stint that holds

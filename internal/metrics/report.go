@@ -200,6 +200,7 @@ type TeamRep struct {
 	Overdue         bool          // by the nudge rule
 	OverdueDays     int           // days behind the rule counts: since the last session, or since joining when never coached
 	Never           bool          // not coached since joining the team
-	Away            bool
-	OpenCommitments int // open commitments from this manager's sessions
+	Away            bool          // or deactivated: not counted as overdue either way
+	Deactivated     bool          // in Slack
+	OpenCommitments int           // open commitments from this manager's sessions
 }

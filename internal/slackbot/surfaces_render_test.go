@@ -144,6 +144,25 @@ func TestALargeTeamIsListedOverdueFirstThenSummarised(t *testing.T) {
 
 // A leader's history of a rep never shows a private session's notes or
 // commitments, nor a rep's rating or comment, even if handed them.
+func TestATeamLineSaysWhyARepIsNotOverdue(t *testing.T) {
+	last := coaching.Date{Year: 2026, Month: 10, Day: 1}
+	for _, tt := range []struct {
+		name string
+		rep  metrics.TeamRep
+		want string
+	}{
+		{"overdue", metrics.TeamRep{ID: "U1", LastSession: last, DaysSince: 52, Overdue: true, OverdueDays: 52}, "*overdue*: 52 days"},
+		{"away", metrics.TeamRep{ID: "U1", LastSession: last, DaysSince: 52, Away: true}, ":palm_tree: away"},
+		{"deactivated in Slack", metrics.TeamRep{ID: "U1", LastSession: last, DaysSince: 52, Away: true, Deactivated: true}, "deactivated in Slack"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := teamRepLine(tt.rep); !strings.Contains(got, tt.want) {
+				t.Errorf("teamRepLine = %q, want it to say %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestLeaderHistoryRendersSharedNotesAndHidesPrivateOnes(t *testing.T) {
 	private := coaching.Session{ID: 1, ManagerID: "UM1", Kind: coaching.KindOneOnOne, DurationMin: 30, OccurredOn: week48.To,
 		Visibility: coaching.VisibilityPrivate, Notes: "PRIVATE NOTE", Commitments: []coaching.Commitment{{Text: "PRIVATE COMMITMENT"}},

@@ -117,6 +117,8 @@ func teamRepLine(r metrics.TeamRep) string {
 		parts = append(parts, fmt.Sprintf("last coached %s, %s ago", r.LastSession.Human(), plural(r.DaysSince, "day", "days")))
 	}
 	switch {
+	case r.Deactivated:
+		parts = append(parts, "deactivated in Slack: take them off the roster")
 	case r.Away:
 		parts = append(parts, ":palm_tree: away")
 	case r.Overdue && r.Never:
