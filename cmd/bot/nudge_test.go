@@ -116,3 +116,41 @@ func TestNudgeCommandFailsWhenDeliveryFails(t *testing.T) {
 		t.Fatalf("nudge with a failing delivery: err = %v\n%s", err, out)
 	}
 }
+
+// TestTheScheduledNudgeComesAtNineOnTheManagersSlackClock: the roster names
+// everyone by slack_id and gives no time zone, so the import asks Slack
+// nothing. The bot reads Max's zone (New York) before it decides his nine
+// o'clock: at 10:00 UTC Olly (UTC) is nudged and Max, at 05:00, is not;
+// at 14:30 UTC, 09:30 in New York, Max is.
+func TestTheScheduledNudgeComesAtNineOnTheManagersSlackClock(t *testing.T) {
+	const rep3 = "U0REPTHREE"
+	clk := &testClock{}
+	imported := time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC) // a Monday
+	clk.Advance(time.Until(imported))
+	b := startBotAt(t, clk.Now)
+	b.fake.AddUser(fakeslack.User{ID: rep3, Name: "tia", RealName: "Tia Rep", TZ: "UTC"})
+	csv := filepath.Join(t.TempDir(), "team.csv")
+	os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
+		mgr+",,Max,manager,,,\n"+rep+",,Sam,rep,"+mgr+",,\n"+other+",,Olly,manager,,,\n"+rep3+",,Tia,rep,"+other+",,\n"), 0o600)
+	if out, err := b.cli("roster", "import", csv); err != nil {
+		t.Fatalf("roster import: %v\n%s", err, out)
+	}
+	if n := len(b.fake.CallsTo("users.info")) + len(b.fake.CallsTo("users.list")); n != 0 {
+		t.Fatalf("the import asked Slack %d times; this test is about a roster that needs no lookup", n)
+	}
+
+	// Sixteen days on, Sam and Tia are overdue. A restart runs the nudges at once.
+	clk.Advance(time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC).Sub(clk.Now()))
+	b.stop()
+	b.start()
+	b.dm(other, 1) // Max is evaluated before Olly (by id), and his DM would be queued first
+	if got := b.fake.Messages(mgr); len(got) != 0 {
+		t.Fatalf("Max was nudged at 05:00 in New York: %s", blocksText(got[0].Blocks))
+	}
+	clk.Advance(time.Date(2026, 12, 2, 14, 30, 0, 0, time.UTC).Sub(clk.Now()))
+	b.stop()
+	b.start()
+	if text := blocksText(b.dm(mgr, 1).Blocks); !strings.Contains(text, "<@"+rep+">") {
+		t.Fatalf("Max's nudge at 09:30 in New York says:\n%s", text)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -33,10 +34,17 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 	if err != nil {
 		return NudgeRun{}, fmt.Errorf("list managers: %w", err)
 	}
+	var unread map[string]bool
+	if !o.IgnoreWindow { // `coachlog nudge` evaluates everyone now, on whatever clock is known
+		unread = s.readZones(ctx, managers, now)
+	}
 	days := map[string]Date{}
 	var due []Person
 	earliest := DateOf(now, time.UTC).AddDays(1)
 	for _, m := range managers {
+		if unread[m.ID] {
+			continue // their nine o'clock is not known yet: a later run reads it
+		}
 		day, ok := NudgeDue(now, s.locationOf(m), o.NudgeHour, o.IgnoreWindow)
 		// A manager deactivated in Slack can't read a DM: Slack would
 		// refuse it every day until the roster catches up.
@@ -81,6 +89,78 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 		}
 	}
 	return run, nil
+}
+
+// zoneReadsPerRun bounds the Slack profiles one nudge run reads for
+// managers whose time zone it has never had: runs come every minute, so a
+// first start with 2,000 such managers reads them all within two hours,
+// at a fifth of users.info's tier (100+ a minute), leaving the rest to
+// the forms.
+const zoneReadsPerRun = 20
+
+// zoneRetryAfter is how long a manager whose profile could not be read is
+// nudged on the organisation's clock before Slack is asked again.
+const zoneRetryAfter = time.Hour
+
+// readZones reads from Slack, in place, the profiles of managers whose
+// time zone Coachlog has never had: the roster gave none and no profile
+// was read (a roster with every slack_id filled asks Slack nothing), so
+// their nudge would come at nine on the organisation's clock, at night for
+// a manager on another continent. It returns the managers to leave out of
+// this run: those it did not get to. A manager whose read failed is nudged
+// on the organisation's clock, as before, and asked about again after
+// zoneRetryAfter: a Slack that keeps failing (a missing scope) must not
+// stop the nudges. Without a directory (the CLI offline) nothing is read.
+func (s *Service) readZones(ctx context.Context, managers []Person, now time.Time) map[string]bool {
+	if s.dir == nil {
+		return nil
+	}
+	var later map[string]bool
+	reads := 0
+	for i, m := range managers {
+		if m.TZ != "" || !m.ResolvedAt.IsZero() || s.zoneMisses.recent(m.ID, now) {
+			continue
+		}
+		if reads == zoneReadsPerRun {
+			if later == nil {
+				later = map[string]bool{}
+			}
+			later[m.ID] = true
+			continue
+		}
+		reads++
+		p, err := s.Refresh(ctx, m.ID)
+		if err != nil || p.ResolvedAt.IsZero() { // Refresh keeps the stored person when Slack fails
+			s.zoneMisses.note(m.ID, now)
+			s.log.WarnContext(ctx, "manager's time zone not read from Slack; nudging on the organisation's clock",
+				"manager_id", m.ID, "err", err)
+			continue
+		}
+		managers[i] = p
+	}
+	return later
+}
+
+// misses remembers whose profile read failed, and when.
+type misses struct {
+	mu sync.Mutex
+	at map[string]time.Time
+}
+
+func (m *misses) recent(id string, now time.Time) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t, ok := m.at[id]
+	return ok && now.Sub(t) < zoneRetryAfter
+}
+
+func (m *misses) note(id string, now time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.at == nil {
+		m.at = map[string]time.Time{}
+	}
+	m.at[id] = now
 }
 
 func (s *Service) queueNudge(ctx context.Context, n Nudge, now time.Time) (bool, error) {

@@ -2,6 +2,8 @@ package coaching_test
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"testing"
 	"time"
 
@@ -129,4 +131,78 @@ func TestRunRemindersOnceAfterThreeDaysInWorkingHours(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestNudgesComeAtNineOnTheManagersSlackClock: a roster naming everyone by
+// slack_id and giving no zone asks Slack nothing; the nudge run reads a
+// manager's zone from Slack before it decides their nine o'clock.
+func TestNudgesComeAtNineOnTheManagersSlackClock(t *testing.T) {
+	ctx := context.Background()
+	dir := &directory{people: map[string]coaching.Person{
+		"ULA": {Name: "Lam", SlackTZ: "America/Los_Angeles"},
+		"UPA": {Name: "Pia", SlackTZ: "Europe/Paris"},
+		// UXX: Slack does not know them; nudged on the organisation's clock
+	}}
+	svc, st, clk := newServiceWithDirectory(t, dir)
+	clk.t = time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
+	var people []coaching.Person
+	for _, m := range []string{"ULA", "UPA", "UXX"} {
+		people = append(people, coaching.Person{ID: m, Name: m, Roles: []string{"manager"}, Active: true, InRoster: true},
+			coaching.Person{ID: m + "R", Name: m + "R", ManagerID: m, Roles: []string{"rep"}, Active: true, InRoster: true})
+	}
+	if _, err := st.ImportRoster(ctx, people, coaching.DateOf(clk.t, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	o := coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14}
+	for _, step := range []struct {
+		at   time.Time
+		want map[string]int
+	}{
+		// Wednesday 10:00 UTC: 11:00 in Paris, 02:00 in Los Angeles.
+		{time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC), map[string]int{"UPA": 1, "UXX": 1}},
+		// 17:30 UTC: 09:30 in Los Angeles.
+		{time.Date(2026, 12, 2, 17, 30, 0, 0, time.UTC), map[string]int{"UPA": 1, "UXX": 1, "ULA": 1}},
+	} {
+		clk.t = step.at
+		if _, err := svc.RunNudges(ctx, clk.t, o); err != nil {
+			t.Fatal(err)
+		}
+		if got := nudgesIn(t, st); !maps.Equal(got, step.want) {
+			t.Fatalf("at %s: nudges queued = %v, want %v", step.at.Format(time.Kitchen), got, step.want)
+		}
+	}
+	if p, _ := st.Person(ctx, "ULA"); p.SlackTZ != "America/Los_Angeles" {
+		t.Errorf("ULA's Slack zone stored as %q", p.SlackTZ)
+	}
+}
+
+// TestANudgeRunReadsAFewZonesAtATime: a first start with many managers of
+// unknown zones reads 20 a run; the others wait for a later run, not for
+// a guess.
+func TestANudgeRunReadsAFewZonesAtATime(t *testing.T) {
+	ctx := context.Background()
+	dir := &directory{people: map[string]coaching.Person{}}
+	svc, st, clk := newServiceWithDirectory(t, dir)
+	clk.t = time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
+	var people []coaching.Person
+	for i := range 25 {
+		m := fmt.Sprintf("UM%02d", i)
+		dir.people[m] = coaching.Person{Name: m, SlackTZ: "Europe/Paris"}
+		people = append(people, coaching.Person{ID: m, Name: m, Roles: []string{"manager"}, Active: true, InRoster: true},
+			coaching.Person{ID: m + "R", Name: m + "R", ManagerID: m, Roles: []string{"rep"}, Active: true, InRoster: true})
+	}
+	if _, err := st.ImportRoster(ctx, people, coaching.DateOf(clk.t, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	o := coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14}
+	clk.t = time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	for run, want := range []int{20, 25} {
+		if _, err := svc.RunNudges(ctx, clk.t, o); err != nil {
+			t.Fatal(err)
+		}
+		if _, calls := dir.stats(); len(nudgesIn(t, st)) != want || calls != want {
+			t.Fatalf("after run %d: %d managers nudged, %d profiles read; want %d of each", run+1, len(nudgesIn(t, st)), calls, want)
+		}
+		clk.t = clk.t.Add(time.Minute)
+	}
 }

@@ -25,6 +25,7 @@ type Service struct {
 	skills       []Skill
 	log          *slog.Logger
 	zones        zones
+	zoneMisses   misses // managers whose zone Slack did not give (readZones)
 }
 
 // Config wires a Service. Now, DefaultTZ, Skills, Logger and LookupBudget
