@@ -351,7 +351,8 @@ func (c *computer) commitments() {
 
 // rollUp sums each manager into every leader above them (and a leader who
 // is also a manager into their own tree), with the tree as of each
-// period's end, and into the organisation.
+// period's end, and into the organisation; ratings only from managers
+// whose own mean shows (addToTree).
 func (c *computer) rollUp() {
 	org := c.orgSlot()
 	for k := range c.periods {
@@ -360,7 +361,7 @@ func (c *computer) rollUp() {
 		}
 		for mi, m := range c.managers {
 			for _, l := range append(c.leadersOf(m, c.ends[k]), org) {
-				c.leaderT[k][l].add(&c.tallies[k][mi])
+				c.leaderT[k][l].addToTree(&c.tallies[k][mi])
 				if k == pMain {
 					c.inTree[l] = append(c.inTree[l], m)
 				}

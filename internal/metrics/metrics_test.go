@@ -1,6 +1,7 @@
 package metrics_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -208,12 +209,42 @@ func TestMeanRatingIsNullUnderThreeRatings(t *testing.T) {
 		}
 		checkFigure(t, c.id+" mean_rating", m.MeanRating, c.mean)
 	}
-	// The leader pools them: 5 ratings, (4 + 5 + 2 + 4 + 5) / 5 = 4.
+	// The leader pools the managers whose mean shows: MB's 3 ratings. With
+	// MA's two pooled too (5 ratings, mean 4), L's sum less MB's would be
+	// MA's 4 + 5, a 9 only two ratings of 5 make.
 	l := leader(t, r, "L").Metrics
-	if l.Ratings != 5 {
-		t.Errorf("leader ratings = %d, want 5", l.Ratings)
+	if l.Ratings != 3 {
+		t.Errorf("leader ratings = %d, want 3", l.Ratings)
 	}
-	checkFigure(t, "leader mean_rating", l.MeanRating, 4)
+	checkFigure(t, "leader mean_rating", l.MeanRating, 3.67)
+}
+
+// TestNoRatingCanBeWorkedOutFromATree is the audit's case: a leader who
+// is also a manager, with one rating of their own, above a manager with
+// three. Nothing shown (the leader's own line, the manager's, the tree, the
+// organisation) may let the lone rating be worked out by subtraction.
+func TestNoRatingCanBeWorkedOutFromATree(t *testing.T) {
+	f := newFixture()
+	f.add("L", "", "", coaching.PersonLeader, coaching.PersonManager)
+	f.add("L-1", "L", top, coaching.PersonRep)
+	m := f.team("M", "L", top, top, top)
+	f.oneOnOne("L", "2026-11-17", 30, confirmed("L-1", 5))
+	for i, id := range m {
+		f.oneOnOne("M", fmt.Sprintf("2026-11-1%d", 7+i), 30, confirmed(id, 2))
+	}
+	r := f.compute(t)
+	shown := manager(t, r, "M").Metrics
+	for _, tree := range []metrics.Metrics{leader(t, r, "L").Metrics, r.Org.Metrics} {
+		if tree.MeanRating == nil {
+			continue
+		}
+		left := tree.Ratings - shown.Ratings
+		sum := *tree.MeanRating*float64(tree.Ratings) - *shown.MeanRating*float64(shown.Ratings)
+		if left > 0 && left < metrics.MinRatings {
+			t.Errorf("a tree of %d ratings at %.2f beside M's %d at %.2f gives away %d rating(s) summing to %.0f",
+				tree.Ratings, *tree.MeanRating, shown.Ratings, *shown.MeanRating, left, sum)
+		}
+	}
 }
 
 func TestCommitmentsKeptByThePeriodsEnd(t *testing.T) {

@@ -39,6 +39,7 @@ func scopeFixture() *fixture {
 	}
 	f.commitment(f.oneOnOne("M4", "2026-11-18", 20, pending(m4[0])), "2026-11-20")
 	f.oneOnOne("M2", "2026-11-19", 25, disputed(m4[0]))
+	f.oneOnOne("M2", "2026-11-18", 40, confirmed(m2[2], 3)) // M2's third rating of the week: a mean the trees pool
 	f.log("M1", coaching.KindTeamMeeting, "2026-11-05", 90, "", reps(m1[0], m1[1])...)
 	f.attainment(m1[0], "2026-10", 90, 60)
 	f.attainment(m1[0], "2026-11", 95, 40)

@@ -58,6 +58,23 @@ func (t *tally) add(o *tally) {
 // sees a single rep's rating.
 const MinRatings = 3
 
+// addToTree adds manager tally o into a leader's tree or the organisation:
+// everything, but ratings only from a manager whose own mean shows. A tree
+// pooling a manager's one or two ratings would give them away: the tree's
+// sum less the sums of the managers shown beside it (4 × 2.75 − 3 × 2 = 5)
+// is that manager's lone rating, to the leader and to every reader of the
+// digest. Pooled from shown means only, every figure is a sum of means
+// already shown.
+func (t *tally) addToTree(o *tally) {
+	if o.ratings >= MinRatings {
+		t.add(o)
+		return
+	}
+	unrated := *o
+	unrated.ratings, unrated.ratingSum = 0, 0
+	t.add(&unrated)
+}
+
 // metrics turns the counts into the published figures.
 func (t *tally) metrics() Metrics {
 	m := Metrics{
