@@ -252,10 +252,6 @@ func unreadParts(res quickcapture.Result) []string {
 	return parts
 }
 
-// openLogModal opens the log modal. views.open is the first Slack call made
-// with the trigger id: it is valid for 3 seconds and only once. Profiles
-// not yet known are read afterwards; if the manager's own time zone puts
-// today on another date than the one shown, the date is corrected.
 // openForm opens the log form for /coach. When Slack does not open it (the
 // trigger expired while Slack or the bot was slow, or Slack refused the
 // view), the manager is told through the command's response_url: the
@@ -266,6 +262,10 @@ func (b *Bot) openForm(ctx context.Context, cmd slashCommand, d coaching.Draft, 
 	}
 }
 
+// openLogModal opens the log modal. views.open is the first Slack call made
+// with the trigger id: it is valid for 3 seconds and only once. Profiles
+// not yet known are read afterwards; if the manager's own time zone puts
+// today on another date than the one shown, the date is corrected.
 func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
 	m := logModal{Draft: d, Today: b.svc.Today(ctx, userID), Skills: b.svc.Skills(), Notice: notice, Meta: meta}
 	m.Open, m.Names = b.openCommitments(ctx, userID, m.shownReps(), 0)
