@@ -25,7 +25,7 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 	if text == "" {
 		a.ack(nil)
 		meta.Source = coaching.SourceModal
-		b.openForm(ctx, cmd, coaching.Draft{}, "", meta)
+		_, _ = b.openForm(ctx, cmd, coaching.Draft{}, "", meta)
 		return
 	}
 	// A subcommand needs no date: those that read one do it themselves.
@@ -47,7 +47,7 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 	case !res.Clear():
 		a.ack(nil)
 		res = b.notesWritten(ctx, res)
-		b.openForm(ctx, cmd, res.Draft, notUnderstood(res), meta)
+		_, _ = b.openForm(ctx, cmd, res.Draft, notUnderstood(res), meta)
 	default:
 		b.acceptCapture(ctx, a, cmd)
 	}
@@ -252,14 +252,17 @@ func unreadParts(res quickcapture.Result) []string {
 	return parts
 }
 
-// openForm opens the log form for /coach. When Slack does not open it (the
-// trigger expired while Slack or the bot was slow, or Slack refused the
-// view), the manager is told through the command's response_url: the
-// command was acknowledged empty, and they would otherwise see nothing.
-func (b *Bot) openForm(ctx context.Context, cmd slashCommand, d coaching.Draft, notice string, meta modalMeta) {
-	if _, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, d, notice, meta); err != nil {
-		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: Slack did not open the form, so nothing was logged. Type `/coach` again; if it keeps happening, tell whoever runs Coachlog."), false)
+// openForm opens the log form for /coach, as openLogModal does. When Slack
+// does not open it (the trigger expired while Slack or the bot was slow, or
+// Slack refused the view), the manager is told through the command's
+// response_url: the command was acknowledged empty, and they would
+// otherwise see nothing.
+func (b *Bot) openForm(ctx context.Context, cmd slashCommand, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
+	opened, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, d, notice, meta)
+	if err != nil {
+		b.respond(ctx, cmd.ResponseURL, textMessage(notOpenedText("nothing was logged", "Type `/coach` again")), false)
 	}
+	return opened, err
 }
 
 // openLogModal opens the log modal. views.open is the first Slack call made

@@ -31,7 +31,7 @@ func (b *Bot) onInteraction(ctx context.Context, a *acker, in interaction) {
 	case "shortcut":
 		a.ack(nil)
 		if in.CallbackID == "log_coaching" {
-			b.openLogModal(ctx, in.TriggerID, in.User.ID, coaching.Draft{}, "", modalMeta{Source: coaching.SourceModal})
+			b.openLogForm(ctx, in, coaching.Draft{}, modalMeta{Source: coaching.SourceModal}, "Use the *Log coaching* shortcut again")
 		}
 	default: // view_closed and anything newer
 		a.ack(nil)
@@ -83,14 +83,56 @@ func (b *Bot) onOpenAction(ctx context.Context, in interaction, act action) {
 	case act.ActionID == actEdit:
 		b.openEditModal(ctx, in, act)
 	case act.ActionID == actLogOpen:
-		b.openLogModal(ctx, in.TriggerID, in.User.ID, coaching.Draft{}, "", modalMeta{Source: coaching.SourceModal, FromHome: in.Container.Type == "view"})
+		b.openLogForm(ctx, in, coaching.Draft{}, modalMeta{Source: coaching.SourceModal, FromHome: in.Container.Type == "view"}, againLog)
 	case act.ActionID == actLogForRp:
-		b.openLogModal(ctx, in.TriggerID, in.User.ID, coaching.Draft{RepIDs: []string{act.Value}}, "", modalMeta{Source: coaching.SourceModal})
+		b.openLogForm(ctx, in, coaching.Draft{RepIDs: []string{act.Value}}, modalMeta{Source: coaching.SourceModal}, againLog)
 	case act.ActionID == actionReps && in.View.ID != "":
 		b.refreshModal(ctx, in)
 	default:
 		b.log.Debug("ignored action", "action_id", act.ActionID)
 	}
+}
+
+// againLog is what to do when a Log coaching button's form did not open.
+const againLog = "Click *Log coaching* again"
+
+// openLogForm opens the log form for a button or a shortcut, acknowledged
+// already; when Slack does not open it, the person is told, with again
+// saying what to do.
+func (b *Bot) openLogForm(ctx context.Context, in interaction, d coaching.Draft, meta modalMeta, again string) {
+	if _, err := b.openLogModal(ctx, in.TriggerID, in.User.ID, d, "", meta); err != nil {
+		b.formNotOpened(ctx, in, "nothing was logged", again)
+	}
+}
+
+// formNotOpened tells someone whose click or shortcut did not open its
+// form (views.open failed: the trigger expired while Slack or the bot was
+// slow, or Slack refused the view) that nothing was saved (nothing) and
+// what to do (again). The interaction was acknowledged before views.open,
+// so without this they would see nothing happen at all. It answers where
+// they are: through the response_url of a message or a message shortcut,
+// as a new message so that the one clicked keeps its buttons; at the top
+// of the App Home tab, which has no response_url; else (a global
+// shortcut) in a DM.
+func (b *Bot) formNotOpened(ctx context.Context, in interaction, nothing, again string) {
+	text := notOpenedText(nothing, again)
+	switch {
+	case in.ResponseURL != "":
+		b.respond(ctx, in.ResponseURL, textMessage(text), false)
+	case inHome(in):
+		b.republishHome(ctx, in.User.ID, text)
+	default:
+		if _, err := b.postMessage(ctx, in.User.ID, "", textMessage(text)); err != nil {
+			b.log.Warn("DM that a form did not open failed", "user_id", in.User.ID, "err", err)
+		}
+	}
+}
+
+// notOpenedText says that Slack did not open a form, so nothing was saved
+// (nothing: what was not), and what to do (again); a repeat is someone
+// else's to look into.
+func notOpenedText(nothing, again string) string {
+	return ":warning: Slack did not open the form, so " + nothing + ". " + again + "; if it keeps happening, tell whoever runs Coachlog."
 }
 
 // parseRepValue reads "session:rep:version" from a rep's button.
@@ -207,6 +249,11 @@ func (b *Bot) openRepModal(ctx context.Context, in interaction, act action) {
 	meta := modalMeta{SessionID: ra.SessionID, RepID: ra.RepID, Version: ra.Version}.withResponse(b.messageResponse(in))
 	if _, err := b.openView(ctx, in.TriggerID, reasonModal(cb, meta)); err != nil {
 		b.log.Error("views.open failed", "user_id", in.User.ID, "err", err)
+		again := "Click *Not accurate* again"
+		if cb == cbComment {
+			again = "Click the comment button again" // "Add a comment" or "Edit your comment"
+		}
+		b.formNotOpened(ctx, in, "nothing was saved", again)
 	}
 }
 
@@ -232,6 +279,7 @@ func (b *Bot) openEditModal(ctx context.Context, in interaction, act action) {
 	m.Open, m.Names = b.openCommitments(ctx, in.User.ID, m.Draft.RepIDs, s.ID)
 	if _, err := b.openView(ctx, in.TriggerID, m.view()); err != nil {
 		b.log.Error("views.open failed", "user_id", in.User.ID, "err", err)
+		b.formNotOpened(ctx, in, "nothing was changed", "Click *Edit* again")
 	}
 }
 
@@ -326,7 +374,8 @@ func (b *Bot) onMessageShortcut(ctx context.Context, in interaction) {
 			d.RepIDs = []string{u}
 		}
 	}
-	b.openLogModal(ctx, in.TriggerID, in.User.ID, d, "", modalMeta{Source: coaching.SourceShortcut}.withResponse(in.ResponseURL, b.svc.Now()))
+	b.openLogForm(ctx, in, d, modalMeta{Source: coaching.SourceShortcut}.withResponse(in.ResponseURL, b.svc.Now()),
+		"Use *Log coaching* on the message again")
 }
 
 // messageLink builds the message's permalink from the payload, sparing a

@@ -53,9 +53,9 @@ const (
 // Slack refuses it with hash_conflict and their version stays. Nothing is
 // ever saved here: the manager confirms the form.
 func (b *Bot) readProse(ctx context.Context, cmd slashCommand, text string, res quickcapture.Result, meta modalMeta) {
-	opened, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, res.Draft, noticeFilling, meta)
+	opened, err := b.openForm(ctx, cmd, res.Draft, noticeFilling, meta)
 	if err != nil {
-		return // logged; without a form there is nothing to fill
+		return // told; without a form there is nothing to fill
 	}
 	today := opened.Modal.Today
 	start := time.Now()
