@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -309,8 +310,7 @@ func (b *Bot) handle(ctx context.Context, env envelope) {
 		defer b.inflight.Done()
 		defer func() {
 			if p := recover(); p != nil {
-				b.metrics.Panicked()
-				b.log.Error("handler panicked", "envelope_type", env.Type, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				b.logPanic("handler panicked", p, "envelope_type", env.Type)
 				a.fallback()
 			}
 		}()
@@ -324,6 +324,24 @@ func (b *Bot) handle(ctx context.Context, env envelope) {
 		}
 		b.serve(ctx, env, a)
 	}()
+}
+
+// logPanic counts a recovered panic p and logs msg with attrs, what it
+// was, and the stack. A panic's value can carry any text (a note, a
+// response_url, a token in an error), and log lines carry neither: only a
+// runtime error's text, which the runtime wrote (an index out of range),
+// or else the value's type is logged, as the outbox logs its own panics.
+func (b *Bot) logPanic(msg string, p any, attrs ...any) {
+	b.metrics.Panicked()
+	b.log.Error(msg, append(attrs, "panic", panicText(p), "stack", string(debug.Stack()))...)
+}
+
+// panicText describes a panic without its value's data.
+func panicText(p any) string {
+	if re, ok := p.(runtime.Error); ok {
+		return re.Error()
+	}
+	return fmt.Sprintf("a %T", p)
 }
 
 // claim reports whether this replica should handle key: it is new to the

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -199,8 +198,7 @@ func (b *Bot) replayCommands(ctx context.Context, start time.Time) {
 		func() {
 			defer func() {
 				if p := recover(); p != nil {
-					b.metrics.Panicked()
-					b.log.Error("pending command panicked; dropped", "command_id", c.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+					b.logPanic("pending command panicked; dropped", p, "command_id", c.ID)
 					b.commandDone(ctx, c)
 				}
 			}()
