@@ -85,3 +85,22 @@ func TestAnActionInAStaleHomeTabIsAnsweredByANoticeThere(t *testing.T) {
 		})
 	}
 }
+
+// Logging from the App Home, from its Log coaching button or an overdue
+// rep's, refreshes the tab once the session is saved: the rep just
+// coached is no longer listed overdue.
+func TestLoggingFromTheHomeTabRefreshesIt(t *testing.T) {
+	for _, action := range []string{"log_open", "log_for_rep"} {
+		t.Run(action, func(t *testing.T) {
+			b := surfacesOrg(t)
+			viewID := b.openedView(b.homeClick(mgr, action)()) // log_for_rep: Cy's, never coached
+			if _, ack := b.submit(viewID, values([]string{cy}, "one_on_one", b.today("America/New_York"), "30", "")); len(ack) != 0 {
+				t.Fatalf("ack = %s", ack)
+			}
+			eventually(t, "the Home tab without Cy overdue", func() bool {
+				_, blocks := homeBlocks(t, b, mgr)
+				return !slices.Contains(actionIDs(blocks), "log_for_rep")
+			})
+		})
+	}
+}

@@ -83,9 +83,9 @@ func (b *Bot) onOpenAction(ctx context.Context, in interaction, act action) {
 	case act.ActionID == actEdit:
 		b.openEditModal(ctx, in, act)
 	case act.ActionID == actLogOpen:
-		b.openLogForm(ctx, in, coaching.Draft{}, modalMeta{Source: coaching.SourceModal, FromHome: in.Container.Type == "view"}, againLog)
+		b.openLogForm(ctx, in, coaching.Draft{}, modalMeta{Source: coaching.SourceModal, FromHome: inHome(in)}, againLog)
 	case act.ActionID == actLogForRp:
-		b.openLogForm(ctx, in, coaching.Draft{RepIDs: []string{act.Value}}, modalMeta{Source: coaching.SourceModal}, againLog)
+		b.openLogForm(ctx, in, coaching.Draft{RepIDs: []string{act.Value}}, modalMeta{Source: coaching.SourceModal, FromHome: inHome(in)}, againLog)
 	case act.ActionID == actionReps && in.View.ID != "":
 		b.refreshModal(ctx, in)
 	default:
