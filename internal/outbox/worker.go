@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"runtime"
 	"runtime/debug"
 	"sync"
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/panics"
 )
 
 // Policy bounds retries.
@@ -551,9 +551,9 @@ func (w *Worker) sendGuarded(ctx context.Context, it *job, prior *coaching.Poste
 		}
 		w.count(func(s *Stats) { s.Panics++ })
 		w.log.ErrorContext(ctx, "outbox send panicked", "outbox_id", it.ID, "kind", string(it.Message.Kind),
-			"op", string(it.Message.Op), "panic", panicText(p), "stack", string(debug.Stack()))
+			"op", string(it.Message.Op), "panic", panics.Text(p), "stack", string(debug.Stack()))
 		posted, err = nil, &Error{Class: Permanent, Method: method(it.Message.Op),
-			Err: fmt.Errorf("rendering or sending it panicked (%s); the stack is in the log", panicText(p))}
+			Err: fmt.Errorf("rendering or sending it panicked (%s); the stack is in the log", panics.Text(p))}
 	}()
 	lock := sendKey(it.Message)
 	if it.unposted {
@@ -595,16 +595,6 @@ func (w *Worker) lastLook(ctx context.Context, it *job, prior *coaching.Posted) 
 		it.covered = covered
 	}
 	return m, prior, nil
-}
-
-// panicText describes a panic without its value's data: a runtime error
-// says what went wrong (an index out of range); anything else is named by
-// its type, since it may carry a message's text.
-func panicText(p any) string {
-	if re, ok := p.(runtime.Error); ok {
-		return re.Error()
-	}
-	return fmt.Sprintf("a %T", p)
 }
 
 // The bookkeeping after a send is retried in process, so that a message

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/export"
+	"github.com/coachlog/coachlog/internal/panics"
 )
 
 // Notifier is told when the outbox has something new to deliver.
@@ -333,15 +333,7 @@ func (b *Bot) handle(ctx context.Context, env envelope) {
 // or else the value's type is logged, as the outbox logs its own panics.
 func (b *Bot) logPanic(msg string, p any, attrs ...any) {
 	b.metrics.Panicked()
-	b.log.Error(msg, append(attrs, "panic", panicText(p), "stack", string(debug.Stack()))...)
-}
-
-// panicText describes a panic without its value's data.
-func panicText(p any) string {
-	if re, ok := p.(runtime.Error); ok {
-		return re.Error()
-	}
-	return fmt.Sprintf("a %T", p)
+	b.log.Error(msg, append(attrs, "panic", panics.Text(p), "stack", string(debug.Stack()))...)
 }
 
 // claim reports whether this replica should handle key: it is new to the

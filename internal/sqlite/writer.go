@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/panics"
 )
 
 // maxBatch bounds how many writes share one commit.
@@ -251,7 +252,7 @@ func savepointed(ctx context.Context, q cachedTx, t *tx, fn func(coaching.Tx) er
 func runGuarded(fn func(coaching.Tx) error, t *tx) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("write panicked: %v", p)
+			err = fmt.Errorf("write panicked: %s", panics.Text(p)) // its callers log it: no value's data
 		}
 	}()
 	return fn(t)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -151,7 +152,7 @@ func TestAFailedWriteLeavesNothingAndSparesTheOthers(t *testing.T) {
 	before := st.Commits()
 	write("U_B", add("U_B", func() error { return boom }))
 	write("U_C", add("U_C", func() error { return nil }))
-	write("U_D", add("U_D", func() error { panic("render bug") }))
+	write("U_D", add("U_D", func() error { panic("render bug in Sam's notes") }))
 	for deadline := time.Now().Add(10 * time.Second); st.QueuedWrites() < 3; {
 		if time.Now().After(deadline) {
 			t.Fatal("the three writes never queued")
@@ -165,6 +166,9 @@ func TestAFailedWriteLeavesNothingAndSparesTheOthers(t *testing.T) {
 	}
 	if errs["U_A"] != nil || errs["U_C"] != nil || !errors.Is(errs["U_B"], boom) || errs["U_D"] == nil {
 		t.Errorf("errors %v: want A and C nil, B its own, D the panic", errs)
+	}
+	if err := errs["U_D"]; err != nil && strings.Contains(err.Error(), "notes") {
+		t.Errorf("the panic's error %q carries its value's text, which its callers log", err)
 	}
 	for id, want := range map[string]bool{"U_A": true, "U_B": false, "U_C": true, "U_D": false} {
 		if stored(id) != want {
