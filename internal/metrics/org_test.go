@@ -26,15 +26,16 @@ func TestOrgPoolsEveryManager(t *testing.T) {
 	// Sessions 3, minutes 30 + 60 + 90 = 180; 3 reps, all coached this
 	// week: covered 3, coverage 1, none overdue. Minutes by tier 30, 60,
 	// 90 of 180: 0.1667, 0.3333, 0.5; one rep per tier: 0.3333 each.
-	// Pairs 3: 1 confirmed, 1 disputed, 1 pending: rate 0.3333. One
-	// rating: no mean. One ride-along, in the lead.
+	// Pairs 3: 1 confirmed, 1 disputed, 1 pending: rate 0.3333. M1's one
+	// rating, too few for a mean of M1's own, is not pooled (addToTree):
+	// no ratings, no mean. One ride-along, in the lead.
 	org := r.Org
 	m := org.Metrics
 	if org.Name != metrics.OrgName || org.ID != "" || !org.Leader {
 		t.Errorf("org is named %q (id %q, leader %v)", org.Name, org.ID, org.Leader)
 	}
 	if m.Sessions != 3 || m.Minutes != 180 || m.Reps != 3 || m.Covered != 3 || m.Overdue != 0 || m.Pairs != 3 ||
-		m.Confirmed != 1 || m.Disputed != 1 || m.Pending != 1 || m.Ratings != 1 || m.RideAlongs.Lead != 1 {
+		m.Confirmed != 1 || m.Disputed != 1 || m.Pending != 1 || m.Ratings != 0 || m.RideAlongs.Lead != 1 {
 		t.Errorf("org metrics = %+v", m)
 	}
 	checkFigure(t, "coverage", m.Coverage, 1)
