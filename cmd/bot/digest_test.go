@@ -241,3 +241,31 @@ func TestDigestCaughtUpAtStartOncePerWeek(t *testing.T) {
 		t.Fatalf("%d digests and %d charts after a restart in the same week, want 1 and 1", n, f)
 	}
 }
+
+// TestADigestOfAWeekNotOverIsJudgedAsOfToday: a dry run of this week on
+// its Wednesday (as a digest scheduled for a weekday would run) counts
+// coverage and overdue as of today. Sam and Ria were last coached on the
+// 5th: 13 days ago, within the 14-day cadence; on Sunday it would be 17.
+func TestADigestOfAWeekNotOverIsJudgedAsOfToday(t *testing.T) {
+	clk := &testClock{}
+	clk.Advance(time.Until(time.Date(2026, 10, 1, 10, 0, 0, 0, time.UTC)))
+	b := startBotAt(t, clk.Now)
+	b.importRoster(t)
+	clk.Advance(midweek.Sub(clk.Now()))
+	for _, r := range []string{rep, rep2} {
+		if _, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", "<@"+r+"> 1:1 30m 2026-11-05"); err != nil {
+			t.Fatal(err)
+		}
+		b.dm(r, 1)
+	}
+	out, err := b.cli("digest", "--dry-run", "--week", coaching.WeekOf(coaching.DateOf(midweek, time.UTC)).String(),
+		"--chart", filepath.Join(t.TempDir(), "chart.png"))
+	if err != nil {
+		t.Fatalf("digest --dry-run: %v\n%s", err, out)
+	}
+	for _, want := range []string{"to Wed 18 Nov 2026 (so far)", "Coverage: 100% of 2 reps", "Overdue reps: 0"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the dry run does not say %q:\n%s", want, out)
+		}
+	}
+}

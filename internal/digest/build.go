@@ -179,7 +179,11 @@ func compareCoverage(a, b *float64) int {
 func headline(r *metrics.Report, week coaching.Week) []Block {
 	org := r.Org
 	t, m := trendOf(org), org.Metrics
-	title := fmt.Sprintf("Coaching digest · %s · %s to %s", week, week.Monday().Human(), week.Sunday().Human())
+	to := week.Sunday().Human()
+	if end := r.Period.To; !end.IsZero() && end.Before(week.Sunday()) {
+		to = end.Human() + " (so far)" // a week not over yet is judged as of today
+	}
+	title := fmt.Sprintf("Coaching digest · %s · %s to %s", week, week.Monday().Human(), to)
 	lead := (&txt{}).b(plural(m.Sessions, "session", "sessions") + " and " + num(m.Minutes) + " minutes of coaching").
 		w(t.perWeek(m.Sessions, t.weekly.Sessions) + " by " + plural(len(r.Managers), "manager", "managers") +
 			" for " + plural(m.Reps, "rep", "reps") + " not away")

@@ -16,6 +16,7 @@ import (
 // Metrics runs the metrics a digest shows.
 type Metrics interface {
 	RunAt(ctx context.Context, p metrics.Period, o metrics.Options, now time.Time) (*metrics.Report, error)
+	Location() *time.Location // the organisation's zone, the weeks'
 }
 
 // Narrator writes an optional narrative per leader id for a week (the
@@ -41,10 +42,17 @@ func NewBuilder(m Metrics, narrator Narrator, log *slog.Logger) *Builder {
 var _ coaching.DigestSource = (*Builder)(nil)
 
 // Build computes week's metrics as of now and words them, with the chart.
+// A week not over yet (a digest scheduled for Friday, a dry run of this
+// week) is judged as of today: on its Sunday, reps coached in time today
+// would be called overdue and coverage would fall for days still to come.
 // A chart that cannot be drawn is logged and left out: the figures still
 // go out.
 func (b *Builder) Build(ctx context.Context, week coaching.Week, now time.Time) (*Digest, error) {
-	r, err := b.metrics.RunAt(ctx, metrics.WeekPeriod(week), metrics.DigestOptions(), now)
+	p := metrics.WeekPeriod(week)
+	if today := coaching.DateOf(now, b.metrics.Location()); p.To.After(today) && !p.From.After(today) {
+		p.To = today
+	}
+	r, err := b.metrics.RunAt(ctx, p, metrics.DigestOptions(), now)
 	if err != nil {
 		return nil, fmt.Errorf("compute the metrics of %s: %w", week, err)
 	}

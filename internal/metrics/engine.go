@@ -58,6 +58,9 @@ func (e *Engine) RunAt(ctx context.Context, p Period, o Options, now time.Time) 
 	return Compute(d, p, Settings{DefaultCadence: e.defaultCadence, Now: now, Location: e.loc, Options: o}), nil
 }
 
+// Location is the zone the engine's weeks and days are in.
+func (e *Engine) Location() *time.Location { return e.loc }
+
 // LastFullWeek is the latest ISO week that has ended at now, in the
 // engine's zone: the default period of `coachlog metrics`.
 func (e *Engine) LastFullWeek() coaching.Week {
