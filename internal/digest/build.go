@@ -58,7 +58,10 @@ func groups(r *metrics.Report, o Options) []group {
 	}
 	for _, m := range r.Managers {
 		id := m.LeaderID
-		if !known[id] {
+		switch {
+		case known[m.ID]:
+			id = m.ID // a leader's own team counts in their own tree, and is listed there
+		case !known[id]:
 			id = ""
 		}
 		byLeader[id] = append(byLeader[id], m)

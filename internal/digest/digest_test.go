@@ -162,3 +162,26 @@ func TestLeadersInACycleAreNotLost(t *testing.T) {
 		}
 	}
 }
+
+// A leader who also has a team counts it in their own tree (README,
+// Leaders' figures): their manager line is in their own section, not
+// among the managers outside any leader's tree.
+func TestALeadersOwnTeamIsInTheirSection(t *testing.T) {
+	r := digesttest.SmallOrg()
+	var dan metrics.Figures
+	for _, l := range r.Leaders {
+		if l.ID == "UDAN" {
+			dan = l
+		}
+	}
+	// As metrics gives it: the nearest leader above Dan, not Dan.
+	own := r.Managers[0]
+	own.ID, own.Name, own.Leader, own.LeaderID = dan.ID, dan.Name, false, dan.LeaderID
+	r.Managers = append(r.Managers, own)
+	text := digest.Build(r, digesttest.Week, digest.Options{}).Text()
+	section, outside := strings.Index(text, "Dan Okafor\n=="), strings.Index(text, "Managers outside any leader's tree")
+	line := strings.Index(text, "Dan Okafor ·")
+	if section < 0 || line < section || (outside >= 0 && line > outside) {
+		t.Errorf("Dan's own team (line at %d) is not in his section (at %d, the outside section at %d):\n%s", line, section, outside, text)
+	}
+}
