@@ -68,12 +68,11 @@ func (e *Engine) LastFullWeek() coaching.Week {
 }
 
 // ThisWeek is the current ISO week up to today, in the engine's zone: the
-// period of the on-demand surfaces (`/coach stats`, `/coach report`, the
-// App Home), whose trend is then the 4 full weeks before it.
-func (e *Engine) ThisWeek() Period {
-	today := e.Today()
-	return Period{coaching.WeekOf(today).Monday(), today}
-}
+// period of the surfaces about an organisation or a leader's tree
+// (`/coach report`, a leader's stats and App Home), whose trend is then the
+// 4 full weeks before it. A manager's own surfaces read their own week
+// instead (WeekSoFar of their local today).
+func (e *Engine) ThisWeek() Period { return WeekSoFar(e.Today()) }
 
 // Today is today's date in the engine's zone.
 func (e *Engine) Today() coaching.Date { return coaching.DateOf(e.now(), e.loc) }

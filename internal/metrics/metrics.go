@@ -25,6 +25,12 @@ type Period struct {
 // WeekPeriod is an ISO week, Monday to Sunday.
 func WeekPeriod(w coaching.Week) Period { return Period{w.Monday(), w.Sunday()} }
 
+// WeekSoFar is the ISO week holding today, from its Monday up to today.
+// The organisation's today gives the week its leaders read; a manager's
+// own today gives the week their own surfaces read, so that "today" and
+// "overdue" there agree with the nudge rule, which judges on their date.
+func WeekSoFar(today coaching.Date) Period { return Period{coaching.WeekOf(today).Monday(), today} }
+
 // Check reports a period that ends before it starts.
 func (p Period) Check() error {
 	if p.From.IsZero() || p.To.IsZero() {

@@ -15,7 +15,8 @@ import (
 // Engine. The Slack edge renders them and never computes one itself.
 type Figures interface {
 	Run(ctx context.Context, p metrics.Period, o metrics.Options) (*metrics.Report, error)
-	// ThisWeek is the ISO week so far, in the organisation's zone.
+	// ThisWeek is the ISO week so far, in the organisation's zone: the
+	// week of an organisation's or a leader's figures.
 	ThisWeek() metrics.Period
 }
 

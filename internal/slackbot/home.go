@@ -27,13 +27,17 @@ const (
 // organisation and each manager's line; a rep's sessions and commitments.
 // Someone with several roles sees each part.
 type home struct {
-	notice   string
-	person   coaching.Person
-	period   metrics.Period
-	report   *metrics.Report // nil when the numbers could not be read
-	logged   []coaching.Session
-	received []coaching.Session
-	open     []coaching.Commitment
+	notice string
+	person coaching.Person
+	period metrics.Period  // the person's own week, for their team
+	report *metrics.Report // on period; nil when the numbers could not be read
+	// treePeriod is the organisation's week, for a leader's tree (see
+	// homeView), and tree its figures: report itself when the weeks agree.
+	treePeriod metrics.Period
+	tree       *metrics.Report
+	logged     []coaching.Session
+	received   []coaching.Session
+	open       []coaching.Commitment
 }
 
 // homeView renders someone's App Home tab. A notice, when given, comes
@@ -59,13 +63,32 @@ func (b *Bot) homeView(ctx context.Context, userID, notice string) (slack.HomeTa
 		// A leader's tree is read as a summary (this week's own figures),
 		// unless they have a team too, whose insights need the full run.
 		o := metrics.Options{Root: userID, Teams: true, Insights: manager || !leader, Summary: leader && !manager}
-		h.period = b.figures.ThisWeek()
-		if h.report, err = b.figures.Run(ctx, h.period, o); err != nil {
-			b.log.Warn("home without numbers: metrics failed", "user_id", userID, "err", err)
-			h.report = nil
+		h.period = b.ownWeek(h.person)
+		h.report = b.homeFigures(ctx, userID, h.period, o)
+		if leader {
+			// The tree is on the organisation's week, as the digest and
+			// /coach report read it: its managers live on different
+			// dates, and that is the one they share. A second run only
+			// while the leader's own date is not the organisation's.
+			h.treePeriod, h.tree = h.period, h.report
+			if org := b.figures.ThisWeek(); org != h.period {
+				h.treePeriod = org
+				h.tree = b.homeFigures(ctx, userID, org, metrics.Options{Root: userID, Summary: true})
+			}
 		}
 	}
 	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: h.blocks()}}, nil
+}
+
+// homeFigures runs the metrics for someone's Home tab; nil when they fail,
+// and the tab is published without them.
+func (b *Bot) homeFigures(ctx context.Context, userID string, p metrics.Period, o metrics.Options) *metrics.Report {
+	r, err := b.figures.Run(ctx, p, o)
+	if err != nil {
+		b.log.Warn("home without numbers: metrics failed", "user_id", userID, "err", err)
+		return nil
+	}
+	return r
 }
 
 // blocks lays the tab out within Slack's 100 blocks: the fixed parts
@@ -158,16 +181,16 @@ func overdueBlocks(team []metrics.TeamRep) []slack.Block {
 // per manager in it, those with the most reps overdue first, for the room
 // the tab has left.
 func (h home) leaderBlocks() ([]slack.Block, []string) {
-	if h.report == nil || !h.person.Holds(coaching.PersonLeader) {
+	if h.tree == nil || !h.person.Holds(coaching.PersonLeader) {
 		return nil, nil
 	}
-	l, ok := h.report.Leader(h.person.ID)
+	l, ok := h.tree.Leader(h.person.ID)
 	if !ok {
 		return nil, nil
 	}
 	m := l.Metrics
 	head := fmt.Sprintf("*Your organisation this week* (%s): %s across %s, %d min · %d of %s coached within their manager's cadence (%s) · %d overdue · %s of sessions confirmed by reps",
-		periodLabel(h.period), plural(m.Sessions, "session", "sessions"), plural(len(l.ManagerIDs), "manager", "managers"), m.Minutes,
+		periodLabel(h.treePeriod), plural(m.Sessions, "session", "sessions"), plural(len(l.ManagerIDs), "manager", "managers"), m.Minutes,
 		m.Covered, plural(m.Reps, "rep", "reps"), pct(m.Coverage), m.Overdue, pct(m.ConfirmationRate))
 	if m.MeanRating != nil {
 		head += fmt.Sprintf(" · rated %.1f of 5", *m.MeanRating)
@@ -178,7 +201,7 @@ func (h home) leaderBlocks() ([]slack.Block, []string) {
 		if id == h.person.ID {
 			continue // their own team is above
 		}
-		if f, ok := h.report.Manager(id); ok {
+		if f, ok := h.tree.Manager(id); ok {
 			managers = append(managers, f)
 		}
 	}

@@ -45,15 +45,43 @@ func (b *Bot) figuresFor(ctx context.Context, cmd slashCommand, p metrics.Period
 // weeks before, with their insights; a leader's are their tree's.
 // Someone without a team is told what it measures and how to get one.
 func (b *Bot) stats(ctx context.Context, cmd slashCommand) {
-	per := b.thisWeek()
-	r, ok := b.figuresFor(ctx, cmd, per, metrics.Options{Trend: true, Insights: true, Teams: true, Root: cmd.UserID})
+	p := b.person(ctx, cmd.UserID)
+	o := metrics.Options{Trend: true, Insights: true, Teams: true, Root: cmd.UserID}
+	own := b.ownWeek(p)
+	if !p.Holds(coaching.PersonLeader) || b.thisWeek() == own {
+		r, ok := b.figuresFor(ctx, cmd, own, o)
+		if !ok {
+			return
+		}
+		b.respond(ctx, cmd.ResponseURL, statsMessage(r, r, p), false)
+		return
+	}
+	// A leader's week is the organisation's, the one its digest and
+	// /coach report read: the managers below live on different dates and
+	// that is the one they share. Their own team is still judged on their
+	// own today, as /coach team judges it.
+	tree, ok := b.figuresFor(ctx, cmd, b.thisWeek(), o)
 	if !ok {
 		return
 	}
-	b.respond(ctx, cmd.ResponseURL, statsMessage(r, b.person(ctx, cmd.UserID)), false)
+	mine := tree
+	if l, leads := tree.Leader(p.ID); !leads || len(l.ManagerIDs) == 0 {
+		// Nobody below: their numbers are a manager's, on their own week.
+		if mine, ok = b.figuresFor(ctx, cmd, own, o); !ok {
+			return
+		}
+		tree = mine
+	} else if f, manages := tree.Manager(p.ID); manages && len(f.Team) > 0 {
+		// Their team's line beside the tree needs only the summary.
+		if mine, ok = b.figuresFor(ctx, cmd, own, metrics.Options{Summary: true, Teams: true, Root: cmd.UserID}); !ok {
+			return
+		}
+	}
+	b.respond(ctx, cmd.ResponseURL, statsMessage(tree, mine, p), false)
 }
 
-// thisWeek is the period of the on-demand surfaces.
+// thisWeek is the period of the surfaces about a leader's tree: the
+// organisation's week so far.
 func (b *Bot) thisWeek() metrics.Period {
 	if b.figures == nil {
 		today := coaching.DateOf(b.svc.Now(), time.UTC)
@@ -62,21 +90,32 @@ func (b *Bot) thisWeek() metrics.Period {
 	return b.figures.ThisWeek()
 }
 
+// ownWeek is the period of a manager's own surfaces: their local ISO week
+// up to their local today. PRODUCT.md makes "today" and "overdue" the
+// manager's local ones, and the nudge rule judges on that date; the
+// organisation's week would count a rep a day older than their nudge
+// does behind its zone, and leave out today's sessions ahead of it.
+func (b *Bot) ownWeek(p coaching.Person) metrics.Period {
+	return metrics.WeekSoFar(b.svc.TodayOf(p))
+}
+
 // statsMessage renders someone's own figures: a leader's tree (and their
-// own team's line), a manager's team, or what the command needs.
-func statsMessage(r *metrics.Report, p coaching.Person) message {
-	own, manages := r.Manager(p.ID)
+// own team's line, from mine), a manager's team (from mine), or what the
+// command needs. tree and mine are the same report when the leader's and
+// the person's weeks agree.
+func statsMessage(tree, mine *metrics.Report, p coaching.Person) message {
+	own, manages := mine.Manager(p.ID)
 	manages = manages && len(own.Team) > 0
-	tree, leads := r.Leader(p.ID)
+	l, leads := tree.Leader(p.ID)
 	switch {
-	case leads && len(tree.ManagerIDs) > 0:
-		blocks := figureBlocks(fmt.Sprintf("Your organisation this week: %s", plural(len(tree.ManagerIDs), "manager", "managers")), "", r.Period, tree)
+	case leads && len(l.ManagerIDs) > 0:
+		blocks := figureBlocks(fmt.Sprintf("Your organisation this week: %s", plural(len(l.ManagerIDs), "manager", "managers")), "", tree.Period, l)
 		if manages {
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Your own team:* "+scopeLine(own)+". `/coach team` lists your reps.")))
 		}
 		return message{Text: "Your organisation's coaching this week", Blocks: blocks}
 	case manages:
-		blocks := figureBlocks("Your coaching this week", "", r.Period, own)
+		blocks := figureBlocks("Your coaching this week", "", mine.Period, own)
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("`/coach team` lists your reps and who is overdue.")))
 		return message{Text: "Your coaching this week", Blocks: blocks}
 	}

@@ -20,21 +20,26 @@ const (
 	teamText    = 9000
 )
 
-// team serves /coach team: the asker's reps as of today, overdue first.
+// team serves /coach team: the asker's reps as of their today, overdue
+// first.
 func (b *Bot) team(ctx context.Context, cmd slashCommand, args string) {
 	if strings.HasPrefix(strings.ToLower(args), "meeting") {
 		b.respond(ctx, cmd.ResponseURL, textMessage("To log a team meeting, name the people first: `/coach @ana @ben team meeting 30m`. "+
 			"`/coach team` alone lists your reps."), false)
 		return
 	}
-	today := b.thisWeek().To
+	// As of the manager's own today, as the nudge rule judges: in a zone
+	// ahead of the organisation's, a session logged today is dated after
+	// the organisation's today and would not count yet; behind it, every
+	// rep would look a day older than their nudge says.
+	p := b.person(ctx, cmd.UserID)
+	today := b.svc.TodayOf(p)
 	r, ok := b.figuresFor(ctx, cmd, metrics.Period{From: today, To: today}, metrics.Options{Summary: true, Teams: true, Root: cmd.UserID})
 	if !ok {
 		return
 	}
 	f, ok := r.Manager(cmd.UserID)
 	if !ok || len(f.Team) == 0 {
-		p := b.person(ctx, cmd.UserID)
 		text := "*`/coach team` lists your reps*: when each was last coached, who is overdue by your cadence, their tier and the open commitments from your sessions, each with a *Log coaching* button. " +
 			"Nobody reports to you in the roster yet; your sales ops admin adds your reps with `coachlog roster import`."
 		if p.Holds(coaching.PersonLeader) {
