@@ -85,6 +85,36 @@ func TestAwayCadenceAndSnooze(t *testing.T) {
 	}
 }
 
+// /coach cadence reads its value in any case, as /coach away does, with
+// "d", "day" or "days" after the number or none.
+func TestCadenceValueIsCaseInsensitive(t *testing.T) {
+	b := startBot(t)
+	b.importRoster(t)
+	const standard, refused = "back on the standard cadence", "The cadence is a number of days"
+	for _, tt := range []struct{ value, want string }{
+		{"default", standard},
+		{"Default", standard},
+		{"DEFAULT", standard},
+		{"Off", standard},
+		{"7", "at least every 7 days."},
+		{"7 Days", "at least every 7 days."},
+		{"7 DAYS", "at least every 7 days."},
+		{"7days", "at least every 7 days."},
+		{"10D", "at least every 10 days."},
+		{"1 day", "at least every 1 day."},
+		{"1 Day", "at least every 1 day."},
+		{"0", refused},
+		{"366 days", refused},
+		{"seven", refused},
+		{"7 weeks", refused},
+		{"Defaults", refused},
+	} {
+		if got := b.command(other, "cadence <@"+mgr+"|max> "+tt.value); !strings.Contains(got, tt.want) {
+			t.Errorf("/coach cadence @max %s: %s, want %q", tt.value, got, tt.want)
+		}
+	}
+}
+
 func TestBackupWhileTheBotRuns(t *testing.T) {
 	b := startBot(t)
 	b.quickLog(rep, 1)

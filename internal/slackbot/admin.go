@@ -69,16 +69,12 @@ func (b *Bot) cadence(ctx context.Context, a *acker, cmd slashCommand, args stri
 		b.respond(ctx, cmd.ResponseURL, textMessage("Usage: `/coach cadence @manager <days>`, or `default` for the standard cadence."), false)
 		return
 	}
-	managerID, rest := args[m[2]:m[3]], strings.TrimSpace(args[m[1]:])
-	days := 0
-	if rest != "default" && rest != "off" {
-		n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(rest, "days"), "d")))
-		if err != nil || n < 1 || n > 365 {
-			a.ack(nil)
-			b.respond(ctx, cmd.ResponseURL, textMessage(":warning: The cadence is a number of days, 1 to 365, or `default`."), false)
-			return
-		}
-		days = n
+	managerID := args[m[2]:m[3]]
+	days, ok := parseCadence(args[m[1]:])
+	if !ok {
+		a.ack(nil)
+		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: The cadence is a number of days, 1 to 365, or `default`."), false)
+		return
 	}
 	pre, cancel := a.budget(ctx) // as in away
 	defer cancel()
@@ -87,9 +83,31 @@ func (b *Bot) cadence(ctx context.Context, a *acker, cmd slashCommand, args stri
 		b.answerError(ctx, cmd.ResponseURL, "cadence", err)
 		return
 	}
-	text := fmt.Sprintf(":calendar: %s's reps should now be coached at least every %d days.", mention(managerID), days)
+	text := fmt.Sprintf(":calendar: %s's reps should now be coached at least every %s.", mention(managerID), plural(days, "day", "days"))
 	if days == 0 {
 		text = fmt.Sprintf(":calendar: %s is back on the standard cadence.", mention(managerID))
 	}
 	b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
+}
+
+// parseCadence reads /coach cadence's value: a number of days from 1 to
+// 365, bare or followed by "d", "day" or "days", or "default" (or "off")
+// for the standard cadence, given as 0. Any case goes, as for /coach away:
+// "Default" or "7 Days" typed on a phone is no different.
+func parseCadence(s string) (days int, ok bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "default" || s == "off" {
+		return 0, true
+	}
+	for _, unit := range []string{"days", "day", "d"} {
+		if num, found := strings.CutSuffix(s, unit); found {
+			s = num
+			break
+		}
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 1 || n > 365 {
+		return 0, false
+	}
+	return n, true
 }
