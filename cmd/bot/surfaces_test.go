@@ -379,3 +379,42 @@ func TestAReportOnAManagerCountsTheirRepsInsteadOfNamingThem(t *testing.T) {
 		}
 	}
 }
+
+// What /coach history, stats and team take after them: a history filtered
+// by a typed name rather than a mention, or stats and team "about"
+// someone, would otherwise answer about something else than was asked
+// (the whole history, the asker's own numbers) as if it were the answer.
+// Each says what it takes instead, and a leader naming someone is pointed
+// at /coach report, which is how they see someone else's.
+func TestSubcommandsSayWhatTheyTake(t *testing.T) {
+	b := surfacesOrg(t)
+	for _, tt := range []struct {
+		user, text string
+		want       []string
+		not        string // what an answer about something else shows
+	}{
+		{mgr, "history sam", []string{"`/coach history` takes one @mention of a rep", "`/coach history @sam`"}, "Your recent coaching"},
+		{mgr, "history <@" + rep + "|sam> <@" + rep2 + "|ria>", []string{"takes one @mention of a rep"}, "Your recent coaching"},
+		{mgr, "history <@" + rep + "|sam> last month", []string{"takes one @mention of a rep"}, "Your recent coaching"},
+		{mgr, "history <@" + rep + "|sam>", []string{"Your recent coaching with <@" + rep + ">"}, "takes one"},
+		{mgr, "history", []string{"Your recent coaching"}, "takes one"},
+		{mgr, "stats <@" + rep + "|sam>", []string{"`/coach stats` shows your own numbers"}, "*Sessions*"},
+		{mgr, "stats junk", []string{"`/coach stats` shows your own numbers"}, "*Sessions*"},
+		{vera, "stats <@" + mgr + "|max>", []string{"`/coach stats` shows your own numbers", "`/coach report @max`"}, "*Sessions*"},
+		{vera, "team <@" + mia + "|mia>", []string{"`/coach team` lists your own reps", "`/coach report @mia`"}, "Nobody reports to you"},
+		{mgr, "team <@" + rep + "|sam>", []string{"`/coach team` lists your own reps"}, "Your team:"},
+		{mgr, "team meeting", []string{"To log a team meeting, name the people first"}, "Your team:"},
+		{mgr, "team <@" + rep + "|sam> <@" + rep2 + "|ria> meeting 30m", []string{"To log a team meeting, name the people first"}, "Your team:"},
+	} {
+		got := b.command(tt.user, tt.text)
+		mustContain(t, tt.user+" /coach "+tt.text, got, tt.want...)
+		if strings.Contains(got, tt.not) {
+			t.Errorf("%s /coach %s answers with %q:\n%s", tt.user, tt.text, tt.not, got)
+		}
+	}
+	// A manager naming someone is not sent to /coach report, which is for
+	// leaders and admins.
+	if got := b.command(mgr, "stats <@"+rep+"|sam>"); strings.Contains(got, "/coach report") {
+		t.Errorf("a manager's /coach stats @sam points at /coach report:\n%s", got)
+	}
+}

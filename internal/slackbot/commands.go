@@ -354,13 +354,15 @@ func (b *Bot) subcommand(ctx context.Context, a *acker, cmd slashCommand, name, 
 	case "help":
 		b.respond(ctx, cmd.ResponseURL, helpMessage(), false)
 	case "history":
-		repID := ""
-		if m := mentionRE.FindStringSubmatch(args); m != nil {
-			repID = m[1]
+		repID, ok := historyTarget(args)
+		if !ok {
+			b.respond(ctx, cmd.ResponseURL, textMessage("`/coach history` takes one @mention of a rep: `/coach history @sam` lists your sessions with them "+
+				"(pick them from Slack's @ list, so it arrives as a mention). Alone, `/coach history` lists your recent sessions."), false)
+			return
 		}
 		b.history(ctx, cmd, repID)
 	case "stats":
-		b.stats(ctx, cmd)
+		b.stats(ctx, cmd, args)
 	case "team":
 		b.team(ctx, cmd, args)
 	case "report":
@@ -376,6 +378,22 @@ func (b *Bot) subcommand(ctx context.Context, a *acker, cmd slashCommand, name, 
 }
 
 const historyLimit = 10
+
+// historyTarget reads what /coach history takes: nothing, or one mention
+// and nothing else. A name typed without Slack's @ list, several people or
+// other words are refused rather than dropped: the unfiltered history
+// would read as the answer to the filter.
+func historyTarget(args string) (repID string, ok bool) {
+	args = strings.TrimSpace(args)
+	if args == "" {
+		return "", true
+	}
+	m := mentionRE.FindStringSubmatch(args)
+	if m == nil || m[0] != args {
+		return "", false
+	}
+	return m[1], true
+}
 
 // history serves /coach history [@rep]: the asker's own recent sessions
 // and, for a leader above the rep, those managers below them logged with

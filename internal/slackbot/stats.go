@@ -3,6 +3,7 @@ package slackbot
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -44,7 +45,11 @@ func (b *Bot) figuresFor(ctx context.Context, cmd slashCommand, p metrics.Period
 // stats serves /coach stats: the asker's numbers this week against the 4
 // weeks before, with their insights; a leader's are their tree's.
 // Someone without a team is told what it measures and how to get one.
-func (b *Bot) stats(ctx context.Context, cmd slashCommand) {
+func (b *Bot) stats(ctx context.Context, cmd slashCommand, args string) {
+	if strings.TrimSpace(args) != "" {
+		b.ownOnly(ctx, cmd, "`/coach stats` shows your own numbers and takes nothing after it.", "numbers", args)
+		return
+	}
 	p := b.person(ctx, cmd.UserID)
 	o := metrics.Options{Trend: true, Insights: true, Teams: true, Root: cmd.UserID}
 	own := b.ownWeek(p)
@@ -78,6 +83,33 @@ func (b *Bot) stats(ctx context.Context, cmd slashCommand) {
 		}
 	}
 	b.respond(ctx, cmd.ResponseURL, statsMessage(tree, mine, p), false)
+}
+
+// labelRE reads the name Slack puts in an escaped mention: <@U123|sam>.
+var labelRE = regexp.MustCompile(`^<@[UW][A-Z0-9]+\|([^>|]+)>$`)
+
+// ownOnly answers /coach stats or /coach team given something after it,
+// with usage: they are about the asker, and answering with the asker's
+// own figures under someone else's name would read as that person's. A
+// leader or admin who named someone is pointed at /coach report, which is
+// how they see another's (what: "numbers", "team"); a manager, at what
+// they have for one rep.
+func (b *Bot) ownOnly(ctx context.Context, cmd slashCommand, usage, what, args string) {
+	text := usage
+	if m := mentionRE.FindStringSubmatch(args); m != nil {
+		at := "@name"
+		if l := labelRE.FindStringSubmatch(m[0]); l != nil {
+			at = "@" + esc(strings.ReplaceAll(l[1], "`", ""))
+		}
+		p := b.person(ctx, cmd.UserID)
+		switch {
+		case p.Holds(coaching.PersonLeader) || b.isAdmin(ctx, cmd.UserID):
+			text += fmt.Sprintf(" For %s's %s: `/coach report %s`.", mention(m[1]), what, at)
+		case p.Holds(coaching.PersonManager):
+			text += fmt.Sprintf(" For one of your reps: `/coach history %s`, or `/coach prep %s` before your next session.", at, at)
+		}
+	}
+	b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
 }
 
 // thisWeek is the period of the surfaces about a leader's tree: the

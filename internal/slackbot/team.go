@@ -23,9 +23,15 @@ const (
 // team serves /coach team: the asker's reps as of their today, overdue
 // first.
 func (b *Bot) team(ctx context.Context, cmd slashCommand, args string) {
-	if strings.HasPrefix(strings.ToLower(args), "meeting") {
+	// "/coach team meeting @ana @ben 30m" or "/coach team @ana @ben
+	// meeting": a team meeting to log, with "team" read as the subcommand.
+	if slices.ContainsFunc(strings.Fields(strings.ToLower(args)), func(w string) bool { return strings.HasPrefix(w, "meeting") }) {
 		b.respond(ctx, cmd.ResponseURL, textMessage("To log a team meeting, name the people first: `/coach @ana @ben team meeting 30m`. "+
 			"`/coach team` alone lists your reps."), false)
+		return
+	}
+	if strings.TrimSpace(args) != "" {
+		b.ownOnly(ctx, cmd, "`/coach team` lists your own reps and takes nothing after it.", "team", args)
 		return
 	}
 	// As of the manager's own today, as the nudge rule judges: in a zone
