@@ -43,6 +43,11 @@ func TestWeeks(t *testing.T) {
 			t.Errorf("ParseWeek(%s) = %v, %v", tt.week, back, err)
 		}
 	}
+	for _, bad := range []string{"2026-W475", "2026-W47junk", "26-W47", " 2026-W47", "2026-W4", "2026-w47"} {
+		if w, err := coaching.ParseWeek(bad); err == nil {
+			t.Errorf("ParseWeek(%q) = %v, want an error", bad, w)
+		}
+	}
 	if _, err := coaching.ParseWeek("2026-W60"); err == nil {
 		t.Error("ParseWeek accepted week 60")
 	}

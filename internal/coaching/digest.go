@@ -3,6 +3,8 @@ package coaching
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strconv"
 	"time"
 )
 
@@ -18,10 +20,21 @@ func WeekOf(d Date) Week {
 // String formats the week as 2026-W48.
 func (w Week) String() string { return fmt.Sprintf("%04d-W%02d", w.Year, w.Week) }
 
+// weekRE is an ISO week as typed: four digits, -W, two digits, nothing
+// else (Sscanf alone took 2026-W475 and 2026-W47junk for W47, 26-W47 for
+// the year 26).
+var weekRE = regexp.MustCompile(`^(\d{4})-W(\d{2})$`)
+
 // ParseWeek reads 2026-W48.
 func ParseWeek(s string) (Week, error) {
 	var w Week
-	if _, err := fmt.Sscanf(s, "%4d-W%2d", &w.Year, &w.Week); err != nil || w.Week < 1 || w.Week > 53 {
+	m := weekRE.FindStringSubmatch(s)
+	if m == nil {
+		return Week{}, fmt.Errorf("week %q is not YYYY-Www", s)
+	}
+	w.Year, _ = strconv.Atoi(m[1])
+	w.Week, _ = strconv.Atoi(m[2])
+	if w.Week < 1 || w.Week > 53 {
 		return Week{}, fmt.Errorf("week %q is not YYYY-Www", s)
 	}
 	if WeekOf(w.Monday()) != w {
