@@ -206,3 +206,39 @@ func TestANudgeRunReadsAFewZonesAtATime(t *testing.T) {
 		clk.t = clk.t.Add(time.Minute)
 	}
 }
+
+// TestAProfileSeenBeforeTheImportDoesNotStartTheClock: Sam's row was made
+// by a profile event weeks before the roster listed him with a `since`
+// months back; the first nudge after the import must not call him
+// overdue (the clock starts at the import), as it does not Ria, whom
+// Coachlog had never seen.
+func TestAProfileSeenBeforeTheImportDoesNotStartTheClock(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		svc, st, clk := newServiceOn(t, db)
+		clk.t = time.Date(2026, 11, 18, 10, 0, 0, 0, time.UTC)
+		if err := svc.ProfileChanged(ctx, coaching.Person{ID: "USAM", Name: "Sam", Status: coaching.SlackStatus{Text: "lunch"}}); err != nil {
+			t.Fatal(err)
+		}
+		clk.t = time.Date(2026, 12, 10, 10, 0, 0, 0, time.UTC) // a Thursday
+		since := day("2026-09-01")
+		people := []coaching.Person{
+			{ID: "UM", Name: "Max", TZ: "UTC", Roles: []string{"manager"}, Active: true, InRoster: true},
+			{ID: "USAM", Name: "Sam", TZ: "UTC", ManagerID: "UM", Roles: []string{"rep"}, Active: true, InRoster: true, Since: since},
+			{ID: "URIA", Name: "Ria", TZ: "UTC", ManagerID: "UM", Roles: []string{"rep"}, Active: true, InRoster: true, Since: since},
+		}
+		if _, err := st.ImportRoster(ctx, people, coaching.DateOf(clk.t, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		clk.t = clk.t.Add(2 * time.Hour)
+		run, err := svc.RunNudges(ctx, clk.t, coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14, DryRun: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range run.Nudges {
+			for _, o := range n.Overdue {
+				t.Errorf("%s is overdue (%d days) right after the import", o.RepID, o.Days)
+			}
+		}
+	})
+}

@@ -253,6 +253,49 @@ func TestMetricsDataCarriesTheReportingHistory(t *testing.T) {
 	})
 }
 
+// The metrics read what the nudge rule reads of a person: whether Slack
+// deactivated them, and when Coachlog first knew them as a team member
+// (their first import, not the profile event that made their row).
+func TestMetricsDataCarriesDeactivationAndTheFirstImport(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		seen := time.Date(2026, 9, 10, 12, 0, 0, 0, time.UTC)
+		imported := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
+		now := seen
+		st := open(t, db, sqlite.Options{Now: func() time.Time { return now }})
+		if err := st.UpsertPerson(ctx, coaching.Person{ID: "UR1", Name: "UR1", ResolvedAt: seen}); err != nil {
+			t.Fatal(err)
+		}
+		now = imported
+		p := func(id, role, manager string) coaching.Person {
+			return coaching.Person{ID: id, Name: id, Roles: []string{role}, ManagerID: manager, TZ: "UTC", Active: true, InRoster: true}
+		}
+		if _, err := st.ImportRoster(ctx, []coaching.Person{p("UM", "manager", ""), p("UR1", "rep", "UM"), p("UR2", "rep", "UM")}, coaching.DateOf(now, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.UpsertPerson(ctx, coaching.Person{ID: "UR2", Name: "UR2", Deleted: true, ResolvedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := st.MetricsData(ctx, metrics.Query{From: date(2026, 11, 1), To: date(2026, 11, 30), PairsFrom: date(2026, 11, 1), CommitmentsFrom: date(2026, 11, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]metrics.Person{}
+		for _, p := range d.People {
+			got[p.ID] = p
+		}
+		if r1 := got["UR1"]; r1.KnownSince != date(2026, 10, 1) || r1.Deleted {
+			t.Errorf("UR1: known since %s, deleted %v; want the import's day, 2026-10-01, and not deleted", r1.KnownSince, r1.Deleted)
+		}
+		if !got["UR2"].Deleted {
+			t.Error("UR2, deactivated in Slack, reads as not deleted")
+		}
+		if p, err := st.Person(ctx, "UR1"); err != nil || p.KnownSince != date(2026, 10, 1) {
+			t.Errorf("Person(UR1) known since %s (%v), want 2026-10-01", p.KnownSince, err)
+		}
+	})
+}
+
 // One rep's coaching is read as a metrics run reads it: undone sessions
 // and sessions the rep was taken off are gone, a team meeting gives each
 // rep their share of its minutes.

@@ -23,25 +23,34 @@ type reader struct{ q querier }
 
 const personCols = `id, email, name, tz, slack_tz, roles, coalesce(manager_id, ''), tier, cadence_days, since,
 	active, in_roster, is_bot, deleted, resolved_at, created_at, away_until, snoozed_until, status_text, status_emoji,
-	status_expiration`
+	status_expiration, rostered_at`
 
 func scanPerson(row interface{ Scan(...any) error }) (coaching.Person, error) {
 	var p coaching.Person
 	var roles, since, away, snoozed string
-	var resolved, created, expires int64
+	var resolved, created, expires, rostered int64
 	err := row.Scan(&p.ID, &p.Email, &p.Name, &p.TZ, &p.SlackTZ, &roles, &p.ManagerID, &p.Tier, &p.CadenceDays,
 		&since, &p.Active, &p.InRoster, &p.IsBot, &p.Deleted, &resolved, &created, &away, &snoozed,
-		&p.Status.Text, &p.Status.Emoji, &expires)
+		&p.Status.Text, &p.Status.Emoji, &expires, &rostered)
 	if roles != "" {
 		p.Roles = strings.Split(roles, "+")
 	}
 	p.Since, p.AwayUntil, p.SnoozedUntil = parseDate(since), parseDate(away), parseDate(snoozed)
 	p.ResolvedAt = fromMS(resolved)
-	p.KnownSince = coaching.DateOf(fromMS(created), time.UTC)
+	p.KnownSince = knownSince(created, rostered)
 	if expires > 0 {
 		p.Status.Expires = time.Unix(expires, 0).UTC()
 	}
 	return p, err
+}
+
+// knownSince is when Coachlog first knew someone as a member of a team:
+// their first roster import, or, never imported, when their row was made.
+func knownSince(created, rostered int64) coaching.Date {
+	if rostered > 0 {
+		created = rostered
+	}
+	return coaching.DateOf(fromMS(created), time.UTC)
 }
 
 // Person returns someone by Slack id.

@@ -50,7 +50,7 @@ func (s *Store) Seed(ctx context.Context, o SeedOptions) error {
 	now := o.Now.UnixMilli()
 	zones := []string{"America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/London", "Europe/Paris", "Asia/Kolkata", "Australia/Sydney"}
 	person, err := tx.PrepareContext(ctx, `INSERT INTO people (id, email, name, tz, roles, manager_id, tier, since, active,
-		in_roster, resolved_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?)`)
+		in_roster, resolved_at, rostered_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (s *Store) Seed(ctx context.Context, o SeedOptions) error {
 		if manager != "" {
 			m = manager
 		}
-		if _, err := person.ExecContext(ctx, id, id+"@example.test", name, tz, role, m, tier, since, now, now, now); err != nil {
+		if _, err := person.ExecContext(ctx, id, id+"@example.test", name, tz, role, m, tier, since, now, now, now, now); err != nil {
 			return err
 		}
 		if _, err := hist.ExecContext(ctx, id, since, m, firstTier); err != nil {
