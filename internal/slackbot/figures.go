@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -64,7 +65,7 @@ func cadenceLabel(f metrics.Figures) string {
 // figureFields renders a scope's figures for the period as section fields
 // (at most 10): each metric of PRODUCT.md, with the 4 weeks before as a
 // weekly average where the run computed the trend.
-func figureFields(f metrics.Figures) []*slack.TextBlockObject {
+func figureFields(f metrics.Figures, per metrics.Period) []*slack.TextBlockObject {
 	m := f.Metrics
 	before := f.BeforeWeekly()
 	trend := func(v float64) string {
@@ -89,7 +90,7 @@ func figureFields(f metrics.Figures) []*slack.TextBlockObject {
 			pct(m.Consistency), pct(m.ConsistencyBefore))))
 	}
 	if f.Leader && f.Correlation != nil {
-		fields = append(fields, mrkdwn("*Coaching and results*\n"+resultsLine(f)))
+		fields = append(fields, mrkdwn("*Coaching and results*\n"+resultsLine(f, per)))
 	}
 	return fields
 }
@@ -129,8 +130,9 @@ func qualityLine(m metrics.Metrics) string {
 }
 
 // resultsLine is a leader's correlation of coaching with the change in
-// attainment, and their reps at quota.
-func resultsLine(f metrics.Figures) string {
+// attainment, and their reps at quota in the period's last month (for this
+// week so far, this month: often not imported yet, hence "–").
+func resultsLine(f metrics.Figures, per metrics.Period) string {
 	c := f.Correlation
 	line := fmt.Sprintf("not enough data yet: %d rep-months, %d needed", c.N, metrics.MinCorrelationPairs)
 	if c.Rho != nil {
@@ -138,7 +140,7 @@ func resultsLine(f metrics.Figures) string {
 	} else if c.N >= metrics.MinCorrelationPairs {
 		line = fmt.Sprintf("no correlation to read over %d rep-months: one side does not vary", c.N)
 	}
-	return line + " · " + pct(f.AtQuotaShare) + " of reps at quota last month"
+	return line + " · " + pct(f.AtQuotaShare) + " of reps at quota in " + per.To.Time(time.UTC).Format("January 2006")
 }
 
 // insightsText lists findings, each naming the number behind it; they name

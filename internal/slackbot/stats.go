@@ -165,7 +165,7 @@ func figureBlocks(title, scope string, per metrics.Period, f metrics.Figures) []
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(plain(truncate(title, 150))),
 		slack.NewContextBlock("", mrkdwn(about)),
-		slack.NewSectionBlock(nil, figureFields(f), nil),
+		slack.NewSectionBlock(nil, figureFields(f, per), nil),
 	}
 	if f.Insights == nil && f.Before == nil {
 		return blocks // a summary: no insights were computed

@@ -164,6 +164,15 @@ func TestATeamLineSaysWhyARepIsNotOverdue(t *testing.T) {
 	}
 }
 
+// The share at quota is the period's last month's (PRODUCT.md): for this
+// week so far, this month, and the line names it.
+func TestTheShareAtQuotaNamesItsMonth(t *testing.T) {
+	f := metrics.Figures{Leader: true, Correlation: &metrics.Correlation{}, AtQuotaShare: share(0.5)}
+	if got := resultsLine(f, week48); !strings.HasSuffix(got, "50% of reps at quota in November 2026") {
+		t.Errorf("resultsLine = %q, want the share named for November 2026", got)
+	}
+}
+
 func TestLeaderHistoryRendersSharedNotesAndHidesPrivateOnes(t *testing.T) {
 	private := coaching.Session{ID: 1, ManagerID: "UM1", Kind: coaching.KindOneOnOne, DurationMin: 30, OccurredOn: week48.To,
 		Visibility: coaching.VisibilityPrivate, Notes: "PRIVATE NOTE", Commitments: []coaching.Commitment{{Text: "PRIVATE COMMITMENT"}},
