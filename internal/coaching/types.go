@@ -146,6 +146,7 @@ type Person struct {
 	ID          string // Slack user id
 	Email       string
 	Name        string
+	RosterNamed bool   // the roster gave Name: Slack's display name does not replace it
 	TZ          string // roster time zone; wins over SlackTZ
 	SlackTZ     string // from the Slack profile
 	Roles       []string

@@ -58,6 +58,7 @@ func (e Entry) person() coaching.Person {
 		ID:          e.SlackID,
 		Email:       strings.ToLower(e.Email),
 		Name:        e.Name,
+		RosterNamed: e.Name != "", // resolving may fill Name from Slack; this says the file gave it
 		TZ:          e.TZ,
 		Roles:       slices.Clone(e.Roles),
 		Tier:        e.Tier,

@@ -21,7 +21,8 @@ func (s *Store) UpsertPerson(ctx context.Context, p coaching.Person) error {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			email = CASE WHEN excluded.email <> '' THEN excluded.email ELSE people.email END,
-			name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE people.name END,
+			-- the roster's name, when it gave one, wins (migration 0017)
+			name = CASE WHEN excluded.name <> '' AND people.roster_named = 0 THEN excluded.name ELSE people.name END,
 			slack_tz = excluded.slack_tz, is_bot = excluded.is_bot, deleted = excluded.deleted,
 			resolved_at = excluded.resolved_at, status_text = excluded.status_text,
 			status_emoji = excluded.status_emoji, status_expiration = excluded.status_expiration,

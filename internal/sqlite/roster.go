@@ -89,13 +89,14 @@ func (t *tx) putRosterPerson(ctx context.Context, p, old coaching.Person, exists
 	}
 	now := t.now()
 	_, err := t.q.ExecContext(ctx, `INSERT INTO people (id, email, name, tz, slack_tz, roles, manager_id, tier, cadence_days,
-			since, active, in_roster, rostered_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?)
+			since, active, in_roster, roster_named, rostered_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			-- the first import that lists them starts their clock, not a
 			-- profile event that made the row before (migration 0016)
 			rostered_at = CASE WHEN people.rostered_at = 0 THEN excluded.rostered_at ELSE people.rostered_at END,
 			email = excluded.email, name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE people.name END,
+			roster_named = excluded.roster_named,
 			-- a file without Slack's zone keeps the one Slack gave, as it is
 			-- now: a profile may have changed it since the import read it
 			tz = excluded.tz, slack_tz = CASE WHEN excluded.slack_tz <> '' THEN excluded.slack_tz ELSE people.slack_tz END,
@@ -105,7 +106,7 @@ func (t *tx) putRosterPerson(ctx context.Context, p, old coaching.Person, exists
 			cadence_days = CASE WHEN excluded.cadence_days > 0 THEN excluded.cadence_days ELSE people.cadence_days END,
 			active = 1, in_roster = 1, updated_at = excluded.updated_at`,
 		p.ID, strings.ToLower(p.Email), p.Name, p.TZ, p.SlackTZ, strings.Join(p.Roles, "+"), manager, p.Tier, p.CadenceDays,
-		since.String(), now, now, now)
+		since.String(), b2i(p.RosterNamed), now, now, now)
 	if err != nil {
 		return fmt.Errorf("store %s: %w", p.ID, err)
 	}

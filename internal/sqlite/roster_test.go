@@ -109,3 +109,42 @@ func TestARosterImportKeepsASlackZoneChangedMeanwhile(t *testing.T) {
 		t.Errorf("Sam's Slack zone = %q, %v; want Asia/Tokyo, the profile committed during the import", got.SlackTZ, err)
 	}
 }
+
+// A name the roster gives stays the one shown when Slack's profile names
+// the person otherwise (README: "or empty: Slack's name is used"); a
+// roster row without a name leaves the name to Slack, renames included.
+func TestTheRostersNameWinsOverSlacks(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		st := open(t, db, sqlite.Options{})
+		day := coaching.Date{Year: 2026, Month: 1, Day: 5}
+		max := coaching.Person{ID: "UM", Name: "Max Manager", RosterNamed: true, Roles: []string{"manager"}, Active: true, InRoster: true}
+		// Named from Slack by the import (a row with only an email): not the file's.
+		ann := coaching.Person{ID: "UA", Name: "ann", Roles: []string{"rep"}, ManagerID: "UM", Active: true, InRoster: true}
+		if _, err := st.ImportRoster(ctx, []coaching.Person{max, ann}, day); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []coaching.Person{{ID: "UM", Name: "X"}, {ID: "UA", Name: "Ann Rep"}} {
+			p.ResolvedAt = time.Now()
+			if err := st.UpsertPerson(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for id, want := range map[string]string{"UM": "Max Manager", "UA": "Ann Rep"} {
+			if p, err := st.Person(ctx, id); err != nil || p.Name != want {
+				t.Errorf("%s is named %q (%v), want %q", id, p.Name, err, want)
+			}
+		}
+		// A later roster without Max's name gives it back to Slack.
+		max.Name, max.RosterNamed = "", false
+		if _, err := st.ImportRoster(ctx, []coaching.Person{max, ann}, day); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.UpsertPerson(ctx, coaching.Person{ID: "UM", Name: "Max M.", ResolvedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		if p, _ := st.Person(ctx, "UM"); p.Name != "Max M." {
+			t.Errorf("after a roster without his name, Max is named %q, want Slack's %q", p.Name, "Max M.")
+		}
+	})
+}
