@@ -45,6 +45,7 @@ type group struct {
 	leader   *metrics.Figures // nil for the managers outside any tree
 	top      []Block          // the leader's figures, narrative and findings
 	managers []*txt
+	period   metrics.Period // the leader's figures' period, for their trends
 }
 
 // groups orders the leaders as their tree (each top leader by name, then
@@ -77,7 +78,7 @@ func groups(r *metrics.Report, o Options) []group {
 		// A leader over the whole organisation with no manager of their
 		// own would repeat the headline: their tree is in it.
 		if len(byLeader[l.ID]) > 0 || len(l.ManagerIDs) < len(r.Managers) || o.Narratives[l.ID] != "" {
-			out = append(out, leaderGroup(l, byLeader[l.ID], o.Narratives[l.ID]))
+			out = append(out, leaderGroup(l, byLeader[l.ID], o.Narratives[l.ID], r.Period))
 		}
 		for i := range r.Leaders {
 			if r.Leaders[i].LeaderID == l.ID {
@@ -98,20 +99,20 @@ func groups(r *metrics.Report, o Options) []group {
 		if len(r.Leaders) == 0 {
 			title = "Managers"
 		}
-		g := group{title: title, managers: items(rest)}
+		g := group{title: title, managers: items(rest, r.Period)}
 		g.top = []Block{block(Header, words(cut(title, maxHeader))), block(Context, words(plural(len(rest), "manager", "managers")+attention(len(rest))))}
 		out = append(out, g)
 	}
 	return out
 }
 
-func leaderGroup(l *metrics.Figures, managers []metrics.Figures, narrative string) group {
-	g := group{title: name(l.Name), leader: l, managers: items(managers)}
+func leaderGroup(l *metrics.Figures, managers []metrics.Figures, narrative string, p metrics.Period) group {
+	g := group{title: name(l.Name), leader: l, managers: items(managers, p), period: p}
 	m := l.Metrics
 	g.top = append(g.top, block(Header, words(cut(name(l.Name), maxHeader))),
 		block(Context, words(fmt.Sprintf("Figures over the whole tree below %s: %s, %s not away.%s", name(l.Name),
 			plural(len(l.ManagerIDs), "manager", "managers"), plural(m.Reps, "rep", "reps"), listed(len(managers))))),
-		fieldsBlock(scopeFields(*l)))
+		fieldsBlock(scopeFields(*l, p)))
 	if narrative = strings.TrimSpace(narrative); narrative != "" {
 		// The LLM wrote it (only with COACHLOG_LLM_NOTES=on): said so, and
 		// escaped like anything Coachlog did not write itself.
@@ -148,7 +149,7 @@ func listed(n int) string {
 
 // items are the managers' entries, those who need attention first: more
 // findings, then more reps overdue, then lower coverage, then by name.
-func items(ms []metrics.Figures) []*txt {
+func items(ms []metrics.Figures, p metrics.Period) []*txt {
 	ms = slices.Clone(ms)
 	slices.SortStableFunc(ms, func(a, b metrics.Figures) int {
 		return cmp.Or(cmp.Compare(len(b.Insights), len(a.Insights)), cmp.Compare(b.Metrics.Overdue, a.Metrics.Overdue),
@@ -156,7 +157,7 @@ func items(ms []metrics.Figures) []*txt {
 	})
 	out := make([]*txt, len(ms))
 	for i, m := range ms {
-		out[i] = managerItem(m)
+		out[i] = managerItem(m, p)
 		if n := utf8.RuneCountInString(out[i].md.String()); n > maxItem {
 			out[i] = words(cut(out[i].plain.String(), maxItem)) // never happens with real figures; never breaks a message either
 		}
@@ -181,7 +182,7 @@ func compareCoverage(a, b *float64) int {
 // figures with their trends, and what stands out.
 func headline(r *metrics.Report, week coaching.Week) []Block {
 	org := r.Org
-	t, m := trendOf(org), org.Metrics
+	t, m := trendOf(org, r.Period), org.Metrics
 	to := week.Sunday().Human()
 	if end := r.Period.To; !end.IsZero() && end.Before(week.Sunday()) {
 		to = end.Human() + " (so far)" // a week not over yet is judged as of today
@@ -194,7 +195,7 @@ func headline(r *metrics.Report, week coaching.Week) []Block {
 		lead.w(", under " + plural(len(r.Leaders), "leader", "leaders"))
 	}
 	lead.w(".")
-	out := []Block{block(Header, words(cut(title, maxHeader))), block(Section, lead), fieldsBlock(scopeFields(org))}
+	out := []Block{block(Header, words(cut(title, maxHeader))), block(Section, lead), fieldsBlock(scopeFields(org, r.Period))}
 	if fs := findings(org.Insights, maxScopeFindings); len(fs) > 0 {
 		out = append(out, block(Section, join("\n", append([]*txt{(&txt{}).b("What stands out")}, fs...)...)))
 	}
@@ -234,7 +235,7 @@ func overview(head []Block, gs []group, week coaching.Week) Message {
 	var lines []*txt
 	for _, g := range gs {
 		if g.leader != nil {
-			lines = append(lines, overviewLine(*g.leader))
+			lines = append(lines, overviewLine(*g.leader, g.period))
 		}
 	}
 	end := legend(true)

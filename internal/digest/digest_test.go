@@ -185,3 +185,19 @@ func TestALeadersOwnTeamIsInTheirSection(t *testing.T) {
 		t.Errorf("Dan's own team (line at %d) is not in his section (at %d, the outside section at %d):\n%s", line, section, outside, text)
 	}
 }
+
+// A week read on its Wednesday (a digest scheduled for midweek, a dry run)
+// compares its counts with three sevenths of a week before, not a whole
+// one: 3 sessions by Wednesday against 5 a week is up, not down.
+func TestAWeekSoFarIsComparedWithThePartOfAWeekBefore(t *testing.T) {
+	r := digesttest.SmallOrg()
+	r.Period.To = r.Period.From.AddDays(2)
+	before := *r.Org.Before
+	before.Sessions = 20 // 5 a week
+	r.Org.Before = &before
+	r.Org.Metrics.Sessions = 3
+	text := digest.Build(r, digesttest.Week, digest.Options{}).Text()
+	if !strings.Contains(text, "3 sessions and 390 minutes of coaching ↑") {
+		t.Errorf("3 sessions by Wednesday against 5 a week should read as up:\n%s", text)
+	}
+}

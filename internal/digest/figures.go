@@ -15,19 +15,26 @@ type trend struct {
 	now    metrics.Metrics
 	before *metrics.Metrics
 	weekly metrics.Weekly
+	// part is the part of a week the period holds: 1 for a whole week,
+	// 3/7 for a week read on its Wednesday.
+	part float64
 }
 
-func trendOf(f metrics.Figures) trend {
-	return trend{now: f.Metrics, before: f.Before, weekly: f.BeforeWeekly()}
+// trendOf is f's trend over period p.
+func trendOf(f metrics.Figures, p metrics.Period) trend {
+	part := min(1, float64(p.To.DaysSince(p.From)+1)/7)
+	return trend{now: f.Metrics, before: f.Before, weekly: f.BeforeWeekly(), part: part}
 }
 
-// perWeek is a count's arrow against its weekly average before; none
-// when there was nothing then and is nothing now.
+// perWeek is a count's arrow against its weekly average before, pro-rated
+// to the part of the week the period holds (a week so far would otherwise
+// always read as down); none when there was nothing then and is nothing
+// now.
 func (t trend) perWeek(now int, before float64) string {
 	if t.before == nil || (now == 0 && before == 0) {
 		return ""
 	}
-	return arrow(metrics.Compare(float64(now), before))
+	return arrow(metrics.Compare(float64(now), before*t.part))
 }
 
 // share is a share's arrow against its value before.
@@ -69,8 +76,8 @@ func (f field) text() *txt {
 
 // scopeFields are a leader's tree's or the organisation's figures, one
 // field each, the 4 weeks before under each.
-func scopeFields(f metrics.Figures) []field {
-	t, m := trendOf(f), f.Metrics
+func scopeFields(f metrics.Figures, p metrics.Period) []field {
+	t, m := trendOf(f, p), f.Metrics
 	before := func(format string, args ...any) *txt {
 		if t.before == nil {
 			return nil
@@ -226,8 +233,8 @@ func atQuota(v *float64) *txt {
 // activity, coverage and overdue on the first, then tiers, role mix,
 // confirmation, quality and consistency, each with its trend, and the
 // findings as a channel may read them.
-func managerItem(f metrics.Figures) *txt {
-	t, m := trendOf(f), f.Metrics
+func managerItem(f metrics.Figures, p metrics.Period) *txt {
+	t, m := trendOf(f, p), f.Metrics
 	first := (&txt{}).b(name(f.Name)).w(" · " + plural(m.Sessions, "session", "sessions") + t.perWeek(m.Sessions, t.weekly.Sessions) +
 		" · " + num(m.Minutes) + " min" + t.perWeek(m.Minutes, t.weekly.Minutes) +
 		" · coverage " + pct(m.Coverage) + fmt.Sprintf(" (%d of %d)", m.Covered, m.Reps) +
@@ -271,8 +278,8 @@ func findings(is []metrics.Insight, limit int) []*txt {
 
 // overviewLine is a leader in one line, for the headline of a digest
 // whose leaders reply in the thread.
-func overviewLine(f metrics.Figures) *txt {
-	t, m := trendOf(f), f.Metrics
+func overviewLine(f metrics.Figures, p metrics.Period) *txt {
+	t, m := trendOf(f, p), f.Metrics
 	out := (&txt{}).b(name(f.Name)).w(" · " + plural(m.Sessions, "session", "sessions") + t.perWeek(m.Sessions, t.weekly.Sessions) +
 		" · coverage " + pct(m.Coverage) + t.share(m.Coverage, func(b metrics.Metrics) *float64 { return b.Coverage }) +
 		" · " + num(m.Overdue) + " overdue" + t.state(m.Overdue, func(b metrics.Metrics) int { return b.Overdue }))
