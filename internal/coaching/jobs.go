@@ -98,69 +98,109 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 // the forms.
 const zoneReadsPerRun = 20
 
-// zoneRetryAfter is how long a manager whose profile could not be read is
-// nudged on the organisation's clock before Slack is asked again.
-const zoneRetryAfter = time.Hour
+// zoneReadBudget bounds the time one run spends reading zones: the run
+// holds the scheduler, and the reminders and the digest wait behind it.
+const zoneReadBudget = 5 * time.Second
+
+// zoneRetryAfter is how long after a failed read Slack is asked again, and
+// zoneGiveUpAfter how long reads may fail before the manager is nudged on
+// the organisation's clock meanwhile: one 429 must not send a nudge at
+// night, and a Slack that keeps refusing (a missing scope) must not stop
+// the nudges.
+const (
+	zoneRetryAfter  = 10 * time.Minute
+	zoneGiveUpAfter = time.Hour
+)
 
 // readZones reads from Slack, in place, the profiles of managers whose
 // time zone Coachlog has never had: the roster gave none and no profile
 // was read (a roster with every slack_id filled asks Slack nothing), so
 // their nudge would come at nine on the organisation's clock, at night for
 // a manager on another continent. It returns the managers to leave out of
-// this run: those it did not get to. A manager whose read failed is nudged
-// on the organisation's clock, as before, and asked about again after
-// zoneRetryAfter: a Slack that keeps failing (a missing scope) must not
-// stop the nudges. Without a directory (the CLI offline) nothing is read.
+// this run: those it did not get to, and those whose reads have failed
+// for less than zoneGiveUpAfter. Without a directory (the CLI offline)
+// nothing is read.
 func (s *Service) readZones(ctx context.Context, managers []Person, now time.Time) map[string]bool {
 	if s.dir == nil {
 		return nil
 	}
-	var later map[string]bool
+	rctx, cancel := context.WithTimeout(ctx, zoneReadBudget)
+	defer cancel()
+	later := map[string]bool{}
 	reads := 0
 	for i, m := range managers {
-		if m.TZ != "" || !m.ResolvedAt.IsZero() || s.zoneMisses.recent(m.ID, now) {
-			continue
+		if m.TZ != "" || m.SlackTZ != "" || !m.ResolvedAt.IsZero() {
+			continue // known: the roster's, the import's read of Slack, or a profile's
 		}
-		if reads == zoneReadsPerRun {
-			if later == nil {
-				later = map[string]bool{}
+		if s.zoneMisses.retry(m.ID, now) {
+			if reads == zoneReadsPerRun || rctx.Err() != nil {
+				later[m.ID] = true
+				continue
 			}
-			later[m.ID] = true
-			continue
-		}
-		reads++
-		p, err := s.Refresh(ctx, m.ID)
-		if err != nil || p.ResolvedAt.IsZero() { // Refresh keeps the stored person when Slack fails
+			reads++
+			fresh, err := s.dir.UserInfo(rctx, m.ID)
+			if err == nil {
+				fresh.ID, fresh.ResolvedAt = m.ID, s.now()
+				if err = s.store.UpsertPerson(ctx, fresh); err == nil {
+					if p, err := s.store.Person(ctx, m.ID); err == nil {
+						managers[i] = p
+					}
+					s.zoneMisses.clear(m.ID)
+					continue
+				}
+			}
 			s.zoneMisses.note(m.ID, now)
-			s.log.WarnContext(ctx, "manager's time zone not read from Slack; nudging on the organisation's clock",
-				"manager_id", m.ID, "err", err)
-			continue
+			s.log.WarnContext(ctx, "manager's time zone not read from Slack", "manager_id", m.ID, "err", err)
 		}
-		managers[i] = p
+		if !s.zoneMisses.givenUp(m.ID, now) {
+			later[m.ID] = true
+		}
 	}
 	return later
 }
 
-// misses remembers whose profile read failed, and when.
+// misses remembers, per manager, when reading their profile first failed
+// and when it last did.
 type misses struct {
 	mu sync.Mutex
-	at map[string]time.Time
+	at map[string][2]time.Time // first, last
 }
 
-func (m *misses) recent(id string, now time.Time) bool {
+// retry reports whether id's profile may be read now: never failed, or
+// last failed zoneRetryAfter ago.
+func (m *misses) retry(id string, now time.Time) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	t, ok := m.at[id]
-	return ok && now.Sub(t) < zoneRetryAfter
+	return !ok || now.Sub(t[1]) >= zoneRetryAfter
+}
+
+// givenUp reports whether reads of id have failed for zoneGiveUpAfter.
+func (m *misses) givenUp(id string, now time.Time) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t, ok := m.at[id]
+	return ok && now.Sub(t[0]) >= zoneGiveUpAfter
 }
 
 func (m *misses) note(id string, now time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.at == nil {
-		m.at = map[string]time.Time{}
+		m.at = map[string][2]time.Time{}
 	}
-	m.at[id] = now
+	t, ok := m.at[id]
+	if !ok {
+		t[0] = now
+	}
+	t[1] = now
+	m.at[id] = t
+}
+
+func (m *misses) clear(id string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.at, id)
 }
 
 func (s *Service) queueNudge(ctx context.Context, n Nudge, now time.Time) (bool, error) {

@@ -141,13 +141,19 @@ func TestNudgesComeAtNineOnTheManagersSlackClock(t *testing.T) {
 	dir := &directory{people: map[string]coaching.Person{
 		"ULA": {Name: "Lam", SlackTZ: "America/Los_Angeles"},
 		"UPA": {Name: "Pia", SlackTZ: "Europe/Paris"},
-		// UXX: Slack does not know them; nudged on the organisation's clock
+		// UXX: Slack does not know them; nudged on the organisation's
+		// clock once reads have failed for an hour.
+		// UKN: the import read their zone (an email-only row): not read again.
 	}}
 	svc, st, clk := newServiceWithDirectory(t, dir)
 	clk.t = time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
 	var people []coaching.Person
-	for _, m := range []string{"ULA", "UPA", "UXX"} {
-		people = append(people, coaching.Person{ID: m, Name: m, Roles: []string{"manager"}, Active: true, InRoster: true},
+	for _, m := range []string{"ULA", "UPA", "UXX", "UKN"} {
+		mgr := coaching.Person{ID: m, Name: m, Roles: []string{"manager"}, Active: true, InRoster: true}
+		if m == "UKN" {
+			mgr.SlackTZ = "Europe/Paris"
+		}
+		people = append(people, mgr,
 			coaching.Person{ID: m + "R", Name: m + "R", ManagerID: m, Roles: []string{"rep"}, Active: true, InRoster: true})
 	}
 	if _, err := st.ImportRoster(ctx, people, coaching.DateOf(clk.t, time.UTC)); err != nil {
@@ -158,10 +164,14 @@ func TestNudgesComeAtNineOnTheManagersSlackClock(t *testing.T) {
 		at   time.Time
 		want map[string]int
 	}{
-		// Wednesday 10:00 UTC: 11:00 in Paris, 02:00 in Los Angeles.
-		{time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC), map[string]int{"UPA": 1, "UXX": 1}},
-		// 17:30 UTC: 09:30 in Los Angeles.
-		{time.Date(2026, 12, 2, 17, 30, 0, 0, time.UTC), map[string]int{"UPA": 1, "UXX": 1, "ULA": 1}},
+		// Wednesday 10:00 UTC: 11:00 in Paris, 02:00 in Los Angeles; UXX's
+		// first read fails: not nudged on a guess.
+		{time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC), map[string]int{"UPA": 1, "UKN": 1}},
+		// 10:05: UXX is not asked again yet, nor nudged.
+		{time.Date(2026, 12, 2, 10, 5, 0, 0, time.UTC), map[string]int{"UPA": 1, "UKN": 1}},
+		// 17:30 UTC: 09:30 in Los Angeles; UXX's reads have failed for
+		// hours: nudged on the organisation's clock.
+		{time.Date(2026, 12, 2, 17, 30, 0, 0, time.UTC), map[string]int{"UPA": 1, "UKN": 1, "UXX": 1, "ULA": 1}},
 	} {
 		clk.t = step.at
 		if _, err := svc.RunNudges(ctx, clk.t, o); err != nil {
@@ -173,6 +183,10 @@ func TestNudgesComeAtNineOnTheManagersSlackClock(t *testing.T) {
 	}
 	if p, _ := st.Person(ctx, "ULA"); p.SlackTZ != "America/Los_Angeles" {
 		t.Errorf("ULA's Slack zone stored as %q", p.SlackTZ)
+	}
+	// ULA and UPA once each, UXX at 10:00 and 17:30 (not at 10:05); never UKN.
+	if _, calls := dir.stats(); calls != 4 {
+		t.Errorf("%d profile reads, want 4", calls)
 	}
 }
 
