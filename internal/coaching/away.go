@@ -42,7 +42,8 @@ func (s SlackStatus) away(now time.Time) bool {
 	}
 	// "Out-of-office", "out of the office": people write the same words
 	// many ways; hyphens and a "the" are read as the plain phrase.
-	text := strings.NewReplacer("-", " ", "_", " ", "out of the office", "out of office").Replace(strings.ToLower(s.Text))
+	text := strings.NewReplacer("-", " ", "_", " ").Replace(strings.ToLower(s.Text))
+	text = strings.ReplaceAll(text, "out of the office", "out of office") // a second pass: the hyphens are spaces now
 	for _, w := range awayWords() {
 		if w == "ooo" {
 			if containsWord(text, w) {

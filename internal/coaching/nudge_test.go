@@ -173,6 +173,8 @@ func TestEvaluateNudge(t *testing.T) {
 			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Status.Text = "Out-of-office" })}}, today, nil, false},
 		{"out of the office means away", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
 			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Status.Text = "Out of the office this week" })}}, today, nil, false},
+		{"out-of-the-office means away", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
+			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Status.Text = "out-of-the-office" })}}, today, nil, false},
 		{"a rep deactivated in Slack is not overdue", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
 			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Deleted = true }), rep("B", "2026-10-01")}}, today, []string{"B"}, false},
 		{"an expired status no longer counts", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
