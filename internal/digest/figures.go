@@ -115,7 +115,7 @@ func scopeFields(f metrics.Figures, p metrics.Period) []field {
 	add("Confirmed by reps",
 		words(pct(m.ConfirmationRate)+" of "+num(m.Pairs)+t.share(m.ConfirmationRate, func(b metrics.Metrics) *float64 { return b.ConfirmationRate })),
 		before("%s", pct(b.ConfirmationRate)))
-	add("Quality", rating(t), commitments(t))
+	add("Quality", rating(t, true), commitments(t))
 	if f.Correlation != nil {
 		add("Coaching and results", correlation(*f.Correlation), atQuota(f.AtQuotaShare))
 	}
@@ -187,10 +187,14 @@ func beforeRides(t trend) *txt {
 }
 
 // rating shows the count of ratings, and their mean only where it is
-// defined (at least metrics.MinRatings).
-func rating(t trend) *txt {
+// defined (at least metrics.MinRatings). A tree (tree) pools only the
+// ratings of managers whose own mean shows, so none there may still mean
+// a few ratings each.
+func rating(t trend, tree bool) *txt {
 	m := t.now
 	switch {
+	case m.Ratings == 0 && tree:
+		return words(fmt.Sprintf("no manager with %d ratings yet", metrics.MinRatings))
 	case m.Ratings == 0:
 		return words("no ratings")
 	case m.MeanRating == nil:
@@ -249,7 +253,7 @@ func managerItem(f metrics.Figures, p metrics.Period) *txt {
 	} else {
 		rides = words("No ride-alongs")
 	}
-	third := join(" · ", rides, confirmed, rating(t), commitments(t), consistency)
+	third := join(" · ", rides, confirmed, rating(t, false), commitments(t), consistency)
 	out := join("\n", first, tiers, third)
 	for _, l := range findings(f.Insights, maxManagerFindings) {
 		out.w("\n").t(l)

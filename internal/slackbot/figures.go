@@ -83,7 +83,7 @@ func figureFields(f metrics.Figures, per metrics.Period) []*slack.TextBlockObjec
 		mrkdwn("*Ride-alongs*\n" + rideLine(m.RideAlongs)),
 		mrkdwn(fmt.Sprintf("*Confirmed by reps*\n%d of %d (%s) · %d disputed · %d pending", m.Confirmed, m.Pairs,
 			pct(m.ConfirmationRate), m.Disputed, m.Pending)),
-		mrkdwn("*Quality*\n" + qualityLine(m)),
+		mrkdwn("*Quality*\n" + qualityLine(m, f.Leader)),
 	}
 	if !f.Leader || m.Consistency != nil || m.ConsistencyBefore != nil {
 		fields = append(fields, mrkdwn(fmt.Sprintf("*Consistency*\n%s of the last 4 weeks ended at 80%%+ coverage (4 weeks before: %s)",
@@ -121,9 +121,14 @@ func rideLine(r metrics.RoleCounts) string {
 
 // qualityLine is the mean rating (shown from 3 ratings, never one alone)
 // and the commitments.
-func qualityLine(m metrics.Metrics) string {
+func qualityLine(m metrics.Metrics, tree bool) string {
 	rating := fmt.Sprintf("rating shown from %d ratings (%d so far)", metrics.MinRatings, m.Ratings)
-	if m.MeanRating != nil {
+	switch {
+	case tree && m.MeanRating == nil:
+		// A tree pools only managers whose own mean shows: a count here
+		// would read as the tree's when each manager may have a few.
+		rating = fmt.Sprintf("rating shown once a manager has %d ratings", metrics.MinRatings)
+	case m.MeanRating != nil:
 		rating = fmt.Sprintf("rated %.1f of 5 on average over %d ratings", *m.MeanRating, m.Ratings)
 	}
 	return fmt.Sprintf("%s · %s of sessions with commitments · %s of commitments kept", rating, pct(m.WithCommitments), pct(m.CommitmentsKept))

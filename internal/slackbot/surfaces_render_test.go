@@ -143,8 +143,8 @@ func TestALargeTeamIsListedOverdueFirstThenSummarised(t *testing.T) {
 	}
 }
 
-// A leader's history of a rep never shows a private session's notes or
-// commitments, nor a rep's rating or comment, even if handed them.
+// A team line says why a rep is not overdue: away, or deactivated in
+// Slack.
 func TestATeamLineSaysWhyARepIsNotOverdue(t *testing.T) {
 	last := coaching.Date{Year: 2026, Month: 10, Day: 1}
 	for _, tt := range []struct {
@@ -173,6 +173,8 @@ func TestTheShareAtQuotaNamesItsMonth(t *testing.T) {
 	}
 }
 
+// A leader's history of a rep never shows a private session's notes or
+// commitments, nor a rep's rating or comment, even if handed them.
 func TestLeaderHistoryRendersSharedNotesAndHidesPrivateOnes(t *testing.T) {
 	private := coaching.Session{ID: 1, ManagerID: "UM1", Kind: coaching.KindOneOnOne, DurationMin: 30, OccurredOn: week48.To,
 		Visibility: coaching.VisibilityPrivate, Notes: "PRIVATE NOTE", Commitments: []coaching.Commitment{{Text: "PRIVATE COMMITMENT"}},

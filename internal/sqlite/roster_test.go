@@ -131,8 +131,8 @@ func TestTheRostersNameWinsOverSlacks(t *testing.T) {
 			}
 		}
 		for id, want := range map[string]string{"UM": "Max Manager", "UA": "Ann Rep"} {
-			if p, err := st.Person(ctx, id); err != nil || p.Name != want {
-				t.Errorf("%s is named %q (%v), want %q", id, p.Name, err, want)
+			if p, err := st.Person(ctx, id); err != nil || p.Name != want || p.RosterNamed != (id == "UM") {
+				t.Errorf("%s is named %q (roster-named %v, %v), want %q", id, p.Name, p.RosterNamed, err, want)
 			}
 		}
 		// A later roster without Max's name gives it back to Slack.
