@@ -64,6 +64,9 @@ func (b *Bot) homeView(ctx context.Context, userID, notice string) (slack.HomeTa
 		// unless they have a team too, whose insights need the full run.
 		o := metrics.Options{Root: userID, Teams: true, Insights: manager || !leader, Summary: leader && !manager}
 		h.period = b.ownWeek(h.person)
+		if leader && !manager {
+			h.period = b.figures.ThisWeek() // no team of their own: only the tree, on its week
+		}
 		h.report = b.homeFigures(ctx, userID, h.period, o)
 		if leader {
 			// The tree is on the organisation's week, as the digest and
