@@ -152,6 +152,14 @@ func TestNotesAreWhatFollowsTheHeader(t *testing.T) {
 		{"<@U1> 1:1 45 minutes about 2 deals", "about 2 deals"},
 		{"<@U1> 1:1 45 deals", "45 deals"},
 		{"great call <@U1> 1:1 30m", "great call <@U1> 1:1 30m"},
+		// Once the header is complete, words that could be read as a day,
+		// a role or a kind start the notes (an audit found them eaten).
+		{"<@U1> 1:1 30m sat in on his pricing call", "sat in on his pricing call"},
+		{"<@U1> 1:1 30m lead generation ideas for Q1", "lead generation ideas for Q1"},
+		{"<@U1> ride-along 45m lead led the call", "led the call"},
+		{"<@U1> ride-along 45m observer observed a great close", "observed a great close"},
+		{"<@U1> 1:1 30m career goals for next year", "career goals for next year"},
+		{"<@U1> 1:1 30m yesterday sun was out", "sun was out"},
 	} {
 		if got := Parse(tt.line, wednesday).Draft.Notes; got != tt.notes {
 			t.Errorf("Parse(%q) notes %q, want %q", tt.line, got, tt.notes)

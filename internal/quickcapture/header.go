@@ -72,10 +72,22 @@ func (p *parser) structural(toks []token, i int) int {
 		p.addDuration(minutes, phraseText(toks, i, n))
 		return n
 	}
+	// Once the header says all a session needs, the words after it are
+	// read as the notes they most likely start: "sat in on his call",
+	// "lead generation ideas" after a 1:1, "led the call" after "lead",
+	// "career goals" after "1:1". Before that, a second kind or role is a
+	// conflict to ask about.
+	complete := p.complete()
+	if complete && proseWords[toks[i].word] && i+1 < len(toks) {
+		return 0 // alone at the end, "sat" is the day
+	}
 	if p.addDate(toks[i]) {
 		return 1
 	}
 	if m, n := phraseAt(toks, i); n > 0 {
+		if complete && (m.kind != "" || p.role != "" || p.kind != string(coaching.KindRideAlong)) {
+			return 0
+		}
 		text := phraseText(toks, i, n)
 		if m.kind != "" {
 			p.kind, p.kindText = p.once("kinds", p.kind, p.kindText, string(m.kind), text)
@@ -85,6 +97,18 @@ func (p *parser) structural(toks []token, i int) int {
 		return n
 	}
 	return 0
+}
+
+// proseWords are date words that are more often English: after a
+// complete header and followed by more, "sat", "sun" and "wed" start the
+// notes.
+var proseWords = map[string]bool{"sat": true, "sun": true, "wed": true}
+
+// complete reports whether the header so far names everything a session
+// needs: someone, a kind, a duration, and a role for a ride-along.
+func (p *parser) complete() bool {
+	return len(p.reps)+len(p.unresolved) > 0 && p.kind != "" && p.durationText != "" &&
+		(p.kind != string(coaching.KindRideAlong) || p.role != "")
 }
 
 // once keeps the first value given for a field; a different second value is

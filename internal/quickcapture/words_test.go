@@ -92,9 +92,10 @@ func TestRoles(t *testing.T) {
 				line, got.Draft.Role, got.Draft.Notes, got.Clear(), tt.want, "notes")
 		}
 	}
-	// A role is recorded for any kind; whether it matters is the domain's call.
-	if got := Parse("<@U1> 1:1 30m observed", wednesday); got.Draft.Role != coaching.RoleObserver {
-		t.Errorf("role on a 1:1 = %q, want it recorded as observer", got.Draft.Role)
+	// After a complete 1:1 a role word has nothing to say of the session
+	// (a role is a ride-along's): it starts the notes, kept as typed.
+	if got := Parse("<@U1> 1:1 30m observed her first demo", wednesday); got.Draft.Role != "" || got.Draft.Notes != "observed her first demo" {
+		t.Errorf("a 1:1 then \"observed her first demo\": role %q, notes %q; want no role and the words in the notes", got.Draft.Role, got.Draft.Notes)
 	}
 }
 
