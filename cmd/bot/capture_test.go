@@ -163,6 +163,22 @@ func TestQuickCaptureThatIsUnclearOpensThePrefilledModal(t *testing.T) {
 	}
 }
 
+// A line naming nobody before its notes is not logged with whoever the
+// notes mention: the form opens with them picked, asking to check.
+func TestARepNamedOnlyInTheNotesIsAskedAbout(t *testing.T) {
+	b := startBot(t)
+	_, view := b.openModal("1:1 30m with Sam, went over how <@" + rep2 + "|ria> handles pricing")
+	s := mustJSON(view)
+	for _, want := range []string{`"initial_users":["` + rep2 + `"]`, "check who you coached", "went over how"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the form lacks %s:\n%s", want, s)
+		}
+	}
+	if rows := b.export(); len(rows) != 0 {
+		t.Fatalf("a rep guessed from the notes was logged: %+v", rows)
+	}
+}
+
 func TestSubcommandsAreNeverCaptures(t *testing.T) {
 	b := startBot(t)
 	ctx := ctxT(t)

@@ -57,11 +57,13 @@ type Result struct {
 }
 
 // Clear reports whether the line can be logged without asking: it is no
-// subcommand, nothing is missing, no problems, and nobody is unresolved.
-// The caller still validates the draft (the manager may have named
+// subcommand, nothing is missing, no problems, nobody is unresolved, and
+// the reps were named in the header, not guessed from the notes ("with
+// Sam, went over how @ria handles pricing" is not a 1:1 with Ria). The
+// caller still validates the draft (the manager may have named
 // themselves).
 func (r Result) Clear() bool {
-	return r.Subcommand == "" && len(r.Missing) == 0 && len(r.Problems) == 0 && len(r.Unresolved) == 0
+	return r.Subcommand == "" && len(r.Missing) == 0 && len(r.Problems) == 0 && len(r.Unresolved) == 0 && !r.RepsGuessed
 }
 
 // Parse reads a quick-capture line; today is the manager's local date, which

@@ -230,6 +230,9 @@ func notUnderstood(res quickcapture.Result) string {
 		}
 		parts = append(parts, "I couldn't tell "+strings.Join(names, ", ")+".")
 	}
+	if res.RepsGuessed {
+		parts = append(parts, "Nobody was named before the notes: I picked who the notes mention; check who you coached.")
+	}
 	parts = append(parts, unreadParts(res)...)
 	if len(parts) == 0 {
 		return ""
