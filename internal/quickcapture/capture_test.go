@@ -231,6 +231,7 @@ func TestClear(t *testing.T) {
 		{"<@U123|sam> ride-along 45m lead great discovery, rushed pricing", true},
 		{"<@U123|sam> 1:1 30m yesterday", true},
 		{"<@U1> <@U2> role-play 1h", true},
+		{"<@U1|sam> &amp; <@U2|ria> team meeting 30m", true}, // & as Slack sends it
 		{"<@U1> ride-along 45m", false},           // role missing
 		{"<@U1> @bob huddle 45m", false},          // @bob unresolved
 		{"<@U1> 1:1 30m 2026-12-01", false},       // future date

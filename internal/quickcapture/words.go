@@ -96,10 +96,11 @@ func phraseAt(toks []token, i int) (meaning, int) {
 }
 
 // filler reports whether t only joins header parts ("with", "on the", "-"),
-// so it can sit between them without starting the notes.
+// so it can sit between them without starting the notes. Slack sends a
+// typed & as &amp; (its trailing ; read as punctuation).
 func filler(t token) bool {
 	switch t.word {
-	case "with", "w/", "and", "&", "for", "on", "last", "a", "an", "the", "at", "in", "of":
+	case "with", "w/", "and", "&", "&amp", "for", "on", "last", "a", "an", "the", "at", "in", "of":
 		return true
 	}
 	return punctuationOnly(t)
