@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 )
@@ -105,10 +106,14 @@ func Subcommand(text string) (name, args string, ok bool) {
 }
 
 // trimNotes drops the separators people put between header and notes
-// ("45m - great call", "lead: rushed pricing").
+// ("45m - great call", "lead: rushed pricing"): a run of them standing
+// alone, before a space or the end. Glued to what follows they are the
+// notes' own: ":fire: great discovery" (an emoji), "-5% discount".
 func trimNotes(s string) string {
-	s = strings.TrimLeftFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune(",-:;|–—", r)
-	})
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	rest := strings.TrimLeftFunc(s, func(r rune) bool { return strings.ContainsRune(",-:;|–—", r) })
+	if r, _ := utf8.DecodeRuneInString(rest); rest == "" || unicode.IsSpace(r) {
+		s = rest
+	}
 	return strings.TrimSpace(s)
 }

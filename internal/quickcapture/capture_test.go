@@ -145,6 +145,9 @@ func TestNotesAreWhatFollowsTheHeader(t *testing.T) {
 		{"<@U1> ride along 45m lead - rushed pricing", "rushed pricing"},
 		{"<@U1> ride along 45m lead — rushed pricing", "rushed pricing"},
 		{"<@U1> ride along 45m lead | rushed pricing", "rushed pricing"},
+		{"<@U1> ride along 45m lead :fire: great discovery", ":fire: great discovery"}, // an emoji, not a separator
+		{"<@U1> 1:1 30m -5% discount agreed", "-5% discount agreed"},
+		{"<@U1> 1:1 30m -- good one", "good one"},
 		{"<@U1> 1:1 30m with", ""},
 		{"<@U1> 1:1 30m on the Acme renewal", "on the Acme renewal"},
 		{"<@U1> 1:1 30m. Will practice the lead-in mon", "Will practice the lead-in mon"},
@@ -232,12 +235,12 @@ func TestClear(t *testing.T) {
 		{"<@U123|sam> 1:1 30m yesterday", true},
 		{"<@U1> <@U2> role-play 1h", true},
 		{"<@U1|sam> &amp; <@U2|ria> team meeting 30m", true}, // & as Slack sends it
-		{"<@U1> ride-along 45m", false},           // role missing
-		{"<@U1> @bob huddle 45m", false},          // @bob unresolved
-		{"<@U1> 1:1 30m 2026-12-01", false},       // future date
-		{"help", false},                           // a subcommand
-		{"<@U1> 1:1 30m thanks @bob", true},       // @bob is in the notes
-		{"<@U1> 1:1 30m <!subteam^S1|@x>", false}, // a user group
+		{"<@U1> ride-along 45m", false},                      // role missing
+		{"<@U1> @bob huddle 45m", false},                     // @bob unresolved
+		{"<@U1> 1:1 30m 2026-12-01", false},                  // future date
+		{"help", false},                                      // a subcommand
+		{"<@U1> 1:1 30m thanks @bob", true},                  // @bob is in the notes
+		{"<@U1> 1:1 30m <!subteam^S1|@x>", false},            // a user group
 		// A rep only in the notes is a guess: asked, not logged (an audit
 		// found it logged as a 1:1 with Ria).
 		{"1:1 30m with Sam, went over how <@U2|ria> handles pricing", false},
