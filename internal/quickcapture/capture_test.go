@@ -267,6 +267,10 @@ func TestLimitsTheDomainSets(t *testing.T) {
 	if got := Parse("<@U1> 1:1 30m "+strings.Repeat("é", coaching.MaxNotesLen), wednesday); !got.Clear() {
 		t.Errorf("3000 characters of notes: problems %q, want clear", got.Problems)
 	}
+	// 1,600 characters as typed, 3,199 as Slack sends them (& as &amp;).
+	if got := Parse("<@U1> 1:1 30m "+strings.Repeat("Q&amp;A ", 400), wednesday); !got.Clear() {
+		t.Errorf("1,600 typed characters of notes: problems %q, want clear", got.Problems)
+	}
 }
 
 // Pasted or hostile text must cost little: people are deduplicated without

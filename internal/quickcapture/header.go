@@ -246,8 +246,20 @@ func limitProblems(d coaching.Draft) []string {
 	case d.Kind.SingleRep() && len(d.RepIDs) > 1:
 		problems = append(problems, fmt.Sprintf("a %s is with one rep, but %d are named", d.Kind.Label(), len(d.RepIDs)))
 	}
-	if n := utf8.RuneCountInString(d.Notes); n > coaching.MaxNotesLen {
+	if n := typedLen(d.Notes); n > coaching.MaxNotesLen {
 		problems = append(problems, fmt.Sprintf("the notes are %d characters; at most %d fit", n, coaching.MaxNotesLen))
 	}
 	return problems
+}
+
+// slackEntities are what Slack sends for a typed &, < and >.
+var slackEntities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
+
+// typedLen is about the length of notes as typed, which the domain's limit
+// is checked against once they are unescaped: Slack sends "Q&A" as
+// "Q&amp;A", and counted as sent, 1,600 typed characters of it read as
+// 3,199. Mentions and links are counted as sent: near the limit the domain
+// has the last word, and a refusal opens the form with the text.
+func typedLen(notes string) int {
+	return utf8.RuneCountInString(slackEntities.Replace(notes))
 }
