@@ -127,6 +127,34 @@ func TestAFollowUpUpToAYearAfterTheSessionIsTaken(t *testing.T) {
 	})
 }
 
+// An edit that moves the follow-up moves it on the session's open
+// commitments too: they show it when carried over and in the prep brief.
+func TestAnEditMovesTheFollowUpOfOpenCommitments(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		svc, _, _ := newServiceOn(t, db)
+		d := oneOnOne("UREP")
+		d.FollowUpOn = day("2026-11-30")
+		s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: d, Key: "k1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.FollowUpOn = day("2026-12-07")
+		if _, err := svc.EditSession(ctx, coaching.EditRequest{ActorID: "UMGR", SessionID: s.ID, Version: 1, Draft: d, Key: "e1"}); err != nil {
+			t.Fatal(err)
+		}
+		open, err := svc.OpenCommitments(ctx, "UMGR", "UREP")
+		if err != nil || len(open) != 2 {
+			t.Fatalf("open commitments %+v, %v; want the session's 2", open, err)
+		}
+		for _, c := range open {
+			if c.FollowUpOn != day("2026-12-07") {
+				t.Errorf("%q follows up on %s, want the edited 2026-12-07", c.Text, c.FollowUpOn)
+			}
+		}
+	})
+}
+
 func TestConfirmEditUndo(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()

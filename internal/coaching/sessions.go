@@ -319,6 +319,18 @@ func (s *Service) editCommitments(ctx context.Context, tx Tx, sess *Session, old
 	if err := tx.InsertCommitments(ctx, add); err != nil {
 		return err
 	}
+	if old.FollowUpOn != d.FollowUpOn {
+		// The follow-up is the session's: its open commitments, shown with
+		// it when carried over and in the prep brief, move with it.
+		if err := tx.FollowUpCommitments(ctx, sess.ID, d.FollowUpOn); err != nil {
+			return err
+		}
+		for i := range keep {
+			if keep[i].Status == CommitmentOpen {
+				keep[i].FollowUpOn = d.FollowUpOn
+			}
+		}
+	}
 	if err := s.closeKept(ctx, tx, sess.ManagerID, d, sess.ID); err != nil {
 		return err
 	}

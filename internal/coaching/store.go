@@ -47,6 +47,9 @@ type Tx interface {
 	UpdateSession(ctx context.Context, s Session) error
 	InsertCommitments(ctx context.Context, cs []Commitment) error
 	DeleteCommitments(ctx context.Context, ids []int64) error
+	// FollowUpCommitments sets the follow-up date of a session's commitments
+	// still open (an edit moved it; those closed keep the date they had).
+	FollowUpCommitments(ctx context.Context, sessionID int64, on Date) error
 	// CloseCommitments sets the status of open commitments among ids that
 	// belong to repIDs and come from live sessions managerID logged,
 	// recording the session that closed them; reopened when that session is

@@ -242,6 +242,16 @@ func (t *tx) DeleteCommitments(ctx context.Context, ids []int64) error {
 	return nil
 }
 
+// FollowUpCommitments moves the follow-up date of a session's open
+// commitments.
+func (t *tx) FollowUpCommitments(ctx context.Context, sessionID int64, on coaching.Date) error {
+	if _, err := t.q.ExecContext(ctx, `UPDATE commitments SET follow_up_on = ? WHERE session_id = ? AND status = 'open'`,
+		on.String(), sessionID); err != nil {
+		return fmt.Errorf("move the follow-up of session %d's commitments: %w", sessionID, err)
+	}
+	return nil
+}
+
 // CloseCommitments marks open commitments of the given reps kept or not kept.
 // Only commitments from live sessions managerID logged are closed; ids of
 // other reps' or other managers' commitments are ignored, so a forged form
