@@ -26,6 +26,8 @@ var vocabulary = map[string]meaning{
 	"ridealong":   {kind: coaching.KindRideAlong},
 	"joint call":  {kind: coaching.KindRideAlong},
 	"field visit": {kind: coaching.KindRideAlong},
+	// PRODUCT.md's own words for a ride-along: "joint call / field observation"
+	"field observation": {kind: coaching.KindRideAlong},
 
 	"1:1":        {kind: coaching.KindOneOnOne},
 	"1 1":        {kind: coaching.KindOneOnOne},

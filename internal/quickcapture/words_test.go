@@ -17,6 +17,7 @@ func TestKinds(t *testing.T) {
 		{"Ridealong", coaching.KindRideAlong},
 		{"ride", coaching.KindRideAlong},
 		{"joint call", coaching.KindRideAlong},
+		{"field observation", coaching.KindRideAlong},
 		{"joint-call", coaching.KindRideAlong},
 		{"field visit", coaching.KindRideAlong},
 		{"1:1", coaching.KindOneOnOne},
