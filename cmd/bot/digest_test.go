@@ -48,7 +48,7 @@ func checkDigestPosted(t *testing.T, fake *fakeslack.Server, week coaching.Week)
 		t.Fatalf("%d messages in the leaders' channel, want 1", len(msgs))
 	}
 	text := blocksText(msgs[0].Blocks)
-	for _, want := range []string{"Coaching digest · " + week.String(), "*Max Manager* · 3 sessions", "90 min", "coverage 100% (2 of 2)", "0 overdue",
+	for _, want := range []string{"Coaching digest · " + week.String(), "*Max* · 3 sessions", "90 min", "coverage 100% (2 of 2)", "0 overdue",
 		"top 67% vs 50%", "bottom 33% vs 50%"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the digest does not say %q:\n%s", want, text)
@@ -102,7 +102,7 @@ func TestDigestCommand(t *testing.T) {
 		if err != nil {
 			t.Fatalf("digest --dry-run: %v\n%s", err, out)
 		}
-		for _, want := range []string{"Coaching digest · " + week.String(), "Max Manager · 3 sessions", "Chart written to " + chart, "nothing posted"} {
+		for _, want := range []string{"Coaching digest · " + week.String(), "Max · 3 sessions", "Chart written to " + chart, "nothing posted"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("the dry run does not say %q:\n%s", want, out)
 			}
@@ -225,7 +225,7 @@ func TestDigestCaughtUpAtStartOncePerWeek(t *testing.T) {
 	})
 	digest := b.fake.Messages("C0LEADS")[0]
 	text := blocksText(digest.Blocks)
-	if !strings.Contains(text, "Coaching digest") || !strings.Contains(text, "*Max Manager* · 1 session") {
+	if !strings.Contains(text, "Coaching digest") || !strings.Contains(text, "*Max* · 1 session") {
 		t.Fatalf("digest:\n%s", text)
 	}
 	if strings.Contains(text, "1:1 30m") || strings.Contains(text, "Sam") {

@@ -108,7 +108,7 @@ func TestDigestGoesOutWithoutANarrativeThatFailed(t *testing.T) {
 			b.logSessionsWithAnswers()
 			b.digestAfterRestart()
 			text := b.digestText()
-			if !strings.Contains(text, "2 sessions and 75 minutes") || !strings.Contains(text, "Max Manager") || strings.Contains(text, "Themes") {
+			if !strings.Contains(text, "2 sessions and 75 minutes") || !strings.Contains(text, "*Max* · ") || strings.Contains(text, "Themes") {
 				t.Errorf("the digest after the narrative failed:\n%s", text)
 			}
 			if n := len(ai.Requests()); n != tt.asked {
