@@ -23,6 +23,24 @@ func (p Person) Away(day Date, now time.Time) bool {
 	return p.Status.away(now)
 }
 
+// SnoozeEnd is the last day a snooze of days from today covers, and the
+// day nudges resume. Nudges come on weekdays only, so an end on a weekend
+// moves to the Monday after it: "Snooze 1 day" on a Friday would
+// otherwise snooze Saturday, which has no nudge, and skip nothing.
+func SnoozeEnd(today Date, days int) (until, resume Date) {
+	until = today.AddDays(days)
+	for weekend(until) {
+		until = until.AddDays(1)
+	}
+	resume = until.AddDays(1)
+	for weekend(resume) {
+		resume = resume.AddDays(1)
+	}
+	return until, resume
+}
+
+func weekend(d Date) bool { return d.Weekday() == time.Saturday || d.Weekday() == time.Sunday }
+
 // Snoozed reports whether p snoozed their nudges through day.
 func (p Person) Snoozed(day Date) bool {
 	return !p.SnoozedUntil.IsZero() && !day.After(p.SnoozedUntil)

@@ -206,3 +206,24 @@ func TestEvaluateNudge(t *testing.T) {
 		})
 	}
 }
+
+// A snooze that would end on a weekend, when no nudge comes, covers the
+// Monday after it: "Snooze 1 day" on a Friday skips Monday's nudge.
+func TestASnoozeCoversAWeekdayNudge(t *testing.T) {
+	for _, tt := range []struct {
+		today         string
+		days          int
+		until, resume string
+	}{
+		{"2026-12-02", 1, "2026-12-03", "2026-12-04"}, // Wednesday: Thursday, back Friday
+		{"2026-12-04", 1, "2026-12-07", "2026-12-08"}, // Friday: Monday, back Tuesday
+		{"2026-12-05", 1, "2026-12-07", "2026-12-08"}, // Saturday: Monday too
+		{"2026-12-04", 7, "2026-12-11", "2026-12-14"}, // a week from Friday: back the Monday after
+		{"2026-12-02", 7, "2026-12-09", "2026-12-10"}, // a week from Wednesday
+	} {
+		until, resume := coaching.SnoozeEnd(day(tt.today), tt.days)
+		if until != day(tt.until) || resume != day(tt.resume) {
+			t.Errorf("snooze %d from %s: until %s, back %s; want %s, %s", tt.days, tt.today, until, resume, tt.until, tt.resume)
+		}
+	}
+}

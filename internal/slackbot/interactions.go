@@ -335,13 +335,13 @@ func (b *Bot) snooze(ctx context.Context, a *acker, in interaction, act action) 
 	}
 	pre, cancel := a.budget(ctx) // the read before the ack shares its budget
 	defer cancel()
-	until := b.svc.Today(pre, in.User.ID).AddDays(days)
+	until, resume := coaching.SnoozeEnd(b.svc.Today(pre, in.User.ID), days)
 	if err := b.writeThenAck(ctx, a, func(ctx context.Context) error { return b.svc.Snooze(ctx, in.User.ID, until) }); err != nil {
 		b.clickError(ctx, in, "snooze", err)
 		return
 	}
 	b.respond(ctx, in.ResponseURL, textMessage(fmt.Sprintf(":zzz: Snoozed: no nudges until %s. `/coach away <date>` pauses them for longer.",
-		until.AddDays(1).Human())), true)
+		resume.Human())), true)
 }
 
 // refreshModal shows the open commitments of the reps just picked.
