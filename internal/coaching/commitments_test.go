@@ -166,3 +166,20 @@ func exportCount(t *testing.T, st *sqlite.Store) int {
 	}
 	return n
 }
+
+// "The 10 oldest" are the oldest sessions': a session logged later but
+// dated earlier (backdated) comes first.
+func TestOpenCommitmentsComeOldestSessionFirst(t *testing.T) {
+	o := newCommitmentOrg(t)
+	ctx := context.Background()
+	d := oneOnOne("USAM")
+	d.OccurredOn, d.Commitments = day("2026-11-02"), []string{"backdated"}
+	s, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMAX", Draft: d, Source: coaching.SourceModal, Key: "k4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, err := o.svc.OpenCommitments(ctx, "UMAX", "USAM")
+	if err != nil || len(open) == 0 || open[0].SessionID != s.ID {
+		t.Fatalf("open commitments %+v (%v): want the backdated session's first", open, err)
+	}
+}

@@ -265,7 +265,9 @@ func (r reader) OpenCommitments(ctx context.Context, repID string, f coaching.Co
 	if f.SharedOnly {
 		where += ` AND s.visibility = 'shared'`
 	}
-	return r.commitments(ctx, where+` ORDER BY c.id LIMIT ?`, append(args, limit)...)
+	// Oldest by the session's date (a backdated session's commitments are
+	// older than ones logged before it), then as made.
+	return r.commitments(ctx, where+` ORDER BY c.occurred_on, c.id LIMIT ?`, append(args, limit)...)
 }
 
 // Commitment returns one commitment by id.
