@@ -34,6 +34,11 @@ func exportCmd(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	// The flag package stops at the first argument: "export out.csv
+	// --with-notes" would drop the flags after it and write to stdout.
+	if fs.NArg() > 0 {
+		return usageError(fmt.Sprintf("export takes no arguments, only flags (it writes to standard output): %q", fs.Arg(0)))
+	}
 	if *format != "csv" && *format != "json" {
 		return usageError(fmt.Sprintf("--format %q: use csv or json", *format))
 	}
@@ -51,6 +56,9 @@ func exportCmd(ctx context.Context, e env, args []string) error {
 			return usageError(d.flag + ": " + err.Error())
 		}
 		*d.out = date
+	}
+	if !o.From.IsZero() && !o.To.IsZero() && o.To.Before(o.From) {
+		return usageError(fmt.Sprintf("--to %s is before --from %s", o.To, o.From))
 	}
 	cfg, err := loadConfig(e.getenv, needs{})
 	if err != nil {

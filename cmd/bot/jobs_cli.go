@@ -23,16 +23,23 @@ func nudgeCmd(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	// "coachlog nudge dry-run" must not send real nudges (and claim the
+	// day's, so that the scheduled ones are skipped).
+	if fs.NArg() > 0 {
+		return usageError(fmt.Sprintf("nudge takes no arguments, only flags (--dry-run): %q", fs.Arg(0)))
+	}
 	cfg, err := loadConfig(e.getenv, needs{botToken: !*dry})
 	if err != nil {
 		return err
 	}
 	o := coaching.JobOptions{NudgeHour: cfg.NudgeHour, DefaultCadence: cfg.CadenceDays, IgnoreWindow: true, DryRun: *dry}
+	// Either form reads an existing database; a mistyped path must not
+	// become a new empty one that says nobody is overdue.
+	st, err := openReadOnly(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{}))
+	if err != nil {
+		return err
+	}
 	if *dry {
-		st, err := openReadOnly(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{}))
-		if err != nil {
-			return err
-		}
 		defer st.Close()
 		svc := coaching.NewService(coaching.Config{Store: st, DefaultTZ: cfg.TZ, Skills: cfg.Skills, Now: e.now})
 		run, err := svc.RunNudges(ctx, e.now(), o)
@@ -42,6 +49,7 @@ func nudgeCmd(ctx context.Context, e env, args []string) error {
 		printNudges(e, run, "would nudge")
 		return nil
 	}
+	st.Close()
 	a, err := wire(ctx, e, cfg, nil, nil)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -152,5 +153,44 @@ func TestTheScheduledNudgeComesAtNineOnTheManagersSlackClock(t *testing.T) {
 	b.start()
 	if text := blocksText(b.dm(mgr, 1).Blocks); !strings.Contains(text, "<@"+rep+">") {
 		t.Fatalf("Max's nudge at 09:30 in New York says:\n%s", text)
+	}
+}
+
+// The nudge and export commands refuse what they would otherwise misread:
+// a stray word ("nudge dry-run" sent real nudges and claimed the day's),
+// a missing database (nudge created one and reported nobody overdue),
+// flags after an argument (export dropped them), a backwards range.
+func TestNudgeAndExportRefuseWhatTheyWouldMisread(t *testing.T) {
+	b := startBot(t)
+	b.importRoster(t)
+	missing := filepath.Join(t.TempDir(), "typo.db")
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"nudge", "dry-run"}, nil, "takes no arguments"},
+		{[]string{"nudge"}, map[string]string{"COACHLOG_DB": missing}, "does not exist"},
+		{[]string{"nudge", "--dry-run"}, map[string]string{"COACHLOG_DB": missing}, "does not exist"},
+		{[]string{"export", "out.csv", "--with-notes"}, nil, "takes no arguments"},
+		{[]string{"export", "--from", "2026-11-20", "--to", "2026-11-01"}, nil, "is before --from"},
+	} {
+		getenv := func(k string) string {
+			if v, ok := c.env[k]; ok {
+				return v
+			}
+			return b.getenv(k)
+		}
+		var out syncBuffer
+		err := runEnv(ctxT(t), c.args, env{getenv: getenv, stdout: &out, stderr: &out, now: b.now})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want an error saying %q\n%s", c.args, err, c.want, out.String())
+		}
+	}
+	if _, err := os.Stat(missing); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused nudge left a database at %s (%v)", missing, err)
+	}
+	if n := len(b.fake.Messages(mgr)); n != 0 {
+		t.Errorf("%d nudges sent by refused commands", n)
 	}
 }
