@@ -20,9 +20,26 @@ func openReadOnly(ctx context.Context, path string, o sqlite.Options) (*sqlite.S
 	o.ReadOnly = true
 	st, err := sqlite.Open(ctx, path, o)
 	if errors.Is(err, sqlite.ErrNoDatabase) {
-		return nil, fmt.Errorf("database %s does not exist: set COACHLOG_DB, or create it with `coachlog serve` or `coachlog roster import`", path)
+		return nil, fmt.Errorf("database %s does not exist: set COACHLOG_DB, or create it with `coachlog serve` or `coachlog roster import`", sqlite.Redact(path))
 	}
-	return st, err
+	return st, dbError(path, err)
+}
+
+// openDB opens (creating and migrating) the database at path, COACHLOG_DB.
+func openDB(ctx context.Context, path string, o sqlite.Options) (*sqlite.Store, error) {
+	st, err := sqlite.Open(ctx, path, o)
+	return st, dbError(path, err)
+}
+
+// dbError names the setting and the database (its password redacted) in
+// an error opening it: "unable to open database file (14)" alone does not
+// say that COACHLOG_DB points into a directory the bot may not write, such
+// as a volume mounted for another user.
+func dbError(path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("COACHLOG_DB %s: %w", sqlite.Redact(path), err)
 }
 
 func exportCmd(ctx context.Context, e env, args []string) error {
@@ -108,7 +125,7 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("roster %s not imported, nothing was changed:\n%w", path, err)
 	}
-	st, err := sqlite.Open(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now}))
+	st, err := openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now}))
 	if err != nil {
 		return err
 	}

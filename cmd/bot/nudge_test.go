@@ -194,3 +194,25 @@ func TestNudgeAndExportRefuseWhatTheyWouldMisread(t *testing.T) {
 		t.Errorf("%d nudges sent by refused commands", n)
 	}
 }
+
+// An error opening the database names the setting and the path: "unable
+// to open database file (14)" alone does not say where to look.
+func TestADatabaseThatCannotBeOpenedIsNamed(t *testing.T) {
+	dir := t.TempDir()
+	notDB := filepath.Join(dir, "team.csv")
+	os.WriteFile(notDB, []byte("slack_id,email,name,role,manager,tier,timezone\nU0M,,Max,manager,,,\n"), 0o600)
+	for _, c := range []struct {
+		args []string
+		db   string
+	}{
+		{[]string{"roster", "import", notDB}, filepath.Join(dir, "no", "such", "dir", "x.db")},
+		{[]string{"metrics"}, notDB},
+	} {
+		var out syncBuffer
+		err := runEnv(ctxT(t), c.args, env{getenv: func(k string) string { return map[string]string{"COACHLOG_DB": c.db}[k] },
+			stdout: &out, stderr: &out, now: time.Now})
+		if err == nil || !strings.Contains(err.Error(), "COACHLOG_DB "+c.db) {
+			t.Errorf("%v on %s: %v, want an error naming COACHLOG_DB and the path", c.args, c.db, err)
+		}
+	}
+}

@@ -64,7 +64,7 @@ func slackTransport() *http.Transport {
 func wire(ctx context.Context, e env, cfg config, metrics slackbot.Metrics, llmMetrics llm.Metrics) (*app, error) {
 	log := newLogger(cfg, e.stderr)
 	hc := &http.Client{Timeout: 15 * time.Second, Transport: slackTransport()}
-	store, err := sqlite.Open(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{Durable: cfg.Durable, Now: e.now}))
+	store, err := openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{Durable: cfg.Durable, Now: e.now}))
 	if err != nil {
 		return nil, err
 	}
