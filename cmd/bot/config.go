@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -105,8 +106,12 @@ func loadConfig(getenv func(string) string, n needs) (config, error) {
 		},
 		func() error {
 			c.HTTPAddr = strings.TrimSpace(getenv("COACHLOG_HTTP_ADDR"))
-			if _, _, err := net.SplitHostPort(c.HTTPAddr); c.HTTPAddr != "" && err != nil {
-				return &configError{Name: "COACHLOG_HTTP_ADDR", Problem: fmt.Sprintf("%q is not host:port, such as :8080 or 127.0.0.1:8080", c.HTTPAddr)}
+			if c.HTTPAddr == "" {
+				return nil
+			}
+			_, port, err := net.SplitHostPort(c.HTTPAddr)
+			if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+				return &configError{Name: "COACHLOG_HTTP_ADDR", Problem: fmt.Sprintf("%q is not host:port with a port from 0 to 65535, such as :8080 or 127.0.0.1:8080", c.HTTPAddr)}
 			}
 			return nil
 		},

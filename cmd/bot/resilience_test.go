@@ -200,6 +200,12 @@ func TestBadConfigurationStopsTheStartWithOneLine(t *testing.T) {
 		{"bad pprof switch", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_PPROF": "enabled"}, "COACHLOG_PPROF"},
 		{"bad pool size", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_PG_MAX_CONNS": "0"}, "COACHLOG_PG_MAX_CONNS"},
 		{"bad statement timeout", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_PG_STATEMENT_TIMEOUT": "30"}, "COACHLOG_PG_STATEMENT_TIMEOUT"},
+		// An audit found these accepted: the port failed only at listen,
+		// after the database and the sender were up; the schedules never
+		// fired, or ran on another zone than the digest's week.
+		{"port out of range", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_HTTP_ADDR": ":99999"}, "COACHLOG_HTTP_ADDR"},
+		{"digest never fires", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_DIGEST_CHANNEL": "C0LEADS", "COACHLOG_DIGEST_SCHEDULE": "0 8 31 2 *"}, "COACHLOG_DIGEST_SCHEDULE"},
+		{"digest on its own zone", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_DIGEST_CHANNEL": "C0LEADS", "COACHLOG_DIGEST_SCHEDULE": "CRON_TZ=Asia/Tokyo 0 8 * * MON"}, "COACHLOG_DIGEST_SCHEDULE"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errOut syncBuffer

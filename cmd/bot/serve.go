@@ -179,9 +179,12 @@ func serve(ctx context.Context, e env, args []string) error {
 	// The outbox is delivered by whichever replica holds the sender role;
 	// it outlives ctx so that the drain below still holds it.
 	senderCtx, stopSender := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopSender()
 	senderDone := make(chan struct{})
 	go func() { defer close(senderDone); a.runSender(senderCtx) }()
+	// On a start that fails below (a bad schedule, a port taken), the
+	// sender gives its role back before the store closes; a closed store
+	// would leave the lease held until it runs out.
+	defer func() { stopSender(); <-senderDone }()
 
 	digestSpec := ""
 	if cfg.DigestChannel != "" {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,11 +50,21 @@ type Scheduler struct {
 	runs    map[string]int
 }
 
-// ParseDigestSpec checks a digest schedule, for configuration errors at start.
+// ParseDigestSpec checks a digest schedule, for configuration errors at start:
+// a spec cron would take but that never fires (31 February), or that names
+// its own zone (CRON_TZ=…), where the digest's week and time are
+// COACHLOG_TIMEZONE's, would leave the digest silently off or off-hour.
 func ParseDigestSpec(spec string) (cron.Schedule, error) {
+	if f := strings.Fields(spec); len(f) > 0 && (strings.HasPrefix(f[0], "CRON_TZ=") || strings.HasPrefix(f[0], "TZ=")) {
+		return nil, fmt.Errorf("%q names a time zone: the digest runs on COACHLOG_TIMEZONE's clock; set that and give the schedule alone, such as \"0 8 * * MON\"", spec)
+	}
 	s, err := cron.ParseStandard(spec)
 	if err != nil {
 		return nil, fmt.Errorf("%q is not a cron schedule such as \"0 8 * * MON\": %w", spec, err)
+	}
+	// cron looks five years ahead for a match: none means never.
+	if s.Next(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)).IsZero() {
+		return nil, fmt.Errorf("%q never fires (no such day): the digest would never go out", spec)
 	}
 	return s, nil
 }
