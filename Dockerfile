@@ -17,10 +17,12 @@ FROM debian:bookworm-slim
 # binary embeds time/tzdata too, so either suffices).
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates tzdata \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --home-dir /data coachlog \
-    && mkdir -p /data && chown coachlog /data
+    && groupadd --system --gid 10001 coachlog \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /data coachlog \
+    && mkdir -p /data && chown 10001:10001 /data
 COPY --from=build /out/coachlog /usr/local/bin/coachlog
-USER coachlog
+# By number: Kubernetes' runAsNonRoot can check a number, not a name.
+USER 10001:10001
 WORKDIR /data
 VOLUME ["/data"]
 ENV COACHLOG_DB=/data/coachlog.db
