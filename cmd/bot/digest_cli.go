@@ -106,7 +106,15 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 
 // digestDryRun prints the digest as leaders would read it and writes its
 // chart to a file it names. It reads only.
-func digestDryRun(ctx context.Context, e env, b *digest.Builder, st coaching.Reader, week coaching.Week, chartPath string) error {
+func digestDryRun(ctx context.Context, e env, b *digest.Builder, st dryRunStore, week coaching.Week, chartPath string) error {
+	// As the real command: with no team, no digest (rather than one it
+	// would never post).
+	if managers, err := st.NudgeManagers(ctx); err != nil || len(managers) == 0 {
+		if err == nil {
+			fmt.Fprintf(e.stdout, "No manager has a team yet: no digest for %s. Dry run: nothing posted.\n", week)
+		}
+		return err
+	}
 	d, err := b.Build(ctx, week, e.now())
 	if err != nil {
 		return err
@@ -132,6 +140,12 @@ func digestDryRun(ctx context.Context, e env, b *digest.Builder, st coaching.Rea
 		fmt.Fprintf(e.stdout, "Dry run: nothing posted, nothing written to the database.\n")
 	}
 	return nil
+}
+
+// dryRunStore is what a dry run reads besides the metrics.
+type dryRunStore interface {
+	JobRan(ctx context.Context, job, period string) (bool, error)
+	NudgeManagers(ctx context.Context) ([]coaching.Person, error)
 }
 
 // describePosts says what a posted digest was made of.

@@ -269,3 +269,13 @@ func TestADigestOfAWeekNotOverIsJudgedAsOfToday(t *testing.T) {
 		}
 	}
 }
+
+// A dry run with no team says what the real command says, instead of
+// printing a digest that would never be posted.
+func TestADigestDryRunWithNoTeamSaysSo(t *testing.T) {
+	b := startBot(t) // no roster imported
+	out, err := b.cli("digest", "--dry-run", "--chart", filepath.Join(t.TempDir(), "chart.png"))
+	if err != nil || !strings.Contains(out, "No manager has a team yet") || strings.Contains(out, "Coaching digest") {
+		t.Fatalf("digest --dry-run with no team: %v\n%s", err, out)
+	}
+}
