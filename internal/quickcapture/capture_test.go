@@ -163,6 +163,7 @@ func TestNotesAreWhatFollowsTheHeader(t *testing.T) {
 		{"<@U1> ride-along 45m observer observed a great close", "observed a great close"},
 		{"<@U1> 1:1 30m career goals for next year", "career goals for next year"},
 		{"<@U1> 1:1 30m yesterday sun was out", "sun was out"},
+		{"<@U1> 1:1 30m wed great call", "great call"}, // a day: Wednesday
 	} {
 		if got := Parse(tt.line, wednesday).Draft.Notes; got != tt.notes {
 			t.Errorf("Parse(%q) notes %q, want %q", tt.line, got, tt.notes)

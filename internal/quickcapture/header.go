@@ -100,9 +100,10 @@ func (p *parser) structural(toks []token, i int) int {
 }
 
 // proseWords are date words that are more often English: after a
-// complete header and followed by more, "sat", "sun" and "wed" start the
-// notes.
-var proseWords = map[string]bool{"sat": true, "sun": true, "wed": true}
+// complete header and followed by more, "sat" and "sun" start the notes
+// ("sat in on his call"). "wed" stays a day: in notes it is rare, and
+// "wed: great call" more likely means Wednesday.
+var proseWords = map[string]bool{"sat": true, "sun": true}
 
 // complete reports whether the header so far names everything a session
 // needs: someone, a kind, a duration, and a role for a ride-along.
