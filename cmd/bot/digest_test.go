@@ -188,16 +188,8 @@ func TestDigestCommandRefusesBadInput(t *testing.T) {
 		{[]string{"digest", "--channel", "C0LEADS"}, map[string]string{"SLACK_BOT_TOKEN": ""}, "SLACK_BOT_TOKEN"},
 		{[]string{"digest", "--dry-run"}, map[string]string{"COACHLOG_DB": filepath.Join(t.TempDir(), "none.db")}, "does not exist"},
 	} {
-		getenv := func(k string) string {
-			if v, ok := c.env[k]; ok {
-				return v
-			}
-			return b.getenv(k)
-		}
-		var out syncBuffer
-		err := runEnv(ctxT(t), c.args, env{getenv: getenv, stdout: &out, stderr: &out, now: b.now})
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%v: %v, want an error saying %q\n%s", c.args, err, c.want, out.String())
+		if out, err := b.cliWith(c.env, c.args...); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want an error saying %q\n%s", c.args, err, c.want, out)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(b.db), "none.db")); err == nil {

@@ -182,6 +182,20 @@ func ctxT(t *testing.T) context.Context {
 	return ctx
 }
 
+// cliWith runs a coachlog command as b.cli does, with the settings in over
+// in place of the bot's.
+func (b *bot) cliWith(over map[string]string, args ...string) (string, error) {
+	var out syncBuffer
+	getenv := func(k string) string {
+		if v, ok := over[k]; ok {
+			return v
+		}
+		return b.getenv(k)
+	}
+	err := runEnv(context.Background(), args, env{getenv: getenv, stdout: &out, stderr: &out, now: b.now})
+	return out.String(), err
+}
+
 // cli runs another coachlog command against the same database while the
 // bot runs, as an admin would.
 func (b *bot) cli(args ...string) (string, error) {

@@ -175,16 +175,8 @@ func TestNudgeAndExportRefuseWhatTheyWouldMisread(t *testing.T) {
 		{[]string{"export", "out.csv", "--with-notes"}, nil, "takes no arguments"},
 		{[]string{"export", "--from", "2026-11-20", "--to", "2026-11-01"}, nil, "is before --from"},
 	} {
-		getenv := func(k string) string {
-			if v, ok := c.env[k]; ok {
-				return v
-			}
-			return b.getenv(k)
-		}
-		var out syncBuffer
-		err := runEnv(ctxT(t), c.args, env{getenv: getenv, stdout: &out, stderr: &out, now: b.now})
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%v: %v, want an error saying %q\n%s", c.args, err, c.want, out.String())
+		if out, err := b.cliWith(c.env, c.args...); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want an error saying %q\n%s", c.args, err, c.want, out)
 		}
 	}
 	if _, err := os.Stat(missing); !errors.Is(err, os.ErrNotExist) {
