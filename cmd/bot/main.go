@@ -114,8 +114,13 @@ func (e usageErr) Error() string { return e.msg }
 
 func usageError(msg string) error { return usageErr{msg} }
 
+// exitCode is 2 for a mistake in the command line, 0 for a help asked
+// for (`coachlog export -h`, like `coachlog -h`), 1 for anything else.
 func exitCode(err error) int {
-	if _, ok := errors.AsType[usageErr](err); ok || errors.Is(err, flag.ErrHelp) {
+	switch _, usage := errors.AsType[usageErr](err); {
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case usage:
 		return 2
 	}
 	return 1
@@ -128,14 +133,23 @@ func newFlags(e env, name string) *flag.FlagSet {
 	return fs
 }
 
+// parseFlags parses args; on a mistake it prints the command's flags, and
+// the mistake itself is printed once, by main ("coachlog: flag provided
+// but not defined: -bogus"), where the flag package would print it too.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError(err.Error())
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	if err == nil {
+		return nil
 	}
-	return nil
+	fmt.Fprintf(out, "Usage of coachlog %s:\n", fs.Name())
+	fs.PrintDefaults()
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return usageError(err.Error())
 }
 
 // newLogger builds the structured logger the settings ask for.

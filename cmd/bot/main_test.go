@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -24,4 +26,26 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
+}
+
+// A flag mistake is said once (main prints the error; the flag package
+// used to print it first) above the command's flags, with exit 2; a help
+// asked for prints the flags and exits 0, as `coachlog -h` does.
+func TestFlagMistakesAreSaidOnceAndHelpIsNoFailure(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"metrics", "--bogus"}, 2},
+		{[]string{"export", "-h"}, 0},
+	} {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), c.args, func(string) string { return "" }, &out, &errOut)
+		if err == nil || exitCode(err) != c.code {
+			t.Errorf("%v: err %v, exit %d; want exit %d", c.args, err, exitCode(err), c.code)
+		}
+		if s := errOut.String(); strings.Contains(s, "not defined") || !strings.Contains(s, "-format") {
+			t.Errorf("%v printed:\n%s\nwant the flags (with -format) and no error line of its own", c.args, s)
+		}
+	}
 }
