@@ -271,3 +271,25 @@ func TestARefusedCaptureOpensTheFormWithWhatWasTyped(t *testing.T) {
 		t.Errorf("a refused capture stored %+v", rows)
 	}
 }
+
+// A first-time user's "yesterday" is their own: the form opens before
+// their profile is read, on the organisation's date, and is corrected to
+// what the word means on their date once Slack says where they are.
+func TestAFirstCapturesRelativeDateIsTheManagersOwn(t *testing.T) {
+	// 20:00 UTC on Wednesday the 18th: already Thursday 01:30 in Kolkata.
+	b := startBotAt(t, clockFrom(time.Date(2026, 11, 18, 20, 0, 0, 0, time.UTC)))
+	in, err := b.fake.SlashCommand(ctxT(t), rep2, "/coach", "<@"+rep+"|sam> 1:1 yesterday")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := b.viewsOpen(in)
+	if !strings.Contains(opened.Param("view"), `"initial_date":"2026-11-17"`) {
+		t.Fatalf("the form opened on another date than the organisation's yesterday:\n%s", opened.Param("view"))
+	}
+	call, err := b.fake.WaitForCall(ctxT(t), "views.update", func(c fakeslack.Call) bool {
+		return strings.Contains(c.Param("view"), `"initial_date":"2026-11-18"`)
+	})
+	if err != nil || call.Error != "" {
+		t.Fatalf("the form was not corrected to Ria's yesterday, the 18th: %v %s", err, call.Error)
+	}
+}

@@ -46,6 +46,9 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 	case !res.Clear():
 		a.ack(nil)
 		res = b.notesWritten(ctx, res)
+		if res.DateGiven {
+			meta.redate = func(today coaching.Date) coaching.Date { return quickcapture.Parse(text, today).Draft.OccurredOn }
+		}
 		_, _ = b.openForm(ctx, cmd, res.Draft, notUnderstood(res), meta)
 	default:
 		b.acceptCapture(ctx, a, cmd)
@@ -269,7 +272,8 @@ func (b *Bot) openForm(ctx context.Context, cmd slashCommand, d coaching.Draft, 
 // openLogModal opens the log modal. views.open is the first Slack call made
 // with the trigger id: it is valid for 3 seconds and only once. Profiles
 // not yet known are read afterwards; if the manager's own time zone puts
-// today on another date than the one shown, the date is corrected.
+// today on another date than the one shown, the date is corrected: today,
+// or what the capture's words mean on it (meta.redate).
 func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
 	m := logModal{Draft: d, Today: b.svc.Today(ctx, userID), Skills: b.svc.Skills(), Notice: notice, Meta: meta}
 	m.Open, m.Names = b.openCommitments(ctx, userID, m.shownReps(), 0)
@@ -287,8 +291,15 @@ func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, d coac
 		today = b.svc.TodayOf(p)
 	}
 	b.refresh(ctx, d.RepIDs...)
-	if today != m.Today && (d.OccurredOn.IsZero() || d.OccurredOn == m.Today) {
-		m.Today, m.Draft.OccurredOn = today, today
+	date := d.OccurredOn
+	switch {
+	case meta.redate != nil:
+		date = meta.redate(today)
+	case d.OccurredOn.IsZero() || d.OccurredOn == m.Today:
+		date = today
+	}
+	if today != m.Today && date != d.OccurredOn {
+		m.Today, m.Draft.OccurredOn = today, date
 		if u, err := b.updateView(ctx, m.view(), v.Hash, v.ID); err != nil {
 			b.log.Debug("date correction skipped", "err", err) // the user already changed the form
 		} else {

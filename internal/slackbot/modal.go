@@ -43,6 +43,10 @@ type modalMeta struct {
 	ResponseURL string          `json:"r,omitempty"`
 	ResponseAt  int64           `json:"ra,omitempty"`
 	FromHome    bool            `json:"h,omitempty"` // opened from the App Home, which is refreshed after
+	// redate gives the date a capture's words ("yesterday", "mon") mean
+	// on today, for when the manager's first profile read moves their
+	// today after the form opened (openLogModal). Not sent to Slack.
+	redate func(today coaching.Date) coaching.Date
 }
 
 // withResponse records the response_url of the interaction that opened the
