@@ -104,6 +104,11 @@ func unescapeMarkup(body string, nameOf func(id string) string) string {
 	if !hasLabel || label == "" || label == url || label == shown {
 		return shown
 	}
+	// A domain typed bare ("acme.com") comes auto-linked as
+	// <http://acme.com|acme.com>: what was typed is the label.
+	if bare := strings.TrimPrefix(strings.TrimPrefix(url, "http://"), "https://"); label == bare || label+"/" == bare {
+		return label
+	}
 	return label + " (" + shown + ")"
 }
 

@@ -19,6 +19,8 @@ func TestUnescapeGivesBackWhatThePersonWrote(t *testing.T) {
 		{"date", "by <!date^1392734382^{date_short}|Feb 18, 2014>", "by Feb 18, 2014"},
 		{"link with label", "<https://acme.test/deal|the deal>", "the deal (https://acme.test/deal)"},
 		{"link, label is the URL", "<https://acme.test/deal|https://acme.test/deal>", "https://acme.test/deal"},
+		{"a domain Slack linked", "see <http://acme.com|acme.com> pricing", "see acme.com pricing"},
+		{"a path Slack linked", "<https://acme.com/pricing|acme.com/pricing>", "acme.com/pricing"},
 		{"bare link", "<https://acme.test/a?b=1&amp;c=2>", "https://acme.test/a?b=1&c=2"},
 		{"link label with entities", "<https://acme.test|Q&amp;A>", "Q&A (https://acme.test)"},
 		{"mailto", "mail <mailto:sam@acme.test|sam@acme.test>", "mail sam@acme.test"},
