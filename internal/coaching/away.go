@@ -41,6 +41,12 @@ func SnoozeEnd(today Date, days int) (until, resume Date) {
 
 func weekend(d Date) bool { return d.Weekday() == time.Saturday || d.Weekday() == time.Sunday }
 
+// Absent reports whether p is out of reach on day at now: away, or
+// deactivated in Slack (gone, though the roster may not say so yet).
+// Nobody could coach or nudge them: the nudge rule and the figures leave
+// them out.
+func (p Person) Absent(day Date, now time.Time) bool { return p.Deleted || p.Away(day, now) }
+
 // Snoozed reports whether p snoozed their nudges through day.
 func (p Person) Snoozed(day Date) bool {
 	return !p.SnoozedUntil.IsZero() && !day.After(p.SnoozedUntil)

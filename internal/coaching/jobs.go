@@ -46,9 +46,9 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 			continue // their nine o'clock is not known yet: a later run reads it
 		}
 		day, ok := NudgeDue(now, s.locationOf(m), o.NudgeHour, o.IgnoreWindow)
-		// A manager deactivated in Slack can't read a DM: Slack would
-		// refuse it every day until the roster catches up.
-		if !ok || m.Deleted || m.Away(day, now) || m.Snoozed(day) {
+		// A manager deactivated in Slack (Absent) can't read a DM: Slack
+		// would refuse it every day until the roster catches up.
+		if !ok || m.Absent(day, now) || m.Snoozed(day) {
 			continue
 		}
 		if ran, err := s.store.JobRan(ctx, NudgeJob(m.ID), day.String()); err != nil || ran {
@@ -138,16 +138,11 @@ func (s *Service) readZones(ctx context.Context, managers []Person, now time.Tim
 				continue
 			}
 			reads++
-			fresh, err := s.dir.UserInfo(rctx, m.ID)
+			p, err := s.readProfile(rctx, m.ID)
 			if err == nil {
-				fresh.ID, fresh.ResolvedAt = m.ID, s.now()
-				if err = s.store.UpsertPerson(ctx, fresh); err == nil {
-					if p, err := s.store.Person(ctx, m.ID); err == nil {
-						managers[i] = p
-					}
-					s.zoneMisses.clear(m.ID)
-					continue
-				}
+				managers[i] = p
+				s.zoneMisses.clear(m.ID)
+				continue
 			}
 			s.zoneMisses.note(m.ID, now)
 			s.log.WarnContext(ctx, "manager's time zone not read from Slack", "manager_id", m.ID, "err", err)
@@ -246,7 +241,7 @@ func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions)
 	for _, p := range pending {
 		loc := s.locationOf(p.Rep)
 		local := now.In(loc)
-		if !o.IgnoreWindow && (local.Weekday() == time.Saturday || local.Weekday() == time.Sunday || local.Hour() < o.NudgeHour || local.Hour() >= 18) {
+		if !o.IgnoreWindow && (weekend(DateOf(now, loc)) || local.Hour() < o.NudgeHour || local.Hour() >= 18) {
 			continue
 		}
 		if o.DryRun {

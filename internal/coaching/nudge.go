@@ -97,7 +97,7 @@ func Cadence(manager Person, defaultDays int) int {
 func EvaluateNudge(t Team, today Date, now time.Time, defaultCadence int) Nudge {
 	n := Nudge{ManagerID: t.Manager.ID, ManagerName: t.Manager.DisplayName(), Day: today, CadenceDays: Cadence(t.Manager, defaultCadence)}
 	for _, r := range t.Reps {
-		if r.Away(today, now) || !r.Active || r.Deleted {
+		if r.Absent(today, now) || !r.Active {
 			continue
 		}
 		if o, ok := OverdueOn(r, today, n.CadenceDays); ok {
@@ -180,7 +180,7 @@ func NudgeDue(now time.Time, loc *time.Location, hour int, ignoreWindow bool) (D
 	if ignoreWindow {
 		return day, true
 	}
-	if wd := local.Weekday(); wd == time.Saturday || wd == time.Sunday {
+	if weekend(day) {
 		return day, false
 	}
 	return day, local.Hour() >= hour

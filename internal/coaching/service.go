@@ -114,15 +114,24 @@ func (s *Service) Refresh(ctx context.Context, id string) (Person, error) {
 	if s.dir == nil {
 		return Person{}, Errorf(ENotFound, "<@%s> is not known yet.", id)
 	}
-	fresh, derr := s.dir.UserInfo(ctx, id)
-	if derr != nil {
-		if err == nil {
-			return p, nil // a stale profile beats none
-		}
-		return Person{}, fmt.Errorf("look up %s in Slack: %w", id, derr)
+	fresh, rerr := s.readProfile(ctx, id)
+	if errors.Is(rerr, errSlack) && err == nil {
+		return p, nil // a stale profile beats none
 	}
-	fresh.ID = id
-	fresh.ResolvedAt = s.now()
+	return fresh, rerr
+}
+
+// errSlack marks a profile read that failed in Slack, not in the store.
+var errSlack = errors.New("Slack did not give the profile")
+
+// readProfile reads id's profile from Slack, stores it, and returns the
+// person as stored: Slack's fields with the roster's own.
+func (s *Service) readProfile(ctx context.Context, id string) (Person, error) {
+	fresh, err := s.dir.UserInfo(ctx, id)
+	if err != nil {
+		return Person{}, fmt.Errorf("look up %s in Slack: %w (%w)", id, err, errSlack)
+	}
+	fresh.ID, fresh.ResolvedAt = id, s.now()
 	if err := s.store.UpsertPerson(ctx, fresh); err != nil {
 		return Person{}, fmt.Errorf("store profile of %s: %w", id, err)
 	}

@@ -294,7 +294,7 @@ func (o *org) awayOn(p pid, n day) bool {
 	if n < o.today-awayWindow {
 		return false
 	}
-	return o.people[p].Deleted || o.people[p].Away(dateOf(n), o.now)
+	return o.people[p].Absent(dateOf(n), o.now)
 }
 
 // joined is when rep p joined manager m's team, for the stint that holds

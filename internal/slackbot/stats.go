@@ -3,7 +3,6 @@ package slackbot
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -85,9 +84,6 @@ func (b *Bot) stats(ctx context.Context, cmd slashCommand, args string) {
 	b.respond(ctx, cmd.ResponseURL, statsMessage(tree, mine, p), false)
 }
 
-// labelRE reads the name Slack puts in an escaped mention: <@U123|sam>.
-var labelRE = regexp.MustCompile(`^<@[UW][A-Z0-9]+\|([^>|]+)>$`)
-
 // ownOnly answers /coach stats or /coach team given something after it,
 // with usage: they are about the asker, and answering with the asker's
 // own figures under someone else's name would read as that person's. A
@@ -97,9 +93,10 @@ var labelRE = regexp.MustCompile(`^<@[UW][A-Z0-9]+\|([^>|]+)>$`)
 func (b *Bot) ownOnly(ctx context.Context, cmd slashCommand, usage, what, args string) {
 	text := usage
 	if m := mentionRE.FindStringSubmatch(args); m != nil {
-		at := "@name"
-		if l := labelRE.FindStringSubmatch(m[0]); l != nil {
-			at = "@" + esc(strings.ReplaceAll(l[1], "`", ""))
+		// "@sam" from <@U123|sam>, the name Slack put in the mention.
+		at := esc(strings.ReplaceAll(unescape(m[0], nil), "`", ""))
+		if at == "@"+m[1] {
+			at = "@name" // no name in it
 		}
 		p := b.person(ctx, cmd.UserID)
 		switch {
