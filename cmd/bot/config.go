@@ -67,6 +67,12 @@ func loadConfig(getenv func(string) string, n needs) (config, error) {
 	}
 	var err error
 	checks := []func() error{
+		func() error {
+			if sqlite.IsKeywordString(c.DB) { // never echoed: it may hold a password
+				return &configError{Name: "COACHLOG_DB", Problem: "looks like a keyword=value connection string (host=… dbname=…); give a postgres:// URL instead, such as postgres://coachlog@db.internal:5432/coachlog?sslmode=require (see PostgreSQL in the README)"}
+			}
+			return nil
+		},
 		func() error { return checkToken("SLACK_APP_TOKEN", c.AppToken, "xapp-", "app-level token", n.appToken) },
 		func() error { return checkToken("SLACK_BOT_TOKEN", c.BotToken, "xoxb-", "bot token", n.botToken) },
 		func() error { c.APIURL, err = apiURL(getenv("SLACK_API_URL")); return err },

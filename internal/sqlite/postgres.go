@@ -40,6 +40,29 @@ func IsPostgres(spec string) bool {
 	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }
 
+// IsKeywordString reports whether spec is a libpq keyword=value
+// connection string ("host=db dbname=coachlog"), the form libpq and psql
+// accept besides URLs. Taken as a file name, it would have the bot create
+// a SQLite database named after it (its password included) and run on
+// that, so the configuration refuses it and asks for a URL instead.
+func IsKeywordString(spec string) bool {
+	if IsPostgres(spec) {
+		return false
+	}
+	for _, f := range strings.Fields(spec) {
+		key, _, ok := strings.Cut(f, "=")
+		if ok && slices.Contains(libpqKeywords, strings.ToLower(key)) {
+			return true
+		}
+	}
+	return false
+}
+
+// libpqKeywords are the connection parameters someone moving from psql
+// would write; one is enough to tell a connection string from a path.
+var libpqKeywords = []string{"host", "hostaddr", "port", "dbname", "user", "password", "passfile", "sslmode",
+	"sslrootcert", "connect_timeout", "application_name", "options", "service", "target_session_attrs"}
+
 // Redact returns spec fit for logs and messages: a URL without its
 // password; a path as it is.
 func Redact(spec string) string {

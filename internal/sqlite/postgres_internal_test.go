@@ -76,6 +76,19 @@ func TestIsPostgresTellsURLsFromPaths(t *testing.T) {
 	}
 }
 
+func TestIsKeywordStringTellsConnectionStringsFromPaths(t *testing.T) {
+	for spec, want := range map[string]bool{
+		"coachlog.db": false, "/data/coachlog.db": false, "/data/port=1.db": false, "./host=x.db": false,
+		"postgres://u@h/db?host=/run/postgresql": false, "my notes.db": false,
+		"host=db dbname=coachlog": true, "dbname=coachlog": true, "HOST=db": true,
+		"user=coachlog password=secret host=localhost": true, "  sslmode=require host=db": true,
+	} {
+		if got := IsKeywordString(spec); got != want {
+			t.Errorf("IsKeywordString(%q) = %v; want %v", spec, got, want)
+		}
+	}
+}
+
 func TestInflightReportsTheOldestRunningWrite(t *testing.T) {
 	var f inflight
 	t0 := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
