@@ -137,6 +137,44 @@ func TestPeople(t *testing.T) {
 	}
 }
 
+// People glue a separator between two names ("Sam+Ria", "Sam/Ria") as
+// they put it between them with spaces: each joins two reps, and the
+// header goes on. An audit found "<@U1>+<@U2>" ended the header, its reps
+// guessed from the notes and the kind and duration after it lost.
+func TestMentionsJoinedBySeparatorsAreAllReps(t *testing.T) {
+	for _, tt := range []struct {
+		line  string
+		reps  []string
+		notes string
+	}{
+		{"<@U1>+<@U2> huddle 30m went over pricing", []string{"U1", "U2"}, "went over pricing"},
+		{"<@U1|sam>+<@U2|ria> huddle 30m went over pricing", []string{"U1", "U2"}, "went over pricing"},
+		{"huddle 30m <@U1>+<@U2> went over pricing", []string{"U1", "U2"}, "went over pricing"},
+		{"huddle 30m <@U1>+<@U2>+<@W3> went over pricing", []string{"U1", "U2", "W3"}, "went over pricing"},
+		{"<@U1>&amp;<@U2> huddle 30m went over pricing", []string{"U1", "U2"}, "went over pricing"}, // & as Slack sends it
+		{"<@U1>/<@U2> huddle 30m went over pricing", []string{"U1", "U2"}, "went over pricing"},
+		{"<@U1>, +<@U2> huddle 30m", []string{"U1", "U2"}, ""},
+		// Already read as two reps; the glued + must agree with them.
+		{"<@U1> + <@U2> huddle 30m went over pricing", []string{"U1", "U2"}, "went over pricing"},
+		{"<@U1> &amp; <@U2> huddle 30m went over pricing", []string{"U1", "U2"}, "went over pricing"},
+		{"<@U1>, <@U2> huddle 30m went over pricing", []string{"U1", "U2"}, "went over pricing"},
+		{"<@U1>,<@U2> huddle 30m went over pricing", []string{"U1", "U2"}, "went over pricing"},
+		{"<@U1> and <@U2> huddle 30m went over pricing", []string{"U1", "U2"}, "went over pricing"},
+		// A separator glued to one name only, or to a word, joins nothing.
+		{"huddle 30m <@U1>+ went over pricing", []string{"U1"}, "<@U1>+ went over pricing"},
+		{"huddle 30m <@U1>+sam went over pricing", []string{"U1"}, "<@U1>+sam went over pricing"},
+	} {
+		got := Parse(tt.line, wednesday)
+		if !slices.Equal(got.Draft.RepIDs, tt.reps) || got.Draft.Notes != tt.notes {
+			t.Errorf("Parse(%q): reps %v, notes %q; want %v, %q", tt.line, got.Draft.RepIDs, got.Draft.Notes, tt.reps, tt.notes)
+		}
+		if len(tt.reps) > 1 && (!got.Clear() || got.Draft.Kind != coaching.KindTeamMeeting) {
+			t.Errorf("Parse(%q): kind %q, clear %v; want a clear team meeting (missing %v, guessed %v)",
+				tt.line, got.Draft.Kind, got.Clear(), got.Missing, got.RepsGuessed)
+		}
+	}
+}
+
 func TestNotesAreWhatFollowsTheHeader(t *testing.T) {
 	for _, tt := range []struct{ line, notes string }{
 		{"<@U1> 1:1 30m", ""},

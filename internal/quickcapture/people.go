@@ -64,8 +64,9 @@ func validUserID(id string) bool {
 }
 
 // peopleToken reads a header token made only of people: one or more Slack
-// escapes ("<@U1|sam>", "<@U1>,<@U2>") or a plain "@sam" that Slack did not
-// resolve. Anything else in the token makes it not a people token.
+// escapes ("<@U1|sam>", "<@U1>,<@U2>", "<@U1>+<@U2>") or a plain "@sam"
+// that Slack did not resolve. Anything else in the token makes it not a
+// people token.
 func peopleToken(t token) ([]person, bool) {
 	s := t.bare
 	if strings.HasPrefix(s, "@") {
@@ -76,7 +77,7 @@ func peopleToken(t token) ([]person, bool) {
 	}
 	var found []person
 	for s != "" {
-		s = strings.TrimLeft(s, ",")
+		s = trimJoiners(s)
 		if s == "" || s[0] != '<' {
 			return nil, false
 		}
@@ -92,6 +93,26 @@ func peopleToken(t token) ([]person, bool) {
 		s = s[j+1:]
 	}
 	return found, len(found) > 0
+}
+
+// joiners are what people glue between names to mean "and", as they type
+// them with spaces around ("<@U1> & <@U2>", "<@U1>, <@U2>"): "Sam,Ria",
+// "Sam+Ria", "Sam&Ria" (Slack sends & as &amp;), "Sam/Ria". Only these:
+// a bracket or quote glued to a mention ("(<@U1>)") is prose.
+var joiners = []string{",", "+", "&amp;", "&", "/"}
+
+// trimJoiners drops the joiners at the start of s.
+func trimJoiners(s string) string {
+	for {
+		rest := s
+		for _, j := range joiners {
+			rest = strings.TrimPrefix(rest, j)
+		}
+		if rest == s {
+			return s
+		}
+		s = rest
+	}
 }
 
 // plainName reports whether name could be a Slack handle typed after "@".
