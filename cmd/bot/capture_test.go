@@ -293,3 +293,47 @@ func TestAFirstCapturesRelativeDateIsTheManagersOwn(t *testing.T) {
 		t.Fatalf("the form was not corrected to Ria's yesterday, the 18th: %v %s", err, call.Error)
 	}
 }
+
+// A quick capture is logged with every rep it names and its notes as the
+// manager typed them, whatever they glued together: mentions joined by a
+// separator ("Sam+Ria") are all reps, and a link right after the reps is
+// the notes' own, stored as typed (audit findings; each line once opened
+// the form, or lost a rep or a word).
+func TestQuickCaptureStoresEveryRepAndTheNotesAsTyped(t *testing.T) {
+	b := startBot(t)
+	seen := map[int64]bool{}
+	for _, tt := range []struct {
+		text  string
+		reps  []string
+		notes string
+	}{
+		{"<@" + rep + "|sam>+<@" + rep2 + "|ria> team meeting 30m went over pricing", []string{rep, rep2}, "went over pricing"},
+		{"1:1 30m <@" + rep + "|sam> <mailto:sam@acme.com|sam@acme.com> asked about renewal", []string{rep}, "sam@acme.com asked about renewal"},
+		{"1:1 30m <@" + rep + "|sam>,<mailto:sam+crm@acme.com|sam+crm@acme.com> asked about renewal", []string{rep}, "sam+crm@acme.com asked about renewal"},
+	} {
+		ctx := ctxT(t)
+		in, err := b.fake.SlashCommand(ctx, mgr, "/coach", tt.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		receipt, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.URL == in.ResponseURL })
+		if err != nil || !strings.HasPrefix(receipt.Text, "Logged") {
+			t.Errorf("/coach %s: answered %q, %v; want it logged", tt.text, receipt.Text, err)
+			continue
+		}
+		var reps []string
+		var notes string
+		for _, r := range b.export() {
+			if !seen[r.ID] {
+				reps, notes = append(reps, r.RepID), *r.Notes
+			}
+		}
+		for _, r := range b.export() {
+			seen[r.ID] = true
+		}
+		slices.Sort(reps)
+		if want := slices.Sorted(slices.Values(tt.reps)); !slices.Equal(reps, want) || notes != tt.notes {
+			t.Errorf("/coach %s logged reps %v, notes %q; want %v, %q", tt.text, reps, notes, want, tt.notes)
+		}
+	}
+}

@@ -175,6 +175,39 @@ func TestMentionsJoinedBySeparatorsAreAllReps(t *testing.T) {
 	}
 }
 
+// A link, mailto or channel right after the reps starts the notes, kept
+// as Slack sent it (the bot unescapes it into what was typed, as any link
+// in the notes). An audit found "<@U1>,<mailto:…>" (an address glued
+// after the rep) ended the header before the rep: the rep was guessed
+// from the notes and the form opened, notes reading "@sam,sam@acme.com".
+func TestALinkAfterTheRepsStartsTheNotesAsTyped(t *testing.T) {
+	const mail = "<mailto:sam@acme.com|sam@acme.com>"
+	for _, tt := range []struct {
+		line  string
+		reps  []string
+		notes string
+		clear bool
+	}{
+		{"1:1 30m <@U1> " + mail + " asked about renewal", []string{"U1"}, mail + " asked about renewal", true},
+		{"1:1 30m <@U1>," + mail + " asked about renewal", []string{"U1"}, mail + " asked about renewal", true},
+		{"1:1 30m <@U1|sam>" + mail + " asked about renewal", []string{"U1"}, mail + " asked about renewal", true},
+		{"1:1 30m <@U1>+<mailto:sam+crm@acme.com|sam+crm@acme.com> asked", []string{"U1"}, "<mailto:sam+crm@acme.com|sam+crm@acme.com> asked", true},
+		{"huddle 30m <@U1>+<@U2>," + mail + " asked", []string{"U1", "U2"}, mail + " asked", true},
+		{"huddle 30m <@U1>+<@U2> <mailto:a+b@acme.com|a+b@acme.com>", []string{"U1", "U2"}, "<mailto:a+b@acme.com|a+b@acme.com>", true},
+		{"1:1 30m <@U1>,<http://acme.com|acme.com> pricing", []string{"U1"}, "<http://acme.com|acme.com> pricing", true},
+		{"1:1 30m <@U1><#C1|deals> recap", []string{"U1"}, "<#C1|deals> recap", true},
+		// The link ends the header wherever it stands, as with a space.
+		{"<@U1>," + mail + " 1:1 30m asked", []string{"U1"}, mail + " 1:1 30m asked", false},
+		{"<@U1> " + mail + " 1:1 30m asked", []string{"U1"}, mail + " 1:1 30m asked", false},
+	} {
+		got := Parse(tt.line, wednesday)
+		if !slices.Equal(got.Draft.RepIDs, tt.reps) || got.Draft.Notes != tt.notes || got.Clear() != tt.clear {
+			t.Errorf("Parse(%q): reps %v, notes %q, clear %v; want %v, %q, %v (guessed %v)",
+				tt.line, got.Draft.RepIDs, got.Draft.Notes, got.Clear(), tt.reps, tt.notes, tt.clear, got.RepsGuessed)
+		}
+	}
+}
+
 func TestNotesAreWhatFollowsTheHeader(t *testing.T) {
 	for _, tt := range []struct{ line, notes string }{
 		{"<@U1> 1:1 30m", ""},

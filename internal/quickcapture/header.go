@@ -34,6 +34,19 @@ func (p *parser) header(toks []token) int {
 	fillerFrom := -1
 	i := 0
 	for i < len(toks) && i < maxHeaderTokens {
+		if people, notesAt, ok := peopleToken(toks[i]); ok {
+			for _, who := range people {
+				p.addPerson(who)
+			}
+			if notesAt > 0 {
+				// A link glued after the reps ("<@U1>,<mailto:…>"):
+				// the reps are the header's, the link the notes'.
+				return toks[i].start + notesAt
+			}
+			i++
+			fillerFrom = -1
+			continue
+		}
 		if n := p.structural(toks, i); n > 0 {
 			i += n
 			fillerFrom = -1
@@ -59,15 +72,11 @@ func (p *parser) header(toks []token) int {
 	return toks[len(toks)-1].end
 }
 
-// structural reads one person, duration, date, kind or role at toks[i] and
+// structural reads one duration, date, kind or role at toks[i] and
 // returns how many tokens it used, 0 when toks[i] is none of these.
+// People are read by header, since a token of them may also start the
+// notes.
 func (p *parser) structural(toks []token, i int) int {
-	if people, ok := peopleToken(toks[i]); ok {
-		for _, who := range people {
-			p.addPerson(who)
-		}
-		return 1
-	}
 	if minutes, n := durationAt(toks, i); n > 0 {
 		p.addDuration(minutes, phraseText(toks, i, n))
 		return n

@@ -63,36 +63,42 @@ func validUserID(id string) bool {
 	return true
 }
 
-// peopleToken reads a header token made only of people: one or more Slack
-// escapes ("<@U1|sam>", "<@U1>,<@U2>", "<@U1>+<@U2>") or a plain "@sam"
-// that Slack did not resolve. Anything else in the token makes it not a
-// people token.
-func peopleToken(t token) ([]person, bool) {
+// peopleToken reads a header token that starts with people: one or more
+// Slack escapes ("<@U1|sam>", "<@U1>,<@U2>", "<@U1>+<@U2>") or a plain
+// "@sam" that Slack did not resolve. Anything else in the token makes it
+// not a people token, except a Slack escape that is no person (a link, a
+// mailto, a channel) glued after the people: it starts the notes, and
+// notesAt is its byte offset in the token (0 when the token is all
+// people). Escapes are whole items as Slack wrote them, so cutting before
+// one keeps the link intact for the notes.
+func peopleToken(t token) (found []person, notesAt int, ok bool) {
 	s := t.bare
 	if strings.HasPrefix(s, "@") {
 		if plainName(s[1:]) {
-			return []person{{shown: s}}, true
+			return []person{{shown: s}}, 0, true
 		}
-		return nil, false
+		return nil, 0, false
 	}
-	var found []person
 	for s != "" {
 		s = trimJoiners(s)
 		if s == "" || s[0] != '<' {
-			return nil, false
+			return nil, 0, false
 		}
 		j := closingAngle(s, 0)
 		if j < 0 {
-			return nil, false
+			return nil, 0, false
 		}
 		p, ok := escapedPerson(s[1:j])
 		if !ok {
-			return nil, false
+			if len(found) == 0 {
+				return nil, 0, false
+			}
+			return found, len(t.bare) - len(s), true
 		}
 		found = append(found, p)
 		s = s[j+1:]
 	}
-	return found, len(found) > 0
+	return found, 0, len(found) > 0
 }
 
 // joiners are what people glue between names to mean "and", as they type
