@@ -296,9 +296,9 @@ func TestAFirstCapturesRelativeDateIsTheManagersOwn(t *testing.T) {
 
 // A quick capture is logged with every rep it names and its notes as the
 // manager typed them, whatever they glued together: mentions joined by a
-// separator ("Sam+Ria") are all reps, and a link right after the reps is
-// the notes' own, stored as typed (audit findings; each line once opened
-// the form, or lost a rep or a word).
+// separator ("Sam+Ria") are all reps, a link right after the reps is the
+// notes' own, stored as typed, and so is a ":)" starting the notes (audit
+// findings; each line once opened the form, or lost a rep or a word).
 func TestQuickCaptureStoresEveryRepAndTheNotesAsTyped(t *testing.T) {
 	b := startBot(t)
 	seen := map[int64]bool{}
@@ -310,6 +310,8 @@ func TestQuickCaptureStoresEveryRepAndTheNotesAsTyped(t *testing.T) {
 		{"<@" + rep + "|sam>+<@" + rep2 + "|ria> team meeting 30m went over pricing", []string{rep, rep2}, "went over pricing"},
 		{"1:1 30m <@" + rep + "|sam> <mailto:sam@acme.com|sam@acme.com> asked about renewal", []string{rep}, "sam@acme.com asked about renewal"},
 		{"1:1 30m <@" + rep + "|sam>,<mailto:sam+crm@acme.com|sam+crm@acme.com> asked about renewal", []string{rep}, "sam+crm@acme.com asked about renewal"},
+		{"<@" + rep + "|sam> 1:1 30m :) great call", []string{rep}, ":) great call"},
+		{"<@" + rep + "|sam> 1:1 30m - :fire: closed at -5%", []string{rep}, ":fire: closed at -5%"},
 	} {
 		ctx := ctxT(t)
 		in, err := b.fake.SlashCommand(ctx, mgr, "/coach", tt.text)

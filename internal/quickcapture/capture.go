@@ -13,8 +13,6 @@ package quickcapture
 import (
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 )
@@ -106,14 +104,18 @@ func Subcommand(text string) (name, args string, ok bool) {
 }
 
 // trimNotes drops the separators people put between header and notes
-// ("45m - great call", "lead: rushed pricing"): a run of them standing
-// alone, before a space or the end. Glued to what follows they are the
-// notes' own: ":fire: great discovery" (an emoji), "-5% discount".
+// ("45m - great call", "lead | rushed pricing"): words that are runs of
+// them alone (see separator). Glued to what follows they are the notes'
+// own: ":fire: great discovery" (an emoji), "-5% discount".
 func trimNotes(s string) string {
-	s = strings.TrimLeftFunc(s, unicode.IsSpace)
-	rest := strings.TrimLeftFunc(s, func(r rune) bool { return strings.ContainsRune(",-:;|–—", r) })
-	if r, _ := utf8.DecodeRuneInString(rest); rest == "" || unicode.IsSpace(r) {
-		s = rest
+	sc := scanner{s: s}
+	for {
+		t, ok := sc.next()
+		if !ok {
+			return ""
+		}
+		if !separator(t) {
+			return strings.TrimSpace(s[t.start:])
+		}
 	}
-	return strings.TrimSpace(s)
 }

@@ -235,6 +235,31 @@ func TestNotesAreWhatFollowsTheHeader(t *testing.T) {
 		{"<@U1> 1:1 30m career goals for next year", "career goals for next year"},
 		{"<@U1> 1:1 30m yesterday sun was out", "sun was out"},
 		{"<@U1> 1:1 30m wed great call", "great call"}, // a day: Wednesday
+		// Punctuation starting the notes is the notes' own, unless it is a
+		// separator standing alone (an audit found ":)" dropped).
+		{"<@U1> 1:1 30m :) great call", ":) great call"},
+		{"<@U1> 1:1 30m :( rough call", ":( rough call"},
+		{"<@U1> 1:1 30m ;) great call", ";) great call"},
+		{"<@U1> 1:1 30m :-) great call", ":-) great call"},
+		{"<@U1> 1:1 30m :-( rough call", ":-( rough call"},
+		{"<@U1> 1:1 30m :D great call", ":D great call"},
+		{"<@U1> 1:1 30m :| flat call", ":| flat call"}, // a face, though made of separators
+		{"<@U1> 1:1 30m - :-|", ":-|"},
+		{"<@U1> 1:1 30m :)", ":)"},
+		{"<@U1> 1:1 30m with :)", "with :)"},
+		{"<@U1> 1:1 30m - :) great call", ":) great call"},
+		{"<@U1> 1:1 30m, :) great call", ":) great call"},
+		{"<@U1> 1:1 30m - | great call", "great call"},
+		{"<@U1> 1:1 30m -", ""},
+		{"<@U1> 1:1 30m with -", ""},
+		{"<@U1> 1:1 30m ... then he closed", "... then he closed"},
+		{"<@U1> 1:1 30m !! big win", "!! big win"},
+		{"<@U1> 1:1 30m ?? no next step", "?? no next step"},
+		{"<@U1> 1:1 30m & pricing", "& pricing"}, // as "&amp; pricing", as Slack sends it
+		{"<@U1> 1:1 30m &amp; pricing", "&amp; pricing"},
+		{"<@U1> 1:1 30m + pricing", "+ pricing"},
+		{"<@U1> 1:1 30m => next steps", "=> next steps"},
+		{"<@U1> / 1:1 / 30m great", "great"}, // between header words it joins them
 	} {
 		if got := Parse(tt.line, wednesday).Draft.Notes; got != tt.notes {
 			t.Errorf("Parse(%q) notes %q, want %q", tt.line, got, tt.notes)

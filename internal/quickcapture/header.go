@@ -2,6 +2,7 @@ package quickcapture
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -28,10 +29,12 @@ type parser struct {
 }
 
 // header reads structured words from the start of toks and returns the byte
-// offset where the notes begin. Filler words just before the notes ("on the
-// Acme demo") are kept in the notes, since there they are prose.
+// offset where the notes begin. Filler just before the notes ("on the Acme
+// demo", ":) great call", "... then he closed") is kept in the notes, since
+// there it is prose; only separators (",", "-", "|", see separator) are
+// dropped there, and filler words left dangling at the end ("30m with").
 func (p *parser) header(toks []token) int {
-	fillerFrom := -1
+	fillerFrom := -1 // the first filler since the last header part that is no separator
 	i := 0
 	for i < len(toks) && i < maxHeaderTokens {
 		if people, notesAt, ok := peopleToken(toks[i]); ok {
@@ -58,7 +61,7 @@ func (p *parser) header(toks []token) int {
 			}
 			return toks[i].start
 		}
-		if fillerFrom < 0 && !punctuationOnly(toks[i]) {
+		if fillerFrom < 0 && !separator(toks[i]) {
 			fillerFrom = i
 		}
 		i++
@@ -68,6 +71,12 @@ func (p *parser) header(toks []token) int {
 	}
 	if len(toks) == 0 {
 		return 0
+	}
+	// The line ends in filler: words alone ("with", "on the") say nothing
+	// once nothing follows them, but punctuation other than a separator
+	// (":)") is what the manager wrote.
+	if fillerFrom >= 0 && slices.ContainsFunc(toks[fillerFrom:], func(t token) bool { return !fillerWord(t) && !separator(t) }) {
+		return toks[fillerFrom].start
 	}
 	return toks[len(toks)-1].end
 }

@@ -102,8 +102,25 @@ func firstTokens(s string, n int) []token {
 	return toks
 }
 
-// punctuationOnly reports whether t is a separator such as "-", "—", "|" or
-// "+", which joins header parts without meaning anything.
+// separators are what people put between a header and its notes ("45m -
+// great call", "lead | rushed pricing"): standing alone, they are dropped
+// there, not kept as the notes' first word.
+const separators = ",-:;|–—"
+
+// separator reports whether t is a run of separators alone ("-", "--",
+// "|"). Other punctuation (":)", "...", "+") may start the notes, and so
+// may the faces made of separators (":|").
+func separator(t token) bool {
+	switch t.text {
+	case ":|", ":-|", ";|", ";-|":
+		return false
+	}
+	return t.text != "" && strings.Trim(t.text, separators) == ""
+}
+
+// punctuationOnly reports whether t is only punctuation or math symbols
+// ("-", "|", "+", ":)"): between header parts it joins them without
+// meaning anything; after them, unless a separator, it starts the notes.
 func punctuationOnly(t token) bool {
 	if t.text == "" || strings.ContainsRune(t.text, '<') {
 		return false

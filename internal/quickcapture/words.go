@@ -98,14 +98,19 @@ func phraseAt(toks []token, i int) (meaning, int) {
 }
 
 // filler reports whether t only joins header parts ("with", "on the", "-"),
-// so it can sit between them without starting the notes. Slack sends a
-// typed & as &amp; (its trailing ; read as punctuation).
+// so it can sit between them without starting the notes.
 func filler(t token) bool {
+	return fillerWord(t) || punctuationOnly(t)
+}
+
+// fillerWord reports whether t is one of the words filler allows. Slack
+// sends a typed & as &amp; (its trailing ; read as punctuation).
+func fillerWord(t token) bool {
 	switch t.word {
 	case "with", "w/", "and", "&", "&amp", "for", "on", "last", "a", "an", "the", "at", "in", "of":
 		return true
 	}
-	return punctuationOnly(t)
+	return false
 }
 
 // dayWord resolves today, yesterday and weekday names to a date. A weekday
