@@ -7,7 +7,9 @@
 // records every call, sends envelopes shaped like the real payloads kept in
 // testdata/ (its tests compare them key by key), and can inject the faults
 // real Slack produces (429s, 5xx, error codes, dropped sockets, disconnect
-// messages, silent pings, latency).
+// messages, silent pings, latency). Where a caller pages (users.list) it
+// also keeps Slack's own rules unasked: short pages, cursor checks, and
+// the method's rate tier (see WithRateLimit).
 //
 // It does not import the testing package, so the demo binary can use it.
 package fakeslack
@@ -55,6 +57,7 @@ type Server struct {
 	botUserID    string
 	botID        string
 	scopes       []string // the bot token's granted scopes
+	rateLimits   map[string]rateLimit
 
 	ln      net.Listener
 	srv     *http.Server
@@ -113,6 +116,7 @@ func New(opts ...Option) *Server {
 		botUserID:    DefaultBotUserID,
 		botID:        DefaultBotID,
 		scopes:       DefaultScopes,
+		rateLimits:   defaultRateLimits(),
 		done:         make(chan struct{}),
 		changed:      make(chan struct{}),
 	}

@@ -28,6 +28,7 @@ type state struct {
 	responses []Response
 	faults    map[string][]Fault
 	latency   map[string]time.Duration
+	rateCalls map[string][]time.Time // per rate-limited method, the calls in its window
 	revoked   bool
 	problems  []Problem // what real Slack would refuse; see Problem
 
@@ -58,6 +59,7 @@ func newState() state {
 		envelopes:    map[string]*envelope{},
 		faults:       map[string][]Fault{},
 		latency:      map[string]time.Duration{},
+		rateCalls:    map[string][]time.Time{},
 		userByID:     map[string]*User{},
 		dmsOpened:    map[string]bool{},
 		channels:     map[string]bool{},

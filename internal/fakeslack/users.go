@@ -2,6 +2,7 @@ package fakeslack
 
 import (
 	"encoding/base64"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -129,9 +130,28 @@ func (s *Server) usersLookupByEmail(r *apiRequest) apiResult {
 	return errResult("users_not_found")
 }
 
+// users.list paging, as Slack documents it
+// (https://docs.slack.dev/apis/web-api/pagination, .../reference/methods/users.list):
+// limit is at most 1000; a page may hold fewer members than asked although
+// more follow, so only an empty next_cursor ends the list; without a limit
+// Slack tries the whole directory at once and refuses a large one with
+// limit_required.
+const (
+	usersListMaxLimit = 1000
+	// usersListPageMax is the most members the fake puts on one page,
+	// whatever the limit: a client that takes a short page for the last
+	// one, or asks for no limit on a big directory, fails here as on Slack.
+	usersListPageMax = 500
+)
+
 // usersList pages through the directory in insertion order. Cursors are
-// base64("user:<id>"), the shape Slack's have; limit 0 means everything.
+// base64("user:<id>"), the shape Slack's have; an empty one is the first
+// page, as slack-go sends it.
 func (s *Server) usersList(r *apiRequest) apiResult {
+	limit, res, ok := usersListLimit(r.param("limit"), len(s.st.users))
+	if !ok {
+		return res
+	}
 	start := 0
 	if c := r.param("cursor"); c != "" {
 		raw, err := base64.StdEncoding.DecodeString(c)
@@ -139,21 +159,12 @@ func (s *Server) usersList(r *apiRequest) apiResult {
 		if err != nil || !ok {
 			return errResult("invalid_cursor")
 		}
-		start = -1
-		for i, u := range s.st.users {
-			if u.ID == id {
-				start = i
-			}
-		}
+		start = slices.IndexFunc(s.st.users, func(u *User) bool { return u.ID == id })
 		if start < 0 {
 			return errResult("invalid_cursor")
 		}
 	}
-	limit, _ := strconv.Atoi(r.param("limit"))
-	end := len(s.st.users)
-	if limit > 0 && start+limit < end {
-		end = start + limit
-	}
+	end := min(len(s.st.users), start+min(limit, usersListPageMax))
 	members := make([]any, 0, end-start)
 	for _, u := range s.st.users[start:end] {
 		members = append(members, s.userObjectLocked(u))
@@ -167,6 +178,27 @@ func (s *Server) usersList(r *apiRequest) apiResult {
 		"cache_ts":          s.now().Unix(),
 		"response_metadata": map[string]any{"next_cursor": next},
 	})
+}
+
+// usersListLimit reads users.list's limit for a directory of n members:
+// none (empty or 0) is the whole directory, which only a small one may
+// ask; anything but a whole number from 0 to 1000 is refused.
+func usersListLimit(param string, n int) (int, apiResult, bool) {
+	if param == "" {
+		param = "0"
+	}
+	limit, err := strconv.Atoi(param)
+	if err != nil || limit < 0 || limit > usersListMaxLimit {
+		return 0, errResult("invalid_arguments",
+			fmt.Sprintf("[ERROR] limit must be a whole number from 1 to %d, not %q", usersListMaxLimit, param)), false
+	}
+	if limit == 0 {
+		if n > usersListPageMax {
+			return 0, errResult("limit_required"), false
+		}
+		limit = n
+	}
+	return limit, apiResult{}, true
 }
 
 // userRefLocked is the user object interaction payloads carry.

@@ -101,8 +101,8 @@ func (s *Server) handler(method string) apiHandler {
 	return nil
 }
 
-// handleAPI serves /api/<method>: latency, faults, auth, the method, and
-// the record, in that order.
+// handleAPI serves /api/<method>: latency, faults, rate limits, auth, the
+// method, and the record, in that order.
 func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 32<<20))
@@ -118,6 +118,8 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	f, injected := s.takeFaultLocked(method)
 	if injected {
 		res = faultResult(f)
+	} else if wait := s.rateLimitedLocked(method); wait > 0 {
+		res = rateLimitedResult(wait)
 	} else if h := s.handler(method); h == nil {
 		res = errResult("unknown_method")
 	} else if perr != "" {
