@@ -46,10 +46,19 @@ func (d *Directory) UserInfo(ctx context.Context, id string) (coaching.Person, e
 	return personOf(slackUserOf(*u)), nil
 }
 
-// Members lists every member of the workspace in one paged pass.
+// membersPageLimit is the most members asked of one users.list page, the
+// maximum Slack documents. users.list is Tier 2 (about 20 calls a minute),
+// so on a large workspace the calls, not the page size, take the time:
+// 100,000 members are 100 calls at best, five minutes of allowance.
+const membersPageLimit = 1000
+
+// Members lists every member of the workspace, deactivated ones and bots
+// included, in one paged pass over users.list. Slack may answer a page
+// shorter than asked before the end; only an empty next_cursor ends it.
 func (d *Directory) Members(ctx context.Context) ([]roster.Member, error) {
-	// GetUsersContext pages through users.list and waits out 429s.
-	users, err := d.api.GetUsersContext(ctx, slack.GetUsersOptionLimit(200))
+	// GetUsersContext follows next_cursor and waits out each 429's
+	// Retry-After, for as long as ctx allows.
+	users, err := d.api.GetUsersContext(ctx, slack.GetUsersOptionLimit(membersPageLimit))
 	if err != nil {
 		return nil, fmt.Errorf("users.list: %w", err)
 	}

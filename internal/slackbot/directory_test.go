@@ -1,0 +1,80 @@
+package slackbot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/roster"
+)
+
+// Members reads the whole workspace in one users.list pass with the
+// fewest calls Slack's Tier 2 allows: pages of up to 1,000, following
+// next_cursor through pages shorter than asked and waiting out 429s.
+// Slackbot, which Slack lists with is_bot false, comes back a bot.
+func TestDirectoryMembers(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		people    int
+		opts      []fakeslack.Option
+		fault     *fakeslack.Fault
+		wantCalls int    // users.list calls, rate-limited ones included
+		wantErr   string // "" for none
+	}{
+		{name: "a small workspace", people: 3, wantCalls: 1},
+		{name: "pages shorter than the limit", people: 1200, wantCalls: 3},
+		{name: "rate limited mid-pass", people: 1200, opts: []fakeslack.Option{fakeslack.WithRateLimit("users.list", 2, time.Second)}, wantCalls: 4},
+		{name: "Slack refuses", people: 3, fault: &fakeslack.Fault{Error: "invalid_auth"}, wantCalls: 1, wantErr: "users.list: invalid_auth"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := fakeslack.New(tc.opts...)
+			if err := fake.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer fake.Close()
+			fake.AddUser(fakeslack.User{ID: "U0ANN", Name: "ann", RealName: "Ann Lead", Email: "ann@acme.test", TZ: "Asia/Tokyo"})
+			fake.AddUser(fakeslack.User{ID: "U0GONE", Name: "gone", Deleted: true})
+			for i := range tc.people - 2 {
+				fake.AddUser(fakeslack.User{ID: fmt.Sprintf("U0P%04d", i), Name: "p"})
+			}
+			if tc.fault != nil {
+				fake.FailNext("users.list", 1, *tc.fault)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			members, err := NewDirectory(fake.BotToken(), fake.APIURL(), nil).Members(ctx)
+			if calls := len(fake.CallsTo("users.list")); calls != tc.wantCalls {
+				t.Errorf("%d users.list calls, want %d", calls, tc.wantCalls)
+			}
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || strings.Contains(err.Error(), fake.BotToken()) {
+					t.Fatalf("error %v, want %q and no token", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(members) != tc.people+2 {
+				t.Fatalf("%d members, want %d", len(members), tc.people+2)
+			}
+			byID := map[string]roster.Member{}
+			for _, m := range members {
+				byID[m.ID] = m
+			}
+			for id, want := range map[string]roster.Member{
+				"USLACKBOT": {ID: "USLACKBOT", Name: "Slackbot", TZ: "America/Los_Angeles", IsBot: true},
+				"U0BOT":     {ID: "U0BOT", Name: "Coachlog", TZ: "America/Los_Angeles", IsBot: true},
+				"U0ANN":     {ID: "U0ANN", Name: "Ann Lead", Email: "ann@acme.test", TZ: "Asia/Tokyo"},
+				"U0GONE":    {ID: "U0GONE", Name: "gone", TZ: "America/Los_Angeles", Deleted: true},
+			} {
+				if got := byID[id]; got != want {
+					t.Errorf("%s = %+v, want %+v", id, got, want)
+				}
+			}
+		})
+	}
+}
