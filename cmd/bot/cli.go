@@ -115,13 +115,20 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 	}
 	defer f.Close()
 	today := coaching.DateOf(e.now(), cfg.TZ)
+	// The whole file is read and checked, with Slack when there is a token,
+	// before the database is touched: a bad line writes nothing.
+	entries, err := roster.Parse(f, today)
+	if err != nil {
+		return fmt.Errorf("roster %s not imported, nothing was changed:\n%w", path, err)
+	}
 	var dir roster.Directory
 	if cfg.BotToken != "" {
 		dir = slackbot.NewDirectory(cfg.BotToken, cfg.APIURL, nil)
+		fmt.Fprintf(e.stderr, "Checking %d people against Slack's member list (users.list; minutes on a large workspace)...\n", len(entries))
+	} else {
+		fmt.Fprintln(e.stderr, "SLACK_BOT_TOKEN is not set: slack_ids are imported as given, unchecked, and Slack time zones are not read.")
 	}
-	// The whole file is read and checked before the database is touched:
-	// a bad line writes nothing.
-	people, err := roster.Load(ctx, f, today, dir)
+	people, err := roster.Resolve(ctx, entries, dir)
 	if err != nil {
 		return fmt.Errorf("roster %s not imported, nothing was changed:\n%w", path, err)
 	}

@@ -103,6 +103,7 @@ func TestNudgeCommandFailsWhenDeliveryFails(t *testing.T) {
 	}
 	defer fake.Close()
 	fake.AddUser(fakeslack.User{ID: "U0MA", Name: "mia"})
+	fake.AddUser(fakeslack.User{ID: "U0RA", Name: "ada"})
 	dir := t.TempDir()
 	vars := map[string]string{"SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_API_URL": fake.APIURL(), "COACHLOG_DB": filepath.Join(dir, "c.db")}
 	csv := filepath.Join(dir, "team.csv")
@@ -119,10 +120,12 @@ func TestNudgeCommandFailsWhenDeliveryFails(t *testing.T) {
 }
 
 // TestTheScheduledNudgeComesAtNineOnTheManagersSlackClock: the roster names
-// everyone by slack_id and gives no time zone, so the import asks Slack
-// nothing. The bot reads Max's zone (New York) before it decides his nine
-// o'clock: at 10:00 UTC Olly (UTC) is nudged and Max, at 05:00, is not;
-// at 14:30 UTC, 09:30 in New York, Max is.
+// everyone by slack_id and gives no time zone, and is imported without
+// SLACK_BOT_TOKEN, so the import asks Slack nothing (with the token it
+// would store everyone's Slack zone; see the roster tests). The bot reads
+// Max's zone (New York) before it decides his nine o'clock: at 10:00 UTC
+// Olly (UTC) is nudged and Max, at 05:00, is not; at 14:30 UTC, 09:30 in
+// New York, Max is.
 func TestTheScheduledNudgeComesAtNineOnTheManagersSlackClock(t *testing.T) {
 	const rep3 = "U0REPTHREE"
 	clk := &testClock{}
@@ -133,7 +136,7 @@ func TestTheScheduledNudgeComesAtNineOnTheManagersSlackClock(t *testing.T) {
 	csv := filepath.Join(t.TempDir(), "team.csv")
 	os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
 		mgr+",,Max,manager,,,\n"+rep+",,Sam,rep,"+mgr+",,\n"+other+",,Olly,manager,,,\n"+rep3+",,Tia,rep,"+other+",,\n"), 0o600)
-	if out, err := b.cli("roster", "import", csv); err != nil {
+	if out, err := b.cliWith(map[string]string{"SLACK_BOT_TOKEN": ""}, "roster", "import", csv); err != nil {
 		t.Fatalf("roster import: %v\n%s", err, out)
 	}
 	if n := len(b.fake.CallsTo("users.info")) + len(b.fake.CallsTo("users.list")); n != 0 {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/sqlite"
 	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
@@ -16,9 +18,10 @@ func TestRosterImportResolvesEmailsFromSlackAndIsAllOrNothing(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		fake := startFake(t)
 		defer noProblems(t, fake)
-		for i := 0; i < 450; i++ { // more than one users.list page
+		for i := 0; i < 1100; i++ { // more than one users.list page
 			fake.AddUser(fakeslack.User{ID: fmt.Sprintf("U0X%04d", i), Name: "x", Email: fmt.Sprintf("x%d@acme.test", i)})
 		}
+		fake.AddUser(fakeslack.User{ID: "U0MAX", Name: "max", RealName: "Max Manager", Email: "max@acme.test", TZ: "America/New_York"})
 		fake.AddUser(fakeslack.User{ID: "U0SAM", Name: "sam", RealName: "Sam Rep", Email: "Sam@Acme.test", TZ: "Europe/Paris"})
 		dir := t.TempDir()
 		vars := map[string]string{"SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_API_URL": fake.APIURL(), "COACHLOG_DB": db}
@@ -58,4 +61,112 @@ func TestRosterImportResolvesEmailsFromSlackAndIsAllOrNothing(t *testing.T) {
 			t.Fatalf("after a refused import the roster changed:\n%s", out)
 		}
 	})
+}
+
+// With a bot token, every slack_id of the file is checked in the same
+// users.list pass that resolves emails: the app's own bot user, Slackbot,
+// a deactivated account and an id Slack does not know are bad lines,
+// named with their field, and nothing is written. The pass also stores
+// everyone's Slack time zone, so the nudge need not read each manager's
+// profile. Without a token the ids are taken as given, as before.
+func TestRosterImportChecksSlackIDsWithSlack(t *testing.T) {
+	const good = "slack_id,email,name,role,manager,tier,timezone\nU0MAX,,Max,manager,,,\nU0SAM,,,rep,U0MAX,top,\n"
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		fake := startFake(t)
+		defer noProblems(t, fake)
+		fake.AddUser(fakeslack.User{ID: "U0MAX", Name: "max", RealName: "Max Manager", TZ: "America/New_York"})
+		fake.AddUser(fakeslack.User{ID: "U0SAM", Name: "sam", RealName: "Sam Rep", TZ: "Europe/Paris"})
+		fake.AddUser(fakeslack.User{ID: "U0NEW", Name: "nia", RealName: "Nia New", TZ: "Asia/Kolkata"})
+		fake.AddUser(fakeslack.User{ID: "U0GONE", Name: "gone", RealName: "Gone Person", Deleted: true})
+		dir := t.TempDir()
+		vars := map[string]string{"SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_API_URL": fake.APIURL(), "COACHLOG_DB": db}
+		now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+		write := func(name, body string) string {
+			path := filepath.Join(dir, name)
+			if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return path
+		}
+		if out, err := cliAt(t, now, vars, "roster", "import", write("good.csv", good)); err != nil {
+			t.Fatalf("good roster: %v\n%s", err, out)
+		}
+		if maxP, samP := stored(t, db, "U0MAX"), stored(t, db, "U0SAM"); maxP.slackTZ != "America/New_York" || samP.slackTZ != "Europe/Paris" || samP.name != "Sam Rep" {
+			t.Fatalf("after a roster of slack_ids: Max %+v, Sam %+v; want their Slack zones and Sam's Slack name", maxP, samP)
+		}
+		if n := len(fake.CallsTo("users.list")); n != 1 {
+			t.Fatalf("users.list called %d times for a roster of slack_ids, want one pass", n)
+		}
+
+		for _, tc := range []struct {
+			name, row string // row is line 4, after Max and Sam
+			noToken   bool
+			want      string // "" when the import goes through
+		}{
+			{"the app's own bot user", "U0BOT,,Coachlog,rep,U0MAX,,", false, "line 4, field slack_id: U0BOT is a bot, not a person"},
+			{"Slackbot", "USLACKBOT,,,admin,,,", false, "line 4, field slack_id: USLACKBOT is a bot, not a person"},
+			{"a deactivated account", "U0GONE,,,rep,U0MAX,,", false, "line 4, field slack_id: U0GONE is deactivated in Slack"},
+			{"an id Slack does not know", "U0NOBODY,,Zed,rep,U0MAX,,", false, "line 4, field slack_id: U0NOBODY is not in this Slack workspace"},
+			{"a live person", "U0NEW,,,rep,U0MAX,,", false, ""},
+			{"no token: ids unchecked, as before", "U0NOBODY,,Zed,rep,U0MAX,,", true, ""},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				if out, err := cliAt(t, now, vars, "roster", "import", write("good.csv", good)); err != nil {
+					t.Fatalf("good roster: %v\n%s", err, out)
+				}
+				// Line 5 brings someone new, who must not appear when line 4 is bad.
+				bad := write("next.csv", good+tc.row+"\nU0NEW,,,rep,U0MAX,,\n")
+				if tc.row == "U0NEW,,,rep,U0MAX,," {
+					bad = write("next.csv", good+tc.row+"\n")
+				}
+				env := vars
+				if tc.noToken {
+					env = map[string]string{"COACHLOG_DB": db}
+				}
+				out, err := cliAt(t, now, env, "roster", "import", bad)
+				if tc.want == "" {
+					if err != nil {
+						t.Fatalf("import: %v\n%s", err, out)
+					}
+					if tc.noToken && !strings.Contains(out, "unchecked") {
+						t.Errorf("an import without a token does not say the ids went unchecked:\n%s", out)
+					}
+					if !stored(t, db, "U0NEW").active {
+						t.Errorf("U0NEW is not in the roster after a clean import")
+					}
+					return
+				}
+				if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "nothing was changed") {
+					t.Fatalf("error %v\nwant %q and nothing changed\n%s", err, tc.want, out)
+				}
+				if p := stored(t, db, "U0NEW"); p.active {
+					t.Errorf("a refused import wrote line 5: %+v", p)
+				}
+				if !stored(t, db, "U0SAM").active {
+					t.Errorf("a refused import changed the roster: Sam is gone")
+				}
+			})
+		}
+	})
+}
+
+// storedPerson is what the store holds of someone, as the roster tests
+// read it.
+type storedPerson struct {
+	known, active bool // active: in the current roster
+	name, slackTZ string
+}
+
+func stored(t *testing.T, db, id string) storedPerson {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), db, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var p storedPerson
+	if got, err := st.Person(context.Background(), id); err == nil {
+		p = storedPerson{known: true, active: got.Active && got.InRoster, name: got.Name, slackTZ: got.SlackTZ}
+	}
+	return p
 }

@@ -114,7 +114,8 @@ const (
 
 // readZones reads from Slack, in place, the profiles of managers whose
 // time zone Coachlog has never had: the roster gave none and no profile
-// was read (a roster with every slack_id filled asks Slack nothing), so
+// was read (a roster imported without SLACK_BOT_TOKEN asks Slack nothing;
+// with it, the import fills everyone's Slack zone), so
 // their nudge would come at nine on the organisation's clock, at night for
 // a manager on another continent. It returns the managers to leave out of
 // this run: those it did not get to, and those whose reads have failed

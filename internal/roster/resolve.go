@@ -11,9 +11,13 @@ import (
 // Resolve turns checked entries into people: email-only rows get their Slack
 // id from dir, managers are resolved to ids, and unknown managers and
 // reporting cycles are rejected (again, so entries not built by Parse are
-// safe too). dir is asked once, and only when some row lacks a slack_id;
-// then it also fills in the Slack time zone, and the name where the file
-// gives none. People come back in entry order, active and in the roster.
+// safe too). With a dir, it is asked once, whatever the file holds, and
+// every row is checked against it: a slack_id must be a live human member
+// of the workspace (not a bot, not deactivated), like an email; everyone
+// gets their Slack time zone, and the name where the file gives none.
+// Without one, slack_ids are taken as the file gives them and email-only
+// rows are refused. People come back in entry order, active and in the
+// roster.
 func Resolve(ctx context.Context, entries []Entry, dir Directory) ([]coaching.Person, error) {
 	var errs Errors
 	checkReporting(entries, &errs)
@@ -24,17 +28,18 @@ func Resolve(ctx context.Context, entries []Entry, dir Directory) ([]coaching.Pe
 	for i, e := range entries {
 		people[i] = e.person()
 	}
-	if lines := emailOnlyLines(entries); len(lines) > 0 {
-		if dir == nil {
+	if dir == nil {
+		if lines := emailOnlyLines(entries); len(lines) > 0 {
 			verb := "gives"
 			if len(lines) > 1 {
 				verb = "give"
 			}
 			return nil, fmt.Errorf("%s %s an email but no slack_id: %w", describeLines(lines), verb, ErrNoDirectory)
 		}
+	} else {
 		members, err := dir.Members(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("list Slack members to resolve roster emails: %w", err)
+			return nil, fmt.Errorf("list Slack members to check the roster: %w", err)
 		}
 		if err := fillFromMembers(people, entries, members); err != nil {
 			return nil, err
@@ -59,8 +64,10 @@ func emailOnlyLines(entries []Entry) []int {
 	return lines
 }
 
-// fillFromMembers gives email-only people their Slack id, and everyone found
-// in the directory their Slack time zone and, where the file has none, name.
+// fillFromMembers checks every row against the directory: email-only people
+// get their Slack id, a slack_id must be a live human member, and everyone
+// gets their Slack time zone and, where the file has none, name. Each bad
+// row is a problem on its line, so nothing is written.
 func fillFromMembers(people []coaching.Person, entries []Entry, members []Member) error {
 	dir := newMemberIndex(members)
 	given := map[string]int{} // slack ids the file names, to their lines
@@ -72,9 +79,10 @@ func fillFromMembers(people []coaching.Person, entries []Entry, members []Member
 	var errs Errors
 	for i, e := range entries {
 		p := &people[i]
+		var m Member
 		if e.SlackID == "" {
-			m, err := dir.byEmail(p.Email)
-			if err != nil {
+			var err error
+			if m, err = dir.byEmail(p.Email); err != nil {
 				errs.Add(e.Line, colEmail, "%s", err.Error())
 				continue
 			}
@@ -83,12 +91,16 @@ func fillFromMembers(people []coaching.Person, entries []Entry, members []Member
 				continue
 			}
 			p.ID = m.ID
-		}
-		if m, ok := dir.ids[p.ID]; ok {
-			p.SlackTZ = m.TZ
-			if p.Name == "" {
-				p.Name = m.Name
+		} else {
+			var err error
+			if m, err = dir.byID(e.SlackID); err != nil {
+				errs.Add(e.Line, colSlackID, "%s", err.Error())
+				continue
 			}
+		}
+		p.SlackTZ = m.TZ
+		if p.Name == "" {
+			p.Name = m.Name
 		}
 	}
 	return errs.OrNil()
@@ -114,6 +126,21 @@ func newMemberIndex(members []Member) memberIndex {
 }
 
 func live(m Member) bool { return !m.Deleted && !m.IsBot }
+
+// byID finds the live human with this Slack id. A bot or a deactivated
+// account would be nudged and counted as a person who never answers.
+func (ix memberIndex) byID(id string) (Member, error) {
+	m, ok := ix.ids[id]
+	switch {
+	case !ok:
+		return Member{}, fmt.Errorf("%s is not in this Slack workspace", id)
+	case m.Deleted:
+		return Member{}, fmt.Errorf("%s is deactivated in Slack", id)
+	case m.IsBot:
+		return Member{}, fmt.Errorf("%s is a bot, not a person", id)
+	}
+	return m, nil
+}
 
 // byEmail finds the live human with this address. The messages say why an
 // address did not resolve, so an admin knows whether to fix the file or Slack.

@@ -31,7 +31,10 @@ func workspace() *fakeDirectory {
 		{ID: "W03", Email: "cat@example.com", Name: "Catherine", TZ: "Asia/Tokyo"},
 		{ID: "U04", Email: "dan@example.com", Name: "Dan Diaz", TZ: "Europe/Madrid"},
 		{ID: "U05", Email: "gone@example.com", Name: "Gone", Deleted: true},
-		{ID: "B06", Email: "robot@example.com", Name: "Robot", IsBot: true},
+		{ID: "U06", Email: "robot@example.com", Name: "Robot", IsBot: true},
+		{ID: "U07", Name: "Eve Evans", TZ: "Australia/Sydney"},
+		{ID: "U08", Name: "Old bot", IsBot: true, Deleted: true},
+		{ID: "USLACKBOT", Name: "Slackbot", IsBot: true}, // as slackbot.Directory reports it
 	}}
 }
 
@@ -42,7 +45,7 @@ func TestLoadResolvesEmailOnlyRowsInOneDirectoryCall(t *testing.T) {
 		",BOB@example.com,,manager,ann@example.com,,,10,",
 		",cat@example.com,Cat,rep,bob@example.com,top,,,",
 		"U04,,,rep,bob@example.com,bottom,,,",
-		"U07,,Eve,rep,U04,,,,") // not in the directory: kept as the file says
+		"U07,,Eve,rep,U04,,,,")
 	got, err := roster.Load(context.Background(), in, importDate(), dir)
 	if err != nil {
 		t.Fatalf("Load: %v", err)
@@ -60,29 +63,52 @@ func TestLoadResolvesEmailOnlyRowsInOneDirectoryCall(t *testing.T) {
 			Tier: coaching.TierTop, Active: true, InRoster: true},
 		{ID: "U04", Name: "Dan Diaz", SlackTZ: "Europe/Madrid", Roles: []string{"rep"}, ManagerID: "U02",
 			Tier: coaching.TierBottom, Active: true, InRoster: true},
-		{ID: "U07", Name: "Eve", RosterNamed: true, Roles: []string{"rep"}, ManagerID: "U04", Active: true, InRoster: true},
+		{ID: "U07", Name: "Eve", RosterNamed: true, SlackTZ: "Australia/Sydney", Roles: []string{"rep"}, ManagerID: "U04", Active: true, InRoster: true},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Load\n got %+v\nwant %+v", got, want)
 	}
 }
 
-func TestResolveWithSlackIDsOnlyNeverAsksTheDirectory(t *testing.T) {
-	in := header + "\nU01,,Ann,manager,,,\nU02,,,rep,U01,,\n"
-	dir := workspace()
-	for name, d := range map[string]roster.Directory{"a directory": dir, "no directory": nil} {
-		t.Run(name, func(t *testing.T) {
+// A file of slack_ids only is still checked with Slack when there is a
+// directory, in one call, and gets everyone's Slack zone (so the nudge
+// need not read each manager's profile) and the names it leaves out;
+// without a directory the ids are taken as they are.
+func TestResolveSlackIDRows(t *testing.T) {
+	in := header + "\nU01,,Ann,manager,,,\nU02,,,rep,U01,,\nW03,,Cat,rep,U01,,Asia/Seoul\n"
+	for _, tt := range []struct {
+		name      string
+		dir       *fakeDirectory
+		wantCalls int
+		want      []coaching.Person
+	}{
+		{"a directory", workspace(), 1, []coaching.Person{
+			{ID: "U01", Name: "Ann", RosterNamed: true, SlackTZ: "Europe/London", Roles: []string{"manager"}, Active: true, InRoster: true},
+			{ID: "U02", Name: "Bob Baker", SlackTZ: "America/New_York", Roles: []string{"rep"}, ManagerID: "U01", Active: true, InRoster: true},
+			{ID: "W03", Name: "Cat", RosterNamed: true, TZ: "Asia/Seoul", SlackTZ: "Asia/Tokyo", Roles: []string{"rep"}, ManagerID: "U01", Active: true, InRoster: true},
+		}},
+		{"no directory", nil, 0, []coaching.Person{
+			{ID: "U01", Name: "Ann", RosterNamed: true, Roles: []string{"manager"}, Active: true, InRoster: true},
+			{ID: "U02", Roles: []string{"rep"}, ManagerID: "U01", Active: true, InRoster: true},
+			{ID: "W03", Name: "Cat", RosterNamed: true, TZ: "Asia/Seoul", Roles: []string{"rep"}, ManagerID: "U01", Active: true, InRoster: true},
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var d roster.Directory
+			if tt.dir != nil {
+				d = tt.dir
+			}
 			got, err := roster.Load(context.Background(), strings.NewReader(in), importDate(), d)
 			if err != nil {
 				t.Fatalf("Load: %v", err)
 			}
-			if got[1].ManagerID != "U01" || got[1].Name != "" || got[1].SlackTZ != "" {
-				t.Errorf("second person = %+v, want manager U01 and nothing from the directory", got[1])
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Load\n got %+v\nwant %+v", got, tt.want)
+			}
+			if tt.dir != nil && tt.dir.calls != tt.wantCalls {
+				t.Errorf("Members called %d times, want %d", tt.dir.calls, tt.wantCalls)
 			}
 		})
-	}
-	if dir.calls != 0 {
-		t.Errorf("Members called %d times, want never", dir.calls)
 	}
 }
 
@@ -124,6 +150,42 @@ func TestResolveRejects(t *testing.T) {
 			[]problem{{3, "email", "ann@example.com is Slack user U01, who is also on line 2"}},
 		},
 		{
+			"a slack_id Slack does not know",
+			header + "\nU01,,Ann,manager,,,\nU0NOBODY,,Zed,rep,U01,,\n",
+			workspace(),
+			[]problem{{3, "slack_id", "U0NOBODY is not in this Slack workspace"}},
+		},
+		{
+			"a slack_id of a deactivated user",
+			header + "\nU01,,Ann,manager,,,\nU05,,,rep,U01,,\n",
+			workspace(),
+			[]problem{{3, "slack_id", "U05 is deactivated in Slack"}},
+		},
+		{
+			"a slack_id of a bot",
+			header + "\nU06,,Robot,manager,,,\n",
+			workspace(),
+			[]problem{{2, "slack_id", "U06 is a bot, not a person"}},
+		},
+		{
+			"a slack_id of a deactivated bot",
+			header + "\nU08,,,rep,,,\n",
+			workspace(),
+			[]problem{{2, "slack_id", "U08 is deactivated in Slack"}},
+		},
+		{
+			"Slackbot",
+			header + "\nUSLACKBOT,,,admin,,,\n",
+			workspace(),
+			[]problem{{2, "slack_id", "USLACKBOT is a bot, not a person"}},
+		},
+		{
+			"every bad row at once, slack_ids and emails, managers too",
+			header + "\nU06,,,manager,,,\nU0NOBODY,,,rep,U06,,\n,nobody@example.com,,rep,U06,,\nU01,,,rep,U06,,\nU05,,,rep,U01,,\n",
+			workspace(),
+			[]problem{{2, "slack_id", "U06 is a bot"}, {3, "slack_id", "U0NOBODY is not in"}, {4, "email", "nobody@example.com"}, {6, "slack_id", "U05 is deactivated"}},
+		},
+		{
 			"every unresolved email at once",
 			header + "\n,nobody@example.com,,rep,,,\n,cat@example.com,,rep,,,\n,gone@example.com,,rep,,,\n",
 			workspace(),
@@ -153,12 +215,20 @@ func TestResolveEmailOnlyRowsWithoutDirectory(t *testing.T) {
 	}
 }
 
+// A directory that fails fails the import, whether the file needed it for
+// emails or only to check slack_ids.
 func TestResolveWrapsDirectoryFailure(t *testing.T) {
 	boom := errors.New("slack: ratelimited")
-	in := header + "\n,bob@example.com,,rep,,,\n"
-	_, err := roster.Load(context.Background(), strings.NewReader(in), importDate(), &fakeDirectory{err: boom})
-	if !errors.Is(err, boom) {
-		t.Errorf("error = %v, want it to wrap %v", err, boom)
+	for name, in := range map[string]string{
+		"an email-only row": header + "\n,bob@example.com,,rep,,,\n",
+		"slack_ids only":    header + "\nU02,,,rep,,,\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := roster.Load(context.Background(), strings.NewReader(in), importDate(), &fakeDirectory{err: boom})
+			if !errors.Is(err, boom) {
+				t.Errorf("error = %v, want it to wrap %v", err, boom)
+			}
+		})
 	}
 }
 

@@ -1,9 +1,12 @@
 // Package roster reads the roster CSV an admin imports: who is in the sales
 // organisation, their roles, tiers and who they report to. Imports are
-// all-or-nothing, so the whole file is checked before anything is written;
-// rows that give only an email are resolved through Slack's member list in
-// one pass. The package hands people back to the caller, which stores them in
-// one transaction; it never touches a database itself.
+// all-or-nothing, so the whole file is checked before anything is written.
+// With a Slack directory, every row is checked against Slack's member list
+// in one pass: rows that give only an email are resolved to their Slack id,
+// a slack_id that is a bot, deactivated or not in the workspace is a bad
+// line, and everyone gets their Slack time zone. The package hands people
+// back to the caller, which stores them in one transaction; it never
+// touches a database itself.
 package roster
 
 import (
@@ -30,13 +33,16 @@ type Entry struct {
 	Since       coaching.Date // zero when the file gives none: the store keeps a known person's date, else uses the import date
 }
 
-// Directory lists the workspace's members once (Slack's paged users.list).
-// It is defined here, where it is used, so the roster needs no Slack client.
+// Directory lists the workspace's members once (Slack's paged users.list),
+// deactivated ones and bots included, so that the roster can tell them from
+// people. It is defined here, where it is used, so the roster needs no Slack
+// client.
 type Directory interface {
 	Members(ctx context.Context) ([]Member, error)
 }
 
-// Member is a workspace member as the Directory reports it.
+// Member is a workspace member as the Directory reports it. IsBot is true
+// for Slackbot too, which Slack itself lists with is_bot false.
 type Member struct {
 	ID, Email, Name, TZ string
 	IsBot, Deleted      bool
