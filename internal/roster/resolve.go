@@ -79,31 +79,37 @@ func fillFromMembers(people []coaching.Person, entries []Entry, members []Member
 	var errs Errors
 	for i, e := range entries {
 		p := &people[i]
-		var m Member
-		if e.SlackID == "" {
-			var err error
-			if m, err = dir.byEmail(p.Email); err != nil {
-				errs.Add(e.Line, colEmail, "%s", err.Error())
-				continue
-			}
-			if line, ok := given[m.ID]; ok {
-				errs.Add(e.Line, colEmail, "%s is Slack user %s, who is also on line %d", p.Email, m.ID, line)
-				continue
-			}
-			p.ID = m.ID
-		} else {
-			var err error
-			if m, err = dir.byID(e.SlackID); err != nil {
+		if e.SlackID != "" {
+			m, err := dir.byID(e.SlackID)
+			if err != nil {
 				errs.Add(e.Line, colSlackID, "%s", err.Error())
 				continue
 			}
+			fill(p, m)
+			continue
 		}
-		p.SlackTZ = m.TZ
-		if p.Name == "" {
-			p.Name = m.Name
+		m, err := dir.byEmail(p.Email)
+		if err != nil {
+			errs.Add(e.Line, colEmail, "%s", err.Error())
+			continue
 		}
+		if line, ok := given[m.ID]; ok {
+			errs.Add(e.Line, colEmail, "%s is Slack user %s, who is also on line %d", p.Email, m.ID, line)
+			continue
+		}
+		p.ID = m.ID
+		fill(p, m)
 	}
 	return errs.OrNil()
+}
+
+// fill gives p what Slack knows of them: their time zone, and their name
+// where the file gives none.
+func fill(p *coaching.Person, m Member) {
+	p.SlackTZ = m.TZ
+	if p.Name == "" {
+		p.Name = m.Name
+	}
 }
 
 // memberIndex is the directory keyed both ways.
