@@ -14,10 +14,16 @@ import (
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
-// openReadOnly opens an existing database for a command that only reads:
-// a missing file is an error, never a new empty database.
+// openReadOnly opens an existing database for a command that only reads.
 func openReadOnly(ctx context.Context, path string, o sqlite.Options) (*sqlite.Store, error) {
 	o.ReadOnly = true
+	return openExisting(ctx, path, o)
+}
+
+// openExisting opens a database that must be there already: a missing file
+// is an error, never a new empty database.
+func openExisting(ctx context.Context, path string, o sqlite.Options) (*sqlite.Store, error) {
+	o.MustExist = true
 	st, err := sqlite.Open(ctx, path, o)
 	if errors.Is(err, sqlite.ErrNoDatabase) {
 		return nil, fmt.Errorf("database %s does not exist: set COACHLOG_DB, or create it with `coachlog serve` or `coachlog roster import`", sqlite.Redact(path))
