@@ -255,7 +255,8 @@ func TestADigestOfAWeekNotOverIsJudgedAsOfToday(t *testing.T) {
 	if err != nil {
 		t.Fatalf("digest --dry-run: %v\n%s", err, out)
 	}
-	for _, want := range []string{"to Wed 18 Nov 2026 (so far)", "Coverage: 100% of 2 reps", "Overdue reps: 0"} {
+	for _, want := range []string{"to Wed 18 Nov 2026 (so far)", "Coverage: 100% of 2 reps", "Overdue reps: 0",
+		"counts against their weekly average, pro-rated to the days so far"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the dry run does not say %q:\n%s", want, out)
 		}

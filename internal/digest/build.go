@@ -26,11 +26,11 @@ type Options struct {
 // one message holds). The chart is added by the Builder.
 func Build(r *metrics.Report, week coaching.Week, o Options) *Digest {
 	g := groups(r, o)
-	head := headline(r, week)
-	if single, ok := one(head, g); ok {
+	head, partial := headline(r, week), soFar(r, week)
+	if single, ok := one(head, g, legend(false, partial)); ok {
 		return &Digest{Week: week, Messages: []Message{single}}
 	}
-	d := &Digest{Week: week, Messages: []Message{overview(head, g, week)}}
+	d := &Digest{Week: week, Messages: []Message{overview(head, g, week, legend(true, partial))}}
 	for _, gr := range g {
 		d.Messages = append(d.Messages, gr.messages(week)...)
 	}
@@ -184,8 +184,8 @@ func headline(r *metrics.Report, week coaching.Week) []Block {
 	org := r.Org
 	t, m := trendOf(org, r.Period), org.Metrics
 	to := week.Sunday().Human()
-	if end := r.Period.To; !end.IsZero() && end.Before(week.Sunday()) {
-		to = end.Human() + " (so far)" // a week not over yet is judged as of today
+	if soFar(r, week) {
+		to = r.Period.To.Human() + " (so far)"
 	}
 	title := fmt.Sprintf("Coaching digest · %s · %s to %s", week, week.Monday().Human(), to)
 	lead := (&txt{}).b(plural(m.Sessions, "session", "sessions") + " and " + num(m.Minutes) + " minutes of coaching").
@@ -202,32 +202,44 @@ func headline(r *metrics.Report, week coaching.Week) []Block {
 	return out
 }
 
-// legend closes the headline.
-func legend(threaded bool) Block {
+// soFar reports whether r judges a week not over yet, as of its today.
+func soFar(r *metrics.Report, week coaching.Week) bool {
+	end := r.Period.To
+	return !end.IsZero() && end.Before(week.Sunday())
+}
+
+// legend closes the headline. In a week so far, counts are compared with
+// the weekly average pro-rated to the days gone (trend.perWeek), and the
+// legend says so: "against their weekly average" alone reads as the whole.
+func legend(threaded, soFar bool) Block {
 	where := "The chart is in the thread."
 	if threaded {
 		where = "The chart and each leader's tree and managers are in the thread."
 	}
-	return block(Context, words("↑ ↓ → against the 4 weeks before (counts against their weekly average). "+
+	counts := "counts against their weekly average"
+	if soFar {
+		counts += ", pro-rated to the days so far"
+	}
+	return block(Context, words("↑ ↓ → against the 4 weeks before ("+counts+"). "+
 		"Coverage: reps coached within their manager's cadence. "+where+" Figures only: nothing anyone wrote, and no rep by name."))
 }
 
 // one is the whole digest as one message, if it fits.
-func one(head []Block, gs []group) (Message, bool) {
+func one(head []Block, gs []group, end Block) (Message, bool) {
 	msg := Message{Blocks: slices.Clone(head)}
 	for _, g := range gs {
 		msg.Blocks = append(msg.Blocks, Block{Type: Divider})
 		msg.Blocks = append(msg.Blocks, g.top...)
 		msg.Blocks = append(msg.Blocks, sections(g.managers)...)
 	}
-	msg.Blocks = append(msg.Blocks, legend(false))
+	msg.Blocks = append(msg.Blocks, end)
 	msg.Text = head[0].plain
 	return msg, fits(msg.Blocks)
 }
 
 // overview is the headline of a digest whose leaders reply in the
 // thread: the organisation, then one line per leader while they fit.
-func overview(head []Block, gs []group, week coaching.Week) Message {
+func overview(head []Block, gs []group, week coaching.Week, end Block) Message {
 	p := newPacker("Coaching digest " + week.String())
 	for _, b := range head {
 		p.add(b)
@@ -238,7 +250,6 @@ func overview(head []Block, gs []group, week coaching.Week) Message {
 			lines = append(lines, overviewLine(*g.leader, g.period))
 		}
 	}
-	end := legend(true)
 	if len(lines) > 0 {
 		intro := (&txt{}).b("Leaders").w(" (each in the thread)")
 		secs, counts := pack(append([]*txt{intro}, lines...), "\n")
