@@ -12,6 +12,9 @@ const (
 	EStale     = "stale"
 	EInvalid   = "invalid"
 	EBusy      = "busy"
+	// EAnswered: a command was acted on already (by another replica, or
+	// an earlier pass) and has its answer: nothing more is done.
+	EAnswered = "answered"
 )
 
 // Error is a domain error: a machine code and a message fit for users.

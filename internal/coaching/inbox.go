@@ -37,16 +37,33 @@ func (s *Service) Accept(ctx context.Context, c Command) (_ Command, fresh bool,
 
 // CommandDone records that a command was acted on without logging a
 // session (a refusal, a form opened instead); a logged session marks its
-// command done itself, in its own transaction.
-func (s *Service) CommandDone(ctx context.Context, id int64) error {
+// command done itself, in its own transaction. It reports whether this
+// call marked it: false when it was done already (another replica
+// answered it, or an earlier pass).
+func (s *Service) CommandDone(ctx context.Context, id int64) (bool, error) {
+	var marked bool
 	err := s.store.Update(ctx, func(tx Tx) error {
-		_, err := tx.MarkCommandDone(ctx, id, s.now())
+		var err error
+		marked, err = tx.MarkCommandDone(ctx, id, s.now())
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("mark command %d done: %w", id, err)
+		return false, fmt.Errorf("mark command %d done: %w", id, err)
 	}
-	return nil
+	return marked, nil
+}
+
+// CommandAnswered reports whether a command was acted on already. Acting
+// on one takes seconds (profiles read from Slack), and replicas replaying
+// what is pending can come to a command the replica that acked it is
+// still acting on; what cannot be undone, a form opened, looks first.
+func (s *Service) CommandAnswered(ctx context.Context, id int64) (bool, error) {
+	return s.store.CommandAnswered(ctx, id)
+}
+
+// errAnswered says a command was answered before this pass came to it.
+func errAnswered(id int64) error {
+	return Errorf(EAnswered, "Command %d was answered already.", id)
 }
 
 // AnswerCommand queues the answer to a command that logs nothing (why it

@@ -26,7 +26,8 @@ type LogRequest struct {
 // LogSession validates and stores a new session, queueing each rep's DM in
 // the same transaction. A key seen before returns the session it produced
 // (a double submit of one form, validated again first: the same form
-// passes again).
+// passes again). A command (req.CommandID) answered already otherwise, by
+// another replica, is left as it was answered: an error coded EAnswered.
 func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, error) {
 	// A retry or a replayed command finds its session before validation,
 	// which could refuse it now (a rep deactivated since). A first
@@ -34,9 +35,20 @@ func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, erro
 	if req.Redelivery || req.CommandID != 0 {
 		if id, seen, err := s.store.SubmissionSession(ctx, req.Key); err != nil || seen {
 			if err == nil && req.CommandID != 0 {
-				err = s.CommandDone(ctx, req.CommandID)
+				_, err = s.CommandDone(ctx, req.CommandID)
 			}
 			return s.sessionOrErr(ctx, id, err)
+		}
+	}
+	// A command another replica answered otherwise (refused it, opened
+	// the form) is not validated again, which may read Slack: it is done.
+	if req.CommandID != 0 {
+		answered, err := s.store.CommandAnswered(ctx, req.CommandID)
+		if err != nil {
+			return Session{}, fmt.Errorf("check command %d: %w", req.CommandID, err)
+		}
+		if answered {
+			return Session{}, errAnswered(req.CommandID)
 		}
 	}
 	d := normalise(req.Draft)
@@ -55,8 +67,16 @@ func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, erro
 	}
 	dup := false
 	err = s.store.Update(ctx, func(tx Tx) error {
+		// The command is marked done first: on PostgreSQL a replica acting
+		// on it at the same time waits here for this one to commit, and
+		// then finds it done. Whoever marks it answers it; the other does
+		// nothing more (the answer it would give could differ: a refusal,
+		// a form, a session under another key) and returns the session the
+		// first one logged under the command's key, if any.
+		marked := true
 		if req.CommandID != 0 {
-			if _, err := tx.MarkCommandDone(ctx, req.CommandID, now); err != nil {
+			var err error
+			if marked, err = tx.MarkCommandDone(ctx, req.CommandID, now); err != nil {
 				return err
 			}
 		}
@@ -64,6 +84,9 @@ func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, erro
 		if err != nil || seen {
 			sess.ID, dup = id, seen
 			return err
+		}
+		if !marked {
+			return errAnswered(req.CommandID)
 		}
 		if err := ensurePeople(ctx, tx, stored, append([]string{req.ManagerID}, d.RepIDs...)...); err != nil {
 			return err

@@ -32,6 +32,8 @@ type Reader interface {
 	// PendingCommands lists accepted commands not acted on yet that were
 	// received before a time, oldest first.
 	PendingCommands(ctx context.Context, before time.Time) ([]Command, error)
+	// CommandAnswered reports whether a command was acted on (done).
+	CommandAnswered(ctx context.Context, id int64) (bool, error)
 }
 
 // Tx is a write transaction: everything done through it commits together or

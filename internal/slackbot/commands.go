@@ -108,11 +108,22 @@ func (b *Bot) runCommand(ctx context.Context, c coaching.Command) {
 	b.quickLog(ctx, c, cmd)
 }
 
-// commandDone marks a command acted on without a session.
-func (b *Bot) commandDone(ctx context.Context, c coaching.Command) {
-	if err := b.svc.CommandDone(ctx, c.ID); err != nil {
+// commandDone marks a command acted on without a session. It reports
+// false when another replica had answered it meanwhile.
+func (b *Bot) commandDone(ctx context.Context, c coaching.Command) bool {
+	marked, err := b.svc.CommandDone(ctx, c.ID)
+	if err != nil {
 		b.log.Error("marking a command done failed; it will be acted on again at the next start", "command_id", c.ID, "err", err)
+		return true
 	}
+	return marked
+}
+
+// logAnswered notes a command found answered already: replicas replaying
+// what was pending can come to a command the replica that acked it still
+// acts on, and the first to mark it done answers it.
+func (b *Bot) logAnswered(c coaching.Command) {
+	b.log.Info("command already answered by another replica; nothing more done", "command_id", c.ID, "user_id", c.UserID)
 }
 
 // quickLog logs a clear quick capture. The manager's profile is read first
@@ -130,6 +141,10 @@ func (b *Bot) quickLog(ctx context.Context, c coaching.Command, cmd slashCommand
 	}
 	_, err := b.svc.LogSession(ctx, coaching.LogRequest{ManagerID: cmd.UserID, Draft: res.Draft, Source: coaching.SourceQuick,
 		Key: c.Key, ResponseURL: cmd.ResponseURL, ResponseAt: c.ReceivedAt, CommandID: c.ID})
+	if coaching.ErrorCode(err) == coaching.EAnswered {
+		b.logAnswered(c)
+		return
+	}
 	if fe, ok := coaching.FieldErrorsOf(err); ok {
 		// Field errors are plain text and may name people by the display
 		// name they chose. What was typed is not lost: the form opens with
@@ -150,14 +165,26 @@ func (b *Bot) quickLog(ctx context.Context, c coaching.Command, cmd slashCommand
 // formOrAnswer opens the log form for an accepted command, filled with d
 // and notice, and marks the command done; when Slack does not open it (the
 // trigger has expired: the command was acted on after a restart), the
-// command is answered with answer instead.
+// command is answered with answer instead. A command another replica
+// answered already gets no form: a form opened cannot be taken back, so
+// this looks before opening it.
 func (b *Bot) formOrAnswer(ctx context.Context, c coaching.Command, cmd slashCommand, d coaching.Draft, notice, answer string) {
+	if answered, err := b.svc.CommandAnswered(ctx, c.ID); err != nil {
+		b.log.Debug("could not look whether a command was answered; acting on it", "command_id", c.ID, "err", err)
+	} else if answered {
+		b.logAnswered(c)
+		return
+	}
 	meta := modalMeta{Source: coaching.SourceQuick}.withResponse(cmd.ResponseURL, c.ReceivedAt)
 	if _, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, d, notice, meta); err != nil {
 		b.answerCommand(ctx, c, cmd, answer)
 		return
 	}
-	b.commandDone(ctx, c)
+	if !b.commandDone(ctx, c) {
+		// Answered by another replica between the look and the form: the
+		// manager sees both answers. Seconds wide, at a replica's start.
+		b.log.Warn("a form was opened for a command another replica answered meanwhile", "command_id", c.ID, "user_id", c.UserID)
+	}
 }
 
 // parseCapture reads a quick capture. The parser reads the text as Slack

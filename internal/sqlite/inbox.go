@@ -64,3 +64,17 @@ func (r reader) PendingCommands(ctx context.Context, before time.Time) ([]coachi
 	}
 	return out, rows.Err()
 }
+
+// CommandAnswered reports whether a command was acted on (done). A command
+// not stored is reported as not found.
+func (r reader) CommandAnswered(ctx context.Context, id int64) (bool, error) {
+	var done int64
+	err := r.q.QueryRowContext(ctx, `SELECT done_at FROM inbox WHERE id = ?`, id).Scan(&done)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, coaching.Errorf(coaching.ENotFound, "Command %d not found.", id)
+	}
+	if err != nil {
+		return false, fmt.Errorf("read command %d: %w", id, err)
+	}
+	return done != 0, nil
+}

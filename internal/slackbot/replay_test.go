@@ -1,0 +1,69 @@
+package slackbot
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+// A replica replaying the commands pending at its start can come to one
+// the replica that acked it is still acting on, its trigger still fresh.
+// When the other replica has answered it meanwhile (here: refused it),
+// the replay does nothing more: no form opened on top of the answer, no
+// session logged after it, nothing queued.
+func TestAReplayLeavesACommandAnsweredMeanwhileAlone(t *testing.T) {
+	for _, tt := range []struct{ name, text string }{
+		{"a capture that opens the form", "<@U0SAM|sam> talked pricing"},
+		{"a capture that logs", "<@U0SAM|sam> 1:1 30m talked pricing"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			fake := fakeslack.New()
+			if err := fake.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer fake.Close()
+			fake.AddUser(fakeslack.User{ID: "U0MAX", Name: "max", RealName: "Max"})
+			fake.AddUser(fakeslack.User{ID: "U0SAM", Name: "sam", RealName: "Sam"})
+			st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			svc := coaching.NewService(coaching.Config{Store: st})
+			b := New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL(), Service: svc, Outbox: nopNotifier{}})
+
+			cmd := slashCommand{Command: "/coach", Text: tt.text, UserID: "U0MAX", TriggerID: fake.IssueTrigger("U0MAX"),
+				ResponseURL: "https://hooks.slack.test/commands/1"}
+			payload, err := json.Marshal(cmd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, _, err := svc.Accept(ctx, coaching.Command{Key: "cmd:" + cmd.TriggerID, UserID: cmd.UserID, Payload: payload, ReceivedAt: time.Now()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The replica that acked it refuses it while this one replays it.
+			if err := svc.AnswerCommand(ctx, c, cmd.ResponseURL, c.ReceivedAt, "Not logged: try again in a moment."); err != nil {
+				t.Fatal(err)
+			}
+			b.runCommand(ctx, c)
+
+			if calls := fake.CallsTo("views.open"); len(calls) != 0 {
+				t.Errorf("views.open called %d times: a form opened for a command already answered", len(calls))
+			}
+			if got, err := st.ManagerSessions(ctx, "U0MAX", "", 10); err != nil || len(got) != 0 {
+				t.Errorf("sessions = %d (%v): logged after the manager was told it was not", len(got), err)
+			}
+			if stats, err := st.OutboxStats(ctx); err != nil || stats.Pending != 1 {
+				t.Errorf("outbox = %+v, %v; want the refusal alone", stats, err)
+			}
+		})
+	}
+}
