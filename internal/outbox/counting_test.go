@@ -18,30 +18,30 @@ type countingQueue struct {
 	writes, claims, postpones atomic.Int64
 }
 
-func (q *countingQueue) MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted, covered ...int64) error {
+func (q *countingQueue) MarkSent(ctx context.Context, id int64, owner, key string, posted *coaching.Posted, covered ...int64) (bool, error) {
 	q.writes.Add(1)
-	return q.Store.MarkSent(ctx, id, key, posted, covered...)
+	return q.Store.MarkSent(ctx, id, owner, key, posted, covered...)
 }
 
-func (q *countingQueue) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {
+func (q *countingQueue) MarkRetry(ctx context.Context, id int64, owner string, next time.Time, reason string) (bool, error) {
 	q.writes.Add(1)
-	return q.Store.MarkRetry(ctx, id, next, reason)
+	return q.Store.MarkRetry(ctx, id, owner, next, reason)
 }
 
-func (q *countingQueue) Postpone(ctx context.Context, id int64, next time.Time) error {
+func (q *countingQueue) Postpone(ctx context.Context, id int64, owner string, next time.Time) (bool, error) {
 	q.writes.Add(1)
 	q.postpones.Add(1)
-	return q.Store.Postpone(ctx, id, next)
+	return q.Store.Postpone(ctx, id, owner, next)
 }
 
-func (q *countingQueue) MarkFailed(ctx context.Context, id int64, reason string) error {
+func (q *countingQueue) MarkFailed(ctx context.Context, id int64, owner, reason string) (bool, error) {
 	q.writes.Add(1)
-	return q.Store.MarkFailed(ctx, id, reason)
+	return q.Store.MarkFailed(ctx, id, owner, reason)
 }
 
-func (q *countingQueue) MarkSuperseded(ctx context.Context, id int64) error {
+func (q *countingQueue) MarkSuperseded(ctx context.Context, id int64, owner string) (bool, error) {
 	q.writes.Add(1)
-	return q.Store.MarkSuperseded(ctx, id)
+	return q.Store.MarkSuperseded(ctx, id, owner)
 }
 
 func (q *countingQueue) ExtendLease(ctx context.Context, id int64, owner string, until time.Time) (bool, error) {
@@ -49,9 +49,9 @@ func (q *countingQueue) ExtendLease(ctx context.Context, id int64, owner string,
 	return q.Store.ExtendLease(ctx, id, owner, until)
 }
 
-func (q *countingQueue) RerouteOutbox(ctx context.Context, id int64, m coaching.Message) error {
+func (q *countingQueue) RerouteOutbox(ctx context.Context, id int64, owner string, m coaching.Message) (bool, error) {
 	q.writes.Add(1)
-	return q.Store.RerouteOutbox(ctx, id, m)
+	return q.Store.RerouteOutbox(ctx, id, owner, m)
 }
 
 func (q *countingQueue) ReleaseLeases(ctx context.Context, owner string) error {

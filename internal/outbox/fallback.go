@@ -32,7 +32,10 @@ func (w *Worker) fallBack(ctx context.Context, it *job, reason string) error {
 	if !ok {
 		return w.fail(ctx, it, reason)
 	}
-	if err := w.q.RerouteOutbox(ctx, it.ID, fb); err != nil {
+	if held, err := w.q.RerouteOutbox(ctx, it.ID, w.owner, fb); err != nil || !held {
+		if err == nil {
+			w.leftToOther(ctx, it, "reroute")
+		}
 		return err
 	}
 	w.log.InfoContext(ctx, "response_url unusable; delivering by the fallback route", "outbox_id", it.ID,

@@ -24,24 +24,31 @@ type Queue interface {
 	ClaimOutboxLanes(ctx context.Context, owner string, now time.Time, leaseFor time.Duration, lanes map[coaching.Op]int, keys []string) ([]coaching.OutboxItem, error)
 	NextOutboxAt(ctx context.Context, keys []string) (time.Time, bool, error)
 	OutboxStatus(ctx context.Context, keys []string) (map[string]string, error)
+	// The bookkeeping of a claimed message (MarkSent, MarkRetry,
+	// Postpone, MarkFailed, MarkSuperseded, RerouteOutbox) applies only
+	// while owner's claim still holds it, and reports false, writing
+	// nothing, once another worker has taken it: a worker that stalled
+	// past its lease must not overwrite what the message's new worker
+	// does with it.
+
 	// MarkSent records a message sent and, for a post, where it lives;
 	// with it, the updates of that post named in covered, which the post
 	// showed (see PendingUpdates), are superseded in the same commit. A
 	// post withheld (posted nil) supersedes nothing.
-	MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted, covered ...int64) error
+	MarkSent(ctx context.Context, id int64, owner, key string, posted *coaching.Posted, covered ...int64) (bool, error)
 	// PendingUpdates lists the queued updates of the message key that
 	// render its state when sent (no payload of their own).
 	PendingUpdates(ctx context.Context, key string) ([]int64, error)
-	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
-	Postpone(ctx context.Context, id int64, next time.Time) error
-	MarkFailed(ctx context.Context, id int64, reason string) error
-	MarkSuperseded(ctx context.Context, id int64) error
+	MarkRetry(ctx context.Context, id int64, owner string, next time.Time, reason string) (bool, error)
+	Postpone(ctx context.Context, id int64, owner string, next time.Time) (bool, error)
+	MarkFailed(ctx context.Context, id int64, owner, reason string) (bool, error)
+	MarkSuperseded(ctx context.Context, id int64, owner string) (bool, error)
 	// ExtendLease moves owner's lease on a pending message to until; false
 	// when owner no longer holds it.
 	ExtendLease(ctx context.Context, id int64, owner string, until time.Time) (bool, error)
 	// RerouteOutbox rewrites a queued message to go by another route (a
 	// response's fallback).
-	RerouteOutbox(ctx context.Context, id int64, m coaching.Message) error
+	RerouteOutbox(ctx context.Context, id int64, owner string, m coaching.Message) (bool, error)
 	// ReleaseLeases gives back the pending messages owner still holds.
 	ReleaseLeases(ctx context.Context, owner string) error
 	// LeaseOwners lists who holds leases on pending messages at now.

@@ -319,8 +319,12 @@ func (w *Worker) drain(ctx context.Context, keys []string, ops []coaching.Op) er
 		}
 		send, superseded := coalesce(items)
 		for _, it := range superseded {
-			if err := w.q.MarkSuperseded(ctx, it.ID); err != nil {
+			held, err := w.q.MarkSuperseded(ctx, it.ID, w.owner)
+			if err != nil {
 				return err
+			}
+			if !held {
+				w.leftToOther(ctx, &job{OutboxItem: it}, "mark superseded")
 			}
 		}
 		if err := w.deliverAll(ctx, send, claimed); err != nil {
@@ -507,7 +511,8 @@ func (w *Worker) deliver(ctx context.Context, it *job) error {
 			// A reply under a message nobody saw has nothing to follow.
 			w.log.DebugContext(ctx, "outbox reply dropped: the message it follows was withheld", "outbox_id", it.ID,
 				"kind", string(m.Kind))
-			return w.record(ctx, it, "mark sent", func(ctx context.Context) error { return w.q.MarkSent(ctx, it.ID, "", nil) })
+			_, err := w.record(ctx, it, "mark sent", func(ctx context.Context) (bool, error) { return w.q.MarkSent(ctx, it.ID, w.owner, "", nil) })
+			return err
 		default:
 			prior = p
 		}
@@ -527,7 +532,10 @@ func (w *Worker) deliver(ctx context.Context, it *job) error {
 	bctx := context.WithoutCancel(ctx)
 	if err == nil {
 		w.count(func(s *Stats) { s.Sent++ })
-		return w.record(bctx, it, "mark sent", func(ctx context.Context) error { return w.q.MarkSent(ctx, it.ID, m.Key, posted, it.covered...) })
+		_, err := w.record(bctx, it, "mark sent", func(ctx context.Context) (bool, error) {
+			return w.q.MarkSent(ctx, it.ID, w.owner, m.Key, posted, it.covered...)
+		})
+		return err
 	}
 	e := classify(err)
 	if e.Class == Gone {
@@ -615,20 +623,26 @@ const (
 )
 
 // record runs fn, the bookkeeping of one message, until it commits, the
-// lease is lost, or the lease runs out with no way to extend it.
-func (w *Worker) record(ctx context.Context, it *job, what string, fn func(context.Context) error) error {
+// lease is lost, or the lease runs out with no way to extend it. It
+// reports whether fn applied: false when another worker had taken the
+// message (logged; not an error: the message is that worker's now).
+func (w *Worker) record(ctx context.Context, it *job, what string, fn func(context.Context) (bool, error)) (bool, error) {
 	ctx = context.WithoutCancel(ctx) // a stopping worker still records what it did
 	delay, start := recordFirstDelay, w.now()
 	unreachable := false // the last try to extend the lease could not reach the database
 	for attempt := 1; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, recordAttempt)
-		err := fn(actx)
+		held, err := fn(actx)
 		cancel()
 		if err == nil {
+			if !held {
+				w.leftToOther(ctx, it, what)
+				return false, nil
+			}
 			if attempt > 1 {
 				w.log.InfoContext(ctx, "outbox bookkeeping done after retries", "outbox_id", it.ID, "what", what, "attempts", attempt)
 			}
-			return nil
+			return true, nil
 		}
 		if left := it.leaseUntil.Sub(w.now()); left < w.policy.Lease/2 && w.now().Sub(start) < recordExtendFor {
 			actx, cancel := context.WithTimeout(ctx, recordAttempt)
@@ -641,7 +655,7 @@ func (w *Worker) record(ctx context.Context, it *job, what string, fn func(conte
 			case xerr == nil:
 				w.log.ErrorContext(ctx, "outbox message lost its lease before its bookkeeping; it may be sent again",
 					"outbox_id", it.ID, "what", what, "err", err)
-				return fmt.Errorf("%s for outbox row %d: lease lost: %w", what, it.ID, err)
+				return false, fmt.Errorf("%s for outbox row %d: lease lost: %w", what, it.ID, err)
 			default:
 				unreachable = true
 			}
@@ -655,7 +669,7 @@ func (w *Worker) record(ctx context.Context, it *job, what string, fn func(conte
 		if !w.now().Before(it.leaseUntil) && (!unreachable || w.now().Sub(start) >= recordExtendFor) {
 			w.log.ErrorContext(ctx, "outbox bookkeeping failed until the lease ran out; the message may be sent again",
 				"outbox_id", it.ID, "what", what, "attempts", attempt, "err", err)
-			return fmt.Errorf("%s for outbox row %d: %w", what, it.ID, err)
+			return false, fmt.Errorf("%s for outbox row %d: %w", what, it.ID, err)
 		}
 		if attempt == 1 {
 			w.log.WarnContext(ctx, "outbox bookkeeping failed; retrying while the lease is held", "outbox_id", it.ID, "what", what, "err", err)
@@ -664,6 +678,16 @@ func (w *Worker) record(ctx context.Context, it *job, what string, fn func(conte
 		<-t.C
 		delay = min(delay*2, recordMaxDelay)
 	}
+}
+
+// leftToOther notes a message this worker's claim no longer holds, found
+// where it would record what it did: it stalled past its lease (a GC pause,
+// a network stall) and another worker took the message, which is that
+// worker's to finish. Only the message's id and what was being recorded
+// are logged, never its text.
+func (w *Worker) leftToOther(ctx context.Context, it *job, what string) {
+	w.log.WarnContext(ctx, "outbox message taken by another worker past this one's lease; left to it",
+		"outbox_id", it.ID, "kind", string(it.Message.Kind), "op", string(it.Message.Op), "what", what)
 }
 
 // maxInlineWait is how near a channel's slot must be for a message to wait
@@ -708,8 +732,13 @@ func (w *Worker) paced(ctx context.Context, it *job) error {
 	if b.method && wait <= claimHorizon+maxInlineWait {
 		return w.sleep(ctx, wait)
 	}
-	if err := w.q.Postpone(ctx, it.ID, b.at); err != nil {
+	held, err := w.q.Postpone(ctx, it.ID, w.owner, b.at)
+	if err != nil {
 		return err
+	}
+	if !held {
+		w.leftToOther(ctx, it, "postpone")
+		return errLater
 	}
 	w.mu.Lock()
 	w.booked[it.ID] = b
@@ -771,7 +800,11 @@ func (w *Worker) priorPost(ctx context.Context, it *job, key string) (p *coachin
 	}
 	switch status {
 	case "pending":
-		return nil, false, false, w.q.Postpone(ctx, it.ID, w.now().Add(w.policy.WaitForPost))
+		held, err := w.q.Postpone(ctx, it.ID, w.owner, w.now().Add(w.policy.WaitForPost))
+		if err == nil && !held {
+			w.leftToOther(ctx, it, "postpone")
+		}
+		return nil, false, false, err
 	case "sent":
 		return nil, true, true, nil
 	}
@@ -786,7 +819,9 @@ func (w *Worker) handleFailure(ctx context.Context, it *job, e *Error) error {
 		w.stopped = e
 		w.mu.Unlock()
 		w.log.ErrorContext(ctx, "outbox stopped: Slack rejected the bot token", attrs...)
-		if err := w.record(ctx, it, "mark retry", func(ctx context.Context) error { return w.q.MarkRetry(ctx, it.ID, w.now(), e.Error()) }); err != nil {
+		if _, err := w.record(ctx, it, "mark retry", func(ctx context.Context) (bool, error) {
+			return w.q.MarkRetry(ctx, it.ID, w.owner, w.now(), e.Error())
+		}); err != nil {
 			return errors.Join(e, err)
 		}
 		return e
@@ -801,7 +836,10 @@ func (w *Worker) handleFailure(ctx context.Context, it *job, e *Error) error {
 		w.log.WarnContext(ctx, "outbox rate limited", append(attrs, "retry_after", e.RetryAfter)...)
 		// A 429 is Slack pacing us, not the message failing: it does not
 		// count towards giving up.
-		return w.record(ctx, it, "postpone", func(ctx context.Context) error { return w.q.Postpone(ctx, it.ID, w.now().Add(e.RetryAfter)) })
+		_, err := w.record(ctx, it, "postpone", func(ctx context.Context) (bool, error) {
+			return w.q.Postpone(ctx, it.ID, w.owner, w.now().Add(e.RetryAfter))
+		})
+		return err
 	}
 	if it.Attempts+1 >= w.policy.MaxAttempts {
 		return w.fail(ctx, it, e.Error())
@@ -809,14 +847,25 @@ func (w *Worker) handleFailure(ctx context.Context, it *job, e *Error) error {
 	delay := backoff(w.policy, it.Attempts)
 	w.count(func(s *Stats) { s.Retried++ })
 	w.log.WarnContext(ctx, "outbox send failed; will retry", append(attrs, "retry_in", delay)...)
-	return w.record(ctx, it, "mark retry", func(ctx context.Context) error { return w.q.MarkRetry(ctx, it.ID, w.now().Add(delay), e.Error()) })
+	_, err := w.record(ctx, it, "mark retry", func(ctx context.Context) (bool, error) {
+		return w.q.MarkRetry(ctx, it.ID, w.owner, w.now().Add(delay), e.Error())
+	})
+	return err
 }
 
+// fail gives up on a message: counted and logged as failed once that is
+// recorded (or could not be), not when another worker has taken it since.
 func (w *Worker) fail(ctx context.Context, it *job, reason string) error {
+	held, err := w.record(ctx, it, "mark failed", func(ctx context.Context) (bool, error) {
+		return w.q.MarkFailed(ctx, it.ID, w.owner, reason)
+	})
+	if err == nil && !held {
+		return nil
+	}
 	w.count(func(s *Stats) { s.Failed++ })
 	w.log.ErrorContext(ctx, "outbox message failed for good", "outbox_id", it.ID, "kind", string(it.Message.Kind),
 		"op", string(it.Message.Op), "to", it.Message.To, "reason", reason)
-	return w.record(ctx, it, "mark failed", func(ctx context.Context) error { return w.q.MarkFailed(ctx, it.ID, reason) })
+	return err
 }
 
 func (w *Worker) count(f func(*Stats)) {

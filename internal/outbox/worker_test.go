@@ -409,8 +409,8 @@ type lockedQueue struct {
 	onExtend   func(n int)
 }
 
-func (q *lockedQueue) MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted, covered ...int64) error {
-	err := q.Store.MarkSent(ctx, id, key, posted, covered...)
+func (q *lockedQueue) MarkSent(ctx context.Context, id int64, owner, key string, posted *coaching.Posted, covered ...int64) (bool, error) {
+	held, err := q.Store.MarkSent(ctx, id, owner, key, posted, covered...)
 	if err != nil {
 		q.mu.Lock()
 		q.markFails++
@@ -418,7 +418,7 @@ func (q *lockedQueue) MarkSent(ctx context.Context, id int64, key string, posted
 		q.mu.Unlock()
 		q.onMarkFail(n)
 	}
-	return err
+	return held, err
 }
 
 func (q *lockedQueue) ExtendLease(ctx context.Context, id int64, owner string, until time.Time) (bool, error) {
@@ -645,12 +645,12 @@ type outageQueue struct {
 
 func (q *outageQueue) down() bool { return q.clk.Now().Before(q.ends) }
 
-func (q *outageQueue) MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted, covered ...int64) error {
+func (q *outageQueue) MarkSent(ctx context.Context, id int64, owner, key string, posted *coaching.Posted, covered ...int64) (bool, error) {
 	if q.down() {
 		q.clk.Advance(61 * time.Second)
-		return errors.New("dial tcp: connection refused")
+		return false, errors.New("dial tcp: connection refused")
 	}
-	return q.Store.MarkSent(ctx, id, key, posted, covered...)
+	return q.Store.MarkSent(ctx, id, owner, key, posted, covered...)
 }
 
 func (q *outageQueue) ExtendLease(ctx context.Context, id int64, owner string, until time.Time) (bool, error) {

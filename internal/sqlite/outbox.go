@@ -74,18 +74,41 @@ func (t *tx) Enqueue(ctx context.Context, msgs ...coaching.Message) error {
 // RerouteOutbox rewrites a queued message to be delivered as m instead: a
 // response whose response_url Slack no longer takes goes on by its
 // fallback route, and a retry or a restart never tries the dead URL again
-// (nor keeps it, a secret, any longer).
-func (s *Store) RerouteOutbox(ctx context.Context, id int64, m coaching.Message) error {
+// (nor keeps it, a secret, any longer). Like every write of a worker's
+// bookkeeping, it applies only while owner's claim holds the message
+// (see heldBy): false, and nothing written, when it does not.
+func (s *Store) RerouteOutbox(ctx context.Context, id int64, owner string, m coaching.Message) (bool, error) {
 	args, err := encodeArgs(m)
 	if err != nil {
-		return err
+		return false, err
 	}
-	_, err = s.wq.ExecContext(ctx, `UPDATE outbox SET kind = ?, op = ?, msg_key = ?, recipient = ?, args = ?, payload = ? WHERE id = ?`,
-		m.Kind, m.Op, m.Key, m.To, args, string(m.Payload), id)
+	res, err := s.wq.ExecContext(ctx, `UPDATE outbox SET kind = ?, op = ?, msg_key = ?, recipient = ?, args = ?, payload = ? WHERE id = ?`+heldBy,
+		m.Kind, m.Op, m.Key, m.To, args, string(m.Payload), id, owner)
+	return applied(res, err, "reroute outbox row %d", id)
+}
+
+// heldBy ends the WHERE of each write a worker makes about a message it
+// claimed (marked sent, failed, superseded, retried, put back, rerouted):
+// it applies only while the message is still in the worker's claim, the
+// last claim of it having set lease_owner. A worker that stalled (a GC
+// pause, a network stall) past its lease, while another worker took the
+// message, must not then mark it failed when the other has sent it, nor
+// put it back (releasing the other's lease) while the other sends it. A
+// lease that ran out with nobody taking the message is still its owner's:
+// the owner's record of a delivery then still lands. Its one argument is
+// the owner, last.
+const heldBy = ` AND lease_owner = ?`
+
+// applied reads an owner-bound write's result: whether it changed the row.
+func applied(res sql.Result, err error, format string, id int64) (bool, error) {
 	if err != nil {
-		return fmt.Errorf("reroute outbox row %d: %w", id, err)
+		return false, fmt.Errorf(format+": %w", id, err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf(format+": %w", id, err)
+	}
+	return n == 1, nil
 }
 
 // ClaimOutbox leases up to limit pending messages whose time has come, oldest
@@ -466,19 +489,23 @@ func (s *Store) NextOutboxAt(ctx context.Context, keys []string) (time.Time, boo
 }
 
 // MarkSent records a delivery; for a post, where the message now lives, in
-// the same transaction so that an update never misses its ts.
-func (s *Store) MarkSent(ctx context.Context, id int64, key string, posted *coaching.Posted, covered ...int64) error {
-	return s.Update(ctx, func(ctx2 coaching.Tx) error {
+// the same transaction so that an update never misses its ts. Only while
+// owner's claim holds the message (see heldBy): false, and nothing
+// written, when another worker has taken it since.
+func (s *Store) MarkSent(ctx context.Context, id int64, owner, key string, posted *coaching.Posted, covered ...int64) (bool, error) {
+	var held bool
+	err := s.Update(ctx, func(ctx2 coaching.Tx) error {
 		t := ctx2.(*tx)
 		now := t.now()
-		if _, err := t.q.ExecContext(ctx, `UPDATE outbox SET status = 'sent', done_at = ?, attempts = attempts + 1, last_error = '', lease_until = 0
-			WHERE id = ?`, now, id); err != nil {
-			return fmt.Errorf("mark outbox row %d sent: %w", id, err)
+		res, err := t.q.ExecContext(ctx, `UPDATE outbox SET status = 'sent', done_at = ?, attempts = attempts + 1, last_error = '', lease_until = 0
+			WHERE id = ?`+heldBy, now, id, owner)
+		if held, err = applied(res, err, "mark outbox row %d sent", id); err != nil || !held {
+			return err
 		}
 		if posted == nil || key == "" {
 			return nil
 		}
-		_, err := t.q.ExecContext(ctx, `INSERT INTO slack_messages (msg_key, channel, ts, posted_at) VALUES (?, ?, ?, ?)
+		_, err = t.q.ExecContext(ctx, `INSERT INTO slack_messages (msg_key, channel, ts, posted_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (msg_key) DO UPDATE SET channel = excluded.channel, ts = excluded.ts`, key, posted.Channel, posted.TS, now)
 		if err != nil {
 			return fmt.Errorf("remember message %s: %w", key, err)
@@ -491,6 +518,7 @@ func (s *Store) MarkSent(ctx context.Context, id int64, key string, posted *coac
 		}
 		return nil
 	})
+	return held && err == nil, err
 }
 
 // PendingUpdates lists the queued updates of the message key that render
@@ -515,44 +543,36 @@ func (s *Store) PendingUpdates(ctx context.Context, key string) ([]int64, error)
 	return ids, nil
 }
 
-// MarkRetry schedules another attempt.
-func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {
-	_, err := s.wq.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ?, lease_until = 0 WHERE id = ?`,
-		ms(next), reason, id)
-	if err != nil {
-		return fmt.Errorf("reschedule outbox row %d: %w", id, err)
-	}
-	return nil
+// MarkRetry schedules another attempt, while owner's claim holds the
+// message (see heldBy).
+func (s *Store) MarkRetry(ctx context.Context, id int64, owner string, next time.Time, reason string) (bool, error) {
+	res, err := s.wq.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ?, lease_until = 0 WHERE id = ?`+heldBy,
+		ms(next), reason, id, owner)
+	return applied(res, err, "reschedule outbox row %d", id)
 }
 
 // Postpone moves a message later without counting an attempt (it waits for
-// something else, such as the post it updates).
-func (s *Store) Postpone(ctx context.Context, id int64, next time.Time) error {
-	_, err := s.wq.ExecContext(ctx, `UPDATE outbox SET next_at = ?, lease_until = 0 WHERE id = ?`, ms(next), id)
-	if err != nil {
-		return fmt.Errorf("postpone outbox row %d: %w", id, err)
-	}
-	return nil
+// something else, such as the post it updates), while owner's claim holds
+// it (see heldBy).
+func (s *Store) Postpone(ctx context.Context, id int64, owner string, next time.Time) (bool, error) {
+	res, err := s.wq.ExecContext(ctx, `UPDATE outbox SET next_at = ?, lease_until = 0 WHERE id = ?`+heldBy, ms(next), id, owner)
+	return applied(res, err, "postpone outbox row %d", id)
 }
 
-// MarkFailed gives up on a message, leaving it visibly failed.
-func (s *Store) MarkFailed(ctx context.Context, id int64, reason string) error {
-	_, err := s.wq.ExecContext(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, done_at = ?, lease_until = 0
-		WHERE id = ?`, reason, ms(s.now()), id)
-	if err != nil {
-		return fmt.Errorf("mark outbox row %d failed: %w", id, err)
-	}
-	return nil
+// MarkFailed gives up on a message, leaving it visibly failed, while
+// owner's claim holds it (see heldBy).
+func (s *Store) MarkFailed(ctx context.Context, id int64, owner, reason string) (bool, error) {
+	res, err := s.wq.ExecContext(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, done_at = ?, lease_until = 0
+		WHERE id = ?`+heldBy, reason, ms(s.now()), id, owner)
+	return applied(res, err, "mark outbox row %d failed", id)
 }
 
 // MarkSuperseded closes a message made redundant by a later one for the
-// same Slack message.
-func (s *Store) MarkSuperseded(ctx context.Context, id int64) error {
-	_, err := s.wq.ExecContext(ctx, `UPDATE outbox SET status = 'superseded', done_at = ?, lease_until = 0 WHERE id = ?`, ms(s.now()), id)
-	if err != nil {
-		return fmt.Errorf("mark outbox row %d superseded: %w", id, err)
-	}
-	return nil
+// same Slack message, while owner's claim holds it (see heldBy).
+func (s *Store) MarkSuperseded(ctx context.Context, id int64, owner string) (bool, error) {
+	res, err := s.wq.ExecContext(ctx, `UPDATE outbox SET status = 'superseded', done_at = ?, lease_until = 0 WHERE id = ?`+heldBy,
+		ms(s.now()), id, owner)
+	return applied(res, err, "mark outbox row %d superseded", id)
 }
 
 // ExtendLease moves the lease owner holds on a pending message to until;

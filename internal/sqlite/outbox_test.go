@@ -40,11 +40,98 @@ func TestOnlyTheLeaseHolderExtendsItWhileTheMessageWaits(t *testing.T) {
 		if again, err := st.ClaimOutbox(ctx, "b", now.Add(2*time.Minute), time.Minute, 10, nil); err != nil || len(again) != 0 {
 			t.Errorf("claimed under an extended lease: %v %v", again, err)
 		}
-		if err := st.MarkSent(ctx, id, "k", &coaching.Posted{Channel: "D1", TS: "1.0"}); err != nil {
-			t.Fatal(err)
+		if held, err := st.MarkSent(ctx, id, "a", "k", &coaching.Posted{Channel: "D1", TS: "1.0"}); err != nil || !held {
+			t.Fatalf("MarkSent by the holder = %v, %v", held, err)
 		}
 		if held, err := st.ExtendLease(ctx, id, "a", now.Add(time.Hour)); err != nil || held {
 			t.Errorf("ExtendLease of a sent message = %v, %v; want false", held, err)
+		}
+	})
+}
+
+// A worker's bookkeeping of a message applies only while its claim holds
+// the message. One that stalled past its lease, while another worker took
+// the message, writes nothing (false): the row stays as the new holder
+// has it. A lease that ran out with nobody taking the message is still
+// its owner's, so a late record of a delivery lands.
+func TestOnlyTheClaimHoldingAMessageRecordsWhatBecameOfIt(t *testing.T) {
+	writes := []struct {
+		name string
+		do   func(ctx context.Context, st *sqlite.Store, id int64, owner string, at time.Time) (bool, error)
+	}{
+		{"mark sent", func(ctx context.Context, st *sqlite.Store, id int64, owner string, _ time.Time) (bool, error) {
+			return st.MarkSent(ctx, id, owner, "k", &coaching.Posted{Channel: "D1", TS: "9.9"})
+		}},
+		{"mark failed", func(ctx context.Context, st *sqlite.Store, id int64, owner string, _ time.Time) (bool, error) {
+			return st.MarkFailed(ctx, id, owner, "channel_not_found")
+		}},
+		{"postpone", func(ctx context.Context, st *sqlite.Store, id int64, owner string, at time.Time) (bool, error) {
+			return st.Postpone(ctx, id, owner, at.Add(time.Minute))
+		}},
+		{"mark retry", func(ctx context.Context, st *sqlite.Store, id int64, owner string, at time.Time) (bool, error) {
+			return st.MarkRetry(ctx, id, owner, at.Add(time.Minute), "500")
+		}},
+		{"mark superseded", func(ctx context.Context, st *sqlite.Store, id int64, owner string, _ time.Time) (bool, error) {
+			return st.MarkSuperseded(ctx, id, owner)
+		}},
+		{"reroute", func(ctx context.Context, st *sqlite.Store, id int64, owner string, _ time.Time) (bool, error) {
+			return st.RerouteOutbox(ctx, id, owner, coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpPost, Key: "k", To: "U2"})
+		}},
+	}
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+		clk := &clock{t: t0}
+		st := open(t, db, sqlite.Options{Now: clk.now})
+		row := func(id int64) string {
+			t.Helper()
+			var status, owner, recipient string
+			var nextAt, leaseUntil, attempts int64
+			if err := st.QueryRow(ctx, fmt.Sprintf(`SELECT status, lease_owner, recipient, next_at, lease_until, attempts FROM outbox WHERE id = %d`, id),
+				&status, &owner, &recipient, &nextAt, &leaseUntil, &attempts); err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprint(status, " ", owner, " ", recipient, " ", nextAt, " ", leaseUntil, " ", attempts)
+		}
+		for _, w := range writes {
+			t.Run(w.name, func(t *testing.T) {
+				clk.t = clk.t.Add(time.Hour)
+				now := clk.t
+				keys := []string{w.name + ":taken", w.name + ":kept"}
+				if err := st.Update(ctx, func(tx coaching.Tx) error {
+					return tx.Enqueue(ctx, coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpPost, Key: keys[0], To: "U1"},
+						coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpPost, Key: keys[1], To: "U1"})
+				}); err != nil {
+					t.Fatal(err)
+				}
+				items, err := st.ClaimOutbox(ctx, "a", now, time.Minute, 10, keys)
+				if err != nil || len(items) != 2 {
+					t.Fatalf("a's claim: %v %v", items, err)
+				}
+				taken, kept := items[0].ID, items[1].ID
+				// Past a's lease, b takes the first message; nobody takes
+				// the second, whose lease runs out too.
+				later := now.Add(2 * time.Minute)
+				if again, err := st.ClaimOutbox(ctx, "b", later, time.Minute, 1, keys[:1]); err != nil || len(again) != 1 || again[0].ID != taken {
+					t.Fatalf("b's claim: %v %v", again, err)
+				}
+				before := row(taken)
+				if held, err := w.do(ctx, st, taken, "a", later); err != nil || held {
+					t.Errorf("%s by a, past its lease, of the message b took = %v, %v; want false", w.name, held, err)
+				}
+				if after := row(taken); after != before {
+					t.Errorf("%s by a changed b's message: %s, was %s", w.name, after, before)
+				}
+				if p, ok, err := st.PostedMessage(ctx, "k"); w.name == "mark sent" && (err != nil || ok) {
+					t.Errorf("a's refused mark sent stored where its post lives: %+v, %v", p, err)
+				}
+				if held, err := w.do(ctx, st, taken, "b", later); err != nil || !held {
+					t.Errorf("%s by b, its holder = %v, %v; want true", w.name, held, err)
+				}
+				if held, err := w.do(ctx, st, kept, "a", later); err != nil || !held {
+					t.Errorf("%s by a of its message nobody took = %v, %v; want true", w.name, held, err)
+				}
+			})
 		}
 	})
 }
@@ -81,9 +168,9 @@ func TestRecentFailuresOfScheduledMessages(t *testing.T) {
 				t.Fatalf("claim %s: %v %v", key, items, err)
 			}
 			if status == "sent" {
-				err = st.MarkSent(ctx, items[0].ID, key, nil)
+				_, err = st.MarkSent(ctx, items[0].ID, "w", key, nil)
 			} else {
-				err = st.MarkFailed(ctx, items[0].ID, "channel_not_found")
+				_, err = st.MarkFailed(ctx, items[0].ID, "w", "channel_not_found")
 			}
 			if err != nil {
 				t.Fatal(err)
@@ -140,12 +227,12 @@ func TestFinishedMessagesAreScrubbedOfSecretsAndText(t *testing.T) {
 			return items
 		}
 		old := enqueue(reply("sent"), reply("waiting"))
-		if err := st.MarkSent(ctx, old[0].ID, "", nil); err != nil {
+		if _, err := st.MarkSent(ctx, old[0].ID, "w", "", nil); err != nil {
 			t.Fatal(err)
 		}
 		now = t0.Add(48 * time.Hour)
 		recent := enqueue(reply("recent"))
-		if err := st.MarkSent(ctx, recent[0].ID, "", nil); err != nil {
+		if _, err := st.MarkSent(ctx, recent[0].ID, "w", "", nil); err != nil {
 			t.Fatal(err)
 		}
 		next, err := st.ScrubOutbox(ctx, now.Add(-24*time.Hour), 0)
@@ -173,7 +260,7 @@ func TestFinishedMessagesAreScrubbedOfSecretsAndText(t *testing.T) {
 		if again, err := st.ScrubOutbox(ctx, now.Add(-24*time.Hour), next); err != nil || again != next {
 			t.Errorf("second pass = %d, %v; want %d", again, err, next)
 		}
-		if err := st.MarkSent(ctx, old[1].ID, "", nil); err != nil {
+		if _, err := st.MarkSent(ctx, old[1].ID, "w", "", nil); err != nil {
 			t.Fatal(err)
 		}
 		if last, err := st.ScrubOutbox(ctx, now.Add(-24*time.Hour), next); err != nil || last != old[1].ID {
