@@ -123,3 +123,45 @@ func (b *bot) importLocalRoster(t *testing.T, tz string) {
 		t.Fatalf("roster import: %v\n%s", err, out)
 	}
 }
+
+// A never-coached rep's clock starts on the manager's own day of the first
+// import, as their nudge reads it, on every surface of theirs. Max lives
+// in Tonga (UTC+13); the organisation runs on UTC. The roster, imported at
+// 20:00 UTC on Tuesday 17 November (09:00 on Wednesday 18th for Max), has
+// Sam on Max's team since September, never coached: by the 14-day cadence
+// he is due on Max's Wednesday 2 December, not on his Tuesday 1st (the
+// 14th day from the UTC date of the import). On that Tuesday, at 10:00
+// there, neither the nudge, /coach team, /coach stats nor the App Home
+// calls him overdue; on the Wednesday the nudge does.
+func TestANewRepIsDueOnTheManagersDayOfTheImport(t *testing.T) {
+	tuesday := time.Date(2026, 11, 30, 21, 0, 0, 0, time.UTC) // Tue 1 Dec, 10:00 in Tonga
+	b := startBotAt(t, clockFrom(tuesday), "COACHLOG_TIMEZONE", "UTC")
+	roster := filepath.Join(t.TempDir(), "team.csv")
+	os.WriteFile(roster, []byte("slack_id,email,name,role,manager,tier,timezone,since\n"+
+		mgr+",,Max,manager,,,Pacific/Tongatapu,\n"+rep+",,Sam,rep,"+mgr+",top,,2026-09-01\n"), 0o600)
+	if out, err := cliAt(t, time.Date(2026, 11, 17, 20, 0, 0, 0, time.UTC), b.env, "roster", "import", roster); err != nil {
+		t.Fatalf("roster import: %v\n%s", err, out)
+	}
+
+	if out, err := cliAt(t, tuesday, b.env, "nudge", "--dry-run"); err != nil || strings.Contains(out, "Sam") {
+		t.Errorf("nudge on Max's Tuesday: %v\n%s", err, out)
+	}
+	team := b.command(mgr, "team")
+	mustContain(t, "Max's /coach team", team, "Your team: 1 rep, 0 overdue", "As of Tue 1 Dec 2026")
+	mustContain(t, "Max's /coach stats", b.command(mgr, "stats"), "Your coaching this week", "*Overdue*\n0 reps")
+	if _, err := b.fake.AppHomeOpened(ctxT(t), mgr, "home"); err != nil {
+		t.Fatal(err)
+	}
+	var home string
+	eventually(t, "Max's Home tab with his team", func() bool {
+		_, blocks := homeBlocks(t, b, mgr)
+		home = blocksText(blocks)
+		return strings.Contains(home, "*Your team this week*")
+	})
+	mustContain(t, "Max's Home tab", home, "0 of 1 rep coached within your 14-day cadence · 0 overdue")
+
+	wednesday := tuesday.Add(24 * time.Hour)
+	if out, err := cliAt(t, wednesday, b.env, "nudge", "--dry-run"); err != nil || !strings.Contains(out, "Sam (not coached yet, 14 days") {
+		t.Errorf("nudge on Max's Wednesday: %v\n%s", err, out)
+	}
+}

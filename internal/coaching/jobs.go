@@ -38,14 +38,15 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 	if !o.IgnoreWindow { // `coachlog nudge` evaluates everyone now, on whatever clock is known
 		unread = s.readZones(ctx, managers, now)
 	}
-	days := map[string]Date{}
+	zones := map[string]*time.Location{}
 	var due []Person
 	earliest := DateOf(now, time.UTC).AddDays(1)
 	for _, m := range managers {
 		if unread[m.ID] {
 			continue // their nine o'clock is not known yet: a later run reads it
 		}
-		day, ok := NudgeDue(now, s.locationOf(m), o.NudgeHour, o.IgnoreWindow)
+		loc := s.locationOf(m)
+		day, ok := NudgeDue(now, loc, o.NudgeHour, o.IgnoreWindow)
 		// A manager deactivated in Slack (Absent) can't read a DM: Slack
 		// would refuse it every day until the roster catches up.
 		if !ok || m.Absent(day, now) || m.Snoozed(day) {
@@ -57,7 +58,7 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 			}
 			continue
 		}
-		days[m.ID] = day
+		zones[m.ID] = loc
 		due = append(due, m)
 		if day.Before(earliest) {
 			earliest = day
@@ -73,7 +74,7 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 		return run, fmt.Errorf("load teams: %w", err)
 	}
 	for _, t := range teams {
-		n := EvaluateNudge(t, days[t.Manager.ID], now, o.DefaultCadence)
+		n := EvaluateNudge(t, now, zones[t.Manager.ID], o.DefaultCadence)
 		if o.DryRun {
 			if !n.Empty() {
 				run.Nudges = append(run.Nudges, n)

@@ -256,3 +256,65 @@ func TestAProfileSeenBeforeTheImportDoesNotStartTheClock(t *testing.T) {
 		}
 	})
 }
+
+// TestANewRepsClockStartsOnTheManagersDayOfTheImport: the first import's
+// instant is read on the manager's clock, the one their nudge uses, not as
+// a UTC date. Sam has been on the team since September (the roster says
+// so), so the import starts his clock; with a 14-day cadence and no
+// session he is due on the 14th local day after it.
+//
+// In Tonga (UTC+13) an import at 20:00 UTC on Tuesday 17 November is
+// 09:00 on Wednesday 18th: on Max's Tuesday 1 December Sam has waited 13
+// days, not 14 (read in UTC, he was nudged a day early), and on Wednesday
+// 2nd he is due. In Los Angeles (UTC−8) an import at 03:00 UTC on
+// Wednesday 18th is 19:00 on Tuesday 17th: on Max's Tuesday 1 December Sam
+// is due (read in UTC, a day late).
+func TestANewRepsClockStartsOnTheManagersDayOfTheImport(t *testing.T) {
+	for _, tt := range []struct {
+		tz       string
+		imported time.Time
+		runs     map[time.Time]int // a nudge run at 10:00 local -> Sam's overdue days; 0: not overdue
+	}{
+		{"Pacific/Tongatapu", time.Date(2026, 11, 17, 20, 0, 0, 0, time.UTC), map[time.Time]int{
+			time.Date(2026, 11, 30, 21, 0, 0, 0, time.UTC): 0,  // Tue 1 Dec, 10:00 in Tonga
+			time.Date(2026, 12, 1, 21, 0, 0, 0, time.UTC):  14, // Wed 2 Dec
+		}},
+		{"America/Los_Angeles", time.Date(2026, 11, 18, 3, 0, 0, 0, time.UTC), map[time.Time]int{
+			time.Date(2026, 11, 30, 18, 0, 0, 0, time.UTC): 0,  // Mon 30 Nov, 10:00 in Los Angeles
+			time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC):  14, // Tue 1 Dec
+		}},
+	} {
+		t.Run(tt.tz, func(t *testing.T) {
+			sqlitetest.Each(t, func(t *testing.T, db string) {
+				ctx := context.Background()
+				svc, st, clk := newServiceOn(t, db)
+				clk.t = tt.imported
+				people := []coaching.Person{
+					{ID: "UM", Name: "Max", TZ: tt.tz, Roles: []string{"manager"}, Active: true, InRoster: true},
+					{ID: "USAM", Name: "Sam", ManagerID: "UM", Roles: []string{"rep"}, Active: true, InRoster: true, Since: day("2026-09-01")},
+				}
+				// The organisation's day of the import: UTC's, as COACHLOG_TIMEZONE's default.
+				if _, err := st.ImportRoster(ctx, people, coaching.DateOf(clk.t, time.UTC)); err != nil {
+					t.Fatal(err)
+				}
+				for at, want := range tt.runs {
+					clk.t = at
+					run, err := svc.RunNudges(ctx, at, coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14, DryRun: true})
+					if err != nil {
+						t.Fatal(err)
+					}
+					got := 0
+					for _, n := range run.Nudges {
+						for _, o := range n.Overdue {
+							got = o.Days
+						}
+					}
+					if run.Evaluated != 1 || got != want {
+						t.Errorf("at %s (%s there): %d evaluated, Sam overdue %d days; want 1 evaluated and %d days (0: not overdue)",
+							at.Format(time.RFC3339), at.In(zone(t, tt.tz)).Format("Mon 2 Jan 15:04"), run.Evaluated, got, want)
+					}
+				}
+			})
+		})
+	}
+}

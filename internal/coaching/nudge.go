@@ -83,8 +83,9 @@ func Cadence(manager Person, defaultDays int) int {
 	return defaultDays
 }
 
-// EvaluateNudge decides what, if anything, a manager should be told on
-// today (their local date) at now. It is a pure function of the team, so the
+// EvaluateNudge decides what, if anything, a manager should be told at
+// now, on their own clock loc (the zone their nudge hour is read in): the
+// nudge is for their local day. It is a pure function of the team, so the
 // same data gives the same nudge in the bot, the CLI and tests.
 //
 // A rep is overdue when their last session is older than the cadence, or,
@@ -94,13 +95,14 @@ func Cadence(manager Person, defaultDays int) int {
 // who are away, or whose Slack account was deactivated (gone, though the
 // roster may not say so yet: nobody could coach them), are not counted. A
 // slow week is never called on a Monday.
-func EvaluateNudge(t Team, today Date, now time.Time, defaultCadence int) Nudge {
+func EvaluateNudge(t Team, now time.Time, loc *time.Location, defaultCadence int) Nudge {
+	today := DateOf(now, loc)
 	n := Nudge{ManagerID: t.Manager.ID, ManagerName: t.Manager.DisplayName(), Day: today, CadenceDays: Cadence(t.Manager, defaultCadence)}
 	for _, r := range t.Reps {
 		if r.Absent(today, now) || !r.Active {
 			continue
 		}
-		if o, ok := OverdueOn(r, today, n.CadenceDays); ok {
+		if o, ok := OverdueOn(r, today, loc, n.CadenceDays); ok {
 			n.Overdue = append(n.Overdue, o)
 		}
 	}
@@ -114,15 +116,20 @@ func EvaluateNudge(t Team, today Date, now time.Time, defaultCadence int) Nudge 
 	return n
 }
 
-// OverdueOn is the nudge rule for one rep on day (the manager's local date,
-// or the last day of a period for metrics): overdue when their last session
-// (on or before day) is more than cadence days old, or, never coached since
-// the clock started (the later of r.Since and r.KnownSince), once that is
-// cadence days ago. It ignores away; callers skip reps who are away.
-func OverdueOn(r TeamRep, today Date, cadence int) (OverdueRep, bool) {
+// OverdueOn is the nudge rule for one rep on today, a date on the clock of
+// loc (the manager's local date for a nudge, or the last day of a period
+// for metrics, on the clock the period is read on): overdue when their
+// last session (on or before today) is more than cadence days old, or,
+// never coached since the clock started, once that is cadence days ago.
+// The clock starts on the later of r.Since and the day Coachlog first
+// knew them on that same clock (KnownOn): an import at 20:00 UTC is the
+// next morning for a manager at UTC+13, one at 03:00 UTC still the
+// evening before for a manager at UTC−8. It ignores away; callers skip
+// reps who are away.
+func OverdueOn(r TeamRep, today Date, loc *time.Location, cadence int) (OverdueRep, bool) {
 	start := r.Since
-	if r.KnownSince.After(start) {
-		start = r.KnownSince
+	if known := r.KnownOn(loc); known.After(start) {
+		start = known
 	}
 	o := OverdueRep{RepID: r.ID, Name: r.DisplayName()}
 	if !r.LastSession.IsZero() && !r.LastSession.Before(start) {

@@ -117,13 +117,17 @@ func TestARestartThatMissedTheHourCatchesUpTheSameDayOnly(t *testing.T) {
 	}
 }
 
+// midnight is the first instant of d in UTC.
+func midnight(d coaching.Date) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+}
+
 func person(id string, since coaching.Date) coaching.Person {
-	return coaching.Person{ID: id, Name: id, Active: true, Roles: []string{"rep"}, Since: since, KnownSince: since}
+	return coaching.Person{ID: id, Name: id, Active: true, Roles: []string{"rep"}, Since: since, KnownAt: midnight(since)}
 }
 
 func TestEvaluateNudge(t *testing.T) {
-	today := day("2026-12-02") // a Wednesday
-	now := time.Date(2026, 12, 2, 14, 0, 0, 0, time.UTC)
+	now := time.Date(2026, 12, 2, 14, 0, 0, 0, time.UTC) // a Wednesday
 	long := day("2026-01-05")
 	mgr := coaching.Person{ID: "UM", Active: true}
 	rep := func(id string, last string, edit ...func(*coaching.TeamRep)) coaching.TeamRep {
@@ -148,51 +152,51 @@ func TestEvaluateNudge(t *testing.T) {
 	tests := []struct {
 		name        string
 		team        coaching.Team
-		today       coaching.Date
+		now         time.Time
 		wantOverdue []string
 		wantSlow    bool
 	}{
-		{"coached 14 days ago is within a 14-day cadence", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{rep("A", "2026-11-18")}}, today, nil, false},
-		{"coached 15 days ago is overdue", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{rep("A", "2026-11-17")}}, today, []string{"A"}, false},
-		{"the manager's own cadence wins", coaching.Team{Manager: coaching.Person{ID: "UM", CadenceDays: 7}, Reps: []coaching.TeamRep{rep("A", "2026-11-24")}}, today, []string{"A"}, false},
+		{"coached 14 days ago is within a 14-day cadence", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{rep("A", "2026-11-18")}}, now, nil, false},
+		{"coached 15 days ago is overdue", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{rep("A", "2026-11-17")}}, now, []string{"A"}, false},
+		{"the manager's own cadence wins", coaching.Team{Manager: coaching.Person{ID: "UM", CadenceDays: 7}, Reps: []coaching.TeamRep{rep("A", "2026-11-24")}}, now, []string{"A"}, false},
 		{"never coached, in the team for the cadence", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
-			rep("A", "", func(r *coaching.TeamRep) { r.Since, r.KnownSince = day("2026-11-18"), day("2026-11-18") })}}, today, []string{"A"}, false},
+			rep("A", "", func(r *coaching.TeamRep) { r.Since, r.KnownAt = day("2026-11-18"), midnight(day("2026-11-18")) })}}, now, []string{"A"}, false},
 		{"first start after import: no time before Coachlog knew them", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
-			rep("A", "", func(r *coaching.TeamRep) { r.KnownSince = day("2026-11-30") })}}, today, nil, false},
+			rep("A", "", func(r *coaching.TeamRep) { r.KnownAt = midnight(day("2026-11-30")) })}}, now, nil, false},
 		{"a session with the old team does not count in the new one", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
-			rep("A", "2026-11-25", func(r *coaching.TeamRep) { r.Since = day("2026-11-26") })}}, today, nil, false},
+			rep("A", "2026-11-25", func(r *coaching.TeamRep) { r.Since = day("2026-11-26") })}}, now, nil, false},
 		{"a rep away with /coach away is not overdue", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
-			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.AwayUntil = day("2026-12-04") })}}, today, nil, false},
+			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.AwayUntil = day("2026-12-04") })}}, now, nil, false},
 		{"away until yesterday counts again", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
-			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.AwayUntil = day("2026-12-01") })}}, today, []string{"A"}, false},
+			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.AwayUntil = day("2026-12-01") })}}, now, []string{"A"}, false},
 		{"a palm tree status means away", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
-			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Status.Emoji = ":palm_tree:" })}}, today, nil, false},
+			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Status.Emoji = ":palm_tree:" })}}, now, nil, false},
 		{"out of office in the text means away", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
-			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Status.Text = "Out of Office until Monday" })}}, today, nil, false},
+			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Status.Text = "Out of Office until Monday" })}}, now, nil, false},
 		{"out-of-office, hyphenated, means away", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
-			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Status.Text = "Out-of-office" })}}, today, nil, false},
+			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Status.Text = "Out-of-office" })}}, now, nil, false},
 		{"out of the office means away", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
-			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Status.Text = "Out of the office this week" })}}, today, nil, false},
+			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Status.Text = "Out of the office this week" })}}, now, nil, false},
 		{"out-of-the-office means away", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
-			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Status.Text = "out-of-the-office" })}}, today, nil, false},
+			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Status.Text = "out-of-the-office" })}}, now, nil, false},
 		{"a rep deactivated in Slack is not overdue", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
-			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Deleted = true }), rep("B", "2026-10-01")}}, today, []string{"B"}, false},
+			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Deleted = true }), rep("B", "2026-10-01")}}, now, []string{"B"}, false},
 		{"an expired status no longer counts", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
 			rep("A", "2026-10-01", func(r *coaching.TeamRep) {
 				r.Status = coaching.SlackStatus{Emoji: ":face_with_thermometer:", Expires: now.Add(-time.Hour)}
-			})}}, today, []string{"A"}, false},
+			})}}, now, []string{"A"}, false},
 		{"most overdue first, never-coached before all", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
 			rep("A", "2026-11-10"), rep("B", "2026-10-01"),
-			rep("C", "", func(r *coaching.TeamRep) { r.Since, r.KnownSince = day("2026-11-01"), day("2026-11-01") })}}, today, []string{"C", "B", "A"}, false},
-		{"a slow Wednesday: nothing yet against 5 a week", coaching.Team{Manager: mgr, Sessions: weekly(5)}, today, nil, true},
+			rep("C", "", func(r *coaching.TeamRep) { r.Since, r.KnownAt = day("2026-11-01"), midnight(day("2026-11-01")) })}}, now, []string{"C", "B", "A"}, false},
+		{"a slow Wednesday: nothing yet against 5 a week", coaching.Team{Manager: mgr, Sessions: weekly(5)}, now, nil, true},
 		{"an ordinary Wednesday: 2 against 5 a week", coaching.Team{Manager: mgr, Sessions: append(weekly(5),
-			coaching.SessionStub{On: day("2026-11-30")}, coaching.SessionStub{On: day("2026-12-01")})}, today, nil, false},
-		{"never a slow week on a Monday", coaching.Team{Manager: mgr, Sessions: weekly(5)}, day("2026-11-30"), nil, false},
-		{"no average, no slow week", coaching.Team{Manager: mgr}, today, nil, false},
+			coaching.SessionStub{On: day("2026-11-30")}, coaching.SessionStub{On: day("2026-12-01")})}, now, nil, false},
+		{"never a slow week on a Monday", coaching.Team{Manager: mgr, Sessions: weekly(5)}, now.AddDate(0, 0, -2), nil, false},
+		{"no average, no slow week", coaching.Team{Manager: mgr}, now, nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			n := coaching.EvaluateNudge(tt.team, tt.today, now, 14)
+			n := coaching.EvaluateNudge(tt.team, tt.now, time.UTC, 14)
 			var got []string
 			for _, o := range n.Overdue {
 				got = append(got, o.RepID)

@@ -159,7 +159,12 @@ type Person struct {
 	IsBot       bool
 	Deleted     bool
 	ResolvedAt  time.Time // last read from Slack; zero for a placeholder
-	KnownSince  Date      // when Coachlog first knew them: nobody is overdue for the time before
+	// KnownAt is when Coachlog first knew them as a member of a team (the
+	// first roster import that listed them; never imported, when their row
+	// was made): nobody is overdue for the time before. It is an instant,
+	// not a date: which day it falls on depends on whose clock judges
+	// (KnownOn).
+	KnownAt time.Time
 
 	AwayUntil    Date // set with /coach away: last day away
 	SnoozedUntil Date // nudges snoozed through this day
@@ -187,6 +192,16 @@ func (p Person) Holds(r string) bool { return p.Active && p.InRoster && p.HasRol
 // away) end when the roster drops either of them or moves the rep.
 func (p Person) Manages(rep Person) bool {
 	return p.Active && p.InRoster && rep.Active && rep.InRoster && rep.ManagerID == p.ID && p.ID != ""
+}
+
+// KnownOn is the day Coachlog first knew p (KnownAt) on the clock of loc:
+// the manager's zone for their nudge and their own surfaces, the
+// organisation's for its figures. Zero when never known.
+func (p Person) KnownOn(loc *time.Location) Date {
+	if p.KnownAt.IsZero() {
+		return Date{}
+	}
+	return DateOf(p.KnownAt, loc)
 }
 
 // Location returns the person's time zone, falling back to def.

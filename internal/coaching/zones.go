@@ -52,6 +52,10 @@ func (s *Service) locationOf(p Person) *time.Location {
 	return p.locationBy(s.zones.load, s.defaultTZ)
 }
 
+// LocationOf returns p's time zone as their nudge reads it: the roster's,
+// else Slack's, else the organisation's.
+func (s *Service) LocationOf(p Person) *time.Location { return s.locationOf(p) }
+
 // TodayOf returns today's date in p's time zone, for a caller that has
 // just read p.
 func (s *Service) TodayOf(p Person) Date {

@@ -42,7 +42,7 @@ func newFixture() *fixture { return &fixture{people: map[string]*metrics.Person{
 // 2026, reporting to manager.
 func (f *fixture) add(id, manager string, tier coaching.Tier, roles ...string) *metrics.Person {
 	p := &metrics.Person{Person: coaching.Person{ID: id, Name: id, Roles: roles, ManagerID: manager, Tier: tier,
-		Active: true, InRoster: true, Since: day("2026-01-01"), KnownSince: day("2026-01-01")}}
+		Active: true, InRoster: true, Since: day("2026-01-01"), KnownAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}}
 	f.people[id] = p
 	f.ids = append(f.ids, id)
 	return p

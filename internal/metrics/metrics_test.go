@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/metrics"
@@ -129,6 +130,52 @@ func TestARepDeactivatedInSlackIsCountedAsAway(t *testing.T) {
 		if tr.ID == "B" && (tr.Overdue || !tr.Deactivated) {
 			t.Errorf("B in the team view: %+v; want deactivated, not overdue", tr)
 		}
+	}
+}
+
+// A run reads instants on its own clock: the organisation's by default
+// (the digest, `coachlog metrics`, a leader's tree), or a manager's zone
+// for their own surfaces (Options.Zone), as their nudge reads them. R's
+// first import, 20:00 UTC on Sunday 8 November, is the 8th in UTC and
+// Monday 9th in Tonga (UTC+13); a commitment kept at noon UTC on Sunday
+// 22nd is kept on the 22nd in UTC and on Monday 23rd in Tonga.
+func TestARunReadsInstantsOnItsOwnClock(t *testing.T) {
+	f := newFixture()
+	r := f.team("M", "", middle)
+	f.people[r[0]].Since = day("2026-09-01") // on the team long before Coachlog knew them
+	f.people[r[0]].KnownAt = time.Date(2026, 11, 8, 20, 0, 0, 0, time.UTC)
+	f.add("Q", "M", middle, coaching.PersonRep) // coached on Tuesday 17th: not overdue on any clock
+	s := f.oneOnOne("M", "2026-11-17", 30, pending("Q"))
+	f.commitment(s, "2026-11-22")
+	tonga, err := time.LoadLocation("Pacific/Tongatapu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name        string
+		zone        *time.Location
+		overdue     int
+		overdueDays int // R's, in the team view
+		kept        float64
+	}{
+		{"the organisation's clock (UTC)", nil, 1, 14, 1},
+		{"the manager's clock (Tonga)", tonga, 0, 13, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			set := settings(now)
+			set.Zone = c.zone
+			m := manager(t, metrics.Compute(f.data(), metrics.WeekPeriod(week47), set), "M")
+			var rt metrics.TeamRep
+			for _, tr := range m.Team {
+				if tr.ID == r[0] {
+					rt = tr
+				}
+			}
+			if m.Metrics.Overdue != c.overdue || rt.OverdueDays != c.overdueDays || !rt.Never || rt.Overdue != (c.overdue == 1) {
+				t.Errorf("overdue %d, R %+v; want %d overdue, R never coached for %d days", m.Metrics.Overdue, rt, c.overdue, c.overdueDays)
+			}
+			checkFigure(t, "commitments_kept", m.Metrics.CommitmentsKept, c.kept)
+		})
 	}
 }
 

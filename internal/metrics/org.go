@@ -72,6 +72,7 @@ type org struct {
 
 	defaultCadence int
 	now            time.Time
+	loc            *time.Location // the run's clock (Settings.location)
 	today          day
 
 	teamMemo map[day]teams // each manager's team on a day, as computed
@@ -87,6 +88,7 @@ func newOrg(d *Data, s Settings) *org {
 		index:          make(map[string]pid, len(d.People)),
 		defaultCadence: s.DefaultCadence,
 		now:            s.Now,
+		loc:            s.location(),
 		today:          dayOf(coaching.DateOf(s.Now, s.location())),
 		teamMemo:       map[day]teams{},
 	}
@@ -298,9 +300,10 @@ func (o *org) awayOn(p pid, n day) bool {
 }
 
 // joined is when rep p joined manager m's team, for the stint that holds
-// day n, or when Coachlog first knew them if later: a never-coached rep is
-// overdue from then (PRODUCT.md, "overdue reps"). For the stint the roster
-// describes today, the roster's since column is used.
+// day n, or when Coachlog first knew them if later (that day on the run's
+// clock, as the nudge rule reads it): a never-coached rep is overdue from
+// then (PRODUCT.md, "overdue reps"). For the stint the roster describes
+// today, the roster's since column is used.
 func (o *org) joined(p, m pid, n day) coaching.Date {
 	person := o.people[p]
 	start := person.Since
@@ -318,13 +321,13 @@ func (o *org) joined(p, m pid, n day) coaching.Date {
 		case current && !person.Since.IsZero():
 			start = person.Since
 		case j == 0:
-			start = coaching.Date{} // since before the first import: KnownSince bounds it
+			start = coaching.Date{} // since before the first import: KnownAt bounds it
 		default:
 			start = dateOf(ls[j].from)
 		}
 	}
-	if person.KnownSince.After(start) {
-		start = person.KnownSince
+	if known := person.KnownOn(o.loc); known.After(start) {
+		start = known
 	}
 	return start
 }
@@ -334,7 +337,7 @@ func (o *org) joined(p, m pid, n day) coaching.Date {
 func (o *org) overdueOn(p, m pid, n day) (coaching.OverdueRep, bool) {
 	r := coaching.TeamRep{Person: o.people[p].Person, LastSession: dateOf(o.lastOn(p, n))}
 	r.Since = o.joined(p, m, n)
-	return coaching.OverdueOn(r, dateOf(n), int(o.cadence(m)))
+	return coaching.OverdueOn(r, dateOf(n), o.loc, int(o.cadence(m)))
 }
 
 // below marks root and everyone ever below them: named, at any depth,

@@ -31,6 +31,16 @@ type Options struct {
 	// view, or a report on one subtree, then costs what that part of the
 	// organisation costs. Empty: the whole organisation.
 	Root string
+	// Zone is the clock the period's dates are on, on which the instants
+	// the figures turn into days are read: the roster import that starts
+	// a never-coached rep's clock (the nudge rule's "overdue"), a
+	// commitment marked kept, and "today". Nil: the organisation's
+	// (Settings.Location, COACHLOG_TIMEZONE), the clock of the digest,
+	// `coachlog metrics`, /coach report and a leader's tree. A manager's
+	// own surfaces read their own week on their own clock, the one their
+	// nudge uses, and pass it here: there, "overdue" is what the nudge
+	// says.
+	Zone *time.Location
 }
 
 // summary reports whether o asks for the summary alone.
@@ -47,15 +57,20 @@ func All() Options { return Options{Trend: true, Insights: true, Weeks: true, Te
 type Settings struct {
 	DefaultCadence int            // COACHLOG_CADENCE_DAYS, for managers without their own
 	Now            time.Time      // the run's clock: "away" is read as of now
-	Location       *time.Location // COACHLOG_TIMEZONE: weeks and today
+	Location       *time.Location // COACHLOG_TIMEZONE: weeks and today, unless Options.Zone says otherwise
 	Options                       // what to compute beside the metrics; as given to Plan
 }
 
+// location is the run's clock: the period's own (Options.Zone), else the
+// organisation's, else UTC.
 func (s Settings) location() *time.Location {
-	if s.Location == nil {
-		return time.UTC
+	switch {
+	case s.Zone != nil:
+		return s.Zone
+	case s.Location != nil:
+		return s.Location
 	}
-	return s.Location
+	return time.UTC
 }
 
 // Report is every manager's and every leader's figures for a period.

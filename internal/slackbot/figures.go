@@ -19,6 +19,8 @@ type Figures interface {
 	// ThisWeek is the ISO week so far, in the organisation's zone: the
 	// week of an organisation's or a leader's figures.
 	ThisWeek() metrics.Period
+	// Location is the organisation's zone, the clock of its figures.
+	Location() *time.Location
 }
 
 var _ Figures = (*metrics.Engine)(nil)

@@ -63,18 +63,20 @@ func (b *Bot) homeView(ctx context.Context, userID, notice string) (slack.HomeTa
 		// A leader's tree is read as a summary (this week's own figures),
 		// unless they have a team too, whose insights need the full run.
 		o := metrics.Options{Root: userID, Teams: true, Insights: manager || !leader, Summary: leader && !manager}
-		h.period = b.ownWeek(h.person)
+		h.period, o.Zone = b.ownClock(h.person)
 		if leader && !manager {
-			h.period = b.figures.ThisWeek() // no team of their own: only the tree, on its week
+			// no team of their own: only the tree, on its week and clock
+			h.period, o.Zone = b.figures.ThisWeek(), nil
 		}
 		h.report = b.homeFigures(ctx, userID, h.period, o)
 		if leader {
-			// The tree is on the organisation's week, as the digest and
-			// /coach report read it: its managers live on different
-			// dates, and that is the one they share. A second run only
-			// while the leader's own date is not the organisation's.
+			// The tree is on the organisation's week and clock, as the
+			// digest and /coach report read it: its managers live on
+			// different dates, and that is the one they share. A second
+			// run only while the leader's own clock is not the
+			// organisation's.
 			h.treePeriod, h.tree = h.period, h.report
-			if org := b.figures.ThisWeek(); org != h.period {
+			if org := b.figures.ThisWeek(); org != h.period || o.Zone != nil {
 				h.treePeriod = org
 				h.tree = b.homeFigures(ctx, userID, org, metrics.Options{Root: userID, Summary: true})
 			}

@@ -51,9 +51,11 @@ func (b *Bot) stats(ctx context.Context, cmd slashCommand, args string) {
 	}
 	p := b.person(ctx, cmd.UserID)
 	o := metrics.Options{Trend: true, Insights: true, Teams: true, Root: cmd.UserID}
-	own := b.ownWeek(p)
-	if !p.Holds(coaching.PersonLeader) || b.thisWeek() == own {
-		r, ok := b.figuresFor(ctx, cmd, own, o)
+	own, zone := b.ownClock(p)
+	mo := o // their own numbers, on their own clock
+	mo.Zone = zone
+	if !p.Holds(coaching.PersonLeader) || (b.thisWeek() == own && zone == nil) {
+		r, ok := b.figuresFor(ctx, cmd, own, mo)
 		if !ok {
 			return
 		}
@@ -63,7 +65,7 @@ func (b *Bot) stats(ctx context.Context, cmd slashCommand, args string) {
 	// A leader's week is the organisation's, the one its digest and
 	// /coach report read: the managers below live on different dates and
 	// that is the one they share. Their own team is still judged on their
-	// own today, as /coach team judges it.
+	// own today and clock, as /coach team judges it.
 	tree, ok := b.figuresFor(ctx, cmd, b.thisWeek(), o)
 	if !ok {
 		return
@@ -71,13 +73,13 @@ func (b *Bot) stats(ctx context.Context, cmd slashCommand, args string) {
 	mine := tree
 	if l, leads := tree.Leader(p.ID); !leads || len(l.ManagerIDs) == 0 {
 		// Nobody below: their numbers are a manager's, on their own week.
-		if mine, ok = b.figuresFor(ctx, cmd, own, o); !ok {
+		if mine, ok = b.figuresFor(ctx, cmd, own, mo); !ok {
 			return
 		}
 		tree = mine
 	} else if f, manages := tree.Manager(p.ID); manages && len(f.Team) > 0 {
 		// Their team's line beside the tree needs only the summary.
-		if mine, ok = b.figuresFor(ctx, cmd, own, metrics.Options{Summary: true, Teams: true, Root: cmd.UserID}); !ok {
+		if mine, ok = b.figuresFor(ctx, cmd, own, metrics.Options{Summary: true, Teams: true, Root: cmd.UserID, Zone: zone}); !ok {
 			return
 		}
 	}
@@ -119,13 +121,25 @@ func (b *Bot) thisWeek() metrics.Period {
 	return b.figures.ThisWeek()
 }
 
-// ownWeek is the period of a manager's own surfaces: their local ISO week
-// up to their local today. PRODUCT.md makes "today" and "overdue" the
-// manager's local ones, and the nudge rule judges on that date; the
-// organisation's week would count a rep a day older than their nudge
-// does behind its zone, and leave out today's sessions ahead of it.
-func (b *Bot) ownWeek(p coaching.Person) metrics.Period {
-	return metrics.WeekSoFar(b.svc.TodayOf(p))
+// ownClock is what a manager's own surfaces are read on: the period, their
+// local ISO week up to their local today, and the zone, their own (the
+// one their nudge uses; nil when it is the organisation's, so that a run
+// on it is the organisation's run). PRODUCT.md makes "today" and
+// "overdue" the manager's local ones, and the nudge rule judges on that
+// date and zone; the organisation's would count a rep a day older than
+// their nudge does behind its zone, leave out today's sessions ahead of
+// it, and start a new rep's clock on the organisation's day of the
+// import rather than theirs.
+func (b *Bot) ownClock(p coaching.Person) (metrics.Period, *time.Location) {
+	per := metrics.WeekSoFar(b.svc.TodayOf(p))
+	if b.figures == nil {
+		return per, nil
+	}
+	loc := b.svc.LocationOf(p)
+	if loc.String() == b.figures.Location().String() {
+		return per, nil
+	}
+	return per, loc
 }
 
 // statsMessage renders someone's own figures: a leader's tree (and their

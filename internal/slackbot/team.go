@@ -34,13 +34,15 @@ func (b *Bot) team(ctx context.Context, cmd slashCommand, args string) {
 		b.ownOnly(ctx, cmd, "`/coach team` lists your own reps and takes nothing after it.", "team", args)
 		return
 	}
-	// As of the manager's own today, as the nudge rule judges: in a zone
-	// ahead of the organisation's, a session logged today is dated after
-	// the organisation's today and would not count yet; behind it, every
-	// rep would look a day older than their nudge says.
+	// As of the manager's own today, on their own clock, as the nudge
+	// rule judges: in a zone ahead of the organisation's, a session logged
+	// today is dated after the organisation's today and would not count
+	// yet; behind it, every rep would look a day older than their nudge
+	// says.
 	p := b.person(ctx, cmd.UserID)
-	today := b.svc.TodayOf(p)
-	r, ok := b.figuresFor(ctx, cmd, metrics.Period{From: today, To: today}, metrics.Options{Summary: true, Teams: true, Root: cmd.UserID})
+	week, zone := b.ownClock(p)
+	today := week.To
+	r, ok := b.figuresFor(ctx, cmd, metrics.Period{From: today, To: today}, metrics.Options{Summary: true, Teams: true, Root: cmd.UserID, Zone: zone})
 	if !ok {
 		return
 	}

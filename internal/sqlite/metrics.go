@@ -179,7 +179,7 @@ func (r metricsReader) people(ctx context.Context, q metrics.Query, d *metrics.D
 		}
 		p.CadenceDays = int(cadence)
 		p.Since, p.AwayUntil, p.LastBefore = parseDate(since), parseDate(away), parseDate(last)
-		p.KnownSince = knownSince(created, rostered)
+		p.KnownAt = knownAt(created, rostered)
 		if expires > 0 {
 			p.Status.Expires = time.Unix(expires, 0).UTC()
 		}

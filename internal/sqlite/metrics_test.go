@@ -284,14 +284,54 @@ func TestMetricsDataCarriesDeactivationAndTheFirstImport(t *testing.T) {
 		for _, p := range d.People {
 			got[p.ID] = p
 		}
-		if r1 := got["UR1"]; r1.KnownSince != date(2026, 10, 1) || r1.Deleted {
-			t.Errorf("UR1: known since %s, deleted %v; want the import's day, 2026-10-01, and not deleted", r1.KnownSince, r1.Deleted)
+		if r1 := got["UR1"]; !r1.KnownAt.Equal(imported) || r1.Deleted {
+			t.Errorf("UR1: known at %s, deleted %v; want the import, %s, and not deleted", r1.KnownAt, r1.Deleted, imported)
 		}
 		if !got["UR2"].Deleted {
 			t.Error("UR2, deactivated in Slack, reads as not deleted")
 		}
-		if p, err := st.Person(ctx, "UR1"); err != nil || p.KnownSince != date(2026, 10, 1) {
-			t.Errorf("Person(UR1) known since %s (%v), want 2026-10-01", p.KnownSince, err)
+		if p, err := st.Person(ctx, "UR1"); err != nil || !p.KnownAt.Equal(imported) {
+			t.Errorf("Person(UR1) known at %s (%v), want %s", p.KnownAt, err, imported)
+		}
+	})
+}
+
+// The organisation's figures read the first import on the organisation's
+// clock, as its days are: in Los Angeles (COACHLOG_TIMEZONE here), an
+// import at 03:00 UTC on Wednesday 18 November is Tuesday 17th, so Sam,
+// on the team since September and never coached, is overdue on Tuesday 1
+// December by a 14-day cadence, whatever Max's own zone (Tonga, where it
+// was already the 18th).
+func TestTheOrganisationsFiguresReadTheImportOnItsClock(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		la, err := time.LoadLocation("America/Los_Angeles")
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Date(2026, 11, 18, 3, 0, 0, 0, time.UTC)
+		clock := func() time.Time { return now }
+		st := open(t, db, sqlite.Options{Now: clock})
+		people := []coaching.Person{
+			{ID: "UM", Name: "Max", Roles: []string{"manager"}, TZ: "Pacific/Tongatapu", Active: true, InRoster: true},
+			{ID: "USAM", Name: "Sam", Roles: []string{"rep"}, ManagerID: "UM", Since: date(2026, 9, 1), Active: true, InRoster: true},
+		}
+		if _, err := st.ImportRoster(ctx, people, coaching.DateOf(now, la)); err != nil {
+			t.Fatal(err)
+		}
+		now = time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC) // 10:00 on Tuesday 1 December in Los Angeles
+		e := metrics.New(metrics.Config{Store: st, DefaultCadence: 14, Location: la, Now: clock})
+		today := e.Today()
+		r, err := e.Run(ctx, metrics.Period{From: today, To: today}, metrics.Options{Summary: true, Teams: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, ok := r.Manager("UM")
+		if !ok || len(f.Team) != 1 {
+			t.Fatalf("Max's figures: %+v (%v); want his team of one", f, ok)
+		}
+		if sam := f.Team[0]; f.Metrics.Overdue != 1 || !sam.Overdue || !sam.Never || sam.OverdueDays != 14 {
+			t.Errorf("on %s: %d overdue, Sam %+v; want Sam overdue, never coached, 14 days in the team", today, f.Metrics.Overdue, sam)
 		}
 	})
 }

@@ -37,20 +37,22 @@ func scanPerson(row interface{ Scan(...any) error }) (coaching.Person, error) {
 	}
 	p.Since, p.AwayUntil, p.SnoozedUntil = parseDate(since), parseDate(away), parseDate(snoozed)
 	p.ResolvedAt = fromMS(resolved)
-	p.KnownSince = knownSince(created, rostered)
+	p.KnownAt = knownAt(created, rostered)
 	if expires > 0 {
 		p.Status.Expires = time.Unix(expires, 0).UTC()
 	}
 	return p, err
 }
 
-// knownSince is when Coachlog first knew someone as a member of a team:
+// knownAt is when Coachlog first knew someone as a member of a team:
 // their first roster import, or, never imported, when their row was made.
-func knownSince(created, rostered int64) coaching.Date {
+// It stays an instant: the day it falls on is the judging clock's
+// (coaching.Person.KnownOn), not UTC's.
+func knownAt(created, rostered int64) time.Time {
 	if rostered > 0 {
 		created = rostered
 	}
-	return coaching.DateOf(fromMS(created), time.UTC)
+	return fromMS(created)
 }
 
 // Person returns someone by Slack id.

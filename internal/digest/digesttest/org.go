@@ -27,7 +27,7 @@ type builder struct {
 
 func (b *builder) person(id, name, manager string, tier coaching.Tier, roles ...string) {
 	b.d.People = append(b.d.People, metrics.Person{Person: coaching.Person{ID: id, Name: name, Roles: roles, ManagerID: manager,
-		Tier: tier, Active: true, InRoster: true, Since: day("2026-01-05"), KnownSince: day("2026-01-05")}})
+		Tier: tier, Active: true, InRoster: true, Since: day("2026-01-05"), KnownAt: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)}})
 }
 
 // rep is one rep's side of a session.
