@@ -125,43 +125,70 @@ func (b *bot) importLocalRoster(t *testing.T, tz string) {
 }
 
 // A never-coached rep's clock starts on the manager's own day of the first
-// import, as their nudge reads it, on every surface of theirs. Max lives
-// in Tonga (UTC+13); the organisation runs on UTC. The roster, imported at
-// 20:00 UTC on Tuesday 17 November (09:00 on Wednesday 18th for Max), has
-// Sam on Max's team since September, never coached: by the 14-day cadence
-// he is due on Max's Wednesday 2 December, not on his Tuesday 1st (the
-// 14th day from the UTC date of the import). On that Tuesday, at 10:00
-// there, neither the nudge, /coach team, /coach stats nor the App Home
-// calls him overdue; on the Wednesday the nudge does.
+// import, as their nudge reads it, on every surface of theirs; the
+// organisation runs on UTC. Sam, never coached, is due on the 14th day
+// after the import on Max's calendar, whether the roster has him on the
+// team since September (the import starts his clock) or since the import
+// itself (no `since`).
+//
+// In Tonga (UTC+13), an import at 20:00 UTC on Tuesday 17 November is
+// 09:00 on Wednesday 18th there: on Max's Tuesday 1 December (13 days)
+// neither the nudge, /coach team, /coach stats nor the App Home calls Sam
+// overdue (they did, from the UTC date); on Wednesday 2nd the nudge does.
+// In Los Angeles (UTC−8), an import at 03:00 UTC on Wednesday 18th is
+// 19:00 on Tuesday 17th there: on Max's Tuesday 1 December every surface
+// calls Sam overdue for 14 days (they did a day late, from the UTC date);
+// on Monday 30 November the nudge does not.
 func TestANewRepIsDueOnTheManagersDayOfTheImport(t *testing.T) {
-	tuesday := time.Date(2026, 11, 30, 21, 0, 0, 0, time.UTC) // Tue 1 Dec, 10:00 in Tonga
-	b := startBotAt(t, clockFrom(tuesday), "COACHLOG_TIMEZONE", "UTC")
-	roster := filepath.Join(t.TempDir(), "team.csv")
-	os.WriteFile(roster, []byte("slack_id,email,name,role,manager,tier,timezone,since\n"+
-		mgr+",,Max,manager,,,Pacific/Tongatapu,\n"+rep+",,Sam,rep,"+mgr+",top,,2026-09-01\n"), 0o600)
-	if out, err := cliAt(t, time.Date(2026, 11, 17, 20, 0, 0, 0, time.UTC), b.env, "roster", "import", roster); err != nil {
-		t.Fatalf("roster import: %v\n%s", err, out)
-	}
-
-	if out, err := cliAt(t, tuesday, b.env, "nudge", "--dry-run"); err != nil || strings.Contains(out, "Sam") {
-		t.Errorf("nudge on Max's Tuesday: %v\n%s", err, out)
-	}
-	team := b.command(mgr, "team")
-	mustContain(t, "Max's /coach team", team, "Your team: 1 rep, 0 overdue", "As of Tue 1 Dec 2026")
-	mustContain(t, "Max's /coach stats", b.command(mgr, "stats"), "Your coaching this week", "*Overdue*\n0 reps")
-	if _, err := b.fake.AppHomeOpened(ctxT(t), mgr, "home"); err != nil {
-		t.Fatal(err)
-	}
-	var home string
-	eventually(t, "Max's Home tab with his team", func() bool {
-		_, blocks := homeBlocks(t, b, mgr)
-		home = blocksText(blocks)
-		return strings.Contains(home, "*Your team this week*")
-	})
-	mustContain(t, "Max's Home tab", home, "0 of 1 rep coached within your 14-day cadence · 0 overdue")
-
-	wednesday := tuesday.Add(24 * time.Hour)
-	if out, err := cliAt(t, wednesday, b.env, "nudge", "--dry-run"); err != nil || !strings.Contains(out, "Sam (not coached yet, 14 days") {
-		t.Errorf("nudge on Max's Wednesday: %v\n%s", err, out)
+	for _, tt := range []struct {
+		name, tz, since string
+		imported        time.Time
+		at              time.Time // 10:00 at Max's, the surfaces and the nudge
+		overdue         bool      // Sam, at at: 14 days, or not yet
+		other           time.Time // the day after or before, the nudge alone
+	}{
+		{name: "Tonga, on the team since September", tz: "Pacific/Tongatapu", since: "2026-09-01",
+			imported: time.Date(2026, 11, 17, 20, 0, 0, 0, time.UTC),
+			at:       time.Date(2026, 11, 30, 21, 0, 0, 0, time.UTC), other: time.Date(2026, 12, 1, 21, 0, 0, 0, time.UTC)},
+		{name: "Los Angeles, since the import", tz: "America/Los_Angeles",
+			imported: time.Date(2026, 11, 18, 3, 0, 0, 0, time.UTC),
+			at:       time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC), overdue: true, other: time.Date(2026, 11, 30, 18, 0, 0, 0, time.UTC)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b := startBotAt(t, clockFrom(tt.at), "COACHLOG_TIMEZONE", "UTC")
+			roster := filepath.Join(t.TempDir(), "team.csv")
+			os.WriteFile(roster, []byte("slack_id,email,name,role,manager,tier,timezone,since\n"+
+				mgr+",,Max,manager,,,"+tt.tz+",\n"+rep+",,Sam,rep,"+mgr+",top,,"+tt.since+"\n"), 0o600)
+			if out, err := cliAt(t, tt.imported, b.env, "roster", "import", roster); err != nil {
+				t.Fatalf("roster import: %v\n%s", err, out)
+			}
+			loc, err := time.LoadLocation(tt.tz)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for when, due := range map[time.Time]bool{tt.at: tt.overdue, tt.other: !tt.overdue} {
+				out, err := cliAt(t, when, b.env, "nudge", "--dry-run")
+				if err != nil || strings.Contains(out, "Sam") != due || due && !strings.Contains(out, "Sam (not coached yet, 14 days") {
+					t.Errorf("nudge at %s there, want Sam due %v: %v\n%s", when.In(loc).Format("Mon 2 Jan 15:04"), due, err, out)
+				}
+			}
+			n, mark := "0", "not coached yet"
+			if tt.overdue {
+				n, mark = "1", ":red_circle: *overdue*: 14 days in your team"
+			}
+			day := tt.at.In(loc).Format("Mon 2 Jan 2006")
+			mustContain(t, "Max's /coach team", b.command(mgr, "team"), "Your team: 1 rep, "+n+" overdue", "As of "+day, mark)
+			mustContain(t, "Max's /coach stats", b.command(mgr, "stats"), "Your coaching this week", "*Overdue*\n"+n+" rep")
+			if _, err := b.fake.AppHomeOpened(ctxT(t), mgr, "home"); err != nil {
+				t.Fatal(err)
+			}
+			var home string
+			eventually(t, "Max's Home tab with his team", func() bool {
+				_, blocks := homeBlocks(t, b, mgr)
+				home = blocksText(blocks)
+				return strings.Contains(home, "*Your team this week*")
+			})
+			mustContain(t, "Max's Home tab", home, "0 of 1 rep coached within your 14-day cadence · "+n+" overdue")
+		})
 	}
 }

@@ -258,10 +258,12 @@ func TestAProfileSeenBeforeTheImportDoesNotStartTheClock(t *testing.T) {
 }
 
 // TestANewRepsClockStartsOnTheManagersDayOfTheImport: the first import's
-// instant is read on the manager's clock, the one their nudge uses, not as
-// a UTC date. Sam has been on the team since September (the roster says
-// so), so the import starts his clock; with a 14-day cadence and no
-// session he is due on the 14th local day after it.
+// moment is read on the manager's clock, the one their nudge uses, not as
+// a UTC date or the organisation's (UTC here, COACHLOG_TIMEZONE's
+// default). Sam is never coached; with a 14-day cadence he is due on the
+// 14th local day after the import, whether the roster says he has been on
+// the team since September (the import starts his clock) or says nothing
+// (his `since` is the import's day: the same moment, on the same clock).
 //
 // In Tonga (UTC+13) an import at 20:00 UTC on Tuesday 17 November is
 // 09:00 on Wednesday 18th: on Max's Tuesday 1 December Sam has waited 13
@@ -270,28 +272,33 @@ func TestAProfileSeenBeforeTheImportDoesNotStartTheClock(t *testing.T) {
 // Wednesday 18th is 19:00 on Tuesday 17th: on Max's Tuesday 1 December Sam
 // is due (read in UTC, a day late).
 func TestANewRepsClockStartsOnTheManagersDayOfTheImport(t *testing.T) {
+	tonga := map[time.Time]int{ // a nudge run at 10:00 local -> Sam's overdue days; 0: not overdue
+		time.Date(2026, 11, 30, 21, 0, 0, 0, time.UTC): 0,  // Tue 1 Dec, 10:00 in Tonga
+		time.Date(2026, 12, 1, 21, 0, 0, 0, time.UTC):  14, // Wed 2 Dec
+	}
+	la := map[time.Time]int{
+		time.Date(2026, 11, 30, 18, 0, 0, 0, time.UTC): 0,  // Mon 30 Nov, 10:00 in Los Angeles
+		time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC):  14, // Tue 1 Dec
+	}
 	for _, tt := range []struct {
-		tz       string
+		name, tz string
+		since    coaching.Date
 		imported time.Time
-		runs     map[time.Time]int // a nudge run at 10:00 local -> Sam's overdue days; 0: not overdue
+		runs     map[time.Time]int
 	}{
-		{"Pacific/Tongatapu", time.Date(2026, 11, 17, 20, 0, 0, 0, time.UTC), map[time.Time]int{
-			time.Date(2026, 11, 30, 21, 0, 0, 0, time.UTC): 0,  // Tue 1 Dec, 10:00 in Tonga
-			time.Date(2026, 12, 1, 21, 0, 0, 0, time.UTC):  14, // Wed 2 Dec
-		}},
-		{"America/Los_Angeles", time.Date(2026, 11, 18, 3, 0, 0, 0, time.UTC), map[time.Time]int{
-			time.Date(2026, 11, 30, 18, 0, 0, 0, time.UTC): 0,  // Mon 30 Nov, 10:00 in Los Angeles
-			time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC):  14, // Tue 1 Dec
-		}},
+		{"Tonga, on the team since September", "Pacific/Tongatapu", day("2026-09-01"), time.Date(2026, 11, 17, 20, 0, 0, 0, time.UTC), tonga},
+		{"Tonga, since the import", "Pacific/Tongatapu", coaching.Date{}, time.Date(2026, 11, 17, 20, 0, 0, 0, time.UTC), tonga},
+		{"Los Angeles, on the team since September", "America/Los_Angeles", day("2026-09-01"), time.Date(2026, 11, 18, 3, 0, 0, 0, time.UTC), la},
+		{"Los Angeles, since the import", "America/Los_Angeles", coaching.Date{}, time.Date(2026, 11, 18, 3, 0, 0, 0, time.UTC), la},
 	} {
-		t.Run(tt.tz, func(t *testing.T) {
+		t.Run(tt.name, func(t *testing.T) {
 			sqlitetest.Each(t, func(t *testing.T, db string) {
 				ctx := context.Background()
 				svc, st, clk := newServiceOn(t, db)
 				clk.t = tt.imported
 				people := []coaching.Person{
 					{ID: "UM", Name: "Max", TZ: tt.tz, Roles: []string{"manager"}, Active: true, InRoster: true},
-					{ID: "USAM", Name: "Sam", ManagerID: "UM", Roles: []string{"rep"}, Active: true, InRoster: true, Since: day("2026-09-01")},
+					{ID: "USAM", Name: "Sam", ManagerID: "UM", Roles: []string{"rep"}, Active: true, InRoster: true, Since: tt.since},
 				}
 				// The organisation's day of the import: UTC's, as COACHLOG_TIMEZONE's default.
 				if _, err := st.ImportRoster(ctx, people, coaching.DateOf(clk.t, time.UTC)); err != nil {

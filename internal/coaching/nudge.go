@@ -102,7 +102,7 @@ func EvaluateNudge(t Team, now time.Time, loc *time.Location, defaultCadence int
 		if r.Absent(today, now) || !r.Active {
 			continue
 		}
-		if o, ok := OverdueOn(r, today, loc, n.CadenceDays); ok {
+		if o, ok := OverdueOn(r, today, r.ClockStart(loc), n.CadenceDays); ok {
 			n.Overdue = append(n.Overdue, o)
 		}
 	}
@@ -116,21 +116,16 @@ func EvaluateNudge(t Team, now time.Time, loc *time.Location, defaultCadence int
 	return n
 }
 
-// OverdueOn is the nudge rule for one rep on today, a date on the clock of
-// loc (the manager's local date for a nudge, or the last day of a period
-// for metrics, on the clock the period is read on): overdue when their
-// last session (on or before today) is more than cadence days old, or,
-// never coached since the clock started, once that is cadence days ago.
-// The clock starts on the later of r.Since and the day Coachlog first
-// knew them on that same clock (KnownOn): an import at 20:00 UTC is the
-// next morning for a manager at UTC+13, one at 03:00 UTC still the
-// evening before for a manager at UTC−8. It ignores away; callers skip
-// reps who are away.
-func OverdueOn(r TeamRep, today Date, loc *time.Location, cadence int) (OverdueRep, bool) {
-	start := r.Since
-	if known := r.KnownOn(loc); known.After(start) {
-		start = known
-	}
+// OverdueOn is the nudge rule for one rep on today (the manager's local
+// date for a nudge, or the last day of a period for metrics): overdue when
+// their last session (on or before today) is more than cadence days old,
+// or, never coached since their clock started on start, once that is
+// cadence days ago. start is a day on today's clock: for the team the
+// roster gives them now, r.ClockStart of that clock (a first import at
+// 20:00 UTC is the next morning for a manager at UTC+13, one at 03:00 UTC
+// still the evening before for a manager at UTC−8). It ignores away;
+// callers skip reps who are away.
+func OverdueOn(r TeamRep, today, start Date, cadence int) (OverdueRep, bool) {
 	o := OverdueRep{RepID: r.ID, Name: r.DisplayName()}
 	if !r.LastSession.IsZero() && !r.LastSession.Before(start) {
 		o.Days = today.DaysSince(r.LastSession)

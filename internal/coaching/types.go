@@ -154,11 +154,15 @@ type Person struct {
 	Tier        Tier
 	CadenceDays int // 0: the default cadence
 	Since       Date
-	Active      bool
-	InRoster    bool
-	IsBot       bool
-	Deleted     bool
-	ResolvedAt  time.Time // last read from Slack; zero for a placeholder
+	// SinceAt is, when the roster gave no `since` and Since is an import's
+	// day, that import's moment: the day it falls on depends on whose
+	// clock judges (JoinedOn). Zero when the roster gave the date.
+	SinceAt    time.Time
+	Active     bool
+	InRoster   bool
+	IsBot      bool
+	Deleted    bool
+	ResolvedAt time.Time // last read from Slack; zero for a placeholder
 	// KnownAt is when Coachlog first knew them as a member of a team (the
 	// first roster import that listed them; never imported, when their row
 	// was made): nobody is overdue for the time before. It is an instant,
@@ -192,6 +196,29 @@ func (p Person) Holds(r string) bool { return p.Active && p.InRoster && p.HasRol
 // away) end when the roster drops either of them or moves the rep.
 func (p Person) Manages(rep Person) bool {
 	return p.Active && p.InRoster && rep.Active && rep.InRoster && rep.ManagerID == p.ID && p.ID != ""
+}
+
+// JoinedOn is the day p joined their current team on the clock of loc: the
+// roster's `since` as it gave it, or, when that defaulted to an import's
+// day, the day of that import's moment on loc (an import at 03:00 UTC is
+// the evening before for a manager at UTC−8).
+func (p Person) JoinedOn(loc *time.Location) Date {
+	if p.SinceAt.IsZero() {
+		return p.Since
+	}
+	return DateOf(p.SinceAt, loc)
+}
+
+// ClockStart is the first day a never-coached rep's clock counts on the
+// clock of loc, in the team the roster gives them now: the later of the
+// day they joined it and the day Coachlog first knew them, so that nobody
+// is overdue for time before either.
+func (p Person) ClockStart(loc *time.Location) Date {
+	start := p.JoinedOn(loc)
+	if known := p.KnownOn(loc); known.After(start) {
+		return known
+	}
+	return start
 }
 
 // KnownOn is the day Coachlog first knew p (KnownAt) on the clock of loc:

@@ -300,13 +300,14 @@ func (o *org) awayOn(p pid, n day) bool {
 }
 
 // joined is when rep p joined manager m's team, for the stint that holds
-// day n, or when Coachlog first knew them if later (that day on the run's
-// clock, as the nudge rule reads it): a never-coached rep is overdue from
-// then (PRODUCT.md, "overdue reps"). For the stint the roster describes
-// today, the roster's since column is used.
+// day n, or when Coachlog first knew them if later (days on the run's
+// clock, as the nudge rule reads them): a never-coached rep is overdue
+// from then (PRODUCT.md, "overdue reps"). For the stint the roster
+// describes today, the roster's since column is used, as the nudge uses
+// it (coaching.Person.ClockStart).
 func (o *org) joined(p, m pid, n day) coaching.Date {
 	person := o.people[p]
-	start := person.Since
+	start := person.JoinedOn(o.loc)
 	if _, i := o.line(p, n); i >= 0 {
 		ls := o.lines[p]
 		j := i
@@ -318,8 +319,8 @@ func (o *org) joined(p, m pid, n day) coaching.Date {
 			current = current && l.manager == m && l.active
 		}
 		switch {
-		case current && !person.Since.IsZero():
-			start = person.Since
+		case current && !start.IsZero():
+			// the stint the roster describes now: its since stands
 		case j == 0:
 			start = coaching.Date{} // since before the first import: KnownAt bounds it
 		default:
@@ -336,8 +337,7 @@ func (o *org) joined(p, m pid, n day) coaching.Date {
 // day n.
 func (o *org) overdueOn(p, m pid, n day) (coaching.OverdueRep, bool) {
 	r := coaching.TeamRep{Person: o.people[p].Person, LastSession: dateOf(o.lastOn(p, n))}
-	r.Since = o.joined(p, m, n)
-	return coaching.OverdueOn(r, dateOf(n), o.loc, int(o.cadence(m)))
+	return coaching.OverdueOn(r, dateOf(n), o.joined(p, m, n), int(o.cadence(m)))
 }
 
 // below marks root and everyone ever below them: named, at any depth,

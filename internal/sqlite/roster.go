@@ -17,7 +17,9 @@ type ImportResult struct {
 // in it is upserted and active; anyone imported before and missing now is
 // deactivated, their history kept. A changed manager or tier applies from
 // today, recorded in reporting_history. A person's since is kept unless the
-// file gives one or their manager changed; new people default to today.
+// file gives one or their manager changed; new people default to today,
+// with the import's moment beside it (since_at), whose day each clock
+// reads for itself, as it reads rostered_at's.
 func (s *Store) ImportRoster(ctx context.Context, people []coaching.Person, today coaching.Date) (ImportResult, error) {
 	var res ImportResult
 	err := s.Update(ctx, func(ctx2 coaching.Tx) error {
@@ -76,21 +78,21 @@ func (r reader) rosterIndex(ctx context.Context) (map[string]coaching.Person, er
 }
 
 func (t *tx) putRosterPerson(ctx context.Context, p, old coaching.Person, exists bool, today coaching.Date) error {
-	since := p.Since
+	now := t.now()
+	since, sinceAt := p.Since, int64(0) // a date the file gave stands as given
 	if since.IsZero() {
-		since = old.Since
+		since, sinceAt = old.Since, ms(old.SinceAt)
 		if !exists || !old.InRoster || !old.Active || old.ManagerID != p.ManagerID || since.IsZero() {
-			since = today
+			since, sinceAt = today, now // this import's day, and its moment
 		}
 	}
 	var manager any
 	if p.ManagerID != "" {
 		manager = p.ManagerID
 	}
-	now := t.now()
 	_, err := t.q.ExecContext(ctx, `INSERT INTO people (id, email, name, tz, slack_tz, roles, manager_id, tier, cadence_days,
-			since, active, in_roster, roster_named, rostered_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?)
+			since, since_at, active, in_roster, roster_named, rostered_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			-- the first import that lists them starts their clock, not a
 			-- profile event that made the row before (migration 0016)
@@ -101,12 +103,12 @@ func (t *tx) putRosterPerson(ctx context.Context, p, old coaching.Person, exists
 			-- now: a profile may have changed it since the import read it
 			tz = excluded.tz, slack_tz = CASE WHEN excluded.slack_tz <> '' THEN excluded.slack_tz ELSE people.slack_tz END,
 			roles = excluded.roles, manager_id = excluded.manager_id,
-			tier = excluded.tier, since = excluded.since,
+			tier = excluded.tier, since = excluded.since, since_at = excluded.since_at,
 			-- a file without a cadence keeps one set with /coach cadence
 			cadence_days = CASE WHEN excluded.cadence_days > 0 THEN excluded.cadence_days ELSE people.cadence_days END,
 			active = 1, in_roster = 1, updated_at = excluded.updated_at`,
 		p.ID, strings.ToLower(p.Email), p.Name, p.TZ, p.SlackTZ, strings.Join(p.Roles, "+"), manager, p.Tier, p.CadenceDays,
-		since.String(), b2i(p.RosterNamed), now, now, now)
+		since.String(), sinceAt, b2i(p.RosterNamed), now, now, now)
 	if err != nil {
 		return fmt.Errorf("store %s: %w", p.ID, err)
 	}

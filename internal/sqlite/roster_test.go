@@ -50,6 +50,56 @@ func TestRosterImportIsTheWholeRoster(t *testing.T) {
 	})
 }
 
+// A since the file does not give is the import's day, and the import's
+// moment is kept beside it for each clock to read its own day of (a
+// manager's nudge, the organisation's figures): set with the default,
+// kept while the since is, moved with it when the manager changes, and
+// cleared by a since the file gives, a plain date.
+func TestASinceTheImportGaveKeepsItsMoment(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 18, 3, 0, 0, 0, time.UTC)
+		st := open(t, db, sqlite.Options{Now: func() time.Time { return now }})
+		mgr := coaching.Person{ID: "UM", Name: "Max", Roles: []string{"manager"}, Active: true, InRoster: true}
+		mia := coaching.Person{ID: "UM2", Name: "Mia", Roles: []string{"manager"}, Active: true, InRoster: true}
+		ann := coaching.Person{ID: "UA", Name: "Ann", Roles: []string{"rep"}, ManagerID: "UM", Active: true, InRoster: true}
+		check := func(step string, since coaching.Date, at time.Time) {
+			t.Helper()
+			got, err := st.Person(ctx, "UA")
+			if err != nil || got.Since != since || !got.SinceAt.Equal(at) {
+				t.Errorf("%s: since %s at %s (%v); want %s at %s", step, got.Since, got.SinceAt, err, since, at)
+			}
+		}
+		first := now
+		day1 := coaching.DateOf(first, time.UTC)
+		if _, err := st.ImportRoster(ctx, []coaching.Person{mgr, mia, ann}, day1); err != nil {
+			t.Fatal(err)
+		}
+		check("first import", day1, first)
+
+		now = now.Add(7 * 24 * time.Hour)
+		if _, err := st.ImportRoster(ctx, []coaching.Person{mgr, mia, ann}, coaching.DateOf(now, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		check("the same team again", day1, first)
+
+		ann.ManagerID = "UM2"
+		moved := now.Add(7 * 24 * time.Hour)
+		now = moved
+		if _, err := st.ImportRoster(ctx, []coaching.Person{mgr, mia, ann}, coaching.DateOf(now, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		check("moved to Mia", coaching.DateOf(moved, time.UTC), moved)
+
+		ann.Since = coaching.Date{Year: 2026, Month: 11, Day: 20}
+		now = now.Add(24 * time.Hour)
+		if _, err := st.ImportRoster(ctx, []coaching.Person{mgr, mia, ann}, coaching.DateOf(now, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		check("a since in the file", ann.Since, time.Time{})
+	})
+}
+
 // A roster without Slack's time zones keeps each person's as it is when
 // the import writes them, not as the import read them: on PostgreSQL a
 // profile from Slack (a user_change) can commit in between, and the
