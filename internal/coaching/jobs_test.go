@@ -325,3 +325,50 @@ func TestANewRepsClockStartsOnTheManagersDayOfTheImport(t *testing.T) {
 		})
 	}
 }
+
+// The nudge goes to exactly the people IsManager calls managers: Max has a
+// rep and no manager role, Vera a rep and the leader role, Olly the
+// manager role and nobody, Dan the manager role and a rep the roster
+// dropped; Ria, on Vera's team, reports to her as a rep.
+func TestTheNudgeGoesToWhomIsManagerSays(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		svc, st, clk := newServiceOn(t, db)
+		clk.t = time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+		p := func(id, mgr, role string) coaching.Person {
+			return coaching.Person{ID: id, Name: id, TZ: "UTC", ManagerID: mgr, Roles: []string{role}, Active: true, InRoster: true}
+		}
+		gone := p("UGONE", "UDAN", "rep")
+		people := []coaching.Person{p("UMAX", "", "rep"), p("USAM", "UMAX", "rep"), p("UVERA", "", "leader"), p("URIA", "UVERA", "rep"),
+			p("UOLLY", "UVERA", "manager"), p("UDAN", "", "manager"), gone}
+		if _, err := st.ImportRoster(ctx, people, coaching.DateOf(clk.t, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.ImportRoster(ctx, people[:len(people)-1], coaching.DateOf(clk.t, time.UTC)); err != nil { // drops UGONE
+			t.Fatal(err)
+		}
+		clk.t = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC) // a Wednesday, 23 days on
+		run, err := svc.RunNudges(ctx, clk.t, coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14, DryRun: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nudged := map[string]bool{}
+		for _, n := range run.Nudges {
+			nudged[n.ManagerID] = true
+		}
+		for _, id := range []string{"UMAX", "USAM", "UVERA", "URIA", "UOLLY", "UDAN"} {
+			who, err := svc.Person(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			manager, err := svc.IsManager(ctx, who)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := id == "UMAX" || id == "UVERA"
+			if manager != want || nudged[id] != want {
+				t.Errorf("%s: IsManager %v, nudged %v; want both %v", id, manager, nudged[id], want)
+			}
+		}
+	})
+}

@@ -94,17 +94,27 @@ func Cadence(manager Person, defaultDays int) int {
 // them, whichever is later: nobody is overdue for time before that. Reps
 // who are away, or whose Slack account was deactivated (gone, though the
 // roster may not say so yet: nobody could coach them), are not counted. A
-// slow week is never called on a Monday.
+// slow week is never called on a Monday. Only the reps on the manager's
+// team (InTeam) count, and someone with nobody on it is not a manager
+// (IsManager): they get nothing.
 func EvaluateNudge(t Team, now time.Time, loc *time.Location, defaultCadence int) Nudge {
 	today := DateOf(now, loc)
 	n := Nudge{ManagerID: t.Manager.ID, ManagerName: t.Manager.DisplayName(), Day: today, CadenceDays: Cadence(t.Manager, defaultCadence)}
+	manager := false
 	for _, r := range t.Reps {
-		if r.Absent(today, now) || !r.Active {
+		if !InTeam(t.Manager, r.Person) {
+			continue
+		}
+		manager = true
+		if r.Absent(today, now) {
 			continue
 		}
 		if o, ok := OverdueOn(r, today, r.ClockStart(loc), n.CadenceDays); ok {
 			n.Overdue = append(n.Overdue, o)
 		}
+	}
+	if !manager {
+		return n
 	}
 	slices.SortStableFunc(n.Overdue, func(a, b OverdueRep) int {
 		if a.Never != b.Never {

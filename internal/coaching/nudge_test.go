@@ -122,14 +122,16 @@ func midnight(d coaching.Date) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
 }
 
+// person is a rep on UM's team in the roster, since since.
 func person(id string, since coaching.Date) coaching.Person {
-	return coaching.Person{ID: id, Name: id, Active: true, Roles: []string{"rep"}, Since: since, KnownAt: midnight(since)}
+	return coaching.Person{ID: id, Name: id, Active: true, InRoster: true, Roles: []string{"rep"}, ManagerID: "UM",
+		Since: since, KnownAt: midnight(since)}
 }
 
 func TestEvaluateNudge(t *testing.T) {
 	now := time.Date(2026, 12, 2, 14, 0, 0, 0, time.UTC) // a Wednesday
 	long := day("2026-01-05")
-	mgr := coaching.Person{ID: "UM", Active: true}
+	mgr := coaching.Person{ID: "UM", Active: true, InRoster: true}
 	rep := func(id string, last string, edit ...func(*coaching.TeamRep)) coaching.TeamRep {
 		r := coaching.TeamRep{Person: person(id, long)}
 		if last != "" {
@@ -140,6 +142,7 @@ func TestEvaluateNudge(t *testing.T) {
 		}
 		return r
 	}
+	team := []coaching.TeamRep{rep("Z", "2026-12-01")}   // coached yesterday: never overdue here
 	weekly := func(perWeek int) []coaching.SessionStub { // the four full weeks before this one
 		var out []coaching.SessionStub
 		for w := 1; w <= 4; w++ {
@@ -158,7 +161,7 @@ func TestEvaluateNudge(t *testing.T) {
 	}{
 		{"coached 14 days ago is within a 14-day cadence", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{rep("A", "2026-11-18")}}, now, nil, false},
 		{"coached 15 days ago is overdue", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{rep("A", "2026-11-17")}}, now, []string{"A"}, false},
-		{"the manager's own cadence wins", coaching.Team{Manager: coaching.Person{ID: "UM", CadenceDays: 7}, Reps: []coaching.TeamRep{rep("A", "2026-11-24")}}, now, []string{"A"}, false},
+		{"the manager's own cadence wins", coaching.Team{Manager: coaching.Person{ID: "UM", Active: true, InRoster: true, CadenceDays: 7}, Reps: []coaching.TeamRep{rep("A", "2026-11-24")}}, now, []string{"A"}, false},
 		{"never coached, in the team for the cadence", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
 			rep("A", "", func(r *coaching.TeamRep) { r.Since, r.KnownAt = day("2026-11-18"), midnight(day("2026-11-18")) })}}, now, []string{"A"}, false},
 		{"first start after import: no time before Coachlog knew them", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
@@ -188,11 +191,24 @@ func TestEvaluateNudge(t *testing.T) {
 		{"most overdue first, never-coached before all", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
 			rep("A", "2026-11-10"), rep("B", "2026-10-01"),
 			rep("C", "", func(r *coaching.TeamRep) { r.Since, r.KnownAt = day("2026-11-01"), midnight(day("2026-11-01")) })}}, now, []string{"C", "B", "A"}, false},
-		{"a slow Wednesday: nothing yet against 5 a week", coaching.Team{Manager: mgr, Sessions: weekly(5)}, now, nil, true},
-		{"an ordinary Wednesday: 2 against 5 a week", coaching.Team{Manager: mgr, Sessions: append(weekly(5),
+		{"a slow Wednesday: nothing yet against 5 a week", coaching.Team{Manager: mgr, Reps: team, Sessions: weekly(5)}, now, nil, true},
+		{"an ordinary Wednesday: 2 against 5 a week", coaching.Team{Manager: mgr, Reps: team, Sessions: append(weekly(5),
 			coaching.SessionStub{On: day("2026-11-30")}, coaching.SessionStub{On: day("2026-12-01")})}, now, nil, false},
-		{"never a slow week on a Monday", coaching.Team{Manager: mgr, Sessions: weekly(5)}, now.AddDate(0, 0, -2), nil, false},
-		{"no average, no slow week", coaching.Team{Manager: mgr}, now, nil, false},
+		{"never a slow week on a Monday", coaching.Team{Manager: mgr, Reps: team, Sessions: weekly(5)}, now.AddDate(0, 0, -2), nil, false},
+		{"no average, no slow week", coaching.Team{Manager: mgr, Reps: team}, now, nil, false},
+		// Only the reps on the manager's team count (coaching.InTeam), and
+		// someone with nobody on it is not a manager: no nudge at all.
+		{"nobody on the team: not even a slow week", coaching.Team{Manager: mgr, Sessions: weekly(5)}, now, nil, false},
+		{"a rep the roster dropped is not counted", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
+			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Active = false }), rep("B", "2026-10-01")}}, now, []string{"B"}, false},
+		{"someone without the rep role is not on the team", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
+			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.Roles = []string{"manager"} }), rep("B", "2026-10-01")}}, now, []string{"B"}, false},
+		{"a rep who moved to another manager is not counted", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
+			rep("A", "2026-10-01", func(r *coaching.TeamRep) { r.ManagerID = "UN" }), rep("B", "2026-10-01")}}, now, []string{"B"}, false},
+		{"the manager role is not needed", coaching.Team{Manager: coaching.Person{ID: "UM", Active: true, InRoster: true, Roles: []string{"rep"}},
+			Reps: []coaching.TeamRep{rep("A", "2026-10-01")}}, now, []string{"A"}, false},
+		{"a manager the roster dropped has no team", coaching.Team{Manager: coaching.Person{ID: "UM", InRoster: true},
+			Reps: []coaching.TeamRep{rep("A", "2026-10-01")}, Sessions: weekly(5)}, now, nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

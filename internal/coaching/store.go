@@ -12,6 +12,9 @@ type Reader interface {
 	Person(ctx context.Context, id string) (Person, error)
 	// PeopleByID reads the people of ids that are stored, in one query.
 	PeopleByID(ctx context.Context, ids []string) (map[string]Person, error)
+	// DirectReports lists the people whose manager in the roster is
+	// managerID, active or not.
+	DirectReports(ctx context.Context, managerID string) ([]Person, error)
 	Session(ctx context.Context, id int64) (Session, error)
 	// ManagerSessions lists a manager's sessions that were not undone, newest
 	// first; with repID only those with that rep.
@@ -97,7 +100,9 @@ type Store interface {
 	// UpsertPerson records what Slack says about someone, keeping the
 	// roster's own fields.
 	UpsertPerson(ctx context.Context, p Person) error
-	// NudgeManagers lists active people with active reps reporting to them.
+	// NudgeManagers lists active people with active reps reporting to
+	// them: at least everyone IsManager holds for, for the nudge to
+	// decide on with InTeam.
 	NudgeManagers(ctx context.Context) ([]Person, error)
 	// Teams loads the teams of the given managers with their sessions on
 	// or after from.

@@ -28,8 +28,12 @@ func (s *Service) ReportScope(ctx context.Context, askerID, targetID string, adm
 	}
 	leader := err == nil && asker.Holds(PersonLeader)
 	if !leader && !admin {
+		manager, err := s.IsManager(ctx, asker)
+		if err != nil {
+			return "", err
+		}
 		return "", &Error{Code: EForbidden, Message: "`/coach report` is for leaders and admins, as the roster names them. " +
-			Alternatives(asker)}
+			Alternatives(asker, manager)}
 	}
 	switch {
 	case targetID == "" && leader:
@@ -54,11 +58,12 @@ func (s *Service) ReportScope(ctx context.Context, askerID, targetID string, adm
 }
 
 // Alternatives says, for someone refused a surface that is not theirs,
-// what Coachlog has for them: a manager their own numbers, a rep their App
-// Home and DMs, anyone the way to log coaching.
-func Alternatives(p Person) string {
+// what Coachlog has for them: a manager (manager: IsManager holds, they
+// have a team) their own numbers, a rep their App Home and DMs, anyone the
+// way to log coaching.
+func Alternatives(p Person, manager bool) string {
 	switch {
-	case p.Holds(PersonManager):
+	case manager:
 		return "For your own team: `/coach stats` (your numbers) and `/coach team` (your reps and who is overdue)."
 	case p.Holds(PersonRep):
 		return "The coaching you received is in your App Home (open Coachlog, then Home) and each session is in your DMs with Coachlog, where you confirm it and say how useful it was."

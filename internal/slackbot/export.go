@@ -22,7 +22,7 @@ import (
 func (b *Bot) exportCommand(ctx context.Context, cmd slashCommand, args string) {
 	if !b.isAdmin(ctx, cmd.UserID) {
 		b.refuse(ctx, cmd.ResponseURL, "`/coach export` is for admins: the people in COACHLOG_ADMINS and those the roster gives the admin role. "+
-			coaching.Alternatives(b.person(ctx, cmd.UserID)))
+			b.alternatives(ctx, cmd.UserID))
 		return
 	}
 	o, err := exportArgs(args)

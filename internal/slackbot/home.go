@@ -27,10 +27,11 @@ const (
 // organisation and each manager's line; a rep's sessions and commitments.
 // Someone with several roles sees each part.
 type home struct {
-	notice string
-	person coaching.Person
-	period metrics.Period  // the person's own week, for their team
-	report *metrics.Report // on period; nil when the numbers could not be read
+	notice  string
+	person  coaching.Person
+	manager bool            // whether person is a manager (coaching.IsManager): their team part shows
+	period  metrics.Period  // the person's own week, for their team
+	report  *metrics.Report // on period; nil when the numbers could not be read
 	// treePeriod is the organisation's week, for a leader's tree (see
 	// homeView), and tree its figures: report itself when the weeks agree.
 	treePeriod metrics.Period
@@ -58,7 +59,10 @@ func (b *Bot) homeView(ctx context.Context, userID, notice string) (slack.HomeTa
 			return slack.HomeTabViewRequest{}, err
 		}
 	}
-	leader, manager := h.person.Holds(coaching.PersonLeader), h.person.Holds(coaching.PersonManager)
+	// A manager is someone with a team, by the rule their nudge follows;
+	// if that cannot be read the tab goes out without the team part.
+	h.manager = b.hasTeam(ctx, h.person)
+	leader, manager := h.person.Holds(coaching.PersonLeader), h.manager
 	if b.figures != nil && (leader || manager || len(h.logged) > 0) {
 		// A leader's tree is read as a summary (this week's own figures),
 		// unless they have a team too, whose insights need the full run.
@@ -125,14 +129,20 @@ func (h home) blocks() []slack.Block {
 // sessions with Edit and Undo (the latter for anyone who logged some).
 func (h home) managerBlocks() []slack.Block {
 	var blocks []slack.Block
-	if h.report != nil {
-		if f, ok := h.report.Manager(h.person.ID); ok && (len(f.Team) > 0 || h.person.Holds(coaching.PersonManager)) {
-			blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(weekLine(f, h.period)), nil, nil))
-			blocks = append(blocks, overdueBlocks(f.Team)...)
-			if len(f.Insights) > 0 {
-				blocks = append(blocks, slack.NewSectionBlock(mrkdwn(truncate("*What stands out* over the last 4 weeks\n"+insightsText(f.Insights), 3000)), nil, nil))
-			}
+	switch {
+	case h.manager && h.report != nil: // nil: the numbers could not be read, and the tab goes out without them
+		f, ok := h.report.Manager(h.person.ID)
+		if !ok {
+			break
 		}
+		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(weekLine(f, h.period)), nil, nil))
+		blocks = append(blocks, overdueBlocks(f.Team)...)
+		if len(f.Insights) > 0 {
+			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(truncate("*What stands out* over the last 4 weeks\n"+insightsText(f.Insights), 3000)), nil, nil))
+		}
+	case !h.manager && h.person.Holds(coaching.PersonManager):
+		// The roster calls them a manager, but nobody is on their team.
+		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn("*Your team:* "+noTeamYet), nil, nil))
 	}
 	if len(h.logged) > 0 {
 		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn("*Your recent sessions*"), nil, nil))

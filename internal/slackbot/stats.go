@@ -50,6 +50,10 @@ func (b *Bot) stats(ctx context.Context, cmd slashCommand, args string) {
 		return
 	}
 	p := b.person(ctx, cmd.UserID)
+	manager, ok := b.isManager(ctx, cmd, p)
+	if !ok {
+		return
+	}
 	o := metrics.Options{Trend: true, Insights: true, Teams: true, Root: cmd.UserID}
 	own, zone := b.ownClock(p)
 	mo := o // their own numbers, on their own clock
@@ -59,7 +63,7 @@ func (b *Bot) stats(ctx context.Context, cmd slashCommand, args string) {
 		if !ok {
 			return
 		}
-		b.respond(ctx, cmd.ResponseURL, statsMessage(r, r, p), false)
+		b.respond(ctx, cmd.ResponseURL, statsMessage(r, r, p, manager), false)
 		return
 	}
 	// A leader's week is the organisation's, the one its digest and
@@ -77,13 +81,13 @@ func (b *Bot) stats(ctx context.Context, cmd slashCommand, args string) {
 			return
 		}
 		tree = mine
-	} else if f, manages := tree.Manager(p.ID); manages && len(f.Team) > 0 {
+	} else if manager {
 		// Their team's line beside the tree needs only the summary.
 		if mine, ok = b.figuresFor(ctx, cmd, own, metrics.Options{Summary: true, Teams: true, Root: cmd.UserID, Zone: zone}); !ok {
 			return
 		}
 	}
-	b.respond(ctx, cmd.ResponseURL, statsMessage(tree, mine, p), false)
+	b.respond(ctx, cmd.ResponseURL, statsMessage(tree, mine, p, manager), false)
 }
 
 // ownOnly answers /coach stats or /coach team given something after it,
@@ -104,7 +108,7 @@ func (b *Bot) ownOnly(ctx context.Context, cmd slashCommand, usage, what, args s
 		switch {
 		case p.Holds(coaching.PersonLeader) || b.isAdmin(ctx, cmd.UserID):
 			text += fmt.Sprintf(" For %s's %s: `/coach report %s`.", mention(m[1]), what, at)
-		case p.Holds(coaching.PersonManager):
+		case b.hasTeam(ctx, p):
 			text += fmt.Sprintf(" For one of your reps: `/coach history %s`, or `/coach prep %s` before your next session.", at, at)
 		}
 	}
@@ -145,10 +149,10 @@ func (b *Bot) ownClock(p coaching.Person) (metrics.Period, *time.Location) {
 // statsMessage renders someone's own figures: a leader's tree (and their
 // own team's line, from mine), a manager's team (from mine), or what the
 // command needs. tree and mine are the same report when the leader's and
-// the person's weeks agree.
-func statsMessage(tree, mine *metrics.Report, p coaching.Person) message {
-	own, manages := mine.Manager(p.ID)
-	manages = manages && len(own.Team) > 0
+// the person's weeks agree; manages is whether p is a manager
+// (coaching.IsManager).
+func statsMessage(tree, mine *metrics.Report, p coaching.Person, manages bool) message {
+	own, _ := mine.Manager(p.ID)
 	l, leads := tree.Leader(p.ID)
 	switch {
 	case leads && len(l.ManagerIDs) > 0:
@@ -188,8 +192,8 @@ func figureBlocks(title, scope string, per metrics.Period, f metrics.Figures) []
 	return append(blocks, slack.NewSectionBlock(mrkdwn(text), nil, nil))
 }
 
-// noTeamMessage tells someone without a team what /coach stats measures
-// and how they get there.
+// noTeamMessage tells someone without a team (not a manager, by
+// coaching.IsManager) what /coach stats measures and how they get there.
 func noTeamMessage(p coaching.Person, own metrics.Figures) message {
 	lines := []string{
 		"*`/coach stats` shows a manager's coaching*, this week against the 4 weeks before: sessions and minutes; how many of your reps " +
@@ -206,8 +210,42 @@ func noTeamMessage(p coaching.Person, own metrics.Figures) message {
 		lines = append(lines, fmt.Sprintf("You logged %s this week; they count toward your numbers once your team is in the roster.",
 			plural(own.Metrics.Sessions, "session", "sessions")))
 	}
-	if p.Holds(coaching.PersonRep) && !p.Holds(coaching.PersonManager) {
-		lines = append(lines, coaching.Alternatives(p))
+	if p.Holds(coaching.PersonRep) {
+		lines = append(lines, coaching.Alternatives(p, false))
 	}
 	return message{Text: "/coach stats needs a team", Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n\n")), nil, nil)}}
+}
+
+// noTeamYet tells someone without a team how they get one.
+const noTeamYet = "Nobody reports to you in the roster yet; your sales ops admin adds your reps with `coachlog roster import`."
+
+// isManager reports whether p is a manager now: someone with reps on
+// their team in the current roster, the one rule (coaching.IsManager) by
+// which their nudge is sent and /coach team, /coach stats and the App
+// Home show them a team, whatever their roles. When it cannot be read,
+// the command is answered so and ok is false.
+func (b *Bot) isManager(ctx context.Context, cmd slashCommand, p coaching.Person) (manager, ok bool) {
+	manager, err := b.svc.IsManager(ctx, p)
+	if err != nil {
+		b.log.Error("could not read whether someone has a team", "user_id", p.ID, "err", err)
+		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: I could not work out the numbers just now; please try again in a moment."), false)
+		return false, false
+	}
+	return manager, true
+}
+
+// hasTeam is isManager where no answer is needed: a failed read is logged
+// and taken as no team, for a hint or a tab without its team part.
+func (b *Bot) hasTeam(ctx context.Context, p coaching.Person) bool {
+	manager, err := b.svc.IsManager(ctx, p)
+	if err != nil {
+		b.log.Warn("could not read whether someone has a team", "user_id", p.ID, "err", err)
+	}
+	return manager
+}
+
+// alternatives is coaching.Alternatives for someone by id, for a refusal.
+func (b *Bot) alternatives(ctx context.Context, id string) string {
+	p := b.person(ctx, id)
+	return coaching.Alternatives(p, b.hasTeam(ctx, p))
 }

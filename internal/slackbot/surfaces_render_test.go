@@ -80,9 +80,9 @@ func TestTheSurfacesMakeWhatSlackTakes(t *testing.T) {
 		return coaching.Person{ID: id, Roles: roles, Active: true, InRoster: true}
 	}
 	for name, m := range map[string]message{
-		"a manager's stats":                   statsMessage(manager, manager, person("UM0", coaching.PersonManager)),
-		"a leader's stats":                    statsMessage(org, org, person("UL0", coaching.PersonLeader)),
-		"stats without a team":                statsMessage(&metrics.Report{}, &metrics.Report{}, person("UR0", coaching.PersonRep)),
+		"a manager's stats":                   statsMessage(manager, manager, person("UM0", coaching.PersonManager), true),
+		"a leader's stats":                    statsMessage(org, org, person("UL0", coaching.PersonLeader), false),
+		"stats without a team":                statsMessage(&metrics.Report{}, &metrics.Report{}, person("UR0", coaching.PersonRep), false),
 		"a team of 500":                       teamMessage(manager.Managers[0], week48.To),
 		"a report on 2,000 managers":          reportMessage(org, "UL0"),
 		"a report on one manager":             reportMessage(org, "UM0001"),
@@ -107,13 +107,13 @@ func TestTheSurfacesMakeWhatSlackTakes(t *testing.T) {
 	all := person("UL0", coaching.PersonLeader, coaching.PersonManager, coaching.PersonRep)
 	all.ID = "UR00"
 	for name, h := range map[string]home{
-		"a manager with 500 reps": {notice: strings.Repeat("n", 4000), person: person("UM0", coaching.PersonManager), period: week48,
+		"a manager with 500 reps": {notice: strings.Repeat("n", 4000), person: person("UM0", coaching.PersonManager), manager: true, period: week48,
 			report: manager, logged: sessions[:5]},
 		"a leader of 2,000 managers": {person: person("UL0", coaching.PersonLeader), period: week48, report: org, treePeriod: week48, tree: org},
-		"a leader with a team": {person: person("UL0", coaching.PersonLeader, coaching.PersonManager), period: week48, report: leaderAndManager,
+		"a leader with a team": {person: person("UL0", coaching.PersonLeader, coaching.PersonManager), manager: true, period: week48, report: leaderAndManager,
 			treePeriod: week48, tree: leaderAndManager, logged: sessions[:5]},
 		"a rep": {person: person("UR00", coaching.PersonRep), received: pending, open: open},
-		"every role at once": {notice: "x", person: all, period: week48, report: leaderAndManager, treePeriod: week48, tree: leaderAndManager,
+		"every role at once": {notice: "x", person: all, manager: true, period: week48, report: leaderAndManager, treePeriod: week48, tree: leaderAndManager,
 			logged: sessions[:5], received: pending, open: open},
 		"someone unknown, numbers failed": {person: coaching.Person{ID: "UX"}},
 	} {
@@ -205,7 +205,7 @@ func TestLeaderHistoryRendersSharedNotesAndHidesPrivateOnes(t *testing.T) {
 // an organisation of zeros.
 func TestStatsForALeaderWithNobodyBelow(t *testing.T) {
 	r := &metrics.Report{Period: week48, Leaders: []metrics.Figures{{ID: "UL0", Leader: true}}}
-	m := statsMessage(r, r, coaching.Person{ID: "UL0", Roles: []string{coaching.PersonLeader}, Active: true, InRoster: true})
+	m := statsMessage(r, r, coaching.Person{ID: "UL0", Roles: []string{coaching.PersonLeader}, Active: true, InRoster: true}, false)
 	text := blocksText(m.Blocks)
 	if !strings.Contains(text, "once the roster names managers below you") || strings.Contains(text, "*Sessions*") {
 		t.Errorf("stats for a leader of nobody:\n%s", text)

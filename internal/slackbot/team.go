@@ -40,24 +40,28 @@ func (b *Bot) team(ctx context.Context, cmd slashCommand, args string) {
 	// yet; behind it, every rep would look a day older than their nudge
 	// says.
 	p := b.person(ctx, cmd.UserID)
+	manager, ok := b.isManager(ctx, cmd, p)
+	if !ok {
+		return
+	}
+	if !manager {
+		text := "*`/coach team` lists your reps*: when each was last coached, who is overdue by your cadence, their tier and the open commitments from your sessions, each with a *Log coaching* button. " +
+			noTeamYet
+		if p.Holds(coaching.PersonLeader) {
+			text += " For the managers below you: `/coach report`."
+		} else if p.Holds(coaching.PersonRep) {
+			text += "\n\n" + coaching.Alternatives(p, false)
+		}
+		b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
+		return
+	}
 	week, zone := b.ownClock(p)
 	today := week.To
 	r, ok := b.figuresFor(ctx, cmd, metrics.Period{From: today, To: today}, metrics.Options{Summary: true, Teams: true, Root: cmd.UserID, Zone: zone})
 	if !ok {
 		return
 	}
-	f, ok := r.Manager(cmd.UserID)
-	if !ok || len(f.Team) == 0 {
-		text := "*`/coach team` lists your reps*: when each was last coached, who is overdue by your cadence, their tier and the open commitments from your sessions, each with a *Log coaching* button. " +
-			"Nobody reports to you in the roster yet; your sales ops admin adds your reps with `coachlog roster import`."
-		if p.Holds(coaching.PersonLeader) {
-			text += " For the managers below you: `/coach report`."
-		} else if p.Holds(coaching.PersonRep) {
-			text += "\n\n" + coaching.Alternatives(p)
-		}
-		b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
-		return
-	}
+	f, _ := r.Manager(cmd.UserID)
 	b.respond(ctx, cmd.ResponseURL, teamMessage(f, today), false)
 }
 

@@ -67,7 +67,8 @@ func (t *tx) MarkReminded(ctx context.Context, sessionID int64, repID string, at
 
 const isRep = `('+' || roles || '+') LIKE '%+rep+%'`
 
-// NudgeManagers lists active people with active reps reporting to them.
+// NudgeManagers lists active people with active reps reporting to them:
+// the candidates the nudge decides on (coaching.InTeam).
 func (r reader) NudgeManagers(ctx context.Context) ([]coaching.Person, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT `+personCols+` FROM people m WHERE m.active = 1 AND m.id IN
 		(SELECT manager_id FROM people WHERE active = 1 AND manager_id IS NOT NULL AND `+isRep+`) ORDER BY m.id`)

@@ -93,6 +93,25 @@ func (r reader) PeopleByID(ctx context.Context, ids []string) (map[string]coachi
 	return out, nil
 }
 
+// DirectReports lists the people whose manager is managerID, active or
+// not, ordered by id.
+func (r reader) DirectReports(ctx context.Context, managerID string) ([]coaching.Person, error) {
+	rows, err := r.q.QueryContext(ctx, `SELECT `+personCols+` FROM people WHERE manager_id = ? ORDER BY id`, managerID)
+	if err != nil {
+		return nil, fmt.Errorf("read the reports of %s: %w", managerID, err)
+	}
+	defer rows.Close()
+	var out []coaching.Person
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read the reports of %s: %w", managerID, err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 // People returns everyone, active or not, ordered by id.
 func (r reader) People(ctx context.Context) ([]coaching.Person, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT `+personCols+` FROM people ORDER BY id`)
