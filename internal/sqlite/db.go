@@ -177,6 +177,15 @@ const (
 	walFrameHeader  = 24 // bytes before each page in the log
 	resetRetry      = 250 * time.Microsecond
 	resetPatience   = 20 * time.Millisecond
+	// Past walInsistAt of frames, resets have failed tick after tick: on
+	// a machine so loaded that readers are descheduled mid-read, one that
+	// began before the copy stays on the log longer than resetPatience
+	// almost every time (measured: 2 resets of 86 in 28 s at a load of 7
+	// on 2 cores, and the log at 130 MB). There a reset waits up to
+	// resetInsist for them: writes wait that long, a tenth of Slack's ack
+	// deadline, once, rather than the log growing without bound.
+	walInsistAt = 3 * walRestartAt
+	resetInsist = 250 * time.Millisecond
 )
 
 // checkpoints copies the write-ahead log into the database from its own
@@ -215,30 +224,35 @@ func (s *Store) checkpoint(wrote bool) {
 		// here, off the writer's path, that leaves the RESTART a few pages.
 		_ = s.dbf.Sync() // best effort: a checkpoint flushes whatever this left
 		if frames >= s.restartFrames {
-			s.askReset(ctx, "RESTART")
+			patience := resetPatience
+			if frames >= s.restartFrames*(walInsistAt/walRestartAt) {
+				patience = resetInsist
+			}
+			s.askReset(ctx, "RESTART", patience)
 		}
 	case s.WALSize() > walRestartAt:
-		s.askReset(ctx, "TRUNCATE")
+		s.askReset(ctx, "TRUNCATE", resetPatience)
 	}
 }
 
 // resetReq asks the writer for a reset of the log; done is closed once it
 // ran.
 type resetReq struct {
-	mode string
-	done chan struct{}
+	mode     string
+	patience time.Duration // how long it may wait for readers on the log
+	done     chan struct{}
 }
 
 // reset runs r on the writer's goroutine and tells its asker.
 func (s *Store) reset(r resetReq) {
-	s.resetWAL(r.mode)
+	s.resetWAL(r.mode, r.patience)
 	close(r.done)
 }
 
 // askReset has the writer run a reset of the log between two batches, and
 // waits for it.
-func (s *Store) askReset(ctx context.Context, mode string) {
-	r := resetReq{mode: mode, done: make(chan struct{})}
+func (s *Store) askReset(ctx context.Context, mode string, patience time.Duration) {
+	r := resetReq{mode: mode, patience: patience, done: make(chan struct{})}
 	select {
 	case s.resetAsk <- r:
 	case <-ctx.Done():
@@ -279,10 +293,11 @@ func (s *Store) passiveCheckpoint(ctx context.Context) int64 {
 // it takes the free lock at once and never sleeps in the busy handler
 // (the connection's busy timeout is 0); while a reader that began before
 // the log was copied whole is still on it, it looks again every
-// resetRetry for up to resetPatience (readers beginning after it read the
-// database file, not the log, and are no obstacle), then leaves it to the
-// next tick.
-func (s *Store) resetWAL(mode string) {
+// resetRetry for up to patience (resetPatience, or resetInsist once the
+// log is far past its bound; readers beginning after it read the database
+// file, not the log, and are no obstacle), then leaves it to the next
+// tick.
+func (s *Store) resetWAL(mode string, patience time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	start := time.Now()
@@ -290,7 +305,7 @@ func (s *Store) resetWAL(mode string) {
 	var err error
 	for {
 		err = s.ck.QueryRowContext(ctx, `PRAGMA wal_checkpoint(`+mode+`)`).Scan(&busy, &frames, &copied)
-		if err != nil || busy == 0 || time.Since(start) >= resetPatience {
+		if err != nil || busy == 0 || time.Since(start) >= patience {
 			break
 		}
 		time.Sleep(resetRetry)
