@@ -236,18 +236,22 @@ func (b *Bot) openRepModal(ctx context.Context, in interaction, act action) {
 		return
 	}
 	ra.ActorID = in.User.ID
-	if _, err := b.svc.RepView(ctx, ra); err != nil {
+	s, err := b.svc.RepView(ctx, ra)
+	if err != nil {
 		b.clickError(ctx, in, "rep modal", err)
 		return
 	}
-	cb := cbDispute
+	cb, initial := cbDispute, ""
 	if act.ActionID == actComment {
-		cb = cbComment
+		// "Edit your comment" opens on the comment: saved as it opens,
+		// or with a word changed, it must not wipe what the rep wrote.
+		r, _ := s.Rep(ra.RepID)
+		cb, initial = cbComment, r.Comment
 	}
 	// The modal carries the click's response_url, so that the answer
 	// updates the DM through it, as a click on the DM itself does.
 	meta := modalMeta{SessionID: ra.SessionID, RepID: ra.RepID, Version: ra.Version}.withResponse(b.messageResponse(in))
-	if _, err := b.openView(ctx, in.TriggerID, reasonModal(cb, meta)); err != nil {
+	if _, err := b.openView(ctx, in.TriggerID, reasonModal(cb, initial, meta)); err != nil {
 		b.log.Error("views.open failed", "user_id", in.User.ID, "err", err)
 		again := "Click *Not accurate* again"
 		if cb == cbComment {

@@ -321,15 +321,24 @@ func draftFromState(values map[string]map[string]*stateValue) (coaching.Draft, c
 	return d, errs
 }
 
-// reasonModal asks a rep what was not accurate, or for a comment.
-func reasonModal(callbackID string, meta modalMeta) slack.ModalViewRequest {
+// reasonModal asks a rep what was not accurate, or for a comment; initial
+// is the comment they already left, to edit rather than retype.
+//
+// The comment's hint says who reads it: the manager, one by one, in the
+// brief before the next session (/coach prep shows "They confirmed: ...").
+// Only ratings are shown as an average of three or more.
+func reasonModal(callbackID, initial string, meta modalMeta) slack.ModalViewRequest {
 	title, label, submit, hint, optional := "Not accurate", "What was not accurate?", "Send", "Your manager sees this and can fix the session.", false
 	if callbackID == cbComment {
-		title, label, submit, hint, optional = "Add a comment", "Your comment", "Save", "Your manager sees comments only alongside others, never alone.", true
+		title, label, submit, hint, optional = "Add a comment", "Your comment", "Save", "Your manager can read your comment (ratings they see only as an average).", true
+		if initial != "" {
+			title = "Edit your comment"
+		}
 	}
 	el := slack.NewPlainTextInputBlockElement(plain("Be specific, it helps"), "reason")
 	el.Multiline = true
 	el.MaxLength = coaching.MaxReasonLen
+	el.InitialValue = truncateRunes(initial, coaching.MaxReasonLen)
 	in := slack.NewInputBlock("reason", plain(label), plain(hint), el).WithOptional(optional)
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, Title: plain(title), Submit: plain(submit), Close: plain("Cancel"),

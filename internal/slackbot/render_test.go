@@ -135,8 +135,9 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 		"a form filling in": logModal{Today: day, Skills: skills, Meta: meta, Notice: noticeFilling}.view(),
 		"a capture naming 60 reps, each with a commitment": logModal{Draft: tooMany.Draft, Today: day, Skills: skills, Open: manyOpen,
 			Notice: notUnderstood(tooMany)}.view(),
-		"the dispute form": reasonModal(cbDispute, meta),
-		"the comment form": reasonModal(cbComment, meta),
+		"the dispute form":                        reasonModal(cbDispute, "", meta),
+		"the comment form":                        reasonModal(cbComment, "", meta),
+		"the comment form on the longest comment": reasonModal(cbComment, strings.Repeat("é<&>", coaching.MaxReasonLen/4), meta),
 	} {
 		t.Run(name, func(t *testing.T) { checkView(t, v) })
 	}

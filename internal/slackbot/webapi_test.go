@@ -24,7 +24,7 @@ func TestSlimViewCalls(t *testing.T) {
 	defer fake.Close()
 	bot := New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()})
 	ctx := context.Background()
-	v := reasonModal(cbComment, modalMeta{SessionID: 1, RepID: "U1", Version: 1})
+	v := reasonModal(cbComment, "", modalMeta{SessionID: 1, RepID: "U1", Version: 1})
 
 	opened, err := bot.openView(ctx, fake.IssueTrigger("U1"), v)
 	if err != nil {
