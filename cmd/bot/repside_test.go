@@ -82,3 +82,35 @@ func TestEditYourCommentOpensWithTheCommentAndSavingKeepsIt(t *testing.T) {
 		t.Fatalf("after saving the form unchanged the DM reads %s", blocksText(m.Blocks))
 	}
 }
+
+// In a session with several reps every rep's DM carries the notes, so the
+// line saying who reads them names the others too; it said "you and
+// @manager" to each of them, and the form offered "You and the rep".
+func TestNotesOfAGroupSessionSayTheOtherRepsReadThem(t *testing.T) {
+	b := startBot(t)
+	viewID, view := b.openModal("")
+	if text := mustJSON(view); strings.Contains(text, `"You and the rep"`) {
+		t.Errorf("the form offers \"You and the rep\": in a team meeting every rep reads the notes")
+	}
+	if _, ack := b.submit(viewID, values([]string{rep, rep2}, "team_meeting", b.today("America/New_York"), "60", "")); len(ack) != 0 {
+		t.Fatalf("ack = %s", ack)
+	}
+	for _, r := range []struct{ id, other string }{{rep, rep2}, {rep2, rep}} {
+		text := blocksText(b.dm(r.id, 1).Blocks)
+		if !strings.Contains(text, "Strong discovery") {
+			t.Fatalf("%s's DM has no notes: %s", r.id, text)
+		}
+		if !strings.Contains(text, "*Notes* (you, <@"+mgr+"> and the other reps on this session)") {
+			t.Errorf("%s's DM says who reads the notes as:\n%s", r.id, text)
+		}
+	}
+
+	// One rep: you and the manager, as before.
+	viewID, _ = b.openModal("")
+	if _, ack := b.submit(viewID, values([]string{other}, "one_on_one", b.today("America/New_York"), "30", "")); len(ack) != 0 {
+		t.Fatalf("ack = %s", ack)
+	}
+	if text := blocksText(b.dm(other, 1).Blocks); !strings.Contains(text, "*Notes* (you and <@"+mgr+">)") {
+		t.Errorf("a one-rep DM says who reads the notes as:\n%s", text)
+	}
+}

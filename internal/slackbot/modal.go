@@ -242,7 +242,7 @@ func (m logModal) notesBlock() slack.Block {
 }
 
 func (m logModal) visibilityBlock() slack.Block {
-	private := slack.NewOptionBlockObject(string(coaching.VisibilityPrivate), plain("You and the rep"), nil)
+	private := slack.NewOptionBlockObject(string(coaching.VisibilityPrivate), plain("You and the reps on it"), nil)
 	shared := slack.NewOptionBlockObject(string(coaching.VisibilityShared), plain("Also the leaders above you"), nil)
 	el := slack.NewRadioButtonsBlockElement("visibility", private, shared)
 	el.InitialOption = private

@@ -143,7 +143,11 @@ func detailFields(s coaching.Session, skills []coaching.Skill) []*slack.TextBloc
 func noteBlocks(s coaching.Session, repID string) []slack.Block {
 	var blocks []slack.Block
 	if s.Notes != "" {
+		// Every rep on the session reads the notes in their own DM.
 		who := "you and " + mention(s.ManagerID)
+		if len(without(s.ActiveRepIDs(), repID)) > 0 {
+			who = "you, " + mention(s.ManagerID) + " and the other reps on this session"
+		}
 		if s.Visibility == coaching.VisibilityShared {
 			who += ", shared with the leaders above"
 		}
