@@ -291,3 +291,38 @@ func TestEnterpriseInstallStringBreaksSlackGoInteractions(t *testing.T) {
 		t.Errorf("cause = %v", bad.Cause)
 	}
 }
+
+// A click on a copy of a message a client still showed (ClickStale) gets a
+// response_url for the message itself, as in Slack: replace_original
+// through it replaces the message as it is now, in its channel.
+func TestAStaleClickReplacesTheLiveMessage(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	connect(t, fake)
+	api := apiClient(fake)
+
+	ch, ts, err := api.PostMessageContext(ctx, "U0ALICE", slack.MsgOptionText("v1", false),
+		slack.MsgOptionBlocks(buttonsBlock("answer", [2]string{"confirm", "v1"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := fake.Message(ch, ts)
+	if _, _, _, err := api.UpdateMessageContext(ctx, ch, ts, slack.MsgOptionText("v2", false),
+		slack.MsgOptionBlocks(buttonsBlock("answer", [2]string{"confirm", "v2"}))); err != nil {
+		t.Fatal(err)
+	}
+	in, err := fake.ClickStale(ctx, "U0ALICE", snap, "confirm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := api.PostMessageContext(ctx, "", slack.MsgOptionResponseURL(in.ResponseURL, ""),
+		slack.MsgOptionReplaceOriginal(in.ResponseURL), slack.MsgOptionText("v3", false)); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := fake.Message(ch, ts); m.Text != "v3" {
+		t.Errorf("after replace_original through a stale click's response_url the message reads %q, want v3", m.Text)
+	}
+	if n := len(fake.Messages(ch)); n != 1 {
+		t.Errorf("%d messages in the DM, want the one replaced", n)
+	}
+}

@@ -145,9 +145,16 @@ func (s *Server) clickLocked(ctx context.Context, userID string, m *message, act
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("click in message %s: %w", m.ts, err)
 	}
+	// The response_url answers for the message in its channel, as it is
+	// now: a stale click (m a copy a client still showed) replaces the
+	// live message, as Slack's replace_original does.
+	origin := m
+	if live, ok := s.st.msgs[msgKey(m.channel, m.ts)]; ok {
+		origin = live
+	}
 	in := Interaction{
 		TriggerID:   s.issueTriggerLocked(userID, ""),
-		ResponseURL: s.issueResponseURLLocked(userID, m.channel, m),
+		ResponseURL: s.issueResponseURLLocked(userID, m.channel, origin),
 	}
 	container := map[string]any{"type": "message", "message_ts": m.ts, "channel_id": m.channel, "is_ephemeral": m.ephemeral}
 	if m.threadTS != "" {
