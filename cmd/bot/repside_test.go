@@ -1,6 +1,8 @@
 package main
 
 import (
+	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,4 +115,76 @@ func TestNotesOfAGroupSessionSayTheOtherRepsReadThem(t *testing.T) {
 	if text := blocksText(b.dm(other, 1).Blocks); !strings.Contains(text, "*Notes* (you and <@"+mgr+">)") {
 		t.Errorf("a one-rep DM says who reads the notes as:\n%s", text)
 	}
+}
+
+// A rep who clicks Confirm on their DM as it was before an edit is told the
+// session changed and to use the updated message. When the edit's
+// chat.update has not gone yet (Tier 3 is about 50 a minute; a team
+// meeting's edit updates every rep's DM), there was no updated message to
+// use: the click's own response_url now replaces the DM with the current
+// version at once, fresh buttons and all.
+func TestAStaleClickShowsTheRepTheUpdatedDMAtOnce(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	dm := b.logPending()
+	b.fake.FailNext("chat.update", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 30})
+	b.editLatest(values([]string{rep}, "one_on_one", b.today("America/New_York"), "50", ""))
+	eventually(t, "the DM's chat.update held by the rate limit", func() bool {
+		return slices.ContainsFunc(b.fake.Calls(), func(c fakeslack.Call) bool {
+			return c.Method == "chat.update" && c.Status == http.StatusTooManyRequests
+		})
+	})
+
+	in, err := b.fake.ClickStale(ctx, rep, dm, "rep_confirm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool {
+		return r.URL == in.ResponseURL && strings.Contains(r.Text, "changed")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the DM replaced with the edited session", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		text := blocksText(m.Blocks)
+		return strings.Contains(text, "30 → 50 min") && strings.Contains(text, "Please confirm again")
+	})
+	if rows := b.export(); rows[0].Status != "pending" {
+		t.Fatalf("the stale click changed the status to %s", rows[0].Status)
+	}
+	// The fresh Confirm works.
+	b.fake.ClearFaults("chat.update")
+	b.confirmUpdates(rep, dm)
+	if n := len(b.fake.Messages(rep)); n != 1 {
+		t.Fatalf("the rep has %d messages, want their one DM", n)
+	}
+}
+
+// The same for a comment saved from a form opened before the edit: the
+// form says the session changed, and the DM behind it shows how.
+func TestAStaleCommentShowsTheRepTheUpdatedDMAtOnce(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	dm := b.logConfirmed()
+	eventually(t, "the DM to offer a comment", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		return slices.Contains(actionIDs(m.Blocks), "rep_comment")
+	})
+	in, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_comment")
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewID := b.openedView(in)
+	b.fake.FailNext("chat.update", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 30})
+	b.editLatest(values([]string{rep}, "one_on_one", b.today("America/New_York"), "50", ""))
+
+	ack := b.submitAs(rep, viewID, map[string]map[string]any{"reason": {"reason": fakeslack.TextValue("Useful")}})
+	if keys := errorKeys(t, ack); len(keys) != 1 || keys[0] != "reason" {
+		t.Fatalf("a comment on the older version: errors under %v", keys)
+	}
+	eventually(t, "the DM replaced with the edited session", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		return strings.Contains(blocksText(m.Blocks), "30 → 50 min")
+	})
+	b.fake.ClearFaults("chat.update")
 }

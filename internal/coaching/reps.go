@@ -110,6 +110,29 @@ func (s *Service) RepView(ctx context.Context, a RepAction) (Session, error) {
 	return sess, err
 }
 
+// ShowCurrentDM queues the rep's DM, as the session is now, through the
+// response_url of their click that was refused for showing an older
+// version (EStale). The edit that made it older updates the DM with
+// chat.update, paced at Slack's Tier 3 behind every other DM update; the
+// click's own response_url replaces it at once, so that "use the updated
+// message" has a message to point at. Anything else (no response_url,
+// someone other than the rep, a rep not on the session) queues nothing.
+func (s *Service) ShowCurrentDM(ctx context.Context, a RepAction) error {
+	if a.ResponseURL == "" || a.ActorID != a.RepID {
+		return nil
+	}
+	return s.store.Update(ctx, func(tx Tx) error {
+		sess, err := tx.Session(ctx, a.SessionID)
+		if err != nil {
+			return err
+		}
+		if _, ok := sess.Rep(a.RepID); !ok {
+			return nil
+		}
+		return tx.Enqueue(ctx, a.dmUpdate(sess.ID))
+	})
+}
+
 // repUpdate runs a rep's change under the rules every rep button shares:
 // only that rep, only on the live version, never on a withdrawn session.
 // change reports whether anything changed; nothing is written otherwise.

@@ -170,7 +170,23 @@ func (b *Bot) repAnswer(ctx context.Context, a *acker, in interaction, act actio
 	ra.ActorID = in.User.ID
 	ra.ResponseURL, ra.ResponseAt = b.messageResponse(in)
 	if err := b.writeThenAck(ctx, a, func(ctx context.Context) error { return apply(ctx, ra) }); err != nil {
+		b.showCurrentDM(ctx, ra, err)
 		b.clickError(ctx, in, "rep answer", err)
+		return
+	}
+	b.outbox.Notify()
+}
+
+// showCurrentDM replaces the rep's DM with the session as it is now when
+// their answer was refused for coming from an older version of it: the
+// edit's own update may still wait behind Slack's rate limit, and the
+// refusal tells them to use the updated message.
+func (b *Bot) showCurrentDM(ctx context.Context, ra coaching.RepAction, err error) {
+	if coaching.ErrorCode(err) != coaching.EStale || ra.ResponseURL == "" {
+		return
+	}
+	if err := b.svc.ShowCurrentDM(ctx, ra); err != nil {
+		b.log.Warn("queue the current DM after a stale click failed", "session_id", ra.SessionID, "rep_id", ra.RepID, "err", err)
 		return
 	}
 	b.outbox.Notify()
@@ -481,6 +497,7 @@ func (b *Bot) submitReason(ctx context.Context, a *acker, in interaction, meta m
 		if coaching.ErrorCode(err) == "" {
 			b.log.Error("saving a rep answer failed", "user_id", in.User.ID, "err", err)
 		}
+		b.showCurrentDM(ctx, ra, err) // the form says the session changed; the DM behind it shows how
 		a.ack(errorAck(in.View, b.plainMentions(ctx, coaching.ErrorMessage(err))))
 		return
 	}
