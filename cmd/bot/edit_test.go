@@ -341,3 +341,41 @@ func repDMsSettled(t *testing.T, path string) bool {
 	}
 	return open == 0
 }
+
+// An edit form saved as it opened changes nothing: Slack submits each
+// untouched input with its initial value, so every field the form
+// prefills must read back as the session holds it (a kind, role, skills
+// or date the form could not read back would be refused or changed, and
+// the rep asked to confirm again).
+func TestAnEditFormSavedUntouchedChangesNothing(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	viewID, _ := b.openModal("")
+	if _, ack := b.submit(viewID, values([]string{rep}, "ride_along", b.today("America/New_York"), "45", "lead")); len(ack) != 0 {
+		t.Fatalf("ack = %s", ack)
+	}
+	dm := b.dm(rep, 1)
+	if _, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_confirm"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "confirmed", func() bool { return b.export()[0].Status == "confirmed" })
+	before := b.export()
+
+	hist := b.history("<@" + rep + "|sam>")
+	in, err := b.fake.ClickResponseButton(ctx, mgr, hist.URL, "session_edit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ack := b.submit(b.openedView(in), nil); len(ack) != 0 {
+		t.Fatalf("an untouched edit form was refused: %s", ack)
+	}
+	after := b.export()
+	if len(before) != 1 || len(after) != 1 {
+		t.Fatalf("export rows %d before, %d after, want 1", len(before), len(after))
+	}
+	got, _ := json.Marshal(after[0])
+	want, _ := json.Marshal(before[0])
+	if string(got) != string(want) {
+		t.Errorf("saved untouched, the session changed:\n before %s\n after  %s", want, got)
+	}
+}

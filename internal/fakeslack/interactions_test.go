@@ -326,3 +326,69 @@ func TestAStaleClickReplacesTheLiveMessage(t *testing.T) {
 		t.Errorf("%d messages in the DM, want the one replaced", n)
 	}
 }
+
+// An input the user leaves as the view opened it is submitted with its
+// initial value, as Slack does: a prefilled form saved untouched submits
+// what it showed, and only an input with no initial value is empty.
+func TestUntouchedInputsSubmitTheirInitialValues(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	api := apiClient(fake)
+
+	label := func(s string) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+	}
+	one, group := slack.NewOptionBlockObject("1on1", label("One-on-one"), nil), slack.NewOptionBlockObject("group", label("Group"), nil)
+	kind := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "kind_select", one, group)
+	kind.InitialOption = group
+	date := slack.NewDatePickerBlockElement("date_pick")
+	date.InitialDate = "2026-11-20"
+	people := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, nil, "people_pick")
+	people.InitialUsers = []string{"U0BOB"}
+	notes := slack.NewPlainTextInputBlockElement(nil, "notes_input")
+	notes.InitialValue = "went over pricing"
+	minutes := slack.NewNumberInputBlockElement(nil, "minutes_input", false)
+	minutes.InitialValue = "30"
+	modal := slack.ModalViewRequest{
+		Type: slack.VTModal, Title: label("Edit session"), Submit: label("Save"), CallbackID: "edit",
+		Blocks: slack.Blocks{BlockSet: []slack.Block{
+			slack.NewInputBlock("kind", label("Kind"), nil, kind),
+			slack.NewInputBlock("date", label("Date"), nil, date),
+			slack.NewInputBlock("people", label("People"), nil, people),
+			slack.NewInputBlock("notes", label("Notes"), nil, notes),
+			slack.NewInputBlock("minutes", label("Minutes"), nil, minutes),
+			slack.NewInputBlock("follow", label("Follow up"), nil, slack.NewDatePickerBlockElement("follow_pick")),
+		}},
+	}
+	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), modal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only the minutes are changed; the notes are cleared on purpose.
+	if _, err := fake.SubmitView(ctx, "U0ALICE", opened.View.ID, map[string]map[string]any{
+		"minutes": {"minutes_input": NumberValue("45")}, "notes": {"notes_input": TextValue("")}}); err != nil {
+		t.Fatal(err)
+	}
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+	_ = sm.Ack(*evt.Request)
+	st := evt.Data.(slack.InteractionCallback).View.State.Values
+	if o := st["kind"]["kind_select"].SelectedOption; o.Value != "group" || o.Text == nil || o.Text.Text != "Group" {
+		t.Errorf("untouched select submitted %+v, want its initial option", o)
+	}
+	if d := st["date"]["date_pick"].SelectedDate; d != "2026-11-20" {
+		t.Errorf("untouched date submitted %q, want its initial date", d)
+	}
+	if u := st["people"]["people_pick"].SelectedUsers; len(u) != 1 || u[0] != "U0BOB" {
+		t.Errorf("untouched users submitted %v, want the initial ones", u)
+	}
+	if v := st["minutes"]["minutes_input"].Value; v != "45" {
+		t.Errorf("changed minutes submitted %q", v)
+	}
+	if v := st["notes"]["notes_input"].Value; v != "" {
+		t.Errorf("cleared notes submitted %q", v)
+	}
+	if !strings.Contains(string(evt.Request.Payload), `"follow_pick":{"selected_date":null`) {
+		t.Errorf("an input with no initial value must arrive empty: %s", evt.Request.Payload)
+	}
+}

@@ -87,6 +87,26 @@ func emptyValue(typ string) map[string]any {
 	return v
 }
 
+// untouchedValue is what Slack submits for an input the user left as the
+// view opened it: its initial value (initial_value, initial_option,
+// initial_date, initial_users...), or nothing when it has none. A form
+// opened prefilled and saved untouched submits what it showed.
+func untouchedValue(el map[string]any) map[string]any {
+	typ, _ := el["type"].(string)
+	v := emptyValue(typ)
+	for initial, key := range map[string]string{
+		"initial_value": "value", "initial_date": "selected_date", "initial_time": "selected_time",
+		"initial_option": "selected_option", "initial_options": "selected_options",
+		"initial_user": "selected_user", "initial_users": "selected_users",
+		"initial_conversation": "selected_conversation", "initial_channel": "selected_channel",
+	} {
+		if x, ok := el[initial]; ok && x != nil {
+			v[key] = x
+		}
+	}
+	return v
+}
+
 // stateValue fits a caller's value to the element it belongs to: the
 // element's real type, and options with their text as defined in the view.
 func stateValue(el, given map[string]any) map[string]any {
@@ -216,7 +236,9 @@ func (s *Server) ClickViewAction(ctx context.Context, userID, viewID, blockID, a
 // SubmitView sends a view_submission like slackmachine_view_submission.json
 // for the open modal viewID, with state.values built from values (block_id
 // -> action_id -> a TextValue, DateValue...). Inputs left out are reported
-// empty (value null), as Slack does. The ack decides what happens to the
+// as the view opened them, as Slack does: their initial value, or empty
+// (value null) when they have none; to clear a prefilled input, give it
+// its empty value. The ack decides what happens to the
 // modal: errors keep it open, update/push/clear act, anything else closes it.
 func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values map[string]map[string]any, opts ...EnvelopeOption) (Interaction, error) {
 	cfg := newEnvelopeConfig(opts)
@@ -244,8 +266,7 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values m
 				if v.state[blockID] == nil {
 					v.state[blockID] = map[string]any{}
 				}
-				typ, _ := el["type"].(string)
-				v.state[blockID][actionID] = emptyValue(typ)
+				v.state[blockID][actionID] = untouchedValue(el)
 			}
 		}
 	}
