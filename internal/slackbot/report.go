@@ -87,6 +87,9 @@ func reportMessage(r *metrics.Report, root string) message {
 		if head != nil {
 			scope = fmt.Sprintf("The whole organisation, led by %s: %s", mention(head.ID), plural(len(head.ManagerIDs), "manager", "managers"))
 		}
+	case ok && len(f.ManagerIDs) == 0:
+		return textMessage(fmt.Sprintf("No figures for %s this week: there are no managers below %s in the roster yet. "+
+			"A report covers the managers below a leader, once the roster names them.", mention(root), mention(root)))
 	case ok:
 		head = &f
 		scope = fmt.Sprintf("%s's organisation, %s", mention(root), plural(len(f.ManagerIDs), "manager", "managers"))
@@ -118,7 +121,8 @@ func reportMessage(r *metrics.Report, root string) message {
 // reportLines are the lines of the managers and leaders right below root
 // (those whose nearest leader is root, or who have none when root is ""),
 // but except: the leaders first, each for their whole tree, then the
-// managers, and a leader's own team first of all.
+// managers, and a leader's own team first of all. A leader's own team is
+// never a line of its own below someone else: their tree's line counts it.
 func reportLines(r *metrics.Report, root, except string) []string {
 	var lines []string
 	if m, ok := r.Manager(root); ok && root != "" {
@@ -128,9 +132,13 @@ func reportLines(r *metrics.Report, root, except string) []string {
 	}
 	var below []metrics.Figures
 	for _, f := range slices.Concat(r.Leaders, r.Managers) {
-		if f.LeaderID == root && f.ID != except {
-			below = append(below, f)
+		if f.LeaderID != root || f.ID == except {
+			continue
 		}
+		if _, leads := r.Leader(f.ID); leads && !f.Leader {
+			continue
+		}
+		below = append(below, f)
 	}
 	slices.SortStableFunc(below, func(a, b metrics.Figures) int { return cmp.Compare(b2i(b.Leader), b2i(a.Leader)) })
 	for _, f := range below {

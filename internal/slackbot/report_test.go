@@ -1,0 +1,45 @@
+package slackbot
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/metrics"
+)
+
+// A leader who also has a team of their own (a director coaching a rep or
+// two) is one line in the report of the leader above them: their tree's
+// line, which already counts their own team. Listed a second time as a
+// manager, with other figures under the same name, the VP reads two
+// people, or one person's numbers twice.
+func TestAReportListsALeaderWithATeamOnce(t *testing.T) {
+	vic, dan, max := fullFigures("UVIC", true), fullFigures("UDAN", true), fullFigures("UMAX", false)
+	dan.LeaderID, dan.ManagerIDs = "UVIC", []string{"UDAN", "UMAX"}
+	vic.ManagerIDs = []string{"UDAN", "UMAX"}
+	danTeam := fullFigures("UDAN", false)
+	danTeam.LeaderID = "UVIC" // the nearest leader above Dan's own team
+	max.LeaderID = "UDAN"
+	r := &metrics.Report{Period: week48, Leaders: []metrics.Figures{vic, dan}, Managers: []metrics.Figures{danTeam, max}}
+
+	text := blocksText(reportMessage(r, "UVIC").Blocks)
+	if n := strings.Count(text, "<@UDAN>"); n != 1 {
+		t.Errorf("Vic's report names Dan %d times, want once (his tree):\n%s", n, text)
+	}
+	if !strings.Contains(text, "<@UDAN> (2 managers)") {
+		t.Errorf("Vic's report lacks Dan's tree:\n%s", text)
+	}
+	// Dan's own report still shows his team, first.
+	if text := blocksText(reportMessage(r, "UDAN").Blocks); !strings.Contains(text, "*Own team:* <@UDAN>") || !strings.Contains(text, "• <@UMAX>") {
+		t.Errorf("Dan's report:\n%s", text)
+	}
+}
+
+// A leader with nobody below them yet is told what a report needs, as
+// /coach stats tells them, not shown an organisation of zeros and dashes.
+func TestAReportOnALeaderOfNobodySaysWhatItNeeds(t *testing.T) {
+	r := &metrics.Report{Period: week48, Leaders: []metrics.Figures{{ID: "ULOU", Leader: true}}}
+	text := blocksText(reportMessage(r, "ULOU").Blocks) + reportMessage(r, "ULOU").Text
+	if strings.Contains(text, "*Sessions*") || !strings.Contains(text, "no managers below") {
+		t.Errorf("a report on a leader of nobody:\n%s", text)
+	}
+}
