@@ -41,12 +41,14 @@ func (s *Service) ReportScope(ctx context.Context, askerID, targetID string, adm
 	case targetID == "":
 		return "", nil
 	}
-	if _, err := s.store.Person(ctx, targetID); err != nil {
-		return "", err
-	}
 	if admin || targetID == askerID {
+		if _, err := s.store.Person(ctx, targetID); err != nil {
+			return "", err
+		}
 		return targetID, nil
 	}
+	// Someone unknown is refused as anyone outside the tree is, so that
+	// a refusal tells nothing of who Coachlog knows.
 	below, err := s.leads(ctx, askerID, targetID)
 	if err != nil {
 		return "", err

@@ -42,7 +42,11 @@ func TestReportScopeFollowsTheTree(t *testing.T) {
 		{"UVERA", "UVERA", false, "UVERA", ""},
 		{"UDAN", "UMIA", false, "", "not below you"}, // beside, not below
 		{"UVERA", "ULOU", false, "", "not below you"},
-		{"UVERA", "UNOBODY", false, "", "not known"},
+		// Someone Coachlog does not know gets the refusal of someone it
+		// knows outside the tree: a leader learns nothing of who is in
+		// the roster from what they are refused.
+		{"UVERA", "UNOBODY", false, "", "UNOBODY> is not below you"},
+		{"UANN", "UNOBODY", true, "", "not known"},
 		{"UANN", "", true, "", ""}, // an admin leading nobody: the whole organisation
 		{"UANN", "ULOU", true, "ULOU", ""},
 		{"UVERA", "ULOU", true, "ULOU", ""}, // a leader who is an admin too
