@@ -122,7 +122,8 @@ func mustContain(t *testing.T, what, text string, phrases ...string) {
 //   - of Sam, Ria and Cy, Sam and Ria were coached within 14 days: 2 of 3
 //     (67%); Cy, never coached and 23 days in the team, is overdue;
 //   - top (Sam): 45 + 30/2 = 60 of 135 minutes (44%), bottom (Ria): 60 +
-//     15 = 75 (56%), middle (Cy) 0%, each tier a third of the team (33%);
+//     15 = 75 (56%), middle (Cy) 0%, each tier a third of the team (34%,
+//     33% and 33%: a column adds up to 100%);
 //   - 1 ride-along, in the lead;
 //   - pairs: Sam, Ria, and both at the meeting: 4, 2 confirmed (50%), 2
 //     pending; 2 ratings this week, so no mean (shown from 3);
@@ -136,7 +137,7 @@ func TestStatsAnswersAManagerWithTheirNumbers(t *testing.T) {
 		"Your coaching this week", "Mon 23 Nov 2026 to Wed 25 Nov 2026",
 		"*Sessions*\n3 · 4 weeks before: 0.2/week", "*Minutes*\n135 · 4 weeks before: 7.5/week",
 		"2 of 3 reps within 14 days (67%)", "*Overdue*\n1 rep",
-		"top 44% · 33%", "middle 0% · 33%", "bottom 56% · 33%",
+		"top 44% · 34%", "middle 0% · 33%", "bottom 56% · 33%",
 		"1 took the lead · 0 passive · 0 silent observer",
 		"2 of 4 (50%) · 0 disputed · 2 pending",
 		"rating shown from 3 ratings (2 so far)", "33% of sessions with commitments", "0% of commitments kept",

@@ -133,11 +133,13 @@ func arrowIf(ok bool, c metrics.Change) string {
 // the team's reps; reps without a tier only when there are some.
 func tierLines(t trend) []*txt {
 	m := t.now
+	// Whole percents that add up to 100 down each column (see Percents).
+	minutes, repShares := m.TierMinutesShare.Percents(), m.TierRepsShare.Percents()
 	if m.Minutes == 0 {
 		var reps []*txt
 		for _, tier := range metrics.Tiers() {
 			if rs := m.TierRepsShare.Get(tier); rs != nil && *rs > 0 {
-				reps = append(reps, words(tierLabel(tier)+" "+pct(rs)))
+				reps = append(reps, words(tierLabel(tier)+" "+pctOf(repShares.Get(tier))))
 			}
 		}
 		if len(reps) == 0 {
@@ -151,7 +153,7 @@ func tierLines(t trend) []*txt {
 		if (ms == nil || *ms == 0) && (rs == nil || *rs == 0) {
 			continue // a tier with neither reps nor minutes says nothing
 		}
-		out = append(out, words(tierLabel(tier)+" "+pct(ms)+" vs "+pct(rs)+
+		out = append(out, words(tierLabel(tier)+" "+pctOf(minutes.Get(tier))+" vs "+pctOf(repShares.Get(tier))+
 			t.share(ms, func(b metrics.Metrics) *float64 { return b.TierMinutesShare.Get(tier) })))
 	}
 	return out

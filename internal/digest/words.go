@@ -127,6 +127,14 @@ func pct(v *float64) string {
 	return fmt.Sprintf("%.0f%%", 100**v)
 }
 
+// pctOf formats a whole percent; – when there is nothing to divide.
+func pctOf(v *int) string {
+	if v == nil {
+		return "–"
+	}
+	return strconv.Itoa(*v) + "%"
+}
+
 // arrow shows a trend: up, down or level against the 4 weeks before;
 // nothing when there is nothing to compare with.
 func arrow(c metrics.Change) string {

@@ -109,6 +109,58 @@ func (s TierShares) Get(t coaching.Tier) *float64 {
 	return [...]*float64{s.Top, s.Middle, s.Bottom, s.None}[tierIndex(t)]
 }
 
+// TierPercents are tier shares as whole percents; nil where the share is.
+type TierPercents [nTiers]*int
+
+// Get returns the percent of tier t.
+func (p TierPercents) Get(t coaching.Tier) *int { return p[tierIndex(t)] }
+
+// Percents are the shares as whole percents that add up to what the shares
+// add up to, 100 for a split of a whole, by largest remainder: 1/6, 5/12
+// and 5/12 read 17%, 42% and 41%, where rounding each alone reads 101%,
+// and thirds read 34%, 33% and 33%. A share that is exactly nothing stays
+// 0%. Surfaces print these beside each other, so a column adds up.
+func (s TierShares) Percents() TierPercents {
+	var out TierPercents
+	var bp [nTiers]int // basis points: shares are rounded to 4 decimals
+	total := 0
+	for i, v := range [...]*float64{s.Top, s.Middle, s.Bottom, s.None} {
+		if v == nil {
+			continue
+		}
+		bp[i] = int(math.Round(*v * 10000))
+		total += bp[i]
+		whole := bp[i] / 100
+		out[i] = &whole
+	}
+	left := (total+50)/100 - sumPercents(out)
+	for left > 0 {
+		best := -1
+		for i, p := range out {
+			if p != nil && bp[i]%100 > 0 && (best < 0 || bp[i]%100 > bp[best]%100) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		*out[best]++
+		bp[best] -= bp[best] % 100 // its remainder is spent
+		left--
+	}
+	return out
+}
+
+func sumPercents(p TierPercents) int {
+	n := 0
+	for _, v := range p {
+		if v != nil {
+			n += *v
+		}
+	}
+	return n
+}
+
 // RoleCounts count ride-alongs by the manager's role.
 type RoleCounts struct {
 	Lead        int `json:"lead"`

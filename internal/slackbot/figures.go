@@ -34,6 +34,14 @@ func pct(v *float64) string {
 	return fmt.Sprintf("%.0f%%", *v*100)
 }
 
+// pctOf shows a whole percent; "–" when there is nothing to divide.
+func pctOf(v *int) string {
+	if v == nil {
+		return "–"
+	}
+	return fmt.Sprintf("%d%%", *v)
+}
+
 // perWeek shows an average per week with at most one decimal.
 func perWeek(v float64) string {
 	return strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0")
@@ -101,6 +109,8 @@ func figureFields(f metrics.Figures, per metrics.Period) []*slack.TextBlockObjec
 // team's reps, so that a skew shows.
 func tierLine(m metrics.Metrics) string {
 	var parts []string
+	// Whole percents that add up to 100 down each column (see Percents).
+	minutes, reps := m.TierMinutesShare.Percents(), m.TierRepsShare.Percents()
 	for _, t := range metrics.Tiers() {
 		name := metrics.TierName(t)
 		if t == coaching.TierNone {
@@ -109,7 +119,7 @@ func tierLine(m metrics.Metrics) string {
 				continue
 			}
 		}
-		parts = append(parts, fmt.Sprintf("%s %s · %s", name, pct(m.TierMinutesShare.Get(t)), pct(m.TierRepsShare.Get(t))))
+		parts = append(parts, fmt.Sprintf("%s %s · %s", name, pctOf(minutes.Get(t)), pctOf(reps.Get(t))))
 	}
 	return strings.Join(parts, "\n")
 }

@@ -1,6 +1,8 @@
 package slackbot
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -41,5 +43,22 @@ func TestAReportOnALeaderOfNobodySaysWhatItNeeds(t *testing.T) {
 	text := blocksText(reportMessage(r, "ULOU").Blocks) + reportMessage(r, "ULOU").Text
 	if strings.Contains(text, "*Sessions*") || !strings.Contains(text, "no managers below") {
 		t.Errorf("a report on a leader of nobody:\n%s", text)
+	}
+}
+
+// The same split in a report: each column adds up to 100%.
+func TestATierLineAddsUpTo100(t *testing.T) {
+	m := metrics.Metrics{Sessions: 3, Minutes: 120,
+		TierMinutesShare: metrics.TierShares{Top: share(0.1667), Middle: share(0.4167), Bottom: share(0.4167), None: share(0)},
+		TierRepsShare:    metrics.TierShares{Top: share(0.3333), Middle: share(0.3333), Bottom: share(0.3333), None: share(0)}}
+	line := tierLine(m)
+	minutes, reps := 0, 0
+	for _, g := range regexp.MustCompile(`(\d+)% · (\d+)%`).FindAllStringSubmatch(line, -1) {
+		a, _ := strconv.Atoi(g[1])
+		b, _ := strconv.Atoi(g[2])
+		minutes, reps = minutes+a, reps+b
+	}
+	if minutes != 100 || reps != 100 {
+		t.Errorf("tier shares add up to %d%% of minutes and %d%% of reps, want 100 each:\n%s", minutes, reps, line)
 	}
 }

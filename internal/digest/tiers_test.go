@@ -1,0 +1,34 @@
+package digest
+
+import (
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/metrics"
+)
+
+func share(v float64) *float64 { return &v }
+
+// A tier split reads as parts of one whole: 20, 50 and 50 minutes of 120
+// are 16.67%, 41.67% and 41.67%, which rounded one by one read 17%, 42%
+// and 42%, 101% of the minutes. Whole percents that add up to 100 keep
+// a VP from asking where the extra percent came from.
+func TestTierPercentsAddUpTo100(t *testing.T) {
+	m := metrics.Metrics{Sessions: 3, Minutes: 120,
+		TierMinutesShare: metrics.TierShares{Top: share(0.1667), Middle: share(0.4167), Bottom: share(0.4167), None: share(0)},
+		TierRepsShare:    metrics.TierShares{Top: share(0.3333), Middle: share(0.3333), Bottom: share(0.3333), None: share(0)}}
+	var line string
+	for _, l := range tierLines(trend{now: m, part: 1}) {
+		line += l.plain.String() + "; "
+	}
+	minutes, reps := 0, 0
+	for _, g := range regexp.MustCompile(`(\d+)% vs (\d+)%`).FindAllStringSubmatch(line, -1) {
+		a, _ := strconv.Atoi(g[1])
+		b, _ := strconv.Atoi(g[2])
+		minutes, reps = minutes+a, reps+b
+	}
+	if minutes != 100 || reps != 100 {
+		t.Errorf("tier shares add up to %d%% of minutes and %d%% of reps, want 100 each: %s", minutes, reps, line)
+	}
+}

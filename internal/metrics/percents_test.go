@@ -1,0 +1,35 @@
+package metrics
+
+import (
+	"fmt"
+	"testing"
+)
+
+func TestTierPercentsAddUpToTheirWhole(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	for _, c := range []struct {
+		in   TierShares
+		want string
+	}{
+		{TierShares{f(0.1667), f(0.4167), f(0.4167), f(0)}, "[17 42 41 0]"},
+		{TierShares{f(0.3333), f(0.3333), f(0.3333), f(0)}, "[34 33 33 0]"},
+		{TierShares{f(0.335), f(0.335), f(0.33), f(0)}, "[34 33 33 0]"},
+		{TierShares{f(0.29), f(0.71), f(0), f(0)}, "[29 71 0 0]"},
+		{TierShares{f(0.996), f(0.004), f(0), f(0)}, "[100 0 0 0]"},
+		{TierShares{f(1), f(0), f(0), f(0)}, "[100 0 0 0]"},
+		{TierShares{nil, nil, nil, nil}, "[<nil> <nil> <nil> <nil>]"},
+	} {
+		p := c.in.Percents()
+		var got []any
+		for _, v := range p {
+			if v == nil {
+				got = append(got, nil)
+			} else {
+				got = append(got, *v)
+			}
+		}
+		if s := fmt.Sprint(got); s != c.want {
+			t.Errorf("%v: %s, want %s", c.in, s, c.want)
+		}
+	}
+}
