@@ -84,8 +84,7 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 	case err != nil:
 		return err
 	case run.AlreadyRan:
-		fmt.Fprintf(e.stdout, "The digest of %s was posted before (the job ledger says so): nothing new posted.\n", week)
-		return nil
+		return digestRanBefore(ctx, e, a, week)
 	case !run.Queued:
 		fmt.Fprintf(e.stdout, "No manager has a team yet: no digest for %s.\n", week)
 		return nil
@@ -97,10 +96,32 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("deliver the digest of %s: %w", week, err)
 	}
 	if len(failed) > 0 {
-		return fmt.Errorf("%d of %d messages of the digest of %s failed to deliver (%s): see the outbox and the log",
+		return fmt.Errorf("%d of %d messages of the digest of %s failed to deliver (%s): the log and the outbox say why "+
+			"(not_in_channel means the bot must be invited with /invite @Coachlog); a week is posted once, so running this again posts nothing",
 			len(failed), len(run.Keys), week, strings.Join(failed, ", "))
 	}
 	fmt.Fprintf(e.stdout, "Posted the digest of %s to %s: %s.\n", week, to, describePosts(run.Digest.Posts))
+	return nil
+}
+
+// digestRanBefore answers a run for a week already claimed: posted, still
+// on its way, or failed for good. A week is posted once, so a digest whose
+// headline Slack refused (a bot not in the channel) is not posted again;
+// the command says so and fails, rather than saying it was posted.
+func digestRanBefore(ctx context.Context, e env, a *app, week coaching.Week) error {
+	failed, pending, err := a.worker.Outcome(ctx, []string{coaching.DigestKey(week, 0)})
+	switch {
+	case err != nil:
+		return fmt.Errorf("read how the digest of %s went: %w", week, err)
+	case len(failed) > 0:
+		return fmt.Errorf("the digest of %s was queued before and never reached the channel: Slack refused it for good "+
+			"(the log and the outbox say why; not_in_channel means the bot must be invited with /invite @Coachlog). "+
+			"A week is posted once, so nothing new was posted", week)
+	case pending:
+		fmt.Fprintf(e.stdout, "The digest of %s was queued before and is still waiting to be delivered (the bot delivers it): nothing new queued.\n", week)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "The digest of %s was posted before (the job ledger says so): nothing new posted.\n", week)
 	return nil
 }
 

@@ -167,6 +167,17 @@ func TestDigestCommandFailsWhenTheChannelRefuses(t *testing.T) {
 	if !strings.Contains(b.logs.String()+out, "not_in_channel") {
 		t.Errorf("Slack's reason is not in the log:\n%s", out)
 	}
+	// The admin invites the bot and runs it again: the week was claimed,
+	// so nothing is posted, but the command must not say the digest was
+	// posted, nor succeed, when the leaders never got it.
+	b.fake.AddChannel("C0LEADS", true)
+	out, err = b.cli("digest", "--channel", "C0LEADS")
+	if err == nil || strings.Contains(out, "was posted before") || !strings.Contains(err.Error(), "never reached") {
+		t.Errorf("a second run after the first failed: %v\n%s", err, out)
+	}
+	if n := len(b.fake.Messages("C0LEADS")); n != 0 {
+		t.Errorf("%d messages posted by the second run", n)
+	}
 }
 
 func TestDigestCommandRefusesBadInput(t *testing.T) {
