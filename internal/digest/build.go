@@ -109,6 +109,13 @@ func groups(r *metrics.Report, o Options) []group {
 func leaderGroup(l *metrics.Figures, managers []metrics.Figures, narrative string, p metrics.Period) group {
 	g := group{title: name(l.Name), leader: l, managers: items(managers, p), period: p}
 	m := l.Metrics
+	if len(l.ManagerIDs) == 0 && len(managers) == 0 && strings.TrimSpace(narrative) == "" {
+		// Nobody below yet: a section of zeros and dashes would read as
+		// a tree that stopped coaching.
+		g.top = append(g.top, block(Header, words(cut(name(l.Name), maxHeader))),
+			block(Context, words(fmt.Sprintf("No managers below %s in the roster yet: nothing to report.", name(l.Name)))))
+		return g
+	}
 	g.top = append(g.top, block(Header, words(cut(name(l.Name), maxHeader))),
 		block(Context, words(fmt.Sprintf("Figures over the whole tree below %s: %s, %s not away.%s", name(l.Name),
 			plural(len(l.ManagerIDs), "manager", "managers"), plural(m.Reps, "rep", "reps"), listed(len(managers))))),
