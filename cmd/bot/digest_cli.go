@@ -89,39 +89,50 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "No manager has a team yet: no digest for %s.\n", week)
 		return nil
 	}
-	dctx, cancel := context.WithTimeout(ctx, digestDeliverTimeout)
-	defer cancel()
-	failed, err := a.deliverAsSender(dctx, run.Keys)
-	if err != nil {
-		return fmt.Errorf("deliver the digest of %s: %w", week, err)
-	}
-	if len(failed) > 0 {
-		return fmt.Errorf("%d of %d messages of the digest of %s failed to deliver (%s): the log and the outbox say why "+
-			"(not_in_channel means the bot must be invited with /invite @Coachlog); a week is posted once, so running this again posts nothing",
-			len(failed), len(run.Keys), week, strings.Join(failed, ", "))
-	}
-	fmt.Fprintf(e.stdout, "Posted the digest of %s to %s: %s.\n", week, to, describePosts(run.Digest.Posts))
-	return nil
+	return deliverDigest(ctx, e, a, week, run.Keys, func() string { return " to " + to + ": " + describePosts(run.Digest.Posts) })
 }
 
 // digestRanBefore answers a run for a week already claimed: posted, still
-// on its way, or failed for good. A week is posted once, so a digest whose
-// headline Slack refused (a bot not in the channel) is not posted again;
-// the command says so and fails, rather than saying it was posted.
+// on its way, or refused by Slack. A week is posted once: what of it
+// reached the channel is not posted again. But what Slack refused for good
+// (a channel the bot was not in, until an admin invited it) is sent again
+// now, so that the leaders get the week after all.
 func digestRanBefore(ctx context.Context, e env, a *app, week coaching.Week) error {
-	failed, pending, err := a.worker.Outcome(ctx, []string{coaching.DigestKey(week, 0)})
+	retry, err := a.store.RequeueFailed(ctx, coaching.DigestKey(week, 0))
+	if err != nil {
+		return fmt.Errorf("look for the digest of %s that failed: %w", week, err)
+	}
+	if len(retry) > 0 {
+		fmt.Fprintf(e.stdout, "Slack refused %d message(s) of the digest of %s before: sending them again.\n", len(retry), week)
+		return deliverDigest(ctx, e, a, week, retry, func() string { return fmt.Sprintf(": the %d message(s) Slack had refused", len(retry)) })
+	}
+	_, pending, err := a.worker.Outcome(ctx, []string{coaching.DigestKey(week, 0)})
 	switch {
 	case err != nil:
 		return fmt.Errorf("read how the digest of %s went: %w", week, err)
-	case len(failed) > 0:
-		return fmt.Errorf("the digest of %s was queued before and never reached the channel: Slack refused it for good "+
-			"(the log and the outbox say why; not_in_channel means the bot must be invited with /invite @Coachlog). "+
-			"A week is posted once, so nothing new was posted", week)
 	case pending:
 		fmt.Fprintf(e.stdout, "The digest of %s was queued before and is still waiting to be delivered (the bot delivers it): nothing new queued.\n", week)
 		return nil
 	}
 	fmt.Fprintf(e.stdout, "The digest of %s was posted before (the job ledger says so): nothing new posted.\n", week)
+	return nil
+}
+
+// deliverDigest sends the week's queued messages under keys and says how
+// it went: posted (where and what, as posted says), or which failed.
+func deliverDigest(ctx context.Context, e env, a *app, week coaching.Week, keys []string, posted func() string) error {
+	dctx, cancel := context.WithTimeout(ctx, digestDeliverTimeout)
+	defer cancel()
+	failed, err := a.deliverAsSender(dctx, keys)
+	if err != nil {
+		return fmt.Errorf("deliver the digest of %s: %w", week, err)
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d messages of the digest of %s failed to deliver (%s): the log and the outbox say why "+
+			"(not_in_channel means the bot must be invited with /invite @Coachlog); once mended, run this again to send what failed",
+			len(failed), len(keys), week, strings.Join(failed, ", "))
+	}
+	fmt.Fprintf(e.stdout, "Posted the digest of %s%s.\n", week, posted())
 	return nil
 }
 

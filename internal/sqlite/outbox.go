@@ -646,6 +646,52 @@ func (s *Store) PostStatus(ctx context.Context, key string) (string, error) {
 	return st, nil
 }
 
+// RequeueFailed puts back in the queue, due now and as if never tried,
+// the failed messages queued under key and under the keys of its thread
+// ("key:1", "key:2"...), and returns their keys, oldest first. It is for a
+// message Slack refused for a reason someone has since mended (a digest
+// channel the bot was not in): what never reached Slack is sent then, and
+// what was sent stays as it is. It reads the failed messages' own index
+// (outbox_failed), whatever the outbox keeps.
+func (s *Store) RequeueFailed(ctx context.Context, key string) ([]string, error) {
+	thread := key + ":"
+	var keys []string
+	err := s.Update(ctx, func(ctx2 coaching.Tx) error {
+		t := ctx2.(*tx)
+		var found []string
+		rows, err := t.q.QueryContext(ctx, `SELECT id, msg_key FROM outbox
+			WHERE status = 'failed' AND (msg_key = ? OR substr(msg_key, 1, ?) = ?) ORDER BY id`, key, len(thread), thread)
+		if err != nil {
+			return fmt.Errorf("read the failed messages of %s: %w", key, err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			var k string
+			if err := rows.Scan(&id, &k); err != nil {
+				rows.Close()
+				return fmt.Errorf("read the failed messages of %s: %w", key, err)
+			}
+			ids, found = append(ids, id), append(found, k)
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return fmt.Errorf("read the failed messages of %s: %w", key, err)
+		}
+		for _, id := range ids {
+			if _, err := t.q.ExecContext(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, next_at = ?, last_error = '',
+				done_at = 0, lease_until = 0, lease_owner = '' WHERE id = ? AND status = 'failed'`, t.now(), id); err != nil {
+				return fmt.Errorf("requeue outbox row %d: %w", id, err)
+			}
+		}
+		keys = found // a retried transaction reports its last attempt
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return keys, nil
+}
+
 // OutboxStats summarises the outbox for metrics.
 type OutboxStats struct {
 	Pending int

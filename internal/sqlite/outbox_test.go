@@ -272,3 +272,60 @@ func TestFinishedMessagesAreScrubbedOfSecretsAndText(t *testing.T) {
 		}
 	})
 }
+
+// RequeueFailed puts back what failed under a key and its thread, as if
+// never tried, and nothing else: not what was sent, not another week's
+// messages whose key merely starts the same.
+func TestRequeueFailedTakesBackOnlyAKeysFailedMessages(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		clk := &clock{t: time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)}
+		st := open(t, db, sqlite.Options{Now: clk.now})
+		keys := []string{"digest:2026-W47", "digest:2026-W47:1", "digest:2026-W47:2", "digest:2026-W4", "digest:2026-W4:1", "digest:2026-W470"}
+		var msgs []coaching.Message
+		for _, k := range keys {
+			msgs = append(msgs, coaching.Message{Kind: coaching.MsgDigest, Op: coaching.OpPost, Key: k, To: "C0LEADS"})
+		}
+		if err := st.Update(ctx, func(tx coaching.Tx) error { return tx.Enqueue(ctx, msgs...) }); err != nil {
+			t.Fatal(err)
+		}
+		items, err := st.ClaimOutbox(ctx, "w", clk.t, time.Minute, 10, keys)
+		if err != nil || len(items) != len(keys) {
+			t.Fatalf("claim: %d, %v", len(items), err)
+		}
+		for _, it := range items {
+			var err error
+			if it.Message.Key == "digest:2026-W47:2" { // this one reached Slack
+				_, err = st.MarkSent(ctx, it.ID, "w", it.Message.Key, &coaching.Posted{Channel: "C0LEADS", TS: "1.2"})
+			} else {
+				_, err = st.MarkFailed(ctx, it.ID, "w", "not_in_channel")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		clk.t = clk.t.Add(time.Hour)
+		got, err := st.RequeueFailed(ctx, "digest:2026-W47")
+		if err != nil || strings.Join(got, " ") != "digest:2026-W47 digest:2026-W47:1" {
+			t.Fatalf("requeued %v, %v; want the week's headline and its failed reply", got, err)
+		}
+		for _, k := range keys {
+			status, err := st.PostStatus(ctx, k)
+			want := map[string]string{"digest:2026-W47": "pending", "digest:2026-W47:1": "pending", "digest:2026-W47:2": "sent"}[k]
+			if want == "" {
+				want = "failed"
+			}
+			if err != nil || status != want {
+				t.Errorf("%s is %q (%v), want %s", k, status, err, want)
+			}
+		}
+		// Due now, as never tried: the next claim takes them at once.
+		again, err := st.ClaimOutbox(ctx, "w", clk.t, time.Minute, 10, keys)
+		if err != nil || len(again) != 2 || again[0].Attempts != 0 {
+			t.Errorf("claimed after the requeue: %+v, %v; want the two, never tried", again, err)
+		}
+		if got, err := st.RequeueFailed(ctx, "digest:2026-W47"); err != nil || len(got) != 0 {
+			t.Errorf("a second requeue took %v, %v; want nothing", got, err)
+		}
+	})
+}
