@@ -167,6 +167,10 @@ func TestDigestCommandFailsWhenTheChannelRefuses(t *testing.T) {
 	if !strings.Contains(b.logs.String()+out, "not_in_channel") {
 		t.Errorf("Slack's reason is not in the log:\n%s", out)
 	}
+	week := coaching.WeekOf(coaching.DateOf(b.now(), time.UTC).AddDays(-7)).String()
+	if logs := b.logs.String() + out; !strings.Contains(logs, "coachlog digest --week "+week) {
+		t.Errorf("the failure does not say how to send the week once mended:\n%s", logs)
+	}
 	// The admin invites the bot and runs it again: what Slack refused is
 	// sent now, once; the leaders get the week after all. A third run
 	// finds it posted and posts nothing.
