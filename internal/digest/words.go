@@ -1,7 +1,6 @@
 package digest
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -124,7 +123,7 @@ func pct(v *float64) string {
 	if v == nil {
 		return "–"
 	}
-	return fmt.Sprintf("%.0f%%", 100**v)
+	return strconv.Itoa(metrics.Percent(*v)) + "%"
 }
 
 // pctOf formats a whole percent; – when there is nothing to divide.

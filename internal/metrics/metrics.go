@@ -109,6 +109,18 @@ func (s TierShares) Get(t coaching.Tier) *float64 {
 	return [...]*float64{s.Top, s.Middle, s.Bottom, s.None}[tierIndex(t)]
 }
 
+// Percent is a share (0 to 1) as the whole percent a surface shows:
+// rounded, except that a share that is neither nothing nor all never reads
+// as 0% or 100%. Coverage of 0.996 is a rep left uncovered: "100%" would
+// tell a leader the team is done.
+func Percent(share float64) int {
+	p := int(math.RoundToEven(share * 100)) // as %.0f rounds, which the surfaces used
+	if share > 0 && share < 1 {
+		return min(max(p, 1), 99)
+	}
+	return p
+}
+
 // TierPercents are tier shares as whole percents; nil where the share is.
 type TierPercents [nTiers]*int
 

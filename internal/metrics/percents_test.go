@@ -33,3 +33,19 @@ func TestTierPercentsAddUpToTheirWhole(t *testing.T) {
 		}
 	}
 }
+
+func TestAPercentNeverReadsNothingOrAllWhenItIsNeither(t *testing.T) {
+	for _, c := range []struct {
+		share float64
+		want  int
+	}{
+		{0, 0}, {1, 100}, {0.5, 50}, {0.333, 33}, {0.625, 62},
+		{0.996, 99}, {0.9951, 99}, {0.994, 99}, // a rep left uncovered is not 100%
+		{0.004, 1}, {0.0049, 1}, // one rep of 250 coached is not 0%
+		{1.2, 120}, // a count beside its average may pass 100
+	} {
+		if got := Percent(c.share); got != c.want {
+			t.Errorf("Percent(%v) = %d, want %d", c.share, got, c.want)
+		}
+	}
+}

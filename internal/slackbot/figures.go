@@ -3,6 +3,7 @@ package slackbot
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,7 +32,7 @@ func pct(v *float64) string {
 	if v == nil {
 		return "–"
 	}
-	return fmt.Sprintf("%.0f%%", *v*100)
+	return strconv.Itoa(metrics.Percent(*v)) + "%"
 }
 
 // pctOf shows a whole percent; "–" when there is nothing to divide.
