@@ -379,3 +379,32 @@ func TestAnEditFormSavedUntouchedChangesNothing(t *testing.T) {
 		t.Errorf("saved untouched, the session changed:\n before %s\n after  %s", want, got)
 	}
 }
+
+// Two edit forms open on one session: a save of the notes alone keeps the
+// version (the rep's buttons stay good), so the second form, opened before
+// the first was saved, used to save over the first's notes without a word.
+// It is refused as opened on a session that changed since.
+func TestASecondEditFormDoesNotUndoTheFirstsNotes(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	b.logConfirmed()
+	hist := b.history("<@" + rep + "|sam>")
+	open := func() string {
+		in, err := b.fake.ClickResponseButton(ctx, mgr, hist.URL, "session_edit")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.openedView(in)
+	}
+	first, second := open(), open()
+	if _, ack := b.submit(first, map[string]map[string]any{"notes": {"notes": fakeslack.TextValue("First window's notes")}}); len(ack) != 0 {
+		t.Fatalf("first save: %s", ack)
+	}
+	_, ack := b.submit(second, map[string]map[string]any{"notes": {"notes": fakeslack.TextValue("Second window's notes")}})
+	if !strings.Contains(string(ack), "changed since you opened the form") {
+		t.Errorf("the second form's save was acked %s; want it refused as opened on an older session", ack)
+	}
+	if rows := b.export(); len(rows) != 1 || rows[0].Notes == nil || *rows[0].Notes != "First window's notes" || rows[0].Status != "confirmed" {
+		t.Errorf("after both saves: %+v; want the first window's notes, still confirmed", rows)
+	}
+}

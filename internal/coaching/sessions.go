@@ -140,8 +140,14 @@ type EditRequest struct {
 	ActorID   string
 	SessionID int64
 	Version   int // the version the form was opened on
-	Draft     Draft
-	Key       string
+	// SavedAt is when the session was last saved as the form saw it
+	// (Session.UpdatedAt); zero when unknown. A save of the notes alone
+	// keeps the version (the rep's buttons stay good), so two forms open
+	// on one version would otherwise let the later save quietly undo the
+	// earlier one's notes.
+	SavedAt time.Time
+	Draft   Draft
+	Key     string
 	// ResponseURL, when set, is the receipt's: it is replaced there with
 	// the session as saved (ResponseAt is when Slack issued it).
 	ResponseURL string
@@ -187,7 +193,7 @@ func (s *Service) EditSession(ctx context.Context, req EditRequest) (Session, er
 		if err != nil {
 			return err
 		}
-		if old.Version != req.Version {
+		if old.Version != req.Version || (!req.SavedAt.IsZero() && !old.UpdatedAt.Equal(req.SavedAt)) {
 			return Errorf(EStale, "This session changed since you opened the form. Close it and edit again.")
 		}
 		out, err = s.applyEdit(ctx, tx, old, d, req.ActorID, stored)

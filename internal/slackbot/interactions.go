@@ -291,7 +291,7 @@ func (b *Bot) openEditModal(ctx context.Context, in interaction, act action) {
 		b.clickError(ctx, in, "edit", err)
 		return
 	}
-	meta := modalMeta{SessionID: s.ID, Version: s.Version, FromHome: from == fromHome}
+	meta := modalMeta{SessionID: s.ID, Version: s.Version, SavedAt: s.UpdatedAt.UnixMilli(), FromHome: from == fromHome}
 	if from == fromReceipt {
 		meta = meta.withResponse(in.ResponseURL, b.svc.Now()) // to refresh the receipt after saving
 	}
@@ -449,7 +449,8 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 	var err error
 	key := "view:" + in.View.ID
 	if in.View.CallbackID == cbEdit {
-		_, err = b.svc.EditSession(bctx, coaching.EditRequest{ActorID: in.User.ID, SessionID: meta.SessionID, Version: meta.Version, Draft: d, Key: key,
+		_, err = b.svc.EditSession(bctx, coaching.EditRequest{ActorID: in.User.ID, SessionID: meta.SessionID, Version: meta.Version,
+			SavedAt: meta.savedAt(), Draft: d, Key: key,
 			ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt(), Redelivery: a.redelivered})
 	} else {
 		src := meta.Source

@@ -38,6 +38,7 @@ const (
 type modalMeta struct {
 	SessionID   int64           `json:"id,omitempty"`
 	Version     int             `json:"v,omitempty"`
+	SavedAt     int64           `json:"sa,omitempty"` // an edit form's session as last saved (unix ms), see coaching.EditRequest
 	RepID       string          `json:"rep,omitempty"`
 	Source      coaching.Source `json:"src,omitempty"`
 	ResponseURL string          `json:"r,omitempty"`
@@ -65,6 +66,15 @@ func (m modalMeta) responseAt() time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(m.ResponseAt)
+}
+
+// savedAt is the edit form's session as last saved; zero if unknown (a
+// form opened before the field existed).
+func (m modalMeta) savedAt() time.Time {
+	if m.SavedAt == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(m.SavedAt)
 }
 
 func (m modalMeta) encode() string {
