@@ -93,6 +93,13 @@ func (s *Service) Comment(ctx context.Context, a RepAction, comment string) (Ses
 		return Session{}, &ValidationError{Fields: FieldErrors{"comment": fmt.Sprintf("Keep it within %d characters.", MaxReasonLen)}}
 	}
 	return s.repUpdate(ctx, a, "comment", nil, func(r *SessionRep) (bool, error) {
+		// A comment goes with a confirmed session, where the DM shows it.
+		// A form opened then and submitted after the rep marked the
+		// session not accurate (from another device) would store a
+		// comment nobody ever sees.
+		if r.Status != StatusConfirmed {
+			return false, Errorf(EInvalid, "Your comment goes with a confirmed session; this one is not confirmed now, so it was not saved.")
+		}
 		changed := r.Comment != comment
 		r.Comment = comment
 		return changed, nil

@@ -148,3 +148,31 @@ func TestMyCommitmentsAreTheRepsOwnFromEveryManager(t *testing.T) {
 		t.Errorf("Max's own commitments as a rep = %+v, %v; want none", got, err)
 	}
 }
+
+// A comment goes with a confirmed session: submitted once the session is
+// pending again or marked not accurate, it is refused, not stored where no
+// DM shows it.
+func TestACommentNeedsAConfirmedSession(t *testing.T) {
+	svc, _ := treeOrg(t)
+	ctx := context.Background()
+	s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMAX", Draft: oneOnOne("USAM"), Key: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := coaching.RepAction{SessionID: s.ID, RepID: "USAM", ActorID: "USAM", Version: s.Version}
+	if _, err := svc.Comment(ctx, a, "before confirming"); coaching.ErrorCode(err) != coaching.EInvalid {
+		t.Errorf("a comment on a pending session: %v; want it refused", err)
+	}
+	if _, err := svc.Confirm(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := svc.Comment(ctx, a, "good call"); err != nil || got.Reps[0].Comment != "good call" {
+		t.Fatalf("a comment on the confirmed session: %+v, %v", got.Reps, err)
+	}
+	if _, err := svc.Dispute(ctx, a, "it was 20 minutes"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Comment(ctx, a, "after the dispute"); coaching.ErrorCode(err) != coaching.EInvalid {
+		t.Errorf("a comment on a disputed session: %v; want it refused", err)
+	}
+}
