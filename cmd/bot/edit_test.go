@@ -116,9 +116,11 @@ func TestChangingTheRepWithdrawsTheOldDM(t *testing.T) {
 	}
 	viewID := b.openedView(in)
 	b.submit(viewID, values([]string{rep2}, "one_on_one", b.today("America/New_York"), "30", ""))
+	// The session goes on with another rep: the old one is told they
+	// were taken off it, not that it was withdrawn.
 	eventually(t, "the old rep's DM withdrawn", func() bool {
 		m, _ := b.fake.Message(dm.Channel, dm.TS)
-		return strings.Contains(blocksText(m.Blocks), "withdrew")
+		return strings.Contains(blocksText(m.Blocks), "took you off this session")
 	})
 	b.dm(rep2, 1)
 	rows := b.export()

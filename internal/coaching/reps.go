@@ -195,8 +195,11 @@ func repOf(sess Session, a RepAction, live bool) (int, error) {
 	if i < 0 {
 		return 0, Errorf(EForbidden, "You are not on this session.")
 	}
-	if sess.Undone() || sess.Reps[i].Removed {
+	if sess.Undone() {
 		return 0, Errorf(EInvalid, "This session was withdrawn by <@%s>.", sess.ManagerID)
+	}
+	if sess.Reps[i].Removed {
+		return 0, Errorf(EInvalid, "<@%s> took you off this session.", sess.ManagerID)
 	}
 	if live && a.Version != sess.Version {
 		return 0, Errorf(EStale, "This session was changed after that message; use the updated message.")

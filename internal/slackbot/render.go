@@ -192,9 +192,15 @@ func repDM(s coaching.Session, repID string, skills []coaching.Skill) message {
 	}
 	text := fmt.Sprintf("%s logged a %s with you on %s", mention(s.ManagerID), s.Kind.Label(), s.OccurredOn.Human())
 	if s.Undone() || r.Removed {
+		// Taken off a session that goes on for others, the rep is told
+		// that, not that the session is gone.
+		what := "withdrew this session"
+		if !s.Undone() {
+			what = "took you off this session"
+		}
 		return message{
 			Text:   "Withdrawn: " + text,
-			Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(fmt.Sprintf(":wastebasket: ~%s on %s~\n%s withdrew this session; nothing to do.", s.Kind.Label(), s.OccurredOn.Human(), mention(s.ManagerID))), nil, nil)},
+			Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(fmt.Sprintf(":wastebasket: ~%s on %s~\n%s %s; nothing to do.", s.Kind.Label(), s.OccurredOn.Human(), mention(s.ManagerID), what)), nil, nil)},
 		}
 	}
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head), detailFields(s, skills), nil)}
