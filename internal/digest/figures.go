@@ -285,6 +285,9 @@ func findings(is []metrics.Insight, limit int) []*txt {
 // overviewLine is a leader in one line, for the headline of a digest
 // whose leaders reply in the thread.
 func overviewLine(f metrics.Figures, p metrics.Period) *txt {
+	if f.Leader && len(f.ManagerIDs) == 0 { // as their section says: not a tree that stopped coaching
+		return (&txt{}).b(name(f.Name)).w(" · no managers below them in the roster yet")
+	}
 	t, m := trendOf(f, p), f.Metrics
 	out := (&txt{}).b(name(f.Name)).w(" · " + plural(m.Sessions, "session", "sessions") + t.perWeek(m.Sessions, t.weekly.Sessions) +
 		" · coverage " + pct(m.Coverage) + t.share(m.Coverage, func(b metrics.Metrics) *float64 { return b.Coverage }) +

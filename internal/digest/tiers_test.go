@@ -32,3 +32,19 @@ func TestTierPercentsAddUpTo100(t *testing.T) {
 		t.Errorf("tier shares add up to %d%% of minutes and %d%% of reps, want 100 each: %s", minutes, reps, line)
 	}
 }
+
+// In the headline of a digest that threads its leaders, a leader with
+// nobody below them is named with that, as their section says, not with
+// "0 sessions · coverage – · 0 overdue", a tree that stopped coaching.
+func TestTheOverviewLineOfALeaderWithNobodyBelow(t *testing.T) {
+	week := metrics.Period{}
+	lou := overviewLine(metrics.Figures{ID: "ULOU", Name: "Lou", Leader: true}, week).plain.String()
+	if lou != "Lou · no managers below them in the roster yet" {
+		t.Errorf("Lou's overview line reads %q", lou)
+	}
+	vic := overviewLine(metrics.Figures{ID: "UVIC", Name: "Vic", Leader: true, ManagerIDs: []string{"UMAX"},
+		Metrics: metrics.Metrics{Sessions: 2}}, week).plain.String()
+	if vic != "Vic · 2 sessions · coverage – · 0 overdue" {
+		t.Errorf("Vic's overview line reads %q", vic)
+	}
+}
