@@ -183,3 +183,40 @@ func TestPrepBriefWithNotesOnAddsTheModelsProse(t *testing.T) {
 	}
 	b.noSecretsLogged()
 }
+
+// A note names people the way Coachlog stores Slack mentions ("@ria.lopez")
+// and may hold email addresses: with COACHLOG_LLM_NOTES=on, neither reaches
+// the model through the prep brief, whoever they name. Only the rep's own
+// name was replaced before; a colleague mentioned in the note went out.
+func TestPrepBriefSendsNoMentionOrEmailFromANote(t *testing.T) {
+	ai := startOpenAI(t)
+	b := startBot(t, llmEnv(ai, true, "COACHLOG_TIMEZONE", "America/New_York")...)
+	b.importTree(t)
+	v := values([]string{rep}, "one_on_one", b.yesterday(), "30", "")
+	v["notes"] = map[string]any{"notes": fakeslack.TextValue(secretNote + "; paired him with @ria.lopez, recap to jane.doe@acmecorp.example")}
+	v["commitments"] = map[string]any{"commitments": fakeslack.TextValue(secretCommit + " for @kofi")}
+	viewID, _ := b.openModal("")
+	if _, ack := b.submit(viewID, v); len(ack) != 0 {
+		t.Fatalf("ack = %s", ack)
+	}
+	b.dm(rep, 1)
+
+	ai.Enqueue(fakeopenai.Text("Pricing keeps slipping."))
+	got := b.command(mgr, "prep <@"+rep+"|sam>")
+	if !strings.Contains(got, "@ria.lopez") || !strings.Contains(got, "jane.doe@acmecorp.example") {
+		t.Errorf("the manager's own brief lost their notes:\n%s", got)
+	}
+	reqs := ai.Requests()
+	if len(reqs) != 1 {
+		t.Fatalf("%d requests, want the one prep brief", len(reqs))
+	}
+	sent := reqs[0].Chat.Text()
+	if !strings.Contains(sent, secretNote) || !strings.Contains(sent, secretCommit) {
+		t.Fatalf("the prep request lacks the note: the test would prove nothing\n%s", sent)
+	}
+	for _, s := range []string{"ria", "lopez", "kofi", "jane", "acmecorp", "@"} {
+		if strings.Contains(strings.ToLower(sent), s) {
+			t.Errorf("the prep request carries %q:\n%s", s, sent)
+		}
+	}
+}

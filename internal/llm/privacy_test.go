@@ -146,3 +146,20 @@ func TestNotesOnSendOnlyWhatIsAllowed(t *testing.T) {
 		t.Errorf("the narrative request carries a private note (or none was made):\n%s", narrative)
 	}
 }
+
+// Stored text names people as Coachlog stores mentions ("@ria.lopez") and
+// by email address: redact takes both out, and leaves the rest as written.
+func TestRedactMentionsAndEmails(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"paired him with @ria.lopez.", "paired him with the rep."},
+		{"@sam @ria, @kofi_b/@li-na: good", "the rep the rep, the rep/the rep: good"},
+		{"<@U123|sam> and <@U456>", "the rep and the rep"},
+		{"recap to jane.doe@acme.example, then call", "recap to an email address, then call"},
+		{"Sam Okafor nailed it", "the rep the rep nailed it"},
+		{"price @ 20% off, a@b is not an address", "price @ 20% off, a@b is not an address"},
+	} {
+		if got := redact(tt.in, "Sam Okafor"); got != tt.want {
+			t.Errorf("redact(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -57,6 +57,21 @@ func drawnFrom(s string, source map[string]int) bool {
 // mentionRE matches a Slack user mention, which names someone.
 var mentionRE = regexp.MustCompile(`<@[^>]+>`)
 
+// storedMentionRE matches a mention as Coachlog stores it ("@ria.lopez":
+// Slack's <@U123|ria.lopez> unescaped, or "@" typed in a form) when it is
+// not part of an email address; the name ends on a letter or digit, so a
+// sentence's full stop stays.
+var storedMentionRE = regexp.MustCompile(`(^|[^\p{L}\p{N}._%+-])@[\p{L}\p{N}](?:[\p{L}\p{N}._-]*[\p{L}\p{N}])?`)
+
+// emailRE matches an email address, which identifies someone.
+var emailRE = regexp.MustCompile(`[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+`)
+
+// namesSomeone reports whether s holds a Slack mention, in Slack's markup
+// or as stored, or an email address.
+func namesSomeone(s string) bool {
+	return mentionRE.MatchString(s) || storedMentionRE.MatchString(s) || emailRE.MatchString(s)
+}
+
 // nameParts returns the lower-cased words of names worth looking for: a
 // one-letter initial is not.
 func nameParts(names []string) map[string]bool {
@@ -72,10 +87,14 @@ func nameParts(names []string) map[string]bool {
 }
 
 // redact replaces every word of the given names ("Sam", "Lee" of "Sam
-// Lee"), whole words in any case, and every Slack user mention, with "the
-// rep", so what people wrote can be sent without naming anyone.
+// Lee"), whole words in any case, and every Slack user mention, in Slack's
+// markup or as stored ("@ria"), with "the rep", and every email address
+// with "an email address", so what people wrote can be sent without naming
+// anyone.
 func redact(s string, names ...string) string {
+	s = emailRE.ReplaceAllString(s, "an email address")
 	s = mentionRE.ReplaceAllString(s, "the rep")
+	s = storedMentionRE.ReplaceAllString(s, "${1}the rep")
 	parts := nameParts(names)
 	if len(parts) == 0 {
 		return s
