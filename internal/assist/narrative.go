@@ -59,7 +59,8 @@ func (n *Narrator) Narrate(ctx context.Context, week coaching.Week, r *metrics.R
 // with sessions below them, the metrics' sessions and minutes, and from the
 // sessions their managers logged, the kinds, skills, commitments, notes
 // with their visibility (llm sends only shared ones), and every name to
-// keep out.
+// keep out: everyone below the leader in the roster and everyone on the
+// sessions.
 func (n *Narrator) Input(ctx context.Context, week coaching.Week, r *metrics.Report) (llm.NarrativeInput, error) {
 	in := llm.NarrativeInput{Week: week}
 	sessions, err := n.Store.WeekSessions(ctx, week.Monday(), week.Sunday())
@@ -71,8 +72,12 @@ func (n *Narrator) Input(ctx context.Context, week coaching.Week, r *metrics.Rep
 		return in, fmt.Errorf("read names for the narrative of %s: %w", week, err)
 	}
 	names := map[string]string{}
+	reports := map[string][]string{} // by manager id, in the current roster
 	for _, p := range people {
 		names[p.ID] = p.Name
+		if p.ManagerID != "" {
+			reports[p.ManagerID] = append(reports[p.ManagerID], p.ID)
+		}
 	}
 	byManager := map[string][]coaching.Session{}
 	for _, s := range sessions {
@@ -88,7 +93,9 @@ func (n *Narrator) Input(ctx context.Context, week coaching.Week, r *metrics.Rep
 		}
 		lw := llm.LeaderWeek{LeaderID: f.ID, Managers: len(f.ManagerIDs), Sessions: f.Metrics.Sessions, Minutes: f.Metrics.Minutes}
 		kinds, skills := map[string]int{}, map[string]int{}
-		who := map[string]bool{f.ID: true}
+		// Everyone below the leader, coached this week or not (a note may
+		// name anyone), and everyone on the week's sessions.
+		who := below(f.ID, reports)
 		for _, m := range f.ManagerIDs {
 			who[m] = true
 			for _, s := range byManager[m] {
@@ -130,6 +137,22 @@ func (n *Narrator) Input(ctx context.Context, week coaching.Week, r *metrics.Rep
 		in.Leaders = append(in.Leaders, lw)
 	}
 	return in, nil
+}
+
+// below is id and everyone below them in reports, at any depth.
+func below(id string, reports map[string][]string) map[string]bool {
+	who := map[string]bool{id: true}
+	for next := []string{id}; len(next) > 0; {
+		m := next[0]
+		next = next[1:]
+		for _, r := range reports[m] {
+			if !who[r] {
+				who[r] = true
+				next = append(next, r)
+			}
+		}
+	}
+	return who
 }
 
 // counts lists labels by how many sessions had them, most first.

@@ -17,6 +17,7 @@ const (
 	narrativeNotesLen   = 4000 // runes of all notes sent for one leader
 	narrativeLen        = 700  // runes of one narrative kept
 	narrativeCopyWords  = 8    // this many words in a row from a note is a quote
+	narrativeShortNote  = 3    // a shorter note than narrativeCopyWords is quoted whole from this many words
 	narrativeMaxLeaders = 200
 )
 
@@ -163,13 +164,26 @@ func (n *Narrator) narrativeData(week coaching.Week, lw LeaderWeek) string {
 func estimateTokens(s string) int { return len(s)/3 + 1 }
 
 // checkNarrative keeps the sentences of an answer that neither name a rep
-// (or mention anyone) nor copy narrativeCopyWords words in a row from any
-// note, sent or not; an answer with nothing left is rejected.
+// (or mention anyone, or give an email address) nor copy
+// narrativeCopyWords words in a row from any note, sent or not, as written
+// or as sent (names replaced), nor hold the whole of a shorter note of at
+// least narrativeShortNote words; an answer with nothing left is rejected.
 func checkNarrative(text string, lw LeaderWeek) (string, error) {
-	quotes := map[string]bool{}
+	quotes := map[int]map[string]bool{} // by length in words
 	for _, note := range lw.Notes {
-		for _, s := range shingles(words(note.Text), narrativeCopyWords) {
-			quotes[s] = true
+		redacted := redact(note.Text, lw.RepNames...)
+		for _, version := range []string{note.Text, redacted, cut(oneLine(redacted), narrativeNoteLen)} {
+			ws := words(version)
+			n := min(len(ws), narrativeCopyWords)
+			if n < narrativeShortNote {
+				continue
+			}
+			if quotes[n] == nil {
+				quotes[n] = map[string]bool{}
+			}
+			for _, sh := range shingles(ws, n) {
+				quotes[n][sh] = true
+			}
 		}
 	}
 	names := nameParts(lw.RepNames)
@@ -177,12 +191,14 @@ func checkNarrative(text string, lw LeaderWeek) (string, error) {
 	dropped := 0
 	for _, s := range sentences(text) {
 		ws := words(s)
-		bad := mentionRE.MatchString(s) || userIDRE.MatchString(s)
+		bad := namesSomeone(s) || userIDRE.MatchString(s)
 		for _, w := range ws {
 			bad = bad || names[w]
 		}
-		for _, sh := range shingles(ws, narrativeCopyWords) {
-			bad = bad || quotes[sh]
+		for n, q := range quotes {
+			for _, sh := range shingles(ws, n) {
+				bad = bad || q[sh]
+			}
 		}
 		if bad {
 			dropped++
