@@ -105,8 +105,14 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "We could not parse the JSON body of your request.", "invalid_request_error", "", nil)
 		return
 	}
-	if msg, param := check(req.Chat, azure); msg != "" {
-		writeError(w, http.StatusBadRequest, msg, "invalid_request_error", param, nil)
+	model := req.Chat.Model
+	if azure {
+		model = r.PathValue("deployment")
+	}
+	var extra extras
+	_ = json.Unmarshal(body, &extra)
+	if msg, param, code := check(req.Chat, extra, azure, s.reasoning(model)); msg != "" {
+		writeError(w, http.StatusBadRequest, msg, "invalid_request_error", param, code)
 		return
 	}
 	if s.refuse(w, req.Chat) {
@@ -115,25 +121,60 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	s.answer(w, r, req)
 }
 
-// check applies OpenAI's rules to a request, returning the error message
-// and the parameter at fault, or "" when the request is good.
-func check(c ChatRequest, azure bool) (msg, param string) {
+// extras are what check reads that ChatRequest does not tell: whether
+// the token limits were sent at all, and which messages carry tool calls.
+type extras struct {
+	MaxTokens           *int `json:"max_tokens"`
+	MaxCompletionTokens *int `json:"max_completion_tokens"`
+	Messages            []struct {
+		ToolCalls []json.RawMessage `json:"tool_calls"`
+	} `json:"messages"`
+}
+
+// check applies OpenAI's rules to a request, returning the error message,
+// the parameter at fault and OpenAI's error code (nil when it gives none),
+// or "" when the request is good. reasoning says the model (or Azure
+// deployment) is a reasoning one, which refuses max_tokens.
+func check(c ChatRequest, extra extras, azure, reasoning bool) (msg, param string, code any) {
 	switch {
 	case c.Model == "" && !azure:
-		return "you must provide a model parameter", "model"
+		return "you must provide a model parameter", "model", nil
 	case len(c.Messages) == 0:
-		return "[] is too short - 'messages'", "messages"
+		return "[] is too short - 'messages'", "messages", nil
 	case c.Stream:
-		return "the fake does not stream", "stream"
+		return "the fake does not stream", "stream", nil
+	case extra.MaxTokens != nil && reasoning:
+		return "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+			"max_tokens", "unsupported_parameter"
+	}
+	for _, limit := range []struct {
+		name string
+		v    *int
+	}{{"max_tokens", extra.MaxTokens}, {"max_completion_tokens", extra.MaxCompletionTokens}} {
+		if limit.v != nil && *limit.v < 1 {
+			return fmt.Sprintf("Invalid '%s': integer below minimum value. Expected a value >= 1, but got %d instead.", limit.name, *limit.v),
+				limit.name, "integer_below_min_value"
+		}
 	}
 	for i, m := range c.Messages {
 		switch m.Role {
-		case "system", "user", "assistant", "developer", "tool":
+		case "system", "user", "assistant", "developer":
+		case "tool":
+			if i == 0 || i > len(extra.Messages) || len(extra.Messages[i-1].ToolCalls) == 0 && c.Messages[i-1].Role != "tool" {
+				return "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.",
+					fmt.Sprintf("messages.[%d].role", i), nil
+			}
 		default:
 			return fmt.Sprintf("Invalid value: '%s'. Supported values are: 'system', 'assistant', 'user', 'tool', and 'developer'.", m.Role),
-				fmt.Sprintf("messages[%d].role", i)
+				fmt.Sprintf("messages[%d].role", i), nil
 		}
 	}
+	msg, param = checkFormat(c)
+	return msg, param, nil
+}
+
+// checkFormat checks response_format, tools and tool_choice.
+func checkFormat(c ChatRequest) (msg, param string) {
 	if rf := c.ResponseFormat; rf != nil {
 		switch rf.Type {
 		case "text":

@@ -9,7 +9,9 @@
 // servers without it do, or answer with invalid JSON or a refusal. It checks
 // requests as strictly as OpenAI does where this program could get them
 // wrong (a strict json_schema, json_object mode without the word JSON, a
-// tool_choice naming no tool), so it is never kinder than the real thing.
+// tool_choice naming no tool, max_tokens to a reasoning model, a token
+// limit under 1, a tool message answering no tool call), so it is never
+// kinder than the real thing.
 //
 // It does not import the testing package, so the demo binary can use it.
 package fakeopenai
@@ -44,6 +46,7 @@ type Server struct {
 	queue    []Answer
 	def      func(Request) Answer
 	refused  map[string]bool
+	reasons  map[string]bool // models and deployments marked as reasoning ones
 	seq      int
 }
 
@@ -53,9 +56,32 @@ type Option func(*Server)
 // WithKey sets the API key the fake accepts; "" accepts any request.
 func WithKey(key string) Option { return func(s *Server) { s.key = key } }
 
+// WithReasoning marks models, or Azure deployments by name, as reasoning
+// models: like OpenAI's o-series and gpt-5, they refuse max_tokens (and
+// take max_completion_tokens). Models named o1…, o3…, o4… and gpt-5… are
+// reasoning ones without it; a deployment's name says nothing of its model.
+func WithReasoning(names ...string) Option {
+	return func(s *Server) {
+		for _, n := range names {
+			s.reasons[n] = true
+		}
+	}
+}
+
+// reasoning reports whether model (or an Azure deployment) is a reasoning
+// model.
+func (s *Server) reasoning(model string) bool {
+	for _, p := range []string{"o1", "o3", "o4", "gpt-5"} {
+		if strings.HasPrefix(model, p) {
+			return true
+		}
+	}
+	return s.reasons[model]
+}
+
 // New returns a Server that is not listening yet.
 func New(opts ...Option) *Server {
-	s := &Server{key: DefaultKey, done: make(chan struct{}), refused: map[string]bool{}}
+	s := &Server{key: DefaultKey, done: make(chan struct{}), refused: map[string]bool{}, reasons: map[string]bool{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -199,7 +225,9 @@ func (s *Server) wait(ctx context.Context, d time.Duration, forever bool) bool {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // as OpenAI writes them: "<", ">" and "&" bare
+	_ = enc.Encode(v)
 }
 
 // writeError writes OpenAI's error shape.

@@ -39,7 +39,11 @@ func post(t *testing.T, ctx context.Context, url, body string, header map[string
 const strictOK = `{"type":"object","properties":{"a":{"type":["string","null"],"enum":["x",null]},"b":{"type":"array","items":{"type":"string"}}},"required":["a","b"],"additionalProperties":false}`
 
 func TestChecksRequestsAsStrictlyAsOpenAI(t *testing.T) {
-	s := start(t)
+	s := New(WithReasoning("prod-reasoner"))
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
 	msgs := `"messages":[{"role":"system","content":"answer"},{"role":"user","content":"hi"}]`
 	schema := func(sc string) string {
 		return `{"model":"m",` + msgs + `,"response_format":{"type":"json_schema","json_schema":{"name":"s","strict":true,"schema":` + sc + `}}}`
@@ -59,6 +63,13 @@ func TestChecksRequestsAsStrictlyAsOpenAI(t *testing.T) {
 		{"strict enum of the wrong type", schema(`{"type":"object","properties":{"a":{"type":"string","enum":["x",null]}},"required":["a"],"additionalProperties":false}`), 400, "enum value"},
 		{"unknown format", `{"model":"m",` + msgs + `,"response_format":{"type":"yaml"}}`, 400, "Supported values"},
 		{"tool choice naming no tool", `{"model":"m",` + msgs + `,"tool_choice":{"type":"function","function":{"name":"f"}}}`, 400, "tool_choice"},
+		{"max_tokens to a reasoning model", `{"model":"o3-mini",` + msgs + `,"max_tokens":100}`, 400, "Use 'max_completion_tokens' instead"},
+		{"max_completion_tokens to a reasoning model", `{"model":"o3-mini",` + msgs + `,"max_completion_tokens":100}`, 200, "fake answer"},
+		{"max_tokens to a deployment marked reasoning", `{"model":"prod-reasoner",` + msgs + `,"max_tokens":100}`, 400, "unsupported_parameter"},
+		{"max_tokens of zero", `{"model":"m",` + msgs + `,"max_tokens":0}`, 400, "Expected a value >= 1, but got 0"},
+		{"max_completion_tokens below one", `{"model":"m",` + msgs + `,"max_completion_tokens":-3}`, 400, "integer below minimum value"},
+		{"a tool message answering no tool call", `{"model":"m","messages":[{"role":"user","content":"hi"},{"role":"tool","tool_call_id":"c1","content":"x"}]}`, 400, "must be a response to a preceeding message with 'tool_calls'"},
+		{"a tool message answering a tool call", `{"model":"m","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"c1","content":"x"}]}`, 200, "fake answer"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			status, body := post(t, context.Background(), s.URL()+"/chat/completions", tt.body, nil)
@@ -67,8 +78,8 @@ func TestChecksRequestsAsStrictlyAsOpenAI(t *testing.T) {
 			}
 		})
 	}
-	if got := len(s.Requests()); got != 10 {
-		t.Errorf("recorded %d requests, want 10", got)
+	if got := len(s.Requests()); got != 17 {
+		t.Errorf("recorded %d requests, want 17", got)
 	}
 }
 
