@@ -404,3 +404,33 @@ func TestTheLLMShowsOnMetricsAndAnOpenBreakerOnlyWarns(t *testing.T) {
 		}
 	}
 }
+
+// An Azure deployment is named by whoever made it: "prod-reasoner" may run
+// o3-mini, which refuses max_tokens. Coachlog then asks with
+// max_completion_tokens, and keeps doing so, rather than falling back to
+// the rule parser's reading on every capture.
+func TestAReasoningDeploymentThatRefusesMaxTokensStillReads(t *testing.T) {
+	ai := fakeopenai.New(fakeopenai.WithReasoning("prod-reasoner"))
+	if err := ai.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ai.Close() })
+	ai.Default(func(fakeopenai.Request) fakeopenai.Answer { return fakeopenai.JSON(honestReading()) })
+	b := startBot(t, "OPENAI_API_KEY", fakeopenai.DefaultKey, "OPENAI_BASE_URL", ai.Root(), "OPENAI_API_VERSION", "2024-10-21",
+		"OPENAI_MODEL", "prod-reasoner")
+	for i := range 2 {
+		f := b.proseCapture(rodeAlong)
+		if got := formFields(f.filled); got["kind"] != "ride_along" || got["role"] != "observer" {
+			t.Errorf("capture %d: the form shows %v; want the model's reading", i+1, got)
+		}
+	}
+	reqs := ai.Requests()
+	if len(reqs) != 3 {
+		t.Fatalf("%d requests; want the refused one, then one per capture", len(reqs))
+	}
+	for i, r := range reqs[1:] {
+		if r.Chat.MaxTokens != 0 || r.Chat.MaxCompletionTokens == 0 {
+			t.Errorf("request %d: max_tokens %d, max_completion_tokens %d", i+2, r.Chat.MaxTokens, r.Chat.MaxCompletionTokens)
+		}
+	}
+}

@@ -55,6 +55,11 @@ type Client struct {
 	// format is the best structured-output format the server has not
 	// refused, remembered for the life of the process.
 	format atomic.Int32
+	// completionTokens says the limit goes as max_completion_tokens, not
+	// max_tokens: known reasoning models from the start, and any model
+	// (an Azure deployment's name says nothing of it) once the server has
+	// refused max_tokens, for the life of the process.
+	completionTokens atomic.Bool
 }
 
 // NewClient returns a client for cfg. It makes no request until asked.
@@ -86,7 +91,7 @@ func NewClient(cfg Config, o Options) *Client {
 	if cfg.Model == "" {
 		cfg.Model = DefaultModel
 	}
-	return &Client{
+	c := &Client{
 		api:     openai.NewClientWithConfig(clientConfig(cfg, o.HTTPClient)),
 		model:   cfg.Model,
 		timeout: cfg.Timeout,
@@ -95,6 +100,8 @@ func NewClient(cfg Config, o Options) *Client {
 		metrics: o.Metrics,
 		log:     o.Logger,
 	}
+	c.completionTokens.Store(reasoningModel(cfg.Model))
+	return c
 }
 
 // clientConfig picks OpenAI's request shape or Azure's deployments API.
@@ -169,23 +176,28 @@ type Reply struct {
 // Complete asks the model. A structured request goes in the best format
 // the server has not refused (json_schema, then json_object, then a forced
 // tool call), stepping down when the server refuses one and remembering
-// that for the life of the process. The error is a *Failure.
+// that for the life of the process; a server that refuses max_tokens (a
+// reasoning model) is asked again at once with max_completion_tokens, and
+// so is every later request. The error is a *Failure.
 func (c *Client) Complete(ctx context.Context, req Request) (Reply, error) {
-	if req.Schema == nil {
-		reply, err := c.call(ctx, req, FormatText)
-		return c.finish(req.Feature, reply, err)
-	}
 	for {
-		f := Format(c.format.Load())
-		if f >= formatNone {
-			return c.finish(req.Feature, Reply{}, &Failure{Reason: ReasonUnsupported})
+		f := FormatText
+		if req.Schema != nil {
+			if f = Format(c.format.Load()); f >= formatNone {
+				return c.finish(req.Feature, Reply{}, &Failure{Reason: ReasonUnsupported})
+			}
 		}
 		reply, err := c.call(ctx, req, f)
-		if fl, ok := errors.AsType[*Failure](err); ok && fl.Reason == ReasonUnsupported {
+		fl, ok := errors.AsType[*Failure](err)
+		switch {
+		case ok && fl.Reason == ReasonUnsupported && f != FormatText:
 			if c.format.CompareAndSwap(int32(f), int32(f+1)) {
 				c.log.Warn("llm server refused a structured output format; stepping down",
 					"feature", req.Feature, "refused", f.String(), "next", (f + 1).String())
 			}
+			continue
+		case ok && fl.maxTokensRefused && !c.completionTokens.Swap(true):
+			c.log.Warn("llm server refused max_tokens; asking with max_completion_tokens from now on", "feature", req.Feature)
 			continue
 		}
 		return c.finish(req.Feature, reply, err)
@@ -260,7 +272,7 @@ func (c *Client) chatRequest(req Request, f Format) openai.ChatCompletionRequest
 	}
 	// Reasoning models take max_completion_tokens and refuse max_tokens;
 	// other servers (older Ollama and vLLM) know only max_tokens.
-	if reasoningModel(c.model) {
+	if c.completionTokens.Load() {
 		chat.MaxCompletionTokens = req.MaxTokens
 	} else {
 		chat.MaxTokens = req.MaxTokens

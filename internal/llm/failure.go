@@ -35,6 +35,9 @@ type Failure struct {
 	Reason string
 	Status int    // HTTP status, when there was one
 	Detail string // what was wrong with an answer, in words safe to log
+	// maxTokensRefused: the server wants max_completion_tokens instead
+	// (a reasoning model).
+	maxTokensRefused bool
 }
 
 func (f *Failure) Error() string {
@@ -98,6 +101,11 @@ func classify(ctx context.Context, err error, f Format) *Failure {
 		return &Failure{Reason: ReasonRateLimited, Status: status}
 	case status >= 500:
 		return &Failure{Reason: ReasonServer, Status: status}
+	case status == 400 && strings.Contains(text, "max_tokens") && strings.Contains(text, "max_completion_tokens"):
+		// OpenAI and Azure, to a reasoning model: "Unsupported parameter:
+		// 'max_tokens' is not supported with this model. Use
+		// 'max_completion_tokens' instead."
+		return &Failure{Reason: ReasonClient, Status: status, maxTokensRefused: true}
 	case f.refusedBy(status, text):
 		return &Failure{Reason: ReasonUnsupported, Status: status}
 	}
