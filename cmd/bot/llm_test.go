@@ -434,3 +434,26 @@ func TestAReasoningDeploymentThatRefusesMaxTokensStillReads(t *testing.T) {
 		}
 	}
 }
+
+// The breaker's cool-down runs on the bot's clock, like everything else
+// that waits: 30 s after it opened, one probe goes to the server, and a
+// server that is back fills the form again.
+func TestTheBreakerProbesAfterItsCooldownOnTheBotsClock(t *testing.T) {
+	ai := startOpenAI(t)
+	ai.Default(func(fakeopenai.Request) fakeopenai.Answer { return fakeopenai.Fail(503) })
+	clk := &testClock{}
+	b := startBotAt(t, clk.Now, llmEnv(ai, false, "COACHLOG_LLM_TIMEOUT", "300ms")...)
+	for range 5 { // the breaker's threshold: 5 failed calls in a row
+		b.proseCapture(rodeAlong)
+	}
+	sent := len(ai.Requests())
+	ai.Default(func(fakeopenai.Request) fakeopenai.Answer { return fakeopenai.JSON(honestReading()) })
+	if f := formFields(b.proseCapture(rodeAlong).filled); !ruleReading(f) || len(ai.Requests()) != sent {
+		t.Fatalf("the breaker is not open: %d requests, form %v", len(ai.Requests())-sent, f)
+	}
+	clk.Advance(31 * time.Second)
+	if f := formFields(b.proseCapture(rodeAlong).filled); f["kind"] != "ride_along" || len(ai.Requests()) != sent+1 {
+		t.Errorf("31 s on the bot's clock after the breaker opened: %d requests, form %v; want the probe's reading",
+			len(ai.Requests())-sent, f)
+	}
+}

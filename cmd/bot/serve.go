@@ -72,7 +72,7 @@ func wire(ctx context.Context, e env, cfg config, metrics slackbot.Metrics, llmM
 	a.svc = coaching.NewService(coaching.Config{Store: store, Directory: slackbot.NewDirectory(cfg.BotToken, cfg.APIURL, hc),
 		DefaultTZ: cfg.TZ, Skills: cfg.Skills, Logger: log, Now: e.now})
 	a.stats = newMetrics(store, cfg, e)
-	a.llm = llm.New(cfg.LLM, llm.Options{Logger: log, Metrics: llmMetrics})
+	a.llm = llm.New(cfg.LLM, llm.Options{Logger: log, Metrics: llmMetrics, Now: e.now})
 	a.digests = digest.NewBuilder(a.stats, a.narrator(), log)
 	a.bot = slackbot.New(slackbot.Config{AppToken: cfg.AppToken, BotToken: cfg.BotToken, APIURL: cfg.APIURL, Service: a.svc,
 		Outbox: notifyFunc(func() { a.worker.Notify() }), Logger: log, HTTPClient: hc, Metrics: metrics, Admins: cfg.Admins,
