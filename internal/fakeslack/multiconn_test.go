@@ -171,3 +171,58 @@ func TestEleventhSocketIsRefused(t *testing.T) {
 		t.Fatalf("%d open, want %d", n, MaxConnections)
 	}
 }
+
+// With Socket Mode turned off in the app's settings, an open socket is
+// told link_disabled and closed, and so is every new one, without a
+// hello, until it is turned back on.
+func TestLinkDisabledTellsEverySocketAndRefusesNewOnes(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	api := slack.New(fake.BotToken(), slack.OptionAppLevelToken(fake.AppToken()), slack.OptionAPIURL(fake.APIURL()))
+	_, url, err := api.StartSocketModeContext(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, _, err := websocket.DefaultDialer.DialContext(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	var hello map[string]any
+	if err := ws.ReadJSON(&hello); err != nil || hello["type"] != "hello" {
+		t.Fatalf("first frame %v, %v; want hello", hello, err)
+	}
+
+	fake.SetLinkDisabled(true)
+	var bye map[string]any
+	if err := ws.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.ReadJSON(&bye); err != nil || bye["type"] != "disconnect" || bye["reason"] != "link_disabled" {
+		t.Fatalf("open socket got %v, %v; want disconnect link_disabled", bye, err)
+	}
+	if _, _, err := ws.ReadMessage(); err == nil {
+		t.Fatal("the socket told link_disabled stayed open")
+	}
+	for range 2 {
+		_, url, err := api.StartSocketModeContext(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if msg := readOneFrame(ctx, t, url); msg["type"] != "disconnect" || msg["reason"] != "link_disabled" {
+			t.Fatalf("a new socket got %v, want disconnect link_disabled", msg)
+		}
+	}
+	if n := fake.RefusedConnections(); n != 2 {
+		t.Fatalf("%d refused, want 2", n)
+	}
+
+	fake.SetLinkDisabled(false)
+	_, url, err = api.StartSocketModeContext(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg := readOneFrame(ctx, t, url); msg["type"] != "hello" {
+		t.Fatalf("after turning Socket Mode back on a socket got %v, want hello", msg)
+	}
+}

@@ -77,6 +77,18 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("refused a socket past the app's limit", slog.Int("max", MaxConnections))
 		return
 	}
+	if s.st.linkDisabled {
+		// Socket Mode is off for the app: the socket is told so and
+		// closed, without a hello.
+		msg := s.controlMessageLocked("disconnect", "link_disabled")
+		s.st.refused++
+		s.notifyLocked()
+		s.mu.Unlock()
+		_ = ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
+		_ = ws.WriteMessage(websocket.TextMessage, msg)
+		ws.Close()
+		return
+	}
 	s.st.connSeq++
 	c := &wsConn{id: s.st.connSeq, ws: ws, gone: make(chan struct{})}
 	s.st.conns = append(s.st.conns, c)
@@ -245,8 +257,9 @@ func (s *Server) Connections() int {
 	return s.st.hellos
 }
 
-// RefusedConnections is the number of sockets refused because MaxConnections
-// were open.
+// RefusedConnections is the number of sockets refused without a hello:
+// because MaxConnections were open, or while Socket Mode was off
+// (SetLinkDisabled).
 func (s *Server) RefusedConnections() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -327,4 +340,34 @@ func (s *Server) SetPingsPaused(paused bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st.pingsPaused = paused
+}
+
+// SetLinkDisabled turns the app's Socket Mode off (true), as an admin does
+// in the app's settings, or back on (false). While it is off, every open
+// socket is told `disconnect` with reason link_disabled and closed, and
+// every new socket is told the same at once, without a hello, and closed
+// (RefusedConnections counts them). Slack does not document what
+// apps.connections.open answers meanwhile; the fake keeps handing out
+// URLs, the harshest reading: a client that reconnects at once spins.
+func (s *Server) SetLinkDisabled(disabled bool) {
+	s.mu.Lock()
+	s.st.linkDisabled = disabled
+	var open []*wsConn
+	if disabled {
+		for _, c := range s.st.conns {
+			if !c.draining {
+				c.draining = true
+				open = append(open, c)
+			}
+		}
+	}
+	msg := s.controlMessageLocked("disconnect", "link_disabled")
+	s.notifyLocked()
+	s.mu.Unlock()
+	for _, c := range open {
+		if err := s.writeText(c, msg); err != nil {
+			s.log.Warn("send link_disabled failed", slog.Int("conn", c.id), slog.String("error", err.Error()))
+		}
+		c.ws.Close()
+	}
 }

@@ -19,9 +19,11 @@ type state struct {
 	refused     int       // sockets refused past MaxConnections
 	rr          int       // round-robin position among ready sockets
 	pingsPaused bool
-	envelopes   map[string]*envelope
-	acks        []Ack
-	ackHook     func(Ack)
+	// linkDisabled: Socket Mode is off for the app (SetLinkDisabled).
+	linkDisabled bool
+	envelopes    map[string]*envelope
+	acks         []Ack
+	ackHook      func(Ack)
 
 	// Recording and faults.
 	calls     []Call
