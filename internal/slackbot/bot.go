@@ -89,8 +89,9 @@ type Claimer interface {
 
 // Bot serves Slack over Socket Mode.
 type Bot struct {
-	api *slack.Client
-	sm  *socketmode.Client
+	api  *slack.Client
+	sm   *socketmode.Client
+	gate *reconnectGate // paces reopening sockets Slack closes at once
 	// apiURL and botToken serve the calls made without slack-go (webapi.go).
 	apiURL   string
 	botToken string
@@ -142,8 +143,12 @@ func New(cfg Config) *Bot {
 	if cfg.PingInterval > 0 {
 		opts = append(opts, socketmode.OptionPingInterval(cfg.PingInterval))
 	}
+	// The socket's client opens sockets through the reconnect gate.
+	gate := newReconnectGate(cfg.Logger)
+	socketAPI := slack.New(cfg.BotToken, slack.OptionAppLevelToken(cfg.AppToken), slack.OptionAPIURL(cfg.APIURL),
+		slack.OptionHTTPClient(gatedClient(gate, cfg.HTTPClient)))
 	b := &Bot{
-		api: api, sm: socketmode.New(api, opts...), apiURL: cfg.APIURL, botToken: cfg.BotToken, svc: cfg.Service, outbox: cfg.Outbox, log: cfg.Logger,
+		api: api, sm: socketmode.New(socketAPI, opts...), gate: gate, apiURL: cfg.APIURL, botToken: cfg.BotToken, svc: cfg.Service, outbox: cfg.Outbox, log: cfg.Logger,
 		metrics: cfg.Metrics, http: cfg.HTTPClient, ackTO: cfg.AckTimeout, seen: newSeenSet(4096), admins: cfg.Admins,
 		prose: cfg.Prose, proseTO: cfg.ProseTimeout, briefer: cfg.Prep,
 		figures: cfg.Figures, export: cfg.Export, claims: cfg.Claims,
@@ -238,6 +243,7 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
 			b.metrics.Reconnected()
 		}
 	case socketmode.EventTypeHello:
+		b.gate.hello()
 		b.connected.Store(time.Now().UnixMilli())
 		b.log.Info("connected to Slack")
 	case socketmode.EventTypeConnectionError:

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/slack-go/slack"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// hotLoop is how many apps.connections.open calls, while Slack keeps
+// closing every socket at once, prove the bot reconnects without pause:
+// paced, it makes a handful in the seconds these tests wait.
+const hotLoop = 20
+
+// waitBackoff waits until the bot logs that it is holding off
+// reconnecting for the attempt-th time in a row, failing at once if it
+// spins on apps.connections.open meanwhile.
+func waitBackoff(t *testing.T, fake *fakeslack.Server, logs *syncBuffer, before, attempt int) {
+	t.Helper()
+	want := "attempt=" + strconv.Itoa(attempt)
+	eventually(t, "a paced reconnect ("+want+")", func() bool {
+		if n := len(fake.CallsTo("apps.connections.open")) - before; n > hotLoop {
+			t.Fatalf("%d calls to apps.connections.open while Slack refused every socket: the bot reconnects without pause\nlogs:\n%s",
+				n, tail(logs.String(), 3000))
+		}
+		for _, line := range strings.Split(logs.String(), "\n") {
+			if strings.Contains(line, "holding off") && strings.Contains(line, want) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// Socket Mode switched off in the app's settings: Slack says
+// link_disabled on every socket. The bot keeps trying, paced, says so
+// in its log (never with a token), and is back as soon as it is
+// switched on again.
+func TestLinkDisabledIsRetriedPacedNotHot(t *testing.T) {
+	b := startBot(t)
+	b.quickLog(rep, 1)
+	before := len(b.fake.CallsTo("apps.connections.open"))
+	b.fake.SetLinkDisabled(true)
+	waitBackoff(t, b.fake, b.logs, before, 3)
+	if n := len(b.fake.CallsTo("apps.connections.open")) - before; n > 5 {
+		t.Errorf("%d calls to apps.connections.open before the third pause, want at most 5", n)
+	}
+
+	n := b.fake.Connections()
+	b.fake.SetLinkDisabled(false)
+	b.waitConnected(n + 1)
+	b.quickLog(rep, 2)
+	for _, secret := range []string{b.fake.AppToken(), b.fake.BotToken()} {
+		if strings.Contains(b.logs.String(), secret) {
+			t.Errorf("a token is in the log")
+		}
+	}
+}
+
+// An eleventh socket is refused (too_many_websockets, without a hello):
+// a replica too many keeps trying, paced, and connects once a socket is
+// free.
+func TestTooManyWebsocketsIsRetriedPacedNotHot(t *testing.T) {
+	fake := startFake(t, fakeslack.WithPingInterval(time.Second))
+	ctx := ctxT(t)
+	api := slack.New(fake.BotToken(), slack.OptionAppLevelToken(fake.AppToken()), slack.OptionAPIURL(fake.APIURL()))
+	var others []*websocket.Conn
+	for range fakeslack.MaxConnections {
+		_, url, err := api.StartSocketModeContext(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws, _, err := websocket.DefaultDialer.DialContext(ctx, url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ws.Close() })
+		go func() {
+			for {
+				if _, _, err := ws.ReadMessage(); err != nil {
+					return
+				}
+			}
+		}()
+		others = append(others, ws)
+	}
+	if err := fake.WaitActive(ctx, fakeslack.MaxConnections); err != nil {
+		t.Fatal(err)
+	}
+	hellos := fake.Connections()
+	before := len(fake.CallsTo("apps.connections.open"))
+
+	b := &bot{t: t, fake: fake, db: filepath.Join(t.TempDir(), "coachlog.db"), logs: &syncBuffer{}, now: time.Now}
+	b.env = map[string]string{
+		"SLACK_APP_TOKEN": fake.AppToken(), "SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_API_URL": fake.APIURL(),
+		"COACHLOG_DB": b.db, "COACHLOG_LOG_LEVEL": "debug",
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	b.cancel, b.done = cancel, make(chan error, 1)
+	go func() {
+		b.done <- runEnv(runCtx, []string{"serve"}, env{getenv: b.getenv, stdout: b.logs, stderr: b.logs, now: b.now})
+	}()
+	t.Cleanup(b.stop)
+	waitBackoff(t, fake, b.logs, before, 2)
+
+	others[0].Close()
+	b.waitConnected(hellos + 1)
+}
+
+// An app token Slack refuses stops the start with one line naming
+// SLACK_APP_TOKEN and Slack's code, and neither token.
+func TestARefusedAppTokenStopsTheStartWithOneLine(t *testing.T) {
+	fake := startFake(t)
+	var logs syncBuffer
+	e := map[string]string{"SLACK_APP_TOKEN": "xapp-1-wrong-secret", "SLACK_BOT_TOKEN": fake.BotToken(),
+		"SLACK_API_URL": fake.APIURL(), "COACHLOG_DB": filepath.Join(t.TempDir(), "coachlog.db")}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := runEnv(ctx, []string{"serve"}, env{getenv: func(k string) string { return e[k] }, stdout: &logs, stderr: &logs, now: time.Now})
+	if err == nil || !strings.HasPrefix(err.Error(), "SLACK_APP_TOKEN:") || !strings.Contains(err.Error(), "invalid_auth") ||
+		strings.Contains(err.Error(), "\n") {
+		t.Fatalf("err = %v, want one line naming SLACK_APP_TOKEN and invalid_auth", err)
+	}
+	for _, secret := range []string{e["SLACK_APP_TOKEN"], fake.BotToken()} {
+		if strings.Contains(err.Error()+logs.String(), secret) {
+			t.Errorf("a token is in the error or the log:\n%v\n%s", err, logs.String())
+		}
+	}
+}
+
+// apps.connections.open failing at start (a 500, then a 429 with
+// Retry-After) is retried, each failure logged with its cause, and the
+// bot connects.
+func TestAFailingConnectionsOpenIsRetriedAtStart(t *testing.T) {
+	fake := startFake(t, fakeslack.WithPingInterval(time.Second))
+	fake.FailNext("apps.connections.open", 1, fakeslack.Fault{Status: 500})
+	fake.FailNext("apps.connections.open", 1, fakeslack.Fault{Status: 429, RetryAfter: 1})
+	b := &bot{t: t, fake: fake, db: filepath.Join(t.TempDir(), "coachlog.db"), logs: &syncBuffer{}, now: time.Now}
+	b.env = map[string]string{
+		"SLACK_APP_TOKEN": fake.AppToken(), "SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_API_URL": fake.APIURL(),
+		"COACHLOG_DB": b.db,
+	}
+	b.start()
+	t.Cleanup(b.stop)
+	logs := b.logs.String()
+	for _, want := range []string{"500", "rate limit"} {
+		if !strings.Contains(logs, "Slack connection failed; retrying") || !strings.Contains(logs, want) {
+			t.Errorf("no retry logged with %q:\n%s", want, logs)
+		}
+	}
+	if n := len(fake.CallsTo("apps.connections.open")); n != 3 {
+		t.Errorf("%d calls to apps.connections.open, want 3", n)
+	}
+}
