@@ -166,3 +166,17 @@ func TestAFailingConnectionsOpenIsRetriedAtStart(t *testing.T) {
 		t.Errorf("%d calls to apps.connections.open, want 3", n)
 	}
 }
+
+// A socket cut in the middle of a frame is replaced, and the next
+// command is served once.
+func TestASocketCutMidFrameIsReplaced(t *testing.T) {
+	b := startBot(t)
+	b.quickLog(rep, 1)
+	n := b.fake.Connections()
+	b.fake.DropConnectionMidFrame()
+	b.waitConnected(n + 1)
+	b.quickLog(rep, 2)
+	if rows := b.export(); len(rows) != 2 {
+		t.Fatalf("stored %d sessions, want 2", len(rows))
+	}
+}

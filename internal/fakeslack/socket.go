@@ -300,6 +300,27 @@ func (s *Server) DropConnection() {
 	}
 }
 
+// DropConnectionMidFrame starts a text frame on every open socket, writes
+// only part of it and closes the connection, as a network failure in the
+// middle of an envelope does: the client reads a frame that never ends.
+func (s *Server) DropConnectionMidFrame() {
+	s.mu.Lock()
+	conns := append([]*wsConn(nil), s.st.conns...)
+	s.mu.Unlock()
+	// A server frame is unmasked: FIN and text, a 16-bit length of 300,
+	// then 40 of those bytes.
+	partial := append([]byte{0x81, 126, 0x01, 0x2c}, []byte(`{"envelope_id":"cut-off","type":"slash_c`)...)
+	for _, c := range conns {
+		s.log.Info("dropping socket mid-frame", slog.Int("conn", c.id))
+		c.writeMu.Lock()
+		nc := c.ws.NetConn()
+		_ = nc.SetWriteDeadline(time.Now().Add(5 * time.Second))
+		_, _ = nc.Write(partial)
+		nc.Close()
+		c.writeMu.Unlock()
+	}
+}
+
 // SendDisconnect sends a `disconnect` message with reason (for example
 // "warning", "refresh_requested", "too_many_websockets") to every open
 // socket. New envelopes wait for the client's next connection; a socket the

@@ -283,3 +283,22 @@ func TestALateAckIsIgnored(t *testing.T) {
 		t.Errorf("an ack in time left the modal open: %v", open)
 	}
 }
+
+// A socket cut in the middle of a frame: slack-go's client reads a frame
+// that never ends, gives up on the socket and opens another.
+func TestConnectionDroppedMidFrameReconnects(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	if err := fake.WaitConnected(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	fake.DropConnectionMidFrame()
+	if err := fake.WaitConnected(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.Event(ctx, map[string]any{"type": "app_home_opened", "user": "U0ALICE", "tab": "home"}); err != nil {
+		t.Fatal(err)
+	}
+	nextEvent(ctx, t, sm, socketmode.EventTypeEventsAPI)
+}
