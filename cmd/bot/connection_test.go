@@ -180,3 +180,53 @@ func TestASocketCutMidFrameIsReplaced(t *testing.T) {
 		t.Fatalf("stored %d sessions, want 2", len(rows))
 	}
 }
+
+// Interactions the bot does not serve (a modal closed, an external
+// select asking for options, shortcuts it does not have) are
+// acknowledged at once, logged with their type, and change nothing.
+func TestInteractionsTheBotDoesNotServeAreAckedAndLogged(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	user := map[string]any{"id": mgr, "username": "max", "name": "max", "team_id": fakeslack.DefaultTeamID}
+	team := map[string]any{"id": fakeslack.DefaultTeamID, "domain": fakeslack.DefaultTeamDomain}
+	payloads := []map[string]any{
+		{"type": "view_closed", "team": team, "user": user, "api_app_id": fakeslack.DefaultAppID, "is_cleared": false,
+			"view": map[string]any{"id": "V0GONE", "type": "modal", "callback_id": "log_coaching", "blocks": []any{}}},
+		{"type": "block_suggestion", "team": team, "user": user, "api_app_id": fakeslack.DefaultAppID,
+			"action_id": "reps_search", "block_id": "reps", "value": "sa",
+			"view": map[string]any{"id": "V0OPEN", "type": "modal", "callback_id": "log_coaching", "blocks": []any{}}},
+		{"type": "shortcut", "team": team, "user": user, "api_app_id": fakeslack.DefaultAppID, "trigger_id": "1.2.3"},
+		{"type": "shortcut", "team": team, "user": user, "api_app_id": fakeslack.DefaultAppID, "trigger_id": "1.2.4",
+			"callback_id": "something_else"},
+		{"type": "message_action", "team": team, "user": user, "api_app_id": fakeslack.DefaultAppID, "trigger_id": "1.2.5",
+			"callback_id": "something_else", "channel": map[string]any{"id": "C0SALES"},
+			"message": map[string]any{"type": "message", "text": "hi", "ts": "1700000000.000100", "user": rep}},
+	}
+	for _, p := range payloads {
+		id, err := b.fake.Send(ctx, "interactive", p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := b.fake.AwaitAck(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Payload != nil || a.Latency() > time.Second {
+			t.Errorf("%s acked with %s after %v, want an empty ack at once", p["type"], a.Payload, a.Latency())
+		}
+	}
+	for _, typ := range []string{"view_closed", "block_suggestion", "shortcut", "message_action"} {
+		eventually(t, "a log line for "+typ, func() bool {
+			for _, line := range strings.Split(b.logs.String(), "\n") {
+				if strings.Contains(line, "interaction the bot does not serve") && strings.Contains(line, "interaction_type="+typ) {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	if n := len(b.fake.CallsTo("views.open")); n != 0 {
+		t.Errorf("%d views opened for interactions the bot does not serve", n)
+	}
+	b.quickLog(rep, 1)
+}

@@ -25,17 +25,32 @@ func (b *Bot) onInteraction(ctx context.Context, a *acker, in interaction) {
 		b.onAction(ctx, a, in, in.Actions[0])
 	case "message_action":
 		a.ack(nil)
-		if in.CallbackID == "log_coaching" {
-			b.onMessageShortcut(ctx, in)
+		if in.CallbackID != "log_coaching" {
+			b.notServed(in)
+			return
 		}
+		b.onMessageShortcut(ctx, in)
 	case "shortcut":
 		a.ack(nil)
-		if in.CallbackID == "log_coaching" {
-			b.openLogForm(ctx, in, coaching.Draft{}, modalMeta{Source: coaching.SourceModal}, "Use the *Log coaching* shortcut again")
+		if in.CallbackID != "log_coaching" {
+			b.notServed(in)
+			return
 		}
-	default: // view_closed and anything newer
+		b.openLogForm(ctx, in, coaching.Draft{}, modalMeta{Source: coaching.SourceModal}, "Use the *Log coaching* shortcut again")
+	default: // view_closed, block_suggestion and anything newer
 		a.ack(nil)
+		b.notServed(in)
 	}
+}
+
+// notServed logs an interaction the bot has no use for, acknowledged
+// empty: none of its views asks to hear of closing (view_closed), none
+// of its selects loads options (block_suggestion), and its only shortcut
+// is log_coaching. One arriving says the app's settings and the code
+// disagree.
+func (b *Bot) notServed(in interaction) {
+	b.log.Warn("skipped an interaction the bot does not serve", "interaction_type", in.Type,
+		"callback_id", in.CallbackID, "view_callback_id", in.View.CallbackID)
 }
 
 // onAction serves a button. Buttons that change something (Confirm, a
