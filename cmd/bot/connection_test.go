@@ -230,3 +230,28 @@ func TestInteractionsTheBotDoesNotServeAreAckedAndLogged(t *testing.T) {
 	}
 	b.quickLog(rep, 1)
 }
+
+// A frame that is not JSON is logged with what was wrong with it (never
+// its text), and the socket keeps serving.
+func TestAFrameThatIsNotJSONIsLoggedWithItsCause(t *testing.T) {
+	b := startBot(t)
+	n := b.fake.Connections()
+	if err := b.fake.SendRaw(ctxT(t), []byte(`not json, secret note text`)); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the frame logged with its cause", func() bool {
+		for _, line := range strings.Split(b.logs.String(), "\n") {
+			if strings.Contains(line, "Socket Mode transport error") && strings.Contains(line, "frame is not JSON") {
+				return true
+			}
+		}
+		return false
+	})
+	if strings.Contains(b.logs.String(), "secret note text") {
+		t.Errorf("the frame's text is in the log:\n%s", b.logs)
+	}
+	b.quickLog(rep, 1)
+	if b.fake.Connections() != n {
+		t.Errorf("a frame that is not JSON cost the socket")
+	}
+}

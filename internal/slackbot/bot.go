@@ -267,10 +267,34 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
 	case socketmode.EventTypeErrorBadMessage:
 		b.onBadMessage(ctx, evt.Data)
 	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
-		b.log.Warn("Socket Mode transport error", "event", string(evt.Type))
+		b.log.Warn("Socket Mode transport error", append([]any{"event", string(evt.Type)}, transportErr(evt.Data)...)...)
 	default:
 		b.log.Debug("ignored Socket Mode event", "event", string(evt.Type))
 	}
+}
+
+// transportErr says what went wrong on the socket: the cause, and for
+// an ack that could not be written, which envelope Slack will not see
+// acknowledged. A frame's text is never logged: it can hold notes.
+func transportErr(data any) []any {
+	var err error
+	var attrs []any
+	switch e := data.(type) {
+	case *slack.IncomingEventError:
+		err = e.ErrorObj
+	case *socketmode.ErrorWriteFailed:
+		err = e.Cause
+		if e.Response != nil {
+			attrs = append(attrs, "envelope_id", e.Response.EnvelopeID)
+		}
+	}
+	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+		return append(attrs, "err", fmt.Sprintf("frame is not JSON (at byte %d)", se.Offset))
+	}
+	if err != nil {
+		attrs = append(attrs, "err", err.Error())
+	}
+	return attrs
 }
 
 func connErr(data any) string {
