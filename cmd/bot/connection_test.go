@@ -255,3 +255,38 @@ func TestAFrameThatIsNotJSONIsLoggedWithItsCause(t *testing.T) {
 		t.Errorf("a frame that is not JSON cost the socket")
 	}
 }
+
+// A SLACK_API_URL where nothing answers Slack's Web API (a proxy path
+// mistyped: 404) stops the start naming SLACK_API_URL, not the token:
+// at auth.test, or at apps.connections.open (which slack-go takes as
+// final) when only that path is missing.
+func TestAWrongAPIURLStopsTheStartNamingIt(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		path   string
+		socket bool // only apps.connections.open answers 404
+	}{
+		{"no API there", "/slack/", false},
+		{"no socket method there", "/api/", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := startFake(t)
+			if tt.socket {
+				fake.FailNext("apps.connections.open", 1, fakeslack.Fault{Status: 404})
+			}
+			var logs syncBuffer
+			e := map[string]string{"SLACK_APP_TOKEN": fake.AppToken(), "SLACK_BOT_TOKEN": fake.BotToken(),
+				"SLACK_API_URL": fake.URL() + tt.path, "COACHLOG_DB": filepath.Join(t.TempDir(), "coachlog.db")}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			err := runEnv(ctx, []string{"serve"}, env{getenv: func(k string) string { return e[k] }, stdout: &logs, stderr: &logs, now: time.Now})
+			if err == nil || !strings.HasPrefix(err.Error(), "SLACK_API_URL:") || !strings.Contains(err.Error(), "404") ||
+				strings.Contains(err.Error(), "\n") {
+				t.Fatalf("err = %v, want one line naming SLACK_API_URL and the 404", err)
+			}
+			if strings.Contains(logs.String(), "refused the app token") {
+				t.Errorf("the log blames the app token:\n%s", logs.String())
+			}
+		})
+	}
+}

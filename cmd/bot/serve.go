@@ -211,7 +211,7 @@ func serve(ctx context.Context, e env, args []string) error {
 		"replica", a.elector.Holder(), "sender_lease", cfg.SenderLease.String())
 	runErr := a.bot.Run(ctx, drainHandlers)
 	if runErr != nil {
-		runErr = fmt.Errorf("SLACK_APP_TOKEN: %w", runErr)
+		runErr = fmt.Errorf("%s: %w", socketErrVar(runErr), runErr)
 	}
 	sched.Stop()
 
@@ -291,9 +291,26 @@ func (a *app) listen(ctx context.Context, m *ops.Metrics, sched *schedule.Schedu
 	return err
 }
 
+// socketErrVar names the setting behind the error that stopped Socket
+// Mode: a 404 from apps.connections.open (which slack-go takes as final)
+// means nothing answers Slack's Web API at SLACK_API_URL; anything else
+// is Slack refusing the app token.
+func socketErrVar(err error) string {
+	if notFound(err) {
+		return "SLACK_API_URL"
+	}
+	return "SLACK_APP_TOKEN"
+}
+
+func notFound(err error) bool {
+	sc, ok := errors.AsType[slack.StatusCodeError](err)
+	return ok && sc.Code == http.StatusNotFound
+}
+
 // checkBotToken asks Slack whether the bot token works, so a revoked or
-// mistyped token stops the start with one clear line. When Slack can't be
-// reached the bot starts anyway: Socket Mode keeps retrying.
+// mistyped token stops the start with one clear line, as does an API URL
+// where nothing answers (404). When Slack can't be reached the bot starts
+// anyway: Socket Mode keeps retrying.
 func checkBotToken(ctx context.Context, cfg config) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -301,6 +318,9 @@ func checkBotToken(ctx context.Context, cfg config) error {
 	_, err := api.AuthTestContext(ctx)
 	if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok {
 		return &configError{Name: "SLACK_BOT_TOKEN", Problem: "Slack refused it: " + se.Err}
+	}
+	if notFound(err) {
+		return &configError{Name: "SLACK_API_URL", Problem: "no Slack Web API there: auth.test answered 404 Not Found"}
 	}
 	return nil
 }

@@ -250,7 +250,9 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
 		b.markDown()
 		b.log.Warn("Slack connection failed; retrying", "err", connErr(evt.Data))
 	case socketmode.EventTypeInvalidAuth:
-		b.log.Error("Slack refused the app token")
+		// slack-go sends this for a 404 from apps.connections.open, and
+		// stops: nothing answers Slack's Web API at the API URL.
+		b.log.Error("apps.connections.open answered 404 Not Found; check SLACK_API_URL")
 	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
 		if evt.Request != nil {
 			env := envelope{Type: evt.Request.Type, EnvelopeID: evt.Request.EnvelopeID,
