@@ -210,8 +210,10 @@ func (b *Bot) Run(ctx context.Context, drain time.Duration) error {
 			return nil
 		case err := <-errc:
 			b.markDown()
+			// Either way the handlers under way finish first: the caller
+			// closes the store once Run returns.
+			b.wait(drain)
 			if ctx.Err() != nil || errors.Is(err, context.Canceled) {
-				b.wait(drain)
 				return nil
 			}
 			return fmt.Errorf("slack socket mode: %w", err)
