@@ -128,9 +128,6 @@ func TestModalActionSubmitAndAckOutcomes(t *testing.T) {
 	sm := connect(t, fake)
 	api := apiClient(fake)
 
-	label := func(s string) *slack.TextBlockObject {
-		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
-	}
 	opt := func(v, text string) *slack.OptionBlockObject { return slack.NewOptionBlockObject(v, label(text), nil) }
 	minutes := slack.NewNumberInputBlockElement(nil, "minutes_input", false)
 	kind := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "kind_select", opt("1on1", "One-on-one"), opt("group", "Group"))
@@ -336,9 +333,6 @@ func TestUntouchedInputsSubmitTheirInitialValues(t *testing.T) {
 	sm := connect(t, fake)
 	api := apiClient(fake)
 
-	label := func(s string) *slack.TextBlockObject {
-		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
-	}
 	one, group := slack.NewOptionBlockObject("1on1", label("One-on-one"), nil), slack.NewOptionBlockObject("group", label("Group"), nil)
 	kind := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "kind_select", one, group)
 	kind.InitialOption = group
@@ -391,4 +385,9 @@ func TestUntouchedInputsSubmitTheirInitialValues(t *testing.T) {
 	if !strings.Contains(string(evt.Request.Payload), `"follow_pick":{"selected_date":null`) {
 		t.Errorf("an input with no initial value must arrive empty: %s", evt.Request.Payload)
 	}
+}
+
+// label is a plain-text object, as block labels and option texts take.
+func label(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
 }

@@ -67,26 +67,14 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	if s.openConnsLocked() >= MaxConnections {
 		// Slack tells the extra socket why and closes it, as in
 		// pysdk_disconnect_too_many_websockets.json; it never says hello.
-		msg := s.controlMessageLocked("disconnect", "too_many_websockets")
-		s.st.refused++
-		s.notifyLocked()
-		s.mu.Unlock()
-		_ = ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
-		_ = ws.WriteMessage(websocket.TextMessage, msg)
-		ws.Close()
+		s.refuseLocked(ws, "too_many_websockets")
 		s.log.Warn("refused a socket past the app's limit", slog.Int("max", MaxConnections))
 		return
 	}
 	if s.st.linkDisabled {
 		// Socket Mode is off for the app: the socket is told so and
 		// closed, without a hello.
-		msg := s.controlMessageLocked("disconnect", "link_disabled")
-		s.st.refused++
-		s.notifyLocked()
-		s.mu.Unlock()
-		_ = ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
-		_ = ws.WriteMessage(websocket.TextMessage, msg)
-		ws.Close()
+		s.refuseLocked(ws, "link_disabled")
 		return
 	}
 	s.st.connSeq++
@@ -239,6 +227,18 @@ func (s *Server) readyConnsLocked() []*wsConn {
 
 // openConnsLocked counts the sockets that count against MaxConnections:
 // those open and not told to go.
+// refuseLocked tells a socket just opened why it is refused (a disconnect
+// with reason) and closes it, without a hello; it releases s.mu.
+func (s *Server) refuseLocked(ws *websocket.Conn, reason string) {
+	msg := s.controlMessageLocked("disconnect", reason)
+	s.st.refused++
+	s.notifyLocked()
+	s.mu.Unlock()
+	_ = ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	_ = ws.WriteMessage(websocket.TextMessage, msg)
+	ws.Close()
+}
+
 func (s *Server) openConnsLocked() int {
 	n := 0
 	for _, c := range s.st.conns {
