@@ -129,13 +129,48 @@ func startBotAt(t *testing.T, now func() time.Time, extraEnv ...string) *bot {
 func (b *bot) getenv(k string) string { return b.env[k] }
 
 func (b *bot) start() {
-	ctx, cancel := context.WithCancel(context.Background())
-	b.cancel, b.done = cancel, make(chan error, 1)
-	n := b.fake.Connections()
-	e := env{getenv: b.getenv, stdout: b.logs, stderr: b.logs, now: b.now}
-	go func() { b.done <- runEnv(ctx, []string{"serve"}, e) }()
-	b.waitConnected(n + 1)
+	b.t.Helper()
+	for range 3 {
+		ctx, cancel := context.WithCancel(context.Background())
+		b.cancel, b.done = cancel, make(chan error, 1)
+		n := b.fake.Connections()
+		e := env{getenv: b.getenv, stdout: b.logs, stderr: b.logs, now: b.now}
+		exited := make(chan error, 1)
+		go func() {
+			err := runEnv(ctx, []string{"serve"}, e)
+			exited <- err
+			b.done <- err
+		}()
+		wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+		connected := make(chan error, 1)
+		go func() { connected <- b.fake.WaitConnected(wctx, n+1) }()
+		select {
+		case err := <-connected:
+			wcancel()
+			if err != nil {
+				b.t.Fatalf("bot did not connect: %v\nlogs:\n%s", err, b.logs)
+			}
+			return
+		case err := <-exited:
+			wcancel()
+			<-connected
+			// freePort's port, free when it looked, was taken by another
+			// test process before the bot listened on it: another port.
+			if addr := b.env["COACHLOG_HTTP_ADDR"]; addr != "" && err != nil && strings.Contains(err.Error(), "address already in use") {
+				<-b.done
+				cancel()
+				b.env["COACHLOG_HTTP_ADDR"] = freePort(b.t)
+				continue
+			}
+			b.t.Fatalf("the bot exited while starting: %v\nlogs:\n%s", err, b.logs)
+		}
+	}
+	b.t.Fatalf("the bot found its ops port taken three times in a row")
 }
+
+// httpAddr is where the bot serves /healthz and /metrics: the
+// COACHLOG_HTTP_ADDR it was started with, or the one start moved it to.
+func (b *bot) httpAddr() string { return b.env["COACHLOG_HTTP_ADDR"] }
 
 func (b *bot) waitConnected(n int) {
 	b.t.Helper()

@@ -15,8 +15,8 @@ import (
 // so it must show where an operator looks: /healthz turns red naming it and
 // /metrics counts it, until a nudge goes out again.
 func TestAScheduledMessageThatFailsForGoodShowsOnHealthAndMetrics(t *testing.T) {
-	addr := freePort(t)
-	b := startBot(t, "COACHLOG_HTTP_ADDR", addr)
+	b := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t))
+	addr := b.httpAddr()
 	b.importRoster(t)
 	health := func() (int, []string) {
 		code, body := get(t, "http://"+addr+"/healthz")
@@ -82,8 +82,7 @@ func TestServeProfilesOnlyWhenAsked(t *testing.T) {
 		want  int
 	}{{"", http.StatusNotFound}, {"on", http.StatusOK}} {
 		t.Run("COACHLOG_PPROF="+tt.pprof, func(t *testing.T) {
-			addr := freePort(t)
-			startBot(t, "COACHLOG_HTTP_ADDR", addr, "COACHLOG_PPROF", tt.pprof)
+			addr := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t), "COACHLOG_PPROF", tt.pprof).httpAddr()
 			if code, body := get(t, "http://"+addr+"/debug/pprof/"); code != tt.want || (code == http.StatusOK && !strings.Contains(body, "goroutine")) {
 				t.Fatalf("/debug/pprof/ = %d %.200q, want %d", code, body, tt.want)
 			}

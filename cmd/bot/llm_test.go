@@ -368,10 +368,10 @@ func TestAPromptInjectionInTheNoteChangesNoField(t *testing.T) {
 // opens: a gauge says so and /healthz warns, staying green, while prose
 // capture falls back without calling the server.
 func TestTheLLMShowsOnMetricsAndAnOpenBreakerOnlyWarns(t *testing.T) {
-	addr := freePort(t)
 	ai := startOpenAI(t)
 	ai.Default(func(fakeopenai.Request) fakeopenai.Answer { return fakeopenai.Fail(503) })
-	b := startBot(t, llmEnv(ai, false, "COACHLOG_HTTP_ADDR", addr, "COACHLOG_LLM_TIMEOUT", "300ms")...)
+	b := startBot(t, llmEnv(ai, false, "COACHLOG_HTTP_ADDR", freePort(t), "COACHLOG_LLM_TIMEOUT", "300ms")...)
+	addr := b.httpAddr()
 	if _, metrics := get(t, "http://"+addr+"/metrics"); !strings.Contains(metrics, "coachlog_llm_breaker_open 0") {
 		t.Errorf("/metrics lacks the closed breaker:\n%s", grepLines(metrics, "coachlog_llm"))
 	}

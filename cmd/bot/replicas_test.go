@@ -350,8 +350,7 @@ func checkPostRate(t *testing.T, fake *fakeslack.Server) {
 // /metrics says which store serves and whether this replica sends; the
 // first replica up takes the role.
 func TestMetricsSayTheStoreAndTheSenderRole(t *testing.T) {
-	addr := freePort(t)
-	startBot(t, "COACHLOG_HTTP_ADDR", addr)
+	addr := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t)).httpAddr()
 	eventually(t, "the sender role in /metrics", func() bool {
 		_, m := get(t, "http://"+addr+"/metrics")
 		return strings.Contains(m, "\ncoachlog_sender_role 1\n")
