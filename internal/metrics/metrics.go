@@ -131,7 +131,8 @@ func (p TierPercents) Get(t coaching.Tier) *int { return p[tierIndex(t)] }
 // add up to, 100 for a split of a whole, by largest remainder: 1/6, 5/12
 // and 5/12 read 17%, 42% and 41%, where rounding each alone reads 101%,
 // and thirds read 34%, 33% and 33%. A share that is exactly nothing stays
-// 0%. Surfaces print these beside each other, so a column adds up.
+// 0%, and only that one: 99.6% and 0.4% read 99% and 1%. Surfaces print
+// these beside each other, so a column adds up.
 func (s TierShares) Percents() TierPercents {
 	var out TierPercents
 	var bp [nTiers]int // basis points: shares are rounded to 4 decimals
@@ -159,6 +160,24 @@ func (s TierShares) Percents() TierPercents {
 		*out[best]++
 		bp[best] -= bp[best] % 100 // its remainder is spent
 		left--
+	}
+	// As Percent does alone: a tier with some share never reads 0% (nor,
+	// then, another 100%); the percent it takes comes from the largest.
+	for i, p := range out {
+		if p == nil || *p > 0 || bp[i] == 0 {
+			continue
+		}
+		big := -1
+		for j, q := range out {
+			if q != nil && *q > 1 && (big < 0 || *q > *out[big]) {
+				big = j
+			}
+		}
+		if big < 0 {
+			break
+		}
+		*out[big]--
+		*p = 1
 	}
 	return out
 }

@@ -15,7 +15,8 @@ func TestTierPercentsAddUpToTheirWhole(t *testing.T) {
 		{TierShares{f(0.3333), f(0.3333), f(0.3333), f(0)}, "[34 33 33 0]"},
 		{TierShares{f(0.335), f(0.335), f(0.33), f(0)}, "[34 33 33 0]"},
 		{TierShares{f(0.29), f(0.71), f(0), f(0)}, "[29 71 0 0]"},
-		{TierShares{f(0.996), f(0.004), f(0), f(0)}, "[100 0 0 0]"},
+		{TierShares{f(0.996), f(0.004), f(0), f(0)}, "[99 1 0 0]"}, // one minute in 250 is not nothing
+		{TierShares{f(0.497), f(0.499), f(0.002), f(0.002)}, "[49 49 1 1]"},
 		{TierShares{f(1), f(0), f(0), f(0)}, "[100 0 0 0]"},
 		{TierShares{nil, nil, nil, nil}, "[<nil> <nil> <nil> <nil>]"},
 	} {
