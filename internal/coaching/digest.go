@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -85,6 +86,17 @@ func DigestKey(w Week, i int) string {
 		return DigestJob + ":" + w.String()
 	}
 	return DigestJob + ":" + w.String() + ":" + itoa(int64(i))
+}
+
+// DigestKeyWeek is the week a digest message's key names ("digest:2026-W47",
+// "digest:2026-W47:3", as DigestKey writes them), if key is a digest's.
+func DigestKeyWeek(key string) (string, bool) {
+	rest, ok := strings.CutPrefix(key, DigestJob+":")
+	if !ok {
+		return "", false
+	}
+	week, _, _ := strings.Cut(rest, ":")
+	return week, week != ""
 }
 
 // DigestWeek is the week a digest scheduled at t reports: the week of the

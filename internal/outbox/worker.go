@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"time"
 
@@ -865,24 +864,13 @@ func (w *Worker) fail(ctx context.Context, it *job, reason string) error {
 	}
 	w.count(func(s *Stats) { s.Failed++ })
 	attrs := []any{"outbox_id", it.ID, "kind", string(it.Message.Kind), "op", string(it.Message.Op), "to", it.Message.To, "reason", reason}
-	if week, ok := digestWeek(it.Message.Key); ok {
+	if week, ok := coaching.DigestKeyWeek(it.Message.Key); ok {
 		// Nobody is waiting on a digest to say it failed: the log is where
 		// an admin learns what to do about it.
 		attrs = append(attrs, "then", "mend the cause (not_in_channel: /invite the bot to the channel), then `coachlog digest --week "+week+"` sends what failed")
 	}
 	w.log.ErrorContext(ctx, "outbox message failed for good", attrs...)
 	return err
-}
-
-// digestWeek is the week a digest's message key names ("digest:2026-W47",
-// "digest:2026-W47:3"), if key is a digest's.
-func digestWeek(key string) (string, bool) {
-	rest, ok := strings.CutPrefix(key, coaching.DigestJob+":")
-	if !ok {
-		return "", false
-	}
-	week, _, _ := strings.Cut(rest, ":")
-	return week, week != ""
 }
 
 func (w *Worker) count(f func(*Stats)) {

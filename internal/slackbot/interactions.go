@@ -494,16 +494,16 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 }
 
 func (b *Bot) submitReason(ctx context.Context, a *acker, in interaction, meta modalMeta) {
-	ctx, cancel := a.budget(ctx) // all of it comes before the ack
+	bctx, cancel := a.budget(ctx) // the answer and the refusal's words come before the ack
 	defer cancel()
 	text := in.View.State.Values["reason"]["reason"].text()
 	ra := coaching.RepAction{ActorID: in.User.ID, SessionID: meta.SessionID, RepID: meta.RepID, Version: meta.Version,
 		ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt()}
 	var err error
 	if in.View.CallbackID == cbDispute {
-		_, err = b.svc.Dispute(ctx, ra, text)
+		_, err = b.svc.Dispute(bctx, ra, text)
 	} else {
-		_, err = b.svc.Comment(ctx, ra, text)
+		_, err = b.svc.Comment(bctx, ra, text)
 	}
 	if fe, ok := coaching.FieldErrorsOf(err); ok {
 		a.ack(errorsAck(in.View, fe)) // a comment's error is on the "comment" field, shown on the one input
@@ -513,8 +513,8 @@ func (b *Bot) submitReason(ctx context.Context, a *acker, in interaction, meta m
 		if coaching.ErrorCode(err) == "" {
 			b.log.Error("saving a rep answer failed", "user_id", in.User.ID, "err", err)
 		}
-		b.showCurrentDM(ctx, ra, err) // the form says the session changed; the DM behind it shows how
-		a.ack(errorAck(in.View, b.plainMentions(ctx, coaching.ErrorMessage(err))))
+		a.ack(errorAck(in.View, b.plainMentions(bctx, coaching.ErrorMessage(err))))
+		b.showCurrentDM(ctx, ra, err) // the form says the session changed; the DM behind it shows how, after the ack
 		return
 	}
 	a.ack(nil)
