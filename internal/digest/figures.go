@@ -102,19 +102,19 @@ func scopeFields(f metrics.Figures, p metrics.Period) []field {
 		words(num(m.Sessions)+t.perWeek(m.Sessions, t.weekly.Sessions)+" · "+num(m.Minutes)+" min"+t.perWeek(m.Minutes, t.weekly.Minutes)),
 		before("%s and %s min a week", dec(t.weekly.Sessions), num(int(math.Round(t.weekly.Minutes)))))
 	add("Coverage",
-		words(pct(m.Coverage)+" of "+plural(m.Reps, "rep", "reps")+t.share(m.Coverage, func(b metrics.Metrics) *float64 { return b.Coverage })),
-		before("%s", pct(b.Coverage)))
+		words(metrics.PercentText(m.Coverage)+" of "+plural(m.Reps, "rep", "reps")+t.share(m.Coverage, func(b metrics.Metrics) *float64 { return b.Coverage })),
+		before("%s", metrics.PercentText(b.Coverage)))
 	add("Overdue reps",
 		words(num(m.Overdue)+t.state(m.Overdue, func(b metrics.Metrics) int { return b.Overdue })),
 		before("%s", num(b.Overdue)))
 	add("Consistency",
-		words(pct(m.Consistency)+arrowIf(t.before != nil, metrics.CompareShares(m.Consistency, m.ConsistencyBefore))),
-		before("%s", pct(m.ConsistencyBefore)))
+		words(metrics.PercentText(m.Consistency)+arrowIf(t.before != nil, metrics.CompareShares(m.Consistency, m.ConsistencyBefore))),
+		before("%s", metrics.PercentText(m.ConsistencyBefore)))
 	add("Coaching minutes vs reps, by tier", tierLines(t)...)
 	add("Ride-alongs", rideAlongs(t, " · "), beforeRides(t))
 	add("Confirmed by reps",
-		words(pct(m.ConfirmationRate)+" of "+num(m.Pairs)+t.share(m.ConfirmationRate, func(b metrics.Metrics) *float64 { return b.ConfirmationRate })),
-		before("%s", pct(b.ConfirmationRate)))
+		words(metrics.PercentText(m.ConfirmationRate)+" of "+num(m.Pairs)+t.share(m.ConfirmationRate, func(b metrics.Metrics) *float64 { return b.ConfirmationRate })),
+		before("%s", metrics.PercentText(b.ConfirmationRate)))
 	add("Quality", rating(t, true), commitments(t))
 	if f.Correlation != nil {
 		add("Coaching and results", correlation(*f.Correlation), atQuota(f.AtQuotaShare))
@@ -139,7 +139,7 @@ func tierLines(t trend) []*txt {
 		var reps []*txt
 		for _, tier := range metrics.Tiers() {
 			if rs := m.TierRepsShare.Get(tier); rs != nil && *rs > 0 {
-				reps = append(reps, words(tierLabel(tier)+" "+pctOf(repShares.Get(tier))))
+				reps = append(reps, words(tierLabel(tier)+" "+metrics.WholePercentText(repShares.Get(tier))))
 			}
 		}
 		if len(reps) == 0 {
@@ -153,7 +153,7 @@ func tierLines(t trend) []*txt {
 		if (ms == nil || *ms == 0) && (rs == nil || *rs == 0) {
 			continue // a tier with neither reps nor minutes says nothing
 		}
-		out = append(out, words(tierLabel(tier)+" "+pctOf(minutes.Get(tier))+" vs "+pctOf(repShares.Get(tier))+
+		out = append(out, words(tierLabel(tier)+" "+metrics.WholePercentText(minutes.Get(tier))+" vs "+metrics.WholePercentText(repShares.Get(tier))+
 			t.share(ms, func(b metrics.Metrics) *float64 { return b.TierMinutesShare.Get(tier) })))
 	}
 	return out
@@ -211,11 +211,11 @@ func commitments(t trend) *txt {
 	m := t.now
 	var parts []*txt
 	if m.WithCommitments != nil {
-		parts = append(parts, words(pct(m.WithCommitments)+" with commitments"+
+		parts = append(parts, words(metrics.PercentText(m.WithCommitments)+" with commitments"+
 			t.share(m.WithCommitments, func(b metrics.Metrics) *float64 { return b.WithCommitments })))
 	}
 	if m.CommitmentsKept != nil {
-		parts = append(parts, words(pct(m.CommitmentsKept)+" kept"+
+		parts = append(parts, words(metrics.PercentText(m.CommitmentsKept)+" kept"+
 			t.share(m.CommitmentsKept, func(b metrics.Metrics) *float64 { return b.CommitmentsKept })))
 	}
 	return join(" · ", parts...)
@@ -232,7 +232,7 @@ func atQuota(v *float64) *txt {
 	if v == nil {
 		return nil
 	}
-	return words(pct(v) + " of reps at quota")
+	return words(metrics.PercentText(v) + " of reps at quota")
 }
 
 // managerItem is one manager in the leaders' channel, in a few lines:
@@ -243,12 +243,12 @@ func managerItem(f metrics.Figures, p metrics.Period) *txt {
 	t, m := trendOf(f, p), f.Metrics
 	first := (&txt{}).b(name(f.Name)).w(" · " + plural(m.Sessions, "session", "sessions") + t.perWeek(m.Sessions, t.weekly.Sessions) +
 		" · " + num(m.Minutes) + " min" + t.perWeek(m.Minutes, t.weekly.Minutes) +
-		" · coverage " + pct(m.Coverage) + fmt.Sprintf(" (%d of %d)", m.Covered, m.Reps) +
+		" · coverage " + metrics.PercentText(m.Coverage) + fmt.Sprintf(" (%d of %d)", m.Covered, m.Reps) +
 		t.share(m.Coverage, func(b metrics.Metrics) *float64 { return b.Coverage }) +
 		" · " + num(m.Overdue) + " overdue" + t.state(m.Overdue, func(b metrics.Metrics) int { return b.Overdue }))
 	tiers := words("Minutes vs reps: ").t(join(" · ", tierLines(t)...))
-	consistency := words("consistency " + pct(m.Consistency) + arrowIf(t.before != nil, metrics.CompareShares(m.Consistency, m.ConsistencyBefore)))
-	confirmed := words("confirmed " + pct(m.ConfirmationRate) + t.share(m.ConfirmationRate, func(b metrics.Metrics) *float64 { return b.ConfirmationRate }))
+	consistency := words("consistency " + metrics.PercentText(m.Consistency) + arrowIf(t.before != nil, metrics.CompareShares(m.Consistency, m.ConsistencyBefore)))
+	confirmed := words("confirmed " + metrics.PercentText(m.ConfirmationRate) + t.share(m.ConfirmationRate, func(b metrics.Metrics) *float64 { return b.ConfirmationRate }))
 	rides := rideAlongs(t, ", ")
 	if r := m.RideAlongs; r.Lead+r.Participant+r.Observer > 0 {
 		rides = words("Ride-alongs: ").t(rides)
@@ -290,7 +290,7 @@ func overviewLine(f metrics.Figures, p metrics.Period) *txt {
 	}
 	t, m := trendOf(f, p), f.Metrics
 	out := (&txt{}).b(name(f.Name)).w(" · " + plural(m.Sessions, "session", "sessions") + t.perWeek(m.Sessions, t.weekly.Sessions) +
-		" · coverage " + pct(m.Coverage) + t.share(m.Coverage, func(b metrics.Metrics) *float64 { return b.Coverage }) +
+		" · coverage " + metrics.PercentText(m.Coverage) + t.share(m.Coverage, func(b metrics.Metrics) *float64 { return b.Coverage }) +
 		" · " + num(m.Overdue) + " overdue" + t.state(m.Overdue, func(b metrics.Metrics) int { return b.Overdue }))
 	if n := len(f.Insights); n > 0 {
 		out.w(" · " + plural(n, "finding", "findings"))

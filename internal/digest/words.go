@@ -118,22 +118,6 @@ func dec(x float64) string {
 	return s
 }
 
-// pct formats a share as a percent; – when there is nothing to divide.
-func pct(v *float64) string {
-	if v == nil {
-		return "–"
-	}
-	return strconv.Itoa(metrics.Percent(*v)) + "%"
-}
-
-// pctOf formats a whole percent; – when there is nothing to divide.
-func pctOf(v *int) string {
-	if v == nil {
-		return "–"
-	}
-	return strconv.Itoa(*v) + "%"
-}
-
 // arrow shows a trend: up, down or level against the 4 weeks before;
 // nothing when there is nothing to compare with.
 func arrow(c metrics.Change) string {

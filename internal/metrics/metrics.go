@@ -13,6 +13,7 @@ package metrics
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 )
@@ -119,6 +120,24 @@ func Percent(share float64) int {
 		return min(max(p, 1), 99)
 	}
 	return p
+}
+
+// PercentText shows a share as the surfaces print it (Percent, "62%"), or
+// "–" when there is nothing to divide.
+func PercentText(share *float64) string {
+	if share == nil {
+		return "–"
+	}
+	return strconv.Itoa(Percent(*share)) + "%"
+}
+
+// WholePercentText shows a whole percent (TierShares.Percents), or "–"
+// when there is nothing to divide.
+func WholePercentText(p *int) string {
+	if p == nil {
+		return "–"
+	}
+	return strconv.Itoa(*p) + "%"
 }
 
 // TierPercents are tier shares as whole percents; nil where the share is.

@@ -3,7 +3,6 @@ package slackbot
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -25,23 +24,6 @@ type Figures interface {
 }
 
 var _ Figures = (*metrics.Engine)(nil)
-
-// pct shows a share as a whole percent; "–" when there is nothing to
-// divide.
-func pct(v *float64) string {
-	if v == nil {
-		return "–"
-	}
-	return strconv.Itoa(metrics.Percent(*v)) + "%"
-}
-
-// pctOf shows a whole percent; "–" when there is nothing to divide.
-func pctOf(v *int) string {
-	if v == nil {
-		return "–"
-	}
-	return fmt.Sprintf("%d%%", *v)
-}
 
 // perWeek shows an average per week with at most one decimal.
 func perWeek(v float64) string {
@@ -88,17 +70,17 @@ func figureFields(f metrics.Figures, per metrics.Period) []*slack.TextBlockObjec
 	fields := []*slack.TextBlockObject{
 		mrkdwn(fmt.Sprintf("*Sessions*\n%d%s", m.Sessions, trend(before.Sessions))),
 		mrkdwn(fmt.Sprintf("*Minutes*\n%d%s", m.Minutes, trend(before.Minutes))),
-		mrkdwn(fmt.Sprintf("*Coverage*\n%d of %s %s (%s)", m.Covered, plural(m.Reps, "rep", "reps"), cadenceLabel(f), pct(m.Coverage))),
+		mrkdwn(fmt.Sprintf("*Coverage*\n%d of %s %s (%s)", m.Covered, plural(m.Reps, "rep", "reps"), cadenceLabel(f), metrics.PercentText(m.Coverage))),
 		mrkdwn(fmt.Sprintf("*Overdue*\n%s", plural(m.Overdue, "rep", "reps"))),
 		mrkdwn("*Time by tier* (minutes · reps)\n" + tierLine(m)),
 		mrkdwn("*Ride-alongs*\n" + rideLine(m.RideAlongs)),
 		mrkdwn(fmt.Sprintf("*Confirmed by reps*\n%d of %d (%s) · %d disputed · %d pending", m.Confirmed, m.Pairs,
-			pct(m.ConfirmationRate), m.Disputed, m.Pending)),
+			metrics.PercentText(m.ConfirmationRate), m.Disputed, m.Pending)),
 		mrkdwn("*Quality*\n" + qualityLine(m, f.Leader)),
 	}
 	if !f.Leader || m.Consistency != nil || m.ConsistencyBefore != nil {
 		fields = append(fields, mrkdwn(fmt.Sprintf("*Consistency*\n%s of the last 4 weeks ended at 80%%+ coverage (4 weeks before: %s)",
-			pct(m.Consistency), pct(m.ConsistencyBefore))))
+			metrics.PercentText(m.Consistency), metrics.PercentText(m.ConsistencyBefore))))
 	}
 	if f.Leader && f.Correlation != nil {
 		fields = append(fields, mrkdwn("*Coaching and results*\n"+resultsLine(f, per)))
@@ -120,7 +102,7 @@ func tierLine(m metrics.Metrics) string {
 				continue
 			}
 		}
-		parts = append(parts, fmt.Sprintf("%s %s · %s", name, pctOf(minutes.Get(t)), pctOf(reps.Get(t))))
+		parts = append(parts, fmt.Sprintf("%s %s · %s", name, metrics.WholePercentText(minutes.Get(t)), metrics.WholePercentText(reps.Get(t))))
 	}
 	return strings.Join(parts, "\n")
 }
@@ -144,7 +126,7 @@ func qualityLine(m metrics.Metrics, tree bool) string {
 	case m.MeanRating != nil:
 		rating = fmt.Sprintf("rated %.1f of 5 on average over %d ratings", *m.MeanRating, m.Ratings)
 	}
-	return fmt.Sprintf("%s · %s of sessions with commitments · %s of commitments kept", rating, pct(m.WithCommitments), pct(m.CommitmentsKept))
+	return fmt.Sprintf("%s · %s of sessions with commitments · %s of commitments kept", rating, metrics.PercentText(m.WithCommitments), metrics.PercentText(m.CommitmentsKept))
 }
 
 // resultsLine is a leader's correlation of coaching with the change in
@@ -158,7 +140,7 @@ func resultsLine(f metrics.Figures, per metrics.Period) string {
 	} else if c.N >= metrics.MinCorrelationPairs {
 		line = fmt.Sprintf("no correlation to read over %d rep-months: one side does not vary", c.N)
 	}
-	return line + " · " + pct(f.AtQuotaShare) + " of reps at quota in " + per.To.Time(time.UTC).Format("January 2006")
+	return line + " · " + metrics.PercentText(f.AtQuotaShare) + " of reps at quota in " + per.To.Time(time.UTC).Format("January 2006")
 }
 
 // insightsText lists findings, each naming the number behind it; they name
@@ -179,7 +161,7 @@ func scopeLine(f metrics.Figures) string {
 		who += fmt.Sprintf(" (%s)", plural(len(f.ManagerIDs), "manager", "managers"))
 	}
 	line := fmt.Sprintf("%s: %s, %d min · %d/%d reps %s · %d overdue · %s confirmed", who,
-		plural(m.Sessions, "session", "sessions"), m.Minutes, m.Covered, m.Reps, shortCadence(f), m.Overdue, pct(m.ConfirmationRate))
+		plural(m.Sessions, "session", "sessions"), m.Minutes, m.Covered, m.Reps, shortCadence(f), m.Overdue, metrics.PercentText(m.ConfirmationRate))
 	if m.MeanRating != nil {
 		line += fmt.Sprintf(" · rated %.1f", *m.MeanRating)
 	}
