@@ -14,16 +14,10 @@ import (
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
-// openReadOnly opens an existing database for a command that only reads.
+// openReadOnly opens an existing database for a command that only reads:
+// a missing file is an error, never a new empty database.
 func openReadOnly(ctx context.Context, path string, o sqlite.Options) (*sqlite.Store, error) {
 	o.ReadOnly = true
-	return openExisting(ctx, path, o)
-}
-
-// openExisting opens a database that must be there already: a missing file
-// is an error, never a new empty database.
-func openExisting(ctx context.Context, path string, o sqlite.Options) (*sqlite.Store, error) {
-	o.MustExist = true
 	st, err := sqlite.Open(ctx, path, o)
 	if errors.Is(err, sqlite.ErrNoDatabase) {
 		return nil, fmt.Errorf("database %s does not exist: set COACHLOG_DB, or create it with `coachlog serve` or `coachlog roster import`", sqlite.Redact(path))

@@ -35,9 +35,7 @@ func performanceImport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("performance file %s not imported, nothing was changed:\n%w", path, err)
 	}
-	// Attainment is for people a roster import put there: a mistyped
-	// COACHLOG_DB must not become a new empty database.
-	st, err := openExisting(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now}))
+	st, err := openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now}))
 	if err != nil {
 		return err
 	}

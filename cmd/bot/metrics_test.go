@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -151,20 +150,19 @@ func TestPerformanceImportIsAllOrNothingAndReplacesAMonth(t *testing.T) {
 	}
 }
 
-// Attainment is for people already in the database, so on a new one every
-// line failed, and the import had created and migrated a database at the
-// mistyped path on its way. It refuses a missing database instead.
-func TestPerformanceImportRefusesAMissingDatabase(t *testing.T) {
+func TestPerformanceImportCreatesTheDatabase(t *testing.T) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "typo.db")
+	vars := map[string]string{"COACHLOG_DB": filepath.Join(dir, "new.db")}
 	file := filepath.Join(dir, "perf.csv")
 	os.WriteFile(file, []byte("rep,month,attainment\nU0R1,2026-10,80\n"), 0o600)
-	_, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db}, "performance", "import", file)
-	if err == nil || !strings.Contains(err.Error(), "does not exist") || !strings.Contains(err.Error(), "roster import") {
-		t.Fatalf("err = %v, want the missing database named, and how to create it", err)
+	_, err := cliAt(t, tuesday, vars, "performance", "import", file)
+	if err == nil || !strings.Contains(err.Error(), "U0R1 is not known to Coachlog; import the roster first") {
+		t.Fatalf("err = %v, want the rep unknown to a new database", err)
 	}
-	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("a refused import left a database at %s (%v)", db, err)
+	// Created and migrated, like roster import does: a read-only command
+	// opens it.
+	if out, err := cliAt(t, tuesday, vars, "metrics"); err != nil {
+		t.Fatalf("metrics on the new database: %v\n%s", err, out)
 	}
 }
 

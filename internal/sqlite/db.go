@@ -26,10 +26,6 @@ type Options struct {
 	// ReadOnly opens an existing database for reading: a missing file is an
 	// error rather than a new empty database, and nothing is migrated.
 	ReadOnly bool
-	// MustExist opens an existing database for writing: a missing file is
-	// an error rather than a new empty database (a mistyped COACHLOG_DB
-	// for a command that adds to one, such as a performance import).
-	MustExist bool
 	// BusyTimeout bounds how long a statement waits for another writer.
 	// The bot keeps it under Slack's 3 s ack deadline; default 2 s.
 	// SQLite only, as are Durable and the WAL: PostgreSQL's writers wait on
@@ -105,7 +101,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if opts.ReadOnly || opts.MustExist {
+	if opts.ReadOnly {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("open %s: %w", path, ErrNoDatabase)
 		}
