@@ -78,7 +78,8 @@ func wire(ctx context.Context, e env, cfg config, metrics slackbot.Metrics, llmM
 		Outbox: notifyFunc(func() { a.worker.Notify() }), Logger: log, HTTPClient: hc, Metrics: metrics, Admins: cfg.Admins,
 		Prose: a.llm.Prose, ProseTimeout: proseTimeout(cfg.LLM),
 		Prep:    &assist.Prep{Service: a.svc, Trends: store, Writer: a.llm.Prep, DefaultCadence: cfg.CadenceDays, Log: log},
-		Figures: a.stats, Export: store, Claims: envelopeClaims{st: store, now: a.svc.Now}})
+		Figures: a.stats, Export: store, Claims: envelopeClaims{st: store, now: a.svc.Now},
+		OnHello: func() { a.releaseExecutable() }})
 
 	a.worker = outbox.NewWorker(store, a.bot, outbox.Options{Logger: log, Now: e.now})
 	a.elector = a.newElector()
@@ -205,7 +206,10 @@ func serve(ctx context.Context, e env, args []string) error {
 	go returnMemoryWhenIdle(ctx, idle.C, func() int64 {
 		s := a.worker.Stats()
 		return metrics.Received() + s.Sent + s.Retried + s.Failed + s.RateLimited
-	}, debug.FreeOSMemory)
+	}, func() {
+		debug.FreeOSMemory()
+		a.releaseExecutable()
+	})
 
 	a.log.Info("coachlog serving", "store", storeKind(cfg.DB), "db", loggableDB(cfg.DB), "api_url", loggableURL(cfg.APIURL),
 		"replica", a.elector.Holder(), "sender_lease", cfg.SenderLease.String())
@@ -323,4 +327,17 @@ func checkBotToken(ctx context.Context, cfg config) error {
 		return &configError{Name: "SLACK_API_URL", Problem: "no Slack Web API there: auth.test answered 404 Not Found"}
 	}
 	return nil
+}
+
+// releaseExecutable gives back the executable's pages that start-up, or
+// the last burst of work, mapped and that nothing may touch again
+// (releaseExecutablePages): once connected, and with the heap's free
+// memory when idle.
+func (a *app) releaseExecutable() {
+	n, err := releaseExecutablePages()
+	if err != nil {
+		a.log.Debug("executable pages not released", "err", err)
+		return
+	}
+	a.log.Debug("executable pages released", "bytes", n)
 }

@@ -75,6 +75,9 @@ type Config struct {
 	// Export streams the sessions /coach export sends an admin; nil
 	// leaves it out.
 	Export export.Source
+	// OnHello runs in a goroutine of its own each time Slack greets a new
+	// socket; nil: nothing does.
+	OnHello func()
 	// Claims refuse an envelope or event another replica handled already;
 	// nil: only this process's memory does (one replica).
 	Claims Claimer
@@ -107,6 +110,7 @@ type Bot struct {
 	briefer  Briefer
 	figures  Figures
 	export   export.Source
+	onHello  func()
 
 	seen      *seenSet
 	claims    Claimer
@@ -151,7 +155,7 @@ func New(cfg Config) *Bot {
 		api: api, sm: socketmode.New(socketAPI, opts...), gate: gate, apiURL: cfg.APIURL, botToken: cfg.BotToken, svc: cfg.Service, outbox: cfg.Outbox, log: cfg.Logger,
 		metrics: cfg.Metrics, http: cfg.HTTPClient, ackTO: cfg.AckTimeout, seen: newSeenSet(4096), admins: cfg.Admins,
 		prose: cfg.Prose, proseTO: cfg.ProseTimeout, briefer: cfg.Prep,
-		figures: cfg.Figures, export: cfg.Export, claims: cfg.Claims,
+		figures: cfg.Figures, export: cfg.Export, claims: cfg.Claims, onHello: cfg.OnHello,
 	}
 	b.ackFn = b.socketAck
 	b.downSince.Store(time.Now().UnixMilli())
@@ -248,6 +252,9 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
 		b.gate.hello()
 		b.connected.Store(time.Now().UnixMilli())
 		b.log.Info("connected to Slack")
+		if b.onHello != nil {
+			go b.onHello()
+		}
 	case socketmode.EventTypeConnectionError:
 		b.markDown()
 		b.log.Warn("Slack connection failed; retrying", "err", connErr(evt.Data))
