@@ -167,11 +167,34 @@ func (s *Scheduler) DigestDue(now time.Time) (time.Time, bool) {
 	return LastRun(s.digest, now.In(s.cfg.Loc), s.cfg.DigestGrace)
 }
 
-// LastRun returns the latest time sched fires in (now-grace, now].
+// LastRun returns the latest time sched fires in (now-grace, now], on the
+// wall clock of now's location, as cron itself reads a schedule: a time the
+// spring change of daylight saving skips (02:30 on the night clocks go
+// from 02:00 to 03:00) fires right after the change, at now at the latest,
+// where robfig/cron alone finds no such time that night and the week's
+// digest would never go out; autumn's repeated hour fires once.
 func LastRun(sched cron.Schedule, now time.Time, grace time.Duration) (time.Time, bool) {
+	wnow := wallClock(now)
 	var last time.Time
-	for t := sched.Next(now.Add(-grace)); !t.After(now); t = sched.Next(t) {
+	for t := sched.Next(wallClock(now.Add(-grace))); !t.IsZero() && !t.After(wnow); t = sched.Next(t) {
 		last = t
 	}
-	return last, !last.IsZero()
+	if last.IsZero() {
+		return time.Time{}, false
+	}
+	y, mo, d := last.Date()
+	h, mi, sec := last.Clock()
+	at := time.Date(y, mo, d, h, mi, sec, 0, now.Location())
+	if at.After(now) { // a wall time in the gap: it is due now
+		at = now
+	}
+	return at, true
+}
+
+// wallClock is t's wall clock in its location, written in UTC: a clock
+// with no daylight saving, on which every minute of the day exists once.
+func wallClock(t time.Time) time.Time {
+	y, mo, d := t.Date()
+	h, mi, sec := t.Clock()
+	return time.Date(y, mo, d, h, mi, sec, t.Nanosecond(), time.UTC)
 }

@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -142,5 +143,55 @@ func poll(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		case <-tick.C:
 		}
+	}
+}
+
+// A digest scheduled at a wall-clock time that the spring change of
+// daylight saving skips (02:30 on the night clocks go from 02:00 to 03:00)
+// still goes out that week, right after the change, as cron itself runs
+// such jobs; robfig/cron alone finds no 02:30 that night and the week's
+// digest would never be posted. Autumn's repeated hour runs it once.
+func TestADigestInTheHourDaylightSavingSkipsStillRuns(t *testing.T) {
+	zone := func(name string) *time.Location {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loc
+	}
+	ny, london, sydney, auckland := zone("America/New_York"), zone("Europe/London"), zone("Australia/Sydney"), zone("Pacific/Auckland")
+	for _, tt := range []struct {
+		name string
+		spec string
+		now  time.Time
+		want string // the digest's week; "" for none due
+	}{
+		{"New York, spring, just after 03:00", "30 2 * * SUN", time.Date(2026, 3, 8, 3, 1, 0, 0, ny), "2026-W10"},
+		{"New York, spring, later that day", "30 2 * * SUN", time.Date(2026, 3, 8, 11, 0, 0, 0, ny), "2026-W10"},
+		{"New York, spring, before the change", "30 2 * * SUN", time.Date(2026, 3, 8, 1, 59, 0, 0, ny), ""},
+		{"London, spring", "30 1 * * SUN", time.Date(2026, 3, 29, 2, 0, 30, 0, london), "2026-W13"},
+		{"Sydney, spring", "30 2 * * SUN", time.Date(2026, 10, 4, 3, 5, 0, 0, sydney), "2026-W40"},
+		{"Auckland, spring", "15 2 * * SUN", time.Date(2026, 9, 27, 4, 0, 0, 0, auckland), "2026-W39"},
+		{"New York, autumn, first 01:30", "30 1 * * SUN", time.Date(2026, 11, 1, 1, 40, 0, 0, ny), "2026-W44"},
+		{"an ordinary Monday", "0 8 * * MON", time.Date(2026, 3, 9, 8, 0, 0, 0, ny), "2026-W10"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := New(&fakeJobs{}, Config{DigestSpec: tt.spec, Loc: tt.now.Location()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			at, ok := s.DigestDue(tt.now)
+			got := ""
+			if ok {
+				y, w := at.In(tt.now.Location()).Add(-24 * time.Hour).ISOWeek()
+				got = fmt.Sprintf("%04d-W%02d", y, w)
+				if at.After(tt.now) {
+					t.Errorf("DigestDue(%v) = %v: after now", tt.now, at)
+				}
+			}
+			if got != tt.want {
+				t.Fatalf("DigestDue(%v) = %v, %v: week %q, want %q", tt.now, at, ok, got, tt.want)
+			}
+		})
 	}
 }
