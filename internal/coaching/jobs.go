@@ -232,6 +232,30 @@ func (s *Service) queueNudge(ctx context.Context, n Nudge, now time.Time) (bool,
 // ReminderAfter is how long a session waits for a rep before one reminder.
 const ReminderAfter = 3 * 24 * time.Hour
 
+// The rep's working day, in which reminders go out: from the nudge hour
+// when it falls in the day, else from reminderDefaultFrom, to
+// reminderUntil.
+const (
+	reminderEarliest    = 7
+	reminderDefaultFrom = 9
+	reminderUntil       = 18
+)
+
+// reminderDue reports whether a rep on the clock loc may get a reminder at
+// now: on a weekday, in their working day. It starts at the nudge hour, so
+// that an organisation's messages come together, unless that hour is not
+// in a working day (nudges set for 20:00 would leave no hour before 18:00,
+// and the reminder would never go out; set for 03:00, it would come at
+// night): then at 09:00.
+func reminderDue(now time.Time, loc *time.Location, nudgeHour int) bool {
+	from := nudgeHour
+	if from < reminderEarliest || from >= reminderUntil {
+		from = reminderDefaultFrom
+	}
+	h := now.In(loc).Hour()
+	return !weekend(DateOf(now, loc)) && h >= from && h < reminderUntil
+}
+
 // RunReminders reminds, once, each rep whose session has been pending for
 // three days, in the thread of their DM, during their working day.
 func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions) (int, error) {
@@ -242,8 +266,7 @@ func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions)
 	n := 0
 	for _, p := range pending {
 		loc := s.locationOf(p.Rep)
-		local := now.In(loc)
-		if !o.IgnoreWindow && (weekend(DateOf(now, loc)) || local.Hour() < o.NudgeHour || local.Hour() >= 18) {
+		if !o.IgnoreWindow && !reminderDue(now, loc, o.NudgeHour) {
 			continue
 		}
 		if o.DryRun {

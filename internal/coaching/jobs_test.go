@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -131,6 +132,41 @@ func TestRunRemindersOnceAfterThreeDaysInWorkingHours(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A nudge hour set for the evening (or the small hours) still lets the
+// reminder out during the rep's working day: the window from the nudge
+// hour to 18:00 was empty from 18 on, and the pending session's one
+// reminder never went out; from 3, it went out at night.
+func TestRemindersKeepToTheWorkingDayWhateverTheNudgeHour(t *testing.T) {
+	for _, tt := range []struct {
+		hour int
+		at   time.Time // Friday, the session pending since Monday
+		want int
+	}{
+		{20, time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC), 1},
+		{20, time.Date(2026, 12, 4, 20, 30, 0, 0, time.UTC), 0},
+		{18, time.Date(2026, 12, 4, 17, 30, 0, 0, time.UTC), 1},
+		{3, time.Date(2026, 12, 4, 3, 30, 0, 0, time.UTC), 0},
+		{3, time.Date(2026, 12, 4, 9, 30, 0, 0, time.UTC), 1},
+		{7, time.Date(2026, 12, 4, 7, 15, 0, 0, time.UTC), 1},
+		{11, time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC), 0},
+	} {
+		t.Run(fmt.Sprintf("%02d:00 nudges, reminder at %s", tt.hour, tt.at.Format("15:04")), func(t *testing.T) {
+			ctx := context.Background()
+			svc, st, clk := newServiceOn(t, filepath.Join(t.TempDir(), "c.db"))
+			clk.t = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+			org(t, st, clk)
+			d := coaching.Draft{RepIDs: []string{"UA"}, Kind: coaching.KindOneOnOne, OccurredOn: day("2026-11-30"), DurationMin: 30}
+			if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM", Draft: d, Key: "k"}); err != nil {
+				t.Fatal(err)
+			}
+			n, err := svc.RunReminders(ctx, tt.at, coaching.JobOptions{NudgeHour: tt.hour, DefaultCadence: 14})
+			if err != nil || n != tt.want {
+				t.Fatalf("reminders at %v with nudges at %d:00 = %d, %v; want %d", tt.at, tt.hour, n, err, tt.want)
+			}
+		})
+	}
 }
 
 // TestNudgesComeAtNineOnTheManagersSlackClock: a roster naming everyone by
