@@ -85,6 +85,9 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 		return err
 	case run.AlreadyRan:
 		return digestRanBefore(ctx, e, a, week)
+	case run.BeforeTeams:
+		fmt.Fprintf(e.stdout, "%s ended before the roster named any team, and nobody logged coaching in it: no digest for it.\n", week)
+		return nil
 	case !run.Queued:
 		fmt.Fprintf(e.stdout, "No manager has a team yet: no digest for %s.\n", week)
 		return nil

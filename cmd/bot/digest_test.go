@@ -135,6 +135,29 @@ func TestDigestCommand(t *testing.T) {
 	})
 }
 
+// A digest scheduled for Monday 18:00, for the week that ended the day
+// before, is not caught up by a start on Wednesday after the first roster
+// import, nor posted by the command: nobody was known that week, and it
+// would read as a week in which nobody was coached.
+func TestNoDigestOfTheWeekBeforeTheFirstImport(t *testing.T) {
+	b := startBot(t, "COACHLOG_DIGEST_CHANNEL", "C0LEADS", "COACHLOG_DIGEST_SCHEDULE", "0 18 * * MON")
+	b.fake.AddChannel("C0LEADS", true)
+	b.importRoster(t)
+	b.stop()
+	b.start()          // within 48 hours of Monday 18:00: the catch-up pass
+	b.quickLog(rep, 1) // the bot is up and has ticked
+	// Had the catch-up claimed the week, the command would say it was
+	// posted before.
+	week, _ := b.lastWeek()
+	out, err := b.cli("digest", "--channel", "C0LEADS")
+	if err != nil || !strings.Contains(out, week.String()+" ended before the roster named any team") {
+		t.Fatalf("digest of the week before the roster: %v\n%s", err, out)
+	}
+	if n := len(b.fake.Messages("C0LEADS")); n != 0 {
+		t.Fatalf("%d messages in the leaders' channel, want none", n)
+	}
+}
+
 // A failed upload is retried: the chart is shared once, on the second
 // attempt, and the command succeeds.
 func TestDigestChartUploadIsRetried(t *testing.T) {

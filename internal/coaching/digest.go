@@ -115,7 +115,10 @@ type DigestRun struct {
 	// AlreadyRan is true when the week's digest was claimed before, by
 	// this or another process.
 	AlreadyRan bool
-	Keys       []string // the outbox keys of the messages queued
+	// BeforeTeams is true when the week ended before Coachlog knew any
+	// manager's team and nobody logged coaching in it: nothing to report.
+	BeforeTeams bool
+	Keys        []string // the outbox keys of the messages queued
 }
 
 // RunDigest builds the digest for week from src and queues it for channel,
@@ -132,6 +135,9 @@ func (s *Service) RunDigest(ctx context.Context, src DigestSource, week Week, ch
 	managers, err := s.store.NudgeManagers(ctx)
 	if err != nil || len(managers) == 0 {
 		return DigestRun{}, err // no teams yet: nothing to report, and the week stays open
+	}
+	if before, err := s.beforeTeams(ctx, managers, week); err != nil || before {
+		return DigestRun{BeforeTeams: before}, err
 	}
 	d, err := src.WeekDigest(ctx, week, now)
 	if err != nil {
@@ -164,4 +170,31 @@ func (s *Service) RunDigest(ctx context.Context, src DigestSource, week Week, ch
 		return DigestRun{}, fmt.Errorf("queue the digest of %s: %w", week, err)
 	}
 	return run, nil
+}
+
+// beforeTeams reports whether week ended, on the organisation's clock,
+// before Coachlog knew any of managers as one (the first roster import
+// that listed them) with no coaching logged by them in it: a first start
+// after a roster import catches up no digest of the time before, which
+// would tell the leaders that nobody was coached while the product was
+// not running yet.
+func (s *Service) beforeTeams(ctx context.Context, managers []Person, week Week) (bool, error) {
+	end := week.Sunday().AddDays(1).Time(s.defaultTZ)
+	for _, m := range managers {
+		if m.KnownAt.IsZero() || m.KnownAt.Before(end) {
+			return false, nil
+		}
+	}
+	teams, err := s.store.Teams(ctx, managers, week.Monday())
+	if err != nil {
+		return false, fmt.Errorf("load the sessions of %s: %w", week, err)
+	}
+	for _, t := range teams {
+		for _, ss := range t.Sessions {
+			if !ss.On.After(week.Sunday()) {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
 }

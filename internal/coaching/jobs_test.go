@@ -408,3 +408,46 @@ func TestTheNudgeGoesToWhomIsManagerSays(t *testing.T) {
 		}
 	})
 }
+
+// fixedDigest is a digest source that always has one post.
+type fixedDigest struct{}
+
+func (fixedDigest) WeekDigest(_ context.Context, w coaching.Week, _ time.Time) (coaching.Digest, error) {
+	return coaching.Digest{Week: w, Posts: []coaching.DigestPost{{Kind: coaching.MsgDigest, Payload: []byte(`{}`)}}}, nil
+}
+
+// The first start after a deploy and a roster import catches up no digest
+// of a week that ended before Coachlog knew any team: it would tell the
+// leaders' channel that nobody was coached (coverage 0% of every rep) in a
+// week before the product ran. A week in which coaching was logged, or
+// that ended after the import, is posted.
+func TestNoDigestOfAWeekBeforeAnyTeamWasKnown(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		svc, st, clk := newServiceOn(t, db)
+		clk.t = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC) // Tuesday of 2026-W49: the bot deployed, the roster imported
+		org(t, st, clk)
+		w48 := coaching.Week{Year: 2026, Week: 48}
+		run, err := svc.RunDigest(ctx, fixedDigest{}, w48, "C0LEADS", clk.t, coaching.JobOptions{})
+		if err != nil || run.Queued || !run.BeforeTeams {
+			t.Fatalf("digest of %s, the week before the first import: %+v, %v; want nothing queued, before any team", w48, run, err)
+		}
+		if ran, _ := st.JobRan(ctx, coaching.DigestJob, w48.String()); ran {
+			t.Fatal("the week was claimed")
+		}
+		// Coaching logged in that week (a manager who used /coach before
+		// the roster came) is worth a digest.
+		d := coaching.Draft{RepIDs: []string{"UA"}, Kind: coaching.KindOneOnOne, OccurredOn: day("2026-11-27"), DurationMin: 30}
+		if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM", Draft: d, Key: "k"}); err != nil {
+			t.Fatal(err)
+		}
+		if run, err := svc.RunDigest(ctx, fixedDigest{}, w48, "C0LEADS", clk.t, coaching.JobOptions{}); err != nil || !run.Queued {
+			t.Fatalf("digest of %s with a session in it: %+v, %v; want it queued", w48, run, err)
+		}
+		clk.t = time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC) // a week on: W49 ended after the import
+		w49 := coaching.Week{Year: 2026, Week: 49}
+		if run, err := svc.RunDigest(ctx, fixedDigest{}, w49, "C0LEADS", clk.t, coaching.JobOptions{}); err != nil || !run.Queued {
+			t.Fatalf("digest of %s, the week of the import: %+v, %v; want it queued", w49, run, err)
+		}
+	})
+}
