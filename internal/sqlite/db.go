@@ -362,7 +362,15 @@ func dsn(path string, opts Options, write bool) string {
 	} else if opts.ReadOnly {
 		q.Add("_pragma", "query_only(1)")
 	}
-	return "file:" + strings.ReplaceAll(path, "?", "%3F") + "?" + q.Encode()
+	return fileURI(path) + "?" + q.Encode()
+}
+
+// fileURI is path as an SQLite URI filename, before its query. SQLite
+// decodes %HH escapes in it and ends the name at a ? or a #, so a path
+// holding one of those characters (/backups/coachlog#2.db) would open, and
+// create, another file than the one named: each is escaped.
+func fileURI(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
 }
 
 // Path returns the database file's path.
@@ -496,7 +504,9 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 		os.Remove(tmp)
 		return fmt.Errorf("backup to %s: %w", dest, err)
 	}
-	check, err := sql.Open("sqlite", "file:"+tmp+"?_pragma=query_only(1)")
+	// Read only (mode=ro): a copy that is not there fails the check
+	// rather than being created empty, which would pass it.
+	check, err := sql.Open("sqlite", fileURI(tmp)+"?mode=ro&_pragma=query_only(1)")
 	if err != nil {
 		return fmt.Errorf("backup: check: %w", err)
 	}

@@ -1,0 +1,56 @@
+package sqlite_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+// A database and its backup are the files named, whatever characters the
+// names hold: SQLite reads a file: URI's ? and # as the end of the name
+// and %HH as an escape, so unescaped they opened (and created) another,
+// empty file, and the backup's check passed on that one.
+func TestDatabaseAndBackupPathsAreTheFilesNamed(t *testing.T) {
+	for _, tt := range []struct{ name, db, backup string }{
+		{"plain", "coachlog.db", "backup.db"},
+		{"a hash in the backup's name", "coachlog.db", "backup#2.db"},
+		{"a hash in both", "team#1.db", "backup#2.db"},
+		{"a question mark", "what?.db", "backup?mode=memory.db"},
+		{"a percent escape", "50%41.db", "backup%2Fx.db"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			st := open(t, filepath.Join(dir, tt.db), sqlite.Options{})
+			ann := coaching.Person{ID: "UA", Name: "Ann", Roles: []string{"rep"}, Active: true, InRoster: true}
+			if _, err := st.ImportRoster(ctx, []coaching.Person{ann}, today()); err != nil {
+				t.Fatal(err)
+			}
+			dest := filepath.Join(dir, tt.backup)
+			if err := st.Backup(ctx, dest); err != nil {
+				t.Fatalf("backup: %v", err)
+			}
+			st.Close()
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			if want := []string{tt.backup, tt.db}; !slices.Equal(slices.Sorted(slices.Values(names)), slices.Sorted(slices.Values(want))) {
+				t.Fatalf("files in the directory: %q, want %q", names, want)
+			}
+			copied := open(t, dest, sqlite.Options{ReadOnly: true})
+			if p, err := copied.Person(ctx, "UA"); err != nil || p.Name != "Ann" {
+				t.Fatalf("Ann in the backup: %+v %v", p, err)
+			}
+		})
+	}
+}
