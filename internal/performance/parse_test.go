@@ -47,6 +47,15 @@ func TestParseAccepts(t *testing.T) {
 				{Line: 4, RepRef: "U01", Month: month("2026-02"), Attainment: 1000},
 			},
 		},
+		{
+			// A spreadsheet shows a cell with a line break on one row.
+			name: "lines after a cell across lines numbered as a spreadsheet's rows",
+			in:   strings.NewReader("rep,month,attainment\r\n\"U01\r\n\",2026-01,87\r\nU01,2026-02,88\r\n"),
+			want: []performance.Entry{
+				{Line: 2, RepRef: "U01", Month: month("2026-01"), Attainment: 87},
+				{Line: 3, RepRef: "U01", Month: month("2026-02"), Attainment: 88},
+			},
+		},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := performance.Parse(tt.in, thisMonth)

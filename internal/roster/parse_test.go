@@ -149,6 +149,18 @@ func TestParseRejects(t *testing.T) {
 		{"an email with two @", header + "\n,ann@x@example.com,Ann,rep,,,\n", []problem{{2, "email", "not an email address"}}},
 		{"no role", header + "\nU01,,Ann,,,,\n", []problem{{2, "role", "give one or more of rep, manager, leader, admin"}}},
 		{"a name across two lines", header + "\nU01,,\"Ann\nSmith\",rep,,,\n", []problem{{2, "name", "line break"}}},
+		// A spreadsheet shows a cell with a line break on one row: the
+		// lines after it are numbered as its rows, not as the text's lines.
+		{
+			"lines after a cell across lines, numbered as a spreadsheet's rows",
+			header + "\nU01,,\"Ann\r\nvon\r\nSmith\",manager,,,\r\nU02,,Bob,rep,U01,gold,\r\nU01,,Cat,rep,U01,,\r\n",
+			[]problem{{2, "name", "line break"}, {3, "tier", "gold"}, {4, "slack_id", "U01 is also on line 2"}},
+		},
+		{
+			"an unreadable line after a cell across lines",
+			header + "\nU01,,\"Ann\nSmith\",rep,,,\nU02,,Bo\"b,rep,,,\nU03,,\"Cat,rep,,,\nU04,,Dan,rep,,,\n",
+			[]problem{{2, "name", "line break"}, {3, "name", `bare "`}, {4, "name", "runs on to line 5"}},
+		},
 		{"a name with a tab", header + "\nU01,,\"Ann\tSmith\",rep,,,\n", []problem{{2, "name", "control character"}}},
 		{"a name a cell long", header + "\nU01,," + strings.Repeat("A", 251) + ",rep,,,\n", []problem{{2, "name", "is 251 characters; a name has at most 250"}}},
 		{"an unknown role", header + "\nU01,,Ann,rep+boss,,,\n", []problem{{2, "role", `"boss" is not one of rep, manager, leader, admin`}}},

@@ -90,19 +90,22 @@ func NewReader(r io.Reader) *csv.Reader {
 // it is a byte offset into pe.Line, which a quoted comma or line break
 // before it would make a wrong count of fields. names are the columns by
 // position (nil for the header); a field past them is told by its number.
-func parseProblem(pe *csv.ParseError, rec, names []string) LineError {
+// folded is the line breaks read inside quoted cells before the record,
+// taken off its lines so that they count as a spreadsheet's rows do.
+func parseProblem(pe *csv.ParseError, rec, names []string, folded int) LineError {
 	msg := pe.Err.Error()
+	start := pe.StartLine - folded
 	if pe.Line > pe.StartLine {
 		// A quote left open takes the lines after it into its cell, up to
 		// the end of the file when it is never closed: say where, since
 		// those lines are not checked and their rows not counted.
-		msg += fmt.Sprintf("; the quoted cell runs on to line %d", pe.Line)
+		msg += fmt.Sprintf("; the quoted cell runs on to line %d", pe.Line-folded)
 	}
 	i := len(rec)
 	if i >= len(names) {
-		return LineError{Line: pe.StartLine, Message: fmt.Sprintf("unreadable CSV in column %d: %s", i+1, msg)}
+		return LineError{Line: start, Message: fmt.Sprintf("unreadable CSV in column %d: %s", i+1, msg)}
 	}
-	return LineError{Line: pe.StartLine, Field: names[i], Message: "unreadable CSV: " + msg}
+	return LineError{Line: start, Field: names[i], Message: "unreadable CSV: " + msg}
 }
 
 // IsBlank reports whether a row has nothing in it; spreadsheets export

@@ -22,6 +22,11 @@ type Table struct {
 	cr    *csv.Reader
 	width int
 	what  string
+	// folded counts the line breaks read so far inside quoted cells. A
+	// spreadsheet shows such a cell on one row, so every line after it is
+	// that many lines higher than in the file as text: a problem is
+	// reported on the row the admin sees, as the header being row 1.
+	folded int
 }
 
 // Open reads the header of a sheet; what names the file in errors
@@ -37,7 +42,7 @@ func Open(r io.Reader, what string, required, optional []string) (*Table, error)
 		return nil, Errors{{Line: 1, Message: "the file is empty; the first line must be the header " + strings.Join(required, ",")}}
 	}
 	if pe, ok := errors.AsType[*csv.ParseError](err); ok {
-		return nil, Errors{parseProblem(pe, header, nil)}
+		return nil, Errors{parseProblem(pe, header, nil, 0)}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", what, err)
@@ -54,7 +59,7 @@ func Open(r io.Reader, what string, required, optional []string) (*Table, error)
 	for name, i := range cols {
 		names[i] = name
 	}
-	return &Table{Cols: cols, names: names, HeaderLine: line, cr: cr, width: len(header), what: what}, nil
+	return &Table{Cols: cols, names: names, HeaderLine: line, cr: cr, width: len(header), what: what, folded: lineBreaks(header)}, nil
 }
 
 // foreignFormat recognises the two saves of a spreadsheet that are not a
@@ -110,7 +115,8 @@ func (t *Table) Rows(errs *Errors, fn func(line int, rec []string)) (complete bo
 			return complete, nil
 		}
 		if pe, ok := errors.AsType[*csv.ParseError](err); ok {
-			*errs = append(*errs, parseProblem(pe, rec, t.names))
+			*errs = append(*errs, parseProblem(pe, rec, t.names, t.folded))
+			t.folded += pe.Line - pe.StartLine
 			complete = false
 			continue
 		}
@@ -118,6 +124,8 @@ func (t *Table) Rows(errs *Errors, fn func(line int, rec []string)) (complete bo
 			return false, fmt.Errorf("read %s: %w", t.what, err)
 		}
 		line, _ := t.cr.FieldPos(0)
+		line -= t.folded
+		t.folded += lineBreaks(rec)
 		switch {
 		case IsBlank(rec):
 			continue
@@ -128,6 +136,16 @@ func (t *Table) Rows(errs *Errors, fn func(line int, rec []string)) (complete bo
 		}
 		fn(line, rec)
 	}
+}
+
+// lineBreaks counts the line breaks inside the cells of rec (the reader
+// has turned each CRLF in a quoted cell into one LF).
+func lineBreaks(rec []string) int {
+	n := 0
+	for _, f := range rec {
+		n += strings.Count(f, "\n")
+	}
+	return n
 }
 
 // CheckUTF8 reports each field of rec that is not UTF-8 text, in the
