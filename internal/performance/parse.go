@@ -92,6 +92,8 @@ func parseRep(s string) (string, error) {
 	switch {
 	case s == "":
 		return "", fmt.Errorf("is empty; give the rep's Slack id or email")
+	case sheet.HasGap(s):
+		return "", fmt.Errorf("%q has a space, a line break or an invisible character in it; give the rep's Slack id or email", s)
 	case strings.Contains(s, "@"):
 		local, domain, _ := strings.Cut(s, "@")
 		if local == "" || !strings.Contains(domain, ".") || strings.ContainsAny(s, " \t<>,;") || strings.Count(s, "@") > 1 {

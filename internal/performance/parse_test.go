@@ -120,6 +120,10 @@ func TestParseNamesEveryBadLineAndField(t *testing.T) {
 			[]string{"line 1: the columns are separated by semicolons"}},
 		{"UTF-16, as Excel saves Unicode Text", strings.NewReader("\xff\xfer\x00e\x00p\x00,\x00m\x00o\x00n\x00t\x00h\x00\n\x00"),
 			[]string{"line 1: the file is UTF-16 text, not CSV"}},
+		{"an email with a line break, a space or an invisible character",
+			file("rep,month,attainment", "\"ann\nsmith@example.com\",2026-10,87", "bob smith@example.com,2026-10,87", "cat@example.com\u200b,2026-10,87"),
+			[]string{`line 2, field rep: "ann\nsmith@example.com" has a space, a line break or an invisible character`,
+				`line 3, field rep: "bob smith@example.com" has a space`, `line 4, field rep: "cat@example.com\u200b" has a space, a line break or an invisible character`}},
 		{"a rep and month twice", file("rep,month,attainment", "U01,2026-10,87", "U02,2026-10,90", "U01,2026-10,88"),
 			[]string{"line 4, field rep: U01 already has 2026-10 on line 2"}},
 	} {

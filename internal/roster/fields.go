@@ -9,6 +9,7 @@ import (
 	_ "time/tzdata" // time zone names must check the same on every host
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/sheet"
 )
 
 // maxCadenceDays bounds cadence_days: a cadence over a year is a typo.
@@ -35,6 +36,9 @@ func checkSlackID(id string) error {
 func checkEmail(email string) error {
 	if email == "" {
 		return nil
+	}
+	if sheet.HasGap(email) {
+		return fmt.Errorf("%q is not an email address: it has a space, a line break or an invisible character in it", email)
 	}
 	local, domain, ok := strings.Cut(email, "@")
 	dot := strings.LastIndexByte(domain, '.')

@@ -147,6 +147,9 @@ func TestParseRejects(t *testing.T) {
 		{"an email without @", header + "\n,ann.example.com,Ann,rep,,,\n", []problem{{2, "email", "not an email address"}}},
 		{"an email without a dot in the domain", header + "\n,ann@example,Ann,rep,,,\n", []problem{{2, "email", "not an email address"}}},
 		{"an email with two @", header + "\n,ann@x@example.com,Ann,rep,,,\n", []problem{{2, "email", "not an email address"}}},
+		{"an email with a line break", header + "\nU01,\"ann\nsmith@example.com\",Ann,rep,,,\n", []problem{{2, "email", "line break"}}},
+		{"an email with a space inside", header + "\n,ann smith@example.com,Ann,rep,,,\n", []problem{{2, "email", "space"}}},
+		{"an email with a zero-width space, pasted from a web page", header + "\n,ann@example.com\u200b,Ann,rep,,,\n", []problem{{2, "email", "invisible character"}}},
 		{"no role", header + "\nU01,,Ann,,,,\n", []problem{{2, "role", "give one or more of rep, manager, leader, admin"}}},
 		{"a name across two lines", header + "\nU01,,\"Ann\nSmith\",rep,,,\n", []problem{{2, "name", "line break"}}},
 		// A spreadsheet shows a cell with a line break on one row: the

@@ -11,6 +11,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // MaxShown caps how many problems an error message lists: past that, a
@@ -117,4 +118,14 @@ func IsBlank(rec []string) bool {
 		}
 	}
 	return true
+}
+
+// HasGap reports whether s holds a space, a line break, another control
+// character or an invisible one (a zero-width space or a direction mark,
+// pasted from a web page with an address): none belongs in an email or an
+// id, and the invisible ones would make an address never match Slack's.
+func HasGap(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+	})
 }
