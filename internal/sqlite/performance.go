@@ -15,6 +15,10 @@ type PerformanceResult struct {
 	Replaced int              // records of those months there were before
 }
 
+// putAttainmentQuery stores one rep's attainment for a month.
+const putAttainmentQuery = `INSERT INTO rep_months (month, rep_id, attainment) VALUES (?, ?, ?)
+	ON CONFLICT (month, rep_id) DO UPDATE SET attainment = excluded.attainment`
+
 // ImportPerformance writes attainment records in one transaction. Each
 // month in records is replaced whole: a re-import of a month removes that
 // month's earlier records, so a rep left out of the new file has none.
@@ -28,6 +32,7 @@ func (s *Store) ImportPerformance(ctx context.Context, records []coaching.Attain
 		}
 	}
 	slices.SortFunc(res.Months, func(a, b coaching.Month) int { return a.First().Compare(b.First()) })
+	s.wq.c.prepare(ctx, putAttainmentQuery) // run once per record; see ImportRoster
 	err := s.Update(ctx, func(ctx2 coaching.Tx) error {
 		t := ctx2.(*tx)
 		res.Replaced, res.Records = 0, 0 // a retried import counts again from nothing
@@ -47,9 +52,7 @@ func (s *Store) ImportPerformance(ctx context.Context, records []coaching.Attain
 			res.Replaced += int(n)
 		}
 		for _, r := range records {
-			if _, err := t.q.ExecContext(ctx, `INSERT INTO rep_months (month, rep_id, attainment) VALUES (?, ?, ?)
-				ON CONFLICT (month, rep_id) DO UPDATE SET attainment = excluded.attainment`,
-				r.Month.String(), r.RepID, r.Percent); err != nil {
+			if _, err := t.q.ExecContext(ctx, putAttainmentQuery, r.Month.String(), r.RepID, r.Percent); err != nil {
 				return fmt.Errorf("store attainment of %s in %s: %w", r.RepID, r.Month, err)
 			}
 			res.Records++

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"sync/atomic"
 )
 
 // stmtCache prepares each query once per database handle. Without it every
@@ -14,6 +15,9 @@ type stmtCache struct {
 	mu     sync.Mutex
 	m      map[string]*sql.Stmt
 	wanted map[string]bool // first seen inside a transaction; prepared after it
+	// unprepared counts the statements run inside a transaction without a
+	// prepared statement, each parsed by SQLite there and then.
+	unprepared atomic.Int64
 }
 
 func newStmtCache(db *sql.DB) *stmtCache {
@@ -67,6 +71,20 @@ func (c *stmtCache) prepareWanted(ctx context.Context) {
 	c.mu.Unlock()
 	for _, q := range qs {
 		_, _ = c.get(ctx, q) // a failure leaves it unprepared; it still runs
+	}
+}
+
+// prepare prepares queries ahead of a transaction that runs them many
+// times: inside it, a query met the first time runs unprepared on every
+// call, and a command such as an import runs its transaction once. A
+// query that fails to prepare is left to fail, or run, in the
+// transaction. A read-only store has no writer's cache: nothing to do.
+func (c *stmtCache) prepare(ctx context.Context, queries ...string) {
+	if c == nil {
+		return
+	}
+	for _, q := range queries {
+		_, _ = c.get(ctx, q)
 	}
 }
 
@@ -138,6 +156,7 @@ func (t cachedTx) stmt(ctx context.Context, q string) *sql.Stmt {
 		return t.tx.StmtContext(ctx, st)
 	}
 	t.c.want(q)
+	t.c.unprepared.Add(1)
 	return nil
 }
 
