@@ -118,6 +118,8 @@ func TestParseNamesEveryBadLineAndField(t *testing.T) {
 			[]string{`line 2, field rep: unreadable CSV: bare "`, `line 3, field attainment: unreadable CSV: extraneous or missing "`}},
 		{"semicolons, as Excel saves CSV in many locales", file("rep;month;attainment", "U01;2026-10;87,5"),
 			[]string{"line 1: the columns are separated by semicolons"}},
+		{"tabs, as Excel saves Text (Tab delimited)", file("rep\tmonth\tattainment", "U01\t2026-10\t87.5"),
+			[]string{"line 1: the columns are separated by tabs"}},
 		{"UTF-16, as Excel saves Unicode Text", strings.NewReader("\xff\xfer\x00e\x00p\x00,\x00m\x00o\x00n\x00t\x00h\x00\n\x00"),
 			[]string{"line 1: the file is UTF-16 text, not CSV"}},
 		{"an email with a line break, a space or an invisible character",

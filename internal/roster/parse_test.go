@@ -119,6 +119,8 @@ func TestParseRejects(t *testing.T) {
 		want []problem
 	}{
 		{"an empty file", "", []problem{{1, "", "file is empty"}}},
+		{"semicolons, as Excel saves CSV in many locales", "slack_id;email;name;role;manager;tier;timezone\nU01;;Ann;rep;;;\n", []problem{{1, "", "separated by semicolons"}}},
+		{"tabs, as Excel saves Text (Tab delimited)", "slack_id\temail\tname\trole\tmanager\ttier\ttimezone\r\nU01\t\tAnn\trep\t\t\t\r\n", []problem{{1, "", "separated by tabs"}}},
 		{"a header that is not CSV", "slack_id,\"email\"x\n", []problem{{1, "", "unreadable CSV in column 2"}}},
 		{"a header and nobody", header + "\n", []problem{{1, "", "nobody"}}},
 		{"a missing column", "slack_id,email,name,role,manager,timezone\nU01,,Ann,rep,,\n", []problem{{1, "tier", "required column is missing"}}},

@@ -62,10 +62,12 @@ func Open(r io.Reader, what string, required, optional []string) (*Table, error)
 	return &Table{Cols: cols, names: names, HeaderLine: line, cr: cr, width: len(header), what: what, folded: lineBreaks(header)}, nil
 }
 
-// foreignFormat recognises the two saves of a spreadsheet that are not a
-// CSV UTF-8 file, from its header: Excel's "Unicode Text" (UTF-16, every
-// other byte a NUL) and the CSV of locales whose list separator is a
-// semicolon. Read as CSV, each would only list its columns as unknown.
+// foreignFormat recognises the saves of a spreadsheet that are not a CSV
+// UTF-8 file, from its header: Excel's "Unicode Text" (UTF-16, every
+// other byte a NUL), the CSV of locales whose list separator is a
+// semicolon, and tab-separated text (Excel's "Text (Tab delimited)", or
+// cells copied and pasted into a file). Read as CSV, each would only list
+// its columns as unknown.
 func foreignFormat(header []string) string {
 	joined := strings.Join(header, ",")
 	switch {
@@ -73,6 +75,8 @@ func foreignFormat(header []string) string {
 		return "the file is UTF-16 text, not CSV; save it as \"CSV UTF-8 (Comma delimited)\""
 	case len(header) == 1 && strings.Contains(header[0], ";"):
 		return "the columns are separated by semicolons; save the file as \"CSV UTF-8 (Comma delimited)\", or replace the semicolons with commas"
+	case len(header) == 1 && strings.Contains(header[0], "\t"):
+		return "the columns are separated by tabs (a \"Text (Tab delimited)\" file, or a copy of the cells); save the file as \"CSV UTF-8 (Comma delimited)\""
 	}
 	return ""
 }
