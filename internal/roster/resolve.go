@@ -85,6 +85,15 @@ func fillFromMembers(people []coaching.Person, entries []Entry, members []Member
 				errs.Add(e.Line, colSlackID, "%s", err.Error())
 				continue
 			}
+			// An address that is someone else's in Slack is a slip in one of
+			// the two columns; kept, a performance file naming that address
+			// would credit this person. One Slack does not know may be an
+			// alias, and stands.
+			if other, ok := dir.emails[p.Email]; ok && p.Email != "" && live(other) && other.ID != m.ID {
+				errs.Add(e.Line, colEmail, "%s is the email of Slack user %s (%s), not of %s; correct the slack_id or the email",
+					p.Email, other.ID, other.Name, e.SlackID)
+				continue
+			}
 			fill(p, m)
 			continue
 		}

@@ -112,6 +112,23 @@ func TestResolveSlackIDRows(t *testing.T) {
 	}
 }
 
+// A slack_id's email in the file need not be Slack's: an alias Slack does
+// not know, or Slack's own in another case, stands as the file gives it.
+func TestResolveKeepsAnEmailNoOtherMemberHas(t *testing.T) {
+	for _, tt := range []struct{ name, row, wantEmail string }{
+		{"Slack's own, in another case", "U01,ANN@example.com,Ann,rep,,,", "ann@example.com"},
+		{"an alias Slack does not know", "U01,a.archer@example.com,Ann,rep,,,", "a.archer@example.com"},
+		{"a deactivated account's", "U01,gone@example.com,Ann,rep,,,", "gone@example.com"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := roster.Load(context.Background(), strings.NewReader(header+"\n"+tt.row+"\n"), importDate(), workspace())
+			if err != nil || len(got) != 1 || got[0].Email != tt.wantEmail {
+				t.Fatalf("Load = %+v, %v; want one person with email %s", got, err, tt.wantEmail)
+			}
+		})
+	}
+}
+
 func TestResolveRejects(t *testing.T) {
 	for _, tt := range []struct {
 		name string
@@ -148,6 +165,12 @@ func TestResolveRejects(t *testing.T) {
 			header + "\nU01,,Ann,manager,,,\n,ann@example.com,,rep,U01,,\n",
 			workspace(),
 			[]problem{{3, "email", "ann@example.com is Slack user U01, who is also on line 2"}},
+		},
+		{
+			"a slack_id with someone else's email",
+			header + "\nU01,bob@example.com,Ann,manager,,,\nU02,,Bob,rep,U01,,\nU04,CAT@example.com,Dan,rep,U01,,\n",
+			workspace(),
+			[]problem{{2, "email", "bob@example.com is the email of Slack user U02 (Bob Baker), not of U01"}, {4, "email", "cat@example.com is the email of Slack user W03"}},
 		},
 		{
 			"a slack_id Slack does not know",
