@@ -106,13 +106,43 @@ func (b *bot) logSessionsWithAnswers() {
 	})
 }
 
+// prepBrief runs /coach prep for user and returns the brief (or refusal)
+// posted to the command's response_url, and whether the manager was told
+// before it that the LLM's summary was being written.
+func (b *bot) prepBrief(user, args string) (string, bool) {
+	b.t.Helper()
+	ctx := ctxT(b.t)
+	in, err := b.fake.SlashCommand(ctx, user, "/coach", "prep "+args)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	writing := func(r fakeslack.Response) bool { return strings.Contains(r.Text, "Writing your brief") }
+	r, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.URL == in.ResponseURL && !writing(r) })
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	waited := false
+	for _, x := range b.fake.Responses() {
+		if x.URL == in.ResponseURL && writing(x) {
+			waited = true
+		}
+		if x.URL == in.ResponseURL && !writing(x) && !waited {
+			break // the brief came first
+		}
+	}
+	return r.Text + blocksText(r.Blocks), waited
+}
+
 func TestPrepBriefIsTheRepsManagersAloneAndAPlainListWithoutNotes(t *testing.T) {
 	ai := startOpenAI(t)
 	b := startBot(t, llmEnv(ai, false, "COACHLOG_TIMEZONE", "America/New_York")...)
 	b.importTree(t)
 	b.logSessionsWithAnswers()
 
-	sam := b.command(mgr, "prep <@"+rep+"|sam>")
+	sam, waited := b.prepBrief(mgr, "<@"+rep+"|sam>")
+	if waited {
+		t.Error("told to wait for an LLM that is not asked")
+	}
 	for _, want := range []string{"Prep for Sam", "Last 4 weeks: 1 session, 45 min (the 4 weeks before: 0 sessions, 0 min).",
 		"Ride-along, 45 min, silent observer · Discovery, Negotiation", "Your notes: " + secretNote + ", Sam stayed calm",
 		"They confirmed: " + secretComment, "Open commitments:", secretCommit + " (made yesterday)", "(cadence: every 14 days)"} {
@@ -155,7 +185,10 @@ func TestPrepBriefWithNotesOnAddsTheModelsProse(t *testing.T) {
 	b.logSessionsWithAnswers()
 
 	ai.Enqueue(fakeopenai.Text("Pricing keeps slipping; ask how the follow-up deck is going."))
-	got := b.command(mgr, "prep <@"+rep+"|sam>")
+	got, waited := b.prepBrief(mgr, "<@"+rep+"|sam>")
+	if !waited {
+		t.Error("the manager was not told the LLM's summary was being written before the brief came")
+	}
 	if !strings.Contains(got, ":memo: Pricing keeps slipping; ask how the follow-up deck is going.") ||
 		!strings.Contains(got, "Your notes: "+secretNote) {
 		t.Errorf("brief with the model's prose above the list:\n%s", got)
@@ -177,7 +210,7 @@ func TestPrepBriefWithNotesOnAddsTheModelsProse(t *testing.T) {
 	}
 
 	ai.Enqueue(fakeopenai.Fail(500), fakeopenai.Fail(500))
-	got = b.command(mgr, "prep <@"+rep+"|sam>")
+	got, _ = b.prepBrief(mgr, "<@"+rep+"|sam>")
 	if strings.Contains(got, ":memo:") || !strings.Contains(got, "Your notes: "+secretNote) {
 		t.Errorf("after the model failed, want the plain list alone:\n%s", got)
 	}
@@ -202,7 +235,7 @@ func TestPrepBriefSendsNoMentionOrEmailFromANote(t *testing.T) {
 	b.dm(rep, 1)
 
 	ai.Enqueue(fakeopenai.Text("Pricing keeps slipping."))
-	got := b.command(mgr, "prep <@"+rep+"|sam>")
+	got, _ := b.prepBrief(mgr, "<@"+rep+"|sam>")
 	if !strings.Contains(got, "@ria.lopez") || !strings.Contains(got, "jane.doe@acmecorp.example") {
 		t.Errorf("the manager's own brief lost their notes:\n%s", got)
 	}

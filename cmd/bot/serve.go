@@ -77,7 +77,8 @@ func wire(ctx context.Context, e env, cfg config, metrics slackbot.Metrics, llmM
 	a.bot = slackbot.New(slackbot.Config{AppToken: cfg.AppToken, BotToken: cfg.BotToken, APIURL: cfg.APIURL, Service: a.svc,
 		Outbox: notifyFunc(func() { a.worker.Notify() }), Logger: log, HTTPClient: hc, Metrics: metrics, Admins: cfg.Admins,
 		Prose: a.llm.Prose, ProseTimeout: proseTimeout(cfg.LLM),
-		Prep:    &assist.Prep{Service: a.svc, Trends: store, Writer: a.llm.Prep, DefaultCadence: cfg.CadenceDays, Log: log},
+		Prep: &assist.Prep{Service: a.svc, Trends: store, Writer: a.llm.Prep, DefaultCadence: cfg.CadenceDays,
+			ProseBudget: proseTimeout(cfg.LLM), Log: log},
 		Figures: a.stats, Export: store, Claims: envelopeClaims{st: store, now: a.svc.Now},
 		OnHello: func() { a.releaseExecutable() }})
 
@@ -86,8 +87,9 @@ func wire(ctx context.Context, e env, cfg config, metrics slackbot.Metrics, llmM
 	return a, nil
 }
 
-// proseTimeout bounds one prose reading: a whole request and a quick retry
-// after a fast failure (a 500), while the form waits marked as filling in.
+// proseTimeout bounds one prose reading, or a prep brief's summary: a
+// whole request and a quick retry after a fast failure (a 500), while the
+// form waits marked as filling in or the manager for their brief.
 func proseTimeout(c llm.Config) time.Duration {
 	t := c.Timeout
 	if t <= 0 {

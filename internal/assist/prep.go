@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/llm"
@@ -18,13 +19,19 @@ type Prep struct {
 	Writer  *llm.PrepWriter
 	// DefaultCadence is COACHLOG_CADENCE_DAYS, for a manager without their own.
 	DefaultCadence int
-	Log            *slog.Logger
+	// ProseBudget bounds the wait for the model's prose, retries
+	// included; past it the brief is the plain list. Zero: no bound but
+	// the model's own timeouts.
+	ProseBudget time.Duration
+	Log         *slog.Logger
 }
 
 // Brief writes managerID's brief about repID. A refusal is a domain error
-// (EForbidden); a failure of the model is logged and the brief is the
-// plain list.
-func (p *Prep) Brief(ctx context.Context, managerID, repID string) (llm.Brief, error) {
+// (EForbidden); a failure of the model, or its prose not written within
+// ProseBudget, is logged and the brief is the plain list. writing, when
+// not nil, is called once the manager may read the brief and just before
+// the model is asked, so that they can be told to wait.
+func (p *Prep) Brief(ctx context.Context, managerID, repID string, writing func()) (llm.Brief, error) {
 	facts, err := p.Service.Prep(ctx, managerID, repID)
 	if err != nil {
 		return llm.Brief{}, err
@@ -35,6 +42,16 @@ func (p *Prep) Brief(ctx context.Context, managerID, repID string) (llm.Brief, e
 		return llm.Brief{}, err
 	}
 	in := PrepInput(facts, p.Service.Skills(), today, trend, p.DefaultCadence)
+	if p.Writer.Writes() {
+		if writing != nil {
+			writing()
+		}
+		if p.ProseBudget > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, p.ProseBudget)
+			defer cancel()
+		}
+	}
 	b, err := p.Writer.Brief(ctx, in)
 	if err != nil {
 		reason := "error"

@@ -1,11 +1,15 @@
 package assist_test
 
 import (
+	"context"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/assist"
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/fakeopenai"
 	"github.com/coachlog/coachlog/internal/llm"
 	"github.com/coachlog/coachlog/internal/metrics"
 )
@@ -39,5 +43,48 @@ func TestPrepInputShowsTheRepsSideAndTheMetricsNumbers(t *testing.T) {
 	facts.CadenceDays = 7
 	if in := assist.PrepInput(facts, nil, today, trend, 14); in.Trend.CadenceDays != 7 {
 		t.Errorf("the manager's own cadence: %d, want 7", in.Trend.CadenceDays)
+	}
+}
+
+// A model that does not answer holds the brief no longer than its budget:
+// the manager gets the plain list, told first that the summary is coming.
+// Without a model nobody is told to wait, since nothing is waited for.
+func TestPrepBriefWaitsForTheModelAtMostItsBudget(t *testing.T) {
+	for _, tt := range []struct {
+		name        string
+		notes       bool
+		wantWriting int
+	}{
+		{"notes may reach the model", true, 1},
+		{"the plain list only", false, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ai := fakeopenai.New()
+			if err := ai.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = ai.Close() })
+			ai.Enqueue(fakeopenai.Hang(), fakeopenai.Hang())
+			svc, st, _ := org(t)
+			ctx := context.Background()
+			d := coaching.Draft{RepIDs: []string{"USAM"}, Kind: coaching.KindOneOnOne, OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 27}, DurationMin: 30, Notes: "pricing"}
+			if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMAX", Draft: d, Key: "k"}); err != nil {
+				t.Fatal(err)
+			}
+			a := llm.New(llm.Config{APIKey: fakeopenai.DefaultKey, BaseURL: ai.URL(), Model: "gpt-4o-mini", Timeout: time.Minute, Notes: tt.notes}, llm.Options{})
+			p := &assist.Prep{Service: svc, Trends: st, Writer: a.Prep, DefaultCadence: 14, ProseBudget: 200 * time.Millisecond}
+			writing := 0
+			start := time.Now()
+			b, err := p.Brief(ctx, "UMAX", "USAM", func() { writing++ })
+			if took := time.Since(start); took > 10*time.Second {
+				t.Errorf("the brief took %v with a budget of 200ms", took)
+			}
+			if err != nil || b.Prose != "" || !strings.Contains(b.List, "pricing") {
+				t.Fatalf("brief = %+v, %v; want the plain list with the notes", b, err)
+			}
+			if writing != tt.wantWriting {
+				t.Errorf("told to wait %d times, want %d", writing, tt.wantWriting)
+			}
+		})
 	}
 }

@@ -86,6 +86,10 @@ type PrepWriter struct {
 	metrics Metrics
 }
 
+// Writes reports whether briefs are sent to a model for its prose, which
+// takes a request's time; without one a brief is only the plain list.
+func (w *PrepWriter) Writes() bool { return w != nil && w.c != nil }
+
 // Brief writes the brief for in. With a model, a failure still returns the
 // plain list, with the error for the caller to log or ignore.
 func (w *PrepWriter) Brief(ctx context.Context, in PrepInput) (Brief, error) {

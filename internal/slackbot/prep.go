@@ -2,6 +2,7 @@ package slackbot
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -12,9 +13,10 @@ import (
 
 // Briefer writes a manager's /coach prep brief about one of their reps;
 // *assist.Prep is one. It refuses anyone but the rep's manager with a
-// domain error.
+// domain error, and calls writing, when it is not nil, before it waits
+// for a model.
 type Briefer interface {
-	Brief(ctx context.Context, managerID, repID string) (llm.Brief, error)
+	Brief(ctx context.Context, managerID, repID string, writing func()) (llm.Brief, error)
 }
 
 // prep serves /coach prep @rep, acknowledged already: the brief holds the
@@ -30,7 +32,12 @@ func (b *Bot) prep(ctx context.Context, cmd slashCommand, args string) {
 		b.respond(ctx, cmd.ResponseURL, textMessage(":construction: `/coach prep` is not set up here."), false)
 		return
 	}
-	brief, err := b.briefer.Brief(ctx, cmd.UserID, m[1])
+	// The model's summary takes a request's time, seconds: the manager is
+	// told it is coming rather than left with nothing after their command.
+	writing := func() {
+		b.respond(ctx, cmd.ResponseURL, textMessage(fmt.Sprintf(":hourglass_flowing_sand: Writing your brief about <@%s>: the LLM's summary takes a few seconds.", m[1])), false)
+	}
+	brief, err := b.briefer.Brief(ctx, cmd.UserID, m[1], writing)
 	if err != nil {
 		if coaching.ErrorCode(err) == "" {
 			b.log.Error("prep brief failed", "user_id", cmd.UserID, "err", err)
