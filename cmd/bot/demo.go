@@ -72,6 +72,11 @@ func demo(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	// The flag package stops at the first word: "demo keep" would run the
+	// demo and delete the database asked to be kept.
+	if fs.NArg() > 0 {
+		return usageError(fmt.Sprintf("demo takes no arguments, only flags (--keep, --chart FILE): %q", fs.Arg(0)))
+	}
 	dir, err := os.MkdirTemp("", "coachlog-demo-")
 	if err != nil {
 		return err
