@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
@@ -19,7 +20,10 @@ import (
 func openReadOnly(ctx context.Context, path string, o sqlite.Options) (*sqlite.Store, error) {
 	o.ReadOnly = true
 	st, err := sqlite.Open(ctx, path, o)
-	if errors.Is(err, sqlite.ErrNoDatabase) {
+	switch {
+	case errors.Is(err, sqlite.ErrNoDatabase) && sqlite.IsPostgres(path):
+		return nil, fmt.Errorf("database %s holds no Coachlog data yet: check COACHLOG_DB (and its search_path), or create it with `coachlog serve` or `coachlog roster import`", sqlite.Redact(path))
+	case errors.Is(err, sqlite.ErrNoDatabase):
 		return nil, fmt.Errorf("database %s does not exist: set COACHLOG_DB, or create it with `coachlog serve` or `coachlog roster import`", sqlite.Redact(path))
 	}
 	return st, dbError(path, err)
@@ -39,8 +43,19 @@ func dbError(path string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return fmt.Errorf("COACHLOG_DB %s: %w", sqlite.Redact(path), err)
+	name := sqlite.Redact(path)
+	// The store's own errors begin "open NAME: ": said once is enough.
+	return wrapped{"COACHLOG_DB " + name + ": " + strings.TrimPrefix(err.Error(), "open "+name+": "), err}
 }
+
+// wrapped is an error with a message of its own around another.
+type wrapped struct {
+	msg string
+	err error
+}
+
+func (w wrapped) Error() string { return w.msg }
+func (w wrapped) Unwrap() error { return w.err }
 
 func exportCmd(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "export")

@@ -86,7 +86,8 @@ type Store struct {
 
 var _ coaching.Store = (*Store)(nil)
 
-// ErrNoDatabase is returned when a read-only open finds no database file.
+// ErrNoDatabase is returned when a read-only open finds no database file,
+// or a PostgreSQL database without Coachlog's tables.
 var ErrNoDatabase = errors.New("database does not exist")
 
 // Open opens (and unless read-only, creates and migrates) the database at

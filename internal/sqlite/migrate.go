@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -125,6 +126,10 @@ func (e ErrSchemaTooNew) Error() string {
 	return fmt.Sprintf("database schema version %d is newer than this coachlog knows (%d): run a newer coachlog", e.Have, e.Know)
 }
 
+// errNoSchema is a database without Coachlog's tables: a file of
+// something else, or a PostgreSQL database or schema nothing migrated.
+var errNoSchema = errors.New("not a coachlog database (no schema_migrations table)")
+
 // checkSchema refuses a database migrated by a newer build and, for readers,
 // which must not migrate, one that has no schema or an older one.
 func checkSchema(ctx context.Context, db *sql.DB, readOnly bool, know int) error {
@@ -132,7 +137,7 @@ func checkSchema(ctx context.Context, db *sql.DB, readOnly bool, know int) error
 	err := db.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&have)
 	if err != nil {
 		if strings.Contains(err.Error(), "no such table") || strings.Contains(err.Error(), "SQLSTATE 42P01") {
-			return fmt.Errorf("not a coachlog database (no schema_migrations table)")
+			return errNoSchema
 		}
 		return fmt.Errorf("read schema version: %w", err)
 	}

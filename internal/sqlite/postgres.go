@@ -124,6 +124,11 @@ func openPostgres(ctx context.Context, spec string, opts Options) (*Store, error
 	if opts.ReadOnly {
 		if err := checkSchema(ctx, db, true, PostgresSchemaVersion()); err != nil {
 			s.Close()
+			// On a server, an empty database (or search_path) is what a
+			// missing file is on SQLite: nothing created it yet.
+			if errors.Is(err, errNoSchema) {
+				err = ErrNoDatabase
+			}
 			return nil, fmt.Errorf("open %s: %w", name, err)
 		}
 		return s, nil
