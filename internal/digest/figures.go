@@ -221,9 +221,15 @@ func commitments(t trend) *txt {
 	return join(" · ", parts...)
 }
 
+// correlation is ρ over its rep-months; without one, why: too few
+// rep-months, or (from metrics.MinCorrelationPairs on) one side that does
+// not vary, as /coach stats and report say it.
 func correlation(c metrics.Correlation) *txt {
-	if c.Rho == nil {
-		return words(fmt.Sprintf("ρ: too little data (%s)", plural(c.N, "rep-month", "rep-months")))
+	switch {
+	case c.Rho == nil && c.N < metrics.MinCorrelationPairs:
+		return words(fmt.Sprintf("ρ: too little data (%s, %d needed)", plural(c.N, "rep-month", "rep-months"), metrics.MinCorrelationPairs))
+	case c.Rho == nil:
+		return words(fmt.Sprintf("ρ: none to read over %s, one side does not vary", plural(c.N, "rep-month", "rep-months")))
 	}
 	return words(fmt.Sprintf("ρ %.2f over %s", *c.Rho, plural(c.N, "rep-month", "rep-months")))
 }

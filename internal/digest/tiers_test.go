@@ -48,3 +48,24 @@ func TestTheOverviewLineOfALeaderWithNobodyBelow(t *testing.T) {
 		t.Errorf("Vic's overview line reads %q", vic)
 	}
 }
+
+// The correlation line says why there is no ρ: too few rep-months, or
+// enough of them with one side that does not vary (every rep coached the
+// same minutes), which "too little data" would misread as a call for more
+// months, and which /coach stats and report word as such.
+func TestTheCorrelationSaysWhyThereIsNoRho(t *testing.T) {
+	rho := 0.4312
+	for _, tt := range []struct {
+		c    metrics.Correlation
+		want string
+	}{
+		{metrics.Correlation{N: 6}, "ρ: too little data (6 rep-months, 8 needed)"},
+		{metrics.Correlation{N: 1}, "ρ: too little data (1 rep-month, 8 needed)"},
+		{metrics.Correlation{N: 12}, "ρ: none to read over 12 rep-months, one side does not vary"},
+		{metrics.Correlation{N: 12, Rho: &rho}, "ρ 0.43 over 12 rep-months"},
+	} {
+		if got := correlation(tt.c).plain.String(); got != tt.want {
+			t.Errorf("correlation(%+v) = %q, want %q", tt.c, got, tt.want)
+		}
+	}
+}
