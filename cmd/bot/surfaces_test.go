@@ -135,7 +135,7 @@ func TestStatsAnswersAManagerWithTheirNumbers(t *testing.T) {
 	got := b.command(mgr, "stats")
 	mustContain(t, "Max's stats", got,
 		"Your coaching this week", "Mon 23 Nov 2026 to Wed 25 Nov 2026",
-		"*Sessions*\n3 · 4 weeks before: 0.2/week", "*Minutes*\n135 · 4 weeks before: 7.5/week",
+		"*Sessions*\n3 · 4 weeks before: 0.3/week", "*Minutes*\n135 · 4 weeks before: 7.5/week",
 		"2 of 3 reps within 14 days (67%)", "*Overdue*\n1 rep",
 		"top 44% · 34%", "middle 0% · 33%", "bottom 56% · 33%",
 		"1 took the lead · 0 passive · 0 silent observer",
