@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -94,8 +95,8 @@ func (c *computer) leaderInsights(li int) []Insight {
 		}
 		if mean := float64(t.ratingSum) / float64(t.ratings); mean < LowRating-eps {
 			rated = append(rated, Insight{Kind: InsightLowRated, Subject: c.o.people[m].ID, Value: round(mean, 2),
-				Text: fmt.Sprintf("%s's sessions are rated %.1f on average over %d ratings in the last 4 weeks (under %.1f): bad coaching hurts about twice as much as good coaching helps.",
-					c.o.name(m), mean, t.ratings, LowRating)})
+				Text: fmt.Sprintf("%s's sessions are rated %s on average over %d ratings in the last 4 weeks (under %.1f): bad coaching hurts about twice as much as good coaching helps.",
+					c.o.name(m), meanUnder(mean), t.ratings, LowRating)})
 		}
 	}
 	if low > 0 {
@@ -233,7 +234,18 @@ func reps(n int) string {
 	return fmt.Sprintf("%d reps", n)
 }
 
-func pct(x float64) string { return fmt.Sprintf("%.0f%%", x*100) }
+// pct is a share in a finding's sentence as every surface prints a share
+// alone (Percent): 1 minute in 250 reads 1%, not 0%, as the tier line
+// beside it reads it.
+func pct(x float64) string { return fmt.Sprintf("%d%%", Percent(x)) }
+
+// meanUnder is a mean rating under LowRating as a finding names it: to
+// two decimals at most, cut rather than rounded, so that 38 over 11
+// (3.4545) reads 3.45, and no mean under the threshold reads as the
+// threshold itself ("rated 3.5 ... (under 3.5)").
+func meanUnder(mean float64) string {
+	return strconv.FormatFloat(math.Floor(mean*100+eps)/100, 'f', -1, 64)
+}
 
 func upperFirst(s string) string {
 	if s == "" {

@@ -144,6 +144,14 @@ func TestInsightsFireAtTheirThresholds(t *testing.T) {
 			[]string{"MA's sessions are rated 3.4", "10 ratings"}},
 		{"low-rated at 3.5 over 10", func() *fixture { return ratedFixture(lowRatings()) }, "L", metrics.InsightLowRated, "MB", false, nil},
 		{"low-rated over 9", func() *fixture { return ratedFixture(lowRatings()) }, "L", metrics.InsightLowRated, "MC", false, nil},
+		// MA: 38 / 11 = 3.4545, under 3.5, which one decimal would print as 3.5.
+		{"low-rated at 3.45 over 11", func() *fixture {
+			return ratedFixture(map[string][]int{"MA": {4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 2}})
+		}, "L", metrics.InsightLowRated, "MA", true, []string{"MA's sessions are rated 3.45 on average over 11 ratings"}},
+		// Top: 1 of 250 minutes (0.004) against 1 of 5 reps: a share that
+		// is not nothing reads 1%, as the tier line prints it.
+		{"tier skew of a sliver", func() *fixture { return skewFixture(1, 60, 60, 60, 69) }, "M", metrics.InsightTierSkew, "top", true,
+			[]string{"Top performers got 1% of coaching minutes", "20% of the team"}},
 		{"low-rated is for leaders", func() *fixture { return ratedFixture(lowRatings()) }, "MA", metrics.InsightLowRated, "MA", false, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
