@@ -38,6 +38,10 @@ type Tier struct {
 	Label          string
 	Minutes, Reps  float64
 	HasMin, HasRep bool // false: nothing to divide (drawn as no bar)
+	// MinutesText and RepsText are the figures printed on the bars, as the
+	// text beside the chart prints them (whole percents that add up to
+	// 100 down a column); empty: the share rounded to a whole percent.
+	MinutesText, RepsText string
 }
 
 // Data is what the chart draws.

@@ -39,12 +39,13 @@ func drawTiers(c canvas, fs faces, p image.Rectangle, d Data) {
 		mid := x0 + int(math.Round((float64(i)+0.5)*group))
 		for _, b := range []struct {
 			share float64
+			text  string
 			has   bool
 			left  int
 			col   color.RGBA
 		}{
-			{t.Minutes, t.HasMin, mid - 1 - barW, minutesColor},
-			{t.Reps, t.HasRep, mid + 1, repsColor},
+			{t.Minutes, t.MinutesText, t.HasMin, mid - 1 - barW, minutesColor},
+			{t.Reps, t.RepsText, t.HasRep, mid + 1, repsColor},
 		} {
 			if !b.has { // nothing to divide: no bar, and no 0% that would claim one
 				c.text(fs.value, mutedColor, "n/a", b.left+barW/2, bottom-height(fs.value)-2, alignCenter)
@@ -52,7 +53,11 @@ func drawTiers(c canvas, fs faces, p image.Rectangle, d Data) {
 			}
 			y := at(b.share)
 			c.fill(image.Rect(b.left, y, b.left+barW, bottom), b.col)
-			c.text(fs.value, inkColor, percent(b.share), b.left+barW/2, y-height(fs.value)-2, alignCenter)
+			text := b.text
+			if text == "" {
+				text = percent(b.share)
+			}
+			c.text(fs.value, inkColor, text, b.left+barW/2, y-height(fs.value)-2, alignCenter)
 		}
 		c.text(fs.tick, inkColor, fit(fs.tick, t.Label, int(group)-4), mid, bottom+6, alignCenter)
 	}

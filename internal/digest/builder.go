@@ -126,6 +126,9 @@ func ChartData(r *metrics.Report, week coaching.Week) chart.Data {
 		d.Sessions = append(d.Sessions, chart.Bar{Label: cut(name(m.Name), 28), Value: float64(m.WeeksSessions())})
 	}
 	om := r.Org.Metrics
+	// The bars print the percents the digest's tier line prints: a
+	// column adds up to 100% in both (TierShares.Percents).
+	minutes, reps := om.TierMinutesShare.Percents(), om.TierRepsShare.Percents()
 	for _, t := range metrics.Tiers() {
 		ms, rs := om.TierMinutesShare.Get(t), om.TierRepsShare.Get(t)
 		if t == coaching.TierNone && (ms == nil || *ms == 0) && (rs == nil || *rs == 0) {
@@ -135,7 +138,8 @@ func ChartData(r *metrics.Report, week coaching.Week) chart.Data {
 		if t == coaching.TierNone {
 			label = "no tier"
 		}
-		tier := chart.Tier{Label: label, HasMin: ms != nil, HasRep: rs != nil}
+		tier := chart.Tier{Label: label, HasMin: ms != nil, HasRep: rs != nil,
+			MinutesText: metrics.WholePercentText(minutes.Get(t)), RepsText: metrics.WholePercentText(reps.Get(t))}
 		if ms != nil {
 			tier.Minutes = *ms
 		}

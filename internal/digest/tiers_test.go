@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/metrics"
 )
 
@@ -66,6 +67,37 @@ func TestTheCorrelationSaysWhyThereIsNoRho(t *testing.T) {
 	} {
 		if got := correlation(tt.c).plain.String(); got != tt.want {
 			t.Errorf("correlation(%+v) = %q, want %q", tt.c, got, tt.want)
+		}
+	}
+}
+
+// The chart's bars print the percents the tier line beside it prints:
+// thirds of the team read 34%, 33% and 33% in both (rounded one by one,
+// the chart read 33% three times), and 30.51% of the minutes reads 30%
+// where the column's largest remainders go elsewhere.
+func TestTheChartPrintsTheTierLinesPercents(t *testing.T) {
+	for _, m := range []metrics.Metrics{
+		{Sessions: 5, Minutes: 295,
+			TierMinutesShare: metrics.TierShares{Top: share(0.3051), Middle: share(0.4576), Bottom: share(0.2373), None: share(0)},
+			TierRepsShare:    metrics.TierShares{Top: share(0.3333), Middle: share(0.3333), Bottom: share(0.3333), None: share(0)}},
+		{Sessions: 3, Minutes: 250,
+			TierMinutesShare: metrics.TierShares{Top: share(0.004), Middle: share(0.996), Bottom: share(0), None: share(0)},
+			TierRepsShare:    metrics.TierShares{Top: share(0.5), Middle: share(0.5), Bottom: share(0), None: share(0)}},
+	} {
+		var line string
+		for _, l := range tierLines(trend{now: m, part: 1}) {
+			line += l.plain.String() + "; "
+		}
+		d := ChartData(&metrics.Report{Org: metrics.Figures{Metrics: m}}, coaching.Week{Year: 2026, Week: 49})
+		var bars string
+		for _, tier := range d.Tiers {
+			if tier.MinutesText == "0%" && tier.RepsText == "0%" {
+				continue // the line leaves out a tier with neither
+			}
+			bars += tier.Label + " " + tier.MinutesText + " vs " + tier.RepsText + "; "
+		}
+		if bars != line {
+			t.Errorf("the chart's bars read %q, the tier line %q", bars, line)
 		}
 	}
 }
