@@ -188,6 +188,8 @@ func loggableURL(v string) string {
 // storeOptions adds the settings that shape the store to o.
 func (c config) storeOptions(o sqlite.Options) sqlite.Options {
 	o.MaxConns, o.StatementTimeout = c.PGMaxConns, c.PGStatementTimeout
+	// Every command's commits, an import's too, keep to COACHLOG_DURABLE.
+	o.Durable = c.Durable
 	return o
 }
 

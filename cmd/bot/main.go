@@ -79,11 +79,17 @@ func runEnv(ctx context.Context, args []string, e env) error {
 	case "export":
 		return exportCmd(ctx, e, rest)
 	case "roster":
+		if len(rest) > 0 && isHelp(rest[0]) {
+			return rosterImport(ctx, e, rest[:1]) // its usage, exit 0
+		}
 		if len(rest) == 0 || rest[0] != "import" {
 			return usageError("roster needs a subcommand: coachlog roster import FILE.csv")
 		}
 		return rosterImport(ctx, e, rest[1:])
 	case "performance":
+		if len(rest) > 0 && isHelp(rest[0]) {
+			return performanceImport(ctx, e, rest[:1])
+		}
 		if len(rest) == 0 || rest[0] != "import" {
 			return usageError("performance needs a subcommand: coachlog performance import FILE.csv")
 		}
@@ -113,6 +119,15 @@ type usageErr struct{ msg string }
 func (e usageErr) Error() string { return e.msg }
 
 func usageError(msg string) error { return usageErr{msg} }
+
+// isHelp reports whether arg asks for help, as the flag package reads it.
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--h", "--help":
+		return true
+	}
+	return false
+}
 
 // exitCode is 2 for a mistake in the command line, 0 for a help asked
 // for (`coachlog export -h`, like `coachlog -h`), 1 for anything else.

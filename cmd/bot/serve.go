@@ -64,7 +64,7 @@ func slackTransport() *http.Transport {
 func wire(ctx context.Context, e env, cfg config, metrics slackbot.Metrics, llmMetrics llm.Metrics) (*app, error) {
 	log := newLogger(cfg, e.stderr)
 	hc := &http.Client{Timeout: 15 * time.Second, Transport: slackTransport()}
-	store, err := openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{Durable: cfg.Durable, Now: e.now}))
+	store, err := openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{Now: e.now}))
 	if err != nil {
 		return nil, err
 	}
@@ -161,6 +161,9 @@ func serve(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "serve")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError(fmt.Sprintf("serve takes no arguments: %q", fs.Arg(0)))
 	}
 	cfg, err := loadConfig(e.getenv, needs{appToken: true, botToken: true})
 	if err != nil {
