@@ -3,7 +3,6 @@ package coaching
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -51,7 +50,7 @@ func (s *Service) Confirm(ctx context.Context, a RepAction) (Session, error) {
 // Dispute records that the rep says the session is not accurate, and tells
 // the manager why.
 func (s *Service) Dispute(ctx context.Context, a RepAction, reason string) (Session, error) {
-	reason = strings.TrimSpace(reason)
+	reason = cleanText(reason)
 	if reason == "" {
 		return Session{}, &ValidationError{Fields: FieldErrors{"reason": "Say what was not accurate, so it can be fixed."}}
 	}
@@ -88,7 +87,7 @@ func (s *Service) Rate(ctx context.Context, a RepAction, rating int) (Session, e
 
 // Comment records the rep's optional comment on a session.
 func (s *Service) Comment(ctx context.Context, a RepAction, comment string) (Session, error) {
-	comment = strings.TrimSpace(comment)
+	comment = cleanText(comment)
 	if utf8.RuneCountInString(comment) > MaxReasonLen {
 		return Session{}, &ValidationError{Fields: FieldErrors{"comment": fmt.Sprintf("Keep it within %d characters.", MaxReasonLen)}}
 	}

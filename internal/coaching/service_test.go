@@ -3,6 +3,7 @@ package coaching_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -256,6 +257,53 @@ func TestAnEditAfterADisputeAsksAgain(t *testing.T) {
 					t.Fatal(err)
 				}
 			})
+		}
+	})
+}
+
+// A NUL typed or pasted into a note, a commitment, a comment or a dispute
+// reason is dropped: PostgreSQL refuses it in text, and the save failed
+// there with nothing said but "something went wrong".
+func TestANulInWhatPeopleTypeIsDroppedOnEveryEngine(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		svc, _, _ := newServiceOn(t, db)
+		d := oneOnOne("UREP")
+		d.Notes, d.Commitments = "pricing\x00 slipped", []string{"send\x00 the deck", "\x00"}
+		s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: d, Key: "k1"})
+		if err != nil {
+			t.Fatalf("log with a NUL in the notes: %v", err)
+		}
+		a := coaching.RepAction{ActorID: "UREP", SessionID: s.ID, RepID: "UREP", Version: 1}
+		if _, err := svc.Confirm(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Comment(ctx, a, "useful\x00"); err != nil {
+			t.Fatalf("comment with a NUL: %v", err)
+		}
+		got, err := svc.Session(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _ := got.Rep("UREP")
+		if got.Notes != "pricing slipped" || r.Comment != "useful" {
+			t.Errorf("notes %q, comment %q; want the NULs dropped", got.Notes, r.Comment)
+		}
+		var texts []string
+		for _, c := range got.Commitments {
+			texts = append(texts, c.Text)
+		}
+		if !slices.Equal(texts, []string{"send the deck"}) {
+			t.Errorf("commitments %q, want the NUL dropped and an empty line gone", texts)
+		}
+
+		s2, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Key: "k2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a2 := coaching.RepAction{ActorID: "UREP", SessionID: s2.ID, RepID: "UREP", Version: 1}
+		if _, err := svc.Dispute(ctx, a2, "never\x00 met"); err != nil {
+			t.Fatalf("dispute with a NUL in the reason: %v", err)
 		}
 	})
 }

@@ -450,11 +450,23 @@ func normalise(d Draft) Draft {
 	if d.Kind != KindRideAlong {
 		d.Role = ""
 	}
-	d.Notes = strings.TrimSpace(d.Notes)
+	d.Notes = cleanText(d.Notes)
 	d.RepIDs = dedupe(d.RepIDs)
 	d.Skills = dedupe(d.Skills)
-	d.Commitments = dedupe(d.Commitments)
+	commitments := make([]string, 0, len(d.Commitments))
+	for _, c := range d.Commitments {
+		commitments = append(commitments, cleanText(c))
+	}
+	d.Commitments = dedupe(commitments)
 	return d
+}
+
+// cleanText trims what someone typed and drops NUL characters: PostgreSQL
+// refuses them in text (SQLite stores them), so a note pasted with one
+// failed to save there with nothing said but "something went wrong".
+// Nothing a person means is a NUL.
+func cleanText(s string) string {
+	return strings.TrimSpace(strings.ReplaceAll(s, "\x00", ""))
 }
 
 func dedupe(xs []string) []string {
