@@ -153,7 +153,7 @@ func scopeInsights(t *tally, who, public string) []Insight {
 	if t.pairs >= UnconfirmedMinPairs {
 		if r := float64(t.confirmed) / float64(t.pairs); r < UnconfirmedRate-eps {
 			out = append(out, Insight{Kind: InsightUnconfirmed, Value: round(r, 4),
-				Text: fmt.Sprintf("Reps confirmed only %d of %d sessions over the last 4 weeks (%s).", t.confirmed, t.pairs, pct(r))})
+				Text: fmt.Sprintf("Reps confirmed only %d of the %d sessions logged with them over the last 4 weeks (%s; a team meeting counts once for each rep).", t.confirmed, t.pairs, pct(r))})
 		}
 	}
 	return out

@@ -204,7 +204,7 @@ func (h home) leaderBlocks() ([]slack.Block, []string) {
 		return nil, nil
 	}
 	m := l.Metrics
-	head := fmt.Sprintf("*Your organisation this week* (%s): %s across %s, %d min · %d of %s coached within their manager's cadence (%s) · %d overdue · %s of sessions confirmed by reps",
+	head := fmt.Sprintf("*Your organisation this week* (%s): %s across %s, %d min · %d of %s coached within their manager's cadence (%s) · %d overdue · reps confirmed %s of the sessions logged with them",
 		periodLabel(h.treePeriod), plural(m.Sessions, "session", "sessions"), plural(len(l.ManagerIDs), "manager", "managers"), m.Minutes,
 		m.Covered, plural(m.Reps, "rep", "reps"), metrics.PercentText(m.Coverage), m.Overdue, metrics.PercentText(m.ConfirmationRate))
 	if m.MeanRating != nil {
