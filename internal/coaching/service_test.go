@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,7 +96,7 @@ func TestLogSessionValidates(t *testing.T) {
 			{"zero minutes", func(d *coaching.Draft) { d.DurationMin = 0 }, coaching.FieldDuration},
 			{"481 minutes", func(d *coaching.Draft) { d.DurationMin = 481 }, coaching.FieldDuration},
 			{"ride-along without role", func(d *coaching.Draft) { d.Kind = coaching.KindRideAlong }, coaching.FieldRole},
-			{"long notes", func(d *coaching.Draft) { d.Notes = string(make([]rune, 3001)) }, coaching.FieldNotes},
+			{"long notes", func(d *coaching.Draft) { d.Notes = strings.Repeat("n", 3001) }, coaching.FieldNotes},
 			{"1:1 with two", func(d *coaching.Draft) { d.RepIDs = []string{"U1", "U2"} }, coaching.FieldReps},
 			{"follow-up before the session", func(d *coaching.Draft) { d.FollowUpOn = day("2026-11-24") }, coaching.FieldFollowUp},
 			{"follow-up over a year after", func(d *coaching.Draft) { d.FollowUpOn = day("2027-11-27") }, coaching.FieldFollowUp},
