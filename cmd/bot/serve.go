@@ -80,7 +80,7 @@ func wire(ctx context.Context, e env, cfg config, metrics slackbot.Metrics, llmM
 		Prep: &assist.Prep{Service: a.svc, Trends: store, Writer: a.llm.Prep, DefaultCadence: cfg.CadenceDays,
 			ProseBudget: proseTimeout(cfg.LLM), Log: log},
 		Figures: a.stats, Export: store, Claims: envelopeClaims{st: store, now: a.svc.Now},
-		OnHello: func() { a.releaseExecutable() }})
+		OnHello: a.releaseExecutable})
 
 	a.worker = outbox.NewWorker(store, a.bot, outbox.Options{Logger: log, Now: e.now})
 	a.elector = a.newElector()
@@ -334,10 +334,10 @@ func checkBotToken(ctx context.Context, cfg config) error {
 	return nil
 }
 
-// releaseExecutable gives back the executable's pages that start-up, or
-// the last burst of work, mapped and that nothing may touch again
-// (releaseExecutablePages): once connected, and with the heap's free
-// memory when idle.
+// releaseExecutable unmaps the executable's pages that start-up, or the
+// last burst of work, mapped (releaseExecutablePages): once connected, and
+// with the heap's free memory when idle. What runs next maps back what it
+// uses, from the page cache.
 func (a *app) releaseExecutable() {
 	n, err := releaseExecutablePages()
 	if err != nil {
