@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync"
@@ -41,7 +42,10 @@ const (
 type reconnectGate struct {
 	now   func() time.Time
 	sleep func(ctx context.Context, d time.Duration) error
-	log   *slog.Logger
+	// jitter spreads a pause (nil: as computed), so that replicas whose
+	// sockets Slack refused together do not all ask again in step.
+	jitter func(time.Duration) time.Duration
+	log    *slog.Logger
 
 	mu      sync.Mutex
 	opened  bool      // the last apps.connections.open handed out a URL
@@ -50,7 +54,15 @@ type reconnectGate struct {
 }
 
 func newReconnectGate(log *slog.Logger) *reconnectGate {
-	return &reconnectGate{now: time.Now, sleep: sleepCtx, log: log}
+	return &reconnectGate{now: time.Now, sleep: sleepCtx, jitter: equalJitter, log: log}
+}
+
+// equalJitter is a pause of d made anything from d/2 to d.
+func equalJitter(d time.Duration) time.Duration {
+	if d < 2 {
+		return d
+	}
+	return d - rand.N(d/2)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
@@ -94,7 +106,11 @@ func (g *reconnectGate) pause() (time.Duration, int) {
 	for i := 2; i < g.refused && d < maxPause; i++ {
 		d *= 2
 	}
-	return min(d, maxPause), g.refused
+	d = min(d, maxPause)
+	if g.jitter != nil {
+		d = g.jitter(d)
+	}
+	return d, g.refused
 }
 
 // wait holds a call to apps.connections.open for the pause the sockets

@@ -105,3 +105,20 @@ func TestReconnectGateLeavesFailedCallsToSlackGo(t *testing.T) {
 		t.Fatalf("paused %v, want only %v once", slept, firstPause)
 	}
 }
+
+// Replicas refused together (too_many_websockets for all of them) do not
+// ask again in step: each pause is spread over its second half.
+func TestReconnectPausesAreSpread(t *testing.T) {
+	g := newReconnectGate(slog.New(slog.DiscardHandler))
+	seen := map[time.Duration]bool{}
+	for range 50 {
+		d := g.jitter(8 * time.Second)
+		if d < 4*time.Second || d > 8*time.Second {
+			t.Fatalf("a pause of 8s spread to %v, want 4s to 8s", d)
+		}
+		seen[d] = true
+	}
+	if len(seen) < 2 {
+		t.Errorf("50 pauses of 8s all %v: not spread", seen)
+	}
+}
