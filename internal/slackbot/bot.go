@@ -115,6 +115,7 @@ type Bot struct {
 	seen      *seenSet
 	claims    Claimer
 	ackFn     func(id string, payload any) error // the socket's ack; replaced in benchmarks
+	ackWait   time.Duration                      // ackWait; shorter in tests
 	inflight  sync.WaitGroup
 	connected atomic.Int64 // unix ms of the last hello; 0 when down
 	downSince atomic.Int64 // unix ms the connection was lost (or the bot started)
@@ -157,7 +158,7 @@ func New(cfg Config) *Bot {
 		prose: cfg.Prose, proseTO: cfg.ProseTimeout, briefer: cfg.Prep,
 		figures: cfg.Figures, export: cfg.Export, claims: cfg.Claims, onHello: cfg.OnHello,
 	}
-	b.ackFn = b.socketAck
+	b.ackFn, b.ackWait = b.socketAck, ackWait
 	b.downSince.Store(time.Now().UnixMilli())
 	return b
 }
@@ -342,7 +343,13 @@ func (b *Bot) handle(ctx context.Context, env envelope) {
 	dedupe := env.Type != "interactive" || !env.isViewSubmission()
 	if dedupe && b.seen.add(env.EnvelopeID) {
 		b.log.Debug("duplicate envelope acknowledged again", "envelope_id", env.EnvelopeID)
-		b.ackNow(env.EnvelopeID, nil)
+		// Off the socket's loop: an ack waits for slack-go's writer,
+		// whose queue fills while a socket is being replaced.
+		b.inflight.Add(1)
+		go func() {
+			defer b.inflight.Done()
+			b.ackNow(env.EnvelopeID, nil)
+		}()
 		return
 	}
 	a := &acker{bot: b, id: env.EnvelopeID, typ: env.Type, received: received, redelivered: env.RetryAttempt > 0}
@@ -520,12 +527,16 @@ func (b *Bot) ackNow(id string, payload any) {
 	}
 }
 
+// ackWait bounds how long an ack waits for slack-go's socket writer (its
+// queue fills while a socket is being replaced): past Slack's 3 s the
+// envelope has been sent again, or dropped, whatever the ack says, and a
+// goroutine waiting on it for ever would only hold its handler's memory.
+const ackWait = 3 * time.Second
+
 func (b *Bot) socketAck(id string, payload any) error {
-	req := socketmode.Request{EnvelopeID: id}
-	if payload == nil {
-		return b.sm.Ack(req)
-	}
-	return b.sm.Ack(req, payload)
+	ctx, cancel := context.WithTimeout(context.Background(), b.ackWait)
+	defer cancel()
+	return b.sm.AckCtx(ctx, id, payload)
 }
 
 func errText(err error) string {
