@@ -154,13 +154,27 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 // parseAPIRequest reads the token and parameters from the form (body or
 // query) or from a JSON body. The second result is a Slack error code for a
 // body that cannot be read.
+//
+// The token is read where Slack reads it, and nowhere else:
+//   - from an Authorization: Bearer header, always;
+//   - from a token field of a URL-encoded (or multipart) POST body;
+//   - never from a JSON body: "To make use of sending JSON on write
+//     operations, you must provide your token value using an Authorization
+//     HTTP header" (https://docs.slack.dev/changelog/2017-10-keeping-up-with-the-jsons);
+//   - never from the query string: apps created after February 24, 2021
+//     "may no longer send tokens as query parameters and must instead use
+//     an HTTP authorization header or send the token in an HTTP POST body"
+//     (https://api.slack.com/changelog/2020-11-no-more-tokens-in-querystrings-for-newly-created-apps).
+//
+// A token anywhere else is not seen, so the call is not_authed, as on Slack.
 func parseAPIRequest(r *http.Request, body []byte) (*apiRequest, string) {
 	req := &apiRequest{method: strings.TrimPrefix(r.URL.Path, "/api/"), params: map[string]string{}}
 	for k, v := range r.URL.Query() {
 		req.params[k] = v[0]
 	}
+	delete(req.params, "token")
 	ctype, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	var perr string
+	var perr, formToken string
 	switch {
 	case ctype == "application/json":
 		if len(strings.TrimSpace(string(body))) > 0 {
@@ -185,13 +199,14 @@ func parseAPIRequest(r *http.Request, body []byte) (*apiRequest, string) {
 		for k, v := range form {
 			req.params[k] = v[0]
 		}
+		formToken = req.params["token"]
 	}
+	delete(req.params, "token")
 	if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
 		req.token = strings.TrimPrefix(auth, "Bearer ")
 	} else {
-		req.token = req.params["token"]
+		req.token = formToken
 	}
-	delete(req.params, "token")
 	return req, perr
 }
 

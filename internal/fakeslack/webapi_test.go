@@ -364,3 +364,56 @@ func TestDroppedConnectionIsANetworkError(t *testing.T) {
 		t.Errorf("responses = %+v", r)
 	}
 }
+
+// Slack reads a token from an Authorization header or a URL-encoded POST
+// body only: one in a JSON body or in the query string is not seen, and
+// the call is not_authed. A client that puts it there works against
+// nothing but a fake.
+func TestTokenIsReadOnlyWhereSlackReadsIt(t *testing.T) {
+	fake := startFake(t)
+	call := func(path, ctype, body, auth string) string {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodPost, fake.APIURL()+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", ctype)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out struct {
+			OK    bool   `json:"ok"`
+			Error string `json:"error"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+			t.Fatal(err)
+		}
+		return out.Error
+	}
+	const form, jsonType = "application/x-www-form-urlencoded", "application/json; charset=utf-8"
+	tok := fake.BotToken()
+	for _, c := range []struct {
+		name, path, ctype, body, auth, want string
+	}{
+		{"form body", "chat.postMessage", form, "channel=C1&text=x&token=" + tok, "", ""},
+		{"bearer, form", "chat.postMessage", form, "channel=C1&text=x", "Bearer " + tok, ""},
+		{"bearer, json", "chat.postMessage", jsonType, `{"channel":"C1","text":"x"}`, "Bearer " + tok, ""},
+		{"json body", "chat.postMessage", jsonType, `{"channel":"C1","text":"x","token":"` + tok + `"}`, "", "not_authed"},
+		{"query string", "chat.postMessage?token=" + tok, form, "channel=C1&text=x", "", "not_authed"},
+		{"json views.publish", "views.publish", jsonType, `{"user_id":"U1","view":{"type":"home","blocks":[]},"token":"` + tok + `"}`, "", "not_authed"},
+	} {
+		if got := call(c.path, c.ctype, c.body, c.auth); got != c.want {
+			t.Errorf("%s: error %q, want %q", c.name, got, c.want)
+		}
+	}
+	for _, c := range fake.CallsTo("chat.postMessage") {
+		if _, ok := c.Params["token"]; ok {
+			t.Errorf("the token is recorded as a parameter: %v", c.Params)
+		}
+	}
+}
