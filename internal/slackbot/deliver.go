@@ -168,9 +168,11 @@ func slackErrorClass(code string) outbox.Class {
 	switch code {
 	case "token_revoked", "invalid_auth", "account_inactive", "not_authed", "token_expired":
 		return outbox.Fatal
-	case "ratelimited":
+	case "ratelimited", "rate_limited": // chat.postMessage documents both spellings
 		return outbox.RateLimited
-	case "internal_error", "fatal_error", "service_unavailable", "request_timeout", "team_added_to_org":
+	case "internal_error", "fatal_error", "service_unavailable", "request_timeout",
+		// a workspace joining or migrating to an Enterprise org: it passes
+		"team_added_to_org", "org_login_required":
 		return outbox.Retry
 	}
 	// channel_not_found, user_not_found, invalid_blocks, msg_too_long and

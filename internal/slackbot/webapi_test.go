@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/outbox"
 )
 
 // The slim views.open, views.update and views.publish calls must answer
@@ -174,5 +175,41 @@ func TestSlimChatCalls(t *testing.T) {
 				t.Fatalf("got error %v (%T)", err, err)
 			}
 		})
+	}
+}
+
+// What the outbox does with each answer Slack documents for the methods
+// it calls: a message is dropped only for an answer that would come again.
+// chat.postMessage documents rate_limited ("Application has posted too
+// many messages") beside the 429's ratelimited, and chat.postMessage and
+// chat.update document org_login_required, a workspace in the middle of
+// an enterprise migration, which passes like team_added_to_org
+// (https://docs.slack.dev/reference/methods/chat.postMessage, Errors).
+func TestSlackAnswersAreClassified(t *testing.T) {
+	fake := fakeslack.New()
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.AddUser(fakeslack.User{ID: "U0REP", Name: "sam"})
+	bot := New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()})
+	ctx := context.Background()
+	for code, want := range map[string]outbox.Class{
+		"rate_limited":        outbox.RateLimited,
+		"ratelimited":         outbox.RateLimited,
+		"org_login_required":  outbox.Retry,
+		"team_added_to_org":   outbox.Retry,
+		"internal_error":      outbox.Retry,
+		"service_unavailable": outbox.Retry,
+		"channel_not_found":   outbox.Permanent,
+		"invalid_blocks":      outbox.Permanent,
+		"token_revoked":       outbox.Fatal,
+	} {
+		fake.FailNext("chat.postMessage", 1, fakeslack.Fault{Error: code})
+		_, err := bot.post(ctx, "U0REP", "", textMessage("A nudge"))
+		oe, ok := errors.AsType[*outbox.Error](err)
+		if !ok || oe.Class != want || oe.Method != "chat.postMessage" {
+			t.Errorf("%s: got %v (%+v), want class %d", code, err, oe, want)
+		}
 	}
 }
