@@ -2,6 +2,8 @@ package slackbot
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -22,6 +24,9 @@ func (b *Bot) respond(ctx context.Context, url string, m message, replace bool) 
 		if err = redactResponseURL(slack.PostWebhookCustomHTTPContext(ctx, url, b.http, msg), url); err == nil {
 			return
 		}
+		if !blip(err) {
+			break
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -29,6 +34,16 @@ func (b *Bot) respond(ctx context.Context, url string, m message, replace bool) 
 		}
 	}
 	b.log.Warn("response_url post failed", "err", err)
+}
+
+// blip reports whether a failed response_url post may pass if sent again:
+// a network error, a 5xx or a 429. Any other 4xx would come again: Slack
+// answers 404 once the URL is used up or expired, 400 to a body it refuses.
+func blip(err error) bool {
+	if sc, ok := errors.AsType[slack.StatusCodeError](err); ok {
+		return sc.Code == http.StatusTooManyRequests || sc.Code >= 500
+	}
+	return true
 }
 
 // refuse tells someone, ephemerally, why their click changed nothing. text

@@ -213,3 +213,37 @@ func TestSlackAnswersAreClassified(t *testing.T) {
 		}
 	}
 }
+
+// respond retries a blip once, but not an answer that would come again:
+// a response_url Slack no longer takes (404 once used five times or past
+// 30 minutes) or a body it refuses (400) is posted once.
+func TestRespondRetriesOnlyBlips(t *testing.T) {
+	fake := fakeslack.New()
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	bot := New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()})
+	ctx := context.Background()
+	posts := func(u string) (n int) {
+		for _, r := range fake.Responses() {
+			if r.URL == u {
+				n++
+			}
+		}
+		return n
+	}
+
+	gone := fake.URL() + "/response/never-issued" // Slack answers 404
+	bot.respond(ctx, gone, textMessage("Saved."), false)
+	if n := posts(gone); n != 1 {
+		t.Errorf("a response_url answering 404 got %d posts, want 1", n)
+	}
+
+	blip := fake.URL() + "/response/a-blip"
+	fake.FailNext(fakeslack.MethodResponseURL, 1, fakeslack.Fault{Status: http.StatusServiceUnavailable})
+	bot.respond(ctx, blip, textMessage("Saved."), false)
+	if n := posts(blip); n != 2 {
+		t.Errorf("a response_url answering 503 got %d posts, want 2 (one retry)", n)
+	}
+}
