@@ -78,10 +78,17 @@ func TestAwayCadenceAndSnooze(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.fake.WaitForResponse(ctxT(t), func(r fakeslack.Response) bool {
+	r, err := b.fake.WaitForResponse(ctxT(t), func(r fakeslack.Response) bool {
 		return r.URL == in.ResponseURL && r.ReplaceOriginal && strings.Contains(r.Text, "Snoozed")
-	}); err != nil {
+	})
+	if err != nil {
 		t.Fatal(err)
+	}
+	// The nudge is a DM, not an ephemeral message: it is replaced as the
+	// message it is, with no response_type saying otherwise (what Slack
+	// makes of an ephemeral one replacing a DM is not documented).
+	if r.ResponseType != "" {
+		t.Errorf("the nudge was replaced with response_type %q", r.ResponseType)
 	}
 }
 

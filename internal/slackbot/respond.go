@@ -18,7 +18,13 @@ func (b *Bot) respond(ctx context.Context, url string, m message, replace bool) 
 		b.log.Warn("no response_url to answer on")
 		return
 	}
-	msg := &slack.WebhookMessage{Text: m.Text, Blocks: &slack.Blocks{BlockSet: m.Blocks}, ResponseType: slack.ResponseTypeEphemeral, ReplaceOriginal: replace}
+	msg := &slack.WebhookMessage{Text: m.Text, Blocks: &slack.Blocks{BlockSet: m.Blocks}, ReplaceOriginal: replace}
+	if !replace {
+		// A new message in reply is for the clicker alone. A replaced one
+		// stays what it was (an ephemeral receipt, or a DM such as a
+		// nudge), as deliverAs replaces a rep's DM.
+		msg.ResponseType = slack.ResponseTypeEphemeral
+	}
 	var err error
 	for attempt := 0; attempt < 2; attempt++ {
 		if err = redactResponseURL(slack.PostWebhookCustomHTTPContext(ctx, url, b.http, msg), url); err == nil {
