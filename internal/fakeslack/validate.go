@@ -41,6 +41,10 @@ type checker struct {
 	blockIDs  map[string]string // block_id -> pointer of the block that has it
 	inputIDs  []string          // block_ids of input blocks, in order
 	inputs    []string          // pointers of input blocks
+	focused   []string          // pointers of focus_on_load: true
+	// urlOptions is set while an overflow menu's options are read: the
+	// only options that may carry a url.
+	urlOptions bool
 }
 
 func newChecker() *checker { return &checker{blockIDs: map[string]string{}} }
@@ -78,11 +82,21 @@ func (c *checker) text(v any, r textRule, pointer string) {
 		c.fail(pointer, "must be a text object")
 		return
 	}
-	switch typ, _ := m["type"].(string); {
+	typ, _ := m["type"].(string)
+	switch {
 	case r.plainOnly && typ != "plain_text":
 		c.fail(pointer+"/type", "must be plain_text")
 	case typ != "plain_text" && typ != "mrkdwn":
 		c.fail(pointer+"/type", "must be one of plain_text, mrkdwn")
+	}
+	// The same page: emoji "is only usable when type is plain_text",
+	// verbatim "is only usable when type is mrkdwn" (slack-go's
+	// NewTextBlockObject drops emoji from mrkdwn for this reason).
+	if _, ok := m["emoji"]; ok && typ == "mrkdwn" {
+		c.fail(pointer+"/emoji", "is only allowed for plain_text")
+	}
+	if _, ok := m["verbatim"]; ok && typ == "plain_text" {
+		c.fail(pointer+"/verbatim", "is only allowed for mrkdwn")
 	}
 	s, ok := m["text"].(string)
 	if !ok {
@@ -257,6 +271,12 @@ func (c *checker) elements(els []any, at func(int) string) {
 // https://docs.slack.dev/reference/block-kit/block-elements/.
 func (c *checker) element(el map[string]any, p string) {
 	c.maxLen(el["action_id"], 255, p+"/action_id")
+	if conf, ok := el["confirm"]; ok {
+		c.confirm(conf, p+"/confirm")
+	}
+	if f, _ := el["focus_on_load"].(bool); f {
+		c.focused = append(c.focused, p+"/focus_on_load")
+	}
 	placeholder := func() { c.text(el["placeholder"], textRule{plainOnly: true, max: 150}, p+"/placeholder") }
 	switch typ, _ := el["type"].(string); typ {
 	case "button":
@@ -265,6 +285,8 @@ func (c *checker) element(el map[string]any, p string) {
 		c.text(el["text"], textRule{plainOnly: true, required: true, max: 75}, p+"/text")
 		c.maxLen(el["value"], 2000, p+"/value")
 		c.maxLen(el["url"], 3000, p+"/url")
+		// "accessibility_label ... Maximum length is 75 characters."
+		c.maxLen(el["accessibility_label"], 75, p+"/accessibility_label")
 		if st, ok := el["style"].(string); ok && st != "primary" && st != "danger" {
 			c.fail(p+"/style", "must be one of primary, danger")
 		}
@@ -273,6 +295,11 @@ func (c *checker) element(el map[string]any, p string) {
 		// options (or option groups of at most 100), plain_text option
 		// text; initial options must be among the options.
 		placeholder()
+		// "options ... If option_groups is specified, this field should
+		// not be", and the other way round.
+		if el["options"] != nil && el["option_groups"] != nil {
+			c.fail(p, "must provide either options or option_groups, not both")
+		}
 		opts := c.options(el["options"], 0, 100, true, p+"/options")
 		if typ == "multi_static_select" {
 			c.maxSelected(el, p)
@@ -295,8 +322,12 @@ func (c *checker) element(el map[string]any, p string) {
 		opts := c.options(el["options"], 1, 10, false, p+"/options")
 		c.initial(el, opts, p)
 	case "overflow":
-		// overflow-menu-element: "An array of up to five option objects".
+		// overflow-menu-element: "An array of up to five option objects";
+		// only its options may carry a url (option-object: "only
+		// available in overflow menus", at most 3000 characters).
+		c.urlOptions = true
 		c.options(el["options"], 1, 5, true, p+"/options")
+		c.urlOptions = false
 	case "plain_text_input":
 		// plain-text-input-element: max_length at most 3000.
 		placeholder()
@@ -325,8 +356,16 @@ func (c *checker) element(el map[string]any, p string) {
 		// whole numbers unless decimals are allowed.
 		placeholder()
 		c.numberInput(el, p)
+	case "timepicker":
+		// timepicker-element: initial_time "in the format HH:mm".
+		placeholder()
+		if t, ok := el["initial_time"]; ok {
+			if ts, _ := t.(string); !isTime(ts) {
+				c.fail(p+"/initial_time", "must be a time in the format HH:mm")
+			}
+		}
 	case "users_select", "conversations_select", "channels_select", "external_select",
-		"timepicker", "datetimepicker", "email_text_input", "url_text_input", "rich_text_input":
+		"datetimepicker", "email_text_input", "url_text_input", "rich_text_input":
 		placeholder()
 	case "multi_users_select", "multi_conversations_select", "multi_channels_select", "multi_external_select":
 		placeholder()
@@ -358,6 +397,10 @@ func (c *checker) options(raw any, min, max int, plainOnly bool, p string) []map
 		}
 		c.text(om["text"], textRule{plainOnly: plainOnly, required: true, max: 75}, op+"/text")
 		c.text(om["description"], textRule{plainOnly: plainOnly, max: 75}, op+"/description")
+		if _, ok := om["url"]; ok && !c.urlOptions {
+			c.fail(op+"/url", "is only allowed in an overflow menu")
+		}
+		c.maxLen(om["url"], 3000, op+"/url")
 		if _, ok := om["value"].(string); !ok {
 			c.fail(op+"/value", "missing required field")
 		}
@@ -419,6 +462,11 @@ func checkView(def map[string]any) []string {
 	c.text(def["title"], textRule{plainOnly: true, required: modal, max: 24}, "/view/title")
 	c.text(def["submit"], textRule{plainOnly: true, max: 24}, "/view/submit")
 	c.text(def["close"], textRule{plainOnly: true, max: 24}, "/view/close")
+	// Every focusable element: focus_on_load "Only one element can be
+	// set to true" within the view.
+	for _, f := range c.focused[min(len(c.focused), 1):] {
+		c.fail(f, "only one element of a view may have focus_on_load")
+	}
 	if modal && def["submit"] == nil && len(c.inputs) > 0 {
 		c.fail(c.inputs[0], "must define `submit` to use input block")
 	}
@@ -533,6 +581,32 @@ func (c *checker) numberInput(el map[string]any, p string) {
 	num("initial_value")
 	if hasLo && hasHi && lo > hi {
 		c.fail(p+"/min_value", "cannot be greater than max_value")
+	}
+}
+
+// isTime says s is a time of day written HH:mm, 00:00 to 23:59.
+func isTime(s string) bool {
+	_, err := time.Parse("15:04", s)
+	return err == nil && len(s) == 5
+}
+
+// confirm checks a confirmation dialog object
+// (https://docs.slack.dev/reference/block-kit/composition-objects/confirmation-dialog-object):
+// title plain_text of at most 100 characters, text of at most 300,
+// confirm and deny plain_text of at most 30, all four required; style
+// primary or danger.
+func (c *checker) confirm(raw any, p string) {
+	m, ok := raw.(map[string]any)
+	if !ok {
+		c.fail(p, "must be an object")
+		return
+	}
+	c.text(m["title"], textRule{plainOnly: true, required: true, max: 100}, p+"/title")
+	c.text(m["text"], textRule{required: true, max: 300}, p+"/text")
+	c.text(m["confirm"], textRule{plainOnly: true, required: true, max: 30}, p+"/confirm")
+	c.text(m["deny"], textRule{plainOnly: true, required: true, max: 30}, p+"/deny")
+	if st, ok := m["style"].(string); ok && st != "primary" && st != "danger" {
+		c.fail(p+"/style", "must be one of primary, danger")
 	}
 }
 

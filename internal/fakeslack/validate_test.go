@@ -55,6 +55,9 @@ func mrkdwnText(s string) string { return fmt.Sprintf(`{"type":"mrkdwn","text":%
 func btn(id, value string) string {
 	return fmt.Sprintf(`{"type":"button","action_id":%q,"value":%q,"text":%s}`, id, value, plainText("Go"))
 }
+func confirmDialog(title, text, yes, no string) string {
+	return fmt.Sprintf(`{"title":%s,"text":%s,"confirm":%s,"deny":%s}`, plainText(title), mrkdwnText(text), plainText(yes), plainText(no))
+}
 func opt(v, text string) string { return fmt.Sprintf(`{"value":%q,"text":%s}`, v, plainText(text)) }
 func opts(n int) string {
 	var out []string
@@ -154,6 +157,34 @@ func TestMessageBlocksAreCheckedAsSlackDoes(t *testing.T) {
 		{"a context image without alt_text", `[{"type":"context","elements":[{"type":"image","image_url":"https://example.com/a.png"}]}]`,
 			"missing required field [json-pointer:/blocks/0/elements/0/alt_text]"},
 		{"an unknown block type", `[{"type":"sectoin","text":` + mrkdwnText("x") + `}]`, `unsupported block type "sectoin" [json-pointer:/blocks/0/type]`},
+		{"emoji on mrkdwn", `[{"type":"section","text":{"type":"mrkdwn","text":"x","emoji":true}}]`,
+			"is only allowed for plain_text [json-pointer:/blocks/0/text/emoji]"},
+		{"verbatim on plain_text", `[{"type":"section","text":{"type":"plain_text","text":"x","verbatim":false}}]`,
+			"is only allowed for mrkdwn [json-pointer:/blocks/0/text/verbatim]"},
+		{"emoji on plain_text and verbatim on mrkdwn", `[{"type":"section","text":{"type":"plain_text","text":"x","emoji":true},"fields":[{"type":"mrkdwn","text":"y","verbatim":true}]}]`, ""},
+		{"an accessibility label over 75", `[{"type":"actions","elements":[{"type":"button","action_id":"b","text":` + plainText("Go") + `,"accessibility_label":"` + long(76) + `"}]}]`,
+			"must be less than 76 characters [json-pointer:/blocks/0/elements/0/accessibility_label]"},
+		{"a confirm dialog", `[{"type":"actions","elements":[{"type":"button","action_id":"b","text":` + plainText("Undo") + `,"confirm":` + confirmDialog(long(100), long(300), long(30), long(30)) + `}]}]`, ""},
+		{"a confirm title over 100", `[{"type":"actions","elements":[{"type":"button","action_id":"b","text":` + plainText("Undo") + `,"confirm":` + confirmDialog(long(101), "t", "Yes", "No") + `}]}]`,
+			"must be less than 101 characters [json-pointer:/blocks/0/elements/0/confirm/title/text]"},
+		{"a confirm text over 300", `[{"type":"section","text":` + mrkdwnText("x") + `,"accessory":{"type":"overflow","action_id":"o","options":[` + opts(2) + `],"confirm":` + confirmDialog("T", long(301), "Yes", "No") + `}}]`,
+			"must be less than 301 characters [json-pointer:/blocks/0/accessory/confirm/text/text]"},
+		{"a confirm button over 30", `[{"type":"actions","elements":[{"type":"static_select","action_id":"s","options":[` + opts(2) + `],"confirm":` + confirmDialog("T", "t", long(31), "No") + `}]}]`,
+			"must be less than 31 characters [json-pointer:/blocks/0/elements/0/confirm/confirm/text]"},
+		{"a confirm without deny", `[{"type":"actions","elements":[{"type":"button","action_id":"b","text":` + plainText("Undo") + `,"confirm":{"title":` + plainText("T") + `,"text":` + plainText("t") + `,"confirm":` + plainText("Yes") + `}}]}]`,
+			"missing required field [json-pointer:/blocks/0/elements/0/confirm/deny]"},
+		{"a select with both options and option_groups", `[{"type":"actions","elements":[{"type":"static_select","action_id":"s","options":[` + opts(1) + `],"option_groups":[{"label":` + plainText("G") + `,"options":[` + opts(1) + `]}]}]}]`,
+			"must provide either options or option_groups, not both [json-pointer:/blocks/0/elements/0]"},
+		{"an overflow option with a url", `[{"type":"section","text":` + mrkdwnText("x") + `,"accessory":{"type":"overflow","action_id":"o","options":[{"value":"v","text":` + plainText("Docs") + `,"url":"https://example.com"}]}}]`, ""},
+		{"an overflow option url over 3000", `[{"type":"section","text":` + mrkdwnText("x") + `,"accessory":{"type":"overflow","action_id":"o","options":[{"value":"v","text":` + plainText("Docs") + `,"url":"https://` + long(2993) + `"}]}}]`,
+			"must be less than 3001 characters [json-pointer:/blocks/0/accessory/options/0/url]"},
+		{"a select option with a url", `[{"type":"actions","elements":[{"type":"static_select","action_id":"s","options":[{"value":"v","text":` + plainText("Docs") + `,"url":"https://example.com"}]}]}]`,
+			"is only allowed in an overflow menu [json-pointer:/blocks/0/elements/0/options/0/url]"},
+		{"a time not written HH:mm", `[{"type":"actions","elements":[{"type":"timepicker","action_id":"t","initial_time":"9:30"}]}]`,
+			"must be a time in the format HH:mm [json-pointer:/blocks/0/elements/0/initial_time]"},
+		{"a time past midnight", `[{"type":"actions","elements":[{"type":"timepicker","action_id":"t","initial_time":"24:00"}]}]`,
+			"must be a time in the format HH:mm [json-pointer:/blocks/0/elements/0/initial_time]"},
+		{"a time written HH:mm", `[{"type":"actions","elements":[{"type":"timepicker","action_id":"t","initial_time":"09:30"}]}]`, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := startFake(t)
@@ -330,6 +361,11 @@ func TestViewsAreCheckedAsSlackDoes(t *testing.T) {
 		{"more users preselected than max_selected_items", modal("", input("r", "Reps", `{"type":"multi_users_select","action_id":"r","max_selected_items":2,"initial_users":["U1","U2","U3"]}`)),
 			"3 items preselected, more than max_selected_items (2) [json-pointer:/view/blocks/0/element/initial_users]"},
 		{"as many users preselected as allowed", modal("", input("r", "Reps", `{"type":"multi_users_select","action_id":"r","max_selected_items":2,"initial_users":["U1","U2"]}`)), ""},
+		{"one element focused on load", modal("", input("a", "A", `{"type":"plain_text_input","action_id":"a","focus_on_load":true}`)+","+
+			input("b", "B", `{"type":"plain_text_input","action_id":"b","focus_on_load":false}`)), ""},
+		{"two elements focused on load", modal("", input("a", "A", `{"type":"plain_text_input","action_id":"a","focus_on_load":true}`)+","+
+			input("b", "B", `{"type":"datepicker","action_id":"b","focus_on_load":true}`)),
+			"only one element of a view may have focus_on_load [json-pointer:/view/blocks/1/element/focus_on_load]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := startFake(t)
