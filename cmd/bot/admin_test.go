@@ -258,3 +258,31 @@ func TestAPartialUserChangeIsSkipped(t *testing.T) {
 		t.Errorf("Sam after partial user_changes = %+v, %v; want his profile as Slack last gave it", p, err)
 	}
 }
+
+// A command's argument as long as someone may paste, quoted back in the
+// answer, still gets an answer: Slack refuses a section over 3,000
+// characters, and a refused response_url post leaves the person looking
+// at nothing. Escaping makes "&" five characters long.
+func TestALongArgumentIsQuotedBackCut(t *testing.T) {
+	b := startBot(t)
+	b.importRoster(t)
+	long := strings.Repeat("a&b<c>", 700)
+	for _, c := range []struct{ user, text, want string }{
+		{mgr, "away " + long, "is not a date"},
+		{other, "export --from " + long, "is not a date"},
+	} {
+		ctx := ctxT(t)
+		in, err := b.fake.SlashCommand(ctx, c.user, "/coach", c.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.URL == in.ResponseURL })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Error != "" || !strings.Contains(blocksText(r.Blocks), c.want) {
+			t.Errorf("/coach %.20s…: answer refused (%q) or without %q: %.300s", c.text, r.Error, c.want, blocksText(r.Blocks))
+		}
+	}
+	noProblems(t, b.fake)
+}

@@ -129,7 +129,18 @@ func ParseUntil(s string, today Date) (Date, error) {
 	if n, unit, ok := span(f); ok {
 		return today.AddDays(n * unit), nil
 	}
-	return Date{}, fmt.Errorf("%q is not a date: try %s, a weekday, \"2w\", or \"off\"", s, today.AddDays(7))
+	return Date{}, fmt.Errorf("%q is not a date: try %s, a weekday, \"2w\", or \"off\"", excerpt(s, 40), today.AddDays(7))
+}
+
+// excerpt is at most n characters of what someone typed, marked "…"
+// where cut, for quoting it back: a pasted paragraph quoted whole would
+// bury the help after it, and overflow the message it is shown in.
+func excerpt(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 func weekdayNames() [7][]string {

@@ -61,7 +61,7 @@ func exportArgs(args string) (export.Options, error) {
 		case "to":
 			dst = &o.To
 		default:
-			return o, coaching.Errorf(coaching.EInvalid, "%q is not an option of /coach export.", words[i])
+			return o, coaching.Errorf(coaching.EInvalid, "%q is not an option of /coach export.", truncate(words[i], 40))
 		}
 		if i+1 == len(words) {
 			return o, coaching.Errorf(coaching.EInvalid, "--%s needs a date.", flag)
@@ -69,7 +69,7 @@ func exportArgs(args string) (export.Options, error) {
 		i++
 		d, err := coaching.ParseDate(words[i])
 		if err != nil {
-			return o, coaching.Errorf(coaching.EInvalid, "--%s: %q is not a date (YYYY-MM-DD).", flag, words[i])
+			return o, coaching.Errorf(coaching.EInvalid, "--%s: %q is not a date (YYYY-MM-DD).", flag, truncate(words[i], 40))
 		}
 		*dst = d
 	}

@@ -318,7 +318,35 @@ func without(ids []string, x string) []string {
 	return out
 }
 
-// textMessage is a one-section message.
+// textMessage is a one-section message. Past the 3,000 characters Slack
+// takes in a section, text is cut: Slack would refuse the whole message,
+// and the person would see nothing at all.
 func textMessage(text string) message {
-	return message{Text: text, Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}}
+	return message{Text: text, Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(cutMrkdwn(text, 3000)), nil, nil)}}
 }
+
+// cutMrkdwn cuts mrkdwn to at most n characters, marking the cut with
+// "…", never inside an escape ("&amp;") or a mention ("<@U1>"): half an
+// escape shows as typed, half a mention as broken markup.
+func cutMrkdwn(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	r = r[:n-1]
+	// An escape or a mention Coachlog writes is short: look back that far
+	// for one left open.
+	for i := len(r) - 1; i >= max(0, len(r)-maxMarkup); i-- {
+		if r[i] == ';' || r[i] == '>' {
+			break
+		}
+		if r[i] == '&' || r[i] == '<' {
+			r = r[:i]
+			break
+		}
+	}
+	return string(r) + "…"
+}
+
+// maxMarkup is the longest escape or mention Coachlog puts in mrkdwn.
+const maxMarkup = 24

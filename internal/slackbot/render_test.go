@@ -314,3 +314,24 @@ func TestEscChunksFitAndNeverSplitAnEscape(t *testing.T) {
 		})
 	}
 }
+
+// A one-section answer past Slack's 3,000 characters is cut, not refused,
+// and never inside an escape or a mention.
+func TestTextMessageCutsLongTextAtMarkup(t *testing.T) {
+	for _, text := range []string{
+		strings.Repeat("x", 5000),
+		":warning: " + esc(strings.Repeat("a&b<c>", 1000)),
+		escKeepMentions(strings.Repeat("reps <@U0REP1234> & ", 400)),
+	} {
+		for shift := range 12 { // the cut lands on each character of the markup
+			m := textMessage(strings.Repeat("y", shift) + text)
+			checkLimits(t, m)
+			got := blocksText(m.Blocks)
+			got = strings.TrimSuffix(strings.TrimSuffix(got, "\n"), "…")
+			tail := got[max(0, len(got)-30):]
+			if i := strings.LastIndexAny(tail, "&<"); i >= 0 && !strings.ContainsAny(tail[i:], ";>") {
+				t.Errorf("cut inside markup: …%s", tail)
+			}
+		}
+	}
+}
