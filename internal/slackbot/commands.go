@@ -267,7 +267,7 @@ func notUnderstood(res quickcapture.Result) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return ":mag: " + truncate(strings.Join(parts, " ")+" Check the form and log it.", 2900)
+	return ":mag: " + cutMrkdwn(strings.Join(parts, " ")+" Check the form and log it.", 2900)
 }
 
 // unreadParts says what of a quick capture was unusable as typed: people

@@ -153,7 +153,7 @@ func insightsText(is []metrics.Insight) string {
 	for _, i := range is {
 		lines = append(lines, "• "+esc(i.Text))
 	}
-	return truncate(strings.Join(lines, "\n"), 3000)
+	return cutMrkdwn(strings.Join(lines, "\n"), 3000)
 }
 
 // scopeLine is one manager's or leader's figures on one line, for lists.
@@ -197,7 +197,7 @@ func lineSections(lines []string, maxBlocks, budget int, more func(n int) string
 		}
 	}
 	for i, l := range lines {
-		l = truncate(l, 1000)
+		l = cutMrkdwn(l, 1000)
 		if len(cur) == perSection || size+len(l)+1 > 3000 {
 			flush()
 		}

@@ -105,7 +105,7 @@ func (b *Bot) homeFigures(ctx context.Context, userID string, p metrics.Period, 
 func (h home) blocks() []slack.Block {
 	var top []slack.Block
 	if h.notice != "" {
-		top = append(top, slack.NewSectionBlock(mrkdwn(truncate(h.notice, 3000)), nil, nil, slack.SectionBlockOptionBlockID("notice")))
+		top = append(top, slack.NewSectionBlock(mrkdwn(cutMrkdwn(h.notice, 3000)), nil, nil, slack.SectionBlockOptionBlockID("notice")))
 	}
 	top = append(top,
 		slack.NewHeaderBlock(plain("Coachlog")),
@@ -138,7 +138,7 @@ func (h home) managerBlocks() []slack.Block {
 		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(weekLine(f, h.period)), nil, nil))
 		blocks = append(blocks, overdueBlocks(f.Team)...)
 		if len(f.Insights) > 0 {
-			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(truncate("*What stands out* over the last 4 weeks\n"+insightsText(f.Insights), 3000)), nil, nil))
+			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(cutMrkdwn("*What stands out* over the last 4 weeks\n"+insightsText(f.Insights), 3000)), nil, nil))
 		}
 	case !h.manager && h.person.Holds(coaching.PersonManager):
 		// The roster calls them a manager, but nobody is on their team.

@@ -154,5 +154,5 @@ func joinNotice(parts ...string) string {
 			kept = append(kept, p)
 		}
 	}
-	return truncate(strings.Join(kept, " "), 2900)
+	return cutMrkdwn(strings.Join(kept, " "), 2900)
 }

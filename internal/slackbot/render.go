@@ -133,7 +133,7 @@ func detailFields(s coaching.Session, skills []coaching.Skill) []*slack.TextBloc
 		f = append(f, mrkdwn("*Manager's role*\n"+s.Role.Label()))
 	}
 	if len(s.Skills) > 0 {
-		f = append(f, mrkdwn("*Focus*\n"+truncate(skillLabels(s.Skills, skills), 1900)))
+		f = append(f, mrkdwn("*Focus*\n"+cutMrkdwn(skillLabels(s.Skills, skills), 1900)))
 	}
 	return f
 }

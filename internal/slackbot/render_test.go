@@ -14,6 +14,7 @@ import (
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/fakeslack"
 	"github.com/coachlog/coachlog/internal/llm"
+	"github.com/coachlog/coachlog/internal/metrics"
 	"github.com/coachlog/coachlog/internal/outbox"
 	"github.com/coachlog/coachlog/internal/quickcapture"
 )
@@ -332,6 +333,63 @@ func TestTextMessageCutsLongTextAtMarkup(t *testing.T) {
 			if i := strings.LastIndexAny(tail, "&<"); i >= 0 && !strings.ContainsAny(tail[i:], ";>") {
 				t.Errorf("cut inside markup: …%s", tail)
 			}
+		}
+	}
+}
+
+// Text that people wrote, escaped and then cut to fit a section or a
+// field, is cut between escapes: a finding naming "R&D", a skill "Q&A".
+func TestEscapedTextIsNeverCutInsideAnEscape(t *testing.T) {
+	day := coaching.Date{Year: 2026, Month: 11, Day: 20}
+	for shift := range 7 { // the cut lands on each character of "&amp;" and around it
+		f := fullFigures("UM0", false)
+		f.Insights = nil
+		for range 8 {
+			f.Insights = append(f.Insights, metrics.Insight{Kind: metrics.InsightDoseLow, Text: strings.Repeat("y", shift) + strings.Repeat("R&D ", 200)})
+		}
+		r := &metrics.Report{Period: week48, Managers: []metrics.Figures{f}}
+		var skills []coaching.Skill
+		var ids []string
+		for i := range 100 {
+			id := fmt.Sprintf("s%02d", i)
+			label := strings.Repeat("Q&A", 30)
+			if i == 0 {
+				label = strings.Repeat("y", shift) + label
+			}
+			skills, ids = append(skills, coaching.Skill{ID: id, Label: label}), append(ids, id)
+		}
+		s := coaching.Session{ID: 1, ManagerID: "UM", Kind: coaching.KindOneOnOne, DurationMin: 30, OccurredOn: day, Skills: ids,
+			Reps: []coaching.SessionRep{{RepID: "UR", Status: coaching.StatusPending}}}
+		h := home{person: coaching.Person{ID: "UM0", Roles: []string{coaching.PersonManager}, Active: true, InRoster: true}, manager: true, period: week48, report: r}
+		for name, blocks := range map[string][]slack.Block{
+			"stats":    statsMessage(r, r, h.person, true).Blocks,
+			"home":     h.blocks(),
+			"rep's DM": repDM(s, "UR", skills).Blocks,
+		} {
+			raw, _ := json.Marshal(blocks)
+			var v any
+			_ = json.Unmarshal(raw, &v)
+			var walk func(any)
+			walk = func(v any) {
+				switch x := v.(type) {
+				case map[string]any:
+					if s, ok := x["text"].(string); ok && x["type"] == "mrkdwn" && strings.HasSuffix(s, "…") {
+						tail := strings.TrimSuffix(s, "…")
+						tail = tail[max(0, len(tail)-10):]
+						if i := strings.LastIndex(tail, "&"); i >= 0 && !strings.Contains(tail[i:], ";") {
+							t.Errorf("%s, shifted %d: cut inside an escape: …%s…", name, shift, tail)
+						}
+					}
+					for _, y := range x {
+						walk(y)
+					}
+				case []any:
+					for _, y := range x {
+						walk(y)
+					}
+				}
+			}
+			walk(v)
 		}
 	}
 }
