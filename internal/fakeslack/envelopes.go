@@ -72,6 +72,7 @@ type envelopeConfig struct {
 	channelID     string
 	channelName   string
 	buttonValue   *string
+	message       map[string]any
 }
 
 func newEnvelopeConfig(opts []EnvelopeOption) envelopeConfig {
@@ -106,6 +107,22 @@ func EnterpriseInstallAsString() EnvelopeOption {
 // default is the user's DM with the bot.
 func InChannel(id, name string) EnvelopeOption {
 	return func(c *envelopeConfig) { c.channelID, c.channelName = id, name }
+}
+
+// MessageFields sets fields of the message object a message shortcut
+// carries, over the plain user message MessageShortcut builds; a nil value
+// removes the field. Use Slack's shapes: "thread_ts" and "parent_user_id"
+// for a reply in a thread, "files" for a message with attachments, "blocks"
+// for one an app posted, "bot_id" and "subtype" for a bot's.
+func MessageFields(fields map[string]any) EnvelopeOption {
+	return func(c *envelopeConfig) {
+		if c.message == nil {
+			c.message = map[string]any{}
+		}
+		for k, v := range fields {
+			c.message[k] = v
+		}
+	}
 }
 
 // ButtonValue makes ClickButton and ClickResponseButton pick, among buttons

@@ -196,15 +196,23 @@ func (s *Server) MessageShortcut(ctx context.Context, userID, callbackID, channe
 		TriggerID:   s.issueTriggerLocked(userID, ""),
 		ResponseURL: s.issueResponseURLLocked(userID, channel, nil),
 	}
+	message := map[string]any{
+		"type": "message", "text": text, "user": author, "ts": ts, "team": s.teamID,
+		"client_msg_id": newUUID(),
+	}
+	for k, v := range cfg.message {
+		if v == nil {
+			delete(message, k)
+		} else {
+			message[k] = v
+		}
+	}
 	payload := map[string]any{
 		"type": "message_action", "token": VerificationToken, "action_ts": s.actionTS(),
 		"team": s.teamRef(), "user": s.userRefLocked(userID),
 		"channel":     map[string]any{"id": channel, "name": channelName(channel)},
 		"callback_id": callbackID, "trigger_id": in.TriggerID, "message_ts": ts,
-		"message": map[string]any{
-			"type": "message", "text": text, "user": author, "ts": ts, "team": s.teamID,
-			"client_msg_id": newUUID(),
-		},
+		"message":      message,
 		"response_url": in.ResponseURL, "enterprise": nil, "is_enterprise_install": enterpriseInstall(cfg),
 	}
 	id, err := s.sendLocked(ctx, "interactive", payload, &envelope{triggers: []string{in.TriggerID}}, cfg)

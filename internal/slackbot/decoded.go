@@ -35,7 +35,7 @@ func interactionOf(cb *slack.InteractionCallback) interaction {
 		in.Channel = &channelRef{ID: cb.Channel.ID}
 	}
 	if m := cb.Message; m.Timestamp != "" || m.Text != "" || m.User != "" || m.BotID != "" {
-		in.Message = &messageRef{Text: m.Text, TS: m.Timestamp, User: m.User, BotID: m.BotID}
+		in.Message = &messageRef{Text: m.Text, TS: m.Timestamp, ThreadTS: m.ThreadTimestamp, User: m.User, BotID: m.BotID}
 	}
 	for _, a := range cb.ActionCallback.BlockActions {
 		if a != nil {

@@ -68,10 +68,11 @@ type channelRef struct {
 
 // messageRef is the message a button or a message shortcut was used on.
 type messageRef struct {
-	Text  string `json:"text"`
-	TS    string `json:"ts"`
-	User  string `json:"user"`
-	BotID string `json:"bot_id"`
+	Text     string `json:"text"`
+	TS       string `json:"ts"`
+	ThreadTS string `json:"thread_ts"` // a reply's parent; a parent's own ts
+	User     string `json:"user"`
+	BotID    string `json:"bot_id"`
 }
 
 type action struct {

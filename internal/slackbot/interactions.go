@@ -414,12 +414,21 @@ func (b *Bot) onMessageShortcut(ctx context.Context, in interaction) {
 }
 
 // messageLink builds the message's permalink from the payload, sparing a
-// chat.getPermalink call before views.open.
+// chat.getPermalink call before views.open (and that call fails in the
+// private channels and DMs the bot is not in, where coaching is often
+// discussed). A reply in a thread gets the form chat.getPermalink gives
+// one, with its thread and channel: without them Slack opens the channel,
+// not the reply.
 func messageLink(in interaction) string {
 	if in.Message == nil || in.Channel == nil || in.Team == nil || in.Team.Domain == "" {
 		return ""
 	}
-	return "https://" + in.Team.Domain + ".slack.com/archives/" + in.Channel.ID + "/p" + strings.ReplaceAll(in.Message.TS, ".", "")
+	m := in.Message
+	link := "https://" + in.Team.Domain + ".slack.com/archives/" + in.Channel.ID + "/p" + strings.ReplaceAll(m.TS, ".", "")
+	if m.ThreadTS != "" && m.ThreadTS != m.TS {
+		link += "?thread_ts=" + m.ThreadTS + "&cid=" + in.Channel.ID
+	}
+	return link
 }
 
 func shortcutNotes(text, link string) string {
