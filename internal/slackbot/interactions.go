@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -403,7 +404,7 @@ func (b *Bot) refreshModal(ctx context.Context, in interaction) {
 func (b *Bot) onMessageShortcut(ctx context.Context, in interaction) {
 	var d coaching.Draft
 	if in.Message != nil {
-		link := messageLink(in)
+		link := b.messageLink(in)
 		d.Notes = shortcutNotes(b.written(ctx, in.Message.Text), link)
 		if u := in.Message.User; u != "" && u != in.User.ID && in.Message.BotID == "" {
 			d.RepIDs = []string{u}
@@ -418,18 +419,32 @@ func (b *Bot) onMessageShortcut(ctx context.Context, in interaction) {
 // private channels and DMs the bot is not in, where coaching is often
 // discussed). A reply in a thread gets the form chat.getPermalink gives
 // one, with its thread and channel: without them Slack opens the channel,
-// not the reply.
-func messageLink(in interaction) string {
+// not the reply. The host is the one the workspace's pages are on:
+// GovSlack serves them, as its Web API, from slack-gov.com.
+func (b *Bot) messageLink(in interaction) string {
 	if in.Message == nil || in.Channel == nil || in.Team == nil || in.Team.Domain == "" {
 		return ""
 	}
 	m := in.Message
-	link := "https://" + in.Team.Domain + ".slack.com/archives/" + in.Channel.ID + "/p" + strings.ReplaceAll(m.TS, ".", "")
+	link := "https://" + in.Team.Domain + "." + webHost(b.apiURL) + "/archives/" + in.Channel.ID + "/p" + strings.ReplaceAll(m.TS, ".", "")
 	if m.ThreadTS != "" && m.ThreadTS != m.TS {
 		link += "?thread_ts=" + m.ThreadTS + "&cid=" + in.Channel.ID
 	}
 	return link
 }
+
+// webHost is the domain workspaces are served from, by the Web API's URL:
+// slack-gov.com for GovSlack, else slack.com (a proxy or a fake says
+// nothing of where the workspace lives).
+func webHost(apiURL string) string {
+	u, err := url.Parse(apiURL)
+	if err == nil && (u.Hostname() == govHost || strings.HasSuffix(u.Hostname(), "."+govHost)) {
+		return govHost
+	}
+	return "slack.com"
+}
+
+const govHost = "slack-gov.com"
 
 func shortcutNotes(text, link string) string {
 	text = strings.TrimSpace(text)
