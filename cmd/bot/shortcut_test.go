@@ -53,3 +53,51 @@ func TestMessageShortcutOnAThreadReplyLinksIntoTheThread(t *testing.T) {
 		t.Fatalf("notes on a thread's parent = %q, want a plain link", notes)
 	}
 }
+
+// A message with no text still has something to note: an app's message
+// in blocks (a call recorder's summary), a file shared without a word.
+// Their text is empty as Slack sends them; the notes are what the message
+// shows, not an empty form with a link.
+func TestMessageShortcutOnAMessageWithoutTextNotesWhatItShows(t *testing.T) {
+	b := startBot(t)
+	for _, tt := range []struct {
+		name   string
+		fields map[string]any
+		want   string
+	}{
+		{"an app's blocks", map[string]any{
+			"subtype": "bot_message", "bot_id": "B0CALLS", "username": "Call Recorder", "user": nil, "client_msg_id": nil,
+			"blocks": []any{
+				map[string]any{"type": "header", "block_id": "h", "text": map[string]any{"type": "plain_text", "text": "Call summary: Acme"}},
+				map[string]any{"type": "section", "block_id": "s", "text": map[string]any{"type": "mrkdwn", "text": "Sam ran discovery; pricing &amp; terms next"}},
+				map[string]any{"type": "context", "block_id": "c", "elements": []any{map[string]any{"type": "mrkdwn", "text": "<https://calls.test/1|Recording>"}}},
+			}},
+			"Call summary: Acme\nSam ran discovery; pricing & terms next\nRecording (https://calls.test/1)"},
+		{"an app's rich text", map[string]any{
+			"bot_id": "B0FLOW", "blocks": []any{map[string]any{"type": "rich_text", "block_id": "r", "elements": []any{
+				map[string]any{"type": "rich_text_section", "elements": []any{map[string]any{"type": "text", "text": "Follow-ups <for> the team:"}}},
+				map[string]any{"type": "rich_text_list", "style": "bullet", "indent": 0, "elements": []any{
+					map[string]any{"type": "rich_text_section", "elements": []any{
+						map[string]any{"type": "user", "user_id": "U0NOBODY"}, map[string]any{"type": "text", "text": " sends the deck "},
+						map[string]any{"type": "emoji", "name": "rocket"}}},
+					map[string]any{"type": "rich_text_section", "elements": []any{
+						map[string]any{"type": "link", "url": "https://acme.test/q", "text": "the quote"}}},
+				}},
+			}}}},
+			"Follow-ups <for> the team:\n• @U0NOBODY sends the deck :rocket:\n• the quote (https://acme.test/q)"},
+		{"a file alone", map[string]any{"upload": true, "display_as_bot": false, "files": []any{map[string]any{
+			"id": "F0REC", "created": 1700000000, "timestamp": 1700000000, "name": "acme-call.mp4", "title": "Acme call recording",
+			"mimetype": "video/mp4", "filetype": "mp4", "pretty_type": "MPEG 4 Video", "user": rep, "mode": "hosted", "size": 1048576}}},
+			"File: Acme call recording"},
+		{"an app's legacy attachment", map[string]any{
+			"subtype": "bot_message", "bot_id": "B0CRM", "user": nil, "client_msg_id": nil,
+			"attachments": []any{map[string]any{"id": 1, "fallback": "Opportunity Acme moved to Negotiation",
+				"pretext": "Opportunity update", "title": "Acme: Negotiation", "text": "Amount $40k"}}},
+			"Opportunity update\nAcme: Negotiation\nAmount $40k"},
+	} {
+		notes := b.shortcutNotes("C0SALES", "", "1700000000.000100", rep, fakeslack.MessageFields(tt.fields))
+		if !strings.HasPrefix(notes, tt.want+"\n\n(from https://") {
+			t.Errorf("%s: notes = %q, want them to start with %q, then the link", tt.name, notes, tt.want)
+		}
+	}
+}

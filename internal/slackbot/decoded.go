@@ -1,6 +1,8 @@
 package slackbot
 
 import (
+	"strings"
+
 	"github.com/slack-go/slack"
 )
 
@@ -35,7 +37,11 @@ func interactionOf(cb *slack.InteractionCallback) interaction {
 		in.Channel = &channelRef{ID: cb.Channel.ID}
 	}
 	if m := cb.Message; m.Timestamp != "" || m.Text != "" || m.User != "" || m.BotID != "" {
-		in.Message = &messageRef{Text: m.Text, TS: m.Timestamp, ThreadTS: m.ThreadTimestamp, User: m.User, BotID: m.BotID}
+		text := m.Text
+		if strings.TrimSpace(text) == "" && in.Type == string(slack.InteractionTypeMessageAction) {
+			text = shownText(m.Msg) // a file alone, an app's blocks: what the shortcut notes
+		}
+		in.Message = &messageRef{Text: text, TS: m.Timestamp, ThreadTS: m.ThreadTimestamp, User: m.User, BotID: m.BotID}
 	}
 	for _, a := range cb.ActionCallback.BlockActions {
 		if a != nil {

@@ -452,6 +452,9 @@ func shortcutNotes(text, link string) string {
 		return truncateRunes(text, coaching.MaxNotesLen)
 	}
 	suffix := "\n\n(from " + link + ")"
+	if text == "" {
+		return suffix[2:]
+	}
 	room := coaching.MaxNotesLen - len([]rune(suffix))
 	if len([]rune(text)) > room {
 		text = truncate(text, room)

@@ -1,0 +1,119 @@
+package slackbot
+
+import (
+	"strings"
+
+	"github.com/slack-go/slack"
+)
+
+// shownText is what a message without text shows, as message markup (the
+// form a message's text has, read with unescape): the text of its blocks,
+// of its legacy attachments, and the titles of its files. Slack leaves
+// text empty for a file shared without a word and for an app's message in
+// blocks or attachments only (a call recorder's summary, a CRM's update),
+// and the message shortcut would otherwise note nothing of them.
+func shownText(m slack.Msg) string {
+	var lines []string
+	add := func(s string) {
+		if s = strings.TrimSpace(s); s != "" {
+			lines = append(lines, s)
+		}
+	}
+	for _, bl := range m.Blocks.BlockSet {
+		switch bl := bl.(type) {
+		case *slack.HeaderBlock:
+			add(objectText(bl.Text))
+		case *slack.SectionBlock:
+			add(objectText(bl.Text))
+			for _, f := range bl.Fields {
+				add(objectText(f))
+			}
+		case *slack.ContextBlock:
+			for _, el := range bl.ContextElements.Elements {
+				if t, ok := el.(*slack.TextBlockObject); ok {
+					add(objectText(t))
+				}
+			}
+		case *slack.RichTextBlock:
+			for _, el := range bl.Elements {
+				add(richText(el))
+			}
+		}
+	}
+	for _, a := range m.Attachments {
+		before := len(lines)
+		add(a.Pretext)
+		add(a.Title)
+		add(a.Text)
+		if len(lines) == before {
+			add(a.Fallback)
+		}
+	}
+	for _, f := range m.Files {
+		name := f.Title
+		if strings.TrimSpace(name) == "" {
+			name = f.Name
+		}
+		if strings.TrimSpace(name) != "" {
+			add("File: " + esc(name))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// objectText is a text object's text as markup: mrkdwn is markup already,
+// plain text is not.
+func objectText(t *slack.TextBlockObject) string {
+	if t == nil {
+		return ""
+	}
+	if t.Type == slack.PlainTextType {
+		return esc(t.Text)
+	}
+	return t.Text
+}
+
+// richText renders one rich text element (a paragraph, a list, a quote, a
+// code block) as markup.
+func richText(el slack.RichTextElement) string {
+	switch el := el.(type) {
+	case *slack.RichTextSection:
+		return richSection(el.Elements)
+	case *slack.RichTextQuote:
+		return richSection(el.Elements)
+	case *slack.RichTextPreformatted:
+		return richSection(el.Elements)
+	case *slack.RichTextList:
+		var items []string
+		for _, item := range el.Elements {
+			if s := richText(item); s != "" {
+				items = append(items, "• "+s)
+			}
+		}
+		return strings.Join(items, "\n")
+	}
+	return ""
+}
+
+func richSection(els []slack.RichTextSectionElement) string {
+	var b strings.Builder
+	for _, el := range els {
+		switch el := el.(type) {
+		case *slack.RichTextSectionTextElement:
+			b.WriteString(esc(el.Text))
+		case *slack.RichTextSectionLinkElement:
+			b.WriteString("<" + el.URL)
+			if el.Text != "" {
+				b.WriteString("|" + esc(el.Text))
+			}
+			b.WriteString(">")
+		case *slack.RichTextSectionUserElement:
+			b.WriteString("<@" + el.UserID + ">")
+		case *slack.RichTextSectionChannelElement:
+			b.WriteString("<#" + el.ChannelID + ">")
+		case *slack.RichTextSectionEmojiElement:
+			b.WriteString(":" + el.Name + ":")
+		}
+	}
+	return b.String()
+}
