@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/slackbot"
 )
 
 // notOpened is what every "the form did not open" notice says.
@@ -67,7 +68,9 @@ func formOpeners() []formOpener {
 		}, viaHome, "nothing was logged. Click *Log coaching* again"},
 		{"global shortcut", mgr, func(t *testing.T) (*bot, func() fakeslack.Interaction) {
 			b := startBot(t)
-			return b, func() fakeslack.Interaction { return b.must(b.fake.GlobalShortcut(ctxT(t), mgr, "log_coaching")) }
+			return b, func() fakeslack.Interaction {
+				return b.must(b.fake.GlobalShortcut(ctxT(t), mgr, slackbot.CallbackGlobalShortcut))
+			}
 		}, viaDM, "nothing was logged. Use the *Log coaching* shortcut again"},
 		{"message shortcut", mgr, func(t *testing.T) (*bot, func() fakeslack.Interaction) {
 			b := startBot(t)

@@ -26,14 +26,14 @@ func (b *Bot) onInteraction(ctx context.Context, a *acker, in interaction) {
 		b.onAction(ctx, a, in, in.Actions[0])
 	case "message_action":
 		a.ack(nil)
-		if in.CallbackID != "log_coaching" {
+		if in.CallbackID != CallbackMessageShortcut {
 			b.notServed(in)
 			return
 		}
 		b.onMessageShortcut(ctx, in)
 	case "shortcut":
 		a.ack(nil)
-		if in.CallbackID != "log_coaching" {
+		if in.CallbackID != CallbackGlobalShortcut {
 			b.notServed(in)
 			return
 		}
@@ -46,9 +46,9 @@ func (b *Bot) onInteraction(ctx context.Context, a *acker, in interaction) {
 
 // notServed logs an interaction the bot has no use for, acknowledged
 // empty: none of its views asks to hear of closing (view_closed), none
-// of its selects loads options (block_suggestion), and its only shortcut
-// is log_coaching. One arriving says the app's settings and the code
-// disagree.
+// of its selects loads options (block_suggestion), and its only shortcuts
+// are manifest.yml's two. One arriving says the app's settings and the
+// code disagree.
 func (b *Bot) notServed(in interaction) {
 	b.log.Warn("skipped an interaction the bot does not serve", "interaction_type", in.Type,
 		"callback_id", in.CallbackID, "view_callback_id", in.View.CallbackID)

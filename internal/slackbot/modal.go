@@ -21,6 +21,14 @@ const (
 	cbComment = "comment_session"
 )
 
+// Callback ids of the shortcuts manifest.yml declares, both named "Log
+// coaching": on a message (its text becomes the notes) and in Slack's
+// shortcuts menu (an empty form). Slack sends nothing else.
+const (
+	CallbackMessageShortcut = "log_coaching"
+	CallbackGlobalShortcut  = "log_coaching_global"
+)
+
 // Block ids of the log modal are the draft's field names, so that a domain
 // validation error lands on its input without translation. Open
 // commitments get one checkbox block per rep.
