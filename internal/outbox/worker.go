@@ -137,6 +137,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		w.replyLane(ctx)
 	}()
 	defer func() { <-replies }()
+	passes := passLog{what: "outbox pass", log: w.log, now: w.now}
 	for {
 		if err := w.drain(ctx, nil, pacedOps); err != nil {
 			if ctx.Err() != nil {
@@ -145,7 +146,9 @@ func (w *Worker) Run(ctx context.Context) error {
 			if w.Stopped() != nil {
 				return err
 			}
-			w.log.ErrorContext(ctx, "outbox pass failed", "err", err)
+			passes.fail(ctx, err)
+		} else {
+			passes.ok(ctx)
 		}
 		wait := time.Second
 		if next, ok, err := w.q.NextOutboxAt(ctx, nil); err == nil && ok {
@@ -173,9 +176,13 @@ func (w *Worker) Drain(ctx context.Context) error { return w.drain(ctx, nil, all
 // A reply queued is announced by Notify; a retry due later is found within
 // a second.
 func (w *Worker) replyLane(ctx context.Context) {
+	passes := passLog{what: "outbox reply pass", log: w.log, now: w.now}
 	for {
-		if err := w.drain(ctx, nil, replyOps); err != nil && ctx.Err() == nil && w.Stopped() == nil {
-			w.log.ErrorContext(ctx, "outbox reply pass failed", "err", err)
+		switch err := w.drain(ctx, nil, replyOps); {
+		case err == nil:
+			passes.ok(ctx)
+		case ctx.Err() == nil && w.Stopped() == nil:
+			passes.fail(ctx, err)
 		}
 		t := time.NewTimer(time.Second)
 		select {
