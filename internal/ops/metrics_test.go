@@ -109,7 +109,7 @@ func busyMetrics(failures func(context.Context) ([]ops.Failures, error)) *ops.Me
 			return ops.WAL{Bytes: 1 << 20, Tried: 3, Done: 2, LongestReset: 1500 * time.Millisecond}
 		},
 	})
-	for i, typ := range []string{"slash_commands", "events_api", "interactive", "events_api", "a \"quoted\\odd\"\ntype"} {
+	for i, typ := range []string{"slash_commands", "events_api", "interactive", "events_api", "a \"quoted\\odd\"\ntype"} { // the last, a type the bot does not serve, counts as other
 		m.Envelope(typ)
 		m.Acked(typ, time.Duration(i*i)*700*time.Millisecond) // 0 to 11.2 s: the first bucket to past the last
 	}
@@ -224,7 +224,7 @@ func TestMetricsParseWithPrometheusOwnParser(t *testing.T) {
 		h.GetBucket()[10].GetCumulativeCount() != 1 || h.GetBucket()[12].GetCumulativeCount() != 1 {
 		t.Errorf("events_api acks = %v, want 0.7 s and 6.3 s", h)
 	}
-	if h := ack["a \"quoted\\odd\"\ntype"]; h.GetSampleCount() != 1 || h.GetBucket()[12].GetCumulativeCount() != 0 {
+	if h := ack["other"]; h.GetSampleCount() != 1 || h.GetBucket()[12].GetCumulativeCount() != 0 {
 		t.Errorf("the oddly named type's ack (11.2 s, past every bucket) = %v", h)
 	}
 
@@ -242,7 +242,7 @@ func TestMetricsParseWithPrometheusOwnParser(t *testing.T) {
 		want   float64
 	}{
 		{"coachlog_envelopes_total", "events_api", 2},
-		{"coachlog_envelopes_total", "a \"quoted\\odd\"\ntype", 1},
+		{"coachlog_envelopes_total", "other", 1},
 		{"coachlog_socket_reconnects_total", "", 1},
 		{"coachlog_handler_panics_total", "", 1},
 		{"coachlog_store_info", "postgres", 1},
@@ -349,5 +349,45 @@ func TestReceivedCountsEnvelopesOfEveryType(t *testing.T) {
 	}
 	if got := m.Received(); got != 4 {
 		t.Errorf("received = %d, want 4", got)
+	}
+}
+
+// The envelope's type comes off the socket: types the bot does not serve
+// share one series, "other", rather than each adding a counter and a
+// histogram that last until the process exits.
+func TestUnknownEnvelopeTypesShareOneSeries(t *testing.T) {
+	m := ops.NewMetrics()
+	for _, typ := range []string{"slash_commands", "interactive", "events_api"} {
+		m.Envelope(typ)
+		m.Acked(typ, time.Millisecond)
+	}
+	for i := range 100 {
+		typ := "made_up_" + strings.Repeat("x", i)
+		m.Envelope(typ)
+		m.Acked(typ, time.Millisecond)
+	}
+	_, text := scrape(t, m, nil)
+	parser := expfmt.NewTextParser(model.LegacyValidation)
+	fams, err := parser.TextToMetricFamilies(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"coachlog_envelopes_total", "coachlog_ack_seconds"} {
+		var types []string
+		for _, mt := range fams[name].GetMetric() {
+			for _, l := range mt.GetLabel() {
+				types = append(types, l.GetValue())
+			}
+		}
+		sort.Strings(types)
+		if want := []string{"events_api", "interactive", "other", "slash_commands"}; !slices.Equal(types, want) {
+			t.Errorf("%s types = %q, want %q", name, types, want)
+		}
+	}
+	if v, _ := value(fams["coachlog_envelopes_total"], "other"); v != 100 {
+		t.Errorf(`coachlog_envelopes_total{type="other"} = %v, want 100`, v)
+	}
+	if m.Received() != 103 {
+		t.Errorf("Received = %d, want 103", m.Received())
 	}
 }
