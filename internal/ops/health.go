@@ -123,7 +123,7 @@ func (c Checks) Health(ctx context.Context) []string {
 		fs, err := c.Failures(ctx)
 		if err != nil {
 			log.ErrorContext(ctx, "health: cannot read failed messages", "err", err)
-			bad = append(bad, "outbox: cannot be read")
+			bad = append(bad, "outbox: failed scheduled messages cannot be read")
 		}
 		for _, f := range fs {
 			if f.Failing {

@@ -39,7 +39,7 @@ func TestHealthReasonsArePlainAndTheDetailsGoToTheLog(t *testing.T) {
 		{"an unreadable outbox", Checks{
 			OldestPending: func(context.Context) (time.Time, error) { return time.Time{}, internal },
 			Failures:      func(context.Context) ([]Failures, error) { return nil, internal },
-		}, []string{"outbox: cannot be read", "outbox: cannot be read"}},
+		}, []string{"outbox: cannot be read", "outbox: failed scheduled messages cannot be read"}}, // two reads, two sentences an operator can tell apart
 		{"a revoked token", Checks{Stopped: func() (bool, string) { return true, "token_revoked" }},
 			[]string{"slack token: delivery stopped, Slack rejected the bot token (token_revoked)"}},
 		{"a stop with text that is no Slack code", Checks{Stopped: func() (bool, string) { return true, internal.Error() }},
