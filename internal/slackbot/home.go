@@ -179,7 +179,7 @@ func overdueBlocks(team []metrics.TeamRep) []slack.Block {
 	var blocks []slack.Block
 	for i, r := range overdue {
 		if i == homeOverdueRows {
-			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more overdue: `/coach team` lists them all.", len(overdue)-i))))
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more overdue: `/coach team` lists them, longest overdue first.", len(overdue)-i))))
 			break
 		}
 		line := fmt.Sprintf("%s: %s since their last session", mention(r.ID), plural(r.OverdueDays, "day", "days"))

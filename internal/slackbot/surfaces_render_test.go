@@ -243,3 +243,25 @@ func TestExportArgs(t *testing.T) {
 		}
 	}
 }
+
+// A team of 300, every rep overdue and named by a Slack id of full
+// length: /coach team names each overdue rep, since the App Home's
+// overdue list sends the manager there for them all, and the message
+// stays within what Slack takes.
+func TestEveryOverdueRepOfALargeTeamIsNamed(t *testing.T) {
+	f := fullFigures("UM0", false)
+	for i := range 300 {
+		f.Team = append(f.Team, metrics.TeamRep{ID: fmt.Sprintf("U0%09d", i), Tier: coaching.TierMiddle, Overdue: true, OverdueDays: 300 - i, Never: true})
+	}
+	m := teamMessage(f, week48.To)
+	checkLimits(t, m)
+	text := blocksText(m.Blocks)
+	for _, r := range f.Team {
+		if !strings.Contains(text, "<@"+r.ID+">") {
+			t.Fatalf("overdue rep %s is not named:\n%s", r.ID, text)
+		}
+	}
+	if strings.Contains(text, "more reps") {
+		t.Errorf("reps left uncounted though all fit:\n%s", text)
+	}
+}

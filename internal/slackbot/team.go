@@ -17,7 +17,7 @@ import (
 // about teamText characters of text).
 const (
 	maxTeamRows = 40
-	teamText    = 9000
+	teamText    = 10000
 )
 
 // team serves /coach team: the asker's reps as of their today, overdue
@@ -93,22 +93,58 @@ func teamMessage(f metrics.Figures, today coaching.Date) message {
 		slack.NewContextBlock("", mrkdwn(fmt.Sprintf("As of %s · overdue by your %d-day cadence · open commitments from sessions you logged",
 			today.Human(), f.CadenceDays))),
 	}
-	var rest []string
 	used := 0 // characters of text, which Slack caps at about 11,000 a message
-	for i, r := range reps {
+	for _, r := range reps[:min(len(reps), maxTeamRows)] {
 		line := teamRepLine(r)
-		if i >= maxTeamRows {
-			rest = append(rest, "• "+line)
-			continue
-		}
 		used += len(line) + len("Log coaching")
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil,
 			slack.NewAccessory(button(actLogForRp, "Log coaching", r.ID, buttonStyle(r.Overdue)))))
 	}
-	blocks = append(blocks, lineSections(rest, 50-len(blocks), max(teamText-used, 0), func(n int) string {
-		return fmt.Sprintf("…and %d more reps.", n)
+	var rest []metrics.TeamRep
+	if len(reps) > maxTeamRows {
+		rest = reps[maxTeamRows:]
+	}
+	lines, counts := restLines(rest)
+	blocks = append(blocks, lineSections(lines, 50-len(blocks), max(teamText-used, 0), func(n int) string {
+		left := 0
+		for _, c := range counts[len(counts)-n:] {
+			left += c
+		}
+		return fmt.Sprintf("…and %d more reps.", left)
 	})...)
 	return message{Text: title, Blocks: blocks}
+}
+
+// restPerLine is how many reps a line of the rest of a large team names.
+const restPerLine = 10
+
+// restLines name the reps of a team past its rows, tersely so that every
+// overdue rep fits (the App Home sends a manager here for them all): the
+// overdue with their days overdue, then the others; counts says how many
+// reps each line names.
+func restLines(rest []metrics.TeamRep) (lines []string, counts []int) {
+	var overdue, others []string
+	for _, r := range rest {
+		if r.Overdue {
+			overdue = append(overdue, fmt.Sprintf("%s %d d", mention(r.ID), r.OverdueDays))
+		} else {
+			others = append(others, mention(r.ID))
+		}
+	}
+	for _, part := range []struct {
+		head  string
+		names []string
+	}{{":red_circle: *Also overdue* (days overdue): ", overdue}, {"*The others*: ", others}} {
+		for i := 0; i < len(part.names); i += restPerLine {
+			chunk := part.names[i:min(i+restPerLine, len(part.names))]
+			line := strings.Join(chunk, ", ")
+			if i == 0 {
+				line = part.head + line
+			}
+			lines, counts = append(lines, line), append(counts, len(chunk))
+		}
+	}
+	return lines, counts
 }
 
 func buttonStyle(primary bool) slack.Style {
