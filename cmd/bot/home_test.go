@@ -104,3 +104,35 @@ func TestLoggingFromTheHomeTabRefreshesIt(t *testing.T) {
 		})
 	}
 }
+
+// A manager's lists of their own sessions say when they stop short: the
+// App Home shows five and /coach history ten, and a manager with more
+// is told so and where the others are, rather than left to think the
+// list is all there is. A list that is whole says nothing of the kind.
+func TestSessionListsSayWhenOlderSessionsAreLeftOut(t *testing.T) {
+	b := startBot(t)
+	for i := range 10 {
+		if got := b.command(mgr, fmt.Sprintf("<@%s|sam> 1:1 %dm yesterday", rep, 10+i)); !strings.Contains(got, "Logged") {
+			t.Fatalf("capture %d: %s", i, got)
+		}
+	}
+	got := b.history("")
+	if n := strings.Count(strings.Join(actionIDs(got.Blocks), " "), "session_edit"); n != 10 || strings.Contains(blocksText(got.Blocks), "latest") {
+		t.Fatalf("ten sessions: %d Edit buttons, text:\n%s", n, blocksText(got.Blocks))
+	}
+	b.command(mgr, "<@"+rep+"|sam> 1:1 45m")
+	got = b.history("")
+	text := blocksText(got.Blocks)
+	if n := strings.Count(strings.Join(actionIDs(got.Blocks), " "), "session_edit"); n != 10 {
+		t.Errorf("eleven sessions: %d Edit buttons, want the 10 latest", n)
+	}
+	mustContain(t, "/coach history of eleven", text, "*1:1* with <@"+rep+"> · Wed 18 Nov 2026 · 45 min", "Your 10 latest", "`/coach history @rep`")
+	mustContain(t, "/coach history @sam of eleven", blocksText(b.history("<@"+rep+"|sam>").Blocks), "Your 10 latest with <@"+rep+">")
+
+	_, blocks := homeBlocks(t, b, mgr)
+	if _, err := b.fake.AppHomeOpened(ctxT(t), mgr, "home"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "Max's Home", func() bool { _, blocks = homeBlocks(t, b, mgr); return blocks != nil })
+	mustContain(t, "Max's Home", blocksText(blocks), "Your 5 latest", "`/coach history` lists your 10 latest")
+}

@@ -442,10 +442,14 @@ func historyTarget(args string) (repID string, ok bool) {
 func (b *Bot) history(ctx context.Context, cmd slashCommand, repID string) {
 	h := historyView{viewerID: cmd.UserID, repID: repID}
 	var err error
-	if h.own, err = b.svc.History(ctx, cmd.UserID, repID, historyLimit); err != nil {
+	// One more than is shown, to tell whether there are older ones.
+	if h.own, err = b.svc.History(ctx, cmd.UserID, repID, historyLimit+1); err != nil {
 		b.log.Error("history failed", "user_id", cmd.UserID, "err", err)
 		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+escKeepMentions(coaching.ErrorMessage(err))), false)
 		return
+	}
+	if len(h.own) > historyLimit {
+		h.own, h.more = h.own[:historyLimit], true
 	}
 	if repID != "" {
 		if h.open, err = b.svc.OpenCommitments(ctx, cmd.UserID, repID); err != nil {
@@ -462,6 +466,7 @@ func (b *Bot) history(ctx context.Context, cmd slashCommand, repID string) {
 type historyView struct {
 	viewerID, repID string
 	own             []coaching.Session // logged by the viewer: Edit and Undo
+	more            bool               // the viewer logged older ones than own lists
 	// leader: the viewer is a leader above the rep, and below lists the
 	// sessions managers below them logged with the rep, as
 	// coaching.LeaderView shows them.
@@ -503,11 +508,23 @@ func historyMessage(h historyView) message {
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, nil),
 			slack.NewActionBlock(fmt.Sprintf("h%d", s.ID), button(actEdit, "Edit", val, ""), button(actUndo, "Undo", val, slack.StyleDanger)))
 	}
+	if h.more {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(olderText(h.repID))))
+	}
 	if h.leader {
 		title = "Coaching with " + mention(h.repID) + " by managers below you"
 		blocks = append(blocks, belowBlocks(title, h.repID, h.below)...)
 	}
 	return message{Text: title, Blocks: append(blocks, openCommitmentBlocks(h.viewerID, h.open)...)}
+}
+
+// olderText says that a history shows only the latest sessions, and where
+// the older ones are: narrowed to one rep, or in an admin's export.
+func olderText(repID string) string {
+	if repID == "" {
+		return fmt.Sprintf("Your %d latest; older ones are not listed here. `/coach history @rep` lists your latest with one rep.", historyLimit)
+	}
+	return fmt.Sprintf("Your %d latest with %s; older ones are not listed here (your admin's `/coach export` has them all).", historyLimit, mention(repID))
 }
 
 // belowBlocks are the sessions managers below a leader logged with a rep:

@@ -19,6 +19,7 @@ const (
 	homeBlocks      = 100
 	homeOverdueRows = 10 // overdue reps listed one by one, each with a button
 	homePending     = 10 // sessions waiting for a rep, listed one by one
+	homeSessions    = 5  // a manager's latest sessions, each with Edit and Undo
 	homeLineText    = 12000
 )
 
@@ -37,6 +38,7 @@ type home struct {
 	treePeriod metrics.Period
 	tree       *metrics.Report
 	logged     []coaching.Session
+	loggedMore bool // the person logged older sessions than logged lists
 	received   []coaching.Session
 	open       []coaching.Commitment
 }
@@ -48,8 +50,12 @@ type home struct {
 func (b *Bot) homeView(ctx context.Context, userID, notice string) (slack.HomeTabViewRequest, error) {
 	h := home{notice: notice, person: b.person(ctx, userID)}
 	var err error
-	if h.logged, err = b.svc.History(ctx, userID, "", 5); err != nil {
+	// One more than is shown, to tell whether there are older ones.
+	if h.logged, err = b.svc.History(ctx, userID, "", homeSessions+1); err != nil {
 		return slack.HomeTabViewRequest{}, err
+	}
+	if len(h.logged) > homeSessions {
+		h.logged, h.loggedMore = h.logged[:homeSessions], true
 	}
 	if h.received, err = b.svc.RepSessions(ctx, userID, 20); err != nil {
 		return slack.HomeTabViewRequest{}, err
@@ -150,6 +156,9 @@ func (h home) managerBlocks() []slack.Block {
 			val := fmt.Sprintf("%d:%s", s.ID, fromHome)
 			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(summary(s)+roleSuffix(s)+" · "+statusBadge(s)), nil, nil),
 				slack.NewActionBlock("home_s"+strconv.FormatInt(s.ID, 10), button(actEdit, "Edit", val, ""), button(actUndo, "Undo", val, slack.StyleDanger)))
+		}
+		if h.loggedMore {
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("Your %d latest. `/coach history` lists your %d latest, `/coach history @rep` those with one rep.", homeSessions, historyLimit))))
 		}
 	}
 	return blocks
