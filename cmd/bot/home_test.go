@@ -136,3 +136,44 @@ func TestSessionListsSayWhenOlderSessionsAreLeftOut(t *testing.T) {
 	eventually(t, "Max's Home", func() bool { _, blocks = homeBlocks(t, b, mgr); return blocks != nil })
 	mustContain(t, "Max's Home", blocksText(blocks), "Your 5 latest", "`/coach history` lists your 10 latest")
 }
+
+// Empty states say something useful: a rep nobody coached yet learns
+// where coaching will come; a rep with everything answered is not told
+// "0 waiting"; a rep typing /coach history, having logged nothing, is sent
+// to where the coaching they received is, not told "nothing logged".
+func TestARepsEmptyStatesSayWhereCoachingComes(t *testing.T) {
+	b := surfacesOrg(t)
+	home := func(user string) string {
+		before := len(b.fake.CallsTo("views.publish"))
+		if _, err := b.fake.AppHomeOpened(ctxT(t), user, "home"); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, user+"'s Home", func() bool { return len(b.fake.CallsTo("views.publish")) > before })
+		_, blocks := homeBlocks(t, b, user)
+		return blocksText(blocks)
+	}
+	cyHome := home(cy) // never coached
+	mustContain(t, "Cy's Home", cyHome, "*Coaching you received*: none yet", "your DMs")
+	if strings.Contains(cyHome, "0 sessions") || strings.Contains(cyHome, "0 waiting") {
+		t.Errorf("Cy's Home counts nothing instead of saying what comes:\n%s", cyHome)
+	}
+	// Ria confirmed her ride-along; the team meeting waits. Once she
+	// confirms it too, nothing waits.
+	dm := b.waitMessage(ria(), "rep_confirm")
+	if _, err := b.fake.ClickButton(ctxT(t), ria(), dm.Channel, dm.TS, "rep_confirm"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "Ria's confirmation", func() bool { return strings.Contains(home(ria()), "all answered") })
+
+	got := b.command(rep, "history")
+	mustContain(t, "Sam's /coach history", got, "You have logged no coaching yourself", "App Home")
+	if strings.Contains(got, "Nothing logged yet") {
+		t.Errorf("Sam, coached three times, is told nothing was logged:\n%s", got)
+	}
+	if got := b.command(mia, "history"); !strings.Contains(got, "*1:1* with <@"+dee+">") {
+		t.Errorf("Mia's own history: %s", got)
+	}
+	if got := b.command(cy, "history"); !strings.Contains(got, "Nothing logged yet") {
+		t.Errorf("Cy's history: %s", got)
+	}
+}

@@ -254,7 +254,7 @@ func TestHistoryForALeaderShowsSharedNotesAndHidesPrivateOnes(t *testing.T) {
 		}
 	}
 	got = b.command(mia, "history <@"+rep+"|sam>")
-	if !strings.Contains(got, "Nothing logged yet") || strings.Contains(got, "nailed discovery") {
+	if !strings.Contains(got, "You have logged nothing with <@"+rep+"> yet") || strings.Contains(got, "nailed discovery") {
 		t.Errorf("Mia's history of Sam:\n%s", got)
 	}
 	got = b.command(mgr, "history <@"+rep+"|sam>")

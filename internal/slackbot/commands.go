@@ -451,6 +451,13 @@ func (b *Bot) history(ctx context.Context, cmd slashCommand, repID string) {
 	if len(h.own) > historyLimit {
 		h.own, h.more = h.own[:historyLimit], true
 	}
+	if len(h.own) == 0 && repID == "" {
+		// Someone who logged nothing may be a rep looking for the
+		// coaching they received: say where it is.
+		if got, err := b.svc.RepSessions(ctx, cmd.UserID, 1); err == nil {
+			h.received = len(got) > 0
+		}
+	}
 	if repID != "" {
 		if h.open, err = b.svc.OpenCommitments(ctx, cmd.UserID, repID); err != nil {
 			b.log.Warn("could not read open commitments", "rep_id", repID, "err", err)
@@ -467,6 +474,7 @@ type historyView struct {
 	viewerID, repID string
 	own             []coaching.Session // logged by the viewer: Edit and Undo
 	more            bool               // the viewer logged older ones than own lists
+	received        bool               // the viewer received coaching (shown when they logged none)
 	// leader: the viewer is a leader above the rep, and below lists the
 	// sessions managers below them logged with the rep, as
 	// coaching.LeaderView shows them.
@@ -497,7 +505,14 @@ func historyMessage(h historyView) message {
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn("*"+title+"*"), nil, nil))
 	}
 	if len(h.own) == 0 && !h.leader {
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn("Nothing logged yet. Type `/coach` to log a session."), nil, nil))
+		empty := "Nothing logged yet. Type `/coach` to log a session."
+		if h.repID != "" {
+			empty = "You have logged nothing with " + mention(h.repID) + " yet. Type `/coach` to log a session."
+		}
+		if h.received {
+			empty = "You have logged no coaching yourself. The coaching you received is in your App Home (open Coachlog, then Home), and each session is in your DMs with Coachlog, where you confirm it and rate it."
+		}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(empty), nil, nil))
 	}
 	for _, s := range h.own {
 		val := fmt.Sprintf("%d:%s", s.ID, fromHistory)

@@ -249,8 +249,14 @@ func (h home) repBlocks() []slack.Block {
 			pending = append(pending, s)
 		}
 	}
-	blocks := []slack.Block{slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(fmt.Sprintf(
-		"*Coaching you received*: %s lately, %d waiting for your confirmation in your DMs.", plural(len(h.received), "session", "sessions"), len(pending))), nil, nil)}
+	head := fmt.Sprintf("*Coaching you received*: %s lately, %d waiting for your confirmation in your DMs.", plural(len(h.received), "session", "sessions"), len(pending))
+	switch {
+	case len(h.received) == 0:
+		head = "*Coaching you received*: none yet. Each session your manager logs with you comes to your DMs with Coachlog, to confirm with one click and rate, and is counted here."
+	case len(pending) == 0:
+		head = fmt.Sprintf("*Coaching you received*: %s lately, all answered: nothing waits for you.", plural(len(h.received), "session", "sessions"))
+	}
+	blocks := []slack.Block{slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(head), nil, nil)}
 	for i, s := range pending {
 		if i == homePending {
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more waiting in your DMs.", len(pending)-i))))
