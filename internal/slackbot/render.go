@@ -294,18 +294,28 @@ func roleSuffix(s coaching.Session) string {
 }
 
 func statusBadge(s coaching.Session) string {
-	var parts []string
+	icons := map[coaching.Status]string{coaching.StatusPending: ":hourglass_flowing_sand:", coaching.StatusConfirmed: ":white_check_mark:", coaching.StatusDisputed: ":x:"}
+	counts := map[coaching.Status]int{}
+	n := 0
 	for _, r := range s.Reps {
-		if r.Removed {
-			continue
+		if !r.Removed {
+			counts[r.Status]++
+			n++
 		}
-		icon := map[coaching.Status]string{coaching.StatusPending: ":hourglass_flowing_sand:", coaching.StatusConfirmed: ":white_check_mark:", coaching.StatusDisputed: ":x:"}[r.Status]
-		parts = append(parts, icon+" "+string(r.Status))
 	}
-	if len(parts) > 1 {
-		return fmt.Sprintf("%d reps", len(parts))
+	var parts []string
+	for _, st := range []coaching.Status{coaching.StatusConfirmed, coaching.StatusDisputed, coaching.StatusPending} {
+		switch {
+		case counts[st] == 0:
+		case n == 1:
+			return icons[st] + " " + string(st)
+		default:
+			// A group session says how its reps answered, not only how
+			// many there are: one disputing must show.
+			parts = append(parts, fmt.Sprintf("%s %d %s", icons[st], counts[st], st))
+		}
 	}
-	return strings.Join(parts, "")
+	return strings.Join(parts, ", ")
 }
 
 func without(ids []string, x string) []string {

@@ -265,3 +265,17 @@ func TestEveryOverdueRepOfALargeTeamIsNamed(t *testing.T) {
 		t.Errorf("reps left uncounted though all fit:\n%s", text)
 	}
 }
+
+// A group session's status says how its reps answered: a manager reading
+// "2 reps" could not tell that one marked it not accurate.
+func TestAGroupSessionsBadgeCountsEachAnswer(t *testing.T) {
+	s := coaching.Session{Reps: []coaching.SessionRep{{RepID: "U1", Status: coaching.StatusConfirmed}, {RepID: "U2", Status: coaching.StatusDisputed},
+		{RepID: "U3", Status: coaching.StatusPending}, {RepID: "U4", Status: coaching.StatusPending}, {RepID: "U5", Status: coaching.StatusDisputed, Removed: true}}}
+	if got, want := statusBadge(s), ":white_check_mark: 1 confirmed, :x: 1 disputed, :hourglass_flowing_sand: 2 pending"; got != want {
+		t.Errorf("statusBadge = %q, want %q", got, want)
+	}
+	s.Reps = s.Reps[1:2]
+	if got, want := statusBadge(s), ":x: disputed"; got != want {
+		t.Errorf("one rep: statusBadge = %q, want %q", got, want)
+	}
+}
