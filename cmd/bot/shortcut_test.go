@@ -101,3 +101,37 @@ func TestMessageShortcutOnAMessageWithoutTextNotesWhatItShows(t *testing.T) {
 		}
 	}
 }
+
+// The author of the message is offered as the rep, but never Slackbot: its
+// messages carry no bot_id, and the form offered it, only to refuse it
+// at submit.
+func TestMessageShortcutNeverOffersSlackbotAsTheRep(t *testing.T) {
+	for _, tt := range []struct {
+		author string
+		want   []any
+	}{
+		{rep, []any{rep}},
+		{"USLACKBOT", nil},
+	} {
+		t.Run(tt.author, func(t *testing.T) {
+			b := startBot(t)
+			in, err := b.fake.MessageShortcut(ctxT(t), mgr, "log_coaching", "C0SALES", "reminder: pipeline review", "1700000000.000100", tt.author)
+			if err != nil {
+				t.Fatal(err)
+			}
+			call, err := b.fake.WaitForCall(ctxT(t), "views.open", func(c fakeslack.Call) bool { return c.Param("trigger_id") == in.TriggerID })
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []any
+			eachObject(json.RawMessage(call.Params["view"]), func(o map[string]any) {
+				if o["action_id"] == "reps" {
+					got, _ = o["initial_users"].([]any)
+				}
+			})
+			if len(got) != len(tt.want) || len(got) > 0 && got[0] != tt.want[0] {
+				t.Errorf("reps offered %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

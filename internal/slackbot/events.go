@@ -54,7 +54,7 @@ func (b *Bot) onEventCallback(ctx context.Context, cb eventCallback) {
 // personOf reads what Coachlog keeps of a Slack profile.
 func personOf(u slackUser) coaching.Person {
 	p := coaching.Person{ID: u.ID, Name: u.displayName(), Email: u.Profile.Email, SlackTZ: u.TZ,
-		IsBot: u.IsBot || u.ID == "USLACKBOT", Deleted: u.Deleted,
+		IsBot: u.IsBot || u.ID == slackbotID, Deleted: u.Deleted,
 		Status: coaching.SlackStatus{Text: u.Profile.StatusText, Emoji: u.Profile.StatusEmoji}}
 	if u.Profile.StatusExpiration > 0 {
 		p.Status.Expires = time.Unix(u.Profile.StatusExpiration, 0).UTC()

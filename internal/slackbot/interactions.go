@@ -406,7 +406,9 @@ func (b *Bot) onMessageShortcut(ctx context.Context, in interaction) {
 	if in.Message != nil {
 		link := b.messageLink(in)
 		d.Notes = shortcutNotes(b.written(ctx, in.Message.Text), link)
-		if u := in.Message.User; u != "" && u != in.User.ID && in.Message.BotID == "" {
+		// The author is offered as the rep, unless it is a bot, the one
+		// using the shortcut, or Slackbot (whose messages carry no bot_id).
+		if u := in.Message.User; u != "" && u != in.User.ID && in.Message.BotID == "" && u != slackbotID {
 			d.RepIDs = []string{u}
 		}
 	}
@@ -445,6 +447,9 @@ func webHost(apiURL string) string {
 }
 
 const govHost = "slack-gov.com"
+
+// slackbotID is Slackbot's user id, the same in every workspace.
+const slackbotID = "USLACKBOT"
 
 func shortcutNotes(text, link string) string {
 	text = strings.TrimSpace(text)
