@@ -166,7 +166,8 @@ func classifyResponse(err error) error {
 
 func slackErrorClass(code string) outbox.Class {
 	switch code {
-	case "token_revoked", "invalid_auth", "account_inactive", "not_authed", "token_expired":
+	case "token_revoked", "invalid_auth", "account_inactive", "not_authed", "token_expired",
+		"not_allowed_token_type": // SLACK_BOT_TOKEN is not a bot token: every call would fail
 		return outbox.Fatal
 	case "ratelimited", "rate_limited": // chat.postMessage documents both spellings
 		return outbox.RateLimited

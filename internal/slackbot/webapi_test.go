@@ -195,15 +195,16 @@ func TestSlackAnswersAreClassified(t *testing.T) {
 	bot := New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()})
 	ctx := context.Background()
 	for code, want := range map[string]outbox.Class{
-		"rate_limited":        outbox.RateLimited,
-		"ratelimited":         outbox.RateLimited,
-		"org_login_required":  outbox.Retry,
-		"team_added_to_org":   outbox.Retry,
-		"internal_error":      outbox.Retry,
-		"service_unavailable": outbox.Retry,
-		"channel_not_found":   outbox.Permanent,
-		"invalid_blocks":      outbox.Permanent,
-		"token_revoked":       outbox.Fatal,
+		"rate_limited":           outbox.RateLimited,
+		"ratelimited":            outbox.RateLimited,
+		"org_login_required":     outbox.Retry,
+		"team_added_to_org":      outbox.Retry,
+		"internal_error":         outbox.Retry,
+		"service_unavailable":    outbox.Retry,
+		"channel_not_found":      outbox.Permanent,
+		"invalid_blocks":         outbox.Permanent,
+		"token_revoked":          outbox.Fatal,
+		"not_allowed_token_type": outbox.Fatal,
 	} {
 		fake.FailNext("chat.postMessage", 1, fakeslack.Fault{Error: code})
 		_, err := bot.post(ctx, "U0REP", "", textMessage("A nudge"))
