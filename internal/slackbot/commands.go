@@ -518,7 +518,7 @@ func historyMessage(h historyView) message {
 		val := fmt.Sprintf("%d:%s", s.ID, fromHistory)
 		line := summary(s) + roleSuffix(s) + " · " + statusBadge(s)
 		if n := openCount(s); n > 0 {
-			line += fmt.Sprintf(" · %d open commitment(s)", n)
+			line += " · " + plural(n, "open commitment", "open commitments")
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, nil),
 			slack.NewActionBlock(fmt.Sprintf("h%d", s.ID), button(actEdit, "Edit", val, ""), button(actUndo, "Undo", val, slack.StyleDanger)))
@@ -618,14 +618,17 @@ func openCommitmentBlocks(viewerID string, open []coaching.Commitment) []slack.B
 	return blocks
 }
 
+// openCount is how many of a session's commitments are open for at least
+// one of its reps: one made at a team meeting is stored for each rep, and
+// counts once, as /coach team counts it once per rep.
 func openCount(s coaching.Session) int {
-	n := 0
+	open := map[string]bool{}
 	for _, c := range s.Commitments {
 		if c.Status == coaching.CommitmentOpen {
-			n++
+			open[c.Text] = true
 		}
 	}
-	return n
+	return len(open)
 }
 
 func helpMessage() message {

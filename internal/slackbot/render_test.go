@@ -393,3 +393,19 @@ func TestEscapedTextIsNeverCutInsideAnEscape(t *testing.T) {
 		}
 	}
 }
+
+// A commitment made at a team meeting is stored once for each rep; the
+// history counts it once, as one commitment, and in words.
+func TestHistoryCountsATeamMeetingsCommitmentOnce(t *testing.T) {
+	s := coaching.Session{ID: 7, ManagerID: "UMAX", Kind: coaching.KindTeamMeeting, DurationMin: 30,
+		OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 27},
+		Reps:       []coaching.SessionRep{{RepID: "UANA", Status: coaching.StatusPending}, {RepID: "UBEN", Status: coaching.StatusPending}},
+		Commitments: []coaching.Commitment{
+			{RepID: "UANA", Text: "send the deck", Status: coaching.CommitmentOpen},
+			{RepID: "UBEN", Text: "send the deck", Status: coaching.CommitmentOpen},
+		}}
+	text := blocksText(historyMessage(historyView{viewerID: "UMAX", own: []coaching.Session{s}}).Blocks)
+	if !strings.Contains(text, "· 1 open commitment") || strings.Contains(text, "2 open") || strings.Contains(text, "(s)") {
+		t.Errorf("history line:\n%s\nwant the meeting's one commitment counted once, in words", text)
+	}
+}
