@@ -212,6 +212,12 @@ func (h home) leaderBlocks() ([]slack.Block, []string) {
 	if !ok {
 		return nil, nil
 	}
+	if len(l.ManagerIDs) == 0 {
+		// As /coach report and stats say it: an organisation of zeros
+		// ("0 sessions across 0 managers") would read as nobody coaching.
+		return []slack.Block{slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(
+			"*Your organisation*: no managers below you in the roster yet. Your figures appear here once an admin's roster import names the managers who report to you."), nil, nil)}, nil
+	}
 	m := l.Metrics
 	head := fmt.Sprintf("*Your organisation this week* (%s): %s across %s, %d min · %d of %s coached within their manager's cadence (%s) · %d overdue · reps confirmed %s of the sessions logged with them",
 		periodLabel(h.treePeriod), plural(m.Sessions, "session", "sessions"), plural(len(l.ManagerIDs), "manager", "managers"), m.Minutes,

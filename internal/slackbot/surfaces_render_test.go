@@ -279,3 +279,15 @@ func TestAGroupSessionsBadgeCountsEachAnswer(t *testing.T) {
 		t.Errorf("one rep: statusBadge = %q, want %q", got, want)
 	}
 }
+
+// A leader with nobody below them yet reads why their organisation is
+// empty on the Home too, not "0 sessions across 0 managers".
+func TestHomeForALeaderWithNobodyBelow(t *testing.T) {
+	r := &metrics.Report{Period: week48, Leaders: []metrics.Figures{{ID: "UL0", Leader: true}}}
+	leader := coaching.Person{ID: "UL0", Roles: []string{coaching.PersonLeader}, Active: true, InRoster: true}
+	h := home{person: leader, period: week48, treePeriod: week48, tree: r}
+	text := blocksText(h.blocks())
+	if !strings.Contains(text, "no managers below you in the roster yet") || strings.Contains(text, "0 managers") {
+		t.Errorf("Home of a leader of nobody:\n%s", text)
+	}
+}
