@@ -3,6 +3,7 @@ package outbox
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -49,4 +50,36 @@ func (p *passLog) ok(ctx context.Context) {
 	p.log.InfoContext(ctx, p.what+" works again", "failed_passes", p.failed,
 		"failing_for", p.now().Sub(p.since).Round(time.Second))
 	p.failed = 0
+}
+
+// retryLogEvery is how often sends failing the same way are warned of again.
+const retryLogEvery = 10 * time.Second
+
+// retryLog thins the warning of a send that will be retried. While Slack
+// is down, every message queued fails in each round of its backoff: a
+// Monday's 2,000 nudges were 2,000 identical warnings a round. The first
+// failure of a kind (the method and the error) is a warning, then at most
+// one every retryLogEvery, saying how many failed that way since; each
+// failure is still logged, at debug. Sends run concurrently: it locks.
+type retryLog struct {
+	mu         sync.Mutex
+	last       map[string]time.Time // when a kind was last warned of
+	suppressed map[string]int       // failures of a kind since
+}
+
+// warn reports whether a failure of kind at now is warned of, and how many
+// of that kind went unwarned since the last warning.
+func (r *retryLog) warn(kind string, now time.Time) (bool, int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.last == nil {
+		r.last, r.suppressed = map[string]time.Time{}, map[string]int{}
+	}
+	if last, ok := r.last[kind]; ok && now.Sub(last) < retryLogEvery {
+		r.suppressed[kind]++
+		return false, 0
+	}
+	n := r.suppressed[kind]
+	r.last[kind], r.suppressed[kind] = now, 0
+	return true, n
 }

@@ -64,6 +64,7 @@ type Worker struct {
 	// sending keeps two sends that change one Slack message from
 	// overlapping (see keyLocks).
 	sending keyLocks
+	retries retryLog
 }
 
 // Options configure a Worker.
@@ -853,7 +854,11 @@ func (w *Worker) handleFailure(ctx context.Context, it *job, e *Error) error {
 	}
 	delay := backoff(w.policy, it.Attempts)
 	w.count(func(s *Stats) { s.Retried++ })
-	w.log.WarnContext(ctx, "outbox send failed; will retry", append(attrs, "retry_in", delay)...)
+	if warn, similar := w.retries.warn(e.Method+" "+e.Err.Error(), w.now()); warn {
+		w.log.WarnContext(ctx, "outbox send failed; will retry", append(attrs, "retry_in", delay, "failed_alike_since_last", similar)...)
+	} else {
+		w.log.DebugContext(ctx, "outbox send failed; will retry", append(attrs, "retry_in", delay)...)
+	}
 	_, err := w.record(ctx, it, "mark retry", func(ctx context.Context) (bool, error) {
 		return w.q.MarkRetry(ctx, it.ID, w.owner, w.now().Add(delay), e.Error())
 	})
