@@ -5,6 +5,7 @@ package ops
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync/atomic"
 	"time"
 
@@ -40,6 +41,8 @@ type Sources struct {
 	// WAL reports the database's write-ahead log and the checkpoints that
 	// keep it bounded.
 	WAL func() WAL
+	// Log says why a figure read as -1 could not be read; nil: nowhere.
+	Log *slog.Logger
 }
 
 // WAL is the write-ahead log's size and its checkpoints that started it
@@ -172,6 +175,9 @@ func (m *Metrics) Watch(src Sources) {
 			defer cancel()
 			p, f, err := src.Outbox(ctx)
 			if err != nil {
+				if src.Log != nil {
+					src.Log.WarnContext(ctx, "metrics: the outbox could not be read; coachlog_outbox_pending and coachlog_outbox_failed read -1", "err", err)
+				}
 				return outboxCounts{-1, -1}
 			}
 			return outboxCounts{p, f}

@@ -327,13 +327,18 @@ func TestAnUnreadableMetricFailsTheScrapeVisibly(t *testing.T) {
 }
 
 // An unreadable outbox reads -1, as it always has, without failing the
-// scrape.
+// scrape; the log says why (the gauges alone gave nothing to go on).
 func TestAnUnreadableOutboxReadsMinusOne(t *testing.T) {
 	m := ops.NewMetrics()
-	m.Watch(ops.Sources{Outbox: func(context.Context) (int, int, error) { return 0, 0, errors.New("database is locked") }})
+	var logs bytes.Buffer
+	m.Watch(ops.Sources{Outbox: func(context.Context) (int, int, error) { return 0, 0, errors.New("database is locked") },
+		Log: slog.New(slog.NewTextHandler(&logs, nil))})
 	resp, text := scrape(t, m, nil)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(text, "\ncoachlog_outbox_pending -1\n") || !strings.Contains(text, "\ncoachlog_outbox_failed -1\n") {
 		t.Fatalf("/metrics answered %d:\n%s", resp.StatusCode, text)
+	}
+	if !strings.Contains(logs.String(), "the outbox could not be read") || !strings.Contains(logs.String(), "database is locked") {
+		t.Errorf("the log does not say why the outbox reads -1:\n%s", logs.String())
 	}
 }
 
