@@ -302,8 +302,10 @@ func (b *Bot) openForm(ctx context.Context, cmd slashCommand, d coaching.Draft, 
 // today on another date than the one shown, the date is corrected: today,
 // or what the capture's words mean on it (meta.redate).
 func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
-	m := logModal{Draft: d, Today: b.svc.Today(ctx, userID), Skills: b.svc.Skills(), Notice: notice, Meta: meta}
-	m.Open, m.Names = b.openCommitments(ctx, userID, m.shownReps(), 0)
+	pre, cancel := context.WithTimeout(ctx, formReadBudget)
+	m := logModal{Draft: d, Today: b.svc.Today(pre, userID), Skills: b.svc.Skills(), Notice: notice, Meta: meta}
+	m.Open, m.Names = b.openCommitments(pre, userID, m.shownReps(), 0)
+	cancel()
 	v, err := b.openView(ctx, triggerID, m.view())
 	if err != nil {
 		b.log.Error("views.open failed", "user_id", userID, "err", err)
@@ -335,6 +337,13 @@ func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, d coac
 	}
 	return opened, nil
 }
+
+// formReadBudget bounds the reads made before views.open (the manager's
+// today, the open commitments to tick): the trigger lasts 3 s, and a
+// database slow to answer (a table locked by a migration or by another
+// replica's long transaction) let it expire, and the form never opened.
+// Past the budget the form opens without what they would add.
+const formReadBudget = time.Second
 
 // openedModal is a log modal as Slack shows it: its id, the hash of its
 // latest version (a views.update with it fails if the form changed since)

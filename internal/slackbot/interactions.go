@@ -405,7 +405,11 @@ func (b *Bot) onMessageShortcut(ctx context.Context, in interaction) {
 	var d coaching.Draft
 	if in.Message != nil {
 		link := b.messageLink(in)
-		d.Notes = shortcutNotes(b.written(ctx, in.Message.Text), link)
+		// Names of people the text mentions, read within the form's
+		// budget as its other reads are (formReadBudget).
+		pre, cancel := context.WithTimeout(ctx, formReadBudget)
+		d.Notes = shortcutNotes(b.written(pre, in.Message.Text), link)
+		cancel()
 		// The author is offered as the rep, unless it is a bot, the one
 		// using the shortcut, or Slackbot (whose messages carry no bot_id).
 		if u := in.Message.User; u != "" && u != in.User.ID && in.Message.BotID == "" && u != slackbotID {
