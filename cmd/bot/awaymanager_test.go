@@ -1,0 +1,87 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A manager whose Slack status says they are away, as user_change reports
+// it, gets no nudge while it lasts; once it expires, they do.
+func TestAManagerAwayInSlackIsNotNudged(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		profile map[string]any
+		nudged  bool
+	}{
+		{"sick", map[string]any{"status_text": "", "status_emoji": ":face_with_thermometer:", "status_expiration": 0}, false},
+		{"holiday text", map[string]any{"status_text": "Holiday in Lisbon", "status_emoji": ":sunny:", "status_expiration": 0}, false},
+		{"out of office", map[string]any{"status_text": "Out of office", "status_emoji": "", "status_expiration": 0}, false},
+		{"expired", map[string]any{"status_text": "On vacation", "status_emoji": ":palm_tree:", "status_expiration": 1}, true},
+		{"lunch", map[string]any{"status_text": "Lunch", "status_emoji": ":sandwich:", "status_expiration": 0}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := startBot(t)
+			b.importRoster(t)
+			profile := map[string]any{"real_name": "Max Manager"}
+			for k, v := range c.profile {
+				profile[k] = v
+			}
+			if _, err := b.fake.Event(ctxT(t), map[string]any{"type": "user_change", "user": map[string]any{
+				"id": mgr, "name": "max", "real_name": "Max Manager", "tz": "America/New_York", "profile": profile,
+			}}); err != nil {
+				t.Fatal(err)
+			}
+			later := b.now().Add(21 * 24 * time.Hour)
+			var out syncBuffer
+			eventually(t, "the nudge decision to follow the status", func() bool {
+				out = syncBuffer{}
+				if err := runEnv(ctxT(t), []string{"nudge", "--dry-run"}, env{getenv: b.getenv, stdout: &out, stderr: &out, now: func() time.Time { return later }}); err != nil {
+					t.Fatal(err)
+				}
+				return strings.Contains(out.String(), "would nudge Max") == c.nudged
+			})
+		})
+	}
+}
+
+// A manager's time zone comes fresh from user_change: Max moved to Tokyo,
+// and his nine o'clock is Tokyo's, with no look-up of his profile.
+func TestAManagersZoneFromUserChangeSetsTheirNudgeHour(t *testing.T) {
+	clk := &testClock{}
+	imported := time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC) // a Monday
+	clk.Advance(time.Until(imported))
+	b := startBotAt(t, clk.Now)
+	csv := filepath.Join(t.TempDir(), "team.csv")
+	os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
+		mgr+",,Max,manager,,,\n"+rep+",,Sam,rep,"+mgr+",,\n"), 0o600)
+	if out, err := b.cliWith(map[string]string{"SLACK_BOT_TOKEN": ""}, "roster", "import", csv); err != nil {
+		t.Fatalf("roster import: %v\n%s", err, out)
+	}
+	if _, err := b.fake.Event(ctxT(t), map[string]any{"type": "user_change", "user": map[string]any{
+		"id": mgr, "name": "max", "real_name": "Max Manager", "tz": "Asia/Tokyo",
+		"profile": map[string]any{"real_name": "Max Manager", "status_text": "", "status_emoji": ""},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the zone stored", func() bool {
+		db := readOnly(t, b.db)
+		defer db.Close()
+		var n int
+		db.QueryRow(`SELECT count(*) FROM people WHERE id = ? AND slack_tz = 'Asia/Tokyo'`, mgr).Scan(&n)
+		return n == 1
+	})
+	// Sixteen days on, Sam is overdue; 10:00 UTC is 19:00 in Tokyo and
+	// 05:00 in New York, where Slack's profile still says Max is.
+	clk.Advance(time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC).Sub(clk.Now()))
+	b.stop()
+	b.start()
+	if text := blocksText(b.dm(mgr, 1).Blocks); !strings.Contains(text, "<@"+rep+">") {
+		t.Fatalf("Max's nudge at 19:00 in Tokyo says:\n%s", text)
+	}
+	if n := len(b.fake.CallsTo("users.info")); n != 0 {
+		t.Errorf("the nudge looked Max up %d times; user_change had told his zone", n)
+	}
+}
