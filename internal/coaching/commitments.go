@@ -59,7 +59,12 @@ func (s *Service) OpenCommitments(ctx context.Context, viewerID, repID string) (
 			out = append(out, c)
 		}
 	}
-	slices.SortFunc(out, func(a, b Commitment) int { return cmp.Compare(a.ID, b.ID) })
+	// The oldest session first, as the store lists each part: a shared
+	// session backdated below the leader is older than their own of last
+	// week, whatever the ids.
+	slices.SortFunc(out, func(a, b Commitment) int {
+		return cmp.Or(a.CreatedOn.Compare(b.CreatedOn), cmp.Compare(a.ID, b.ID))
+	})
 	return out[:min(len(out), MaxOpenCommitments)], nil
 }
 

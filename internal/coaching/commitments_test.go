@@ -168,18 +168,21 @@ func exportCount(t *testing.T, st *sqlite.Store) int {
 }
 
 // "The 10 oldest" are the oldest sessions': a session logged later but
-// dated earlier (backdated) comes first.
+// dated earlier (backdated) comes first, for its manager and for the
+// leader above who reads it shared.
 func TestOpenCommitmentsComeOldestSessionFirst(t *testing.T) {
 	o := newCommitmentOrg(t)
 	ctx := context.Background()
 	d := oneOnOne("USAM")
-	d.OccurredOn, d.Commitments = day("2026-11-02"), []string{"backdated"}
+	d.OccurredOn, d.Commitments, d.Visibility = day("2026-11-02"), []string{"backdated"}, coaching.VisibilityShared
 	s, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMAX", Draft: d, Source: coaching.SourceModal, Key: "k4"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	open, err := o.svc.OpenCommitments(ctx, "UMAX", "USAM")
-	if err != nil || len(open) == 0 || open[0].SessionID != s.ID {
-		t.Fatalf("open commitments %+v (%v): want the backdated session's first", open, err)
+	for _, viewer := range []string{"UMAX", "UVERA"} {
+		open, err := o.svc.OpenCommitments(ctx, viewer, "USAM")
+		if err != nil || len(open) == 0 || open[0].SessionID != s.ID {
+			t.Errorf("%s's open commitments %+v (%v): want the backdated session's first", viewer, open, err)
+		}
 	}
 }
