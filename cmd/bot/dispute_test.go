@@ -51,11 +51,7 @@ func TestAnEditAfterADisputeAsksTheRepAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool {
-		return r.URL == in.ResponseURL && strings.Contains(r.Text, "changed")
-	}); err != nil {
-		t.Fatal(err)
-	}
+	b.responseSaying(in.ResponseURL, "changed")
 	if rows := b.export(); rows[0].Status != "pending" {
 		t.Fatalf("a click on the old DM changed the status to %s", rows[0].Status)
 	}

@@ -62,11 +62,7 @@ func TestEditOfSubstanceResetsConfirmationAndRefusesOldClicks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool {
-		return r.URL == in.ResponseURL && strings.Contains(r.Text, "who logged this session")
-	}); err != nil {
-		t.Fatal(err)
-	}
+	b.responseSaying(in.ResponseURL, "who logged this session")
 
 	in, err = b.fake.ClickResponseButton(ctx, mgr, hist.URL, "session_edit")
 	if err != nil {
@@ -95,11 +91,7 @@ func TestEditOfSubstanceResetsConfirmationAndRefusesOldClicks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool {
-		return r.URL == in.ResponseURL && strings.Contains(r.Text, "changed")
-	}); err != nil {
-		t.Fatal(err)
-	}
+	b.responseSaying(in.ResponseURL, "changed")
 	if rows := b.export(); rows[0].Status != "pending" {
 		t.Fatalf("stale click changed the status to %s", rows[0].Status)
 	}

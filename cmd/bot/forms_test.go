@@ -204,6 +204,27 @@ func (b *bot) response(url string) fakeslack.Response {
 	return r
 }
 
+// responseSaying waits for an answer through url whose text holds want.
+func (b *bot) responseSaying(url, want string) fakeslack.Response {
+	b.t.Helper()
+	r, err := b.fake.WaitForResponse(ctxT(b.t), func(r fakeslack.Response) bool { return r.URL == url && strings.Contains(r.Text, want) })
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return r
+}
+
+// clickComment waits for the comment button on a rep's DM and presses it
+// as the rep.
+func (b *bot) clickComment(dm fakeslack.Message) fakeslack.Interaction {
+	b.t.Helper()
+	eventually(b.t, "the DM to offer a comment", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		return slices.Contains(actionIDs(m.Blocks), "rep_comment")
+	})
+	return b.must(b.fake.ClickButton(ctxT(b.t), rep, dm.Channel, dm.TS, "rep_comment"))
+}
+
 // waitMessage waits for a message to user (in the bot's DM) with a
 // button actionID and returns the latest such.
 func (b *bot) waitMessage(user, actionID string) fakeslack.Message {

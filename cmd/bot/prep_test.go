@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -73,15 +72,7 @@ func (b *bot) logSessionsWithAnswers() {
 	if _, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_confirm"); err != nil {
 		b.t.Fatal(err)
 	}
-	eventually(b.t, "Sam's DM to offer a comment", func() bool {
-		m, _ := b.fake.Message(dm.Channel, dm.TS)
-		return slices.Contains(actionIDs(m.Blocks), "rep_comment")
-	})
-	in, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_comment")
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	if ack := b.submitAs(rep, b.openedView(in), map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(secretComment)}}); len(ack.Payload) != 0 {
+	if ack := b.submitAs(rep, b.openedView(b.clickComment(dm)), map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(secretComment)}}); len(ack.Payload) != 0 {
 		b.t.Fatalf("comment ack %s", ack.Payload)
 	}
 
@@ -93,10 +84,7 @@ func (b *bot) logSessionsWithAnswers() {
 		b.t.Fatalf("ack = %s", ack)
 	}
 	dm = b.dm(rep2, 1)
-	in, err = b.fake.ClickButton(ctx, rep2, dm.Channel, dm.TS, "rep_dispute")
-	if err != nil {
-		b.t.Fatal(err)
-	}
+	in := b.must(b.fake.ClickButton(ctx, rep2, dm.Channel, dm.TS, "rep_dispute"))
 	if ack := b.submitAs(rep2, b.openedView(in), map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(secretReason)}}); len(ack.Payload) != 0 {
 		b.t.Fatalf("dispute ack %s", ack.Payload)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"slices"
 	"strings"
 	"testing"
 
@@ -48,16 +47,7 @@ func TestDisputeAndCommentFormsShowErrorsOnTheirInput(t *testing.T) {
 	b := startBot(t)
 	ctx := ctxT(t)
 	dm := b.logConfirmed()
-	eventually(t, "the DM to offer a comment", func() bool {
-		m, _ := b.fake.Message(dm.Channel, dm.TS)
-		return slices.Contains(actionIDs(m.Blocks), "rep_comment")
-	})
-
-	in, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_comment")
-	if err != nil {
-		t.Fatal(err)
-	}
-	viewID := b.openedView(in)
+	viewID := b.openedView(b.clickComment(dm))
 	long := strings.Repeat("c", 1001) // over the 1,000 a comment may hold
 	ack := b.submitAs(rep, viewID, map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(long)}})
 	if keys := errorKeys(t, ack); len(keys) != 1 || keys[0] != "reason" || ack.Problem != "" {
@@ -74,11 +64,7 @@ func TestDisputeAndCommentFormsShowErrorsOnTheirInput(t *testing.T) {
 	viewID2, _ := b.openModal("")
 	b.submit(viewID2, values([]string{rep2}, "one_on_one", b.today("America/New_York"), "30", ""))
 	dm2 := b.dm(rep2, 1)
-	in, err = b.fake.ClickButton(ctx, rep2, dm2.Channel, dm2.TS, "rep_dispute")
-	if err != nil {
-		t.Fatal(err)
-	}
-	viewID = b.openedView(in)
+	viewID = b.openedView(b.must(b.fake.ClickButton(ctx, rep2, dm2.Channel, dm2.TS, "rep_dispute")))
 	for _, reason := range []string{"   ", strings.Repeat("r", 1001)} {
 		ack := b.submitAs(rep2, viewID, map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(reason)}})
 		if keys := errorKeys(t, ack); len(keys) != 1 || keys[0] != "reason" || ack.Problem != "" {

@@ -139,11 +139,7 @@ func TestAStaleClickShowsTheRepTheUpdatedDMAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool {
-		return r.URL == in.ResponseURL && strings.Contains(r.Text, "changed")
-	}); err != nil {
-		t.Fatal(err)
-	}
+	b.responseSaying(in.ResponseURL, "changed")
 	eventually(t, "the DM replaced with the edited session", func() bool {
 		m, _ := b.fake.Message(dm.Channel, dm.TS)
 		text := blocksText(m.Blocks)
@@ -164,17 +160,8 @@ func TestAStaleClickShowsTheRepTheUpdatedDMAtOnce(t *testing.T) {
 // form says the session changed, and the DM behind it shows how.
 func TestAStaleCommentShowsTheRepTheUpdatedDMAtOnce(t *testing.T) {
 	b := startBot(t)
-	ctx := ctxT(t)
 	dm := b.logConfirmed()
-	eventually(t, "the DM to offer a comment", func() bool {
-		m, _ := b.fake.Message(dm.Channel, dm.TS)
-		return slices.Contains(actionIDs(m.Blocks), "rep_comment")
-	})
-	in, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_comment")
-	if err != nil {
-		t.Fatal(err)
-	}
-	viewID := b.openedView(in)
+	viewID := b.openedView(b.clickComment(dm))
 	b.fake.FailNext("chat.update", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 30})
 	b.editLatest(values([]string{rep}, "one_on_one", b.today("America/New_York"), "50", ""))
 
