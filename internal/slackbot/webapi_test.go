@@ -18,12 +18,7 @@ import (
 // like slack-go's: the view's id and hash, and errors of slack-go's types,
 // so classify and SlackErrorCode keep working on them.
 func TestSlimViewCalls(t *testing.T) {
-	fake := fakeslack.New()
-	if err := fake.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	bot := New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()})
+	fake, bot := fakeBot(t)
 	ctx := context.Background()
 	v := reasonModal(cbComment, "", modalMeta{SessionID: 1, RepID: "U1", Version: 1})
 
@@ -112,13 +107,8 @@ func TestSlimViewCalls(t *testing.T) {
 // text, the blocks, the thread) and answer with the channel and ts, or
 // slack-go's error types.
 func TestSlimChatCalls(t *testing.T) {
-	fake := fakeslack.New()
-	if err := fake.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
+	fake, bot := fakeBot(t)
 	fake.AddUser(fakeslack.User{ID: "U0REP", Name: "sam"})
-	bot := New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()})
 	ctx := context.Background()
 	msg := textMessage("Logged: a 1:1")
 
@@ -186,13 +176,8 @@ func TestSlimChatCalls(t *testing.T) {
 // an enterprise migration, which passes like team_added_to_org
 // (https://docs.slack.dev/reference/methods/chat.postMessage, Errors).
 func TestSlackAnswersAreClassified(t *testing.T) {
-	fake := fakeslack.New()
-	if err := fake.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
+	fake, bot := fakeBot(t)
 	fake.AddUser(fakeslack.User{ID: "U0REP", Name: "sam"})
-	bot := New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()})
 	ctx := context.Background()
 	for code, want := range map[string]outbox.Class{
 		"rate_limited":           outbox.RateLimited,
@@ -219,12 +204,7 @@ func TestSlackAnswersAreClassified(t *testing.T) {
 // a response_url Slack no longer takes (404 once used five times or past
 // 30 minutes) or a body it refuses (400) is posted once.
 func TestRespondRetriesOnlyBlips(t *testing.T) {
-	fake := fakeslack.New()
-	if err := fake.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	bot := New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()})
+	fake, bot := fakeBot(t)
 	ctx := context.Background()
 	posts := func(u string) (n int) {
 		for _, r := range fake.Responses() {
@@ -247,4 +227,16 @@ func TestRespondRetriesOnlyBlips(t *testing.T) {
 	if n := posts(blip); n != 2 {
 		t.Errorf("a response_url answering 503 got %d posts, want 2 (one retry)", n)
 	}
+}
+
+// fakeBot starts a fake Slack and a Bot speaking to it; the fake is closed
+// when the test ends.
+func fakeBot(t *testing.T) (*fakeslack.Server, *Bot) {
+	t.Helper()
+	fake := fakeslack.New()
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	return fake, New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()})
 }
