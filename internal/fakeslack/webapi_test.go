@@ -182,11 +182,29 @@ func TestTokensAndRevocation(t *testing.T) {
 // rawCall posts a form to a method and returns the Slack error ("" if ok).
 func rawCall(t *testing.T, s *Server, method, auth, form string) string {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.APIURL()+method, strings.NewReader(form))
+	out := postRaw(t, s, method, "application/x-www-form-urlencoded", form, auth)
+	if out.OK && method == "apps.connections.open" && !strings.HasPrefix(out.URL, "ws://127.0.0.1:") {
+		t.Errorf("socket url = %q", out.URL)
+	}
+	return out.Error
+}
+
+// rawAnswer is what the fake answered a raw call.
+type rawAnswer struct {
+	OK    bool   `json:"ok"`
+	Error string `json:"error"`
+	URL   string `json:"url"`
+}
+
+// postRaw posts body as ctype to path (a method, maybe with a query),
+// with auth as the Authorization header when it is not empty.
+func postRaw(t *testing.T, s *Server, path, ctype, body, auth string) rawAnswer {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.APIURL()+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Content-Type", ctype)
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
@@ -195,18 +213,11 @@ func rawCall(t *testing.T, s *Server, method, auth, form string) string {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var out struct {
-		OK    bool   `json:"ok"`
-		Error string `json:"error"`
-		URL   string `json:"url"`
-	}
+	var out rawAnswer
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
 		t.Fatal(err)
 	}
-	if out.OK && method == "apps.connections.open" && !strings.HasPrefix(out.URL, "ws://127.0.0.1:") {
-		t.Errorf("socket url = %q", out.URL)
-	}
-	return out.Error
+	return out
 }
 
 func TestUsersDirectory(t *testing.T) {
@@ -373,27 +384,7 @@ func TestTokenIsReadOnlyWhereSlackReadsIt(t *testing.T) {
 	fake := startFake(t)
 	call := func(path, ctype, body, auth string) string {
 		t.Helper()
-		req, err := http.NewRequest(http.MethodPost, fake.APIURL()+path, strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", ctype)
-		if auth != "" {
-			req.Header.Set("Authorization", auth)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out struct {
-			OK    bool   `json:"ok"`
-			Error string `json:"error"`
-		}
-		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-			t.Fatal(err)
-		}
-		return out.Error
+		return postRaw(t, fake, path, ctype, body, auth).Error
 	}
 	const form, jsonType = "application/x-www-form-urlencoded", "application/json; charset=utf-8"
 	tok := fake.BotToken()
