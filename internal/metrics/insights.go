@@ -235,9 +235,9 @@ func reps(n int) string {
 }
 
 // pct is a share in a finding's sentence as every surface prints a share
-// alone (Percent): 1 minute in 250 reads 1%, not 0%, as the tier line
+// alone (PercentText): 1 minute in 250 reads 1%, not 0%, as the tier line
 // beside it reads it.
-func pct(x float64) string { return fmt.Sprintf("%d%%", Percent(x)) }
+func pct(x float64) string { return PercentText(&x) }
 
 // meanUnder is a mean rating under LowRating as a finding names it: to
 // two decimals at most, cut rather than rounded, so that 38 over 11

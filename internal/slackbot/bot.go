@@ -115,7 +115,7 @@ type Bot struct {
 	seen      *seenSet
 	claims    Claimer
 	ackFn     func(id string, payload any) error // the socket's ack; replaced in benchmarks
-	ackWait   time.Duration                      // ackWait; shorter in tests
+	ackWait   time.Duration                      // defaultAckWait; shorter in tests
 	inflight  sync.WaitGroup
 	connected atomic.Int64 // unix ms of the last hello; 0 when down
 	downSince atomic.Int64 // unix ms the connection was lost (or the bot started)
@@ -158,7 +158,7 @@ func New(cfg Config) *Bot {
 		prose: cfg.Prose, proseTO: cfg.ProseTimeout, briefer: cfg.Prep,
 		figures: cfg.Figures, export: cfg.Export, claims: cfg.Claims, onHello: cfg.OnHello,
 	}
-	b.ackFn, b.ackWait = b.socketAck, ackWait
+	b.ackFn, b.ackWait = b.socketAck, defaultAckWait
 	b.downSince.Store(time.Now().UnixMilli())
 	return b
 }
@@ -527,11 +527,11 @@ func (b *Bot) ackNow(id string, payload any) {
 	}
 }
 
-// ackWait bounds how long an ack waits for slack-go's socket writer (its
+// defaultAckWait bounds how long an ack waits for slack-go's socket writer (its
 // queue fills while a socket is being replaced): past Slack's 3 s the
 // envelope has been sent again, or dropped, whatever the ack says, and a
 // goroutine waiting on it for ever would only hold its handler's memory.
-const ackWait = 3 * time.Second
+const defaultAckWait = 3 * time.Second
 
 func (b *Bot) socketAck(id string, payload any) error {
 	ctx, cancel := context.WithTimeout(context.Background(), b.ackWait)

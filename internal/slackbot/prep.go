@@ -2,7 +2,6 @@ package slackbot
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -35,7 +34,7 @@ func (b *Bot) prep(ctx context.Context, cmd slashCommand, args string) {
 	// The model's summary takes a request's time, seconds: the manager is
 	// told it is coming rather than left with nothing after their command.
 	writing := func() {
-		b.respond(ctx, cmd.ResponseURL, textMessage(fmt.Sprintf(":hourglass_flowing_sand: Writing your brief about <@%s>: the LLM's summary takes a few seconds.", m[1])), false)
+		b.respond(ctx, cmd.ResponseURL, textMessage(":hourglass_flowing_sand: Writing your brief about "+mention(m[1])+": the LLM's summary takes a few seconds."), false)
 	}
 	brief, err := b.briefer.Brief(ctx, cmd.UserID, m[1], writing)
 	if err != nil {
