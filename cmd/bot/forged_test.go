@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -61,7 +63,7 @@ func TestAFormSubmittedByAnotherChangesNothing(t *testing.T) {
 	v := values([]string{rep2}, "deal_review", b.today("America/New_York"), "90", "")
 	v["notes"] = map[string]any{"notes": fakeslack.TextValue("overwritten by someone else")}
 	ack = b.submitAs(other, editID, v)
-	if errs := errorsOf(t, ack); !strings.Contains(strings.Join(mapValues(errs), " "), "who logged this session") {
+	if errs := errorsOf(t, ack); !strings.Contains(strings.Join(slices.Collect(maps.Values(errs)), " "), "who logged this session") {
 		t.Errorf("another's submission of the manager's edit form acked %s, want a refusal", ack.Payload)
 	}
 	rows := b.export()
@@ -111,12 +113,4 @@ func TestInjectedFormValuesAreRefused(t *testing.T) {
 	if rows := b.export(); len(rows) != 0 {
 		t.Fatalf("refused forms stored %+v", rows)
 	}
-}
-
-func mapValues(m map[string]string) []string {
-	var out []string
-	for _, v := range m {
-		out = append(out, v)
-	}
-	return out
 }

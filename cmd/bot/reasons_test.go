@@ -1,7 +1,8 @@
 package main
 
 import (
-	"encoding/json"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -26,18 +27,10 @@ func (b *bot) submitAs(user, viewID string, v map[string]map[string]any) fakesla
 // errorKeys reads the block_ids a view_submission ack puts errors under.
 func errorKeys(t *testing.T, ack fakeslack.Ack) []string {
 	t.Helper()
-	var r struct {
-		Action string            `json:"response_action"`
-		Errors map[string]string `json:"errors"`
-	}
-	if err := json.Unmarshal(ack.Payload, &r); err != nil || r.Action != "errors" {
+	if len(ack.Payload) == 0 {
 		t.Fatalf("ack = %s, want response_action errors", ack.Payload)
 	}
-	var keys []string
-	for k := range r.Errors {
-		keys = append(keys, k)
-	}
-	return keys
+	return slices.Collect(maps.Keys(errorsOf(t, ack)))
 }
 
 // The rep's forms answer a refused reason or comment under their one input

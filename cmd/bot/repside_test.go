@@ -40,19 +40,9 @@ func (b *bot) openedReasonForm(in fakeslack.Interaction) (string, reasonInput) {
 // the rep the truth about who reads it: the manager does, in /coach prep.
 func TestEditYourCommentOpensWithTheCommentAndSavingKeepsIt(t *testing.T) {
 	b := startBot(t)
-	ctx := ctxT(t)
 	dm := b.logConfirmed()
 	const said = "Useful: the pricing role-play helped"
-	eventually(t, "the DM to offer a comment", func() bool {
-		m, _ := b.fake.Message(dm.Channel, dm.TS)
-		return strings.Contains(blocksText(m.Blocks), "Add a comment")
-	})
-
-	in, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_comment")
-	if err != nil {
-		t.Fatal(err)
-	}
-	viewID, form := b.openedReasonForm(in)
+	viewID, form := b.openedReasonForm(b.clickComment(dm))
 	if form.Initial != "" || form.Title != "Add a comment" {
 		t.Fatalf("first comment form: %+v", form)
 	}
@@ -67,11 +57,7 @@ func TestEditYourCommentOpensWithTheCommentAndSavingKeepsIt(t *testing.T) {
 		return strings.Contains(blocksText(m.Blocks), "Your comment: "+said)
 	})
 
-	in, err = b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_comment")
-	if err != nil {
-		t.Fatal(err)
-	}
-	viewID, form = b.openedReasonForm(in)
+	viewID, form = b.openedReasonForm(b.clickComment(dm))
 	if form.Initial != said || form.Title != "Edit your comment" {
 		t.Fatalf("Edit your comment opened %+v, want the comment in it", form)
 	}

@@ -225,8 +225,6 @@ func (s *Server) readyConnsLocked() []*wsConn {
 	return ready
 }
 
-// openConnsLocked counts the sockets that count against MaxConnections:
-// those open and not told to go.
 // refuseLocked tells a socket just opened why it is refused (a disconnect
 // with reason) and closes it, without a hello; it releases s.mu.
 func (s *Server) refuseLocked(ws *websocket.Conn, reason string) {
@@ -239,6 +237,8 @@ func (s *Server) refuseLocked(ws *websocket.Conn, reason string) {
 	ws.Close()
 }
 
+// openConnsLocked counts the sockets that count against MaxConnections:
+// those open and not told to go.
 func (s *Server) openConnsLocked() int {
 	n := 0
 	for _, c := range s.st.conns {

@@ -16,7 +16,7 @@ type state struct {
 	conns       []*wsConn // open sockets, oldest first
 	connSeq     int       // sockets accepted so far
 	hellos      int       // sockets that received hello
-	refused     int       // sockets refused past MaxConnections
+	refused     int       // sockets refused: past MaxConnections, or while the link is disabled
 	rr          int       // round-robin position among ready sockets
 	pingsPaused bool
 	// linkDisabled: Socket Mode is off for the app (SetLinkDisabled).

@@ -157,7 +157,8 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 //
 // The token is read where Slack reads it, and nowhere else:
 //   - from an Authorization: Bearer header, always;
-//   - from a token field of a URL-encoded (or multipart) POST body;
+//   - from a token field of a URL-encoded POST body (a multipart one,
+//     which Slack reads too, is not parsed here: harsher, never kinder);
 //   - never from a JSON body: "To make use of sending JSON on write
 //     operations, you must provide your token value using an Authorization
 //     HTTP header" (https://docs.slack.dev/changelog/2017-10-keeping-up-with-the-jsons);
