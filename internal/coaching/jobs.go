@@ -252,8 +252,8 @@ func reminderDue(now time.Time, loc *time.Location, nudgeHour int) bool {
 	if from < reminderEarliest || from >= reminderUntil {
 		from = reminderDefaultFrom
 	}
-	h := now.In(loc).Hour()
-	return !weekend(DateOf(now, loc)) && h >= from && h < reminderUntil
+	_, started := NudgeDue(now, loc, from, false) // a weekday, from that hour on
+	return started && now.In(loc).Hour() < reminderUntil
 }
 
 // RunReminders reminds, once, each rep whose session has been pending for

@@ -120,7 +120,15 @@ func special(name string) bool {
 // written unescapes text Slack sent escaped, naming people Coachlog knows
 // when Slack gave no label.
 func (b *Bot) written(ctx context.Context, text string) string {
-	return unescape(text, func(id string) string { return b.nameOf(ctx, id) })
+	names := map[string]string{} // a name read once, however often it is mentioned
+	return unescape(text, func(id string) string {
+		n, ok := names[id]
+		if !ok {
+			n = b.nameOf(ctx, id)
+			names[id] = n
+		}
+		return n
+	})
 }
 
 // nameOf is the name Coachlog knows for a Slack user id, "" when none.
