@@ -179,9 +179,8 @@ func (s *Service) RunDigest(ctx context.Context, src DigestSource, week Week, ch
 // would tell the leaders that nobody was coached while the product was
 // not running yet.
 func (s *Service) beforeTeams(ctx context.Context, managers []Person, week Week) (bool, error) {
-	end := week.Sunday().AddDays(1).Time(s.defaultTZ)
 	for _, m := range managers {
-		if m.KnownAt.IsZero() || m.KnownAt.Before(end) {
+		if m.KnownAt.IsZero() || !m.KnownOn(s.defaultTZ).After(week.Sunday()) {
 			return false, nil
 		}
 	}

@@ -174,27 +174,26 @@ func (s *Scheduler) DigestDue(now time.Time) (time.Time, bool) {
 // where robfig/cron alone finds no such time that night and the week's
 // digest would never go out; autumn's repeated hour fires once.
 func LastRun(sched cron.Schedule, now time.Time, grace time.Duration) (time.Time, bool) {
-	wnow := wallClock(now)
+	wnow := wallClock(now, time.UTC)
 	var last time.Time
-	for t := sched.Next(wallClock(now.Add(-grace))); !t.IsZero() && !t.After(wnow); t = sched.Next(t) {
+	for t := sched.Next(wallClock(now.Add(-grace), time.UTC)); !t.IsZero() && !t.After(wnow); t = sched.Next(t) {
 		last = t
 	}
 	if last.IsZero() {
 		return time.Time{}, false
 	}
-	y, mo, d := last.Date()
-	h, mi, sec := last.Clock()
-	at := time.Date(y, mo, d, h, mi, sec, 0, now.Location())
+	at := wallClock(last, now.Location())
 	if at.After(now) { // a wall time in the gap: it is due now
 		at = now
 	}
 	return at, true
 }
 
-// wallClock is t's wall clock in its location, written in UTC: a clock
-// with no daylight saving, on which every minute of the day exists once.
-func wallClock(t time.Time) time.Time {
+// wallClock is t's wall clock in its location, written in loc: in UTC,
+// a clock with no daylight saving on which every minute of the day exists
+// once; back in the schedule's zone, the instant that wall time names.
+func wallClock(t time.Time, loc *time.Location) time.Time {
 	y, mo, d := t.Date()
 	h, mi, sec := t.Clock()
-	return time.Date(y, mo, d, h, mi, sec, t.Nanosecond(), time.UTC)
+	return time.Date(y, mo, d, h, mi, sec, t.Nanosecond(), loc)
 }
