@@ -146,10 +146,12 @@ func resultsLine(f metrics.Figures, per metrics.Period) string {
 	return line + " · " + metrics.PercentText(f.AtQuotaShare) + " of reps at quota in " + per.To.Time(time.UTC).Format("January 2006")
 }
 
-// insightsText lists findings, each naming the number behind it; they name
-// reps and managers by the names people chose, so they are escaped.
-func insightsText(is []metrics.Insight) string {
-	var lines []string
+// whatStandsOut is a section's text listing findings, each naming the
+// number behind it, under their heading, cut to a section's 3,000
+// characters; findings name reps and managers by the names people chose,
+// so they are escaped.
+func whatStandsOut(is []metrics.Insight) string {
+	lines := []string{"*What stands out* over the last 4 weeks"}
 	for _, i := range is {
 		lines = append(lines, "• "+esc(i.Text))
 	}

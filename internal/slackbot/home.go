@@ -144,7 +144,7 @@ func (h home) managerBlocks() []slack.Block {
 		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(weekLine(f, h.period)), nil, nil))
 		blocks = append(blocks, overdueBlocks(f.Team)...)
 		if len(f.Insights) > 0 {
-			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(cutMrkdwn("*What stands out* over the last 4 weeks\n"+insightsText(f.Insights), 3000)), nil, nil))
+			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(whatStandsOut(f.Insights)), nil, nil))
 		}
 	case !h.manager && h.person.Holds(coaching.PersonManager):
 		// The roster calls them a manager, but nobody is on their team.

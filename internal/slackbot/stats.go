@@ -185,7 +185,7 @@ func figureBlocks(title, scope string, per metrics.Period, f metrics.Figures) []
 	if f.Insights == nil && f.Before == nil {
 		return blocks // a summary: no insights were computed
 	}
-	text := cutMrkdwn("*What stands out* over the last 4 weeks\n"+insightsText(f.Insights), 3000)
+	text := whatStandsOut(f.Insights)
 	if len(f.Insights) == 0 {
 		text = "*What stands out* over the last 4 weeks: nothing; no tier skew, lead habit, slipping cadence or unconfirmed sessions to report."
 	}
