@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -80,7 +81,14 @@ func TestPostgresWritersAgreeUnderConcurrency(t *testing.T) {
 	db := sqlitetest.PostgresDB(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	a, b := open(t, db, sqliteOptions(now)), open(t, db, sqliteOptions(now))
+	// The test is about agreement, not speed: a CI machine whose disk
+	// stalled a commit for 30 s timed the waiting writers out with "busy".
+	// A real deadlock still fails, later, and the watch below says where
+	// every transaction was waiting.
+	o := sqliteOptions(now)
+	o.StatementTimeout = 2 * time.Minute
+	a, b := open(t, db, o), open(t, db, o)
+	defer watchPG(t, db, 10*time.Second)()
 	svcs := []*coaching.Service{coaching.NewService(coaching.Config{Store: a}), coaching.NewService(coaching.Config{Store: b})}
 	var wg sync.WaitGroup
 	ids := make(chan int64, 40)
@@ -200,4 +208,48 @@ func TestPostgresWritersAgreeUnderConcurrency(t *testing.T) {
 		t.Error("claims are not oldest first")
 	}
 	t.Logf("%d workers shared the claims", len(owners))
+}
+
+// watchPG, if the test still runs after a while, logs what every
+// Coachlog connection on the server is doing: which transaction waits, on
+// what (a lock, I/O, the client), since when. A stall then says whether
+// the server or the Go side held it up. It returns what stops the watch,
+// waiting for a report under way: a test must not log once it has ended.
+func watchPG(t *testing.T, db string, after time.Duration) (stop func()) {
+	done := make(chan struct{})
+	timer := time.AfterFunc(after, func() {
+		defer close(done)
+		conn, err := sql.Open("pgx", db)
+		if err != nil {
+			t.Logf("watch: %v", err)
+			return
+		}
+		defer conn.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		rows, err := conn.QueryContext(ctx, `SELECT pid, state, coalesce(wait_event_type, ''), coalesce(wait_event, ''),
+			extract(epoch FROM now() - xact_start)::float8, left(query, 80)
+			FROM pg_stat_activity WHERE application_name = 'coachlog' AND xact_start IS NOT NULL ORDER BY xact_start`)
+		if err != nil {
+			t.Logf("watch: %v", err)
+			return
+		}
+		defer rows.Close()
+		t.Logf("still running after %v; Coachlog's transactions on the server:", after)
+		for rows.Next() {
+			var pid int
+			var state, waitType, wait, query string
+			var age float64
+			if err := rows.Scan(&pid, &state, &waitType, &wait, &age, &query); err != nil {
+				t.Logf("watch: %v", err)
+				return
+			}
+			t.Logf("  pid %d %s %.1fs, waiting %s/%s: %s", pid, state, age, waitType, wait, query)
+		}
+	})
+	return func() {
+		if !timer.Stop() {
+			<-done
+		}
+	}
 }
