@@ -180,6 +180,9 @@ type Reply struct {
 // reasoning model) is asked again at once with max_completion_tokens, and
 // so is every later request. The error is a *Failure.
 func (c *Client) Complete(ctx context.Context, req Request) (Reply, error) {
+	// A request in flight when another learned of the refusal was sent
+	// with max_tokens too: it is asked again, once, whoever flipped it.
+	askedAgain := false
 	for {
 		f := FormatText
 		if req.Schema != nil {
@@ -196,8 +199,11 @@ func (c *Client) Complete(ctx context.Context, req Request) (Reply, error) {
 					"feature", req.Feature, "refused", f.String(), "next", (f + 1).String())
 			}
 			continue
-		case ok && fl.maxTokensRefused && !c.completionTokens.Swap(true):
-			c.log.Warn("llm server refused max_tokens; asking with max_completion_tokens from now on", "feature", req.Feature)
+		case ok && fl.maxTokensRefused && !askedAgain:
+			askedAgain = true
+			if !c.completionTokens.Swap(true) {
+				c.log.Warn("llm server refused max_tokens; asking with max_completion_tokens from now on", "feature", req.Feature)
+			}
 			continue
 		}
 		return c.finish(req.Feature, reply, err)

@@ -3,8 +3,13 @@ package llm
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -211,6 +216,66 @@ func TestReasoningModelsGetMaxCompletionTokens(t *testing.T) {
 	c := srv.Requests()[0].Chat
 	if c.MaxTokens != 0 || c.MaxCompletionTokens == 0 {
 		t.Errorf("max_tokens %d, max_completion_tokens %d; a reasoning model takes only the latter", c.MaxTokens, c.MaxCompletionTokens)
+	}
+}
+
+// Two requests sent with max_tokens before either heard the refusal: the
+// second refused no longer finds the setting to flip, and is asked again
+// all the same (it failed, and its feature fell back, before).
+func TestRequestsInFlightWhenMaxTokensIsRefusedAreAskedAgain(t *testing.T) {
+	srv := fakeopenai.New(fakeopenai.WithReasoning("prod-reasoner"))
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	// A proxy holds the first two requests until both have arrived.
+	target, err := url.Parse(srv.Root())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var arrived atomic.Int32
+	both := make(chan struct{})
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n := arrived.Add(1); n == 2 {
+			close(both)
+		} else if n < 2 {
+			select {
+			case <-both:
+			case <-time.After(5 * time.Second):
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	cfg := config(srv, true)
+	cfg.BaseURL, cfg.Model = front.URL+"/v1", "prod-reasoner"
+	r := newRig(t, cfg, srv, Options{})
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			_, err := r.Narrative.Write(context.Background(), NarrativeInput{Leaders: []LeaderWeek{{LeaderID: "L1"}}})
+			errs <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("a narrative in flight when max_tokens was refused: %v", err)
+		}
+	}
+	var refused, answered int
+	for _, q := range srv.Requests() {
+		if q.Chat.MaxTokens != 0 {
+			refused++
+		} else if q.Chat.MaxCompletionTokens != 0 {
+			answered++
+		}
+	}
+	if refused != 2 || answered != 2 {
+		t.Errorf("%d requests with max_tokens, %d with max_completion_tokens; want 2 and 2", refused, answered)
+	}
+	if n := strings.Count(r.logs.String(), "refused max_tokens"); n != 1 {
+		t.Errorf("the switch was logged %d times; want once", n)
 	}
 }
 
