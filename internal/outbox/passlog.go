@@ -7,6 +7,44 @@ import (
 	"time"
 )
 
+// throttle thins a log line that repeats: the first of a kind is logged,
+// then at most one every `every`, saying how many of that kind went
+// unlogged since. Each kind has its own clock, so a new way of failing is
+// logged at once. The delivery passes and the sends that fail share this
+// one rule; sends run concurrently, so it locks.
+type throttle struct {
+	every      time.Duration
+	mu         sync.Mutex
+	last       map[string]time.Time // when a kind was last logged
+	suppressed map[string]int       // lines of a kind unlogged since
+}
+
+// allow reports whether a line of kind at now is logged, and how many of
+// that kind went unlogged since the last that was.
+func (t *throttle) allow(kind string, now time.Time) (bool, int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.last == nil {
+		t.last, t.suppressed = map[string]time.Time{}, map[string]int{}
+	}
+	if last, ok := t.last[kind]; ok && now.Sub(last) < t.every {
+		t.suppressed[kind]++
+		return false, 0
+	}
+	n := t.suppressed[kind]
+	t.last[kind], t.suppressed[kind] = now, 0
+	return true, n
+}
+
+// reset ends a run of kind: its next line is logged at once, as the first
+// of a new run.
+func (t *throttle) reset(kind string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.last, kind)
+	delete(t.suppressed, kind)
+}
+
 // passLogEvery is how often a pass that keeps failing is logged again.
 const passLogEvery = time.Minute
 
@@ -20,9 +58,13 @@ type passLog struct {
 	what   string // "outbox pass", "outbox reply pass"
 	log    *slog.Logger
 	now    func() time.Time
+	gate   throttle  // one kind, "": this lane's failing passes
 	failed int       // passes failed in a row
 	since  time.Time // when the first of them failed
-	logged time.Time // when they were last logged
+}
+
+func newPassLog(what string, log *slog.Logger, now func() time.Time) *passLog {
+	return &passLog{what: what, log: log, now: now, gate: throttle{every: passLogEvery}}
 }
 
 // fail records a failed pass, and logs it unless one was logged less than
@@ -30,13 +72,15 @@ type passLog struct {
 func (p *passLog) fail(ctx context.Context, err error) {
 	now := p.now()
 	p.failed++
-	switch {
+	if p.failed == 1 {
+		p.since = now
+	}
+	switch logged, _ := p.gate.allow("", now); {
+	case !logged:
 	case p.failed == 1:
-		p.since, p.logged = now, now
 		p.log.ErrorContext(ctx, p.what+" failed; retrying every second, logged again each minute while it fails",
 			"err", err, "then", "check the database (COACHLOG_DB) answers; nothing is lost meanwhile, messages wait in the outbox")
-	case now.Sub(p.logged) >= passLogEvery:
-		p.logged = now
+	default:
 		p.log.ErrorContext(ctx, p.what+" still failing", "failed_passes", p.failed,
 			"failing_for", now.Sub(p.since).Round(time.Second), "err", err)
 	}
@@ -50,36 +94,12 @@ func (p *passLog) ok(ctx context.Context) {
 	p.log.InfoContext(ctx, p.what+" works again", "failed_passes", p.failed,
 		"failing_for", p.now().Sub(p.since).Round(time.Second))
 	p.failed = 0
+	p.gate.reset("")
 }
 
-// retryLogEvery is how often sends failing the same way are warned of again.
+// retryLogEvery is how often sends failing the same way are warned of
+// again. While Slack is down, every message queued fails in each round of
+// its backoff: a Monday's 2,000 nudges were 2,000 identical warnings a
+// round. The kind of a failure is its method and its error; each failure
+// is still logged, at debug.
 const retryLogEvery = 10 * time.Second
-
-// retryLog thins the warning of a send that will be retried. While Slack
-// is down, every message queued fails in each round of its backoff: a
-// Monday's 2,000 nudges were 2,000 identical warnings a round. The first
-// failure of a kind (the method and the error) is a warning, then at most
-// one every retryLogEvery, saying how many failed that way since; each
-// failure is still logged, at debug. Sends run concurrently: it locks.
-type retryLog struct {
-	mu         sync.Mutex
-	last       map[string]time.Time // when a kind was last warned of
-	suppressed map[string]int       // failures of a kind since
-}
-
-// warn reports whether a failure of kind at now is warned of, and how many
-// of that kind went unwarned since the last warning.
-func (r *retryLog) warn(kind string, now time.Time) (bool, int) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.last == nil {
-		r.last, r.suppressed = map[string]time.Time{}, map[string]int{}
-	}
-	if last, ok := r.last[kind]; ok && now.Sub(last) < retryLogEvery {
-		r.suppressed[kind]++
-		return false, 0
-	}
-	n := r.suppressed[kind]
-	r.last[kind], r.suppressed[kind] = now, 0
-	return true, n
-}

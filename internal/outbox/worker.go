@@ -64,7 +64,7 @@ type Worker struct {
 	// sending keeps two sends that change one Slack message from
 	// overlapping (see keyLocks).
 	sending keyLocks
-	retries retryLog
+	retries throttle // warnings of sends to retry (retryLogEvery)
 }
 
 // Options configure a Worker.
@@ -81,7 +81,8 @@ type Options struct {
 // NewWorker returns a worker delivering q through s.
 func NewWorker(q Queue, s Sender, o Options) *Worker {
 	w := &Worker{q: q, send: s, pace: o.Pacer, policy: o.Policy, now: o.Now, log: o.Logger, sleep: o.Sleep,
-		wake: make(chan struct{}, 1), wakeReplies: make(chan struct{}, 1), owner: ownerName(), booked: map[int64]booking{}}
+		wake: make(chan struct{}, 1), wakeReplies: make(chan struct{}, 1), owner: ownerName(), booked: map[int64]booking{},
+		retries: throttle{every: retryLogEvery}}
 	if w.sleep == nil {
 		w.sleep = sleep
 	}
@@ -138,7 +139,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		w.replyLane(ctx)
 	}()
 	defer func() { <-replies }()
-	passes := passLog{what: "outbox pass", log: w.log, now: w.now}
+	passes := newPassLog("outbox pass", w.log, w.now)
 	for {
 		if err := w.drain(ctx, nil, pacedOps); err != nil {
 			if ctx.Err() != nil {
@@ -177,7 +178,7 @@ func (w *Worker) Drain(ctx context.Context) error { return w.drain(ctx, nil, all
 // A reply queued is announced by Notify; a retry due later is found within
 // a second.
 func (w *Worker) replyLane(ctx context.Context) {
-	passes := passLog{what: "outbox reply pass", log: w.log, now: w.now}
+	passes := newPassLog("outbox reply pass", w.log, w.now)
 	for {
 		switch err := w.drain(ctx, nil, replyOps); {
 		case err == nil:
@@ -854,7 +855,7 @@ func (w *Worker) handleFailure(ctx context.Context, it *job, e *Error) error {
 	}
 	delay := backoff(w.policy, it.Attempts)
 	w.count(func(s *Stats) { s.Retried++ })
-	if warn, similar := w.retries.warn(e.Method+" "+e.Err.Error(), w.now()); warn {
+	if warn, similar := w.retries.allow(e.Method+" "+e.Err.Error(), w.now()); warn {
 		w.log.WarnContext(ctx, "outbox send failed; will retry", append(attrs, "retry_in", delay, "failed_alike_since_last", similar)...)
 	} else {
 		w.log.DebugContext(ctx, "outbox send failed; will retry", append(attrs, "retry_in", delay)...)
