@@ -134,11 +134,16 @@ func ParseUntil(s string, today Date) (Date, error) {
 
 // excerpt is at most n characters of what someone typed, marked "…"
 // where cut, for quoting it back: a pasted paragraph quoted whole would
-// bury the help after it, and overflow the message it is shown in.
+// bury the help after it, and overflow the message it is shown in. It is
+// textcut.Cut, copied: the domain imports nothing but the standard
+// library, and a test keeps the two alike.
 func excerpt(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
+	}
+	if n < 1 {
+		return ""
 	}
 	return string(r[:n-1]) + "…"
 }

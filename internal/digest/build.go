@@ -9,6 +9,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/metrics"
+	"github.com/coachlog/coachlog/internal/textcut"
 )
 
 // Options shape a digest beyond its figures.
@@ -100,7 +101,7 @@ func groups(r *metrics.Report, o Options) []group {
 			title = "Managers"
 		}
 		g := group{title: title, managers: items(rest, r.Period)}
-		g.top = []Block{block(Header, words(cut(title, maxHeader))), block(Context, words(plural(len(rest), "manager", "managers")+attention(len(rest))))}
+		g.top = []Block{block(Header, words(textcut.Cut(title, maxHeader))), block(Context, words(plural(len(rest), "manager", "managers")+attention(len(rest))))}
 		out = append(out, g)
 	}
 	return out
@@ -112,11 +113,11 @@ func leaderGroup(l *metrics.Figures, managers []metrics.Figures, narrative strin
 	if len(l.ManagerIDs) == 0 && len(managers) == 0 && strings.TrimSpace(narrative) == "" {
 		// Nobody below yet: a section of zeros and dashes would read as
 		// a tree that stopped coaching.
-		g.top = append(g.top, block(Header, words(cut(name(l.Name), maxHeader))),
+		g.top = append(g.top, block(Header, words(textcut.Cut(name(l.Name), maxHeader))),
 			block(Context, words(fmt.Sprintf("No managers below %s in the roster yet: nothing to report.", name(l.Name)))))
 		return g
 	}
-	g.top = append(g.top, block(Header, words(cut(name(l.Name), maxHeader))),
+	g.top = append(g.top, block(Header, words(textcut.Cut(name(l.Name), maxHeader))),
 		block(Context, words(fmt.Sprintf("Figures over the whole tree below %s: %s, %s not away.%s", name(l.Name),
 			plural(len(l.ManagerIDs), "manager", "managers"), plural(m.Reps, "rep", "reps"), listed(len(managers))))),
 		fieldsBlock(scopeFields(*l, p)))
@@ -124,7 +125,7 @@ func leaderGroup(l *metrics.Figures, managers []metrics.Figures, narrative strin
 		// The LLM wrote it (only with COACHLOG_LLM_NOTES=on): said so, and
 		// escaped like anything Coachlog did not write itself.
 		g.top = append(g.top, block(Section, (&txt{}).b("Themes").w(" (written by the LLM from the week's sessions; no note quoted, no rep named): ").
-			i(cut(narrative, maxSectionText-100))))
+			i(textcut.Cut(narrative, maxSectionText-100))))
 	}
 	if fs := findings(l.Insights, maxScopeFindings); len(fs) > 0 {
 		g.top = append(g.top, block(Section, join("\n", append([]*txt{(&txt{}).b("What stands out")}, fs...)...)))
@@ -166,7 +167,7 @@ func items(ms []metrics.Figures, p metrics.Period) []*txt {
 	for i, m := range ms {
 		out[i] = managerItem(m, p)
 		if n := utf8.RuneCountInString(out[i].md.String()); n > maxItem {
-			out[i] = words(cut(out[i].plain.String(), maxItem)) // never happens with real figures; never breaks a message either
+			out[i] = words(textcut.Cut(out[i].plain.String(), maxItem)) // never happens with real figures; never breaks a message either
 		}
 	}
 	return out
@@ -202,7 +203,7 @@ func headline(r *metrics.Report, week coaching.Week) []Block {
 		lead.w(", under " + plural(len(r.Leaders), "leader", "leaders"))
 	}
 	lead.w(".")
-	out := []Block{block(Header, words(cut(title, maxHeader))), block(Section, lead), fieldsBlock(scopeFields(org, r.Period))}
+	out := []Block{block(Header, words(textcut.Cut(title, maxHeader))), block(Section, lead), fieldsBlock(scopeFields(org, r.Period))}
 	if fs := findings(org.Insights, maxScopeFindings); len(fs) > 0 {
 		out = append(out, block(Section, join("\n", append([]*txt{(&txt{}).b("What stands out")}, fs...)...)))
 	}

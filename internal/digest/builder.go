@@ -11,6 +11,7 @@ import (
 	"github.com/coachlog/coachlog/internal/chart"
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/metrics"
+	"github.com/coachlog/coachlog/internal/textcut"
 )
 
 // Metrics runs the metrics a digest shows.
@@ -123,7 +124,7 @@ func ChartData(r *metrics.Report, week coaching.Week) chart.Data {
 		d.SessionsTitle += fmt.Sprintf(" (busiest and quietest %d of %s)", chartManagers, num(len(ms)))
 	}
 	for _, m := range shown {
-		d.Sessions = append(d.Sessions, chart.Bar{Label: cut(name(m.Name), 28), Value: float64(m.WeeksSessions())})
+		d.Sessions = append(d.Sessions, chart.Bar{Label: textcut.Cut(name(m.Name), 28), Value: float64(m.WeeksSessions())})
 	}
 	om := r.Org.Metrics
 	// The bars print the percents the digest's tier line prints: a
@@ -158,6 +159,6 @@ func chartAlt(r *metrics.Report, week coaching.Week) string {
 	if len(r.Managers) > 2*chartManagers {
 		which = fmt.Sprintf("the %d busiest and %d quietest managers'", chartManagers, chartManagers)
 	}
-	return cut(fmt.Sprintf("Bar charts: %s sessions over the 8 weeks to %s; and for %s, each performance tier's share of coaching minutes beside its share of reps.",
+	return textcut.Cut(fmt.Sprintf("Bar charts: %s sessions over the 8 weeks to %s; and for %s, each performance tier's share of coaching minutes beside its share of reps.",
 		which, week, week), 1000)
 }

@@ -3,6 +3,8 @@ package digest
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/coachlog/coachlog/internal/textcut"
 )
 
 // Block Kit's limits for a message (https://docs.slack.dev/reference/block-kit/blocks
@@ -34,7 +36,7 @@ func fieldsBlock(fs []field) Block {
 	var plain []string
 	for _, f := range fs[:min(len(fs), maxFields)] {
 		t := f.text()
-		b.Fields = append(b.Fields, cut(t.md.String(), maxFieldText))
+		b.Fields = append(b.Fields, textcut.Cut(t.md.String(), maxFieldText))
 		plain = append(plain, t.plain.String())
 	}
 	b.plain = strings.Join(plain, "\n")

@@ -4,9 +4,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/coachlog/coachlog/internal/metrics"
+	"github.com/coachlog/coachlog/internal/textcut"
 )
 
 // txt is a piece of text built twice at once: in Slack's mrkdwn and as
@@ -78,15 +78,7 @@ func esc(s string) string {
 // roster may hold anything.
 const maxName = 60
 
-func name(s string) string { return cut(strings.Join(strings.Fields(s), " "), maxName) }
-
-// cut shortens s to n runes, marking the cut.
-func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
-}
+func name(s string) string { return textcut.Cut(strings.Join(strings.Fields(s), " "), maxName) }
 
 // num formats a count with thousands separators: 6,120.
 func num(n int) string {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/textcut"
 )
 
 // Limits of the digest's narratives.
@@ -148,7 +149,7 @@ func (n *Narrator) narrativeData(week coaching.Week, lw LeaderWeek) string {
 	if n.notes {
 		room := narrativeNotesLen
 		for _, note := range lw.Notes {
-			text := cut(oneLine(redact(note.Text, lw.RepNames...)), narrativeNoteLen)
+			text := textcut.CutTrimmed(oneLine(redact(note.Text, lw.RepNames...)), narrativeNoteLen)
 			if note.Visibility != coaching.VisibilityShared || text == "" || len([]rune(text)) > room {
 				continue
 			}
@@ -172,7 +173,7 @@ func checkNarrative(text string, lw LeaderWeek) (string, error) {
 	quotes := map[int]map[string]bool{} // by length in words
 	for _, note := range lw.Notes {
 		redacted := redact(note.Text, lw.RepNames...)
-		for _, version := range []string{note.Text, redacted, cut(oneLine(redacted), narrativeNoteLen)} {
+		for _, version := range []string{note.Text, redacted, textcut.CutTrimmed(oneLine(redacted), narrativeNoteLen)} {
 			ws := words(version)
 			n := min(len(ws), narrativeCopyWords)
 			if n < narrativeShortNote {
@@ -209,5 +210,5 @@ func checkNarrative(text string, lw LeaderWeek) (string, error) {
 	if len(kept) == 0 {
 		return "", &Failure{Reason: ReasonInvalid, Detail: "every sentence named someone or quoted a note"}
 	}
-	return cut(strings.Join(kept, " "), narrativeLen), nil
+	return textcut.CutTrimmed(strings.Join(kept, " "), narrativeLen), nil
 }

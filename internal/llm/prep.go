@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/textcut"
 )
 
 // Limits of a prep brief, so it fits one Slack message.
@@ -106,7 +106,7 @@ func (w *PrepWriter) Brief(ctx context.Context, in PrepInput) (Brief, error) {
 	if err != nil {
 		return b, err
 	}
-	b.Prose = cut(strings.TrimSpace(reply.Text), prepProseLen)
+	b.Prose = textcut.CutTrimmed(strings.TrimSpace(reply.Text), prepProseLen)
 	return b, nil
 }
 
@@ -180,13 +180,13 @@ func PlainBrief(in PrepInput) string {
 		}
 		b.WriteString("\n")
 		if s.Notes != "" {
-			b.WriteString("  Your notes: " + cut(oneLine(s.Notes), prepTextLen) + "\n")
+			b.WriteString("  Your notes: " + textcut.CutTrimmed(oneLine(s.Notes), prepTextLen) + "\n")
 		}
 		switch {
 		case s.Status == coaching.StatusDisputed:
-			b.WriteString("  They said it was not accurate: " + cut(oneLine(s.DisputeReason), prepTextLen) + "\n")
+			b.WriteString("  They said it was not accurate: " + textcut.CutTrimmed(oneLine(s.DisputeReason), prepTextLen) + "\n")
 		case s.Status == coaching.StatusConfirmed && s.Comment != "":
-			b.WriteString("  They confirmed: " + cut(oneLine(s.Comment), prepTextLen) + "\n")
+			b.WriteString("  They confirmed: " + textcut.CutTrimmed(oneLine(s.Comment), prepTextLen) + "\n")
 		case s.Status == coaching.StatusConfirmed:
 			b.WriteString("  They confirmed.\n")
 		default:
@@ -197,7 +197,7 @@ func PlainBrief(in PrepInput) string {
 		b.WriteString("\nOpen commitments:\n")
 	}
 	for _, c := range first(in.Commitments, prepCommitments) {
-		fmt.Fprintf(&b, "• %s (made %s", cut(oneLine(c.Text), prepTextLen), ago(in.Today.DaysSince(c.MadeOn)))
+		fmt.Fprintf(&b, "• %s (made %s", textcut.CutTrimmed(oneLine(c.Text), prepTextLen), ago(in.Today.DaysSince(c.MadeOn)))
 		if !c.FollowUpOn.IsZero() {
 			fmt.Fprintf(&b, ", follow up %s", c.FollowUpOn.Human())
 		}
@@ -233,14 +233,6 @@ func ago(days int) string {
 		return "yesterday"
 	}
 	return fmt.Sprintf("%d days ago", days)
-}
-
-// cut shortens s to n runes, marking the cut.
-func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return strings.TrimSpace(string([]rune(s)[:n-1])) + "…"
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

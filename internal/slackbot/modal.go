@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/textcut"
 )
 
 // Callback ids of the modals.
@@ -364,14 +365,10 @@ func reasonModal(callbackID, initial string, meta modalMeta) slack.ModalViewRequ
 	}
 }
 
-// truncate cuts s to n characters, marking the cut.
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
+// truncate cuts s to n characters, marking the cut (textcut.Cut). It
+// stays a name of its own while commands.go and interactions.go, being
+// reworked elsewhere, call it.
+func truncate(s string, n int) string { return textcut.Cut(s, n) }
 
 // truncateRunes cuts s to at most n characters without a marker.
 func truncateRunes(s string, n int) string {
