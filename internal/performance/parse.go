@@ -95,8 +95,7 @@ func parseRep(s string) (string, error) {
 	case sheet.HasGap(s):
 		return "", fmt.Errorf("%q has a space, a line break or an invisible character in it; give the rep's Slack id or email", s)
 	case strings.Contains(s, "@"):
-		local, domain, _ := strings.Cut(s, "@")
-		if local == "" || !strings.Contains(domain, ".") || strings.ContainsAny(s, "<>,;") || strings.Count(s, "@") > 1 {
+		if !sheet.IsEmail(s) {
 			return "", fmt.Errorf("%q is not an email address", s)
 		}
 		return strings.ToLower(s), nil

@@ -126,6 +126,10 @@ func TestParseNamesEveryBadLineAndField(t *testing.T) {
 			file("rep,month,attainment", "\"ann\nsmith@example.com\",2026-10,87", "bob smith@example.com,2026-10,87", "cat@example.com\u200b,2026-10,87"),
 			[]string{`line 2, field rep: "ann\nsmith@example.com" has a space, a line break or an invisible character`,
 				`line 3, field rep: "bob smith@example.com" has a space`, `line 4, field rep: "cat@example.com\u200b" has a space, a line break or an invisible character`}},
+		// As the roster checks it: such an address is on nobody's row, and
+		// "not an email address" says more than "not known to Coachlog".
+		{"an email whose domain starts or ends with its dot", file("rep,month,attainment", "ann@.com,2026-10,87", "bob@example.,2026-10,87"),
+			[]string{`line 2, field rep: "ann@.com" is not an email address`, `line 3, field rep: "bob@example." is not an email address`}},
 		{"a rep and month twice", file("rep,month,attainment", "U01,2026-10,87", "U02,2026-10,90", "U01,2026-10,88"),
 			[]string{"line 4, field rep: U01 already has 2026-10 on line 2"}},
 	} {

@@ -40,11 +40,7 @@ func checkEmail(email string) error {
 	if sheet.HasGap(email) {
 		return fmt.Errorf("%q is not an email address: it has a space, a line break or an invisible character in it", email)
 	}
-	local, domain, ok := strings.Cut(email, "@")
-	dot := strings.LastIndexByte(domain, '.')
-	ok = ok && local != "" && !strings.Contains(domain, "@") &&
-		dot > 0 && dot < len(domain)-1 && !strings.ContainsAny(email, " \t<>,;")
-	if !ok {
+	if !sheet.IsEmail(email) {
 		return fmt.Errorf("%q is not an email address", email)
 	}
 	return nil

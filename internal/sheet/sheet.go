@@ -129,3 +129,17 @@ func HasGap(s string) bool {
 		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
 	})
 }
+
+// IsEmail reports whether s is a plausible email address: something, one
+// @, and a domain with a dot inside it (not first, not last); no gap
+// (HasGap), nor any of <>,; that mark an address copied with its name or
+// two run together. It catches a spreadsheet's slips, not every address
+// RFC 5322 refuses: Slack's directory is the judge of the rest. The
+// roster and the attainment file share it, so an address one takes the
+// other takes too.
+func IsEmail(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	dot := strings.LastIndexByte(domain, '.')
+	return ok && local != "" && !strings.Contains(domain, "@") && dot > 0 && dot < len(domain)-1 &&
+		!HasGap(s) && !strings.ContainsAny(s, "<>,;")
+}
