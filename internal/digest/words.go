@@ -1,7 +1,6 @@
 package digest
 
 import (
-	"math"
 	"strconv"
 	"strings"
 
@@ -99,7 +98,7 @@ func num(n int) string {
 // dec formats a figure with one decimal when it has one: 8.5, 3, 0.3,
 // 9,500.
 func dec(x float64) string {
-	tenths := int(math.Round(x * 10))
+	tenths := metrics.Tenths(x)
 	s := num(tenths / 10)
 	if tenths < 0 && tenths > -10 {
 		s = "-0"

@@ -122,6 +122,12 @@ func Percent(share float64) int {
 	return p
 }
 
+// Tenths is a weekly average (Figures.BeforeWeekly) in the tenths every
+// surface prints it to, halves rounded away from zero: the 4 weeks before
+// holding one session is 0.25 a week, 0.3 in the digest and in /coach
+// stats alike, where Go's %.1f alone (halves to even) prints 0.2.
+func Tenths(perWeek float64) int { return int(math.Round(perWeek * 10)) }
+
 // PercentText shows a share as the surfaces print it (Percent, "62%"), or
 // "–" when there is nothing to divide.
 func PercentText(share *float64) string {

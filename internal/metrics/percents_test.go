@@ -50,3 +50,18 @@ func TestAPercentNeverReadsNothingOrAllWhenItIsNeither(t *testing.T) {
 		}
 	}
 }
+
+// The surfaces print a weekly average from Tenths: halves go away from
+// zero, as a person rounds, not to even as %.1f does.
+func TestTenthsRoundHalvesAwayFromZero(t *testing.T) {
+	for _, c := range []struct {
+		in   float64
+		want int
+	}{
+		{0, 0}, {0.25, 3}, {0.75, 8}, {6.25, 63}, {118.75, 1188}, {2.5, 25}, {1, 10}, {0.04, 0}, {0.05, 1}, {2375, 23750},
+	} {
+		if got := Tenths(c.in); got != c.want {
+			t.Errorf("Tenths(%v) = %d, want %d", c.in, got, c.want)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package slackbot
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -26,11 +25,10 @@ type Figures interface {
 
 var _ Figures = (*metrics.Engine)(nil)
 
-// perWeek shows an average per week with at most one decimal, rounded
-// half away from zero as the digest rounds it: a quarter's 0.25 a week
-// reads 0.3 in both, where %.1f alone (half to even) read 0.2 here.
+// perWeek shows an average per week with at most one decimal, rounded as
+// the digest rounds it (metrics.Tenths).
 func perWeek(v float64) string {
-	return strings.TrimSuffix(fmt.Sprintf("%.1f", math.Round(v*10)/10), ".0")
+	return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(metrics.Tenths(v))/10), ".0")
 }
 
 // plural is "1 rep", "2 reps".
