@@ -57,9 +57,10 @@ type Option func(*Server)
 func WithKey(key string) Option { return func(s *Server) { s.key = key } }
 
 // WithReasoning marks models, or Azure deployments by name, as reasoning
-// models: like OpenAI's o-series and gpt-5, they refuse max_tokens (and
-// take max_completion_tokens). Models named o1…, o3…, o4… and gpt-5… are
-// reasoning ones without it; a deployment's name says nothing of its model.
+// models: like OpenAI's o-series, gpt-5 and gpt-6, they refuse max_tokens
+// (and take max_completion_tokens). Models named o1…, o3…, o4…, gpt-5…
+// and gpt-6… are reasoning ones without it; a deployment's name says
+// nothing of its model.
 func WithReasoning(names ...string) Option {
 	return func(s *Server) {
 		for _, n := range names {
@@ -71,7 +72,7 @@ func WithReasoning(names ...string) Option {
 // reasoning reports whether model (or an Azure deployment) is a reasoning
 // model.
 func (s *Server) reasoning(model string) bool {
-	for _, p := range []string{"o1", "o3", "o4", "gpt-5"} {
+	for _, p := range []string{"o1", "o3", "o4", "gpt-5", "gpt-6"} {
 		if strings.HasPrefix(model, p) {
 			return true
 		}

@@ -83,6 +83,25 @@ func TestChecksRequestsAsStrictlyAsOpenAI(t *testing.T) {
 	}
 }
 
+// OpenAI's reasoning families refuse max_tokens by their name alone, as
+// internal/llm's client expects of them; the models before take it.
+func TestReasoningModelsByNameRefuseMaxTokens(t *testing.T) {
+	s := start(t)
+	msgs := `"messages":[{"role":"user","content":"hi"}]`
+	for _, tt := range []struct {
+		model  string
+		status int
+	}{
+		{"o1", 400}, {"o3-mini", 400}, {"o4-mini", 400}, {"gpt-5-mini", 400}, {"gpt-6-luna", 400}, {"gpt-6.1-sol", 400},
+		{"gpt-4o", 200}, {"gpt-4.1-mini", 200},
+	} {
+		status, body := post(t, context.Background(), s.URL()+"/chat/completions", `{"model":"`+tt.model+`",`+msgs+`,"max_tokens":100}`, nil)
+		if status != tt.status || tt.status == 400 && !strings.Contains(body, "Use 'max_completion_tokens' instead") {
+			t.Errorf("max_tokens to %s: got %d %s; want %d", tt.model, status, body, tt.status)
+		}
+	}
+}
+
 func TestAuthAndAzurePath(t *testing.T) {
 	s := start(t)
 	body := `{"messages":[{"role":"user","content":"hi"}]}`
