@@ -2,6 +2,7 @@ package coaching
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"time"
 )
@@ -58,14 +59,21 @@ func (n Nudge) Empty() bool { return len(n.Overdue) == 0 && !n.SlowWeek }
 func (n Nudge) Why() string {
 	switch {
 	case len(n.Overdue) > 0 && n.SlowWeek:
-		return fmt.Sprintf("%s past your %d-day cadence, and this week is slow: %d session(s) so far against %.1f a week lately.",
-			repCount(len(n.Overdue)), n.CadenceDays, n.WeekToDate, n.WeeklyAvg)
+		return fmt.Sprintf("%s past your %d-day cadence, and this week is slow: %d session(s) so far against %s a week lately.",
+			repCount(len(n.Overdue)), n.CadenceDays, n.WeekToDate, tenths(n.WeeklyAvg))
 	case len(n.Overdue) > 0:
 		return fmt.Sprintf("%s past your %d-day coaching cadence.", repCount(len(n.Overdue)), n.CadenceDays)
 	case n.SlowWeek:
-		return fmt.Sprintf("This week is slow: %d session(s) so far against %.1f a week over the last four weeks.", n.WeekToDate, n.WeeklyAvg)
+		return fmt.Sprintf("This week is slow: %d session(s) so far against %s a week over the last four weeks.", n.WeekToDate, tenths(n.WeeklyAvg))
 	}
 	return ""
+}
+
+// tenths shows a weekly average to one decimal, rounding halves up as the
+// digest and /coach stats do (metrics.Tenths): a four-week average is often
+// a quarter, and "%.1f" rounds 0.25 to even, "0.2", where they say "0.3".
+func tenths(perWeek float64) string {
+	return fmt.Sprintf("%.1f", math.Round(perWeek*10)/10)
 }
 
 func repCount(n int) string {

@@ -2,6 +2,7 @@ package coaching_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -244,6 +245,24 @@ func TestASnoozeCoversAWeekdayNudge(t *testing.T) {
 		until, resume := coaching.SnoozeEnd(day(tt.today), tt.days)
 		if until != day(tt.until) || resume != day(tt.resume) {
 			t.Errorf("snooze %d from %s: until %s, back %s; want %s, %s", tt.days, tt.today, until, resume, tt.until, tt.resume)
+		}
+	}
+}
+
+// A four-week average is often a quarter: the nudge rounds it as the
+// digest and /coach stats do, halves up, so the three never disagree.
+func TestNudgeWhyRoundsTheAverageAsTheOtherSurfaces(t *testing.T) {
+	for _, tt := range []struct {
+		avg  float64
+		want string
+	}{{0.25, "0.3 a week"}, {0.75, "0.8 a week"}, {1.25, "1.3 a week"}, {2, "2.0 a week"}, {0.5, "0.5 a week"}} {
+		for _, n := range []coaching.Nudge{
+			{SlowWeek: true, WeeklyAvg: tt.avg},
+			{SlowWeek: true, WeeklyAvg: tt.avg, CadenceDays: 14, Overdue: []coaching.OverdueRep{{}}},
+		} {
+			if got := n.Why(); !strings.Contains(got, tt.want) {
+				t.Errorf("average %v: %q, want it to say %q", tt.avg, got, tt.want)
+			}
 		}
 	}
 }
