@@ -18,16 +18,7 @@ func TestAScheduledMessageThatFailsForGoodShowsOnHealthAndMetrics(t *testing.T) 
 	b := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t))
 	addr := b.httpAddr()
 	b.importRoster(t)
-	health := func() (int, []string) {
-		code, body := get(t, "http://"+addr+"/healthz")
-		var h struct {
-			Problems []string `json:"problems"`
-		}
-		if err := json.Unmarshal([]byte(body), &h); err != nil {
-			t.Fatalf("healthz body %q: %v", body, err)
-		}
-		return code, h.Problems
-	}
+	health := func() (int, []string) { return healthProblems(t, addr) }
 	if code, problems := health(); code != http.StatusOK {
 		t.Fatalf("healthz before = %d %v", code, problems)
 	}
@@ -91,4 +82,61 @@ func TestServeProfilesOnlyWhenAsked(t *testing.T) {
 			}
 		})
 	}
+}
+
+// healthProblems asks /healthz and returns its status and problems.
+func healthProblems(t *testing.T, addr string) (int, []string) {
+	t.Helper()
+	code, body := get(t, "http://"+addr+"/healthz")
+	var h struct {
+		Problems []string `json:"problems"`
+	}
+	if err := json.Unmarshal([]byte(body), &h); err != nil {
+		t.Fatalf("healthz body %q: %v", body, err)
+	}
+	return code, h.Problems
+}
+
+// Slack gone for over a minute turns /healthz red, the minute read on the
+// bot's own clock like every other check: a bot whose clock is not the
+// wall clock (a test's, pinned to a Wednesday) judged how long Slack had
+// been gone by comparing the two.
+func TestHealthTurnsRedWhenSlackIsGoneOverAMinuteOnTheBotsClock(t *testing.T) {
+	clk := &testClock{}
+	clk.Advance(time.Until(midweek))
+	b := startBotAt(t, clk.Now, "COACHLOG_HTTP_ADDR", freePort(t))
+	addr := b.httpAddr()
+	if code, problems := healthProblems(t, addr); code != http.StatusOK {
+		t.Fatalf("healthz while connected = %d %q", code, problems)
+	}
+
+	// Socket Mode switched off: every new socket is refused. The bot has
+	// taken the connection as lost once it logs its next attempt.
+	attempts := strings.Count(b.logs.String(), "connecting to Slack")
+	b.fake.SetLinkDisabled(true)
+	eventually(t, "the bot to try another socket", func() bool {
+		return strings.Count(b.logs.String(), "connecting to Slack") > attempts
+	})
+	if code, problems := healthProblems(t, addr); code != http.StatusOK {
+		t.Fatalf("healthz within a minute of losing Slack = %d %q, want 200 (a minute's grace)", code, problems)
+	}
+
+	clk.Advance(61 * time.Second)
+	var problems []string
+	eventually(t, "healthz to say Slack is gone", func() bool {
+		var code int
+		code, problems = healthProblems(t, addr)
+		return code == http.StatusServiceUnavailable
+	})
+	if len(problems) != 1 || !strings.HasPrefix(problems[0], "socket mode: not connected to Slack for 1m") {
+		t.Fatalf("healthz problems = %q, want Slack's connection alone", problems)
+	}
+
+	n := b.fake.Connections()
+	b.fake.SetLinkDisabled(false)
+	b.waitConnected(n + 1)
+	eventually(t, "healthz green once Slack is back", func() bool {
+		code, _ := healthProblems(t, addr)
+		return code == http.StatusOK
+	})
 }

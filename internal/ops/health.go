@@ -22,7 +22,7 @@ import (
 // queue behind (or ahead of) the writes the acks wait for.
 type Checks struct {
 	// Connection reports whether the Socket Mode connection is up, and
-	// since when it has been up or down.
+	// since when it has been up or down, read on Now's clock.
 	Connection func() (up bool, since time.Time)
 	// Readable checks the database answers a read.
 	Readable func(ctx context.Context) error

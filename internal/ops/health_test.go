@@ -32,6 +32,10 @@ func TestHealthReasonsArePlainAndTheDetailsGoToTheLog(t *testing.T) {
 				return []Failures{{Kind: "nudge", Failed: 2, Failing: false}}, nil // failed, then one went out since
 			},
 		}, nil},
+		{"Slack gone within a minute", Checks{Connection: func() (bool, time.Time) { return false, now.Add(-59 * time.Second) }}, nil},
+		{"Slack gone over a minute", Checks{Connection: func() (bool, time.Time) { return false, now.Add(-90 * time.Second) }},
+			[]string{"socket mode: not connected to Slack for 1m30s"}},
+		{"Slack up for long", Checks{Connection: func() (bool, time.Time) { return true, now.Add(-48 * time.Hour) }}, nil},
 		{"a database that does not answer", Checks{Readable: func(context.Context) error { return internal }},
 			[]string{"database: does not answer reads"}},
 		{"writes stuck behind a lock", Checks{WriteWait: func() time.Duration { return 12 * time.Second }},

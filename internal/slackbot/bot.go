@@ -117,8 +117,9 @@ type Bot struct {
 	ackFn     func(id string, payload any) error // the socket's ack; replaced in benchmarks
 	ackWait   time.Duration                      // defaultAckWait; shorter in tests
 	inflight  sync.WaitGroup
-	connected atomic.Int64 // unix ms of the last hello; 0 when down
-	downSince atomic.Int64 // unix ms the connection was lost (or the bot started)
+	now       func() time.Time // the service's clock, which /healthz reads too
+	connected atomic.Int64     // unix ms of the last hello; 0 when down
+	downSince atomic.Int64     // unix ms the connection was lost (or the bot started)
 	connects  atomic.Int64
 }
 
@@ -159,12 +160,19 @@ func New(cfg Config) *Bot {
 		figures: cfg.Figures, export: cfg.Export, claims: cfg.Claims, onHello: cfg.OnHello,
 	}
 	b.ackFn, b.ackWait = b.socketAck, defaultAckWait
-	b.downSince.Store(time.Now().UnixMilli())
+	// The connection's times are read against the service's clock (the
+	// health check's), not the wall clock: a check comparing the two
+	// would misjudge how long Slack has been gone.
+	b.now = time.Now
+	if cfg.Service != nil {
+		b.now = cfg.Service.Now
+	}
+	b.downSince.Store(b.now().UnixMilli())
 	return b
 }
 
 // Connection reports whether Slack's socket is up, and since when it has
-// been up or down.
+// been up or down, on the service's clock.
 func (b *Bot) Connection() (bool, time.Time) {
 	if ms := b.connected.Load(); ms > 0 {
 		return true, time.UnixMilli(ms)
@@ -175,7 +183,7 @@ func (b *Bot) Connection() (bool, time.Time) {
 // markDown records that the connection went away.
 func (b *Bot) markDown() {
 	if b.connected.Swap(0) != 0 {
-		b.downSince.Store(time.Now().UnixMilli())
+		b.downSince.Store(b.now().UnixMilli())
 	}
 }
 
@@ -251,7 +259,7 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
 		}
 	case socketmode.EventTypeHello:
 		b.gate.hello()
-		b.connected.Store(time.Now().UnixMilli())
+		b.connected.Store(b.now().UnixMilli())
 		b.log.Info("connected to Slack")
 		if b.onHello != nil {
 			go b.onHello()
