@@ -290,3 +290,55 @@ func TestAWrongAPIURLStopsTheStartNamingIt(t *testing.T) {
 		})
 	}
 }
+
+// promCounter reads an unlabelled counter off the bot's /metrics.
+func promCounter(t *testing.T, addr, name string) int {
+	t.Helper()
+	_, text := get(t, "http://"+addr+"/metrics")
+	for line := range strings.Lines(text) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), name+" "); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				t.Fatalf("%s = %q", name, v)
+			}
+			return n
+		}
+	}
+	t.Fatalf("/metrics lacks %s", name)
+	return 0
+}
+
+// coachlog_socket_reconnects_total counts what an operator alerts on:
+// connections Slack greeted after one was lost. Sockets Slack refuses
+// (Socket Mode switched off) are attempts, counted apart, however many
+// the bot opens.
+func TestReconnectsCountGreetedSocketsAndAttemptsEveryTry(t *testing.T) {
+	b := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t))
+	addr := b.httpAddr()
+	counts := func() (attempts, reconnects int) {
+		return promCounter(t, addr, "coachlog_socket_connect_attempts_total"), promCounter(t, addr, "coachlog_socket_reconnects_total")
+	}
+	if a, r := counts(); a != 1 || r != 0 {
+		t.Fatalf("after the first connection: %d attempts, %d reconnects; want 1 and 0", a, r)
+	}
+
+	b.fake.DropConnection()
+	b.waitConnected(2)
+	eventually(t, "the reconnection counted", func() bool { _, r := counts(); return r >= 1 })
+	if a, r := counts(); a != 2 || r != 1 {
+		t.Fatalf("after a dropped socket: %d attempts, %d reconnects; want 2 and 1", a, r)
+	}
+
+	b.fake.SetLinkDisabled(true)
+	eventually(t, "sockets refused", func() bool { return b.fake.RefusedConnections() >= 2 })
+	b.fake.SetLinkDisabled(false)
+	b.waitConnected(3)
+	eventually(t, "the reconnection counted", func() bool { _, r := counts(); return r >= 2 })
+	a, r := counts()
+	if r != 2 {
+		t.Errorf("after %d refused sockets and Slack's hello: %d reconnects, want 2", b.fake.RefusedConnections(), r)
+	}
+	if want := len(b.fake.CallsTo("apps.connections.open")); a != want || a < 5 {
+		t.Errorf("%d attempts counted, want one per apps.connections.open (%d), at least 5", a, want)
+	}
+}

@@ -17,6 +17,7 @@ type Metrics struct {
 	Registry   *prom.Registry
 	envelopes  *prom.CounterVec
 	ackLatency *prom.HistogramVec
+	attempts   *prom.Counter
 	reconnects *prom.Counter
 	panics     *prom.Counter
 	received   atomic.Int64 // envelopes of every type, for Received
@@ -62,17 +63,21 @@ type Delivery struct {
 // NewMetrics registers Coachlog's metrics, and the Go runtime's and the
 // process's, in a registry of its own (no global state).
 func NewMetrics() *Metrics {
-	reconnects := prom.NewCounterVec("coachlog_socket_reconnects_total", "Socket Mode reconnections after the first connection.")
+	attempts := prom.NewCounterVec("coachlog_socket_connect_attempts_total",
+		"Socket Mode connections asked of Slack (apps.connections.open), the first included, whether or not Slack greeted them.")
+	reconnects := prom.NewCounterVec("coachlog_socket_reconnects_total",
+		"Socket Mode reconnections: connections Slack greeted (hello) after one was lost.")
 	panics := prom.NewCounterVec("coachlog_handler_panics_total", "Handlers that panicked and were recovered.")
 	m := &Metrics{
 		Registry:  prom.NewRegistry(),
 		envelopes: prom.NewCounterVec("coachlog_envelopes_total", "Socket Mode envelopes received, by type.", "type"),
 		ackLatency: prom.NewHistogramVec("coachlog_ack_seconds", "Time from an envelope's arrival to its ack, measured in process, by type.",
 			[]float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2, 3}, "type"),
+		attempts:   attempts.With(),
 		reconnects: reconnects.With(),
 		panics:     panics.With(),
 	}
-	m.Registry.MustRegister(m.envelopes, m.ackLatency, reconnects, panics, prom.NewGoCollector(), prom.NewProcessCollector())
+	m.Registry.MustRegister(m.envelopes, m.ackLatency, attempts, reconnects, panics, prom.NewGoCollector(), prom.NewProcessCollector())
 	return m
 }
 
@@ -105,7 +110,13 @@ func (m *Metrics) Acked(typ string, d time.Duration) {
 	m.ackLatency.With(envelopeType(typ)).Observe(d)
 }
 
-// Reconnected counts a reconnection.
+// Connecting counts an attempt to connect, successful or not: beside
+// Reconnected it tells a bot that reconnects from one that Slack keeps
+// refusing.
+func (m *Metrics) Connecting() { m.attempts.Inc() }
+
+// Reconnected counts a reconnection: Slack's hello on a new connection
+// after a lost one.
 func (m *Metrics) Reconnected() { m.reconnects.Inc() }
 
 // Panicked counts a recovered panic.

@@ -42,30 +42,31 @@ var (
 // coachlogFamilies are every family of Coachlog's own, as README.md lists
 // them.
 var coachlogFamilies = map[string]family{
-	"coachlog_envelopes_total":             {counter, "Socket Mode envelopes received, by type.", []string{"type"}},
-	"coachlog_ack_seconds":                 {histogram, "Time from an envelope's arrival to its ack, measured in process, by type.", []string{"type"}},
-	"coachlog_socket_reconnects_total":     {counter, "Socket Mode reconnections after the first connection.", nil},
-	"coachlog_handler_panics_total":        {counter, "Handlers that panicked and were recovered.", nil},
-	"coachlog_sender_role":                 {gauge, "1 when this replica holds the sender role (it delivers the outbox), else 0.", nil},
-	"coachlog_store_info":                  {gauge, "Always 1; the label names the store in use.", []string{"store"}},
-	"coachlog_outbox_pending":              {gauge, "Messages waiting to be delivered.", nil},
-	"coachlog_outbox_failed":               {gauge, "Messages that failed for good (kept, visible).", nil},
-	"coachlog_outbox_sent_total":           {counter, "Outbox deliveries sent by this process.", nil},
-	"coachlog_outbox_retried_total":        {counter, "Outbox deliveries retried by this process.", nil},
-	"coachlog_outbox_failed_total":         {counter, "Outbox deliveries failed by this process.", nil},
-	"coachlog_outbox_rate_limited_total":   {counter, "Outbox deliveries rate_limited by this process.", nil},
-	"coachlog_outbox_panics_total":         {counter, "Outbox sends that panicked in this process (the message is failed; also in coachlog_outbox_failed_total).", nil},
-	"coachlog_scheduled_failed":            {gauge, "Scheduled messages (nudges, digests, reminders) that failed for good in the last 24 h, by kind, across every process.", []string{"kind"}},
-	"coachlog_wal_bytes":                   {gauge, "Size of the database's write-ahead log (kept under 64 MB).", nil},
-	"coachlog_wal_reset_checkpoints_total": {counter, "Checkpoints that start the log over (RESTART past 16 MB of log under writes, TRUNCATE once they stop) tried since start.", nil},
-	"coachlog_wal_reset_done_total":        {counter, "Checkpoints that started the log over; the others gave up on a reader and were retried.", nil},
-	"coachlog_wal_reset_longest_seconds":   {gauge, "The longest checkpoint that started the log over, since start: the most a write waited on one.", nil},
-	"coachlog_jobs_run_total":              {counter, "Scheduled passes run without error, by job.", []string{"job"}},
-	"coachlog_llm_requests_total":          {counter, "Requests to the LLM server, by feature and outcome (ok or why it failed).", []string{"feature", "outcome"}},
-	"coachlog_llm_failures_total":          {counter, "LLM calls that gave their feature nothing usable, so it fell back, by reason.", []string{"feature", "reason"}},
-	"coachlog_llm_request_seconds":         {histogram, "Latency of requests to the LLM server, by feature.", []string{"feature"}},
-	"coachlog_llm_tokens_total":            {counter, "Tokens used by LLM requests, by feature and kind (prompt or completion).", []string{"feature", "kind"}},
-	"coachlog_llm_breaker_open":            {gauge, "1 while the LLM circuit breaker stops calling the server after repeated failures, else 0.", nil},
+	"coachlog_envelopes_total":               {counter, "Socket Mode envelopes received, by type.", []string{"type"}},
+	"coachlog_ack_seconds":                   {histogram, "Time from an envelope's arrival to its ack, measured in process, by type.", []string{"type"}},
+	"coachlog_socket_connect_attempts_total": {counter, "Socket Mode connections asked of Slack (apps.connections.open), the first included, whether or not Slack greeted them.", nil},
+	"coachlog_socket_reconnects_total":       {counter, "Socket Mode reconnections: connections Slack greeted (hello) after one was lost.", nil},
+	"coachlog_handler_panics_total":          {counter, "Handlers that panicked and were recovered.", nil},
+	"coachlog_sender_role":                   {gauge, "1 when this replica holds the sender role (it delivers the outbox), else 0.", nil},
+	"coachlog_store_info":                    {gauge, "Always 1; the label names the store in use.", []string{"store"}},
+	"coachlog_outbox_pending":                {gauge, "Messages waiting to be delivered.", nil},
+	"coachlog_outbox_failed":                 {gauge, "Messages that failed for good (kept, visible).", nil},
+	"coachlog_outbox_sent_total":             {counter, "Outbox deliveries sent by this process.", nil},
+	"coachlog_outbox_retried_total":          {counter, "Outbox deliveries retried by this process.", nil},
+	"coachlog_outbox_failed_total":           {counter, "Outbox deliveries failed by this process.", nil},
+	"coachlog_outbox_rate_limited_total":     {counter, "Outbox deliveries rate_limited by this process.", nil},
+	"coachlog_outbox_panics_total":           {counter, "Outbox sends that panicked in this process (the message is failed; also in coachlog_outbox_failed_total).", nil},
+	"coachlog_scheduled_failed":              {gauge, "Scheduled messages (nudges, digests, reminders) that failed for good in the last 24 h, by kind, across every process.", []string{"kind"}},
+	"coachlog_wal_bytes":                     {gauge, "Size of the database's write-ahead log (kept under 64 MB).", nil},
+	"coachlog_wal_reset_checkpoints_total":   {counter, "Checkpoints that start the log over (RESTART past 16 MB of log under writes, TRUNCATE once they stop) tried since start.", nil},
+	"coachlog_wal_reset_done_total":          {counter, "Checkpoints that started the log over; the others gave up on a reader and were retried.", nil},
+	"coachlog_wal_reset_longest_seconds":     {gauge, "The longest checkpoint that started the log over, since start: the most a write waited on one.", nil},
+	"coachlog_jobs_run_total":                {counter, "Scheduled passes run without error, by job.", []string{"job"}},
+	"coachlog_llm_requests_total":            {counter, "Requests to the LLM server, by feature and outcome (ok or why it failed).", []string{"feature", "outcome"}},
+	"coachlog_llm_failures_total":            {counter, "LLM calls that gave their feature nothing usable, so it fell back, by reason.", []string{"feature", "reason"}},
+	"coachlog_llm_request_seconds":           {histogram, "Latency of requests to the LLM server, by feature.", []string{"feature"}},
+	"coachlog_llm_tokens_total":              {counter, "Tokens used by LLM requests, by feature and kind (prompt or completion).", []string{"feature", "kind"}},
+	"coachlog_llm_breaker_open":              {gauge, "1 while the LLM circuit breaker stops calling the server after repeated failures, else 0.", nil},
 }
 
 // runtimeFamilies are the Go runtime's and the process's that operators
@@ -112,6 +113,9 @@ func busyMetrics(failures func(context.Context) ([]ops.Failures, error)) *ops.Me
 	for i, typ := range []string{"slash_commands", "events_api", "interactive", "events_api", "a \"quoted\\odd\"\ntype"} { // the last, a type the bot does not serve, counts as other
 		m.Envelope(typ)
 		m.Acked(typ, time.Duration(i*i)*700*time.Millisecond) // 0 to 11.2 s: the first bucket to past the last
+	}
+	for range 3 {
+		m.Connecting()
 	}
 	m.Reconnected()
 	m.Panicked()
@@ -243,6 +247,7 @@ func TestMetricsParseWithPrometheusOwnParser(t *testing.T) {
 	}{
 		{"coachlog_envelopes_total", "events_api", 2},
 		{"coachlog_envelopes_total", "other", 1},
+		{"coachlog_socket_connect_attempts_total", "", 3},
 		{"coachlog_socket_reconnects_total", "", 1},
 		{"coachlog_handler_panics_total", "", 1},
 		{"coachlog_store_info", "postgres", 1},

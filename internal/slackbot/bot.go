@@ -31,6 +31,10 @@ type Notifier interface{ Notify() }
 type Metrics interface {
 	Envelope(typ string)
 	Acked(typ string, d time.Duration)
+	// Connecting: a socket is being asked for (apps.connections.open),
+	// the first included, whether or not Slack greets it.
+	Connecting()
+	// Reconnected: Slack greeted (hello) a socket that replaced a lost one.
 	Reconnected()
 	Panicked()
 }
@@ -39,6 +43,7 @@ type noMetrics struct{}
 
 func (noMetrics) Envelope(string)             {}
 func (noMetrics) Acked(string, time.Duration) {}
+func (noMetrics) Connecting()                 {}
 func (noMetrics) Reconnected()                {}
 func (noMetrics) Panicked()                   {}
 
@@ -120,7 +125,7 @@ type Bot struct {
 	now       func() time.Time // the service's clock, which /healthz reads too
 	connected atomic.Int64     // unix ms of the last hello; 0 when down
 	downSince atomic.Int64     // unix ms the connection was lost (or the bot started)
-	connects  atomic.Int64
+	hellos    atomic.Int64
 }
 
 // New returns a Bot for cfg.
@@ -252,12 +257,17 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		b.markDown() // a new connection is being opened: the old one is gone
+		b.metrics.Connecting()
 		b.log.Debug("connecting to Slack")
 	case socketmode.EventTypeConnected:
-		if b.connects.Add(1) > 1 {
+		b.log.Debug("socket open; waiting for Slack's hello")
+	case socketmode.EventTypeHello:
+		// A reconnection is a socket Slack greets, not one opened: Slack
+		// refusing sockets (link_disabled, too_many_websockets) opens
+		// many, each closed before its hello.
+		if b.hellos.Add(1) > 1 {
 			b.metrics.Reconnected()
 		}
-	case socketmode.EventTypeHello:
 		b.gate.hello()
 		b.connected.Store(b.now().UnixMilli())
 		b.log.Info("connected to Slack")
