@@ -269,6 +269,7 @@ func (a *app) listen(ctx context.Context, m *ops.Metrics, sched *schedule.Schedu
 		SenderRole:   a.elector.Held,
 		Store:        storeKind(a.cfg.DB),
 		Log:          a.log,
+		Now:          a.svc.Now,
 		WAL: func() ops.WAL {
 			ck := a.store.Checkpoints()
 			return ops.WAL{Bytes: a.store.WALSize(), Tried: ck.Tried, Done: ck.Done, LongestReset: ck.Longest}

@@ -74,15 +74,12 @@ const (
 // repeated in an answer.
 var slackCode = regexp.MustCompile(`^[a-z_]{1,40}$`)
 
-// Health runs the checks and returns the reasons the bot is unhealthy, none
-// when it is healthy. Reasons are fixed, plain sentences an operator can
-// act on; the errors behind them go to the log.
-func (c Checks) Health(ctx context.Context) []string {
+// health runs the checks and returns the reasons the bot is unhealthy,
+// none when it is healthy. Reasons are fixed, plain sentences an operator
+// can act on; the errors behind them go to fl, which keeps a probe every
+// second from logging every second.
+func (c Checks) health(ctx context.Context, fl *failLog) []string {
 	now := c.Now()
-	log := c.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	var bad []string
 	if c.Connection != nil {
 		if up, since := c.Connection(); !up && now.Sub(since) > connectGrace {
@@ -91,8 +88,10 @@ func (c Checks) Health(ctx context.Context) []string {
 	}
 	if c.Readable != nil {
 		if err := c.Readable(ctx); err != nil {
-			log.ErrorContext(ctx, "health: the database does not answer", "err", err)
+			fl.fail(ctx, failDatabase, err)
 			bad = append(bad, "database: does not answer reads")
+		} else {
+			fl.ok(ctx, failDatabase)
 		}
 	}
 	if c.WriteWait != nil {
@@ -102,11 +101,13 @@ func (c Checks) Health(ctx context.Context) []string {
 	}
 	if c.OldestPending != nil {
 		oldest, err := c.OldestPending(ctx)
-		switch {
-		case err != nil:
-			log.ErrorContext(ctx, "health: cannot read the outbox", "err", err)
+		if err != nil {
+			fl.fail(ctx, failOutbox, err)
 			bad = append(bad, "outbox: cannot be read")
-		case !oldest.IsZero() && now.Sub(oldest) > stuckAfter:
+		} else {
+			fl.ok(ctx, failOutbox)
+		}
+		if err == nil && !oldest.IsZero() && now.Sub(oldest) > stuckAfter {
 			bad = append(bad, fmt.Sprintf("outbox: stuck, oldest undelivered message is %s old", now.Sub(oldest).Round(time.Second)))
 		}
 	}
@@ -122,8 +123,10 @@ func (c Checks) Health(ctx context.Context) []string {
 	if c.Failures != nil {
 		fs, err := c.Failures(ctx)
 		if err != nil {
-			log.ErrorContext(ctx, "health: cannot read failed messages", "err", err)
+			fl.fail(ctx, failFailures, err)
 			bad = append(bad, "outbox: failed scheduled messages cannot be read")
+		} else {
+			fl.ok(ctx, failFailures)
 		}
 		for _, f := range fs {
 			if f.Failing {
@@ -155,17 +158,18 @@ func failedReason(f Failures) string {
 }
 
 // Handler serves /healthz (200 ok, or 503 with the reasons; warnings
-// either way, which never turn it red) and /metrics.
+// either way, which never turn it red) and /metrics. A read that keeps
+// failing, probe after probe, is logged once a minute (failLog).
 func Handler(c Checks, m *Metrics) http.Handler {
-	log := c.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	if c.Now == nil {
+		c.Now = time.Now
 	}
+	fl := newFailLog(c.Log, c.Now)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
-		bad := c.Health(ctx)
+		bad := c.health(ctx, fl)
 		w.Header().Set("Content-Type", "application/json")
 		status := map[string]any{"ok": len(bad) == 0}
 		if c.Store != "" {
@@ -184,7 +188,7 @@ func Handler(c Checks, m *Metrics) http.Handler {
 		_ = json.NewEncoder(w).Encode(status)
 	})
 	if m != nil {
-		mux.Handle("/metrics", metricsHandler(m.Registry, log))
+		mux.Handle("/metrics", metricsHandler(m.Registry, fl))
 	}
 	return mux
 }
@@ -194,12 +198,13 @@ func Handler(c Checks, m *Metrics) http.Handler {
 // read fails the whole scrape with a 500, so that Prometheus marks the
 // target down (up == 0) rather than an alert reading a missing series as
 // fine. Like /healthz, the answer names what failed and the error behind
-// it goes to the log: it may hold a file path or a database's address.
-func metricsHandler(reg *prom.Registry, log *slog.Logger) http.Handler {
+// it goes to the log (once a minute while it lasts): it may hold a file
+// path or a database's address.
+func metricsHandler(reg *prom.Registry, fl *failLog) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fams, err := reg.Gather(r.Context())
 		if err != nil {
-			log.ErrorContext(r.Context(), "metrics: scrape failed", "err", err)
+			fl.fail(r.Context(), failScrape, err)
 			what := "some metrics"
 			if ce, ok := errors.AsType[*prom.CollectError](err); ok {
 				what = strings.Join(ce.Names, ", ")
@@ -207,6 +212,7 @@ func metricsHandler(reg *prom.Registry, log *slog.Logger) http.Handler {
 			http.Error(w, "metrics: cannot read "+what+"; the error is in the log", http.StatusInternalServerError)
 			return
 		}
+		fl.ok(r.Context(), failScrape)
 		w.Header().Set("Content-Type", prom.ContentType)
 		var out io.Writer = w
 		if acceptsGzip(r) {
@@ -216,7 +222,7 @@ func metricsHandler(reg *prom.Registry, log *slog.Logger) http.Handler {
 			out = gz
 		}
 		if err := prom.WriteText(out, fams); err != nil {
-			log.DebugContext(r.Context(), "metrics: answer not written", "err", err) // the scraper went away
+			fl.log.DebugContext(r.Context(), "metrics: answer not written", "err", err) // the scraper went away
 		}
 	})
 }

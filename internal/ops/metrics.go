@@ -42,8 +42,11 @@ type Sources struct {
 	// WAL reports the database's write-ahead log and the checkpoints that
 	// keep it bounded.
 	WAL func() WAL
-	// Log says why a figure read as -1 could not be read; nil: nowhere.
+	// Log says why a figure read as -1 could not be read, once a minute
+	// while it cannot (failLog); nil: nowhere.
 	Log *slog.Logger
+	// Now paces those lines; time.Now when nil.
+	Now func() time.Time
 }
 
 // WAL is the write-ahead log's size and its checkpoints that started it
@@ -163,6 +166,10 @@ const readTimeout = time.Second
 
 // Watch registers metrics read from src at scrape time.
 func (m *Metrics) Watch(src Sources) {
+	if src.Now == nil {
+		src.Now = time.Now
+	}
+	fl := newFailLog(src.Log, src.Now)
 	if src.SenderRole != nil {
 		m.Registry.MustRegister(boolGauge("coachlog_sender_role",
 			"1 when this replica holds the sender role (it delivers the outbox), else 0.", src.SenderRole))
@@ -186,11 +193,10 @@ func (m *Metrics) Watch(src Sources) {
 			defer cancel()
 			p, f, err := src.Outbox(ctx)
 			if err != nil {
-				if src.Log != nil {
-					src.Log.WarnContext(ctx, "metrics: the outbox could not be read; coachlog_outbox_pending and coachlog_outbox_failed read -1", "err", err)
-				}
+				fl.fail(ctx, failOutboxFigures, err)
 				return outboxCounts{-1, -1}
 			}
+			fl.ok(ctx, failOutboxFigures)
 			return outboxCounts{p, f}
 		}))
 	}
