@@ -57,7 +57,9 @@ func TestMessageShortcutOnAThreadReplyLinksIntoTheThread(t *testing.T) {
 // A message with no text still has something to note: an app's message
 // in blocks (a call recorder's summary), a file shared without a word.
 // Their text is empty as Slack sends them; the notes are what the message
-// shows, not an empty form with a link.
+// shows, not an empty form with a link. So they are on either reading of
+// the payload: slack-go's, and the bot's own of a payload slack-go could
+// not decode (an org install's is_enterprise_install sent as a string).
 func TestMessageShortcutOnAMessageWithoutTextNotesWhatItShows(t *testing.T) {
 	b := startBot(t)
 	for _, tt := range []struct {
@@ -95,9 +97,17 @@ func TestMessageShortcutOnAMessageWithoutTextNotesWhatItShows(t *testing.T) {
 				"pretext": "Opportunity update", "title": "Acme: Negotiation", "text": "Amount $40k"}}},
 			"Opportunity update\nAcme: Negotiation\nAmount $40k"},
 	} {
-		notes := b.shortcutNotes("C0SALES", "", "1700000000.000100", rep, fakeslack.MessageFields(tt.fields))
-		if !strings.HasPrefix(notes, tt.want+"\n\n(from https://") {
-			t.Errorf("%s: notes = %q, want them to start with %q, then the link", tt.name, notes, tt.want)
+		for _, reading := range []struct {
+			name string
+			opts []fakeslack.EnvelopeOption
+		}{
+			{"slack-go's reading", nil},
+			{"the bot's own reading", []fakeslack.EnvelopeOption{fakeslack.EnterpriseInstallAsString()}},
+		} {
+			notes := b.shortcutNotes("C0SALES", "", "1700000000.000100", rep, append(reading.opts, fakeslack.MessageFields(tt.fields))...)
+			if !strings.HasPrefix(notes, tt.want+"\n\n(from https://") {
+				t.Errorf("%s, %s: notes = %q, want them to start with %q, then the link", tt.name, reading.name, notes, tt.want)
+			}
 		}
 	}
 }

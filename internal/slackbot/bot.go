@@ -438,9 +438,10 @@ func (b *Bot) serve(ctx context.Context, env envelope, a *acker) {
 		b.onSlash(ctx, a, cmd)
 	case "interactive":
 		var in interaction
+		var err error
 		if cb, ok := env.decoded.(slack.InteractionCallback); ok {
 			in = interactionOf(&cb)
-		} else if err := json.Unmarshal(env.Payload, &in); err != nil {
+		} else if in, err = readInteraction(env.Payload); err != nil {
 			if isViewSubmission(env.Payload) {
 				b.unreadableSubmission(a, env.Payload, err)
 				return

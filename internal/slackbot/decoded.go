@@ -14,7 +14,8 @@ import (
 // commands are read from slack-go's decoding. A payload slack-go could not
 // decode (it then hands over the raw frame: onBadMessage), and an Events
 // API envelope (rare, and read into one small struct), are read leniently
-// from the payload.
+// from the payload; readInteraction reads there what interactionOf reads
+// here, so that both readings serve an interaction alike.
 
 // slashOf is the bot's reading of a slash command slack-go decoded.
 func slashOf(c *slack.SlashCommand) slashCommand {

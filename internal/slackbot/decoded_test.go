@@ -60,8 +60,8 @@ func TestSubmissionFromSlackGoMatchesOwnReading(t *testing.T) {
 		{"no state", logForm(nil)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			var own interaction
-			if err := json.Unmarshal(tt.payload, &own); err != nil {
+			own, err := readInteraction(tt.payload)
+			if err != nil {
 				t.Fatal(err)
 			}
 			var cb slack.InteractionCallback
@@ -157,8 +157,8 @@ func TestEveryPayloadFromSlackGoMatchesOwnReading(t *testing.T) {
 			case "events_api", "hello", "disconnect":
 				// not interactions: read from the payload
 			default:
-				var own interaction
-				if err := json.Unmarshal(env.Payload, &own); err != nil {
+				own, err := readInteraction(env.Payload)
+				if err != nil {
 					t.Fatal(err)
 				}
 				var cb slack.InteractionCallback
@@ -189,5 +189,73 @@ func TestEveryPayloadFromSlackGoMatchesOwnReading(t *testing.T) {
 		if !kinds[k] {
 			t.Errorf("no fixture of type %s was compared", k)
 		}
+	}
+}
+
+// A message shortcut on a message without text notes what the message
+// shows on either reading: slack-go's, and the bot's own of a payload
+// slack-go could not decode. On the bot's own reading a part that does
+// not read (a file whose size is not a number) is passed over, and the
+// rest of the message is still noted.
+func TestMessageWithoutTextReadsAlikeOnBothReadings(t *testing.T) {
+	header := map[string]any{"type": "header", "block_id": "h", "text": map[string]any{"type": "plain_text", "text": "Call summary: Acme & co"}}
+	section := map[string]any{"type": "section", "block_id": "s", "text": map[string]any{"type": "mrkdwn", "text": "Sam ran discovery"}}
+	file := map[string]any{"id": "F1", "name": "call.mp4", "title": "Acme call", "size": 1024}
+	attachment := map[string]any{"id": 1, "fallback": "Acme moved", "title": "Acme: Negotiation", "text": "Amount $40k"}
+	payload := func(message map[string]any) []byte {
+		p, err := json.Marshal(map[string]any{"type": "message_action", "callback_id": CallbackMessageShortcut,
+			"user": map[string]any{"id": "U0MGR"}, "team": map[string]any{"id": "T1", "domain": "acme"},
+			"channel": map[string]any{"id": "C1"}, "trigger_id": "1.2.3", "message_ts": "1700000000.000100",
+			"message": message})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, tt := range []struct {
+		name    string
+		message map[string]any
+		want    string
+	}{
+		{"an app's blocks", map[string]any{"type": "message", "text": "", "bot_id": "B1", "ts": "1700000000.000100",
+			"blocks": []any{header, section}}, "Call summary: Acme &amp; co\nSam ran discovery"},
+		{"a file alone", map[string]any{"type": "message", "text": "", "user": "U0REP", "ts": "1700000000.000100",
+			"files": []any{file}}, "File: Acme call"},
+		{"an app's attachment", map[string]any{"type": "message", "bot_id": "B1", "ts": "1700000000.000100",
+			"attachments": []any{attachment}}, "Acme: Negotiation\nAmount $40k"},
+		{"text wins", map[string]any{"type": "message", "text": "pricing went well", "user": "U0REP", "ts": "1700000000.000100",
+			"files": []any{file}}, "pricing went well"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := payload(tt.message)
+			own, err := readInteraction(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cb slack.InteractionCallback
+			if err := json.Unmarshal(p, &cb); err != nil {
+				t.Fatal(err)
+			}
+			for reading, in := range map[string]interaction{"own": own, "slack-go's": interactionOf(&cb)} {
+				if in.Message == nil || in.Message.Text != tt.want {
+					t.Errorf("%s reading: message %+v, want text %q", reading, in.Message, tt.want)
+				}
+			}
+		})
+	}
+
+	odd := map[string]any{"id": "F2", "name": "odd.bin", "title": "Odd file", "size": "big"}
+	p := payload(map[string]any{"type": "message", "text": "", "user": "U0REP", "ts": "1700000000.000100",
+		"blocks": []any{section}, "files": []any{odd, file}})
+	var cb slack.InteractionCallback
+	if json.Unmarshal(p, &cb) == nil {
+		t.Fatal("slack-go read a file whose size is a string: the case below no longer tests its own reading")
+	}
+	own, err := readInteraction(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Sam ran discovery\nFile: Acme call"; own.Message == nil || own.Message.Text != want {
+		t.Errorf("own reading with an odd file: message %+v, want text %q", own.Message, want)
 	}
 }

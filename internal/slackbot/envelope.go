@@ -62,6 +62,21 @@ type interaction struct {
 	View    view        `json:"view"`
 }
 
+// readInteraction is the bot's own reading of an interaction's payload,
+// for a frame slack-go could not decode. It reads what interactionOf reads
+// from slack-go's decoding, down to the text a message shortcut notes for
+// a message without text (a file alone, an app's blocks).
+func readInteraction(payload json.RawMessage) (interaction, error) {
+	var in interaction
+	if err := json.Unmarshal(payload, &in); err != nil {
+		return in, err
+	}
+	if m := in.Message; m != nil && in.Type == "message_action" && strings.TrimSpace(m.Text) == "" {
+		m.Text = shownText(shownParts(payload))
+	}
+	return in, nil
+}
+
 type channelRef struct {
 	ID string `json:"id"`
 }

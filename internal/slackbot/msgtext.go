@@ -1,6 +1,7 @@
 package slackbot
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -59,6 +60,46 @@ func shownText(m slack.Msg) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// shownParts reads the parts of an interaction's message that shownText
+// reads (its blocks, attachments and files), each one on its own: the
+// payload is one slack-go could not decode, and a part it cannot read
+// costs only itself, not what the rest of the message shows.
+func shownParts(payload json.RawMessage) slack.Msg {
+	var p struct {
+		Message struct {
+			Blocks      []json.RawMessage `json:"blocks"`
+			Attachments []json.RawMessage `json:"attachments"`
+			Files       []json.RawMessage `json:"files"`
+		} `json:"message"`
+	}
+	var m slack.Msg
+	if json.Unmarshal(payload, &p) != nil {
+		return m
+	}
+	for _, raw := range p.Message.Blocks {
+		// slack-go reads blocks only as a list, each by its type.
+		var one slack.Blocks
+		if json.Unmarshal(append(append([]byte{'['}, raw...), ']'), &one) == nil {
+			m.Blocks.BlockSet = append(m.Blocks.BlockSet, one.BlockSet...)
+		}
+	}
+	m.Attachments = readEach[slack.Attachment](p.Message.Attachments)
+	m.Files = readEach[slack.File](p.Message.Files)
+	return m
+}
+
+// readEach reads each of raws that reads as a T, and skips the others.
+func readEach[T any](raws []json.RawMessage) []T {
+	out := make([]T, 0, len(raws))
+	for _, raw := range raws {
+		var v T
+		if json.Unmarshal(raw, &v) == nil {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // objectText is a text object's text as markup: mrkdwn is markup already,
