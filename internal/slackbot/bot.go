@@ -537,6 +537,11 @@ func (a *acker) budget(ctx context.Context) (context.Context, context.CancelFunc
 	return context.WithDeadline(ctx, a.received.Add(a.bot.ackTO))
 }
 
+// formReadsBy is when the reads before a form's views.open must be done:
+// formReadBudget after the envelope arrived, however many reads there are
+// and whatever the envelope's claim took first.
+func (a *acker) formReadsBy() time.Time { return a.received.Add(formReadBudget) }
+
 func (b *Bot) ackNow(id string, payload any) {
 	if id == "" {
 		return

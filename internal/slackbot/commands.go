@@ -21,10 +21,11 @@ import (
 func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 	text := strings.TrimSpace(cmd.Text)
 	meta := modalMeta{Source: coaching.SourceQuick}.withResponse(cmd.ResponseURL, b.svc.Now())
+	readBy := a.formReadsBy()
 	if text == "" {
 		a.ack(nil)
 		meta.Source = coaching.SourceModal
-		_, _ = b.openForm(ctx, cmd, coaching.Draft{}, "", meta)
+		_, _ = b.openForm(ctx, cmd, readBy, coaching.Draft{}, "", meta)
 		return
 	}
 	// A subcommand needs no date: those that read one do it themselves.
@@ -35,21 +36,24 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 	// What the notes say is only needed by the form, after the ack: naming
 	// the people they mention reads the database. Today's date is read
 	// before the ack, within its budget: whether the capture is clear
-	// decides how it is acked.
+	// decides how it is acked. Both are read before the form opens on an
+	// unclear capture, so within the form's budget too.
 	pre, cancel := a.budget(ctx)
 	defer cancel()
+	pre, cancelForm := context.WithDeadline(pre, readBy)
+	defer cancelForm()
 	res := quickcapture.Parse(text, b.svc.Today(pre, cmd.UserID))
 	switch {
 	case !res.Clear() && b.prose.Enabled():
 		a.ack(nil)
-		b.readProse(ctx, cmd, text, b.notesWritten(ctx, res), meta)
+		b.readProse(ctx, cmd, readBy, text, b.notesWritten(pre, res), meta)
 	case !res.Clear():
 		a.ack(nil)
-		res = b.notesWritten(ctx, res)
+		res = b.notesWritten(pre, res)
 		if res.DateGiven {
 			meta.redate = func(today coaching.Date) coaching.Date { return quickcapture.Parse(text, today).Draft.OccurredOn }
 		}
-		_, _ = b.openForm(ctx, cmd, res.Draft, notUnderstood(res), meta)
+		_, _ = b.openForm(ctx, cmd, readBy, res.Draft, notUnderstood(res), meta)
 	default:
 		b.acceptCapture(ctx, a, cmd)
 	}
@@ -176,7 +180,9 @@ func (b *Bot) formOrAnswer(ctx context.Context, c coaching.Command, cmd slashCom
 		return
 	}
 	meta := modalMeta{Source: coaching.SourceQuick}.withResponse(cmd.ResponseURL, c.ReceivedAt)
-	if _, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, d, notice, meta); err != nil {
+	// The envelope's arrival is not known here (a command acted on after a
+	// restart has none): the form's reads get their budget from now.
+	if _, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, time.Now().Add(formReadBudget), d, notice, meta); err != nil {
 		b.answerCommand(ctx, c, cmd, answer)
 		return
 	}
@@ -283,13 +289,13 @@ func unreadParts(res quickcapture.Result) []string {
 	return parts
 }
 
-// openForm opens the log form for /coach, as openLogModal does. When Slack
-// does not open it (the trigger expired while Slack or the bot was slow, or
-// Slack refused the view), the manager is told through the command's
-// response_url: the command was acknowledged empty, and they would
-// otherwise see nothing.
-func (b *Bot) openForm(ctx context.Context, cmd slashCommand, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
-	opened, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, d, notice, meta)
+// openForm opens the log form for /coach, as openLogModal does, its reads
+// done by readBy. When Slack does not open it (the trigger expired while
+// Slack or the bot was slow, or Slack refused the view), the manager is
+// told through the command's response_url: the command was acknowledged
+// empty, and they would otherwise see nothing.
+func (b *Bot) openForm(ctx context.Context, cmd slashCommand, readBy time.Time, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
+	opened, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, readBy, d, notice, meta)
 	if err != nil {
 		b.respond(ctx, cmd.ResponseURL, textMessage(notOpenedText("nothing was logged", "Type `/coach` again")), false)
 	}
@@ -297,12 +303,13 @@ func (b *Bot) openForm(ctx context.Context, cmd slashCommand, d coaching.Draft, 
 }
 
 // openLogModal opens the log modal. views.open is the first Slack call made
-// with the trigger id: it is valid for 3 seconds and only once. Profiles
+// with the trigger id: it is valid for 3 seconds and only once, and the
+// reads before it are cut off at readBy (formReadBudget). Profiles
 // not yet known are read afterwards; if the manager's own time zone puts
 // today on another date than the one shown, the date is corrected: today,
 // or what the capture's words mean on it (meta.redate).
-func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
-	pre, cancel := context.WithTimeout(ctx, formReadBudget)
+func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, readBy time.Time, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
+	pre, cancel := context.WithDeadline(ctx, readBy)
 	m := logModal{Draft: d, Today: b.svc.Today(pre, userID), Skills: b.svc.Skills(), Notice: notice, Meta: meta}
 	m.Open, m.Names = b.openCommitments(pre, userID, m.shownReps(), 0)
 	cancel()
@@ -338,11 +345,14 @@ func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, d coac
 	return opened, nil
 }
 
-// formReadBudget bounds the reads made before views.open (the manager's
-// today, the open commitments to tick): the trigger lasts 3 s, and a
-// database slow to answer (a table locked by a migration or by another
-// replica's long transaction) let it expire, and the form never opened.
-// Past the budget the form opens without what they would add.
+// formReadBudget bounds the reads made before views.open (the names in
+// the notes, the manager's today, the open commitments to tick): the
+// trigger lasts 3 s, and a database slow to answer (a table locked by a
+// migration or by another replica's long transaction) let it expire, and
+// the form never opened. It is one allowance counted from the envelope's
+// arrival (acker.formReadsBy): the envelope's claim takes from it first,
+// then every read in turn. Each given a budget of its own, they added up
+// past the trigger. Past it the form opens without what they would add.
 const formReadBudget = time.Second
 
 // openedModal is a log modal as Slack shows it: its id, the hash of its

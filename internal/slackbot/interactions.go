@@ -30,14 +30,14 @@ func (b *Bot) onInteraction(ctx context.Context, a *acker, in interaction) {
 			b.notServed(in)
 			return
 		}
-		b.onMessageShortcut(ctx, in)
+		b.onMessageShortcut(ctx, in, a.formReadsBy())
 	case "shortcut":
 		a.ack(nil)
 		if in.CallbackID != CallbackGlobalShortcut {
 			b.notServed(in)
 			return
 		}
-		b.openLogForm(ctx, in, coaching.Draft{}, modalMeta{Source: coaching.SourceModal}, "Use the *Log coaching* shortcut again")
+		b.openLogForm(ctx, in, a.formReadsBy(), coaching.Draft{}, modalMeta{Source: coaching.SourceModal}, "Use the *Log coaching* shortcut again")
 	default: // view_closed, block_suggestion and anything newer
 		a.ack(nil)
 		b.notServed(in)
@@ -77,7 +77,7 @@ func (b *Bot) onAction(ctx context.Context, a *acker, in interaction, act action
 		b.snooze(ctx, a, in, act)
 	default:
 		a.ack(nil)
-		b.onOpenAction(ctx, in, act)
+		b.onOpenAction(ctx, in, act, a.formReadsBy())
 	}
 }
 
@@ -91,17 +91,18 @@ func (b *Bot) writeThenAck(ctx context.Context, a *acker, write func(context.Con
 	return err
 }
 
-// onOpenAction serves the buttons that write nothing: most open a modal.
-func (b *Bot) onOpenAction(ctx context.Context, in interaction, act action) {
+// onOpenAction serves the buttons that write nothing: most open a modal,
+// the log form's reads done by readBy.
+func (b *Bot) onOpenAction(ctx context.Context, in interaction, act action, readBy time.Time) {
 	switch {
 	case act.ActionID == actDispute || act.ActionID == actComment:
 		b.openRepModal(ctx, in, act)
 	case act.ActionID == actEdit:
 		b.openEditModal(ctx, in, act)
 	case act.ActionID == actLogOpen:
-		b.openLogForm(ctx, in, coaching.Draft{}, modalMeta{Source: coaching.SourceModal, FromHome: inHome(in)}, againLog)
+		b.openLogForm(ctx, in, readBy, coaching.Draft{}, modalMeta{Source: coaching.SourceModal, FromHome: inHome(in)}, againLog)
 	case act.ActionID == actLogForRp:
-		b.openLogForm(ctx, in, coaching.Draft{RepIDs: []string{act.Value}}, modalMeta{Source: coaching.SourceModal, FromHome: inHome(in)}, againLog)
+		b.openLogForm(ctx, in, readBy, coaching.Draft{RepIDs: []string{act.Value}}, modalMeta{Source: coaching.SourceModal, FromHome: inHome(in)}, againLog)
 	case act.ActionID == actionReps && in.View.ID != "":
 		b.refreshModal(ctx, in)
 	default:
@@ -113,10 +114,10 @@ func (b *Bot) onOpenAction(ctx context.Context, in interaction, act action) {
 const againLog = "Click *Log coaching* again"
 
 // openLogForm opens the log form for a button or a shortcut, acknowledged
-// already; when Slack does not open it, the person is told, with again
-// saying what to do.
-func (b *Bot) openLogForm(ctx context.Context, in interaction, d coaching.Draft, meta modalMeta, again string) {
-	if _, err := b.openLogModal(ctx, in.TriggerID, in.User.ID, d, "", meta); err != nil {
+// already, its reads done by readBy; when Slack does not open it, the
+// person is told, with again saying what to do.
+func (b *Bot) openLogForm(ctx context.Context, in interaction, readBy time.Time, d coaching.Draft, meta modalMeta, again string) {
+	if _, err := b.openLogModal(ctx, in.TriggerID, in.User.ID, readBy, d, "", meta); err != nil {
 		b.formNotOpened(ctx, in, "nothing was logged", again)
 	}
 }
@@ -401,13 +402,13 @@ func (b *Bot) refreshModal(ctx context.Context, in interaction) {
 // fit with a link back to the message, and its author as the rep when the
 // author is someone else. The text carries Slack's message markup; the
 // notes are what its author wrote.
-func (b *Bot) onMessageShortcut(ctx context.Context, in interaction) {
+func (b *Bot) onMessageShortcut(ctx context.Context, in interaction, readBy time.Time) {
 	var d coaching.Draft
 	if in.Message != nil {
 		link := b.messageLink(in)
-		// Names of people the text mentions, read within the form's
-		// budget as its other reads are (formReadBudget).
-		pre, cancel := context.WithTimeout(ctx, formReadBudget)
+		// Names of people the text mentions, read by the form's deadline,
+		// which its other reads share (formReadBudget).
+		pre, cancel := context.WithDeadline(ctx, readBy)
 		d.Notes = shortcutNotes(b.written(pre, in.Message.Text), link)
 		cancel()
 		// The author is offered as the rep, unless it is a bot, the one
@@ -416,7 +417,7 @@ func (b *Bot) onMessageShortcut(ctx context.Context, in interaction) {
 			d.RepIDs = []string{u}
 		}
 	}
-	b.openLogForm(ctx, in, d, modalMeta{Source: coaching.SourceShortcut}.withResponse(in.ResponseURL, b.svc.Now()),
+	b.openLogForm(ctx, in, readBy, d, modalMeta{Source: coaching.SourceShortcut}.withResponse(in.ResponseURL, b.svc.Now()),
 		"Use *Log coaching* on the message again")
 }
 

@@ -52,8 +52,8 @@ const (
 // if the manager changed the form meanwhile (picking reps refreshes it),
 // Slack refuses it with hash_conflict and their version stays. Nothing is
 // ever saved here: the manager confirms the form.
-func (b *Bot) readProse(ctx context.Context, cmd slashCommand, text string, res quickcapture.Result, meta modalMeta) {
-	opened, err := b.openForm(ctx, cmd, res.Draft, noticeFilling, meta)
+func (b *Bot) readProse(ctx context.Context, cmd slashCommand, readBy time.Time, text string, res quickcapture.Result, meta modalMeta) {
+	opened, err := b.openForm(ctx, cmd, readBy, res.Draft, noticeFilling, meta)
 	if err != nil {
 		return // told; without a form there is nothing to fill
 	}
