@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -400,5 +401,51 @@ func TestASecondEditFormDoesNotUndoTheFirstsNotes(t *testing.T) {
 	}
 	if rows := b.export(); len(rows) != 1 || rows[0].Notes == nil || *rows[0].Notes != "First window's notes" || rows[0].Status != "confirmed" {
 		t.Errorf("after both saves: %+v; want the first window's notes, still confirmed", rows)
+	}
+}
+
+// The edit form offers ten of the rep's other open commitments to tick
+// when there are more: the edited session's own, the oldest here, are
+// left out before the ten are counted, not after (which showed eight).
+func TestTheEditFormOffersTenOtherOpenCommitments(t *testing.T) {
+	b := startBot(t)
+	for range 6 { // two commitments each: the first session's and ten others
+		viewID, _ := b.openModal("")
+		if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", "")); len(ack) != 0 {
+			t.Fatalf("ack = %s", ack)
+		}
+	}
+	first := b.export()[0].ID
+	for _, r := range b.export() {
+		first = min(first, r.ID)
+	}
+	in, err := b.fake.ClickResponseButton(ctxT(t), mgr, b.history("").URL, "session_edit",
+		fakeslack.ButtonValue(fmt.Sprintf("%d:h", first))) // its Edit in the history
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := b.viewsOpen(in)
+	if call.Error != "" {
+		t.Fatalf("views.open failed: %s\n%s", call.Error, call.Response)
+	}
+	var view struct {
+		Blocks []struct {
+			BlockID string `json:"block_id"`
+			Element struct {
+				Options []struct{ Value string } `json:"options"`
+			} `json:"element"`
+		} `json:"blocks"`
+	}
+	if err := call.Decode("view", &view); err != nil {
+		t.Fatal(err)
+	}
+	offered := -1
+	for _, blk := range view.Blocks {
+		if blk.BlockID == "kept:"+rep {
+			offered = len(blk.Element.Options)
+		}
+	}
+	if offered != 10 {
+		t.Fatalf("the edit form offers %d open commitments to tick, want 10 (no block: -1)", offered)
 	}
 }

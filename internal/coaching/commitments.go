@@ -69,9 +69,11 @@ func (s *Service) OpenCommitments(ctx context.Context, viewerID, repID string) (
 }
 
 // ClosableCommitments lists the oldest open commitments of a rep that
-// managerID may tick off as kept: those from sessions they logged.
-func (s *Service) ClosableCommitments(ctx context.Context, managerID, repID string) ([]Commitment, error) {
-	out, err := s.store.OpenCommitments(ctx, repID, CommitmentFilter{ManagerID: managerID}, MaxOpenCommitments)
+// managerID may tick off as kept: those from sessions they logged, but for
+// session except (the one being edited; 0: none), MaxOpenCommitments at
+// most.
+func (s *Service) ClosableCommitments(ctx context.Context, managerID, repID string, except int64) ([]Commitment, error) {
+	out, err := s.store.OpenCommitments(ctx, repID, CommitmentFilter{ManagerID: managerID, ExceptSession: except}, MaxOpenCommitments)
 	if err != nil {
 		return nil, fmt.Errorf("read open commitments of %s: %w", repID, err)
 	}

@@ -3,6 +3,7 @@ package coaching_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/coachlog/coachlog/internal/coaching"
@@ -83,7 +84,7 @@ func TestOnlyTheirManagerAndLeadersAboveSeeCommitments(t *testing.T) {
 			if !slices.Equal(ids(read), tt.read) {
 				t.Errorf("reads %v, want %v", ids(read), tt.read)
 			}
-			closable, err := o.svc.ClosableCommitments(ctx, tt.viewer, "USAM")
+			closable, err := o.svc.ClosableCommitments(ctx, tt.viewer, "USAM", 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -152,7 +153,7 @@ func TestAnotherManagersCommitmentsCannotBeClosed(t *testing.T) {
 	if _, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMAX", Draft: d, Source: coaching.SourceModal, Key: "k4"}); err != nil {
 		t.Fatal(err)
 	}
-	open, _ = o.svc.ClosableCommitments(ctx, "UMAX", "USAM")
+	open, _ = o.svc.ClosableCommitments(ctx, "UMAX", "USAM", 0)
 	if slices.Contains(ids(open), o.private) {
 		t.Errorf("Max could not tick off his own commitment: %v", ids(open))
 	}
@@ -184,5 +185,53 @@ func TestOpenCommitmentsComeOldestSessionFirst(t *testing.T) {
 		if err != nil || len(open) == 0 || open[0].SessionID != s.ID {
 			t.Errorf("%s's open commitments %+v (%v): want the backdated session's first", viewer, open, err)
 		}
+	}
+}
+
+// The edit form offers the rep's other open commitments, ten at most: the
+// edited session's own are left out before the ten are counted, so that
+// they, the oldest, do not take the place of others. Logging a session
+// leaves out nothing.
+func TestClosableCommitmentsLeaveOutTheEditedSessionBeforeTheLimit(t *testing.T) {
+	o := newCommitmentOrg(t) // Max: two open commitments with Sam
+	ctx := context.Background()
+	d := oneOnOne("USAM")
+	d.OccurredOn, d.Commitments = day("2026-11-02"), []string{"oldest one", "oldest two", "oldest three"}
+	edited, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMAX", Draft: d, Source: coaching.SourceModal, Key: "edited"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 9 {
+		d := oneOnOne("USAM")
+		d.Commitments = []string{"later"}
+		if _, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMAX", Draft: d, Source: coaching.SourceModal,
+			Key: "later-" + strconv.Itoa(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Max has 2 + 3 + 9 = 14 open with Sam, 11 of them not the edited one's.
+	for _, tt := range []struct {
+		name       string
+		except     int64
+		wantEdited int // of the edited session's, among the ten
+	}{
+		{"logging", 0, 3},
+		{"editing", edited.ID, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cs, err := o.svc.ClosableCommitments(ctx, "UMAX", "USAM", tt.except)
+			if err != nil {
+				t.Fatal(err)
+			}
+			own := 0
+			for _, c := range cs {
+				if c.SessionID == edited.ID {
+					own++
+				}
+			}
+			if len(cs) != coaching.MaxOpenCommitments || own != tt.wantEdited {
+				t.Errorf("%d closable, %d of them the edited session's; want %d, %d", len(cs), own, coaching.MaxOpenCommitments, tt.wantEdited)
+			}
+		})
 	}
 }

@@ -48,7 +48,7 @@ func (s *Service) Prep(ctx context.Context, managerID, repID string) (Prep, erro
 	if p.Sessions, err = s.store.ManagerSessions(ctx, managerID, repID, PrepSessions); err != nil {
 		return Prep{}, fmt.Errorf("read sessions of %s with %s: %w", managerID, repID, err)
 	}
-	if p.Commitments, err = s.ClosableCommitments(ctx, managerID, repID); err != nil {
+	if p.Commitments, err = s.ClosableCommitments(ctx, managerID, repID, 0); err != nil {
 		return Prep{}, err
 	}
 	return p, nil

@@ -87,6 +87,10 @@ type Tx interface {
 type CommitmentFilter struct {
 	ManagerID  string // only from sessions this manager logged
 	SharedOnly bool   // only from sessions whose notes are shared with leaders
+	// ExceptSession leaves out one session's commitments: the session
+	// being edited, whose form holds its own. Left out before the limit,
+	// so that they do not take the place of others.
+	ExceptSession int64
 }
 
 // Store is the persistence the domain needs.

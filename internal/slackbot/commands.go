@@ -365,19 +365,17 @@ type openedModal struct {
 
 // openCommitments loads each rep's open commitments that managerID may tick
 // off (from earlier sessions they logged), leaving out those of the session
-// being edited.
+// being edited (except) before the form's ten are counted.
 func (b *Bot) openCommitments(ctx context.Context, managerID string, repIDs []string, except int64) (map[string][]coaching.Commitment, map[string]string) {
 	open, names := map[string][]coaching.Commitment{}, map[string]string{}
 	for _, id := range repIDs {
-		cs, err := b.svc.ClosableCommitments(ctx, managerID, id)
+		cs, err := b.svc.ClosableCommitments(ctx, managerID, id, except)
 		if err != nil {
 			b.log.Warn("could not read open commitments", "rep_id", id, "err", err)
 			continue
 		}
-		for _, c := range cs {
-			if c.SessionID != except {
-				open[id] = append(open[id], c)
-			}
+		if len(cs) > 0 {
+			open[id] = cs
 		}
 		if p, err := b.svc.Person(ctx, id); err == nil {
 			names[id] = p.DisplayName()

@@ -117,3 +117,46 @@ func TestAnEditDeletesOnlyCommitmentsStillOpen(t *testing.T) {
 		}
 	})
 }
+
+// A session left out of the open commitments (the one being edited) is
+// left out before the limit: the others fill it, rather than the limit
+// less the session's own.
+func TestOpenCommitmentsLeaveOutASessionBeforeTheLimit(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		st := open(t, db, sqlite.Options{})
+		day := date(2026, time.November, 2)
+		edited, later := oneOnOne("UM1", "UR1", day, 30), oneOnOne("UM1", "UR1", day.AddDays(1), 30)
+		insertSessions(t, st, &edited, &later)
+		var cs []coaching.Commitment
+		for _, text := range []string{"edited 1", "edited 2"} {
+			cs = append(cs, coaching.Commitment{SessionID: edited.ID, RepID: "UR1", Text: text, Status: coaching.CommitmentOpen})
+		}
+		for _, text := range []string{"later 1", "later 2", "later 3"} {
+			cs = append(cs, coaching.Commitment{SessionID: later.ID, RepID: "UR1", Text: text, Status: coaching.CommitmentOpen})
+		}
+		if err := st.Update(ctx, func(tx coaching.Tx) error { return tx.InsertCommitments(ctx, cs) }); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			name string
+			f    coaching.CommitmentFilter
+			want string
+		}{
+			{"none left out", coaching.CommitmentFilter{ManagerID: "UM1"}, "edited 1, edited 2, later 1"},
+			{"the edited left out", coaching.CommitmentFilter{ManagerID: "UM1", ExceptSession: edited.ID}, "later 1, later 2, later 3"},
+		} {
+			open, err := st.OpenCommitments(ctx, "UR1", tt.f, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range open {
+				got = append(got, c.Text)
+			}
+			if strings.Join(got, ", ") != tt.want {
+				t.Errorf("%s: open = %q, want %q", tt.name, strings.Join(got, ", "), tt.want)
+			}
+		}
+	})
+}

@@ -274,7 +274,8 @@ func (r reader) sessions(ctx context.Context, q string, args ...any) ([]coaching
 }
 
 // OpenCommitments lists a rep's open commitments from sessions not undone,
-// oldest first, narrowed to one manager's sessions or to shared ones.
+// oldest first, narrowed to one manager's sessions or to shared ones, and
+// short of one session's.
 func (r reader) OpenCommitments(ctx context.Context, repID string, f coaching.CommitmentFilter, limit int) ([]coaching.Commitment, error) {
 	where := `c.rep_id = ? AND c.status = 'open' AND s.deleted_at = 0
 		AND NOT EXISTS (SELECT 1 FROM session_reps sr WHERE sr.session_id = c.session_id AND sr.rep_id = c.rep_id AND sr.removed = 1)`
@@ -285,6 +286,10 @@ func (r reader) OpenCommitments(ctx context.Context, repID string, f coaching.Co
 	}
 	if f.SharedOnly {
 		where += ` AND s.visibility = 'shared'`
+	}
+	if f.ExceptSession != 0 {
+		where += ` AND c.session_id <> ?`
+		args = append(args, f.ExceptSession)
 	}
 	// Oldest by the session's date (a backdated session's commitments are
 	// older than ones logged before it), then as made.
