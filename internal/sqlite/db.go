@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -68,6 +69,10 @@ type Store struct {
 	pg       bool
 	url      string   // as given: it may hold a password, so never logged
 	inflight inflight // the writes running now, for WriteWait
+	// preparing is set while statements a write met unprepared are being
+	// prepared after it, off its caller (prepareLater); prepared ends then.
+	preparing atomic.Bool
+	prepared  sync.WaitGroup
 
 	stopCheckpoints chan struct{}
 	checkpointsDone chan struct{}
@@ -391,6 +396,7 @@ func (s *Store) Close() error {
 		<-s.checkpointsDone
 		s.stopCheckpoints = nil
 	}
+	s.prepared.Wait() // a statement prepared after close would be lost, or panic
 	if s.ck != nil {
 		errs = append(errs, s.ck.Close())
 	}

@@ -246,9 +246,32 @@ func (s *Store) updatePG(ctx context.Context, fn func(coaching.Tx) error) error 
 			break
 		}
 	}
-	s.wq.c.prepareWanted(context.WithoutCancel(ctx))
+	s.prepareLater()
 	return busy(err)
 }
+
+// prepareLater prepares the statements a write met unprepared, in the
+// background, one pass at a time. PREPARE on PostgreSQL takes the locks
+// of the tables it names: done before returning, it held a write that
+// had committed behind a table another session locked (a migration,
+// LOCK TABLE), up to the statement timeout, far past an ack's deadline.
+func (s *Store) prepareLater() {
+	if !s.wq.c.hasWanted() || !s.preparing.CompareAndSwap(false, true) {
+		return
+	}
+	s.prepared.Add(1)
+	go func() {
+		defer s.prepared.Done()
+		defer s.preparing.Store(false)
+		ctx, cancel := context.WithTimeout(context.Background(), prepareLaterFor)
+		defer cancel()
+		s.wq.c.prepareWanted(ctx)
+	}()
+}
+
+// prepareLaterFor bounds a pass of prepareLater: what it could not
+// prepare runs unprepared, and is wanted again the next time it runs.
+const prepareLaterFor = 10 * time.Second
 
 func (s *Store) pgTx(ctx context.Context, fn func(coaching.Tx) error) error {
 	sqlTx, err := s.w.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})

@@ -253,3 +253,75 @@ func watchPG(t *testing.T, db string, after time.Duration) (stop func()) {
 		}
 	}
 }
+
+// A write returns once committed, even when a table it used is locked
+// right after (a migration, LOCK TABLE): preparing the statements it met
+// unprepared waits for that lock, and used to hold the write's caller
+// until the statement timeout, far past an ack's deadline.
+func TestPostgresWriteReturnsWhileATableItUsedIsLocked(t *testing.T) {
+	db := sqlitetest.PostgresDB(t)
+	ctx := context.Background()
+	o := sqliteOptions(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC))
+	o.StatementTimeout = time.Minute
+	st := open(t, db, o)
+	locker, err := sql.Open("pgx", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer locker.Close()
+	lockTx, err := locker.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lockTx.Rollback()
+	var lockPID int
+	if err := lockTx.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&lockPID); err != nil {
+		t.Fatal(err)
+	}
+	locked := make(chan error, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- st.Update(ctx, func(tx coaching.Tx) error {
+			// The first statement on people: run unprepared, wanted after.
+			if err := tx.EnsurePerson(ctx, "ULOCK"); err != nil {
+				return err
+			}
+			// Another session asks for the table now: it waits for this
+			// write to commit, then holds the table.
+			go func() {
+				_, err := lockTx.ExecContext(ctx, `LOCK TABLE people IN ACCESS EXCLUSIVE MODE`)
+				locked <- err
+			}()
+			return waitForLockWaiter(ctx, locker, lockPID)
+		})
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("a committed write did not return while a table it used was locked after it")
+	}
+	if err := <-locked; err != nil {
+		t.Fatal(err)
+	}
+	if err := lockTx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitForLockWaiter returns once the session pid waits for a table lock.
+func waitForLockWaiter(ctx context.Context, db *sql.DB, pid int) error {
+	for range 500 {
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_locks WHERE pid = $1 AND locktype = 'relation' AND NOT granted`, pid).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return errors.New("no session came to wait for the lock")
+}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"sync"
 	"sync/atomic"
 )
@@ -47,8 +48,21 @@ func (c *stmtCache) get(ctx context.Context, query string) (*sql.Stmt, error) {
 		st.Close()
 		return have, nil
 	}
+	if c.m == nil {
+		st.Close()
+		return nil, errCacheClosed
+	}
 	c.m[query] = st
 	return st, nil
+}
+
+var errCacheClosed = errors.New("statement cache closed")
+
+// hasWanted reports whether a transaction met a query not yet prepared.
+func (c *stmtCache) hasWanted() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.wanted) > 0
 }
 
 // want notes a query met inside a transaction. Preparing it there would
@@ -70,7 +84,10 @@ func (c *stmtCache) prepareWanted(ctx context.Context) {
 	clear(c.wanted)
 	c.mu.Unlock()
 	for _, q := range qs {
-		_, _ = c.get(ctx, q) // a failure leaves it unprepared; it still runs
+		if _, err := c.get(ctx, q); err != nil && ctx.Err() != nil {
+			c.want(q) // cut short (a locked table): wanted again after a later write
+		}
+		// Any other failure leaves it unprepared; it still runs.
 	}
 }
 
