@@ -87,6 +87,7 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs [
 		err error
 	}
 	answers := make([]answer, len(asks))
+	asked := s.now()
 	lctx, cancel := context.WithTimeout(ctx, s.lookupBudget)
 	defer cancel()
 	sem := make(chan struct{}, maxParallelLookups)
@@ -124,7 +125,13 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs [
 		}
 		fresh := ans.p
 		fresh.ID, fresh.ResolvedAt = a.id, s.now()
-		if err := s.store.UpsertPerson(ctx, fresh); err != nil {
+		if fresh.ProfileAt.IsZero() {
+			// Slack gave no `updated`: the answer is no older than the
+			// question, and a user_change stored while it was on its way
+			// and newer than that still wins.
+			fresh.ProfileAt = asked
+		}
+		if _, err := s.store.UpsertPerson(ctx, fresh); err != nil {
 			return nil, nil, nil, fmt.Errorf("store profile of %s: %w", a.id, err)
 		}
 		known[a.id] = fresh

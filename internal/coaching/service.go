@@ -8,7 +8,9 @@ import (
 	"time"
 )
 
-// Directory reads people's Slack profiles (users.info).
+// Directory reads people's Slack profiles (users.info). The Person's
+// ProfileAt is when Slack's answer was true (the user object's `updated`),
+// zero when Slack did not say.
 type Directory interface {
 	UserInfo(ctx context.Context, id string) (Person, error)
 }
@@ -127,12 +129,16 @@ var errSlack = errors.New("Slack did not give the profile")
 // readProfile reads id's profile from Slack, stores it, and returns the
 // person as stored: Slack's fields with the roster's own.
 func (s *Service) readProfile(ctx context.Context, id string) (Person, error) {
+	asked := s.now()
 	fresh, err := s.dir.UserInfo(ctx, id)
 	if err != nil {
 		return Person{}, fmt.Errorf("look up %s in Slack: %w (%w)", id, err, errSlack)
 	}
 	fresh.ID, fresh.ResolvedAt = id, s.now()
-	if err := s.store.UpsertPerson(ctx, fresh); err != nil {
+	if fresh.ProfileAt.IsZero() {
+		fresh.ProfileAt = asked // no older than the read: see lookupProfiles
+	}
+	if _, err := s.store.UpsertPerson(ctx, fresh); err != nil {
 		return Person{}, fmt.Errorf("store profile of %s: %w", id, err)
 	}
 	return s.store.Person(ctx, id)

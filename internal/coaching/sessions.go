@@ -515,8 +515,22 @@ func (s *Service) RequestHome(ctx context.Context, userID, notice string) error 
 }
 
 // ProfileChanged records a profile Slack reported changed (user_change), so
-// time zones and names stay fresh without a look-up per use.
+// time zones and names stay fresh without a look-up per use. p.ProfileAt
+// is when Slack made the event: a late retry of an older event, delivered
+// after a newer one, changes nothing. Without it (Slack always sends
+// one), the profile counts as of its arrival.
 func (s *Service) ProfileChanged(ctx context.Context, p Person) error {
 	p.ResolvedAt = s.now()
-	return s.store.UpsertPerson(ctx, p)
+	if p.ProfileAt.IsZero() {
+		p.ProfileAt = p.ResolvedAt
+	}
+	applied, err := s.store.UpsertPerson(ctx, p)
+	if err != nil {
+		return err
+	}
+	if !applied {
+		s.log.DebugContext(ctx, "skipped a user_change older than the profile stored", "user_id", p.ID,
+			"profile_at", p.ProfileAt)
+	}
+	return nil
 }

@@ -102,8 +102,9 @@ type Store interface {
 	// reports outside.
 	Update(ctx context.Context, fn func(Tx) error) error
 	// UpsertPerson records what Slack says about someone, keeping the
-	// roster's own fields.
-	UpsertPerson(ctx context.Context, p Person) error
+	// roster's own fields. A profile older (ProfileAt) than the one
+	// stored changes nothing: false.
+	UpsertPerson(ctx context.Context, p Person) (bool, error)
 	// NudgeManagers lists active people with active reps reporting to
 	// them: at least everyone IsManager holds for, for the nudge to
 	// decide on with InTeam.

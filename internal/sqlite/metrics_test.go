@@ -263,7 +263,7 @@ func TestMetricsDataCarriesDeactivationAndTheFirstImport(t *testing.T) {
 		imported := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
 		now := seen
 		st := open(t, db, sqlite.Options{Now: func() time.Time { return now }})
-		if err := st.UpsertPerson(ctx, coaching.Person{ID: "UR1", Name: "UR1", ResolvedAt: seen}); err != nil {
+		if _, err := st.UpsertPerson(ctx, coaching.Person{ID: "UR1", Name: "UR1", ResolvedAt: seen}); err != nil {
 			t.Fatal(err)
 		}
 		now = imported
@@ -273,7 +273,7 @@ func TestMetricsDataCarriesDeactivationAndTheFirstImport(t *testing.T) {
 		if _, err := st.ImportRoster(ctx, []coaching.Person{p("UM", "manager", ""), p("UR1", "rep", "UM"), p("UR2", "rep", "UM")}, coaching.DateOf(now, time.UTC)); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.UpsertPerson(ctx, coaching.Person{ID: "UR2", Name: "UR2", Deleted: true, ResolvedAt: now}); err != nil {
+		if _, err := st.UpsertPerson(ctx, coaching.Person{ID: "UR2", Name: "UR2", Deleted: true, ResolvedAt: now}); err != nil {
 			t.Fatal(err)
 		}
 		d, err := st.MetricsData(ctx, metrics.Query{From: date(2026, 11, 1), To: date(2026, 11, 30), PairsFrom: date(2026, 11, 1), CommitmentsFrom: date(2026, 11, 1)})

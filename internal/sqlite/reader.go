@@ -23,20 +23,20 @@ type reader struct{ q querier }
 
 const personCols = `id, email, name, tz, slack_tz, roles, coalesce(manager_id, ''), tier, cadence_days, since,
 	active, in_roster, is_bot, deleted, resolved_at, created_at, away_until, snoozed_until, status_text, status_emoji,
-	status_expiration, rostered_at, roster_named, since_at`
+	status_expiration, rostered_at, roster_named, since_at, profile_at`
 
 func scanPerson(row interface{ Scan(...any) error }) (coaching.Person, error) {
 	var p coaching.Person
 	var roles, since, away, snoozed string
-	var resolved, created, expires, rostered, sinceAt int64
+	var resolved, created, expires, rostered, sinceAt, profileAt int64
 	err := row.Scan(&p.ID, &p.Email, &p.Name, &p.TZ, &p.SlackTZ, &roles, &p.ManagerID, &p.Tier, &p.CadenceDays,
 		&since, &p.Active, &p.InRoster, &p.IsBot, &p.Deleted, &resolved, &created, &away, &snoozed,
-		&p.Status.Text, &p.Status.Emoji, &expires, &rostered, &p.RosterNamed, &sinceAt)
+		&p.Status.Text, &p.Status.Emoji, &expires, &rostered, &p.RosterNamed, &sinceAt, &profileAt)
 	if roles != "" {
 		p.Roles = strings.Split(roles, "+")
 	}
 	p.Since, p.AwayUntil, p.SnoozedUntil = parseDate(since), parseDate(away), parseDate(snoozed)
-	p.ResolvedAt, p.SinceAt = fromMS(resolved), fromMS(sinceAt)
+	p.ResolvedAt, p.SinceAt, p.ProfileAt = fromMS(resolved), fromMS(sinceAt), fromMS(profileAt)
 	p.KnownAt = knownAt(created, rostered)
 	if expires > 0 {
 		p.Status.Expires = time.Unix(expires, 0).UTC()

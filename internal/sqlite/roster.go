@@ -19,7 +19,10 @@ type ImportResult struct {
 // today, recorded in reporting_history. A person's since is kept unless the
 // file gives one or their manager changed; new people default to today,
 // with the import's moment beside it (since_at), whose day each clock
-// reads for itself, as it reads rostered_at's.
+// reads for itself, as it reads rostered_at's. Slack's zone and name, as
+// the import read them from users.list (ProfileAt), do not replace a
+// newer profile stored since: the read may take minutes before this
+// write, while the bot stores user_change events.
 func (s *Store) ImportRoster(ctx context.Context, people []coaching.Person, today coaching.Date) (ImportResult, error) {
 	var res ImportResult
 	// A statement per person, each parsed anew in the transaction unless
@@ -84,17 +87,26 @@ func (r reader) rosterIndex(ctx context.Context) (map[string]coaching.Person, er
 // The roster import's statements, run once per person.
 const (
 	putPersonQuery = `INSERT INTO people (id, email, name, tz, slack_tz, roles, manager_id, tier, cadence_days,
-			since, since_at, active, in_roster, roster_named, rostered_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?)
+			since, since_at, active, in_roster, roster_named, profile_at, rostered_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			-- the first import that lists them starts their clock, not a
 			-- profile event that made the row before (migration 0016)
 			rostered_at = CASE WHEN people.rostered_at = 0 THEN excluded.rostered_at ELSE people.rostered_at END,
-			email = excluded.email, name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE people.name END,
+			email = excluded.email,
+			-- the file's name stands; Slack's, read by the import's
+			-- users.list, only when no newer profile is stored (0019)
+			name = CASE WHEN excluded.name <> '' AND (excluded.roster_named = 1 OR excluded.profile_at >= people.profile_at)
+				THEN excluded.name ELSE people.name END,
 			roster_named = excluded.roster_named,
-			-- a file without Slack's zone keeps the one Slack gave, as it is
-			-- now: a profile may have changed it since the import read it
-			tz = excluded.tz, slack_tz = CASE WHEN excluded.slack_tz <> '' THEN excluded.slack_tz ELSE people.slack_tz END,
+			-- Slack's zone as the import's users.list read it, unless a
+			-- profile newer than that read is stored: the read may take
+			-- minutes before the write, while the bot stores user_changes;
+			-- a file without Slack's zone keeps the one Slack gave
+			tz = excluded.tz, slack_tz = CASE WHEN excluded.slack_tz <> '' AND excluded.profile_at >= people.profile_at
+				THEN excluded.slack_tz ELSE people.slack_tz END,
+			profile_at = CASE WHEN excluded.slack_tz <> '' AND excluded.profile_at > people.profile_at
+				THEN excluded.profile_at ELSE people.profile_at END,
 			roles = excluded.roles, manager_id = excluded.manager_id,
 			tier = excluded.tier, since = excluded.since, since_at = excluded.since_at,
 			-- a file without a cadence keeps one set with /coach cadence
@@ -121,7 +133,7 @@ func (t *tx) putRosterPerson(ctx context.Context, p, old coaching.Person, exists
 	}
 	_, err := t.q.ExecContext(ctx, putPersonQuery,
 		p.ID, strings.ToLower(p.Email), p.Name, p.TZ, p.SlackTZ, strings.Join(p.Roles, "+"), manager, p.Tier, p.CadenceDays,
-		since.String(), sinceAt, b2i(p.RosterNamed), now, now, now)
+		since.String(), sinceAt, b2i(p.RosterNamed), ms(p.ProfileAt), now, now, now)
 	if err != nil {
 		return fmt.Errorf("store %s: %w", p.ID, err)
 	}

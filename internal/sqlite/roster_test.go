@@ -113,7 +113,7 @@ func TestARosterImportKeepsASlackZoneChangedMeanwhile(t *testing.T) {
 	if _, err := st.ImportRoster(ctx, []coaching.Person{sam}, day); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.UpsertPerson(ctx, coaching.Person{ID: "US", Name: "Sam", SlackTZ: "America/New_York"}); err != nil {
+	if _, err := st.UpsertPerson(ctx, coaching.Person{ID: "US", Name: "Sam", SlackTZ: "America/New_York"}); err != nil {
 		t.Fatal(err)
 	}
 	// Slack's news of Sam's move to Tokyo is being written, not committed.
@@ -176,7 +176,7 @@ func TestTheRostersNameWinsOverSlacks(t *testing.T) {
 		}
 		for _, p := range []coaching.Person{{ID: "UM", Name: "X"}, {ID: "UA", Name: "Ann Rep"}} {
 			p.ResolvedAt = time.Now()
-			if err := st.UpsertPerson(ctx, p); err != nil {
+			if _, err := st.UpsertPerson(ctx, p); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -190,7 +190,7 @@ func TestTheRostersNameWinsOverSlacks(t *testing.T) {
 		if _, err := st.ImportRoster(ctx, []coaching.Person{max, ann}, day); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.UpsertPerson(ctx, coaching.Person{ID: "UM", Name: "Max M.", ResolvedAt: time.Now()}); err != nil {
+		if _, err := st.UpsertPerson(ctx, coaching.Person{ID: "UM", Name: "Max M.", ResolvedAt: time.Now()}); err != nil {
 			t.Fatal(err)
 		}
 		if p, _ := st.Person(ctx, "UM"); p.Name != "Max M." {

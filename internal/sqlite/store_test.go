@@ -239,7 +239,7 @@ func TestPeopleAreReadTogetherAndOnlyTheUnseenAreAdded(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
-		if err := st.UpsertPerson(ctx, coaching.Person{ID: "UREP1", Name: "Sam Rep", SlackTZ: "Europe/Paris", ResolvedAt: time.Now()}); err != nil {
+		if _, err := st.UpsertPerson(ctx, coaching.Person{ID: "UREP1", Name: "Sam Rep", SlackTZ: "Europe/Paris", ResolvedAt: time.Now()}); err != nil {
 			t.Fatal(err)
 		}
 		if got, err := st.PeopleByID(ctx, nil); err != nil || len(got) != 0 {
