@@ -113,9 +113,9 @@ func fillFromMembers(people []coaching.Person, entries []Entry, members []Member
 }
 
 // fill gives p what Slack knows of them: their time zone, and their name
-// where the file gives none.
+// where the file gives none, with when Slack said so.
 func fill(p *coaching.Person, m Member) {
-	p.SlackTZ = m.TZ
+	p.SlackTZ, p.ProfileAt = m.TZ, m.ProfileAt
 	if p.Name == "" {
 		p.Name = m.Name
 	}

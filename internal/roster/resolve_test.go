@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/roster"
@@ -72,20 +73,33 @@ func TestLoadResolvesEmailOnlyRowsInOneDirectoryCall(t *testing.T) {
 
 // A file of slack_ids only is still checked with Slack when there is a
 // directory, in one call, and gets everyone's Slack zone (so the nudge
-// need not read each manager's profile) and the names it leaves out;
+// need not read each manager's profile) and the names it leaves out,
+// dated as Slack dated them (the store keeps a newer profile over them);
 // without a directory the ids are taken as they are.
 func TestResolveSlackIDRows(t *testing.T) {
 	in := header + "\nU01,,Ann,manager,,,\nU02,,,rep,U01,,\nW03,,Cat,rep,U01,,Asia/Seoul\n"
+	dated := workspace()
+	for i := range dated.members {
+		dated.members[i].ProfileAt = time.Date(2026, 11, 2, 9, i, 0, 0, time.UTC)
+	}
+	at := func(id string) time.Time {
+		for _, m := range dated.members {
+			if m.ID == id {
+				return m.ProfileAt
+			}
+		}
+		return time.Time{}
+	}
 	for _, tt := range []struct {
 		name      string
 		dir       *fakeDirectory
 		wantCalls int
 		want      []coaching.Person
 	}{
-		{"a directory", workspace(), 1, []coaching.Person{
-			{ID: "U01", Name: "Ann", RosterNamed: true, SlackTZ: "Europe/London", Roles: []string{"manager"}, Active: true, InRoster: true},
-			{ID: "U02", Name: "Bob Baker", SlackTZ: "America/New_York", Roles: []string{"rep"}, ManagerID: "U01", Active: true, InRoster: true},
-			{ID: "W03", Name: "Cat", RosterNamed: true, TZ: "Asia/Seoul", SlackTZ: "Asia/Tokyo", Roles: []string{"rep"}, ManagerID: "U01", Active: true, InRoster: true},
+		{"a directory", dated, 1, []coaching.Person{
+			{ID: "U01", Name: "Ann", RosterNamed: true, SlackTZ: "Europe/London", Roles: []string{"manager"}, Active: true, InRoster: true, ProfileAt: at("U01")},
+			{ID: "U02", Name: "Bob Baker", SlackTZ: "America/New_York", Roles: []string{"rep"}, ManagerID: "U01", Active: true, InRoster: true, ProfileAt: at("U02")},
+			{ID: "W03", Name: "Cat", RosterNamed: true, TZ: "Asia/Seoul", SlackTZ: "Asia/Tokyo", Roles: []string{"rep"}, ManagerID: "U01", Active: true, InRoster: true, ProfileAt: at("W03")},
 		}},
 		{"no directory", nil, 0, []coaching.Person{
 			{ID: "U01", Name: "Ann", RosterNamed: true, Roles: []string{"manager"}, Active: true, InRoster: true},

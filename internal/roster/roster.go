@@ -14,6 +14,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 )
@@ -42,10 +43,13 @@ type Directory interface {
 }
 
 // Member is a workspace member as the Directory reports it. IsBot is true
-// for Slackbot too, which Slack itself lists with is_bot false.
+// for Slackbot too, which Slack itself lists with is_bot false. ProfileAt
+// is when Slack's answer was true (its user object's `updated`), so the
+// store can tell it from a newer profile (coaching.Person.ProfileAt).
 type Member struct {
 	ID, Email, Name, TZ string
 	IsBot, Deleted      bool
+	ProfileAt           time.Time
 }
 
 // Load reads, checks and resolves a whole roster file: Parse, then Resolve.

@@ -43,7 +43,9 @@ func (d *Directory) UserInfo(ctx context.Context, id string) (coaching.Person, e
 	if err != nil {
 		return coaching.Person{}, fmt.Errorf("users.info %s: %w", id, err)
 	}
-	return personOf(slackUserOf(*u)), nil
+	p := personOf(slackUserOf(*u))
+	p.ProfileAt = unixTime(u.Updated).time()
+	return p, nil
 }
 
 // membersPageLimit is the most members asked of one users.list page, the
@@ -65,7 +67,8 @@ func (d *Directory) Members(ctx context.Context) ([]roster.Member, error) {
 	out := make([]roster.Member, 0, len(users))
 	for _, u := range users {
 		p := personOf(slackUserOf(u))
-		out = append(out, roster.Member{ID: p.ID, Email: p.Email, Name: p.Name, TZ: p.SlackTZ, IsBot: p.IsBot, Deleted: p.Deleted})
+		out = append(out, roster.Member{ID: p.ID, Email: p.Email, Name: p.Name, TZ: p.SlackTZ, IsBot: p.IsBot, Deleted: p.Deleted,
+			ProfileAt: unixTime(u.Updated).time()})
 	}
 	return out, nil
 }

@@ -30,7 +30,10 @@ func TestDirectoryMembers(t *testing.T) {
 		{name: "Slack refuses", people: 3, fault: &fakeslack.Fault{Error: "invalid_auth"}, wantCalls: 1, wantErr: "users.list: invalid_auth"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := fakeslack.New(tc.opts...)
+			// Each member comes dated as Slack dates it (`updated`), for
+			// the store to keep a newer profile over the import's.
+			listed := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+			fake := fakeslack.New(append(tc.opts, fakeslack.WithClock(func() time.Time { return listed }))...)
 			if err := fake.Start(); err != nil {
 				t.Fatal(err)
 			}
@@ -71,10 +74,30 @@ func TestDirectoryMembers(t *testing.T) {
 				"U0ANN":     {ID: "U0ANN", Name: "Ann Lead", Email: "ann@acme.test", TZ: "Asia/Tokyo"},
 				"U0GONE":    {ID: "U0GONE", Name: "gone", TZ: "America/Los_Angeles", Deleted: true},
 			} {
+				want.ProfileAt = listed
 				if got := byID[id]; got != want {
 					t.Errorf("%s = %+v, want %+v", id, got, want)
 				}
 			}
 		})
+	}
+}
+
+// users.info's answer is dated as Slack dates it (the user's `updated`),
+// so that an answer older than a user_change stored meanwhile does not
+// replace it.
+func TestDirectoryUserInfoIsDated(t *testing.T) {
+	read := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	fake := fakeslack.New(fakeslack.WithClock(func() time.Time { return read }))
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.AddUser(fakeslack.User{ID: "U0ANN", Name: "ann", RealName: "Ann Lead", TZ: "Asia/Tokyo"})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	p, err := NewDirectory(fake.BotToken(), fake.APIURL(), nil).UserInfo(ctx, "U0ANN")
+	if err != nil || !p.ProfileAt.Equal(read) || p.SlackTZ != "Asia/Tokyo" {
+		t.Errorf("UserInfo = %+v, %v; want Ann's profile of %s", p, err, read)
 	}
 }

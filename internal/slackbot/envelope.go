@@ -156,9 +156,10 @@ func (v *stateValue) choices() []string {
 
 // eventCallback is an events_api payload.
 type eventCallback struct {
-	Type    string          `json:"type"`
-	EventID string          `json:"event_id"`
-	Event   json.RawMessage `json:"event"`
+	Type      string          `json:"type"`
+	EventID   string          `json:"event_id"`
+	EventTime unixTime        `json:"event_time"` // when Slack made the event: a retry keeps it
+	Event     json.RawMessage `json:"event"`
 }
 
 type innerEvent struct {

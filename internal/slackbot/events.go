@@ -3,6 +3,8 @@ package slackbot
 import (
 	"context"
 	"encoding/json"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
@@ -34,6 +36,7 @@ func (b *Bot) onEventCallback(ctx context.Context, cb eventCallback) {
 		var u slackUser
 		var whole struct {
 			Profile json.RawMessage `json:"profile"`
+			Updated unixTime        `json:"updated"`
 		}
 		err := json.Unmarshal(ev.User, &u)
 		if err == nil {
@@ -43,7 +46,13 @@ func (b *Bot) onEventCallback(ctx context.Context, cb eventCallback) {
 			b.log.Warn("skipped malformed user_change: not a whole user", "err", err)
 			return
 		}
-		if err := b.svc.ProfileChanged(ctx, personOf(u)); err != nil {
+		// Slack retries an event it thinks undelivered, and a retry may
+		// come after a newer event: the profile is dated, so the store
+		// keeps the newest. The event's time sets it apart from another
+		// event even when the user's `updated` does not change.
+		p := personOf(u)
+		p.ProfileAt = max(cb.EventTime, whole.Updated).time()
+		if err := b.svc.ProfileChanged(ctx, p); err != nil {
 			b.log.Error("profile update failed", "user_id", u.ID, "err", err)
 		}
 	default:
@@ -60,4 +69,26 @@ func personOf(u slackUser) coaching.Person {
 		p.Status.Expires = time.Unix(u.Profile.StatusExpiration, 0).UTC()
 	}
 	return p
+}
+
+// unixTime is a Unix time in seconds as Slack writes it (event_time, a
+// user's updated): a number, or sometimes a string of one. Anything else
+// reads as unknown (zero) rather than making the event unreadable.
+type unixTime int64
+
+func (t *unixTime) UnmarshalJSON(b []byte) error {
+	n, err := strconv.ParseInt(strings.Trim(string(b), `"`), 10, 64)
+	if err != nil || n < 0 {
+		n = 0
+	}
+	*t = unixTime(n)
+	return nil
+}
+
+// time is t as a time, zero when unknown.
+func (t unixTime) time() time.Time {
+	if t <= 0 {
+		return time.Time{}
+	}
+	return time.Unix(int64(t), 0).UTC()
 }
