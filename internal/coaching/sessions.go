@@ -461,10 +461,10 @@ func normalise(d Draft) Draft {
 	return d
 }
 
-// cleanText trims what someone typed and drops NUL characters: PostgreSQL
-// refuses them in text (SQLite stores them), so a note pasted with one
-// failed to save there with nothing said but "something went wrong".
-// Nothing a person means is a NUL.
+// cleanText trims what someone typed and drops NUL characters. The store
+// drops NULs from all text (PostgreSQL refuses them); they go here first
+// too so that the trim sees past them: " \x00note" is "note", and a
+// note of spaces and NULs is empty, as validation and the store agree.
 func cleanText(s string) string {
 	return strings.TrimSpace(strings.ReplaceAll(s, "\x00", ""))
 }

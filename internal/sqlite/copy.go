@@ -300,11 +300,13 @@ func convert(v any, pgType string) (any, error) {
 			return float64(x), nil
 		}
 	case "text", "character varying":
+		// A file written before the store dropped NULs may hold some:
+		// PostgreSQL refuses them, and the store drops them since.
 		switch x := v.(type) {
 		case string:
-			return x, nil
+			return dropNUL(x), nil
 		case []byte:
-			return string(x), nil
+			return dropNUL(string(x)), nil
 		case int64, float64:
 			return fmt.Sprint(x), nil
 		case time.Time:

@@ -486,7 +486,7 @@ func (s *Store) Exec(ctx context.Context, query string, args ...any) error {
 	if s.w == nil {
 		return errors.New("store is read-only")
 	}
-	_, err := s.w.ExecContext(ctx, query, args...)
+	_, err := s.w.ExecContext(ctx, query, withoutNUL(args)...)
 	return err
 }
 

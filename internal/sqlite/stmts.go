@@ -114,10 +114,12 @@ func (c *stmtCache) close() {
 	c.m = nil
 }
 
-// cachedDB runs queries on a pool through prepared statements.
+// cachedDB runs queries on a pool through prepared statements, their
+// text arguments without NULs (withoutNUL).
 type cachedDB struct{ c *stmtCache }
 
 func (d cachedDB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	args = withoutNUL(args)
 	st, err := d.c.get(ctx, q)
 	if err != nil {
 		return nil, err
@@ -126,6 +128,7 @@ func (d cachedDB) ExecContext(ctx context.Context, q string, args ...any) (sql.R
 }
 
 func (d cachedDB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	args = withoutNUL(args)
 	st, err := d.c.get(ctx, q)
 	if err != nil {
 		return nil, err
@@ -134,6 +137,7 @@ func (d cachedDB) QueryContext(ctx context.Context, q string, args ...any) (*sql
 }
 
 func (d cachedDB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	args = withoutNUL(args)
 	st, err := d.c.get(ctx, q)
 	if err != nil {
 		// sql.Row carries no error of its own making; run the query
@@ -145,7 +149,7 @@ func (d cachedDB) QueryRowContext(ctx context.Context, q string, args ...any) *s
 
 // cachedTx runs queries in a transaction through the writer's prepared
 // statements: on the single writer connection they are reused, not
-// prepared again.
+// prepared again. Text arguments lose their NULs (withoutNUL).
 type cachedTx struct {
 	tx *sql.Tx
 	c  *stmtCache
@@ -178,7 +182,7 @@ func (t cachedTx) stmt(ctx context.Context, q string) *sql.Stmt {
 }
 
 func (t cachedTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	ctx = t.on(ctx)
+	ctx, args = t.on(ctx), withoutNUL(args)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -186,7 +190,7 @@ func (t cachedTx) ExecContext(ctx context.Context, q string, args ...any) (sql.R
 }
 
 func (t cachedTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	ctx = t.on(ctx)
+	ctx, args = t.on(ctx), withoutNUL(args)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -194,7 +198,7 @@ func (t cachedTx) QueryContext(ctx context.Context, q string, args ...any) (*sql
 }
 
 func (t cachedTx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	ctx = t.on(ctx)
+	ctx, args = t.on(ctx), withoutNUL(args)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
