@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -390,4 +392,101 @@ func TestUntouchedInputsSubmitTheirInitialValues(t *testing.T) {
 // label is a plain-text object, as block labels and option texts take.
 func label(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+}
+
+// Every stateful element a view can hold is submitted untouched as Slack
+// reports it: under its own state field, with its initial value or empty
+// (null, or [] for a list), wherever it sits (slackmachine_view_submission.json
+// has a section's datepicker). Elements without state are left out.
+func TestUntouchedElementsOfEveryType(t *testing.T) {
+	richText := `{"type":"rich_text","elements":[{"type":"rich_text_section","elements":[{"type":"text","text":"hi"}]}]}`
+	for _, tc := range []struct {
+		name  string
+		block string // a block with block_id "b" and one element with action_id "a"
+		want  string // the state value of b/a; "" when Slack reports none
+	}{
+		{"plain_text_input", input("b", "L", `{"type":"plain_text_input","action_id":"a"}`), `{"type":"plain_text_input","value":null}`},
+		{"plain_text_input with initial_value", input("b", "L", `{"type":"plain_text_input","action_id":"a","initial_value":"x"}`), `{"type":"plain_text_input","value":"x"}`},
+		{"number_input", input("b", "L", `{"type":"number_input","action_id":"a","is_decimal_allowed":false,"initial_value":"30"}`), `{"type":"number_input","value":"30"}`},
+		{"email_text_input", input("b", "L", `{"type":"email_text_input","action_id":"a"}`), `{"type":"email_text_input","value":null}`},
+		{"url_text_input", input("b", "L", `{"type":"url_text_input","action_id":"a","initial_value":"https://a.example"}`), `{"type":"url_text_input","value":"https://a.example"}`},
+		{"rich_text_input", input("b", "L", `{"type":"rich_text_input","action_id":"a"}`), `{"type":"rich_text_input","rich_text_value":{"type":"rich_text","elements":[]}}`},
+		{"rich_text_input with initial_value", input("b", "L", `{"type":"rich_text_input","action_id":"a","initial_value":`+richText+`}`),
+			`{"type":"rich_text_input","rich_text_value":` + richText + `}`},
+		{"datepicker", input("b", "L", `{"type":"datepicker","action_id":"a"}`), `{"type":"datepicker","selected_date":null}`},
+		{"timepicker", input("b", "L", `{"type":"timepicker","action_id":"a","initial_time":"09:30"}`), `{"type":"timepicker","selected_time":"09:30"}`},
+		{"datetimepicker", input("b", "L", `{"type":"datetimepicker","action_id":"a"}`), `{"type":"datetimepicker","selected_date_time":null}`},
+		{"datetimepicker with initial_date_time", input("b", "L", `{"type":"datetimepicker","action_id":"a","initial_date_time":1628633820}`),
+			`{"type":"datetimepicker","selected_date_time":1628633820}`},
+		{"static_select", input("b", "L", `{"type":"static_select","action_id":"a","options":[`+opt("1", "One")+`],"initial_option":`+opt("1", "One")+`}`),
+			`{"type":"static_select","selected_option":` + opt("1", "One") + `}`},
+		{"external_select", input("b", "L", `{"type":"external_select","action_id":"a"}`), `{"type":"external_select","selected_option":null}`},
+		{"users_select", input("b", "L", `{"type":"users_select","action_id":"a","initial_user":"U0BOB"}`), `{"type":"users_select","selected_user":"U0BOB"}`},
+		{"conversations_select", input("b", "L", `{"type":"conversations_select","action_id":"a"}`), `{"type":"conversations_select","selected_conversation":null}`},
+		{"channels_select", input("b", "L", `{"type":"channels_select","action_id":"a","initial_channel":"C0TEAM"}`), `{"type":"channels_select","selected_channel":"C0TEAM"}`},
+		{"multi_static_select", input("b", "L", `{"type":"multi_static_select","action_id":"a","options":[`+opt("1", "One")+`]}`), `{"type":"multi_static_select","selected_options":[]}`},
+		{"multi_external_select", input("b", "L", `{"type":"multi_external_select","action_id":"a"}`), `{"type":"multi_external_select","selected_options":[]}`},
+		{"multi_users_select", input("b", "L", `{"type":"multi_users_select","action_id":"a","initial_users":["U0BOB"]}`), `{"type":"multi_users_select","selected_users":["U0BOB"]}`},
+		{"multi_conversations_select", input("b", "L", `{"type":"multi_conversations_select","action_id":"a"}`), `{"type":"multi_conversations_select","selected_conversations":[]}`},
+		{"multi_conversations_select with initial_conversations", input("b", "L", `{"type":"multi_conversations_select","action_id":"a","initial_conversations":["C0TEAM"]}`),
+			`{"type":"multi_conversations_select","selected_conversations":["C0TEAM"]}`},
+		{"multi_channels_select", input("b", "L", `{"type":"multi_channels_select","action_id":"a","initial_channels":["C0TEAM"]}`), `{"type":"multi_channels_select","selected_channels":["C0TEAM"]}`},
+		{"checkboxes", input("b", "L", `{"type":"checkboxes","action_id":"a","options":[`+opt("1", "One")+`],"initial_options":[`+opt("1", "One")+`]}`),
+			`{"type":"checkboxes","selected_options":[` + opt("1", "One") + `]}`},
+		{"radio_buttons", input("b", "L", `{"type":"radio_buttons","action_id":"a","options":[`+opt("1", "One")+`]}`), `{"type":"radio_buttons","selected_option":null}`},
+		{"file_input", input("b", "L", `{"type":"file_input","action_id":"a"}`), `{"type":"file_input","files":[]}`},
+		{"a section's datepicker", `{"type":"section","block_id":"b","text":` + mrkdwnText("Pick") + `,"accessory":{"type":"datepicker","action_id":"a","initial_date":"1990-04-28"}}`,
+			`{"type":"datepicker","selected_date":"1990-04-28"}`},
+		{"an actions block's select", `{"type":"actions","block_id":"b","elements":[{"type":"static_select","action_id":"a","options":[` + opt("1", "One") + `]}]}`,
+			`{"type":"static_select","selected_option":null}`},
+		{"a button has no state", `{"type":"actions","block_id":"b","elements":[` + btn("a", "v") + `]}`, ""},
+		{"an overflow menu has no state", `{"type":"section","block_id":"b","text":` + mrkdwnText("x") + `,"accessory":{"type":"overflow","action_id":"a","options":[` + opts(2) + `]}}`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := startFake(t)
+			ctx := deadline(t)
+			sm := connect(t, fake)
+			view := `{"type":"modal","title":` + plainText("Form") + `,"submit":` + plainText("Save") + `,"blocks":[` + tc.block + `]}`
+			if a := call(t, fake, "views.open", url.Values{"trigger_id": {fake.IssueTrigger("U0ALICE")}, "view": {view}}); !a.OK {
+				t.Fatalf("views.open: %+v", a)
+			}
+			if _, err := fake.SubmitView(ctx, "U0ALICE", fake.OpenModals("U0ALICE")[0], nil); err != nil {
+				t.Fatal(err)
+			}
+			evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+			_ = sm.Ack(*evt.Request)
+			var p struct {
+				View struct {
+					State struct {
+						Values map[string]map[string]json.RawMessage `json:"values"`
+					} `json:"state"`
+				} `json:"view"`
+			}
+			if err := json.Unmarshal(evt.Request.Payload, &p); err != nil {
+				t.Fatal(err)
+			}
+			got, ok := p.View.State.Values["b"]["a"]
+			switch {
+			case tc.want == "" && ok:
+				t.Errorf("state has %s for an element without state", got)
+			case tc.want != "" && !ok:
+				t.Errorf("state lacks the element: %v", p.View.State.Values)
+			case tc.want != "" && !jsonEqual(t, got, []byte(tc.want)):
+				t.Errorf("state value\n got %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
+
+// jsonEqual says a and b are the same JSON value.
+func jsonEqual(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	var x, y any
+	if err := json.Unmarshal(a, &x); err != nil {
+		t.Fatalf("decode %s: %v", a, err)
+	}
+	if err := json.Unmarshal(b, &y); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
+	return reflect.DeepEqual(x, y)
 }

@@ -61,50 +61,70 @@ func optionList(vs []string) []any {
 	return out
 }
 
-// emptyValue is what Slack reports for an input the user left empty.
-func emptyValue(typ string) map[string]any {
-	v := map[string]any{"type": typ}
-	switch typ {
-	case "datepicker":
-		v["selected_date"] = nil
-	case "timepicker":
-		v["selected_time"] = nil
-	case "static_select", "external_select", "radio_buttons":
-		v["selected_option"] = nil
-	case "multi_static_select", "multi_external_select", "checkboxes":
-		v["selected_options"] = []any{}
-	case "users_select":
-		v["selected_user"] = nil
-	case "multi_users_select":
-		v["selected_users"] = []any{}
-	case "conversations_select":
-		v["selected_conversation"] = nil
-	case "channels_select":
-		v["selected_channel"] = nil
-	default:
-		v["value"] = nil
-	}
-	return v
+// stateField says where Slack reports a stateful element's value in a
+// view's state, and which field of the element sets it before the user
+// touches it. Field names follow the view state reference (bolt-js's
+// ViewStateValue lists every one) and the fixtures: selected_date for a
+// datepicker, value for text, number, email and url inputs,
+// selected_date_time (a unix time) for a datetimepicker, rich_text_value
+// for a rich text input, files for a file input.
+type stateField struct {
+	key     string // the state value's field
+	initial string // the element's field that sets it; "" when none does
+	list    bool   // a list: empty is [], not null
 }
 
-// untouchedValue is what Slack submits for an input the user left as the
-// view opened it: its initial value (initial_value, initial_option,
-// initial_date, initial_users...), or nothing when it has none. A form
-// opened prefilled and saved untouched submits what it showed.
-func untouchedValue(el map[string]any) map[string]any {
+// stateFields has every element type that has a state. Buttons, overflow
+// menus, images and workflow buttons have none, so Slack reports nothing
+// for them.
+var stateFields = map[string]stateField{
+	"plain_text_input":           {key: "value", initial: "initial_value"},
+	"number_input":               {key: "value", initial: "initial_value"},
+	"email_text_input":           {key: "value", initial: "initial_value"},
+	"url_text_input":             {key: "value", initial: "initial_value"},
+	"rich_text_input":            {key: "rich_text_value", initial: "initial_value"},
+	"datepicker":                 {key: "selected_date", initial: "initial_date"},
+	"timepicker":                 {key: "selected_time", initial: "initial_time"},
+	"datetimepicker":             {key: "selected_date_time", initial: "initial_date_time"},
+	"static_select":              {key: "selected_option", initial: "initial_option"},
+	"external_select":            {key: "selected_option", initial: "initial_option"},
+	"radio_buttons":              {key: "selected_option", initial: "initial_option"},
+	"users_select":               {key: "selected_user", initial: "initial_user"},
+	"conversations_select":       {key: "selected_conversation", initial: "initial_conversation"},
+	"channels_select":            {key: "selected_channel", initial: "initial_channel"},
+	"multi_static_select":        {key: "selected_options", initial: "initial_options", list: true},
+	"multi_external_select":      {key: "selected_options", initial: "initial_options", list: true},
+	"checkboxes":                 {key: "selected_options", initial: "initial_options", list: true},
+	"multi_users_select":         {key: "selected_users", initial: "initial_users", list: true},
+	"multi_conversations_select": {key: "selected_conversations", initial: "initial_conversations", list: true},
+	"multi_channels_select":      {key: "selected_channels", initial: "initial_channels", list: true},
+	"file_input":                 {key: "files", list: true},
+}
+
+// untouchedValue is what Slack reports for a stateful element the user left
+// as the view opened it: its initial value (initial_value, initial_option,
+// initial_date, initial_users...), or an empty one when it has none (null,
+// or [] for a list). A form opened prefilled and saved untouched submits
+// what it showed. false for an element that has no state.
+func untouchedValue(el map[string]any) (map[string]any, bool) {
 	typ, _ := el["type"].(string)
-	v := emptyValue(typ)
-	for initial, key := range map[string]string{
-		"initial_value": "value", "initial_date": "selected_date", "initial_time": "selected_time",
-		"initial_option": "selected_option", "initial_options": "selected_options",
-		"initial_user": "selected_user", "initial_users": "selected_users",
-		"initial_conversation": "selected_conversation", "initial_channel": "selected_channel",
-	} {
-		if x, ok := el[initial]; ok && x != nil {
-			v[key] = x
-		}
+	f, ok := stateFields[typ]
+	if !ok {
+		return nil, false
 	}
-	return v
+	v := map[string]any{"type": typ, f.key: nil}
+	switch {
+	case f.list:
+		v[f.key] = []any{}
+	case typ == "rich_text_input":
+		// bolt-js types rich_text_value as a rich_text block, never null:
+		// an empty one is a block with no elements.
+		v[f.key] = map[string]any{"type": "rich_text", "elements": []any{}}
+	}
+	if x, ok := el[f.initial]; ok && x != nil && f.initial != "" {
+		v[f.key] = x
+	}
+	return v, true
 }
 
 // stateValue fits a caller's value to the element it belongs to: the
@@ -235,10 +255,11 @@ func (s *Server) ClickViewAction(ctx context.Context, userID, viewID, blockID, a
 
 // SubmitView sends a view_submission like slackmachine_view_submission.json
 // for the open modal viewID, with state.values built from values (block_id
-// -> action_id -> a TextValue, DateValue...). Inputs left out are reported
-// as the view opened them, as Slack does: their initial value, or empty
-// (value null) when they have none; to clear a prefilled input, give it
-// its empty value. The ack decides what happens to the
+// -> action_id -> a TextValue, DateValue...). Stateful elements left out,
+// in input blocks or any other, are reported as the view opened them, as
+// Slack does: their initial value, or empty (null, or [] for a list) when
+// they have none; to clear a prefilled input, give it its empty value.
+// The ack decides what happens to the
 // modal: errors keep it open, update/push/clear act, anything else closes it.
 func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values map[string]map[string]any, opts ...EnvelopeOption) (Interaction, error) {
 	cfg := newEnvelopeConfig(opts)
@@ -253,20 +274,26 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values m
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("submit view: %w", err)
 	}
+	// Slack reports every stateful element of the view, not only those of
+	// input blocks (https://api.slack.com/changelog/2020-09-full-state-on-view-submisson-and-block-actions;
+	// slackmachine_view_submission.json has a section's datepicker).
 	blocks, _ := v.def["blocks"].([]any)
 	for _, b := range blocks {
 		bm, _ := b.(map[string]any)
-		if bm == nil || bm["type"] != "input" {
+		if bm == nil {
 			continue
 		}
 		blockID, _ := bm["block_id"].(string)
 		for _, el := range elementsOf(bm) {
 			actionID, _ := el["action_id"].(string)
-			if _, ok := v.state[blockID][actionID]; !ok {
+			if _, ok := v.state[blockID][actionID]; ok {
+				continue
+			}
+			if val, stateful := untouchedValue(el); stateful {
 				if v.state[blockID] == nil {
 					v.state[blockID] = map[string]any{}
 				}
-				v.state[blockID][actionID] = untouchedValue(el)
+				v.state[blockID][actionID] = val
 			}
 		}
 	}
