@@ -271,14 +271,19 @@ func (c *checker) elements(els []any, at func(int) string) {
 // https://docs.slack.dev/reference/block-kit/block-elements/.
 func (c *checker) element(el map[string]any, p string) {
 	c.maxLen(el["action_id"], 255, p+"/action_id")
+	typ, _ := el["type"].(string)
 	if conf, ok := el["confirm"]; ok {
-		c.confirm(conf, p+"/confirm")
+		if confirmable[typ] {
+			c.confirm(conf, p+"/confirm")
+		} else {
+			c.fail(p+"/confirm", "is not a field of %s", typ)
+		}
 	}
 	if f, _ := el["focus_on_load"].(bool); f {
 		c.focused = append(c.focused, p+"/focus_on_load")
 	}
 	placeholder := func() { c.text(el["placeholder"], textRule{plainOnly: true, max: 150}, p+"/placeholder") }
-	switch typ, _ := el["type"].(string); typ {
+	switch typ {
 	case "button":
 		// button-element: text is plain_text of at most 75 characters,
 		// value at most 2000, url at most 3000; style primary or danger.
@@ -588,6 +593,21 @@ func (c *checker) numberInput(el map[string]any, p string) {
 func isTime(s string) bool {
 	_, err := time.Parse("15:04", s)
 	return err == nil && len(s) == 5
+}
+
+// confirmable are the elements whose reference page lists a confirm
+// field: buttons, checkboxes, radio buttons, the date, time and datetime
+// pickers, every select and multi-select menu, the overflow menu and the
+// workflow button (@slack/types' Confirmable interface is extended by
+// exactly these). The text, number, email, url, rich text and file inputs
+// and the image element have none, and Slack refuses a block whose
+// element carries a field it does not have.
+var confirmable = map[string]bool{
+	"button": true, "checkboxes": true, "radio_buttons": true, "overflow": true, "workflow_button": true,
+	"datepicker": true, "timepicker": true, "datetimepicker": true,
+	"static_select": true, "external_select": true, "users_select": true, "conversations_select": true, "channels_select": true,
+	"multi_static_select": true, "multi_external_select": true, "multi_users_select": true,
+	"multi_conversations_select": true, "multi_channels_select": true,
 }
 
 // confirm checks a confirmation dialog object
