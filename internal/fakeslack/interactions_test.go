@@ -394,10 +394,11 @@ func label(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
 }
 
-// Every stateful element a view can hold is submitted untouched as Slack
-// reports it: under its own state field, with its initial value or empty
-// (null, or [] for a list), wherever it sits (slackmachine_view_submission.json
-// has a section's datepicker). Elements without state are left out.
+// Every stateful element a view can hold is reported untouched as Slack
+// reports it, in a view_submission and in block_actions from the view:
+// under its own state field, with its initial value or empty (null, or []
+// for a list), wherever it sits (slackmachine_view_submission.json has a
+// section's datepicker). Elements without state are left out.
 func TestUntouchedElementsOfEveryType(t *testing.T) {
 	richText := `{"type":"rich_text","elements":[{"type":"rich_text_section","elements":[{"type":"text","text":"hi"}]}]}`
 	for _, tc := range []struct {
@@ -442,39 +443,49 @@ func TestUntouchedElementsOfEveryType(t *testing.T) {
 		{"a button has no state", `{"type":"actions","block_id":"b","elements":[` + btn("a", "v") + `]}`, ""},
 		{"an overflow menu has no state", `{"type":"section","block_id":"b","text":` + mrkdwnText("x") + `,"accessory":{"type":"overflow","action_id":"a","options":[` + opts(2) + `]}}`, ""},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			fake := startFake(t)
-			ctx := deadline(t)
-			sm := connect(t, fake)
-			view := `{"type":"modal","title":` + plainText("Form") + `,"submit":` + plainText("Save") + `,"blocks":[` + tc.block + `]}`
-			if a := call(t, fake, "views.open", url.Values{"trigger_id": {fake.IssueTrigger("U0ALICE")}, "view": {view}}); !a.OK {
-				t.Fatalf("views.open: %+v", a)
-			}
-			if _, err := fake.SubmitView(ctx, "U0ALICE", fake.OpenModals("U0ALICE")[0], nil); err != nil {
-				t.Fatal(err)
-			}
-			evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
-			_ = sm.Ack(*evt.Request)
-			var p struct {
-				View struct {
-					State struct {
-						Values map[string]map[string]json.RawMessage `json:"values"`
-					} `json:"state"`
-				} `json:"view"`
-			}
-			if err := json.Unmarshal(evt.Request.Payload, &p); err != nil {
-				t.Fatal(err)
-			}
-			got, ok := p.View.State.Values["b"]["a"]
-			switch {
-			case tc.want == "" && ok:
-				t.Errorf("state has %s for an element without state", got)
-			case tc.want != "" && !ok:
-				t.Errorf("state lacks the element: %v", p.View.State.Values)
-			case tc.want != "" && !jsonEqual(t, got, []byte(tc.want)):
-				t.Errorf("state value\n got %s\nwant %s", got, tc.want)
-			}
-		})
+		for _, way := range []string{"view_submission", "block_actions"} {
+			t.Run(tc.name+"/"+way, func(t *testing.T) {
+				fake := startFake(t)
+				ctx := deadline(t)
+				sm := connect(t, fake)
+				view := `{"type":"modal","title":` + plainText("Form") + `,"submit":` + plainText("Save") + `,"blocks":[` + tc.block +
+					`,{"type":"actions","block_id":"go","elements":[` + btn("go", "1") + `]}]}`
+				if a := call(t, fake, "views.open", url.Values{"trigger_id": {fake.IssueTrigger("U0ALICE")}, "view": {view}}); !a.OK {
+					t.Fatalf("views.open: %+v", a)
+				}
+				id := fake.OpenModals("U0ALICE")[0]
+				var err error
+				if way == "view_submission" {
+					_, err = fake.SubmitView(ctx, "U0ALICE", id, nil)
+				} else {
+					_, err = fake.ClickViewAction(ctx, "U0ALICE", id, "go", "go", nil)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+				_ = sm.Ack(*evt.Request)
+				var p struct {
+					View struct {
+						State struct {
+							Values map[string]map[string]json.RawMessage `json:"values"`
+						} `json:"state"`
+					} `json:"view"`
+				}
+				if err := json.Unmarshal(evt.Request.Payload, &p); err != nil {
+					t.Fatal(err)
+				}
+				got, ok := p.View.State.Values["b"]["a"]
+				switch {
+				case tc.want == "" && ok:
+					t.Errorf("state has %s for an element without state", got)
+				case tc.want != "" && !ok:
+					t.Errorf("state lacks the element: %v", p.View.State.Values)
+				case tc.want != "" && !jsonEqual(t, got, []byte(tc.want)):
+					t.Errorf("state value\n got %s\nwant %s", got, tc.want)
+				}
+			})
+		}
 	}
 }
 

@@ -200,10 +200,46 @@ func mergeStateLocked(v *view, values map[string]map[string]any) error {
 	return nil
 }
 
+// fullStateLocked is v's state as Slack reports it in view_submission and
+// block_actions payloads: the values the user gave, and every other
+// stateful element of the view, in input blocks or any other, as the view
+// shows it untouched (https://api.slack.com/changelog/2020-09-full-state-on-view-submisson-and-block-actions;
+// slackmachine_view_submission.json has a section's datepicker). v.state
+// is left as it is.
+func fullStateLocked(v *view) map[string]map[string]any {
+	out := make(map[string]map[string]any, len(v.state))
+	for blockID, actions := range v.state {
+		out[blockID] = maps.Clone(actions)
+	}
+	blocks, _ := v.def["blocks"].([]any)
+	for _, b := range blocks {
+		bm, _ := b.(map[string]any)
+		if bm == nil {
+			continue
+		}
+		blockID, _ := bm["block_id"].(string)
+		for _, el := range elementsOf(bm) {
+			actionID, _ := el["action_id"].(string)
+			if _, ok := out[blockID][actionID]; ok {
+				continue
+			}
+			if val, stateful := untouchedValue(el); stateful {
+				if out[blockID] == nil {
+					out[blockID] = map[string]any{}
+				}
+				out[blockID][actionID] = val
+			}
+		}
+	}
+	return out
+}
+
 // ClickViewAction sends block_actions from inside a modal (or home tab), as
 // in pysdk_envelope_interactive_block_actions_in_modal.json: the element at
 // blockID/actionID is used, with state merged into the view's state first
 // (pass the element's own value in state for selects, inputs and pickers).
+// The payload's state holds every stateful element, as Slack's does: the
+// values given so far, the others as the view shows them untouched.
 // The trigger_id it issues can be used with views.push.
 func (s *Server) ClickViewAction(ctx context.Context, userID, viewID, blockID, actionID string, state map[string]map[string]any, opts ...EnvelopeOption) (Interaction, error) {
 	cfg := newEnvelopeConfig(opts)
@@ -230,20 +266,23 @@ func (s *Server) ClickViewAction(ctx context.Context, userID, viewID, blockID, a
 				action[k] = x
 			}
 		}
-	} else if cur, ok := v.state[blockID][actionID].(map[string]any); ok {
+	}
+	full := fullStateLocked(v)
+	if cur, ok := full[blockID][actionID].(map[string]any); ok {
 		for k, x := range cur {
 			if k != "type" {
 				action[k] = x
 			}
 		}
 	}
+	viewObj := s.viewObjectLocked(v)
+	viewObj["state"] = map[string]any{"values": full}
 	in := Interaction{TriggerID: s.issueTriggerLocked(userID, viewID)}
 	payload := map[string]any{
 		"type": "block_actions", "user": s.userRefLocked(userID), "api_app_id": s.appID,
 		"token": VerificationToken, "container": map[string]any{"type": "view", "view_id": viewID},
 		"trigger_id": in.TriggerID, "team": s.teamRef(), "enterprise": nil,
-		"is_enterprise_install": enterpriseInstall(cfg), "view": s.viewObjectLocked(v),
-		"actions": []any{action},
+		"is_enterprise_install": enterpriseInstall(cfg), "view": viewObj, "actions": []any{action},
 	}
 	id, err := s.sendLocked(ctx, "interactive", payload, &envelope{triggers: []string{in.TriggerID}}, cfg)
 	in.EnvelopeID = id
@@ -274,29 +313,7 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values m
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("submit view: %w", err)
 	}
-	// Slack reports every stateful element of the view, not only those of
-	// input blocks (https://api.slack.com/changelog/2020-09-full-state-on-view-submisson-and-block-actions;
-	// slackmachine_view_submission.json has a section's datepicker).
-	blocks, _ := v.def["blocks"].([]any)
-	for _, b := range blocks {
-		bm, _ := b.(map[string]any)
-		if bm == nil {
-			continue
-		}
-		blockID, _ := bm["block_id"].(string)
-		for _, el := range elementsOf(bm) {
-			actionID, _ := el["action_id"].(string)
-			if _, ok := v.state[blockID][actionID]; ok {
-				continue
-			}
-			if val, stateful := untouchedValue(el); stateful {
-				if v.state[blockID] == nil {
-					v.state[blockID] = map[string]any{}
-				}
-				v.state[blockID][actionID] = val
-			}
-		}
-	}
+	v.state = fullStateLocked(v)
 	in := Interaction{TriggerID: s.issueTriggerLocked(userID, viewID)}
 	payload := map[string]any{
 		"type": "view_submission", "team": s.teamRef(), "user": s.userRefLocked(userID),
