@@ -183,7 +183,11 @@ func (s *Server) chatUpdate(r *apiRequest) apiResult {
 		}
 		return errResult("message_not_found")
 	}
-	if !r.has("text") && !r.has("blocks") && !r.has("attachments") {
+	// chat.update, like chat.postMessage, wants text, blocks or attachments
+	// (https://docs.slack.dev/reference/methods/chat.update: "One of these
+	// arguments in addition to text is required"); an empty text alone is
+	// no_text, even where the message keeps its blocks.
+	if !hasContent(r) {
 		return errResult("no_text")
 	}
 	if res, ok := contentFrom(r, m); !ok {

@@ -408,3 +408,39 @@ func TestTokenIsReadOnlyWhereSlackReadsIt(t *testing.T) {
 		}
 	}
 }
+
+// chat.update takes text, blocks or attachments; with none of them, or an
+// empty text alone, Slack answers no_text and the message stays as it was.
+func TestChatUpdateNeedsContent(t *testing.T) {
+	blocks := `[` + section("new") + `]`
+	for _, tc := range []struct {
+		name   string
+		params url.Values
+		want   string // the error; "" when Slack takes the update
+	}{
+		{"nothing", url.Values{}, "no_text"},
+		{"an empty text", url.Values{"text": {""}}, "no_text"},
+		{"an empty text and no blocks", url.Values{"text": {""}, "blocks": {"[]"}}, "no_text"},
+		{"a text", url.Values{"text": {"new"}}, ""},
+		{"blocks and an empty text", url.Values{"text": {""}, "blocks": {blocks}}, ""},
+		{"attachments", url.Values{"attachments": {`[{"text":"new"}]`}}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := startFake(t)
+			posted := call(t, fake, "chat.postMessage", url.Values{"channel": {"C0GENERAL"}, "text": {"old"}, "blocks": {`[` + section("old") + `]`}})
+			if !posted.OK {
+				t.Fatalf("post: %+v", posted)
+			}
+			ts := fake.Messages("C0GENERAL")[0].TS
+			tc.params.Set("channel", "C0GENERAL")
+			tc.params.Set("ts", ts)
+			a := call(t, fake, "chat.update", tc.params)
+			if a.OK != (tc.want == "") || a.Error != tc.want {
+				t.Fatalf("answer = %+v, want error %q", a, tc.want)
+			}
+			if m, _ := fake.Message("C0GENERAL", ts); tc.want != "" && (m.Text != "old" || m.Edited) {
+				t.Errorf("a refused update changed the message: %+v", m)
+			}
+		})
+	}
+}
