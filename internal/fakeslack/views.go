@@ -192,6 +192,13 @@ func (s *Server) stackDepthLocked(v *view) int {
 // viewsUpdate replaces a view by view_id or external_id, refusing a stale
 // hash; input values whose block and action survive are kept, as Slack does.
 func (s *Server) viewsUpdate(r *apiRequest) apiResult {
+	// "Exactly one of these arguments is required to identify the view"
+	// (https://api.slack.com/methods/views.update). Slack counts an empty
+	// one as given: slack-go sent external_id "" beside view_id and got
+	// this answer (github.com/slack-go/slack/issues/667).
+	if r.has("view_id") && r.has("external_id") {
+		return errResult("invalid_arguments", "[ERROR] Cannot provide both `view_id` and `external_id`")
+	}
 	var v *view
 	switch {
 	case r.param("view_id") != "":

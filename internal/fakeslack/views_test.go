@@ -1,6 +1,8 @@
 package fakeslack
 
 import (
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -106,4 +108,40 @@ func TestViewsUpdateHashAndPublish(t *testing.T) {
 		t.Errorf("home = %s", raw)
 	}
 	sameKeys(t, "view object", keysAt(t, raw), fixtureKeys(t, "slackmachine_view_submission.json", "view"))
+}
+
+// views.update takes exactly one of view_id and external_id; Slack refuses
+// both, even an empty one beside the other (slack-go issue 667).
+func TestViewsUpdateTakesOneID(t *testing.T) {
+	view := `{"type":"modal","title":` + plainText("Log") + `,"blocks":[` + section("x") + `]}`
+	for _, tc := range []struct {
+		name   string
+		params url.Values
+		want   string // a fragment of the answer's message; "" when Slack takes it
+	}{
+		{"view_id", url.Values{"view_id": {"V0001"}}, ""},
+		{"external_id", url.Values{"external_id": {"log-1"}}, ""},
+		{"both", url.Values{"view_id": {"V0001"}, "external_id": {"log-1"}}, "[ERROR] Cannot provide both `view_id` and `external_id`"},
+		{"view_id and an empty external_id", url.Values{"view_id": {"V0001"}, "external_id": {""}}, "[ERROR] Cannot provide both `view_id` and `external_id`"},
+		{"neither", url.Values{}, "view_id or external_id is required"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := startFake(t)
+			opened := `{"type":"modal","external_id":"log-1","title":` + plainText("Log") + `,"blocks":[` + section("x") + `]}`
+			if a := call(t, fake, "views.open", url.Values{"trigger_id": {fake.IssueTrigger("U0ALICE")}, "view": {opened}}); !a.OK {
+				t.Fatalf("views.open: %+v", a)
+			}
+			tc.params.Set("view", view)
+			a := call(t, fake, "views.update", tc.params)
+			if tc.want == "" {
+				if !a.OK {
+					t.Errorf("refused: %+v", a)
+				}
+				return
+			}
+			if a.OK || a.Error != "invalid_arguments" || !slices.ContainsFunc(a.Meta.Messages, func(m string) bool { return strings.Contains(m, tc.want) }) {
+				t.Errorf("answer = %+v, want invalid_arguments with %q", a, tc.want)
+			}
+		})
+	}
 }
