@@ -501,3 +501,72 @@ func jsonEqual(t *testing.T, a, b []byte) bool {
 	}
 	return reflect.DeepEqual(x, y)
 }
+
+// replace_original through a click's response_url replaces the message as
+// the message it is: response_type says what a new message is
+// (https://docs.slack.dev/messaging/modifying-messages: a response_url
+// publishes new messages or updates the original), so a replaced
+// ephemeral stays ephemeral and a channel message stays in the channel,
+// whatever response_type says, as slack-php-block-kit found (PR 9: an
+// ephemeral becomes a channel message only by deleting it and posting a
+// new one).
+func TestReplaceOriginalKeepsWhatTheMessageIs(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		ephemeral    bool   // the message clicked is an ephemeral one
+		responseType string // sent with replace_original
+	}{
+		{"a channel message replaced saying ephemeral", false, "ephemeral"},
+		{"a channel message replaced saying in_channel", false, "in_channel"},
+		{"a channel message replaced saying nothing", false, ""},
+		{"an ephemeral replaced saying in_channel", true, "in_channel"},
+		{"an ephemeral replaced saying ephemeral", true, "ephemeral"},
+		{"an ephemeral replaced saying nothing", true, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := startFake(t)
+			ctx := deadline(t)
+			sm := connect(t, fake)
+			api := apiClient(fake)
+			var click Interaction
+			if tc.ephemeral {
+				in, err := fake.SlashCommand(ctx, "U0ALICE", "/coach", "", InChannel("C0TEAM", "team"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				_ = sm.Ack(*nextEvent(ctx, t, sm, socketmode.EventTypeSlashCommand).Request)
+				if _, _, err := api.PostMessageContext(ctx, "", slack.MsgOptionResponseURL(in.ResponseURL, slack.ResponseTypeEphemeral),
+					slack.MsgOptionText("v1", false), slack.MsgOptionBlocks(buttonsBlock("pick", [2]string{"pick", "a"}))); err != nil {
+					t.Fatal(err)
+				}
+				if click, err = fake.ClickResponseButton(ctx, "U0ALICE", in.ResponseURL, "pick"); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				_, ts, err := api.PostMessageContext(ctx, "C0TEAM", slack.MsgOptionText("v1", false),
+					slack.MsgOptionBlocks(buttonsBlock("pick", [2]string{"pick", "a"})))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if click, err = fake.ClickButton(ctx, "U0ALICE", "C0TEAM", ts, "pick"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_ = sm.Ack(*nextEvent(ctx, t, sm, socketmode.EventTypeInteractive).Request)
+			if err := slack.PostWebhookContext(ctx, click.ResponseURL, &slack.WebhookMessage{
+				Text: "v2", ResponseType: tc.responseType, ReplaceOriginal: true}); err != nil {
+				t.Fatal(err)
+			}
+			inChannel, ephemerals := fake.Messages("C0TEAM"), fake.Ephemerals("C0TEAM")
+			if tc.ephemeral {
+				if len(inChannel) != 0 || len(ephemerals) != 1 || ephemerals[0].Text != "v2" || ephemerals[0].Recipient != "U0ALICE" {
+					t.Errorf("channel %+v, ephemerals %+v: want the one ephemeral replaced, still only Alice's", inChannel, ephemerals)
+				}
+				return
+			}
+			if len(ephemerals) != 0 || len(inChannel) != 1 || inChannel[0].Text != "v2" || !inChannel[0].Edited {
+				t.Errorf("channel %+v, ephemerals %+v: want the one channel message replaced", inChannel, ephemerals)
+			}
+		})
+	}
+}
