@@ -191,6 +191,10 @@ func (s *Server) stackDepthLocked(v *view) int {
 
 // viewsUpdate replaces a view by view_id or external_id, refusing a stale
 // hash; input values whose block and action survive are kept, as Slack does.
+// An empty hash is a stale one: Slack checks any hash sent and only an
+// absent one (or null) skips the check; slack-go sent "" for "no hash" and
+// every update came back hash_conflict (slack-go PR 632 review, issue 1462
+// for views.publish).
 func (s *Server) viewsUpdate(r *apiRequest) apiResult {
 	// "Exactly one of these arguments is required to identify the view"
 	// (https://api.slack.com/methods/views.update). Slack counts an empty
@@ -211,7 +215,7 @@ func (s *Server) viewsUpdate(r *apiRequest) apiResult {
 	if v == nil || v.closed {
 		return errResult("not_found")
 	}
-	if h := r.param("hash"); h != "" && h != v.hash {
+	if r.given("hash") && r.param("hash") != v.hash {
 		return errResult("hash_conflict")
 	}
 	def, res, ok := s.parseViewParam(r.param("view"), v.typ, v)
@@ -239,6 +243,8 @@ func (s *Server) replaceViewLocked(v *view, def map[string]any) {
 }
 
 // viewsPublish sets a user's Home tab; the view keeps its id across publishes.
+// A hash sent, even an empty one, must be the tab's current one, as for
+// views.update.
 func (s *Server) viewsPublish(r *apiRequest) apiResult {
 	user := r.param("user_id")
 	if user == "" {
@@ -248,7 +254,7 @@ func (s *Server) viewsPublish(r *apiRequest) apiResult {
 		return errResult("user_not_found")
 	}
 	home := s.st.views[s.st.homes[user]]
-	if h := r.param("hash"); h != "" && home != nil && h != home.hash {
+	if r.given("hash") && home != nil && r.param("hash") != home.hash {
 		return errResult("hash_conflict")
 	}
 	def, res, ok := s.parseViewParam(r.param("view"), "home", home)

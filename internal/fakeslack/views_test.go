@@ -1,6 +1,8 @@
 package fakeslack
 
 import (
+	"encoding/json"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -144,4 +146,85 @@ func TestViewsUpdateTakesOneID(t *testing.T) {
 			}
 		})
 	}
+}
+
+// callJSON posts body to method as JSON with the bot token, as slack-go
+// sends views.* methods.
+func callJSON(t *testing.T, s *Server, method, body string) answer {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.APIURL()+method, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("Authorization", "Bearer "+s.BotToken())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var a answer
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// A hash sent to views.update or views.publish must be the view's current
+// one, even an empty one: only a hash left out (or null) skips the check.
+// slack-go once sent "" for "no hash" and every update of a home tab came
+// back hash_conflict (slack-go issue 1462).
+func TestAnEmptyHashIsAStaleOne(t *testing.T) {
+	modal := `{"type":"modal","title":` + plainText("Log") + `,"blocks":[` + section("x") + `]}`
+	home := `{"type":"home","blocks":[` + section("x") + `]}`
+	for _, tc := range []struct {
+		name string
+		hash string // the hash field of the body, JSON; "" leaves it out; "current" is the view's hash
+		want string
+	}{
+		{"no hash", "", ""},
+		{"a null hash", "null", ""},
+		{"the current hash", "current", ""},
+		{"an empty hash", `""`, "hash_conflict"},
+		{"a stale hash", `"1.stale"`, "hash_conflict"},
+	} {
+		for _, method := range []string{"views.update", "views.publish"} {
+			t.Run(tc.name+"/"+method, func(t *testing.T) {
+				fake := startFake(t)
+				var body, hash string
+				if method == "views.update" {
+					if a := call(t, fake, "views.open", url.Values{"trigger_id": {fake.IssueTrigger("U0ALICE")}, "view": {modal}}); !a.OK {
+						t.Fatalf("views.open: %+v", a)
+					}
+					body, hash = `{"view_id":"V0001","view":`+modal, viewHash(t, fake, "V0001")
+				} else {
+					if a := call(t, fake, "views.publish", url.Values{"user_id": {"U0ALICE"}, "view": {home}}); !a.OK {
+						t.Fatalf("views.publish: %+v", a)
+					}
+					body, hash = `{"user_id":"U0ALICE","view":`+home, viewHash(t, fake, "V0001")
+				}
+				switch tc.hash {
+				case "":
+				case "current":
+					body += `,"hash":"` + hash + `"`
+				default:
+					body += `,"hash":` + tc.hash
+				}
+				if a := callJSON(t, fake, method, body+"}"); a.Error != tc.want || a.OK != (tc.want == "") {
+					t.Errorf("answer = %+v, want error %q", a, tc.want)
+				}
+			})
+		}
+	}
+}
+
+// viewHash is the current hash of view id.
+func viewHash(t *testing.T, s *Server, id string) string {
+	t.Helper()
+	raw, ok := s.View(id)
+	var v struct{ Hash string }
+	if !ok || json.Unmarshal(raw, &v) != nil || v.Hash == "" {
+		t.Fatalf("view %s: %s", id, raw)
+	}
+	return v.Hash
 }

@@ -18,11 +18,16 @@ type apiRequest struct {
 	method string
 	token  string
 	params map[string]string
+	nulls  map[string]bool // fields of a JSON body that were null: present, with no value
 }
 
 func (r *apiRequest) param(name string) string { return r.params[name] }
 
 func (r *apiRequest) has(name string) bool { _, ok := r.params[name]; return ok }
+
+// given says name was sent with a value, even an empty one: a JSON null
+// is not a value.
+func (r *apiRequest) given(name string) bool { return r.has(name) && !r.nulls[name] }
 
 // apiResult is the answer to a Web API request.
 type apiResult struct {
@@ -169,7 +174,7 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 //
 // A token anywhere else is not seen, so the call is not_authed, as on Slack.
 func parseAPIRequest(r *http.Request, body []byte) (*apiRequest, string) {
-	req := &apiRequest{method: strings.TrimPrefix(r.URL.Path, "/api/"), params: map[string]string{}}
+	req := &apiRequest{method: strings.TrimPrefix(r.URL.Path, "/api/"), params: map[string]string{}, nulls: map[string]bool{}}
 	for k, v := range r.URL.Query() {
 		req.params[k] = v[0]
 	}
@@ -184,6 +189,9 @@ func parseAPIRequest(r *http.Request, body []byte) (*apiRequest, string) {
 				perr = "invalid_json"
 			}
 			for k, raw := range fields {
+				if string(raw) == "null" {
+					req.nulls[k] = true
+				}
 				var str string
 				if json.Unmarshal(raw, &str) == nil {
 					req.params[k] = str
