@@ -177,7 +177,7 @@ func (c *checker) block(raw any, p string) {
 			c.text(f, textRule{required: true, max: 2000}, fmt.Sprintf("%s/fields/%d", p, j))
 		}
 		if acc, ok := b["accessory"]; ok {
-			c.elements([]any{acc}, func(int) string { return p + "/accessory" })
+			c.elements([]any{acc}, accessoryElements, "a section's accessory", func(int) string { return p + "/accessory" })
 		}
 	case "header":
 		// https://docs.slack.dev/reference/block-kit/blocks/header-block:
@@ -201,7 +201,7 @@ func (c *checker) block(raw any, p string) {
 		// at most 25 interactive elements.
 		els, _ := b["elements"].([]any)
 		c.count(els, 1, 25, p+"/elements")
-		c.elements(els, func(j int) string { return fmt.Sprintf("%s/elements/%d", p, j) })
+		c.elements(els, actionsElements, "an actions block", func(j int) string { return fmt.Sprintf("%s/elements/%d", p, j) })
 	case "input":
 		// https://docs.slack.dev/reference/block-kit/blocks/input-block:
 		// label and hint are plain_text of at most 2000 characters.
@@ -210,7 +210,7 @@ func (c *checker) block(raw any, p string) {
 		if b["element"] == nil {
 			c.fail(p+"/element", "missing required field")
 		} else {
-			c.elements([]any{b["element"]}, func(int) string { return p + "/element" })
+			c.elements([]any{b["element"]}, inputElements, "an input block", func(int) string { return p + "/element" })
 		}
 		id, _ := b["block_id"].(string)
 		c.inputIDs, c.inputs = append(c.inputIDs, id), append(c.inputs, p)
@@ -243,12 +243,46 @@ func (c *checker) image(m map[string]any, p string) {
 	c.maxLen(m["image_url"], 3000, p+"/image_url")
 }
 
-// elements checks a block's interactive elements; at gives the pointer of
-// the j-th. An action_id must be
+// Which elements each block takes, from the compatible elements of its
+// reference page (https://docs.slack.dev/reference/block-kit/blocks/actions-block,
+// .../section-block, .../input-block; @slack/types' ActionsBlockElement,
+// SectionBlockAccessory and InputBlockElement list the same). The text,
+// number, email, url and file inputs live only in input blocks; buttons,
+// overflow menus and images never do.
+var (
+	menus = []string{
+		"static_select", "external_select", "users_select", "conversations_select", "channels_select",
+		"multi_static_select", "multi_external_select", "multi_users_select", "multi_conversations_select", "multi_channels_select",
+	}
+	actionsElements = setOf(append([]string{"button", "checkboxes", "datepicker", "datetimepicker", "overflow",
+		"radio_buttons", "rich_text_input", "timepicker", "workflow_button"}, menus...)...)
+	accessoryElements = setOf(append([]string{"button", "checkboxes", "datepicker", "image", "overflow",
+		"radio_buttons", "timepicker", "workflow_button"}, menus...)...)
+	inputElements = setOf(append([]string{"checkboxes", "datepicker", "datetimepicker", "email_text_input", "file_input",
+		"number_input", "plain_text_input", "radio_buttons", "rich_text_input", "timepicker", "url_text_input"}, menus...)...)
+)
+
+// knownElement says some block takes typ: a misplaced one is refused for
+// its place, an unknown one as unsupported (see element).
+func knownElement(typ string) bool {
+	return actionsElements[typ] || accessoryElements[typ] || inputElements[typ]
+}
+
+func setOf(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// elements checks a block's interactive elements: each must be one the
+// block takes (allowed; where names the block in messages), and at gives
+// the pointer of the j-th. An action_id must be
 // unique among the elements of its block (every element page: "Should be
 // unique among all other action_ids in the containing block"); Slack
 // answers `action_id "x" already exists`.
-func (c *checker) elements(els []any, at func(int) string) {
+func (c *checker) elements(els []any, allowed map[string]bool, where string, at func(int) string) {
 	seen := map[string]bool{}
 	for j, e := range els {
 		p := at(j)
@@ -256,6 +290,9 @@ func (c *checker) elements(els []any, at func(int) string) {
 		if !ok {
 			c.fail(p, "must be an object")
 			continue
+		}
+		if typ, _ := em["type"].(string); knownElement(typ) && !allowed[typ] {
+			c.fail(p+"/type", "%s is not allowed in %s", typ, where)
 		}
 		if id, ok := em["action_id"].(string); ok {
 			if seen[id] {
