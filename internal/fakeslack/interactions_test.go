@@ -570,3 +570,56 @@ func TestReplaceOriginalKeepsWhatTheMessageIs(t *testing.T) {
 		})
 	}
 }
+
+// A response_url post needs something to show, as an incoming webhook
+// does: with no text, blocks or attachments Slack answers 400
+// missing_text_or_fallback_or_attachments and changes nothing, unless it
+// only deletes the original.
+func TestAResponseNeedsContent(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		want       int
+	}{
+		{"a text", `{"text":"v2","replace_original":true}`, http.StatusOK},
+		{"blocks", `{"blocks":[` + section("v2") + `],"replace_original":true}`, http.StatusOK},
+		{"attachments", `{"attachments":[{"text":"v2"}],"replace_original":true}`, http.StatusOK},
+		{"a delete", `{"delete_original":true}`, http.StatusOK},
+		{"nothing", `{}`, http.StatusBadRequest},
+		{"a replace of nothing", `{"replace_original":true}`, http.StatusBadRequest},
+		{"an empty text and no blocks", `{"text":"","blocks":[],"replace_original":true}`, http.StatusBadRequest},
+		{"an ephemeral of nothing", `{"response_type":"ephemeral","text":""}`, http.StatusBadRequest},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := startFake(t)
+			ctx := deadline(t)
+			sm := connect(t, fake)
+			ch, ts, err := apiClient(fake).PostMessageContext(ctx, "C0TEAM", slack.MsgOptionText("v1", false),
+				slack.MsgOptionBlocks(buttonsBlock("pick", [2]string{"pick", "a"})))
+			if err != nil {
+				t.Fatal(err)
+			}
+			click, err := fake.ClickButton(ctx, "U0ALICE", ch, ts, "pick")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = sm.Ack(*nextEvent(ctx, t, sm, socketmode.EventTypeInteractive).Request)
+			resp, err := http.Post(click.ResponseURL, "application/json", strings.NewReader(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tc.want {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tc.want)
+			}
+			if tc.want == http.StatusOK {
+				return
+			}
+			if r := fake.Responses(); len(r) != 1 || r[0].Error != "missing_text_or_fallback_or_attachments" {
+				t.Errorf("responses = %+v", r)
+			}
+			if m, ok := fake.Message(ch, ts); !ok || m.Text != "v1" || m.Edited || len(fake.Ephemerals(ch)) != 0 {
+				t.Errorf("a refused response changed the channel: %+v, ephemerals %+v", m, fake.Ephemerals(ch))
+			}
+		})
+	}
+}

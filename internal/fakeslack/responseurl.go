@@ -43,6 +43,7 @@ func responseURLID(u string) string {
 type responseBody struct {
 	Text            string          `json:"text"`
 	Blocks          json.RawMessage `json:"blocks"`
+	Attachments     json.RawMessage `json:"attachments"`
 	ResponseType    string          `json:"response_type"`
 	ReplaceOriginal bool            `json:"replace_original"`
 	DeleteOriginal  bool            `json:"delete_original"`
@@ -106,7 +107,15 @@ func (s *Server) applyResponseLocked(id, httpMethod string, body []byte, rec *Re
 		res.status = http.StatusBadRequest
 		return res
 	}
-	if code, msgs := checkResponseBlocks(in.Blocks); code != "" {
+	code, msgs := checkResponseBlocks(in.Blocks)
+	if code == "" && !in.DeleteOriginal && in.Text == "" && emptyList(in.Blocks) && emptyList(in.Attachments) {
+		// A message with nothing in it: incoming webhooks, which share
+		// response_url's endpoint, answer 400 with this code (seen in
+		// github.com/everyleaf/el-training/pull/87, 2024, and in many
+		// reports of integrations that posted no text).
+		code = "missing_text_or_fallback_or_attachments"
+	}
+	if code != "" {
 		// As for incoming webhooks, Slack answers 400 and shows nothing.
 		s.recordProblemLocked(MethodResponseURL, code, msgs)
 		res := errResult(code, msgs...)
@@ -150,6 +159,12 @@ func (s *Server) respondLocked(u *responseURL, in responseBody) string {
 		}
 	}
 	return m.ts
+}
+
+// emptyList says a JSON list field is absent, null or [].
+func emptyList(raw json.RawMessage) bool {
+	s := strings.TrimSpace(string(raw))
+	return s == "" || s == "null" || strings.ReplaceAll(s, " ", "") == "[]"
 }
 
 // checkResponseBlocks validates the blocks of a response (a response_url
