@@ -192,6 +192,9 @@ func (b *Bot) repAnswer(ctx context.Context, a *acker, in interaction, act actio
 		return
 	}
 	b.outbox.Notify()
+	if inHome(in) {
+		b.homeAnswered(ctx, ra)
+	}
 }
 
 // showCurrentDM replaces the rep's DM with the session as it is now when
@@ -245,7 +248,7 @@ func (b *Bot) clickError(ctx context.Context, in interaction, what string, err e
 		return
 	}
 	b.logAnswerError(what, err)
-	b.republishHome(ctx, in.User.ID, ":no_entry_sign: "+coaching.ErrorMessage(err))
+	b.republishHome(ctx, in.User.ID, homeRefusal(err))
 }
 
 func (b *Bot) logAnswerError(what string, err error) {
@@ -283,7 +286,7 @@ func (b *Bot) openRepModal(ctx context.Context, in interaction, act action) {
 	}
 	// The modal carries the click's response_url, so that the answer
 	// updates the DM through it, as a click on the DM itself does.
-	meta := modalMeta{SessionID: ra.SessionID, RepID: ra.RepID, Version: ra.Version}.withResponse(b.messageResponse(in))
+	meta := modalMeta{SessionID: ra.SessionID, RepID: ra.RepID, Version: ra.Version, FromHome: inHome(in)}.withResponse(b.messageResponse(in))
 	if _, err := b.openView(ctx, in.TriggerID, reasonModal(cb, initial, meta)); err != nil {
 		b.log.Error("views.open failed", "user_id", in.User.ID, "err", err)
 		again := "Click *Not accurate* again"
@@ -550,10 +553,16 @@ func (b *Bot) submitReason(ctx context.Context, a *acker, in interaction, meta m
 		if coaching.ErrorCode(err) == "" {
 			b.log.Error("saving a rep answer failed", "user_id", in.User.ID, "err", err)
 		}
-		a.ack(errorAck(in.View, b.plainMentions(bctx, coaching.ErrorMessage(err))))
+		a.ack(errorAck(in.View, b.plainMentions(bctx, formRefusal(err, meta.FromHome))))
 		b.showCurrentDM(ctx, ra, err) // the form says the session changed; the DM behind it shows how, after the ack
+		if meta.FromHome && coaching.ErrorCode(err) == coaching.EStale {
+			b.republishHome(ctx, in.User.ID, "") // and so does the Home tab behind it
+		}
 		return
 	}
 	a.ack(nil)
 	b.outbox.Notify()
+	if meta.FromHome {
+		b.homeAnswered(ctx, ra)
+	}
 }

@@ -1,0 +1,71 @@
+package slackbot
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// homeAnswered republishes a rep's App Home after they answered a session
+// from it (Confirm, or a Not accurate form opened there): the tab has no
+// response_url, so the notice at its top says what became of the answer,
+// and the session leaves the list of those waiting. Their DM was queued
+// for chat.update with the answer itself.
+func (b *Bot) homeAnswered(ctx context.Context, ra coaching.RepAction) {
+	notice := ""
+	if s, err := b.svc.Session(ctx, ra.SessionID); err != nil {
+		// The answer is stored; the tab still refreshes, without a word.
+		b.log.Warn("read the answered session for the Home notice failed", "session_id", ra.SessionID, "err", err)
+	} else {
+		notice = answeredNotice(s, ra.RepID)
+	}
+	b.republishHome(ctx, ra.ActorID, notice)
+}
+
+// answeredNotice says where a rep's answer on s stands now. It reads the
+// session as stored, not the click, so that a second Confirm from a Home
+// tab left open (answered already) reads as true as the first.
+func answeredNotice(s coaching.Session, repID string) string {
+	r, _ := s.Rep(repID)
+	line := receivedLine(s, repID)
+	switch r.Status {
+	case coaching.StatusConfirmed:
+		return ":white_check_mark: Confirmed: " + line + ". You can rate how useful it was in your DM with Coachlog."
+	case coaching.StatusDisputed:
+		return ":x: Marked not accurate: " + line + ". " + mention(s.ManagerID) + " has been told and can fix it."
+	}
+	return ""
+}
+
+// receivedLine is a session as the rep it was logged with reads it, as
+// their DM puts it: who logged what with them, when and how long.
+func receivedLine(s coaching.Session, repID string) string {
+	line := fmt.Sprintf("%s logged a *%s* with you", mention(s.ManagerID), s.Kind.Label())
+	if others := without(s.ActiveRepIDs(), repID); len(others) > 0 {
+		line += " and " + mentions(others)
+	}
+	return fmt.Sprintf("%s · %s · %d min%s", line, s.OccurredOn.Human(), s.DurationMin, roleSuffix(s))
+}
+
+// homeRefusal is what the top of someone's Home tab says when an action
+// there was refused. A rep's answer on a session edited since the tab
+// showed it is refused as the DM's would be, but "use the updated message"
+// would point at a message they may not have: the tab, republished with
+// the refusal, shows the session as it is now.
+func homeRefusal(err error) string {
+	if coaching.ErrorCode(err) == coaching.EStale {
+		return ":arrows_counterclockwise: This session was changed after your Home tab showed it; it is shown below as it is now, to answer again."
+	}
+	return ":no_entry_sign: " + coaching.ErrorMessage(err)
+}
+
+// formRefusal is what a rep's reason or comment form says when the answer
+// was refused: the domain's words, except that a form opened from the Home
+// tab on a session edited since points at the tab, not at a DM.
+func formRefusal(err error, fromHome bool) string {
+	if fromHome && coaching.ErrorCode(err) == coaching.EStale {
+		return "This session was changed after your Home tab showed it. Close this form: the tab shows it as it is now, to answer again."
+	}
+	return coaching.ErrorMessage(err)
+}
