@@ -18,7 +18,7 @@ import (
 const (
 	homeBlocks      = 100
 	homeOverdueRows = 10 // overdue reps listed one by one, each with a button
-	homePending     = 10 // sessions waiting for a rep, listed one by one
+	homePending     = 10 // sessions waiting for a rep, listed one by one, each with Confirm and Not accurate
 	homeSessions    = 5  // a manager's latest sessions, each with Edit and Undo
 	homeLineText    = 12000
 )
@@ -243,8 +243,9 @@ func (h home) leaderBlocks() ([]slack.Block, []string) {
 	return blocks, lines
 }
 
-// repBlocks are the coaching a rep received: how much lately, what waits
-// for their answer, and their open commitments.
+// repBlocks are the coaching a rep received: how much, what waits
+// for their answer, each with the Confirm and Not accurate of its DM (for
+// a rep who lost or muted the DM), and their open commitments.
 func (h home) repBlocks() []slack.Block {
 	if len(h.received) == 0 && len(h.open) == 0 && !h.person.Holds(coaching.PersonRep) {
 		return nil
@@ -255,20 +256,21 @@ func (h home) repBlocks() []slack.Block {
 			pending = append(pending, s)
 		}
 	}
-	head := fmt.Sprintf("*Coaching you received*: %s lately, %d waiting for your confirmation in your DMs.", plural(len(h.received), "session", "sessions"), len(pending))
-	switch {
-	case len(h.received) == 0:
-		head = "*Coaching you received*: none yet. Each session your manager logs with you comes to your DMs with Coachlog, to confirm with one click and rate, and is counted here."
-	case len(pending) == 0:
-		head = fmt.Sprintf("*Coaching you received*: %s lately, all answered: nothing waits for you.", plural(len(h.received), "session", "sessions"))
-	}
-	blocks := []slack.Block{slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(head), nil, nil)}
+	blocks := []slack.Block{slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(h.receivedHead(len(pending))), nil, nil)}
 	for i, s := range pending {
 		if i == homePending {
-			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more waiting in your DMs.", len(pending)-i))))
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more waiting, each in your DMs with Coachlog.", len(pending)-i))))
 			break
 		}
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":hourglass_flowing_sand: "+mention(s.ManagerID)+": "+summary(s))))
+		// One actions block per session, its block_id naming it: the
+		// same action_ids as the DM's buttons, so the same handlers and
+		// rules answer, unique within each block as Slack asks.
+		val := repValue(s, h.person.ID)
+		blocks = append(blocks,
+			slack.NewSectionBlock(mrkdwn(":hourglass_flowing_sand: "+receivedLine(s, h.person.ID)), nil, nil),
+			slack.NewActionBlock("home_r"+strconv.FormatInt(s.ID, 10),
+				button(actConfirm, "Confirm", val, slack.StylePrimary),
+				button(actDispute, "Not accurate", val, slack.StyleDanger)))
 	}
 	if len(h.open) > 0 {
 		var lines []string
@@ -279,4 +281,17 @@ func (h home) repBlocks() []slack.Block {
 			slack.NewSectionBlock(plain(truncateRunes(strings.Join(lines, "\n"), 3000)), nil, nil))
 	}
 	return blocks
+}
+
+// receivedHead sums up the coaching a rep received, with how many of
+// those sessions wait for their answer.
+func (h home) receivedHead(pending int) string {
+	if len(h.received) == 0 {
+		return "*Coaching you received*: none yet. Each session your manager logs with you comes to your DMs with Coachlog, to confirm with one click and rate, and is counted here."
+	}
+	sessions := plural(len(h.received), "session", "sessions") + " lately"
+	if pending == 0 {
+		return fmt.Sprintf("*Coaching you received*: %s, all answered: nothing waits for you.", sessions)
+	}
+	return fmt.Sprintf("*Coaching you received*: %s, %d waiting for your answer. Confirm each here or in your DM.", sessions, pending)
 }

@@ -1,8 +1,13 @@
 package slackbot
 
 import (
+	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/slack-go/slack"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 )
@@ -25,6 +30,60 @@ func receivedSessions(n int) []coaching.Session {
 		out = append(out, s)
 	}
 	return out
+}
+
+// A rep's Home offers, for each session waiting for them (the ten
+// newest), the DM's Confirm and Not accurate: the same action ids and
+// values, so the same handlers answer, in an actions block of its own
+// whose block_id names the session (action ids repeat across blocks, and
+// Slack asks them unique within a block). Past ten, a count.
+func TestARepsHomeOffersTheDMsButtonsForEachWaitingSession(t *testing.T) {
+	received := receivedSessions(13)
+	h := home{person: coaching.Person{ID: "UR00", Roles: []string{coaching.PersonRep}, Active: true, InRoster: true}, received: received}
+	blocks := h.blocks()
+	checkView(t, slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}})
+
+	raw, _ := json.Marshal(blocks)
+	var got []struct {
+		Type     string `json:"type"`
+		BlockID  string `json:"block_id"`
+		Elements []struct {
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, s := range received[1:11] {
+		v := repValue(s, "UR00")
+		want = append(want, fmt.Sprintf("home_r%d %s=%s %s=%s", s.ID, actConfirm, v, actDispute, v))
+	}
+	var rows []string
+	for _, b := range got {
+		if b.Type != "actions" {
+			continue
+		}
+		row := b.BlockID
+		for _, e := range b.Elements {
+			row += " " + e.ActionID + "=" + e.Value
+		}
+		rows = append(rows, row)
+	}
+	if !slices.Equal(rows, want) {
+		t.Errorf("actions blocks:\n%s\nwant:\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
+	}
+	text := blocksText(blocks)
+	for _, phrase := range []string{
+		"*Coaching you received*: 13 sessions lately, 12 waiting for your answer. Confirm each here or in your DM.",
+		"<@UM0> logged a *Team meeting* with you and <@UR01> · ",
+		"…and 2 more waiting",
+	} {
+		if !strings.Contains(text, phrase) {
+			t.Errorf("the rep's part lacks %q:\n%s", phrase, text)
+		}
+	}
 }
 
 // What the top of the Home tab says after a rep answered from it reads
