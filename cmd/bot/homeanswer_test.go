@@ -54,7 +54,7 @@ func TestARepAnswersFromTheHomeTab(t *testing.T) {
 		if ids := actionIDs(blocks); slices.Contains(ids, "rep_confirm") || slices.Contains(ids, "rep_dispute") {
 			t.Errorf("the republished Home still asks about the confirmed session: %v", ids)
 		}
-		mustContain(t, "Sam's Home", blocksText(blocks), "1 session lately, all answered")
+		mustContain(t, "Sam's Home", blocksText(blocks), "1 session, all answered")
 	})
 	t.Run("not accurate", func(t *testing.T) {
 		b := startBot(t)
@@ -216,4 +216,30 @@ func TestAHomeClickOnAnotherRepsSessionIsRefused(t *testing.T) {
 	if m, _ := b.fake.Message(dm.Channel, dm.TS); !slices.Contains(actionIDs(m.Blocks), "rep_confirm") {
 		t.Errorf("Sam's DM no longer asks: %s", blocksText(m.Blocks))
 	}
+}
+
+// The rep's Home counts the 20 sessions it reads: at 20 it counts them
+// all; from the 21st it says it counts the latest 20, and where older
+// ones are, rather than pass 20 off as everything.
+func TestARepsHomeSaysItCountsTheLatestTwenty(t *testing.T) {
+	b := startBot(t)
+	home := func() string {
+		before := len(b.fake.CallsTo("views.publish"))
+		if _, err := b.fake.AppHomeOpened(ctxT(t), rep, "home"); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "Sam's Home", func() bool { return len(b.fake.CallsTo("views.publish")) > before })
+		_, blocks := homeBlocks(t, b, rep)
+		return blocksText(blocks)
+	}
+	for i := range 20 {
+		if got := b.command(mgr, fmt.Sprintf("<@%s|sam> 1:1 %dm yesterday", rep, 10+i)); !strings.Contains(got, "Logged") {
+			t.Fatalf("capture %d: %s", i, got)
+		}
+	}
+	if text := home(); !strings.Contains(text, "*Coaching you received*: 20 sessions, 20 waiting") || strings.Contains(text, "Older") {
+		t.Errorf("twenty sessions:\n%s", text)
+	}
+	b.command(mgr, "<@"+rep+"|sam> 1:1 45m")
+	mustContain(t, "Sam's Home after 21 sessions", home(), "your 20 latest sessions, 20 of them waiting", "Older ones are not counted here")
 }

@@ -328,7 +328,7 @@ func TestTheAppHomeFitsThePersonsRole(t *testing.T) {
 	}{
 		{mgr, []string{"Your team this week", "2 of 3 reps coached within your 14-day cadence · 1 overdue", "<@" + cy + ">: not coached yet, 23 days in your team", "Your recent sessions"},
 			[]string{"log_open", "log_for_rep", "session_edit", "session_undo"}, []string{"Your organisation", "Coaching you received"}},
-		{rep, []string{"Coaching you received", "3 sessions lately, 1 waiting for your answer", "Your open commitments", "Send the recap"},
+		{rep, []string{"Coaching you received", "3 sessions, 1 waiting for your answer", "Your open commitments", "Send the recap"},
 			[]string{"log_open", "rep_confirm", "rep_dispute"}, []string{"Your team this week", "Your organisation"}},
 		{vera, []string{"Your organisation this week", "4 sessions across 2 managers, 165 min", "• <@" + mgr + ">: 3 sessions", "• <@" + mia + ">: 1 session"},
 			[]string{"log_open"}, []string{"Your team this week", "Coaching you received"}},

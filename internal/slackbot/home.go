@@ -20,6 +20,7 @@ const (
 	homeOverdueRows = 10 // overdue reps listed one by one, each with a button
 	homePending     = 10 // sessions waiting for a rep, listed one by one, each with Confirm and Not accurate
 	homeSessions    = 5  // a manager's latest sessions, each with Edit and Undo
+	homeReceived    = 20 // a rep's latest sessions read for their part of the tab
 	homeLineText    = 12000
 )
 
@@ -40,7 +41,10 @@ type home struct {
 	logged     []coaching.Session
 	loggedMore bool // the person logged older sessions than logged lists
 	received   []coaching.Session
-	open       []coaching.Commitment
+	// receivedMore: the rep received older sessions than received
+	// lists, which its counts leave out.
+	receivedMore bool
+	open         []coaching.Commitment
 }
 
 // homeView renders someone's App Home tab. A notice, when given, comes
@@ -57,8 +61,12 @@ func (b *Bot) homeView(ctx context.Context, userID, notice string) (slack.HomeTa
 	if len(h.logged) > homeSessions {
 		h.logged, h.loggedMore = h.logged[:homeSessions], true
 	}
-	if h.received, err = b.svc.RepSessions(ctx, userID, 20); err != nil {
+	// One more than the tab counts, to tell whether there are older ones.
+	if h.received, err = b.svc.RepSessions(ctx, userID, homeReceived+1); err != nil {
 		return slack.HomeTabViewRequest{}, err
+	}
+	if len(h.received) > homeReceived {
+		h.received, h.receivedMore = h.received[:homeReceived], true
 	}
 	if h.person.Holds(coaching.PersonRep) || len(h.received) > 0 {
 		if h.open, err = b.svc.MyCommitments(ctx, userID); err != nil {
@@ -284,14 +292,26 @@ func (h home) repBlocks() []slack.Block {
 }
 
 // receivedHead sums up the coaching a rep received, with how many of
-// those sessions wait for their answer.
+// those sessions wait for their answer. The tab reads only the latest
+// homeReceived sessions (a Home is rendered at each opening, and each
+// session read costs its reps and commitments): past them it says so,
+// rather than pass the 20 off as all, and where the older ones are.
 func (h home) receivedHead(pending int) string {
 	if len(h.received) == 0 {
 		return "*Coaching you received*: none yet. Each session your manager logs with you comes to your DMs with Coachlog, to confirm with one click and rate, and is counted here."
 	}
-	sessions := plural(len(h.received), "session", "sessions") + " lately"
-	if pending == 0 {
-		return fmt.Sprintf("*Coaching you received*: %s, all answered: nothing waits for you.", sessions)
+	sessions, ofThem := plural(len(h.received), "session", "sessions"), ""
+	if h.receivedMore {
+		sessions, ofThem = fmt.Sprintf("your %d latest sessions", len(h.received)), " of them"
 	}
-	return fmt.Sprintf("*Coaching you received*: %s, %d waiting for your answer. Confirm each here or in your DM.", sessions, pending)
+	var head string
+	if pending == 0 {
+		head = fmt.Sprintf("*Coaching you received*: %s, all answered: nothing waits for you.", sessions)
+	} else {
+		head = fmt.Sprintf("*Coaching you received*: %s, %d%s waiting for your answer. Confirm each here or in your DM.", sessions, pending, ofThem)
+	}
+	if h.receivedMore {
+		head += " Older ones are not counted here: any of them still waiting is in your DMs with Coachlog."
+	}
+	return head
 }

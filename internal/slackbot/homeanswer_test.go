@@ -76,7 +76,7 @@ func TestARepsHomeOffersTheDMsButtonsForEachWaitingSession(t *testing.T) {
 	}
 	text := blocksText(blocks)
 	for _, phrase := range []string{
-		"*Coaching you received*: 13 sessions lately, 12 waiting for your answer. Confirm each here or in your DM.",
+		"*Coaching you received*: 13 sessions, 12 waiting for your answer. Confirm each here or in your DM.",
 		"<@UM0> logged a *Team meeting* with you and <@UR01> · ",
 		"…and 2 more waiting",
 	} {
@@ -105,4 +105,53 @@ func TestAnsweredNoticeSaysWhereTheAnswerStands(t *testing.T) {
 			t.Errorf("%s: notice %q, want it to start %q", tt.status, got, tt.want)
 		}
 	}
+}
+
+// The rep's part counts the sessions the tab read, the latest 20: a rep
+// with more is told the count covers their latest, not all, and where
+// any older one still waiting is; one with 20 or fewer is told the count.
+func TestARepsHomeSaysWhenItCountsOnlyTheLatest(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		received []coaching.Session
+		more     bool
+		want     string
+		not      string
+	}{
+		{"none", nil, false, "none yet", "Older"},
+		{"all answered", receivedSessions(1), false, "1 session, all answered: nothing waits for you.", "Older"},
+		{"some waiting", receivedSessions(3), false, "3 sessions, 2 waiting for your answer.", "Older"},
+		{"older ones", receivedSessions(homeReceived), true,
+			"your 20 latest sessions, 19 of them waiting for your answer. Confirm each here or in your DM. Older ones are not counted here: any of them still waiting is in your DMs with Coachlog.", "20 sessions,"},
+		{"older ones, the latest answered", answered(receivedSessions(homeReceived)), true,
+			"your 20 latest sessions, all answered: nothing waits for you. Older ones are not counted here", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := home{person: coaching.Person{ID: "UR00", Roles: []string{coaching.PersonRep}}, received: tt.received, receivedMore: tt.more}
+			got := h.receivedHead(countPending(tt.received, "UR00"))
+			if !strings.Contains(got, tt.want) || tt.not != "" && strings.Contains(got, tt.not) {
+				t.Errorf("head = %q, want %q and not %q", got, tt.want, tt.not)
+			}
+		})
+	}
+}
+
+// answered is ss with every rep's answer in: confirmed.
+func answered(ss []coaching.Session) []coaching.Session {
+	for i := range ss {
+		for j := range ss[i].Reps {
+			ss[i].Reps[j].Status = coaching.StatusConfirmed
+		}
+	}
+	return ss
+}
+
+func countPending(ss []coaching.Session, repID string) int {
+	n := 0
+	for _, s := range ss {
+		if r, _ := s.Rep(repID); r.Status == coaching.StatusPending {
+			n++
+		}
+	}
+	return n
 }
