@@ -41,7 +41,7 @@ const usage = `Usage: coachlog [command]
 Commands:
   serve                     run the bot (the default)
   roster import FILE.csv    import people and reporting lines (the whole roster)
-  performance import FILE.csv
+  performance import [--fractions] FILE.csv
                             import monthly attainment (rep,month,attainment); a month re-imported is replaced
   metrics [--week YYYY-Www | --from DATE --to DATE] [--format json|csv]
                             every metric per manager and per leader's tree (default: the last full week)

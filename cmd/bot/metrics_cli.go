@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,7 +22,16 @@ import (
 // the people the database knows and writes it in one transaction; a bad
 // file writes nothing.
 func performanceImport(ctx context.Context, e env, args []string) error {
-	path, cfg, err := fileCommand(e, "performance import", "coachlog performance import FILE.csv", args)
+	fs := newFlags(e, "performance import")
+	fractions := fs.Bool("fractions", false, "the file gives attainment as fractions of quota (0.875 for 87.5%), as percent-formatted spreadsheet cells export")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("usage: coachlog performance import [--fractions] FILE.csv")
+	}
+	path := fs.Arg(0)
+	cfg, err := loadConfig(e.getenv, needs{})
 	if err != nil {
 		return err
 	}
@@ -32,6 +42,12 @@ func performanceImport(ctx context.Context, e env, args []string) error {
 	defer f.Close()
 	// The file is checked before the database is touched.
 	entries, err := performance.Parse(f, coaching.MonthOf(coaching.DateOf(e.now(), cfg.TZ)))
+	if err == nil && *fractions {
+		entries, err = performance.FromFractions(entries)
+	} else if err == nil && performance.LooksLikeFractions(entries) {
+		err = errors.New("every attainment is 3 or below, some with decimals: they look like fractions of quota (0.875 for 87.5%), " +
+			"which read as percents would put every rep under 3% of quota. Write percents (87.5), or import with --fractions")
+	}
 	if err != nil {
 		return fmt.Errorf("performance file %s not imported, nothing was changed:\n%w", path, err)
 	}

@@ -150,6 +150,35 @@ func TestPerformanceImportIsAllOrNothingAndReplacesAMonth(t *testing.T) {
 	}
 }
 
+// A spreadsheet's percent-formatted cells export as fractions: read as
+// percents, every rep would stand under 1% of quota and nothing would say
+// so. Such a file is refused, writing nothing, unless --fractions says
+// how to read it; --fractions on a file of percents is refused too.
+func TestPerformanceImportTellsFractionsFromPercents(t *testing.T) {
+	o := newMetricsOrg(t)
+	frac := o.write(t, "frac.csv", "rep,month,attainment", "U0R1,2026-10,0.875", "U0R2,2026-10,1.2", "U0R3,2026-10,0.5")
+	out, err := cliAt(t, tuesday, o.vars, "performance", "import", frac)
+	if err == nil || !strings.Contains(err.Error(), "look like fractions of quota") || !strings.Contains(err.Error(), "--fractions") ||
+		!strings.Contains(err.Error(), "nothing was changed") {
+		t.Fatalf("a file of fractions: %v\n%s", err, out)
+	}
+	if got := o.attainment(t, "2026-10"); got["U0R1"] != 95 || len(got) != 3 {
+		t.Fatalf("a refused file changed October: %v", got)
+	}
+	out, err = cliAt(t, tuesday, o.vars, "performance", "import", "--fractions", frac)
+	if err != nil {
+		t.Fatalf("with --fractions: %v\n%s", err, out)
+	}
+	if got := o.attainment(t, "2026-10"); got["U0R1"] != 87.5 || got["U0R2"] != 120 || got["U0R3"] != 50 {
+		t.Errorf("October read as fractions = %v, want 87.5, 120 and 50", got)
+	}
+	pct := o.write(t, "pct.csv", "rep,month,attainment", "U0R1,2026-10,0.5", "U0R2,2026-10,88")
+	if _, err := cliAt(t, tuesday, o.vars, "performance", "import", "--fractions", pct); err == nil ||
+		!strings.Contains(err.Error(), "line 3, field attainment") {
+		t.Errorf("percents given as fractions: err = %v, want line 3 named", err)
+	}
+}
+
 func TestPerformanceImportCreatesTheDatabase(t *testing.T) {
 	dir := t.TempDir()
 	vars := map[string]string{"COACHLOG_DB": filepath.Join(dir, "new.db")}
