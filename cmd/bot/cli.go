@@ -156,7 +156,7 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Imported %d people from %s: %d added, %d updated, %d deactivated.\n",
-		len(people), path, res.Added, res.Updated, res.Deactivated)
+	fmt.Fprintf(e.stdout, "Imported %d people from %s: %d added, %d back on the roster, %d changed, %d unchanged, %d deactivated.\n",
+		len(people), path, res.Added, res.Back, res.Changed, res.Unchanged, res.Deactivated)
 	return nil
 }

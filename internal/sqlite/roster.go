@@ -3,14 +3,17 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 )
 
-// ImportResult says what a roster import changed.
+// ImportResult says what a roster import changed: each person in the file
+// is added (new to the roster), back (on it before, deactivated since),
+// changed (a field the file sets differs) or unchanged.
 type ImportResult struct {
-	Added, Updated, Deactivated int
+	Added, Back, Changed, Unchanged, Deactivated int
 }
 
 // ImportRoster makes people the whole roster, in one transaction: everyone
@@ -46,10 +49,15 @@ func (s *Store) ImportRoster(ctx context.Context, people []coaching.Person, toda
 			if err := t.putRosterPerson(ctx, p, old, exists, today); err != nil {
 				return err
 			}
-			if !exists || !old.InRoster {
+			switch {
+			case !exists || !old.InRoster:
 				res.Added++
-			} else {
-				res.Updated++
+			case !old.Active:
+				res.Back++
+			case rosterChanged(old, p):
+				res.Changed++
+			default:
+				res.Unchanged++
 			}
 		}
 		for id, old := range known {
@@ -70,6 +78,17 @@ func (s *Store) ImportRoster(ctx context.Context, people []coaching.Person, toda
 		return ImportResult{}, fmt.Errorf("import roster: %w", err)
 	}
 	return res, nil
+}
+
+// rosterChanged reports whether p, as the file gives them, differs from
+// old in a field the roster sets: an admin reads "5 changed" to check the
+// file did what they meant. Slack's name, zone and email change with the
+// profile, not the file, unless the file names them.
+func rosterChanged(old, p coaching.Person) bool {
+	return old.ManagerID != p.ManagerID || old.Tier != p.Tier || !slices.Equal(old.Roles, p.Roles) ||
+		old.CadenceDays != p.CadenceDays || old.TZ != p.TZ || !strings.EqualFold(old.Email, p.Email) ||
+		old.RosterNamed != p.RosterNamed || (p.RosterNamed && old.Name != p.Name) ||
+		(!p.Since.IsZero() && p.Since != old.Since)
 }
 
 func (r reader) rosterIndex(ctx context.Context) (map[string]coaching.Person, error) {

@@ -28,8 +28,8 @@ func TestRosterImportIsTheWholeRoster(t *testing.T) {
 		// Later: Bob left, Ann moved to Mia and became middle tier.
 		ann.ManagerID, ann.Tier = "UM2", coaching.TierMiddle
 		res, err = st.ImportRoster(ctx, []coaching.Person{mgr, mgr2, ann}, day2)
-		if err != nil || res.Updated != 3 || res.Deactivated != 1 {
-			t.Fatalf("second import: %+v %v", res, err)
+		if err != nil || res.Changed != 1 || res.Unchanged != 2 || res.Added != 0 || res.Back != 0 || res.Deactivated != 1 {
+			t.Fatalf("second import: %+v %v; want Ann changed, the managers unchanged, Bob deactivated", res, err)
 		}
 		gotBob, err := st.Person(ctx, "UB")
 		if err != nil || gotBob.Active {
@@ -46,6 +46,14 @@ func TestRosterImportIsTheWholeRoster(t *testing.T) {
 		hist, err := st.ReportingHistory(ctx, "UA")
 		if err != nil || len(hist) != 2 || hist[0].Tier != coaching.TierTop || hist[1].ManagerID != "UM2" || hist[1].ValidFrom != day2 {
 			t.Fatalf("Ann's reporting history = %+v %v", hist, err)
+		}
+		// Bob comes back, Max's cadence changes, a new rep joins: each is
+		// counted for what happened to them.
+		mgr.CadenceDays = 7
+		cy := coaching.Person{ID: "UC", Name: "Cy", Roles: []string{"rep"}, ManagerID: "UM", Active: true, InRoster: true}
+		res, err = st.ImportRoster(ctx, []coaching.Person{mgr, mgr2, ann, bob, cy}, day2.AddDays(7))
+		if err != nil || res.Added != 1 || res.Back != 1 || res.Changed != 1 || res.Unchanged != 2 || res.Deactivated != 0 {
+			t.Fatalf("third import: %+v %v; want Cy added, Bob back, Max changed, Mia and Ann unchanged", res, err)
 		}
 	})
 }
