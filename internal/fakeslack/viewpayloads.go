@@ -241,6 +241,11 @@ func fullStateLocked(v *view) map[string]map[string]any {
 // The payload's state holds every stateful element, as Slack's does: the
 // values given so far, the others as the view shows them untouched.
 // The trigger_id it issues can be used with views.push.
+//
+// Only the user a modal was opened for, or a Home tab published to, can
+// click in it: Slack shows that view to nobody else. A click by anyone
+// else is refused here, so a test of a forged click must build the
+// payload itself (and send it with Send).
 func (s *Server) ClickViewAction(ctx context.Context, userID, viewID, blockID, actionID string, state map[string]map[string]any, opts ...EnvelopeOption) (Interaction, error) {
 	cfg := newEnvelopeConfig(opts)
 	s.mu.Lock()
@@ -248,6 +253,11 @@ func (s *Server) ClickViewAction(ctx context.Context, userID, viewID, blockID, a
 	if v == nil || v.closed {
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("view action %s: view %s is not open", actionID, viewID)
+	}
+	if userID != v.userID {
+		s.mu.Unlock()
+		return Interaction{}, fmt.Errorf("view action %s: %s cannot click in view %s, a %s shown only to %s; build a forged click by hand",
+			actionID, userID, viewID, v.typ, v.userID)
 	}
 	blocks, _ := v.def["blocks"].([]any)
 	el, ok := findElement(blocks, blockID, actionID)
