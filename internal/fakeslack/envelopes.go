@@ -73,6 +73,7 @@ type envelopeConfig struct {
 	channelName   string
 	buttonValue   *string
 	message       map[string]any
+	messageState  map[string]map[string]any // see MessageState
 }
 
 func newEnvelopeConfig(opts []EnvelopeOption) envelopeConfig {

@@ -137,6 +137,18 @@ func (s *Server) ClickResponseButton(ctx context.Context, userID, responseURL, a
 	return s.clickLocked(ctx, userID, m, actionID, cfg)
 }
 
+// MessageState gives what the clicking user typed or picked in the
+// message's own inputs, selects and pickers before clicking (block_id ->
+// action_id -> a TextValue, DateValue...), for ClickButton and the other
+// message clicks. Slack keeps these in the user's client, not in the
+// message, and sends them in the click's state, as in
+// slackmachine_block_actions_message_inputs.json; every stateful element
+// not given is reported as the message shows it untouched. Each click
+// carries only what it is given: the fake keeps no draft between clicks.
+func MessageState(values map[string]map[string]any) EnvelopeOption {
+	return func(c *envelopeConfig) { c.messageState = values }
+}
+
 // clickLocked builds and sends block_actions for a button in m; it is
 // called with s.mu held and releases it.
 func (s *Server) clickLocked(ctx context.Context, userID string, m *message, actionID string, cfg envelopeConfig) (Interaction, error) {
@@ -144,6 +156,11 @@ func (s *Server) clickLocked(ctx context.Context, userID string, m *message, act
 	if err != nil {
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("click in message %s: %w", m.ts, err)
+	}
+	given := map[string]map[string]any{}
+	if err := fitValues(m.blocks, given, cfg.messageState); err != nil {
+		s.mu.Unlock()
+		return Interaction{}, fmt.Errorf("click in message %s: state: %w", m.ts, err)
 	}
 	// The response_url answers for the message in its channel, as it is
 	// now: a stale click (m a copy a client still showed) replaces the
@@ -171,7 +188,7 @@ func (s *Server) clickLocked(ctx context.Context, userID string, m *message, act
 		"token": VerificationToken, "container": container, "trigger_id": in.TriggerID,
 		"team": s.teamRef(), "enterprise": nil, "is_enterprise_install": enterpriseInstall(cfg),
 		"channel":      map[string]any{"id": m.channel, "name": channelName(m.channel)},
-		"state":        map[string]any{"values": map[string]any{}},
+		"state":        map[string]any{"values": fullState(m.blocks, given)},
 		"response_url": in.ResponseURL, "actions": []any{action},
 	}
 	if !m.ephemeral {

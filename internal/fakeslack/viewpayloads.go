@@ -181,37 +181,55 @@ func asMap(x any) (map[string]any, error) {
 // exist in the view, as Slack only reports elements the view has.
 func mergeStateLocked(v *view, values map[string]map[string]any) error {
 	blocks, _ := v.def["blocks"].([]any)
+	if err := fitValues(blocks, v.state, values); err != nil {
+		return fmt.Errorf("view %s: %w", v.id, err)
+	}
+	return nil
+}
+
+// fitValues fits values into state (block_id -> action_id -> value), each
+// to the element of blocks it belongs to; every block and action must
+// exist in blocks, as Slack only reports elements the surface has.
+func fitValues(blocks []any, state, values map[string]map[string]any) error {
 	for blockID, actions := range values {
 		for actionID, given := range actions {
 			el, ok := findElement(blocks, blockID, actionID)
 			if !ok {
-				return fmt.Errorf("view %s has no element %s/%s", v.id, blockID, actionID)
+				return fmt.Errorf("no element %s/%s", blockID, actionID)
 			}
 			gm, err := asMap(given)
 			if err != nil {
 				return fmt.Errorf("value of %s/%s: %w", blockID, actionID, err)
 			}
-			if v.state[blockID] == nil {
-				v.state[blockID] = map[string]any{}
+			if state[blockID] == nil {
+				state[blockID] = map[string]any{}
 			}
-			v.state[blockID][actionID] = stateValue(el, gm)
+			state[blockID][actionID] = stateValue(el, gm)
 		}
 	}
 	return nil
 }
 
 // fullStateLocked is v's state as Slack reports it in view_submission and
-// block_actions payloads: the values the user gave, and every other
-// stateful element of the view, in input blocks or any other, as the view
-// shows it untouched (https://api.slack.com/changelog/2020-09-full-state-on-view-submisson-and-block-actions;
-// slackmachine_view_submission.json has a section's datepicker). v.state
-// is left as it is.
+// block_actions payloads (see fullState). v.state is left as it is.
 func fullStateLocked(v *view) map[string]map[string]any {
-	out := make(map[string]map[string]any, len(v.state))
-	for blockID, actions := range v.state {
+	blocks, _ := v.def["blocks"].([]any)
+	return fullState(blocks, v.state)
+}
+
+// fullState is the state of a surface (a view or a message) as Slack
+// reports it in view_submission and block_actions payloads: the values
+// the user gave, and every other stateful element of blocks, in input
+// blocks or any other, as the surface shows it untouched
+// (https://api.slack.com/changelog/2020-09-full-state-on-view-submisson-and-block-actions,
+// which covers modals, messages and Home tabs alike;
+// slackmachine_view_submission.json has a section's datepicker). given is
+// left as it is.
+func fullState(blocks []any, given map[string]map[string]any) map[string]map[string]any {
+	out := make(map[string]map[string]any, len(given))
+	for blockID, actions := range given {
 		out[blockID] = maps.Clone(actions)
 	}
-	blocks, _ := v.def["blocks"].([]any)
 	for _, b := range blocks {
 		bm, _ := b.(map[string]any)
 		if bm == nil {

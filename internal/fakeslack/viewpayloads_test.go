@@ -1,6 +1,10 @@
 package fakeslack
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -58,5 +62,107 @@ func TestClickViewActionOnlyByTheViewsUser(t *testing.T) {
 					cb.User.ID, cb.View.ID, cb.ActionCallback.BlockActions, tt.viewID)
 			}
 		})
+	}
+}
+
+// A click on a message's button carries the message's input state as
+// Slack sends it: slackmachine_block_actions_message_inputs.json's
+// message, filled in as its user did, gives that fixture's state exactly;
+// untouched, every stateful element is there as the message shows it, and
+// the overflow menu, which has no state, is not.
+func TestClickButtonCarriesTheMessageState(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+
+	raw, err := os.ReadFile(filepath.Join("testdata", "slackmachine_block_actions_message_inputs.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fixture struct {
+		Message struct {
+			Blocks json.RawMessage `json:"blocks"`
+		} `json:"message"`
+		State json.RawMessage `json:"state"`
+	}
+	if err := json.Unmarshal(raw, &fixture); err != nil {
+		t.Fatal(err)
+	}
+	body := `{"channel":"U0ALICE","text":"Interactivity","blocks":` + string(fixture.Message.Blocks) + `}`
+	if ans := postRaw(t, fake, "chat.postMessage", "application/json", body, "Bearer "+fake.BotToken()); !ans.OK {
+		t.Fatalf("chat.postMessage: %s", ans.Error)
+	}
+	msgs := fake.Messages("U0ALICE")
+	if len(msgs) != 1 {
+		t.Fatalf("messages = %+v", msgs)
+	}
+	ts := msgs[0].TS
+
+	// clickState clicks Yes with opts and returns the payload's state.
+	clickState := func(t *testing.T, opts ...EnvelopeOption) map[string]any {
+		t.Helper()
+		if _, err := fake.ClickButton(ctx, "U0ALICE", "U0ALICE", ts, "interactions_approve", opts...); err != nil {
+			t.Fatal(err)
+		}
+		evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+		_ = sm.Ack(*evt.Request)
+		var p struct {
+			State map[string]any `json:"state"`
+		}
+		if err := json.Unmarshal(evt.Request.Payload, &p); err != nil {
+			t.Fatal(err)
+		}
+		return p.State
+	}
+
+	t.Run("filled in", func(t *testing.T) {
+		got := clickState(t, MessageState(map[string]map[string]any{
+			"date_picker":         {"pick_date": DateValue("2024-05-24")},
+			"checkboxes":          {"select_options": CheckboxesValue("apple", "orange")},
+			"email":               {"provide_email": TextValue("daan@dv.email")},
+			"startrek":            {"multi_select_menu_options": OptionsValue("data", "picard")},
+			"number":              {"enter_number": NumberValue("55")},
+			"feelings":            {"provide_feelings": TextValue("I'm great!")},
+			"radio_demonstration": {"select_radio_option": RadioValue("4")},
+			"alphabet":            {"select_menu_options": OptionValue("B")},
+			"time_picker":         {"pick_time": map[string]any{"type": "timepicker", "selected_time": "03:00"}},
+			"url":                 {"provide_url": TextValue("https://source.ag")},
+		}))
+		var want map[string]any
+		if err := json.Unmarshal(fixture.State, &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			g, _ := json.Marshal(got)
+			t.Errorf("state:\n got %s\nwant %s", g, fixture.State)
+		}
+	})
+
+	t.Run("untouched", func(t *testing.T) {
+		got := clickState(t)
+		values, _ := got["values"].(map[string]any)
+		if len(values) != 10 {
+			t.Errorf("state has %d blocks, want the 10 with a stateful element: %v", len(values), values)
+		}
+		for _, tt := range []struct {
+			block, action, key string
+			want               any
+		}{
+			{"time_picker", "pick_time", "selected_time", "13:37"},
+			{"date_picker", "pick_date", "selected_date", nil},
+			{"checkboxes", "select_options", "selected_options", []any{}},
+			{"feelings", "provide_feelings", "value", nil},
+		} {
+			block, _ := values[tt.block].(map[string]any)
+			v, ok := block[tt.action].(map[string]any)
+			if !ok || !reflect.DeepEqual(v[tt.key], tt.want) {
+				t.Errorf("%s/%s = %v, want %s %v", tt.block, tt.action, v, tt.key, tt.want)
+			}
+		}
+	})
+
+	if _, err := fake.ClickButton(ctx, "U0ALICE", "U0ALICE", ts, "interactions_approve",
+		MessageState(map[string]map[string]any{"nope": {"x": TextValue("y")}})); err == nil {
+		t.Error("a state for an element the message lacks should be refused")
 	}
 }
