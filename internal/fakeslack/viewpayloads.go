@@ -323,11 +323,13 @@ func (s *Server) ClickViewAction(ctx context.Context, userID, viewID, blockID, a
 // SubmitView sends a view_submission like slackmachine_view_submission.json
 // for the open modal viewID, with state.values built from values (block_id
 // -> action_id -> a TextValue, DateValue...). Stateful elements left out,
-// in input blocks or any other, are reported as the view opened them, as
-// Slack does: their initial value, or empty (null, or [] for a list) when
-// they have none; to clear a prefilled input, give it its empty value.
-// The ack decides what happens to the
-// modal: errors keep it open, update/push/clear act, anything else closes it.
+// in input blocks or any other, are reported as the user left them, as on
+// Slack, where a pick stays in the view until it is submitted: what was
+// given for them earlier (in ClickViewAction, or in a submission the ack
+// kept open), else their initial value, else empty (null, or [] for a
+// list); to clear one, give it its empty value. The ack decides what
+// happens to the modal: errors keep it open, update/push/clear act,
+// anything else closes it.
 func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values map[string]map[string]any, opts ...EnvelopeOption) (Interaction, error) {
 	cfg := newEnvelopeConfig(opts)
 	s.mu.Lock()
@@ -336,7 +338,6 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values m
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("submit view %s: no such open modal", viewID)
 	}
-	v.state = map[string]map[string]any{}
 	if err := mergeStateLocked(v, values); err != nil {
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("submit view: %w", err)

@@ -166,3 +166,56 @@ func TestClickButtonCarriesTheMessageState(t *testing.T) {
 		t.Error("a state for an element the message lacks should be refused")
 	}
 }
+
+// What the user picked in a modal stays in its state until submission, as
+// on Slack: a submission reports a pick made in an earlier click without
+// the test giving it again, and a value given at submission wins.
+func TestSubmitViewKeepsEarlierPicks(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	api := apiClient(fake)
+
+	modal := sessionModal("Log")
+	modal.Blocks.BlockSet = append(modal.Blocks.BlockSet,
+		slack.NewActionBlock("pick", slack.NewOptionsSelectBlockElement(slack.OptTypeUser, nil, "rep")),
+		slack.NewInputBlock("when", label("When"), nil, slack.NewDatePickerBlockElement("date")))
+
+	for _, tt := range []struct {
+		name     string
+		atSubmit map[string]map[string]any
+		wantRep  string
+		wantDate string
+	}{
+		{"picks kept", map[string]map[string]any{"notes": {"notes_input": TextValue("fine")}}, "U0BOB", "2026-11-20"},
+		{"given again", map[string]map[string]any{"pick": {"rep": UserValue("U0CAROL")}}, "U0CAROL", "2026-11-20"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), modal)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := opened.View.ID
+			if _, err := fake.ClickViewAction(ctx, "U0ALICE", id, "pick", "rep", map[string]map[string]any{
+				"pick": {"rep": UserValue("U0BOB")}, "when": {"date": DateValue("2026-11-20")},
+			}); err != nil {
+				t.Fatal(err)
+			}
+			evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+			_ = sm.Ack(*evt.Request)
+
+			if _, err := fake.SubmitView(ctx, "U0ALICE", id, tt.atSubmit); err != nil {
+				t.Fatal(err)
+			}
+			evt = nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+			_ = sm.Ack(*evt.Request)
+			cb := evt.Data.(slack.InteractionCallback)
+			st := cb.View.State.Values
+			if cb.Type != slack.InteractionTypeViewSubmission || st["pick"]["rep"].SelectedUser != tt.wantRep ||
+				st["when"]["date"].SelectedDate != tt.wantDate {
+				t.Errorf("submitted rep %q and date %q, want %q and %q", st["pick"]["rep"].SelectedUser,
+					st["when"]["date"].SelectedDate, tt.wantRep, tt.wantDate)
+			}
+		})
+	}
+}
