@@ -108,7 +108,7 @@ func (s *Server) applyResponseLocked(id, httpMethod string, body []byte, rec *Re
 		return res
 	}
 	code, msgs := checkResponseBlocks(in.Blocks)
-	if code == "" && !in.DeleteOriginal && in.Text == "" && emptyList(in.Blocks) && emptyList(in.Attachments) {
+	if code == "" && !in.DeleteOriginal && in.empty() {
 		// A message with nothing in it: incoming webhooks, which share
 		// response_url's endpoint, answer 400 with this code (seen in
 		// github.com/everyleaf/el-training/pull/87, 2024, and in many
@@ -128,26 +128,44 @@ func (s *Server) applyResponseLocked(id, httpMethod string, body []byte, rec *Re
 	return okResult(nil)
 }
 
+// empty says the response has nothing to show: no text, blocks or
+// attachments.
+func (in responseBody) empty() bool {
+	return in.Text == "" && emptyList(in.Blocks) && emptyList(in.Attachments)
+}
+
 // respondLocked applies a response (a response_url post, or a slash
-// command's ack payload) and returns the ts of the message it touched.
+// command's ack payload) and returns the ts of the message it touched:
+// the one it posted or replaced, or else the one it deleted.
 func (s *Server) respondLocked(u *responseURL, in responseBody) string {
 	var m *message
 	switch {
 	case in.DeleteOriginal:
-		if u.origin == nil {
-			return ""
+		// Slack deletes the message interacted with and posts the
+		// response's content, if any, as a brand new message: "the
+		// inciting message will be deleted and if a message is provided,
+		// it will be posted as a brand new message" (delete_original in
+		// https://docs.slack.dev/legacy/legacy-messaging/legacy-interactive-message-field-guide;
+		// Slack.NetStandard PR 56 relied on it to turn a reply from
+		// ephemeral to in_channel). The current guide
+		// (https://api.slack.com/interactivity/handling#deleting_message_response)
+		// shows delete_original sent alone and does not say what content
+		// beside it does; slack-edge/slack-web-api-client#23 read it as
+		// "send it alone". A bot that wants both is safer with two posts.
+		ts := ""
+		if u.origin != nil {
+			u.origin.deleted = true
+			ts = u.origin.ts
 		}
-		u.origin.deleted = true
-		return u.origin.ts
+		if in.empty() {
+			return ts
+		}
+		m = s.newResponseMessageLocked(u, in)
 	case in.ReplaceOriginal && u.origin != nil && !u.origin.deleted:
 		m = u.origin
 		m.edited = true
 	default:
-		m = &message{channel: u.channel, threadTS: in.ThreadTS, ephemeral: in.ResponseType != "in_channel"}
-		if m.ephemeral {
-			m.recipient = u.userID
-		}
-		s.storeMessageLocked(m)
+		m = s.newResponseMessageLocked(u, in)
 	}
 	// A response replaces the whole message: blocks left out are gone.
 	m.text, m.blocks, m.hasBlocks = in.Text, nil, false
@@ -159,6 +177,16 @@ func (s *Server) respondLocked(u *responseURL, in responseBody) string {
 		}
 	}
 	return m.ts
+}
+
+// newResponseMessageLocked stores a new message posted through u:
+// ephemeral, for the user who interacted, unless in says in_channel.
+func (s *Server) newResponseMessageLocked(u *responseURL, in responseBody) *message {
+	m := &message{channel: u.channel, threadTS: in.ThreadTS, ephemeral: in.ResponseType != "in_channel"}
+	if m.ephemeral {
+		m.recipient = u.userID
+	}
+	return s.storeMessageLocked(m)
 }
 
 // emptyList says a JSON list field is absent, null or [].
