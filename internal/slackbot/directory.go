@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -17,6 +18,9 @@ import (
 // roster import.
 type Directory struct {
 	api *slack.Client
+	// sleep waits out a 429's Retry-After, or returns ctx's error first.
+	// Tests move a fake Slack's clock instead of waiting for the real one.
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 var (
@@ -29,7 +33,7 @@ func NewDirectory(botToken, apiURL string, hc *http.Client) *Directory {
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	return &Directory{api: slack.New(botToken, slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(hc))}
+	return &Directory{api: slack.New(botToken, slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(hc)), sleep: sleepCtx}
 }
 
 // UserInfo reads one member's profile. Slack's user_not_found comes back as
@@ -57,12 +61,27 @@ const membersPageLimit = 1000
 // Members lists every member of the workspace, deactivated ones and bots
 // included, in one paged pass over users.list. Slack may answer a page
 // shorter than asked before the end; only an empty next_cursor ends it.
+// Each 429 is waited out (Retry-After) and the same page asked again, for
+// as long as ctx allows. The pass is slack-go's GetUsersContext but for
+// the wait, which that sleeps on the real clock with no way in for a test.
 func (d *Directory) Members(ctx context.Context) ([]roster.Member, error) {
-	// GetUsersContext follows next_cursor and waits out each 429's
-	// Retry-After, for as long as ctx allows.
-	users, err := d.api.GetUsersContext(ctx, slack.GetUsersOptionLimit(membersPageLimit))
-	if err != nil {
-		return nil, fmt.Errorf("users.list: %w", err)
+	var users []slack.User
+	page := d.api.GetUsersPaginated(slack.GetUsersOptionLimit(membersPageLimit))
+	for {
+		next, err := page.Next(ctx)
+		if rl, ok := errors.AsType[*slack.RateLimitedError](err); ok {
+			if err := d.sleep(ctx, rl.RetryAfter); err != nil {
+				return nil, fmt.Errorf("users.list: waiting out a rate limit after %d members: %w", len(users), err)
+			}
+			continue
+		}
+		if page.Done(err) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("users.list: %w", err)
+		}
+		users, page = append(users, next.Users...), next
 	}
 	out := make([]roster.Member, 0, len(users))
 	for _, u := range users {
