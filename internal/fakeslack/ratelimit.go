@@ -24,7 +24,10 @@ func defaultRateLimits() map[string]rateLimit {
 // WithRateLimit allows method n calls in any window of per, answering the
 // next one 429 with a Retry-After that says when the oldest call in the
 // window leaves it, as Slack does; n <= 0 lifts the limit. Windows run on
-// the wall clock, not WithClock's: clients wait them out in real time.
+// WithClock's clock, like every time the fake keeps: a test moves that
+// clock past Retry-After instead of waiting for the wall clock, and a
+// clock that stands still never lets the next call through, as Slack
+// would not before the window ends.
 func WithRateLimit(method string, n int, per time.Duration) Option {
 	return func(s *Server) {
 		if n <= 0 {
@@ -42,7 +45,7 @@ func (s *Server) rateLimitedLocked(method string) time.Duration {
 	if !ok {
 		return 0
 	}
-	now := time.Now()
+	now := s.now()
 	calls := s.st.rateCalls[method]
 	for len(calls) > 0 && now.Sub(calls[0]) >= lim.per {
 		calls = calls[1:]

@@ -114,33 +114,45 @@ func TestUsersListShortPages(t *testing.T) {
 	}
 }
 
-// users.list is Tier 2: past the allowance Slack answers 429 with
-// Retry-After, and slack-go's paging waits it out.
+// users.list is Tier 2: past the allowance Slack answers 429 with a
+// Retry-After saying when the oldest call leaves the window, and lets the
+// next call through only then. The window runs on the fake's clock, so
+// the test moves it rather than waiting.
 func TestUsersListRateLimit(t *testing.T) {
-	fake := startFake(t, WithRateLimit("users.list", 2, time.Second))
-	for range 2 {
-		if p, _ := listUsers(t, fake, url.Values{"limit": {"10"}}); !p.OK {
-			t.Fatalf("within the allowance: %s", p.Error)
+	clock := newManualClock()
+	fake := startFake(t, WithClock(clock.Now), WithRateLimit("users.list", 2, time.Second))
+	list := func() (listPage, *http.Response) { return listUsers(t, fake, url.Values{"limit": {"10"}}) }
+	for _, step := range []struct {
+		advance    time.Duration // the clock moves this much before the call
+		retryAfter string        // "" when the call is within the allowance
+	}{
+		{0, ""},
+		{400 * time.Millisecond, ""},
+		{0, "1"},                      // the first call leaves the window in 600ms: a whole second
+		{599 * time.Millisecond, "1"}, // 1ms to go is still a second, never 0
+		{time.Millisecond, ""},        // the first call has left the window
+		{0, "1"},                      // the second is in it still, with the fourth
+	} {
+		clock.Advance(step.advance)
+		p, resp := list()
+		if step.retryAfter == "" {
+			if !p.OK || resp.StatusCode != http.StatusOK {
+				t.Fatalf("at %s: %d %q, want within the allowance", clock.Now().Format(time.StampMilli), resp.StatusCode, p.Error)
+			}
+			continue
 		}
-	}
-	p, resp := listUsers(t, fake, url.Values{"limit": {"10"}})
-	if resp.StatusCode != http.StatusTooManyRequests || p.Error != "ratelimited" || resp.Header.Get("Retry-After") != "1" {
-		t.Fatalf("past the allowance: %d %q Retry-After %q", resp.StatusCode, p.Error, resp.Header.Get("Retry-After"))
+		if resp.StatusCode != http.StatusTooManyRequests || p.Error != "ratelimited" || resp.Header.Get("Retry-After") != step.retryAfter {
+			t.Fatalf("at %s: %d %q Retry-After %q, want 429 ratelimited Retry-After %s", clock.Now().Format(time.StampMilli),
+				resp.StatusCode, p.Error, resp.Header.Get("Retry-After"), step.retryAfter)
+		}
 	}
 	_, err := apiClient(fake).GetUsersPaginated(slack.GetUsersOptionLimit(10)).Next(deadline(t))
 	var rl *slack.RateLimitedError
 	if !errors.As(err, &rl) || rl.RetryAfter != time.Second {
 		t.Fatalf("slack-go saw %v, want a RateLimitedError of 1s", err)
 	}
-	for i := range 3 {
-		fake.AddUser(User{ID: fmt.Sprintf("U0P%04d", i), Name: "p"})
-	}
-	users, err := apiClient(fake).GetUsersContext(deadline(t), slack.GetUsersOptionLimit(2))
-	if err != nil || len(users) != 5 {
-		t.Fatalf("paging through the limit: %d users, %v", len(users), err)
-	}
 	// The default is Slack's Tier 2 allowance, 20 a minute.
-	tier2 := startFake(t)
+	tier2 := startFake(t, WithClock(newManualClock().Now))
 	for i := range 21 {
 		p, _ := listUsers(t, tier2, url.Values{"limit": {"10"}})
 		if wantOK := i < 20; p.OK != wantOK {

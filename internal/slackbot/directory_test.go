@@ -3,7 +3,9 @@ package slackbot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,27 +15,31 @@ import (
 
 // Members reads the whole workspace in one users.list pass with the
 // fewest calls Slack's Tier 2 allows: pages of up to 1,000, following
-// next_cursor through pages shorter than asked and waiting out 429s.
-// Slackbot, which Slack lists with is_bot false, comes back a bot.
+// next_cursor through pages shorter than asked and waiting out 429s for
+// as long as Retry-After says. Slackbot, which Slack lists with is_bot
+// false, comes back a bot.
 func TestDirectoryMembers(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		people    int
 		opts      []fakeslack.Option
 		fault     *fakeslack.Fault
-		wantCalls int    // users.list calls, rate-limited ones included
-		wantErr   string // "" for none
+		wantCalls int             // users.list calls, rate-limited ones included
+		wantWaits []time.Duration // the Retry-Afters waited out
+		wantErr   string          // "" for none
 	}{
 		{name: "a small workspace", people: 3, wantCalls: 1},
 		{name: "pages shorter than the limit", people: 1200, wantCalls: 3},
-		{name: "rate limited mid-pass", people: 1200, opts: []fakeslack.Option{fakeslack.WithRateLimit("users.list", 2, time.Second)}, wantCalls: 4},
+		{name: "rate limited mid-pass", people: 1200, opts: []fakeslack.Option{fakeslack.WithRateLimit("users.list", 2, time.Second)},
+			wantCalls: 4, wantWaits: []time.Duration{time.Second}},
 		{name: "Slack refuses", people: 3, fault: &fakeslack.Fault{Error: "invalid_auth"}, wantCalls: 1, wantErr: "users.list: invalid_auth"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// Each member comes dated as Slack dates it (`updated`), for
 			// the store to keep a newer profile over the import's.
 			listed := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-			fake := fakeslack.New(append(tc.opts, fakeslack.WithClock(func() time.Time { return listed }))...)
+			clock := &fakeClock{now: listed}
+			fake := fakeslack.New(append(tc.opts, fakeslack.WithClock(clock.Now))...)
 			if err := fake.Start(); err != nil {
 				t.Fatal(err)
 			}
@@ -48,9 +54,21 @@ func TestDirectoryMembers(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			members, err := NewDirectory(fake.BotToken(), fake.APIURL(), nil).Members(ctx)
+			dir := NewDirectory(fake.BotToken(), fake.APIURL(), nil)
+			var waits []time.Duration
+			dir.sleep = func(ctx context.Context, d time.Duration) error {
+				if waits = append(waits, d); len(waits) > 3 {
+					return fmt.Errorf("still rate limited after waiting %v", waits)
+				}
+				clock.Advance(d)
+				return nil
+			}
+			members, err := dir.Members(ctx)
 			if calls := len(fake.CallsTo("users.list")); calls != tc.wantCalls {
 				t.Errorf("%d users.list calls, want %d", calls, tc.wantCalls)
+			}
+			if !slices.Equal(waits, tc.wantWaits) {
+				t.Errorf("waited %v, want %v", waits, tc.wantWaits)
 			}
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || strings.Contains(err.Error(), fake.BotToken()) {
@@ -100,4 +118,23 @@ func TestDirectoryUserInfoIsDated(t *testing.T) {
 	if err != nil || !p.ProfileAt.Equal(read) || p.SlackTZ != "Asia/Tokyo" {
 		t.Errorf("UserInfo = %+v, %v; want Ann's profile of %s", p, err, read)
 	}
+}
+
+// fakeClock is a clock that moves only when told: a fake Slack's time, and
+// the Directory's waits for it.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }
