@@ -20,6 +20,11 @@ type User struct {
 	TZ          string // IANA zone; default "America/Los_Angeles", Slack's default
 	IsBot       bool
 	Deleted     bool
+	// Updated is when the profile last changed, the user object's
+	// `updated`: Slack dates a users.info or users.list answer by it, not
+	// by the read. Zero is the fake's clock at AddUser, which adds or
+	// changes the user.
+	Updated time.Time
 }
 
 // addDefaultUsers puts the two members every real workspace lists first:
@@ -41,6 +46,9 @@ func (s *Server) AddUser(u User) {
 func (s *Server) addUserLocked(u User) {
 	if u.TZ == "" {
 		u.TZ = "America/Los_Angeles"
+	}
+	if u.Updated.IsZero() {
+		u.Updated = s.now()
 	}
 	if old := s.st.userByID[u.ID]; old != nil {
 		*old = u
@@ -108,7 +116,7 @@ func (s *Server) userObjectLocked(u *User) map[string]any {
 		"is_bot":              u.IsBot,
 		"is_app_user":         false,
 		"is_email_confirmed":  u.Email != "",
-		"updated":             s.now().Unix(),
+		"updated":             u.Updated.Unix(),
 	}
 }
 

@@ -35,20 +35,24 @@ func TestDirectoryMembers(t *testing.T) {
 		{name: "Slack refuses", people: 3, fault: &fakeslack.Fault{Error: "invalid_auth"}, wantCalls: 1, wantErr: "users.list: invalid_auth"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			// Each member comes dated as Slack dates it (`updated`), for
-			// the store to keep a newer profile over the import's.
-			listed := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-			clock := &fakeClock{now: listed}
+			// Each member comes dated as Slack dates it, by the last change
+			// to their profile (`updated`), not by the read: the store
+			// keeps a newer profile over the import's.
+			opened := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+			clock := &fakeClock{now: opened}
 			fake := fakeslack.New(append(tc.opts, fakeslack.WithClock(clock.Now))...)
 			if err := fake.Start(); err != nil {
 				t.Fatal(err)
 			}
 			defer fake.Close()
+			clock.Advance(time.Hour)
+			joined := clock.Now()
 			fake.AddUser(fakeslack.User{ID: "U0ANN", Name: "ann", RealName: "Ann Lead", Email: "ann@acme.test", TZ: "Asia/Tokyo"})
 			fake.AddUser(fakeslack.User{ID: "U0GONE", Name: "gone", Deleted: true})
 			for i := range tc.people - 2 {
 				fake.AddUser(fakeslack.User{ID: fmt.Sprintf("U0P%04d", i), Name: "p"})
 			}
+			clock.Advance(24 * time.Hour) // the import comes a day later
 			if tc.fault != nil {
 				fake.FailNext("users.list", 1, *tc.fault)
 			}
@@ -87,12 +91,11 @@ func TestDirectoryMembers(t *testing.T) {
 				byID[m.ID] = m
 			}
 			for id, want := range map[string]roster.Member{
-				"USLACKBOT": {ID: "USLACKBOT", Name: "Slackbot", TZ: "America/Los_Angeles", IsBot: true},
-				"U0BOT":     {ID: "U0BOT", Name: "Coachlog", TZ: "America/Los_Angeles", IsBot: true},
-				"U0ANN":     {ID: "U0ANN", Name: "Ann Lead", Email: "ann@acme.test", TZ: "Asia/Tokyo"},
-				"U0GONE":    {ID: "U0GONE", Name: "gone", TZ: "America/Los_Angeles", Deleted: true},
+				"USLACKBOT": {ID: "USLACKBOT", Name: "Slackbot", TZ: "America/Los_Angeles", IsBot: true, ProfileAt: opened},
+				"U0BOT":     {ID: "U0BOT", Name: "Coachlog", TZ: "America/Los_Angeles", IsBot: true, ProfileAt: opened},
+				"U0ANN":     {ID: "U0ANN", Name: "Ann Lead", Email: "ann@acme.test", TZ: "Asia/Tokyo", ProfileAt: joined},
+				"U0GONE":    {ID: "U0GONE", Name: "gone", TZ: "America/Los_Angeles", Deleted: true, ProfileAt: joined},
 			} {
-				want.ProfileAt = listed
 				if got := byID[id]; got != want {
 					t.Errorf("%s = %+v, want %+v", id, got, want)
 				}
@@ -101,22 +104,24 @@ func TestDirectoryMembers(t *testing.T) {
 	}
 }
 
-// users.info's answer is dated as Slack dates it (the user's `updated`),
-// so that an answer older than a user_change stored meanwhile does not
-// replace it.
+// users.info's answer is dated as Slack dates it, by the last change to
+// the user's profile (`updated`) rather than the read, so that an answer
+// older than a user_change stored meanwhile does not replace it.
 func TestDirectoryUserInfoIsDated(t *testing.T) {
-	read := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	fake := fakeslack.New(fakeslack.WithClock(func() time.Time { return read }))
+	clock := &fakeClock{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+	fake := fakeslack.New(fakeslack.WithClock(clock.Now))
 	if err := fake.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer fake.Close()
+	moved := clock.Now()
 	fake.AddUser(fakeslack.User{ID: "U0ANN", Name: "ann", RealName: "Ann Lead", TZ: "Asia/Tokyo"})
+	clock.Advance(3 * time.Hour)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	p, err := NewDirectory(fake.BotToken(), fake.APIURL(), nil).UserInfo(ctx, "U0ANN")
-	if err != nil || !p.ProfileAt.Equal(read) || p.SlackTZ != "Asia/Tokyo" {
-		t.Errorf("UserInfo = %+v, %v; want Ann's profile of %s", p, err, read)
+	if err != nil || !p.ProfileAt.Equal(moved) || p.SlackTZ != "Asia/Tokyo" {
+		t.Errorf("UserInfo = %+v, %v; want Ann's profile of %s", p, err, moved)
 	}
 }
 
