@@ -32,7 +32,8 @@ type repProfile struct {
 // manager's when never read (their time zone decides "today"), and each
 // rep's when never seen, never read, or read more than refreshAfter ago
 // (a bot or a deactivated account must be refused, PRODUCT.md "Who may do
-// what"). Fresh profiles are stored.
+// what"). Fresh profiles are stored; where the store keeps a newer one
+// (a user_change Slack made after its answer), that one is judged on.
 //
 // When Slack is too slow or fails: the manager's date falls back to the
 // organisation's zone; a rep with an older profile or a roster entry is
@@ -131,8 +132,17 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs [
 			// and newer than that still wins.
 			fresh.ProfileAt = asked
 		}
-		if _, err := s.store.UpsertPerson(ctx, fresh); err != nil {
+		applied, err := s.store.UpsertPerson(ctx, fresh)
+		if err != nil {
 			return nil, nil, nil, fmt.Errorf("store profile of %s: %w", a.id, err)
+		}
+		if !applied {
+			// The store holds a newer profile than Slack's answer (a
+			// user_change stored while the answer was on its way): that
+			// one is true now, say a deactivation the answer predates.
+			if fresh, err = s.store.Person(ctx, a.id); err != nil {
+				return nil, nil, nil, fmt.Errorf("read the newer profile of %s: %w", a.id, err)
+			}
 		}
 		known[a.id] = fresh
 		if a.rep >= 0 {

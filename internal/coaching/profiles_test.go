@@ -20,6 +20,9 @@ type directory struct {
 	slow           map[string]bool
 	inFlight, peak int
 	calls          int
+	// onRead, when set, runs while a look-up is on its way, before Slack's
+	// answer reaches the caller: a user_change landing meanwhile.
+	onRead func(id string)
 }
 
 func (d *directory) UserInfo(ctx context.Context, id string) (coaching.Person, error) {
@@ -29,8 +32,12 @@ func (d *directory) UserInfo(ctx context.Context, id string) (coaching.Person, e
 	d.peak = max(d.peak, d.inFlight)
 	p, ok := d.people[id]
 	slow := d.slow[id]
+	onRead := d.onRead
 	d.mu.Unlock()
 	defer func() { d.mu.Lock(); d.inFlight--; d.mu.Unlock() }()
+	if onRead != nil {
+		onRead(id)
+	}
 	if slow {
 		<-ctx.Done()
 		return coaching.Person{}, ctx.Err()
@@ -127,6 +134,51 @@ func TestRepsAreCheckedWithSlackAtSubmission(t *testing.T) {
 	}
 	if _, calls := dir.stats(); calls != 0 {
 		t.Errorf("%d look-ups for people read minutes ago", calls)
+	}
+}
+
+// A submission is judged on the newest profile of a rep, Slack's answer or
+// a user_change stored while that answer was on its way: Ana was
+// deactivated after Slack made the answer that says she is active, so she
+// can't be logged with, and the store keeps her deactivated. A user_change
+// older than the answer loses to it.
+func TestASubmissionIsJudgedOnTheNewestProfile(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		changedBy time.Duration // the user_change's time, from Slack's answer
+		want      string        // a part of the reps error; "" when logged
+	}{
+		{"deactivated after the answer", time.Minute, "Ana is deactivated"},
+		{"deactivated before the answer, back since", -time.Minute, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			dir := &directory{people: map[string]coaching.Person{"UMGR": {Name: "Max"}}}
+			svc, st, clk := newServiceWithDirectory(t, dir)
+			answered := clk.Now().Add(-time.Hour)
+			dir.people["UANA"] = coaching.Person{Name: "Ana", ProfileAt: answered}
+			changed := coaching.Person{ID: "UANA", Name: "Ana", Deleted: true, ProfileAt: answered.Add(tc.changedBy)}
+			dir.onRead = func(id string) {
+				if id != "UANA" {
+					return
+				}
+				if err := svc.ProfileChanged(ctx, changed); err != nil {
+					t.Errorf("user_change: %v", err)
+				}
+			}
+			_, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UANA"), Key: tc.name})
+			fe, _ := coaching.FieldErrorsOf(err)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("err = %v, want it logged", err)
+			case tc.want != "" && !strings.Contains(fe[coaching.FieldReps], tc.want):
+				t.Fatalf("err = %v, want a reps error saying %q", err, tc.want)
+			}
+			p, err := st.Person(ctx, "UANA")
+			if wantDeleted := tc.want != ""; err != nil || p.Deleted != wantDeleted {
+				t.Errorf("Ana stored as %+v, %v; want deleted %v", p, err, wantDeleted)
+			}
+		})
 	}
 }
 
