@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 )
@@ -273,7 +272,7 @@ func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions)
 			n++
 			continue
 		}
-		job := "reminder:" + strconv.FormatInt(p.SessionID, 10) + ":" + p.Rep.ID
+		job := ReminderKey(p.SessionID, p.Rep.ID)
 		queued := false // set in the write, counted after it: a store may run a write again
 		err := s.store.Update(ctx, func(tx Tx) error {
 			claimed, err := tx.ClaimJob(ctx, job, "", "", now)
@@ -295,6 +294,21 @@ func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions)
 		}
 	}
 	return n, nil
+}
+
+// reminderFollows is the update of a rep's reminder that their answer
+// causes, when one was queued: left alone, it would go on asking for an
+// answer given. A rep never reminded gets none: there is no message to
+// update.
+// The outbox settles the rest: a reminder still queued is updated once
+// posted, and one withheld because the rep answered first stays unsent.
+func reminderFollows(ctx context.Context, tx Reader, sessionID int64, repID string) ([]Message, error) {
+	key := ReminderKey(sessionID, repID)
+	queued, err := tx.JobRan(ctx, key, "")
+	if err != nil || !queued {
+		return nil, err
+	}
+	return []Message{{Kind: MsgRepReminder, Op: OpUpdate, Key: key, To: repID, SessionID: sessionID, RepID: repID}}, nil
 }
 
 // SetAway marks someone away through a date (zero clears it). Anyone may

@@ -451,3 +451,45 @@ func TestNoDigestOfAWeekBeforeAnyTeamWasKnown(t *testing.T) {
 		}
 	})
 }
+
+// A rep's answer updates their reminder when one was queued, and only
+// then: a rep never reminded has no reminder to update (an update of it
+// would fail, waiting for a post that never comes), and a rating, which
+// changes nothing the reminder says, queues none.
+func TestAnAnswerUpdatesTheReminderQueued(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		svc, st, clk := newServiceOn(t, db)
+		clk.t = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+		org(t, st, clk)
+		logWith := func(rep, on string) coaching.Session {
+			d := coaching.Draft{RepIDs: []string{rep}, Kind: coaching.KindOneOnOne, OccurredOn: day(on), DurationMin: 30}
+			s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM", Draft: d, Key: "k" + rep})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+		reminded := logWith("UA", "2026-11-30")
+		clk.t = time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+		fresh := logWith("UB", "2026-12-03")
+		clk.t = time.Date(2026, 12, 4, 9, 5, 0, 0, time.UTC)
+		if n, err := svc.RunReminders(ctx, clk.t, coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14}); err != nil || n != 1 {
+			t.Fatalf("reminders = %d, %v; want UA's alone", n, err)
+		}
+		for _, s := range []coaching.Session{reminded, fresh} {
+			a := coaching.RepAction{ActorID: s.Reps[0].RepID, SessionID: s.ID, RepID: s.Reps[0].RepID, Version: s.Version}
+			if _, err := svc.Confirm(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.Rate(ctx, a, 4); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for key, want := range map[string]int{coaching.ReminderKey(reminded.ID, "UA"): 1, coaching.ReminderKey(fresh.ID, "UB"): 0} {
+			if got, err := st.PendingUpdates(ctx, key); err != nil || len(got) != want {
+				t.Errorf("updates of %s queued = %v, %v; want %d", key, got, err, want)
+			}
+		}
+	})
+}

@@ -155,6 +155,7 @@ func (s *Service) repUpdate(ctx context.Context, a RepAction, action string, ext
 			return err
 		}
 		out = sess
+		was := sess.Reps[i].Status // out shares sess's reps: read before the change
 		changed, err := change(&out.Reps[i])
 		if err != nil || !changed {
 			return err
@@ -169,6 +170,13 @@ func (s *Service) repUpdate(ctx context.Context, a RepAction, action string, ext
 			return err
 		}
 		msgs := []Message{a.dmUpdate(sess.ID)}
+		if out.Reps[i].Status != was { // an answer, not a rating or a comment
+			follow, err := reminderFollows(ctx, tx, sess.ID, a.RepID)
+			if err != nil {
+				return err
+			}
+			msgs = append(msgs, follow...)
+		}
 		if extra != nil {
 			msgs = append(msgs, extra(out)...)
 		}

@@ -222,6 +222,12 @@ func RepDMKey(sessionID int64, repID string) string {
 	return "rep_dm:" + itoa(sessionID) + ":" + repID
 }
 
+// ReminderKey names the one reminder a rep gets about a session: the job
+// that queued it, and the message posted, for its updates.
+func ReminderKey(sessionID int64, repID string) string {
+	return "reminder:" + itoa(sessionID) + ":" + repID
+}
+
 // DisputeKey names the DM a manager gets when a rep disputes a session.
 func DisputeKey(sessionID int64, repID string) string {
 	return "dispute:" + itoa(sessionID) + ":" + repID

@@ -78,10 +78,16 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 	case coaching.MsgCaptureReply:
 		msg = receipt(s)
 	case coaching.MsgRepReminder:
-		if r, ok := s.Rep(m.RepID); !ok || r.Status != coaching.StatusPending || r.Removed || s.Undone() {
-			return nil, nil // answered (or withdrawn) since: nothing to remind
+		if m.Op == coaching.OpPost {
+			// prior is nil for an update of a reminder that was withheld,
+			// which the outbox sends as its post: a reminder nobody saw
+			// stays unsent, whatever the rep's state now.
+			if r, ok := s.Rep(m.RepID); !ok || r.Status != coaching.StatusPending || r.Removed || s.Undone() || prior == nil {
+				return nil, nil // answered (or withdrawn) since: nothing to remind
+			}
+			return b.post(ctx, prior.Channel, prior.TS, reminderMessage(s, m.RepID))
 		}
-		return b.post(ctx, prior.Channel, prior.TS, reminderMessage(s))
+		msg = reminderMessage(s, m.RepID)
 	default:
 		return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("unknown message kind %q", m.Kind)}
 	}

@@ -46,9 +46,26 @@ func snoozeButton(text string, days int) *slack.ButtonBlockElement {
 }
 
 // reminderMessage is the one reminder a rep gets, in the thread of their
-// DM, when a session has waited three days for them.
-func reminderMessage(s coaching.Session) message {
-	text := fmt.Sprintf(":hourglass_flowing_sand: %s is still waiting for your answer on this %s from %s: Confirm or Not accurate, above.",
-		mention(s.ManagerID), s.Kind.Label(), s.OccurredOn.Human())
+// DM, when a session has waited three days for them. It follows where the
+// rep stands, as the DM does: once they answer (in the DM or the App
+// Home), or the session is withdrawn from them, it says so rather than
+// go on asking.
+func reminderMessage(s coaching.Session, repID string) message {
+	r, _ := s.Rep(repID)
+	what := fmt.Sprintf("this %s from %s", s.Kind.Label(), s.OccurredOn.Human())
+	var text string
+	switch {
+	case s.Undone():
+		text = fmt.Sprintf(":wastebasket: Nothing to answer: %s withdrew %s.", mention(s.ManagerID), what)
+	case r.Removed:
+		text = fmt.Sprintf(":wastebasket: Nothing to answer: %s took you off %s.", mention(s.ManagerID), what)
+	case r.Status == coaching.StatusConfirmed:
+		text = fmt.Sprintf(":white_check_mark: Answered: you confirmed %s.", what)
+	case r.Status == coaching.StatusDisputed:
+		text = fmt.Sprintf(":x: Answered: you marked %s not accurate; %s has been told.", what, mention(s.ManagerID))
+	default:
+		text = fmt.Sprintf(":hourglass_flowing_sand: %s is still waiting for your answer on %s: Confirm or Not accurate, above.",
+			mention(s.ManagerID), what)
+	}
 	return message{Text: text, Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}}
 }

@@ -77,7 +77,7 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 		"a nudge with nobody overdue":        nudgeMessage(nudge(0)),
 		"a nudge with one rep overdue":       nudgeMessage(nudge(1)),
 		"a nudge with 25 reps overdue":       nudgeMessage(nudge(25)),
-		"a reminder":                         reminderMessage(team),
+		"a reminder":                         reminderMessage(team, "UR03"),
 		"an empty digest":                    digestMessage(emptyDigest().Messages[0]),
 		"a team meeting's DM":                repDM(team, "UR03", coaching.DefaultSkills()),
 		"a receipt for 50 reps":              receipt(team),

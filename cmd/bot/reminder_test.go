@@ -1,0 +1,157 @@
+package main
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// reminderDue is when the pending session logged at midweek (a
+// Wednesday) is first reminded: three days on is a Saturday, so the next
+// Monday, 11:00 in Paris, inside Sam's working day.
+var reminderDue = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+// startForReminder starts a bot at midweek on a clock the test moves.
+func startForReminder(t *testing.T) (*bot, *testClock) {
+	t.Helper()
+	clk := &testClock{}
+	clk.Advance(time.Until(midweek))
+	return startBotAt(t, clk.Now), clk
+}
+
+// remindAt moves the clock to at and restarts the bot, whose scheduler
+// runs a pass at start: the reminders due then are queued.
+func (b *bot) remindAt(clk *testClock, at time.Time) {
+	b.t.Helper()
+	clk.Advance(at.Sub(clk.Now()))
+	b.stop()
+	b.start()
+}
+
+// reminder waits for the reminder posted in the thread of dm.
+func (b *bot) reminder(dm fakeslack.Message) fakeslack.Message {
+	b.t.Helper()
+	var found fakeslack.Message
+	eventually(b.t, "the reminder in the DM's thread", func() bool {
+		for _, m := range b.fake.Messages(dm.Channel) {
+			if m.ThreadTS == dm.TS && m.TS != dm.TS {
+				found = m
+			}
+		}
+		return found.TS != ""
+	})
+	return found
+}
+
+// After the rep answers, from the DM or from the App Home, the reminder in
+// the DM's thread says how they answered, changed in place by chat.update
+// (no click on the reminder gives a response_url), instead of still asking
+// for the answer "above". Only the reminder and the DM are changed, and
+// nothing is posted again.
+func TestTheReminderFollowsTheRepsAnswer(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		answer func(b *bot, dm fakeslack.Message)
+		want   string
+	}{
+		{"confirmed in the DM", func(b *bot, dm fakeslack.Message) { b.confirmUpdates(rep, dm) },
+			"Answered: you confirmed this 1:1 from "},
+		{"confirmed in the App Home", func(b *bot, dm fakeslack.Message) {
+			b.homeClick(rep, "rep_confirm")()
+			b.dmUpdatedTo(dm, "You confirmed this")
+		}, "Answered: you confirmed this 1:1 from "},
+		{"marked not accurate in the DM", func(b *bot, dm fakeslack.Message) {
+			if ack := b.dispute(dm, "We never talked pricing"); len(ack.Payload) != 0 {
+				b.t.Fatalf("reason ack = %s", ack.Payload)
+			}
+			b.waitMessage(mgr, "session_edit")
+		}, "Answered: you marked this 1:1 from "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b, clk := startForReminder(t)
+			dm := b.logPending()
+			b.remindAt(clk, reminderDue)
+			r := b.reminder(dm)
+			mustContain(t, "the reminder", r.Text, "still waiting for your answer")
+			posts := len(b.fake.CallsTo("chat.postMessage"))
+
+			tt.answer(b, dm)
+			eventually(t, "the reminder to read "+tt.want, func() bool {
+				m, _ := b.fake.Message(r.Channel, r.TS)
+				return strings.Contains(m.Text, tt.want) && strings.Contains(blocksText(m.Blocks), tt.want)
+			})
+			b.stop() // every delivery has finished
+			m, _ := b.fake.Message(r.Channel, r.TS)
+			if text := blocksText(m.Blocks); strings.Contains(text, "still waiting") || strings.Contains(text, "above") {
+				t.Errorf("the answered reminder still asks:\n%s", text)
+			}
+			if m.ThreadTS != dm.TS {
+				t.Errorf("the reminder left the DM's thread: thread_ts %q, want %q", m.ThreadTS, dm.TS)
+			}
+			if !slices.ContainsFunc(b.fake.CallsTo("chat.update"), func(c fakeslack.Call) bool { return c.Param("ts") == r.TS && c.Error == "" }) {
+				t.Errorf("the reminder changed without a chat.update of it")
+			}
+			var again []string
+			for _, c := range b.fake.CallsTo("chat.postMessage")[posts:] {
+				if c.Param("channel") == rep || c.Param("thread_ts") != "" {
+					again = append(again, c.Param("text"))
+				}
+			}
+			if len(again) > 0 {
+				t.Errorf("the answer posted to the rep again: %q", again)
+			}
+			if n := outboxCount(t, b.db, "status = 'failed'"); n != 0 {
+				t.Errorf("%d outbox messages failed", n)
+			}
+		})
+	}
+}
+
+// A reminder still queued when the rep answers (Slack holding posts back
+// with 429s) is never posted: the answer made it pointless, and its
+// update, queued by the answer, goes nowhere rather than post it late or
+// fail for want of it.
+func TestAReminderQueuedWhenTheRepAnswersIsNeverPosted(t *testing.T) {
+	b, clk := startForReminder(t)
+	dm := b.logPending()
+	b.fake.FailNext("chat.postMessage", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
+	b.remindAt(clk, reminderDue)
+	eventually(t, "the reminder held back by the rate limit", func() bool {
+		return slices.ContainsFunc(b.fake.CallsTo("chat.postMessage"), func(c fakeslack.Call) bool {
+			return c.Param("thread_ts") == dm.TS && c.Status == http.StatusTooManyRequests
+		})
+	})
+	b.confirmUpdates(rep, dm)
+	if n := outboxCount(t, b.db, "kind = 'rep_reminder' AND op = 'update'"); n != 1 {
+		t.Fatalf("the answer queued %d updates of the reminder, want 1", n)
+	}
+	b.fake.ClearFaults("chat.postMessage")
+	eventually(t, "the reminder and its update settled", func() bool {
+		return outboxCount(t, b.db, "kind = 'rep_reminder' AND status = 'pending'") == 0
+	})
+	b.stop()
+	for _, m := range b.fake.Messages(dm.Channel) {
+		if m.ThreadTS == dm.TS && m.TS != dm.TS {
+			t.Errorf("a reminder was posted after the rep answered: %q", m.Text)
+		}
+	}
+	if n := outboxCount(t, b.db, "status = 'failed'"); n != 0 {
+		t.Errorf("%d outbox messages failed", n)
+	}
+}
+
+// outboxCount counts the outbox rows where holds.
+func outboxCount(t *testing.T, path, where string) int {
+	t.Helper()
+	db := readOnly(t, path)
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM outbox WHERE ` + where).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
