@@ -47,11 +47,49 @@ func (b *bot) reminder(dm fakeslack.Message) fakeslack.Message {
 	return found
 }
 
+// reminderFollows logs a pending 1:1 with Sam, has it reminded, runs
+// change, and checks that the reminder then reads want, changed in place
+// by chat.update (nothing clicked on the reminder gives a response_url), in
+// the DM's thread still, with nothing posted to Sam again and nothing
+// failed.
+func reminderFollows(t *testing.T, change func(b *bot, dm fakeslack.Message), want string) {
+	t.Helper()
+	b, clk := startForReminder(t)
+	dm := b.logPending()
+	b.remindAt(clk, reminderDue)
+	r := b.reminder(dm)
+	mustContain(t, "the reminder", r.Text, "still waiting for your answer")
+	posts := len(b.fake.CallsTo("chat.postMessage"))
+
+	change(b, dm)
+	eventually(t, "the reminder to read "+want, func() bool {
+		m, _ := b.fake.Message(r.Channel, r.TS)
+		return strings.Contains(m.Text, want) && strings.Contains(blocksText(m.Blocks), want)
+	})
+	b.stop() // every delivery has finished
+	if m, _ := b.fake.Message(r.Channel, r.TS); m.ThreadTS != dm.TS {
+		t.Errorf("the reminder left the DM's thread: thread_ts %q, want %q", m.ThreadTS, dm.TS)
+	}
+	if !slices.ContainsFunc(b.fake.CallsTo("chat.update"), func(c fakeslack.Call) bool { return c.Param("ts") == r.TS && c.Error == "" }) {
+		t.Errorf("the reminder changed without a chat.update of it")
+	}
+	var again []string
+	for _, c := range b.fake.CallsTo("chat.postMessage")[posts:] {
+		if c.Param("channel") == rep || c.Param("thread_ts") != "" {
+			again = append(again, c.Param("text"))
+		}
+	}
+	if len(again) > 0 {
+		t.Errorf("posted to Sam again: %q", again)
+	}
+	if n := outboxCount(t, b.db, "status = 'failed'"); n != 0 {
+		t.Errorf("%d outbox messages failed", n)
+	}
+}
+
 // After the rep answers, from the DM or from the App Home, the reminder in
-// the DM's thread says how they answered, changed in place by chat.update
-// (no click on the reminder gives a response_url), instead of still asking
-// for the answer "above". Only the reminder and the DM are changed, and
-// nothing is posted again.
+// the DM's thread says how they answered instead of still asking for the
+// answer "above".
 func TestTheReminderFollowsTheRepsAnswer(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
@@ -71,43 +109,40 @@ func TestTheReminderFollowsTheRepsAnswer(t *testing.T) {
 			b.waitMessage(mgr, "session_edit")
 		}, "Answered: you marked this 1:1 from "},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			b, clk := startForReminder(t)
-			dm := b.logPending()
-			b.remindAt(clk, reminderDue)
-			r := b.reminder(dm)
-			mustContain(t, "the reminder", r.Text, "still waiting for your answer")
-			posts := len(b.fake.CallsTo("chat.postMessage"))
+		t.Run(tt.name, func(t *testing.T) { reminderFollows(t, tt.answer, tt.want) })
+	}
+}
 
-			tt.answer(b, dm)
-			eventually(t, "the reminder to read "+tt.want, func() bool {
+// The reminder follows what the manager does as the DM does: an undo
+// withdraws it, taking Sam off the session says so, and an edit that asks
+// Sam again after he answered asks again, naming the session as it is now.
+func TestTheReminderFollowsTheManagersChanges(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	logged := midweek.In(ny).Format(time.DateOnly) // the session's date, kept by the edits
+	for _, tt := range []struct {
+		name   string
+		change func(b *bot, dm fakeslack.Message)
+		want   string
+	}{
+		{"undone", func(b *bot, dm fakeslack.Message) {
+			if _, err := b.fake.ClickResponseButton(ctxT(b.t), mgr, b.history("").URL, "session_undo"); err != nil {
+				b.t.Fatal(err)
+			}
+		}, "Nothing to answer: <@" + mgr + "> withdrew this 1:1 from "},
+		{"Sam taken off", func(b *bot, dm fakeslack.Message) {
+			b.editLatest(values([]string{rep2}, "one_on_one", logged, "30", ""))
+		}, "Nothing to answer: <@" + mgr + "> took you off this 1:1 from "},
+		{"answered, then edited", func(b *bot, dm fakeslack.Message) {
+			b.confirmUpdates(rep, dm)
+			r := b.reminder(dm)
+			eventually(b.t, "the reminder to say Sam answered", func() bool {
 				m, _ := b.fake.Message(r.Channel, r.TS)
-				return strings.Contains(m.Text, tt.want) && strings.Contains(blocksText(m.Blocks), tt.want)
+				return strings.Contains(m.Text, "Answered")
 			})
-			b.stop() // every delivery has finished
-			m, _ := b.fake.Message(r.Channel, r.TS)
-			if text := blocksText(m.Blocks); strings.Contains(text, "still waiting") || strings.Contains(text, "above") {
-				t.Errorf("the answered reminder still asks:\n%s", text)
-			}
-			if m.ThreadTS != dm.TS {
-				t.Errorf("the reminder left the DM's thread: thread_ts %q, want %q", m.ThreadTS, dm.TS)
-			}
-			if !slices.ContainsFunc(b.fake.CallsTo("chat.update"), func(c fakeslack.Call) bool { return c.Param("ts") == r.TS && c.Error == "" }) {
-				t.Errorf("the reminder changed without a chat.update of it")
-			}
-			var again []string
-			for _, c := range b.fake.CallsTo("chat.postMessage")[posts:] {
-				if c.Param("channel") == rep || c.Param("thread_ts") != "" {
-					again = append(again, c.Param("text"))
-				}
-			}
-			if len(again) > 0 {
-				t.Errorf("the answer posted to the rep again: %q", again)
-			}
-			if n := outboxCount(t, b.db, "status = 'failed'"); n != 0 {
-				t.Errorf("%d outbox messages failed", n)
-			}
-		})
+			b.editLatest(values([]string{rep}, "deal_review", logged, "30", ""))
+		}, "still waiting for your answer on this Deal review from "},
+	} {
+		t.Run(tt.name, func(t *testing.T) { reminderFollows(t, tt.change, tt.want) })
 	}
 }
 

@@ -296,10 +296,12 @@ func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions)
 	return n, nil
 }
 
-// reminderFollows is the update of a rep's reminder that their answer
-// causes, when one was queued: left alone, it would go on asking for an
-// answer given. A rep never reminded gets none: there is no message to
-// update.
+// reminderFollows is the update of a rep's reminder that a change in where
+// they stand on a session causes (their answer, an edit asking them again
+// or changing what the session is, a withdrawal), when one was queued:
+// left alone, it would go on asking for an answer given, or about a
+// session withdrawn. A rep never reminded gets none: there is no message
+// to update.
 // The outbox settles the rest: a reminder still queued is updated once
 // posted, and one withheld because the rep answered first stays unsent.
 func reminderFollows(ctx context.Context, tx Reader, sessionID int64, repID string) ([]Message, error) {

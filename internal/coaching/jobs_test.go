@@ -493,3 +493,50 @@ func TestAnAnswerUpdatesTheReminderQueued(t *testing.T) {
 		}
 	})
 }
+
+// A manager's change updates a reminder queued when it changes what the
+// reminder says: which session it is (kind, date) or where the rep stands
+// (asked again, taken off, withdrawn). Other edits, which the DM shows
+// and the reminder does not, queue no chat.update of it.
+func TestAManagersChangeUpdatesTheReminderWhenItSaysOtherwise(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		change func(d *coaching.Draft) // nil: undo
+		want   int
+	}{
+		{"notes", func(d *coaching.Draft) { d.Notes = "went well" }, 0},
+		{"duration", func(d *coaching.Draft) { d.DurationMin = 45 }, 0},
+		{"kind", func(d *coaching.Draft) { d.Kind = coaching.KindDealReview }, 1},
+		{"date", func(d *coaching.Draft) { d.OccurredOn = day("2026-11-27") }, 1},
+		{"rep taken off", func(d *coaching.Draft) { d.RepIDs = []string{"UB"} }, 1},
+		{"undo", nil, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			svc, st, clk := newService(t)
+			clk.t = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+			org(t, st, clk)
+			d := coaching.Draft{RepIDs: []string{"UA"}, Kind: coaching.KindOneOnOne, OccurredOn: day("2026-11-30"), DurationMin: 30}
+			s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM", Draft: d, Key: "k"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			clk.t = time.Date(2026, 12, 4, 9, 5, 0, 0, time.UTC)
+			if n, err := svc.RunReminders(ctx, clk.t, coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14}); err != nil || n != 1 {
+				t.Fatalf("reminders = %d, %v; want 1", n, err)
+			}
+			if tt.change == nil {
+				_, err = svc.UndoSession(ctx, "UM", s.ID)
+			} else {
+				tt.change(&d)
+				_, err = svc.EditSession(ctx, coaching.EditRequest{ActorID: "UM", SessionID: s.ID, Version: s.Version, Draft: d, Key: "edit"})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err := st.PendingUpdates(ctx, coaching.ReminderKey(s.ID, "UA")); err != nil || len(got) != tt.want {
+				t.Errorf("updates of the reminder queued = %v, %v; want %d", got, err, tt.want)
+			}
+		})
+	}
+}

@@ -262,13 +262,23 @@ func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, ac
 		return Session{}, err
 	}
 	var msgs []Message
+	renamed := old.Kind != sess.Kind || old.OccurredOn != sess.OccurredOn
 	for _, r := range sess.Reps {
-		_, existed := old.Rep(r.RepID)
+		was, existed := old.Rep(r.RepID)
 		switch {
 		case !existed:
 			msgs = append(msgs, repDM(OpPost, sess.ID, r.RepID))
 		case r.Removed && !wasRemoved(old, r.RepID), !r.Removed:
 			msgs = append(msgs, repDM(OpUpdate, sess.ID, r.RepID))
+		}
+		// A reminder says which session it is (kind and date) and where
+		// the rep stands: it follows a change of either, and nothing else.
+		if existed && !(was.Removed && r.Removed) && (renamed || was.Status != r.Status || was.Removed != r.Removed) {
+			follow, err := reminderFollows(ctx, tx, sess.ID, r.RepID)
+			if err != nil {
+				return Session{}, err
+			}
+			msgs = append(msgs, follow...)
 		}
 	}
 	return sess, tx.Enqueue(ctx, msgs...)
@@ -398,7 +408,11 @@ func (s *Service) UndoSession(ctx context.Context, actorID string, id int64) (Se
 		var msgs []Message
 		for _, r := range out.Reps {
 			if !r.Removed {
-				msgs = append(msgs, repDM(OpUpdate, id, r.RepID))
+				follow, err := reminderFollows(ctx, tx, id, r.RepID)
+				if err != nil {
+					return err
+				}
+				msgs = append(append(msgs, repDM(OpUpdate, id, r.RepID)), follow...)
 			}
 		}
 		return tx.Enqueue(ctx, msgs...)
