@@ -10,6 +10,10 @@ import (
 	"github.com/coachlog/coachlog/internal/fakeslack"
 )
 
+// midweekDay is midweek's date on Max's clock (New York): the date of the
+// session the tests log then, which their edits keep.
+const midweekDay = "2026-11-18"
+
 // reminderDue is when the pending session logged at midweek (a
 // Wednesday) is first reminded: three days on is a Saturday, so the next
 // Monday, 11:00 in Paris, inside Sam's working day.
@@ -117,8 +121,6 @@ func TestTheReminderFollowsTheRepsAnswer(t *testing.T) {
 // withdraws it, taking Sam off the session says so, and an edit that asks
 // Sam again after he answered asks again, naming the session as it is now.
 func TestTheReminderFollowsTheManagersChanges(t *testing.T) {
-	ny, _ := time.LoadLocation("America/New_York")
-	logged := midweek.In(ny).Format(time.DateOnly) // the session's date, kept by the edits
 	for _, tt := range []struct {
 		name   string
 		change func(b *bot, dm fakeslack.Message)
@@ -130,7 +132,7 @@ func TestTheReminderFollowsTheManagersChanges(t *testing.T) {
 			}
 		}, "Nothing to answer: <@" + mgr + "> withdrew this 1:1 from "},
 		{"Sam taken off", func(b *bot, dm fakeslack.Message) {
-			b.editLatest(values([]string{rep2}, "one_on_one", logged, "30", ""))
+			b.editLatest(values([]string{rep2}, "one_on_one", midweekDay, "30", ""))
 		}, "Nothing to answer: <@" + mgr + "> took you off this 1:1 from "},
 		{"answered, then edited", func(b *bot, dm fakeslack.Message) {
 			b.confirmUpdates(rep, dm)
@@ -139,7 +141,7 @@ func TestTheReminderFollowsTheManagersChanges(t *testing.T) {
 				m, _ := b.fake.Message(r.Channel, r.TS)
 				return strings.Contains(m.Text, "Answered")
 			})
-			b.editLatest(values([]string{rep}, "deal_review", logged, "30", ""))
+			b.editLatest(values([]string{rep}, "deal_review", midweekDay, "30", ""))
 		}, "still waiting for your answer on this Deal review from "},
 	} {
 		t.Run(tt.name, func(t *testing.T) { reminderFollows(t, tt.change, tt.want) })
@@ -149,33 +151,48 @@ func TestTheReminderFollowsTheManagersChanges(t *testing.T) {
 // A reminder still queued when the rep answers (Slack holding posts back
 // with 429s) is never posted: the answer made it pointless, and its
 // update, queued by the answer, goes nowhere rather than post it late or
-// fail for want of it.
+// fail for want of it. Nor is it posted when an edit then asks Sam again
+// before it goes: he was asked afresh a moment ago, not three days ago.
 func TestAReminderQueuedWhenTheRepAnswersIsNeverPosted(t *testing.T) {
-	b, clk := startForReminder(t)
-	dm := b.logPending()
-	b.fake.FailNext("chat.postMessage", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
-	b.remindAt(clk, reminderDue)
-	eventually(t, "the reminder held back by the rate limit", func() bool {
-		return slices.ContainsFunc(b.fake.CallsTo("chat.postMessage"), func(c fakeslack.Call) bool {
-			return c.Param("thread_ts") == dm.TS && c.Status == http.StatusTooManyRequests
+	for _, tt := range []struct {
+		name  string
+		after func(b *bot) // once Sam has answered, while the reminder waits
+	}{
+		{"answered", func(*bot) {}},
+		{"answered, then asked again", func(b *bot) {
+			b.editLatest(values([]string{rep}, "one_on_one", midweekDay, "50", ""))
+			eventually(b.t, "Sam asked again", func() bool { return b.export()[0].Status == "pending" })
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b, clk := startForReminder(t)
+			dm := b.logPending()
+			b.fake.FailNext("chat.postMessage", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
+			b.remindAt(clk, reminderDue)
+			eventually(t, "the reminder held back by the rate limit", func() bool {
+				return slices.ContainsFunc(b.fake.CallsTo("chat.postMessage"), func(c fakeslack.Call) bool {
+					return c.Param("thread_ts") == dm.TS && c.Status == http.StatusTooManyRequests
+				})
+			})
+			b.confirmUpdates(rep, dm)
+			if n := outboxCount(t, b.db, "kind = 'rep_reminder' AND op = 'update'"); n != 1 {
+				t.Fatalf("the answer queued %d updates of the reminder, want 1", n)
+			}
+			tt.after(b)
+			b.fake.ClearFaults("chat.postMessage")
+			eventually(t, "the reminder and its updates settled", func() bool {
+				return outboxCount(t, b.db, "kind = 'rep_reminder' AND status = 'pending'") == 0
+			})
+			b.stop()
+			for _, m := range b.fake.Messages(dm.Channel) {
+				if m.ThreadTS == dm.TS && m.TS != dm.TS {
+					t.Errorf("a reminder was posted after Sam answered: %q", m.Text)
+				}
+			}
+			if n := outboxCount(t, b.db, "status = 'failed'"); n != 0 {
+				t.Errorf("%d outbox messages failed", n)
+			}
 		})
-	})
-	b.confirmUpdates(rep, dm)
-	if n := outboxCount(t, b.db, "kind = 'rep_reminder' AND op = 'update'"); n != 1 {
-		t.Fatalf("the answer queued %d updates of the reminder, want 1", n)
-	}
-	b.fake.ClearFaults("chat.postMessage")
-	eventually(t, "the reminder and its update settled", func() bool {
-		return outboxCount(t, b.db, "kind = 'rep_reminder' AND status = 'pending'") == 0
-	})
-	b.stop()
-	for _, m := range b.fake.Messages(dm.Channel) {
-		if m.ThreadTS == dm.TS && m.TS != dm.TS {
-			t.Errorf("a reminder was posted after the rep answered: %q", m.Text)
-		}
-	}
-	if n := outboxCount(t, b.db, "status = 'failed'"); n != 0 {
-		t.Errorf("%d outbox messages failed", n)
 	}
 }
 

@@ -283,8 +283,16 @@ func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions)
 			if err := tx.MarkReminded(ctx, p.SessionID, p.Rep.ID, now); err != nil {
 				return err
 			}
+			sess, err := tx.Session(ctx, p.SessionID)
+			if err != nil {
+				return err
+			}
+			payload, err := json.Marshal(Reminder{Version: sess.Version})
+			if err != nil {
+				return err
+			}
 			return tx.Enqueue(ctx, Message{Kind: MsgRepReminder, Op: OpPost, Key: job, To: p.Rep.ID,
-				SessionID: p.SessionID, RepID: p.Rep.ID, ThreadKey: RepDMKey(p.SessionID, p.Rep.ID)})
+				SessionID: p.SessionID, RepID: p.Rep.ID, ThreadKey: RepDMKey(p.SessionID, p.Rep.ID), Payload: payload})
 		})
 		if err != nil {
 			return n, fmt.Errorf("queue reminder for %s: %w", p.Rep.ID, err)

@@ -217,6 +217,14 @@ type Reply struct {
 	Text string `json:"text"`
 }
 
+// Reminder is the payload of a rep's reminder: the version of the session
+// they had left pending for three days when it came due. An edit that
+// asks them again bumps the version; a reminder still queued then would
+// press for an answer to a request a moment old, so it is withheld.
+type Reminder struct {
+	Version int `json:"version"`
+}
+
 // RepDMKey names the DM a rep gets about a session.
 func RepDMKey(sessionID int64, repID string) string {
 	return "rep_dm:" + itoa(sessionID) + ":" + repID

@@ -79,11 +79,8 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 		msg = receipt(s)
 	case coaching.MsgRepReminder:
 		if m.Op == coaching.OpPost {
-			// prior is nil for an update of a reminder that was withheld,
-			// which the outbox sends as its post: a reminder nobody saw
-			// stays unsent, whatever the rep's state now.
-			if r, ok := s.Rep(m.RepID); !ok || r.Status != coaching.StatusPending || r.Removed || s.Undone() || prior == nil {
-				return nil, nil // answered (or withdrawn) since: nothing to remind
+			if !reminderStands(s, m, prior) {
+				return nil, nil // answered (or withdrawn, or asked again) since: nothing to remind
 			}
 			return b.post(ctx, prior.Channel, prior.TS, reminderMessage(s, m.RepID))
 		}
@@ -92,6 +89,25 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 		return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("unknown message kind %q", m.Kind)}
 	}
 	return b.deliverAs(ctx, m, prior, msg)
+}
+
+// reminderStands says whether a reminder about to be posted still has a
+// reason to go: the rep has not answered the session as it was when it
+// came due, and nothing withdrew it. prior is nil for an update of a
+// reminder that was withheld, which the outbox sends as its post: a
+// reminder nobody saw stays unsent, whatever the rep's state now. A
+// reminder queued before reminders carried their version (no payload, or
+// none readable) is judged by the rep's state alone.
+func reminderStands(s coaching.Session, m coaching.Message, prior *coaching.Posted) bool {
+	r, ok := s.Rep(m.RepID)
+	if !ok || r.Status != coaching.StatusPending || r.Removed || s.Undone() || prior == nil {
+		return false
+	}
+	var due coaching.Reminder
+	if len(m.Payload) > 0 && json.Unmarshal(m.Payload, &due) == nil && due.Version != 0 {
+		return due.Version == s.Version
+	}
+	return true
 }
 
 // withoutChangeNote is s with no "Updated: …" note for repID, whose first

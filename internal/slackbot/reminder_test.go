@@ -1,0 +1,53 @@
+package slackbot
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// A reminder is posted only while the rep still owes the answer it asks
+// for: on the version of the session that came due, in the DM's thread.
+func TestAReminderGoesOnlyWhileItsQuestionStands(t *testing.T) {
+	thread := &coaching.Posted{Channel: "D1", TS: "1.0"}
+	at := func(version int) []byte {
+		if version == 0 {
+			return nil
+		}
+		return []byte(fmt.Sprintf(`{"version":%d}`, version))
+	}
+	for _, tt := range []struct {
+		name    string
+		status  coaching.Status
+		removed bool
+		undone  bool
+		payload []byte
+		prior   *coaching.Posted
+		want    bool
+	}{
+		{"pending on the version that came due", coaching.StatusPending, false, false, at(2), thread, true},
+		{"queued before reminders carried a version", coaching.StatusPending, false, false, at(0), thread, true},
+		{"an unreadable payload", coaching.StatusPending, false, false, []byte("{"), thread, true},
+		{"confirmed", coaching.StatusConfirmed, false, false, at(2), thread, false},
+		{"disputed", coaching.StatusDisputed, false, false, at(2), thread, false},
+		{"asked again by an edit since", coaching.StatusPending, false, false, at(1), thread, false},
+		{"taken off the session", coaching.StatusPending, true, false, at(2), thread, false},
+		{"undone", coaching.StatusPending, false, true, at(2), thread, false},
+		{"withheld before, now sent as its update", coaching.StatusPending, false, false, nil, nil, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := coaching.Session{ID: 7, ManagerID: "UM", Version: 2,
+				Reps: []coaching.SessionRep{{RepID: "UR", Status: tt.status, Removed: tt.removed}}}
+			if tt.undone {
+				s.DeletedAt = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+			}
+			m := coaching.Message{Kind: coaching.MsgRepReminder, Op: coaching.OpPost, Key: coaching.ReminderKey(7, "UR"),
+				To: "UR", SessionID: 7, RepID: "UR", Payload: tt.payload}
+			if got := reminderStands(s, m, tt.prior); got != tt.want {
+				t.Errorf("reminderStands = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
