@@ -154,7 +154,8 @@ func TestStatsAnswersAManagerWithTheirNumbers(t *testing.T) {
 	// Someone without a team learns what it measures and how to get there;
 	// a rep, what is theirs instead.
 	got = b.command(rep, "stats")
-	mustContain(t, "Sam's stats", got, "shows a manager's coaching", "reps who report to you in the roster", "App Home", "DMs")
+	mustContain(t, "Sam's stats", got, "shows a manager's coaching", "reps who report to you in the roster",
+		"in your App Home (open Coachlog, then Home), where you answer each session waiting for you", "DMs")
 	if strings.Contains(got, "*Sessions*") {
 		t.Errorf("a rep got figures:\n%s", got)
 	}

@@ -61,14 +61,15 @@ func (s *Service) ReportScope(ctx context.Context, askerID, targetID string, adm
 
 // Alternatives says, for someone refused a surface that is not theirs,
 // what Coachlog has for them: a manager (manager: IsManager holds, they
-// have a team) their own numbers, a rep their App Home and DMs, anyone the
-// way to log coaching.
+// have a team) their own numbers, a rep their App Home and DMs (both take
+// their answers), anyone the way to log coaching.
 func Alternatives(p Person, manager bool) string {
 	switch {
 	case manager:
 		return "For your own team: `/coach stats` (your numbers) and `/coach team` (your reps and who is overdue)."
 	case p.Holds(PersonRep):
-		return "The coaching you received is in your App Home (open Coachlog, then Home) and each session is in your DMs with Coachlog, where you confirm it and say how useful it was."
+		return "The coaching you received is in your App Home (open Coachlog, then Home), where you answer each session waiting for you: Confirm or Not accurate. " +
+			"Each session is in your DMs with Coachlog too, where you can answer it and say how useful it was."
 	}
 	return "Anyone can log coaching with `/coach`; `/coach help` lists the rest."
 }
