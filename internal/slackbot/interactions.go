@@ -92,13 +92,13 @@ func (b *Bot) writeThenAck(ctx context.Context, a *acker, write func(context.Con
 }
 
 // onOpenAction serves the buttons that write nothing: most open a modal,
-// the log form's reads done by readBy.
+// the reads before its views.open done by readBy.
 func (b *Bot) onOpenAction(ctx context.Context, in interaction, act action, readBy time.Time) {
 	switch {
 	case act.ActionID == actDispute || act.ActionID == actComment:
 		b.openRepModal(ctx, in, act)
 	case act.ActionID == actEdit:
-		b.openEditModal(ctx, in, act)
+		b.openEditModal(ctx, in, act, readBy)
 	case act.ActionID == actLogOpen:
 		b.openLogForm(ctx, in, readBy, coaching.Draft{}, modalMeta{Source: coaching.SourceModal, FromHome: inHome(in)}, againLog)
 	case act.ActionID == actLogForRp:
@@ -132,7 +132,24 @@ func (b *Bot) openLogForm(ctx context.Context, in interaction, readBy time.Time,
 // of the App Home tab, which has no response_url; else (a global
 // shortcut) in a DM.
 func (b *Bot) formNotOpened(ctx context.Context, in interaction, nothing, again string) {
-	text := notOpenedText(nothing, again)
+	b.tellFormOutcome(ctx, in, notOpenedText(nothing, again))
+}
+
+// formNotRead tells someone whose form could not open without a read the
+// database did not answer by the form's deadline (the session to edit,
+// whether they may answer for it) that it did not open, that nothing was
+// saved (nothing) and what to do (again), where formNotOpened would.
+// Waiting for the read would outlast the trigger: they would be told,
+// later, that Slack did not open the form, or hear nothing while a table
+// stays locked.
+func (b *Bot) formNotRead(ctx context.Context, in interaction, nothing, again string) {
+	b.tellFormOutcome(ctx, in, ":warning: Coachlog could not read the session in time, so the form did not open and "+nothing+". "+
+		again+" in a moment; if it keeps happening, tell whoever runs Coachlog.")
+}
+
+// tellFormOutcome says text where the person whose form did not open is:
+// see formNotOpened.
+func (b *Bot) tellFormOutcome(ctx context.Context, in interaction, text string) {
 	switch {
 	case in.ResponseURL != "":
 		b.respond(ctx, in.ResponseURL, textMessage(text), false)
@@ -297,6 +314,10 @@ func (b *Bot) openRepModal(ctx context.Context, in interaction, act action) {
 	}
 }
 
+// cutOff reports whether a read made with ctx failed for want of time: its
+// deadline (a form's readBy) passed before the database answered.
+func cutOff(ctx context.Context, err error) bool { return err != nil && ctx.Err() != nil }
+
 func parseSessionValue(v string) (int64, string) {
 	idText, from, _ := strings.Cut(v, ":")
 	id, _ := strconv.ParseInt(idText, 10, 64)
@@ -304,9 +325,20 @@ func parseSessionValue(v string) (int64, string) {
 }
 
 // openEditModal opens a session, prefilled, for the manager who logged it.
-func (b *Bot) openEditModal(ctx context.Context, in interaction, act action) {
+// Its reads before views.open are done by readBy, as the log form's are:
+// past it the form opens without the open commitments to tick, but not
+// without the session, whose version the edit is checked against; the
+// manager is then told to click again, and nothing was changed.
+func (b *Bot) openEditModal(ctx context.Context, in interaction, act action, readBy time.Time) {
 	id, from := parseSessionValue(act.Value)
-	s, err := b.svc.SessionForManager(ctx, in.User.ID, id)
+	pre, cancel := context.WithDeadline(ctx, readBy)
+	defer cancel()
+	s, err := b.svc.SessionForManager(pre, in.User.ID, id)
+	if cutOff(pre, err) {
+		b.log.Warn("edit form not opened: the session was not read by the form's deadline", "user_id", in.User.ID, "session_id", id, "err", err)
+		b.formNotRead(ctx, in, "nothing was changed", "Click *Edit* again")
+		return
+	}
 	if err != nil {
 		b.clickError(ctx, in, "edit", err)
 		return
@@ -315,8 +347,9 @@ func (b *Bot) openEditModal(ctx context.Context, in interaction, act action) {
 	if from == fromReceipt {
 		meta = meta.withResponse(in.ResponseURL, b.svc.Now()) // to refresh the receipt after saving
 	}
-	m := logModal{Edit: true, Draft: draftOf(s), Today: b.svc.Today(ctx, in.User.ID), Skills: b.svc.Skills(), Meta: meta}
-	m.Open, m.Names = b.openCommitments(ctx, in.User.ID, m.Draft.RepIDs, s.ID)
+	m := logModal{Edit: true, Draft: draftOf(s), Today: b.svc.Today(pre, in.User.ID), Skills: b.svc.Skills(), Meta: meta}
+	m.Open, m.Names = b.openCommitments(pre, in.User.ID, m.Draft.RepIDs, s.ID)
+	cancel()
 	if _, err := b.openView(ctx, in.TriggerID, m.view()); err != nil {
 		b.log.Error("views.open failed", "user_id", in.User.ID, "err", err)
 		b.formNotOpened(ctx, in, "nothing was changed", "Click *Edit* again")

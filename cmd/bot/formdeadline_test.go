@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
+)
+
+// transit is how much older than its envelope a trigger is in these
+// tests: Slack issued it before the envelope's way to the bot.
+const transit = 1200 * time.Millisecond
+
+// The edit form read the manager's today and the reps' names with no
+// deadline before views.open: with the people locked it never opened in
+// time. It opens now, without what those reads add.
+func TestTheEditFormOpensInTimeWhilePeopleAreLocked(t *testing.T) {
+	db := sqlitetest.PostgresDB(t)
+	clk := &testClock{}
+	clk.Advance(time.Until(midweek))
+	b := startBotAt(t, clk.Now, "COACHLOG_DB", db)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	capture := b.must(b.fake.SlashCommand(ctx, mgr, "/coach", "<@"+rep+"|sam> 1:1 30m pricing went well"))
+	b.response(capture.ResponseURL)
+	release := lockTables(t, ctx, db, "people")
+	in := b.must(b.fake.ClickResponseButton(ctx, mgr, capture.ResponseURL, "session_edit"))
+	clk.Advance(transit)
+	awaitFormInTime(t, ctx, b.fake, in.TriggerID, "Edit while people were locked")
+	if view := b.viewsOpen(in).Param("view"); !strings.Contains(view, "pricing went well") {
+		t.Errorf("the edit form lacks the session's notes:\n%s", view)
+	}
+	release()
+}
+
+// The edit form cannot open without the session (its version): read with
+// no deadline, a locked table left the manager with nothing, then a
+// trigger long expired. Past the deadline they are told at once, where
+// they clicked, to click again, and no form is tried.
+func TestAFormThatNeedsTheSessionSaysSoWhileSessionsAreLocked(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		// setup brings the bot to the click, which it returns.
+		setup func(b *bot, ctx context.Context) func() (fakeslack.Interaction, error)
+		want  string
+	}{
+		{"Edit on the receipt", func(b *bot, ctx context.Context) func() (fakeslack.Interaction, error) {
+			capture := b.must(b.fake.SlashCommand(ctx, mgr, "/coach", "<@"+rep+"|sam> 1:1 30m pricing went well"))
+			b.response(capture.ResponseURL)
+			return func() (fakeslack.Interaction, error) {
+				return b.fake.ClickResponseButton(ctx, mgr, capture.ResponseURL, "session_edit")
+			}
+		}, "nothing was changed. Click *Edit* again"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := sqlitetest.PostgresDB(t)
+			b := startBot(t, "COACHLOG_DB", db)
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			click := tt.setup(b, ctx)
+			before := b.export()
+			release := lockTables(t, ctx, db, "sessions")
+			in := b.must(click())
+			wctx, wcancel := context.WithTimeout(ctx, 2500*time.Millisecond)
+			r, err := b.fake.WaitForResponse(wctx, func(r fakeslack.Response) bool { return r.URL == in.ResponseURL })
+			wcancel()
+			release()
+			if err != nil {
+				t.Fatalf("nothing said 2.5 s after %s while sessions were locked: %v", tt.name, err)
+			}
+			if got := r.Text + blocksText(r.Blocks); !strings.Contains(got, "could not read the session in time, so the form did not open and "+tt.want) {
+				t.Errorf("%s while sessions were locked answered %q, want it to say %q", tt.name, got, tt.want)
+			}
+			if r.ReplaceOriginal || r.DeleteOriginal {
+				t.Errorf("the notice replaced or deleted the message clicked: %+v", r)
+			}
+			b.stop() // every handler has finished
+			for _, c := range b.fake.CallsTo("views.open") {
+				if c.Param("trigger_id") == in.TriggerID {
+					t.Errorf("views.open was tried after the notice (%s)", c.Error)
+				}
+			}
+			if after := b.export(); len(after) != len(before) || after[0].Status != before[0].Status || after[0].DurationMin != before[0].DurationMin {
+				t.Errorf("a form that did not open changed what is stored:\nbefore %+v\nafter  %+v", before, after)
+			}
+		})
+	}
+}
