@@ -36,10 +36,11 @@ func TestTheEditFormOpensInTimeWhilePeopleAreLocked(t *testing.T) {
 	release()
 }
 
-// The edit form cannot open without the session (its version): read with
-// no deadline, a locked table left the manager with nothing, then a
-// trigger long expired. Past the deadline they are told at once, where
-// they clicked, to click again, and no form is tried.
+// The edit form and a rep's Not accurate form cannot open without the
+// session (its version, who may answer): read with no deadline, a locked
+// table left the person with nothing, then a trigger long expired. Past
+// the deadline they are told at once, where they clicked, to click again,
+// and no form is tried.
 func TestAFormThatNeedsTheSessionSaysSoWhileSessionsAreLocked(t *testing.T) {
 	for _, tt := range []struct {
 		name string
@@ -54,6 +55,13 @@ func TestAFormThatNeedsTheSessionSaysSoWhileSessionsAreLocked(t *testing.T) {
 				return b.fake.ClickResponseButton(ctx, mgr, capture.ResponseURL, "session_edit")
 			}
 		}, "nothing was changed. Click *Edit* again"},
+		{"a rep's Not accurate", func(b *bot, ctx context.Context) func() (fakeslack.Interaction, error) {
+			b.quickLog(rep, 1)
+			dm := b.dm(rep, 1)
+			return func() (fakeslack.Interaction, error) {
+				return b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_dispute")
+			}
+		}, "nothing was saved. Click *Not accurate* again"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			db := sqlitetest.PostgresDB(t)

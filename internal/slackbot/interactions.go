@@ -96,7 +96,7 @@ func (b *Bot) writeThenAck(ctx context.Context, a *acker, write func(context.Con
 func (b *Bot) onOpenAction(ctx context.Context, in interaction, act action, readBy time.Time) {
 	switch {
 	case act.ActionID == actDispute || act.ActionID == actComment:
-		b.openRepModal(ctx, in, act)
+		b.openRepModal(ctx, in, act, readBy)
 	case act.ActionID == actEdit:
 		b.openEditModal(ctx, in, act, readBy)
 	case act.ActionID == actLogOpen:
@@ -281,35 +281,46 @@ func (b *Bot) logAnswerError(what string, err error) {
 func inHome(in interaction) bool { return in.Container.Type == "view" && in.View.Type == "home" }
 
 // openRepModal asks a rep what was wrong, or for a comment. Their right to
-// answer is checked first (a database read, no Slack call), then views.open
-// is the first use of the trigger.
-func (b *Bot) openRepModal(ctx context.Context, in interaction, act action) {
+// answer is checked first (a database read, no Slack call), by readBy,
+// then views.open is the first use of the trigger. The form cannot open
+// without that read: it says whether they may answer at all, and "Edit
+// your comment" opens on the comment left. Past readBy they are told to
+// click again, and nothing was saved.
+func (b *Bot) openRepModal(ctx context.Context, in interaction, act action, readBy time.Time) {
 	ra, ok := parseRepValue(act.Value)
 	if !ok {
 		return
 	}
+	cb, again := cbDispute, "Click *Not accurate* again"
+	if act.ActionID == actComment {
+		cb, again = cbComment, "Click the comment button again" // "Add a comment" or "Edit your comment"
+	}
 	ra.ActorID = in.User.ID
-	s, err := b.svc.RepView(ctx, ra)
+	pre, cancel := context.WithDeadline(ctx, readBy)
+	s, err := b.svc.RepView(pre, ra)
+	late := cutOff(pre, err)
+	cancel()
+	if late {
+		b.log.Warn("rep form not opened: the session was not read by the form's deadline", "user_id", in.User.ID, "session_id", ra.SessionID, "err", err)
+		b.formNotRead(ctx, in, "nothing was saved", again)
+		return
+	}
 	if err != nil {
 		b.clickError(ctx, in, "rep modal", err)
 		return
 	}
-	cb, initial := cbDispute, ""
-	if act.ActionID == actComment {
+	initial := ""
+	if cb == cbComment {
 		// "Edit your comment" opens on the comment: saved as it opens,
 		// or with a word changed, it must not wipe what the rep wrote.
 		r, _ := s.Rep(ra.RepID)
-		cb, initial = cbComment, r.Comment
+		initial = r.Comment
 	}
 	// The modal carries the click's response_url, so that the answer
 	// updates the DM through it, as a click on the DM itself does.
 	meta := modalMeta{SessionID: ra.SessionID, RepID: ra.RepID, Version: ra.Version, FromHome: inHome(in)}.withResponse(b.messageResponse(in))
 	if _, err := b.openView(ctx, in.TriggerID, reasonModal(cb, initial, meta)); err != nil {
 		b.log.Error("views.open failed", "user_id", in.User.ID, "err", err)
-		again := "Click *Not accurate* again"
-		if cb == cbComment {
-			again = "Click the comment button again" // "Add a comment" or "Edit your comment"
-		}
 		b.formNotOpened(ctx, in, "nothing was saved", again)
 	}
 }
