@@ -166,7 +166,7 @@ func TestARepsEmptyStatesSayWhereCoachingComes(t *testing.T) {
 	eventually(t, "Ria's confirmation", func() bool { return strings.Contains(home(ria()), "all answered") })
 
 	got := b.command(rep, "history")
-	mustContain(t, "Sam's /coach history", got, "You have logged no coaching yourself", "App Home")
+	mustContain(t, "Sam's /coach history", got, "You have logged no coaching yourself", "App Home", "confirm each session waiting for you")
 	if strings.Contains(got, "Nothing logged yet") {
 		t.Errorf("Sam, coached three times, is told nothing was logged:\n%s", got)
 	}

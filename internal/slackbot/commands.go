@@ -527,7 +527,7 @@ func historyMessage(h historyView) message {
 			empty = "You have logged nothing with " + mention(h.repID) + " yet. Type `/coach` to log a session."
 		}
 		if h.received {
-			empty = "You have logged no coaching yourself. The coaching you received is in your App Home (open Coachlog, then Home), and each session is in your DMs with Coachlog, where you confirm it and rate it."
+			empty = "You have logged no coaching yourself. The coaching you received is in your App Home (open Coachlog, then Home), where you can confirm each session waiting for you; each is also in your DMs with Coachlog, where you confirm it and rate it."
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(empty), nil, nil))
 	}
