@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"log/slog"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -137,4 +139,30 @@ func buttonsBlock(blockID string, pairs ...[2]string) slack.Block {
 			slack.NewTextBlockObject(slack.PlainTextType, "Button "+p[1], false, false)))
 	}
 	return slack.NewActionBlock(blockID, els...)
+}
+
+// respondToAClick posts a message with a button in C0TEAM, clicks it as
+// U0ALICE, acks the click and posts body to its response_url: the fake,
+// the message clicked and the status the post got.
+func respondToAClick(t *testing.T, body string) (fake *Server, ch, ts string, status int) {
+	t.Helper()
+	fake = startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	ch, ts, err := apiClient(fake).PostMessageContext(ctx, "C0TEAM", slack.MsgOptionText("v1", false),
+		slack.MsgOptionBlocks(buttonsBlock("pick", [2]string{"pick", "a"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	click, err := fake.ClickButton(ctx, "U0ALICE", ch, ts, "pick")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = sm.Ack(*nextEvent(ctx, t, sm, socketmode.EventTypeInteractive).Request)
+	resp, err := http.Post(click.ResponseURL, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return fake, ch, ts, resp.StatusCode
 }

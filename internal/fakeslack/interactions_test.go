@@ -590,26 +590,9 @@ func TestAResponseNeedsContent(t *testing.T) {
 		{"an ephemeral of nothing", `{"response_type":"ephemeral","text":""}`, http.StatusBadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := startFake(t)
-			ctx := deadline(t)
-			sm := connect(t, fake)
-			ch, ts, err := apiClient(fake).PostMessageContext(ctx, "C0TEAM", slack.MsgOptionText("v1", false),
-				slack.MsgOptionBlocks(buttonsBlock("pick", [2]string{"pick", "a"})))
-			if err != nil {
-				t.Fatal(err)
-			}
-			click, err := fake.ClickButton(ctx, "U0ALICE", ch, ts, "pick")
-			if err != nil {
-				t.Fatal(err)
-			}
-			_ = sm.Ack(*nextEvent(ctx, t, sm, socketmode.EventTypeInteractive).Request)
-			resp, err := http.Post(click.ResponseURL, "application/json", strings.NewReader(tc.body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != tc.want {
-				t.Fatalf("status %d, want %d", resp.StatusCode, tc.want)
+			fake, ch, ts, status := respondToAClick(t, tc.body)
+			if status != tc.want {
+				t.Fatalf("status %d, want %d", status, tc.want)
 			}
 			if tc.want == http.StatusOK {
 				return

@@ -4,9 +4,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
 )
 
 // delete_original deletes the message clicked and, as Slack documents,
@@ -25,26 +22,9 @@ func TestDeleteOriginalPostsTheContentAsNew(t *testing.T) {
 			[]string{"Logged"}, nil, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := startFake(t)
-			ctx := deadline(t)
-			sm := connect(t, fake)
-			ch, ts, err := apiClient(fake).PostMessageContext(ctx, "C0TEAM", slack.MsgOptionText("v1", false),
-				slack.MsgOptionBlocks(buttonsBlock("pick", [2]string{"pick", "a"})))
-			if err != nil {
-				t.Fatal(err)
-			}
-			click, err := fake.ClickButton(ctx, "U0ALICE", ch, ts, "pick")
-			if err != nil {
-				t.Fatal(err)
-			}
-			_ = sm.Ack(*nextEvent(ctx, t, sm, socketmode.EventTypeInteractive).Request)
-			resp, err := http.Post(click.ResponseURL, "application/json", strings.NewReader(tc.body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("status %d", resp.StatusCode)
+			fake, ch, ts, status := respondToAClick(t, tc.body)
+			if status != http.StatusOK {
+				t.Fatalf("status %d", status)
 			}
 
 			if _, ok := fake.Message(ch, ts); ok {
