@@ -191,6 +191,10 @@ func TestSubmitViewKeepsEarlierPicks(t *testing.T) {
 		{"given again", map[string]map[string]any{"pick": {"rep": UserValue("U0CAROL")}}, "U0CAROL", "2026-11-20"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			// Each case its own modal: the one before may still be closing
+			// (its submission's ack is on its way), and an external_id
+			// names one open view.
+			modal.ExternalID = "keep-" + tt.name
 			opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), modal)
 			if err != nil {
 				t.Fatal(err)
