@@ -69,11 +69,16 @@ func (n Nudge) Why() string {
 	return ""
 }
 
-// tenths shows a weekly average to one decimal, rounding halves up as the
-// digest and /coach stats do (metrics.Tenths): a four-week average is often
-// a quarter, and "%.1f" rounds 0.25 to even, "0.2", where they say "0.3".
+// Tenths is a weekly average in the tenths every surface prints it to
+// (the nudge here, the digest and /coach stats through metrics), halves
+// rounded away from zero: the 4 weeks before holding one session is 0.25
+// a week, 0.3 everywhere, where Go's %.1f alone (halves to even) prints
+// 0.2.
+func Tenths(perWeek float64) int { return int(math.Round(perWeek * 10)) }
+
+// tenths shows a weekly average to one decimal, as Tenths rounds it.
 func tenths(perWeek float64) string {
-	return fmt.Sprintf("%.1f", math.Round(perWeek*10)/10)
+	return fmt.Sprintf("%.1f", float64(Tenths(perWeek))/10)
 }
 
 func repCount(n int) string {

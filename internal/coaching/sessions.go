@@ -268,7 +268,7 @@ func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, ac
 		switch {
 		case !existed:
 			msgs = append(msgs, repDM(OpPost, sess.ID, r.RepID))
-		case r.Removed && !wasRemoved(old, r.RepID), !r.Removed:
+		case r.Removed && !was.Removed, !r.Removed:
 			msgs = append(msgs, repDM(OpUpdate, sess.ID, r.RepID))
 		}
 		// A reminder says which session it is (kind and date) and where
@@ -282,11 +282,6 @@ func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, ac
 		}
 	}
 	return sess, tx.Enqueue(ctx, msgs...)
-}
-
-func wasRemoved(s Session, repID string) bool {
-	r, ok := s.Rep(repID)
-	return ok && r.Removed
 }
 
 // disputedStaying lists the reps who disputed the session and stay on it.

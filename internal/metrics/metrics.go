@@ -123,10 +123,8 @@ func Percent(share float64) int {
 }
 
 // Tenths is a weekly average (Figures.BeforeWeekly) in the tenths every
-// surface prints it to, halves rounded away from zero: the 4 weeks before
-// holding one session is 0.25 a week, 0.3 in the digest and in /coach
-// stats alike, where Go's %.1f alone (halves to even) prints 0.2.
-func Tenths(perWeek float64) int { return int(math.Round(perWeek * 10)) }
+// surface prints it to: coaching.Tenths, the nudge's rule.
+func Tenths(perWeek float64) int { return coaching.Tenths(perWeek) }
 
 // PercentText shows a share as the surfaces print it (Percent, "62%"), or
 // "–" when there is nothing to divide.

@@ -57,6 +57,9 @@ func newFailLog(log *slog.Logger, now func() time.Time) *failLog {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if now == nil {
+		now = time.Now
+	}
 	return &failLog{log: log, now: now, runs: map[string]*failRun{}}
 }
 

@@ -106,9 +106,9 @@ func (c Checks) health(ctx context.Context, fl *failLog) []string {
 			bad = append(bad, "outbox: cannot be read")
 		} else {
 			fl.ok(ctx, failOutbox)
-		}
-		if err == nil && !oldest.IsZero() && now.Sub(oldest) > stuckAfter {
-			bad = append(bad, fmt.Sprintf("outbox: stuck, oldest undelivered message is %s old", now.Sub(oldest).Round(time.Second)))
+			if !oldest.IsZero() && now.Sub(oldest) > stuckAfter {
+				bad = append(bad, fmt.Sprintf("outbox: stuck, oldest undelivered message is %s old", now.Sub(oldest).Round(time.Second)))
+			}
 		}
 	}
 	if c.Stopped != nil {

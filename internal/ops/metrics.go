@@ -166,9 +166,6 @@ const readTimeout = time.Second
 
 // Watch registers metrics read from src at scrape time.
 func (m *Metrics) Watch(src Sources) {
-	if src.Now == nil {
-		src.Now = time.Now
-	}
 	fl := newFailLog(src.Log, src.Now)
 	if src.SenderRole != nil {
 		m.Registry.MustRegister(boolGauge("coachlog_sender_role",

@@ -7,11 +7,18 @@ import (
 	"time"
 )
 
+// retryLogEvery is how often sends failing the same way are warned of
+// again. While Slack is down, every message queued fails in each round of
+// its backoff: a Monday's 2,000 nudges were 2,000 identical warnings a
+// round. The kind of a failure is its method and its error; each failure
+// is still logged, at debug.
+const retryLogEvery = 10 * time.Second
+
 // throttle thins a log line that repeats: the first of a kind is logged,
 // then at most one every `every`, saying how many of that kind went
 // unlogged since. Each kind has its own clock, so a new way of failing is
-// logged at once. The delivery passes and the sends that fail share this
-// one rule; sends run concurrently, so it locks.
+// logged at once. The sends that fail use it (Worker.retries); they run
+// concurrently, so it locks. A lane's failing passes have passLog.
 type throttle struct {
 	every      time.Duration
 	mu         sync.Mutex
@@ -36,15 +43,6 @@ func (t *throttle) allow(kind string, now time.Time) (bool, int) {
 	return true, n
 }
 
-// reset ends a run of kind: its next line is logged at once, as the first
-// of a new run.
-func (t *throttle) reset(kind string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.last, kind)
-	delete(t.suppressed, kind)
-}
-
 // passLogEvery is how often a pass that keeps failing is logged again.
 const passLogEvery = time.Minute
 
@@ -58,13 +56,13 @@ type passLog struct {
 	what   string // "outbox pass", "outbox reply pass"
 	log    *slog.Logger
 	now    func() time.Time
-	gate   throttle  // one kind, "": this lane's failing passes
 	failed int       // passes failed in a row
 	since  time.Time // when the first of them failed
+	logged time.Time // when they were last logged
 }
 
 func newPassLog(what string, log *slog.Logger, now func() time.Time) *passLog {
-	return &passLog{what: what, log: log, now: now, gate: throttle{every: passLogEvery}}
+	return &passLog{what: what, log: log, now: now}
 }
 
 // fail records a failed pass, and logs it unless one was logged less than
@@ -72,15 +70,13 @@ func newPassLog(what string, log *slog.Logger, now func() time.Time) *passLog {
 func (p *passLog) fail(ctx context.Context, err error) {
 	now := p.now()
 	p.failed++
-	if p.failed == 1 {
-		p.since = now
-	}
-	switch logged, _ := p.gate.allow("", now); {
-	case !logged:
+	switch {
 	case p.failed == 1:
+		p.since, p.logged = now, now
 		p.log.ErrorContext(ctx, p.what+" failed; retrying every second, logged again each minute while it fails",
 			"err", err, "then", "check the database (COACHLOG_DB) answers; nothing is lost meanwhile, messages wait in the outbox")
-	default:
+	case now.Sub(p.logged) >= passLogEvery:
+		p.logged = now
 		p.log.ErrorContext(ctx, p.what+" still failing", "failed_passes", p.failed,
 			"failing_for", now.Sub(p.since).Round(time.Second), "err", err)
 	}
@@ -94,12 +90,4 @@ func (p *passLog) ok(ctx context.Context) {
 	p.log.InfoContext(ctx, p.what+" works again", "failed_passes", p.failed,
 		"failing_for", p.now().Sub(p.since).Round(time.Second))
 	p.failed = 0
-	p.gate.reset("")
 }
-
-// retryLogEvery is how often sends failing the same way are warned of
-// again. While Slack is down, every message queued fails in each round of
-// its backoff: a Monday's 2,000 nudges were 2,000 identical warnings a
-// round. The kind of a failure is its method and its error; each failure
-// is still logged, at debug.
-const retryLogEvery = 10 * time.Second

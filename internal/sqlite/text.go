@@ -8,8 +8,9 @@ import (
 )
 
 // withoutNUL returns args with the NUL characters dropped from their
-// text. Every statement's arguments pass through it where they are bound
-// (cachedDB, cachedTx), on both engines: PostgreSQL refuses text holding
+// text. Every statement the store runs has its arguments pass through it
+// where they are bound (cachedDB, cachedTx, Store.Exec; the copy to
+// PostgreSQL uses dropNUL), on both engines: PostgreSQL refuses text holding
 // a NUL, so a name from Slack or a roster file, a Slack status, a note or
 // a reason pasted with one failed to save there with nothing said but
 // "something went wrong", while SQLite stored it. Nothing a person means
