@@ -2,6 +2,7 @@ package coaching
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"time"
 )
@@ -223,6 +224,23 @@ type Reply struct {
 // press for an answer to a request a moment old, so it is withheld.
 type Reminder struct {
 	Version int `json:"version"`
+}
+
+// ReminderStands says whether the reminder m, about to be posted, still
+// has a reason to go: its rep has not answered the session as it was when
+// the reminder came due, and nothing withdrew the session from them. A
+// reminder queued before reminders carried their version (no payload, or
+// none readable) is judged by the rep's state alone.
+func (s Session) ReminderStands(m Message) bool {
+	r, ok := s.Rep(m.RepID)
+	if !ok || r.Status != StatusPending || r.Removed || s.Undone() {
+		return false
+	}
+	var due Reminder
+	if len(m.Payload) > 0 && json.Unmarshal(m.Payload, &due) == nil && due.Version != 0 {
+		return due.Version == s.Version
+	}
+	return true
 }
 
 // RepDMKey names the DM a rep gets about a session.

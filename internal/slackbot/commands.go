@@ -13,6 +13,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/quickcapture"
+	"github.com/coachlog/coachlog/internal/textcut"
 )
 
 // onSlash serves /coach. Commands that change nothing are acknowledged
@@ -465,9 +466,7 @@ func (b *Bot) history(ctx context.Context, cmd slashCommand, repID string) {
 		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+escKeepMentions(coaching.ErrorMessage(err))), false)
 		return
 	}
-	if len(h.own) > historyLimit {
-		h.own, h.more = h.own[:historyLimit], true
-	}
+	h.own, h.more = latest(h.own, historyLimit)
 	if len(h.own) == 0 && repID == "" {
 		// Someone who logged nothing may be a rep looking for the
 		// coaching they received: say where it is.
@@ -593,7 +592,7 @@ func belowBlocks(title, repID string, below []coaching.Session) []slack.Block {
 // noteText is a shared session's notes and commitments, cut short for a
 // list, as plain text: what people typed is never read as markup.
 func noteText(s coaching.Session) string {
-	text := "Notes: " + truncate(s.Notes, belowNoteRunes)
+	text := "Notes: " + textcut.Cut(s.Notes, belowNoteRunes)
 	if s.Notes == "" {
 		text = "No notes."
 	}
@@ -604,7 +603,7 @@ func noteText(s coaching.Session) string {
 		}
 	}
 	if len(lines) > 0 {
-		text += "\nCommitments:\n" + truncate(strings.Join(lines, "\n"), belowNoteRunes)
+		text += "\nCommitments:\n" + textcut.Cut(strings.Join(lines, "\n"), belowNoteRunes)
 	}
 	return text
 }

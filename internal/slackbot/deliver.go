@@ -92,22 +92,12 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 }
 
 // reminderStands says whether a reminder about to be posted still has a
-// reason to go: the rep has not answered the session as it was when it
-// came due, and nothing withdrew it. prior is nil for an update of a
-// reminder that was withheld, which the outbox sends as its post: a
-// reminder nobody saw stays unsent, whatever the rep's state now. A
-// reminder queued before reminders carried their version (no payload, or
-// none readable) is judged by the rep's state alone.
+// reason to go (coaching's Session.ReminderStands) and a thread to go in:
+// prior is nil for an update of a reminder that was withheld, which the
+// outbox sends as its post; a reminder nobody saw stays unsent, whatever
+// the rep's state now.
 func reminderStands(s coaching.Session, m coaching.Message, prior *coaching.Posted) bool {
-	r, ok := s.Rep(m.RepID)
-	if !ok || r.Status != coaching.StatusPending || r.Removed || s.Undone() || prior == nil {
-		return false
-	}
-	var due coaching.Reminder
-	if len(m.Payload) > 0 && json.Unmarshal(m.Payload, &due) == nil && due.Version != 0 {
-		return due.Version == s.Version
-	}
-	return true
+	return prior != nil && s.ReminderStands(m)
 }
 
 // withoutChangeNote is s with no "Updated: …" note for repID, whose first
@@ -164,7 +154,7 @@ func classify(method string, err error) error {
 		return e
 	}
 	if sc, ok := errors.AsType[slack.StatusCodeError](err); ok {
-		if sc.Code == 429 || sc.Code >= 500 {
+		if transientStatus(sc.Code) {
 			return e // 429 without Retry-After, or a server error: back off
 		}
 		e.Class = outbox.Permanent // 404 used_url, 410 expired and the like

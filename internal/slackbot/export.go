@@ -11,6 +11,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/export"
+	"github.com/coachlog/coachlog/internal/textcut"
 )
 
 // exportCommand serves /coach export [--from DATE] [--to DATE], for admins:
@@ -61,7 +62,7 @@ func exportArgs(args string) (export.Options, error) {
 		case "to":
 			dst = &o.To
 		default:
-			return o, coaching.Errorf(coaching.EInvalid, "%q is not an option of /coach export.", truncate(words[i], 40))
+			return o, coaching.Errorf(coaching.EInvalid, "%q is not an option of /coach export.", textcut.Cut(words[i], 40))
 		}
 		if i+1 == len(words) {
 			return o, coaching.Errorf(coaching.EInvalid, "--%s needs a date.", flag)
@@ -69,7 +70,7 @@ func exportArgs(args string) (export.Options, error) {
 		i++
 		d, err := coaching.ParseDate(words[i])
 		if err != nil {
-			return o, coaching.Errorf(coaching.EInvalid, "--%s: %q is not a date (YYYY-MM-DD).", flag, truncate(words[i], 40))
+			return o, coaching.Errorf(coaching.EInvalid, "--%s: %q is not a date (YYYY-MM-DD).", flag, textcut.Cut(words[i], 40))
 		}
 		*dst = d
 	}

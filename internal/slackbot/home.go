@@ -47,6 +47,15 @@ type home struct {
 	open         []coaching.Commitment
 }
 
+// latest keeps the first n of xs, read as n+1 newest first, and reports
+// whether there was one more: older ones the surface says it leaves out.
+func latest[T any](xs []T, n int) ([]T, bool) {
+	if len(xs) > n {
+		return xs[:n], true
+	}
+	return xs, false
+}
+
 // homeView renders someone's App Home tab. A notice, when given, comes
 // first: what became of something the person did in the tab. The numbers
 // come from one run of the metrics scoped to the person; if it fails the
@@ -58,16 +67,12 @@ func (b *Bot) homeView(ctx context.Context, userID, notice string) (slack.HomeTa
 	if h.logged, err = b.svc.History(ctx, userID, "", homeSessions+1); err != nil {
 		return slack.HomeTabViewRequest{}, err
 	}
-	if len(h.logged) > homeSessions {
-		h.logged, h.loggedMore = h.logged[:homeSessions], true
-	}
+	h.logged, h.loggedMore = latest(h.logged, homeSessions)
 	// One more than the tab counts, to tell whether there are older ones.
 	if h.received, err = b.svc.RepSessions(ctx, userID, homeReceived+1); err != nil {
 		return slack.HomeTabViewRequest{}, err
 	}
-	if len(h.received) > homeReceived {
-		h.received, h.receivedMore = h.received[:homeReceived], true
-	}
+	h.received, h.receivedMore = latest(h.received, homeReceived)
 	if h.person.Holds(coaching.PersonRep) || len(h.received) > 0 {
 		if h.open, err = b.svc.MyCommitments(ctx, userID); err != nil {
 			return slack.HomeTabViewRequest{}, err

@@ -41,11 +41,7 @@ func answeredNotice(s coaching.Session, repID string) string {
 // receivedLine is a session as the rep it was logged with reads it, as
 // their DM puts it: who logged what with them, when and how long.
 func receivedLine(s coaching.Session, repID string) string {
-	line := fmt.Sprintf("%s logged a *%s* with you", mention(s.ManagerID), s.Kind.Label())
-	if others := without(s.ActiveRepIDs(), repID); len(others) > 0 {
-		line += " and " + mentions(others)
-	}
-	return fmt.Sprintf("%s · %s · %d min%s", line, s.OccurredOn.Human(), s.DurationMin, roleSuffix(s))
+	return fmt.Sprintf("%s · %s · %d min%s", repHead(s, repID), s.OccurredOn.Human(), s.DurationMin, roleSuffix(s))
 }
 
 // homeRefusal is what the top of someone's Home tab says when an action

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/textcut"
 )
 
 // onInteraction serves buttons, modal submissions and shortcuts.
@@ -325,8 +326,9 @@ func (b *Bot) openRepModal(ctx context.Context, in interaction, act action, read
 	}
 }
 
-// cutOff reports whether a read made with ctx failed for want of time: its
-// deadline (a form's readBy) passed before the database answered.
+// cutOff reports whether a read made with ctx failed because ctx ended
+// first: its deadline (a form's readBy) passed, or the bot is stopping,
+// before the database answered.
 func cutOff(ctx context.Context, err error) bool { return err != nil && ctx.Err() != nil }
 
 func parseSessionValue(v string) (int64, string) {
@@ -514,7 +516,7 @@ func shortcutNotes(text, link string) string {
 	}
 	room := coaching.MaxNotesLen - len([]rune(suffix))
 	if len([]rune(text)) > room {
-		text = truncate(text, room)
+		text = textcut.Cut(text, room)
 	}
 	return text + suffix
 }

@@ -200,7 +200,7 @@ func (m logModal) keptBlocks() []slack.Block {
 		}
 		var opts, initial []*slack.OptionBlockObject
 		for _, c := range cs {
-			label := truncate(c.Text, 70)
+			label := textcut.Cut(c.Text, 70)
 			desc := "from " + c.CreatedOn.Human()
 			if !c.FollowUpOn.IsZero() {
 				desc += " · follow up " + c.FollowUpOn.Human()
@@ -215,7 +215,7 @@ func (m logModal) keptBlocks() []slack.Block {
 		el.InitialOptions = initial
 		label := "Kept since last time?"
 		if len(m.Draft.RepIDs) > 1 {
-			label = truncate("Kept since last time? ("+m.repName(rep)+")", 150)
+			label = textcut.Cut("Kept since last time? ("+m.repName(rep)+")", 150)
 		}
 		blocks = append(blocks, slack.NewInputBlock(keptPrefix+rep, plain(label), plain("Tick the open commitments that were kept."), el).WithOptional(true))
 	}
@@ -241,7 +241,7 @@ func (m logModal) repName(id string) string {
 func (m logModal) skillsBlock() slack.Block {
 	var opts, initial []*slack.OptionBlockObject
 	for _, s := range m.Skills {
-		o := slack.NewOptionBlockObject(s.ID, plain(truncate(s.Label, 75)), nil)
+		o := slack.NewOptionBlockObject(s.ID, plain(textcut.Cut(s.Label, 75)), nil)
 		opts = append(opts, o)
 		if slices.Contains(m.Draft.Skills, s.ID) {
 			initial = append(initial, o)
@@ -364,11 +364,6 @@ func reasonModal(callbackID, initial string, meta modalMeta) slack.ModalViewRequ
 		Blocks: slack.Blocks{BlockSet: []slack.Block{in}}, CallbackID: callbackID, PrivateMetadata: meta.encode(),
 	}
 }
-
-// truncate cuts s to n characters, marking the cut (textcut.Cut). It
-// stays a name of its own while commands.go and interactions.go, being
-// reworked elsewhere, call it.
-func truncate(s string, n int) string { return textcut.Cut(s, n) }
 
 // truncateRunes cuts s to at most n characters without a marker.
 func truncateRunes(s string, n int) string {

@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/textcut"
 )
 
 // Action ids of buttons.
@@ -183,13 +184,20 @@ func button(actionID, text, value string, style slack.Style) *slack.ButtonBlockE
 	return b
 }
 
-// repDM is the DM a rep gets about a session, in its current state.
-func repDM(s coaching.Session, repID string, skills []coaching.Skill) message {
-	r, _ := s.Rep(repID)
+// repHead is who logged what with repID, as their DM and App Home head
+// a session: "@max logged a *1:1* with you and @ria".
+func repHead(s coaching.Session, repID string) string {
 	head := fmt.Sprintf("%s logged a *%s* with you", mention(s.ManagerID), s.Kind.Label())
 	if others := without(s.ActiveRepIDs(), repID); len(others) > 0 {
 		head += " and " + mentions(others)
 	}
+	return head
+}
+
+// repDM is the DM a rep gets about a session, in its current state.
+func repDM(s coaching.Session, repID string, skills []coaching.Skill) message {
+	r, _ := s.Rep(repID)
+	head := repHead(s, repID)
 	text := fmt.Sprintf("%s logged a %s with you on %s", mention(s.ManagerID), s.Kind.Label(), s.OccurredOn.Human())
 	if s.Undone() || r.Removed {
 		// Taken off a session that goes on for others, the rep is told
@@ -205,7 +213,7 @@ func repDM(s coaching.Session, repID string, skills []coaching.Skill) message {
 	}
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head), detailFields(s, skills), nil)}
 	if r.ChangeNote != "" && r.Status == coaching.StatusPending {
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":pencil2: *Updated:* "+escKeepMentions(truncate(r.ChangeNote, 2500))+". Please confirm again.")))
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":pencil2: *Updated:* "+escKeepMentions(textcut.Cut(r.ChangeNote, 2500))+". Please confirm again.")))
 	}
 	blocks = append(blocks, noteBlocks(s, repID)...)
 	val := repValue(s, repID)

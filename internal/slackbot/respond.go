@@ -47,9 +47,15 @@ func (b *Bot) respond(ctx context.Context, url string, m message, replace bool) 
 // answers 404 once the URL is used up or expired, 400 to a body it refuses.
 func blip(err error) bool {
 	if sc, ok := errors.AsType[slack.StatusCodeError](err); ok {
-		return sc.Code == http.StatusTooManyRequests || sc.Code >= 500
+		return transientStatus(sc.Code)
 	}
 	return true
+}
+
+// transientStatus reports an HTTP status that may pass if the request is
+// sent again: a 429 or a server error.
+func transientStatus(code int) bool {
+	return code == http.StatusTooManyRequests || code >= 500
 }
 
 // refuse tells someone, ephemerally, why their click changed nothing. text

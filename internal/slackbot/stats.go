@@ -10,6 +10,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/metrics"
+	"github.com/coachlog/coachlog/internal/textcut"
 )
 
 // person is someone as Coachlog knows them; the zero Person (no roles)
@@ -178,7 +179,7 @@ func figureBlocks(title, scope string, per metrics.Period, f metrics.Figures) []
 		about = scope + " · " + about
 	}
 	blocks := []slack.Block{
-		slack.NewHeaderBlock(plain(truncate(title, 150))),
+		slack.NewHeaderBlock(plain(textcut.Cut(title, 150))),
 		slack.NewContextBlock("", mrkdwn(about)),
 		slack.NewSectionBlock(nil, figureFields(f, per), nil),
 	}

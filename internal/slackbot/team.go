@@ -100,11 +100,7 @@ func teamMessage(f metrics.Figures, today coaching.Date) message {
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil,
 			slack.NewAccessory(button(actLogForRp, "Log coaching", r.ID, buttonStyle(r.Overdue)))))
 	}
-	var rest []metrics.TeamRep
-	if len(reps) > maxTeamRows {
-		rest = reps[maxTeamRows:]
-	}
-	lines, counts := restLines(rest)
+	lines, counts := restLines(reps[min(len(reps), maxTeamRows):])
 	blocks = append(blocks, lineSections(lines, 50-len(blocks), max(teamText-used, 0), func(n int) string {
 		left := 0
 		for _, c := range counts[len(counts)-n:] {

@@ -6,6 +6,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/textcut"
 )
 
 // Slack shows a view_submission's errors only under input blocks of the
@@ -69,5 +70,5 @@ func errorAck(v view, msg string) *slack.ViewSubmissionResponse {
 	if len(inputs) == 0 {
 		return nil
 	}
-	return errorsAck(v, coaching.FieldErrors{coaching.Field(inputs[0]): truncate(msg, 150)})
+	return errorsAck(v, coaching.FieldErrors{coaching.Field(inputs[0]): textcut.Cut(msg, 150)})
 }
