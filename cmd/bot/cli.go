@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -105,10 +106,9 @@ func exportCmd(ctx context.Context, e env, args []string) error {
 	return err
 }
 
-// fileCommand reads the arguments of a command that takes one file and no
-// flags, and the settings.
-func fileCommand(e env, name, usage string, args []string) (string, config, error) {
-	fs := newFlags(e, name)
+// fileCommand reads the arguments of a command that takes one file and
+// the flags defined on fs (newFlags), and the settings.
+func fileCommand(e env, fs *flag.FlagSet, usage string, args []string) (string, config, error) {
 	if err := parseFlags(fs, args); err != nil {
 		return "", config{}, err
 	}
@@ -120,7 +120,7 @@ func fileCommand(e env, name, usage string, args []string) (string, config, erro
 }
 
 func rosterImport(ctx context.Context, e env, args []string) error {
-	path, cfg, err := fileCommand(e, "roster import", "coachlog roster import FILE.csv", args)
+	path, cfg, err := fileCommand(e, newFlags(e, "roster import"), "coachlog roster import FILE.csv", args)
 	if err != nil {
 		return err
 	}

@@ -105,7 +105,7 @@ func printNudges(e env, run coaching.NudgeRun, verb string) {
 
 // backupCmd writes a consistent copy of the database, safe while the bot runs.
 func backupCmd(ctx context.Context, e env, args []string) error {
-	dest, cfg, err := fileCommand(e, "backup", "coachlog backup FILE", args)
+	dest, cfg, err := fileCommand(e, newFlags(e, "backup"), "coachlog backup FILE", args)
 	if err != nil {
 		return err
 	}

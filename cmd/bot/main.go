@@ -79,21 +79,9 @@ func runEnv(ctx context.Context, args []string, e env) error {
 	case "export":
 		return exportCmd(ctx, e, rest)
 	case "roster":
-		if len(rest) > 0 && isHelp(rest[0]) {
-			return rosterImport(ctx, e, rest[:1]) // its usage, exit 0
-		}
-		if len(rest) == 0 || rest[0] != "import" {
-			return usageError("roster needs a subcommand: coachlog roster import FILE.csv")
-		}
-		return rosterImport(ctx, e, rest[1:])
+		return importCmd(ctx, e, "roster", rest, rosterImport)
 	case "performance":
-		if len(rest) > 0 && isHelp(rest[0]) {
-			return performanceImport(ctx, e, rest[:1])
-		}
-		if len(rest) == 0 || rest[0] != "import" {
-			return usageError("performance needs a subcommand: coachlog performance import FILE.csv")
-		}
-		return performanceImport(ctx, e, rest[1:])
+		return importCmd(ctx, e, "performance", rest, performanceImport)
 	case "metrics":
 		return metricsCmd(ctx, e, rest)
 	case "demo":
@@ -142,6 +130,18 @@ func exitCode(err error) int {
 }
 
 // newFlags returns a flag set whose errors come back as usage errors.
+// importCmd runs `coachlog NAME import …` with run; `coachlog NAME -h`
+// prints run's usage (exit 0), and anything else names the subcommand.
+func importCmd(ctx context.Context, e env, name string, rest []string, run func(context.Context, env, []string) error) error {
+	if len(rest) > 0 && isHelp(rest[0]) {
+		return run(ctx, e, rest[:1])
+	}
+	if len(rest) == 0 || rest[0] != "import" {
+		return usageError(name + " needs a subcommand: coachlog " + name + " import FILE.csv")
+	}
+	return run(ctx, e, rest[1:])
+}
+
 func newFlags(e env, name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)

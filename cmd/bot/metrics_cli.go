@@ -24,14 +24,7 @@ import (
 func performanceImport(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "performance import")
 	fractions := fs.Bool("fractions", false, "the file gives attainment as fractions of quota (0.875 for 87.5%), as percent-formatted spreadsheet cells export")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError("usage: coachlog performance import [--fractions] FILE.csv")
-	}
-	path := fs.Arg(0)
-	cfg, err := loadConfig(e.getenv, needs{})
+	path, cfg, err := fileCommand(e, fs, "coachlog performance import [--fractions] FILE.csv", args)
 	if err != nil {
 		return err
 	}
