@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"maps"
 	"slices"
 	"strings"
@@ -17,14 +16,7 @@ func errorsOf(t *testing.T, ack fakeslack.Ack) map[string]string {
 	if len(ack.Payload) == 0 {
 		return nil
 	}
-	var r struct {
-		Action string            `json:"response_action"`
-		Errors map[string]string `json:"errors"`
-	}
-	if err := json.Unmarshal(ack.Payload, &r); err != nil || r.Action != "errors" {
-		t.Fatalf("ack = %s, want response_action errors", ack.Payload)
-	}
-	return r.Errors
+	return errorsAck(t, ack.Payload)
 }
 
 // A form carries the session it is about in its private_metadata, and

@@ -639,13 +639,8 @@ func isTime(s string) bool {
 // exactly these). The text, number, email, url, rich text and file inputs
 // and the image element have none, and Slack refuses a block whose
 // element carries a field it does not have.
-var confirmable = map[string]bool{
-	"button": true, "checkboxes": true, "radio_buttons": true, "overflow": true, "workflow_button": true,
-	"datepicker": true, "timepicker": true, "datetimepicker": true,
-	"static_select": true, "external_select": true, "users_select": true, "conversations_select": true, "channels_select": true,
-	"multi_static_select": true, "multi_external_select": true, "multi_users_select": true,
-	"multi_conversations_select": true, "multi_channels_select": true,
-}
+var confirmable = setOf(append([]string{"button", "checkboxes", "radio_buttons", "overflow", "workflow_button",
+	"datepicker", "timepicker", "datetimepicker"}, menus...)...)
 
 // confirm checks a confirmation dialog object
 // (https://docs.slack.dev/reference/block-kit/composition-objects/confirmation-dialog-object):
