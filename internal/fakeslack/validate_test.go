@@ -30,11 +30,18 @@ type answer struct {
 // call posts params to method with the bot token, as a form.
 func call(t *testing.T, s *Server, method string, params url.Values) answer {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.APIURL()+method, strings.NewReader(params.Encode()))
+	return post(t, s, method, "application/x-www-form-urlencoded", params.Encode())
+}
+
+// post posts body, of contentType, to method with the bot token, and
+// reads Slack's answer.
+func post(t *testing.T, s *Server, method, contentType, body string) answer {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.APIURL()+method, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Authorization", "Bearer "+s.BotToken())
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -2,7 +2,6 @@ package fakeslack
 
 import (
 	"encoding/json"
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -152,22 +151,7 @@ func TestViewsUpdateTakesOneID(t *testing.T) {
 // sends views.* methods.
 func callJSON(t *testing.T, s *Server, method, body string) answer {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.APIURL()+method, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json; charset=utf-8")
-	req.Header.Set("Authorization", "Bearer "+s.BotToken())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var a answer
-	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
-		t.Fatal(err)
-	}
-	return a
+	return post(t, s, method, "application/json; charset=utf-8", body)
 }
 
 // A hash sent to views.update or views.publish must be the view's current
