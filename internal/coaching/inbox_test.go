@@ -209,3 +209,66 @@ func TestACommandLoggedTwiceAtOnceIsOneSession(t *testing.T) {
 		}
 	})
 }
+
+// A replica that logs the command between this one's reads of the command
+// and of its key is found, whichever read it falls after: its session is
+// returned, not taken for a refusal (CI saw "answered already" when the
+// key was read first).
+func TestACommandLoggedBetweenTheChecksIsReturned(t *testing.T) {
+	for _, after := range []string{"CommandAnswered", "SubmissionSession"} {
+		t.Run("after "+after, func(t *testing.T) {
+			sqlitetest.Each(t, func(t *testing.T, db string) {
+				ctx := context.Background()
+				other, st, clk := newServiceOn(t, db)
+				c, _, err := other.Accept(ctx, coaching.Command{Key: "cmd:T1", UserID: "UMGR", Payload: []byte(`{"text":"x"}`), ReceivedAt: clk.t.Add(-time.Minute)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				req := coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Source: coaching.SourceQuick,
+					Key: c.Key, CommandID: c.ID, ResponseURL: "https://hooks.slack.test/commands/1", ResponseAt: c.ReceivedAt}
+				var first coaching.Session
+				racing := &interleavedStore{Store: openStore(t, db, clk), after: after, meanwhile: func() {
+					if first, err = other.LogSession(ctx, req); err != nil {
+						t.Error(err)
+					}
+				}}
+				this := coaching.NewService(coaching.Config{Store: racing, Now: clk.Now})
+				got, err := this.LogSession(ctx, req)
+				if err != nil {
+					t.Fatalf("logging the command the other replica logged meanwhile: %v", err)
+				}
+				if !racing.ran || got.ID != first.ID || got.ID == 0 {
+					t.Errorf("got session %d, the other replica logged %d (it ran: %v); want that one", got.ID, first.ID, racing.ran)
+				}
+				if stats, err := st.OutboxStats(ctx); err != nil || stats.Pending != 2 {
+					t.Errorf("outbox = %+v, %v; want the rep's DM and the receipt, once", stats, err)
+				}
+			})
+		})
+	}
+}
+
+// interleavedStore runs meanwhile once, right after the read named by after.
+type interleavedStore struct {
+	*sqlite.Store
+	after     string
+	meanwhile func()
+	ran       bool
+}
+
+func (s *interleavedStore) then(read string) {
+	if read == s.after && !s.ran {
+		s.ran = true
+		s.meanwhile()
+	}
+}
+
+func (s *interleavedStore) CommandAnswered(ctx context.Context, id int64) (bool, error) {
+	defer s.then("CommandAnswered")
+	return s.Store.CommandAnswered(ctx, id)
+}
+
+func (s *interleavedStore) SubmissionSession(ctx context.Context, key string) (int64, bool, error) {
+	defer s.then("SubmissionSession")
+	return s.Store.SubmissionSession(ctx, key)
+}

@@ -33,20 +33,25 @@ func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, erro
 	// which could refuse it now (a rep deactivated since). A first
 	// delivery saves the read: the transaction finds a duplicate anyway.
 	if req.Redelivery || req.CommandID != 0 {
+		// The command is read before its key: one commit marks it done
+		// and stores the session it logged, so a command found answered
+		// here finds that session next. Read the other way round, a
+		// replica logging it between the two reads looked like a refusal.
+		answered := false
+		if req.CommandID != 0 {
+			var err error
+			if answered, err = s.store.CommandAnswered(ctx, req.CommandID); err != nil {
+				return Session{}, fmt.Errorf("check command %d: %w", req.CommandID, err)
+			}
+		}
 		if id, seen, err := s.store.SubmissionSession(ctx, req.Key); err != nil || seen {
 			if err == nil && req.CommandID != 0 {
 				_, err = s.CommandDone(ctx, req.CommandID)
 			}
 			return s.sessionOrErr(ctx, id, err)
 		}
-	}
-	// A command another replica answered otherwise (refused it, opened
-	// the form) is not validated again, which may read Slack: it is done.
-	if req.CommandID != 0 {
-		answered, err := s.store.CommandAnswered(ctx, req.CommandID)
-		if err != nil {
-			return Session{}, fmt.Errorf("check command %d: %w", req.CommandID, err)
-		}
+		// A command another replica answered otherwise (refused it, opened
+		// the form) is not validated again, which may read Slack: it is done.
 		if answered {
 			return Session{}, errAnswered(req.CommandID)
 		}
