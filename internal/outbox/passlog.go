@@ -3,6 +3,7 @@ package outbox
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 )
@@ -26,6 +27,25 @@ type throttle struct {
 	suppressed map[string]int       // lines of a kind unlogged since
 }
 
+// failureKind is an error's text with its numbers taken out: a network
+// error names the connection's addresses and local port, so each failed
+// send was a kind of its own and Slack resetting connections warned once
+// a send.
+func failureKind(err error) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return '#'
+		}
+		return r
+	}, err.Error())
+}
+
+// throttleKinds bounds the kinds a throttle remembers. A kind is a
+// method and an error's text, and some texts never repeat (a network
+// error names the connection's local port): kept for ever, they grew the
+// map by one entry a failed send for as long as the bot ran.
+const throttleKinds = 1024
+
 // allow reports whether a line of kind at now is logged, and how many of
 // that kind went unlogged since the last that was.
 func (t *throttle) allow(kind string, now time.Time) (bool, int) {
@@ -39,8 +59,26 @@ func (t *throttle) allow(kind string, now time.Time) (bool, int) {
 		return false, 0
 	}
 	n := t.suppressed[kind]
-	t.last[kind], t.suppressed[kind] = now, 0
+	_, known := t.last[kind]
+	if !known && len(t.last) >= throttleKinds {
+		t.forget(now)
+	}
+	if known || len(t.last) < throttleKinds {
+		t.last[kind], t.suppressed[kind] = now, 0
+	}
 	return true, n
+}
+
+// forget drops the kinds last logged over `every` ago: their next line
+// is logged at once anyway. What went unlogged of them since is lost, a
+// count in a log line, not a failure (each is logged at debug).
+func (t *throttle) forget(now time.Time) {
+	for kind, last := range t.last {
+		if now.Sub(last) >= t.every {
+			delete(t.last, kind)
+			delete(t.suppressed, kind)
+		}
+	}
 }
 
 // passLogEvery is how often a pass that keeps failing is logged again.

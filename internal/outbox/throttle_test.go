@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -66,6 +67,55 @@ func TestAPassFailingAgainAfterItWorkedIsLoggedAtOnce(t *testing.T) {
 		}
 		if got := logs.String(); step.want == "" && got != "" || !strings.Contains(got, step.want) {
 			t.Fatalf("at %s: logged %q, want %q", at.Format(time.TimeOnly), got, step.want)
+		}
+	}
+}
+
+// Kinds that never repeat (an error naming a connection's local port) are
+// not remembered for ever: past throttleKinds the stale ones are dropped,
+// while a kind logged within `every` stays throttled.
+func TestAThrottleForgetsStaleKinds(t *testing.T) {
+	r := throttle{every: retryLogEvery}
+	t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	at := t0
+	for i := range 10 * throttleKinds {
+		at = t0.Add(time.Duration(i) * time.Second)
+		if warn, _ := r.allow(fmt.Sprintf("chat.postMessage read tcp 10.0.0.1:%d: connection reset", i), at); !warn {
+			t.Fatalf("kind %d, never seen before, was not logged", i)
+		}
+		if warn, _ := r.allow("chat.postMessage internal_error", at); warn != (i%10 == 0) {
+			t.Fatalf("at +%ds the repeating kind's warning = %v; want one every %v", i, warn, retryLogEvery)
+		}
+	}
+	if len(r.last) > throttleKinds || len(r.suppressed) > throttleKinds {
+		t.Errorf("the throttle remembers %d kinds (%d counts); want at most %d", len(r.last), len(r.suppressed), throttleKinds)
+	}
+	// Full of fresh kinds, a new one is still logged, and not remembered.
+	full := throttle{every: retryLogEvery}
+	for i := range throttleKinds + 5 {
+		if warn, _ := full.allow(fmt.Sprint("kind ", i), t0); !warn {
+			t.Fatalf("kind %d, never seen before, was not logged", i)
+		}
+	}
+	if len(full.last) != throttleKinds {
+		t.Errorf("the throttle remembers %d kinds; want %d", len(full.last), throttleKinds)
+	}
+}
+
+// Network errors that differ only in their numbers (ports, addresses) are
+// one kind of failure: warned of once in a while, not once a send.
+func TestFailuresDifferingInNumbersAreOneKind(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		same bool
+	}{
+		{"read tcp 10.0.0.1:52114->34.1.2.3:443: read: connection reset by peer",
+			"read tcp 10.0.0.1:52190->34.1.2.4:443: read: connection reset by peer", true},
+		{"slack server error: 503 Service Unavailable", "slack server error: 502 Bad Gateway", false},
+		{"internal_error", "channel_not_found", false},
+	} {
+		if same := failureKind(errors.New(tt.a)) == failureKind(errors.New(tt.b)); same != tt.same {
+			t.Errorf("%q and %q of one kind = %v; want %v", tt.a, tt.b, same, tt.same)
 		}
 	}
 }

@@ -855,7 +855,7 @@ func (w *Worker) handleFailure(ctx context.Context, it *job, e *Error) error {
 	}
 	delay := backoff(w.policy, it.Attempts)
 	w.count(func(s *Stats) { s.Retried++ })
-	if warn, similar := w.retries.allow(e.Method+" "+e.Err.Error(), w.now()); warn {
+	if warn, similar := w.retries.allow(e.Method+" "+failureKind(e.Err), w.now()); warn {
 		w.log.WarnContext(ctx, "outbox send failed; will retry", append(attrs, "retry_in", delay, "failed_alike_since_last", similar)...)
 	} else {
 		w.log.DebugContext(ctx, "outbox send failed; will retry", append(attrs, "retry_in", delay)...)
