@@ -815,6 +815,13 @@ func (w *Worker) priorPost(ctx context.Context, it *job, key string) (p *coachin
 		}
 		return nil, false, false, err
 	case "sent":
+		// MarkSent stores a post and its status in one commit: one sent
+		// by another worker since the read above is found now, and a
+		// reply is threaded under it rather than dropped as withheld.
+		posted, ok, err := w.q.PostedMessage(ctx, key)
+		if err != nil || ok {
+			return &posted, ok, false, err
+		}
 		return nil, true, true, nil
 	}
 	return nil, false, false, w.fail(ctx, it, "the message to update was never posted ("+orNone(status)+")")

@@ -696,3 +696,46 @@ func TestADeliveryIsRecordedAfterAnOutageLongerThanTheLease(t *testing.T) {
 		t.Errorf("outbox = %+v, %v; want the DM recorded sent", stats, err)
 	}
 }
+
+// postedMeanwhile is the queue of a worker that another worker beats to a
+// post: right after this one first finds no post under key, sendIt
+// sends it.
+type postedMeanwhile struct {
+	*sqlite.Store
+	key    string
+	sendIt func()
+	once   sync.Once
+}
+
+func (q *postedMeanwhile) PostedMessage(ctx context.Context, key string) (coaching.Posted, bool, error) {
+	p, ok, err := q.Store.PostedMessage(ctx, key)
+	if key == q.key && !ok {
+		q.once.Do(q.sendIt)
+	}
+	return p, ok, err
+}
+
+// A reply whose post another worker sent between this one's look for the
+// post and its look at the post's status (a sender handing over) goes in
+// the post's thread. It was taken for a reply to a withheld post, marked
+// sent and never sent: a rep's reminder lost without a trace.
+func TestAReplyWhosePostWentMeanwhileIsSent(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		other, st, _, clk := setupOn(t, db)
+		reply := coaching.Message{Kind: coaching.MsgRepReminder, Op: coaching.OpPost, Key: "reminder:1:U1", To: "U1", ThreadKey: "k1"}
+		enqueue(t, st, post("k1", "U1"), reply)
+		q := &postedMeanwhile{Store: st, key: "k1", sendIt: func() {
+			if failed, err := other.Deliver(context.Background(), []string{"k1"}); err != nil || len(failed) > 0 {
+				t.Errorf("the other worker's post: failed %v, %v", failed, err)
+			}
+		}}
+		s := &sender{}
+		w := outbox.NewWorker(q, s, outbox.Options{Now: clk.Now, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now)})
+		if failed, err := w.Deliver(context.Background(), []string{reply.Key}); err != nil || len(failed) > 0 {
+			t.Fatalf("the reply: failed %v, %v", failed, err)
+		}
+		if len(s.sent) != 1 || s.sent[0].Key != reply.Key || s.priors[0] == nil || s.priors[0].Channel != "DU1" {
+			t.Fatalf("sent %+v with priors %+v; want the reply, in the thread of the post the other worker sent", s.sent, s.priors)
+		}
+	})
+}
