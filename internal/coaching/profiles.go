@@ -32,8 +32,9 @@ type repProfile struct {
 // manager's when never read (their time zone decides "today"), and each
 // rep's when never seen, never read, or read more than refreshAfter ago
 // (a bot or a deactivated account must be refused, PRODUCT.md "Who may do
-// what"). Fresh profiles are stored; where the store keeps a newer one
-// (a user_change Slack made after its answer), that one is judged on.
+// what"). Fresh profiles are stored, and each is judged on the person as
+// then stored: Slack's fields under the roster's own (its name, when it
+// gave one), or a newer profile a user_change stored meanwhile.
 //
 // When Slack is too slow or fails: the manager's date falls back to the
 // organisation's zone; a rep with an older profile or a roster entry is
@@ -107,6 +108,7 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs [
 	}
 	wg.Wait()
 
+	var read []string // the people whose answer was stored, read back below
 	for i, a := range asks {
 		ans := answers[i]
 		if ans.err != nil {
@@ -132,23 +134,33 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs [
 			// and newer than that still wins.
 			fresh.ProfileAt = asked
 		}
-		applied, err := s.store.UpsertPerson(ctx, fresh)
-		if err != nil {
+		if _, err := s.store.UpsertPerson(ctx, fresh); err != nil {
 			return nil, nil, nil, fmt.Errorf("store profile of %s: %w", a.id, err)
 		}
-		if !applied {
-			// The store holds a newer profile than Slack's answer (a
-			// user_change stored while the answer was on its way): that
-			// one is true now, say a deactivation the answer predates.
-			if fresh, err = s.store.Person(ctx, a.id); err != nil {
-				return nil, nil, nil, fmt.Errorf("read the newer profile of %s: %w", a.id, err)
-			}
+		read = append(read, a.id)
+	}
+	if len(read) == 0 {
+		return reps, zone, known, nil
+	}
+	// Each is judged on the person as stored, as readProfile returns them:
+	// Slack's answer under the roster's own fields (the name the roster
+	// gave wins over Slack's, as everywhere Coachlog names someone), or a
+	// newer profile a user_change stored while the answer was on its way
+	// (say a deactivation the answer predates). One read for them all.
+	stored, err := s.store.PeopleByID(ctx, read)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("read the profiles just stored: %w", err)
+	}
+	for _, a := range asks {
+		p, ok := stored[a.id]
+		if !ok {
+			continue // Slack did not answer: judged as flagged above
 		}
-		known[a.id] = fresh
+		known[a.id] = p
 		if a.rep >= 0 {
-			reps[a.rep] = repProfile{Person: fresh, vouched: true}
+			reps[a.rep] = repProfile{Person: p, vouched: true}
 		} else {
-			zone = s.Location(ctx, managerID) // as stored: the roster's zone still wins over Slack's
+			zone = s.locationOf(p) // the roster's zone still wins over Slack's
 		}
 	}
 	return reps, zone, known, nil

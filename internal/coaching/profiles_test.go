@@ -10,6 +10,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sqlite"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
 // directory is a Slack directory in memory. People in slow never answer:
@@ -63,8 +64,15 @@ func (d *directory) reset() {
 
 func newServiceWithDirectory(t *testing.T, dir *directory) (*coaching.Service, *sqlite.Store, *clock) {
 	t.Helper()
+	return newServiceWithDirectoryOn(t, filepath.Join(t.TempDir(), "c.db"), dir)
+}
+
+// newServiceWithDirectoryOn is newServiceWithDirectory on db, a SQLite
+// path or a PostgreSQL URL.
+func newServiceWithDirectoryOn(t *testing.T, db string, dir *directory) (*coaching.Service, *sqlite.Store, *clock) {
+	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)}
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{Now: clk.Now})
+	st, err := sqlite.Open(context.Background(), db, sqlite.Options{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,6 +143,53 @@ func TestRepsAreCheckedWithSlackAtSubmission(t *testing.T) {
 	if _, calls := dir.stats(); calls != 0 {
 		t.Errorf("%d look-ups for people read minutes ago", calls)
 	}
+}
+
+// A rep Slack is asked about at submission is judged on the person as
+// stored: the name the roster gave, not Slack's, names them in the form's
+// error, as in every other place Coachlog names someone (README, "The
+// roster": a name the roster gives stays until a roster changes it).
+// Where the roster gave none, Slack's is the name.
+func TestASubmissionNamesARepAsTheRosterDoes(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		dir := &directory{people: map[string]coaching.Person{
+			"UMGR":  {Name: "Max"},
+			"UROSA": {Name: "rosa.d", Email: "rosa@acme.com", Deleted: true},
+			"URAY":  {Name: "Ray S.", Deleted: true},
+			"UBOT":  {Name: "Helper Bot", IsBot: true},
+		}}
+		svc, st, clk := newServiceWithDirectoryOn(t, db, dir)
+		// Imported without a Slack token: never read from Slack, so the
+		// submission asks.
+		if _, err := st.ImportRoster(ctx, []coaching.Person{
+			{ID: "UMGR", Name: "Max", RosterNamed: true, Roles: []string{"manager"}},
+			{ID: "UROSA", Name: "Rosa Delgado", RosterNamed: true, Roles: []string{"rep"}, ManagerID: "UMGR"},
+			{ID: "URAY", Roles: []string{"rep"}, ManagerID: "UMGR"},
+			{ID: "UBOT", Name: "Bea (ops)", RosterNamed: true, Roles: []string{"rep"}, ManagerID: "UMGR"},
+		}, coaching.DateOf(clk.t, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			rep, want string
+		}{
+			{"UROSA", "Rosa Delgado is deactivated in Slack"},
+			{"URAY", "Ray S. is deactivated in Slack"},
+			{"UBOT", "Bea (ops) is an app"},
+		} {
+			t.Run(tt.rep, func(t *testing.T) {
+				_, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne(tt.rep), Key: tt.rep})
+				fe, _ := coaching.FieldErrorsOf(err)
+				if !strings.Contains(fe[coaching.FieldReps], tt.want) {
+					t.Fatalf("err = %v, want a reps error saying %q", err, tt.want)
+				}
+			})
+		}
+		// The roster's name stays stored, beside Slack's email.
+		if p, err := st.Person(ctx, "UROSA"); err != nil || p.Name != "Rosa Delgado" || p.Email != "rosa@acme.com" || !p.InRoster {
+			t.Errorf("Rosa stored as %+v, %v", p, err)
+		}
+	})
 }
 
 // A submission is judged on the newest profile of a rep, Slack's answer or
