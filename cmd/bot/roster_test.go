@@ -150,11 +150,40 @@ func TestRosterImportChecksSlackIDsWithSlack(t *testing.T) {
 	})
 }
 
+// An email Slack gave (users.info, when Sam was first logged with) is
+// kept by a later `coachlog roster import` whose file leaves Sam's email
+// empty: the performance file can still name him by it, and the import
+// does not count him as changed for it.
+func TestARosterImportWithoutAnEmailKeepsSlacks(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		b := startBot(t, "COACHLOG_DB", db)
+		b.importRoster(t) // slack_ids and no emails
+		b.quickLog(rep, 1)
+		if p := stored(t, db, rep); p.email != "sam@acme.test" {
+			t.Fatalf("after logging with Sam, his email is %q, want Slack's", p.email)
+		}
+		csv := filepath.Join(t.TempDir(), "team.csv") // importRoster's file again
+		os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
+			mgr+",,Max,manager,,,America/New_York\n"+rep+",,Sam,rep,"+mgr+",top,\n"+rep2+",,Ria,rep,"+mgr+",bottom,\n"+other+",,Olly,admin,,,\n"), 0o600)
+		if out, err := b.cli("roster", "import", csv); err != nil || !strings.Contains(out, "0 changed, 4 unchanged") {
+			t.Errorf("the same roster again: %v\n%s", err, out)
+		}
+		if p := stored(t, db, rep); p.email != "sam@acme.test" {
+			t.Errorf("after a roster without his email, Sam's email is %q, want Slack's kept", p.email)
+		}
+		perf := filepath.Join(t.TempDir(), "perf.csv")
+		os.WriteFile(perf, []byte("rep,month,attainment\nsam@acme.test,2026-10,92\n"), 0o600)
+		if out, err := b.cli("performance", "import", perf); err != nil {
+			t.Errorf("a performance file naming Sam by the email Slack gave: %v\n%s", err, out)
+		}
+	})
+}
+
 // storedPerson is what the store holds of someone, as the roster tests
 // read it.
 type storedPerson struct {
-	known, active bool // active: in the current roster
-	name, slackTZ string
+	known, active        bool // active: in the current roster
+	name, slackTZ, email string
 }
 
 func stored(t *testing.T, db, id string) storedPerson {
@@ -166,7 +195,7 @@ func stored(t *testing.T, db, id string) storedPerson {
 	defer st.Close()
 	var p storedPerson
 	if got, err := st.Person(context.Background(), id); err == nil {
-		p = storedPerson{known: true, active: got.Active && got.InRoster, name: got.Name, slackTZ: got.SlackTZ}
+		p = storedPerson{known: true, active: got.Active && got.InRoster, name: got.Name, slackTZ: got.SlackTZ, email: got.Email}
 	}
 	return p
 }

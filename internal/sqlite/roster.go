@@ -83,10 +83,11 @@ func (s *Store) ImportRoster(ctx context.Context, people []coaching.Person, toda
 // rosterChanged reports whether p, as the file gives them, differs from
 // old in a field the roster sets: an admin reads "5 changed" to check the
 // file did what they meant. Slack's name, zone and email change with the
-// profile, not the file, unless the file names them.
+// profile, not the file, unless the file names them (an empty email keeps
+// the stored one, putPersonQuery).
 func rosterChanged(old, p coaching.Person) bool {
 	return old.ManagerID != p.ManagerID || old.Tier != p.Tier || !slices.Equal(old.Roles, p.Roles) ||
-		old.CadenceDays != p.CadenceDays || old.TZ != p.TZ || !strings.EqualFold(old.Email, p.Email) ||
+		old.CadenceDays != p.CadenceDays || old.TZ != p.TZ || (p.Email != "" && !strings.EqualFold(old.Email, p.Email)) ||
 		old.RosterNamed != p.RosterNamed || (p.RosterNamed && old.Name != p.Name) ||
 		(!p.Since.IsZero() && p.Since != old.Since)
 }
@@ -112,7 +113,9 @@ const (
 			-- the first import that lists them starts their clock, not a
 			-- profile event that made the row before (migration 0016)
 			rostered_at = CASE WHEN people.rostered_at = 0 THEN excluded.rostered_at ELSE people.rostered_at END,
-			email = excluded.email,
+			-- an empty cell is no address, not an order to forget one:
+			-- the email Slack gave (users.info, user_change) is kept
+			email = CASE WHEN excluded.email <> '' THEN excluded.email ELSE people.email END,
 			-- the file's name stands; Slack's, read by the import's
 			-- users.list, only when no newer profile is stored (0019)
 			name = CASE WHEN excluded.name <> '' AND (excluded.roster_named = 1 OR excluded.profile_at >= people.profile_at)

@@ -206,3 +206,55 @@ func TestTheRostersNameWinsOverSlacks(t *testing.T) {
 		}
 	})
 }
+
+// An empty email in the roster file is no address, not an order to forget
+// one: the email Slack gave (users.info, user_change) stays, and the
+// import does not count the person as changed for it (README: Slack's
+// email does not count unless the file names it). An email the file gives
+// replaces Slack's, and counts.
+func TestAnEmptyEmailInTheRosterKeepsSlacks(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		st := open(t, db, sqlite.Options{})
+		day := coaching.Date{Year: 2026, Month: 1, Day: 5}
+		max := coaching.Person{ID: "UM", Name: "Max", RosterNamed: true, Roles: []string{"manager"}, Active: true, InRoster: true}
+		ann := coaching.Person{ID: "UA", Name: "Ann", RosterNamed: true, Roles: []string{"rep"}, ManagerID: "UM", Active: true, InRoster: true}
+		if _, err := st.ImportRoster(ctx, []coaching.Person{max, ann}, day); err != nil {
+			t.Fatal(err)
+		}
+		// The bot reads both from Slack, emails included.
+		for _, p := range []coaching.Person{{ID: "UM", Email: "Max@Acme.test"}, {ID: "UA", Email: "ann@acme.test"}} {
+			p.ResolvedAt = time.Now()
+			if _, err := st.UpsertPerson(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tc := range []struct {
+			name     string
+			annEmail string // the file's email cell for Ann
+			want     string
+			changed  int // people the import counts as changed
+		}{
+			{"an empty cell keeps Slack's", "", "ann@acme.test", 0},
+			{"the file's address replaces Slack's", "Ann.Rep@acme.test", "ann.rep@acme.test", 1},
+			{"an empty cell keeps the file's earlier one", "", "ann.rep@acme.test", 0},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				a := ann
+				a.Email = tc.annEmail
+				res, err := st.ImportRoster(ctx, []coaching.Person{max, a}, day)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := (sqlite.ImportResult{Changed: tc.changed, Unchanged: 2 - tc.changed}); res != want {
+					t.Errorf("import = %+v, want %+v", res, want)
+				}
+				for id, want := range map[string]string{"UM": "max@acme.test", "UA": tc.want} {
+					if p, err := st.Person(ctx, id); err != nil || p.Email != want {
+						t.Errorf("%s's email = %q (%v), want %q", id, p.Email, err, want)
+					}
+				}
+			})
+		}
+	})
+}
