@@ -127,14 +127,8 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs [
 			continue
 		}
 		fresh := ans.p
-		fresh.ID, fresh.ResolvedAt = a.id, s.now()
-		if fresh.ProfileAt.IsZero() {
-			// Slack gave no `updated`: the answer is no older than the
-			// question, and a user_change stored while it was on its way
-			// and newer than that still wins.
-			fresh.ProfileAt = asked
-		}
-		if _, err := s.store.UpsertPerson(ctx, fresh); err != nil {
+		fresh.ID = a.id
+		if _, err := s.storeProfile(ctx, fresh, asked); err != nil {
 			return nil, nil, nil, fmt.Errorf("store profile of %s: %w", a.id, err)
 		}
 		read = append(read, a.id)
@@ -164,6 +158,25 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs [
 		}
 	}
 	return reps, zone, known, nil
+}
+
+// storeProfile stores a profile Slack gave of p.ID, read from it now. A
+// profile without Slack's own time (ProfileAt: a user object's `updated`,
+// a user_change's event time) counts as of asked, when Slack was asked:
+// the answer is no older than the question, and a user_change stored
+// while it was on its way and newer than that still wins. A zero asked is
+// a profile Slack sent unasked, which counts as of its arrival, now. It
+// reports false when the store keeps a newer profile, which then stands;
+// callers that need the person as stored read it back.
+func (s *Service) storeProfile(ctx context.Context, p Person, asked time.Time) (bool, error) {
+	p.ResolvedAt = s.now()
+	if p.ProfileAt.IsZero() {
+		p.ProfileAt = asked
+		if asked.IsZero() {
+			p.ProfileAt = p.ResolvedAt
+		}
+	}
+	return s.store.UpsertPerson(ctx, p)
 }
 
 // checkReps returns a field error when a rep is someone coaching can't be

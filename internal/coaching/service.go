@@ -134,11 +134,8 @@ func (s *Service) readProfile(ctx context.Context, id string) (Person, error) {
 	if err != nil {
 		return Person{}, fmt.Errorf("look up %s in Slack: %w (%w)", id, err, errSlack)
 	}
-	fresh.ID, fresh.ResolvedAt = id, s.now()
-	if fresh.ProfileAt.IsZero() {
-		fresh.ProfileAt = asked // no older than the read: see lookupProfiles
-	}
-	if _, err := s.store.UpsertPerson(ctx, fresh); err != nil {
+	fresh.ID = id
+	if _, err := s.storeProfile(ctx, fresh, asked); err != nil {
 		return Person{}, fmt.Errorf("store profile of %s: %w", id, err)
 	}
 	return s.store.Person(ctx, id)

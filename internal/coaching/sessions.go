@@ -534,11 +534,7 @@ func (s *Service) RequestHome(ctx context.Context, userID, notice string) error 
 // after a newer one, changes nothing. Without it (Slack always sends
 // one), the profile counts as of its arrival.
 func (s *Service) ProfileChanged(ctx context.Context, p Person) error {
-	p.ResolvedAt = s.now()
-	if p.ProfileAt.IsZero() {
-		p.ProfileAt = p.ResolvedAt
-	}
-	applied, err := s.store.UpsertPerson(ctx, p)
+	applied, err := s.storeProfile(ctx, p, time.Time{})
 	if err != nil {
 		return err
 	}
