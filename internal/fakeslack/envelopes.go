@@ -216,6 +216,7 @@ func (s *Server) deliver(ctx context.Context, env *envelope) error {
 				t.issued = now
 			}
 		}
+		s.notifyLocked() // a send is news to waitFor (DeliveredOn's state)
 		s.mu.Unlock()
 		err := s.writeText(c, raw)
 		if err == nil {

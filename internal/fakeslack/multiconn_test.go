@@ -69,7 +69,7 @@ func TestEnvelopesSpreadOverSockets(t *testing.T) {
 
 // An events_api envelope nobody acks comes again up to three times, with
 // retry_attempt counting and retry_reason "timeout", on another socket each
-// time; an acked one does not.
+// time.
 func TestUnackedEventIsRetriedOnAnotherSocket(t *testing.T) {
 	fake := New(WithEventRetryAfter(50 * time.Millisecond))
 	if err := fake.Start(); err != nil {
@@ -109,7 +109,23 @@ func TestUnackedEventIsRetriedOnAnotherSocket(t *testing.T) {
 			t.Fatalf("delivered on sockets %v: a retry went to the same socket", on)
 		}
 	}
+}
 
+// An events_api envelope acked in time is not sent again. The deadline is
+// a second here: at 50 ms, a test goroutine descheduled on a busy machine
+// acked late, and the fake rightly retried.
+func TestAckedEventIsNotRetried(t *testing.T) {
+	const retryAfter = time.Second
+	fake := New(WithEventRetryAfter(retryAfter))
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	ctx := deadline(t)
+	sms := []*socketmode.Client{connect(t, fake), connect(t, fake)}
+	if err := fake.WaitActive(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
 	acked, err := fake.Event(ctx, map[string]any{"type": "app_mention", "user": "U0ALICE", "text": "hi", "channel": "C0GENERAL"})
 	if err != nil {
 		t.Fatal(err)
@@ -131,12 +147,16 @@ func TestUnackedEventIsRetriedOnAnotherSocket(t *testing.T) {
 			t.Fatal("the second event never came")
 		}
 	}
-	if _, err := fake.AwaitAck(ctx, acked); err != nil {
+	ack, err := fake.AwaitAck(ctx, acked)
+	if err != nil {
 		t.Fatal(err)
 	}
-	// Wait past several retry deadlines, by the fake's own state: a retry
+	if late := ack.ReceivedAt.Sub(ack.SentAt); late >= retryAfter {
+		t.Fatalf("acked %s after it was sent, past the %s the fake waits: nothing to learn", late, retryAfter)
+	}
+	// Wait past the retry deadline, by the fake's own state: a retry
 	// would be a second entry in DeliveredOn.
-	later, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	later, cancel := context.WithTimeout(ctx, retryAfter+500*time.Millisecond)
 	defer cancel()
 	err = fake.waitFor(later, "a retry", func() bool { return len(fake.st.envelopes[acked].conns) > 1 })
 	if err == nil {
