@@ -211,7 +211,9 @@ func TestInteractionsTheBotDoesNotServeAreAckedAndLogged(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a.Payload != nil || a.Latency() > time.Second {
+		// "At once" is well inside Slack's 3 s: the ack waits only for the
+		// envelope's claim, a write, which a busy machine can slow.
+		if a.Payload != nil || a.Latency() > 2*time.Second {
 			t.Errorf("%s acked with %s after %v, want an empty ack at once", p["type"], a.Payload, a.Latency())
 		}
 	}
