@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Interaction identifies what a builder sent, so a test can follow up: ack
@@ -84,7 +85,9 @@ func (s *Server) SlashCommand(ctx context.Context, userID, command, text string,
 // block_actions envelope Slack would, shaped like
 // heybot_block_actions_dm_button.json. Use ButtonValue, or
 // ClickButtonWithValue, when several buttons share the action_id.
-// Ephemeral messages (chat.postEphemeral) work too.
+// Ephemeral messages (chat.postEphemeral) work too. Only a user who can
+// see the message can click in it (see visibleTo): another user's click is
+// refused, as are those of ClickStale and ClickResponseButton.
 func (s *Server) ClickButton(ctx context.Context, userID, channel, ts, actionID string, opts ...EnvelopeOption) (Interaction, error) {
 	cfg := newEnvelopeConfig(opts)
 	s.mu.Lock()
@@ -152,6 +155,10 @@ func MessageState(values map[string]map[string]any) EnvelopeOption {
 // clickLocked builds and sends block_actions for a button in m; it is
 // called with s.mu held and releases it.
 func (s *Server) clickLocked(ctx context.Context, userID string, m *message, actionID string, cfg envelopeConfig) (Interaction, error) {
+	if why := visibleTo(m, userID); why != "" {
+		s.mu.Unlock()
+		return Interaction{}, fmt.Errorf("click %s in message %s: %s cannot see it: %s", actionID, m.ts, userID, why)
+	}
 	blockID, button, err := findButton(m.blocks, actionID, cfg.buttonValue)
 	if err != nil {
 		s.mu.Unlock()
@@ -200,6 +207,24 @@ func (s *Server) clickLocked(ctx context.Context, userID string, m *message, act
 		return in, fmt.Errorf("click %s: %w", actionID, err)
 	}
 	return in, nil
+}
+
+// visibleTo says why userID cannot see m, "" when they can. A user clicks
+// only what their client shows them: an ephemeral message is shown to its
+// one recipient ("Sends an ephemeral message to a user in a channel",
+// https://docs.slack.dev/reference/methods/chat.postEphemeral/), and a DM
+// to its two members ("Each direct message channel is between two users",
+// https://docs.slack.dev/reference/objects/im-object), here the app and
+// the user whose id the fake's D… id is made from (dmChannel). Members of
+// other channels are not tracked: anyone may click there.
+func visibleTo(m *message, userID string) string {
+	switch {
+	case m.ephemeral && m.recipient != userID:
+		return fmt.Sprintf("it is an ephemeral message shown only to %s", m.recipient)
+	case strings.HasPrefix(m.channel, "D") && m.channel != dmChannel(userID):
+		return fmt.Sprintf("it is in %s, the app's DM with someone else", m.channel)
+	}
+	return ""
 }
 
 // MessageShortcut sends a message_action (a message shortcut used on a

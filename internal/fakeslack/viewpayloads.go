@@ -263,7 +263,8 @@ func fullState(blocks []any, given map[string]map[string]any) map[string]map[str
 // Only the user a modal was opened for, or a Home tab published to, can
 // click in it: Slack shows that view to nobody else. A click by anyone
 // else is refused here, so a test of a forged click must build the
-// payload itself (and send it with Send).
+// payload itself (and send it with Send). So is a click in a modal view
+// with another pushed on top of it: only the top view is shown.
 func (s *Server) ClickViewAction(ctx context.Context, userID, viewID, blockID, actionID string, state map[string]map[string]any, opts ...EnvelopeOption) (Interaction, error) {
 	cfg := newEnvelopeConfig(opts)
 	s.mu.Lock()
@@ -272,10 +273,9 @@ func (s *Server) ClickViewAction(ctx context.Context, userID, viewID, blockID, a
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("view action %s: view %s is not open", actionID, viewID)
 	}
-	if userID != v.userID {
+	if why := s.usableByLocked(v, userID); why != "" {
 		s.mu.Unlock()
-		return Interaction{}, fmt.Errorf("view action %s: %s cannot click in view %s, a %s shown only to %s; build a forged click by hand",
-			actionID, userID, viewID, v.typ, v.userID)
+		return Interaction{}, fmt.Errorf("view action %s: %s; build a forged click by hand", actionID, why)
 	}
 	blocks, _ := v.def["blocks"].([]any)
 	el, ok := findElement(blocks, blockID, actionID)
@@ -330,6 +330,12 @@ func (s *Server) ClickViewAction(ctx context.Context, userID, viewID, blockID, a
 // list); to clear one, give it its empty value. The ack decides what
 // happens to the modal: errors keep it open, update/push/clear act,
 // anything else closes it.
+//
+// Only the user the modal was opened for can submit it, and only while it
+// is the top view of its stack (see usableByLocked); anything else is
+// refused and nothing is sent. To test an app's own check that the
+// submitter may act on what a form names, open the form for that user
+// (views.open on IssueTrigger) and submit it as them.
 func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values map[string]map[string]any, opts ...EnvelopeOption) (Interaction, error) {
 	cfg := newEnvelopeConfig(opts)
 	s.mu.Lock()
@@ -337,6 +343,10 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values m
 	if v == nil || v.closed || v.typ != "modal" {
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("submit view %s: no such open modal", viewID)
+	}
+	if why := s.usableByLocked(v, userID); why != "" {
+		s.mu.Unlock()
+		return Interaction{}, fmt.Errorf("submit view %s: %s", viewID, why)
 	}
 	if err := mergeStateLocked(v, values); err != nil {
 		s.mu.Unlock()
@@ -361,7 +371,8 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values m
 // CloseView closes the modal viewID as the user's Cancel or X would. Slack
 // tells the app (view_closed, like slackmachine_view_closed.json) only when
 // the view set notify_on_close; otherwise no envelope is sent and the
-// returned EnvelopeID is empty.
+// returned EnvelopeID is empty. As with SubmitView, only the modal's own
+// user can close it, and only while it is the top view of its stack.
 func (s *Server) CloseView(ctx context.Context, userID, viewID string, opts ...EnvelopeOption) (Interaction, error) {
 	cfg := newEnvelopeConfig(opts)
 	s.mu.Lock()
@@ -369,6 +380,10 @@ func (s *Server) CloseView(ctx context.Context, userID, viewID string, opts ...E
 	if v == nil || v.closed || v.typ != "modal" {
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("close view %s: no such open modal", viewID)
+	}
+	if why := s.usableByLocked(v, userID); why != "" {
+		s.mu.Unlock()
+		return Interaction{}, fmt.Errorf("close view %s: %s", viewID, why)
 	}
 	v.closed = true
 	notify, _ := v.def["notify_on_close"].(bool)

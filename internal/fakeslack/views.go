@@ -175,6 +175,28 @@ func (s *Server) viewsPush(r *apiRequest) apiResult {
 	return okResult(map[string]any{"view": s.viewObjectLocked(v)})
 }
 
+// usableByLocked says why userID cannot click in, submit or close v, ""
+// when they can. Slack opens a modal "for a user"
+// (https://docs.slack.dev/reference/methods/views.open/) and publishes a
+// Home tab to one: nobody else is shown it, so nobody else can use it. And
+// of a modal's stack "there is only ever a single view visible at a given
+// moment" (https://docs.slack.dev/surfaces/modals): a view with another
+// pushed on top of it (views.push, or response_action push) cannot be used
+// until that one is gone ("the user will go back to the previous view
+// after they complete or cancel the pushed view",
+// https://docs.slack.dev/reference/methods/views.push/).
+func (s *Server) usableByLocked(v *view, userID string) string {
+	if userID != v.userID {
+		return fmt.Sprintf("%s cannot use view %s, a %s shown only to %s", userID, v.id, v.typ, v.userID)
+	}
+	for _, x := range s.st.views {
+		if !x.closed && x.previousID == v.id {
+			return fmt.Sprintf("view %s is hidden under %s, pushed on top of it: only the top view of a modal's stack is shown", v.id, x.id)
+		}
+	}
+	return ""
+}
+
 // stackDepthLocked counts the open modals from v down to its root.
 func (s *Server) stackDepthLocked(v *view) int {
 	n := 0
