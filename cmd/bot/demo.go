@@ -337,9 +337,11 @@ func demoScript(ctx context.Context, w *demoWriter, fake *fakeslack.Server) erro
 	}
 	w.show("The same DM, updated in place", dm.Blocks)
 
-	w.title("3. Someone else can't answer for Sam")
-	w.say("Ria", "[5] on Sam's message")
-	in, err = fake.ClickButton(ctx, "U0RIA", dm.Channel, dm.TS, "rep_rate_5")
+	// Sam's DM is his alone on Slack: Ria cannot even see it, let alone
+	// press its buttons. What she can try is to ask for his coaching.
+	w.title("3. Someone else can't read Sam's coaching")
+	w.say("Ria", "/coach history @Sam")
+	in, err = fake.SlashCommand(ctx, "U0RIA", "/coach", "history <@U0SAM|sam>")
 	if err != nil {
 		return err
 	}

@@ -66,6 +66,13 @@ func testDemoAt(t *testing.T, at time.Time) {
 			t.Errorf("the demo does not show %q:\n%s", want, text)
 		}
 	}
+	// Ria cannot see Sam's DM, so the demo shows what she can do: ask for
+	// his coaching, and read none of it.
+	if i, j := strings.Index(text, "3. Someone else can't read Sam's coaching"), strings.Index(text, "4. Max looks back"); i < 0 || j < i {
+		t.Errorf("the demo does not show Ria asking for Sam's coaching before Max looks back:\n%s", text)
+	} else if scene := text[i:j]; !strings.Contains(scene, "Ria: /coach history @Sam") || strings.Contains(scene, "great discovery") {
+		t.Errorf("Ria's scene:\n%s\nwant her /coach history @Sam answered without Sam's notes", scene)
+	}
 	digestPart := text[strings.Index(text, "5. Monday morning"):strings.Index(text, "6. Max asks")]
 	for _, rep := range []string{"Sam", "Bea", "Ria", "Tom", "Leo"} {
 		if strings.Contains(digestPart, rep) {
