@@ -150,8 +150,11 @@ func TestCaptureLoopEndToEnd(t *testing.T) {
 			t.Fatalf("rep DM buttons = %v, want Confirm and Not accurate", ids)
 		}
 
-		// Someone else clicking Confirm is refused, ephemerally, and nothing changes.
-		in, err := b.fake.ClickButton(ctx, other, dm.Channel, dm.TS, "rep_confirm")
+		// Someone else clicking Confirm (on a copy of the DM: Slack shows
+		// the rep's DM to nobody else) is refused, ephemerally, and
+		// nothing changes.
+		shown := b.misdeliver(other, dm.Text, dm.Blocks)
+		in, err := b.fake.ClickButton(ctx, other, shown.Channel, shown.TS, "rep_confirm")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -58,8 +58,10 @@ func TestEditOfSubstanceResetsConfirmationAndRefusesOldClicks(t *testing.T) {
 	if !slices.Contains(actionIDs(hist.Blocks), "session_edit") || !strings.Contains(blocksText(hist.Blocks), "Send the recap") {
 		t.Fatalf("history = %s, want the session with Edit and its open commitments", blocksText(hist.Blocks))
 	}
-	// Only the manager who logged it may edit.
-	in, err := b.fake.ClickResponseButton(ctx, rep, hist.URL, "session_edit")
+	// Only the manager who logged it may edit: his history's Edit, shown
+	// to the rep (Slack shows it to him alone), is refused.
+	shown := b.misdeliverEphemeral(rep, hist.Text, hist.Blocks)
+	in, err := b.fake.ClickButton(ctx, rep, shown.Channel, shown.TS, "session_edit")
 	if err != nil {
 		t.Fatal(err)
 	}

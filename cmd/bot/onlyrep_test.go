@@ -8,9 +8,10 @@ import (
 	"github.com/coachlog/coachlog/internal/fakeslack"
 )
 
-// Every button of a rep's DM answers that rep alone: the manager who
-// logged it, another rep of the same team meeting or anyone else is
-// refused privately, no form opens for them, and nothing changes.
+// Every button of a rep's DM answers that rep alone: shown to the manager
+// who logged it, another rep of the same team meeting or anyone else (the
+// bot's slip: Slack shows the rep's DM to nobody else), it refuses them
+// privately, no form opens for them, and nothing changes.
 func TestOnlyTheRepAnswersTheirDM(t *testing.T) {
 	b := startBot(t)
 	ctx := ctxT(t)
@@ -31,7 +32,8 @@ func TestOnlyTheRepAnswersTheirDM(t *testing.T) {
 	}
 	refused := func(who, action string, m fakeslack.Message) {
 		t.Helper()
-		in, err := b.fake.ClickButton(ctx, who, m.Channel, m.TS, action)
+		shown := b.misdeliver(who, m.Text, m.Blocks)
+		in, err := b.fake.ClickButton(ctx, who, shown.Channel, shown.TS, action)
 		if err != nil {
 			t.Fatal(err)
 		}

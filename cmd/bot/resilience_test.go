@@ -239,11 +239,23 @@ func TestAPayloadWithoutAUserIsSkippedAndWritesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub, err := b.fake.SubmitView(ctx, "", b.openedView(in), values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", ""))
+	// The fake sends a submission only from the modal's own user, so the
+	// malformed one is built by hand: the form as opened, filled in, and
+	// no user.
+	raw, _ := b.fake.View(b.openedView(in))
+	var view map[string]any
+	if err := json.Unmarshal(raw, &view); err != nil {
+		t.Fatal(err)
+	}
+	view["state"] = map[string]any{"values": values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", "")}
+	id, err := b.fake.Send(ctx, "interactive", map[string]any{
+		"type": "view_submission", "team": map[string]any{"id": b.fake.TeamID()}, "api_app_id": b.fake.AppID(),
+		"token": fakeslack.VerificationToken, "trigger_id": "1337.42.nouser", "view": view,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ack, err := b.fake.AwaitAck(ctx, sub.EnvelopeID)
+	ack, err := b.fake.AwaitAck(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
