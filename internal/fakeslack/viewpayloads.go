@@ -275,7 +275,10 @@ func (s *Server) ClickViewAction(ctx context.Context, userID, viewID, blockID, a
 	}
 	if why := s.usableByLocked(v, userID); why != "" {
 		s.mu.Unlock()
-		return Interaction{}, fmt.Errorf("view action %s: %s; build a forged click by hand", actionID, why)
+		if userID != v.userID {
+			why += "; build a forged click by hand"
+		}
+		return Interaction{}, fmt.Errorf("view action %s: %s", actionID, why)
 	}
 	blocks, _ := v.def["blocks"].([]any)
 	el, ok := findElement(blocks, blockID, actionID)
