@@ -33,6 +33,7 @@ func TestDemo(t *testing.T) {
 		{"Monday just after midnight in New York", time.Date(2026, 11, 30, 0, 15, 0, 0, ny)},
 		{"the evening clocks went forward", time.Date(2026, 3, 8, 21, 0, 0, 0, ny)},
 		{"the Monday after a 53-week year", time.Date(2027, 1, 4, 0, 30, 0, 0, ny)},
+		{"a Monday morning, when reps' reminders go out", time.Date(2026, 11, 30, 9, 15, 0, 0, ny)},
 	} {
 		t.Run(tc.name, func(t *testing.T) { testDemoAt(t, tc.at) })
 	}
@@ -50,6 +51,13 @@ func testDemoAt(t *testing.T, at time.Time) {
 		t.Fatalf("demo: %v\n%s", err, out.String())
 	}
 	text := out.String()
+	// A newcomer's first command prints no errors: the seeded history's
+	// reminders once failed for good, an ERROR line each.
+	for _, line := range strings.Split(text, "\n") {
+		if strings.Contains(line, "level=ERROR") || strings.Contains(line, "level=WARN") {
+			t.Errorf("the demo logged: %s", line)
+		}
+	}
 	for _, want := range []string{
 		"1. Max logs a ride-along", "4. Max looks back",
 		"5. Monday morning, the weekly digest", "Coaching digest · ", "Dan (Director East)", "Lena (Director West)",
