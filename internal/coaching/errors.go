@@ -15,6 +15,9 @@ const (
 	// EAnswered: a command was acted on already (by another replica, or
 	// an earlier pass) and has its answer: nothing more is done.
 	EAnswered = "answered"
+	// ERated: a rating offered as the first (RepAction.Unrated) found
+	// one given meanwhile, which stands.
+	ERated = "rated"
 )
 
 // Error is a domain error: a machine code and a message fit for users.

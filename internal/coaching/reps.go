@@ -22,6 +22,12 @@ type RepAction struct {
 	// it. Without one the DM is updated with chat.update.
 	ResponseURL string
 	ResponseAt  time.Time
+	// Unrated says the rating came from a surface that offers one only
+	// for a session not rated yet (the rep's App Home): a rating given
+	// since, elsewhere, stands, and this one is refused (ERated) rather
+	// than overwrite it from a stale view. The DM, which shows the rating
+	// given, changes it freely.
+	Unrated bool
 }
 
 // dmUpdate is the update of the rep's DM that their answer causes.
@@ -70,7 +76,11 @@ func (s *Service) Dispute(ctx context.Context, a RepAction, reason string) (Sess
 	})
 }
 
-// Rate records how useful a confirmed session was, 1 to 5.
+// Rate records how useful a confirmed session was, 1 to 5. A rating may
+// be changed, except from a surface that offered it as the first
+// (a.Unrated): there the rating found is kept, checked in the same
+// transaction, so that a click on a view left open since cannot undo one
+// given meanwhile. The same rating again changes nothing and is no error.
 func (s *Service) Rate(ctx context.Context, a RepAction, rating int) (Session, error) {
 	if rating < 1 || rating > 5 {
 		return Session{}, Errorf(EInvalid, "A rating is 1 to 5.")
@@ -78,6 +88,9 @@ func (s *Service) Rate(ctx context.Context, a RepAction, rating int) (Session, e
 	return s.repUpdate(ctx, a, "rate", nil, func(r *SessionRep) (bool, error) {
 		if r.Status != StatusConfirmed {
 			return false, Errorf(EInvalid, "Confirm the session before rating it.")
+		}
+		if a.Unrated && r.Rating != 0 && r.Rating != rating {
+			return false, Errorf(ERated, "You had rated this session %d/5 already; that rating stands. The rating buttons in your DM with Coachlog change it.", r.Rating)
 		}
 		changed := r.Rating != rating
 		r.Rating = rating

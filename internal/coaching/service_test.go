@@ -2,6 +2,7 @@ package coaching_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -200,6 +201,75 @@ func TestConfirmEditUndo(t *testing.T) {
 			t.Fatalf("history after undo = %v, %v", hist, err)
 		}
 	})
+}
+
+// A rating offered as the first (the rep's App Home, RepAction.Unrated)
+// is stored on an unrated session, and its repeat changes nothing; on a
+// session rated meanwhile (in the DM) it is refused, ERated, and the
+// rating given stands, with no DM update queued. The DM's own rating
+// buttons change a rating freely.
+func TestAFirstRatingNeverOverwritesOneGivenMeanwhile(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		before  int // the rating given first, in the DM; 0: none
+		unrated bool
+		rating  int
+		code    string
+		want    int
+		updates int // DM updates the rating queued
+	}{
+		{"first rating from the Home", 0, true, 4, "", 4, 1},
+		{"the Home's rating again", 4, true, 4, "", 4, 0},
+		{"the Home after a rating in the DM", 2, true, 4, coaching.ERated, 2, 0},
+		{"the DM changes its rating", 2, false, 4, "", 4, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			sqlitetest.Each(t, func(t *testing.T, db string) {
+				ctx := context.Background()
+				svc, st, _ := newServiceOn(t, db)
+				s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Key: "k1"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				a := coaching.RepAction{ActorID: "UREP", SessionID: s.ID, RepID: "UREP", Version: 1}
+				if _, err := svc.Confirm(ctx, a); err != nil {
+					t.Fatal(err)
+				}
+				if tt.before > 0 {
+					if _, err := svc.Rate(ctx, a, tt.before); err != nil {
+						t.Fatal(err)
+					}
+				}
+				key := fmt.Sprintf("rep_dm:%d:UREP", s.ID)
+				before, err := st.PendingUpdates(ctx, key)
+				if err != nil {
+					t.Fatal(err)
+				}
+				a.Unrated = tt.unrated
+				_, err = svc.Rate(ctx, a, tt.rating)
+				if got := coaching.ErrorCode(err); got != tt.code || (tt.code == "") != (err == nil) {
+					t.Fatalf("rate %d: err = %v, want code %q", tt.rating, err, tt.code)
+				}
+				if tt.code == coaching.ERated && !strings.Contains(coaching.ErrorMessage(err), "2/5") {
+					t.Errorf("the refusal %q does not name the rating that stands", coaching.ErrorMessage(err))
+				}
+				got, err := st.Session(ctx, s.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r, _ := got.Rep("UREP"); r.Rating != tt.want {
+					t.Errorf("rating stored = %d, want %d", r.Rating, tt.want)
+				}
+				after, err := st.PendingUpdates(ctx, key)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n := len(after) - len(before); n != tt.updates {
+					t.Errorf("%d DM updates queued by the rating, want %d", n, tt.updates)
+				}
+			})
+		})
+	}
 }
 
 // A rep who disputed is asked again after any edit; a rep who confirmed
