@@ -19,6 +19,7 @@ const (
 	homeBlocks      = 100
 	homeOverdueRows = 10 // overdue reps listed one by one, each with a button
 	homePending     = 10 // sessions waiting for a rep, listed one by one, each with Confirm and Not accurate
+	homeToRate      = 5  // confirmed sessions not rated yet, listed one by one, each with the rating buttons 1 to 5
 	homeSessions    = 5  // a manager's latest sessions, each with Edit and Undo
 	homeReceived    = 20 // a rep's latest sessions read for their part of the tab
 	homeLineText    = 12000
@@ -258,18 +259,24 @@ func (h home) leaderBlocks() ([]slack.Block, []string) {
 
 // repBlocks are the coaching a rep received: how much, what waits
 // for their answer, each with the Confirm and Not accurate of its DM (for
-// a rep who lost or muted the DM), and their open commitments.
+// a rep who lost or muted the DM), what they confirmed and may still rate,
+// each with the DM's rating buttons, and their open commitments.
 func (h home) repBlocks() []slack.Block {
 	if len(h.received) == 0 && len(h.open) == 0 && !h.person.Holds(coaching.PersonRep) {
 		return nil
 	}
-	var pending []coaching.Session
+	var pending, toRate []coaching.Session
 	for _, s := range h.received {
-		if r, ok := s.Rep(h.person.ID); ok && r.Status == coaching.StatusPending {
+		r, ok := s.Rep(h.person.ID)
+		switch {
+		case !ok:
+		case r.Status == coaching.StatusPending:
 			pending = append(pending, s)
+		case r.Status == coaching.StatusConfirmed && r.Rating == 0:
+			toRate = append(toRate, s)
 		}
 	}
-	blocks := []slack.Block{slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(h.receivedHead(len(pending))), nil, nil)}
+	blocks := []slack.Block{slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(h.receivedHead(len(pending), len(toRate))), nil, nil)}
 	for i, s := range pending {
 		if i == homePending {
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more waiting, each in your DMs with Coachlog.", len(pending)-i))))
@@ -285,6 +292,7 @@ func (h home) repBlocks() []slack.Block {
 				button(actConfirm, "Confirm", val, slack.StylePrimary),
 				button(actDispute, "Not accurate", val, slack.StyleDanger)))
 	}
+	blocks = append(blocks, h.toRateBlocks(toRate)...)
 	if len(h.open) > 0 {
 		var lines []string
 		for _, c := range h.open {
@@ -296,12 +304,49 @@ func (h home) repBlocks() []slack.Block {
 	return blocks
 }
 
+// toRateBlocks list the sessions a rep confirmed and has not rated (the
+// newest homeToRate, then a count), each with the rating buttons of its
+// DM: the same action ids and values, so that the DM's handler rates
+// them under the same rules (only that rep, only on the live version).
+// A session rated leaves the list: changing a rating is the DM's, where
+// the rating given shows; a click here on one rated there since is
+// refused rather than overwrite it (coaching.RepAction.Unrated).
+func (h home) toRateBlocks(toRate []coaching.Session) []slack.Block {
+	if len(toRate) == 0 {
+		return nil
+	}
+	managers := map[string]bool{}
+	for _, s := range toRate {
+		managers[s.ManagerID] = true
+	}
+	who := "Whoever logged it sees"
+	if len(managers) == 1 {
+		who = mention(toRate[0].ManagerID) + " sees"
+	}
+	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(fmt.Sprintf(
+		"*How useful was it?* %s you confirmed, not rated yet: 1 = not at all, 5 = very. Rating is up to you. %s only the average of three or more ratings, never one alone.",
+		plural(len(toRate), "session", "sessions"), who)), nil, nil)}
+	for i, s := range toRate {
+		if i == homeToRate {
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more to rate, each in your DMs with Coachlog.", len(toRate)-i))))
+			break
+		}
+		// As the pending ones: an actions block of its own, its
+		// block_id naming the session, holds the DM's rep_rate_1..5.
+		blocks = append(blocks,
+			slack.NewSectionBlock(mrkdwn(":white_check_mark: "+receivedLine(s, h.person.ID)), nil, nil),
+			slack.NewActionBlock("home_q"+strconv.FormatInt(s.ID, 10), ratingButtons(repValue(s, h.person.ID), 0)...))
+	}
+	return blocks
+}
+
 // receivedHead sums up the coaching a rep received, with how many of
-// those sessions wait for their answer. The tab reads only the latest
+// those sessions wait for their answer (pending) or may still be rated
+// (toRate). The tab reads only the latest
 // homeReceived sessions (a Home is rendered at each opening, and each
 // session read costs its reps and commitments): past them it says so,
 // rather than pass the 20 off as all, and where the older ones are.
-func (h home) receivedHead(pending int) string {
+func (h home) receivedHead(pending, toRate int) string {
 	if len(h.received) == 0 {
 		return "*Coaching you received*: none yet. Each session your manager logs with you comes to your DMs with Coachlog, to confirm with one click and rate, and is counted here."
 	}
@@ -312,6 +357,9 @@ func (h home) receivedHead(pending int) string {
 	var head string
 	if pending == 0 {
 		head = fmt.Sprintf("*Coaching you received*: %s, all answered: nothing waits for you.", sessions)
+		if toRate > 0 { // a rating is optional: nothing waits, but there is something to do
+			head = fmt.Sprintf("*Coaching you received*: %s, all answered.", sessions)
+		}
 	} else {
 		head = fmt.Sprintf("*Coaching you received*: %s, %d%s waiting for your answer. Confirm each here or in your DM.", sessions, pending, ofThem)
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // homeAnswered republishes a rep's App Home after they answered a session
-// from it (Confirm, or a Not accurate form opened there): the tab has no
+// from it (Confirm, a rating, or a Not accurate form opened there): the tab has no
 // response_url, so the notice at its top says what became of the answer,
 // and the session leaves the list of those waiting. Their DM was queued
 // for chat.update with the answer itself.
@@ -29,10 +29,13 @@ func (b *Bot) homeAnswered(ctx context.Context, ra coaching.RepAction) {
 func answeredNotice(s coaching.Session, repID string) string {
 	r, _ := s.Rep(repID)
 	line := receivedLine(s, repID)
-	switch r.Status {
-	case coaching.StatusConfirmed:
-		return ":white_check_mark: Confirmed: " + line + ". You can rate how useful it was in your DM with Coachlog."
-	case coaching.StatusDisputed:
+	switch {
+	case r.Status == coaching.StatusConfirmed && r.Rating > 0:
+		return fmt.Sprintf(":star: Rated %d/5: %s. %s sees only the average of three or more ratings, never one alone; your DM with Coachlog shows your rating and can change it.",
+			r.Rating, line, mention(s.ManagerID))
+	case r.Status == coaching.StatusConfirmed:
+		return ":white_check_mark: Confirmed: " + line + ". You can rate how useful it was here or in your DM with Coachlog."
+	case r.Status == coaching.StatusDisputed:
 		return ":x: Marked not accurate: " + line + ". " + mention(s.ManagerID) + " has been told and can fix it."
 	}
 	return ""
@@ -49,9 +52,16 @@ func receivedLine(s coaching.Session, repID string) string {
 // showed it is refused as the DM's would be, but "use the updated message"
 // would point at a message they may not have: the tab, republished with
 // the refusal, shows the session as it is now.
+//
+// A rating from a tab that offered it before the rep rated the session in
+// their DM is refused too (ERated): the domain's words say which rating
+// stands, and the tab, republished, no longer offers one.
 func homeRefusal(err error) string {
-	if coaching.ErrorCode(err) == coaching.EStale {
+	switch coaching.ErrorCode(err) {
+	case coaching.EStale:
 		return ":arrows_counterclockwise: This session was changed after your Home tab showed it; it is shown below as it is now, to answer again."
+	case coaching.ERated:
+		return ":arrows_counterclockwise: " + coaching.ErrorMessage(err)
 	}
 	return ":no_entry_sign: " + coaching.ErrorMessage(err)
 }

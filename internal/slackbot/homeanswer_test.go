@@ -38,40 +38,16 @@ func receivedSessions(n int) []coaching.Session {
 // whose block_id names the session (action ids repeat across blocks, and
 // Slack asks them unique within a block). Past ten, a count.
 func TestARepsHomeOffersTheDMsButtonsForEachWaitingSession(t *testing.T) {
-	received := receivedSessions(13)
+	received := rated(receivedSessions(13)) // the confirmed one rated: no rating buttons
 	h := home{person: coaching.Person{ID: "UR00", Roles: []string{coaching.PersonRep}, Active: true, InRoster: true}, received: received}
 	blocks := h.blocks()
 	checkView(t, slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}})
-
-	raw, _ := json.Marshal(blocks)
-	var got []struct {
-		Type     string `json:"type"`
-		BlockID  string `json:"block_id"`
-		Elements []struct {
-			ActionID string `json:"action_id"`
-			Value    string `json:"value"`
-		} `json:"elements"`
-	}
-	if err := json.Unmarshal(raw, &got); err != nil {
-		t.Fatal(err)
-	}
 	var want []string
 	for _, s := range received[1:11] {
 		v := repValue(s, "UR00")
 		want = append(want, fmt.Sprintf("home_r%d %s=%s %s=%s", s.ID, actConfirm, v, actDispute, v))
 	}
-	var rows []string
-	for _, b := range got {
-		if b.Type != "actions" {
-			continue
-		}
-		row := b.BlockID
-		for _, e := range b.Elements {
-			row += " " + e.ActionID + "=" + e.Value
-		}
-		rows = append(rows, row)
-	}
-	if !slices.Equal(rows, want) {
+	if rows := actionRows(t, blocks); !slices.Equal(rows, want) {
 		t.Errorf("actions blocks:\n%s\nwant:\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
 	}
 	text := blocksText(blocks)
@@ -86,20 +62,114 @@ func TestARepsHomeOffersTheDMsButtonsForEachWaitingSession(t *testing.T) {
 	}
 }
 
-// What the top of the Home tab says after a rep answered from it reads
-// the session as stored: a second Confirm from a tab left open says it
-// is confirmed, as the first did.
+// actionRows are blocks' actions blocks, one line each: the block_id, then
+// each element's action_id=value.
+func actionRows(t *testing.T, blocks []slack.Block) []string {
+	t.Helper()
+	raw, _ := json.Marshal(blocks)
+	var got []struct {
+		Type     string `json:"type"`
+		BlockID  string `json:"block_id"`
+		Elements []struct {
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, b := range got {
+		if b.Type != "actions" {
+			continue
+		}
+		row := b.BlockID
+		for _, e := range b.Elements {
+			row += " " + e.ActionID + "=" + e.Value
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// A rep's Home offers, for each session they confirmed and have not
+// rated (the five newest, then a count), the rating buttons of its DM:
+// the same action ids and values as the DM shows for it, so the DM's
+// handler rates it, in an actions block of its own whose block_id names
+// the session. A session rated, waiting, disputed or someone else's
+// answer gets none.
+func TestARepsHomeOffersTheDMsRatingForEachConfirmedSessionNotRated(t *testing.T) {
+	var received []coaching.Session
+	for i := range 10 {
+		s := coaching.Session{ID: int64(200 + i), Version: 1 + i%2, ManagerID: "UM0", Kind: coaching.KindOneOnOne, DurationMin: 30,
+			OccurredOn: week48.To.AddDays(-i), Reps: []coaching.SessionRep{{RepID: "UR00", Status: coaching.StatusConfirmed}}}
+		switch i {
+		case 1: // rated in the DM
+			s.Reps[0].Rating = 3
+		case 2:
+			s.Reps[0].Status = coaching.StatusPending
+		case 3:
+			s.Reps[0].Status, s.Reps[0].DisputeReason = coaching.StatusDisputed, "wrong day"
+		case 4: // a team meeting whose other rep confirmed and did not rate
+			s.Kind = coaching.KindTeamMeeting
+			s.Reps = []coaching.SessionRep{{RepID: "UR01", Status: coaching.StatusConfirmed}, {RepID: "UR00", Status: coaching.StatusPending}}
+		}
+		received = append(received, s)
+	}
+	h := home{person: coaching.Person{ID: "UR00", Roles: []string{coaching.PersonRep}, Active: true, InRoster: true}, received: received}
+	blocks := h.blocks()
+	checkView(t, slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}})
+
+	var want []string
+	for _, s := range received {
+		if r, _ := s.Rep("UR00"); r.Status == coaching.StatusPending {
+			v := repValue(s, "UR00")
+			want = append(want, fmt.Sprintf("home_r%d %s=%s %s=%s", s.ID, actConfirm, v, actDispute, v))
+		}
+	}
+	for _, i := range []int{0, 5, 6, 7, 8} { // the five newest confirmed without a rating; 9 is counted
+		s := received[i]
+		row := fmt.Sprintf("home_q%d", s.ID)
+		// The DM's own rating buttons for the session, as the rep has it.
+		for _, dmRow := range actionRows(t, repDM(s, "UR00", nil).Blocks) {
+			if rest, ok := strings.CutPrefix(dmRow, "rep_rate "); ok {
+				row += " " + strings.Join(strings.Fields(rest)[:5], " ") // the comment button is the DM's alone
+			}
+		}
+		want = append(want, row)
+	}
+	if rows := actionRows(t, blocks); !slices.Equal(rows, want) {
+		t.Errorf("actions blocks:\n%s\nwant:\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
+	}
+	text := blocksText(blocks)
+	for _, phrase := range []string{
+		"*Coaching you received*: 10 sessions, 2 waiting for your answer.",
+		"*How useful was it?* 6 sessions you confirmed, not rated yet: 1 = not at all, 5 = very.",
+		"<@UM0> sees only the average of three or more ratings, never one alone.",
+		"…and 1 more to rate, each in your DMs with Coachlog.",
+	} {
+		if !strings.Contains(text, phrase) {
+			t.Errorf("the rep's part lacks %q:\n%s", phrase, text)
+		}
+	}
+}
+
+// What the top of the Home tab says after a rep answered or rated from
+// it reads the session as stored: a second Confirm from a tab left open
+// says it is confirmed, as the first did, and a rating says which.
 func TestAnsweredNoticeSaysWhereTheAnswerStands(t *testing.T) {
 	s := receivedSessions(1)[0]
 	for _, tt := range []struct {
 		status coaching.Status
+		rating int
 		want   string
 	}{
-		{coaching.StatusConfirmed, ":white_check_mark: Confirmed: <@UM0> logged a *1:1* with you · "},
-		{coaching.StatusDisputed, ":x: Marked not accurate: <@UM0> logged a *1:1* with you · "},
-		{coaching.StatusPending, ""},
+		{coaching.StatusConfirmed, 0, ":white_check_mark: Confirmed: <@UM0> logged a *1:1* with you · "},
+		{coaching.StatusConfirmed, 4, ":star: Rated 4/5: <@UM0> logged a *1:1* with you · "},
+		{coaching.StatusDisputed, 0, ":x: Marked not accurate: <@UM0> logged a *1:1* with you · "},
+		{coaching.StatusPending, 0, ""},
 	} {
-		s.Reps[0].Status = tt.status
+		s.Reps[0].Status, s.Reps[0].Rating = tt.status, tt.rating
 		got := answeredNotice(s, "UR00")
 		if tt.want == "" && got != "" || !strings.HasPrefix(got, tt.want) {
 			t.Errorf("%s: notice %q, want it to start %q", tt.status, got, tt.want)
@@ -119,16 +189,17 @@ func TestARepsHomeSaysWhenItCountsOnlyTheLatest(t *testing.T) {
 		not      string
 	}{
 		{"none", nil, false, "none yet", "Older"},
-		{"all answered", receivedSessions(1), false, "1 session, all answered: nothing waits for you.", "Older"},
+		{"all answered and rated", rated(receivedSessions(1)), false, "1 session, all answered: nothing waits for you.", "Older"},
+		{"all answered, one to rate", receivedSessions(1), false, "1 session, all answered.", "nothing waits"},
 		{"some waiting", receivedSessions(3), false, "3 sessions, 2 waiting for your answer.", "Older"},
 		{"older ones", receivedSessions(homeReceived), true,
 			"your 20 latest sessions, 19 of them waiting for your answer. Confirm each here or in your DM. Older ones are not counted here: any of them still waiting is in your DMs with Coachlog.", "20 sessions,"},
-		{"older ones, the latest answered", answered(receivedSessions(homeReceived)), true,
+		{"older ones, the latest answered", rated(answered(receivedSessions(homeReceived))), true,
 			"your 20 latest sessions, all answered: nothing waits for you. Older ones are not counted here", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			h := home{person: coaching.Person{ID: "UR00", Roles: []string{coaching.PersonRep}}, received: tt.received, receivedMore: tt.more}
-			got := h.receivedHead(countPending(tt.received, "UR00"))
+			got := h.receivedHead(countStatus(tt.received, "UR00"))
 			if !strings.Contains(got, tt.want) || tt.not != "" && strings.Contains(got, tt.not) {
 				t.Errorf("head = %q, want %q and not %q", got, tt.want, tt.not)
 			}
@@ -146,12 +217,28 @@ func answered(ss []coaching.Session) []coaching.Session {
 	return ss
 }
 
-func countPending(ss []coaching.Session, repID string) int {
-	n := 0
-	for _, s := range ss {
-		if r, _ := s.Rep(repID); r.Status == coaching.StatusPending {
-			n++
+// rated is ss with every confirmed rep's rating given: 4.
+func rated(ss []coaching.Session) []coaching.Session {
+	for i := range ss {
+		for j := range ss[i].Reps {
+			if ss[i].Reps[j].Status == coaching.StatusConfirmed {
+				ss[i].Reps[j].Rating = 4
+			}
 		}
 	}
-	return n
+	return ss
+}
+
+// countStatus counts the sessions in ss waiting for repID's answer and
+// those they confirmed without a rating.
+func countStatus(ss []coaching.Session, repID string) (pending, toRate int) {
+	for _, s := range ss {
+		switch r, _ := s.Rep(repID); {
+		case r.Status == coaching.StatusPending:
+			pending++
+		case r.Status == coaching.StatusConfirmed && r.Rating == 0:
+			toRate++
+		}
+	}
+	return pending, toRate
 }

@@ -71,7 +71,13 @@ func (b *Bot) onAction(ctx context.Context, a *acker, in interaction, act action
 	case strings.HasPrefix(act.ActionID, actRatePfx):
 		val, n := splitRating(act.Value)
 		act.Value = val
-		b.repAnswer(ctx, a, in, act, func(ctx context.Context, ra coaching.RepAction) error { _, err := b.svc.Rate(ctx, ra, n); return err })
+		b.repAnswer(ctx, a, in, act, func(ctx context.Context, ra coaching.RepAction) error {
+			// The Home offers a rating only for a session not rated yet:
+			// one given since, in the DM, stands against a stale tab.
+			ra.Unrated = inHome(in)
+			_, err := b.svc.Rate(ctx, ra, n)
+			return err
+		})
 	case act.ActionID == actUndo:
 		b.undo(ctx, a, in, act)
 	case strings.HasPrefix(act.ActionID, actSnooze):

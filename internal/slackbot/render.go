@@ -238,14 +238,7 @@ func confirmedBlocks(s coaching.Session, r coaching.SessionRep, val string) []sl
 	if r.Rating > 0 {
 		ask = fmt.Sprintf(":white_check_mark: You confirmed this and rated it *%d/5*. You can change your rating.", r.Rating)
 	}
-	var btns []slack.BlockElement
-	for n := 1; n <= 5; n++ {
-		style := slack.Style("")
-		if n == r.Rating {
-			style = slack.StylePrimary
-		}
-		btns = append(btns, button(actRatePfx+strconv.Itoa(n), strconv.Itoa(n), val+":"+strconv.Itoa(n), style))
-	}
+	btns := ratingButtons(val, r.Rating)
 	commentText := "Add a comment"
 	if r.Comment != "" {
 		commentText = "Edit your comment"
@@ -256,6 +249,21 @@ func confirmedBlocks(s coaching.Session, r coaching.SessionRep, val string) []sl
 		out = append(out, slack.NewSectionBlock(plain(truncateRunes("Your comment: "+r.Comment, 3000)), nil, nil))
 	}
 	return append(out, slack.NewContextBlock("", mrkdwn(mention(s.ManagerID)+" sees only the average of three or more ratings, never one alone.")))
+}
+
+// ratingButtons are a rep's rating buttons 1 to 5 on the session and rep
+// of val (repValue), the rating given (0: none) marked: the DM and the App
+// Home carry the same, so that one handler serves both.
+func ratingButtons(val string, given int) []slack.BlockElement {
+	var btns []slack.BlockElement
+	for n := 1; n <= 5; n++ {
+		style := slack.Style("")
+		if n == given {
+			style = slack.StylePrimary
+		}
+		btns = append(btns, button(actRatePfx+strconv.Itoa(n), strconv.Itoa(n), val+":"+strconv.Itoa(n), style))
+	}
+	return btns
 }
 
 // disputeNotice tells a manager that a rep disputed a session.

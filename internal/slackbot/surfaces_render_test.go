@@ -3,6 +3,7 @@ package slackbot
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -100,6 +101,17 @@ func TestTheSurfacesMakeWhatSlackTakes(t *testing.T) {
 		sessions = append(sessions, s)
 		pending = append(pending, s)
 	}
+	// The rep's part at its longest: ten waiting (each with Confirm and
+	// Not accurate) and ten confirmed, not rated (five with the rating
+	// buttons, then a count).
+	var mixed []coaching.Session
+	for i, s := range pending {
+		s.Reps = slices.Clone(s.Reps)
+		if i%2 == 1 {
+			s.Reps[0].Status = coaching.StatusConfirmed
+		}
+		mixed = append(mixed, s)
+	}
 	var open []coaching.Commitment
 	for i := range coaching.MaxOpenCommitments {
 		open = append(open, coaching.Commitment{ID: int64(i), Text: strings.Repeat("c", coaching.MaxCommitmentLen), CreatedOn: week48.To})
@@ -115,6 +127,9 @@ func TestTheSurfacesMakeWhatSlackTakes(t *testing.T) {
 		"a rep": {person: person("UR00", coaching.PersonRep), received: pending, open: open},
 		"every role at once": {notice: "x", person: all, manager: true, period: week48, report: leaderAndManager, treePeriod: week48, tree: leaderAndManager,
 			logged: sessions[:5], received: pending, open: open},
+		"a rep with sessions to answer and to rate": {person: person("UR00", coaching.PersonRep), received: mixed, open: open},
+		"every role at once, sessions to answer and to rate": {notice: strings.Repeat("n", 4000), person: all, manager: true, period: week48,
+			report: leaderAndManager, treePeriod: week48, tree: leaderAndManager, logged: sessions[:5], received: mixed, open: open},
 		"someone unknown, numbers failed": {person: coaching.Person{ID: "UX"}},
 	} {
 		t.Run(name, func(t *testing.T) {
