@@ -242,16 +242,19 @@ func (b *bot) waitMessage(user, actionID string) fakeslack.Message {
 }
 
 // homeClick opens user's App Home tab and returns a click on its first
-// button actionID.
+// button actionID. It waits for the publish the opening asks for: a tab
+// published before it may hold the button already, and the opening's
+// publish, landing after the click's, would wipe the notice it brings.
 func (b *bot) homeClick(user, actionID string) func() fakeslack.Interaction {
 	b.t.Helper()
+	before := len(b.fake.CallsTo("views.publish"))
 	if _, err := b.fake.AppHomeOpened(ctxT(b.t), user, "home"); err != nil {
 		b.t.Fatal(err)
 	}
 	var viewID, blockID string
 	eventually(b.t, user+"'s Home with "+actionID, func() bool {
 		raw, ok := b.fake.Home(user)
-		if !ok {
+		if !ok || len(b.fake.CallsTo("views.publish")) == before {
 			return false
 		}
 		var v struct {
