@@ -29,12 +29,14 @@ type repProfile struct {
 
 // lookupProfiles reads from Slack, in parallel and within the lookup
 // budget, the profiles a submission needs and Coachlog can't vouch for: the
-// manager's when never read (their time zone decides "today"), and each
-// rep's when never seen, never read, or read more than refreshAfter ago
-// (a bot or a deactivated account must be refused, PRODUCT.md "Who may do
-// what"). Fresh profiles are stored, and each is judged on the person as
-// then stored: Slack's fields under the roster's own (its name, when it
-// gave one), or a newer profile a user_change stored meanwhile.
+// manager's when never read or read more than refreshAfter ago (their time
+// zone decides "today"; someone of another organisation may not log), and
+// each rep's when never seen, never read, or read more than refreshAfter
+// ago (a bot, a deactivated account or someone of another organisation
+// must be refused, PRODUCT.md "Who may do what"). Fresh profiles are
+// stored, and each is judged on the person as then stored: Slack's fields
+// under the roster's own (its name, when it gave one), or a newer profile
+// a user_change stored meanwhile.
 //
 // When Slack is too slow or fails: the manager's date falls back to the
 // organisation's zone; a rep with an older profile or a roster entry is
@@ -77,7 +79,7 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs [
 	if mok {
 		zone = s.locationOf(m)
 	}
-	if s.dir != nil && managerID != "" && (!mok || m.ResolvedAt.IsZero()) {
+	if s.dir != nil && managerID != "" && (!mok || m.ResolvedAt.IsZero() || s.now().Sub(m.ResolvedAt) >= refreshAfter) {
 		asks = append(asks, ask{managerID, -1})
 	}
 	if len(asks) == 0 {
@@ -180,9 +182,11 @@ func (s *Service) storeProfile(ctx context.Context, p Person, asked time.Time) (
 }
 
 // checkReps returns a field error when a rep is someone coaching can't be
-// logged with: a bot, a deactivated account, someone Slack does not know,
-// or someone Slack could not be asked about in time. Someone in the roster
-// or read from Slack before is judged on that when Slack can't answer now.
+// logged with: a bot, a deactivated account, someone of another
+// organisation (Slack Connect: a note must not leave the company), someone
+// Slack does not know, or someone Slack could not be asked about in time.
+// Someone in the roster or read from Slack before is judged on that when
+// Slack can't answer now.
 func checkReps(reps []repProfile) string {
 	for _, r := range reps {
 		switch {
@@ -192,6 +196,8 @@ func checkReps(reps []repProfile) string {
 			return fmt.Sprintf("%s is an app, not a person: pick the rep you coached.", r.DisplayName())
 		case r.Deleted:
 			return fmt.Sprintf("%s is deactivated in Slack.", r.DisplayName())
+		case r.External:
+			return fmt.Sprintf("%s is outside your company (Slack Connect) and can't be logged as a rep.", r.DisplayName())
 		}
 	}
 	for _, r := range reps {

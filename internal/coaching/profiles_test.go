@@ -87,6 +87,7 @@ func TestRepsAreCheckedWithSlackAtSubmission(t *testing.T) {
 		people: map[string]coaching.Person{
 			"UMGR": {Name: "Max"}, "UANA": {Name: "Ana"}, "UBEN": {Name: "Ben"},
 			"UBOT": {Name: "<!channel> Robot", IsBot: true}, "UGONE": {Name: "Gone", Deleted: true},
+			"UEXT": {Name: "Pat Partner", External: true},
 		},
 		slow: map[string]bool{"USLOW": true, "USLOW2": true, "UROSTER": true},
 	}
@@ -102,6 +103,8 @@ func TestRepsAreCheckedWithSlackAtSubmission(t *testing.T) {
 		{"people", []string{"UANA"}, ""},
 		{"an app never seen", []string{"UBOT"}, "<!channel> Robot is an app"},
 		{"a deactivated account never seen", []string{"UANA", "UGONE"}, "Gone is deactivated"},
+		{"someone of another organisation", []string{"UEXT"}, "Pat Partner is outside your company (Slack Connect) and can't be logged as a rep"},
+		{"one of a team from another organisation", []string{"UANA", "UEXT"}, "Pat Partner is outside your company"},
 		{"no such member", []string{"UNOBODY"}, "not a member"},
 		{"Slack too slow for someone never seen", []string{"UBEN", "USLOW"}, "try again"},
 		{"Slack too slow for someone in the roster", []string{"UROSTER"}, ""},
@@ -234,6 +237,39 @@ func TestASubmissionIsJudgedOnTheNewestProfile(t *testing.T) {
 				t.Errorf("Ana stored as %+v, %v; want deleted %v", p, err, wantDeleted)
 			}
 		})
+	}
+}
+
+// Someone of another organisation (a Slack Connect user) is not the
+// company's manager: what they log is refused whole, nothing is stored and
+// no rep is DMed. A manager's profile read more than a week ago is read
+// again, so one read before Slack said where they belong is judged anew.
+func TestSomeoneOfAnotherOrganisationMayNotLog(t *testing.T) {
+	ctx := context.Background()
+	dir := &directory{people: map[string]coaching.Person{
+		"UMGR": {Name: "Max"}, "UANA": {Name: "Ana"}, "UEXT": {Name: "Pat Partner", External: true},
+	}}
+	svc, st, clk := newServiceWithDirectory(t, dir)
+	refused := func(manager, key string) {
+		t.Helper()
+		_, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: manager, Draft: oneOnOne("UANA"), Key: key})
+		if coaching.ErrorCode(err) != coaching.EForbidden || !strings.Contains(coaching.ErrorMessage(err), "outside this company (Slack Connect)") {
+			t.Fatalf("%s logging: err = %v, want a refusal saying they are outside the company", manager, err)
+		}
+	}
+	refused("UEXT", "first")
+	if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UANA"), Key: "max"}); err != nil {
+		t.Fatal(err)
+	}
+	// Max's profile, read as the company's, turns out to be another
+	// organisation's: his account moved to a partner's workspace.
+	dir.mu.Lock()
+	dir.people["UMGR"] = coaching.Person{Name: "Max", External: true}
+	dir.mu.Unlock()
+	clk.t = clk.t.Add(8 * 24 * time.Hour)
+	refused("UMGR", "moved")
+	if stats, err := st.OutboxStats(ctx); err != nil || stats.Pending != 1 {
+		t.Errorf("outbox = %+v, %v; want Ana's DM of Max's first session only", stats, err)
 	}
 }
 

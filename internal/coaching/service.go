@@ -150,6 +150,12 @@ func (s *Service) validate(ctx context.Context, d Draft, managerID string) (map[
 	if err != nil {
 		return nil, err
 	}
+	// Someone of another organisation, in a channel shared with it, is
+	// not the company's manager: their sessions would DM its reps and
+	// count in its figures.
+	if m, ok := stored[managerID]; ok && m.External {
+		return nil, Errorf(EForbidden, "You are outside this company (Slack Connect): Coachlog logs coaching by its own people only.")
+	}
 	errs := ValidateDraft(d, managerID, DateOf(s.now(), zone), s.skills)
 	if _, bad := errs[FieldReps]; !bad && len(d.RepIDs) > 0 {
 		if msg := checkReps(reps); msg != "" {

@@ -162,12 +162,14 @@ type Person struct {
 	InRoster   bool
 	IsBot      bool
 	Deleted    bool
+	External   bool      // of another organisation (Slack Connect): not one of the company's people
 	ResolvedAt time.Time // last read from Slack; zero for a placeholder
 	// ProfileAt is when Slack's fields above (name, email, SlackTZ, IsBot,
-	// Deleted, Status) were as given, on Slack's clock: a user_change's
-	// event time, or the `updated` of the user object a read returned.
-	// Slack may deliver a retried event after a newer one; the store
-	// keeps the newest profile (Store.UpsertPerson). Zero: unknown.
+	// Deleted, External, Status) were as given, on Slack's clock: a
+	// user_change's event time, or the `updated` of the user object a
+	// read returned. Slack may deliver a retried event after a newer one;
+	// the store keeps the newest profile (Store.UpsertPerson). Zero:
+	// unknown.
 	ProfileAt time.Time
 	// KnownAt is when Coachlog first knew them as a member of a team (the
 	// first roster import that listed them; never imported, when their row

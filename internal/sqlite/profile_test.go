@@ -110,3 +110,45 @@ func TestARosterImportDoesNotUndoANewerProfile(t *testing.T) {
 		check("a user_change older than the import's list", "Ann Rep", "America/Chicago", 30*time.Minute)
 	})
 }
+
+// Whether Slack says someone is of another organisation (Slack Connect)
+// is kept with their profile on both engines, and a newer profile changes
+// it. A profile read before migration 0020, which never said, is stale
+// after it: the next session naming that person asks Slack again.
+func TestAProfileKeepsWhetherItIsOfAnotherOrganisation(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		st := open(t, db, sqlite.Options{})
+		t0 := time.Date(2026, 11, 18, 16, 0, 0, 0, time.UTC)
+		for _, step := range []struct {
+			at       time.Duration
+			external bool
+		}{{0, true}, {time.Minute, false}, {2 * time.Minute, true}} {
+			p := coaching.Person{ID: "UX", Name: "Pat", External: step.external, ResolvedAt: t0, ProfileAt: t0.Add(step.at)}
+			if applied, err := st.UpsertPerson(ctx, p); err != nil || !applied {
+				t.Fatalf("profile of %s: applied %v, %v", p.ProfileAt, applied, err)
+			}
+			got, err := st.PeopleByID(ctx, []string{"UX"})
+			if err != nil || got["UX"].External != step.external {
+				t.Fatalf("after the profile of %s: %+v, %v; want external %v", p.ProfileAt, got["UX"], err, step.external)
+			}
+		}
+
+		// The people table as it was before 0020, with a profile read then.
+		recent := time.Now().Add(-time.Hour)
+		if _, err := st.UpsertPerson(ctx, coaching.Person{ID: "UOLD", Name: "Old", ResolvedAt: recent, ProfileAt: recent}); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{`ALTER TABLE people DROP COLUMN is_external`, `DELETE FROM schema_migrations WHERE version = 20`} {
+			if err := st.Exec(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st.Close()
+		st = open(t, db, sqlite.Options{})
+		old, err := st.Person(ctx, "UOLD")
+		if err != nil || old.ResolvedAt.IsZero() || time.Since(old.ResolvedAt) < 8*24*time.Hour || old.External {
+			t.Errorf("a profile read before 0020 = %+v, %v; want it read once, long ago, not external", old, err)
+		}
+	})
+}
