@@ -13,7 +13,8 @@ import (
 // reporting cycles are rejected (again, so entries not built by Parse are
 // safe too). With a dir, it is asked once, whatever the file holds, and
 // every row is checked against it: a slack_id must be a live human member
-// of the workspace (not a bot, not deactivated), like an email; everyone
+// of the workspace (not a bot, not deactivated, not of another
+// organisation), like an email; everyone
 // gets their Slack time zone, and the name where the file gives none.
 // Without one, slack_ids are taken as the file gives them and email-only
 // rows are refused. People come back in entry order, active and in the
@@ -140,10 +141,11 @@ func newMemberIndex(members []Member) memberIndex {
 	return ix
 }
 
-func live(m Member) bool { return !m.Deleted && !m.IsBot }
+func live(m Member) bool { return !m.Deleted && !m.IsBot && !m.External }
 
 // byID finds the live human with this Slack id. A bot or a deactivated
-// account would be nudged and counted as a person who never answers.
+// account would be nudged and counted as a person who never answers;
+// someone of another organisation would be DMed the company's coaching.
 func (ix memberIndex) byID(id string) (Member, error) {
 	m, ok := ix.ids[id]
 	switch {
@@ -153,6 +155,8 @@ func (ix memberIndex) byID(id string) (Member, error) {
 		return Member{}, fmt.Errorf("%s is deactivated in Slack", id)
 	case m.IsBot:
 		return Member{}, fmt.Errorf("%s is a bot, not a person", id)
+	case m.External:
+		return Member{}, fmt.Errorf("%s is outside your company (Slack Connect), not one of its people", id)
 	}
 	return m, nil
 }
@@ -166,6 +170,8 @@ func (ix memberIndex) byEmail(email string) (Member, error) {
 		return Member{}, fmt.Errorf("%s belongs to a deactivated Slack user", email)
 	case ok && m.IsBot:
 		return Member{}, fmt.Errorf("%s belongs to a bot, not a person", email)
+	case ok && m.External:
+		return Member{}, fmt.Errorf("%s belongs to someone outside your company (Slack Connect)", email)
 	case ok:
 		return m, nil
 	case len(ix.emails) == 0:

@@ -36,6 +36,7 @@ func workspace() *fakeDirectory {
 		{ID: "U07", Name: "Eve Evans", TZ: "Australia/Sydney"},
 		{ID: "U08", Name: "Old bot", IsBot: true, Deleted: true},
 		{ID: "USLACKBOT", Name: "Slackbot", IsBot: true}, // as slackbot.Directory reports it
+		{ID: "U09", Email: "pat@partner.example", Name: "Pat Partner", External: true}, // should Slack list a Slack Connect user
 	}}
 }
 
@@ -203,6 +204,18 @@ func TestResolveRejects(t *testing.T) {
 			header + "\nU06,,Robot,manager,,,\n",
 			workspace(),
 			[]problem{{2, "slack_id", "U06 is a bot, not a person"}},
+		},
+		{
+			"a slack_id of someone of another organisation",
+			header + "\nU01,,Ann,manager,,,\nU09,,,rep,U01,,\n",
+			workspace(),
+			[]problem{{3, "slack_id", "U09 is outside your company (Slack Connect), not one of its people"}},
+		},
+		{
+			"an email of someone of another organisation",
+			header + "\n,pat@partner.example,,rep,,,\n",
+			workspace(),
+			[]problem{{2, "email", "pat@partner.example belongs to someone outside your company (Slack Connect)"}},
 		},
 		{
 			"a slack_id of a deactivated bot",

@@ -3,8 +3,8 @@
 // all-or-nothing, so the whole file is checked before anything is written.
 // With a Slack directory, every row is checked against Slack's member list
 // in one pass: rows that give only an email are resolved to their Slack id,
-// a slack_id that is a bot, deactivated or not in the workspace is a bad
-// line, and everyone gets their Slack time zone. The package hands people
+// a slack_id that is a bot, deactivated, of another organisation or not in
+// the workspace is a bad line, and everyone gets their Slack time zone. The package hands people
 // back to the caller, which stores them in one transaction; it never
 // touches a database itself.
 package roster
@@ -43,13 +43,15 @@ type Directory interface {
 }
 
 // Member is a workspace member as the Directory reports it. IsBot is true
-// for Slackbot too, which Slack itself lists with is_bot false. ProfileAt
-// is when Slack's answer was true (its user object's `updated`), so the
-// store can tell it from a newer profile (coaching.Person.ProfileAt).
+// for Slackbot too, which Slack itself lists with is_bot false. External
+// is someone of another organisation (Slack Connect), should Slack list
+// one. ProfileAt is when Slack's answer was true (its user object's
+// `updated`), so the store can tell it from a newer profile
+// (coaching.Person.ProfileAt).
 type Member struct {
-	ID, Email, Name, TZ string
-	IsBot, Deleted      bool
-	ProfileAt           time.Time
+	ID, Email, Name, TZ      string
+	IsBot, Deleted, External bool
+	ProfileAt                time.Time
 }
 
 // Load reads, checks and resolves a whole roster file: Parse, then Resolve.
