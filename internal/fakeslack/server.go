@@ -53,6 +53,7 @@ type Server struct {
 	ackDeadline  time.Duration // unacked events_api envelopes are retried after it
 	teamID       string
 	teamDomain   string
+	enterpriseID string // the workspace's Enterprise Grid organisation; empty: none
 	appID        string
 	botUserID    string
 	botID        string
@@ -100,6 +101,11 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = n
 func WithTeam(id, domain string) Option {
 	return func(s *Server) { s.teamID, s.teamDomain = id, domain }
 }
+
+// WithEnterprise puts the workspace in an Enterprise Grid organisation:
+// auth.test names it, and the user objects of its people carry it in
+// enterprise_user.
+func WithEnterprise(id string) Option { return func(s *Server) { s.enterpriseID = id } }
 
 // New returns a Server that is not listening yet.
 func New(opts ...Option) *Server {

@@ -1,6 +1,7 @@
 package fakeslack
 
 import (
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"slices"
@@ -20,6 +21,17 @@ type User struct {
 	TZ          string // IANA zone; default "America/Los_Angeles", Slack's default
 	IsBot       bool
 	Deleted     bool
+	// TeamID is the user's home workspace: empty is the fake's own. A user
+	// of another workspace is someone Slack shows the app through a Slack
+	// Connect channel: users.info answers with their own team_id (and
+	// enterprise_user, on Enterprise Grid), users.list leaves them out.
+	TeamID string
+	// EnterpriseID is the user's Enterprise Grid organisation: empty is
+	// the fake's own (WithEnterprise) for its own users, none for others.
+	EnterpriseID string
+	// Stranger sets is_stranger, which Slack adds to some users of another
+	// workspace (not all: team_id is what always tells).
+	Stranger bool
 	// Updated is when the profile last changed, the user object's
 	// `updated`: Slack dates a users.info or users.list answer by it, not
 	// by the read. Zero is the fake's clock at AddUser, which adds or
@@ -73,6 +85,23 @@ func (s *Server) checkUserLocked(id string) string {
 	return ""
 }
 
+// homeLocked is u's home workspace and Enterprise Grid organisation.
+func (s *Server) homeLocked(u *User) (team, enterprise string) {
+	team, enterprise = u.TeamID, u.EnterpriseID
+	if team == "" || team == s.teamID {
+		team, enterprise = s.teamID, cmp.Or(enterprise, s.enterpriseID)
+	}
+	return team, enterprise
+}
+
+// memberLocked reports whether u is a member of the fake workspace, as
+// users.list lists them: not someone of another one met through Slack
+// Connect (users.info still answers for them).
+func (s *Server) memberLocked(u *User) bool {
+	team, _ := s.homeLocked(u)
+	return team == s.teamID
+}
+
 // userObjectLocked renders u the way users.info and users.list do.
 func (s *Server) userObjectLocked(u *User) map[string]any {
 	offset, label := 0, "UTC"
@@ -86,8 +115,9 @@ func (s *Server) userObjectLocked(u *User) map[string]any {
 		"display_name_normalized": u.DisplayName,
 		"avatar_hash":             "g0000000000a",
 		"image_72":                "https://a.slack-edge.com/80588/img/avatars/ava_0001-72.png",
-		"team":                    s.teamID,
 	}
+	team, enterprise := s.homeLocked(u)
+	profile["team"] = team
 	// Slack leaves the email out of user objects unless the token holds
 	// users:read.email.
 	if u.Email != "" && slices.Contains(s.scopes, "users:read.email") {
@@ -97,9 +127,9 @@ func (s *Server) userObjectLocked(u *User) map[string]any {
 		profile["bot_id"] = s.botID
 		profile["api_app_id"] = s.appID
 	}
-	return map[string]any{
+	obj := map[string]any{
 		"id":                  u.ID,
-		"team_id":             s.teamID,
+		"team_id":             team,
 		"name":                u.Name,
 		"deleted":             u.Deleted,
 		"color":               "9f69e7",
@@ -118,6 +148,18 @@ func (s *Server) userObjectLocked(u *User) map[string]any {
 		"is_email_confirmed":  u.Email != "",
 		"updated":             u.Updated.Unix(),
 	}
+	if u.Stranger {
+		obj["is_stranger"] = true
+	}
+	// On Enterprise Grid Slack adds the user's organisation, and the
+	// workspaces of it they belong to.
+	if enterprise != "" {
+		obj["enterprise_user"] = map[string]any{
+			"id": u.ID, "enterprise_id": enterprise, "enterprise_name": enterprise,
+			"is_admin": false, "is_owner": false, "teams": []string{team},
+		}
+	}
+	return obj
 }
 
 func (s *Server) usersInfo(r *apiRequest) apiResult {
@@ -175,7 +217,11 @@ func (s *Server) usersList(r *apiRequest) apiResult {
 	end := min(len(s.st.users), start+min(limit, usersListPageMax))
 	members := make([]any, 0, end-start)
 	for _, u := range s.st.users[start:end] {
-		members = append(members, s.userObjectLocked(u))
+		// Someone of another workspace is not listed, so a page may come
+		// short before the end, as Slack's do.
+		if s.memberLocked(u) {
+			members = append(members, s.userObjectLocked(u))
+		}
 	}
 	next := ""
 	if end < len(s.st.users) {
@@ -211,11 +257,14 @@ func usersListLimit(param string, n int) (int, apiResult, bool) {
 
 // userRefLocked is the user object interaction payloads carry.
 func (s *Server) userRefLocked(id string) map[string]any {
-	name := strings.ToLower(id)
-	if u := s.st.userByID[id]; u != nil && u.Name != "" {
-		name = u.Name
+	name, team := strings.ToLower(id), s.teamID
+	if u := s.st.userByID[id]; u != nil {
+		if u.Name != "" {
+			name = u.Name
+		}
+		team, _ = s.homeLocked(u)
 	}
-	return map[string]any{"id": id, "username": name, "name": name, "team_id": s.teamID}
+	return map[string]any{"id": id, "username": name, "name": name, "team_id": team}
 }
 
 // userNameLocked is the handle slash command payloads carry as user_name.

@@ -1,6 +1,7 @@
 package fakeslack
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -55,5 +56,63 @@ func TestUsersAreDatedByTheirLastChange(t *testing.T) {
 		if got := u.Updated.Time(); !got.Equal(want[u.ID]) {
 			t.Errorf("users.list %s: updated %s, want %s", u.ID, got, want[u.ID])
 		}
+	}
+}
+
+// Someone of another workspace, met in a Slack Connect channel, is shown
+// as Slack shows them: users.info answers with their own team_id (and
+// is_stranger where set, their organisation on Enterprise Grid), and
+// users.list, the workspace's members, leaves them out. On Enterprise
+// Grid auth.test names the organisation, and its people carry it.
+func TestUsersOfAnotherWorkspace(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		opts           []Option
+		wantEnterprise string // auth.test's and the own people's enterprise_id
+	}{
+		{"a workspace", nil, ""},
+		{"a workspace of an Enterprise Grid organisation", []Option{WithEnterprise("E0CORP")}, "E0CORP"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := startFake(t, tc.opts...)
+			ctx := deadline(t)
+			api := apiClient(fake)
+			fake.AddUser(User{ID: "U0ANN", Name: "ann"})
+			fake.AddUser(User{ID: "U0PAT", Name: "pat", TeamID: "T0PARTNER"})
+			fake.AddUser(User{ID: "W0GIL", Name: "gil", TeamID: "T0BIG", EnterpriseID: "E0BIG", Stranger: true})
+
+			at, err := api.AuthTestContext(ctx)
+			if err != nil || at.TeamID != fake.TeamID() || at.EnterpriseID != tc.wantEnterprise {
+				t.Fatalf("auth.test = %+v, %v; want team %s, enterprise %q", at, err, fake.TeamID(), tc.wantEnterprise)
+			}
+			for _, want := range []struct {
+				id, team, enterprise string
+				stranger             bool
+			}{
+				{"U0ANN", fake.TeamID(), tc.wantEnterprise, false},
+				{"U0PAT", "T0PARTNER", "", false},
+				{"W0GIL", "T0BIG", "E0BIG", true},
+			} {
+				u, err := api.GetUserInfoContext(ctx, want.id)
+				if err != nil {
+					t.Fatalf("users.info %s: %v", want.id, err)
+				}
+				if u.TeamID != want.team || u.Profile.Team != want.team || u.Enterprise.EnterpriseID != want.enterprise || u.IsStranger != want.stranger {
+					t.Errorf("users.info %s: team %s (profile %s), enterprise %q, is_stranger %v; want %s, %q, %v",
+						want.id, u.TeamID, u.Profile.Team, u.Enterprise.EnterpriseID, u.IsStranger, want.team, want.enterprise, want.stranger)
+				}
+			}
+			users, err := api.GetUsersContext(ctx, slack.GetUsersOptionLimit(2))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, u := range users {
+				ids = append(ids, u.ID)
+			}
+			if want := []string{"USLACKBOT", "U0BOT", "U0ANN"}; !slices.Equal(ids, want) {
+				t.Errorf("users.list = %v, want the workspace's members %v", ids, want)
+			}
+		})
 	}
 }

@@ -272,7 +272,7 @@ func writeResult(w http.ResponseWriter, res apiResult, body []byte) {
 }
 
 func (s *Server) authTest(*apiRequest) apiResult {
-	return okResult(map[string]any{
+	res := map[string]any{
 		"url":                   "https://" + s.teamDomain + ".slack.com/",
 		"team":                  "Coachlog Demo",
 		"user":                  "coachlog",
@@ -280,7 +280,12 @@ func (s *Server) authTest(*apiRequest) apiResult {
 		"user_id":               s.botUserID,
 		"bot_id":                s.botID,
 		"is_enterprise_install": false,
-	})
+	}
+	// Slack names the organisation only on Enterprise Grid.
+	if s.enterpriseID != "" {
+		res["enterprise_id"] = s.enterpriseID
+	}
+	return okResult(res)
 }
 
 // conversationsOpen opens (or finds) the bot's DM with one user, or a group
