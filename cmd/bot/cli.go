@@ -138,7 +138,7 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 	}
 	var dir roster.Directory
 	if cfg.BotToken != "" {
-		dir = slackbot.NewDirectory(cfg.BotToken, cfg.APIURL, nil)
+		dir = slackbot.NewDirectory(cfg.BotToken, cfg.APIURL, nil, nil)
 		fmt.Fprintf(e.stderr, "Checking %d people against Slack's member list (users.list; minutes on a large workspace)...\n", len(entries))
 	} else {
 		fmt.Fprintln(e.stderr, "SLACK_BOT_TOKEN is not set: slack_ids are imported as given, unchecked, and Slack time zones are not read.")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/digest"
+	"github.com/coachlog/coachlog/internal/slackbot"
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
@@ -74,7 +75,7 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 		return digestDryRun(ctx, e, digest.NewBuilder(newMetrics(st, cfg, e), nil, nil), st, week, *chartPath)
 	}
 	st.Close()
-	a, err := wire(ctx, e, cfg, nil, nil)
+	a, err := wire(ctx, e, cfg, slackbot.Workspace{}, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -104,7 +104,13 @@ var midweek = time.Date(2026, 11, 18, 16, 0, 0, 0, time.UTC)
 // startBotAt is startBot with the bot and the fake Slack on the clock now.
 func startBotAt(t *testing.T, now func() time.Time, extraEnv ...string) *bot {
 	t.Helper()
-	fake := startFake(t, fakeslack.WithPingInterval(time.Second), fakeslack.WithClock(now))
+	return startBotWith(t, now, nil, extraEnv...)
+}
+
+// startBotWith is startBotAt with a fake Slack set up by opts too.
+func startBotWith(t *testing.T, now func() time.Time, opts []fakeslack.Option, extraEnv ...string) *bot {
+	t.Helper()
+	fake := startFake(t, append(opts, fakeslack.WithPingInterval(time.Second), fakeslack.WithClock(now))...)
 	for _, u := range []fakeslack.User{
 		{ID: mgr, Name: "max", RealName: "Max Manager", Email: "max@acme.test", TZ: "America/New_York"},
 		{ID: rep, Name: "sam", RealName: "Sam Rep", Email: "sam@acme.test", TZ: "Europe/Paris"},

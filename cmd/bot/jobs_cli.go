@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/slackbot"
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
@@ -50,7 +51,7 @@ func nudgeCmd(ctx context.Context, e env, args []string) error {
 		return nil
 	}
 	st.Close()
-	a, err := wire(ctx, e, cfg, nil, nil)
+	a, err := wire(ctx, e, cfg, slackbot.Workspace{}, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/slackbot"
 	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
@@ -53,7 +54,7 @@ func twoReplicasNudgeOnce(t *testing.T, db string) {
 	e := env{getenv: func(k string) string { return vars[k] }, stdout: &logs, stderr: &logs, now: clock}
 	var apps []*app
 	for range 2 {
-		a, err := wire(context.Background(), e, cfg, nil, nil)
+		a, err := wire(context.Background(), e, cfg, slackbot.Workspace{}, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -60,8 +60,10 @@ func slackTransport() *http.Transport {
 }
 
 // wire opens the database and connects the parts, as serve and the
-// commands that post need them. llmMetrics may be nil (no /metrics).
-func wire(ctx context.Context, e env, cfg config, metrics slackbot.Metrics, llmMetrics llm.Metrics) (*app, error) {
+// commands that post need them. llmMetrics may be nil (no /metrics). ws
+// is the app's workspace when auth.test said it at start (zero: asked
+// when first needed).
+func wire(ctx context.Context, e env, cfg config, ws slackbot.Workspace, metrics slackbot.Metrics, llmMetrics llm.Metrics) (*app, error) {
 	log := newLogger(cfg, e.stderr)
 	hc := &http.Client{Timeout: 15 * time.Second, Transport: slackTransport()}
 	store, err := openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{Now: e.now}))
@@ -69,7 +71,8 @@ func wire(ctx context.Context, e env, cfg config, metrics slackbot.Metrics, llmM
 		return nil, err
 	}
 	a := &app{cfg: cfg, log: log, store: store}
-	a.svc = coaching.NewService(coaching.Config{Store: store, Directory: slackbot.NewDirectory(cfg.BotToken, cfg.APIURL, hc),
+	home := slackbot.NewHome(cfg.BotToken, cfg.APIURL, hc, ws)
+	a.svc = coaching.NewService(coaching.Config{Store: store, Directory: slackbot.NewDirectory(cfg.BotToken, cfg.APIURL, hc, home),
 		DefaultTZ: cfg.TZ, Skills: cfg.Skills, Logger: log, Now: e.now})
 	a.stats = newMetrics(store, cfg, e)
 	a.llm = llm.New(cfg.LLM, llm.Options{Logger: log, Metrics: llmMetrics, Now: e.now})
@@ -80,7 +83,7 @@ func wire(ctx context.Context, e env, cfg config, metrics slackbot.Metrics, llmM
 		Prep: &assist.Prep{Service: a.svc, Trends: store, Writer: a.llm.Prep, DefaultCadence: cfg.CadenceDays,
 			ProseBudget: proseTimeout(cfg.LLM), Log: log},
 		Figures: a.stats, Export: store, Claims: envelopeClaims{st: store, now: a.svc.Now},
-		OnHello: a.releaseExecutable})
+		OnHello: a.releaseExecutable, Home: home})
 
 	a.worker = outbox.NewWorker(store, a.bot, outbox.Options{Logger: log, Now: e.now})
 	a.elector = a.newElector()
@@ -169,12 +172,13 @@ func serve(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkBotToken(ctx, cfg); err != nil {
+	ws, err := checkBotToken(ctx, cfg)
+	if err != nil {
 		return err
 	}
 	metrics := ops.NewMetrics()
 	llmMetrics := ops.NewLLMMetrics(metrics.Registry)
-	a, err := wire(ctx, e, cfg, metrics, llmMetrics)
+	a, err := wire(ctx, e, cfg, ws, metrics, llmMetrics)
 	if err != nil {
 		return err
 	}
@@ -320,20 +324,25 @@ func notFound(err error) bool {
 
 // checkBotToken asks Slack whether the bot token works, so a revoked or
 // mistyped token stops the start with one clear line, as does an API URL
-// where nothing answers (404). When Slack can't be reached the bot starts
-// anyway: Socket Mode keeps retrying.
-func checkBotToken(ctx context.Context, cfg config) error {
+// where nothing answers (404). The answer names the app's workspace,
+// which tells the company's people from others (Slack Connect). When
+// Slack can't be reached the bot starts anyway: Socket Mode keeps
+// retrying, and the workspace is asked for when first needed.
+func checkBotToken(ctx context.Context, cfg config) (slackbot.Workspace, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	api := slack.New(cfg.BotToken, slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(&http.Client{Timeout: 10 * time.Second}))
-	_, err := api.AuthTestContext(ctx)
+	r, err := api.AuthTestContext(ctx)
 	if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok {
-		return &configError{Name: "SLACK_BOT_TOKEN", Problem: "Slack refused it: " + se.Err}
+		return slackbot.Workspace{}, &configError{Name: "SLACK_BOT_TOKEN", Problem: "Slack refused it: " + se.Err}
 	}
 	if notFound(err) {
-		return &configError{Name: "SLACK_API_URL", Problem: "no Slack Web API there: auth.test answered 404 Not Found"}
+		return slackbot.Workspace{}, &configError{Name: "SLACK_API_URL", Problem: "no Slack Web API there: auth.test answered 404 Not Found"}
 	}
-	return nil
+	if err != nil {
+		return slackbot.Workspace{}, nil
+	}
+	return slackbot.WorkspaceOf(r), nil
 }
 
 // releaseExecutable unmaps the executable's pages that start-up, or the

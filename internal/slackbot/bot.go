@@ -86,6 +86,9 @@ type Config struct {
 	// Claims refuse an envelope or event another replica handled already;
 	// nil: only this process's memory does (one replica).
 	Claims Claimer
+	// Home knows the app's workspace, which tells the company's people
+	// from others in a user_change; nil: one asking auth.test when needed.
+	Home *Home
 }
 
 // Claimer records, in storage every replica shares, that an envelope or
@@ -116,6 +119,7 @@ type Bot struct {
 	figures  Figures
 	export   export.Source
 	onHello  func()
+	home     *Home
 
 	seen      *seenSet
 	claims    Claimer
@@ -158,11 +162,14 @@ func New(cfg Config) *Bot {
 	gate := newReconnectGate(cfg.Logger)
 	socketAPI := slack.New(cfg.BotToken, slack.OptionAppLevelToken(cfg.AppToken), slack.OptionAPIURL(cfg.APIURL),
 		slack.OptionHTTPClient(gatedClient(gate, cfg.HTTPClient)))
+	if cfg.Home == nil {
+		cfg.Home = NewHome(cfg.BotToken, cfg.APIURL, cfg.HTTPClient, Workspace{})
+	}
 	b := &Bot{
 		api: api, sm: socketmode.New(socketAPI, opts...), gate: gate, apiURL: cfg.APIURL, botToken: cfg.BotToken, svc: cfg.Service, outbox: cfg.Outbox, log: cfg.Logger,
 		metrics: cfg.Metrics, http: cfg.HTTPClient, ackTO: cfg.AckTimeout, seen: newSeenSet(4096), admins: cfg.Admins,
 		prose: cfg.Prose, proseTO: cfg.ProseTimeout, briefer: cfg.Prep,
-		figures: cfg.Figures, export: cfg.Export, claims: cfg.Claims, onHello: cfg.OnHello,
+		figures: cfg.Figures, export: cfg.Export, claims: cfg.Claims, onHello: cfg.OnHello, home: cfg.Home,
 	}
 	b.ackFn, b.ackWait = b.socketAck, defaultAckWait
 	// The connection's times are read against the service's clock (the

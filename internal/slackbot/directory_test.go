@@ -58,7 +58,7 @@ func TestDirectoryMembers(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			dir := NewDirectory(fake.BotToken(), fake.APIURL(), nil)
+			dir := NewDirectory(fake.BotToken(), fake.APIURL(), nil, nil)
 			var waits []time.Duration
 			dir.sleep = func(ctx context.Context, d time.Duration) error {
 				if waits = append(waits, d); len(waits) > 3 {
@@ -119,7 +119,7 @@ func TestDirectoryUserInfoIsDated(t *testing.T) {
 	clock.Advance(3 * time.Hour)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	p, err := NewDirectory(fake.BotToken(), fake.APIURL(), nil).UserInfo(ctx, "U0ANN")
+	p, err := NewDirectory(fake.BotToken(), fake.APIURL(), nil, nil).UserInfo(ctx, "U0ANN")
 	if err != nil || !p.ProfileAt.Equal(moved) || p.SlackTZ != "Asia/Tokyo" {
 		t.Errorf("UserInfo = %+v, %v; want Ann's profile of %s", p, err, moved)
 	}

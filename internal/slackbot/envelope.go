@@ -176,7 +176,17 @@ type slackUser struct {
 	TZ       string `json:"tz"`
 	IsBot    bool   `json:"is_bot"`
 	Deleted  bool   `json:"deleted"`
-	Profile  struct {
+	// Whose organisation they belong to (Workspace.outside): their home
+	// workspace, Slack's mark for a user of another one, and on
+	// Enterprise Grid their organisation, in enterprise_user (older user
+	// objects put enterprise_id beside team_id).
+	TeamID       string `json:"team_id"`
+	IsStranger   bool   `json:"is_stranger"`
+	EnterpriseID string `json:"enterprise_id"`
+	Enterprise   struct {
+		EnterpriseID string `json:"enterprise_id"`
+	} `json:"enterprise_user"`
+	Profile struct {
 		Email            string `json:"email"`
 		RealName         string `json:"real_name"`
 		DisplayName      string `json:"display_name"`

@@ -50,7 +50,16 @@ func (b *Bot) onEventCallback(ctx context.Context, cb eventCallback) {
 		// come after a newer event: the profile is dated, so the store
 		// keeps the newest. The event's time sets it apart from another
 		// event even when the user's `updated` does not change.
-		p := personOf(u)
+		// Whether they are of another organisation is judged against the
+		// app's workspace; unknown (Slack unreachable at start and now),
+		// the event is dropped rather than stored as one of the company's
+		// people: the next read of the profile stores it.
+		ws, err := b.home.Workspace(ctx)
+		if err != nil {
+			b.log.Warn("skipped user_change: the app's workspace is not known yet", "user_id", u.ID, "err", err)
+			return
+		}
+		p := personOf(u, ws)
 		p.ProfileAt = max(cb.EventTime, whole.Updated).time()
 		if err := b.svc.ProfileChanged(ctx, p); err != nil {
 			b.log.Error("profile update failed", "user_id", u.ID, "err", err)
@@ -60,10 +69,11 @@ func (b *Bot) onEventCallback(ctx context.Context, cb eventCallback) {
 	}
 }
 
-// personOf reads what Coachlog keeps of a Slack profile.
-func personOf(u slackUser) coaching.Person {
+// personOf reads what Coachlog keeps of a Slack profile, seen from the
+// app's workspace ws.
+func personOf(u slackUser, ws Workspace) coaching.Person {
 	p := coaching.Person{ID: u.ID, Name: u.displayName(), Email: u.Profile.Email, SlackTZ: u.TZ,
-		IsBot: u.IsBot || u.ID == slackbotID, Deleted: u.Deleted,
+		IsBot: u.IsBot || u.ID == slackbotID, Deleted: u.Deleted, External: ws.outside(u),
 		Status: coaching.SlackStatus{Text: u.Profile.StatusText, Emoji: u.Profile.StatusEmoji}}
 	if u.Profile.StatusExpiration > 0 {
 		p.Status.Expires = time.Unix(u.Profile.StatusExpiration, 0).UTC()

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+// pat is of a partner company, met in a Slack Connect channel: Slack
+// shows the bot their profile, with their own workspace's team_id.
+const pat = "U0PAT"
+
+func addPartner(b *bot) {
+	b.fake.AddUser(fakeslack.User{ID: pat, Name: "pat", RealName: "Pat Partner", Email: "pat@partner.test", TZ: "UTC", TeamID: "T0PARTNER"})
+}
+
+// formNotice is the notice of the form a command opened.
+func (b *bot) formNotice(in fakeslack.Interaction) string {
+	b.t.Helper()
+	var view struct {
+		Blocks []struct {
+			BlockID  string `json:"block_id"`
+			Elements []struct {
+				Text string `json:"text"`
+			} `json:"elements"`
+		} `json:"blocks"`
+	}
+	if err := json.Unmarshal([]byte(b.viewsOpen(in).Param("view")), &view); err != nil {
+		b.t.Fatal(err)
+	}
+	for _, bl := range view.Blocks {
+		if bl.BlockID == "notice" && len(bl.Elements) > 0 {
+			return bl.Elements[0].Text
+		}
+	}
+	return ""
+}
+
+// Someone of another company is not logged as a rep, in the form or in
+// one line: the note would reach them outside the company, and the
+// figures would count them. Slack is asked who they are (users.info, its
+// team_id), against the workspace auth.test named at start. A roster
+// naming them is refused too: users.list does not list them.
+func TestSomeoneOfAnotherCompanyIsNotLoggedAsARep(t *testing.T) {
+	b := startBot(t)
+	addPartner(b)
+	now := b.today("America/New_York")
+	const want = "Pat Partner is outside your company (Slack Connect) and can't be logged as a rep"
+	for _, tt := range []struct {
+		name string
+		reps []string
+		kind string
+	}{
+		{"alone", []string{pat}, "one_on_one"},
+		{"in a team meeting", []string{rep, pat}, "team_meeting"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			viewID, _ := b.openModal("")
+			_, ack := b.submit(viewID, values(tt.reps, tt.kind, now, "30", ""))
+			if got := errorsAck(t, ack)["reps"]; !strings.Contains(got, want) {
+				t.Errorf("reps error = %q, want %q", got, want)
+			}
+		})
+	}
+	in, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", "<@"+pat+"|pat> 1:1 30m talked pricing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.formNotice(in); !strings.Contains(got, want) {
+		t.Errorf("the quick capture's form says %q, want %q", got, want)
+	}
+	if rows := b.export(); len(rows) != 0 {
+		t.Fatalf("stored %+v with someone of another company", rows)
+	}
+	if n := len(b.fake.Messages(pat)) + len(b.fake.Messages(rep)); n != 0 {
+		t.Fatalf("sent %d DMs", n)
+	}
+	if n := len(b.fake.CallsTo("auth.test")); n != 1 {
+		t.Errorf("auth.test asked %d times, want once, at start", n)
+	}
+
+	csv := filepath.Join(t.TempDir(), "team.csv")
+	os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+mgr+",,Max,manager,,,\n"+pat+",,Pat,rep,"+mgr+",,\n"), 0o600)
+	out, err := b.cli("roster", "import", csv)
+	if err == nil || !strings.Contains(err.Error(), "line 3, field slack_id: "+pat+" is not in this Slack workspace") {
+		t.Errorf("roster naming Pat: %v\n%s; want line 3 refused", err, out)
+	}
+}
+
+// Someone of another company typing /coach in a shared channel is not the
+// company's manager: what they log is refused, in one line or in the
+// form, and no rep hears of it.
+func TestSomeoneOfAnotherCompanyCannotLog(t *testing.T) {
+	b := startBot(t)
+	addPartner(b)
+	const want = "You are outside this company (Slack Connect)"
+	if got := b.command(pat, "<@"+rep+"|sam> 1:1 30m"); !strings.Contains(got, "Not logged") || !strings.Contains(got, want) {
+		t.Errorf("Pat's quick capture answered %q, want it refused saying %q", got, want)
+	}
+	viewID, _ := b.openModalAs(pat, "")
+	ack := b.submitAs(pat, viewID, values([]string{rep}, "one_on_one", b.today("UTC"), "30", ""))
+	if got := errorsAck(t, ack.Payload)["reps"]; !strings.Contains(got, want) {
+		t.Errorf("Pat's form answered %q, want %q", got, want)
+	}
+	if rows := b.export(); len(rows) != 0 {
+		t.Fatalf("stored %+v logged by someone of another company", rows)
+	}
+	if n := len(b.fake.Messages(rep)); n != 0 {
+		t.Fatalf("sent Sam %d DMs", n)
+	}
+}
+
+// On Enterprise Grid the organisation decides: a colleague homed in
+// another workspace of it, even one Slack marks is_stranger, is logged
+// with; someone of another organisation is not. A user_change keeps it
+// up to date as users.info does.
+func TestEnterpriseGridColleaguesAreTheCompanys(t *testing.T) {
+	b := startBotWith(t, clockFrom(midweek), []fakeslack.Option{fakeslack.WithEnterprise("E0CORP")})
+	const colleague, outsider = "W0SIB", "W0GIL"
+	b.fake.AddUser(fakeslack.User{ID: colleague, Name: "sib", RealName: "Sib Ling", TZ: "UTC", TeamID: "T0SIBLING", EnterpriseID: "E0CORP", Stranger: true})
+	b.fake.AddUser(fakeslack.User{ID: outsider, Name: "gil", RealName: "Gil Big", TZ: "UTC", TeamID: "T0BIG", EnterpriseID: "E0BIG"})
+	now := b.today("America/New_York")
+	viewID, _ := b.openModal("")
+	_, ack := b.submit(viewID, values([]string{outsider}, "one_on_one", now, "30", ""))
+	if got := errorsAck(t, ack)["reps"]; !strings.Contains(got, "Gil Big is outside your company") {
+		t.Errorf("reps error = %q, want Gil refused", got)
+	}
+	if _, ack := b.submit(viewID, values([]string{colleague}, "one_on_one", now, "30", "")); len(ack) != 0 {
+		t.Fatalf("logging with a colleague of another workspace of the organisation: ack %s", ack)
+	}
+	b.dm(colleague, 1)
+
+	// A user_change saying Sib left for another organisation: the next
+	// session with Sib is refused, without asking Slack again.
+	if _, err := b.fake.Event(ctxT(t), map[string]any{"type": "user_change", "user": map[string]any{
+		"id": colleague, "team_id": "T0ELSE", "name": "sib", "real_name": "Sib Ling", "tz": "UTC",
+		"profile": map[string]any{"real_name": "Sib Ling", "team": "T0ELSE"},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "Sib stored as of another organisation", func() bool {
+		st, err := sqlite.Open(ctxT(t), b.db, sqlite.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		p, err := st.Person(ctxT(t), colleague)
+		return err == nil && p.External
+	})
+	asked := len(b.fake.CallsTo("users.info"))
+	viewID, _ = b.openModal("")
+	_, ack = b.submit(viewID, values([]string{colleague}, "one_on_one", now, "30", ""))
+	if got := errorsAck(t, ack)["reps"]; !strings.Contains(got, "Sib Ling is outside your company") {
+		t.Errorf("reps error = %q, want Sib refused", got)
+	}
+	if n := len(b.fake.CallsTo("users.info")); n != asked {
+		t.Errorf("users.info asked %d more times, want the stored profile used", n-asked)
+	}
+	if rows := b.export(); len(rows) != 1 || rows[0].RepID != colleague {
+		t.Fatalf("export = %+v, want the one session with Sib", rows)
+	}
+}
