@@ -36,7 +36,8 @@ func workspace() *fakeDirectory {
 		{ID: "U07", Name: "Eve Evans", TZ: "Australia/Sydney"},
 		{ID: "U08", Name: "Old bot", IsBot: true, Deleted: true},
 		{ID: "USLACKBOT", Name: "Slackbot", IsBot: true}, // as slackbot.Directory reports it
-		{ID: "U09", Email: "pat@partner.example", Name: "Pat Partner", External: true}, // should Slack list a Slack Connect user
+		// Slack's users.list leaves Slack Connect users out; should it list one:
+		{ID: "U09", Email: "pat@partner.example", Name: "Pat Partner", External: true},
 	}}
 }
 
