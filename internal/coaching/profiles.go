@@ -45,6 +45,10 @@ type repProfile struct {
 // deactivated account. Nothing is lost: the form stays open with
 // everything typed.
 //
+// A profile read more than refreshAfter ago is read again, the manager's
+// too: someone of another organisation (Slack Connect) may neither log nor
+// be logged with, and Slack may have said so since.
+//
 // It also returns the manager's time zone, from the profile it read
 // anyway, and those of the manager and the reps who are stored (read, or
 // stored from Slack here): people are never deleted, so the write need not
