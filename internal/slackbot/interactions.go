@@ -366,7 +366,10 @@ func (b *Bot) openEditModal(ctx context.Context, in interaction, act action, rea
 	if from == fromReceipt {
 		meta = meta.withResponse(in.ResponseURL, b.svc.Now()) // to refresh the receipt after saving
 	}
-	m := logModal{Edit: true, Draft: draftOf(s), Today: b.svc.Today(pre, in.User.ID), Skills: b.svc.Skills(), Meta: meta}
+	// No today: the date picker starts on the session's date, which every
+	// session has (coaching.ValidateDraft refuses a draft without one), so
+	// reading the manager's time zone would only spend the read budget.
+	m := logModal{Edit: true, Draft: draftOf(s), Skills: b.svc.Skills(), Meta: meta}
 	m.Open, m.Names = b.openCommitments(pre, in.User.ID, m.Draft.RepIDs, s.ID)
 	cancel()
 	if _, err := b.openView(ctx, in.TriggerID, m.view()); err != nil {
