@@ -142,7 +142,7 @@ func TestTheReminderFollowsTheManagersChanges(t *testing.T) {
 				return strings.Contains(m.Text, "Answered")
 			})
 			b.editLatest(values([]string{rep}, "deal_review", midweekDay, "30", ""))
-		}, "still waiting for your answer on this Deal review from "},
+		}, "still waiting for your answer on this deal review from "},
 	} {
 		t.Run(tt.name, func(t *testing.T) { reminderFollows(t, tt.change, tt.want) })
 	}

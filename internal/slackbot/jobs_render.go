@@ -52,7 +52,7 @@ func snoozeButton(text string, days int) *slack.ButtonBlockElement {
 // go on asking.
 func reminderMessage(s coaching.Session, repID string) message {
 	r, _ := s.Rep(repID)
-	what := fmt.Sprintf("this %s from %s", s.Kind.Label(), s.OccurredOn.Human())
+	what := fmt.Sprintf("this %s from %s", s.Kind.Noun(), s.OccurredOn.Human())
 	var text string
 	switch {
 	case s.Undone():

@@ -198,7 +198,7 @@ func repHead(s coaching.Session, repID string) string {
 func repDM(s coaching.Session, repID string, skills []coaching.Skill) message {
 	r, _ := s.Rep(repID)
 	head := repHead(s, repID)
-	text := fmt.Sprintf("%s logged a %s with you on %s", mention(s.ManagerID), s.Kind.Label(), s.OccurredOn.Human())
+	text := fmt.Sprintf("%s logged a %s with you on %s", mention(s.ManagerID), s.Kind.Noun(), s.OccurredOn.Human())
 	if s.Undone() || r.Removed {
 		// Taken off a session that goes on for others, the rep is told
 		// that, not that the session is gone.
@@ -275,7 +275,7 @@ func disputeNotice(s coaching.Session, repID string) message {
 		blocks = []slack.Block{slack.NewSectionBlock(mrkdwn(head+":"), nil, nil), slack.NewSectionBlock(plain(truncateRunes(reason, 3000)), nil, nil)}
 	}
 	return message{
-		Text:   fmt.Sprintf("%s says the %s on %s is not accurate", mention(repID), s.Kind.Label(), s.OccurredOn.Human()),
+		Text:   fmt.Sprintf("%s says the %s on %s is not accurate", mention(repID), s.Kind.Noun(), s.OccurredOn.Human()),
 		Blocks: append(blocks, slack.NewActionBlock("dispute_fix", button(actEdit, "Edit session", strconv.FormatInt(s.ID, 10)+":"+fromDispute, slack.StylePrimary))),
 	}
 }

@@ -409,3 +409,30 @@ func TestHistoryCountsATeamMeetingsCommitmentOnce(t *testing.T) {
 		t.Errorf("history line:\n%s\nwant the meeting's one commitment counted once, in words", text)
 	}
 }
+
+// A session's kind said mid-sentence reads as people write it: "this
+// deal review", not "this Deal review". The reminder said the latter, as
+// did the plain texts of a rep's DM and of a dispute notice (what a
+// notification shows).
+func TestTheKindReadsNaturallyMidSentence(t *testing.T) {
+	day := coaching.Date{Year: 2026, Month: 11, Day: 20}
+	s := coaching.Session{ID: 7, ManagerID: "UM", Kind: coaching.KindDealReview, DurationMin: 30, OccurredOn: day, Version: 1,
+		Reps: []coaching.SessionRep{{RepID: "UR", Status: coaching.StatusDisputed}}}
+	pending := s
+	pending.Reps = []coaching.SessionRep{{RepID: "UR", Status: coaching.StatusPending}}
+	oneOnOne := pending
+	oneOnOne.Kind = coaching.KindOneOnOne
+	for _, tt := range []struct {
+		name, text, want string
+	}{
+		{"the reminder", reminderMessage(pending, "UR").Text, "waiting for your answer on this deal review from "},
+		{"the reminder of a 1:1", reminderMessage(oneOnOne, "UR").Text, "waiting for your answer on this 1:1 from "},
+		{"the answered reminder", reminderMessage(s, "UR").Text, "you marked this deal review from "},
+		{"the rep's DM", repDM(pending, "UR", coaching.DefaultSkills()).Text, "logged a deal review with you on "},
+		{"the dispute notice", disputeNotice(s, "UR").Text, "says the deal review on "},
+	} {
+		if !strings.Contains(tt.text, tt.want) {
+			t.Errorf("%s reads %q, want it to say %q", tt.name, tt.text, tt.want)
+		}
+	}
+}
