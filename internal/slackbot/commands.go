@@ -82,6 +82,7 @@ func (b *Bot) acceptCapture(ctx context.Context, a *acker, cmd slashCommand) {
 	}
 	actx, cancel := a.budget(ctx)
 	c, fresh, err := b.svc.Accept(actx, coaching.Command{Key: key, UserID: cmd.UserID, Payload: payload, ReceivedAt: b.svc.Now()})
+	err = pastAck(actx, err)
 	cancel()
 	if err != nil {
 		b.logAnswerError("accepting a quick capture", err)

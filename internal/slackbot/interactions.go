@@ -93,8 +93,22 @@ func (b *Bot) onAction(ctx context.Context, a *acker, in interaction, act action
 func (b *Bot) writeThenAck(ctx context.Context, a *acker, write func(context.Context) error) error {
 	wctx, cancel := a.budget(ctx)
 	defer cancel()
-	err := write(wctx)
+	err := pastAck(wctx, write(wctx))
 	a.ack(nil)
+	return err
+}
+
+// errAckDeadline marks the error of work done before an ack that ran out
+// of the ack's budget (pastAck).
+var errAckDeadline = errors.New("the ack deadline passed")
+
+// pastAck marks err, from work bounded by the ack's budget ctx, as the
+// deadline's doing when that budget ran out: a busy error tells the person
+// the same either way, but the log says which happened (logAnswerError).
+func pastAck(ctx context.Context, err error) error {
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("%w (%w)", err, errAckDeadline)
+	}
 	return err
 }
 
@@ -280,7 +294,18 @@ func (b *Bot) logAnswerError(what string, err error) {
 	case "":
 		b.log.Error(what+" failed", "err", err)
 	case coaching.EBusy:
-		b.log.Warn(what+" gave up at the ack deadline; asked to try again", "err", err)
+		// Only a write is ever busy: it gave up at the ack deadline, at a
+		// deadline of its own, or when the database stopped waiting for a
+		// lock first (SQLite's busy timeout, PostgreSQL's statement or
+		// lock timeout, its retries of a serialization failure).
+		switch {
+		case errors.Is(err, errAckDeadline):
+			b.log.Warn(what+" gave up at the ack deadline; asked to try again", "err", err)
+		case errors.Is(err, context.DeadlineExceeded):
+			b.log.Warn(what+" gave up at its deadline; asked to try again", "err", err)
+		default:
+			b.log.Warn(what+" gave up: the database was busy (it stopped waiting for a lock); asked to try again", "err", err)
+		}
 	}
 }
 
