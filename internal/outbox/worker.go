@@ -794,7 +794,8 @@ func priorKey(m coaching.Message) string {
 }
 
 // priorPost finds the post a message depends on. It waits while that post
-// is still queued and fails when the post failed. withheld says the post
+// is still queued. When the post failed for good, a reply under it fails,
+// and an update of it is dropped (dropUpdate). withheld says the post
 // was done without a message: the Sender had nothing to show when it came
 // to be posted (a rep's DM withdrawn while it waited in a Monday backlog),
 // so nobody has seen it.
@@ -823,8 +824,34 @@ func (w *Worker) priorPost(ctx context.Context, it *job, key string) (p *coachin
 			return &posted, ok, false, err
 		}
 		return nil, true, true, nil
+	case "failed":
+		if it.Message.Op == coaching.OpUpdate {
+			return nil, false, false, w.dropUpdate(ctx, it)
+		}
 	}
-	return nil, false, false, w.fail(ctx, it, "the message to update was never posted ("+orNone(status)+")")
+	what := "the message to update"
+	if it.Message.Op != coaching.OpUpdate {
+		what = "the message to reply to"
+	}
+	return nil, false, false, w.fail(ctx, it, what+" was never posted ("+orNone(status)+")")
+}
+
+// dropUpdate closes, as superseded, an update of a post that failed for
+// good: there is no message to change, and the post's failure is the one
+// to count and log. Failed as well, one incident (a rep Slack will not
+// DM, a reminder it refused) was counted again with each later change, on
+// /healthz too for a scheduled kind (a rep's reminder, updated when they
+// answer). An update with no post queued at all still fails: that is a
+// fault of its own.
+func (w *Worker) dropUpdate(ctx context.Context, it *job) error {
+	held, err := w.record(ctx, it, "mark superseded", func(ctx context.Context) (bool, error) {
+		return w.q.MarkSuperseded(ctx, it.ID, w.owner)
+	})
+	if err == nil && held {
+		w.log.DebugContext(ctx, "outbox update dropped: the message it updates failed to post", "outbox_id", it.ID,
+			"kind", string(it.Message.Kind))
+	}
+	return err
 }
 
 func (w *Worker) handleFailure(ctx context.Context, it *job, e *Error) error {

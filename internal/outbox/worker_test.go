@@ -189,14 +189,50 @@ func TestAThreadReplyWaitsForItsParentPost(t *testing.T) {
 	})
 }
 
-func TestAnUpdateOfAFailedPostFailsToo(t *testing.T) {
+// An update of a post that failed for good has no message to change:
+// it is dropped, quietly, and the post's failure is the one counted and
+// logged. It failed too, and one incident (a rep Slack would not DM) was
+// counted twice, more with every later edit.
+func TestAnUpdateOfAFailedPostIsDroppedQuietly(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
-		w, st, _, clk := setupOn(t, db, &outbox.Error{Class: outbox.Permanent, Err: errors.New("user_not_found")})
-		enqueue(t, st, post("k1", "U1"), coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: "k1", To: "U1"})
+		w, st, s, clk := setupOn(t, db, &outbox.Error{Class: outbox.Permanent, Err: errors.New("user_not_found")})
+		upd := coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: "k1", To: "U1"}
+		enqueue(t, st, post("k1", "U1"), upd)
+		drainFor(t, w, clk, 10*time.Second)
+		enqueue(t, st, upd) // a later edit
 		drainFor(t, w, clk, 10*time.Second)
 		stats, err := st.OutboxStats(context.Background())
-		if err != nil || stats.Failed != 2 || stats.Pending != 0 {
-			t.Fatalf("stats = %+v, %v; want the post and its update failed, nothing left waiting", stats, err)
+		if err != nil || stats.Failed != 1 || stats.Pending != 0 {
+			t.Fatalf("stats = %+v, %v; want the post alone failed, nothing left waiting", stats, err)
+		}
+		if w.Stats().Failed != 1 || s.attempt != 1 {
+			t.Fatalf("worker %+v after %d sends, want one failure, the updates never sent", w.Stats(), s.attempt)
+		}
+	})
+}
+
+// A rep's three-day reminder that failed for good, then updated in place
+// when the rep answers, is one failure of a scheduled message on
+// /healthz, not two.
+func TestAFailedReminderIsOneFailureOfItsKind(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		w, st, s, clk := setupOn(t, db, nil, &outbox.Error{Class: outbox.Permanent, Err: errors.New("msg_too_long")})
+		key := coaching.ReminderKey(1, "U1")
+		reminder := coaching.Message{Kind: coaching.MsgRepReminder, Op: coaching.OpPost, Key: key, To: "U1", ThreadKey: "k1"}
+		start := clk.Now()
+		enqueue(t, st, post("k1", "U1"), reminder)
+		drainFor(t, w, clk, 10*time.Second)
+		enqueue(t, st, coaching.Message{Kind: coaching.MsgRepReminder, Op: coaching.OpUpdate, Key: key, To: "U1"})
+		drainFor(t, w, clk, 10*time.Second)
+		got, err := st.RecentFailures(context.Background(), coaching.ScheduledKinds, start.Add(-time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (sqlite.KindFailures{Kind: coaching.MsgRepReminder, Failed: 1, Failing: true}); len(got) != 1 || got[0] != want {
+			t.Fatalf("RecentFailures = %+v, want %+v", got, want)
+		}
+		if s.attempt != 2 {
+			t.Fatalf("%d sends, want the DM and the reminder's post, not its update", s.attempt)
 		}
 	})
 }
