@@ -313,7 +313,7 @@ func (b *Bot) openForm(ctx context.Context, cmd slashCommand, readBy time.Time, 
 func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, readBy time.Time, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
 	pre, cancel := context.WithDeadline(ctx, readBy)
 	m := logModal{Draft: d, Today: b.svc.Today(pre, userID), Skills: b.svc.Skills(), Notice: notice, Meta: meta}
-	m.Open, m.Names = b.openCommitments(pre, userID, m.shownReps(), 0)
+	m.Open, m.Names, _ = b.openCommitments(pre, userID, m.shownReps(), 0)
 	cancel()
 	v, err := b.openView(ctx, triggerID, m.view())
 	if err != nil {
@@ -367,13 +367,17 @@ type openedModal struct {
 
 // openCommitments loads each rep's open commitments that managerID may tick
 // off (from earlier sessions they logged), leaving out those of the session
-// being edited (except) before the form's ten are counted.
-func (b *Bot) openCommitments(ctx context.Context, managerID string, repIDs []string, except int64) (map[string][]coaching.Commitment, map[string]string) {
+// being edited (except) before the form's ten are counted. unread are the
+// reps whose commitments could not be read (ctx ended first, or the
+// database failed).
+func (b *Bot) openCommitments(ctx context.Context, managerID string, repIDs []string, except int64) (map[string][]coaching.Commitment, map[string]string, []string) {
 	open, names := map[string][]coaching.Commitment{}, map[string]string{}
+	var unread []string
 	for _, id := range repIDs {
 		cs, err := b.svc.ClosableCommitments(ctx, managerID, id, except)
 		if err != nil {
 			b.log.Warn("could not read open commitments", "rep_id", id, "err", err)
+			unread = append(unread, id)
 			continue
 		}
 		if len(cs) > 0 {
@@ -383,7 +387,7 @@ func (b *Bot) openCommitments(ctx context.Context, managerID string, repIDs []st
 			names[id] = p.DisplayName()
 		}
 	}
-	return open, names
+	return open, names, unread
 }
 
 // refresh reads unknown or stale profiles from Slack.

@@ -125,7 +125,7 @@ func (b *Bot) onOpenAction(ctx context.Context, in interaction, act action, read
 	case act.ActionID == actLogForRp:
 		b.openLogForm(ctx, in, readBy, coaching.Draft{RepIDs: []string{act.Value}}, modalMeta{Source: coaching.SourceModal, FromHome: inHome(in)}, againLog)
 	case act.ActionID == actionReps && in.View.ID != "":
-		b.refreshModal(ctx, in)
+		b.refreshModal(ctx, in, readBy)
 	default:
 		b.log.Debug("ignored action", "action_id", act.ActionID)
 	}
@@ -395,7 +395,7 @@ func (b *Bot) openEditModal(ctx context.Context, in interaction, act action, rea
 	// session has (coaching.ValidateDraft refuses a draft without one), so
 	// reading the manager's time zone would only spend the read budget.
 	m := logModal{Edit: true, Draft: draftOf(s), Skills: b.svc.Skills(), Meta: meta}
-	m.Open, m.Names = b.openCommitments(pre, in.User.ID, m.Draft.RepIDs, s.ID)
+	m.Open, m.Names, _ = b.openCommitments(pre, in.User.ID, m.Draft.RepIDs, s.ID)
 	cancel()
 	if _, err := b.openView(ctx, in.TriggerID, m.view()); err != nil {
 		b.log.Error("views.open failed", "user_id", in.User.ID, "err", err)
@@ -464,14 +464,35 @@ func (b *Bot) snooze(ctx context.Context, a *acker, in interaction, act action) 
 		resume.Human())), true)
 }
 
-// refreshModal shows the open commitments of the reps just picked.
-func (b *Bot) refreshModal(ctx context.Context, in interaction) {
+// refreshModal shows the open commitments of the reps just picked. Its
+// reads are done by readBy, the deadline the forms' reads share
+// (formReadBudget): with none, a table locked (a migration, another
+// replica's long transaction) held the update for as long as the lock,
+// and the form changed under the manager's hands long after the pick.
+// Past readBy the form shows what was read, and says that some
+// commitments may be missing (picking again reads them again). Slack
+// keeps what was typed in every input whose block_id and action_id the
+// update keeps: all of them, but for the checkboxes of a rep whose
+// commitments the form shows and could not read again, which an update
+// would drop with their ticks. Then the form is left as it is.
+func (b *Bot) refreshModal(ctx context.Context, in interaction, readBy time.Time) {
 	d, _ := draftFromState(in.View.State.Values)
 	meta := decodeMeta(in.View.PrivateMetadata)
-	m := logModal{Edit: in.View.CallbackID == cbEdit, Draft: d, Today: b.svc.Today(ctx, in.User.ID), Skills: b.svc.Skills(),
-		Meta: meta, Kept: d.KeptCommitments}
-	m.Open, m.Names = b.openCommitments(ctx, in.User.ID, d.RepIDs, meta.SessionID)
-	if _, err := b.updateView(ctx, m.view(), in.View.Hash, in.View.ID); err != nil {
+	m := logModal{Edit: in.View.CallbackID == cbEdit, Draft: d, Skills: b.svc.Skills(), Meta: meta, Kept: d.KeptCommitments}
+	pre, cancel := context.WithDeadline(ctx, readBy)
+	if d.OccurredOn.IsZero() { // Slack reports the date picker's value, shown from the start: today is rarely needed
+		m.Today = b.svc.Today(pre, in.User.ID)
+	}
+	var unread []string
+	m.Open, m.Names, unread = b.openCommitments(pre, in.User.ID, d.RepIDs, meta.SessionID)
+	cancel()
+	if len(unread) > 0 {
+		m.Notice = noticeCommitmentsUnread
+	}
+	if shown := keptShown(in.View, unread); len(shown) > 0 {
+		b.log.Warn("form left as it is: the open commitments it shows were not read again by the form's deadline",
+			"user_id", in.User.ID, "rep_ids", shown)
+	} else if _, err := b.updateView(ctx, m.view(), in.View.Hash, in.View.ID); err != nil {
 		// hash_conflict: the user changed the form again; that newer
 		// change brings its own refresh.
 		b.log.Debug("views.update failed", "err", err)
@@ -479,6 +500,22 @@ func (b *Bot) refreshModal(ctx context.Context, in interaction) {
 	// Read the picked reps' profiles now, off any deadline, so that the
 	// submission rarely has to ask Slack.
 	b.refresh(ctx, d.RepIDs...)
+}
+
+// noticeCommitmentsUnread heads a form refreshed without the open
+// commitments of some of its reps (refreshModal).
+const noticeCommitmentsUnread = ":warning: Coachlog could not read every rep's open commitments just now, so some may be missing here. Pick the reps again to see them."
+
+// keptShown lists the reps whose open commitments v shows to tick (a
+// block keptPrefix+rep), of repIDs.
+func keptShown(v view, repIDs []string) []string {
+	var out []string
+	for _, id := range repIDs {
+		if slices.ContainsFunc(v.Blocks, func(b viewBlock) bool { return b.BlockID == keptPrefix+id }) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // onMessageShortcut opens the modal with a message's text as notes, cut to

@@ -84,7 +84,7 @@ func (b *Bot) readProse(ctx context.Context, cmd slashCommand, readBy time.Time,
 	}
 	m := opened.Modal
 	m.Draft, m.Notice = d, notice
-	m.Open, m.Names = b.openCommitments(ctx, cmd.UserID, d.RepIDs, 0)
+	m.Open, m.Names, _ = b.openCommitments(ctx, cmd.UserID, d.RepIDs, 0)
 	if _, err := b.updateView(ctx, m.view(), opened.Hash, opened.ID); err != nil {
 		if code := SlackErrorCode(err); code == "hash_conflict" || code == "not_found" {
 			b.log.Debug("prose capture left the form as the manager changed it", "code", code)

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
+)
+
+// viewState is what Slack holds of the inputs of the open view viewID.
+func viewState(t *testing.T, fake *fakeslack.Server, viewID string) map[string]map[string]json.RawMessage {
+	t.Helper()
+	raw, ok := fake.View(viewID)
+	if !ok {
+		t.Fatalf("no view %s", viewID)
+	}
+	var v struct {
+		State struct {
+			Values map[string]map[string]json.RawMessage `json:"values"`
+		} `json:"state"`
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v.State.Values
+}
+
+// Picking reps in the log form reads their open commitments before
+// views.update shows them. With no deadline, a table locked (a migration,
+// another replica's long transaction) held the update as long as the
+// lock, and the form changed under the manager's hands long after the
+// pick. The reads share the form's deadline now: past it the form comes
+// at once, saying some commitments may be missing, with what was typed
+// kept.
+func TestPickingARepWhileCommitmentsAreLockedSaysSoAndKeepsWhatWasTyped(t *testing.T) {
+	db := sqlitetest.PostgresDB(t)
+	b := startBot(t, "COACHLOG_DB", db)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	viewID, _ := b.openModal("")
+	release := lockTables(t, ctx, db, "commitments")
+	b.must(b.fake.ClickViewAction(ctx, mgr, viewID, "reps", "reps", map[string]map[string]any{
+		"reps": {"reps": fakeslack.UsersValue(rep)}, "notes": {"notes": fakeslack.TextValue("pricing went well")},
+	}))
+	wctx, wcancel := context.WithTimeout(ctx, 2500*time.Millisecond)
+	call, err := b.fake.WaitForCall(wctx, "views.update", func(c fakeslack.Call) bool { return c.Param("view_id") == viewID })
+	wcancel()
+	release()
+	if err != nil {
+		t.Fatalf("no views.update 2.5 s after picking a rep while commitments were locked: %v", err)
+	}
+	if call.Error != "" {
+		t.Fatalf("views.update answered %s", call.Error)
+	}
+	if v := call.Param("view"); !strings.Contains(v, "could not read every rep's open commitments") || strings.Contains(v, `"kept:`) {
+		t.Errorf("the refreshed form does not say its commitments may be missing:\n%s", v)
+	}
+	state := viewState(t, b.fake, viewID)
+	if notes := string(state["notes"]["notes"]); !strings.Contains(notes, "pricing went well") {
+		t.Errorf("the notes typed are gone after the refresh: %s", notes)
+	}
+	var reps struct {
+		Selected []string `json:"selected_users"`
+	}
+	if err := json.Unmarshal(state["reps"]["reps"], &reps); err != nil || !slices.Equal(reps.Selected, []string{rep}) {
+		t.Errorf("the rep picked is gone after the refresh: %s", state["reps"]["reps"])
+	}
+}
+
+// A form showing a rep's open commitments, one ticked, is left as it is
+// when another pick cannot read them again in time: Slack keeps an input
+// only if the update keeps its block_id and action_id, and an update
+// without that rep's checkboxes would drop the tick.
+func TestATickStaysWhenAPickCannotReadCommitmentsInTime(t *testing.T) {
+	db := sqlitetest.PostgresDB(t)
+	b := startBot(t, "COACHLOG_DB", db)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	first, _ := b.openModal("")
+	b.submit(first, values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", ""))
+	b.dm(rep, 1)
+	viewID, view := b.openModal("<@" + rep + "|sam> 1:1")
+	var tick string
+	for id := range keptOptions(view, rep) {
+		tick = id
+	}
+	if tick == "" {
+		t.Fatalf("the form offers none of %s's open commitments:\n%s", rep, mustJSON(view))
+	}
+	release := lockTables(t, ctx, db, "commitments")
+	b.must(b.fake.ClickViewAction(ctx, mgr, viewID, "reps", "reps", map[string]map[string]any{
+		"reps": {"reps": fakeslack.UsersValue(rep, rep2)}, "kept:" + rep: {"kept": fakeslack.CheckboxesValue(tick)},
+	}))
+	// The pick's last step reads the profiles of the reps picked, Ria's
+	// from Slack: the refresh is over once it asks.
+	_, err := b.fake.WaitForCall(ctx, "users.info", func(c fakeslack.Call) bool { return c.Param("user") == rep2 })
+	release()
+	if err != nil {
+		t.Fatalf("the pick never got past its reads while commitments were locked: %v", err)
+	}
+	for _, c := range b.fake.CallsTo("views.update") {
+		if c.Param("view_id") == viewID && strings.Contains(c.Param("view"), rep2) { // the pick's own
+			t.Errorf("the form was updated without the commitments it showed:\n%s", c.Param("view"))
+		}
+	}
+	if kept := string(viewState(t, b.fake, viewID)["kept:"+rep]["kept"]); !strings.Contains(kept, `"`+tick+`"`) {
+		t.Errorf("the tick is gone: %s", kept)
+	}
+}
