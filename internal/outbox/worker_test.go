@@ -775,3 +775,27 @@ func TestAReplyWhosePostWentMeanwhileIsSent(t *testing.T) {
 		}
 	})
 }
+
+// A reply in the thread of a post that failed for good (a rep's reminder
+// under a DM Slack refused) is dropped with it, not failed again: one
+// incident, one failure.
+func TestAReplyUnderAFailedPostIsDroppedQuietly(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		w, st, s, clk := setupOn(t, db, &outbox.Error{Class: outbox.Permanent, Err: errors.New("cannot_dm_bot")})
+		start := clk.Now()
+		enqueue(t, st, post("k1", "U1"))
+		drainFor(t, w, clk, 10*time.Second)
+		enqueue(t, st, coaching.Message{Kind: coaching.MsgRepReminder, Op: coaching.OpPost, Key: coaching.ReminderKey(1, "U1"), To: "U1", ThreadKey: "k1"})
+		drainFor(t, w, clk, 10*time.Second)
+		stats, err := st.OutboxStats(context.Background())
+		if err != nil || stats.Failed != 1 || stats.Pending != 0 {
+			t.Fatalf("stats = %+v, %v; want the post alone failed, nothing left waiting", stats, err)
+		}
+		if got, err := st.RecentFailures(context.Background(), coaching.ScheduledKinds, start.Add(-time.Hour)); err != nil || len(got) != 0 {
+			t.Fatalf("scheduled failures = %+v, %v; want none: the reminder had no thread to go in", got, err)
+		}
+		if s.attempt != 1 {
+			t.Fatalf("%d sends, want the DM's alone", s.attempt)
+		}
+	})
+}
