@@ -183,12 +183,7 @@ func TestACommandLoggedTwiceAtOnceIsOneSession(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, clk := newServiceOn(t, db)
-		c, _, err := svc.Accept(ctx, coaching.Command{Key: "cmd:T1", UserID: "UMGR", Payload: []byte(`{"text":"x"}`), ReceivedAt: clk.t.Add(-time.Minute)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		req := coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Source: coaching.SourceQuick,
-			Key: c.Key, CommandID: c.ID, ResponseURL: "https://hooks.slack.test/commands/1", ResponseAt: c.ReceivedAt}
+		req := acceptedCapture(t, svc, clk)
 		got := make([]coaching.Session, 2)
 		errs := make([]error, 2)
 		var wg sync.WaitGroup
@@ -220,14 +215,10 @@ func TestACommandLoggedBetweenTheChecksIsReturned(t *testing.T) {
 			sqlitetest.Each(t, func(t *testing.T, db string) {
 				ctx := context.Background()
 				other, st, clk := newServiceOn(t, db)
-				c, _, err := other.Accept(ctx, coaching.Command{Key: "cmd:T1", UserID: "UMGR", Payload: []byte(`{"text":"x"}`), ReceivedAt: clk.t.Add(-time.Minute)})
-				if err != nil {
-					t.Fatal(err)
-				}
-				req := coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Source: coaching.SourceQuick,
-					Key: c.Key, CommandID: c.ID, ResponseURL: "https://hooks.slack.test/commands/1", ResponseAt: c.ReceivedAt}
+				req := acceptedCapture(t, other, clk)
 				var first coaching.Session
 				racing := &interleavedStore{Store: openStore(t, db, clk), after: after, meanwhile: func() {
+					var err error
 					if first, err = other.LogSession(ctx, req); err != nil {
 						t.Error(err)
 					}
@@ -271,4 +262,16 @@ func (s *interleavedStore) CommandAnswered(ctx context.Context, id int64) (bool,
 func (s *interleavedStore) SubmissionSession(ctx context.Context, key string) (int64, bool, error) {
 	defer s.then("SubmissionSession")
 	return s.Store.SubmissionSession(ctx, key)
+}
+
+// acceptedCapture accepts a one-line capture as the command's ack does and
+// returns the request that logs it, as a replica acting on it makes.
+func acceptedCapture(t *testing.T, svc *coaching.Service, clk *clock) coaching.LogRequest {
+	t.Helper()
+	c, _, err := svc.Accept(context.Background(), coaching.Command{Key: "cmd:T1", UserID: "UMGR", Payload: []byte(`{"text":"x"}`), ReceivedAt: clk.t.Add(-time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Source: coaching.SourceQuick,
+		Key: c.Key, CommandID: c.ID, ResponseURL: "https://hooks.slack.test/commands/1", ResponseAt: c.ReceivedAt}
 }

@@ -71,16 +71,7 @@ func TestEnvelopesSpreadOverSockets(t *testing.T) {
 // retry_attempt counting and retry_reason "timeout", on another socket each
 // time.
 func TestUnackedEventIsRetriedOnAnotherSocket(t *testing.T) {
-	fake := New(WithEventRetryAfter(50 * time.Millisecond))
-	if err := fake.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fake.Close() })
-	ctx := deadline(t)
-	sms := []*socketmode.Client{connect(t, fake), connect(t, fake)}
-	if err := fake.WaitActive(ctx, 2); err != nil {
-		t.Fatal(err)
-	}
+	fake, sms, ctx := twoSockets(t, 50*time.Millisecond)
 	id, err := fake.Event(ctx, map[string]any{"type": "app_mention", "user": "U0ALICE", "text": "hi", "channel": "C0GENERAL"})
 	if err != nil {
 		t.Fatal(err)
@@ -116,16 +107,7 @@ func TestUnackedEventIsRetriedOnAnotherSocket(t *testing.T) {
 // acked late, and the fake rightly retried.
 func TestAckedEventIsNotRetried(t *testing.T) {
 	const retryAfter = time.Second
-	fake := New(WithEventRetryAfter(retryAfter))
-	if err := fake.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fake.Close() })
-	ctx := deadline(t)
-	sms := []*socketmode.Client{connect(t, fake), connect(t, fake)}
-	if err := fake.WaitActive(ctx, 2); err != nil {
-		t.Fatal(err)
-	}
+	fake, sms, ctx := twoSockets(t, retryAfter)
 	acked, err := fake.Event(ctx, map[string]any{"type": "app_mention", "user": "U0ALICE", "text": "hi", "channel": "C0GENERAL"})
 	if err != nil {
 		t.Fatal(err)
@@ -245,4 +227,21 @@ func TestLinkDisabledTellsEverySocketAndRefusesNewOnes(t *testing.T) {
 	if msg := readOneFrame(ctx, t, url); msg["type"] != "hello" {
 		t.Fatalf("after turning Socket Mode back on a socket got %v, want hello", msg)
 	}
+}
+
+// twoSockets starts a fake that retries unacked events after retryAfter,
+// with two sockets connected to it.
+func twoSockets(t *testing.T, retryAfter time.Duration) (*Server, []*socketmode.Client, context.Context) {
+	t.Helper()
+	fake := New(WithEventRetryAfter(retryAfter))
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	ctx := deadline(t)
+	sms := []*socketmode.Client{connect(t, fake), connect(t, fake)}
+	if err := fake.WaitActive(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	return fake, sms, ctx
 }
