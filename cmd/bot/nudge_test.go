@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -215,4 +216,57 @@ func TestADatabaseThatCannotBeOpenedIsNamed(t *testing.T) {
 			t.Errorf("%v on %s: %v, want an error naming COACHLOG_DB and the path", c.args, c.db, err)
 		}
 	}
+}
+
+// A nudge held back by Slack's pace goes as things stand when it goes: a
+// rep the manager coached while it waited is not in it.
+func TestANudgeHeldBackTellsOnlyOfWhatIsStillDue(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		fake := startFake(t)
+		addUTCUsers(fake, "U0MA", "U0RA", "U0RC")
+		vars := map[string]string{"SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_API_URL": fake.APIURL(), "COACHLOG_DB": db}
+		csv := filepath.Join(t.TempDir(), "team.csv")
+		os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
+			"U0MA,,Mia,manager,,,UTC\nU0RA,,Ada,rep,U0MA,top,\nU0RC,,Cy,rep,U0MA,bottom,\n"), 0o600)
+		imported := time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
+		if out, err := cliAt(t, imported, vars, "roster", "import", csv); err != nil {
+			t.Fatalf("import: %v\n%s", err, out)
+		}
+		now := imported.Add(16 * 24 * time.Hour) // Wed 2 Dec: Ada and Cy overdue
+		// Slack paces the post: the nudge waits, queued, while Mia coaches Ada.
+		fake.FailNext("chat.postMessage", 1000, fakeslack.Fault{Status: 429, RetryAfter: 1})
+		done := make(chan error, 1)
+		go func() {
+			// The clock runs from now: the outbox waits out Retry-After on it.
+			var out syncBuffer
+			err := runEnv(context.Background(), []string{"nudge"}, env{getenv: func(k string) string { return vars[k] }, stdout: &out, stderr: &out,
+				now: clockFrom(now)})
+			if err != nil {
+				err = fmt.Errorf("%w\n%s", err, out.String())
+			}
+			done <- err
+		}()
+		waitUntil(t, 10*time.Second, "the nudge's first try", func() bool { return len(fake.CallsTo("chat.postMessage")) > 0 })
+		st, err := sqlite.Open(context.Background(), db, sqlite.Options{Now: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := coaching.NewService(coaching.Config{Store: st, Now: func() time.Time { return now }})
+		d := coaching.Draft{RepIDs: []string{"U0RA"}, Kind: coaching.KindOneOnOne, DurationMin: 30, OccurredOn: coaching.DateOf(now, time.UTC)}
+		if _, err := svc.LogSession(context.Background(), coaching.LogRequest{ManagerID: "U0MA", Draft: d, Key: "meanwhile"}); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		fake.ClearFaults("chat.postMessage")
+		if err := <-done; err != nil {
+			t.Fatalf("nudge: %v", err)
+		}
+		msgs := fake.Messages("U0MA")
+		if len(msgs) != 1 {
+			t.Fatalf("Mia got %d nudges, want 1", len(msgs))
+		}
+		if text := blocksText(msgs[0].Blocks); strings.Contains(text, "<@U0RA>") || !strings.Contains(text, "<@U0RC>") {
+			t.Fatalf("the nudge, sent after Mia coached Ada, says:\n%s", text)
+		}
+	})
 }

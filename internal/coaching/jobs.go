@@ -228,6 +228,35 @@ func (s *Service) queueNudge(ctx context.Context, n Nudge, now time.Time) (bool,
 	return queued, nil
 }
 
+// NudgeAsSent is a queued nudge as it stands when it goes. Nudges are
+// queued at the manager's nudge hour and wait their turn under Slack's
+// pace (2,000 on a Monday take minutes), and the run read the manager
+// outside the write that queued it: a manager who snoozed meanwhile, or
+// coached an overdue rep, would hear of what they had just dealt with.
+// The team is evaluated again now, for the nudge's day and cadence (a
+// cadence set since is the manager's); ok is false when nothing is left
+// to act on, or the manager has snoozed or is away: it is not sent.
+func (s *Service) NudgeAsSent(ctx context.Context, n Nudge) (_ Nudge, ok bool, err error) {
+	m, err := s.store.Person(ctx, n.ManagerID)
+	if err != nil {
+		return Nudge{}, false, fmt.Errorf("read manager %s for the nudge: %w", n.ManagerID, err)
+	}
+	now := s.now()
+	if m.Absent(n.Day, now) || m.Snoozed(n.Day) {
+		return Nudge{}, false, nil
+	}
+	teams, err := s.store.Teams(ctx, []Person{m}, n.Day.AddDays(-35))
+	if err != nil {
+		return Nudge{}, false, fmt.Errorf("load the team of %s for the nudge: %w", n.ManagerID, err)
+	}
+	if len(teams) != 1 {
+		return Nudge{}, false, nil
+	}
+	cur := EvaluateNudge(teams[0], now, s.locationOf(m), n.CadenceDays)
+	cur.Day = n.Day // the day it was queued for, whatever the clock says now
+	return cur, !cur.Empty(), nil
+}
+
 // ReminderAfter is how long a session waits for a rep before one reminder.
 const ReminderAfter = 3 * 24 * time.Hour
 

@@ -540,3 +540,75 @@ func TestAManagersChangeUpdatesTheReminderWhenItSaysOtherwise(t *testing.T) {
 		})
 	}
 }
+
+// A nudge is evaluated again when it goes: one that waited its turn under
+// Slack's pace (minutes, on a Monday) does not tell a manager of a rep
+// they coached meanwhile, and is not sent once nothing is left, or the
+// manager snoozed or went away since it was queued.
+func TestANudgeIsAsItStandsWhenItGoes(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		meanwhile func(t *testing.T, svc *coaching.Service, clk *clock)
+		ok        bool
+		overdue   []string
+	}{
+		{"nothing changed", func(*testing.T, *coaching.Service, *clock) {}, true, []string{"UA", "UB"}},
+		{"one rep coached", func(t *testing.T, svc *coaching.Service, clk *clock) { coach(t, svc, clk, "UA") }, true, []string{"UB"}},
+		{"both reps coached", func(t *testing.T, svc *coaching.Service, clk *clock) { coach(t, svc, clk, "UA", "UB") }, false, nil},
+		{"the manager snoozed", func(t *testing.T, svc *coaching.Service, clk *clock) {
+			if err := svc.Snooze(context.Background(), "UM", coaching.DateOf(clk.t, time.UTC)); err != nil {
+				t.Fatal(err)
+			}
+		}, false, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sqlitetest.Each(t, func(t *testing.T, db string) {
+				ctx := context.Background()
+				svc, st, clk := newServiceOn(t, db)
+				clk.t = time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
+				org(t, st, clk)
+				clk.t = time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC) // 16 days on: UA and UB overdue
+				run, err := svc.RunNudges(ctx, clk.t, coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14, DryRun: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var queued coaching.Nudge
+				for _, n := range run.Nudges {
+					if n.ManagerID == "UM" {
+						queued = n
+					}
+				}
+				if len(queued.Overdue) != 2 {
+					t.Fatalf("UM's nudge = %+v; want UA and UB overdue", queued)
+				}
+				clk.t = clk.t.Add(5 * time.Minute)
+				tc.meanwhile(t, svc, clk)
+				got, ok, err := svc.NudgeAsSent(ctx, queued)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var overdue []string
+				for _, o := range got.Overdue {
+					overdue = append(overdue, o.RepID)
+				}
+				if ok != tc.ok || fmt.Sprint(overdue) != fmt.Sprint(tc.overdue) {
+					t.Fatalf("as sent: %v, overdue %v; want %v, %v", ok, overdue, tc.ok, tc.overdue)
+				}
+				if ok && got.Day != queued.Day {
+					t.Errorf("sent for %s, queued for %s", got.Day, queued.Day)
+				}
+			})
+		})
+	}
+}
+
+// coach logs a one-on-one of UM's with each of reps, today.
+func coach(t *testing.T, svc *coaching.Service, clk *clock, reps ...string) {
+	t.Helper()
+	for _, r := range reps {
+		d := coaching.Draft{RepIDs: []string{r}, Kind: coaching.KindOneOnOne, OccurredOn: coaching.DateOf(clk.t, time.UTC), DurationMin: 30}
+		if _, err := svc.LogSession(context.Background(), coaching.LogRequest{ManagerID: "UM", Draft: d, Key: "coach:" + r}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -36,6 +36,18 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 		if err := json.Unmarshal(m.Payload, &n); err != nil {
 			return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("read nudge: %w", err)}
 		}
+		cur, ok, err := b.svc.NudgeAsSent(ctx, n)
+		switch {
+		case err != nil:
+			// The nudge as queued is still this morning's truth, minutes
+			// old: better than none.
+			b.log.Warn("nudge sent as queued: could not read the team again", "manager_id", n.ManagerID, "err", err)
+		case !ok:
+			b.log.Info("nudge withheld: nothing left to act on since it was queued", "manager_id", n.ManagerID, "day", n.Day.String())
+			return nil, nil
+		default:
+			n = cur
+		}
 		return b.post(ctx, m.To, "", nudgeMessage(n))
 	case coaching.MsgDigest:
 		return b.sendDigest(ctx, m, prior)
