@@ -794,8 +794,8 @@ func priorKey(m coaching.Message) string {
 }
 
 // priorPost finds the post a message depends on. It waits while that post
-// is still queued. When the post failed for good, an update of it or a
-// reply under it is dropped (dropDependent). withheld says the post
+// is still queued. When the post failed for good, a reply under it fails,
+// and an update of it is dropped (dropUpdate). withheld says the post
 // was done without a message: the Sender had nothing to show when it came
 // to be posted (a rep's DM withdrawn while it waited in a Monday backlog),
 // so nobody has seen it.
@@ -825,7 +825,9 @@ func (w *Worker) priorPost(ctx context.Context, it *job, key string) (p *coachin
 		}
 		return nil, true, true, nil
 	case "failed":
-		return nil, false, false, w.dropDependent(ctx, it)
+		if it.Message.Op == coaching.OpUpdate {
+			return nil, false, false, w.dropUpdate(ctx, it)
+		}
 	}
 	what := "the message to update"
 	if it.Message.Op != coaching.OpUpdate {
@@ -834,21 +836,20 @@ func (w *Worker) priorPost(ctx context.Context, it *job, key string) (p *coachin
 	return nil, false, false, w.fail(ctx, it, what+" was never posted ("+orNone(status)+")")
 }
 
-// dropDependent closes, as superseded, an update of a post that failed
-// for good, or a reply in its thread: there is no message to change or
-// thread to reply in, and the post's failure is the one to count and log.
-// Failed as well, one incident (a rep Slack will not DM, a reminder it
-// refused) was counted again with each later change or reply, on /healthz
-// too for a scheduled kind (a rep's reminder in the thread of a DM that
-// failed, or updated when they answer). One with no post queued at all
-// still fails: that is a fault of its own.
-func (w *Worker) dropDependent(ctx context.Context, it *job) error {
+// dropUpdate closes, as superseded, an update of a post that failed for
+// good: there is no message to change, and the post's failure is the one
+// to count and log. Failed as well, one incident (a rep Slack will not
+// DM, a reminder it refused) was counted again with each later change, on
+// /healthz too for a scheduled kind (a rep's reminder, updated when they
+// answer). An update with no post queued at all still fails: that is a
+// fault of its own.
+func (w *Worker) dropUpdate(ctx context.Context, it *job) error {
 	held, err := w.record(ctx, it, "mark superseded", func(ctx context.Context) (bool, error) {
 		return w.q.MarkSuperseded(ctx, it.ID, w.owner)
 	})
 	if err == nil && held {
-		w.log.DebugContext(ctx, "outbox message dropped: the message it updates or replies to failed to post", "outbox_id", it.ID,
-			"kind", string(it.Message.Kind), "op", string(it.Message.Op))
+		w.log.DebugContext(ctx, "outbox update dropped: the message it updates failed to post", "outbox_id", it.ID,
+			"kind", string(it.Message.Kind))
 	}
 	return err
 }

@@ -776,26 +776,25 @@ func TestAReplyWhosePostWentMeanwhileIsSent(t *testing.T) {
 	})
 }
 
-// A reply in the thread of a post that failed for good (a rep's reminder
-// under a DM Slack refused) is dropped with it, not failed again: one
-// incident, one failure.
-func TestAReplyUnderAFailedPostIsDroppedQuietly(t *testing.T) {
+// A reply in the thread of a post Slack refused (a digest's chart and
+// groups under its first message, refused with not_in_channel) fails with
+// it, so that once the cause is mended the post and its thread are taken
+// back together (RequeueFailed, the digest run again) and all go.
+// Dropped as superseded, the thread was lost on that rerun.
+func TestAThreadUnderARefusedPostGoesWhenItIsRequeued(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
-		w, st, s, clk := setupOn(t, db, &outbox.Error{Class: outbox.Permanent, Err: errors.New("cannot_dm_bot")})
-		start := clk.Now()
-		enqueue(t, st, post("k1", "U1"))
+		ctx := context.Background()
+		w, st, s, clk := setupOn(t, db, &outbox.Error{Class: outbox.Permanent, Err: errors.New("not_in_channel")})
+		chart := coaching.Message{Kind: coaching.MsgDigestChart, Op: coaching.OpPost, Key: "digest:W:1", To: "C1", ThreadKey: "digest:W"}
+		enqueue(t, st, coaching.Message{Kind: coaching.MsgDigest, Op: coaching.OpPost, Key: "digest:W", To: "C1"}, chart)
 		drainFor(t, w, clk, 10*time.Second)
-		enqueue(t, st, coaching.Message{Kind: coaching.MsgRepReminder, Op: coaching.OpPost, Key: coaching.ReminderKey(1, "U1"), To: "U1", ThreadKey: "k1"})
+		keys, err := st.RequeueFailed(ctx, "digest:W")
+		if err != nil || len(keys) != 2 {
+			t.Fatalf("requeued %v, %v; want the digest and its chart", keys, err)
+		}
 		drainFor(t, w, clk, 10*time.Second)
-		stats, err := st.OutboxStats(context.Background())
-		if err != nil || stats.Failed != 1 || stats.Pending != 0 {
-			t.Fatalf("stats = %+v, %v; want the post alone failed, nothing left waiting", stats, err)
-		}
-		if got, err := st.RecentFailures(context.Background(), coaching.ScheduledKinds, start.Add(-time.Hour)); err != nil || len(got) != 0 {
-			t.Fatalf("scheduled failures = %+v, %v; want none: the reminder had no thread to go in", got, err)
-		}
-		if s.attempt != 1 {
-			t.Fatalf("%d sends, want the DM's alone", s.attempt)
+		if len(s.sent) != 2 || s.sent[1].Key != chart.Key || s.priors[1] == nil {
+			t.Fatalf("sent %+v with priors %+v; want the digest, then its chart in its thread", s.sent, s.priors)
 		}
 	})
 }
