@@ -794,8 +794,10 @@ func priorKey(m coaching.Message) string {
 }
 
 // priorPost finds the post a message depends on. It waits while that post
-// is still queued. When the post failed for good, a reply under it fails,
-// and an update of it is dropped (dropUpdate). withheld says the post
+// is still queued. When the post failed for good, a reply under it fails
+// (failed, it is taken back with its post when the cause is mended:
+// RequeueFailed, a digest run again), and an update of it is dropped
+// (dropUpdate). withheld says the post
 // was done without a message: the Sender had nothing to show when it came
 // to be posted (a rep's DM withdrawn while it waited in a Monday backlog),
 // so nobody has seen it.
