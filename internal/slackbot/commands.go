@@ -472,9 +472,10 @@ func (b *Bot) history(ctx context.Context, cmd slashCommand, repID string) {
 		return
 	}
 	h.own, h.more = latest(h.own, historyLimit)
-	if len(h.own) == 0 && repID == "" {
+	if len(h.own) == 0 {
 		// Someone who logged nothing may be a rep looking for the
-		// coaching they received: say where it is.
+		// coaching they received, or for a colleague's: say where theirs
+		// is, and whose this list is.
 		if got, err := b.svc.RepSessions(ctx, cmd.UserID, 1); err == nil {
 			h.received = len(got) > 0
 		}
@@ -530,7 +531,14 @@ func historyMessage(h historyView) message {
 		if h.repID != "" {
 			empty = "You have logged nothing with " + mention(h.repID) + " yet. Type `/coach` to log a session."
 		}
-		if h.received {
+		switch {
+		case h.received && h.repID != "":
+			// A rep asking about a colleague: "type /coach to log one"
+			// would be a manager's answer.
+			empty = "You have logged nothing with " + mention(h.repID) + ". `/coach history` lists the coaching you log; " +
+				"someone's coaching is seen only by them, their manager and the leaders above. " +
+				"The coaching you received is in your App Home (open Coachlog, then Home)."
+		case h.received:
 			empty = "You have logged no coaching yourself. The coaching you received is in your App Home (open Coachlog, then Home), where you can confirm each session waiting for you; each is also in your DMs with Coachlog, where you confirm it and rate it."
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(empty), nil, nil))

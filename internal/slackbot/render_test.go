@@ -436,3 +436,28 @@ func TestTheKindReadsNaturallyMidSentence(t *testing.T) {
 		}
 	}
 }
+
+// An empty /coach history says what fits who asks: a manager is told to
+// log, a rep who received coaching where theirs is, and, asking about a
+// colleague, whose this list is (not "type /coach to log a session").
+func TestAnEmptyHistorySaysWhatFitsWhoAsks(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		h       historyView
+		want    string
+		without string
+	}{
+		{"a manager", historyView{viewerID: "UM"}, "Nothing logged yet. Type `/coach` to log a session.", "App Home"},
+		{"a manager about a rep", historyView{viewerID: "UM", repID: "UR"}, "You have logged nothing with <@UR> yet. Type `/coach`", "App Home"},
+		{"a rep", historyView{viewerID: "UR", received: true}, "The coaching you received is in your App Home", "log a session"},
+		{"a rep about a colleague", historyView{viewerID: "UR", repID: "US", received: true},
+			"seen only by them, their manager and the leaders above", "log a session"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			text := blocksText(historyMessage(tt.h).Blocks)
+			if !strings.Contains(text, tt.want) || strings.Contains(text, tt.without) {
+				t.Errorf("history:\n%s\nwant %q, not %q", text, tt.want, tt.without)
+			}
+		})
+	}
+}
