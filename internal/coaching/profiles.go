@@ -135,7 +135,7 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs [
 		fresh := ans.p
 		fresh.ID = a.id
 		if _, err := s.storeProfile(ctx, fresh, asked); err != nil {
-			return nil, nil, nil, fmt.Errorf("store profile of %s: %w", a.id, err)
+			return nil, nil, nil, err // the store names whose profile
 		}
 		read = append(read, a.id)
 	}

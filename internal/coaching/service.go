@@ -136,7 +136,7 @@ func (s *Service) readProfile(ctx context.Context, id string) (Person, error) {
 	}
 	fresh.ID = id
 	if _, err := s.storeProfile(ctx, fresh, asked); err != nil {
-		return Person{}, fmt.Errorf("store profile of %s: %w", id, err)
+		return Person{}, err // the store names whose profile
 	}
 	return s.store.Person(ctx, id)
 }
