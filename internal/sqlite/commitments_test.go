@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -159,4 +160,126 @@ func TestOpenCommitmentsLeaveOutASessionBeforeTheLimit(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A form ticking off a commitment of an earlier session while that session
+// is being undone leaves it open: an undone session's commitments count
+// nowhere, and the tick would otherwise stand for good, as undoing the
+// earlier session reopens only what it closed itself. On PostgreSQL the
+// tick waits on the commitment the undo holds (the undo takes it out of
+// the metrics) and must not go ahead once the undo commits.
+func TestATickOnACommitmentOfASessionBeingUndoneFindsItUndone(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		st := open(t, db, sqlite.Options{})
+		now := time.Date(2026, time.November, 16, 12, 0, 0, 0, time.UTC)
+		clock := func() time.Time { return now }
+		svc := coaching.NewService(coaching.Config{Store: st, Now: clock})
+		first, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM1", Key: "first", Source: coaching.SourceModal,
+			Draft: coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne, OccurredOn: date(2026, time.October, 26),
+				DurationMin: 30, Commitments: []string{"send recap"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed, err := st.OpenCommitments(ctx, "UR1", coaching.CommitmentFilter{ManagerID: "UM1"}, 10)
+		if err != nil || len(listed) != 1 {
+			t.Fatalf("open commitments = %+v, %v", listed, err)
+		}
+		recap := listed[0].ID
+
+		// The undo has done its work and is not committed yet.
+		h := &holdingStore{Store: st, held: make(chan struct{}), release: make(chan struct{})}
+		undone := make(chan error, 1)
+		go func() {
+			_, err := coaching.NewService(coaching.Config{Store: h, Now: clock}).UndoSession(ctx, "UM1", first.ID)
+			undone <- err
+		}()
+		select {
+		case <-h.held:
+		case err := <-undone:
+			t.Fatalf("the undo ended before it was held: %v", err)
+		}
+		// The next session's form, opened before the undo, ticks the
+		// recap off. It is logged a month later, so its coaching minutes
+		// are not the undone session's: nothing else it writes waits for
+		// the undo.
+		logged := make(chan error, 1)
+		go func() {
+			_, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM1", Key: "second", Source: coaching.SourceModal,
+				Draft: coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne, OccurredOn: date(2026, time.November, 16),
+					DurationMin: 30, KeptCommitments: []int64{recap}}})
+			logged <- err
+		}()
+		if st.IsPostgres() {
+			// On SQLite the log queues behind the one writer; on
+			// PostgreSQL it runs until it waits on the recap's row.
+			waitForARowLock(t, st, "commitments", logged)
+		}
+		close(h.release)
+		if err := <-undone; err != nil {
+			t.Fatal(err)
+		}
+		if err := <-logged; err != nil {
+			t.Fatal(err)
+		}
+		c, err := st.Commitment(ctx, recap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Status != coaching.CommitmentOpen {
+			t.Errorf("the undone session's commitment is %s; want it left open, its session undone before the tick", c.Status)
+		}
+	})
+}
+
+// holdingStore holds each write open, its work done and not committed,
+// from when it signals held until the test closes release: another write
+// then meets the locks it holds.
+type holdingStore struct {
+	*sqlite.Store
+	held    chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func (h *holdingStore) Update(ctx context.Context, fn func(coaching.Tx) error) error {
+	return h.Store.Update(ctx, func(tx coaching.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		h.once.Do(func() { close(h.held) })
+		<-h.release
+		return nil
+	})
+}
+
+// waitForARowLock returns once an UPDATE or DELETE in the store's schema
+// waits for a row of table another transaction holds. It fails the test
+// if the write it is waiting for (done) ends first, or after 10 s.
+func waitForARowLock(t *testing.T, st *sqlite.Store, table string, done <-chan error) {
+	t.Helper()
+	ctx := context.Background()
+	// The first UPDATE or DELETE waiting on a row holds the row's tuple
+	// lock while it waits for the holder's transaction (an upsert waits
+	// without one); regclass resolves table in the store's own schema.
+	q := `SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+		WHERE l.locktype = 'tuple' AND l.relation = '` + table + `'::regclass AND a.wait_event_type = 'Lock'`
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var n int
+		if err := st.QueryRow(ctx, q, &n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			return
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the write ended without waiting on a row of %s: %v", table, err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no write waited on a row of %s", table)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }

@@ -108,6 +108,8 @@ func (t *tx) putReps(ctx context.Context, s coaching.Session, fresh bool) error 
 		}
 		// The rep's commitments follow their date and whether they count;
 		// a click (a status, a rating) changes neither and costs nothing.
+		// An undo's write of live here is also what stops a close waiting
+		// on the row meanwhile (CloseCommitments).
 		if old, ok := was[r.RepID]; !fresh && (!ok || old.on != s.OccurredOn || old.live != live) {
 			if _, err := t.q.ExecContext(ctx, `UPDATE commitments SET occurred_on = ?, live = ? WHERE session_id = ? AND rep_id = ?`,
 				s.OccurredOn.String(), b2i(live), s.ID, r.RepID); err != nil {
@@ -256,11 +258,19 @@ func (t *tx) FollowUpCommitments(ctx context.Context, sessionID int64, on coachi
 // Only commitments from live sessions managerID logged are closed; ids of
 // other reps' or other managers' commitments are ignored, so a forged form
 // can't close someone else's.
+//
+// live = 1 is what keeps an undo and a close apart on PostgreSQL. The
+// subquery reads sessions as the statement began; an undo committing while
+// the UPDATE waits on the commitment's row is not seen there, as
+// PostgreSQL checks again only the row it waited on. But the undo wrote
+// that very row (live = 0, putReps): the check of live sees it. Whichever
+// touches the row first goes first, with no lock taken besides, so SQLite
+// pays one column compare.
 func (t *tx) CloseCommitments(ctx context.Context, managerID string, ids []int64, repIDs []string, status coaching.CommitmentStatus, bySession int64, at time.Time) error {
 	for _, id := range ids {
 		for _, rep := range repIDs {
 			_, err := t.q.ExecContext(ctx, `UPDATE commitments SET status = ?, closed_at = ?, closed_in_session = ?
-				WHERE id = ? AND rep_id = ? AND status = 'open'
+				WHERE id = ? AND rep_id = ? AND status = 'open' AND live = 1
 				AND session_id IN (SELECT s.id FROM sessions s WHERE s.manager_id = ? AND s.deleted_at = 0)`,
 				status, ms(at), bySession, id, rep, managerID)
 			if err != nil {
