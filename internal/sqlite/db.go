@@ -425,10 +425,12 @@ func (s *Store) CheckRead(ctx context.Context) error {
 	return nil
 }
 
-// busy turns a lock timeout or deadline into a domain error people can act on.
+// busy turns a lock timeout or deadline into a domain error people can act
+// on. An error marked already is left as it is: a read inside a write
+// marks it (gaveUp), and so does the write it fails.
 func busy(err error) error {
-	if err == nil {
-		return nil
+	if err == nil || coaching.ErrorCode(err) == coaching.EBusy {
+		return err
 	}
 	msg := err.Error()
 	if errors.Is(err, context.DeadlineExceeded) || strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") || pgBusy(err) {
@@ -436,6 +438,18 @@ func busy(err error) error {
 	}
 	return err
 }
+
+// gaveUp marks *err busy when the read it ends gave up waiting: the
+// caller's deadline passed (a form's, the ack's), or the database stopped
+// waiting for a lock first (PostgreSQL's statement or lock timeout,
+// SQLite's busy timeout). Deferred by every read the domain and the
+// surfaces make (the Reader's, the metrics'), it has the person who asked
+// told to try again in a moment, as a write that gave up does, and the
+// edge log it as busy, not as a failure; any other error (a closed
+// database, bad SQL, a missing row) is left as it is. It sits on the read
+// methods rather than on their queries: an error also comes out of
+// sql.Row's Scan and sql.Rows' Next, neither of which a query helper sees.
+func gaveUp(err *error) { *err = busy(*err) }
 
 func ms(t time.Time) int64 {
 	if t.IsZero() {

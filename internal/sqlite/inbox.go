@@ -44,7 +44,8 @@ func (t *tx) MarkCommandDone(ctx context.Context, id int64, at time.Time) (bool,
 
 // PendingCommands lists commands not acted on yet, received before, oldest
 // first.
-func (r reader) PendingCommands(ctx context.Context, before time.Time) ([]coaching.Command, error) {
+func (r reader) PendingCommands(ctx context.Context, before time.Time) (_ []coaching.Command, err error) {
+	defer gaveUp(&err)
 	rows, err := r.q.QueryContext(ctx, `SELECT id, cmd_key, user_id, payload, received_at FROM inbox
 		WHERE done_at = 0 AND received_at < ? ORDER BY id`, ms(before))
 	if err != nil {
@@ -67,9 +68,10 @@ func (r reader) PendingCommands(ctx context.Context, before time.Time) ([]coachi
 
 // CommandAnswered reports whether a command was acted on (done). A command
 // not stored is reported as not found.
-func (r reader) CommandAnswered(ctx context.Context, id int64) (bool, error) {
+func (r reader) CommandAnswered(ctx context.Context, id int64) (_ bool, err error) {
+	defer gaveUp(&err)
 	var done int64
-	err := r.q.QueryRowContext(ctx, `SELECT done_at FROM inbox WHERE id = ?`, id).Scan(&done)
+	err = r.q.QueryRowContext(ctx, `SELECT done_at FROM inbox WHERE id = ?`, id).Scan(&done)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, coaching.Errorf(coaching.ENotFound, "Command %d not found.", id)
 	}

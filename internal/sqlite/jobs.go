@@ -11,9 +11,10 @@ import (
 )
 
 // JobRan reports whether job ran for period.
-func (r reader) JobRan(ctx context.Context, job, period string) (bool, error) {
+func (r reader) JobRan(ctx context.Context, job, period string) (_ bool, err error) {
+	defer gaveUp(&err)
 	var one int
-	err := r.q.QueryRowContext(ctx, `SELECT 1 FROM job_runs WHERE job = ? AND period = ?`, job, period).Scan(&one)
+	err = r.q.QueryRowContext(ctx, `SELECT 1 FROM job_runs WHERE job = ? AND period = ?`, job, period).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -69,7 +70,8 @@ const isRep = `('+' || roles || '+') LIKE '%+rep+%'`
 
 // NudgeManagers lists active people with active reps reporting to them:
 // the candidates the nudge decides on (coaching.InTeam).
-func (r reader) NudgeManagers(ctx context.Context) ([]coaching.Person, error) {
+func (r reader) NudgeManagers(ctx context.Context) (_ []coaching.Person, err error) {
+	defer gaveUp(&err)
 	rows, err := r.q.QueryContext(ctx, `SELECT `+personCols+` FROM people m WHERE m.active = 1 AND m.id IN
 		(SELECT manager_id FROM people WHERE active = 1 AND manager_id IS NOT NULL AND `+isRep+`) ORDER BY m.id`)
 	if err != nil {
@@ -89,7 +91,8 @@ func (r reader) NudgeManagers(ctx context.Context) ([]coaching.Person, error) {
 
 // Teams loads the given managers' teams: their active reps with the date
 // each was last coached, and the managers' sessions since from.
-func (r reader) Teams(ctx context.Context, managers []coaching.Person, from coaching.Date) ([]coaching.Team, error) {
+func (r reader) Teams(ctx context.Context, managers []coaching.Person, from coaching.Date) (_ []coaching.Team, err error) {
+	defer gaveUp(&err)
 	want := make(map[string]*coaching.Team, len(managers))
 	out := make([]coaching.Team, 0, len(managers))
 	for _, m := range managers {
@@ -159,7 +162,8 @@ func (r reader) teamSessions(ctx context.Context, want map[string]*coaching.Team
 }
 
 // PendingReps lists reps pending since before cutoff and not yet reminded.
-func (r reader) PendingReps(ctx context.Context, cutoff time.Time) ([]coaching.PendingRep, error) {
+func (r reader) PendingReps(ctx context.Context, cutoff time.Time) (_ []coaching.PendingRep, err error) {
+	defer gaveUp(&err)
 	rows, err := r.q.QueryContext(ctx, `SELECT sr.session_id, sr.rep_id, sr.status_at FROM session_reps sr
 		WHERE sr.status = 'pending' AND sr.live = 1 AND sr.reminded_at = 0 AND sr.status_at < ?
 		ORDER BY sr.status_at`, ms(cutoff))

@@ -81,8 +81,10 @@ func (s *Store) MetricsData(ctx context.Context, q metrics.Query) (*metrics.Data
 	return d, nil
 }
 
-// readMetrics runs fn in a read transaction of its own.
-func (s *Store) readMetrics(ctx context.Context, fn func(metricsReader) error) error {
+// readMetrics runs fn in a read transaction of its own. Every metrics
+// read runs here, so the busy mark (gaveUp) is given here.
+func (s *Store) readMetrics(ctx context.Context, fn func(metricsReader) error) (err error) {
+	defer gaveUp(&err)
 	tx, err := s.r.BeginTx(ctx, s.readTx())
 	if err != nil {
 		return fmt.Errorf("begin metrics read: %w", err)

@@ -56,7 +56,8 @@ func knownAt(created, rostered int64) time.Time {
 }
 
 // Person returns someone by Slack id.
-func (r reader) Person(ctx context.Context, id string) (coaching.Person, error) {
+func (r reader) Person(ctx context.Context, id string) (_ coaching.Person, err error) {
+	defer gaveUp(&err)
 	p, err := scanPerson(r.q.QueryRowContext(ctx, `SELECT `+personCols+` FROM people WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return coaching.Person{}, coaching.Errorf(coaching.ENotFound, "<@%s> is not known to Coachlog yet.", id)
@@ -69,7 +70,8 @@ func (r reader) Person(ctx context.Context, id string) (coaching.Person, error) 
 
 // PeopleByID reads the stored people among ids, in one query: a submission
 // needs its manager and every rep it names, on the ack path.
-func (r reader) PeopleByID(ctx context.Context, ids []string) (map[string]coaching.Person, error) {
+func (r reader) PeopleByID(ctx context.Context, ids []string) (_ map[string]coaching.Person, err error) {
+	defer gaveUp(&err)
 	out := make(map[string]coaching.Person, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -95,7 +97,8 @@ func (r reader) PeopleByID(ctx context.Context, ids []string) (map[string]coachi
 
 // DirectReports lists the people whose manager is managerID, active or
 // not, ordered by id.
-func (r reader) DirectReports(ctx context.Context, managerID string) ([]coaching.Person, error) {
+func (r reader) DirectReports(ctx context.Context, managerID string) (_ []coaching.Person, err error) {
+	defer gaveUp(&err)
 	rows, err := r.q.QueryContext(ctx, `SELECT `+personCols+` FROM people WHERE manager_id = ? ORDER BY id`, managerID)
 	if err != nil {
 		return nil, fmt.Errorf("read the reports of %s: %w", managerID, err)
@@ -113,7 +116,8 @@ func (r reader) DirectReports(ctx context.Context, managerID string) ([]coaching
 }
 
 // People returns everyone, active or not, ordered by id.
-func (r reader) People(ctx context.Context) ([]coaching.Person, error) {
+func (r reader) People(ctx context.Context) (_ []coaching.Person, err error) {
+	defer gaveUp(&err)
 	rows, err := r.q.QueryContext(ctx, `SELECT `+personCols+` FROM people ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("read people: %w", err)
@@ -148,7 +152,8 @@ func scanSession(row interface{ Scan(...any) error }) (coaching.Session, error) 
 }
 
 // Session returns a session with its reps and commitments.
-func (r reader) Session(ctx context.Context, id int64) (coaching.Session, error) {
+func (r reader) Session(ctx context.Context, id int64) (_ coaching.Session, err error) {
+	defer gaveUp(&err)
 	s, err := scanSession(r.q.QueryRowContext(ctx, `SELECT `+sessionCols+` FROM sessions WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return coaching.Session{}, coaching.Errorf(coaching.ENotFound, "Session %d does not exist.", id)
@@ -219,7 +224,8 @@ func (r reader) commitments(ctx context.Context, where string, args ...any) ([]c
 
 // ManagerSessions lists a manager's sessions that were not undone, newest
 // first, optionally only those with repID.
-func (r reader) ManagerSessions(ctx context.Context, managerID, repID string, limit int) ([]coaching.Session, error) {
+func (r reader) ManagerSessions(ctx context.Context, managerID, repID string, limit int) (_ []coaching.Session, err error) {
+	defer gaveUp(&err)
 	q := `SELECT ` + sessionCols + ` FROM sessions WHERE manager_id = ? AND deleted_at = 0`
 	args := []any{managerID}
 	if repID != "" {
@@ -236,7 +242,8 @@ func (r reader) ManagerSessions(ctx context.Context, managerID, repID string, li
 }
 
 // RepSessions lists the sessions a rep is on, newest first.
-func (r reader) RepSessions(ctx context.Context, repID string, limit int) ([]coaching.Session, error) {
+func (r reader) RepSessions(ctx context.Context, repID string, limit int) (_ []coaching.Session, err error) {
+	defer gaveUp(&err)
 	out, err := r.sessions(ctx, `SELECT `+sessionCols+` FROM sessions WHERE deleted_at = 0
 		AND id IN (SELECT session_id FROM session_reps WHERE rep_id = ? AND removed = 0)
 		ORDER BY occurred_on DESC, id DESC LIMIT ?`, repID, limit)
@@ -276,7 +283,8 @@ func (r reader) sessions(ctx context.Context, q string, args ...any) ([]coaching
 // OpenCommitments lists a rep's open commitments from sessions not undone,
 // oldest first, narrowed to one manager's sessions or to shared ones, and
 // short of one session's.
-func (r reader) OpenCommitments(ctx context.Context, repID string, f coaching.CommitmentFilter, limit int) ([]coaching.Commitment, error) {
+func (r reader) OpenCommitments(ctx context.Context, repID string, f coaching.CommitmentFilter, limit int) (_ []coaching.Commitment, err error) {
+	defer gaveUp(&err)
 	where := `c.rep_id = ? AND c.status = 'open' AND s.deleted_at = 0
 		AND NOT EXISTS (SELECT 1 FROM session_reps sr WHERE sr.session_id = c.session_id AND sr.rep_id = c.rep_id AND sr.removed = 1)`
 	args := []any{repID}
@@ -297,7 +305,8 @@ func (r reader) OpenCommitments(ctx context.Context, repID string, f coaching.Co
 }
 
 // Commitment returns one commitment by id.
-func (r reader) Commitment(ctx context.Context, id int64) (coaching.Commitment, error) {
+func (r reader) Commitment(ctx context.Context, id int64) (_ coaching.Commitment, err error) {
+	defer gaveUp(&err)
 	cs, err := r.commitments(ctx, `c.id = ?`, id)
 	if err != nil {
 		return coaching.Commitment{}, err
@@ -309,12 +318,13 @@ func (r reader) Commitment(ctx context.Context, id int64) (coaching.Commitment, 
 }
 
 // SubmissionSession returns the session a submission key produced.
-func (r reader) SubmissionSession(ctx context.Context, key string) (int64, bool, error) {
+func (r reader) SubmissionSession(ctx context.Context, key string) (_ int64, _ bool, err error) {
+	defer gaveUp(&err)
 	if key == "" {
 		return 0, false, nil
 	}
 	var id sql.NullInt64
-	err := r.q.QueryRowContext(ctx, `SELECT session_id FROM submissions WHERE key = ?`, key).Scan(&id)
+	err = r.q.QueryRowContext(ctx, `SELECT session_id FROM submissions WHERE key = ?`, key).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}

@@ -14,7 +14,8 @@ var _ metrics.RepStore = (*Store)(nil)
 // each session's minutes, and the latest day they were coached on or
 // before to. It reads the rep's live (session, rep) rows, the same rows
 // and minutes a metrics run loads, through the session_reps_minutes index.
-func (s *Store) RepCoached(ctx context.Context, repID string, from, to coaching.Date) ([]metrics.Coached, coaching.Date, error) {
+func (s *Store) RepCoached(ctx context.Context, repID string, from, to coaching.Date) (_ []metrics.Coached, _ coaching.Date, err error) {
+	defer gaveUp(&err)
 	rows, err := s.rq.QueryContext(ctx, `SELECT occurred_on, minutes FROM session_reps
 		WHERE rep_id = ? AND live = 1 AND occurred_on >= ? AND occurred_on <= ?
 		ORDER BY occurred_on`, repID, from.String(), to.String())

@@ -17,7 +17,8 @@ const weekSessionsQuery = `SELECT ` + sessionCols + ` FROM sessions
 // commitments. It reads them in three queries in one read transaction,
 // whatever their number: the digest's narrative reads a week of a whole
 // organisation, where a query per session would not do.
-func (s *Store) WeekSessions(ctx context.Context, from, to coaching.Date) ([]coaching.Session, error) {
+func (s *Store) WeekSessions(ctx context.Context, from, to coaching.Date) (_ []coaching.Session, err error) {
+	defer gaveUp(&err)
 	tx, err := s.r.BeginTx(ctx, s.readTx())
 	if err != nil {
 		return nil, fmt.Errorf("begin reading sessions from %s to %s: %w", from, to, err)
