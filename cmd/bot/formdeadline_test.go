@@ -40,8 +40,24 @@ func TestTheEditFormOpensInTimeWhilePeopleAreLocked(t *testing.T) {
 // session (its version, who may answer): read with no deadline, a locked
 // table left the person with nothing, then a trigger long expired. Past
 // the deadline they are told at once, where they clicked, to click again,
-// and no form is tried.
+// and no form is tried. So are they when PostgreSQL's statement timeout,
+// shorter than the form's budget, gives up first: that read came back as
+// an error of no kind, "Something went wrong", logged as a failure. The
+// log says which gave up, at Warn.
 func TestAFormThatNeedsTheSessionSaysSoWhileSessionsAreLocked(t *testing.T) {
+	for _, gaveUp := range []struct{ name, timeout, log string }{
+		{"at the form's deadline", "30s", "not opened: the session was not read by the form's deadline"},
+		{"at the statement timeout", "100ms", "not opened: the database was busy"},
+	} {
+		t.Run(gaveUp.name, func(t *testing.T) { sessionFormsWhileSessionsAreLocked(t, gaveUp.timeout, gaveUp.log) })
+	}
+}
+
+// sessionFormsWhileSessionsAreLocked clicks for each form that needs the
+// session while sessions are locked, on a bot whose statements time out
+// after timeout, and checks the person is told the form did not open and
+// the log says why (log).
+func sessionFormsWhileSessionsAreLocked(t *testing.T, timeout, log string) {
 	for _, tt := range []struct {
 		name string
 		// setup brings the bot to the click, which it returns.
@@ -65,7 +81,7 @@ func TestAFormThatNeedsTheSessionSaysSoWhileSessionsAreLocked(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			db := sqlitetest.PostgresDB(t)
-			b := startBot(t, "COACHLOG_DB", db)
+			b := startBot(t, "COACHLOG_DB", db, "COACHLOG_PG_STATEMENT_TIMEOUT", timeout)
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			click := tt.setup(b, ctx)
@@ -86,6 +102,12 @@ func TestAFormThatNeedsTheSessionSaysSoWhileSessionsAreLocked(t *testing.T) {
 				t.Errorf("the notice replaced or deleted the message clicked: %+v", r)
 			}
 			b.stop() // every handler has finished
+			if line := logLine(b.logs.String(), "form not opened"); !strings.Contains(line, "level=WARN") || !strings.Contains(line, log) {
+				t.Errorf("the log says %q, want %q at Warn", line, log)
+			}
+			if failed := grepLines(b.logs.String(), "level=ERROR"); failed != "" {
+				t.Errorf("logged as a failure:\n%s", failed)
+			}
 			for _, c := range b.fake.CallsTo("views.open") {
 				if c.Param("trigger_id") == in.TriggerID {
 					t.Errorf("views.open was tried after the notice (%s)", c.Error)

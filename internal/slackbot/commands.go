@@ -161,7 +161,11 @@ func (b *Bot) quickLog(ctx context.Context, c coaching.Command, cmd slashCommand
 		return
 	}
 	if err != nil {
-		b.log.Error("quick capture failed", "user_id", cmd.UserID, "err", err)
+		if coaching.ErrorCode(err) == coaching.EBusy {
+			b.logAnswerError("quick capture", err, "user_id", cmd.UserID)
+		} else {
+			b.log.Error("quick capture failed", "user_id", cmd.UserID, "err", err)
+		}
 		b.answerCommand(ctx, c, cmd, ":warning: Not logged. "+escKeepMentions(coaching.ErrorMessage(err)))
 		return
 	}
@@ -467,7 +471,7 @@ func (b *Bot) history(ctx context.Context, cmd slashCommand, repID string) {
 	var err error
 	// One more than is shown, to tell whether there are older ones.
 	if h.own, err = b.svc.History(ctx, cmd.UserID, repID, historyLimit+1); err != nil {
-		b.log.Error("history failed", "user_id", cmd.UserID, "err", err)
+		b.logAnswerError("history", err, "user_id", cmd.UserID)
 		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+escKeepMentions(coaching.ErrorMessage(err))), false)
 		return
 	}

@@ -289,22 +289,26 @@ func (b *Bot) clickError(ctx context.Context, in interaction, what string, err e
 	b.republishHome(ctx, in.User.ID, homeRefusal(err))
 }
 
-func (b *Bot) logAnswerError(what string, err error) {
+// logAnswerError logs why someone was answered with err: an error of no
+// kind as the failure it is, a busy one at Warn with its cause; a domain
+// refusal is theirs to read, not the operator's. attrs say who and what.
+func (b *Bot) logAnswerError(what string, err error, attrs ...any) {
+	attrs = append(attrs, "err", err)
 	switch coaching.ErrorCode(err) {
 	case "":
-		b.log.Error(what+" failed", "err", err)
+		b.log.Error(what+" failed", attrs...)
 	case coaching.EBusy:
-		// Only a write is ever busy: it gave up at the ack deadline, at a
-		// deadline of its own, or when the database stopped waiting for a
-		// lock first (SQLite's busy timeout, PostgreSQL's statement or
-		// lock timeout, its retries of a serialization failure).
+		// A write or a read gave up: at the ack deadline, at a deadline
+		// of its own, or when the database stopped waiting for a lock
+		// first (SQLite's busy timeout, PostgreSQL's statement or lock
+		// timeout, its retries of a serialization failure).
 		switch {
 		case errors.Is(err, errAckDeadline):
-			b.log.Warn(what+" gave up at the ack deadline; asked to try again", "err", err)
+			b.log.Warn(what+" gave up at the ack deadline; asked to try again", attrs...)
 		case errors.Is(err, context.DeadlineExceeded):
-			b.log.Warn(what+" gave up at its deadline; asked to try again", "err", err)
+			b.log.Warn(what+" gave up at its deadline; asked to try again", attrs...)
 		default:
-			b.log.Warn(what+" gave up: the database was busy (it stopped waiting for a lock); asked to try again", "err", err)
+			b.log.Warn(what+" gave up: the database was busy (it stopped waiting for a lock); asked to try again", attrs...)
 		}
 	}
 }
@@ -330,10 +334,10 @@ func (b *Bot) openRepModal(ctx context.Context, in interaction, act action, read
 	ra.ActorID = in.User.ID
 	pre, cancel := context.WithDeadline(ctx, readBy)
 	s, err := b.svc.RepView(pre, ra)
-	late := cutOff(pre, err)
+	why := unread(pre, err)
 	cancel()
-	if late {
-		b.log.Warn("rep form not opened: the session was not read by the form's deadline", "user_id", in.User.ID, "session_id", ra.SessionID, "err", err)
+	if why != "" {
+		b.log.Warn("rep form not opened: "+why, "user_id", in.User.ID, "session_id", ra.SessionID, "err", err)
 		b.formNotRead(ctx, in, "nothing was saved", again)
 		return
 	}
@@ -362,6 +366,21 @@ func (b *Bot) openRepModal(ctx context.Context, in interaction, act action, read
 // before the database answered.
 func cutOff(ctx context.Context, err error) bool { return err != nil && ctx.Err() != nil }
 
+// unread says why the session a form cannot open without, read with ctx,
+// was not read; "" when it was, or failed otherwise. Its deadline passed
+// (cutOff), or the database gave up first, busy (a PostgreSQL statement
+// or lock timeout shorter than the form's budget): the person is told the
+// same either way (formNotRead), and the log says which.
+func unread(ctx context.Context, err error) string {
+	switch {
+	case cutOff(ctx, err):
+		return "the session was not read by the form's deadline"
+	case coaching.ErrorCode(err) == coaching.EBusy:
+		return "the database was busy (it stopped waiting for a lock)"
+	}
+	return ""
+}
+
 func parseSessionValue(v string) (int64, string) {
 	idText, from, _ := strings.Cut(v, ":")
 	id, _ := strconv.ParseInt(idText, 10, 64)
@@ -378,8 +397,8 @@ func (b *Bot) openEditModal(ctx context.Context, in interaction, act action, rea
 	pre, cancel := context.WithDeadline(ctx, readBy)
 	defer cancel()
 	s, err := b.svc.SessionForManager(pre, in.User.ID, id)
-	if cutOff(pre, err) {
-		b.log.Warn("edit form not opened: the session was not read by the form's deadline", "user_id", in.User.ID, "session_id", id, "err", err)
+	if why := unread(pre, err); why != "" {
+		b.log.Warn("edit form not opened: "+why, "user_id", in.User.ID, "session_id", id, "err", err)
 		b.formNotRead(ctx, in, "nothing was changed", "Click *Edit* again")
 		return
 	}

@@ -38,9 +38,7 @@ func (b *Bot) prep(ctx context.Context, cmd slashCommand, args string) {
 	}
 	brief, err := b.briefer.Brief(ctx, cmd.UserID, m[1], writing)
 	if err != nil {
-		if coaching.ErrorCode(err) == "" {
-			b.log.Error("prep brief failed", "user_id", cmd.UserID, "err", err)
-		}
+		b.logAnswerError("prep brief", err, "user_id", cmd.UserID)
 		b.respond(ctx, cmd.ResponseURL, textMessage(":no_entry_sign: "+escKeepMentions(coaching.ErrorMessage(err))), false)
 		return
 	}

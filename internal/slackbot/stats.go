@@ -35,11 +35,23 @@ func (b *Bot) figuresFor(ctx context.Context, cmd slashCommand, p metrics.Period
 	}
 	r, err := b.figures.Run(ctx, p, o)
 	if err != nil {
-		b.log.Error("metrics for a command failed", "user_id", cmd.UserID, "err", err)
-		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: I could not work out the numbers just now; please try again in a moment."), false)
+		b.numbersFailed(ctx, cmd, "metrics for a command", err)
 		return nil, false
 	}
 	return r, true
+}
+
+// numbersFailed answers a command whose numbers could not be read. A read
+// that gave up waiting (busy: a lock or statement timeout) says so, as a
+// write that gave up does, and is logged at Warn; anything else is logged
+// as the failure it is.
+func (b *Bot) numbersFailed(ctx context.Context, cmd slashCommand, what string, err error) {
+	b.logAnswerError(what, err, "user_id", cmd.UserID)
+	text := "I could not work out the numbers just now; please try again in a moment."
+	if coaching.ErrorCode(err) == coaching.EBusy {
+		text = coaching.ErrorMessage(err)
+	}
+	b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+text), false)
 }
 
 // stats serves /coach stats: the asker's numbers this week against the 4
@@ -228,8 +240,7 @@ const noTeamYet = "Nobody reports to you in the roster yet; your sales ops admin
 func (b *Bot) isManager(ctx context.Context, cmd slashCommand, p coaching.Person) (manager, ok bool) {
 	manager, err := b.svc.IsManager(ctx, p)
 	if err != nil {
-		b.log.Error("could not read whether someone has a team", "user_id", p.ID, "err", err)
-		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: I could not work out the numbers just now; please try again in a moment."), false)
+		b.numbersFailed(ctx, cmd, "reading whether someone has a team", err)
 		return false, false
 	}
 	return manager, true
