@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/coachlog/coachlog/internal/fakeslack"
 	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
@@ -54,6 +56,77 @@ const busyText = "Coachlog is busy right now; please try again in a moment."
 func logLine(logs, what string) string {
 	lines := strings.Split(grepLines(logs, what), "\n")
 	return lines[len(lines)-1]
+}
+
+// A form's submission is saved before its ack. The session's reads the
+// people it names before it writes them; with the people locked that read
+// gave up (at the ack deadline, or at PostgreSQL's statement timeout
+// before it) and came back as an error of no kind: the form said
+// "Something went wrong" and the log called it a failure, at Error, as it
+// did a write that gave up. A rep's reason, a write behind a locked
+// session, was refused as busy and logged not at all. Now the form says
+// Coachlog is busy, and the log says so at Warn, with why, and without
+// what was typed.
+func TestASubmissionThatGaveUpIsLoggedAsBusy(t *testing.T) {
+	const reason = "Platypus it was only ten minutes"
+	for _, tt := range []struct {
+		name, timeout, table string
+		// form opens the form and returns how to submit it.
+		form func(b *bot) func() json.RawMessage
+		want string
+	}{
+		{"a session, at the database's own timeout", "100ms", "people", logForm, "saving a session gave up: the database was busy"},
+		{"a session, at the ack deadline", "30s", "people", logForm, "saving a session gave up at the ack deadline"},
+		{"a rep's reason, at the database's own timeout", "100ms", "sessions", reasonForm(reason), "saving a rep answer gave up: the database was busy"},
+		{"a rep's reason, at the ack deadline", "30s", "sessions", reasonForm(reason), "saving a rep answer gave up at the ack deadline"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := sqlitetest.PostgresDB(t)
+			b := startBot(t, "COACHLOG_DB", db, "COACHLOG_PG_STATEMENT_TIMEOUT", tt.timeout)
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			submit := tt.form(b)
+			before := b.export()
+			release := lockTables(t, ctx, db, tt.table)
+			ack := submit()
+			release()
+			if !strings.Contains(string(ack), busyText) {
+				t.Errorf("the form answered %s, want it to say %q", ack, busyText)
+			}
+			logs := b.logs.String()
+			if line := logLine(logs, "saving a "); !strings.Contains(line, "level=WARN") || !strings.Contains(line, tt.want) {
+				t.Errorf("the log says %q, want %q at Warn", line, tt.want)
+			}
+			if strings.Contains(logs, "Platypus") || strings.Contains(logs, "rushed the pricing") {
+				t.Error("the log carries what was typed")
+			}
+			if after := b.export(); len(after) != len(before) || len(after) > 0 && after[0].Status != before[0].Status {
+				t.Errorf("a submission refused as busy changed what is stored:\nbefore %+v\nafter  %+v", before, after)
+			}
+		})
+	}
+}
+
+// logForm opens the log form as the manager; submitting it logs a 1:1.
+func logForm(b *bot) func() json.RawMessage {
+	viewID, _ := b.openModal("")
+	return func() json.RawMessage {
+		_, ack := b.submit(viewID, values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", ""))
+		return ack
+	}
+}
+
+// reasonForm has the manager log a 1:1 and the rep open Not accurate on
+// its DM; submitting it gives reason.
+func reasonForm(reason string) func(b *bot) func() json.RawMessage {
+	return func(b *bot) func() json.RawMessage {
+		b.quickLog(rep, 1)
+		dm := b.dm(rep, 1)
+		viewID := b.openedView(b.must(b.fake.ClickButton(ctxT(b.t), rep, dm.Channel, dm.TS, "rep_dispute")))
+		return func() json.RawMessage {
+			return b.submitAs(rep, viewID, map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(reason)}}).Payload
+		}
+	}
 }
 
 // What someone asks for with a command reads sessions; behind a locked

@@ -651,14 +651,13 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 		_, err = b.svc.LogSession(bctx, coaching.LogRequest{ManagerID: in.User.ID, Draft: d, Source: src, Key: key,
 			ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt(), Redelivery: a.redelivered})
 	}
+	err = pastAck(bctx, err)
 	if fe, ok := coaching.FieldErrorsOf(err); ok {
 		a.ack(errorsAck(in.View, fe))
 		return
 	}
 	if err != nil {
-		if coaching.ErrorCode(err) == "" || coaching.ErrorCode(err) == coaching.EBusy {
-			b.log.Error("saving a session failed", "user_id", in.User.ID, "callback_id", in.View.CallbackID, "err", err)
-		}
+		b.logAnswerError("saving a session", err, "user_id", in.User.ID, "callback_id", in.View.CallbackID)
 		a.ack(errorAck(in.View, b.plainMentions(bctx, coaching.ErrorMessage(err))))
 		return
 	}
@@ -681,14 +680,13 @@ func (b *Bot) submitReason(ctx context.Context, a *acker, in interaction, meta m
 	} else {
 		_, err = b.svc.Comment(bctx, ra, text)
 	}
+	err = pastAck(bctx, err)
 	if fe, ok := coaching.FieldErrorsOf(err); ok {
 		a.ack(errorsAck(in.View, fe)) // a comment's error is on the "comment" field, shown on the one input
 		return
 	}
 	if err != nil {
-		if coaching.ErrorCode(err) == "" {
-			b.log.Error("saving a rep answer failed", "user_id", in.User.ID, "err", err)
-		}
+		b.logAnswerError("saving a rep answer", err, "user_id", in.User.ID)
 		a.ack(errorAck(in.View, b.plainMentions(bctx, formRefusal(err, meta.FromHome))))
 		b.showCurrentDM(ctx, ra, err) // the form says the session changed; the DM behind it shows how, after the ack
 		if meta.FromHome && coaching.ErrorCode(err) == coaching.EStale {
