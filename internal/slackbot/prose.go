@@ -63,28 +63,41 @@ func (b *Bot) readProse(ctx context.Context, cmd slashCommand, readBy time.Time,
 	d, err := b.prose.Draft(rctx, llm.ProseInput{Text: text, Today: today, ManagerID: cmd.UserID, Skills: b.svc.Skills()},
 		quickcapture.Parse(text, today)) // the reading of the text as Slack sent it, escaped like the model's
 	cancel()
-	d.Notes = b.written(ctx, d.Notes)
+	// The reads before the update (the names in the model's notes, the
+	// open commitments of the reps it read) share one deadline, as a
+	// form's before views.open do (formReadBudget), counted from the
+	// model's answer: with none, a table locked (a migration, another
+	// replica's long transaction) held the update as long as the lock,
+	// the form still saying it was filling in. Past it the update shows
+	// what was read, as a pick of reps does (refreshModal).
+	pre, cancelReads := context.WithTimeout(ctx, formReadBudget)
+	d.Notes = b.written(pre, d.Notes)
 	for i, c := range d.Commitments {
-		d.Commitments[i] = b.written(ctx, c)
+		d.Commitments[i] = b.written(pre, c)
 	}
 	rule := opened.Modal.Draft
 	filled := filledFields(rule, d)
 	latency := time.Since(start).Milliseconds()
-	var notice string
+	m := opened.Modal
+	m.Draft = d
+	var unread []string
+	m.Open, m.Names, unread = b.openCommitments(pre, cmd.UserID, d.RepIDs, 0)
+	cancelReads()
+	var missing string
+	if unread = keepShown(&m, opened.Modal, unread); len(unread) > 0 {
+		missing = noticeCommitmentsUnread
+	}
 	if err != nil {
 		reason := "error"
 		if fl, ok := errors.AsType[*llm.Failure](err); ok {
 			reason = fl.Reason
 		}
 		b.log.Info("prose capture fell back to the rule parser's reading", "user_id", cmd.UserID, "reason", reason, "latency_ms", latency)
-		notice = joinNotice(append([]string{noticeNoRead, missingNotice(d)}, unreadParts(res)...)...)
+		m.Notice = joinNotice(append([]string{noticeNoRead, missingNotice(d), missing}, unreadParts(res)...)...)
 	} else {
 		b.log.Info("prose capture filled in the form", "user_id", cmd.UserID, "fields", strings.Join(filled, ","), "latency_ms", latency)
-		notice = joinNotice(append([]string{filledNotice(filled), missingNotice(d)}, unreadParts(res)...)...)
+		m.Notice = joinNotice(append([]string{filledNotice(filled), missingNotice(d), missing}, unreadParts(res)...)...)
 	}
-	m := opened.Modal
-	m.Draft, m.Notice = d, notice
-	m.Open, m.Names, _ = b.openCommitments(ctx, cmd.UserID, d.RepIDs, 0)
 	if _, err := b.updateView(ctx, m.view(), opened.Hash, opened.ID); err != nil {
 		if code := SlackErrorCode(err); code == "hash_conflict" || code == "not_found" {
 			b.log.Debug("prose capture left the form as the manager changed it", "code", code)
@@ -93,6 +106,29 @@ func (b *Bot) readProse(ctx context.Context, cmd slashCommand, readBy time.Time,
 		b.log.Warn("views.update with the prose reading failed", "user_id", cmd.UserID, "err", err)
 	}
 	b.refresh(ctx, d.RepIDs...)
+}
+
+// keepShown gives m the open commitments was, the form as opened, shows
+// for the reps of unread, whose commitments were not read again by the
+// deadline: an update without them would drop their checkboxes and what
+// the manager ticked in them, which is why a pick of reps leaves such a
+// form as it is (refreshModal); here that would leave it saying it is
+// filling in, so it keeps what it read seconds before. It returns the
+// reps whose commitments it still lacks.
+func keepShown(m *logModal, was logModal, unread []string) []string {
+	var left []string
+	for _, id := range unread {
+		cs, shown := was.Open[id]
+		if !shown {
+			left = append(left, id)
+			continue
+		}
+		m.Open[id] = cs
+		if n, ok := was.Names[id]; ok {
+			m.Names[id] = n
+		}
+	}
+	return left
 }
 
 // filledFields names, in the form's order, the fields the model's reading
