@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -282,4 +283,138 @@ func waitForARowLock(t *testing.T, st *sqlite.Store, table string, done <-chan e
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// A session logged while an earlier one of the same rep and month is
+// undone, ticking off one of its commitments, does not deadlock with the
+// undo. The log locks the month's minutes, then ticks the commitment; the
+// undo wrote that session's commitments, then waited for the minutes:
+// each waited for the other until PostgreSQL's deadlock detector aborted
+// one (a second later) and the store ran it again, that second on an ack.
+// The test holds the log between the two, has the undo start and wait on
+// it, and counts how often each ran.
+func TestALogTickingOffWhileAnUndoOfTheSameMonthRunsDoesNotDeadlock(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		st := open(t, db, sqlite.Options{})
+		now := time.Date(2026, time.November, 16, 12, 0, 0, 0, time.UTC)
+		clock := func() time.Time { return now }
+		svc := coaching.NewService(coaching.Config{Store: st, Now: clock})
+		first, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM1", Key: "first", Source: coaching.SourceModal,
+			Draft: coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne, OccurredOn: date(2026, time.November, 2),
+				DurationMin: 30, Commitments: []string{"send recap"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed, err := st.OpenCommitments(ctx, "UR1", coaching.CommitmentFilter{ManagerID: "UM1"}, 10)
+		if err != nil || len(listed) != 1 {
+			t.Fatalf("open commitments = %+v, %v", listed, err)
+		}
+
+		logStore := &closeHoldingStore{Store: st, atClose: make(chan int, 1), release: make(chan struct{})}
+		logged := make(chan error, 1)
+		go func() {
+			_, err := coaching.NewService(coaching.Config{Store: logStore, Now: clock}).LogSession(ctx, coaching.LogRequest{
+				ManagerID: "UM1", Key: "second", Source: coaching.SourceModal,
+				Draft: coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne, OccurredOn: date(2026, time.November, 16),
+					DurationMin: 30, KeptCommitments: []int64{listed[0].ID}}})
+			logged <- err
+		}()
+		var logPID int
+		select {
+		case logPID = <-logStore.atClose:
+		case err := <-logged:
+			t.Fatalf("the log ended before it ticked anything off: %v", err)
+		}
+		undoStore := &countingStore{Store: st}
+		undone := make(chan error, 1)
+		go func() {
+			_, err := coaching.NewService(coaching.Config{Store: undoStore, Now: clock}).UndoSession(ctx, "UM1", first.ID)
+			undone <- err
+		}()
+		if st.IsPostgres() {
+			// The undo runs until it waits on the log (on SQLite it
+			// queues behind the one writer from the start).
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+				n, err := st.BlockedBy(ctx, logPID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n > 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the undo never waited on the log")
+				}
+			}
+		}
+		close(logStore.release)
+		if err := <-logged; err != nil {
+			t.Fatal(err)
+		}
+		if err := <-undone; err != nil {
+			t.Fatal(err)
+		}
+		if n := logStore.attempts.Load(); n != 1 {
+			t.Errorf("the log ran %d times; want once (a deadlock aborts and retries it)", n)
+		}
+		if n := undoStore.attempts.Load(); n != 1 {
+			t.Errorf("the undo ran %d times; want once (a deadlock aborts and retries it)", n)
+		}
+	})
+}
+
+// closeHoldingStore counts its writes' attempts and holds the first one
+// where it is about to tick commitments off, its session stored, sending
+// the PostgreSQL backend it runs on (0 on SQLite) to atClose.
+type closeHoldingStore struct {
+	*sqlite.Store
+	atClose  chan int
+	release  chan struct{}
+	once     sync.Once
+	attempts atomic.Int32
+}
+
+func (h *closeHoldingStore) Update(ctx context.Context, fn func(coaching.Tx) error) error {
+	return h.Store.Update(ctx, func(tx coaching.Tx) error {
+		h.attempts.Add(1)
+		return fn(closeHoldingTx{Tx: tx, h: h})
+	})
+}
+
+type closeHoldingTx struct {
+	coaching.Tx
+	h *closeHoldingStore
+}
+
+func (t closeHoldingTx) CloseCommitments(ctx context.Context, managerID string, ids []int64, repIDs []string, status coaching.CommitmentStatus, bySession int64, at time.Time) error {
+	var err error
+	t.h.once.Do(func() {
+		pid := 0
+		if t.h.IsPostgres() {
+			if pid, err = sqlite.BackendPID(ctx, t.Tx); err != nil {
+				return
+			}
+		}
+		t.h.atClose <- pid
+		<-t.h.release
+	})
+	if err != nil {
+		return err
+	}
+	return t.Tx.CloseCommitments(ctx, managerID, ids, repIDs, status, bySession, at)
+}
+
+// countingStore counts its writes' attempts: PostgreSQL's retries of a
+// deadlock run a write again.
+type countingStore struct {
+	*sqlite.Store
+	attempts atomic.Int32
+}
+
+func (c *countingStore) Update(ctx context.Context, fn func(coaching.Tx) error) error {
+	return c.Store.Update(ctx, func(tx coaching.Tx) error {
+		c.attempts.Add(1)
+		return fn(tx)
+	})
 }

@@ -109,3 +109,18 @@ func (s *Store) Commits() int64 { return s.commits.Load() }
 // UnpreparedWrites counts the statements written in transactions without
 // a prepared statement so far.
 func (s *Store) UnpreparedWrites() int64 { return s.wq.c.unprepared.Load() }
+
+// BackendPID is the PostgreSQL backend serving tx, for tests that wait
+// until another transaction is blocked by it (pg_blocking_pids).
+func BackendPID(ctx context.Context, t coaching.Tx) (int, error) {
+	var pid int
+	err := t.(*tx).q.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid)
+	return pid, err
+}
+
+// BlockedBy counts the backends waiting for a lock pid holds.
+func (s *Store) BlockedBy(ctx context.Context, pid int) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))`, pid).Scan(&n)
+	return n, err
+}

@@ -86,12 +86,29 @@ func (t *tx) putReps(ctx context.Context, s coaching.Session, fresh bool) error 
 	for _, r := range touched {
 		was[r.rep] = r
 	}
-	for i, r := range s.Reps {
+	nOld := len(touched)
+	for _, r := range s.Reps {
 		live := !r.Removed && s.DeletedAt.IsZero()
 		minutes := share
 		if r.Removed {
 			minutes = 0
 		}
+		touched = append(touched, repMonth{rep: r.RepID, month: coaching.MonthOf(s.OccurredOn), live: live, minutes: minutes})
+	}
+	// The cells are locked before any commitment row is written. A new
+	// session locks its cells, then ticks commitments off
+	// (CloseCommitments); were an undo of an earlier session of the same
+	// rep and month to write that session's commitments first, then wait
+	// for the cell, each would wait for the other (PostgreSQL's deadlock
+	// detector ends one after a second, and the retry costs an ack that
+	// second). One order everywhere: cells, then commitments.
+	cells := changedCells(touched, nOld)
+	if err := t.lockCells(ctx, cells); err != nil {
+		return err
+	}
+	for i, r := range s.Reps {
+		cur := touched[nOld+i]
+		live, minutes := cur.live, cur.minutes
 		_, err := t.q.ExecContext(ctx, `INSERT INTO session_reps (session_id, rep_id, status, rating, comment,
 			dispute_reason, change_note, removed, status_at, position, occurred_on, live, minutes)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -116,9 +133,8 @@ func (t *tx) putReps(ctx context.Context, s coaching.Session, fresh bool) error 
 				return fmt.Errorf("follow the commitments of rep %s of session %d: %w", r.RepID, s.ID, err)
 			}
 		}
-		touched = append(touched, repMonth{rep: r.RepID, month: coaching.MonthOf(s.OccurredOn), live: live, minutes: minutes})
 	}
-	return t.refreshRepMonths(ctx, changedCells(touched, len(touched)-len(s.Reps)))
+	return t.refreshRepMonths(ctx, cells)
 }
 
 // repMonth is one rep's place in a session: the month, whether it counts,
@@ -193,11 +209,8 @@ func changedCells(all []repMonth, nOld int) []repMonth {
 
 // refreshRepMonths recomputes the minutes of each cell from the reps' live
 // sessions: a sum, not an increment, so a cell is always exactly what the
-// sessions say.
+// sessions say. The caller has locked the cells (lockCells).
 func (t *tx) refreshRepMonths(ctx context.Context, cells []repMonth) error {
-	if err := t.lockCells(ctx, cells); err != nil {
-		return err
-	}
 	for _, c := range cells {
 		_, err := t.q.ExecContext(ctx, `INSERT INTO rep_months (month, rep_id, minutes)
 			SELECT ?, ?, coalesce(sum(minutes), 0) FROM session_reps
