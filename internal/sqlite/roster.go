@@ -80,16 +80,32 @@ func (s *Store) ImportRoster(ctx context.Context, people []coaching.Person, toda
 	return res, nil
 }
 
-// rosterChanged reports whether p, as the file gives them, differs from
-// old in a field the roster sets: an admin reads "5 changed" to check the
-// file did what they meant. Slack's name, zone and email change with the
-// profile, not the file, unless the file names them (an empty email keeps
-// the stored one, putPersonQuery).
+// rosterChanged reports whether importing p changes what is stored for
+// old, an active person of the roster, in a field the roster sets: an
+// admin reads "5 changed" to check the file did what they meant, so it
+// follows putPersonQuery and putRosterPerson field by field. Empty cells
+// keep what is stored (an email: Slack's or an earlier file's; a
+// cadence: one set with /coach cadence), so they change nothing. Slack's
+// name, zone and email change with the profile, not the file, unless the
+// file names them.
 func rosterChanged(old, p coaching.Person) bool {
 	return old.ManagerID != p.ManagerID || old.Tier != p.Tier || !slices.Equal(old.Roles, p.Roles) ||
-		old.CadenceDays != p.CadenceDays || old.TZ != p.TZ || (p.Email != "" && !strings.EqualFold(old.Email, p.Email)) ||
+		(p.CadenceDays > 0 && old.CadenceDays != p.CadenceDays) || old.TZ != p.TZ ||
+		(p.Email != "" && !strings.EqualFold(old.Email, p.Email)) ||
 		old.RosterNamed != p.RosterNamed || (p.RosterNamed && old.Name != p.Name) ||
-		(!p.Since.IsZero() && p.Since != old.Since)
+		sinceChanged(old, p)
+}
+
+// sinceChanged reports whether putRosterPerson moves old's since, their
+// manager being the same: a since the file gives replaces the stored one
+// and clears the import's moment beside it (a defaulted since becomes a
+// plain date, read alike on every clock); without one, the stored since
+// stays unless there is none.
+func sinceChanged(old, p coaching.Person) bool {
+	if p.Since.IsZero() {
+		return old.Since.IsZero()
+	}
+	return p.Since != old.Since || !old.SinceAt.IsZero()
 }
 
 func (r reader) rosterIndex(ctx context.Context) (map[string]coaching.Person, error) {

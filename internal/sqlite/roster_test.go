@@ -258,3 +258,60 @@ func TestAnEmptyEmailInTheRosterKeepsSlacks(t *testing.T) {
 		}
 	})
 }
+
+// The import counts as changed exactly the people whose stored fields it
+// changes, so an admin re-importing the same file reads "0 changed": an
+// empty cadence_days keeps a cadence set with /coach cadence and is no
+// change, while a cadence the file gives counts when it differs. A since
+// the file gives that pins a since the import had defaulted counts too: it
+// was a moment read on each clock, and is now a date.
+func TestARosterImportCountsOnlyWhatItChanges(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 18, 3, 0, 0, 0, time.UTC)
+		st := open(t, db, sqlite.Options{Now: func() time.Time { return now }})
+		day := coaching.DateOf(now, time.UTC)
+		max := coaching.Person{ID: "UM", Name: "Max", RosterNamed: true, Roles: []string{"manager"}, TZ: "America/New_York",
+			Active: true, InRoster: true}
+		ann := coaching.Person{ID: "UA", Name: "Ann", RosterNamed: true, Roles: []string{"rep"}, ManagerID: "UM",
+			Tier: coaching.TierTop, Since: coaching.Date{Year: 2026, Month: 3, Day: 1}, Active: true, InRoster: true}
+		bob := coaching.Person{ID: "UB", Email: "bob@acme.test", Roles: []string{"rep"}, ManagerID: "UM", Active: true, InRoster: true}
+		if res, err := st.ImportRoster(ctx, []coaching.Person{max, ann, bob}, day); err != nil || res.Added != 3 {
+			t.Fatalf("first import: %+v %v", res, err)
+		}
+		// An admin runs /coach cadence @max 7.
+		if err := st.Update(ctx, func(tx coaching.Tx) error { return tx.SetCadence(ctx, "UM", 7) }); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name        string
+			edit        func(max, bob *coaching.Person)
+			changed     int
+			wantCadence int
+		}{
+			{"the same file after /coach cadence", func(*coaching.Person, *coaching.Person) {}, 0, 7},
+			{"the same file again", func(*coaching.Person, *coaching.Person) {}, 0, 7},
+			{"the file gives the cadence stored", func(m, _ *coaching.Person) { m.CadenceDays = 7 }, 0, 7},
+			{"the file gives another cadence", func(m, _ *coaching.Person) { m.CadenceDays = 14 }, 1, 14},
+			{"the file's cadence cell emptied again", func(*coaching.Person, *coaching.Person) {}, 0, 14},
+			{"the file pins Bob's defaulted since", func(_, b *coaching.Person) { b.Since = day }, 1, 14},
+			{"the pinned since again", func(_, b *coaching.Person) { b.Since = day }, 0, 14},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				m, b := max, bob
+				tc.edit(&m, &b)
+				now = now.Add(24 * time.Hour)
+				res, err := st.ImportRoster(ctx, []coaching.Person{m, ann, b}, coaching.DateOf(now, time.UTC))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := (sqlite.ImportResult{Changed: tc.changed, Unchanged: 3 - tc.changed}); res != want {
+					t.Errorf("import = %+v, want %+v", res, want)
+				}
+				if got, err := st.Person(ctx, "UM"); err != nil || got.CadenceDays != tc.wantCadence {
+					t.Errorf("Max's cadence = %d (%v), want %d", got.CadenceDays, err, tc.wantCadence)
+				}
+			})
+		}
+	})
+}
