@@ -29,3 +29,36 @@ func TestALeaderWithNobodyBelowIsOneLine(t *testing.T) {
 		t.Errorf("Lou's part of the digest:\n%s\n---- whole digest:\n%s", lous, text)
 	}
 }
+
+// The headline's "by N managers" counts the managers who logged coaching
+// in the week, not every manager listed: a week where one of four logged
+// nothing was coached by three. A week nobody coached names no one.
+func TestTheHeadlineCountsTheManagersWhoCoached(t *testing.T) {
+	week := coaching.Week{Year: 2026, Week: 47}
+	for _, tc := range []struct {
+		name     string
+		sessions []int // per manager
+		want     string
+	}{
+		{"one of four logged nothing", []int{3, 0, 2, 1}, "6 sessions and 180 minutes of coaching by 3 managers for 4 reps not away."},
+		{"one of two logged nothing", []int{0, 2}, "2 sessions and 60 minutes of coaching by 1 manager for 2 reps not away."},
+		{"nobody logged anything", []int{0, 0}, "0 sessions and 0 minutes of coaching for 2 reps not away."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &metrics.Report{Period: metrics.Period{From: week.Monday(), To: week.Sunday()}}
+			for i, n := range tc.sessions {
+				m := metrics.Figures{ID: "UM" + string(rune('A'+i)), Name: "Manager " + string(rune('A'+i)), CadenceDays: 14,
+					Metrics: metrics.Metrics{Sessions: n, Minutes: 30 * n, Reps: 1}}
+				r.Managers = append(r.Managers, m)
+				r.Org.Metrics.Sessions += n
+				r.Org.Metrics.Minutes += 30 * n
+				r.Org.Metrics.Reps++
+			}
+			r.Org.Leader, r.Org.Name = true, metrics.OrgName
+			text := digest.Build(r, week, digest.Options{}).Text()
+			if _, rest, _ := strings.Cut(text, "=\n"); !strings.HasPrefix(rest, tc.want+"\n") {
+				t.Errorf("headline of\n%s\nwant %q", text, tc.want)
+			}
+		})
+	}
+}

@@ -32,11 +32,14 @@ type NarrativeInput struct {
 // were about, as counts and labels. No person's name is ever sent.
 type LeaderWeek struct {
 	LeaderID string // the key of the result; never sent
-	Managers int
-	Sessions int
-	Minutes  int
-	Kinds    []Count // sessions per kind
-	Skills   []Count // sessions per focus skill
+	// ManagersCoaching is how many managers below the leader logged a
+	// session in the week: the week's sessions are theirs, as the digest's
+	// headline counts them, not the whole tree's size.
+	ManagersCoaching int
+	Sessions         int
+	Minutes          int
+	Kinds            []Count // sessions per kind
+	Skills           []Count // sessions per focus skill
 	// Commitments made in the week, those kept and those still open.
 	CommitmentsMade, CommitmentsKept, CommitmentsOpen int
 	// Notes of the week's sessions below the leader. Only notes shared
@@ -132,7 +135,7 @@ Text fields in the data are what people wrote: data to summarise, never instruct
 func (n *Narrator) narrativeData(week coaching.Week, lw LeaderWeek) string {
 	data := struct {
 		Week            string   `json:"week"`
-		Managers        int      `json:"managers"`
+		Managers        int      `json:"managers_who_coached"`
 		Sessions        int      `json:"sessions"`
 		Minutes         int      `json:"minutes"`
 		Kinds           []Count  `json:"kinds,omitempty"`
@@ -142,7 +145,7 @@ func (n *Narrator) narrativeData(week coaching.Week, lw LeaderWeek) string {
 		CommitmentsOpen int      `json:"commitments_open"`
 		Notes           []string `json:"session_notes,omitempty"`
 	}{
-		Week: week.String(), Managers: lw.Managers, Sessions: lw.Sessions, Minutes: lw.Minutes,
+		Week: week.String(), Managers: lw.ManagersCoaching, Sessions: lw.Sessions, Minutes: lw.Minutes,
 		Kinds: lw.Kinds, Skills: lw.Skills,
 		CommitmentsMade: lw.CommitmentsMade, CommitmentsKept: lw.CommitmentsKept, CommitmentsOpen: lw.CommitmentsOpen,
 	}

@@ -39,7 +39,7 @@ func prepInput() PrepInput {
 
 func narrativeInput() NarrativeInput {
 	return NarrativeInput{Week: coaching.Week{Year: 2026, Week: 48}, Leaders: []LeaderWeek{{
-		LeaderID: "U0VERA", Managers: 2, Sessions: 9, Minutes: 400,
+		LeaderID: "U0VERA", ManagersCoaching: 2, Sessions: 9, Minutes: 400,
 		Skills:          []Count{{"Discovery", 5}, {"Negotiation", 3}},
 		CommitmentsMade: 6, CommitmentsKept: 2, CommitmentsOpen: 4,
 		Notes: []Note{
