@@ -145,7 +145,9 @@ func (s *Service) readProfile(ctx context.Context, id string) (Person, error) {
 // Slack. The profiles it needs and can't vouch for are read first, in one
 // bounded batch (see lookupProfiles). It returns those of the manager and
 // the reps who are stored, so that the write makes sure only of the others.
-func (s *Service) validate(ctx context.Context, d Draft, managerID string) (map[string]Person, error) {
+// kept is, for an edit, the stored date (ValidateEdit); zero for a new
+// session.
+func (s *Service) validate(ctx context.Context, d Draft, kept Date, managerID string) (map[string]Person, error) {
 	reps, zone, stored, err := s.lookupProfiles(ctx, managerID, d.RepIDs)
 	if err != nil {
 		return nil, err
@@ -156,7 +158,7 @@ func (s *Service) validate(ctx context.Context, d Draft, managerID string) (map[
 	if m, ok := stored[managerID]; ok && m.External {
 		return nil, Errorf(EForbidden, "You are outside this company (Slack Connect): Coachlog logs coaching by its own people only.")
 	}
-	errs := ValidateDraft(d, managerID, DateOf(s.now(), zone), s.skills)
+	errs := validateDraft(d, kept, managerID, DateOf(s.now(), zone), s.skills)
 	if _, bad := errs[FieldReps]; !bad && len(d.RepIDs) > 0 {
 		if msg := checkReps(reps); msg != "" {
 			if errs == nil {

@@ -378,3 +378,62 @@ func TestANulInWhatPeopleTypeIsDroppedOnEveryEngine(t *testing.T) {
 		}
 	})
 }
+
+// A session more than a year old can still be edited where the edit keeps
+// its date: its notes, or the re-ask a rep's dispute calls for. The date
+// passed when the session was saved; judged against today again, no save
+// of it was possible. A date the edit changes is judged in full.
+func TestASessionOverAYearOldCanBeEditedKeepingItsDate(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		svc, st, clk := newServiceOn(t, db)
+		d := oneOnOne("UREP") // 2026-11-25, the day before the clock's
+		s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: d, Key: "k1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clk.t = clk.t.AddDate(1, 1, 0) // 2026-12-26: 13 months on
+		rep := coaching.RepAction{ActorID: "UREP", SessionID: s.ID, RepID: "UREP", Version: 1}
+		if _, err := svc.Dispute(ctx, rep, "it was 20 minutes"); err != nil {
+			t.Fatal(err)
+		}
+		for i, tc := range []struct {
+			name    string
+			edit    func(d *coaching.Draft)
+			refused string // the date's field error; empty: saved
+		}{
+			{"the notes, answering the dispute", func(d *coaching.Draft) { d.Notes = "20 minutes on discovery" }, ""},
+			{"the commitments", func(d *coaching.Draft) { d.Commitments = []string{"Send recap"} }, ""},
+			{"the date, to another over a year ago", func(d *coaching.Draft) { d.OccurredOn = day("2026-11-20") }, "The date is more than a year ago."},
+			{"the date, to one in the future", func(d *coaching.Draft) { d.OccurredOn = day("2027-12-27") }, "The date can't be in the future (today is Sun 26 Dec 2027)."},
+			{"the date, to a year ago to the day", func(d *coaching.Draft) { d.OccurredOn = day("2026-12-26") }, ""},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				cur, err := st.Session(ctx, s.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				e := d
+				tc.edit(&e)
+				edited, err := svc.EditSession(ctx, coaching.EditRequest{ActorID: "UMGR", SessionID: s.ID, Version: cur.Version,
+					Draft: e, Key: fmt.Sprintf("e%d", i)})
+				if tc.refused == "" {
+					if err != nil {
+						t.Fatalf("edit refused: %v", err)
+					}
+					d = e
+					if r, _ := edited.Rep("UREP"); edited.OccurredOn != e.OccurredOn || edited.Notes != e.Notes || r.Status != coaching.StatusPending {
+						t.Errorf("saved %s %q, the rep %s; want %s %q, asked again", edited.OccurredOn, edited.Notes, r.Status, e.OccurredOn, e.Notes)
+					}
+					return
+				}
+				if fe, _ := coaching.FieldErrorsOf(err); fe[coaching.FieldDate] != tc.refused {
+					t.Errorf("edit: %v; want the date refused: %q", err, tc.refused)
+				}
+				if after, _ := st.Session(ctx, s.ID); after.OccurredOn != cur.OccurredOn || after.Version != cur.Version {
+					t.Errorf("a refused edit changed the session: %s v%d, was %s v%d", after.OccurredOn, after.Version, cur.OccurredOn, cur.Version)
+				}
+			})
+		}
+	})
+}

@@ -57,7 +57,7 @@ func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, erro
 		}
 	}
 	d := normalise(req.Draft)
-	stored, err := s.validate(ctx, d, req.ManagerID)
+	stored, err := s.validate(ctx, d, Date{}, req.ManagerID)
 	if err != nil {
 		return Session{}, err
 	}
@@ -179,7 +179,13 @@ func (s *Service) EditSession(ctx context.Context, req EditRequest) (Session, er
 		}
 	}
 	d := normalise(req.Draft)
-	stored, err := s.validate(ctx, d, req.ActorID)
+	// The session as stored, read before validation: a date the edit
+	// keeps is not judged against today again (ValidateEdit).
+	was, err := s.editable(ctx, s.store, req.ActorID, req.SessionID)
+	if err != nil {
+		return Session{}, fmt.Errorf("edit session %d: %w", req.SessionID, err)
+	}
+	stored, err := s.validate(ctx, d, was.OccurredOn, req.ActorID)
 	if err != nil {
 		return Session{}, err
 	}
@@ -198,7 +204,8 @@ func (s *Service) EditSession(ctx context.Context, req EditRequest) (Session, er
 		if err != nil {
 			return err
 		}
-		if old.Version != req.Version || (!req.SavedAt.IsZero() && !old.UpdatedAt.Equal(req.SavedAt)) {
+		// A date moved since the read above was validated as kept: stale.
+		if old.Version != req.Version || (!req.SavedAt.IsZero() && !old.UpdatedAt.Equal(req.SavedAt)) || old.OccurredOn != was.OccurredOn {
 			return Errorf(EStale, "This session changed since you opened the form. Close it and edit again.")
 		}
 		out, err = s.applyEdit(ctx, tx, old, d, req.ActorID, stored)

@@ -14,6 +14,23 @@ import (
 // limit, a follow-up within a year after the session. skills are the
 // configured skill ids. It returns nil when the draft is good.
 func ValidateDraft(d Draft, managerID string, today Date, skills []Skill) FieldErrors {
+	return validateDraft(d, Date{}, managerID, today, skills)
+}
+
+// ValidateEdit checks an edit of a session stored with the date was: the
+// rules of ValidateDraft, save those that judge the date against today
+// when the edit keeps it. The date passed them when the session was
+// saved; a year on it is still the day it happened, and the notes, or the
+// rep's dispute answered, must still be savable. A date the edit changes
+// is judged in full. No other rule depends on today: the follow-up is
+// judged against the session's date.
+func ValidateEdit(d Draft, was Date, managerID string, today Date, skills []Skill) FieldErrors {
+	return validateDraft(d, was, managerID, today, skills)
+}
+
+// validateDraft is ValidateDraft with kept, when not zero, the stored date
+// an edit may keep whatever today is.
+func validateDraft(d Draft, kept Date, managerID string, today Date, skills []Skill) FieldErrors {
 	errs := FieldErrors{}
 	switch {
 	case len(d.RepIDs) == 0:
@@ -31,6 +48,7 @@ func ValidateDraft(d Draft, managerID string, today Date, skills []Skill) FieldE
 	switch {
 	case d.OccurredOn.IsZero():
 		errs[FieldDate] = "Pick the date it happened."
+	case d.OccurredOn == kept:
 	case d.OccurredOn.After(today):
 		errs[FieldDate] = fmt.Sprintf("The date can't be in the future (today is %s).", today.Human())
 	case d.OccurredOn.Before(today.AddDays(-366)):
