@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 )
 
@@ -145,9 +146,9 @@ func (s *Service) readProfile(ctx context.Context, id string) (Person, error) {
 // Slack. The profiles it needs and can't vouch for are read first, in one
 // bounded batch (see lookupProfiles). It returns those of the manager and
 // the reps who are stored, so that the write makes sure only of the others.
-// kept is, for an edit, the stored date (ValidateEdit); zero for a new
+// k is what an edit keeps of the stored session (keptOf); zero for a new
 // session.
-func (s *Service) validate(ctx context.Context, d Draft, kept Date, managerID string) (map[string]Person, error) {
+func (s *Service) validate(ctx context.Context, d Draft, k kept, managerID string) (map[string]Person, error) {
 	reps, zone, stored, err := s.lookupProfiles(ctx, managerID, d.RepIDs)
 	if err != nil {
 		return nil, err
@@ -158,9 +159,17 @@ func (s *Service) validate(ctx context.Context, d Draft, kept Date, managerID st
 	if m, ok := stored[managerID]; ok && m.External {
 		return nil, Errorf(EForbidden, "You are outside this company (Slack Connect): Coachlog logs coaching by its own people only.")
 	}
-	errs := validateDraft(d, kept, managerID, DateOf(s.now(), zone), s.skills)
+	errs := validateDraft(d, k, managerID, DateOf(s.now(), zone), s.skills)
+	// A rep the edit keeps is not judged again: deactivated since (they
+	// left the company), their sessions must still take a correction.
+	var added []repProfile
+	for _, r := range reps {
+		if !slices.Contains(k.reps, r.ID) {
+			added = append(added, r)
+		}
+	}
 	if _, bad := errs[FieldReps]; !bad && len(d.RepIDs) > 0 {
-		if msg := checkReps(reps); msg != "" {
+		if msg := checkReps(added); msg != "" {
 			if errs == nil {
 				errs = FieldErrors{}
 			}

@@ -437,3 +437,68 @@ func TestASessionOverAYearOldCanBeEditedKeepingItsDate(t *testing.T) {
 		}
 	})
 }
+
+// An edit judges again only what it changes against how things stand
+// today: a rep deactivated since the session (they left the company) or
+// a focus skill retired from COACHLOG_SKILLS does not make every later
+// correction of it impossible, the re-ask of a dispute included. A rep or
+// skill the edit adds is judged in full.
+func TestAnEditKeepingAGoneRepOrARetiredSkillIsSaved(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		svc, st, clk := newServiceOn(t, db)
+		d := oneOnOne("UREP")
+		d.Skills = []string{"closing"}
+		s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: d, Key: "k1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{"UREP", "UGONE"} {
+			if err := svc.ProfileChanged(ctx, coaching.Person{ID: id, Name: id, Deleted: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// "closing" is no longer configured.
+		svc = coaching.NewService(coaching.Config{Store: st, Now: clk.Now, Skills: []coaching.Skill{{ID: "discovery", Label: "Discovery"}}})
+		for i, tc := range []struct {
+			name    string
+			edit    func(d *coaching.Draft)
+			field   coaching.Field // the field refused; empty: saved
+			refused string
+		}{
+			{"the notes", func(d *coaching.Draft) { d.Notes = "20 minutes on discovery" }, "", ""},
+			{"a skill still configured added", func(d *coaching.Draft) { d.Skills = []string{"closing", "discovery"} }, "", ""},
+			{"a retired skill added", func(d *coaching.Draft) { d.Skills = []string{"closing", "negotiation"} }, coaching.FieldSkills, `"negotiation" is not a known focus skill.`},
+			{"a deactivated rep added", func(d *coaching.Draft) {
+				d.Kind, d.RepIDs = coaching.KindTeamMeeting, []string{"UREP", "UGONE"}
+			}, coaching.FieldReps, "UGONE is deactivated in Slack."},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				cur, err := st.Session(ctx, s.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				e := d
+				tc.edit(&e)
+				edited, err := svc.EditSession(ctx, coaching.EditRequest{ActorID: "UMGR", SessionID: s.ID, Version: cur.Version,
+					Draft: e, Key: fmt.Sprintf("g%d", i)})
+				if tc.field == "" {
+					if err != nil {
+						t.Fatalf("edit refused: %v", err)
+					}
+					d = e
+					if edited.Notes != e.Notes || !slices.Equal(edited.Skills, e.Skills) {
+						t.Errorf("saved %q %v; want %q %v", edited.Notes, edited.Skills, e.Notes, e.Skills)
+					}
+					return
+				}
+				if fe, _ := coaching.FieldErrorsOf(err); fe[tc.field] != tc.refused {
+					t.Errorf("edit: %v; want %s refused: %q", err, tc.field, tc.refused)
+				}
+				if after, _ := st.Session(ctx, s.ID); after.Version != cur.Version {
+					t.Errorf("a refused edit changed the session: v%d, was v%d", after.Version, cur.Version)
+				}
+			})
+		}
+	})
+}

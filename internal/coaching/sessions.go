@@ -57,7 +57,7 @@ func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, erro
 		}
 	}
 	d := normalise(req.Draft)
-	stored, err := s.validate(ctx, d, Date{}, req.ManagerID)
+	stored, err := s.validate(ctx, d, kept{}, req.ManagerID)
 	if err != nil {
 		return Session{}, err
 	}
@@ -179,13 +179,13 @@ func (s *Service) EditSession(ctx context.Context, req EditRequest) (Session, er
 		}
 	}
 	d := normalise(req.Draft)
-	// The session as stored, read before validation: a date the edit
-	// keeps is not judged against today again (ValidateEdit).
+	// The session as stored, read before validation: what the edit
+	// keeps is not judged against today again (kept).
 	was, err := s.editable(ctx, s.store, req.ActorID, req.SessionID)
 	if err != nil {
 		return Session{}, fmt.Errorf("edit session %d: %w", req.SessionID, err)
 	}
-	stored, err := s.validate(ctx, d, was.OccurredOn, req.ActorID)
+	stored, err := s.validate(ctx, d, keptOf(was), req.ActorID)
 	if err != nil {
 		return Session{}, err
 	}

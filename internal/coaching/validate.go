@@ -14,23 +14,31 @@ import (
 // limit, a follow-up within a year after the session. skills are the
 // configured skill ids. It returns nil when the draft is good.
 func ValidateDraft(d Draft, managerID string, today Date, skills []Skill) FieldErrors {
-	return validateDraft(d, Date{}, managerID, today, skills)
+	return validateDraft(d, kept{}, managerID, today, skills)
 }
 
-// ValidateEdit checks an edit of a session stored with the date was: the
-// rules of ValidateDraft, save those that judge the date against today
-// when the edit keeps it. The date passed them when the session was
-// saved; a year on it is still the day it happened, and the notes, or the
-// rep's dispute answered, must still be savable. A date the edit changes
-// is judged in full. No other rule depends on today: the follow-up is
-// judged against the session's date.
-func ValidateEdit(d Draft, was Date, managerID string, today Date, skills []Skill) FieldErrors {
-	return validateDraft(d, was, managerID, today, skills)
+// kept is what an edit keeps of the session as stored; zero for a new
+// session. The rules that judge a value against how things stand today
+// (a date within the year before today, a skill still configured, a rep
+// still a member: see Service.validate) judge only what the edit
+// changes. The session passed them when it was saved; a year on, or with
+// a skill retired or a rep gone since, it is still the record of what
+// happened, and its notes, or a rep's dispute answered, must stay savable.
+type kept struct {
+	date   Date
+	skills []string
+	reps   []string
 }
 
-// validateDraft is ValidateDraft with kept, when not zero, the stored date
-// an edit may keep whatever today is.
-func validateDraft(d Draft, kept Date, managerID string, today Date, skills []Skill) FieldErrors {
+// keptOf is what an edit of was keeps, whatever the edit changes: each
+// rule compares the draft's value with it.
+func keptOf(was Session) kept {
+	return kept{date: was.OccurredOn, skills: was.Skills, reps: was.ActiveRepIDs()}
+}
+
+// validateDraft is ValidateDraft for a draft that keeps k of a stored
+// session.
+func validateDraft(d Draft, k kept, managerID string, today Date, skills []Skill) FieldErrors {
 	errs := FieldErrors{}
 	switch {
 	case len(d.RepIDs) == 0:
@@ -48,7 +56,7 @@ func validateDraft(d Draft, kept Date, managerID string, today Date, skills []Sk
 	switch {
 	case d.OccurredOn.IsZero():
 		errs[FieldDate] = "Pick the date it happened."
-	case d.OccurredOn == kept:
+	case d.OccurredOn == k.date:
 	case d.OccurredOn.After(today):
 		errs[FieldDate] = fmt.Sprintf("The date can't be in the future (today is %s).", today.Human())
 	case d.OccurredOn.Before(today.AddDays(-366)):
@@ -64,7 +72,7 @@ func validateDraft(d Draft, kept Date, managerID string, today Date, skills []Sk
 		errs[FieldRole] = "Pick one of the listed roles."
 	}
 	for _, s := range d.Skills {
-		if !slices.ContainsFunc(skills, func(k Skill) bool { return k.ID == s }) {
+		if !slices.Contains(k.skills, s) && !slices.ContainsFunc(skills, func(k Skill) bool { return k.ID == s }) {
 			errs[FieldSkills] = fmt.Sprintf("%q is not a known focus skill.", s)
 			break
 		}
