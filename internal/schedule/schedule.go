@@ -102,11 +102,21 @@ func New(jobs Jobs, cfg Config) (*Scheduler, error) {
 }
 
 // Start runs a pass at once, catching up what was missed while the bot was
-// down (within each job's grace), then one every tick until Stop.
-func (s *Scheduler) Start(ctx context.Context) {
+// down (within each job's grace), then one every tick until Stop. The
+// channel it returns is closed when that first pass has finished, so that
+// what starts the bot can act after it rather than race it.
+func (s *Scheduler) Start(ctx context.Context) <-chan struct{} {
 	s.ctx = ctx
-	go s.Tick(ctx, s.cfg.Now())
+	first := make(chan struct{})
+	go func() {
+		defer close(first)
+		s.Tick(ctx, s.cfg.Now())
+		// A tick's pass that made this one skip did its work: wait for it.
+		s.mu.Lock()
+		s.mu.Unlock()
+	}()
 	s.cron.Start()
+	return first
 }
 
 // Stop stops ticking and waits for a pass in progress.

@@ -3,6 +3,8 @@ package schedule
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -119,15 +121,84 @@ func TestStartCatchesUpAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Start(context.Background())
-	poll(t, "the catch-up pass at start", func() bool {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		return len(f.digests) == 1
-	})
+	wait(t, "the catch-up pass at start", s.Start(context.Background()))
 	s.Stop()
+	if len(f.digests) != 1 {
+		t.Fatalf("digests caught up at start: %v, want one", f.digests)
+	}
 	if !f.digests[0].Equal(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)) {
 		t.Fatalf("digest caught up for %v", f.digests[0])
+	}
+}
+
+// Start's channel closes once the pass at start has finished, not when it
+// begins, so that whoever starts the bot acts after that pass. When a
+// tick's pass was running and the start's skipped, it closes once that
+// pass has done the work.
+func TestStartSaysWhenItsFirstPassHasFinished(t *testing.T) {
+	for _, tickFirst := range []bool{false, true} {
+		t.Run(fmt.Sprintf("a tick's pass running first: %v", tickFirst), func(t *testing.T) {
+			f := &fakeJobs{block: make(chan struct{}), started: make(chan struct{})}
+			logs := &lockedLog{}
+			s, err := New(f, Config{Logger: slog.New(slog.NewTextHandler(logs, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tickFirst {
+				go s.Tick(context.Background(), time.Now())
+				wait(t, "the tick's pass to start", f.started)
+			}
+			first := s.Start(context.Background())
+			// On a failure, the blocked pass is let go before Stop waits for it.
+			release := sync.OnceFunc(func() { close(f.block) })
+			t.Cleanup(s.Stop)
+			t.Cleanup(release)
+			if tickFirst {
+				poll(t, "the pass at start to skip", func() bool { return strings.Contains(logs.String(), "scheduler pass skipped") })
+			} else {
+				wait(t, "the pass at start to begin", f.started)
+			}
+			select {
+			case <-first:
+				t.Fatal("Start's channel closed while a pass was still in Nudges")
+			default:
+			}
+			release()
+			wait(t, "the first pass to finish", first)
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			if len(f.calls) != 2 || f.calls[0] != "nudges" || f.calls[1] != "reminders" {
+				t.Fatalf("when Start's channel closed the calls were %v, want nudges and reminders", f.calls)
+			}
+		})
+	}
+}
+
+// lockedLog is a log a scheduler writes from its goroutines.
+type lockedLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// wait waits for ch to close, five seconds at most.
+func wait(t *testing.T, what string, ch <-chan struct{}) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
 	}
 }
 
