@@ -140,7 +140,9 @@ func (b *bot) start() {
 		ctx, cancel := context.WithCancel(context.Background())
 		b.cancel, b.done = cancel, make(chan error, 1)
 		n := b.fake.Connections()
-		e := env{getenv: b.getenv, stdout: b.logs, stderr: b.logs, now: b.now}
+		passes := make(chan (<-chan struct{}), 1)
+		e := env{getenv: b.getenv, stdout: b.logs, stderr: b.logs, now: b.now,
+			firstPass: func(done <-chan struct{}) { passes <- done }}
 		exited := make(chan error, 1)
 		go func() {
 			err := runEnv(ctx, []string{"serve"}, e)
@@ -156,6 +158,7 @@ func (b *bot) start() {
 			if err != nil {
 				b.t.Fatalf("bot did not connect: %v\nlogs:\n%s", err, b.logs)
 			}
+			b.waitFirstPass(passes, exited)
 			return
 		case err := <-exited:
 			wcancel()
@@ -172,6 +175,29 @@ func (b *bot) start() {
 		}
 	}
 	b.t.Fatalf("the bot found its ops port taken three times in a row")
+}
+
+// waitFirstPass waits for the scheduler's pass at start (the nudges,
+// reminders and any digest due) to finish: it runs beside the connection,
+// and a test acting as soon as the bot connects would race it (a roster
+// imported meanwhile is read by that pass, or not, by luck).
+func (b *bot) waitFirstPass(passes <-chan (<-chan struct{}), exited <-chan error) {
+	b.t.Helper()
+	deadline := time.NewTimer(30 * time.Second)
+	defer deadline.Stop()
+	var done <-chan struct{} // nil, never ready, until serve hands it over
+	for {
+		select {
+		case done = <-passes:
+			passes = nil
+		case <-done:
+			return
+		case err := <-exited:
+			b.t.Fatalf("the bot exited before its first scheduler pass finished: %v\nlogs:\n%s", err, b.logs)
+		case <-deadline.C:
+			b.t.Fatalf("the bot's first scheduler pass did not finish within 30s\nlogs:\n%s", b.logs)
+		}
+	}
 }
 
 // httpAddr is where the bot serves /healthz and /metrics: the
@@ -352,4 +378,30 @@ func actionIDs(raw json.RawMessage) []string {
 		}
 	})
 	return out
+}
+
+// The harness hands the bot to a test only after its scheduler's pass at
+// start: a test acting at once (a roster import, a count of Slack calls)
+// must not race that pass. Here the pass is slow, as on a busy machine:
+// Slack answers users.info after a second, and the pass reads Max's zone
+// before it queues his nudge. When start returns, the nudge is queued.
+func TestStartReturnsAfterTheFirstSchedulerPass(t *testing.T) {
+	clk := &testClock{}
+	clk.Advance(time.Until(time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC))) // a Monday
+	b := startBotAt(t, clk.Now)
+	csv := filepath.Join(t.TempDir(), "team.csv")
+	os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+mgr+",,Max,manager,,,\n"+rep+",,Sam,rep,"+mgr+",,\n"), 0o600)
+	// Without the bot's token the import stores no zone: the bot's pass
+	// has to ask Slack for Max's.
+	if out, err := b.cliWith(map[string]string{"SLACK_BOT_TOKEN": ""}, "roster", "import", csv); err != nil {
+		t.Fatalf("roster import: %v\n%s", err, out)
+	}
+	// Sixteen days on, 09:30 in New York: Sam is overdue and Max is due.
+	clk.Advance(time.Date(2026, 12, 2, 14, 30, 0, 0, time.UTC).Sub(clk.Now()))
+	b.stop()
+	b.fake.SetLatency("users.info", time.Second)
+	b.start()
+	if n := outboxCount(t, b.db, "kind = 'nudge'"); n != 1 {
+		t.Fatalf("%d nudges queued when start returned, want the pass at start's one\nlogs:\n%s", n, b.logs)
+	}
 }

@@ -34,6 +34,11 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	now    func() time.Time // the clock; tests move it
+	// firstPass, when set, is given a channel that serve's scheduler
+	// closes once its pass at start has finished. Only tests set it: the
+	// pass runs beside the socket's connection, and a test that acts as
+	// soon as the bot connects would race it.
+	firstPass func(<-chan struct{})
 }
 
 const usage = `Usage: coachlog [command]

@@ -209,7 +209,10 @@ func serve(ctx context.Context, e env, args []string) error {
 			return err
 		}
 	}
-	sched.Start(ctx)
+	firstPass := sched.Start(ctx)
+	if e.firstPass != nil {
+		e.firstPass(firstPass)
+	}
 	idle := time.NewTicker(idleEvery)
 	defer idle.Stop()
 	go returnMemoryWhenIdle(ctx, idle.C, func() int64 {
