@@ -16,8 +16,9 @@ const nudgeDeliverTimeout = 15 * time.Minute
 
 // nudgeCmd evaluates nudges now, ignoring the hour and weekday window but
 // still at most once a day per manager, queues them through the outbox and
-// delivers them before it exits: non-zero if any failed. --dry-run prints
-// who would get what and changes nothing.
+// delivers them before it exits: non-zero if any failed. The sender checks
+// each again as it sends it, so what it prints is what it queued.
+// --dry-run prints who would get what and changes nothing.
 func nudgeCmd(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "nudge")
 	dry := fs.Bool("dry-run", false, "print who would be nudged and why; send nothing")
@@ -47,7 +48,7 @@ func nudgeCmd(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return err
 		}
-		printNudges(e, run, "would nudge")
+		printNudges(e, run, "would nudge", "with something to act on")
 		return nil
 	}
 	st.Close()
@@ -71,7 +72,13 @@ func nudgeCmd(ctx context.Context, e env, args []string) error {
 	dctx, cancel := context.WithTimeout(ctx, nudgeDeliverTimeout)
 	defer cancel()
 	failed, err := a.deliverAsSender(dctx, keys)
-	printNudges(e, run, "nudged")
+	// What it prints is what it queued: the sender evaluates each nudge
+	// again as it sends it (Service.NudgeAsSent), and may leave reps out
+	// or withhold it.
+	printNudges(e, run, "queued a nudge to", "nudges queued")
+	if len(run.Nudges) > 0 {
+		fmt.Fprintln(e.stdout, "Each nudge is checked again as it is sent: a rep coached since is left out, and a nudge with nobody left, or to a manager who has snoozed or gone away since, is not sent.")
+	}
 	if err != nil {
 		return fmt.Errorf("deliver nudges: %w", err)
 	}
@@ -81,7 +88,9 @@ func nudgeCmd(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-func printNudges(e env, run coaching.NudgeRun, verb string) {
+// printNudges prints a line per nudge of run, "verb Max (U…) for day: …",
+// then how many managers were due and how many nudges, counted as what.
+func printNudges(e env, run coaching.NudgeRun, verb, counted string) {
 	for _, n := range run.Nudges {
 		var reps []string
 		for i, o := range n.Overdue {
@@ -101,7 +110,7 @@ func printNudges(e env, run coaching.NudgeRun, verb string) {
 		}
 		fmt.Fprintln(e.stdout)
 	}
-	fmt.Fprintf(e.stdout, "Managers due: %d; with something to act on: %d.\n", run.Evaluated, len(run.Nudges))
+	fmt.Fprintf(e.stdout, "Managers due: %d; %s: %d.\n", run.Evaluated, counted, len(run.Nudges))
 }
 
 // backupCmd writes a consistent copy of the database, safe while the bot runs.

@@ -52,7 +52,8 @@ Commands:
                             every metric per manager and per leader's tree (default: the last full week)
   export [--from DATE] [--to DATE] [--format csv|json] [--with-notes]
                             write sessions to stdout, one row per session and rep
-  nudge [--dry-run]         evaluate nudges now and send them (at most once a day per manager)
+  nudge [--dry-run]         evaluate nudges now, queue them and wait for their delivery (at most once
+                            a day per manager); each is checked again as it is sent, and may be withheld
   digest [--week YYYY-Www] [--channel ID] [--dry-run [--chart FILE]]
                             build the weekly digest and post it (default: the last full week), once a week;
                             --dry-run prints it and writes its chart to a file
