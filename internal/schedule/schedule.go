@@ -45,6 +45,7 @@ type Scheduler struct {
 	cron   *cron.Cron
 	mu     sync.Mutex // one pass at a time
 	ctx    context.Context
+	first  chan struct{} // closed when Start's pass has finished; nil before Start
 
 	statsMu sync.Mutex
 	runs    map[string]int
@@ -108,6 +109,7 @@ func New(jobs Jobs, cfg Config) (*Scheduler, error) {
 func (s *Scheduler) Start(ctx context.Context) <-chan struct{} {
 	s.ctx = ctx
 	first := make(chan struct{})
+	s.first = first
 	go func() {
 		defer close(first)
 		s.Tick(ctx, s.cfg.Now())
@@ -119,10 +121,16 @@ func (s *Scheduler) Start(ctx context.Context) <-chan struct{} {
 	return first
 }
 
-// Stop stops ticking and waits for a pass in progress.
+// Stop stops ticking and waits for a pass in progress, Start's among
+// them even when it has not begun yet: a bot stopping right after its
+// start (a failed listen) would otherwise see that pass run after Stop,
+// on a closed store.
 func (s *Scheduler) Stop() {
 	<-s.cron.Stop().Done()
-	s.mu.Lock() // a pass started by Start's goroutine
+	if s.first != nil {
+		<-s.first
+	}
+	s.mu.Lock() // a tick's pass that made Start's skip
 	s.mu.Unlock()
 }
 

@@ -266,3 +266,36 @@ func TestADigestInTheHourDaylightSavingSkipsStillRuns(t *testing.T) {
 		})
 	}
 }
+
+// Stop waits for the pass Start began, even when that pass has not taken
+// the lock yet: a bot that stops right after starting (its listener
+// failed) closes its store after Stop, and the pass must not run on it.
+func TestStopWaitsForThePassAtStartThatHasNotBegun(t *testing.T) {
+	f := &fakeJobs{}
+	atNow, goOn := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	s, err := New(f, Config{Now: func() time.Time {
+		// Start's goroutine reads the time before its pass takes the lock.
+		once.Do(func() { close(atNow); <-goOn })
+		return time.Now()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Start(context.Background())
+	wait(t, "Start's pass to read the time", atNow)
+	stopped := make(chan struct{})
+	go func() { s.Stop(); close(stopped) }()
+	select {
+	case <-stopped:
+		t.Error("Stop returned before the pass at start ran")
+	case <-time.After(100 * time.Millisecond): // Stop, wrong, returns at once
+	}
+	close(goOn)
+	wait(t, "Stop", stopped)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.calls) == 0 {
+		t.Error("the pass at start never ran")
+	}
+}
