@@ -323,6 +323,29 @@ func (s *Server) ClickViewAction(ctx context.Context, userID, viewID, blockID, a
 	return in, nil
 }
 
+// TypeInView gives values (block_id -> action_id -> a TextValue,
+// DateValue...) to the open modal viewID as its user typing or picking
+// would, without telling the app: Slack sends nothing for an input block's
+// element until the view is submitted (only one set to dispatch_action
+// sends block_actions; use ClickViewAction for those). The values stay in
+// the view's state, as what the user sees, through a views.update that
+// keeps their block_id and action_id, and go with the submission.
+func (s *Server) TypeInView(userID, viewID string, values map[string]map[string]any) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := s.st.views[viewID]
+	if v == nil || v.closed || v.typ != "modal" {
+		return fmt.Errorf("type in view %s: no such open modal", viewID)
+	}
+	if why := s.usableByLocked(v, userID); why != "" {
+		return fmt.Errorf("type in view %s: %s", viewID, why)
+	}
+	if err := mergeStateLocked(v, values); err != nil {
+		return fmt.Errorf("type in view: %w", err)
+	}
+	return nil
+}
+
 // SubmitView sends a view_submission like slackmachine_view_submission.json
 // for the open modal viewID, with state.values built from values (block_id
 // -> action_id -> a TextValue, DateValue...). Stateful elements left out,

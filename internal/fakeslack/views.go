@@ -248,20 +248,42 @@ func (s *Server) viewsUpdate(r *apiRequest) apiResult {
 	return okResult(map[string]any{"view": s.viewObjectLocked(v)})
 }
 
+// replaceViewLocked puts def in place of v's definition, as views.update,
+// views.publish and a response_action update do. Every stateful element
+// whose block_id and action_id the new definition keeps keeps the value
+// it showed: the user's, else the old definition's initial value (or
+// none). The new definition's initial value applies only to elements
+// whose pair is new. Slack's views.update reference ("Preserving input
+// entry": the new view "should contain the same input blocks and
+// elements with identical block_id and action_id values") and its SDK
+// maintainer (slackapi/bolt-js#290: "the updating operation keeps the
+// previous state for those inputs. That's why those input values are not
+// replaced with the initial_value. You can change either block_id or
+// action_id for reflecting the initial_value"). An element whose type
+// changed starts afresh: its old value does not fit it.
 func (s *Server) replaceViewLocked(v *view, def map[string]any) {
+	oldBlocks, _ := v.def["blocks"].([]any)
+	shown := fullState(oldBlocks, v.state)
 	v.setDef(def)
 	v.hash = s.newViewHash()
 	blocks, _ := def["blocks"].([]any)
-	for blockID, actions := range v.state {
-		for actionID := range actions {
-			if _, ok := findElement(blocks, blockID, actionID); !ok {
-				delete(actions, actionID)
+	kept := map[string]map[string]any{}
+	for blockID, actions := range shown {
+		for actionID, val := range actions {
+			el, ok := findElement(blocks, blockID, actionID)
+			if !ok {
+				continue
 			}
-		}
-		if len(actions) == 0 {
-			delete(v.state, blockID)
+			if vm, _ := val.(map[string]any); vm == nil || vm["type"] != el["type"] {
+				continue
+			}
+			if kept[blockID] == nil {
+				kept[blockID] = map[string]any{}
+			}
+			kept[blockID][actionID] = val
 		}
 	}
+	v.state = kept
 }
 
 // viewsPublish sets a user's Home tab; the view keeps its id across publishes.

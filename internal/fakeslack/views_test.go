@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
 )
 
 func sessionModal(title string) slack.ModalViewRequest {
@@ -211,4 +212,126 @@ func viewHash(t *testing.T, s *Server, id string) string {
 		t.Fatalf("view %s: %s", id, raw)
 	}
 	return v.Hash
+}
+
+// An update that keeps an input's block_id and action_id keeps what the
+// input shows, the user's value or the initial value it opened with, and
+// its new initial value is ignored; only an input under a new pair (or of
+// another type) shows the new one. So does Slack (views.update,
+// "Preserving input entry"; slackapi/bolt-js#290), for views.update and a
+// submission's response_action update alike.
+func TestAnUpdateKeepsWhatSurvivingInputsShow(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	api := apiClient(fake)
+
+	one, group := slack.NewOptionBlockObject("1on1", label("One-on-one"), nil), slack.NewOptionBlockObject("group", label("Group"), nil)
+	// form builds the modal with each input's initial value as given, the
+	// date under dateBlock.
+	form := func(notes, kind, date, dateBlock, people, follow, minutes string, minutesNumber bool) slack.ModalViewRequest {
+		n := slack.NewPlainTextInputBlockElement(nil, "notes_input")
+		n.InitialValue = notes
+		k := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "kind_select", one, group)
+		k.InitialOption = map[string]*slack.OptionBlockObject{"1on1": one, "group": group}[kind]
+		d := slack.NewDatePickerBlockElement("date_pick")
+		d.InitialDate = date
+		p := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, nil, "people_pick")
+		p.InitialUsers = []string{people}
+		f := slack.NewDatePickerBlockElement("follow_pick")
+		f.InitialDate = follow
+		var m slack.BlockElement
+		if minutesNumber {
+			num := slack.NewNumberInputBlockElement(nil, "minutes_input", false)
+			num.InitialValue = minutes
+			m = num
+		} else {
+			txt := slack.NewPlainTextInputBlockElement(nil, "minutes_input")
+			txt.InitialValue = minutes
+			m = txt
+		}
+		return slack.ModalViewRequest{
+			Type: slack.VTModal, Title: label("Log"), Submit: label("Save"), CallbackID: "log",
+			Blocks: slack.Blocks{BlockSet: []slack.Block{
+				slack.NewInputBlock("notes", label("Notes"), nil, n),
+				slack.NewInputBlock("kind", label("Kind"), nil, k),
+				slack.NewInputBlock(dateBlock, label("Date"), nil, d),
+				slack.NewInputBlock("people", label("People"), nil, p),
+				slack.NewInputBlock("follow", label("Follow up"), nil, f).WithOptional(true),
+				slack.NewInputBlock("minutes", label("Minutes"), nil, m),
+			}},
+		}
+	}
+	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"),
+		form("old notes", "1on1", "2026-11-20", "date", "U0BOB", "", "30", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := opened.View.ID
+	if err := fake.TypeInView("U0BOB", id, map[string]map[string]any{"notes": {"notes_input": TextValue("x")}}); err == nil {
+		t.Error("typing in Alice's modal as Bob was let through")
+	}
+	if err := fake.TypeInView("U0ALICE", id, map[string]map[string]any{"notes": {"notes_input": TextValue("typed")}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := api.UpdateViewContext(ctx, form("new notes", "group", "2026-11-21", "date.1", "U0CAROL", "2026-12-01", "45", true), "", "", id); err != nil {
+		t.Fatal(err)
+	}
+
+	// submitted submits the modal untouched and returns its state, acking
+	// with ack.
+	submitted := func(ack any) map[string]map[string]slack.BlockAction {
+		t.Helper()
+		in, err := fake.SubmitView(ctx, "U0ALICE", id, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+		if err := sm.Ack(*evt.Request, ack); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fake.AwaitAck(ctx, in.EnvelopeID); err != nil {
+			t.Fatal(err)
+		}
+		return evt.Data.(slack.InteractionCallback).View.State.Values
+	}
+	check := func(when string, st map[string]map[string]slack.BlockAction, wantNotes, wantKind, wantDate, wantPeople, wantFollow, wantMinutes string) {
+		t.Helper()
+		kind := ""
+		if o := st["kind"]["kind_select"].SelectedOption; o.Value != "" {
+			kind = o.Value
+		}
+		var date string
+		for b, acts := range st {
+			if strings.HasPrefix(b, "date") {
+				date = acts["date_pick"].SelectedDate
+			}
+		}
+		for _, c := range []struct{ what, got, want string }{
+			{"the typed notes", st["notes"]["notes_input"].Value, wantNotes},
+			{"the untouched kind", kind, wantKind},
+			{"the date under a new block_id", date, wantDate},
+			{"the people", strings.Join(st["people"]["people_pick"].SelectedUsers, ","), wantPeople},
+			{"the follow-up opened empty", st["follow"]["follow_pick"].SelectedDate, wantFollow},
+			{"the minutes, now a number input", st["minutes"]["minutes_input"].Value, wantMinutes},
+		} {
+			if c.got != c.want {
+				t.Errorf("%s: %s submitted %q, want %q", when, c.what, c.got, c.want)
+			}
+		}
+	}
+	// Errors keep the modal open for the response_action update below.
+	st := submitted(slack.NewErrorsViewSubmissionResponse(map[string]string{"notes": "Check it."}))
+	check("after views.update", st, "typed", "1on1", "2026-11-21", "U0BOB", "", "45")
+	if _, ok := st["date"]; ok {
+		t.Errorf("the date's old block_id is still in the state: %v", st["date"])
+	}
+
+	next := form("ack notes", "1on1", "2026-11-22", "date.2", "U0DAN", "2026-12-02", "50", true)
+	ack := slack.NewUpdateViewSubmissionResponse(&next)
+	// The submission above put every value in the state: the update keeps
+	// them all but the date's.
+	submitted(ack)
+	st = submitted(slack.NewErrorsViewSubmissionResponse(map[string]string{"notes": "Check it."}))
+	check("after a response_action update", st, "typed", "1on1", "2026-11-22", "U0BOB", "", "45")
 }
