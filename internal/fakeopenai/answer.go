@@ -24,6 +24,10 @@ type Answer struct {
 	// gives up (a timeout) or the server closes.
 	Delay time.Duration
 	Hang  bool
+	// Until, when set, holds the answer until it is closed: a test can
+	// act while the model "reads", then let it answer, without waiting
+	// on the clock.
+	Until <-chan struct{}
 	// PromptTokens and CompletionTokens override the usage reported
 	// (about a token per four bytes otherwise).
 	PromptTokens, CompletionTokens int
@@ -50,6 +54,9 @@ func InvalidJSON() Answer { return Answer{Content: `{"reps": ["U1"], "kind": "ri
 
 // Slow answers with a after d.
 func Slow(d time.Duration, a Answer) Answer { a.Delay = d; return a }
+
+// Held answers with a once until is closed.
+func Held(until <-chan struct{}, a Answer) Answer { a.Until = until; return a }
 
 // errorBody is the body of a failed answer.
 func (a Answer) errorBody() string {

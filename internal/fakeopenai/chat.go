@@ -258,6 +258,9 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, req Request) {
 	if (a.Hang || a.Delay > 0) && !s.wait(r.Context(), a.Delay, a.Hang) {
 		return
 	}
+	if a.Until != nil && !s.held(r.Context(), a.Until) {
+		return
+	}
 	if a.Status != 0 {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(a.Status)

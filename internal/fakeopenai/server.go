@@ -223,6 +223,18 @@ func (s *Server) wait(ctx context.Context, d time.Duration, forever bool) bool {
 	return false
 }
 
+// held waits for until to close; false if the client gave up or the
+// server closed first.
+func (s *Server) held(ctx context.Context, until <-chan struct{}) bool {
+	select {
+	case <-until:
+		return true
+	case <-ctx.Done():
+	case <-s.done:
+	}
+	return false
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -188,3 +188,30 @@ func TestHangEndsWhenTheClientGivesUp(t *testing.T) {
 		t.Errorf("the hanging request was not recorded")
 	}
 }
+
+// A held answer comes once the test lets it, not before.
+func TestAHeldAnswerComesWhenReleased(t *testing.T) {
+	s := start(t)
+	release := make(chan struct{})
+	s.Enqueue(Held(release, Text("now")))
+	plain := `{"model":"m","messages":[{"role":"user","content":"hi"}]}`
+	type result struct {
+		status int
+		body   string
+	}
+	done := make(chan result, 1)
+	go func() {
+		status, body := post(t, context.Background(), s.URL()+"/chat/completions", plain, nil)
+		done <- result{status, body}
+	}()
+	// An answer not held comes in well under this.
+	select {
+	case r := <-done:
+		t.Fatalf("the held answer came before its release: %d %s", r.status, r.body)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	if r := <-done; r.status != 200 || !strings.Contains(r.body, `"now"`) {
+		t.Errorf("after the release: %d %s", r.status, r.body)
+	}
+}
