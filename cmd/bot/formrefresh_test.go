@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coachlog/coachlog/internal/fakeopenai"
 	"github.com/coachlog/coachlog/internal/fakeslack"
 	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
@@ -110,5 +111,50 @@ func TestATickStaysWhenAPickCannotReadCommitmentsInTime(t *testing.T) {
 	}
 	if kept := string(viewState(t, b.fake, viewID)["kept:"+rep]["kept"]); !strings.Contains(kept, `"`+tick+`"`) {
 		t.Errorf("the tick is gone: %s", kept)
+	}
+}
+
+// Picking reps in a form the model filled in keeps the block ids the
+// fields have now: the update the pick brings keeps what the manager
+// typed meanwhile, as Slack keeps an input whose block_id and action_id
+// survive. Reverting a field to its first id would put back the value the
+// pick carried and drop what was typed after it. The commitments locked
+// hold the pick's update until its reads give up, so the typing comes
+// between the pick and its update.
+func TestAPickAfterTheModelFilledInKeepsWhatIsTyped(t *testing.T) {
+	db := sqlitetest.PostgresDB(t)
+	ai := startOpenAI(t)
+	b := startBot(t, llmEnv(ai, false, "COACHLOG_DB", db)...)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ai.Enqueue(fakeopenai.JSON(honestReading()))
+	f := b.proseCapture(rodeAlong)
+	viewID := b.openedViewID(f)
+	notesBlock := b.blockOf(viewID, "notes")
+
+	release := lockTables(t, ctx, db, "commitments")
+	b.must(b.fake.ClickViewAction(ctx, mgr, viewID, b.blockOf(viewID, "reps"), "reps",
+		b.inForm(viewID, map[string]map[string]any{"reps": {"reps": fakeslack.UsersValue(rep)}})))
+	if err := b.fake.TypeInView(mgr, viewID, b.inForm(viewID, map[string]map[string]any{
+		"notes": {"notes": fakeslack.TextValue("typed after the pick")}, "duration": {"duration": fakeslack.NumberValue("45")},
+	})); err != nil {
+		t.Fatal(err)
+	}
+	call, err := b.fake.WaitForCall(ctx, "views.update", func(c fakeslack.Call) bool {
+		return c.Param("view_id") == viewID && strings.Contains(c.Param("view"), "could not read every rep's open commitments")
+	})
+	release()
+	if err != nil || call.Error != "" {
+		t.Fatalf("the pick's update: %v %s", err, call.Error)
+	}
+	if !strings.Contains(call.Param("view"), `"block_id":"`+notesBlock+`"`) {
+		t.Errorf("the pick's update gave the notes another block id than %s:\n%s", notesBlock, call.Param("view"))
+	}
+	if _, ack := b.submit(viewID, nil); len(ack) != 0 {
+		t.Fatalf("submitting the form as it shows: ack %s", ack)
+	}
+	rows := b.export()
+	if len(rows) != 1 || deref(rows[0].Notes) != "typed after the pick" || rows[0].Kind != "ride_along" || rows[0].DurationMin != 45 {
+		t.Fatalf("logged %+v (notes %q); want the notes typed after the pick, with the model's kind", rows, deref(rows[0].Notes))
 	}
 }

@@ -143,7 +143,7 @@ func formFields(view map[string]any) map[string]string {
 				vals = append(vals, s)
 			}
 		}
-		out[id] = strings.Join(vals, ",")
+		out[fieldOf(id)] = strings.Join(vals, ",")
 	}
 	return out
 }
@@ -196,14 +196,80 @@ func TestProseCaptureFillsTheFormForTheManagerToConfirm(t *testing.T) {
 		t.Errorf("notice %q does not point out @kim", got["notice"])
 	}
 
-	// The manager completes and confirms the form: then it is logged.
-	v := values([]string{rep}, "ride_along", b.today("America/New_York"), "45", "observer")
-	if _, ack := b.submit(b.openedViewID(f), v); len(ack) != 0 {
+	// The manager adds what the note did not say (how long) and confirms
+	// the rest as the model filled it in: that is what is logged. Slack
+	// keeps what an input shows through an update that keeps its block_id
+	// and action_id, whatever initial value the update sends.
+	viewID := b.openedViewID(f)
+	if _, ack := b.submit(viewID, b.inForm(viewID, map[string]map[string]any{"duration": {"duration": fakeslack.NumberValue("45")}})); len(ack) != 0 {
 		t.Fatalf("submitting the filled form: ack %s", ack)
 	}
-	if rows := b.export(); len(rows) != 1 || rows[0].Source != "quick" {
+	rows := b.export()
+	if len(rows) != 1 || rows[0].Source != "quick" {
 		t.Fatalf("after the manager's submission: %+v, want one session captured from the quick line", rows)
 	}
+	r := rows[0]
+	if r.RepID != rep || r.Kind != "ride_along" || r.Role == nil || *r.Role != "observer" || r.DurationMin != 45 ||
+		!slices.Equal(r.Skills, []string{"discovery", "negotiation"}) || r.Notes == nil || *r.Notes != "he nailed discovery but rushed pricing" ||
+		r.OccurredOn != b.today("America/New_York") {
+		t.Errorf("logged %+v (notes %q); want the model's reading as the form showed it, with the 45 minutes the manager added", r, deref(r.Notes))
+	}
+}
+
+// deref is *s, or "" for nil.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// fieldOf is the log form's field a block id names: the field's own name
+// at first, "kind.2" once the bot has replaced its value with an update
+// (Slack keeps what an input shows while its block_id stays).
+func fieldOf(blockID string) string {
+	name, rev, ok := strings.Cut(blockID, ".")
+	if !ok || rev == "" || strings.Trim(rev, "0123456789") != "" {
+		return blockID
+	}
+	return name
+}
+
+// blockOf is the block id field has in the view viewID as Slack shows it
+// now; the test fails if the view has no such input.
+func (b *bot) blockOf(viewID, field string) string {
+	b.t.Helper()
+	raw, ok := b.fake.View(viewID)
+	if !ok {
+		b.t.Fatalf("no view %s", viewID)
+	}
+	var v struct {
+		Blocks []struct {
+			Type    string `json:"type"`
+			BlockID string `json:"block_id"`
+		} `json:"blocks"`
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		b.t.Fatal(err)
+	}
+	for _, blk := range v.Blocks {
+		if blk.Type == "input" && fieldOf(blk.BlockID) == field {
+			return blk.BlockID
+		}
+	}
+	b.t.Fatalf("view %s has no input for %s: %s", viewID, field, raw)
+	return ""
+}
+
+// inForm keys v (field -> action -> value) by the block ids the fields
+// have in the view viewID now.
+func (b *bot) inForm(viewID string, v map[string]map[string]any) map[string]map[string]any {
+	b.t.Helper()
+	out := map[string]map[string]any{}
+	for field, acts := range v {
+		out[b.blockOf(viewID, field)] = acts
+	}
+	return out
 }
 
 // openedViewID is the id of the view a prose capture opened.
@@ -313,6 +379,90 @@ func TestProseCaptureLeavesAFormTheManagerChanged(t *testing.T) {
 	if got := formFields(v); got["reps"] != rep2 || got["kind"] != "" || strings.Contains(got["notice"], "Filling in") {
 		t.Errorf("the form shows %v; want the manager's own change (Ria), not the model's reading", got)
 	}
+}
+
+// What the manager types while the model reads stays where the model
+// changes nothing: its update gives new block ids only to the fields it
+// fills in, and Slack keeps the others as they are.
+func TestTheManagersTypingWhileTheModelReadsStays(t *testing.T) {
+	ai := startOpenAI(t)
+	b := startBot(t, llmEnv(ai, false)...)
+	release := make(chan struct{})
+	ai.Enqueue(fakeopenai.Held(release, fakeopenai.JSON(honestReading())))
+	in, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", rodeAlong)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewID := b.openedView(in)
+	if err := b.fake.TypeInView(mgr, viewID, b.inForm(viewID, map[string]map[string]any{"duration": {"duration": fakeslack.NumberValue("45")}})); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	b.proseUpdate(viewID)
+	if _, ack := b.submit(viewID, nil); len(ack) != 0 {
+		t.Fatalf("submitting the form as it shows: ack %s", ack)
+	}
+	rows := b.export()
+	if len(rows) != 1 || rows[0].DurationMin != 45 || rows[0].Kind != "ride_along" || deref(rows[0].Notes) != "he nailed discovery but rushed pricing" {
+		t.Fatalf("logged %+v; want the 45 minutes the manager typed and the model's kind and notes", rows)
+	}
+}
+
+// proseUpdate waits for the update that fills in the prose form viewID
+// and fails the test unless Slack took it.
+func (b *bot) proseUpdate(viewID string) fakeslack.Call {
+	b.t.Helper()
+	call, err := b.fake.WaitForCall(ctxT(b.t), "views.update", func(c fakeslack.Call) bool {
+		return c.Param("view_id") == viewID && strings.Contains(c.Param("view"), "Filled in from your note")
+	})
+	if err != nil || call.Error != "" {
+		b.t.Fatalf("the prose update: %v %s", err, call.Error)
+	}
+	return call
+}
+
+// A refusal of a field the model filled in shows under that field's input
+// as the form has it now: Slack refuses errors keyed by a block_id the
+// view does not have, and the manager would see a generic "We had some
+// trouble connecting" instead.
+func TestAnErrorOnAFieldTheModelFilledShowsUnderIt(t *testing.T) {
+	ai := startOpenAI(t)
+	b := startBot(t, llmEnv(ai, false)...)
+	today := b.today("America/New_York")
+	ai.Enqueue(fakeopenai.JSON(with(honestReading(), "date", addDays(t, today, -1))))
+	f := b.proseCapture(rodeAlong)
+	viewID := b.openedViewID(f)
+	if got := formFields(f.filled)["date"]; got != addDays(t, today, -1) {
+		t.Fatalf("the model's date is not in the update: %q", got)
+	}
+	dateBlock := b.blockOf(viewID, "date")
+	if dateBlock == "date" {
+		t.Fatalf("the date the model filled in kept its block id: Slack keeps the date the form opened with")
+	}
+	_, ack := b.submit(viewID, b.inForm(viewID, map[string]map[string]any{
+		"duration": {"duration": fakeslack.NumberValue("45")}, "date": {"date": fakeslack.DateValue(addDays(t, today, 1))},
+	}))
+	var a struct {
+		ResponseAction string            `json:"response_action"`
+		Errors         map[string]string `json:"errors"`
+	}
+	if err := json.Unmarshal(ack, &a); err != nil || a.ResponseAction != "errors" || len(a.Errors) != 1 ||
+		!strings.Contains(a.Errors[dateBlock], "can't be in the future") {
+		t.Fatalf("ack %s; want the future date refused under %s", ack, dateBlock)
+	}
+	if open := b.fake.OpenModals(mgr); !slices.Contains(open, viewID) {
+		t.Errorf("the refused form closed: %v", open)
+	}
+}
+
+// addDays is date (YYYY-MM-DD) moved by n days.
+func addDays(t *testing.T, date string, n int) string {
+	t.Helper()
+	d, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.AddDate(0, 0, n).Format(time.DateOnly)
 }
 
 // A note that talks to the model is data: the instructions are the same

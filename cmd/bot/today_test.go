@@ -37,4 +37,19 @@ func TestTheFormsDateFollowsAFirstProfileRead(t *testing.T) {
 	if n := len(b.fake.CallsTo("users.info")); n != 1 {
 		t.Errorf("%d users.info calls for the manager, want 1", n)
 	}
+	// Submitted with the date untouched, the form logs the date it shows:
+	// Slack keeps a picker's date through an update that keeps its
+	// block_id, so the corrected one must come under a new id.
+	v := values([]string{rep}, "one_on_one", "", "30", "")
+	delete(v, "date")
+	in, err = b.fake.SubmitView(ctx, far, viewID, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ack, err := b.fake.AwaitAck(ctx, in.EnvelopeID); err != nil || len(ack.Payload) != 0 {
+		t.Fatalf("submitting the corrected form: ack %s, %v", ack.Payload, err)
+	}
+	if rows := b.export(); len(rows) != 1 || rows[0].OccurredOn != "2026-11-25" {
+		t.Errorf("logged %+v; want the session on the manager's today, the 25th, as the form showed", rows)
+	}
 }

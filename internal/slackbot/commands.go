@@ -341,7 +341,9 @@ func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, readBy
 		date = today
 	}
 	if today != m.Today && date != d.OccurredOn {
+		shown := m
 		m.Today, m.Draft.OccurredOn = today, date
+		m = m.replacing(shown) // the date under a new block id: Slack keeps a picker's value under the old one
 		if u, err := b.updateView(ctx, m.view(), v.Hash, v.ID); err != nil {
 			b.log.Debug("date correction skipped", "err", err) // the user already changed the form
 		} else {

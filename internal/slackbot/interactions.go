@@ -491,13 +491,15 @@ func (b *Bot) snooze(ctx context.Context, a *acker, in interaction, act action) 
 // Past readBy the form shows what was read, and says that some
 // commitments may be missing (picking again reads them again). Slack
 // keeps what was typed in every input whose block_id and action_id the
-// update keeps: all of them, but for the checkboxes of a rep whose
-// commitments the form shows and could not read again, which an update
-// would drop with their ticks. Then the form is left as it is.
+// update keeps: all of them, each under the block id it has on screen
+// (revised or not, see inputFields), but for the checkboxes of a rep
+// whose commitments the form shows and could not read again, which an
+// update would drop with their ticks. Then the form is left as it is.
 func (b *Bot) refreshModal(ctx context.Context, in interaction, readBy time.Time) {
 	d, _ := draftFromState(in.View.State.Values)
 	meta := decodeMeta(in.View.PrivateMetadata)
-	m := logModal{Edit: in.View.CallbackID == cbEdit, Draft: d, Skills: b.svc.Skills(), Meta: meta, Kept: d.KeptCommitments}
+	m := logModal{Edit: in.View.CallbackID == cbEdit, Draft: d, Skills: b.svc.Skills(), Meta: meta, Kept: d.KeptCommitments,
+		IDs: fieldBlockIDs(in.View)}
 	pre, cancel := context.WithDeadline(ctx, readBy)
 	if d.OccurredOn.IsZero() { // Slack reports the date picker's value, shown from the start: today is rarely needed
 		m.Today = b.svc.Today(pre, in.User.ID)

@@ -30,14 +30,67 @@ const (
 	CallbackGlobalShortcut  = "log_coaching_global"
 )
 
-// Block ids of the log modal are the draft's field names, so that a domain
-// validation error lands on its input without translation. Open
-// commitments get one checkbox block per rep.
+// Block ids of the log modal name the draft's fields, so that a domain
+// validation error finds its input (errorsAck). A field's block id is its
+// name, "date", until an update replaces its value: then it is "date.2".
+// Slack keeps what an input shows (what the user typed or picked, else
+// the initial value it opened with) through a views.update whose block_id
+// and action_id are the same as on screen, and ignores the update's new
+// initial value (views.update, "Preserving input entry"; its SDK
+// maintainer in slackapi/bolt-js#290: change the block_id for the
+// initial value to show). So a field whose value the bot replaces (the
+// prose reading, the date moved to the manager's today) gets a new id, N
+// a counter the form carries (modalMeta.Rev); every other field keeps its
+// id, and what was typed there stays, as it must through a refresh when
+// reps are picked. Open commitments get one checkbox block per rep,
+// keptPrefix+rep, never revised.
 const (
 	keptPrefix = "kept:"
 	actionKept = "kept"
 	actionReps = "reps"
 )
+
+// inputFields are the draft's fields the log modal has an input for, in
+// its order (the open commitments come between role and skills).
+var inputFields = [...]coaching.Field{coaching.FieldReps, coaching.FieldKind, coaching.FieldDate, coaching.FieldDuration,
+	coaching.FieldRole, coaching.FieldSkills, coaching.FieldNotes, coaching.FieldVisibility, coaching.FieldCommitments,
+	coaching.FieldFollowUp}
+
+// splitBlockID reads a block id as a field's name and its revision: "date"
+// is date at 0, "date.2" date at 2. Any other id is its own name at 0.
+func splitBlockID(id string) (name string, rev int) {
+	i := strings.LastIndexByte(id, '.')
+	if i <= 0 {
+		return id, 0
+	}
+	n, err := strconv.Atoi(id[i+1:])
+	if err != nil || n < 1 || strconv.Itoa(n) != id[i+1:] {
+		return id, 0
+	}
+	return id[:i], n
+}
+
+// fieldBlockIDs are the block ids v's inputs have, by the field they
+// name; a field with none is missing. When two name one field (Slack would
+// not show both) the later revision wins.
+func fieldBlockIDs(v view) map[coaching.Field]string {
+	ids := map[coaching.Field]string{}
+	revs := map[coaching.Field]int{}
+	for _, b := range v.Blocks {
+		if b.Type != "input" {
+			continue
+		}
+		name, rev := splitBlockID(b.BlockID)
+		f := coaching.Field(name)
+		if !slices.Contains(inputFields[:], f) {
+			continue
+		}
+		if _, seen := ids[f]; !seen || rev > revs[f] {
+			ids[f], revs[f] = b.BlockID, rev
+		}
+	}
+	return ids
+}
 
 // modalMeta travels in a modal's private_metadata. ResponseURL answers the
 // person who opened the modal: the manager's receipt for a log or an edit,
@@ -53,6 +106,9 @@ type modalMeta struct {
 	ResponseURL string          `json:"r,omitempty"`
 	ResponseAt  int64           `json:"ra,omitempty"`
 	FromHome    bool            `json:"h,omitempty"` // opened from the App Home, which is refreshed after
+	// Rev is the last revision given to a field's block id (see
+	// inputFields): the next replacing update uses Rev+1.
+	Rev int `json:"rv,omitempty"`
 	// redate gives the date a capture's words ("yesterday", "mon") mean
 	// on today, for when the manager's first profile read moves their
 	// today after the form opened (openLogModal). Not sent to Slack.
@@ -108,6 +164,78 @@ type logModal struct {
 	Meta   modalMeta
 	Kept   []int64           // commitments already ticked (kept across refreshes)
 	Names  map[string]string // rep names, for labels (plain text can't show mentions)
+	// IDs are the block ids of the fields' inputs as the form on screen
+	// has them; a field missing has its own name (a form just opened).
+	IDs map[coaching.Field]string
+}
+
+// blockID is the block id of f's input.
+func (m logModal) blockID(f coaching.Field) string {
+	if id := m.IDs[f]; id != "" {
+		return id
+	}
+	return string(f)
+}
+
+// replacing is m ready to replace the form shown, on screen: every field
+// whose input m shows otherwise gets a new block id, so that Slack shows
+// m's value there rather than keep the one on screen; the others keep
+// theirs, and what was typed in them stays.
+func (m logModal) replacing(shown logModal) logModal {
+	var changed []coaching.Field
+	for _, f := range inputFields {
+		if !sameInput(shown.input(f), m.input(f)) {
+			changed = append(changed, f)
+		}
+	}
+	if len(changed) == 0 {
+		return m
+	}
+	m.Meta.Rev = max(m.Meta.Rev, shown.Meta.Rev) + 1
+	ids := make(map[coaching.Field]string, len(inputFields))
+	for _, f := range inputFields {
+		ids[f] = m.blockID(f)
+	}
+	for _, f := range changed {
+		ids[f] = string(f) + "." + strconv.Itoa(m.Meta.Rev)
+	}
+	m.IDs = ids
+	return m
+}
+
+// sameInput reports whether two inputs show the same: their elements,
+// initial values included, are the same.
+func sameInput(a, b *slack.InputBlock) bool {
+	ja, errA := json.Marshal(a.Element)
+	jb, errB := json.Marshal(b.Element)
+	return errA == nil && errB == nil && string(ja) == string(jb)
+}
+
+// input is the input block of field f.
+func (m logModal) input(f coaching.Field) *slack.InputBlock {
+	switch f {
+	case coaching.FieldReps:
+		return m.repsBlock()
+	case coaching.FieldKind:
+		return m.kindBlock()
+	case coaching.FieldDate:
+		return m.dateBlock()
+	case coaching.FieldDuration:
+		return m.durationBlock()
+	case coaching.FieldRole:
+		return m.roleBlock()
+	case coaching.FieldSkills:
+		return m.skillsBlock()
+	case coaching.FieldNotes:
+		return m.notesBlock()
+	case coaching.FieldVisibility:
+		return m.visibilityBlock()
+	case coaching.FieldCommitments:
+		return m.commitmentsBlock()
+	case coaching.FieldFollowUp:
+		return m.followUpBlock()
+	}
+	panic("log modal: no input for field " + string(f))
 }
 
 func plain(s string) *slack.TextBlockObject {
@@ -126,22 +254,29 @@ func (m logModal) view() slack.ModalViewRequest {
 	if m.Notice != "" {
 		blocks = append(blocks, slack.NewContextBlock("notice", mrkdwn(m.Notice)))
 	}
-	reps := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, plain("Who did you coach?"), actionReps)
-	reps.InitialUsers = m.shownReps()
-	maxReps := coaching.MaxReps
-	reps.MaxSelectedItems = &maxReps
-	repsBlock := slack.NewInputBlock(string(coaching.FieldReps), plain("Rep(s)"), plain("Several people for a team meeting or group role-play."), reps)
-	repsBlock.DispatchAction = true // picking a rep shows their open commitments
-	blocks = append(blocks, repsBlock, m.kindBlock(), m.dateBlock(), m.durationBlock(), m.roleBlock())
-	blocks = append(blocks, m.keptBlocks()...)
-	blocks = append(blocks, m.skillsBlock(), m.notesBlock(), m.visibilityBlock(), m.commitmentsBlock(), m.followUpBlock())
+	for _, f := range inputFields {
+		if f == coaching.FieldSkills {
+			blocks = append(blocks, m.keptBlocks()...)
+		}
+		blocks = append(blocks, m.input(f))
+	}
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, Title: plain(title), Submit: plain(submit), Close: plain("Cancel"),
 		Blocks: slack.Blocks{BlockSet: blocks}, CallbackID: cb, PrivateMetadata: m.Meta.encode(),
 	}
 }
 
-func (m logModal) kindBlock() slack.Block {
+func (m logModal) repsBlock() *slack.InputBlock {
+	reps := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, plain("Who did you coach?"), actionReps)
+	reps.InitialUsers = m.shownReps()
+	maxReps := coaching.MaxReps
+	reps.MaxSelectedItems = &maxReps
+	in := slack.NewInputBlock(m.blockID(coaching.FieldReps), plain("Rep(s)"), plain("Several people for a team meeting or group role-play."), reps)
+	in.DispatchAction = true // picking a rep shows their open commitments
+	return in
+}
+
+func (m logModal) kindBlock() *slack.InputBlock {
 	var opts []*slack.OptionBlockObject
 	var initial *slack.OptionBlockObject
 	for _, k := range coaching.Kinds() {
@@ -153,28 +288,28 @@ func (m logModal) kindBlock() slack.Block {
 	}
 	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("What kind of coaching?"), "kind", opts...)
 	sel.InitialOption = initial
-	return slack.NewInputBlock(string(coaching.FieldKind), plain("Kind"), nil, sel)
+	return slack.NewInputBlock(m.blockID(coaching.FieldKind), plain("Kind"), nil, sel)
 }
 
-func (m logModal) dateBlock() slack.Block {
+func (m logModal) dateBlock() *slack.InputBlock {
 	el := slack.NewDatePickerBlockElement("date")
 	el.InitialDate = m.Draft.OccurredOn.String()
 	if el.InitialDate == "" {
 		el.InitialDate = m.Today.String()
 	}
-	return slack.NewInputBlock(string(coaching.FieldDate), plain("Date"), nil, el)
+	return slack.NewInputBlock(m.blockID(coaching.FieldDate), plain("Date"), nil, el)
 }
 
-func (m logModal) durationBlock() slack.Block {
+func (m logModal) durationBlock() *slack.InputBlock {
 	el := slack.NewNumberInputBlockElement(plain("Minutes"), "duration", false).
 		WithMinValue("1").WithMaxValue(strconv.Itoa(coaching.MaxDurationMin))
 	if d := m.Draft.DurationMin; d >= 1 && d <= coaching.MaxDurationMin {
 		el.InitialValue = strconv.Itoa(d)
 	}
-	return slack.NewInputBlock(string(coaching.FieldDuration), plain("Duration (minutes)"), nil, el)
+	return slack.NewInputBlock(m.blockID(coaching.FieldDuration), plain("Duration (minutes)"), nil, el)
 }
 
-func (m logModal) roleBlock() slack.Block {
+func (m logModal) roleBlock() *slack.InputBlock {
 	var opts []*slack.OptionBlockObject
 	var initial *slack.OptionBlockObject
 	for _, r := range coaching.Roles() {
@@ -186,7 +321,7 @@ func (m logModal) roleBlock() slack.Block {
 	}
 	el := slack.NewRadioButtonsBlockElement("role", opts...)
 	el.InitialOption = initial
-	return slack.NewInputBlock(string(coaching.FieldRole), plain("Your role on a ride-along"), plain("Required for ride-alongs."), el).WithOptional(true)
+	return slack.NewInputBlock(m.blockID(coaching.FieldRole), plain("Your role on a ride-along"), plain("Required for ride-alongs."), el).WithOptional(true)
 }
 
 // keptBlocks offer each rep's open commitments from earlier sessions, the
@@ -238,7 +373,7 @@ func (m logModal) repName(id string) string {
 	return id
 }
 
-func (m logModal) skillsBlock() slack.Block {
+func (m logModal) skillsBlock() *slack.InputBlock {
 	var opts, initial []*slack.OptionBlockObject
 	for _, s := range m.Skills {
 		o := slack.NewOptionBlockObject(s.ID, plain(textcut.Cut(s.Label, 75)), nil)
@@ -249,18 +384,18 @@ func (m logModal) skillsBlock() slack.Block {
 	}
 	el := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, plain("Pick skills"), "skills", opts...)
 	el.InitialOptions = initial
-	return slack.NewInputBlock(string(coaching.FieldSkills), plain("Focus skills"), nil, el).WithOptional(true)
+	return slack.NewInputBlock(m.blockID(coaching.FieldSkills), plain("Focus skills"), nil, el).WithOptional(true)
 }
 
-func (m logModal) notesBlock() slack.Block {
+func (m logModal) notesBlock() *slack.InputBlock {
 	el := slack.NewPlainTextInputBlockElement(plain("What happened, what went well, what to work on"), "notes")
 	el.Multiline = true
 	el.MaxLength = coaching.MaxNotesLen
 	el.InitialValue = truncateRunes(m.Draft.Notes, coaching.MaxNotesLen)
-	return slack.NewInputBlock(string(coaching.FieldNotes), plain("Notes"), nil, el).WithOptional(true)
+	return slack.NewInputBlock(m.blockID(coaching.FieldNotes), plain("Notes"), nil, el).WithOptional(true)
 }
 
-func (m logModal) visibilityBlock() slack.Block {
+func (m logModal) visibilityBlock() *slack.InputBlock {
 	private := slack.NewOptionBlockObject(string(coaching.VisibilityPrivate), plain("You and the reps on it"), nil)
 	shared := slack.NewOptionBlockObject(string(coaching.VisibilityShared), plain("Also the leaders above you"), nil)
 	el := slack.NewRadioButtonsBlockElement("visibility", private, shared)
@@ -268,56 +403,68 @@ func (m logModal) visibilityBlock() slack.Block {
 	if m.Draft.Visibility == coaching.VisibilityShared {
 		el.InitialOption = shared
 	}
-	return slack.NewInputBlock(string(coaching.FieldVisibility), plain("Who can read the notes"), nil, el).WithOptional(true)
+	return slack.NewInputBlock(m.blockID(coaching.FieldVisibility), plain("Who can read the notes"), nil, el).WithOptional(true)
 }
 
-func (m logModal) commitmentsBlock() slack.Block {
+func (m logModal) commitmentsBlock() *slack.InputBlock {
 	el := slack.NewPlainTextInputBlockElement(plain("One per line"), "commitments")
 	el.Multiline = true
 	el.MaxLength = 3000
 	el.InitialValue = truncateRunes(strings.Join(m.Draft.Commitments, "\n"), 3000)
-	return slack.NewInputBlock(string(coaching.FieldCommitments), plain("Commitments"), plain("What the rep committed to, one per line."), el).WithOptional(true)
+	return slack.NewInputBlock(m.blockID(coaching.FieldCommitments), plain("Commitments"), plain("What the rep committed to, one per line."), el).WithOptional(true)
 }
 
-func (m logModal) followUpBlock() slack.Block {
+func (m logModal) followUpBlock() *slack.InputBlock {
 	el := slack.NewDatePickerBlockElement("follow_up")
 	el.InitialDate = m.Draft.FollowUpOn.String()
-	return slack.NewInputBlock(string(coaching.FieldFollowUp), plain("Follow up on"), nil, el).WithOptional(true)
+	return slack.NewInputBlock(m.blockID(coaching.FieldFollowUp), plain("Follow up on"), nil, el).WithOptional(true)
 }
 
-// draftFromState reads the modal's inputs. A value that can't be read (a
+// draftFromState reads the modal's inputs, each under its field's block
+// id, revised or not ("date", "date.2"). A value that can't be read (a
 // duration that is not a number) becomes a field error.
 func draftFromState(values map[string]map[string]*stateValue) (coaching.Draft, coaching.FieldErrors) {
-	get := func(block, act string) *stateValue {
-		if v := values[block][act]; v != nil {
+	var byField [len(inputFields)]struct {
+		acts map[string]*stateValue
+		rev  int
+	}
+	for block, acts := range values {
+		name, rev := splitBlockID(block)
+		i := slices.Index(inputFields[:], coaching.Field(name))
+		if i >= 0 && (byField[i].acts == nil || rev > byField[i].rev) {
+			byField[i].acts, byField[i].rev = acts, rev
+		}
+	}
+	get := func(f coaching.Field, act string) *stateValue {
+		if v := byField[slices.Index(inputFields[:], f)].acts[act]; v != nil {
 			return v
 		}
 		return &stateValue{}
 	}
 	var d coaching.Draft
 	errs := coaching.FieldErrors{}
-	d.RepIDs = get("reps", actionReps).SelectedUsers
-	d.Kind = coaching.Kind(get("kind", "kind").choice())
-	if s := get("date", "date").SelectedDate; s != "" {
+	d.RepIDs = get(coaching.FieldReps, actionReps).SelectedUsers
+	d.Kind = coaching.Kind(get(coaching.FieldKind, "kind").choice())
+	if s := get(coaching.FieldDate, "date").SelectedDate; s != "" {
 		date, err := coaching.ParseDate(s)
 		if err != nil {
 			errs[coaching.FieldDate] = "Pick a date from the calendar."
 		}
 		d.OccurredOn = date
 	}
-	if s := strings.TrimSpace(get("duration", "duration").text()); s != "" {
+	if s := strings.TrimSpace(get(coaching.FieldDuration, "duration").text()); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
 			errs[coaching.FieldDuration] = fmt.Sprintf("Enter whole minutes, 1 to %d.", coaching.MaxDurationMin)
 		}
 		d.DurationMin = n
 	}
-	d.Role = coaching.Role(get("role", "role").choice())
-	d.Skills = get("skills", "skills").choices()
-	d.Notes = get("notes", "notes").text()
-	d.Visibility = coaching.Visibility(get("visibility", "visibility").choice())
-	d.Commitments = coaching.SplitCommitments(get("commitments", "commitments").text())
-	if s := get("follow_up", "follow_up").SelectedDate; s != "" {
+	d.Role = coaching.Role(get(coaching.FieldRole, "role").choice())
+	d.Skills = get(coaching.FieldSkills, "skills").choices()
+	d.Notes = get(coaching.FieldNotes, "notes").text()
+	d.Visibility = coaching.Visibility(get(coaching.FieldVisibility, "visibility").choice())
+	d.Commitments = coaching.SplitCommitments(get(coaching.FieldCommitments, "commitments").text())
+	if s := get(coaching.FieldFollowUp, "follow_up").SelectedDate; s != "" {
 		date, err := coaching.ParseDate(s)
 		if err != nil {
 			errs[coaching.FieldFollowUp] = "Pick a date from the calendar."

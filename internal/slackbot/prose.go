@@ -50,8 +50,12 @@ const (
 // form is updated with what it filled in, or back to the rule parser's
 // reading with a word on why. The update carries the opened view's hash:
 // if the manager changed the form meanwhile (picking reps refreshes it),
-// Slack refuses it with hash_conflict and their version stays. Nothing is
-// ever saved here: the manager confirms the form.
+// Slack refuses it with hash_conflict and their version stays. Typing
+// changes no hash: the fields the update fills in get new block ids, so
+// that Slack shows the model's values there (it keeps an input's value
+// under the same ids), and the others keep theirs, with what the manager
+// typed in them. Nothing is ever saved here: the manager confirms the
+// form.
 func (b *Bot) readProse(ctx context.Context, cmd slashCommand, readBy time.Time, text string, res quickcapture.Result, meta modalMeta) {
 	opened, err := b.openForm(ctx, cmd, readBy, res.Draft, noticeFilling, meta)
 	if err != nil {
@@ -98,6 +102,7 @@ func (b *Bot) readProse(ctx context.Context, cmd slashCommand, readBy time.Time,
 		b.log.Info("prose capture filled in the form", "user_id", cmd.UserID, "fields", strings.Join(filled, ","), "latency_ms", latency)
 		m.Notice = joinNotice(append([]string{filledNotice(filled), missingNotice(d), missing}, unreadParts(res)...)...)
 	}
+	m = m.replacing(opened.Modal)
 	if _, err := b.updateView(ctx, m.view(), opened.Hash, opened.ID); err != nil {
 		if code := SlackErrorCode(err); code == "hash_conflict" || code == "not_found" {
 			b.log.Debug("prose capture left the form as the manager changed it", "code", code)

@@ -247,6 +247,23 @@ func TestModalStateReadsBackIntoTheDraft(t *testing.T) {
 	if _, errs := draftFromState(state); errs[coaching.FieldDuration] == "" {
 		t.Fatal("a duration that is not a number was not refused")
 	}
+
+	// Fields whose value an update replaced are read under their revised
+	// block ids (see inputFields), the latest revision if two were there.
+	state["duration"]["duration"] = &stateValue{Value: ptr("60")}
+	for _, f := range []string{"reps", "kind", "date", "notes"} {
+		state[f+".2"] = state[f]
+		delete(state, f)
+	}
+	state["notes.1"] = map[string]*stateValue{"notes": {Value: ptr("an older revision")}}
+	got, errs = draftFromState(state)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	if fmt.Sprint(got.RepIDs, got.Kind, got.OccurredOn, got.DurationMin, got.Notes, got.KeptCommitments) !=
+		fmt.Sprint(d.RepIDs, d.Kind, d.OccurredOn, d.DurationMin, d.Notes, []int64{7}) {
+		t.Fatalf("draft from revised block ids = %+v", got)
+	}
 }
 
 func ptr(s string) *string { return &s }

@@ -60,7 +60,7 @@ func submissionInput(payload json.RawMessage) (callbackID, block string) {
 		return p.View.CallbackID, ownFirstInput(p.View.CallbackID)
 	}
 	for _, id := range inputs {
-		if id == firstBlock(p.View.CallbackID) {
+		if name, _ := splitBlockID(id); name == firstBlock(p.View.CallbackID) { // reps, or reps.2 (see inputFields)
 			return p.View.CallbackID, id
 		}
 	}
@@ -68,7 +68,10 @@ func submissionInput(payload json.RawMessage) (callbackID, block string) {
 }
 
 // ownFirstInput is the first input block of Coachlog's own modals, which
-// always have it; "" for a view that is not one of them.
+// always have it; "" for a view that is not one of them. It is a guess
+// for a view whose blocks could not be read: a log form whose reps an
+// update replaced has it as "reps.2", and Slack refuses an error keyed
+// "reps" there (the person then sees Slack's generic error).
 func ownFirstInput(callbackID string) string {
 	switch callbackID {
 	case cbLog, cbEdit, cbDispute, cbComment:

@@ -8,6 +8,8 @@ func TestSubmissionInputPicksAnInputBlockOfTheView(t *testing.T) {
 	}{
 		{"the callback's known first input", `{"view":{"callback_id":"log_session","blocks":[
 			{"type":"context","block_id":"notice"},{"type":"input","block_id":"kind"},{"type":"input","block_id":"reps"}]}}`, "reps"},
+		{"the callback's first input, revised", `{"view":{"callback_id":"log_session","blocks":[
+			{"type":"context","block_id":"notice"},{"type":"input","block_id":"kind"},{"type":"input","block_id":"reps.2"}]}}`, "reps.2"},
 		{"a reason modal", `{"view":{"callback_id":"dispute_session","blocks":[{"type":"input","block_id":"reason"}]}}`, "reason"},
 		{"an unknown view: its first input", `{"view":{"callback_id":"other","blocks":[
 			{"type":"section","block_id":"s"},{"type":"input","block_id":"b2"},{"type":"input","block_id":"b3"}]}}`, "b2"},

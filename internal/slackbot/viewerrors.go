@@ -33,8 +33,25 @@ func (v view) inputBlockIDs() []string {
 	return ids
 }
 
+// inputFor is the block id of v's input for the field named name: its
+// name, or its name revised ("date.2", see inputFields), the latest
+// revision if v had two; "" when v has none.
+func (v view) inputFor(name string) string {
+	id, best := "", -1
+	for _, b := range v.Blocks {
+		if b.Type != "input" {
+			continue
+		}
+		if n, rev := splitBlockID(b.BlockID); n == name && rev > best {
+			id, best = b.BlockID, rev
+		}
+	}
+	return id
+}
+
 // errorsAck answers a submission with fe shown under the view's inputs: a
-// field whose name is an input block's id goes there; anything else is
+// field goes under the input block that names it, as the view has it
+// (reps, or reps.2 once an update replaced its value); anything else is
 // added, in field order, after the first input's own message. With no
 // input block to show them on, it returns nil (an empty ack, which closes
 // the modal).
@@ -46,8 +63,8 @@ func errorsAck(v view, fe coaching.FieldErrors) *slack.ViewSubmissionResponse {
 	out := map[string]string{}
 	var others []string
 	for f, msg := range fe {
-		if slices.Contains(inputs, string(f)) {
-			out[string(f)] = msg
+		if id := v.inputFor(string(f)); id != "" {
+			out[id] = msg
 		} else {
 			others = append(others, string(f))
 		}
@@ -70,5 +87,5 @@ func errorAck(v view, msg string) *slack.ViewSubmissionResponse {
 	if len(inputs) == 0 {
 		return nil
 	}
-	return errorsAck(v, coaching.FieldErrors{coaching.Field(inputs[0]): textcut.Cut(msg, 150)})
+	return slack.NewErrorsViewSubmissionResponse(map[string]string{inputs[0]: textcut.Cut(msg, 150)})
 }

@@ -10,6 +10,8 @@ import (
 func TestErrorsAckKeysOnlyInputBlocksOfTheView(t *testing.T) {
 	logForm := view{Blocks: []viewBlock{{"context", "notice"}, {"input", "reps"}, {"input", "duration"}, {"actions", "tools"}}}
 	reasonForm := view{Blocks: []viewBlock{{"input", "reason"}}}
+	// A log form whose reps and date an update replaced (see inputFields).
+	revisedForm := view{Blocks: []viewBlock{{"context", "notice"}, {"input", "reps.2"}, {"input", "date.1"}, {"input", "duration"}, {"input", "kept:U0A"}}}
 	for _, tc := range []struct {
 		name string
 		v    view
@@ -22,6 +24,10 @@ func TestErrorsAckKeysOnlyInputBlocksOfTheView(t *testing.T) {
 			map[string]string{"reason": "Keep it short."}},
 		{"unknown fields share the first input", logForm, coaching.FieldErrors{"notice": "a", "tools": "b", "reps": "c"},
 			map[string]string{"reps": "c a b"}},
+		{"fields under revised block ids", revisedForm, coaching.FieldErrors{"reps": "Pick a rep.", "date": "Not in the future.", "duration": "1 to 480."},
+			map[string]string{"reps.2": "Pick a rep.", "date.1": "Not in the future.", "duration": "1 to 480."}},
+		{"unknown fields share a revised first input", revisedForm, coaching.FieldErrors{"tools": "b", "reps": "c"},
+			map[string]string{"reps.2": "c b"}},
 		{"a view without inputs", view{Blocks: []viewBlock{{"section", "s"}}}, coaching.FieldErrors{"x": "y"}, nil},
 		{"no errors", logForm, nil, nil},
 	} {
@@ -38,5 +44,8 @@ func TestErrorsAckKeysOnlyInputBlocksOfTheView(t *testing.T) {
 	}
 	if r := errorAck(reasonForm, "This session changed since; look at the latest message."); r == nil || r.Errors["reason"] == "" {
 		t.Errorf("errorAck = %+v", r)
+	}
+	if r := errorAck(revisedForm, "Something went wrong."); r == nil || len(r.Errors) != 1 || r.Errors["reps.2"] == "" {
+		t.Errorf("errorAck on a revised form = %+v, want the message under reps.2", r)
 	}
 }

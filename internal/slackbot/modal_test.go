@@ -1,0 +1,105 @@
+package slackbot
+
+import (
+	"encoding/json"
+	"maps"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// blockIDs are the block ids of a log modal's field inputs, by field.
+func blockIDs(m logModal) map[coaching.Field]string {
+	ids := map[coaching.Field]string{}
+	for _, f := range inputFields {
+		ids[f] = m.input(f).BlockID
+	}
+	return ids
+}
+
+// An update that replaces some of the form's values gives those fields,
+// and only those, a new block id: Slack keeps what an input shows under
+// the ids on screen, so only a new id shows the new value, and a kept id
+// keeps what the manager typed there.
+func TestAReplacingUpdateRevisesOnlyTheFieldsItChanges(t *testing.T) {
+	day := coaching.Date{Year: 2026, Month: 11, Day: 20}
+	shown := logModal{Draft: coaching.Draft{RepIDs: []string{"UA"}, Notes: "rode along"}, Today: day, Skills: coaching.DefaultSkills(),
+		Meta: modalMeta{Rev: 1}, IDs: map[coaching.Field]string{coaching.FieldDate: "date.1"}}
+	plainIDs := func() map[coaching.Field]string {
+		ids := map[coaching.Field]string{}
+		for _, f := range inputFields {
+			ids[f] = string(f)
+		}
+		return ids
+	}
+	for _, tt := range []struct {
+		name    string
+		change  func(m *logModal)
+		want    map[coaching.Field]string // the fields whose id changes, and to what
+		wantRev int
+	}{
+		{"nothing changed", func(m *logModal) { m.Notice = "read, nothing more" }, nil, 1},
+		{"the model's reading", func(m *logModal) {
+			m.Draft.Kind, m.Draft.Role, m.Draft.Notes = coaching.KindRideAlong, coaching.RoleObserver, "he nailed discovery"
+		}, map[coaching.Field]string{coaching.FieldKind: "kind.2", coaching.FieldRole: "role.2", coaching.FieldNotes: "notes.2"}, 2},
+		{"fields the notice does not name", func(m *logModal) {
+			m.Draft.Visibility, m.Draft.FollowUpOn = coaching.VisibilityShared, day.AddDays(7)
+		}, map[coaching.Field]string{coaching.FieldVisibility: "visibility.2", coaching.FieldFollowUp: "follow_up.2"}, 2},
+		{"today moved, the date shown with it", func(m *logModal) { m.Today = day.AddDays(-1) },
+			map[coaching.Field]string{coaching.FieldDate: "date.2"}, 2},
+		{"other reps", func(m *logModal) { m.Draft.RepIDs = []string{"UA", "UB"} },
+			map[coaching.Field]string{coaching.FieldReps: "reps.2"}, 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := maps.Clone(shown.IDs)
+			next := shown
+			tt.change(&next)
+			got := next.replacing(shown)
+			want := plainIDs()
+			want[coaching.FieldDate] = "date.1"
+			maps.Copy(want, tt.want)
+			if ids := blockIDs(got); !maps.Equal(ids, want) || got.Meta.Rev != tt.wantRev {
+				t.Errorf("block ids %v at rev %d, want %v at rev %d", ids, got.Meta.Rev, want, tt.wantRev)
+			}
+			if !maps.Equal(shown.IDs, before) {
+				t.Errorf("the form on screen's ids changed: %v", shown.IDs)
+			}
+			var meta modalMeta
+			if err := json.Unmarshal([]byte(got.view().PrivateMetadata), &meta); err != nil || meta.Rev != tt.wantRev {
+				t.Errorf("private_metadata %q, want rv %d", got.view().PrivateMetadata, tt.wantRev)
+			}
+			// Read back from the view it renders, as a refresh or a
+			// submission does, the ids are the same.
+			var v view
+			raw, _ := json.Marshal(got.view())
+			if err := json.Unmarshal(raw, &v); err != nil {
+				t.Fatal(err)
+			}
+			if err := fakeslack.CheckView(raw); err != nil {
+				t.Errorf("Slack would refuse the revised form: %v", err)
+			}
+			if ids := fieldBlockIDs(v); !maps.Equal(ids, want) {
+				t.Errorf("the view's ids read back as %v, want %v", ids, want)
+			}
+		})
+	}
+}
+
+// splitBlockID takes only a field's name with a revision from 1 on as a
+// revised id; anything else (a rep's checkboxes, an odd suffix) is its
+// own name.
+func TestSplitBlockID(t *testing.T) {
+	for _, tt := range []struct {
+		id, name string
+		rev      int
+	}{
+		{"reps", "reps", 0}, {"reps.2", "reps", 2}, {"follow_up.12", "follow_up", 12},
+		{"reps.0", "reps.0", 0}, {"reps.02", "reps.02", 0}, {"reps.", "reps.", 0}, {".2", ".2", 0},
+		{"reps.-1", "reps.-1", 0}, {"kept:U0A", "kept:U0A", 0}, {"a.b.3", "a.b", 3},
+	} {
+		if name, rev := splitBlockID(tt.id); name != tt.name || rev != tt.rev {
+			t.Errorf("splitBlockID(%q) = %q, %d; want %q, %d", tt.id, name, rev, tt.name, tt.rev)
+		}
+	}
+}
