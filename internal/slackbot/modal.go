@@ -373,6 +373,9 @@ func (m logModal) repName(id string) string {
 	return id
 }
 
+// maxOptions is the most options a static select takes (Block Kit).
+const maxOptions = 100
+
 func (m logModal) skillsBlock() *slack.InputBlock {
 	var opts, initial []*slack.OptionBlockObject
 	for _, s := range m.Skills {
@@ -381,6 +384,16 @@ func (m logModal) skillsBlock() *slack.InputBlock {
 		if slices.Contains(m.Draft.Skills, s.ID) {
 			initial = append(initial, o)
 		}
+	}
+	// An edit form keeps the session's skills that are no longer
+	// configured: without them as options the form would drop them, and
+	// any edit of the session (its notes) would erase them from the record.
+	for _, id := range m.Draft.Skills {
+		if !m.Edit || len(opts) == maxOptions || slices.ContainsFunc(m.Skills, func(s coaching.Skill) bool { return s.ID == id }) {
+			continue
+		}
+		o := slack.NewOptionBlockObject(id, plain(textcut.Cut(id+" (no longer offered)", 75)), nil)
+		opts, initial = append(opts, o), append(initial, o)
 	}
 	el := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, plain("Pick skills"), "skills", opts...)
 	el.InitialOptions = initial

@@ -3,7 +3,10 @@ package slackbot
 import (
 	"encoding/json"
 	"maps"
+	"slices"
 	"testing"
+
+	"github.com/slack-go/slack"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/fakeslack"
@@ -100,6 +103,39 @@ func TestSplitBlockID(t *testing.T) {
 	} {
 		if name, rev := splitBlockID(tt.id); name != tt.name || rev != tt.rev {
 			t.Errorf("splitBlockID(%q) = %q, %d; want %q, %d", tt.id, name, rev, tt.name, tt.rev)
+		}
+	}
+}
+
+// An edit form offers, ticked, the session's skills no longer configured:
+// Slack shows only options the select has, so without them the form would
+// drop them and a notes-only edit would erase them from the record. A new
+// form offers the configured skills alone.
+func TestAnEditFormKeepsASkillNoLongerConfigured(t *testing.T) {
+	for _, edit := range []bool{true, false} {
+		m := logModal{Edit: edit, Draft: coaching.Draft{RepIDs: []string{"UA"}, Skills: []string{"closing", "discovery"}},
+			Today: coaching.Date{Year: 2026, Month: 11, Day: 20}, Skills: []coaching.Skill{{ID: "discovery", Label: "Discovery"}}}
+		raw, err := json.Marshal(m.view())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := fakeslack.CheckView(raw); err != nil {
+			t.Fatalf("edit %v: Slack would refuse the form: %v", edit, err)
+		}
+		el := m.skillsBlock().Element.(*slack.MultiSelectBlockElement)
+		var offered, ticked []string
+		for _, o := range el.Options {
+			offered = append(offered, o.Value)
+		}
+		for _, o := range el.InitialOptions {
+			ticked = append(ticked, o.Value)
+		}
+		want := []string{"discovery"}
+		if edit {
+			want = []string{"discovery", "closing"}
+		}
+		if !slices.Equal(offered, want) || !slices.Equal(ticked, want) {
+			t.Errorf("edit %v: offered %v, ticked %v; want both %v", edit, offered, ticked, want)
 		}
 	}
 }
