@@ -26,6 +26,9 @@ type Reader interface {
 	// OpenCommitments lists a rep's open commitments from sessions not undone
 	// (and the rep not removed from), oldest first, narrowed by f.
 	OpenCommitments(ctx context.Context, repID string, f CommitmentFilter, limit int) ([]Commitment, error)
+	// CountOpenCommitments counts what OpenCommitments lists, without
+	// a limit.
+	CountOpenCommitments(ctx context.Context, repID string, f CommitmentFilter) (int, error)
 	// Commitment returns one commitment, of any status.
 	Commitment(ctx context.Context, id int64) (Commitment, error)
 	// SubmissionSession returns the session a submission key produced, and
@@ -59,7 +62,9 @@ type Tx interface {
 	// CloseCommitments sets the status of open commitments among ids that
 	// belong to repIDs and come from live sessions managerID logged,
 	// recording the session that closed them; reopened when that session is
-	// undone. Other ids change nothing, whatever a form says.
+	// undone. bySession 0 closes them outside any session (from /coach
+	// history): recorded with none, so no undo reopens them. Other ids
+	// change nothing, whatever a form says.
 	CloseCommitments(ctx context.Context, managerID string, ids []int64, repIDs []string, status CommitmentStatus, bySession int64, at time.Time) error
 	ReopenCommitments(ctx context.Context, closedBySession int64) error
 	MarkSubmission(ctx context.Context, key string, sessionID int64, at time.Time) error

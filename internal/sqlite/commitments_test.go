@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -416,5 +417,74 @@ func (c *countingStore) Update(ctx context.Context, fn func(coaching.Tx) error) 
 	return c.Store.Update(ctx, func(tx coaching.Tx) error {
 		c.attempts.Add(1)
 		return fn(tx)
+	})
+}
+
+// A close outside any session (from /coach history) is recorded with no
+// closing session (closed_in_session references sessions: 0 would break
+// the key) and when it was made; an undo, which reopens by the closing
+// session, never reopens it. The count of open ones is what the list
+// holds without its limit.
+func TestACloseOutsideAnySessionIsRecordedWithNone(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		st := open(t, db, sqlite.Options{})
+		day := date(2026, time.November, 2)
+		made, later := oneOnOne("UM1", "UR1", day, 30), oneOnOne("UM1", "UR1", day.AddDays(1), 30)
+		insertSessions(t, st, &made, &later)
+		var cs []coaching.Commitment
+		for _, text := range []string{"send recap", "book role-play", "call Acme"} {
+			cs = append(cs, coaching.Commitment{SessionID: made.ID, RepID: "UR1", Text: text, Status: coaching.CommitmentOpen})
+		}
+		if err := st.Update(ctx, func(tx coaching.Tx) error { return tx.InsertCommitments(ctx, cs) }); err != nil {
+			t.Fatal(err)
+		}
+		open, err := st.OpenCommitments(ctx, "UR1", coaching.CommitmentFilter{ManagerID: "UM1"}, 10)
+		if err != nil || len(open) != 3 {
+			t.Fatalf("open = %+v, %v", open, err)
+		}
+		notKept, kept := open[0].ID, open[1].ID
+		at := time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
+		err = st.Update(ctx, func(tx coaching.Tx) error {
+			if err := tx.CloseCommitments(ctx, "UM1", []int64{notKept}, []string{"UR1"}, coaching.CommitmentNotKept, 0, at); err != nil {
+				return err
+			}
+			return tx.CloseCommitments(ctx, "UM1", []int64{kept}, []string{"UR1"}, coaching.CommitmentKept, later.ID, at)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var status string
+		var closedAt int64
+		var closer *int64
+		if err := st.QueryRow(ctx, fmt.Sprintf(`SELECT status, closed_at, closed_in_session FROM commitments WHERE id = %d`, notKept),
+			&status, &closedAt, &closer); err != nil {
+			t.Fatal(err)
+		}
+		if status != "not_kept" || closedAt != at.UnixMilli() || closer != nil {
+			t.Errorf("closed from history: status %s, closed_at %d, closed_in_session %v; want not_kept, %d, none", status, closedAt, closer, at.UnixMilli())
+		}
+		if err := st.Update(ctx, func(tx coaching.Tx) error { return tx.ReopenCommitments(ctx, later.ID) }); err != nil {
+			t.Fatal(err)
+		}
+		for id, want := range map[int64]coaching.CommitmentStatus{notKept: coaching.CommitmentNotKept, kept: coaching.CommitmentOpen} {
+			if c, err := st.Commitment(ctx, id); err != nil || c.Status != want {
+				t.Errorf("after the later session's undo, commitment %d = %+v, %v; want %s", id, c, err, want)
+			}
+		}
+		for _, tt := range []struct {
+			f    coaching.CommitmentFilter
+			want int
+		}{
+			{coaching.CommitmentFilter{ManagerID: "UM1"}, 2},
+			{coaching.CommitmentFilter{ManagerID: "UM2"}, 0},
+			{coaching.CommitmentFilter{ManagerID: "UM1", ExceptSession: made.ID}, 0},
+		} {
+			n, err := st.CountOpenCommitments(ctx, "UR1", tt.f)
+			listed, lerr := st.OpenCommitments(ctx, "UR1", tt.f, 100)
+			if err != nil || lerr != nil || n != tt.want || len(listed) != n {
+				t.Errorf("count with %+v = %d (%v), listed %d (%v); want %d", tt.f, n, err, len(listed), lerr, tt.want)
+			}
+		}
 	})
 }

@@ -285,6 +285,27 @@ func (r reader) sessions(ctx context.Context, q string, args ...any) ([]coaching
 // short of one session's.
 func (r reader) OpenCommitments(ctx context.Context, repID string, f coaching.CommitmentFilter, limit int) (_ []coaching.Commitment, err error) {
 	defer gaveUp(&err)
+	where, args := openWhere(repID, f)
+	// Oldest by the session's date (a backdated session's commitments are
+	// older than ones logged before it), then as made.
+	return r.commitments(ctx, where+` ORDER BY c.occurred_on, c.id LIMIT ?`, append(args, limit)...)
+}
+
+// CountOpenCommitments counts what OpenCommitments lists, without a limit.
+func (r reader) CountOpenCommitments(ctx context.Context, repID string, f coaching.CommitmentFilter) (_ int, err error) {
+	defer gaveUp(&err)
+	where, args := openWhere(repID, f)
+	var n int64
+	if err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM commitments c JOIN sessions s ON s.id = c.session_id WHERE `+where,
+		args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count open commitments of %s: %w", repID, err)
+	}
+	return int(n), nil
+}
+
+// openWhere selects a rep's open commitments from sessions not undone and
+// the rep not removed from, narrowed by f (commitments c, sessions s).
+func openWhere(repID string, f coaching.CommitmentFilter) (string, []any) {
 	where := `c.rep_id = ? AND c.status = 'open' AND s.deleted_at = 0
 		AND NOT EXISTS (SELECT 1 FROM session_reps sr WHERE sr.session_id = c.session_id AND sr.rep_id = c.rep_id AND sr.removed = 1)`
 	args := []any{repID}
@@ -299,9 +320,7 @@ func (r reader) OpenCommitments(ctx context.Context, repID string, f coaching.Co
 		where += ` AND c.session_id <> ?`
 		args = append(args, f.ExceptSession)
 	}
-	// Oldest by the session's date (a backdated session's commitments are
-	// older than ones logged before it), then as made.
-	return r.commitments(ctx, where+` ORDER BY c.occurred_on, c.id LIMIT ?`, append(args, limit)...)
+	return where, args
 }
 
 // Commitment returns one commitment by id.

@@ -267,7 +267,8 @@ func (t *tx) FollowUpCommitments(ctx context.Context, sessionID int64, on coachi
 	return nil
 }
 
-// CloseCommitments marks open commitments of the given reps kept or not kept.
+// CloseCommitments marks open commitments of the given reps kept or not kept,
+// in a session (bySession) or outside any (0: from /coach history).
 // Only commitments from live sessions managerID logged are closed; ids of
 // other reps' or other managers' commitments are ignored, so a forged form
 // can't close someone else's.
@@ -280,12 +281,18 @@ func (t *tx) FollowUpCommitments(ctx context.Context, sessionID int64, on coachi
 // touches the row first goes first, with no lock taken besides, so SQLite
 // pays one column compare.
 func (t *tx) CloseCommitments(ctx context.Context, managerID string, ids []int64, repIDs []string, status coaching.CommitmentStatus, bySession int64, at time.Time) error {
+	// A close outside any session (bySession 0) is stored with none:
+	// closed_in_session references sessions, and an undo reopens by it.
+	var closer any
+	if bySession != 0 {
+		closer = bySession
+	}
 	for _, id := range ids {
 		for _, rep := range repIDs {
 			_, err := t.q.ExecContext(ctx, `UPDATE commitments SET status = ?, closed_at = ?, closed_in_session = ?
 				WHERE id = ? AND rep_id = ? AND status = 'open' AND live = 1
 				AND session_id IN (SELECT s.id FROM sessions s WHERE s.manager_id = ? AND s.deleted_at = 0)`,
-				status, ms(at), bySession, id, rep, managerID)
+				status, ms(at), closer, id, rep, managerID)
 			if err != nil {
 				return fmt.Errorf("close commitment %d: %w", id, err)
 			}
