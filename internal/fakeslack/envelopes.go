@@ -72,6 +72,7 @@ type envelopeConfig struct {
 	channelID     string
 	channelName   string
 	buttonValue   *string
+	option        *string // see PickOption
 	message       map[string]any
 	messageState  map[string]map[string]any // see MessageState
 }
@@ -130,6 +131,15 @@ func MessageFields(fields map[string]any) EnvelopeOption {
 // sharing an action_id, the one with this value.
 func ButtonValue(v string) EnvelopeOption {
 	return func(c *envelopeConfig) { c.buttonValue = &v }
+}
+
+// PickOption makes ClickButton, ClickResponseButton and ClickStale choose,
+// in the menu with their action_id (a static_select or overflow, say),
+// the option with this value, instead of pressing a button: the
+// block_actions Slack sends when an item of a menu is chosen, the option
+// in the action's selected_option and, for a select, in the state.
+func PickOption(v string) EnvelopeOption {
+	return func(c *envelopeConfig) { c.option = &v }
 }
 
 // Send delivers an envelope of type typ ("events_api", "slash_commands",

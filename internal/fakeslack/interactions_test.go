@@ -611,3 +611,67 @@ func TestAResponseNeedsContent(t *testing.T) {
 		})
 	}
 }
+
+// Choosing an item of a menu in a message sends the option chosen, as
+// Slack does: in the action's selected_option and, for a select (which
+// keeps what it shows), in the state; an overflow menu has no state.
+func TestPickOptionInAMessagesMenus(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	api := apiClient(fake)
+
+	in, err := fake.SlashCommand(ctx, "U0ALICE", "/coach", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = sm.Ack(*nextEvent(ctx, t, sm, socketmode.EventTypeSlashCommand).Request)
+	opts := func() []*slack.OptionBlockObject {
+		return []*slack.OptionBlockObject{
+			slack.NewOptionBlockObject("kept:7", slack.NewTextBlockObject(slack.PlainTextType, "Kept", false, false), nil),
+			slack.NewOptionBlockObject("not_kept:7", slack.NewTextBlockObject(slack.PlainTextType, "Not kept", false, false), nil),
+		}
+	}
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, slack.NewTextBlockObject(slack.PlainTextType, "Mark as…", false, false), "close", opts()...)
+	over := slack.NewOverflowBlockElement("more", opts()...)
+	_, _, err = api.PostMessageContext(ctx, "", slack.MsgOptionResponseURL(in.ResponseURL, slack.ResponseTypeEphemeral),
+		slack.MsgOptionText("Open commitments", false), slack.MsgOptionBlocks(
+			slack.NewSectionBlock(slack.NewTextBlockObject(slack.PlainTextType, "• send the recap", false, false), nil, slack.NewAccessory(sel), slack.SectionBlockOptionBlockID("oc7")),
+			slack.NewSectionBlock(slack.NewTextBlockObject(slack.PlainTextType, "• book a role-play", false, false), nil, slack.NewAccessory(over), slack.SectionBlockOptionBlockID("ov7"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.WaitForResponse(ctx, func(r Response) bool { return r.URL == in.ResponseURL }); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tt := range []struct {
+		actionID, typ, blockID string
+		state                  bool
+	}{
+		{"close", "static_select", "oc7", true},
+		{"more", "overflow", "ov7", false},
+	} {
+		if _, err := fake.ClickResponseButton(ctx, "U0ALICE", in.ResponseURL, tt.actionID, PickOption("not_kept:7")); err != nil {
+			t.Fatal(err)
+		}
+		evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+		_ = sm.Ack(*evt.Request)
+		cb := evt.Data.(slack.InteractionCallback)
+		act := cb.ActionCallback.BlockActions
+		if len(act) != 1 || string(act[0].Type) != tt.typ || act[0].BlockID != tt.blockID || act[0].SelectedOption.Value != "not_kept:7" ||
+			act[0].SelectedOption.Text == nil || act[0].SelectedOption.Text.Text != "Not kept" {
+			t.Errorf("%s: actions = %+v", tt.typ, act)
+		}
+		got, inState := cb.BlockActionState.Values[tt.blockID][tt.actionID]
+		if inState != tt.state || (tt.state && got.SelectedOption.Value != "not_kept:7") {
+			t.Errorf("%s: state %+v (reported: %v), want reported %v with the pick", tt.typ, cb.BlockActionState.Values, inState, tt.state)
+		}
+	}
+	if _, err := fake.ClickResponseButton(ctx, "U0ALICE", in.ResponseURL, "close", PickOption("gone:7")); err == nil || !strings.Contains(err.Error(), "oc7") {
+		t.Errorf("an option the menu lacks was chosen: %v", err)
+	}
+	if _, err := fake.ClickResponseButton(ctx, "U0BOB", in.ResponseURL, "close", PickOption("kept:7")); err == nil {
+		t.Error("a user who cannot see the ephemeral message chose in it")
+	}
+}

@@ -84,7 +84,8 @@ func (s *Server) SlashCommand(ctx context.Context, userID, command, text string,
 // channel/ts (channel may be a user id for the bot's DM) and sends the
 // block_actions envelope Slack would, shaped like
 // heybot_block_actions_dm_button.json. Use ButtonValue, or
-// ClickButtonWithValue, when several buttons share the action_id.
+// ClickButtonWithValue, when several buttons share the action_id, and
+// PickOption to choose an item of a menu instead.
 // Ephemeral messages (chat.postEphemeral) work too. Only a user who can
 // see the message can click in it (see visibleTo): another user's click is
 // refused, as are those of ClickStale and ClickResponseButton.
@@ -121,9 +122,10 @@ func (s *Server) ClickStale(ctx context.Context, userID string, snap Message, ac
 	return s.clickLocked(ctx, userID, old, actionID, cfg)
 }
 
-// ClickResponseButton clicks a button in the latest live message posted (or
-// replaced) through responseURL, usually an ephemeral one: the container
-// then says is_ephemeral true and, as in Slack, no message is attached.
+// ClickResponseButton clicks a button (or, with PickOption, chooses an
+// item of a menu) in the latest live message posted (or replaced) through
+// responseURL, usually an ephemeral one: the container then says
+// is_ephemeral true and, as in Slack, no message is attached.
 func (s *Server) ClickResponseButton(ctx context.Context, userID, responseURL, actionID string, opts ...EnvelopeOption) (Interaction, error) {
 	cfg := newEnvelopeConfig(opts)
 	s.mu.Lock()
@@ -159,7 +161,7 @@ func (s *Server) clickLocked(ctx context.Context, userID string, m *message, act
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("click %s in message %s: %s cannot see it: %s", actionID, m.ts, userID, why)
 	}
-	blockID, button, err := findButton(m.blocks, actionID, cfg.buttonValue)
+	blockID, action, picked, err := findAction(m.blocks, actionID, cfg)
 	if err != nil {
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("click in message %s: %w", m.ts, err)
@@ -168,6 +170,13 @@ func (s *Server) clickLocked(ctx context.Context, userID string, m *message, act
 	if err := fitValues(m.blocks, given, cfg.messageState); err != nil {
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("click in message %s: state: %w", m.ts, err)
+	}
+	if picked != nil {
+		// A select shows the item chosen, and the state says so.
+		if given[blockID] == nil {
+			given[blockID] = map[string]any{}
+		}
+		given[blockID][actionID] = picked
 	}
 	// The response_url answers for the message in its channel, as it is
 	// now: a stale click (m a copy a client still showed) replaces the
@@ -184,12 +193,7 @@ func (s *Server) clickLocked(ctx context.Context, userID string, m *message, act
 	if m.threadTS != "" {
 		container["thread_ts"] = m.threadTS
 	}
-	action := map[string]any{"action_id": actionID, "block_id": blockID, "type": "button", "action_ts": s.actionTS()}
-	for _, k := range []string{"text", "value", "style", "url"} {
-		if v, ok := button[k]; ok {
-			action[k] = v
-		}
-	}
+	action["action_ts"] = s.actionTS()
 	payload := map[string]any{
 		"type": "block_actions", "user": s.userRefLocked(userID), "api_app_id": s.appID,
 		"token": VerificationToken, "container": container, "trigger_id": in.TriggerID,
@@ -207,6 +211,67 @@ func (s *Server) clickLocked(ctx context.Context, userID string, m *message, act
 		return in, fmt.Errorf("click %s: %w", actionID, err)
 	}
 	return in, nil
+}
+
+// findAction finds what a click uses in blocks: the button with actionID
+// (and cfg's ButtonValue, when given) or, with PickOption, the option of
+// the menu with actionID. It returns the block's id, the action as
+// block_actions carries it and, for a menu with a state (a select, not an
+// overflow), the state value the pick gives it.
+func findAction(blocks []any, actionID string, cfg envelopeConfig) (string, map[string]any, map[string]any, error) {
+	if cfg.option == nil {
+		blockID, button, err := findButton(blocks, actionID, cfg.buttonValue)
+		if err != nil {
+			return "", nil, nil, err
+		}
+		action := map[string]any{"action_id": actionID, "block_id": blockID, "type": "button"}
+		for _, k := range []string{"text", "value", "style", "url"} {
+			if v, ok := button[k]; ok {
+				action[k] = v
+			}
+		}
+		return blockID, action, nil, nil
+	}
+	blockID, el, opt, err := findOption(blocks, actionID, *cfg.option)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	typ, _ := el["type"].(string)
+	// bolt-js's OverflowAction and StaticSelectAction: the option chosen
+	// in selected_option; a select's placeholder beside it.
+	action := map[string]any{"action_id": actionID, "block_id": blockID, "type": typ, "selected_option": opt}
+	if ph, ok := el["placeholder"]; ok {
+		action["placeholder"] = ph
+	}
+	var picked map[string]any
+	if f, ok := stateFields[typ]; ok && f.key == "selected_option" {
+		picked = map[string]any{"type": typ, "selected_option": opt}
+	}
+	return blockID, action, picked, nil
+}
+
+// findOption finds the menu with actionID offering an option with value,
+// and returns its block's id, the menu and the option.
+func findOption(blocks []any, actionID, value string) (string, map[string]any, map[string]any, error) {
+	var seen []string
+	for _, b := range blocks {
+		bm, _ := b.(map[string]any)
+		if bm == nil {
+			continue
+		}
+		for _, el := range elementsOf(bm) {
+			if el["action_id"] != actionID || el["type"] == "button" {
+				continue
+			}
+			if opt, ok := optionFor(el, value); ok {
+				blockID, _ := bm["block_id"].(string)
+				return blockID, el, opt, nil
+			}
+			blockID, _ := bm["block_id"].(string)
+			seen = append(seen, blockID)
+		}
+	}
+	return "", nil, nil, fmt.Errorf("no menu %s with an option %q (menus %s are in blocks: %s)", actionID, value, actionID, strings.Join(seen, ", "))
 }
 
 // visibleTo says why userID cannot see m, "" when they can. A user clicks

@@ -560,6 +560,17 @@ func CheckMessage(blocks []byte) error {
 	return nil
 }
 
+// CheckResponse applies the rules a response_url post's blocks (a JSON
+// array) meet: a message's, but for the cumulative text limit, which
+// only chat.* methods apply (see maxMessageBlockText). It returns a
+// *Refusal, or nil when Slack would take the blocks.
+func CheckResponse(blocks []byte) error {
+	if code, msgs := checkResponseBlocks(blocks); code != "" {
+		return &Refusal{Code: code, Messages: msgs}
+	}
+	return nil
+}
+
 // CheckView applies the rules views.open and views.publish apply to a view
 // (a JSON object). It returns a *Refusal, or nil when Slack would take it.
 func CheckView(view []byte) error {
