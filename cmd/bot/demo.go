@@ -251,7 +251,7 @@ func (s *demoSeeder) log(mgr, rep string, kind coaching.Kind, role coaching.Role
 		Skills: []string{coaching.DefaultSkills()[s.n%8].ID}}
 	if commit != "" {
 		d.Commitments = []string{commit}
-		open, err := s.svc.OpenCommitments(s.ctx, mgr, rep)
+		open, err := s.svc.ClosableCommitments(s.ctx, mgr, rep, 0)
 		if err != nil {
 			s.err = err
 			return

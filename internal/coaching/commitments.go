@@ -1,15 +1,14 @@
 package coaching
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 )
 
 // Who sees and closes a rep's open commitments (PRODUCT.md, "commitments
 // carry over"): a manager, those from sessions they logged, to read and to
-// tick off as kept; a leader, also those from shared sessions logged by
+// close, as kept in the log form or as kept or not kept from /coach
+// history; a leader, also those from shared sessions logged by
 // managers below them in the current reporting tree, to read only. Nobody
 // else, whatever sessions they log with that rep.
 
@@ -21,32 +20,62 @@ const maxSharedScan = 500
 // the data can't loop.
 const maxTreeDepth = 64
 
+// OpenList is a rep's open commitments as one viewer may read them.
+type OpenList struct {
+	// Own: from sessions the viewer logged, the MaxOpenCommitments
+	// oldest, theirs to close; More: how many more of theirs are open.
+	Own  []Commitment
+	More int
+	// Below: for a leader, from shared sessions logged by managers below
+	// them, the MaxOpenCommitments oldest, read only.
+	Below []Commitment
+}
+
 // OpenCommitments lists the oldest open commitments of a rep that viewerID
 // may read: from sessions the viewer logged and, for a leader, from shared
-// sessions logged by managers below them.
-func (s *Service) OpenCommitments(ctx context.Context, viewerID, repID string) ([]Commitment, error) {
-	out, err := s.store.OpenCommitments(ctx, repID, CommitmentFilter{ManagerID: viewerID}, MaxOpenCommitments)
-	if err != nil {
-		return nil, fmt.Errorf("read open commitments of %s: %w", repID, err)
+// sessions logged by managers below them. Each part is the oldest
+// session's first.
+func (s *Service) OpenCommitments(ctx context.Context, viewerID, repID string) (OpenList, error) {
+	var out OpenList
+	var err error
+	if out.Own, err = s.ClosableCommitments(ctx, viewerID, repID, 0); err != nil {
+		return OpenList{}, err
 	}
+	if len(out.Own) == MaxOpenCommitments {
+		n, err := s.store.CountOpenCommitments(ctx, repID, CommitmentFilter{ManagerID: viewerID})
+		if err != nil {
+			return OpenList{}, fmt.Errorf("count open commitments of %s: %w", repID, err)
+		}
+		out.More = max(n-len(out.Own), 0)
+	}
+	if out.Below, err = s.sharedBelow(ctx, viewerID, repID); err != nil {
+		return OpenList{}, err
+	}
+	return out, nil
+}
+
+// sharedBelow lists the oldest open commitments of a rep from shared
+// sessions logged by managers below viewerID, when they are a leader.
+func (s *Service) sharedBelow(ctx context.Context, viewerID, repID string) ([]Commitment, error) {
 	viewer, err := s.store.Person(ctx, viewerID)
 	if ErrorCode(err) == ENotFound {
-		return out, nil
+		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	if !viewer.Holds(PersonLeader) {
-		return out, nil
+		return nil, nil
 	}
 	shared, err := s.store.OpenCommitments(ctx, repID, CommitmentFilter{SharedOnly: true}, maxSharedScan)
 	if err != nil {
 		return nil, fmt.Errorf("read shared commitments of %s: %w", repID, err)
 	}
+	var out []Commitment
 	below := map[string]bool{}
 	for _, c := range shared {
 		if c.ManagerID == viewerID {
-			continue // already listed as the viewer's own
+			continue // the viewer's own
 		}
 		ok, seen := below[c.ManagerID]
 		if !seen {
@@ -58,14 +87,11 @@ func (s *Service) OpenCommitments(ctx context.Context, viewerID, repID string) (
 		if ok {
 			out = append(out, c)
 		}
+		if len(out) == MaxOpenCommitments {
+			break // the store lists them oldest first
+		}
 	}
-	// The oldest session first, as the store lists each part: a shared
-	// session backdated below the leader is older than their own of last
-	// week, whatever the ids.
-	slices.SortFunc(out, func(a, b Commitment) int {
-		return cmp.Or(a.CreatedOn.Compare(b.CreatedOn), cmp.Compare(a.ID, b.ID))
-	})
-	return out[:min(len(out), MaxOpenCommitments)], nil
+	return out, nil
 }
 
 // ClosableCommitments lists the oldest open commitments of a rep that
@@ -123,4 +149,80 @@ func (s *Service) closeKept(ctx context.Context, tx Tx, managerID string, d Draf
 		}
 	}
 	return tx.CloseCommitments(ctx, managerID, d.KeptCommitments, d.RepIDs, CommitmentKept, bySession, s.now())
+}
+
+// CloseCommitment marks one open commitment kept or not kept outside any
+// session: from /coach history, where a manager closes one the rep did
+// not keep (the log form only ticks those kept), or one past the form's
+// ten. The form's rules hold: only the manager who logged its session,
+// only while that session counts and the rep is on it, only while open.
+// It is recorded with no closing session, so undoing a later session
+// never reopens it, and with an audit line, as nothing else records who
+// closed it. It returns the commitment as closed. A close that finds it
+// closed already, or no longer counting, is refused with EStale and
+// changes nothing: a click on a list shown before.
+func (s *Service) CloseCommitment(ctx context.Context, managerID string, id int64, status CommitmentStatus) (Commitment, error) {
+	if status != CommitmentKept && status != CommitmentNotKept {
+		return Commitment{}, Errorf(EInvalid, "A commitment closes as kept or not kept, not %q.", status)
+	}
+	var out Commitment
+	err := s.store.Update(ctx, func(tx Tx) error {
+		c, err := tx.Commitment(ctx, id)
+		if ErrorCode(err) == ENotFound {
+			return Errorf(EStale, "That commitment is no longer there: its session was edited since. Nothing was changed.")
+		}
+		if err != nil {
+			return err
+		}
+		if c.ManagerID != managerID {
+			return Errorf(EForbidden, "You can close only commitments from sessions you logged.")
+		}
+		if c.Status != CommitmentOpen {
+			return closedAlready(c.Status)
+		}
+		sess, err := tx.Session(ctx, c.SessionID)
+		if err != nil {
+			return err
+		}
+		if r, ok := sess.Rep(c.RepID); sess.Undone() || !ok || r.Removed {
+			return notCounting(c.RepID)
+		}
+		now := s.now()
+		if err := tx.CloseCommitments(ctx, managerID, []int64{id}, []string{c.RepID}, status, 0, now); err != nil {
+			return err
+		}
+		// Read back: on PostgreSQL a close or an undo committed while the
+		// UPDATE waited is seen by the UPDATE's own checks only.
+		if out, err = tx.Commitment(ctx, id); err != nil {
+			return err
+		}
+		switch out.Status {
+		case status:
+		case CommitmentOpen:
+			return notCounting(c.RepID)
+		default:
+			return closedAlready(out.Status)
+		}
+		return tx.Audit(ctx, AuditEntry{At: now, ActorID: managerID, Action: "close_commitment", SessionID: c.SessionID,
+			Detail: map[string]any{"commitment_id": id, "rep": c.RepID, "status": status}})
+	})
+	if err != nil {
+		return Commitment{}, fmt.Errorf("close commitment %d as %s: %w", id, status, err)
+	}
+	return out, nil
+}
+
+// closedAlready refuses to close a commitment closed since it was listed.
+func closedAlready(st CommitmentStatus) error {
+	words := "kept"
+	if st == CommitmentNotKept {
+		words = "not kept"
+	}
+	return Errorf(EStale, "That commitment was marked %s already. Nothing was changed.", words)
+}
+
+// notCounting refuses to close a commitment whose session was undone, or
+// whose rep was taken off it, since it was listed.
+func notCounting(repID string) error {
+	return Errorf(EStale, "That commitment no longer counts: its session was undone, or <@%s> taken off it. Nothing was changed.", repID)
 }

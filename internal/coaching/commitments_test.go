@@ -2,12 +2,15 @@ package coaching_test
 
 import (
 	"context"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sqlite"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
 // commitmentOrg is Vera (leader) above Max and Mia (managers), Sam (Max's
@@ -23,8 +26,15 @@ type commitmentOrg struct {
 
 func newCommitmentOrg(t *testing.T) commitmentOrg {
 	t.Helper()
+	return newCommitmentOrgOn(t, filepath.Join(t.TempDir(), "c.db"))
+}
+
+// newCommitmentOrgOn is newCommitmentOrg on db, a SQLite path or a
+// PostgreSQL URL.
+func newCommitmentOrgOn(t *testing.T, db string) commitmentOrg {
+	t.Helper()
 	ctx := context.Background()
-	svc, st, clk := newService(t)
+	svc, st, clk := newServiceOn(t, db)
 	person := func(id, role, manager string) coaching.Person {
 		return coaching.Person{ID: id, Name: id, Roles: []string{role}, ManagerID: manager}
 	}
@@ -52,6 +62,10 @@ func newCommitmentOrg(t *testing.T) commitmentOrg {
 	o.mia, _ = logWith("UMIA", "k3", coaching.VisibilityPrivate, "private to Mia")
 	return o
 }
+
+// readable is all a viewer reads of a rep's open commitments: their own,
+// then those below them.
+func readable(l coaching.OpenList) []coaching.Commitment { return append(l.Own, l.Below...) }
 
 func ids(cs []coaching.Commitment) []int64 {
 	var out []int64
@@ -81,8 +95,8 @@ func TestOnlyTheirManagerAndLeadersAboveSeeCommitments(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(ids(read), tt.read) {
-				t.Errorf("reads %v, want %v", ids(read), tt.read)
+			if !slices.Equal(ids(readable(read)), tt.read) {
+				t.Errorf("reads %v, want %v", ids(readable(read)), tt.read)
 			}
 			closable, err := o.svc.ClosableCommitments(ctx, tt.viewer, "USAM", 0)
 			if err != nil {
@@ -113,8 +127,8 @@ func TestALeaderSeesNothingOnceTheTreeChanges(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(ids(got), want) {
-			t.Errorf("%s reads %v, want %v", viewer, ids(got), want)
+		if !slices.Equal(ids(readable(got)), want) {
+			t.Errorf("%s reads %v, want %v", viewer, ids(readable(got)), want)
 		}
 	}
 }
@@ -140,8 +154,8 @@ func TestAnotherManagersCommitmentsCannotBeClosed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(ids(open), []int64{o.private, o.shared}) {
-		t.Fatalf("Max's open commitments after forged closes: %v", ids(open))
+	if !slices.Equal(ids(readable(open)), []int64{o.private, o.shared}) {
+		t.Fatalf("Max's open commitments after forged closes: %v", ids(readable(open)))
 	}
 	if rows := exportCount(t, o.st); rows != 3 {
 		t.Errorf("forged submissions stored sessions: %d rows, want 3", rows)
@@ -153,9 +167,9 @@ func TestAnotherManagersCommitmentsCannotBeClosed(t *testing.T) {
 	if _, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMAX", Draft: d, Source: coaching.SourceModal, Key: "k4"}); err != nil {
 		t.Fatal(err)
 	}
-	open, _ = o.svc.ClosableCommitments(ctx, "UMAX", "USAM", 0)
-	if slices.Contains(ids(open), o.private) {
-		t.Errorf("Max could not tick off his own commitment: %v", ids(open))
+	closable, _ := o.svc.ClosableCommitments(ctx, "UMAX", "USAM", 0)
+	if slices.Contains(ids(closable), o.private) {
+		t.Errorf("Max could not tick off his own commitment: %v", ids(closable))
 	}
 }
 
@@ -181,7 +195,8 @@ func TestOpenCommitmentsComeOldestSessionFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, viewer := range []string{"UMAX", "UVERA"} {
-		open, err := o.svc.OpenCommitments(ctx, viewer, "USAM")
+		read, err := o.svc.OpenCommitments(ctx, viewer, "USAM")
+		open := readable(read)
 		if err != nil || len(open) == 0 || open[0].SessionID != s.ID {
 			t.Errorf("%s's open commitments %+v (%v): want the backdated session's first", viewer, open, err)
 		}
@@ -233,5 +248,180 @@ func TestClosableCommitmentsLeaveOutTheEditedSessionBeforeTheLimit(t *testing.T)
 				t.Errorf("%d closable, %d of them the edited session's; want %d, %d", len(cs), own, coaching.MaxOpenCommitments, tt.wantEdited)
 			}
 		})
+	}
+}
+
+// statusOf reads a commitment's status from the store.
+func statusOf(t *testing.T, st *sqlite.Store, id int64) coaching.CommitmentStatus {
+	t.Helper()
+	c, err := st.Commitment(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.Status
+}
+
+// A commitment the rep did not keep is closed as not kept by the manager
+// who logged it (from /coach history), outside any session: it leaves
+// their open list and the log form's, and undoing a later session, which
+// reopens what that session ticked, leaves it closed.
+func TestAManagerClosesACommitmentAsNotKept(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		o := newCommitmentOrgOn(t, db)
+		c, err := o.svc.CloseCommitment(ctx, "UMAX", o.private, coaching.CommitmentNotKept)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.ID != o.private || c.Status != coaching.CommitmentNotKept || c.Text != "private to Max" {
+			t.Errorf("closed %+v, want the private commitment, not kept", c)
+		}
+		if got := statusOf(t, o.st, o.private); got != coaching.CommitmentNotKept {
+			t.Errorf("stored status %s, want not_kept", got)
+		}
+		read, err := o.svc.OpenCommitments(ctx, "UMAX", "USAM")
+		if err != nil || !slices.Equal(ids(read.Own), []int64{o.shared}) {
+			t.Errorf("Max's open commitments %v (%v), want the shared one only", ids(read.Own), err)
+		}
+		if form, _ := o.svc.ClosableCommitments(ctx, "UMAX", "USAM", 0); !slices.Equal(ids(form), []int64{o.shared}) {
+			t.Errorf("the log form offers %v, want the shared one only", ids(form))
+		}
+
+		// A later session ticks the shared one kept, and is undone: that
+		// one reopens, the one closed from history stays not kept.
+		d := oneOnOne("USAM")
+		d.KeptCommitments = []int64{o.shared}
+		later, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMAX", Draft: d, Source: coaching.SourceModal, Key: "later"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.svc.UndoSession(ctx, "UMAX", later.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := statusOf(t, o.st, o.shared); got != coaching.CommitmentOpen {
+			t.Errorf("the undone session's tick: %s, want open again", got)
+		}
+		if got := statusOf(t, o.st, o.private); got != coaching.CommitmentNotKept {
+			t.Errorf("after an undo of a later session: %s, want not_kept still", got)
+		}
+
+		// Kept works the same way.
+		if c, err := o.svc.CloseCommitment(ctx, "UMAX", o.shared, coaching.CommitmentKept); err != nil || c.Status != coaching.CommitmentKept {
+			t.Errorf("closing as kept: %+v, %v", c, err)
+		}
+	})
+}
+
+// Only the manager who logged a commitment's session closes it: another
+// manager, the leader above (who reads the shared one), the rep and
+// anyone else are refused and nothing changes, whatever a forged click
+// says. A status other than kept or not kept is refused too.
+func TestOnlyTheirManagerClosesACommitment(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		o := newCommitmentOrgOn(t, db)
+		for _, who := range []string{"UMIA", "UVERA", "USAM", "UOLLY", "UNOBODY"} {
+			for _, id := range []int64{o.private, o.shared} {
+				if _, err := o.svc.CloseCommitment(ctx, who, id, coaching.CommitmentNotKept); coaching.ErrorCode(err) != coaching.EForbidden {
+					t.Errorf("%s closing Max's commitment %d: err = %v, want forbidden", who, id, err)
+				}
+			}
+		}
+		for _, st := range []coaching.CommitmentStatus{coaching.CommitmentOpen, "dropped"} {
+			if _, err := o.svc.CloseCommitment(ctx, "UMAX", o.private, st); coaching.ErrorCode(err) != coaching.EInvalid {
+				t.Errorf("closing as %q: err = %v, want invalid", st, err)
+			}
+		}
+		for _, id := range []int64{o.private, o.shared, o.mia} {
+			if got := statusOf(t, o.st, id); got != coaching.CommitmentOpen {
+				t.Errorf("commitment %d is %s after refused closes, want open", id, got)
+			}
+		}
+	})
+}
+
+// A close from a list shown before is answered kindly (EStale, saying
+// why) and changes nothing: the commitment was closed since (ticked in a
+// form, or closed from history already), its session was undone, or an
+// edit took its line away.
+func TestAStaleCloseChangesNothing(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		o := newCommitmentOrgOn(t, db)
+		// Ticked kept in a form since the list was shown.
+		d := oneOnOne("USAM")
+		d.KeptCommitments = []int64{o.private}
+		if _, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMAX", Draft: d, Source: coaching.SourceModal, Key: "tick"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := o.svc.CloseCommitment(ctx, "UMAX", o.private, coaching.CommitmentNotKept)
+		if coaching.ErrorCode(err) != coaching.EStale || !strings.Contains(coaching.ErrorMessage(err), "marked kept already") {
+			t.Errorf("closing one ticked kept since: %v, want stale, saying it was kept", err)
+		}
+		if got := statusOf(t, o.st, o.private); got != coaching.CommitmentKept {
+			t.Errorf("after a stale close: %s, want kept still", got)
+		}
+		// Closed from history twice (a second click on the old list).
+		if _, err := o.svc.CloseCommitment(ctx, "UMAX", o.shared, coaching.CommitmentNotKept); err != nil {
+			t.Fatal(err)
+		}
+		_, err = o.svc.CloseCommitment(ctx, "UMAX", o.shared, coaching.CommitmentKept)
+		if coaching.ErrorCode(err) != coaching.EStale || !strings.Contains(coaching.ErrorMessage(err), "marked not kept already") {
+			t.Errorf("closing one closed since: %v, want stale, saying it was not kept", err)
+		}
+		if got := statusOf(t, o.st, o.shared); got != coaching.CommitmentNotKept {
+			t.Errorf("after a second close: %s, want not_kept still", got)
+		}
+		// Its session undone since.
+		miaSessions, err := o.svc.History(ctx, "UMIA", "USAM", 1)
+		if err != nil || len(miaSessions) != 1 {
+			t.Fatalf("Mia's sessions: %v, %v", miaSessions, err)
+		}
+		if _, err := o.svc.UndoSession(ctx, "UMIA", miaSessions[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.svc.CloseCommitment(ctx, "UMIA", o.mia, coaching.CommitmentNotKept); coaching.ErrorCode(err) != coaching.EStale {
+			t.Errorf("closing one of an undone session: %v, want stale", err)
+		}
+		if got := statusOf(t, o.st, o.mia); got != coaching.CommitmentOpen {
+			t.Errorf("the undone session's commitment is %s, want open, as undone sessions leave theirs", got)
+		}
+		// Its line taken away by an edit since.
+		d = oneOnOne("USAM")
+		d.Commitments = []string{"soon gone"}
+		s, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMAX", Draft: d, Source: coaching.SourceModal, Key: "gone"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gone := s.Commitments[0].ID
+		d.Commitments = nil
+		if _, err := o.svc.EditSession(ctx, coaching.EditRequest{ActorID: "UMAX", SessionID: s.ID, Version: s.Version, Draft: d, Key: "edit"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.svc.CloseCommitment(ctx, "UMAX", gone, coaching.CommitmentNotKept); coaching.ErrorCode(err) != coaching.EStale {
+			t.Errorf("closing one an edit took away: %v, want stale", err)
+		}
+	})
+}
+
+// A manager with more open commitments with a rep than a list shows is
+// told how many more.
+func TestOpenCommitmentsSayHowManyMore(t *testing.T) {
+	ctx := context.Background()
+	o := newCommitmentOrg(t) // Max: two open commitments with Sam
+	d := oneOnOne("USAM")
+	d.Commitments = nil
+	for i := range coaching.MaxOpenCommitments + 1 {
+		d.Commitments = append(d.Commitments, "more "+strconv.Itoa(i))
+	}
+	if _, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMAX", Draft: d, Source: coaching.SourceModal, Key: "many"}); err != nil {
+		t.Fatal(err)
+	}
+	read, err := o.svc.OpenCommitments(ctx, "UMAX", "USAM")
+	if err != nil || len(read.Own) != coaching.MaxOpenCommitments || read.More != 3 || read.Own[0].ID != o.private {
+		t.Errorf("Max reads %d of his own, the first %d, and %d more (%v); want the 10 oldest and 3 more", len(read.Own), read.Own[0].ID, read.More, err)
+	}
+	if read, _ := o.svc.OpenCommitments(ctx, "UMIA", "USAM"); len(read.Own) != 1 || read.More != 0 {
+		t.Errorf("Mia reads %d and %d more, want her one", len(read.Own), read.More)
 	}
 }

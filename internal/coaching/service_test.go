@@ -147,10 +147,10 @@ func TestAnEditMovesTheFollowUpOfOpenCommitments(t *testing.T) {
 			t.Fatal(err)
 		}
 		open, err := svc.OpenCommitments(ctx, "UMGR", "UREP")
-		if err != nil || len(open) != 2 {
+		if err != nil || len(open.Own) != 2 {
 			t.Fatalf("open commitments %+v, %v; want the session's 2", open, err)
 		}
-		for _, c := range open {
+		for _, c := range open.Own {
 			if c.FollowUpOn != day("2026-12-07") {
 				t.Errorf("%q follows up on %s, want the edited 2026-12-07", c.Text, c.FollowUpOn)
 			}

@@ -469,32 +469,42 @@ func historyTarget(args string) (repID string, ok bool) {
 // and, for a leader above the rep, those managers below them logged with
 // the rep, read only.
 func (b *Bot) history(ctx context.Context, cmd slashCommand, repID string) {
-	h := historyView{viewerID: cmd.UserID, repID: repID}
-	var err error
-	// One more than is shown, to tell whether there are older ones.
-	if h.own, err = b.svc.History(ctx, cmd.UserID, repID, historyLimit+1); err != nil {
+	h, err := b.historyOf(ctx, cmd.UserID, repID)
+	if err != nil {
 		b.logAnswerError("history", err, "user_id", cmd.UserID)
 		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+escKeepMentions(coaching.ErrorMessage(err))), false)
 		return
+	}
+	b.respond(ctx, cmd.ResponseURL, historyMessage(h), false)
+}
+
+// historyOf reads what /coach history [@rep] shows viewerID. Only their
+// own sessions are needed; the rest, when it cannot be read, is left out.
+func (b *Bot) historyOf(ctx context.Context, viewerID, repID string) (historyView, error) {
+	h := historyView{viewerID: viewerID, repID: repID}
+	var err error
+	// One more than is shown, to tell whether there are older ones.
+	if h.own, err = b.svc.History(ctx, viewerID, repID, historyLimit+1); err != nil {
+		return historyView{}, err
 	}
 	h.own, h.more = latest(h.own, historyLimit)
 	if len(h.own) == 0 {
 		// Someone who logged nothing may be a rep looking for the
 		// coaching they received, or for a colleague's: say where theirs
 		// is, and whose this list is.
-		if got, err := b.svc.RepSessions(ctx, cmd.UserID, 1); err == nil {
+		if got, err := b.svc.RepSessions(ctx, viewerID, 1); err == nil {
 			h.received = len(got) > 0
 		}
 	}
 	if repID != "" {
-		if h.open, err = b.svc.OpenCommitments(ctx, cmd.UserID, repID); err != nil {
+		if h.open, err = b.svc.OpenCommitments(ctx, viewerID, repID); err != nil {
 			b.log.Warn("could not read open commitments", "rep_id", repID, "err", err)
 		}
-		if h.below, h.leader, err = b.svc.LeaderHistory(ctx, cmd.UserID, repID, historyLimit); err != nil {
-			b.log.Warn("could not read the sessions below a leader", "user_id", cmd.UserID, "rep_id", repID, "err", err)
+		if h.below, h.leader, err = b.svc.LeaderHistory(ctx, viewerID, repID, historyLimit); err != nil {
+			b.log.Warn("could not read the sessions below a leader", "user_id", viewerID, "rep_id", repID, "err", err)
 		}
 	}
-	b.respond(ctx, cmd.ResponseURL, historyMessage(h), false)
+	return h, nil
 }
 
 // historyView is what /coach history shows someone.
@@ -508,7 +518,10 @@ type historyView struct {
 	// coaching.LeaderView shows them.
 	leader bool
 	below  []coaching.Session
-	open   []coaching.Commitment // the rep's, those the viewer may read
+	open   coaching.OpenList // the rep's, those the viewer may read
+	// notice says what became of a commitment just closed from this
+	// list (mrkdwn), above the open ones.
+	notice string
 }
 
 // Room the sessions below a leader take in their history of a rep: two
@@ -561,12 +574,18 @@ func historyMessage(h historyView) message {
 	if h.more {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(olderText(h.repID))))
 	}
+	open := openCommitmentBlocks(h.open, h.notice)
 	if h.leader {
+		// The sessions below, read only, take the room the rest leaves
+		// in a message.
 		title = "Coaching with " + mention(h.repID) + " by managers below you"
-		blocks = append(blocks, belowBlocks(title, h.repID, h.below)...)
+		blocks = append(blocks, belowBlocks(title, h.repID, h.below, maxMessageBlocks-len(blocks)-len(open))...)
 	}
-	return message{Text: title, Blocks: append(blocks, openCommitmentBlocks(h.viewerID, h.open)...)}
+	return message{Text: title, Blocks: append(blocks, open...)}
 }
+
+// maxMessageBlocks is how many blocks Slack takes in one message.
+const maxMessageBlocks = 50
 
 // olderText says that a history shows only the latest sessions, and where
 // the older ones are: narrowed to one rep, or in an admin's export.
@@ -579,8 +598,9 @@ func olderText(repID string) string {
 
 // belowBlocks are the sessions managers below a leader logged with a rep:
 // notes and commitments where the manager shared them with leaders,
-// "private" otherwise; each rep's status, never a rating or comment.
-func belowBlocks(title, repID string, below []coaching.Session) []slack.Block {
+// "private" otherwise; each rep's status, never a rating or comment. They
+// take room blocks at most.
+func belowBlocks(title, repID string, below []coaching.Session, room int) []slack.Block {
 	blocks := []slack.Block{
 		slack.NewSectionBlock(mrkdwn("*"+title+"*"), nil, nil),
 		slack.NewContextBlock("", mrkdwn("Read only. Notes show where their manager shared them with leaders; ratings reach you only as averages, in `/coach report`.")),
@@ -600,7 +620,11 @@ func belowBlocks(title, repID string, below []coaching.Session) []slack.Block {
 			detail = slack.NewContextBlock("", mrkdwn(":lock: Notes private: the manager and the rep only."))
 		}
 		used += len(line)
-		if i > 0 && used > belowText {
+		need := 2 // this one's blocks, and one to say how many more when others follow
+		if i < len(below)-1 {
+			need++
+		}
+		if i > 0 && used > belowText || len(blocks)+need > room {
 			return append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more.", len(below)-i))))
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, nil), detail)
@@ -627,30 +651,57 @@ func noteText(s coaching.Session) string {
 	return text
 }
 
-// openCommitmentBlocks list the open commitments viewerID may read: their
-// own, then (for a leader) those from shared sessions below them, which
-// only their manager can tick off.
-func openCommitmentBlocks(viewerID string, open []coaching.Commitment) []slack.Block {
+// openCommitmentBlocks list the open commitments a viewer may read: their
+// own one by one, the oldest ten, each with a menu to mark it kept or not
+// kept (the log form ticks only those kept, so one not kept would stay
+// open for ever), then how many more; then, for a leader, those from
+// shared sessions below them, which only their manager closes. notice
+// (mrkdwn) says what became of one just closed.
+func openCommitmentBlocks(open coaching.OpenList, notice string) []slack.Block {
 	var blocks []slack.Block
-	var mine, below []string
-	for _, c := range open {
-		line := "• " + c.Text + " (from " + c.CreatedOn.Human() + ")"
-		if c.ManagerID == viewerID {
-			mine = append(mine, line)
-		} else {
-			below = append(below, line)
-		}
+	if notice != "" {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(notice)))
 	}
-	for _, part := range []struct {
-		head  string
-		lines []string
-	}{{"*Open commitments*", mine}, {"*Open commitments from shared sessions below you* (their manager ticks them off)", below}} {
-		if len(part.lines) > 0 {
-			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(part.head)),
-				slack.NewSectionBlock(plain(truncateRunes(strings.Join(part.lines, "\n"), 3000)), nil, nil))
+	if len(open.Own) > 0 {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Open commitments*: mark each *Kept* or *Not kept* once you know.")))
+	}
+	for _, c := range open.Own {
+		blocks = append(blocks, slack.NewSectionBlock(plain(commitmentLine(c)), nil, slack.NewAccessory(closeMenu(c)),
+			slack.SectionBlockOptionBlockID(fmt.Sprintf("oc%d", c.ID))))
+	}
+	if open.More > 0 {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more, listed here (and in the log form) as these are closed.", open.More))))
+	}
+	if len(open.Below) > 0 {
+		lines := make([]string, 0, len(open.Below))
+		for _, c := range open.Below {
+			lines = append(lines, commitmentLine(c))
 		}
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Open commitments from shared sessions below you* (their manager closes them)")),
+			slack.NewSectionBlock(plain(truncateRunes(strings.Join(lines, "\n"), 3000)), nil, nil))
 	}
 	return blocks
+}
+
+// commitmentLine is one open commitment in a list, as plain text (what
+// people typed is never read as markup), cut short: ten of them share a
+// message with ten sessions.
+func commitmentLine(c coaching.Commitment) string {
+	return "• " + textcut.Cut(c.Text, commitmentRunes) + " (from " + c.CreatedOn.Human() + ")"
+}
+
+// commitmentRunes is how much of a commitment a list shows (the log
+// form's checkboxes show 70).
+const commitmentRunes = 150
+
+// closeMenu offers to mark c kept or not kept; each option's value says
+// which, of which commitment, and of whose list (parseCloseValue).
+func closeMenu(c coaching.Commitment) *slack.SelectBlockElement {
+	opt := func(st coaching.CommitmentStatus, text string) *slack.OptionBlockObject {
+		return slack.NewOptionBlockObject(fmt.Sprintf("%s:%d:%s", st, c.ID, c.RepID), plain(text), nil)
+	}
+	return slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Mark as…"), actCloseCommitment,
+		opt(coaching.CommitmentKept, "Kept"), opt(coaching.CommitmentNotKept, "Not kept"))
 }
 
 // openCount is how many of a session's commitments are open for at least
@@ -671,7 +722,7 @@ func helpMessage() message {
 		"*Coachlog: log coaching in seconds*",
 		"• `/coach`: open the form to log a session.",
 		"• `/coach @sam ride-along 45m lead great discovery, rushed pricing`: log it in one line. Kinds: ride-along (joint call), 1:1, deal review (pipeline review), role-play (practice), career, team meeting. Durations like `45m`, `1h30`, `90 min`; dates `today`, `yesterday`, `mon`, `2026-11-20`. Name several people for a team meeting. If something is missing, the form opens filled with what I understood (with LLM help set up, read from a plain sentence too).",
-		"• `/coach history [@rep]`: your recent sessions, each with Edit and Undo, and a rep's open commitments. A leader naming a rep below them also sees the sessions the managers below logged with that rep, with the notes they shared with leaders.",
+		"• `/coach history [@rep]`: your recent sessions, each with Edit and Undo, and a rep's open commitments, each to mark *Kept* or *Not kept*. A leader naming a rep below them also sees the sessions the managers below logged with that rep, with the notes they shared with leaders.",
 		"• `/coach prep @rep`: a private brief before your next session with one of your reps: your recent sessions with them, their open commitments and what they answered, and their coaching over the last 4 weeks.",
 		"• `/coach stats`: your numbers this week against the 4 weeks before (sessions, minutes, reps within your cadence, overdue, time by tier, ride-along roles, confirmations, ratings, commitments, consistency) and what stands out. A leader's are their organisation's.",
 		"• `/coach team`: your reps: when each was last coached, who is overdue, their tier and open commitments, each with *Log coaching*.",

@@ -47,7 +47,7 @@ func interactionOf(cb *slack.InteractionCallback) interaction {
 	for _, a := range cb.ActionCallback.BlockActions {
 		if a != nil {
 			in.Actions = append(in.Actions, action{ActionID: a.ActionID, BlockID: a.BlockID, Type: string(a.Type),
-				Value: a.Value, SelectedUsers: a.SelectedUsers})
+				Value: a.Value, SelectedUsers: a.SelectedUsers, SelectedOption: option{Value: a.SelectedOption.Value}})
 		}
 	}
 	v := &in.View

@@ -96,6 +96,9 @@ type action struct {
 	Type          string   `json:"type"`
 	Value         string   `json:"value"`
 	SelectedUsers []string `json:"selected_users"`
+	// SelectedOption is the item chosen in a menu of a message (a
+	// static_select): what a click on it means, as Value is a button's.
+	SelectedOption option `json:"selected_option"`
 }
 
 type view struct {

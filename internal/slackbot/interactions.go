@@ -56,7 +56,7 @@ func (b *Bot) notServed(in interaction) {
 }
 
 // onAction serves a button. Buttons that change something (Confirm, a
-// rating, Undo, Snooze) commit before the ack, within the ack deadline:
+// rating, Undo, Snooze, closing a commitment) commit before the ack, within the ack deadline:
 // Slack never sends an acknowledged click again, so a write after the ack
 // would be lost in a crash between the two. On the deadline the person is
 // told to try again, and nothing was written. The other buttons write
@@ -80,6 +80,8 @@ func (b *Bot) onAction(ctx context.Context, a *acker, in interaction, act action
 		})
 	case act.ActionID == actUndo:
 		b.undo(ctx, a, in, act)
+	case act.ActionID == actCloseCommitment:
+		b.closeCommitment(ctx, a, in, act)
 	case strings.HasPrefix(act.ActionID, actSnooze):
 		b.snooze(ctx, a, in, act)
 	default:

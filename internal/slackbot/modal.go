@@ -352,7 +352,7 @@ func (m logModal) keptBlocks() []slack.Block {
 		if len(m.Draft.RepIDs) > 1 {
 			label = textcut.Cut("Kept since last time? ("+m.repName(rep)+")", 150)
 		}
-		blocks = append(blocks, slack.NewInputBlock(keptPrefix+rep, plain(label), plain("Tick the open commitments that were kept."), el).WithOptional(true))
+		blocks = append(blocks, slack.NewInputBlock(keptPrefix+rep, plain(label), plain("Tick the ones kept. To mark one not kept, use /coach history @rep."), el).WithOptional(true))
 	}
 	return blocks
 }

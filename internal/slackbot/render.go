@@ -24,6 +24,9 @@ const (
 	actUndo     = "session_undo"
 	actLogOpen  = "log_open"
 	actLogForRp = "log_for_rep"
+	// actCloseCommitment is the menu beside each of a manager's open
+	// commitments in /coach history: Kept or Not kept.
+	actCloseCommitment = "commitment_close"
 )
 
 // Where a manager's Edit or Undo button was, so the answer fits the place.

@@ -32,6 +32,19 @@ func checkLimits(t *testing.T, m message) {
 	}
 }
 
+// checkResponse fails when Slack would refuse a message posted through a
+// response_url, the only way some are sent (/coach history).
+func checkResponse(t *testing.T, m message) {
+	t.Helper()
+	raw, err := json.Marshal(m.Blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fakeslack.CheckResponse(raw); err != nil {
+		t.Fatalf("Slack would refuse this response: %v", err)
+	}
+}
+
 // checkView fails when Slack would refuse a view.
 func checkView(t *testing.T, v any) {
 	t.Helper()
@@ -73,6 +86,20 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 	}
 	undone := team
 	undone.DeletedAt = time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+	tenOwn := historyView{viewerID: "UM", repID: "UR00", own: history, open: coaching.OpenList{Own: open[:coaching.MaxOpenCommitments], More: 40}}
+	// A leader's history of a rep at its largest: ten sessions of their
+	// own, ten of managers below them (notes short enough that only the
+	// room in a message cuts them), ten open commitments of their own to
+	// close and more, ten shared ones below, a notice of one just closed.
+	var below []coaching.Session
+	for i := range historyLimit {
+		s := coaching.Session{ID: int64(50 + i), ManagerID: "UM2", Kind: coaching.KindOneOnOne, DurationMin: 30, OccurredOn: day,
+			Visibility: coaching.VisibilityShared, Notes: "short", Reps: []coaching.SessionRep{{RepID: "UR00", Status: coaching.StatusPending}}}
+		below = append(below, s)
+	}
+	largest := historyView{viewerID: "UM", repID: "UR00", own: history, more: true, leader: true, below: below,
+		open:   coaching.OpenList{Own: open[:coaching.MaxOpenCommitments], More: 40, Below: open[10:20]},
+		notice: closedNotice(coaching.Commitment{Text: strings.Repeat("<&>", 100), Status: coaching.CommitmentNotKept, CreatedOn: day})}
 	for name, m := range map[string]message{
 		"a nudge with nobody overdue":        nudgeMessage(nudge(0)),
 		"a nudge with one rep overdue":       nudgeMessage(nudge(1)),
@@ -82,7 +109,7 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 		"a team meeting's DM":                repDM(team, "UR03", coaching.DefaultSkills()),
 		"a receipt for 50 reps":              receipt(team),
 		"an undo receipt":                    receipt(undone),
-		"ten sessions of history with notes": historyMessage(historyView{viewerID: "UM", repID: "UR00", own: history, open: open}),
+		"ten sessions of history with notes": historyMessage(tenOwn),
 		"empty history":                      historyMessage(historyView{viewerID: "UM"}),
 		"help":                               helpMessage(),
 		"a prep brief with prose":            prepMessage(llm.Brief{Prose: strings.Repeat("<b>&", 2000), List: bigBrief()}),
@@ -90,6 +117,9 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) { checkLimits(t, m) })
 	}
+	// Answered through the command's response_url only, where Slack
+	// counts blocks but not their text in all.
+	t.Run("a leader's history at its largest", func(t *testing.T) { checkResponse(t, historyMessage(largest)) })
 
 	var skills []coaching.Skill
 	for i := range 100 {

@@ -514,3 +514,50 @@ func TestPairsCarryStatusRatingAndRole(t *testing.T) {
 		}
 	})
 }
+
+// A commitment marked not kept (from /coach history, which records when)
+// counts as made and not kept: commitments_kept is the share marked kept,
+// whatever else closed the rest.
+func TestACommitmentNotKeptCountsAsMadeAndNotKept(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		w := newMetricsWorld(t, db)
+		ctx := context.Background()
+		s := w.log(t, coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne, OccurredOn: date(2026, 11, 20), DurationMin: 30,
+			Commitments: []string{"send recap", "book role-play", "call Acme"}})
+		s, err := w.st.Session(ctx, s.ID) // with its commitments' ids
+		if err != nil || len(s.Commitments) != 3 {
+			t.Fatalf("read back %+v: %v", s, err)
+		}
+		notKept, kept := s.Commitments[0].ID, s.Commitments[1].ID
+		if _, err := w.svc.CloseCommitment(ctx, "UM", notKept, coaching.CommitmentNotKept); err != nil {
+			t.Fatal(err)
+		}
+		w.log(t, coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne, OccurredOn: date(2026, 11, 24), DurationMin: 30,
+			KeptCommitments: []int64{kept}})
+
+		nov := date(2026, 11, 1)
+		d := w.load(t, metrics.Query{From: nov, To: date(2026, 11, 30), PairsFrom: nov, CommitmentsFrom: nov})
+		if len(d.Commitments) != 3 {
+			t.Fatalf("%d commitments made, want 3: %+v", len(d.Commitments), d.Commitments)
+		}
+		keptN := 0
+		for _, c := range d.Commitments {
+			if !c.KeptAt.IsZero() {
+				keptN++
+			}
+		}
+		if keptN != 1 {
+			t.Errorf("%d commitments read as kept, want 1 (the one not kept has a closed_at too): %+v", keptN, d.Commitments)
+		}
+		now := func() time.Time { return time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC) }
+		e := metrics.New(metrics.Config{Store: w.st, DefaultCadence: 14, Location: time.UTC, Now: now})
+		r, err := e.Run(ctx, metrics.Period{From: date(2026, 11, 16), To: date(2026, 11, 26)}, metrics.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, ok := r.Manager("UM")
+		if !ok || f.Metrics.CommitmentsKept == nil || *f.Metrics.CommitmentsKept != 0.3333 {
+			t.Fatalf("UM's figures %+v (%v), want commitments_kept 0.3333: made 3, kept 1", f.Metrics, ok)
+		}
+	})
+}
