@@ -40,7 +40,7 @@ func (b *Bot) closeCommitment(ctx context.Context, a *acker, in interaction, act
 	}
 	h, herr := b.historyOf(ctx, in.User.ID, repID)
 	if herr != nil {
-		b.log.Error("history failed", "user_id", in.User.ID, "err", herr)
+		b.logAnswerError("history", herr, "user_id", in.User.ID)
 		b.respond(ctx, in.ResponseURL, textMessage(notice), false)
 		return
 	}
