@@ -121,3 +121,44 @@ func TestAManagerMarksACommitmentNotKeptFromHistory(t *testing.T) {
 		t.Errorf("commitments_kept = %v, want 0.5: two made, one kept, one not kept", got)
 	}
 }
+
+// A Not kept picked by mistake is taken back with the Undo under the
+// notice: the commitment is open again, back in the history with its menu
+// and in the next log form.
+func TestAManagerTakesBackANotKeptPickedByMistake(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	b.importRoster(t)
+	now := b.today("America/New_York")
+	viewID, _ := b.openModal("")
+	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", now, "30", "")); len(ack) != 0 {
+		t.Fatalf("ack = %s", ack)
+	}
+	hist := b.history("<@" + rep + "|sam>")
+	notKept := closeOption(hist.Blocks, "Send the recap to Acme", "Not kept")
+	if notKept == "" {
+		t.Fatalf("history offers no Not kept:\n%s", hist.Blocks)
+	}
+	in := b.must(b.fake.ClickResponseButton(ctx, mgr, hist.URL, "commitment_close", fakeslack.PickOption(notKept)))
+	r := b.response(in.ResponseURL)
+	if closeOption(r.Blocks, "Send the recap to Acme", "Not kept") != "" {
+		t.Fatalf("the commitment is still listed after Not kept:\n%s", blocksText(r.Blocks))
+	}
+
+	undo := b.must(b.fake.ClickResponseButton(ctx, mgr, in.ResponseURL, "commitment_reopen"))
+	r = b.response(undo.ResponseURL)
+	text := blocksText(r.Blocks)
+	if !r.ReplaceOriginal || !strings.Contains(text, "Reopened: Send the recap to Acme") ||
+		closeOption(r.Blocks, "Send the recap to Acme", "Not kept") == "" {
+		t.Errorf("after Undo: replace %v; want the history in place saying it was reopened, the commitment listed again:\n%s",
+			r.ReplaceOriginal, text)
+	}
+	_, view := b.openModalAs(mgr, "<@"+rep+"|sam> 1:1")
+	found := false
+	for _, label := range keptOptions(view, rep) {
+		found = found || strings.Contains(label, "Send the recap to Acme")
+	}
+	if !found {
+		t.Errorf("the next form does not offer the reopened commitment: %v", keptOptions(view, rep))
+	}
+}

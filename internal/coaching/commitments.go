@@ -148,7 +148,8 @@ func (s *Service) closeKept(ctx context.Context, tx Tx, managerID string, d Draf
 			return Errorf(EForbidden, "You can tick off only commitments from sessions you logged.")
 		}
 	}
-	return tx.CloseCommitments(ctx, managerID, d.KeptCommitments, d.RepIDs, CommitmentKept, bySession, s.now())
+	_, err := tx.CloseCommitments(ctx, managerID, d.KeptCommitments, d.RepIDs, CommitmentKept, bySession, s.now())
+	return err
 }
 
 // CloseCommitment marks one open commitment kept or not kept outside any
@@ -169,7 +170,7 @@ func (s *Service) CloseCommitment(ctx context.Context, managerID string, id int6
 	err := s.store.Update(ctx, func(tx Tx) error {
 		c, err := tx.Commitment(ctx, id)
 		if ErrorCode(err) == ENotFound {
-			return Errorf(EStale, "That commitment is no longer there: its session was edited since. Nothing was changed.")
+			return gone()
 		}
 		if err != nil {
 			return err
@@ -188,21 +189,30 @@ func (s *Service) CloseCommitment(ctx context.Context, managerID string, id int6
 			return notCounting(c.RepID)
 		}
 		now := s.now()
-		if err := tx.CloseCommitments(ctx, managerID, []int64{id}, []string{c.RepID}, status, 0, now); err != nil {
+		n, err := tx.CloseCommitments(ctx, managerID, []int64{id}, []string{c.RepID}, status, 0, now)
+		if err != nil {
 			return err
 		}
-		// Read back: on PostgreSQL a close or an undo committed while the
-		// UPDATE waited is seen by the UPDATE's own checks only.
-		if out, err = tx.Commitment(ctx, id); err != nil {
-			return err
+		if n == 0 {
+			// On PostgreSQL a close or an undo committed while the
+			// UPDATE waited is seen by its own checks only: read what
+			// became of it, and say so. Another's close the same way is
+			// not this manager's (its session, if a form ticked it,
+			// would reopen it on an undo).
+			cur, err := tx.Commitment(ctx, id)
+			switch {
+			case ErrorCode(err) == ENotFound:
+				return gone()
+			case err != nil:
+				return err
+			case cur.Status == CommitmentOpen:
+				return notCounting(c.RepID)
+			default:
+				return closedAlready(cur.Status)
+			}
 		}
-		switch out.Status {
-		case status:
-		case CommitmentOpen:
-			return notCounting(c.RepID)
-		default:
-			return closedAlready(out.Status)
-		}
+		c.Status = status
+		out = c
 		return tx.Audit(ctx, AuditEntry{At: now, ActorID: managerID, Action: "close_commitment", SessionID: c.SessionID,
 			Detail: map[string]any{"commitment_id": id, "rep": c.RepID, "status": status}})
 	})
@@ -210,6 +220,51 @@ func (s *Service) CloseCommitment(ctx context.Context, managerID string, id int6
 		return Commitment{}, fmt.Errorf("close commitment %d as %s: %w", id, status, err)
 	}
 	return out, nil
+}
+
+// ReopenCommitment undoes CloseCommitment: a manager who picked Kept or
+// Not kept by mistake in /coach history takes it back, and the commitment
+// is open again, in the list and the log form. Only a close made there is
+// undone here (one ticked in a session's form is that session's, undone
+// with it or changed by editing it), by the manager who logged the
+// session, while it still stands as status. It returns the commitment
+// reopened; a click on an Undo shown before, the commitment changed
+// since, is refused with EStale and changes nothing.
+func (s *Service) ReopenCommitment(ctx context.Context, managerID string, id int64, status CommitmentStatus) (Commitment, error) {
+	var out Commitment
+	err := s.store.Update(ctx, func(tx Tx) error {
+		c, err := tx.Commitment(ctx, id)
+		if ErrorCode(err) == ENotFound {
+			return gone()
+		}
+		if err != nil {
+			return err
+		}
+		if c.ManagerID != managerID {
+			return Errorf(EForbidden, "You can reopen only commitments from sessions you logged.")
+		}
+		ok, err := tx.ReopenClosed(ctx, id, status)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return Errorf(EStale, "That commitment changed since: it is open, closed otherwise, or its session was undone. Nothing was changed.")
+		}
+		c.Status = CommitmentOpen
+		out = c
+		return tx.Audit(ctx, AuditEntry{At: s.now(), ActorID: managerID, Action: "reopen_commitment", SessionID: c.SessionID,
+			Detail: map[string]any{"commitment_id": id, "rep": c.RepID, "was": status}})
+	})
+	if err != nil {
+		return Commitment{}, fmt.Errorf("reopen commitment %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// gone refuses a click on a commitment an edit of its session deleted
+// since it was listed.
+func gone() error {
+	return Errorf(EStale, "That commitment is no longer there: its session was edited since. Nothing was changed.")
 }
 
 // closedAlready refuses to close a commitment closed since it was listed.

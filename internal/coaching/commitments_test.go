@@ -146,7 +146,8 @@ func TestAnotherManagersCommitmentsCannotBeClosed(t *testing.T) {
 	}
 	// The store refuses too, whatever the domain lets through.
 	if err := o.st.Update(ctx, func(tx coaching.Tx) error {
-		return tx.CloseCommitments(ctx, "UMIA", []int64{o.private}, []string{"USAM"}, coaching.CommitmentKept, o.privateSes, o.clk.Now())
+		_, err := tx.CloseCommitments(ctx, "UMIA", []int64{o.private}, []string{"USAM"}, coaching.CommitmentKept, o.privateSes, o.clk.Now())
+		return err
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -424,4 +425,52 @@ func TestOpenCommitmentsSayHowManyMore(t *testing.T) {
 	if read, _ := o.svc.OpenCommitments(ctx, "UMIA", "USAM"); len(read.Own) != 1 || read.More != 0 {
 		t.Errorf("Mia reads %d and %d more, want her one", len(read.Own), read.More)
 	}
+}
+
+// A Kept or Not kept picked by mistake in /coach history is taken back by
+// its manager: the commitment is open again, in the list and the form.
+// Only a close made there is; one a session's form ticked stays that
+// session's. Anyone else, or a second Undo, changes nothing.
+func TestAManagerTakesBackAClose(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		o := newCommitmentOrgOn(t, db)
+		if _, err := o.svc.CloseCommitment(ctx, "UMAX", o.private, coaching.CommitmentNotKept); err != nil {
+			t.Fatal(err)
+		}
+		for _, who := range []string{"USAM", "UVERA", "UMIA"} {
+			if _, err := o.svc.ReopenCommitment(ctx, who, o.private, coaching.CommitmentNotKept); coaching.ErrorCode(err) != coaching.EForbidden {
+				t.Errorf("%s reopening Max's commitment: %v, want forbidden", who, err)
+			}
+		}
+		if _, err := o.svc.ReopenCommitment(ctx, "UMAX", o.private, coaching.CommitmentKept); coaching.ErrorCode(err) != coaching.EStale {
+			t.Errorf("an Undo of a Kept the commitment never had: %v, want stale", err)
+		}
+		c, err := o.svc.ReopenCommitment(ctx, "UMAX", o.private, coaching.CommitmentNotKept)
+		if err != nil || c.ID != o.private || c.Status != coaching.CommitmentOpen {
+			t.Fatalf("reopened %+v, %v; want the private commitment open", c, err)
+		}
+		if got := statusOf(t, o.st, o.private); got != coaching.CommitmentOpen {
+			t.Errorf("stored status %s, want open", got)
+		}
+		if form, _ := o.svc.ClosableCommitments(ctx, "UMAX", "USAM", 0); !slices.Contains(ids(form), o.private) {
+			t.Errorf("the log form offers %v, want the reopened one among them", ids(form))
+		}
+		if _, err := o.svc.ReopenCommitment(ctx, "UMAX", o.private, coaching.CommitmentNotKept); coaching.ErrorCode(err) != coaching.EStale {
+			t.Errorf("a second Undo: %v, want stale", err)
+		}
+
+		// Ticked kept in a later session's form, it is that session's.
+		d := oneOnOne("USAM")
+		d.KeptCommitments = []int64{o.shared}
+		if _, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMAX", Draft: d, Source: coaching.SourceModal, Key: "later"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.svc.ReopenCommitment(ctx, "UMAX", o.shared, coaching.CommitmentKept); coaching.ErrorCode(err) != coaching.EStale {
+			t.Errorf("reopening a commitment a session's form closed: %v, want stale", err)
+		}
+		if got := statusOf(t, o.st, o.shared); got != coaching.CommitmentKept {
+			t.Errorf("the form's tick: %s, want kept still", got)
+		}
+	})
 }

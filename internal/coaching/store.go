@@ -64,9 +64,14 @@ type Tx interface {
 	// recording the session that closed them; reopened when that session is
 	// undone. bySession 0 closes them outside any session (from /coach
 	// history): recorded with none, so no undo reopens them. Other ids
-	// change nothing, whatever a form says.
-	CloseCommitments(ctx context.Context, managerID string, ids []int64, repIDs []string, status CommitmentStatus, bySession int64, at time.Time) error
+	// change nothing, whatever a form says. It returns how many it closed.
+	CloseCommitments(ctx context.Context, managerID string, ids []int64, repIDs []string, status CommitmentStatus, bySession int64, at time.Time) (int64, error)
 	ReopenCommitments(ctx context.Context, closedBySession int64) error
+	// ReopenClosed reopens commitment id if it was closed as status
+	// outside any session (from /coach history) and still counts; false
+	// when it was not (a session closed it, it was reopened or closed
+	// otherwise since, its session was undone).
+	ReopenClosed(ctx context.Context, id int64, status CommitmentStatus) (bool, error)
 	MarkSubmission(ctx context.Context, key string, sessionID int64, at time.Time) error
 	Audit(ctx context.Context, e AuditEntry) error
 	Enqueue(ctx context.Context, msgs ...Message) error

@@ -28,23 +28,67 @@ func (b *Bot) closeCommitment(ctx context.Context, a *acker, in interaction, act
 		c, err = b.svc.CloseCommitment(ctx, in.User.ID, id, status)
 		return err
 	})
+	var notice, undo string
+	switch {
+	case err == nil:
+		notice, undo = closedNotice(c), act.SelectedOption.Value
+	case coaching.ErrorCode(err) == coaching.EStale:
+		notice = ":information_source: " + escKeepMentions(coaching.ErrorMessage(err))
+	case coaching.ErrorCode(err) == coaching.EForbidden:
+		b.clickError(ctx, in, "close commitment", err)
+		return
+	default:
+		// Busy, or failed: the list comes back in place with the word,
+		// as after a close, so that its menu shows no choice again. Left
+		// as clicked, it would show the one picked, and picking it once
+		// more, as "try again" asks, sends Slack nothing.
+		b.logAnswerError("close commitment", err, "user_id", in.User.ID)
+		notice = ":warning: " + escKeepMentions(coaching.ErrorMessage(err))
+	}
+	b.showHistoryAgain(ctx, in, repID, notice, undo)
+}
+
+// reopenCommitment serves the Undo under a commitment just closed from
+// /coach history: the commitment is open again, committed before the ack,
+// and the history shown again in place, the commitment back in its list.
+// Its value is the picked option's (closeMenu).
+func (b *Bot) reopenCommitment(ctx context.Context, a *acker, in interaction, act action) {
+	status, id, repID, ok := parseCloseValue(act.Value)
+	if !ok {
+		b.malformed(a, fmt.Errorf("reopen a commitment with %q", act.Value))
+		return
+	}
+	var c coaching.Commitment
+	err := b.writeThenAck(ctx, a, func(ctx context.Context) (err error) {
+		c, err = b.svc.ReopenCommitment(ctx, in.User.ID, id, status)
+		return err
+	})
 	var notice string
 	switch {
 	case err == nil:
-		notice = closedNotice(c)
+		notice = fmt.Sprintf(":leftwards_arrow_with_hook: Reopened: %s (from %s).", esc(textcut.Cut(c.Text, commitmentRunes)), c.CreatedOn.Human())
 	case coaching.ErrorCode(err) == coaching.EStale:
 		notice = ":information_source: " + escKeepMentions(coaching.ErrorMessage(err))
 	default:
-		b.clickError(ctx, in, "close commitment", err)
+		b.clickError(ctx, in, "reopen commitment", err)
 		return
 	}
-	h, herr := b.historyOf(ctx, in.User.ID, repID)
-	if herr != nil {
-		b.logAnswerError("history", herr, "user_id", in.User.ID)
-		b.respond(ctx, in.ResponseURL, textMessage(notice), false)
+	b.showHistoryAgain(ctx, in, repID, notice, "")
+}
+
+// showHistoryAgain replaces the history clicked in with the manager's
+// history of repID as it is now, headed by notice, with an Undo of the
+// close just made when undo (its value) is not empty.
+func (b *Bot) showHistoryAgain(ctx context.Context, in interaction, repID, notice, undo string) {
+	h, err := b.historyOf(ctx, in.User.ID, repID)
+	if err != nil {
+		// The list clicked in gives way to the word alone: its menus,
+		// left showing a choice, would not send the same one again.
+		b.logAnswerError("history", err, "user_id", in.User.ID)
+		b.respond(ctx, in.ResponseURL, textMessage(notice+" `/coach history "+mention(repID)+"` shows the list again."), true)
 		return
 	}
-	h.notice = notice
+	h.notice, h.undo = notice, undo
 	b.respond(ctx, in.ResponseURL, historyMessage(h), true)
 }
 

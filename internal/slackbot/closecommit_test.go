@@ -41,7 +41,7 @@ func TestOpenCommitmentsOfTheirOwnHaveACloseMenu(t *testing.T) {
 	day := coaching.Date{Year: 2026, Month: 11, Day: 20}
 	own := []coaching.Commitment{{ID: 3, RepID: "USAM", Text: "send <the> recap", CreatedOn: day}, {ID: 4, RepID: "USAM", Text: "book a role-play", CreatedOn: day}}
 	below := []coaching.Commitment{{ID: 9, RepID: "USAM", ManagerID: "UMIA", Text: "call Acme", CreatedOn: day}}
-	blocks := openCommitmentBlocks(coaching.OpenList{Own: own, More: 2, Below: below}, "")
+	blocks := openCommitmentBlocks(coaching.OpenList{Own: own, More: 2, Below: below}, "", "")
 	raw, _ := json.Marshal(blocks)
 	checkResponse(t, message{Blocks: blocks})
 	var menus []string

@@ -522,6 +522,7 @@ type historyView struct {
 	// notice says what became of a commitment just closed from this
 	// list (mrkdwn), above the open ones.
 	notice string
+	undo   string // the value of an Undo of that close (closeMenu's option); "" for none
 }
 
 // Room the sessions below a leader take in their history of a rep: two
@@ -574,7 +575,7 @@ func historyMessage(h historyView) message {
 	if h.more {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(olderText(h.repID))))
 	}
-	open := openCommitmentBlocks(h.open, h.notice)
+	open := openCommitmentBlocks(h.open, h.notice, h.undo)
 	if h.leader {
 		// The sessions below, read only, take the room the rest leaves
 		// in a message.
@@ -656,11 +657,15 @@ func noteText(s coaching.Session) string {
 // kept (the log form ticks only those kept, so one not kept would stay
 // open for ever), then how many more; then, for a leader, those from
 // shared sessions below them, which only their manager closes. notice
-// (mrkdwn) says what became of one just closed.
-func openCommitmentBlocks(open coaching.OpenList, notice string) []slack.Block {
+// (mrkdwn) says what became of one just closed; undo, when not empty, is
+// the value of a button taking that close back (a pick made by mistake).
+func openCommitmentBlocks(open coaching.OpenList, notice, undo string) []slack.Block {
 	var blocks []slack.Block
 	if notice != "" {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(notice)))
+	}
+	if undo != "" {
+		blocks = append(blocks, slack.NewActionBlock("oc_undo", button(actReopenCommitment, "Undo", undo, "")))
 	}
 	if len(open.Own) > 0 {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Open commitments*: mark each *Kept* or *Not kept* once you know.")))

@@ -82,6 +82,8 @@ func (b *Bot) onAction(ctx context.Context, a *acker, in interaction, act action
 		b.undo(ctx, a, in, act)
 	case act.ActionID == actCloseCommitment:
 		b.closeCommitment(ctx, a, in, act)
+	case act.ActionID == actReopenCommitment:
+		b.reopenCommitment(ctx, a, in, act)
 	case strings.HasPrefix(act.ActionID, actSnooze):
 		b.snooze(ctx, a, in, act)
 	default:

@@ -27,6 +27,8 @@ const (
 	// actCloseCommitment is the menu beside each of a manager's open
 	// commitments in /coach history: Kept or Not kept.
 	actCloseCommitment = "commitment_close"
+	// actReopenCommitment takes back a Kept or Not kept just picked there.
+	actReopenCommitment = "commitment_reopen"
 )
 
 // Where a manager's Edit or Undo button was, so the answer fits the place.

@@ -103,7 +103,8 @@ func TestAnEditDeletesOnlyCommitmentsStillOpen(t *testing.T) {
 		}
 		kept, dropped := open[0].ID, open[1].ID
 		err = st.Update(ctx, func(tx coaching.Tx) error {
-			return tx.CloseCommitments(ctx, "UM1", []int64{kept}, []string{"UR1"}, coaching.CommitmentKept, closer.ID, time.Now())
+			_, err := tx.CloseCommitments(ctx, "UM1", []int64{kept}, []string{"UR1"}, coaching.CommitmentKept, closer.ID, time.Now())
+			return err
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -388,7 +389,7 @@ type closeHoldingTx struct {
 	h *closeHoldingStore
 }
 
-func (t closeHoldingTx) CloseCommitments(ctx context.Context, managerID string, ids []int64, repIDs []string, status coaching.CommitmentStatus, bySession int64, at time.Time) error {
+func (t closeHoldingTx) CloseCommitments(ctx context.Context, managerID string, ids []int64, repIDs []string, status coaching.CommitmentStatus, bySession int64, at time.Time) (int64, error) {
 	var err error
 	t.h.once.Do(func() {
 		pid := 0
@@ -401,7 +402,7 @@ func (t closeHoldingTx) CloseCommitments(ctx context.Context, managerID string, 
 		<-t.h.release
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	return t.Tx.CloseCommitments(ctx, managerID, ids, repIDs, status, bySession, at)
 }
@@ -446,10 +447,11 @@ func TestACloseOutsideAnySessionIsRecordedWithNone(t *testing.T) {
 		notKept, kept := open[0].ID, open[1].ID
 		at := time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
 		err = st.Update(ctx, func(tx coaching.Tx) error {
-			if err := tx.CloseCommitments(ctx, "UM1", []int64{notKept}, []string{"UR1"}, coaching.CommitmentNotKept, 0, at); err != nil {
+			if _, err := tx.CloseCommitments(ctx, "UM1", []int64{notKept}, []string{"UR1"}, coaching.CommitmentNotKept, 0, at); err != nil {
 				return err
 			}
-			return tx.CloseCommitments(ctx, "UM1", []int64{kept}, []string{"UR1"}, coaching.CommitmentKept, later.ID, at)
+			_, err := tx.CloseCommitments(ctx, "UM1", []int64{kept}, []string{"UR1"}, coaching.CommitmentKept, later.ID, at)
+			return err
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -485,6 +487,70 @@ func TestACloseOutsideAnySessionIsRecordedWithNone(t *testing.T) {
 			if err != nil || lerr != nil || n != tt.want || len(listed) != n {
 				t.Errorf("count with %+v = %d (%v), listed %d (%v); want %d", tt.f, n, err, len(listed), lerr, tt.want)
 			}
+		}
+	})
+}
+
+// A Kept picked in /coach history while a session's form ticks the same
+// commitment kept is answered as closed already, with no audit line of
+// its own: on PostgreSQL its UPDATE waits on the row the form's write
+// holds and then closes nothing; read back, the commitment looked closed
+// as asked, and the manager was told "Marked kept" for a close that was
+// the session's (undone with it).
+func TestAHistoryCloseRacingAFormsTickIsClosedAlready(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		st := open(t, db, sqlite.Options{})
+		now := time.Date(2026, time.November, 16, 12, 0, 0, 0, time.UTC)
+		clock := func() time.Time { return now }
+		svc := coaching.NewService(coaching.Config{Store: st, Now: clock})
+		if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM1", Key: "first", Source: coaching.SourceModal,
+			Draft: coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne, OccurredOn: date(2026, time.October, 26),
+				DurationMin: 30, Commitments: []string{"send recap"}}}); err != nil {
+			t.Fatal(err)
+		}
+		listed, err := st.OpenCommitments(ctx, "UR1", coaching.CommitmentFilter{ManagerID: "UM1"}, 10)
+		if err != nil || len(listed) != 1 {
+			t.Fatalf("open commitments = %+v, %v", listed, err)
+		}
+		recap := listed[0].ID
+
+		// The form's session has ticked the recap kept, not committed yet.
+		h := &holdingStore{Store: st, held: make(chan struct{}), release: make(chan struct{})}
+		logged := make(chan error, 1)
+		go func() {
+			_, err := coaching.NewService(coaching.Config{Store: h, Now: clock}).LogSession(ctx, coaching.LogRequest{ManagerID: "UM1",
+				Key: "second", Source: coaching.SourceModal, Draft: coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne,
+					OccurredOn: date(2026, time.November, 16), DurationMin: 30, KeptCommitments: []int64{recap}}})
+			logged <- err
+		}()
+		select {
+		case <-h.held:
+		case err := <-logged:
+			t.Fatalf("the log ended before it was held: %v", err)
+		}
+		closed := make(chan error, 1)
+		go func() {
+			_, err := svc.CloseCommitment(ctx, "UM1", recap, coaching.CommitmentKept)
+			closed <- err
+		}()
+		if st.IsPostgres() {
+			waitForARowLock(t, st, "commitments", closed)
+		}
+		close(h.release)
+		if err := <-logged; err != nil {
+			t.Fatal(err)
+		}
+		err = <-closed
+		if coaching.ErrorCode(err) != coaching.EStale || !strings.Contains(err.Error(), "marked kept already") {
+			t.Errorf("the history's close: %v; want it told the commitment was marked kept already", err)
+		}
+		var audits int
+		if err := st.QueryRow(ctx, `SELECT count(*) FROM audit WHERE action = 'close_commitment'`, &audits); err != nil {
+			t.Fatal(err)
+		}
+		if audits != 0 {
+			t.Errorf("%d close_commitment audit lines; want none, the form's session closed it", audits)
 		}
 	})
 }

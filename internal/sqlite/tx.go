@@ -280,25 +280,31 @@ func (t *tx) FollowUpCommitments(ctx context.Context, sessionID int64, on coachi
 // that very row (live = 0, putReps): the check of live sees it. Whichever
 // touches the row first goes first, with no lock taken besides, so SQLite
 // pays one column compare.
-func (t *tx) CloseCommitments(ctx context.Context, managerID string, ids []int64, repIDs []string, status coaching.CommitmentStatus, bySession int64, at time.Time) error {
+func (t *tx) CloseCommitments(ctx context.Context, managerID string, ids []int64, repIDs []string, status coaching.CommitmentStatus, bySession int64, at time.Time) (int64, error) {
 	// A close outside any session (bySession 0) is stored with none:
 	// closed_in_session references sessions, and an undo reopens by it.
 	var closer any
 	if bySession != 0 {
 		closer = bySession
 	}
+	var closed int64
 	for _, id := range ids {
 		for _, rep := range repIDs {
-			_, err := t.q.ExecContext(ctx, `UPDATE commitments SET status = ?, closed_at = ?, closed_in_session = ?
+			res, err := t.q.ExecContext(ctx, `UPDATE commitments SET status = ?, closed_at = ?, closed_in_session = ?
 				WHERE id = ? AND rep_id = ? AND status = 'open' AND live = 1
 				AND session_id IN (SELECT s.id FROM sessions s WHERE s.manager_id = ? AND s.deleted_at = 0)`,
 				status, ms(at), closer, id, rep, managerID)
 			if err != nil {
-				return fmt.Errorf("close commitment %d: %w", id, err)
+				return closed, fmt.Errorf("close commitment %d: %w", id, err)
 			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return closed, fmt.Errorf("close commitment %d: %w", id, err)
+			}
+			closed += n
 		}
 	}
-	return nil
+	return closed, nil
 }
 
 // reopenQuery reopens the commitments a session closed: a seek in
@@ -313,6 +319,21 @@ func (t *tx) ReopenCommitments(ctx context.Context, closedBySession int64) error
 		return fmt.Errorf("reopen commitments closed by session %d: %w", closedBySession, err)
 	}
 	return nil
+}
+
+// ReopenClosed reopens a commitment closed as status from /coach history
+// (no closing session), while its session counts (live, as for a close).
+func (t *tx) ReopenClosed(ctx context.Context, id int64, status coaching.CommitmentStatus) (bool, error) {
+	res, err := t.q.ExecContext(ctx, `UPDATE commitments SET status = 'open', closed_at = 0
+		WHERE id = ? AND status = ? AND closed_in_session IS NULL AND live = 1`, id, status)
+	if err != nil {
+		return false, fmt.Errorf("reopen commitment %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("reopen commitment %d: %w", id, err)
+	}
+	return n == 1, nil
 }
 
 // MarkSubmission records that key produced sessionID.
