@@ -16,13 +16,16 @@ type stmtCache struct {
 	mu     sync.Mutex
 	m      map[string]*sql.Stmt
 	wanted map[string]bool // first seen inside a transaction; prepared after it
+	// closeStmt closes a statement the cache does not keep; a test holds
+	// it to see that nothing waits for it.
+	closeStmt func(*sql.Stmt) error
 	// unprepared counts the statements run inside a transaction without a
 	// prepared statement, each parsed by SQLite there and then.
 	unprepared atomic.Int64
 }
 
 func newStmtCache(db *sql.DB) *stmtCache {
-	return &stmtCache{db: db, m: map[string]*sql.Stmt{}, wanted: map[string]bool{}}
+	return &stmtCache{db: db, m: map[string]*sql.Stmt{}, wanted: map[string]bool{}, closeStmt: (*sql.Stmt).Close}
 }
 
 func (c *stmtCache) lookup(query string) *sql.Stmt {
@@ -42,17 +45,33 @@ func (c *stmtCache) get(ctx context.Context, query string) (*sql.Stmt, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.keep(query, st)
+}
+
+// keep caches st as query's statement, unless another caller prepared it
+// first: then st is closed and the one cached returned. The lock is not
+// held while closing either. Closing waits for the connection st was
+// prepared on, which a transaction may be using; on PostgreSQL that
+// transaction may wait on a lock (a submission key) whose holder's next
+// statement looks itself up here: closed under the lock, the three waited
+// for each other until a statement timeout (seen in CI: every writer
+// idle, two minutes).
+func (c *stmtCache) keep(query string, st *sql.Stmt) (*sql.Stmt, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if have, ok := c.m[query]; ok {
-		st.Close()
-		return have, nil
+	have, ok := c.m[query]
+	closed := c.m == nil
+	if !ok && !closed {
+		c.m[query] = st
 	}
-	if c.m == nil {
-		st.Close()
+	c.mu.Unlock()
+	switch {
+	case ok:
+		c.closeStmt(st) //nolint:errcheck // a duplicate: the cached one serves
+		return have, nil
+	case closed:
+		c.closeStmt(st) //nolint:errcheck // the store is closing
 		return nil, errCacheClosed
 	}
-	c.m[query] = st
 	return st, nil
 }
 
@@ -105,13 +124,15 @@ func (c *stmtCache) prepare(ctx context.Context, queries ...string) {
 	}
 }
 
+// close closes every cached statement, outside the lock (see keep).
 func (c *stmtCache) close() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, st := range c.m {
-		st.Close()
-	}
+	m := c.m
 	c.m = nil
+	c.mu.Unlock()
+	for _, st := range m {
+		c.closeStmt(st) //nolint:errcheck // closing the store: nothing to tell
+	}
 }
 
 // cachedDB runs queries on a pool through prepared statements, their
