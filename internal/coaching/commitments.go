@@ -168,15 +168,9 @@ func (s *Service) CloseCommitment(ctx context.Context, managerID string, id int6
 	}
 	var out Commitment
 	err := s.store.Update(ctx, func(tx Tx) error {
-		c, err := tx.Commitment(ctx, id)
-		if ErrorCode(err) == ENotFound {
-			return gone()
-		}
+		c, err := managersCommitment(ctx, tx, managerID, id, "close")
 		if err != nil {
 			return err
-		}
-		if c.ManagerID != managerID {
-			return Errorf(EForbidden, "You can close only commitments from sessions you logged.")
 		}
 		if c.Status != CommitmentOpen {
 			return closedAlready(c.Status)
@@ -233,15 +227,9 @@ func (s *Service) CloseCommitment(ctx context.Context, managerID string, id int6
 func (s *Service) ReopenCommitment(ctx context.Context, managerID string, id int64, status CommitmentStatus) (Commitment, error) {
 	var out Commitment
 	err := s.store.Update(ctx, func(tx Tx) error {
-		c, err := tx.Commitment(ctx, id)
-		if ErrorCode(err) == ENotFound {
-			return gone()
-		}
+		c, err := managersCommitment(ctx, tx, managerID, id, "reopen")
 		if err != nil {
 			return err
-		}
-		if c.ManagerID != managerID {
-			return Errorf(EForbidden, "You can reopen only commitments from sessions you logged.")
 		}
 		ok, err := tx.ReopenClosed(ctx, id, status)
 		if err != nil {
@@ -259,6 +247,23 @@ func (s *Service) ReopenCommitment(ctx context.Context, managerID string, id int
 		return Commitment{}, fmt.Errorf("reopen commitment %d: %w", id, err)
 	}
 	return out, nil
+}
+
+// managersCommitment reads commitment id for managerID to verb (close,
+// reopen): refused unless it comes from a session they logged, and stale
+// when an edit deleted it since it was listed.
+func managersCommitment(ctx context.Context, tx Tx, managerID string, id int64, verb string) (Commitment, error) {
+	c, err := tx.Commitment(ctx, id)
+	if ErrorCode(err) == ENotFound {
+		return Commitment{}, gone()
+	}
+	if err != nil {
+		return Commitment{}, err
+	}
+	if c.ManagerID != managerID {
+		return Commitment{}, Errorf(EForbidden, "You can %s only commitments from sessions you logged.", verb)
+	}
+	return c, nil
 }
 
 // gone refuses a click on a commitment an edit of its session deleted
