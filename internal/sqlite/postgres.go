@@ -343,7 +343,10 @@ func pgBusy(err error) bool {
 }
 
 // lockKeys name the advisory locks this store takes (with a second key):
-// the migrations (with the schema), a submission key, an import.
+// the migrations, a submission key, an import. Advisory locks are the
+// database's, not a schema's, so each second key hashes the store's schema
+// too: two installations (or two tests) in schemas of one database would
+// otherwise wait on each other for equal key text.
 const (
 	lockSubmission = 0x636c73 // "cls"
 	lockImport     = 0x636c69 // "cli"
@@ -354,7 +357,7 @@ const (
 // first to commit and then reads its session, rather than logging another.
 func (t *tx) SubmissionSession(ctx context.Context, key string) (int64, bool, error) {
 	if t.pg && key != "" {
-		if _, err := t.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, hashtext(?))`, lockSubmission, key); err != nil {
+		if _, err := t.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, hashtext(current_schema() || ':' || ?))`, lockSubmission, key); err != nil {
 			return 0, false, fmt.Errorf("lock submission %s: %w", key, err)
 		}
 	}
@@ -401,7 +404,7 @@ func (t *tx) lockImport(ctx context.Context, kind string) error {
 	if !t.pg {
 		return nil
 	}
-	if _, err := t.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, hashtext(?))`, lockImport, kind); err != nil {
+	if _, err := t.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, hashtext(current_schema() || ':' || ?))`, lockImport, kind); err != nil {
 		return fmt.Errorf("wait for another %s import: %w", kind, err)
 	}
 	return nil

@@ -325,3 +325,44 @@ func waitForLockWaiter(ctx context.Context, db *sql.DB, pid int) error {
 	}
 	return errors.New("no session came to wait for the lock")
 }
+
+// Advisory locks belong to the database, not to a schema: two
+// installations (or two tests) in schemas of one database must not wait
+// on each other's submission keys or imports of the same name.
+func TestPostgresLocksOfOneSchemaDoNotHoldAnother(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	a := open(t, sqlitetest.PostgresDB(t), sqliteOptions(now))
+	b := open(t, sqlitetest.PostgresDB(t), sqliteOptions(now))
+	held, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- a.Update(ctx, func(tx coaching.Tx) error {
+			if _, _, err := tx.SubmissionSession(ctx, "V123"); err != nil {
+				return err
+			}
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	select {
+	case <-held:
+	case err := <-done:
+		t.Fatalf("the first schema's write ended before it held the key: %v", err)
+	}
+	defer func() {
+		close(release)
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	bctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := b.Update(bctx, func(tx coaching.Tx) error {
+		_, _, err := tx.SubmissionSession(bctx, "V123")
+		return err
+	}); err != nil {
+		t.Errorf("another schema's write of the same submission key: %v; want it not to wait", err)
+	}
+}
