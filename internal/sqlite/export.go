@@ -10,7 +10,8 @@ import (
 
 // ExportRows streams one row per (session, rep) for sessions not undone and
 // reps not removed, in session order, optionally between two dates.
-func (s *Store) ExportRows(ctx context.Context, from, to coaching.Date, fn func(coaching.ExportRow) error) error {
+func (s *Store) ExportRows(ctx context.Context, from, to coaching.Date, fn func(coaching.ExportRow) error) (err error) {
+	defer gaveUp(&err)
 	q := `SELECT s.id, s.occurred_on, s.manager_id, coalesce(m.name, ''), sr.rep_id, coalesce(r.name, ''), s.kind, s.role,
 			s.duration_min, (SELECT count(*) FROM session_reps x WHERE x.session_id = s.id AND x.removed = 0),
 			s.skills, sr.status, sr.rating, s.source, s.visibility, s.created_at, s.updated_at, s.notes,
