@@ -102,6 +102,10 @@ func TestSomeoneOfAnotherCompanyCannotLog(t *testing.T) {
 	if got := b.command(pat, "<@"+rep+"|sam> 1:1 30m"); !strings.Contains(got, "Not logged") || !strings.Contains(got, want) {
 		t.Errorf("Pat's quick capture answered %q, want it refused saying %q", got, want)
 	}
+	// A refusal is Pat's to read, not a failure for the operator.
+	if failed := grepLines(b.logs.String(), "level=ERROR"); failed != "" {
+		t.Errorf("a refused quick capture logged a failure:\n%s", failed)
+	}
 	viewID, _ := b.openModalAs(pat, "")
 	ack := b.submitAs(pat, viewID, values([]string{rep}, "one_on_one", b.today("UTC"), "30", ""))
 	if got := errorsAck(t, ack.Payload)["reps"]; !strings.Contains(got, want) {

@@ -161,11 +161,9 @@ func (b *Bot) quickLog(ctx context.Context, c coaching.Command, cmd slashCommand
 		return
 	}
 	if err != nil {
-		if coaching.ErrorCode(err) == coaching.EBusy {
-			b.logAnswerError("quick capture", err, "user_id", cmd.UserID)
-		} else {
-			b.log.Error("quick capture failed", "user_id", cmd.UserID, "err", err)
-		}
+		// A refusal the manager reads (forbidden, an outsider) is not
+		// the operator's; busy at Warn; only a failure at Error.
+		b.logAnswerError("quick capture", err, "user_id", cmd.UserID)
 		b.answerCommand(ctx, c, cmd, ":warning: Not logged. "+escKeepMentions(coaching.ErrorMessage(err)))
 		return
 	}
