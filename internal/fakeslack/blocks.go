@@ -75,6 +75,16 @@ func findElement(blocks []any, blockID, actionID string) (map[string]any, bool) 
 	return nil, false
 }
 
+// blockByID returns the block with blockID, nil if none.
+func blockByID(blocks []any, blockID string) map[string]any {
+	for _, b := range blocks {
+		if bm, _ := b.(map[string]any); bm != nil && bm["block_id"] == blockID {
+			return bm
+		}
+	}
+	return nil
+}
+
 // findButton finds a button by action_id (and value, when given) and returns
 // its block's id and the button.
 func findButton(blocks []any, actionID string, value *string) (string, map[string]any, error) {

@@ -286,6 +286,13 @@ func (s *Server) ClickViewAction(ctx context.Context, userID, viewID, blockID, a
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("view action: view %s has no element %s/%s", viewID, blockID, actionID)
 	}
+	// An element of an input block tells the app nothing until the view
+	// is submitted, unless its block sets dispatch_action
+	// (https://docs.slack.dev/reference/block-kit/blocks/input-block/).
+	if b := blockByID(blocks, blockID); b["type"] == "input" && b["dispatch_action"] != true {
+		s.mu.Unlock()
+		return Interaction{}, fmt.Errorf("view action %s: input block %s has no dispatch_action: Slack sends no block_actions for it", actionID, blockID)
+	}
 	if err := mergeStateLocked(v, state); err != nil {
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("view action %s: %w", actionID, err)

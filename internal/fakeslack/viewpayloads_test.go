@@ -223,3 +223,35 @@ func TestSubmitViewKeepsEarlierPicks(t *testing.T) {
 		})
 	}
 }
+
+// An element of an input block tells the app nothing until the view is
+// submitted, unless its block sets dispatch_action: Slack sends no
+// block_actions for it, and the fake refuses to.
+func TestAnInputWithoutDispatchActionSendsNoClick(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	api := apiClient(fake)
+	quiet := slack.NewInputBlock("quiet", slack.NewTextBlockObject(slack.PlainTextType, "Rep", false, false), nil, slack.NewOptionsSelectBlockElement(slack.OptTypeUser, nil, "rep"))
+	loud := slack.NewInputBlock("loud", slack.NewTextBlockObject(slack.PlainTextType, "Reps", false, false), nil, slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, nil, "reps"))
+	loud.DispatchAction = true
+	modal := sessionModal("Log")
+	modal.Blocks.BlockSet = append(modal.Blocks.BlockSet, quiet, loud)
+	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), modal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pick := map[string]map[string]any{"quiet": {"rep": UserValue("U0BOB")}}
+	if _, err := fake.ClickViewAction(ctx, "U0ALICE", opened.View.ID, "quiet", "rep", pick); err == nil || !strings.Contains(err.Error(), "dispatch_action") {
+		t.Errorf("a pick in an input without dispatch_action gave %v, want it refused", err)
+	}
+	picks := map[string]map[string]any{"loud": {"reps": UsersValue("U0BOB")}}
+	if _, err := fake.ClickViewAction(ctx, "U0ALICE", opened.View.ID, "loud", "reps", picks); err != nil {
+		t.Fatalf("a pick in an input with dispatch_action: %v", err)
+	}
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+	_ = sm.Ack(*evt.Request)
+	if cb := evt.Data.(slack.InteractionCallback); len(cb.ActionCallback.BlockActions) != 1 || cb.ActionCallback.BlockActions[0].BlockID != "loud" {
+		t.Errorf("the click that arrived: %+v; want the dispatching input's", cb.ActionCallback.BlockActions)
+	}
+}
