@@ -113,9 +113,7 @@ func (s *Scheduler) Start(ctx context.Context) <-chan struct{} {
 	go func() {
 		defer close(first)
 		s.Tick(ctx, s.cfg.Now())
-		// A tick's pass that made this one skip did its work: wait for it.
-		s.mu.Lock()
-		s.mu.Unlock()
+		s.waitPass() // a tick's pass that made this one skip does its work
 	}()
 	s.cron.Start()
 	return first
@@ -130,8 +128,14 @@ func (s *Scheduler) Stop() {
 	if s.first != nil {
 		<-s.first
 	}
-	s.mu.Lock() // a tick's pass that made Start's skip
-	s.mu.Unlock()
+	s.waitPass()
+}
+
+// waitPass returns once no pass is running: passes hold mu throughout
+// (Tick), so taking it waits for the one in progress.
+func (s *Scheduler) waitPass() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 }
 
 // Runs returns how many passes of each job ran without error, for metrics.
