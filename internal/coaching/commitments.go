@@ -172,27 +172,18 @@ func (s *Service) CloseCommitment(ctx context.Context, managerID string, id int6
 		if err != nil {
 			return err
 		}
-		if c.Status != CommitmentOpen {
-			return closedAlready(c.Status)
-		}
-		sess, err := tx.Session(ctx, c.SessionID)
-		if err != nil {
-			return err
-		}
-		if r, ok := sess.Rep(c.RepID); sess.Undone() || !ok || r.Removed {
-			return notCounting(c.RepID)
-		}
 		now := s.now()
 		n, err := tx.CloseCommitments(ctx, managerID, []int64{id}, []string{c.RepID}, status, 0, now)
 		if err != nil {
 			return err
 		}
 		if n == 0 {
-			// On PostgreSQL a close or an undo committed while the
-			// UPDATE waited is seen by its own checks only: read what
-			// became of it, and say so. Another's close the same way is
-			// not this manager's (its session, if a form ticked it,
-			// would reopen it on an undo).
+			// The UPDATE checks that it is open and counts (its session
+			// not undone, its rep still on it: live), as it stands when
+			// the UPDATE runs, after any write it waited on (PostgreSQL):
+			// read what became of it, and say so. A close by another the
+			// same way is not this manager's (its session, if a form
+			// ticked it, would reopen it on an undo).
 			cur, err := tx.Commitment(ctx, id)
 			switch {
 			case ErrorCode(err) == ENotFound:

@@ -204,8 +204,9 @@ func (s *Service) EditSession(ctx context.Context, req EditRequest) (Session, er
 		if err != nil {
 			return err
 		}
-		// A date moved since the read above was validated as kept: stale.
-		if old.Version != req.Version || (!req.SavedAt.IsZero() && !old.UpdatedAt.Equal(req.SavedAt)) || old.OccurredOn != was.OccurredOn {
+		// What was validated as kept (the read above) is what the form's
+		// version saw: a date moved since raised the version.
+		if old.Version != req.Version || (!req.SavedAt.IsZero() && !old.UpdatedAt.Equal(req.SavedAt)) {
 			return Errorf(EStale, "This session changed since you opened the form. Close it and edit again.")
 		}
 		out, err = s.applyEdit(ctx, tx, old, d, req.ActorID, stored)

@@ -50,27 +50,9 @@ func (k Kind) Label() string {
 	return string(k)
 }
 
-// Noun is the kind as said mid-sentence ("this deal review"): the label
-// as people write it there, in lower case but for what is no word to
-// lower ("1:1"). Each is spelled out rather than lowered from Label, so
-// that a label holding a name would keep it.
-func (k Kind) Noun() string {
-	switch k {
-	case KindRideAlong:
-		return "ride-along"
-	case KindOneOnOne:
-		return "1:1"
-	case KindDealReview:
-		return "deal review"
-	case KindSkillPractice:
-		return "role-play"
-	case KindCareer:
-		return "career conversation"
-	case KindTeamMeeting:
-		return "team meeting"
-	}
-	return string(k)
-}
+// Noun is the kind as said mid-sentence ("this deal review"): its label
+// in lower case ("1:1" has none to lower).
+func (k Kind) Noun() string { return strings.ToLower(k.Label()) }
 
 // SingleRep reports whether a session of this kind is with exactly one rep.
 func (k Kind) SingleRep() bool { return k == KindOneOnOne || k == KindCareer }
