@@ -66,7 +66,7 @@ func (b *Bot) reopenCommitment(ctx context.Context, a *acker, in interaction, ac
 	var notice string
 	switch {
 	case err == nil:
-		notice = fmt.Sprintf(":leftwards_arrow_with_hook: Reopened: %s (from %s).", esc(textcut.Cut(c.Text, commitmentRunes)), c.CreatedOn.Human())
+		notice = ":leftwards_arrow_with_hook: Reopened: " + noticeText(c) + "."
 	case coaching.ErrorCode(err) == coaching.EStale:
 		notice = ":information_source: " + escKeepMentions(coaching.ErrorMessage(err))
 	default:
@@ -110,9 +110,14 @@ func parseCloseValue(v string) (status coaching.CommitmentStatus, id int64, repI
 
 // closedNotice says which commitment was just closed, and how.
 func closedNotice(c coaching.Commitment) string {
-	text := esc(textcut.Cut(c.Text, commitmentRunes))
 	if c.Status == coaching.CommitmentNotKept {
-		return fmt.Sprintf(":heavy_multiplication_x: Marked *not kept*: %s (from %s). It counts as made and not kept.", text, c.CreatedOn.Human())
+		return ":heavy_multiplication_x: Marked *not kept*: " + noticeText(c) + ". It counts as made and not kept."
 	}
-	return fmt.Sprintf(":white_check_mark: Marked *kept*: %s (from %s).", text, c.CreatedOn.Human())
+	return ":white_check_mark: Marked *kept*: " + noticeText(c) + "."
+}
+
+// noticeText names a commitment in a notice: its text, cut as a list
+// shows it, escaped, and the day it was made.
+func noticeText(c coaching.Commitment) string {
+	return esc(textcut.Cut(c.Text, commitmentRunes)) + " (from " + c.CreatedOn.Human() + ")"
 }

@@ -479,7 +479,7 @@ func (b *Bot) history(ctx context.Context, cmd slashCommand, repID string) {
 // historyOf reads what /coach history [@rep] shows viewerID. Only their
 // own sessions are needed; the rest, when it cannot be read, is left out.
 func (b *Bot) historyOf(ctx context.Context, viewerID, repID string) (historyView, error) {
-	h := historyView{viewerID: viewerID, repID: repID}
+	h := historyView{repID: repID}
 	var err error
 	// One more than is shown, to tell whether there are older ones.
 	if h.own, err = b.svc.History(ctx, viewerID, repID, historyLimit+1); err != nil {
@@ -507,10 +507,10 @@ func (b *Bot) historyOf(ctx context.Context, viewerID, repID string) (historyVie
 
 // historyView is what /coach history shows someone.
 type historyView struct {
-	viewerID, repID string
-	own             []coaching.Session // logged by the viewer: Edit and Undo
-	more            bool               // the viewer logged older ones than own lists
-	received        bool               // the viewer received coaching (shown when they logged none)
+	repID    string
+	own      []coaching.Session // logged by the viewer: Edit and Undo
+	more     bool               // the viewer logged older ones than own lists
+	received bool               // the viewer received coaching (shown when they logged none)
 	// leader: the viewer is a leader above the rep, and below lists the
 	// sessions managers below them logged with the rep, as
 	// coaching.LeaderView shows them.
@@ -582,9 +582,6 @@ func historyMessage(h historyView) message {
 	}
 	return message{Text: title, Blocks: append(blocks, open...)}
 }
-
-// maxMessageBlocks is how many blocks Slack takes in one message.
-const maxMessageBlocks = 50
 
 // olderText says that a history shows only the latest sessions, and where
 // the older ones are: narrowed to one rep, or in an admin's export.
@@ -738,7 +735,7 @@ func helpMessage() message {
 		"• `/coach away <date>` pauses your nudges through a date (`2026-12-24`, `fri`, `2w`; `off` to come back); `/coach away @rep <date>` marks one of your reps away, so they are not counted overdue. A Slack status with :palm_tree: or :face_with_thermometer:, or saying vacation, holiday or out of office, counts too.",
 		"• `/coach cadence @manager <days>` (admins): how often each of that manager's reps should be coached; `default` goes back to the standard cadence.",
 	}
-	return message{Text: "Coachlog help", Blocks: lineSections(lines, 50, 11000, func(int) string { return "…" })}
+	return message{Text: "Coachlog help", Blocks: lineSections(lines, maxMessageBlocks, 11000, func(int) string { return "…" })}
 }
 
 // ReplayOrphans acts on commands accepted before cutoff and still pending.

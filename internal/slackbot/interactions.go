@@ -276,8 +276,8 @@ func truthy(v any) bool {
 }
 
 // answerError refuses ephemerally; domain errors say why, others are logged.
-func (b *Bot) answerError(ctx context.Context, responseURL, what string, err error) {
-	b.logAnswerError(what, err)
+func (b *Bot) answerError(ctx context.Context, responseURL, what string, err error, attrs ...any) {
+	b.logAnswerError(what, err, attrs...)
 	b.refuse(ctx, responseURL, coaching.ErrorMessage(err))
 }
 
@@ -286,10 +286,10 @@ func (b *Bot) answerError(ctx context.Context, responseURL, what string, err err
 // republished.
 func (b *Bot) clickError(ctx context.Context, in interaction, what string, err error) {
 	if in.ResponseURL != "" || !inHome(in) {
-		b.answerError(ctx, in.ResponseURL, what, err)
+		b.answerError(ctx, in.ResponseURL, what, err, "user_id", in.User.ID)
 		return
 	}
-	b.logAnswerError(what, err)
+	b.logAnswerError(what, err, "user_id", in.User.ID)
 	b.republishHome(ctx, in.User.ID, homeRefusal(err))
 }
 
@@ -338,7 +338,7 @@ func (b *Bot) openRepModal(ctx context.Context, in interaction, act action, read
 	ra.ActorID = in.User.ID
 	pre, cancel := context.WithDeadline(ctx, readBy)
 	s, err := b.svc.RepView(pre, ra)
-	why := unread(pre, err)
+	why := whyUnread(pre, err)
 	cancel()
 	if why != "" {
 		b.log.Warn("rep form not opened: "+why, "user_id", in.User.ID, "session_id", ra.SessionID, "err", err)
@@ -370,12 +370,12 @@ func (b *Bot) openRepModal(ctx context.Context, in interaction, act action, read
 // before the database answered.
 func cutOff(ctx context.Context, err error) bool { return err != nil && ctx.Err() != nil }
 
-// unread says why the session a form cannot open without, read with ctx,
+// whyUnread says why the session a form cannot open without, read with ctx,
 // was not read; "" when it was, or failed otherwise. Its deadline passed
 // (cutOff), or the database gave up first, busy (a PostgreSQL statement
 // or lock timeout shorter than the form's budget): the person is told the
 // same either way (formNotRead), and the log says which.
-func unread(ctx context.Context, err error) string {
+func whyUnread(ctx context.Context, err error) string {
 	switch {
 	case cutOff(ctx, err):
 		return "the session was not read by the form's deadline"
@@ -401,7 +401,7 @@ func (b *Bot) openEditModal(ctx context.Context, in interaction, act action, rea
 	pre, cancel := context.WithDeadline(ctx, readBy)
 	defer cancel()
 	s, err := b.svc.SessionForManager(pre, in.User.ID, id)
-	if why := unread(pre, err); why != "" {
+	if why := whyUnread(pre, err); why != "" {
 		b.log.Warn("edit form not opened: "+why, "user_id", in.User.ID, "session_id", id, "err", err)
 		b.formNotRead(ctx, in, "nothing was changed", "Click *Edit* again")
 		return
@@ -514,7 +514,7 @@ func (b *Bot) refreshModal(ctx context.Context, in interaction, readBy time.Time
 	if len(unread) > 0 {
 		m.Notice = noticeCommitmentsUnread
 	}
-	if shown := keptShown(in.View, unread); len(shown) > 0 {
+	if shown := repsWithTicks(in.View, unread); len(shown) > 0 {
 		b.log.Warn("form left as it is: the open commitments it shows were not read again by the form's deadline",
 			"user_id", in.User.ID, "rep_ids", shown)
 	} else if _, err := b.updateView(ctx, m.view(), in.View.Hash, in.View.ID); err != nil {
@@ -531,9 +531,9 @@ func (b *Bot) refreshModal(ctx context.Context, in interaction, readBy time.Time
 // commitments of some of its reps (refreshModal).
 const noticeCommitmentsUnread = ":warning: Coachlog could not read every rep's open commitments just now, so some may be missing here. Pick the reps again to see them."
 
-// keptShown lists the reps whose open commitments v shows to tick (a
+// repsWithTicks lists the reps whose open commitments v shows to tick (a
 // block keptPrefix+rep), of repIDs.
-func keptShown(v view, repIDs []string) []string {
+func repsWithTicks(v view, repIDs []string) []string {
 	var out []string
 	for _, id := range repIDs {
 		if slices.ContainsFunc(v.Blocks, func(b viewBlock) bool { return b.BlockID == keptPrefix+id }) {

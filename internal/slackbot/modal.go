@@ -32,7 +32,7 @@ const (
 
 // Block ids of the log modal name the draft's fields, so that a domain
 // validation error finds its input (errorsAck). A field's block id is its
-// name, "date", until an update replaces its value: then it is "date.2".
+// name, "date", until an update replaces its value: then it is "date.1".
 // Slack keeps what an input shows (what the user typed or picked, else
 // the initial value it opened with) through a views.update whose block_id
 // and action_id are the same as on screen, and ignores the update's new
@@ -71,22 +71,12 @@ func splitBlockID(id string) (name string, rev int) {
 }
 
 // fieldBlockIDs are the block ids v's inputs have, by the field they
-// name; a field with none is missing. When two name one field (Slack would
-// not show both) the later revision wins.
+// name (view.inputFor); a field with none is missing.
 func fieldBlockIDs(v view) map[coaching.Field]string {
 	ids := map[coaching.Field]string{}
-	revs := map[coaching.Field]int{}
-	for _, b := range v.Blocks {
-		if b.Type != "input" {
-			continue
-		}
-		name, rev := splitBlockID(b.BlockID)
-		f := coaching.Field(name)
-		if !slices.Contains(inputFields[:], f) {
-			continue
-		}
-		if _, seen := ids[f]; !seen || rev > revs[f] {
-			ids[f], revs[f] = b.BlockID, rev
+	for _, f := range inputFields {
+		if id := v.inputFor(string(f)); id != "" {
+			ids[f] = id
 		}
 	}
 	return ids
@@ -191,7 +181,7 @@ func (m logModal) replacing(shown logModal) logModal {
 	if len(changed) == 0 {
 		return m
 	}
-	m.Meta.Rev = max(m.Meta.Rev, shown.Meta.Rev) + 1
+	m.Meta.Rev = shown.Meta.Rev + 1
 	ids := make(map[coaching.Field]string, len(inputFields))
 	for _, f := range inputFields {
 		ids[f] = m.blockID(f)
@@ -389,11 +379,13 @@ func (m logModal) skillsBlock() *slack.InputBlock {
 	// configured: without them as options the form would drop them, and
 	// any edit of the session (its notes) would erase them from the record.
 	for _, id := range m.Draft.Skills {
-		if !m.Edit || len(opts) == maxOptions || slices.ContainsFunc(m.Skills, func(s coaching.Skill) bool { return s.ID == id }) {
-			continue
+		if !m.Edit || len(opts) == maxOptions {
+			break
 		}
-		o := slack.NewOptionBlockObject(id, plain(textcut.Cut(id+" (no longer offered)", 75)), nil)
-		opts, initial = append(opts, o), append(initial, o)
+		if !slices.ContainsFunc(m.Skills, func(s coaching.Skill) bool { return s.ID == id }) {
+			o := slack.NewOptionBlockObject(id, plain(textcut.Cut(id+" (no longer offered)", 75)), nil)
+			opts, initial = append(opts, o), append(initial, o)
+		}
 	}
 	el := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, plain("Pick skills"), "skills", opts...)
 	el.InitialOptions = initial

@@ -86,7 +86,7 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 	}
 	undone := team
 	undone.DeletedAt = time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
-	tenOwn := historyView{viewerID: "UM", repID: "UR00", own: history, open: coaching.OpenList{Own: open[:coaching.MaxOpenCommitments], More: 40}}
+	tenOwn := historyView{repID: "UR00", own: history, open: coaching.OpenList{Own: open[:coaching.MaxOpenCommitments], More: 40}}
 	// A leader's history of a rep at its largest: ten sessions of their
 	// own, ten of managers below them (notes short enough that only the
 	// room in a message cuts them), ten open commitments of their own to
@@ -97,7 +97,7 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 			Visibility: coaching.VisibilityShared, Notes: "short", Reps: []coaching.SessionRep{{RepID: "UR00", Status: coaching.StatusPending}}}
 		below = append(below, s)
 	}
-	largest := historyView{viewerID: "UM", repID: "UR00", own: history, more: true, leader: true, below: below,
+	largest := historyView{repID: "UR00", own: history, more: true, leader: true, below: below,
 		open:   coaching.OpenList{Own: open[:coaching.MaxOpenCommitments], More: 40, Below: open[10:20]},
 		notice: closedNotice(coaching.Commitment{Text: strings.Repeat("<&>", 100), Status: coaching.CommitmentNotKept, CreatedOn: day})}
 	for name, m := range map[string]message{
@@ -110,7 +110,7 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 		"a receipt for 50 reps":              receipt(team),
 		"an undo receipt":                    receipt(undone),
 		"ten sessions of history with notes": historyMessage(tenOwn),
-		"empty history":                      historyMessage(historyView{viewerID: "UM"}),
+		"empty history":                      historyMessage(historyView{}),
 		"help":                               helpMessage(),
 		"a prep brief with prose":            prepMessage(llm.Brief{Prose: strings.Repeat("<b>&", 2000), List: bigBrief()}),
 		"a plain prep brief":                 prepMessage(llm.Brief{List: llm.PlainBrief(llm.PrepInput{RepName: "Ria"})}),
@@ -451,7 +451,7 @@ func TestHistoryCountsATeamMeetingsCommitmentOnce(t *testing.T) {
 			{RepID: "UANA", Text: "send the deck", Status: coaching.CommitmentOpen},
 			{RepID: "UBEN", Text: "send the deck", Status: coaching.CommitmentOpen},
 		}}
-	text := blocksText(historyMessage(historyView{viewerID: "UMAX", own: []coaching.Session{s}}).Blocks)
+	text := blocksText(historyMessage(historyView{own: []coaching.Session{s}}).Blocks)
 	if !strings.Contains(text, "· 1 open commitment") || strings.Contains(text, "2 open") || strings.Contains(text, "(s)") {
 		t.Errorf("history line:\n%s\nwant the meeting's one commitment counted once, in words", text)
 	}
@@ -494,10 +494,10 @@ func TestAnEmptyHistorySaysWhatFitsWhoAsks(t *testing.T) {
 		want    string
 		without string
 	}{
-		{"a manager", historyView{viewerID: "UM"}, "Nothing logged yet. Type `/coach` to log a session.", "App Home"},
-		{"a manager about a rep", historyView{viewerID: "UM", repID: "UR"}, "You have logged nothing with <@UR> yet. Type `/coach`", "App Home"},
-		{"a rep", historyView{viewerID: "UR", received: true}, "The coaching you received is in your App Home", "log a session"},
-		{"a rep about a colleague", historyView{viewerID: "UR", repID: "US", received: true},
+		{"a manager", historyView{}, "Nothing logged yet. Type `/coach` to log a session.", "App Home"},
+		{"a manager about a rep", historyView{repID: "UR"}, "You have logged nothing with <@UR> yet. Type `/coach`", "App Home"},
+		{"a rep", historyView{received: true}, "The coaching you received is in your App Home", "log a session"},
+		{"a rep about a colleague", historyView{repID: "US", received: true},
 			"seen only by them, their manager and the leaders above", "log a session"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

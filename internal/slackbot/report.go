@@ -53,12 +53,12 @@ func wordForOthers(r *metrics.Report) {
 	}
 }
 
-// Room a report's list of managers and leaders may take: a message holds
-// 50 blocks and Slack refuses past about 11,000 characters of text.
-const (
-	reportBlocks   = 50
-	reportLineText = 5000
-)
+// maxMessageBlocks is how many blocks Slack takes in one message.
+const maxMessageBlocks = 50
+
+// reportLineText is the room a report's list of managers and leaders may
+// take: Slack refuses a message past about 11,000 characters of text.
+const reportLineText = 5000
 
 // reportMessage is the digest of root's part of the tree ("" for the
 // whole organisation): its figures and insights, then one line per
@@ -111,7 +111,7 @@ func reportMessage(r *metrics.Report, root string) message {
 	}
 	if len(lines) > 0 {
 		blocks = append(blocks, slack.NewDividerBlock())
-		blocks = append(blocks, lineSections(lines, reportBlocks-len(blocks), reportLineText, func(n int) string {
+		blocks = append(blocks, lineSections(lines, maxMessageBlocks-len(blocks), reportLineText, func(n int) string {
 			return fmt.Sprintf("…and %d more: `/coach report @name` shows one of them.", n)
 		})...)
 	}

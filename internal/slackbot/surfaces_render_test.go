@@ -197,7 +197,7 @@ func TestLeaderHistoryRendersSharedNotesAndHidesPrivateOnes(t *testing.T) {
 	shared := private
 	shared.ID, shared.Visibility, shared.Notes = 2, coaching.VisibilityShared, "shared <note> & more"
 	shared.Commitments = []coaching.Commitment{{Text: "Send the recap"}}
-	m := historyMessage(historyView{viewerID: "UL", repID: "UR1", leader: true, below: []coaching.Session{shared, private}})
+	m := historyMessage(historyView{repID: "UR1", leader: true, below: []coaching.Session{shared, private}})
 	checkLimits(t, m)
 	raw, _ := json.Marshal(m.Blocks)
 	text := string(raw)

@@ -101,7 +101,7 @@ func teamMessage(f metrics.Figures, today coaching.Date) message {
 			slack.NewAccessory(button(actLogForRp, "Log coaching", r.ID, buttonStyle(r.Overdue)))))
 	}
 	lines, counts := restLines(reps[min(len(reps), maxTeamRows):])
-	blocks = append(blocks, lineSections(lines, 50-len(blocks), max(teamText-used, 0), func(n int) string {
+	blocks = append(blocks, lineSections(lines, maxMessageBlocks-len(blocks), max(teamText-used, 0), func(n int) string {
 		left := 0
 		for _, c := range counts[len(counts)-n:] {
 			left += c
