@@ -101,19 +101,32 @@ func (r reader) Teams(ctx context.Context, managers []coaching.Person, from coac
 	for i := range out {
 		want[out[i].Manager.ID] = &out[i]
 	}
-	if err := r.teamReps(ctx, want); err != nil {
+	// One manager (a nudge evaluated again as it is sent, 2,000 of them on
+	// a Monday) reads their team alone, by index, not the organisation's.
+	one := ""
+	if len(managers) == 1 {
+		one = managers[0].ID
+	}
+	if err := r.teamReps(ctx, want, one); err != nil {
 		return nil, err
 	}
-	if err := r.teamSessions(ctx, want, from); err != nil {
+	if err := r.teamSessions(ctx, want, from, one); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-func (r reader) teamReps(ctx context.Context, want map[string]*coaching.Team) error {
-	rows, err := r.q.QueryContext(ctx, `SELECT `+personCols+`,
+// teamReps reads the active reps of the managers in want, of one alone
+// when one is set.
+func (r reader) teamReps(ctx context.Context, want map[string]*coaching.Team, one string) error {
+	q := `SELECT ` + personCols + `,
 		coalesce((SELECT max(sr.occurred_on) FROM session_reps sr WHERE sr.rep_id = people.id AND sr.live = 1), '')
-		FROM people WHERE active = 1 AND manager_id IS NOT NULL AND `+isRep)
+		FROM people WHERE active = 1 AND manager_id IS NOT NULL AND ` + isRep
+	var args []any
+	if one != "" {
+		q, args = q+` AND manager_id = ?`, []any{one}
+	}
+	rows, err := r.q.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("load reps: %w", err)
 	}
@@ -141,9 +154,15 @@ type scanExtra struct {
 
 func (s scanExtra) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra)...) }
 
-func (r reader) teamSessions(ctx context.Context, want map[string]*coaching.Team, from coaching.Date) error {
-	rows, err := r.q.QueryContext(ctx, `SELECT manager_id, occurred_on, duration_min FROM sessions
-		WHERE occurred_on >= ? AND deleted_at = 0`, from.String())
+// teamSessions reads the sessions since from of the managers in want, of
+// one alone when one is set.
+func (r reader) teamSessions(ctx context.Context, want map[string]*coaching.Team, from coaching.Date, one string) error {
+	q, args := `SELECT manager_id, occurred_on, duration_min FROM sessions
+		WHERE occurred_on >= ? AND deleted_at = 0`, []any{from.String()}
+	if one != "" {
+		q, args = q+` AND manager_id = ?`, append(args, one)
+	}
+	rows, err := r.q.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("load sessions: %w", err)
 	}
