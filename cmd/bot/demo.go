@@ -443,12 +443,15 @@ func blocksPlain(raw json.RawMessage) string {
 		if t, ok := b["text"].(map[string]any); ok {
 			sb.WriteString(fmt.Sprint(t["text"]) + "\n")
 		}
-		if fields, ok := b["fields"].([]any); ok {
-			var parts []string
-			for _, f := range fields {
-				parts = append(parts, strings.ReplaceAll(fmt.Sprint(f.(map[string]any)["text"]), "\n", ": "))
+		// Slack shows fields as a grid of titled cells; a transcript reads
+		// best with a cell to a line, its title first.
+		for _, f := range asSlice(b["fields"]) {
+			fm, _ := f.(map[string]any)
+			title, rest, _ := strings.Cut(fmt.Sprint(fm["text"]), "\n")
+			if rest != "" {
+				title += ": " + strings.ReplaceAll(rest, "\n", "; ")
 			}
-			sb.WriteString(strings.Join(parts, " · ") + "\n")
+			sb.WriteString(title + "\n")
 		}
 		var els []string
 		for _, e := range asSlice(b["elements"]) {

@@ -68,6 +68,8 @@ func testDemoAt(t *testing.T, at time.Time) {
 		"is written to " + chart,
 		"6. Max asks for his own numbers", "Max: /coach stats", "Your coaching this week", // the command's own answer
 		"Bea (0.0 h)", // his own view names his reps
+		// Each of his figures on a line of its own, as a cell of Slack's grid.
+		"\n    | Sessions: ", "\n    | Time by tier (minutes · reps): top ", "\n    | Overdue: ",
 		"7. Three weeks on",
 	} {
 		if !strings.Contains(text, want) {
