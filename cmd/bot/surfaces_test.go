@@ -138,7 +138,7 @@ func TestStatsAnswersAManagerWithTheirNumbers(t *testing.T) {
 		"*Sessions*\n3 · 4 weeks before: 0.3/week", "*Minutes*\n135 · 4 weeks before: 7.5/week",
 		"2 of 3 reps within 14 days (67%)", "*Overdue*\n1 rep",
 		"top 44% · 34%", "middle 0% · 33%", "bottom 56% · 33%",
-		"1 took the lead · 0 passive · 0 silent observer",
+		"1 took the lead · 0 passive participant · 0 silent observer",
 		"2 of 4 (50%) · 0 disputed · 2 pending",
 		"rating shown from 3 ratings (2 so far)", "33% of sessions with commitments", "0% of commitments kept",
 		"*Consistency*\n0% of the last 4 weeks", "What stands out")

@@ -112,7 +112,9 @@ func rideLine(r metrics.RoleCounts) string {
 	if r.Lead+r.Participant+r.Observer == 0 {
 		return "none"
 	}
-	return fmt.Sprintf("%d took the lead · %d passive · %d silent observer", r.Lead, r.Participant, r.Observer)
+	// The form's own words for each role, so a manager reads back what he picked.
+	label := func(n int, role coaching.Role) string { return fmt.Sprintf("%d %s", n, strings.ToLower(role.Label())) }
+	return label(r.Lead, coaching.RoleLead) + " · " + label(r.Participant, coaching.RoleParticipant) + " · " + label(r.Observer, coaching.RoleObserver)
 }
 
 // qualityLine is the mean rating (shown from 3 ratings, never one alone)
