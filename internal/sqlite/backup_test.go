@@ -54,3 +54,36 @@ func TestDatabaseAndBackupPathsAreTheFilesNamed(t *testing.T) {
 		})
 	}
 }
+
+// The database, its log and its backup hold every note and dispute
+// reason: each is created readable by its owner alone, whatever the
+// umask; a file the operator created keeps the mode they gave it.
+func TestDatabaseAndBackupAreCreatedPrivate(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, dest, theirs := filepath.Join(dir, "coachlog.db"), filepath.Join(dir, "backup.db"), filepath.Join(dir, "theirs.db")
+	st := open(t, db, sqlite.Options{})
+	ann := coaching.Person{ID: "UA", Name: "Ann", Roles: []string{"rep"}, Active: true, InRoster: true}
+	if _, err := st.ImportRoster(ctx, []coaching.Person{ann}, today()); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Backup(ctx, dest); err != nil {
+		t.Fatalf("backup: %v", err)
+	}
+	for _, path := range []string{db, db + "-wal", dest} {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fi.Mode().Perm(); got != 0o600 {
+			t.Errorf("%s: mode %v, want -rw-------", filepath.Base(path), got)
+		}
+	}
+	if err := os.WriteFile(theirs, nil, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	open(t, theirs, sqlite.Options{})
+	if fi, err := os.Stat(theirs); err != nil || fi.Mode().Perm() != 0o640 {
+		t.Errorf("an existing file's mode: %v %v, want -rw-r-----", fi.Mode().Perm(), err)
+	}
+}

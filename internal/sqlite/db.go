@@ -112,6 +112,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("open %s: %w", path, ErrNoDatabase)
 		}
 	}
+	if !opts.ReadOnly {
+		if err := createPrivate(path); err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+	}
 	s := &Store{path: path, now: opts.Now}
 	var err error
 	if s.r, err = sql.Open("sqlite", dsn(path, opts, false)); err != nil {
@@ -375,6 +380,22 @@ func dsn(path string, opts Options, write bool) string {
 // decodes %HH escapes in it and ends the name at a ? or a #, so a path
 // holding one of those characters (/backups/coachlog#2.db) would open, and
 // create, another file than the one named: each is escaped.
+// createPrivate creates the database file, when it is not there yet,
+// readable by its owner alone: it holds every note and dispute reason,
+// and SQLite would create it for anyone to read under the usual umask.
+// Its -wal and -shm take the database file's mode. An existing file's
+// mode is the operator's and is left as it is.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
 func fileURI(path string) string {
 	return "file:" + strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
 }
@@ -516,6 +537,10 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	}
 	tmp := dest + ".partial"
 	os.Remove(tmp)
+	// VACUUM INTO fills an empty file it finds, keeping its mode.
+	if err := createPrivate(tmp); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
 	db, err := sql.Open("sqlite", dsn(s.path, Options{BusyTimeout: 10 * time.Second}, false))
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
