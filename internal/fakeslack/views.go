@@ -260,7 +260,9 @@ func (s *Server) viewsUpdate(r *apiRequest) apiResult {
 // previous state for those inputs. That's why those input values are not
 // replaced with the initial_value. You can change either block_id or
 // action_id for reflecting the initial_value"). An element whose type
-// changed starts afresh: its old value does not fit it.
+// changed starts afresh: its old value does not fit it. A select, radio
+// buttons or checkboxes keep only picks of options the new definition
+// offers (see offeredPicks).
 func (s *Server) replaceViewLocked(v *view, def map[string]any) {
 	oldBlocks, _ := v.def["blocks"].([]any)
 	shown := fullState(oldBlocks, v.state)
@@ -274,16 +276,58 @@ func (s *Server) replaceViewLocked(v *view, def map[string]any) {
 			if !ok {
 				continue
 			}
-			if vm, _ := val.(map[string]any); vm == nil || vm["type"] != el["type"] {
+			vm, _ := val.(map[string]any)
+			if vm == nil || vm["type"] != el["type"] {
 				continue
 			}
 			if kept[blockID] == nil {
 				kept[blockID] = map[string]any{}
 			}
-			kept[blockID][actionID] = val
+			kept[blockID][actionID] = offeredPicks(el, vm)
 		}
 	}
 	v.state = kept
+}
+
+// offeredPicks is what an element el of a replacing definition shows of
+// val, the value it kept: a static select or radio buttons keep their pick
+// only if el still offers its option, else show none; a multi select or
+// checkboxes drop the picks el no longer offers and keep the others. Slack
+// shows a pick only among the options a view has; the fake used to keep
+// them all, and a form could submit an option it no longer showed. A pick
+// kept shows its option as el defines it. External selects are left as
+// they are: their options come from the app as the user types, not from
+// the view.
+func offeredPicks(el, val map[string]any) map[string]any {
+	offered := func(o any) (map[string]any, bool) {
+		om, _ := o.(map[string]any)
+		value, _ := om["value"].(string)
+		return optionFor(el, value)
+	}
+	switch el["type"] {
+	case "static_select", "radio_buttons":
+		if o := val["selected_option"]; o != nil {
+			out := maps.Clone(val)
+			out["selected_option"] = nil
+			if def, ok := offered(o); ok {
+				out["selected_option"] = def
+			}
+			return out
+		}
+	case "multi_static_select", "checkboxes":
+		if list, ok := val["selected_options"].([]any); ok {
+			picks := []any{}
+			for _, o := range list {
+				if def, ok := offered(o); ok {
+					picks = append(picks, def)
+				}
+			}
+			out := maps.Clone(val)
+			out["selected_options"] = picks
+			return out
+		}
+	}
+	return val
 }
 
 // viewsPublish sets a user's Home tab; the view keeps its id across publishes.

@@ -335,3 +335,79 @@ func TestAnUpdateKeepsWhatSurvivingInputsShow(t *testing.T) {
 	st = submitted(slack.NewErrorsViewSubmissionResponse(map[string]string{"notes": "Check it."}))
 	check("after a response_action update", st, "typed", "1on1", "2026-11-22", "U0BOB", "", "45")
 }
+
+// An update keeps a select's, radio buttons' or checkboxes' pick only
+// among the options its new definition offers: Slack cannot show a pick
+// the view lacks. A pick still offered stays; of several, only those
+// taken away go.
+func TestAnUpdateKeepsOnlyPicksTheNewOptionsOffer(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	api := apiClient(fake)
+
+	opts := func(values ...string) []*slack.OptionBlockObject {
+		var out []*slack.OptionBlockObject
+		for _, v := range values {
+			out = append(out, slack.NewOptionBlockObject(v, label(strings.ToUpper(v)), nil))
+		}
+		return out
+	}
+	form := func(kinds, roles, ticks, skills []string) slack.ModalViewRequest {
+		return slack.ModalViewRequest{
+			Type: slack.VTModal, Title: label("Log"), Submit: label("Save"), CallbackID: "log",
+			Blocks: slack.Blocks{BlockSet: []slack.Block{
+				slack.NewInputBlock("kind", label("Kind"), nil, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "kind", opts(kinds...)...)),
+				slack.NewInputBlock("role", label("Role"), nil, slack.NewRadioButtonsBlockElement("role", opts(roles...)...)),
+				slack.NewInputBlock("kept", label("Kept"), nil, slack.NewCheckboxGroupsBlockElement("kept", opts(ticks...)...)),
+				slack.NewInputBlock("skills", label("Skills"), nil,
+					slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, nil, "skills", opts(skills...)...)),
+			}},
+		}
+	}
+	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"),
+		form([]string{"a", "b"}, []string{"lead", "observer"}, []string{"1", "2", "3"}, []string{"x", "y", "z"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := opened.View.ID
+	if err := fake.TypeInView("U0ALICE", id, map[string]map[string]any{
+		"kind": {"kind": OptionValue("b")}, "role": {"role": RadioValue("lead")},
+		"kept": {"kept": CheckboxesValue("1", "3")}, "skills": {"skills": OptionsValue("x", "z")},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// b, 3 and z are gone; lead and x stay.
+	if _, err := api.UpdateViewContext(ctx, form([]string{"a"}, []string{"lead", "observer"}, []string{"1", "2"}, []string{"x", "y"}), "", "", id); err != nil {
+		t.Fatal(err)
+	}
+	in, err := fake.SubmitView(ctx, "U0ALICE", id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+	if err := sm.Ack(*evt.Request, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.AwaitAck(ctx, in.EnvelopeID); err != nil {
+		t.Fatal(err)
+	}
+	st := evt.Data.(slack.InteractionCallback).View.State.Values
+	values := func(os []slack.OptionBlockObject) string {
+		var vs []string
+		for _, o := range os {
+			vs = append(vs, o.Value)
+		}
+		return strings.Join(vs, ",")
+	}
+	for _, c := range []struct{ what, got, want string }{
+		{"the kind picked, no longer offered", st["kind"]["kind"].SelectedOption.Value, ""},
+		{"the role picked, still offered", st["role"]["role"].SelectedOption.Value, "lead"},
+		{"the ticks", values(st["kept"]["kept"].SelectedOptions), "1"},
+		{"the skills", values(st["skills"]["skills"].SelectedOptions), "x"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: submitted %q, want %q", c.what, c.got, c.want)
+		}
+	}
+}
