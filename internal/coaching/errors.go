@@ -20,6 +20,11 @@ const (
 	ERated = "rated"
 )
 
+// BusyMessage is what people are told, wherever they are, when Coachlog
+// gave up waiting for its database (an EBusy error's message): one line
+// for a write, a read and a form that could not open alike.
+const BusyMessage = "Coachlog is busy right now; please try again in a moment."
+
 // Error is a domain error: a machine code and a message fit for users.
 // Anything that is not an *Error is shown as an internal error and logged.
 // The message is plain text; the one markup it may hold is a user mention

@@ -166,10 +166,17 @@ func (b *Bot) formNotOpened(ctx context.Context, in interaction, nothing, again 
 // saved (nothing) and what to do (again), where formNotOpened would.
 // Waiting for the read would outlast the trigger: they would be told,
 // later, that Slack did not open the form, or hear nothing while a table
-// stays locked.
+// stays locked. It leads with the busy line every other answer gives
+// when the database gave up (coaching.BusyMessage): the person is told
+// the same thing, in the same words, whatever they clicked.
 func (b *Bot) formNotRead(ctx context.Context, in interaction, nothing, again string) {
-	b.tellFormOutcome(ctx, in, ":warning: Coachlog could not read the session in time, so the form did not open and "+nothing+". "+
-		again+" in a moment; if it keeps happening, tell whoever runs Coachlog.")
+	b.tellFormOutcome(ctx, in, formNotReadText(nothing, again))
+}
+
+// formNotReadText is formNotRead's notice.
+func formNotReadText(nothing, again string) string {
+	return ":warning: " + coaching.BusyMessage + " The form did not open, and " + nothing + ". " +
+		again + "; if it keeps happening, tell whoever runs Coachlog."
 }
 
 // tellFormOutcome says text where the person whose form did not open is:

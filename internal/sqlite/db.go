@@ -455,7 +455,7 @@ func busy(err error) error {
 	}
 	msg := err.Error()
 	if errors.Is(err, context.DeadlineExceeded) || strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") || pgBusy(err) {
-		return fmt.Errorf("%w: %w", &coaching.Error{Code: coaching.EBusy, Message: "Coachlog is busy right now; please try again in a moment."}, err)
+		return fmt.Errorf("%w: %w", &coaching.Error{Code: coaching.EBusy, Message: coaching.BusyMessage}, err)
 	}
 	return err
 }
