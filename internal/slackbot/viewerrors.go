@@ -49,12 +49,19 @@ func (v view) inputFor(name string) string {
 	return id
 }
 
+// maxErrorRunes is the most characters Coachlog puts in one inline error.
+// Slack's modal guide and view reference document no limit for an
+// errors message, so this is Coachlog's own bound, not Slack's: a line
+// under an input stays readable, and messages joined under one input
+// (errorsAck) cannot grow without end.
+const maxErrorRunes = 150
+
 // errorsAck answers a submission with fe shown under the view's inputs: a
 // field goes under the input block that names it, as the view has it
 // (reps, or reps.2 once an update replaced its value); anything else is
-// added, in field order, after the first input's own message. With no
-// input block to show them on, it returns nil (an empty ack, which closes
-// the modal).
+// added, in field order, after the first input's own message, the whole
+// cut to maxErrorRunes as errorAck's one message is. With no input block
+// to show them on, it returns nil (an empty ack, which closes the modal).
 func errorsAck(v view, fe coaching.FieldErrors) *slack.ViewSubmissionResponse {
 	inputs := v.inputBlockIDs()
 	if len(inputs) == 0 || len(fe) == 0 {
@@ -77,15 +84,18 @@ func errorsAck(v view, fe coaching.FieldErrors) *slack.ViewSubmissionResponse {
 		}
 		out[inputs[0]] = msg
 	}
+	if len(others) > 0 {
+		out[inputs[0]] = textcut.Cut(out[inputs[0]], maxErrorRunes)
+	}
 	return slack.NewErrorsViewSubmissionResponse(out)
 }
 
-// errorAck shows one message, cut to 150 characters, under the view's
+// errorAck shows one message, cut to maxErrorRunes, under the view's
 // first input block.
 func errorAck(v view, msg string) *slack.ViewSubmissionResponse {
 	inputs := v.inputBlockIDs()
 	if len(inputs) == 0 {
 		return nil
 	}
-	return slack.NewErrorsViewSubmissionResponse(map[string]string{inputs[0]: textcut.Cut(msg, 150)})
+	return slack.NewErrorsViewSubmissionResponse(map[string]string{inputs[0]: textcut.Cut(msg, maxErrorRunes)})
 }

@@ -2,7 +2,9 @@ package slackbot
 
 import (
 	"maps"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 )
@@ -41,6 +43,13 @@ func TestErrorsAckKeysOnlyInputBlocksOfTheView(t *testing.T) {
 		if got == nil || got.ResponseAction != "errors" || !maps.Equal(got.Errors, tc.want) {
 			t.Errorf("%s: %+v, want errors %v", tc.name, got, tc.want)
 		}
+	}
+	// Messages joined under one input are cut as errorAck's one is; a
+	// field's own message under its input is left whole.
+	long := coaching.FieldErrors{"reps": strings.Repeat("r", 100), "tools": strings.Repeat("t", 100), "duration": strings.Repeat("d", 200)}
+	if r := errorsAck(logForm, long); r == nil || utf8.RuneCountInString(r.Errors["reps"]) != maxErrorRunes ||
+		!strings.HasPrefix(r.Errors["reps"], strings.Repeat("r", 100)+" t") || r.Errors["duration"] != long["duration"] {
+		t.Errorf("errorsAck of long messages = %+v; want the joined one cut to %d characters, the other whole", r, maxErrorRunes)
 	}
 	if r := errorAck(reasonForm, "This session changed since; look at the latest message."); r == nil || r.Errors["reason"] == "" {
 		t.Errorf("errorAck = %+v", r)
