@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/coachlog/coachlog/internal/fakeopenai"
 	"github.com/coachlog/coachlog/internal/fakeslack"
 )
 
@@ -74,5 +75,44 @@ func TestUnreadableSubmissionKeepsTheFormOpenWithAnInlineError(t *testing.T) {
 	}
 	if rows := b.export(); len(rows) != 1 || rows[0].DurationMin != 30 {
 		t.Fatalf("after the corrected submission: %+v", rows)
+	}
+}
+
+// A submission whose view's blocks the bot cannot read, from a form whose
+// reps an update replaced (a prose capture: the model read one rep where
+// the rule parser took both people mentioned), is answered under the reps input as the
+// form has it now, reps.N, read from the view's state. It was keyed
+// "reps", a block the form no longer has: Slack refuses that and shows
+// the person its generic error.
+func TestAnUnreadableSubmissionOfARevisedFormIsAnsweredUnderItsInput(t *testing.T) {
+	ai := startOpenAI(t)
+	b := startBot(t, llmEnv(ai, false)...)
+	ai.Enqueue(fakeopenai.JSON(honestReading())) // Sam alone
+	viewID := b.openedViewID(b.proseCapture(rodeAlong + " with <@" + rep2 + "|ria>"))
+	repsBlock := b.blockOf(viewID, "reps")
+	if repsBlock == "reps" {
+		t.Fatal("the update kept the reps' block id: this test needs a form whose reps were revised")
+	}
+	ctx := ctxT(t)
+	in, err := b.fake.SubmitView(ctx, mgr, viewID, map[string]map[string]any{"duration": {"duration": fakeslack.NumberValue("30")}},
+		fakeslack.ViewFields(map[string]any{"blocks": "not a list"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := b.fake.AwaitAck(ctx, in.EnvelopeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := errorsOf(t, a); len(errs) != 1 || !strings.Contains(errs[repsBlock], "submit again") {
+		t.Errorf("ack = %s; want the unreadable form's error under %s", a.Payload, repsBlock)
+	}
+	for _, p := range b.fake.Problems() {
+		t.Errorf("real Slack would refuse this: %s", p)
+	}
+	if !slices.Contains(b.fake.OpenModals(mgr), viewID) {
+		t.Error("the modal closed on an unreadable submission")
+	}
+	if rows := b.export(); len(rows) != 0 {
+		t.Errorf("an unreadable submission stored %+v", rows)
 	}
 }

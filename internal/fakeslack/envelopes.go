@@ -75,6 +75,7 @@ type envelopeConfig struct {
 	option        *string // see PickOption
 	message       map[string]any
 	messageState  map[string]map[string]any // see MessageState
+	view          map[string]any            // see ViewFields
 }
 
 func newEnvelopeConfig(opts []EnvelopeOption) envelopeConfig {
@@ -123,6 +124,22 @@ func MessageFields(fields map[string]any) EnvelopeOption {
 		}
 		for k, v := range fields {
 			c.message[k] = v
+		}
+	}
+}
+
+// ViewFields sets fields of the view object a SubmitView payload carries,
+// over the view as the fake holds it; a nil value removes the field. It
+// changes only what the app is sent, never the view itself: the ack is
+// judged against the view as it is (its input blocks for errors). It is
+// for a payload the app cannot read, say "blocks" that are not a list.
+func ViewFields(fields map[string]any) EnvelopeOption {
+	return func(c *envelopeConfig) {
+		if c.view == nil {
+			c.view = map[string]any{}
+		}
+		for k, v := range fields {
+			c.view[k] = v
 		}
 	}
 }

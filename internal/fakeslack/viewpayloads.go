@@ -362,7 +362,8 @@ func (s *Server) TypeInView(userID, viewID string, values map[string]map[string]
 // kept open), else their initial value, else empty (null, or [] for a
 // list); to clear one, give it its empty value. The ack decides what
 // happens to the modal: errors keep it open, update/push/clear act,
-// anything else closes it.
+// anything else closes it. ViewFields changes what the payload's view
+// says, for a payload the app cannot read.
 //
 // Only the user the modal was opened for can submit it, and only while it
 // is the top view of its stack (see usableByLocked); anything else is
@@ -387,10 +388,18 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values m
 	}
 	v.state = fullStateLocked(v)
 	in := Interaction{TriggerID: s.issueTriggerLocked(userID, viewID)}
+	viewObj := s.viewObjectLocked(v)
+	for k, x := range cfg.view {
+		if x == nil {
+			delete(viewObj, k)
+		} else {
+			viewObj[k] = x
+		}
+	}
 	payload := map[string]any{
 		"type": "view_submission", "team": s.teamRef(), "user": s.userRefLocked(userID),
 		"api_app_id": s.appID, "token": VerificationToken, "trigger_id": in.TriggerID,
-		"view": s.viewObjectLocked(v), "response_urls": []any{},
+		"view": viewObj, "response_urls": []any{},
 		"is_enterprise_install": enterpriseInstall(cfg), "enterprise": nil,
 	}
 	id, err := s.sendLocked(ctx, "interactive", payload, &envelope{viewID: viewID, triggers: []string{in.TriggerID}}, cfg)

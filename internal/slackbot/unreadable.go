@@ -2,6 +2,7 @@ package slackbot
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/slack-go/slack"
 
@@ -15,8 +16,8 @@ const unreadableText = "This form could not be read, so nothing was saved. Check
 // decoded. An empty ack would close the modal as if it had been saved, and
 // what was typed would be lost; an inline error keeps it open. Slack shows
 // errors only under input blocks of that view (any other key gives the user
-// a generic error), so the view is read again, leniently, for one: the
-// known first input of the callback, else the first input block.
+// a generic error), so the view is read again, leniently, for one (see
+// submissionInput).
 func (b *Bot) unreadableSubmission(a *acker, payload json.RawMessage, cause error) {
 	callbackID, block := submissionInput(payload)
 	b.log.Warn("unreadable view submission answered with an inline error", "callback_id", callbackID, "err", cause)
@@ -27,57 +28,104 @@ func (b *Bot) unreadableSubmission(a *acker, payload json.RawMessage, cause erro
 	a.ack(slack.NewErrorsViewSubmissionResponse(map[string]string{block: unreadableText}))
 }
 
-// submissionInput reads a submission's callback_id and picks the input
-// block to key an error on. Each block is read on its own, so one odd block
-// cannot hide the others.
+// submissionInput reads a submission's callback_id and picks an input
+// block of the view to key an error on. Each part of the view is read on
+// its own, and each block too, so one odd part cannot hide the others:
+//   - the view's input blocks: the callback's known first input (reps, or
+//     reps.2 once an update replaced it, see inputFields), else the first;
+//   - for Coachlog's own modals, whose stateful elements are all in input
+//     blocks, the blocks the view's state reports values for, the known
+//     first input preferred;
+//   - for those modals again, when neither can be read, the first input
+//     under its own name.
+//
+// That last one is right for every form no update gave a revised block id,
+// and for most that had one (an update revises only the fields whose value
+// it replaces: a date corrected, what a prose reading changed), but it is
+// a guess: private_metadata's revision (modalMeta.Rev) counts the updates,
+// not which fields they revised, so it cannot tell "reps" from "reps.1".
+// A wrong guess makes Slack show its generic error and keep the form
+// open, which is still better than an empty ack that closes it unsaved.
 func submissionInput(payload json.RawMessage) (callbackID, block string) {
 	var p struct {
-		View struct {
-			CallbackID string            `json:"callback_id"`
-			Blocks     []json.RawMessage `json:"blocks"`
-		} `json:"view"`
+		View map[string]json.RawMessage `json:"view"`
 	}
 	if json.Unmarshal(payload, &p) != nil {
-		var lenient struct {
-			View struct {
-				CallbackID string `json:"callback_id"`
-			} `json:"view"`
-		}
-		_ = json.Unmarshal(payload, &lenient)
-		return lenient.View.CallbackID, ownFirstInput(lenient.View.CallbackID)
+		return "", ""
 	}
-	var inputs []string
-	for _, raw := range p.View.Blocks {
+	part := func(key string, into any) bool {
+		raw, ok := p.View[key]
+		return ok && json.Unmarshal(raw, into) == nil
+	}
+	part("callback_id", &callbackID)
+	first := firstBlock(callbackID)
+	if id := pickInput(viewInputs(p.View["blocks"]), first); id != "" {
+		return callbackID, id
+	}
+	if !ownModal(callbackID) {
+		return callbackID, ""
+	}
+	var state struct {
+		Values map[string]json.RawMessage `json:"values"`
+	}
+	if part("state", &state) {
+		ids := slices.Sorted(func(yield func(string) bool) {
+			for id := range state.Values {
+				if id != "" && !yield(id) {
+					return
+				}
+			}
+		})
+		if id := pickInput(ids, first); id != "" {
+			return callbackID, id
+		}
+	}
+	return callbackID, first
+}
+
+// viewInputs are the block_ids of the input blocks in raw, a view's
+// blocks, each block read on its own; none if raw is not a list.
+func viewInputs(raw json.RawMessage) []string {
+	var blocks []json.RawMessage
+	if json.Unmarshal(raw, &blocks) != nil {
+		return nil
+	}
+	var ids []string
+	for _, b := range blocks {
 		var blk struct {
 			Type    string `json:"type"`
 			BlockID string `json:"block_id"`
 		}
-		if json.Unmarshal(raw, &blk) == nil && blk.Type == "input" && blk.BlockID != "" {
-			inputs = append(inputs, blk.BlockID)
+		if json.Unmarshal(b, &blk) == nil && blk.Type == "input" && blk.BlockID != "" {
+			ids = append(ids, blk.BlockID)
 		}
 	}
-	if len(inputs) == 0 {
-		return p.View.CallbackID, ownFirstInput(p.View.CallbackID)
-	}
-	for _, id := range inputs {
-		if name, _ := splitBlockID(id); name == firstBlock(p.View.CallbackID) { // reps, or reps.2 (see inputFields)
-			return p.View.CallbackID, id
-		}
-	}
-	return p.View.CallbackID, inputs[0]
+	return ids
 }
 
-// ownFirstInput is the first input block of Coachlog's own modals, which
-// always have it; "" for a view that is not one of them. It is a guess
-// for a view whose blocks could not be read: a log form whose reps an
-// update replaced has it as "reps.2", and Slack refuses an error keyed
-// "reps" there (the person then sees Slack's generic error).
-func ownFirstInput(callbackID string) string {
+// pickInput is, of ids, the one that names first, revised or not (the
+// latest revision if two do), else the first of ids; "" for none.
+func pickInput(ids []string, first string) string {
+	id, best := "", -1
+	for _, x := range ids {
+		if name, rev := splitBlockID(x); name == first && rev > best {
+			id, best = x, rev
+		}
+	}
+	if id == "" && len(ids) > 0 {
+		id = ids[0]
+	}
+	return id
+}
+
+// ownModal reports whether callbackID is one of Coachlog's own modals,
+// which always have an input block.
+func ownModal(callbackID string) bool {
 	switch callbackID {
 	case cbLog, cbEdit, cbDispute, cbComment:
-		return firstBlock(callbackID)
+		return true
 	}
-	return ""
+	return false
 }
 
 // firstBlock is the first input block of one of Coachlog's own modals.
