@@ -451,3 +451,42 @@ func TestTheEditFormOffersTenOtherOpenCommitments(t *testing.T) {
 		t.Fatalf("the edit form offers %d open commitments to tick, want 10 (no block: -1)", offered)
 	}
 }
+
+// skillsEnv is a COACHLOG_SKILLS listing ids, each its own label.
+func skillsEnv(ids ...string) string {
+	pairs := make([]string, len(ids))
+	for i, id := range ids {
+		pairs[i] = id + ":" + id
+	}
+	return strings.Join(pairs, ",")
+}
+
+// A session keeps a focus skill retired since when its notes are edited
+// with 100 skills configured: the form's skills select takes 100 options,
+// so it has no room to offer the retired skill ticked, and the save
+// dropped it from the record without anyone unticking it.
+func TestANotesEditKeepsARetiredSkillTheFormHasNoRoomFor(t *testing.T) {
+	var hundred []string
+	for i := range 100 {
+		hundred = append(hundred, fmt.Sprintf("s%03d", i))
+	}
+	b := startBot(t, "COACHLOG_SKILLS", skillsEnv(append(hundred[:99:99], "old")...))
+	viewID, _ := b.openModal("")
+	v := values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", "")
+	v["skills"] = map[string]any{"skills": fakeslack.OptionsValue("old", "s001")}
+	if _, ack := b.submit(viewID, v); len(ack) != 0 {
+		t.Fatalf("ack = %s", ack)
+	}
+	b.stop()
+	b.env["COACHLOG_SKILLS"] = skillsEnv(hundred...) // "old" retired, 100 configured
+	b.start()
+
+	b.editLatest(map[string]map[string]any{"notes": {"notes": fakeslack.TextValue("Notes, edited")}})
+	rows := b.export()
+	if len(rows) != 1 || rows[0].Notes == nil || *rows[0].Notes != "Notes, edited" {
+		t.Fatalf("after the edit: %+v", rows)
+	}
+	if got := slices.Sorted(slices.Values(rows[0].Skills)); !slices.Equal(got, []string{"old", "s001"}) {
+		t.Errorf("a notes-only edit left the skills %v, want old and s001", rows[0].Skills)
+	}
+}

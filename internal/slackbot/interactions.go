@@ -425,6 +425,8 @@ func (b *Bot) openEditModal(ctx context.Context, in interaction, act action, rea
 	// session has (coaching.ValidateDraft refuses a draft without one), so
 	// reading the manager's time zone would only spend the read budget.
 	m := logModal{Edit: true, Draft: draftOf(s), Skills: b.svc.Skills(), Meta: meta}
+	_, unshown := m.retiredSkills()
+	m.Meta = m.Meta.withUnshown(unshown)
 	m.Open, m.Names, _ = b.openCommitments(pre, in.User.ID, m.Draft.RepIDs, s.ID)
 	cancel()
 	if _, err := b.openView(ctx, in.TriggerID, m.view()); err != nil {
@@ -653,6 +655,7 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 	var err error
 	key := "view:" + in.View.ID
 	if in.View.CallbackID == cbEdit {
+		d.Skills = withSkills(d.Skills, meta.Unshown)
 		_, err = b.svc.EditSession(bctx, coaching.EditRequest{ActorID: in.User.ID, SessionID: meta.SessionID, Version: meta.Version,
 			SavedAt: meta.savedAt(), Draft: d, Key: key,
 			ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt(), Redelivery: a.redelivered})
@@ -679,6 +682,18 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 	if meta.FromHome {
 		b.republishHome(ctx, in.User.ID, "")
 	}
+}
+
+// withSkills is skills with extra added, those not in it already: the
+// session's skills an edit form could not offer (modalMeta.Unshown) are
+// kept by its save, whatever else it changes.
+func withSkills(skills, extra []string) []string {
+	for _, id := range extra {
+		if !slices.Contains(skills, id) {
+			skills = append(skills, id)
+		}
+	}
+	return skills
 }
 
 func (b *Bot) submitReason(ctx context.Context, a *acker, in interaction, meta modalMeta) {

@@ -99,6 +99,11 @@ type modalMeta struct {
 	// Rev is the last revision given to a field's block id (see
 	// inputFields): the next replacing update uses Rev+1.
 	Rev int `json:"rv,omitempty"`
+	// Unshown are an edit form's skills of the session that are no
+	// longer configured and that its skills select had no room to offer
+	// (logModal.retiredSkills): nobody could untick them, so a save keeps
+	// them.
+	Unshown []string `json:"us,omitempty"`
 	// redate gives the date a capture's words ("yesterday", "mon") mean
 	// on today, for when the manager's first profile read moves their
 	// today after the form opened (openLogModal). Not sent to Slack.
@@ -130,6 +135,21 @@ func (m modalMeta) savedAt() time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(m.SavedAt)
+}
+
+// maxMetadata is the longest private_metadata Slack takes: a view with a
+// longer one is refused, and its form does not open.
+const maxMetadata = 3000
+
+// withUnshown is m recording skills as Unshown, as many of them as fit in
+// private_metadata; a skill left out is dropped by a save, as every one
+// was before the form kept them.
+func (m modalMeta) withUnshown(skills []string) modalMeta {
+	m.Unshown = skills
+	for len(m.Unshown) > 0 && len(m.encode()) > maxMetadata {
+		m.Unshown = m.Unshown[:len(m.Unshown)-1]
+	}
+	return m
 }
 
 func (m modalMeta) encode() string {
@@ -363,8 +383,31 @@ func (m logModal) repName(id string) string {
 	return id
 }
 
-// maxOptions is the most options a static select takes (Block Kit).
+// maxOptions is the most options a static select, single or multi, takes
+// (Block Kit).
 const maxOptions = 100
+
+// retiredSkills are, for an edit form, the draft's skills no longer
+// configured: those its skills select offers, ticked, after the
+// configured ones, and those it has no room for (Slack's multi_static_select
+// takes maxOptions options: with 100 skills configured, none). A new form
+// offers the configured skills alone.
+func (m logModal) retiredSkills() (shown, unshown []string) {
+	if !m.Edit {
+		return nil, nil
+	}
+	room := maxOptions - len(m.Skills)
+	for _, id := range m.Draft.Skills {
+		switch {
+		case slices.ContainsFunc(m.Skills, func(s coaching.Skill) bool { return s.ID == id }):
+		case len(shown) < room:
+			shown = append(shown, id)
+		default:
+			unshown = append(unshown, id)
+		}
+	}
+	return shown, unshown
+}
 
 func (m logModal) skillsBlock() *slack.InputBlock {
 	var opts, initial []*slack.OptionBlockObject
@@ -378,14 +421,10 @@ func (m logModal) skillsBlock() *slack.InputBlock {
 	// An edit form keeps the session's skills that are no longer
 	// configured: without them as options the form would drop them, and
 	// any edit of the session (its notes) would erase them from the record.
-	for _, id := range m.Draft.Skills {
-		if !m.Edit || len(opts) == maxOptions {
-			break
-		}
-		if !slices.ContainsFunc(m.Skills, func(s coaching.Skill) bool { return s.ID == id }) {
-			o := slack.NewOptionBlockObject(id, plain(textcut.Cut(id+" (no longer offered)", 75)), nil)
-			opts, initial = append(opts, o), append(initial, o)
-		}
+	shown, _ := m.retiredSkills()
+	for _, id := range shown {
+		o := slack.NewOptionBlockObject(id, plain(textcut.Cut(id+" (no longer offered)", 75)), nil)
+		opts, initial = append(opts, o), append(initial, o)
 	}
 	el := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, plain("Pick skills"), "skills", opts...)
 	el.InitialOptions = initial

@@ -2,8 +2,10 @@ package slackbot
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/slack-go/slack"
@@ -137,5 +139,59 @@ func TestAnEditFormKeepsASkillNoLongerConfigured(t *testing.T) {
 		if !slices.Equal(offered, want) || !slices.Equal(ticked, want) {
 			t.Errorf("edit %v: offered %v, ticked %v; want both %v", edit, offered, ticked, want)
 		}
+	}
+}
+
+// With as many skills configured as the select takes, an edit form has
+// no room for a skill of the session no longer configured: it records
+// the skill in its private_metadata, for the save to keep, since nobody
+// could untick it; with room for one of two, the other. The record fits
+// in private_metadata, or the form would not open at all.
+func TestAnEditFormRecordsTheRetiredSkillsItCannotOffer(t *testing.T) {
+	skills := func(n int) []coaching.Skill {
+		var out []coaching.Skill
+		for i := range n {
+			id := fmt.Sprintf("s%03d", i)
+			out = append(out, coaching.Skill{ID: id, Label: id})
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name                  string
+		configured            int
+		edit                  bool
+		wantShown, wantUnshow []string
+	}{
+		{"100 configured", 100, true, nil, []string{"old", "older"}},
+		{"room for one", 99, true, []string{"old"}, []string{"older"}},
+		{"room for both", 98, true, []string{"old", "older"}, nil},
+		{"a new form", 100, false, nil, nil},
+	} {
+		m := logModal{Edit: tt.edit, Draft: coaching.Draft{RepIDs: []string{"UA"}, Skills: []string{"old", "s001", "older"}},
+			Today: coaching.Date{Year: 2026, Month: 11, Day: 20}, Skills: skills(tt.configured)}
+		shown, unshown := m.retiredSkills()
+		if !slices.Equal(shown, tt.wantShown) || !slices.Equal(unshown, tt.wantUnshow) {
+			t.Errorf("%s: shown %v, unshown %v; want %v, %v", tt.name, shown, unshown, tt.wantShown, tt.wantUnshow)
+		}
+		m.Meta = m.Meta.withUnshown(unshown)
+		raw, err := json.Marshal(m.view())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := fakeslack.CheckView(raw); err != nil {
+			t.Errorf("%s: Slack would refuse the form: %v", tt.name, err)
+		}
+		if got := decodeMeta(m.view().PrivateMetadata).Unshown; !slices.Equal(got, tt.wantUnshow) {
+			t.Errorf("%s: the form's metadata records %v unshown, want %v", tt.name, got, tt.wantUnshow)
+		}
+	}
+
+	var many []string
+	for i := range 100 {
+		many = append(many, fmt.Sprintf("%050d", i))
+	}
+	meta := modalMeta{SessionID: 1, ResponseURL: "https://hooks.slack.com/actions/T1/1/" + strings.Repeat("x", 60)}.withUnshown(many)
+	if n := len(meta.encode()); n > maxMetadata || len(meta.Unshown) == 0 || !slices.Equal(meta.Unshown, many[:len(meta.Unshown)]) {
+		t.Errorf("100 long unshown skills: metadata of %d characters keeping %d; want the first that fit in %d", n, len(meta.Unshown), maxMetadata)
 	}
 }
