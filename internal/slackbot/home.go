@@ -233,8 +233,12 @@ func (h home) leaderBlocks() ([]slack.Block, []string) {
 			"*Your organisation*: no managers below you in the roster yet. Your figures appear here once an admin's roster import names the managers who report to you."), nil, nil)}, nil
 	}
 	m := l.Metrics
-	head := fmt.Sprintf("*Your organisation this week* (%s): %s across %s, %d min · %d of %s coached within their manager's cadence (%s) · %d overdue · reps confirmed %s of the sessions logged with them",
-		periodLabel(h.treePeriod), plural(m.Sessions, "session", "sessions"), plural(len(l.ManagerIDs), "manager", "managers"), m.Minutes,
+	sessions := plural(m.Sessions, "session", "sessions")
+	if n := coachedIn(h.tree, l.ManagerIDs); n > 0 {
+		sessions += " by " + plural(n, "manager", "managers")
+	}
+	head := fmt.Sprintf("*Your organisation this week* (%s): %s, %d min · %d of %s coached within their manager's cadence (%s) · %d overdue · reps confirmed %s of the sessions logged with them",
+		periodLabel(h.treePeriod), sessions, m.Minutes,
 		m.Covered, plural(m.Reps, "rep", "reps"), metrics.PercentText(m.Coverage), m.Overdue, metrics.PercentText(m.ConfirmationRate))
 	if m.MeanRating != nil {
 		head += fmt.Sprintf(" · rated %.1f of 5", *m.MeanRating)
@@ -255,6 +259,19 @@ func (h home) leaderBlocks() ([]slack.Block, []string) {
 		lines = append(lines, "• "+scopeLine(f))
 	}
 	return blocks, lines
+}
+
+// coachedIn counts the managers of ids who logged a session in r's
+// period, as the digest's headline does: "across 4 managers" read as
+// four coaching when the tree holds four and one of them logged nothing.
+func coachedIn(r *metrics.Report, ids []string) int {
+	n := 0
+	for _, id := range ids {
+		if f, ok := r.Manager(id); ok && f.Metrics.Sessions > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // repBlocks are the coaching a rep received: how much, what waits
