@@ -247,14 +247,14 @@ func (b *bot) waitMessage(user, actionID string) fakeslack.Message {
 // publish, landing after the click's, would wipe the notice it brings.
 func (b *bot) homeClick(user, actionID string) func() fakeslack.Interaction {
 	b.t.Helper()
-	before := len(b.fake.CallsTo("views.publish"))
+	before := publishesTo(b, user)
 	if _, err := b.fake.AppHomeOpened(ctxT(b.t), user, "home"); err != nil {
 		b.t.Fatal(err)
 	}
 	var viewID, blockID string
 	eventually(b.t, user+"'s Home with "+actionID, func() bool {
 		raw, ok := b.fake.Home(user)
-		if !ok || len(b.fake.CallsTo("views.publish")) == before {
+		if !ok || publishesTo(b, user) == before {
 			return false
 		}
 		var v struct {

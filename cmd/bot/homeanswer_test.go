@@ -145,7 +145,7 @@ func TestAStaleHomeTabAnswersSensibly(t *testing.T) {
 		b.logPending()
 		viewID := b.openedView(b.homeClick(rep, "rep_dispute")())
 		b.editLatest(values([]string{rep}, "one_on_one", b.today("America/New_York"), "50", ""))
-		publishes := len(b.fake.CallsTo("views.publish"))
+		publishes := publishesTo(b, rep)
 		ack := b.submitAs(rep, viewID, map[string]map[string]any{"reason": {"reason": fakeslack.TextValue("We never talked pricing")}})
 		if errs := errorsOf(t, ack); !strings.Contains(errs["reason"], "changed after your Home tab showed it") {
 			t.Errorf("the reason on the older version acked %s, want it refused pointing at the Home tab", ack.Payload)
@@ -155,7 +155,7 @@ func TestAStaleHomeTabAnswersSensibly(t *testing.T) {
 		}
 		eventually(t, "the Home tab behind the form republished", func() bool {
 			_, blocks := homeBlocks(t, b, rep)
-			return len(b.fake.CallsTo("views.publish")) > publishes && strings.Contains(blocksText(blocks), "50 min")
+			return publishesTo(b, rep) > publishes && strings.Contains(blocksText(blocks), "50 min")
 		})
 	})
 }
@@ -184,7 +184,7 @@ func TestAHomeClickOnAnotherRepsSessionIsRefused(t *testing.T) {
 		{"rep_confirm", fmt.Sprintf("%d:%s:1", row.ID, other), "You are not on this session"},
 		{"rep_dispute", fmt.Sprintf("%d:%s:1", row.ID, other), "You are not on this session"},
 	} {
-		before := len(b.fake.CallsTo("views.publish"))
+		before := publishesTo(b, other)
 		id, err := b.fake.Send(ctx, "interactive", map[string]any{
 			"type": "block_actions", "user": map[string]any{"id": other, "username": "olly", "team_id": b.fake.TeamID()},
 			"api_app_id": b.fake.AppID(), "token": fakeslack.VerificationToken, "trigger_id": "1337.42.forged",
@@ -200,7 +200,7 @@ func TestAHomeClickOnAnotherRepsSessionIsRefused(t *testing.T) {
 		}
 		eventually(t, tt.action+" "+tt.value+" refused in Olly's Home", func() bool {
 			_, blocks := homeBlocks(t, b, other)
-			return len(b.fake.CallsTo("views.publish")) > before && strings.Contains(firstBlockText(blocks), tt.want)
+			return publishesTo(b, other) > before && strings.Contains(firstBlockText(blocks), tt.want)
 		})
 	}
 	if n := len(b.fake.CallsTo("views.open")) - forms; n != 0 {
@@ -224,11 +224,11 @@ func TestAHomeClickOnAnotherRepsSessionIsRefused(t *testing.T) {
 func TestARepsHomeSaysItCountsTheLatestTwenty(t *testing.T) {
 	b := startBot(t)
 	home := func() string {
-		before := len(b.fake.CallsTo("views.publish"))
+		before := publishesTo(b, rep)
 		if _, err := b.fake.AppHomeOpened(ctxT(t), rep, "home"); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "Sam's Home", func() bool { return len(b.fake.CallsTo("views.publish")) > before })
+		eventually(t, "Sam's Home", func() bool { return publishesTo(b, rep) > before })
 		_, blocks := homeBlocks(t, b, rep)
 		return blocksText(blocks)
 	}

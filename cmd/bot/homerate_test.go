@@ -122,11 +122,11 @@ func TestAHomeRatingOfAnotherRepsSessionIsRefused(t *testing.T) {
 		{fmt.Sprintf("%d:%s:1:1", row.ID, rep), "Only <@" + rep + "> can answer"},
 		{fmt.Sprintf("%d:%s:1:1", row.ID, other), "You are not on this session"},
 	} {
-		before := len(b.fake.CallsTo("views.publish"))
+		before := publishesTo(b, other)
 		b.forgedHomeClick(other, "rep_rate_1", fmt.Sprintf("home_q%d", row.ID), tt.value)
 		eventually(t, tt.value+" refused in Olly's Home", func() bool {
 			_, blocks := homeBlocks(t, b, other)
-			return len(b.fake.CallsTo("views.publish")) > before && strings.Contains(firstBlockText(blocks), tt.want)
+			return publishesTo(b, other) > before && strings.Contains(firstBlockText(blocks), tt.want)
 		})
 	}
 	if got := b.ratingOf(); got != 0 {

@@ -60,13 +60,13 @@ func TestOneRuleSaysWhoIsAManager(t *testing.T) {
 // published.
 func openHome(t *testing.T, b *bot, user string) string {
 	t.Helper()
-	before := len(b.fake.CallsTo("views.publish"))
+	before := publishesTo(b, user)
 	if _, err := b.fake.AppHomeOpened(ctxT(t), user, "home"); err != nil {
 		t.Fatal(err)
 	}
 	var home string
 	eventually(t, "the Home tab published", func() bool {
-		if len(b.fake.CallsTo("views.publish")) <= before {
+		if publishesTo(b, user) <= before {
 			return false
 		}
 		_, blocks := homeBlocks(t, b, user)

@@ -334,11 +334,11 @@ func TestTheAppHomeFitsThePersonsRole(t *testing.T) {
 		{vera, []string{"Your organisation this week", "4 sessions by 2 managers, 165 min", "• <@" + mgr + ">: 3 sessions", "• <@" + mia + ">: 1 session"},
 			[]string{"log_open"}, []string{"Your team this week", "Coaching you received"}},
 	} {
-		before := len(b.fake.CallsTo("views.publish"))
+		before := publishesTo(b, c.user)
 		if _, err := b.fake.AppHomeOpened(ctx, c.user, "home"); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, c.user+"'s Home", func() bool { return len(b.fake.CallsTo("views.publish")) > before })
+		eventually(t, c.user+"'s Home", func() bool { return publishesTo(b, c.user) > before })
 		_, blocks := homeBlocks(t, b, c.user)
 		text := blocksText(blocks)
 		mustContain(t, c.user+"'s Home", text, c.want...)
