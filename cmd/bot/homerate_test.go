@@ -204,3 +204,45 @@ func TestAStaleHomeTabRatesSensibly(t *testing.T) {
 		mustContain(t, "Sam's Home", blocksText(blocks), "50 min")
 	})
 }
+
+// The notice after a Confirm in the Home tab offers to rate the session
+// "here" only when the tab lists it to rate: one confirmed behind five
+// newer sessions still to rate is past the five the tab lists, and the
+// notice sends the rep to their DM instead.
+func TestAConfirmNoticeOffersTheTabsRatingOnlyForASessionItLists(t *testing.T) {
+	b := startBot(t)
+	if got := b.command(mgr, "<@"+rep+"|sam> 1:1 50m yesterday"); !strings.Contains(got, "Logged") {
+		t.Fatalf("capture: %s", got)
+	}
+	for i := range 5 {
+		if got := b.command(mgr, fmt.Sprintf("<@%s|sam> 1:1 %dm", rep, 20+i)); !strings.Contains(got, "Logged") {
+			t.Fatalf("capture %d: %s", i, got)
+		}
+	}
+	// The newest waiting comes first: the five of today, then yesterday's.
+	for i := range 5 {
+		b.homeClick(rep, "rep_confirm")()
+		b.homeWith(rep, fmt.Sprintf(" · %d min. You can rate how useful it was here or in your DM", 24-i))
+	}
+	b.homeClick(rep, "rep_confirm")()
+	blocks := b.homeWith(rep, " · 50 min.")
+	notice := firstBlockText(blocks)
+	if strings.Contains(notice, "here") || !strings.Contains(notice, "You can rate how useful it was in your DM with Coachlog") {
+		t.Errorf("the notice for a session the tab does not list to rate: %q", notice)
+	}
+	var yesterday int64
+	for _, r := range b.export() {
+		if r.DurationMin == 50 {
+			yesterday = r.ID
+		}
+	}
+	rows := 0
+	for _, id := range actionIDs(blocks) {
+		if id == "rep_rate_1" {
+			rows++
+		}
+	}
+	if listed := strings.Contains(string(blocks), fmt.Sprintf(`"home_q%d"`, yesterday)); rows != 5 || listed {
+		t.Errorf("the tab lists %d sessions to rate, yesterday's among them: %v; want the 5 newest", rows, listed)
+	}
+}

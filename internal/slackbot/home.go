@@ -282,17 +282,7 @@ func (h home) repBlocks() []slack.Block {
 	if len(h.received) == 0 && len(h.open) == 0 && !h.person.Holds(coaching.PersonRep) {
 		return nil
 	}
-	var pending, toRate []coaching.Session
-	for _, s := range h.received {
-		r, ok := s.Rep(h.person.ID)
-		switch {
-		case !ok:
-		case r.Status == coaching.StatusPending:
-			pending = append(pending, s)
-		case r.Status == coaching.StatusConfirmed && r.Rating == 0:
-			toRate = append(toRate, s)
-		}
-	}
+	pending, toRate := unanswered(h.received, h.person.ID)
 	blocks := []slack.Block{slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(h.receivedHead(len(pending), len(toRate))), nil, nil)}
 	for i, s := range pending {
 		if i == homePending {
@@ -319,6 +309,22 @@ func (h home) repBlocks() []slack.Block {
 			slack.NewSectionBlock(plain(truncateRunes(strings.Join(lines, "\n"), 3000)), nil, nil))
 	}
 	return blocks
+}
+
+// unanswered sorts the sessions a rep received, in their order, into
+// those waiting for the rep's answer and those confirmed and not rated.
+func unanswered(received []coaching.Session, repID string) (pending, toRate []coaching.Session) {
+	for _, s := range received {
+		r, ok := s.Rep(repID)
+		switch {
+		case !ok:
+		case r.Status == coaching.StatusPending:
+			pending = append(pending, s)
+		case r.Status == coaching.StatusConfirmed && r.Rating == 0:
+			toRate = append(toRate, s)
+		}
+	}
+	return pending, toRate
 }
 
 // toRateBlocks list the sessions a rep confirmed and has not rated (the

@@ -3,6 +3,7 @@ package slackbot
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 )
@@ -18,23 +19,43 @@ func (b *Bot) homeAnswered(ctx context.Context, ra coaching.RepAction) {
 		// The answer is stored; the tab still refreshes, without a word.
 		b.log.Warn("read the answered session for the Home notice failed", "session_id", ra.SessionID, "err", err)
 	} else {
-		notice = answeredNotice(s, ra.RepID)
+		notice = answeredNotice(s, ra.RepID, b.listedToRate(ctx, ra.RepID, s.ID))
 	}
 	b.republishHome(ctx, ra.ActorID, notice)
 }
 
+// listedToRate reports whether the rep's Home lists session id among those
+// to rate, as homeView reads it: the newest homeToRate confirmed and not
+// rated of their latest homeReceived. A session confirmed with newer ones
+// still to rate is past them, and "rate it here" would point at nothing.
+// Unreadable, it reports false: the DM is always there to rate.
+func (b *Bot) listedToRate(ctx context.Context, repID string, id int64) bool {
+	received, err := b.svc.RepSessions(ctx, repID, homeReceived)
+	if err != nil {
+		b.log.Warn("read the rep's sessions for the Home notice failed", "user_id", repID, "err", err)
+		return false
+	}
+	_, toRate := unanswered(received, repID)
+	toRate, _ = latest(toRate, homeToRate)
+	return slices.ContainsFunc(toRate, func(s coaching.Session) bool { return s.ID == id })
+}
+
 // answeredNotice says where a rep's answer on s stands now. It reads the
 // session as stored, not the click, so that a second Confirm from a Home
-// tab left open (answered already) reads as true as the first.
-func answeredNotice(s coaching.Session, repID string) string {
+// tab left open (answered already) reads as true as the first. listed says
+// whether the tab lists s with its rating buttons: only then may it offer
+// to rate it "here".
+func answeredNotice(s coaching.Session, repID string, listed bool) string {
 	r, _ := s.Rep(repID)
 	line := receivedLine(s, repID)
 	switch {
 	case r.Status == coaching.StatusConfirmed && r.Rating > 0:
 		return fmt.Sprintf(":star: Rated %d/5: %s. %s sees only the average of three or more ratings, never one alone; your DM with Coachlog shows your rating and can change it.",
 			r.Rating, line, mention(s.ManagerID))
-	case r.Status == coaching.StatusConfirmed:
+	case r.Status == coaching.StatusConfirmed && listed:
 		return ":white_check_mark: Confirmed: " + line + ". You can rate how useful it was here or in your DM with Coachlog."
+	case r.Status == coaching.StatusConfirmed:
+		return ":white_check_mark: Confirmed: " + line + ". You can rate how useful it was in your DM with Coachlog."
 	case r.Status == coaching.StatusDisputed:
 		return ":x: Marked not accurate: " + line + ". " + mention(s.ManagerID) + " has been told and can fix it."
 	}

@@ -162,18 +162,28 @@ func TestAnsweredNoticeSaysWhereTheAnswerStands(t *testing.T) {
 	for _, tt := range []struct {
 		status coaching.Status
 		rating int
+		listed bool
 		want   string
 	}{
-		{coaching.StatusConfirmed, 0, ":white_check_mark: Confirmed: <@UM0> logged a *1:1* with you · "},
-		{coaching.StatusConfirmed, 4, ":star: Rated 4/5: <@UM0> logged a *1:1* with you · "},
-		{coaching.StatusDisputed, 0, ":x: Marked not accurate: <@UM0> logged a *1:1* with you · "},
-		{coaching.StatusPending, 0, ""},
+		{coaching.StatusConfirmed, 0, true, ":white_check_mark: Confirmed: <@UM0> logged a *1:1* with you · "},
+		{coaching.StatusConfirmed, 4, true, ":star: Rated 4/5: <@UM0> logged a *1:1* with you · "},
+		{coaching.StatusDisputed, 0, true, ":x: Marked not accurate: <@UM0> logged a *1:1* with you · "},
+		{coaching.StatusPending, 0, true, ""},
 	} {
 		s.Reps[0].Status, s.Reps[0].Rating = tt.status, tt.rating
-		got := answeredNotice(s, "UR00")
+		got := answeredNotice(s, "UR00", tt.listed)
 		if tt.want == "" && got != "" || !strings.HasPrefix(got, tt.want) {
 			t.Errorf("%s: notice %q, want it to start %q", tt.status, got, tt.want)
 		}
+	}
+	// "Here" only for a session the tab lists to rate: one past the five
+	// it lists is rated in the DM.
+	s.Reps[0].Status, s.Reps[0].Rating = coaching.StatusConfirmed, 0
+	if got := answeredNotice(s, "UR00", true); !strings.Contains(got, "rate how useful it was here or in your DM") {
+		t.Errorf("listed: notice %q", got)
+	}
+	if got := answeredNotice(s, "UR00", false); strings.Contains(got, "here") || !strings.Contains(got, "rate how useful it was in your DM") {
+		t.Errorf("not listed: notice %q", got)
 	}
 }
 
