@@ -89,3 +89,42 @@ func TestFormAsksToRetryWhenSlackIsTooSlowToCheckANewRep(t *testing.T) {
 		t.Fatalf("second try stored %d rows", len(rows))
 	}
 }
+
+// usersInfoFor counts the users.info calls about id.
+func usersInfoFor(b *bot, id string) int {
+	n := 0
+	for _, c := range b.fake.CallsTo("users.info") {
+		if c.Param("user") == id {
+			n++
+		}
+	}
+	return n
+}
+
+// An edit judges only the reps it adds: a rep it keeps, whose profile was
+// read more than a week ago, is not asked about again while the manager
+// waits for the ack (it would spend the submission's lookup budget and
+// Slack's users.info limit on an answer nobody reads), while a rep added
+// by the same edit is still checked with Slack.
+func TestAnEditAsksSlackOnlyAboutTheRepsItAdds(t *testing.T) {
+	clk := &testClock{}
+	clk.Advance(time.Until(midweek))
+	b := startBotAt(t, clk.Now)
+	b.logPending()
+	if n := usersInfoFor(b, rep); n != 1 {
+		t.Fatalf("%d users.info calls about Sam when logging, want 1", n)
+	}
+	day := b.export()[0].OccurredOn
+	clk.Advance(8 * 24 * time.Hour) // Sam's profile is now over a week old
+	samBefore, riaBefore := usersInfoFor(b, rep), usersInfoFor(b, rep2)
+	b.editLatest(values([]string{rep, rep2}, "team_meeting", day, "30", ""))
+	if n := usersInfoFor(b, rep) - samBefore; n != 0 {
+		t.Errorf("the edit asked Slack about Sam, whom it keeps, %d times", n)
+	}
+	if n := usersInfoFor(b, rep2) - riaBefore; n != 1 {
+		t.Errorf("the edit asked Slack about Ria, whom it adds, %d times, want 1", n)
+	}
+	if rows := b.export(); len(rows) != 2 || rows[0].Kind != "team_meeting" {
+		t.Fatalf("after the edit: %+v", rows)
+	}
+}

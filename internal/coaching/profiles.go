@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -49,11 +50,15 @@ type repProfile struct {
 // too: someone of another organisation (Slack Connect) may neither log nor
 // be logged with, and Slack may have said so since.
 //
+// Slack is not asked about the reps of keep (those an edit keeps): they
+// are not judged again (see validate), and asking would spend the ack
+// path's budget and Slack's users.info limit on an answer nobody reads.
+//
 // It also returns the manager's time zone, from the profile it read
 // anyway, and those of the manager and the reps who are stored (read, or
 // stored from Slack here): people are never deleted, so the write need not
 // make sure of them again.
-func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs []string) ([]repProfile, *time.Location, map[string]Person, error) {
+func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs, keep []string) ([]repProfile, *time.Location, map[string]Person, error) {
 	ids := repIDs
 	if managerID != "" {
 		ids = append([]string{managerID}, repIDs...)
@@ -74,7 +79,7 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs [
 			p = Person{ID: id}
 		}
 		reps[i] = repProfile{Person: p, vouched: p.InRoster || !p.ResolvedAt.IsZero()}
-		if s.dir != nil && (p.ResolvedAt.IsZero() || s.now().Sub(p.ResolvedAt) >= refreshAfter) {
+		if s.dir != nil && !slices.Contains(keep, id) && (p.ResolvedAt.IsZero() || s.now().Sub(p.ResolvedAt) >= refreshAfter) {
 			asks = append(asks, ask{id, i})
 		}
 	}

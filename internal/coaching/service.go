@@ -149,7 +149,7 @@ func (s *Service) readProfile(ctx context.Context, id string) (Person, error) {
 // k is what an edit keeps of the stored session (keptOf); zero for a new
 // session.
 func (s *Service) validate(ctx context.Context, d Draft, k kept, managerID string) (map[string]Person, error) {
-	reps, zone, stored, err := s.lookupProfiles(ctx, managerID, d.RepIDs)
+	reps, zone, stored, err := s.lookupProfiles(ctx, managerID, d.RepIDs, k.reps)
 	if err != nil {
 		return nil, err
 	}
