@@ -340,3 +340,46 @@ func TestAnEditSavedMeanwhileGetsItsSessionBack(t *testing.T) {
 		t.Errorf("outbox = %+v, %v; want the DM and one update", stats, err)
 	}
 }
+
+// Someone Slack has never vouched for is not let through because Slack
+// could not answer: a partner's user in a shared channel, while users.info
+// fails, would log a session, DM the company's rep and get the rep's
+// answers back. A manager the roster names, or whose profile was read
+// before, is judged on that, as a rep is.
+func TestAManagerSlackCannotVouchForMayNotLog(t *testing.T) {
+	ctx := context.Background()
+	dir := &directory{
+		people: map[string]coaching.Person{"UMGR": {Name: "Max"}, "UANA": {Name: "Ana"}, "UEXT": {Name: "Pat Partner", External: true}},
+		slow:   map[string]bool{},
+	}
+	svc, st, clk := newServiceWithDirectory(t, dir)
+	if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UANA"), Key: "max read"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ImportRoster(ctx, []coaching.Person{{ID: "URST", Name: "Rosa", Roles: []string{"manager"}, Active: true, InRoster: true}}, coaching.DateOf(clk.t, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	clk.t = clk.t.Add(8 * 24 * time.Hour) // every profile is due a refresh
+	dir.mu.Lock()
+	for _, id := range []string{"UMGR", "UEXT", "URST"} {
+		dir.slow[id] = true
+	}
+	dir.mu.Unlock()
+	for _, tc := range []struct{ manager, why string }{
+		{"UEXT", "never read, Slack slow"},
+		{"UNOBODY", "never read, not a member"},
+	} {
+		_, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: tc.manager, Draft: oneOnOne("UANA"), Key: tc.manager})
+		if coaching.ErrorCode(err) != coaching.EBusy || !strings.Contains(coaching.ErrorMessage(err), "try again") {
+			t.Errorf("%s (%s): err = %v, want a refusal asking to try again", tc.manager, tc.why, err)
+		}
+	}
+	for _, manager := range []string{"UMGR", "URST"} {
+		if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: manager, Draft: oneOnOne("UANA"), Key: manager}); err != nil {
+			t.Errorf("%s, vouched for before, logging while Slack is slow: %v", manager, err)
+		}
+	}
+	if stats, err := st.OutboxStats(ctx); err != nil || stats.Pending != 3 {
+		t.Errorf("outbox = %+v, %v; want Ana's DMs of Max's two sessions and Rosa's, none of the refused", stats, err)
+	}
+}

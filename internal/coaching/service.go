@@ -156,8 +156,17 @@ func (s *Service) validate(ctx context.Context, d Draft, k kept, managerID strin
 	// Someone of another organisation, in a channel shared with it, is
 	// not the company's manager: their sessions would DM its reps and
 	// count in its figures.
-	if m, ok := stored[managerID]; ok && m.External {
+	m := stored[managerID]
+	if m.External {
 		return nil, Errorf(EForbidden, "You are outside this company (Slack Connect): Coachlog logs coaching by its own people only.")
+	}
+	// Nor is someone Slack could not vouch for: no roster entry and no
+	// profile ever read (Slack slow or failing, or not a member). Let
+	// through, an outsider's session would DM the company's reps and
+	// bring their answers, a dispute's reason too, back to the outsider.
+	// A rep is refused alike (checkReps).
+	if s.dir != nil && managerID != "" && !m.InRoster && m.ResolvedAt.IsZero() {
+		return nil, Errorf(EBusy, "Slack could not say who you are just now, so nothing was saved; try again in a moment.")
 	}
 	errs := validateDraft(d, k, managerID, DateOf(s.now(), zone), s.skills)
 	// A rep the edit keeps is not judged again: deactivated since (they
