@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 )
@@ -87,25 +88,31 @@ func (s *Store) ImportRoster(ctx context.Context, people []coaching.Person, toda
 // keep what is stored (an email: Slack's or an earlier file's; a
 // cadence: one set with /coach cadence), so they change nothing. Slack's
 // name, zone and email change with the profile, not the file, unless the
-// file names them.
+// file names them. Since changes as rosterSince moves it, or the moment
+// beside it.
 func rosterChanged(old, p coaching.Person) bool {
+	since, sinceAt, kept := rosterSince(p, old, true)
 	return old.ManagerID != p.ManagerID || old.Tier != p.Tier || !slices.Equal(old.Roles, p.Roles) ||
 		(p.CadenceDays > 0 && old.CadenceDays != p.CadenceDays) || old.TZ != p.TZ ||
 		(p.Email != "" && !strings.EqualFold(old.Email, p.Email)) ||
 		old.RosterNamed != p.RosterNamed || (p.RosterNamed && old.Name != p.Name) ||
-		sinceChanged(old, p)
+		!kept || since != old.Since || !sinceAt.Equal(old.SinceAt)
 }
 
-// sinceChanged reports whether putRosterPerson moves old's since, their
-// manager being the same: a since the file gives replaces the stored one
-// and clears the import's moment beside it (a defaulted since becomes a
-// plain date, read alike on every clock); without one, the stored since
-// stays unless there is none.
-func sinceChanged(old, p coaching.Person) bool {
-	if p.Since.IsZero() {
-		return old.Since.IsZero()
+// rosterSince is the since importing p stores over old, and the import's
+// moment beside it. A since the file gives stands as given and clears
+// the moment (a defaulted since becomes a plain date, read alike on
+// every clock). Without one, old's stays while they stay on the roster,
+// active, under the same manager; otherwise, or when they have none,
+// kept is false: the import stores its own day and moment.
+func rosterSince(p, old coaching.Person, exists bool) (since coaching.Date, at time.Time, kept bool) {
+	if !p.Since.IsZero() {
+		return p.Since, time.Time{}, true
 	}
-	return p.Since != old.Since || !old.SinceAt.IsZero()
+	if !exists || !old.InRoster || !old.Active || old.ManagerID != p.ManagerID || old.Since.IsZero() {
+		return coaching.Date{}, time.Time{}, false
+	}
+	return old.Since, old.SinceAt, true
 }
 
 func (r reader) rosterIndex(ctx context.Context) (map[string]coaching.Person, error) {
@@ -158,12 +165,10 @@ const (
 
 func (t *tx) putRosterPerson(ctx context.Context, p, old coaching.Person, exists bool, today coaching.Date) error {
 	now := t.now()
-	since, sinceAt := p.Since, int64(0) // a date the file gave stands as given
-	if since.IsZero() {
-		since, sinceAt = old.Since, ms(old.SinceAt)
-		if !exists || !old.InRoster || !old.Active || old.ManagerID != p.ManagerID || since.IsZero() {
-			since, sinceAt = today, now // this import's day, and its moment
-		}
+	since, at, kept := rosterSince(p, old, exists)
+	sinceAt := ms(at)
+	if !kept {
+		since, sinceAt = today, now
 	}
 	var manager any
 	if p.ManagerID != "" {
