@@ -273,13 +273,15 @@ func (t *tx) FollowUpCommitments(ctx context.Context, sessionID int64, on coachi
 // other reps' or other managers' commitments are ignored, so a forged form
 // can't close someone else's.
 //
-// live = 1 is what keeps an undo and a close apart on PostgreSQL. The
-// subquery reads sessions as the statement began; an undo committing while
-// the UPDATE waits on the commitment's row is not seen there, as
-// PostgreSQL checks again only the row it waited on. But the undo wrote
-// that very row (live = 0, putReps): the check of live sees it. Whichever
-// touches the row first goes first, with no lock taken besides, so SQLite
-// pays one column compare.
+// The commitment's own row says all of it, with no read of sessions: its
+// manager_id is its session's, copied when it is made and never changed
+// (migration 0006; a session keeps its manager), and live = 1 means its
+// session is not undone (an undo writes live = 0 on each of the session's
+// commitments in its own transaction, putReps). That is also what keeps an
+// undo and a close apart on PostgreSQL: an undo committing while the
+// UPDATE waits on the commitment's row wrote that very row, and PostgreSQL
+// checks the row it waited on again. Whichever touches the row first goes
+// first, with no lock taken besides.
 func (t *tx) CloseCommitments(ctx context.Context, managerID string, ids []int64, repIDs []string, status coaching.CommitmentStatus, bySession int64, at time.Time) (int64, error) {
 	// A close outside any session (bySession 0) is stored with none:
 	// closed_in_session references sessions, and an undo reopens by it.
@@ -291,8 +293,7 @@ func (t *tx) CloseCommitments(ctx context.Context, managerID string, ids []int64
 	for _, id := range ids {
 		for _, rep := range repIDs {
 			res, err := t.q.ExecContext(ctx, `UPDATE commitments SET status = ?, closed_at = ?, closed_in_session = ?
-				WHERE id = ? AND rep_id = ? AND status = 'open' AND live = 1
-				AND session_id IN (SELECT s.id FROM sessions s WHERE s.manager_id = ? AND s.deleted_at = 0)`,
+				WHERE id = ? AND rep_id = ? AND status = 'open' AND live = 1 AND manager_id = ?`,
 				status, ms(at), closer, id, rep, managerID)
 			if err != nil {
 				return closed, fmt.Errorf("close commitment %d: %w", id, err)
