@@ -91,7 +91,7 @@ func (n *Narrator) Input(ctx context.Context, week coaching.Week, r *metrics.Rep
 		if f.Metrics.Sessions == 0 {
 			continue
 		}
-		lw := llm.LeaderWeek{LeaderID: f.ID, ManagersCoaching: coached(r, f.ManagerIDs), Sessions: f.Metrics.Sessions, Minutes: f.Metrics.Minutes}
+		lw := llm.LeaderWeek{LeaderID: f.ID, ManagersCoaching: metrics.CountCoaching(r.ManagerFigures(f.ManagerIDs)), Sessions: f.Metrics.Sessions, Minutes: f.Metrics.Minutes}
 		kinds, skills := map[string]int{}, map[string]int{}
 		// Everyone below the leader, coached this week or not (a note may
 		// name anyone), and everyone on the week's sessions.
@@ -137,18 +137,6 @@ func (n *Narrator) Input(ctx context.Context, week coaching.Week, r *metrics.Rep
 		in.Leaders = append(in.Leaders, lw)
 	}
 	return in, nil
-}
-
-// coached counts the managers among ids who logged a session in r's
-// period: "by 4 managers" told of a tree of four where one logged nothing.
-func coached(r *metrics.Report, ids []string) int {
-	n := 0
-	for _, id := range ids {
-		if m, ok := r.Manager(id); ok && m.Metrics.Sessions > 0 {
-			n++
-		}
-	}
-	return n
 }
 
 // below is id and everyone below them in reports, at any depth.

@@ -198,7 +198,9 @@ func headline(r *metrics.Report, week coaching.Week) []Block {
 	title := fmt.Sprintf("Coaching digest · %s · %s to %s", week, week.Monday().Human(), to)
 	lead := (&txt{}).b(plural(m.Sessions, "session", "sessions") + " and " + num(m.Minutes) + " minutes of coaching").
 		w(t.perWeek(m.Sessions, t.weekly.Sessions))
-	if n := coached(r.Managers); n > 0 {
+	// Every session counts for a listed manager (metrics: "anyone who
+	// logged a session"), so these are the organisation's sessions' authors.
+	if n := metrics.CountCoaching(r.Managers); n > 0 {
 		lead.w(" by " + plural(n, "manager", "managers"))
 	}
 	lead.w(" for " + plural(m.Reps, "rep", "reps") + " not away")
@@ -211,20 +213,6 @@ func headline(r *metrics.Report, week coaching.Week) []Block {
 		out = append(out, block(Section, join("\n", append([]*txt{(&txt{}).b("What stands out")}, fs...)...)))
 	}
 	return out
-}
-
-// coached counts the managers who logged a session in the period: "by 4
-// managers" read as four coaching when one of them logged nothing. Every
-// session counts for a listed manager (metrics: "anyone who logged a
-// session"), so these are the organisation's sessions' authors.
-func coached(ms []metrics.Figures) int {
-	n := 0
-	for _, m := range ms {
-		if m.Metrics.Sessions > 0 {
-			n++
-		}
-	}
-	return n
 }
 
 // soFar reports whether r judges a week not over yet, as of its today.

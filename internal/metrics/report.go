@@ -93,6 +93,36 @@ func (r *Report) Manager(id string) (Figures, bool) { return find(r.Managers, id
 // Leader returns a leader's figures.
 func (r *Report) Leader(id string) (Figures, bool) { return find(r.Leaders, id) }
 
+// ManagerFigures returns the figures of the managers ids names, in their
+// order, leaving out any the report does not hold; one pass over each,
+// as a leader's ManagerIDs can be most of the report.
+func (r *Report) ManagerFigures(ids []string) []Figures {
+	byID := make(map[string]Figures, len(r.Managers))
+	for _, f := range r.Managers {
+		byID[f.ID] = f
+	}
+	var out []Figures
+	for _, id := range ids {
+		if f, ok := byID[id]; ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// CountCoaching counts the managers among ms who logged a session in the
+// period: "by 4 managers" read as four coaching when one of them logged
+// nothing.
+func CountCoaching(ms []Figures) int {
+	n := 0
+	for _, m := range ms {
+		if m.Metrics.Sessions > 0 {
+			n++
+		}
+	}
+	return n
+}
+
 func find(fs []Figures, id string) (Figures, bool) {
 	for _, f := range fs {
 		if f.ID == id {
