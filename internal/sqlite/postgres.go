@@ -352,12 +352,19 @@ const (
 	lockImport     = 0x636c69 // "cli"
 )
 
+// advisoryLock takes, until the transaction ends, the advisory lock of
+// class (a lockKey) and name in this store's schema; PostgreSQL only.
+func (t *tx) advisoryLock(ctx context.Context, class int, name string) error {
+	_, err := t.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, hashtext(current_schema() || ':' || ?))`, class, name)
+	return err
+}
+
 // SubmissionSession, in a write on PostgreSQL, first takes the key's
 // advisory lock: a second delivery of the same submission waits for the
 // first to commit and then reads its session, rather than logging another.
 func (t *tx) SubmissionSession(ctx context.Context, key string) (int64, bool, error) {
 	if t.pg && key != "" {
-		if _, err := t.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, hashtext(current_schema() || ':' || ?))`, lockSubmission, key); err != nil {
+		if err := t.advisoryLock(ctx, lockSubmission, key); err != nil {
 			return 0, false, fmt.Errorf("lock submission %s: %w", key, err)
 		}
 	}
@@ -404,7 +411,7 @@ func (t *tx) lockImport(ctx context.Context, kind string) error {
 	if !t.pg {
 		return nil
 	}
-	if _, err := t.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, hashtext(current_schema() || ':' || ?))`, lockImport, kind); err != nil {
+	if err := t.advisoryLock(ctx, lockImport, kind); err != nil {
 		return fmt.Errorf("wait for another %s import: %w", kind, err)
 	}
 	return nil
