@@ -37,18 +37,14 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 	if !o.IgnoreWindow { // `coachlog nudge` evaluates everyone now, on whatever clock is known
 		unread = s.readZones(ctx, managers, now)
 	}
-	zones := map[string]*time.Location{}
 	var due []Person
 	earliest := DateOf(now, time.UTC).AddDays(1)
 	for _, m := range managers {
 		if unread[m.ID] {
 			continue // their nine o'clock is not known yet: a later run reads it
 		}
-		loc := s.locationOf(m)
-		day, ok := NudgeDue(now, loc, o.NudgeHour, o.IgnoreWindow)
-		// A manager deactivated in Slack (Absent) can't read a DM: Slack
-		// would refuse it every day until the roster catches up.
-		if !ok || m.Absent(day, now) || m.Snoozed(day) {
+		day, ok := NudgeDue(now, s.locationOf(m), o.NudgeHour, o.IgnoreWindow)
+		if !ok || nudgeHeld(m, day, now) {
 			continue
 		}
 		if ran, err := s.store.JobRan(ctx, NudgeJob(m.ID), day.String()); err != nil || ran {
@@ -57,7 +53,6 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 			}
 			continue
 		}
-		zones[m.ID] = loc
 		due = append(due, m)
 		if day.Before(earliest) {
 			earliest = day
@@ -67,13 +62,11 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 	if len(due) == 0 {
 		return run, nil
 	}
-	// Five weeks back covers this week and the four full weeks before.
-	teams, err := s.store.Teams(ctx, due, earliest.AddDays(-35))
+	nudges, err := s.evaluateNudges(ctx, due, earliest, now, o.DefaultCadence)
 	if err != nil {
-		return run, fmt.Errorf("load teams: %w", err)
+		return run, err
 	}
-	for _, t := range teams {
-		n := EvaluateNudge(t, now, zones[t.Manager.ID], o.DefaultCadence)
+	for _, n := range nudges {
 		if o.DryRun {
 			if !n.Empty() {
 				run.Nudges = append(run.Nudges, n)
@@ -89,6 +82,29 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 		}
 	}
 	return run, nil
+}
+
+// nudgeHeld reports whether m gets no nudge on day: away, or deactivated
+// in Slack (Absent: Slack would refuse the DM every day until the roster
+// catches up), or snoozed.
+func nudgeHeld(m Person, day Date, now time.Time) bool {
+	return m.Absent(day, now) || m.Snoozed(day)
+}
+
+// evaluateNudges loads the teams of managers, each nudged on a day from
+// earliest on, and evaluates each one's nudge at now on their clock: one
+// a manager, in their order (Store.Teams). Five weeks of sessions before
+// earliest cover a nudge day's week and the four full weeks before it.
+func (s *Service) evaluateNudges(ctx context.Context, managers []Person, earliest Date, now time.Time, defaultCadence int) ([]Nudge, error) {
+	teams, err := s.store.Teams(ctx, managers, earliest.AddDays(-35))
+	if err != nil {
+		return nil, fmt.Errorf("load teams: %w", err)
+	}
+	out := make([]Nudge, len(teams))
+	for i, t := range teams {
+		out[i] = EvaluateNudge(t, now, s.locationOf(t.Manager), defaultCadence)
+	}
+	return out, nil
 }
 
 // zoneReadsPerRun bounds the Slack profiles one nudge run reads for
@@ -242,18 +258,15 @@ func (s *Service) NudgeAsSent(ctx context.Context, n Nudge) (_ Nudge, ok bool, e
 		return Nudge{}, false, fmt.Errorf("read manager %s for the nudge: %w", n.ManagerID, err)
 	}
 	now := s.now()
-	if m.Absent(n.Day, now) || m.Snoozed(n.Day) {
+	if nudgeHeld(m, n.Day, now) {
 		return Nudge{}, false, nil
 	}
-	teams, err := s.store.Teams(ctx, []Person{m}, n.Day.AddDays(-35))
+	nudges, err := s.evaluateNudges(ctx, []Person{m}, n.Day, now, n.CadenceDays)
 	if err != nil {
-		return Nudge{}, false, fmt.Errorf("load the team of %s for the nudge: %w", n.ManagerID, err)
+		return Nudge{}, false, fmt.Errorf("evaluate the nudge of %s again: %w", n.ManagerID, err)
 	}
-	if len(teams) != 1 {
-		return Nudge{}, false, nil
-	}
-	cur := EvaluateNudge(teams[0], now, s.locationOf(m), n.CadenceDays)
-	cur.Day = n.Day // the day it was queued for, whatever the clock says now
+	cur := nudges[0] // one a manager
+	cur.Day = n.Day  // the day it was queued for, whatever the clock says now
 	return cur, !cur.Empty(), nil
 }
 

@@ -121,7 +121,7 @@ type Store interface {
 	// decide on with InTeam.
 	NudgeManagers(ctx context.Context) ([]Person, error)
 	// Teams loads the teams of the given managers with their sessions on
-	// or after from.
+	// or after from: one a manager, in their order.
 	Teams(ctx context.Context, managers []Person, from Date) ([]Team, error)
 	// PendingReps lists (session, rep) pairs pending since before cutoff,
 	// not reminded yet, on sessions still live.

@@ -90,7 +90,8 @@ func (r reader) NudgeManagers(ctx context.Context) (_ []coaching.Person, err err
 }
 
 // Teams loads the given managers' teams: their active reps with the date
-// each was last coached, and the managers' sessions since from.
+// each was last coached, and the managers' sessions since from: one team
+// a manager, in their order, as coaching.Store says.
 func (r reader) Teams(ctx context.Context, managers []coaching.Person, from coaching.Date) (_ []coaching.Team, err error) {
 	defer gaveUp(&err)
 	want := make(map[string]*coaching.Team, len(managers))
