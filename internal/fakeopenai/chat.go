@@ -255,10 +255,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, req Request) {
 	id := s.seq
 	s.mu.Unlock()
 
-	if (a.Hang || a.Delay > 0) && !s.wait(r.Context(), a.Delay, a.Hang) {
-		return
-	}
-	if a.Until != nil && !s.held(r.Context(), a.Until) {
+	if !s.hold(r.Context(), a) {
 		return
 	}
 	if a.Status != 0 {

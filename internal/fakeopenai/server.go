@@ -205,32 +205,32 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request, azure bool) 
 	return false
 }
 
-// wait holds an answer for d, or until the client gives up or the server
-// closes; it reports whether the answer should still be written.
-func (s *Server) wait(ctx context.Context, d time.Duration, forever bool) bool {
-	var timeout <-chan time.Time
-	if !forever {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		timeout = t.C
+// hold holds a's answer: for its Delay (Hang: for ever), then until its
+// Until closes. It reports whether the answer should still be written:
+// false if the client gave up or the server closed first.
+func (s *Server) hold(ctx context.Context, a Answer) bool {
+	if a.Hang || a.Delay > 0 {
+		var timeout <-chan time.Time // nil, for Hang: never
+		if !a.Hang {
+			t := time.NewTimer(a.Delay)
+			defer t.Stop()
+			timeout = t.C
+		}
+		if !waitFor(ctx, s.done, timeout) {
+			return false
+		}
 	}
-	select {
-	case <-timeout:
-		return true
-	case <-ctx.Done():
-	case <-s.done:
-	}
-	return false
+	return a.Until == nil || waitFor(ctx, s.done, a.Until)
 }
 
-// held waits for until to close; false if the client gave up or the
-// server closed first.
-func (s *Server) held(ctx context.Context, until <-chan struct{}) bool {
+// waitFor waits for c (a nil c, for ever); false if ctx ends or done
+// closes first.
+func waitFor[T any](ctx context.Context, done <-chan struct{}, c <-chan T) bool {
 	select {
-	case <-until:
+	case <-c:
 		return true
 	case <-ctx.Done():
-	case <-s.done:
+	case <-done:
 	}
 	return false
 }

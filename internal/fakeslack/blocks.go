@@ -61,21 +61,16 @@ func elementsOf(block map[string]any) []map[string]any {
 
 // findElement returns the element with actionID in the block blockID.
 func findElement(blocks []any, blockID, actionID string) (map[string]any, bool) {
-	for _, b := range blocks {
-		bm, _ := b.(map[string]any)
-		if bm == nil || bm["block_id"] != blockID {
-			continue
-		}
-		for _, el := range elementsOf(bm) {
-			if el["action_id"] == actionID {
-				return el, true
-			}
+	for _, el := range elementsOf(blockByID(blocks, blockID)) {
+		if el["action_id"] == actionID {
+			return el, true
 		}
 	}
 	return nil, false
 }
 
-// blockByID returns the block with blockID, nil if none.
+// blockByID returns the block with blockID, nil if none: the one, as the
+// checker refuses a repeated block_id as Slack does.
 func blockByID(blocks []any, blockID string) map[string]any {
 	for _, b := range blocks {
 		if bm, _ := b.(map[string]any); bm != nil && bm["block_id"] == blockID {

@@ -37,12 +37,8 @@ func (b *Bot) exportCommand(ctx context.Context, cmd slashCommand, args string) 
 	}
 	rows, err := b.sendExport(ctx, cmd.UserID, o)
 	switch {
-	case coaching.ErrorCode(err) == coaching.EBusy:
-		b.logAnswerError("export", err, "user_id", cmd.UserID)
-		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+esc(coaching.ErrorMessage(err))), false)
 	case err != nil:
-		b.log.Error("export to a DM failed", "user_id", cmd.UserID, "err", err)
-		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: The export could not be sent; it has been logged. Please try again."), false)
+		b.commandFailed(ctx, cmd, "export", err, "The export could not be sent; it has been logged. Please try again.")
 	case rows == 0:
 		b.respond(ctx, cmd.ResponseURL, textMessage("No sessions "+rangeLabel(o)+": nothing to export."), false)
 	default:

@@ -35,21 +35,25 @@ func (b *Bot) figuresFor(ctx context.Context, cmd slashCommand, p metrics.Period
 	}
 	r, err := b.figures.Run(ctx, p, o)
 	if err != nil {
-		b.numbersFailed(ctx, cmd, "metrics for a command", err)
+		b.commandFailed(ctx, cmd, "metrics for a command", err, numbersUnread)
 		return nil, false
 	}
 	return r, true
 }
 
-// numbersFailed answers a command whose numbers could not be read. A read
-// that gave up waiting (busy: a lock or statement timeout) says so, as a
-// write that gave up does, and is logged at Warn; anything else is logged
-// as the failure it is.
-func (b *Bot) numbersFailed(ctx context.Context, cmd slashCommand, what string, err error) {
+// numbersUnread is what a command whose numbers could not be read says,
+// unless the read was busy (commandFailed).
+const numbersUnread = "I could not work out the numbers just now; please try again in a moment."
+
+// commandFailed answers a command that failed doing what. A read or write
+// that gave up waiting (busy: a lock or statement timeout) says so, in the
+// store's words, and is logged at Warn; anything else is logged as the
+// failure it is and answered with fallback.
+func (b *Bot) commandFailed(ctx context.Context, cmd slashCommand, what string, err error, fallback string) {
 	b.logAnswerError(what, err, "user_id", cmd.UserID)
-	text := "I could not work out the numbers just now; please try again in a moment."
+	text := fallback
 	if coaching.ErrorCode(err) == coaching.EBusy {
-		text = coaching.ErrorMessage(err)
+		text = esc(coaching.ErrorMessage(err))
 	}
 	b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+text), false)
 }
@@ -240,7 +244,7 @@ const noTeamYet = "Nobody reports to you in the roster yet; your sales ops admin
 func (b *Bot) isManager(ctx context.Context, cmd slashCommand, p coaching.Person) (manager, ok bool) {
 	manager, err := b.svc.IsManager(ctx, p)
 	if err != nil {
-		b.numbersFailed(ctx, cmd, "reading whether someone has a team", err)
+		b.commandFailed(ctx, cmd, "reading whether someone has a team", err, numbersUnread)
 		return false, false
 	}
 	return manager, true
