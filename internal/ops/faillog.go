@@ -3,8 +3,9 @@ package ops
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
+
+	"github.com/coachlog/coachlog/internal/failrun"
 )
 
 // failLogEvery is how often a read that keeps failing is logged again.
@@ -35,22 +36,12 @@ var (
 // while it goes on, with how many failures that line stands for, and
 // once when the read works again. A load balancer probes /healthz every
 // second or so: a database unreadable for an hour would otherwise write
-// 3,600 identical errors for each check. Probes run concurrently: it
-// locks.
+// 3,600 identical errors for each check. Probes run concurrently; the
+// runs lock.
 type failLog struct {
-	log *slog.Logger
-	now func() time.Time
-
-	mu   sync.Mutex
-	runs map[string]*failRun // by failing.msg
-}
-
-// failRun is a read's failures in a row.
-type failRun struct {
-	failures   int       // in a row
-	suppressed int       // since the last line
-	since      time.Time // when the first of them failed
-	logged     time.Time // when they were last logged
+	log  *slog.Logger
+	now  func() time.Time
+	runs failrun.Runs // by failing.msg
 }
 
 func newFailLog(log *slog.Logger, now func() time.Time) *failLog {
@@ -60,47 +51,26 @@ func newFailLog(log *slog.Logger, now func() time.Time) *failLog {
 	if now == nil {
 		now = time.Now
 	}
-	return &failLog{log: log, now: now, runs: map[string]*failRun{}}
+	return &failLog{log: log, now: now, runs: failrun.Runs{Every: failLogEvery}}
 }
 
 // fail records that f failed with err, and logs it unless it was logged
 // less than failLogEvery ago.
 func (l *failLog) fail(ctx context.Context, f failing, err error) {
 	now := l.now()
-	l.mu.Lock()
-	r := l.runs[f.msg]
-	if r == nil {
-		r = &failRun{since: now, logged: now}
-		l.runs[f.msg] = r
-	}
-	r.failures++
-	first := r.failures == 1
-	again := !first && now.Sub(r.logged) >= failLogEvery
-	if !first && !again {
-		r.suppressed++
-		l.mu.Unlock()
-		return
-	}
-	failures, suppressed, failingFor := r.failures, r.suppressed, now.Sub(r.since).Round(time.Second)
-	r.logged, r.suppressed = now, 0
-	l.mu.Unlock()
-
-	if first {
+	switch r, log := l.runs.Fail(f.msg, now); {
+	case !log:
+	case r.Failures == 1:
 		l.log.Log(ctx, f.level, f.msg, "err", err)
-		return
+	default:
+		l.log.Log(ctx, f.level, f.msg+"; still failing", "failures", r.Failures, "suppressed", r.Unlogged,
+			"failing_for", now.Sub(r.Since).Round(time.Second), "err", err)
 	}
-	l.log.Log(ctx, f.level, f.msg+"; still failing", "failures", failures, "suppressed", suppressed,
-		"failing_for", failingFor, "err", err)
 }
 
 // ok records that f worked, and logs the end of a run of failures.
 func (l *failLog) ok(ctx context.Context, f failing) {
-	l.mu.Lock()
-	r := l.runs[f.msg]
-	delete(l.runs, f.msg)
-	l.mu.Unlock()
-	if r == nil {
-		return
+	if r, ended := l.runs.OK(f.msg); ended {
+		l.log.InfoContext(ctx, f.recovered, "failures", r.Failures, "failing_for", l.now().Sub(r.Since).Round(time.Second))
 	}
-	l.log.InfoContext(ctx, f.recovered, "failures", r.failures, "failing_for", l.now().Sub(r.since).Round(time.Second))
 }

@@ -4,39 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
 	"time"
 )
-
-// Sends failing the same way are warned of once per retryLogEvery, with how
-// many failed alike since; another way of failing has a warning of its own.
-func TestRetriesFailingAlikeAreWarnedOfOnceInAWhile(t *testing.T) {
-	r := throttle{every: retryLogEvery}
-	t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
-	steps := []struct {
-		kind    string
-		at      time.Duration
-		warn    bool
-		similar int
-	}{
-		{"chat.postMessage internal_error", 0, true, 0},
-		{"chat.postMessage internal_error", time.Second, false, 0},
-		{"chat.postMessage internal_error", 2 * time.Second, false, 0},
-		{"chat.update internal_error", 2 * time.Second, true, 0},
-		{"chat.postMessage internal_error", retryLogEvery - time.Millisecond, false, 0},
-		{"chat.postMessage internal_error", retryLogEvery, true, 3},
-		{"chat.postMessage internal_error", retryLogEvery + time.Second, false, 0},
-	}
-	for i, s := range steps {
-		warn, similar := r.allow(s.kind, t0.Add(s.at))
-		if warn != s.warn || similar != s.similar {
-			t.Fatalf("step %d (%s at +%v): warn %v, %d alike; want %v, %d", i, s.kind, s.at, warn, similar, s.warn, s.similar)
-		}
-	}
-}
 
 // A pass that fails again after one worked starts a new run: its first
 // failure is logged at once, even within a minute of the last line of the
@@ -68,37 +40,6 @@ func TestAPassFailingAgainAfterItWorkedIsLoggedAtOnce(t *testing.T) {
 		if got := logs.String(); step.want == "" && got != "" || !strings.Contains(got, step.want) {
 			t.Fatalf("at %s: logged %q, want %q", at.Format(time.TimeOnly), got, step.want)
 		}
-	}
-}
-
-// Kinds that never repeat (an error naming a connection's local port) are
-// not remembered for ever: past throttleKinds the stale ones are dropped,
-// while a kind logged within `every` stays throttled.
-func TestAThrottleForgetsStaleKinds(t *testing.T) {
-	r := throttle{every: retryLogEvery}
-	t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
-	at := t0
-	for i := range 10 * throttleKinds {
-		at = t0.Add(time.Duration(i) * time.Second)
-		if warn, _ := r.allow(fmt.Sprintf("chat.postMessage read tcp 10.0.0.1:%d: connection reset", i), at); !warn {
-			t.Fatalf("kind %d, never seen before, was not logged", i)
-		}
-		if warn, _ := r.allow("chat.postMessage internal_error", at); warn != (i%10 == 0) {
-			t.Fatalf("at +%ds the repeating kind's warning = %v; want one every %v", i, warn, retryLogEvery)
-		}
-	}
-	if len(r.last) > throttleKinds || len(r.suppressed) > throttleKinds {
-		t.Errorf("the throttle remembers %d kinds (%d counts); want at most %d", len(r.last), len(r.suppressed), throttleKinds)
-	}
-	// Full of fresh kinds, a new one is still logged, and not remembered.
-	full := throttle{every: retryLogEvery}
-	for i := range throttleKinds + 5 {
-		if warn, _ := full.allow(fmt.Sprint("kind ", i), t0); !warn {
-			t.Fatalf("kind %d, never seen before, was not logged", i)
-		}
-	}
-	if len(full.last) != throttleKinds {
-		t.Errorf("the throttle remembers %d kinds; want %d", len(full.last), throttleKinds)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/failrun"
 	"github.com/coachlog/coachlog/internal/panics"
 )
 
@@ -64,7 +65,7 @@ type Worker struct {
 	// sending keeps two sends that change one Slack message from
 	// overlapping (see keyLocks).
 	sending keyLocks
-	retries throttle // warnings of sends to retry (retryLogEvery)
+	retries failrun.Runs // sends to retry by method and failureKind, warned of once per retryLogEvery
 }
 
 // Options configure a Worker.
@@ -82,7 +83,7 @@ type Options struct {
 func NewWorker(q Queue, s Sender, o Options) *Worker {
 	w := &Worker{q: q, send: s, pace: o.Pacer, policy: o.Policy, now: o.Now, log: o.Logger, sleep: o.Sleep,
 		wake: make(chan struct{}, 1), wakeReplies: make(chan struct{}, 1), owner: ownerName(), booked: map[int64]booking{},
-		retries: throttle{every: retryLogEvery}}
+		retries: failrun.Runs{Every: retryLogEvery}}
 	if w.sleep == nil {
 		w.sleep = sleep
 	}
@@ -891,8 +892,8 @@ func (w *Worker) handleFailure(ctx context.Context, it *job, e *Error) error {
 	}
 	delay := backoff(w.policy, it.Attempts)
 	w.count(func(s *Stats) { s.Retried++ })
-	if warn, similar := w.retries.allow(e.Method+" "+failureKind(e.Err), w.now()); warn {
-		w.log.WarnContext(ctx, "outbox send failed; will retry", append(attrs, "retry_in", delay, "failed_alike_since_last", similar)...)
+	if run, warn := w.retries.Fail(e.Method+" "+failureKind(e.Err), w.now()); warn {
+		w.log.WarnContext(ctx, "outbox send failed; will retry", append(attrs, "retry_in", delay, "failed_alike_since_last", run.Unlogged)...)
 	} else {
 		w.log.DebugContext(ctx, "outbox send failed; will retry", append(attrs, "retry_in", delay)...)
 	}
