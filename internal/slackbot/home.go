@@ -233,8 +233,9 @@ func (h home) leaderBlocks() ([]slack.Block, []string) {
 			"*Your organisation*: no managers below you in the roster yet. Your figures appear here once an admin's roster import names the managers who report to you."), nil, nil)}, nil
 	}
 	m := l.Metrics
+	tree := h.tree.ManagerFigures(l.ManagerIDs)
 	sessions := plural(m.Sessions, "session", "sessions")
-	if n := coachedIn(h.tree, l.ManagerIDs); n > 0 {
+	if n := metrics.CountCoaching(tree); n > 0 {
 		sessions += " by " + plural(n, "manager", "managers")
 	}
 	head := fmt.Sprintf("*Your organisation this week* (%s): %s, %d min · %d of %s coached within their manager's cadence (%s) · %d overdue · reps confirmed %s of the sessions logged with them",
@@ -245,11 +246,8 @@ func (h home) leaderBlocks() ([]slack.Block, []string) {
 	}
 	blocks := []slack.Block{slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(head+". `/coach report` has the digest."), nil, nil)}
 	var managers []metrics.Figures
-	for _, id := range l.ManagerIDs {
-		if id == h.person.ID {
-			continue // their own team is above
-		}
-		if f, ok := h.tree.Manager(id); ok {
+	for _, f := range tree {
+		if f.ID != h.person.ID { // their own team is above
 			managers = append(managers, f)
 		}
 	}
@@ -259,19 +257,6 @@ func (h home) leaderBlocks() ([]slack.Block, []string) {
 		lines = append(lines, "• "+scopeLine(f))
 	}
 	return blocks, lines
-}
-
-// coachedIn counts the managers of ids who logged a session in r's
-// period, as the digest's headline does: "across 4 managers" read as
-// four coaching when the tree holds four and one of them logged nothing.
-func coachedIn(r *metrics.Report, ids []string) int {
-	n := 0
-	for _, id := range ids {
-		if f, ok := r.Manager(id); ok && f.Metrics.Sessions > 0 {
-			n++
-		}
-	}
-	return n
 }
 
 // repBlocks are the coaching a rep received: how much, what waits
