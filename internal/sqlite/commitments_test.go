@@ -122,6 +122,89 @@ func TestAnEditDeletesOnlyCommitmentsStillOpen(t *testing.T) {
 	})
 }
 
+// A commitment an edit deleted never gives its id to another: a list shown
+// before the edit (/coach history's Kept and Not kept, a form's ticks)
+// names commitments by id, and a click on the deleted one must find it
+// gone, not close the line the edit put in its place. SQLite gives a new
+// row the largest id plus one unless the table says AUTOINCREMENT
+// (migration 0021): the newest commitment's id came back at once.
+func TestADeletedCommitmentsIDIsNeverGivenAgain(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		st := open(t, db, sqlite.Options{})
+		sess := oneOnOne("UM1", "UR1", date(2026, time.November, 2), 30)
+		insertSessions(t, st, &sess)
+		insert := func(text string) int64 {
+			t.Helper()
+			err := st.Update(ctx, func(tx coaching.Tx) error {
+				return tx.InsertCommitments(ctx, []coaching.Commitment{{SessionID: sess.ID, RepID: "UR1", Text: text, Status: coaching.CommitmentOpen}})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			open, err := st.OpenCommitments(ctx, "UR1", coaching.CommitmentFilter{}, 10)
+			if err != nil || len(open) != 1 || open[0].Text != text {
+				t.Fatalf("open = %+v, %v; want %q alone", open, err, text)
+			}
+			return open[0].ID
+		}
+		deleted := insert("send recap")
+		if err := st.Update(ctx, func(tx coaching.Tx) error { return tx.DeleteCommitments(ctx, []int64{deleted}) }); err != nil {
+			t.Fatal(err)
+		}
+		if again := insert("send recap by Friday"); again == deleted {
+			t.Errorf("the line put in place of the deleted commitment took its id %d", deleted)
+		}
+		if _, err := st.Commitment(ctx, deleted); coaching.ErrorCode(err) != coaching.ENotFound {
+			t.Errorf("the deleted commitment's id: %v; want not found", err)
+		}
+	})
+}
+
+// Migration 0021 moves every commitment into its new table as it was, ids
+// and all, and the indexes are made again (the plan tests read them on a
+// new database): run again here on a database holding commitments open
+// and closed, each reads back the same.
+func TestMigration0021KeepsEveryCommitment(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		st := open(t, db, sqlite.Options{})
+		made, closer := oneOnOne("UM1", "UR1", date(2026, time.November, 2), 30), oneOnOne("UM1", "UR1", date(2026, time.November, 9), 30)
+		insertSessions(t, st, &made, &closer)
+		err := st.Update(ctx, func(tx coaching.Tx) error {
+			if err := tx.InsertCommitments(ctx, []coaching.Commitment{
+				{SessionID: made.ID, RepID: "UR1", Text: "send recap", Status: coaching.CommitmentOpen, FollowUpOn: date(2026, time.November, 20)},
+				{SessionID: made.ID, RepID: "UR1", Text: "book role-play", Status: coaching.CommitmentOpen},
+				{SessionID: made.ID, RepID: "UR1", Text: "call Acme", Status: coaching.CommitmentOpen},
+			}); err != nil {
+				return err
+			}
+			_, err := tx.CloseCommitments(ctx, "UM1", []int64{2}, []string{"UR1"}, coaching.CommitmentKept, closer.ID, time.UnixMilli(1234))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const all = `SELECT string_agg(id || '|' || session_id || '|' || rep_id || '|' || text || '|' || status || '|' || follow_up_on || '|' ||
+			closed_at || '|' || coalesce(closed_in_session, 0) || '|' || manager_id || '|' || occurred_on || '|' || live, '; ' ORDER BY id) FROM commitments`
+		var before, after string
+		if err := st.QueryRow(ctx, all, &before); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Exec(ctx, `DELETE FROM schema_migrations WHERE version = 21`); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		st = open(t, db, sqlite.Options{})
+		if err := st.QueryRow(ctx, all, &after); err != nil {
+			t.Fatal(err)
+		}
+		if after != before || !strings.Contains(after, "|kept|") {
+			t.Errorf("commitments after the migration:\n%s\nwant as before:\n%s", after, before)
+		}
+	})
+}
+
 // A session left out of the open commitments (the one being edited) is
 // left out before the limit: the others fill it, rather than the limit
 // less the session's own.
