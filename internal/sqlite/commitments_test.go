@@ -320,16 +320,18 @@ func TestATickOnACommitmentOfASessionBeingUndoneFindsItUndone(t *testing.T) {
 
 // holdingStore holds each write open, its work done and not committed,
 // from when it signals held until the test closes release: another write
-// then meets the locks it holds.
+// then meets the locks it holds. It counts its writes' attempts.
 type holdingStore struct {
 	*sqlite.Store
-	held    chan struct{}
-	release chan struct{}
-	once    sync.Once
+	held     chan struct{}
+	release  chan struct{}
+	once     sync.Once
+	attempts atomic.Int32
 }
 
 func (h *holdingStore) Update(ctx context.Context, fn func(coaching.Tx) error) error {
 	return h.Store.Update(ctx, func(tx coaching.Tx) error {
+		h.attempts.Add(1)
 		if err := fn(tx); err != nil {
 			return err
 		}
