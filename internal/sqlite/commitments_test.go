@@ -257,58 +257,29 @@ func TestOpenCommitmentsLeaveOutASessionBeforeTheLimit(t *testing.T) {
 func TestATickOnACommitmentOfASessionBeingUndoneFindsItUndone(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()
-		st := open(t, db, sqlite.Options{})
-		now := time.Date(2026, time.November, 16, 12, 0, 0, 0, time.UTC)
-		clock := func() time.Time { return now }
-		svc := coaching.NewService(coaching.Config{Store: st, Now: clock})
-		first, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM1", Key: "first", Source: coaching.SourceModal,
-			Draft: coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne, OccurredOn: date(2026, time.October, 26),
-				DurationMin: 30, Commitments: []string{"send recap"}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		listed, err := st.OpenCommitments(ctx, "UR1", coaching.CommitmentFilter{ManagerID: "UM1"}, 10)
-		if err != nil || len(listed) != 1 {
-			t.Fatalf("open commitments = %+v, %v", listed, err)
-		}
-		recap := listed[0].ID
-
-		// The undo has done its work and is not committed yet.
-		h := &holdingStore{Store: st, held: make(chan struct{}), release: make(chan struct{})}
-		undone := make(chan error, 1)
-		go func() {
-			_, err := coaching.NewService(coaching.Config{Store: h, Now: clock}).UndoSession(ctx, "UM1", first.ID)
-			undone <- err
-		}()
-		select {
-		case <-h.held:
-		case err := <-undone:
-			t.Fatalf("the undo ended before it was held: %v", err)
-		}
-		// The next session's form, opened before the undo, ticks the
-		// recap off. It is logged a month later, so its coaching minutes
-		// are not the undone session's: nothing else it writes waits for
-		// the undo.
-		logged := make(chan error, 1)
-		go func() {
-			_, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM1", Key: "second", Source: coaching.SourceModal,
+		r := newCommitmentRace(t, db, date(2026, time.October, 26))
+		// The undo has done its work and is not committed yet. The next
+		// session's form, opened before the undo, ticks the recap off. It
+		// is logged a month later, so its coaching minutes are not the
+		// undone session's: nothing else it writes waits for the undo. On
+		// SQLite the log queues behind the one writer; on PostgreSQL it
+		// runs until it waits on the recap's row.
+		undoErr, logErr := r.race(func(st coaching.Store) error {
+			_, err := r.service(st).UndoSession(ctx, "UM1", r.session.ID)
+			return err
+		}, func(st coaching.Store) error {
+			_, err := r.service(st).LogSession(ctx, coaching.LogRequest{ManagerID: "UM1", Key: "second", Source: coaching.SourceModal,
 				Draft: coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne, OccurredOn: date(2026, time.November, 16),
-					DurationMin: 30, KeptCommitments: []int64{recap}}})
-			logged <- err
-		}()
-		if st.IsPostgres() {
-			// On SQLite the log queues behind the one writer; on
-			// PostgreSQL it runs until it waits on the recap's row.
-			waitForARowLock(t, st, "commitments", logged)
+					DurationMin: 30, KeptCommitments: []int64{r.recap}}})
+			return err
+		})
+		if undoErr != nil {
+			t.Fatal(undoErr)
 		}
-		close(h.release)
-		if err := <-undone; err != nil {
-			t.Fatal(err)
+		if logErr != nil {
+			t.Fatal(logErr)
 		}
-		if err := <-logged; err != nil {
-			t.Fatal(err)
-		}
-		c, err := st.Commitment(ctx, recap)
+		c, err := r.st.Commitment(ctx, r.recap)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -372,6 +343,93 @@ func waitForARowLock(t *testing.T, st *sqlite.Store, table string, done <-chan e
 	}
 }
 
+// commitmentRace is a session UM1 logged with UR1, holding one open
+// commitment, the recap, for two writes to race on.
+type commitmentRace struct {
+	t       *testing.T
+	st      *sqlite.Store
+	clock   func() time.Time
+	draft   coaching.Draft
+	session coaching.Session
+	recap   int64
+	// The stores race ran its writes on: their attempts are counted.
+	held   *holdingStore
+	second *countingStore
+}
+
+// newCommitmentRace logs the session on day, the clock at 16 November
+// 2026.
+func newCommitmentRace(t *testing.T, db string, day coaching.Date) *commitmentRace {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Date(2026, time.November, 16, 12, 0, 0, 0, time.UTC)
+	r := &commitmentRace{t: t, st: open(t, db, sqlite.Options{}), clock: func() time.Time { return now },
+		draft: coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne, OccurredOn: day,
+			DurationMin: 30, Commitments: []string{"send recap"}}}
+	var err error
+	r.session, err = r.service(r.st).LogSession(ctx, coaching.LogRequest{ManagerID: "UM1", Key: "first", Source: coaching.SourceModal, Draft: r.draft})
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed, err := r.st.OpenCommitments(ctx, "UR1", coaching.CommitmentFilter{ManagerID: "UM1"}, 10)
+	if err != nil || len(listed) != 1 {
+		t.Fatalf("open commitments = %+v, %v", listed, err)
+	}
+	r.recap = listed[0].ID
+	return r
+}
+
+// service is the domain on st, on the race's clock.
+func (r *commitmentRace) service(st coaching.Store) *coaching.Service {
+	return coaching.NewService(coaching.Config{Store: st, Now: r.clock})
+}
+
+// race runs first and holds it, its work done and not committed, until
+// second has started (on PostgreSQL, until second waits on a commitment's
+// row first holds), and returns what each returned.
+func (r *commitmentRace) race(first, second func(coaching.Store) error) (error, error) {
+	t := r.t
+	t.Helper()
+	r.held = &holdingStore{Store: r.st, held: make(chan struct{}), release: make(chan struct{})}
+	firstDone := make(chan error, 1)
+	go func() { firstDone <- first(r.held) }()
+	select {
+	case <-r.held.held:
+	case err := <-firstDone:
+		t.Fatalf("the first write ended before it was held: %v", err)
+	}
+	r.second = &countingStore{Store: r.st}
+	secondDone := make(chan error, 1)
+	go func() { secondDone <- second(r.second) }()
+	if r.st.IsPostgres() {
+		// On SQLite the second queues behind the one writer.
+		waitForARowLock(t, r.st, "commitments", secondDone)
+	}
+	close(r.held.release)
+	var errs [2]error
+	for i, done := range []chan error{firstDone, secondDone} {
+		select {
+		case errs[i] = <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("write %d of the race still runs 10 s after the first was let go", i+1)
+		}
+	}
+	return errs[0], errs[1]
+}
+
+// ranOnce fails the test unless each write of the race ran once: a
+// deadlock would have PostgreSQL abort one, a second later, and the store
+// run it again.
+func (r *commitmentRace) ranOnce() {
+	r.t.Helper()
+	if n := r.held.attempts.Load(); n != 1 {
+		r.t.Errorf("the first write ran %d times; want once (a deadlock aborts and retries it)", n)
+	}
+	if n := r.second.attempts.Load(); n != 1 {
+		r.t.Errorf("the second write ran %d times; want once (a deadlock aborts and retries it)", n)
+	}
+}
+
 // A session logged while an earlier one of the same rep and month is
 // undone, ticking off one of its commitments, does not deadlock with the
 // undo. The log locks the month's minutes, then ticks the commitment; the
@@ -383,28 +441,16 @@ func waitForARowLock(t *testing.T, st *sqlite.Store, table string, done <-chan e
 func TestALogTickingOffWhileAnUndoOfTheSameMonthRunsDoesNotDeadlock(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()
-		st := open(t, db, sqlite.Options{})
-		now := time.Date(2026, time.November, 16, 12, 0, 0, 0, time.UTC)
-		clock := func() time.Time { return now }
-		svc := coaching.NewService(coaching.Config{Store: st, Now: clock})
-		first, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM1", Key: "first", Source: coaching.SourceModal,
-			Draft: coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne, OccurredOn: date(2026, time.November, 2),
-				DurationMin: 30, Commitments: []string{"send recap"}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		listed, err := st.OpenCommitments(ctx, "UR1", coaching.CommitmentFilter{ManagerID: "UM1"}, 10)
-		if err != nil || len(listed) != 1 {
-			t.Fatalf("open commitments = %+v, %v", listed, err)
-		}
+		r := newCommitmentRace(t, db, date(2026, time.November, 2))
+		st := r.st
 
 		logStore := &closeHoldingStore{Store: st, atClose: make(chan int, 1), release: make(chan struct{})}
 		logged := make(chan error, 1)
 		go func() {
-			_, err := coaching.NewService(coaching.Config{Store: logStore, Now: clock}).LogSession(ctx, coaching.LogRequest{
+			_, err := r.service(logStore).LogSession(ctx, coaching.LogRequest{
 				ManagerID: "UM1", Key: "second", Source: coaching.SourceModal,
 				Draft: coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne, OccurredOn: date(2026, time.November, 16),
-					DurationMin: 30, KeptCommitments: []int64{listed[0].ID}}})
+					DurationMin: 30, KeptCommitments: []int64{r.recap}}})
 			logged <- err
 		}()
 		var logPID int
@@ -416,7 +462,7 @@ func TestALogTickingOffWhileAnUndoOfTheSameMonthRunsDoesNotDeadlock(t *testing.T
 		undoStore := &countingStore{Store: st}
 		undone := make(chan error, 1)
 		go func() {
-			_, err := coaching.NewService(coaching.Config{Store: undoStore, Now: clock}).UndoSession(ctx, "UM1", first.ID)
+			_, err := r.service(undoStore).UndoSession(ctx, "UM1", r.session.ID)
 			undone <- err
 		}()
 		if st.IsPostgres() {
@@ -585,53 +631,25 @@ func TestACloseOutsideAnySessionIsRecordedWithNone(t *testing.T) {
 func TestAHistoryCloseRacingAFormsTickIsClosedAlready(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()
-		st := open(t, db, sqlite.Options{})
-		now := time.Date(2026, time.November, 16, 12, 0, 0, 0, time.UTC)
-		clock := func() time.Time { return now }
-		svc := coaching.NewService(coaching.Config{Store: st, Now: clock})
-		if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM1", Key: "first", Source: coaching.SourceModal,
-			Draft: coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne, OccurredOn: date(2026, time.October, 26),
-				DurationMin: 30, Commitments: []string{"send recap"}}}); err != nil {
-			t.Fatal(err)
-		}
-		listed, err := st.OpenCommitments(ctx, "UR1", coaching.CommitmentFilter{ManagerID: "UM1"}, 10)
-		if err != nil || len(listed) != 1 {
-			t.Fatalf("open commitments = %+v, %v", listed, err)
-		}
-		recap := listed[0].ID
-
+		r := newCommitmentRace(t, db, date(2026, time.October, 26))
 		// The form's session has ticked the recap kept, not committed yet.
-		h := &holdingStore{Store: st, held: make(chan struct{}), release: make(chan struct{})}
-		logged := make(chan error, 1)
-		go func() {
-			_, err := coaching.NewService(coaching.Config{Store: h, Now: clock}).LogSession(ctx, coaching.LogRequest{ManagerID: "UM1",
+		logErr, err := r.race(func(st coaching.Store) error {
+			_, err := r.service(st).LogSession(ctx, coaching.LogRequest{ManagerID: "UM1",
 				Key: "second", Source: coaching.SourceModal, Draft: coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne,
-					OccurredOn: date(2026, time.November, 16), DurationMin: 30, KeptCommitments: []int64{recap}}})
-			logged <- err
-		}()
-		select {
-		case <-h.held:
-		case err := <-logged:
-			t.Fatalf("the log ended before it was held: %v", err)
+					OccurredOn: date(2026, time.November, 16), DurationMin: 30, KeptCommitments: []int64{r.recap}}})
+			return err
+		}, func(st coaching.Store) error {
+			_, err := r.service(st).CloseCommitment(ctx, "UM1", r.recap, coaching.CommitmentKept)
+			return err
+		})
+		if logErr != nil {
+			t.Fatal(logErr)
 		}
-		closed := make(chan error, 1)
-		go func() {
-			_, err := svc.CloseCommitment(ctx, "UM1", recap, coaching.CommitmentKept)
-			closed <- err
-		}()
-		if st.IsPostgres() {
-			waitForARowLock(t, st, "commitments", closed)
-		}
-		close(h.release)
-		if err := <-logged; err != nil {
-			t.Fatal(err)
-		}
-		err = <-closed
 		if coaching.ErrorCode(err) != coaching.EStale || !strings.Contains(err.Error(), "marked kept already") {
 			t.Errorf("the history's close: %v; want it told the commitment was marked kept already", err)
 		}
 		var audits int
-		if err := st.QueryRow(ctx, `SELECT count(*) FROM audit WHERE action = 'close_commitment'`, &audits); err != nil {
+		if err := r.st.QueryRow(ctx, `SELECT count(*) FROM audit WHERE action = 'close_commitment'`, &audits); err != nil {
 			t.Fatal(err)
 		}
 		if audits != 0 {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
-	"github.com/coachlog/coachlog/internal/sqlite"
 	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
@@ -25,24 +24,12 @@ func TestAHistoryCloseRacingAnUndoOfItsSession(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			sqlitetest.Each(t, func(t *testing.T, db string) {
 				ctx := context.Background()
-				r := newHistoryRace(t, db)
-				undo := func(st coaching.Store) error {
-					_, err := coaching.NewService(coaching.Config{Store: st, Now: r.clock}).UndoSession(ctx, "UM1", r.session.ID)
+				r := newCommitmentRace(t, db, date(2026, time.October, 26))
+				undoErr, closeErr := r.raceInOrder(undoFirst, func(st coaching.Store) error {
+					_, err := r.service(st).UndoSession(ctx, "UM1", r.session.ID)
 					return err
-				}
-				closeIt := func(st coaching.Store) error {
-					_, err := coaching.NewService(coaching.Config{Store: st, Now: r.clock}).CloseCommitment(ctx, "UM1", r.recap, coaching.CommitmentNotKept)
-					return err
-				}
-				first, second := undo, closeIt
-				if !undoFirst {
-					first, second = closeIt, undo
-				}
-				firstErr, secondErr := r.race(first, second)
-				undoErr, closeErr := firstErr, secondErr
-				if !undoFirst {
-					undoErr, closeErr = secondErr, firstErr
-				}
+				}, r.closeNotKept(ctx))
+				r.ranOnce()
 				if undoErr != nil {
 					t.Fatalf("the undo: %v", undoErr)
 				}
@@ -101,27 +88,15 @@ func TestAHistoryCloseRacingAnEditOfItsSession(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			sqlitetest.Each(t, func(t *testing.T, db string) {
 				ctx := context.Background()
-				r := newHistoryRace(t, db)
-				edit := func(st coaching.Store) error {
+				r := newCommitmentRace(t, db, date(2026, time.October, 26))
+				editErr, closeErr := r.raceInOrder(editFirst, func(st coaching.Store) error {
 					d := r.draft
 					d.Commitments = []string{"send recap by Friday"}
-					_, err := coaching.NewService(coaching.Config{Store: st, Now: r.clock}).EditSession(ctx, coaching.EditRequest{
+					_, err := r.service(st).EditSession(ctx, coaching.EditRequest{
 						ActorID: "UM1", SessionID: r.session.ID, Version: r.session.Version, Draft: d, Key: "edit"})
 					return err
-				}
-				closeIt := func(st coaching.Store) error {
-					_, err := coaching.NewService(coaching.Config{Store: st, Now: r.clock}).CloseCommitment(ctx, "UM1", r.recap, coaching.CommitmentNotKept)
-					return err
-				}
-				first, second := edit, closeIt
-				if !editFirst {
-					first, second = closeIt, edit
-				}
-				firstErr, secondErr := r.race(first, second)
-				editErr, closeErr := firstErr, secondErr
-				if !editFirst {
-					editErr, closeErr = secondErr, firstErr
-				}
+				}, r.closeNotKept(ctx))
+				r.ranOnce()
 				if editErr != nil {
 					t.Fatalf("the edit: %v", editErr)
 				}
@@ -168,82 +143,26 @@ func TestAHistoryCloseRacingAnEditOfItsSession(t *testing.T) {
 	}
 }
 
-// historyRace is a session of UM1 with UR1 holding one open commitment,
-// the recap, for a write from /coach history to race another on.
-type historyRace struct {
-	t       *testing.T
-	st      *sqlite.Store
-	clock   func() time.Time
-	draft   coaching.Draft
-	session coaching.Session
-	recap   int64
+// raceInOrder races a and b, a first if aFirst, and returns what a
+// returned, then b.
+func (r *commitmentRace) raceInOrder(aFirst bool, a, b func(coaching.Store) error) (error, error) {
+	if aFirst {
+		return r.race(a, b)
+	}
+	bErr, aErr := r.race(b, a)
+	return aErr, bErr
 }
 
-func newHistoryRace(t *testing.T, db string) *historyRace {
-	t.Helper()
-	ctx := context.Background()
-	st := open(t, db, sqlite.Options{})
-	now := time.Date(2026, time.November, 16, 12, 0, 0, 0, time.UTC)
-	r := &historyRace{t: t, st: st, clock: func() time.Time { return now },
-		draft: coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne, OccurredOn: date(2026, time.October, 26),
-			DurationMin: 30, Commitments: []string{"send recap"}}}
-	svc := coaching.NewService(coaching.Config{Store: st, Now: r.clock})
-	var err error
-	r.session, err = svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM1", Key: "first", Source: coaching.SourceModal, Draft: r.draft})
-	if err != nil {
-		t.Fatal(err)
+// closeNotKept closes the recap as not kept from /coach history.
+func (r *commitmentRace) closeNotKept(ctx context.Context) func(coaching.Store) error {
+	return func(st coaching.Store) error {
+		_, err := r.service(st).CloseCommitment(ctx, "UM1", r.recap, coaching.CommitmentNotKept)
+		return err
 	}
-	listed, err := st.OpenCommitments(ctx, "UR1", coaching.CommitmentFilter{ManagerID: "UM1"}, 10)
-	if err != nil || len(listed) != 1 {
-		t.Fatalf("open commitments = %+v, %v", listed, err)
-	}
-	r.recap = listed[0].ID
-	return r
-}
-
-// race runs first and holds it, its work done and not committed, until
-// second has started (on PostgreSQL, until second waits on a commitment's
-// row first holds), and returns what each returned. Each runs once: a
-// deadlock would have PostgreSQL abort one, a second later, and the
-// store run it again.
-func (r *historyRace) race(first, second func(coaching.Store) error) (error, error) {
-	t := r.t
-	t.Helper()
-	h := &holdingStore{Store: r.st, held: make(chan struct{}), release: make(chan struct{})}
-	firstDone := make(chan error, 1)
-	go func() { firstDone <- first(h) }()
-	select {
-	case <-h.held:
-	case err := <-firstDone:
-		t.Fatalf("the first write ended before it was held: %v", err)
-	}
-	c := &countingStore{Store: r.st}
-	secondDone := make(chan error, 1)
-	go func() { secondDone <- second(c) }()
-	if r.st.IsPostgres() {
-		// On SQLite the second queues behind the one writer.
-		waitForARowLock(t, r.st, "commitments", secondDone)
-	}
-	close(h.release)
-	var errs [2]error
-	for i, done := range []chan error{firstDone, secondDone} {
-		select {
-		case errs[i] = <-done:
-		case <-time.After(10 * time.Second):
-			t.Fatalf("write %d of the race still runs 10 s after the first was let go", i+1)
-		}
-	}
-	if n := h.attempts.Load(); n != 1 {
-		t.Errorf("the first write ran %d times; want once (a deadlock aborts and retries it)", n)
-	}
-	if n := c.attempts.Load(); n != 1 {
-		t.Errorf("the second write ran %d times; want once (a deadlock aborts and retries it)", n)
-	}
-	return errs[0], errs[1]
 }
 
 // audits lists the audit lines of the race's writes, oldest first.
-func (r *historyRace) audits() string {
+func (r *commitmentRace) audits() string {
 	r.t.Helper()
 	var got string
 	if err := r.st.QueryRow(context.Background(), `SELECT coalesce(string_agg(action, ', ' ORDER BY id), '') FROM audit
@@ -255,7 +174,7 @@ func (r *historyRace) audits() string {
 
 // noneLiveOnUndone fails the test if a commitment of an undone session
 // still counts in the metrics and lists (live).
-func (r *historyRace) noneLiveOnUndone() {
+func (r *commitmentRace) noneLiveOnUndone() {
 	r.t.Helper()
 	var n int
 	if err := r.st.QueryRow(context.Background(), `SELECT count(*) FROM commitments c JOIN sessions s ON s.id = c.session_id
