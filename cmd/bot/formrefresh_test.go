@@ -31,6 +31,42 @@ func viewState(t *testing.T, fake *fakeslack.Server, viewID string) map[string]m
 	return v.State.Values
 }
 
+// startBotOnPostgres starts a bot on a PostgreSQL schema of its own,
+// whose tables a test can lock (lockTables), with the fake model ai when
+// not nil, and returns it, the schema's URL and a context of d for the
+// test.
+func startBotOnPostgres(t *testing.T, ai *fakeopenai.Server, d time.Duration) (*bot, string, context.Context) {
+	t.Helper()
+	db := sqlitetest.PostgresDB(t)
+	env := []string{"COACHLOG_DB", db}
+	if ai != nil {
+		env = llmEnv(ai, false, env...)
+	}
+	b := startBot(t, env...)
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return b, db, ctx
+}
+
+// viewUpdateWhileLocked waits up to within for a views.update match
+// accepts, made while the test holds a lock, then lets the lock go
+// (release). It fails the test unless one came, saying what (the update
+// awaited) was missing, and Slack took it.
+func (b *bot) viewUpdateWhileLocked(ctx context.Context, within time.Duration, release func(), what string, match func(fakeslack.Call) bool) fakeslack.Call {
+	b.t.Helper()
+	wctx, wcancel := context.WithTimeout(ctx, within)
+	call, err := b.fake.WaitForCall(wctx, "views.update", match)
+	wcancel()
+	release()
+	if err != nil {
+		b.t.Fatalf("no %s while commitments were locked: %v", what, err)
+	}
+	if call.Error != "" {
+		b.t.Fatalf("views.update answered %s", call.Error)
+	}
+	return call
+}
+
 // Picking reps in the log form reads their open commitments before
 // views.update shows them. With no deadline, a table locked (a migration,
 // another replica's long transaction) held the update as long as the
@@ -39,25 +75,14 @@ func viewState(t *testing.T, fake *fakeslack.Server, viewID string) map[string]m
 // at once, saying some commitments may be missing, with what was typed
 // kept.
 func TestPickingARepWhileCommitmentsAreLockedSaysSoAndKeepsWhatWasTyped(t *testing.T) {
-	db := sqlitetest.PostgresDB(t)
-	b := startBot(t, "COACHLOG_DB", db)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	b, db, ctx := startBotOnPostgres(t, nil, 30*time.Second)
 	viewID, _ := b.openModal("")
 	release := lockTables(t, ctx, db, "commitments")
 	b.must(b.fake.ClickViewAction(ctx, mgr, viewID, "reps", "reps", map[string]map[string]any{
 		"reps": {"reps": fakeslack.UsersValue(rep)}, "notes": {"notes": fakeslack.TextValue("pricing went well")},
 	}))
-	wctx, wcancel := context.WithTimeout(ctx, 2500*time.Millisecond)
-	call, err := b.fake.WaitForCall(wctx, "views.update", func(c fakeslack.Call) bool { return c.Param("view_id") == viewID })
-	wcancel()
-	release()
-	if err != nil {
-		t.Fatalf("no views.update 2.5 s after picking a rep while commitments were locked: %v", err)
-	}
-	if call.Error != "" {
-		t.Fatalf("views.update answered %s", call.Error)
-	}
+	call := b.viewUpdateWhileLocked(ctx, 2500*time.Millisecond, release, "views.update 2.5 s after picking a rep",
+		func(c fakeslack.Call) bool { return c.Param("view_id") == viewID })
 	if v := call.Param("view"); !strings.Contains(v, "could not read every rep's open commitments") || strings.Contains(v, `"kept:`) {
 		t.Errorf("the refreshed form does not say its commitments may be missing:\n%s", v)
 	}
@@ -78,10 +103,7 @@ func TestPickingARepWhileCommitmentsAreLockedSaysSoAndKeepsWhatWasTyped(t *testi
 // only if the update keeps its block_id and action_id, and an update
 // without that rep's checkboxes would drop the tick.
 func TestATickStaysWhenAPickCannotReadCommitmentsInTime(t *testing.T) {
-	db := sqlitetest.PostgresDB(t)
-	b := startBot(t, "COACHLOG_DB", db)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	b, db, ctx := startBotOnPostgres(t, nil, 30*time.Second)
 	first, _ := b.openModal("")
 	b.submit(first, values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", ""))
 	b.dm(rep, 1)
@@ -122,11 +144,8 @@ func TestATickStaysWhenAPickCannotReadCommitmentsInTime(t *testing.T) {
 // hold the pick's update until its reads give up, so the typing comes
 // between the pick and its update.
 func TestAPickAfterTheModelFilledInKeepsWhatIsTyped(t *testing.T) {
-	db := sqlitetest.PostgresDB(t)
 	ai := startOpenAI(t)
-	b := startBot(t, llmEnv(ai, false, "COACHLOG_DB", db)...)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	b, db, ctx := startBotOnPostgres(t, ai, 30*time.Second)
 	ai.Enqueue(fakeopenai.JSON(honestReading()))
 	f := b.proseCapture(rodeAlong)
 	viewID := b.openedViewID(f)

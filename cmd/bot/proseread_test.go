@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -9,7 +8,6 @@ import (
 
 	"github.com/coachlog/coachlog/internal/fakeopenai"
 	"github.com/coachlog/coachlog/internal/fakeslack"
-	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
 // A prose capture reads the open commitments of the reps the model read
@@ -21,11 +19,8 @@ import (
 // without their checkboxes would drop what was ticked in them), and says
 // some may be missing for a rep it showed none of.
 func TestAProseCaptureFillsTheFormInTimeWhileCommitmentsAreLocked(t *testing.T) {
-	db := sqlitetest.PostgresDB(t)
 	ai := startOpenAI(t)
-	b := startBot(t, llmEnv(ai, false, "COACHLOG_DB", db)...)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
+	b, db, ctx := startBotOnPostgres(t, ai, 60*time.Second)
 	b.logPending() // Sam's open commitments from Max: "Send the recap to Acme", "Book a pricing role-play"
 
 	// Ria, mentioned too, has none. The model takes 1.5 s: the table is
@@ -39,18 +34,9 @@ func TestAProseCaptureFillsTheFormInTimeWhileCommitmentsAreLocked(t *testing.T) 
 	release := lockTables(t, ctx, db, "commitments")
 	// The model's 1.5 s, the reads' 1 s, and room for a loaded machine;
 	// the statement timeout, 30 s, is far beyond.
-	wctx, wcancel := context.WithTimeout(ctx, 5*time.Second)
-	call, err := b.fake.WaitForCall(wctx, "views.update", func(c fakeslack.Call) bool {
+	call := b.viewUpdateWhileLocked(ctx, 5*time.Second, release, "filled-in form 5 s after the form opened", func(c fakeslack.Call) bool {
 		return c.Param("view_id") == viewID && !strings.Contains(c.Param("view"), "Filling in from your note")
 	})
-	wcancel()
-	release()
-	if err != nil {
-		t.Fatalf("no filled-in form 5 s after the form opened while commitments were locked: %v", err)
-	}
-	if call.Error != "" {
-		t.Fatalf("views.update answered %s", call.Error)
-	}
 	var filled map[string]any
 	if err := call.Decode("view", &filled); err != nil {
 		t.Fatal(err)
