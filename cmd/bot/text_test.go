@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -115,23 +114,7 @@ func TestDisplayNamesAreEscapedInMrkdwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var view struct {
-		Blocks []struct {
-			BlockID  string `json:"block_id"`
-			Elements []struct {
-				Text string `json:"text"`
-			} `json:"elements"`
-		} `json:"blocks"`
-	}
-	if err := json.Unmarshal([]byte(b.viewsOpen(in).Param("view")), &view); err != nil {
-		t.Fatal(err)
-	}
-	got := ""
-	for _, bl := range view.Blocks {
-		if bl.BlockID == "notice" && len(bl.Elements) > 0 {
-			got = bl.Elements[0].Text
-		}
-	}
+	got := b.formNotice(in)
 	if !strings.Contains(got, "&lt;!channel&gt; *Bob* &lt;@"+mgr+"&gt; is an app") || strings.Contains(got, "<!channel>") {
 		t.Errorf("the form's notice = %q, want the bot's name escaped", got)
 	}
