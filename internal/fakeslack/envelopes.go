@@ -76,6 +76,7 @@ type envelopeConfig struct {
 	message       map[string]any
 	messageState  map[string]map[string]any // see MessageState
 	view          map[string]any            // see ViewFields
+	forged        map[string]map[string]any // see Forged
 }
 
 func newEnvelopeConfig(opts []EnvelopeOption) envelopeConfig {
@@ -142,6 +143,18 @@ func ViewFields(fields map[string]any) EnvelopeOption {
 			c.view[k] = v
 		}
 	}
+}
+
+// Forged makes SubmitView send values (block_id -> action_id -> a
+// TextValue, OptionValue...) in the submission's state as given, over what
+// the user typed and picked, without the checks SubmitView makes: an
+// option the form does not offer, text past an input's max_length, a
+// number out of its bounds. Slack's client never sends such a submission;
+// it is for a test of the app's own checks against a crafted payload. The
+// view keeps what the user typed, as a crafted payload changes nothing in
+// Slack's view. Forged(nil) crafts nothing.
+func Forged(values map[string]map[string]any) EnvelopeOption {
+	return func(c *envelopeConfig) { c.forged = values }
 }
 
 // ButtonValue makes ClickButton and ClickResponseButton pick, among buttons

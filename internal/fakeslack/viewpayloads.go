@@ -363,7 +363,8 @@ func (s *Server) TypeInView(userID, viewID string, values map[string]map[string]
 // list); to clear one, give it its empty value. The ack decides what
 // happens to the modal: errors keep it open, update/push/clear act,
 // anything else closes it. ViewFields changes what the payload's view
-// says, for a payload the app cannot read.
+// says, for a payload the app cannot read; Forged what its state says,
+// for values no person could give.
 //
 // Only the user the modal was opened for can submit it, and only while it
 // is the top view of its stack (see usableByLocked); anything else is
@@ -389,6 +390,9 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values m
 	v.state = fullStateLocked(v)
 	in := Interaction{TriggerID: s.issueTriggerLocked(userID, viewID)}
 	viewObj := s.viewObjectLocked(v)
+	if cfg.forged != nil {
+		viewObj["state"] = map[string]any{"values": forgedState(v.state, cfg.forged)}
+	}
 	for k, x := range cfg.view {
 		if x == nil {
 			delete(viewObj, k)
@@ -408,6 +412,22 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values m
 		return in, fmt.Errorf("submit view %s: %w", viewID, err)
 	}
 	return in, nil
+}
+
+// forgedState is state with the values of forged put over it as given;
+// state is left as it is.
+func forgedState(state, forged map[string]map[string]any) map[string]map[string]any {
+	out := make(map[string]map[string]any, len(state))
+	for blockID, actions := range state {
+		out[blockID] = maps.Clone(actions)
+	}
+	for blockID, actions := range forged {
+		if out[blockID] == nil {
+			out[blockID] = map[string]any{}
+		}
+		maps.Copy(out[blockID], actions)
+	}
+	return out
 }
 
 // CloseView closes the modal viewID as the user's Cancel or X would. Slack
