@@ -17,27 +17,30 @@ func TestInvalidSubmissionIsAnsweredInlineAndStoresNothing(t *testing.T) {
 	ny, _ := time.LoadLocation("America/New_York")
 	tomorrow := b.now().In(ny).AddDate(0, 0, 1).Format(time.DateOnly)
 	now := b.today("America/New_York")
+	valid := values([]string{rep}, "one_on_one", now, "30", "")
+	// crafted is a value the form's input keeps a person from sending (a
+	// duration past its bounds or not a number, notes past its
+	// max_length): only a crafted submission carries it.
+	crafted := func(block string, v map[string]any) map[string]map[string]any {
+		return map[string]map[string]any{block: {block: v}}
+	}
 	tests := []struct {
-		name  string
-		v     map[string]map[string]any
-		block string
+		name      string
+		v, forged map[string]map[string]any
+		block     string
 	}{
-		{"future date in the manager's zone", values([]string{rep}, "one_on_one", tomorrow, "30", ""), "date"},
-		{"zero minutes", values([]string{rep}, "one_on_one", now, "0", ""), "duration"},
-		{"481 minutes", values([]string{rep}, "one_on_one", now, "481", ""), "duration"},
-		{"not a number", values([]string{rep}, "one_on_one", now, "4x5", ""), "duration"},
-		{"the manager as rep", values([]string{rep, mgr}, "team_meeting", now, "30", ""), "reps"},
-		{"ride-along without role", values([]string{rep}, "ride_along", now, "30", ""), "role"},
-		{"notes over 3,000 characters", func() map[string]map[string]any {
-			v := values([]string{rep}, "one_on_one", now, "30", "")
-			v["notes"] = map[string]any{"notes": fakeslack.TextValue(strings.Repeat("é", 3001))}
-			return v
-		}(), "notes"},
+		{"future date in the manager's zone", values([]string{rep}, "one_on_one", tomorrow, "30", ""), nil, "date"},
+		{"zero minutes", valid, crafted("duration", fakeslack.NumberValue("0")), "duration"},
+		{"481 minutes", valid, crafted("duration", fakeslack.NumberValue("481")), "duration"},
+		{"not a number", valid, crafted("duration", fakeslack.NumberValue("4x5")), "duration"},
+		{"the manager as rep", values([]string{rep, mgr}, "team_meeting", now, "30", ""), nil, "reps"},
+		{"ride-along without role", values([]string{rep}, "ride_along", now, "30", ""), nil, "role"},
+		{"notes over 3,000 characters", valid, crafted("notes", fakeslack.TextValue(strings.Repeat("é", 3001))), "notes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			viewID, _ := b.openModal("")
-			_, ack := b.submit(viewID, tt.v)
+			ack := b.submitAs(mgr, viewID, tt.v, fakeslack.Forged(tt.forged)).Payload
 			var resp struct {
 				Action string            `json:"response_action"`
 				Errors map[string]string `json:"errors"`

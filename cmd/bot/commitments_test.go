@@ -142,10 +142,12 @@ func TestCommitmentsAreSeenAndClosedOnlyByTheirManager(t *testing.T) {
 	for id := range maxOpen {
 		maxIDs = append(maxIDs, id)
 	}
-	forged := values([]string{rep}, "one_on_one", now, "20", "")
-	forged["commitments"] = map[string]any{"commitments": fakeslack.TextValue("")}
-	forged["kept:"+rep] = map[string]any{"kept": fakeslack.CheckboxesValue(maxIDs...)}
-	ack := b.submitAs(mia, viewID, forged)
+	typed := values([]string{rep}, "one_on_one", now, "20", "")
+	typed["commitments"] = map[string]any{"commitments": fakeslack.TextValue("")}
+	// Her form offers none of Max's to tick: only a crafted submission
+	// carries them.
+	forged := map[string]map[string]any{"kept:" + rep: {"kept": fakeslack.CheckboxesValue(maxIDs...)}}
+	ack := b.submitAs(mia, viewID, typed, fakeslack.Forged(forged))
 	var resp struct {
 		Action string            `json:"response_action"`
 		Errors map[string]string `json:"errors"`

@@ -124,7 +124,7 @@ func TestAFormSubmittedByAnotherChangesNothing(t *testing.T) {
 	if errs := errorsOf(t, ack); !strings.Contains(errs["reason"], "can answer for this session") {
 		t.Errorf("another's submission of the rep's form acked %s, want a refusal", ack.Payload)
 	}
-	ack = b.submitAs(rep, disputeID, map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(strings.Repeat("x", 1001))}})
+	ack = b.submitAs(rep, disputeID, nil, fakeslack.Forged(map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(strings.Repeat("x", 1001))}}))
 	if errs := errorsOf(t, ack); errs["reason"] == "" {
 		t.Errorf("a reason past 1,000 characters acked %s, want an inline error", ack.Payload)
 	}
@@ -151,9 +151,10 @@ func TestAFormSubmittedByAnotherChangesNothing(t *testing.T) {
 }
 
 // What a form submits is checked against what it offered: a kind, role,
-// visibility or skill it never listed, and as the rep an app, Slackbot,
-// the manager themselves or a channel id, are refused inline and nothing
-// is stored.
+// visibility or skill it never listed (which only a crafted submission
+// carries, Slack's client offering none), and as the rep an app,
+// Slackbot, the manager themselves or a channel id, are refused inline
+// and nothing is stored.
 func TestInjectedFormValuesAreRefused(t *testing.T) {
 	b := startBot(t)
 	ctx := ctxT(t)
@@ -161,22 +162,23 @@ func TestInjectedFormValuesAreRefused(t *testing.T) {
 	for _, tc := range []struct {
 		name, block string
 		values      map[string]map[string]any
+		forged      map[string]map[string]any
 	}{
-		{"kind", "kind", map[string]map[string]any{"kind": {"kind": fakeslack.OptionValue("bogus")}}},
-		{"role", "role", map[string]map[string]any{"kind": {"kind": fakeslack.OptionValue("ride_along")}, "role": {"role": fakeslack.RadioValue("boss")}}},
-		{"visibility", "visibility", map[string]map[string]any{"visibility": {"visibility": fakeslack.RadioValue("public")}}},
-		{"skill", "skills", map[string]map[string]any{"skills": {"skills": fakeslack.OptionsValue("discovery", "hacking")}}},
-		{"the app", "reps", map[string]map[string]any{"reps": {"reps": fakeslack.UsersValue(b.fake.BotUserID())}}},
-		{"Slackbot", "reps", map[string]map[string]any{"reps": {"reps": fakeslack.UsersValue("USLACKBOT")}}},
-		{"the manager", "reps", map[string]map[string]any{"reps": {"reps": fakeslack.UsersValue(rep, mgr)}}},
-		{"a channel", "reps", map[string]map[string]any{"reps": {"reps": fakeslack.UsersValue("C0GENERAL")}}},
+		{"kind", "kind", nil, map[string]map[string]any{"kind": {"kind": fakeslack.OptionValue("bogus")}}},
+		{"role", "role", map[string]map[string]any{"kind": {"kind": fakeslack.OptionValue("ride_along")}}, map[string]map[string]any{"role": {"role": fakeslack.RadioValue("boss")}}},
+		{"visibility", "visibility", nil, map[string]map[string]any{"visibility": {"visibility": fakeslack.RadioValue("public")}}},
+		{"skill", "skills", nil, map[string]map[string]any{"skills": {"skills": fakeslack.OptionsValue("discovery", "hacking")}}},
+		{"the app", "reps", map[string]map[string]any{"reps": {"reps": fakeslack.UsersValue(b.fake.BotUserID())}}, nil},
+		{"Slackbot", "reps", map[string]map[string]any{"reps": {"reps": fakeslack.UsersValue("USLACKBOT")}}, nil},
+		{"the manager", "reps", map[string]map[string]any{"reps": {"reps": fakeslack.UsersValue(rep, mgr)}}, nil},
+		{"a channel", "reps", map[string]map[string]any{"reps": {"reps": fakeslack.UsersValue("C0GENERAL")}}, nil},
 	} {
 		viewID, _ := b.openModal("")
 		v := values([]string{rep}, "one_on_one", today, "30", "")
 		for k, x := range tc.values {
 			v[k] = x
 		}
-		in, err := b.fake.SubmitView(ctx, mgr, viewID, v)
+		in, err := b.fake.SubmitView(ctx, mgr, viewID, v, fakeslack.Forged(tc.forged))
 		if err != nil {
 			t.Fatal(err)
 		}

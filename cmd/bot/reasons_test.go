@@ -10,10 +10,10 @@ import (
 )
 
 // submitAs submits a view as user and returns the ack.
-func (b *bot) submitAs(user, viewID string, v map[string]map[string]any) fakeslack.Ack {
+func (b *bot) submitAs(user, viewID string, v map[string]map[string]any, opts ...fakeslack.EnvelopeOption) fakeslack.Ack {
 	b.t.Helper()
 	ctx := ctxT(b.t)
-	in, err := b.fake.SubmitView(ctx, user, viewID, v)
+	in, err := b.fake.SubmitView(ctx, user, viewID, v, opts...)
 	if err != nil {
 		b.t.Fatal(err)
 	}
@@ -41,8 +41,10 @@ func TestDisputeAndCommentFormsShowErrorsOnTheirInput(t *testing.T) {
 	ctx := ctxT(t)
 	dm := b.logConfirmed()
 	viewID := b.openedView(b.clickComment(dm))
-	long := strings.Repeat("c", 1001) // over the 1,000 a comment may hold
-	ack := b.submitAs(rep, viewID, map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(long)}})
+	// Over the 1,000 a comment may hold: the form's max_length keeps a
+	// person from sending it, so only a crafted submission can.
+	long := strings.Repeat("c", 1001)
+	ack := b.submitAs(rep, viewID, nil, fakeslack.Forged(map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(long)}}))
 	if keys := errorKeys(t, ack); len(keys) != 1 || keys[0] != "reason" || ack.Problem != "" {
 		t.Fatalf("comment too long: errors under %v, problem %q; want them under the input block \"reason\"", keys, ack.Problem)
 	}
@@ -58,8 +60,14 @@ func TestDisputeAndCommentFormsShowErrorsOnTheirInput(t *testing.T) {
 	b.submit(viewID2, values([]string{rep2}, "one_on_one", b.today("America/New_York"), "30", ""))
 	dm2 := b.dm(rep2, 1)
 	viewID = b.openedView(b.must(b.fake.ClickButton(ctx, rep2, dm2.Channel, dm2.TS, "rep_dispute")))
+	// A reason past the form's max_length only a crafted submission sends.
 	for _, reason := range []string{"   ", strings.Repeat("r", 1001)} {
-		ack := b.submitAs(rep2, viewID, map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(reason)}})
+		v := map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(reason)}}
+		var opts []fakeslack.EnvelopeOption
+		if len(reason) > 1000 {
+			v, opts = nil, []fakeslack.EnvelopeOption{fakeslack.Forged(v)}
+		}
+		ack := b.submitAs(rep2, viewID, v, opts...)
 		if keys := errorKeys(t, ack); len(keys) != 1 || keys[0] != "reason" || ack.Problem != "" {
 			t.Fatalf("dispute reason of %d characters: errors under %v, problem %q", len(reason), keys, ack.Problem)
 		}
