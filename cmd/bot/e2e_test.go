@@ -76,7 +76,9 @@ func (b *bot) openedView(in fakeslack.Interaction) string {
 	return opened.View.ID
 }
 
-// values fills the log modal.
+// values fills the log modal. Its skills are two of the default ones
+// (coaching.DefaultSkills): the fake, like Slack, takes only picks the
+// form offers, so a bot configured with other skills needs others.
 func values(reps []string, kind, date, minutes, role string) map[string]map[string]any {
 	v := map[string]map[string]any{
 		"reps":        {"reps": fakeslack.UsersValue(reps...)},

@@ -8,6 +8,200 @@ import (
 	"github.com/slack-go/slack/socketmode"
 )
 
+// A person picks only among the options a static select, radio buttons or
+// checkboxes offer, and Slack's state carries the option as the view
+// defines it, text and description included: the fake refuses a pick of
+// any other option, whatever text the test gave, and fills in the view's
+// own. An external select's options come from the app, not the view: any
+// is taken.
+func TestOnlyOfferedOptionsArePicked(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	api := apiClient(fake)
+
+	opt := func(v, text string) *slack.OptionBlockObject {
+		return slack.NewOptionBlockObject(v, label(text), label("about "+text))
+	}
+	modal := sessionModal("Picks")
+	modal.Blocks.BlockSet = append(modal.Blocks.BlockSet,
+		slack.NewInputBlock("kind", label("Kind"), nil, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "kind", opt("a", "Alpha"), opt("b", "Beta"))),
+		slack.NewInputBlock("role", label("Role"), nil, slack.NewRadioButtonsBlockElement("role", opt("lead", "Lead"))),
+		slack.NewInputBlock("kept", label("Kept"), nil, slack.NewCheckboxGroupsBlockElement("kept", opt("1", "One"), opt("2", "Two"))),
+		slack.NewInputBlock("skills", label("Skills"), nil, slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, nil, "skills", opt("x", "Ex"), opt("y", "Why"))),
+		slack.NewInputBlock("ext", label("Ext"), nil, slack.NewOptionsSelectBlockElement(slack.OptTypeExternal, nil, "ext")),
+	)
+	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), modal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := opened.View.ID
+
+	for _, tt := range []struct {
+		name   string
+		values map[string]map[string]any
+		value  string
+	}{
+		{"a static select's", map[string]map[string]any{"kind": {"kind": OptionValue("c")}}, `"c"`},
+		{"radio buttons'", map[string]map[string]any{"role": {"role": RadioValue("boss")}}, `"boss"`},
+		{"checkboxes'", map[string]map[string]any{"kept": {"kept": CheckboxesValue("1", "3")}}, `"3"`},
+		{"a multi select's", map[string]map[string]any{"skills": {"skills": OptionsValue("z")}}, `"z"`},
+		{"one picked twice", map[string]map[string]any{"skills": {"skills": OptionsValue("x", "x")}}, `"x"`},
+	} {
+		err := fake.TypeInView("U0ALICE", id, tt.values)
+		if err == nil || !strings.Contains(err.Error(), tt.value) {
+			t.Errorf("a pick not offered, %s: %v, want a refusal naming %s", tt.name, err, tt.value)
+		}
+		if _, err := fake.SubmitView(ctx, "U0ALICE", id, tt.values); err == nil {
+			t.Errorf("a submission of a pick not offered, %s, was sent", tt.name)
+		}
+	}
+
+	// A pick offered: the view's own option goes, not the text the test
+	// gave; a refused value among picks offered leaves the state as it
+	// was.
+	wrongText := map[string]any{"type": "static_select", "selected_option": map[string]any{"value": "b", "text": map[string]any{"type": "plain_text", "text": "Invented"}}}
+	if err := fake.TypeInView("U0ALICE", id, map[string]map[string]any{
+		"kind": {"kind": wrongText}, "role": {"role": RadioValue("lead")},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := fake.TypeInView("U0ALICE", id, map[string]map[string]any{
+		"kind": {"kind": OptionValue("a")}, "role": {"role": RadioValue("boss")},
+	}); err == nil {
+		t.Fatal("a refused pick beside an offered one was taken")
+	}
+	in, err := fake.SubmitView(ctx, "U0ALICE", id, map[string]map[string]any{
+		"kept": {"kept": CheckboxesValue("2")}, "skills": {"skills": OptionsValue("y", "x")},
+		"ext": {"ext": map[string]any{"type": "external_select", "selected_option": map[string]any{"value": "from-the-app"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+	_ = sm.Ack(*evt.Request)
+	if _, err := fake.AwaitAck(ctx, in.EnvelopeID); err != nil {
+		t.Fatal(err)
+	}
+	st := evt.Data.(slack.InteractionCallback).View.State.Values
+	described := func(o slack.OptionBlockObject) string {
+		s := o.Value
+		if o.Text != nil {
+			s += "=" + o.Text.Text
+		}
+		if o.Description != nil {
+			s += "/" + o.Description.Text
+		}
+		return s
+	}
+	all := func(os []slack.OptionBlockObject) string {
+		var out []string
+		for _, o := range os {
+			out = append(out, described(o))
+		}
+		return strings.Join(out, ",")
+	}
+	for _, c := range []struct{ what, got, want string }{
+		{"kind", described(st["kind"]["kind"].SelectedOption), "b=Beta/about Beta"},
+		{"role", described(st["role"]["role"].SelectedOption), "lead=Lead/about Lead"},
+		{"kept", all(st["kept"]["kept"].SelectedOptions), "2=Two/about Two"},
+		{"skills", all(st["skills"]["skills"].SelectedOptions), "y=Why/about Why,x=Ex/about Ex"},
+		{"ext", described(st["ext"]["ext"].SelectedOption), "from-the-app=from-the-app"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: submitted %q, want %q", c.what, c.got, c.want)
+		}
+	}
+}
+
+// What Slack's client does not let a person submit, as the element
+// references say, the fake refuses: text past max_length or short of
+// min_length, a number that is not one, a decimal where only whole
+// numbers go, a number out of min_value..max_value, more picks than
+// max_selected_items, a date or time not as the picker gives it. Values
+// within those bounds, and empty ones, are taken.
+func TestTypedValuesSlacksClientRefuses(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	api := apiClient(fake)
+
+	text := slack.NewPlainTextInputBlockElement(nil, "text")
+	text.MaxLength, text.MinLength = 5, 2
+	whole := slack.NewNumberInputBlockElement(nil, "whole", false).WithMinValue("1").WithMaxValue("480")
+	decimal := slack.NewNumberInputBlockElement(nil, "decimal", true).WithMinValue("-1.5")
+	people := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, nil, "people")
+	one := 1
+	people.MaxSelectedItems = &one
+	modal := sessionModal("Typed")
+	modal.Blocks.BlockSet = append(modal.Blocks.BlockSet,
+		slack.NewInputBlock("text", label("Text"), nil, text),
+		slack.NewInputBlock("whole", label("Whole"), nil, whole),
+		slack.NewInputBlock("decimal", label("Decimal"), nil, decimal),
+		slack.NewInputBlock("people", label("People"), nil, people),
+		slack.NewInputBlock("date", label("Date"), nil, slack.NewDatePickerBlockElement("date")),
+		slack.NewInputBlock("time", label("Time"), nil, slack.NewTimePickerBlockElement("time")),
+	)
+	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), modal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	timeValue := func(s string) map[string]any { return map[string]any{"type": "timepicker", "selected_time": s} }
+	for _, tt := range []struct {
+		name, block string
+		value       map[string]any
+		ok          bool
+	}{
+		{"five characters", "text", TextValue("ééééé"), true},
+		{"six characters", "text", TextValue("abcdef"), false},
+		{"one character", "text", TextValue("a"), false},
+		{"no text", "text", TextValue(""), true},
+		{"480", "whole", NumberValue("480"), true},
+		{"1", "whole", NumberValue("1"), true},
+		{"0", "whole", NumberValue("0"), false},
+		{"481", "whole", NumberValue("481"), false},
+		{"4x5", "whole", NumberValue("4x5"), false},
+		{"1.5 in a whole input", "whole", NumberValue("1.5"), false},
+		{"1e2", "whole", NumberValue("1e2"), false},
+		{"no number", "whole", NumberValue(""), true},
+		{"-1.5", "decimal", NumberValue("-1.5"), true},
+		{"-1.75", "decimal", NumberValue("-1.75"), false},
+		{"2.25", "decimal", NumberValue("2.25"), true},
+		{"one person", "people", UsersValue("U0BOB"), true},
+		{"two people", "people", UsersValue("U0BOB", "U0CAROL"), false},
+		{"2026-11-20", "date", DateValue("2026-11-20"), true},
+		{"20/11/2026", "date", DateValue("20/11/2026"), false},
+		{"2026-11-31", "date", DateValue("2026-11-31"), false},
+		{"09:30", "time", timeValue("09:30"), true},
+		{"9:30", "time", timeValue("9:30"), false},
+	} {
+		err := fake.TypeInView("U0ALICE", opened.View.ID, map[string]map[string]any{tt.block: {tt.block: tt.value}})
+		if tt.ok && err != nil {
+			t.Errorf("%s in %s: %v, want it taken", tt.name, tt.block, err)
+		}
+		if !tt.ok && err == nil {
+			t.Errorf("%s in %s was taken, want it refused", tt.name, tt.block)
+		}
+	}
+}
+
+// A message's selects hold the same rule: a click carries only picks of
+// options the message offers.
+func TestAMessageClickCarriesOnlyOfferedPicks(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	api := apiClient(fake)
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "size", slack.NewOptionBlockObject("s", label("Small"), nil))
+	_, ts, err := api.PostMessageContext(ctx, "U0ALICE", slack.MsgOptionBlocks(
+		slack.NewActionBlock("menu", sel), buttonsBlock("go", [2]string{"go", "1"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = fake.ClickButton(ctx, "U0ALICE", "U0ALICE", ts, "go", MessageState(map[string]map[string]any{"menu": {"size": OptionValue("xl")}}))
+	if err == nil || !strings.Contains(err.Error(), `"xl"`) {
+		t.Errorf("a click with a pick the message does not offer: %v, want it refused", err)
+	}
+}
+
 // Forged sends what no person could, for a test of the app's own checks:
 // the submission carries the crafted values as given beside those typed,
 // and the view keeps what was typed.

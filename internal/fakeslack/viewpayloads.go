@@ -32,8 +32,10 @@ func UsersValue(ids ...string) map[string]any {
 	return map[string]any{"type": "multi_users_select", "selected_users": append([]string{}, ids...)}
 }
 
-// OptionValue is a static_select's state value; SubmitView and
-// ClickViewAction fill in the option's text from the view.
+// OptionValue is a static_select's state value, picking the option with
+// value v; SubmitView, TypeInView and ClickViewAction refuse an option the
+// element does not offer and put in the one it does, as the view defines
+// it.
 func OptionValue(v string) map[string]any {
 	return map[string]any{"type": "static_select", "selected_option": map[string]any{"value": v}}
 }
@@ -127,39 +129,6 @@ func untouchedValue(el map[string]any) (map[string]any, bool) {
 	return v, true
 }
 
-// stateValue fits a caller's value to the element it belongs to: the
-// element's real type, and options with their text as defined in the view.
-func stateValue(el, given map[string]any) map[string]any {
-	v := maps.Clone(given)
-	v["type"] = el["type"]
-	fill := func(o any) any {
-		om, ok := o.(map[string]any)
-		if !ok {
-			return o
-		}
-		value, _ := om["value"].(string)
-		if def, found := optionFor(el, value); found {
-			return def
-		}
-		if _, hasText := om["text"]; !hasText {
-			om = maps.Clone(om)
-			om["text"] = map[string]any{"type": "plain_text", "text": value, "emoji": true}
-		}
-		return om
-	}
-	if o, ok := v["selected_option"]; ok && o != nil {
-		v["selected_option"] = fill(o)
-	}
-	if list, ok := v["selected_options"].([]any); ok {
-		filled := make([]any, len(list))
-		for i, o := range list {
-			filled[i] = fill(o)
-		}
-		v["selected_options"] = filled
-	}
-	return v
-}
-
 // asMap accepts a state value as a map or as anything that marshals to a
 // JSON object (a slack.BlockAction, say).
 func asMap(x any) (map[string]any, error) {
@@ -189,8 +158,11 @@ func mergeStateLocked(v *view, values map[string]map[string]any) error {
 
 // fitValues fits values into state (block_id -> action_id -> value), each
 // to the element of blocks it belongs to; every block and action must
-// exist in blocks, as Slack only reports elements the surface has.
+// exist in blocks, as Slack only reports elements the surface has, and
+// every value must be one a person can give its element (stateValue). On
+// a refusal state is left as it was.
 func fitValues(blocks []any, state, values map[string]map[string]any) error {
+	fitted := map[string]map[string]any{}
 	for blockID, actions := range values {
 		for actionID, given := range actions {
 			el, ok := findElement(blocks, blockID, actionID)
@@ -201,11 +173,21 @@ func fitValues(blocks []any, state, values map[string]map[string]any) error {
 			if err != nil {
 				return fmt.Errorf("value of %s/%s: %w", blockID, actionID, err)
 			}
-			if state[blockID] == nil {
-				state[blockID] = map[string]any{}
+			val, err := stateValue(el, gm)
+			if err != nil {
+				return fmt.Errorf("%s/%s: %w", blockID, actionID, err)
 			}
-			state[blockID][actionID] = stateValue(el, gm)
+			if fitted[blockID] == nil {
+				fitted[blockID] = map[string]any{}
+			}
+			fitted[blockID][actionID] = val
 		}
+	}
+	for blockID, actions := range fitted {
+		if state[blockID] == nil {
+			state[blockID] = map[string]any{}
+		}
+		maps.Copy(state[blockID], actions)
 	}
 	return nil
 }
@@ -336,7 +318,10 @@ func (s *Server) ClickViewAction(ctx context.Context, userID, viewID, blockID, a
 // element until the view is submitted (only one set to dispatch_action
 // sends block_actions; use ClickViewAction for those). The values stay in
 // the view's state, as what the user sees, through a views.update that
-// keeps their block_id and action_id, and go with the submission.
+// keeps their block_id and action_id, and go with the submission. A value
+// no person could give the element (an option it does not offer, text
+// past its max_length, a number out of its bounds, a malformed date) is
+// refused, and the view's state is left as it was.
 func (s *Server) TypeInView(userID, viewID string, values map[string]map[string]any) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -365,6 +350,12 @@ func (s *Server) TypeInView(userID, viewID string, values map[string]map[string]
 // anything else closes it. ViewFields changes what the payload's view
 // says, for a payload the app cannot read; Forged what its state says,
 // for values no person could give.
+//
+// Values are only those a person can give, as in TypeInView: a pick among
+// the options the element offers (its state carries the option as the
+// view defines it, text included), text within the input's max_length, a
+// number within its bounds, a date as the picker gives it. Anything else
+// is refused and nothing is sent; Forged sends a crafted value instead.
 //
 // Only the user the modal was opened for can submit it, and only while it
 // is the top view of its stack (see usableByLocked); anything else is

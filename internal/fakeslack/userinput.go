@@ -1,0 +1,211 @@
+package fakeslack
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// stateValue fits a caller's value to the element it belongs to, as
+// Slack's client reports what a person typed or picked: the element's
+// real type, and each option picked as the view defines it, text and all.
+// It refuses what no person can give the element (see offeredOption and
+// checkTyped): a test that means to send such a value sends a crafted
+// payload instead (Forged).
+func stateValue(el, given map[string]any) (map[string]any, error) {
+	v := maps.Clone(given)
+	v["type"] = el["type"]
+	if o, ok := v["selected_option"]; ok && o != nil {
+		def, err := offeredOption(el, o)
+		if err != nil {
+			return nil, err
+		}
+		v["selected_option"] = def
+	}
+	if list, ok := v["selected_options"].([]any); ok {
+		filled := make([]any, len(list))
+		seen := map[string]bool{}
+		for i, o := range list {
+			def, err := offeredOption(el, o)
+			if err != nil {
+				return nil, err
+			}
+			value, _ := def["value"].(string)
+			if seen[value] {
+				return nil, fmt.Errorf("option %q picked twice: a person picks an option once", value)
+			}
+			seen[value] = true
+			filled[i] = def
+		}
+		v["selected_options"] = filled
+	}
+	if err := checkTyped(el, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// offersOwnOptions are the elements whose options are in the view itself;
+// external selects get theirs from the app as the user types, so the view
+// cannot say what they offer.
+var offersOwnOptions = setOf("static_select", "multi_static_select", "radio_buttons", "checkboxes")
+
+// offeredOption is the option o names (by its value) as el defines it: a
+// person picks among the options a static select, radio buttons or
+// checkboxes show, and Slack reports the option the view gave, with its
+// own text and description. An external select's option is kept as given,
+// with a text made from its value when it has none.
+func offeredOption(el map[string]any, o any) (map[string]any, error) {
+	typ, _ := el["type"].(string)
+	om, ok := o.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s: a picked option is an object with a value, not %v", typ, o)
+	}
+	value, _ := om["value"].(string)
+	if def, found := optionFor(el, value); found {
+		return def, nil
+	}
+	if offersOwnOptions[typ] {
+		return nil, fmt.Errorf("%s offers no option %q (it offers %s): a person can pick only those; send a crafted payload with Forged",
+			typ, value, strings.Join(optionValues(el), ", "))
+	}
+	if _, hasText := om["text"]; !hasText {
+		om = maps.Clone(om)
+		om["text"] = map[string]any{"type": "plain_text", "text": value, "emoji": true}
+	}
+	return om, nil
+}
+
+// optionValues lists the values of the options el offers, quoted, for an
+// error message.
+func optionValues(el map[string]any) []string {
+	var out []string
+	add := func(l any) {
+		opts, _ := l.([]any)
+		for _, o := range opts {
+			if om, ok := o.(map[string]any); ok {
+				out = append(out, strconv.Quote(fmt.Sprint(om["value"])))
+			}
+		}
+	}
+	add(el["options"])
+	if groups, ok := el["option_groups"].([]any); ok {
+		for _, g := range groups {
+			if gm, ok := g.(map[string]any); ok {
+				add(gm["options"])
+			}
+		}
+	}
+	if len(out) == 0 {
+		return []string{"none"}
+	}
+	return out
+}
+
+// number is what a number_input takes: a whole number, or with
+// is_decimal_allowed a decimal one (number-input-element: "0.25, 5.5,
+// and -10 are all valid input values").
+var (
+	wholeNumber   = regexp.MustCompile(`^-?[0-9]+$`)
+	decimalNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+)
+
+// checkTyped refuses a value v that Slack's client does not let a person
+// submit in el, as the element references document it:
+//   - plain-text-input-element: max_length "If the user provides more,
+//     they will receive an error", min_length "If the user provides less,
+//     they will receive an error" (an empty optional input is not held to
+//     it here: the reference does not say);
+//   - number-input-element: a number, a decimal one only when
+//     is_decimal_allowed, from min_value to max_value;
+//   - max_selected_items, "the maximum number of items that can be
+//     selected" in a multi-select menu;
+//   - datepicker and timepicker: a calendar or clock UI that gives a date
+//     as YYYY-MM-DD and a time as HH:mm, the formats of their initial_date
+//     and initial_time.
+//
+// Empty values (null, "") are left alone: they are what a cleared input
+// reports, and whether one may be left empty is the input block's optional.
+func checkTyped(el, v map[string]any) error {
+	typ, _ := el["type"].(string)
+	str := func(k string) (string, bool) {
+		s, ok := v[k].(string)
+		return s, ok && s != ""
+	}
+	limit := func(k string) (int, bool) {
+		n, ok := el[k].(float64)
+		return int(n), ok
+	}
+	switch typ {
+	case "plain_text_input":
+		s, ok := str("value")
+		if !ok {
+			return nil
+		}
+		n := utf8.RuneCountInString(s)
+		if max, ok := limit("max_length"); ok && n > max {
+			return fmt.Errorf("%d characters typed in a plain_text_input of max_length %d: Slack's client refuses to submit them", n, max)
+		}
+		if min, ok := limit("min_length"); ok && n < min {
+			return fmt.Errorf("%d characters typed in a plain_text_input of min_length %d: Slack's client refuses to submit them", n, min)
+		}
+	case "number_input":
+		s, ok := str("value")
+		if !ok {
+			return nil
+		}
+		return checkNumber(el, s)
+	case "datepicker":
+		if s, ok := str("selected_date"); ok && !isDate(s) {
+			return fmt.Errorf("datepicker date %q: the picker gives a calendar date as YYYY-MM-DD", s)
+		}
+	case "timepicker":
+		if s, ok := str("selected_time"); ok && !isTime(s) {
+			return fmt.Errorf("timepicker time %q: the picker gives a time as HH:mm", s)
+		}
+	}
+	if max, ok := limit("max_selected_items"); ok {
+		n := 0
+		switch list := v[stateFields[typ].key].(type) {
+		case []any:
+			n = len(list)
+		case []string: // UsersValue and its kin, given as Go values
+			n = len(list)
+		}
+		if n > max {
+			return fmt.Errorf("%d items picked in a %s of max_selected_items %d: Slack's client lets no one pick more", n, typ, max)
+		}
+	}
+	return nil
+}
+
+// checkNumber refuses s, typed in the number_input el, when it is not a
+// number the input takes.
+func checkNumber(el map[string]any, s string) error {
+	decimal, _ := el["is_decimal_allowed"].(bool)
+	switch {
+	case decimal && !decimalNumber.MatchString(s):
+		return fmt.Errorf("number_input value %q is not a number", s)
+	case !decimal && !wholeNumber.MatchString(s):
+		return fmt.Errorf("number_input value %q is not a whole number, and the input has is_decimal_allowed false", s)
+	}
+	n, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return fmt.Errorf("number_input value %q: %w", s, err)
+	}
+	bound := func(k string) (float64, bool) {
+		b, _ := el[k].(string)
+		f, err := strconv.ParseFloat(b, 64)
+		return f, b != "" && err == nil
+	}
+	if lo, ok := bound("min_value"); ok && n < lo {
+		return fmt.Errorf("number_input value %s is below its min_value %v: Slack's client refuses to submit it", s, el["min_value"])
+	}
+	if hi, ok := bound("max_value"); ok && n > hi {
+		return fmt.Errorf("number_input value %s is above its max_value %v: Slack's client refuses to submit it", s, el["max_value"])
+	}
+	return nil
+}
