@@ -273,11 +273,7 @@ func storeKind(db string) string {
 	return "sqlite"
 }
 
-// loggableDB is COACHLOG_DB fit for a log line: a database URL without its
-// credentials and options, a path as it is.
-func loggableDB(db string) string {
-	if storeKind(db) == "postgres" {
-		return loggableURL(db)
-	}
-	return db
-}
+// loggableDB is COACHLOG_DB fit for a log line: what errors and messages
+// show (sqlite.Redact), so that one function decides which parts of a
+// database URL are secret.
+func loggableDB(db string) string { return sqlite.Redact(db) }

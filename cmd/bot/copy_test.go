@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -31,9 +32,19 @@ func TestCopyMovesADatabaseToPostgres(t *testing.T) {
 	st.Close()
 	file := o.vars["COACHLOG_DB"]
 
-	out, err := cliAt(t, tuesday, o.vars, "copy", "--from", file, "--to", pg)
+	// The server trusts the test's role, so a password in the URL is
+	// ignored there; the output must not show it either.
+	withPW, err := url.Parse(pg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withPW.User = url.UserPassword(withPW.User.Username(), "s3cret")
+	out, err := cliAt(t, tuesday, o.vars, "copy", "--from", file, "--to", withPW.String()+"&password=s3cret")
 	if err != nil {
 		t.Fatalf("copy: %v\n%s", err, out)
+	}
+	if strings.Contains(out, "s3cret") {
+		t.Errorf("copy shows the password:\n%s", out)
 	}
 	for _, want := range []string{"people", "sessions", "session_reps", "commitments", "rep_months", "the row counts match"} {
 		if !strings.Contains(out, want) {
@@ -94,6 +105,8 @@ func TestCopyRefusesBadArguments(t *testing.T) {
 		{[]string{"copy", "--from", "a.db", "--to", filepath.Join(dir, "b.db")}, "--to: give a postgres://"},
 		{[]string{"copy", "--from", "postgres://x@y/z", "--to", "postgres://x@y/w"}, "--from: give the SQLite file"},
 		{[]string{"copy", "--from", filepath.Join(dir, "none.db"), "--to", "postgres://u:secret@127.0.0.1:1/none"}, "does not exist"},
+		{[]string{"copy", "--from", filepath.Join(dir, "none.db"), "--to", "postgres://u@127.0.0.1:1/none?password=secret"}, "does not exist"},
+		{[]string{"copy", "--from", "host=db password=secret", "--to", "postgres://x@y/w"}, "--from: give the SQLite file"},
 	} {
 		out, err := cliAt(t, tuesday, vars, tc.args...)
 		if err == nil || !strings.Contains(err.Error()+out, tc.want) {
@@ -111,16 +124,21 @@ func TestAPostgresURLThatDoesNotOpenSaysWhyWithoutItsPassword(t *testing.T) {
 	for _, db := range []string{
 		"postgres://coach:s3cret@127.0.0.1:1/coachlog?sslmode=disable&connect_timeout=2", // nothing listens
 		"postgres://coach:s3cret@127.0.0.1:5432/coachlog?sslmode=bogus",                  // a bad parameter
+		// libpq and pgx take the password as a parameter too.
+		"postgres://coach@127.0.0.1:1/coachlog?password=s3cret&sslmode=disable&connect_timeout=2",
+		"postgres://coach@127.0.0.1:1/coachlog?sslmode=disable&sslpassword=s3cret&connect_timeout=2",
 	} {
-		out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db}, "export")
-		if err == nil {
-			t.Fatalf("export on %s worked", db)
-		}
-		if strings.Contains(err.Error()+out, "s3cret") {
-			t.Errorf("the error shows the password: %v", err)
-		}
-		if !strings.Contains(err.Error(), "postgres://coach@127.0.0.1") {
-			t.Errorf("the error does not say which database: %v", err)
+		for _, args := range [][]string{{"export"}, {"serve"}, {"backup", "/tmp/c.dump"}} {
+			out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db, "SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2"}, args...)
+			if err == nil {
+				t.Fatalf("%s on %s worked", args[0], db)
+			}
+			if strings.Contains(err.Error()+out, "s3cret") {
+				t.Errorf("%s: the error shows the password: %v\n%s", args[0], err, out)
+			}
+			if !strings.Contains(err.Error(), "postgres://coach@127.0.0.1") {
+				t.Errorf("%s: the error does not say which database: %v", args[0], err)
+			}
 		}
 	}
 }

@@ -64,19 +64,67 @@ var libpqKeywords = []string{"host", "hostaddr", "port", "dbname", "user", "pass
 	"sslrootcert", "connect_timeout", "application_name", "options", "service", "target_session_attrs"}
 
 // Redact returns spec fit for logs and messages: a URL without its
-// password; a path as it is.
+// secrets (the password after the user name, and the password and
+// sslpassword parameters, which pgx and libpq accept in the query too); a
+// path as it is. A URL whose parts cannot be told apart for certain (an
+// unescaped '@', '/', '?' or '#' in a password moves the password into the
+// host, path or query) is not shown, and neither is a keyword=value
+// connection string naming a password.
 func Redact(spec string) string {
 	if !IsPostgres(spec) {
+		if IsKeywordString(spec) && strings.Contains(strings.ToLower(spec), "password") {
+			return "(a connection string, not shown: it holds a password)"
+		}
 		return spec
 	}
+	u, ok := redactURL(spec)
+	if !ok {
+		scheme, _, _ := strings.Cut(spec, "://")
+		return scheme + "://(URL not shown: it cannot be read for certain, and may hold a password)"
+	}
+	return u.String()
+}
+
+// redactURL is Redact for a URL, parsed; false if it cannot be read for
+// certain.
+func redactURL(spec string) (*url.URL, bool) {
 	u, err := url.Parse(spec)
 	if err != nil {
-		return "postgres://(unparseable URL)"
+		return nil, false
+	}
+	// An '@' the parse left outside the user info means the user info was
+	// split somewhere else, maybe inside the password.
+	if u.User == nil && strings.Contains(spec, "@") {
+		return nil, false
 	}
 	if u.User != nil {
 		u.User = url.User(u.User.Username())
 	}
-	return u.String()
+	u.RawQuery = withoutSecrets(u.RawQuery)
+	u.Fragment, u.RawFragment = "", "" // pgx reads no fragment; a '#' in a password starts one
+	return u, true
+}
+
+// secretParams are the connection parameters that carry a secret, as pgx
+// reads them from a URL's query (pgconn's redactURLPassword masks the same).
+var secretParams = []string{"password", "sslpassword"}
+
+// withoutSecrets is a raw URL query without its secret parameters, the
+// others as they were written (their order and escaping kept).
+func withoutSecrets(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	var keep []string
+	for _, pair := range strings.Split(raw, "&") {
+		rawKey, _, _ := strings.Cut(pair, "=")
+		key, err := url.QueryUnescape(rawKey)
+		if err != nil || slices.Contains(secretParams, strings.ToLower(key)) {
+			continue
+		}
+		keep = append(keep, pair)
+	}
+	return strings.Join(keep, "&")
 }
 
 // PostgresSchemaVersion is the newest PostgreSQL schema this build knows.
@@ -442,12 +490,9 @@ func (s *Store) readTx() *sql.TxOptions {
 // no password (pg_dump reads PGPASSWORD or ~/.pgpass) and no parameters
 // only Coachlog understands.
 func BackupRefusal(spec, dest string) error {
-	u, err := url.Parse(spec)
-	if err != nil {
+	u, ok := redactURL(spec)
+	if !ok {
 		return errors.New("backup: on PostgreSQL use pg_dump")
-	}
-	if u.User != nil {
-		u.User = url.User(u.User.Username())
 	}
 	q := u.Query()
 	schema := q.Get("search_path")

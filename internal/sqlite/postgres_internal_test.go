@@ -39,6 +39,40 @@ func TestBackupRefusalShowsPgDumpWithoutThePassword(t *testing.T) {
 	}
 }
 
+// A password may sit after the user name or in the query (pgx and libpq
+// take password= and sslpassword= there too): neither is ever shown, and
+// a URL whose parts cannot be told apart for certain is not shown at all.
+func TestRedactDropsEveryPasswordAURLCanHold(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"coachlog.db", "coachlog.db"},
+		{"postgres://u:pw1@db.example/x?sslmode=require", "postgres://u@db.example/x?sslmode=require"},
+		{"postgres://u@db.example/x?password=pw2", "postgres://u@db.example/x"},
+		{"postgres://u:pw1@db.example/x?password=pw2&search_path=team", "postgres://u@db.example/x?search_path=team"},
+		{"postgres://u@db.example/x?sslmode=verify-full&sslpassword=pw3&sslkey=/k.pem", "postgres://u@db.example/x?sslmode=verify-full&sslkey=/k.pem"},
+		{"postgresql://u@db.example/x?PassWord=pw4", "postgresql://u@db.example/x"},
+		{"postgres://u@db.example/x?pass%77ord=pw5", "postgres://u@db.example/x"},
+		{"postgres://u@db.example/x#pw6", "postgres://u@db.example/x"},
+		{"postgres://u:pw7/8@db.example/x", "postgres://(URL not shown: it cannot be read for certain, and may hold a password)"},
+		{"postgres://u:12#pw9@db.example/x", "postgres://(URL not shown: it cannot be read for certain, and may hold a password)"},
+		{"host=db user=u password=pw10", "(a connection string, not shown: it holds a password)"},
+	} {
+		got := Redact(tc.in)
+		if got != tc.want {
+			t.Errorf("Redact(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+		if strings.Contains(got, "pw") {
+			t.Errorf("Redact(%q) = %q shows a password", tc.in, got)
+		}
+	}
+}
+
+func TestBackupRefusalShowsNoPasswordFromTheQuery(t *testing.T) {
+	err := BackupRefusal("postgres://coach@db.example/coachlog?password=s3cret&sslpassword=k3y&sslmode=require", "/tmp/c.dump")
+	if msg := err.Error(); strings.Contains(msg, "s3cret") || strings.Contains(msg, "k3y") || !strings.Contains(msg, "postgres://coach@db.example/coachlog?sslmode=require") {
+		t.Errorf("refusal %q echoes a password, or lacks the URL without it", msg)
+	}
+}
+
 func TestPostgresAndSQLiteMigrationsAreNumberedAlike(t *testing.T) {
 	lite, err := loadMigrations()
 	if err != nil {
