@@ -1,6 +1,9 @@
 package main
 
 import (
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -44,5 +47,49 @@ func TestADatabaseThatDoesNotOpenIsNamedOnce(t *testing.T) {
 		if !strings.HasPrefix(err.Error(), "COACHLOG_DB ") {
 			t.Errorf("the error does not start with the setting's name: %v", err)
 		}
+	}
+}
+
+// A URL whose search_path names a schema nobody created yet (the
+// README's "its own schema" on a new database) gets that schema at the
+// first command that writes, as SQLite gets its file: PostgreSQL alone
+// refused with "no schema has been selected to create in", and metrics
+// sent the operator to `coachlog serve`, which failed the same way.
+func TestASearchPathSchemaIsCreatedAtFirstOpen(t *testing.T) {
+	db, schema := sqlitetest.PostgresNoSchema(t)
+	vars := map[string]string{"COACHLOG_DB": db}
+	if _, err := cliAt(t, tuesday, vars, "metrics"); err == nil || !strings.Contains(err.Error(), "holds no Coachlog data yet") {
+		t.Fatalf("metrics before anything created the schema: %v", err)
+	}
+	csv := filepath.Join(t.TempDir(), "team.csv")
+	if err := os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\nU0MA,,Mia,manager,,,UTC\nU0RA,,Ada,rep,U0MA,,\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := cliAt(t, tuesday, vars, "roster", "import", csv); err != nil {
+		t.Fatalf("roster import into search_path=%s: %v\n%s", schema, err, out)
+	}
+	if out, err := cliAt(t, tuesday, vars, "metrics"); err != nil || !strings.Contains(out, "Mia") {
+		t.Fatalf("metrics after the import: %v\n%s", err, out)
+	}
+}
+
+// A search_path Coachlog will not create (not a plain name) is one line
+// saying what to do, not PostgreSQL's 3F000.
+func TestASearchPathItCannotCreateSaysWhatToDo(t *testing.T) {
+	db, _ := sqlitetest.PostgresNoSchema(t)
+	u, err := url.Parse(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", `"Odd Name"`)
+	u.RawQuery = q.Encode()
+	csv := filepath.Join(t.TempDir(), "team.csv")
+	if err := os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\nU0MA,,Mia,manager,,,UTC\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = cliAt(t, tuesday, map[string]string{"COACHLOG_DB": u.String()}, "roster", "import", csv)
+	if err == nil || !strings.Contains(err.Error(), "CREATE SCHEMA") || strings.Contains(err.Error(), "3F000") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("err = %v; want one line saying to CREATE SCHEMA", err)
 	}
 }

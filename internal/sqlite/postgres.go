@@ -182,11 +182,72 @@ func openPostgres(ctx context.Context, spec string, opts Options) (*Store, error
 		return s, nil
 	}
 	s.w, s.wq = db, s.rq
+	if err := ensureSchema(ctx, db); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
 	if err := migratePG(ctx, db, s.now()); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
 	return s, nil
+}
+
+// ensureSchema creates the schema search_path names first when no schema
+// of search_path exists yet (a URL with search_path=coachlog on a new
+// database): PostgreSQL would otherwise have nowhere to create the tables
+// and refuse with "no schema has been selected to create in" (3F000). A
+// name that is not a plain identifier ("$user", a quoted name), or a role
+// that may not create schemas, gets a one-line error saying what to run.
+func ensureSchema(ctx context.Context, db *sql.DB) error {
+	var current sql.NullString
+	var role string
+	if err := db.QueryRowContext(ctx, `SELECT current_schema(), current_user`).Scan(&current, &role); err != nil {
+		return fmt.Errorf("read the current schema: %w", err)
+	}
+	if current.Valid {
+		return nil
+	}
+	var path string
+	if err := db.QueryRowContext(ctx, `SHOW search_path`).Scan(&path); err != nil {
+		return fmt.Errorf("read search_path: %w", err)
+	}
+	first, _, _ := strings.Cut(path, ",")
+	first = strings.TrimSpace(first)
+	if !plainIdentifier(first) {
+		return fmt.Errorf("no schema of search_path (%s) exists, and Coachlog creates only a plain name (letters, digits, _): create it with CREATE SCHEMA, or change search_path", path)
+	}
+	// PostgreSQL folds an unquoted name in search_path to lower case.
+	schema := strings.ToLower(first)
+	quoted := pgx.Identifier{schema}.Sanitize()
+	_, err := db.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+quoted)
+	var pgErr *pgconn.PgError
+	switch {
+	case err == nil:
+		return nil
+	// Another process starting at once created it between the check and
+	// the create: IF NOT EXISTS is not atomic.
+	case errors.As(err, &pgErr) && (pgErr.Code == "42P06" || pgErr.Code == "23505"):
+		return nil
+	case errors.As(err, &pgErr) && pgErr.Code == "42501":
+		return fmt.Errorf("schema %s (search_path) does not exist and this role may not create it: run `CREATE SCHEMA %s AUTHORIZATION %s` as the database's owner", schema, quoted, pgx.Identifier{role}.Sanitize())
+	default:
+		return fmt.Errorf("create schema %s (search_path): %w", schema, err)
+	}
+}
+
+// plainIdentifier reports whether s is an unquoted SQL name: letters,
+// digits, _ and $, not starting with a digit or $.
+func plainIdentifier(s string) bool {
+	for i, r := range s {
+		switch {
+		case r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z':
+		case i > 0 && (r == '$' || r >= '0' && r <= '9'):
+		default:
+			return false
+		}
+	}
+	return s != ""
 }
 
 // IsPostgres reports whether the store is on PostgreSQL.

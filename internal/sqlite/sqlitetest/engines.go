@@ -43,23 +43,33 @@ func Each(t *testing.T, fn func(t *testing.T, db string)) {
 // skips the test when no server is set.
 func PostgresDB(tb testing.TB) string {
 	tb.Helper()
-	base := PostgresURL()
-	if base == "" {
-		tb.Skip(PostgresEnv + " not set: the PostgreSQL half of this test was skipped")
-	}
-	admin, err := sql.Open("pgx", base)
+	db, schema := PostgresNoSchema(tb)
+	admin, err := sql.Open("pgx", PostgresURL())
 	if err != nil {
 		tb.Fatalf("%s: %v", PostgresEnv, err)
 	}
 	defer admin.Close()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:]) + "_" + schemaSafe(tb.Name())
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA "`+schema+`"`); err != nil {
 		tb.Fatalf("create schema for the test: %v", err)
 	}
+	return db
+}
+
+// PostgresNoSchema returns a URL whose search_path names a new schema that
+// does not exist yet, and that schema's name; the schema is dropped, if
+// anything created it, when the test ends. It skips the test when no
+// server is set.
+func PostgresNoSchema(tb testing.TB) (db, schema string) {
+	tb.Helper()
+	base := PostgresURL()
+	if base == "" {
+		tb.Skip(PostgresEnv + " not set: the PostgreSQL half of this test was skipped")
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schema = "t_" + hex.EncodeToString(b[:]) + "_" + schemaSafe(tb.Name())
 	tb.Cleanup(func() {
 		db, err := sql.Open("pgx", base)
 		if err != nil {
@@ -69,7 +79,7 @@ func PostgresDB(tb testing.TB) string {
 		defer db.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if _, err := db.ExecContext(ctx, `DROP SCHEMA "`+schema+`" CASCADE`); err != nil {
+		if _, err := db.ExecContext(ctx, `DROP SCHEMA IF EXISTS "`+schema+`" CASCADE`); err != nil {
 			tb.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
@@ -80,7 +90,7 @@ func PostgresDB(tb testing.TB) string {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return u.String()
+	return u.String(), schema
 }
 
 // schemaSafe keeps a test name's letters and digits, lower-cased and
