@@ -100,26 +100,38 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 // on its way, or refused by Slack. A week is posted once: what of it
 // reached the channel is not posted again. But what Slack refused for good
 // (a channel the bot was not in, until an admin invited it) is sent again
-// now, so that the leaders get the week after all.
+// now, so that the leaders get the week after all; and what an earlier run
+// queued and left undelivered (stopped by a token Slack refused, by
+// Ctrl-C or by its deadline) is delivered now, as that run would have: an
+// operator posting digests from cron may run no bot to deliver it. A bot
+// running meanwhile delivers it instead, the command waiting
+// (deliverAsSender), and claims keep any message from going twice.
 func digestRanBefore(ctx context.Context, e env, a *app, week coaching.Week) error {
-	retry, err := a.store.RequeueFailed(ctx, coaching.DigestKey(week, 0))
+	key := coaching.DigestKey(week, 0)
+	retry, err := a.store.RequeueFailed(ctx, key)
 	if err != nil {
 		return fmt.Errorf("look for the digest of %s that failed: %w", week, err)
 	}
-	if len(retry) > 0 {
-		fmt.Fprintf(e.stdout, "Slack refused %d message(s) of the digest of %s before: sending them again.\n", len(retry), week)
-		return deliverDigest(ctx, e, a, week, retry, func() string { return fmt.Sprintf(": the %d message(s) Slack had refused", len(retry)) })
+	pending, err := a.store.PendingUnder(ctx, key)
+	if err != nil {
+		return fmt.Errorf("look for the digest of %s still queued: %w", week, err)
 	}
-	_, pending, err := a.worker.Outcome(ctx, []string{coaching.DigestKey(week, 0)})
-	switch {
-	case err != nil:
-		return fmt.Errorf("read how the digest of %s went: %w", week, err)
-	case pending:
-		fmt.Fprintf(e.stdout, "The digest of %s was queued before and is still waiting to be delivered (the bot delivers it): nothing new queued.\n", week)
+	if len(pending) == 0 {
+		fmt.Fprintf(e.stdout, "The digest of %s was posted before (the job ledger says so): nothing new posted.\n", week)
 		return nil
 	}
-	fmt.Fprintf(e.stdout, "The digest of %s was posted before (the job ledger says so): nothing new posted.\n", week)
-	return nil
+	if len(retry) > 0 {
+		fmt.Fprintf(e.stdout, "Slack refused %d message(s) of the digest of %s before: sending them again.\n", len(retry), week)
+	}
+	if waiting := len(pending) - len(retry); waiting > 0 {
+		fmt.Fprintf(e.stdout, "%d message(s) of the digest of %s were queued before and not delivered yet: delivering them now.\n", waiting, week)
+	}
+	return deliverDigest(ctx, e, a, week, pending, func() string {
+		if len(retry) == len(pending) {
+			return fmt.Sprintf(": the %d message(s) Slack had refused", len(retry))
+		}
+		return fmt.Sprintf(": the %d message(s) left from before", len(pending))
+	})
 }
 
 // deliverDigest sends the week's queued messages under keys and says how

@@ -215,6 +215,50 @@ func TestDigestCommandFailsWhenTheChannelRefuses(t *testing.T) {
 	}
 }
 
+// A digest run stopped by a token Slack refused leaves the week's
+// messages pending, not failed. An operator posting digests from cron runs
+// no bot to deliver them: the next run must, and fail if they fail. It
+// said they were "still waiting to be delivered (the bot delivers it)",
+// exited 0 and sent nothing.
+func TestDigestRunAgainDeliversWhatAnEarlierRunLeftQueued(t *testing.T) {
+	b := startBot(t)
+	b.fake.AddChannel("C0LEADS", true)
+	b.importRoster(t)
+	b.coachLastWeek()
+	b.stop() // cron alone posts the digest
+	week, _ := b.lastWeek()
+
+	b.fake.FailNext("chat.postMessage", 1, fakeslack.Fault{Error: "invalid_auth"})
+	if out, err := b.cli("digest", "--channel", "C0LEADS"); err == nil {
+		t.Fatalf("a run whose token Slack refused succeeded:\n%s", out)
+	}
+	if n := len(b.fake.Messages("C0LEADS")); n != 0 {
+		t.Fatalf("%d messages posted with a refused token", n)
+	}
+
+	// The next run delivers them; where Slack now refuses them for good
+	// (the bot was taken out of the channel), it fails.
+	b.fake.AddChannel("C0LEADS", false)
+	out, err := b.cli("digest", "--channel", "C0LEADS")
+	if err == nil || !strings.Contains(err.Error(), "failed to deliver") || !strings.Contains(out, "queued before and not delivered yet") {
+		t.Fatalf("a run again into a channel the bot is not in: %v\n%s", err, out)
+	}
+
+	// Invited, the next run sends them once; a run after that, nothing.
+	b.fake.AddChannel("C0LEADS", true)
+	out, err = b.cli("digest", "--channel", "C0LEADS")
+	if err != nil || !strings.Contains(out, "Posted the digest of "+week.String()) {
+		t.Fatalf("a run again once invited: %v\n%s", err, out)
+	}
+	checkDigestPosted(t, b.fake, week)
+	if out, err := b.cli("digest", "--channel", "C0LEADS"); err != nil || !strings.Contains(out, "was posted before") {
+		t.Errorf("a run after the week was posted: %v\n%s", err, out)
+	}
+	if n := len(b.fake.Messages("C0LEADS")); n != 1 {
+		t.Errorf("%d messages in the channel, want the digest once", n)
+	}
+}
+
 func TestDigestCommandRefusesBadInput(t *testing.T) {
 	b := startBot(t)
 	b.importRoster(t)

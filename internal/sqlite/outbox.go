@@ -692,6 +692,29 @@ func (s *Store) RequeueFailed(ctx context.Context, key string) ([]string, error)
 	return keys, nil
 }
 
+// PendingUnder returns the keys of the pending messages queued under key
+// and under the keys of its thread ("key:1", "key:2"...), oldest first: a
+// digest's messages an earlier run queued and did not deliver (stopped by
+// a token Slack refused, or by Ctrl-C), for the next run to deliver.
+func (s *Store) PendingUnder(ctx context.Context, key string) ([]string, error) {
+	thread := key + ":"
+	rows, err := s.rq.QueryContext(ctx, `SELECT msg_key FROM outbox
+		WHERE status = 'pending' AND (msg_key = ? OR substr(msg_key, 1, ?) = ?) ORDER BY id`, key, len(thread), thread)
+	if err != nil {
+		return nil, fmt.Errorf("read the pending messages of %s: %w", key, err)
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("read the pending messages of %s: %w", key, err)
+		}
+		keys = append(keys, k)
+	}
+	return keys, rows.Err()
+}
+
 // OutboxStats summarises the outbox for metrics.
 type OutboxStats struct {
 	Pending int

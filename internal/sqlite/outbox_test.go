@@ -309,6 +309,9 @@ func TestRequeueFailedTakesBackOnlyAKeysFailedMessages(t *testing.T) {
 		if err != nil || strings.Join(got, " ") != "digest:2026-W47 digest:2026-W47:1" {
 			t.Fatalf("requeued %v, %v; want the week's headline and its failed reply", got, err)
 		}
+		if got, err := st.PendingUnder(ctx, "digest:2026-W47"); err != nil || strings.Join(got, " ") != "digest:2026-W47 digest:2026-W47:1" {
+			t.Errorf("pending under the week: %v, %v; want the two requeued, not another week's", got, err)
+		}
 		for _, k := range keys {
 			status, err := st.PostStatus(ctx, k)
 			want := map[string]string{"digest:2026-W47": "pending", "digest:2026-W47:1": "pending", "digest:2026-W47:2": "sent"}[k]
