@@ -2,6 +2,7 @@ package main
 
 import (
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -139,6 +140,46 @@ func TestBackupWhileTheBotRuns(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), rep) {
 		t.Fatalf("the backup lacks the session:\n%s", out.String())
+	}
+}
+
+// An operator backs up before upgrading: the new build's backup must take
+// the database of the version before, which it has not migrated yet. It
+// refused it, asking to run serve first, which migrates it unbacked-up.
+// A newer one (a rollback) is copied too, and both say what they hold.
+func TestBackupTakesADatabaseOfAnotherSchemaVersion(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	vars := map[string]string{"COACHLOG_DB": db}
+	csv := filepath.Join(t.TempDir(), "team.csv")
+	if err := os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\nU0MA,,Mia,manager,,,UTC\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := cliAt(t, tuesday, vars, "roster", "import", csv); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	know := sqlite.SchemaVersion()
+	for _, tc := range []struct {
+		sql, want string
+	}{
+		{fmt.Sprintf(`DELETE FROM schema_migrations WHERE version = %d`, know), fmt.Sprintf("schema version %d, older than this coachlog's %d", know-1, know)},
+		{fmt.Sprintf(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (%d, 'from_the_future.sql', 0)`, know+1), fmt.Sprintf("schema version %d, newer", know+1)},
+	} {
+		raw, err := sql.Open("sqlite", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.Exec(tc.sql); err != nil {
+			t.Fatal(err)
+		}
+		raw.Close()
+		dest := filepath.Join(t.TempDir(), "backup.db")
+		out, err := cliAt(t, tuesday, vars, "backup", dest)
+		if err != nil || !strings.Contains(out, tc.want) {
+			t.Fatalf("backup after %s: %v\n%s", tc.sql, err, out)
+		}
+		if _, err := os.Stat(dest); err != nil {
+			t.Fatalf("no backup: %v", err)
+		}
 	}
 }
 

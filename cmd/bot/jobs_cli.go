@@ -113,7 +113,11 @@ func printNudges(e env, run coaching.NudgeRun, verb, counted string) {
 	fmt.Fprintf(e.stdout, "Managers due: %d; %s: %d.\n", run.Evaluated, counted, len(run.Nudges))
 }
 
-// backupCmd writes a consistent copy of the database, safe while the bot runs.
+// backupCmd writes a consistent copy of the database, safe while the bot
+// runs. It takes a database of any schema version: the copy is the file
+// as it is, and the backup most wanted is of the version before an
+// upgrade, before the new build migrates it. A newer one is copied too: a
+// copy harms nothing, and only a build that new could restore it anyway.
 func backupCmd(ctx context.Context, e env, args []string) error {
 	dest, cfg, err := fileCommand(e, newFlags(e, "backup"), "coachlog backup FILE", args)
 	if err != nil {
@@ -122,14 +126,25 @@ func backupCmd(ctx context.Context, e env, args []string) error {
 	if sqlite.IsPostgres(cfg.DB) {
 		return sqlite.BackupRefusal(cfg.DB, dest)
 	}
-	st, err := openReadOnly(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{}))
+	st, err := openReadOnly(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{AnySchema: true}))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	have, err := st.DatabaseVersion(ctx)
+	if err != nil {
+		return err
+	}
 	if err := st.Backup(ctx, dest); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Backed up %s to %s.\n", cfg.DB, dest)
+	note := ""
+	switch know := sqlite.SchemaVersion(); {
+	case have < know:
+		note = fmt.Sprintf(" (schema version %d, older than this coachlog's %d, which migrates the database at its next start; the copy stays as it is, for the coachlog that wrote it)", have, know)
+	case have > know:
+		note = fmt.Sprintf(" (schema version %d, newer than this coachlog's %d: only a coachlog that new restores it)", have, know)
+	}
+	fmt.Fprintf(e.stdout, "Backed up %s to %s%s.\n", cfg.DB, dest, note)
 	return nil
 }

@@ -27,6 +27,11 @@ type Options struct {
 	// ReadOnly opens an existing database for reading: a missing file is an
 	// error rather than a new empty database, and nothing is migrated.
 	ReadOnly bool
+	// AnySchema, with ReadOnly, opens a Coachlog database of any schema
+	// version, older or newer than this build's: for a backup, which copies
+	// the file as it is and reads no table. (A backup is most wanted just
+	// before an upgrade migrates the database.)
+	AnySchema bool
 	// BusyTimeout bounds how long a statement waits for another writer.
 	// The bot keeps it under Slack's 3 s ack deadline; default 2 s.
 	// SQLite only, as are Durable and the WAL: PostgreSQL's writers wait on
@@ -127,7 +132,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	s.rq = cachedDB{newStmtCache(s.r)}
 	s.reader = reader{q: s.rq}
 	if opts.ReadOnly {
-		if err := checkSchema(ctx, s.r, true, SchemaVersion()); err != nil {
+		know := SchemaVersion()
+		if opts.AnySchema {
+			know = anySchema
+		}
+		if err := checkSchema(ctx, s.r, true, know); err != nil {
 			s.r.Close()
 			return nil, err
 		}

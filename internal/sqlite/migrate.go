@@ -130,8 +130,21 @@ func (e ErrSchemaTooNew) Error() string {
 // something else, or a PostgreSQL database or schema nothing migrated.
 var errNoSchema = errors.New("not a coachlog database (no schema_migrations table)")
 
+// DatabaseVersion is the schema version the database was migrated to.
+func (s *Store) DatabaseVersion(ctx context.Context) (int, error) {
+	var have sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&have); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return int(have.Int64), nil
+}
+
+// anySchema, as the version checkSchema knows, accepts every version.
+const anySchema = -1
+
 // checkSchema refuses a database migrated by a newer build and, for readers,
-// which must not migrate, one that has no schema or an older one.
+// which must not migrate, one that has no schema or an older one. With
+// know anySchema it refuses only a database that has no schema.
 func checkSchema(ctx context.Context, db *sql.DB, readOnly bool, know int) error {
 	var have sql.NullInt64
 	err := db.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&have)
@@ -140,6 +153,9 @@ func checkSchema(ctx context.Context, db *sql.DB, readOnly bool, know int) error
 			return errNoSchema
 		}
 		return fmt.Errorf("read schema version: %w", err)
+	}
+	if know == anySchema {
+		return nil
 	}
 	if int(have.Int64) > know {
 		return ErrSchemaTooNew{Have: int(have.Int64), Know: know}
