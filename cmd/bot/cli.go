@@ -138,7 +138,14 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 	}
 	var dir roster.Directory
 	if cfg.BotToken != "" {
-		dir = slackbot.NewDirectory(cfg.BotToken, cfg.APIURL, nil, nil)
+		// As at serve's start: a token Slack refuses, or an API URL where
+		// nothing answers, is one line naming the variable, not an error
+		// from deep in the member list.
+		ws, err := checkBotToken(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		dir = slackbot.NewDirectory(cfg.BotToken, cfg.APIURL, nil, slackbot.NewHome(cfg.BotToken, cfg.APIURL, nil, ws))
 		fmt.Fprintf(e.stderr, "Checking %d people against Slack's member list (users.list; minutes on a large workspace)...\n", len(entries))
 	} else {
 		fmt.Fprintln(e.stderr, "SLACK_BOT_TOKEN is not set: slack_ids are imported as given, unchecked, and Slack time zones are not read.")

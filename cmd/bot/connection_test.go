@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -342,5 +344,41 @@ func TestReconnectsCountGreetedSocketsAndAttemptsEveryTry(t *testing.T) {
 	}
 	if want := len(b.fake.CallsTo("apps.connections.open")); a != want || a < 5 {
 		t.Errorf("%d attempts counted, want one per apps.connections.open (%d), at least 5", a, want)
+	}
+}
+
+// The commands that use the bot token say what serve says when Slack
+// refuses it, or when nothing answers at SLACK_API_URL: one line naming
+// the variable. roster import said "list Slack members to check the
+// roster: users.list: auth.test, to learn the app's workspace:
+// invalid_auth"; digest and nudge queued their messages first and left
+// them undelivered.
+func TestCommandsUsingTheBotTokenNameItWhenSlackRefusesIt(t *testing.T) {
+	fake := startFake(t)
+	o := newMetricsOrg(t) // a roster and a week of coaching, imported without a token
+	for _, tc := range []struct {
+		name, token, apiPath, want string
+	}{
+		{"refused token", "xoxb-wrong-secret", "/api/", "SLACK_BOT_TOKEN: Slack refused it: invalid_auth"},
+		{"no API there", fake.BotToken(), "/slack/", "SLACK_API_URL:"},
+	} {
+		vars := map[string]string{"SLACK_BOT_TOKEN": tc.token, "SLACK_API_URL": fake.URL() + tc.apiPath}
+		maps.Copy(vars, o.vars)
+		for _, args := range [][]string{
+			{"roster", "import", filepath.Join(o.dir, "team.csv")},
+			{"nudge"},
+			{"digest", "--channel", "C0LEADS"},
+		} {
+			out, err := cliAt(t, tuesday, vars, args...)
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("%s, %s: err = %v; want one line starting %q\n%s", tc.name, args[0], err, tc.want, out)
+			}
+			if strings.Contains(fmt.Sprint(err)+out, "xoxb-wrong-secret") {
+				t.Errorf("%s, %s: the token is shown", tc.name, args[0])
+			}
+		}
+	}
+	if n := len(fake.CallsTo("chat.postMessage")) + len(fake.CallsTo("users.list")); n != 0 {
+		t.Errorf("%d calls to Slack past auth.test", n)
 	}
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/digest"
-	"github.com/coachlog/coachlog/internal/slackbot"
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
@@ -75,7 +74,13 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 		return digestDryRun(ctx, e, digest.NewBuilder(newMetrics(st, cfg, e), nil, nil), st, week, *chartPath)
 	}
 	st.Close()
-	a, err := wire(ctx, e, cfg, slackbot.Workspace{}, nil, nil)
+	// Before the week is claimed: a token Slack refuses would leave its
+	// messages queued and undelivered.
+	ws, err := checkBotToken(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	a, err := wire(ctx, e, cfg, ws, nil, nil)
 	if err != nil {
 		return err
 	}

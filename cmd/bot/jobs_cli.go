@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
-	"github.com/coachlog/coachlog/internal/slackbot"
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
@@ -52,7 +51,13 @@ func nudgeCmd(ctx context.Context, e env, args []string) error {
 		return nil
 	}
 	st.Close()
-	a, err := wire(ctx, e, cfg, slackbot.Workspace{}, nil, nil)
+	// Before the day's nudges are claimed: a token Slack refuses would
+	// leave them queued and undelivered.
+	ws, err := checkBotToken(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	a, err := wire(ctx, e, cfg, ws, nil, nil)
 	if err != nil {
 		return err
 	}
