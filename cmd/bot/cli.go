@@ -141,7 +141,7 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 		// As at serve's start: a token Slack refuses, or an API URL where
 		// nothing answers, is one line naming the variable, not an error
 		// from deep in the member list.
-		ws, err := checkBotToken(ctx, cfg)
+		ws, err := checkBotToken(ctx, cfg, newLogger(cfg, e.stderr))
 		if err != nil {
 			return err
 		}

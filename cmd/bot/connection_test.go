@@ -382,3 +382,25 @@ func TestCommandsUsingTheBotTokenNameItWhenSlackRefusesIt(t *testing.T) {
 		t.Errorf("%d calls to Slack past auth.test", n)
 	}
 }
+
+// When Slack cannot be reached at start, the token goes unchecked and the
+// command goes on; the log says so and why, never the token. It said
+// nothing, and an operator whose egress was blocked learnt it late.
+func TestAnUncheckedBotTokenIsLoggedWithTheReason(t *testing.T) {
+	o := newMetricsOrg(t)
+	vars := map[string]string{"SLACK_BOT_TOKEN": "xoxb-unchecked-secret", "SLACK_API_URL": "http://proxyuser:proxypw@127.0.0.1:1/api/"}
+	maps.Copy(vars, o.vars)
+	// The import goes on to read Slack's member list, which fails too.
+	out, err := cliAt(t, tuesday, vars, "roster", "import", filepath.Join(o.dir, "team.csv"))
+	if err == nil {
+		t.Fatalf("roster import without Slack worked:\n%s", out)
+	}
+	if !strings.Contains(out, "SLACK_BOT_TOKEN not checked") || !strings.Contains(out, "connection refused") || !strings.Contains(out, "level=WARN") {
+		t.Errorf("no warning saying the token went unchecked and why:\n%s", out)
+	}
+	for _, secret := range []string{"xoxb-unchecked-secret", "proxypw"} {
+		if strings.Contains(out+err.Error(), secret) {
+			t.Errorf("the output shows %q:\n%s", secret, out)
+		}
+	}
+}

@@ -76,7 +76,7 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 	st.Close()
 	// Before the week is claimed: a token Slack refuses would leave its
 	// messages queued and undelivered.
-	ws, err := checkBotToken(ctx, cfg)
+	ws, err := checkBotToken(ctx, cfg, newLogger(cfg, e.stderr))
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,7 @@ func nudgeCmd(ctx context.Context, e env, args []string) error {
 	st.Close()
 	// Before the day's nudges are claimed: a token Slack refuses would
 	// leave them queued and undelivered.
-	ws, err := checkBotToken(ctx, cfg)
+	ws, err := checkBotToken(ctx, cfg, newLogger(cfg, e.stderr))
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"time"
 
@@ -172,7 +173,7 @@ func serve(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ws, err := checkBotToken(ctx, cfg)
+	ws, err := checkBotToken(ctx, cfg, newLogger(cfg, e.stderr))
 	if err != nil {
 		return err
 	}
@@ -330,8 +331,10 @@ func notFound(err error) bool {
 // where nothing answers (404). The answer names the app's workspace,
 // which tells the company's people from others (Slack Connect). When
 // Slack can't be reached the bot starts anyway: Socket Mode keeps
-// retrying, and the workspace is asked for when first needed.
-func checkBotToken(ctx context.Context, cfg config) (slackbot.Workspace, error) {
+// retrying, and the workspace is asked for when first needed; the warning
+// says the token went unchecked, and why, so that an operator whose
+// egress is blocked learns it from the first line rather than the last.
+func checkBotToken(ctx context.Context, cfg config, log *slog.Logger) (slackbot.Workspace, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	api := slack.New(cfg.BotToken, slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(&http.Client{Timeout: 10 * time.Second}))
@@ -343,6 +346,14 @@ func checkBotToken(ctx context.Context, cfg config) (slackbot.Workspace, error) 
 		return slackbot.Workspace{}, &configError{Name: "SLACK_API_URL", Problem: "no Slack Web API there: auth.test answered 404 Not Found"}
 	}
 	if err != nil {
+		// The token travels in the request, never in the error; the URL,
+		// which *url.Error prints, may hold a proxy's credentials.
+		cause := err
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			cause = ue.Err
+		}
+		log.Warn("SLACK_BOT_TOKEN not checked: Slack could not be reached (auth.test); going on, and Slack is asked again when needed",
+			"api_url", loggableURL(cfg.APIURL), "err", cause.Error())
 		return slackbot.Workspace{}, nil
 	}
 	return slackbot.WorkspaceOf(r), nil
