@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -79,6 +81,12 @@ func NewMetrics() *Metrics {
 		attempts:   attempts.With(),
 		reconnects: reconnects.With(),
 		panics:     panics.With(),
+	}
+	// Every type's series exists from the first scrape, at zero: an alert
+	// on rate() or absent() sees a quiet bot as quiet, not as missing.
+	for _, typ := range append(slices.Sorted(maps.Keys(envelopeTypes)), "other") {
+		m.envelopes.With(typ)
+		m.ackLatency.With(typ)
 	}
 	m.Registry.MustRegister(m.envelopes, m.ackLatency, attempts, reconnects, panics, prom.NewGoCollector(), prom.NewProcessCollector())
 	return m

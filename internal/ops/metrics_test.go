@@ -362,6 +362,24 @@ func TestReceivedCountsEnvelopesOfEveryType(t *testing.T) {
 	}
 }
 
+// A fresh process's first scrape holds every envelope type at zero, for
+// the counter and the histogram: rate() and absent() alerts on them would
+// otherwise read a bot that has had no envelope yet as having no metric.
+func TestAFreshScrapeHasEveryEnvelopeTypeAtZero(t *testing.T) {
+	_, text := scrape(t, ops.NewMetrics(), nil)
+	for _, typ := range []string{"slash_commands", "interactive", "events_api", "other"} {
+		for _, line := range []string{
+			`coachlog_envelopes_total{type="` + typ + `"} 0`,
+			`coachlog_ack_seconds_count{type="` + typ + `"} 0`,
+			`coachlog_ack_seconds_bucket{type="` + typ + `",le="+Inf"} 0`,
+		} {
+			if !strings.Contains(text, "\n"+line+"\n") {
+				t.Errorf("a fresh scrape lacks %s", line)
+			}
+		}
+	}
+}
+
 // The envelope's type comes off the socket: types the bot does not serve
 // share one series, "other", rather than each adding a counter and a
 // histogram that last until the process exits.
