@@ -4,8 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
+	"github.com/coachlog/coachlog/internal/quickcapture"
 	"github.com/coachlog/coachlog/internal/slackbot"
 )
 
@@ -27,6 +30,35 @@ func TestTheManifestDeclaresEveryShortcutServed(t *testing.T) {
 	} {
 		if declared[id] != typ {
 			t.Errorf("manifest.yml declares %q as %q, want a %s shortcut (declared: %v)", id, declared[id], typ, declared)
+		}
+	}
+}
+
+// The /coach usage hint Slack shows while typing names every subcommand
+// (it left out prep, away, cadence and export), and stays well under the
+// 1,000 characters Slack accepts.
+func TestTheUsageHintNamesEverySubcommand(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "manifest.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s+usage_hint: "([^"]*)"`).FindSubmatch(raw)
+	if m == nil {
+		t.Fatal("manifest.yml has no usage_hint")
+	}
+	hint := string(m[1])
+	if n := utf8.RuneCountInString(hint); n > 200 {
+		t.Errorf("usage_hint is %d characters; keep it a line (Slack's cap is 1,000)", n)
+	}
+	words := map[string]bool{}
+	for _, part := range strings.Split(hint, "|") {
+		if f := strings.Fields(part); len(f) > 0 {
+			words[f[0]] = true
+		}
+	}
+	for _, sub := range quickcapture.Subcommands() {
+		if !words[sub] {
+			t.Errorf("usage_hint %q does not name /coach %s", hint, sub)
 		}
 	}
 }
