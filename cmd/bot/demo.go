@@ -77,6 +77,9 @@ func demo(ctx context.Context, e env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError(fmt.Sprintf("demo takes no arguments, only flags (--keep, --chart FILE): %q", fs.Arg(0)))
 	}
+	if err := checkChartPath(*chart); err != nil {
+		return err
+	}
 	dir, err := os.MkdirTemp("", "coachlog-demo-")
 	if err != nil {
 		return err

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -39,6 +42,11 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 	}
 	if *chartPath != "" && !*dry {
 		return usageError("--chart goes with --dry-run: a posted digest uploads its chart to Slack")
+	}
+	if *dry {
+		if err := checkChartPath(*chartPath); err != nil {
+			return err
+		}
 	}
 	cfg, err := loadConfig(e.getenv, needs{botToken: !*dry})
 	if err != nil {
@@ -193,6 +201,48 @@ func digestDryRun(ctx context.Context, e env, b *digest.Builder, st dryRunStore,
 		fmt.Fprintf(e.stdout, "Dry run: nothing posted, nothing written to the database.\n")
 	}
 	return nil
+}
+
+// checkChartPath checks, before anything is built or printed, that the
+// chart can be written where asked (path; "" is a file named after the
+// week in the working directory): a directory that is missing or not
+// writable failed only at the end, after the whole digest or demo had
+// been printed. It creates nothing that stays.
+func checkChartPath(path string) error {
+	if path == "" {
+		return checkChartDir(".", "the chart's default place, the working directory")
+	}
+	what := "--chart " + path
+	info, err := os.Stat(path)
+	switch {
+	case err == nil && info.IsDir():
+		return usageError(what + " is a directory: give a file name, such as " + filepath.Join(path, "chart.png"))
+	case err == nil:
+		f, err := os.OpenFile(path, os.O_WRONLY, 0) // no O_TRUNC: the file stays as it is until written
+		if err != nil {
+			return usageError(fmt.Sprintf("%s: cannot write the chart there: %v", what, err))
+		}
+		return f.Close()
+	}
+	return checkChartDir(filepath.Dir(path), what)
+}
+
+// checkChartDir checks that a new file can be created in dir.
+func checkChartDir(dir, what string) error {
+	switch info, err := os.Stat(dir); {
+	case errors.Is(err, fs.ErrNotExist):
+		return usageError(fmt.Sprintf("%s: the directory %s does not exist", what, dir))
+	case err != nil:
+		return usageError(fmt.Sprintf("%s: %v", what, err))
+	case !info.IsDir():
+		return usageError(fmt.Sprintf("%s: %s is not a directory", what, dir))
+	}
+	probe, err := os.CreateTemp(dir, ".coachlog-chart-*")
+	if err != nil {
+		return usageError(fmt.Sprintf("%s: cannot write the chart in %s: %v", what, dir, err))
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
 }
 
 // dryRunStore is what a dry run reads besides the metrics.

@@ -271,15 +271,18 @@ func TestDigestCommandRefusesBadInput(t *testing.T) {
 	}{
 		{[]string{"digest"}, nil, "COACHLOG_DIGEST_CHANNEL or give --channel"},
 		{[]string{"digest", "--channel", "leads"}, nil, "not a channel id"},
-		{[]string{"digest", "--channel", "C0LEADS", "--week", "2026-W60"}, nil, "--week"},
+		{[]string{"digest", "--channel", "C0LEADS", "--week", "2026-W60"}, nil, "--week: 2026 has no week 60: its weeks run from 2026-W01 to 2026-W53"},
+		{[]string{"digest", "--dry-run", "--week", "2026-W99"}, nil, "2026 has no week 99"},
+		// The chart's place is checked before the digest is built and printed.
+		{[]string{"digest", "--dry-run", "--chart", "/nonexistent/x.png"}, nil, "the directory /nonexistent does not exist"},
 		{[]string{"digest", "--channel", "C0LEADS", "--week", future}, nil, "has not started"},
 		{[]string{"digest", "--channel", "C0LEADS", "--week", current}, nil, "has not ended"},
 		{[]string{"digest", "--chart", "x.png"}, nil, "--chart goes with --dry-run"},
 		{[]string{"digest", "--channel", "C0LEADS"}, map[string]string{"SLACK_BOT_TOKEN": ""}, "SLACK_BOT_TOKEN"},
 		{[]string{"digest", "--dry-run"}, map[string]string{"COACHLOG_DB": filepath.Join(t.TempDir(), "none.db")}, "does not exist"},
 	} {
-		if out, err := b.cliWith(c.env, c.args...); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%v: %v, want an error saying %q\n%s", c.args, err, c.want, out)
+		if out, err := b.cliWith(c.env, c.args...); err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(out, "Coaching digest") {
+			t.Errorf("%v: %v, want an error saying %q, and nothing else printed\n%s", c.args, err, c.want, out)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(b.db), "none.db")); err == nil {

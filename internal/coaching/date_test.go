@@ -48,8 +48,17 @@ func TestWeeks(t *testing.T) {
 			t.Errorf("ParseWeek(%q) = %v, want an error", bad, w)
 		}
 	}
-	if _, err := coaching.ParseWeek("2026-W60"); err == nil {
-		t.Error("ParseWeek accepted week 60")
+	// Written right, but not a week of that year: the error says which
+	// weeks the year has, not that the form is wrong.
+	for in, want := range map[string]string{
+		"2026-W60": "2026 has no week 60: its weeks run from 2026-W01 to 2026-W53",
+		"2026-W99": "2026 has no week 99: its weeks run from 2026-W01 to 2026-W53",
+		"2026-W00": "2026 has no week 00: its weeks run from 2026-W01 to 2026-W53",
+		"2025-W53": "2025 has no week 53: its weeks run from 2025-W01 to 2025-W52",
+	} {
+		if _, err := coaching.ParseWeek(in); err == nil || err.Error() != want {
+			t.Errorf("ParseWeek(%q): %v; want %q", in, err, want)
+		}
 	}
 }
 

@@ -35,11 +35,10 @@ func ParseWeek(s string) (Week, error) {
 	}
 	w.Year, _ = strconv.Atoi(m[1])
 	w.Week, _ = strconv.Atoi(m[2])
-	if w.Week < 1 || w.Week > 53 {
-		return Week{}, fmt.Errorf("week %q is not YYYY-Www", s)
-	}
-	if WeekOf(w.Monday()) != w {
-		return Week{}, fmt.Errorf("%s has no week %d", fmt.Sprint(w.Year), w.Week)
+	// Well written, but not a week of that year: say so, and which are.
+	if w.Week < 1 || w.Week > 53 || WeekOf(w.Monday()) != w {
+		last := WeekOf(Date{w.Year, time.December, 28}) // always in the year's last ISO week
+		return Week{}, fmt.Errorf("%d has no week %s: its weeks run from %d-W01 to %s", w.Year, m[2], w.Year, last)
 	}
 	return w, nil
 }
