@@ -32,15 +32,16 @@ func inputBlockIDs(t *testing.T, raw json.RawMessage) []string {
 }
 
 // A submission the bot cannot read (here a number input's value arrives as
-// a JSON number where Slack sends a string) is not taken for a success: the
-// modal stays open with an inline error on one of its inputs saying what to
-// do, and nothing is stored. The same form submitted readably then logs.
+// a JSON number where Slack sends a string, which only a crafted payload
+// does) is not taken for a success: the modal stays open with an inline
+// error on one of its inputs saying what to do, and nothing is stored. The
+// same form submitted readably then logs.
 func TestUnreadableSubmissionKeepsTheFormOpenWithAnInlineError(t *testing.T) {
 	b := startBot(t)
 	viewID, _ := b.openModal("")
 	v := values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", "")
-	v["duration"] = map[string]any{"duration": map[string]any{"type": "number_input", "value": 30}}
-	_, ack := b.submit(viewID, v)
+	ack := b.submitAs(mgr, viewID, v, fakeslack.Forged(map[string]map[string]any{
+		"duration": {"duration": map[string]any{"type": "number_input", "value": 30}}})).Payload
 
 	var resp struct {
 		Action string            `json:"response_action"`

@@ -16,6 +16,9 @@ import (
 // checkTyped): a test that means to send such a value sends a crafted
 // payload instead (Forged).
 func stateValue(el, given map[string]any) (map[string]any, error) {
+	if err := checkShape(el, given); err != nil {
+		return nil, err
+	}
 	v := maps.Clone(given)
 	v["type"] = el["type"]
 	if o, ok := v["selected_option"]; ok && o != nil {
@@ -46,6 +49,107 @@ func stateValue(el, given map[string]any) (map[string]any, error) {
 		return nil, err
 	}
 	return v, nil
+}
+
+// checkShape refuses a value given for an element of another type (a
+// TextValue for a static_select, an OptionValue for radio buttons): Slack
+// reports each element's state under its own type and in its own field
+// (stateFields), so such a value is one no person can give, and taking it
+// would send a state the element never reports. A field of another
+// element's state left empty is let be, as a slack.BlockAction marshals
+// every field.
+func checkShape(el, given map[string]any) error {
+	typ, _ := el["type"].(string)
+	f, stateful := stateFields[typ]
+	if !stateful {
+		return fmt.Errorf("%s has no state: Slack reports no value for it", typ)
+	}
+	if t, _ := given["type"].(string); t != "" && t != typ {
+		return fmt.Errorf("a %s value given for a %s, which reports its state as a %s's %s", t, typ, typ, f.key)
+	}
+	for k, x := range given {
+		if k != f.key && stateKeys[k] && !isEmpty(x) {
+			return fmt.Errorf("a value in %s given for a %s, which reports its state in %s", k, typ, f.key)
+		}
+	}
+	if x, ok := given[f.key]; ok && x != nil && !fitsField(f, x) {
+		return fmt.Errorf("%s %v (%T) given for a %s: Slack sends %s", f.key, x, x, typ, fieldShape(f))
+	}
+	return nil
+}
+
+// fitsField reports whether x has the JSON shape Slack gives f's field:
+// a list for a multi-value element, an option object for selects, radio
+// buttons and checkboxes, a rich_text block, a unix time as a number for
+// a datetimepicker, and a string for all else, numbers included (the
+// fixtures' number_input value is "55").
+func fitsField(f stateField, x any) bool {
+	switch {
+	case f.list:
+		switch x.(type) {
+		case []any, []string:
+			return true
+		}
+		return false
+	case f.key == "selected_option", f.key == "rich_text_value":
+		_, ok := x.(map[string]any)
+		return ok
+	case f.key == "selected_date_time":
+		switch x.(type) {
+		case float64, int, int64:
+			return true
+		}
+		return false
+	}
+	_, ok := x.(string)
+	return ok
+}
+
+func fieldShape(f stateField) string {
+	switch {
+	case f.list:
+		return "a list"
+	case f.key == "selected_option", f.key == "rich_text_value":
+		return "an object"
+	case f.key == "selected_date_time":
+		return "a number"
+	}
+	return "a string"
+}
+
+// stateKeys are the fields in which some element reports its state.
+var stateKeys = func() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range stateFields {
+		m[f.key] = true
+	}
+	return m
+}()
+
+// isEmpty reports whether a state field's value x says nothing: null, "",
+// zero, an empty list, or an object of such values (an option with no
+// value).
+func isEmpty(x any) bool {
+	switch x := x.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case float64:
+		return x == 0
+	case []any:
+		return len(x) == 0
+	case []string:
+		return len(x) == 0
+	case map[string]any:
+		for _, y := range x {
+			if !isEmpty(y) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // offersOwnOptions are the elements whose options are in the view itself;

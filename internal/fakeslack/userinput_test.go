@@ -235,3 +235,54 @@ func TestForgedSubmissionIsSentAsGiven(t *testing.T) {
 		t.Errorf("a forged submission changed the view, or lost what was typed: %s", raw)
 	}
 }
+
+// Slack reports each element's state under its own type, in its own field:
+// a value made for another kind of element (text for a select, an option
+// for a date picker, a select's option for radio buttons) is one no person
+// can give, and the fake refuses it rather than send a state the element
+// never reports.
+func TestAValueForAnotherElementIsRefused(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	api := apiClient(fake)
+	modal := sessionModal("Shapes")
+	modal.Blocks.BlockSet = append(modal.Blocks.BlockSet,
+		slack.NewInputBlock("kind", label("Kind"), nil, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "kind", slack.NewOptionBlockObject("a", label("Alpha"), nil))),
+		slack.NewInputBlock("role", label("Role"), nil, slack.NewRadioButtonsBlockElement("role", slack.NewOptionBlockObject("a", label("Alpha"), nil))),
+		slack.NewInputBlock("date", label("Date"), nil, slack.NewDatePickerBlockElement("date")),
+	)
+	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), modal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, block, action string
+		value               map[string]any
+		ok                  bool
+	}{
+		{"text for a static select", "kind", "kind", TextValue("a"), false},
+		{"a bare value for a static select", "kind", "kind", map[string]any{"value": "a"}, false},
+		{"a select's option for radio buttons", "role", "role", OptionValue("a"), false},
+		{"an option for a date picker", "date", "date", RadioValue("a"), false},
+		{"a date for a text input", "notes", "notes_input", DateValue("2026-11-20"), false},
+		{"a number as a JSON number", "notes", "notes_input", map[string]any{"type": "plain_text_input", "value": 30}, false},
+		{"one option as a list", "kind", "kind", map[string]any{"type": "static_select", "selected_option": []any{map[string]any{"value": "a"}}}, false},
+		{"an option for a static select", "kind", "kind", OptionValue("a"), true},
+		{"an option for radio buttons", "role", "role", RadioValue("a"), true},
+		{"a date for a date picker", "date", "date", DateValue("2026-11-20"), true},
+	} {
+		values := map[string]map[string]any{tt.block: {tt.action: tt.value}}
+		err := fake.TypeInView("U0ALICE", opened.View.ID, values)
+		if tt.ok && err != nil {
+			t.Errorf("%s: %v, want it taken", tt.name, err)
+		}
+		if !tt.ok {
+			if err == nil {
+				t.Errorf("%s was taken, want it refused", tt.name)
+			}
+			if _, err := fake.SubmitView(ctx, "U0ALICE", opened.View.ID, values); err == nil {
+				t.Errorf("a submission of %s was sent, want it refused", tt.name)
+			}
+		}
+	}
+}

@@ -17,6 +17,16 @@ func NumberValue(s string) map[string]any {
 	return map[string]any{"type": "number_input", "value": s}
 }
 
+// EmailValue is an email_text_input's state value.
+func EmailValue(s string) map[string]any {
+	return map[string]any{"type": "email_text_input", "value": s}
+}
+
+// URLValue is a url_text_input's state value.
+func URLValue(s string) map[string]any {
+	return map[string]any{"type": "url_text_input", "value": s}
+}
+
 // DateValue is a datepicker's state value, date as "2026-11-20".
 func DateValue(date string) map[string]any {
 	return map[string]any{"type": "datepicker", "selected_date": date}

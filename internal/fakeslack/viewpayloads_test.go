@@ -119,14 +119,14 @@ func TestClickButtonCarriesTheMessageState(t *testing.T) {
 		got := clickState(t, MessageState(map[string]map[string]any{
 			"date_picker":         {"pick_date": DateValue("2024-05-24")},
 			"checkboxes":          {"select_options": CheckboxesValue("apple", "orange")},
-			"email":               {"provide_email": TextValue("daan@dv.email")},
+			"email":               {"provide_email": EmailValue("daan@dv.email")},
 			"startrek":            {"multi_select_menu_options": OptionsValue("data", "picard")},
 			"number":              {"enter_number": NumberValue("55")},
 			"feelings":            {"provide_feelings": TextValue("I'm great!")},
 			"radio_demonstration": {"select_radio_option": RadioValue("4")},
 			"alphabet":            {"select_menu_options": OptionValue("B")},
 			"time_picker":         {"pick_time": map[string]any{"type": "timepicker", "selected_time": "03:00"}},
-			"url":                 {"provide_url": TextValue("https://source.ag")},
+			"url":                 {"provide_url": URLValue("https://source.ag")},
 		}))
 		var want map[string]any
 		if err := json.Unmarshal(fixture.State, &want); err != nil {
