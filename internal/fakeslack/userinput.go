@@ -21,6 +21,7 @@ func stateValue(el, given map[string]any) (map[string]any, error) {
 	}
 	v := maps.Clone(given)
 	v["type"] = el["type"]
+	emptyAsSlackSends(el, v)
 	if o, ok := v["selected_option"]; ok && o != nil {
 		def, err := offeredOption(el, o)
 		if err != nil {
@@ -115,6 +116,30 @@ func fieldShape(f stateField) string {
 		return "a number"
 	}
 	return "a string"
+}
+
+// emptyAsSlackSends puts in v, a state value for el, what Slack sends for
+// an element left empty, whatever empty value the test gave: null for a
+// single value (a cleared text or number input, a date or user not
+// picked), never "", and [] for a list, never null. Slack's own payloads
+// show it: a block_actions state with an empty plain_text_input's
+// "value": null beside a multi_static_select's "selected_options": [], a
+// view_submission state (bolt-js's view type test) with radio buttons'
+// "selected_option": null and a plain_text_input's "value": null, a
+// logged state with a datepicker's "selected_date": null, a timepicker's
+// "selected_time": null and a multi_users_select's "selected_users": [];
+// bolt-js's ViewStateValue types each single value as "string | null".
+func emptyAsSlackSends(el, v map[string]any) {
+	typ, _ := el["type"].(string)
+	f := stateFields[typ]
+	x, given := v[f.key]
+	switch {
+	case !given:
+	case f.list && x == nil:
+		v[f.key] = []any{}
+	case !f.list && x == "":
+		v[f.key] = nil
+	}
 }
 
 // stateKeys are the fields in which some element reports its state.
@@ -231,8 +256,9 @@ var (
 //     as YYYY-MM-DD and a time as HH:mm, the formats of their initial_date
 //     and initial_time.
 //
-// Empty values (null, "") are left alone: they are what a cleared input
-// reports, and whether one may be left empty is the input block's optional.
+// Empty values (null, "", []) are left alone: they are what a cleared
+// input reports (Slack sends null or [], see emptyAsSlackSends), and
+// whether one may be left empty is the input block's optional.
 func checkTyped(el, v map[string]any) error {
 	typ, _ := el["type"].(string)
 	str := func(k string) (string, bool) {

@@ -1,6 +1,7 @@
 package fakeslack
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -283,6 +284,63 @@ func TestAValueForAnotherElementIsRefused(t *testing.T) {
 			if _, err := fake.SubmitView(ctx, "U0ALICE", opened.View.ID, values); err == nil {
 				t.Errorf("a submission of %s was sent, want it refused", tt.name)
 			}
+		}
+	}
+}
+
+// An input left empty, or cleared, reaches the app as Slack sends it: null
+// for a single value ("value": null, never ""), [] for a list, whatever
+// empty value the test gave.
+func TestEmptyValuesAreSentAsSlackSendsThem(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	api := apiClient(fake)
+	optional := func(b *slack.InputBlock) *slack.InputBlock { return b.WithOptional(true) }
+	modal := sessionModal("Empty")
+	modal.Blocks.BlockSet = []slack.Block{
+		optional(slack.NewInputBlock("notes", label("Notes"), nil, slack.NewPlainTextInputBlockElement(nil, "notes_input"))),
+		optional(slack.NewInputBlock("minutes", label("Minutes"), nil, slack.NewNumberInputBlockElement(nil, "minutes", false))),
+		optional(slack.NewInputBlock("date", label("Date"), nil, slack.NewDatePickerBlockElement("date"))),
+		optional(slack.NewInputBlock("rep", label("Rep"), nil, slack.NewOptionsSelectBlockElement(slack.OptTypeUser, nil, "rep"))),
+		optional(slack.NewInputBlock("reps", label("Reps"), nil, slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, nil, "reps"))),
+	}
+	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), modal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := fake.SubmitView(ctx, "U0ALICE", opened.View.ID, map[string]map[string]any{
+		"notes": {"notes_input": TextValue("")}, "minutes": {"minutes": NumberValue("")},
+		"date": {"date": DateValue("")}, "rep": {"rep": UserValue("")},
+		"reps": {"reps": map[string]any{"type": "multi_users_select", "selected_users": nil}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+	_ = sm.Ack(*evt.Request)
+	if _, err := fake.AwaitAck(ctx, in.EnvelopeID); err != nil {
+		t.Fatal(err)
+	}
+	var p struct {
+		View struct {
+			State struct {
+				Values map[string]map[string]map[string]json.RawMessage `json:"values"`
+			} `json:"state"`
+		} `json:"view"`
+	}
+	if err := json.Unmarshal(evt.Request.Payload, &p); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ block, action, key, want string }{
+		{"notes", "notes_input", "value", "null"},
+		{"minutes", "minutes", "value", "null"},
+		{"date", "date", "selected_date", "null"},
+		{"rep", "rep", "selected_user", "null"},
+		{"reps", "reps", "selected_users", "[]"},
+	} {
+		if got := string(p.View.State.Values[c.block][c.action][c.key]); got != c.want {
+			t.Errorf("%s/%s sent %s %s, want %s", c.block, c.action, c.key, got, c.want)
 		}
 	}
 }

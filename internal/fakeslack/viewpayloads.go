@@ -7,7 +7,9 @@ import (
 	"maps"
 )
 
-// TextValue is a plain_text_input's state value.
+// TextValue is a plain_text_input's state value. An empty one is sent as
+// Slack sends a cleared input, "value": null (so are NumberValue(""),
+// DateValue(""), UserValue("")...).
 func TextValue(s string) map[string]any {
 	return map[string]any{"type": "plain_text_input", "value": s}
 }
