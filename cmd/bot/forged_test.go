@@ -151,10 +151,10 @@ func TestAFormSubmittedByAnotherChangesNothing(t *testing.T) {
 }
 
 // What a form submits is checked against what it offered: a kind, role,
-// visibility or skill it never listed (which only a crafted submission
-// carries, Slack's client offering none), and as the rep an app,
-// Slackbot, the manager themselves or a channel id, are refused inline
-// and nothing is stored.
+// visibility or skill it never listed, or a channel id as the rep (which
+// only a crafted submission carries, Slack's client offering none of
+// them), and as the rep an app, Slackbot or the manager themselves, are
+// refused inline and nothing is stored.
 func TestInjectedFormValuesAreRefused(t *testing.T) {
 	b := startBot(t)
 	ctx := ctxT(t)
@@ -171,7 +171,7 @@ func TestInjectedFormValuesAreRefused(t *testing.T) {
 		{"the app", "reps", map[string]map[string]any{"reps": {"reps": fakeslack.UsersValue(b.fake.BotUserID())}}, nil},
 		{"Slackbot", "reps", map[string]map[string]any{"reps": {"reps": fakeslack.UsersValue("USLACKBOT")}}, nil},
 		{"the manager", "reps", map[string]map[string]any{"reps": {"reps": fakeslack.UsersValue(rep, mgr)}}, nil},
-		{"a channel", "reps", map[string]map[string]any{"reps": {"reps": fakeslack.UsersValue("C0GENERAL")}}, nil},
+		{"a channel", "reps", nil, map[string]map[string]any{"reps": {"reps": fakeslack.UsersValue("C0GENERAL")}}},
 	} {
 		viewID, _ := b.openModal("")
 		v := values([]string{rep}, "one_on_one", today, "30", "")

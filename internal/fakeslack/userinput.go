@@ -14,8 +14,9 @@ import (
 // real type, and each option picked as the view defines it, text and all.
 // It refuses what no person can give the element (see offeredOption and
 // checkTyped): a test that means to send such a value sends a crafted
-// payload instead (Forged).
-func stateValue(el, given map[string]any) (map[string]any, error) {
+// payload instead (Forged). isUser says whether an id is a user the
+// workspace's user pickers offer.
+func stateValue(el, given map[string]any, isUser func(id string) bool) (map[string]any, error) {
 	if err := checkShape(el, given); err != nil {
 		return nil, err
 	}
@@ -49,7 +50,48 @@ func stateValue(el, given map[string]any) (map[string]any, error) {
 	if err := checkTyped(el, v); err != nil {
 		return nil, err
 	}
+	if err := checkUsers(el, v, isUser); err != nil {
+		return nil, err
+	}
 	return v, nil
+}
+
+// checkUsers refuses a pick, in a users_select or multi_users_select, of
+// an id that is not a user: Slack's user pickers "populate [their] options
+// with a list of Slack users visible to the current user in the active
+// workspace" (select-menu-element, multi-select-menu-element), so a
+// channel id, or a user the workspace does not have, is never picked. A
+// user of another workspace met through a Slack Connect channel is
+// visible there, and the fake's directory may hold one (User.TeamID): it
+// is taken.
+func checkUsers(el, v map[string]any, isUser func(string) bool) error {
+	typ, _ := el["type"].(string)
+	var ids []string
+	switch typ {
+	case "users_select":
+		if id, ok := v["selected_user"].(string); ok && id != "" {
+			ids = append(ids, id)
+		}
+	case "multi_users_select":
+		switch list := v["selected_users"].(type) {
+		case []string:
+			ids = list
+		case []any:
+			for _, x := range list {
+				id, ok := x.(string)
+				if !ok {
+					return fmt.Errorf("%s: a picked user is an id, not %v", typ, x)
+				}
+				ids = append(ids, id)
+			}
+		}
+	}
+	for _, id := range ids {
+		if !isUser(id) {
+			return fmt.Errorf("%s: %q is not a user of the workspace: Slack's user picker offers only its users; send a crafted payload with Forged", typ, id)
+		}
+	}
+	return nil
 }
 
 // checkShape refuses a value given for an element of another type (a

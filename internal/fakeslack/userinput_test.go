@@ -344,3 +344,79 @@ func TestEmptyValuesAreSentAsSlackSendsThem(t *testing.T) {
 		}
 	}
 }
+
+// Slack's user pickers offer the users visible to the person picking: a
+// channel's id, or an id the workspace has no user for, is never picked,
+// in a form or in a message. A user of another workspace met through
+// Slack Connect is visible, and is taken; a crafted submission (Forged)
+// sends anything.
+func TestUserPickersOfferOnlyUsers(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	api := apiClient(fake)
+	fake.AddUser(User{ID: "U0ALICE", Name: "alice"})
+	fake.AddUser(User{ID: "U0BOB", Name: "bob"})
+	fake.AddUser(User{ID: "U0EXT", Name: "ext", TeamID: "T0OTHER"})
+	modal := sessionModal("People")
+	modal.Blocks.BlockSet = append(modal.Blocks.BlockSet,
+		slack.NewInputBlock("rep", label("Rep"), nil, slack.NewOptionsSelectBlockElement(slack.OptTypeUser, nil, "rep")),
+		slack.NewInputBlock("reps", label("Reps"), nil, slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, nil, "reps")),
+	)
+	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), modal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := opened.View.ID
+	for _, tt := range []struct {
+		name   string
+		values map[string]map[string]any
+		ok     bool
+	}{
+		{"a channel", map[string]map[string]any{"rep": {"rep": UserValue("C0GENERAL")}}, false},
+		{"no such user", map[string]map[string]any{"rep": {"rep": UserValue("U0NOBODY")}}, false},
+		{"a channel among users", map[string]map[string]any{"reps": {"reps": UsersValue("U0BOB", "C0GENERAL")}}, false},
+		{"a user", map[string]map[string]any{"rep": {"rep": UserValue("U0BOB")}}, true},
+		{"users, one through Slack Connect", map[string]map[string]any{"reps": {"reps": UsersValue("U0BOB", "U0EXT")}}, true},
+	} {
+		err := fake.TypeInView("U0ALICE", id, tt.values)
+		if tt.ok && err != nil {
+			t.Errorf("%s: %v, want it taken", tt.name, err)
+		}
+		if !tt.ok {
+			if err == nil || !strings.Contains(err.Error(), "not a user") {
+				t.Errorf("%s: %v, want a refusal", tt.name, err)
+			}
+			if _, err := fake.SubmitView(ctx, "U0ALICE", id, tt.values); err == nil {
+				t.Errorf("a submission picking %s was sent", tt.name)
+			}
+		}
+	}
+
+	_, ts, err := api.PostMessageContext(ctx, "U0ALICE", slack.MsgOptionBlocks(
+		slack.NewActionBlock("who", slack.NewOptionsSelectBlockElement(slack.OptTypeUser, nil, "who")), buttonsBlock("go", [2]string{"go", "1"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.ClickButton(ctx, "U0ALICE", "U0ALICE", ts, "go", MessageState(map[string]map[string]any{"who": {"who": UserValue("C0GENERAL")}})); err == nil {
+		t.Error("a click with a channel picked in a message's user select was sent")
+	}
+
+	in, err := fake.SubmitView(ctx, "U0ALICE", id, map[string]map[string]any{"notes": {"notes_input": TextValue("n")}},
+		Forged(map[string]map[string]any{"rep": {"rep": UserValue("C0GENERAL")}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+	_ = sm.Ack(*evt.Request)
+	if _, err := fake.AwaitAck(ctx, in.EnvelopeID); err != nil {
+		t.Fatal(err)
+	}
+	st := evt.Data.(slack.InteractionCallback).View.State.Values
+	if got := st["rep"]["rep"].SelectedUser; got != "C0GENERAL" {
+		t.Errorf("a forged pick sent %q, want C0GENERAL", got)
+	}
+	if got := st["reps"]["reps"].SelectedUsers; len(got) != 2 || got[1] != "U0EXT" {
+		t.Errorf("the users picked sent %v, want U0BOB and U0EXT", got)
+	}
+}

@@ -85,6 +85,15 @@ func (s *Server) checkUserLocked(id string) string {
 	return ""
 }
 
+// pickableUserLocked reports whether a user picker (users_select,
+// multi_users_select) offers id: a user of the directory, of the fake's
+// workspace or met through Slack Connect. As with checkUserLocked, any id
+// is taken until the first AddUser, so tests that do not care about the
+// directory need not fill it.
+func (s *Server) pickableUserLocked(id string) bool {
+	return !s.st.directoryUsed || s.st.userByID[id] != nil
+}
+
 // homeLocked is u's home workspace and Enterprise Grid organisation.
 func (s *Server) homeLocked(u *User) (team, enterprise string) {
 	team, enterprise = u.TeamID, u.EnterpriseID

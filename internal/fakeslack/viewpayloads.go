@@ -160,9 +160,9 @@ func asMap(x any) (map[string]any, error) {
 
 // mergeStateLocked fits values into v's state; every block and action must
 // exist in the view, as Slack only reports elements the view has.
-func mergeStateLocked(v *view, values map[string]map[string]any) error {
+func (s *Server) mergeStateLocked(v *view, values map[string]map[string]any) error {
 	blocks, _ := v.def["blocks"].([]any)
-	if err := fitValues(blocks, v.state, values); err != nil {
+	if err := fitValues(blocks, v.state, values, s.pickableUserLocked); err != nil {
 		return fmt.Errorf("view %s: %w", v.id, err)
 	}
 	return nil
@@ -171,9 +171,10 @@ func mergeStateLocked(v *view, values map[string]map[string]any) error {
 // fitValues fits values into state (block_id -> action_id -> value), each
 // to the element of blocks it belongs to; every block and action must
 // exist in blocks, as Slack only reports elements the surface has, and
-// every value must be one a person can give its element (stateValue). On
-// a refusal state is left as it was.
-func fitValues(blocks []any, state, values map[string]map[string]any) error {
+// every value must be one a person can give its element (stateValue;
+// isUser says which ids a user picker offers). On a refusal state is left
+// as it was.
+func fitValues(blocks []any, state, values map[string]map[string]any, isUser func(string) bool) error {
 	fitted := map[string]map[string]any{}
 	for blockID, actions := range values {
 		for actionID, given := range actions {
@@ -185,7 +186,7 @@ func fitValues(blocks []any, state, values map[string]map[string]any) error {
 			if err != nil {
 				return fmt.Errorf("value of %s/%s: %w", blockID, actionID, err)
 			}
-			val, err := stateValue(el, gm)
+			val, err := stateValue(el, gm, isUser)
 			if err != nil {
 				return fmt.Errorf("%s/%s: %w", blockID, actionID, err)
 			}
@@ -287,7 +288,7 @@ func (s *Server) ClickViewAction(ctx context.Context, userID, viewID, blockID, a
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("view action %s: input block %s has no dispatch_action: Slack sends no block_actions for it", actionID, blockID)
 	}
-	if err := mergeStateLocked(v, state); err != nil {
+	if err := s.mergeStateLocked(v, state); err != nil {
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("view action %s: %w", actionID, err)
 	}
@@ -344,7 +345,7 @@ func (s *Server) TypeInView(userID, viewID string, values map[string]map[string]
 	if why := s.usableByLocked(v, userID); why != "" {
 		return fmt.Errorf("type in view %s: %s", viewID, why)
 	}
-	if err := mergeStateLocked(v, values); err != nil {
+	if err := s.mergeStateLocked(v, values); err != nil {
 		return fmt.Errorf("type in view: %w", err)
 	}
 	return nil
@@ -386,7 +387,7 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values m
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("submit view %s: %s", viewID, why)
 	}
-	if err := mergeStateLocked(v, values); err != nil {
+	if err := s.mergeStateLocked(v, values); err != nil {
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("submit view: %w", err)
 	}
