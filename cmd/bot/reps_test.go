@@ -24,25 +24,34 @@ func errorsAck(t *testing.T, ack json.RawMessage) map[string]string {
 
 // A bot or a deactivated account Coachlog has never seen, picked in the
 // form, is refused inline on the reps block: Slack is asked at submission.
+// So is an id Slack knows no user by, which Slack's user picker never
+// gives: only a crafted submission carries one.
 func TestFormRefusesBotsAndDeactivatedPeopleNeverSeen(t *testing.T) {
 	b := startBot(t)
 	b.fake.AddUser(fakeslack.User{ID: "U0ROBOT", Name: "robot", RealName: "Deal Robot", IsBot: true})
 	b.fake.AddUser(fakeslack.User{ID: "U0GONE", Name: "gone", RealName: "Gone Person", Deleted: true})
 	now := b.today("America/New_York")
 	for _, tt := range []struct {
-		name string
-		reps []string
-		kind string
-		want string
+		name   string
+		reps   []string
+		kind   string
+		want   string
+		forged bool
 	}{
-		{"a bot", []string{"U0ROBOT"}, "one_on_one", "Deal Robot is an app"},
-		{"a deactivated account", []string{"U0GONE"}, "one_on_one", "Gone Person is deactivated"},
-		{"one of a team", []string{rep, "U0GONE"}, "team_meeting", "Gone Person is deactivated"},
-		{"not a member", []string{"U0STRANGER"}, "one_on_one", "not a member"},
+		{"a bot", []string{"U0ROBOT"}, "one_on_one", "Deal Robot is an app", false},
+		{"a deactivated account", []string{"U0GONE"}, "one_on_one", "Gone Person is deactivated", false},
+		{"one of a team", []string{rep, "U0GONE"}, "team_meeting", "Gone Person is deactivated", false},
+		{"not a member", []string{"U0STRANGER"}, "one_on_one", "not a member", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			viewID, _ := b.openModal("")
-			_, ack := b.submit(viewID, values(tt.reps, tt.kind, now, "30", ""))
+			v := values(tt.reps, tt.kind, now, "30", "")
+			var crafted map[string]map[string]any
+			if tt.forged {
+				crafted = map[string]map[string]any{"reps": v["reps"]}
+				v["reps"] = map[string]any{"reps": fakeslack.UsersValue(rep)}
+			}
+			ack := b.submitAs(mgr, viewID, v, fakeslack.Forged(crafted)).Payload
 			if got := errorsAck(t, ack)["reps"]; !strings.Contains(got, tt.want) {
 				t.Errorf("reps error = %q, want it to say %q", got, tt.want)
 			}
