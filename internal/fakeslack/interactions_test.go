@@ -141,7 +141,7 @@ func TestModalActionSubmitAndAckOutcomes(t *testing.T) {
 			slack.NewInputBlock("date", label("Date"), nil, slack.NewDatePickerBlockElement("date_pick")),
 			slack.NewInputBlock("kind", label("Kind"), nil, kind),
 			slack.NewInputBlock("people", label("People"), nil, slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, nil, "people_pick")),
-			slack.NewInputBlock("notes", label("Notes"), nil, slack.NewPlainTextInputBlockElement(nil, "notes_input")),
+			slack.NewInputBlock("notes", label("Notes"), nil, slack.NewPlainTextInputBlockElement(nil, "notes_input")).WithOptional(true),
 			slack.NewActionBlock("tools", slack.NewButtonBlockElement("add_goal", "g", label("Add goal"))),
 		}},
 	}
@@ -357,9 +357,9 @@ func TestUntouchedInputsSubmitTheirInitialValues(t *testing.T) {
 			slack.NewInputBlock("kind", label("Kind"), nil, kind),
 			slack.NewInputBlock("date", label("Date"), nil, date),
 			slack.NewInputBlock("people", label("People"), nil, people),
-			slack.NewInputBlock("notes", label("Notes"), nil, notes),
+			slack.NewInputBlock("notes", label("Notes"), nil, notes).WithOptional(true),
 			slack.NewInputBlock("minutes", label("Minutes"), nil, minutes),
-			slack.NewInputBlock("follow", label("Follow up"), nil, slack.NewDatePickerBlockElement("follow_pick")),
+			slack.NewInputBlock("follow", label("Follow up"), nil, slack.NewDatePickerBlockElement("follow_pick")).WithOptional(true),
 		}},
 	}
 	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), modal)
@@ -403,7 +403,8 @@ func label(s string) *slack.TextBlockObject {
 // reports it, in a view_submission and in block_actions from the view:
 // under its own state field, with its initial value or empty (null, or []
 // for a list), wherever it sits (slackmachine_view_submission.json has a
-// section's datepicker). Elements without state are left out.
+// section's datepicker). Elements without state are left out. The inputs
+// are optional, as only those may be submitted empty.
 func TestUntouchedElementsOfEveryType(t *testing.T) {
 	richText := `{"type":"rich_text","elements":[{"type":"rich_text_section","elements":[{"type":"text","text":"hi"}]}]}`
 	for _, tc := range []struct {
@@ -411,36 +412,36 @@ func TestUntouchedElementsOfEveryType(t *testing.T) {
 		block string // a block with block_id "b" and one element with action_id "a"
 		want  string // the state value of b/a; "" when Slack reports none
 	}{
-		{"plain_text_input", input("b", "L", `{"type":"plain_text_input","action_id":"a"}`), `{"type":"plain_text_input","value":null}`},
-		{"plain_text_input with initial_value", input("b", "L", `{"type":"plain_text_input","action_id":"a","initial_value":"x"}`), `{"type":"plain_text_input","value":"x"}`},
-		{"number_input", input("b", "L", `{"type":"number_input","action_id":"a","is_decimal_allowed":false,"initial_value":"30"}`), `{"type":"number_input","value":"30"}`},
-		{"email_text_input", input("b", "L", `{"type":"email_text_input","action_id":"a"}`), `{"type":"email_text_input","value":null}`},
-		{"url_text_input", input("b", "L", `{"type":"url_text_input","action_id":"a","initial_value":"https://a.example"}`), `{"type":"url_text_input","value":"https://a.example"}`},
-		{"rich_text_input", input("b", "L", `{"type":"rich_text_input","action_id":"a"}`), `{"type":"rich_text_input","rich_text_value":{"type":"rich_text","elements":[]}}`},
-		{"rich_text_input with initial_value", input("b", "L", `{"type":"rich_text_input","action_id":"a","initial_value":`+richText+`}`),
+		{"plain_text_input", optionalInput("b", "L", `{"type":"plain_text_input","action_id":"a"}`), `{"type":"plain_text_input","value":null}`},
+		{"plain_text_input with initial_value", optionalInput("b", "L", `{"type":"plain_text_input","action_id":"a","initial_value":"x"}`), `{"type":"plain_text_input","value":"x"}`},
+		{"number_input", optionalInput("b", "L", `{"type":"number_input","action_id":"a","is_decimal_allowed":false,"initial_value":"30"}`), `{"type":"number_input","value":"30"}`},
+		{"email_text_input", optionalInput("b", "L", `{"type":"email_text_input","action_id":"a"}`), `{"type":"email_text_input","value":null}`},
+		{"url_text_input", optionalInput("b", "L", `{"type":"url_text_input","action_id":"a","initial_value":"https://a.example"}`), `{"type":"url_text_input","value":"https://a.example"}`},
+		{"rich_text_input", optionalInput("b", "L", `{"type":"rich_text_input","action_id":"a"}`), `{"type":"rich_text_input","rich_text_value":{"type":"rich_text","elements":[]}}`},
+		{"rich_text_input with initial_value", optionalInput("b", "L", `{"type":"rich_text_input","action_id":"a","initial_value":`+richText+`}`),
 			`{"type":"rich_text_input","rich_text_value":` + richText + `}`},
-		{"datepicker", input("b", "L", `{"type":"datepicker","action_id":"a"}`), `{"type":"datepicker","selected_date":null}`},
-		{"timepicker", input("b", "L", `{"type":"timepicker","action_id":"a","initial_time":"09:30"}`), `{"type":"timepicker","selected_time":"09:30"}`},
-		{"datetimepicker", input("b", "L", `{"type":"datetimepicker","action_id":"a"}`), `{"type":"datetimepicker","selected_date_time":null}`},
-		{"datetimepicker with initial_date_time", input("b", "L", `{"type":"datetimepicker","action_id":"a","initial_date_time":1628633820}`),
+		{"datepicker", optionalInput("b", "L", `{"type":"datepicker","action_id":"a"}`), `{"type":"datepicker","selected_date":null}`},
+		{"timepicker", optionalInput("b", "L", `{"type":"timepicker","action_id":"a","initial_time":"09:30"}`), `{"type":"timepicker","selected_time":"09:30"}`},
+		{"datetimepicker", optionalInput("b", "L", `{"type":"datetimepicker","action_id":"a"}`), `{"type":"datetimepicker","selected_date_time":null}`},
+		{"datetimepicker with initial_date_time", optionalInput("b", "L", `{"type":"datetimepicker","action_id":"a","initial_date_time":1628633820}`),
 			`{"type":"datetimepicker","selected_date_time":1628633820}`},
-		{"static_select", input("b", "L", `{"type":"static_select","action_id":"a","options":[`+opt("1", "One")+`],"initial_option":`+opt("1", "One")+`}`),
+		{"static_select", optionalInput("b", "L", `{"type":"static_select","action_id":"a","options":[`+opt("1", "One")+`],"initial_option":`+opt("1", "One")+`}`),
 			`{"type":"static_select","selected_option":` + opt("1", "One") + `}`},
-		{"external_select", input("b", "L", `{"type":"external_select","action_id":"a"}`), `{"type":"external_select","selected_option":null}`},
-		{"users_select", input("b", "L", `{"type":"users_select","action_id":"a","initial_user":"U0BOB"}`), `{"type":"users_select","selected_user":"U0BOB"}`},
-		{"conversations_select", input("b", "L", `{"type":"conversations_select","action_id":"a"}`), `{"type":"conversations_select","selected_conversation":null}`},
-		{"channels_select", input("b", "L", `{"type":"channels_select","action_id":"a","initial_channel":"C0TEAM"}`), `{"type":"channels_select","selected_channel":"C0TEAM"}`},
-		{"multi_static_select", input("b", "L", `{"type":"multi_static_select","action_id":"a","options":[`+opt("1", "One")+`]}`), `{"type":"multi_static_select","selected_options":[]}`},
-		{"multi_external_select", input("b", "L", `{"type":"multi_external_select","action_id":"a"}`), `{"type":"multi_external_select","selected_options":[]}`},
-		{"multi_users_select", input("b", "L", `{"type":"multi_users_select","action_id":"a","initial_users":["U0BOB"]}`), `{"type":"multi_users_select","selected_users":["U0BOB"]}`},
-		{"multi_conversations_select", input("b", "L", `{"type":"multi_conversations_select","action_id":"a"}`), `{"type":"multi_conversations_select","selected_conversations":[]}`},
-		{"multi_conversations_select with initial_conversations", input("b", "L", `{"type":"multi_conversations_select","action_id":"a","initial_conversations":["C0TEAM"]}`),
+		{"external_select", optionalInput("b", "L", `{"type":"external_select","action_id":"a"}`), `{"type":"external_select","selected_option":null}`},
+		{"users_select", optionalInput("b", "L", `{"type":"users_select","action_id":"a","initial_user":"U0BOB"}`), `{"type":"users_select","selected_user":"U0BOB"}`},
+		{"conversations_select", optionalInput("b", "L", `{"type":"conversations_select","action_id":"a"}`), `{"type":"conversations_select","selected_conversation":null}`},
+		{"channels_select", optionalInput("b", "L", `{"type":"channels_select","action_id":"a","initial_channel":"C0TEAM"}`), `{"type":"channels_select","selected_channel":"C0TEAM"}`},
+		{"multi_static_select", optionalInput("b", "L", `{"type":"multi_static_select","action_id":"a","options":[`+opt("1", "One")+`]}`), `{"type":"multi_static_select","selected_options":[]}`},
+		{"multi_external_select", optionalInput("b", "L", `{"type":"multi_external_select","action_id":"a"}`), `{"type":"multi_external_select","selected_options":[]}`},
+		{"multi_users_select", optionalInput("b", "L", `{"type":"multi_users_select","action_id":"a","initial_users":["U0BOB"]}`), `{"type":"multi_users_select","selected_users":["U0BOB"]}`},
+		{"multi_conversations_select", optionalInput("b", "L", `{"type":"multi_conversations_select","action_id":"a"}`), `{"type":"multi_conversations_select","selected_conversations":[]}`},
+		{"multi_conversations_select with initial_conversations", optionalInput("b", "L", `{"type":"multi_conversations_select","action_id":"a","initial_conversations":["C0TEAM"]}`),
 			`{"type":"multi_conversations_select","selected_conversations":["C0TEAM"]}`},
-		{"multi_channels_select", input("b", "L", `{"type":"multi_channels_select","action_id":"a","initial_channels":["C0TEAM"]}`), `{"type":"multi_channels_select","selected_channels":["C0TEAM"]}`},
-		{"checkboxes", input("b", "L", `{"type":"checkboxes","action_id":"a","options":[`+opt("1", "One")+`],"initial_options":[`+opt("1", "One")+`]}`),
+		{"multi_channels_select", optionalInput("b", "L", `{"type":"multi_channels_select","action_id":"a","initial_channels":["C0TEAM"]}`), `{"type":"multi_channels_select","selected_channels":["C0TEAM"]}`},
+		{"checkboxes", optionalInput("b", "L", `{"type":"checkboxes","action_id":"a","options":[`+opt("1", "One")+`],"initial_options":[`+opt("1", "One")+`]}`),
 			`{"type":"checkboxes","selected_options":[` + opt("1", "One") + `]}`},
-		{"radio_buttons", input("b", "L", `{"type":"radio_buttons","action_id":"a","options":[`+opt("1", "One")+`]}`), `{"type":"radio_buttons","selected_option":null}`},
-		{"file_input", input("b", "L", `{"type":"file_input","action_id":"a"}`), `{"type":"file_input","files":[]}`},
+		{"radio_buttons", optionalInput("b", "L", `{"type":"radio_buttons","action_id":"a","options":[`+opt("1", "One")+`]}`), `{"type":"radio_buttons","selected_option":null}`},
+		{"file_input", optionalInput("b", "L", `{"type":"file_input","action_id":"a"}`), `{"type":"file_input","files":[]}`},
 		{"a section's datepicker", `{"type":"section","block_id":"b","text":` + mrkdwnText("Pick") + `,"accessory":{"type":"datepicker","action_id":"a","initial_date":"1990-04-28"}}`,
 			`{"type":"datepicker","selected_date":"1990-04-28"}`},
 		{"an actions block's select", `{"type":"actions","block_id":"b","elements":[{"type":"static_select","action_id":"a","options":[` + opt("1", "One") + `]}]}`,

@@ -420,3 +420,83 @@ func TestUserPickersOfferOnlyUsers(t *testing.T) {
 		t.Errorf("the users picked sent %v, want U0BOB and U0EXT", got)
 	}
 }
+
+// Slack's client does not submit a modal while an input not set optional
+// (input-block: optional "Defaults to false") is empty: the fake refuses
+// the submission, naming the block, and sends nothing. An input filled by
+// its initial value is not empty; one cleared is. A crafted submission
+// (Forged) may leave empty the blocks it gives values for, and only those.
+func TestARequiredInputLeftEmptyIsNotSubmitted(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	api := apiClient(fake)
+	kind := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "kind", slack.NewOptionBlockObject("a", label("Alpha"), nil))
+	kind.InitialOption = slack.NewOptionBlockObject("a", label("Alpha"), nil)
+	modal := sessionModal("Required")
+	modal.Blocks.BlockSet = append(modal.Blocks.BlockSet,
+		slack.NewInputBlock("title", label("Title"), nil, slack.NewPlainTextInputBlockElement(nil, "title")),
+		slack.NewInputBlock("reps", label("Reps"), nil, slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, nil, "reps")),
+		slack.NewInputBlock("kept", label("Kept"), nil, slack.NewCheckboxGroupsBlockElement("kept", slack.NewOptionBlockObject("1", label("One"), nil))),
+		slack.NewInputBlock("kind", label("Kind"), nil, kind),
+	)
+	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), modal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := opened.View.ID
+	full := func() map[string]map[string]any {
+		return map[string]map[string]any{
+			"title": {"title": TextValue("Q3")}, "reps": {"reps": UsersValue("U0BOB")}, "kept": {"kept": CheckboxesValue("1")},
+		}
+	}
+	for _, tt := range []struct {
+		name, block string
+		change      map[string]map[string]any
+	}{
+		{"text left empty", "title", map[string]map[string]any{"title": {"title": TextValue("")}}},
+		{"no user picked", "reps", map[string]map[string]any{"reps": {"reps": UsersValue()}}},
+		{"no box ticked", "kept", map[string]map[string]any{"kept": {"kept": CheckboxesValue()}}},
+		{"a prefilled select cleared", "kind", map[string]map[string]any{"kind": {"kind": map[string]any{"type": "static_select", "selected_option": nil}}}},
+	} {
+		values := full()
+		for k, x := range tt.change {
+			values[k] = x
+		}
+		_, err := fake.SubmitView(ctx, "U0ALICE", id, values)
+		if err == nil || !strings.Contains(err.Error(), `"`+tt.block+`"`) || !strings.Contains(err.Error(), "required") {
+			t.Errorf("%s: %v, want a refusal naming block %q", tt.name, err, tt.block)
+		}
+		// Put back what the person had before trying.
+		if err := fake.TypeInView("U0ALICE", id, full()); err != nil {
+			t.Fatal(err)
+		}
+		if err := fake.TypeInView("U0ALICE", id, map[string]map[string]any{"kind": {"kind": OptionValue("a")}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := fake.SubmitView(ctx, "U0ALICE", id, map[string]map[string]any{"title": {"title": TextValue("")}},
+		Forged(map[string]map[string]any{"reps": {"reps": UsersValue()}})); err == nil || !strings.Contains(err.Error(), `"title"`) {
+		t.Errorf("a forged submission left empty a block it does not craft: %v, want a refusal naming title", err)
+	}
+	if err := fake.TypeInView("U0ALICE", id, full()); err != nil {
+		t.Fatal(err)
+	}
+
+	// Forged may leave empty what it crafts; the notes, optional, stay
+	// empty; the kind submits its initial option.
+	in, err := fake.SubmitView(ctx, "U0ALICE", id, nil, Forged(map[string]map[string]any{"reps": {"reps": UsersValue()}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+	_ = sm.Ack(*evt.Request)
+	if _, err := fake.AwaitAck(ctx, in.EnvelopeID); err != nil {
+		t.Fatal(err)
+	}
+	st := evt.Data.(slack.InteractionCallback).View.State.Values
+	if len(st["reps"]["reps"].SelectedUsers) != 0 || st["title"]["title"].Value != "Q3" || st["kind"]["kind"].SelectedOption.Value != "a" {
+		t.Errorf("the forged submission sent reps %v, title %q, kind %q; want none, Q3, a",
+			st["reps"]["reps"].SelectedUsers, st["title"]["title"].Value, st["kind"]["kind"].SelectedOption.Value)
+	}
+}

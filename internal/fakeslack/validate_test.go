@@ -86,6 +86,11 @@ func section(text string) string {
 func input(id, label, element string) string {
 	return fmt.Sprintf(`{"type":"input","block_id":%q,"label":%s,"element":%s}`, id, plainText(label), element)
 }
+
+// optionalInput is an input block a person may leave empty.
+func optionalInput(id, label, element string) string {
+	return fmt.Sprintf(`{"type":"input","block_id":%q,"label":%s,"element":%s,"optional":true}`, id, plainText(label), element)
+}
 func sections(n int, text string) string {
 	var out []string
 	for range n {

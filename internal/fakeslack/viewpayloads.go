@@ -364,6 +364,10 @@ func (s *Server) TypeInView(userID, viewID string, values map[string]map[string]
 // says, for a payload the app cannot read; Forged what its state says,
 // for values no person could give.
 //
+// A required input (an input block without "optional": true) left empty
+// is refused, as Slack's client refuses to submit it, unless Forged gives
+// its block a value.
+//
 // Values are only those a person can give, as in TypeInView: a pick among
 // the options the element offers (its state carries the option as the
 // view defines it, text included), text within the input's max_length, a
@@ -392,6 +396,10 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values m
 		return Interaction{}, fmt.Errorf("submit view: %w", err)
 	}
 	v.state = fullStateLocked(v)
+	if err := checkRequired(v.def, v.state, cfg.forged); err != nil {
+		s.mu.Unlock()
+		return Interaction{}, fmt.Errorf("submit view %s: %w", viewID, err)
+	}
 	in := Interaction{TriggerID: s.issueTriggerLocked(userID, viewID)}
 	viewObj := s.viewObjectLocked(v)
 	if cfg.forged != nil {
@@ -416,6 +424,53 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values m
 		return in, fmt.Errorf("submit view %s: %w", viewID, err)
 	}
 	return in, nil
+}
+
+// checkRequired refuses the submission of a view whose state leaves empty
+// a required input: an input block's optional "indicates whether the input
+// element may be empty when a user submits the modal. Defaults to false"
+// (input-block), and Slack's client will not submit the modal until the
+// person fills every input not set optional. The blocks a crafted
+// submission (Forged) gives values for are its own affair: a test of the
+// app's own check of a missing value forges the empty value.
+func checkRequired(def map[string]any, state, forged map[string]map[string]any) error {
+	blocks, _ := def["blocks"].([]any)
+	for _, b := range blocks {
+		bm, _ := b.(map[string]any)
+		if bm["type"] != "input" || bm["optional"] == true {
+			continue
+		}
+		blockID, _ := bm["block_id"].(string)
+		if _, crafted := forged[blockID]; crafted {
+			continue
+		}
+		for _, el := range elementsOf(bm) {
+			actionID, _ := el["action_id"].(string)
+			if val, _ := state[blockID][actionID].(map[string]any); leftEmpty(el, val) {
+				label, _ := bm["label"].(map[string]any)
+				return fmt.Errorf("input block %q (%q) is required (it has no \"optional\": true) and left empty: Slack's client does not submit the view until it is filled; give it a value, or craft the submission with Forged",
+					blockID, label["text"])
+			}
+		}
+	}
+	return nil
+}
+
+// leftEmpty reports whether val, el's state value, is what an element
+// nobody filled in reports (see untouchedValue and emptyAsSlackSends): a
+// null single value, an empty list, a rich text with no elements.
+func leftEmpty(el, val map[string]any) bool {
+	typ, _ := el["type"].(string)
+	f, stateful := stateFields[typ]
+	if !stateful {
+		return false
+	}
+	x := val[f.key]
+	if typ == "rich_text_input" {
+		rt, _ := x.(map[string]any)
+		return isEmpty(rt["elements"])
+	}
+	return isEmpty(x)
 }
 
 // forgedState is state with the values of forged put over it as given;

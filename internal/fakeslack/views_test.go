@@ -21,7 +21,7 @@ func sessionModal(title string) slack.ModalViewRequest {
 		ExternalID: "session-" + title,
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
 			slack.NewInputBlock("notes", slack.NewTextBlockObject(slack.PlainTextType, "Notes", false, false), nil,
-				slack.NewPlainTextInputBlockElement(nil, "notes_input")),
+				slack.NewPlainTextInputBlockElement(nil, "notes_input")).WithOptional(true),
 		}},
 	}
 }
@@ -357,7 +357,8 @@ func TestAnUpdateKeepsOnlyPicksTheNewOptionsOffer(t *testing.T) {
 		return slack.ModalViewRequest{
 			Type: slack.VTModal, Title: label("Log"), Submit: label("Save"), CallbackID: "log",
 			Blocks: slack.Blocks{BlockSet: []slack.Block{
-				slack.NewInputBlock("kind", label("Kind"), nil, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "kind", opts(kinds...)...)),
+				// Optional: the update takes the kind picked away, and the form is submitted without one.
+				slack.NewInputBlock("kind", label("Kind"), nil, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "kind", opts(kinds...)...)).WithOptional(true),
 				slack.NewInputBlock("role", label("Role"), nil, slack.NewRadioButtonsBlockElement("role", opts(roles...)...)),
 				slack.NewInputBlock("kept", label("Kept"), nil, slack.NewCheckboxGroupsBlockElement("kept", opts(ticks...)...)),
 				slack.NewInputBlock("skills", label("Skills"), nil,
