@@ -149,7 +149,9 @@ func ViewFields(fields map[string]any) EnvelopeOption {
 // TextValue, OptionValue...) in the submission's state as given, over what
 // the user typed and picked, without the checks SubmitView makes: an
 // option the form does not offer, text past an input's max_length, a
-// number out of its bounds. Slack's client never sends such a submission;
+// number out of its bounds, a value of another element's shape, an id no
+// user picker offers, a required input left empty (only in the blocks
+// Forged gives values for). Slack's client never sends such a submission;
 // it is for a test of the app's own checks against a crafted payload. The
 // view keeps what the user typed, as a crafted payload changes nothing in
 // Slack's view. Forged(nil) crafts nothing.

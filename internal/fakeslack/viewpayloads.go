@@ -333,7 +333,8 @@ func (s *Server) ClickViewAction(ctx context.Context, userID, viewID, blockID, a
 // the view's state, as what the user sees, through a views.update that
 // keeps their block_id and action_id, and go with the submission. A value
 // no person could give the element (an option it does not offer, text
-// past its max_length, a number out of its bounds, a malformed date) is
+// past its max_length, a number out of its bounds, a malformed date, a
+// value made for another kind of element, an id no user picker offers) is
 // refused, and the view's state is left as it was.
 func (s *Server) TypeInView(userID, viewID string, values map[string]map[string]any) error {
 	s.mu.Lock()
@@ -371,8 +372,10 @@ func (s *Server) TypeInView(userID, viewID string, values map[string]map[string]
 // Values are only those a person can give, as in TypeInView: a pick among
 // the options the element offers (its state carries the option as the
 // view defines it, text included), text within the input's max_length, a
-// number within its bounds, a date as the picker gives it. Anything else
-// is refused and nothing is sent; Forged sends a crafted value instead.
+// number within its bounds, a date as the picker gives it, a user of the
+// workspace in a user picker, each in its element's own shape. Anything
+// else is refused and nothing is sent; Forged sends a crafted value
+// instead.
 //
 // Only the user the modal was opened for can submit it, and only while it
 // is the top view of its stack (see usableByLocked); anything else is
