@@ -61,8 +61,14 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 		return b.deliverAs(ctx, m, prior, textMessage(r.Text))
 	}
 	s, err := b.svc.Session(ctx, m.SessionID)
-	if err != nil {
+	switch {
+	case coaching.ErrorCode(err) == coaching.ENotFound:
 		return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("render %s: %w", m.Kind, err)}
+	case err != nil:
+		// A read that gave up (a locked table, a statement timeout) or
+		// a connection lost is no verdict on the message: it is sent
+		// again after the backoff, as a send Slack failed would be.
+		return nil, fmt.Errorf("render %s: %w", m.Kind, err)
 	}
 	var msg message
 	switch m.Kind {
