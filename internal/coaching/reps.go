@@ -188,10 +188,7 @@ func (s *Service) repUpdate(ctx context.Context, a RepAction, action string, ext
 			if err != nil {
 				return err
 			}
-			// The manager's Home shows the answer (each recent session's
-			// badge, the unconfirmed insight): a tab left open would show
-			// the session waiting until reopened.
-			msgs = append(append(msgs, follow...), homePublish(sess.ManagerID))
+			msgs = append(msgs, follow...)
 		}
 		if extra != nil {
 			msgs = append(msgs, extra(out)...)
