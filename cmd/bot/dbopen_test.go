@@ -33,11 +33,22 @@ func TestReadOnlyCommandsOnAnEmptyPostgresSayHowToCreateIt(t *testing.T) {
 // postgres://…: open postgres://…: failed to connect" said it twice, the
 // URL pushing the reason off an operator's screen.
 func TestADatabaseThatDoesNotOpenIsNamedOnce(t *testing.T) {
-	for _, tc := range []struct{ db, name string }{
-		{"postgres://coach:s3cret@127.0.0.1:1/coachlog?sslmode=disable&connect_timeout=2", "postgres://coach@127.0.0.1:1/coachlog"},
-		{"postgres://coach:s3cret@127.0.0.1:5432/coachlog?sslmode=bogus", "postgres://coach@127.0.0.1:5432/coachlog"},
+	// An SQLite file in a directory that is not there, for a command
+	// that would create it.
+	missing := filepath.Join(t.TempDir(), "nowhere", "c.db")
+	csv := filepath.Join(t.TempDir(), "team.csv")
+	if err := os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\nU0MA,,Mia,manager,,,UTC\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		db, name string
+		args     []string
+	}{
+		{"postgres://coach:s3cret@127.0.0.1:1/coachlog?sslmode=disable&connect_timeout=2", "postgres://coach@127.0.0.1:1/coachlog", []string{"export"}},
+		{"postgres://coach:s3cret@127.0.0.1:5432/coachlog?sslmode=bogus", "postgres://coach@127.0.0.1:5432/coachlog", []string{"export"}},
+		{missing, missing, []string{"roster", "import", csv}},
 	} {
-		_, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": tc.db}, "export")
+		_, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": tc.db}, tc.args...)
 		if err == nil {
 			t.Fatalf("export on %s worked", tc.db)
 		}

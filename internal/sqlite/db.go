@@ -385,10 +385,6 @@ func dsn(path string, opts Options, write bool) string {
 	return fileURI(path) + "?" + q.Encode()
 }
 
-// fileURI is path as an SQLite URI filename, before its query. SQLite
-// decodes %HH escapes in it and ends the name at a ? or a #, so a path
-// holding one of those characters (/backups/coachlog#2.db) would open, and
-// create, another file than the one named: each is escaped.
 // createPrivate creates the database file, when it is not there yet,
 // readable by its owner alone: it holds every note and dispute reason,
 // and SQLite would create it for anyone to read under the usual umask.
@@ -399,12 +395,19 @@ func createPrivate(path string) error {
 	if errors.Is(err, fs.ErrExist) {
 		return nil
 	}
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		return pe.Err // the callers name the path
+	}
 	if err != nil {
 		return err
 	}
 	return f.Close()
 }
 
+// fileURI is path as an SQLite URI filename, before its query. SQLite
+// decodes %HH escapes in it and ends the name at a ? or a #, so a path
+// holding one of those characters (/backups/coachlog#2.db) would open, and
+// create, another file than the one named: each is escaped.
 func fileURI(path string) string {
 	return "file:" + strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
 }
