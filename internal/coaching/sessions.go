@@ -525,7 +525,7 @@ type HomeRequest struct {
 // RequestHome queues a publish of someone's App Home tab, with a notice at
 // its top unless notice is empty.
 func (s *Service) RequestHome(ctx context.Context, userID, notice string) error {
-	m := homePublish(userID)
+	m := Message{Kind: MsgHome, Op: OpPublish, Key: "home:" + userID, To: userID}
 	if notice != "" {
 		payload, err := json.Marshal(HomeRequest{Notice: notice})
 		if err != nil {
@@ -534,12 +534,6 @@ func (s *Service) RequestHome(ctx context.Context, userID, notice string) error 
 		m.Payload = payload
 	}
 	return s.store.Update(ctx, func(tx Tx) error { return tx.Enqueue(ctx, m) })
-}
-
-// homePublish is a publish of someone's App Home tab, rendered as things
-// stand when it is sent; those queued for one person coalesce.
-func homePublish(userID string) Message {
-	return Message{Kind: MsgHome, Op: OpPublish, Key: "home:" + userID, To: userID}
 }
 
 // ProfileChanged records a profile Slack reported changed (user_change), so
