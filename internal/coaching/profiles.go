@@ -124,6 +124,11 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs, 
 		ans := answers[i]
 		if ans.err != nil {
 			s.log.WarnContext(ctx, "Slack profile not read at submission", "user_id", a.id, "err", ans.err)
+			// A manager Slack says is no member, and nothing else vouches
+			// for, is told so for good: "try again" would not change it.
+			if a.rep < 0 && ErrorCode(ans.err) == ENotFound && !(mok && (m.InRoster || !m.ResolvedAt.IsZero())) {
+				return nil, nil, nil, Errorf(EForbidden, "Slack does not list you as a member of this workspace, so nothing was saved: Coachlog logs coaching by its own people only.")
+			}
 			if a.rep >= 0 {
 				r := &reps[a.rep]
 				switch {

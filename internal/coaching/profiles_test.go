@@ -365,13 +365,13 @@ func TestAManagerSlackCannotVouchForMayNotLog(t *testing.T) {
 		dir.slow[id] = true
 	}
 	dir.mu.Unlock()
-	for _, tc := range []struct{ manager, why string }{
-		{"UEXT", "never read, Slack slow"},
-		{"UNOBODY", "never read, not a member"},
+	for _, tc := range []struct{ manager, why, code, says string }{
+		{"UEXT", "never read, Slack slow", coaching.EBusy, "try again"},
+		{"UNOBODY", "never read, not a member", coaching.EForbidden, "does not list you as a member"},
 	} {
 		_, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: tc.manager, Draft: oneOnOne("UANA"), Key: tc.manager})
-		if coaching.ErrorCode(err) != coaching.EBusy || !strings.Contains(coaching.ErrorMessage(err), "try again") {
-			t.Errorf("%s (%s): err = %v, want a refusal asking to try again", tc.manager, tc.why, err)
+		if coaching.ErrorCode(err) != tc.code || !strings.Contains(coaching.ErrorMessage(err), tc.says) {
+			t.Errorf("%s (%s): err = %v, want a %s refusal saying %q", tc.manager, tc.why, err, tc.code, tc.says)
 		}
 	}
 	for _, manager := range []string{"UMGR", "URST"} {
