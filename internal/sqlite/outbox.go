@@ -654,13 +654,12 @@ func (s *Store) PostStatus(ctx context.Context, key string) (string, error) {
 // what was sent stays as it is. It reads the failed messages' own index
 // (outbox_failed), whatever the outbox keeps.
 func (s *Store) RequeueFailed(ctx context.Context, key string) ([]string, error) {
-	thread := key + ":"
 	var keys []string
 	err := s.Update(ctx, func(ctx2 coaching.Tx) error {
 		t := ctx2.(*tx)
 		var found []string
 		rows, err := t.q.QueryContext(ctx, `SELECT id, msg_key FROM outbox
-			WHERE status = 'failed' AND (msg_key = ? OR substr(msg_key, 1, ?) = ?) ORDER BY id`, key, len(thread), thread)
+			WHERE status = 'failed' AND `+underKey+` ORDER BY id`, underKeyArgs(key)...)
 		if err != nil {
 			return fmt.Errorf("read the failed messages of %s: %w", key, err)
 		}
@@ -692,14 +691,22 @@ func (s *Store) RequeueFailed(ctx context.Context, key string) ([]string, error)
 	return keys, nil
 }
 
+// underKey selects the outbox rows of a message key and of its thread's
+// keys ("key:1", "key:2"...), with underKeyArgs(key).
+const underKey = `(msg_key = ? OR substr(msg_key, 1, ?) = ?)`
+
+func underKeyArgs(key string) []any {
+	thread := key + ":"
+	return []any{key, len(thread), thread}
+}
+
 // PendingUnder returns the keys of the pending messages queued under key
 // and under the keys of its thread ("key:1", "key:2"...), oldest first: a
 // digest's messages an earlier run queued and did not deliver (stopped by
 // a token Slack refused, or by Ctrl-C), for the next run to deliver.
 func (s *Store) PendingUnder(ctx context.Context, key string) ([]string, error) {
-	thread := key + ":"
 	rows, err := s.rq.QueryContext(ctx, `SELECT msg_key FROM outbox
-		WHERE status = 'pending' AND (msg_key = ? OR substr(msg_key, 1, ?) = ?) ORDER BY id`, key, len(thread), thread)
+		WHERE status = 'pending' AND `+underKey+` ORDER BY id`, underKeyArgs(key)...)
 	if err != nil {
 		return nil, fmt.Errorf("read the pending messages of %s: %w", key, err)
 	}
