@@ -3,6 +3,7 @@ package fakeslack
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
 	"strings"
 )
 
@@ -80,26 +81,38 @@ func blockByID(blocks []any, blockID string) map[string]any {
 	return nil
 }
 
+// blockElements yields each interactive element of blocks with its
+// block's id, in order (see elementsOf).
+func blockElements(blocks []any) iter.Seq2[string, map[string]any] {
+	return func(yield func(string, map[string]any) bool) {
+		for _, b := range blocks {
+			bm, _ := b.(map[string]any)
+			if bm == nil {
+				continue
+			}
+			blockID, _ := bm["block_id"].(string)
+			for _, el := range elementsOf(bm) {
+				if !yield(blockID, el) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // findButton finds a button by action_id (and value, when given) and returns
 // its block's id and the button.
 func findButton(blocks []any, actionID string, value *string) (string, map[string]any, error) {
 	var seen []string
-	for _, b := range blocks {
-		bm, _ := b.(map[string]any)
-		if bm == nil {
+	for blockID, el := range blockElements(blocks) {
+		if el["type"] != "button" {
 			continue
 		}
-		for _, el := range elementsOf(bm) {
-			if el["type"] != "button" {
-				continue
-			}
-			id, _ := el["action_id"].(string)
-			v, _ := el["value"].(string)
-			seen = append(seen, fmt.Sprintf("%s=%q", id, v))
-			if id == actionID && (value == nil || v == *value) {
-				blockID, _ := bm["block_id"].(string)
-				return blockID, el, nil
-			}
+		id, _ := el["action_id"].(string)
+		v, _ := el["value"].(string)
+		seen = append(seen, fmt.Sprintf("%s=%q", id, v))
+		if id == actionID && (value == nil || v == *value) {
+			return blockID, el, nil
 		}
 	}
 	want := actionID

@@ -254,22 +254,14 @@ func findAction(blocks []any, actionID string, cfg envelopeConfig) (string, map[
 // and returns its block's id, the menu and the option.
 func findOption(blocks []any, actionID, value string) (string, map[string]any, map[string]any, error) {
 	var seen []string
-	for _, b := range blocks {
-		bm, _ := b.(map[string]any)
-		if bm == nil {
+	for blockID, el := range blockElements(blocks) {
+		if el["action_id"] != actionID || el["type"] == "button" {
 			continue
 		}
-		for _, el := range elementsOf(bm) {
-			if el["action_id"] != actionID || el["type"] == "button" {
-				continue
-			}
-			if opt, ok := optionFor(el, value); ok {
-				blockID, _ := bm["block_id"].(string)
-				return blockID, el, opt, nil
-			}
-			blockID, _ := bm["block_id"].(string)
-			seen = append(seen, blockID)
+		if opt, ok := optionFor(el, value); ok {
+			return blockID, el, opt, nil
 		}
+		seen = append(seen, blockID)
 	}
 	return "", nil, nil, fmt.Errorf("no menu %s with an option %q (menus %s are in blocks: %s)", actionID, value, actionID, strings.Join(seen, ", "))
 }

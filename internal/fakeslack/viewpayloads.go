@@ -225,23 +225,16 @@ func fullState(blocks []any, given map[string]map[string]any) map[string]map[str
 	for blockID, actions := range given {
 		out[blockID] = maps.Clone(actions)
 	}
-	for _, b := range blocks {
-		bm, _ := b.(map[string]any)
-		if bm == nil {
+	for blockID, el := range blockElements(blocks) {
+		actionID, _ := el["action_id"].(string)
+		if _, ok := out[blockID][actionID]; ok {
 			continue
 		}
-		blockID, _ := bm["block_id"].(string)
-		for _, el := range elementsOf(bm) {
-			actionID, _ := el["action_id"].(string)
-			if _, ok := out[blockID][actionID]; ok {
-				continue
+		if val, stateful := untouchedValue(el); stateful {
+			if out[blockID] == nil {
+				out[blockID] = map[string]any{}
 			}
-			if val, stateful := untouchedValue(el); stateful {
-				if out[blockID] == nil {
-					out[blockID] = map[string]any{}
-				}
-				out[blockID][actionID] = val
-			}
+			out[blockID][actionID] = val
 		}
 	}
 	return out
