@@ -409,14 +409,9 @@ func TestASessionOverAYearOldCanBeEditedKeepingItsDate(t *testing.T) {
 			{"the date, to a year ago to the day", func(d *coaching.Draft) { d.OccurredOn = day("2026-12-26") }, ""},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				cur, err := st.Session(ctx, s.ID)
-				if err != nil {
-					t.Fatal(err)
-				}
 				e := d
 				tc.edit(&e)
-				edited, err := svc.EditSession(ctx, coaching.EditRequest{ActorID: "UMGR", SessionID: s.ID, Version: cur.Version,
-					Draft: e, Key: fmt.Sprintf("e%d", i)})
+				cur, edited, err := editAsItStands(t, svc, st, s.ID, e, fmt.Sprintf("e%d", i))
 				if tc.refused == "" {
 					if err != nil {
 						t.Fatalf("edit refused: %v", err)
@@ -436,6 +431,19 @@ func TestASessionOverAYearOldCanBeEditedKeepingItsDate(t *testing.T) {
 			})
 		}
 	})
+}
+
+// editAsItStands submits Max's edit of session id to e, at the version
+// the session has now, as his edit form would; cur is the session before.
+func editAsItStands(t *testing.T, svc *coaching.Service, st *sqlite.Store, id int64, e coaching.Draft, key string) (cur, edited coaching.Session, err error) {
+	t.Helper()
+	ctx := context.Background()
+	cur, err = st.Session(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited, err = svc.EditSession(ctx, coaching.EditRequest{ActorID: "UMGR", SessionID: id, Version: cur.Version, Draft: e, Key: key})
+	return cur, edited, err
 }
 
 // An edit judges again only what it changes against how things stand
@@ -474,14 +482,9 @@ func TestAnEditKeepingAGoneRepOrARetiredSkillIsSaved(t *testing.T) {
 			}, coaching.FieldReps, "UGONE is deactivated in Slack."},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				cur, err := st.Session(ctx, s.ID)
-				if err != nil {
-					t.Fatal(err)
-				}
 				e := d
 				tc.edit(&e)
-				edited, err := svc.EditSession(ctx, coaching.EditRequest{ActorID: "UMGR", SessionID: s.ID, Version: cur.Version,
-					Draft: e, Key: fmt.Sprintf("g%d", i)})
+				cur, edited, err := editAsItStands(t, svc, st, s.ID, e, fmt.Sprintf("g%d", i))
 				if tc.field == "" {
 					if err != nil {
 						t.Fatalf("edit refused: %v", err)
