@@ -125,6 +125,17 @@ func findButton(blocks []any, actionID string, value *string) (string, map[strin
 // optionFor finds the option with value among an element's options or
 // option_groups, so state values carry the option's real text.
 func optionFor(el map[string]any, value string) (map[string]any, bool) {
+	for _, om := range elementOptions(el) {
+		if om["value"] == value {
+			return om, true
+		}
+	}
+	return nil, false
+}
+
+// elementOptions are the options an element offers, those of its
+// option_groups included, in order.
+func elementOptions(el map[string]any) []map[string]any {
 	lists := []any{el["options"]}
 	if groups, ok := el["option_groups"].([]any); ok {
 		for _, g := range groups {
@@ -133,13 +144,14 @@ func optionFor(el map[string]any, value string) (map[string]any, bool) {
 			}
 		}
 	}
+	var out []map[string]any
 	for _, l := range lists {
 		opts, _ := l.([]any)
 		for _, o := range opts {
-			if om, ok := o.(map[string]any); ok && om["value"] == value {
-				return om, true
+			if om, ok := o.(map[string]any); ok {
+				out = append(out, om)
 			}
 		}
 	}
-	return nil, false
+	return out
 }

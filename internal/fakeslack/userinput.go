@@ -254,21 +254,8 @@ func offeredOption(el map[string]any, o any) (map[string]any, error) {
 // error message.
 func optionValues(el map[string]any) []string {
 	var out []string
-	add := func(l any) {
-		opts, _ := l.([]any)
-		for _, o := range opts {
-			if om, ok := o.(map[string]any); ok {
-				out = append(out, strconv.Quote(fmt.Sprint(om["value"])))
-			}
-		}
-	}
-	add(el["options"])
-	if groups, ok := el["option_groups"].([]any); ok {
-		for _, g := range groups {
-			if gm, ok := g.(map[string]any); ok {
-				add(gm["options"])
-			}
-		}
+	for _, om := range elementOptions(el) {
+		out = append(out, strconv.Quote(fmt.Sprint(om["value"])))
 	}
 	if len(out) == 0 {
 		return []string{"none"}
