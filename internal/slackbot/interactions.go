@@ -170,13 +170,8 @@ func (b *Bot) formNotOpened(ctx context.Context, in interaction, nothing, again 
 // when the database gave up (coaching.BusyMessage): the person is told
 // the same thing, in the same words, whatever they clicked.
 func (b *Bot) formNotRead(ctx context.Context, in interaction, nothing, again string) {
-	b.tellFormOutcome(ctx, in, formNotReadText(nothing, again))
-}
-
-// formNotReadText is formNotRead's notice.
-func formNotReadText(nothing, again string) string {
-	return ":warning: " + coaching.BusyMessage + " The form did not open, and " + nothing + ". " +
-		again + "; if it keeps happening, tell whoever runs Coachlog."
+	b.tellFormOutcome(ctx, in, ":warning: "+coaching.BusyMessage+" The form did not open, and "+nothing+". "+
+		again+"; if it keeps happening, tell whoever runs Coachlog.")
 }
 
 // tellFormOutcome says text where the person whose form did not open is:
@@ -655,7 +650,7 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 	var err error
 	key := "view:" + in.View.ID
 	if in.View.CallbackID == cbEdit {
-		d.Skills = withSkills(d.Skills, meta.Unshown)
+		d.Skills = append(d.Skills, meta.Unshown...) // EditSession drops a skill named twice
 		_, err = b.svc.EditSession(bctx, coaching.EditRequest{ActorID: in.User.ID, SessionID: meta.SessionID, Version: meta.Version,
 			SavedAt: meta.savedAt(), Draft: d, Key: key,
 			ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt(), Redelivery: a.redelivered})
@@ -682,18 +677,6 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 	if meta.FromHome {
 		b.republishHome(ctx, in.User.ID, "")
 	}
-}
-
-// withSkills is skills with extra added, those not in it already: the
-// session's skills an edit form could not offer (modalMeta.Unshown) are
-// kept by its save, whatever else it changes.
-func withSkills(skills, extra []string) []string {
-	for _, id := range extra {
-		if !slices.Contains(skills, id) {
-			skills = append(skills, id)
-		}
-	}
-	return skills
 }
 
 func (b *Bot) submitReason(ctx context.Context, a *acker, in interaction, meta modalMeta) {
