@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/coachlog/coachlog/internal/coaching"
-	"github.com/coachlog/coachlog/internal/textcut"
 )
 
 // closeCommitment serves the menu beside a manager's open commitment in
@@ -116,8 +115,5 @@ func closedNotice(c coaching.Commitment) string {
 	return ":white_check_mark: Marked *kept*: " + noticeText(c) + "."
 }
 
-// noticeText names a commitment in a notice: its text, cut as a list
-// shows it, escaped, and the day it was made.
-func noticeText(c coaching.Commitment) string {
-	return esc(textcut.Cut(c.Text, commitmentRunes)) + " (from " + c.CreatedOn.Human() + ")"
-}
+// noticeText names a commitment in a notice as a list shows it, escaped.
+func noticeText(c coaching.Commitment) string { return esc(commitmentText(c)) }

@@ -686,8 +686,12 @@ func openCommitmentBlocks(open coaching.OpenList, notice, undo string) []slack.B
 // commitmentLine is one open commitment in a list, as plain text (what
 // people typed is never read as markup), cut short: ten of them share a
 // message with ten sessions.
-func commitmentLine(c coaching.Commitment) string {
-	return "• " + textcut.Cut(c.Text, commitmentRunes) + " (from " + c.CreatedOn.Human() + ")"
+func commitmentLine(c coaching.Commitment) string { return "• " + commitmentText(c) }
+
+// commitmentText is a commitment as a list shows it: its text, cut, and
+// the day it was made.
+func commitmentText(c coaching.Commitment) string {
+	return textcut.Cut(c.Text, commitmentRunes) + " (from " + c.CreatedOn.Human() + ")"
 }
 
 // commitmentRunes is how much of a commitment a list shows (the log
