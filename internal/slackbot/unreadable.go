@@ -2,6 +2,7 @@ package slackbot
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 
 	"github.com/slack-go/slack"
@@ -69,13 +70,10 @@ func submissionInput(payload json.RawMessage) (callbackID, block string) {
 		Values map[string]json.RawMessage `json:"values"`
 	}
 	if part("state", &state) {
-		ids := slices.Sorted(func(yield func(string) bool) {
-			for id := range state.Values {
-				if id != "" && !yield(id) {
-					return
-				}
-			}
-		})
+		ids := slices.Sorted(maps.Keys(state.Values))
+		if len(ids) > 0 && ids[0] == "" { // sorted first: no block to show an error under
+			ids = ids[1:]
+		}
 		if id := pickInput(ids, first); id != "" {
 			return callbackID, id
 		}
