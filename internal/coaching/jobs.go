@@ -265,8 +265,11 @@ func (s *Service) NudgeAsSent(ctx context.Context, n Nudge) (_ Nudge, ok bool, e
 	if err != nil {
 		return Nudge{}, false, fmt.Errorf("evaluate the nudge of %s again: %w", n.ManagerID, err)
 	}
-	cur := nudges[0] // one a manager
-	cur.Day = n.Day  // the day it was queued for, whatever the clock says now
+	if len(nudges) == 0 { // Teams returns one a manager; should it not, no nudge rather than a panic
+		return Nudge{}, false, nil
+	}
+	cur := nudges[0]
+	cur.Day = n.Day // the day it was queued for, whatever the clock says now
 	return cur, !cur.Empty(), nil
 }
 
