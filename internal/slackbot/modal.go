@@ -3,6 +3,7 @@ package slackbot
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,6 +69,19 @@ func splitBlockID(id string) (name string, rev int) {
 		return id, 0
 	}
 	return id[:i], n
+}
+
+// latestRevision is, of ids, the block id of the field named name, revised
+// or not, at its latest revision ("date.2" over "date"); the first of equal
+// ones; "" when none names it.
+func latestRevision(ids []string, name string) string {
+	id, best := "", -1
+	for _, x := range ids {
+		if n, rev := splitBlockID(x); n == name && rev > best {
+			id, best = x, rev
+		}
+	}
+	return id
 }
 
 // fieldBlockIDs are the block ids v's inputs have, by the field they
@@ -468,20 +482,10 @@ func (m logModal) followUpBlock() *slack.InputBlock {
 // id, revised or not ("date", "date.2"). A value that can't be read (a
 // duration that is not a number) becomes a field error.
 func draftFromState(values map[string]map[string]*stateValue) (coaching.Draft, coaching.FieldErrors) {
-	var byField [len(inputFields)]struct {
-		acts map[string]*stateValue
-		rev  int
-	}
-	for block, acts := range values {
-		name, rev := splitBlockID(block)
-		i := slices.Index(inputFields[:], coaching.Field(name))
-		if i >= 0 && (byField[i].acts == nil || rev > byField[i].rev) {
-			byField[i].acts, byField[i].rev = acts, rev
-		}
-	}
+	blocks := slices.Collect(maps.Keys(values))
 	get := func(f coaching.Field, act string) *stateValue {
-		if v := byField[slices.Index(inputFields[:], f)].acts[act]; v != nil {
-			return v
+		if id := latestRevision(blocks, string(f)); id != "" && values[id][act] != nil {
+			return values[id][act]
 		}
 		return &stateValue{}
 	}

@@ -104,12 +104,7 @@ func viewInputs(raw json.RawMessage) []string {
 // pickInput is, of ids, the one that names first, revised or not (the
 // latest revision if two do), else the first of ids; "" for none.
 func pickInput(ids []string, first string) string {
-	id, best := "", -1
-	for _, x := range ids {
-		if name, rev := splitBlockID(x); name == first && rev > best {
-			id, best = x, rev
-		}
-	}
+	id := latestRevision(ids, first)
 	if id == "" && len(ids) > 0 {
 		id = ids[0]
 	}

@@ -37,16 +37,7 @@ func (v view) inputBlockIDs() []string {
 // name, or its name revised ("date.2", see inputFields), the latest
 // revision if v had two; "" when v has none.
 func (v view) inputFor(name string) string {
-	id, best := "", -1
-	for _, b := range v.Blocks {
-		if b.Type != "input" {
-			continue
-		}
-		if n, rev := splitBlockID(b.BlockID); n == name && rev > best {
-			id, best = b.BlockID, rev
-		}
-	}
-	return id
+	return latestRevision(v.inputBlockIDs(), name)
 }
 
 // maxErrorRunes is the most characters Coachlog puts in one inline error.
