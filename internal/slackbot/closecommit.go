@@ -17,34 +17,18 @@ import (
 // answered the same way, saying so; a click on someone else's commitment
 // is refused and changes nothing.
 func (b *Bot) closeCommitment(ctx context.Context, a *acker, in interaction, act action) {
-	status, id, repID, ok := parseCloseValue(act.SelectedOption.Value)
-	if !ok {
-		b.malformed(a, fmt.Errorf("close a commitment with %q", act.SelectedOption.Value))
-		return
-	}
-	var c coaching.Commitment
-	err := b.writeThenAck(ctx, a, func(ctx context.Context) (err error) {
-		c, err = b.svc.CloseCommitment(ctx, in.User.ID, id, status)
-		return err
-	})
-	var notice, undo string
-	switch {
-	case err == nil:
-		notice, undo = closedNotice(c), act.SelectedOption.Value
-	case coaching.ErrorCode(err) == coaching.EStale:
-		notice = ":information_source: " + escKeepMentions(coaching.ErrorMessage(err))
-	case coaching.ErrorCode(err) == coaching.EForbidden:
-		b.clickError(ctx, in, "close commitment", err)
-		return
-	default:
+	value := act.SelectedOption.Value
+	b.commitmentClick(ctx, a, in, commitmentChange{
+		verb:  "close",
+		value: value,
+		write: b.svc.CloseCommitment,
+		done:  func(c coaching.Commitment) (string, string) { return closedNotice(c), value },
 		// Busy, or failed: the list comes back in place with the word,
 		// as after a close, so that its menu shows no choice again. Left
 		// as clicked, it would show the one picked, and picking it once
 		// more, as "try again" asks, sends Slack nothing.
-		b.logAnswerError("close commitment", err, "user_id", in.User.ID)
-		notice = ":warning: " + escKeepMentions(coaching.ErrorMessage(err))
-	}
-	b.showHistoryAgain(ctx, in, repID, notice, undo)
+		failInPlace: true,
+	})
 }
 
 // reopenCommitment serves the Undo under a commitment just closed from
@@ -52,27 +36,60 @@ func (b *Bot) closeCommitment(ctx context.Context, a *acker, in interaction, act
 // and the history shown again in place, the commitment back in its list.
 // Its value is the picked option's (closeMenu).
 func (b *Bot) reopenCommitment(ctx context.Context, a *acker, in interaction, act action) {
-	status, id, repID, ok := parseCloseValue(act.Value)
+	b.commitmentClick(ctx, a, in, commitmentChange{
+		verb:  "reopen",
+		value: act.Value,
+		write: b.svc.ReopenCommitment,
+		done: func(c coaching.Commitment) (string, string) {
+			return ":leftwards_arrow_with_hook: Reopened: " + noticeText(c) + ".", ""
+		},
+	})
+}
+
+// commitmentChange is one of the history's clicks on a commitment: a
+// close from its menu, or the Undo of one.
+type commitmentChange struct {
+	verb  string // "close", "reopen": the log's and the refusal's words
+	value string // the close menu's option value (parseCloseValue)
+	write func(ctx context.Context, managerID string, id int64, status coaching.CommitmentStatus) (coaching.Commitment, error)
+	// done is the notice over the history once written, and the value of
+	// the Undo it offers ("" for none).
+	done func(coaching.Commitment) (notice, undo string)
+	// failInPlace answers a busy or failed write with the history again,
+	// the word at its top; else the click's error answers it as any
+	// refusal (clickError). A refusal as someone else's is always that.
+	failInPlace bool
+}
+
+// commitmentClick writes ch before the ack and shows the history again
+// with what became of it: done's notice, or, for a list shown before and
+// changed since (EStale), the domain's word.
+func (b *Bot) commitmentClick(ctx context.Context, a *acker, in interaction, ch commitmentChange) {
+	status, id, repID, ok := parseCloseValue(ch.value)
 	if !ok {
-		b.malformed(a, fmt.Errorf("reopen a commitment with %q", act.Value))
+		b.malformed(a, fmt.Errorf("%s a commitment with %q", ch.verb, ch.value))
 		return
 	}
 	var c coaching.Commitment
 	err := b.writeThenAck(ctx, a, func(ctx context.Context) (err error) {
-		c, err = b.svc.ReopenCommitment(ctx, in.User.ID, id, status)
+		c, err = ch.write(ctx, in.User.ID, id, status)
 		return err
 	})
-	var notice string
+	what := ch.verb + " commitment"
+	var notice, undo string
 	switch {
 	case err == nil:
-		notice = ":leftwards_arrow_with_hook: Reopened: " + noticeText(c) + "."
+		notice, undo = ch.done(c)
 	case coaching.ErrorCode(err) == coaching.EStale:
 		notice = ":information_source: " + escKeepMentions(coaching.ErrorMessage(err))
+	case ch.failInPlace && coaching.ErrorCode(err) != coaching.EForbidden:
+		b.logAnswerError(what, err, "user_id", in.User.ID)
+		notice = ":warning: " + escKeepMentions(coaching.ErrorMessage(err))
 	default:
-		b.clickError(ctx, in, "reopen commitment", err)
+		b.clickError(ctx, in, what, err)
 		return
 	}
-	b.showHistoryAgain(ctx, in, repID, notice, "")
+	b.showHistoryAgain(ctx, in, repID, notice, undo)
 }
 
 // showHistoryAgain replaces the history clicked in with the manager's
