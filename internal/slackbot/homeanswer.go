@@ -15,26 +15,39 @@ import (
 // for chat.update with the answer itself.
 func (b *Bot) homeAnswered(ctx context.Context, ra coaching.RepAction) {
 	notice := ""
-	if s, err := b.svc.Session(ctx, ra.SessionID); err != nil {
-		// The answer is stored; the tab still refreshes, without a word.
-		b.log.Warn("read the answered session for the Home notice failed", "session_id", ra.SessionID, "err", err)
-	} else {
-		notice = answeredNotice(s, ra.RepID, b.listedToRate(ctx, ra.RepID, s.ID))
+	if s, listed, ok := b.answeredSession(ctx, ra.RepID, ra.SessionID); ok {
+		notice = answeredNotice(s, ra.RepID, listed)
 	}
 	b.republishHome(ctx, ra.ActorID, notice)
 }
 
-// listedToRate reports whether the rep's Home lists session id among those
-// to rate, as homeView reads it: the newest homeToRate confirmed and not
-// rated of their latest homeReceived. A session confirmed with newer ones
-// still to rate is past them, and "rate it here" would point at nothing.
-// Unreadable, it reports false: the DM is always there to rate.
-func (b *Bot) listedToRate(ctx context.Context, repID string, id int64) bool {
+// answeredSession reads session id, just answered by repID, as stored, and
+// whether their Home lists it to rate (listedToRate). One read of the rep's
+// latest sessions, the ones the tab lists, answers both for a session among
+// them, as one just answered most often is; only one older than those, or
+// any with that list unreadable, is read on its own, and is not listed.
+// Unreadable, ok is false: the answer is stored, and the tab still
+// refreshes, without a word.
+func (b *Bot) answeredSession(ctx context.Context, repID string, id int64) (s coaching.Session, listed, ok bool) {
 	received, err := b.svc.RepSessions(ctx, repID, homeReceived)
 	if err != nil {
 		b.log.Warn("read the rep's sessions for the Home notice failed", "user_id", repID, "err", err)
-		return false
+	} else if i := slices.IndexFunc(received, func(s coaching.Session) bool { return s.ID == id }); i >= 0 {
+		return received[i], listedToRate(received, repID, id), true
 	}
+	if s, err = b.svc.Session(ctx, id); err != nil {
+		b.log.Warn("read the answered session for the Home notice failed", "session_id", id, "err", err)
+		return coaching.Session{}, false, false
+	}
+	return s, false, true
+}
+
+// listedToRate reports whether a rep's Home lists session id among those
+// to rate, as homeView reads it from received, their latest homeReceived:
+// the newest homeToRate confirmed and not rated. A session confirmed with
+// newer ones still to rate is past them, and "rate it here" would point
+// at nothing.
+func listedToRate(received []coaching.Session, repID string, id int64) bool {
 	_, toRate := unanswered(received, repID)
 	toRate, _ = latest(toRate, homeToRate)
 	return slices.ContainsFunc(toRate, func(s coaching.Session) bool { return s.ID == id })
