@@ -87,11 +87,12 @@ func (n *Narrator) Input(ctx context.Context, week coaching.Week, r *metrics.Rep
 	for _, s := range n.Skills {
 		skill[s.ID] = s.Label
 	}
+	managers := r.ManagerIndex() // once for every leader's tree
 	for _, f := range r.Leaders {
 		if f.Metrics.Sessions == 0 {
 			continue
 		}
-		lw := llm.LeaderWeek{LeaderID: f.ID, ManagersCoaching: metrics.CountCoaching(r.ManagerFigures(f.ManagerIDs)), Sessions: f.Metrics.Sessions, Minutes: f.Metrics.Minutes}
+		lw := llm.LeaderWeek{LeaderID: f.ID, ManagersCoaching: metrics.CountCoaching(managers.Figures(f.ManagerIDs)), Sessions: f.Metrics.Sessions, Minutes: f.Metrics.Minutes}
 		kinds, skills := map[string]int{}, map[string]int{}
 		// Everyone below the leader, coached this week or not (a note may
 		// name anyone), and everyone on the week's sessions.

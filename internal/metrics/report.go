@@ -95,15 +95,30 @@ func (r *Report) Leader(id string) (Figures, bool) { return find(r.Leaders, id) 
 
 // ManagerFigures returns the figures of the managers ids names, in their
 // order, leaving out any the report does not hold; one pass over each,
-// as a leader's ManagerIDs can be most of the report.
-func (r *Report) ManagerFigures(ids []string) []Figures {
-	byID := make(map[string]Figures, len(r.Managers))
+// as a leader's ManagerIDs can be most of the report. A caller looking up
+// many leaders' trees builds ManagerIndex once instead.
+func (r *Report) ManagerFigures(ids []string) []Figures { return r.ManagerIndex().Figures(ids) }
+
+// ManagerIndex is a report's managers' figures by id.
+type ManagerIndex map[string]Figures
+
+// ManagerIndex indexes r's managers by id: one pass over them, for a run
+// that looks up every leader's managers (the digest's narratives), where
+// ManagerFigures per leader would index them all again each time.
+func (r *Report) ManagerIndex() ManagerIndex {
+	byID := make(ManagerIndex, len(r.Managers))
 	for _, f := range r.Managers {
 		byID[f.ID] = f
 	}
+	return byID
+}
+
+// Figures returns the figures of the managers ids names, in their order,
+// leaving out any the index does not hold.
+func (ix ManagerIndex) Figures(ids []string) []Figures {
 	var out []Figures
 	for _, id := range ids {
-		if f, ok := byID[id]; ok {
+		if f, ok := ix[id]; ok {
 			out = append(out, f)
 		}
 	}
