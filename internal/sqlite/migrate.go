@@ -131,9 +131,14 @@ func (e ErrSchemaTooNew) Error() string {
 var errNoSchema = errors.New("not a coachlog database (no schema_migrations table)")
 
 // DatabaseVersion is the schema version the database was migrated to.
-func (s *Store) DatabaseVersion(ctx context.Context) (int, error) {
+func (s *Store) DatabaseVersion(ctx context.Context) (int, error) { return schemaVersionOf(ctx, s.r) }
+
+// schemaVersionOf reads the newest migration db records: 0 when it has
+// none. Without a schema_migrations table the error says so in the
+// driver's words, which checkSchema reads.
+func schemaVersionOf(ctx context.Context, db querier) (int, error) {
 	var have sql.NullInt64
-	if err := s.r.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&have); err != nil {
+	if err := db.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&have); err != nil {
 		return 0, fmt.Errorf("read schema version: %w", err)
 	}
 	return int(have.Int64), nil
@@ -146,22 +151,21 @@ const anySchema = -1
 // which must not migrate, one that has no schema or an older one. With
 // know anySchema it refuses only a database that has no schema.
 func checkSchema(ctx context.Context, db *sql.DB, readOnly bool, know int) error {
-	var have sql.NullInt64
-	err := db.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&have)
+	have, err := schemaVersionOf(ctx, db)
 	if err != nil {
 		if strings.Contains(err.Error(), "no such table") || strings.Contains(err.Error(), "SQLSTATE 42P01") {
 			return errNoSchema
 		}
-		return fmt.Errorf("read schema version: %w", err)
+		return err
 	}
 	if know == anySchema {
 		return nil
 	}
-	if int(have.Int64) > know {
-		return ErrSchemaTooNew{Have: int(have.Int64), Know: know}
+	if have > know {
+		return ErrSchemaTooNew{Have: have, Know: know}
 	}
-	if readOnly && int(have.Int64) < know {
-		return fmt.Errorf("database schema version %d is older than this coachlog's (%d): run `coachlog serve` once to migrate it", have.Int64, know)
+	if readOnly && have < know {
+		return fmt.Errorf("database schema version %d is older than this coachlog's (%d): run `coachlog serve` once to migrate it", have, know)
 	}
 	return nil
 }
