@@ -2,6 +2,8 @@ package slackbot
 
 import (
 	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -51,8 +53,9 @@ const maxErrorRunes = 150
 // field goes under the input block that names it, as the view has it
 // (reps, or reps.2 once an update replaced its value); anything else is
 // added, in field order, after the first input's own message, the whole
-// cut to maxErrorRunes as errorAck's one message is. With no input block
-// to show them on, it returns nil (an empty ack, which closes the modal).
+// kept within maxErrorRunes as errorAck's one message is (joinFair). With
+// no input block to show them on, it returns nil (an empty ack, which
+// closes the modal).
 func errorsAck(v view, fe coaching.FieldErrors) *slack.ViewSubmissionResponse {
 	inputs := v.inputBlockIDs()
 	if len(inputs) == 0 || len(fe) == 0 {
@@ -67,18 +70,51 @@ func errorsAck(v view, fe coaching.FieldErrors) *slack.ViewSubmissionResponse {
 			others = append(others, string(f))
 		}
 	}
+	if len(others) == 0 {
+		return slack.NewErrorsViewSubmissionResponse(out)
+	}
 	slices.Sort(others) // the same message every time
+	var joined []string
+	if msg, ok := out[inputs[0]]; ok {
+		joined = append(joined, msg)
+	}
 	for _, f := range others {
-		msg := fe[coaching.Field(f)]
-		if prev, ok := out[inputs[0]]; ok {
-			msg = prev + " " + msg
-		}
-		out[inputs[0]] = msg
+		joined = append(joined, fe[coaching.Field(f)])
 	}
-	if len(others) > 0 {
-		out[inputs[0]] = textcut.Cut(out[inputs[0]], maxErrorRunes)
-	}
+	out[inputs[0]] = joinFair(joined, maxErrorRunes)
 	return slack.NewErrorsViewSubmissionResponse(out)
+}
+
+// joinFair joins msgs with spaces within limit runes. Each is cut to its
+// share of the room rather than the joined text at its end, which could
+// drop a later field's reason whole behind a long first one: every
+// reason shows at least its start. A message shorter than its share
+// leaves what it does not use to the longer ones.
+func joinFair(msgs []string, limit int) string {
+	room := limit - (len(msgs) - 1) // the spaces between them
+	lens := make([]int, len(msgs))
+	for i, m := range msgs {
+		lens[i] = utf8.RuneCountInString(m)
+	}
+	// The shortest take theirs first, so that what they leave is shared
+	// among the rest; the longest, last, takes what remains.
+	order := make([]int, len(msgs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return lens[a] - lens[b] })
+	keep := make([]int, len(msgs))
+	for k, i := range order {
+		keep[i] = max(0, min(lens[i], room/(len(order)-k)))
+		room -= keep[i]
+	}
+	parts := make([]string, 0, len(msgs))
+	for i, m := range msgs {
+		if c := textcut.CutTrimmed(m, keep[i]); c != "" {
+			parts = append(parts, c)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // errorAck shows one message, cut to maxErrorRunes, under the view's

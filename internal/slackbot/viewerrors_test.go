@@ -44,17 +44,54 @@ func TestErrorsAckKeysOnlyInputBlocksOfTheView(t *testing.T) {
 			t.Errorf("%s: %+v, want errors %v", tc.name, got, tc.want)
 		}
 	}
-	// Messages joined under one input are cut as errorAck's one is; a
-	// field's own message under its input is left whole.
+	// A field's own message under its input is left whole, however long.
 	long := coaching.FieldErrors{"reps": strings.Repeat("r", 100), "tools": strings.Repeat("t", 100), "duration": strings.Repeat("d", 200)}
-	if r := errorsAck(logForm, long); r == nil || utf8.RuneCountInString(r.Errors["reps"]) != maxErrorRunes ||
-		!strings.HasPrefix(r.Errors["reps"], strings.Repeat("r", 100)+" t") || r.Errors["duration"] != long["duration"] {
-		t.Errorf("errorsAck of long messages = %+v; want the joined one cut to %d characters, the other whole", r, maxErrorRunes)
+	if r := errorsAck(logForm, long); r == nil || r.Errors["duration"] != long["duration"] {
+		t.Errorf("errorsAck of long messages = %+v; want duration's own whole", r)
 	}
 	if r := errorAck(reasonForm, "This session changed since; look at the latest message."); r == nil || r.Errors["reason"] == "" {
 		t.Errorf("errorAck = %+v", r)
 	}
 	if r := errorAck(revisedForm, "Something went wrong."); r == nil || len(r.Errors) != 1 || r.Errors["reps.2"] == "" {
 		t.Errorf("errorAck on a revised form = %+v, want the message under reps.2", r)
+	}
+}
+
+// Messages joined under the first input are kept within maxErrorRunes as
+// errorAck's one is, each cut to its share rather than the joined text at
+// its end: a long first reason must not drop a later field's whole.
+func TestErrorsAckKeepsEveryJoinedReason(t *testing.T) {
+	logForm := view{Blocks: []viewBlock{{"input", "reps"}, {"input", "duration"}}}
+	r, d, n, t100 := strings.Repeat("r", 200), strings.Repeat("d", 200), "Note the reason.", strings.Repeat("t", 100)
+	for _, tc := range []struct {
+		name string
+		fe   coaching.FieldErrors
+		want string // under reps
+	}{
+		{"all fit", coaching.FieldErrors{"reps": "Pick a rep.", "notice": "Too long."}, "Pick a rep. Too long."},
+		{"a long own message and a short other", coaching.FieldErrors{"reps": r, "notice": n},
+			strings.Repeat("r", 132) + "… " + n},
+		{"two long others", coaching.FieldErrors{"notice": r, "tools": t100},
+			strings.Repeat("r", 74) + "… " + strings.Repeat("t", 73) + "…"},
+		{"a short one leaves its room to the long", coaching.FieldErrors{"reps": d, "notice": n, "tools": t100},
+			strings.Repeat("d", 65) + "… " + n + " " + strings.Repeat("t", 65) + "…"},
+		{"the long one last", coaching.FieldErrors{"reps": n, "tools": r},
+			n + " " + strings.Repeat("r", 132) + "…"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := errorsAck(logForm, tc.fe)
+			if got == nil {
+				t.Fatal("no errors ack")
+			}
+			msg := got.Errors["reps"]
+			if msg != tc.want || utf8.RuneCountInString(msg) > maxErrorRunes {
+				t.Errorf("under reps (%d characters):\n%q\nwant (%d):\n%q", utf8.RuneCountInString(msg), msg, utf8.RuneCountInString(tc.want), tc.want)
+			}
+			for f, m := range tc.fe {
+				if start := m[:min(len(m), 8)]; !strings.Contains(msg, start) {
+					t.Errorf("%s's reason %q… is not under reps: %q", f, start, msg)
+				}
+			}
+		})
 	}
 }
