@@ -56,7 +56,7 @@ func (s *Server) snapshotLocked(m *message) Message {
 func (s *Server) Message(channel, ts string) (Message, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m := s.st.msgs[msgKey(s.resolveChannel(channel), ts)]
+	m := s.st.msgs[msgKey(s.resolveChannelLocked(channel), ts)]
 	if m == nil || m.deleted {
 		return Message{}, false
 	}
@@ -78,7 +78,7 @@ func (s *Server) Ephemerals(channel string) []Message {
 func (s *Server) listMessages(channel string, ephemeral bool) []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	channel = s.resolveChannel(channel)
+	channel = s.resolveChannelLocked(channel)
 	var out []Message
 	for _, m := range s.st.msgOrder {
 		if m.channel == channel && !m.deleted && m.ephemeral == ephemeral {
@@ -88,11 +88,11 @@ func (s *Server) listMessages(channel string, ephemeral bool) []Message {
 	return out
 }
 
-// resolveChannel maps a user id to the bot's DM with that user, as
+// resolveChannelLocked maps a user id to the bot's DM with that user, as
 // chat.postMessage does.
-func (s *Server) resolveChannel(ch string) string {
+func (s *Server) resolveChannelLocked(ch string) string {
 	if isUserID(ch) {
-		return dmChannel(ch)
+		return s.dmChannelLocked(ch)
 	}
 	return ch
 }
@@ -164,7 +164,7 @@ func (s *Server) chatPostMessage(r *apiRequest) apiResult {
 	if !hasContent(r) {
 		return errResult("no_text")
 	}
-	m := &message{channel: s.resolveChannel(ch), threadTS: r.param("thread_ts")}
+	m := &message{channel: s.resolveChannelLocked(ch), threadTS: r.param("thread_ts")}
 	if res, ok := contentFrom(r, m); !ok {
 		return res
 	}
@@ -218,7 +218,7 @@ func (s *Server) chatPostEphemeral(r *apiRequest) apiResult {
 	if !hasContent(r) {
 		return errResult("no_text")
 	}
-	m := &message{channel: s.resolveChannel(ch), threadTS: r.param("thread_ts"), ephemeral: true, recipient: user}
+	m := &message{channel: s.resolveChannelLocked(ch), threadTS: r.param("thread_ts"), ephemeral: true, recipient: user}
 	if res, ok := contentFrom(r, m); !ok {
 		return res
 	}

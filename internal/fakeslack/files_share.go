@@ -33,7 +33,7 @@ func (s *Server) checkShareChannelLocked(channel string) (apiResult, bool) {
 // workspace.
 func (s *Server) botDMLocked(channel string) bool {
 	for _, u := range s.st.users {
-		if dmChannel(u.ID) == channel {
+		if s.dmChannelLocked(u.ID) == channel {
 			return true
 		}
 	}

@@ -28,8 +28,8 @@ func enterpriseInstall(cfg envelopeConfig) any {
 	return false
 }
 
-// channelFor picks the channel a command or shortcut happens in.
-func channelFor(cfg envelopeConfig, userID string) (string, string) {
+// channelForLocked picks the channel a command or shortcut happens in.
+func (s *Server) channelForLocked(cfg envelopeConfig, userID string) (string, string) {
 	if cfg.channelID != "" {
 		name := cfg.channelName
 		if name == "" {
@@ -37,7 +37,7 @@ func channelFor(cfg envelopeConfig, userID string) (string, string) {
 		}
 		return cfg.channelID, name
 	}
-	return dmChannel(userID), "directmessage"
+	return s.dmChannelLocked(userID), "directmessage"
 }
 
 // sendLocked marshals a built payload while s.mu is still held (payloads
@@ -58,8 +58,8 @@ func (s *Server) sendLocked(ctx context.Context, typ string, payload map[string]
 // InChannel says otherwise.
 func (s *Server) SlashCommand(ctx context.Context, userID, command, text string, opts ...EnvelopeOption) (Interaction, error) {
 	cfg := newEnvelopeConfig(opts)
-	chID, chName := channelFor(cfg, userID)
 	s.mu.Lock()
+	chID, chName := s.channelForLocked(cfg, userID)
 	in := Interaction{
 		TriggerID:   s.issueTriggerLocked(userID, ""),
 		ResponseURL: s.issueResponseURLLocked(userID, chID, nil),
@@ -87,12 +87,12 @@ func (s *Server) SlashCommand(ctx context.Context, userID, command, text string,
 // ClickButtonWithValue, when several buttons share the action_id, and
 // PickOption to choose an item of a menu instead.
 // Ephemeral messages (chat.postEphemeral) work too. Only a user who can
-// see the message can click in it (see visibleTo): another user's click is
+// see the message can click in it (see visibleToLocked): another user's click is
 // refused, as are those of ClickStale and ClickResponseButton.
 func (s *Server) ClickButton(ctx context.Context, userID, channel, ts, actionID string, opts ...EnvelopeOption) (Interaction, error) {
 	cfg := newEnvelopeConfig(opts)
 	s.mu.Lock()
-	m := s.st.msgs[msgKey(s.resolveChannel(channel), ts)]
+	m := s.st.msgs[msgKey(s.resolveChannelLocked(channel), ts)]
 	if m == nil || m.deleted {
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("click %s: no message %s in %s", actionID, ts, channel)
@@ -157,7 +157,7 @@ func MessageState(values map[string]map[string]any) EnvelopeOption {
 // clickLocked builds and sends block_actions for a button in m; it is
 // called with s.mu held and releases it.
 func (s *Server) clickLocked(ctx context.Context, userID string, m *message, actionID string, cfg envelopeConfig) (Interaction, error) {
-	if why := visibleTo(m, userID); why != "" {
+	if why := s.visibleToLocked(m, userID); why != "" {
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("click %s in message %s: %s cannot see it: %s", actionID, m.ts, userID, why)
 	}
@@ -266,19 +266,19 @@ func findOption(blocks []any, actionID, value string) (string, map[string]any, m
 	return "", nil, nil, fmt.Errorf("no menu %s with an option %q (menus %s are in blocks: %s)", actionID, value, actionID, strings.Join(seen, ", "))
 }
 
-// visibleTo says why userID cannot see m, "" when they can. A user clicks
+// visibleToLocked says why userID cannot see m, "" when they can. A user clicks
 // only what their client shows them: an ephemeral message is shown to its
 // one recipient ("Sends an ephemeral message to a user in a channel",
 // https://docs.slack.dev/reference/methods/chat.postEphemeral/), and a DM
 // to its two members ("Each direct message channel is between two users",
 // https://docs.slack.dev/reference/objects/im-object), here the app and
-// the user whose id the fake's D… id is made from (dmChannel). Members of
+// the user the fake gave that D… id to (dmChannelLocked). Members of
 // other channels are not tracked: anyone may click there.
-func visibleTo(m *message, userID string) string {
+func (s *Server) visibleToLocked(m *message, userID string) string {
 	switch {
 	case m.ephemeral && m.recipient != userID:
 		return fmt.Sprintf("it is an ephemeral message shown only to %s", m.recipient)
-	case strings.HasPrefix(m.channel, "D") && m.channel != dmChannel(userID):
+	case strings.HasPrefix(m.channel, "D") && m.channel != s.dmChannelLocked(userID):
 		return fmt.Sprintf("it is in %s, the app's DM with someone else", m.channel)
 	}
 	return ""
@@ -289,8 +289,8 @@ func visibleTo(m *message, userID string) string {
 // author and ts its ts.
 func (s *Server) MessageShortcut(ctx context.Context, userID, callbackID, channel, text, ts, author string, opts ...EnvelopeOption) (Interaction, error) {
 	cfg := newEnvelopeConfig(opts)
-	channel = s.resolveChannel(channel)
 	s.mu.Lock()
+	channel = s.resolveChannelLocked(channel)
 	in := Interaction{
 		TriggerID:   s.issueTriggerLocked(userID, ""),
 		ResponseURL: s.issueResponseURLLocked(userID, channel, nil),
@@ -385,7 +385,7 @@ func (s *Server) Event(ctx context.Context, event map[string]any, opts ...Envelo
 // AppHomeOpened sends app_home_opened for tab ("home" or "messages"; Slack
 // sends it for both), with the user's published home view when there is one.
 func (s *Server) AppHomeOpened(ctx context.Context, userID, tab string, opts ...EnvelopeOption) (string, error) {
-	ev := map[string]any{"type": "app_home_opened", "user": userID, "channel": dmChannel(userID), "tab": tab}
+	ev := map[string]any{"type": "app_home_opened", "user": userID, "channel": s.dmChannel(userID), "tab": tab}
 	if home, ok := s.Home(userID); ok && tab == "home" {
 		ev["view"] = json.RawMessage(home)
 	}

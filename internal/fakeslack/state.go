@@ -40,10 +40,14 @@ type state struct {
 	// directoryUsed turns on user checks once a test has added users.
 	directoryUsed bool
 	dmsOpened     map[string]bool
-	channels      map[string]bool     // channel id -> the bot is a member; see AddChannel
-	msgs          map[string]*message // by channel+"/"+ts
-	msgOrder      []*message
-	lastTS        int64 // microseconds of the last ts handed out
+	// dmByUser and dmUser map a user to the id of the bot's DM with them
+	// and back; see dmChannelLocked.
+	dmByUser map[string]string
+	dmUser   map[string]string
+	channels map[string]bool     // channel id -> the bot is a member; see AddChannel
+	msgs     map[string]*message // by channel+"/"+ts
+	msgOrder []*message
+	lastTS   int64 // microseconds of the last ts handed out
 
 	// Surfaces.
 	triggers     map[string]*trigger
@@ -64,6 +68,8 @@ func newState() state {
 		rateCalls:    map[string][]time.Time{},
 		userByID:     map[string]*User{},
 		dmsOpened:    map[string]bool{},
+		dmByUser:     map[string]string{},
+		dmUser:       map[string]string{},
 		channels:     map[string]bool{},
 		msgs:         map[string]*message{},
 		triggers:     map[string]*trigger{},
@@ -131,12 +137,39 @@ func (s *Server) newViewHash() string {
 	return fmt.Sprintf("%d.%s", s.now().Unix(), randomString(8, alnum))
 }
 
-// dmChannel is the stable id of the bot's DM with a user: U0ALICE -> D0ALICE.
-func dmChannel(userID string) string {
-	if len(userID) < 2 {
-		return "D" + userID
+// dmChannelLocked is the id of the bot's DM with a user, the same for as
+// long as the fake runs: U0ALICE -> D0ALICE. Two users never share one,
+// as a DM "is between two users" (https://docs.slack.dev/reference/objects/im-object):
+// U0ALICE and, on Enterprise Grid, W0ALICE are different people, so the
+// one met second gets an id made from their whole id (DW0ALICE), or
+// failing that a numbered one.
+func (s *Server) dmChannelLocked(userID string) string {
+	if id, ok := s.st.dmByUser[userID]; ok {
+		return id
 	}
-	return "D" + userID[1:]
+	id := "D" + userID
+	if len(userID) >= 2 {
+		id = "D" + userID[1:]
+	}
+	if _, taken := s.st.dmUser[id]; taken {
+		id = "D" + userID
+	}
+	for n := 2; ; n++ {
+		if _, taken := s.st.dmUser[id]; !taken {
+			break
+		}
+		id = fmt.Sprintf("D%s%d", userID, n)
+	}
+	s.st.dmByUser[userID] = id
+	s.st.dmUser[id] = userID
+	return id
+}
+
+// dmChannel is dmChannelLocked for a caller not holding s.mu.
+func (s *Server) dmChannel(userID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dmChannelLocked(userID)
 }
 
 // isUserID reports whether id looks like a user id (U… or, on Enterprise Grid, W…).

@@ -284,7 +284,7 @@ func TestEveryMessageSurfaceRefusesInvalidBlocks(t *testing.T) {
 	if !asStatus(err, &sc) || sc.Code != http.StatusBadRequest {
 		t.Errorf("response_url post: %v", err)
 	}
-	if r := fake.Responses(); len(r) != 1 || r[0].Error != "invalid_blocks" || len(fake.Ephemerals(dmChannel("U0ALICE"))) != 0 {
+	if r := fake.Responses(); len(r) != 1 || r[0].Error != "invalid_blocks" || len(fake.Ephemerals(fake.dmChannel("U0ALICE"))) != 0 {
 		t.Errorf("response_url: %+v", r)
 	}
 
@@ -297,7 +297,7 @@ func TestEveryMessageSurfaceRefusesInvalidBlocks(t *testing.T) {
 	if err != nil || ack.Problem != "invalid_blocks" {
 		t.Errorf("command ack problem = %q, %v", ack.Problem, err)
 	}
-	if len(fake.Ephemerals(dmChannel("U0ALICE"))) != 0 {
+	if len(fake.Ephemerals(fake.dmChannel("U0ALICE"))) != 0 {
 		t.Error("an invalid ack payload was shown")
 	}
 	var where []string

@@ -308,7 +308,7 @@ func (s *Server) conversationsOpen(r *apiRequest) apiResult {
 		h.Write([]byte(strings.Join(users, ",")))
 		return okResult(map[string]any{"channel": map[string]any{"id": fmt.Sprintf("G%08X", h.Sum32())}})
 	}
-	id := dmChannel(users[0])
+	id := s.dmChannelLocked(users[0])
 	already := s.st.dmsOpened[id]
 	s.st.dmsOpened[id] = true
 	ch := map[string]any{"id": id}

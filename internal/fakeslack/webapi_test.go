@@ -106,6 +106,46 @@ func TestEphemeralAndConversationsOpen(t *testing.T) {
 	}
 }
 
+// A DM "is between two users": U0ANA and, on Enterprise Grid, W0ANA are
+// two people, so the bot's DMs with them are two channels, whether opened
+// with conversations.open or posted to by user id, and what the bot tells
+// one is not in the other's DM.
+func TestDMsOfUsersWithLikeIDsDiffer(t *testing.T) {
+	fake := startFake(t, WithScopes(slices.Concat(DefaultScopes, []string{"im:write"})...))
+	ctx := deadline(t)
+	api := apiClient(fake)
+	fake.AddUser(User{ID: "U0ANA", Name: "ana"})
+	fake.AddUser(User{ID: "W0ANA", Name: "ana.grid"})
+
+	open := func(user string) string {
+		c, _, _, err := api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+		if err != nil {
+			t.Fatalf("open DM with %s: %v", user, err)
+		}
+		return c.ID
+	}
+	u, w := open("U0ANA"), open("W0ANA")
+	if u == w {
+		t.Fatalf("U0ANA and W0ANA share the DM %s", u)
+	}
+	if again := open("W0ANA"); again != w {
+		t.Errorf("W0ANA's DM is %s, then %s", w, again)
+	}
+	ch, ts, err := api.PostMessageContext(ctx, "W0ANA", slack.MsgOptionText("for the grid Ana", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch != w {
+		t.Errorf("a post to W0ANA went to %s, want its DM %s", ch, w)
+	}
+	if got := fake.Messages("U0ANA"); len(got) != 0 {
+		t.Errorf("U0ANA's DM shows %+v, posted to W0ANA", got)
+	}
+	if _, ok := fake.Message(w, ts); !ok {
+		t.Errorf("the post is not in W0ANA's DM %s", w)
+	}
+}
+
 func TestFaultsSurfaceAsSlackGoErrors(t *testing.T) {
 	fake := startFake(t)
 	ctx := deadline(t)
