@@ -167,7 +167,7 @@ func (s *Server) clickLocked(ctx context.Context, userID string, m *message, act
 		return Interaction{}, fmt.Errorf("click in message %s: %w", m.ts, err)
 	}
 	given := map[string]map[string]any{}
-	if err := fitValues(m.blocks, given, cfg.messageState, s.pickableUserLocked); err != nil {
+	if err := fitValues(m.blocks, given, cfg.messageState, s.pickableLocked(userID)); err != nil {
 		s.mu.Unlock()
 		return Interaction{}, fmt.Errorf("click in message %s: state: %w", m.ts, err)
 	}

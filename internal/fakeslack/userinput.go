@@ -14,9 +14,9 @@ import (
 // real type, and each option picked as the view defines it, text and all.
 // It refuses what no person can give the element (see offeredOption and
 // checkTyped): a test that means to send such a value sends a crafted
-// payload instead (Forged). isUser says whether an id is a user the
-// workspace's user pickers offer.
-func stateValue(el, given map[string]any, isUser func(id string) bool) (map[string]any, error) {
+// payload instead (Forged). offered says which users and conversations
+// the workspace's pickers offer the person picking.
+func stateValue(el, given map[string]any, offered pickable) (map[string]any, error) {
 	if err := checkShape(el, given); err != nil {
 		return nil, err
 	}
@@ -50,48 +50,131 @@ func stateValue(el, given map[string]any, isUser func(id string) bool) (map[stri
 	if err := checkTyped(el, v); err != nil {
 		return nil, err
 	}
-	if err := checkUsers(el, v, isUser); err != nil {
+	if err := checkPicks(el, v, offered); err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
-// checkUsers refuses a pick, in a users_select or multi_users_select, of
-// an id that is not a user: Slack's user pickers "populate [their] options
-// with a list of Slack users visible to the current user in the active
-// workspace" (select-menu-element, multi-select-menu-element), so a
-// channel id, or a user the workspace does not have, is never picked. A
-// user of another workspace met through a Slack Connect channel is
-// visible there, and the fake's directory may hold one (User.TeamID): it
-// is taken.
-func checkUsers(el, v map[string]any, isUser func(string) bool) error {
-	typ, _ := el["type"].(string)
-	var ids []string
-	switch typ {
-	case "users_select":
-		if id, ok := v["selected_user"].(string); ok && id != "" {
+// pickable says which ids the pickers of a surface offer the person
+// picking: user for users_select and multi_users_select, channel for
+// channels_select and multi_channels_select, conversation for
+// conversations_select and multi_conversations_select.
+type pickable struct {
+	user         func(id string) bool
+	channel      func(id string) bool
+	conversation func(id string) bool
+}
+
+// pickedIDs are the ids picked in v, the state of a user, channel or
+// conversation picker of type typ (nil for any other element).
+func pickedIDs(typ string, v map[string]any) ([]string, error) {
+	f, ok := stateFields[typ]
+	if !ok || !idPickers[typ] {
+		return nil, nil
+	}
+	switch x := v[f.key].(type) {
+	case string:
+		if x != "" {
+			return []string{x}, nil
+		}
+	case []string:
+		return x, nil
+	case []any:
+		ids := make([]string, 0, len(x))
+		for _, y := range x {
+			id, ok := y.(string)
+			if !ok {
+				return nil, fmt.Errorf("%s: a pick is an id, not %v", typ, y)
+			}
 			ids = append(ids, id)
 		}
-	case "multi_users_select":
-		switch list := v["selected_users"].(type) {
-		case []string:
-			ids = list
-		case []any:
-			for _, x := range list {
-				id, ok := x.(string)
-				if !ok {
-					return fmt.Errorf("%s: a picked user is an id, not %v", typ, x)
-				}
-				ids = append(ids, id)
+		return ids, nil
+	}
+	return nil, nil
+}
+
+// idPickers are the elements whose picks are ids of users or
+// conversations, not options.
+var idPickers = setOf("users_select", "multi_users_select", "channels_select", "multi_channels_select",
+	"conversations_select", "multi_conversations_select")
+
+// checkPicks refuses, in a user, channel or conversation picker, a pick
+// the picker does not offer, or the same one twice:
+//   - user pickers "populate [their] options with a list of Slack users
+//     visible to the current user in the active workspace"
+//     (select-menu-element, multi-select-menu-element), so a channel id,
+//     or a user the workspace does not have, is never picked. A user of
+//     another workspace met through a Slack Connect channel is visible
+//     there, and the fake's directory may hold one (User.TeamID): it is
+//     taken;
+//   - channels_select and multi_channels_select offer "a list of public
+//     channels visible to the current user", and conversations_select and
+//     multi_conversations_select "public and private channels, DMs, and
+//     MPIMs visible to the current user" (same pages): a pick is a
+//     channel the test made known with AddChannel or, for a conversations
+//     picker, the picker's own DM with the app, unless the element's
+//     filter leaves DMs out (filter.include without "im", or
+//     exclude_bot_users: the app's DM is with a bot user). A user id, an
+//     unknown channel, or someone else's DM is never picked;
+//   - a multi-select picks "multiple items from a list of options"
+//     (multi-select-menu-element): an item picked is in the selection
+//     once, as a chip, and leaves the list, so no id comes twice.
+//
+// https://docs.slack.dev/reference/block-kit/block-elements/select-menu-element
+// https://docs.slack.dev/reference/block-kit/block-elements/multi-select-menu-element
+func checkPicks(el, v map[string]any, offered pickable) error {
+	typ, _ := el["type"].(string)
+	ids, err := pickedIDs(typ, v)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			return fmt.Errorf("%s: %q picked twice: a multi-select holds each pick once", typ, id)
+		}
+		seen[id] = true
+		switch typ {
+		case "users_select", "multi_users_select":
+			if !offered.user(id) {
+				return fmt.Errorf("%s: %q is not a user of the workspace: Slack's user picker offers only its users; send a crafted payload with Forged", typ, id)
+			}
+		case "channels_select", "multi_channels_select":
+			if !offered.channel(id) {
+				return fmt.Errorf("%s: %q is not a public channel the workspace has (AddChannel): Slack's channel picker offers only those; send a crafted payload with Forged", typ, id)
+			}
+		case "conversations_select", "multi_conversations_select":
+			if !offered.conversation(id) || (strings.HasPrefix(id, "D") && !filterOffersDMs(el)) {
+				return fmt.Errorf("%s: %q is not a conversation the picker offers (a channel added with AddChannel, or the picker's own DM with the app unless its filter leaves DMs out); send a crafted payload with Forged", typ, id)
 			}
 		}
 	}
-	for _, id := range ids {
-		if !isUser(id) {
-			return fmt.Errorf("%s: %q is not a user of the workspace: Slack's user picker offers only its users; send a crafted payload with Forged", typ, id)
+	return nil
+}
+
+// filterOffersDMs says whether a conversations picker's filter lets it
+// offer the app's DM: include, when given, must list "im", and
+// exclude_bot_users must not be set, as the app's DM is with its bot user
+// (select-menu-element's conversation filter object).
+func filterOffersDMs(el map[string]any) bool {
+	f, _ := el["filter"].(map[string]any)
+	if f == nil {
+		return true
+	}
+	if ex, _ := f["exclude_bot_users"].(bool); ex {
+		return false
+	}
+	inc, given := f["include"].([]any)
+	if !given {
+		return true
+	}
+	for _, x := range inc {
+		if x == "im" {
+			return true
 		}
 	}
-	return nil
+	return false
 }
 
 // checkShape refuses a value given for an element of another type (a

@@ -421,6 +421,146 @@ func TestUserPickersOfferOnlyUsers(t *testing.T) {
 	}
 }
 
+// A multi-select holds each pick once: a person cannot pick a user, a
+// channel or a conversation twice, any more than an option (a crafted
+// submission, Forged, still can).
+func TestAMultiSelectHoldsEachPickOnce(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	api := apiClient(fake)
+	fake.AddUser(User{ID: "U0BOB", Name: "bob"})
+	fake.AddUser(User{ID: "U0CAT", Name: "cat"})
+	fake.AddChannel("C0TEAM", true)
+	fake.AddChannel("C0SALES", false)
+	modal := sessionModal("Twice")
+	modal.Blocks.BlockSet = append(modal.Blocks.BlockSet,
+		slack.NewInputBlock("reps", label("Reps"), nil, slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, nil, "reps")),
+		slack.NewInputBlock("chs", label("Channels"), nil, slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeChannels, nil, "chs")),
+		slack.NewInputBlock("convs", label("Conversations"), nil, slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeConversations, nil, "convs")),
+	)
+	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), modal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := opened.View.ID
+	for _, tt := range []struct {
+		name   string
+		values map[string]map[string]any
+		ok     bool
+	}{
+		{"a user twice", map[string]map[string]any{"reps": {"reps": UsersValue("U0BOB", "U0CAT", "U0BOB")}}, false},
+		{"a channel twice", map[string]map[string]any{"chs": {"chs": ChannelsValue("C0TEAM", "C0TEAM")}}, false},
+		{"a conversation twice", map[string]map[string]any{"convs": {"convs": ConversationsValue("C0SALES", "C0TEAM", "C0SALES")}}, false},
+		{"users once each", map[string]map[string]any{"reps": {"reps": UsersValue("U0BOB", "U0CAT")}}, true},
+		{"channels once each", map[string]map[string]any{"chs": {"chs": ChannelsValue("C0TEAM", "C0SALES")}}, true},
+	} {
+		err := fake.TypeInView("U0ALICE", id, tt.values)
+		if tt.ok && err != nil {
+			t.Errorf("%s: %v, want it taken", tt.name, err)
+		}
+		if !tt.ok && (err == nil || !strings.Contains(err.Error(), "picked twice")) {
+			t.Errorf("%s: %v, want a refusal", tt.name, err)
+		}
+	}
+	if _, err := fake.SubmitView(ctx, "U0ALICE", id, map[string]map[string]any{"reps": {"reps": UsersValue("U0CAT", "U0CAT")}}); err == nil {
+		t.Error("a submission picking a user twice was sent")
+	}
+}
+
+// Slack's channel pickers offer the public channels the person sees, and
+// its conversation pickers their channels, DMs and group DMs: a user's id,
+// a channel the workspace does not have, a private (G…) one in a channels
+// picker, or someone else's DM is never picked; the person's own DM with
+// the app is, unless the picker's filter leaves DMs out. A crafted
+// submission (Forged) sends anything.
+func TestChannelPickersOfferOnlyKnownConversations(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	api := apiClient(fake)
+	fake.AddUser(User{ID: "U0ALICE", Name: "alice"})
+	fake.AddUser(User{ID: "U0BOB", Name: "bob"})
+	fake.AddChannel("C0TEAM", true)
+	fake.AddChannel("C0SALES", false) // the bot need not be in it: the person sees it
+	fake.AddChannel("G0PRIVATE", true)
+	publicOnly := slack.NewOptionsSelectBlockElement(slack.OptTypeConversations, nil, "pub")
+	publicOnly.Filter = &slack.SelectBlockElementFilter{Include: []string{"public", "private"}}
+	modal := sessionModal("Channels")
+	modal.Blocks.BlockSet = append(modal.Blocks.BlockSet,
+		slack.NewInputBlock("ch", label("Channel"), nil, slack.NewOptionsSelectBlockElement(slack.OptTypeChannels, nil, "ch")),
+		slack.NewInputBlock("chs", label("Channels"), nil, slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeChannels, nil, "chs")),
+		slack.NewInputBlock("conv", label("Conversation"), nil, slack.NewOptionsSelectBlockElement(slack.OptTypeConversations, nil, "conv")),
+		slack.NewInputBlock("convs", label("Conversations"), nil, slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeConversations, nil, "convs")),
+		slack.NewInputBlock("pub", label("Public"), nil, publicOnly),
+	)
+	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), modal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := opened.View.ID
+	aliceDM, bobDM := fake.dmChannel("U0ALICE"), fake.dmChannel("U0BOB")
+	for _, tt := range []struct {
+		name   string
+		values map[string]map[string]any
+		ok     bool
+	}{
+		{"a user in a channels picker", map[string]map[string]any{"ch": {"ch": ChannelValue("U0BOB")}}, false},
+		{"an unknown channel", map[string]map[string]any{"ch": {"ch": ChannelValue("C0NOWHERE")}}, false},
+		{"a private channel in a channels picker", map[string]map[string]any{"ch": {"ch": ChannelValue("G0PRIVATE")}}, false},
+		{"a DM in a channels picker", map[string]map[string]any{"chs": {"chs": ChannelsValue("C0TEAM", aliceDM)}}, false},
+		{"an unknown channel among known ones", map[string]map[string]any{"chs": {"chs": ChannelsValue("C0TEAM", "C0NOWHERE")}}, false},
+		{"a user in a conversations picker", map[string]map[string]any{"conv": {"conv": ConversationValue("U0BOB")}}, false},
+		{"someone else's DM", map[string]map[string]any{"convs": {"convs": ConversationsValue("C0TEAM", bobDM)}}, false},
+		{"an unknown conversation", map[string]map[string]any{"conv": {"conv": ConversationValue("C0NOWHERE")}}, false},
+		{"a DM where the filter leaves DMs out", map[string]map[string]any{"pub": {"pub": ConversationValue(aliceDM)}}, false},
+		{"a channel", map[string]map[string]any{"ch": {"ch": ChannelValue("C0SALES")}}, true},
+		{"channels", map[string]map[string]any{"chs": {"chs": ChannelsValue("C0TEAM", "C0SALES")}}, true},
+		{"a private channel in a conversations picker", map[string]map[string]any{"conv": {"conv": ConversationValue("G0PRIVATE")}}, true},
+		{"the picker's own DM and a channel", map[string]map[string]any{"convs": {"convs": ConversationsValue(aliceDM, "C0TEAM")}}, true},
+		{"a channel where the filter leaves DMs out", map[string]map[string]any{"pub": {"pub": ConversationValue("C0TEAM")}}, true},
+	} {
+		err := fake.TypeInView("U0ALICE", id, tt.values)
+		if tt.ok && err != nil {
+			t.Errorf("%s: %v, want it taken", tt.name, err)
+		}
+		if !tt.ok {
+			if err == nil || !strings.Contains(err.Error(), "offer") {
+				t.Errorf("%s: %v, want a refusal", tt.name, err)
+			}
+			if _, err := fake.SubmitView(ctx, "U0ALICE", id, tt.values); err == nil {
+				t.Errorf("a submission picking %s was sent", tt.name)
+			}
+		}
+	}
+
+	_, ts, err := api.PostMessageContext(ctx, "U0ALICE", slack.MsgOptionBlocks(
+		slack.NewActionBlock("where", slack.NewOptionsSelectBlockElement(slack.OptTypeChannels, nil, "where")), buttonsBlock("go", [2]string{"go", "1"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.ClickButton(ctx, "U0ALICE", "U0ALICE", ts, "go", MessageState(map[string]map[string]any{"where": {"where": ChannelValue("C0NOWHERE")}})); err == nil {
+		t.Error("a click with an unknown channel picked in a message's channel select was sent")
+	}
+
+	in, err := fake.SubmitView(ctx, "U0ALICE", id, map[string]map[string]any{"ch": {"ch": ChannelValue("C0TEAM")}},
+		Forged(map[string]map[string]any{"conv": {"conv": ConversationValue(bobDM)}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeInteractive)
+	_ = sm.Ack(*evt.Request)
+	if _, err := fake.AwaitAck(ctx, in.EnvelopeID); err != nil {
+		t.Fatal(err)
+	}
+	st := evt.Data.(slack.InteractionCallback).View.State.Values
+	if got := st["conv"]["conv"].SelectedConversation; got != bobDM {
+		t.Errorf("a forged pick sent %q, want %s", got, bobDM)
+	}
+	if got := st["ch"]["ch"].SelectedChannel; got != "C0TEAM" {
+		t.Errorf("the channel picked sent %q, want C0TEAM", got)
+	}
+}
+
 // Slack's client does not submit a modal while an input not set optional
 // (input-block: optional "Defaults to false") is empty: the fake refuses
 // the submission, naming the block, and sends nothing. An input filled by

@@ -44,6 +44,26 @@ func UsersValue(ids ...string) map[string]any {
 	return map[string]any{"type": "multi_users_select", "selected_users": append([]string{}, ids...)}
 }
 
+// ChannelValue is a channels_select's state value.
+func ChannelValue(id string) map[string]any {
+	return map[string]any{"type": "channels_select", "selected_channel": id}
+}
+
+// ChannelsValue is a multi_channels_select's state value.
+func ChannelsValue(ids ...string) map[string]any {
+	return map[string]any{"type": "multi_channels_select", "selected_channels": append([]string{}, ids...)}
+}
+
+// ConversationValue is a conversations_select's state value.
+func ConversationValue(id string) map[string]any {
+	return map[string]any{"type": "conversations_select", "selected_conversation": id}
+}
+
+// ConversationsValue is a multi_conversations_select's state value.
+func ConversationsValue(ids ...string) map[string]any {
+	return map[string]any{"type": "multi_conversations_select", "selected_conversations": append([]string{}, ids...)}
+}
+
 // OptionValue is a static_select's state value, picking the option with
 // value v; SubmitView, TypeInView and ClickViewAction refuse an option the
 // element does not offer and put in the one it does, as the view defines
@@ -162,7 +182,7 @@ func asMap(x any) (map[string]any, error) {
 // exist in the view, as Slack only reports elements the view has.
 func (s *Server) mergeStateLocked(v *view, values map[string]map[string]any) error {
 	blocks, _ := v.def["blocks"].([]any)
-	if err := fitValues(blocks, v.state, values, s.pickableUserLocked); err != nil {
+	if err := fitValues(blocks, v.state, values, s.pickableLocked(v.userID)); err != nil {
 		return fmt.Errorf("view %s: %w", v.id, err)
 	}
 	return nil
@@ -172,9 +192,9 @@ func (s *Server) mergeStateLocked(v *view, values map[string]map[string]any) err
 // to the element of blocks it belongs to; every block and action must
 // exist in blocks, as Slack only reports elements the surface has, and
 // every value must be one a person can give its element (stateValue;
-// isUser says which ids a user picker offers). On a refusal state is left
+// offered says which ids its pickers offer). On a refusal state is left
 // as it was.
-func fitValues(blocks []any, state, values map[string]map[string]any, isUser func(string) bool) error {
+func fitValues(blocks []any, state, values map[string]map[string]any, offered pickable) error {
 	fitted := map[string]map[string]any{}
 	for blockID, actions := range values {
 		for actionID, given := range actions {
@@ -186,7 +206,7 @@ func fitValues(blocks []any, state, values map[string]map[string]any, isUser fun
 			if err != nil {
 				return fmt.Errorf("value of %s/%s: %w", blockID, actionID, err)
 			}
-			val, err := stateValue(el, gm, isUser)
+			val, err := stateValue(el, gm, offered)
 			if err != nil {
 				return fmt.Errorf("%s/%s: %w", blockID, actionID, err)
 			}
