@@ -180,7 +180,16 @@ func (s *Server) respondLocked(u *responseURL, in responseBody) string {
 }
 
 // newResponseMessageLocked stores a new message posted through u:
-// ephemeral, for the user who interacted, unless in says in_channel.
+// ephemeral, for the user who interacted, unless in says in_channel. Slack
+// documents that default for every interaction's response_url, block_actions
+// included ("By default, a message published via response_url will be sent
+// as an ephemeral message",
+// https://api.slack.com/interactivity/handling#publishing_ephemeral_response),
+// and for a slash command's response ("The response_type parameter ...
+// by default it is set to ephemeral",
+// https://api.slack.com/interactivity/slash-commands#responding_immediate_response).
+// A replaced message keeps what it was: "Once a message is issued, it
+// retains its visibility quality for life" (handling#updating_message_response).
 func (s *Server) newResponseMessageLocked(u *responseURL, in responseBody) *message {
 	m := &message{channel: u.channel, threadTS: in.ThreadTS, ephemeral: in.ResponseType != "in_channel"}
 	if m.ephemeral {
