@@ -71,6 +71,9 @@ func loadConfig(getenv func(string) string, n needs) (config, error) {
 			if sqlite.IsKeywordString(c.DB) { // never echoed: it may hold a password
 				return &configError{Name: "COACHLOG_DB", Problem: "looks like a keyword=value connection string (host=… dbname=…); give a postgres:// URL instead, such as postgres://coachlog@db.internal:5432/coachlog?sslmode=require (see PostgreSQL in the README)"}
 			}
+			if sqlite.IsMiscasedPostgres(c.DB) { // never echoed: it may hold a password
+				return &configError{Name: "COACHLOG_DB", Problem: "the URL's scheme must be postgres:// or postgresql://, in lower case (the PostgreSQL driver reads no other)"}
+			}
 			return nil
 		},
 		func() error { return checkToken("SLACK_APP_TOKEN", c.AppToken, "xapp-", "app-level token", n.appToken) },

@@ -20,11 +20,11 @@ func copyCmd(ctx context.Context, e env, args []string) error {
 	if *from == "" || *to == "" || fs.NArg() != 0 {
 		return usageError("usage: coachlog copy --from coachlog.db --to postgres://user@host/db")
 	}
-	if sqlite.IsPostgres(*from) || sqlite.IsKeywordString(*from) { // never echoed: it may hold a password
+	if sqlite.IsPostgres(*from) || sqlite.IsMiscasedPostgres(*from) || sqlite.IsKeywordString(*from) { // never echoed: it may hold a password
 		return usageError("--from: give the SQLite file; copying from PostgreSQL is pg_dump's job")
 	}
 	if !sqlite.IsPostgres(*to) {
-		return usageError("--to: give a postgres:// or postgresql:// URL")
+		return usageError("--to: give a postgres:// or postgresql:// URL (the scheme in lower case)")
 	}
 	cfg, err := loadConfig(e.getenv, needs{})
 	if err != nil {

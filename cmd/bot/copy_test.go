@@ -107,6 +107,9 @@ func TestCopyRefusesBadArguments(t *testing.T) {
 		{[]string{"copy", "--from", filepath.Join(dir, "none.db"), "--to", "postgres://u:secret@127.0.0.1:1/none"}, "does not exist"},
 		{[]string{"copy", "--from", filepath.Join(dir, "none.db"), "--to", "postgres://u@127.0.0.1:1/none?password=secret"}, "does not exist"},
 		{[]string{"copy", "--from", "host=db password=secret", "--to", "postgres://x@y/w"}, "--from: give the SQLite file"},
+		// pgx reads a URL only under a lower-case scheme.
+		{[]string{"copy", "--from", "POSTGRES://x:secret@y/z", "--to", "postgres://x@y/w"}, "--from: give the SQLite file"},
+		{[]string{"copy", "--from", "a.db", "--to", "POSTGRES://x:secret@y/w"}, "--to: give a postgres:// or postgresql:// URL"},
 	} {
 		out, err := cliAt(t, tuesday, vars, tc.args...)
 		if err == nil || !strings.Contains(err.Error()+out, tc.want) {
@@ -114,6 +117,27 @@ func TestCopyRefusesBadArguments(t *testing.T) {
 		}
 		if err != nil && strings.Contains(err.Error()+out, "secret") {
 			t.Errorf("%v echoed the password: %v", tc.args, err)
+		}
+	}
+}
+
+// A PostgreSQL URL whose scheme is not in lower case is refused at start
+// with the schemes to write, whichever command: pgx would read it as a
+// keyword=value string and fail with an error naming neither.
+func TestAMiscasedPostgresSchemeIsRefusedNamingTheSchemes(t *testing.T) {
+	for _, db := range []string{"POSTGRES://coach:s3cret@127.0.0.1:1/coachlog", "PostgreSQL://coach:s3cret@127.0.0.1:1/coachlog"} {
+		for _, args := range [][]string{{"export"}, {"serve"}} {
+			out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db, "SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2"}, args...)
+			if err == nil {
+				t.Fatalf("%s on %s worked", args[0], db)
+			}
+			msg := err.Error() + out
+			if strings.Contains(msg, "s3cret") {
+				t.Errorf("%s: the error shows the password: %v", args[0], err)
+			}
+			if !strings.Contains(msg, "COACHLOG_DB") || !strings.Contains(msg, "postgres://") || !strings.Contains(msg, "postgresql://") {
+				t.Errorf("%s: %v; want COACHLOG_DB refused naming postgres:// and postgresql://", args[0], err)
+			}
 		}
 	}
 }

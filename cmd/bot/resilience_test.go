@@ -209,6 +209,9 @@ func TestBadConfigurationStopsTheStartWithOneLine(t *testing.T) {
 		// psql's connection string was taken as a file name: the bot ran on
 		// a new SQLite file named after it, password and all.
 		{"keyword connection string", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_DB": "host=db dbname=coachlog user=coachlog password=xs3cret"}, "COACHLOG_DB"},
+		// pgx reads a URL only under a lower-case scheme: this one failed at
+		// the first query with pgx's keyword=value error.
+		{"scheme in upper case", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_DB": "POSTGRES://coachlog:xs3cret@db/coachlog"}, "COACHLOG_DB"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errOut syncBuffer

@@ -106,6 +106,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if IsPostgres(path) {
 		return openPostgres(ctx, path, opts)
 	}
+	if IsMiscasedPostgres(path) { // not a file to create
+		return nil, fmt.Errorf("open %s: %w", Redact(path), ErrMiscasedScheme)
+	}
 	if opts.BusyTimeout == 0 {
 		opts.BusyTimeout = 2 * time.Second
 	}

@@ -34,9 +34,32 @@ import (
 )
 
 // IsPostgres reports whether spec (COACHLOG_DB) names a PostgreSQL
-// database rather than a SQLite file.
+// database rather than a SQLite file. The schemes are matched as pgx
+// matches them (pgconn.ParseConfig, case-sensitive prefixes): a spec pgx
+// would not read as a URL is no PostgreSQL URL here either, so that what
+// is taken for one also opens. IsMiscasedPostgres tells the rest apart.
 func IsPostgres(spec string) bool {
-	s := strings.ToLower(spec) // URL schemes ignore case
+	return strings.HasPrefix(spec, "postgres://") || strings.HasPrefix(spec, "postgresql://")
+}
+
+// IsMiscasedPostgres reports whether spec is meant as a PostgreSQL URL but
+// writes its scheme in another case ("POSTGRES://…"). URL schemes ignore
+// case, but pgx does not: it would read such a spec as a keyword=value
+// string and fail with an unclear error, and taken as a file name it
+// would create a SQLite database named after the URL (its password
+// included). So it is refused, naming the schemes pgx accepts.
+func IsMiscasedPostgres(spec string) bool {
+	return hasPostgresScheme(spec) && !IsPostgres(spec)
+}
+
+// ErrMiscasedScheme is the refusal of a spec IsMiscasedPostgres reports.
+var ErrMiscasedScheme = errors.New("a PostgreSQL URL must begin with postgres:// or postgresql://, in lower case")
+
+// hasPostgresScheme reports whether spec begins with a PostgreSQL URL
+// scheme in any case: what must be redacted as a URL, and never read as
+// a path or a keyword=value string.
+func hasPostgresScheme(spec string) bool {
+	s := strings.ToLower(spec)
 	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }
 
@@ -46,7 +69,7 @@ func IsPostgres(spec string) bool {
 // a SQLite database named after it (its password included) and run on
 // that, so the configuration refuses it and asks for a URL instead.
 func IsKeywordString(spec string) bool {
-	if IsPostgres(spec) {
+	if hasPostgresScheme(spec) {
 		return false
 	}
 	for _, f := range strings.Fields(spec) {
@@ -71,7 +94,7 @@ var libpqKeywords = []string{"host", "hostaddr", "port", "dbname", "user", "pass
 // host, path or query) is not shown, and neither is a keyword=value
 // connection string naming a password.
 func Redact(spec string) string {
-	if !IsPostgres(spec) {
+	if !hasPostgresScheme(spec) { // a miscased URL may hold a password too
 		if IsKeywordString(spec) && strings.Contains(strings.ToLower(spec), "password") {
 			return "(a connection string, not shown: it holds a password)"
 		}

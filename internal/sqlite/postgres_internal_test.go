@@ -1,9 +1,14 @@
 package sqlite
 
 import (
+	"context"
+	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 func TestRebindNumbersPlaceholdersOutsideQuotesAndComments(t *testing.T) {
@@ -55,6 +60,7 @@ func TestRedactDropsEveryPasswordAURLCanHold(t *testing.T) {
 		{"postgres://u:pw7/8@db.example/x", "postgres://(URL not shown: it cannot be read for certain, and may hold a password)"},
 		{"postgres://u:12#pw9@db.example/x", "postgres://(URL not shown: it cannot be read for certain, and may hold a password)"},
 		{"host=db user=u password=pw10", "(a connection string, not shown: it holds a password)"},
+		{"POSTGRES://u:pw11@db.example/x", "postgres://u@db.example/x"},
 	} {
 		got := Redact(tc.in)
 		if got != tc.want {
@@ -102,11 +108,51 @@ func TestPostgresAndSQLiteMigrationsAreNumberedAlike(t *testing.T) {
 func TestIsPostgresTellsURLsFromPaths(t *testing.T) {
 	for spec, want := range map[string]bool{
 		"coachlog.db": false, "/data/coachlog.db": false, "postgres.db": false, "./postgres://x": false,
-		"postgres://u@h/db": true, "postgresql://u@h/db": true, "POSTGRES://u@h/db": true,
+		"postgres://u@h/db": true, "postgresql://u@h/db": true,
+		// pgx reads a URL only under these exact prefixes (pgconn.ParseConfig):
+		// any other case it would read as keyword=value, and fail.
+		"POSTGRES://u@h/db": false, "Postgresql://u@h/db": false,
 	} {
 		if got := IsPostgres(spec); got != want {
 			t.Errorf("IsPostgres(%q) = %v; want %v", spec, got, want)
 		}
+	}
+}
+
+// What IsPostgres takes must be what pgx opens as a URL: pgx's own parse
+// is the reference, so a newer pgx that reads more (or less) shows here.
+func TestIsPostgresAgreesWithPgx(t *testing.T) {
+	for _, spec := range []string{"postgres://u@h/db", "postgresql://u@h/db", "POSTGRES://u@h/db", "PostgreSQL://u@h/db"} {
+		_, err := pgconn.ParseConfig(spec)
+		if IsPostgres(spec) != (err == nil) {
+			t.Errorf("IsPostgres(%q) = %v, but pgx parses it with err %v", spec, IsPostgres(spec), err)
+		}
+		if IsMiscasedPostgres(spec) == (err == nil) {
+			t.Errorf("IsMiscasedPostgres(%q) = %v, but pgx parses it with err %v", spec, IsMiscasedPostgres(spec), err)
+		}
+	}
+	for _, spec := range []string{"coachlog.db", "/data/postgres://x", "host=db dbname=x"} {
+		if IsMiscasedPostgres(spec) {
+			t.Errorf("IsMiscasedPostgres(%q) = true", spec)
+		}
+	}
+}
+
+// A miscased URL is refused by Open, not taken as a SQLite file to create
+// (named after the URL, password and all), and the refusal shows no
+// password and names the schemes to write.
+func TestOpenRefusesAMiscasedPostgresURL(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	_, err := Open(context.Background(), "POSTGRES://coach:pw1@db.example/coachlog", Options{})
+	if !errors.Is(err, ErrMiscasedScheme) {
+		t.Fatalf("Open = %v, want ErrMiscasedScheme", err)
+	}
+	if strings.Contains(err.Error(), "pw1") || !strings.Contains(err.Error(), "postgres://") || !strings.Contains(err.Error(), "postgresql://") {
+		t.Errorf("err = %v: want the schemes named and no password", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("Open left files behind: %v", entries)
 	}
 }
 
