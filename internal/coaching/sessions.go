@@ -372,16 +372,20 @@ func (s *Service) editCommitments(ctx context.Context, tx Tx, sess *Session, old
 		if err := tx.FollowUpCommitments(ctx, sess.ID, d.FollowUpOn); err != nil {
 			return err
 		}
-		for i := range keep {
-			if keep[i].Status == CommitmentOpen {
-				keep[i].FollowUpOn = d.FollowUpOn
-			}
-		}
 	}
 	if err := s.closeKept(ctx, tx, sess.ManagerID, d, sess.ID); err != nil {
 		return err
 	}
-	sess.Commitments = append(keep, add...)
+	// The commitments as stored, read again after the writes rather than
+	// worked out from old: a close from /coach history may commit between
+	// this edit's read and its delete (on PostgreSQL the delete waits on
+	// the row, then passes over it, closed), and the commitment then stays
+	// on the record though old listed it as open and dropped.
+	stored, err := tx.Session(ctx, sess.ID)
+	if err != nil {
+		return err
+	}
+	sess.Commitments = stored.Commitments
 	return nil
 }
 

@@ -89,10 +89,12 @@ func TestAHistoryCloseRacingAnEditOfItsSession(t *testing.T) {
 			sqlitetest.Each(t, func(t *testing.T, db string) {
 				ctx := context.Background()
 				r := newCommitmentRace(t, db, date(2026, time.October, 26))
+				var edited coaching.Session
 				editErr, closeErr := r.raceInOrder(editFirst, func(st coaching.Store) error {
 					d := r.draft
 					d.Commitments = []string{"send recap by Friday"}
-					_, err := r.service(st).EditSession(ctx, coaching.EditRequest{
+					var err error
+					edited, err = r.service(st).EditSession(ctx, coaching.EditRequest{
 						ActorID: "UM1", SessionID: r.session.ID, Version: r.session.Version, Draft: d, Key: "edit"})
 					return err
 				}, r.closeNotKept(ctx))
@@ -109,6 +111,16 @@ func TestAHistoryCloseRacingAnEditOfItsSession(t *testing.T) {
 					lines = append(lines, c.Text+" "+string(c.Status))
 				}
 				got := strings.Join(lines, ", ")
+				// The session the edit returns (what the bot shows and
+				// re-renders from) is what it stored: it once left out the
+				// commitment the close kept on the record meanwhile.
+				var returned []string
+				for _, c := range edited.Commitments {
+					returned = append(returned, c.Text+" "+string(c.Status))
+				}
+				if ret := strings.Join(returned, ", "); ret != got {
+					t.Errorf("the edit returned the commitments %q; stored are %q", ret, got)
+				}
 				audits := r.audits()
 				if editFirst {
 					if coaching.ErrorCode(closeErr) != coaching.EStale || !strings.Contains(closeErr.Error(), "no longer there") {
