@@ -179,6 +179,58 @@ func TestARosterImportWithoutAnEmailKeepsSlacks(t *testing.T) {
 	})
 }
 
+// A row with a slack_id and no email gets the email users.list gives,
+// so that a performance file can name them by it from the first import,
+// not only once the bot has read their profile. It fills only an empty
+// address: one a file gave (here an alias Slack does not know) stays
+// when a later file leaves the cell empty, and Slack's address is no
+// change of the roster's.
+func TestARosterImportStoresTheEmailSlackGives(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		fake := startFake(t)
+		defer noProblems(t, fake)
+		fake.AddUser(fakeslack.User{ID: "U0MAX", Name: "max", RealName: "Max Manager", Email: "max@acme.test", TZ: "America/New_York"})
+		fake.AddUser(fakeslack.User{ID: "U0SAM", Name: "sam", RealName: "Sam Rep", Email: "Sam@Acme.test", TZ: "Europe/Paris"})
+		fake.AddUser(fakeslack.User{ID: "U0RIA", Name: "ria", RealName: "Ria Rep", Email: "ria@acme.test", TZ: "Europe/Paris"})
+		dir := t.TempDir()
+		vars := map[string]string{"SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_API_URL": fake.APIURL(), "COACHLOG_DB": db}
+		now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+		write := func(body string) string {
+			path := filepath.Join(dir, "team.csv")
+			if err := os.WriteFile(path, []byte("slack_id,email,name,role,manager,tier,timezone\n"+body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return path
+		}
+		emails := func(want map[string]string) {
+			t.Helper()
+			for id, email := range want {
+				if p := stored(t, db, id); p.email != email {
+					t.Errorf("%s's email is %q, want %q", id, p.email, email)
+				}
+			}
+		}
+		first := write("U0MAX,,Max,manager,,,\nU0SAM,,,rep,U0MAX,top,\nU0RIA,ria.alias@acme.test,Ria,rep,U0MAX,,\n")
+		if out, err := cliAt(t, now, vars, "roster", "import", first); err != nil || !strings.Contains(out, "3 added") {
+			t.Fatalf("first import: %v\n%s", err, out)
+		}
+		emails(map[string]string{"U0MAX": "max@acme.test", "U0SAM": "sam@acme.test", "U0RIA": "ria.alias@acme.test"})
+
+		// Ria's cell left empty: the alias the first file gave stays.
+		again := write("U0MAX,,Max,manager,,,\nU0SAM,,,rep,U0MAX,top,\nU0RIA,,Ria,rep,U0MAX,,\n")
+		if out, err := cliAt(t, now, vars, "roster", "import", again); err != nil || !strings.Contains(out, "0 changed, 3 unchanged") {
+			t.Errorf("the roster without emails: %v\n%s", err, out)
+		}
+		emails(map[string]string{"U0MAX": "max@acme.test", "U0SAM": "sam@acme.test", "U0RIA": "ria.alias@acme.test"})
+
+		perf := filepath.Join(dir, "perf.csv")
+		os.WriteFile(perf, []byte("rep,month,attainment\nsam@acme.test,2026-10,92\n"), 0o600)
+		if out, err := cliAt(t, now, vars, "performance", "import", perf); err != nil {
+			t.Errorf("a performance file naming Sam by the email Slack gave: %v\n%s", err, out)
+		}
+	})
+}
+
 // storedPerson is what the store holds of someone, as the roster tests
 // read it.
 type storedPerson struct {

@@ -185,6 +185,12 @@ type Person struct {
 	AwayUntil    Date // set with /coach away: last day away
 	SnoozedUntil Date // nudges snoozed through this day
 	Status       SlackStatus
+
+	// EmailFromSlack says Email is the one users.list gave a roster import
+	// whose file left the cell empty: stored only where no address is (one
+	// a file or a profile gave stays), and no change of the roster's. Not
+	// stored itself.
+	EmailFromSlack bool
 }
 
 // SlackStatus is someone's Slack status, kept fresh from user_change events.

@@ -15,7 +15,8 @@ import (
 // every row is checked against it: a slack_id must be a live human member
 // of the workspace (not a bot, not deactivated, not of another
 // organisation), like an email; everyone
-// gets their Slack time zone, and the name where the file gives none.
+// gets their Slack time zone, and the name and email where the file gives
+// none.
 // Without one, slack_ids are taken as the file gives them and email-only
 // rows are refused. People come back in entry order, active and in the
 // roster.
@@ -114,11 +115,15 @@ func fillFromMembers(people []coaching.Person, entries []Entry, members []Member
 }
 
 // fill gives p what Slack knows of them: their time zone, and their name
-// where the file gives none, with when Slack said so.
+// and email where the file gives none, with when Slack said so. The email
+// lets a performance file name someone the roster gave only a slack_id.
 func fill(p *coaching.Person, m Member) {
 	p.SlackTZ, p.ProfileAt = m.TZ, m.ProfileAt
 	if p.Name == "" {
 		p.Name = m.Name
+	}
+	if email := strings.ToLower(strings.TrimSpace(m.Email)); p.Email == "" && email != "" {
+		p.Email, p.EmailFromSlack = email, true
 	}
 }
 

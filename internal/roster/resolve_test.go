@@ -57,6 +57,8 @@ func TestLoadResolvesEmailOnlyRowsInOneDirectoryCall(t *testing.T) {
 		t.Errorf("Members called %d times, want once", dir.calls)
 	}
 	// Bob's and Dan's names are Slack's, not the file's: Slack may rename them.
+	// Dan's email is Slack's too, the file giving none (marked so: the store
+	// keeps any address it has over it); Eve has none in Slack.
 	want := []coaching.Person{
 		{ID: "U01", Email: "ann@example.com", Name: "Ann", RosterNamed: true, TZ: "Europe/Berlin", SlackTZ: "Europe/London", Roles: []string{"leader", "admin"},
 			Since: coaching.Date{Year: 2024, Month: 3, Day: 1}, Active: true, InRoster: true},
@@ -64,7 +66,7 @@ func TestLoadResolvesEmailOnlyRowsInOneDirectoryCall(t *testing.T) {
 			CadenceDays: 10, Active: true, InRoster: true},
 		{ID: "W03", Email: "cat@example.com", Name: "Cat", RosterNamed: true, SlackTZ: "Asia/Tokyo", Roles: []string{"rep"}, ManagerID: "U02",
 			Tier: coaching.TierTop, Active: true, InRoster: true},
-		{ID: "U04", Name: "Dan Diaz", SlackTZ: "Europe/Madrid", Roles: []string{"rep"}, ManagerID: "U02",
+		{ID: "U04", Email: "dan@example.com", EmailFromSlack: true, Name: "Dan Diaz", SlackTZ: "Europe/Madrid", Roles: []string{"rep"}, ManagerID: "U02",
 			Tier: coaching.TierBottom, Active: true, InRoster: true},
 		{ID: "U07", Name: "Eve", RosterNamed: true, SlackTZ: "Australia/Sydney", Roles: []string{"rep"}, ManagerID: "U04", Active: true, InRoster: true},
 	}
@@ -75,7 +77,8 @@ func TestLoadResolvesEmailOnlyRowsInOneDirectoryCall(t *testing.T) {
 
 // A file of slack_ids only is still checked with Slack when there is a
 // directory, in one call, and gets everyone's Slack zone (so the nudge
-// need not read each manager's profile) and the names it leaves out,
+// need not read each manager's profile) and the names and emails it
+// leaves out (so a performance file can name them by email),
 // dated as Slack dated them (the store keeps a newer profile over them);
 // without a directory the ids are taken as they are.
 func TestResolveSlackIDRows(t *testing.T) {
@@ -99,9 +102,10 @@ func TestResolveSlackIDRows(t *testing.T) {
 		want      []coaching.Person
 	}{
 		{"a directory", dated, 1, []coaching.Person{
-			{ID: "U01", Name: "Ann", RosterNamed: true, SlackTZ: "Europe/London", Roles: []string{"manager"}, Active: true, InRoster: true, ProfileAt: at("U01")},
-			{ID: "U02", Name: "Bob Baker", SlackTZ: "America/New_York", Roles: []string{"rep"}, ManagerID: "U01", Active: true, InRoster: true, ProfileAt: at("U02")},
-			{ID: "W03", Name: "Cat", RosterNamed: true, TZ: "Asia/Seoul", SlackTZ: "Asia/Tokyo", Roles: []string{"rep"}, ManagerID: "U01", Active: true, InRoster: true, ProfileAt: at("W03")},
+			{ID: "U01", Email: "ann@example.com", EmailFromSlack: true, Name: "Ann", RosterNamed: true, SlackTZ: "Europe/London", Roles: []string{"manager"}, Active: true, InRoster: true, ProfileAt: at("U01")},
+			// Slack's address lower-cased, as the file's are.
+			{ID: "U02", Email: "bob@example.com", EmailFromSlack: true, Name: "Bob Baker", SlackTZ: "America/New_York", Roles: []string{"rep"}, ManagerID: "U01", Active: true, InRoster: true, ProfileAt: at("U02")},
+			{ID: "W03", Email: "cat@example.com", EmailFromSlack: true, Name: "Cat", RosterNamed: true, TZ: "Asia/Seoul", SlackTZ: "Asia/Tokyo", Roles: []string{"rep"}, ManagerID: "U01", Active: true, InRoster: true, ProfileAt: at("W03")},
 		}},
 		{"no directory", nil, 0, []coaching.Person{
 			{ID: "U01", Name: "Ann", RosterNamed: true, Roles: []string{"manager"}, Active: true, InRoster: true},

@@ -94,7 +94,7 @@ func rosterChanged(old, p coaching.Person) bool {
 	since, sinceAt, kept := rosterSince(p, old, true)
 	return old.ManagerID != p.ManagerID || old.Tier != p.Tier || !slices.Equal(old.Roles, p.Roles) ||
 		(p.CadenceDays > 0 && old.CadenceDays != p.CadenceDays) || old.TZ != p.TZ ||
-		(p.Email != "" && !strings.EqualFold(old.Email, p.Email)) ||
+		(p.Email != "" && !p.EmailFromSlack && !strings.EqualFold(old.Email, p.Email)) ||
 		old.RosterNamed != p.RosterNamed || (p.RosterNamed && old.Name != p.Name) ||
 		!kept || since != old.Since || !sinceAt.Equal(old.SinceAt)
 }
@@ -137,8 +137,11 @@ const (
 			-- profile event that made the row before (migration 0016)
 			rostered_at = CASE WHEN people.rostered_at = 0 THEN excluded.rostered_at ELSE people.rostered_at END,
 			-- an empty cell is no address, not an order to forget one:
-			-- the email Slack gave (users.info, user_change) is kept
-			email = CASE WHEN excluded.email <> '' THEN excluded.email ELSE people.email END,
+			-- the email Slack gave (users.info, user_change) is kept;
+			-- Slack's, read by the import's users.list for an empty cell
+			-- (the last parameter is 1), only fills an empty one
+			email = CASE WHEN excluded.email <> '' AND (? = 0 OR people.email = '')
+				THEN excluded.email ELSE people.email END,
 			-- the file's name stands; Slack's, read by the import's
 			-- users.list, only when no newer profile is stored (0019)
 			name = CASE WHEN excluded.name <> '' AND (excluded.roster_named = 1 OR excluded.profile_at >= people.profile_at)
@@ -176,7 +179,7 @@ func (t *tx) putRosterPerson(ctx context.Context, p, old coaching.Person, exists
 	}
 	_, err := t.q.ExecContext(ctx, putPersonQuery,
 		p.ID, strings.ToLower(p.Email), p.Name, p.TZ, p.SlackTZ, strings.Join(p.Roles, "+"), manager, p.Tier, p.CadenceDays,
-		since.String(), sinceAt, b2i(p.RosterNamed), ms(p.ProfileAt), now, now, now)
+		since.String(), sinceAt, b2i(p.RosterNamed), ms(p.ProfileAt), now, now, now, b2i(p.EmailFromSlack))
 	if err != nil {
 		return fmt.Errorf("store %s: %w", p.ID, err)
 	}
