@@ -15,6 +15,7 @@ import (
 	"github.com/coachlog/coachlog/internal/digest"
 	"github.com/coachlog/coachlog/internal/fakeslack"
 	"github.com/coachlog/coachlog/internal/metrics"
+	"github.com/coachlog/coachlog/internal/slacktext"
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
@@ -434,7 +435,9 @@ func (w *demoWriter) plain(s string) string {
 		return m
 	})
 	s = emojiText.ReplaceAllString(s, "")
-	return strings.NewReplacer("*", "", "~", "", "&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(s)
+	// Unescaped first: an entity decodes to &, < or >, never to the * or
+	// ~ stripped after, so the two passes read as one.
+	return strings.NewReplacer("*", "", "~", "").Replace(slacktext.Unescape(s))
 }
 
 // blocksPlain flattens Block Kit to lines of text, buttons in brackets.

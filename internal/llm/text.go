@@ -8,6 +8,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/coachlog/coachlog/internal/slacktext"
 )
 
 // fillers are the words a model may add when it trims the manager's text
@@ -23,7 +25,7 @@ var fillers = map[string]bool{
 // with entities decoded and a mention's label read as words
 // ("<@U1|sam.lee>" gives "u1", "sam", "lee").
 func words(s string) []string {
-	s = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(s)
+	s = slacktext.Unescape(s)
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/slacktext"
 )
 
 // parser gathers what the header of one line says.
@@ -271,14 +272,11 @@ func limitProblems(d coaching.Draft) []string {
 	return problems
 }
 
-// slackEntities are what Slack sends for a typed &, < and >.
-var slackEntities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
-
 // typedLen is about the length of notes as typed, which the domain's limit
 // is checked against once they are unescaped: Slack sends "Q&A" as
 // "Q&amp;A", and counted as sent, 1,600 typed characters of it read as
 // 3,199. Mentions and links are counted as sent: near the limit the domain
 // has the last word, and a refusal opens the form with the text.
 func typedLen(notes string) int {
-	return utf8.RuneCountInString(slackEntities.Replace(notes))
+	return utf8.RuneCountInString(slacktext.Unescape(notes))
 }

@@ -3,13 +3,9 @@ package slackbot
 import (
 	"context"
 	"strings"
-)
 
-// entities are the only three Slack encodes in the text it sends: &, < and
-// > are its control characters (api.slack.com/reference/surfaces/formatting,
-// "Escaping text"). One pass: "&amp;lt;" is what someone who typed "&lt;"
-// sends, and must stay "&lt;".
-var entities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+	"github.com/coachlog/coachlog/internal/slacktext"
+)
 
 // unescape turns text as Slack sends it (slash-command text with the
 // manifest's should_escape, a message's text in a message shortcut) into
@@ -34,10 +30,10 @@ func unescape(s string, nameOf func(id string) string) string {
 	for {
 		i := strings.IndexByte(s, '<')
 		if i < 0 {
-			b.WriteString(entities.Replace(s))
+			b.WriteString(slacktext.Unescape(s))
 			return b.String()
 		}
-		b.WriteString(entities.Replace(s[:i]))
+		b.WriteString(slacktext.Unescape(s[:i]))
 		j := closing(s, i)
 		if j < 0 {
 			b.WriteByte('<')
@@ -69,7 +65,7 @@ func closing(s string, i int) int {
 // unescapeMarkup renders the body of one <…> as text.
 func unescapeMarkup(body string, nameOf func(id string) string) string {
 	ref, label, hasLabel := strings.Cut(body, "|")
-	label = entities.Replace(label)
+	label = slacktext.Unescape(label)
 	switch {
 	case strings.HasPrefix(ref, "@"):
 		if hasLabel && label != "" {
@@ -99,7 +95,7 @@ func unescapeMarkup(body string, nameOf func(id string) string) string {
 		}
 		return "@" + name
 	}
-	url := entities.Replace(ref)
+	url := slacktext.Unescape(ref)
 	shown := strings.TrimPrefix(url, "mailto:")
 	if !hasLabel || label == "" || label == url || label == shown {
 		return shown
