@@ -69,8 +69,8 @@ func exportCmd(ctx context.Context, e env, args []string) error {
 	}
 	// The flag package stops at the first argument: "export out.csv
 	// --with-notes" would drop the flags after it and write to stdout.
-	if fs.NArg() > 0 {
-		return usageError(fmt.Sprintf("export takes no arguments, only flags (it writes to standard output): %q", fs.Arg(0)))
+	if err := noArguments(fs, "only flags (it writes to standard output)"); err != nil {
+		return err
 	}
 	if *format != "csv" && *format != "json" {
 		return usageError(fmt.Sprintf("--format %q: use csv or json", *format))

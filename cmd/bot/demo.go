@@ -75,8 +75,8 @@ func demo(ctx context.Context, e env, args []string) error {
 	}
 	// The flag package stops at the first word: "demo keep" would run the
 	// demo and delete the database asked to be kept.
-	if fs.NArg() > 0 {
-		return usageError(fmt.Sprintf("demo takes no arguments, only flags (--keep, --chart FILE): %q", fs.Arg(0)))
+	if err := noArguments(fs, "only flags (--keep, --chart FILE)"); err != nil {
+		return err
 	}
 	if err := checkChartPath(*chart); err != nil {
 		return err

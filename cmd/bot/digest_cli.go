@@ -34,8 +34,8 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError(fmt.Sprintf("digest takes no arguments, only flags: %q", fs.Arg(0)))
+	if err := noArguments(fs, "only flags"); err != nil {
+		return err
 	}
 	if *channel != "" && !channelRE.MatchString(*channel) {
 		return usageError(fmt.Sprintf("--channel %q is not a channel id (C…, G… or D…)", *channel))

@@ -26,8 +26,8 @@ func nudgeCmd(ctx context.Context, e env, args []string) error {
 	}
 	// "coachlog nudge dry-run" must not send real nudges (and claim the
 	// day's, so that the scheduled ones are skipped).
-	if fs.NArg() > 0 {
-		return usageError(fmt.Sprintf("nudge takes no arguments, only flags (--dry-run): %q", fs.Arg(0)))
+	if err := noArguments(fs, "only flags (--dry-run)"); err != nil {
+		return err
 	}
 	cfg, err := loadConfig(e.getenv, needs{botToken: !*dry})
 	if err != nil {

@@ -154,6 +154,22 @@ func newFlags(e env, name string) *flag.FlagSet {
 	return fs
 }
 
+// noArguments refuses a word left after fs's flags, naming the command
+// (fs's name) and, when hint is not empty, what it takes instead. The flag
+// package stops at the first word: "demo keep" would otherwise run the
+// demo and drop the flag meant, "export out.csv --with-notes" the flags
+// after the word.
+func noArguments(fs *flag.FlagSet, hint string) error {
+	if fs.NArg() == 0 {
+		return nil
+	}
+	msg := fs.Name() + " takes no arguments"
+	if hint != "" {
+		msg += ", " + hint
+	}
+	return usageError(fmt.Sprintf("%s: %q", msg, fs.Arg(0)))
+}
+
 // parseFlags parses args; on a mistake it prints the command's flags, and
 // the mistake itself is printed once, by main ("coachlog: flag provided
 // but not defined: -bogus"), where the flag package would print it too.

@@ -81,8 +81,8 @@ func metricsCmd(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError(fmt.Sprintf("metrics takes no arguments, only flags: %q", fs.Arg(0)))
+	if err := noArguments(fs, "only flags"); err != nil {
+		return err
 	}
 	if *format != "json" && *format != "csv" {
 		return usageError(fmt.Sprintf("--format %q: use json or csv", *format))

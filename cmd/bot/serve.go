@@ -166,8 +166,8 @@ func serve(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError(fmt.Sprintf("serve takes no arguments: %q", fs.Arg(0)))
+	if err := noArguments(fs, ""); err != nil {
+		return err
 	}
 	cfg, err := loadConfig(e.getenv, needs{appToken: true, botToken: true})
 	if err != nil {
