@@ -100,11 +100,7 @@ func parseRep(s string) (string, error) {
 		}
 		return strings.ToLower(s), nil
 	}
-	ok := len(s) >= 2 && (s[0] == 'U' || s[0] == 'W')
-	for _, c := range s[1:] {
-		ok = ok && (c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')
-	}
-	if !ok {
+	if !sheet.IsSlackUserID(s) {
 		return "", fmt.Errorf("%q is neither a Slack user id (like U024BE7LH) nor an email", s)
 	}
 	return s, nil

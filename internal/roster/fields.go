@@ -16,16 +16,12 @@ import (
 const maxCadenceDays = 365
 
 // checkSlackID accepts an empty id (the row gives an email) or a Slack user
-// id: U or W (Enterprise Grid) and then capitals and digits.
+// id (sheet.IsSlackUserID).
 func checkSlackID(id string) error {
 	if id == "" {
 		return nil
 	}
-	ok := len(id) >= 2 && (id[0] == 'U' || id[0] == 'W')
-	for _, c := range id[1:] {
-		ok = ok && (c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')
-	}
-	if !ok {
+	if !sheet.IsSlackUserID(id) {
 		return fmt.Errorf("%q is not a Slack user id (U or W and then capital letters and digits, like U024BE7LH)", id)
 	}
 	return nil

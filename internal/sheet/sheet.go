@@ -130,6 +130,21 @@ func HasGap(s string) bool {
 	})
 }
 
+// IsSlackUserID reports whether s is a Slack user id: U, or W on
+// Enterprise Grid, then capital letters and digits (U024BE7LH). The roster
+// and the attainment file share it, as they share IsEmail.
+func IsSlackUserID(s string) bool {
+	if len(s) < 2 || (s[0] != 'U' && s[0] != 'W') {
+		return false
+	}
+	for _, c := range s[1:] {
+		if (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
 // IsEmail reports whether s is a plausible email address: something, one
 // @, and a domain with a dot inside it (not first, not last); no gap
 // (HasGap), nor any of <>,; that mark an address copied with its name or

@@ -6,6 +6,28 @@ import (
 	"github.com/coachlog/coachlog/internal/sheet"
 )
 
+// Both imports take the same ids: a person's, never a channel's or a bot's.
+func TestIsSlackUserID(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		want bool
+	}{
+		{"U024BE7LH", true},
+		{"W012A3CDE", true}, // Enterprise Grid
+		{"", false},
+		{"U", false},
+		{"u024be7lh", false},
+		{"C024BE7LH", false}, // a channel
+		{"B024BE7LH", false}, // a bot
+		{"U024-BE7", false},
+		{"U024BE7LH ", false},
+	} {
+		if got := sheet.IsSlackUserID(tt.s); got != tt.want {
+			t.Errorf("IsSlackUserID(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
 func TestIsEmailCatchesASpreadsheetsSlips(t *testing.T) {
 	for _, tt := range []struct {
 		s    string
