@@ -135,7 +135,6 @@ func exitCode(err error) int {
 	return 1
 }
 
-// newFlags returns a flag set whose errors come back as usage errors.
 // importCmd runs `coachlog NAME import …` with run; `coachlog NAME -h`
 // prints run's usage (exit 0), and anything else names the subcommand.
 func importCmd(ctx context.Context, e env, name string, rest []string, run func(context.Context, env, []string) error) error {
@@ -148,6 +147,7 @@ func importCmd(ctx context.Context, e env, name string, rest []string, run func(
 	return run(ctx, e, rest[1:])
 }
 
+// newFlags returns a flag set whose errors come back as usage errors.
 func newFlags(e env, name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)

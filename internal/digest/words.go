@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/coachlog/coachlog/internal/metrics"
+	"github.com/coachlog/coachlog/internal/slacktext"
 	"github.com/coachlog/coachlog/internal/textcut"
 )
 
@@ -66,12 +67,7 @@ func join(sep string, parts ...*txt) *txt {
 func words(s ...string) *txt { return (&txt{}).w(s...) }
 
 // esc escapes what Slack's mrkdwn reads as markup: &, < and >.
-func esc(s string) string {
-	if !strings.ContainsAny(s, "&<>") {
-		return s
-	}
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+func esc(s string) string { return slacktext.Escape(s) }
 
 // maxName is how much of a name is shown: display names are short, but a
 // roster may hold anything.

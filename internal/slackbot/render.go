@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/slacktext"
 	"github.com/coachlog/coachlog/internal/textcut"
 )
 
@@ -48,9 +49,7 @@ type message struct {
 // esc escapes text for mrkdwn, so that names and labels can't inject links
 // or @-mentions. Everything people chose (display names, notes, reasons,
 // labels) goes through it, or is shown as plain_text.
-func esc(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+func esc(s string) string { return slacktext.Escape(s) }
 
 // userMentionRE matches a well-formed user mention: the one markup Coachlog
 // itself puts in the texts it composes (the domain's messages, change notes).
