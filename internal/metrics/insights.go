@@ -55,7 +55,8 @@ type Insight struct {
 // RepDose is a rep's coaching over the 4 weeks ending with the period.
 type RepDose struct {
 	ID, Name string
-	Minutes  float64
+	Minutes  float64 // over the 4 weeks
+	Monthly  float64 // hours a month, pro-rated: the figure judged against the limits
 }
 
 // daysPerMonth pro-rates a month's dose to 4 weeks.
@@ -172,7 +173,7 @@ func (c *computer) dose(mi int) (low, high []RepDose) {
 		}
 		mins := c.repMinutes[r]
 		monthly := mins / days * daysPerMonth
-		rd := RepDose{ID: o.people[r].ID, Name: o.name(r), Minutes: round(mins, 2)}
+		rd := RepDose{ID: o.people[r].ID, Name: o.name(r), Minutes: round(mins, 2), Monthly: monthly / 60}
 		switch {
 		case monthly < DoseMinHours*60-eps:
 			low = append(low, rd)
@@ -221,10 +222,27 @@ func doseInsight(kind InsightKind, rs []RepDose) Insight {
 			names = append(names, fmt.Sprintf("and %d more", len(rs)-i))
 			break
 		}
-		names = append(names, fmt.Sprintf("%s (%.1f h)", r.Name, r.Minutes/60))
+		names = append(names, fmt.Sprintf("%s (%s h)", r.Name, doseHours(r.Monthly, limit, kind == InsightDoseHigh)))
 	}
 	return Insight{Kind: kind, Value: float64(len(rs)), Reps: rs,
 		Text: fmt.Sprintf("%s got %s %.0f h of coaching a month over the last 4 weeks: %s.", reps(len(rs)), verb, limit, strings.Join(names, ", "))}
+}
+
+// doseHours is a rep's monthly dose as a dose finding names it: the
+// pro-rated figure the finding was decided on (not the 4 weeks' total,
+// which is 8% less), to one decimal. Rounded, a dose just past a limit
+// would read as the limit itself ("under 3 h: Ann (3.0 h)", 2.99 h a
+// month), so such a figure is stepped a tenth to its side of the limit,
+// as meanUnder keeps a mean under its threshold.
+func doseHours(hours, limit float64, over bool) string {
+	tenths := math.Round(hours * 10)
+	switch {
+	case over && tenths <= limit*10:
+		tenths = limit*10 + 1
+	case !over && tenths >= limit*10:
+		tenths = limit*10 - 1
+	}
+	return strconv.FormatFloat(tenths/10, 'f', 1, 64)
 }
 
 func reps(n int) string {

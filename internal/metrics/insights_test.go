@@ -55,7 +55,10 @@ func confirmations(ok, n int) *fixture {
 // doseFixture: six reps and their minutes over the 4 weeks; the fifth
 // joined the team on 1 November and the sixth is away, so neither is
 // judged.
-func doseFixture() *fixture {
+func doseFixture() *fixture { return doseFixtureOf(165, 166, 276, 275) }
+
+// doseFixtureOf is doseFixture with the judged reps' minutes given.
+func doseFixtureOf(minutes ...int) *fixture {
 	f := newFixture()
 	f.add("L", "", "", coaching.PersonLeader)
 	r := f.team("M", "L", top, top, top, top, top, top)
@@ -64,7 +67,7 @@ func doseFixture() *fixture {
 	// Pro-rated, 3 h a month is 180 × 28 / 30.4375 = 165.6 minutes in 4
 	// weeks, 5 h is 275.98: 165 is under, 166 is not; 276 is over, 275
 	// is not.
-	for i, m := range []int{165, 166, 276, 275} {
+	for i, m := range minutes {
 		f.oneOnOne("M", "2026-11-1"+string(rune('0'+i)), m, confirmed(r[i], 0))
 	}
 	return f
@@ -134,8 +137,14 @@ func TestInsightsFireAtTheirThresholds(t *testing.T) {
 		{"unconfirmed at 7 of 10", func() *fixture { return confirmations(7, 10) }, "M", metrics.InsightUnconfirmed, "", false, nil},
 		{"unconfirmed with 9 pairs", func() *fixture { return confirmations(0, 9) }, "M", metrics.InsightUnconfirmed, "", false, nil},
 
-		{"dose under 3 hours", doseFixture, "M", metrics.InsightDoseLow, "", true, []string{"1 rep got under 3 h", "M-1 (2.8 h)"}},
-		{"dose over 5 hours", doseFixture, "M", metrics.InsightDoseHigh, "", true, []string{"1 rep got over 5 h", "M-3 (4.6 h)"}},
+		// The figure named is the monthly one the finding was decided on:
+		// 165 minutes in 4 weeks is 2.99 h a month (not the 2.75 h of the
+		// 4 weeks), which rounded would read as the limit; 276 is 5.0005.
+		{"dose under 3 hours", doseFixture, "M", metrics.InsightDoseLow, "", true, []string{"1 rep got under 3 h", "M-1 (2.9 h)"}},
+		{"dose over 5 hours", doseFixture, "M", metrics.InsightDoseHigh, "", true, []string{"1 rep got over 5 h", "M-3 (5.1 h)"}},
+		// 60 minutes in 4 weeks is 1.09 h a month; 330 is 5.98.
+		{"dose named monthly", func() *fixture { return doseFixtureOf(60, 200, 330, 200) }, "M", metrics.InsightDoseLow, "", true, []string{"M-1 (1.1 h)"}},
+		{"dose over named monthly", func() *fixture { return doseFixtureOf(60, 200, 330, 200) }, "M", metrics.InsightDoseHigh, "", true, []string{"M-3 (6.0 h)"}},
 		{"dose counted for the leader", doseFixture, "L", metrics.InsightDoseLow, "", true, []string{"1 rep got under 3 h"}},
 
 		// MA: 6 fours, 2 threes, 2 twos: 34 / 10 = 3.4. MB: 35 / 10 = 3.5.
