@@ -126,33 +126,33 @@ func (b *bot) importLocalRoster(t *testing.T, tz string) {
 
 // A never-coached rep's clock starts on the manager's own day of the first
 // import, as their nudge reads it, on every surface of theirs; the
-// organisation runs on UTC. Sam, never coached, is due on the 14th day
-// after the import on Max's calendar, whether the roster has him on the
+// organisation runs on UTC. Sam, never coached, is due on the 15th day
+// after the import on Max's calendar (after more than the cadence), whether the roster has him on the
 // team since September (the import starts his clock) or since the import
 // itself (no `since`).
 //
 // In Tonga (UTC+13), an import at 20:00 UTC on Tuesday 17 November is
-// 09:00 on Wednesday 18th there: on Max's Tuesday 1 December (13 days)
+// 09:00 on Wednesday 18th there: on Max's Wednesday 2 December (14 days)
 // neither the nudge, /coach team, /coach stats nor the App Home calls Sam
-// overdue (they did, from the UTC date); on Wednesday 2nd the nudge does.
+// overdue (they did, from the UTC date); on Thursday 3rd the nudge does.
 // In Los Angeles (UTC−8), an import at 03:00 UTC on Wednesday 18th is
-// 19:00 on Tuesday 17th there: on Max's Tuesday 1 December every surface
-// calls Sam overdue for 14 days (they did a day late, from the UTC date);
-// on Monday 30 November the nudge does not.
+// 19:00 on Tuesday 17th there: on Max's Wednesday 2 December every surface
+// calls Sam overdue for 15 days (they did a day late, from the UTC date);
+// on Tuesday 1 December the nudge does not.
 func TestANewRepIsDueOnTheManagersDayOfTheImport(t *testing.T) {
 	for _, tt := range []struct {
 		name, tz, since string
 		imported        time.Time
 		at              time.Time // 10:00 at Max's, the surfaces and the nudge
-		overdue         bool      // Sam, at at: 14 days, or not yet
+		overdue         bool      // Sam, at at: 15 days, or not yet
 		other           time.Time // the day after or before, the nudge alone
 	}{
 		{name: "Tonga, on the team since September", tz: "Pacific/Tongatapu", since: "2026-09-01",
 			imported: time.Date(2026, 11, 17, 20, 0, 0, 0, time.UTC),
-			at:       time.Date(2026, 11, 30, 21, 0, 0, 0, time.UTC), other: time.Date(2026, 12, 1, 21, 0, 0, 0, time.UTC)},
+			at:       time.Date(2026, 12, 1, 21, 0, 0, 0, time.UTC), other: time.Date(2026, 12, 2, 21, 0, 0, 0, time.UTC)},
 		{name: "Los Angeles, since the import", tz: "America/Los_Angeles",
 			imported: time.Date(2026, 11, 18, 3, 0, 0, 0, time.UTC),
-			at:       time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC), overdue: true, other: time.Date(2026, 11, 30, 18, 0, 0, 0, time.UTC)},
+			at:       time.Date(2026, 12, 2, 18, 0, 0, 0, time.UTC), overdue: true, other: time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			b := startBotAt(t, clockFrom(tt.at), "COACHLOG_TIMEZONE", "UTC")
@@ -168,13 +168,13 @@ func TestANewRepIsDueOnTheManagersDayOfTheImport(t *testing.T) {
 			}
 			for when, due := range map[time.Time]bool{tt.at: tt.overdue, tt.other: !tt.overdue} {
 				out, err := cliAt(t, when, b.env, "nudge", "--dry-run")
-				if err != nil || strings.Contains(out, "Sam") != due || due && !strings.Contains(out, "Sam (not coached yet, 14 days") {
+				if err != nil || strings.Contains(out, "Sam") != due || due && !strings.Contains(out, "Sam (not coached yet, 15 days") {
 					t.Errorf("nudge at %s there, want Sam due %v: %v\n%s", when.In(loc).Format("Mon 2 Jan 15:04"), due, err, out)
 				}
 			}
 			n, mark := "0", "not coached yet"
 			if tt.overdue {
-				n, mark = "1", ":red_circle: *overdue*: 14 days in your team"
+				n, mark = "1", ":red_circle: *overdue*: 15 days in your team"
 			}
 			day := tt.at.In(loc).Format("Mon 2 Jan 2006")
 			mustContain(t, "Max's /coach team", b.command(mgr, "team"), "Your team: 1 rep, "+n+" overdue", "As of "+day, mark)

@@ -297,24 +297,25 @@ func TestAProfileSeenBeforeTheImportDoesNotStartTheClock(t *testing.T) {
 // moment is read on the manager's clock, the one their nudge uses, not as
 // a UTC date or the organisation's (UTC here, COACHLOG_TIMEZONE's
 // default). Sam is never coached; with a 14-day cadence he is due on the
-// 14th local day after the import, whether the roster says he has been on
-// the team since September (the import starts his clock) or says nothing
-// (his `since` is the import's day: the same moment, on the same clock).
+// 15th local day after the import (after more than the cadence), whether
+// the roster says he has been on the team since September (the import
+// starts his clock) or says nothing (his `since` is the import's day: the
+// same moment, on the same clock).
 //
 // In Tonga (UTC+13) an import at 20:00 UTC on Tuesday 17 November is
-// 09:00 on Wednesday 18th: on Max's Tuesday 1 December Sam has waited 13
-// days, not 14 (read in UTC, he was nudged a day early), and on Wednesday
-// 2nd he is due. In Los Angeles (UTC−8) an import at 03:00 UTC on
-// Wednesday 18th is 19:00 on Tuesday 17th: on Max's Tuesday 1 December Sam
-// is due (read in UTC, a day late).
+// 09:00 on Wednesday 18th: on Max's Wednesday 2 December Sam has waited 14
+// days, not 15 (read in UTC, he was nudged a day early), and on Thursday
+// 3rd he is due. In Los Angeles (UTC−8) an import at 03:00 UTC on
+// Wednesday 18th is 19:00 on Tuesday 17th: on Max's Wednesday 2 December
+// Sam is due (read in UTC, a day late).
 func TestANewRepsClockStartsOnTheManagersDayOfTheImport(t *testing.T) {
 	tonga := map[time.Time]int{ // a nudge run at 10:00 local -> Sam's overdue days; 0: not overdue
-		time.Date(2026, 11, 30, 21, 0, 0, 0, time.UTC): 0,  // Tue 1 Dec, 10:00 in Tonga
-		time.Date(2026, 12, 1, 21, 0, 0, 0, time.UTC):  14, // Wed 2 Dec
+		time.Date(2026, 12, 1, 21, 0, 0, 0, time.UTC): 0,  // Wed 2 Dec, 10:00 in Tonga
+		time.Date(2026, 12, 2, 21, 0, 0, 0, time.UTC): 15, // Thu 3 Dec
 	}
 	la := map[time.Time]int{
-		time.Date(2026, 11, 30, 18, 0, 0, 0, time.UTC): 0,  // Mon 30 Nov, 10:00 in Los Angeles
-		time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC):  14, // Tue 1 Dec
+		time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC): 0,  // Tue 1 Dec, 10:00 in Los Angeles
+		time.Date(2026, 12, 2, 18, 0, 0, 0, time.UTC): 15, // Wed 2 Dec
 	}
 	for _, tt := range []struct {
 		name, tz string

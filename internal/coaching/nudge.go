@@ -102,7 +102,7 @@ func Cadence(manager Person, defaultDays int) int {
 // same data gives the same nudge in the bot, the CLI and tests.
 //
 // A rep is overdue when their last session is older than the cadence, or,
-// never coached in this team, once they have been in it for the cadence.
+// never coached in this team, once they have been in it for longer.
 // The clock starts when they joined the team or when Coachlog first knew
 // them, whichever is later: nobody is overdue for time before that. Reps
 // who are away, or whose Slack account was deactivated (gone, though the
@@ -142,8 +142,8 @@ func EvaluateNudge(t Team, now time.Time, loc *time.Location, defaultCadence int
 // OverdueOn is the nudge rule for one rep on today (the manager's local
 // date for a nudge, or the last day of a period for metrics): overdue when
 // their last session (on or before today) is more than cadence days old,
-// or, never coached since their clock started on start, once that is
-// cadence days ago. start is a day on today's clock: for the team the
+// or, never coached since their clock started on start, once that is more
+// than cadence days ago. start is a day on today's clock: for the team the
 // roster gives them now, r.ClockStart of that clock (a first import at
 // 20:00 UTC is the next morning for a manager at UTC+13, one at 03:00 UTC
 // still the evening before for a manager at UTC−8). It ignores away;
@@ -158,7 +158,11 @@ func OverdueOn(r TeamRep, today, start Date, cadence int) (OverdueRep, bool) {
 		return o, false
 	}
 	o.Days, o.Never = today.DaysSince(start), true
-	return o, o.Days >= cadence
+	// The same boundary as a coached rep's: overdue after more than the
+	// cadence, so a rep who joined 14 days ago is no more overdue on a
+	// 14-day cadence than one coached 14 days ago (and the nudge never
+	// says "past your 14-day cadence" at 14 days).
+	return o, o.Days > cadence
 }
 
 // slowWeek compares this week's sessions so far with half the average of

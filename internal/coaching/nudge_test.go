@@ -164,7 +164,9 @@ func TestEvaluateNudge(t *testing.T) {
 		{"coached 15 days ago is overdue", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{rep("A", "2026-11-17")}}, now, []string{"A"}, false},
 		{"the manager's own cadence wins", coaching.Team{Manager: coaching.Person{ID: "UM", Active: true, InRoster: true, CadenceDays: 7}, Reps: []coaching.TeamRep{rep("A", "2026-11-24")}}, now, []string{"A"}, false},
 		{"never coached, in the team for the cadence", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
-			rep("A", "", func(r *coaching.TeamRep) { r.Since, r.KnownAt = day("2026-11-18"), midnight(day("2026-11-18")) })}}, now, []string{"A"}, false},
+			rep("A", "", func(r *coaching.TeamRep) { r.Since, r.KnownAt = day("2026-11-18"), midnight(day("2026-11-18")) })}}, now, nil, false},
+		{"never coached, in the team for longer than the cadence", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
+			rep("A", "", func(r *coaching.TeamRep) { r.Since, r.KnownAt = day("2026-11-17"), midnight(day("2026-11-17")) })}}, now, []string{"A"}, false},
 		{"first start after import: no time before Coachlog knew them", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
 			rep("A", "", func(r *coaching.TeamRep) { r.KnownAt = midnight(day("2026-11-30")) })}}, now, nil, false},
 		{"a session with the old team does not count in the new one", coaching.Team{Manager: mgr, Reps: []coaching.TeamRep{
@@ -225,6 +227,37 @@ func TestEvaluateNudge(t *testing.T) {
 				t.Fatalf("Empty() = %v", n.Empty())
 			}
 		})
+	}
+}
+
+// A rep is overdue after more than the cadence, coached or not: a rep who
+// joined the cadence's number of days ago is no more overdue than one
+// coached that long ago. Every surface (nudges, metrics' overdue, /coach
+// team, the App Home) reads coaching.OverdueOn.
+func TestOverdueAfterMoreThanTheCadenceCoachedOrNot(t *testing.T) {
+	today := day("2026-12-02")
+	const cadence = 14
+	for _, days := range []int{cadence - 1, cadence, cadence + 1} {
+		for _, never := range []bool{false, true} {
+			start := day("2026-01-05")
+			r := coaching.TeamRep{Person: person("A", start)}
+			if never {
+				start = today.AddDays(-days)
+			} else {
+				r.LastSession = today.AddDays(-days)
+			}
+			o, late := coaching.OverdueOn(r, today, start, cadence)
+			if want := days > cadence; late != want || o.Days != days || o.Never != never {
+				t.Errorf("never coached %v, %d days on a %d-day cadence: overdue %v (%d days, never %v), want %v",
+					never, days, cadence, late, o.Days, o.Never, want)
+			}
+			r.Since, r.KnownAt = start, midnight(start)
+			n := coaching.EvaluateNudge(coaching.Team{Manager: coaching.Person{ID: "UM", Active: true, InRoster: true}, Reps: []coaching.TeamRep{r}},
+				midnight(today).Add(14*time.Hour), time.UTC, cadence)
+			if got, want := len(n.Overdue) == 1, days > cadence; got != want {
+				t.Errorf("never coached %v, %d days on a %d-day cadence: nudged as overdue %v, want %v", never, days, cadence, got, want)
+			}
+		}
 	}
 }
 

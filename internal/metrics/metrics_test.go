@@ -103,7 +103,7 @@ func coverageFixture() *fixture {
 func TestCoverageCountsNeverCoachedRepsAndLeavesOutAwayReps(t *testing.T) {
 	m := manager(t, coverageFixture().compute(t), "M").Metrics
 	// Reps not away: A, B, C, E, F, H = 6. Covered: A, F, H = 3: 3/6 = 0.5.
-	// Overdue: B (52 > 14 days) and C (21 >= 14 days in the team) = 2.
+	// Overdue: B (52 > 14 days) and C (21 > 14 days in the team) = 2.
 	if m.Reps != 6 || m.Covered != 3 || m.Overdue != 2 {
 		t.Errorf("reps, covered, overdue = %d, %d, %d; want 6, 3, 2", m.Reps, m.Covered, m.Overdue)
 	}
@@ -136,22 +136,22 @@ func TestARepDeactivatedInSlackIsCountedAsAway(t *testing.T) {
 // A run reads instants on its own clock: the organisation's by default
 // (the digest, `coachlog metrics`, a leader's tree), or a manager's zone
 // for their own surfaces (Options.Zone), as their nudge reads them. R, on
-// the team since September, was first imported at 20:00 UTC on Sunday 8
-// November: the 8th in UTC and in Los Angeles, Monday 9th in Tonga. S
-// joined with an import at 03:00 UTC on Monday 9th that gave no since:
-// the 9th in UTC and Tonga, Sunday 8th in Los Angeles. Both are never
-// coached; on Sunday 22nd the 14-day cadence has run from the 8th, not
-// from the 9th. A commitment kept at noon UTC on the 22nd is kept by the
+// the team since September, was first imported at 20:00 UTC on Saturday 7
+// November: the 7th in UTC and in Los Angeles, Sunday 8th in Tonga. S
+// joined with an import at 03:00 UTC on Sunday 8th that gave no since:
+// the 8th in UTC and Tonga, Saturday 7th in Los Angeles. Both are never
+// coached; on Sunday 22nd more than the 14-day cadence has run from the
+// 7th (15 days), not from the 8th (14). A commitment kept at noon UTC on the 22nd is kept by the
 // period's end in UTC and Los Angeles, on Monday 23rd in Tonga.
 func TestARunReadsInstantsOnItsOwnClock(t *testing.T) {
 	f := newFixture()
 	f.team("M", "")
 	f.add("R", "M", middle, coaching.PersonRep)
 	f.people["R"].Since = day("2026-09-01")
-	f.people["R"].KnownAt = time.Date(2026, 11, 8, 20, 0, 0, 0, time.UTC)
+	f.people["R"].KnownAt = time.Date(2026, 11, 7, 20, 0, 0, 0, time.UTC)
 	f.add("S", "M", middle, coaching.PersonRep)
-	f.people["S"].KnownAt = time.Date(2026, 11, 9, 3, 0, 0, 0, time.UTC)
-	f.people["S"].Since, f.people["S"].SinceAt = day("2026-11-09"), f.people["S"].KnownAt
+	f.people["S"].KnownAt = time.Date(2026, 11, 8, 3, 0, 0, 0, time.UTC)
+	f.people["S"].Since, f.people["S"].SinceAt = day("2026-11-08"), f.people["S"].KnownAt
 	f.add("Q", "M", middle, coaching.PersonRep) // coached on Tuesday 17th: not overdue on any clock
 	s := f.oneOnOne("M", "2026-11-17", 30, pending("Q"))
 	f.commitment(s, "2026-11-22")
@@ -165,7 +165,7 @@ func TestARunReadsInstantsOnItsOwnClock(t *testing.T) {
 	for _, c := range []struct {
 		name    string
 		zone    *time.Location
-		overdue []string // never coached, for 14 days
+		overdue []string // never coached, for 15 days
 		kept    float64
 	}{
 		{"the organisation's clock (UTC)", nil, []string{"R"}, 1},
@@ -180,8 +180,8 @@ func TestARunReadsInstantsOnItsOwnClock(t *testing.T) {
 			for _, tr := range m.Team {
 				if tr.Overdue {
 					got = append(got, tr.ID)
-					if !tr.Never || tr.OverdueDays != 14 {
-						t.Errorf("%s: %+v; want never coached, 14 days in the team", tr.ID, tr)
+					if !tr.Never || tr.OverdueDays != 15 {
+						t.Errorf("%s: %+v; want never coached, 15 days in the team", tr.ID, tr)
 					}
 				}
 			}

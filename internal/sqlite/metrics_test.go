@@ -299,9 +299,9 @@ func TestMetricsDataCarriesDeactivationAndTheFirstImport(t *testing.T) {
 // The organisation's figures read the first import on the organisation's
 // clock, as its days are: in Los Angeles (COACHLOG_TIMEZONE here), an
 // import at 03:00 UTC on Wednesday 18 November is Tuesday 17th, so Sam,
-// on the team since September and never coached, is overdue on Tuesday 1
-// December by a 14-day cadence, whatever Max's own zone (Tonga, where it
-// was already the 18th).
+// on the team since September and never coached, is overdue on Wednesday
+// 2 December (15 days, more than a 14-day cadence), whatever Max's own
+// zone (Tonga, where it was already the 18th: 14 days, not yet overdue).
 func TestTheOrganisationsFiguresReadTheImportOnItsClock(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()
@@ -319,7 +319,7 @@ func TestTheOrganisationsFiguresReadTheImportOnItsClock(t *testing.T) {
 		if _, err := st.ImportRoster(ctx, people, coaching.DateOf(now, la)); err != nil {
 			t.Fatal(err)
 		}
-		now = time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC) // 10:00 on Tuesday 1 December in Los Angeles
+		now = time.Date(2026, 12, 2, 18, 0, 0, 0, time.UTC) // 10:00 on Wednesday 2 December in Los Angeles
 		e := metrics.New(metrics.Config{Store: st, DefaultCadence: 14, Location: la, Now: clock})
 		today := e.Today()
 		r, err := e.Run(ctx, metrics.Period{From: today, To: today}, metrics.Options{Summary: true, Teams: true})
@@ -330,8 +330,8 @@ func TestTheOrganisationsFiguresReadTheImportOnItsClock(t *testing.T) {
 		if !ok || len(f.Team) != 1 {
 			t.Fatalf("Max's figures: %+v (%v); want his team of one", f, ok)
 		}
-		if sam := f.Team[0]; f.Metrics.Overdue != 1 || !sam.Overdue || !sam.Never || sam.OverdueDays != 14 {
-			t.Errorf("on %s: %d overdue, Sam %+v; want Sam overdue, never coached, 14 days in the team", today, f.Metrics.Overdue, sam)
+		if sam := f.Team[0]; f.Metrics.Overdue != 1 || !sam.Overdue || !sam.Never || sam.OverdueDays != 15 {
+			t.Errorf("on %s: %d overdue, Sam %+v; want Sam overdue, never coached, 15 days in the team", today, f.Metrics.Overdue, sam)
 		}
 	})
 }
