@@ -116,6 +116,14 @@ func printNudges(e env, run coaching.NudgeRun, verb, counted string) {
 		fmt.Fprintln(e.stdout)
 	}
 	fmt.Fprintf(e.stdout, "Managers due: %d; %s: %d.\n", run.Evaluated, counted, len(run.Nudges))
+	// Why the others are not due: without it, a run after the day's
+	// nudges reads "Managers due: 0" as if nobody had anything to act on.
+	if run.Claimed > 0 {
+		fmt.Fprintf(e.stdout, "Managers not due, their nudge for today already claimed (sent, or found with nothing to act on: one a day): %d.\n", run.Claimed)
+	}
+	if run.Held > 0 {
+		fmt.Fprintf(e.stdout, "Managers not due, away, snoozed or deactivated in Slack: %d.\n", run.Held)
+	}
 }
 
 // backupCmd writes a consistent copy of the database, safe while the bot

@@ -62,7 +62,7 @@ func TestNudgeCommandTwiceOnOneDaySendsOneDM(t *testing.T) {
 		const again = "Each nudge is checked again as it is sent"
 		for i, run := range []struct{ want, not []string }{
 			{want: []string{"queued a nudge to Mia (U0MA) for 2026-12-02: ", "Managers due: 2; nudges queued: 1.\n", again}},
-			{want: []string{"Managers due: 0; nudges queued: 0.\n"}, not: []string{"Mia", again}},
+			{want: []string{"Managers due: 0; nudges queued: 0.\n", "their nudge for today already claimed (sent, or found with nothing to act on: one a day): 2.\n"}, not: []string{"Mia", again}},
 		} {
 			out, err := cliAt(t, now, vars, "nudge")
 			if err != nil {
@@ -78,6 +78,13 @@ func TestNudgeCommandTwiceOnOneDaySendsOneDM(t *testing.T) {
 					t.Errorf("nudge run %d says %q:\n%s", i+1, w, out)
 				}
 			}
+		}
+		// A dry run after the day's run says why nobody is due: both days
+		// are claimed (Mia's nudged, Ben's with nothing to act on).
+		out, err = cliAt(t, now, vars, "nudge", "--dry-run")
+		if err != nil || !strings.Contains(out, "Managers due: 0; with something to act on: 0.\n") ||
+			!strings.Contains(out, "Managers not due, their nudge for today already claimed (sent, or found with nothing to act on: one a day): 2.\n") {
+			t.Errorf("a dry run after the day's nudges: %v\n%s", err, out)
 		}
 		if got, want := len(fake.Messages("U0MA")), 1; got != want {
 			t.Fatalf("Mia got %d nudges, want %d", got, want)

@@ -20,6 +20,11 @@ type JobOptions struct {
 type NudgeRun struct {
 	Evaluated int     // managers whose nudge was due
 	Nudges    []Nudge // queued (or, in a dry run, that would be)
+	// Managers left out, counted so that a run that evaluates nobody can
+	// say why (`coachlog nudge --dry-run` after the day's run): Claimed,
+	// their day already claimed in the job ledger (nudged, or found with
+	// nothing to act on); Held, away, deactivated or snoozed.
+	Claimed, Held int
 }
 
 // RunNudges evaluates the managers whose nudge is due at now and queues a
@@ -38,19 +43,25 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 		unread = s.readZones(ctx, managers, now)
 	}
 	var due []Person
+	var claimed, held int
 	earliest := DateOf(now, time.UTC).AddDays(1)
 	for _, m := range managers {
 		if unread[m.ID] {
 			continue // their nine o'clock is not known yet: a later run reads it
 		}
 		day, ok := NudgeDue(now, s.locationOf(m), o.NudgeHour, o.IgnoreWindow)
-		if !ok || nudgeHeld(m, day, now) {
+		if !ok {
+			continue
+		}
+		if nudgeHeld(m, day, now) {
+			held++
 			continue
 		}
 		if ran, err := s.store.JobRan(ctx, NudgeJob(m.ID), day.String()); err != nil || ran {
 			if err != nil {
 				return NudgeRun{}, err
 			}
+			claimed++
 			continue
 		}
 		due = append(due, m)
@@ -58,7 +69,7 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 			earliest = day
 		}
 	}
-	run := NudgeRun{Evaluated: len(due)}
+	run := NudgeRun{Evaluated: len(due), Claimed: claimed, Held: held}
 	if len(due) == 0 {
 		return run, nil
 	}

@@ -59,15 +59,22 @@ func TestRunNudgesOncePerManagerPerDay(t *testing.T) {
 		o := coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14}
 
 		dry, err := svc.RunNudges(ctx, clk.t, coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14, DryRun: true})
-		if err != nil || len(dry.Nudges) != 1 || dry.Nudges[0].ManagerID != "UM" || len(dry.Nudges[0].Overdue) != 2 {
-			t.Fatalf("dry run = %+v, %v; want UM with UA and UB overdue", dry, err)
+		if err != nil || len(dry.Nudges) != 1 || dry.Nudges[0].ManagerID != "UM" || len(dry.Nudges[0].Overdue) != 2 ||
+			dry.Evaluated != 2 || dry.Claimed != 0 || dry.Held != 1 {
+			t.Fatalf("dry run = %+v, %v; want UM with UA and UB overdue, of 2 due, UP held (snoozed)", dry, err)
 		}
 		if ran, _ := st.JobRan(ctx, coaching.NudgeJob("UM"), "2026-12-02"); ran {
 			t.Fatal("a dry run claimed the day")
 		}
 		for i := 0; i < 2; i++ {
-			if _, err := svc.RunNudges(ctx, clk.t, o); err != nil {
+			run, err := svc.RunNudges(ctx, clk.t, o)
+			if err != nil {
 				t.Fatal(err)
+			}
+			// The second run says why nobody is due: UM's and UN's days
+			// are claimed (UN's with nothing to act on), UP is snoozed.
+			if i == 1 && (run.Evaluated != 0 || run.Claimed != 2 || run.Held != 1) {
+				t.Fatalf("the day's second run = %+v; want none due, 2 claimed, 1 held", run)
 			}
 		}
 		if got := nudgesIn(t, st); len(got) != 1 || got["UM"] != 1 {
