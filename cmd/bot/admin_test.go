@@ -54,6 +54,15 @@ func TestAwayCadenceAndSnooze(t *testing.T) {
 	if got := b.command(mgr, "away someday"); !strings.Contains(got, "is not a date") {
 		t.Errorf("/coach away someday: %s", got)
 	}
+	// As people say it: "until", a month's name, a slashed day read one way.
+	for _, until := range []string{"until friday", "till dec 24", "<@" + rep + "|sam> until 12/24"} {
+		if got := b.command(mgr, "away "+until); !strings.Contains(got, "away through") {
+			t.Errorf("/coach away %s: %s", until, got)
+		}
+	}
+	if got := b.command(mgr, "away until 3/4"); !strings.Contains(got, "in the US") {
+		t.Errorf("/coach away until 3/4 (two readings): %s", got)
+	}
 	if got := b.command(mgr, "away off"); !strings.Contains(got, "back") {
 		t.Errorf("/coach away off: %s", got)
 	}

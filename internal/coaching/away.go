@@ -96,11 +96,18 @@ func containsWord(text, w string) bool {
 }
 
 // ParseUntil reads the end of an away period or snooze, as people type it:
-// an ISO date, "tomorrow", a weekday name (the next one after today), or a
-// span such as "3d", "2 weeks". "off" (or "back", "clear") clears it: the
-// zero date with ok true.
+// an ISO date, "tomorrow", a weekday name (the next one after today), a day
+// of a month ("dec 24", "24 december": the next one, today or later), or a
+// span such as "3d", "2 weeks", after an "until", "till" or "next" if they
+// are said. "off" (or "back", "clear") clears it: the zero date with ok
+// true. A day written with a slash reads only when it can be read one way:
+// "12/24" is 24 December, "3/4" is refused, as it is 4 March in the US and
+// 3 April almost everywhere else.
 func ParseUntil(s string, today Date) (Date, error) {
 	f := strings.Fields(strings.ToLower(strings.TrimSpace(s)))
+	for len(f) > 1 && untilWords[f[0]] {
+		f = f[1:]
+	}
 	if len(f) == 0 {
 		return Date{}, fmt.Errorf("say until when: a date like %s, a weekday, \"2w\", or \"off\"", today.AddDays(7))
 	}
@@ -129,7 +136,19 @@ func ParseUntil(s string, today Date) (Date, error) {
 	if n, unit, ok := span(f); ok {
 		return today.AddDays(n * unit), nil
 	}
-	return Date{}, fmt.Errorf("%q is not a date: try %s, a weekday, \"2w\", or \"off\"", excerpt(s, 40), today.AddDays(7))
+	if m, d, ok := monthDay(f); ok {
+		return nextMonthDay(m, d, today)
+	}
+	if len(f) == 1 && strings.Count(f[0], "/") == 1 {
+		if m, d, ok := slashDay(f[0]); ok {
+			return nextMonthDay(m, d, today)
+		}
+		if us, rest, ok := slashBoth(f[0], today); ok {
+			return Date{}, fmt.Errorf("%q is %s in the US and %s in most other places: say which, as %s or %s",
+				excerpt(strings.TrimSpace(s), 40), us.Human(), rest.Human(), us, rest)
+		}
+	}
+	return Date{}, fmt.Errorf("%q is not a date: try %s, a weekday, \"2w\", or \"off\"", excerpt(strings.TrimSpace(s), 40), today.AddDays(7))
 }
 
 // excerpt is at most n characters of what someone typed, marked "…"
@@ -146,6 +165,102 @@ func excerpt(s string, n int) string {
 		return ""
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// untilWords are the words people put before the date itself: "until
+// friday", "till dec 24", "next monday" (the next Monday after today, as
+// "monday" alone is).
+var untilWords = map[string]bool{"until": true, "till": true, "til": true, "thru": true, "through": true, "next": true}
+
+// monthDay reads a day of a month written with the month's name, either
+// way round: "dec 24", "24 dec", "december 24th", "24th of december".
+func monthDay(f []string) (time.Month, int, bool) {
+	if len(f) == 3 && f[1] == "of" {
+		f = []string{f[0], f[2]}
+	}
+	if len(f) != 2 {
+		return 0, 0, false
+	}
+	if m, ok := monthNamed(f[0]); ok {
+		d, ok := dayNumber(f[1])
+		return m, d, ok
+	}
+	if m, ok := monthNamed(f[1]); ok {
+		d, ok := dayNumber(f[0])
+		return m, d, ok
+	}
+	return 0, 0, false
+}
+
+// monthNamed reads a month's name or its usual short form.
+func monthNamed(w string) (time.Month, bool) {
+	w = strings.TrimSuffix(w, ".")
+	for m := time.January; m <= time.December; m++ {
+		name := strings.ToLower(m.String())
+		if w == name || w == name[:3] || (m == time.September && w == "sept") {
+			return m, true
+		}
+	}
+	return 0, false
+}
+
+// dayNumber reads a day of the month, with an ordinal's ending or without:
+// "24", "24th", "1st".
+func dayNumber(w string) (int, bool) {
+	for _, suffix := range []string{"st", "nd", "rd", "th", ","} {
+		w = strings.TrimSuffix(w, suffix)
+	}
+	d, err := strconv.Atoi(w)
+	return d, err == nil && d >= 1 && d <= 31
+}
+
+// slashDay reads "12/24" or "24/12" where only one reading is a date; "3/4"
+// is not read.
+func slashDay(w string) (time.Month, int, bool) {
+	a, b, _ := strings.Cut(w, "/")
+	x, errA := strconv.Atoi(a)
+	y, errB := strconv.Atoi(b)
+	if errA != nil || errB != nil || x < 1 || y < 1 {
+		return 0, 0, false
+	}
+	switch {
+	case x == y && x <= 12:
+		return time.Month(x), y, true
+	case x <= 12 && y > 12 && y <= 31:
+		return time.Month(x), y, true
+	case y <= 12 && x > 12 && x <= 31:
+		return time.Month(y), x, true
+	}
+	return 0, 0, false
+}
+
+// slashBoth is both readings of a slashed day that is read either way:
+// month first, then day first.
+func slashBoth(w string, today Date) (us, rest Date, ok bool) {
+	a, b, _ := strings.Cut(w, "/")
+	x, errA := strconv.Atoi(a)
+	y, errB := strconv.Atoi(b)
+	if errA != nil || errB != nil || x < 1 || y < 1 || x > 12 || y > 12 {
+		return Date{}, Date{}, false
+	}
+	us, errA = nextMonthDay(time.Month(x), y, today)
+	rest, errB = nextMonthDay(time.Month(y), x, today)
+	return us, rest, errA == nil && errB == nil
+}
+
+// nextMonthDay is the next day d of month m, today or later: "dec 24" said
+// in December after the 24th means next year's.
+func nextMonthDay(m time.Month, d int, today Date) (Date, error) {
+	for _, y := range []int{today.Year, today.Year + 1} {
+		date := Date{y, m, d}
+		if t := date.Time(time.UTC); t.Month() != m || t.Day() != d {
+			return Date{}, fmt.Errorf("%s has no day %d", m, d)
+		}
+		if !date.Before(today) {
+			return date, nil
+		}
+	}
+	return Date{}, fmt.Errorf("%s %d is not ahead", m, d)
 }
 
 func weekdayNames() [7][]string {

@@ -1,6 +1,7 @@
 package coaching_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/coachlog/coachlog/internal/coaching"
@@ -72,15 +73,46 @@ func TestParseUntil(t *testing.T) {
 		{"2w", "2026-12-09"},
 		{"3 days", "2026-11-28"},
 		{"off", ""},
+		// As people say it after /coach away.
+		{"until friday", "2026-11-27"},
+		{"till fri", "2026-11-27"},
+		{"until 2026-12-24", "2026-12-24"},
+		{"next monday", "2026-11-30"},
+		{"until next wednesday", "2026-12-02"},
+		{"dec 24", "2026-12-24"},
+		{"24 dec", "2026-12-24"},
+		{"December 24th", "2026-12-24"},
+		{"24th of december", "2026-12-24"},
+		{"sept 1", "2027-09-01"},
+		{"nov 25", "2026-11-25"}, // today
+		{"nov 24", "2027-11-24"}, // gone this year: next year's
+		{"12/24", "2026-12-24"},  // one reading only
+		{"24/12", "2026-12-24"},  // day first, the same
+		{"until 2w", "2026-12-09"},
 	} {
 		got, err := coaching.ParseUntil(tt.in, today)
 		if err != nil || got.String() != tt.want {
 			t.Errorf("ParseUntil(%q) = %v, %v; want %s", tt.in, got, err, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "someday", "0d", "400 days"} {
+	for _, bad := range []string{"", "someday", "0d", "400 days", "until", "feb 30", "13/13", "dec 32", "next week"} {
 		if _, err := coaching.ParseUntil(bad, today); err == nil {
 			t.Errorf("ParseUntil(%q) accepted", bad)
+		}
+	}
+}
+
+// A slashed day read two ways is refused, naming both, rather than read as
+// the one this reader was not thinking of.
+func TestParseUntilNamesBothReadingsOfAnAmbiguousDay(t *testing.T) {
+	today := day("2026-11-25")
+	_, err := coaching.ParseUntil("until 3/4", today)
+	if err == nil {
+		t.Fatal("3/4 accepted")
+	}
+	for _, want := range []string{"2027-03-04", "2027-04-03"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
 		}
 	}
 }
