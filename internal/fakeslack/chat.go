@@ -137,7 +137,7 @@ func contentFrom(r *apiRequest, m *message) (apiResult, bool) {
 		if err != nil {
 			return errResult("invalid_blocks_format"), false
 		}
-		if code, msgs := checkMessageBlocks(blocks, true); code != "" {
+		if code, msgs := checkMessageBlocks(blocks); code != "" {
 			return errResult(code, msgs...), false
 		}
 		normalizeBlocks(blocks)

@@ -207,7 +207,7 @@ func emptyList(raw json.RawMessage) bool {
 // checkResponseBlocks validates the blocks of a response (a response_url
 // post or a slash command's ack payload) as Slack validates a message's;
 // it returns "" when they are absent or fine. The cumulative text limit
-// does not apply there (see maxMessageBlockText).
+// applies there too (see maxMessageBlockText).
 func checkResponseBlocks(raw json.RawMessage) (string, []string) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return "", nil
@@ -216,7 +216,7 @@ func checkResponseBlocks(raw json.RawMessage) (string, []string) {
 	if err != nil {
 		return "invalid_blocks_format", nil
 	}
-	return checkMessageBlocks(blocks, false)
+	return checkMessageBlocks(blocks)
 }
 
 // applyCommandAckLocked shows a slash command's ack payload the way Slack

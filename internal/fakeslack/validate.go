@@ -29,8 +29,12 @@ const (
 	// (github.com/slackapi/bolt-js/issues/2509) and a post counting 11,341
 	// characters was refused (github.com/slackapi/bolt-js/issues/2867).
 	// SLACK-NOTES.md says about 11,000 in practice; the fake holds to that.
-	// The same issue reports response_url posts unaffected, so only chat.*
-	// methods check it.
+	// It applies to every message, chat.* and response_url posts and a
+	// slash command's ack alike, although one user in bolt-js#2867 saw
+	// the same blocks go through respond() (a response_url): the limit is
+	// undocumented, one report is no promise, and a response_url post that
+	// Slack refuses leaves the user with nothing, so the fake takes the
+	// strict side rather than let a too-long history or list pass its tests.
 	maxMessageBlockText = 11000
 )
 
@@ -478,14 +482,13 @@ func (c *checker) initial(el map[string]any, opts []map[string]any, p string) {
 
 // checkMessageBlocks returns the error code Slack answers for a message's
 // blocks and its messages; "" when Slack would take them.
-// tooLong says whether msg_blocks_too_long applies (chat.* methods).
-func checkMessageBlocks(blocks []any, tooLong bool) (string, []string) {
+func checkMessageBlocks(blocks []any) (string, []string) {
 	c := newChecker()
 	c.blocks(blocks, maxMessageBlocks, "/blocks")
 	if len(c.msgs) > 0 {
 		return "invalid_blocks", c.msgs
 	}
-	if tooLong && c.textChars > maxMessageBlockText {
+	if c.textChars > maxMessageBlockText {
 		return "msg_blocks_too_long", nil
 	}
 	return "", nil
@@ -554,16 +557,16 @@ func CheckMessage(blocks []byte) error {
 	if err != nil {
 		return &Refusal{Code: "invalid_blocks_format"}
 	}
-	if code, msgs := checkMessageBlocks(list, true); code != "" {
+	if code, msgs := checkMessageBlocks(list); code != "" {
 		return &Refusal{Code: code, Messages: msgs}
 	}
 	return nil
 }
 
 // CheckResponse applies the rules a response_url post's blocks (a JSON
-// array) meet: a message's, but for the cumulative text limit, which
-// only chat.* methods apply (see maxMessageBlockText). It returns a
-// *Refusal, or nil when Slack would take the blocks.
+// array) meet: a message's, the cumulative text limit included (see
+// maxMessageBlockText). It returns a *Refusal, or nil when Slack would
+// take the blocks.
 func CheckResponse(blocks []byte) error {
 	if code, msgs := checkResponseBlocks(blocks); code != "" {
 		return &Refusal{Code: code, Messages: msgs}

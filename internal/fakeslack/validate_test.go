@@ -3,7 +3,9 @@ package fakeslack
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -323,7 +325,9 @@ func asStatus(err error, dst *slack.StatusCodeError) bool {
 }
 
 // Past about 11,000 characters of block text chat.postMessage answers
-// msg_blocks_too_long; a response_url post of the same blocks goes through.
+// msg_blocks_too_long; so, in the fake, do a response_url post and a slash
+// command's ack of the same blocks (see maxMessageBlockText for why the
+// fake is strict there), and CheckResponse.
 func TestMessageBlockTextLimit(t *testing.T) {
 	fake := startFake(t)
 	ctx := deadline(t)
@@ -336,18 +340,46 @@ func TestMessageBlockTextLimit(t *testing.T) {
 	if a := call(t, fake, "chat.postMessage", url.Values{"channel": {"C1"}, "blocks": {fits}}); !a.OK {
 		t.Errorf("10,800 characters: %+v", a)
 	}
+	var r *Refusal
+	if err := CheckResponse([]byte(blocks)); !errors.As(err, &r) || r.Code != "msg_blocks_too_long" {
+		t.Errorf("CheckResponse of 11,200 characters = %v", err)
+	}
+	if err := CheckResponse([]byte(fits)); err != nil {
+		t.Errorf("CheckResponse of 10,800 characters = %v", err)
+	}
+
 	in, err := fake.SlashCommand(ctx, "U0ALICE", "/coach", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	nextEvent(ctx, t, sm, socketmode.EventTypeSlashCommand)
-	resp, err := http.Post(in.ResponseURL, "application/json", bytes.NewReader([]byte(`{"text":"x","blocks":`+blocks+`}`)))
+	post := func(blocks string) (int, string) {
+		resp, err := http.Post(in.ResponseURL, "application/json", bytes.NewReader([]byte(`{"text":"x","blocks":`+blocks+`}`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	if code, body := post(blocks); code != http.StatusBadRequest || !strings.Contains(body, "msg_blocks_too_long") {
+		t.Errorf("response_url with 11,200 characters: %d %s", code, body)
+	}
+	if code, body := post(fits); code != http.StatusOK {
+		t.Errorf("response_url with 10,800 characters: %d %s", code, body)
+	}
+
+	// A slash command's ack carrying the same blocks is refused too.
+	in2, err := fake.SlashCommand(ctx, "U0ALICE", "/coach", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("response_url with 11,200 characters: %d", resp.StatusCode)
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeSlashCommand)
+	if err := sm.Ack(*evt.Request, json.RawMessage(`{"text":"x","blocks":`+blocks+`}`)); err != nil {
+		t.Fatal(err)
+	}
+	if ack, err := fake.AwaitAck(ctx, in2.EnvelopeID); err != nil || ack.Problem != "msg_blocks_too_long" {
+		t.Errorf("ack with 11,200 characters: problem %q, %v", ack.Problem, err)
 	}
 }
 
