@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -561,26 +562,55 @@ func historyMessage(h historyView) message {
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(empty), nil, nil))
 	}
-	for _, s := range h.own {
-		val := fmt.Sprintf("%d:%s", s.ID, fromHistory)
-		line := summary(s) + roleSuffix(s) + " · " + statusBadge(s)
-		if n := openCount(s); n > 0 {
-			line += " · " + plural(n, "open commitment", "open commitments")
-		}
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, nil),
-			slack.NewActionBlock(fmt.Sprintf("h%d", s.ID), button(actEdit, "Edit", val, ""), button(actUndo, "Undo", val, slack.StyleDanger)))
-	}
+	blocks = append(blocks, ownBlocks(h.own, h.repID, ownText)...)
 	if h.more {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(olderText(h.repID))))
 	}
 	open := openCommitmentBlocks(h.open, h.notice, h.undo)
 	if h.leader {
 		// The sessions below, read only, take the room the rest leaves
-		// in a message.
+		// in a message, in blocks and in text.
 		title = "Coaching with " + mention(h.repID) + " by managers below you"
-		blocks = append(blocks, belowBlocks(title, h.repID, h.below, maxMessageBlocks-len(blocks)-len(open))...)
+		blocks = append(blocks, belowBlocks(title, h.repID, h.below, maxMessageBlocks-len(blocks)-len(open),
+			messageText-blockText(blocks...)-blockText(open...))...)
 	}
 	return message{Text: title, Blocks: append(blocks, open...)}
+}
+
+// ownText is about the most text a history's own sessions take: ten lines
+// of group sessions, their reps named by fewMentions, take about 2,300
+// characters; the open commitments and the sessions below a leader share
+// the message with them.
+const ownText = 3000
+
+// ownBlocks are the viewer's sessions in their history, each with Edit and
+// Undo, in about text characters: those past it are counted, with where
+// to see them, the way olderText says where the older ones are.
+func ownBlocks(own []coaching.Session, repID string, text int) []slack.Block {
+	var blocks []slack.Block
+	used := 0
+	for i, s := range own {
+		val := fmt.Sprintf("%d:%s", s.ID, fromHistory)
+		line := shortSummary(s, repID) + roleSuffix(s) + " · " + statusBadge(s)
+		if n := openCount(s); n > 0 {
+			line += " · " + plural(n, "open commitment", "open commitments")
+		}
+		if used += utf8.RuneCountInString(line) + len("Edit") + len("Undo"); i > 0 && used > text {
+			return append(blocks, slack.NewContextBlock("", mrkdwn(leftOutText(repID, len(own)-i))))
+		}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, nil),
+			slack.NewActionBlock(fmt.Sprintf("h%d", s.ID), button(actEdit, "Edit", val, ""), button(actUndo, "Undo", val, slack.StyleDanger)))
+	}
+	return blocks
+}
+
+// leftOutText says how many of a history's latest sessions one message
+// could not hold, and where they are.
+func leftOutText(repID string, n int) string {
+	if repID == "" {
+		return fmt.Sprintf("…and %d more of your latest, not listed here: one message holds only so much. `/coach history @rep` lists your latest with one rep.", n)
+	}
+	return fmt.Sprintf("…and %d more of your latest with %s, not listed here: one message holds only so much (your admin's `/coach export` has them all).", n, mention(repID))
 }
 
 // olderText says that a history shows only the latest sessions, and where
@@ -595,8 +625,9 @@ func olderText(repID string) string {
 // belowBlocks are the sessions managers below a leader logged with a rep:
 // notes and commitments where the manager shared them with leaders,
 // "private" otherwise; each rep's status, never a rating or comment. They
-// take room blocks at most.
-func belowBlocks(title, repID string, below []coaching.Session, room int) []slack.Block {
+// take room blocks and about belowText characters at most, and text
+// characters in all whatever belowText says.
+func belowBlocks(title, repID string, below []coaching.Session, room, text int) []slack.Block {
 	blocks := []slack.Block{
 		slack.NewSectionBlock(mrkdwn("*"+title+"*"), nil, nil),
 		slack.NewContextBlock("", mrkdwn("Read only. Notes show where their manager shared them with leaders; ratings reach you only as averages, in `/coach report`.")),
@@ -604,9 +635,12 @@ func belowBlocks(title, repID string, below []coaching.Session, room int) []slac
 	if len(below) == 0 {
 		return append(blocks, slack.NewSectionBlock(mrkdwn("Nothing logged with "+mention(repID)+" by managers below you yet."), nil, nil))
 	}
-	used := 0
+	// What the heads take, and the "…and N more." that may close the list.
+	used := blockText(blocks...) + len("…and 10 more.")
+	text -= used
+	used = 0
 	for i, s := range below {
-		line := summary(s) + roleSuffix(s) + " · by " + mention(s.ManagerID) + " · " + statusBadge(s)
+		line := shortSummary(s, repID) + roleSuffix(s) + " · by " + mention(s.ManagerID) + " · " + statusBadge(s)
 		var detail slack.Block
 		if s.Visibility == coaching.VisibilityShared {
 			text := noteText(s)
@@ -620,7 +654,7 @@ func belowBlocks(title, repID string, below []coaching.Session, room int) []slac
 		if i < len(below)-1 {
 			need++
 		}
-		if i > 0 && used > belowText || len(blocks)+need > room {
+		if i > 0 && used > belowText || used > text || len(blocks)+need > room {
 			return append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more.", len(below)-i))))
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, nil), detail)

@@ -124,8 +124,11 @@ func skillLabels(ids []string, skills []coaching.Skill) string {
 }
 
 // summary is one line saying what a session was.
-func summary(s coaching.Session) string {
-	return fmt.Sprintf("*%s* with %s · %s · %d min", s.Kind.Label(), mentions(s.ActiveRepIDs()), s.OccurredOn.Human(), s.DurationMin)
+func summary(s coaching.Session) string { return summaryNaming(s, mentions(s.ActiveRepIDs())) }
+
+// summaryNaming is summary with the reps named as who says.
+func summaryNaming(s coaching.Session, who string) string {
+	return fmt.Sprintf("*%s* with %s · %s · %d min", s.Kind.Label(), who, s.OccurredOn.Human(), s.DurationMin)
 }
 
 // detailFields are the facts of a session, as section fields.

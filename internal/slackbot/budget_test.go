@@ -1,0 +1,118 @@
+package slackbot
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// slackID is a user id as long as a real workspace's (11 characters): the
+// length that makes a list of mentions long.
+func slackID(i int) string { return fmt.Sprintf("U%010d", i) }
+
+var meetingDay = coaching.Date{Year: 2026, Month: 11, Day: 23}
+
+// bigMeeting is a team meeting of n reps, repID first, each with an open
+// commitment of the longest kind, its notes as long as they may be.
+func bigMeeting(id int64, managerID, repID string, n int) coaching.Session {
+	s := coaching.Session{ID: id, ManagerID: managerID, Kind: coaching.KindTeamMeeting, DurationMin: 480, OccurredOn: meetingDay,
+		Notes: strings.Repeat("n", coaching.MaxNotesLen), Visibility: coaching.VisibilityShared, Version: 3}
+	for j := range n {
+		rid := slackID(j)
+		if j == 0 {
+			rid = repID
+		}
+		st := []coaching.Status{coaching.StatusConfirmed, coaching.StatusDisputed, coaching.StatusPending}[j%3]
+		s.Reps = append(s.Reps, coaching.SessionRep{RepID: rid, Status: st})
+		s.Commitments = append(s.Commitments, coaching.Commitment{ID: id*1000 + int64(j), RepID: rid,
+			Text: strings.Repeat("k", coaching.MaxCommitmentLen), Status: coaching.CommitmentOpen, CreatedOn: meetingDay})
+	}
+	return s
+}
+
+// A manager's ten latest sessions being 50-rep team meetings, /coach
+// history @rep (and its return after Kept, with the notice and Undo) made
+// over 12,000 characters: every line named all 50 reps. A line now names
+// a few, the rep asked about among them; a leader's history, with the
+// sessions below them too, keeps within one message as well.
+func TestAHistoryOfBigTeamMeetingsFitsOneMessage(t *testing.T) {
+	mgr, rep := slackID(900000), slackID(123)
+	var own, below []coaching.Session
+	for i := range historyLimit {
+		own = append(own, bigMeeting(int64(i+1), mgr, rep, coaching.MaxReps))
+		below = append(below, bigMeeting(int64(100+i), slackID(800000+i), rep, coaching.MaxReps))
+	}
+	var open coaching.OpenList
+	for i := range coaching.MaxOpenCommitments {
+		open.Own = append(open.Own, coaching.Commitment{ID: int64(5000 + i), RepID: rep, Text: strings.Repeat("c", coaching.MaxCommitmentLen), CreatedOn: meetingDay})
+		open.Below = append(open.Below, coaching.Commitment{ID: int64(7000 + i), RepID: rep, Text: strings.Repeat("b", coaching.MaxCommitmentLen), CreatedOn: meetingDay})
+	}
+	open.More = 40
+	manager := historyView{repID: rep, own: own, more: true, open: coaching.OpenList{Own: open.Own, More: open.More},
+		notice: "Marked kept: " + strings.Repeat("x", 150), undo: "kept:5000:" + rep}
+	leader := manager
+	leader.leader, leader.below, leader.open = true, below, open
+	for name, h := range map[string]historyView{"a manager's": manager, "a leader's who logs too": leader} {
+		t.Run(name, func(t *testing.T) {
+			m := historyMessage(h)
+			checkResponse(t, m)
+			text := blocksText(m.Blocks)
+			if got := strings.Count(text, "*Team meeting* with "+mention(rep)+", "+mention(slackID(1))+", "+mention(slackID(2))+" and 47 others"); got < historyLimit {
+				t.Errorf("%d lines name the rep asked about and two others, then 47 others; want the %d sessions' lines to:\n%s", got, historyLimit, text)
+			}
+			if strings.Contains(text, "…and") && strings.Contains(text, "of your latest") {
+				t.Errorf("a session of the ten was left out:\n%s", text)
+			}
+		})
+	}
+}
+
+// A group of four is named in full; past that, a line names three and
+// counts the others, the rep it is about first.
+func TestFewMentionsNamesTheRepAskedAboutFirst(t *testing.T) {
+	ids := []string{"UA", "UB", "UC", "UD", "UE"}
+	for _, tt := range []struct {
+		ids         []string
+		first, want string
+	}{
+		{ids[:4], "UD", "<@UA>, <@UB>, <@UC> and <@UD>"},
+		{ids, "", "<@UA>, <@UB>, <@UC> and 2 others"},
+		{ids, "UE", "<@UE>, <@UA>, <@UB> and 2 others"},
+		{ids, "UX", "<@UA>, <@UB>, <@UC> and 2 others"},
+	} {
+		if got := fewMentions(tt.ids, tt.first); got != tt.want {
+			t.Errorf("fewMentions(%v, %q) = %q, want %q", tt.ids, tt.first, got, tt.want)
+		}
+	}
+	if ids[4] != "UE" {
+		t.Errorf("fewMentions reordered its caller's list: %v", ids)
+	}
+}
+
+// Own sessions past their room in text are counted, with where they are,
+// as the latest ten past the tenth are.
+func TestOwnSessionsPastTheirRoomAreCounted(t *testing.T) {
+	rep := slackID(7)
+	var own []coaching.Session
+	for i := range historyLimit {
+		own = append(own, bigMeeting(int64(i+1), slackID(900000), rep, 12))
+	}
+	blocks := ownBlocks(own, rep, 1000)
+	text := blocksText(blocks)
+	if n := strings.Count(text, "*Team meeting*"); n < 1 || n >= historyLimit {
+		t.Fatalf("%d sessions listed in 1,000 characters, want some but not all:\n%s", n, text)
+	}
+	n := strings.Count(text, "*Team meeting*")
+	want := fmt.Sprintf("…and %d more of your latest with %s, not listed here", historyLimit-n, mention(rep))
+	if !strings.Contains(text, want) || !strings.Contains(text, "`/coach export`") {
+		t.Errorf("the cut list does not say %q and where they are:\n%s", want, text)
+	}
+	if got := blockText(blocks...); got > 1000+300 {
+		t.Errorf("%d characters of text for a room of 1,000", got)
+	}
+	if text := blocksText(ownBlocks(own, "", 1000)); !strings.Contains(text, "`/coach history @rep`") {
+		t.Errorf("the cut unfiltered list does not point at /coach history @rep:\n%s", text)
+	}
+}
