@@ -80,3 +80,71 @@ func fewMentions(ids []string, first string) string {
 func shortSummary(s coaching.Session, repID string) string {
 	return summaryNaming(s, fewMentions(s.ActiveRepIDs(), repID))
 }
+
+// dmCuts say how many characters of each of its longer parts a rep's DM
+// shows. Each part has its own cap (a section's 3,000 characters, less for
+// a context or a field), and together they can pass what one message
+// holds: a 50-rep team meeting's edit, with its change note, full notes,
+// twenty commitments and a hundred skills, made 10,714 characters.
+type dmCuts struct {
+	fewReps bool // the head names a few of the other reps (fewMentions), not all
+	change  int  // the change note of an edit
+	skills  int  // the focus skills' labels
+	// commitments is the rep's commitments, one a line; reason the
+	// dispute's reason or the rating's comment, with its lead-in.
+	commitments, reason int
+}
+
+// fullDM is each part's cap alone; the notes are never cut below theirs
+// (3,000, as typed) and never lose their start.
+var fullDM = dmCuts{change: 2500, skills: 1900, commitments: 3000, reason: 3000}
+
+// dmMinPart is the least a cut part keeps: enough to say what it was.
+const dmMinPart = 100
+
+// dmLengths are the lengths of a DM's parts uncut, as dmCuts counts them.
+func dmLengths(s coaching.Session, repID string, skills []coaching.Skill) dmCuts {
+	r, _ := s.Rep(repID)
+	reason := "What you said: " + r.DisputeReason
+	if r.Status == coaching.StatusConfirmed {
+		reason = "Your comment: " + r.Comment
+	}
+	return dmCuts{
+		change:      utf8.RuneCountInString(escKeepMentions(r.ChangeNote)),
+		skills:      utf8.RuneCountInString(skillLabels(s.Skills, skills)),
+		commitments: utf8.RuneCountInString(commitmentsText(s, repID)),
+		reason:      utf8.RuneCountInString(reason),
+	}
+}
+
+// shorter gives over characters back by cutting the longest parts first,
+// all of those cut to one length (no part below dmMinPart): a 1,700
+// character change note gives room before 300 characters of commitments
+// lose any. length are the parts' lengths uncut.
+func (c dmCuts) shorter(length dmCuts, over int) dmCuts {
+	parts := []*int{&c.change, &c.skills, &c.commitments, &c.reason}
+	full := []int{length.change, length.skills, length.commitments, length.reason}
+	shown := make([]int, len(parts))
+	top := 0
+	for i, p := range parts {
+		shown[i] = min(*p, full[i])
+		top = max(top, shown[i])
+	}
+	// The greatest level whose cut gives over back.
+	given := func(level int) int {
+		n := 0
+		for _, l := range shown {
+			n += max(l-level, 0)
+		}
+		return n
+	}
+	level := top
+	for level > dmMinPart && given(level) < over {
+		level -= max((over-given(level))/len(parts), 1)
+	}
+	level = max(level, dmMinPart)
+	for i, p := range parts {
+		*p = min(shown[i], level)
+	}
+	return c
+}

@@ -2,6 +2,7 @@ package slackbot
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -114,5 +115,69 @@ func TestOwnSessionsPastTheirRoomAreCounted(t *testing.T) {
 	}
 	if text := blocksText(ownBlocks(own, "", 1000)); !strings.Contains(text, "`/coach history @rep`") {
 		t.Errorf("the cut unfiltered list does not point at /coach history @rep:\n%s", text)
+	}
+}
+
+// A 50-rep team meeting edited, the rep's DM at its longest (a change note
+// naming every rep before and after, notes and commitments as long as they
+// may be, a hundred skills) made 10,714 characters: each part within its
+// own cap, the whole at Slack's edge. It keeps to messageText now, with the
+// notes whole and the buttons there.
+func TestARepDMAtItsLongestKeepsToOneMessage(t *testing.T) {
+	rep := slackID(0)
+	var skills []coaching.Skill
+	var ids []string
+	for i := range 100 {
+		id := fmt.Sprintf("skill_%02d_%s", i, strings.Repeat("s", 40))
+		skills = append(skills, coaching.Skill{ID: id, Label: strings.Repeat("L", 70) + fmt.Sprint(i)})
+		ids = append(ids, id)
+	}
+	s := bigMeeting(1, slackID(900000), rep, coaching.MaxReps)
+	s.Skills, s.FollowUpOn, s.Commitments = ids, meetingDay, nil
+	for k := range coaching.MaxCommitments {
+		s.Commitments = append(s.Commitments, coaching.Commitment{RepID: rep, Text: strings.Repeat("k", coaching.MaxCommitmentLen-2) + fmt.Sprintf("%02d", k)})
+	}
+	var olds, news []string
+	for j := range coaching.MaxReps {
+		olds, news = append(olds, mention(slackID(100+j))), append(news, mention(slackID(j)))
+	}
+	note := "reps " + strings.Join(olds, ", ") + " → " + strings.Join(news, ", ") + "; kind Ride-along → Team meeting; date Mon 16 Nov → Mon 23 Nov; duration 30 → 480 min"
+	s.Reps[0] = coaching.SessionRep{RepID: rep, Status: coaching.StatusPending, ChangeNote: note}
+	longer := s // and a longer one still: more to cut than the head's names
+	longer.Reps = slices.Clone(s.Reps)
+	longer.Reps[0].ChangeNote = note + strings.Repeat(" and more", 100)
+	for name, s := range map[string]coaching.Session{"the worst edit": s, "past it": longer} {
+		t.Run(name, func(t *testing.T) {
+			m := repDM(s, rep, skills)
+			checkLimits(t, m)
+			if n := blockText(m.Blocks...); n > messageText {
+				t.Errorf("%d characters of text, over %d", n, messageText)
+			}
+			text := blocksText(m.Blocks)
+			for _, want := range []string{s.Notes, "Confirm", "Not accurate", ":pencil2: *Updated:* reps " + mention(slackID(100)), "• " + strings.Repeat("k", 50)} {
+				if !strings.Contains(text, want) {
+					t.Errorf("the DM lost %.60q", want)
+				}
+			}
+		})
+	}
+}
+
+// shorter cuts the longest parts first, to one length, and gives back what
+// was asked.
+func TestDMCutsGiveRoomFromTheLongestPartsFirst(t *testing.T) {
+	length := dmCuts{change: 1700, skills: 1900, commitments: 6000, reason: 15}
+	got := fullDM.shorter(length, 1500)
+	shown := func(c dmCuts) int {
+		return min(c.change, length.change) + min(c.skills, length.skills) + min(c.commitments, length.commitments) + min(c.reason, length.reason)
+	}
+	if given := shown(fullDM) - shown(got); given < 1500 {
+		t.Errorf("gave back %d characters, want 1,500: %+v", given, got)
+	}
+	if got.reason != 15 || got.commitments > got.skills || got.commitments < got.change-1 || got.skills > 1900 {
+		t.Errorf("cuts %+v: want the commitments and skills cut first, to one length, the short reason kept", got)
+	}
+	if tiny := fullDM.shorter(length, 100000); tiny.commitments != dmMinPart || tiny.reason != 15 {
+		t.Errorf("cut past everything: %+v, want each part kept to %d at least (or as it is)", tiny, dmMinPart)
 	}
 }

@@ -132,7 +132,7 @@ func summaryNaming(s coaching.Session, who string) string {
 }
 
 // detailFields are the facts of a session, as section fields.
-func detailFields(s coaching.Session, skills []coaching.Skill) []*slack.TextBlockObject {
+func detailFields(s coaching.Session, skills []coaching.Skill, cut dmCuts) []*slack.TextBlockObject {
 	f := []*slack.TextBlockObject{
 		mrkdwn("*Date*\n" + s.OccurredOn.Human()),
 		mrkdwn("*Duration*\n" + strconv.Itoa(s.DurationMin) + " min"),
@@ -141,14 +141,14 @@ func detailFields(s coaching.Session, skills []coaching.Skill) []*slack.TextBloc
 		f = append(f, mrkdwn("*Manager's role*\n"+s.Role.Label()))
 	}
 	if len(s.Skills) > 0 {
-		f = append(f, mrkdwn("*Focus*\n"+cutMrkdwn(skillLabels(s.Skills, skills), 1900)))
+		f = append(f, mrkdwn("*Focus*\n"+cutMrkdwn(skillLabels(s.Skills, skills), cut.skills)))
 	}
 	return f
 }
 
 // noteBlocks show the notes and commitments as plain text: what people typed
 // is never read as markup.
-func noteBlocks(s coaching.Session, repID string) []slack.Block {
+func noteBlocks(s coaching.Session, repID string, cut dmCuts) []slack.Block {
 	var blocks []slack.Block
 	if s.Notes != "" {
 		// Every rep on the session reads the notes in their own DM.
@@ -162,6 +162,20 @@ func noteBlocks(s coaching.Session, repID string) []slack.Block {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Notes* ("+who+")")),
 			slack.NewSectionBlock(plain(truncateRunes(s.Notes, 3000)), nil, nil))
 	}
+	if commitmentsText(s, repID) != "" {
+		head := "*Commitments*"
+		if !s.FollowUpOn.IsZero() {
+			head += " · follow up " + s.FollowUpOn.Human()
+		}
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(head)),
+			slack.NewSectionBlock(plain(textcut.Cut(commitmentsText(s, repID), cut.commitments)), nil, nil))
+	}
+	return blocks
+}
+
+// commitmentsText lists the commitments of a session made by repID (by
+// anyone for ""), each once, one a line.
+func commitmentsText(s coaching.Session, repID string) string {
 	var lines []string
 	for _, c := range s.Commitments {
 		if repID == "" || c.RepID == repID {
@@ -170,15 +184,7 @@ func noteBlocks(s coaching.Session, repID string) []slack.Block {
 			}
 		}
 	}
-	if len(lines) > 0 {
-		head := "*Commitments*"
-		if !s.FollowUpOn.IsZero() {
-			head += " · follow up " + s.FollowUpOn.Human()
-		}
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(head)),
-			slack.NewSectionBlock(plain(truncateRunes(strings.Join(lines, "\n"), 3000)), nil, nil))
-	}
-	return blocks
+	return strings.Join(lines, "\n")
 }
 
 func repValue(s coaching.Session, repID string) string {
@@ -193,18 +199,47 @@ func button(actionID, text, value string, style slack.Style) *slack.ButtonBlockE
 
 // repHead is who logged what with repID, as their DM and App Home head
 // a session: "@max logged a *1:1* with you and @ria".
-func repHead(s coaching.Session, repID string) string {
+func repHead(s coaching.Session, repID string) string { return repHeadNaming(s, repID, mentions) }
+
+// repHeadNaming is repHead with the other reps named by name.
+func repHeadNaming(s coaching.Session, repID string, name func([]string) string) string {
 	head := fmt.Sprintf("%s logged a *%s* with you", mention(s.ManagerID), s.Kind.Label())
 	if others := without(s.ActiveRepIDs(), repID); len(others) > 0 {
-		head += " and " + mentions(others)
+		head += " and " + name(others)
 	}
 	return head
 }
 
-// repDM is the DM a rep gets about a session, in its current state.
+// repDM is the DM a rep gets about a session, in its current state, in
+// one message Slack takes (see repDMCut).
 func repDM(s coaching.Session, repID string, skills []coaching.Skill) message {
+	cut := fullDM
+	m := repDMCut(s, repID, skills, cut)
+	if blockText(m.Blocks...) <= messageText {
+		return m
+	}
+	// Too long for one message: the head names a few of the other reps,
+	// then the longest of the parts that can give room are cut to the
+	// same length, the notes last of all (see dmCuts.shorter).
+	cut.fewReps = true
+	for range 4 {
+		m = repDMCut(s, repID, skills, cut)
+		over := blockText(m.Blocks...) - messageText
+		if over <= 0 {
+			break
+		}
+		cut = cut.shorter(dmLengths(s, repID, skills), over)
+	}
+	return m
+}
+
+// repDMCut is repDM with its longer parts cut as cut says.
+func repDMCut(s coaching.Session, repID string, skills []coaching.Skill, cut dmCuts) message {
 	r, _ := s.Rep(repID)
 	head := repHead(s, repID)
+	if cut.fewReps {
+		head = repHeadNaming(s, repID, func(ids []string) string { return fewMentions(ids, "") })
+	}
 	text := fmt.Sprintf("%s logged a %s with you on %s", mention(s.ManagerID), s.Kind.Noun(), s.OccurredOn.Human())
 	if s.Undone() || r.Removed {
 		// Taken off a session that goes on for others, the rep is told
@@ -218,11 +253,11 @@ func repDM(s coaching.Session, repID string, skills []coaching.Skill) message {
 			Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(fmt.Sprintf(":wastebasket: ~%s on %s~\n%s %s; nothing to do.", s.Kind.Label(), s.OccurredOn.Human(), mention(s.ManagerID), what)), nil, nil)},
 		}
 	}
-	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head), detailFields(s, skills), nil)}
+	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head), detailFields(s, skills, cut), nil)}
 	if r.ChangeNote != "" && r.Status == coaching.StatusPending {
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":pencil2: *Updated:* "+escKeepMentions(textcut.Cut(r.ChangeNote, 2500))+". Please confirm again.")))
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":pencil2: *Updated:* "+escKeepMentions(textcut.Cut(r.ChangeNote, cut.change))+". Please confirm again.")))
 	}
-	blocks = append(blocks, noteBlocks(s, repID)...)
+	blocks = append(blocks, noteBlocks(s, repID, cut)...)
 	val := repValue(s, repID)
 	switch r.Status {
 	case coaching.StatusPending:
@@ -232,15 +267,15 @@ func repDM(s coaching.Session, repID string, skills []coaching.Skill) message {
 			button(actDispute, "Not accurate", val, slack.StyleDanger)),
 			slack.NewContextBlock("", mrkdwn("Is this how it went? Only you can answer.")))
 	case coaching.StatusConfirmed:
-		blocks = append(blocks, confirmedBlocks(s, r, val)...)
+		blocks = append(blocks, confirmedBlocks(s, r, val, cut)...)
 	case coaching.StatusDisputed:
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(":x: You marked this *not accurate*. "+mention(s.ManagerID)+" has been told and can fix it."), nil, nil),
-			slack.NewSectionBlock(plain(truncateRunes("What you said: "+r.DisputeReason, 3000)), nil, nil))
+			slack.NewSectionBlock(plain(textcut.Cut("What you said: "+r.DisputeReason, cut.reason)), nil, nil))
 	}
 	return message{Text: text, Blocks: blocks}
 }
 
-func confirmedBlocks(s coaching.Session, r coaching.SessionRep, val string) []slack.Block {
+func confirmedBlocks(s coaching.Session, r coaching.SessionRep, val string, cut dmCuts) []slack.Block {
 	ask := ":white_check_mark: You confirmed this. How useful was it? (1 = not at all, 5 = very)"
 	if r.Rating > 0 {
 		ask = fmt.Sprintf(":white_check_mark: You confirmed this and rated it *%d/5*. You can change your rating.", r.Rating)
@@ -253,7 +288,7 @@ func confirmedBlocks(s coaching.Session, r coaching.SessionRep, val string) []sl
 	btns = append(btns, button(actComment, commentText, val, ""))
 	out := []slack.Block{slack.NewSectionBlock(mrkdwn(ask), nil, nil), slack.NewActionBlock("rep_rate", btns...)}
 	if r.Comment != "" {
-		out = append(out, slack.NewSectionBlock(plain(truncateRunes("Your comment: "+r.Comment, 3000)), nil, nil))
+		out = append(out, slack.NewSectionBlock(plain(textcut.Cut("Your comment: "+r.Comment, cut.reason)), nil, nil))
 	}
 	return append(out, slack.NewContextBlock("", mrkdwn(mention(s.ManagerID)+" sees only the average of three or more ratings, never one alone.")))
 }
