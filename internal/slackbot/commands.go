@@ -625,9 +625,10 @@ func olderText(repID string) string {
 // belowBlocks are the sessions managers below a leader logged with a rep:
 // notes and commitments where the manager shared them with leaders,
 // "private" otherwise; each rep's status, never a rating or comment. They
-// take room blocks and about belowText characters at most, and text
-// characters in all whatever belowText says.
-func belowBlocks(title, repID string, below []coaching.Session, room, text int) []slack.Block {
+// take room blocks and about belowText characters at most, and never more
+// than budget characters of text in all: what the rest of the message
+// leaves.
+func belowBlocks(title, repID string, below []coaching.Session, room, budget int) []slack.Block {
 	blocks := []slack.Block{
 		slack.NewSectionBlock(mrkdwn("*"+title+"*"), nil, nil),
 		slack.NewContextBlock("", mrkdwn("Read only. Notes show where their manager shared them with leaders; ratings reach you only as averages, in `/coach report`.")),
@@ -635,10 +636,10 @@ func belowBlocks(title, repID string, below []coaching.Session, room, text int) 
 	if len(below) == 0 {
 		return append(blocks, slack.NewSectionBlock(mrkdwn("Nothing logged with "+mention(repID)+" by managers below you yet."), nil, nil))
 	}
-	// What the heads take, and the "…and N more." that may close the list.
-	used := blockText(blocks...) + len("…and 10 more.")
-	text -= used
-	used = 0
+	// The sessions have what the heads leave, and the "…and N more." that
+	// may close the list.
+	budget -= blockText(blocks...) + len("…and 10 more.")
+	used := 0
 	for i, s := range below {
 		line := shortSummary(s, repID) + roleSuffix(s) + " · by " + mention(s.ManagerID) + " · " + statusBadge(s)
 		var detail slack.Block
@@ -654,7 +655,7 @@ func belowBlocks(title, repID string, below []coaching.Session, room, text int) 
 		if i < len(below)-1 {
 			need++
 		}
-		if i > 0 && used > belowText || used > text || len(blocks)+need > room {
+		if i > 0 && used > belowText || used > budget || len(blocks)+need > room {
 			return append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more.", len(below)-i))))
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, nil), detail)
