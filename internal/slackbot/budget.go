@@ -20,17 +20,72 @@ import (
 const messageText = 10000
 
 // blockText counts the characters of the text objects in blocks, as Slack
-// counts them towards msg_blocks_too_long.
+// counts them towards msg_blocks_too_long. Every rep DM is measured (it is
+// rendered for each submission, on the capture path's CPU), so the blocks
+// Coachlog's messages are made of are read directly; any other is counted
+// from its JSON.
 func blockText(blocks ...slack.Block) int {
-	raw, err := json.Marshal(blocks)
+	n := 0
+	for _, b := range blocks {
+		switch b := b.(type) {
+		case *slack.SectionBlock:
+			if b.Accessory != nil {
+				n += jsonText(b)
+				continue
+			}
+			n += objText(b.Text)
+			for _, f := range b.Fields {
+				n += objText(f)
+			}
+		case *slack.ContextBlock:
+			for _, e := range b.ContextElements.Elements {
+				if t, ok := e.(*slack.TextBlockObject); ok {
+					n += objText(t)
+				} else {
+					n += jsonText(e)
+				}
+			}
+		case *slack.ActionBlock:
+			if b.Elements == nil {
+				continue
+			}
+			for _, e := range b.Elements.ElementSet {
+				if btn, ok := e.(*slack.ButtonBlockElement); ok && btn.Confirm == nil {
+					n += objText(btn.Text)
+				} else {
+					n += jsonText(e)
+				}
+			}
+		case *slack.DividerBlock:
+		case *slack.HeaderBlock:
+			n += objText(b.Text)
+		default:
+			n += jsonText(b)
+		}
+	}
+	return n
+}
+
+// objText is the characters of one text object, none for nil.
+func objText(t *slack.TextBlockObject) int {
+	if t == nil {
+		return 0
+	}
+	return utf8.RuneCountInString(t.Text)
+}
+
+// jsonText counts the text objects anywhere in v's JSON: what blockText
+// does not read directly.
+func jsonText(v any) int {
+	raw, err := json.Marshal(v)
 	if err != nil {
 		return 0 // slack-go's blocks always marshal
 	}
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
+	var tree any
+	if err := json.Unmarshal(raw, &tree); err != nil {
 		return 0
 	}
-	return textIn(v)
+	return textIn(tree)
 }
 
 func textIn(v any) int {

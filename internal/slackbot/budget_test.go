@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/slack-go/slack"
+
 	"github.com/coachlog/coachlog/internal/coaching"
 )
 
@@ -179,5 +181,30 @@ func TestDMCutsGiveRoomFromTheLongestPartsFirst(t *testing.T) {
 	}
 	if tiny := fullDM.shorter(length, 100000); tiny.commitments != dmMinPart || tiny.reason != 15 {
 		t.Errorf("cut past everything: %+v, want each part kept to %d at least (or as it is)", tiny, dmMinPart)
+	}
+}
+
+// blockText reads Coachlog's usual blocks directly, for speed; it must
+// count what their JSON holds, as Slack and the fake count it.
+func TestBlockTextCountsWhatTheJSONHolds(t *testing.T) {
+	s := coaching.Session{ID: 7, ManagerID: "U0MAX", Kind: coaching.KindRideAlong, Role: coaching.RoleLead,
+		OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 20}, DurationMin: 45, Notes: "great discovery & <rushed> pricing",
+		Reps:        []coaching.SessionRep{{RepID: "U0SAM", Status: coaching.StatusPending, ChangeNote: "date 2026-11-19 → 2026-11-20"}, {RepID: "U0RIA", Status: coaching.StatusConfirmed, Rating: 4, Comment: "useful"}, {RepID: "U0BEA", Status: coaching.StatusDisputed, DisputeReason: "it was 30 min"}},
+		Commitments: []coaching.Commitment{{ID: 1, RepID: "U0SAM", Text: "send the recap", Status: coaching.CommitmentOpen}}}
+	messages := []message{repDM(s, "U0SAM", nil), repDM(s, "U0RIA", nil), repDM(s, "U0BEA", nil), historyMessage(historyView{repID: "U0SAM", own: []coaching.Session{s}})}
+	for i, m := range messages {
+		if got, want := blockText(m.Blocks...), jsonText(m.Blocks); got != want || want == 0 {
+			t.Errorf("message %d: blockText %d, its JSON holds %d", i, got, want)
+		}
+	}
+	// A button with a confirm dialog, or an accessory, holds text objects
+	// blockText does not read itself.
+	confirm := slack.NewActionBlock("", &slack.ButtonBlockElement{Type: "button", ActionID: "undo", Text: plain("Undo"),
+		Confirm: slack.NewConfirmationBlockObject(plain("Undo it?"), plain("It goes for everyone."), plain("Undo"), plain("Keep"))})
+	accessory := slack.NewSectionBlock(mrkdwn("head"), nil, slack.NewAccessory(&slack.ButtonBlockElement{Type: "button", ActionID: "edit", Text: plain("Edit")}))
+	for _, b := range []slack.Block{confirm, accessory} {
+		if got, want := blockText(b), jsonText([]slack.Block{b}); got != want {
+			t.Errorf("%s block: blockText %d, its JSON holds %d", b.BlockType(), got, want)
+		}
 	}
 }
