@@ -774,7 +774,7 @@ func helpMessage() message {
 		"• `/coach away <date>` pauses your nudges through a date (`2026-12-24`, `fri`, `2w`; `off` to come back); `/coach away @rep <date>` marks one of your reps away, so they are not counted overdue. A Slack status with :palm_tree: or :face_with_thermometer:, or saying vacation, holiday or out of office, counts too.",
 		"• `/coach cadence @manager <days>` (admins): how often each of that manager's reps should be coached; `default` goes back to the standard cadence.",
 	}
-	return message{Text: "Coachlog help", Blocks: lineSections(lines, maxMessageBlocks, 11000, func(int) string { return "…" })}
+	return message{Text: "Coachlog help", Blocks: lineSections(lines, maxMessageBlocks, messageText, func(int) string { return "…" })}
 }
 
 // ReplayOrphans acts on commands accepted before cutoff and still pending.
