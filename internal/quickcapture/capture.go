@@ -5,9 +5,12 @@
 // made with Result.Clear and coaching.ValidateDraft.
 //
 // A line has a header of structured words (people, kind, duration, date,
-// role, and filler such as "with" or "on") and then free notes. Only the
-// header is read for structure, so notes can say "will practice the lead-in
-// on mon" without changing the session.
+// role, and filler such as "with" or "on") and then free notes. When the
+// header says all a session needs, only it is read for structure, so notes
+// can say "will practice the lead-in on mon" without changing the session.
+// When it does not (the line is a sentence: "rode along with @sam, mostly
+// watched, 45 min"), the fields it left unsaid are looked for anywhere in
+// the notes, as guesses the manager confirms in the form.
 package quickcapture
 
 import (
@@ -53,6 +56,15 @@ type Result struct {
 	// Problems are sentences for the manager about what was understood but
 	// cannot stand, e.g. "2026-12-01 is in the future".
 	Problems []string
+	// Guessed lists the fields (kind, date, duration, role, in that order)
+	// read from a sentence rather than the header ("rode along with @sam,
+	// mostly watched, 45 min"), or from words that can mean more than one
+	// thing ("11/20"): shown in the form to confirm, never logged as they
+	// stand, and a reader of the prose (the LLM) may correct them.
+	Guessed []coaching.Field
+	// Doubts are sentences for the manager about what was guessed or could
+	// not be read, e.g. "I read 11/20 as Fri 20 Nov 2026".
+	Doubts []string
 }
 
 // Clear reports whether the line can be logged without asking: it is no
@@ -62,8 +74,13 @@ type Result struct {
 // caller still validates the draft (the manager may have named
 // themselves).
 func (r Result) Clear() bool {
-	return r.Subcommand == "" && len(r.Missing) == 0 && len(r.Problems) == 0 && len(r.Unresolved) == 0 && !r.RepsGuessed
+	return r.Subcommand == "" && len(r.Missing) == 0 && len(r.Problems) == 0 && len(r.Unresolved) == 0 && !r.RepsGuessed &&
+		len(r.Guessed) == 0 && len(r.Doubts) == 0
 }
+
+// Guess reports whether f was read from a sentence or an ambiguous word
+// (see Guessed), not from the header.
+func (r Result) Guess(f coaching.Field) bool { return slices.Contains(r.Guessed, f) }
 
 // Parse reads a quick-capture line; today is the manager's local date, which
 // relative words such as "yesterday" and "mon" count back from.
@@ -72,7 +89,15 @@ func Parse(text string, today coaching.Date) Result {
 		return Result{Subcommand: sub, Args: args}
 	}
 	p := parser{today: today}
-	notesAt := p.header(firstTokens(text, maxHeaderTokens+maxPhraseWords))
+	toks := firstTokens(text, maxHeaderTokens+maxPhraseWords)
+	notesAt := p.header(toks)
+	if p.complete() {
+		p.checkNotesStart(toks, notesAt)
+	} else {
+		// The header left something unsaid: the line is a sentence, or
+		// its notes may say it ("<@U1> 1:1 went over pricing for 45 min").
+		p.prose(firstTokens(text[notesAt:], maxProseTokens))
+	}
 	guessed := false
 	if len(p.reps) == 0 {
 		for _, who := range peopleAnywhere(text[notesAt:]) {

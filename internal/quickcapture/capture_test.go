@@ -39,12 +39,13 @@ func TestParseWholeLines(t *testing.T) {
 				DurationMin: 90, Notes: "on the Acme demo",
 			}},
 		},
-		{
+		{ // a sentence: its kind is a guess, and the notes are all of it
 			line: "rode along with @sam on the Acme demo",
 			want: Result{
-				Draft:      coaching.Draft{OccurredOn: wednesday, Notes: "rode along with @sam on the Acme demo"},
+				Draft:      coaching.Draft{Kind: coaching.KindRideAlong, OccurredOn: wednesday, Notes: "rode along with @sam on the Acme demo"},
 				Unresolved: []string{"@sam"},
-				Missing:    []coaching.Field{coaching.FieldReps, coaching.FieldKind, coaching.FieldDuration},
+				Missing:    []coaching.Field{coaching.FieldReps, coaching.FieldDuration, coaching.FieldRole},
+				Guessed:    []coaching.Field{coaching.FieldKind},
 			},
 		},
 		{

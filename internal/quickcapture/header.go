@@ -27,6 +27,12 @@ type parser struct {
 	date           coaching.Date // zero when the date given does not exist
 	dateGiven      bool
 	dateText       string
+
+	// guessed holds the fields read from a sentence or from words that
+	// can mean more than one thing; doubts say, for the manager, what was
+	// guessed or not read. Either makes the line unclear.
+	guessed map[coaching.Field]bool
+	doubts  []string
 }
 
 // header reads structured words from the start of toks and returns the byte
@@ -100,8 +106,14 @@ func (p *parser) structural(toks []token, i int) int {
 	if complete && proseWords[toks[i].word] && i+1 < len(toks) {
 		return 0 // alone at the end, "sat" is the day
 	}
+	if proseWords[toks[i].word] && i+1 < len(toks) && !toks[i].clipped() && satPhrases[toks[i+1].word] {
+		return 0 // "sat in on his call", "sat down with": never a day
+	}
 	if p.addDate(toks[i]) {
 		return 1
+	}
+	if n := p.addMonthDate(toks, i); n > 0 {
+		return n
 	}
 	if m, n := phraseAt(toks, i); n > 0 {
 		if complete && (m.kind != "" || p.role != "" || p.kind != string(coaching.KindRideAlong)) {
@@ -123,6 +135,10 @@ func (p *parser) structural(toks []token, i int) int {
 // ("sat in on his call"). "wed" stays a day: in notes it is rare, and
 // "wed: great call" more likely means Wednesday.
 var proseWords = map[string]bool{"sat": true, "sun": true}
+
+// satPhrases are the words after "sat" that make it a verb wherever it
+// stands: a sentence starting "sat in on @sam's demo" names no Saturday.
+var satPhrases = map[string]bool{"in": true, "down": true}
 
 // complete reports whether the header so far names everything a session
 // needs: someone, a kind, a duration, and a role for a ride-along.
@@ -198,17 +214,57 @@ func (p *parser) addDate(t token) bool {
 	if !ok {
 		return false
 	}
+	p.setDate(date, t.bare, problem)
+	return true
+}
+
+// setDate records a date read from text, with the problem it has if any,
+// or the conflict with a date read before.
+func (p *parser) setDate(date coaching.Date, text, problem string) {
 	if p.dateGiven {
-		if date != p.date || (date.IsZero() && t.bare != p.dateText) {
-			p.problems = append(p.problems, fmt.Sprintf("two dates given: %s and %s", p.dateText, t.bare))
+		if date != p.date || (date.IsZero() && text != p.dateText) {
+			p.problems = append(p.problems, fmt.Sprintf("two dates given: %s and %s", p.dateText, text))
 		}
-		return true
+		return
 	}
-	p.dateGiven, p.date, p.dateText = true, date, t.bare
+	p.dateGiven, p.date, p.dateText = true, date, text
 	if problem != "" {
 		p.problems = append(p.problems, problem)
 	}
-	return true
+}
+
+// addMonthDate reads a day with a month name at toks[i] ("20 nov", "nov
+// 20"), returning how many tokens it used (0 when none).
+func (p *parser) addMonthDate(toks []token, i int) int {
+	date, n, text, problem := monthDateAt(toks, i, p.today)
+	if n > 0 {
+		p.setDate(date, text, problem)
+	}
+	return n
+}
+
+// addNumericDate reads a date written with numbers at t ("11/20"),
+// returning 1 when t is written like one, 0 otherwise. Day and month come
+// in either order by country, so the date is only ever a guess, told to
+// the manager: set when one order alone makes a past date, left at today
+// when both do or neither does.
+func (p *parser) addNumericDate(t token) int {
+	dates, ok := numericDate(t.bare, p.today)
+	switch {
+	case !ok:
+		return 0
+	case p.dateGiven:
+		p.doubts = append(p.doubts, fmt.Sprintf("%s looks like a date too; the form shows %s", t.bare, p.date.Human()))
+	case len(dates) == 1:
+		p.setDate(dates[0], t.bare, "")
+		p.guess(coaching.FieldDate)
+		p.doubts = append(p.doubts, fmt.Sprintf("I read %s as %s", t.bare, dates[0].Human()))
+	case len(dates) == 2:
+		p.doubts = append(p.doubts, fmt.Sprintf("%s could be %s or %s: the form shows today, pick the day", t.bare, dates[0].Human(), dates[1].Human()))
+	default:
+		p.doubts = append(p.doubts, fmt.Sprintf("I couldn't read the date %q: the form shows today", t.bare))
+	}
+	return 1
 }
 
 // phraseText is the phrase at toks[i:i+n] as typed, for messages.
@@ -239,6 +295,12 @@ func (p *parser) result(notes string) Result {
 		r.Draft.OccurredOn = p.date
 	}
 	r.Problems = append(r.Problems, limitProblems(r.Draft)...)
+	for _, f := range []coaching.Field{coaching.FieldKind, coaching.FieldDate, coaching.FieldDuration, coaching.FieldRole} {
+		if p.guessed[f] {
+			r.Guessed = append(r.Guessed, f)
+		}
+	}
+	r.Doubts = p.doubts
 	for _, f := range []struct {
 		field   coaching.Field
 		missing bool

@@ -1,0 +1,213 @@
+package quickcapture
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// months maps the month names people write ("nov", "november", "sept")
+// to their month.
+var months = map[string]time.Month{
+	"jan": time.January, "january": time.January,
+	"feb": time.February, "february": time.February,
+	"mar": time.March, "march": time.March,
+	"apr": time.April, "april": time.April,
+	"may": time.May,
+	"jun": time.June, "june": time.June,
+	"jul": time.July, "july": time.July,
+	"aug": time.August, "august": time.August,
+	"sep": time.September, "sept": time.September, "september": time.September,
+	"oct": time.October, "october": time.October,
+	"nov": time.November, "november": time.November,
+	"dec": time.December, "december": time.December,
+}
+
+// monthDateAt reads a day with a month name at toks[i] ("20 nov", "nov
+// 20", "20th november", "nov 20, 2025") and returns the date, how many
+// tokens it spans (0 when there is none), its text, and a problem when
+// it names no real day. Without a year it is the latest such day not
+// after today: sessions are never in the future, so "dec 28" on 3 January
+// is last year's.
+func monthDateAt(toks []token, i int, today coaching.Date) (coaching.Date, int, string, string) {
+	if i+1 >= len(toks) || toks[i].clipped() && !strings.HasSuffix(toks[i].text, ".") {
+		return coaching.Date{}, 0, "", ""
+	}
+	m, ok := months[strings.TrimSuffix(toks[i].word, ".")]
+	day, dayOK := dayNumber(toks[i+1].word)
+	if !ok || !dayOK {
+		// "20 nov": the day first.
+		day, dayOK = dayNumber(toks[i].word)
+		m, ok = months[strings.TrimSuffix(toks[i+1].word, ".")]
+		if !ok || !dayOK {
+			return coaching.Date{}, 0, "", ""
+		}
+	}
+	n := 2
+	year, yearGiven := 0, false
+	if i+2 < len(toks) && !toks[i+1].clipped() || i+2 < len(toks) && strings.HasSuffix(toks[i+1].text, ",") {
+		if y, err := strconv.Atoi(toks[i+2].word); err == nil && len(toks[i+2].word) == 4 && y >= 2000 && y <= 2100 {
+			year, yearGiven, n = y, true, 3
+		}
+	}
+	text := phraseText(toks, i, n)
+	d, problem := resolveDay(m, day, year, yearGiven, today, text)
+	return d, n, text, problem
+}
+
+// dayNumber reads a day of the month, with or without its ordinal ending
+// ("20", "20th", "1st").
+func dayNumber(w string) (int, bool) {
+	for _, suffix := range []string{"st", "nd", "rd", "th"} {
+		if s, ok := strings.CutSuffix(w, suffix); ok {
+			w = s
+			break
+		}
+	}
+	if len(w) == 0 || len(w) > 2 {
+		return 0, false
+	}
+	d, err := strconv.Atoi(w)
+	if err != nil || d < 1 || d > 31 {
+		return 0, false
+	}
+	return d, true
+}
+
+// resolveDay makes a date of a month and day, in year when given, else in
+// the latest year that does not put it after today. The problem says why
+// it cannot stand: no such day, in the future, more than a year ago (as
+// for ISO dates).
+func resolveDay(m time.Month, day, year int, yearGiven bool, today coaching.Date, text string) (coaching.Date, string) {
+	if !yearGiven {
+		year = today.Year
+		if (coaching.Date{Year: year, Month: m, Day: 1}).After(today) || m == today.Month && day > today.Day {
+			year--
+		}
+	}
+	d, err := coaching.ParseDate(fmt.Sprintf("%04d-%02d-%02d", year, m, day))
+	switch {
+	case err != nil:
+		return coaching.Date{}, text + " is not a real date"
+	case d.After(today):
+		return d, text + " is in the future"
+	case d.Before(today.AddDays(-366)):
+		return d, text + " is more than a year ago"
+	}
+	return d, ""
+}
+
+// numericDate reads a date written with numbers and slashes ("11/20",
+// "20/11/2026") or dots with a year ("20.11.2026"), whose day and month
+// order differs by country. It returns every date it can mean (one when
+// only one order makes a real date, or both orders agree), and reports
+// whether s is written like such a date at all. A dash is not read: "1-1"
+// is a one-on-one and "2-3" a range.
+func numericDate(s string, today coaching.Date) ([]coaching.Date, bool) {
+	if s == "" || !isDigit(s[0]) || !strings.ContainsAny(s, "/.") {
+		return nil, false // most words: no split
+	}
+	sep := "/"
+	if !strings.Contains(s, "/") {
+		sep = "."
+	}
+	parts := strings.Split(s, sep)
+	if len(parts) < 2 || len(parts) > 3 || sep == "." && len(parts) != 3 {
+		return nil, false
+	}
+	nums := make([]int, len(parts))
+	for k, part := range parts {
+		if len(part) == 0 || len(part) > 4 || k < 2 && len(part) > 2 {
+			return nil, false
+		}
+		v, err := strconv.Atoi(part)
+		if err != nil || v < 0 {
+			return nil, false
+		}
+		nums[k] = v
+	}
+	year, yearGiven := 0, len(nums) == 3
+	if yearGiven {
+		year = nums[2]
+		if len(parts[2]) == 2 {
+			year += 2000
+		} else if len(parts[2]) != 4 {
+			return nil, true
+		}
+	}
+	var out []coaching.Date
+	for _, md := range [][2]int{{nums[0], nums[1]}, {nums[1], nums[0]}} { // US order first, then day first
+		if md[0] < 1 || md[0] > 12 {
+			continue
+		}
+		if d, problem := resolveDay(time.Month(md[0]), md[1], year, yearGiven, today, s); problem == "" && !containsDate(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out, true
+}
+
+func containsDate(ds []coaching.Date, d coaching.Date) bool {
+	for _, x := range ds {
+		if x == d {
+			return true
+		}
+	}
+	return false
+}
+
+// unreadDateWords are words meaning a date the parser does not work out:
+// shorthand for yesterday, and days in the future (sessions never are).
+var unreadDateWords = map[string]bool{
+	"yday": true, "yest": true, "ystd": true, "ystdy": true, "yda": true,
+	"tomorrow": true, "tmrw": true, "tmr": true, "tmw": true, "tonight": true,
+}
+
+// relativeWords and periodWords make phrases such as "last week" and
+// "this month": a date, but not one day.
+var (
+	relativeWords = map[string]bool{"last": true, "this": true, "next": true, "past": true, "previous": true}
+	periodWords   = map[string]bool{"week": true, "weekend": true, "month": true, "year": true, "quarter": true}
+)
+
+// loneMonths are month names that, alone, say a date is meant but not
+// which day. "may" and "march" are left out: alone they are more often
+// English ("may need more practice").
+func loneMonth(w string) bool {
+	_, ok := months[w]
+	return ok && w != "may" && w != "march"
+}
+
+// dateLikeAt reports whether toks[k] looks like a date the parser cannot
+// read ("yday", "last week", "3 days ago", "the 20th", "nov"), and its
+// text, so that it is asked about rather than read as the start of the
+// notes.
+func dateLikeAt(toks []token, k int) (string, bool) {
+	w := toks[k].word
+	switch {
+	case unreadDateWords[w], loneMonth(w):
+		return toks[k].bare, true
+	case periodWords[w] && k > 0 && relativeWords[toks[k-1].word]:
+		return phraseText(toks, k-1, 2), true // "last" is filler: "last week" is met at "week"
+	case relativeWords[w] && k+1 < len(toks) && (periodWords[toks[k+1].word] || isWeekday(toks[k+1].word)):
+		return phraseText(toks, k, 2), true // "next mon", "this week"
+	}
+	if _, ok := dayNumber(w); ok && !isDigit(w[len(w)-1]) {
+		return toks[k].bare, true // an ordinal alone: "the 20th"
+	}
+	for j := k; j < len(toks) && j <= k+3; j++ {
+		if toks[j].word == "ago" {
+			return phraseText(toks, k, j-k+1), true
+		}
+	}
+	return "", false
+}
+
+// isWeekday reports whether w names a day of the week.
+func isWeekday(w string) bool {
+	_, ok := dayWord(w, coaching.Date{Year: 2026, Month: 1, Day: 1})
+	return ok && w != "today" && w != "yesterday"
+}

@@ -1,0 +1,323 @@
+package quickcapture
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// maxProseTokens caps how much of the notes is read for fields when the
+// header left some unsaid: the notes fit 3,000 characters, about 600
+// words, and pasted text past that costs nothing more.
+const maxProseTokens = 800
+
+// maxProseWords is the longest phrase of proseVocabulary and
+// proseDurations, in words ("an hour and a half").
+const maxProseWords = 5
+
+// proseVocabulary maps the phrases that say a kind or role in a sentence,
+// written as vocabulary's. It leaves out the header's single words that in
+// a sentence more often mean something else: "lead" (a sales lead),
+// "practice", "career", "ride", "observed" and "watched" ("observed that he
+// rushes"). Roles follow PRODUCT.md: lead is taking the lead, participant a
+// passive participant (present, speaking now and then: "mostly watched",
+// "chimed in"), observer a silent one ("just listened", "shadowed").
+var proseVocabulary = map[string]meaning{
+	"rode along":        {kind: coaching.KindRideAlong},
+	"ride along":        {kind: coaching.KindRideAlong},
+	"ridealong":         {kind: coaching.KindRideAlong},
+	"riding along":      {kind: coaching.KindRideAlong},
+	"tagged along":      {kind: coaching.KindRideAlong},
+	"sat in":            {kind: coaching.KindRideAlong},
+	"joint call":        {kind: coaching.KindRideAlong},
+	"field visit":       {kind: coaching.KindRideAlong},
+	"field observation": {kind: coaching.KindRideAlong},
+
+	"1:1":        {kind: coaching.KindOneOnOne},
+	"1 1":        {kind: coaching.KindOneOnOne},
+	"1on1":       {kind: coaching.KindOneOnOne},
+	"1 on 1":     {kind: coaching.KindOneOnOne},
+	"one on one": {kind: coaching.KindOneOnOne},
+	"one to one": {kind: coaching.KindOneOnOne},
+
+	"deal review":     {kind: coaching.KindDealReview},
+	"deal reviews":    {kind: coaching.KindDealReview},
+	"pipeline review": {kind: coaching.KindDealReview},
+	"forecast review": {kind: coaching.KindDealReview},
+	"reviewed deals":  {kind: coaching.KindDealReview},
+	"went through his pipeline":   {kind: coaching.KindDealReview},
+	"went through her pipeline":   {kind: coaching.KindDealReview},
+	"went through their pipeline": {kind: coaching.KindDealReview},
+
+	"role play":       {kind: coaching.KindSkillPractice},
+	"role played":     {kind: coaching.KindSkillPractice},
+	"roleplay":        {kind: coaching.KindSkillPractice},
+	"roleplayed":      {kind: coaching.KindSkillPractice},
+	"skill practice":  {kind: coaching.KindSkillPractice},
+	"skills practice": {kind: coaching.KindSkillPractice},
+	"practice call":   {kind: coaching.KindSkillPractice},
+	"mock call":       {kind: coaching.KindSkillPractice},
+
+	"career conversation": {kind: coaching.KindCareer},
+	"career chat":         {kind: coaching.KindCareer},
+	"career talk":         {kind: coaching.KindCareer},
+	"career discussion":   {kind: coaching.KindCareer},
+
+	"team meeting":  {kind: coaching.KindTeamMeeting},
+	"team call":     {kind: coaching.KindTeamMeeting},
+	"huddle":        {kind: coaching.KindTeamMeeting},
+	"group session": {kind: coaching.KindTeamMeeting},
+
+	"took the lead":       {role: coaching.RoleLead},
+	"take the lead":       {role: coaching.RoleLead},
+	"taking the lead":     {role: coaching.RoleLead},
+	"led":                 {role: coaching.RoleLead},
+	"ran the call":        {role: coaching.RoleLead},
+	"ran the meeting":     {role: coaching.RoleLead},
+	"drove the call":      {role: coaching.RoleLead},
+	"took over":           {role: coaching.RoleLead},
+	"mostly watched":      {role: coaching.RoleParticipant},
+	"mostly listened":     {role: coaching.RoleParticipant},
+	"mostly observed":     {role: coaching.RoleParticipant},
+	"chimed in":           {role: coaching.RoleParticipant},
+	"jumped in":           {role: coaching.RoleParticipant},
+	"pitched in":          {role: coaching.RoleParticipant},
+	"participated":        {role: coaching.RoleParticipant},
+	"passive participant": {role: coaching.RoleParticipant},
+	"just watched":        {role: coaching.RoleObserver},
+	"just observed":       {role: coaching.RoleObserver},
+	"just listened":       {role: coaching.RoleObserver},
+	"only watched":        {role: coaching.RoleObserver},
+	"only observed":       {role: coaching.RoleObserver},
+	"only listened":       {role: coaching.RoleObserver},
+	"listened":            {role: coaching.RoleObserver},
+	"listened in":         {role: coaching.RoleObserver},
+	"silent":              {role: coaching.RoleObserver},
+	"silently":            {role: coaching.RoleObserver},
+	"stayed quiet":        {role: coaching.RoleObserver},
+	"kept quiet":          {role: coaching.RoleObserver},
+	"shadowed":            {role: coaching.RoleObserver},
+	"silent observer":     {role: coaching.RoleObserver},
+}
+
+// proseDurations are durations written in words.
+var proseDurations = map[string]float64{
+	"half an hour":       30,
+	"half hour":          30,
+	"an hour":            60,
+	"one hour":           60,
+	"an hour and a half": 90,
+	"hour and a half":    90,
+	"1 and a half hours": 90,
+	"two hours":          120,
+	"three hours":        180,
+	"quarter of an hour": 15,
+}
+
+// proseStarts holds the first word of every phrase of proseVocabulary
+// and proseDurations, so that most words of a sentence are passed over
+// without joining the words after them: the parser is on the ack path.
+// It is built once and never written to.
+var proseStarts = func() map[string]bool {
+	starts := map[string]bool{}
+	for phrase := range proseVocabulary {
+		first, _, _ := strings.Cut(phrase, " ")
+		starts[first] = true
+	}
+	for phrase := range proseDurations {
+		first, _, _ := strings.Cut(phrase, " ")
+		starts[first] = true
+	}
+	return starts
+}()
+
+// proseWeekdayWords are day abbreviations too often English in a sentence
+// ("sat in on", "the sun"): there only the full name is a day.
+var proseWeekdayWords = map[string]bool{"sat": true, "sun": true}
+
+// prose reads the fields the header left unset from anywhere in toks,
+// the notes of a line that is a sentence ("rode along with @sam, mostly
+// watched, 45 min") rather than the header form. What it finds is a
+// guess, listed in guessed: the caller shows it in the prefilled form,
+// never logs it as it stands. The first reading of each field wins.
+func (p *parser) prose(toks []token) {
+	if len(toks) > maxProseTokens {
+		toks = toks[:maxProseTokens]
+	}
+	dateLike := ""
+	var words [maxProseWords]string // reused: no allocation per word looked at
+	for i := 0; i < len(toks); {
+		n := phraseWords(toks, i, words[:])
+		if minutes, k := proseDurationAt(toks, i, words[:n]); k > 0 {
+			if p.durationText == "" {
+				p.addDuration(minutes, phraseText(toks, i, k))
+				p.guess(coaching.FieldDuration)
+			}
+			i += k
+			continue
+		}
+		if k := p.proseDateAt(toks, i); k > 0 {
+			i += k
+			continue
+		}
+		if dateLike == "" {
+			dateLike, _ = dateLikeAt(toks, i)
+		}
+		if m, k := longest(proseVocabulary, words[:n]); k > 0 {
+			text := phraseText(toks, i, k)
+			switch {
+			case m.kind != "" && p.kind == "":
+				p.kind, p.kindText = string(m.kind), text
+				p.guess(coaching.FieldKind)
+			case m.role != "" && p.role == "":
+				p.role, p.roleText = string(m.role), text
+				p.guess(coaching.FieldRole)
+			}
+			i += k
+			continue
+		}
+		i++
+	}
+	if p.role != "" {
+		switch {
+		case p.kind == "":
+			// Only a ride-along has the manager's role: "joined @sam on
+			// a call and took the lead" is one.
+			p.kind, p.kindText = string(coaching.KindRideAlong), p.roleText
+			p.guess(coaching.FieldKind)
+		case p.kind != string(coaching.KindRideAlong) && p.guessed[coaching.FieldRole]:
+			// A role belongs to ride-alongs: "led the pricing part" of a
+			// deal review says nothing of one.
+			p.role, p.roleText = "", ""
+			delete(p.guessed, coaching.FieldRole)
+		}
+	}
+	if !p.dateGiven && dateLike != "" {
+		p.doubts = append(p.doubts, fmt.Sprintf("I couldn't read the date %q: the form shows today", dateLike))
+	}
+}
+
+// guess notes that field was read from a sentence or an ambiguous word.
+func (p *parser) guess(f coaching.Field) {
+	if p.guessed == nil {
+		p.guessed = map[coaching.Field]bool{}
+	}
+	p.guessed[f] = true
+}
+
+// phraseWords fills words with the words of toks from i, lower-cased with
+// hyphens read as spaces, up to a word whose trailing punctuation ends a
+// phrase, and returns how many it filled.
+func phraseWords(toks []token, i int, words []string) int {
+	n := 0
+	for k := i; k < len(toks) && n < len(words); k++ {
+		words[n] = strings.ReplaceAll(toks[k].word, "-", " ")
+		n++
+		if toks[k].clipped() {
+			break
+		}
+	}
+	return n
+}
+
+// longest finds the longest phrase of vocab that words start with,
+// returning it with its length in tokens (0 when there is none). A token
+// holding a hyphen ("ride-along") counts once.
+func longest(vocab map[string]meaning, words []string) (meaning, int) {
+	if len(words) == 0 || !startsPhrase(words[0]) {
+		return meaning{}, 0
+	}
+	for n := len(words); n > 0; n-- {
+		if m, ok := vocab[strings.Join(words[:n], " ")]; ok {
+			return m, n
+		}
+	}
+	return meaning{}, 0
+}
+
+// startsPhrase reports whether w, a word as phraseWords gives it, can
+// start a phrase of proseVocabulary or proseDurations.
+func startsPhrase(w string) bool {
+	first, _, _ := strings.Cut(w, " ")
+	return proseStarts[first]
+}
+
+// proseDurationAt reads a duration in a sentence: as in the header ("45
+// min", "1.5 hours", "1h30"), hyphenated ("a 30-minute call"), or in words
+// ("an hour", "half an hour").
+func proseDurationAt(toks []token, i int, words []string) (float64, int) {
+	if m, n := durationAt(toks, i); n > 0 {
+		return m, n
+	}
+	if num, unit := splitNumber(toks[i].word); num != "" && strings.HasPrefix(unit, "-") {
+		if d, ok := withUnit(num, unit[1:]); ok {
+			return d.minutes, 1
+		}
+	}
+	if len(words) == 0 || !startsPhrase(words[0]) {
+		return 0, 0
+	}
+	for n := len(words); n > 1; n-- {
+		if m, ok := proseDurations[strings.Join(words[:n], " ")]; ok {
+			return m, n
+		}
+	}
+	return 0, 0
+}
+
+// proseDateAt reads a date in a sentence at toks[i] when none is read
+// yet, returning how many tokens it used (0 when none). A date read in a
+// sentence is a guess; one the header already has stands.
+func (p *parser) proseDateAt(toks []token, i int) int {
+	if proseWeekdayWords[toks[i].word] {
+		return 0
+	}
+	if p.dateGiven {
+		if _, ok := dayWord(toks[i].word, p.today); ok || isoShaped(toks[i].bare) {
+			return 1
+		}
+		if _, n, _, _ := monthDateAt(toks, i, p.today); n > 0 {
+			return n
+		}
+		return 0
+	}
+	if p.addDate(toks[i]) {
+		p.guess(coaching.FieldDate)
+		return 1
+	}
+	if n := p.addMonthDate(toks, i); n > 0 {
+		p.guess(coaching.FieldDate)
+		return n
+	}
+	if n := p.addNumericDate(toks[i]); n > 0 {
+		return n
+	}
+	return 0
+}
+
+// checkNotesStart looks at the first word of the notes after a complete
+// header: a date the parser cannot read there ("11/20 pricing review",
+// "yday", "last week") would otherwise start the notes silently and the
+// session be logged today. It is read as a guess when it can be, and
+// told to the manager either way.
+func (p *parser) checkNotesStart(toks []token, notesAt int) {
+	k := 0
+	for k < len(toks) && (toks[k].start < notesAt || fillerWord(toks[k]) || punctuationOnly(toks[k])) {
+		k++
+	}
+	if k >= len(toks) || p.addNumericDate(toks[k]) > 0 {
+		return
+	}
+	if text, ok := dateLikeAt(toks, k); ok {
+		p.doubts = append(p.doubts, fmt.Sprintf("I couldn't read the date %q: the form shows %s", text, p.shownDate().Human()))
+	}
+}
+
+// shownDate is the date the form will show: the one read, or today.
+func (p *parser) shownDate() coaching.Date {
+	if p.dateGiven && !p.date.IsZero() {
+		return p.date
+	}
+	return p.today
+}
