@@ -12,25 +12,33 @@ import (
 // the notes can change them. The model fills what the rule parser could
 // not read: reps when the header named none (the rule parser then guessed
 // every user mentioned), kind, role, duration, date, skills, commitments,
-// and notes trimmed to the manager's words about the session.
+// and notes trimmed to the manager's words about the session. What the
+// rule parser only guessed, from words anywhere in a sentence or from an
+// ambiguous date (rule.Guessed), the model's reading of the whole
+// sentence replaces when it has one: "didn't lead, mostly watched" is
+// better read by it than by words spotted.
 func Merge(rule quickcapture.Result, x Extraction) coaching.Draft {
 	d := rule.Draft
 	if (len(d.RepIDs) == 0 || rule.RepsGuessed) && len(x.RepIDs) > 0 {
 		d.RepIDs = append([]string(nil), x.RepIDs...)
 	}
-	if d.Kind == "" {
+	if x.Kind != "" && (d.Kind == "" || rule.Guess(coaching.FieldKind)) {
 		d.Kind = x.Kind
 	}
-	if d.Role == "" {
+	if x.Role != "" && (d.Role == "" || rule.Guess(coaching.FieldRole)) {
 		d.Role = x.Role
 	}
 	if d.Kind != coaching.KindRideAlong && d.Kind != "" {
-		d.Role = rule.Draft.Role // a role belongs to ride-alongs; keep only what the manager typed
+		// A role belongs to ride-alongs; keep only what the manager typed.
+		d.Role = ""
+		if !rule.Guess(coaching.FieldRole) {
+			d.Role = rule.Draft.Role
+		}
 	}
-	if d.DurationMin == 0 {
+	if x.DurationMin != 0 && (d.DurationMin == 0 || rule.Guess(coaching.FieldDuration)) {
 		d.DurationMin = x.DurationMin
 	}
-	if !rule.DateGiven && !x.OccurredOn.IsZero() {
+	if !x.OccurredOn.IsZero() && (!rule.DateGiven || rule.Guess(coaching.FieldDate)) {
 		d.OccurredOn = x.OccurredOn
 	}
 	if len(d.Skills) == 0 {

@@ -32,6 +32,16 @@ func TestMerge(t *testing.T) {
 			coaching.Draft{RepIDs: []string{"U1"}, Kind: coaching.KindOneOnOne, DurationMin: 50,
 				OccurredOn: yesterday.AddDays(-1), Skills: []string{"closing"}, Notes: "trimmed", Commitments: []string{"call back"}},
 		},
+		{ // what the rule parser guessed from the sentence, the model's reading replaces
+			"rode along with <@U1|sam> mon for 45 min, mostly watched", full,
+			coaching.Draft{RepIDs: []string{"U2"}, Kind: coaching.KindRideAlong, Role: coaching.RoleObserver, DurationMin: 50,
+				OccurredOn: yesterday.AddDays(-1), Skills: []string{"closing"}, Notes: "trimmed", Commitments: []string{"call back"}},
+		},
+		{ // and keeps where the model read nothing
+			"rode along with <@U1|sam> yesterday for 45 min, mostly watched", Extraction{Kind: coaching.KindOneOnOne},
+			coaching.Draft{RepIDs: []string{"U1"}, Kind: coaching.KindOneOnOne, DurationMin: 45, OccurredOn: yesterday,
+				Notes: "rode along with <@U1|sam> yesterday for 45 min, mostly watched"},
+		},
 		{ // an empty reading changes nothing
 			"rode along with <@U1|sam>, great", Extraction{},
 			quickcapture.Parse("rode along with <@U1|sam>, great", tuesday).Draft,

@@ -230,10 +230,13 @@ func TestPromptInjectionChangesNothingButTheNote(t *testing.T) {
 			if err == nil {
 				t.Errorf("answer %v accepted: %+v", obeyed, got)
 			}
-			cleanRule := quickcapture.Parse(plain, tuesday).Draft
-			got.Notes, cleanRule.Notes = "", ""
-			if !reflect.DeepEqual(got, cleanRule) {
-				t.Errorf("fields %+v, want the rule parser's reading of the text without the note %+v", got, cleanRule)
+			// The rule parser reads the manager's own line, the note
+			// included, as guesses for the form ("ride-along" there is
+			// a word the manager typed); what the caught model said is
+			// none of it: not 600 minutes, U9EVE or "override".
+			want := rule.Draft
+			if !reflect.DeepEqual(got, want) || got.DurationMin != 30 || !slices.Equal(got.RepIDs, []string{"U1"}) {
+				t.Errorf("fields %+v, want the rule parser's reading %+v, with its 30 minutes and U1", got, want)
 			}
 		}
 	})

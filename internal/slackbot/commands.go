@@ -274,6 +274,17 @@ func notUnderstood(res quickcapture.Result) string {
 	if res.RepsGuessed {
 		parts = append(parts, "Nobody was named before the notes: I picked who the notes mention; check who you coached.")
 	}
+	if len(res.Guessed) > 0 {
+		var names []string
+		for _, f := range res.Guessed {
+			names = append(names, map[coaching.Field]string{coaching.FieldKind: "the kind", coaching.FieldDate: "the date",
+				coaching.FieldDuration: "how long", coaching.FieldRole: "your role"}[f])
+		}
+		parts = append(parts, "I took "+strings.Join(names, ", ")+" from your words: check them.")
+	}
+	for _, d := range res.Doubts {
+		parts = append(parts, esc(d)+".")
+	}
 	parts = append(parts, unreadParts(res)...)
 	if len(parts) == 0 {
 		return ""
