@@ -166,6 +166,35 @@ func TestQuickCaptureThatIsUnclearOpensThePrefilledModal(t *testing.T) {
 	}
 }
 
+// Without an LLM, a sentence is read by the rule parser for the fields it
+// says, wherever they stand, and the form opens prefilled with them for
+// the manager to confirm: never logged on its own. A review found such a
+// sentence opened the form with only the rep, kind, duration and role
+// empty, though PRODUCT.md promises the rule parser does the LLM's job.
+func TestProseWithoutAnLLMOpensTheFormPrefilled(t *testing.T) {
+	b := startBot(t)
+	_, view := b.openModal("rode along with <@" + rep + "|sam> on the Acme demo, mostly watched, 45 min")
+	f := formFields(view)
+	want := map[string]string{"reps": rep, "kind": "ride_along", "role": "participant", "duration": "45",
+		"notes": "rode along with @sam on the Acme demo, mostly watched, 45 min"}
+	for k, v := range want {
+		if f[k] != v {
+			t.Errorf("form %s = %q, want %q", k, f[k], v)
+		}
+	}
+	if !strings.Contains(f["notice"], "I took the kind, how long, your role from your words: check them.") {
+		t.Errorf("notice %q does not say what was taken from the sentence", f["notice"])
+	}
+	// A date the header cannot read is asked about, not logged as today.
+	_, view = b.openModal("<@" + rep + "|sam> 1:1 30m yday pricing review")
+	if f := formFields(view); !strings.Contains(f["notice"], `I couldn't read the date "yday"`) || f["notes"] != "yday pricing review" {
+		t.Errorf("form %v; want the notice on yday and the notes as written", f)
+	}
+	if rows := b.export(); len(rows) != 0 {
+		t.Fatalf("a sentence or an unread date was logged: %+v", rows)
+	}
+}
+
 // A line naming nobody before its notes is not logged with whoever the
 // notes mention: the form opens with them picked, asking to check.
 func TestARepNamedOnlyInTheNotesIsAskedAbout(t *testing.T) {

@@ -148,9 +148,11 @@ func formFields(view map[string]any) map[string]string {
 	return out
 }
 
-// ruleReading is the form the rule parser's reading of rodeAlong gives.
+// ruleReading is the form the rule parser's reading of rodeAlong gives:
+// the kind and role it takes from "rode along" and "mostly watched" (a
+// passive participant), no duration.
 func ruleReading(f map[string]string) bool {
-	return f["reps"] == rep && f["kind"] == "" && f["role"] == "" && f["skills"] == "" && f["duration"] == "" &&
+	return f["reps"] == rep && f["kind"] == "ride_along" && f["role"] == "participant" && f["skills"] == "" && f["duration"] == "" &&
 		f["notes"] == "rode along with @sam on the Acme demo, I mostly watched, he nailed discovery but rushed pricing"
 }
 
@@ -173,7 +175,7 @@ func TestProseCaptureFillsTheFormForTheManagerToConfirm(t *testing.T) {
 			t.Errorf("filled form %s = %q, want %q", k, got[k], v)
 		}
 	}
-	for _, s := range []string{"Filled in from your note: kind, your role, focus skills, notes.", "Still to fill in: how long."} {
+	for _, s := range []string{"Filled in from your note: your role, focus skills, notes.", "Still to fill in: how long."} {
 		if !strings.Contains(got["notice"], s) {
 			t.Errorf("notice %q lacks %q", got["notice"], s)
 		}
@@ -309,7 +311,7 @@ func TestProseCaptureFallsBackToTheRuleReading(t *testing.T) {
 			if !ruleReading(got) {
 				t.Errorf("form after the fallback: %v; want the rule parser's reading", got)
 			}
-			if !strings.Contains(got["notice"], "couldn't read the rest of your note") || !strings.Contains(got["notice"], "what kind, how long") {
+			if !strings.Contains(got["notice"], "couldn't read the rest of your note") || !strings.Contains(got["notice"], "Still to fill in: how long.") {
 				t.Errorf("notice %q", got["notice"])
 			}
 			if n := len(ai.Requests()) - before; n != len(tt.answers) {
@@ -376,7 +378,8 @@ func TestProseCaptureLeavesAFormTheManagerChanged(t *testing.T) {
 	if err := json.Unmarshal(view, &v); err != nil {
 		t.Fatal(err)
 	}
-	if got := formFields(v); got["reps"] != rep2 || got["kind"] != "" || strings.Contains(got["notice"], "Filling in") {
+	// The role is the rule parser's reading (participant), not the model's (observer).
+	if got := formFields(v); got["reps"] != rep2 || got["role"] != "participant" || strings.Contains(got["notice"], "Filling in") {
 		t.Errorf("the form shows %v; want the manager's own change (Ria), not the model's reading", got)
 	}
 }
@@ -497,13 +500,16 @@ func TestAPromptInjectionInTheNoteChangesNoField(t *testing.T) {
 	}
 
 	// A model that obeys the note answers outside what is allowed: caught,
-	// and the form shows the rule parser's reading.
+	// and the form shows the rule parser's reading: the 30 minutes and the
+	// kind it took from the manager's words, to confirm, and none of the
+	// model's 600 minutes, "override" or U9EVE.
 	for _, obeyed := range []map[string]any{
 		with(honest, "duration_min", 600), with(honest, "kind", "override"), with(honest, "reps", []string{"U9EVE"}),
 	} {
 		ai.Enqueue(fakeopenai.JSON(obeyed))
 		got := formFields(b.proseCapture(plain + injection).filled)
-		if got["duration"] != "" || got["kind"] != "" || got["reps"] != rep || !strings.Contains(got["notice"], "couldn't read") {
+		if got["duration"] != "30" || got["kind"] != "ride_along" || got["reps"] != rep || !strings.Contains(got["notice"], "couldn't read") ||
+			!strings.Contains(got["notice"], "I took the kind, the date, how long from your words") {
 			t.Errorf("answer %v gave the form %v; want the rule parser's reading", obeyed, got)
 		}
 	}

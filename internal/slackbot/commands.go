@@ -274,13 +274,8 @@ func notUnderstood(res quickcapture.Result) string {
 	if res.RepsGuessed {
 		parts = append(parts, "Nobody was named before the notes: I picked who the notes mention; check who you coached.")
 	}
-	if len(res.Guessed) > 0 {
-		var names []string
-		for _, f := range res.Guessed {
-			names = append(names, map[coaching.Field]string{coaching.FieldKind: "the kind", coaching.FieldDate: "the date",
-				coaching.FieldDuration: "how long", coaching.FieldRole: "your role"}[f])
-		}
-		parts = append(parts, "I took "+strings.Join(names, ", ")+" from your words: check them.")
+	if g := guessedPart(res); g != "" {
+		parts = append(parts, g)
 	}
 	for _, d := range res.Doubts {
 		parts = append(parts, esc(d)+".")
@@ -290,6 +285,20 @@ func notUnderstood(res quickcapture.Result) string {
 		return ""
 	}
 	return ":mag: " + cutMrkdwn(strings.Join(parts, " ")+" Check the form and log it.", 2900)
+}
+
+// guessedPart names the fields of a quick capture read from a sentence
+// rather than its header, for the manager to check; "" when none were.
+func guessedPart(res quickcapture.Result) string {
+	if len(res.Guessed) == 0 {
+		return ""
+	}
+	var names []string
+	for _, f := range res.Guessed {
+		names = append(names, map[coaching.Field]string{coaching.FieldKind: "the kind", coaching.FieldDate: "the date",
+			coaching.FieldDuration: "how long", coaching.FieldRole: "your role"}[f])
+	}
+	return "I took " + strings.Join(names, ", ") + " from your words: check them."
 }
 
 // unreadParts says what of a quick capture was unusable as typed: people

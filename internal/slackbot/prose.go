@@ -97,7 +97,9 @@ func (b *Bot) readProse(ctx context.Context, cmd slashCommand, readBy time.Time,
 			reason = fl.Reason
 		}
 		b.log.Info("prose capture fell back to the rule parser's reading", "user_id", cmd.UserID, "reason", reason, "latency_ms", latency)
-		m.Notice = joinNotice(append([]string{noticeNoRead, missingNotice(d), missing}, unreadParts(res)...)...)
+		// The form shows the rule parser's reading: say what of it was
+		// only guessed from the sentence.
+		m.Notice = joinNotice(append([]string{noticeNoRead, guessedPart(res), missingNotice(d), missing}, unreadParts(res)...)...)
 	} else {
 		b.log.Info("prose capture filled in the form", "user_id", cmd.UserID, "fields", strings.Join(filled, ","), "latency_ms", latency)
 		m.Notice = joinNotice(append([]string{filledNotice(filled), missingNotice(d), missing}, unreadParts(res)...)...)
