@@ -170,7 +170,7 @@ func (p *parser) prose(toks []token) {
 			case m.kind != "" && p.kind == "":
 				p.kind, p.kindText = string(m.kind), text
 				p.guess(coaching.FieldKind)
-			case m.role != "" && p.role == "":
+			case m.role != "" && p.role == "" && !someoneElse(toks, i):
 				p.role, p.roleText = string(m.role), text
 				p.guess(coaching.FieldRole)
 			}
@@ -197,6 +197,28 @@ func (p *parser) prose(toks []token) {
 		p.doubts = append(p.doubts, fmt.Sprintf("I couldn't read the date %q: the form shows today", dateLike))
 	}
 }
+
+// someoneElse reports whether the words before toks[i] say someone else
+// did what follows: "he led the call" says the rep had the lead, not the
+// manager, whose role this is.
+func someoneElse(toks []token, i int) bool {
+	if i == 0 {
+		return false
+	}
+	prev := toks[i-1]
+	if prev.clipped() {
+		return false // "with @sam, listened": the comma ends the subject
+	}
+	if thirdPerson[prev.word] {
+		return true
+	}
+	_, _, isPerson := peopleToken(prev)
+	return isPerson
+}
+
+// thirdPerson are the words naming someone other than the manager
+// before what they did.
+var thirdPerson = map[string]bool{"he": true, "she": true, "they": true, "rep": true}
 
 // guess notes that field was read from a sentence or an ambiguous word.
 func (p *parser) guess(f coaching.Field) {

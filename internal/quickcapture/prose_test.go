@@ -54,6 +54,9 @@ func TestProseIsReadForFields(t *testing.T) {
 		// A role alone says a ride-along; beside another kind it is dropped.
 		{"went to Acme with <@U123|sam>, listened, 25 min", ride, 25, obs, coaching.Date{}},
 		{"quick deal review with <@U123|sam>, he led the pricing part, 20 min", deal, 20, "", coaching.Date{}},
+		// The rep's doing is not the manager's role.
+		{"rode along with <@U123|sam>, he led the call and I chimed in, 30 min", ride, 30, part, coaching.Date{}},
+		{"rode along with <@U123|sam> for 30 min, <@U123|sam> took the lead", ride, 30, "", coaching.Date{}},
 		// Words the header reads that a sentence uses otherwise are not read.
 		{"talked about the Acme lead and his career goals with <@U123|sam>", nothing, 0, "", coaching.Date{}},
 		{"sat down with <@U123|sam> and watched the sun set", nothing, 0, "", coaching.Date{}},
