@@ -159,26 +159,29 @@ func containsDate(ds []coaching.Date, d coaching.Date) bool {
 	return false
 }
 
-// unreadDateWords are words meaning a date the parser does not work out:
-// shorthand for yesterday, and days in the future (sessions never are).
-var unreadDateWords = map[string]bool{
-	"yday": true, "yest": true, "ystd": true, "ystdy": true, "yda": true,
-	"tomorrow": true, "tmrw": true, "tmr": true, "tmw": true, "tonight": true,
-}
+// unreadDateWords are shorthand for yesterday the parser does not read.
+// Words for the future ("tomorrow", "next week") are not among them: a
+// session is never in the future, so after a header they are notes.
+var unreadDateWords = map[string]bool{"yday": true, "yest": true, "ystd": true, "ystdy": true, "yda": true}
 
 // relativeWords and periodWords make phrases such as "last week" and
 // "this month": a date, but not one day.
 var (
-	relativeWords = map[string]bool{"last": true, "this": true, "next": true, "past": true, "previous": true}
+	relativeWords = map[string]bool{"last": true, "this": true, "past": true, "previous": true}
 	periodWords   = map[string]bool{"week": true, "weekend": true, "month": true, "year": true, "quarter": true}
 )
 
-// loneMonths are month names that, alone, say a date is meant but not
-// which day. "may" and "march" are left out: alone they are more often
-// English ("may need more practice").
+// loneMonth reports whether w, a month name alone, says a date is meant
+// but not which day. Months that are also English words or first names
+// ("may", "march", "jan", "june", "april", "august") are left out: alone,
+// they more often start the notes ("Jan from legal joined").
 func loneMonth(w string) bool {
 	_, ok := months[w]
-	return ok && w != "may" && w != "march"
+	switch w {
+	case "may", "march", "jan", "june", "april", "august":
+		return false
+	}
+	return ok
 }
 
 // dateLikeAt reports whether toks[k] looks like a date the parser cannot
@@ -193,7 +196,7 @@ func dateLikeAt(toks []token, k int) (string, bool) {
 	case periodWords[w] && k > 0 && relativeWords[toks[k-1].word]:
 		return phraseText(toks, k-1, 2), true // "last" is filler: "last week" is met at "week"
 	case relativeWords[w] && k+1 < len(toks) && (periodWords[toks[k+1].word] || isWeekday(toks[k+1].word)):
-		return phraseText(toks, k, 2), true // "next mon", "this week"
+		return phraseText(toks, k, 2), true // "this mon", "past week"
 	}
 	if _, ok := dayNumber(w); ok && !isDigit(w[len(w)-1]) {
 		return toks[k].bare, true // an ordinal alone: "the 20th"
