@@ -271,7 +271,7 @@ func notUnderstood(res quickcapture.Result) string {
 		}
 		parts = append(parts, "I couldn't tell "+strings.Join(names, ", ")+".")
 	}
-	if res.RepsGuessed {
+	if res.RepsGuessed && len(res.Guessed) == 0 {
 		parts = append(parts, "Nobody was named before the notes: I picked who the notes mention; check who you coached.")
 	}
 	if g := guessedPart(res); g != "" {
@@ -294,6 +294,9 @@ func guessedPart(res quickcapture.Result) string {
 		return ""
 	}
 	var names []string
+	if res.RepsGuessed {
+		names = append(names, "who you coached") // a sentence names the reps where it likes
+	}
 	for _, f := range res.Guessed {
 		names = append(names, map[coaching.Field]string{coaching.FieldKind: "the kind", coaching.FieldDate: "the date",
 			coaching.FieldDuration: "how long", coaching.FieldRole: "your role"}[f])
