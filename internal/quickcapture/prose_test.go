@@ -54,6 +54,7 @@ func TestProseIsReadForFields(t *testing.T) {
 		// A role alone says a ride-along; beside another kind it is dropped.
 		{"went to Acme with <@U123|sam>, listened, 25 min", ride, 25, obs, coaching.Date{}},
 		{"quick deal review with <@U123|sam>, he led the pricing part, 20 min", deal, 20, "", coaching.Date{}},
+		{"did a joint call with <@U123|sam> yesterday, I led, 1 hour", ride, 60, lead, yesterday},
 		// The rep's doing is not the manager's role.
 		{"rode along with <@U123|sam>, he led the call and I chimed in, 30 min", ride, 30, part, coaching.Date{}},
 		{"rode along with <@U123|sam> for 30 min, <@U123|sam> took the lead", ride, 30, "", coaching.Date{}},
