@@ -181,37 +181,15 @@ func monthDay(f []string) (time.Month, int, bool) {
 	if len(f) != 2 {
 		return 0, 0, false
 	}
-	if m, ok := monthNamed(f[0]); ok {
-		d, ok := dayNumber(f[1])
+	if m, ok := MonthNamed(f[0]); ok {
+		d, ok := DayOfMonth(strings.TrimSuffix(f[1], ","))
 		return m, d, ok
 	}
-	if m, ok := monthNamed(f[1]); ok {
-		d, ok := dayNumber(f[0])
+	if m, ok := MonthNamed(f[1]); ok {
+		d, ok := DayOfMonth(f[0])
 		return m, d, ok
 	}
 	return 0, 0, false
-}
-
-// monthNamed reads a month's name or its usual short form.
-func monthNamed(w string) (time.Month, bool) {
-	w = strings.TrimSuffix(w, ".")
-	for m := time.January; m <= time.December; m++ {
-		name := strings.ToLower(m.String())
-		if w == name || w == name[:3] || (m == time.September && w == "sept") {
-			return m, true
-		}
-	}
-	return 0, false
-}
-
-// dayNumber reads a day of the month, with an ordinal's ending or without:
-// "24", "24th", "1st".
-func dayNumber(w string) (int, bool) {
-	for _, suffix := range []string{"st", "nd", "rd", "th", ","} {
-		w = strings.TrimSuffix(w, suffix)
-	}
-	d, err := strconv.Atoi(w)
-	return d, err == nil && d >= 1 && d <= 31
 }
 
 // slashDay reads "12/24" or "24/12" where only one reading is a date; "3/4"

@@ -2,6 +2,8 @@ package coaching
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -111,4 +113,47 @@ func cmpInt(a, b int) int {
 		return 1
 	}
 	return 0
+}
+
+// months maps the month names people write ("nov", "november", "sept")
+// to their month.
+var months = map[string]time.Month{
+	"jan": time.January, "january": time.January,
+	"feb": time.February, "february": time.February,
+	"mar": time.March, "march": time.March,
+	"apr": time.April, "april": time.April,
+	"may": time.May,
+	"jun": time.June, "june": time.June,
+	"jul": time.July, "july": time.July,
+	"aug": time.August, "august": time.August,
+	"sep": time.September, "sept": time.September, "september": time.September,
+	"oct": time.October, "october": time.October,
+	"nov": time.November, "november": time.November,
+	"dec": time.December, "december": time.December,
+}
+
+// MonthNamed reads a month's name as people write it, in lower case, full
+// or short, with a full stop or without ("nov", "Nov." lowered, "sept").
+func MonthNamed(w string) (time.Month, bool) {
+	m, ok := months[strings.TrimSuffix(w, ".")]
+	return m, ok
+}
+
+// DayOfMonth reads a day of the month, with or without its ordinal ending
+// ("20", "20th", "1st").
+func DayOfMonth(w string) (int, bool) {
+	for _, suffix := range []string{"st", "nd", "rd", "th"} {
+		if s, ok := strings.CutSuffix(w, suffix); ok {
+			w = s
+			break
+		}
+	}
+	if len(w) == 0 || len(w) > 2 {
+		return 0, false
+	}
+	d, err := strconv.Atoi(w)
+	if err != nil || d < 1 || d > 31 {
+		return 0, false
+	}
+	return d, true
 }

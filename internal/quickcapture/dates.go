@@ -9,23 +9,6 @@ import (
 	"github.com/coachlog/coachlog/internal/coaching"
 )
 
-// months maps the month names people write ("nov", "november", "sept")
-// to their month.
-var months = map[string]time.Month{
-	"jan": time.January, "january": time.January,
-	"feb": time.February, "february": time.February,
-	"mar": time.March, "march": time.March,
-	"apr": time.April, "april": time.April,
-	"may": time.May,
-	"jun": time.June, "june": time.June,
-	"jul": time.July, "july": time.July,
-	"aug": time.August, "august": time.August,
-	"sep": time.September, "sept": time.September, "september": time.September,
-	"oct": time.October, "october": time.October,
-	"nov": time.November, "november": time.November,
-	"dec": time.December, "december": time.December,
-}
-
 // monthDateAt reads a day with a month name at toks[i] ("20 nov", "nov
 // 20", "20th november", "nov 20, 2025") and returns the date, how many
 // tokens it spans (0 when there is none), its text, and a problem when
@@ -36,12 +19,12 @@ func monthDateAt(toks []token, i int, today coaching.Date) (coaching.Date, int, 
 	if i+1 >= len(toks) || toks[i].clipped() && !strings.HasSuffix(toks[i].text, ".") {
 		return coaching.Date{}, 0, "", ""
 	}
-	m, ok := months[strings.TrimSuffix(toks[i].word, ".")]
-	day, dayOK := dayNumber(toks[i+1].word)
+	m, ok := coaching.MonthNamed(toks[i].word)
+	day, dayOK := coaching.DayOfMonth(toks[i+1].word)
 	if !ok || !dayOK {
 		// "20 nov": the day first.
-		day, dayOK = dayNumber(toks[i].word)
-		m, ok = months[strings.TrimSuffix(toks[i+1].word, ".")]
+		day, dayOK = coaching.DayOfMonth(toks[i].word)
+		m, ok = coaching.MonthNamed(toks[i+1].word)
 		if !ok || !dayOK {
 			return coaching.Date{}, 0, "", ""
 		}
@@ -56,25 +39,6 @@ func monthDateAt(toks []token, i int, today coaching.Date) (coaching.Date, int, 
 	text := phraseText(toks, i, n)
 	d, problem := resolveDay(m, day, year, yearGiven, today, text)
 	return d, n, text, problem
-}
-
-// dayNumber reads a day of the month, with or without its ordinal ending
-// ("20", "20th", "1st").
-func dayNumber(w string) (int, bool) {
-	for _, suffix := range []string{"st", "nd", "rd", "th"} {
-		if s, ok := strings.CutSuffix(w, suffix); ok {
-			w = s
-			break
-		}
-	}
-	if len(w) == 0 || len(w) > 2 {
-		return 0, false
-	}
-	d, err := strconv.Atoi(w)
-	if err != nil || d < 1 || d > 31 {
-		return 0, false
-	}
-	return d, true
 }
 
 // resolveDay makes a date of a month and day, in year when given, else in
@@ -176,7 +140,7 @@ var (
 // ("may", "march", "jan", "june", "april", "august") are left out: alone,
 // they more often start the notes ("Jan from legal joined").
 func loneMonth(w string) bool {
-	_, ok := months[w]
+	_, ok := coaching.MonthNamed(w)
 	switch w {
 	case "may", "march", "jan", "june", "april", "august":
 		return false
@@ -198,7 +162,7 @@ func dateLikeAt(toks []token, k int) (string, bool) {
 	case relativeWords[w] && k+1 < len(toks) && (periodWords[toks[k+1].word] || isWeekday(toks[k+1].word)):
 		return phraseText(toks, k, 2), true // "this mon", "past week"
 	}
-	if _, ok := dayNumber(w); ok && !isDigit(w[len(w)-1]) {
+	if _, ok := coaching.DayOfMonth(w); ok && !isDigit(w[len(w)-1]) {
 		return toks[k].bare, true // an ordinal alone: "the 20th"
 	}
 	for j := k; j < len(toks) && j <= k+3; j++ {
