@@ -509,7 +509,7 @@ func TestAPromptInjectionInTheNoteChangesNoField(t *testing.T) {
 		ai.Enqueue(fakeopenai.JSON(obeyed))
 		got := formFields(b.proseCapture(plain + injection).filled)
 		if got["duration"] != "30" || got["kind"] != "ride_along" || got["reps"] != rep || !strings.Contains(got["notice"], "couldn't read") ||
-			!strings.Contains(got["notice"], "I took who you coached, the kind, the date, how long from your words") {
+			!strings.Contains(got["notice"], "I took who you coached, the kind, the date and how long from your words") {
 			t.Errorf("answer %v gave the form %v; want the rule parser's reading", obeyed, got)
 		}
 	}

@@ -301,7 +301,7 @@ func guessedPart(res quickcapture.Result) string {
 		names = append(names, map[coaching.Field]string{coaching.FieldKind: "the kind", coaching.FieldDate: "the date",
 			coaching.FieldDuration: "how long", coaching.FieldRole: "your role"}[f])
 	}
-	return "I took " + strings.Join(names, ", ") + " from your words: check them."
+	return "I took " + andList(names) + " from your words: check them."
 }
 
 // unreadParts says what of a quick capture was unusable as typed: people

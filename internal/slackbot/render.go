@@ -100,11 +100,16 @@ func mentions(ids []string) string {
 	for i, id := range ids {
 		parts[i] = mention(id)
 	}
-	switch len(parts) {
-	case 0:
+	if len(parts) == 0 {
 		return "nobody"
-	case 1:
-		return parts[0]
+	}
+	return andList(parts)
+}
+
+// andList joins words as a sentence lists them: "a", "a and b", "a, b and c".
+func andList(parts []string) string {
+	if len(parts) < 2 {
+		return strings.Join(parts, "")
 	}
 	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
