@@ -208,3 +208,28 @@ func TestBlockTextCountsWhatTheJSONHolds(t *testing.T) {
 		}
 	}
 }
+
+// A change note is cut after it is escaped: cut before, a mention at the
+// cut was escaped into text ("&lt;@U0…") and an "&" could pass the cap.
+func TestAChangeNoteCutKeepsItsMarkupWhole(t *testing.T) {
+	note := strings.Repeat("x", 2490) + " <@U0ABCDEFGHIJ> & more"
+	s := coaching.Session{ID: 9, ManagerID: "U0MAX", Kind: coaching.KindOneOnOne, OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 20}, DurationMin: 30,
+		Reps: []coaching.SessionRep{{RepID: "U0SAM", Status: coaching.StatusPending, ChangeNote: note}}}
+	var updated string
+	for _, b := range repDM(s, "U0SAM", nil).Blocks {
+		if c, ok := b.(*slack.ContextBlock); ok {
+			if t, ok := c.ContextElements.Elements[0].(*slack.TextBlockObject); ok && strings.Contains(t.Text, "Updated") {
+				updated = t.Text
+			}
+		}
+	}
+	if updated == "" {
+		t.Fatal("no Updated line")
+	}
+	if strings.Contains(updated, "&lt;@") || !strings.Contains(updated, "…") {
+		t.Errorf("the cut broke a mention or did not mark itself: …%s", updated[len(updated)-60:])
+	}
+	if n := len([]rune(updated)); n > 2500+len(":pencil2: *Updated:* . Please confirm again.") {
+		t.Errorf("the Updated line is %d characters, past its cap", n)
+	}
+}

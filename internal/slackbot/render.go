@@ -260,7 +260,7 @@ func repDMCut(s coaching.Session, repID string, skills []coaching.Skill, cut dmC
 	}
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head), detailFields(s, skills, cut), nil)}
 	if r.ChangeNote != "" && r.Status == coaching.StatusPending {
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":pencil2: *Updated:* "+escKeepMentions(textcut.Cut(r.ChangeNote, cut.change))+". Please confirm again.")))
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":pencil2: *Updated:* "+cutMrkdwn(escKeepMentions(r.ChangeNote), cut.change)+". Please confirm again.")))
 	}
 	blocks = append(blocks, noteBlocks(s, repID, cut)...)
 	val := repValue(s, repID)
