@@ -2,6 +2,7 @@ package quickcapture
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/coachlog/coachlog/internal/coaching"
@@ -17,88 +18,72 @@ const maxProseTokens = 800
 const maxProseWords = 5
 
 // proseVocabulary maps the phrases that say a kind or role in a sentence,
-// written as vocabulary's. It leaves out the header's single words that in
-// a sentence more often mean something else: "lead" (a sales lead),
-// "practice", "career", "ride", "observed" and "watched" ("observed that he
-// rushes"). Roles follow PRODUCT.md: lead is taking the lead, participant a
-// passive participant (present, speaking now and then: "mostly watched",
-// "chimed in"), observer a silent one ("just listened", "shadowed").
-var proseVocabulary = map[string]meaning{
-	"rode along":        {kind: coaching.KindRideAlong},
-	"ride along":        {kind: coaching.KindRideAlong},
-	"ridealong":         {kind: coaching.KindRideAlong},
-	"riding along":      {kind: coaching.KindRideAlong},
-	"tagged along":      {kind: coaching.KindRideAlong},
-	"sat in":            {kind: coaching.KindRideAlong},
-	"joint call":        {kind: coaching.KindRideAlong},
-	"field visit":       {kind: coaching.KindRideAlong},
-	"field observation": {kind: coaching.KindRideAlong},
+// written as vocabulary's: vocabulary's own but for the words a sentence
+// more often means otherwise (proseSkips), and the phrases below, which a
+// sentence uses and a header does not. Roles follow PRODUCT.md: lead is
+// taking the lead, participant a passive participant (present, speaking
+// now and then: "mostly watched", "chimed in"), observer a silent one
+// ("just listened", "shadowed").
+var proseVocabulary = withVocabulary(map[string]meaning{
+	"rode along":   {kind: coaching.KindRideAlong},
+	"riding along": {kind: coaching.KindRideAlong},
+	"tagged along": {kind: coaching.KindRideAlong},
+	"sat in":       {kind: coaching.KindRideAlong},
 
-	"1:1":        {kind: coaching.KindOneOnOne},
-	"1 1":        {kind: coaching.KindOneOnOne},
-	"1on1":       {kind: coaching.KindOneOnOne},
-	"1 on 1":     {kind: coaching.KindOneOnOne},
-	"one on one": {kind: coaching.KindOneOnOne},
 	"one to one": {kind: coaching.KindOneOnOne},
 
-	"deal review":                 {kind: coaching.KindDealReview},
 	"deal reviews":                {kind: coaching.KindDealReview},
-	"pipeline review":             {kind: coaching.KindDealReview},
-	"forecast review":             {kind: coaching.KindDealReview},
 	"reviewed deals":              {kind: coaching.KindDealReview},
 	"went through his pipeline":   {kind: coaching.KindDealReview},
 	"went through her pipeline":   {kind: coaching.KindDealReview},
 	"went through their pipeline": {kind: coaching.KindDealReview},
 
-	"role play":       {kind: coaching.KindSkillPractice},
-	"role played":     {kind: coaching.KindSkillPractice},
-	"roleplay":        {kind: coaching.KindSkillPractice},
-	"roleplayed":      {kind: coaching.KindSkillPractice},
-	"skill practice":  {kind: coaching.KindSkillPractice},
-	"skills practice": {kind: coaching.KindSkillPractice},
-	"practice call":   {kind: coaching.KindSkillPractice},
-	"mock call":       {kind: coaching.KindSkillPractice},
+	"role played":   {kind: coaching.KindSkillPractice},
+	"roleplayed":    {kind: coaching.KindSkillPractice},
+	"practice call": {kind: coaching.KindSkillPractice},
 
-	"career conversation": {kind: coaching.KindCareer},
-	"career chat":         {kind: coaching.KindCareer},
-	"career talk":         {kind: coaching.KindCareer},
-	"career discussion":   {kind: coaching.KindCareer},
+	"career discussion": {kind: coaching.KindCareer},
 
-	"team meeting":  {kind: coaching.KindTeamMeeting},
-	"team call":     {kind: coaching.KindTeamMeeting},
-	"huddle":        {kind: coaching.KindTeamMeeting},
-	"group session": {kind: coaching.KindTeamMeeting},
+	"take the lead":   {role: coaching.RoleLead},
+	"taking the lead": {role: coaching.RoleLead},
+	"ran the call":    {role: coaching.RoleLead},
+	"ran the meeting": {role: coaching.RoleLead},
+	"drove the call":  {role: coaching.RoleLead},
+	"took over":       {role: coaching.RoleLead},
+	"mostly watched":  {role: coaching.RoleParticipant},
+	"mostly listened": {role: coaching.RoleParticipant},
+	"mostly observed": {role: coaching.RoleParticipant},
+	"chimed in":       {role: coaching.RoleParticipant},
+	"jumped in":       {role: coaching.RoleParticipant},
+	"pitched in":      {role: coaching.RoleParticipant},
+	"just watched":    {role: coaching.RoleObserver},
+	"just observed":   {role: coaching.RoleObserver},
+	"just listened":   {role: coaching.RoleObserver},
+	"only watched":    {role: coaching.RoleObserver},
+	"only observed":   {role: coaching.RoleObserver},
+	"only listened":   {role: coaching.RoleObserver},
+	"listened":        {role: coaching.RoleObserver},
+	"listened in":     {role: coaching.RoleObserver},
+	"silently":        {role: coaching.RoleObserver},
+	"stayed quiet":    {role: coaching.RoleObserver},
+	"kept quiet":      {role: coaching.RoleObserver},
+})
 
-	"took the lead":       {role: coaching.RoleLead},
-	"take the lead":       {role: coaching.RoleLead},
-	"taking the lead":     {role: coaching.RoleLead},
-	"led":                 {role: coaching.RoleLead},
-	"ran the call":        {role: coaching.RoleLead},
-	"ran the meeting":     {role: coaching.RoleLead},
-	"drove the call":      {role: coaching.RoleLead},
-	"took over":           {role: coaching.RoleLead},
-	"mostly watched":      {role: coaching.RoleParticipant},
-	"mostly listened":     {role: coaching.RoleParticipant},
-	"mostly observed":     {role: coaching.RoleParticipant},
-	"chimed in":           {role: coaching.RoleParticipant},
-	"jumped in":           {role: coaching.RoleParticipant},
-	"pitched in":          {role: coaching.RoleParticipant},
-	"participated":        {role: coaching.RoleParticipant},
-	"passive participant": {role: coaching.RoleParticipant},
-	"just watched":        {role: coaching.RoleObserver},
-	"just observed":       {role: coaching.RoleObserver},
-	"just listened":       {role: coaching.RoleObserver},
-	"only watched":        {role: coaching.RoleObserver},
-	"only observed":       {role: coaching.RoleObserver},
-	"only listened":       {role: coaching.RoleObserver},
-	"listened":            {role: coaching.RoleObserver},
-	"listened in":         {role: coaching.RoleObserver},
-	"silent":              {role: coaching.RoleObserver},
-	"silently":            {role: coaching.RoleObserver},
-	"stayed quiet":        {role: coaching.RoleObserver},
-	"kept quiet":          {role: coaching.RoleObserver},
-	"shadowed":            {role: coaching.RoleObserver},
-	"silent observer":     {role: coaching.RoleObserver},
+// proseSkips are vocabulary's words that a sentence uses for something
+// else more often than for a kind or a role ("a new lead", "leading
+// indicators", "the observer on the deal"), and the group role-play that
+// a sentence names as a role-play.
+var proseSkips = []string{"ride", "practice", "group role play", "group roleplay", "career", "lead", "leading",
+	"participant", "passive", "observer", "observed", "watched"}
+
+// withVocabulary adds vocabulary's phrases, less proseSkips, to prose's own.
+func withVocabulary(own map[string]meaning) map[string]meaning {
+	for phrase, m := range vocabulary {
+		if _, ok := own[phrase]; !ok && !slices.Contains(proseSkips, phrase) {
+			own[phrase] = m
+		}
+	}
+	return own
 }
 
 // proseDurations are durations written in words.
