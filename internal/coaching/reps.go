@@ -193,7 +193,12 @@ func (s *Service) repUpdate(ctx context.Context, a RepAction, action string, ext
 		if extra != nil {
 			msgs = append(msgs, extra(out)...)
 		}
-		return tx.Enqueue(ctx, msgs...)
+		// The manager's Home lists the session with its reps' answers.
+		refresh, err := homeRefresh(ctx, tx, sess.ManagerID, now)
+		if err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, append(msgs, refresh...)...)
 	})
 	if err != nil {
 		return Session{}, fmt.Errorf("%s session %d for %s: %w", action, a.SessionID, a.RepID, err)

@@ -540,6 +540,39 @@ func (s *Service) RequestHome(ctx context.Context, userID, notice string) error 
 	return s.store.Update(ctx, func(tx Tx) error { return tx.Enqueue(ctx, m) })
 }
 
+// HomeOpened queues a publish of someone's App Home tab, which they just
+// opened, and records when they did (HomeWatched), in one transaction.
+func (s *Service) HomeOpened(ctx context.Context, userID string) error {
+	at := s.now()
+	return s.store.Update(ctx, func(tx Tx) error {
+		if err := tx.HomeOpened(ctx, userID, at); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, Message{Kind: MsgHome, Op: OpPublish, Key: "home:" + userID, To: userID})
+	})
+}
+
+// HomeWatched is how long after someone opened their App Home tab it
+// counts as watched: a rep's answer then refreshes their manager's tab
+// (homeRefresh). Slack sends app_home_opened at each opening, not while
+// the tab stays open, so a manager who keeps it open longer sees the
+// answers the next time they open it, as before.
+const HomeWatched = 10 * time.Minute
+
+// homeRefresh is the publish of managerID's App Home after a rep's
+// answer, when they opened it within HomeWatched of now: none for a
+// manager not looking, whose tab is rendered fresh at their next opening
+// anyway. It is of a deferred kind, so it takes only the room reps' own
+// Home publishes leave in views.publish's pace; several for one manager
+// are sent as one (the outbox coalesces publishes of a Home).
+func homeRefresh(ctx context.Context, tx Tx, managerID string, now time.Time) ([]Message, error) {
+	watched, err := tx.HomeOpenedSince(ctx, managerID, now.Add(-HomeWatched))
+	if err != nil || !watched {
+		return nil, err
+	}
+	return []Message{{Kind: MsgHomeRefresh, Op: OpPublish, Key: "home:" + managerID, To: managerID}}, nil
+}
+
 // ProfileChanged records a profile Slack reported changed (user_change), so
 // time zones and names stay fresh without a look-up per use. p.ProfileAt
 // is when Slack made the event: a late retry of an older event, delivered

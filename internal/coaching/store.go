@@ -75,6 +75,11 @@ type Tx interface {
 	MarkSubmission(ctx context.Context, key string, sessionID int64, at time.Time) error
 	Audit(ctx context.Context, e AuditEntry) error
 	Enqueue(ctx context.Context, msgs ...Message) error
+	// HomeOpened records that someone opened their App Home tab at at.
+	HomeOpened(ctx context.Context, id string, at time.Time) error
+	// HomeOpenedSince reports whether someone opened their App Home tab
+	// at since or later.
+	HomeOpenedSince(ctx context.Context, id string, since time.Time) (bool, error)
 	// ClaimJob records that job runs for period; false when it already ran.
 	ClaimJob(ctx context.Context, job, period, detail string, at time.Time) (bool, error)
 	// SetAway sets the last day someone is away (zero: not away).
@@ -154,6 +159,7 @@ const (
 	MsgDisputeNotice MessageKind = "dispute_notice" // tells a manager a rep disputed
 	MsgCaptureReply  MessageKind = "capture_reply"  // the manager's ephemeral receipt
 	MsgHome          MessageKind = "home"           // someone's App Home tab
+	MsgHomeRefresh   MessageKind = "home_refresh"   // a manager's App Home tab again after a rep's answer (HomeWatched)
 	MsgNudge         MessageKind = "nudge"          // a manager's nudge; Payload holds the Nudge
 	MsgRepReminder   MessageKind = "rep_reminder"   // a reminder in the thread of a rep's DM
 	MsgDigest        MessageKind = "digest"         // a message of the weekly digest; Payload holds it
@@ -169,9 +175,11 @@ var ScheduledKinds = []MessageKind{MsgNudge, MsgDigest, MsgDigestChart, MsgRepRe
 // DeferredKinds are the messages the outbox sends with the room the others
 // leave in their op's lane: the scheduled bulk, and managers' receipts, so
 // that in a burst of logged forms a rep's own click, answered by
-// response_url like the receipts, goes first. Migration 0011's indexes
-// list them in this order.
-var DeferredKinds = append(slices.Clip(ScheduledKinds), MsgCaptureReply)
+// response_url like the receipts, goes first; and managers' Homes
+// refreshed by their reps' answers, so that a rep's own Home click is
+// never behind a Monday's worth of them in views.publish's pace.
+// Migration 0022's indexes list them in this order.
+var DeferredKinds = append(slices.Clip(ScheduledKinds), MsgCaptureReply, MsgHomeRefresh)
 
 // Deferred says whether k is one of DeferredKinds.
 func (k MessageKind) Deferred() bool { return slices.Contains(DeferredKinds, k) }

@@ -19,7 +19,7 @@ var _ outbox.Sender = (*Bot)(nil)
 // Send delivers one queued message, rendered from the state current now.
 func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Posted) (*coaching.Posted, error) {
 	switch m.Kind {
-	case coaching.MsgHome:
+	case coaching.MsgHome, coaching.MsgHomeRefresh: // a refresh carries no notice
 		var h coaching.HomeRequest
 		if len(m.Payload) > 0 {
 			if err := json.Unmarshal(m.Payload, &h); err != nil {

@@ -24,7 +24,9 @@ func (b *Bot) onEventCallback(ctx context.Context, cb eventCallback) {
 		if json.Unmarshal(ev.User, &userID) != nil || userID == "" || ev.Tab != "home" {
 			return
 		}
-		if err := b.svc.RequestHome(ctx, userID, ""); err != nil {
+		// Recorded, for the replica that gets a rep's answer to refresh
+		// this Home only while it may be looked at (coaching.HomeWatched).
+		if err := b.svc.HomeOpened(ctx, userID); err != nil {
 			b.log.Error("queue home publish failed", "user_id", userID, "err", err)
 			return
 		}
