@@ -2,6 +2,7 @@ package outbox_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -67,5 +68,22 @@ func TestUpdatesCoalesceUnderTightLimits(t *testing.T) {
 	}
 	if stats, err := st.OutboxStats(context.Background()); err != nil || stats.Pending != 0 {
 		t.Fatalf("stats %+v, %v: the superseded ones must be closed", stats, err)
+	}
+}
+
+// A Home opened by its owner and refreshed for a rep's answer, claimed
+// together, is published once, in the place of the opening: ahead of the
+// claim's deferred messages, not behind another person's Home.
+func TestAnOpenedHomeKeepsItsPlaceOverARefresh(t *testing.T) {
+	w, st, s, clk := setup(t)
+	refresh := coaching.Message{Kind: coaching.MsgHomeRefresh, Op: coaching.OpPublish, Key: "home:U1", To: "U1"}
+	enqueue(t, st, publish("U1", ""), refresh, publish("U2", ""))
+	drainFor(t, w, clk, time.Second)
+	var got []string
+	for _, m := range s.sent {
+		got = append(got, m.To+" "+string(m.Kind))
+	}
+	if want := []string{"U1 home", "U2 home"}; !slices.Equal(got, want) {
+		t.Fatalf("published %v, want %v", got, want)
 	}
 }

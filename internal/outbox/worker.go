@@ -432,7 +432,11 @@ func (w *Worker) release() {
 // message (or publishes of the same home): each renders the state current at
 // delivery, so the earlier ones would show nothing new. Only what a message
 // carries beyond that, a Home notice, could be lost; so of publishes, the
-// last one carrying a payload is kept, if any: the last notice wins.
+// last one carrying a payload is kept, if any: the last notice wins. Of
+// those without, one of an urgent kind is kept over a deferred one (a
+// manager's own opening of their Home over a refresh for a rep's answer):
+// the claim sends urgent messages first, and the one kept goes in its
+// place.
 func coalesce(items []coaching.OutboxItem) (send, superseded []coaching.OutboxItem) {
 	last := map[string]int{}
 	for i, it := range items {
@@ -440,7 +444,11 @@ func coalesce(items []coaching.OutboxItem) (send, superseded []coaching.OutboxIt
 		if k == "" {
 			continue
 		}
-		if j, seen := last[k]; !seen || len(it.Message.Payload) > 0 || len(items[j].Message.Payload) == 0 {
+		j, seen := last[k]
+		switch {
+		case !seen, len(it.Message.Payload) > 0:
+			last[k] = i
+		case len(items[j].Message.Payload) == 0 && (!it.Message.Kind.Deferred() || items[j].Message.Kind.Deferred()):
 			last[k] = i
 		}
 	}
