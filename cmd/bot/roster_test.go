@@ -251,3 +251,39 @@ func stored(t *testing.T, db, id string) storedPerson {
 	}
 	return p
 }
+
+// A workbook given instead of its CSV (.xlsx and .ods are zips, .xls an
+// OLE2 file) is named as such by either import, with how to save the CSV,
+// and nothing is written: not even the database is created.
+func TestRosterAndPerformanceImportRefuseAWorkbook(t *testing.T) {
+	for _, tt := range []struct{ name, start string }{
+		{"team.xlsx", "PK\x03\x04\x14\x00\x00\x00\x08\x00[Content_Types].xml\x1d\x8cA\x0e\""},
+		{"team.ods", "PK\x03\x04\x0a\x00\x00\x00\x00\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheet"},
+		{"team.xls", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" + strings.Repeat("\x00", 40)},
+	} {
+		for _, cmd := range []string{"roster", "performance"} {
+			t.Run(cmd+" "+tt.name, func(t *testing.T) {
+				dir := t.TempDir()
+				db := filepath.Join(dir, "coachlog.db")
+				file := filepath.Join(dir, tt.name)
+				os.WriteFile(file, []byte(tt.start), 0o600)
+				out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db}, cmd, "import", file)
+				if err == nil {
+					t.Fatalf("imported:\n%s", out)
+				}
+				for _, want := range []string{file + " not imported, nothing was changed", "is a spreadsheet workbook (Excel/LibreOffice), not CSV",
+					"CSV UTF-8 (File → Save As → CSV UTF-8)"} {
+					if !strings.Contains(err.Error(), want) {
+						t.Errorf("error lacks %q:\n%v", want, err)
+					}
+				}
+				if strings.Contains(err.Error(), "unreadable CSV") || strings.Contains(err.Error(), "UTF-16") {
+					t.Errorf("error blames the file's text:\n%v", err)
+				}
+				if _, err := os.Stat(db); err == nil {
+					t.Errorf("a refused file created the database")
+				}
+			})
+		}
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"unicode"
@@ -71,15 +70,12 @@ func (errs Errors) OrNil() error {
 	return errs
 }
 
-// NewReader reads CSV from r without the byte order mark Excel puts
-// before "CSV UTF-8" files, which would otherwise stick to the first
-// column's name.
-func NewReader(r io.Reader) *csv.Reader {
-	br := bufio.NewReader(r)
+// skipBOM takes off the byte order mark Excel puts before "CSV UTF-8"
+// files, which would otherwise stick to the first column's name.
+func skipBOM(br *bufio.Reader) {
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
 		_, _ = br.Discard(3)
 	}
-	return csv.NewReader(br)
 }
 
 // parseProblem reports a record that is not CSV (a bare quote, or a

@@ -1,6 +1,8 @@
 package sheet
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -34,7 +36,25 @@ type Table struct {
 // be, and any other is a problem. A header with problems is reported on
 // its own: with the columns unknown, every row would only repeat them.
 func Open(r io.Reader, what string, required, optional []string) (*Table, error) {
-	cr := NewReader(r)
+	br := bufio.NewReader(r)
+	skipBOM(br)
+	// What is not CSV text at all is told from its first bytes, before
+	// the CSV parser reads a zip or a UTF-16 file as a line of broken
+	// quotes.
+	head, _ := br.Peek(sniffLen)
+	if isWorkbook(head) {
+		return nil, fmt.Errorf("the %s is %w", what, ErrWorkbook)
+	}
+	if isUTF16(head) {
+		// Text still, saved in the wrong encoding: told on its first line,
+		// as a semicolon-separated file is.
+		return nil, Errors{{Line: 1, Message: "the file is UTF-16 text, not CSV; save it as \"CSV UTF-8 (Comma delimited)\""}}
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		// No text file holds a NUL: this is some other binary file.
+		return nil, fmt.Errorf("the %s is not a text file (it holds binary data): save the sheet as \"CSV UTF-8 (Comma delimited)\" and import that file", what)
+	}
+	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1 // a short or long row is reported on its line, not as a fatal read error
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
@@ -62,17 +82,54 @@ func Open(r io.Reader, what string, required, optional []string) (*Table, error)
 	return &Table{Cols: cols, names: names, HeaderLine: line, cr: cr, width: len(header), what: what, folded: lineBreaks(header)}, nil
 }
 
-// foreignFormat recognises the saves of a spreadsheet that are not a CSV
-// UTF-8 file, from its header: Excel's "Unicode Text" (UTF-16, every
-// other byte a NUL), the CSV of locales whose list separator is a
-// semicolon, and tab-separated text (Excel's "Text (Tab delimited)", or
-// cells copied and pasted into a file). Read as CSV, each would only list
-// its columns as unknown.
+// sniffLen is how much of a file's start notText looks at: a workbook's
+// signature is in its first bytes, and UTF-16 text shows its NULs within
+// a line.
+const sniffLen = 512
+
+// ErrWorkbook is returned, wrapped, for a spreadsheet's own file given
+// instead of a CSV: an .xlsx or .ods (a zip), or an old .xls.
+var ErrWorkbook = errors.New("a spreadsheet workbook (Excel/LibreOffice), not CSV: save it as CSV UTF-8 (File → Save As → CSV UTF-8)")
+
+// isWorkbook recognises, from its first bytes, a spreadsheet's own file
+// given instead of its CSV: a zip, as .xlsx and .ods are, or the OLE2
+// compound file of an .xls. Read as CSV, it would be a line of broken
+// quotes, or taken for UTF-16 for its NULs.
+func isWorkbook(head []byte) bool {
+	return bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"))
+}
+
+// isUTF16 reports whether head is UTF-16 text (Excel's "Unicode Text"):
+// it starts with UTF-16's byte order mark, or without one, the NUL of each
+// ASCII character is always on the same side of its pair and no pair is
+// two NULs. A binary file's NULs fall on both sides or in runs, so it is
+// not taken for text.
+func isUTF16(head []byte) bool {
+	if bytes.HasPrefix(head, []byte("\xFF\xFE")) || bytes.HasPrefix(head, []byte("\xFE\xFF")) {
+		return true
+	}
+	var even, odd int
+	for i := 0; i+1 < len(head); i += 2 {
+		a, b := head[i] == 0, head[i+1] == 0
+		switch {
+		case a && b:
+			return false
+		case a:
+			even++
+		case b:
+			odd++
+		}
+	}
+	return (even > 0) != (odd > 0)
+}
+
+// foreignFormat recognises, from its header, the saves of a spreadsheet
+// that are text but not comma-separated: the CSV of locales whose list
+// separator is a semicolon, and tab-separated text (Excel's "Text (Tab
+// delimited)", or cells copied and pasted into a file). Read as CSV, each
+// would only list its columns as unknown.
 func foreignFormat(header []string) string {
-	joined := strings.Join(header, ",")
 	switch {
-	case strings.ContainsRune(joined, 0) || strings.HasPrefix(joined, "\xff\xfe") || strings.HasPrefix(joined, "\xfe\xff"):
-		return "the file is UTF-16 text, not CSV; save it as \"CSV UTF-8 (Comma delimited)\""
 	case len(header) == 1 && strings.Contains(header[0], ";"):
 		return "the columns are separated by semicolons; save the file as \"CSV UTF-8 (Comma delimited)\", or replace the semicolons with commas"
 	case len(header) == 1 && strings.Contains(header[0], "\t"):

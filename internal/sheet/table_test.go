@@ -1,0 +1,54 @@
+package sheet_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/sheet"
+)
+
+// read opens in as a sheet of columns a,b (c optional) and reads every
+// row, returning the rows read and the error a caller would print.
+func read(in string) ([][]string, error) {
+	t, err := sheet.Open(strings.NewReader(in), "test file", []string{"a", "b"}, []string{"c"})
+	if err != nil {
+		return nil, err
+	}
+	var rows [][]string
+	var errs sheet.Errors
+	if _, err := t.Rows(&errs, func(line int, rec []string) { rows = append(rows, rec) }); err != nil {
+		return nil, err
+	}
+	return rows, errs.OrNil()
+}
+
+// A spreadsheet's own file given instead of its CSV is told as such from
+// its first bytes, not as broken quotes or as UTF-16 text.
+func TestOpenRefusesWhatIsNotText(t *testing.T) {
+	for _, tt := range []struct {
+		name, in, want string
+		workbook       bool
+	}{
+		{"an .xlsx (a zip)", "PK\x03\x04\x14\x00\x00\x00\x08\x00\xa2\xb0~]Er\xe2'x\x00\x00\x00[Content_Types].xml\x1d\x8cA\x0e\"", "spreadsheet workbook", true},
+		{"an .ods stored, not deflated", "PK\x03\x04\x0a\x00\x00\x00\x00\x00\x00\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheet", "spreadsheet workbook", true},
+		{"an .xls", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" + strings.Repeat("\x00", 40) + "\x3e\x00\x03\x00\xfe\xff", "spreadsheet workbook", true},
+		{"UTF-16 with its byte order mark", "\xff\xfea\x00,\x00b\x00\r\x00\n\x00", "UTF-16 text, not CSV", false},
+		{"UTF-16 without one", "a\x00,\x00b\x00\r\x00\n\x001\x00,\x002\x00", "UTF-16 text, not CSV", false},
+		{"UTF-16 big-endian", "\x00a\x00,\x00b\x00\n", "UTF-16 text, not CSV", false},
+		{"another binary file", "\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00", "binary data", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := read(tt.in)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want it to say %q", err, tt.want)
+			}
+			if errors.Is(err, sheet.ErrWorkbook) != tt.workbook {
+				t.Errorf("errors.Is(%v, ErrWorkbook) = %v, want %v", err, !tt.workbook, tt.workbook)
+			}
+			if strings.Contains(err.Error(), "unreadable CSV") || strings.ContainsFunc(err.Error(), func(r rune) bool { return r < ' ' && r != '\n' }) {
+				t.Errorf("got %q: a parser's complaint, or raw bytes of the file", err)
+			}
+		})
+	}
+}
