@@ -9,6 +9,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -27,10 +28,37 @@ type LineError struct {
 }
 
 func (e LineError) Error() string {
+	msg := escapeControls(e.Message)
 	if e.Field == "" {
-		return fmt.Sprintf("line %d: %s", e.Line, e.Message)
+		return fmt.Sprintf("line %d: %s", e.Line, msg)
 	}
-	return fmt.Sprintf("line %d, field %s: %s", e.Line, e.Field, e.Message)
+	field := e.Field
+	if strings.ContainsFunc(field, unicode.IsControl) {
+		// A header cell holding a line break or a CR, quoted as Go does so
+		// that the terminal shows it rather than acting on it.
+		field = strconv.Quote(field)
+	}
+	return fmt.Sprintf("line %d, field %s: %s", e.Line, field, msg)
+}
+
+// escapeControls writes each control character of s as its escape (\r,
+// \x1b): a raw CR printed to a terminal sends the cursor back over the
+// message, and an escape sequence could do worse. Messages quote the
+// cells they show with %q; this is the net for one that does not.
+func escapeControls(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // Errors is every problem found in a file, in line order, reported at

@@ -54,7 +54,11 @@ func Open(r io.Reader, what string, required, optional []string) (*Table, error)
 		// No text file holds a NUL: this is some other binary file.
 		return nil, fmt.Errorf("the %s is not a text file (it holds binary data): save the sheet as \"CSV UTF-8 (Comma delimited)\" and import that file", what)
 	}
-	cr := csv.NewReader(br)
+	var in io.Reader = br
+	if endsLinesWithCR(head) {
+		in = crLines{br}
+	}
+	cr := csv.NewReader(in)
 	cr.FieldsPerRecord = -1 // a short or long row is reported on its line, not as a fatal read error
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
@@ -90,6 +94,59 @@ const sniffLen = 512
 // ErrWorkbook is returned, wrapped, for a spreadsheet's own file given
 // instead of a CSV: an .xlsx or .ods (a zip), or an old .xls.
 var ErrWorkbook = errors.New("a spreadsheet workbook (Excel/LibreOffice), not CSV: save it as CSV UTF-8 (File → Save As → CSV UTF-8)")
+
+// endsLinesWithCR reports whether the file's first line ends with a
+// carriage return alone, as Excel for Mac's "Macintosh Comma Separated"
+// ends every line: encoding/csv breaks lines at LF only, and would read
+// the whole file as one header whose column names are the data's cells.
+// A break inside a quoted cell is the cell's, not the line's: quotes are
+// counted to pass over it.
+func endsLinesWithCR(head []byte) bool {
+	quoted := false
+	for i, b := range head {
+		switch {
+		case b == '"':
+			quoted = !quoted
+		case quoted:
+		case b == '\n':
+			return false
+		case b == '\r':
+			return i+1 < len(head) && head[i+1] != '\n'
+		}
+	}
+	return false
+}
+
+// crLines reads a file whose lines end with a lone CR as if they ended
+// with LF, so that encoding/csv sees its lines and counts them. A CR that
+// an LF follows is left for the reader, which takes CRLF as one break; a
+// lone CR inside a quoted cell becomes an LF there, as much a line break
+// in the cell as it was.
+type crLines struct{ br *bufio.Reader }
+
+func (c crLines) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		b, err := c.br.ReadByte()
+		if err != nil {
+			if n > 0 {
+				return n, nil
+			}
+			return 0, err
+		}
+		if b == '\r' {
+			if next, err := c.br.Peek(1); err != nil || next[0] != '\n' {
+				b = '\n'
+			}
+		}
+		p[n] = b
+		n++
+		if c.br.Buffered() == 0 {
+			break // return what is read rather than wait for more
+		}
+	}
+	return n, nil
+}
 
 // isWorkbook recognises, from its first bytes, a spreadsheet's own file
 // given instead of its CSV: a zip, as .xlsx and .ods are, or the OLE2

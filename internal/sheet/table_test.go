@@ -2,6 +2,8 @@ package sheet_test
 
 import (
 	"errors"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -9,7 +11,8 @@ import (
 )
 
 // read opens in as a sheet of columns a,b (c optional) and reads every
-// row, returning the rows read and the error a caller would print.
+// row, returning the rows read, each led by its line number, and the
+// error a caller would print.
 func read(in string) ([][]string, error) {
 	t, err := sheet.Open(strings.NewReader(in), "test file", []string{"a", "b"}, []string{"c"})
 	if err != nil {
@@ -17,7 +20,9 @@ func read(in string) ([][]string, error) {
 	}
 	var rows [][]string
 	var errs sheet.Errors
-	if _, err := t.Rows(&errs, func(line int, rec []string) { rows = append(rows, rec) }); err != nil {
+	if _, err := t.Rows(&errs, func(line int, rec []string) {
+		rows = append(rows, append([]string{strconv.Itoa(line)}, rec...))
+	}); err != nil {
 		return nil, err
 	}
 	return rows, errs.OrNil()
@@ -50,5 +55,54 @@ func TestOpenRefusesWhatIsNotText(t *testing.T) {
 				t.Errorf("got %q: a parser's complaint, or raw bytes of the file", err)
 			}
 		})
+	}
+}
+
+// Excel for Mac's "Macintosh Comma Separated" ends lines with a lone CR:
+// each is a line, as LF and CRLF are, counted as a spreadsheet counts
+// its rows.
+func TestRowsReadLinesEndedByCRAlone(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		want     [][]string
+	}{
+		{"CR", "a,b\r1,2\r3,4\r", [][]string{{"2", "1", "2"}, {"3", "3", "4"}}},
+		{"CR, no break at the end", "a,b\r1,2\r3,4", [][]string{{"2", "1", "2"}, {"3", "3", "4"}}},
+		{"CR, a line break in a quoted cell", "a,b\r\"x\ry\",2\r3,4\r", [][]string{{"2", "x\ny", "2"}, {"3", "3", "4"}}},
+		{"CR, blank rows", "a,b\r,\r1,2\r\r", [][]string{{"3", "1", "2"}}},
+		{"CRLF still", "a,b\r\n1,2\r\n\"x\r\ny\",4\r\n", [][]string{{"2", "1", "2"}, {"3", "x\ny", "4"}}},
+		{"LF with a CR in a quoted cell", "a,b\n\"x\ry\",2\n", [][]string{{"2", "x\ry", "2"}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, err := read(tt.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(rows, tt.want) {
+				t.Errorf("rows = %q, want %q", rows, tt.want)
+			}
+		})
+	}
+}
+
+// A cell shown in an error never reaches the terminal raw: a CR would
+// send the cursor back over the message.
+func TestErrorsShowNoControlCharacter(t *testing.T) {
+	for _, tt := range []struct{ name, in, want string }{
+		{"a column name with a CR", "a,b,\"x\ry\"\n", `line 1, field "x\ry": unknown column`},
+		{"a Mac file's row of the wrong length", "a,b\r1,2,3,4\r", "line 2: has 4 fields; the header has 2"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := read(tt.in)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %q, want it to say %q", err, tt.want)
+			}
+			if strings.ContainsFunc(err.Error(), func(r rune) bool { return r < ' ' && r != '\n' }) {
+				t.Errorf("got %q: a control character", err)
+			}
+		})
+	}
+	if got := (sheet.LineError{Line: 3, Field: "a", Message: "odd \x1b[2J cell"}).Error(); got != `line 3, field a: odd \x1b[2J cell` {
+		t.Errorf("a message holding an escape = %q", got)
 	}
 }
