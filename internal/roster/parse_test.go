@@ -126,7 +126,7 @@ func TestParseRejects(t *testing.T) {
 		{"a missing column", "slack_id,email,name,role,manager,timezone\nU01,,Ann,rep,,\n", []problem{{1, "tier", "required column is missing"}}},
 		{"an unknown column", header + ",team\nU01,,Ann,rep,,,,x\n", []problem{{1, "team", "unknown column"}}},
 		{"a column twice", header + ",Tier\n", []problem{{1, "tier", "twice"}}},
-		{"a column without a name", header + ",\n", []problem{{1, "", "column 8 has no name"}}},
+		{"a column without a name, with data", header + ",\nU01,,Ann,rep,,,,x\n", []problem{{1, "", "column 8 has no name, and line 2 has something in it"}}},
 		{"a row of the wrong length", header + "\nU01,,Ann,rep,,\n", []problem{{2, "", "has 6 fields; the header has 7"}}},
 		{
 			"an unreadable row, without noise about those reporting to it",

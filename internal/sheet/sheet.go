@@ -127,7 +127,7 @@ func parseProblem(pe *csv.ParseError, rec, names []string, folded int) LineError
 		msg += fmt.Sprintf("; the quoted cell runs on to line %d", pe.Line-folded)
 	}
 	i := len(rec)
-	if i >= len(names) {
+	if i >= len(names) || names[i] == "" {
 		return LineError{Line: start, Message: fmt.Sprintf("unreadable CSV in column %d: %s", i+1, msg)}
 	}
 	return LineError{Line: start, Field: names[i], Message: "unreadable CSV: " + msg}

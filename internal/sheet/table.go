@@ -23,7 +23,14 @@ type Table struct {
 
 	cr    *csv.Reader
 	width int
-	what  string
+	// named is one past the rightmost named column: a row may stop there.
+	named int
+	// unnamed are the positions of the columns without a name, ignored
+	// while their cells are empty; withData is the first line with a cell
+	// in each that has something, by position.
+	unnamed  []int
+	withData map[int]int
+	what     string
 	// folded counts the line breaks read so far inside quoted cells. A
 	// spreadsheet shows such a cell on one row, so every line after it is
 	// that many lines higher than in the file as text: a problem is
@@ -75,15 +82,18 @@ func Open(r io.Reader, what string, required, optional []string) (*Table, error)
 	if problem := foreignFormat(header); problem != "" {
 		return nil, Errors{{Line: line, Message: problem}}
 	}
-	cols, errs := parseHeader(header, line, required, optional)
+	cols, unnamed, errs := parseHeader(header, line, required, optional)
 	if len(errs) > 0 {
 		return nil, errs.OrNil()
 	}
 	names := make([]string, len(header))
+	named := 0
 	for name, i := range cols {
 		names[i] = name
+		named = max(named, i+1)
 	}
-	return &Table{Cols: cols, names: names, HeaderLine: line, cr: cr, width: len(header), what: what, folded: lineBreaks(header)}, nil
+	return &Table{Cols: cols, names: names, HeaderLine: line, cr: cr, width: len(header), named: named,
+		unnamed: unnamed, what: what, folded: lineBreaks(header)}, nil
 }
 
 // sniffLen is how much of a file's start notText looks at: a workbook's
@@ -195,16 +205,18 @@ func foreignFormat(header []string) string {
 	return ""
 }
 
-// parseHeader maps each known column name to its position.
-func parseHeader(header []string, line int, required, optional []string) (map[string]int, Errors) {
-	var errs Errors
+// parseHeader maps each known column name to its position, and lists the
+// positions of the columns without a name: the rows tell whether they
+// are the empty columns a spreadsheet exports with its used range, or
+// hold data.
+func parseHeader(header []string, line int, required, optional []string) (cols map[string]int, unnamed []int, errs Errors) {
 	known := append(slices.Clip(required), optional...)
-	cols := make(map[string]int, len(header))
+	cols = make(map[string]int, len(header))
 	for i, h := range header {
 		name := strings.ToLower(strings.TrimSpace(h))
 		switch _, dup := cols[name]; {
 		case name == "":
-			errs.Add(line, "", "column %d has no name", i+1)
+			unnamed = append(unnamed, i)
 		case !slices.Contains(known, name):
 			errs.Add(line, name, "unknown column; the columns are %s", strings.Join(known, ", "))
 		case dup:
@@ -218,7 +230,7 @@ func parseHeader(header []string, line int, required, optional []string) (map[st
 			errs.Add(line, name, "required column is missing")
 		}
 	}
-	return cols, errs
+	return cols, unnamed, errs
 }
 
 // Rows calls fn with every row after the header, blank rows left out. A
@@ -230,6 +242,8 @@ func (t *Table) Rows(errs *Errors, fn func(line int, rec []string)) (complete bo
 	for {
 		rec, err := t.cr.Read()
 		if errors.Is(err, io.EOF) {
+			// Every row was read whole: the rows' checks stand.
+			t.unnamedWithData(errs)
 			return complete, nil
 		}
 		if pe, ok := errors.AsType[*csv.ParseError](err); ok {
@@ -244,15 +258,44 @@ func (t *Table) Rows(errs *Errors, fn func(line int, rec []string)) (complete bo
 		line, _ := t.cr.FieldPos(0)
 		line -= t.folded
 		t.folded += lineBreaks(rec)
+		if len(rec) < t.width && len(rec) >= t.named {
+			// Only unnamed columns are missing from the row's end: nothing
+			// of the named ones is out of place.
+			rec = append(rec, make([]string, t.width-len(rec))...)
+		}
 		switch {
 		case IsBlank(rec):
+			continue
+		case len(rec) > t.width && IsBlank(rec[t.width:]):
+			errs.Add(line, "", "has %d fields; the header has %d, and the ones past it are empty: delete the empty columns right of the data",
+				len(rec), t.width)
+			complete = false
 			continue
 		case len(rec) != t.width:
 			errs.Add(line, "", "has %d fields; the header has %d", len(rec), t.width)
 			complete = false
 			continue
 		}
+		for _, i := range t.unnamed {
+			if _, seen := t.withData[i]; !seen && strings.TrimSpace(rec[i]) != "" {
+				if t.withData == nil {
+					t.withData = map[int]int{}
+				}
+				t.withData[i] = line
+			}
+		}
 		fn(line, rec)
+	}
+}
+
+// unnamedWithData reports each column without a name that has something
+// in it, on the header's line. One whose cells are all empty is a
+// spreadsheet's used range reaching past the data, and is ignored.
+func (t *Table) unnamedWithData(errs *Errors) {
+	for _, i := range t.unnamed {
+		if line, ok := t.withData[i]; ok {
+			errs.Add(t.HeaderLine, "", "column %d has no name, and line %d has something in it: name the column, or delete it", i+1, line)
+		}
 	}
 }
 

@@ -106,3 +106,39 @@ func TestErrorsShowNoControlCharacter(t *testing.T) {
 		t.Errorf("a message holding an escape = %q", got)
 	}
 }
+
+// Excel exports its used range: columns right of the data that have no
+// name and nothing in them, or a spacer column. They are ignored; an
+// unnamed column with something in it is not.
+func TestUnnamedColumns(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		want     [][]string
+		problem  string
+	}{
+		{"empty columns right of the data", "a,b,,\r\n1,2,,\r\n3,4, ,\r\n,,,\r\n", [][]string{{"2", "1", "2", "", ""}, {"3", "3", "4", "", ""}}, ""},
+		{"an empty spacer column", "a,,b\n1,,2\n", [][]string{{"2", "1", "", "2"}}, ""},
+		{"rows stopping before the unnamed columns", "a,b,,\n1,2\n3,4,\n", [][]string{{"2", "1", "2", "", ""}, {"3", "3", "4", "", ""}}, ""},
+		{"an unnamed column with data", "a,b,,\n1,2,,\n3,4,,note\n5,6,,more\n", nil, "line 1: column 4 has no name, and line 3 has something in it: name the column, or delete it"},
+		{"an unnamed spacer with data", "a,,b\n1,x,2\n", nil, "line 1: column 2 has no name, and line 2 has something in it"},
+		{"a row with empty cells past the header", "a,b\n1,2\n3,4,,\n", nil, "line 3: has 4 fields; the header has 2, and the ones past it are empty: delete the empty columns right of the data"},
+		{"a row with a cell past the header", "a,b\n1,2,x\n", nil, "line 2: has 3 fields; the header has 2"},
+		{"a row short of a named column", "a,b,,c\n1,2\n", nil, "line 2: has 2 fields; the header has 4"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, err := read(tt.in)
+			if tt.problem == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(rows, tt.want) {
+					t.Errorf("rows = %q, want %q", rows, tt.want)
+				}
+				return
+			}
+			if err == nil || !strings.HasPrefix(err.Error(), tt.problem) {
+				t.Fatalf("got %v, want %q", err, tt.problem)
+			}
+		})
+	}
+}
