@@ -5,7 +5,6 @@ package sheet
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/csv"
 	"fmt"
 	"slices"
@@ -98,11 +97,18 @@ func (errs Errors) OrNil() error {
 	return errs
 }
 
-// skipBOM takes off the byte order mark Excel puts before "CSV UTF-8"
-// files, which would otherwise stick to the first column's name.
+// bom is the byte order mark Excel puts before "CSV UTF-8" files.
+const bom = "\uFEFF"
+
+// skipBOM takes off the byte order marks at the start of a file, which
+// would otherwise stick to the first column's name: every one, as a file
+// saved again by a tool that adds its own mark has two.
 func skipBOM(br *bufio.Reader) {
-	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
-		_, _ = br.Discard(3)
+	for {
+		if b, err := br.Peek(len(bom)); err != nil || string(b) != bom {
+			return
+		}
+		_, _ = br.Discard(len(bom))
 	}
 }
 

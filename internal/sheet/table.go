@@ -266,6 +266,10 @@ func (t *Table) Rows(errs *Errors, fn func(line int, rec []string)) (complete bo
 		switch {
 		case IsBlank(rec):
 			continue
+		case t.isHeader(rec):
+			errs.Add(line, "", "repeats the header (two files joined into one?); delete the line")
+			complete = false
+			continue
 		case len(rec) > t.width && IsBlank(rec[t.width:]):
 			errs.Add(line, "", "has %d fields; the header has %d, and the ones past it are empty: delete the empty columns right of the data",
 				len(rec), t.width)
@@ -286,6 +290,27 @@ func (t *Table) Rows(errs *Errors, fn func(line int, rec []string)) (complete bo
 		}
 		fn(line, rec)
 	}
+}
+
+// isHeader reports whether rec is the header again: what two exports
+// pasted into one file give, the second one's byte order mark and all,
+// its columns maybe in another order or fewer of them. Every cell is a
+// column's name, and no data row is that. Its cells would otherwise be
+// reported one by one as values that are not a slack_id, an email or a
+// month.
+func (t *Table) isHeader(rec []string) bool {
+	seen := map[string]bool{}
+	for _, f := range rec {
+		name := strings.ToLower(strings.TrimSpace(strings.TrimLeft(f, bom)))
+		if name == "" {
+			continue
+		}
+		if _, ok := t.Cols[name]; !ok || seen[name] {
+			return false
+		}
+		seen[name] = true
+	}
+	return len(seen) >= min(2, len(t.Cols))
 }
 
 // unnamedWithData reports each column without a name that has something

@@ -142,3 +142,36 @@ func TestUnnamedColumns(t *testing.T) {
 		})
 	}
 }
+
+// Two exports joined into one file, each with its byte order mark, and a
+// file saved again with a second mark.
+func TestByteOrderMarksAndARepeatedHeader(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		want     [][]string
+		problem  string
+	}{
+		{"one byte order mark", "\uFEFFa,b\n1,2\n", [][]string{{"2", "1", "2"}}, ""},
+		{"two", "\uFEFF\uFEFFa,b\n1,2\n", [][]string{{"2", "1", "2"}}, ""},
+		{"the header again", "a,b\n1,2\na,b\n3,4\n", nil, "line 3: repeats the header (two files joined into one?); delete the line"},
+		{"the header again, with its mark", "\uFEFFa,b,c\r\n1,2,3\r\n\uFEFFA, B ,c\r\n3,4,5\r\n", nil, "line 3: repeats the header"},
+		{"the header again, in another order", "a,b\n1,2\nb,a\n", nil, "line 3: repeats the header"},
+		{"the header again, without the optional column", "a,b,c\n1,2,3\na,b\n", nil, "line 3: repeats the header"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, err := read(tt.in)
+			if tt.problem == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(rows, tt.want) {
+					t.Errorf("rows = %q, want %q", rows, tt.want)
+				}
+				return
+			}
+			if err == nil || err.Error() != tt.problem && !strings.HasPrefix(err.Error(), tt.problem) {
+				t.Fatalf("got %v, want %q", err, tt.problem)
+			}
+		})
+	}
+}
