@@ -108,6 +108,10 @@ func parseRep(s string) (string, error) {
 
 func parseMonth(s string, thisMonth coaching.Month) (coaching.Month, error) {
 	m, err := coaching.ParseMonth(s)
+	if err != nil && sheet.ExcelReformatted(s) {
+		return coaching.Month{}, fmt.Errorf("%q is not a month (YYYY-MM, like %s); Excel reformats dates: format the column as Text, or type %s",
+			s, thisMonth, thisMonth)
+	}
 	if err != nil {
 		return coaching.Month{}, fmt.Errorf("%q is not a month (YYYY-MM, like %s)", s, thisMonth)
 	}
@@ -117,13 +121,24 @@ func parseMonth(s string, thisMonth coaching.Month) (coaching.Month, error) {
 	return m, nil
 }
 
-var attainmentRE = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+var (
+	attainmentRE = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+	// thousandsRE is a number with commas between groups of three digits.
+	thousandsRE = regexp.MustCompile(`^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$`)
+)
 
 // parseAttainment reads a percentage: 87, 87.5 or 87.5%.
 func parseAttainment(s string) (float64, error) {
 	num := strings.TrimSpace(strings.TrimSuffix(s, "%"))
 	if num == "" {
 		return 0, fmt.Errorf("is empty; give the percent of quota attained, like 87.5")
+	}
+	if thousandsRE.MatchString(num) {
+		// 1,000 read with a thousands separator is within bounds; 87,500
+		// so read is not, and is a decimal comma.
+		if v, err := strconv.ParseFloat(strings.ReplaceAll(num, ",", ""), 64); err == nil && v <= MaxAttainment {
+			return 0, fmt.Errorf("%q: write %s without a thousands separator", s, strings.ReplaceAll(num, ",", ""))
+		}
 	}
 	if strings.Contains(num, ",") {
 		return 0, fmt.Errorf("%q: write decimals with a point, like 87.5", s)

@@ -103,6 +103,25 @@ func TestParseNamesEveryBadLineAndField(t *testing.T) {
 		}},
 		{"a comma for a decimal point, quoted", file("rep,month,attainment", `U01,2026-10,"87,5"`),
 			[]string{`line 2, field attainment: "87,5": write decimals with a point`}},
+		// 1,000 is a thousand with a separator, not 1.000; 87,500 so read
+		// would be out of bounds, and is a decimal comma.
+		{"a thousands separator", file("rep,month,attainment", `U01,2026-10,"1,000"`, `U02,2026-10,"87,500"`, `U03,2026-10,"1,000.0%"`),
+			[]string{`line 2, field attainment: "1,000": write 1000 without a thousands separator`,
+				`line 3, field attainment: "87,500": write decimals with a point`,
+				`line 4, field attainment: "1,000.0%": write 1000.0 without a thousands separator`}},
+		// What Excel shows, and exports, for 2026-10 typed into a cell it
+		// takes for a date.
+		{"a month Excel reformatted", file("rep,month,attainment", "U01,Oct-26,87", "U02,3/1/2026,87", "U03,10/2026,87", "U04,Oct 2026,87", "U05,26-Oct,87", "U06,Q4,87"),
+			[]string{`line 2, field month: "Oct-26" is not a month (YYYY-MM, like 2026-11); Excel reformats dates: format the column as Text, or type 2026-11`,
+				`line 3, field month: "3/1/2026" is not a month (YYYY-MM, like 2026-11); Excel reformats dates`,
+				`line 4, field month: "10/2026" is not a month (YYYY-MM, like 2026-11); Excel reformats dates`,
+				`line 5, field month: "Oct 2026" is not a month (YYYY-MM, like 2026-11); Excel reformats dates`,
+				`line 6, field month: "26-Oct" is not a month (YYYY-MM, like 2026-11); Excel reformats dates`,
+				`line 7, field month: "Q4" is not a month (YYYY-MM, like 2026-11)`}},
+		{"semicolons, the names quoted", file(`"rep";"month";"attainment"`, `"U01";"2026-10";"87,5"`),
+			[]string{"line 1: the columns are separated by semicolons"}},
+		{"tabs, the names quoted", file("\"rep\"\t\"month\"\t\"attainment\"", "U01\t2026-10\t87.5"),
+			[]string{"line 1: the columns are separated by tabs"}},
 		// Go reads these as numbers; a spreadsheet's percent is digits
 		// with an optional decimal point, and anything else is a mistake.
 		{"numbers only Go would read", file("rep,month,attainment", "U01,2026-10,8_7", "U02,2026-10,0x1p4", "U03,2026-10,1e2", "U04,2026-10,+87", "U05,2026-10,.5"),

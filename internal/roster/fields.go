@@ -111,6 +111,9 @@ func parseCadence(s string) (int, error) {
 // is today, so such a date is a typo.
 func parseSince(s string, today coaching.Date) (coaching.Date, error) {
 	d, err := coaching.ParseDate(s)
+	if err != nil && sheet.ExcelReformatted(s) {
+		return coaching.Date{}, fmt.Errorf("%q is not a date (YYYY-MM-DD); Excel reformats dates: format the column as Text, or type %s", s, today)
+	}
 	if err != nil {
 		return coaching.Date{}, fmt.Errorf("%q is not a date (YYYY-MM-DD)", s)
 	}

@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -188,3 +189,13 @@ func IsEmail(s string) bool {
 	return ok && local != "" && !strings.Contains(domain, "@") && dot > 0 && dot < len(domain)-1 &&
 		!HasGap(s) && !strings.ContainsAny(s, "<>,;")
 }
+
+// excelDateRE matches what a spreadsheet shows, and exports, for a month
+// or a date typed as 2026-10 or 2026-10-01 into a cell it formats as a
+// date: Oct-26, Oct 2026, 26-Oct, 10/2026, 10/1/2026, 1.10.2026.
+var excelDateRE = regexp.MustCompile(`^(?i:[a-z]{3,9}[- ]?[0-9]{2,4}|[0-9]{1,2}[- ][a-z]{3,9}([- ][0-9]{2,4})?|[0-9]{1,2}[/.][0-9]{2,4}|[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4})$`)
+
+// ExcelReformatted reports whether s looks like a month or date a
+// spreadsheet reformatted from what was typed, for a hint on how to keep
+// it as typed.
+func ExcelReformatted(s string) bool { return excelDateRE.MatchString(strings.TrimSpace(s)) }

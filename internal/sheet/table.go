@@ -61,6 +61,11 @@ func Open(r io.Reader, what string, required, optional []string) (*Table, error)
 		// No text file holds a NUL: this is some other binary file.
 		return nil, fmt.Errorf("the %s is not a text file (it holds binary data): save the sheet as \"CSV UTF-8 (Comma delimited)\" and import that file", what)
 	}
+	// Before the parser too: a semicolon-separated file whose names are
+	// quoted ("slack_id";"email") breaks it at the first quote.
+	if problem := foreignFormat(head); problem != "" {
+		return nil, Errors{{Line: 1 + bytes.Count(head[:len(head)-len(bytes.TrimLeft(head, "\r\n"))], []byte("\n")), Message: problem}}
+	}
 	var in io.Reader = br
 	if endsLinesWithCR(head) {
 		in = crLines{br}
@@ -79,9 +84,6 @@ func Open(r io.Reader, what string, required, optional []string) (*Table, error)
 		return nil, fmt.Errorf("read %s: %w", what, err)
 	}
 	line, _ := cr.FieldPos(0)
-	if problem := foreignFormat(header); problem != "" {
-		return nil, Errors{{Line: line, Message: problem}}
-	}
 	cols, unnamed, errs := parseHeader(header, line, required, optional)
 	if len(errs) > 0 {
 		return nil, errs.OrNil()
@@ -190,16 +192,38 @@ func isUTF16(head []byte) bool {
 	return (even > 0) != (odd > 0)
 }
 
-// foreignFormat recognises, from its header, the saves of a spreadsheet
-// that are text but not comma-separated: the CSV of locales whose list
-// separator is a semicolon, and tab-separated text (Excel's "Text (Tab
-// delimited)", or cells copied and pasted into a file). Read as CSV, each
-// would only list its columns as unknown.
-func foreignFormat(header []string) string {
+// foreignFormat recognises, from the header line at the start of head
+// (blank lines skipped, as the CSV reader skips them), the saves of a
+// spreadsheet that are text but not comma-separated: the CSV of locales
+// whose list separator is a semicolon, and tab-separated text (Excel's
+// "Text (Tab delimited)", or cells copied and pasted into a file). Read as
+// CSV, each would only list its columns as unknown, or break at a quote.
+// Only what is outside quotes counts: a quoted name may hold anything.
+func foreignFormat(head []byte) string {
+	var commas, semicolons, tabs int
+	quoted := false
+scan:
+	for _, b := range bytes.TrimLeft(head, "\r\n") {
+		switch {
+		case b == '"':
+			quoted = !quoted
+		case quoted:
+		case b == '\n' || b == '\r':
+			break scan
+		case b == ',':
+			commas++
+		case b == ';':
+			semicolons++
+		case b == '\t':
+			tabs++
+		}
+	}
 	switch {
-	case len(header) == 1 && strings.Contains(header[0], ";"):
+	case commas > 0:
+		return ""
+	case semicolons > 0:
 		return "the columns are separated by semicolons; save the file as \"CSV UTF-8 (Comma delimited)\", or replace the semicolons with commas"
-	case len(header) == 1 && strings.Contains(header[0], "\t"):
+	case tabs > 0:
 		return "the columns are separated by tabs (a \"Text (Tab delimited)\" file, or a copy of the cells); save the file as \"CSV UTF-8 (Comma delimited)\""
 	}
 	return ""
