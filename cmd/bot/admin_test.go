@@ -336,3 +336,25 @@ func TestALongArgumentIsQuotedBackCut(t *testing.T) {
 	}
 	noProblems(t, b.fake)
 }
+
+// A refusal quotes what the person typed as Slack showed it to them, not
+// the markup and escapes Slack sends in its place.
+func TestAwayQuotesBackWhatThePersonSees(t *testing.T) {
+	b := startBot(t)
+	b.importRoster(t)
+	for _, tt := range []struct{ text, want string }{
+		{"away <#C0SALES|sales>", `"#sales" is not a date`},
+		{"away <@" + rep + "|sam> <@" + rep2 + "|ria>", `"@ria" is not a date`},
+		{"away <!here>", `"@here" is not a date`},
+		{"away soon &amp; later", `"soon &amp; later" is not a date`}, // "soon & later" in mrkdwn
+		{"away &lt;soon&gt;", `"&lt;soon&gt;" is not a date`},         // "<soon>"
+	} {
+		got := b.command(mgr, tt.text)
+		if !strings.Contains(got, tt.want) {
+			t.Errorf("/coach %s: %s\nwant %s", tt.text, got, tt.want)
+		}
+		if strings.Contains(got, "&amp;amp;") || strings.Contains(got, "&amp;lt;") || strings.Contains(got, "|") {
+			t.Errorf("/coach %s quotes Slack's markup: %s", tt.text, got)
+		}
+	}
+}

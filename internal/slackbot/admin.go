@@ -38,7 +38,10 @@ func (b *Bot) away(ctx context.Context, a *acker, cmd slashCommand, args string)
 	// database must not make Slack show its timeout error.
 	pre, cancel := a.budget(ctx)
 	defer cancel()
-	until, err := coaching.ParseUntil(args, b.svc.Today(pre, target))
+	// Read as the person sees it: Slack sends "<#C0SALES|sales>" for a
+	// channel they picked and "&lt;" for a "<" they typed, and a refusal
+	// quotes back #sales, not the markup. No date holds & < or >.
+	until, err := coaching.ParseUntil(b.written(pre, args), b.svc.Today(pre, target))
 	if err != nil {
 		a.ack(nil)
 		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+esc(err.Error())), false)
