@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +44,44 @@ func TestAManagerLookingAtTheirHomeSeesARepsConfirm(t *testing.T) {
 			return publishesTo(b, mgr) > opened && strings.Contains(b.homeText(mgr), ":white_check_mark: confirmed")
 		})
 	})
+}
+
+// A rating does not republish a watching manager's Home: the tab's mean
+// moving the moment one rep rates would give that rating away. The
+// confirm before it does.
+func TestARatingDoesNotRefreshAWatchingManagersHome(t *testing.T) {
+	clk := &testClock{}
+	clk.Advance(time.Until(midweek))
+	b := startBotAt(t, clk.Now)
+	dm := b.logPending()
+	b.openHomeOf(mgr)
+	clk.Advance(2 * time.Minute)
+	refreshes := func() int {
+		sdb := readOnly(t, b.db)
+		defer sdb.Close()
+		var n int
+		if err := sdb.QueryRow(`SELECT count(*) FROM outbox WHERE op = 'publish' AND recipient = ? AND kind = 'home_refresh'`, mgr).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	b.must(b.fake.ClickButton(ctxT(t), rep, dm.Channel, dm.TS, "rep_confirm"))
+	eventually(t, "Sam's DM offers ratings", func() bool {
+		m, ok := b.fake.Message(dm.Channel, dm.TS)
+		return ok && slices.Contains(actionIDs(m.Blocks), "rep_rate_4")
+	})
+	afterConfirm := refreshes()
+	if afterConfirm != 1 {
+		t.Fatalf("the confirm queued %d refreshes of Max's Home, want 1", afterConfirm)
+	}
+	b.must(b.fake.ClickButton(ctxT(t), rep, dm.Channel, dm.TS, "rep_rate_4"))
+	eventually(t, "Sam's rating shown in the DM", func() bool {
+		m, ok := b.fake.Message(dm.Channel, dm.TS)
+		return ok && strings.Contains(blocksText(m.Blocks), "rated it *4/5*")
+	})
+	if n := refreshes(); n != afterConfirm {
+		t.Errorf("the rating queued %d more refreshes of Max's Home", n-afterConfirm)
+	}
 }
 
 // A manager who has not opened their Home for eleven minutes, or never,

@@ -188,17 +188,20 @@ func (s *Service) repUpdate(ctx context.Context, a RepAction, action string, ext
 			if err != nil {
 				return err
 			}
-			msgs = append(msgs, follow...)
+			// The manager's Home lists the session with its reps'
+			// answers. Not after a rating: the tab's mean moving the
+			// moment one rep rates would give that rating away, and a
+			// comment changes nothing it shows.
+			refresh, err := homeRefresh(ctx, tx, sess.ManagerID, now)
+			if err != nil {
+				return err
+			}
+			msgs = append(append(msgs, follow...), refresh...)
 		}
 		if extra != nil {
 			msgs = append(msgs, extra(out)...)
 		}
-		// The manager's Home lists the session with its reps' answers.
-		refresh, err := homeRefresh(ctx, tx, sess.ManagerID, now)
-		if err != nil {
-			return err
-		}
-		return tx.Enqueue(ctx, append(msgs, refresh...)...)
+		return tx.Enqueue(ctx, msgs...)
 	})
 	if err != nil {
 		return Session{}, fmt.Errorf("%s session %d for %s: %w", action, a.SessionID, a.RepID, err)
