@@ -38,11 +38,17 @@ func (b *Bot) away(ctx context.Context, a *acker, cmd slashCommand, args string)
 	// database must not make Slack show its timeout error.
 	pre, cancel := a.budget(ctx)
 	defer cancel()
-	// Read as the person sees it: Slack sends "<#C0SALES|sales>" for a
-	// channel they picked and "&lt;" for a "<" they typed, and a refusal
-	// quotes back #sales, not the markup. No date holds & < or >.
-	until, err := coaching.ParseUntil(b.written(pre, args), b.svc.Today(pre, target))
+	today := b.svc.Today(pre, target)
+	until, err := coaching.ParseUntil(args, today)
 	if err != nil {
+		// Quoted back as the person sees it: Slack sends
+		// "<#C0SALES|sales>" for a channel they picked and "&lt;" for a
+		// "<" they typed, and the refusal says #sales, not the markup.
+		// Only a refusal reads the names a mention shows: no date holds
+		// markup, so the parse itself needs none of it.
+		if _, seen := coaching.ParseUntil(b.written(pre, args), today); seen != nil {
+			err = seen
+		}
 		a.ack(nil)
 		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+esc(err.Error())), false)
 		return
