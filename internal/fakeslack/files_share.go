@@ -30,12 +30,11 @@ func (s *Server) checkShareChannelLocked(channel string) (apiResult, bool) {
 }
 
 // botDMLocked reports whether channel is the bot's DM with a user of the
-// workspace.
+// workspace. It only looks: a DM id is the fake's once something handed it
+// out (a chat.postMessage to the user, conversations.open, a payload from
+// the DM), and assigning ids here would decide, by the order of the
+// directory, which of U0X and W0X gets D0X (dmChannelLocked).
 func (s *Server) botDMLocked(channel string) bool {
-	for _, u := range s.st.users {
-		if s.dmChannelLocked(u.ID) == channel {
-			return true
-		}
-	}
-	return false
+	u, ok := s.st.dmUser[channel]
+	return ok && s.st.userByID[u] != nil
 }

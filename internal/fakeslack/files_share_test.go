@@ -53,3 +53,31 @@ func TestAFileIsSharedIntoAChannelByItsID(t *testing.T) {
 		t.Errorf("files completed into %q, want the DM %s and one private", shared, ch)
 	}
 }
+
+// Checking a share into a DM hands out no DM ids: which of U0… and W0…
+// gets D0… depends on who the bot met first, never on a file shared into a
+// DM nobody was given, which Slack refuses.
+func TestSharingIntoAnUnknownDMHandsOutNoDMIDs(t *testing.T) {
+	fake := startFake(t, WithScopes(slices.Concat(DefaultScopes, []string{"files:write"})...))
+	fake.AddUser(User{ID: "U0BOB0001", Name: "bob"})
+	fake.AddUser(User{ID: "W0BOB0001", Name: "bob.grid"})
+	ctx := deadline(t)
+	api := apiClient(fake)
+	_, err := api.UploadFileContext(ctx, slack.UploadFileParameters{Filename: "a.csv", FileSize: 3,
+		Reader: strings.NewReader("a,b"), Channel: "D0BOB0001"})
+	var se slack.SlackErrorResponse
+	if !errors.As(err, &se) || se.Err != "channel_not_found" {
+		t.Errorf("shared into D0BOB0001 before the bot had any DM: err = %v, want channel_not_found", err)
+	}
+	ch, _, err := api.PostMessageContext(ctx, "W0BOB0001", slack.MsgOptionText("hi", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch != "D0BOB0001" {
+		t.Errorf("the bot's first DM, with W0BOB0001, is %s, want D0BOB0001 as without the share", ch)
+	}
+	if _, err := api.UploadFileContext(ctx, slack.UploadFileParameters{Filename: "a.csv", FileSize: 3,
+		Reader: strings.NewReader("a,b"), Channel: ch}); err != nil {
+		t.Errorf("shared into the DM %s: %v", ch, err)
+	}
+}
