@@ -9,12 +9,48 @@ import "strings"
 // not_in_channel, as Slack answers a bot without chat:write.public. Until
 // then every channel is taken, so tests that never name one need not.
 // DMs (a user id, or D…) are never checked here. Channel and conversation
-// pickers offer only channels added here (pickableLocked).
+// pickers offer only channels added here or with AddPrivateChannel
+// (pickableLocked). A C… channel added here is public; a G… one is
+// private, as Slack gives no public channel a G… id.
 func (s *Server) AddChannel(id string, botMember bool) {
+	s.addChannel(id, botMember, false)
+}
+
+// AddPrivateChannel is AddChannel for a private channel: Slack gives new
+// private channels C… ids too, so only the test knows it is one. A
+// channels_select never offers it, as it lists "public channels visible to
+// the current user" (https://api.slack.com/reference/block-kit/block-elements#channel_select); a conversations_select does only when
+// its filter includes "private" or has none (conversationKindLocked).
+func (s *Server) AddPrivateChannel(id string, botMember bool) {
+	s.addChannel(id, botMember, true)
+}
+
+func (s *Server) addChannel(id string, botMember, private bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st.channels[id] = botMember
+	if private {
+		s.st.privateChannels[id] = true
+	} else {
+		delete(s.st.privateChannels, id)
+	}
 	s.notifyLocked()
+}
+
+// conversationKindLocked is the kind of conversation id is, as a
+// conversation filter's include names them (public, private, im, mpim):
+// a D… id is a DM; a G… id, or a channel added with AddPrivateChannel, a
+// private channel; any other a public one. The fake has no group DMs
+// (mpim): nothing makes one, so a G… id added with AddChannel is taken as
+// the private channel the test meant.
+func (s *Server) conversationKindLocked(id string) string {
+	switch {
+	case strings.HasPrefix(id, "D"):
+		return "im"
+	case strings.HasPrefix(id, "G") || s.st.privateChannels[id]:
+		return "private"
+	}
+	return "public"
 }
 
 // postableLocked is the error code for the bot posting to ch, "" when it
@@ -35,23 +71,26 @@ func (s *Server) postableLocked(ch string) string {
 
 // pickableLocked is what the pickers of a surface offer userID (see
 // checkPicks): users as pickableUserLocked says; channels added with
-// AddChannel, with or without the bot in them, as Slack's pickers list
-// what the person sees, not what the bot is in; and, for a conversations
-// picker, the person's own DM with the app too. A channels picker lists
-// only public channels: a G… id (a private channel or group DM) is not
-// one. The fake does not know which C… channels are private, so it takes
-// them all. Unlike postableLocked, there is no grace before the first
-// AddChannel: a channel no test added is one the fake knows nothing of.
+// AddChannel or AddPrivateChannel, with or without the bot in them, as
+// Slack's pickers list what the person sees, not what the bot is in; and,
+// for a conversations picker, the person's own DM with the app too. A
+// channels picker lists only public channels: neither a G… id nor a
+// channel added with AddPrivateChannel is one. Unlike postableLocked,
+// there is no grace before the first AddChannel: a channel no test added
+// is one the fake knows nothing of.
 func (s *Server) pickableLocked(userID string) pickable {
 	known := func(id string) bool {
 		_, ok := s.st.channels[id]
 		return ok
 	}
 	return pickable{
-		user:    s.pickableUserLocked,
-		channel: func(id string) bool { return known(id) && strings.HasPrefix(id, "C") },
+		user: s.pickableUserLocked,
+		channel: func(id string) bool {
+			return known(id) && strings.HasPrefix(id, "C") && !s.st.privateChannels[id]
+		},
 		conversation: func(id string) bool {
 			return known(id) || (strings.HasPrefix(id, "D") && id == s.dmChannelLocked(userID))
 		},
+		kind: s.conversationKindLocked,
 	}
 }

@@ -44,10 +44,12 @@ type state struct {
 	// and back; see dmChannelLocked.
 	dmByUser map[string]string
 	dmUser   map[string]string
-	channels map[string]bool     // channel id -> the bot is a member; see AddChannel
-	msgs     map[string]*message // by channel+"/"+ts
-	msgOrder []*message
-	lastTS   int64 // microseconds of the last ts handed out
+	channels map[string]bool // channel id -> the bot is a member; see AddChannel
+	// privateChannels are the channels added with AddPrivateChannel.
+	privateChannels map[string]bool
+	msgs            map[string]*message // by channel+"/"+ts
+	msgOrder        []*message
+	lastTS          int64 // microseconds of the last ts handed out
 
 	// Surfaces.
 	triggers     map[string]*trigger
@@ -61,22 +63,23 @@ type state struct {
 
 func newState() state {
 	return state{
-		tickets:      map[string]bool{},
-		envelopes:    map[string]*envelope{},
-		faults:       map[string][]Fault{},
-		latency:      map[string]time.Duration{},
-		rateCalls:    map[string][]time.Time{},
-		userByID:     map[string]*User{},
-		dmsOpened:    map[string]bool{},
-		dmByUser:     map[string]string{},
-		dmUser:       map[string]string{},
-		channels:     map[string]bool{},
-		msgs:         map[string]*message{},
-		triggers:     map[string]*trigger{},
-		views:        map[string]*view{},
-		homes:        map[string]string{},
-		responseURLs: map[string]*responseURL{},
-		files:        map[string]*fileRec{},
+		tickets:         map[string]bool{},
+		envelopes:       map[string]*envelope{},
+		faults:          map[string][]Fault{},
+		latency:         map[string]time.Duration{},
+		rateCalls:       map[string][]time.Time{},
+		userByID:        map[string]*User{},
+		dmsOpened:       map[string]bool{},
+		dmByUser:        map[string]string{},
+		dmUser:          map[string]string{},
+		channels:        map[string]bool{},
+		privateChannels: map[string]bool{},
+		msgs:            map[string]*message{},
+		triggers:        map[string]*trigger{},
+		views:           map[string]*view{},
+		homes:           map[string]string{},
+		responseURLs:    map[string]*responseURL{},
+		files:           map[string]*fileRec{},
 	}
 }
 

@@ -59,11 +59,14 @@ func stateValue(el, given map[string]any, offered pickable) (map[string]any, err
 // pickable says which ids the pickers of a surface offer the person
 // picking: user for users_select and multi_users_select, channel for
 // channels_select and multi_channels_select, conversation for
-// conversations_select and multi_conversations_select.
+// conversations_select and multi_conversations_select. kind names the
+// kind of a conversation as a conversation filter does (public, private,
+// im, mpim), for filterOffers.
 type pickable struct {
 	user         func(id string) bool
 	channel      func(id string) bool
 	conversation func(id string) bool
+	kind         func(id string) string
 }
 
 // pickedIDs are the ids picked in v, the state of a user, channel or
@@ -113,10 +116,9 @@ var idPickers = setOf("users_select", "multi_users_select", "channels_select", "
 //     multi_conversations_select "public and private channels, DMs, and
 //     MPIMs visible to the current user" (same pages): a pick is a
 //     channel the test made known with AddChannel or, for a conversations
-//     picker, the picker's own DM with the app, unless the element's
-//     filter leaves DMs out (filter.include without "im", or
-//     exclude_bot_users: the app's DM is with a bot user). A user id, an
-//     unknown channel, or someone else's DM is never picked;
+//     picker, the picker's own DM with the app. A conversations picker
+//     with a filter offers only what it lets through (filterOffers). A
+//     user id, an unknown channel, or someone else's DM is never picked;
 //   - a multi-select picks "multiple items from a list of options"
 //     (multi-select-menu-element): an item picked is in the selection
 //     once, as a chip, and leaves the list, so no id comes twice.
@@ -145,24 +147,29 @@ func checkPicks(el, v map[string]any, offered pickable) error {
 				return fmt.Errorf("%s: %q is not a public channel the workspace has (AddChannel): Slack's channel picker offers only those; send a crafted payload with Forged", typ, id)
 			}
 		case "conversations_select", "multi_conversations_select":
-			if !offered.conversation(id) || (strings.HasPrefix(id, "D") && !filterOffersDMs(el)) {
-				return fmt.Errorf("%s: %q is not a conversation the picker offers (a channel added with AddChannel, or the picker's own DM with the app unless its filter leaves DMs out); send a crafted payload with Forged", typ, id)
+			if !offered.conversation(id) || !filterOffers(el, offered.kind(id)) {
+				return fmt.Errorf("%s: %q is not a conversation the picker offers (a channel added with AddChannel, or the picker's own DM with the app, of a kind its filter lets through); send a crafted payload with Forged", typ, id)
 			}
 		}
 	}
 	return nil
 }
 
-// filterOffersDMs says whether a conversations picker's filter lets it
-// offer the app's DM: include, when given, must list "im", and
-// exclude_bot_users must not be set, as the app's DM is with its bot user
-// (select-menu-element's conversation filter object).
-func filterOffersDMs(el map[string]any) bool {
+// filterOffers says whether a conversations picker's filter lets it offer
+// a conversation of kind (conversationKindLocked). Slack's conversation
+// filter object: "include" lists the kinds of conversation "that should
+// be included in the list. When this field is provided, any conversations
+// that do not match will be excluded" (im, mpim, private, public); and
+// exclude_bot_users leaves out DMs with bots, as the app's DM is (the only
+// DM a picker offers here). exclude_external_shared_channels is not
+// checked: the fake has no shared channels.
+// https://api.slack.com/reference/block-kit/composition-objects#filter_conversations
+func filterOffers(el map[string]any, kind string) bool {
 	f, _ := el["filter"].(map[string]any)
 	if f == nil {
 		return true
 	}
-	if ex, _ := f["exclude_bot_users"].(bool); ex {
+	if ex, _ := f["exclude_bot_users"].(bool); ex && kind == "im" {
 		return false
 	}
 	inc, given := f["include"].([]any)
@@ -170,7 +177,7 @@ func filterOffersDMs(el map[string]any) bool {
 		return true
 	}
 	for _, x := range inc {
-		if x == "im" {
+		if x == kind {
 			return true
 		}
 	}
