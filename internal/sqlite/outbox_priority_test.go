@@ -149,8 +149,8 @@ func TestClaimTakesUrgentMessagesBeforeBulkOnes(t *testing.T) {
 
 // A claim's rows are a seek in outbox_urgent and one in outbox_bulk, on
 // both engines: finding a rep DM behind 2,000 due nudges reads the DM, not
-// the nudges. The kind lists in the claim must read as in migration
-// 0011's indexes; were they to drift apart, the plan would scan.
+// the nudges. The kind lists in the claim must read as in the indexes (migration
+// 0022 rebuilt them with home_refresh); were they to drift apart, the plan would scan.
 func TestClaimPlansSeekTheUrgentAndBulkIndexes(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		st, clk, t0 := backlog(t, db, append(nudges(50), repDMs(3)...)...)
