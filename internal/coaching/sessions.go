@@ -381,11 +381,11 @@ func (s *Service) editCommitments(ctx context.Context, tx Tx, sess *Session, old
 	// this edit's read and its delete (on PostgreSQL the delete waits on
 	// the row, then passes over it, closed), and the commitment then stays
 	// on the record though old listed it as open and dropped.
-	stored, err := tx.Session(ctx, sess.ID)
+	stored, err := tx.SessionCommitments(ctx, sess.ID)
 	if err != nil {
 		return err
 	}
-	sess.Commitments = stored.Commitments
+	sess.Commitments = stored
 	return nil
 }
 

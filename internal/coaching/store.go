@@ -59,6 +59,9 @@ type Tx interface {
 	// FollowUpCommitments sets the follow-up date of a session's commitments
 	// still open (an edit moved it; those closed keep the date they had).
 	FollowUpCommitments(ctx context.Context, sessionID int64, on Date) error
+	// SessionCommitments reads a session's commitments as this write
+	// sees them, oldest first.
+	SessionCommitments(ctx context.Context, sessionID int64) ([]Commitment, error)
 	// CloseCommitments sets the status of open commitments among ids that
 	// belong to repIDs and come from live sessions managerID logged,
 	// recording the session that closed them; reopened when that session is

@@ -257,6 +257,16 @@ func (t *tx) DeleteCommitments(ctx context.Context, ids []int64) error {
 	return nil
 }
 
+// SessionCommitments reads one session's commitments, for a write that
+// changed them to return them as stored without reading the session whole.
+func (t *tx) SessionCommitments(ctx context.Context, sessionID int64) ([]coaching.Commitment, error) {
+	cs, err := t.reader.commitments(ctx, `c.session_id = ? ORDER BY c.id`, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("session %d: %w", sessionID, err)
+	}
+	return cs, nil
+}
+
 // FollowUpCommitments moves the follow-up date of a session's open
 // commitments.
 func (t *tx) FollowUpCommitments(ctx context.Context, sessionID int64, on coaching.Date) error {
