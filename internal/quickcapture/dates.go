@@ -91,6 +91,9 @@ func numericDate(s string, today coaching.Date) ([]coaching.Date, bool) {
 		if err != nil || v < 0 {
 			return nil, false
 		}
+		if k < 2 && (v < 1 || v > 31) {
+			return nil, false // no day nor month in either order: "50/50 split", "12/40 calls", "0/3 closed"
+		}
 		nums[k] = v
 	}
 	year, yearGiven := 0, len(nums) == 3
@@ -162,8 +165,10 @@ func dateLikeAt(toks []token, k int) (string, bool) {
 	case relativeWords[w] && k+1 < len(toks) && (periodWords[toks[k+1].word] || isWeekday(toks[k+1].word)):
 		return phraseText(toks, k, 2), true // "this mon", "past week"
 	}
-	if _, ok := coaching.DayOfMonth(w); ok && !isDigit(w[len(w)-1]) {
-		return toks[k].bare, true // an ordinal alone: "the 20th"
+	if _, ok := coaching.DayOfMonth(w); ok && !isDigit(w[len(w)-1]) && k > 0 && toks[k-1].word == "the" && !toks[k-1].clipped() {
+		// An ordinal after "the" ("on the 20th"); alone it counts more
+		// often than it dates: "2nd call this week", "1st pass at pricing".
+		return toks[k].bare, true
 	}
 	for j := k; j < len(toks) && j <= k+3; j++ {
 		if toks[j].word == "ago" {

@@ -33,6 +33,8 @@ type parser struct {
 	// guessed or not read. Either makes the line unclear.
 	guessed map[coaching.Field]bool
 	doubts  []string
+	// numericDoubt is set once a date written with numbers is told of.
+	numericDoubt bool
 }
 
 // header reads structured words from the start of toks and returns the byte
@@ -111,6 +113,12 @@ func (p *parser) structural(toks []token, i int) int {
 	}
 	if p.addDate(toks[i]) {
 		return 1
+	}
+	if complete && monthDateStartsNotes(toks, i) {
+		// "may 2 deals slip", "dec 1 deadline for the QBR": where the
+		// notes would start, a month and a number as likely start them.
+		// checkNotesStart reads the date there as a guess to check.
+		return 0
 	}
 	if n := p.addMonthDate(toks, i); n > 0 {
 		return n
@@ -243,16 +251,61 @@ func (p *parser) addMonthDate(toks []token, i int) int {
 	return n
 }
 
-// addNumericDate reads a date written with numbers at t ("11/20"),
-// returning 1 when t is written like one, 0 otherwise. Day and month come
+// monthDateStartsNotes reports whether a day with a month name at toks[i]
+// has words after it other than filler and separators: after a complete
+// header those words are the notes, and the date may be their first
+// words. Alone at the end ("<@U1> 1:1 30m nov 20") it can only be the
+// date.
+func monthDateStartsNotes(toks []token, i int) bool {
+	_, n, _, _ := monthDateAt(toks, i, coaching.Date{Year: 2026, Month: 1, Day: 1}) // any day: only n is used
+	if n == 0 {
+		return false
+	}
+	return slices.ContainsFunc(toks[i+n:], func(t token) bool { return !fillerWord(t) && !separator(t) })
+}
+
+// guessMonthDate reads the day with a month name at toks[k], where the
+// notes start, as a guess told to the manager, as addNumericDate does;
+// the notes keep the words. It returns how many tokens it read, 0 when
+// there is no such day.
+func (p *parser) guessMonthDate(toks []token, k int) int {
+	date, n, text, problem := monthDateAt(toks, k, p.today)
+	switch {
+	case n == 0:
+		return 0
+	case p.dateGiven:
+		p.doubts = append(p.doubts, fmt.Sprintf("%s looks like a date too; the form shows %s", text, p.shownDate().Human()))
+	default:
+		p.setDate(date, text, problem)
+		p.guess(coaching.FieldDate)
+		if problem == "" { // a problem says it already
+			p.doubts = append(p.doubts, fmt.Sprintf("I read %s as %s", text, date.Human()))
+		}
+	}
+	return n
+}
+
+// addNumericDate reads a date written with numbers at toks[k] ("11/20"),
+// returning 1 when it is written like one, 0 otherwise. Day and month come
 // in either order by country, so the date is only ever a guess, told to
 // the manager: set when one order alone makes a past date, left at today
-// when both do or neither does.
-func (p *parser) addNumericDate(t token) int {
+// when both do or neither does. A fraction of something ("1/2 of the
+// call") is no date, and only the first numeric date of a line is told:
+// a pasted table of them would otherwise fill the form's notice.
+func (p *parser) addNumericDate(toks []token, k int) int {
+	t := toks[k]
 	dates, ok := numericDate(t.bare, p.today)
+	if ok && !t.clipped() && k+1 < len(toks) && toks[k+1].word == "of" {
+		ok = false
+	}
 	switch {
 	case !ok:
 		return 0
+	case p.numericDoubt:
+		return 1
+	}
+	p.numericDoubt = true
+	switch {
 	case p.dateGiven:
 		p.doubts = append(p.doubts, fmt.Sprintf("%s looks like a date too; the form shows %s", t.bare, p.date.Human()))
 	case len(dates) == 1:

@@ -177,7 +177,9 @@ func TestAnUnreadDateIsAsked(t *testing.T) {
 }
 
 // A day with a month name is read in the header, as an ISO date is: it
-// says one day whatever the country, so the line stays clear.
+// says one day whatever the country, so the line stays clear. Where the
+// notes start, after a complete header, it may be their first words:
+// see TestAMonthDateWhereTheNotesStartIsAGuess.
 func TestMonthNamesAreDates(t *testing.T) {
 	for _, tt := range []struct {
 		line  string
@@ -185,11 +187,13 @@ func TestMonthNamesAreDates(t *testing.T) {
 		date  coaching.Date
 		notes string
 	}{
-		{"<@U1> 1:1 30m 20 nov pricing", wednesday, coaching.Date{Year: 2026, Month: 11, Day: 20}, "pricing"},
-		{"<@U1> 1:1 30m nov 20 pricing", wednesday, coaching.Date{Year: 2026, Month: 11, Day: 20}, "pricing"},
-		{"<@U1> 1:1 30m November 20th: pricing", wednesday, coaching.Date{Year: 2026, Month: 11, Day: 20}, "pricing"},
-		{"<@U1> 1:1 30m nov 20, 2026 pricing", wednesday, coaching.Date{Year: 2026, Month: 11, Day: 20}, "pricing"},
-		{"<@U1> 1:1 30m 28 dec pricing", coaching.Date{Year: 2027, Month: 1, Day: 3}, coaching.Date{Year: 2026, Month: 12, Day: 28}, "pricing"},
+		{"<@U1> 20 nov 1:1 30m pricing", wednesday, coaching.Date{Year: 2026, Month: 11, Day: 20}, "pricing"},
+		{"<@U1> 1:1 nov 20 30m pricing", wednesday, coaching.Date{Year: 2026, Month: 11, Day: 20}, "pricing"},
+		{"<@U1> November 20th: 1:1 30m: pricing", wednesday, coaching.Date{Year: 2026, Month: 11, Day: 20}, "pricing"},
+		{"<@U1> 1:1 on nov 20, 2026 30m pricing", wednesday, coaching.Date{Year: 2026, Month: 11, Day: 20}, "pricing"},
+		{"<@U1> 28 dec 1:1 30m pricing", coaching.Date{Year: 2027, Month: 1, Day: 3}, coaching.Date{Year: 2026, Month: 12, Day: 28}, "pricing"},
+		{"<@U1> 1:1 30m nov 20", wednesday, coaching.Date{Year: 2026, Month: 11, Day: 20}, ""},
+		{"<@U1> 1:1 30m on may 2.", wednesday, coaching.Date{Year: 2026, Month: 5, Day: 2}, ""},
 	} {
 		got := Parse(tt.line, tt.today)
 		if !got.Clear() || got.Draft.OccurredOn != tt.date || got.Draft.Notes != tt.notes {

@@ -1,0 +1,87 @@
+package quickcapture
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// A review found a month name and a number right after a complete header
+// read as the session's date and logged at once, the words gone from the
+// notes: "<@U1> 1:1 30m may 2 deals slip, follow up" logged a 1:1 on
+// 2 May with notes "deals slip, follow up". There the words as likely
+// start the notes, so the date is now a guess the form shows to check,
+// with a doubt saying what was made of it, and the notes keep the words.
+func TestAMonthDateWhereTheNotesStartIsAGuess(t *testing.T) {
+	yesterday := wednesday.AddDays(-1)
+	for _, tt := range []struct {
+		line  string
+		date  coaching.Date
+		notes string
+		doubt string
+	}{
+		{"<@U1> 1:1 30m may 2 deals slip, follow up", coaching.Date{Year: 2026, Month: 5, Day: 2},
+			"may 2 deals slip, follow up", "I read may 2 as Sat 2 May 2026"},
+		{"<@U1> 1:1 30m march 3 accounts forward", coaching.Date{Year: 2026, Month: 3, Day: 3},
+			"march 3 accounts forward", "I read march 3 as Tue 3 Mar 2026"},
+		{"<@U1> 1:1 30m dec 1 deadline for the QBR", coaching.Date{Year: 2025, Month: 12, Day: 1},
+			"dec 1 deadline for the QBR", "I read dec 1 as Mon 1 Dec 2025"},
+		{"<@U1> 1:1 30m 20 nov pricing", coaching.Date{Year: 2026, Month: 11, Day: 20},
+			"20 nov pricing", "I read 20 nov as Fri 20 Nov 2026"},
+		{"<@U1> 1:1 30m - nov 20, 2026 pricing", coaching.Date{Year: 2026, Month: 11, Day: 20},
+			"nov 20, 2026 pricing", "I read nov 20 2026 as Fri 20 Nov 2026"},
+		{"<@U1> 1:1 30m yesterday may 2 deals slip", yesterday,
+			"may 2 deals slip", "may 2 looks like a date too; the form shows Tue 24 Nov 2026"},
+	} {
+		got := Parse(tt.line, wednesday)
+		if got.Clear() || got.Draft.OccurredOn != tt.date || got.Draft.Notes != tt.notes || !slices.Equal(got.Doubts, []string{tt.doubt}) {
+			t.Errorf("Parse(%q): clear %v, on %s, notes %q, doubts %q; want unclear, on %s, notes %q, doubt %q",
+				tt.line, got.Clear(), got.Draft.OccurredOn, got.Draft.Notes, got.Doubts, tt.date, tt.notes, tt.doubt)
+		}
+		if got.Draft.OccurredOn != yesterday && !got.Guess(coaching.FieldDate) {
+			t.Errorf("Parse(%q): guessed %v, want the date", tt.line, got.Guessed)
+		}
+	}
+}
+
+// A review found ordinary notes taken for dates after a complete header,
+// opening the form for nothing: "2nd call", "1st pass", "1/2 of the
+// call", "50/50 split". And a line of 800 "3/4" gave 800 doubts.
+func TestOrdinaryNotesAreNoDate(t *testing.T) {
+	for _, line := range []string{
+		"<@U1> 1:1 30m 2nd call this week went well",
+		"<@U1> 1:1 30m 1st pass at pricing",
+		"<@U1> 1:1 30m 1/2 of the call on pricing",
+		"<@U1> 1:1 30m 50/50 split with the partner",
+		"<@U1> 1:1 30m 12/40 calls connected",
+		"<@U1> 1:1 30m 0/3 closed",
+	} {
+		if got := Parse(line, wednesday); !got.Clear() || len(got.Doubts) > 0 || got.Draft.OccurredOn != wednesday {
+			t.Errorf("Parse(%q): clear %v, doubts %q, on %s; want clear, today", line, got.Clear(), got.Doubts, got.Draft.OccurredOn)
+		}
+	}
+	// In a sentence too.
+	got := Parse("<@U1> 1:1 went over the 50/50 split and 1/2 of the deals for 45 min", wednesday)
+	if len(got.Doubts) > 0 || got.Draft.OccurredOn != wednesday || got.Draft.DurationMin != 45 {
+		t.Errorf("sentence: doubts %q, on %s, %d min; want none, today, 45", got.Doubts, got.Draft.OccurredOn, got.Draft.DurationMin)
+	}
+	// An ordinal after "the", or next to a month, is still a date.
+	if got := Parse("<@U1> 1:1 30m on the 2nd, pricing", wednesday); !slices.Equal(got.Doubts, []string{`I couldn't read the date "2nd": the form shows Wed 25 Nov 2026`}) {
+		t.Errorf("the 2nd: doubts %q", got.Doubts)
+	}
+	if got := Parse("<@U1> 2nd nov 1:1 30m pricing", wednesday); !got.Clear() || got.Draft.OccurredOn != (coaching.Date{Year: 2026, Month: 11, Day: 2}) {
+		t.Errorf("2nd nov: clear %v, on %s", got.Clear(), got.Draft.OccurredOn)
+	}
+	// At most one doubt for numeric dates, however many there are.
+	for _, line := range []string{
+		"<@U1> 1:1 " + strings.Repeat("3/4 ", 800),
+		"<@U1> 1:1 30m 3/4 " + strings.Repeat("3/4 ", 800),
+		"<@U1> 1:1 " + strings.Repeat("13/13 11/20 ", 400),
+	} {
+		if got := Parse(line, wednesday); len(got.Doubts) != 1 {
+			t.Errorf("Parse(%.30q…): %d doubts, want 1", line, len(got.Doubts))
+		}
+	}
+}
