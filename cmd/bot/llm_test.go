@@ -615,3 +615,38 @@ func TestTheBreakerProbesAfterItsCooldownOnTheBotsClock(t *testing.T) {
 			len(ai.Requests())-sent, f)
 	}
 }
+
+// A review found that with an LLM configured the form never said what
+// the rule parser made of the date ("I couldn't read the date "yday""),
+// nor which fields the model left as the parser guessed them: only the
+// form without an LLM did. The doubt stays while the model leaves the
+// date as it was; once the model reads the date, it is its reading.
+func TestAProseReadingStillSaysWhatWasGuessed(t *testing.T) {
+	ai := startOpenAI(t)
+	b := startBot(t, llmEnv(ai, false)...)
+	today := b.today("America/New_York")
+	line := "<@" + rep + "|sam> 1:1 30m yday pricing review"
+	reading := map[string]any{"reps": []string{rep}, "kind": "one_on_one", "role": nil, "duration_min": 30, "date": nil,
+		"skills": []string{}, "notes": "pricing review", "commitments": []string{}}
+
+	ai.Enqueue(fakeopenai.JSON(reading))
+	got := formFields(b.proseCapture(line).filled)
+	if !strings.Contains(got["notice"], "I couldn't read the date") || got["date"] != today {
+		t.Errorf("model left the date: notice %q, date %s; want the date doubt, today", got["notice"], got["date"])
+	}
+	ai.Enqueue(fakeopenai.Fail(500), fakeopenai.Fail(500))
+	if got := formFields(b.proseCapture(line).filled); !strings.Contains(got["notice"], "I couldn't read the date") {
+		t.Errorf("fallback: notice %q; want the date doubt", got["notice"])
+	}
+	ai.Enqueue(fakeopenai.JSON(with(reading, "date", addDays(t, today, -1))))
+	if got := formFields(b.proseCapture(line).filled); strings.Contains(got["notice"], "couldn't read the date") || got["date"] != addDays(t, today, -1) {
+		t.Errorf("model read the date: notice %q, date %s; want no doubt, yesterday", got["notice"], got["date"])
+	}
+	// The kind the parser took from "rode along" and the model left is
+	// still a guess to check; the role the model read is its own.
+	ai.Enqueue(fakeopenai.JSON(honestReading()))
+	if got := formFields(b.proseCapture(rodeAlong).filled); !strings.Contains(got["notice"], "the kind from your words") ||
+		strings.Contains(got["notice"], "your role from") {
+		t.Errorf("notice %q; want the kind named as taken from the words, not the role", got["notice"])
+	}
+}

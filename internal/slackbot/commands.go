@@ -277,9 +277,7 @@ func notUnderstood(res quickcapture.Result) string {
 	if g := guessedPart(res); g != "" {
 		parts = append(parts, g)
 	}
-	for _, d := range res.Doubts {
-		parts = append(parts, esc(d)+".")
-	}
+	parts = append(parts, doubtParts(res)...)
 	parts = append(parts, unreadParts(res)...)
 	if len(parts) == 0 {
 		return ""
@@ -302,6 +300,16 @@ func guessedPart(res quickcapture.Result) string {
 			coaching.FieldDuration: "how long", coaching.FieldRole: "your role"}[f])
 	}
 	return "I took " + andList(names) + " from your words: check them."
+}
+
+// doubtParts says what of a quick capture's date was guessed or could
+// not be read ("I couldn't read the date "yday""), each a sentence.
+func doubtParts(res quickcapture.Result) []string {
+	var parts []string
+	for _, d := range res.Doubts {
+		parts = append(parts, esc(d)+".")
+	}
+	return parts
 }
 
 // unreadParts says what of a quick capture was unusable as typed: people

@@ -99,10 +99,13 @@ func (b *Bot) readProse(ctx context.Context, cmd slashCommand, readBy time.Time,
 		b.log.Info("prose capture fell back to the rule parser's reading", "user_id", cmd.UserID, "reason", reason, "latency_ms", latency)
 		// The form shows the rule parser's reading: say what of it was
 		// only guessed from the sentence.
-		m.Notice = joinNotice(append([]string{noticeNoRead, guessedPart(res), missingNotice(d), missing}, unreadParts(res)...)...)
+		parts := append([]string{noticeNoRead, guessedPart(res)}, doubtParts(res)...)
+		m.Notice = joinNotice(append(append(parts, missingNotice(d), missing), unreadParts(res)...)...)
 	} else {
 		b.log.Info("prose capture filled in the form", "user_id", cmd.UserID, "fields", strings.Join(filled, ","), "latency_ms", latency)
-		m.Notice = joinNotice(append([]string{filledNotice(filled), missingNotice(d), missing}, unreadParts(res)...)...)
+		left := unfilled(res, filled)
+		parts := append([]string{filledNotice(filled), guessedPart(left)}, doubtParts(left)...)
+		m.Notice = joinNotice(append(append(parts, missingNotice(d), missing), unreadParts(res)...)...)
 	}
 	m = m.replacing(opened.Modal)
 	if _, err := b.updateView(ctx, m.view(), opened.Hash, opened.ID); err != nil {
@@ -160,6 +163,27 @@ func filledFields(rule, d coaching.Draft) []string {
 		}
 	}
 	return out
+}
+
+// unfilled is res without what the model's reading replaced: the
+// guesses the form still shows as the rule parser made them, to be
+// checked as they are without an LLM, and the doubts, all about the date,
+// unless the model read the date ("yday" is yesterday to it).
+func unfilled(res quickcapture.Result, filled []string) quickcapture.Result {
+	names := map[coaching.Field]string{coaching.FieldKind: "kind", coaching.FieldDate: "date",
+		coaching.FieldDuration: "duration", coaching.FieldRole: "your role"}
+	var guessed []coaching.Field
+	for _, f := range res.Guessed {
+		if !slices.Contains(filled, names[f]) {
+			guessed = append(guessed, f)
+		}
+	}
+	res.Guessed = guessed
+	res.RepsGuessed = res.RepsGuessed && !slices.Contains(filled, "who")
+	if slices.Contains(filled, "date") {
+		res.Doubts = nil
+	}
+	return res
 }
 
 func filledNotice(filled []string) string {
