@@ -114,7 +114,7 @@ func (p *parser) structural(toks []token, i int) int {
 	if p.addDate(toks[i]) {
 		return 1
 	}
-	if complete && monthDateStartsNotes(toks, i) {
+	if complete && monthDateStartsNotes(toks, i, p.today) {
 		// "may 2 deals slip", "dec 1 deadline for the QBR": where the
 		// notes would start, a month and a number as likely start them.
 		// checkNotesStart reads the date there as a guess to check.
@@ -256,8 +256,8 @@ func (p *parser) addMonthDate(toks []token, i int) int {
 // header those words are the notes, and the date may be their first
 // words. Alone at the end ("<@U1> 1:1 30m nov 20") it can only be the
 // date.
-func monthDateStartsNotes(toks []token, i int) bool {
-	_, n, _, _ := monthDateAt(toks, i, coaching.Date{Year: 2026, Month: 1, Day: 1}) // any day: only n is used
+func monthDateStartsNotes(toks []token, i int, today coaching.Date) bool {
+	_, n, _, _ := monthDateAt(toks, i, today)
 	if n == 0 {
 		return false
 	}
