@@ -79,7 +79,8 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 	}
 	if *dry {
 		defer st.Close()
-		return digestDryRun(ctx, e, digest.NewBuilder(newMetrics(st, cfg, e), nil, nil), st, week, *chartPath)
+		svc := coaching.NewService(coaching.Config{Store: st, DefaultTZ: cfg.TZ, Skills: cfg.Skills, Now: e.now})
+		return digestDryRun(ctx, e, digest.NewBuilder(newMetrics(st, cfg, e), nil, nil), st, svc, week, *chartPath)
 	}
 	st.Close()
 	// Before the week is claimed: a token Slack refuses would leave its
@@ -100,13 +101,19 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 	case run.AlreadyRan:
 		return digestRanBefore(ctx, e, a, week)
 	case run.BeforeTeams:
-		fmt.Fprintf(e.stdout, "%s ended before the roster named any team, and nobody logged coaching in it: no digest for it.\n", week)
+		fmt.Fprintln(e.stdout, beforeTeamsText(week)+".")
 		return nil
 	case !run.Queued:
 		fmt.Fprintf(e.stdout, "No manager has a team yet: no digest for %s.\n", week)
 		return nil
 	}
 	return deliverDigest(ctx, e, a, week, run.Keys, func() string { return " to " + to + ": " + describePosts(run.Digest.Posts) })
+}
+
+// beforeTeamsText is what the command says of a week that ended before
+// the roster named any team (coaching.DigestRun.BeforeTeams), dry run or not.
+func beforeTeamsText(week coaching.Week) string {
+	return fmt.Sprintf("%s ended before the roster named any team, and nobody logged coaching in it: no digest for it", week)
 }
 
 // digestRanBefore answers a run for a week already claimed: posted, still
@@ -167,14 +174,22 @@ func deliverDigest(ctx context.Context, e env, a *app, week coaching.Week, keys 
 
 // digestDryRun prints the digest as leaders would read it and writes its
 // chart to a file it names. It reads only.
-func digestDryRun(ctx context.Context, e env, b *digest.Builder, st dryRunStore, week coaching.Week, chartPath string) error {
-	// As the real command: with no team, no digest (rather than one it
-	// would never post).
+func digestDryRun(ctx context.Context, e env, b *digest.Builder, st dryRunStore, svc *coaching.Service, week coaching.Week, chartPath string) error {
+	// As the real command: with no team, or for a week that ended before
+	// the roster named any, no digest (rather than one it would never
+	// post), in its words and with its exit status.
 	if managers, err := st.NudgeManagers(ctx); err != nil || len(managers) == 0 {
 		if err == nil {
 			fmt.Fprintf(e.stdout, "No manager has a team yet: no digest for %s. Dry run: nothing posted.\n", week)
 		}
 		return err
+	}
+	switch before, err := svc.WeekBeforeTeams(ctx, week); {
+	case err != nil:
+		return fmt.Errorf("the digest of %s: %w", week, err)
+	case before:
+		fmt.Fprintf(e.stdout, "%s. Dry run: nothing posted.\n", beforeTeamsText(week))
+		return nil
 	}
 	d, err := b.Build(ctx, week, e.now())
 	if err != nil {

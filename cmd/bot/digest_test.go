@@ -365,3 +365,20 @@ func TestADigestDryRunWithNoTeamSaysSo(t *testing.T) {
 		t.Fatalf("digest --dry-run with no team: %v\n%s", err, out)
 	}
 }
+
+// Right after the first roster import, a dry run of the week before says
+// what the real command says of it, with its exit status, instead of
+// previewing a digest of zeros the real command would never post.
+func TestADigestDryRunOfTheWeekBeforeTheFirstImportSaysSo(t *testing.T) {
+	b := startBot(t)
+	b.importRoster(t)
+	week, _ := b.lastWeek()
+	real, realErr := b.cli("digest", "--channel", "C0LEADS")
+	out, err := b.cli("digest", "--dry-run", "--chart", filepath.Join(t.TempDir(), "chart.png"))
+	if (err == nil) != (realErr == nil) || !strings.Contains(real, week.String()+" ended before the roster named any team") {
+		t.Fatalf("the real command: %v\n%s\nthe dry run: %v\n%s", realErr, real, err, out)
+	}
+	if !strings.Contains(out, strings.TrimSuffix(real, ".\n")) || !strings.Contains(out, "Dry run: nothing posted") || strings.Contains(out, "Coaching digest") {
+		t.Fatalf("digest --dry-run of %s, before the roster (the real command said %q): %v\n%s", week, real, err, out)
+	}
+}

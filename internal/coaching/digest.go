@@ -171,6 +171,22 @@ func (s *Service) RunDigest(ctx context.Context, src DigestSource, week Week, ch
 	return run, nil
 }
 
+// WeekBeforeTeams reports whether week ended before the roster named any
+// of today's teams, with nobody coaching in it (beforeTeams): the week
+// RunDigest posts no digest of. A dry run and `/coach report` ask it too,
+// and say so rather than show that week as one in which nobody coached.
+// With no team at all it is false: that is said otherwise.
+func (s *Service) WeekBeforeTeams(ctx context.Context, week Week) (bool, error) {
+	managers, err := s.store.NudgeManagers(ctx)
+	if err != nil {
+		return false, fmt.Errorf("load the managers: %w", err)
+	}
+	if len(managers) == 0 {
+		return false, nil
+	}
+	return s.beforeTeams(ctx, managers, week)
+}
+
 // beforeTeams reports whether week ended, on the organisation's clock,
 // before Coachlog knew any of managers as one (the first roster import
 // that listed them) with no coaching logged by them in it: a first start
