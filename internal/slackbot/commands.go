@@ -796,7 +796,7 @@ func helpMessage() message {
 		"• `/coach prep @rep`: a private brief before your next session with one of your reps: your recent sessions with them, their open commitments and what they answered, and their coaching over the last 4 weeks.",
 		"• `/coach stats`: your numbers this week against the 4 weeks before (sessions, minutes, reps within your cadence, overdue, time by tier, ride-along roles, confirmations, ratings, commitments, consistency) and what stands out. A leader's are their organisation's.",
 		"• `/coach team`: your reps: when each was last coached, who is overdue, their tier and open commitments, each with *Log coaching*.",
-		"• `/coach report [@manager]` (leaders and admins): the digest of your part of the tree this week, or of a manager or leader below you.",
+		"• `/coach report [@manager] [last week | 2026-W47]` (leaders and admins): the digest of your part of the tree this week so far, or of a manager or leader below you; `last week` or an ISO week gives that week's.",
 		"• `/coach export [--from 2026-01-01] [--to 2026-03-31]` (admins): the sessions as a CSV file in your DM with Coachlog, one row per session and rep, without note text.",
 		"• Your App Home (Coachlog, then Home): your week against your cadence and who is overdue, your organisation for a leader, and the coaching you received.",
 		"• *Log coaching* on a message's ⋯ menu: log a session with that message as the notes.",

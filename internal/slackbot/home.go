@@ -244,7 +244,7 @@ func (h home) leaderBlocks() ([]slack.Block, []string) {
 	if m.MeanRating != nil {
 		head += fmt.Sprintf(" · rated %.1f of 5", *m.MeanRating)
 	}
-	blocks := []slack.Block{slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(head+". `/coach report` has the digest."), nil, nil)}
+	blocks := []slack.Block{slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(head+". `/coach report` has the digest of this week so far, `/coach report last week` the week before."), nil, nil)}
 	var managers []metrics.Figures
 	for _, f := range tree {
 		if f.ID != h.person.ID { // their own team is above

@@ -9,19 +9,33 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/metrics"
 )
 
-// report serves /coach report [@leader-or-manager]: the digest of a part
-// of the tree, this week so far, for leaders (themselves and anyone below
-// them) and admins (anyone; the whole organisation when they lead none),
-// answered privately. Who may ask about whom is the domain's rule.
+// reportUsage is what /coach report takes.
+const reportUsage = "Usage: `/coach report` for your part of the tree this week so far, `/coach report last week` (or a week such as `/coach report 2026-W47`) for a week gone, " +
+	"and `/coach report @someone` for a manager or leader below you, with a week after the name if you like."
+
+// report serves /coach report [@leader-or-manager] [last week | YYYY-Www]:
+// the digest of a part of the tree, this week so far or a week gone (the
+// digest's own week, on demand, once the Monday digest has moved on), for
+// leaders (themselves and anyone below them) and admins (anyone; the whole
+// organisation when they lead none), answered privately. Who may ask about
+// whom is the domain's rule, whatever the week.
 func (b *Bot) report(ctx context.Context, cmd slashCommand, args string) {
 	target := ""
-	if m := mentionRE.FindStringSubmatch(args); m != nil {
-		target = m[1]
-	} else if strings.TrimSpace(args) != "" {
-		b.respond(ctx, cmd.ResponseURL, textMessage("Usage: `/coach report` for your part of the tree, or `/coach report @someone` for a manager or leader below you."), false)
+	if m := mentionRE.FindStringSubmatchIndex(args); m != nil {
+		target = args[m[2]:m[3]]
+		args = args[:m[0]] + " " + args[m[1]:]
+	}
+	week, badWeek, ok := b.reportWeek(args)
+	if !ok {
+		text := reportUsage
+		if badWeek != "" {
+			text = badWeek + ". " + reportUsage
+		}
+		b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
 		return
 	}
 	root, err := b.svc.ReportScope(ctx, cmd.UserID, target, b.isAdmin(ctx, cmd.UserID))
@@ -29,14 +43,81 @@ func (b *Bot) report(ctx context.Context, cmd slashCommand, args string) {
 		b.answerError(ctx, cmd.ResponseURL, "report", err)
 		return
 	}
-	r, ok := b.figuresFor(ctx, cmd, b.thisWeek(), metrics.Options{Trend: true, Insights: true, Root: root})
+	now := b.thisWeek()
+	current := coaching.WeekOf(now.From)
+	per := now
+	switch {
+	case week == (coaching.Week{}):
+		week = current
+	case week.Monday().After(now.To):
+		b.respond(ctx, cmd.ResponseURL, textMessage(fmt.Sprintf("%s has not started yet (today is %s): a report covers this week so far or a week gone.", week, now.To.Human())), false)
+		return
+	case week != current:
+		per = metrics.WeekPeriod(week)
+	}
+	if week != current {
+		// As the digest: a week that ended before the roster named any
+		// team, with nobody coaching in it, is no week of zeros.
+		before, err := b.svc.WeekBeforeTeams(ctx, week)
+		if err != nil {
+			b.commandFailed(ctx, cmd, "report week", err, numbersUnread)
+			return
+		}
+		if before {
+			b.respond(ctx, cmd.ResponseURL, textMessage(fmt.Sprintf("%s ended before the roster named any team, and nobody logged coaching in it: "+
+				"no report of it, as there is no digest.", week)), false)
+			return
+		}
+	}
+	r, ok := b.figuresFor(ctx, cmd, per, metrics.Options{Trend: true, Insights: true, Root: root})
 	if !ok {
 		return
 	}
 	if root != cmd.UserID {
 		wordForOthers(r)
 	}
-	b.respond(ctx, cmd.ResponseURL, reportMessage(r, root), false)
+	b.respond(ctx, cmd.ResponseURL, reportMessage(r, root, reportWhen(week, current)), false)
+}
+
+// reportWeek reads the week a /coach report asks for, the mention taken
+// out: none (the zero Week: this week so far), "last week", or an ISO week
+// as `coachlog digest --week` reads it. bad is ParseWeek's word on a week
+// written wrong; ok is false for anything else.
+func (b *Bot) reportWeek(args string) (week coaching.Week, bad string, ok bool) {
+	words := strings.Fields(strings.ToLower(args))
+	switch {
+	case len(words) == 0:
+		return coaching.Week{}, "", true
+	case len(words) == 2 && words[0] == "last" && words[1] == "week":
+		return coaching.WeekOf(b.thisWeek().From.AddDays(-7)), "", true
+	case len(words) == 1 && isDigit(words[0][0]):
+		w, err := coaching.ParseWeek(strings.ToUpper(words[0]))
+		if err != nil {
+			return coaching.Week{}, err.Error(), false
+		}
+		return w, "", true
+	}
+	return coaching.Week{}, "", false
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// when is how a report names its week: in its title, and in what it says
+// when there is nothing to show.
+type when struct {
+	label  string // "this week, 2026-W48", "last week, 2026-W47", "2026-W45"
+	during string // "this week", "last week", "in 2026-W45"
+	ask    string // what to add after `/coach report @name` for the same week
+}
+
+func reportWhen(week, current coaching.Week) when {
+	switch {
+	case week == current:
+		return when{label: "this week, " + week.String(), during: "this week"}
+	case week == coaching.WeekOf(current.Monday().AddDays(-7)):
+		return when{label: "last week, " + week.String(), during: "last week", ask: " last week"}
+	}
+	return when{label: week.String(), during: "in " + week.String(), ask: " " + week.String()}
 }
 
 // wordForOthers words every finding of r for a reader other than the one
@@ -64,8 +145,8 @@ const reportLineText = 5000
 // whole organisation): its figures and insights, then one line per
 // manager and leader right below it, as many as one message holds, the
 // rest counted.
-func reportMessage(r *metrics.Report, root string) message {
-	title := "Coaching report: this week"
+func reportMessage(r *metrics.Report, root string, w when) message {
+	title := "Coaching report: " + w.label
 	var head *metrics.Figures
 	var scope string
 	lines := reportLines(r, root, root)
@@ -88,8 +169,8 @@ func reportMessage(r *metrics.Report, root string) message {
 			scope = fmt.Sprintf("The whole organisation, led by %s: %s", mention(head.ID), plural(len(head.ManagerIDs), "manager", "managers"))
 		}
 	case ok && len(f.ManagerIDs) == 0:
-		return textMessage(fmt.Sprintf("No figures for %s this week: there are no managers below %s in the roster yet. "+
-			"A report covers the managers below a leader, once the roster names them.", mention(root), mention(root)))
+		return textMessage(fmt.Sprintf("No figures for %s %s: there are no managers below %s in the roster yet. "+
+			"A report covers the managers below a leader, once the roster names them.", mention(root), w.during, mention(root)))
 	case ok:
 		head = &f
 		scope = fmt.Sprintf("%s's organisation, %s", mention(root), plural(len(f.ManagerIDs), "manager", "managers"))
@@ -100,7 +181,7 @@ func reportMessage(r *metrics.Report, root string) message {
 		}
 	}
 	if head == nil && root != "" {
-		text := fmt.Sprintf("No figures for %s this week: a report is about a manager's team or a leader's organisation, and the roster gives %s neither.", mention(root), mention(root))
+		text := fmt.Sprintf("No figures for %s %s: a report is about a manager's team or a leader's organisation, and the roster gives %s neither.", mention(root), w.during, mention(root))
 		return textMessage(text)
 	}
 	var blocks []slack.Block
@@ -112,7 +193,7 @@ func reportMessage(r *metrics.Report, root string) message {
 	if len(lines) > 0 {
 		blocks = append(blocks, slack.NewDividerBlock())
 		blocks = append(blocks, lineSections(lines, maxMessageBlocks-len(blocks), reportLineText, func(n int) string {
-			return fmt.Sprintf("…and %d more: `/coach report @name` shows one of them.", n)
+			return fmt.Sprintf("…and %d more: `/coach report @name%s` shows one of them.", n, w.ask)
 		})...)
 	}
 	return message{Text: title, Blocks: blocks}

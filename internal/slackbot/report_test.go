@@ -6,8 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/metrics"
 )
+
+// testWhen is the week of the reports rendered here: this week.
+var testWhen = reportWhen(coaching.Week{Year: 2026, Week: 48}, coaching.Week{Year: 2026, Week: 48})
 
 // A leader who also has a team of their own (a director coaching a rep or
 // two) is one line in the report of the leader above them: their tree's
@@ -23,7 +27,7 @@ func TestAReportListsALeaderWithATeamOnce(t *testing.T) {
 	max.LeaderID = "UDAN"
 	r := &metrics.Report{Period: week48, Leaders: []metrics.Figures{vic, dan}, Managers: []metrics.Figures{danTeam, max}}
 
-	text := blocksText(reportMessage(r, "UVIC").Blocks)
+	text := blocksText(reportMessage(r, "UVIC", testWhen).Blocks)
 	if n := strings.Count(text, "<@UDAN>"); n != 1 {
 		t.Errorf("Vic's report names Dan %d times, want once (his tree):\n%s", n, text)
 	}
@@ -31,7 +35,7 @@ func TestAReportListsALeaderWithATeamOnce(t *testing.T) {
 		t.Errorf("Vic's report lacks Dan's tree:\n%s", text)
 	}
 	// Dan's own report still shows his team, first.
-	if text := blocksText(reportMessage(r, "UDAN").Blocks); !strings.Contains(text, "*Own team:* <@UDAN>") || !strings.Contains(text, "• <@UMAX>") {
+	if text := blocksText(reportMessage(r, "UDAN", testWhen).Blocks); !strings.Contains(text, "*Own team:* <@UDAN>") || !strings.Contains(text, "• <@UMAX>") {
 		t.Errorf("Dan's report:\n%s", text)
 	}
 }
@@ -40,7 +44,7 @@ func TestAReportListsALeaderWithATeamOnce(t *testing.T) {
 // /coach stats tells them, not shown an organisation of zeros and dashes.
 func TestAReportOnALeaderOfNobodySaysWhatItNeeds(t *testing.T) {
 	r := &metrics.Report{Period: week48, Leaders: []metrics.Figures{{ID: "ULOU", Leader: true}}}
-	text := blocksText(reportMessage(r, "ULOU").Blocks) + reportMessage(r, "ULOU").Text
+	text := blocksText(reportMessage(r, "ULOU", testWhen).Blocks) + reportMessage(r, "ULOU", testWhen).Text
 	if strings.Contains(text, "*Sessions*") || !strings.Contains(text, "no managers below") {
 		t.Errorf("a report on a leader of nobody:\n%s", text)
 	}

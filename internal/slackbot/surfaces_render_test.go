@@ -85,10 +85,10 @@ func TestTheSurfacesMakeWhatSlackTakes(t *testing.T) {
 		"a leader's stats":                    statsMessage(org, org, person("UL0", coaching.PersonLeader), false),
 		"stats without a team":                statsMessage(&metrics.Report{}, &metrics.Report{}, person("UR0", coaching.PersonRep), false),
 		"a team of 500":                       teamMessage(manager.Managers[0], week48.To),
-		"a report on 2,000 managers":          reportMessage(org, "UL0"),
-		"a report on one manager":             reportMessage(org, "UM0001"),
-		"the whole organisation's report":     reportMessage(org, ""),
-		"a report on someone without figures": reportMessage(org, "UR0001"),
+		"a report on 2,000 managers":          reportMessage(org, "UL0", testWhen),
+		"a report on one manager":             reportMessage(org, "UM0001", testWhen),
+		"the whole organisation's report":     reportMessage(org, "", testWhen),
+		"a report on someone without figures": reportMessage(org, "UR0001", testWhen),
 	} {
 		t.Run(name, func(t *testing.T) { checkLimits(t, m) })
 	}
