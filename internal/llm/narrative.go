@@ -191,25 +191,19 @@ func checkNarrative(text string, lw LeaderWeek) (string, error) {
 		}
 	}
 	names := nameParts(lw.RepNames)
-	var kept []string
-	dropped := 0
-	for _, s := range sentences(text) {
-		ws := words(s)
-		bad := namesSomeone(s) || userIDRE.MatchString(s)
-		for _, w := range ws {
-			bad = bad || names[w]
+	kept := keepSentences(text, func(s string, ws []string) bool {
+		if identifies(s, ws, names) {
+			return false
 		}
 		for n, q := range quotes {
 			for _, sh := range shingles(ws, n) {
-				bad = bad || q[sh]
+				if q[sh] {
+					return false
+				}
 			}
 		}
-		if bad {
-			dropped++
-			continue
-		}
-		kept = append(kept, s)
-	}
+		return true
+	})
 	if len(kept) == 0 {
 		return "", &Failure{Reason: ReasonInvalid, Detail: "every sentence named someone or quoted a note"}
 	}

@@ -91,7 +91,9 @@ type PrepWriter struct {
 func (w *PrepWriter) Writes() bool { return w != nil && w.c != nil }
 
 // Brief writes the brief for in. With a model, a failure still returns the
-// plain list, with the error for the caller to log or ignore.
+// plain list, with the error for the caller to log or ignore. The model's
+// prose is checked, not trusted (checkPrep): sentences its input does not
+// support are dropped, and prose with nothing left is a failure.
 func (w *PrepWriter) Brief(ctx context.Context, in PrepInput) (Brief, error) {
 	b := Brief{List: PlainBrief(in)}
 	if w == nil || w.c == nil {
@@ -106,7 +108,13 @@ func (w *PrepWriter) Brief(ctx context.Context, in PrepInput) (Brief, error) {
 	if err != nil {
 		return b, err
 	}
-	b.Prose = textcut.CutTrimmed(strings.TrimSpace(reply.Text), prepProseLen)
+	prose, err := checkPrep(reply.Text, in)
+	if err != nil {
+		w.metrics.LLMFailure(FeaturePrep, ReasonInvalid)
+		w.log.Warn("prep brief prose rejected", "feature", FeaturePrep, "detail", err.(*Failure).Detail)
+		return b, err
+	}
+	b.Prose = prose
 	return b, nil
 }
 

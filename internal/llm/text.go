@@ -166,6 +166,35 @@ func appendSentence(out []string, s string) []string {
 	return out
 }
 
+// keepSentences returns the sentences of text, in order, that keep
+// accepts; keep gets each sentence with its words. It is how a model's
+// prose is checked sentence by sentence: a sentence that fails a check is
+// dropped, the rest stand.
+func keepSentences(text string, keep func(s string, ws []string) bool) []string {
+	var kept []string
+	for _, s := range sentences(text) {
+		if keep(s, words(s)) {
+			kept = append(kept, s)
+		}
+	}
+	return kept
+}
+
+// identifies reports whether the sentence s, of words ws, identifies
+// someone: a mention, an email address, a Slack user id, or a word of
+// names (from nameParts).
+func identifies(s string, ws []string, names map[string]bool) bool {
+	if namesSomeone(s) || userIDRE.MatchString(s) {
+		return true
+	}
+	for _, w := range ws {
+		if names[w] {
+			return true
+		}
+	}
+	return false
+}
+
 // shingles returns every run of n words in ws, joined by spaces.
 func shingles(ws []string, n int) []string {
 	var out []string

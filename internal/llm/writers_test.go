@@ -151,3 +151,35 @@ func TestNarrativeFailureKeepsTheOthers(t *testing.T) {
 		t.Errorf("narratives %v, %v; want only the third leader's, and the errors", got, err)
 	}
 }
+
+// TestPrepBriefKeepsOnlySupportedSentences: the model's brief is checked
+// sentence by sentence against its input, as the digest's narrative is.
+func TestPrepBriefKeepsOnlySupportedSentences(t *testing.T) {
+	srv := startFake(t)
+	r := newRig(t, config(srv, true), srv, Options{})
+	srv.Enqueue(fakeopenai.Text("Pricing keeps slipping for Samantha, who stayed calm. " +
+		"Sam is on a performance plan and missed quota by 40%; he rated your coaching 1/5. " +
+		"Ria says you never listen. Email him at sam@acme.test <@U0REPTWO>. " +
+		"Her score was 4 out of 5. See https://acme.test/plan. Her review is due in 7 days.\n" +
+		"Ask how the follow-up deck made 10 days ago is going."))
+	b, err := r.Prep.Brief(context.Background(), prepInput())
+	want := "Pricing keeps slipping for Samantha, who stayed calm. Ask how the follow-up deck made 10 days ago is going."
+	if err != nil || b.Prose != want {
+		t.Errorf("brief prose %q, %v\nwant %q", b.Prose, err, want)
+	}
+	for _, answer := range []string{
+		"{\"error\": null} ```json\n{}\n``` <!channel>",
+		"```\nPricing keeps slipping.\n```",
+		"Ria says you never listen. He rated you 1/5.",
+		"   ",
+	} {
+		srv.Enqueue(fakeopenai.Text(answer))
+		b, err := r.Prep.Brief(context.Background(), prepInput())
+		if err == nil || b.Prose != "" || b.List != PlainBrief(prepInput()) {
+			t.Errorf("answer %q: brief %+v, %v; want the plain list and an error", answer, b, err)
+		}
+	}
+	if !strings.Contains(r.metrics.String(), "prep") {
+		t.Errorf("rejections not counted: %s", r.metrics)
+	}
+}
