@@ -15,8 +15,11 @@ import (
 // and notes trimmed to the manager's words about the session. What the
 // rule parser only guessed, from words anywhere in a sentence or from an
 // ambiguous date (rule.Guessed), the model's reading of the whole
-// sentence replaces when it has one: "didn't lead, mostly watched" is
-// better read by it than by words spotted.
+// sentence replaces when it has one: "rode along mon for 45 min" may be
+// read better by it than by words spotted. The role is the exception: a
+// role the rule parser read from the words ("mostly watched", participant)
+// names what the manager wrote, and a model's different one ("lead") has
+// no support there, so the rule parser's stands, still marked to check.
 func Merge(rule quickcapture.Result, x Extraction) coaching.Draft {
 	d := rule.Draft
 	if (len(d.RepIDs) == 0 || rule.RepsGuessed) && len(x.RepIDs) > 0 {
@@ -25,7 +28,7 @@ func Merge(rule quickcapture.Result, x Extraction) coaching.Draft {
 	if x.Kind != "" && (d.Kind == "" || rule.Guess(coaching.FieldKind)) {
 		d.Kind = x.Kind
 	}
-	if x.Role != "" && (d.Role == "" || rule.Guess(coaching.FieldRole)) {
+	if x.Role != "" && d.Role == "" {
 		d.Role = x.Role
 	}
 	if d.Kind != coaching.KindRideAlong && d.Kind != "" {

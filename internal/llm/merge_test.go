@@ -32,9 +32,10 @@ func TestMerge(t *testing.T) {
 			coaching.Draft{RepIDs: []string{"U1"}, Kind: coaching.KindOneOnOne, DurationMin: 50,
 				OccurredOn: yesterday.AddDays(-1), Skills: []string{"closing"}, Notes: "trimmed", Commitments: []string{"call back"}},
 		},
-		{ // what the rule parser guessed from the sentence, the model's reading replaces
+		{ // what the rule parser guessed from the sentence, the model's reading replaces,
+			// but for the role the words said ("mostly watched": participant)
 			"rode along with <@U1|sam> mon for 45 min, mostly watched", full,
-			coaching.Draft{RepIDs: []string{"U2"}, Kind: coaching.KindRideAlong, Role: coaching.RoleObserver, DurationMin: 50,
+			coaching.Draft{RepIDs: []string{"U2"}, Kind: coaching.KindRideAlong, Role: coaching.RoleParticipant, DurationMin: 50,
 				OccurredOn: yesterday.AddDays(-1), Skills: []string{"closing"}, Notes: "trimmed", Commitments: []string{"call back"}},
 		},
 		{ // and keeps where the model read nothing

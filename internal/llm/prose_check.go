@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/quickcapture"
 )
 
 // answer is the model's JSON, before checking. Every field may be missing
@@ -30,7 +31,8 @@ func invalid(detail string) *Failure { return &Failure{Reason: ReasonInvalid, De
 // readAnswer parses the model's JSON and checks every field against in and
 // the users the text mentions. Any field outside the allowed values
 // rejects the whole answer; notes and commitments not drawn from the
-// manager's words are dropped.
+// manager's words are dropped, and so is a duration when the words have no
+// number or duration word (quickcapture.MentionsDuration).
 func readAnswer(text string, in ProseInput, mentions []string) (Extraction, error) {
 	var a answer
 	if err := json.Unmarshal([]byte(unfence(text)), &a); err != nil {
@@ -66,7 +68,11 @@ func readAnswer(text string, in ProseInput, mentions []string) (Extraction, erro
 		if d != math.Trunc(d) || d < 1 || d > coaching.MaxDurationMin {
 			return Extraction{}, invalid("duration is not 1 to 480 whole minutes")
 		}
-		x.DurationMin = int(d)
+		// A duration the words give no hint of (no number, no "hour")
+		// is the model's invention: dropped, the form asks how long.
+		if quickcapture.MentionsDuration(in.Text) {
+			x.DurationMin = int(d)
+		}
 	}
 	if a.Date != nil && strings.TrimSpace(*a.Date) != "" {
 		d, err := coaching.ParseDate(strings.TrimSpace(*a.Date))
@@ -148,4 +154,33 @@ func token(p *string) string {
 		return ""
 	}
 	return strings.NewReplacer("-", "_", " ", "_").Replace(v)
+}
+
+// SkillsNamed reports whether every skill of ids (configured skill ids)
+// has a word of its label or id in text, as written or inflected
+// ("negotiated" for Negotiation: the first four letters of a word of four
+// or more). The model may read "asked better questions" as Discovery,
+// which is a reading the manager is asked to check, not what they wrote.
+func SkillsNamed(text string, ids []string, skills []coaching.Skill) bool {
+	stems := map[string]bool{}
+	for _, w := range words(text) {
+		if utf8.RuneCountInString(w) >= 4 {
+			stems[string([]rune(w)[:4])] = true
+		}
+	}
+	for _, id := range ids {
+		named := false
+		for _, s := range skills {
+			if s.ID != id {
+				continue
+			}
+			for _, w := range append(words(s.Label), words(strings.ReplaceAll(s.ID, "_", " "))...) {
+				named = named || (utf8.RuneCountInString(w) >= 4 && stems[string([]rune(w)[:4])])
+			}
+		}
+		if !named {
+			return false
+		}
+	}
+	return true
 }

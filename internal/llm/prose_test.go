@@ -29,7 +29,7 @@ func proseInput(text string) ProseInput {
 // honest is what a good model reads from rodeAlong.
 func honest() map[string]any {
 	return map[string]any{
-		"reps": []string{"U1"}, "kind": "ride_along", "role": "observer", "duration_min": 45,
+		"reps": []string{"U1"}, "kind": "ride_along", "role": "participant", "duration_min": 45,
 		"date": "2026-11-23", "skills": []string{"discovery", "negotiation"},
 		"notes":       "He nailed discovery but rushed pricing.",
 		"commitments": []string{"Send the recap to Acme by Friday"},
@@ -59,7 +59,7 @@ func TestProseInTheRightFieldsOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := coaching.Draft{
-		RepIDs: []string{"U1"}, Kind: coaching.KindRideAlong, Role: coaching.RoleObserver, DurationMin: 45,
+		RepIDs: []string{"U1"}, Kind: coaching.KindRideAlong, Role: coaching.RoleParticipant, DurationMin: 45,
 		OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 23}, Skills: []string{"discovery", "negotiation"},
 		Notes: "He nailed discovery but rushed pricing.", Commitments: []string{"Send the recap to Acme by Friday"},
 	}
@@ -310,5 +310,54 @@ func TestTheCallersDeadlineBoundsTheReading(t *testing.T) {
 	}
 	if n := len(srv.Requests()); n != 1 {
 		t.Errorf("%d requests: no retry once the caller gave up", n)
+	}
+}
+
+// TestProseFieldsNeedSupportInTheWords: a model's duration needs a number
+// or a duration word in the note, and a role the rule parser read from the
+// words is not replaced by the model's different one.
+func TestProseFieldsNeedSupportInTheWords(t *testing.T) {
+	srv := startFake(t)
+	r := newRig(t, config(srv, true), srv, Options{})
+	const noNumber = "rode along with <@U1|sam> on the Acme demo, I mostly watched, he nailed discovery but rushed pricing"
+	srv.Enqueue(fakeopenai.JSON(with(with(honest(), "duration_min", 90), "role", "lead")))
+	rule := quickcapture.Parse(noNumber, tuesday)
+	if rule.Draft.Role != coaching.RoleParticipant || rule.Draft.DurationMin != 0 {
+		t.Fatalf("the rule parser read %+v: the test needs a read role and no duration", rule.Draft)
+	}
+	got, err := r.Prose.Draft(context.Background(), proseInput(noNumber), rule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.DurationMin != 0 || got.Role != coaching.RoleParticipant {
+		t.Errorf("duration %d, role %q; want none (the note says no number) and participant (the note's words)", got.DurationMin, got.Role)
+	}
+	if got.Kind != coaching.KindRideAlong || !reflect.DeepEqual(got.Skills, []string{"discovery", "negotiation"}) {
+		t.Errorf("the supported fields were lost: %+v", got)
+	}
+
+	srv.Enqueue(fakeopenai.JSON(with(honest(), "duration_min", 50)))
+	got, err = r.Prose.Draft(context.Background(), proseInput(rodeAlong), quickcapture.Parse(rodeAlong, tuesday))
+	if err != nil || got.DurationMin != 50 {
+		t.Errorf("a note with a number: duration %d, %v; want the model's 50", got.DurationMin, err)
+	}
+}
+
+func TestSkillsNamed(t *testing.T) {
+	skills := coaching.DefaultSkills()
+	for _, tt := range []struct {
+		text string
+		ids  []string
+		want bool
+	}{
+		{rodeAlong, []string{"discovery"}, true},
+		{rodeAlong, []string{"discovery", "negotiation"}, false},
+		{"we negotiated hard", []string{"negotiation"}, true},
+		{rodeAlong, nil, true},
+		{rodeAlong, []string{"closing"}, false},
+	} {
+		if got := SkillsNamed(tt.text, tt.ids, skills); got != tt.want {
+			t.Errorf("SkillsNamed(%q, %v) = %v, want %v", tt.text, tt.ids, got, tt.want)
+		}
 	}
 }

@@ -115,3 +115,40 @@ func isHourUnit(u string) bool {
 	}
 	return false
 }
+
+// durationWords are the words, besides a number, that a text saying how
+// long something took has: units and the words of proseDurations.
+var durationWords = map[string]bool{
+	"m": true, "min": true, "mins": true, "minute": true, "minutes": true,
+	"h": true, "hr": true, "hrs": true, "hour": true, "hours": true,
+	"half": true, "quarter": true, "one": true, "two": true, "three": true,
+}
+
+// MentionsDuration reports whether text, as Slack sent it, could say how
+// long something took: it has a number (outside Slack's <…> markup, whose
+// user ids hold digits) or a duration word ("hour", "min", "half"). The
+// LLM's reading of a duration needs this much support in the words: a
+// model may read "a quick chat" as 15 minutes, which the manager never
+// said.
+func MentionsDuration(text string) bool {
+	var b strings.Builder
+	depth := 0
+	for _, r := range text {
+		switch {
+		case r == '<':
+			depth++
+		case r == '>' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(b.String()), func(r rune) bool {
+		return !('a' <= r && r <= 'z') && !('0' <= r && r <= '9')
+	}) {
+		if durationWords[w] || strings.ContainsAny(w, "0123456789") {
+			return true
+		}
+	}
+	return false
+}

@@ -81,3 +81,20 @@ func TestDurationsOutOfRange(t *testing.T) {
 		}
 	}
 }
+
+func TestMentionsDuration(t *testing.T) {
+	for text, want := range map[string]bool{
+		"rode along with <@U0REP2|sam>, great call":          false,
+		"quick chat with <@U123>, she did well &amp; closed": false,
+		"rode along with <@U1|sam> for 45":                   true,
+		"an hour with <@U1>":                                 true,
+		"half an hour on discovery":                          true,
+		"did 2 calls":                                        true,
+		"1:1 went long":                                      true,
+		"Thirty-ish MINUTES":                                 true,
+	} {
+		if got := MentionsDuration(text); got != want {
+			t.Errorf("MentionsDuration(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
