@@ -81,6 +81,14 @@ func (b *Bot) readProse(ctx context.Context, cmd slashCommand, readBy time.Time,
 	}
 	rule := opened.Modal.Draft
 	filled := filledFields(rule, d)
+	// Focus skills are the model's reading, not checked against the words
+	// as the other fields are: when the note names none of them, they are
+	// kept but not claimed to be from the note.
+	var guessed []string
+	if slices.Contains(filled, "focus skills") && !llm.SkillsNamed(text, d.Skills, b.svc.Skills()) {
+		filled = slices.DeleteFunc(filled, func(f string) bool { return f == "focus skills" })
+		guessed = append(guessed, "focus skills")
+	}
 	latency := time.Since(start).Milliseconds()
 	m := opened.Modal
 	m.Draft = d
@@ -102,9 +110,10 @@ func (b *Bot) readProse(ctx context.Context, cmd slashCommand, readBy time.Time,
 		parts := append([]string{noticeNoRead, guessedPart(res)}, doubtParts(res)...)
 		m.Notice = joinNotice(append(append(parts, missingNotice(d), missing), unreadParts(res)...)...)
 	} else {
-		b.log.Info("prose capture filled in the form", "user_id", cmd.UserID, "fields", strings.Join(filled, ","), "latency_ms", latency)
+		b.log.Info("prose capture filled in the form", "user_id", cmd.UserID, "fields", strings.Join(filled, ","),
+			"guessed", strings.Join(guessed, ","), "latency_ms", latency)
 		left := unfilled(res, filled)
-		parts := append([]string{filledNotice(filled), guessedPart(left)}, doubtParts(left)...)
+		parts := append([]string{filledNotice(filled, guessed), guessedPart(left)}, doubtParts(left)...)
 		m.Notice = joinNotice(append(append(parts, missingNotice(d), missing), unreadParts(res)...)...)
 	}
 	m = m.replacing(opened.Modal)
@@ -186,11 +195,22 @@ func unfilled(res quickcapture.Result, filled []string) quickcapture.Result {
 	return res
 }
 
-func filledNotice(filled []string) string {
-	if len(filled) == 0 {
+// filledNotice names the fields filled in from the note, and those the
+// model guessed (filled in, but the note's words do not say them).
+func filledNotice(filled, guessed []string) string {
+	var notice string
+	switch {
+	case len(filled) > 0:
+		notice = ":sparkles: Filled in from your note: " + strings.Join(filled, ", ") + "."
+	case len(guessed) > 0:
+		notice = ":sparkles:"
+	default:
 		return ":mag: I read your note and found nothing more to fill in."
 	}
-	return ":sparkles: Filled in from your note: " + strings.Join(filled, ", ") + ". Check it all before you log it."
+	if len(guessed) > 0 {
+		notice += " Guessed, your note doesn't say: " + strings.Join(guessed, ", ") + "."
+	}
+	return notice + " Check it all before you log it."
 }
 
 // missingNotice says which required fields are still empty.

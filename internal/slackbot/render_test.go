@@ -162,7 +162,7 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 				Missing:    []coaching.Field{coaching.FieldReps, coaching.FieldKind, coaching.FieldDuration, coaching.FieldRole},
 				Unresolved: []string{strings.Repeat("@who", 500)}, Problems: []string{strings.Repeat("<&>", 2000)}}), Meta: meta}.view(),
 		"a form filled in from prose": logModal{Draft: full, Today: day, Skills: skills, Meta: meta,
-			Notice: joinNotice(filledNotice(filledFields(coaching.Draft{}, full)), missingNotice(coaching.Draft{Kind: coaching.KindRideAlong}))}.view(),
+			Notice: joinNotice(filledNotice(filledFields(coaching.Draft{}, full), nil), missingNotice(coaching.Draft{Kind: coaching.KindRideAlong}))}.view(),
 		"a form filling in": logModal{Today: day, Skills: skills, Meta: meta, Notice: noticeFilling}.view(),
 		"a capture naming 60 reps, each with a commitment": logModal{Draft: tooMany.Draft, Today: day, Skills: skills, Open: manyOpen,
 			Notice: notUnderstood(tooMany)}.view(),
