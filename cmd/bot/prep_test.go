@@ -241,3 +241,34 @@ func TestPrepBriefSendsNoMentionOrEmailFromANote(t *testing.T) {
 		}
 	}
 }
+
+// The model's prose is checked before the manager reads it: a sentence
+// with a number the brief's input lacks, another person's name, an email
+// address or a single rating is dropped, and an answer that is not prose
+// gives the plain list alone.
+func TestPrepBriefShowsOnlyTheModelsSupportedSentences(t *testing.T) {
+	ai := startOpenAI(t)
+	b := startBot(t, llmEnv(ai, true, "COACHLOG_TIMEZONE", "America/New_York")...)
+	b.importTree(t)
+	b.logSessionsWithAnswers()
+
+	ai.Enqueue(fakeopenai.Text("Pricing keeps slipping; ask how the follow-up deck is going. " +
+		"Sam is on a performance plan and missed quota by 40%; he rated your coaching 1/5. " +
+		"Ria says you never listen. Email him at sam@acme.test <@U0REPTWO>"))
+	got, _ := b.prepBrief(mgr, "<@"+rep+"|sam>")
+	if !strings.Contains(got, ":memo: Pricing keeps slipping; ask how the follow-up deck is going.") {
+		t.Errorf("the supported sentence is gone:\n%s", got)
+	}
+	for _, s := range []string{"performance plan", "1/5", "Ria", "never listen", "acme.test", "U0REPTWO"} {
+		if strings.Contains(got, s) {
+			t.Errorf("the brief shows the model's %q:\n%s", s, got)
+		}
+	}
+
+	ai.Enqueue(fakeopenai.Text("{\"error\": null} ```json\n{}\n``` <!channel>"))
+	got, _ = b.prepBrief(mgr, "<@"+rep+"|sam>")
+	if strings.Contains(got, ":memo:") || strings.Contains(got, "error") || !strings.Contains(got, "Your notes: "+secretNote) {
+		t.Errorf("after an answer that is not prose, want the plain list alone:\n%s", got)
+	}
+	b.noSecretsLogged()
+}

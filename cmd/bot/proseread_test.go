@@ -42,7 +42,7 @@ func TestAProseCaptureFillsTheFormInTimeWhileCommitmentsAreLocked(t *testing.T) 
 		t.Fatal(err)
 	}
 	got := formFields(filled)
-	if got["kind"] != "ride_along" || got["role"] != "observer" || got["reps"] != rep+","+rep2 {
+	if got["kind"] != "ride_along" || got["skills"] != "discovery,negotiation" || got["reps"] != rep+","+rep2 {
 		t.Errorf("the form was not filled in with the model's reading: %v", got)
 	}
 	if !strings.Contains(got["notice"], "could not read every rep's open commitments") {
