@@ -123,8 +123,8 @@ func TestDisplayNamesAreEscapedInMrkdwn(t *testing.T) {
 	}
 }
 
-// The "what changed" line names the reps with mentions Slack renders, not
-// with escaped ids.
+// The "what changed" line names the reps taken off and added (not every
+// rep, before and after) with mentions Slack renders, not with escaped ids.
 func TestChangeNoteMentionsTheReps(t *testing.T) {
 	b := startBot(t)
 	ctx := ctxT(t)
@@ -141,7 +141,7 @@ func TestChangeNoteMentionsTheReps(t *testing.T) {
 	if _, ack := b.submit(b.openedView(in), values([]string{rep, other}, "team_meeting", b.today("America/New_York"), "30", "")); len(ack) != 0 {
 		t.Fatalf("edit ack = %s", ack)
 	}
-	want := "reps <@" + rep + ">, <@" + rep2 + "> → <@" + rep + ">, <@" + other + ">"
+	want := "took <@" + rep2 + "> off and added <@" + other + ">"
 	eventually(t, "the DM to say which reps changed", func() bool {
 		m, _ := b.fake.Message(dm.Channel, dm.TS)
 		return strings.Contains(blocksText(m.Blocks), want)

@@ -24,7 +24,7 @@ func Changes(old Session, d Draft) ChangeSet {
 	}
 	oldReps := old.ActiveRepIDs()
 	if !sameSet(oldReps, d.RepIDs) {
-		add(FieldReps, true, "reps %s → %s", mentions(oldReps), mentions(d.RepIDs))
+		add(FieldReps, true, "%s", repsChange(oldReps, d.RepIDs))
 	}
 	if old.Kind != d.Kind {
 		add(FieldKind, true, "kind %s → %s", old.Kind.Label(), d.Kind.Label())
@@ -91,6 +91,31 @@ func (cs ChangeSet) Describe() string {
 		parts[i] = c.Text
 	}
 	return strings.Join(parts, "; ")
+}
+
+// repsChange says who an edit took off the session and who it added,
+// rather than every rep before and after: in a team meeting of a dozen,
+// the one name that changed was lost among those that did not.
+func repsChange(old, cur []string) string {
+	var gone, added []string
+	for _, id := range old {
+		if !slices.Contains(cur, id) {
+			gone = append(gone, id)
+		}
+	}
+	for _, id := range cur {
+		if !slices.Contains(old, id) {
+			added = append(added, id)
+		}
+	}
+	var parts []string
+	if len(gone) > 0 {
+		parts = append(parts, "took "+mentions(gone)+" off")
+	}
+	if len(added) > 0 {
+		parts = append(parts, "added "+mentions(added))
+	}
+	return strings.Join(parts, " and ")
 }
 
 func roleText(r Role) string {
