@@ -311,8 +311,9 @@ func reminderDue(now time.Time, loc *time.Location, nudgeHour int) bool {
 	return started && now.In(loc).Hour() < reminderUntil
 }
 
-// RunReminders reminds, once, each rep whose session has been pending for
-// three days, in the thread of their DM, during their working day.
+// RunReminders reminds, once per asking, each rep whose session has been
+// pending for three days since they were asked (logged, or asked again by
+// an edit), in the thread of their DM, during their working day.
 func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions) (int, error) {
 	pending, err := s.store.PendingReps(ctx, now.Add(-ReminderAfter))
 	if err != nil {
@@ -328,19 +329,26 @@ func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions)
 			n++
 			continue
 		}
-		job := ReminderKey(p.SessionID, p.Rep.ID)
+		job := ReminderKey(p.SessionID, p.Rep.ID, p.Ask)
 		queued := false // set in the write, counted after it: a store may run a write again
 		err := s.store.Update(ctx, func(tx Tx) error {
+			queued = false
+			sess, err := tx.Session(ctx, p.SessionID)
+			if err != nil {
+				return err
+			}
+			// Asked again since the list was read: that asking is not
+			// three days old, and marking the rep reminded now would
+			// spend its reminder.
+			if r, ok := sess.Rep(p.Rep.ID); !ok || r.Ask != p.Ask {
+				return nil
+			}
 			claimed, err := tx.ClaimJob(ctx, job, "", "", now)
 			queued = err == nil && claimed
 			if err != nil || !claimed {
 				return err
 			}
-			if err := tx.MarkReminded(ctx, p.SessionID, p.Rep.ID, now); err != nil {
-				return err
-			}
-			sess, err := tx.Session(ctx, p.SessionID)
-			if err != nil {
+			if err := tx.MarkReminded(ctx, p.SessionID, p.Rep.ID, p.Ask, now); err != nil {
 				return err
 			}
 			payload, err := json.Marshal(Reminder{Version: sess.Version})
@@ -368,13 +376,24 @@ func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions)
 // to update.
 // The outbox settles the rest: a reminder still queued is updated once
 // posted, and one withheld because the rep answered first stays unsent.
-func reminderFollows(ctx context.Context, tx Reader, sessionID int64, repID string) ([]Message, error) {
-	key := ReminderKey(sessionID, repID)
-	queued, err := tx.JobRan(ctx, key, "")
-	if err != nil || !queued {
-		return nil, err
+//
+// A rep asked again may have a reminder of each asking in the DM's thread:
+// each says where the rep stands now, so every one queued follows, not
+// only the latest asking's (that of an earlier asking would go on asking
+// for an answer given since). r is the rep's record after the change.
+func reminderFollows(ctx context.Context, tx Reader, sessionID int64, r SessionRep) ([]Message, error) {
+	var out []Message
+	for ask := 0; ask <= r.Ask; ask++ {
+		key := ReminderKey(sessionID, r.RepID, ask)
+		queued, err := tx.JobRan(ctx, key, "")
+		if err != nil {
+			return nil, err
+		}
+		if queued {
+			out = append(out, Message{Kind: MsgRepReminder, Op: OpUpdate, Key: key, To: r.RepID, SessionID: sessionID, RepID: r.RepID})
+		}
 	}
-	return []Message{{Kind: MsgRepReminder, Op: OpUpdate, Key: key, To: repID, SessionID: sessionID, RepID: repID}}, nil
+	return out, nil
 }
 
 // SetAway marks someone away through a date (zero clears it). Anyone may

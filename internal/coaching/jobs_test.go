@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -494,7 +495,7 @@ func TestAnAnswerUpdatesTheReminderQueued(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		for key, want := range map[string]int{coaching.ReminderKey(reminded.ID, "UA"): 1, coaching.ReminderKey(fresh.ID, "UB"): 0} {
+		for key, want := range map[string]int{coaching.ReminderKey(reminded.ID, "UA", 0): 1, coaching.ReminderKey(fresh.ID, "UB", 0): 0} {
 			if got, err := st.PendingUpdates(ctx, key); err != nil || len(got) != want {
 				t.Errorf("updates of %s queued = %v, %v; want %d", key, got, err, want)
 			}
@@ -542,9 +543,102 @@ func TestAManagersChangeUpdatesTheReminderWhenItSaysOtherwise(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got, err := st.PendingUpdates(ctx, coaching.ReminderKey(s.ID, "UA")); err != nil || len(got) != tt.want {
+			if got, err := st.PendingUpdates(ctx, coaching.ReminderKey(s.ID, "UA", 0)); err != nil || len(got) != tt.want {
 				t.Errorf("updates of the reminder queued = %v, %v; want %d", got, err, tt.want)
 			}
+		})
+	}
+}
+
+// A rep asked again by an edit (a dispute answered, or a change of
+// substance while they had not answered) gets one reminder of that
+// asking too, three days after it rather than after the first log; it
+// was one reminder per session and rep, and a rep asked again after a
+// dispute was never reminded. The first asking's reminder keeps its key
+// from before askings were counted (claimed then, it is not sent again
+// after an upgrade), and an answer updates every reminder in the thread.
+func TestARepAskedAgainIsRemindedAgain(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		reask func(t *testing.T, svc *coaching.Service, s coaching.Session, d coaching.Draft) coaching.Draft
+	}{
+		{"after a dispute", func(t *testing.T, svc *coaching.Service, s coaching.Session, d coaching.Draft) coaching.Draft {
+			a := coaching.RepAction{ActorID: "UA", SessionID: s.ID, RepID: "UA", Version: s.Version}
+			if _, err := svc.Dispute(context.Background(), a, "we never talked pricing"); err != nil {
+				t.Fatal(err)
+			}
+			d.Notes = "no pricing after all"
+			return d
+		}},
+		{"still pending, on a change of substance", func(_ *testing.T, _ *coaching.Service, _ coaching.Session, d coaching.Draft) coaching.Draft {
+			d.DurationMin = 45
+			return d
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			sqlitetest.Each(t, func(t *testing.T, db string) {
+				ctx := context.Background()
+				svc, st, clk := newServiceOn(t, db)
+				clk.t = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC) // a Monday
+				org(t, st, clk)
+				d := coaching.Draft{RepIDs: []string{"UA"}, Kind: coaching.KindOneOnOne, OccurredOn: day("2026-11-30"), DurationMin: 30}
+				s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM", Draft: d, Key: "k"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				o := coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14}
+				remind := func(at time.Time, want int) {
+					t.Helper()
+					clk.t = at
+					if n, err := svc.RunReminders(ctx, at, o); err != nil || n != want {
+						t.Fatalf("reminders at %v = %d, %v; want %d", at, n, err, want)
+					}
+				}
+				remind(time.Date(2026, 12, 3, 10, 5, 0, 0, time.UTC), 1) // Thursday: three days after the log
+
+				clk.t = time.Date(2026, 12, 4, 11, 0, 0, 0, time.UTC) // Friday
+				s, err = svc.Session(ctx, s.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				d = tt.reask(t, svc, s, d)
+				s, err = svc.Session(ctx, s.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s, err = svc.EditSession(ctx, coaching.EditRequest{ActorID: "UM", SessionID: s.ID, Version: s.Version, Draft: d, Key: "edit"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r, _ := s.Rep("UA"); r.Status != coaching.StatusPending || r.Ask != 1 {
+					t.Fatalf("after the edit UA is %+v; want pending, at the second asking", r)
+				}
+				remind(time.Date(2026, 12, 4, 15, 5, 0, 0, time.UTC), 0)  // hours after the re-ask
+				remind(time.Date(2026, 12, 7, 10, 5, 0, 0, time.UTC), 0)  // Monday, 71 hours after it
+				remind(time.Date(2026, 12, 7, 11, 5, 0, 0, time.UTC), 1)  // three days after it
+				remind(time.Date(2026, 12, 7, 11, 10, 0, 0, time.UTC), 0) // once
+				remind(time.Date(2026, 12, 10, 11, 5, 0, 0, time.UTC), 0)
+
+				first := "reminder:" + strconv.FormatInt(s.ID, 10) + ":UA"
+				if got := coaching.ReminderKey(s.ID, "UA", 0); got != first {
+					t.Errorf("the first asking's reminder key = %q; want %q, as before askings were counted", got, first)
+				}
+				for ask := range 2 {
+					if ran, err := st.JobRan(ctx, coaching.ReminderKey(s.ID, "UA", ask), ""); err != nil || !ran {
+						t.Errorf("reminder of asking %d queued = %v, %v; want true", ask, ran, err)
+					}
+				}
+				a := coaching.RepAction{ActorID: "UA", SessionID: s.ID, RepID: "UA", Version: s.Version}
+				if _, err := svc.Confirm(ctx, a); err != nil {
+					t.Fatal(err)
+				}
+				for ask := range 2 {
+					key := coaching.ReminderKey(s.ID, "UA", ask)
+					if got, err := st.PendingUpdates(ctx, key); err != nil || len(got) == 0 {
+						t.Errorf("updates of %s after the answer = %v, %v; want one", key, got, err)
+					}
+				}
+			})
 		})
 	}
 }

@@ -184,7 +184,7 @@ func (s *Service) repUpdate(ctx context.Context, a RepAction, action string, ext
 		}
 		msgs := []Message{a.dmUpdate(sess.ID)}
 		if out.Reps[i].Status != was { // an answer, not a rating or a comment
-			follow, err := reminderFollows(ctx, tx, sess.ID, a.RepID)
+			follow, err := reminderFollows(ctx, tx, sess.ID, out.Reps[i])
 			if err != nil {
 				return err
 			}

@@ -287,7 +287,7 @@ func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, ac
 		// A reminder says which session it is (kind and date) and where
 		// the rep stands: it follows a change of either, and nothing else.
 		if existed && !(was.Removed && r.Removed) && (renamed || was.Status != r.Status || was.Removed != r.Removed) {
-			follow, err := reminderFollows(ctx, tx, sess.ID, r.RepID)
+			follow, err := reminderFollows(ctx, tx, sess.ID, r)
 			if err != nil {
 				return Session{}, err
 			}
@@ -312,7 +312,8 @@ func disputedStaying(s Session, repIDs []string) []string {
 // marked removed (their DM is withdrawn), new ones start pending, on a
 // change of substance everyone is asked again, and a rep who disputed is
 // asked again whatever changed. summary describes the changes of substance;
-// all, every change, for a rep who disputed.
+// all, every change, for a rep who disputed. A rep asked again counts one
+// more asking (Ask), which gets its own reminder.
 func editReps(old []SessionRep, repIDs []string, substance bool, summary, all string) []SessionRep {
 	var out []SessionRep
 	for _, r := range old {
@@ -326,9 +327,9 @@ func editReps(old []SessionRep, repIDs []string, substance bool, summary, all st
 			if all == "" {
 				all = "looked at again, nothing changed"
 			}
-			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: all}
+			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: all, Ask: r.Ask + 1}
 		case r.Removed || substance:
-			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: summary}
+			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: summary, Ask: r.Ask + 1}
 		}
 		out = append(out, r)
 	}
@@ -420,7 +421,7 @@ func (s *Service) UndoSession(ctx context.Context, actorID string, id int64) (Se
 		var msgs []Message
 		for _, r := range out.Reps {
 			if !r.Removed {
-				follow, err := reminderFollows(ctx, tx, id, r.RepID)
+				follow, err := reminderFollows(ctx, tx, id, r)
 				if err != nil {
 					return err
 				}

@@ -92,7 +92,9 @@ type Tx interface {
 	// SetCadence sets a manager's cadence in days (0: the default).
 	SetCadence(ctx context.Context, id string, days int) error
 	// MarkReminded records that a rep was reminded of a pending session.
-	MarkReminded(ctx context.Context, sessionID int64, repID string, at time.Time) error
+	// ask is the asking reminded of (SessionRep.Ask): a rep asked again
+	// since keeps the new asking's reminder.
+	MarkReminded(ctx context.Context, sessionID int64, repID string, ask int, at time.Time) error
 	// InsertCommand stores an accepted command, setting its ID; false when
 	// a command with its key is stored already (ID is then that one's).
 	InsertCommand(ctx context.Context, c *Command) (bool, error)
@@ -132,7 +134,9 @@ type Store interface {
 	// or after from: one a manager, in their order.
 	Teams(ctx context.Context, managers []Person, from Date) ([]Team, error)
 	// PendingReps lists (session, rep) pairs pending since before cutoff,
-	// not reminded yet, on sessions still live.
+	// not reminded yet of their latest asking, on sessions still live.
+	// An edit that asks a rep again (a new SessionRep.Ask) makes them
+	// pending since then, and not reminded.
 	PendingReps(ctx context.Context, cutoff time.Time) ([]PendingRep, error)
 }
 
@@ -140,7 +144,8 @@ type Store interface {
 type PendingRep struct {
 	SessionID int64
 	Rep       Person
-	Since     time.Time
+	Since     time.Time // when the rep was asked: logged, or asked again
+	Ask       int       // which asking it is (SessionRep.Ask)
 }
 
 // AuditEntry is one line of the audit trail.
@@ -269,10 +274,17 @@ func RepDMKey(sessionID int64, repID string) string {
 	return "rep_dm:" + itoa(sessionID) + ":" + repID
 }
 
-// ReminderKey names the one reminder a rep gets about a session: the job
-// that queued it, and the message posted, for its updates.
-func ReminderKey(sessionID int64, repID string) string {
-	return "reminder:" + itoa(sessionID) + ":" + repID
+// ReminderKey names the one reminder a rep gets each time they are asked
+// about a session (ask is SessionRep.Ask): the job that queued it, and
+// the message posted, for its updates. The first asking keeps the key it
+// had before askings were counted, so that a reminder claimed under it
+// before an upgrade is not sent again, and its updates still find it.
+func ReminderKey(sessionID int64, repID string, ask int) string {
+	k := "reminder:" + itoa(sessionID) + ":" + repID
+	if ask > 0 {
+		k += ":" + itoa(int64(ask))
+	}
+	return k
 }
 
 // DisputeKey names the DM a manager gets when a rep disputes a session.

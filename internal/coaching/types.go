@@ -351,6 +351,10 @@ type SessionRep struct {
 	DisputeReason string
 	ChangeNote    string // what the last edit of substance changed, shown in the rep's DM
 	Removed       bool   // taken off the session by an edit; their DM is withdrawn
+	// Ask counts the times an edit asked the rep again (0: the first
+	// asking, when the session was logged). Each asking gets its own
+	// reminder (ReminderKey), three days after it.
+	Ask int
 }
 
 // Commitment is one thing a rep committed to in a session.

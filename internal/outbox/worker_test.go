@@ -217,7 +217,7 @@ func TestAnUpdateOfAFailedPostIsDroppedQuietly(t *testing.T) {
 func TestAFailedReminderIsOneFailureOfItsKind(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		w, st, s, clk := setupOn(t, db, nil, &outbox.Error{Class: outbox.Permanent, Err: errors.New("msg_too_long")})
-		key := coaching.ReminderKey(1, "U1")
+		key := coaching.ReminderKey(1, "U1", 0)
 		reminder := coaching.Message{Kind: coaching.MsgRepReminder, Op: coaching.OpPost, Key: key, To: "U1", ThreadKey: "k1"}
 		start := clk.Now()
 		enqueue(t, st, post("k1", "U1"), reminder)

@@ -43,7 +43,7 @@ func TestAReminderGoesOnlyWhileItsQuestionStands(t *testing.T) {
 			if tt.undone {
 				s.DeletedAt = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 			}
-			m := coaching.Message{Kind: coaching.MsgRepReminder, Op: coaching.OpPost, Key: coaching.ReminderKey(7, "UR"),
+			m := coaching.Message{Kind: coaching.MsgRepReminder, Op: coaching.OpPost, Key: coaching.ReminderKey(7, "UR", 0),
 				To: "UR", SessionID: 7, RepID: "UR", Payload: tt.payload}
 			if got := reminderStands(s, m, tt.prior); got != tt.want {
 				t.Errorf("reminderStands = %v, want %v", got, tt.want)

@@ -57,9 +57,13 @@ func (t *tx) SetCadence(ctx context.Context, id string, days int) error {
 	return t.setPersonField(ctx, `UPDATE people SET cadence_days = ?, updated_at = ? WHERE id = ?`, id, days)
 }
 
-// MarkReminded records a reminder sent for a pending session.
-func (t *tx) MarkReminded(ctx context.Context, sessionID int64, repID string, at time.Time) error {
-	_, err := t.q.ExecContext(ctx, `UPDATE session_reps SET reminded_at = ? WHERE session_id = ? AND rep_id = ?`, ms(at), sessionID, repID)
+// MarkReminded records a reminder sent for a pending session, at the
+// asking ask: should an edit have asked the rep again meanwhile (on
+// PostgreSQL the update waits for the edit's row and reads it again), the
+// new asking keeps its reminder.
+func (t *tx) MarkReminded(ctx context.Context, sessionID int64, repID string, ask int, at time.Time) error {
+	_, err := t.q.ExecContext(ctx, `UPDATE session_reps SET reminded_at = ? WHERE session_id = ? AND rep_id = ? AND ask = ?`,
+		ms(at), sessionID, repID, ask)
 	if err != nil {
 		return fmt.Errorf("mark reminded %d %s: %w", sessionID, repID, err)
 	}
@@ -181,10 +185,11 @@ func (r reader) teamSessions(ctx context.Context, want map[string]*coaching.Team
 	return rows.Err()
 }
 
-// PendingReps lists reps pending since before cutoff and not yet reminded.
+// PendingReps lists reps pending since before cutoff and not yet reminded
+// of their latest asking (an edit asking again resets both: UpdateSession).
 func (r reader) PendingReps(ctx context.Context, cutoff time.Time) (_ []coaching.PendingRep, err error) {
 	defer gaveUp(&err)
-	rows, err := r.q.QueryContext(ctx, `SELECT sr.session_id, sr.rep_id, sr.status_at FROM session_reps sr
+	rows, err := r.q.QueryContext(ctx, `SELECT sr.session_id, sr.rep_id, sr.status_at, sr.ask FROM session_reps sr
 		WHERE sr.status = 'pending' AND sr.live = 1 AND sr.reminded_at = 0 AND sr.status_at < ?
 		ORDER BY sr.status_at`, ms(cutoff))
 	if err != nil {
@@ -194,11 +199,12 @@ func (r reader) PendingReps(ctx context.Context, cutoff time.Time) (_ []coaching
 		id    int64
 		rep   string
 		since int64
+		ask   int
 	}
 	var found []row
 	for rows.Next() {
 		var x row
-		if err := rows.Scan(&x.id, &x.rep, &x.since); err != nil {
+		if err := rows.Scan(&x.id, &x.rep, &x.since, &x.ask); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("list pending reps: %w", err)
 		}
@@ -214,7 +220,7 @@ func (r reader) PendingReps(ctx context.Context, cutoff time.Time) (_ []coaching
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, coaching.PendingRep{SessionID: x.id, Rep: p, Since: fromMS(x.since)})
+		out = append(out, coaching.PendingRep{SessionID: x.id, Rep: p, Since: fromMS(x.since), Ask: x.ask})
 	}
 	return out, nil
 }

@@ -169,12 +169,12 @@ func (r reader) Session(ctx context.Context, id int64) (_ coaching.Session, err 
 
 // repCols are a session rep's columns, from session_reps as sr, in the
 // order scanRep reads them.
-const repCols = `sr.rep_id, sr.status, sr.rating, sr.comment, sr.dispute_reason, sr.change_note, sr.removed`
+const repCols = `sr.rep_id, sr.status, sr.rating, sr.comment, sr.dispute_reason, sr.change_note, sr.removed, sr.ask`
 
 // scanRep reads a row that selects lead's columns and then repCols.
 func scanRep(rows *sql.Rows, lead ...any) (coaching.SessionRep, error) {
 	var sr coaching.SessionRep
-	err := rows.Scan(append(lead, &sr.RepID, &sr.Status, &sr.Rating, &sr.Comment, &sr.DisputeReason, &sr.ChangeNote, &sr.Removed)...)
+	err := rows.Scan(append(lead, &sr.RepID, &sr.Status, &sr.Rating, &sr.Comment, &sr.DisputeReason, &sr.ChangeNote, &sr.Removed, &sr.Ask)...)
 	return sr, err
 }
 

@@ -109,17 +109,22 @@ func (t *tx) putReps(ctx context.Context, s coaching.Session, fresh bool) error 
 	for i, r := range s.Reps {
 		cur := touched[nOld+i]
 		live, minutes := cur.live, cur.minutes
+		// A rep asked again (a new ask) is pending from now and not yet
+		// reminded of this asking: its three days start now, whatever
+		// their status was.
 		_, err := t.q.ExecContext(ctx, `INSERT INTO session_reps (session_id, rep_id, status, rating, comment,
-			dispute_reason, change_note, removed, status_at, position, occurred_on, live, minutes)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			dispute_reason, change_note, removed, status_at, position, occurred_on, live, minutes, ask)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (session_id, rep_id) DO UPDATE SET
-				status_at = CASE WHEN session_reps.status <> excluded.status THEN excluded.status_at ELSE session_reps.status_at END,
+				status_at = CASE WHEN session_reps.status <> excluded.status OR session_reps.ask <> excluded.ask
+					THEN excluded.status_at ELSE session_reps.status_at END,
+				reminded_at = CASE WHEN session_reps.ask <> excluded.ask THEN 0 ELSE session_reps.reminded_at END,
 				status = excluded.status, rating = excluded.rating, comment = excluded.comment,
 				dispute_reason = excluded.dispute_reason, change_note = excluded.change_note,
 				removed = excluded.removed, position = excluded.position,
-				occurred_on = excluded.occurred_on, live = excluded.live, minutes = excluded.minutes`,
+				occurred_on = excluded.occurred_on, live = excluded.live, minutes = excluded.minutes, ask = excluded.ask`,
 			s.ID, r.RepID, r.Status, r.Rating, r.Comment, r.DisputeReason, r.ChangeNote, b2i(r.Removed), now, i,
-			s.OccurredOn.String(), b2i(live), minutes)
+			s.OccurredOn.String(), b2i(live), minutes, r.Ask)
 		if err != nil {
 			return fmt.Errorf("store rep %s of session %d: %w", r.RepID, s.ID, err)
 		}
