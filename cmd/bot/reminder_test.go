@@ -207,3 +207,44 @@ func outboxCount(t *testing.T, path, where string) int {
 	}
 	return n
 }
+
+// Sam, asked again once the manager fixed the session he marked not
+// accurate, gets a reminder of that asking three days after it, in the
+// DM's thread under the first; it was one reminder per session and rep,
+// and he was never reminded again. His answer then updates both.
+func TestARepAskedAgainAfterADisputeIsRemindedAgain(t *testing.T) {
+	b, clk := startForReminder(t)
+	dm := b.logPending()
+	b.remindAt(clk, reminderDue)
+	first := b.reminder(dm)
+	b.dispute(dm, "We never talked pricing")
+	b.waitMessage(mgr, "session_edit")
+	v := values([]string{rep}, "one_on_one", midweekDay, "30", "")
+	v["notes"] = map[string]any{"notes": fakeslack.TextValue("Fixed: no pricing")}
+	b.editLatest(v)
+	eventually(t, "Sam asked again", func() bool { return b.export()[0].Status == "pending" })
+
+	b.remindAt(clk, reminderDue.Add(3*24*time.Hour+time.Hour)) // Thursday, 12:00 in Paris
+	var second fakeslack.Message
+	eventually(t, "a second reminder in the DM's thread", func() bool {
+		for _, m := range b.fake.Messages(dm.Channel) {
+			if m.ThreadTS == dm.TS && m.TS != dm.TS && m.TS != first.TS {
+				second = m
+			}
+		}
+		return second.TS != ""
+	})
+	mustContain(t, "the second reminder", second.Text, "still waiting for your answer")
+
+	b.confirmUpdates(rep, dm)
+	for _, r := range []fakeslack.Message{first, second} {
+		eventually(t, "the reminder to say Sam answered", func() bool {
+			m, _ := b.fake.Message(r.Channel, r.TS)
+			return strings.Contains(m.Text, "Answered: you confirmed")
+		})
+	}
+	b.stop()
+	if n := outboxCount(t, b.db, "status = 'failed'"); n != 0 {
+		t.Errorf("%d outbox messages failed", n)
+	}
+}
