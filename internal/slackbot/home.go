@@ -371,8 +371,26 @@ func (h home) receivedHead(pending, toRate int) string {
 	} else {
 		head = fmt.Sprintf("*Coaching you received*: %s, %d%s waiting for your answer. Confirm each here or in your DM.", sessions, pending, ofThem)
 	}
+	// A session the rep marked not accurate waits on their manager, not on
+	// them: "all answered" alone reads as if nothing came of it.
+	if n := h.disputed(); n > 0 {
+		head += fmt.Sprintf(" %s you marked not accurate %s for your manager to fix; you will be asked again once they have.",
+			plural(n, "session", "sessions"), map[bool]string{true: "waits", false: "wait"}[n == 1])
+	}
 	if h.receivedMore {
 		head += " Older ones are not counted here: any of them still waiting is in your DMs with Coachlog."
 	}
 	return head
+}
+
+// disputed counts the sessions received that the rep marked not accurate
+// and their manager has not changed since.
+func (h home) disputed() int {
+	n := 0
+	for _, s := range h.received {
+		if r, ok := s.Rep(h.person.ID); ok && r.Status == coaching.StatusDisputed {
+			n++
+		}
+	}
+	return n
 }

@@ -202,6 +202,8 @@ func TestARepsHomeSaysWhenItCountsOnlyTheLatest(t *testing.T) {
 		{"all answered and rated", rated(receivedSessions(1)), false, "1 session, all answered: nothing waits for you.", "Older"},
 		{"all answered, one to rate", receivedSessions(1), false, "1 session, all answered.", "nothing waits"},
 		{"some waiting", receivedSessions(3), false, "3 sessions, 2 waiting for your answer.", "Older"},
+		{"one disputed", disputed(rated(answered(receivedSessions(2)))), false,
+			"2 sessions, all answered: nothing waits for you. 1 session you marked not accurate waits for your manager to fix; you will be asked again once they have.", "Older"},
 		{"older ones", receivedSessions(homeReceived), true,
 			"your 20 latest sessions, 19 of them waiting for your answer. Confirm each here or in your DM. Older ones are not counted here: any of them still waiting is in your DMs with Coachlog.", "20 sessions,"},
 		{"older ones, the latest answered", rated(answered(receivedSessions(homeReceived))), true,
@@ -251,4 +253,15 @@ func countStatus(ss []coaching.Session, repID string) (pending, toRate int) {
 		}
 	}
 	return pending, toRate
+}
+
+// disputed marks the first session's rep (UR00) as having said it was not
+// accurate.
+func disputed(ss []coaching.Session) []coaching.Session {
+	for i := range ss[0].Reps {
+		if ss[0].Reps[i].RepID == "UR00" {
+			ss[0].Reps[i].Status, ss[0].Reps[i].Rating = coaching.StatusDisputed, 0
+		}
+	}
+	return ss
 }
