@@ -170,12 +170,27 @@ type EditRequest struct {
 // of the notes alone or a save with nothing changed: the manager has
 // looked at it, and the rep must not stay stuck on "not accurate".
 func (s *Service) EditSession(ctx context.Context, req EditRequest) (Session, error) {
+	e, err := s.Edit(ctx, req)
+	return e.Session, err
+}
+
+// Edited is an edit saved: the session as it is now and what the edit
+// changed, for the manager's word that it is saved. Changes is empty for
+// a save that changed nothing, and for a retry of one saved before.
+type Edited struct {
+	Session Session
+	Changes ChangeSet
+}
+
+// Edit is EditSession, saying what the edit changed.
+func (s *Service) Edit(ctx context.Context, req EditRequest) (Edited, error) {
 	// As in LogSession: a retry finds its edit before validation, which
 	// could refuse it now; a first delivery saves the read, and the
 	// transaction finds a duplicate anyway.
 	if req.Redelivery {
 		if id, seen, err := s.store.SubmissionSession(ctx, req.Key); err != nil || seen {
-			return s.sessionOrErr(ctx, id, err)
+			sess, err := s.sessionOrErr(ctx, id, err)
+			return Edited{Session: sess}, err
 		}
 	}
 	d := normalise(req.Draft)
@@ -183,13 +198,14 @@ func (s *Service) EditSession(ctx context.Context, req EditRequest) (Session, er
 	// keeps is not judged against today again (kept).
 	was, err := s.editable(ctx, s.store, req.ActorID, req.SessionID)
 	if err != nil {
-		return Session{}, fmt.Errorf("edit session %d: %w", req.SessionID, err)
+		return Edited{}, fmt.Errorf("edit session %d: %w", req.SessionID, err)
 	}
 	stored, err := s.validate(ctx, d, keptOf(was), req.ActorID)
 	if err != nil {
-		return Session{}, err
+		return Edited{}, err
 	}
 	var out Session
+	var changes ChangeSet
 	dup := false
 	err = s.store.Update(ctx, func(tx Tx) error {
 		// The same form saved meanwhile (a retry racing its first
@@ -209,25 +225,32 @@ func (s *Service) EditSession(ctx context.Context, req EditRequest) (Session, er
 		if old.Version != req.Version || (!req.SavedAt.IsZero() && !old.UpdatedAt.Equal(req.SavedAt)) {
 			return Errorf(EStale, "This session changed since you opened the form. Close it and edit again.")
 		}
+		changes = Changes(old, d)
 		out, err = s.applyEdit(ctx, tx, old, d, req.ActorID, stored)
 		if err != nil {
 			return err
 		}
 		if req.ResponseURL != "" {
+			// The receipt says what changed, not "Logged" as if new.
+			payload, err := json.Marshal(Receipt{Edited: true, Changes: changes.Describe()})
+			if err != nil {
+				return fmt.Errorf("receipt payload: %w", err)
+			}
 			if err := tx.Enqueue(ctx, Message{Kind: MsgCaptureReply, Op: OpRespond, SessionID: old.ID, To: req.ActorID,
-				ResponseURL: req.ResponseURL, ResponseAt: req.ResponseAt, Replace: true}); err != nil {
+				ResponseURL: req.ResponseURL, ResponseAt: req.ResponseAt, Replace: true, Payload: payload}); err != nil {
 				return err
 			}
 		}
 		return tx.MarkSubmission(ctx, req.Key, old.ID, s.now())
 	})
 	if err != nil {
-		return Session{}, fmt.Errorf("edit session %d: %w", req.SessionID, err)
+		return Edited{}, fmt.Errorf("edit session %d: %w", req.SessionID, err)
 	}
 	if dup {
-		return s.sessionOrErr(ctx, out.ID, nil)
+		sess, err := s.sessionOrErr(ctx, out.ID, nil)
+		return Edited{Session: sess}, err
 	}
-	return out, nil
+	return Edited{Session: out, Changes: changes}, nil
 }
 
 // editable loads a session its manager may change.

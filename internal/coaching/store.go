@@ -232,11 +232,20 @@ func (m Message) Fallback() (Message, bool) {
 	case m.Kind == MsgRepDM && m.Key != "":
 		return Message{Kind: MsgRepDM, Op: OpUpdate, Key: m.Key, To: m.To, SessionID: m.SessionID, RepID: m.RepID}, true
 	case m.Kind == MsgCaptureReply && m.To != "":
-		return Message{Kind: MsgCaptureReply, Op: OpPost, To: m.To, SessionID: m.SessionID}, true
+		return Message{Kind: MsgCaptureReply, Op: OpPost, To: m.To, SessionID: m.SessionID, Payload: m.Payload}, true
 	case m.Kind == MsgReply && m.To != "":
 		return Message{Kind: MsgReply, Op: OpPost, To: m.To, Payload: m.Payload}, true
 	}
 	return Message{}, false
+}
+
+// Receipt is the payload of a MsgCaptureReply queued by an edit: the
+// receipt then says what the edit changed (ChangeSet.Describe; "" for
+// nothing) rather than that the session was logged. A receipt of a new
+// session has no payload.
+type Receipt struct {
+	Edited  bool   `json:"edited"`
+	Changes string `json:"changes,omitempty"`
 }
 
 // Reply is the text of a MsgReply, decided when it is queued.
