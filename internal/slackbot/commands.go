@@ -553,6 +553,9 @@ type historyView struct {
 	// list (mrkdwn), above the open ones.
 	notice string
 	undo   string // the value of an Undo of that close (closeMenu's option); "" for none
+	// top says what became of a session just edited or undone from this
+	// list (mrkdwn), above everything.
+	top string
 }
 
 // Room the sessions below a leader take in their history of a rep: two
@@ -573,6 +576,9 @@ func historyMessage(h historyView) message {
 		title = "Your recent coaching with " + mention(h.repID)
 	}
 	var blocks []slack.Block
+	if h.top != "" {
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(h.top), nil, nil))
+	}
 	if !h.leader || len(h.own) > 0 {
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn("*"+title+"*"), nil, nil))
 	}
@@ -621,7 +627,7 @@ func ownBlocks(own []coaching.Session, repID string, text int) []slack.Block {
 	var blocks []slack.Block
 	used := 0
 	for i, s := range own {
-		val := fmt.Sprintf("%d:%s", s.ID, fromHistory)
+		val := historyValue(s.ID, repID)
 		line := shortSummary(s, repID) + roleSuffix(s) + " · " + statusBadge(s)
 		if n := openCount(s); n > 0 {
 			line += " · " + plural(n, "open commitment", "open commitments")

@@ -95,6 +95,10 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 		msg = disputeNotice(s, m.RepID)
 	case coaching.MsgCaptureReply:
 		msg = receipt(s)
+		var r coaching.Receipt
+		if len(m.Payload) > 0 && json.Unmarshal(m.Payload, &r) == nil && r.Edited {
+			msg = editedReceipt(s, r.Changes)
+		}
 	case coaching.MsgRepReminder:
 		if m.Op == coaching.OpPost {
 			if !reminderStands(s, m, prior) {

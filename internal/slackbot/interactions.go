@@ -387,10 +387,23 @@ func whyUnread(ctx context.Context, err error) string {
 	return ""
 }
 
+// parseSessionValue reads an Edit or Undo button's value, "<id>:<from>"
+// or, from a history of one rep, "<id>:h:<rep>" (historyValue).
 func parseSessionValue(v string) (int64, string) {
-	idText, from, _ := strings.Cut(v, ":")
-	id, _ := strconv.ParseInt(idText, 10, 64)
+	id, from, _ := parseSessionValueRep(v)
 	return id, from
+}
+
+// parseSessionValueRep is parseSessionValue with the rep whose history
+// the button is in ("" for any other).
+func parseSessionValueRep(v string) (id int64, from, repID string) {
+	idText, from, _ := strings.Cut(v, ":")
+	from, repID, _ = strings.Cut(from, ":")
+	id, _ = strconv.ParseInt(idText, 10, 64)
+	if !userIDRE.MatchString(repID) {
+		repID = ""
+	}
+	return id, from, repID
 }
 
 // openEditModal opens a session, prefilled, for the manager who logged it.
@@ -399,7 +412,7 @@ func parseSessionValue(v string) (int64, string) {
 // without the session, whose version the edit is checked against; the
 // manager is then told to click again, and nothing was changed.
 func (b *Bot) openEditModal(ctx context.Context, in interaction, act action, readBy time.Time) {
-	id, from := parseSessionValue(act.Value)
+	id, from, histRep := parseSessionValueRep(act.Value)
 	pre, cancel := context.WithDeadline(ctx, readBy)
 	defer cancel()
 	s, err := b.svc.SessionForManager(pre, in.User.ID, id)
@@ -413,8 +426,18 @@ func (b *Bot) openEditModal(ctx context.Context, in interaction, act action, rea
 		return
 	}
 	meta := modalMeta{SessionID: s.ID, Version: s.Version, SavedAt: s.UpdatedAt.UnixMilli(), FromHome: from == fromHome}
-	if from == fromReceipt {
+	switch from {
+	case fromReceipt:
 		meta = meta.withResponse(in.ResponseURL, b.svc.Now()) // to refresh the receipt after saving
+	case fromHistory: // an ephemeral list, shown again after saving, with what changed
+		meta = meta.withResponse(in.ResponseURL, b.svc.Now())
+		meta.Back, meta.RepID = fromHistory, histRep
+	case fromDispute:
+		// The DM saying why is left as it is, the reason in it; the
+		// edit is told in its thread.
+		if in.Container.Type == "message" && in.Container.ChannelID != "" && in.Container.MessageTS != "" {
+			meta.Back, meta.Channel, meta.TS = fromDispute, in.Container.ChannelID, in.Container.MessageTS
+		}
 	}
 	// No today: the date picker starts on the session's date, which every
 	// session has (coaching.ValidateDraft refuses a draft without one), so
@@ -442,7 +465,7 @@ func draftOf(s coaching.Session) coaching.Draft {
 }
 
 func (b *Bot) undo(ctx context.Context, a *acker, in interaction, act action) {
-	id, from := parseSessionValue(act.Value)
+	id, from, histRep := parseSessionValueRep(act.Value)
 	var s coaching.Session
 	err := b.writeThenAck(ctx, a, func(ctx context.Context) (err error) {
 		s, err = b.svc.UndoSession(ctx, in.User.ID, id)
@@ -457,8 +480,19 @@ func (b *Bot) undo(ctx context.Context, a *acker, in interaction, act action) {
 		b.republishHome(ctx, in.User.ID, undoneText(s))
 		return
 	}
-	// The receipt is replaced in place; elsewhere a new note says it's done
-	// and the list it came from stays.
+	if from == fromHistory {
+		// The list is shown again in place, the session gone from it
+		// and the word at its top: left as it was, it would still offer
+		// Edit and Undo of a session that no longer counts.
+		h, err := b.historyOf(ctx, in.User.ID, histRep)
+		if err == nil {
+			h.top = undoneText(s)
+			b.respond(ctx, in.ResponseURL, historyMessage(h), true)
+			return
+		}
+		b.logAnswerError("history", err, "user_id", in.User.ID) // then the word alone, under the list
+	}
+	// The receipt is replaced in place; elsewhere a new note says it's done.
 	b.respond(ctx, in.ResponseURL, receipt(s), from == fromReceipt)
 }
 
@@ -648,12 +682,16 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 	bctx, cancel := a.budget(ctx)
 	defer cancel()
 	var err error
+	var edited coaching.Edited
 	key := "view:" + in.View.ID
 	if in.View.CallbackID == cbEdit {
 		d.Skills = append(d.Skills, meta.Unshown...) // EditSession drops a skill named twice
-		_, err = b.svc.EditSession(bctx, coaching.EditRequest{ActorID: in.User.ID, SessionID: meta.SessionID, Version: meta.Version,
-			SavedAt: meta.savedAt(), Draft: d, Key: key,
-			ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt(), Redelivery: a.redelivered})
+		req := coaching.EditRequest{ActorID: in.User.ID, SessionID: meta.SessionID, Version: meta.Version,
+			SavedAt: meta.savedAt(), Draft: d, Key: key, Redelivery: a.redelivered}
+		if meta.Back == "" { // the receipt's: the domain replaces it with the edit
+			req.ResponseURL, req.ResponseAt = meta.ResponseURL, meta.responseAt()
+		}
+		edited, err = b.svc.Edit(bctx, req)
 	} else {
 		src := meta.Source
 		if src == "" {
@@ -676,6 +714,9 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 	b.outbox.Notify() // the receipt (replaced, after an edit from it) and the reps' DMs are queued with the change
 	if meta.FromHome {
 		b.republishHome(ctx, in.User.ID, "")
+	}
+	if meta.Back != "" {
+		b.editSaved(ctx, in.User.ID, meta, edited)
 	}
 }
 

@@ -110,6 +110,15 @@ type modalMeta struct {
 	ResponseURL string          `json:"r,omitempty"`
 	ResponseAt  int64           `json:"ra,omitempty"`
 	FromHome    bool            `json:"h,omitempty"` // opened from the App Home, which is refreshed after
+	// Back is where an edit form was opened from when that is a message
+	// the bot answers itself once the edit is saved: fromHistory (the
+	// history of RepID, "" for all reps, shown again in place through
+	// ResponseURL) or fromDispute (the manager's not-accurate DM, at
+	// Channel and TS, answered in its thread). Empty for the receipt,
+	// which the domain replaces with the edit.
+	Back    string `json:"b,omitempty"`
+	Channel string `json:"c,omitempty"`
+	TS      string `json:"ts,omitempty"`
 	// Rev is the last revision given to a field's block id (see
 	// inputFields): the next replacing update uses Rev+1.
 	Rev int `json:"rv,omitempty"`

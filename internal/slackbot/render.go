@@ -332,13 +332,43 @@ func receipt(s coaching.Session) message {
 	if s.Undone() {
 		return message{Text: "Undone", Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(undoneText(s)), nil, nil)}}
 	}
-	val := strconv.FormatInt(s.ID, 10) + ":" + fromReceipt
 	who := mentions(s.ActiveRepIDs())
 	asked := who + " will be asked to confirm."
+	return receiptWith(s, "Logged: "+s.Kind.Label()+" on "+s.OccurredOn.Human(),
+		":white_check_mark: Logged "+summary(s)+roleSuffix(s)+". "+asked)
+}
+
+// editedReceipt is the receipt after an edit from it: what the edit
+// changed (coaching.ChangeSet.Describe, "" for nothing) and the session as
+// it is now, with Edit and Undo still there.
+func editedReceipt(s coaching.Session, changes string) message {
+	if s.Undone() {
+		return receipt(s)
+	}
+	return receiptWith(s, "Updated: "+s.Kind.Label()+" on "+s.OccurredOn.Human(), savedText(s, changes))
+}
+
+// savedNotice says an edit was saved and what it changed (a ChangeSet's
+// Describe, whose mentions are Slack's own markup and whose other words
+// are ours; "" when nothing changed).
+func savedNotice(changes string) string {
+	if changes == "" {
+		return ":pencil2: Saved: nothing changed."
+	}
+	return ":pencil2: Updated: " + changes + "."
+}
+
+// savedText is savedNotice followed by the session as it is now.
+func savedText(s coaching.Session, changes string) string {
+	return savedNotice(changes) + " Now: " + summary(s) + roleSuffix(s) + "."
+}
+
+func receiptWith(s coaching.Session, text, head string) message {
+	val := strconv.FormatInt(s.ID, 10) + ":" + fromReceipt
 	return message{
-		Text: "Logged: " + s.Kind.Label() + " on " + s.OccurredOn.Human(),
+		Text: text,
 		Blocks: []slack.Block{
-			slack.NewSectionBlock(mrkdwn(":white_check_mark: Logged "+summary(s)+roleSuffix(s)+". "+asked), nil, nil),
+			slack.NewSectionBlock(mrkdwn(head), nil, nil),
 			slack.NewActionBlock("receipt", button(actEdit, "Edit", val, ""), button(actUndo, "Undo", val, slack.StyleDanger)),
 		},
 	}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// replacedWith waits for a post through url that replaces the message
+// clicked and whose blocks say want.
+func (b *bot) replacedWith(url, want string) fakeslack.Response {
+	b.t.Helper()
+	r, err := b.fake.WaitForResponse(ctxT(b.t), func(r fakeslack.Response) bool {
+		return r.URL == url && r.ReplaceOriginal && strings.Contains(blocksText(r.Blocks), want)
+	})
+	if err != nil {
+		b.t.Fatalf("no replacement through the click's response_url saying %q: %v", want, err)
+	}
+	return r
+}
+
+// A team meeting edited from /coach history (Sam taken off, the date moved)
+// shows the history again in place, saying what changed, with the line as
+// it is now: the list no longer reads as before the edit.
+func TestAnEditFromHistoryShowsTheHistoryAgainWithWhatChanged(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	viewID, _ := b.openModal("")
+	today := b.today("America/New_York")
+	if _, ack := b.submit(viewID, values([]string{rep, rep2}, "team_meeting", today, "30", "")); len(ack) != 0 {
+		t.Fatalf("ack = %s", ack)
+	}
+	b.dm(rep, 1)
+	hist := b.history("<@" + rep2 + "|ria>")
+	in, err := b.fake.ClickResponseButton(ctx, mgr, hist.URL, "session_edit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ack := b.submit(b.openedView(in), values([]string{rep2}, "team_meeting", "2026-11-17", "30", "")); len(ack) != 0 {
+		t.Fatalf("edit ack = %s", ack)
+	}
+	r := b.replacedWith(in.ResponseURL, "Updated: took <@"+rep+"> off")
+	text := blocksText(r.Blocks)
+	if !strings.Contains(text, "date ") || !strings.Contains(text, "recent coaching with <@"+rep2+">") || strings.Contains(text, "<@"+rep+"> and") {
+		t.Fatalf("history after the edit = %s, want what changed over the list as it is now", text)
+	}
+	if !slices.Contains(actionIDs(r.Blocks), "session_edit") {
+		t.Fatalf("history after the edit has no Edit: %v", actionIDs(r.Blocks))
+	}
+}
+
+// Undo from /coach history replaces the list, the session gone and the word
+// at its top, instead of a note under a list still offering Edit and Undo.
+func TestUndoFromHistoryReplacesTheList(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	b.logPending()
+	hist := b.history("")
+	in, err := b.fake.ClickResponseButton(ctx, mgr, hist.URL, "session_undo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := b.replacedWith(in.ResponseURL, "Undone:")
+	if ids := actionIDs(r.Blocks); slices.Contains(ids, "session_undo") || !strings.Contains(blocksText(r.Blocks), "Your recent coaching") {
+		t.Fatalf("history after Undo = %s %v, want the list without the session", blocksText(r.Blocks), ids)
+	}
+	for _, x := range b.fake.Responses() {
+		if x.URL == in.ResponseURL && !x.ReplaceOriginal {
+			t.Fatalf("Undo from history posted a new message: %s", blocksText(x.Blocks))
+		}
+	}
+}
+
+// An edit from the receipt replaces it with what changed, not "Logged" as
+// if the session were new; Edit and Undo stay.
+func TestAnEditFromTheReceiptSaysWhatChanged(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	cmd, err := b.fake.SlashCommand(ctx, mgr, "/coach", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := b.today("America/New_York")
+	if _, ack := b.submit(b.openedView(cmd), values([]string{rep}, "one_on_one", today, "30", "")); len(ack) != 0 {
+		t.Fatalf("ack = %s", ack)
+	}
+	b.dm(rep, 1)
+	in, err := b.fake.ClickResponseButton(ctx, mgr, cmd.ResponseURL, "session_edit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ack := b.submit(b.openedView(in), values([]string{rep}, "one_on_one", today, "50", "")); len(ack) != 0 {
+		t.Fatalf("edit ack = %s", ack)
+	}
+	r := b.replacedWith(in.ResponseURL, "Updated: duration 30 → 50 min")
+	if text := blocksText(r.Blocks); strings.Contains(text, "Logged") {
+		t.Fatalf("receipt after the edit = %s, want no \"Logged\"", text)
+	}
+	if ids := actionIDs(r.Blocks); !slices.Contains(ids, "session_edit") || !slices.Contains(ids, "session_undo") {
+		t.Fatalf("receipt after the edit has %v, want Edit and Undo", ids)
+	}
+}
+
+// The Edit of a not-accurate DM: once saved, a reply in the DM's thread
+// says what changed; the DM itself, the rep's reason in it, stays.
+func TestAnEditFromTheDisputeNoticeSaysItWasSaved(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	today := b.today("America/New_York")
+	viewID, _ := b.openModal("")
+	b.submit(viewID, values([]string{rep}, "one_on_one", today, "30", ""))
+	b.dispute(b.dm(rep, 1), "It was 15 minutes, not 30")
+	notice := b.dm(mgr, 1)
+	in, err := b.fake.ClickButton(ctx, mgr, notice.Channel, notice.TS, "session_edit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ack := b.submit(b.openedView(in), values([]string{rep}, "one_on_one", today, "15", "")); len(ack) != 0 {
+		t.Fatalf("edit ack = %s", ack)
+	}
+	eventually(t, "a reply under the not-accurate DM says the edit was saved", func() bool {
+		for _, m := range b.fake.Messages(mgr) {
+			if m.ThreadTS == notice.TS && strings.Contains(blocksText(m.Blocks), "Updated: duration 30 → 15 min") {
+				return true
+			}
+		}
+		return false
+	})
+	if m, _ := b.fake.Message(notice.Channel, notice.TS); !strings.Contains(blocksText(m.Blocks), "15 minutes, not 30") {
+		t.Fatalf("the not-accurate DM lost the reason: %s", blocksText(m.Blocks))
+	}
+}

@@ -1,0 +1,74 @@
+package slackbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/slack-go/slack"
+)
+
+// historyValue is the value of the Edit and Undo of session id in a
+// history of repID ("" for all reps): "<id>:h", or "<id>:h:<rep>", so that
+// the list shown again after the click is the same one.
+func historyValue(id int64, repID string) string {
+	if repID == "" {
+		return fmt.Sprintf("%d:%s", id, fromHistory)
+	}
+	return fmt.Sprintf("%d:%s:%s", id, fromHistory, repID)
+}
+
+// responseLife is how long Slack takes posts to a response_url after the
+// interaction that issued it (SLACK-NOTES.md).
+const responseLife = 30 * time.Minute
+
+// editSaved tells the manager an edit opened from a message the bot
+// answers itself (meta.Back) was saved: the history is shown again in
+// place, what changed at its top; under the not-accurate DM, whose reason
+// stays as it was, a reply in its thread says what changed. The edit is
+// saved whatever becomes of this: a response_url expired, or used up (five
+// posts), is passed over.
+func (b *Bot) editSaved(ctx context.Context, managerID string, meta modalMeta, e coaching.Edited) {
+	switch meta.Back {
+	case fromDispute:
+		if _, err := b.post(ctx, meta.Channel, meta.TS, textMessage(savedText(e.Session, e.Changes.Describe()))); err != nil {
+			b.log.Warn("edit saved: no reply under the not-accurate DM", "user_id", managerID, "session_id", meta.SessionID, "err", err)
+		}
+	case fromHistory:
+		if meta.ResponseURL == "" {
+			return
+		}
+		if at := meta.responseAt(); !at.IsZero() && b.svc.Now().Sub(at) >= responseLife {
+			b.log.Debug("edit saved: the history's response_url has expired", "session_id", meta.SessionID)
+			return
+		}
+		h, err := b.historyOf(ctx, managerID, meta.RepID)
+		if err != nil {
+			b.log.Debug("edit saved: history not shown again", "user_id", managerID, "err", err)
+			return
+		}
+		h.top = savedNotice(e.Changes.Describe())
+		b.respondQuiet(ctx, meta.ResponseURL, historyMessage(h), true)
+	}
+}
+
+// respondQuiet answers through a response_url where the answer is a
+// courtesy: what it reports is done already. A URL Slack no longer takes
+// (404 or 410: expired, or its five posts used) is passed over at Debug.
+func (b *Bot) respondQuiet(ctx context.Context, url string, m message, replace bool) {
+	msg := &slack.WebhookMessage{Text: m.Text, Blocks: &slack.Blocks{BlockSet: m.Blocks}, ReplaceOriginal: replace}
+	if !replace {
+		msg.ResponseType = slack.ResponseTypeEphemeral
+	}
+	err := redactResponseURL(slack.PostWebhookCustomHTTPContext(ctx, url, b.http, msg), url)
+	if sc, ok := errors.AsType[slack.StatusCodeError](err); ok && (sc.Code == http.StatusNotFound || sc.Code == http.StatusGone) {
+		b.log.Debug("response_url no longer taken: answer passed over", "err", err)
+		return
+	}
+	if err != nil {
+		b.log.Warn("response_url post failed", "err", err)
+	}
+}
