@@ -87,6 +87,10 @@ func TestAnEditFromTheReceiptSaysWhatChanged(t *testing.T) {
 		t.Fatalf("ack = %s", ack)
 	}
 	b.dm(rep, 1)
+	// The receipt goes through the outbox: its Edit is there once posted.
+	if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.URL == cmd.ResponseURL }); err != nil {
+		t.Fatal(err)
+	}
 	in, err := b.fake.ClickResponseButton(ctx, mgr, cmd.ResponseURL, "session_edit")
 	if err != nil {
 		t.Fatal(err)

@@ -176,10 +176,12 @@ func (s *Service) EditSession(ctx context.Context, req EditRequest) (Session, er
 
 // Edited is an edit saved: the session as it is now and what the edit
 // changed, for the manager's word that it is saved. Changes is empty for
-// a save that changed nothing, and for a retry of one saved before.
+// a save that changed nothing. Again is a retry of a form saved before:
+// what that save changed is not known, and the manager was told then.
 type Edited struct {
 	Session Session
 	Changes ChangeSet
+	Again   bool
 }
 
 // Edit is EditSession, saying what the edit changed.
@@ -190,7 +192,7 @@ func (s *Service) Edit(ctx context.Context, req EditRequest) (Edited, error) {
 	if req.Redelivery {
 		if id, seen, err := s.store.SubmissionSession(ctx, req.Key); err != nil || seen {
 			sess, err := s.sessionOrErr(ctx, id, err)
-			return Edited{Session: sess}, err
+			return Edited{Session: sess, Again: true}, err
 		}
 	}
 	d := normalise(req.Draft)
@@ -248,7 +250,7 @@ func (s *Service) Edit(ctx context.Context, req EditRequest) (Edited, error) {
 	}
 	if dup {
 		sess, err := s.sessionOrErr(ctx, out.ID, nil)
-		return Edited{Session: sess}, err
+		return Edited{Session: sess, Again: true}, err
 	}
 	return Edited{Session: out, Changes: changes}, nil
 }

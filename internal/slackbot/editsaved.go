@@ -32,6 +32,11 @@ const responseLife = 30 * time.Minute
 // saved whatever becomes of this: a response_url expired, or used up (five
 // posts), is passed over.
 func (b *Bot) editSaved(ctx context.Context, managerID string, meta modalMeta, e coaching.Edited) {
+	if e.Again {
+		// A retry of a form saved before: its first delivery answered,
+		// and "nothing changed" would now be untrue.
+		return
+	}
 	switch meta.Back {
 	case fromDispute:
 		if _, err := b.post(ctx, meta.Channel, meta.TS, textMessage(savedText(e.Session, e.Changes.Describe()))); err != nil {
