@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -134,5 +135,35 @@ func TestAnEditFromTheDisputeNoticeSaysItWasSaved(t *testing.T) {
 	})
 	if m, _ := b.fake.Message(notice.Channel, notice.TS); !strings.Contains(blocksText(m.Blocks), "15 minutes, not 30") {
 		t.Fatalf("the not-accurate DM lost the reason: %s", blocksText(m.Blocks))
+	}
+}
+
+// A history whose click's response_url Slack no longer takes (its five
+// posts used, or expired) is left as it was after an edit from it: the
+// edit is saved, nothing else is posted to the manager, and no warning is
+// logged for a courtesy Slack refused.
+func TestAnEditFromHistoryPastItsResponseURLIsSavedQuietly(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	b.logPending()
+	hist := b.history("")
+	in, err := b.fake.ClickResponseButton(ctx, mgr, hist.URL, "session_edit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewID := b.openedView(in)
+	b.fake.FailNext(fakeslack.MethodResponseURL, 1, fakeslack.Fault{Status: http.StatusNotFound, Error: "used_url"})
+	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", b.today("America/New_York"), "50", "")); len(ack) != 0 {
+		t.Fatalf("edit ack = %s", ack)
+	}
+	eventually(t, "the edit saved", func() bool { return b.export()[0].DurationMin == 50 })
+	eventually(t, "the history refused once", func() bool {
+		return slices.ContainsFunc(b.fake.Responses(), func(r fakeslack.Response) bool { return r.URL == in.ResponseURL })
+	})
+	if n := len(b.fake.Messages(mgr)); n != 0 {
+		t.Fatalf("the manager got %d messages after the history's URL was refused", n)
+	}
+	if strings.Contains(b.logs.String(), "response_url post failed") {
+		t.Fatalf("a refused courtesy was logged as a failure:\n%s", b.logs)
 	}
 }
