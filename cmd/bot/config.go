@@ -74,6 +74,9 @@ func loadConfig(getenv func(string) string, n needs) (config, error) {
 			if sqlite.IsMiscasedPostgres(c.DB) { // never echoed: it may hold a password
 				return &configError{Name: "COACHLOG_DB", Problem: "the URL's scheme must be postgres:// or postgresql://, in lower case (the PostgreSQL driver reads no other)"}
 			}
+			if sqlite.ExtraAt(c.DB) { // never echoed: the driver would print part of its password
+				return &configError{Name: "COACHLOG_DB", Problem: sqlite.ErrExtraAt.Error()}
+			}
 			return nil
 		},
 		func() error { return checkToken("SLACK_APP_TOKEN", c.AppToken, "xapp-", "app-level token", n.appToken) },

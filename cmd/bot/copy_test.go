@@ -166,3 +166,31 @@ func TestAPostgresURLThatDoesNotOpenSaysWhyWithoutItsPassword(t *testing.T) {
 		}
 	}
 }
+
+// An unescaped '@' in the password: pgx ends the user info at the first
+// '@' and its "lookup dor3xyz@127.0.0.1: no such host" printed the rest of
+// the password. Every command refuses it before connecting, saying to
+// write the '@' as %40.
+func TestAPasswordWithAnUnescapedAtIsNotPrinted(t *testing.T) {
+	db := "postgres://coachlog:Tr0ub@dor3xyz@127.0.0.1:5432/db?sslmode=disable&connect_timeout=2"
+	for _, args := range [][]string{{"export"}, {"serve"}, {"backup", "/tmp/c.dump"}} {
+		out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db, "SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2"}, args...)
+		if err == nil {
+			t.Fatalf("%s worked", args[0])
+		}
+		msg := err.Error() + out
+		if strings.Contains(msg, "dor3xyz") || strings.Contains(msg, "Tr0ub") || !strings.Contains(msg, "%40") {
+			t.Errorf("%s: %q; want the URL refused, saying to write %%40, without its password", args[0], msg)
+		}
+	}
+	src := filepath.Join(t.TempDir(), "a.db")
+	st, err := sqlite.Open(context.Background(), src, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	copyOut, err := cliAt(t, tuesday, nil, "copy", "--from", src, "--to", db)
+	if err == nil || strings.Contains(err.Error()+copyOut, "dor3xyz") || !strings.Contains(err.Error(), "%40") {
+		t.Errorf("copy: %v; want the URL refused, saying to write %%40, without its password", err)
+	}
+}

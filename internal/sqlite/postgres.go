@@ -91,8 +91,8 @@ var libpqKeywords = []string{"host", "hostaddr", "port", "dbname", "user", "pass
 // sslpassword parameters, which pgx and libpq accept in the query too); a
 // path as it is. A URL whose parts cannot be told apart for certain (an
 // unescaped '@', '/', '?' or '#' in a password moves the password into the
-// host, path or query) is not shown, and neither is a keyword=value
-// connection string naming a password.
+// host, path or query; see ExtraAt) is not shown, and neither is a
+// keyword=value connection string naming a password.
 func Redact(spec string) string {
 	if !hasPostgresScheme(spec) { // a miscased URL may hold a password too
 		if IsKeywordString(spec) && strings.Contains(strings.ToLower(spec), "password") {
@@ -111,6 +111,9 @@ func Redact(spec string) string {
 // redactURL is Redact for a URL, parsed; false if it cannot be read for
 // certain.
 func redactURL(spec string) (*url.URL, bool) {
+	if ExtraAt(spec) {
+		return nil, false
+	}
 	u, err := url.Parse(spec)
 	if err != nil {
 		return nil, false
@@ -127,6 +130,37 @@ func redactURL(spec string) (*url.URL, bool) {
 	u.Fragment, u.RawFragment = "", "" // pgx reads no fragment; a '#' in a password starts one
 	return u, true
 }
+
+// ExtraAt reports whether a PostgreSQL URL holds an '@' beyond the one
+// ending its user info, as a password with an unescaped '@' does. Go's
+// url.Parse ends the user info at the last '@' of the authority, pgx (as
+// libpq) at the first: pgx then takes the rest of the password for part of
+// the host name, and its "lookup …: no such host" would print it. Such a
+// URL is refused before connecting (ErrExtraAt) and never shown.
+func ExtraAt(spec string) bool {
+	if !hasPostgresScheme(spec) {
+		return false
+	}
+	_, rest, _ := strings.Cut(spec, "://")
+	// Go's authority: up to the first '/', '?' or '#'.
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 && strings.Count(rest[:i], "@") > 1 ||
+		i < 0 && strings.Count(rest, "@") > 1 {
+		return true
+	}
+	// pgx's: the user info ends at the first '@' before any '/', and the
+	// hosts that follow end at a '/' or '?'.
+	if i := strings.IndexAny(rest, "@/"); i >= 0 && rest[i] == '@' {
+		hosts := rest[i+1:]
+		if j := strings.IndexAny(hosts, "/?"); j >= 0 {
+			hosts = hosts[:j]
+		}
+		return strings.Contains(hosts, "@")
+	}
+	return false
+}
+
+// ErrExtraAt is the refusal of a URL ExtraAt reports.
+var ErrExtraAt = errors.New("the URL holds more than one '@' before its host, so where the password ends cannot be told (the driver's error would print part of it): write an '@' in a password as %40")
 
 // secretParams are the connection parameters that carry a secret, as pgx
 // reads them from a URL's query (pgconn's redactURLPassword masks the same).
@@ -171,6 +205,9 @@ func openPostgres(ctx context.Context, spec string, opts Options) (*Store, error
 		opts.StatementTimeout = defaultPGStatementTimeout
 	}
 	name := Redact(spec)
+	if ExtraAt(spec) {
+		return nil, fmt.Errorf("open %s: %w", name, ErrExtraAt)
+	}
 	cfg, err := pgx.ParseConfig(spec)
 	if err != nil {
 		// pgx's message may quote the URL; say only which one, redacted.

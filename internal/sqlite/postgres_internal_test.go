@@ -59,6 +59,9 @@ func TestRedactDropsEveryPasswordAURLCanHold(t *testing.T) {
 		{"postgres://u@db.example/x#pw6", "postgres://u@db.example/x"},
 		{"postgres://u:pw7/8@db.example/x", "postgres://(URL not shown: it cannot be read for certain, and may hold a password)"},
 		{"postgres://u:12#pw9@db.example/x", "postgres://(URL not shown: it cannot be read for certain, and may hold a password)"},
+		// Go's url.Parse ends the user info at the last '@', pgx at the first.
+		{"postgres://u:Tr0ub@pw12@db.example/x", "postgres://(URL not shown: it cannot be read for certain, and may hold a password)"},
+		{"postgres://u:a@pw13@db.example?sslmode=disable", "postgres://(URL not shown: it cannot be read for certain, and may hold a password)"},
 		{"host=db user=u password=pw10", "(a connection string, not shown: it holds a password)"},
 		{"POSTGRES://u:pw11@db.example/x", "postgres://u@db.example/x"},
 	} {
@@ -69,6 +72,26 @@ func TestRedactDropsEveryPasswordAURLCanHold(t *testing.T) {
 		if strings.Contains(got, "pw") {
 			t.Errorf("Redact(%q) = %q shows a password", tc.in, got)
 		}
+	}
+}
+
+// pgx ends the user info at the first '@' and would look the rest of the
+// password up as part of the host name, printing it in "lookup …: no such
+// host": such a URL is refused before connecting, saying to write %40.
+func TestAURLWithTwoAtsIsRefusedWithoutShowingThePassword(t *testing.T) {
+	for _, spec := range []string{
+		"postgres://coachlog:Tr0ub@dor3xyz@127.0.0.1:5432/db?sslmode=disable&connect_timeout=2",
+		"postgres://coachlog:Tr0ub@dor3xyz@127.0.0.1:5432?sslmode=disable&connect_timeout=2",
+		"postgres://coachlog:a?b@dor3xyz@127.0.0.1:5432/db?sslmode=disable&connect_timeout=2",
+	} {
+		_, err := Open(context.Background(), spec, Options{ReadOnly: true})
+		if err == nil || strings.Contains(err.Error(), "dor3xyz") || !errors.Is(err, ErrExtraAt) || !strings.Contains(err.Error(), "%40") {
+			t.Errorf("Open: %v; want the URL refused, saying to write %%40, without its password", err)
+		}
+	}
+	// One '@' in the query is not in the user info: pgx reads it as libpq does.
+	if ExtraAt("postgres://u:p@db.example?application_name=a@b") {
+		t.Error("an '@' in the query is taken for one in the password")
 	}
 }
 
