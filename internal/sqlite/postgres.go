@@ -280,6 +280,16 @@ func ensureSchema(ctx context.Context, db *sql.DB) error {
 	// PostgreSQL folds an unquoted name in search_path to lower case.
 	schema := strings.ToLower(first)
 	quoted := pgx.Identifier{schema}.Sanitize()
+	// current_schema() is NULL too for a schema that exists but this role
+	// may not use (no USAGE): creating it would not help.
+	var exists bool
+	if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)`, schema).Scan(&exists); err != nil {
+		return fmt.Errorf("look for schema %s (search_path): %w", schema, err)
+	}
+	if exists {
+		r := pgx.Identifier{role}.Sanitize()
+		return fmt.Errorf("schema %s (search_path) exists but this role may not use it: run `GRANT USAGE, CREATE ON SCHEMA %s TO %s` as its owner (USAGE alone for a read-only role, once the tables exist)", schema, quoted, r)
+	}
 	_, err := db.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+quoted)
 	var pgErr *pgconn.PgError
 	switch {

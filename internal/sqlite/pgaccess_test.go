@@ -1,0 +1,64 @@
+package sqlite_test
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/sqlite"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
+)
+
+// withRole creates a login role of its own for the test (dropped when it
+// ends, after what it owns) and returns spec with that role as its user.
+func withRole(t *testing.T, admin *sql.DB, spec string) (string, string) {
+	t.Helper()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	role := "r_" + hex.EncodeToString(b[:])
+	if _, err := admin.Exec(`CREATE ROLE ` + role + ` LOGIN`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		// After the test's schema is dropped (cleanups run last first).
+		if _, err := admin.Exec(`DROP OWNED BY ` + role); err != nil {
+			t.Errorf("drop owned by %s: %v", role, err)
+		}
+		if _, err := admin.Exec(`DROP ROLE ` + role); err != nil {
+			t.Errorf("drop role %s: %v", role, err)
+		}
+	})
+	u, err := url.Parse(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User(role)
+	return u.String(), role
+}
+
+func adminDB(t *testing.T) *sql.DB {
+	t.Helper()
+	admin, err := sql.Open("pgx", sqlitetest.PostgresURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	return admin
+}
+
+// A schema that exists but the role may not use reads as no schema at
+// all (current_schema() is NULL): the error says to grant USAGE, not to
+// create a schema that is already there.
+func TestASchemaTheRoleMayNotUseSaysToGrantUsage(t *testing.T) {
+	spec := sqlitetest.PostgresDB(t) // the schema exists, owned by the admin
+	admin := adminDB(t)
+	spec, _ = withRole(t, admin, spec)
+	_, err := sqlite.Open(context.Background(), spec, sqlite.Options{})
+	if err == nil || !strings.Contains(err.Error(), "GRANT USAGE") || strings.Contains(err.Error(), "CREATE SCHEMA") {
+		t.Fatalf("Open: %v; want it to say GRANT USAGE", err)
+	}
+}
