@@ -62,3 +62,25 @@ func TestASchemaTheRoleMayNotUseSaysToGrantUsage(t *testing.T) {
 		t.Fatalf("Open: %v; want it to say GRANT USAGE", err)
 	}
 }
+
+// A role that may use its schema but not create in it (public on
+// PostgreSQL 15, by default) got only "permission denied for schema" at
+// the first start: the error names the GRANT to run.
+func TestASchemaTheRoleMayNotCreateInSaysToGrantCreate(t *testing.T) {
+	spec := sqlitetest.PostgresDB(t)
+	admin := adminDB(t)
+	spec, role := withRole(t, admin, spec)
+	u, err := url.Parse(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := u.Query().Get("search_path")
+	if _, err := admin.Exec(`GRANT USAGE ON SCHEMA "` + schema + `" TO ` + role); err != nil {
+		t.Fatal(err)
+	}
+	_, err = sqlite.Open(context.Background(), spec, sqlite.Options{})
+	want := `GRANT CREATE ON SCHEMA "` + schema + `" TO "` + role + `"`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Open: %v; want it to say %s", err, want)
+	}
+}

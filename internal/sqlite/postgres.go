@@ -365,7 +365,7 @@ func applyPG(ctx context.Context, db *sql.DB, m migration, now time.Time, know i
 	}
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
-		return fmt.Errorf("create schema_migrations: %w", err)
+		return fmt.Errorf("create schema_migrations: %w%s", err, createRemedy(ctx, db, err))
 	}
 	var have sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&have); err != nil {
@@ -375,6 +375,26 @@ func applyPG(ctx context.Context, db *sql.DB, m migration, now time.Time, know i
 		return ErrSchemaTooNew{Have: int(have.Int64), Know: know}
 	}
 	return applyIn(ctx, tx, m, now)
+}
+
+// createRemedy is what to run when the role may not create tables in its
+// schema (42501): PostgreSQL 15 no longer lets every role create in
+// public, so a URL without search_path fails there at the first start.
+// Empty for any other error, or when the schema cannot be read.
+func createRemedy(ctx context.Context, db *sql.DB, err error) string {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "42501" {
+		return ""
+	}
+	var schema, role string
+	if db.QueryRowContext(ctx, `SELECT current_schema(), current_user`).Scan(&schema, &role) != nil {
+		return ""
+	}
+	remedy := fmt.Sprintf(": run `GRANT CREATE ON SCHEMA %s TO %s` as its owner", pgx.Identifier{schema}.Sanitize(), pgx.Identifier{role}.Sanitize())
+	if schema == "public" {
+		remedy += ", or give Coachlog a schema of its own with search_path=coachlog in the URL (created at start if the role may create schemas)"
+	}
+	return remedy
 }
 
 // maxPGAttempts bounds the retries of a write that PostgreSQL aborted for
