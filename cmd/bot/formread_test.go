@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/sqlite"
 	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
@@ -106,4 +108,34 @@ func TestTheFormOpensInTimeWhilePeopleAreLocked(t *testing.T) {
 		awaitFormInTime(t, ctx, b.fake, in.TriggerID, tt.what+" while people were locked")
 	}
 	release()
+}
+
+// A command run by hand that PostgreSQL cancels for its statement timeout
+// said "Coachlog is busy right now; please try again in a moment.: load
+// sessions: …", the message for people in Slack with its full stop before
+// a colon: it now names COACHLOG_PG_STATEMENT_TIMEOUT and the lock that
+// most often causes it.
+func TestACommandPastTheStatementTimeoutNamesTheSetting(t *testing.T) {
+	db := sqlitetest.PostgresDB(t)
+	ctx := ctxT(t)
+	st, err := sqlite.Open(ctx, db, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	release := lockTables(t, ctx, db, "people, sessions")
+	defer release()
+	_, err = cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db, "COACHLOG_PG_STATEMENT_TIMEOUT": "200ms"}, "export")
+	if err == nil {
+		t.Fatal("export ran with its tables locked")
+	}
+	msg := err.Error()
+	for _, want := range []string{"57014", "COACHLOG_PG_STATEMENT_TIMEOUT", "lock"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("export: %q lacks %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, ".:") {
+		t.Errorf("export: %q joins two messages with \".:\"", msg)
+	}
 }

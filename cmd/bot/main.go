@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"time"
 	_ "time/tzdata" // time zones work on machines and images without zoneinfo
+
+	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
 func main() {
@@ -79,9 +81,28 @@ func runEnv(ctx context.Context, args []string, e env) error {
 	if len(args) > 0 {
 		cmd, rest = args[0], args[1:]
 	}
-	switch cmd {
-	case "serve":
+	if cmd == "serve" {
 		return serve(ctx, e, rest)
+	}
+	return timedOut(runCommand(ctx, cmd, rest, e))
+}
+
+// timedOut says, for a command run by hand, what a statement PostgreSQL
+// cancelled for taking too long means: "try again in a moment", what a
+// person in Slack is told, names neither the setting nor the usual cause.
+func timedOut(err error) error {
+	detail, ok := sqlite.StatementTimedOut(err)
+	if !ok {
+		return err
+	}
+	return wrapped{detail + "; a statement ran longer than COACHLOG_PG_STATEMENT_TIMEOUT (30s unless set), " +
+		"most often waiting for a lock another session holds on the table (a migration, a LOCK TABLE, a long transaction: see pg_locks): " +
+		"try again once it is released, or run the command with COACHLOG_PG_STATEMENT_TIMEOUT set higher (e.g. 5m)", err}
+}
+
+// runCommand runs a command other than serve.
+func runCommand(ctx context.Context, cmd string, rest []string, e env) error {
+	switch cmd {
 	case "export":
 		return exportCmd(ctx, e, rest)
 	case "roster":

@@ -470,10 +470,24 @@ func busy(err error) error {
 	}
 	msg := err.Error()
 	if errors.Is(err, context.DeadlineExceeded) || strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") || pgBusy(err) {
-		return fmt.Errorf("%w: %w", &coaching.Error{Code: coaching.EBusy, Message: coaching.BusyMessage}, err)
+		return busyError{&coaching.Error{Code: coaching.EBusy, Message: coaching.BusyMessage}, err}
 	}
 	return err
 }
+
+// busyError is a write or read that gave up waiting: the domain error
+// people are told, with the database's own error for the logs. Its text
+// joins the two without the message's full stop ("moment.: load …").
+type busyError struct {
+	domain *coaching.Error
+	cause  error
+}
+
+func (e busyError) Error() string {
+	return strings.TrimSuffix(e.domain.Message, ".") + ": " + e.cause.Error()
+}
+
+func (e busyError) Unwrap() []error { return []error{e.domain, e.cause} }
 
 // gaveUp marks *err busy when the read it ends gave up waiting: the
 // caller's deadline passed (a form's, the ack's), or the database stopped

@@ -541,6 +541,22 @@ func pgBusy(err error) bool {
 	return retryable(err) || errors.As(err, &pe) && (pe.Code == "57014" || pe.Code == "55P03")
 }
 
+// StatementTimedOut reports an error of a PostgreSQL statement cancelled
+// by the statement timeout (COACHLOG_PG_STATEMENT_TIMEOUT), or by a lock
+// timeout, and the database's own error without the busy message: what a
+// command run by hand says, where "try again in a moment" alone does not
+// tell the operator which setting, or what holds the table.
+func StatementTimedOut(err error) (string, bool) {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || (pe.Code != "57014" && pe.Code != "55P03") {
+		return "", false
+	}
+	if b, ok := errors.AsType[busyError](err); ok {
+		return b.cause.Error(), true
+	}
+	return err.Error(), true
+}
+
 // lockKeys name the advisory locks this store takes (with a second key):
 // the migrations, a submission key, an import. Advisory locks are the
 // database's, not a schema's, so each second key hashes the store's schema
