@@ -670,9 +670,14 @@ func BackupRefusal(spec, dest string) error {
 		}
 	}
 	u.RawQuery = q.Encode()
-	cmd := "pg_dump --format=custom --file=" + shellQuote(dest)
-	if schema != "" {
-		cmd += " --schema=" + shellQuote(schema)
+	// umask 077: pg_dump creates the file -rw-r--r-- otherwise, and a
+	// backup is to be readable by its owner alone, as coachlog backup's are.
+	cmd := "umask 077 && pg_dump --format=custom --file=" + shellQuote(dest)
+	// Coachlog's tables are in the first schema of search_path (the one
+	// ensureSchema creates); --schema takes one name, not a list.
+	first, _, _ := strings.Cut(schema, ",")
+	if first = strings.TrimSpace(first); first != "" {
+		cmd += " --schema=" + shellQuote(first)
 	}
 	cmd += " " + shellQuote(u.String())
 	return fmt.Errorf("backup: this database is PostgreSQL; coachlog backup copies SQLite files only. Back it up with pg_dump (it reads the password from PGPASSWORD or ~/.pgpass), e.g.:\n  %s\nand restore with pg_restore", cmd)

@@ -34,7 +34,7 @@ func TestBackupRefusalShowsPgDumpWithoutThePassword(t *testing.T) {
 		t.Fatal("no refusal")
 	}
 	msg := err.Error()
-	for _, want := range []string{"pg_dump --format=custom --file=/tmp/c.dump --schema=team", "postgres://coach@db.example:5432/coachlog?sslmode=require"} {
+	for _, want := range []string{"umask 077 && pg_dump --format=custom --file=/tmp/c.dump --schema=team ", "postgres://coach@db.example:5432/coachlog?sslmode=require"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("refusal %q lacks %q", msg, want)
 		}
@@ -92,6 +92,15 @@ func TestAURLWithTwoAtsIsRefusedWithoutShowingThePassword(t *testing.T) {
 	// One '@' in the query is not in the user info: pgx reads it as libpq does.
 	if ExtraAt("postgres://u:p@db.example?application_name=a@b") {
 		t.Error("an '@' in the query is taken for one in the password")
+	}
+}
+
+// pg_dump takes one schema per --schema: of a list-valued search_path,
+// the first is where Coachlog's tables are.
+func TestBackupRefusalNamesTheFirstSchemaOfAList(t *testing.T) {
+	msg := BackupRefusal("postgres://coach@db.example/coachlog?search_path=team,public", "/tmp/c.dump").Error()
+	if !strings.Contains(msg, " --schema=team ") {
+		t.Errorf("refusal %q does not dump schema team alone", msg)
 	}
 }
 
