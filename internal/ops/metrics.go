@@ -227,15 +227,17 @@ func (m *Metrics) Watch(src Sources) {
 	}
 	if src.WAL != nil {
 		// One look at the log's size (a stat) and at the checkpoint
-		// counters serves all four.
+		// counters serves all four. On PostgreSQL they stay, at 0: a
+		// dashboard's series do not come and go with the store, and
+		// coachlog_store_info says which one is in use.
 		m.Registry.MustRegister(readTogether([]figure[WAL]{
-			{"coachlog_wal_bytes", "Size of the database's write-ahead log (kept under 64 MB).", prom.TypeGauge,
+			{"coachlog_wal_bytes", "Size of the SQLite database's write-ahead log (kept under 64 MB); always 0 on PostgreSQL, whose log is the server's.", prom.TypeGauge,
 				func(w WAL) float64 { return float64(w.Bytes) }},
-			{"coachlog_wal_reset_checkpoints_total", "Checkpoints that start the log over (RESTART past 16 MB of log under writes, TRUNCATE once they stop) tried since start.", prom.TypeCounter,
+			{"coachlog_wal_reset_checkpoints_total", "Checkpoints that start the SQLite log over (RESTART past 16 MB of log under writes, TRUNCATE once they stop) tried since start; always 0 on PostgreSQL.", prom.TypeCounter,
 				func(w WAL) float64 { return float64(w.Tried) }},
-			{"coachlog_wal_reset_done_total", "Checkpoints that started the log over; the others gave up on a reader and were retried.", prom.TypeCounter,
+			{"coachlog_wal_reset_done_total", "Checkpoints that started the SQLite log over; the others gave up on a reader and were retried. Always 0 on PostgreSQL.", prom.TypeCounter,
 				func(w WAL) float64 { return float64(w.Done) }},
-			{"coachlog_wal_reset_longest_seconds", "The longest checkpoint that started the log over, since start: the most a write waited on one.", prom.TypeGauge,
+			{"coachlog_wal_reset_longest_seconds", "The longest checkpoint that started the SQLite log over, since start: the most a write waited on one. Always 0 on PostgreSQL.", prom.TypeGauge,
 				func(w WAL) float64 { return w.LongestReset.Seconds() }},
 		}, func(context.Context) WAL { return src.WAL() }))
 	}
