@@ -210,8 +210,9 @@ func openPostgres(ctx context.Context, spec string, opts Options) (*Store, error
 	}
 	cfg, err := pgx.ParseConfig(spec)
 	if err != nil {
-		// pgx's message may quote the URL; say only which one, redacted.
-		return nil, fmt.Errorf("open %s: not a valid PostgreSQL URL", name)
+		// pgx's message quotes the URL; say only which one, redacted, and
+		// what pgx found wrong with it.
+		return nil, fmt.Errorf("open %s: not a valid PostgreSQL URL%s", name, parseProblem(spec, err))
 	}
 	cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(opts.StatementTimeout.Milliseconds(), 10)
 	cfg.RuntimeParams["application_name"] = "coachlog"
@@ -318,6 +319,50 @@ func plainIdentifier(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// parseProblem is what pgx found wrong in spec (": invalid port", ":
+// failed to configure TLS (sslmode is invalid)"), without the URL its
+// message quotes; empty when that cannot be told apart from the URL, or
+// when it might show a password (a problem holding the text of a password
+// the URL gives). Of a URL Redact cannot read for certain, it says how to
+// write a password, not pgx's problem, which might quote part of it.
+func parseProblem(spec string, err error) string {
+	var pe *pgconn.ParseConfigError
+	if _, ok := redactURL(spec); !ok {
+		return ": its parts cannot be told apart; write '@', '/', '?', '#' and '%' in a password percent-escaped (%40, %2F, %3F, %23, %25)"
+	}
+	if !errors.As(err, &pe) {
+		return ""
+	}
+	u, uerr := url.Parse(spec)
+	if uerr != nil {
+		return ""
+	}
+	msg := pe.Error()
+	// "cannot parse `URL`: problem"; pgx's problems quote no backtick.
+	i := strings.LastIndex(msg, "`: ")
+	if !strings.HasPrefix(msg, "cannot parse `") || i < 0 {
+		return ""
+	}
+	problem := msg[i+3:]
+	var secrets []string
+	if u.User != nil {
+		if pw, set := u.User.Password(); set {
+			secrets = append(secrets, pw)
+		}
+	}
+	for k, vs := range u.Query() {
+		if slices.Contains(secretParams, strings.ToLower(k)) {
+			secrets = append(secrets, vs...)
+		}
+	}
+	for _, sec := range secrets {
+		if sec != "" && strings.Contains(problem, sec) {
+			return ""
+		}
+	}
+	return ": " + problem
 }
 
 // IsPostgres reports whether the store is on PostgreSQL.

@@ -104,6 +104,31 @@ func TestBackupRefusalNamesTheFirstSchemaOfAList(t *testing.T) {
 	}
 }
 
+// An invalid URL said only "not a valid PostgreSQL URL": it now names what
+// is wrong, still without quoting the URL's password.
+func TestAnInvalidURLNamesTheBadPart(t *testing.T) {
+	for spec, want := range map[string]string{
+		"postgres://u:pw1@127.0.0.1:99999/db":                      "invalid port",
+		"postgres://u:pw2@127.0.0.1/db?sslmode=bogus":              "sslmode is invalid",
+		"postgres://u:pw3@127.0.0.1/db?connect_timeout=abc":        "invalid connect_timeout",
+		"postgres://u@127.0.0.1/db?password=pw4&connect_timeout=x": "invalid connect_timeout",
+		"postgres://u:p%zzw5@127.0.0.1/db":                         "percent-escaped",
+	} {
+		_, err := Open(context.Background(), spec, Options{ReadOnly: true})
+		if err == nil || !strings.Contains(err.Error(), "not a valid PostgreSQL URL: ") || !strings.Contains(err.Error(), want) {
+			t.Errorf("Open(%q): %v; want it to say %q", spec, err, want)
+		}
+		if err != nil && (strings.Contains(err.Error(), "pw") || strings.Contains(err.Error(), "cannot parse")) {
+			t.Errorf("Open(%q): %v shows a password or quotes the URL", spec, err)
+		}
+	}
+	// A problem quoting a password's text is not shown.
+	_, err := Open(context.Background(), "postgres://u:x@127.0.0.1/db?target_session_attrs=x", Options{ReadOnly: true})
+	if err == nil || strings.Contains(err.Error(), "target_session_attrs value") {
+		t.Errorf("Open: %v; want no problem that holds the password's text", err)
+	}
+}
+
 func TestBackupRefusalShowsNoPasswordFromTheQuery(t *testing.T) {
 	err := BackupRefusal("postgres://coach@db.example/coachlog?password=s3cret&sslpassword=k3y&sslmode=require", "/tmp/c.dump")
 	if msg := err.Error(); strings.Contains(msg, "s3cret") || strings.Contains(msg, "k3y") || !strings.Contains(msg, "postgres://coach@db.example/coachlog?sslmode=require") {
