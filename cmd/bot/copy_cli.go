@@ -30,6 +30,15 @@ func copyCmd(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// An older Coachlog's file is migrated first: the bot is stopped for a
+	// copy anyway, and "run coachlog serve once" meant starting it again.
+	have, know, migrated, err := sqlite.MigrateSource(ctx, *from, e.now)
+	if err != nil {
+		return fmt.Errorf("nothing was copied: %w", err)
+	}
+	if migrated {
+		fmt.Fprintf(e.stdout, "Migrated %s from schema version %d to %d first (copy reads the current schema).\n", *from, have, know)
+	}
 	counts, err := sqlite.CopyToPostgres(ctx, *from, *to, cfg.storeOptions(sqlite.Options{Now: e.now}))
 	if err != nil {
 		return fmt.Errorf("nothing was copied: %w", err)

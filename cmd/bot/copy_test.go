@@ -2,9 +2,14 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"io/fs"
 	"net/url"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +17,7 @@ import (
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sqlite"
 	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
+	"github.com/coachlog/coachlog/migrations"
 )
 
 // coachlog copy moves a SQLite database into an empty PostgreSQL one: the
@@ -192,5 +198,55 @@ func TestAPasswordWithAnUnescapedAtIsNotPrinted(t *testing.T) {
 	copyOut, err := cliAt(t, tuesday, nil, "copy", "--from", src, "--to", db)
 	if err == nil || strings.Contains(err.Error()+copyOut, "dor3xyz") || !strings.Contains(err.Error(), "%40") {
 		t.Errorf("copy: %v; want the URL refused, saying to write %%40, without its password", err)
+	}
+}
+
+// oldSQLite writes a SQLite database as the Coachlog before the newest
+// migration left it, and returns its path.
+func oldSQLite(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	files, err := fs.Glob(migrations.FS, "*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(files)
+	for _, f := range files[:len(files)-1] {
+		body, err := fs.ReadFile(migrations.FS, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _ := strconv.Atoi(f[:strings.Index(f, "_")])
+		if _, err := db.Exec(string(body)); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if _, err := db.Exec(`INSERT INTO schema_migrations VALUES (?, ?, 0)`, v, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path
+}
+
+// copy from an older Coachlog's file said "run coachlog serve once to
+// migrate it", that is start the bot that was stopped for the copy: copy
+// now migrates the file itself first, and says so.
+func TestCopyMigratesAnOlderSQLiteSourceFirst(t *testing.T) {
+	pg := sqlitetest.PostgresDB(t)
+	src := oldSQLite(t)
+	out, err := cliAt(t, tuesday, nil, "copy", "--from", src, "--to", pg)
+	if err != nil {
+		t.Fatalf("copy from an older file: %v\n%s", err, out)
+	}
+	want := fmt.Sprintf("Migrated %s from schema version %d to %d first", src, sqlite.SchemaVersion()-1, sqlite.SchemaVersion())
+	if !strings.Contains(out, want) || !strings.Contains(out, "Copied") {
+		t.Errorf("copy said %q; want %q, then the copy", out, want)
 	}
 }

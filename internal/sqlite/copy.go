@@ -77,6 +77,34 @@ func CopyToPostgres(ctx context.Context, from, to string, opts Options) ([]Table
 	return out, nil
 }
 
+// MigrateSource brings the SQLite file a copy reads up to this build's
+// schema, when an older Coachlog left it behind; it reports the versions
+// it migrated from and to, or migrated false when the file needed nothing
+// (or cannot be opened: CopyToPostgres says why). Copy reads the current
+// schema only, and the source is stopped for a copy anyway, so migrating
+// it here spares starting the live bot on it to do so.
+func MigrateSource(ctx context.Context, from string, now func() time.Time) (have, know int, migrated bool, err error) {
+	st, err := Open(ctx, from, Options{ReadOnly: true})
+	if err == nil {
+		st.Close()
+		return 0, 0, false, nil
+	}
+	var old ErrSchemaOld
+	if IsPostgres(from) || !errors.As(err, &old) {
+		return 0, 0, false, nil
+	}
+	// The file exists and holds a Coachlog schema: opening it to write
+	// migrates it, and creates nothing.
+	st, err = Open(ctx, from, Options{Now: now})
+	if err != nil {
+		return old.Have, old.Know, false, fmt.Errorf("migrate %s from schema version %d: %w", from, old.Have, err)
+	}
+	if err := st.Close(); err != nil {
+		return old.Have, old.Know, false, fmt.Errorf("migrate %s: %w", from, err)
+	}
+	return old.Have, old.Know, true, nil
+}
+
 // sqliteTables lists the tables to copy, people and then sessions first
 // (most others refer to them), then the rest by name.
 func sqliteTables(ctx context.Context, read *sql.Tx) ([]string, error) {

@@ -119,6 +119,14 @@ func applyIn(ctx context.Context, tx *sql.Tx, m migration, now time.Time) error 
 	return nil
 }
 
+// ErrSchemaOld means a reader found a database an older Coachlog
+// migrated: readers do not migrate.
+type ErrSchemaOld struct{ Have, Know int }
+
+func (e ErrSchemaOld) Error() string {
+	return fmt.Sprintf("database schema version %d is older than this coachlog's (%d): run `coachlog serve` once to migrate it", e.Have, e.Know)
+}
+
 // ErrSchemaTooNew means the database was migrated by a newer Coachlog.
 type ErrSchemaTooNew struct{ Have, Know int }
 
@@ -165,7 +173,7 @@ func checkSchema(ctx context.Context, db *sql.DB, readOnly bool, know int) error
 		return ErrSchemaTooNew{Have: have, Know: know}
 	}
 	if readOnly && have < know {
-		return fmt.Errorf("database schema version %d is older than this coachlog's (%d): run `coachlog serve` once to migrate it", have, know)
+		return ErrSchemaOld{Have: have, Know: know}
 	}
 	return nil
 }
