@@ -20,6 +20,10 @@ import (
 	"github.com/coachlog/coachlog/migrations"
 )
 
+// noSlack is a Slack API URL where nothing listens: a serve these tests
+// start fails at the database, and must not reach slack.com meanwhile.
+const noSlack = "http://127.0.0.1:1/api/"
+
 // coachlog copy moves a SQLite database into an empty PostgreSQL one: the
 // commands then say the same on both, new ids follow the copied ones, and
 // a second copy into the now full database is refused.
@@ -133,7 +137,7 @@ func TestCopyRefusesBadArguments(t *testing.T) {
 func TestAMiscasedPostgresSchemeIsRefusedNamingTheSchemes(t *testing.T) {
 	for _, db := range []string{"POSTGRES://coach:s3cret@127.0.0.1:1/coachlog", "PostgreSQL://coach:s3cret@127.0.0.1:1/coachlog"} {
 		for _, args := range [][]string{{"export"}, {"serve"}} {
-			out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db, "SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2"}, args...)
+			out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db, "SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "SLACK_API_URL": noSlack}, args...)
 			if err == nil {
 				t.Fatalf("%s on %s worked", args[0], db)
 			}
@@ -159,7 +163,7 @@ func TestAPostgresURLThatDoesNotOpenSaysWhyWithoutItsPassword(t *testing.T) {
 		"postgres://coach@127.0.0.1:1/coachlog?sslmode=disable&sslpassword=s3cret&connect_timeout=2",
 	} {
 		for _, args := range [][]string{{"export"}, {"serve"}, {"backup", "/tmp/c.dump"}} {
-			out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db, "SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2"}, args...)
+			out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db, "SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "SLACK_API_URL": noSlack}, args...)
 			if err == nil {
 				t.Fatalf("%s on %s worked", args[0], db)
 			}
@@ -180,7 +184,7 @@ func TestAPostgresURLThatDoesNotOpenSaysWhyWithoutItsPassword(t *testing.T) {
 func TestAPasswordWithAnUnescapedAtIsNotPrinted(t *testing.T) {
 	db := "postgres://coachlog:Tr0ub@dor3xyz@127.0.0.1:5432/db?sslmode=disable&connect_timeout=2"
 	for _, args := range [][]string{{"export"}, {"serve"}, {"backup", "/tmp/c.dump"}} {
-		out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db, "SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2"}, args...)
+		out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db, "SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "SLACK_API_URL": noSlack}, args...)
 		if err == nil {
 			t.Fatalf("%s worked", args[0])
 		}
