@@ -124,10 +124,18 @@ func (b *Bot) onOpenAction(ctx context.Context, in interaction, act action, read
 		b.openRepModal(ctx, in, act, readBy)
 	case act.ActionID == actEdit:
 		b.openEditModal(ctx, in, act, readBy)
-	case act.ActionID == actLogOpen:
-		b.openLogForm(ctx, in, readBy, coaching.Draft{}, modalMeta{Source: coaching.SourceModal, FromHome: inHome(in)}, againLog)
-	case act.ActionID == actLogForRp:
-		b.openLogForm(ctx, in, readBy, coaching.Draft{RepIDs: []string{act.Value}}, modalMeta{Source: coaching.SourceModal, FromHome: inHome(in)}, againLog)
+	case act.ActionID == actLogOpen || act.ActionID == actLogForRp:
+		// A button in a message (the nudge, /coach team) carries a
+		// response_url: the saved form answers through it with the
+		// receipt, a new ephemeral message, as /coach's form does; the
+		// nudge it came from stays. The App Home's carries none, and its
+		// tab is refreshed instead.
+		meta := modalMeta{Source: coaching.SourceModal, FromHome: inHome(in)}.withResponse(in.ResponseURL, b.svc.Now())
+		var d coaching.Draft
+		if act.ActionID == actLogForRp {
+			d.RepIDs = []string{act.Value}
+		}
+		b.openLogForm(ctx, in, readBy, d, meta, againLog)
 	case act.ActionID == actionReps && in.View.ID != "":
 		b.refreshModal(ctx, in, readBy)
 	default:
