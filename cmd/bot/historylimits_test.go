@@ -76,7 +76,13 @@ func TestHistoryOfTenFiftyRepTeamMeetingsFitsAndComesBackAfterKept(t *testing.T)
 		t.Fatalf("the history after Kept: status %d, replace %v, message %s (history %s); want it back in place (problems: %v)",
 			r.Status, r.ReplaceOriginal, r.MessageTS, hist.MessageTS, b.fake.Problems())
 	}
-	if got := blocksText(r.Blocks); !strings.Contains(got, "Marked *kept*: Meeting 0, commitment 0") || strings.Count(got, "*Team meeting* with ") != 10 {
+	if got := blocksText(r.Blocks); !strings.Contains(got, "Marked *kept*: Meeting 0, commitment 0") || listed(got) != 10 {
 		t.Errorf("the history after Kept should say what was marked and list the ten meetings:\n%s", got)
 	}
+}
+
+// listed counts the meeting lines of a history's text, not the Undo
+// buttons' confirmation dialogs, which name each meeting too.
+func listed(text string) int {
+	return strings.Count(text, "*Team meeting* with ") - strings.Count(text, "Undo the *Team meeting* with ")
 }

@@ -615,10 +615,11 @@ func historyMessage(h historyView) message {
 }
 
 // ownText is about the most text a history's own sessions take: ten lines
-// of group sessions, their reps named by fewMentions, take about 2,300
-// characters; the open commitments and the sessions below a leader share
+// of 50-rep group sessions, their reps named by fewMentions, take about
+// 2,000 characters, and their Undo buttons' confirmation dialogs about
+// 2,600 more; the open commitments and the sessions below a leader share
 // the message with them.
-const ownText = 3000
+const ownText = 5000
 
 // ownBlocks are the viewer's sessions in their history, each with Edit and
 // Undo, in about text characters: those past it are counted, with where
@@ -632,11 +633,11 @@ func ownBlocks(own []coaching.Session, repID string, text int) []slack.Block {
 		if n := openCount(s); n > 0 {
 			line += " · " + plural(n, "open commitment", "open commitments")
 		}
-		if used += utf8.RuneCountInString(line) + len("Edit") + len("Undo"); i > 0 && used > text {
+		buttons := slack.NewActionBlock(fmt.Sprintf("h%d", s.ID), button(actEdit, "Edit", val, ""), undoButton(s, val))
+		if used += utf8.RuneCountInString(line) + blockText(buttons); i > 0 && used > text {
 			return append(blocks, slack.NewContextBlock("", mrkdwn(leftOutText(repID, len(own)-i))))
 		}
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, nil),
-			slack.NewActionBlock(fmt.Sprintf("h%d", s.ID), button(actEdit, "Edit", val, ""), button(actUndo, "Undo", val, slack.StyleDanger)))
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, nil), buttons)
 	}
 	return blocks
 }

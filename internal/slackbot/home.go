@@ -169,7 +169,7 @@ func (h home) managerBlocks() []slack.Block {
 		for _, s := range h.logged {
 			val := fmt.Sprintf("%d:%s", s.ID, fromHome)
 			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(summary(s)+roleSuffix(s)+" · "+statusBadge(s)), nil, nil),
-				slack.NewActionBlock("home_s"+strconv.FormatInt(s.ID, 10), button(actEdit, "Edit", val, ""), button(actUndo, "Undo", val, slack.StyleDanger)))
+				slack.NewActionBlock("home_s"+strconv.FormatInt(s.ID, 10), button(actEdit, "Edit", val, ""), undoButton(s, val)))
 		}
 		if h.loggedMore {
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("Your %d latest. `/coach history` lists your %d latest, `/coach history @rep` those with one rep.", homeSessions, historyLimit))))

@@ -202,6 +202,21 @@ func button(actionID, text, value string, style slack.Style) *slack.ButtonBlockE
 	return b
 }
 
+// undoButton is a session's Undo, behind Slack's confirmation dialog: an
+// undo cannot be taken back, and the button sits beside Edit, one slip
+// away. The dialog names the session (its reps as a list line names them,
+// fewMentions), well within the dialog's 300 characters of text; Slack
+// allows 100 for the title and 30 for each button
+// (https://docs.slack.dev/reference/block-kit/composition-objects/confirmation-dialog-object).
+func undoButton(s coaching.Session, val string) *slack.ButtonBlockElement {
+	b := button(actUndo, "Undo", val, slack.StyleDanger)
+	b.Confirm = slack.NewConfirmationBlockObject(plain("Undo this session?"),
+		mrkdwn("Undo the "+shortSummary(s, "")+"? It will no longer count anywhere and its reps' DMs will say it was withdrawn. This cannot be reversed."),
+		plain("Undo it"), plain("Keep it"))
+	b.Confirm.Style = slack.StyleDanger
+	return b
+}
+
 // repHead is who logged what with repID, as their DM and App Home head
 // a session: "@max logged a *1:1* with you and @ria".
 func repHead(s coaching.Session, repID string) string { return repHeadNaming(s, repID, mentions) }
@@ -369,7 +384,7 @@ func receiptWith(s coaching.Session, text, head string) message {
 		Text: text,
 		Blocks: []slack.Block{
 			slack.NewSectionBlock(mrkdwn(head), nil, nil),
-			slack.NewActionBlock("receipt", button(actEdit, "Edit", val, ""), button(actUndo, "Undo", val, slack.StyleDanger)),
+			slack.NewActionBlock("receipt", button(actEdit, "Edit", val, ""), undoButton(s, val)),
 		},
 	}
 }
