@@ -42,7 +42,7 @@ func interactionOf(cb *slack.InteractionCallback) interaction {
 		if strings.TrimSpace(text) == "" && in.Type == string(slack.InteractionTypeMessageAction) {
 			text = shownText(m.Msg) // a file alone, an app's blocks: what the shortcut notes
 		}
-		in.Message = &messageRef{Text: text, TS: m.Timestamp, ThreadTS: m.ThreadTimestamp, User: m.User, BotID: m.BotID}
+		in.Message = &messageRef{Text: text, TS: m.Timestamp, ThreadTS: m.ThreadTimestamp, User: m.User, BotID: m.BotID, Blocks: m.Blocks.BlockSet}
 	}
 	for _, a := range cb.ActionCallback.BlockActions {
 		if a != nil {

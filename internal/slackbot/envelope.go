@@ -3,6 +3,8 @@ package slackbot
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/slack-go/slack"
 )
 
 // The payloads below are Coachlog's own slim reading of what Slack sends:
@@ -88,6 +90,28 @@ type messageRef struct {
 	ThreadTS string `json:"thread_ts"` // a reply's parent; a parent's own ts
 	User     string `json:"user"`
 	BotID    string `json:"bot_id"`
+	// Blocks are the message's blocks as slack-go decoded them; RawBlocks
+	// as the payload had them, when the bot read the frame itself
+	// (readInteraction), for slack-go may have failed on them. A Snooze
+	// keeps the nudge's list from them (snoozedList).
+	Blocks    []slack.Block   `json:"-"`
+	RawBlocks json.RawMessage `json:"blocks"`
+}
+
+// blocks are the message's blocks, read from RawBlocks if slack-go did
+// not decode them; nil if they cannot be read.
+func (m *messageRef) blocks() []slack.Block {
+	if m == nil {
+		return nil
+	}
+	if m.Blocks != nil || len(m.RawBlocks) == 0 {
+		return m.Blocks
+	}
+	var bs slack.Blocks
+	if err := json.Unmarshal(m.RawBlocks, &bs); err != nil {
+		return nil
+	}
+	return bs.BlockSet
 }
 
 type action struct {

@@ -515,7 +515,7 @@ func (b *Bot) republishHome(ctx context.Context, userID, notice string) {
 }
 
 // snooze stops a manager's nudges for a day or a week and says so in place
-// of the nudge.
+// of the nudge, above the nudge's list of overdue reps.
 func (b *Bot) snooze(ctx context.Context, a *acker, in interaction, act action) {
 	days, err := strconv.Atoi(act.Value)
 	if err != nil || days < 1 || days > 30 {
@@ -529,8 +529,9 @@ func (b *Bot) snooze(ctx context.Context, a *acker, in interaction, act action) 
 		b.clickError(ctx, in, "snooze", err)
 		return
 	}
-	b.respond(ctx, in.ResponseURL, textMessage(fmt.Sprintf(":zzz: Snoozed: no nudges until %s. `/coach away <date>` pauses them for longer.",
-		resume.Human())), true)
+	msg := textMessage(fmt.Sprintf(":zzz: Snoozed: no nudges until %s. `/coach away <date>` pauses them for longer.", resume.Human()))
+	msg.Blocks = append(msg.Blocks, snoozedList(in.Message.blocks())...)
+	b.respond(ctx, in.ResponseURL, msg, true)
 }
 
 // refreshModal shows the open commitments of the reps just picked. Its

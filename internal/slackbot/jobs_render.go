@@ -20,7 +20,7 @@ func nudgeMessage(n coaching.Nudge) message {
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(":wave: Time for some coaching. "+esc(n.Why())), nil, nil)}
 	for i, o := range n.Overdue {
 		if i == coaching.MaxNudgeReps {
-			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more.", len(n.Overdue)-coaching.MaxNudgeReps))))
+			blocks = append(blocks, slack.NewContextBlock(nudgeMore, mrkdwn(fmt.Sprintf("…and %d more: `/coach team` lists everyone.", len(n.Overdue)-coaching.MaxNudgeReps))))
 			break
 		}
 		line := fmt.Sprintf("%s: %d days since their last session", mention(o.RepID), o.Days)
@@ -39,6 +39,31 @@ func nudgeMessage(n coaching.Nudge) message {
 			"Away? `/coach away <date>` pauses these, and a rep who is away is not counted.", n.CadenceDays))))
 	text := "Time for some coaching: " + esc(n.Why())
 	return message{Text: text, Blocks: blocks}
+}
+
+// nudgeMore is the block id of a nudge's count of the overdue reps it
+// leaves out, which a Snooze keeps (snoozedList).
+const nudgeMore = "nudge_more"
+
+// snoozedList is what a snoozed nudge keeps of blocks, the nudge's: its
+// overdue reps, their lines without the Log coaching buttons, and the count
+// of those left out. The manager keeps who was overdue, in fewer blocks and
+// less text than the nudge had, so within what Slack took for it.
+func snoozedList(blocks []slack.Block) []slack.Block {
+	var kept []slack.Block
+	for _, b := range blocks {
+		switch b := b.(type) {
+		case *slack.SectionBlock:
+			if a := b.Accessory; a != nil && a.ButtonElement != nil && a.ButtonElement.ActionID == actLogForRp && b.Text != nil {
+				kept = append(kept, slack.NewSectionBlock(b.Text, nil, nil))
+			}
+		case *slack.ContextBlock:
+			if b.BlockID == nudgeMore {
+				kept = append(kept, b)
+			}
+		}
+	}
+	return kept
 }
 
 func snoozeButton(text string, days int) *slack.ButtonBlockElement {

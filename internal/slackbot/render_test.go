@@ -206,6 +206,29 @@ func TestNudgeListsTenRepsThenHowManyMore(t *testing.T) {
 	}
 }
 
+// A snoozed nudge keeps the nudge's list, read from the click's payload
+// whichever way it was decoded (slack-go's, or the bot's own reading of a
+// frame slack-go refused), without the buttons, within a message's limits.
+func TestSnoozedListKeepsTheNudgesRepsWithoutButtons(t *testing.T) {
+	n := coaching.Nudge{ManagerID: "UM", CadenceDays: 14}
+	for i := 0; i < 25; i++ {
+		n.Overdue = append(n.Overdue, coaching.OverdueRep{RepID: fmt.Sprintf("UR%02d", i), Days: 30 - i})
+	}
+	raw, _ := json.Marshal(map[string]any{"type": "block_actions", "message": map[string]any{"ts": "1.2", "blocks": nudgeMessage(n).Blocks}})
+	in, err := readInteraction(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := textMessage(":zzz: Snoozed")
+	m.Blocks = append(m.Blocks, snoozedList(in.Message.blocks())...)
+	checkLimits(t, m)
+	text := blocksText(m.Blocks)
+	if strings.Count(text, ": ") < coaching.MaxNudgeReps || !strings.Contains(text, "<@UR09>: 21 days since their last session") ||
+		!strings.Contains(text, "…and 15 more: `/coach team` lists everyone") || strings.Contains(text, "Log coaching") || strings.Contains(text, "Snooze 1") {
+		t.Errorf("the snoozed nudge:\n%s", text)
+	}
+}
+
 // blocksText flattens blocks to their text.
 func blocksText(blocks []slack.Block) string {
 	raw, _ := json.Marshal(blocks)
