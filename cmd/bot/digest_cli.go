@@ -141,16 +141,16 @@ func digestRanBefore(ctx context.Context, e env, a *app, week coaching.Week) err
 		return nil
 	}
 	if len(retry) > 0 {
-		fmt.Fprintf(e.stdout, "Slack refused %d message(s) of the digest of %s before: sending them again.\n", len(retry), week)
+		fmt.Fprintf(e.stdout, "Slack refused %s of the digest of %s before: sending %s again.\n", messages(len(retry)), week, itThem(len(retry)))
 	}
 	if waiting := len(pending) - len(retry); waiting > 0 {
-		fmt.Fprintf(e.stdout, "%d message(s) of the digest of %s were queued before and not delivered yet: delivering them now.\n", waiting, week)
+		fmt.Fprintf(e.stdout, "%s of the digest of %s %s queued before and not delivered yet: delivering %s now.\n", messages(waiting), week, wasWere(waiting), itThem(waiting))
 	}
 	return deliverDigest(ctx, e, a, week, pending, func() string {
 		if len(retry) == len(pending) {
-			return fmt.Sprintf(": the %d message(s) Slack had refused", len(retry))
+			return ": the " + messages(len(retry)) + " Slack had refused"
 		}
-		return fmt.Sprintf(": the %d message(s) left from before", len(pending))
+		return ": the " + messages(len(pending)) + " left from before"
 	})
 }
 
@@ -287,4 +287,27 @@ func describePosts(ps []coaching.DigestPost) string {
 		s += " and the chart"
 	}
 	return s
+}
+
+// messages, itThem and wasWere count a digest's messages in English: "1
+// message … was … it", "2 messages … were … them".
+func messages(n int) string {
+	if n == 1 {
+		return "1 message"
+	}
+	return fmt.Sprintf("%d messages", n)
+}
+
+func itThem(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
+}
+
+func wasWere(n int) string {
+	if n == 1 {
+		return "was"
+	}
+	return "were"
 }

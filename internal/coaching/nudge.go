@@ -59,12 +59,12 @@ func (n Nudge) Empty() bool { return len(n.Overdue) == 0 && !n.SlowWeek }
 func (n Nudge) Why() string {
 	switch {
 	case len(n.Overdue) > 0 && n.SlowWeek:
-		return fmt.Sprintf("%s past your %d-day cadence, and this week is slow: %d session(s) so far against %s a week lately.",
-			repCount(len(n.Overdue)), n.CadenceDays, n.WeekToDate, tenths(n.WeeklyAvg))
+		return fmt.Sprintf("%s past your %d-day cadence, and this week is slow: %s so far against %s a week lately.",
+			repCount(len(n.Overdue)), n.CadenceDays, sessionCount(n.WeekToDate), tenths(n.WeeklyAvg))
 	case len(n.Overdue) > 0:
 		return fmt.Sprintf("%s past your %d-day coaching cadence.", repCount(len(n.Overdue)), n.CadenceDays)
 	case n.SlowWeek:
-		return fmt.Sprintf("This week is slow: %d session(s) so far against %s a week over the last four weeks.", n.WeekToDate, tenths(n.WeeklyAvg))
+		return fmt.Sprintf("This week is slow: %s so far against %s a week over the last four weeks.", sessionCount(n.WeekToDate), tenths(n.WeeklyAvg))
 	}
 	return ""
 }
@@ -79,6 +79,17 @@ func Tenths(perWeek float64) int { return int(math.Round(perWeek * 10)) }
 // tenths shows a weekly average to one decimal, as Tenths rounds it.
 func tenths(perWeek float64) string {
 	return fmt.Sprintf("%.1f", float64(Tenths(perWeek))/10)
+}
+
+// sessionCount is n sessions in words: "no sessions", "1 session", "2 sessions".
+func sessionCount(n int) string {
+	switch n {
+	case 0:
+		return "no sessions"
+	case 1:
+		return "1 session"
+	}
+	return fmt.Sprintf("%d sessions", n)
 }
 
 func repCount(n int) string {

@@ -299,3 +299,21 @@ func TestNudgeWhyRoundsTheAverageAsTheOtherSurfaces(t *testing.T) {
 		}
 	}
 }
+
+// The slow week's count reads as English: "no sessions", "1 session",
+// "2 sessions", never "0 session(s)".
+func TestNudgeWhyCountsSessionsInWords(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{{0, "no sessions so far"}, {1, "1 session so far"}, {2, "2 sessions so far"}} {
+		for _, n := range []coaching.Nudge{
+			{SlowWeek: true, WeekToDate: tt.n, WeeklyAvg: 3},
+			{SlowWeek: true, WeekToDate: tt.n, WeeklyAvg: 3, CadenceDays: 14, Overdue: []coaching.OverdueRep{{}}},
+		} {
+			if got := n.Why(); !strings.Contains(got, tt.want) || strings.Contains(got, "(s)") {
+				t.Errorf("%d this week: %q, want it to say %q", tt.n, got, tt.want)
+			}
+		}
+	}
+}

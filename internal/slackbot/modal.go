@@ -304,7 +304,7 @@ func (m logModal) repsBlock() *slack.InputBlock {
 	reps.InitialUsers = m.shownReps()
 	maxReps := coaching.MaxReps
 	reps.MaxSelectedItems = &maxReps
-	in := slack.NewInputBlock(m.blockID(coaching.FieldReps), plain("Rep(s)"), plain("Several people for a team meeting or group role-play."), reps)
+	in := slack.NewInputBlock(m.blockID(coaching.FieldReps), plain("Reps"), plain("Several people for a team meeting or group role-play."), reps)
 	in.DispatchAction = true // picking a rep shows their open commitments
 	return in
 }
