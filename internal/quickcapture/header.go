@@ -195,9 +195,9 @@ func (p *parser) addDuration(minutes float64, text string) {
 	shown := strconv.FormatFloat(minutes, 'f', 0, 64)
 	switch {
 	case minutes < 1:
-		p.problems = append(p.problems, shown+" minutes is less than 1")
+		p.problems = append(p.problems, shown+" minutes is less than 1, the least a session can be")
 	case minutes > coaching.MaxDurationMin:
-		p.problems = append(p.problems, fmt.Sprintf("%s minutes is more than %d", shown, coaching.MaxDurationMin))
+		p.problems = append(p.problems, fmt.Sprintf("%s minutes is more than %d, the most a session can be", shown, coaching.MaxDurationMin))
 	default:
 		p.minutes = int(minutes)
 	}
@@ -360,7 +360,10 @@ func (p *parser) result(notes string) Result {
 	}{
 		{coaching.FieldReps, len(p.reps) == 0},
 		{coaching.FieldKind, p.kind == ""},
-		{coaching.FieldDuration, p.minutes == 0},
+		// A duration read but out of range is no missing one: its
+		// problem says what is wrong with it, and "I couldn't tell how
+		// long" beside it would be untrue.
+		{coaching.FieldDuration, p.durationText == ""},
 		{coaching.FieldRole, r.Draft.Kind == coaching.KindRideAlong && p.role == ""},
 	} {
 		if f.missing {
