@@ -478,7 +478,8 @@ func (m logModal) commitmentsBlock() *slack.InputBlock {
 	el.Multiline = true
 	el.MaxLength = 3000
 	el.InitialValue = truncateRunes(strings.Join(m.Draft.Commitments, "\n"), 3000)
-	return slack.NewInputBlock(m.blockID(coaching.FieldCommitments), plain("Commitments"), plain("What the rep committed to, one per line."), el).WithOptional(true)
+	return slack.NewInputBlock(m.blockID(coaching.FieldCommitments), plain("Commitments"),
+		plain(fmt.Sprintf("What the rep committed to, one per line: up to %d, each up to %d characters.", coaching.MaxCommitments, coaching.MaxCommitmentLen)), el).WithOptional(true)
 }
 
 func (m logModal) followUpBlock() *slack.InputBlock {
