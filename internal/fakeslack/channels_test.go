@@ -28,24 +28,12 @@ func TestAChannelsPickerNeverOffersAPrivateChannel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tt := range []struct {
-		name   string
-		values map[string]map[string]any
-		ok     bool
-	}{
+	typePicks(ctx, t, fake, opened.View.ID, "public channel", false, []pick{
 		{"a private C… channel in a channels_select", map[string]map[string]any{"ch": {"ch": ChannelValue("C0SECRET")}}, false},
 		{"a private C… channel in a multi_channels_select", map[string]map[string]any{"chs": {"chs": ChannelsValue("C0TEAM", "C0SECRET")}}, false},
 		{"a public channel in a channels_select", map[string]map[string]any{"ch": {"ch": ChannelValue("C0TEAM")}}, true},
 		{"a private channel in a conversations_select", map[string]map[string]any{"conv": {"conv": ConversationValue("C0SECRET")}}, true},
-	} {
-		err := fake.TypeInView("U0ALICE", opened.View.ID, tt.values)
-		if tt.ok && err != nil {
-			t.Errorf("%s: %v, want it taken", tt.name, err)
-		}
-		if !tt.ok && (err == nil || !strings.Contains(err.Error(), "public channel")) {
-			t.Errorf("%s: %v, want a refusal", tt.name, err)
-		}
-	}
+	})
 }
 
 // A conversations picker's filter.include says which kinds of

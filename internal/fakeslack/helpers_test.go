@@ -166,3 +166,52 @@ func respondToAClick(t *testing.T, body string) (fake *Server, ch, ts string, st
 	resp.Body.Close()
 	return fake, ch, ts, resp.StatusCode
 }
+
+// pick is one row of a table of values typed into a view's pickers, and
+// whether Slack's client lets a person make it.
+type pick struct {
+	name   string
+	values map[string]map[string]any
+	ok     bool
+}
+
+// typePicks types each pick into Alice's view: a pick Slack offers must be
+// taken; one it does not must be refused with an error containing refusal
+// and, when submitToo, a submission of it must not be sent either.
+func typePicks(ctx context.Context, t *testing.T, fake *Server, viewID, refusal string, submitToo bool, picks []pick) {
+	t.Helper()
+	for _, tt := range picks {
+		err := fake.TypeInView("U0ALICE", viewID, tt.values)
+		if tt.ok && err != nil {
+			t.Errorf("%s: %v, want it taken", tt.name, err)
+		}
+		if tt.ok {
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), refusal) {
+			t.Errorf("%s: %v, want a refusal", tt.name, err)
+		}
+		if !submitToo {
+			continue
+		}
+		if _, err := fake.SubmitView(ctx, "U0ALICE", viewID, tt.values); err == nil {
+			t.Errorf("a submission picking %s was sent", tt.name)
+		}
+	}
+}
+
+// clickWithPick posts Alice a message with the select el (in block id,
+// el's action_id too) and a "go" button, and clicks the button with state
+// as the select's value: a pick Slack's client never offers, so no click
+// may be sent.
+func clickWithPick(ctx context.Context, t *testing.T, fake *Server, id string, el slack.BlockElement, state any, what string) {
+	t.Helper()
+	_, ts, err := apiClient(fake).PostMessageContext(ctx, "U0ALICE", slack.MsgOptionBlocks(
+		slack.NewActionBlock(id, el), buttonsBlock("go", [2]string{"go", "1"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.ClickButton(ctx, "U0ALICE", "U0ALICE", ts, "go", MessageState(map[string]map[string]any{id: {id: state}})); err == nil {
+		t.Error(what)
+	}
+}

@@ -368,39 +368,16 @@ func TestUserPickersOfferOnlyUsers(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := opened.View.ID
-	for _, tt := range []struct {
-		name   string
-		values map[string]map[string]any
-		ok     bool
-	}{
+	typePicks(ctx, t, fake, id, "not a user", true, []pick{
 		{"a channel", map[string]map[string]any{"rep": {"rep": UserValue("C0GENERAL")}}, false},
 		{"no such user", map[string]map[string]any{"rep": {"rep": UserValue("U0NOBODY")}}, false},
 		{"a channel among users", map[string]map[string]any{"reps": {"reps": UsersValue("U0BOB", "C0GENERAL")}}, false},
 		{"a user", map[string]map[string]any{"rep": {"rep": UserValue("U0BOB")}}, true},
 		{"users, one through Slack Connect", map[string]map[string]any{"reps": {"reps": UsersValue("U0BOB", "U0EXT")}}, true},
-	} {
-		err := fake.TypeInView("U0ALICE", id, tt.values)
-		if tt.ok && err != nil {
-			t.Errorf("%s: %v, want it taken", tt.name, err)
-		}
-		if !tt.ok {
-			if err == nil || !strings.Contains(err.Error(), "not a user") {
-				t.Errorf("%s: %v, want a refusal", tt.name, err)
-			}
-			if _, err := fake.SubmitView(ctx, "U0ALICE", id, tt.values); err == nil {
-				t.Errorf("a submission picking %s was sent", tt.name)
-			}
-		}
-	}
+	})
 
-	_, ts, err := api.PostMessageContext(ctx, "U0ALICE", slack.MsgOptionBlocks(
-		slack.NewActionBlock("who", slack.NewOptionsSelectBlockElement(slack.OptTypeUser, nil, "who")), buttonsBlock("go", [2]string{"go", "1"})))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fake.ClickButton(ctx, "U0ALICE", "U0ALICE", ts, "go", MessageState(map[string]map[string]any{"who": {"who": UserValue("C0GENERAL")}})); err == nil {
-		t.Error("a click with a channel picked in a message's user select was sent")
-	}
+	clickWithPick(ctx, t, fake, "who", slack.NewOptionsSelectBlockElement(slack.OptTypeUser, nil, "who"), UserValue("C0GENERAL"),
+		"a click with a channel picked in a message's user select was sent")
 
 	in, err := fake.SubmitView(ctx, "U0ALICE", id, map[string]map[string]any{"notes": {"notes_input": TextValue("n")}},
 		Forged(map[string]map[string]any{"rep": {"rep": UserValue("C0GENERAL")}}))
@@ -443,25 +420,13 @@ func TestAMultiSelectHoldsEachPickOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := opened.View.ID
-	for _, tt := range []struct {
-		name   string
-		values map[string]map[string]any
-		ok     bool
-	}{
+	typePicks(ctx, t, fake, id, "picked twice", false, []pick{
 		{"a user twice", map[string]map[string]any{"reps": {"reps": UsersValue("U0BOB", "U0CAT", "U0BOB")}}, false},
 		{"a channel twice", map[string]map[string]any{"chs": {"chs": ChannelsValue("C0TEAM", "C0TEAM")}}, false},
 		{"a conversation twice", map[string]map[string]any{"convs": {"convs": ConversationsValue("C0SALES", "C0TEAM", "C0SALES")}}, false},
 		{"users once each", map[string]map[string]any{"reps": {"reps": UsersValue("U0BOB", "U0CAT")}}, true},
 		{"channels once each", map[string]map[string]any{"chs": {"chs": ChannelsValue("C0TEAM", "C0SALES")}}, true},
-	} {
-		err := fake.TypeInView("U0ALICE", id, tt.values)
-		if tt.ok && err != nil {
-			t.Errorf("%s: %v, want it taken", tt.name, err)
-		}
-		if !tt.ok && (err == nil || !strings.Contains(err.Error(), "picked twice")) {
-			t.Errorf("%s: %v, want a refusal", tt.name, err)
-		}
-	}
+	})
 	if _, err := fake.SubmitView(ctx, "U0ALICE", id, map[string]map[string]any{"reps": {"reps": UsersValue("U0CAT", "U0CAT")}}); err == nil {
 		t.Error("a submission picking a user twice was sent")
 	}
@@ -499,11 +464,7 @@ func TestChannelPickersOfferOnlyKnownConversations(t *testing.T) {
 	}
 	id := opened.View.ID
 	aliceDM, bobDM := fake.dmChannel("U0ALICE"), fake.dmChannel("U0BOB")
-	for _, tt := range []struct {
-		name   string
-		values map[string]map[string]any
-		ok     bool
-	}{
+	typePicks(ctx, t, fake, id, "offer", true, []pick{
 		{"a user in a channels picker", map[string]map[string]any{"ch": {"ch": ChannelValue("U0BOB")}}, false},
 		{"an unknown channel", map[string]map[string]any{"ch": {"ch": ChannelValue("C0NOWHERE")}}, false},
 		{"a private channel in a channels picker", map[string]map[string]any{"ch": {"ch": ChannelValue("G0PRIVATE")}}, false},
@@ -518,29 +479,10 @@ func TestChannelPickersOfferOnlyKnownConversations(t *testing.T) {
 		{"a private channel in a conversations picker", map[string]map[string]any{"conv": {"conv": ConversationValue("G0PRIVATE")}}, true},
 		{"the picker's own DM and a channel", map[string]map[string]any{"convs": {"convs": ConversationsValue(aliceDM, "C0TEAM")}}, true},
 		{"a channel where the filter leaves DMs out", map[string]map[string]any{"pub": {"pub": ConversationValue("C0TEAM")}}, true},
-	} {
-		err := fake.TypeInView("U0ALICE", id, tt.values)
-		if tt.ok && err != nil {
-			t.Errorf("%s: %v, want it taken", tt.name, err)
-		}
-		if !tt.ok {
-			if err == nil || !strings.Contains(err.Error(), "offer") {
-				t.Errorf("%s: %v, want a refusal", tt.name, err)
-			}
-			if _, err := fake.SubmitView(ctx, "U0ALICE", id, tt.values); err == nil {
-				t.Errorf("a submission picking %s was sent", tt.name)
-			}
-		}
-	}
+	})
 
-	_, ts, err := api.PostMessageContext(ctx, "U0ALICE", slack.MsgOptionBlocks(
-		slack.NewActionBlock("where", slack.NewOptionsSelectBlockElement(slack.OptTypeChannels, nil, "where")), buttonsBlock("go", [2]string{"go", "1"})))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fake.ClickButton(ctx, "U0ALICE", "U0ALICE", ts, "go", MessageState(map[string]map[string]any{"where": {"where": ChannelValue("C0NOWHERE")}})); err == nil {
-		t.Error("a click with an unknown channel picked in a message's channel select was sent")
-	}
+	clickWithPick(ctx, t, fake, "where", slack.NewOptionsSelectBlockElement(slack.OptTypeChannels, nil, "where"), ChannelValue("C0NOWHERE"),
+		"a click with an unknown channel picked in a message's channel select was sent")
 
 	in, err := fake.SubmitView(ctx, "U0ALICE", id, map[string]map[string]any{"ch": {"ch": ChannelValue("C0TEAM")}},
 		Forged(map[string]map[string]any{"conv": {"conv": ConversationValue(bobDM)}}))
