@@ -28,6 +28,25 @@ func read(in string) ([][]string, error) {
 	return rows, errs.OrNil()
 }
 
+// checkRead reads in and checks it gives the rows want, or, when problem
+// is not empty, an error starting with problem.
+func checkRead(t *testing.T, in string, want [][]string, problem string) {
+	t.Helper()
+	rows, err := read(in)
+	if problem == "" {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(rows, want) {
+			t.Errorf("rows = %q, want %q", rows, want)
+		}
+		return
+	}
+	if err == nil || !strings.HasPrefix(err.Error(), problem) {
+		t.Fatalf("got %v, want %q", err, problem)
+	}
+}
+
 // A spreadsheet's own file given instead of its CSV is told as such from
 // its first bytes, not as broken quotes or as UTF-16 text.
 func TestOpenRefusesWhatIsNotText(t *testing.T) {
@@ -125,21 +144,7 @@ func TestUnnamedColumns(t *testing.T) {
 		{"a row with a cell past the header", "a,b\n1,2,x\n", nil, "line 2: has 3 fields; the header has 2"},
 		{"a row short of a named column", "a,b,,c\n1,2\n", nil, "line 2: has 2 fields; the header has 4"},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			rows, err := read(tt.in)
-			if tt.problem == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !reflect.DeepEqual(rows, tt.want) {
-					t.Errorf("rows = %q, want %q", rows, tt.want)
-				}
-				return
-			}
-			if err == nil || !strings.HasPrefix(err.Error(), tt.problem) {
-				t.Fatalf("got %v, want %q", err, tt.problem)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkRead(t, tt.in, tt.want, tt.problem) })
 	}
 }
 
@@ -158,20 +163,6 @@ func TestByteOrderMarksAndARepeatedHeader(t *testing.T) {
 		{"the header again, in another order", "a,b\n1,2\nb,a\n", nil, "line 3: repeats the header"},
 		{"the header again, without the optional column", "a,b,c\n1,2,3\na,b\n", nil, "line 3: repeats the header"},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			rows, err := read(tt.in)
-			if tt.problem == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !reflect.DeepEqual(rows, tt.want) {
-					t.Errorf("rows = %q, want %q", rows, tt.want)
-				}
-				return
-			}
-			if err == nil || err.Error() != tt.problem && !strings.HasPrefix(err.Error(), tt.problem) {
-				t.Fatalf("got %v, want %q", err, tt.problem)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkRead(t, tt.in, tt.want, tt.problem) })
 	}
 }
