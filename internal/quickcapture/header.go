@@ -84,7 +84,7 @@ func (p *parser) header(toks []token) int {
 	// The line ends in filler: words alone ("with", "on the") say nothing
 	// once nothing follows them, but punctuation other than a separator
 	// (":)") is what the manager wrote.
-	if fillerFrom >= 0 && slices.ContainsFunc(toks[fillerFrom:], func(t token) bool { return !fillerWord(t) && !separator(t) }) {
+	if fillerFrom >= 0 && hasWords(toks[fillerFrom:]) {
 		return toks[fillerFrom].start
 	}
 	return toks[len(toks)-1].end
@@ -114,13 +114,16 @@ func (p *parser) structural(toks []token, i int) int {
 	if p.addDate(toks[i]) {
 		return 1
 	}
-	if complete && monthDateStartsNotes(toks, i, p.today) {
-		// "may 2 deals slip", "dec 1 deadline for the QBR": where the
-		// notes would start, a month and a number as likely start them.
-		// checkNotesStart reads the date there as a guess to check.
-		return 0
-	}
-	if n := p.addMonthDate(toks, i); n > 0 {
+	if date, n, text, problem := monthDateAt(toks, i, p.today); n > 0 {
+		if complete && hasWords(toks[i+n:]) {
+			// "may 2 deals slip", "dec 1 deadline for the QBR": where
+			// the notes would start, a month and a number as likely
+			// start them. checkNotesStart reads the date there as a
+			// guess to check. Alone at the end ("<@U1> 1:1 30m nov 20")
+			// it can only be the date.
+			return 0
+		}
+		p.setDate(date, text, problem)
 		return n
 	}
 	if m, n := phraseAt(toks, i); n > 0 {
@@ -251,17 +254,10 @@ func (p *parser) addMonthDate(toks []token, i int) int {
 	return n
 }
 
-// monthDateStartsNotes reports whether a day with a month name at toks[i]
-// has words after it other than filler and separators: after a complete
-// header those words are the notes, and the date may be their first
-// words. Alone at the end ("<@U1> 1:1 30m nov 20") it can only be the
-// date.
-func monthDateStartsNotes(toks []token, i int, today coaching.Date) bool {
-	_, n, _, _ := monthDateAt(toks, i, today)
-	if n == 0 {
-		return false
-	}
-	return slices.ContainsFunc(toks[i+n:], func(t token) bool { return !fillerWord(t) && !separator(t) })
+// hasWords reports whether toks hold anything but filler and separators:
+// words the manager wrote as notes.
+func hasWords(toks []token) bool {
+	return slices.ContainsFunc(toks, func(t token) bool { return !fillerWord(t) && !separator(t) })
 }
 
 // guessMonthDate reads the day with a month name at toks[k], where the
