@@ -2,6 +2,7 @@ package quickcapture
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -110,20 +111,11 @@ func numericDate(s string, today coaching.Date) ([]coaching.Date, bool) {
 		if md[0] < 1 || md[0] > 12 {
 			continue
 		}
-		if d, problem := resolveDay(time.Month(md[0]), md[1], year, yearGiven, today, s); problem == "" && !containsDate(out, d) {
+		if d, problem := resolveDay(time.Month(md[0]), md[1], year, yearGiven, today, s); problem == "" && !slices.Contains(out, d) {
 			out = append(out, d)
 		}
 	}
 	return out, true
-}
-
-func containsDate(ds []coaching.Date, d coaching.Date) bool {
-	for _, x := range ds {
-		if x == d {
-			return true
-		}
-	}
-	return false
 }
 
 // unreadDateWords are shorthand for yesterday the parser does not read.
