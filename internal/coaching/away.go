@@ -230,8 +230,8 @@ func slashBoth(w string, today Date) (us, rest Date, ok bool) {
 // in December after the 24th means next year's.
 func nextMonthDay(m time.Month, d int, today Date) (Date, error) {
 	for _, y := range []int{today.Year, today.Year + 1} {
-		date := Date{y, m, d}
-		if t := date.Time(time.UTC); t.Month() != m || t.Day() != d {
+		date, ok := MakeDate(y, m, d)
+		if !ok {
 			return Date{}, fmt.Errorf("%s has no day %d", m, d)
 		}
 		if !date.Before(today) {

@@ -40,10 +40,24 @@ func ParseDate(s string) (Date, error) {
 		return n
 	}
 	y, m, d := num(s[:4]), num(s[5:7]), num(s[8:])
-	if y < 1 || m < 1 || m > 12 || d < 1 || d > daysIn(time.Month(m), y) {
+	if m < 1 || m > 12 {
 		return Date{}, bad()
 	}
-	return Date{y, time.Month(m), d}, nil
+	date, ok := MakeDate(y, time.Month(m), d)
+	if !ok {
+		return Date{}, bad()
+	}
+	return date, nil
+}
+
+// MakeDate is day d of month m in year y, false when there is no such
+// day ("feb 30"). Parsers that read a month and a day call it rather
+// than format an ISO date to parse.
+func MakeDate(y int, m time.Month, d int) (Date, bool) {
+	if y < 1 || m < time.January || m > time.December || d < 1 || d > daysIn(m, y) {
+		return Date{}, false
+	}
+	return Date{y, m, d}, true
 }
 
 func daysIn(m time.Month, year int) int {

@@ -1,7 +1,6 @@
 package quickcapture
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,9 +52,9 @@ func resolveDay(m time.Month, day, year int, yearGiven bool, today coaching.Date
 			year--
 		}
 	}
-	d, err := coaching.ParseDate(fmt.Sprintf("%04d-%02d-%02d", year, m, day))
+	d, ok := coaching.MakeDate(year, m, day)
 	switch {
-	case err != nil:
+	case !ok:
 		return coaching.Date{}, text + " is not a real date"
 	case d.After(today):
 		return d, text + " is in the future"
