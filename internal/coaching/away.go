@@ -195,10 +195,8 @@ func monthDay(f []string) (time.Month, int, bool) {
 // slashDay reads "12/24" or "24/12" where only one reading is a date; "3/4"
 // is not read.
 func slashDay(w string) (time.Month, int, bool) {
-	a, b, _ := strings.Cut(w, "/")
-	x, errA := strconv.Atoi(a)
-	y, errB := strconv.Atoi(b)
-	if errA != nil || errB != nil || x < 1 || y < 1 {
+	x, y, ok := slashNumbers(w)
+	if !ok {
 		return 0, 0, false
 	}
 	switch {
@@ -215,15 +213,21 @@ func slashDay(w string) (time.Month, int, bool) {
 // slashBoth is both readings of a slashed day that is read either way:
 // month first, then day first.
 func slashBoth(w string, today Date) (us, rest Date, ok bool) {
+	x, y, ok := slashNumbers(w)
+	if !ok || x > 12 || y > 12 {
+		return Date{}, Date{}, false
+	}
+	us, errA := nextMonthDay(time.Month(x), y, today)
+	rest, errB := nextMonthDay(time.Month(y), x, today)
+	return us, rest, errA == nil && errB == nil
+}
+
+// slashNumbers reads the two positive numbers either side of w's slash.
+func slashNumbers(w string) (x, y int, ok bool) {
 	a, b, _ := strings.Cut(w, "/")
 	x, errA := strconv.Atoi(a)
 	y, errB := strconv.Atoi(b)
-	if errA != nil || errB != nil || x < 1 || y < 1 || x > 12 || y > 12 {
-		return Date{}, Date{}, false
-	}
-	us, errA = nextMonthDay(time.Month(x), y, today)
-	rest, errB = nextMonthDay(time.Month(y), x, today)
-	return us, rest, errA == nil && errB == nil
+	return x, y, errA == nil && errB == nil && x >= 1 && y >= 1
 }
 
 // nextMonthDay is the next day d of month m, today or later: "dec 24" said
