@@ -2,6 +2,7 @@ package llm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -111,7 +112,11 @@ func (w *PrepWriter) Brief(ctx context.Context, in PrepInput) (Brief, error) {
 	prose, err := checkPrep(reply.Text, in)
 	if err != nil {
 		w.metrics.LLMFailure(FeaturePrep, ReasonInvalid)
-		w.log.Warn("prep brief prose rejected", "feature", FeaturePrep, "detail", err.(*Failure).Detail)
+		detail := ""
+		if f, ok := errors.AsType[*Failure](err); ok {
+			detail = f.Detail
+		}
+		w.log.Warn("prep brief prose rejected", "feature", FeaturePrep, "detail", detail)
 		return b, err
 	}
 	b.Prose = prose
