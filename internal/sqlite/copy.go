@@ -84,13 +84,16 @@ func CopyToPostgres(ctx context.Context, from, to string, opts Options) ([]Table
 // schema only, and the source is stopped for a copy anyway, so migrating
 // it here spares starting the live bot on it to do so.
 func MigrateSource(ctx context.Context, from string, now func() time.Time) (have, know int, migrated bool, err error) {
+	if IsPostgres(from) { // only a SQLite file is migrated here: no connection just to learn that
+		return 0, 0, false, nil
+	}
 	st, err := Open(ctx, from, Options{ReadOnly: true})
 	if err == nil {
 		st.Close()
 		return 0, 0, false, nil
 	}
 	var old ErrSchemaOld
-	if IsPostgres(from) || !errors.As(err, &old) {
+	if !errors.As(err, &old) {
 		return 0, 0, false, nil
 	}
 	// The file exists and holds a Coachlog schema: opening it to write
