@@ -64,11 +64,7 @@ func (b *Bot) editSaved(ctx context.Context, managerID string, meta modalMeta, e
 // courtesy: what it reports is done already. A URL Slack no longer takes
 // (404 or 410: expired, or its five posts used) is passed over at Debug.
 func (b *Bot) respondQuiet(ctx context.Context, url string, m message, replace bool) {
-	msg := &slack.WebhookMessage{Text: m.Text, Blocks: &slack.Blocks{BlockSet: m.Blocks}, ReplaceOriginal: replace}
-	if !replace {
-		msg.ResponseType = slack.ResponseTypeEphemeral
-	}
-	err := redactResponseURL(slack.PostWebhookCustomHTTPContext(ctx, url, b.http, msg), url)
+	err := b.postResponse(ctx, url, m, replace)
 	if sc, ok := errors.AsType[slack.StatusCodeError](err); ok && (sc.Code == http.StatusNotFound || sc.Code == http.StatusGone) {
 		b.log.Debug("response_url no longer taken: answer passed over", "err", err)
 		return

@@ -18,16 +18,9 @@ func (b *Bot) respond(ctx context.Context, url string, m message, replace bool) 
 		b.log.Warn("no response_url to answer on")
 		return
 	}
-	msg := &slack.WebhookMessage{Text: m.Text, Blocks: &slack.Blocks{BlockSet: m.Blocks}, ReplaceOriginal: replace}
-	if !replace {
-		// A new message in reply is for the clicker alone. A replaced one
-		// stays what it was (an ephemeral receipt, or a DM such as a
-		// nudge), as deliverAs replaces a rep's DM.
-		msg.ResponseType = slack.ResponseTypeEphemeral
-	}
 	var err error
 	for attempt := 0; attempt < 2; attempt++ {
-		if err = redactResponseURL(slack.PostWebhookCustomHTTPContext(ctx, url, b.http, msg), url); err == nil {
+		if err = b.postResponse(ctx, url, m, replace); err == nil {
 			return
 		}
 		if !blip(err) {
@@ -40,6 +33,19 @@ func (b *Bot) respond(ctx context.Context, url string, m message, replace bool) 
 		}
 	}
 	b.log.Warn("response_url post failed", "err", err)
+}
+
+// postResponse posts m once through a response_url, replacing the message
+// acted on or as a new one, the URL redacted from any error.
+func (b *Bot) postResponse(ctx context.Context, url string, m message, replace bool) error {
+	msg := &slack.WebhookMessage{Text: m.Text, Blocks: &slack.Blocks{BlockSet: m.Blocks}, ReplaceOriginal: replace}
+	if !replace {
+		// A new message in reply is for the clicker alone. A replaced one
+		// stays what it was (an ephemeral receipt, or a DM such as a
+		// nudge), as deliverAs replaces a rep's DM.
+		msg.ResponseType = slack.ResponseTypeEphemeral
+	}
+	return redactResponseURL(slack.PostWebhookCustomHTTPContext(ctx, url, b.http, msg), url)
 }
 
 // blip reports whether a failed response_url post may pass if sent again:
