@@ -22,23 +22,26 @@ func (b *bot) replacedWith(url, want string) fakeslack.Response {
 	return r
 }
 
+// clickInHistory lists the manager's /coach history (args as typed after
+// it) and clicks actionID on its first session.
+func (b *bot) clickInHistory(args, actionID string) fakeslack.Interaction {
+	b.t.Helper()
+	hist := b.history(args)
+	return b.must(b.fake.ClickResponseButton(ctxT(b.t), mgr, hist.URL, actionID))
+}
+
 // A team meeting edited from /coach history (Sam taken off, the date moved)
 // shows the history again in place, saying what changed, with the line as
 // it is now: the list no longer reads as before the edit.
 func TestAnEditFromHistoryShowsTheHistoryAgainWithWhatChanged(t *testing.T) {
 	b := startBot(t)
-	ctx := ctxT(t)
 	viewID, _ := b.openModal("")
 	today := b.today("America/New_York")
 	if _, ack := b.submit(viewID, values([]string{rep, rep2}, "team_meeting", today, "30", "")); len(ack) != 0 {
 		t.Fatalf("ack = %s", ack)
 	}
 	b.dm(rep, 1)
-	hist := b.history("<@" + rep2 + "|ria>")
-	in, err := b.fake.ClickResponseButton(ctx, mgr, hist.URL, "session_edit")
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := b.clickInHistory("<@"+rep2+"|ria>", "session_edit")
 	if _, ack := b.submit(b.openedView(in), values([]string{rep2}, "team_meeting", "2026-11-17", "30", "")); len(ack) != 0 {
 		t.Fatalf("edit ack = %s", ack)
 	}
@@ -56,13 +59,8 @@ func TestAnEditFromHistoryShowsTheHistoryAgainWithWhatChanged(t *testing.T) {
 // at its top, instead of a note under a list still offering Edit and Undo.
 func TestUndoFromHistoryReplacesTheList(t *testing.T) {
 	b := startBot(t)
-	ctx := ctxT(t)
 	b.logPending()
-	hist := b.history("")
-	in, err := b.fake.ClickResponseButton(ctx, mgr, hist.URL, "session_undo")
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := b.clickInHistory("", "session_undo")
 	r := b.replacedWith(in.ResponseURL, "Undone:")
 	if ids := actionIDs(r.Blocks); slices.Contains(ids, "session_undo") || !strings.Contains(blocksText(r.Blocks), "Your recent coaching") {
 		t.Fatalf("history after Undo = %s %v, want the list without the session", blocksText(r.Blocks), ids)
@@ -144,13 +142,8 @@ func TestAnEditFromTheDisputeNoticeSaysItWasSaved(t *testing.T) {
 // logged for a courtesy Slack refused.
 func TestAnEditFromHistoryPastItsResponseURLIsSavedQuietly(t *testing.T) {
 	b := startBot(t)
-	ctx := ctxT(t)
 	b.logPending()
-	hist := b.history("")
-	in, err := b.fake.ClickResponseButton(ctx, mgr, hist.URL, "session_edit")
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := b.clickInHistory("", "session_edit")
 	viewID := b.openedView(in)
 	b.fake.FailNext(fakeslack.MethodResponseURL, 1, fakeslack.Fault{Status: http.StatusNotFound, Error: "used_url"})
 	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", b.today("America/New_York"), "50", "")); len(ack) != 0 {
