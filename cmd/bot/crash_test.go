@@ -17,7 +17,6 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/fakeslack"
-	"github.com/coachlog/coachlog/internal/sqlite"
 	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
@@ -282,11 +281,7 @@ func TestCommandsLeftPendingAreActedOnAtStart(t *testing.T) {
 	b := startBot(t)
 	b.stop()
 	received := b.now().Add(-40 * time.Minute)
-	st, err := sqlite.Open(context.Background(), b.db, sqlite.Options{Now: b.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := coaching.NewService(coaching.Config{Store: st, Now: b.now})
+	svc, done := b.sideService()
 	for i, text := range []string{"<@" + rep + "|sam> 1:1 30m yesterday", "<@" + b.fake.BotUserID() + "|coachlog> 1:1 30m"} {
 		payload, _ := json.Marshal(map[string]string{"command": "/coach", "text": text, "user_id": mgr, "trigger_id": fmt.Sprint("T-down-", i),
 			"response_url": b.fake.URL() + fmt.Sprint("/response/down", i)})
@@ -294,7 +289,7 @@ func TestCommandsLeftPendingAreActedOnAtStart(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	st.Close()
+	done()
 
 	b.start()
 	eventually(t, "the receipt and the refusal as DMs", func() bool { return len(b.fake.Messages(mgr)) == 2 })

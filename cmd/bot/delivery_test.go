@@ -13,7 +13,6 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/fakeslack"
-	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
 func postsTo(b *bot, channel string) int {
@@ -54,18 +53,14 @@ func TestUndeliveredMessagesGoOutAfterARestartOnceEach(t *testing.T) {
 	b.stop()
 	// While the bot is down, three sessions are logged into the same
 	// database (as a crash would leave them): their DMs wait in the outbox.
-	st, err := sqlite.Open(context.Background(), b.db, sqlite.Options{Now: b.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := coaching.NewService(coaching.Config{Store: st, Now: b.now})
+	svc, done := b.sideService()
 	for i, r := range []string{rep, rep2, other} {
 		d := coaching.Draft{RepIDs: []string{r}, Kind: coaching.KindOneOnOne, DurationMin: 30, OccurredOn: coaching.DateOf(b.now().Add(-24*time.Hour), time.UTC)}
 		if _, err := svc.LogSession(context.Background(), coaching.LogRequest{ManagerID: mgr, Draft: d, Key: fmt.Sprint("down-", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	st.Close()
+	done()
 	b.start()
 	for _, r := range []string{rep, rep2, other} {
 		b.dm(r, 1)

@@ -36,12 +36,8 @@ func TestHistoryOfTenFiftyRepTeamMeetingsFitsAndComesBackAfterKept(t *testing.T)
 		t.Fatalf("roster import: %v\n%s", err, out)
 	}
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, b.db, sqlite.Options{Now: b.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	svc := coaching.NewService(coaching.Config{Store: st, Now: b.now})
+	svc, done := b.sideService()
+	defer done()
 	for i := range 10 {
 		var cs []string
 		for k := range 2 {
@@ -85,4 +81,15 @@ func TestHistoryOfTenFiftyRepTeamMeetingsFitsAndComesBackAfterKept(t *testing.T)
 // buttons' confirmation dialogs, which name each meeting too.
 func listed(text string) int {
 	return strings.Count(text, "*Team meeting* with ") - strings.Count(text, "Undo the *Team meeting* with ")
+}
+
+// sideService opens the bot's database beside it, as another process
+// would, to write what no click could make quickly; done closes it.
+func (b *bot) sideService() (svc *coaching.Service, done func()) {
+	b.t.Helper()
+	st, err := sqlite.Open(context.Background(), b.db, sqlite.Options{Now: b.now})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return coaching.NewService(coaching.Config{Store: st, Now: b.now}), func() { st.Close() }
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/fakeslack"
-	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
 // More people of the surfaces' organisation.
@@ -59,12 +58,8 @@ func surfacesOrgSince(t *testing.T, imported time.Time) *bot {
 		t.Fatalf("roster import: %v\n%s", err, out)
 	}
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, b.db, sqlite.Options{Now: b.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	svc := coaching.NewService(coaching.Config{Store: st, Now: b.now})
+	svc, done := b.sideService()
+	defer done()
 	date := func(s string) coaching.Date {
 		d, err := coaching.ParseDate(s)
 		if err != nil {
