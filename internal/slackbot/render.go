@@ -242,13 +242,14 @@ func repDM(s coaching.Session, repID string, skills []coaching.Skill) message {
 	// then the longest of the parts that can give room are cut to the
 	// same length, the notes last of all (see dmCuts.shorter).
 	cut.fewReps = true
+	length := dmLengths(s, repID, skills) // the parts uncut: the same on each pass
 	for range 4 {
 		m = repDMCut(s, repID, skills, cut)
 		over := blockText(m.Blocks...) - messageText
 		if over <= 0 {
 			break
 		}
-		cut = cut.shorter(dmLengths(s, repID, skills), over)
+		cut = cut.shorter(length, over)
 	}
 	return m
 }
