@@ -167,13 +167,13 @@ func noteBlocks(s coaching.Session, repID string, cut dmCuts) []slack.Block {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Notes* ("+who+")")),
 			slack.NewSectionBlock(plain(truncateRunes(s.Notes, 3000)), nil, nil))
 	}
-	if commitmentsText(s, repID) != "" {
+	if text := commitmentsText(s, repID); text != "" {
 		head := "*Commitments*"
 		if !s.FollowUpOn.IsZero() {
 			head += " · follow up " + s.FollowUpOn.Human()
 		}
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(head)),
-			slack.NewSectionBlock(plain(textcut.Cut(commitmentsText(s, repID), cut.commitments)), nil, nil))
+			slack.NewSectionBlock(plain(textcut.Cut(text, cut.commitments)), nil, nil))
 	}
 	return blocks
 }
