@@ -396,15 +396,9 @@ func whyUnread(ctx context.Context, err error) string {
 }
 
 // parseSessionValue reads an Edit or Undo button's value, "<id>:<from>"
-// or, from a history of one rep, "<id>:h:<rep>" (historyValue).
-func parseSessionValue(v string) (int64, string) {
-	id, from, _ := parseSessionValueRep(v)
-	return id, from
-}
-
-// parseSessionValueRep is parseSessionValue with the rep whose history
-// the button is in ("" for any other).
-func parseSessionValueRep(v string) (id int64, from, repID string) {
+// or, from a history of one rep, "<id>:h:<rep>" (historyValue); repID is
+// the rep whose history the button is in ("" for any other).
+func parseSessionValue(v string) (id int64, from, repID string) {
 	idText, from, _ := strings.Cut(v, ":")
 	from, repID, _ = strings.Cut(from, ":")
 	id, _ = strconv.ParseInt(idText, 10, 64)
@@ -420,7 +414,7 @@ func parseSessionValueRep(v string) (id int64, from, repID string) {
 // without the session, whose version the edit is checked against; the
 // manager is then told to click again, and nothing was changed.
 func (b *Bot) openEditModal(ctx context.Context, in interaction, act action, readBy time.Time) {
-	id, from, histRep := parseSessionValueRep(act.Value)
+	id, from, histRep := parseSessionValue(act.Value)
 	pre, cancel := context.WithDeadline(ctx, readBy)
 	defer cancel()
 	s, err := b.svc.SessionForManager(pre, in.User.ID, id)
@@ -473,7 +467,7 @@ func draftOf(s coaching.Session) coaching.Draft {
 }
 
 func (b *Bot) undo(ctx context.Context, a *acker, in interaction, act action) {
-	id, from, histRep := parseSessionValueRep(act.Value)
+	id, from, histRep := parseSessionValue(act.Value)
 	var s coaching.Session
 	err := b.writeThenAck(ctx, a, func(ctx context.Context) (err error) {
 		s, err = b.svc.UndoSession(ctx, in.User.ID, id)
