@@ -50,8 +50,11 @@ func blockText(blocks ...slack.Block) int {
 				continue
 			}
 			for _, e := range b.Elements.ElementSet {
-				if btn, ok := e.(*slack.ButtonBlockElement); ok && btn.Confirm == nil {
+				if btn, ok := e.(*slack.ButtonBlockElement); ok {
 					n += objText(btn.Text)
+					if c := btn.Confirm; c != nil { // every Undo has one: each receipt and history line
+						n += objText(c.Title) + objText(c.Text) + objText(c.Confirm) + objText(c.Deny)
+					}
 				} else {
 					n += jsonText(e)
 				}
