@@ -604,6 +604,7 @@ func TestTheBreakerProbesAfterItsCooldownOnTheBotsClock(t *testing.T) {
 	ai := startOpenAI(t)
 	ai.Default(func(fakeopenai.Request) fakeopenai.Answer { return fakeopenai.Fail(503) })
 	clk := &testClock{}
+	clk.Advance(time.Until(midweek))
 	b := startBotAt(t, clk.Now, llmEnv(ai, false, "COACHLOG_LLM_TIMEOUT", "300ms")...)
 	for range 5 { // the breaker's threshold: 5 failed calls in a row
 		b.proseCapture(rodeAlong)

@@ -37,6 +37,7 @@ func (b *bot) receiptDM() fakeslack.Message {
 // work. The dead URL is not even tried.
 func TestAFormSubmittedAfterItsResponseURLExpiredSendsTheReceiptAsADM(t *testing.T) {
 	clk := &testClock{}
+	clk.Advance(time.Until(midweek)) // New York's today is UTC's: the form's date is not moved
 	b := startBotAt(t, clk.Now)
 	ctx := ctxT(t)
 	in, err := b.fake.SlashCommand(ctx, mgr, "/coach", "")
@@ -176,6 +177,7 @@ func TestADMUpdateFallsBackToChatUpdate(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			clk := &testClock{}
+			clk.Advance(time.Until(midweek)) // New York's today is UTC's: the form's date is not moved
 			b := startBotAt(t, clk.Now)
 			viewID, _ := b.openModal("")
 			b.submit(viewID, values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", ""))
