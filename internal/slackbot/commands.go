@@ -259,6 +259,30 @@ func joinErrors(fe coaching.FieldErrors) string {
 	return strings.Join(parts, " ")
 }
 
+// fieldWord is how the bot's messages name a field of a quick capture,
+// in each of the three places it does: as what it could not tell ("I
+// couldn't tell what kind"), as what it took from a sentence ("I took the
+// kind from your words"), and as filledFields names it ("Filled in from
+// your note: kind"). "" where a message never names the field: reps are
+// never guessed one by one (Result.RepsGuessed), a date is never missing.
+type fieldWord struct{ missing, guessed, filled string }
+
+func fieldWords(f coaching.Field) fieldWord {
+	switch f {
+	case coaching.FieldReps:
+		return fieldWord{missing: "who"}
+	case coaching.FieldKind:
+		return fieldWord{"what kind", "the kind", "kind"}
+	case coaching.FieldDate:
+		return fieldWord{guessed: "the date", filled: "date"}
+	case coaching.FieldDuration:
+		return fieldWord{"how long", "how long", "duration"}
+	case coaching.FieldRole:
+		return fieldWord{"your role", "your role", "your role"}
+	}
+	return fieldWord{}
+}
+
 // notUnderstood says, at the top of a prefilled modal, what the quick
 // capture could not make out.
 func notUnderstood(res quickcapture.Result) string {
@@ -266,8 +290,7 @@ func notUnderstood(res quickcapture.Result) string {
 	if len(res.Missing) > 0 {
 		var names []string
 		for _, f := range res.Missing {
-			names = append(names, map[coaching.Field]string{coaching.FieldReps: "who", coaching.FieldKind: "what kind",
-				coaching.FieldDuration: "how long", coaching.FieldRole: "your role"}[f])
+			names = append(names, fieldWords(f).missing)
 		}
 		parts = append(parts, "I couldn't tell "+strings.Join(names, ", ")+".")
 	}
@@ -296,8 +319,7 @@ func guessedPart(res quickcapture.Result) string {
 		names = append(names, "who you coached") // a sentence names the reps where it likes
 	}
 	for _, f := range res.Guessed {
-		names = append(names, map[coaching.Field]string{coaching.FieldKind: "the kind", coaching.FieldDate: "the date",
-			coaching.FieldDuration: "how long", coaching.FieldRole: "your role"}[f])
+		names = append(names, fieldWords(f).guessed)
 	}
 	return "I took " + andList(names) + " from your words: check them."
 }

@@ -179,11 +179,9 @@ func filledFields(rule, d coaching.Draft) []string {
 // checked as they are without an LLM, and the doubts, all about the date,
 // unless the model read the date ("yday" is yesterday to it).
 func unfilled(res quickcapture.Result, filled []string) quickcapture.Result {
-	names := map[coaching.Field]string{coaching.FieldKind: "kind", coaching.FieldDate: "date",
-		coaching.FieldDuration: "duration", coaching.FieldRole: "your role"}
 	var guessed []coaching.Field
 	for _, f := range res.Guessed {
-		if !slices.Contains(filled, names[f]) {
+		if !slices.Contains(filled, fieldWords(f).filled) {
 			guessed = append(guessed, f)
 		}
 	}
