@@ -12,7 +12,6 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/digest"
-	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
 // digestDeliverTimeout bounds how long `coachlog digest` waits for its
@@ -72,24 +71,15 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 	if to == "" && !*dry {
 		return usageError("no channel to post to: set COACHLOG_DIGEST_CHANNEL or give --channel")
 	}
-	// Every form of the command reads an existing database; none creates one.
-	st, err := openReadOnly(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{}))
-	if err != nil {
-		return err
-	}
 	if *dry {
+		st, svc, err := dryRunService(ctx, e, cfg)
+		if err != nil {
+			return err
+		}
 		defer st.Close()
-		svc := coaching.NewService(coaching.Config{Store: st, DefaultTZ: cfg.TZ, Skills: cfg.Skills, Now: e.now})
 		return digestDryRun(ctx, e, digest.NewBuilder(newMetrics(st, cfg, e), nil, nil), st, svc, week, *chartPath)
 	}
-	st.Close()
-	// Before the week is claimed: a token Slack refuses would leave its
-	// messages queued and undelivered.
-	ws, err := checkBotToken(ctx, cfg, newLogger(cfg, e.stderr))
-	if err != nil {
-		return err
-	}
-	a, err := wire(ctx, e, cfg, ws, nil, nil)
+	a, err := wireJobRun(ctx, e, cfg)
 	if err != nil {
 		return err
 	}
@@ -276,10 +266,7 @@ func describePosts(ps []coaching.DigestPost) string {
 			msgs++
 		}
 	}
-	s := fmt.Sprintf("%d message", msgs)
-	if msgs != 1 {
-		s += "s"
-	}
+	s := messages(msgs)
 	if msgs > 1 {
 		s += fmt.Sprintf(" (a headline and %d in its thread)", msgs-1)
 	}

@@ -13,6 +13,37 @@ import (
 // nudgeDeliverTimeout bounds how long `coachlog nudge` delivers.
 const nudgeDeliverTimeout = 15 * time.Minute
 
+// dryRunService is what a job's dry run (`coachlog nudge --dry-run`,
+// `coachlog digest --dry-run`) runs on: the database opened read-only, an
+// existing one (a mistyped path must not become a new empty one that says
+// nobody is overdue), so that the run claims and queues nothing. The
+// caller closes the store.
+func dryRunService(ctx context.Context, e env, cfg config) (*sqlite.Store, *coaching.Service, error) {
+	st, err := openReadOnly(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{}))
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, coaching.NewService(coaching.Config{Store: st, DefaultTZ: cfg.TZ, Skills: cfg.Skills, Now: e.now}), nil
+}
+
+// wireJobRun is what a job run from the command line runs on: the wired
+// bot, once the database is known to exist (as for a dry run) and Slack
+// has taken the token, both before the job's day or week is claimed: a
+// token Slack refuses would leave its messages queued and undelivered.
+// The caller closes a.store.
+func wireJobRun(ctx context.Context, e env, cfg config) (*app, error) {
+	st, err := openReadOnly(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{}))
+	if err != nil {
+		return nil, err
+	}
+	st.Close()
+	ws, err := checkBotToken(ctx, cfg, newLogger(cfg, e.stderr))
+	if err != nil {
+		return nil, err
+	}
+	return wire(ctx, e, cfg, ws, nil, nil)
+}
+
 // nudgeCmd evaluates nudges now, ignoring the hour and weekday window but
 // still at most once a day per manager, queues them through the outbox and
 // delivers them before it exits: non-zero if any failed. The sender checks
@@ -34,15 +65,12 @@ func nudgeCmd(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	o := coaching.JobOptions{NudgeHour: cfg.NudgeHour, DefaultCadence: cfg.CadenceDays, IgnoreWindow: true, DryRun: *dry}
-	// Either form reads an existing database; a mistyped path must not
-	// become a new empty one that says nobody is overdue.
-	st, err := openReadOnly(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{}))
-	if err != nil {
-		return err
-	}
 	if *dry {
+		st, svc, err := dryRunService(ctx, e, cfg)
+		if err != nil {
+			return err
+		}
 		defer st.Close()
-		svc := coaching.NewService(coaching.Config{Store: st, DefaultTZ: cfg.TZ, Skills: cfg.Skills, Now: e.now})
 		run, err := svc.RunNudges(ctx, e.now(), o)
 		if err != nil {
 			return err
@@ -50,14 +78,7 @@ func nudgeCmd(ctx context.Context, e env, args []string) error {
 		printNudges(e, run, "would nudge", "with something to act on")
 		return nil
 	}
-	st.Close()
-	// Before the day's nudges are claimed: a token Slack refuses would
-	// leave them queued and undelivered.
-	ws, err := checkBotToken(ctx, cfg, newLogger(cfg, e.stderr))
-	if err != nil {
-		return err
-	}
-	a, err := wire(ctx, e, cfg, ws, nil, nil)
+	a, err := wireJobRun(ctx, e, cfg)
 	if err != nil {
 		return err
 	}
