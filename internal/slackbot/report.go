@@ -29,7 +29,10 @@ func (b *Bot) report(ctx context.Context, cmd slashCommand, args string) {
 		target = args[m[2]:m[3]]
 		args = args[:m[0]] + " " + args[m[1]:]
 	}
-	week, badWeek, ok := b.reportWeek(args)
+	// One reading of the clock for the week asked and this week: "last
+	// week" is the week before the one the report calls this week.
+	now := b.thisWeek()
+	week, badWeek, ok := reportWeek(args, now)
 	if !ok {
 		text := reportUsage
 		if badWeek != "" {
@@ -43,7 +46,6 @@ func (b *Bot) report(ctx context.Context, cmd slashCommand, args string) {
 		b.answerError(ctx, cmd.ResponseURL, "report", err)
 		return
 	}
-	now := b.thisWeek()
 	current := coaching.WeekOf(now.From)
 	per := now
 	switch {
@@ -80,16 +82,16 @@ func (b *Bot) report(ctx context.Context, cmd slashCommand, args string) {
 }
 
 // reportWeek reads the week a /coach report asks for, the mention taken
-// out: none (the zero Week: this week so far), "last week", or an ISO week
-// as `coachlog digest --week` reads it. bad is ParseWeek's word on a week
-// written wrong; ok is false for anything else.
-func (b *Bot) reportWeek(args string) (week coaching.Week, bad string, ok bool) {
+// out: none (the zero Week: this week so far), "last week" (the one before
+// now's), or an ISO week as `coachlog digest --week` reads it. bad is
+// ParseWeek's word on a week written wrong; ok is false for anything else.
+func reportWeek(args string, now metrics.Period) (week coaching.Week, bad string, ok bool) {
 	words := strings.Fields(strings.ToLower(args))
 	switch {
 	case len(words) == 0:
 		return coaching.Week{}, "", true
 	case len(words) == 2 && words[0] == "last" && words[1] == "week":
-		return coaching.WeekOf(b.thisWeek().From.AddDays(-7)), "", true
+		return coaching.WeekOf(now.From.AddDays(-7)), "", true
 	case len(words) == 1 && isDigit(words[0][0]):
 		w, err := coaching.ParseWeek(strings.ToUpper(words[0]))
 		if err != nil {
