@@ -56,15 +56,16 @@ func (b *Bot) editSaved(ctx context.Context, managerID string, meta modalMeta, e
 			return
 		}
 		h.top = savedNotice(e.Changes.Describe())
-		b.respondQuiet(ctx, meta.ResponseURL, historyMessage(h), true)
+		b.respondQuiet(ctx, meta.ResponseURL, historyMessage(h))
 	}
 }
 
-// respondQuiet answers through a response_url where the answer is a
-// courtesy: what it reports is done already. A URL Slack no longer takes
-// (404 or 410: expired, or its five posts used) is passed over at Debug.
-func (b *Bot) respondQuiet(ctx context.Context, url string, m message, replace bool) {
-	err := b.postResponse(ctx, url, m, replace)
+// respondQuiet replaces the message a response_url came from where the
+// answer is a courtesy: what it reports is done already. A URL Slack no
+// longer takes (404 or 410: expired, or its five posts used) is passed
+// over at Debug.
+func (b *Bot) respondQuiet(ctx context.Context, url string, m message) {
+	err := b.postResponse(ctx, url, m, true)
 	if sc, ok := errors.AsType[slack.StatusCodeError](err); ok && (sc.Code == http.StatusNotFound || sc.Code == http.StatusGone) {
 		b.log.Debug("response_url no longer taken: answer passed over", "err", err)
 		return
