@@ -243,13 +243,14 @@ func repDM(s coaching.Session, repID string, skills []coaching.Skill) message {
 	// same length, the notes last of all (see dmCuts.shorter).
 	cut.fewReps = true
 	length := dmLengths(s, repID, skills) // the parts uncut: the same on each pass
-	for range 4 {
-		m = repDMCut(s, repID, skills, cut)
+	m = repDMCut(s, repID, skills, cut)
+	for range 3 { // four passes at most, the last one's message taken as it is
 		over := blockText(m.Blocks...) - messageText
 		if over <= 0 {
 			break
 		}
 		cut = cut.shorter(length, over)
+		m = repDMCut(s, repID, skills, cut)
 	}
 	return m
 }
