@@ -85,3 +85,18 @@ func TestOrdinaryNotesAreNoDate(t *testing.T) {
 		}
 	}
 }
+
+// A numeric date after a header whose date is unreal ("2026-02-30") said
+// "the form shows " and nothing: it named the date read, which is none,
+// where a month date in its place named the day the form shows, today.
+func TestADateTooNamesTheDayTheFormShows(t *testing.T) {
+	for _, tt := range []struct{ line, doubt string }{
+		{"<@U1> 1:1 30m 2026-02-30 11/20 pricing", "11/20 looks like a date too; the form shows Wed 25 Nov 2026"},
+		{"<@U1> 1:1 30m 2026-02-30 may 2 deals slip", "may 2 looks like a date too; the form shows Wed 25 Nov 2026"},
+		{"<@U1> 1:1 30m yesterday 11/20 pricing", "11/20 looks like a date too; the form shows Tue 24 Nov 2026"},
+	} {
+		if got := Parse(tt.line, wednesday); !slices.Equal(got.Doubts, []string{tt.doubt}) {
+			t.Errorf("Parse(%q): doubts %q, want %q", tt.line, got.Doubts, tt.doubt)
+		}
+	}
+}

@@ -266,19 +266,25 @@ func hasWords(toks []token) bool {
 // there is no such day.
 func (p *parser) guessMonthDate(toks []token, k int) int {
 	date, n, text, problem := monthDateAt(toks, k, p.today)
-	switch {
-	case n == 0:
-		return 0
-	case p.dateGiven:
-		p.doubts = append(p.doubts, fmt.Sprintf("%s looks like a date too; the form shows %s", text, p.shownDate().Human()))
-	default:
-		p.setDate(date, text, problem)
-		p.guess(coaching.FieldDate)
-		if problem == "" { // a problem says it already
-			p.doubts = append(p.doubts, fmt.Sprintf("I read %s as %s", text, date.Human()))
-		}
+	if n > 0 {
+		p.guessDate(date, text, problem)
 	}
 	return n
+}
+
+// guessDate takes date, read as text where the notes start, as a guess
+// told to the manager (problem, when the date has one, tells it); when
+// the header gave a date already, it only says text looks like one too.
+func (p *parser) guessDate(date coaching.Date, text, problem string) {
+	if p.dateGiven {
+		p.doubts = append(p.doubts, fmt.Sprintf("%s looks like a date too; the form shows %s", text, p.shownDate().Human()))
+		return
+	}
+	p.setDate(date, text, problem)
+	p.guess(coaching.FieldDate)
+	if problem == "" { // a problem says it already
+		p.doubts = append(p.doubts, fmt.Sprintf("I read %s as %s", text, date.Human()))
+	}
 }
 
 // addNumericDate reads a date written with numbers at toks[k] ("11/20"),
@@ -303,11 +309,9 @@ func (p *parser) addNumericDate(toks []token, k int) int {
 	p.numericDoubt = true
 	switch {
 	case p.dateGiven:
-		p.doubts = append(p.doubts, fmt.Sprintf("%s looks like a date too; the form shows %s", t.bare, p.date.Human()))
+		p.guessDate(coaching.Date{}, t.bare, "") // no date taken: it says t looks like one too
 	case len(dates) == 1:
-		p.setDate(dates[0], t.bare, "")
-		p.guess(coaching.FieldDate)
-		p.doubts = append(p.doubts, fmt.Sprintf("I read %s as %s", t.bare, dates[0].Human()))
+		p.guessDate(dates[0], t.bare, "")
 	case len(dates) == 2:
 		p.doubts = append(p.doubts, fmt.Sprintf("%s could be %s or %s: the form shows today, pick the day", t.bare, dates[0].Human(), dates[1].Human()))
 	default:
