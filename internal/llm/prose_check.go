@@ -164,23 +164,26 @@ func token(p *string) string {
 func SkillsNamed(text string, ids []string, skills []coaching.Skill) bool {
 	stems := map[string]bool{}
 	for _, w := range words(text) {
-		if utf8.RuneCountInString(w) >= 4 {
-			stems[string([]rune(w)[:4])] = true
+		if st, ok := stem(w); ok {
+			stems[st] = true
 		}
 	}
+	inText := func(w string) bool { st, ok := stem(w); return ok && stems[st] }
 	for _, id := range ids {
-		named := false
-		for _, s := range skills {
-			if s.ID != id {
-				continue
-			}
-			for _, w := range append(words(s.Label), words(strings.ReplaceAll(s.ID, "_", " "))...) {
-				named = named || (utf8.RuneCountInString(w) >= 4 && stems[string([]rune(w)[:4])])
-			}
-		}
-		if !named {
+		if !slices.ContainsFunc(skills, func(s coaching.Skill) bool {
+			return s.ID == id && (slices.ContainsFunc(words(s.Label), inText) || slices.ContainsFunc(words(strings.ReplaceAll(s.ID, "_", " ")), inText))
+		}) {
 			return false
 		}
 	}
 	return true
+}
+
+// stem is the first four letters of a word of four or more, which
+// SkillsNamed matches inflected words by; ok is false for a shorter word.
+func stem(w string) (string, bool) {
+	if utf8.RuneCountInString(w) < 4 {
+		return "", false
+	}
+	return string([]rune(w)[:4]), true
 }
