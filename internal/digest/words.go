@@ -16,7 +16,7 @@ type txt struct{ md, plain strings.Builder }
 // w appends words of the digest's own; they are escaped all the same.
 func (t *txt) w(parts ...string) *txt {
 	for _, s := range parts {
-		t.md.WriteString(esc(s))
+		t.md.WriteString(slacktext.Escape(s))
 		t.plain.WriteString(s)
 	}
 	return t
@@ -34,7 +34,7 @@ func (t *txt) marked(mark, s string) *txt {
 	if s == "" {
 		return t
 	}
-	t.md.WriteString(mark + esc(s) + mark)
+	t.md.WriteString(mark + slacktext.Escape(s) + mark)
 	t.plain.WriteString(s)
 	return t
 }
@@ -65,9 +65,6 @@ func join(sep string, parts ...*txt) *txt {
 }
 
 func words(s ...string) *txt { return (&txt{}).w(s...) }
-
-// esc escapes what Slack's mrkdwn reads as markup: &, < and >.
-func esc(s string) string { return slacktext.Escape(s) }
 
 // maxName is how much of a name is shown: display names are short, but a
 // roster may hold anything.
