@@ -93,18 +93,13 @@ func (r *Report) Manager(id string) (Figures, bool) { return find(r.Managers, id
 // Leader returns a leader's figures.
 func (r *Report) Leader(id string) (Figures, bool) { return find(r.Leaders, id) }
 
-// ManagerFigures returns the figures of the managers ids names, in their
-// order, leaving out any the report does not hold; one pass over each,
-// as a leader's ManagerIDs can be most of the report. A caller looking up
-// many leaders' trees builds ManagerIndex once instead.
-func (r *Report) ManagerFigures(ids []string) []Figures { return r.ManagerIndex().Figures(ids) }
-
 // ManagerIndex is a report's managers' figures by id.
 type ManagerIndex map[string]Figures
 
-// ManagerIndex indexes r's managers by id: one pass over them, for a run
-// that looks up every leader's managers (the digest's narratives), where
-// ManagerFigures per leader would index them all again each time.
+// ManagerIndex indexes r's managers by id: one pass over them, then one
+// over a leader's ManagerIDs, which can be most of the report. A run that
+// looks up every leader's managers (the digest's narratives) builds it
+// once, not once per leader.
 func (r *Report) ManagerIndex() ManagerIndex {
 	byID := make(ManagerIndex, len(r.Managers))
 	for _, f := range r.Managers {

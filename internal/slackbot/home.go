@@ -233,7 +233,7 @@ func (h home) leaderBlocks() ([]slack.Block, []string) {
 			"*Your organisation*: no managers below you in the roster yet. Your figures appear here once an admin's roster import names the managers who report to you."), nil, nil)}, nil
 	}
 	m := l.Metrics
-	tree := h.tree.ManagerFigures(l.ManagerIDs)
+	tree := h.tree.ManagerIndex().Figures(l.ManagerIDs)
 	sessions := plural(m.Sessions, "session", "sessions")
 	if n := metrics.CountCoaching(tree); n > 0 {
 		sessions += " by " + plural(n, "manager", "managers")
