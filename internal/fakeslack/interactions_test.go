@@ -252,7 +252,7 @@ func TestMessageShortcutAndCloseView(t *testing.T) {
 	}
 	fixture := "boltpy_message_action.json"
 	sameKeys(t, "message_action", keysAt(t, evt.Request.Payload),
-		append(fixtureKeys(t, fixture), "enterprise", "is_enterprise_install"))
+		fixtureKeys(t, fixture).with("enterprise", "null", "is_enterprise_install", "bool"))
 
 	modal := sessionModal("Close me")
 	modal.NotifyOnClose = true

@@ -38,7 +38,7 @@ func TestHelloThenSlashCommandAck(t *testing.T) {
 		t.Errorf("envelope = %+v", evt.Request)
 	}
 	sameKeys(t, "slash command payload", keysAt(t, evt.Request.Payload),
-		append(fixtureKeys(t, "pysdk_envelope_slash_commands.json", "payload"), "is_enterprise_install"))
+		fixtureKeys(t, "pysdk_envelope_slash_commands.json", "payload").with("is_enterprise_install", "string"))
 	sameKeys(t, "slash command envelope", keysAt(t, envelopeJSON(t, fake, in.EnvelopeID)),
 		fixtureKeys(t, "pysdk_envelope_slash_commands.json"))
 	if err := sm.Ack(*evt.Request, map[string]string{"text": "Logged."}); err != nil {
@@ -93,7 +93,7 @@ func TestDroppedConnectionReconnectsAndGetsNextEnvelope(t *testing.T) {
 		t.Fatalf("authorizations: %v %s", err, env)
 	}
 	sameKeys(t, "authorization", keysAt(t, wire.Payload.Authorizations[0]),
-		[]string{"enterprise_id", "is_bot", "is_enterprise_install", "team_id", "user_id"})
+		shape{"enterprise_id": "null", "is_bot": "bool", "is_enterprise_install": "bool", "team_id": "string", "user_id": "string"})
 }
 
 func TestDisconnectMessageMakesClientReconnect(t *testing.T) {
