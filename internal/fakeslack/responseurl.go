@@ -33,6 +33,15 @@ func (s *Server) issueResponseURLLocked(userID, channel string, origin *message)
 	return u
 }
 
+// IssueResponseURL mints a response_url for a command or shortcut by
+// userID in channel, as the builders do, for a test that sends a payload
+// of its own (Send): a response_url the fake did not mint answers 404.
+func (s *Server) IssueResponseURL(userID, channel string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.issueResponseURLLocked(userID, s.resolveChannelLocked(channel), nil)
+}
+
 // responseURLID is the id part of a response_url the fake issued.
 func responseURLID(u string) string {
 	_, id, _ := strings.Cut(u, "/response/")

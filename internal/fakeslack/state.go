@@ -168,6 +168,10 @@ func (s *Server) dmChannelLocked(userID string) string {
 	return id
 }
 
+// DMChannel is the id of the app's DM with userID, as conversations.open
+// gives it, for a test that builds a payload of its own.
+func (s *Server) DMChannel(userID string) string { return s.dmChannel(userID) }
+
 // dmChannel is dmChannelLocked for a caller not holding s.mu.
 func (s *Server) dmChannel(userID string) string {
 	s.mu.Lock()
