@@ -1,9 +1,11 @@
 package fakeslack
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"iter"
+	"regexp"
 	"strings"
 )
 
@@ -154,4 +156,58 @@ func elementOptions(el map[string]any) []map[string]any {
 		}
 	}
 	return out
+}
+
+// markupRE finds the markup of a message's text: <@U…>, <#C…|name>,
+// <!here>, <https://…|label>.
+var markupRE = regexp.MustCompile(`<([@#!]?)([^>|]*)(?:\|([^>]*))?>`)
+
+// richTextBlock is the rich_text block Slack's client writes beside a
+// person's message text ("all messages sent by end-users will have this
+// format", https://docs.slack.dev/reference/block-kit/blocks/rich-text-block;
+// boltpy_message_action.json): one rich_text_section of text, user,
+// channel, usergroup, broadcast and link elements read from the text's
+// markup. Its text elements hold the characters typed, not the text's
+// &amp; &lt; &gt; escapes.
+func richTextBlock(text string) map[string]any {
+	unescape := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+	var els []any
+	plain := func(t string) {
+		if t != "" {
+			els = append(els, map[string]any{"type": "text", "text": unescape.Replace(t)})
+		}
+	}
+	last := 0
+	for _, m := range markupRE.FindAllStringSubmatchIndex(text, -1) {
+		plain(text[last:m[0]])
+		last = m[1]
+		kind, target, label := text[m[2]:m[3]], text[m[4]:m[5]], ""
+		if m[6] >= 0 {
+			label = text[m[6]:m[7]]
+		}
+		switch kind {
+		case "@":
+			els = append(els, map[string]any{"type": "user", "user_id": target})
+		case "#":
+			els = append(els, map[string]any{"type": "channel", "channel_id": target})
+		case "!":
+			switch {
+			case target == "here" || target == "channel" || target == "everyone":
+				els = append(els, map[string]any{"type": "broadcast", "range": target})
+			case strings.HasPrefix(target, "subteam^"):
+				els = append(els, map[string]any{"type": "usergroup", "usergroup_id": strings.TrimPrefix(target, "subteam^")})
+			default: // a date and the like: what the client shows
+				plain(cmp.Or(label, target))
+			}
+		default:
+			link := map[string]any{"type": "link", "url": unescape.Replace(target)}
+			if label != "" {
+				link["text"] = unescape.Replace(label)
+			}
+			els = append(els, link)
+		}
+	}
+	plain(text[last:])
+	return map[string]any{"type": "rich_text", "block_id": randomString(4, alnum),
+		"elements": []any{map[string]any{"type": "rich_text_section", "elements": els}}}
 }

@@ -110,15 +110,21 @@ func kindOf(raw json.RawMessage) string {
 	return "number"
 }
 
-// fixtureKeys returns the shape of a testdata fixture's top-level object,
-// descending into path (a list of object keys) first.
-func fixtureKeys(t *testing.T, name string, path ...string) shape {
+// readFixture is a testdata fixture's bytes.
+func readFixture(t *testing.T, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatalf("read fixture: %v", err)
 	}
-	return keysAt(t, b, path...)
+	return b
+}
+
+// fixtureKeys returns the shape of a testdata fixture's top-level object,
+// descending into path (a list of object keys) first.
+func fixtureKeys(t *testing.T, name string, path ...string) shape {
+	t.Helper()
+	return keysAt(t, readFixture(t, name), path...)
 }
 
 // keysAt returns the shape of the JSON object at path inside b.

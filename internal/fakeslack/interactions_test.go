@@ -253,6 +253,13 @@ func TestMessageShortcutAndCloseView(t *testing.T) {
 	fixture := "boltpy_message_action.json"
 	sameKeys(t, "message_action", keysAt(t, evt.Request.Payload),
 		fixtureKeys(t, fixture).with("enterprise", "null", "is_enterprise_install", "bool"))
+	// A person's message carries its text as a rich_text block too.
+	sameKeys(t, "message_action message", keysAt(t, evt.Request.Payload, "message"), fixtureKeys(t, fixture, "message"))
+	got, want := firstBlock(t, evt.Request.Payload), firstBlock(t, readFixture(t, fixture))
+	sameKeys(t, "message block", keysAt(t, got), keysAt(t, want))
+	if !strings.Contains(string(got), `{"type":"user","user_id":"U0BOB"}`) || !strings.Contains(string(got), `"rich_text_section"`) {
+		t.Errorf("message block = %s, want the text's mention as a user element of a rich_text_section", got)
+	}
 
 	modal := sessionModal("Close me")
 	modal.NotifyOnClose = true
@@ -674,5 +681,37 @@ func TestPickOptionInAMessagesMenus(t *testing.T) {
 	}
 	if _, err := fake.ClickResponseButton(ctx, "U0BOB", in.ResponseURL, "close", PickOption("kept:7")); err == nil {
 		t.Error("a user who cannot see the ephemeral message chose in it")
+	}
+}
+
+// firstBlock is the first block of the message in an interaction payload.
+func firstBlock(t *testing.T, payload []byte) json.RawMessage {
+	t.Helper()
+	var p struct {
+		Message struct {
+			Blocks []json.RawMessage `json:"blocks"`
+		} `json:"message"`
+	}
+	if err := json.Unmarshal(payload, &p); err != nil || len(p.Message.Blocks) == 0 {
+		t.Fatalf("no message blocks (%v) in %s", err, payload)
+	}
+	return p.Message.Blocks[0]
+}
+
+// The rich_text block beside a message's text holds what its markup
+// shows: mentions as elements, the characters typed as text.
+func TestRichTextBlockReadsTheTextsMarkup(t *testing.T) {
+	for _, tt := range []struct{ text, want string }{
+		{"Great 1:1", `[{"text":"Great 1:1","type":"text"}]`},
+		{"<@U0BOB> test", `[{"type":"user","user_id":"U0BOB"},{"text":" test","type":"text"}]`},
+		{"in <#C0SALES|sales> &amp; <!here>", `[{"text":"in ","type":"text"},{"channel_id":"C0SALES","type":"channel"},{"text":" \u0026 ","type":"text"},{"range":"here","type":"broadcast"}]`},
+		{"see <https://a.test/x?a=1&amp;b=2|the deck> <!subteam^S0SALES|@sales>", `[{"text":"see ","type":"text"},{"text":"the deck","type":"link","url":"https://a.test/x?a=1\u0026b=2"},{"text":" ","type":"text"},{"type":"usergroup","usergroup_id":"S0SALES"}]`},
+	} {
+		b := richTextBlock(tt.text)
+		sections := b["elements"].([]any)
+		got, err := json.Marshal(sections[0].(map[string]any)["elements"])
+		if err != nil || string(got) != tt.want || b["type"] != "rich_text" || len(sections) != 1 {
+			t.Errorf("%q: %s (%v), want %s", tt.text, got, err, tt.want)
+		}
 	}
 }

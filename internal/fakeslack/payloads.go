@@ -299,6 +299,12 @@ func (s *Server) MessageShortcut(ctx context.Context, userID, callbackID, channe
 		"type": "message", "text": text, "user": author, "ts": ts, "team": s.teamID,
 		"client_msg_id": newUUID(),
 	}
+	if text != "" {
+		// A person's message carries its text as a rich_text block too
+		// (boltpy_message_action.json); a message without text (a file
+		// alone) has none. MessageFields replaces or drops it.
+		message["blocks"] = []any{richTextBlock(text)}
+	}
 	for k, v := range cfg.message {
 		if v == nil {
 			delete(message, k)
