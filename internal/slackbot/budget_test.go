@@ -5,10 +5,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/metrics"
 )
 
 // slackID is a user id as long as a real workspace's (11 characters): the
@@ -232,5 +234,64 @@ func TestAChangeNoteCutKeepsItsMarkupWhole(t *testing.T) {
 	}
 	if n := len([]rune(updated)); n > 2500+len(":pencil2: *Updated:* . Please confirm again.") {
 		t.Errorf("the Updated line is %d characters, past its cap", n)
+	}
+}
+
+// Every Undo asks first in a dialog naming the session, and Slack refuses
+// the whole message or view when a dialog's title passes 100 characters
+// or its text 300
+// (https://docs.slack.dev/reference/block-kit/composition-objects/confirmation-dialog-object).
+// A 50-rep session at its longest (the longest kind's label, the longest
+// duration, 11-character user ids) keeps within both wherever its Undo
+// shows: the receipt, the edited receipt, /coach history and the App
+// Home. The reps are named as mention markup, <@U…>, which is what Slack
+// counts: an 80-character real name shown in its place adds nothing.
+func TestEveryUndoDialogOfABigSessionKeepsWithinSlacksLimits(t *testing.T) {
+	mgr, rep := slackID(900000), slackID(123)
+	for _, kind := range []coaching.Kind{coaching.KindTeamMeeting, coaching.KindCareer} {
+		s := bigMeeting(9_999_999, mgr, rep, coaching.MaxReps)
+		s.Kind, s.DurationMin = kind, coaching.MaxDurationMin
+		surfaces := map[string][]slack.Block{
+			"receipt":                    receipt(s).Blocks,
+			"edited receipt":             editedReceipt(s, "added "+mentions(s.ActiveRepIDs())).Blocks,
+			"/coach history":             historyMessage(historyView{repID: rep, own: []coaching.Session{s}}).Blocks,
+			"/coach history with no rep": historyMessage(historyView{own: []coaching.Session{s}}).Blocks,
+			"App Home": home{person: coaching.Person{ID: mgr, Roles: []string{coaching.PersonManager}, Active: true, InRoster: true},
+				manager: true, period: week48, report: &metrics.Report{Period: week48}, logged: []coaching.Session{s}}.blocks(),
+		}
+		for name, blocks := range surfaces {
+			t.Run(kind.Label()+" "+name, func(t *testing.T) {
+				dialogs := 0
+				for _, b := range blocks {
+					a, ok := b.(*slack.ActionBlock)
+					if !ok {
+						continue
+					}
+					for _, el := range a.Elements.ElementSet {
+						btn, ok := el.(*slack.ButtonBlockElement)
+						if !ok || btn.ActionID != actUndo {
+							continue
+						}
+						dialogs++
+						c := btn.Confirm
+						if c == nil {
+							t.Fatal("an Undo without a confirmation dialog")
+						}
+						if n := utf8.RuneCountInString(c.Title.Text); n > 100 {
+							t.Errorf("the dialog's title is %d characters, past Slack's 100: %q", n, c.Title.Text)
+						}
+						if n := utf8.RuneCountInString(c.Text.Text); n > 300 {
+							t.Errorf("the dialog's text is %d characters, past Slack's 300: %q", n, c.Text.Text)
+						}
+						if !strings.Contains(c.Text.Text, mention(rep)) || !strings.Contains(c.Text.Text, "47 others") {
+							t.Errorf("the dialog does not name the session by a few of its reps and a count: %q", c.Text.Text)
+						}
+					}
+				}
+				if dialogs != 1 {
+					t.Errorf("%d Undo buttons, want 1", dialogs)
+				}
+			})
+		}
 	}
 }
