@@ -358,3 +358,26 @@ func TestAwayQuotesBackWhatThePersonSees(t *testing.T) {
 		}
 	}
 }
+
+// /coach export quotes a word it cannot read as the person saw it, as
+// /coach away does: "#sales", not "<#C0SALES|sales>", and no Go escapes.
+func TestExportQuotesBackWhatThePersonSees(t *testing.T) {
+	b := startBot(t)
+	b.importRoster(t)
+	for _, tt := range []struct{ text, want string }{
+		{"export <#C0SALES|sales>", `"#sales" is not an option`},
+		{"export --from <@" + rep + "|sam>", `"@sam" is not a date`},
+		{"export --to <!here>", `"@here" is not a date`},
+		{"export --from soon&amp;later", `"soon&amp;later" is not a date`}, // "soon&later" in mrkdwn
+		{"export &lt;soon&gt;", `"&lt;soon&gt;" is not an option`},         // "<soon>"
+		{`export --from "soon"`, `""soon"" is not a date`},                 // no \" from Go's quoting
+	} {
+		got := b.command(other, tt.text)
+		if !strings.Contains(got, tt.want) {
+			t.Errorf("/coach %s: %s\nwant %s", tt.text, got, tt.want)
+		}
+		if strings.Contains(got, "&amp;amp;") || strings.Contains(got, "&amp;lt;") || strings.Contains(got, "|") || strings.Contains(got, `\`) {
+			t.Errorf("/coach %s quotes Slack's markup or Go's escapes: %s", tt.text, got)
+		}
+	}
+}

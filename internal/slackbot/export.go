@@ -26,7 +26,11 @@ func (b *Bot) exportCommand(ctx context.Context, cmd slashCommand, args string) 
 			b.alternatives(ctx, cmd.UserID))
 		return
 	}
-	o, err := exportArgs(args)
+	// Read as the person sees it, as /coach away does: Slack sends
+	// "<#C0SALES|sales>" for a channel they picked and "&lt;" for a "<"
+	// they typed, and a refusal quotes back #sales, not the markup. No
+	// date or option holds & < or >.
+	o, err := exportArgs(b.written(ctx, args))
 	if err != nil {
 		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+esc(coaching.ErrorMessage(err))+" Usage: `/coach export [--from 2026-01-01] [--to 2026-03-31]`."), false)
 		return
@@ -47,8 +51,10 @@ func (b *Bot) exportCommand(ctx context.Context, cmd slashCommand, args string) 
 	}
 }
 
-// exportArgs reads --from and --to. Slack clients may turn "--" into a
-// dash, so "—from", "–from" and "from" are read too.
+// exportArgs reads --from and --to from args as the person wrote them
+// (unescaped). Slack clients may turn "--" into a dash, so "—from",
+// "–from" and "from" are read too. A word it cannot read is quoted back
+// between plain quotes, as typed: %q would add Go's escapes (\").
 func exportArgs(args string) (export.Options, error) {
 	o := export.Options{Format: "csv"}
 	words := strings.Fields(args)
@@ -61,7 +67,7 @@ func exportArgs(args string) (export.Options, error) {
 		case "to":
 			dst = &o.To
 		default:
-			return o, coaching.Errorf(coaching.EInvalid, "%q is not an option of /coach export.", textcut.Cut(words[i], 40))
+			return o, coaching.Errorf(coaching.EInvalid, "\"%s\" is not an option of /coach export.", textcut.Cut(words[i], 40))
 		}
 		if i+1 == len(words) {
 			return o, coaching.Errorf(coaching.EInvalid, "--%s needs a date.", flag)
@@ -69,7 +75,7 @@ func exportArgs(args string) (export.Options, error) {
 		i++
 		d, err := coaching.ParseDate(words[i])
 		if err != nil {
-			return o, coaching.Errorf(coaching.EInvalid, "--%s: %q is not a date (YYYY-MM-DD).", flag, textcut.Cut(words[i], 40))
+			return o, coaching.Errorf(coaching.EInvalid, "--%s: \"%s\" is not a date (YYYY-MM-DD).", flag, textcut.Cut(words[i], 40))
 		}
 		*dst = d
 	}
