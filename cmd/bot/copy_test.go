@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"net/url"
 	"path/filepath"
 	"sort"
@@ -252,5 +253,44 @@ func TestCopyMigratesAnOlderSQLiteSourceFirst(t *testing.T) {
 	want := fmt.Sprintf("Migrated %s from schema version %d to %d first", src, sqlite.SchemaVersion()-1, sqlite.SchemaVersion())
 	if !strings.Contains(out, want) || !strings.Contains(out, "Copied") {
 		t.Errorf("copy said %q; want %q, then the copy", out, want)
+	}
+}
+
+// The commands that only read, run as a role with no USAGE on the schema
+// that holds Coachlog's tables, name the GRANT to run, as serve's start
+// does; they said the database held no Coachlog data yet and to create
+// it with coachlog serve.
+func TestReadOnlyCommandsOnASchemaTheRoleMayNotUseNameTheGrant(t *testing.T) {
+	spec := sqlitetest.PostgresDB(t)
+	st, err := sqlite.Open(ctxT(t), spec, sqlite.Options{}) // the admin creates the tables
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	admin, err := sql.Open("pgx", sqlitetest.PostgresURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() }) // after the role is dropped
+	role := fmt.Sprintf("r_noaccess_%08x", rand.Uint32())
+	if _, err := admin.Exec(`CREATE ROLE ` + role + ` LOGIN`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.Exec(`DROP OWNED BY ` + role + `; DROP ROLE ` + role); err != nil {
+			t.Errorf("drop role %s: %v", role, err)
+		}
+	})
+	u, err := url.Parse(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User(role)
+	for _, args := range [][]string{{"export"}, {"metrics"}, {"digest", "--dry-run"}} {
+		out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": u.String()}, args...)
+		msg := fmt.Sprint(err) + out
+		if err == nil || !strings.Contains(msg, "GRANT USAGE ON SCHEMA") || strings.Contains(msg, "no Coachlog data") {
+			t.Errorf("%s: %s; want it to name GRANT USAGE ON SCHEMA", strings.Join(args, " "), msg)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -83,4 +84,38 @@ func TestASchemaTheRoleMayNotCreateInSaysToGrantCreate(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("Open: %v; want it to say %s", err, want)
 	}
+}
+
+// A read-only command (export, digest --dry-run, stats) run as a role with
+// no USAGE on a schema that holds Coachlog's tables said the database held
+// no Coachlog data yet, and to create it: the tables are there, the role
+// may not see them. It names the GRANT USAGE to run, as start-up does.
+func TestAReadOnlyOpenOfASchemaTheRoleMayNotUseSaysToGrantUsage(t *testing.T) {
+	spec := sqlitetest.PostgresDB(t)
+	st, err := sqlite.Open(context.Background(), spec, sqlite.Options{}) // the admin creates the tables
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	admin := adminDB(t)
+	spec, role := withRole(t, admin, spec)
+	u, err := url.Parse(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := u.Query().Get("search_path")
+	_, err = sqlite.Open(context.Background(), spec, sqlite.Options{ReadOnly: true})
+	want := `GRANT USAGE ON SCHEMA "` + schema + `" TO "` + role + `"`
+	if err == nil || !strings.Contains(err.Error(), want) || errors.Is(err, sqlite.ErrNoDatabase) {
+		t.Fatalf("read-only Open: %v; want it to say %s", err, want)
+	}
+	// With USAGE (and SELECT, as a read-only role is given) it opens.
+	if _, err := admin.Exec(`GRANT USAGE ON SCHEMA "` + schema + `" TO ` + role + `; GRANT SELECT ON ALL TABLES IN SCHEMA "` + schema + `" TO ` + role); err != nil {
+		t.Fatal(err)
+	}
+	st, err = sqlite.Open(context.Background(), spec, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("read-only Open after GRANT USAGE and SELECT: %v", err)
+	}
+	st.Close()
 }

@@ -232,11 +232,19 @@ func openPostgres(ctx context.Context, spec string, opts Options) (*Store, error
 	s.reader = reader{q: s.rq}
 	if opts.ReadOnly {
 		if err := checkSchema(ctx, db, true, PostgresSchemaVersion()); err != nil {
-			s.Close()
+			defer s.Close()
 			// On a server, an empty database (or search_path) is what a
 			// missing file is on SQLite: nothing created it yet.
+			// But a schema the role has no USAGE on hides tables that
+			// are there: say so, as start-up does, not "create it".
 			if errors.Is(err, errNoSchema) {
 				err = ErrNoDatabase
+				if sp, perr := readSearchPath(ctx, db); perr != nil {
+					err = perr
+				} else if sp.unusable() {
+					err = fmt.Errorf("schema %s (search_path) exists but this role may not use it: run `GRANT USAGE ON SCHEMA %s TO %s` as its owner",
+						sp.schema, sp.quoted(), pgx.Identifier{sp.role}.Sanitize())
+				}
 			}
 			return nil, fmt.Errorf("open %s: %w", name, err)
 		}
@@ -261,37 +269,20 @@ func openPostgres(ctx context.Context, spec string, opts Options) (*Store, error
 // name that is not a plain identifier ("$user", a quoted name), or a role
 // that may not create schemas, gets a one-line error saying what to run.
 func ensureSchema(ctx context.Context, db *sql.DB) error {
-	var current sql.NullString
-	var role string
-	if err := db.QueryRowContext(ctx, `SELECT current_schema(), current_user`).Scan(&current, &role); err != nil {
-		return fmt.Errorf("read the current schema: %w", err)
-	}
-	if current.Valid {
+	sp, err := readSearchPath(ctx, db)
+	switch {
+	case err != nil:
+		return err
+	case sp.current:
 		return nil
+	case sp.schema == "":
+		return fmt.Errorf("no schema of search_path (%s) exists, and Coachlog creates only a plain name (letters, digits, _): create it with CREATE SCHEMA, or change search_path", sp.path)
+	case sp.unusable():
+		// Creating it would not help.
+		return fmt.Errorf("schema %s (search_path) exists but this role may not use it: run `GRANT USAGE, CREATE ON SCHEMA %s TO %s` as its owner (USAGE alone for a read-only role, once the tables exist)",
+			sp.schema, sp.quoted(), pgx.Identifier{sp.role}.Sanitize())
 	}
-	var path string
-	if err := db.QueryRowContext(ctx, `SHOW search_path`).Scan(&path); err != nil {
-		return fmt.Errorf("read search_path: %w", err)
-	}
-	first, _, _ := strings.Cut(path, ",")
-	first = strings.TrimSpace(first)
-	if !plainIdentifier(first) {
-		return fmt.Errorf("no schema of search_path (%s) exists, and Coachlog creates only a plain name (letters, digits, _): create it with CREATE SCHEMA, or change search_path", path)
-	}
-	// PostgreSQL folds an unquoted name in search_path to lower case.
-	schema := strings.ToLower(first)
-	quoted := pgx.Identifier{schema}.Sanitize()
-	// current_schema() is NULL too for a schema that exists but this role
-	// may not use (no USAGE): creating it would not help.
-	var exists bool
-	if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)`, schema).Scan(&exists); err != nil {
-		return fmt.Errorf("look for schema %s (search_path): %w", schema, err)
-	}
-	if exists {
-		r := pgx.Identifier{role}.Sanitize()
-		return fmt.Errorf("schema %s (search_path) exists but this role may not use it: run `GRANT USAGE, CREATE ON SCHEMA %s TO %s` as its owner (USAGE alone for a read-only role, once the tables exist)", schema, quoted, r)
-	}
-	_, err := db.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+quoted)
+	_, err = db.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+sp.quoted())
 	var pgErr *pgconn.PgError
 	switch {
 	case err == nil:
@@ -301,10 +292,55 @@ func ensureSchema(ctx context.Context, db *sql.DB) error {
 	case errors.As(err, &pgErr) && (pgErr.Code == "42P06" || pgErr.Code == "23505"):
 		return nil
 	case errors.As(err, &pgErr) && pgErr.Code == "42501":
-		return fmt.Errorf("schema %s (search_path) does not exist and this role may not create it: run `CREATE SCHEMA %s AUTHORIZATION %s` as the database's owner", schema, quoted, pgx.Identifier{role}.Sanitize())
+		return fmt.Errorf("schema %s (search_path) does not exist and this role may not create it: run `CREATE SCHEMA %s AUTHORIZATION %s` as the database's owner", sp.schema, sp.quoted(), pgx.Identifier{sp.role}.Sanitize())
 	default:
-		return fmt.Errorf("create schema %s (search_path): %w", schema, err)
+		return fmt.Errorf("create schema %s (search_path): %w", sp.schema, err)
 	}
+}
+
+// searchPath is where a connection's tables are found: whether it has a
+// current schema (the first of search_path that exists and the role may
+// use) and, when not, the first schema search_path names and whether it
+// exists.
+type searchPath struct {
+	current bool
+	path    string // search_path as set
+	role    string // current_user
+	// schema is the first name of search_path, folded to lower case as
+	// PostgreSQL folds an unquoted name; "" when it is not a plain
+	// identifier ("$user", a quoted name). Read only when !current.
+	schema string
+	exists bool // schema is in pg_namespace
+}
+
+// unusable says the first schema of search_path exists but the role has
+// no USAGE on it: current_schema() is NULL then, as when none exists.
+func (sp searchPath) unusable() bool { return !sp.current && sp.schema != "" && sp.exists }
+
+func (sp searchPath) quoted() string { return pgx.Identifier{sp.schema}.Sanitize() }
+
+// readSearchPath reads the connection's searchPath.
+func readSearchPath(ctx context.Context, db *sql.DB) (searchPath, error) {
+	var sp searchPath
+	var current sql.NullString
+	if err := db.QueryRowContext(ctx, `SELECT current_schema(), current_user`).Scan(&current, &sp.role); err != nil {
+		return sp, fmt.Errorf("read the current schema: %w", err)
+	}
+	if sp.current = current.Valid; sp.current {
+		return sp, nil
+	}
+	if err := db.QueryRowContext(ctx, `SHOW search_path`).Scan(&sp.path); err != nil {
+		return sp, fmt.Errorf("read search_path: %w", err)
+	}
+	first, _, _ := strings.Cut(sp.path, ",")
+	if first = strings.TrimSpace(first); !plainIdentifier(first) {
+		return sp, nil
+	}
+	sp.schema = strings.ToLower(first)
+	if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)`, sp.schema).Scan(&sp.exists); err != nil {
+		return sp, fmt.Errorf("look for schema %s (search_path): %w", sp.schema, err)
+	}
+	return sp, nil
 }
 
 // plainIdentifier reports whether s is an unquoted SQL name: letters,
