@@ -160,3 +160,46 @@ func TestAnEditFromHistoryPastItsResponseURLIsSavedQuietly(t *testing.T) {
 		t.Fatalf("a refused courtesy was logged as a failure:\n%s", b.logs)
 	}
 }
+
+// The reply under the not-accurate DM is queued with the edit, in its
+// transaction: Slack failing when it is first sent, and the bot stopping
+// before it is sent again, no longer lose it (it was posted directly,
+// once, after the commit). It goes once the bot is back, in the thread.
+func TestTheReplyToAnEditFromTheDisputeNoticeSurvivesARestart(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	today := b.today("America/New_York")
+	viewID, _ := b.openModal("")
+	b.submit(viewID, values([]string{rep}, "one_on_one", today, "30", ""))
+	b.dispute(b.dm(rep, 1), "It was 15 minutes, not 30")
+	notice := b.dm(mgr, 1)
+	in, err := b.fake.ClickButton(ctx, mgr, notice.Channel, notice.TS, "session_edit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	view := b.openedView(in)
+	b.fake.FailNext("chat.postMessage", 1_000_000, fakeslack.Fault{Status: http.StatusInternalServerError})
+	if _, ack := b.submit(view, values([]string{rep}, "one_on_one", today, "15", "")); len(ack) != 0 {
+		t.Fatalf("edit ack = %s", ack)
+	}
+	replies := func() (n int) {
+		for _, c := range b.fake.CallsTo("chat.postMessage") {
+			if c.Param("thread_ts") == notice.TS {
+				n++
+			}
+		}
+		return n
+	}
+	eventually(t, "a first try of the reply, refused", func() bool { return replies() > 0 })
+	b.stop()
+	b.fake.ClearFaults("chat.postMessage")
+	b.start()
+	eventually(t, "the reply under the not-accurate DM after the restart", func() bool {
+		for _, m := range b.fake.Messages(mgr) {
+			if m.ThreadTS == notice.TS && strings.Contains(blocksText(m.Blocks), "Updated: duration 30 → 15 min") {
+				return true
+			}
+		}
+		return false
+	})
+}

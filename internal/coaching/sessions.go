@@ -157,6 +157,11 @@ type EditRequest struct {
 	// the session as saved (ResponseAt is when Slack issued it).
 	ResponseURL string
 	ResponseAt  time.Time
+	// Thread, when set, is the manager's not-accurate DM the form was
+	// opened from (its channel and ts): a reply in its thread says what
+	// the edit changed, queued with the edit so that a crash after the
+	// commit cannot lose it, and paced with the channel's other posts.
+	Thread Posted
 	// Redelivery says Slack sent this submission before (a retry): it
 	// may be saved already.
 	Redelivery bool
@@ -232,14 +237,21 @@ func (s *Service) Edit(ctx context.Context, req EditRequest) (Edited, error) {
 		if err != nil {
 			return err
 		}
+		// The receipt, and the reply under a not-accurate DM, say what
+		// changed, not "Logged" as if new.
+		payload, err := json.Marshal(Receipt{Edited: true, Changes: changes.Describe()})
+		if err != nil {
+			return fmt.Errorf("receipt payload: %w", err)
+		}
 		if req.ResponseURL != "" {
-			// The receipt says what changed, not "Logged" as if new.
-			payload, err := json.Marshal(Receipt{Edited: true, Changes: changes.Describe()})
-			if err != nil {
-				return fmt.Errorf("receipt payload: %w", err)
-			}
 			if err := tx.Enqueue(ctx, Message{Kind: MsgCaptureReply, Op: OpRespond, SessionID: old.ID, To: req.ActorID,
 				ResponseURL: req.ResponseURL, ResponseAt: req.ResponseAt, Replace: true, Payload: payload}); err != nil {
+				return err
+			}
+		}
+		if req.Thread.TS != "" {
+			if err := tx.Enqueue(ctx, Message{Kind: MsgEditSaved, Op: OpPost, SessionID: old.ID, To: req.Thread.Channel,
+				ThreadTS: req.Thread.TS, Payload: payload}); err != nil {
 				return err
 			}
 		}

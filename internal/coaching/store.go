@@ -173,6 +173,7 @@ const (
 	MsgDigest        MessageKind = "digest"         // a message of the weekly digest; Payload holds it
 	MsgDigestChart   MessageKind = "digest_chart"   // the digest's chart, uploaded in its thread; Payload holds the file
 	MsgReply         MessageKind = "reply"          // a short answer to a command; Payload holds a Reply
+	MsgEditSaved     MessageKind = "edit_saved"     // an edit saved, in the thread of the not-accurate DM it was opened from; Payload holds a Receipt
 )
 
 // ScheduledKinds are the messages scheduled jobs queue after claiming their
@@ -216,6 +217,7 @@ type Message struct {
 	ResponseAt  time.Time // when Slack issued ResponseURL: it takes posts for 30 minutes from then
 	Replace     bool      // a response replaces the message it answers
 	ThreadKey   string    // post as a reply in the thread of the message posted under this key
+	ThreadTS    string    // post as a reply in this thread of To, known when queued (a message the bot did not post under a key)
 	Payload     []byte    // content decided when queued (a nudge, a digest), as JSON
 }
 

@@ -99,6 +99,14 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 		if len(m.Payload) > 0 && json.Unmarshal(m.Payload, &r) == nil && r.Edited {
 			msg = editedReceipt(s, r.Changes)
 		}
+	case coaching.MsgEditSaved:
+		// The thread's DM keeps the rep's reason as it was; the reply
+		// says what the edit changed and the session as it is now.
+		var r coaching.Receipt
+		if err := json.Unmarshal(m.Payload, &r); err != nil {
+			return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("read edit receipt: %w", err)}
+		}
+		msg = textMessage(savedText(s, r.Changes))
 	case coaching.MsgRepReminder:
 		if m.Op == coaching.OpPost {
 			if !reminderStands(s, m, prior) {
@@ -134,12 +142,12 @@ func withoutChangeNote(s coaching.Session, repID string) coaching.Session {
 	return s
 }
 
-// deliverAs sends msg the way m goes: a post, an update of prior, or a
-// response through m's response_url.
+// deliverAs sends msg the way m goes: a post (in m's ThreadTS when set),
+// an update of prior, or a response through m's response_url.
 func (b *Bot) deliverAs(ctx context.Context, m coaching.Message, prior *coaching.Posted, msg message) (*coaching.Posted, error) {
 	switch m.Op {
 	case coaching.OpPost:
-		return b.post(ctx, m.To, "", msg)
+		return b.post(ctx, m.To, m.ThreadTS, msg)
 	case coaching.OpUpdate:
 		_, err := b.updateMessage(ctx, prior.Channel, prior.TS, msg)
 		return nil, classify("chat.update", err)

@@ -27,10 +27,11 @@ const responseLife = 30 * time.Minute
 
 // editSaved tells the manager an edit opened from a message the bot
 // answers itself (meta.Back) was saved: the history is shown again in
-// place, what changed at its top; under the not-accurate DM, whose reason
-// stays as it was, a reply in its thread says what changed. The edit is
-// saved whatever becomes of this: a response_url expired, or used up (five
-// posts), is passed over.
+// place, what changed at its top. The edit is saved whatever becomes of
+// this: a response_url expired, or used up (five posts), is passed over.
+// (Under the not-accurate DM, whose reason stays as it was, the reply in
+// its thread saying what changed is the domain's: queued with the edit,
+// coaching.MsgEditSaved.)
 func (b *Bot) editSaved(ctx context.Context, managerID string, meta modalMeta, e coaching.Edited) {
 	if e.Again {
 		// A retry of a form saved before: its first delivery answered,
@@ -38,10 +39,6 @@ func (b *Bot) editSaved(ctx context.Context, managerID string, meta modalMeta, e
 		return
 	}
 	switch meta.Back {
-	case fromDispute:
-		if _, err := b.post(ctx, meta.Channel, meta.TS, textMessage(savedText(e.Session, e.Changes.Describe()))); err != nil {
-			b.log.Warn("edit saved: no reply under the not-accurate DM", "user_id", managerID, "session_id", meta.SessionID, "err", err)
-		}
 	case fromHistory:
 		if meta.ResponseURL == "" {
 			return

@@ -691,8 +691,11 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 		d.Skills = append(d.Skills, meta.Unshown...) // EditSession drops a skill named twice
 		req := coaching.EditRequest{ActorID: in.User.ID, SessionID: meta.SessionID, Version: meta.Version,
 			SavedAt: meta.savedAt(), Draft: d, Key: key, Redelivery: a.redelivered}
-		if meta.Back == "" { // the receipt's: the domain replaces it with the edit
+		switch meta.Back {
+		case "": // the receipt's: the domain replaces it with the edit
 			req.ResponseURL, req.ResponseAt = meta.ResponseURL, meta.responseAt()
+		case fromDispute: // the domain queues a reply in the not-accurate DM's thread
+			req.Thread = coaching.Posted{Channel: meta.Channel, TS: meta.TS}
 		}
 		edited, err = b.svc.Edit(bctx, req)
 	} else {

@@ -22,11 +22,12 @@ type outboxArgs struct {
 	ResponseAt  int64  `json:"response_at,omitempty"` // unix ms
 	Replace     bool   `json:"replace,omitempty"`
 	ThreadKey   string `json:"thread_key,omitempty"`
+	ThreadTS    string `json:"thread_ts,omitempty"`
 }
 
 func encodeArgs(m coaching.Message) (string, error) {
 	args, err := json.Marshal(outboxArgs{SessionID: m.SessionID, RepID: m.RepID, ResponseURL: m.ResponseURL,
-		ResponseAt: ms(m.ResponseAt), Replace: m.Replace, ThreadKey: m.ThreadKey})
+		ResponseAt: ms(m.ResponseAt), Replace: m.Replace, ThreadKey: m.ThreadKey, ThreadTS: m.ThreadTS})
 	if err != nil {
 		return "", fmt.Errorf("encode outbox message: %w", err)
 	}
@@ -421,7 +422,7 @@ func scanOutbox(rows *sql.Rows) (coaching.OutboxItem, error) {
 	if err := json.Unmarshal([]byte(args), &a); err != nil {
 		return it, fmt.Errorf("read outbox row %d: %w", it.ID, err)
 	}
-	m.SessionID, m.RepID, m.ResponseURL, m.Replace, m.ThreadKey = a.SessionID, a.RepID, a.ResponseURL, a.Replace, a.ThreadKey
+	m.SessionID, m.RepID, m.ResponseURL, m.Replace, m.ThreadKey, m.ThreadTS = a.SessionID, a.RepID, a.ResponseURL, a.Replace, a.ThreadKey, a.ThreadTS
 	m.ResponseAt = fromMS(a.ResponseAt)
 	if payload != "" {
 		m.Payload = []byte(payload)
