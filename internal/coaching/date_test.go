@@ -102,6 +102,15 @@ func TestParseUntil(t *testing.T) {
 	}
 }
 
+// What was typed is quoted back as typed: Go's quoting would show a
+// quote or a backslash the person typed escaped.
+func TestParseUntilQuotesBackAsTyped(t *testing.T) {
+	_, err := coaching.ParseUntil(`until "soon" \o/`, day("2026-11-25"))
+	if want := `"until "soon" \o/" is not a date`; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("ParseUntil = %v, want %s…", err, want)
+	}
+}
+
 // A slashed day read two ways is refused, naming both, rather than read as
 // the one this reader was not thinking of.
 func TestParseUntilNamesBothReadingsOfAnAmbiguousDay(t *testing.T) {
