@@ -674,3 +674,33 @@ func TestProseCaptureKeepsNoDurationOrRoleTheNoteDoesNotSay(t *testing.T) {
 		}
 	}
 }
+
+// A manager not known yet (their first /coach, or a roster imported
+// without a token) is first read on the default zone's today (UTC here):
+// at 20:00 on Mon 30 Nov in New York it is Tue 1 Dec in UTC. The date
+// words of a note the model reads count from their own today once their
+// profile is read as the form opens, as they do without an LLM, and the
+// model is told that today.
+func TestProseCaptureReadsDateWordsOnANewManagersOwnToday(t *testing.T) {
+	for _, c := range []struct{ words, want string }{
+		{"yesterday", "2026-11-29"},
+		{"on mon", "2026-11-23"}, // the latest Monday before New York's Monday
+		// A date the zone does not move: the form needs no correction,
+		// and the model is still told New York's today.
+		{"on nov 25", "2026-11-25"},
+	} {
+		t.Run(c.words, func(t *testing.T) {
+			ai := startOpenAI(t)
+			b := startBotAt(t, clockFrom(time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)), llmEnv(ai, false)...)
+			ai.Enqueue(fakeopenai.JSON(honestReading())) // the model gives no date: the words' reading stands
+			f := b.proseCapture(rodeAlong + " " + c.words)
+			if got := formFields(f.filled)["date"]; got != c.want {
+				t.Errorf("%q at 20:00 on Mon 30 Nov in New York: the filled form's date is %s, want %s", c.words, got, c.want)
+			}
+			reqs := ai.Requests()
+			if len(reqs) != 1 || !strings.Contains(reqs[0].Chat.Text(), "Today is Monday, 2026-11-30.") {
+				t.Errorf("the model was not told New York's today (%d requests)", len(reqs))
+			}
+		})
+	}
+}

@@ -45,6 +45,13 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 	pre, cancelForm := context.WithDeadline(pre, readBy)
 	defer cancelForm()
 	res := quickcapture.Parse(text, b.svc.Today(pre, cmd.UserID))
+	// The date words ("yesterday", "mon") were read on the today known
+	// now, perhaps the default zone's: once the manager's profile is read
+	// the form reads them again on their own today, whether the LLM reads
+	// the note or not.
+	if res.DateGiven {
+		meta.redate = func(today coaching.Date) coaching.Date { return quickcapture.Parse(text, today).Draft.OccurredOn }
+	}
 	switch {
 	case !res.Clear() && b.prose.Enabled():
 		a.ack(nil)
@@ -52,9 +59,6 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 	case !res.Clear():
 		a.ack(nil)
 		res = b.notesWritten(pre, res)
-		if res.DateGiven {
-			meta.redate = func(today coaching.Date) coaching.Date { return quickcapture.Parse(text, today).Draft.OccurredOn }
-		}
 		_, _ = b.openForm(ctx, cmd, readBy, res.Draft, notUnderstood(res), meta)
 	default:
 		b.acceptCapture(ctx, a, cmd)
@@ -376,13 +380,14 @@ func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, readBy
 		b.log.Error("views.open failed", "user_id", userID, "err", err)
 		return openedModal{}, err
 	}
-	opened := openedModal{ID: v.ID, Hash: v.Hash, Modal: m}
+	opened := openedModal{ID: v.ID, Hash: v.Hash, Modal: m, Today: m.Today}
 	// A first profile read from Slack may move the manager's "today".
 	today := m.Today
 	if p, err := b.svc.Refresh(ctx, userID); err != nil {
 		b.log.Debug("profile refresh failed", "user_id", userID, "err", err)
 	} else {
 		today = b.svc.TodayOf(p)
+		opened.Today = today
 	}
 	b.refresh(ctx, d.RepIDs...)
 	date := d.OccurredOn
@@ -421,6 +426,10 @@ const formReadBudget = time.Second
 type openedModal struct {
 	ID, Hash string
 	Modal    logModal
+	// Today is the manager's today once their profile was read after
+	// views.open: Modal.Today is the one the form opened on, perhaps the
+	// default zone's, and stays so when the date shown needed no change.
+	Today coaching.Date
 }
 
 // openCommitments loads each rep's open commitments that managerID may tick

@@ -61,7 +61,9 @@ func (b *Bot) readProse(ctx context.Context, cmd slashCommand, readBy time.Time,
 	if err != nil {
 		return // told; without a form there is nothing to fill
 	}
-	today := opened.Modal.Today
+	// The manager's own today, read with their profile as the form opened:
+	// the model counts "yesterday" and weekday names from it.
+	today := opened.Today
 	start := time.Now()
 	rctx, cancel := context.WithTimeout(ctx, b.proseTO)
 	d, err := b.prose.Draft(rctx, llm.ProseInput{Text: text, Today: today, ManagerID: cmd.UserID, Skills: b.svc.Skills()},
