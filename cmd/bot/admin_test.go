@@ -215,6 +215,29 @@ func TestSlackStatusFromUserChangeMarksARepAway(t *testing.T) {
 	})
 }
 
+// /coach away @rep reads its date on the manager's today, not the rep's:
+// at 20:00 on Thu 3 Dec in New York it is 06:30 on Fri 4 Dec in Kolkata,
+// and Max's "fri" is the next day, his "dec 3" today, not a year on.
+func TestAwayForARepIsReadOnTheManagersToday(t *testing.T) {
+	b := startBotAt(t, clockFrom(time.Date(2026, 12, 4, 1, 0, 0, 0, time.UTC)))
+	csv := filepath.Join(t.TempDir(), "team.csv")
+	os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
+		mgr+",,Max,manager,,,America/New_York\n"+rep2+",,Ria,rep,"+mgr+",,Asia/Kolkata\n"), 0o600)
+	if out, err := b.cli("roster", "import", csv); err != nil {
+		t.Fatalf("roster import: %v\n%s", err, out)
+	}
+	for _, c := range []struct{ words, want string }{
+		{"fri", "is away through Fri 4 Dec 2026"},
+		{"dec 3", "is away through Thu 3 Dec 2026"},
+		{"2026-12-03", "is away through Thu 3 Dec 2026"},
+		{"2026-12-02", "Wed 2 Dec 2026 is in the past"},
+	} {
+		if got := b.command(mgr, "away <@"+rep2+"|ria> "+c.words); !strings.Contains(got, c.want) {
+			t.Errorf("/coach away @ria %s at 20:00 Thu in New York: %s; want %q", c.words, got, c.want)
+		}
+	}
+}
+
 // Rights come from the roster as it is now: an admin or a manager dropped
 // from it loses what the role gave them.
 func TestRightsEndWhenTheRosterDropsSomeone(t *testing.T) {

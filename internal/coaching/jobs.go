@@ -398,8 +398,12 @@ func reminderFollows(ctx context.Context, tx Reader, sessionID int64, r SessionR
 
 // SetAway marks someone away through a date (zero clears it). Anyone may
 // mark themselves; a manager their own reps in the roster as it is now;
-// admins anyone.
-func (s *Service) SetAway(ctx context.Context, actorID, personID string, until Date, admin bool) error {
+// admins anyone. today is the actor's (Today(actorID)), on which they
+// typed the date: a date before it is refused as in the past. The
+// person's own today is not the one: a manager in New York marking a rep
+// in Kolkata at 20:00 on Thursday means Thursday by "today", the day
+// their nudge counts from, though it is Friday in Kolkata.
+func (s *Service) SetAway(ctx context.Context, actorID, personID string, until, today Date, admin bool) error {
 	if actorID != personID && !admin {
 		ok, err := s.manages(ctx, actorID, personID)
 		if err != nil {
@@ -409,7 +413,7 @@ func (s *Service) SetAway(ctx context.Context, actorID, personID string, until D
 			return Errorf(EForbidden, "You can mark yourself or your own reps away.")
 		}
 	}
-	if !until.IsZero() && until.Before(s.Today(ctx, personID)) {
+	if !until.IsZero() && until.Before(today) {
 		return Errorf(EInvalid, "%s is in the past.", until.Human())
 	}
 	return s.store.Update(ctx, func(tx Tx) error {

@@ -38,7 +38,10 @@ func (b *Bot) away(ctx context.Context, a *acker, cmd slashCommand, args string)
 	// database must not make Slack show its timeout error.
 	pre, cancel := a.budget(ctx)
 	defer cancel()
-	today := b.svc.Today(pre, target)
+	// The date is read on the typing person's today, the one their
+	// nudge and their "today" count from, even when the rep marked away
+	// is a day ahead or behind.
+	today := b.svc.Today(pre, cmd.UserID)
 	until, err := coaching.ParseUntil(args, today)
 	if err != nil {
 		// Quoted back as the person sees it: Slack sends
@@ -54,7 +57,7 @@ func (b *Bot) away(ctx context.Context, a *acker, cmd slashCommand, args string)
 		return
 	}
 	admin := b.isAdmin(pre, cmd.UserID)
-	if err := b.writeThenAck(ctx, a, func(ctx context.Context) error { return b.svc.SetAway(ctx, cmd.UserID, target, until, admin) }); err != nil {
+	if err := b.writeThenAck(ctx, a, func(ctx context.Context) error { return b.svc.SetAway(ctx, cmd.UserID, target, until, today, admin) }); err != nil {
 		b.answerError(ctx, cmd.ResponseURL, "away", err)
 		return
 	}
