@@ -32,12 +32,18 @@ type child struct {
 	done chan struct{}
 }
 
-// newCrashFake is a fake Slack with the test workspace's people.
+// newCrashFake is a fake Slack with the test workspace's people. Max is in
+// UTC, the child's default zone: serve runs in a child process on the real
+// clock, and a manager it does not know yet gets the form on the default
+// zone's today, moved once his profile is read to his own date under a new
+// block id (openLogModal). In New York that move came between 00:00 and
+// 05:00 UTC, and a submission keyed by the block ids the form opened with
+// found none; these tests are about crashes, not zones.
 func newCrashFake(t *testing.T) *fakeslack.Server {
 	t.Helper()
 	fake := startFake(t, fakeslack.WithPingInterval(time.Second))
 	for _, u := range []fakeslack.User{
-		{ID: mgr, Name: "max", RealName: "Max Manager", TZ: "America/New_York"},
+		{ID: mgr, Name: "max", RealName: "Max Manager", TZ: "UTC"},
 		{ID: rep, Name: "sam", RealName: "Sam Rep", TZ: "Europe/Paris"},
 	} {
 		fake.AddUser(u)
