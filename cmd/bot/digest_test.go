@@ -384,3 +384,56 @@ func TestADigestDryRunOfTheWeekBeforeTheFirstImportSaysSo(t *testing.T) {
 		t.Fatalf("digest --dry-run of %s, before the roster (the real command said %q): %v\n%s", week, real, err, out)
 	}
 }
+
+// A digest that runs before the week it reports has ended on a manager's
+// clock is warned about at start, once: Monday 08:00 in UTC (the default)
+// is Sunday 22:00 in Honolulu, and a session logged there that evening is
+// dated in a week already posted. A run after Sunday's end there, or one
+// reporting the week so far (a Friday's), is not.
+func TestServeWarnsOfADigestBeforeSundayEndsForAManager(t *testing.T) {
+	const early = "the weekly digest runs before the week it reports has ended"
+	for _, c := range []struct {
+		zone, schedule string
+		runsThere      string // "": no warning
+	}{
+		{"Pacific/Honolulu", "", "Sun 15 Nov 22:00"},
+		{"Pacific/Pago_Pago", "0 10 * * MON", "Sun 15 Nov 23:00"},
+		{"Pacific/Honolulu", "0 10 * * MON", ""},
+		{"America/New_York", "", ""},
+		{"Pacific/Honolulu", "0 16 * * FRI", ""},
+		// Monday 00:00 in Santiago's summer, Sunday 23:00 once Chile's
+		// clocks go back in April: found months ahead.
+		{"America/Santiago", "0 3 * * MON", "Sun 4 Apr 23:00"},
+	} {
+		t.Run(c.zone+" "+c.schedule, func(t *testing.T) {
+			env := []string{"COACHLOG_DIGEST_CHANNEL", "C0LEADS"}
+			if c.schedule != "" {
+				env = append(env, "COACHLOG_DIGEST_SCHEDULE", c.schedule)
+			}
+			b := startBot(t, env...) // Wed 18 Nov 2026, in UTC
+			csv := filepath.Join(t.TempDir(), "team.csv")
+			os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
+				mgr+",,Max,manager,,,"+c.zone+"\n"+rep+",,Sam,rep,"+mgr+",top,\n"), 0o600)
+			if out, err := b.cli("roster", "import", csv); err != nil {
+				t.Fatalf("roster import: %v\n%s", err, out)
+			}
+			b.stop()
+			b.start() // the check reads the managers at start
+			lines := grepLines(b.logs.String(), early)
+			if c.runsThere == "" {
+				if lines != "" {
+					t.Errorf("warned of an early digest:\n%s", lines)
+				}
+				return
+			}
+			if n := strings.Count(lines, early); n != 1 {
+				t.Fatalf("%d warnings of an early digest, want 1:\n%s", n, lines)
+			}
+			for _, want := range []string{"level=WARN", "setting=COACHLOG_DIGEST_SCHEDULE", "manager_zone=" + c.zone, `runs_there="` + c.runsThere + `"`} {
+				if !strings.Contains(lines, want) {
+					t.Errorf("the warning lacks %s:\n%s", want, lines)
+				}
+			}
+		})
+	}
+}

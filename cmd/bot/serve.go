@@ -205,6 +205,9 @@ func serve(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return &configError{Name: "COACHLOG_DIGEST_SCHEDULE", Problem: err.Error()}
 	}
+	if digestSpec != "" {
+		a.warnEarlyDigest(ctx, sched)
+	}
 	if cfg.HTTPAddr != "" {
 		if err := a.listen(ctx, metrics, sched); err != nil {
 			return err
@@ -246,6 +249,45 @@ func serve(ctx context.Context, e env, args []string) error {
 	<-senderDone
 	a.log.Info("coachlog stopped")
 	return runErr
+}
+
+// digestLookahead is how many weeks of the digest's schedule
+// warnEarlyDigest reads: a year, so that a schedule early only while
+// daylight saving shifts the managers' clocks against the organisation's
+// is found too.
+const digestLookahead = 53
+
+// warnEarlyDigest warns, once at start, when the digest runs before the
+// week it reports has ended on some manager's clock: the default Monday
+// 08:00 in UTC is Sunday 21:00 in Pago Pago, and a session logged there
+// that evening is dated in a week already claimed, which no digest then
+// counts. One read of the managers (their zones); a schedule found early
+// only some weeks of the year is named with its first such run.
+func (a *app) warnEarlyDigest(ctx context.Context, sched *schedule.Scheduler) {
+	zones, err := a.svc.ManagerZones(ctx)
+	if err != nil {
+		a.log.Warn("could not check the digest's schedule against the managers' time zones", "err", err)
+		return
+	}
+	loc := a.cfg.TZ
+	monday := coaching.WeekOf(coaching.DateOf(a.svc.Now(), loc)).Monday()
+	for range digestLookahead {
+		// The week just ended is claimed by the first run on or after its
+		// Monday's midnight (cron's schedules are in minutes).
+		at, ok := sched.NextDigest(monday.Time(loc).Add(-time.Second))
+		if !ok {
+			return
+		}
+		if z := coaching.DigestEarlyIn(at, loc, zones); z != nil {
+			a.log.Warn("the weekly digest runs before the week it reports has ended for some managers: "+
+				"what they log late on Sunday is dated in a week already posted, and no digest counts it; "+
+				"schedule the digest after the end of Sunday in their time zone",
+				"setting", "COACHLOG_DIGEST_SCHEDULE", "schedule", a.cfg.DigestSchedule, "timezone", loc.String(),
+				"manager_zone", z.String(), "runs_there", at.In(z).Format("Mon 2 Jan 15:04"))
+			return
+		}
+		monday = monday.AddDays(7)
+	}
 }
 
 // listen starts /healthz and /metrics.

@@ -105,6 +105,31 @@ func DigestWeek(t time.Time, loc *time.Location) Week {
 	return WeekOf(DateOf(t.Add(-24*time.Hour), loc))
 }
 
+// DigestEarlyIn returns, of zones, the one furthest west (the earliest
+// wall clock at at) where a digest run at at, on loc's clock, reports a
+// week that has ended on loc's clock but not there yet; nil if none. A
+// session is dated on its manager's own clock: one logged there in the
+// last hours of Sunday falls in a week whose digest is already claimed,
+// and no digest counts it. A run that reports the week so far (a Friday's)
+// is not early: it says so.
+func DigestEarlyIn(at time.Time, loc *time.Location, zones []*time.Location) *time.Location {
+	sunday := DigestWeek(at, loc).Sunday()
+	if !DateOf(at, loc).After(sunday) {
+		return nil
+	}
+	var west *time.Location
+	offset := func(z *time.Location) int { _, off := at.In(z).Zone(); return off }
+	for _, z := range zones {
+		if DateOf(at, z).After(sunday) {
+			continue
+		}
+		if west == nil || offset(z) < offset(west) {
+			west = z
+		}
+	}
+	return west
+}
+
 // DigestRun is what RunDigest did.
 type DigestRun struct {
 	Digest Digest

@@ -95,6 +95,25 @@ func (s *Service) DateAt(ctx context.Context, userID string, t time.Time) Date {
 	return DateOf(t, s.Location(ctx, userID))
 }
 
+// ManagerZones lists, once each, the time zones of the managers with a
+// team (those the nudge considers), as their sessions' dates read them:
+// one read, for checks made at start.
+func (s *Service) ManagerZones(ctx context.Context) ([]*time.Location, error) {
+	managers, err := s.store.NudgeManagers(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("managers' time zones: %w", err)
+	}
+	seen := map[string]bool{}
+	var out []*time.Location
+	for _, m := range managers {
+		if loc := s.locationOf(m); !seen[loc.String()] {
+			seen[loc.String()] = true
+			out = append(out, loc)
+		}
+	}
+	return out, nil
+}
+
 // Person returns someone Coachlog knows.
 func (s *Service) Person(ctx context.Context, id string) (Person, error) {
 	return s.store.Person(ctx, id)

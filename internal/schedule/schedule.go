@@ -188,6 +188,22 @@ func (s *Scheduler) DigestDue(now time.Time) (time.Time, bool) {
 	return LastRun(s.digest, now.In(s.cfg.Loc), s.cfg.DigestGrace)
 }
 
+// NextDigest returns the first scheduled digest time after after, on the
+// wall clock of Loc as DigestDue reads the schedule; false with no digest
+// or no such time. A wall time the spring change skips is given as Go
+// reads it (an hour on), where DigestDue runs it right after the change:
+// it is for looking ahead at the schedule, not for running it.
+func (s *Scheduler) NextDigest(after time.Time) (time.Time, bool) {
+	if s.digest == nil {
+		return time.Time{}, false
+	}
+	next := s.digest.Next(wallClock(after.In(s.cfg.Loc), time.UTC))
+	if next.IsZero() {
+		return time.Time{}, false
+	}
+	return wallClock(next, s.cfg.Loc), true
+}
+
 // LastRun returns the latest time sched fires in (now-grace, now], on the
 // wall clock of now's location, as cron itself reads a schedule: a time the
 // spring change of daylight saving skips (02:30 on the night clocks go

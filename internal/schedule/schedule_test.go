@@ -70,6 +70,28 @@ func TestDigestDueWithinTheGraceOnly(t *testing.T) {
 	}
 }
 
+// NextDigest reads the schedule on the organisation's wall clock, as
+// DigestDue does, in winter time and in summer time alike.
+func TestNextDigestIsOnTheOrganisationsWallClock(t *testing.T) {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	s, err := New(&fakeJobs{}, Config{DigestSpec: "0 8 * * MON", Loc: paris})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ after, want time.Time }{
+		{time.Date(2026, 11, 29, 23, 59, 59, 0, paris), time.Date(2026, 11, 30, 8, 0, 0, 0, paris)},
+		{time.Date(2026, 11, 30, 8, 0, 0, 0, paris), time.Date(2026, 12, 7, 8, 0, 0, 0, paris)},
+		{time.Date(2027, 6, 6, 23, 0, 0, 0, time.UTC), time.Date(2027, 6, 7, 8, 0, 0, 0, paris)}, // 01:00 Monday in Paris
+	} {
+		if got, ok := s.NextDigest(tt.after); !ok || !got.Equal(tt.want) {
+			t.Errorf("NextDigest(%v) = %v, %v; want %v", tt.after, got, ok, tt.want)
+		}
+	}
+	if _, ok := (&Scheduler{}).NextDigest(time.Now()); ok {
+		t.Error("a next digest with no schedule")
+	}
+}
+
 func TestNoDigestWithoutASchedule(t *testing.T) {
 	s, err := New(&fakeJobs{}, Config{})
 	if err != nil {
