@@ -118,16 +118,10 @@ func (s *Store) runBatch(batch []*writeReq) (carry []*writeReq) {
 	}
 	s.busySince.Store(oldest(live))
 	defer s.busySince.Store(0)
-	// BEGIN waits for another process's write lock; it waits no longer
-	// than the most urgent write in the batch may.
-	bctx, cancel := context.WithCancel(context.Background())
-	if t := earliest(live); !t.IsZero() {
-		cancel()
-		bctx, cancel = context.WithDeadline(context.Background(), t)
-	}
+	bctx, beginOver, cancel := beginContext(earliest(live))
 	defer cancel()
 	results := make([]error, len(live))
-	begun, err := s.batchTx(bctx, live, results)
+	begun, err := s.batchTx(bctx, beginOver, live, results)
 	for i, r := range live {
 		if !begun && bctx.Err() != nil && r.ctx.Err() == nil {
 			r.state.Store(reqQueued) // not its deadline: try again
@@ -179,10 +173,42 @@ func earliest(reqs []*writeReq) time.Time {
 	return t
 }
 
-// batchTx runs the batch in one transaction. It returns an error only for
-// what fails them all, begin or commit, and whether the transaction began.
-func (s *Store) batchTx(bctx context.Context, batch []*writeReq, results []error) (bool, error) {
+// beginContext is the context a batch's transaction begins with: BEGIN
+// waits for another process's write lock no longer than the batch's most
+// urgent write may (until deadline; zero for no limit), and once it has
+// begun, nothing ends the context before the commit. database/sql rolls a
+// transaction back the moment its context is done, so a deadline left on
+// it (the most urgent write's) rolled back every other write of the batch
+// with it when it passed midway: a roster import or a nudge run batched
+// with an ack near its deadline failed for that ack's sake. beginOver,
+// called once BEGIN returns, ends the wait's limit; false means the
+// limit came first, and the transaction is being rolled back.
+func beginContext(deadline time.Time) (ctx context.Context, beginOver func() bool, cancel context.CancelFunc) {
+	ctx, cancel = context.WithCancel(context.Background())
+	if deadline.IsZero() {
+		return ctx, func() bool { return true }, cancel
+	}
+	limit := time.AfterFunc(time.Until(deadline), cancel)
+	return ctx, func() bool {
+		if limit.Stop() {
+			return true
+		}
+		cancel() // done by the timer already, or about to be: ctx has ended when this returns
+		return false
+	}, cancel
+}
+
+// batchTx runs the batch in one transaction begun on bctx (beginContext).
+// It returns an error only for what fails them all, begin or commit, and
+// whether the transaction began.
+func (s *Store) batchTx(bctx context.Context, beginOver func() bool, batch []*writeReq, results []error) (bool, error) {
 	sqlTx, err := s.w.BeginTx(bctx, nil)
+	if !beginOver() {
+		if err == nil {
+			sqlTx.Rollback() //nolint:errcheck // already being rolled back by its context
+		}
+		return false, fmt.Errorf("begin: %w", context.DeadlineExceeded)
+	}
 	if err != nil {
 		return false, fmt.Errorf("begin: %w", err)
 	}

@@ -176,3 +176,60 @@ func TestAFailedWriteLeavesNothingAndSparesTheOthers(t *testing.T) {
 		}
 	}
 }
+
+// A write batched with one whose deadline is near commits whatever that
+// deadline does: the batch's transaction began with the nearest deadline
+// as its context, and database/sql rolled it back when it passed, taking
+// the write with no deadline (a roster import, a nudge run) down with the
+// ack it shared a commit with.
+func TestAWriteOutlivesItsBatchNeighboursDeadline(t *testing.T) {
+	ctx := context.Background()
+	st := open(t, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	release, running := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() { // holds the writer until the two below are queued together
+		first <- st.Update(ctx, func(tx coaching.Tx) error { close(running); <-release; return nil })
+	}()
+	<-running
+	urgent, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	long, near := make(chan error, 1), make(chan error, 1)
+	go func() {
+		long <- st.Update(ctx, func(tx coaching.Tx) error {
+			if err := tx.EnsurePerson(ctx, "U_LONG"); err != nil {
+				return err
+			}
+			<-urgent.Done() // still running when its neighbour's deadline passes
+			return nil
+		})
+	}()
+	for deadline := time.Now().Add(10 * time.Second); st.QueuedWrites() < 1; {
+		if time.Now().After(deadline) {
+			t.Fatal("the long write never queued")
+		}
+		runtime.Gosched()
+	}
+	go func() {
+		near <- st.Update(urgent, func(tx coaching.Tx) error { return tx.EnsurePerson(ctx, "U_NEAR") })
+	}()
+	for deadline := time.Now().Add(10 * time.Second); st.QueuedWrites() < 2; {
+		if time.Now().After(deadline) {
+			t.Fatal("the urgent write never queued")
+		}
+		runtime.Gosched()
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-long; err != nil {
+		t.Fatalf("the write with no deadline failed with its neighbour's: %v", err)
+	}
+	if err := <-near; coaching.ErrorCode(err) != coaching.EBusy {
+		t.Fatalf("the write whose deadline passed before its turn: %v, want busy", err)
+	}
+	var n int
+	if err := st.QueryRow(ctx, `SELECT count(*) FROM people WHERE id = 'U_LONG'`, &n); err != nil || n != 1 {
+		t.Fatalf("U_LONG stored %d times, %v", n, err)
+	}
+}
