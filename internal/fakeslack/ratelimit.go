@@ -58,6 +58,80 @@ func (s *Server) rateLimitedLocked(method string) time.Duration {
 	return 0
 }
 
+// channelLimit is a per-channel allowance counted as a token bucket in
+// time (GCRA): one call per every on average, burst of them at once.
+type channelLimit struct {
+	every time.Duration
+	burst int
+}
+
+// defaultChannelRateLimits are the per-channel allowances the fake
+// enforces unless WithChannelRateLimit says otherwise. Slack's rate-limit
+// page gives chat.postMessage a special tier: "Posting messages: 1 per
+// second. Short bursts >1 allowed. If you attempt bursts, there is no
+// guarantee that messages will..." and "chat.postMessage generally allows
+// posting one message per second per channel"
+// (https://api.slack.com/docs/rate-limits,
+// https://docs.slack.dev/apis/web-api/rate-limits). How long a "short
+// burst" may be Slack does not say; 3 is the bot's own assumption
+// (outbox.SlackLimits, internal/outbox/pacer.go), so a bot path that
+// outruns its own pacer is refused here. A test that needs another burst,
+// or none, says so with WithChannelRateLimit.
+func defaultChannelRateLimits() map[string]channelLimit {
+	return map[string]channelLimit{
+		"chat.postMessage": {every: time.Second, burst: 3},
+	}
+}
+
+// WithChannelRateLimit allows method one call per every in each channel
+// on average, burst of them at once (GCRA on WithClock's clock), and
+// answers a call past that 429 with a Retry-After saying when the next
+// one would be on time; burst <= 0 (or every <= 0) lifts the limit. A
+// post to a user id counts in that user's DM channel, as Slack posts it
+// there.
+func WithChannelRateLimit(method string, every time.Duration, burst int) Option {
+	return func(s *Server) {
+		if burst <= 0 || every <= 0 {
+			delete(s.channelLimits, method)
+			return
+		}
+		s.channelLimits[method] = channelLimit{every: every, burst: burst}
+	}
+}
+
+// channelRateLimitedLocked counts a call to method in the channel r
+// names and returns how long the caller must wait, zero when the call is
+// within the allowance. A channel the method would refuse (unknown user,
+// channel not found, not in channel) is left for the method to answer:
+// there is no channel to count the call in.
+func (s *Server) channelRateLimitedLocked(method string, r *apiRequest) time.Duration {
+	lim, ok := s.channelLimits[method]
+	ch := r.param("channel")
+	if !ok || ch == "" {
+		return 0
+	}
+	if isUserID(ch) {
+		if s.checkUserLocked(ch) != "" {
+			return 0
+		}
+		ch = s.dmChannelLocked(ch)
+	} else if s.postableLocked(ch) != "" {
+		return 0
+	}
+	key := method + "\x00" + ch
+	now := s.now()
+	tat := s.st.channelTATs[key]
+	if tat.Before(now) {
+		tat = now
+	}
+	// A call may run ahead of the steady rate by burst-1 intervals.
+	if early := tat.Add(-time.Duration(lim.burst-1) * lim.every); early.After(now) {
+		return early.Sub(now)
+	}
+	s.st.channelTATs[key] = tat.Add(lim.every)
+	return 0
+}
+
 // rateLimitedResult is Slack's answer to a call past its method's
 // allowance: HTTP 429, ratelimited, Retry-After in whole seconds (at
 // least one).

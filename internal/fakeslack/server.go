@@ -59,6 +59,8 @@ type Server struct {
 	botID        string
 	scopes       []string // the bot token's granted scopes
 	rateLimits   map[string]rateLimit
+	// channelLimits are per-channel allowances by method; see WithChannelRateLimit.
+	channelLimits map[string]channelLimit
 
 	ln      net.Listener
 	srv     *http.Server
@@ -110,21 +112,22 @@ func WithEnterprise(id string) Option { return func(s *Server) { s.enterpriseID 
 // New returns a Server that is not listening yet.
 func New(opts ...Option) *Server {
 	s := &Server{
-		log:          slog.New(slog.DiscardHandler),
-		now:          time.Now,
-		botToken:     DefaultBotToken,
-		appToken:     DefaultAppToken,
-		pingInterval: 5 * time.Second,
-		ackDeadline:  3 * time.Second,
-		teamID:       DefaultTeamID,
-		teamDomain:   DefaultTeamDomain,
-		appID:        DefaultAppID,
-		botUserID:    DefaultBotUserID,
-		botID:        DefaultBotID,
-		scopes:       DefaultScopes,
-		rateLimits:   defaultRateLimits(),
-		done:         make(chan struct{}),
-		changed:      make(chan struct{}),
+		log:           slog.New(slog.DiscardHandler),
+		now:           time.Now,
+		botToken:      DefaultBotToken,
+		appToken:      DefaultAppToken,
+		pingInterval:  5 * time.Second,
+		ackDeadline:   3 * time.Second,
+		teamID:        DefaultTeamID,
+		teamDomain:    DefaultTeamDomain,
+		appID:         DefaultAppID,
+		botUserID:     DefaultBotUserID,
+		botID:         DefaultBotID,
+		scopes:        DefaultScopes,
+		rateLimits:    defaultRateLimits(),
+		channelLimits: defaultChannelRateLimits(),
+		done:          make(chan struct{}),
+		changed:       make(chan struct{}),
 	}
 	for _, o := range opts {
 		o(s)

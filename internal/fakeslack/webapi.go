@@ -106,8 +106,9 @@ func (s *Server) handler(method string) apiHandler {
 	return nil
 }
 
-// handleAPI serves /api/<method>: latency, faults, rate limits, auth, the
-// method, and the record, in that order.
+// handleAPI serves /api/<method>: latency, faults, rate limits, auth,
+// scopes, per-channel rate limits (which need a valid call to know the
+// channel), the method, and the record, in that order.
 func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 32<<20))
@@ -133,6 +134,8 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 		res = errResult(code)
 	} else if sres, ok := s.scopeResultLocked(req); !ok {
 		res = sres
+	} else if wait := s.channelRateLimitedLocked(method, req); wait > 0 {
+		res = rateLimitedResult(wait)
 	} else {
 		res = h(req)
 	}
