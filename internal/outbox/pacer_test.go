@@ -73,3 +73,37 @@ func TestHundredsOfClicksAtOnceAreNotPacedPastASecond(t *testing.T) {
 		t.Fatalf("the 300th reply booked %v after the clicks, want under a second", d)
 	}
 }
+
+// Slack counts a post to a channel when it arrives. The worker sends a
+// burst's posts one after another, each taking its own time: the first of
+// a burst is the slow one (a cold connection, a render reading the
+// database), the others follow it quickly, and the post after the burst
+// goes right on its slot. The slots SlackLimits books for one channel must
+// keep Slack's documented rate (about one a second, the burst of three the
+// bot assumes, as fakeslack enforces it) at arrival.
+func TestChannelSlotsKeepSlacksRateDespiteDelays(t *testing.T) {
+	for _, slow := range []time.Duration{20 * time.Millisecond, 80 * time.Millisecond} {
+		t.Run(slow.String(), func(t *testing.T) {
+			start := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+			p := outbox.NewPacer(outbox.SlackLimits(), (&clock{t: start}).Now)
+			slack := &gcra{lim: outbox.Limit{Every: time.Second, Burst: 3}}
+			var sent time.Time // when the previous post arrived
+			for i := range 9 {
+				took := time.Millisecond
+				if i%3 == 0 {
+					took = slow
+				}
+				at := p.BookChannel("chat.postMessage", "D1")
+				if at.Before(sent) {
+					at = sent // the worker sends one at a time
+				}
+				sent = at.Add(took)
+				slack.call(sent)
+				if slack.violations > 0 {
+					t.Fatalf("post %d to one channel, booked at %s, arrives at %s: faster than Slack allows",
+						i+1, at.Sub(start), sent.Sub(start))
+				}
+			}
+		})
+	}
+}
