@@ -67,16 +67,15 @@ type channelLimit struct {
 
 // defaultChannelRateLimits are the per-channel allowances the fake
 // enforces unless WithChannelRateLimit says otherwise. Slack's rate-limit
-// page gives chat.postMessage a special tier: "Posting messages: 1 per
-// second. Short bursts >1 allowed. If you attempt bursts, there is no
-// guarantee that messages will..." and "chat.postMessage generally allows
-// posting one message per second per channel"
+// page gives chat.postMessage a special tier, "one message per second per
+// channel", with "short bursts >1 allowed"
 // (https://api.slack.com/docs/rate-limits,
-// https://docs.slack.dev/apis/web-api/rate-limits). How long a "short
-// burst" may be Slack does not say; 3 is the bot's own assumption
-// (outbox.SlackLimits, internal/outbox/pacer.go), so a bot path that
-// outruns its own pacer is refused here. A test that needs another burst,
-// or none, says so with WithChannelRateLimit.
+// https://docs.slack.dev/apis/web-api/rate-limits). How long a short
+// burst may be Slack does not say; 3 is the bot's own assumption
+// (outbox.SlackLimits in internal/outbox/pacer.go, which paces a little
+// under it), so a bot path that outruns its pacer, or bypasses it, is
+// refused here. A test that needs another limit, or none, says so with
+// WithChannelRateLimit.
 func defaultChannelRateLimits() map[string]channelLimit {
 	return map[string]channelLimit{
 		"chat.postMessage": {every: time.Second, burst: 3},
