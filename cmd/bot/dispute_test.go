@@ -108,6 +108,73 @@ func TestADisputeAnsweredBeforeItsNoticeIsSentIsNotAnnounced(t *testing.T) {
 	})
 }
 
+// A not-accurate notice held back (Slack refusing posts) past an edit that
+// asked the rep again, and a second "not accurate", is not sent beside the
+// second's notice: rendered when sent, it would read as the second's
+// double. The manager is told once, of the dispute that stands.
+func TestADisputeNoticeHeldPastASecondDisputeIsNotSentTwice(t *testing.T) {
+	b := startBot(t)
+	dm := b.logPending()
+	// Every post is refused, as Slack's rate limit would, with a
+	// Retry-After of a second: the notices wait, tried again every second.
+	b.fake.FailNext("chat.postMessage", 1_000_000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
+	b.dispute(dm, "It was 15 minutes, not 30")
+	eventually(t, "the first notice tried and refused", func() bool {
+		return len(b.fake.CallsTo("chat.postMessage")) > 0
+	})
+
+	in := b.clickInHistory("", "session_edit")
+	if _, ack := b.submit(b.openedView(in), values([]string{rep}, "one_on_one", b.today("America/New_York"), "25", "")); len(ack) != 0 {
+		t.Fatalf("edit ack = %s", ack)
+	}
+	eventually(t, "the DM asking again", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		return strings.Contains(blocksText(m.Blocks), "again")
+	})
+	cur, _ := b.fake.Message(dm.Channel, dm.TS)
+	b.dispute(cur, "Still wrong: 20 minutes")
+	eventually(t, "both notices queued", func() bool { return len(outboxStatuses(t, b.db, "dispute_notice")) == 2 })
+
+	b.fake.ClearFaults("chat.postMessage")
+	eventually(t, "both notices settled", func() bool {
+		return !slices.Contains(outboxStatuses(t, b.db, "dispute_notice"), "pending")
+	})
+	var notices []string
+	for _, m := range b.fake.Messages(mgr) {
+		if text := blocksText(m.Blocks); strings.Contains(text, "not accurate") {
+			notices = append(notices, text)
+		}
+	}
+	if len(notices) != 1 || !strings.Contains(notices[0], "Still wrong: 20 minutes") {
+		t.Errorf("the manager got %d not-accurate notices, want one with the reason that stands:\n%s", len(notices), strings.Join(notices, "\n"))
+	}
+}
+
+// outboxStatuses lists the status of every outbox message of kind, oldest
+// first.
+func outboxStatuses(t *testing.T, path, kind string) []string {
+	t.Helper()
+	db := readOnly(t, path)
+	defer db.Close()
+	rows, err := db.Query(`SELECT status FROM outbox WHERE kind = ? ORDER BY id`, kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var status string
+		if err := rows.Scan(&status); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, status)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // readOnly opens the bot's database beside it, to look without writing.
 func readOnly(t *testing.T, path string) *sql.DB {
 	t.Helper()

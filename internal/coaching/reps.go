@@ -64,7 +64,7 @@ func (s *Service) Dispute(ctx context.Context, a RepAction, reason string) (Sess
 		return Session{}, &ValidationError{Fields: FieldErrors{"reason": fmt.Sprintf("Keep it within %d characters.", MaxReasonLen)}}
 	}
 	notice := func(sess Session) []Message {
-		return []Message{{Kind: MsgDisputeNotice, Op: OpPost, Key: DisputeKey(sess.ID, a.RepID) + ":" + itoa(int64(sess.Version)),
+		return []Message{{Kind: MsgDisputeNotice, Op: OpPost, Key: DisputeNoticeKey(sess.ID, a.RepID, sess.Version),
 			To: sess.ManagerID, SessionID: sess.ID, RepID: a.RepID}}
 	}
 	return s.repUpdate(ctx, a, "dispute", notice, func(r *SessionRep) (bool, error) {

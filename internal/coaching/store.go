@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -301,6 +303,41 @@ func ReminderKey(sessionID int64, repID string, ask int) string {
 // DisputeKey names the DM a manager gets when a rep disputes a session.
 func DisputeKey(sessionID int64, repID string) string {
 	return "dispute:" + itoa(sessionID) + ":" + repID
+}
+
+// DisputeNoticeKey names the notice of the rep's "not accurate" on the
+// session at version: one per asking, so that a rep who disputes again,
+// after an edit asked them again, gets the manager a notice of its own.
+func DisputeNoticeKey(sessionID int64, repID string, version int) string {
+	return DisputeKey(sessionID, repID) + ":" + itoa(int64(version))
+}
+
+// disputedVersion reads the session version a not-accurate notice was
+// queued at back out of its key (DisputeNoticeKey): the message carries it
+// nowhere else, and every notice ever queued has it there. false for a key
+// of another shape.
+func disputedVersion(m Message) (int, bool) {
+	rest, ok := strings.CutPrefix(m.Key, DisputeKey(m.SessionID, m.RepID)+":")
+	if !ok {
+		return 0, false
+	}
+	v, err := strconv.Atoi(rest)
+	return v, err == nil
+}
+
+// DisputeStands says whether the not-accurate notice m, about to be
+// posted, still has a reason to go: its rep still disputes the session as
+// it was when they clicked, and nothing withdrew it from them. An edit
+// since has asked them again (a new version) and answered that dispute;
+// should they dispute again, the new dispute has its own notice, and this
+// one, rendered now with the new reason, would be its double.
+func (s Session) DisputeStands(m Message) bool {
+	r, ok := s.Rep(m.RepID)
+	if !ok || r.Status != StatusDisputed || r.Removed || s.Undone() {
+		return false
+	}
+	v, ok := disputedVersion(m)
+	return !ok || v == s.Version
 }
 
 // OutboxItem is a queued message with its delivery state.

@@ -87,9 +87,12 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 		msg = repDM(s, m.RepID, b.svc.Skills())
 	case coaching.MsgDisputeNotice:
 		// Rendered when sent: an edit may have answered the dispute since
-		// (the rep is asked again, the reason is gone). Telling the manager
-		// of a dispute that no longer stands would only mislead.
-		if r, ok := s.Rep(m.RepID); !ok || r.Status != coaching.StatusDisputed || r.Removed || s.Undone() {
+		// (the rep is asked again, the reason is gone), and a second "not
+		// accurate" then has its own notice. Telling the manager of a
+		// dispute that no longer stands, or twice of one that does, would
+		// only mislead.
+		if !s.DisputeStands(m) {
+			b.log.Debug("dispute notice withheld: answered since it was queued", "session_id", s.ID, "rep_id", m.RepID)
 			return nil, nil
 		}
 		msg = disputeNotice(s, m.RepID)
