@@ -203,3 +203,48 @@ func TestTheReplyToAnEditFromTheDisputeNoticeSurvivesARestart(t *testing.T) {
 		return false
 	})
 }
+
+// The reply under the not-accurate DM, held back (Slack refusing posts)
+// until the manager had undone the session, says it was undone, as the
+// receipt does: not "Updated: … Now: …" of a session that no longer
+// counts.
+func TestTheReplyToAnEditFromTheDisputeNoticeSaysASessionUndoneSinceWasUndone(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	today := b.today("America/New_York")
+	viewID, _ := b.openModal("")
+	b.submit(viewID, values([]string{rep}, "one_on_one", today, "30", ""))
+	b.dispute(b.dm(rep, 1), "It was 15 minutes, not 30")
+	notice := b.dm(mgr, 1)
+	in, err := b.fake.ClickButton(ctx, mgr, notice.Channel, notice.TS, "session_edit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	view := b.openedView(in)
+	// Every post is refused, as Slack's rate limit would, with a
+	// Retry-After of a second: the reply waits, tried again every second.
+	b.fake.FailNext("chat.postMessage", 1_000_000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
+	if _, ack := b.submit(view, values([]string{rep}, "one_on_one", today, "15", "")); len(ack) != 0 {
+		t.Fatalf("edit ack = %s", ack)
+	}
+	eventually(t, "a first try of the reply, refused", func() bool {
+		return slices.ContainsFunc(b.fake.CallsTo("chat.postMessage"), func(c fakeslack.Call) bool { return c.Param("thread_ts") == notice.TS })
+	})
+	u := b.clickInHistory("", "session_undo")
+	b.replacedWith(u.ResponseURL, "Undone:")
+	b.fake.ClearFaults("chat.postMessage")
+
+	var reply string
+	eventually(t, "the reply under the not-accurate DM", func() bool {
+		for _, m := range b.fake.Messages(mgr) {
+			if m.ThreadTS == notice.TS {
+				reply = blocksText(m.Blocks)
+				return true
+			}
+		}
+		return false
+	})
+	if !strings.Contains(reply, "Undone:") || strings.Contains(reply, "Updated:") || strings.Contains(reply, "Now:") {
+		t.Errorf("reply under the not-accurate DM, after the undo = %q, want it to say the session was undone", reply)
+	}
+}

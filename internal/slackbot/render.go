@@ -365,6 +365,18 @@ func editedReceipt(s coaching.Session, changes string) message {
 	return receiptWith(s, "Updated: "+s.Kind.Label()+" on "+s.OccurredOn.Human(), savedText(s, changes))
 }
 
+// editSavedText is the reply under a not-accurate DM that an edit from it
+// was saved (coaching.MsgEditSaved), rendered when it goes: what the edit
+// changed and the session as it is now; for a session undone before it
+// went, that it was undone, as editedReceipt says, rather than "Now: …" of
+// a session that no longer counts.
+func editSavedText(s coaching.Session, changes string) string {
+	if s.Undone() {
+		return undoneText(s)
+	}
+	return savedText(s, changes)
+}
+
 // savedNotice says an edit was saved and what it changed (a ChangeSet's
 // Describe, whose mentions are Slack's own markup and whose other words
 // are ours; "" when nothing changed).
