@@ -222,18 +222,22 @@ func TestAwayForARepIsReadOnTheManagersToday(t *testing.T) {
 	b := startBotAt(t, clockFrom(time.Date(2026, 12, 4, 1, 0, 0, 0, time.UTC)))
 	csv := filepath.Join(t.TempDir(), "team.csv")
 	os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
-		mgr+",,Max,manager,,,America/New_York\n"+rep2+",,Ria,rep,"+mgr+",,Asia/Kolkata\n"), 0o600)
+		mgr+",,Max,manager,,,America/New_York\n"+rep2+",,Ria,rep,"+mgr+",,Asia/Kolkata\n"+other+",,Olly,admin,,,Asia/Kolkata\n"), 0o600)
 	if out, err := b.cli("roster", "import", csv); err != nil {
 		t.Fatalf("roster import: %v\n%s", err, out)
 	}
-	for _, c := range []struct{ words, want string }{
-		{"fri", "is away through Fri 4 Dec 2026"},
-		{"dec 3", "is away through Thu 3 Dec 2026"},
-		{"2026-12-03", "is away through Thu 3 Dec 2026"},
-		{"2026-12-02", "Wed 2 Dec 2026 is in the past"},
+	for _, c := range []struct{ actor, words, want string }{
+		{mgr, "fri", "is away through Fri 4 Dec 2026"},
+		{mgr, "dec 3", "is away through Thu 3 Dec 2026"},
+		{mgr, "2026-12-03", "is away through Thu 3 Dec 2026"},
+		{mgr, "2026-12-02", "Wed 2 Dec 2026 is in the past"},
+		// Olly, an admin in Kolkata where it is Friday already, marks
+		// Max's rep on Max's day: the one Max's nudge counts from.
+		{other, "today", "is away through Thu 3 Dec 2026"},
+		{other, "2026-12-03", "is away through Thu 3 Dec 2026"},
 	} {
-		if got := b.command(mgr, "away <@"+rep2+"|ria> "+c.words); !strings.Contains(got, c.want) {
-			t.Errorf("/coach away @ria %s at 20:00 Thu in New York: %s; want %q", c.words, got, c.want)
+		if got := b.command(c.actor, "away <@"+rep2+"|ria> "+c.words); !strings.Contains(got, c.want) {
+			t.Errorf("%s: /coach away @ria %s at 20:00 Thu in New York: %s; want %q", c.actor, c.words, got, c.want)
 		}
 	}
 }

@@ -13,7 +13,8 @@ func awayEmoji() []string { return []string{":palm_tree:", ":face_with_thermomet
 // awayWords in a status text mean someone is away.
 func awayWords() []string { return []string{"vacation", "holiday", "out of office", "ooo"} }
 
-// Away reports whether p is away on day (their local date) at now: away
+// Away reports whether p is away on day at now (the nudge passes its
+// manager's today, on which /coach away's date was read too): away
 // until a date with /coach away, or a Slack status that says so and has not
 // expired.
 func (p Person) Away(day Date, now time.Time) bool {

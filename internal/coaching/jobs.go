@@ -396,10 +396,37 @@ func reminderFollows(ctx context.Context, tx Reader, sessionID int64, r SessionR
 	return out, nil
 }
 
+// AwayToday is the today on which /coach away reads the date actorID
+// typed when marking personID away (AwayToday's answer is SetAway's
+// today). An away date is read on the day of the manager whose nudge it
+// holds back (EvaluateNudge counts a rep away on the manager's today, and
+// a manager's own nudge is held on theirs): so it is the actor's today
+// when they mark themselves or their own rep, and otherwise, for an admin
+// marking someone, the person's manager's today, or the person's own when
+// they have no manager. An admin in Kolkata marking a New York manager's
+// rep at 06:30 on Friday there means the manager's Thursday by "today".
+// A person not known yet is read on the actor's today.
+func (s *Service) AwayToday(ctx context.Context, actorID, personID string) Date {
+	if actorID == personID {
+		return s.Today(ctx, actorID)
+	}
+	p, err := s.store.Person(ctx, personID)
+	if err != nil {
+		return s.Today(ctx, actorID)
+	}
+	switch p.ManagerID {
+	case actorID:
+		return s.Today(ctx, actorID)
+	case "":
+		return s.TodayOf(p)
+	}
+	return s.Today(ctx, p.ManagerID)
+}
+
 // SetAway marks someone away through a date (zero clears it). Anyone may
 // mark themselves; a manager their own reps in the roster as it is now;
-// admins anyone. today is the actor's (Today(actorID)), on which they
-// typed the date: a date before it is refused as in the past. The
+// admins anyone. today is AwayToday(actorID, personID), on which the
+// actor typed the date: a date before it is refused as in the past. The
 // person's own today is not the one: a manager in New York marking a rep
 // in Kolkata at 20:00 on Thursday means Thursday by "today", the day
 // their nudge counts from, though it is Friday in Kolkata.

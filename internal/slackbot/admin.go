@@ -38,10 +38,10 @@ func (b *Bot) away(ctx context.Context, a *acker, cmd slashCommand, args string)
 	// database must not make Slack show its timeout error.
 	pre, cancel := a.budget(ctx)
 	defer cancel()
-	// The date is read on the typing person's today, the one their
-	// nudge and their "today" count from, even when the rep marked away
-	// is a day ahead or behind.
-	today := b.svc.Today(pre, cmd.UserID)
+	// The date is read on the today of the manager whose nudge the away
+	// holds back (see AwayToday), even when the person marked away is a
+	// day ahead or behind.
+	today := b.svc.AwayToday(pre, cmd.UserID, target)
 	until, err := coaching.ParseUntil(args, today)
 	if err != nil {
 		// Quoted back as the person sees it: Slack sends
