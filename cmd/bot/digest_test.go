@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"database/sql"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -435,5 +437,53 @@ func TestServeWarnsOfADigestBeforeSundayEndsForAManager(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The start's check of the digest's schedule against the managers' zones
+// is advice: with the people table locked on PostgreSQL (a long
+// migration, another replica's stuck transaction) the bot still connects
+// to Slack, the check given up with a warning, rather than waiting on the
+// lock before Socket Mode and /healthz.
+func TestServeStartsWhileTheDigestCheckCannotReadTheManagers(t *testing.T) {
+	db := sqlitetest.PostgresDB(t)
+	b := startBot(t, "COACHLOG_DB", db, "COACHLOG_DIGEST_CHANNEL", "C0LEADS")
+	b.importRoster(t)
+	b.stop()
+	ctx := context.Background() // the lock outlives a wait that times out
+	pg, err := sql.Open("pgx", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	lock, err := pg.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback() //nolint:errcheck // released below; a no-op then
+	if _, err := lock.ExecContext(ctx, `LOCK TABLE people IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	n := b.fake.Connections()
+	serveCtx, stop := context.WithCancel(context.Background())
+	exited := make(chan error, 1)
+	go func() {
+		exited <- runEnv(serveCtx, []string{"serve"}, env{getenv: b.getenv, stdout: b.logs, stderr: b.logs, now: b.now})
+	}()
+	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
+	defer wcancel()
+	connErr := b.fake.WaitConnected(wctx, n+1)
+	if err := lock.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	if err := <-exited; err != nil {
+		t.Errorf("serve returned %v", err)
+	}
+	if connErr != nil {
+		t.Fatalf("the bot did not connect while the people table was locked: %v\nlogs:\n%s", connErr, b.logs)
+	}
+	if !strings.Contains(b.logs.String(), "could not check the digest's schedule") {
+		t.Errorf("no warning that the check was given up:\n%s", b.logs)
 	}
 }

@@ -206,7 +206,12 @@ func serve(ctx context.Context, e env, args []string) error {
 		return &configError{Name: "COACHLOG_DIGEST_SCHEDULE", Problem: err.Error()}
 	}
 	if digestSpec != "" {
-		a.warnEarlyDigest(ctx, sched)
+		// Advice only: a database slow to answer (a lock held by a
+		// migration or another replica) must not hold back /healthz and
+		// Socket Mode for it.
+		checkCtx, cancel := context.WithTimeout(ctx, earlyDigestCheck)
+		a.warnEarlyDigest(checkCtx, sched)
+		cancel()
 	}
 	if cfg.HTTPAddr != "" {
 		if err := a.listen(ctx, metrics, sched); err != nil {
@@ -250,6 +255,10 @@ func serve(ctx context.Context, e env, args []string) error {
 	a.log.Info("coachlog stopped")
 	return runErr
 }
+
+// earlyDigestCheck bounds warnEarlyDigest's read of the managers at
+// start: it runs before the bot listens and connects.
+const earlyDigestCheck = 2 * time.Second
 
 // digestLookahead is how many weeks of the digest's schedule
 // warnEarlyDigest reads: a year, so that a schedule early only while
