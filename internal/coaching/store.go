@@ -219,7 +219,7 @@ type Message struct {
 	ResponseAt  time.Time // when Slack issued ResponseURL: it takes posts for 30 minutes from then
 	Replace     bool      // a response replaces the message it answers
 	ThreadKey   string    // post as a reply in the thread of the message posted under this key
-	ThreadTS    string    // post as a reply in this thread of To, known when queued (a message the bot did not post under a key)
+	ThreadTS    string    // post as a reply in this thread of To: a thread whose ts is known when queued (ThreadKey waits for its post)
 	Payload     []byte    // content decided when queued (a nudge, a digest), as JSON
 }
 
