@@ -277,7 +277,7 @@ func (p *parser) guessMonthDate(toks []token, k int) int {
 // the header gave a date already, it only says text looks like one too.
 func (p *parser) guessDate(date coaching.Date, text, problem string) {
 	if p.dateGiven {
-		p.doubts = append(p.doubts, fmt.Sprintf("%s looks like a date too; the form shows %s", text, p.shownDate().Human()))
+		p.alsoLooksLikeDate(text)
 		return
 	}
 	p.setDate(date, text, problem)
@@ -285,6 +285,12 @@ func (p *parser) guessDate(date coaching.Date, text, problem string) {
 	if problem == "" { // a problem says it already
 		p.doubts = append(p.doubts, fmt.Sprintf("I read %s as %s", text, date.Human()))
 	}
+}
+
+// alsoLooksLikeDate tells the manager that text, read after a date was
+// taken, looks like one too, and which date the form shows.
+func (p *parser) alsoLooksLikeDate(text string) {
+	p.doubts = append(p.doubts, fmt.Sprintf("%s looks like a date too; the form shows %s", text, p.shownDate().Human()))
 }
 
 // addNumericDate reads a date written with numbers at toks[k] ("11/20"),
@@ -309,7 +315,7 @@ func (p *parser) addNumericDate(toks []token, k int) int {
 	p.numericDoubt = true
 	switch {
 	case p.dateGiven:
-		p.guessDate(coaching.Date{}, t.bare, "") // no date taken: it says t looks like one too
+		p.alsoLooksLikeDate(t.bare)
 	case len(dates) == 1:
 		p.guessDate(dates[0], t.bare, "")
 	case len(dates) == 2:
