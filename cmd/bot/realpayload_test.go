@@ -1,9 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -44,24 +48,48 @@ func realPayload(t *testing.T, name string, ids map[string]string, set map[strin
 	return out
 }
 
-// replaceIDs is v with every id of ids replaced in its strings.
+// replaceIDs is v with every id of ids replaced in its strings, in one
+// pass, the longest id first where two start at one place: in map order,
+// "U1" could be replaced inside "U12" before "U12" is, and an id put in
+// could be replaced again.
 func replaceIDs(v any, ids map[string]string) any {
+	olds := slices.Collect(maps.Keys(ids))
+	slices.SortFunc(olds, func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
+	pairs := make([]string, 0, 2*len(olds))
+	for _, old := range olds {
+		pairs = append(pairs, old, ids[old])
+	}
+	return replaceWith(v, strings.NewReplacer(pairs...))
+}
+
+func replaceWith(v any, r *strings.Replacer) any {
 	switch x := v.(type) {
 	case string:
-		for old, id := range ids {
-			x = strings.ReplaceAll(x, old, id)
-		}
-		return x
+		return r.Replace(x)
 	case map[string]any:
 		for k, e := range x {
-			x[k] = replaceIDs(e, ids)
+			x[k] = replaceWith(e, r)
 		}
 	case []any:
 		for i, e := range x {
-			x[i] = replaceIDs(e, ids)
+			x[i] = replaceWith(e, r)
 		}
 	}
 	return v
+}
+
+// An id that holds another is replaced whole, whatever order the map
+// gives, and an id put in is not replaced again. Map order changes from
+// one range to the next, so a hundred rounds meet the wrong one.
+func TestReplaceIDsReplacesTheLongestIDFirst(t *testing.T) {
+	for range 100 {
+		ids := map[string]string{"U1": "UA", "U12": "UB", "UB": "UC"}
+		got := replaceIDs(map[string]any{"user": "U12", "text": "<@U1> and <@U12>", "list": []any{"UB"}}, ids)
+		want := map[string]any{"user": "UB", "text": "<@UA> and <@UB>", "list": []any{"UC"}}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("replaceIDs = %v, want %v", got, want)
+		}
+	}
 }
 
 // setPath puts val at path in v, through objects and arrays v has.
