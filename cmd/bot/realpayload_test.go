@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"maps"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -23,17 +21,13 @@ import (
 // fixture has, so a rewrite cannot invent a shape Slack does not send.
 func realPayload(t *testing.T, name string, ids map[string]string, set map[string]any) json.RawMessage {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "internal", "fakeslack", "testdata", name))
+	raw, err := fakeslack.Fixture(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var whole map[string]any
-	if err := json.Unmarshal(raw, &whole); err != nil {
+	var payload any
+	if err := json.Unmarshal(raw, &payload); err != nil {
 		t.Fatal(err)
-	}
-	var payload any = whole
-	if p, ok := whole["payload"]; ok && whole["envelope_id"] != nil {
-		payload = p
 	}
 	payload = replaceIDs(payload, ids)
 	for path, v := range set {

@@ -5,13 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/fakeslack"
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
@@ -30,20 +30,9 @@ func (c *countingNotifier) count() int { c.mu.Lock(); defer c.mu.Unlock(); retur
 // HTTP, with edit applied to its inner event.
 func eventFixture(t *testing.T, name string, edit map[string]any) json.RawMessage {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("../fakeslack/testdata", name))
+	cb, err := fakeslack.Fixture(name)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var env struct {
-		Type    string          `json:"type"`
-		Payload json.RawMessage `json:"payload"`
-	}
-	if err := json.Unmarshal(raw, &env); err != nil {
-		t.Fatal(err)
-	}
-	cb := raw
-	if env.Type == "events_api" {
-		cb = env.Payload
 	}
 	if len(edit) == 0 {
 		return cb
