@@ -279,19 +279,7 @@ func TestAwayIsAckedInTimeWhileTheDatabaseHoldsItsReads(t *testing.T) {
 	b := startBot(t, "COACHLOG_DB", db)
 	b.importRoster(t)
 	ctx := ctxT(t)
-	pg, err := sql.Open("pgx", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pg.Close()
-	lock, err := pg.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lock.Rollback() //nolint:errcheck // released below; a no-op then
-	if _, err := lock.ExecContext(ctx, `LOCK TABLE people IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
+	lock := lockPeople(t, ctx, db)
 	in, err := b.fake.SlashCommand(ctx, mgr, "/coach", "away 2w")
 	if err != nil {
 		t.Fatal(err)

@@ -451,19 +451,7 @@ func TestServeStartsWhileTheDigestCheckCannotReadTheManagers(t *testing.T) {
 	b.importRoster(t)
 	b.stop()
 	ctx := context.Background() // the lock outlives a wait that times out
-	pg, err := sql.Open("pgx", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pg.Close()
-	lock, err := pg.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lock.Rollback() //nolint:errcheck // released below; a no-op then
-	if _, err := lock.ExecContext(ctx, `LOCK TABLE people IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
+	lock := lockPeople(t, ctx, db)
 	n := b.fake.Connections()
 	serveCtx, stop := context.WithCancel(context.Background())
 	exited := make(chan error, 1)
@@ -486,4 +474,25 @@ func TestServeStartsWhileTheDigestCheckCannotReadTheManagers(t *testing.T) {
 	if !strings.Contains(b.logs.String(), "could not check the digest's schedule") {
 		t.Errorf("no warning that the check was given up:\n%s", b.logs)
 	}
+}
+
+// lockPeople takes PostgreSQL's lock on the people table at db, as a long
+// migration or another replica's stuck transaction would, until the
+// returned transaction is rolled back (at the test's end at the latest).
+func lockPeople(t *testing.T, ctx context.Context, db string) *sql.Tx {
+	t.Helper()
+	pg, err := sql.Open("pgx", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pg.Close() })
+	lock, err := pg.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lock.Rollback() }) //nolint:errcheck // released by the test first; a no-op then
+	if _, err := lock.ExecContext(ctx, `LOCK TABLE people IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	return lock
 }

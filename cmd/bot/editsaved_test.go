@@ -107,20 +107,28 @@ func TestAnEditFromTheReceiptSaysWhatChanged(t *testing.T) {
 }
 
 // The Edit of a not-accurate DM: once saved, a reply in the DM's thread
-// says what changed; the DM itself, the rep's reason in it, stays.
-func TestAnEditFromTheDisputeNoticeSaysItWasSaved(t *testing.T) {
-	b := startBot(t)
-	ctx := ctxT(t)
-	today := b.today("America/New_York")
+// editFromDisputeNotice logs a 30-minute 1:1 with rep, has the rep mark
+// it not accurate, and clicks Edit on the manager's notice: today, the
+// notice, and the edit form it opened.
+func (b *bot) editFromDisputeNotice() (today string, notice fakeslack.Message, view string) {
+	b.t.Helper()
+	today = b.today("America/New_York")
 	viewID, _ := b.openModal("")
 	b.submit(viewID, values([]string{rep}, "one_on_one", today, "30", ""))
 	b.dispute(b.dm(rep, 1), "It was 15 minutes, not 30")
-	notice := b.dm(mgr, 1)
-	in, err := b.fake.ClickButton(ctx, mgr, notice.Channel, notice.TS, "session_edit")
+	notice = b.dm(mgr, 1)
+	in, err := b.fake.ClickButton(ctxT(b.t), mgr, notice.Channel, notice.TS, "session_edit")
 	if err != nil {
-		t.Fatal(err)
+		b.t.Fatal(err)
 	}
-	if _, ack := b.submit(b.openedView(in), values([]string{rep}, "one_on_one", today, "15", "")); len(ack) != 0 {
+	return today, notice, b.openedView(in)
+}
+
+// says what changed; the DM itself, the rep's reason in it, stays.
+func TestAnEditFromTheDisputeNoticeSaysItWasSaved(t *testing.T) {
+	b := startBot(t)
+	today, notice, view := b.editFromDisputeNotice()
+	if _, ack := b.submit(view, values([]string{rep}, "one_on_one", today, "15", "")); len(ack) != 0 {
 		t.Fatalf("edit ack = %s", ack)
 	}
 	eventually(t, "a reply under the not-accurate DM says the edit was saved", func() bool {
@@ -167,17 +175,7 @@ func TestAnEditFromHistoryPastItsResponseURLIsSavedQuietly(t *testing.T) {
 // once, after the commit). It goes once the bot is back, in the thread.
 func TestTheReplyToAnEditFromTheDisputeNoticeSurvivesARestart(t *testing.T) {
 	b := startBot(t)
-	ctx := ctxT(t)
-	today := b.today("America/New_York")
-	viewID, _ := b.openModal("")
-	b.submit(viewID, values([]string{rep}, "one_on_one", today, "30", ""))
-	b.dispute(b.dm(rep, 1), "It was 15 minutes, not 30")
-	notice := b.dm(mgr, 1)
-	in, err := b.fake.ClickButton(ctx, mgr, notice.Channel, notice.TS, "session_edit")
-	if err != nil {
-		t.Fatal(err)
-	}
-	view := b.openedView(in)
+	today, notice, view := b.editFromDisputeNotice()
 	b.fake.FailNext("chat.postMessage", 1_000_000, fakeslack.Fault{Status: http.StatusInternalServerError})
 	if _, ack := b.submit(view, values([]string{rep}, "one_on_one", today, "15", "")); len(ack) != 0 {
 		t.Fatalf("edit ack = %s", ack)
@@ -210,17 +208,7 @@ func TestTheReplyToAnEditFromTheDisputeNoticeSurvivesARestart(t *testing.T) {
 // counts.
 func TestTheReplyToAnEditFromTheDisputeNoticeSaysASessionUndoneSinceWasUndone(t *testing.T) {
 	b := startBot(t)
-	ctx := ctxT(t)
-	today := b.today("America/New_York")
-	viewID, _ := b.openModal("")
-	b.submit(viewID, values([]string{rep}, "one_on_one", today, "30", ""))
-	b.dispute(b.dm(rep, 1), "It was 15 minutes, not 30")
-	notice := b.dm(mgr, 1)
-	in, err := b.fake.ClickButton(ctx, mgr, notice.Channel, notice.TS, "session_edit")
-	if err != nil {
-		t.Fatal(err)
-	}
-	view := b.openedView(in)
+	today, notice, view := b.editFromDisputeNotice()
 	// Every post is refused, as Slack's rate limit would, with a
 	// Retry-After of a second: the reply waits, tried again every second.
 	b.fake.FailNext("chat.postMessage", 1_000_000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
