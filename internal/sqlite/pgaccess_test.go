@@ -71,15 +71,11 @@ func TestASchemaTheRoleMayNotCreateInSaysToGrantCreate(t *testing.T) {
 	spec := sqlitetest.PostgresDB(t)
 	admin := adminDB(t)
 	spec, role := withRole(t, admin, spec)
-	u, err := url.Parse(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := u.Query().Get("search_path")
+	schema := searchPath(t, spec)
 	if _, err := admin.Exec(`GRANT USAGE ON SCHEMA "` + schema + `" TO ` + role); err != nil {
 		t.Fatal(err)
 	}
-	_, err = sqlite.Open(context.Background(), spec, sqlite.Options{})
+	_, err := sqlite.Open(context.Background(), spec, sqlite.Options{})
 	want := `GRANT CREATE ON SCHEMA "` + schema + `" TO "` + role + `"`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("Open: %v; want it to say %s", err, want)
@@ -99,11 +95,7 @@ func TestAReadOnlyOpenOfASchemaTheRoleMayNotUseSaysToGrantUsage(t *testing.T) {
 	st.Close()
 	admin := adminDB(t)
 	spec, role := withRole(t, admin, spec)
-	u, err := url.Parse(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := u.Query().Get("search_path")
+	schema := searchPath(t, spec)
 	_, err = sqlite.Open(context.Background(), spec, sqlite.Options{ReadOnly: true})
 	want := `GRANT USAGE ON SCHEMA "` + schema + `" TO "` + role + `"`
 	if err == nil || !strings.Contains(err.Error(), want) || errors.Is(err, sqlite.ErrNoDatabase) {
@@ -118,4 +110,14 @@ func TestAReadOnlyOpenOfASchemaTheRoleMayNotUseSaysToGrantUsage(t *testing.T) {
 		t.Fatalf("read-only Open after GRANT USAGE and SELECT: %v", err)
 	}
 	st.Close()
+}
+
+// searchPath is the schema a test database's URL names.
+func searchPath(t *testing.T, spec string) string {
+	t.Helper()
+	u, err := url.Parse(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query().Get("search_path")
 }
