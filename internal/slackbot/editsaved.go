@@ -25,36 +25,30 @@ func historyValue(id int64, repID string) string {
 // interaction that issued it (SLACK-NOTES.md).
 const responseLife = 30 * time.Minute
 
-// editSaved tells the manager an edit opened from a message the bot
-// answers itself (meta.Back) was saved: the history is shown again in
-// place, what changed at its top. The edit is saved whatever becomes of
-// this: a response_url expired, or used up (five posts), is passed over.
-// (Under the not-accurate DM, whose reason stays as it was, the reply in
-// its thread saying what changed is the domain's: queued with the edit,
-// coaching.MsgEditSaved.)
+// editSaved tells the manager an edit opened from their history
+// (meta.Back) was saved: the history is shown again in place, what
+// changed at its top. The edit is saved whatever becomes of this: a
+// response_url expired, or used up (five posts), is passed over. (Under
+// the not-accurate DM, whose reason stays as it was, the reply in its
+// thread saying what changed is the domain's: queued with the edit,
+// coaching.MsgEditSaved.) A retry of a form saved before is not
+// answered: its first delivery was, and "nothing changed" would now be
+// untrue.
 func (b *Bot) editSaved(ctx context.Context, managerID string, meta modalMeta, e coaching.Edited) {
-	if e.Again {
-		// A retry of a form saved before: its first delivery answered,
-		// and "nothing changed" would now be untrue.
+	if e.Again || meta.Back != fromHistory || meta.ResponseURL == "" {
 		return
 	}
-	switch meta.Back {
-	case fromHistory:
-		if meta.ResponseURL == "" {
-			return
-		}
-		if at := meta.responseAt(); !at.IsZero() && b.svc.Now().Sub(at) >= responseLife {
-			b.log.Debug("edit saved: the history's response_url has expired", "session_id", meta.SessionID)
-			return
-		}
-		h, err := b.historyOf(ctx, managerID, meta.RepID)
-		if err != nil {
-			b.log.Debug("edit saved: history not shown again", "user_id", managerID, "err", err)
-			return
-		}
-		h.top = savedNotice(e.Changes.Describe())
-		b.respondQuiet(ctx, meta.ResponseURL, historyMessage(h))
+	if at := meta.responseAt(); !at.IsZero() && b.svc.Now().Sub(at) >= responseLife {
+		b.log.Debug("edit saved: the history's response_url has expired", "session_id", meta.SessionID)
+		return
 	}
+	h, err := b.historyOf(ctx, managerID, meta.RepID)
+	if err != nil {
+		b.log.Debug("edit saved: history not shown again", "user_id", managerID, "err", err)
+		return
+	}
+	h.top = savedNotice(e.Changes.Describe())
+	b.respondQuiet(ctx, meta.ResponseURL, historyMessage(h))
 }
 
 // respondQuiet replaces the message a response_url came from where the
