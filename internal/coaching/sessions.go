@@ -233,7 +233,7 @@ func (s *Service) Edit(ctx context.Context, req EditRequest) (Edited, error) {
 			return Errorf(EStale, "This session changed since you opened the form. Close it and edit again.")
 		}
 		changes = Changes(old, d)
-		out, err = s.applyEdit(ctx, tx, old, d, req.ActorID, stored)
+		out, err = s.applyEdit(ctx, tx, old, d, changes, req.ActorID, stored)
 		if err != nil {
 			return err
 		}
@@ -282,9 +282,10 @@ func (s *Service) editable(ctx context.Context, tx Reader, actorID string, id in
 	return sess, nil
 }
 
-func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, actorID string, stored map[string]Person) (Session, error) {
+// applyEdit writes d over old, changes being Changes(old, d), which Edit
+// has already worked out for its messages.
+func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, changes ChangeSet, actorID string, stored map[string]Person) (Session, error) {
 	now := s.now()
-	changes := Changes(old, d)
 	sess := old
 	sess.Kind, sess.OccurredOn, sess.DurationMin, sess.Role = d.Kind, d.OccurredOn, d.DurationMin, d.Role
 	sess.Skills, sess.Notes, sess.Visibility, sess.FollowUpOn = d.Skills, d.Notes, d.Visibility, d.FollowUpOn
