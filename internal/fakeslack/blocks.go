@@ -7,6 +7,8 @@ import (
 	"iter"
 	"regexp"
 	"strings"
+
+	"github.com/coachlog/coachlog/internal/slacktext"
 )
 
 // parseBlocks decodes a blocks parameter (a JSON array).
@@ -170,11 +172,10 @@ var markupRE = regexp.MustCompile(`<([@#!]?)([^>|]*)(?:\|([^>]*))?>`)
 // markup. Its text elements hold the characters typed, not the text's
 // &amp; &lt; &gt; escapes.
 func richTextBlock(text string) map[string]any {
-	unescape := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 	var els []any
 	plain := func(t string) {
 		if t != "" {
-			els = append(els, map[string]any{"type": "text", "text": unescape.Replace(t)})
+			els = append(els, map[string]any{"type": "text", "text": slacktext.Unescape(t)})
 		}
 	}
 	last := 0
@@ -200,9 +201,9 @@ func richTextBlock(text string) map[string]any {
 				plain(cmp.Or(label, target))
 			}
 		default:
-			link := map[string]any{"type": "link", "url": unescape.Replace(target)}
+			link := map[string]any{"type": "link", "url": slacktext.Unescape(target)}
 			if label != "" {
-				link["text"] = unescape.Replace(label)
+				link["text"] = slacktext.Unescape(label)
 			}
 			els = append(els, link)
 		}

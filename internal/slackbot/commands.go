@@ -380,15 +380,14 @@ func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, readBy
 		b.log.Error("views.open failed", "user_id", userID, "err", err)
 		return openedModal{}, err
 	}
-	opened := openedModal{ID: v.ID, Hash: v.Hash, Modal: m, Today: m.Today}
 	// A first profile read from Slack may move the manager's "today".
 	today := m.Today
 	if p, err := b.svc.Refresh(ctx, userID); err != nil {
 		b.log.Debug("profile refresh failed", "user_id", userID, "err", err)
 	} else {
 		today = b.svc.TodayOf(p)
-		opened.Today = today
 	}
+	opened := openedModal{ID: v.ID, Hash: v.Hash, Modal: m, Today: today}
 	b.refresh(ctx, d.RepIDs...)
 	date := d.OccurredOn
 	switch {

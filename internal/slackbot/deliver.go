@@ -203,10 +203,17 @@ func classify(method string, err error) error {
 // response_url. Slack answers 404 (expired_url, used_url) or 410 once it no
 // longer takes the URL: the message then goes by its fallback route.
 func classifyResponse(err error) error {
-	if sc, ok := errors.AsType[slack.StatusCodeError](err); ok && (sc.Code == http.StatusNotFound || sc.Code == http.StatusGone) {
+	if responseGone(err) {
 		return &outbox.Error{Class: outbox.Gone, Method: "response_url", Err: err}
 	}
 	return classify("response_url", err)
+}
+
+// responseGone reports whether Slack no longer takes a response_url: 404
+// (expired_url, used_url) or 410.
+func responseGone(err error) bool {
+	sc, ok := errors.AsType[slack.StatusCodeError](err)
+	return ok && (sc.Code == http.StatusNotFound || sc.Code == http.StatusGone)
 }
 
 func slackErrorClass(code string) outbox.Class {

@@ -2,13 +2,10 @@ package slackbot
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
-	"github.com/slack-go/slack"
 )
 
 // historyValue is the value of the Edit and Undo of session id in a
@@ -57,7 +54,7 @@ func (b *Bot) editSaved(ctx context.Context, managerID string, meta modalMeta, e
 // over at Debug.
 func (b *Bot) respondQuiet(ctx context.Context, url string, m message) {
 	err := b.postResponse(ctx, url, m, true)
-	if sc, ok := errors.AsType[slack.StatusCodeError](err); ok && (sc.Code == http.StatusNotFound || sc.Code == http.StatusGone) {
+	if responseGone(err) {
 		b.log.Debug("response_url no longer taken: answer passed over", "err", err)
 		return
 	}
