@@ -242,8 +242,7 @@ func openPostgres(ctx context.Context, spec string, opts Options) (*Store, error
 				if sp, perr := readSearchPath(ctx, db); perr != nil {
 					err = perr
 				} else if sp.unusable() {
-					err = fmt.Errorf("schema %s (search_path) exists but this role may not use it: run `GRANT USAGE ON SCHEMA %s TO %s` as its owner",
-						sp.schema, sp.quoted(), pgx.Identifier{sp.role}.Sanitize())
+					err = sp.grantError("USAGE", "")
 				}
 			}
 			return nil, fmt.Errorf("open %s: %w", name, err)
@@ -279,8 +278,7 @@ func ensureSchema(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("no schema of search_path (%s) exists, and Coachlog creates only a plain name (letters, digits, _): create it with CREATE SCHEMA, or change search_path", sp.path)
 	case sp.unusable():
 		// Creating it would not help.
-		return fmt.Errorf("schema %s (search_path) exists but this role may not use it: run `GRANT USAGE, CREATE ON SCHEMA %s TO %s` as its owner (USAGE alone for a read-only role, once the tables exist)",
-			sp.schema, sp.quoted(), pgx.Identifier{sp.role}.Sanitize())
+		return sp.grantError("USAGE, CREATE", " (USAGE alone for a read-only role, once the tables exist)")
 	}
 	_, err = db.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+sp.quoted())
 	var pgErr *pgconn.PgError
@@ -318,6 +316,13 @@ type searchPath struct {
 func (sp searchPath) unusable() bool { return !sp.current && sp.schema != "" && sp.exists }
 
 func (sp searchPath) quoted() string { return pgx.Identifier{sp.schema}.Sanitize() }
+
+// grantError says the schema exists but the role may not use it, and the
+// GRANT of privs its owner runs, then tail.
+func (sp searchPath) grantError(privs, tail string) error {
+	return fmt.Errorf("schema %s (search_path) exists but this role may not use it: run `GRANT %s ON SCHEMA %s TO %s` as its owner%s",
+		sp.schema, privs, sp.quoted(), pgx.Identifier{sp.role}.Sanitize(), tail)
+}
 
 // readSearchPath reads the connection's searchPath.
 func readSearchPath(ctx context.Context, db *sql.DB) (searchPath, error) {
@@ -617,9 +622,13 @@ func retryable(err error) bool {
 
 // pgBusy reports a PostgreSQL statement that gave up waiting: the
 // statement timeout, a lock timeout, or serialization retries exhausted.
-func pgBusy(err error) bool {
+func pgBusy(err error) bool { return retryable(err) || pgTimedOut(err) }
+
+// pgTimedOut reports a statement cancelled by the statement timeout
+// (57014) or a lock timeout (55P03).
+func pgTimedOut(err error) bool {
 	var pe *pgconn.PgError
-	return retryable(err) || errors.As(err, &pe) && (pe.Code == "57014" || pe.Code == "55P03")
+	return errors.As(err, &pe) && (pe.Code == "57014" || pe.Code == "55P03")
 }
 
 // StatementTimedOut reports an error of a PostgreSQL statement cancelled
@@ -628,8 +637,7 @@ func pgBusy(err error) bool {
 // command run by hand says, where "try again in a moment" alone does not
 // tell the operator which setting, or what holds the table.
 func StatementTimedOut(err error) (string, bool) {
-	var pe *pgconn.PgError
-	if !errors.As(err, &pe) || (pe.Code != "57014" && pe.Code != "55P03") {
+	if !pgTimedOut(err) {
 		return "", false
 	}
 	if b, ok := errors.AsType[busyError](err); ok {
