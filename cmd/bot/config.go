@@ -171,24 +171,13 @@ func apiURL(v string) (string, error) {
 	}
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", &configError{Name: "SLACK_API_URL", Problem: fmt.Sprintf("%q is not an http(s) URL like https://slack.com/api/", v)}
+		return "", &configError{Name: "SLACK_API_URL", Problem: fmt.Sprintf("%q is not an http(s) URL like https://slack.com/api/", envvar.ShownURL(v))}
 	}
 	// slack-go joins method names onto the URL, so it needs the slash.
 	if !strings.HasSuffix(v, "/") {
 		v += "/"
 	}
 	return v, nil
-}
-
-// loggableURL is a URL fit for a log line: a proxy's credentials (user
-// info) and any query (a token some proxies take there) are dropped.
-func loggableURL(v string) string {
-	u, err := url.Parse(v)
-	if err != nil {
-		return "<unreadable URL>"
-	}
-	u.User, u.RawQuery, u.Fragment = nil, "", ""
-	return u.String()
 }
 
 // storeOptions adds the settings that shape the store to o.

@@ -34,3 +34,28 @@ func TestLoadConfigReadsTheLLMSettings(t *testing.T) {
 		}
 	}
 }
+
+// A URL setting refused is named with what was typed, but not with a
+// password or key in it: the error goes to the terminal and the logs.
+func TestURLSettingsRefusedWithoutTheirSecrets(t *testing.T) {
+	for _, tc := range []struct{ name, bad, shown string }{
+		{"SLACK_API_URL", "ftp://proxyuser:s3cret@proxy.acme.test/api/?key=s3cret", `"ftp://proxy.acme.test/api/"`},
+		{"SLACK_API_URL", "https://proxy.acme.test:s3cret/api/", "<unreadable URL>"},
+		{"OPENAI_BASE_URL", "hxxp://k:s3cret@llm.acme.test/v1", `"hxxp://llm.acme.test/v1"`},
+		{"OPENAI_BASE_URL", "https://llm.acme.test:s3cret/v1", "<unreadable URL>"},
+	} {
+		_, err := loadConfig(func(k string) string {
+			if k == tc.name {
+				return tc.bad
+			}
+			return ""
+		}, needs{})
+		if err == nil || !strings.HasPrefix(err.Error(), tc.name+": ") || !strings.Contains(err.Error(), tc.shown) {
+			t.Errorf("%s=%q: error %v, want one naming %s and showing %s", tc.name, tc.bad, err, tc.name, tc.shown)
+			continue
+		}
+		if strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: the error shows the secret: %v", tc.name, err)
+		}
+	}
+}

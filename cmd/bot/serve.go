@@ -15,6 +15,7 @@ import (
 	"github.com/coachlog/coachlog/internal/assist"
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/digest"
+	"github.com/coachlog/coachlog/internal/envvar"
 	"github.com/coachlog/coachlog/internal/leader"
 	"github.com/coachlog/coachlog/internal/llm"
 	"github.com/coachlog/coachlog/internal/metrics"
@@ -109,7 +110,7 @@ func (a *app) logLLM() {
 		a.log.Info("llm help off: no OPENAI_API_KEY, no request is ever made")
 		return
 	}
-	a.log.Info("llm help on", "base_url", loggableURL(or(c.BaseURL, "https://api.openai.com/v1")), "model", c.Model,
+	a.log.Info("llm help on", "base_url", envvar.ShownURL(or(c.BaseURL, "https://api.openai.com/v1")), "model", c.Model,
 		"notes", c.Notes, "timeout", c.Timeout.String(), "digest_narrative", a.llm.Narrative.Enabled())
 }
 
@@ -232,7 +233,7 @@ func serve(ctx context.Context, e env, args []string) error {
 		a.releaseExecutable()
 	})
 
-	a.log.Info("coachlog serving", "store", storeKind(cfg.DB), "db", loggableDB(cfg.DB), "api_url", loggableURL(cfg.APIURL),
+	a.log.Info("coachlog serving", "store", storeKind(cfg.DB), "db", loggableDB(cfg.DB), "api_url", envvar.ShownURL(cfg.APIURL),
 		"replica", a.elector.Holder(), "sender_lease", cfg.SenderLease.String())
 	runErr := a.bot.Run(ctx, drainHandlers)
 	if runErr != nil {
@@ -404,7 +405,7 @@ func checkBotToken(ctx context.Context, cfg config, log *slog.Logger) (slackbot.
 			cause = ue.Err
 		}
 		log.Warn("SLACK_BOT_TOKEN not checked: Slack could not be reached (auth.test); going on, and Slack is asked again when needed",
-			"api_url", loggableURL(cfg.APIURL), "err", cause.Error())
+			"api_url", envvar.ShownURL(cfg.APIURL), "err", cause.Error())
 		return slackbot.Workspace{}, nil
 	}
 	return slackbot.WorkspaceOf(r), nil

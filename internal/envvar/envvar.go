@@ -6,6 +6,7 @@ package envvar
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -52,4 +53,17 @@ func OnOff(getenv func(string) string, name string) (bool, error) {
 		return true, nil
 	}
 	return false, &Error{name, "must be on or off"}
+}
+
+// ShownURL is v as a log line or an error may show it: a proxy's
+// credentials (user info) and any query or fragment (a key some servers
+// take there) are dropped. A value that is not a URL at all is not shown:
+// what made it unreadable may be the password (an unescaped '@' or ':').
+func ShownURL(v string) string {
+	u, err := url.Parse(v)
+	if err != nil {
+		return "<unreadable URL>"
+	}
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return u.String()
 }

@@ -40,3 +40,19 @@ func TestSettingsReadOrNameTheirProblem(t *testing.T) {
 		}
 	}
 }
+
+func TestShownURLCarriesNoCredentials(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"https://slack.com/api/", "https://slack.com/api/"},
+		{"https://proxyuser:s3cret@proxy.acme.test/slack/api/", "https://proxy.acme.test/slack/api/"},
+		{"https://proxy.acme.test/api/?token=s3cret", "https://proxy.acme.test/api/"},
+		{"ftp://proxyuser:s3cret@proxy.acme.test/#s3cret", "ftp://proxy.acme.test/"},
+		{"http://a b\x7f", "<unreadable URL>"},
+		// url.Parse's error would quote the value, the port here.
+		{"http://user@proxy:s3cret/", "<unreadable URL>"},
+	} {
+		if got := ShownURL(tc.in); got != tc.want {
+			t.Errorf("ShownURL(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

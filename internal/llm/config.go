@@ -66,7 +66,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return Config{}, &ConfigError{Name: "OPENAI_BASE_URL", Problem: fmt.Sprintf("%q is not an http(s) URL like https://api.openai.com/v1", c.BaseURL)}
+			return Config{}, &ConfigError{Name: "OPENAI_BASE_URL", Problem: fmt.Sprintf("%q is not an http(s) URL like https://api.openai.com/v1", envvar.ShownURL(c.BaseURL))}
 		}
 	}
 	var err error
