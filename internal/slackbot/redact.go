@@ -3,6 +3,7 @@ package slackbot
 import (
 	"errors"
 	"net/url"
+	"regexp"
 	"strings"
 )
 
@@ -65,12 +66,24 @@ func scrubURL(s, raw string) (string, bool) {
 }
 
 // An upload URL (files.getUploadURLExternal) is a secret too: whoever
-// holds it can put a file in. redactUpload takes it out of a transport
-// error from an upload, keeping the cause for classification.
+// holds it can put a file in. redactUpload takes it out of an upload's
+// error: a transport error's (*url.Error), keeping the cause for
+// classification, and any other's text, such as slack-go's refusal to
+// send the token to an upload URL on a host it does not trust ("refusing
+// to send the token to \"https://…\""), which quotes it whole.
 func redactUpload(err error) error {
-	ue, ok := errors.AsType[*url.Error](err)
-	if !ok {
+	if err == nil {
+		return nil
+	}
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		return &redactedError{msg: ue.Op + " <redacted>: " + ue.Err.Error(), cause: ue.Err}
+	}
+	msg := anyURL.ReplaceAllString(err.Error(), "<redacted>")
+	if msg == err.Error() {
 		return err
 	}
-	return &redactedError{msg: ue.Op + " <redacted>: " + ue.Err.Error(), cause: ue.Err}
+	return &redactedError{msg: msg}
 }
+
+// anyURL matches an http(s) URL in an error's text, up to a space or a quote.
+var anyURL = regexp.MustCompile(`https?://[^\s"']+`)

@@ -67,4 +67,10 @@ func TestAnUploadURLIsTakenOutOfTransportErrors(t *testing.T) {
 	if plain := errors.New("invalid_auth"); redactUpload(plain) != plain {
 		t.Error("an error without a URL was rewritten")
 	}
+	// slack-go refuses to send the token to an upload URL on a host it
+	// does not trust (Slack behind a proxy), quoting the URL whole.
+	refused := fmt.Errorf("UploadToURL: %w", fmt.Errorf("refusing to send the token to %q: not an https Slack URL or the API URL", secret))
+	if got := redactUpload(refused).Error(); strings.Contains(got, "ABC123secret") || !strings.Contains(got, "refusing to send the token to \"<redacted>\"") {
+		t.Errorf("redacted refusal = %q", got)
+	}
 }
