@@ -68,11 +68,63 @@ type Pacer struct {
 	now    func() time.Time
 	tats   map[string]time.Time // limit key → when the next call would be on time at the steady rate
 	holds  map[string]time.Time // method → no calls before
+	// lands maps an address to the channel posts to it land in, where the
+	// two differ (see Landed): a user id to the DM Slack posts it in.
+	lands map[string]string
 }
 
 // NewPacer returns a pacer for limits.
 func NewPacer(limits Limits, now func() time.Time) *Pacer {
-	return &Pacer{limits: limits, now: now, tats: map[string]time.Time{}, holds: map[string]time.Time{}}
+	return &Pacer{limits: limits, now: now, tats: map[string]time.Time{}, holds: map[string]time.Time{}, lands: map[string]string{}}
+}
+
+// channelKey is the limit key of method's per-channel limit in the channel
+// posts to address land in.
+func (p *Pacer) channelKey(method, address string) string {
+	if ch, ok := p.lands[address]; ok {
+		address = ch
+	}
+	return "c:" + method + ":" + address
+}
+
+// Landed records that a post addressed to to landed in channel: from now
+// on both are paced as that one channel. Slack counts a post to a user id
+// in the DM it lands in, so a DM posted to its user id and a reply
+// addressed to the DM's own id (a thread's channel, as an interaction
+// names it) share one allowance; paced as two channels they could go at
+// twice the rate Slack takes. The pacer cannot know where an address
+// lands until a post to it has gone, so it learns from each answer; what
+// was booked under to before is moved to channel, its debt added to the
+// channel's.
+func (p *Pacer) Landed(to, channel string) {
+	if to == "" || channel == "" || to == channel {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.lands[to] == channel {
+		return
+	}
+	p.lands[to] = channel
+	now := p.now()
+	for method := range p.limits.PerChannel {
+		from, into := "c:"+method+":"+to, "c:"+method+":"+channel
+		owed, ok := p.tats[from]
+		if !ok {
+			continue
+		}
+		delete(p.tats, from)
+		if !owed.After(now) {
+			continue
+		}
+		// GCRA's debt is how far its arrival time runs ahead of now: the
+		// calls of both streams, at the steady rate, go in the one.
+		tat := p.tats[into]
+		if tat.Before(now) {
+			tat = now
+		}
+		p.tats[into] = tat.Add(owed.Sub(now))
+	}
 }
 
 type paced struct {
@@ -117,7 +169,8 @@ func (p *Pacer) take(ks []paced, at time.Time) {
 }
 
 // BookChannel takes the earliest slot, now or later, that method's
-// per-channel limit gives a call to channel, and returns it. The method's
+// per-channel limit gives a call to channel (to the channel posts to it
+// land in, once known: Landed), and returns it. The method's
 // own limit is booked apart (BookMethod), when the call is about to go: a
 // message waiting a few seconds for a busy channel must not hold a
 // workspace-wide slot meanwhile, nor push the method's slots into the
@@ -130,7 +183,7 @@ func (p *Pacer) BookChannel(method, channel string) time.Time {
 	if !ok || channel == "" {
 		return now
 	}
-	k := []paced{{"c:" + method + ":" + channel, l}}
+	k := []paced{{p.channelKey(method, channel), l}}
 	at := p.earliest(k, "", now)
 	p.take(k, at)
 	return at

@@ -550,6 +550,12 @@ func (w *Worker) deliver(ctx context.Context, it *job) error {
 	bctx := context.WithoutCancel(ctx)
 	if err == nil {
 		w.count(func(s *Stats) { s.Sent++ })
+		if posted != nil && m.Op == coaching.OpPost {
+			// Where a post to m.To lands is the channel its posts are
+			// paced in from now on (a user id's DM, which other messages
+			// name by its own id).
+			w.pace.Landed(m.To, posted.Channel)
+		}
 		_, err := w.record(bctx, it, "mark sent", func(ctx context.Context) (bool, error) {
 			return w.q.MarkSent(ctx, it.ID, w.owner, m.Key, posted, it.covered...)
 		})
