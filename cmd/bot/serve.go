@@ -79,15 +79,19 @@ func wire(ctx context.Context, e env, cfg config, ws slackbot.Workspace, metrics
 	a.stats = newMetrics(store, cfg, e)
 	a.llm = llm.New(cfg.LLM, llm.Options{Logger: log, Metrics: llmMetrics, Now: e.now})
 	a.digests = digest.NewBuilder(a.stats, a.narrator(), log)
+	// One pacer for the outbox and the bot's few posts outside it (an
+	// export's message): Slack counts both in the same DM. A replica that
+	// never holds the sender role paces only its own; a 429 is waited out.
+	pacer := outbox.NewPacer(outbox.SlackLimits(), e.now)
 	a.bot = slackbot.New(slackbot.Config{AppToken: cfg.AppToken, BotToken: cfg.BotToken, APIURL: cfg.APIURL, Service: a.svc,
 		Outbox: notifyFunc(func() { a.worker.Notify() }), Logger: log, HTTPClient: hc, Metrics: metrics, Admins: cfg.Admins,
 		Prose: a.llm.Prose, ProseTimeout: proseTimeout(cfg.LLM),
 		Prep: &assist.Prep{Service: a.svc, Trends: store, Writer: a.llm.Prep, DefaultCadence: cfg.CadenceDays,
 			ProseBudget: proseTimeout(cfg.LLM), Log: log},
 		Figures: a.stats, Export: store, Claims: envelopeClaims{st: store, now: a.svc.Now},
-		OnHello: a.releaseExecutable, Home: home})
+		OnHello: a.releaseExecutable, Home: home, Pacer: pacer})
 
-	a.worker = outbox.NewWorker(store, a.bot, outbox.Options{Logger: log, Now: e.now})
+	a.worker = outbox.NewWorker(store, a.bot, outbox.Options{Logger: log, Now: e.now, Pacer: pacer})
 	a.elector = a.newElector()
 	return a, nil
 }

@@ -89,6 +89,11 @@ type Config struct {
 	// Home knows the app's workspace, which tells the company's people
 	// from others in a user_change; nil: one asking auth.test when needed.
 	Home *Home
+	// Pacer is the outbox's pacer when this process delivers the outbox:
+	// the posts the bot makes outside it (postNow) take their slots from
+	// it, and keep Slack's per-channel pace together with the outbox's.
+	// nil: they go at once, a 429 waited out.
+	Pacer Pacer
 }
 
 // Claimer records, in storage every replica shares, that an envelope or
@@ -120,6 +125,8 @@ type Bot struct {
 	export   export.Source
 	onHello  func()
 	home     *Home
+	pacer    Pacer                                            // nil: posts outside the outbox go unpaced
+	sleep    func(ctx context.Context, d time.Duration) error // waits for a slot or a Retry-After; tests move a clock instead
 
 	seen      *seenSet
 	claims    Claimer
@@ -170,6 +177,7 @@ func New(cfg Config) *Bot {
 		metrics: cfg.Metrics, http: cfg.HTTPClient, ackTO: cfg.AckTimeout, seen: newSeenSet(4096), admins: cfg.Admins,
 		prose: cfg.Prose, proseTO: cfg.ProseTimeout, briefer: cfg.Prep,
 		figures: cfg.Figures, export: cfg.Export, claims: cfg.Claims, onHello: cfg.OnHello, home: cfg.Home,
+		pacer: cfg.Pacer, sleep: sleepCtx,
 	}
 	b.ackFn, b.ackWait = b.socketAck, defaultAckWait
 	// The connection's times are read against the service's clock (the

@@ -127,7 +127,7 @@ func (b *Bot) sendExport(ctx context.Context, userID string, o export.Options) (
 	}
 	intro := fmt.Sprintf("Your Coachlog export: %s, one per session and rep, %s. Note text never leaves Coachlog this way.",
 		plural(rows, "row", "rows"), rangeLabel(o))
-	posted, err := b.post(ctx, userID, "", textMessage(intro))
+	posted, err := b.postNow(ctx, userID, "", textMessage(intro))
 	if err != nil {
 		return 0, fmt.Errorf("post the export's message: %w", err)
 	}

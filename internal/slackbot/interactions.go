@@ -191,7 +191,7 @@ func (b *Bot) tellFormOutcome(ctx context.Context, in interaction, text string) 
 	case inHome(in):
 		b.republishHome(ctx, in.User.ID, text)
 	default:
-		if _, err := b.postMessage(ctx, in.User.ID, "", textMessage(text)); err != nil {
+		if _, err := b.postNow(ctx, in.User.ID, "", textMessage(text)); err != nil {
 			b.log.Warn("DM that a form did not open failed", "user_id", in.User.ID, "err", err)
 		}
 	}
