@@ -107,3 +107,25 @@ func TestChannelSlotsKeepSlacksRateDespiteDelays(t *testing.T) {
 		})
 	}
 }
+
+// Once a post to a user id is known to land in their DM, the pacer books
+// the user id and the DM's id in one channel, and what it had booked under
+// the user id before counts in the DM: Slack counts them as one.
+func TestAnAddressIsPacedInTheChannelItLandsIn(t *testing.T) {
+	start := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	p := outbox.NewPacer(outbox.Limits{PerChannel: map[string]outbox.Limit{"chat.postMessage": {Every: time.Second, Burst: 2}}},
+		(&clock{t: start}).Now)
+	book := func(channel string) time.Duration { return p.BookChannel("chat.postMessage", channel).Sub(start) }
+	var slots []time.Duration
+	slots = append(slots, book("D1"), book("U1")) // not known yet: two channels, a slot at once each
+	p.Landed("U1", "D1")
+	p.Landed("C1", "C1") // a channel lands in itself: nothing to learn
+	for _, ch := range []string{"U1", "D1", "C1"} {
+		slots = append(slots, book(ch))
+	}
+	// D1 owes 1 s for its post, U1's post moves its 1 s there: the burst
+	// of two is spent, the next slots are at 1 s and 2 s.
+	if want := []time.Duration{0, 0, time.Second, 2 * time.Second, 0}; !slices.Equal(slots, want) {
+		t.Errorf("slots %v, want %v", slots, want)
+	}
+}
