@@ -132,3 +132,40 @@ func TestAnExportRightAfterABurstOfDMsIsSent(t *testing.T) {
 		})
 	}
 }
+
+// The DM saying a form did not open (a global shortcut's: no message to
+// answer, no Home) is posted outside the outbox too: a 429 is waited out
+// and the DM sent, not lost with a warning.
+func TestTheDMThatAFormDidNotOpenWaitsOutA429(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
+	fake := fakeslack.New(fakeslack.WithClock(clock.Now))
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.AddUser(fakeslack.User{ID: "U0SAM", Name: "sam"})
+	bot := New(Config{BotToken: fake.BotToken(), APIURL: fake.APIURL()})
+	var waits []time.Duration
+	bot.sleep = func(ctx context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		clock.Advance(d)
+		return ctx.Err()
+	}
+	fake.FailNext("chat.postMessage", 1, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 2})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	in := interaction{Type: "shortcut", User: user{ID: "U0SAM"}}
+	bot.formNotOpened(ctx, in, "nothing was logged", "Try again")
+
+	posts := fake.CallsTo("chat.postMessage")
+	var answers []int
+	for _, c := range posts {
+		answers = append(answers, c.Status)
+	}
+	if !slices.Equal(answers, []int{http.StatusTooManyRequests, http.StatusOK}) || posts[1].Param("channel") != "U0SAM" {
+		t.Errorf("posts answered %v; want a 429, then the DM to U0SAM sent", answers)
+	}
+	if !slices.Equal(waits, []time.Duration{2 * time.Second}) {
+		t.Errorf("waited %v, want Retry-After's 2s", waits)
+	}
+}
