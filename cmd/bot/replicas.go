@@ -30,7 +30,7 @@ const (
 // both implement it.
 type replicaStore interface {
 	leader.Store
-	ClaimEnvelope(ctx context.Context, key string, at time.Time) (bool, error)
+	ClaimEnvelope(ctx context.Context, key string, at time.Time, stale time.Duration) (bool, error)
 	PruneEnvelopes(ctx context.Context, cutoff time.Time) (int64, error)
 	ScrubOutbox(ctx context.Context, cutoff time.Time, after int64) (int64, error)
 }
@@ -43,8 +43,8 @@ type envelopeClaims struct {
 	now func() time.Time
 }
 
-func (c envelopeClaims) Claim(ctx context.Context, key string) (bool, error) {
-	return c.st.ClaimEnvelope(ctx, key, c.now())
+func (c envelopeClaims) Claim(ctx context.Context, key string, stale time.Duration) (bool, error) {
+	return c.st.ClaimEnvelope(ctx, key, c.now(), stale)
 }
 
 // holderHost names this machine on the sender role's lease ("": its host

@@ -15,8 +15,8 @@ import (
 // storeClaims claims envelopes in the database, as serve wires it.
 type storeClaims struct{ st *sqlite.Store }
 
-func (c storeClaims) Claim(ctx context.Context, key string) (bool, error) {
-	return c.st.ClaimEnvelope(ctx, key, time.Now())
+func (c storeClaims) Claim(ctx context.Context, key string, stale time.Duration) (bool, error) {
+	return c.st.ClaimEnvelope(ctx, key, time.Now(), stale)
 }
 
 // BenchmarkSlashCommandToViewsOpen paces /coach at 200 per second and

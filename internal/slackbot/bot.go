@@ -99,8 +99,10 @@ type Config struct {
 // Claimer records, in storage every replica shares, that an envelope or
 // event is being handled; fresh is false when some replica claimed key
 // before. Slack may deliver an envelope again on another replica's socket.
+// A claim older than stale is taken over and reported fresh, its claimer
+// being done with it or gone (see Bot.envelopeStale); 0 takes over none.
 type Claimer interface {
-	Claim(ctx context.Context, key string) (fresh bool, err error)
+	Claim(ctx context.Context, key string, stale time.Duration) (fresh bool, err error)
 }
 
 // Bot serves Slack over Socket Mode.
@@ -397,8 +399,9 @@ func (b *Bot) handle(ctx context.Context, env envelope) {
 		}()
 		// An event is acknowledged first and claimed by its event id after
 		// (serve); anything else is claimed here, off the socket's loop,
-		// before its work, so a copy that reached another replica is refused.
-		if dedupe && env.Type != "events_api" && !b.claim(ctx, a, "env:"+env.EnvelopeID) {
+		// before its work, so a copy that reached another replica is refused,
+		// unless that replica's claim is old enough to be taken over.
+		if dedupe && env.Type != "events_api" && !b.claim(ctx, a, "env:"+env.EnvelopeID, b.envelopeStale()) {
 			b.log.Debug("envelope handled by another replica; acknowledged again", "envelope_id", env.EnvelopeID)
 			a.ack(nil)
 			return
@@ -418,23 +421,54 @@ func (b *Bot) logPanic(msg string, p any, attrs ...any) {
 }
 
 // claim reports whether this replica should handle key: it is new to the
-// shared claims. When they cannot be reached in time the envelope is
-// handled: a rare duplicate is better than an envelope lost, and the
-// writes behind most envelopes are idempotent by their own keys.
-func (b *Bot) claim(ctx context.Context, a *acker, key string) bool {
+// shared claims, or its claim is older than stale (0: never). When they
+// cannot be reached in time the envelope is handled: a rare duplicate is
+// better than an envelope lost, and the writes behind most envelopes are
+// idempotent by their own keys.
+func (b *Bot) claim(ctx context.Context, a *acker, key string, stale time.Duration) bool {
 	if b.claims == nil {
 		return true
 	}
 	// Half the ack budget at most: the handler's own write needs the rest.
 	ctx, cancel := context.WithDeadline(ctx, a.received.Add(b.ackTO/2))
 	defer cancel()
-	fresh, err := b.claims.Claim(ctx, key)
+	fresh, err := b.claims.Claim(ctx, key, stale)
 	if err != nil {
 		b.log.Warn("could not claim an envelope in the database; handling it", "key", key, "err", err)
 		return true
 	}
 	return fresh
 }
+
+// envelopeStale is how old the claim of an envelope other than an event
+// must be for a redelivery to take it over: twice the ack timeout. Such
+// an envelope is claimed before its work, and what it must write is
+// committed or given up before its ack, within the ack's budget
+// (acker.budget, counted from its arrival, which the claim follows); what
+// runs after the ack writes nothing of its own, or under a key (a capture
+// acted on from the inbox, a Home tab queued to publish). So a claim that
+// old belongs to a replica that has acked, given up, or died. Without a takeover, a
+// replica that claimed a click and died, or lost its socket, before its
+// write left Slack's redelivery to be acked empty and dropped wherever it
+// landed, with no error shown. Twice, not once: one replica's clock
+// stamps the claim and another's judges it.
+//
+// What remains, by design:
+//   - A redelivery before the cutoff is refused still, as before: a click
+//     whose claimer died is lost if Slack sends it again that soon.
+//   - An envelope whose write committed but whose ack was lost (the
+//     socket dropped) is served again if Slack sends it again after the
+//     cutoff. Its writes do not double: a second Confirm, or the same
+//     rating again, changes nothing (coaching.Service.Confirm, Rate); a
+//     second Undo finds the session withdrawn; a second close or reopen
+//     of a commitment is refused as stale, changing nothing; Snooze and
+//     /coach away set the same dates; a capture is accepted once by its
+//     trigger id (acceptCapture). Only /coach cadence audits twice. The
+//     person may be answered twice (a receipt or history again, a
+//     "closed already" notice), read-only commands answer again, and a
+//     button or shortcut that opens a form opens it again or, its
+//     trigger used or expired, says the form did not open.
+func (b *Bot) envelopeStale() time.Duration { return 2 * b.ackTO }
 
 func (b *Bot) serve(ctx context.Context, env envelope, a *acker) {
 	switch env.Type {
@@ -484,7 +518,10 @@ func (b *Bot) serve(ctx context.Context, env envelope, a *acker) {
 		if cb.EventID == "" {
 			key = "env:" + env.EnvelopeID
 		}
-		if (cb.EventID != "" && b.seen.add(key)) || !b.claim(ctx, a, key) {
+		// An event's claim is never taken over: it is made after the ack,
+		// its handler is bound by no ack budget, and Slack retries an
+		// event for minutes, so an old claim says nothing of its claimer.
+		if (cb.EventID != "" && b.seen.add(key)) || !b.claim(ctx, a, key, 0) {
 			return // a retry of an event already handled, here or by another replica
 		}
 		b.onEventCallback(ctx, cb)

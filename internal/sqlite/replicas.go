@@ -15,16 +15,33 @@ import (
 // with $n placeholders.
 
 // ClaimEnvelope records that this process handles key (an envelope or
-// event id), and reports false when some process claimed it already: the
-// unique key, not memory, refuses a redelivery that reached another
-// replica. It goes through the group-committing writer, so claims arriving
-// together share one commit.
-func (s *Store) ClaimEnvelope(ctx context.Context, key string, at time.Time) (bool, error) {
+// event id) from at, and reports false when some process claimed it
+// already: the unique key, not memory, refuses a redelivery that reached
+// another replica. A claim made more than stale before at is taken over
+// instead: its time becomes at and true is reported, so that a claimer
+// that died before its work does not lose the envelope (the caller knows
+// how soon a claimer is done: see slackbot.Claimer). A stale of 0 takes
+// over nothing.
+//
+// One statement decides, so of several takers of one stale claim exactly
+// one wins: SQLite's writes are serial, and PostgreSQL locks the
+// conflicting row and checks the WHERE against its newest version (READ
+// COMMITTED), which the winner has moved to its own at. Both count a row
+// inserted or updated as one changed and a conflict the WHERE refused as
+// none. A redelivery of a fresh claim costs what DO NOTHING did but for
+// that row lock, held until the claim's own commit. It goes through the
+// group-committing writer, so claims arriving together share one commit.
+func (s *Store) ClaimEnvelope(ctx context.Context, key string, at time.Time, stale time.Duration) (bool, error) {
+	before := int64(0) // no claim is older than 1970
+	if stale > 0 {
+		before = ms(at.Add(-stale))
+	}
 	var fresh bool
 	err := s.Update(ctx, func(ct coaching.Tx) error {
 		t := ct.(*tx)
 		res, err := t.q.ExecContext(ctx, `INSERT INTO handled_envelopes (claim_key, handled_at) VALUES (?, ?)
-			ON CONFLICT (claim_key) DO NOTHING`, key, ms(at))
+			ON CONFLICT (claim_key) DO UPDATE SET handled_at = excluded.handled_at
+			WHERE handled_envelopes.handled_at < ?`, key, ms(at), before)
 		if err != nil {
 			return fmt.Errorf("claim envelope %s: %w", key, err)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sqlite"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
 // Two stores on one file, as two replicas: each key is claimed by exactly
@@ -27,7 +28,7 @@ func TestEnvelopeClaimedOnceAcrossStores(t *testing.T) {
 		for _, st := range stores {
 			for range 2 {
 				wg.Go(func() {
-					ok, err := st.ClaimEnvelope(ctx, fmt.Sprint("env-", i), at)
+					ok, err := st.ClaimEnvelope(ctx, fmt.Sprint("env-", i), at, 0)
 					if err != nil {
 						t.Error(err)
 					}
@@ -42,16 +43,81 @@ func TestEnvelopeClaimedOnceAcrossStores(t *testing.T) {
 	if n := fresh.Load(); n != 20 {
 		t.Fatalf("%d fresh claims of 20 keys claimed 4 times each, want 20", n)
 	}
-	if ok, err := stores[0].ClaimEnvelope(ctx, "late", at.Add(time.Hour)); !ok || err != nil {
+	if ok, err := stores[0].ClaimEnvelope(ctx, "late", at.Add(time.Hour), 0); !ok || err != nil {
 		t.Fatalf("a new key: %v %v", ok, err)
 	}
 	n, err := stores[1].PruneEnvelopes(ctx, at.Add(time.Minute))
 	if err != nil || n != 20 {
 		t.Fatalf("pruned %d (%v), want the 20 old claims", n, err)
 	}
-	if ok, _ := stores[1].ClaimEnvelope(ctx, "late", at.Add(time.Hour)); ok {
+	if ok, _ := stores[1].ClaimEnvelope(ctx, "late", at.Add(time.Hour), 0); ok {
 		t.Fatal("a claim newer than the cutoff was pruned")
 	}
+}
+
+// A claim made before the cutoff the caller gives is taken over, as a
+// redelivery takes over the claim of a replica that died before its work:
+// a fresh claim refuses, a stale one is taken over once (of several
+// takers at once, by exactly one), and the claim taken over, its time now
+// the taker's, refuses again. A zero cutoff takes over nothing, however
+// old (an event's claim). Two stores on one database, as two replicas.
+func TestAStaleEnvelopeClaimIsTakenOver(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		a, b := open(t, db, sqlite.Options{}), open(t, db, sqlite.Options{})
+		ctx := context.Background()
+		t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		const stale = 4 * time.Second // a claim older than this is taken over
+		claim := func(st *sqlite.Store, key string, at time.Time, stale time.Duration) bool {
+			t.Helper()
+			ok, err := st.ClaimEnvelope(ctx, key, at, stale)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		for _, step := range []struct {
+			what string
+			st   *sqlite.Store
+			at   time.Duration // after t0
+			old  time.Duration // how old a claim is taken over; 0: none
+			want bool
+		}{
+			{"the first claim", a, 0, stale, true},
+			{"a redelivery a second later", b, time.Second, stale, false},
+			{"a redelivery as old as the cutoff", b, stale, stale, false},
+			{"a redelivery past the cutoff", b, 10 * time.Second, stale, true},
+			{"a redelivery a second after the takeover", a, 11 * time.Second, stale, false},
+			{"a retry of an event an hour later", a, time.Hour, 0, false},
+		} {
+			if got := claim(step.st, "env:x", t0.Add(step.at), step.old); got != step.want {
+				t.Errorf("%s: claimed %v, want %v", step.what, got, step.want)
+			}
+		}
+
+		// Stale claims, each taken over four times at once: one wins.
+		for i := range 10 {
+			claim(a, fmt.Sprint("env-", i), t0, stale)
+		}
+		var won atomic.Int64
+		var wg sync.WaitGroup
+		for i := range 10 {
+			for _, st := range []*sqlite.Store{a, b, a, b} {
+				wg.Go(func() {
+					ok, err := st.ClaimEnvelope(ctx, fmt.Sprint("env-", i), t0.Add(time.Minute), stale)
+					if err != nil {
+						t.Error(err)
+					}
+					if ok {
+						won.Add(1)
+					}
+				})
+			}
+		}
+		wg.Wait()
+		if n := won.Load(); n != 10 {
+			t.Errorf("%d takeovers of 10 stale claims taken over 4 times each, want 10", n)
+		}
+	})
 }
 
 // An outbox row leased by a worker on another host, which no one can tell
