@@ -77,6 +77,7 @@ type envelopeConfig struct {
 	messageState  map[string]map[string]any // see MessageState
 	view          map[string]any            // see ViewFields
 	forged        map[string]map[string]any // see Forged
+	envelopeID    string                    // see WithEnvelopeID
 }
 
 func newEnvelopeConfig(opts []EnvelopeOption) envelopeConfig {
@@ -174,6 +175,15 @@ func PickOption(v string) EnvelopeOption {
 	return func(c *envelopeConfig) { c.option = &v }
 }
 
+// WithEnvelopeID sends the envelope under id, a fresh id the test chose
+// (Slack's are UUIDs, never reused), so that a test can set up what the
+// app's database would hold about the envelope before it arrives: a claim
+// of it by a replica that died, say. An id sent before is refused; Resend
+// is how an envelope comes again.
+func WithEnvelopeID(id string) EnvelopeOption {
+	return func(c *envelopeConfig) { c.envelopeID = id }
+}
+
 // Send delivers an envelope of type typ ("events_api", "slash_commands",
 // "interactive") carrying payload (any JSON-marshalable value) to one of the
 // connected clients, round-robin as Slack spreads envelopes over an app's
@@ -194,8 +204,18 @@ func (s *Server) sendEnvelope(ctx context.Context, typ string, payload []byte, e
 	}
 	_ = json.Unmarshal(payload, &head) // payloads without a type are fine
 	env.kind = head.Type
+	id := newUUID()
+	if cfg.envelopeID != "" {
+		id = cfg.envelopeID
+		s.mu.Lock()
+		_, sent := s.st.envelopes[id]
+		s.mu.Unlock()
+		if sent {
+			return "", fmt.Errorf("send %s envelope: envelope id %s was sent before (Resend sends it again)", typ, id)
+		}
+	}
 	env.wire = wireEnvelope{
-		EnvelopeID: newUUID(),
+		EnvelopeID: id,
 		Payload:    payload,
 		Type:       typ,
 		AcceptsResponsePayload: typ == "slash_commands" ||

@@ -302,3 +302,22 @@ func TestConnectionDroppedMidFrameReconnects(t *testing.T) {
 	}
 	nextEvent(ctx, t, sm, socketmode.EventTypeEventsAPI)
 }
+
+// An envelope sent under an id the test chose arrives under it; that id
+// cannot be sent again as a new envelope, as Slack never reuses one.
+func TestAnEnvelopeUnderAChosenID(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	ev := map[string]any{"type": "message", "user": "U0ALICE", "text": "hi", "channel": "D0ALICE", "channel_type": "im"}
+	id, err := fake.Event(ctx, ev, WithEnvelopeID("chosen-1"))
+	if err != nil || id != "chosen-1" {
+		t.Fatalf("Event = %q, %v; want chosen-1", id, err)
+	}
+	if got := nextEvent(ctx, t, sm, socketmode.EventTypeEventsAPI); got.Request.EnvelopeID != "chosen-1" {
+		t.Errorf("delivered as %q, want chosen-1", got.Request.EnvelopeID)
+	}
+	if _, err := fake.Event(ctx, ev, WithEnvelopeID("chosen-1")); err == nil {
+		t.Error("a second envelope under an id sent before was sent")
+	}
+}
