@@ -447,11 +447,11 @@ func (b *Bot) claim(ctx context.Context, a *acker, key string, stale time.Durati
 // (acker.budget, counted from its arrival, which the claim follows); what
 // runs after the ack writes nothing of its own, or under a key (a capture
 // acted on from the inbox, a Home tab queued to publish). So a claim that
-// old belongs to a replica that has acked, given up, or died. Without a takeover, a
-// replica that claimed a click and died, or lost its socket, before its
-// write left Slack's redelivery to be acked empty and dropped wherever it
-// landed, with no error shown. Twice, not once: one replica's clock
-// stamps the claim and another's judges it.
+// old belongs to a replica that has acked, given up, or died. Without a
+// takeover, a replica that claimed a click and died, or lost its socket,
+// before its write left Slack's redelivery to be acked empty and dropped
+// wherever it landed, with no error shown. Twice, not once: one
+// replica's clock stamps the claim and another's judges it.
 //
 // What remains, by design:
 //   - A redelivery before the cutoff is refused still, as before: a click
@@ -461,13 +461,13 @@ func (b *Bot) claim(ctx context.Context, a *acker, key string, stale time.Durati
 //     cutoff. Its writes do not double: a second Confirm, or the same
 //     rating again, changes nothing (coaching.Service.Confirm, Rate); a
 //     second Undo finds the session withdrawn; a second close or reopen
-//     of a commitment is refused as stale, changing nothing; Snooze and
-//     /coach away set the same dates; a capture is accepted once by its
-//     trigger id (acceptCapture). Only /coach cadence audits twice. The
-//     person may be answered twice (a receipt or history again, a
-//     "closed already" notice), read-only commands answer again, and a
-//     button or shortcut that opens a form opens it again or, its
-//     trigger used or expired, says the form did not open.
+//     of a commitment is refused as stale, changing nothing; Snooze,
+//     /coach away and cadence set the same values (the last two add a
+//     second audit line); a capture is accepted once, by its trigger id
+//     (acceptCapture). The person may be answered twice (a receipt or a
+//     history again, a "closed already" notice), read-only commands
+//     answer again, and a button or shortcut that opens a form opens it
+//     again or, its trigger used or expired, says the form did not open.
 func (b *Bot) envelopeStale() time.Duration { return 2 * b.ackTO }
 
 func (b *Bot) serve(ctx context.Context, env envelope, a *acker) {
