@@ -65,8 +65,22 @@ func performanceImport(ctx context.Context, e env, args []string) error {
 	for i, m := range res.Months {
 		months[i] = m.String()
 	}
-	fmt.Fprintf(e.stdout, "Imported %d attainment records from %s for %s (replacing %d).\n",
-		res.Records, path, strings.Join(months, ", "), res.Replaced)
+	noun := "records"
+	if res.Records == 1 {
+		noun = "record"
+	}
+	fmt.Fprintf(e.stdout, "Imported %d attainment %s from %s for %s (replacing %d).\n",
+		res.Records, noun, path, strings.Join(months, ", "), res.Replaced)
+	if res.Dropped > 0 {
+		// Said after the fact: the file is the month, as documented, but a
+		// partial CRM export (one team) quietly emptying everyone else's
+		// month would otherwise be found only in the digest's correlation.
+		who := fmt.Sprintf("%d reps who had a figure for %s are not in this file and have none now", res.Dropped, strings.Join(months, " or "))
+		if res.Dropped == 1 {
+			who = fmt.Sprintf("1 rep who had a figure for %s is not in this file and has none now", strings.Join(months, " or "))
+		}
+		fmt.Fprintf(e.stdout, "%s: a month in the file replaces that month whole. If the file was partial, import one with every rep of the month.\n", who)
+	}
 	return nil
 }
 

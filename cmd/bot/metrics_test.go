@@ -139,8 +139,13 @@ func TestPerformanceImportIsAllOrNothingAndReplacesAMonth(t *testing.T) {
 	// from it, Ann has her new figure; November is untouched.
 	again := o.write(t, "october.csv", "rep,month,attainment", "ann@acme.test,2026-10,85.25")
 	out, err = cliAt(t, tuesday, o.vars, "performance", "import", again)
-	if err != nil || !strings.Contains(out, "Imported 1 attainment records") || !strings.Contains(out, "2026-10 (replacing 3)") {
+	if err != nil || !strings.Contains(out, "Imported 1 attainment record from") || !strings.Contains(out, "2026-10 (replacing 3)") {
 		t.Fatalf("re-import: %v\n%s", err, out)
+	}
+	// Bob's and Cy's figures are gone, not replaced: said, with what to do.
+	if !strings.Contains(out, "2 reps who had a figure for 2026-10 are not in this file and have none now") ||
+		!strings.Contains(out, "import one with every rep of the month") {
+		t.Errorf("re-import of one rep does not say two reps' figures are gone:\n%s", out)
 	}
 	if got := o.attainment(t, "2026-10"); len(got) != 1 || got["U0R1"] != 85.25 {
 		t.Errorf("October after the re-import = %v, want Ann's 85.25 alone", got)
@@ -168,6 +173,9 @@ func TestPerformanceImportTellsFractionsFromPercents(t *testing.T) {
 	out, err = cliAt(t, tuesday, o.vars, "performance", "import", "--fractions", frac)
 	if err != nil {
 		t.Fatalf("with --fractions: %v\n%s", err, out)
+	}
+	if strings.Contains(out, "not in this file") {
+		t.Errorf("a file naming every rep of the month says some are missing:\n%s", out)
 	}
 	if got := o.attainment(t, "2026-10"); got["U0R1"] != 87.5 || got["U0R2"] != 120 || got["U0R3"] != 50 {
 		t.Errorf("October read as fractions = %v, want 87.5, 120 and 50", got)

@@ -13,6 +13,11 @@ type PerformanceResult struct {
 	Months   []coaching.Month // the months replaced, oldest first
 	Records  int              // records written
 	Replaced int              // records of those months there were before
+	// Dropped counts the records of Replaced for a rep the import has none
+	// for in that month: gone, not replaced. A partial export (one team's
+	// reps) removes everyone else's figure for the month; the command says
+	// so rather than leave it to be found in the digest.
+	Dropped int
 }
 
 // putAttainmentQuery stores one rep's attainment for a month.
@@ -38,6 +43,14 @@ func (s *Store) ImportPerformance(ctx context.Context, records []coaching.Attain
 		res.Replaced, res.Records = 0, 0 // a retried import counts again from nothing
 		if err := t.lockImport(ctx, "performance"); err != nil {
 			return err
+		}
+		res.Dropped = 0
+		for _, m := range res.Months {
+			n, err := t.countDropped(ctx, m, records)
+			if err != nil {
+				return err
+			}
+			res.Dropped += n
 		}
 		for _, m := range res.Months {
 			r, err := t.q.ExecContext(ctx, `UPDATE rep_months SET attainment = NULL
@@ -82,4 +95,34 @@ func (s *Store) Performance(ctx context.Context, m coaching.Month) ([]coaching.A
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// countDropped counts month's records for reps that records, the import,
+// has none for in that month.
+func (t *tx) countDropped(ctx context.Context, m coaching.Month, records []coaching.Attainment) (int, error) {
+	named := map[string]bool{}
+	for _, r := range records {
+		if r.Month == m {
+			named[r.RepID] = true
+		}
+	}
+	rows, err := t.q.QueryContext(ctx, `SELECT rep_id FROM rep_months WHERE month = ? AND attainment IS NOT NULL`, m.String())
+	if err != nil {
+		return 0, fmt.Errorf("read %s before replacing it: %w", m, err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var rep string
+		if err := rows.Scan(&rep); err != nil {
+			return 0, fmt.Errorf("read %s before replacing it: %w", m, err)
+		}
+		if !named[rep] {
+			n++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("read %s before replacing it: %w", m, err)
+	}
+	return n, nil
 }
