@@ -58,11 +58,72 @@ func (s *Server) rateLimitedLocked(method string) time.Duration {
 	return 0
 }
 
-// channelLimit is a per-channel allowance counted as a token bucket in
-// time (GCRA): one call per every on average, burst of them at once.
-type channelLimit struct {
+// gcraLimit is an allowance counted as a token bucket in time (GCRA):
+// one call per every on average, burst of them at once.
+type gcraLimit struct {
 	every time.Duration
 	burst int
+}
+
+// defaultMethodRateLimits are the workspace-wide allowances the fake
+// enforces unless WithMethodRateLimit says otherwise, each beside the
+// page of Slack's reference that gives the method's tier. Slack applies
+// tiers "on a 'per API method per app per workspace' basis"
+// (https://api.slack.com/docs/rate-limits,
+// https://docs.slack.dev/apis/web-api/rate-limits): Tier 3 is "50+ per
+// minute", "Sporadic bursts are welcome"; Tier 4 "100+ per minute",
+// "generous burst behavior". The fake grants the floor of each tier as
+// the steady rate. How large a burst Slack allows it does not say; the
+// fake allows the burst the bot's own pacer assumes where it paces the
+// method (outbox.SlackLimits in internal/outbox/pacer.go: 10 for
+// chat.update, 20 for views.publish), and the same for the other methods
+// of each tier, so that a bot path that outruns its pacer, or calls a
+// method unpaced in a loop, is refused here. No page found says
+// views.publish has a per-user rule besides its tier, so none is kept.
+func defaultMethodRateLimits() map[string]gcraLimit {
+	tier3 := gcraLimit{every: 1200 * time.Millisecond, burst: 10} // 50 a minute
+	tier4 := gcraLimit{every: 600 * time.Millisecond, burst: 20}  // 100 a minute
+	return map[string]gcraLimit{
+		"chat.update":                  tier3, // Tier 3: https://api.slack.com/methods/chat.update
+		"conversations.open":           tier3, // Tier 3: https://api.slack.com/methods/conversations.open
+		"chat.postEphemeral":           tier4, // Tier 4: https://api.slack.com/methods/chat.postEphemeral
+		"users.info":                   tier4, // Tier 4: https://api.slack.com/methods/users.info
+		"views.open":                   tier4, // Tier 4: https://api.slack.com/methods/views.open
+		"views.update":                 tier4, // Tier 4: https://api.slack.com/methods/views.update
+		"views.push":                   tier4, // Tier 4: https://docs.slack.dev/reference/methods/views.push
+		"views.publish":                tier4, // Tier 4: https://api.slack.com/methods/views.publish
+		"files.getUploadURLExternal":   tier4, // Tier 4: https://api.slack.com/methods/files.getUploadURLExternal
+		"files.completeUploadExternal": tier4, // Tier 4: https://api.slack.com/methods/files.completeUploadExternal
+	}
+}
+
+// WithMethodRateLimit allows method one call per every on average across
+// the workspace, burst of them at once (GCRA on WithClock's clock), and
+// answers a call past that 429 with a Retry-After saying when the next
+// one would be on time, as Slack does for a method's tier; burst <= 0
+// (or every <= 0) lifts the limit. A test that must drive a method
+// harder than Slack would let a real bot says so here, and why.
+func WithMethodRateLimit(method string, every time.Duration, burst int) Option {
+	return func(s *Server) {
+		if burst <= 0 || every <= 0 {
+			delete(s.methodLimits, method)
+			return
+		}
+		s.methodLimits[method] = gcraLimit{every: every, burst: burst}
+	}
+}
+
+// methodRateLimitedLocked counts a call to method against its tier and
+// returns how long the caller must wait, zero when the call is within the
+// allowance. Every call Slack receives counts, a refused one too (a bad
+// hash, an expired trigger): it is the calls, not the successes, that a
+// tier meters. A call answered 429 takes no token.
+func (s *Server) methodRateLimitedLocked(method string) time.Duration {
+	lim, ok := s.methodLimits[method]
+	if !ok {
+		return 0
+	}
+	return s.gcraLocked(method, lim)
 }
 
 // defaultChannelRateLimits are the per-channel allowances the fake
@@ -76,8 +137,8 @@ type channelLimit struct {
 // under it), so a bot path that outruns its pacer, or bypasses it, is
 // refused here. A test that needs another limit, or none, says so with
 // WithChannelRateLimit.
-func defaultChannelRateLimits() map[string]channelLimit {
-	return map[string]channelLimit{
+func defaultChannelRateLimits() map[string]gcraLimit {
+	return map[string]gcraLimit{
 		"chat.postMessage": {every: time.Second, burst: 3},
 	}
 }
@@ -94,7 +155,7 @@ func WithChannelRateLimit(method string, every time.Duration, burst int) Option 
 			delete(s.channelLimits, method)
 			return
 		}
-		s.channelLimits[method] = channelLimit{every: every, burst: burst}
+		s.channelLimits[method] = gcraLimit{every: every, burst: burst}
 	}
 }
 
@@ -117,9 +178,15 @@ func (s *Server) channelRateLimitedLocked(method string, r *apiRequest) time.Dur
 	} else if s.postableLocked(ch) != "" {
 		return 0
 	}
-	key := method + "\x00" + ch
+	return s.gcraLocked(method+"\x00"+ch, lim)
+}
+
+// gcraLocked counts a call under the limit kept at key and returns how
+// long the caller must wait, zero when the call is within the allowance
+// (and then counted).
+func (s *Server) gcraLocked(key string, lim gcraLimit) time.Duration {
 	now := s.now()
-	tat := s.st.channelTATs[key]
+	tat := s.st.tats[key]
 	if tat.Before(now) {
 		tat = now
 	}
@@ -127,7 +194,7 @@ func (s *Server) channelRateLimitedLocked(method string, r *apiRequest) time.Dur
 	if early := tat.Add(-time.Duration(lim.burst-1) * lim.every); early.After(now) {
 		return early.Sub(now)
 	}
-	s.st.channelTATs[key] = tat.Add(lim.every)
+	s.st.tats[key] = tat.Add(lim.every)
 	return 0
 }
 

@@ -9,7 +9,9 @@
 // real Slack produces (429s, 5xx, error codes, dropped sockets, disconnect
 // messages, silent pings, latency). Where a caller pages (users.list) it
 // also keeps Slack's own rules unasked: short pages, cursor checks, and
-// the method's rate tier (see WithRateLimit).
+// the method's rate tier (see WithRateLimit). Every method the bot calls
+// is held to its tier too (see WithMethodRateLimit), and chat.postMessage
+// to its per-channel rule (see WithChannelRateLimit).
 //
 // It does not import the testing package, so the demo binary can use it.
 package fakeslack
@@ -59,8 +61,11 @@ type Server struct {
 	botID        string
 	scopes       []string // the bot token's granted scopes
 	rateLimits   map[string]rateLimit
+	// methodLimits are workspace-wide allowances by method (Slack's
+	// tiers); see WithMethodRateLimit.
+	methodLimits map[string]gcraLimit
 	// channelLimits are per-channel allowances by method; see WithChannelRateLimit.
-	channelLimits map[string]channelLimit
+	channelLimits map[string]gcraLimit
 
 	ln      net.Listener
 	srv     *http.Server
@@ -125,6 +130,7 @@ func New(opts ...Option) *Server {
 		botID:         DefaultBotID,
 		scopes:        DefaultScopes,
 		rateLimits:    defaultRateLimits(),
+		methodLimits:  defaultMethodRateLimits(),
 		channelLimits: defaultChannelRateLimits(),
 		done:          make(chan struct{}),
 		changed:       make(chan struct{}),

@@ -31,11 +31,11 @@ type state struct {
 	faults    map[string][]Fault
 	latency   map[string]time.Duration
 	rateCalls map[string][]time.Time // per rate-limited method, the calls in its window
-	// channelTATs: per method and channel, when the next call would be on
-	// time at the steady rate (see channelRateLimitedLocked).
-	channelTATs map[string]time.Time
-	revoked     bool
-	problems    []Problem // what real Slack would refuse; see Problem
+	// tats: per limit (a method, or a method and channel), when the next
+	// call would be on time at the steady rate (see gcraLocked).
+	tats     map[string]time.Time
+	revoked  bool
+	problems []Problem // what real Slack would refuse; see Problem
 
 	// Workspace.
 	users    []*User
@@ -71,7 +71,7 @@ func newState() state {
 		faults:          map[string][]Fault{},
 		latency:         map[string]time.Duration{},
 		rateCalls:       map[string][]time.Time{},
-		channelTATs:     map[string]time.Time{},
+		tats:            map[string]time.Time{},
 		userByID:        map[string]*User{},
 		dmsOpened:       map[string]bool{},
 		dmByUser:        map[string]string{},

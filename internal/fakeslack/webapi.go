@@ -106,7 +106,8 @@ func (s *Server) handler(method string) apiHandler {
 	return nil
 }
 
-// handleAPI serves /api/<method>: latency, faults, rate limits, auth,
+// handleAPI serves /api/<method>: latency, faults, rate limits (a
+// method's window, then its tier), auth,
 // scopes, per-channel rate limits (which need a valid call to know the
 // channel), the method, and the record, in that order.
 func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
@@ -125,6 +126,8 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	if injected {
 		res = faultResult(f)
 	} else if wait := s.rateLimitedLocked(method); wait > 0 {
+		res = rateLimitedResult(wait)
+	} else if wait := s.methodRateLimitedLocked(method); wait > 0 {
 		res = rateLimitedResult(wait)
 	} else if h := s.handler(method); h == nil {
 		res = errResult("unknown_method")
