@@ -273,9 +273,14 @@ func (s *Server) deliver(ctx context.Context, env *envelope) error {
 		now := s.now()
 		env.sends = append(env.sends, now)
 		env.conns = append(env.conns, c.id)
-		for _, id := range env.triggers {
-			if t := s.st.triggers[id]; t != nil && !t.used {
-				t.issued = now
+		// A trigger's 3 seconds run from the user's action, which the first
+		// send stands for: a redelivery (Resend) carries the same
+		// trigger_id, as old as the action, so it must not get 3 more.
+		if len(env.sends) == 1 {
+			for _, id := range env.triggers {
+				if t := s.st.triggers[id]; t != nil && !t.used {
+					t.issued = now
+				}
 			}
 		}
 		s.notifyLocked() // a send is news to waitFor (DeliveredOn's state)

@@ -415,3 +415,28 @@ func TestAnUpdateKeepsOnlyPicksTheNewOptionsOffer(t *testing.T) {
 		}
 	}
 }
+
+// A redelivered envelope carries the trigger_id of the user's action,
+// whose 3 seconds run from that action, not from the redelivery.
+func TestARedeliveryDoesNotRenewItsTrigger(t *testing.T) {
+	clock := newManualClock()
+	fake := startFake(t, WithClock(clock.Now))
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	api := apiClient(fake)
+
+	in, err := fake.SlashCommand(ctx, "U0ALICE", "/coach", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nextEvent(ctx, t, sm, socketmode.EventTypeSlashCommand)
+	clock.Advance(2 * time.Second)
+	if err := fake.Resend(ctx, in.EnvelopeID); err != nil {
+		t.Fatal(err)
+	}
+	nextEvent(ctx, t, sm, socketmode.EventTypeSlashCommand)
+	clock.Advance(1500 * time.Millisecond)
+	if _, err := api.OpenViewContext(ctx, in.TriggerID, sessionModal("Late")); err == nil || err.Error() != "expired_trigger_id" {
+		t.Errorf("views.open 3.5 s after the action, 1.5 s after its redelivery: %v, want expired_trigger_id", err)
+	}
+}
