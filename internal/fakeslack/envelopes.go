@@ -21,6 +21,9 @@ type Ack struct {
 	// arrived; zero for acks of envelopes the fake never sent.
 	SentAt     time.Time
 	ReceivedAt time.Time
+	// Lost marks an ack that never reached Slack (LoseAcks): Slack acts
+	// as if it had not come.
+	Lost bool
 	// Problem is set when Slack could not use the ack's payload (see
 	// Problem): "invalid_errors" for errors not keyed by the view's input
 	// block_ids, Slack's code for an invalid view or message in it, or
@@ -49,6 +52,10 @@ type envelope struct {
 	conns    []int // the socket each send went to, by conn id
 	retried  int   // timeout retries the fake made itself
 	firstAck int   // 1 + the index in st.acks of its first ack; 0: none yet
+	// retryDue is when the fake retries it unless an ack comes first (see
+	// armRetry); it is in st.unacked meanwhile.
+	retryDue time.Time
+	loseAcks bool // see LoseAcks
 }
 
 // wireEnvelope is the envelope as it travels, fields in Slack's order.
@@ -67,6 +74,7 @@ type EnvelopeOption func(*envelopeConfig)
 type envelopeConfig struct {
 	retryAttempt  *int
 	retryReason   string
+	loseAcks      bool
 	accepts       *bool
 	enterpriseStr bool
 	channelID     string
@@ -90,9 +98,19 @@ func newEnvelopeConfig(opts []EnvelopeOption) envelopeConfig {
 
 // WithRetry marks a delivery as Slack's retry number attempt for reason
 // (for example "timeout"), as Slack does when an events_api envelope is not
-// acked in 3 seconds.
+// acked in 3 seconds (see eventRetryDelays).
 func WithRetry(attempt int, reason string) EnvelopeOption {
 	return func(c *envelopeConfig) { c.retryAttempt, c.retryReason = &attempt, reason }
+}
+
+// LoseAcks makes every ack of the envelope get lost on its way to Slack,
+// as when the socket it was written to dies before Slack reads it: the app
+// has answered and acted, yet Slack, never told, retries an events_api
+// envelope on its schedule (eventRetryDelays) and gives a command or an
+// interaction up. Acks lists the lost acks, marked Lost, so a test can
+// tell the app answered; AwaitAck and OnAck never see them.
+func LoseAcks() EnvelopeOption {
+	return func(c *envelopeConfig) { c.loseAcks = true }
 }
 
 // WithAcceptsResponsePayload overrides accepts_response_payload, which the
@@ -188,8 +206,8 @@ func WithEnvelopeID(id string) EnvelopeOption {
 // "interactive") carrying payload (any JSON-marshalable value) to one of the
 // connected clients, round-robin as Slack spreads envelopes over an app's
 // sockets, waiting for one to connect if none is. It returns the
-// envelope_id. An events_api envelope not acked in time comes again (see
-// WithEventRetryAfter).
+// envelope_id. An events_api envelope not acked in time comes again, on
+// Slack's schedule (see eventRetryDelays).
 func (s *Server) Send(ctx context.Context, typ string, payload any, opts ...EnvelopeOption) (string, error) {
 	raw, err := json.Marshal(payload)
 	if err != nil {
@@ -214,6 +232,7 @@ func (s *Server) sendEnvelope(ctx context.Context, typ string, payload []byte, e
 			return "", fmt.Errorf("send %s envelope: envelope id %s was sent before (Resend sends it again)", typ, id)
 		}
 	}
+	env.loseAcks = cfg.loseAcks
 	env.wire = wireEnvelope{
 		EnvelopeID: id,
 		Payload:    payload,
@@ -304,44 +323,6 @@ func (s *Server) deliver(ctx context.Context, env *envelope) error {
 // slackAckDeadline is how long Slack waits for the ack of an envelope it
 // sent: a later ack is ignored.
 const slackAckDeadline = 3 * time.Second
-
-// maxEventRetries is how often Slack retries an unacked events_api envelope.
-const maxEventRetries = 3
-
-// armRetry makes an events_api envelope come again, with retry_attempt and
-// retry_reason "timeout", on another socket when one is open, if no ack
-// arrives within the ack deadline: Slack does so up to three times. Slash
-// commands and interactions are never retried (the user sees an error).
-func (s *Server) armRetry(env *envelope) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if env.wire.Type != "events_api" || s.ackDeadline <= 0 || env.retried >= maxEventRetries {
-		return
-	}
-	sent := len(env.sends)
-	time.AfterFunc(s.ackDeadline, func() {
-		if !s.goTrack() {
-			return
-		}
-		defer s.wg.Done()
-		s.mu.Lock()
-		// Another send since (a test's Resend) has its own clock.
-		if env.firstAck > 0 || len(env.sends) != sent || env.retried >= maxEventRetries {
-			s.mu.Unlock()
-			return
-		}
-		env.retried++
-		attempt, reason := env.retried, "timeout"
-		env.wire.RetryAttempt, env.wire.RetryReason = &attempt, &reason
-		s.mu.Unlock()
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if err := s.deliver(ctx, env); err != nil {
-			s.log.Warn("retry of an unacked envelope failed", slog.String("envelope_id", env.wire.EnvelopeID),
-				slog.String("error", err.Error()))
-		}
-	})
-}
 
 // DeliveredOn lists the sockets (by the order they connected, from 1) an
 // envelope was written to, one per delivery.
@@ -440,6 +421,12 @@ func (s *Server) handleAck(conn int, data []byte) {
 				a.SentAt = t
 			}
 		}
+		if env.loseAcks {
+			a.Lost = true
+			s.st.acks = append(s.st.acks, a)
+			s.notifyLocked()
+			return
+		}
 		first := env.firstAck == 0
 		if first {
 			env.firstAck = len(s.st.acks) + 1
@@ -450,7 +437,7 @@ func (s *Server) handleAck(conn int, data []byte) {
 			// Slack has already shown the user its timeout error (a
 			// failed command, a modal that stays open with "We had some
 			// trouble connecting"); the ack and its payload are ignored.
-			// Events are retried instead (armRetry).
+			// Events are retried instead (retryLoop).
 			a.Problem = "ack_too_late"
 			s.recordProblemLocked("ack", a.Problem, []string{fmt.Sprintf("%s envelope %s acknowledged after Slack's %s deadline",
 				env.wire.Type, env.wire.EnvelopeID, slackAckDeadline)})

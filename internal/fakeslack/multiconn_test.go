@@ -67,32 +67,35 @@ func TestEnvelopesSpreadOverSockets(t *testing.T) {
 	}
 }
 
-// An events_api envelope nobody acks comes again up to three times, with
-// retry_attempt counting and retry_reason "timeout", on another socket each
-// time.
-func TestUnackedEventIsRetriedOnAnotherSocket(t *testing.T) {
-	fake, sms, ctx := twoSockets(t, 50*time.Millisecond)
+// An events_api envelope nobody acks comes again three times, on Slack's
+// schedule and the fake's clock: as soon as its 3 s run out, then a
+// minute after the retry's own 3 s, then five minutes after the next, and
+// never earlier; retry_attempt counts, retry_reason says "timeout", and
+// each retry goes to another socket than the delivery before.
+func TestUnackedEventIsRetriedOnSlacksSchedule(t *testing.T) {
+	fake, sms, clock, ctx := twoSockets(t)
 	id, err := fake.Event(ctx, map[string]any{"type": "app_mention", "user": "U0ALICE", "text": "hi", "channel": "C0GENERAL"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var attempts []int
-	for len(attempts) < 4 {
-		for _, sm := range sms {
-			select {
-			case evt := <-sm.Events:
-				if evt.Type == socketmode.EventTypeEventsAPI && evt.Request.EnvelopeID == id {
-					attempts = append(attempts, evt.Request.RetryAttempt)
-				}
-			case <-time.After(10 * time.Millisecond):
-			}
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("retries seen %v, want 4 deliveries", attempts)
-		}
+	type delivery struct {
+		attempt int
+		reason  string
 	}
-	if !slices.Equal(attempts, []int{0, 1, 2, 3}) {
-		t.Fatalf("retry_attempt of each delivery = %v, want 0 1 2 3", attempts)
+	got := []delivery{}
+	req, _ := nextDelivery(ctx, t, sms, id)
+	got = append(got, delivery{req.RetryAttempt, req.RetryReason})
+	for _, wait := range []time.Duration{3 * time.Second, 3*time.Second + time.Minute, 3*time.Second + 5*time.Minute} {
+		clock.Advance(wait - time.Millisecond)
+		noRetry(t, fake, id, len(got))
+		clock.Advance(time.Millisecond)
+		req, _ := nextDelivery(ctx, t, sms, id)
+		got = append(got, delivery{req.RetryAttempt, req.RetryReason})
+	}
+	clock.Advance(24 * time.Hour)
+	noRetry(t, fake, id, len(got))
+	if want := []delivery{{0, ""}, {1, "timeout"}, {2, "timeout"}, {3, "timeout"}}; !slices.Equal(got, want) {
+		t.Fatalf("retry_attempt and retry_reason of each delivery = %v, want %v", got, want)
 	}
 	on := fake.DeliveredOn(id)
 	for i := 1; i < len(on); i++ {
@@ -102,47 +105,79 @@ func TestUnackedEventIsRetriedOnAnotherSocket(t *testing.T) {
 	}
 }
 
-// An events_api envelope acked in time is not sent again. The deadline is
-// a second here: at 50 ms, a test goroutine descheduled on a busy machine
-// acked late, and the fake rightly retried.
+// An events_api envelope acked in time is not sent again, however long
+// the clock runs on.
 func TestAckedEventIsNotRetried(t *testing.T) {
-	const retryAfter = time.Second
-	fake, sms, ctx := twoSockets(t, retryAfter)
+	fake, sms, clock, ctx := twoSockets(t)
 	acked, err := fake.Event(ctx, map[string]any{"type": "app_mention", "user": "U0ALICE", "text": "hi", "channel": "C0GENERAL"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var evt socketmode.Event
-	for evt.Request == nil || evt.Request.EnvelopeID != acked {
+	req, sm := nextDelivery(ctx, t, sms, acked)
+	if err := sm.Ack(req); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.AwaitAck(ctx, acked); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Hour)
+	noRetry(t, fake, acked, 1)
+}
+
+// An ack lost on its way (LoseAcks) is no ack to Slack: the event comes
+// again when its 3 s run out, and the lost ack is listed as lost.
+func TestAnEventWhoseAckIsLostIsRetried(t *testing.T) {
+	fake, sms, clock, ctx := twoSockets(t)
+	id, err := fake.Event(ctx, map[string]any{"type": "app_mention", "user": "U0ALICE", "text": "hi", "channel": "C0GENERAL"}, LoseAcks())
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, sm := nextDelivery(ctx, t, sms, id)
+	if err := sm.Ack(req); err != nil {
+		t.Fatal(err)
+	}
+	if err := fake.waitFor(ctx, "the lost ack", func() bool { return len(fake.st.acks) == 1 }); err != nil {
+		t.Fatal(err)
+	}
+	if acks := fake.Acks(); !acks[0].Lost || acks[0].EnvelopeID != id {
+		t.Fatalf("acks = %+v, want the one ack, lost", acks)
+	}
+	clock.Advance(3 * time.Second)
+	if again, _ := nextDelivery(ctx, t, sms, id); again.RetryAttempt != 1 {
+		t.Fatalf("after a lost ack the event came with retry_attempt %d, want 1", again.RetryAttempt)
+	}
+}
+
+// nextDelivery waits for envelope id to reach any of the sockets, and
+// says which.
+func nextDelivery(ctx context.Context, t *testing.T, sms []*socketmode.Client, id string) (socketmode.Request, *socketmode.Client) {
+	t.Helper()
+	for {
 		for _, sm := range sms {
 			select {
-			case evt = <-sm.Events:
-				if evt.Request != nil && evt.Request.EnvelopeID == acked {
-					if err := sm.Ack(*evt.Request); err != nil {
-						t.Fatal(err)
-					}
+			case evt := <-sm.Events:
+				if evt.Type == socketmode.EventTypeEventsAPI && evt.Request != nil && evt.Request.EnvelopeID == id {
+					return *evt.Request, sm
 				}
 			case <-time.After(10 * time.Millisecond):
 			}
 		}
 		if ctx.Err() != nil {
-			t.Fatal("the second event never came")
+			t.Fatalf("envelope %s never came: %v", id, ctx.Err())
 		}
 	}
-	ack, err := fake.AwaitAck(ctx, acked)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if late := ack.ReceivedAt.Sub(ack.SentAt); late >= retryAfter {
-		t.Fatalf("acked %s after it was sent, past the %s the fake waits: nothing to learn", late, retryAfter)
-	}
-	// Wait past the retry deadline, by the fake's own state: a retry
-	// would be a second entry in DeliveredOn.
-	later, cancel := context.WithTimeout(ctx, retryAfter+500*time.Millisecond)
+}
+
+// noRetry checks that envelope id is still at n deliveries a few of the
+// fake's looks at its clock later (retryPoll): a retry due by the clock
+// would have been sent by then.
+func noRetry(t *testing.T, fake *Server, id string, n int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*retryPoll)
 	defer cancel()
-	err = fake.waitFor(later, "a retry", func() bool { return len(fake.st.envelopes[acked].conns) > 1 })
+	err := fake.waitFor(ctx, "a retry", func() bool { return len(fake.st.envelopes[id].conns) > n })
 	if err == nil {
-		t.Fatalf("an acked event was retried: %v", fake.DeliveredOn(acked))
+		t.Fatalf("envelope %s delivered on %v, want %d deliveries by now", id, fake.DeliveredOn(id), n)
 	}
 }
 
@@ -229,19 +264,16 @@ func TestLinkDisabledTellsEverySocketAndRefusesNewOnes(t *testing.T) {
 	}
 }
 
-// twoSockets starts a fake that retries unacked events after retryAfter,
-// with two sockets connected to it.
-func twoSockets(t *testing.T, retryAfter time.Duration) (*Server, []*socketmode.Client, context.Context) {
+// twoSockets starts a fake on a clock the test moves, with two sockets
+// connected to it.
+func twoSockets(t *testing.T) (*Server, []*socketmode.Client, *manualClock, context.Context) {
 	t.Helper()
-	fake := New(WithEventRetryAfter(retryAfter))
-	if err := fake.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fake.Close() })
+	clock := newManualClock()
+	fake := startFake(t, WithClock(clock.Now))
 	ctx := deadline(t)
 	sms := []*socketmode.Client{connect(t, fake), connect(t, fake)}
 	if err := fake.WaitActive(ctx, 2); err != nil {
 		t.Fatal(err)
 	}
-	return fake, sms, ctx
+	return fake, sms, clock, ctx
 }

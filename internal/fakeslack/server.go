@@ -52,7 +52,6 @@ type Server struct {
 	botToken     string
 	appToken     string
 	pingInterval time.Duration
-	ackDeadline  time.Duration // unacked events_api envelopes are retried after it
 	teamID       string
 	teamDomain   string
 	enterpriseID string // the workspace's Enterprise Grid organisation; empty: none
@@ -95,13 +94,9 @@ func WithTokens(bot, app string) Option {
 // reconnects when none arrives within its own interval (30s by default).
 func WithPingInterval(d time.Duration) Option { return func(s *Server) { s.pingInterval = d } }
 
-// WithEventRetryAfter sets how long the fake waits for the ack of an
-// events_api envelope before retrying it, as Slack does after 3 s; zero or
-// less turns the fake's own retries off.
-func WithEventRetryAfter(d time.Duration) Option { return func(s *Server) { s.ackDeadline = d } }
-
 // WithClock replaces time.Now, so tests can expire trigger_ids and
-// response_urls without sleeping. Every time the fake records comes from it.
+// response_urls, and bring Slack's retries of unacked events, without
+// sleeping. Every time the fake records or waits for comes from it.
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
 
 // WithTeam sets the workspace id and domain used in payloads and permalinks.
@@ -122,7 +117,6 @@ func New(opts ...Option) *Server {
 		botToken:      DefaultBotToken,
 		appToken:      DefaultAppToken,
 		pingInterval:  5 * time.Second,
-		ackDeadline:   3 * time.Second,
 		teamID:        DefaultTeamID,
 		teamDomain:    DefaultTeamDomain,
 		appID:         DefaultAppID,
@@ -165,8 +159,9 @@ func (s *Server) Start() error {
 	s.ln = ln
 	s.baseURL = "http://" + ln.Addr().String()
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	s.wg.Add(1)
+	s.wg.Add(2) // Serve and retryLoop
 	s.mu.Unlock()
+	go s.retryLoop()
 
 	go func() {
 		defer s.wg.Done()

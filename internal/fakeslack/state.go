@@ -22,8 +22,10 @@ type state struct {
 	// linkDisabled: Socket Mode is off for the app (SetLinkDisabled).
 	linkDisabled bool
 	envelopes    map[string]*envelope
-	acks         []Ack
-	ackHook      func(Ack)
+	// unacked are the events_api envelopes with a retry armed, by id.
+	unacked map[string]*envelope
+	acks    []Ack
+	ackHook func(Ack)
 
 	// Recording and faults.
 	calls     []Call
@@ -68,6 +70,7 @@ func newState() state {
 	return state{
 		tickets:         map[string]bool{},
 		envelopes:       map[string]*envelope{},
+		unacked:         map[string]*envelope{},
 		faults:          map[string][]Fault{},
 		latency:         map[string]time.Duration{},
 		rateCalls:       map[string][]time.Time{},
