@@ -21,9 +21,6 @@ type Ack struct {
 	// arrived; zero for acks of envelopes the fake never sent.
 	SentAt     time.Time
 	ReceivedAt time.Time
-	// Lost marks an ack that never reached Slack (LoseAcks): Slack acts
-	// as if it had not come.
-	Lost bool
 	// Problem is set when Slack could not use the ack's payload (see
 	// Problem): "invalid_errors" for errors not keyed by the view's input
 	// block_ids, Slack's code for an invalid view or message in it, or
@@ -107,8 +104,8 @@ func WithRetry(attempt int, reason string) EnvelopeOption {
 // as when the socket it was written to dies before Slack reads it: the app
 // has answered and acted, yet Slack, never told, retries an events_api
 // envelope on its schedule (eventRetryDelays) and gives a command or an
-// interaction up. Acks lists the lost acks, marked Lost, so a test can
-// tell the app answered; AwaitAck and OnAck never see them.
+// interaction up. LostAcks lists the lost acks, so a test can tell the
+// app answered; Acks, AwaitAck and OnAck never see them.
 func LoseAcks() EnvelopeOption {
 	return func(c *envelopeConfig) { c.loseAcks = true }
 }
@@ -396,6 +393,14 @@ func (s *Server) Acks() []Ack {
 	return append([]Ack(nil), s.st.acks...)
 }
 
+// LostAcks returns the acks lost on their way to Slack (LoseAcks), in
+// order.
+func (s *Server) LostAcks() []Ack {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Ack(nil), s.st.lostAcks...)
+}
+
 // handleAck records a frame from the client.
 func (s *Server) handleAck(conn int, data []byte) {
 	var in struct {
@@ -422,8 +427,7 @@ func (s *Server) handleAck(conn int, data []byte) {
 			}
 		}
 		if env.loseAcks {
-			a.Lost = true
-			s.st.acks = append(s.st.acks, a)
+			s.st.lostAcks = append(s.st.lostAcks, a)
 			s.notifyLocked()
 			return
 		}

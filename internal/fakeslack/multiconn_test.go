@@ -136,11 +136,11 @@ func TestAnEventWhoseAckIsLostIsRetried(t *testing.T) {
 	if err := sm.Ack(req); err != nil {
 		t.Fatal(err)
 	}
-	if err := fake.waitFor(ctx, "the lost ack", func() bool { return len(fake.st.acks) == 1 }); err != nil {
+	if err := fake.waitFor(ctx, "the lost ack", func() bool { return len(fake.st.lostAcks) == 1 }); err != nil {
 		t.Fatal(err)
 	}
-	if acks := fake.Acks(); !acks[0].Lost || acks[0].EnvelopeID != id {
-		t.Fatalf("acks = %+v, want the one ack, lost", acks)
+	if lost, acks := fake.LostAcks(), fake.Acks(); lost[0].EnvelopeID != id || len(acks) != 0 {
+		t.Fatalf("lost acks %+v and acks %+v, want the one ack, lost", lost, acks)
 	}
 	clock.Advance(3 * time.Second)
 	if again, _ := nextDelivery(ctx, t, sms, id); again.RetryAttempt != 1 {

@@ -23,9 +23,10 @@ type state struct {
 	linkDisabled bool
 	envelopes    map[string]*envelope
 	// unacked are the events_api envelopes with a retry armed, by id.
-	unacked map[string]*envelope
-	acks    []Ack
-	ackHook func(Ack)
+	unacked  map[string]*envelope
+	acks     []Ack
+	lostAcks []Ack // see LoseAcks
+	ackHook  func(Ack)
 
 	// Recording and faults.
 	calls     []Call

@@ -522,7 +522,10 @@ func (b *Bot) serve(ctx context.Context, env envelope, a *acker) {
 		// its handler is bound by no ack budget, and Slack retries an
 		// event for minutes, so an old claim says nothing of its claimer.
 		if (cb.EventID != "" && b.seen.add(key)) || !b.claim(ctx, a, key, 0) {
-			return // a retry of an event already handled, here or by another replica
+			// A retry of an event already handled, here, by another
+			// replica or before a restart.
+			b.log.Debug("event handled already; skipped", "event_id", cb.EventID, "retry_attempt", env.RetryAttempt)
+			return
 		}
 		b.onEventCallback(ctx, cb)
 	default:
