@@ -19,10 +19,16 @@ func TestReportOfLastWeekOnAMondayIsTheDigests(t *testing.T) {
 	b.fake.AddChannel("C0LEADS", true)
 	b.importTree(t)
 	for i, c := range []struct{ rep, text string }{{rep, "1:1 30m"}, {rep2, "1:1 45m"}, {rep, "deal review 20m"}} {
-		if _, err := b.fake.SlashCommand(ctx, mgr, "/coach", "<@"+c.rep+"> "+c.text+" "+midweekDay); err != nil {
+		in, err := b.fake.SlashCommand(ctx, mgr, "/coach", "<@"+c.rep+"> "+c.text+" "+midweekDay)
+		if err != nil {
 			t.Fatal(err)
 		}
 		b.dm(c.rep, map[int]int{0: 1, 1: 1, 2: 2}[i])
+		// The DM can reach Slack before the ack does: moving the clock
+		// five days before the ack came would make it late.
+		if _, err := b.fake.AwaitAck(ctx, in.EnvelopeID); err != nil {
+			t.Fatal(err)
+		}
 	}
 	clk.Advance(time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC).Sub(clk.Now())) // Monday of 2026-W48, 09:00 in New York
 	if out, err := b.cli("digest", "--channel", "C0LEADS"); err != nil || !strings.Contains(out, "Posted the digest of 2026-W47") {
