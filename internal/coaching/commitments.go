@@ -1,16 +1,20 @@
 package coaching
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 )
 
 // Who sees and closes a rep's open commitments (PRODUCT.md, "commitments
-// carry over"): a manager, those from sessions they logged, to read and to
-// close, as kept in the log form or as kept or not kept from /coach
-// history; a leader, also those from shared sessions logged by
-// managers below them in the current reporting tree, to read only. Nobody
-// else, whatever sessions they log with that rep.
+// carry over"): a manager, those from sessions they logged; a leader, also
+// those from sessions shared with leaders that managers below them in the
+// current reporting tree logged. Each reads them and closes them, as kept
+// in the log form or as kept or not kept from /coach history, and takes
+// back a close made there. The session's manager keeps closing theirs
+// whoever else may. Nobody else, whatever sessions they log with that
+// rep: a private session's commitments never reach a leader.
 
 // maxSharedScan bounds how many of a rep's open commitments from shared
 // sessions are read to find those below a leader.
@@ -27,7 +31,8 @@ type OpenList struct {
 	Own  []Commitment
 	More int
 	// Below: for a leader, from shared sessions logged by managers below
-	// them, the MaxOpenCommitments oldest, read only.
+	// them, the MaxOpenCommitments oldest, theirs to close too (their
+	// manager's as well).
 	Below []Commitment
 }
 
@@ -79,7 +84,7 @@ func (s *Service) sharedBelow(ctx context.Context, viewerID, repID string) ([]Co
 		}
 		ok, seen := below[c.ManagerID]
 		if !seen {
-			if ok, err = s.leads(ctx, viewerID, c.ManagerID); err != nil {
+			if ok, err = leads(ctx, s.store, viewerID, c.ManagerID); err != nil {
 				return nil, err
 			}
 			below[c.ManagerID] = ok
@@ -94,10 +99,37 @@ func (s *Service) sharedBelow(ctx context.Context, viewerID, repID string) ([]Co
 	return out, nil
 }
 
-// ClosableCommitments lists the oldest open commitments of a rep that
-// managerID may tick off as kept: those from sessions they logged, but for
-// session except (the one being edited; 0: none), MaxOpenCommitments at
-// most.
+// FormCommitments lists the open commitments of a rep that the log form
+// offers viewerID to tick off as kept: those from sessions they logged,
+// but for session except (the one being edited; 0: none), and, for a
+// leader, those from shared sessions logged by managers below them; the
+// MaxOpenCommitments oldest in all, as the form's checkboxes take no more
+// (Block Kit: ten options).
+func (s *Service) FormCommitments(ctx context.Context, viewerID, repID string, except int64) ([]Commitment, error) {
+	own, err := s.ClosableCommitments(ctx, viewerID, repID, except)
+	if err != nil {
+		return nil, err
+	}
+	below, err := s.sharedBelow(ctx, viewerID, repID)
+	if err != nil {
+		return nil, err
+	}
+	if len(below) == 0 {
+		return own, nil
+	}
+	// Each part is oldest first, as the store orders them: by the
+	// session's date, then as made.
+	out := append(own, below...)
+	slices.SortStableFunc(out, func(a, b Commitment) int {
+		return cmp.Or(a.CreatedOn.Compare(b.CreatedOn), cmp.Compare(a.ID, b.ID))
+	})
+	return out[:min(len(out), MaxOpenCommitments)], nil
+}
+
+// ClosableCommitments lists the oldest open commitments of a rep from
+// sessions managerID logged, but for session except (the one being
+// edited; 0: none), MaxOpenCommitments at most: what a manager closes as
+// theirs, and what their prep brief lists.
 func (s *Service) ClosableCommitments(ctx context.Context, managerID, repID string, except int64) ([]Commitment, error) {
 	out, err := s.store.OpenCommitments(ctx, repID, CommitmentFilter{ManagerID: managerID, ExceptSession: except}, MaxOpenCommitments)
 	if err != nil {
@@ -108,11 +140,13 @@ func (s *Service) ClosableCommitments(ctx context.Context, managerID, repID stri
 
 // leads reports whether leaderID is above managerID in the current
 // reporting tree, at any depth: every step an active member of the roster.
-// The leader role is checked by the caller.
-func (s *Service) leads(ctx context.Context, leaderID, managerID string) (bool, error) {
+// The leader role is checked by the caller. r is a write's transaction
+// when the answer decides a write, so that it reads the roster as the
+// write sees it.
+func leads(ctx context.Context, r Reader, leaderID, managerID string) (bool, error) {
 	id := managerID
 	for range maxTreeDepth {
-		p, err := s.store.Person(ctx, id)
+		p, err := r.Person(ctx, id)
 		if ErrorCode(err) == ENotFound {
 			return false, nil
 		}
@@ -130,50 +164,113 @@ func (s *Service) leads(ctx context.Context, leaderID, managerID string) (bool, 
 	return false, nil
 }
 
-// closeKept ticks off the commitments a form marks kept. Each must come from
-// a session managerID logged: an id from anyone else's session is refused
-// and nothing is written, so a forged form can't skew another manager's
-// numbers. Ids gone or closed since the form opened, or of reps no longer
-// on the session, are passed over.
-func (s *Service) closeKept(ctx context.Context, tx Tx, managerID string, d Draft, bySession int64) error {
+// ticked is a form's commitments ticked kept, once authorised
+// (authorizeKept): the ids, and among them those from sessions someone
+// else logged, which a leader ticks below them.
+type ticked struct {
+	ids    []int64
+	others []Commitment
+}
+
+// authorizeKept checks the commitments a form marks kept before anything
+// is written. Each must come from a session managerID logged or, for a
+// leader, from a shared session a manager below them logged (mayChange):
+// any other id is refused and nothing is written, so a forged form can't
+// skew another manager's numbers, nor close a private session's. Ids gone
+// since the form opened are passed over. It runs first in the write: on
+// PostgreSQL a leader's check locks the sessions of the ticks below them,
+// and every write locks a session's row before the cells of minutes and
+// the commitments (tx.go, putReps), so it must come before the session's
+// own writes.
+func (s *Service) authorizeKept(ctx context.Context, tx Tx, managerID string, d Draft) (ticked, error) {
+	var out ticked
+	var others []Commitment
 	for _, id := range d.KeptCommitments {
 		c, err := tx.Commitment(ctx, id)
 		if ErrorCode(err) == ENotFound {
 			continue
 		}
 		if err != nil {
-			return err
+			return ticked{}, err
 		}
+		out.ids = append(out.ids, id)
 		if c.ManagerID != managerID {
-			return Errorf(EForbidden, "You can tick off only commitments from sessions you logged.")
+			others = append(others, c)
 		}
 	}
-	_, err := tx.CloseCommitments(ctx, managerID, d.KeptCommitments, d.RepIDs, CommitmentKept, bySession, s.now())
-	return err
+	// Their sessions are locked in one order, whatever the form's:
+	// two leaders ticking the same ones never wait for each other.
+	slices.SortFunc(others, func(a, b Commitment) int {
+		return cmp.Or(cmp.Compare(a.SessionID, b.SessionID), cmp.Compare(a.ID, b.ID))
+	})
+	for _, c := range others {
+		if err := s.mayChange(ctx, tx, managerID, c, "tick off"); err != nil {
+			return ticked{}, err
+		}
+	}
+	out.others = others
+	return out, nil
+}
+
+// closeKept ticks off the commitments a form marked kept, as authorised
+// (authorizeKept), in session bySession. Ids closed since the form opened,
+// of reps no longer on their session or not on this one, or of a session
+// undone since, are passed over. A leader's tick of a commitment below
+// them is audited, as nothing else says who closed another manager's
+// commitment; the session's manager's own ticks are the session's.
+func (s *Service) closeKept(ctx context.Context, tx Tx, managerID string, k ticked, repIDs []string, bySession int64) error {
+	own := slices.DeleteFunc(slices.Clone(k.ids), func(id int64) bool {
+		return slices.ContainsFunc(k.others, func(c Commitment) bool { return c.ID == id })
+	})
+	now := s.now()
+	if _, err := tx.CloseCommitments(ctx, managerID, own, repIDs, CommitmentKept, bySession, now); err != nil {
+		return err
+	}
+	for _, c := range k.others {
+		// The store closes it as its session's manager's, and only while
+		// it is theirs, open and live.
+		n, err := tx.CloseCommitments(ctx, c.ManagerID, []int64{c.ID}, repIDs, CommitmentKept, bySession, now)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			continue
+		}
+		if err := tx.Audit(ctx, AuditEntry{At: now, ActorID: managerID, Action: "close_commitment", SessionID: c.SessionID,
+			Detail: map[string]any{"commitment_id": c.ID, "rep": c.RepID, "status": CommitmentKept, "manager": c.ManagerID,
+				"in_session": bySession}}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CloseCommitment marks one open commitment kept or not kept outside any
 // session: from /coach history, where a manager closes one the rep did
 // not keep (the log form only ticks those kept), or one past the form's
-// ten. The form's rules hold: only the manager who logged its session,
-// only while that session counts and the rep is on it, only while open.
-// It is recorded with no closing session, so undoing a later session
-// never reopens it, and with an audit line, as nothing else records who
-// closed it. It returns the commitment as closed. A close that finds it
-// closed already, or no longer counting, is refused with EStale and
-// changes nothing: a click on a list shown before.
-func (s *Service) CloseCommitment(ctx context.Context, managerID string, id int64, status CommitmentStatus) (Commitment, error) {
+// ten. actorID is the manager who logged its session or a leader above
+// them, for a shared one (mayChange), as the roster and the session stand
+// when this write runs, whatever the click says; only while that session
+// counts and the rep is on it, only while open. It is recorded with no
+// closing session, so undoing a later session never reopens it, and with
+// an audit line naming actorID, as nothing else records who closed it. It
+// returns the commitment as closed. A close that finds it closed already,
+// or no longer counting, is refused with EStale and changes nothing: a
+// click on a list shown before.
+func (s *Service) CloseCommitment(ctx context.Context, actorID string, id int64, status CommitmentStatus) (Commitment, error) {
 	if status != CommitmentKept && status != CommitmentNotKept {
 		return Commitment{}, Errorf(EInvalid, "A commitment closes as kept or not kept, not %q.", status)
 	}
 	var out Commitment
 	err := s.store.Update(ctx, func(tx Tx) error {
-		c, err := managersCommitment(ctx, tx, managerID, id, "close")
+		c, err := s.changeable(ctx, tx, actorID, id, "close")
 		if err != nil {
 			return err
 		}
 		now := s.now()
-		n, err := tx.CloseCommitments(ctx, managerID, []int64{id}, []string{c.RepID}, status, 0, now)
+		// Closed as its session's manager's: the store checks again that
+		// it is theirs, open and live.
+		n, err := tx.CloseCommitments(ctx, c.ManagerID, []int64{id}, []string{c.RepID}, status, 0, now)
 		if err != nil {
 			return err
 		}
@@ -182,8 +279,8 @@ func (s *Service) CloseCommitment(ctx context.Context, managerID string, id int6
 			// not undone, its rep still on it: live), as it stands when
 			// the UPDATE runs, after any write it waited on (PostgreSQL):
 			// read what became of it, and say so. A close by another the
-			// same way is not this manager's (its session, if a form
-			// ticked it, would reopen it on an undo).
+			// same way is not this one's (its session, if a form ticked
+			// it, would reopen it on an undo).
 			cur, err := tx.Commitment(ctx, id)
 			switch {
 			case ErrorCode(err) == ENotFound:
@@ -198,8 +295,8 @@ func (s *Service) CloseCommitment(ctx context.Context, managerID string, id int6
 		}
 		c.Status = status
 		out = c
-		return tx.Audit(ctx, AuditEntry{At: now, ActorID: managerID, Action: "close_commitment", SessionID: c.SessionID,
-			Detail: map[string]any{"commitment_id": id, "rep": c.RepID, "status": status}})
+		return tx.Audit(ctx, AuditEntry{At: now, ActorID: actorID, Action: "close_commitment", SessionID: c.SessionID,
+			Detail: map[string]any{"commitment_id": id, "rep": c.RepID, "status": status, "manager": c.ManagerID}})
 	})
 	if err != nil {
 		return Commitment{}, fmt.Errorf("close commitment %d as %s: %w", id, status, err)
@@ -207,18 +304,18 @@ func (s *Service) CloseCommitment(ctx context.Context, managerID string, id int6
 	return out, nil
 }
 
-// ReopenCommitment undoes CloseCommitment: a manager who picked Kept or
-// Not kept by mistake in /coach history takes it back, and the commitment
-// is open again, in the list and the log form. Only a close made there is
-// undone here (one ticked in a session's form is that session's, undone
-// with it or changed by editing it), by the manager who logged the
-// session, while it still stands as status. It returns the commitment
-// reopened; a click on an Undo shown before, the commitment changed
-// since, is refused with EStale and changes nothing.
-func (s *Service) ReopenCommitment(ctx context.Context, managerID string, id int64, status CommitmentStatus) (Commitment, error) {
+// ReopenCommitment undoes CloseCommitment: a manager or leader who picked
+// Kept or Not kept by mistake in /coach history takes it back, and the
+// commitment is open again, in the lists and the log forms. Only a close
+// made there is undone here (one ticked in a session's form is that
+// session's, undone with it or changed by editing it), by whoever may
+// close it now (mayChange), while it still stands as status. It returns
+// the commitment reopened; a click on an Undo shown before, the
+// commitment changed since, is refused with EStale and changes nothing.
+func (s *Service) ReopenCommitment(ctx context.Context, actorID string, id int64, status CommitmentStatus) (Commitment, error) {
 	var out Commitment
 	err := s.store.Update(ctx, func(tx Tx) error {
-		c, err := managersCommitment(ctx, tx, managerID, id, "reopen")
+		c, err := s.changeable(ctx, tx, actorID, id, "reopen")
 		if err != nil {
 			return err
 		}
@@ -231,8 +328,8 @@ func (s *Service) ReopenCommitment(ctx context.Context, managerID string, id int
 		}
 		c.Status = CommitmentOpen
 		out = c
-		return tx.Audit(ctx, AuditEntry{At: s.now(), ActorID: managerID, Action: "reopen_commitment", SessionID: c.SessionID,
-			Detail: map[string]any{"commitment_id": id, "rep": c.RepID, "was": status}})
+		return tx.Audit(ctx, AuditEntry{At: s.now(), ActorID: actorID, Action: "reopen_commitment", SessionID: c.SessionID,
+			Detail: map[string]any{"commitment_id": id, "rep": c.RepID, "was": status, "manager": c.ManagerID}})
 	})
 	if err != nil {
 		return Commitment{}, fmt.Errorf("reopen commitment %d: %w", id, err)
@@ -240,10 +337,10 @@ func (s *Service) ReopenCommitment(ctx context.Context, managerID string, id int
 	return out, nil
 }
 
-// managersCommitment reads commitment id for managerID to verb (close,
-// reopen): refused unless it comes from a session they logged, and stale
-// when an edit deleted it since it was listed.
-func managersCommitment(ctx context.Context, tx Tx, managerID string, id int64, verb string) (Commitment, error) {
+// changeable reads commitment id for actorID to verb (close, reopen):
+// refused unless they may (mayChange), and stale when an edit deleted it
+// since it was listed.
+func (s *Service) changeable(ctx context.Context, tx Tx, actorID string, id int64, verb string) (Commitment, error) {
 	c, err := tx.Commitment(ctx, id)
 	if ErrorCode(err) == ENotFound {
 		return Commitment{}, gone()
@@ -251,10 +348,53 @@ func managersCommitment(ctx context.Context, tx Tx, managerID string, id int64, 
 	if err != nil {
 		return Commitment{}, err
 	}
-	if c.ManagerID != managerID {
-		return Commitment{}, Errorf(EForbidden, "You can %s only commitments from sessions you logged.", verb)
+	if err := s.mayChange(ctx, tx, actorID, c, verb); err != nil {
+		return Commitment{}, err
 	}
 	return c, nil
+}
+
+// mayChange refuses actorID closing or reopening c (verb: "close",
+// "reopen", "tick off") unless it comes from a session they logged or,
+// for a leader, from a session shared with leaders that a manager below
+// them logged: the leader holding the role, above the session's manager
+// in the roster, and the session shared, as this write reads them. The
+// session is read through tx, which on PostgreSQL locks its row, as an
+// edit and an undo of it do: an edit making it private either waits for
+// this write or is seen by it. A private session's commitment is refused
+// whoever asks but its manager, with no word of what it says. Whether the
+// session still counts (not undone, the rep on it) is the store's check,
+// in the same statement as the change.
+func (s *Service) mayChange(ctx context.Context, tx Tx, actorID string, c Commitment, verb string) error {
+	if c.ManagerID == actorID {
+		return nil
+	}
+	forbidden := Errorf(EForbidden, "You can %s only commitments from sessions you logged, or from sessions the managers below you shared with leaders.", verb)
+	actor, err := tx.Person(ctx, actorID)
+	if ErrorCode(err) == ENotFound {
+		return forbidden
+	}
+	if err != nil {
+		return err
+	}
+	if !actor.Holds(PersonLeader) || c.Visibility != VisibilityShared {
+		return forbidden
+	}
+	above, err := leads(ctx, tx, actorID, c.ManagerID)
+	if err != nil {
+		return err
+	}
+	if !above {
+		return forbidden
+	}
+	sess, err := tx.Session(ctx, c.SessionID)
+	if err != nil {
+		return err
+	}
+	if sess.Visibility != VisibilityShared || sess.ManagerID != c.ManagerID {
+		return forbidden // made private since it was read
+	}
+	return nil
 }
 
 // gone refuses a click on a commitment an edit of its session deleted

@@ -79,16 +79,18 @@ func TestOnlyTheirManagerAndLeadersAboveSeeCommitments(t *testing.T) {
 	ctx := context.Background()
 	o := newCommitmentOrg(t)
 	for _, tt := range []struct {
-		viewer         string
-		read, closable []int64
+		viewer               string
+		read, closable, form []int64
 	}{
-		{"UMAX", []int64{o.private, o.shared}, []int64{o.private, o.shared}},
-		{"UMIA", []int64{o.mia}, []int64{o.mia}},
-		{"UOLLY", nil, nil},
-		{"UVERA", []int64{o.shared}, nil}, // shared sessions below her, read only
-		{"ULEO", nil, nil},                // a leader, but not above Max
-		{"USAM", nil, nil},
-		{"UNOBODY", nil, nil},
+		{"UMAX", []int64{o.private, o.shared}, []int64{o.private, o.shared}, []int64{o.private, o.shared}},
+		{"UMIA", []int64{o.mia}, []int64{o.mia}, []int64{o.mia}},
+		{"UOLLY", nil, nil, nil},
+		// Shared sessions below her: read, and ticked in her form, though
+		// not hers (her own are none).
+		{"UVERA", []int64{o.shared}, nil, []int64{o.shared}},
+		{"ULEO", nil, nil, nil}, // a leader, but not above Max
+		{"USAM", nil, nil, nil},
+		{"UNOBODY", nil, nil, nil},
 	} {
 		t.Run(tt.viewer, func(t *testing.T) {
 			read, err := o.svc.OpenCommitments(ctx, tt.viewer, "USAM")
@@ -104,6 +106,13 @@ func TestOnlyTheirManagerAndLeadersAboveSeeCommitments(t *testing.T) {
 			}
 			if !slices.Equal(ids(closable), tt.closable) {
 				t.Errorf("may close %v, want %v", ids(closable), tt.closable)
+			}
+			form, err := o.svc.FormCommitments(ctx, tt.viewer, "USAM", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(ids(form), tt.form) {
+				t.Errorf("the log form offers %v, want %v", ids(form), tt.form)
 			}
 		})
 	}
@@ -136,6 +145,8 @@ func TestALeaderSeesNothingOnceTheTreeChanges(t *testing.T) {
 func TestAnotherManagersCommitmentsCannotBeClosed(t *testing.T) {
 	ctx := context.Background()
 	o := newCommitmentOrg(t)
+	// Vera may tick the shared one (she is above Max), not the private
+	// one: the form is refused whole.
 	for _, who := range []string{"UMIA", "UVERA", "UOLLY"} {
 		d := oneOnOne("USAM")
 		d.KeptCommitments = []int64{o.private, o.shared}
@@ -313,18 +324,42 @@ func TestAManagerClosesACommitmentAsNotKept(t *testing.T) {
 	})
 }
 
-// Only the manager who logged a commitment's session closes it: another
-// manager, the leader above (who reads the shared one), the rep and
-// anyone else are refused and nothing changes, whatever a forged click
-// says. A status other than kept or not kept is refused too.
-func TestOnlyTheirManagerClosesACommitment(t *testing.T) {
+// Only the manager who logged a commitment's session, and a leader above
+// them when the session is shared, close it: another manager (Mia, a peer
+// under the same leader), the leader above for a private session, a
+// leader of another tree (Leo), the rep, and anyone else are refused, from
+// history (a forged pick) and from a form (a forged tick), and nothing
+// changes, whatever the click says. Nor do they take back a close. A
+// status other than kept or not kept is refused too.
+func TestOnlyTheirManagerAndLeadersAboveCloseACommitment(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		o := newCommitmentOrgOn(t, db)
-		for _, who := range []string{"UMIA", "UVERA", "USAM", "UOLLY", "UNOBODY"} {
-			for _, id := range []int64{o.private, o.shared} {
-				if _, err := o.svc.CloseCommitment(ctx, who, id, coaching.CommitmentNotKept); coaching.ErrorCode(err) != coaching.EForbidden {
-					t.Errorf("%s closing Max's commitment %d: err = %v, want forbidden", who, id, err)
+		refused := []struct {
+			who string
+			ids []int64
+		}{
+			{"UMIA", []int64{o.private, o.shared}},
+			{"UVERA", []int64{o.private}}, // above Max, but the session is private
+			{"ULEO", []int64{o.private, o.shared}},
+			{"USAM", []int64{o.private, o.shared}},
+			{"UOLLY", []int64{o.private, o.shared}},
+			{"UNOBODY", []int64{o.private, o.shared}},
+		}
+		for _, tt := range refused {
+			for _, id := range tt.ids {
+				if _, err := o.svc.CloseCommitment(ctx, tt.who, id, coaching.CommitmentNotKept); coaching.ErrorCode(err) != coaching.EForbidden {
+					t.Errorf("%s closing Max's commitment %d from history: err = %v, want forbidden", tt.who, id, err)
+				}
+				d := oneOnOne("USAM")
+				if tt.who == "USAM" {
+					d = oneOnOne("UOLLY") // nobody logs coaching with themselves
+				}
+				d.KeptCommitments = []int64{id}
+				_, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: tt.who, Draft: d, Source: coaching.SourceModal,
+					Key: "forged-" + tt.who + strconv.FormatInt(id, 10)})
+				if coaching.ErrorCode(err) != coaching.EForbidden {
+					t.Errorf("%s ticking Max's commitment %d in a form: err = %v, want forbidden", tt.who, id, err)
 				}
 			}
 		}
@@ -338,7 +373,193 @@ func TestOnlyTheirManagerClosesACommitment(t *testing.T) {
 				t.Errorf("commitment %d is %s after refused closes, want open", id, got)
 			}
 		}
+		if rows := exportCount(t, o.st); rows != 3 {
+			t.Errorf("forged submissions stored sessions: %d rows, want 3", rows)
+		}
+
+		// Closed by Max from history, neither is reopened by the others.
+		for _, id := range []int64{o.private, o.shared} {
+			if _, err := o.svc.CloseCommitment(ctx, "UMAX", id, coaching.CommitmentNotKept); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tt := range refused {
+			for _, id := range tt.ids {
+				if _, err := o.svc.ReopenCommitment(ctx, tt.who, id, coaching.CommitmentNotKept); coaching.ErrorCode(err) != coaching.EForbidden {
+					t.Errorf("%s reopening Max's commitment %d: err = %v, want forbidden", tt.who, id, err)
+				}
+			}
+		}
+		for _, id := range []int64{o.private, o.shared} {
+			if got := statusOf(t, o.st, id); got != coaching.CommitmentNotKept {
+				t.Errorf("commitment %d is %s after refused reopens, want not_kept", id, got)
+			}
+		}
 	})
+}
+
+// withZed re-imports the roster of newCommitmentOrg with Zed, a leader,
+// above Vera: Max is two levels below him.
+func withZed(t *testing.T, o commitmentOrg, maxUnder string) {
+	t.Helper()
+	person := func(id, role, manager string) coaching.Person {
+		return coaching.Person{ID: id, Name: id, Roles: []string{role}, ManagerID: manager}
+	}
+	if _, err := o.st.ImportRoster(context.Background(), []coaching.Person{
+		person("UZED", "leader", ""), person("UVERA", "leader", "UZED"), person("UMAX", "manager", maxUnder),
+		person("UMIA", "manager", "UVERA"), person("USAM", "rep", "UMAX"), person("UOLLY", "rep", ""), person("ULEO", "leader", ""),
+	}, day("2026-11-20")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A leader above the manager, at any depth, closes the rep's open
+// commitments from the manager's shared sessions as the manager does:
+// from history as kept or not kept, taking it back with Undo, and ticked
+// kept in their own form, reopened when their session is undone. The
+// manager still closes them too. Once it is closed the manager's lists,
+// their form and the rep's own list no longer hold it, and nothing else
+// changes for them.
+func TestALeaderAboveClosesSharedCommitmentsBelow(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		o := newCommitmentOrgOn(t, db)
+		withZed(t, o, "UVERA")
+
+		c, err := o.svc.CloseCommitment(ctx, "UVERA", o.shared, coaching.CommitmentNotKept)
+		if err != nil || c.ID != o.shared || c.Status != coaching.CommitmentNotKept {
+			t.Fatalf("Vera closing the shared one: %+v, %v", c, err)
+		}
+		if got := statusOf(t, o.st, o.shared); got != coaching.CommitmentNotKept {
+			t.Errorf("stored status %s, want not_kept", got)
+		}
+		if read, err := o.svc.OpenCommitments(ctx, "UMAX", "USAM"); err != nil || !slices.Equal(ids(readable(read)), []int64{o.private}) {
+			t.Errorf("Max's open commitments after Vera's close: %v (%v), want the private one alone", ids(readable(read)), err)
+		}
+		if form, _ := o.svc.FormCommitments(ctx, "UMAX", "USAM", 0); !slices.Equal(ids(form), []int64{o.private}) {
+			t.Errorf("Max's form offers %v, want the private one alone", ids(form))
+		}
+		if mine, err := o.svc.MyCommitments(ctx, "USAM"); err != nil || slices.Contains(ids(mine), o.shared) {
+			t.Errorf("Sam's own list after Vera's close: %v (%v), want it gone", ids(mine), err)
+		}
+		// Her Undo reopens it; Max closes it then, as ever, and takes it back.
+		if c, err := o.svc.ReopenCommitment(ctx, "UVERA", o.shared, coaching.CommitmentNotKept); err != nil || c.Status != coaching.CommitmentOpen {
+			t.Fatalf("Vera's Undo: %+v, %v", c, err)
+		}
+		if _, err := o.svc.CloseCommitment(ctx, "UMAX", o.shared, coaching.CommitmentKept); err != nil {
+			t.Fatalf("Max closing it after Vera's Undo: %v", err)
+		}
+		if _, err := o.svc.ReopenCommitment(ctx, "UMAX", o.shared, coaching.CommitmentKept); err != nil {
+			t.Fatalf("Max's Undo: %v", err)
+		}
+
+		// Zed, two levels up, is offered it in his form, and ticks it
+		// kept; undoing his session reopens it.
+		if form, err := o.svc.FormCommitments(ctx, "UZED", "USAM", 0); err != nil || !slices.Equal(ids(form), []int64{o.shared}) {
+			t.Fatalf("Zed's form offers %v (%v), want the shared one alone", ids(form), err)
+		}
+		d := oneOnOne("USAM")
+		d.KeptCommitments = []int64{o.shared}
+		zeds, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UZED", Draft: d, Source: coaching.SourceModal, Key: "zed"})
+		if err != nil {
+			t.Fatalf("Zed ticking the shared one: %v", err)
+		}
+		if got := statusOf(t, o.st, o.shared); got != coaching.CommitmentKept {
+			t.Errorf("after Zed's tick: %s, want kept", got)
+		}
+		if _, err := o.svc.ReopenCommitment(ctx, "UZED", o.shared, coaching.CommitmentKept); coaching.ErrorCode(err) != coaching.EStale {
+			t.Errorf("an Undo of a form's tick from history: %v, want stale (it is the session's)", err)
+		}
+		if _, err := o.svc.UndoSession(ctx, "UZED", zeds.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := statusOf(t, o.st, o.shared); got != coaching.CommitmentOpen {
+			t.Errorf("after Zed's session was undone: %s, want open again", got)
+		}
+		if got := statusOf(t, o.st, o.private); got != coaching.CommitmentOpen {
+			t.Errorf("the private one: %s, want open, untouched", got)
+		}
+	})
+}
+
+// A leader's right follows the roster and the session as the write finds
+// them: Max moved under Leo, Vera is refused and Leo may; the session
+// made private by an edit, no leader may, nor is it offered.
+func TestALeadersCloseFollowsTheRosterAndTheSessionNow(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		o := newCommitmentOrgOn(t, db)
+		withZed(t, o, "ULEO")
+		for _, who := range []string{"UVERA", "UZED"} {
+			if _, err := o.svc.CloseCommitment(ctx, who, o.shared, coaching.CommitmentKept); coaching.ErrorCode(err) != coaching.EForbidden {
+				t.Errorf("%s, no longer above Max, closing: %v, want forbidden", who, err)
+			}
+		}
+		if _, err := o.svc.CloseCommitment(ctx, "ULEO", o.shared, coaching.CommitmentKept); err != nil {
+			t.Fatalf("Leo, now above Max, closing: %v", err)
+		}
+		if _, err := o.svc.ReopenCommitment(ctx, "ULEO", o.shared, coaching.CommitmentKept); err != nil {
+			t.Fatalf("Leo's Undo: %v", err)
+		}
+
+		sess, err := o.st.Session(ctx, o.sharedSess)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := oneOnOne("USAM")
+		d.Visibility, d.Commitments = coaching.VisibilityPrivate, []string{"shared by Max"}
+		if _, err := o.svc.EditSession(ctx, coaching.EditRequest{ActorID: "UMAX", SessionID: sess.ID, Version: sess.Version, Draft: d, Key: "private"}); err != nil {
+			t.Fatal(err)
+		}
+		if form, _ := o.svc.FormCommitments(ctx, "ULEO", "USAM", 0); len(form) != 0 {
+			t.Errorf("Leo's form offers %v of a session made private", ids(form))
+		}
+		if _, err := o.svc.CloseCommitment(ctx, "ULEO", o.shared, coaching.CommitmentKept); coaching.ErrorCode(err) != coaching.EForbidden {
+			t.Errorf("Leo closing one of a session made private: %v, want forbidden", err)
+		}
+		d = oneOnOne("USAM")
+		d.KeptCommitments = []int64{o.shared}
+		if _, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "ULEO", Draft: d, Source: coaching.SourceModal, Key: "leo"}); coaching.ErrorCode(err) != coaching.EForbidden {
+			t.Errorf("Leo ticking one of a session made private: %v, want forbidden", err)
+		}
+		if got := statusOf(t, o.st, o.shared); got != coaching.CommitmentOpen {
+			t.Errorf("after refused closes: %s, want open", got)
+		}
+	})
+}
+
+// A leader's form offers their own and those below them, the ten oldest
+// in all, by the session's date.
+func TestALeadersFormOffersTheTenOldestInAll(t *testing.T) {
+	ctx := context.Background()
+	o := newCommitmentOrg(t) // Max: a shared one with Sam, of 25 November
+	log := func(manager, key, on string, vis coaching.Visibility, prefix string) int64 {
+		d := oneOnOne("USAM")
+		d.OccurredOn, d.Visibility, d.Commitments = day(on), vis, nil
+		for i := range 6 {
+			d.Commitments = append(d.Commitments, prefix+strconv.Itoa(i))
+		}
+		s, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: manager, Draft: d, Source: coaching.SourceModal, Key: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.ID
+	}
+	maxOld := log("UMAX", "max-old", "2026-11-10", coaching.VisibilityShared, "max ")
+	veras := log("UVERA", "vera", "2026-11-20", coaching.VisibilityPrivate, "vera ")
+	log("UMAX", "max-private", "2026-11-02", coaching.VisibilityPrivate, "private ")
+	form, err := o.svc.FormCommitments(ctx, "UVERA", "USAM", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var from []int64
+	for _, c := range form {
+		from = append(from, c.SessionID)
+	}
+	want := []int64{maxOld, maxOld, maxOld, maxOld, maxOld, maxOld, veras, veras, veras, veras}
+	if !slices.Equal(from, want) {
+		t.Errorf("Vera's form offers commitments of sessions %v, want %v: Max's shared ones of 10 November, then her own", from, want)
+	}
 }
 
 // A close from a list shown before is answered kindly (EStale, saying

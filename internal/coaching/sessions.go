@@ -93,13 +93,17 @@ func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, erro
 		if !marked {
 			return errAnswered(req.CommandID)
 		}
+		kept, err := s.authorizeKept(ctx, tx, req.ManagerID, d)
+		if err != nil {
+			return err
+		}
 		if err := ensurePeople(ctx, tx, stored, append([]string{req.ManagerID}, d.RepIDs...)...); err != nil {
 			return err
 		}
 		if err := tx.InsertSession(ctx, &sess); err != nil {
 			return err
 		}
-		if err := s.closeKept(ctx, tx, req.ManagerID, d, sess.ID); err != nil {
+		if err := s.closeKept(ctx, tx, req.ManagerID, kept, d.RepIDs, sess.ID); err != nil {
 			return err
 		}
 		sess.Commitments = newCommitments(sess, d.Commitments)
@@ -232,8 +236,12 @@ func (s *Service) Edit(ctx context.Context, req EditRequest) (Edited, error) {
 		if old.Version != req.Version || (!req.SavedAt.IsZero() && !old.UpdatedAt.Equal(req.SavedAt)) {
 			return Errorf(EStale, "This session changed since you opened the form. Close it and edit again.")
 		}
+		kept, err := s.authorizeKept(ctx, tx, old.ManagerID, d)
+		if err != nil {
+			return err
+		}
 		changes = Changes(old, d)
-		out, err = s.applyEdit(ctx, tx, old, d, changes, req.ActorID, stored)
+		out, err = s.applyEdit(ctx, tx, old, d, kept, changes, req.ActorID, stored)
 		if err != nil {
 			return err
 		}
@@ -283,8 +291,9 @@ func (s *Service) editable(ctx context.Context, tx Reader, actorID string, id in
 }
 
 // applyEdit writes d over old, changes being Changes(old, d), which Edit
-// has already worked out for its messages.
-func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, changes ChangeSet, actorID string, stored map[string]Person) (Session, error) {
+// has already worked out for its messages, and kept the commitments its
+// form ticked kept, authorised already (authorizeKept).
+func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, kept ticked, changes ChangeSet, actorID string, stored map[string]Person) (Session, error) {
 	now := s.now()
 	sess := old
 	sess.Kind, sess.OccurredOn, sess.DurationMin, sess.Role = d.Kind, d.OccurredOn, d.DurationMin, d.Role
@@ -302,7 +311,7 @@ func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, ch
 	if err := tx.UpdateSession(ctx, sess); err != nil {
 		return Session{}, err
 	}
-	if err := s.editCommitments(ctx, tx, &sess, old, d); err != nil {
+	if err := s.editCommitments(ctx, tx, &sess, old, d, kept); err != nil {
 		return Session{}, err
 	}
 	if changes.Empty() && len(reasked) == 0 {
@@ -382,7 +391,7 @@ func editReps(old []SessionRep, repIDs []string, substance bool, summary, all st
 // editCommitments keeps commitments whose text is unchanged, adds new lines
 // and drops open ones no longer listed; those already kept or not kept stay,
 // as they are part of the record.
-func (s *Service) editCommitments(ctx context.Context, tx Tx, sess *Session, old Session, d Draft) error {
+func (s *Service) editCommitments(ctx context.Context, tx Tx, sess *Session, old Session, d Draft, kept ticked) error {
 	var drop []int64
 	var keep []Commitment
 	for _, c := range old.Commitments {
@@ -412,7 +421,7 @@ func (s *Service) editCommitments(ctx context.Context, tx Tx, sess *Session, old
 			return err
 		}
 	}
-	if err := s.closeKept(ctx, tx, sess.ManagerID, d, sess.ID); err != nil {
+	if err := s.closeKept(ctx, tx, sess.ManagerID, kept, d.RepIDs, sess.ID); err != nil {
 		return err
 	}
 	// The commitments as stored, read again after the writes rather than

@@ -49,7 +49,7 @@ func (s *Service) ReportScope(ctx context.Context, askerID, targetID string, adm
 	}
 	// Someone unknown is refused as anyone outside the tree is, so that
 	// a refusal tells nothing of who Coachlog knows.
-	below, err := s.leads(ctx, askerID, targetID)
+	below, err := leads(ctx, s.store, askerID, targetID)
 	if err != nil {
 		return "", err
 	}
@@ -90,7 +90,7 @@ func (s *Service) LeaderHistory(ctx context.Context, leaderID, repID string, lim
 	if !leader.Holds(PersonLeader) {
 		return nil, false, nil
 	}
-	if below, err = s.leads(ctx, leaderID, repID); err != nil || !below {
+	if below, err = leads(ctx, s.store, leaderID, repID); err != nil || !below {
 		return nil, false, err
 	}
 	all, err := s.store.RepSessions(ctx, repID, maxRepScan)
@@ -107,7 +107,7 @@ func (s *Service) LeaderHistory(ctx context.Context, leaderID, repID string, lim
 		}
 		ok, seen := under[sess.ManagerID]
 		if !seen {
-			if ok, err = s.leads(ctx, leaderID, sess.ManagerID); err != nil {
+			if ok, err = leads(ctx, s.store, leaderID, sess.ManagerID); err != nil {
 				return nil, true, err
 			}
 			under[sess.ManagerID] = ok
