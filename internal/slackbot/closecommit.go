@@ -9,13 +9,15 @@ import (
 	"github.com/coachlog/coachlog/internal/coaching"
 )
 
-// closeCommitment serves the menu beside a manager's open commitment in
-// /coach history: the close commits before the ack, as every click that
+// closeCommitment serves the menu beside an open commitment in /coach
+// history, a manager's own or, for a leader, one from a shared session
+// below them: the close commits before the ack, as every click that
 // writes does, and the history is then shown again in place of the one
 // clicked, with the commitment closed and the next one, if any, moved up.
 // A click on a list shown before (closed since, its session undone) is
-// answered the same way, saying so; a click on someone else's commitment
-// is refused and changes nothing.
+// answered the same way, saying so; a click on a commitment the clicker
+// may not close (the domain decides, whatever the value says) is refused
+// and changes nothing.
 func (b *Bot) closeCommitment(ctx context.Context, a *acker, in interaction, act action) {
 	value := act.SelectedOption.Value
 	b.commitmentClick(ctx, a, in, commitmentChange{

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/slack-go/slack"
+
 	"github.com/coachlog/coachlog/internal/coaching"
 )
 
@@ -33,17 +35,68 @@ func TestParseCloseValue(t *testing.T) {
 	}
 }
 
-// Each of the viewer's own open commitments gets its own menu, its
-// options saying which commitment and how; those below a leader, which
-// only their manager closes, none; and a list cut at ten says how many
-// more there are.
-func TestOpenCommitmentsOfTheirOwnHaveACloseMenu(t *testing.T) {
+// Each open commitment the viewer may close gets its own menu, its
+// options saying which commitment and how: their own, and, for a leader,
+// those from shared sessions below them, which they close as their
+// manager does; and a list cut at ten says how many more there are.
+func TestOpenCommitmentsHaveACloseMenu(t *testing.T) {
 	day := coaching.Date{Year: 2026, Month: 11, Day: 20}
 	own := []coaching.Commitment{{ID: 3, RepID: "USAM", Text: "send <the> recap", CreatedOn: day}, {ID: 4, RepID: "USAM", Text: "book a role-play", CreatedOn: day}}
 	below := []coaching.Commitment{{ID: 9, RepID: "USAM", ManagerID: "UMIA", Text: "call Acme", CreatedOn: day}}
-	blocks := openCommitmentBlocks(coaching.OpenList{Own: own, More: 2, Below: below}, "", "")
+	blocks := openCommitmentBlocks(coaching.OpenList{Own: own, More: 2, Below: below}, "", "", maxMessageBlocks)
 	raw, _ := json.Marshal(blocks)
 	checkResponse(t, message{Blocks: blocks})
+	want := []string{"oc3 commitment_close Kept=kept:3:USAM", "oc3 commitment_close Not kept=not_kept:3:USAM",
+		"oc4 commitment_close Kept=kept:4:USAM", "oc4 commitment_close Not kept=not_kept:4:USAM",
+		"oc9 commitment_close Kept=kept:9:USAM", "oc9 commitment_close Not kept=not_kept:9:USAM"}
+	if got := closeMenus(blocks); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("menus:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, s := range []string{"send <the> recap", "…and 2 more", "call Acme", "from shared sessions below you", "their manager can too"} {
+		if !strings.Contains(string(raw), s) && !strings.Contains(blocksText(blocks), s) {
+			t.Errorf("the list lacks %q:\n%s", s, raw)
+		}
+	}
+	if strings.Contains(blocksText(blocks), "their manager closes them") {
+		t.Errorf("the list still calls the ones below read only:\n%s", raw)
+	}
+}
+
+// The commitments below a leader take the room left in the message: as
+// many as fit, then how many more, never past room.
+func TestOpenCommitmentsBelowKeepToTheirRoom(t *testing.T) {
+	day := coaching.Date{Year: 2026, Month: 11, Day: 20}
+	var below []coaching.Commitment
+	for i := range coaching.MaxOpenCommitments {
+		below = append(below, coaching.Commitment{ID: int64(20 + i), RepID: "USAM", ManagerID: "UMIA", Text: "call Acme", CreatedOn: day})
+	}
+	own := []coaching.Commitment{{ID: 3, RepID: "USAM", Text: "send the recap", CreatedOn: day}}
+	for _, tt := range []struct {
+		room, menus int
+		more        string
+	}{
+		{50, 11, ""},
+		{13, 11, ""},                // notice 0, own head and line 2, below head and ten 11
+		{12, 9, "…and 2 more from"}, // one fewer for the count, and one more left out
+		{5, 2, "…and 9 more from"},
+		{3, 1, ""}, // no room for one below and the count: own only
+	} {
+		blocks := openCommitmentBlocks(coaching.OpenList{Own: own, Below: below}, "", "", tt.room)
+		if len(blocks) > tt.room {
+			t.Errorf("room %d: %d blocks", tt.room, len(blocks))
+		}
+		if got := len(closeMenus(blocks)) / 2; got != tt.menus {
+			t.Errorf("room %d: %d commitments with a menu, want %d", tt.room, got, tt.menus)
+		}
+		if text := blocksText(blocks); tt.more != "" && !strings.Contains(text, tt.more) || tt.more == "" && strings.Contains(text, "more from") {
+			t.Errorf("room %d: want %q said:\n%s", tt.room, tt.more, text)
+		}
+	}
+}
+
+// closeMenus lists the close menus' options in blocks: block id, action
+// id, option text = value.
+func closeMenus(blocks []slack.Block) []string {
 	var menus []string
 	for _, b := range blocks {
 		m, _ := json.Marshal(b)
@@ -65,14 +118,5 @@ func TestOpenCommitmentsOfTheirOwnHaveACloseMenu(t *testing.T) {
 			menus = append(menus, sec.BlockID+" "+sec.Accessory.ActionID+" "+o.Text.Text+"="+o.Value)
 		}
 	}
-	want := []string{"oc3 commitment_close Kept=kept:3:USAM", "oc3 commitment_close Not kept=not_kept:3:USAM",
-		"oc4 commitment_close Kept=kept:4:USAM", "oc4 commitment_close Not kept=not_kept:4:USAM"}
-	if strings.Join(menus, "\n") != strings.Join(want, "\n") {
-		t.Errorf("menus:\n%s\nwant:\n%s", strings.Join(menus, "\n"), strings.Join(want, "\n"))
-	}
-	for _, s := range []string{"send <the> recap", "…and 2 more", "call Acme", "their manager closes them"} {
-		if !strings.Contains(string(raw), s) && !strings.Contains(blocksText(blocks), s) {
-			t.Errorf("the list lacks %q:\n%s", s, raw)
-		}
-	}
+	return menus
 }

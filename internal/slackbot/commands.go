@@ -432,15 +432,16 @@ type openedModal struct {
 }
 
 // openCommitments loads each rep's open commitments that managerID may tick
-// off (from earlier sessions they logged), leaving out those of the session
-// being edited (except) before the form's ten are counted. unread are the
-// reps whose commitments could not be read (ctx ended first, or the
-// database failed).
+// off (from earlier sessions they logged and, for a leader, from shared
+// sessions of managers below them: coaching.FormCommitments), leaving out
+// those of the session being edited (except) before the form's ten are
+// counted. unread are the reps whose commitments could not be read (ctx
+// ended first, or the database failed).
 func (b *Bot) openCommitments(ctx context.Context, managerID string, repIDs []string, except int64) (map[string][]coaching.Commitment, map[string]string, []string) {
 	open, names := map[string][]coaching.Commitment{}, map[string]string{}
 	var unread []string
 	for _, id := range repIDs {
-		cs, err := b.svc.ClosableCommitments(ctx, managerID, id, except)
+		cs, err := b.svc.FormCommitments(ctx, managerID, id, except)
 		if err != nil {
 			b.log.Warn("could not read open commitments", "rep_id", id, "err", err)
 			unread = append(unread, id)
@@ -599,7 +600,7 @@ const (
 // historyMessage lists the viewer's recent sessions, each with Edit and
 // Undo; for a leader above the rep, the sessions managers below them
 // logged with that rep, read only; then the open commitments the viewer
-// may read.
+// may read and close.
 func historyMessage(h historyView) message {
 	title := "Your recent coaching"
 	if h.repID != "" {
@@ -633,7 +634,11 @@ func historyMessage(h historyView) message {
 	if h.more {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(olderText(h.repID))))
 	}
-	open := openCommitmentBlocks(h.open, h.notice, h.undo)
+	room := maxMessageBlocks - len(blocks)
+	if h.leader {
+		room -= belowMinBlocks
+	}
+	open := openCommitmentBlocks(h.open, h.notice, h.undo, room)
 	if h.leader {
 		// The sessions below, read only, take the room the rest leaves
 		// in a message, in blocks and in text.
@@ -689,6 +694,10 @@ func olderText(repID string) string {
 	}
 	return fmt.Sprintf("Your %d latest with %s; older ones are not listed here (your admin's `/coach export` has them all).", historyLimit, mention(repID))
 }
+
+// belowMinBlocks is the fewest blocks belowBlocks takes: its two heads
+// and one more, a session or how many there are.
+const belowMinBlocks = 3
 
 // belowBlocks are the sessions managers below a leader logged with a rep:
 // notes and commitments where the manager shared them with leaders,
@@ -750,14 +759,16 @@ func noteText(s coaching.Session) string {
 	return text
 }
 
-// openCommitmentBlocks list the open commitments a viewer may read: their
-// own one by one, the oldest ten, each with a menu to mark it kept or not
-// kept (the log form ticks only those kept, so one not kept would stay
-// open for ever), then how many more; then, for a leader, those from
-// shared sessions below them, which only their manager closes. notice
-// (mrkdwn) says what became of one just closed; undo, when not empty, is
-// the value of a button taking that close back (a pick made by mistake).
-func openCommitmentBlocks(open coaching.OpenList, notice, undo string) []slack.Block {
+// openCommitmentBlocks list the open commitments a viewer may read, in
+// room blocks at most: their own one by one, the oldest ten, each with a
+// menu to mark it kept or not kept (the log form ticks only those kept, so
+// one not kept would stay open for ever), then how many more; then, for a
+// leader, those from shared sessions below them, each with the same menu
+// (their manager closes them too), as many as the room left holds, then
+// how many more. notice (mrkdwn) says what became of one just closed;
+// undo, when not empty, is the value of a button taking that close back
+// (a pick made by mistake).
+func openCommitmentBlocks(open coaching.OpenList, notice, undo string, room int) []slack.Block {
 	var blocks []slack.Block
 	if notice != "" {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(notice)))
@@ -769,21 +780,39 @@ func openCommitmentBlocks(open coaching.OpenList, notice, undo string) []slack.B
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Open commitments*: mark each *Kept* or *Not kept* once you know.")))
 	}
 	for _, c := range open.Own {
-		blocks = append(blocks, slack.NewSectionBlock(plain(commitmentLine(c)), nil, slack.NewAccessory(closeMenu(c)),
-			slack.SectionBlockOptionBlockID(fmt.Sprintf("oc%d", c.ID))))
+		blocks = append(blocks, closableLine(c))
 	}
 	if open.More > 0 {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more, listed here (and in the log form) as these are closed.", open.More))))
 	}
-	if len(open.Below) > 0 {
-		lines := make([]string, 0, len(open.Below))
-		for _, c := range open.Below {
-			lines = append(lines, commitmentLine(c))
-		}
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Open commitments from shared sessions below you* (their manager closes them)")),
-			slack.NewSectionBlock(plain(truncateRunes(strings.Join(lines, "\n"), 3000)), nil, nil))
+	if len(open.Below) == 0 {
+		return blocks
+	}
+	// The head, then each one; when they do not all fit, one block fewer
+	// and the count of those left out.
+	shown := min(len(open.Below), room-len(blocks)-1)
+	if shown < len(open.Below) {
+		shown--
+	}
+	if shown < 1 {
+		return blocks // no room even for one: the sessions below still name them
+	}
+	blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Open commitments from shared sessions below you*: mark each *Kept* or *Not kept* once you know; their manager can too.")))
+	for _, c := range open.Below[:shown] {
+		blocks = append(blocks, closableLine(c))
+	}
+	if n := len(open.Below) - shown; n > 0 {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more from below you, listed here as these are closed.", n))))
 	}
 	return blocks
+}
+
+// closableLine is an open commitment in a list, with its menu to mark it
+// kept or not kept; its block id names the commitment, unique in the
+// message as each commitment is listed once.
+func closableLine(c coaching.Commitment) slack.Block {
+	return slack.NewSectionBlock(plain(commitmentLine(c)), nil, slack.NewAccessory(closeMenu(c)),
+		slack.SectionBlockOptionBlockID(fmt.Sprintf("oc%d", c.ID)))
 }
 
 // commitmentLine is one open commitment in a list, as plain text (what
@@ -829,7 +858,7 @@ func helpMessage() message {
 		"*Coachlog: log coaching in seconds*",
 		"• `/coach`: open the form to log a session.",
 		"• `/coach @sam ride-along 45m lead great discovery, rushed pricing`: log it in one line. Kinds: ride-along (joint call), 1:1, deal review (pipeline review), role-play (practice), career, team meeting. Durations like `45m`, `1h30`, `90 min`; dates `today`, `yesterday`, `mon`, `2026-11-20`. Name several people for a team meeting. If something is missing, the form opens filled with what I understood (with LLM help set up, read from a plain sentence too).",
-		"• `/coach history [@rep]`: your recent sessions, each with Edit and Undo, and a rep's open commitments, each to mark *Kept* or *Not kept*. A leader naming a rep below them also sees the sessions the managers below logged with that rep, with the notes they shared with leaders.",
+		"• `/coach history [@rep]`: your recent sessions, each with Edit and Undo, and a rep's open commitments, each to mark *Kept* or *Not kept*. A leader naming a rep below them also sees the sessions the managers below logged with that rep, with the notes they shared with leaders, and marks the commitments of those shared sessions too.",
 		"• `/coach prep @rep`: a private brief before your next session with one of your reps: your recent sessions with them, their open commitments and what they answered, and their coaching over the last 4 weeks.",
 		"• `/coach stats`: your numbers this week against the 4 weeks before (sessions, minutes, reps within your cadence, overdue, time by tier, ride-along roles, confirmations, ratings, commitments, consistency) and what stands out. A leader's are their organisation's.",
 		"• `/coach team`: your reps: when each was last coached, who is overdue, their tier and open commitments, each with *Log coaching*.",
