@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -355,6 +356,9 @@ type commitmentRace struct {
 	// The stores race ran its writes on: their attempts are counted.
 	held   *holdingStore
 	second *countingStore
+	// waitOn is the table whose row the second write waits on, on
+	// PostgreSQL: "commitments" when empty.
+	waitOn string
 }
 
 // newCommitmentRace logs the session on day, the clock at 16 November
@@ -403,7 +407,7 @@ func (r *commitmentRace) race(first, second func(coaching.Store) error) (error, 
 	go func() { secondDone <- second(r.second) }()
 	if r.st.IsPostgres() {
 		// On SQLite the second queues behind the one writer.
-		waitForARowLock(t, r.st, "commitments", secondDone)
+		waitForARowLock(t, r.st, cmp.Or(r.waitOn, "commitments"), secondDone)
 	}
 	close(r.held.release)
 	var errs [2]error
