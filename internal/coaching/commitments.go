@@ -369,15 +369,15 @@ func (s *Service) mayChange(ctx context.Context, tx Tx, actorID string, c Commit
 	if c.ManagerID == actorID {
 		return nil
 	}
-	forbidden := Errorf(EForbidden, "You can %s only commitments from sessions you logged, or from sessions the managers below you shared with leaders.", verb)
 	actor, err := tx.Person(ctx, actorID)
-	if ErrorCode(err) == ENotFound {
-		return forbidden
-	}
-	if err != nil {
+	if err != nil && ErrorCode(err) != ENotFound {
 		return err
 	}
-	if !actor.Holds(PersonLeader) || c.Visibility != VisibilityShared {
+	if !actor.Holds(PersonLeader) { // a placeholder of ENotFound holds nothing
+		return Errorf(EForbidden, "You can %s only commitments from sessions you logged.", verb)
+	}
+	forbidden := Errorf(EForbidden, "You can %s only commitments from sessions you logged, or from sessions the managers below you shared with leaders.", verb)
+	if c.Visibility != VisibilityShared {
 		return forbidden
 	}
 	above, err := leads(ctx, tx, actorID, c.ManagerID)
