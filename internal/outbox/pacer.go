@@ -26,6 +26,13 @@ type Limits struct {
 //     the low end of "several hundred"; a 429 above it costs a
 //     Retry-After for every channel at once, far more than the margin.
 //   - chat.update is Tier 3 (50+ a minute), views.publish Tier 4 (100+).
+//   - users.info is Tier 4 too, and no post: the bot reads a profile
+//     the first time someone logs or is logged (slackbot.Directory), and
+//     books the read here so that a launch morning's burst of first
+//     captures is spread within the tier instead of refused. It is paced
+//     at 650 ms, a little under the tier's 600: Slack counts a read when
+//     it arrives, and the reads of one burst leave at once and arrive in
+//     any order; 50 ms a read absorbs that.
 //   - A response_url is no Web API method and has no tier; the limit Slack
 //     names is five uses per URL, which coaching keeps, and each reply goes
 //     to one rep's own DM, one channel each. Its limit here only guards
@@ -41,6 +48,7 @@ func SlackLimits() Limits {
 			"chat.postMessage": {Every: 200 * time.Millisecond, Burst: 30},  // special tier: 300 a minute, paced per channel below
 			"chat.update":      {Every: 1200 * time.Millisecond, Burst: 10}, // Tier 3: 50+ per minute
 			"views.publish":    {Every: 600 * time.Millisecond, Burst: 20},  // Tier 4: 100+ per minute
+			"users.info":       {Every: 650 * time.Millisecond, Burst: 20},  // Tier 4: 100+ per minute, read not posted
 			"response_url":     {Every: 2 * time.Millisecond, Burst: 500},
 		},
 		// Slack: one a second per channel with "short bursts", unquantified;
@@ -202,6 +210,28 @@ func (p *Pacer) BookMethod(method string, notBefore time.Time) time.Time {
 	at := p.earliest(k, method, now)
 	p.take(k, at)
 	return at
+}
+
+// BookMethodBy takes the earliest slot, not before notBefore, that
+// method's own limit and any 429 hold allow, when that slot is no later
+// than latest, and returns it; otherwise it books nothing and returns
+// the slot the call would have had, and false. A caller with a deadline
+// (a read on the ack path) asks this rather than BookMethod: a slot it
+// could not use would hold back every later call for nothing.
+func (p *Pacer) BookMethodBy(method string, notBefore, latest time.Time) (time.Time, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	if notBefore.After(now) {
+		now = notBefore
+	}
+	k := p.methodKeys(method)
+	at := p.earliest(k, method, now)
+	if at.After(latest) {
+		return at, false
+	}
+	p.take(k, at)
+	return at, true
 }
 
 // Room says how many calls of method could be booked from now to

@@ -129,3 +129,40 @@ func TestAnAddressIsPacedInTheChannelItLandsIn(t *testing.T) {
 		t.Errorf("slots %v, want %v", slots, want)
 	}
 }
+
+// users.info is paced under its Tier 4 (100+ a minute, the burst the fake
+// Slack allows), and a caller with a deadline books only a slot it can
+// use: one past its deadline is refused and not taken, so it does not push
+// back the calls after it.
+func TestUsersInfoIsBookedOnlyWithinTheCallersDeadline(t *testing.T) {
+	start := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	clk := &clock{t: start}
+	p := outbox.NewPacer(outbox.SlackLimits(), clk.Now)
+	by := start.Add(time.Second)
+	var got []time.Duration
+	for {
+		at, ok := p.BookMethodBy("users.info", clk.Now(), by)
+		if !ok {
+			if at.Sub(start) != 1300*time.Millisecond {
+				t.Errorf("refused slot at %v, want 1.3s", at.Sub(start))
+			}
+			break
+		}
+		got = append(got, at.Sub(start))
+		if len(got) > 100 {
+			t.Fatal("users.info is not paced")
+		}
+	}
+	if len(got) != 21 || got[19] != 0 || got[20] != 650*time.Millisecond {
+		t.Errorf("users.info slots within a second: %v, want a burst of 20 and one at 650ms", got)
+	}
+	// The refused slot was not taken: the next caller, with more time,
+	// gets it.
+	if at, ok := p.BookMethodBy("users.info", clk.Now(), start.Add(time.Minute)); !ok || at.Sub(start) != 1300*time.Millisecond {
+		t.Errorf("next slot at %v (booked %v), want 1.3s", at.Sub(start), ok)
+	}
+	p.Hold("users.info", 5*time.Second)
+	if at, ok := p.BookMethodBy("users.info", clk.Now(), by); ok {
+		t.Errorf("a slot at %v booked under a 5 s hold with a 1 s deadline", at.Sub(start))
+	}
+}
