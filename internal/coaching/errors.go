@@ -3,6 +3,7 @@ package coaching
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes a caller can act on.
@@ -56,4 +57,37 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "Something went wrong on our side; it has been logged. Please try again."
+}
+
+// RateLimited says Slack asked Coachlog to slow down: a read (users.info)
+// was refused with a 429, or not made because the method is held by an
+// earlier 429's Retry-After or has no slot under its tier within the
+// caller's budget. Nothing is wrong with what was asked; it can be asked
+// again from Until on (zero: not known). A Directory returns it, wrapping
+// Slack's own error if any; a save that could not check the people it
+// names for it returns it wrapping what the person is told meanwhile (a
+// field error, or a "try again"), so a caller that can wait (a quick
+// capture, acknowledged already) waits and tries again, and one that
+// can't (a form's submission) shows that message and loses nothing.
+type RateLimited struct {
+	Until time.Time
+	Err   error // what it wraps; nil: a read not made
+}
+
+func (e *RateLimited) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return "Slack asked to slow down: no call before " + e.Until.UTC().Format(time.RFC3339Nano)
+}
+
+func (e *RateLimited) Unwrap() error { return e.Err }
+
+// RateLimitedUntil reports whether err is Slack asking to slow down, and
+// from when to ask again.
+func RateLimitedUntil(err error) (time.Time, bool) {
+	if rl, ok := errors.AsType[*RateLimited](err); ok {
+		return rl.Until, true
+	}
+	return time.Time{}, false
 }

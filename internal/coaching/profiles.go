@@ -25,7 +25,29 @@ type repProfile struct {
 	vouched  bool // read from Slack at some point, or in the roster: known to be a member
 	noMember bool // Slack says no such user
 	slow     bool // Slack did not answer within the budget
+	limited  bool // Slack asked to slow down (users.info's rate limit): not asked, or refused
 	failed   bool // Slack answered with an error
+}
+
+// profiles is what lookupProfiles found.
+type profiles struct {
+	reps   []repProfile
+	zone   *time.Location    // the manager's
+	stored map[string]Person // the manager and the reps who are stored
+	// managerLimited: the manager's profile was to be read and Slack
+	// asked to slow down instead.
+	managerLimited bool
+	// retryAt is when the reads Slack asked to slow down may be made
+	// again: the earliest any of them may (zero: none was limited).
+	retryAt time.Time
+}
+
+// limitedAt notes a read Slack asked to slow down, to be made again from
+// until.
+func (p *profiles) limitedAt(until time.Time) {
+	if p.retryAt.IsZero() || until.Before(p.retryAt) {
+		p.retryAt = until
+	}
 }
 
 // lookupProfiles reads from Slack, in parallel and within the lookup
@@ -39,7 +61,8 @@ type repProfile struct {
 // under the roster's own (its name, when it gave one), or a newer profile
 // a user_change stored meanwhile.
 //
-// When Slack is too slow or fails: the manager's date falls back to the
+// When Slack is too slow, asks to slow down (its rate limit) or fails: the
+// manager's date falls back to the
 // organisation's zone; a rep with an older profile or a roster entry is
 // judged on that; a rep Coachlog has never been able to read is refused
 // with a "try again" (checkReps), since it might be an app or a
@@ -58,14 +81,14 @@ type repProfile struct {
 // anyway, and those of the manager and the reps who are stored (read, or
 // stored from Slack here): people are never deleted, so the write need not
 // make sure of them again.
-func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs, keep []string) ([]repProfile, *time.Location, map[string]Person, error) {
+func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs, keep []string) (profiles, error) {
 	ids := repIDs
 	if managerID != "" {
 		ids = append([]string{managerID}, repIDs...)
 	}
 	known, err := s.store.PeopleByID(ctx, ids)
 	if err != nil {
-		return nil, nil, nil, err
+		return profiles{}, err
 	}
 	reps := make([]repProfile, len(repIDs))
 	type ask struct {
@@ -91,8 +114,9 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs, 
 	if s.dir != nil && managerID != "" && (!mok || m.ResolvedAt.IsZero() || s.now().Sub(m.ResolvedAt) >= refreshAfter) {
 		asks = append(asks, ask{managerID, -1})
 	}
+	out := profiles{reps: reps, zone: zone, stored: known}
 	if len(asks) == 0 {
-		return reps, zone, known, nil
+		return out, nil
 	}
 
 	type answer struct {
@@ -123,34 +147,44 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs, 
 	for i, a := range asks {
 		ans := answers[i]
 		if ans.err != nil {
-			s.log.WarnContext(ctx, "Slack profile not read at submission", "user_id", a.id, "err", ans.err)
+			until, limited := RateLimitedUntil(ans.err)
+			if limited {
+				out.limitedAt(until)
+				s.log.InfoContext(ctx, "Slack profile not read at submission: Slack asked to slow down", "user_id", a.id, "err", ans.err)
+			} else {
+				s.log.WarnContext(ctx, "Slack profile not read at submission", "user_id", a.id, "err", ans.err)
+			}
 			// A manager Slack says is no member, and nothing else vouches
 			// for, is told so for good: "try again" would not change it.
 			if a.rep < 0 && ErrorCode(ans.err) == ENotFound && !(mok && (m.InRoster || !m.ResolvedAt.IsZero())) {
-				return nil, nil, nil, Errorf(EForbidden, "Slack does not list you as a member of this workspace, so nothing was saved: Coachlog logs coaching by its own people only.")
+				return profiles{}, Errorf(EForbidden, "Slack does not list you as a member of this workspace, so nothing was saved: Coachlog logs coaching by its own people only.")
 			}
-			if a.rep >= 0 {
-				r := &reps[a.rep]
-				switch {
-				case ErrorCode(ans.err) == ENotFound:
-					r.noMember = true
-				case errors.Is(ans.err, context.DeadlineExceeded) || errors.Is(ans.err, context.Canceled):
-					r.slow = true
-				default:
-					r.failed = true
-				}
+			if a.rep < 0 {
+				out.managerLimited = limited
+				continue
+			}
+			r := &reps[a.rep]
+			switch {
+			case ErrorCode(ans.err) == ENotFound:
+				r.noMember = true
+			case limited:
+				r.limited = true
+			case errors.Is(ans.err, context.DeadlineExceeded) || errors.Is(ans.err, context.Canceled):
+				r.slow = true
+			default:
+				r.failed = true
 			}
 			continue
 		}
 		fresh := ans.p
 		fresh.ID = a.id
 		if _, err := s.storeProfile(ctx, fresh, asked); err != nil {
-			return nil, nil, nil, err // the store names whose profile
+			return profiles{}, err // the store names whose profile
 		}
 		read = append(read, a.id)
 	}
 	if len(read) == 0 {
-		return reps, zone, known, nil
+		return out, nil
 	}
 	// Each is judged on the person as stored, as readProfile returns them:
 	// Slack's answer under the roster's own fields (the name the roster
@@ -159,7 +193,7 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs, 
 	// (say a deactivation the answer predates). One read for them all.
 	stored, err := s.store.PeopleByID(ctx, read)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("read the profiles just stored: %w", err)
+		return profiles{}, fmt.Errorf("read the profiles just stored: %w", err)
 	}
 	for _, a := range asks {
 		p, ok := stored[a.id]
@@ -170,10 +204,10 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs, 
 		if a.rep >= 0 {
 			reps[a.rep] = repProfile{Person: p, vouched: true}
 		} else {
-			zone = s.locationOf(p) // the roster's zone still wins over Slack's
+			out.zone = s.locationOf(p) // the roster's zone still wins over Slack's
 		}
 	}
-	return reps, zone, known, nil
+	return out, nil
 }
 
 // storeProfile stores a profile Slack gave of p.ID, read from it now. A
@@ -200,28 +234,41 @@ func (s *Service) storeProfile(ctx context.Context, p Person, asked time.Time) (
 // organisation (Slack Connect: a note must not leave the company), someone
 // Slack does not know, or someone Slack could not be asked about in time.
 // Someone in the roster or read from Slack before is judged on that when
-// Slack can't answer now.
-func checkReps(reps []repProfile) string {
+// Slack can't answer now. limited says the refusal is only Slack asking
+// to slow down: the same reps may be checked again in a few seconds.
+func checkReps(reps []repProfile) (msg string, limited bool) {
 	for _, r := range reps {
 		switch {
 		case r.noMember && !r.vouched:
-			return fmt.Sprintf("%s is not a member of this Slack workspace: pick the rep you coached.", r.DisplayName())
+			return fmt.Sprintf("%s is not a member of this Slack workspace: pick the rep you coached.", r.DisplayName()), false
 		case r.IsBot:
-			return fmt.Sprintf("%s is an app, not a person: pick the rep you coached.", r.DisplayName())
+			return fmt.Sprintf("%s is an app, not a person: pick the rep you coached.", r.DisplayName()), false
 		case r.Deleted:
-			return fmt.Sprintf("%s is deactivated in Slack.", r.DisplayName())
+			return fmt.Sprintf("%s is deactivated in Slack.", r.DisplayName()), false
 		case r.External:
-			return fmt.Sprintf("%s is outside your company (Slack Connect) and can't be logged as a rep.", r.DisplayName())
+			return fmt.Sprintf("%s is outside your company (Slack Connect) and can't be logged as a rep.", r.DisplayName()), false
 		}
 	}
 	for _, r := range reps {
 		switch {
 		case r.vouched:
+		case r.limited:
+			return MsgRepsLimited, true
 		case r.slow:
-			return "Slack did not answer in time to say who you picked; try again in a moment."
+			return "Slack did not answer in time to say who you picked; try again in a moment.", false
 		case r.failed:
-			return "Slack could not say who you picked just now; try again in a moment."
+			return "Slack could not say who you picked just now; try again in a moment.", false
 		}
 	}
-	return ""
+	return "", false
 }
+
+// MsgRepsLimited and MsgManagerLimited say that nothing was saved only
+// because Slack asked Coachlog to slow down before it could check who is
+// named (a launch morning: many people's first profile reads at once).
+// Nothing is wrong with what was typed; submitting it again in a few
+// seconds saves it.
+const (
+	MsgRepsLimited    = "Slack asked Coachlog to slow down for a few seconds, so it could not yet check who you picked. Nothing is lost: submit again in a few seconds."
+	MsgManagerLimited = "Slack asked Coachlog to slow down for a few seconds, so it could not yet check who you are, and nothing was saved. Try again in a few seconds."
+)

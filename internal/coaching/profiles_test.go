@@ -19,6 +19,7 @@ type directory struct {
 	mu             sync.Mutex
 	people         map[string]coaching.Person
 	slow           map[string]bool
+	limited        map[string]time.Time // Slack asks to slow down until then
 	inFlight, peak int
 	calls          int
 	// onRead, when set, runs while a look-up is on its way, before Slack's
@@ -33,6 +34,7 @@ func (d *directory) UserInfo(ctx context.Context, id string) (coaching.Person, e
 	d.peak = max(d.peak, d.inFlight)
 	p, ok := d.people[id]
 	slow := d.slow[id]
+	until, limited := d.limited[id]
 	onRead := d.onRead
 	d.mu.Unlock()
 	defer func() { d.mu.Lock(); d.inFlight--; d.mu.Unlock() }()
@@ -42,6 +44,9 @@ func (d *directory) UserInfo(ctx context.Context, id string) (coaching.Person, e
 	if slow {
 		<-ctx.Done()
 		return coaching.Person{}, ctx.Err()
+	}
+	if limited {
+		return coaching.Person{}, &coaching.RateLimited{Until: until}
 	}
 	if !ok {
 		return coaching.Person{}, coaching.Errorf(coaching.ENotFound, "%s is not a member", id)
@@ -382,4 +387,55 @@ func TestAManagerSlackCannotVouchForMayNotLog(t *testing.T) {
 	if stats, err := st.OutboxStats(ctx); err != nil || stats.Pending != 3 {
 		t.Errorf("outbox = %+v, %v; want Ana's DMs of Max's two sessions and Rosa's, none of the refused", stats, err)
 	}
+}
+
+// Slack asking to slow down (users.info's rate limit) is not Slack
+// failing: a save that could not check someone it names only for that
+// says so, in words that tell the person nothing they typed is wrong, and
+// says when the same draft may be tried again, so that a caller able to
+// wait (a quick capture) can. Any other problem with the draft is said
+// as usual, and a rep or manager vouched for before is judged on that.
+func TestSlackAskingToSlowDownIsToldApartFromOtherFailures(t *testing.T) {
+	ctx := context.Background()
+	until := time.Date(2026, 11, 26, 15, 0, 3, 0, time.UTC)
+	dir := &directory{
+		people:  map[string]coaching.Person{"UMGR": {Name: "Max"}, "UANA": {Name: "Ana"}},
+		slow:    map[string]bool{"USLOW": true},
+		limited: map[string]time.Time{"UNEW": until, "UNEWMGR": until, "UROSTER": until},
+	}
+	svc, st, _ := newServiceWithDirectory(t, dir)
+	if _, err := st.ImportRoster(ctx, []coaching.Person{{ID: "UROSTER", Name: "Rosa", Roles: []string{"rep"}}}, day("2026-11-01")); err != nil {
+		t.Fatal(err)
+	}
+	log := func(manager string, d coaching.Draft) error {
+		_, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: manager, Draft: d, Key: manager + strings.Join(d.RepIDs, ",")})
+		return err
+	}
+
+	err := log("UMGR", oneOnOne("UNEW"))
+	fe, _ := coaching.FieldErrorsOf(err)
+	if at, ok := coaching.RateLimitedUntil(err); !ok || !at.Equal(until) || fe[coaching.FieldReps] != coaching.MsgRepsLimited {
+		t.Errorf("a rep never seen, Slack asking to slow down: %v (until %v, %v), want rate limited until %v with the reps field saying so", err, at, ok, until)
+	}
+	err = log("UNEWMGR", oneOnOne("UANA"))
+	if at, ok := coaching.RateLimitedUntil(err); !ok || !at.Equal(until) || coaching.ErrorCode(err) != coaching.EBusy || coaching.ErrorMessage(err) != coaching.MsgManagerLimited {
+		t.Errorf("a manager never seen, Slack asking to slow down: %v, want rate limited until %v, busy, saying so", err, until)
+	}
+	// Something else wrong: said as usual, not to be tried again as it is.
+	bad := oneOnOne("UNEW")
+	bad.DurationMin = 0
+	if err := log("UMGR", bad); isRateLimited(err) {
+		t.Errorf("a draft with a bad duration came back as only rate limited: %v", err)
+	}
+	if err := log("UMGR", oneOnOne("UANA", "USLOW")); isRateLimited(err) || err == nil {
+		t.Errorf("a rep Slack was slow about: %v, want refused, not as rate limited", err)
+	}
+	if err := log("UMGR", oneOnOne("UROSTER")); err != nil {
+		t.Errorf("a rep in the roster, Slack asking to slow down: %v, want logged", err)
+	}
+}
+
+func isRateLimited(err error) bool {
+	_, ok := coaching.RateLimitedUntil(err)
+	return ok
 }

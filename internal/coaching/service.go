@@ -168,10 +168,11 @@ func (s *Service) readProfile(ctx context.Context, id string) (Person, error) {
 // k is what an edit keeps of the stored session (keptOf); zero for a new
 // session.
 func (s *Service) validate(ctx context.Context, d Draft, k kept, managerID string) (map[string]Person, error) {
-	reps, zone, stored, err := s.lookupProfiles(ctx, managerID, d.RepIDs, k.reps)
+	found, err := s.lookupProfiles(ctx, managerID, d.RepIDs, k.reps)
 	if err != nil {
 		return nil, err
 	}
+	reps, zone, stored := found.reps, found.zone, found.stored
 	// Someone of another organisation, in a channel shared with it, is
 	// not the company's manager: their sessions would DM its reps and
 	// count in its figures.
@@ -185,6 +186,9 @@ func (s *Service) validate(ctx context.Context, d Draft, k kept, managerID strin
 	// bring their answers, a dispute's reason too, back to the outsider.
 	// A rep is refused alike (checkReps).
 	if s.dir != nil && managerID != "" && !m.InRoster && m.ResolvedAt.IsZero() {
+		if found.managerLimited {
+			return nil, &RateLimited{Until: found.retryAt, Err: Errorf(EBusy, MsgManagerLimited)}
+		}
 		return nil, Errorf(EBusy, "Slack could not say who you are just now, so nothing was saved; try again in a moment.")
 	}
 	errs := validateDraft(d, k, managerID, DateOf(s.now(), zone), s.skills)
@@ -196,16 +200,23 @@ func (s *Service) validate(ctx context.Context, d Draft, k kept, managerID strin
 			added = append(added, r)
 		}
 	}
+	repsLimited := false
 	if _, bad := errs[FieldReps]; !bad && len(d.RepIDs) > 0 {
-		if msg := checkReps(added); msg != "" {
+		if msg, limited := checkReps(added); msg != "" {
 			if errs == nil {
 				errs = FieldErrors{}
 			}
-			errs[FieldReps] = msg
+			errs[FieldReps], repsLimited = msg, limited
 		}
 	}
 	if errs != nil {
-		return nil, &ValidationError{Fields: errs}
+		verr := &ValidationError{Fields: errs}
+		// Only Slack's rate limit stands in the way: a caller that can
+		// wait may try the same draft again from retryAt.
+		if repsLimited && len(errs) == 1 {
+			return nil, &RateLimited{Until: found.retryAt, Err: verr}
+		}
+		return nil, verr
 	}
 	return stored, nil
 }
