@@ -74,15 +74,18 @@ func wire(ctx context.Context, e env, cfg config, ws slackbot.Workspace, metrics
 	}
 	a := &app{cfg: cfg, log: log, store: store}
 	home := slackbot.NewHome(cfg.BotToken, cfg.APIURL, hc, ws)
-	a.svc = coaching.NewService(coaching.Config{Store: store, Directory: slackbot.NewDirectory(cfg.BotToken, cfg.APIURL, hc, home),
+	// One pacer for the outbox, the bot's few posts outside it (an
+	// export's message): Slack counts both in the same DM, and the
+	// profile reads (users.info), so that a burst of first captures is
+	// spread within the tier. A replica that never holds the sender role
+	// paces only its own; a 429 is waited out.
+	pacer := outbox.NewPacer(outbox.SlackLimits(), e.now)
+	dir := slackbot.NewDirectory(cfg.BotToken, cfg.APIURL, hc, home).WithPacer(pacer, e.now)
+	a.svc = coaching.NewService(coaching.Config{Store: store, Directory: dir,
 		DefaultTZ: cfg.TZ, Skills: cfg.Skills, Logger: log, Now: e.now})
 	a.stats = newMetrics(store, cfg, e)
 	a.llm = llm.New(cfg.LLM, llm.Options{Logger: log, Metrics: llmMetrics, Now: e.now})
 	a.digests = digest.NewBuilder(a.stats, a.narrator(), log)
-	// One pacer for the outbox and the bot's few posts outside it (an
-	// export's message): Slack counts both in the same DM. A replica that
-	// never holds the sender role paces only its own; a 429 is waited out.
-	pacer := outbox.NewPacer(outbox.SlackLimits(), e.now)
 	a.bot = slackbot.New(slackbot.Config{AppToken: cfg.AppToken, BotToken: cfg.BotToken, APIURL: cfg.APIURL, Service: a.svc,
 		Outbox: notifyFunc(func() { a.worker.Notify() }), Logger: log, HTTPClient: hc, Metrics: metrics, Admins: cfg.Admins,
 		Prose: a.llm.Prose, ProseTimeout: proseTimeout(cfg.LLM),

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/outbox"
 	"github.com/coachlog/coachlog/internal/roster"
 )
 
@@ -22,7 +24,42 @@ type Directory struct {
 	// sleep waits out a 429's Retry-After, or returns ctx's error first.
 	// Tests move a fake Slack's clock instead of waiting for the real one.
 	sleep func(ctx context.Context, d time.Duration) error
+	now   func() time.Time
+	pacer ReadPacer // nil: users.info unpaced, held only by its own 429s
+
+	mu       sync.Mutex
+	heldTill time.Time // no users.info call before: a 429's Retry-After
 }
+
+// ReadPacer books users.info's slots under its tier: the outbox's pacer,
+// which a process shares among everything that calls Slack.
+type ReadPacer interface {
+	// BookMethodBy takes the earliest slot method's limit and holds
+	// allow, not before notBefore, if it is no later than latest.
+	BookMethodBy(method string, notBefore, latest time.Time) (time.Time, bool)
+	// Hold stops calls of method for d, as a 429's Retry-After asks.
+	Hold(method string, d time.Duration)
+}
+
+var _ ReadPacer = (*outbox.Pacer)(nil)
+
+const usersInfo = "users.info"
+
+// readAnswerTime is what a users.info call is left to be answered in:
+// a slot later than that before the caller's deadline is not taken, as
+// the answer would come too late to be read and the call spend the tier
+// for nothing.
+const readAnswerTime = 200 * time.Millisecond
+
+// readWait bounds the wait for a users.info slot when the caller set no
+// deadline (a refresh off the ack path): such a read is a nicety (a
+// profile read early so that a submission need not), not worth queuing
+// behind a burst for.
+const readWait = time.Second
+
+// clockStep is the longest a wait for a slot sleeps before looking at the
+// clock again: slots are times on the injected clock, which a test moves.
+const clockStep = 50 * time.Millisecond
 
 var (
 	_ coaching.Directory = (*Directory)(nil)
@@ -39,19 +76,43 @@ func NewDirectory(botToken, apiURL string, hc *http.Client, home *Home) *Directo
 	if home == nil {
 		home = NewHome(botToken, apiURL, hc, Workspace{})
 	}
-	return &Directory{api: slack.New(botToken, slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(hc)), home: home, sleep: sleepCtx}
+	return &Directory{api: slack.New(botToken, slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(hc)), home: home, sleep: sleepCtx,
+		now: time.Now}
+}
+
+// WithPacer has d book each users.info call with p, on the clock now, and
+// tell p of a 429, so that a burst of reads (a launch morning's first
+// captures) is spread within Slack's tier rather than refused. It is
+// wiring, called before d is used; it returns d.
+func (d *Directory) WithPacer(p ReadPacer, now func() time.Time) *Directory {
+	d.pacer, d.now = p, now
+	return d
 }
 
 // UserInfo reads one member's profile. Slack's user_not_found comes back as
 // a domain ENotFound, so the domain can tell "no such member" from "Slack
 // did not answer". A profile can't be judged without the app's workspace:
 // when auth.test can't say, the read fails as Slack failing would.
+//
+// Slack's rate limit comes back as a *coaching.RateLimited saying when to
+// ask again, and is kept: a 429 holds users.info for its Retry-After, and
+// until then every read fails so at once, without a call (each call would
+// only be refused, and counted against the tier). With a pacer, a read
+// waits for its slot when that comes within the caller's deadline (ctx's,
+// less the answer's time; readWait without one), and is not made
+// otherwise.
 func (d *Directory) UserInfo(ctx context.Context, id string) (coaching.Person, error) {
 	ws, err := d.home.Workspace(ctx)
 	if err != nil {
 		return coaching.Person{}, fmt.Errorf("users.info %s: %w", id, err)
 	}
+	if err := d.paceRead(ctx); err != nil {
+		return coaching.Person{}, fmt.Errorf("users.info %s: %w", id, err)
+	}
 	u, err := d.api.GetUserInfoContext(ctx, id)
+	if rl, ok := errors.AsType[*slack.RateLimitedError](err); ok {
+		return coaching.Person{}, fmt.Errorf("users.info %s: %w", id, &coaching.RateLimited{Until: d.hold(rl.RetryAfter), Err: err})
+	}
 	if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok && se.Err == "user_not_found" {
 		return coaching.Person{}, fmt.Errorf("users.info %s: %w", id, coaching.Errorf(coaching.ENotFound, "%s is not a member of this workspace.", id))
 	}
@@ -61,6 +122,57 @@ func (d *Directory) UserInfo(ctx context.Context, id string) (coaching.Person, e
 	p := personOf(slackUserOf(*u), ws)
 	p.ProfileAt = unixTime(u.Updated).time()
 	return p, nil
+}
+
+// paceRead waits for a users.info call's turn: none while a 429 holds the
+// method; with a pacer, the slot it books, if that comes in time.
+func (d *Directory) paceRead(ctx context.Context) error {
+	now := d.now()
+	d.mu.Lock()
+	held := d.heldTill
+	d.mu.Unlock()
+	if held.After(now) {
+		return &coaching.RateLimited{Until: held}
+	}
+	if d.pacer == nil {
+		return nil
+	}
+	// ctx's deadline is on the real clock; the slots are on d.now's.
+	budget := readWait
+	if dl, ok := ctx.Deadline(); ok {
+		budget = time.Until(dl) - readAnswerTime
+	}
+	at, ok := d.pacer.BookMethodBy(usersInfo, now, now.Add(budget))
+	switch {
+	case !ok && !at.After(now): // a slot now, but no time left to use it
+		return fmt.Errorf("no time left for a call: %w", context.DeadlineExceeded)
+	case !ok:
+		return &coaching.RateLimited{Until: at}
+	}
+	for {
+		wait := at.Sub(d.now())
+		if wait <= 0 {
+			return nil
+		}
+		if err := d.sleep(ctx, min(wait, clockStep)); err != nil {
+			return fmt.Errorf("waiting for a slot under the tier: %w", err)
+		}
+	}
+}
+
+// hold stops users.info calls for retryAfter, as Slack's 429 asks, in
+// this Directory and in the pacer, and returns when the hold ends.
+func (d *Directory) hold(retryAfter time.Duration) time.Time {
+	until := d.now().Add(retryAfter)
+	d.mu.Lock()
+	if until.After(d.heldTill) {
+		d.heldTill = until
+	}
+	d.mu.Unlock()
+	if d.pacer != nil {
+		d.pacer.Hold(usersInfo, retryAfter)
+	}
+	return until
 }
 
 // membersPageLimit is the most members asked of one users.list page, the

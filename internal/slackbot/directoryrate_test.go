@@ -1,0 +1,140 @@
+package slackbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/outbox"
+)
+
+// startRateFake starts a fake Slack at users.info's default tier (100 a
+// minute, burst 20) on clock, with n members U0P00...
+func startRateFake(t *testing.T, clock *fakeClock, n int) *fakeslack.Server {
+	t.Helper()
+	fake := fakeslack.New(fakeslack.WithClock(clock.Now))
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	for i := range n {
+		fake.AddUser(fakeslack.User{ID: fmt.Sprintf("U0P%02d", i), Name: "p"})
+	}
+	return fake
+}
+
+// ratelimited counts the calls to method the fake answered 429.
+func ratelimited(fake *fakeslack.Server, method string) int {
+	n := 0
+	for _, c := range fake.CallsTo(method) {
+		if c.Status == 429 {
+			n++
+		}
+	}
+	return n
+}
+
+// A users.info 429 holds the method for its Retry-After: the reads that
+// follow fail at once as rate limited, saying until when, and none reaches
+// Slack until then; after it, reads go again.
+func TestUsersInfoIsHeldForItsRetryAfter(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+	fake := startRateFake(t, clock, 30)
+	dir := NewDirectory(fake.BotToken(), fake.APIURL(), nil, nil)
+	dir.now = clock.Now
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var until time.Time
+	for i := range 21 { // the tier's burst, then one past it
+		_, err := dir.UserInfo(ctx, fmt.Sprintf("U0P%02d", i))
+		if i < 20 && err != nil {
+			t.Fatalf("read %d within the burst: %v", i, err)
+		}
+		if i == 20 {
+			u, ok := coaching.RateLimitedUntil(err)
+			if !ok || !u.After(clock.Now()) {
+				t.Fatalf("read past the burst: %v, want rate limited until later", err)
+			}
+			until = u
+		}
+	}
+	calls := len(fake.CallsTo("users.info"))
+	for i := 21; i < 30; i++ {
+		if _, err := dir.UserInfo(ctx, fmt.Sprintf("U0P%02d", i)); !isRateLimited(err) {
+			t.Errorf("read %d while held: %v, want rate limited", i, err)
+		}
+	}
+	if now := len(fake.CallsTo("users.info")); now != calls {
+		t.Errorf("%d users.info calls while held, want none", now-calls)
+	}
+	clock.Advance(until.Sub(clock.Now()))
+	if _, err := dir.UserInfo(ctx, "U0P29"); err != nil {
+		t.Errorf("read after the hold: %v", err)
+	}
+	if n := ratelimited(fake, "users.info"); n != 1 {
+		t.Errorf("%d users.info calls answered 429, want the one", n)
+	}
+}
+
+func isRateLimited(err error) bool {
+	_, ok := coaching.RateLimitedUntil(err)
+	return ok
+}
+
+// With the outbox's pacer, reads past the tier's burst wait for their slot
+// when it comes within the caller's deadline, so that none is refused; a
+// read whose slot is further away than that is not made, and says rate
+// limited at once, without taking the slot from the reads after it.
+func TestUsersInfoBooksItsSlotWithinTheDeadline(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+	fake := startRateFake(t, clock, 40)
+	pacer := outbox.NewPacer(outbox.SlackLimits(), clock.Now)
+	dir := NewDirectory(fake.BotToken(), fake.APIURL(), nil, nil).WithPacer(pacer, clock.Now)
+	var waited time.Duration
+	dir.sleep = func(ctx context.Context, d time.Duration) error {
+		waited += d
+		clock.Advance(d)
+		return ctx.Err()
+	}
+	read := func(id string, budget time.Duration) error {
+		ctx, cancel := context.WithTimeout(context.Background(), budget)
+		defer cancel()
+		_, err := dir.UserInfo(ctx, id)
+		return err
+	}
+	for i := range 20 {
+		if err := read(fmt.Sprintf("U0P%02d", i), 5*time.Second); err != nil {
+			t.Fatalf("read %d within the burst: %v", i, err)
+		}
+	}
+	if waited != 0 {
+		t.Errorf("the burst waited %v, want none", waited)
+	}
+	// The next slot is 650 ms away: too far for a half-second budget.
+	err := read("U0P20", 500*time.Millisecond)
+	if u, ok := coaching.RateLimitedUntil(err); !ok || u.Sub(clock.Now()) != 650*time.Millisecond {
+		t.Fatalf("read with its slot past the deadline: %v, want rate limited for 650ms", err)
+	}
+	if calls := len(fake.CallsTo("users.info")); calls != 20 {
+		t.Errorf("%d users.info calls, want the burst's 20: the read past its deadline was made", calls)
+	}
+	for i := 20; i < 40; i++ {
+		if err := read(fmt.Sprintf("U0P%02d", i), 5*time.Second); err != nil {
+			t.Errorf("read %d, within a 5 s budget: %v", i, err)
+		}
+	}
+	if n := ratelimited(fake, "users.info"); n != 0 {
+		t.Errorf("%d users.info calls answered 429, want none: the pacer keeps the tier", n)
+	}
+	// The first paced read had the slot the refused one did not take.
+	if want := 20 * 650 * time.Millisecond; waited != want {
+		t.Errorf("20 reads past the burst waited %v in all, want %v", waited, want)
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		t.Error("a read not made for the tier reads as a deadline")
+	}
+}
