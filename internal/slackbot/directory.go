@@ -128,11 +128,8 @@ func (d *Directory) UserInfo(ctx context.Context, id string) (coaching.Person, e
 // method; with a pacer, the slot it books, if that comes in time.
 func (d *Directory) paceRead(ctx context.Context) error {
 	now := d.now()
-	d.mu.Lock()
-	held := d.heldTill
-	d.mu.Unlock()
-	if held.After(now) {
-		return &coaching.RateLimited{Until: held}
+	if err := d.held(now); err != nil {
+		return err
 	}
 	if d.pacer == nil {
 		return nil
@@ -150,14 +147,29 @@ func (d *Directory) paceRead(ctx context.Context) error {
 		return &coaching.RateLimited{Until: at}
 	}
 	for {
-		wait := at.Sub(d.now())
+		now = d.now()
+		wait := at.Sub(now)
 		if wait <= 0 {
-			return nil
+			break
 		}
 		if err := d.sleep(ctx, min(wait, clockStep)); err != nil {
 			return fmt.Errorf("waiting for a slot under the tier: %w", err)
 		}
 	}
+	// A 429 answered to another read while this one waited holds it too:
+	// its slot was booked before Slack said to stop.
+	return d.held(now)
+}
+
+// held returns a *coaching.RateLimited while a 429 holds users.info.
+func (d *Directory) held(now time.Time) error {
+	d.mu.Lock()
+	until := d.heldTill
+	d.mu.Unlock()
+	if until.After(now) {
+		return &coaching.RateLimited{Until: until}
+	}
+	return nil
 }
 
 // hold stops users.info calls for retryAfter, as Slack's 429 asks, in

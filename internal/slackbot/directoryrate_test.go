@@ -137,4 +137,18 @@ func TestUsersInfoBooksItsSlotWithinTheDeadline(t *testing.T) {
 	if errors.Is(err, context.DeadlineExceeded) {
 		t.Error("a read not made for the tier reads as a deadline")
 	}
+	// A read waiting for its slot when Slack answers another read 429
+	// (say another replica's burst emptied the tier) is held too.
+	dir.sleep = func(ctx context.Context, d time.Duration) error {
+		dir.hold(2 * time.Second)
+		clock.Advance(d)
+		return ctx.Err()
+	}
+	calls := len(fake.CallsTo("users.info"))
+	if err := read("U0P00", 5*time.Second); !isRateLimited(err) {
+		t.Errorf("a read whose slot came during a hold: %v, want rate limited", err)
+	}
+	if n := len(fake.CallsTo("users.info")); n != calls {
+		t.Errorf("%d users.info calls during a hold, want none", n-calls)
+	}
 }
