@@ -269,12 +269,25 @@ func (p *Pacer) Ready(method string) time.Time {
 	return p.earliest(p.methodKeys(method), method, p.now())
 }
 
-// Hold stops calls of method for d, as a 429's Retry-After asks.
+// Hold stops calls of method for d, as a 429's Retry-After asks. A 429
+// also says Slack's allowance for the method is spent now, whatever this
+// pacer counted (another replica's calls, or calls of this one still on
+// their way): the method's burst is taken as used up at this instant, so
+// that when the hold ends only what the steady rate refilled during it
+// goes at once, not a whole burst that Slack would refuse again.
 func (p *Pacer) Hold(method string, d time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	until := p.now().Add(d)
+	now := p.now()
+	until := now.Add(d)
 	if until.After(p.holds[method]) {
 		p.holds[method] = until
+	}
+	for _, k := range p.methodKeys(method) {
+		// The refused call's slot, had Slack had room, was the next: a
+		// bucket with no room left now.
+		if spent := now.Add(tolerance(k.lim) + k.lim.Every); spent.After(p.tats[k.key]) {
+			p.tats[k.key] = spent
+		}
 	}
 }

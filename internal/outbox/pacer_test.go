@@ -46,7 +46,8 @@ func TestPacerBooksSlotsByTheLimits(t *testing.T) {
 	if at := p.BookMethod("chat.postMessage", clk.Now()); at.Sub(start) != 30*time.Second {
 		t.Errorf("slot under a 30 s hold at %v, want 30s", at.Sub(start))
 	}
-	// The hold over, the burst is there again: the next may go at once.
+	// The hold over, the next may go at once (and as much of the burst
+	// as the steady rate refilled during the hold).
 	if ready := p.Ready("chat.postMessage"); ready.Sub(start) != 30*time.Second {
 		t.Errorf("ready at %v, want 30s", ready.Sub(start))
 	}
@@ -164,5 +165,26 @@ func TestUsersInfoIsBookedOnlyWithinTheCallersDeadline(t *testing.T) {
 	p.Hold("users.info", 5*time.Second)
 	if at, ok := p.BookMethodBy("users.info", clk.Now(), by); ok {
 		t.Errorf("a slot at %v booked under a 5 s hold with a 1 s deadline", at.Sub(start))
+	}
+}
+
+// A 429 says Slack's allowance is spent, whatever the pacer counted
+// (another replica spent it): when the hold ends, only what the steady
+// rate refilled during it goes at once, not a whole burst Slack would
+// refuse again.
+func TestAHoldSpendsTheBurst(t *testing.T) {
+	start := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	clk := &clock{t: start}
+	p := outbox.NewPacer(outbox.SlackLimits(), clk.Now)
+	p.Hold("users.info", 2*time.Second) // the first call of the day, refused
+	var got []time.Duration
+	for range 5 {
+		got = append(got, p.BookMethod("users.info", clk.Now()).Sub(start))
+	}
+	// 2 s refill three calls at 650 ms (at 0.65, 1.3 and 1.95 s): those
+	// go when the hold ends, the next on the steady rate.
+	want := []time.Duration{2 * time.Second, 2 * time.Second, 2 * time.Second, 2600 * time.Millisecond, 3250 * time.Millisecond}
+	if !slices.Equal(got, want) {
+		t.Errorf("slots after a 2 s hold %v, want %v", got, want)
 	}
 }
