@@ -142,16 +142,52 @@ func (b *Bot) logAnswered(c coaching.Command) {
 // meant when the command came. The reps' profiles are checked by
 // LogSession, within its lookup budget: an app or a deactivated account is
 // refused.
+//
+// When those reads could not be made only because Slack asked to slow
+// down (users.info's tier: many first captures at once), the capture is
+// not refused: acknowledged and kept in the inbox, it waits for the time
+// Slack takes reads again and is tried again as typed, for up to
+// slowDownWait; past that the manager is told so and given back what they
+// typed. Opening the form instead would ask them to submit again what
+// they already made clear, and a form's submission meets the same tier.
 func (b *Bot) quickLog(ctx context.Context, c coaching.Command, cmd slashCommand) {
-	b.refresh(ctx, cmd.UserID)
-	res := b.parseCapture(ctx, strings.TrimSpace(cmd.Text), b.svc.DateAt(ctx, cmd.UserID, c.ReceivedAt))
-	if !res.Clear() { // the date moved across midnight with the time zone
-		notice := notUnderstood(res)
-		b.formOrAnswer(ctx, c, cmd, res.Draft, notice, ":warning: Not logged. "+notice+" Type `/coach` to use the form.")
-		return
+	giveUp := b.now().Add(slowDownWait)
+	var res quickcapture.Result
+	var err error
+	for {
+		b.refresh(ctx, cmd.UserID)
+		res = b.parseCapture(ctx, strings.TrimSpace(cmd.Text), b.svc.DateAt(ctx, cmd.UserID, c.ReceivedAt))
+		if !res.Clear() { // the date moved across midnight with the time zone
+			notice := notUnderstood(res)
+			b.formOrAnswer(ctx, c, cmd, res.Draft, notice, ":warning: Not logged. "+notice+" Type `/coach` to use the form.")
+			return
+		}
+		_, err = b.svc.LogSession(ctx, coaching.LogRequest{ManagerID: cmd.UserID, Draft: res.Draft, Source: coaching.SourceQuick,
+			Key: c.Key, ResponseURL: cmd.ResponseURL, ResponseAt: c.ReceivedAt, CommandID: c.ID})
+		until, limited := coaching.RateLimitedUntil(err)
+		if !limited {
+			break
+		}
+		// Slack only asked to slow down before the people named could
+		// be checked: the capture is acknowledged and kept in the inbox,
+		// so it waits for users.info's turn and is tried again as typed.
+		if until.After(giveUp) {
+			b.log.Warn("quick capture not logged: Slack's rate limit outlasted the wait", "user_id", cmd.UserID,
+				"command_id", c.ID, "waited_for", slowDownWait.String())
+			b.answerCommand(ctx, c, cmd, slowedDownAnswer(b.written(ctx, cmd.Text)))
+			return
+		}
+		b.log.Info("quick capture waits for Slack's rate limit on profile reads", "user_id", cmd.UserID, "command_id", c.ID,
+			"retry_at", until)
+		if soonest := b.now().Add(clockStep); until.Before(soonest) {
+			until = soonest // never a busy loop, whatever the clock says
+		}
+		if werr := b.waitClock(ctx, until); werr != nil {
+			// Stopping: the command stays pending, acted on at the next start.
+			b.log.Info("quick capture left pending: stopped while waiting for Slack's rate limit", "command_id", c.ID, "err", werr)
+			return
+		}
 	}
-	_, err := b.svc.LogSession(ctx, coaching.LogRequest{ManagerID: cmd.UserID, Draft: res.Draft, Source: coaching.SourceQuick,
-		Key: c.Key, ResponseURL: cmd.ResponseURL, ResponseAt: c.ReceivedAt, CommandID: c.ID})
 	if coaching.ErrorCode(err) == coaching.EAnswered {
 		b.logAnswered(c)
 		return
@@ -173,6 +209,38 @@ func (b *Bot) quickLog(ctx context.Context, c coaching.Command, cmd slashCommand
 		return
 	}
 	b.outbox.Notify() // the receipt and the reps' DMs are queued with the session
+}
+
+// slowDownWait bounds how long a quick capture waits, in all, for Slack
+// to take profile reads again when it asked Coachlog to slow down
+// (users.info's rate limit: a launch morning's first captures, each
+// naming people never read). Slack's tier lets about 50 such captures
+// through a minute; two minutes of silence is as long as someone waits
+// for a receipt before typing the capture again, which would log it twice.
+const slowDownWait = 2 * time.Minute
+
+// slowedDownAnswer tells a manager their capture was not logged because
+// Slack kept asking to slow down past slowDownWait, and gives back what
+// they wrote (unescaped), quoted, so that nothing typed is lost: the
+// reply is ephemeral, seen by them alone, like the command itself.
+func slowedDownAnswer(written string) string {
+	quoted := "> " + strings.ReplaceAll(esc(written), "\n", "\n> ")
+	return ":warning: Not logged yet: Slack asked Coachlog to slow down for longer than usual, so it could not check who you named. " +
+		"Nothing is lost: here is what you typed, to send again in a minute.\n" + quoted
+}
+
+// waitClock waits until at on the bot's clock, looking at the clock at
+// least every clockStep (a test moves it), or returns ctx's error first.
+func (b *Bot) waitClock(ctx context.Context, at time.Time) error {
+	for {
+		wait := at.Sub(b.now())
+		if wait <= 0 {
+			return nil
+		}
+		if err := b.pause(ctx, min(wait, clockStep)); err != nil {
+			return err
+		}
+	}
 }
 
 // formOrAnswer opens the log form for an accepted command, filled with d

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// A launch morning: many managers log their first capture at once, each
+// naming a rep Coachlog has never seen, so each capture needs two profile
+// reads (users.info, Tier 4: 100 a minute, a burst of 20 in the fake at
+// its default). Slack asking to slow down must never refuse a capture nor
+// lose what was typed: the reads are paced within the tier and the
+// captures wait for their turn, then log as typed. users.info is not
+// called past its tier again and again: with a fresh tier, never refused;
+// with the tier spent by another replica, refused at most for the one
+// burst the pacer let go before Slack said to stop, and never held on.
+func TestABurstOfFirstCapturesIsLoggedWithinSlacksTier(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		spent  bool // another replica spent the tier's burst just before
+		max429 int
+	}{
+		{name: "a fresh tier", max429: 0},
+		{name: "the tier spent by another replica", spent: true, max429: 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := &testClock{}
+			clk.Advance(time.Until(midweek))
+			b := startBotAt(t, clk.Now)
+			ctx := ctxT(t)
+			const n = 30
+			var mgrs, reps []string
+			for k := range n {
+				mgrs, reps = append(mgrs, fmt.Sprintf("UQMGR%02d", k)), append(reps, fmt.Sprintf("UQREP%02d", k))
+			}
+			addUTCUsers(b.fake, append(mgrs, reps...)...)
+			if tc.spent {
+				api := slack.New(b.fake.BotToken(), slack.OptionAPIURL(b.fake.APIURL()))
+				for range 20 {
+					if _, err := api.GetUserInfoContext(ctx, mgr); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			before := len(b.fake.CallsTo("users.info"))
+			ins := make([]fakeslack.Interaction, n)
+			for k := range n {
+				ins[k] = b.must(b.fake.SlashCommand(ctx, mgrs[k], "/coach",
+					fmt.Sprintf("<@%s|rep> 1:1 30m first capture %d: pricing &amp; next steps", reps[k], k)))
+			}
+			// The tier lets about 40 reads through past its burst in 26 s:
+			// the clock is moved along while the captures wait their turn.
+			answers := func() map[string]fakeslack.Response {
+				out := map[string]fakeslack.Response{}
+				for _, r := range b.fake.Responses() {
+					if _, ok := out[r.URL]; !ok {
+						out[r.URL] = r
+					}
+				}
+				return out
+			}
+			tick := time.NewTicker(10 * time.Millisecond)
+			defer tick.Stop()
+			deadline := time.After(40 * time.Second)
+			for got := answers(); ; got = answers() {
+				done := 0
+				for _, in := range ins {
+					if _, ok := got[in.ResponseURL]; ok {
+						done++
+					}
+				}
+				if done == n {
+					break
+				}
+				select {
+				case <-deadline:
+					t.Fatalf("%d of %d captures answered; users.info: %d calls, %d refused 429; views.open: %d",
+						done, n, len(b.fake.CallsTo("users.info"))-before, refused(b.fake, before), len(b.fake.CallsTo("views.open")))
+				case <-tick.C:
+					clk.Advance(50 * time.Millisecond)
+				}
+			}
+			got := answers()
+			for k, in := range ins {
+				if r := got[in.ResponseURL]; !strings.HasPrefix(r.Text, "Logged") {
+					t.Errorf("%s's capture answered %q, want logged", mgrs[k], r.Text)
+				}
+			}
+			notes := map[string]string{}
+			for _, r := range b.export() {
+				if r.Notes != nil {
+					notes[r.ManagerID+"/"+r.RepID] = *r.Notes
+				}
+			}
+			for k := range n {
+				if want := fmt.Sprintf("first capture %d: pricing & next steps", k); notes[mgrs[k]+"/"+reps[k]] != want {
+					t.Errorf("%s's session with %s has notes %q, want %q", mgrs[k], reps[k], notes[mgrs[k]+"/"+reps[k]], want)
+				}
+			}
+			if v := len(b.fake.CallsTo("views.open")); v != 0 {
+				t.Errorf("%d forms opened, want every capture logged as typed", v)
+			}
+			calls, limited := len(b.fake.CallsTo("users.info"))-before, refused(b.fake, before)
+			t.Logf("users.info: %d calls, %d refused 429", calls, limited)
+			// A 429's Retry-After (a second at least) is honoured: no call
+			// Slack took came within it. Those on their way with the 429
+			// met the same spent tier and were refused with it.
+			var last429 time.Time
+			for _, c := range b.fake.CallsTo("users.info")[before:] {
+				switch {
+				case c.Status == 429:
+					last429 = c.Time
+				case !last429.IsZero() && c.Time.Sub(last429) < time.Second:
+					t.Errorf("users.info taken %v after a 429, within its Retry-After", c.Time.Sub(last429))
+				}
+			}
+			if limited > tc.max429 {
+				t.Errorf("users.info refused %d times, want at most %d", limited, tc.max429)
+			}
+			// Each person is read once; a refused call is not made again
+			// and again.
+			if calls > 2*n+tc.max429 {
+				t.Errorf("%d users.info calls for %d people, want at most %d", calls, 2*n, 2*n+tc.max429)
+			}
+		})
+	}
+}
+
+// refused counts the users.info calls after the first before that the
+// fake answered 429.
+func refused(fake *fakeslack.Server, before int) int {
+	n := 0
+	for _, c := range fake.CallsTo("users.info")[before:] {
+		if c.Status == 429 {
+			n++
+		}
+	}
+	return n
+}
+
+// When Slack's Retry-After outlasts what a capture waits (slowDownWait),
+// the manager is told plainly, never with a generic failure, and gets back
+// what they typed; users.info is not called again while held.
+func TestACaptureSlackHoldsTooLongGivesBackWhatWasTyped(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	addUTCUsers(b.fake, "UQMGRX", "UQREPX")
+	before := len(b.fake.CallsTo("users.info"))
+	b.fake.FailNext("users.info", 1, fakeslack.Fault{Status: 429, RetryAfter: 300, Error: "ratelimited"})
+	in := b.must(b.fake.SlashCommand(ctx, "UQMGRX", "/coach", "<@UQREPX|rep> 1:1 30m pricing &amp; next steps"))
+	r := b.response(in.ResponseURL)
+	for _, want := range []string{"Not logged yet", "Slack asked Coachlog to slow down", "> @rep 1:1 30m pricing &amp; next steps"} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("answer %q, want it to say %q", r.Text, want)
+		}
+	}
+	if calls := len(b.fake.CallsTo("users.info")) - before; calls != 1 {
+		t.Errorf("%d users.info calls, want the one refused: none while held", calls)
+	}
+	if rows := b.export(); len(rows) != 0 {
+		t.Errorf("%d sessions logged, want none", len(rows))
+	}
+}
