@@ -141,19 +141,25 @@ func TestARepsHomeIsNotBehindManagersRefreshes(t *testing.T) {
 		mgrs, reps = append(mgrs, fmt.Sprintf("UMGR%02d", k)), append(reps, fmt.Sprintf("UREP%02d", k))
 	}
 	addUTCUsers(b.fake, append(mgrs, reps...)...)
-	// Each capture reads two profiles Coachlog has never seen (the
-	// manager's and the rep's) with users.info, Tier 4: 100 a minute, a
-	// burst of 20 in the fake. The bot does not pace users.info, and a
-	// capture whose rep Slack did not describe is refused with "try
-	// again" (coaching.lookupProfiles), so 25 captures in the same instant
-	// would be refused past the tenth. The captures go one at a time,
-	// 1.2 s apart, as that tier allows: this test is about the Home queue.
-	dms := make([]string, n)
 	for k := range n {
-		clk.Advance(1200 * time.Millisecond)
 		if _, err := b.fake.SlashCommand(ctx, mgrs[k], "/coach", "<@"+reps[k]+"> 1:1 30m"); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Each capture reads two profiles Coachlog has never seen (the
+	// manager's and the rep's) with users.info, Tier 4: 100 a minute, a
+	// burst of 20. The reads past the burst wait for their turn, seconds
+	// of the bot's clock, which is moved along meanwhile.
+	eventuallyMovingClock(t, clk, func() string { return "every rep's DM" }, func() bool {
+		for _, r := range reps {
+			if len(b.fake.Messages(r)) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	dms := make([]string, n)
+	for k := range n {
 		dms[k] = b.dm(reps[k], 1).TS
 	}
 	for _, m := range mgrs {

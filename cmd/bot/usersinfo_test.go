@@ -65,27 +65,20 @@ func TestABurstOfFirstCapturesIsLoggedWithinSlacksTier(t *testing.T) {
 				}
 				return out
 			}
-			tick := time.NewTicker(10 * time.Millisecond)
-			defer tick.Stop()
-			deadline := time.After(40 * time.Second)
-			for got := answers(); ; got = answers() {
-				done := 0
+			done := 0
+			eventuallyMovingClock(t, clk, func() string {
+				return fmt.Sprintf("%d of %d captures answered; users.info: %d calls, %d refused 429; views.open: %d",
+					done, n, len(b.fake.CallsTo("users.info"))-before, refused(b.fake, before), len(b.fake.CallsTo("views.open")))
+			}, func() bool {
+				got := answers()
+				done = 0
 				for _, in := range ins {
 					if _, ok := got[in.ResponseURL]; ok {
 						done++
 					}
 				}
-				if done == n {
-					break
-				}
-				select {
-				case <-deadline:
-					t.Fatalf("%d of %d captures answered; users.info: %d calls, %d refused 429; views.open: %d",
-						done, n, len(b.fake.CallsTo("users.info"))-before, refused(b.fake, before), len(b.fake.CallsTo("views.open")))
-				case <-tick.C:
-					clk.Advance(50 * time.Millisecond)
-				}
-			}
+				return done == n
+			})
 			got := answers()
 			for k, in := range ins {
 				if r := got[in.ResponseURL]; !strings.HasPrefix(r.Text, "Logged") {
@@ -129,6 +122,25 @@ func TestABurstOfFirstCapturesIsLoggedWithinSlacksTier(t *testing.T) {
 				t.Errorf("%d users.info calls for %d people, want at most %d", calls, 2*n, 2*n+tc.max429)
 			}
 		})
+	}
+}
+
+// eventuallyMovingClock waits for cond as eventually does, moving clk
+// along 50 ms every 10 ms meanwhile: for what waits on Slack's tiers (a
+// burst of users.info reads) on the bot's clock, seconds of it. A
+// timeout says what().
+func eventuallyMovingClock(t *testing.T, clk *testClock, what func() string, cond func() bool) {
+	t.Helper()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(40 * time.Second)
+	for !cond() {
+		select {
+		case <-deadline:
+			t.Fatalf("timed out waiting: %s", what())
+		case <-tick.C:
+			clk.Advance(50 * time.Millisecond)
+		}
 	}
 }
 
