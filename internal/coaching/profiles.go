@@ -62,12 +62,12 @@ func (p *profiles) limitedAt(until time.Time) {
 // a user_change stored meanwhile.
 //
 // When Slack is too slow, asks to slow down (its rate limit) or fails: the
-// manager's date falls back to the
-// organisation's zone; a rep with an older profile or a roster entry is
-// judged on that; a rep Coachlog has never been able to read is refused
-// with a "try again" (checkReps), since it might be an app or a
-// deactivated account. Nothing is lost: the form stays open with
-// everything typed.
+// manager's date falls back to the organisation's zone; a rep with an
+// older profile or a roster entry is judged on that; a rep Coachlog has
+// never been able to read is refused with a "try again" (checkReps), since
+// it might be an app or a deactivated account. Nothing is lost: the form
+// stays open with everything typed. A refusal only for the rate limit says
+// so, and when to try again (validate: RateLimited).
 //
 // A profile read more than refreshAfter ago is read again, the manager's
 // too: someone of another organisation (Slack Connect) may neither log nor
