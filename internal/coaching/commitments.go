@@ -198,8 +198,10 @@ func (s *Service) authorizeKept(ctx context.Context, tx Tx, managerID string, d 
 			others = append(others, c)
 		}
 	}
-	// Their sessions are locked in one order, whatever the form's:
-	// two leaders ticking the same ones never wait for each other.
+	// Their sessions are locked in one order, whatever the form's: two
+	// leaders ticking the same ones may wait for each other, never for
+	// good. An edit locked its own session with these first, in the same
+	// order (lockEditOrder).
 	slices.SortFunc(others, func(a, b Commitment) int {
 		return cmp.Or(cmp.Compare(a.SessionID, b.SessionID), cmp.Compare(a.ID, b.ID))
 	})

@@ -695,3 +695,63 @@ func TestAManagerTakesBackAClose(t *testing.T) {
 		}
 	})
 }
+
+// lockRecorder is a store whose write transactions record the sessions
+// they lock (Tx.Session locks a session's row on PostgreSQL), in the
+// order first locked.
+type lockRecorder struct {
+	coaching.Store
+	locked []int64
+}
+
+func (r *lockRecorder) Update(ctx context.Context, fn func(coaching.Tx) error) error {
+	return r.Store.Update(ctx, func(tx coaching.Tx) error {
+		r.locked = nil // a store may run fn again
+		return fn(recordingTx{tx, r})
+	})
+}
+
+type recordingTx struct {
+	coaching.Tx
+	r *lockRecorder
+}
+
+func (t recordingTx) Session(ctx context.Context, id int64) (coaching.Session, error) {
+	if !slices.Contains(t.r.locked, id) {
+		t.r.locked = append(t.r.locked, id)
+	}
+	return t.Tx.Session(ctx, id)
+}
+
+// An edit that ticks a commitment of a session someone else logged (a
+// leader's, below them) locks both sessions in one order, by id: locked
+// as met, the edited one first, two leaders each editing a session while
+// ticking one of the other's would wait for each other until
+// PostgreSQL's deadlock check aborted one.
+func TestAnEditLocksTheSessionsItTicksInOneOrder(t *testing.T) {
+	ctx := context.Background()
+	o := newCommitmentOrg(t)
+	rec := &lockRecorder{Store: o.st}
+	svc := coaching.NewService(coaching.Config{Store: rec, Now: o.clk.Now})
+	// Vera logs after Max's shared session: hers has the higher id.
+	d := oneOnOne("USAM")
+	d.Commitments = nil
+	vera, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UVERA", Draft: d, Source: coaching.SourceModal, Key: "vera"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vera.ID <= o.sharedSess {
+		t.Fatalf("Vera's session %d is not after Max's %d", vera.ID, o.sharedSess)
+	}
+	d.KeptCommitments = []int64{o.shared}
+	if _, err := svc.Edit(ctx, coaching.EditRequest{ActorID: "UVERA", SessionID: vera.ID, Version: vera.Version,
+		SavedAt: vera.UpdatedAt, Draft: d, Key: "vera-edit"}); err != nil {
+		t.Fatalf("Vera ticking Max's shared commitment in an edit: %v", err)
+	}
+	if !slices.IsSorted(rec.locked) || !slices.Contains(rec.locked, o.sharedSess) {
+		t.Errorf("the edit locked sessions %v, want Max's %d and Vera's %d in id order", rec.locked, o.sharedSess, vera.ID)
+	}
+	if got := statusOf(t, o.st, o.shared); got != coaching.CommitmentKept {
+		t.Errorf("Max's shared commitment after Vera's edit: %s, want kept", got)
+	}
+}

@@ -227,6 +227,9 @@ func (s *Service) Edit(ctx context.Context, req EditRequest) (Edited, error) {
 			out.ID, dup = id, seen
 			return err
 		}
+		if err := lockEditOrder(ctx, tx, req.SessionID, req.ActorID, d.KeptCommitments); err != nil {
+			return err
+		}
 		old, err := s.editable(ctx, tx, req.ActorID, req.SessionID)
 		if err != nil {
 			return err
@@ -273,6 +276,41 @@ func (s *Service) Edit(ctx context.Context, req EditRequest) (Edited, error) {
 		return Edited{Session: sess, Again: true}, err
 	}
 	return Edited{Session: out, Changes: changes}, nil
+}
+
+// lockEditOrder locks, on PostgreSQL, the session being edited and the
+// sessions of the commitments its form ticks that someone else logged (a
+// leader's, below them: authorizeKept locks each to check it is still
+// shared) in one order, by id. Locked as met, the edited session first,
+// two leaders each editing a session while ticking a commitment of the
+// other's could wait for each other for good, until PostgreSQL's deadlock
+// check aborts one (a second of the ack's budget, then a retry). The
+// commitments are read unlocked here; authorizeKept reads them again
+// under the locks. SQLite's one writer needs none of it.
+func lockEditOrder(ctx context.Context, tx Tx, sessionID int64, actorID string, kept []int64) error {
+	ids := []int64{sessionID}
+	for _, id := range kept {
+		c, err := tx.Commitment(ctx, id)
+		if ErrorCode(err) == ENotFound {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if c.ManagerID != actorID {
+			ids = append(ids, c.SessionID)
+		}
+	}
+	if len(ids) == 1 {
+		return nil // the edited session alone: editable locks it
+	}
+	slices.Sort(ids)
+	for _, id := range slices.Compact(ids) {
+		if _, err := tx.Session(ctx, id); err != nil && ErrorCode(err) != ENotFound {
+			return err
+		}
+	}
+	return nil
 }
 
 // editable loads a session its manager may change.
