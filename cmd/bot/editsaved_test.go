@@ -169,6 +169,27 @@ func TestAnEditFromHistoryPastItsResponseURLIsSavedQuietly(t *testing.T) {
 	}
 }
 
+// The history shown again after an edit is retried once when Slack
+// answers its first post with a blip (a 500), as every answer through a
+// response_url is: the courtesy is not lost to one bad moment.
+func TestAnEditFromHistoryRetriesABlip(t *testing.T) {
+	b := startBot(t)
+	b.logPending()
+	in := b.clickInHistory("", "session_edit")
+	viewID := b.openedView(in)
+	b.fake.FailNext(fakeslack.MethodResponseURL, 1, fakeslack.Fault{Status: http.StatusInternalServerError})
+	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", b.today("America/New_York"), "50", "")); len(ack) != 0 {
+		t.Fatalf("edit ack = %s", ack)
+	}
+	// replacedWith would match the refused first post too: the retry is
+	// the post Slack took.
+	if _, err := b.fake.WaitForResponse(ctxT(t), func(r fakeslack.Response) bool {
+		return r.URL == in.ResponseURL && r.Status == http.StatusOK && strings.Contains(blocksText(r.Blocks), "Updated: duration 30 → 50 min")
+	}); err != nil {
+		t.Fatalf("the history was not shown again after a blip: %v\nresponses: %+v", err, b.fake.Responses())
+	}
+}
+
 // The reply under the not-accurate DM is queued with the edit, in its
 // transaction: Slack failing when it is first sent, and the bot stopping
 // before it is sent again, no longer lose it (it was posted directly,

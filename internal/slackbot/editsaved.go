@@ -47,18 +47,3 @@ func (b *Bot) editSaved(ctx context.Context, managerID string, meta modalMeta, e
 	h.top = savedNotice(e.Changes.Describe())
 	b.respondQuiet(ctx, meta.ResponseURL, historyMessage(h))
 }
-
-// respondQuiet replaces the message a response_url came from where the
-// answer is a courtesy: what it reports is done already. A URL Slack no
-// longer takes (404 or 410: expired, or its five posts used) is passed
-// over at Debug.
-func (b *Bot) respondQuiet(ctx context.Context, url string, m message) {
-	err := b.postResponse(ctx, url, m, true)
-	if responseGone(err) {
-		b.log.Debug("response_url no longer taken: answer passed over", "err", err)
-		return
-	}
-	if err != nil {
-		b.log.Warn("response_url post failed", "err", err)
-	}
-}

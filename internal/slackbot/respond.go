@@ -14,6 +14,22 @@ import (
 // replies to someone looking at the screen, so they are sent at once rather
 // than queued; one retry covers a blip.
 func (b *Bot) respond(ctx context.Context, url string, m message, replace bool) {
+	b.sendResponse(ctx, url, m, replace, false)
+}
+
+// respondQuiet replaces the message a response_url came from where the
+// answer is a courtesy: what it reports is done already. It is respond
+// but for one thing: a URL Slack no longer takes (404 or 410: expired, or
+// its five posts used) is passed over at Debug.
+func (b *Bot) respondQuiet(ctx context.Context, url string, m message) {
+	b.sendResponse(ctx, url, m, true, true)
+}
+
+// sendResponse is respond's and respondQuiet's one body, so that a fix to
+// how either posts, retries or logs reaches both: m posted through url,
+// a blip retried once, a failure logged at Warn, or at Debug when
+// courtesy is set and Slack no longer takes the URL.
+func (b *Bot) sendResponse(ctx context.Context, url string, m message, replace, courtesy bool) {
 	if url == "" {
 		b.log.Warn("no response_url to answer on")
 		return
@@ -31,6 +47,10 @@ func (b *Bot) respond(ctx context.Context, url string, m message, replace bool) 
 			return
 		case <-time.After(300 * time.Millisecond):
 		}
+	}
+	if courtesy && responseGone(err) {
+		b.log.Debug("response_url no longer taken: answer passed over", "err", err)
+		return
 	}
 	b.log.Warn("response_url post failed", "err", err)
 }
