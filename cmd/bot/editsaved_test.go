@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/fakeslack"
 )
@@ -187,6 +188,30 @@ func TestAnEditFromHistoryRetriesABlip(t *testing.T) {
 		return r.URL == in.ResponseURL && r.Status == http.StatusOK && strings.Contains(blocksText(r.Blocks), "Updated: duration 30 → 50 min")
 	}); err != nil {
 		t.Fatalf("the history was not shown again after a blip: %v\nresponses: %+v", err, b.fake.Responses())
+	}
+}
+
+// An edit saved from a history clicked 29½ minutes before is not
+// followed by the history shown again: the bot stops posting to a
+// response_url a minute before Slack's 30, as the outbox does, rather than
+// post what Slack may refuse on arrival. The edit is saved.
+func TestAnEditFromHistoryNearItsResponseURLsEndIsNotShownAgain(t *testing.T) {
+	clk := &testClock{}
+	clk.Advance(time.Until(midweek)) // New York's today is UTC's: the form's date is not moved
+	b := startBotAt(t, clk.Now)
+	b.logPending()
+	in := b.clickInHistory("", "session_edit")
+	viewID := b.openedView(in)
+	clk.Advance(29*time.Minute + 30*time.Second)
+	if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", b.today("America/New_York"), "50", "")); len(ack) != 0 {
+		t.Fatalf("edit ack = %s", ack)
+	}
+	eventually(t, "the edit saved", func() bool { return b.export()[0].DurationMin == 50 })
+	eventually(t, "the history's response_url judged expired", func() bool {
+		return strings.Contains(b.logs.String(), "the history's response_url has expired")
+	})
+	if got := responsesTo(b, in.ResponseURL); len(got) != 0 {
+		t.Fatalf("the history was posted to %d times through a response_url 29½ minutes old", len(got))
 	}
 }
 

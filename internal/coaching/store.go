@@ -206,6 +206,15 @@ const (
 	OpPublish Op = "publish" // an App Home publish
 )
 
+// ResponseURLLife is how long after Slack issued a response_url
+// (Message.ResponseAt) Coachlog still posts to it, wherever its age is
+// judged: a minute short of the 30 minutes Slack takes posts for
+// (SLACK-NOTES.md), for the post's time in flight and the drift between
+// our clock and Slack's, so that a post Slack would refuse as expired is
+// not made. (The fake Slack keeps Slack's own 30: it plays Slack, not the
+// bot.)
+const ResponseURLLife = 29 * time.Minute
+
 // Message is a Slack message the domain asks for. It is queued in the
 // outbox with the change that caused it.
 type Message struct {

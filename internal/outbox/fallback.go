@@ -1,14 +1,6 @@
 package outbox
 
-import (
-	"context"
-	"time"
-)
-
-// responseTTL is how long after Slack issued a response_url the worker
-// still posts to it: a minute short of Slack's 30, for the time in flight
-// and the clocks' drift (a post Slack refuses as expired falls back too).
-const responseTTL = 29 * time.Minute
+import "context"
 
 // responseExpired reports whether a response's URL is too old to use. The
 // age counts from when Slack issued the URL (the click, the command), not

@@ -28,7 +28,7 @@ type Policy struct {
 // DefaultPolicy retries for about an hour before giving up.
 func DefaultPolicy() Policy {
 	return Policy{BaseDelay: time.Second, MaxDelay: 5 * time.Minute, MaxAttempts: 15,
-		WaitForPost: 500 * time.Millisecond, ResponseTTL: responseTTL, Lease: 2 * time.Minute}
+		WaitForPost: 500 * time.Millisecond, ResponseTTL: coaching.ResponseURLLife, Lease: 2 * time.Minute}
 }
 
 // Stats counts what the worker did, for metrics.

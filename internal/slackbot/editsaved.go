@@ -3,7 +3,6 @@ package slackbot
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 )
@@ -18,10 +17,6 @@ func historyValue(id int64, repID string) string {
 	return fmt.Sprintf("%d:%s:%s", id, fromHistory, repID)
 }
 
-// responseLife is how long Slack takes posts to a response_url after the
-// interaction that issued it (SLACK-NOTES.md).
-const responseLife = 30 * time.Minute
-
 // editSaved tells the manager an edit opened from their history
 // (meta.Back) was saved: the history is shown again in place, what
 // changed at its top. The edit is saved whatever becomes of this: a
@@ -35,7 +30,7 @@ func (b *Bot) editSaved(ctx context.Context, managerID string, meta modalMeta, e
 	if e.Again || meta.Back != fromHistory || meta.ResponseURL == "" {
 		return
 	}
-	if at := meta.responseAt(); !at.IsZero() && b.svc.Now().Sub(at) >= responseLife {
+	if at := meta.responseAt(); !at.IsZero() && b.svc.Now().Sub(at) >= coaching.ResponseURLLife {
 		b.log.Debug("edit saved: the history's response_url has expired", "session_id", meta.SessionID)
 		return
 	}
