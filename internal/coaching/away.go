@@ -146,15 +146,17 @@ func ParseUntil(s string, today Date) (Date, error) {
 		}
 		if us, rest, ok := slashBoth(f[0], today); ok {
 			return Date{}, fmt.Errorf("%s is %s in the US and %s in most other places: say which, as %s or %s",
-				quoteTyped(s), us.Human(), rest.Human(), us, rest)
+				QuoteTyped(s), us.Human(), rest.Human(), us, rest)
 		}
 	}
-	return Date{}, fmt.Errorf("%s is not a date: try %s, a weekday, \"2w\", or \"off\"", quoteTyped(s), today.AddDays(7))
+	return Date{}, fmt.Errorf("%s is not a date: try %s, a weekday, \"2w\", or \"off\"", QuoteTyped(s), today.AddDays(7))
 }
 
-// quoteTyped quotes back what someone typed, cut (excerpt), between
-// plain quotes: %q would add Go's escapes (\") to a quote they typed.
-func quoteTyped(s string) string { return "\"" + excerpt(strings.TrimSpace(s), 40) + "\"" }
+// QuoteTyped quotes back what someone typed, trimmed and cut to 40
+// characters (excerpt), between plain quotes: %q would add Go's escapes
+// (\") to a quote they typed. It is the one way a message quotes a typo
+// back, here and at the Slack edge (an option of /coach export).
+func QuoteTyped(s string) string { return "\"" + excerpt(strings.TrimSpace(s), 40) + "\"" }
 
 // excerpt is at most n characters of what someone typed, marked "…"
 // where cut, for quoting it back: a pasted paragraph quoted whole would

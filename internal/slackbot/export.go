@@ -11,7 +11,6 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/export"
-	"github.com/coachlog/coachlog/internal/textcut"
 )
 
 // exportCommand serves /coach export [--from DATE] [--to DATE], for admins:
@@ -67,7 +66,7 @@ func exportArgs(args string) (export.Options, error) {
 		case "to":
 			dst = &o.To
 		default:
-			return o, coaching.Errorf(coaching.EInvalid, "%s is not an option of /coach export.", quoteTyped(words[i]))
+			return o, coaching.Errorf(coaching.EInvalid, "%s is not an option of /coach export.", coaching.QuoteTyped(words[i]))
 		}
 		if i+1 == len(words) {
 			return o, coaching.Errorf(coaching.EInvalid, "--%s needs a date.", flag)
@@ -75,7 +74,7 @@ func exportArgs(args string) (export.Options, error) {
 		i++
 		d, err := coaching.ParseDate(words[i])
 		if err != nil {
-			return o, coaching.Errorf(coaching.EInvalid, "--%s: %s is not a date (YYYY-MM-DD).", flag, quoteTyped(words[i]))
+			return o, coaching.Errorf(coaching.EInvalid, "--%s: %s is not a date (YYYY-MM-DD).", flag, coaching.QuoteTyped(words[i]))
 		}
 		*dst = d
 	}
@@ -84,11 +83,6 @@ func exportArgs(args string) (export.Options, error) {
 	}
 	return o, nil
 }
-
-// quoteTyped quotes back a word someone typed, cut to 40 characters,
-// between plain quotes: %q would add Go's escapes (\") to a quote they
-// typed.
-func quoteTyped(w string) string { return "\"" + textcut.Cut(w, 40) + "\"" }
 
 // rangeLabel says which sessions an export holds.
 func rangeLabel(o export.Options) string {
