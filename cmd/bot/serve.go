@@ -213,14 +213,6 @@ func serve(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return &configError{Name: "COACHLOG_DIGEST_SCHEDULE", Problem: err.Error()}
 	}
-	if digestSpec != "" {
-		// Advice only: a database slow to answer (a lock held by a
-		// migration or another replica) must not hold back /healthz and
-		// Socket Mode for it.
-		checkCtx, cancel := context.WithTimeout(ctx, earlyDigestCheck)
-		a.warnEarlyDigest(checkCtx, sched)
-		cancel()
-	}
 	if cfg.HTTPAddr != "" {
 		if err := a.listen(ctx, metrics, sched); err != nil {
 			return err
@@ -239,6 +231,22 @@ func serve(ctx context.Context, e env, args []string) error {
 		debug.FreeOSMemory()
 		a.releaseExecutable()
 	})
+
+	// The digest's schedule is checked against the managers' zones beside
+	// the start, not before it: advice, for which a database slow to
+	// answer (a lock held by a migration or another replica) must not
+	// hold back /healthz and Socket Mode. Its read is still bounded, and
+	// waited for below before the store closes.
+	checked := make(chan struct{})
+	go func() {
+		defer close(checked)
+		if digestSpec == "" {
+			return
+		}
+		checkCtx, cancel := context.WithTimeout(ctx, earlyDigestCheck)
+		defer cancel()
+		a.warnEarlyDigest(checkCtx, sched)
+	}()
 
 	a.log.Info("coachlog serving", "store", storeKind(cfg.DB), "db", loggableDB(cfg.DB), "api_url", envvar.ShownURL(cfg.APIURL),
 		"replica", a.elector.Holder(), "sender_lease", cfg.SenderLease.String())
@@ -260,12 +268,14 @@ func serve(ctx context.Context, e env, args []string) error {
 	}
 	stopSender()
 	<-senderDone
+	<-checked
 	a.log.Info("coachlog stopped")
 	return runErr
 }
 
 // earlyDigestCheck bounds warnEarlyDigest's read of the managers at
-// start: it runs before the bot listens and connects.
+// start: advice, not worth a long wait on a lock, and a serve stopping
+// soon after its start waits for it before closing the store.
 const earlyDigestCheck = 2 * time.Second
 
 // digestLookahead is how many weeks of the digest's schedule
@@ -293,7 +303,7 @@ func (a *app) warnEarlyDigest(ctx context.Context, sched *schedule.Scheduler) {
 		// Monday's midnight (cron's schedules are in minutes).
 		at, ok := sched.NextDigest(monday.Time(loc).Add(-time.Second))
 		if !ok {
-			return
+			break
 		}
 		if z := coaching.DigestEarlyIn(at, loc, zones); z != nil {
 			a.log.Warn("the weekly digest runs before the week it reports has ended for some managers: "+
@@ -305,6 +315,8 @@ func (a *app) warnEarlyDigest(ctx context.Context, sched *schedule.Scheduler) {
 		}
 		monday = monday.AddDays(7)
 	}
+	// It runs beside the start: this says it is done, found nothing.
+	a.log.Debug("the digest's schedule checked against the managers' time zones: none is early", "zones", len(zones))
 }
 
 // listen starts /healthz and /metrics.
