@@ -104,13 +104,7 @@ func defaultMethodRateLimits() map[string]gcraLimit {
 // (or every <= 0) lifts the limit. A test that must drive a method
 // harder than Slack would let a real bot says so here, and why.
 func WithMethodRateLimit(method string, every time.Duration, burst int) Option {
-	return func(s *Server) {
-		if burst <= 0 || every <= 0 {
-			delete(s.methodLimits, method)
-			return
-		}
-		s.methodLimits[method] = gcraLimit{every: every, burst: burst}
-	}
+	return func(s *Server) { setGCRA(s.methodLimits, method, every, burst) }
 }
 
 // methodRateLimitedLocked counts a call to method against its tier and
@@ -150,13 +144,18 @@ func defaultChannelRateLimits() map[string]gcraLimit {
 // post to a user id counts in that user's DM channel, as Slack posts it
 // there.
 func WithChannelRateLimit(method string, every time.Duration, burst int) Option {
-	return func(s *Server) {
-		if burst <= 0 || every <= 0 {
-			delete(s.channelLimits, method)
-			return
-		}
-		s.channelLimits[method] = gcraLimit{every: every, burst: burst}
+	return func(s *Server) { setGCRA(s.channelLimits, method, every, burst) }
+}
+
+// setGCRA sets method's GCRA allowance in limits, or lifts it when burst
+// or every is not positive: the one rule of WithMethodRateLimit and
+// WithChannelRateLimit.
+func setGCRA(limits map[string]gcraLimit, method string, every time.Duration, burst int) {
+	if burst <= 0 || every <= 0 {
+		delete(limits, method)
+		return
 	}
+	limits[method] = gcraLimit{every: every, burst: burst}
 }
 
 // channelRateLimitedLocked counts a call to method in the channel r
