@@ -59,11 +59,18 @@ func OnOff(getenv func(string) string, name string) (bool, error) {
 // credentials (user info) and any query or fragment (a key some servers
 // take there) are dropped. A value that is not a URL at all is not shown:
 // what made it unreadable may be the password (an unescaped '@' or ':').
+// Nor is one with an '@' left once the user info is gone: Go reads
+// "http//bob:pw@proxy" (a scheme mistyped) as a path and
+// "https://bob:12/34@proxy" (a '/' in the password) as host bob, port 12,
+// and either would show the password whole.
 func ShownURL(v string) string {
 	u, err := url.Parse(v)
 	if err != nil {
 		return "<unreadable URL>"
 	}
-	u.User, u.RawQuery, u.Fragment = nil, "", ""
-	return u.String()
+	u.User, u.RawQuery, u.ForceQuery, u.Fragment = nil, "", false, ""
+	if s := u.String(); !strings.Contains(s, "@") {
+		return s
+	}
+	return "<unreadable URL>"
 }

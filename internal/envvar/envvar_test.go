@@ -50,6 +50,11 @@ func TestShownURLCarriesNoCredentials(t *testing.T) {
 		{"http://a b\x7f", "<unreadable URL>"},
 		// url.Parse's error would quote the value, the port here.
 		{"http://user@proxy:s3cret/", "<unreadable URL>"},
+		// Read as a path (a scheme mistyped), or as host bob, port 12
+		// (a '/' in the password): an '@' is left either way.
+		{"http//bob:s3cret@proxy", "<unreadable URL>"},
+		{"https://bob:12/s3cret@proxy.example/api/", "<unreadable URL>"},
+		{"localhost:11434", "localhost:11434"},
 	} {
 		if got := ShownURL(tc.in); got != tc.want {
 			t.Errorf("ShownURL(%q) = %q, want %q", tc.in, got, tc.want)
