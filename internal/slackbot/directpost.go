@@ -24,6 +24,8 @@ type Pacer interface {
 	// Landed records that a post addressed to to landed in channel (a
 	// user id's DM): both are paced as that one channel.
 	Landed(to, channel string)
+	// Hold stops calls of method for d, as a 429's Retry-After asks.
+	Hold(method string, d time.Duration)
 }
 
 var _ Pacer = (*outbox.Pacer)(nil)
@@ -41,9 +43,16 @@ const postRetries = 2
 // second, so it first takes a slot from the outbox's pacer when this
 // process has one, and a 429 (another replica's posts, or a pacer this
 // process does not share) is waited out, Retry-After each time, up to
-// postRetries times while ctx allows.
+// postRetries times while ctx allows, and postWaitMax in all when ctx
+// sets no deadline. A 429 holds the method in the pacer too, as the
+// outbox's own do: its posts in this process wait with this one.
 func (b *Bot) postNow(ctx context.Context, channel, threadTS string, msg message) (chatAnswer, error) {
 	const method = "chat.postMessage"
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, postWaitMax)
+		defer cancel()
+	}
 	for retry := 0; ; retry++ {
 		if err := b.paceNow(ctx, method, channel); err != nil {
 			return chatAnswer{}, fmt.Errorf("%s: waiting for a slot in the channel's pace: %w", method, err)
@@ -56,7 +65,13 @@ func (b *Bot) postNow(ctx context.Context, channel, threadTS string, msg message
 			return ans, nil
 		}
 		rl, limited := errors.AsType[*slack.RateLimitedError](err)
-		if !limited || retry == postRetries {
+		if !limited {
+			return ans, err
+		}
+		if b.pacer != nil {
+			b.pacer.Hold(method, rl.RetryAfter)
+		}
+		if retry == postRetries {
 			return ans, err
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < rl.RetryAfter {
@@ -64,11 +79,19 @@ func (b *Bot) postNow(ctx context.Context, channel, threadTS string, msg message
 		}
 		b.log.InfoContext(ctx, "post outside the outbox rate limited; waiting to try again", "method", method,
 			"retry_after", rl.RetryAfter.String(), "retry", retry+1)
+		if b.pacer != nil {
+			continue // paceNow waits for the hold's end
+		}
 		if serr := b.pause(ctx, rl.RetryAfter); serr != nil {
 			return ans, fmt.Errorf("%w (waiting out Retry-After: %w)", err, serr)
 		}
 	}
 }
+
+// postWaitMax bounds a post outside the outbox, its waits for a slot and
+// for Retry-After included, when its caller set no deadline: whoever
+// waits on it (an export) hears of a flooded channel rather than hang.
+const postWaitMax = 30 * time.Second
 
 // paceNow waits for the slot the pacer, if any, gives a call of method to
 // channel: the channel's first, then the method's, as the outbox does, so

@@ -169,3 +169,50 @@ func TestTheDMThatAFormDidNotOpenWaitsOutA429(t *testing.T) {
 		t.Errorf("waited %v, want Retry-After's 2s", waits)
 	}
 }
+
+// holdRecorder is the outbox's pacer, recording the holds it is asked for.
+type holdRecorder struct {
+	*outbox.Pacer
+	holds []time.Duration
+}
+
+func (h *holdRecorder) Hold(method string, d time.Duration) {
+	h.holds = append(h.holds, d)
+	h.Pacer.Hold(method, d)
+}
+
+// A 429 to a post outside the outbox holds chat.postMessage in the
+// pacer the process shares with the outbox, as the outbox's own 429s do:
+// the outbox's posts wait with it instead of running into the limit
+// Slack just named. The post waits the hold out once, through the pacer.
+func TestA429OutsideTheOutboxHoldsItsPacer(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
+	fake := fakeslack.New(fakeslack.WithClock(clock.Now))
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.AddUser(fakeslack.User{ID: "U0SAM", Name: "sam"})
+	pacer := &holdRecorder{Pacer: outbox.NewPacer(outbox.SlackLimits(), clock.Now)}
+	// The service only tells the bot the time, the pacer's.
+	bot := New(Config{BotToken: fake.BotToken(), APIURL: fake.APIURL(), Pacer: pacer,
+		Service: coaching.NewService(coaching.Config{Now: clock.Now})})
+	var waits []time.Duration
+	bot.sleep = func(ctx context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		clock.Advance(d)
+		return ctx.Err()
+	}
+	fake.FailNext("chat.postMessage", 1, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 2})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := bot.postNow(ctx, "U0SAM", "", textMessage("hello")); err != nil {
+		t.Fatalf("post after a 429: %v", err)
+	}
+	if !slices.Equal(pacer.holds, []time.Duration{2 * time.Second}) {
+		t.Errorf("the pacer was held %v, want Retry-After's 2s once", pacer.holds)
+	}
+	if !slices.Equal(waits, []time.Duration{2 * time.Second}) {
+		t.Errorf("waited %v, want the hold's 2s once", waits)
+	}
+}
