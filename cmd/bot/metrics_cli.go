@@ -75,9 +75,9 @@ func performanceImport(ctx context.Context, e env, args []string) error {
 		// Said after the fact: the file is the month, as documented, but a
 		// partial CRM export (one team) quietly emptying everyone else's
 		// month would otherwise be found only in the digest's correlation.
-		who := fmt.Sprintf("%d reps who had a figure for %s are not in this file and have none now", res.Dropped, strings.Join(months, " or "))
+		who := fmt.Sprintf("%d reps had a figure for %s that this file does not give again, and have none for it now", res.Dropped, strings.Join(months, " or "))
 		if res.Dropped == 1 {
-			who = fmt.Sprintf("1 rep who had a figure for %s is not in this file and has none now", strings.Join(months, " or "))
+			who = fmt.Sprintf("1 rep had a figure for %s that this file does not give again, and has none for it now", strings.Join(months, " or "))
 		}
 		fmt.Fprintf(e.stdout, "%s: a month in the file replaces that month whole. If the file was partial, import one with every rep of the month.\n", who)
 	}

@@ -143,7 +143,7 @@ func TestPerformanceImportIsAllOrNothingAndReplacesAMonth(t *testing.T) {
 		t.Fatalf("re-import: %v\n%s", err, out)
 	}
 	// Bob's and Cy's figures are gone, not replaced: said, with what to do.
-	if !strings.Contains(out, "2 reps who had a figure for 2026-10 are not in this file and have none now") ||
+	if !strings.Contains(out, "2 reps had a figure for 2026-10 that this file does not give again, and have none for it now") ||
 		!strings.Contains(out, "import one with every rep of the month") {
 		t.Errorf("re-import of one rep does not say two reps' figures are gone:\n%s", out)
 	}
@@ -152,6 +152,17 @@ func TestPerformanceImportIsAllOrNothingAndReplacesAMonth(t *testing.T) {
 	}
 	if got := o.attainment(t, "2026-11"); len(got) != 3 {
 		t.Errorf("November after October's re-import = %v, want its 3 records", got)
+	}
+	// Two months of Ann alone, October whole again first: Bob and Cy lose
+	// a figure in each month, two reps, not four records.
+	whole := o.write(t, "whole.csv", "rep,month,attainment", "U0R1,2026-10,85", "U0R2,2026-10,90", "U0R3,2026-10,99")
+	if _, err := cliAt(t, tuesday, o.vars, "performance", "import", whole); err != nil {
+		t.Fatal(err)
+	}
+	both := o.write(t, "both.csv", "rep,month,attainment", "ann@acme.test,2026-10,86", "ann@acme.test,2026-11,91")
+	if out, err = cliAt(t, tuesday, o.vars, "performance", "import", both); err != nil ||
+		!strings.Contains(out, "2 reps had a figure for 2026-10 or 2026-11 that this file does not give again") {
+		t.Errorf("a two-month file of one rep: %v\n%s", err, out)
 	}
 }
 

@@ -13,8 +13,8 @@ type PerformanceResult struct {
 	Months   []coaching.Month // the months replaced, oldest first
 	Records  int              // records written
 	Replaced int              // records of those months there were before
-	// Dropped counts the records of Replaced for a rep the import has none
-	// for in that month: gone, not replaced. A partial export (one team's
+	// Dropped counts the reps with a record among Replaced that the
+	// import has none for in that month: gone, not replaced. A partial export (one team's
 	// reps) removes everyone else's figure for the month; the command says
 	// so rather than leave it to be found in the digest.
 	Dropped int
@@ -44,14 +44,13 @@ func (s *Store) ImportPerformance(ctx context.Context, records []coaching.Attain
 		if err := t.lockImport(ctx, "performance"); err != nil {
 			return err
 		}
-		res.Dropped = 0
+		dropped := map[string]bool{}
 		for _, m := range res.Months {
-			n, err := t.countDropped(ctx, m, records)
-			if err != nil {
+			if err := t.dropped(ctx, m, records, dropped); err != nil {
 				return err
 			}
-			res.Dropped += n
 		}
+		res.Dropped = len(dropped)
 		for _, m := range res.Months {
 			r, err := t.q.ExecContext(ctx, `UPDATE rep_months SET attainment = NULL
 				WHERE month = ? AND attainment IS NOT NULL`, m.String())
@@ -97,9 +96,9 @@ func (s *Store) Performance(ctx context.Context, m coaching.Month) ([]coaching.A
 	return out, rows.Err()
 }
 
-// countDropped counts month's records for reps that records, the import,
-// has none for in that month.
-func (t *tx) countDropped(ctx context.Context, m coaching.Month, records []coaching.Attainment) (int, error) {
+// dropped adds to out the reps with a record for month that records, the
+// import, has none for in that month.
+func (t *tx) dropped(ctx context.Context, m coaching.Month, records []coaching.Attainment, out map[string]bool) error {
 	named := map[string]bool{}
 	for _, r := range records {
 		if r.Month == m {
@@ -108,21 +107,20 @@ func (t *tx) countDropped(ctx context.Context, m coaching.Month, records []coach
 	}
 	rows, err := t.q.QueryContext(ctx, `SELECT rep_id FROM rep_months WHERE month = ? AND attainment IS NOT NULL`, m.String())
 	if err != nil {
-		return 0, fmt.Errorf("read %s before replacing it: %w", m, err)
+		return fmt.Errorf("read %s before replacing it: %w", m, err)
 	}
 	defer rows.Close()
-	n := 0
 	for rows.Next() {
 		var rep string
 		if err := rows.Scan(&rep); err != nil {
-			return 0, fmt.Errorf("read %s before replacing it: %w", m, err)
+			return fmt.Errorf("read %s before replacing it: %w", m, err)
 		}
 		if !named[rep] {
-			n++
+			out[rep] = true
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("read %s before replacing it: %w", m, err)
+		return fmt.Errorf("read %s before replacing it: %w", m, err)
 	}
-	return n, nil
+	return nil
 }
