@@ -86,4 +86,4 @@ func redactUpload(err error) error {
 }
 
 // anyURL matches an http(s) URL in an error's text, up to a space or a quote.
-var anyURL = regexp.MustCompile(`https?://[^\s"']+`)
+var anyURL = regexp.MustCompile(`(?i)https?://[^\s"']+`)

@@ -73,4 +73,8 @@ func TestAnUploadURLIsTakenOutOfTransportErrors(t *testing.T) {
 	if got := redactUpload(refused).Error(); strings.Contains(got, "ABC123secret") || !strings.Contains(got, "refusing to send the token to \"<redacted>\"") {
 		t.Errorf("redacted refusal = %q", got)
 	}
+	upper := errors.New(`refusing to send the token to "HTTPS://files.slack.com/upload/v1/ABC123secret"`)
+	if got := redactUpload(upper).Error(); strings.Contains(got, "ABC123secret") {
+		t.Errorf("redacted refusal of an upper-case scheme = %q", got)
+	}
 }
