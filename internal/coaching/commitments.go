@@ -53,23 +53,20 @@ func (s *Service) OpenCommitments(ctx context.Context, viewerID, repID string) (
 		}
 		out.More = max(n-len(out.Own), 0)
 	}
-	if out.Below, err = s.sharedBelow(ctx, viewerID, repID); err != nil {
+	t, err := newTree(ctx, s.store, viewerID)
+	if err != nil {
+		return OpenList{}, err
+	}
+	if out.Below, err = s.sharedBelow(ctx, t, repID); err != nil {
 		return OpenList{}, err
 	}
 	return out, nil
 }
 
 // sharedBelow lists the oldest open commitments of a rep from shared
-// sessions logged by managers below viewerID, when they are a leader.
-func (s *Service) sharedBelow(ctx context.Context, viewerID, repID string) ([]Commitment, error) {
-	viewer, err := s.store.Person(ctx, viewerID)
-	if ErrorCode(err) == ENotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if !viewer.Holds(PersonLeader) {
+// sessions logged by managers below t's viewer, when they are a leader.
+func (s *Service) sharedBelow(ctx context.Context, t *tree, repID string) ([]Commitment, error) {
+	if !t.leader {
 		return nil, nil
 	}
 	shared, err := s.store.OpenCommitments(ctx, repID, CommitmentFilter{SharedOnly: true}, maxSharedScan)
@@ -77,17 +74,13 @@ func (s *Service) sharedBelow(ctx context.Context, viewerID, repID string) ([]Co
 		return nil, fmt.Errorf("read shared commitments of %s: %w", repID, err)
 	}
 	var out []Commitment
-	below := map[string]bool{}
 	for _, c := range shared {
-		if c.ManagerID == viewerID {
+		if c.ManagerID == t.viewerID {
 			continue // the viewer's own
 		}
-		ok, seen := below[c.ManagerID]
-		if !seen {
-			if ok, err = leads(ctx, s.store, viewerID, c.ManagerID); err != nil {
-				return nil, err
-			}
-			below[c.ManagerID] = ok
+		ok, err := t.leads(ctx, c.ManagerID)
+		if err != nil {
+			return nil, err
 		}
 		if ok {
 			out = append(out, c)
@@ -99,23 +92,112 @@ func (s *Service) sharedBelow(ctx context.Context, viewerID, repID string) ([]Co
 	return out, nil
 }
 
-// FormCommitments lists the open commitments of a rep that the log form
-// offers viewerID to tick off as kept: those from sessions they logged,
-// but for session except (the one being edited; 0: none), and, for a
-// leader, those from shared sessions logged by managers below them; the
-// MaxOpenCommitments oldest in all, as the form's checkboxes take no more
-// (Block Kit: ten options).
-func (s *Service) FormCommitments(ctx context.Context, viewerID, repID string, except int64) ([]Commitment, error) {
-	own, err := s.ClosableCommitments(ctx, viewerID, repID, except)
+// tree answers, for one viewer, whether managers are below them in the
+// current reporting tree, reading the viewer, and each person met on a
+// walk up it, once: a form for a team meeting asks it about every rep's
+// commitments, all by views.open's deadline, and the reps mostly share
+// their managers and the line above them.
+type tree struct {
+	r        personReader
+	viewerID string
+	leader   bool
+	people   map[string]Person
+	missing  map[string]bool // people read and not found
+	below    map[string]bool
+}
+
+// personReader is the one read a walk up the tree needs.
+type personReader interface {
+	Person(ctx context.Context, id string) (Person, error)
+}
+
+// newTree reads viewerID through r.
+func newTree(ctx context.Context, r personReader, viewerID string) (*tree, error) {
+	t := &tree{r: r, viewerID: viewerID, people: map[string]Person{}, missing: map[string]bool{}, below: map[string]bool{}}
+	viewer, err := t.Person(ctx, viewerID)
+	if err != nil && ErrorCode(err) != ENotFound {
+		return nil, fmt.Errorf("read viewer %s: %w", viewerID, err)
+	}
+	t.leader = err == nil && viewer.Holds(PersonLeader)
+	return t, nil
+}
+
+// Person reads id once, found or not; a failed read is tried again.
+func (t *tree) Person(ctx context.Context, id string) (Person, error) {
+	if p, ok := t.people[id]; ok {
+		return p, nil
+	}
+	if t.missing[id] {
+		return Person{}, Errorf(ENotFound, "Person %s does not exist.", id)
+	}
+	p, err := t.r.Person(ctx, id)
+	switch {
+	case ErrorCode(err) == ENotFound:
+		t.missing[id] = true
+		return Person{}, err
+	case err != nil:
+		return Person{}, err
+	}
+	t.people[id] = p
+	return p, nil
+}
+
+// leads reports whether the viewer, a leader, is above managerID.
+func (t *tree) leads(ctx context.Context, managerID string) (bool, error) {
+	if ok, seen := t.below[managerID]; seen {
+		return ok, nil
+	}
+	ok, err := leads(ctx, t, t.viewerID, managerID)
+	if err != nil {
+		return false, err
+	}
+	t.below[managerID] = ok
+	return ok, nil
+}
+
+// CommitmentForm is what one log form offers its viewer to tick off as
+// kept, read rep by rep (Rep) with the viewer and the tree read once for
+// the whole form. It serves one form's reads, one after another.
+type CommitmentForm struct {
+	s      *Service
+	t      *tree
+	except int64
+}
+
+// CommitmentForm starts reading what the log form of viewerID offers to
+// tick off, but for session except (the one being edited; 0: none).
+func (s *Service) CommitmentForm(ctx context.Context, viewerID string, except int64) (*CommitmentForm, error) {
+	t, err := newTree(ctx, s.store, viewerID)
 	if err != nil {
 		return nil, err
 	}
-	below, err := s.sharedBelow(ctx, viewerID, repID)
+	return &CommitmentForm{s: s, t: t, except: except}, nil
+}
+
+// Rep lists the open commitments of repID that the form offers: those
+// from sessions the viewer logged and, for a leader, those from shared
+// sessions logged by managers below them, each of those with its
+// manager's name (ManagerName); the MaxOpenCommitments oldest in all, as
+// the form's checkboxes take no more (Block Kit: ten options).
+func (f *CommitmentForm) Rep(ctx context.Context, repID string) ([]Commitment, error) {
+	own, err := f.s.ClosableCommitments(ctx, f.t.viewerID, repID, f.except)
+	if err != nil {
+		return nil, err
+	}
+	below, err := f.s.sharedBelow(ctx, f.t, repID)
 	if err != nil {
 		return nil, err
 	}
 	if len(below) == 0 {
 		return own, nil
+	}
+	for i, c := range below {
+		// Read on the walk that found them below: no read of its own.
+		p, err := f.t.Person(ctx, c.ManagerID)
+		if err != nil && ErrorCode(err) != ENotFound {
+			return nil, err
+		}
+		below[i].ManagerName = cmp.Or(p.DisplayName(), c.ManagerID)
 	}
 	// Each part is oldest first, as the store orders them: by the
 	// session's date, then as made.
@@ -124,6 +206,15 @@ func (s *Service) FormCommitments(ctx context.Context, viewerID, repID string, e
 		return cmp.Or(a.CreatedOn.Compare(b.CreatedOn), cmp.Compare(a.ID, b.ID))
 	})
 	return out[:min(len(out), MaxOpenCommitments)], nil
+}
+
+// FormCommitments is CommitmentForm's Rep for a form of one rep.
+func (s *Service) FormCommitments(ctx context.Context, viewerID, repID string, except int64) ([]Commitment, error) {
+	f, err := s.CommitmentForm(ctx, viewerID, except)
+	if err != nil {
+		return nil, err
+	}
+	return f.Rep(ctx, repID)
 }
 
 // ClosableCommitments lists the oldest open commitments of a rep from
@@ -143,7 +234,7 @@ func (s *Service) ClosableCommitments(ctx context.Context, managerID, repID stri
 // The leader role is checked by the caller. r is a write's transaction
 // when the answer decides a write, so that it reads the roster as the
 // write sees it.
-func leads(ctx context.Context, r Reader, leaderID, managerID string) (bool, error) {
+func leads(ctx context.Context, r personReader, leaderID, managerID string) (bool, error) {
 	id := managerID
 	for range maxTreeDepth {
 		p, err := r.Person(ctx, id)

@@ -755,3 +755,66 @@ func TestAnEditLocksTheSessionsItTicksInOneOrder(t *testing.T) {
 		t.Errorf("Max's shared commitment after Vera's edit: %s, want kept", got)
 	}
 }
+
+// personCounter is a store that counts the reads of each person.
+type personCounter struct {
+	coaching.Store
+	reads map[string]int
+}
+
+func (c *personCounter) Person(ctx context.Context, id string) (coaching.Person, error) {
+	c.reads[id]++
+	return c.Store.Person(ctx, id)
+}
+
+// A form for many reps reads its viewer once, and each manager on a
+// leader's walks up the tree once, however many reps share them; it
+// offers each rep what a form of that rep alone offers, those of others'
+// sessions with their manager's name.
+func TestAFormReadsTheViewerAndTheTreeOnce(t *testing.T) {
+	ctx := context.Background()
+	o := newCommitmentOrg(t)
+	d := oneOnOne("UOLLY")
+	d.Visibility, d.Commitments = coaching.VisibilityShared, []string{"shared with Olly"}
+	if _, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMAX", Draft: d, Source: coaching.SourceModal, Key: "olly"}); err != nil {
+		t.Fatal(err)
+	}
+	counter := &personCounter{Store: o.st, reads: map[string]int{}}
+	svc := coaching.NewService(coaching.Config{Store: counter, Now: o.clk.Now})
+	form, err := svc.CommitmentForm(ctx, "UVERA", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reps := []string{"USAM", "UOLLY", "UMIA", "USAM"}
+	for _, rep := range reps {
+		got, err := form.Rep(ctx, rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		alone, err := o.svc.FormCommitments(ctx, "UVERA", rep, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(ids(got), ids(alone)) {
+			t.Errorf("the form offers %v for %s, a form of %[2]s alone %v", ids(got), rep, ids(alone))
+		}
+		for _, c := range got {
+			if c.ManagerName != "UMAX" {
+				t.Errorf("commitment %d of Max's session offered to Vera names its manager %q, want UMAX", c.ID, c.ManagerName)
+			}
+		}
+	}
+	if counter.reads["UVERA"] != 1 || counter.reads["UMAX"] != 1 {
+		t.Errorf("a form for %d reps read Vera %d times and Max %d times, want once each", len(reps), counter.reads["UVERA"], counter.reads["UMAX"])
+	}
+	// A manager's own carry no name: the form shows them as they are.
+	own, err := o.svc.FormCommitments(ctx, "UMAX", "USAM", 0)
+	if err != nil || len(own) != 2 {
+		t.Fatalf("Max's form: %v, %v", ids(own), err)
+	}
+	for _, c := range own {
+		if c.ManagerName != "" {
+			t.Errorf("Max's own commitment %d names its manager %q, want none", c.ID, c.ManagerName)
+		}
+	}
+}

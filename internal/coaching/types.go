@@ -370,6 +370,10 @@ type Commitment struct {
 	// commitment follows who logged it and who may read its notes.
 	ManagerID  string
 	Visibility Visibility
+	// ManagerName is ManagerID's display name where a list offers the
+	// commitment to someone other than its manager (a leader's log form:
+	// CommitmentForm), so that they see whose it is; "" elsewhere.
+	ManagerName string
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

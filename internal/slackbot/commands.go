@@ -501,15 +501,28 @@ type openedModal struct {
 
 // openCommitments loads each rep's open commitments that managerID may tick
 // off (from earlier sessions they logged and, for a leader, from shared
-// sessions of managers below them: coaching.FormCommitments), leaving out
+// sessions of managers below them: coaching.CommitmentForm), leaving out
 // those of the session being edited (except) before the form's ten are
 // counted. unread are the reps whose commitments could not be read (ctx
 // ended first, or the database failed).
 func (b *Bot) openCommitments(ctx context.Context, managerID string, repIDs []string, except int64) (map[string][]coaching.Commitment, map[string]string, []string) {
 	open, names := map[string][]coaching.Commitment{}, map[string]string{}
 	var unread []string
+	if len(repIDs) == 0 {
+		return open, names, nil
+	}
+	// One reading for the form's reps: the viewer, and a leader's walks up
+	// the tree, are read once however many reps a team meeting has.
+	form, formErr := b.svc.CommitmentForm(ctx, managerID, except)
+	if formErr != nil {
+		b.log.Warn("could not read open commitments", "user_id", managerID, "err", formErr)
+	}
 	for _, id := range repIDs {
-		cs, err := b.svc.FormCommitments(ctx, managerID, id, except)
+		if formErr != nil {
+			unread = append(unread, id)
+			continue
+		}
+		cs, err := form.Rep(ctx, id)
 		if err != nil {
 			b.log.Warn("could not read open commitments", "rep_id", id, "err", err)
 			unread = append(unread, id)
