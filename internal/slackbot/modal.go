@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -368,7 +369,7 @@ func (m logModal) keptBlocks() []slack.Block {
 		}
 		var opts, initial []*slack.OptionBlockObject
 		for _, c := range cs {
-			label := textcut.Cut(c.Text, 70)
+			label := keptLabel(c)
 			desc := "from " + c.CreatedOn.Human()
 			if !c.FollowUpOn.IsZero() {
 				desc += " · follow up " + c.FollowUpOn.Human()
@@ -388,6 +389,23 @@ func (m logModal) keptBlocks() []slack.Block {
 		blocks = append(blocks, slack.NewInputBlock(keptPrefix+rep, plain(label), plain("Tick the ones kept. To mark one not kept, use /coach history @rep."), el).WithOptional(true))
 	}
 	return blocks
+}
+
+// maxOptionText is the most characters an option's text takes (Block
+// Kit's option object; fakeslack enforces it).
+const maxOptionText = 75
+
+// keptLabel is c's checkbox label: its text and, for a commitment of
+// someone else's session (a leader's form, below them), whose it is, so
+// that a leader does not take another manager's commitment for their own.
+// The text is cut to leave the suffix whole within Slack's limit; a
+// manager's own are shown as they always were.
+func keptLabel(c coaching.Commitment) string {
+	if c.ManagerName == "" {
+		return textcut.Cut(c.Text, 70)
+	}
+	suffix := " (" + textcut.CutTrimmed(c.ManagerName, 30) + "'s)"
+	return textcut.CutTrimmed(c.Text, maxOptionText-utf8.RuneCountInString(suffix)) + suffix
 }
 
 // shownReps are the draft's reps the form starts with: at most a

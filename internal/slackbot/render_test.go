@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -130,6 +131,9 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 	for _, r := range team.Reps {
 		for j := range coaching.MaxOpenCommitments {
 			c := coaching.Commitment{ID: int64(len(kept) + 1), RepID: r.RepID, Text: strings.Repeat("ü", coaching.MaxCommitmentLen), CreatedOn: day, FollowUpOn: day}
+			if j%2 == 1 { // a leader's form: another manager's, named
+				c.ManagerName = strings.Repeat("M", 300)
+			}
 			openByRep[r.RepID] = append(openByRep[r.RepID], c)
 			if j%3 == 0 {
 				kept = append(kept, c.ID)
@@ -171,6 +175,41 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 		"the comment form on the longest comment": reasonModal(cbComment, strings.Repeat("é<&>", coaching.MaxReasonLen/4), meta),
 	} {
 		t.Run(name, func(t *testing.T) { checkView(t, v) })
+	}
+}
+
+// A commitment of someone else's session (a leader's form, below them)
+// says whose it is, the name whole after the text cut to fit Slack's 75
+// characters; a manager's own reads as it always did.
+func TestAKeptLabelSaysWhoseItIs(t *testing.T) {
+	long := strings.Repeat("ü", coaching.MaxCommitmentLen)
+	for _, tt := range []struct {
+		c    coaching.Commitment
+		want string
+	}{
+		{coaching.Commitment{Text: "Send recap", ManagerName: "Max"}, "Send recap (Max's)"},
+		{coaching.Commitment{Text: "Send recap"}, "Send recap"},
+		{coaching.Commitment{Text: long, ManagerName: "Max Power"}, strings.Repeat("ü", 75-len(" (Max Power's)")-1) + "… (Max Power's)"},
+		{coaching.Commitment{Text: long}, strings.Repeat("ü", 69) + "…"},
+		{coaching.Commitment{Text: "Send recap", ManagerName: strings.Repeat("N", 300)}, "Send recap (" + strings.Repeat("N", 29) + "…'s)"},
+	} {
+		got := keptLabel(tt.c)
+		if got != tt.want || utf8.RuneCountInString(got) > 75 {
+			t.Errorf("label of %q by %q:\n got %q\nwant %q", tt.c.Text, tt.c.ManagerName, got, tt.want)
+		}
+	}
+	// In the form, as Slack gets it.
+	day := coaching.Date{Year: 2026, Month: 11, Day: 12}
+	m := logModal{Draft: coaching.Draft{RepIDs: []string{"USAM"}}, Today: day, Skills: coaching.DefaultSkills(),
+		Open: map[string][]coaching.Commitment{"USAM": {{ID: 7, RepID: "USAM", Text: "Send recap", CreatedOn: day, ManagerName: "Max"}}}}
+	v := m.view()
+	checkView(t, v)
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := string(raw); !strings.Contains(text, `"text":"Send recap (Max's)"`) {
+		t.Errorf("the form's checkbox does not name Max:\n%s", text)
 	}
 }
 
