@@ -256,8 +256,8 @@ func leads(ctx context.Context, r personReader, leaderID, managerID string) (boo
 }
 
 // ticked is a form's commitments ticked kept, once authorised
-// (authorizeKept): the ids, and among them those from sessions someone
-// else logged, which a leader ticks below them.
+// (authorizeKept): the ids the submitter may close, and among them those
+// from sessions someone else logged, which a leader ticks below them.
 type ticked struct {
 	ids    []int64
 	others []Commitment
@@ -265,14 +265,31 @@ type ticked struct {
 
 // authorizeKept checks the commitments a form marks kept before anything
 // is written. Each must come from a session managerID logged or, for a
-// leader, from a shared session a manager below them logged (mayChange):
-// any other id is refused and nothing is written, so a forged form can't
-// skew another manager's numbers, nor close a private session's. Ids gone
-// since the form opened are passed over. It runs first in the write: on
-// PostgreSQL a leader's check locks the sessions of the ticks below them,
-// and every write locks a session's row before the cells of minutes and
-// the commitments (tx.go, putReps), so it must come before the session's
-// own writes.
+// leader, from a shared session a manager below them logged (mayChange),
+// as this write reads the roster and the session. Any other is passed
+// over: left open, nothing written for it, and the session still logged,
+// as ids gone since the form opened are (and closeKept passes over those
+// closed or no longer counting since).
+//
+// Passed over rather than refused: a leader's form offered a commitment
+// below them, and by the submission its session was made private, or its
+// manager moved out of the leader's tree. Refusing the whole form then
+// lost the leader's session for a change they could not see. A forged id,
+// one the submitter was never offered, can't be told apart from such a
+// one here: the submission carries only ids, and nothing records what a
+// form offered nor how the roster and the session stood when it opened
+// (the form's own blocks, in the same payload as the ticks, would witness
+// no more than the ticks do). So both are passed over alike, which is
+// safe for both: a commitment the submitter may not close is never
+// written, nor is its text or its session's ever shown for it, so a
+// forged form still can't skew another manager's numbers, nor close a
+// private session's. Only a refusal (EForbidden) is passed over; a
+// failed read fails the write.
+//
+// It runs first in the write: on PostgreSQL a leader's check locks the
+// sessions of the ticks below them, and every write locks a session's row
+// before the cells of minutes and the commitments (tx.go, putReps), so it
+// must come before the session's own writes.
 func (s *Service) authorizeKept(ctx context.Context, tx Tx, managerID string, d Draft) (ticked, error) {
 	var out ticked
 	var others []Commitment
@@ -284,10 +301,11 @@ func (s *Service) authorizeKept(ctx context.Context, tx Tx, managerID string, d 
 		if err != nil {
 			return ticked{}, err
 		}
-		out.ids = append(out.ids, id)
 		if c.ManagerID != managerID {
 			others = append(others, c)
+			continue
 		}
+		out.ids = append(out.ids, id)
 	}
 	// Their sessions are locked in one order, whatever the form's: two
 	// leaders ticking the same ones may wait for each other, never for
@@ -297,11 +315,19 @@ func (s *Service) authorizeKept(ctx context.Context, tx Tx, managerID string, d 
 		return cmp.Or(cmp.Compare(a.SessionID, b.SessionID), cmp.Compare(a.ID, b.ID))
 	})
 	for _, c := range others {
-		if err := s.mayChange(ctx, tx, managerID, c, "tick off"); err != nil {
+		err := s.mayChange(ctx, tx, managerID, c, "tick off")
+		if ErrorCode(err) == EForbidden {
+			// No text: the commitment may be a private session's.
+			s.log.InfoContext(ctx, "tick passed over: not closable by the submitter", "manager_id", managerID,
+				"commitment_id", c.ID, "session_id", c.SessionID)
+			continue
+		}
+		if err != nil {
 			return ticked{}, err
 		}
+		out.ids = append(out.ids, c.ID)
+		out.others = append(out.others, c)
 	}
-	out.others = others
 	return out, nil
 }
 

@@ -146,13 +146,16 @@ func TestAnotherManagersCommitmentsCannotBeClosed(t *testing.T) {
 	ctx := context.Background()
 	o := newCommitmentOrg(t)
 	// Vera may tick the shared one (she is above Max), not the private
-	// one: the form is refused whole.
-	for _, who := range []string{"UMIA", "UVERA", "UOLLY"} {
+	// one. A forged tick is passed over: the session is logged, and
+	// nothing changes for the commitment.
+	for _, tt := range []struct {
+		who  string
+		kept []int64
+	}{{"UMIA", []int64{o.private, o.shared}}, {"UVERA", []int64{o.private}}, {"UOLLY", []int64{o.private, o.shared}}} {
 		d := oneOnOne("USAM")
-		d.KeptCommitments = []int64{o.private, o.shared}
-		_, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: who, Draft: d, Source: coaching.SourceModal, Key: "forged-" + who})
-		if coaching.ErrorCode(err) != coaching.EForbidden {
-			t.Errorf("%s ticking Max's commitments: err = %v, want forbidden", who, err)
+		d.KeptCommitments = tt.kept
+		if _, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: tt.who, Draft: d, Source: coaching.SourceModal, Key: "forged-" + tt.who}); err != nil {
+			t.Errorf("%s ticking Max's commitments: %v, want the session logged, the ticks passed over", tt.who, err)
 		}
 	}
 	// The store refuses too, whatever the domain lets through.
@@ -169,8 +172,8 @@ func TestAnotherManagersCommitmentsCannotBeClosed(t *testing.T) {
 	if !slices.Equal(ids(readable(open)), []int64{o.private, o.shared}) {
 		t.Fatalf("Max's open commitments after forged closes: %v", ids(readable(open)))
 	}
-	if rows := exportCount(t, o.st); rows != 3 {
-		t.Errorf("forged submissions stored sessions: %d rows, want 3", rows)
+	if rows := exportCount(t, o.st); rows != 6 {
+		t.Errorf("forged submissions: %d rows, want 6 (three logged, their ticks passed over)", rows)
 	}
 
 	// Max himself closes his own.
@@ -346,6 +349,7 @@ func TestOnlyTheirManagerAndLeadersAboveCloseACommitment(t *testing.T) {
 			{"UOLLY", []int64{o.private, o.shared}},
 			{"UNOBODY", []int64{o.private, o.shared}},
 		}
+		logged := 0
 		for _, tt := range refused {
 			for _, id := range tt.ids {
 				if _, err := o.svc.CloseCommitment(ctx, tt.who, id, coaching.CommitmentNotKept); coaching.ErrorCode(err) != coaching.EForbidden {
@@ -356,11 +360,14 @@ func TestOnlyTheirManagerAndLeadersAboveCloseACommitment(t *testing.T) {
 					d = oneOnOne("UOLLY") // nobody logs coaching with themselves
 				}
 				d.KeptCommitments = []int64{id}
+				// Passed over: the session logged, the commitment left
+				// as it is (checked below).
 				_, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: tt.who, Draft: d, Source: coaching.SourceModal,
 					Key: "forged-" + tt.who + strconv.FormatInt(id, 10)})
-				if coaching.ErrorCode(err) != coaching.EForbidden {
-					t.Errorf("%s ticking Max's commitment %d in a form: err = %v, want forbidden", tt.who, id, err)
+				if err != nil {
+					t.Errorf("%s ticking Max's commitment %d in a form: err = %v, want the session logged, the tick passed over", tt.who, id, err)
 				}
+				logged++
 			}
 		}
 		for _, st := range []coaching.CommitmentStatus{coaching.CommitmentOpen, "dropped"} {
@@ -373,8 +380,8 @@ func TestOnlyTheirManagerAndLeadersAboveCloseACommitment(t *testing.T) {
 				t.Errorf("commitment %d is %s after refused closes, want open", id, got)
 			}
 		}
-		if rows := exportCount(t, o.st); rows != 3 {
-			t.Errorf("forged submissions stored sessions: %d rows, want 3", rows)
+		if rows := exportCount(t, o.st); rows != 3+logged {
+			t.Errorf("forged submissions: %d rows, want %d", rows, 3+logged)
 		}
 
 		// Closed by Max from history, neither is reopened by the others.
@@ -502,6 +509,12 @@ func TestALeadersCloseFollowsTheRosterAndTheSessionNow(t *testing.T) {
 			t.Fatalf("Leo's Undo: %v", err)
 		}
 
+		// Leo's form offers it; Max makes its session private before
+		// Leo saves.
+		offered, err := o.svc.FormCommitments(ctx, "ULEO", "USAM", 0)
+		if err != nil || !slices.Equal(ids(offered), []int64{o.shared}) {
+			t.Fatalf("Leo's form offers %v, %v; want Max's shared one", ids(offered), err)
+		}
 		sess, err := o.st.Session(ctx, o.sharedSess)
 		if err != nil {
 			t.Fatal(err)
@@ -517,13 +530,19 @@ func TestALeadersCloseFollowsTheRosterAndTheSessionNow(t *testing.T) {
 		if _, err := o.svc.CloseCommitment(ctx, "ULEO", o.shared, coaching.CommitmentKept); coaching.ErrorCode(err) != coaching.EForbidden {
 			t.Errorf("Leo closing one of a session made private: %v, want forbidden", err)
 		}
+		// His tick is passed over: his session is logged, Max's
+		// commitment left open.
 		d = oneOnOne("USAM")
-		d.KeptCommitments = []int64{o.shared}
-		if _, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "ULEO", Draft: d, Source: coaching.SourceModal, Key: "leo"}); coaching.ErrorCode(err) != coaching.EForbidden {
-			t.Errorf("Leo ticking one of a session made private: %v, want forbidden", err)
+		d.KeptCommitments = ids(offered)
+		leos, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "ULEO", Draft: d, Source: coaching.SourceModal, Key: "leo"})
+		if err != nil {
+			t.Fatalf("Leo ticking one of a session made private since his form opened: %v, want his session logged", err)
+		}
+		if stored, err := o.st.Session(ctx, leos.ID); err != nil || stored.ManagerID != "ULEO" {
+			t.Errorf("Leo's session as stored: %+v, %v", stored, err)
 		}
 		if got := statusOf(t, o.st, o.shared); got != coaching.CommitmentOpen {
-			t.Errorf("after refused closes: %s, want open", got)
+			t.Errorf("after a refused close and a tick passed over: %s, want open", got)
 		}
 	})
 }
@@ -817,4 +836,62 @@ func TestAFormReadsTheViewerAndTheTreeOnce(t *testing.T) {
 			t.Errorf("Max's own commitment %d names its manager %q, want none", c.ID, c.ManagerName)
 		}
 	}
+}
+
+// A leader's form offers a commitment below them; by the time they save,
+// its manager has moved out of their tree. The tick is passed over, left
+// open, while the form's other ticks close and the session is logged;
+// an edit ticking it says nothing of commitments changed.
+func TestATickNoLongerClosableIsPassedOver(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		o := newCommitmentOrgOn(t, db)
+		d := oneOnOne("USAM")
+		d.Visibility, d.Commitments = coaching.VisibilityShared, []string{"shared by Mia"}
+		mias, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMIA", Draft: d, Source: coaching.SourceModal, Key: "mia-shared"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, err := o.st.Session(ctx, mias.ID)
+		if err != nil || len(stored.Commitments) != 1 {
+			t.Fatalf("Mia's session: %+v, %v", stored, err)
+		}
+		miaShared := stored.Commitments[0].ID
+		offered, err := o.svc.FormCommitments(ctx, "UVERA", "USAM", 0)
+		if err != nil || !slices.Equal(ids(offered), []int64{o.shared, miaShared}) {
+			t.Fatalf("Vera's form offers %v, %v; want Max's and Mia's shared ones", ids(offered), err)
+		}
+		withZed(t, o, "ULEO") // Max now reports to Leo; Mia still to Vera
+
+		d = oneOnOne("USAM")
+		d.Commitments, d.KeptCommitments = nil, ids(offered)
+		vera, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UVERA", Draft: d, Source: coaching.SourceModal, Key: "vera"})
+		if err != nil {
+			t.Fatalf("Vera's form ticking one whose manager left her tree since: %v, want her session logged", err)
+		}
+		if got := statusOf(t, o.st, o.shared); got != coaching.CommitmentOpen {
+			t.Errorf("Max's, no longer below Vera: %s, want open", got)
+		}
+		if got := statusOf(t, o.st, miaShared); got != coaching.CommitmentKept {
+			t.Errorf("Mia's, below Vera still: %s, want kept", got)
+		}
+
+		// An edit of her session ticking Max's again changes nothing,
+		// and says so.
+		if vera, err = o.st.Session(ctx, vera.ID); err != nil {
+			t.Fatal(err)
+		}
+		d.KeptCommitments = []int64{o.shared}
+		e, err := o.svc.Edit(ctx, coaching.EditRequest{ActorID: "UVERA", SessionID: vera.ID, Version: vera.Version,
+			SavedAt: vera.UpdatedAt, Draft: d, Key: "vera-edit"})
+		if err != nil {
+			t.Fatalf("Vera's edit ticking Max's: %v, want saved, the tick passed over", err)
+		}
+		if slices.Contains(e.Changes.Fields(), coaching.FieldCommitments) {
+			t.Errorf("the edit says %v changed, though its tick was passed over", e.Changes.Fields())
+		}
+		if got := statusOf(t, o.st, o.shared); got != coaching.CommitmentOpen {
+			t.Errorf("Max's after Vera's edit: %s, want open", got)
+		}
+	})
 }

@@ -243,7 +243,11 @@ func (s *Service) Edit(ctx context.Context, req EditRequest) (Edited, error) {
 		if err != nil {
 			return err
 		}
-		changes = Changes(old, d)
+		// A tick passed over changes nothing, and the receipt must not
+		// say the commitments changed for it.
+		authorised := d
+		authorised.KeptCommitments = kept.ids
+		changes = Changes(old, authorised)
 		out, err = s.applyEdit(ctx, tx, old, d, kept, changes, req.ActorID, stored)
 		if err != nil {
 			return err
