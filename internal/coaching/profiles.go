@@ -92,8 +92,9 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs, 
 	}
 	reps := make([]repProfile, len(repIDs))
 	type ask struct {
-		id  string
-		rep int // index in reps; -1 for the manager
+		id      string
+		rep     int  // index in reps; -1 for the manager
+		vouched bool // a refresh: see NowDirectory
 	}
 	var asks []ask
 	for i, id := range repIDs {
@@ -103,7 +104,7 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs, 
 		}
 		reps[i] = repProfile{Person: p, vouched: p.InRoster || !p.ResolvedAt.IsZero()}
 		if s.dir != nil && !slices.Contains(keep, id) && (p.ResolvedAt.IsZero() || s.now().Sub(p.ResolvedAt) >= refreshAfter) {
-			asks = append(asks, ask{id, i})
+			asks = append(asks, ask{id, i, reps[i].vouched})
 		}
 	}
 	zone := s.defaultTZ
@@ -112,7 +113,7 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs, 
 		zone = s.locationOf(m)
 	}
 	if s.dir != nil && managerID != "" && (!mok || m.ResolvedAt.IsZero() || s.now().Sub(m.ResolvedAt) >= refreshAfter) {
-		asks = append(asks, ask{managerID, -1})
+		asks = append(asks, ask{managerID, -1, mok && (m.InRoster || !m.ResolvedAt.IsZero())})
 	}
 	out := profiles{reps: reps, zone: zone, stored: known}
 	if len(asks) == 0 {
@@ -138,7 +139,7 @@ func (s *Service) lookupProfiles(ctx context.Context, managerID string, repIDs, 
 				return
 			}
 			defer func() { <-sem }()
-			answers[i].p, answers[i].err = s.dir.UserInfo(lctx, a.id)
+			answers[i].p, answers[i].err = s.userInfo(lctx, a.id, a.vouched)
 		})
 	}
 	wg.Wait()
@@ -272,3 +273,13 @@ const (
 	MsgRepsLimited    = "Slack asked Coachlog to slow down for a few seconds, so it could not yet check who you picked. Nothing is lost: submit again in a few seconds."
 	MsgManagerLimited = "Slack asked Coachlog to slow down for a few seconds, so it could not yet check who you are, and nothing was saved. Try again in a few seconds."
 )
+
+// userInfo reads id's profile from Slack; one Coachlog vouches for
+// already (vouched) only if that costs no wait for Slack's rate limit,
+// where the directory can tell (NowDirectory).
+func (s *Service) userInfo(ctx context.Context, id string, vouched bool) (Person, error) {
+	if nd, ok := s.dir.(NowDirectory); ok && vouched {
+		return nd.UserInfoNow(ctx, id)
+	}
+	return s.dir.UserInfo(ctx, id)
+}

@@ -3,6 +3,7 @@ package coaching_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -438,4 +439,58 @@ func TestSlackAskingToSlowDownIsToldApartFromOtherFailures(t *testing.T) {
 func isRateLimited(err error) bool {
 	_, ok := coaching.RateLimitedUntil(err)
 	return ok
+}
+
+// nowDirectory is a directory that can read without waiting for Slack's
+// rate limit (coaching.NowDirectory), which has no room now: UserInfoNow
+// answers rate limited, and records whom it was asked about.
+type nowDirectory struct {
+	*directory
+	mu  sync.Mutex
+	now []string
+}
+
+func (d *nowDirectory) UserInfoNow(_ context.Context, id string) (coaching.Person, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.now = append(d.now, id)
+	return coaching.Person{}, &coaching.RateLimited{Until: time.Date(2026, 11, 26, 15, 1, 0, 0, time.UTC)}
+}
+
+// A submission reads the profiles of people Coachlog vouches for already
+// (the roster's, or read before) only if that costs no wait for Slack's
+// rate limit: their read is a refresh, and they are judged on what is
+// stored without it. Someone never seen is read, waiting for a slot,
+// since nothing else can vouch for them. Waiting for a refresh made one
+// submission in the shared harness wait 800 ms for its ack.
+func TestARefreshOnTheAckPathDoesNotWaitForSlacksRateLimit(t *testing.T) {
+	ctx := context.Background()
+	dir := &nowDirectory{directory: &directory{people: map[string]coaching.Person{"UNEW": {Name: "Nia"}}}}
+	clk := &clock{t: time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)}
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := coaching.NewService(coaching.Config{Store: st, Directory: dir, Now: clk.Now, LookupBudget: 50 * time.Millisecond})
+	if _, err := st.ImportRoster(ctx, []coaching.Person{
+		{ID: "UMGR", Name: "Max", Roles: []string{"manager"}}, {ID: "UROSA", Name: "Rosa", Roles: []string{"rep"}, ManagerID: "UMGR"},
+	}, day("2026-11-01")); err != nil {
+		t.Fatal(err)
+	}
+	d := oneOnOne("UROSA", "UNEW")
+	d.Kind = coaching.KindTeamMeeting
+	if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: d, Key: "k"}); err != nil {
+		t.Fatalf("a session with a roster rep whose refresh had to wait: %v, want it logged", err)
+	}
+	dir.mu.Lock()
+	asked := slices.Clone(dir.now)
+	dir.mu.Unlock()
+	slices.Sort(asked)
+	if !slices.Equal(asked, []string{"UMGR", "UROSA"}) {
+		t.Errorf("read only if at once: %v, want the roster's UMGR and UROSA", asked)
+	}
+	if _, calls := dir.stats(); calls != 1 {
+		t.Errorf("%d reads that may wait, want 1: UNEW, never seen", calls)
+	}
 }

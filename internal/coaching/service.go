@@ -16,6 +16,17 @@ type Directory interface {
 	UserInfo(ctx context.Context, id string) (Person, error)
 }
 
+// NowDirectory is a Directory that paces its reads under Slack's rate
+// limit and can read a profile only if that costs no wait: UserInfoNow
+// answers a *RateLimited at once when users.info's tier has no room now.
+// A submission asks it about the people Coachlog vouches for already (in
+// the roster, or read before): their read is a refresh, and a wait for it
+// on the ack path would only delay an answer that does not need it.
+type NowDirectory interface {
+	Directory
+	UserInfoNow(ctx context.Context, id string) (Person, error)
+}
+
 // Service applies the coaching rules: logging, editing and undoing sessions,
 // and the rep's confirmation. It decides; the Store remembers and the Slack
 // edge carries messages in and out.

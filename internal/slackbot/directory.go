@@ -62,8 +62,9 @@ const readWait = time.Second
 const clockStep = 50 * time.Millisecond
 
 var (
-	_ coaching.Directory = (*Directory)(nil)
-	_ roster.Directory   = (*Directory)(nil)
+	_ coaching.Directory    = (*Directory)(nil)
+	_ coaching.NowDirectory = (*Directory)(nil)
+	_ roster.Directory      = (*Directory)(nil)
 )
 
 // NewDirectory returns a Directory using the bot token, telling the
@@ -102,11 +103,23 @@ func (d *Directory) WithPacer(p ReadPacer, now func() time.Time) *Directory {
 // less the answer's time; readWait without one), and is not made
 // otherwise.
 func (d *Directory) UserInfo(ctx context.Context, id string) (coaching.Person, error) {
+	return d.userInfo(ctx, id, true)
+}
+
+// UserInfoNow is UserInfo made only if users.info's tier has room at
+// once: no wait for a slot (coaching.NowDirectory). A profile Coachlog can
+// vouch for without it (a roster entry, one read before) is read on the
+// ack path only when that costs no wait.
+func (d *Directory) UserInfoNow(ctx context.Context, id string) (coaching.Person, error) {
+	return d.userInfo(ctx, id, false)
+}
+
+func (d *Directory) userInfo(ctx context.Context, id string, wait bool) (coaching.Person, error) {
 	ws, err := d.home.Workspace(ctx)
 	if err != nil {
 		return coaching.Person{}, fmt.Errorf("users.info %s: %w", id, err)
 	}
-	if err := d.paceRead(ctx); err != nil {
+	if err := d.paceRead(ctx, wait); err != nil {
 		return coaching.Person{}, fmt.Errorf("users.info %s: %w", id, err)
 	}
 	u, err := d.api.GetUserInfoContext(ctx, id)
@@ -125,8 +138,9 @@ func (d *Directory) UserInfo(ctx context.Context, id string) (coaching.Person, e
 }
 
 // paceRead waits for a users.info call's turn: none while a 429 holds the
-// method; with a pacer, the slot it books, if that comes in time.
-func (d *Directory) paceRead(ctx context.Context) error {
+// method; with a pacer, the slot it books, if that comes in time (now,
+// unless wait).
+func (d *Directory) paceRead(ctx context.Context, wait bool) error {
 	now := d.now()
 	if err := d.held(now); err != nil {
 		return err
@@ -138,6 +152,9 @@ func (d *Directory) paceRead(ctx context.Context) error {
 	budget := readWait
 	if dl, ok := ctx.Deadline(); ok {
 		budget = time.Until(dl) - readAnswerTime
+	}
+	if !wait {
+		budget = min(budget, 0)
 	}
 	at, ok := d.pacer.BookMethodBy(usersInfo, now, now.Add(budget))
 	switch {

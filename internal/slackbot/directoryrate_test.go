@@ -152,3 +152,37 @@ func TestUsersInfoBooksItsSlotWithinTheDeadline(t *testing.T) {
 		t.Errorf("%d users.info calls during a hold, want none", n-calls)
 	}
 }
+
+// UserInfoNow reads only when users.info's tier has room at once: past
+// the burst it answers rate limited, with the next slot, without waiting
+// for it, calling Slack, or booking the slot that a read that may wait
+// then takes.
+func TestUsersInfoNowDoesNotWaitForItsSlot(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+	fake := startRateFake(t, clock, 22)
+	pacer := outbox.NewPacer(outbox.SlackLimits(), clock.Now)
+	dir := NewDirectory(fake.BotToken(), fake.APIURL(), nil, nil).WithPacer(pacer, clock.Now)
+	var waited time.Duration
+	dir.sleep = func(ctx context.Context, d time.Duration) error {
+		waited += d
+		clock.Advance(d)
+		return ctx.Err()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for i := range 20 {
+		if _, err := dir.UserInfoNow(ctx, fmt.Sprintf("U0P%02d", i)); err != nil {
+			t.Fatalf("read %d within the burst: %v", i, err)
+		}
+	}
+	_, err := dir.UserInfoNow(ctx, "U0P20")
+	if u, ok := coaching.RateLimitedUntil(err); !ok || u.Sub(clock.Now()) != 650*time.Millisecond {
+		t.Fatalf("a read now past the burst: %v, want rate limited for 650ms", err)
+	}
+	if waited != 0 || len(fake.CallsTo("users.info")) != 20 {
+		t.Errorf("waited %v and made %d calls, want no wait and the burst's 20", waited, len(fake.CallsTo("users.info")))
+	}
+	if _, err := dir.UserInfo(ctx, "U0P21"); err != nil || waited != 650*time.Millisecond {
+		t.Errorf("a read that may wait, next: %v after %v, want it made after 650ms", err, waited)
+	}
+}
