@@ -200,15 +200,7 @@ func (p *Pacer) BookChannel(method, channel string) time.Time {
 // BookMethod takes the earliest slot, not before notBefore, that method's
 // own limit and any 429 hold allow, and returns it.
 func (p *Pacer) BookMethod(method string, notBefore time.Time) time.Time {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	now := p.now()
-	if notBefore.After(now) {
-		now = notBefore
-	}
-	k := p.methodKeys(method)
-	at := p.earliest(k, method, now)
-	p.take(k, at)
+	at, _ := p.bookMethod(method, notBefore, time.Time{})
 	return at
 }
 
@@ -219,6 +211,11 @@ func (p *Pacer) BookMethod(method string, notBefore time.Time) time.Time {
 // (a read on the ack path) asks this rather than BookMethod: a slot it
 // could not use would hold back every later call for nothing.
 func (p *Pacer) BookMethodBy(method string, notBefore, latest time.Time) (time.Time, bool) {
+	return p.bookMethod(method, notBefore, latest)
+}
+
+// bookMethod is BookMethodBy; a zero latest takes whatever slot comes.
+func (p *Pacer) bookMethod(method string, notBefore, latest time.Time) (time.Time, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
@@ -227,7 +224,7 @@ func (p *Pacer) BookMethodBy(method string, notBefore, latest time.Time) (time.T
 	}
 	k := p.methodKeys(method)
 	at := p.earliest(k, method, now)
-	if at.After(latest) {
+	if !latest.IsZero() && at.After(latest) {
 		return at, false
 	}
 	p.take(k, at)

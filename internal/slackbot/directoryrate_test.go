@@ -90,16 +90,7 @@ func isRateLimited(err error) bool {
 // read whose slot is further away than that is not made, and says rate
 // limited at once, without taking the slot from the reads after it.
 func TestUsersInfoBooksItsSlotWithinTheDeadline(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
-	fake := startRateFake(t, clock, 40)
-	pacer := outbox.NewPacer(outbox.SlackLimits(), clock.Now)
-	dir := NewDirectory(fake.BotToken(), fake.APIURL(), nil, nil).WithPacer(pacer, clock.Now)
-	var waited time.Duration
-	dir.sleep = func(ctx context.Context, d time.Duration) error {
-		waited += d
-		clock.Advance(d)
-		return ctx.Err()
-	}
+	clock, fake, dir, waited := pacedDirectory(t, 40)
 	read := func(id string, budget time.Duration) error {
 		ctx, cancel := context.WithTimeout(context.Background(), budget)
 		defer cancel()
@@ -111,8 +102,8 @@ func TestUsersInfoBooksItsSlotWithinTheDeadline(t *testing.T) {
 			t.Fatalf("read %d within the burst: %v", i, err)
 		}
 	}
-	if waited != 0 {
-		t.Errorf("the burst waited %v, want none", waited)
+	if *waited != 0 {
+		t.Errorf("the burst waited %v, want none", *waited)
 	}
 	// The next slot is 650 ms away: too far for a half-second budget.
 	err := read("U0P20", 500*time.Millisecond)
@@ -131,8 +122,8 @@ func TestUsersInfoBooksItsSlotWithinTheDeadline(t *testing.T) {
 		t.Errorf("%d users.info calls answered 429, want none: the pacer keeps the tier", n)
 	}
 	// The first paced read had the slot the refused one did not take.
-	if want := 20 * 650 * time.Millisecond; waited != want {
-		t.Errorf("20 reads past the burst waited %v in all, want %v", waited, want)
+	if want := 20 * 650 * time.Millisecond; *waited != want {
+		t.Errorf("20 reads past the burst waited %v in all, want %v", *waited, want)
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		t.Error("a read not made for the tier reads as a deadline")
@@ -158,16 +149,7 @@ func TestUsersInfoBooksItsSlotWithinTheDeadline(t *testing.T) {
 // for it, calling Slack, or booking the slot that a read that may wait
 // then takes.
 func TestUsersInfoNowDoesNotWaitForItsSlot(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
-	fake := startRateFake(t, clock, 22)
-	pacer := outbox.NewPacer(outbox.SlackLimits(), clock.Now)
-	dir := NewDirectory(fake.BotToken(), fake.APIURL(), nil, nil).WithPacer(pacer, clock.Now)
-	var waited time.Duration
-	dir.sleep = func(ctx context.Context, d time.Duration) error {
-		waited += d
-		clock.Advance(d)
-		return ctx.Err()
-	}
+	clock, fake, dir, waited := pacedDirectory(t, 22)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	for i := range 20 {
@@ -179,10 +161,29 @@ func TestUsersInfoNowDoesNotWaitForItsSlot(t *testing.T) {
 	if u, ok := coaching.RateLimitedUntil(err); !ok || u.Sub(clock.Now()) != 650*time.Millisecond {
 		t.Fatalf("a read now past the burst: %v, want rate limited for 650ms", err)
 	}
-	if waited != 0 || len(fake.CallsTo("users.info")) != 20 {
-		t.Errorf("waited %v and made %d calls, want no wait and the burst's 20", waited, len(fake.CallsTo("users.info")))
+	if *waited != 0 || len(fake.CallsTo("users.info")) != 20 {
+		t.Errorf("waited %v and made %d calls, want no wait and the burst's 20", *waited, len(fake.CallsTo("users.info")))
 	}
-	if _, err := dir.UserInfo(ctx, "U0P21"); err != nil || waited != 650*time.Millisecond {
-		t.Errorf("a read that may wait, next: %v after %v, want it made after 650ms", err, waited)
+	if _, err := dir.UserInfo(ctx, "U0P21"); err != nil || *waited != 650*time.Millisecond {
+		t.Errorf("a read that may wait, next: %v after %v, want it made after 650ms", err, *waited)
 	}
+}
+
+// pacedDirectory is a Directory on a fake Slack at users.info's default
+// tier, with n members U0P00..., booking its reads with the outbox's
+// pacer on clock; waited adds up what its reads waited, the clock moved
+// on by as much.
+func pacedDirectory(t *testing.T, n int) (*fakeClock, *fakeslack.Server, *Directory, *time.Duration) {
+	t.Helper()
+	clock := &fakeClock{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+	fake := startRateFake(t, clock, n)
+	pacer := outbox.NewPacer(outbox.SlackLimits(), clock.Now)
+	dir := NewDirectory(fake.BotToken(), fake.APIURL(), nil, nil).WithPacer(pacer, clock.Now)
+	waited := new(time.Duration)
+	dir.sleep = func(ctx context.Context, d time.Duration) error {
+		*waited += d
+		clock.Advance(d)
+		return ctx.Err()
+	}
+	return clock, fake, dir, waited
 }

@@ -137,20 +137,9 @@ func TestAnExportRightAfterABurstOfDMsIsSent(t *testing.T) {
 // answer, no Home) is posted outside the outbox too: a 429 is waited out
 // and the DM sent, not lost with a warning.
 func TestTheDMThatAFormDidNotOpenWaitsOutA429(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
-	fake := fakeslack.New(fakeslack.WithClock(clock.Now))
-	if err := fake.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	fake.AddUser(fakeslack.User{ID: "U0SAM", Name: "sam"})
+	clock, fake := startSamFake(t)
 	bot := New(Config{BotToken: fake.BotToken(), APIURL: fake.APIURL()})
-	var waits []time.Duration
-	bot.sleep = func(ctx context.Context, d time.Duration) error {
-		waits = append(waits, d)
-		clock.Advance(d)
-		return ctx.Err()
-	}
+	waits := recordWaits(bot, clock)
 	fake.FailNext("chat.postMessage", 1, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 2})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -165,8 +154,8 @@ func TestTheDMThatAFormDidNotOpenWaitsOutA429(t *testing.T) {
 	if !slices.Equal(answers, []int{http.StatusTooManyRequests, http.StatusOK}) || posts[1].Param("channel") != "U0SAM" {
 		t.Errorf("posts answered %v; want a 429, then the DM to U0SAM sent", answers)
 	}
-	if !slices.Equal(waits, []time.Duration{2 * time.Second}) {
-		t.Errorf("waited %v, want Retry-After's 2s", waits)
+	if !slices.Equal(*waits, []time.Duration{2 * time.Second}) {
+		t.Errorf("waited %v, want Retry-After's 2s", *waits)
 	}
 }
 
@@ -186,23 +175,12 @@ func (h *holdRecorder) Hold(method string, d time.Duration) {
 // the outbox's posts wait with it instead of running into the limit
 // Slack just named. The post waits the hold out once, through the pacer.
 func TestA429OutsideTheOutboxHoldsItsPacer(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
-	fake := fakeslack.New(fakeslack.WithClock(clock.Now))
-	if err := fake.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	fake.AddUser(fakeslack.User{ID: "U0SAM", Name: "sam"})
+	clock, fake := startSamFake(t)
 	pacer := &holdRecorder{Pacer: outbox.NewPacer(outbox.SlackLimits(), clock.Now)}
 	// The service only tells the bot the time, the pacer's.
 	bot := New(Config{BotToken: fake.BotToken(), APIURL: fake.APIURL(), Pacer: pacer,
 		Service: coaching.NewService(coaching.Config{Now: clock.Now})})
-	var waits []time.Duration
-	bot.sleep = func(ctx context.Context, d time.Duration) error {
-		waits = append(waits, d)
-		clock.Advance(d)
-		return ctx.Err()
-	}
+	waits := recordWaits(bot, clock)
 	fake.FailNext("chat.postMessage", 1, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 2})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -212,7 +190,31 @@ func TestA429OutsideTheOutboxHoldsItsPacer(t *testing.T) {
 	if !slices.Equal(pacer.holds, []time.Duration{2 * time.Second}) {
 		t.Errorf("the pacer was held %v, want Retry-After's 2s once", pacer.holds)
 	}
-	if !slices.Equal(waits, []time.Duration{2 * time.Second}) {
-		t.Errorf("waited %v, want the hold's 2s once", waits)
+	if !slices.Equal(*waits, []time.Duration{2 * time.Second}) {
+		t.Errorf("waited %v, want the hold's 2s once", *waits)
 	}
+}
+
+// startSamFake starts a fake Slack on a clock of its own, with U0SAM.
+func startSamFake(t *testing.T) (*fakeClock, *fakeslack.Server) {
+	t.Helper()
+	clock := &fakeClock{now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
+	fake := fakeslack.New(fakeslack.WithClock(clock.Now))
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	fake.AddUser(fakeslack.User{ID: "U0SAM", Name: "sam"})
+	return clock, fake
+}
+
+// recordWaits has bot's waits move clock on instead, and records them.
+func recordWaits(bot *Bot, clock *fakeClock) *[]time.Duration {
+	waits := new([]time.Duration)
+	bot.sleep = func(ctx context.Context, d time.Duration) error {
+		*waits = append(*waits, d)
+		clock.Advance(d)
+		return ctx.Err()
+	}
+	return waits
 }
