@@ -101,18 +101,13 @@ func TestABurstOfFirstCapturesIsLoggedWithinSlacksTier(t *testing.T) {
 			}
 			calls, limited := len(b.fake.CallsTo("users.info"))-before, refused(b.fake, before)
 			t.Logf("users.info: %d calls, %d refused 429", calls, limited)
-			// A 429's Retry-After (a second at least) is honoured: no call
-			// Slack took came within it. Those on their way with the 429
-			// met the same spent tier and were refused with it.
-			var last429 time.Time
-			for _, c := range b.fake.CallsTo("users.info")[before:] {
-				switch {
-				case c.Status == 429:
-					last429 = c.Time
-				case !last429.IsZero() && c.Time.Sub(last429) < time.Second:
-					t.Errorf("users.info taken %v after a 429, within its Retry-After", c.Time.Sub(last429))
-				}
-			}
+			// That no read is sent while a 429 holds users.info is
+			// TestUsersInfoIsHeldForItsRetryAfter's (slackbot), on the
+			// Directory alone: here, reads already on their way when the
+			// 429 came (the burst the pacer let go) reach the fake after it,
+			// and one arriving as the fake's tier refills a slot is taken
+			// (seen under -race, 64 ms after a 429), as Slack would. What
+			// is bounded here is the cost: the refusals and the calls.
 			if limited > tc.max429 {
 				t.Errorf("users.info refused %d times, want at most %d", limited, tc.max429)
 			}
