@@ -229,18 +229,9 @@ func slowedDownAnswer(written string) string {
 		"Nothing is lost: here is what you typed, to send again in a minute.\n" + quoted
 }
 
-// waitClock waits until at on the bot's clock, looking at the clock at
-// least every clockStep (a test moves it), or returns ctx's error first.
+// waitClock waits until at on the bot's clock: see sleepUntil.
 func (b *Bot) waitClock(ctx context.Context, at time.Time) error {
-	for {
-		wait := at.Sub(b.now())
-		if wait <= 0 {
-			return nil
-		}
-		if err := b.pause(ctx, min(wait, clockStep)); err != nil {
-			return err
-		}
-	}
+	return sleepUntil(ctx, b.now, b.pause, at)
 }
 
 // formOrAnswer opens the log form for an accepted command, filled with d

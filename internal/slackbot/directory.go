@@ -163,19 +163,27 @@ func (d *Directory) paceRead(ctx context.Context, wait bool) error {
 	case !ok:
 		return &coaching.RateLimited{Until: at}
 	}
-	for {
-		now = d.now()
-		wait := at.Sub(now)
-		if wait <= 0 {
-			break
-		}
-		if err := d.sleep(ctx, min(wait, clockStep)); err != nil {
-			return fmt.Errorf("waiting for a slot under the tier: %w", err)
-		}
+	if err := sleepUntil(ctx, d.now, d.sleep, at); err != nil {
+		return fmt.Errorf("waiting for a slot under the tier: %w", err)
 	}
 	// A 429 answered to another read while this one waited holds it too:
 	// its slot was booked before Slack said to stop.
-	return d.held(now)
+	return d.held(d.now())
+}
+
+// sleepUntil waits until at on the clock now, sleeping at most clockStep
+// at a time, or returns ctx's error first: a test moves the clock, not
+// the sleep, so the clock is looked at again after each step.
+func sleepUntil(ctx context.Context, now func() time.Time, sleep func(context.Context, time.Duration) error, at time.Time) error {
+	for {
+		wait := at.Sub(now())
+		if wait <= 0 {
+			return nil
+		}
+		if err := sleep(ctx, min(wait, clockStep)); err != nil {
+			return err
+		}
+	}
 }
 
 // held returns a *coaching.RateLimited while a 429 holds users.info.
