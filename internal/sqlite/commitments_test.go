@@ -370,17 +370,24 @@ func newCommitmentRace(t *testing.T, db string, day coaching.Date) *commitmentRa
 	r := &commitmentRace{t: t, st: open(t, db, sqlite.Options{}), clock: func() time.Time { return now },
 		draft: coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne, OccurredOn: day,
 			DurationMin: 30, Commitments: []string{"send recap"}}}
+	r.logFirst(ctx)
+	return r
+}
+
+// logFirst logs the race's first session, UM1's with UR1 on its draft, and
+// notes it and its one commitment, the recap.
+func (r *commitmentRace) logFirst(ctx context.Context) {
+	r.t.Helper()
 	var err error
 	r.session, err = r.service(r.st).LogSession(ctx, coaching.LogRequest{ManagerID: "UM1", Key: "first", Source: coaching.SourceModal, Draft: r.draft})
 	if err != nil {
-		t.Fatal(err)
+		r.t.Fatal(err)
 	}
 	listed, err := r.st.OpenCommitments(ctx, "UR1", coaching.CommitmentFilter{ManagerID: "UM1"}, 10)
 	if err != nil || len(listed) != 1 {
-		t.Fatalf("open commitments = %+v, %v", listed, err)
+		r.t.Fatalf("open commitments = %+v, %v", listed, err)
 	}
 	r.recap = listed[0].ID
-	return r
 }
 
 // service is the domain on st, on the race's clock.

@@ -28,16 +28,7 @@ func newLeaderRace(t *testing.T, db string) *commitmentRace {
 		person("UR1", "rep", "UM1")}, date(2026, time.October, 1)); err != nil {
 		t.Fatal(err)
 	}
-	var err error
-	r.session, err = r.service(r.st).LogSession(ctx, coaching.LogRequest{ManagerID: "UM1", Key: "first", Source: coaching.SourceModal, Draft: r.draft})
-	if err != nil {
-		t.Fatal(err)
-	}
-	listed, err := r.st.OpenCommitments(ctx, "UR1", coaching.CommitmentFilter{ManagerID: "UM1"}, 10)
-	if err != nil || len(listed) != 1 {
-		t.Fatalf("open commitments = %+v, %v", listed, err)
-	}
-	r.recap = listed[0].ID
+	r.logFirst(ctx)
 	return r
 }
 
