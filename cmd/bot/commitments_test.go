@@ -189,21 +189,6 @@ func optionLabels(m map[string]string) []string {
 	return out
 }
 
-// historyAs types /coach history args as user and returns the answer.
-func (b *bot) historyAs(user, args string) fakeslack.Response {
-	b.t.Helper()
-	ctx := ctxT(b.t)
-	in, err := b.fake.SlashCommand(ctx, user, "/coach", "history "+args)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	r, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.URL == in.ResponseURL })
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return r
-}
-
 // A leader above the manager closes the rep's commitments from the
 // manager's shared sessions: ticked kept in their own log form, and from
 // /coach history with the Mark as… menu and its Undo, as the manager

@@ -37,8 +37,14 @@ func (b *bot) logPending() fakeslack.Message {
 // history runs /coach history and returns the ephemeral answer.
 func (b *bot) history(args string) fakeslack.Response {
 	b.t.Helper()
+	return b.historyAs(mgr, args)
+}
+
+// historyAs types /coach history args as user and returns the answer.
+func (b *bot) historyAs(user, args string) fakeslack.Response {
+	b.t.Helper()
 	ctx := ctxT(b.t)
-	in, err := b.fake.SlashCommand(ctx, mgr, "/coach", strings.TrimSpace("history "+args))
+	in, err := b.fake.SlashCommand(ctx, user, "/coach", strings.TrimSpace("history "+args))
 	if err != nil {
 		b.t.Fatal(err)
 	}
