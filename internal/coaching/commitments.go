@@ -208,15 +208,6 @@ func (f *CommitmentForm) Rep(ctx context.Context, repID string) ([]Commitment, e
 	return out[:min(len(out), MaxOpenCommitments)], nil
 }
 
-// FormCommitments is CommitmentForm's Rep for a form of one rep.
-func (s *Service) FormCommitments(ctx context.Context, viewerID, repID string, except int64) ([]Commitment, error) {
-	f, err := s.CommitmentForm(ctx, viewerID, except)
-	if err != nil {
-		return nil, err
-	}
-	return f.Rep(ctx, repID)
-}
-
 // ClosableCommitments lists the oldest open commitments of a rep from
 // sessions managerID logged, but for session except (the one being
 // edited; 0: none), MaxOpenCommitments at most: what a manager closes as

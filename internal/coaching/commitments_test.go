@@ -107,7 +107,7 @@ func TestOnlyTheirManagerAndLeadersAboveSeeCommitments(t *testing.T) {
 			if !slices.Equal(ids(closable), tt.closable) {
 				t.Errorf("may close %v, want %v", ids(closable), tt.closable)
 			}
-			form, err := o.svc.FormCommitments(ctx, tt.viewer, "USAM", 0)
+			form, err := formCommitments(ctx, o.svc, tt.viewer, "USAM", 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -443,7 +443,7 @@ func TestALeaderAboveClosesSharedCommitmentsBelow(t *testing.T) {
 		if read, err := o.svc.OpenCommitments(ctx, "UMAX", "USAM"); err != nil || !slices.Equal(ids(readable(read)), []int64{o.private}) {
 			t.Errorf("Max's open commitments after Vera's close: %v (%v), want the private one alone", ids(readable(read)), err)
 		}
-		if form, _ := o.svc.FormCommitments(ctx, "UMAX", "USAM", 0); !slices.Equal(ids(form), []int64{o.private}) {
+		if form, _ := formCommitments(ctx, o.svc, "UMAX", "USAM", 0); !slices.Equal(ids(form), []int64{o.private}) {
 			t.Errorf("Max's form offers %v, want the private one alone", ids(form))
 		}
 		if mine, err := o.svc.MyCommitments(ctx, "USAM"); err != nil || slices.Contains(ids(mine), o.shared) {
@@ -462,7 +462,7 @@ func TestALeaderAboveClosesSharedCommitmentsBelow(t *testing.T) {
 
 		// Zed, two levels up, is offered it in his form, and ticks it
 		// kept; undoing his session reopens it.
-		if form, err := o.svc.FormCommitments(ctx, "UZED", "USAM", 0); err != nil || !slices.Equal(ids(form), []int64{o.shared}) {
+		if form, err := formCommitments(ctx, o.svc, "UZED", "USAM", 0); err != nil || !slices.Equal(ids(form), []int64{o.shared}) {
 			t.Fatalf("Zed's form offers %v (%v), want the shared one alone", ids(form), err)
 		}
 		d := oneOnOne("USAM")
@@ -511,7 +511,7 @@ func TestALeadersCloseFollowsTheRosterAndTheSessionNow(t *testing.T) {
 
 		// Leo's form offers it; Max makes its session private before
 		// Leo saves.
-		offered, err := o.svc.FormCommitments(ctx, "ULEO", "USAM", 0)
+		offered, err := formCommitments(ctx, o.svc, "ULEO", "USAM", 0)
 		if err != nil || !slices.Equal(ids(offered), []int64{o.shared}) {
 			t.Fatalf("Leo's form offers %v, %v; want Max's shared one", ids(offered), err)
 		}
@@ -524,7 +524,7 @@ func TestALeadersCloseFollowsTheRosterAndTheSessionNow(t *testing.T) {
 		if _, err := o.svc.EditSession(ctx, coaching.EditRequest{ActorID: "UMAX", SessionID: sess.ID, Version: sess.Version, Draft: d, Key: "private"}); err != nil {
 			t.Fatal(err)
 		}
-		if form, _ := o.svc.FormCommitments(ctx, "ULEO", "USAM", 0); len(form) != 0 {
+		if form, _ := formCommitments(ctx, o.svc, "ULEO", "USAM", 0); len(form) != 0 {
 			t.Errorf("Leo's form offers %v of a session made private", ids(form))
 		}
 		if _, err := o.svc.CloseCommitment(ctx, "ULEO", o.shared, coaching.CommitmentKept); coaching.ErrorCode(err) != coaching.EForbidden {
@@ -567,7 +567,7 @@ func TestALeadersFormOffersTheTenOldestInAll(t *testing.T) {
 	maxOld := log("UMAX", "max-old", "2026-11-10", coaching.VisibilityShared, "max ")
 	veras := log("UVERA", "vera", "2026-11-20", coaching.VisibilityPrivate, "vera ")
 	log("UMAX", "max-private", "2026-11-02", coaching.VisibilityPrivate, "private ")
-	form, err := o.svc.FormCommitments(ctx, "UVERA", "USAM", 0)
+	form, err := formCommitments(ctx, o.svc, "UVERA", "USAM", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -810,7 +810,7 @@ func TestAFormReadsTheViewerAndTheTreeOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		alone, err := o.svc.FormCommitments(ctx, "UVERA", rep, 0)
+		alone, err := formCommitments(ctx, o.svc, "UVERA", rep, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -827,7 +827,7 @@ func TestAFormReadsTheViewerAndTheTreeOnce(t *testing.T) {
 		t.Errorf("a form for %d reps read Vera %d times and Max %d times, want once each", len(reps), counter.reads["UVERA"], counter.reads["UMAX"])
 	}
 	// A manager's own carry no name: the form shows them as they are.
-	own, err := o.svc.FormCommitments(ctx, "UMAX", "USAM", 0)
+	own, err := formCommitments(ctx, o.svc, "UMAX", "USAM", 0)
 	if err != nil || len(own) != 2 {
 		t.Fatalf("Max's form: %v, %v", ids(own), err)
 	}
@@ -857,7 +857,7 @@ func TestATickNoLongerClosableIsPassedOver(t *testing.T) {
 			t.Fatalf("Mia's session: %+v, %v", stored, err)
 		}
 		miaShared := stored.Commitments[0].ID
-		offered, err := o.svc.FormCommitments(ctx, "UVERA", "USAM", 0)
+		offered, err := formCommitments(ctx, o.svc, "UVERA", "USAM", 0)
 		if err != nil || !slices.Equal(ids(offered), []int64{o.shared, miaShared}) {
 			t.Fatalf("Vera's form offers %v, %v; want Max's and Mia's shared ones", ids(offered), err)
 		}
@@ -894,4 +894,14 @@ func TestATickNoLongerClosableIsPassedOver(t *testing.T) {
 			t.Errorf("Max's after Vera's edit: %s, want open", got)
 		}
 	})
+}
+
+// formCommitments is what a log form of one rep, repID, offers viewerID
+// to tick off.
+func formCommitments(ctx context.Context, svc *coaching.Service, viewerID, repID string, except int64) ([]coaching.Commitment, error) {
+	f, err := svc.CommitmentForm(ctx, viewerID, except)
+	if err != nil {
+		return nil, err
+	}
+	return f.Rep(ctx, repID)
 }
