@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -227,12 +228,18 @@ func (s *Server) Responses() []Response {
 	return append([]Response(nil), s.st.responses...)
 }
 
-// WaitForResponse waits for a response_url post that match accepts (nil
-// accepts any) and returns the first.
+// WaitForResponse waits for a response_url post the fake took, as Slack
+// would have, that match accepts (nil accepts any) and returns the first.
+// A post the fake refused (used, expired, invalid, a fault injected) never
+// matches: a test waiting for what the user saw must not be satisfied by
+// what Slack turned away. Responses has those too.
 func (s *Server) WaitForResponse(ctx context.Context, match func(Response) bool) (Response, error) {
 	var got Response
 	err := s.waitFor(ctx, "wait for response_url post", func() bool {
 		for _, r := range s.st.responses {
+			if r.Status != http.StatusOK || r.Error != "" {
+				continue
+			}
 			if match == nil || match(r) {
 				got = r
 				return true
