@@ -3,7 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"maps"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -402,5 +406,49 @@ func TestAnUncheckedBotTokenIsLoggedWithTheReason(t *testing.T) {
 		if strings.Contains(out+err.Error(), secret) {
 			t.Errorf("the output shows %q:\n%s", secret, out)
 		}
+	}
+}
+
+// An answer to auth.test that cannot be Slack's (a web page, a proxy's
+// 403) stops the start naming SLACK_API_URL: it said "Slack could not be
+// reached" and the bot retried for ever. A 5xx may be Slack's own and
+// passing: the token goes unchecked and the start goes on, saying Slack
+// answered with an error rather than that it was out of reach.
+func TestAnAnswerThatIsNotSlacksStopsTheStartNamingTheURL(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		status  int
+		body    string
+		wantErr string // "": the start goes on
+		wantLog string
+	}{
+		{"a web page", http.StatusOK, "<!doctype html><html>Welcome</html>", "SLACK_API_URL: no Slack Web API there: auth.test answered with something other than Slack's JSON", ""},
+		{"a proxy refusing", http.StatusForbidden, "blocked", "SLACK_API_URL: no Slack Web API there: auth.test answered 403 Forbidden", ""},
+		{"a mistyped path", http.StatusNotFound, "", "SLACK_API_URL: no Slack Web API there: auth.test answered 404 Not Found", ""},
+		{"Slack failing", http.StatusServiceUnavailable, "<html>down</html>", "", "SLACK_BOT_TOKEN not checked: Slack answered with an error"},
+		{"Slack asking to wait", http.StatusTooManyRequests, "", "", "SLACK_BOT_TOKEN not checked: Slack answered with an error"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tt.status == http.StatusTooManyRequests {
+					w.Header().Set("Retry-After", "30")
+				}
+				w.WriteHeader(tt.status)
+				io.WriteString(w, tt.body)
+			}))
+			defer srv.Close()
+			var logs syncBuffer
+			log := slog.New(slog.NewTextHandler(&logs, nil))
+			_, err := checkBotToken(context.Background(), config{BotToken: "xoxb-secret-token", APIURL: srv.URL + "/api/"}, log)
+			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.wantErr)) {
+				t.Fatalf("err = %v, want %q", err, tt.wantErr)
+			}
+			if !strings.Contains(logs.String(), tt.wantLog) {
+				t.Errorf("log lacks %q:\n%s", tt.wantLog, logs.String())
+			}
+			if strings.Contains(fmt.Sprint(err)+logs.String(), "xoxb-secret-token") {
+				t.Errorf("the token is shown")
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -413,8 +414,8 @@ func checkBotToken(ctx context.Context, cfg config, log *slog.Logger) (slackbot.
 	if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok {
 		return slackbot.Workspace{}, &configError{Name: "SLACK_BOT_TOKEN", Problem: "Slack refused it: " + se.Err}
 	}
-	if notFound(err) {
-		return slackbot.Workspace{}, &configError{Name: "SLACK_API_URL", Problem: "no Slack Web API there: auth.test answered 404 Not Found"}
+	if answer := notSlackAnswer(err); answer != "" {
+		return slackbot.Workspace{}, &configError{Name: "SLACK_API_URL", Problem: "no Slack Web API there: auth.test answered " + answer}
 	}
 	if err != nil {
 		// The token travels in the request, never in the error; the URL,
@@ -423,11 +424,40 @@ func checkBotToken(ctx context.Context, cfg config, log *slog.Logger) (slackbot.
 		if ue, ok := errors.AsType[*url.Error](err); ok {
 			cause = ue.Err
 		}
-		log.Warn("SLACK_BOT_TOKEN not checked: Slack could not be reached (auth.test); going on, and Slack is asked again when needed",
+		why := "Slack could not be reached"
+		_, status := errors.AsType[slack.StatusCodeError](err)
+		_, limited := errors.AsType[*slack.RateLimitedError](err)
+		if status || limited {
+			why = "Slack answered with an error" // a 5xx or a 429: Slack's, and passing
+		}
+		log.Warn("SLACK_BOT_TOKEN not checked: "+why+" (auth.test); going on, and Slack is asked again when needed",
 			"api_url", envvar.ShownURL(cfg.APIURL), "err", cause.Error())
 		return slackbot.Workspace{}, nil
 	}
 	return slackbot.WorkspaceOf(r), nil
+}
+
+// notSlackAnswer says what answered auth.test when it cannot have been
+// Slack's Web API, "" otherwise: Slack answers every call with JSON, and
+// with a 4xx status only for 429 (rate limits); a 404 is a mistyped
+// proxy path, a 403 or 401 a proxy refusing, an HTML page at 200 a URL
+// pointed at a website. Those never mend by retrying, and an operator
+// told "Slack could not be reached" would look for a network fault. A
+// 5xx or a 429 may be Slack's own and passing: the start goes on.
+func notSlackAnswer(err error) string {
+	if sc, ok := errors.AsType[slack.StatusCodeError](err); ok {
+		if sc.Code >= 400 && sc.Code < 500 && sc.Code != http.StatusTooManyRequests && sc.Code != http.StatusRequestTimeout {
+			return sc.Status
+		}
+		return ""
+	}
+	if _, ok := errors.AsType[*json.SyntaxError](err); ok {
+		return "with something other than Slack's JSON (a web page?)"
+	}
+	if _, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		return "with JSON that is not Slack's"
+	}
+	return ""
 }
 
 // releaseExecutable unmaps the executable's pages that start-up, or the
