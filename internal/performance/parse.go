@@ -109,8 +109,12 @@ func parseRep(s string) (string, error) {
 func parseMonth(s string, thisMonth coaching.Month) (coaching.Month, error) {
 	m, err := coaching.ParseMonth(s)
 	if err != nil && sheet.ExcelReformatted(s) {
-		return coaching.Month{}, fmt.Errorf("%q is not a month (YYYY-MM, like %s); Excel reformats dates: format the column as Text, or type %s",
-			s, thisMonth, thisMonth)
+		// What to type is read from the value, never this month: typed
+		// as said, it would file the month under another.
+		return coaching.Month{}, fmt.Errorf("%q is not a month (YYYY-MM); Excel reformats dates: format the column as Text, then %s",
+			s, sheet.TypeInstead(s, "YYYY-MM", "2026-03 for March 2026", func(d sheet.ExcelDate) string {
+				return coaching.Month{Year: d.Year, Month: d.Month}.String()
+			}))
 	}
 	if err != nil {
 		return coaching.Month{}, fmt.Errorf("%q is not a month (YYYY-MM, like %s)", s, thisMonth)

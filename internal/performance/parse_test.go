@@ -110,14 +110,21 @@ func TestParseNamesEveryBadLineAndField(t *testing.T) {
 				`line 3, field attainment: "87,500": write decimals with a point`,
 				`line 4, field attainment: "1,000.0%": write 1000.0 without a thousands separator`}},
 		// What Excel shows, and exports, for 2026-10 typed into a cell it
-		// takes for a date.
-		{"a month Excel reformatted", file("rep,month,attainment", "U01,Oct-26,87", "U02,3/1/2026,87", "U03,10/2026,87", "U04,Oct 2026,87", "U05,26-Oct,87", "U06,Q4,87"),
-			[]string{`line 2, field month: "Oct-26" is not a month (YYYY-MM, like 2026-11); Excel reformats dates: format the column as Text, or type 2026-11`,
-				`line 3, field month: "3/1/2026" is not a month (YYYY-MM, like 2026-11); Excel reformats dates`,
-				`line 4, field month: "10/2026" is not a month (YYYY-MM, like 2026-11); Excel reformats dates`,
-				`line 5, field month: "Oct 2026" is not a month (YYYY-MM, like 2026-11); Excel reformats dates`,
-				`line 6, field month: "26-Oct" is not a month (YYYY-MM, like 2026-11); Excel reformats dates`,
-				`line 7, field month: "Q4" is not a month (YYYY-MM, like 2026-11)`}},
+		// takes for a date. What to type is read from the value, both ways
+		// when it reads two, and never this month (2026-11): an admin who
+		// typed that would file October under November.
+		{"a month Excel reformatted", file("rep,month,attainment", "U01,Oct-26,87", "U02,3/1/2026,87", "U03,10/2026,87", "U04,Oct 2026,87",
+			"U05,26-Oct,87", "U06,Q4,87", "U07,13/1/2026,87", "U08,1.10.2026,87", "U09,Okt-26,87", "U10,September 2025,87"),
+			[]string{`line 2, field month: "Oct-26" is not a month (YYYY-MM); Excel reformats dates: format the column as Text, then type 2026-10`,
+				`line 3, field month: "3/1/2026" is not a month (YYYY-MM); Excel reformats dates: format the column as Text, then type 2026-03 if 3/1/2026 was written month first, 2026-01 if day first`,
+				`line 4, field month: "10/2026" is not a month (YYYY-MM); Excel reformats dates: format the column as Text, then type 2026-10`,
+				`line 5, field month: "Oct 2026" is not a month (YYYY-MM); Excel reformats dates: format the column as Text, then type 2026-10`,
+				`line 6, field month: "26-Oct" is not a month (YYYY-MM); Excel reformats dates: format the column as Text, then type it as YYYY-MM, such as 2026-03 for March 2026`,
+				`line 7, field month: "Q4" is not a month (YYYY-MM, like 2026-11)`,
+				`line 8, field month: "13/1/2026" is not a month (YYYY-MM); Excel reformats dates: format the column as Text, then type 2026-01`,
+				`line 9, field month: "1.10.2026" is not a month (YYYY-MM); Excel reformats dates: format the column as Text, then type 2026-01 if 1.10.2026 was written month first, 2026-10 if day first`,
+				`line 10, field month: "Okt-26" is not a month (YYYY-MM); Excel reformats dates: format the column as Text, then type it as YYYY-MM, such as 2026-03 for March 2026`,
+				`line 11, field month: "September 2025" is not a month (YYYY-MM); Excel reformats dates: format the column as Text, then type 2025-09`}},
 		{"semicolons, the names quoted", file(`"rep";"month";"attainment"`, `"U01";"2026-10";"87,5"`),
 			[]string{"line 1: the columns are separated by semicolons"}},
 		{"tabs, the names quoted", file("\"rep\"\t\"month\"\t\"attainment\"", "U01\t2026-10\t87.5"),

@@ -112,7 +112,15 @@ func parseCadence(s string) (int, error) {
 func parseSince(s string, today coaching.Date) (coaching.Date, error) {
 	d, err := coaching.ParseDate(s)
 	if err != nil && sheet.ExcelReformatted(s) {
-		return coaching.Date{}, fmt.Errorf("%q is not a date (YYYY-MM-DD); Excel reformats dates: format the column as Text, or type %s", s, today)
+		// What to type is read from the value, never today: typed as
+		// said, it would move the date.
+		return coaching.Date{}, fmt.Errorf("%q is not a date (YYYY-MM-DD); Excel reformats dates: format the column as Text, then %s",
+			s, sheet.TypeInstead(s, "YYYY-MM-DD", "2026-03-01 for 1 March 2026", func(d sheet.ExcelDate) string {
+				if d.Day == 0 {
+					return ""
+				}
+				return coaching.Date{Year: d.Year, Month: d.Month, Day: d.Day}.String()
+			}))
 	}
 	if err != nil {
 		return coaching.Date{}, fmt.Errorf("%q is not a date (YYYY-MM-DD)", s)

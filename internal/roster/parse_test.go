@@ -177,8 +177,17 @@ func TestParseRejects(t *testing.T) {
 		{"a cadence over a year", header + ",cadence_days\nU01,,Ann,manager,,,,366\n", []problem{{2, "cadence_days", "1 to 365"}}},
 		{"a cadence in words", header + ",cadence_days\nU01,,Ann,manager,,,,two weeks\n", []problem{{2, "cadence_days", "1 to 365"}}},
 		{"a since in another format", header + ",since\nU01,,Ann,rep,,,,26/11/2026\n", []problem{{2, "since", "not a date (YYYY-MM-DD)"}}},
-		{"a since Excel reformatted", header + ",since\nU01,,Ann,rep,,,,3/1/2026\n", []problem{{2, "since",
-			`"3/1/2026" is not a date (YYYY-MM-DD); Excel reformats dates: format the column as Text, or type 2026-11-26`}}},
+		// What to type is read from the value, both ways when it reads
+		// two, and never the import date (2026-11-26): typed as said, that
+		// would move the date.
+		{"a since Excel reformatted", header + ",since\nU01,,Ann,rep,,,,3/1/2026\nU02,,Bo,rep,,,,13/1/2026\nU03,,Cy,rep,,,,1-Mar-26\nU04,,Di,rep,,,,Oct-26\nU05,,Ed,rep,,,,1.1.2026\n",
+			[]problem{
+				{2, "since", `"3/1/2026" is not a date (YYYY-MM-DD); Excel reformats dates: format the column as Text, then type 2026-03-01 if 3/1/2026 was written month first, 2026-01-03 if day first`},
+				{3, "since", `"13/1/2026" is not a date (YYYY-MM-DD); Excel reformats dates: format the column as Text, then type 2026-01-13`},
+				{4, "since", `"1-Mar-26" is not a date (YYYY-MM-DD); Excel reformats dates: format the column as Text, then type 2026-03-01`},
+				{5, "since", `"Oct-26" is not a date (YYYY-MM-DD); Excel reformats dates: format the column as Text, then type it as YYYY-MM-DD, such as 2026-03-01 for 1 March 2026`},
+				{6, "since", `"1.1.2026" is not a date (YYYY-MM-DD); Excel reformats dates: format the column as Text, then type 2026-01-01`},
+			}},
 		{"a since that is no date at all", header + ",since\nU01,,Ann,rep,,,,soon\n", []problem{{2, "since", `"soon" is not a date (YYYY-MM-DD)`}}},
 		{"semicolons, the names quoted", `"slack_id";"email";"name";"role";"manager";"tier";"timezone"` + "\n\"U01\";;\"Ann\";\"rep\";;;\n", []problem{{1, "", "separated by semicolons"}}},
 		{"a since that does not exist", header + ",since\nU01,,Ann,rep,,,,2026-02-30\n", []problem{{2, "since", "not a date"}}},

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -199,3 +200,123 @@ var excelDateRE = regexp.MustCompile(`^(?i:[a-z]{3,9}[- ]?[0-9]{2,4}|[0-9]{1,2}[
 // spreadsheet reformatted from what was typed, for a hint on how to keep
 // it as typed.
 func ExcelReformatted(s string) bool { return excelDateRE.MatchString(strings.TrimSpace(s)) }
+
+// ExcelDate is one reading of a value a spreadsheet reformatted as a date.
+type ExcelDate struct {
+	Year  int
+	Month time.Month
+	Day   int // 0 when the value shows no day (Oct-26, 10/2026)
+	// Order is "month first" or "day first" for a value such as 3/1/2026,
+	// which reads both ways; "" for one that reads one way only.
+	Order string
+}
+
+var (
+	excelMonthYearRE = regexp.MustCompile(`^([a-z]{3,9})[- ]?([0-9]{2,4})$`)
+	excelDayMonthRE  = regexp.MustCompile(`^([0-9]{1,2})[- ]([a-z]{3,9})[- ]([0-9]{2,4})$`)
+	excelNumMonthRE  = regexp.MustCompile(`^([0-9]{1,2})[/.]([0-9]{4})$`)
+	excelNumDateRE   = regexp.MustCompile(`^([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{2,4})$`)
+)
+
+// ReadExcelDate reads what can be read for sure of a value
+// ExcelReformatted matched, so that a message can say what to type
+// instead: Oct-26 is 2026-10, 26-Oct-2026 is 2026-10-26; 3/1/2026 is
+// March 1 written month first and 3 January day first, and both readings
+// are given (one only when the other is no date, as for 13/1/2026). A
+// value that does not say its year (26-Oct), that could be a day rather
+// than a year (10/26) or whose month is not an English name gives none.
+// A two-digit year is read as Excel reads it typed: 00 to 29 in the 2000s,
+// 30 to 99 in the 1900s.
+func ReadExcelDate(s string) []ExcelDate {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if m := excelMonthYearRE.FindStringSubmatch(s); m != nil {
+		return readings(ExcelDate{Year: excelYear(m[2]), Month: monthNamed(m[1])})
+	}
+	if m := excelDayMonthRE.FindStringSubmatch(s); m != nil {
+		return readings(ExcelDate{Year: excelYear(m[3]), Month: monthNamed(m[2]), Day: atoi(m[1])})
+	}
+	if m := excelNumMonthRE.FindStringSubmatch(s); m != nil {
+		return readings(ExcelDate{Year: excelYear(m[2]), Month: time.Month(atoi(m[1]))})
+	}
+	m := excelNumDateRE.FindStringSubmatch(s)
+	if m == nil {
+		return nil
+	}
+	a, b, y := atoi(m[1]), atoi(m[2]), excelYear(m[3])
+	if a == b {
+		return readings(ExcelDate{Year: y, Month: time.Month(a), Day: b})
+	}
+	out := readings(ExcelDate{Year: y, Month: time.Month(a), Day: b, Order: "month first"},
+		ExcelDate{Year: y, Month: time.Month(b), Day: a, Order: "day first"})
+	if len(out) == 1 {
+		out[0].Order = ""
+	}
+	return out
+}
+
+// readings keeps the candidates that are dates (or months, Day 0).
+func readings(cands ...ExcelDate) []ExcelDate {
+	var out []ExcelDate
+	for _, c := range cands {
+		day := max(c.Day, 1)
+		if c.Year <= 0 || c.Month < time.January || c.Month > time.December ||
+			time.Date(c.Year, c.Month, day, 0, 0, 0, 0, time.UTC).Day() != day {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// excelYear reads a year of two or four digits; 0 for any other.
+func excelYear(s string) int {
+	switch n := atoi(s); len(s) {
+	case 4:
+		return n
+	case 2:
+		if n < 30 {
+			return 2000 + n
+		}
+		return 1900 + n
+	}
+	return 0
+}
+
+// monthNamed reads an English month name or its abbreviation of three
+// letters or more (Oct, Sept, October); 0 for anything else.
+func monthNamed(s string) time.Month {
+	for m := time.January; m <= time.December; m++ {
+		if strings.HasPrefix(strings.ToLower(m.String()), s) {
+			return m
+		}
+	}
+	return 0
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// TypeInstead says what to type in place of s, a value ExcelReformatted
+// matched, as show writes a reading of it (show returns "" for one it
+// cannot write, such as a month without a day for a date): the one
+// reading, both with their order, or, when the value cannot be read for
+// sure, format with example, which says it is one. Never a date of its
+// own making: an admin may type what it says as it says it.
+func TypeInstead(s, format, example string, show func(ExcelDate) string) string {
+	var got []string
+	var orders []string
+	for _, d := range ReadExcelDate(s) {
+		if v := show(d); v != "" && !slices.Contains(got, v) {
+			got, orders = append(got, v), append(orders, d.Order)
+		}
+	}
+	switch {
+	case len(got) == 1:
+		return "type " + got[0]
+	case len(got) == 2 && orders[0] != "" && orders[1] != "":
+		return fmt.Sprintf("type %s if %s was written %s, %s if %s", got[0], s, orders[0], got[1], orders[1])
+	}
+	return "type it as " + format + ", such as " + example
+}

@@ -1,7 +1,9 @@
 package sheet_test
 
 import (
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/sheet"
 )
@@ -54,5 +56,41 @@ func TestIsEmailCatchesASpreadsheetsSlips(t *testing.T) {
 		if got := sheet.IsEmail(tt.s); got != tt.want {
 			t.Errorf("IsEmail(%q) = %v, want %v", tt.s, got, tt.want)
 		}
+	}
+}
+
+// A reformatted date is read only as far as the value says: both readings
+// of a day and month that could be either, none of a value that hides its
+// year or a day that does not exist.
+func TestReadExcelDate(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []sheet.ExcelDate
+	}{
+		{"Oct-26", []sheet.ExcelDate{{Year: 2026, Month: time.October}}},
+		{"Oct 2026", []sheet.ExcelDate{{Year: 2026, Month: time.October}}},
+		{"september2025", []sheet.ExcelDate{{Year: 2025, Month: time.September}}},
+		{"Sept-26", []sheet.ExcelDate{{Year: 2026, Month: time.September}}},
+		{"Dec-99", []sheet.ExcelDate{{Year: 1999, Month: time.December}}},
+		{"10/2026", []sheet.ExcelDate{{Year: 2026, Month: time.October}}},
+		{"26-Oct-2026", []sheet.ExcelDate{{Year: 2026, Month: time.October, Day: 26}}},
+		{"3/1/2026", []sheet.ExcelDate{{Year: 2026, Month: time.March, Day: 1, Order: "month first"}, {Year: 2026, Month: time.January, Day: 3, Order: "day first"}}},
+		{"13/1/26", []sheet.ExcelDate{{Year: 2026, Month: time.January, Day: 13}}},
+		{"1/13/2026", []sheet.ExcelDate{{Year: 2026, Month: time.January, Day: 13}}},
+		{"5.5.2026", []sheet.ExcelDate{{Year: 2026, Month: time.May, Day: 5}}},
+		{"26-Oct", nil},      // no year
+		{"10/26", nil},       // October 26, or October 2026
+		{"Okt-26", nil},      // not an English name
+		{"29/2/2025", nil},   // no such day either way
+		{"30-Feb-2026", nil}, // no such day
+		{"13/2026", nil},     // no such month
+		{"3/1/202", nil},     // a year of three digits
+		{"2026-10", nil},     // not reformatted at all
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := sheet.ReadExcelDate(tc.in); !slices.Equal(got, tc.want) {
+				t.Errorf("ReadExcelDate(%q) = %+v, want %+v", tc.in, got, tc.want)
+			}
+		})
 	}
 }
