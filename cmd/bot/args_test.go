@@ -46,8 +46,57 @@ func TestSubcommandHelpIsHelp(t *testing.T) {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var out, errOut bytes.Buffer
 			err := run(context.Background(), args, func(string) string { return "" }, &out, &errOut)
-			if exitCode(err) != 0 || !strings.Contains(errOut.String(), "Usage of coachlog "+args[0]+" import") {
+			if exitCode(err) != 0 || !strings.Contains(errOut.String(), "Usage: coachlog "+args[0]+" import") {
 				t.Fatalf("err %v (exit %d), stderr:\n%s\nwant the import's usage, exit 0", err, exitCode(err), errOut.String())
+			}
+		})
+	}
+}
+
+// A command's -h names what it takes, not only its flags: "Usage of
+// coachlog roster import:" with nothing under it left a new admin to
+// guess the file.
+func TestHelpNamesTheArguments(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"roster", "import", "-h"}, "Usage: coachlog roster import FILE.csv\n"},
+		{[]string{"performance", "import", "-h"}, "Usage: coachlog performance import [--fractions] FILE.csv\n  -fractions\n"},
+		{[]string{"backup", "-h"}, "Usage: coachlog backup FILE\n"},
+		{[]string{"serve", "-h"}, "Usage: coachlog serve\nIt takes no flags or arguments: settings come from the environment"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), tc.args, func(string) string { return "" }, &out, &errOut)
+			if exitCode(err) != 0 || !strings.HasPrefix(errOut.String(), tc.want) {
+				t.Fatalf("err %v (exit %d), stderr:\n%s\nwant it to begin %q, exit 0", err, exitCode(err), errOut.String(), tc.want)
+			}
+		})
+	}
+}
+
+// The flag package stops at the first word that is no flag: a flag typed
+// after the file is a usage error that says flags go first, and how.
+func TestAFlagAfterTheFileSaysFlagsGoFirst(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"performance", "import", "fr.csv", "--fractions"}, "flags go before the file: coachlog performance import --fractions fr.csv"},
+		{[]string{"roster", "import", "team.csv", "-h"}, "flags go before the file: coachlog roster import -h team.csv"},
+		{[]string{"backup", "copy.db", "--now"}, "flags go before the file: coachlog backup --now copy.db"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			var out, errOut bytes.Buffer
+			getenv := func(k string) string { return map[string]string{"COACHLOG_DB": dir + "/c.db"}[k] }
+			err := run(context.Background(), tc.args, getenv, &out, &errOut)
+			if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err %v (exit %d); want a usage error (exit 2) saying %s", err, exitCode(err), tc.want)
+			}
+			if files, _ := os.ReadDir(dir); len(files) > 0 {
+				t.Errorf("the command ran anyway: it wrote %s", files[0].Name())
 			}
 		})
 	}

@@ -107,10 +107,19 @@ func exportCmd(ctx context.Context, e env, args []string) error {
 }
 
 // fileCommand reads the arguments of a command that takes one file and
-// the flags defined on fs (newFlags), and the settings.
+// the flags defined on fs (newFlags), and the settings. usage is the
+// command as typed, its file named ("coachlog backup FILE"): -h prints it.
 func fileCommand(e env, fs *flag.FlagSet, usage string, args []string) (string, config, error) {
+	synopsis(fs, usage, "")
 	if err := parseFlags(fs, args); err != nil {
 		return "", config{}, err
+	}
+	// The flag package stops at the first word that is no flag, so a
+	// flag after the file is left as a second argument: say where it
+	// goes, with the command line that works, not only the usage.
+	if rest := fs.Args(); len(rest) > 1 && strings.HasPrefix(rest[1], "-") {
+		return "", config{}, usageError(fmt.Sprintf("flags go before the file: coachlog %s %s %s (usage: %s)",
+			fs.Name(), strings.Join(rest[1:], " "), rest[0], usage))
 	}
 	if fs.NArg() != 1 {
 		return "", config{}, usageError("usage: " + usage)

@@ -168,11 +168,31 @@ func importCmd(ctx context.Context, e env, name string, rest []string, run func(
 	return run(ctx, e, rest[1:])
 }
 
-// newFlags returns a flag set whose errors come back as usage errors.
+// newFlags returns a flag set whose errors come back as usage errors. Its
+// usage, printed on -h or a mistake, lists its flags under the command's
+// name; synopsis replaces the name with a line that names its arguments.
 func newFlags(e env, name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage of coachlog %s:\n", fs.Name())
+		fs.PrintDefaults()
+	}
 	return fs
+}
+
+// synopsis makes fs's usage begin "Usage: " and line, the command as
+// typed with its arguments ("coachlog roster import FILE.csv"), then its
+// flags if it has any, then more if not empty: "Usage of coachlog roster
+// import:" and nothing under it did not say what the command takes.
+func synopsis(fs *flag.FlagSet, line, more string) {
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: %s\n", line)
+		fs.PrintDefaults()
+		if more != "" {
+			fmt.Fprintln(fs.Output(), more)
+		}
+	}
 }
 
 // noArguments refuses a word left after fs's flags, naming the command
@@ -202,8 +222,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err == nil {
 		return nil
 	}
-	fmt.Fprintf(out, "Usage of coachlog %s:\n", fs.Name())
-	fs.PrintDefaults()
+	fs.Usage()
 	if errors.Is(err, flag.ErrHelp) {
 		return err
 	}
