@@ -125,7 +125,7 @@ func leaderGroup(l *metrics.Figures, managers []metrics.Figures, narrative strin
 		// The LLM wrote it (only with COACHLOG_LLM_NOTES=on): said so, and
 		// escaped like anything Coachlog did not write itself.
 		g.top = append(g.top, block(Section, (&txt{}).b("Themes").w(" (written by the LLM from the week's sessions; no note quoted, no rep named): ").
-			i(textcut.Cut(narrative, maxSectionText-100))))
+			i(cutEscaped(narrative, maxSectionText-100))))
 	}
 	if fs := findings(l.Insights, maxScopeFindings); len(fs) > 0 {
 		g.top = append(g.top, block(Section, join("\n", append([]*txt{(&txt{}).b("What stands out")}, fs...)...)))
@@ -167,7 +167,7 @@ func items(ms []metrics.Figures, p metrics.Period) []*txt {
 	for i, m := range ms {
 		out[i] = managerItem(m, p)
 		if n := utf8.RuneCountInString(out[i].md.String()); n > maxItem {
-			out[i] = words(textcut.Cut(out[i].plain.String(), maxItem)) // never happens with real figures; never breaks a message either
+			out[i] = words(cutEscaped(out[i].plain.String(), maxItem)) // never happens with real figures; never breaks a message either
 		}
 	}
 	return out

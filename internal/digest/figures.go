@@ -275,7 +275,8 @@ const (
 	maxScopeFindings   = 8
 )
 
-// findings are the insights as bullets, as a channel may read them.
+// findings are the insights as bullets, as a channel may read them, a
+// manager they name cut as the digest shows every name (see name).
 func findings(is []metrics.Insight, limit int) []*txt {
 	var out []*txt
 	for n, in := range is {
@@ -283,7 +284,7 @@ func findings(is []metrics.Insight, limit int) []*txt {
 			out = append(out, words(fmt.Sprintf("• and %s", plural(len(is)-n, "more finding", "more findings"))))
 			break
 		}
-		out = append(out, words("• ").i(in.Public()))
+		out = append(out, words("• ").i(in.PublicNamed(name)))
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/coachlog/coachlog/internal/slacktext"
 	"github.com/coachlog/coachlog/internal/textcut"
 )
 
@@ -22,12 +23,70 @@ const (
 	maxItem = 2900
 )
 
-// block makes a block of t, keeping its plain twin.
+// block makes a block of t, keeping its plain twin. A section's or a
+// context's text is cut to Block Kit's 3,000 characters whatever it holds
+// (findings naming long names, each escape counting for several), so no
+// text the digest builds gets the message refused.
 func block(kind string, t *txt) Block {
 	if kind == Header {
 		return Block{Type: kind, Text: t.plain.String(), plain: t.plain.String()}
 	}
-	return Block{Type: kind, Text: t.md.String(), plain: t.plain.String()}
+	md, plain := fit(t, maxSectionText)
+	return Block{Type: kind, Text: md, plain: plain}
+}
+
+// fit is t's mrkdwn cut to at most n characters, never inside an escape
+// ("&amp;"), and its plain twin cut about as far: as many characters as
+// the mrkdwn kept once unescaped (a bold or italic mark counted in them is
+// a character more shown in plain text, at most a few).
+func fit(t *txt, n int) (md, plain string) {
+	md, plain = t.md.String(), t.plain.String()
+	if utf8.RuneCountInString(md) <= n {
+		return md, plain
+	}
+	md = cutMrkdwn(md, n)
+	return md, textcut.Cut(plain, utf8.RuneCountInString(slacktext.Unescape(md)))
+}
+
+// cutMrkdwn cuts the digest's mrkdwn to at most n characters, marked with
+// "…", never inside an escape: half an "&amp;" shows as typed. The digest
+// writes no mentions or links, so an escape is all there is to keep whole
+// (slackbot's cutMrkdwn also keeps mentions).
+func cutMrkdwn(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	r = r[:max(n-1, 0)]
+	for i := len(r) - 1; i >= max(0, len(r)-len("&amp;")); i-- {
+		if r[i] == ';' {
+			break
+		}
+		if r[i] == '&' {
+			r = r[:i]
+			break
+		}
+	}
+	return string(r) + textcut.Ellipsis
+}
+
+// cutEscaped is s cut, "…" included, to the longest start whose escape
+// (slacktext.Escape) is at most n characters: cut before escaping and
+// measured after, so escaping never pushes text past a limit and no
+// escape is split.
+func cutEscaped(s string, n int) string {
+	if utf8.RuneCountInString(slacktext.Escape(s)) <= n {
+		return s
+	}
+	width := 1 // the ellipsis
+	for i, c := range s {
+		w := utf8.RuneCountInString(slacktext.Escape(string(c)))
+		if width+w > n {
+			return s[:i] + textcut.Ellipsis
+		}
+		width += w
+	}
+	return s // not reached: s as a whole is wider than n
 }
 
 // fieldsBlock is a section of fields, each cut to Block Kit's limit.

@@ -50,6 +50,7 @@ type Insight struct {
 	Text    string  // one sentence naming the number, addressed to its reader
 	Reps    []RepDose
 	public  string // the sentence for a channel, when it differs; see Public
+	named   string // the manager's name the sentence starts with (low-rated); see PublicNamed
 }
 
 // RepDose is a rep's coaching over the 4 weeks ending with the period.
@@ -95,7 +96,7 @@ func (c *computer) leaderInsights(li int) []Insight {
 			continue
 		}
 		if mean := float64(t.ratingSum) / float64(t.ratings); mean < LowRating-eps {
-			rated = append(rated, Insight{Kind: InsightLowRated, Subject: c.o.people[m].ID, Value: round(mean, 2),
+			rated = append(rated, Insight{Kind: InsightLowRated, Subject: c.o.people[m].ID, Value: round(mean, 2), named: c.o.name(m),
 				Text: fmt.Sprintf("%s's sessions are rated %s on average over %d ratings in the last 4 weeks (under %.1f): bad coaching hurts about twice as much as good coaching helps.",
 					c.o.name(m), meanUnder(mean), t.ratings, LowRating)})
 		}
@@ -204,6 +205,18 @@ func (i Insight) Public() string {
 		return i.public
 	}
 	return i.Text
+}
+
+// PublicNamed is Public with the manager's name it starts with (a
+// low-rated finding's) passed through short: a channel that shows long
+// names shortened (the digest's) shows them so in its findings too, where
+// a roster name of 250 characters would otherwise fill the section.
+func (i Insight) PublicNamed(short func(string) string) string {
+	s := i.Public()
+	if rest, ok := strings.CutPrefix(s, i.named); ok && i.named != "" {
+		return short(i.named) + rest
+	}
+	return s
 }
 
 // maxNamed is how many reps a dose insight names before "and N more".

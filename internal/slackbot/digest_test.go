@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -149,6 +150,60 @@ func TestDigestWithManyLeadersFitsBlockKit(t *testing.T) {
 	}
 	if n := strings.Count(string(bytes.Join(msgs[1:], nil)), `"type":"header"`); n < 300 {
 		t.Errorf("%d leader replies in the thread, want at least 300", n)
+	}
+}
+
+// Managers whose ratings are low are each a finding naming them, in the
+// headline's and their leader's "What stands out": with nine of them,
+// under names as long as a roster allows and full of characters mrkdwn
+// escapes, every message is still one Slack takes, the names in the
+// findings are cut as the digest cuts every name, no cut splits an escape,
+// and a narrative full of escapes still fits its section.
+func TestDigestWithLongNamesInFindingsFitsBlockKit(t *testing.T) {
+	long := func(pattern string) func(i int) string {
+		return func(i int) string {
+			s := fmt.Sprintf("Manager %02d ", i) + strings.Repeat(pattern, 250)
+			return string([]rune(s)[:250])
+		}
+	}
+	halfEscape := regexp.MustCompile(`&[a-z]{0,3}…`)
+	for _, tc := range []struct {
+		name      string
+		names     func(i int) string
+		leader    bool
+		narrative string
+	}{
+		{"outside any leader's tree, names of & and <", long("&<"), false, ""},
+		{"under a director, names with a few & and <", long("of Smith & Sons <Sales> "), true, ""},
+		{"under a director, names all &, a narrative of escapes", long("&"), true, strings.Repeat("R&D <up> ", 400)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := digesttest.LowRated(9, tc.names, tc.leader)
+			d := digest.Build(r, digesttest.Week, digest.Options{Narratives: map[string]string{"UDIR": tc.narrative}})
+			for i, raw := range digestJSON(t, d) {
+				if err := fakeslack.CheckMessage(raw); err != nil {
+					t.Errorf("message %d of %d: Slack would refuse it: %v", i, len(d.Messages), err)
+				}
+			}
+			themes := false
+			for _, m := range d.Messages {
+				for _, b := range m.Blocks {
+					if halfEscape.MatchString(b.Text) {
+						t.Errorf("a cut splits an escape: …%s", b.Text[max(len(b.Text)-80, 0):])
+					}
+					if strings.HasPrefix(b.Text, "*Themes*") {
+						themes = strings.HasSuffix(b.Text, "…_") && strings.Contains(b.Text, "R&amp;D &lt;up&gt;")
+					}
+				}
+			}
+			if tc.narrative != "" && !themes {
+				t.Error("the narrative is not shown escaped, cut and in italics")
+			}
+			text := d.Text()
+			if want := digestName(tc.names(0)) + "'s sessions are rated"; !strings.Contains(text, want) {
+				t.Errorf("no finding names %q as the digest names managers:\n%.3000s", want, text)
+			}
+		})
 	}
 }
 

@@ -185,3 +185,32 @@ func LargeOrg(managers, leaders int) *metrics.Report {
 	}
 	return b.compute()
 }
+
+// LowRated is managers managers (names gives each one's roster name) whose
+// sessions in the last 4 weeks are rated 2 over 10 ratings, 20 minutes
+// each (a dose between the limits: no dose finding takes a place): each is
+// a low-rated finding naming them, in the organisation's findings. With a
+// leader, they are under a director below a VP who has a manager of their
+// own, so the director's findings are a reply of their own too.
+func LowRated(managers int, names func(i int) string, leader bool) *metrics.Report {
+	b := &builder{}
+	boss := ""
+	if leader {
+		b.person("UVP", "Vera Lopez", "", "", coaching.PersonLeader)
+		b.person("UDIR", "Dan Okafor", "UVP", "", coaching.PersonLeader)
+		b.person("UOWN", "Olga Nowak", "UVP", "", coaching.PersonManager)
+		b.person("UOWN-1", "Rep of Olga", "UOWN", coaching.TierMiddle, coaching.PersonRep)
+		b.session("UOWN", coaching.KindOneOnOne, monday(0).AddDays(1), 30, "", 0, 0, ok("UOWN-1", 5))
+		boss = "UDIR"
+	}
+	for m := range managers {
+		id := fmt.Sprintf("UM%02d", m)
+		b.person(id, names(m), boss, "", coaching.PersonManager)
+		rid := id + "-1"
+		b.person(rid, "Rep of "+id, id, coaching.TierMiddle, coaching.PersonRep)
+		for i := range metrics.LowRatedMinRatings {
+			b.session(id, coaching.KindOneOnOne, monday(i%4).AddDays(i%5), 20, "", 0, 0, ok(rid, 2))
+		}
+	}
+	return b.compute()
+}
