@@ -115,7 +115,9 @@ func (s TierShares) Get(t coaching.Tier) *float64 {
 // as 0% or 100%. Coverage of 0.996 is a rep left uncovered: "100%" would
 // tell a leader the team is done.
 func Percent(share float64) int {
-	p := int(math.RoundToEven(share * 100)) // as %.0f rounds, which the surfaces used
+	// Halves round up, as a reader does by hand: 5 of 8 is 63%, not the
+	// 62% of %.0f's round-half-to-even.
+	p := int(math.Round(share * 100))
 	if share > 0 && share < 1 {
 		return min(max(p, 1), 99)
 	}

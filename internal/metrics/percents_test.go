@@ -40,7 +40,7 @@ func TestAPercentNeverReadsNothingOrAllWhenItIsNeither(t *testing.T) {
 		share float64
 		want  int
 	}{
-		{0, 0}, {1, 100}, {0.5, 50}, {0.333, 33}, {0.625, 62},
+		{0, 0}, {1, 100}, {0.5, 50}, {0.333, 33}, {0.625, 63}, // halves up, as by hand: 5 of 8 is 63%
 		{0.996, 99}, {0.9951, 99}, {0.994, 99}, // a rep left uncovered is not 100%
 		{0.004, 1}, {0.0049, 1}, // one rep of 250 coached is not 0%
 		{1.2, 120}, // a count beside its average may pass 100
