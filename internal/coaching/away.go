@@ -104,8 +104,11 @@ func containsWord(text, w string) bool {
 // true. A day written with a slash reads only when it can be read one way:
 // "12/24" is 24 December, "3/4" is refused, as it is 4 March in the US and
 // 3 April almost everywhere else.
+//
+// Words are read as they look (CommandText): a direction mark or a
+// zero-width joiner pasted into "2w" does not hide it.
 func ParseUntil(s string, today Date) (Date, error) {
-	f := strings.Fields(strings.ToLower(strings.TrimSpace(s)))
+	f := strings.Fields(strings.ToLower(CommandText(s)))
 	for len(f) > 1 && untilWords[f[0]] {
 		f = f[1:]
 	}
@@ -152,11 +155,14 @@ func ParseUntil(s string, today Date) (Date, error) {
 	return Date{}, fmt.Errorf("%s is not a date: try %s, a weekday, \"2w\", or \"off\"", QuoteTyped(s), today.AddDays(7))
 }
 
-// QuoteTyped quotes back what someone typed, trimmed and cut to 40
-// characters (excerpt), between plain quotes: %q would add Go's escapes
-// (\") to a quote they typed. It is the one way a message quotes a typo
-// back, here and at the Slack edge (an option of /coach export).
-func QuoteTyped(s string) string { return "\"" + excerpt(strings.TrimSpace(s), 40) + "\"" }
+// QuoteTyped quotes back what someone typed, without the characters that
+// show nothing (Visible), trimmed and cut to 40 characters (excerpt),
+// between plain quotes: %q would add Go's escapes (\") to a quote they
+// typed, and an invisible character kept would make `"2w" is not a date`
+// of a refusal whose cause nobody can see. It is the one way a message
+// quotes a typo back, here and at the Slack edge (an option of /coach
+// export).
+func QuoteTyped(s string) string { return "\"" + excerpt(strings.TrimSpace(Visible(s)), 40) + "\"" }
 
 // excerpt is at most n characters of what someone typed, marked "…"
 // where cut, for quoting it back: a pasted paragraph quoted whole would

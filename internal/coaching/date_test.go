@@ -111,6 +111,50 @@ func TestParseUntilQuotesBackAsTyped(t *testing.T) {
 	}
 }
 
+// Characters that show nothing, pasted in with right-to-left text or by
+// a phone's keyboard, do not hide the date they sit in, and full-width
+// digits read as the digits they look like.
+func TestParseUntilReadsWordsAsTheyLook(t *testing.T) {
+	today := day("2026-11-25") // a Wednesday
+	for _, tt := range []struct{ in, want string }{
+		{"\u200f2w", "2026-12-09"},           // a right-to-left mark before it
+		{"2\u200dw", "2026-12-09"},           // a zero-width joiner inside it
+		{"2w\u200b", "2026-12-09"},           // a zero-width space after it
+		{"\ufeffuntil fri", "2026-11-27"},    // a byte order mark
+		{"until\u2060 fri", "2026-11-27"},    // a word joiner
+		{"\u202bdec 24\u202c", "2026-12-24"}, // an embedding and its end
+		{"\u2067fri\u2069", "2026-11-27"},    // an isolate and its end
+		{"12/24\x00", "2026-12-24"},          // NUL
+		{"\u200e2026-12-24", "2026-12-24"},   // a left-to-right mark
+		{"\u200boff", ""},
+		{"２w", "2026-12-09"}, // full-width digits
+		{"１２／２４", "2026-12-24"},
+		{"２０２６-１２-２４", "2026-12-24"},
+	} {
+		got, err := coaching.ParseUntil(tt.in, today)
+		if err != nil || got.String() != tt.want {
+			t.Errorf("ParseUntil(%q) = %v, %v; want %s", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+// A refusal quotes what was typed as it shows: a character that shows
+// nothing kept in the quote would read "2w" is not a date, try "2w".
+func TestParseUntilQuotesWithoutWhatShowsNothing(t *testing.T) {
+	today := day("2026-11-25")
+	for _, tt := range []struct{ in, want string }{
+		{"\u200fsoon", `"soon" is not a date`},
+		{"so\u200don\x00", `"soon" is not a date`},
+		{"\u200b\u200b  soon \u2069", `"soon" is not a date`},
+		{"until 3/4\u200e", `"until 3/4" is Thu 4 Mar 2027 in the US`},
+	} {
+		_, err := coaching.ParseUntil(tt.in, today)
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("ParseUntil(%q) = %v, want %s…", tt.in, err, tt.want)
+		}
+	}
+}
+
 // A slashed day read two ways is refused, naming both, rather than read as
 // the one this reader was not thinking of.
 func TestParseUntilNamesBothReadingsOfAnAmbiguousDay(t *testing.T) {

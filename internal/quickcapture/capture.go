@@ -119,7 +119,7 @@ func Subcommand(text string) (name, args string, ok bool) {
 		return "", "", false
 	}
 	name = first.word
-	if first.text == "?" {
+	if coaching.CommandText(first.text) == "?" {
 		name = "help"
 	}
 	if !slices.Contains(Subcommands(), name) {

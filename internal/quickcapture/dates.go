@@ -16,7 +16,7 @@ import (
 // after today: sessions are never in the future, so "dec 28" on 3 January
 // is last year's.
 func monthDateAt(toks []token, i int, today coaching.Date) (coaching.Date, int, string, string) {
-	if i+1 >= len(toks) || toks[i].clipped() && !strings.HasSuffix(toks[i].text, ".") {
+	if i+1 >= len(toks) || toks[i].clipped() && !strings.HasSuffix(toks[i].cut, ".") {
 		return coaching.Date{}, 0, "", ""
 	}
 	m, ok := coaching.MonthNamed(toks[i].word)
@@ -31,7 +31,7 @@ func monthDateAt(toks []token, i int, today coaching.Date) (coaching.Date, int, 
 	}
 	n := 2
 	year, yearGiven := 0, false
-	if i+2 < len(toks) && !toks[i+1].clipped() || i+2 < len(toks) && strings.HasSuffix(toks[i+1].text, ",") {
+	if i+2 < len(toks) && !toks[i+1].clipped() || i+2 < len(toks) && strings.HasSuffix(toks[i+1].cut, ",") {
 		if y, err := strconv.Atoi(toks[i+2].word); err == nil && len(toks[i+2].word) == 4 && y >= 2000 && y <= 2100 {
 			year, yearGiven, n = y, true, 3
 		}
@@ -150,7 +150,7 @@ func dateLikeAt(toks []token, k int) (string, bool) {
 	w := toks[k].word
 	switch {
 	case unreadDateWords[w], loneMonth(w):
-		return toks[k].bare, true
+		return toks[k].shown, true
 	case periodWords[w] && k > 0 && relativeWords[toks[k-1].word]:
 		return phraseText(toks, k-1, 2), true // "last" is filler: "last week" is met at "week"
 	case relativeWords[w] && k+1 < len(toks) && (periodWords[toks[k+1].word] || isWeekday(toks[k+1].word)):
@@ -159,7 +159,7 @@ func dateLikeAt(toks []token, k int) (string, bool) {
 	if _, ok := coaching.DayOfMonth(w); ok && !isDigit(w[len(w)-1]) && k > 0 && toks[k-1].word == "the" && !toks[k-1].clipped() {
 		// An ordinal after "the" ("on the 20th"); alone it counts more
 		// often than it dates: "2nd call this week", "1st pass at pricing".
-		return toks[k].bare, true
+		return toks[k].shown, true
 	}
 	for j := k; j < len(toks) && j <= k+3; j++ {
 		if toks[j].word == "ago" {

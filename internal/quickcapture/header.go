@@ -210,22 +210,22 @@ func (p *parser) addDuration(minutes float64, text string) {
 func (p *parser) addDate(t token) bool {
 	date, ok := dayWord(t.word, p.today)
 	problem := ""
-	if !ok && isoShaped(t.bare) {
-		d, err := coaching.ParseDate(t.bare)
+	if !ok && isoShaped(t.shown) {
+		d, err := coaching.ParseDate(t.shown)
 		date, ok = d, true
 		switch {
 		case err != nil:
-			problem = t.bare + " is not a real date"
+			problem = t.shown + " is not a real date"
 		case d.After(p.today):
-			problem = t.bare + " is in the future"
+			problem = t.shown + " is in the future"
 		case d.Before(p.today.AddDays(-366)):
-			problem = t.bare + " is more than a year ago"
+			problem = t.shown + " is more than a year ago"
 		}
 	}
 	if !ok {
 		return false
 	}
-	p.setDate(date, t.bare, problem)
+	p.setDate(date, t.shown, problem)
 	return true
 }
 
@@ -254,10 +254,10 @@ func (p *parser) addMonthDate(toks []token, i int) int {
 	return n
 }
 
-// hasWords reports whether toks hold anything but filler and separators:
-// words the manager wrote as notes.
+// hasWords reports whether toks hold anything but filler, separators and
+// what shows nothing: words the manager wrote as notes.
 func hasWords(toks []token) bool {
-	return slices.ContainsFunc(toks, func(t token) bool { return !fillerWord(t) && !separator(t) })
+	return slices.ContainsFunc(toks, func(t token) bool { return !fillerWord(t) && !separator(t) && !t.blank() })
 }
 
 // guessMonthDate reads the day with a month name at toks[k], where the
@@ -302,7 +302,7 @@ func (p *parser) alsoLooksLikeDate(text string) {
 // a pasted table of them would otherwise fill the form's notice.
 func (p *parser) addNumericDate(toks []token, k int) int {
 	t := toks[k]
-	dates, ok := numericDate(t.bare, p.today)
+	dates, ok := numericDate(t.shown, p.today)
 	if ok && !t.clipped() && k+1 < len(toks) && toks[k+1].word == "of" {
 		ok = false
 	}
@@ -315,13 +315,13 @@ func (p *parser) addNumericDate(toks []token, k int) int {
 	p.numericDoubt = true
 	switch {
 	case p.dateGiven:
-		p.alsoLooksLikeDate(t.bare)
+		p.alsoLooksLikeDate(t.shown)
 	case len(dates) == 1:
-		p.guessDate(dates[0], t.bare, "")
+		p.guessDate(dates[0], t.shown, "")
 	case len(dates) == 2:
-		p.doubts = append(p.doubts, fmt.Sprintf("%s could be %s or %s: the form shows today, pick the day", t.bare, dates[0].Human(), dates[1].Human()))
+		p.doubts = append(p.doubts, fmt.Sprintf("%s could be %s or %s: the form shows today, pick the day", t.shown, dates[0].Human(), dates[1].Human()))
 	default:
-		p.doubts = append(p.doubts, fmt.Sprintf("I couldn't read the date %q: the form shows today", t.bare))
+		p.doubts = append(p.doubts, fmt.Sprintf("I couldn't read the date %q: the form shows today", t.shown))
 	}
 	return 1
 }

@@ -3,6 +3,8 @@ package quickcapture
 import (
 	"strings"
 	"unicode"
+
+	"github.com/coachlog/coachlog/internal/coaching"
 )
 
 // person is someone a line names: a Slack user (id set) or something that
@@ -107,10 +109,11 @@ func peopleToken(t token) (found []person, notesAt int, ok bool) {
 // a bracket or quote glued to a mention ("(<@U1>)") is prose.
 var joiners = []string{",", "+", "&amp;", "&", "/"}
 
-// trimJoiners drops the joiners at the start of s.
+// trimJoiners drops the joiners at the start of s, and the characters
+// that show nothing (coaching.Invisible) among them.
 func trimJoiners(s string) string {
 	for {
-		rest := s
+		rest := strings.TrimLeftFunc(s, coaching.Invisible)
 		for _, j := range joiners {
 			rest = strings.TrimPrefix(rest, j)
 		}

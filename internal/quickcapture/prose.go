@@ -281,7 +281,7 @@ func (p *parser) proseDateAt(toks []token, i int) int {
 		return 0
 	}
 	if p.dateGiven {
-		if _, ok := dayWord(toks[i].word, p.today); ok || isoShaped(toks[i].bare) {
+		if _, ok := dayWord(toks[i].word, p.today); ok || isoShaped(toks[i].shown) {
 			return 1
 		}
 		if _, n, _, _ := monthDateAt(toks, i, p.today); n > 0 {
@@ -310,7 +310,7 @@ func (p *parser) proseDateAt(toks []token, i int) int {
 // told to the manager either way.
 func (p *parser) checkNotesStart(toks []token, notesAt int) {
 	k := 0
-	for k < len(toks) && (toks[k].start < notesAt || fillerWord(toks[k]) || punctuationOnly(toks[k])) {
+	for k < len(toks) && (toks[k].start < notesAt || fillerWord(toks[k]) || punctuationOnly(toks[k]) || toks[k].blank()) {
 		k++
 	}
 	if k >= len(toks) || p.addNumericDate(toks, k) > 0 || p.guessMonthDate(toks, k) > 0 {

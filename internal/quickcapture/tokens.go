@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/coachlog/coachlog/internal/coaching"
 )
 
 // maxAngle bounds how far a "<" looks for its ">": Slack's escapes
@@ -16,17 +18,26 @@ const maxAngle = 256
 const trailingPunct = `.,;:!?)]}"'’”…`
 
 // token is one whitespace-separated word of a line, where Slack's <...>
-// escapes count as part of a word even if they hold spaces.
+// escapes count as part of a word even if they hold spaces. Characters
+// that show nothing (coaching.Invisible: a zero-width joiner, a direction
+// mark, NUL) stay in text, which the notes are cut from, but not in shown
+// and word, which are read: "30m\u200b" is 30 minutes, as it looks.
 type token struct {
 	text       string // as typed
-	bare       string // text without trailing punctuation
-	word       string // bare, lower-cased: what vocabulary is matched against
+	bare       string // text without trailing punctuation or invisible characters: a prefix of text
+	shown      string // bare as it shows and reads (coaching.CommandText), for dates and messages
+	word       string // shown, lower-cased: what vocabulary is matched against
+	cut        string // the trailing punctuation cut off, as it shows
 	start, end int    // byte offsets of text in the line
 }
 
 // clipped reports whether trailing punctuation was cut off, which ends a
 // phrase: "ride, along" is not "ride along".
-func (t token) clipped() bool { return len(t.bare) < len(t.text) }
+func (t token) clipped() bool { return t.cut != "" }
+
+// blank reports whether t is only characters that show nothing: it says
+// nothing, and is not the notes' start either unless words follow it.
+func (t token) blank() bool { return t.shown == "" && t.cut == "" }
 
 // scanner yields the tokens of a line one at a time, so a huge line costs
 // only as much as the caller reads of it.
@@ -84,8 +95,14 @@ func closingAngle(s string, i int) int {
 }
 
 func newToken(text string, start int) token {
-	bare := strings.TrimRight(text, trailingPunct)
-	return token{text: text, bare: bare, word: strings.ToLower(bare), start: start, end: start + len(text)}
+	bare := strings.TrimRightFunc(text, func(r rune) bool {
+		return strings.ContainsRune(trailingPunct, r) || coaching.Invisible(r)
+	})
+	// Full-width punctuation ("３０ｍ，") is trailing punctuation once read.
+	read := coaching.CommandText(bare)
+	shown := strings.TrimRight(read, trailingPunct)
+	return token{text: text, bare: bare, shown: shown, word: strings.ToLower(shown),
+		cut: read[len(shown):] + coaching.Visible(text[len(bare):]), start: start, end: start + len(text)}
 }
 
 // firstTokens returns up to n tokens from the start of s.
@@ -122,11 +139,11 @@ func separator(t token) bool {
 // ("-", "|", "+", ":)"): between header parts it joins them without
 // meaning anything; after them, unless a separator, it starts the notes.
 func punctuationOnly(t token) bool {
-	if t.text == "" || strings.ContainsRune(t.text, '<') {
+	if t.blank() || strings.ContainsRune(t.text, '<') {
 		return false
 	}
 	for _, r := range t.text {
-		if !unicode.IsPunct(r) && !unicode.Is(unicode.Sm, r) {
+		if !unicode.IsPunct(r) && !unicode.Is(unicode.Sm, r) && !coaching.Invisible(r) {
 			return false
 		}
 	}

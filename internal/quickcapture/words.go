@@ -98,9 +98,10 @@ func phraseAt(toks []token, i int) (meaning, int) {
 }
 
 // filler reports whether t only joins header parts ("with", "on the", "-"),
-// so it can sit between them without starting the notes.
+// so it can sit between them without starting the notes; so does a word
+// that shows nothing (a stray zero-width space).
 func filler(t token) bool {
-	return fillerWord(t) || punctuationOnly(t)
+	return fillerWord(t) || punctuationOnly(t) || t.blank()
 }
 
 // fillerWord reports whether t is one of the words filler allows. Slack
