@@ -12,6 +12,9 @@ func TestCaptureOfADurationOutOfRangeSaysOnlyTheRange(t *testing.T) {
 	for _, c := range []struct{ line, want string }{
 		{"<@" + rep + "|sam> 1:1 481m", "481 minutes is more than 480, the most a session can be"},
 		{"<@" + rep + "|sam> 1:1 0m", "0 minutes is less than 1, the least a session can be"},
+		{"<@" + rep + "|sam> 1:1 1000000000m", "1000000000 minutes is more than 480, the most a session can be"},
+		{"<@" + rep + "|sam> 1:1 -30m", "-30 minutes is less than 1, the least a session can be"},
+		{"<@" + rep + "|sam> 1:1 99999999999999999999m", `\"99999999999999999999m\" is more than 480 minutes, the most a session can be`},
 	} {
 		in, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", c.line)
 		if err != nil {

@@ -32,38 +32,41 @@ func durationAt(toks []token, i int) (float64, int) {
 }
 
 // spanAt reads one number with its unit, in one token or two ("45 min").
+// A minus sign makes it negative ("-30m"), so that it is refused as too
+// short rather than left unread; it never joins another span.
 func spanAt(toks []token, i int) (span, int) {
 	if i >= len(toks) {
 		return span{}, 0
 	}
-	num, unit := splitNumber(toks[i].word)
+	w := toks[i].word
+	neg := len(w) > 1 && w[0] == '-' && isDigit(w[1])
+	if neg {
+		w = w[1:]
+	}
+	num, unit := splitNumber(w)
 	if num == "" {
 		return span{}, 0
 	}
-	if unit != "" {
-		d, ok := withUnit(num, unit)
-		return d, count(ok, 1)
+	n := 1
+	if unit == "" {
+		if i+1 >= len(toks) || toks[i].clipped() {
+			return span{}, 0
+		}
+		unit, n = toks[i+1].word, 2
 	}
-	if i+1 >= len(toks) || toks[i].clipped() {
+	d, ok := withUnit(num, unit)
+	if !ok {
 		return span{}, 0
 	}
-	d, ok := withUnit(num, toks[i+1].word)
-	return d, count(ok, 2)
-}
-
-func count(ok bool, n int) int {
-	if ok {
-		return n
+	if neg {
+		d = span{minutes: -d.minutes}
 	}
-	return 0
+	return d, n
 }
 
 // withUnit applies a unit, or an "h30"-style hours-and-minutes tail, to num.
 func withUnit(num, unit string) (span, bool) {
-	v, err := strconv.ParseFloat(num, 64)
-	if err != nil {
-		return span{}, false
-	}
+	v := value(num)
 	whole := !strings.Contains(num, ".")
 	switch {
 	case isMinuteUnit(unit) && whole:
@@ -84,16 +87,29 @@ func withUnit(num, unit string) (span, bool) {
 	return span{}, false
 }
 
+// maxDigits is the most digits of a whole number counted as typed: any
+// more can only be out of range, and would not print back as typed.
+const maxDigits = 12
+
+// value is the decimal number num, as splitNumber gives it, or +Inf when
+// its whole part has more than maxDigits digits: so however long, it is
+// read, and refused as too long, without overflowing anything.
+func value(num string) float64 {
+	whole, _, _ := strings.Cut(num, ".")
+	if len(strings.TrimLeft(whole, "0")) > maxDigits {
+		return math.Inf(1)
+	}
+	v, _ := strconv.ParseFloat(num, 64) // digits and a dot, short enough: no error
+	return v
+}
+
 // splitNumber splits a leading decimal number ("1.5" of "1.5h") from the
-// rest. Numbers are kept short so no duration overflows anything.
+// rest, however many digits it has: value reads a long one as too long.
 func splitNumber(s string) (num, rest string) {
 	i, dot := 0, false
 	for i < len(s) && (isDigit(s[i]) || (s[i] == '.' && !dot && i > 0 && i+1 < len(s) && isDigit(s[i+1]))) {
 		dot = dot || s[i] == '.'
 		i++
-	}
-	if i == 0 || i > 9 {
-		return "", s
 	}
 	return s[:i], s[i:]
 }

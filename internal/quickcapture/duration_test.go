@@ -1,6 +1,7 @@
 package quickcapture
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -34,6 +35,8 @@ func TestDurations(t *testing.T) {
 		{"480m", 480},
 		{"8h", 480},
 		{"1m", 1},
+		{"0000000045m", 45}, // ten digits, read
+		{"1.5" + strings.Repeat("0", 400) + "h", 90}, // however long a fraction
 	} {
 		line := "<@U1> 1:1 " + tt.in + " notes"
 		got := Parse(line, wednesday)
@@ -52,7 +55,6 @@ func TestNotDurations(t *testing.T) {
 		"1h75",     // minutes past an hour stop at 59
 		"1,5h",
 		"m45",
-		"1234567890m",
 	} {
 		line := "<@U1> 1:1 " + in
 		got := Parse(line, wednesday)
@@ -72,12 +74,46 @@ func TestDurationsOutOfRange(t *testing.T) {
 		{"600 minutes", "600 minutes is more than 480, the most a session can be"},
 		{"8h 1m", "481 minutes is more than 480, the most a session can be"},
 		{"999999999h", "59999999940 minutes is more than 480, the most a session can be"},
+		// However many digits: the range, never "I couldn't tell how long".
+		{"1000000000m", "1000000000 minutes is more than 480, the most a session can be"},
+		{"1234567890m", "1234567890 minutes is more than 480, the most a session can be"},
+		{"999999999999 min", "999999999999 minutes is more than 480, the most a session can be"},
+		{"0000000000000481m", "481 minutes is more than 480, the most a session can be"},
+		{"1000000000000m", `"1000000000000m" is more than 480 minutes, the most a session can be`},
+		{"100000000000000000000000000000000 hours", `"100000000000000000000000000000000 hours" is more than 480 minutes, the most a session can be`},
+		{strings.Repeat("9", 400) + "m", `"` + strings.Repeat("9", 39) + `…" is more than 480 minutes, the most a session can be`},
+		// Below zero: too short, not unreadable.
+		{"-30m", "-30 minutes is less than 1, the least a session can be"},
+		{"-30 min", "-30 minutes is less than 1, the least a session can be"},
+		{"-1h", "-60 minutes is less than 1, the least a session can be"},
+		{"-1h30", "-90 minutes is less than 1, the least a session can be"},
+		{"-10000000000000h", `"-10000000000000h" is less than 1 minute, the least a session can be`},
+		// Full-width digits count as digits.
+		{"４８１m", "481 minutes is more than 480, the most a session can be"},
 	} {
 		got := Parse("<@U1> 1:1 "+tt.in, wednesday)
 		// Read, the duration is not missing: its problem says what is wrong.
 		if got.Draft.DurationMin != 0 || len(got.Problems) != 1 || got.Problems[0] != tt.problem || len(got.Missing) != 0 {
 			t.Errorf("%s: %d minutes, problems %q, missing %v; want 0, %q, nothing missing",
 				tt.in, got.Draft.DurationMin, got.Problems, got.Missing, tt.problem)
+		}
+	}
+}
+
+// A negative span is refused on its own: it never joins the hours
+// before it ("1h -30m" is not half an hour).
+func TestNegativeSpansNeverJoin(t *testing.T) {
+	for _, tt := range []struct {
+		in      string
+		minutes int
+		problem string
+	}{
+		{"1h -30m", 60, "two durations given: 1h and -30m"},
+		{"2 hours -15 min", 120, "two durations given: 2 hours and -15 min"},
+	} {
+		got := Parse("<@U1> 1:1 "+tt.in, wednesday)
+		if got.Draft.DurationMin != tt.minutes || len(got.Problems) != 1 || got.Problems[0] != tt.problem {
+			t.Errorf("%s: %d minutes, problems %q; want %d, %q", tt.in, got.Draft.DurationMin, got.Problems, tt.minutes, tt.problem)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package quickcapture
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -195,12 +196,16 @@ func (p *parser) addDuration(minutes float64, text string) {
 		return
 	}
 	p.durationText, p.durationValue = text, minutes
-	shown := strconv.FormatFloat(minutes, 'f', 0, 64)
+	// Too many digits to count (see value): said back as typed.
+	shown, least, most := strconv.FormatFloat(minutes, 'f', 0, 64)+" minutes", "1", strconv.Itoa(coaching.MaxDurationMin)
+	if math.IsInf(minutes, 0) {
+		shown, least, most = coaching.QuoteTyped(text), "1 minute", most+" minutes"
+	}
 	switch {
 	case minutes < 1:
-		p.problems = append(p.problems, shown+" minutes is less than 1, the least a session can be")
+		p.problems = append(p.problems, fmt.Sprintf("%s is less than %s, the least a session can be", shown, least))
 	case minutes > coaching.MaxDurationMin:
-		p.problems = append(p.problems, fmt.Sprintf("%s minutes is more than %d, the most a session can be", shown, coaching.MaxDurationMin))
+		p.problems = append(p.problems, fmt.Sprintf("%s is more than %s, the most a session can be", shown, most))
 	default:
 		p.minutes = int(minutes)
 	}
@@ -330,7 +335,7 @@ func (p *parser) addNumericDate(toks []token, k int) int {
 func phraseText(toks []token, i, n int) string {
 	parts := make([]string, n)
 	for k := range parts {
-		parts[k] = toks[i+k].bare
+		parts[k] = toks[i+k].shown
 	}
 	return strings.Join(parts, " ")
 }
