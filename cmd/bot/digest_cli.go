@@ -151,7 +151,9 @@ func deliverDigest(ctx context.Context, e env, a *app, week coaching.Week, keys 
 	defer cancel()
 	failed, err := a.deliverAsSender(dctx, keys)
 	if err != nil {
-		return fmt.Errorf("deliver the digest of %s: %w", week, err)
+		return stoppedDelivering(ctx, a, "deliver the digest of "+week.String(), err, digestDeliverTimeout, keys, func(n int) string {
+			return fmt.Sprintf("%s %s queued; the bot, or the next run, sends %s", messages(n), stayStays(n), itThem(n))
+		})
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("%d of %d messages of the digest of %s failed to deliver (%s): the log and the outbox say why "+
@@ -290,6 +292,13 @@ func itThem(n int) string {
 		return "it"
 	}
 	return "them"
+}
+
+func stayStays(n int) string {
+	if n == 1 {
+		return "stays"
+	}
+	return "stay"
 }
 
 func wasWere(n int) string {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -87,6 +88,14 @@ func nudgeCmd(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// What it prints is what it queued, printed as it is queued: delivery
+	// may take minutes. The sender evaluates each nudge again as it sends
+	// it (Service.NudgeAsSent), and may leave reps out or withhold it.
+	printNudges(e, run, "queued a nudge to", "nudges queued")
+	if len(run.Nudges) == 0 {
+		return nil
+	}
+	fmt.Fprintln(e.stdout, "Each nudge is checked again as it is sent: a rep coached since is left out, and a nudge with nobody left, or to a manager who has snoozed or gone away since, is not sent.")
 	var keys []string
 	for _, n := range run.Nudges {
 		keys = append(keys, coaching.NudgeJob(n.ManagerID)+":"+n.Day.String())
@@ -94,24 +103,101 @@ func nudgeCmd(ctx context.Context, e env, args []string) error {
 	// Slack takes a few hundred posts a minute from an app across the
 	// workspace (the outbox paces them at 300): 2,000 managers' nudges
 	// need about 7 minutes. What is left when this runs out stays queued
-	// for the bot's own worker.
+	// for the bot's own worker: the day is claimed, so a later run of
+	// this command does not send it.
 	dctx, cancel := context.WithTimeout(ctx, nudgeDeliverTimeout)
 	defer cancel()
 	failed, err := a.deliverAsSender(dctx, keys)
-	// What it prints is what it queued: the sender evaluates each nudge
-	// again as it sends it (Service.NudgeAsSent), and may leave reps out
-	// or withhold it.
-	printNudges(e, run, "queued a nudge to", "nudges queued")
-	if len(run.Nudges) > 0 {
-		fmt.Fprintln(e.stdout, "Each nudge is checked again as it is sent: a rep coached since is left out, and a nudge with nobody left, or to a manager who has snoozed or gone away since, is not sent.")
-	}
 	if err != nil {
-		return fmt.Errorf("deliver nudges: %w", err)
+		return stoppedDelivering(ctx, a, "deliver nudges", err, nudgeDeliverTimeout, keys, func(n int) string {
+			if n == 1 {
+				return "1 nudge stays queued; the bot sends it when it runs"
+			}
+			return fmt.Sprintf("%d nudges stay queued; the bot sends them when it runs", n)
+		})
+	}
+	if err := printNudgesDelivered(ctx, e, a, keys); err != nil {
+		return err
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("%d of %d nudges failed to deliver: %s", len(failed), len(keys), strings.Join(failed, ", "))
 	}
 	return nil
+}
+
+// printNudgesDelivered closes a run that delivered its nudges (keys): how
+// many reached Slack, how many the sender withheld, checking them again,
+// and how many failed.
+func printNudgesDelivered(ctx context.Context, e env, a *app, keys []string) error {
+	status, err := a.store.OutboxStatus(ctx, keys)
+	if err != nil {
+		return fmt.Errorf("read how the nudges went: %w", err)
+	}
+	posted, err := a.store.PostedKeys(ctx, keys)
+	if err != nil {
+		return fmt.Errorf("read how the nudges went: %w", err)
+	}
+	var sent, withheld, failed int
+	for _, k := range keys {
+		switch {
+		case status[k] == "failed":
+			failed++
+		case status[k] == "sent" && posted[k]:
+			sent++
+		case status[k] == "sent":
+			withheld++
+		}
+	}
+	fmt.Fprintf(e.stdout, "Nudges delivered: %d of %d queued", sent, len(keys))
+	if withheld > 0 {
+		fmt.Fprintf(e.stdout, "; not sent, with nothing left to act on or the manager snoozed or away by then: %d", withheld)
+	}
+	if failed > 0 {
+		fmt.Fprintf(e.stdout, "; failed: %d (the log says why)", failed)
+	}
+	fmt.Fprintln(e.stdout, ".")
+	return nil
+}
+
+// deliveryStopped is the error of a command whose delivery stopped before
+// it delivered everything it queued.
+type deliveryStopped struct {
+	msg string
+	err error
+}
+
+func (d *deliveryStopped) Error() string { return d.msg }
+func (d *deliveryStopped) Unwrap() error { return d.err }
+
+// stoppedDelivering is what a command that posts says when its delivery of
+// keys stopped with err (Ctrl-C, its limit of time, a token Slack refused):
+// what it left stays queued in the outbox, and left(n) says how much and
+// who sends it. "context canceled" alone read as if it were lost.
+func stoppedDelivering(ctx context.Context, a *app, what string, err error, limit time.Duration, keys []string, left func(n int) string) error {
+	why := err.Error()
+	switch {
+	case errors.Is(err, context.Canceled):
+		why = "interrupted"
+	case errors.Is(err, context.DeadlineExceeded):
+		why = fmt.Sprintf("still delivering after %.0f minutes", limit.Minutes())
+	}
+	// ctx may be the one that ended: the count is read on its own.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	status, serr := a.store.OutboxStatus(rctx, keys)
+	if serr != nil {
+		return &deliveryStopped{msg: fmt.Sprintf("%s: %s, stopped before delivering everything: what is left stays queued (how much could not be read: %v)", what, why, serr), err: err}
+	}
+	n := 0
+	for _, k := range keys {
+		if status[k] == "pending" {
+			n++
+		}
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return &deliveryStopped{msg: fmt.Sprintf("%s: %s, stopped before delivering everything: %s", what, why, left(n)), err: err}
 }
 
 // printNudges prints a line per nudge of run, "verb Max (U…) for day: …",

@@ -61,8 +61,8 @@ func TestNudgeCommandTwiceOnOneDaySendsOneDM(t *testing.T) {
 		// sender checks each nudge again as it sends it, and may withhold it.
 		const again = "Each nudge is checked again as it is sent"
 		for i, run := range []struct{ want, not []string }{
-			{want: []string{"queued a nudge to Mia (U0MA) for 2026-12-02: ", "Managers due: 2; nudges queued: 1.\n", again}},
-			{want: []string{"Managers due: 0; nudges queued: 0.\n", "their nudge for today already claimed (sent, or found with nothing to act on: one a day): 2.\n"}, not: []string{"Mia", again}},
+			{want: []string{"queued a nudge to Mia (U0MA) for 2026-12-02: ", "Managers due: 2; nudges queued: 1.\n", again, "Nudges delivered: 1 of 1 queued.\n"}},
+			{want: []string{"Managers due: 0; nudges queued: 0.\n", "their nudge for today already claimed (sent, or found with nothing to act on: one a day): 2.\n"}, not: []string{"Mia", again, "Nudges delivered"}},
 		} {
 			out, err := cliAt(t, now, vars, "nudge")
 			if err != nil {
@@ -141,6 +141,9 @@ func TestNudgeCommandFailsWhenDeliveryFails(t *testing.T) {
 	out, err := cliAt(t, imported.Add(20*24*time.Hour), vars, "nudge")
 	if err == nil || !strings.Contains(err.Error(), "failed to deliver") {
 		t.Fatalf("nudge with a failing delivery: err = %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "Nudges delivered: 0 of 1 queued; failed: 1 (the log says why).\n") {
+		t.Errorf("the run does not say how its nudges went:\n%s", out)
 	}
 }
 

@@ -620,6 +620,30 @@ func (s *Store) LeaseOwners(ctx context.Context, now time.Time) ([]string, error
 	return out, rows.Err()
 }
 
+// PostedKeys says which of keys have a message in Slack: a post the
+// sender withheld (it had nothing to show when it went) is marked sent
+// and has none. `coachlog nudge` counts by it what it delivered.
+func (s *Store) PostedKeys(ctx context.Context, keys []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	marks, args := inArgs(keys)
+	rows, err := s.rq.QueryContext(ctx, `SELECT msg_key FROM slack_messages WHERE msg_key IN (`+marks+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read posted messages: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		out[k] = true
+	}
+	return out, rows.Err()
+}
+
 // PostedMessage returns where the message posted under key lives.
 func (s *Store) PostedMessage(ctx context.Context, key string) (coaching.Posted, bool, error) {
 	var p coaching.Posted
