@@ -91,7 +91,10 @@ func (b *Bot) acceptCapture(ctx context.Context, a *acker, cmd slashCommand) {
 	cancel()
 	if err != nil {
 		b.logAnswerError("accepting a quick capture", err)
-		a.ack(commandReply{ResponseType: "ephemeral", Text: ":warning: Not logged. " + escKeepMentions(coaching.ErrorMessage(err))})
+		// What was typed is given back, mentions as ids: names would be
+		// read from the database that just failed, past the ack.
+		a.ack(commandReply{ResponseType: "ephemeral", Text: ":warning: Not logged. " + escKeepMentions(coaching.ErrorMessage(err)) +
+			typedBack(unescape(cmd.Text, nil))})
 		return
 	}
 	a.ack(nil)
@@ -205,7 +208,7 @@ func (b *Bot) quickLog(ctx context.Context, c coaching.Command, cmd slashCommand
 		// A refusal the manager reads (forbidden, an outsider) is not
 		// the operator's; busy at Warn; only a failure at Error.
 		b.logAnswerError("quick capture", err, "user_id", cmd.UserID)
-		b.answerCommand(ctx, c, cmd, ":warning: Not logged. "+escKeepMentions(coaching.ErrorMessage(err)))
+		b.answerCommand(ctx, c, cmd, ":warning: Not logged. "+escKeepMentions(coaching.ErrorMessage(err))+typedBack(b.written(ctx, cmd.Text)))
 		return
 	}
 	b.outbox.Notify() // the receipt and the reps' DMs are queued with the session
@@ -224,9 +227,26 @@ const slowDownWait = 2 * time.Minute
 // they wrote (unescaped), quoted, so that nothing typed is lost: the
 // reply is ephemeral, seen by them alone, like the command itself.
 func slowedDownAnswer(written string) string {
-	quoted := "> " + strings.ReplaceAll(esc(written), "\n", "\n> ")
 	return ":warning: Not logged yet: Slack asked Coachlog to slow down for longer than usual, so it could not check who you named. " +
-		"Nothing is lost: here is what you typed, to send again in a minute.\n" + quoted
+		"Nothing is lost: here is what you typed, to send again in a minute.\n" + quoteTyped(written)
+}
+
+// typedBack follows a capture's "Not logged" answer with what the manager
+// wrote (unescaped), quoted, to send again: a slash command's text is gone
+// from the message box once sent, and an acknowledged capture that could
+// not be stored (the database failed past its retries) must not lose it.
+// Every such answer is ephemeral, seen by them alone, like the command
+// itself; the text is never logged.
+func typedBack(written string) string {
+	if strings.TrimSpace(written) == "" {
+		return ""
+	}
+	return "\nHere is what you typed, to send again:\n" + quoteTyped(written)
+}
+
+// quoteTyped is text people wrote, escaped and quoted line by line.
+func quoteTyped(written string) string {
+	return "> " + strings.ReplaceAll(esc(written), "\n", "\n> ")
 }
 
 // waitClock waits until at on the bot's clock: see sleepUntil.

@@ -118,11 +118,20 @@ func joinFair(msgs []string, limit int) string {
 }
 
 // errorAck shows one message, cut to maxErrorRunes, under the view's
-// first input block.
+// first input block. Slack shows a submission's errors only under inputs,
+// so a message about the whole form (the database failed, the session
+// changed) sits under the first, at the top; on a form of several inputs
+// it says first that the field it sits under is not the problem.
 func errorAck(v view, msg string) *slack.ViewSubmissionResponse {
 	inputs := v.inputBlockIDs()
 	if len(inputs) == 0 {
 		return nil
 	}
+	if len(inputs) > 1 {
+		msg = formWide + msg
+	}
 	return slack.NewErrorsViewSubmissionResponse(map[string]string{inputs[0]: textcut.Cut(msg, maxErrorRunes)})
 }
+
+// formWide begins errorAck's message on a form of several inputs.
+const formWide = "Not saved (nothing wrong with this field): "

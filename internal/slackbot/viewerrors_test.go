@@ -1,6 +1,7 @@
 package slackbot
 
 import (
+	"errors"
 	"maps"
 	"strings"
 	"testing"
@@ -55,6 +56,15 @@ func TestErrorsAckKeysOnlyInputBlocksOfTheView(t *testing.T) {
 	if r := errorAck(revisedForm, "Something went wrong."); r == nil || len(r.Errors) != 1 || r.Errors["reps.2"] == "" {
 		t.Errorf("errorAck on a revised form = %+v, want the message under reps.2", r)
 	}
+	// A failure of the whole form (the database, not the reps) does not
+	// read as a problem with the field it sits under.
+	failed := coaching.ErrorMessage(errors.New("begin: FATAL: terminating connection due to administrator command (SQLSTATE 57P01)"))
+	if r := errorAck(logForm, failed); r == nil || r.Errors["reps"] != "Not saved (nothing wrong with this field): "+failed {
+		t.Errorf("errorAck of a failed save = %+v, want the reps input saying the field is not the problem", r)
+	}
+	if r := errorAck(reasonForm, "Something went wrong."); r == nil || r.Errors["reason"] != "Something went wrong." {
+		t.Errorf("errorAck on a one-input form = %+v, want the message alone", r)
+	}
 }
 
 // Messages joined under the first input are kept within maxErrorRunes as
@@ -93,5 +103,18 @@ func TestErrorsAckKeepsEveryJoinedReason(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A capture the database could not store gives back what was typed,
+// escaped and quoted, so the manager can send it again.
+func TestTypedBackQuotesWhatWasTyped(t *testing.T) {
+	got := typedBack("@Ana 1:1 30m notes <b>\nsecond line")
+	want := "\nHere is what you typed, to send again:\n> @Ana 1:1 30m notes &lt;b&gt;\n> second line"
+	if got != want {
+		t.Errorf("typedBack = %q, want %q", got, want)
+	}
+	if typedBack("  ") != "" {
+		t.Error("nothing typed is given back as a quote")
 	}
 }

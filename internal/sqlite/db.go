@@ -132,7 +132,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	s.r.SetMaxOpenConns(4)
 	s.r.SetMaxIdleConns(4)
-	s.rq = cachedDB{newStmtCache(s.r)}
+	s.rq = cachedDB{c: newStmtCache(s.r)}
 	s.reader = reader{q: s.rq}
 	if opts.ReadOnly {
 		know := SchemaVersion()
@@ -151,7 +151,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	s.w.SetMaxOpenConns(1)
 	s.w.SetConnMaxIdleTime(0)
-	s.wq = cachedDB{newStmtCache(s.w)}
+	s.wq = cachedDB{c: newStmtCache(s.w)}
 	if err := migrate(ctx, s.w, s.now()); err != nil {
 		s.Close()
 		return nil, err

@@ -124,3 +124,8 @@ func (s *Store) BlockedBy(ctx context.Context, pid int) (int, error) {
 	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))`, pid).Scan(&n)
 	return n, err
 }
+
+// WaitPrepared waits for the statements a write met unprepared to be
+// prepared in the background (prepareLater): a test that ends a
+// connection then knows nothing else is using it.
+func (s *Store) WaitPrepared() { s.prepared.Wait() }

@@ -85,7 +85,7 @@ func (s *Store) MetricsData(ctx context.Context, q metrics.Query) (*metrics.Data
 // read runs here, so the busy mark (gaveUp) is given here.
 func (s *Store) readMetrics(ctx context.Context, fn func(metricsReader) error) (err error) {
 	defer gaveUp(&err)
-	tx, err := s.r.BeginTx(ctx, s.readTx())
+	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return fmt.Errorf("begin metrics read: %w", err)
 	}

@@ -16,8 +16,10 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
+	"net"
 	"net/url"
 	"slices"
 	"strconv"
@@ -228,7 +230,7 @@ func openPostgres(ctx context.Context, spec string, opts Options) (*Store, error
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
 	s := &Store{path: name, url: spec, now: opts.Now, pg: true, r: db}
-	s.rq = cachedDB{newStmtCache(db)}
+	s.rq = cachedDB{c: newStmtCache(db), tries: opts.MaxConns + 1}
 	s.reader = reader{q: s.rq}
 	if opts.ReadOnly {
 		if err := checkSchema(ctx, db, true, PostgresSchemaVersion()); err != nil {
@@ -508,6 +510,14 @@ const maxPGAttempts = 20
 // committed: concurrent sessions insert into the same index pages. A
 // deadlock (40P01) or serialization failure (40001) runs fn again from the
 // start, so fn must set, not accumulate, what it reports outside.
+//
+// So does a connection lost before COMMIT was sent (lostBeforeCommit): a
+// backend terminated (a failover, pg_terminate_backend, a pgbouncer
+// restart), or a socket a firewall cut while idle in the pool. PostgreSQL
+// rolls back what a lost session had not committed, so nothing of the
+// first try stays, and database/sql hands the next try another
+// connection (the dead one is discarded: see connLost). A COMMIT that
+// fails is not run again (ErrCommitUncertain).
 func (s *Store) updatePG(ctx context.Context, fn func(coaching.Tx) error) error {
 	if s.w == nil {
 		return errors.New("store is read-only")
@@ -527,7 +537,7 @@ func (s *Store) updatePG(ctx context.Context, fn func(coaching.Tx) error) error 
 			}
 		}
 		err = s.pgTx(ctx, fn)
-		if !retryable(err) {
+		if !retryable(err) && !lostBeforeCommit(err) {
 			break
 		}
 	}
@@ -570,9 +580,92 @@ func (s *Store) pgTx(ctx context.Context, fn func(coaching.Tx) error) error {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
+		// Nothing of COMMIT reached the server (pgx says so only when
+		// the write failed before a byte went out): it cannot have
+		// committed, and the try is lost as one before COMMIT is.
+		if pgconn.SafeToRetry(err) && !pgconn.Timeout(err) {
+			return fmt.Errorf("commit, never sent: %w", err)
+		}
+		// Otherwise COMMIT was sent, and a lost connection now cannot
+		// say whether it committed: the server may have written the
+		// commit record and been terminated before it answered. Running
+		// fn again could store the write twice (a second session, a
+		// commitment ticked twice), so it is not retried here; the
+		// caller is told apart by ErrCommitUncertain.
+		if connLost(err) {
+			return commitUncertain{err}
+		}
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// ErrCommitUncertain is a write whose connection was lost once COMMIT
+// was sent: it may or may not be stored. Run again with the same
+// submission key (a redelivered envelope), a log finds its session
+// rather than making another; anything else is for the caller to check
+// before repeating.
+var ErrCommitUncertain = errors.New("the database connection was lost during COMMIT: the write may or may not be stored")
+
+// commitUncertain is a COMMIT that lost its connection: errors.Is says
+// ErrCommitUncertain, and the driver's error stays for the logs.
+type commitUncertain struct{ cause error }
+
+func (e commitUncertain) Error() string {
+	return ErrCommitUncertain.Error() + ": " + e.cause.Error()
+}
+
+func (e commitUncertain) Unwrap() []error { return []error{ErrCommitUncertain, e.cause} }
+
+// lostBeforeCommit reports a write that failed because its connection
+// was lost before COMMIT was sent: at BEGIN or inside fn. PostgreSQL
+// cannot have committed it, so running it again from the start on
+// another connection is safe.
+func lostBeforeCommit(err error) bool {
+	return connLost(err) && !errors.Is(err, ErrCommitUncertain)
+}
+
+// connLost reports an error that says the connection to PostgreSQL is
+// gone, not that the statement was wrong or gave up:
+//
+//   - the server ended the session: 57P01 admin_shutdown (a failover,
+//     pg_terminate_backend, a smart or fast shutdown), 57P02
+//     crash_shutdown, 57P03 cannot_connect_now (starting up or in
+//     recovery), and class 08, connection_exception;
+//   - the driver found it gone: driver.ErrBadConn, or pgx's SafeToRetry
+//     (nothing was sent: a dial that failed, a connection pgx had
+//     closed already);
+//   - the socket ended under a read or write: io.EOF,
+//     io.ErrUnexpectedEOF, a reset or a closed connection (a net.Error).
+//
+// A timeout is not connection loss: the caller's deadline (an ack's) or
+// a network timeout; pgx wraps both in its timeout error, which says
+// SafeToRetry too when nothing was sent. Neither is retried: the
+// deadline ends retries, and busy tells the person to try again.
+//
+// pgx marks the connection closed on any of these (pgconn closes on a
+// read or write error and on the server's FATAL). database/sql then drops
+// it the next time the pool would hand it out: pgx's stdlib connection
+// answers ResetSession with driver.ErrBadConn once closed, and
+// database/sql closes it and takes another (pgx v5.12's stdlib.Conn
+// implements no driver.Validator, so the drop happens at the next take,
+// not at release). A connection the server ended while it sat idle is
+// not known closed until used (pgx pings only one idle for over a
+// second), which is why the first statement on it fails, and why the
+// write or read that met it is run again.
+func connLost(err error) bool {
+	if err == nil || pgconn.Timeout(err) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	if pe, ok := errors.AsType[*pgconn.PgError](err); ok {
+		return pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03" || strings.HasPrefix(pe.Code, "08")
+	}
+	if errors.Is(err, driver.ErrBadConn) || pgconn.SafeToRetry(err) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
+		return true
+	}
+	ne, ok := errors.AsType[net.Error](err)
+	return ok && !ne.Timeout()
 }
 
 // inflight tracks when each write now running began, so that WriteWait
@@ -729,6 +822,20 @@ func (s *Store) skipLocked() string {
 		return ` FOR UPDATE SKIP LOCKED`
 	}
 	return ``
+}
+
+// beginRead begins a read transaction (readTx) on a reader. A BEGIN that
+// meets a lost connection is begun again on another, as a read on the
+// pool is (cachedDB): pgx sends BEGIN when asked, so a connection the
+// server ended while idle fails there, before anything was read.
+func (s *Store) beginRead(ctx context.Context) (*sql.Tx, error) {
+	tries := max(s.rq.tries, 1)
+	for try := 1; ; try++ {
+		tx, err := s.r.BeginTx(ctx, s.readTx())
+		if err == nil || try >= tries || ctx.Err() != nil || !connLost(err) {
+			return tx, err
+		}
+	}
 }
 
 // readTx is how reads that span several queries begin: on PostgreSQL a

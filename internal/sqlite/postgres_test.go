@@ -366,3 +366,105 @@ func TestPostgresLocksOfOneSchemaDoNotHoldAnother(t *testing.T) {
 		t.Errorf("another schema's write of the same submission key: %v; want it not to wait", err)
 	}
 }
+
+// A connection the server ends (a failover, pg_terminate_backend, a
+// pgbouncer restart, a firewall cutting an idle socket) loses no write
+// that had not sent COMMIT: one ended while idle in the pool, or in the
+// middle of a write, is replaced and the write runs again; a read that
+// meets one runs again too. A COMMIT whose connection is lost is not run
+// again, and says so. The store has one connection, so its backend's pid
+// is known, and only this test's backends are terminated.
+func TestPostgresWritesAndReadsOutliveATerminatedConnection(t *testing.T) {
+	db := sqlitetest.PostgresDB(t)
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, db, sqlite.Options{MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	admin, err := sql.Open("pgx", sqlitetest.PostgresURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	pid := func() int {
+		t.Helper()
+		var pid int
+		if err := st.QueryRow(ctx, `SELECT pg_backend_pid()`, &pid); err != nil {
+			t.Fatal(err)
+		}
+		return pid
+	}
+	// terminate ends a backend and waits until it has gone (PostgreSQL
+	// 14's timeout argument), so the next statement on it meets the end.
+	// The statements a write prepares after it (prepareLater) are
+	// prepared first: on the ended connection, they would find the end
+	// before the statement under test does.
+	terminate := func(pid int) {
+		t.Helper()
+		st.WaitPrepared()
+		var gone bool
+		if err := admin.QueryRowContext(ctx, `SELECT pg_terminate_backend($1, 10000)`, pid).Scan(&gone); err != nil || !gone {
+			t.Fatalf("terminate backend %d: %v, %v", pid, gone, err)
+		}
+	}
+	person := func(id string) func(coaching.Tx) error {
+		return func(tx coaching.Tx) error { return tx.EnsurePerson(ctx, id) }
+	}
+
+	// Ended while idle in the pool, between two writes.
+	terminate(pid())
+	if err := st.Update(ctx, person("U1")); err != nil {
+		t.Fatalf("write after the connection was ended: %v", err)
+	}
+
+	// Ended in the middle of a write: it runs again from the start.
+	was, tries := pid(), 0
+	if err := st.Update(ctx, func(tx coaching.Tx) error {
+		tries++
+		if tries == 1 {
+			terminate(was)
+		}
+		return tx.EnsurePerson(ctx, "U2")
+	}); err != nil || tries != 2 {
+		t.Fatalf("write whose connection was ended midway: %v after %d tries; want stored on the second", err, tries)
+	}
+
+	// Reads, on the pool and in a read transaction. The read is made
+	// once first, so that its statement is prepared, as a running bot's
+	// are: a PREPARE failing first would take another path.
+	if _, err := st.Person(ctx, "U1"); err != nil {
+		t.Fatal(err)
+	}
+	terminate(pid())
+	if _, err := st.Person(ctx, "U1"); err != nil {
+		t.Fatalf("read after the connection was ended: %v", err)
+	}
+	terminate(pid())
+	if _, err := st.WeekSessions(ctx, coaching.Date{Year: 2025, Month: 1, Day: 6}, coaching.Date{Year: 2025, Month: 1, Day: 12}); err != nil {
+		t.Fatalf("read transaction after the connection was ended: %v", err)
+	}
+
+	// Lost with COMMIT: it may have committed, so it is not run again.
+	was, tries = pid(), 0
+	err = st.Update(ctx, func(tx coaching.Tx) error {
+		tries++
+		if err := tx.EnsurePerson(ctx, "U3"); err != nil {
+			return err
+		}
+		terminate(was)
+		return nil
+	})
+	if !errors.Is(err, sqlite.ErrCommitUncertain) || tries != 1 {
+		t.Fatalf("COMMIT on an ended connection: %v after %d tries; want ErrCommitUncertain after one", err, tries)
+	}
+	// And the store goes on.
+	if err := st.Update(ctx, person("U4")); err != nil {
+		t.Fatalf("write after a lost COMMIT: %v", err)
+	}
+	for _, id := range []string{"U1", "U2", "U4"} {
+		if _, err := st.Person(ctx, id); err != nil {
+			t.Errorf("person %s: %v", id, err)
+		}
+	}
+}

@@ -137,7 +137,25 @@ func (c *stmtCache) close() {
 
 // cachedDB runs queries on a pool through prepared statements, their
 // text arguments without NULs (withoutNUL).
-type cachedDB struct{ c *stmtCache }
+//
+// A query on PostgreSQL that meets a lost connection (connLost: a backend
+// the server terminated while it sat idle in the pool) is run again, on
+// another connection: every query run on the pool is a read (writes run
+// in transactions, or through ExecContext, which is never run again: an
+// autocommitted statement may have committed before its connection was
+// lost). Each failure drops its connection (connLost says how), so tries,
+// one more than the pool holds, reaches a fresh connection even when the
+// server ended every idle one at once (a failover, a pgbouncer restart).
+type cachedDB struct {
+	c     *stmtCache
+	tries int // on PostgreSQL; zero on SQLite: one try
+}
+
+// again reports whether a query that failed with err on its try-th try
+// (from 1) is to run again.
+func (d cachedDB) again(ctx context.Context, try int, err error) bool {
+	return try < d.tries && ctx.Err() == nil && connLost(err)
+}
 
 func (d cachedDB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	args = withoutNUL(args)
@@ -150,6 +168,15 @@ func (d cachedDB) ExecContext(ctx context.Context, q string, args ...any) (sql.R
 
 func (d cachedDB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	args = withoutNUL(args)
+	for try := 1; ; try++ {
+		rows, err := d.query(ctx, q, args)
+		if err == nil || !d.again(ctx, try, err) {
+			return rows, err
+		}
+	}
+}
+
+func (d cachedDB) query(ctx context.Context, q string, args []any) (*sql.Rows, error) {
 	st, err := d.c.get(ctx, q)
 	if err != nil {
 		return nil, err
@@ -157,8 +184,19 @@ func (d cachedDB) QueryContext(ctx context.Context, q string, args ...any) (*sql
 	return st.QueryContext(ctx, args...)
 }
 
+// QueryRowContext's error shows in the Row before any Scan (Row.Err): pgx
+// reads the first row when the query runs.
 func (d cachedDB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
 	args = withoutNUL(args)
+	for try := 1; ; try++ {
+		row := d.queryRow(ctx, q, args)
+		if err := row.Err(); err == nil || !d.again(ctx, try, err) {
+			return row
+		}
+	}
+}
+
+func (d cachedDB) queryRow(ctx context.Context, q string, args []any) *sql.Row {
 	st, err := d.c.get(ctx, q)
 	if err != nil {
 		// sql.Row carries no error of its own making; run the query

@@ -19,7 +19,7 @@ const weekSessionsQuery = `SELECT ` + sessionCols + ` FROM sessions
 // organisation, where a query per session would not do.
 func (s *Store) WeekSessions(ctx context.Context, from, to coaching.Date) (_ []coaching.Session, err error) {
 	defer gaveUp(&err)
-	tx, err := s.r.BeginTx(ctx, s.readTx())
+	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin reading sessions from %s to %s: %w", from, to, err)
 	}
