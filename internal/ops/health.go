@@ -87,7 +87,7 @@ func (c Checks) health(ctx context.Context, fl *failLog) []string {
 		}
 	}
 	if c.Readable != nil {
-		if err := c.Readable(ctx); err != nil {
+		if err := c.readTwice(ctx, "database", c.Readable); err != nil {
 			fl.fail(ctx, failDatabase, err)
 			bad = append(bad, "database: does not answer reads")
 		} else {
@@ -100,10 +100,14 @@ func (c Checks) health(ctx context.Context, fl *failLog) []string {
 		}
 	}
 	if c.OldestPending != nil {
-		oldest, err := c.OldestPending(ctx)
+		var oldest time.Time
+		err := c.readTwice(ctx, "outbox", func(ctx context.Context) (err error) {
+			oldest, err = c.OldestPending(ctx)
+			return err
+		})
 		if err != nil {
 			fl.fail(ctx, failOutbox, err)
-			bad = append(bad, "outbox: cannot be read")
+			bad = append(bad, "outbox: the messages waiting to be sent cannot be read from the database")
 		} else {
 			fl.ok(ctx, failOutbox)
 			if !oldest.IsZero() && now.Sub(oldest) > stuckAfter {
@@ -121,10 +125,14 @@ func (c Checks) health(ctx context.Context, fl *failLog) []string {
 		}
 	}
 	if c.Failures != nil {
-		fs, err := c.Failures(ctx)
+		var fs []Failures
+		err := c.readTwice(ctx, "failed scheduled messages", func(ctx context.Context) (err error) {
+			fs, err = c.Failures(ctx)
+			return err
+		})
 		if err != nil {
 			fl.fail(ctx, failFailures, err)
-			bad = append(bad, "outbox: failed scheduled messages cannot be read")
+			bad = append(bad, "outbox: the scheduled messages that failed cannot be read from the database")
 		} else {
 			fl.ok(ctx, failFailures)
 		}
@@ -135,6 +143,29 @@ func (c Checks) health(ctx context.Context, fl *failLog) []string {
 		}
 	}
 	return bad
+}
+
+// readTwice runs one of the probe's reads, and once more at once if it
+// fails: a pooled connection the database ended while it sat idle (a
+// restart of PostgreSQL, pg_terminate_backend, an idle timeout in
+// between) fails the one read that takes it, and the pool drops it, so
+// the second read goes over another connection. One lost connection is
+// then not a red probe, which an orchestrator would answer by restarting
+// the bot; a database that does not answer fails both reads, on the same
+// probe. There is no second read once the probe's deadline has passed.
+// A read the second one makes up for is logged at debug.
+func (c Checks) readTwice(ctx context.Context, what string, read func(context.Context) error) error {
+	err := read(ctx)
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	if err2 := read(ctx); err2 != nil {
+		return err2
+	}
+	if c.Log != nil {
+		c.Log.DebugContext(ctx, "health: a read failed, then answered when tried again", "read", what, "err", err)
+	}
+	return nil
 }
 
 // Warnings returns what an operator should know that does not make the bot

@@ -43,7 +43,8 @@ func TestHealthReasonsArePlainAndTheDetailsGoToTheLog(t *testing.T) {
 		{"an unreadable outbox", Checks{
 			OldestPending: func(context.Context) (time.Time, error) { return time.Time{}, internal },
 			Failures:      func(context.Context) ([]Failures, error) { return nil, internal },
-		}, []string{"outbox: cannot be read", "outbox: failed scheduled messages cannot be read"}}, // two reads, two sentences an operator can tell apart
+		}, []string{"outbox: the messages waiting to be sent cannot be read from the database",
+			"outbox: the scheduled messages that failed cannot be read from the database"}}, // two reads, two sentences an operator can tell apart
 		{"a revoked token", Checks{Stopped: func() (bool, string) { return true, "token_revoked" }},
 			[]string{"slack token: delivery stopped, Slack rejected the bot token (token_revoked)"}},
 		{"a stop with text that is no Slack code", Checks{Stopped: func() (bool, string) { return true, internal.Error() }},
@@ -145,5 +146,87 @@ func TestHealthSaysTheStoreAndTheSenderRole(t *testing.T) {
 				t.Fatalf("healthz = %d %s, want 200 %s", rec.Code, got, tc.want)
 			}
 		})
+	}
+}
+
+// A pooled connection the database ended while it sat idle fails the one
+// read that takes it: the probe reads again before it says the database,
+// or the outbox, cannot be read, so one lost connection does not turn it
+// red (an orchestrator would restart the bot for it). A database that
+// fails both reads turns it red on the same probe.
+func TestHealthReadsOnceMoreBeforeTurningRed(t *testing.T) {
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	lost := errors.New("FATAL: terminating connection due to administrator command (SQLSTATE 57P01)")
+	// failing returns a read that fails its first n calls, and counts them.
+	failing := func(n int, calls *int) func(context.Context) error {
+		return func(context.Context) error {
+			*calls++
+			if *calls <= n {
+				return lost
+			}
+			return nil
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		fails int // reads failing in a row, each check
+		want  []string
+	}{
+		{"one lost connection", 1, nil},
+		{"a database that does not answer", 2, []string{"database: does not answer reads",
+			"outbox: the messages waiting to be sent cannot be read from the database",
+			"outbox: the scheduled messages that failed cannot be read from the database"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var readable, pending, failures int
+			readOnce, pendingOnce, failuresOnce := failing(tc.fails, &readable), failing(tc.fails, &pending), failing(tc.fails, &failures)
+			checks := Checks{
+				Readable: readOnce,
+				OldestPending: func(ctx context.Context) (time.Time, error) {
+					return now.Add(-time.Minute), pendingOnce(ctx)
+				},
+				Failures: func(ctx context.Context) ([]Failures, error) { return nil, failuresOnce(ctx) },
+				Now:      func() time.Time { return now },
+			}
+			rec := httptest.NewRecorder()
+			Handler(checks, nil).ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
+			var body struct {
+				OK       bool     `json:"ok"`
+				Problems []string `json:"problems"`
+			}
+			if err := json.NewDecoder(rec.Body).Decode(&body); err != nil {
+				t.Fatal(err)
+			}
+			wantCode := http.StatusOK
+			if tc.want != nil {
+				wantCode = http.StatusServiceUnavailable
+			}
+			if rec.Code != wantCode || body.OK != (tc.want == nil) || !slices.Equal(body.Problems, tc.want) {
+				t.Fatalf("healthz = %d %+v, want %d %q", rec.Code, body, wantCode, tc.want)
+			}
+			if readable != 2 || pending != 2 || failures != 2 {
+				t.Errorf("reads made: database %d, outbox %d, failures %d; want two each, never more", readable, pending, failures)
+			}
+		})
+	}
+}
+
+// A probe whose deadline has passed does not read again: a database that
+// hangs turns it red within the probe's 2 s, not twice that.
+func TestHealthDoesNotReadAgainPastTheProbesDeadline(t *testing.T) {
+	calls := 0
+	checks := Checks{
+		Readable: func(ctx context.Context) error {
+			calls++
+			<-ctx.Done() // a database that hangs until the probe gives up
+			return ctx.Err()
+		},
+		Now: func() time.Time { return time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC) },
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	bad := checks.health(ctx, newFailLog(nil, checks.Now))
+	if !slices.Equal(bad, []string{"database: does not answer reads"}) || calls != 1 {
+		t.Fatalf("health = %q after %d reads, want the database down after one", bad, calls)
 	}
 }
