@@ -70,9 +70,11 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 // Slack waits for an ack; yet once acknowledged the command is never sent
 // again, and a crash must not lose it. So the command is stored in the
 // inbox within the ack deadline, then acknowledged, then acted on; the
-// session it logs marks it done in its own transaction. What a crash leaves
-// pending is acted on at the next start (Bot.Run), and the command's key
-// keeps it to one session. Past the deadline the manager is told to try
+// session it logs marks it done in its own transaction. What a crash (or a
+// failed write) leaves pending is acted on again by the replica holding
+// the sender role, once it is two leases old (ReplayOrphans), or by a
+// replica starting (Bot.Run), and the command's key keeps it to one
+// session. Past the deadline the manager is told to try
 // again, and nothing was stored.
 func (b *Bot) acceptCapture(ctx context.Context, a *acker, cmd slashCommand) {
 	key := "cmd:" + cmd.TriggerID
@@ -127,7 +129,7 @@ func (b *Bot) runCommand(ctx context.Context, c coaching.Command) {
 func (b *Bot) commandDone(ctx context.Context, c coaching.Command) bool {
 	marked, err := b.svc.CommandDone(ctx, c.ID)
 	if err != nil {
-		b.log.Error("marking a command done failed; it will be acted on again at the next start", "command_id", c.ID, "err", err)
+		b.log.Error("marking a command done failed; "+stillPending, "command_id", c.ID, "err", err)
 		return true
 	}
 	return marked
@@ -186,7 +188,8 @@ func (b *Bot) quickLog(ctx context.Context, c coaching.Command, cmd slashCommand
 			until = soonest // never a busy loop, whatever the clock says
 		}
 		if werr := b.waitClock(ctx, until); werr != nil {
-			// Stopping: the command stays pending, acted on at the next start.
+			// Stopping: the command stays pending, for the sender's replay
+			// or a replica's start.
 			b.log.Info("quick capture left pending: stopped while waiting for Slack's rate limit", "command_id", c.ID, "err", werr)
 			return
 		}
@@ -301,20 +304,30 @@ func (b *Bot) notesWritten(ctx context.Context, res quickcapture.Result) quickca
 // response_url's 30 minutes (acted on after a restart).
 func (b *Bot) answerCommand(ctx context.Context, c coaching.Command, cmd slashCommand, text string) {
 	if err := b.svc.AnswerCommand(ctx, c, cmd.ResponseURL, c.ReceivedAt, text); err != nil {
-		b.log.Error("answering a command failed; it will be acted on again at the next start", "command_id", c.ID, "err", err)
+		b.log.Error("answering a command failed; "+stillPending, "command_id", c.ID, "err", err)
 		return
 	}
 	b.outbox.Notify()
 }
 
+// stillPending says when a command left pending by a failed write is acted
+// on again, so that an operator does not restart the bot for it: the
+// replica holding the sender role replays, every lease, what has been
+// pending for two leases (senderUpkeep in cmd/bot); a replica starting
+// acts on what is pending at its start, sooner if one starts.
+const stillPending = "it stays pending, and the replica holding the sender role acts on it again once it is " +
+	"two sender leases old (COACHLOG_SENDER_LEASE): no restart needed"
+
 // replayCommands acts on the commands accepted before start and still
-// pending: a crash, or a stop past the drain, left them between their ack
-// and their work. A command that panics is dropped, logged, rather than
+// pending: a crash, a stop past the drain, or a write that failed (the
+// done mark, an answer) left them between their ack and their work. start
+// is a replica's start (Bot.Run) or the sender's cutoff (ReplayOrphans). A command that panics is dropped, logged, rather than
 // taking every start down.
 func (b *Bot) replayCommands(ctx context.Context, start time.Time) {
 	cs, err := b.svc.PendingCommands(ctx, start)
 	if err != nil {
-		b.log.Error("reading pending commands failed; they wait for the next start", "err", err)
+		b.log.Error("reading pending commands failed; they stay pending, and the replica holding the sender role reads them "+
+			"again every sender lease, acting on those two leases old (COACHLOG_SENDER_LEASE): no restart needed", "err", err)
 		return
 	}
 	for _, c := range cs {

@@ -1,9 +1,12 @@
 package slackbot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,5 +68,42 @@ func TestAReplayLeavesACommandAnsweredMeanwhileAlone(t *testing.T) {
 				t.Errorf("outbox = %+v, %v; want the refusal alone", stats, err)
 			}
 		})
+	}
+}
+
+// A command whose done mark or answer could not be written, or a replay
+// that could not read what is pending, is acted on again by the sender
+// replica's pass, with no restart: the log says so, not "at the next
+// start", which would send an operator to restart the bot for nothing.
+func TestAFailedWriteSaysTheSenderActsOnTheCommandAgain(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := coaching.NewService(coaching.Config{Store: st})
+	var logs bytes.Buffer
+	b := New(Config{AppToken: "xapp-x", BotToken: "xoxb-x", APIURL: "http://127.0.0.1:1/", Service: svc, Outbox: nopNotifier{},
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	c, _, err := svc.Accept(ctx, coaching.Command{Key: "cmd:T1", UserID: "U0MAX", Payload: []byte(`{}`), ReceivedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	gone, cancel := context.WithCancel(ctx)
+	cancel() // every write and read fails, as when the database does not answer
+
+	b.commandDone(gone, c)
+	b.answerCommand(gone, c, slashCommand{UserID: "U0MAX", ResponseURL: "https://hooks.slack.test/commands/1"}, "Not logged.")
+	b.replayCommands(gone, time.Now())
+
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("logged %d lines, want 3:\n%s", len(lines), logs.String())
+	}
+	for _, l := range lines {
+		if strings.Contains(l, "next start") || !strings.Contains(l, "sender role") || !strings.Contains(l, "no restart needed") {
+			t.Errorf("the log does not say when the command is acted on again: %s", l)
+		}
 	}
 }
