@@ -263,3 +263,29 @@ func TestPeopleAreReadTogetherAndOnlyTheUnseenAreAdded(t *testing.T) {
 		}
 	})
 }
+
+// A write asked for after Close is refused, never left waiting: its first
+// step may queue it (a buffered channel and the stopped writer's closed
+// one are both ready), and it then waited for ever on a context without a
+// deadline, as a background job's is.
+func TestAWriteAfterCloseIsRefusedNotLeftWaiting(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 50 { // each try queues it with even odds
+		done := make(chan error, 1)
+		go func() { done <- st.Update(context.Background(), func(coaching.Tx) error { return nil }) }()
+		select {
+		case err := <-done:
+			if !errors.Is(err, sqlite.ErrClosed) {
+				t.Fatalf("write %d after Close: err = %v, want ErrClosed", i, err)
+			}
+		case <-time.After(10 * time.Second): // a bound on a hang, not a wait for the clock
+			t.Fatalf("write %d after Close still waiting", i)
+		}
+	}
+}

@@ -65,6 +65,17 @@ func (s *Store) Update(ctx context.Context, fn func(coaching.Tx) error) error {
 			return busy(ctx.Err())
 		}
 		return <-req.done
+	case <-s.writerDone:
+		// The writer stopped (Close) with the write still in the queue:
+		// the first select may hand it over even once the writer is gone,
+		// as a buffered send and a closed channel are both ready. A write
+		// the writer ran before stopping has its answer already.
+		select {
+		case err := <-req.done:
+			return err
+		default:
+			return ErrClosed
+		}
 	}
 }
 
