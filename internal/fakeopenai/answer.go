@@ -2,6 +2,7 @@ package fakeopenai
 
 import (
 	"encoding/json"
+	"net/http"
 	"time"
 )
 
@@ -20,6 +21,8 @@ type Answer struct {
 	// (OpenAI's error shape for the status when Body is empty).
 	Status int
 	Body   string
+	// Header is sent with the answer, failed or not: a 429's Retry-After.
+	Header http.Header
 	// Delay holds the answer this long; Hang holds it until the client
 	// gives up (a timeout) or the server closes.
 	Delay time.Duration
@@ -41,6 +44,16 @@ func JSON(v any) Answer { return Answer{JSON: v} }
 
 // Fail answers with an HTTP error status in OpenAI's shape.
 func Fail(status int) Answer { return Answer{Status: status} }
+
+// RateLimited answers 429, asking the client to wait with Retry-After set
+// to retryAfter (seconds, or an HTTP date) when it is not empty.
+func RateLimited(retryAfter string) Answer {
+	a := Fail(http.StatusTooManyRequests)
+	if retryAfter != "" {
+		a.Header = http.Header{"Retry-After": {retryAfter}}
+	}
+	return a
+}
 
 // Refusal answers with the model refusing.
 func Refusal(s string) Answer { return Answer{Refusal: s} }

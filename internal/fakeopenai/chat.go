@@ -258,6 +258,9 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, req Request) {
 	if !s.hold(r.Context(), a) {
 		return
 	}
+	for k, v := range a.Header {
+		w.Header()[k] = v
+	}
 	if a.Status != 0 {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(a.Status)

@@ -14,7 +14,8 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 )
 
-// DefaultRetryBackoff is the wait before the one retry of a failed request.
+// DefaultRetryBackoff is the wait before the one retry of a failed
+// request, unless the server asked for a longer one (Retry-After).
 const DefaultRetryBackoff = 250 * time.Millisecond
 
 // chatAPI is the one go-openai call the client makes; tests and fakes may
@@ -28,20 +29,21 @@ type chatAPI interface {
 type Options struct {
 	Logger     *slog.Logger
 	Metrics    Metrics
-	Now        func() time.Time // the breaker's clock
+	Now        func() time.Time // the breaker's clock, and what a Retry-After date is read against
 	HTTPClient *http.Client
 	// BreakerFailures failed calls in a row open the breaker for
 	// BreakerCooldown.
 	BreakerFailures int
 	BreakerCooldown time.Duration
 	// RetryBackoff is the wait before retrying a request that failed for a
-	// reason of the server.
+	// reason of the server, when the server did not ask for a longer one.
 	RetryBackoff time.Duration
 }
 
 // Client sends chat completions to an OpenAI-compatible server with a
 // timeout per request, one retry on timeouts, 5xx, 429 and network errors
-// (none on other 4xx), a circuit breaker, metrics and logs. Logs carry the
+// (none on other 4xx) when it can finish in the caller's time (retry), a
+// circuit breaker, metrics and logs. Logs carry the
 // feature, outcome, status, latency and token counts, never a prompt, an
 // answer or a server's error body (which may echo the prompt).
 type Client struct {
@@ -49,6 +51,7 @@ type Client struct {
 	model   string
 	timeout time.Duration
 	backoff time.Duration
+	now     func() time.Time
 	breaker *breaker
 	metrics Metrics
 	log     *slog.Logger
@@ -92,10 +95,11 @@ func NewClient(cfg Config, o Options) *Client {
 		cfg.Model = DefaultModel
 	}
 	c := &Client{
-		api:     openai.NewClientWithConfig(clientConfig(cfg, o.HTTPClient)),
+		api:     openai.NewClientWithConfig(clientConfig(cfg, withRetryAfter(o.HTTPClient))),
 		model:   cfg.Model,
 		timeout: cfg.Timeout,
 		backoff: o.RetryBackoff,
+		now:     o.Now,
 		breaker: newBreaker(o.BreakerFailures, o.BreakerCooldown, o.Now),
 		metrics: o.Metrics,
 		log:     o.Logger,
@@ -219,6 +223,9 @@ func (c *Client) finish(feature string, reply Reply, err error) (Reply, error) {
 }
 
 // call makes one call in format f: through the breaker, with one retry.
+// The call's verdict for the breaker is its last attempt's that learnt
+// something: a retry the caller gave up on leaves the first attempt's, so
+// that a model that hangs opens the breaker whatever the caller's wait.
 func (c *Client) call(ctx context.Context, req Request, f Format) (Reply, error) {
 	ok, probe := c.breaker.allow()
 	if !ok {
@@ -226,14 +233,10 @@ func (c *Client) call(ctx context.Context, req Request, f Format) (Reply, error)
 	}
 	chat := c.chatRequest(req, f)
 	resp, err := c.attempt(ctx, req.Feature, chat, f, 1)
-	if fl, ok := errors.AsType[*Failure](err); ok && fl.retryable() && ctx.Err() == nil {
-		t := time.NewTimer(c.backoff)
-		select {
-		case <-ctx.Done():
-		case <-t.C:
-			resp, err = c.attempt(ctx, req.Feature, chat, f, 2)
+	if fl, ok := errors.AsType[*Failure](err); ok && fl.retryable() && c.waitToRetry(ctx, req.Feature, fl) {
+		if r, rerr := c.attempt(ctx, req.Feature, chat, f, 2); !canceled(rerr) {
+			resp, err = r, rerr
 		}
-		t.Stop()
 	}
 	c.breaker.done(probe, verdictOf(err))
 	if err != nil {
@@ -242,14 +245,51 @@ func (c *Client) call(ctx context.Context, req Request, f Format) (Reply, error)
 	return reply(resp, f)
 }
 
+// waitToRetry waits before a retry after fl, the first attempt's
+// failure: the client's backoff, or longer if the server asked
+// (Retry-After). It reports false at once, for no retry, when the wait
+// and a whole request would outlast the caller's deadline, or, without
+// one, when the server asks for a wait longer than a request's timeout:
+// a retry cut off by the caller only makes the caller wait longer for its
+// fallback, and one sent before the server's time meets the same 429. It
+// reports false too when the caller gives up while it waits.
+func (c *Client) waitToRetry(ctx context.Context, feature string, fl *Failure) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	wait := max(c.backoff, fl.retryAfter)
+	fits := fl.retryAfter <= c.timeout
+	if dl, ok := ctx.Deadline(); ok {
+		fits = time.Until(dl) >= wait+c.timeout
+	}
+	if !fits {
+		c.log.Debug("llm request not retried: no time for it", "feature", feature, "outcome", fl.Reason,
+			"retry_after_ms", fl.retryAfter.Milliseconds())
+		return false
+	}
+	c.log.Debug("llm request retried", "feature", feature, "outcome", fl.Reason, "wait_ms", wait.Milliseconds())
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
 // attempt sends one request within the client's timeout.
 func (c *Client) attempt(ctx context.Context, feature string, chat openai.ChatCompletionRequest, f Format, n int) (openai.ChatCompletionResponse, error) {
 	actx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
+	actx, slot := withSlot(actx)
 	start := time.Now()
 	resp, err := c.api.CreateChatCompletion(actx, chat)
 	latency := time.Since(start)
 	fl := classify(ctx, err, f)
+	if fl != nil && slot.header != nil {
+		fl.retryAfter = retryAfter(slot.header, c.now())
+	}
 	outcome, status := "ok", 0
 	if fl != nil {
 		outcome, status = fl.Reason, fl.Status

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -38,6 +39,9 @@ type Failure struct {
 	// maxTokensRefused: the server wants max_completion_tokens instead
 	// (a reasoning model).
 	maxTokensRefused bool
+	// retryAfter is the wait the server asked for before another request
+	// (Retry-After), 0 when it did not say.
+	retryAfter time.Duration
 }
 
 func (f *Failure) Error() string {
@@ -61,6 +65,12 @@ func (f *Failure) retryable() bool {
 		return true
 	}
 	return false
+}
+
+// canceled reports whether err is the caller's giving up.
+func canceled(err error) bool {
+	fl, ok := errors.AsType[*Failure](err)
+	return ok && fl.Reason == ReasonCanceled
 }
 
 // verdictOf says what a call's error tells the circuit breaker: a 4xx or
