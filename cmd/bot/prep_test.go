@@ -138,8 +138,8 @@ func TestPrepBriefIsTheRepsManagersAloneAndAPlainListWithoutNotes(t *testing.T) 
 			t.Errorf("Sam's brief lacks %q:\n%s", want, sam)
 		}
 	}
-	if strings.Contains(sam, ":memo:") {
-		t.Errorf("a brief written by the model with COACHLOG_LLM_NOTES off:\n%s", sam)
+	if strings.Contains(sam, ":memo:") || strings.Contains(sam, "summary couldn't be written") {
+		t.Errorf("a brief written by the model, or said unwritten, with COACHLOG_LLM_NOTES off:\n%s", sam)
 	}
 	if ria := b.command(mgr, "prep <@"+rep2+"|ria>"); !strings.Contains(ria, "They said it was not accurate: "+secretReason) ||
 		!strings.Contains(ria, "Your notes: "+secretPrivate) {
@@ -178,7 +178,7 @@ func TestPrepBriefWithNotesOnAddsTheModelsProse(t *testing.T) {
 		t.Error("the manager was not told the LLM's summary was being written before the brief came")
 	}
 	if !strings.Contains(got, ":memo: Pricing keeps slipping; ask how the follow-up deck is going.") ||
-		!strings.Contains(got, "Your notes: "+secretNote) {
+		!strings.Contains(got, "Your notes: "+secretNote) || strings.Contains(got, "couldn't be written") {
 		t.Errorf("brief with the model's prose above the list:\n%s", got)
 	}
 	reqs := ai.Requests()
@@ -197,10 +197,13 @@ func TestPrepBriefWithNotesOnAddsTheModelsProse(t *testing.T) {
 		}
 	}
 
+	// Told the summary was being written, the manager is told it was
+	// not: the list alone said nothing of it.
 	ai.Enqueue(fakeopenai.Fail(500), fakeopenai.Fail(500))
-	got, _ = b.prepBrief(mgr, "<@"+rep+"|sam>")
-	if strings.Contains(got, ":memo:") || !strings.Contains(got, "Your notes: "+secretNote) {
-		t.Errorf("after the model failed, want the plain list alone:\n%s", got)
+	got, waited = b.prepBrief(mgr, "<@"+rep+"|sam>")
+	if strings.Contains(got, ":memo:") || !strings.Contains(got, "Your notes: "+secretNote) ||
+		!strings.Contains(got, "The LLM's summary couldn't be written this time, so here is the list alone.") || !waited {
+		t.Errorf("after the model failed, want the plain list alone, saying the summary was not written:\n%s", got)
 	}
 	b.noSecretsLogged()
 }
@@ -267,8 +270,9 @@ func TestPrepBriefShowsOnlyTheModelsSupportedSentences(t *testing.T) {
 
 	ai.Enqueue(fakeopenai.Text("{\"error\": null} ```json\n{}\n``` <!channel>"))
 	got, _ = b.prepBrief(mgr, "<@"+rep+"|sam>")
-	if strings.Contains(got, ":memo:") || strings.Contains(got, "error") || !strings.Contains(got, "Your notes: "+secretNote) {
-		t.Errorf("after an answer that is not prose, want the plain list alone:\n%s", got)
+	if strings.Contains(got, ":memo:") || strings.Contains(got, "error") || !strings.Contains(got, "Your notes: "+secretNote) ||
+		!strings.Contains(got, "summary couldn't be written this time") {
+		t.Errorf("after an answer that is not prose, want the plain list alone, saying the summary was not written:\n%s", got)
 	}
 	b.noSecretsLogged()
 }

@@ -28,7 +28,8 @@ type Prep struct {
 
 // Brief writes managerID's brief about repID. A refusal is a domain error
 // (EForbidden); a failure of the model, or its prose not written within
-// ProseBudget, is logged and the brief is the plain list. writing, when
+// ProseBudget, is logged and the brief is the plain list, marked
+// Unwritten so that the manager is told. writing, when
 // not nil, is called once the manager may read the brief and just before
 // the model is asked, so that they can be told to wait.
 func (p *Prep) Brief(ctx context.Context, managerID, repID string, writing func()) (llm.Brief, error) {

@@ -68,6 +68,11 @@ type Trend struct {
 type Brief struct {
 	Prose string // empty without the model
 	List  string
+	// Unwritten says the model was asked for the prose and gave none that
+	// could be shown (a failure, a timeout, an open breaker, an answer
+	// that did not pass its checks): the manager, told it was being
+	// written, is told it was not. Without a model it is false.
+	Unwritten bool
 }
 
 // Text is the whole brief as plain text (escape &, < and > before showing
@@ -107,10 +112,12 @@ func (w *PrepWriter) Brief(ctx context.Context, in PrepInput) (Brief, error) {
 		MaxTokens: prepMaxTokens,
 	})
 	if err != nil {
+		b.Unwritten = true
 		return b, err
 	}
 	prose, err := checkPrep(reply.Text, in)
 	if err != nil {
+		b.Unwritten = true
 		w.metrics.LLMFailure(FeaturePrep, ReasonInvalid)
 		detail := ""
 		if f, ok := errors.AsType[*Failure](err); ok {

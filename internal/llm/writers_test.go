@@ -54,7 +54,7 @@ func TestPrepBriefWithTheModel(t *testing.T) {
 	r := newRig(t, config(srv, true), srv, Options{})
 	srv.Enqueue(fakeopenai.Text("Pricing keeps slipping; ask how the recap deck is going."))
 	b, err := r.Prep.Brief(context.Background(), prepInput())
-	if err != nil || b.Prose != "Pricing keeps slipping; ask how the recap deck is going." || b.List != PlainBrief(prepInput()) {
+	if err != nil || b.Prose != "Pricing keeps slipping; ask how the recap deck is going." || b.List != PlainBrief(prepInput()) || b.Unwritten {
 		t.Fatalf("brief %+v, %v", b, err)
 	}
 	if !strings.HasPrefix(b.Text(), b.Prose+"\n\n") {
@@ -67,8 +67,16 @@ func TestPrepBriefWithTheModel(t *testing.T) {
 
 	srv.Enqueue(fakeopenai.Fail(500), fakeopenai.Fail(500))
 	b, err = r.Prep.Brief(context.Background(), prepInput())
-	if err == nil || b.Prose != "" || b.List != PlainBrief(prepInput()) {
-		t.Errorf("after a failure: %+v, %v; want the plain list and the error", b, err)
+	if err == nil || b.Prose != "" || b.List != PlainBrief(prepInput()) || !b.Unwritten {
+		t.Errorf("after a failure: %+v, %v; want the plain list, marked unwritten, and the error", b, err)
+	}
+
+	// Without a model nothing was asked, so nothing was left unwritten.
+	for _, cfg := range []Config{{}, config(srv, false)} {
+		off := newRig(t, cfg, srv, Options{})
+		if b, err := off.Prep.Brief(context.Background(), prepInput()); err != nil || b.Unwritten || b.Prose != "" {
+			t.Errorf("key %t, notes %t: %+v, %v; want the plain list alone", cfg.Enabled(), cfg.Notes, b, err)
+		}
 	}
 }
 

@@ -45,12 +45,21 @@ func (b *Bot) prep(ctx context.Context, cmd slashCommand, args string) {
 	b.respond(ctx, cmd.ResponseURL, prepMessage(brief), false)
 }
 
+// noticeNoSummary heads a brief whose summary the manager was told was
+// being written, and was not.
+const noticeNoSummary = ":mag: The LLM's summary couldn't be written this time, so here is the list alone."
+
 // prepMessage shows a brief: the model's prose, when there is any, above
-// the plain list, all escaped (it holds what people wrote). The
-// notification text carries no note.
+// the plain list, all escaped (it holds what people wrote), or a line
+// saying the prose could not be written when the model was asked for it.
+// The notification text carries no note.
 func prepMessage(br llm.Brief) message {
 	var blocks []slack.Block
 	left := prepTextBudget
+	if br.Unwritten && br.Prose == "" {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(noticeNoSummary)))
+		left -= len(noticeNoSummary)
+	}
 	if br.Prose != "" {
 		prose := escChunks(":memo: "+br.Prose, 3000)[0] // the model's prose is short: a longer one is cut
 		note := "Written by the LLM from the sessions below; check it against them."

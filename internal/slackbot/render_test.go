@@ -102,19 +102,20 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 		open:   coaching.OpenList{Own: open[:coaching.MaxOpenCommitments], More: 40, Below: open[10:20]},
 		notice: closedNotice(coaching.Commitment{Text: strings.Repeat("<&>", 100), Status: coaching.CommitmentNotKept, CreatedOn: day})}
 	for name, m := range map[string]message{
-		"a nudge with nobody overdue":        nudgeMessage(nudge(0)),
-		"a nudge with one rep overdue":       nudgeMessage(nudge(1)),
-		"a nudge with 25 reps overdue":       nudgeMessage(nudge(25)),
-		"a reminder":                         reminderMessage(team, "UR03"),
-		"an empty digest":                    digestMessage(emptyDigest().Messages[0]),
-		"a team meeting's DM":                repDM(team, "UR03", coaching.DefaultSkills()),
-		"a receipt for 50 reps":              receipt(team),
-		"an undo receipt":                    receipt(undone),
-		"ten sessions of history with notes": historyMessage(tenOwn),
-		"empty history":                      historyMessage(historyView{}),
-		"help":                               helpMessage(),
-		"a prep brief with prose":            prepMessage(llm.Brief{Prose: strings.Repeat("<b>&", 2000), List: bigBrief()}),
-		"a plain prep brief":                 prepMessage(llm.Brief{List: llm.PlainBrief(llm.PrepInput{RepName: "Ria"})}),
+		"a nudge with nobody overdue":           nudgeMessage(nudge(0)),
+		"a nudge with one rep overdue":          nudgeMessage(nudge(1)),
+		"a nudge with 25 reps overdue":          nudgeMessage(nudge(25)),
+		"a reminder":                            reminderMessage(team, "UR03"),
+		"an empty digest":                       digestMessage(emptyDigest().Messages[0]),
+		"a team meeting's DM":                   repDM(team, "UR03", coaching.DefaultSkills()),
+		"a receipt for 50 reps":                 receipt(team),
+		"an undo receipt":                       receipt(undone),
+		"ten sessions of history with notes":    historyMessage(tenOwn),
+		"empty history":                         historyMessage(historyView{}),
+		"help":                                  helpMessage(),
+		"a prep brief with prose":               prepMessage(llm.Brief{Prose: strings.Repeat("<b>&", 2000), List: bigBrief()}),
+		"a plain prep brief":                    prepMessage(llm.Brief{List: llm.PlainBrief(llm.PrepInput{RepName: "Ria"})}),
+		"a long prep brief without its summary": prepMessage(llm.Brief{List: bigBrief(), Unwritten: true}),
 	} {
 		t.Run(name, func(t *testing.T) { checkLimits(t, m) })
 	}
