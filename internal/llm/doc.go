@@ -25,7 +25,8 @@
 // latencies and token counts, never text.
 //
 // Every request has a timeout and one retry on timeouts, 5xx, 429 and
-// network errors; a circuit breaker stops calling a failing server for a
-// cool-down; metrics go through the Metrics interface (internal/ops
+// network errors, after the server's Retry-After when it gives one, and
+// only when the retry can finish within the caller's deadline; a circuit
+// breaker stops calling a failing server for a cool-down; metrics go through the Metrics interface (internal/ops
 // implements it with Prometheus).
 package llm
