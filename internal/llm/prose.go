@@ -67,8 +67,10 @@ type Extraction struct {
 // is rejected whole, since a model that got one field wrong, or was talked
 // into it by the text, cannot be trusted with the others; the caller keeps
 // the rule parser's reading. Notes and commitments that are not drawn from
-// the manager's own words are dropped (the rule parser's notes stay), so
-// the model can never put words in the manager's mouth.
+// the manager's own words, or that carry Slack markup or formatting the
+// line does not (a mention, a link, <!channel>, bold), are dropped (the
+// rule parser's notes stay), so the model can never put words in the
+// manager's mouth.
 type ProseReader struct {
 	c       completer // nil: off
 	log     *slog.Logger

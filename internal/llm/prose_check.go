@@ -31,7 +31,8 @@ func invalid(detail string) *Failure { return &Failure{Reason: ReasonInvalid, De
 // readAnswer parses the model's JSON and checks every field against in and
 // the users the text mentions. Any field outside the allowed values
 // rejects the whole answer; notes and commitments not drawn from the
-// manager's words are dropped, and so is a duration when the words have no
+// manager's words, or carrying Slack markup or formatting the line does not
+// have (marksDrawnFrom), are dropped, and so is a duration when the words have no
 // number or duration word (quickcapture.MentionsDuration).
 func readAnswer(text string, in ProseInput, mentions []string) (Extraction, error) {
 	var a answer
@@ -104,18 +105,18 @@ func readAnswer(text string, in ProseInput, mentions []string) (Extraction, erro
 	if len(lines) > coaching.MaxCommitments {
 		return Extraction{}, invalid("too many commitments")
 	}
-	source := wordCounts(in.Text)
+	source, marks := wordCounts(in.Text), markCounts(in.Text)
 	for _, c := range lines {
 		if utf8.RuneCountInString(c) > coaching.MaxCommitmentLen {
 			return Extraction{}, invalid("a commitment is too long")
 		}
-		if drawnFrom(c, source) {
+		if drawnFrom(c, source) && marksDrawnFrom(c, marks) {
 			x.Commitments = append(x.Commitments, c)
 		}
 	}
 	if a.Notes != nil {
 		n := strings.TrimSpace(*a.Notes)
-		if utf8.RuneCountInString(n) <= coaching.MaxNotesLen && drawnFrom(n, source) {
+		if utf8.RuneCountInString(n) <= coaching.MaxNotesLen && drawnFrom(n, source) && marksDrawnFrom(n, marks) {
 			x.Notes = n
 		}
 	}

@@ -57,6 +57,50 @@ func drawnFrom(s string, source map[string]int) bool {
 	return true
 }
 
+// slackMarkupRE matches Slack's markup in text it sends: a mention, a
+// channel, a special mention, a link (<@U1|sam>, <#C1|deals>, <!here>,
+// <https://acme.example|the deck>). A typed < is sent as &lt;, so in
+// the manager's line every < opens markup Slack wrote.
+var slackMarkupRE = regexp.MustCompile(`<[^<>]*>`)
+
+// markCounts counts what in s is more than words: each piece of Slack
+// markup by its target ("<@U1>" for <@U1|sam>, whatever label the model
+// gives it), each of mrkdwn's formatting marks, and each < or > outside
+// markup.
+func markCounts(s string) map[string]int {
+	c := map[string]int{}
+	rest := slackMarkupRE.ReplaceAllStringFunc(s, func(m string) string {
+		target, _, _ := strings.Cut(m[1:len(m)-1], "|")
+		c["<"+strings.TrimSpace(target)+">"]++
+		return " "
+	})
+	for _, r := range rest {
+		if strings.ContainsRune(mrkdwnMarks+"<>", r) {
+			c[string(r)]++
+		}
+	}
+	return c
+}
+
+// marksDrawnFrom reports whether every mark of s (markCounts) is one of
+// the source's, used no more often than there: the model's notes and
+// commitments fill the manager's form, and a mention, a link, <!channel>
+// or bold the manager did not type would become theirs. Words are
+// drawnFrom's to check; a label of the manager's link is among them.
+func marksDrawnFrom(s string, source map[string]int) bool {
+	for m, n := range markCounts(s) {
+		if n > source[m] {
+			return false
+		}
+	}
+	return true
+}
+
+// mrkdwnMarks are the characters Slack's mrkdwn formats with: bold,
+// italics, strikethrough, code. Slack escapes only &, < and > (slacktext),
+// none of these.
+const mrkdwnMarks = "*_~`"
+
 // mentionRE matches a Slack user mention, which names someone.
 var mentionRE = regexp.MustCompile(`<@[^>]+>`)
 
