@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -162,6 +164,60 @@ func TestDigestNarrativeKeepsQuotesAndNamesOutOfTheChannel(t *testing.T) {
 	for _, r := range ai.Requests() {
 		if sent := r.Chat.Text(); !strings.Contains(sent, "Kiwi buyer") || strings.Contains(sent, "Ria") {
 			t.Errorf("the narrative request (want the note, never Ria's name):\n%s", sent)
+		}
+	}
+}
+
+// importTwoTrees is importTree with a second leader's tree beside Vera's:
+// Wanda above Nina, who manages Bob. Olly stays an admin of neither.
+func (b *bot) importTwoTrees(t *testing.T) {
+	t.Helper()
+	const wanda, nina, bob = "U0WANDA", "U0NINA", "U0BOB"
+	b.fake.AddUser(fakeslack.User{ID: vera, Name: "vera", RealName: "Vera Leader", TZ: "America/New_York"})
+	addUTCUsers(b.fake, wanda, nina, bob)
+	csv := filepath.Join(t.TempDir(), "team.csv")
+	os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
+		vera+",,Vera,leader,,,America/New_York\n"+mgr+",,Max,manager,"+vera+",,America/New_York\n"+
+		rep+",,Sam,rep,"+mgr+",top,\n"+rep2+",,Ria,rep,"+mgr+",bottom,\n"+
+		wanda+",,Wanda,leader,,,\n"+nina+",,Nina,manager,"+wanda+",,\n"+bob+",,Bob,rep,"+nina+",,\n"+
+		other+",,Olly,admin,,,\n"), 0o600)
+	if out, err := b.cli("roster", "import", csv); err != nil {
+		t.Fatalf("roster import: %v\n%s", err, out)
+	}
+}
+
+// One channel reads every leader's narrative: a sentence of Vera's naming a
+// rep of Wanda's tree, Wanda herself or an admin is dropped as one naming
+// her own reps is, and none of their names is sent; nor does a link reach
+// the channel, where Slack would link it, nor formatting, in the italics
+// the narrative is shown in.
+func TestDigestNarrativeNamesNobodyCoachlogKnowsAndStaysPlain(t *testing.T) {
+	ai := startOpenAI(t)
+	ai.Default(func(r fakeopenai.Request) fakeopenai.Answer {
+		return fakeopenai.Text("Discounting came up in most sessions. Bob keeps discounting in every deal. Wanda should see this. " +
+			"Olly can help with training. See https://evil.example/phish for the playbook. *Urgent* ~nothing~ `code` _matters_ now.")
+	})
+	b := startBot(t, llmEnv(ai, true, "COACHLOG_TIMEZONE", "America/New_York")...)
+	b.importTwoTrees(t)
+	b.logShared("Sam pushed Bob style discounting on the Zebra account")
+	b.digestAfterRestart()
+
+	text := b.digestText()
+	if !strings.Contains(text, "_Discounting came up in most sessions. Urgent nothing code matters now._") {
+		t.Errorf("the digest lacks Vera's narrative, plain and in italics:\n%s", text)
+	}
+	for _, s := range []string{"Bob keeps", "Wanda should", "Olly can", "evil.example", "playbook", "*Urgent*", "~nothing~", "`code`"} {
+		if strings.Contains(text, s) {
+			t.Errorf("the digest in a channel carries %q:\n%s", s, text)
+		}
+	}
+	reqs := ai.Requests()
+	if len(reqs) != 1 || !strings.Contains(reqs[0].Chat.Text(), "the rep pushed the rep style discounting on the Zebra account") {
+		t.Fatalf("%d requests; want one for Vera, with her manager's note and no name in it", len(reqs))
+	}
+	for _, s := range []string{"Sam", "Bob", "Wanda", "Nina", "Olly"} {
+		if sent := reqs[0].Chat.Text() + string(reqs[0].Body); strings.Contains(sent, s) {
+			t.Errorf("the narrative request carries %q", s)
 		}
 	}
 }

@@ -58,9 +58,10 @@ func (n *Narrator) Narrate(ctx context.Context, week coaching.Week, r *metrics.R
 // Input gathers what the week's narratives are written from: per leader
 // with sessions below them, the metrics' sessions and minutes, and from the
 // sessions their managers logged, the kinds, skills, commitments, notes
-// with their visibility (llm sends only shared ones), and every name to
-// keep out: everyone below the leader in the roster and everyone on the
-// sessions.
+// with their visibility (llm sends only shared ones); and every name to
+// keep out of every leader's narrative: everyone Coachlog knows, in the
+// leader's tree or another's, leaders and admins too (a note may name
+// anyone, and the model may name anyone a note names).
 func (n *Narrator) Input(ctx context.Context, week coaching.Week, r *metrics.Report) (llm.NarrativeInput, error) {
 	in := llm.NarrativeInput{Week: week}
 	sessions, err := n.Store.WeekSessions(ctx, week.Monday(), week.Sunday())
@@ -71,14 +72,15 @@ func (n *Narrator) Input(ctx context.Context, week coaching.Week, r *metrics.Rep
 	if err != nil {
 		return in, fmt.Errorf("read names for the narrative of %s: %w", week, err)
 	}
-	names := map[string]string{}
-	reports := map[string][]string{} // by manager id, in the current roster
 	for _, p := range people {
-		names[p.ID] = p.Name
-		if p.ManagerID != "" {
-			reports[p.ManagerID] = append(reports[p.ManagerID], p.ID)
+		// A bot is no person: its name ("Coachlog") would only cost
+		// sentences.
+		if name := strings.TrimSpace(p.Name); name != "" && !p.IsBot {
+			in.Names = append(in.Names, name)
 		}
 	}
+	slices.Sort(in.Names)
+	in.Names = slices.Compact(in.Names)
 	byManager := map[string][]coaching.Session{}
 	for _, s := range sessions {
 		byManager[s.ManagerID] = append(byManager[s.ManagerID], s)
@@ -94,11 +96,7 @@ func (n *Narrator) Input(ctx context.Context, week coaching.Week, r *metrics.Rep
 		}
 		lw := llm.LeaderWeek{LeaderID: f.ID, ManagersCoaching: metrics.CountCoaching(managers.Figures(f.ManagerIDs)), Sessions: f.Metrics.Sessions, Minutes: f.Metrics.Minutes}
 		kinds, skills := map[string]int{}, map[string]int{}
-		// Everyone below the leader, coached this week or not (a note may
-		// name anyone), and everyone on the week's sessions.
-		who := below(f.ID, reports)
 		for _, m := range f.ManagerIDs {
-			who[m] = true
 			for _, s := range byManager[m] {
 				kinds[s.Kind.Label()]++
 				for _, id := range s.Skills {
@@ -107,9 +105,6 @@ func (n *Narrator) Input(ctx context.Context, week coaching.Week, r *metrics.Rep
 				removed := map[string]bool{}
 				for _, rep := range s.Reps {
 					removed[rep.RepID] = rep.Removed
-					if !rep.Removed {
-						who[rep.RepID] = true
-					}
 				}
 				for _, c := range s.Commitments {
 					if removed[c.RepID] {
@@ -129,31 +124,9 @@ func (n *Narrator) Input(ctx context.Context, week coaching.Week, r *metrics.Rep
 			}
 		}
 		lw.Kinds, lw.Skills = counts(kinds), counts(skills)
-		for id := range who {
-			if name := names[id]; name != "" {
-				lw.RepNames = append(lw.RepNames, name)
-			}
-		}
-		slices.Sort(lw.RepNames)
 		in.Leaders = append(in.Leaders, lw)
 	}
 	return in, nil
-}
-
-// below is id and everyone below them in reports, at any depth.
-func below(id string, reports map[string][]string) map[string]bool {
-	who := map[string]bool{id: true}
-	for next := []string{id}; len(next) > 0; {
-		m := next[0]
-		next = next[1:]
-		for _, r := range reports[m] {
-			if !who[r] {
-				who[r] = true
-				next = append(next, r)
-			}
-		}
-	}
-	return who
 }
 
 // counts lists labels by how many sessions had them, most first.

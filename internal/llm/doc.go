@@ -14,7 +14,7 @@
 //     numbers (from the metrics, never from the model), with the model's
 //     prose on top when notes may reach it.
 //   - Narrator writes the digest's short narrative per leader, within a
-//     token budget per digest, its sentences checked for names and quotes.
+//     token budget per digest, its sentences checked for names, links and quotes.
 //
 // Privacy: with a key, the line a manager types after /coach (which the
 // rule parser could not read) is what they ask the model to read, and is

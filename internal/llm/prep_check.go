@@ -18,9 +18,12 @@ var numberRE = regexp.MustCompile(`[0-9]+`)
 // a sentence speaking of one is invented or worse.
 var ratingRE = regexp.MustCompile(`(?i)\b(?:rated|ratings?|stars?)\b|[0-9]+(?:\.[0-9]+)?\s*(?:/|out of)\s*[0-9]+`)
 
-// linkRE matches a URL or Slack's special mentions (<!channel>, <!here>):
-// the brief's input holds none.
-var linkRE = regexp.MustCompile(`(?i)https?://|\bwww\.|<!|\b[a-z0-9-]+\.(?:com|org|net|io|test|dev)\b`)
+// linkRE matches a URL (any scheme, "www.", a domain with a path, a bare
+// domain of a common top-level domain: Slack links those in a message) or
+// Slack's special mentions (<!channel>, <!here>): neither the brief's input
+// nor the narrative's holds any.
+var linkRE = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://|\bwww\.|<!|\b[a-z0-9-]+\.[a-z]{2,}/|` +
+	`\b[a-z0-9-]+\.(?:com|org|net|io|test|dev|example|co|ai|app|info|biz|me|us|uk|xyz)\b`)
 
 // prepStarters are the capitalised words a brief's sentence may start with
 // though they are not in its input; any other capitalised word that is not

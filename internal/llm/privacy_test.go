@@ -46,8 +46,7 @@ func narrativeInput() NarrativeInput {
 			{Text: secretNote + " for Samantha", Visibility: coaching.VisibilityShared},
 			{Text: secretPrivate, Visibility: coaching.VisibilityPrivate},
 		},
-		RepNames: []string{repName},
-	}}}
+	}}, Names: []string{repName}}
 }
 
 // exercise uses every feature once with text that must not leak.

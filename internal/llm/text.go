@@ -96,11 +96,6 @@ func marksDrawnFrom(s string, source map[string]int) bool {
 	return true
 }
 
-// mrkdwnMarks are the characters Slack's mrkdwn formats with: bold,
-// italics, strikethrough, code. Slack escapes only &, < and > (slacktext),
-// none of these.
-const mrkdwnMarks = "*_~`"
-
 // mentionRE matches a Slack user mention, which names someone.
 var mentionRE = regexp.MustCompile(`<@[^>]+>`)
 
@@ -144,11 +139,15 @@ func nameParts(names []string) map[string]bool {
 // markup or as stored ("@ria"), with "the rep", and every email address
 // with "an email address", so what people wrote can be sent without naming
 // anyone.
-func redact(s string, names ...string) string {
+func redact(s string, names ...string) string { return redactParts(s, nameParts(names)) }
+
+// redactParts is redact with the names' words already taken apart by
+// nameParts: a digest's narrative replaces every name Coachlog knows in
+// every note, and splits the roster once.
+func redactParts(s string, parts map[string]bool) string {
 	s = emailRE().ReplaceAllString(s, "an email address")
 	s = mentionRE.ReplaceAllString(s, "the rep")
 	s = storedMentionRE().ReplaceAllString(s, "${1}the rep")
-	parts := nameParts(names)
 	if len(parts) == 0 {
 		return s
 	}
@@ -177,6 +176,27 @@ func redact(s string, names ...string) string {
 	}
 	flush(len(s))
 	return b.String()
+}
+
+// mrkdwnMarks are the characters Slack's mrkdwn formats with: bold,
+// italics, strikethrough, code. Slack escapes only &, < and > (slacktext),
+// none of these; the digest shows a narrative in italics, where a model's
+// "_" would end them and its "*Urgent*" would be bold.
+const mrkdwnMarks = "*_~`"
+
+// plainProse is a model's prose as plain mrkdwn text: its formatting
+// marks and the characters that show nothing (Unicode's format class:
+// zero-width spaces and joiners, direction marks, soft hyphens) taken out,
+// so that the words checked are the words the channel reads. A mark
+// inside a word goes too, leaving no space: "B*o*b" is read, and checked,
+// as "Bob", and "follow_up" reads "followup".
+func plainProse(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) || strings.ContainsRune(mrkdwnMarks, r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // userIDRE matches a Slack user id standing alone, which identifies someone.

@@ -84,8 +84,8 @@ func TestNarrativeDropsNamesAndQuotes(t *testing.T) {
 	lw := LeaderWeek{
 		LeaderID: "L1",
 		Notes:    []Note{{Text: "She kept discounting before the buyer even asked about the price, again.", Visibility: coaching.VisibilityShared}},
-		RepNames: []string{"Samantha Okafor", "Li"},
 	}
+	names := nameParts([]string{"Samantha Okafor", "Li", "Bob Kerr"})
 	for _, tt := range []struct {
 		name, answer, want string
 	}{
@@ -99,9 +99,20 @@ func TestNarrativeDropsNamesAndQuotes(t *testing.T) {
 		{"seven words of a note", "Reps were discounting before the buyer even asked about cost.", "Reps were discounting before the buyer even asked about cost."},
 		{"lines", "Discovery led.\nSamantha too", "Discovery led."},
 		{"nothing left", "Samantha and Li did well.", ""},
+		// The channel renders mrkdwn and links bare URLs: what it reads
+		// is checked, plain.
+		{"a URL", "See https://evil.example/phish for the playbook. Closing is a theme.", "Closing is a theme."},
+		{"a link without a scheme", "The playbook is at evil.example/phish now. Grab it at www.evil.example today. Mail slides.co soon. Closing is a theme.", "Closing is a theme."},
+		{"a special mention", "<!channel> read this. Closing is a theme.", "Closing is a theme."},
+		{"formatting", "*Urgent* ~nothing~ `code` _italic_ matters.", "Urgent nothing code italic matters."},
+		{"a mark inside a word", "Follow_up decks slipped.", "Followup decks slipped."},
+		{"a name split by a mark", "B*o*b was great. Closing is a theme.", "Closing is a theme."},
+		{"a name split by a zero-width space", "B\u200bob was great. Closing is a theme.", "Closing is a theme."},
+		{"a closing mark for the italics", "Closing_ is a *theme.", "Closing is a theme."},
+		{"numbers and abbreviations stay", "Discovery came up in 3.5 of 4 sessions, e.g. pricing and/or scope.", "Discovery came up in 3.5 of 4 sessions, e.g. pricing and/or scope."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := checkNarrative(tt.answer, lw)
+			got, err := checkNarrative(tt.answer, lw, names)
 			if tt.want == "" {
 				if err == nil {
 					t.Errorf("accepted %q", got)
@@ -112,6 +123,34 @@ func TestNarrativeDropsNamesAndQuotes(t *testing.T) {
 				t.Errorf("got %q, %v; want %q", got, err, tt.want)
 			}
 		})
+	}
+}
+
+// Every name Coachlog knows is kept out of every leader's narrative, and
+// out of what is sent for it: a rep of another leader's tree, another
+// leader, an admin, not only the people below this leader.
+func TestNarrativeKeepsEveryKnownNameOut(t *testing.T) {
+	srv := startFake(t)
+	r := newRig(t, config(srv, true), srv, Options{})
+	srv.Enqueue(fakeopenai.Text("Discounting came up often. Bob keeps discounting in every deal. Wanda should see this. Olly can help with training."))
+	in := NarrativeInput{
+		Leaders: []LeaderWeek{{LeaderID: "U0VERA", Sessions: 1, Notes: []Note{
+			{Text: "Sam pushed Bob style discounting on the Zebra account", Visibility: coaching.VisibilityShared}}}},
+		// Vera's tree, Wanda's, and an admin.
+		Names: []string{"Vera Lind", "Max Power", "Sam Okafor", "Ria Sen", "Wanda Ash", "Nina Roy", "Bob Kerr", "Olly Admin"},
+	}
+	got, err := r.Narrative.Write(context.Background(), in)
+	if err != nil || got["U0VERA"] != "Discounting came up often." {
+		t.Errorf("narratives %q, %v; want only the sentence naming nobody", got, err)
+	}
+	sent := srv.Requests()[0].Chat.Text()
+	if !strings.Contains(sent, "the rep pushed the rep style discounting on the Zebra account") {
+		t.Errorf("the note was not sent with every name replaced:\n%s", sent)
+	}
+	for _, name := range []string{"Sam", "Bob", "Wanda", "Olly"} {
+		if strings.Contains(sent, name) {
+			t.Errorf("%q was sent:\n%s", name, sent)
+		}
 	}
 }
 
