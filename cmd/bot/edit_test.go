@@ -104,6 +104,19 @@ func TestEditOfSubstanceResetsConfirmationAndRefusesOldClicks(t *testing.T) {
 	if rows := b.export(); rows[0].Status != "pending" {
 		t.Fatalf("stale click changed the status to %s", rows[0].Status)
 	}
+
+	// So is Not accurate on it, at the click: no form opens for a reason
+	// its submission would refuse, and the DM is shown as it is now.
+	opened := len(b.fake.CallsTo("views.open"))
+	in, err = b.fake.ClickStale(ctx, rep, dm, "rep_dispute")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.responseSaying(in.ResponseURL, "changed")
+	b.replacedWith(in.ResponseURL, "30 → 50 min")
+	if n := len(b.fake.CallsTo("views.open")); n != opened {
+		t.Fatalf("a stale Not accurate opened %d forms", n-opened)
+	}
 }
 
 func TestChangingTheRepWithdrawsTheOldDM(t *testing.T) {

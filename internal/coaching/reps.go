@@ -118,14 +118,17 @@ func (s *Service) Comment(ctx context.Context, a RepAction, comment string) (Ses
 	})
 }
 
-// RepView returns a session as the rep whose DM it is may see it, refusing
-// anyone else.
+// RepView returns a session as the rep whose DM it is may see it, before
+// a form opens on it (Not accurate, a comment): anyone else is refused, and
+// so is a click on a version the manager has changed since (EStale), as
+// Confirm and a rating are, at the click rather than after the rep has
+// typed a reason the submission would then refuse.
 func (s *Service) RepView(ctx context.Context, a RepAction) (Session, error) {
 	sess, err := s.store.Session(ctx, a.SessionID)
 	if err != nil {
 		return Session{}, err
 	}
-	_, err = repOf(sess, a, false)
+	_, err = repOf(sess, a, true)
 	return sess, err
 }
 

@@ -356,6 +356,10 @@ func (b *Bot) openRepModal(ctx context.Context, in interaction, act action, read
 		return
 	}
 	if err != nil {
+		// A click on an older version: the DM is shown as it is now, as
+		// after a stale Confirm (repAnswer), beside the refusal.
+		ra.ResponseURL, ra.ResponseAt = b.messageResponse(in)
+		b.showCurrentDM(ctx, ra, err)
 		b.clickError(ctx, in, "rep modal", err)
 		return
 	}
