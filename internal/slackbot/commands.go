@@ -273,7 +273,7 @@ func (b *Bot) formOrAnswer(ctx context.Context, c coaching.Command, cmd slashCom
 	meta := modalMeta{Source: coaching.SourceQuick}.withResponse(cmd.ResponseURL, c.ReceivedAt)
 	// The envelope's arrival is not known here (a command acted on after a
 	// restart has none): the form's reads get their budget from now.
-	if _, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, time.Now().Add(formReadBudget), d, notice, meta); err != nil {
+	if _, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, time.Now().Add(formReadBudget), time.Time{}, d, notice, meta); err != nil {
 		b.answerCommand(ctx, c, cmd, answer)
 		return
 	}
@@ -449,7 +449,7 @@ func unreadParts(res quickcapture.Result) []string {
 // told through the command's response_url: the command was acknowledged
 // empty, and they would otherwise see nothing.
 func (b *Bot) openForm(ctx context.Context, cmd slashCommand, readBy time.Time, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
-	opened, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, readBy, d, notice, meta)
+	opened, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, readBy, arrivedAt(readBy), d, notice, meta)
 	if err != nil {
 		b.respond(ctx, cmd.ResponseURL, textMessage(notOpenedText("nothing was logged", "Type `/coach` again")), false)
 	}
@@ -458,16 +458,17 @@ func (b *Bot) openForm(ctx context.Context, cmd slashCommand, readBy time.Time, 
 
 // openLogModal opens the log modal. views.open is the first Slack call made
 // with the trigger id: it is valid for 3 seconds and only once, and the
-// reads before it are cut off at readBy (formReadBudget). Profiles
+// reads before it are cut off at readBy (formReadBudget); arrived is when
+// the trigger's envelope arrived, zero when not known (see openView). Profiles
 // not yet known are read afterwards; if the manager's own time zone puts
 // today on another date than the one shown, the date is corrected: today,
 // or what the capture's words mean on it (meta.redate).
-func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, readBy time.Time, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
+func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, readBy, arrived time.Time, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
 	pre, cancel := context.WithDeadline(ctx, readBy)
 	m := logModal{Draft: d, Today: b.svc.Today(pre, userID), Skills: b.svc.Skills(), Notice: notice, Meta: meta}
 	m.Open, m.Names, _ = b.openCommitments(pre, userID, m.shownReps(), 0)
 	cancel()
-	v, err := b.openView(ctx, triggerID, m.view())
+	v, err := b.openView(ctx, triggerID, arrived, m.view())
 	if err != nil {
 		b.log.Error("views.open failed", "user_id", userID, "err", err)
 		return openedModal{}, err
@@ -510,6 +511,11 @@ func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, readBy
 // then every read in turn. Each given a budget of its own, they added up
 // past the trigger. Past it the form opens without what they would add.
 const formReadBudget = time.Second
+
+// arrivedAt is when the envelope whose form reads end at readBy arrived
+// (acker.formReadsBy), on the real clock: its trigger_id was issued
+// before then.
+func arrivedAt(readBy time.Time) time.Time { return readBy.Add(-formReadBudget) }
 
 // openedModal is a log modal as Slack shows it: its id, the hash of its
 // latest version (a views.update with it fails if the form changed since)

@@ -150,7 +150,7 @@ const againLog = "Click *Log coaching* again"
 // already, its reads done by readBy; when Slack does not open it, the
 // person is told, with again saying what to do.
 func (b *Bot) openLogForm(ctx context.Context, in interaction, readBy time.Time, d coaching.Draft, meta modalMeta, again string) {
-	if _, err := b.openLogModal(ctx, in.TriggerID, in.User.ID, readBy, d, "", meta); err != nil {
+	if _, err := b.openLogModal(ctx, in.TriggerID, in.User.ID, readBy, arrivedAt(readBy), d, "", meta); err != nil {
 		b.formNotOpened(ctx, in, "nothing was logged", again)
 	}
 }
@@ -373,7 +373,7 @@ func (b *Bot) openRepModal(ctx context.Context, in interaction, act action, read
 	// The modal carries the click's response_url, so that the answer
 	// updates the DM through it, as a click on the DM itself does.
 	meta := modalMeta{SessionID: ra.SessionID, RepID: ra.RepID, Version: ra.Version, FromHome: inHome(in)}.withResponse(b.messageResponse(in))
-	if _, err := b.openView(ctx, in.TriggerID, reasonModal(cb, initial, meta)); err != nil {
+	if _, err := b.openView(ctx, in.TriggerID, arrivedAt(readBy), reasonModal(cb, initial, meta)); err != nil {
 		b.log.Error("views.open failed", "user_id", in.User.ID, "err", err)
 		b.formNotOpened(ctx, in, "nothing was saved", again)
 	}
@@ -453,7 +453,7 @@ func (b *Bot) openEditModal(ctx context.Context, in interaction, act action, rea
 	m.Meta = m.Meta.withUnshown(unshown)
 	m.Open, m.Names, _ = b.openCommitments(pre, in.User.ID, m.Draft.RepIDs, s.ID)
 	cancel()
-	if _, err := b.openView(ctx, in.TriggerID, m.view()); err != nil {
+	if _, err := b.openView(ctx, in.TriggerID, arrivedAt(readBy), m.view()); err != nil {
 		b.log.Error("views.open failed", "user_id", in.User.ID, "err", err)
 		b.formNotOpened(ctx, in, "nothing was changed", "Click *Edit* again")
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -38,7 +39,10 @@ type viewAnswer struct {
 }
 
 // openView opens a modal with trigger, as slack-go's OpenViewContext does.
-func (b *Bot) openView(ctx context.Context, trigger string, v slack.ModalViewRequest) (viewRef, error) {
+// arrived is when the envelope carrying trigger arrived, on the real
+// clock (the zero time when it is not known): a 429 is tried once more
+// only while the trigger lives (see viewRetryBy).
+func (b *Bot) openView(ctx context.Context, trigger string, arrived time.Time, v slack.ModalViewRequest) (viewRef, error) {
 	if trigger == "" {
 		return viewRef{}, slack.ErrParametersMissing
 	}
@@ -46,7 +50,7 @@ func (b *Bot) openView(ctx context.Context, trigger string, v slack.ModalViewReq
 		TriggerID string                 `json:"trigger_id"`
 		View      slack.ModalViewRequest `json:"view"`
 	}{trigger, v}
-	return b.viewCall(ctx, "views.open", v, body)
+	return b.viewCall(ctx, "views.open", viewRetryBy(arrived), v, body)
 }
 
 // updateView replaces the modal id, unless it changed since hash.
@@ -59,7 +63,9 @@ func (b *Bot) updateView(ctx context.Context, v slack.ModalViewRequest, hash, id
 		Hash   string                 `json:"hash,omitempty"`
 		ViewID string                 `json:"view_id"`
 	}{v, hash, id}
-	return b.viewCall(ctx, "views.update", v, body)
+	// No trigger to outlive: the person is looking at the form, and sees
+	// it change a second late at most (viewRetryWait).
+	return b.viewCall(ctx, "views.update", time.Time{}, v, body)
 }
 
 // publishView publishes user's App Home tab, as slack-go's
@@ -76,10 +82,47 @@ func (b *Bot) publishView(ctx context.Context, userID string, v slack.HomeTabVie
 	return ans.Err()
 }
 
-func (b *Bot) viewCall(ctx context.Context, method string, v slack.ModalViewRequest, body any) (viewRef, error) {
+// viewCall sends views.open or views.update. Neither is paced (a
+// trigger_id cannot wait in a queue), so many people opening forms at
+// once (a morning's nudges clicked together) can outrun the method's
+// tier: Slack then answers 429 with a Retry-After in seconds (Tier 4,
+// "100+ per minute", https://api.slack.com/methods/views.open,
+// https://api.slack.com/methods/views.update; the 429 and its
+// Retry-After: https://docs.slack.dev/apis/web-api/rate-limits). A call
+// refused so is made once more after Retry-After, waited on the bot's
+// clock, when that second call is sent by retryBy (on the real clock, as
+// ctx's deadline is; zero: no later than viewRetryWait) and within ctx's
+// deadline; otherwise the 429 is returned at once, and the caller says
+// the form did not open, as before. These
+// calls are made after the ack (the interaction is acknowledged empty
+// first), so the wait holds no ack.
+func (b *Bot) viewCall(ctx context.Context, method string, retryBy time.Time, v slack.ModalViewRequest, body any) (viewRef, error) {
 	if !slack.ValidateUniqueBlockID(v) {
 		return viewRef{}, slack.ErrBlockIDNotUnique
 	}
+	ref, err := b.sendView(ctx, method, body)
+	rl, limited := errors.AsType[*slack.RateLimitedError](err)
+	if !limited {
+		return ref, err
+	}
+	at := time.Now().Add(rl.RetryAfter)
+	late := at.After(retryBy)
+	if retryBy.IsZero() {
+		late = rl.RetryAfter > viewRetryWait
+	}
+	if dl, ok := ctx.Deadline(); late || ok && at.After(dl) {
+		b.log.Warn(method+" rate limited past what its form can wait", "retry_after", rl.RetryAfter.String())
+		return ref, err
+	}
+	b.log.Info(method+" rate limited; trying again after Retry-After", "retry_after", rl.RetryAfter.String())
+	if werr := b.waitClock(ctx, b.now().Add(rl.RetryAfter)); werr != nil {
+		return ref, fmt.Errorf("%w (waiting out Retry-After: %w)", err, werr)
+	}
+	return b.sendView(ctx, method, body)
+}
+
+// sendView makes one views.open or views.update call.
+func (b *Bot) sendView(ctx context.Context, method string, body any) (viewRef, error) {
 	var ans viewAnswer
 	if err := b.postJSON(ctx, method, body, &ans); err != nil {
 		return viewRef{}, err
@@ -88,6 +131,35 @@ func (b *Bot) viewCall(ctx context.Context, method string, v slack.ModalViewRequ
 		return viewRef{}, err
 	}
 	return ans.View, nil
+}
+
+// triggerLife is how long Slack honours a trigger_id: once, within 3
+// seconds of the user's action (views.open's expired_trigger_id,
+// https://api.slack.com/methods/views.open; "Pass a valid trigger_id
+// within 3 seconds of receiving it",
+// https://docs.slack.dev/tools/bolt-python/concepts/opening-modals). The
+// fake Slack keeps the same (internal/fakeslack/views.go).
+const triggerLife = 3 * time.Second
+
+// triggerMargin is kept off the trigger's life when a views.open is tried
+// again: the trigger was issued before its envelope arrived (the trip
+// through the socket), and the second call must still reach Slack.
+const triggerMargin = 500 * time.Millisecond
+
+// viewRetryWait bounds a wait for Retry-After when there is no trigger
+// to bound it (views.update), or its age is not known (a command acted
+// on after the bot waited, or after a restart): Slack's shortest
+// Retry-After, a second.
+const viewRetryWait = time.Second
+
+// viewRetryBy is when a views.open refused 429 must be sent again at the
+// latest, on the real clock, for a trigger whose envelope arrived then;
+// zero (viewRetryWait bounds the wait) when that is not known.
+func viewRetryBy(arrived time.Time) time.Time {
+	if arrived.IsZero() {
+		return time.Time{}
+	}
+	return arrived.Add(triggerLife - triggerMargin)
 }
 
 // postJSON calls a Web API method with a JSON body and the bot token as a
