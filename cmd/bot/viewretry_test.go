@@ -85,7 +85,7 @@ func TestAFormRateLimitedPastItsTriggerIsToldAtOnce(t *testing.T) {
 		t.Errorf("told %v after the 429, want at once", waited)
 	}
 	b.stop()
-	if !strings.Contains(b.logs.String(), "past what its form can wait") || !strings.Contains(b.logs.String(), "3s") {
+	if !strings.Contains(b.logs.String(), `past what its form can wait" retry_after=3s`) {
 		t.Errorf("the log does not say the 3 s Retry-After was not waited for:\n%s", b.logs)
 	}
 	if n := len(b.fake.CallsTo("views.open")); n != 2 {

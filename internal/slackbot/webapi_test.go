@@ -240,3 +240,68 @@ func fakeBot(t *testing.T) (*fakeslack.Server, *Bot) {
 	t.Cleanup(func() { fake.Close() })
 	return fake, New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()})
 }
+
+// views.update has no trigger to outlive: a 429 with a Retry-After of a
+// second is waited out on the bot's clock and the update made then; a
+// longer one is returned at once, with no wait.
+func TestViewUpdateWaitsOutAShortRetryAfter(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
+	fake := fakeslack.New(fakeslack.WithClock(clock.Now), fakeslack.WithMethodRateLimit("views.update", time.Second, 1))
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	bot := New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()})
+	bot.now = clock.Now
+	waits := recordWaits(bot, clock)
+	ctx := context.Background()
+	v := reasonModal(cbComment, "", modalMeta{SessionID: 1, RepID: "U1", Version: 1})
+	opened, err := bot.openView(ctx, fake.IssueTrigger("U1"), time.Time{}, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := bot.updateView(ctx, v, opened.Hash, opened.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The tier's one call a second is spent: the next is answered 429,
+	// Retry-After 1.
+	second, err := bot.updateView(ctx, v, first.Hash, opened.ID)
+	if err != nil {
+		t.Fatalf("views.update after a 1 s Retry-After: %v", err)
+	}
+	if second.Hash == first.Hash {
+		t.Errorf("the update was not made")
+	}
+	var waited time.Duration
+	for _, w := range *waits {
+		waited += w
+	}
+	if waited != time.Second {
+		t.Errorf("waited %v (%v), want Retry-After's 1s", waited, *waits)
+	}
+
+	*waits = nil
+	fake2 := fakeslack.New(fakeslack.WithClock(clock.Now), fakeslack.WithMethodRateLimit("views.update", 3*time.Second, 1))
+	if err := fake2.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake2.Close() })
+	bot2 := New(Config{AppToken: fake2.AppToken(), BotToken: fake2.BotToken(), APIURL: fake2.APIURL()})
+	bot2.now = clock.Now
+	waits = recordWaits(bot2, clock)
+	opened, err = bot2.openView(ctx, fake2.IssueTrigger("U1"), time.Time{}, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first, err = bot2.updateView(ctx, v, opened.Hash, opened.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = bot2.updateView(ctx, v, first.Hash, opened.ID)
+	if rl, ok := errors.AsType[*slack.RateLimitedError](err); !ok || rl.RetryAfter != 3*time.Second {
+		t.Fatalf("views.update answered %v, want the 429's Retry-After 3s at once", err)
+	}
+	if len(*waits) != 0 || len(fake2.CallsTo("views.update")) != 2 {
+		t.Errorf("waited %v over %d calls, want no wait and no call again", *waits, len(fake2.CallsTo("views.update")))
+	}
+}
