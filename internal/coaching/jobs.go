@@ -460,24 +460,92 @@ func (s *Service) Snooze(ctx context.Context, managerID string, until Date) erro
 	return s.store.Update(ctx, func(tx Tx) error { return tx.SetSnooze(ctx, managerID, until) })
 }
 
+// MsgCadenceAdmins refuses /coach cadence to anyone but an admin, before
+// anything they typed is read.
+const MsgCadenceAdmins = "Only admins can change a manager's cadence."
+
 // SetCadence sets a manager's cadence (0 restores the default); admins only.
-func (s *Service) SetCadence(ctx context.Context, actorID, managerID string, days int, admin bool) error {
+// The person must be one of the company's people: in the roster or, asked
+// now, a member of the workspace Slack vouches for, neither an app, nor
+// deactivated, nor of another organisation (Slack Connect). Anyone else is
+// refused and nothing is written: no row is made for an id Slack does not
+// know. Someone without reps in the roster yet (a manager about to be
+// added to it) keeps the cadence for when they have some: teamless says so.
+func (s *Service) SetCadence(ctx context.Context, actorID, managerID string, days int, admin bool) (teamless bool, err error) {
 	if !admin {
-		return Errorf(EForbidden, "Only admins can change a manager's cadence.")
+		return false, Errorf(EForbidden, MsgCadenceAdmins)
 	}
 	if days < 0 || days > 365 {
-		return Errorf(EInvalid, "A cadence is 1 to 365 days.")
+		return false, Errorf(EInvalid, "A cadence is 1 to 365 days.")
 	}
-	return s.store.Update(ctx, func(tx Tx) error {
-		if err := tx.EnsurePerson(ctx, managerID); err != nil {
-			return err
-		}
+	p, err := s.cadenceTarget(ctx, managerID)
+	if err != nil {
+		return false, err
+	}
+	manager, err := s.IsManager(ctx, p)
+	if err != nil {
+		return false, err
+	}
+	err = s.store.Update(ctx, func(tx Tx) error {
 		if err := tx.SetCadence(ctx, managerID, days); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, AuditEntry{At: s.now(), ActorID: actorID, Action: "cadence",
 			Detail: map[string]any{"manager_id": managerID, "days": days}})
 	})
+	return !manager, err
+}
+
+// cadenceTarget is the person /coach cadence names, as stored: someone the
+// roster or an earlier read vouches for, or else read from Slack now and
+// stored only when Slack vouches for them. Slack's answer is judged
+// before it is stored, so that nobody Coachlog refuses gets a row.
+func (s *Service) cadenceTarget(ctx context.Context, id string) (Person, error) {
+	p, err := s.store.Person(ctx, id)
+	switch {
+	case err == nil && (p.InRoster || !p.ResolvedAt.IsZero()):
+		return p, outsider(p)
+	case err != nil && ErrorCode(err) != ENotFound:
+		return Person{}, err
+	case s.dir == nil:
+		return Person{}, Errorf(EInvalid, "<@%s> is not in the roster, so no cadence was set: a cadence is for a manager the roster names.", id)
+	}
+	lctx, cancel := context.WithTimeout(ctx, s.lookupBudget)
+	defer cancel()
+	asked := s.now()
+	fresh, err := s.dir.UserInfo(lctx, id)
+	if err != nil {
+		if ErrorCode(err) == ENotFound {
+			return Person{}, Errorf(EInvalid, "Slack does not know <@%s> as a member of this workspace, so no cadence was set.", id)
+		}
+		if _, limited := RateLimitedUntil(err); limited {
+			return Person{}, Errorf(EBusy, "Slack asked Coachlog to slow down for a few seconds, so it could not check who <@%s> is and nothing was saved. Try again in a few seconds.", id)
+		}
+		s.log.WarnContext(ctx, "Slack profile not read for a cadence", "user_id", id, "err", err)
+		return Person{}, Errorf(EBusy, "Slack could not say who <@%s> is just now, so nothing was saved; try again in a moment.", id)
+	}
+	fresh.ID = id
+	if err := outsider(fresh); err != nil {
+		return Person{}, err
+	}
+	if _, err := s.storeProfile(ctx, fresh, asked); err != nil {
+		return Person{}, err
+	}
+	return s.store.Person(ctx, id)
+}
+
+// outsider refuses a cadence for someone who is not one of the company's
+// people, as a session refuses them as its rep (checkReps).
+func outsider(p Person) error {
+	switch {
+	case p.External:
+		return Errorf(EInvalid, "<@%s> is outside your company (Slack Connect): a cadence is for your company's managers, so none was set.", p.ID)
+	case p.IsBot:
+		return Errorf(EInvalid, "<@%s> is an app, not a person, so no cadence was set.", p.ID)
+	case p.Deleted:
+		return Errorf(EInvalid, "<@%s> is deactivated in Slack, so no cadence was set.", p.ID)
+	}
+	return nil
 }
 
 // manages reports whether repID reports to managerID in the current roster.

@@ -39,3 +39,31 @@ func (s *Service) IsManager(ctx context.Context, p Person) (bool, error) {
 	}
 	return IsManager(p, reports), nil
 }
+
+// LeadsManagers reports whether anyone reports to p in the roster as it is
+// now, rep or not: a leader over managers, who may have no reps of their
+// own.
+func (s *Service) LeadsManagers(ctx context.Context, p Person) (bool, error) {
+	if p.ID == "" {
+		return false, nil
+	}
+	reports, err := s.store.DirectReports(ctx, p.ID)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(reports, func(r Person) bool { return p.Manages(r) && !InTeam(p, r) }), nil
+}
+
+// Below reports whether id is below leaderID in the current roster, at any
+// depth, leaderID holding the leader role: whose coaching that leader reads
+// (LeaderHistory).
+func (s *Service) Below(ctx context.Context, leaderID, id string) (bool, error) {
+	leader, err := s.store.Person(ctx, leaderID)
+	if ErrorCode(err) == ENotFound {
+		return false, nil
+	}
+	if err != nil || !leader.Holds(PersonLeader) {
+		return false, err
+	}
+	return leads(ctx, s.store, leaderID, id)
+}

@@ -72,9 +72,19 @@ func (b *Bot) away(ctx context.Context, a *acker, cmd slashCommand, args string)
 	b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
 }
 
-// cadence serves /coach cadence @manager <days|default>, for admins. Its
-// write commits before the ack.
+// cadence serves /coach cadence @manager <days|default>, for admins: anyone
+// else is refused before what they typed is read, as a usage hint would
+// only tell them how to type what they may not do. Its write commits
+// before the ack.
 func (b *Bot) cadence(ctx context.Context, a *acker, cmd slashCommand, args string) {
+	pre, cancel := a.budget(ctx) // as in away
+	defer cancel()
+	admin := b.isAdmin(pre, cmd.UserID)
+	if !admin {
+		a.ack(nil)
+		b.answerError(ctx, cmd.ResponseURL, "cadence", coaching.Errorf(coaching.EForbidden, coaching.MsgCadenceAdmins))
+		return
+	}
 	m := mentionRE.FindStringSubmatchIndex(args)
 	if m == nil {
 		a.ack(nil)
@@ -88,18 +98,30 @@ func (b *Bot) cadence(ctx context.Context, a *acker, cmd slashCommand, args stri
 		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: The cadence is a number of days, 1 to 365, or `default`."), false)
 		return
 	}
-	pre, cancel := a.budget(ctx) // as in away
-	defer cancel()
-	admin := b.isAdmin(pre, cmd.UserID)
-	if err := b.writeThenAck(ctx, a, func(ctx context.Context) error { return b.svc.SetCadence(ctx, cmd.UserID, managerID, days, admin) }); err != nil {
+	teamless := false
+	if err := b.writeThenAck(ctx, a, func(ctx context.Context) (err error) {
+		teamless, err = b.svc.SetCadence(ctx, cmd.UserID, managerID, days, admin)
+		return err
+	}); err != nil {
 		b.answerError(ctx, cmd.ResponseURL, "cadence", err)
 		return
 	}
-	text := fmt.Sprintf(":calendar: %s's reps should now be coached at least every %s.", mention(managerID), plural(days, "day", "days"))
-	if days == 0 {
-		text = fmt.Sprintf(":calendar: %s is back on the standard cadence.", mention(managerID))
+	b.respond(ctx, cmd.ResponseURL, textMessage(cadenceSet(managerID, days, teamless)), false)
+}
+
+// cadenceSet says what /coach cadence stored: for someone without reps in
+// the roster yet, that it waits for them to have some.
+func cadenceSet(managerID string, days int, teamless bool) string {
+	who := mention(managerID)
+	switch {
+	case teamless && days == 0:
+		return fmt.Sprintf(":calendar: %s has no reps in the roster yet; they will be on the standard cadence once they do.", who)
+	case teamless:
+		return fmt.Sprintf(":calendar: %s has no reps in the roster yet; their cadence will be %s once they do.", who, plural(days, "day", "days"))
+	case days == 0:
+		return fmt.Sprintf(":calendar: %s is back on the standard cadence.", who)
 	}
-	b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
+	return fmt.Sprintf(":calendar: %s's reps should now be coached at least every %s.", who, plural(days, "day", "days"))
 }
 
 // parseCadence reads /coach cadence's value: a number of days from 1 to

@@ -29,6 +29,13 @@ func (b *Bot) report(ctx context.Context, cmd slashCommand, args string) {
 		target = args[m[2]:m[3]]
 		args = args[:m[0]] + " " + args[m[1]:]
 	}
+	// Who may ask first: someone the report is not for is told what is
+	// theirs, not how to type the week of a report they may not have.
+	root, err := b.svc.ReportScope(ctx, cmd.UserID, target, b.isAdmin(ctx, cmd.UserID))
+	if err != nil {
+		b.answerError(ctx, cmd.ResponseURL, "report", err)
+		return
+	}
 	// One reading of the clock for the week asked and this week: "last
 	// week" is the week before the one the report calls this week.
 	now := b.thisWeek()
@@ -39,11 +46,6 @@ func (b *Bot) report(ctx context.Context, cmd slashCommand, args string) {
 			text = badWeek + ". " + reportUsage
 		}
 		b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
-		return
-	}
-	root, err := b.svc.ReportScope(ctx, cmd.UserID, target, b.isAdmin(ctx, cmd.UserID))
-	if err != nil {
-		b.answerError(ctx, cmd.ResponseURL, "report", err)
 		return
 	}
 	current := coaching.WeekOf(now.From)
@@ -127,6 +129,9 @@ func reportWhen(week, current coaching.Week) when {
 // counted, not named (PRODUCT.md: named to their manager, counted for
 // leaders), "you" and "below you" in the third person.
 func wordForOthers(r *metrics.Report) {
+	for j, in := range r.Org.Insights {
+		r.Org.Insights[j].Text = in.Public()
+	}
 	for _, figs := range [][]metrics.Figures{r.Managers, r.Leaders} {
 		for i := range figs {
 			for j, in := range figs[i].Insights {
@@ -154,8 +159,9 @@ func reportMessage(r *metrics.Report, root string, w when) message {
 	lines := reportLines(r, root, root)
 	switch f, ok := r.Leader(root); {
 	case root == "":
-		// The whole organisation: the one leader at its top, if there is
-		// one, leads it; managers outside every tree follow.
+		// The whole organisation, as the digest's headline has it: every
+		// manager, those outside every leader's tree too. When one leader
+		// is at the top, their tree's lines come first, then those outside.
 		var tops []metrics.Figures
 		for _, l := range r.Leaders {
 			if l.LeaderID == "" {
@@ -163,12 +169,12 @@ func reportMessage(r *metrics.Report, root string, w when) message {
 			}
 		}
 		if len(tops) == 1 {
-			head = &tops[0]
-			lines = append(reportLines(r, head.ID, head.ID), reportLines(r, "", head.ID)...)
+			lines = append(reportLines(r, tops[0].ID, tops[0].ID), reportLines(r, "", tops[0].ID)...)
 		}
 		scope = "The whole organisation"
-		if head != nil {
-			scope = fmt.Sprintf("The whole organisation, led by %s: %s", mention(head.ID), plural(len(head.ManagerIDs), "manager", "managers"))
+		if len(r.Org.ManagerIDs) > 0 {
+			head = &r.Org
+			scope = orgScope(r, tops)
 		}
 	case ok && len(f.ManagerIDs) == 0:
 		return textMessage(fmt.Sprintf("No figures for %s %s: there are no managers below %s in the roster yet. "+
@@ -199,6 +205,33 @@ func reportMessage(r *metrics.Report, root string, w when) message {
 		})...)
 	}
 	return message{Text: title, Blocks: blocks}
+}
+
+// orgScope says what the whole organisation's figures cover: its
+// managers, who leads them when one leader's tree is all of it, and how
+// many are outside every leader's tree otherwise.
+func orgScope(r *metrics.Report, tops []metrics.Figures) string {
+	all := len(r.Org.ManagerIDs)
+	scope := "The whole organisation: " + plural(all, "manager", "managers")
+	inTrees := map[string]bool{}
+	for _, l := range tops {
+		for _, id := range l.ManagerIDs {
+			inTrees[id] = true
+		}
+	}
+	outside := 0
+	for _, id := range r.Org.ManagerIDs {
+		if !inTrees[id] {
+			outside++
+		}
+	}
+	switch {
+	case len(tops) == 1 && outside == 0:
+		scope = fmt.Sprintf("The whole organisation, led by %s: %s", mention(tops[0].ID), plural(all, "manager", "managers"))
+	case outside > 0 && len(tops) > 0:
+		scope += fmt.Sprintf(", %d outside any leader's tree", outside)
+	}
+	return scope
 }
 
 // reportLines are the lines of the managers and leaders right below root

@@ -124,12 +124,42 @@ func (b *Bot) ownOnly(ctx context.Context, cmd slashCommand, usage, what, args s
 		p := b.person(ctx, cmd.UserID)
 		switch {
 		case p.Holds(coaching.PersonLeader) || b.isAdmin(ctx, cmd.UserID):
-			text += fmt.Sprintf(" For %s's %s: `/coach report %s`.", mention(m[1]), what, at)
+			text += b.othersAdvice(ctx, p, m[1], at, what)
 		case b.hasTeam(ctx, p):
 			text += fmt.Sprintf(" For one of your reps: `/coach history %s`, or `/coach prep %s` before your next session.", at, at)
 		}
 	}
 	b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
+}
+
+// othersAdvice points a leader or admin (asker) who named id (typed as
+// at) in /coach stats or /coach team at what shows that person's: a
+// report for a manager or a leader; for a rep, who has no numbers of their
+// own, a leader's history of them when they are below that leader, and
+// otherwise their manager's report, which counts their coaching.
+func (b *Bot) othersAdvice(ctx context.Context, asker coaching.Person, id, at, what string) string {
+	t := b.person(ctx, id)
+	who := mention(id)
+	switch {
+	case t.Holds(coaching.PersonLeader) || b.hasTeam(ctx, t):
+		return fmt.Sprintf(" For %s's %s: `/coach report %s`.", who, what, at)
+	case !t.Holds(coaching.PersonRep):
+		return fmt.Sprintf(" The roster gives %s no team and no organisation, so no report either: numbers are a manager's or a leader's.", who)
+	}
+	text := fmt.Sprintf(" %s is a rep, with no numbers of their own", who)
+	below, err := b.svc.Below(ctx, asker.ID, id)
+	if err != nil {
+		b.log.Warn("could not read whether someone is below a leader", "user_id", asker.ID, "err", err)
+	}
+	switch {
+	case below:
+		text += fmt.Sprintf(": `/coach history %s` shows the coaching the managers below you logged with them.", at)
+	case t.ManagerID != "":
+		text += fmt.Sprintf(": their coaching counts in their manager %s's figures, `/coach report` with that name after it.", mention(t.ManagerID))
+	default:
+		text += " and no manager in the roster."
+	}
+	return text
 }
 
 // thisWeek is the period of the surfaces about a leader's tree: the

@@ -45,12 +45,18 @@ func (b *Bot) team(ctx context.Context, cmd slashCommand, args string) {
 		return
 	}
 	if !manager {
-		text := "*`/coach team` lists your reps*: when each was last coached, who is overdue by your cadence, their tier and the open commitments from your sessions, each with a *Log coaching* button. " +
-			noTeamYet
-		if p.Holds(coaching.PersonLeader) {
-			text += " For the managers below you: `/coach report`."
-		} else if p.Holds(coaching.PersonRep) {
-			text += "\n\n" + coaching.Alternatives(p, false)
+		text := "*`/coach team` lists your reps*: when each was last coached, who is overdue by your cadence, their tier and the open commitments from your sessions, each with a *Log coaching* button. "
+		switch {
+		case p.Holds(coaching.PersonLeader) && b.leadsManagers(ctx, p):
+			// Managers report to them, reps do not: nothing is missing
+			// from the roster, and the tree is a report's.
+			text += "No reps report to you directly in the roster; for the managers below you: `/coach report`."
+		case p.Holds(coaching.PersonLeader):
+			text += noTeamYet + " Once it names managers below you, `/coach report` shows their figures."
+		case p.Holds(coaching.PersonRep):
+			text += noTeamYet + "\n\n" + coaching.Alternatives(p, false)
+		default:
+			text += noTeamYet
 		}
 		b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
 		return
@@ -63,6 +69,16 @@ func (b *Bot) team(ctx context.Context, cmd slashCommand, args string) {
 	}
 	f, _ := r.Manager(cmd.UserID)
 	b.respond(ctx, cmd.ResponseURL, teamMessage(f, today), false)
+}
+
+// leadsManagers is coaching's LeadsManagers where no answer is needed: a
+// failed read is logged and taken as nobody below, as hasTeam does.
+func (b *Bot) leadsManagers(ctx context.Context, p coaching.Person) bool {
+	below, err := b.svc.LeadsManagers(ctx, p)
+	if err != nil {
+		b.log.Warn("could not read who reports to someone", "user_id", p.ID, "err", err)
+	}
+	return below
 }
 
 // teamMessage lists a manager's reps, overdue first (longest first), each
