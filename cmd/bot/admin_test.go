@@ -358,7 +358,7 @@ func TestAwayQuotesBackWhatThePersonSees(t *testing.T) {
 	b := startBot(t)
 	b.importRoster(t)
 	for _, tt := range []struct{ text, want string }{
-		{"away <#C0SALES|sales>", `"#sales" is not a date`},
+		{"away <#C0SALES|sales>", `#sales is a channel, not a person`},
 		{"away <@" + rep + "|sam> <@" + rep2 + "|ria>", `"@ria" is not a date`},
 		{"away <!here>", `"@here" is not a date`},
 		{"away soon &amp; later", `"soon &amp; later" is not a date`}, // "soon & later" in mrkdwn

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/slackbot"
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
@@ -106,16 +107,66 @@ func TestSomeoneOfAnotherCompanyCannotLog(t *testing.T) {
 	if failed := grepLines(b.logs.String(), "level=ERROR"); failed != "" {
 		t.Errorf("a refused quick capture logged a failure:\n%s", failed)
 	}
-	viewID, _ := b.openModalAs(pat, "")
-	ack := b.submitAs(pat, viewID, values([]string{rep}, "one_on_one", b.today("UTC"), "30", ""))
-	if got := errorsAck(t, ack.Payload)["reps"]; !strings.Contains(got, want) {
-		t.Errorf("Pat's form answered %q, want %q", got, want)
+	// Known now as of another company, Pat is refused before any form
+	// opens, in the capture's words, however he asks for one.
+	if got := b.command(pat, ""); !strings.Contains(got, "Not logged") || !strings.Contains(got, want) {
+		t.Errorf("Pat's /coach answered %q, want it refused saying %q", got, want)
+	}
+	in, err := b.fake.MessageShortcut(ctxT(t), pat, "log_coaching", "C0SALES", "pricing talk", "1700000000.000100", rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := b.fake.WaitForResponse(ctxT(t), func(r fakeslack.Response) bool { return r.URL == in.ResponseURL })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Text, want) || r.ResponseType != "ephemeral" {
+		t.Errorf("Pat's message shortcut answered %s %q, want it refused privately saying %q", r.ResponseType, r.Text, want)
+	}
+	in, err = b.fake.GlobalShortcut(ctxT(t), pat, slackbot.CallbackGlobalShortcut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.viewsOpen(in).Param("view"); !strings.Contains(got, want) || strings.Contains(got, `"submit"`) {
+		t.Errorf("Pat's global shortcut opened %s, want only the refusal", got)
+	}
+	for _, c := range b.fake.CallsTo("views.open") {
+		if strings.Contains(c.Param("view"), `"callback_id":"log`) {
+			t.Errorf("a log form opened for Pat: %s", c.Param("view"))
+		}
+	}
+	// Nothing he reads says he can log coaching.
+	for _, cmd := range []string{"help", "report", "export"} {
+		got := b.command(pat, cmd)
+		if strings.Contains(got, "Anyone can log") || !strings.Contains(got, want) {
+			t.Errorf("Pat's /coach %s answered %q, want no offer to log and %q", cmd, got, want)
+		}
 	}
 	if rows := b.export(); len(rows) != 0 {
 		t.Fatalf("stored %+v logged by someone of another company", rows)
 	}
 	if n := len(b.fake.Messages(rep)); n != 0 {
 		t.Fatalf("sent Sam %d DMs", n)
+	}
+}
+
+// Someone of another company never seen before is not known to be one
+// when their form must open, within the trigger's 3 s: Slack's answer
+// comes after, and the form turns into the refusal.
+func TestAFirstFormOfSomeoneOfAnotherCompanyTurnsIntoTheRefusal(t *testing.T) {
+	b := startBot(t)
+	addPartner(b)
+	in, err := b.fake.SlashCommand(ctxT(t), pat, "/coach", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewID := b.openedView(in)
+	call, err := b.fake.WaitForCall(ctxT(t), "views.update", func(c fakeslack.Call) bool { return c.Param("view_id") == viewID })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := call.Param("view"); !strings.Contains(got, "You are outside this company (Slack Connect)") || strings.Contains(got, `"submit"`) {
+		t.Errorf("Pat's form became %s, want only the refusal", got)
 	}
 }
 

@@ -1,6 +1,7 @@
 package coaching
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -115,6 +116,10 @@ func ParseUntil(s string, today Date) (Date, error) {
 	if len(f) == 0 {
 		return Date{}, fmt.Errorf("say until when: a date like %s, a weekday, \"2w\", or \"off\"", today.AddDays(7))
 	}
+	if ch, ok := channelNamed(s); ok {
+		return Date{}, fmt.Errorf("%s is a channel, not a person: to mark one of your reps away, pick them from Slack's @ list "+
+			"(/coach away @sam fri); a date alone marks you away", ch)
+	}
 	switch word := strings.Join(f, " "); word {
 	case "off", "back", "clear", "none":
 		return Date{}, nil
@@ -153,6 +158,26 @@ func ParseUntil(s string, today Date) (Date, error) {
 		}
 	}
 	return Date{}, fmt.Errorf("%s is not a date: try %s, a weekday, \"2w\", or \"off\"", QuoteTyped(s), today.AddDays(7))
+}
+
+// channelNamed reports whether s starts with a channel, as Slack sends
+// one picked from its # list ("<#C0SALES|sales>") or as it shows ("#sales"),
+// and names it as it shows: someone marking a rep away picked a channel
+// where the rep was meant.
+func channelNamed(s string) (string, bool) {
+	f := strings.Fields(CommandText(s))
+	if len(f) == 0 || !strings.HasPrefix(f[0], "#") && !strings.HasPrefix(f[0], "<#") {
+		return "", false
+	}
+	name := f[0]
+	if body, ok := strings.CutPrefix(name, "<#"); ok {
+		id, label, _ := strings.Cut(strings.TrimSuffix(body, ">"), "|")
+		name = "#" + cmp.Or(label, id)
+	}
+	if len(name) < 2 {
+		return "", false
+	}
+	return name, true
 }
 
 // QuoteTyped quotes back what someone typed, without the characters that

@@ -188,8 +188,8 @@ func (s *Service) validate(ctx context.Context, d Draft, k kept, managerID strin
 	// not the company's manager: their sessions would DM its reps and
 	// count in its figures.
 	m := stored[managerID]
-	if m.External {
-		return nil, Errorf(EForbidden, "You are outside this company (Slack Connect): Coachlog logs coaching by its own people only.")
+	if err := RefuseOutsider(m); err != nil {
+		return nil, err
 	}
 	// Nor is someone Slack could not vouch for: no roster entry and no
 	// profile ever read (Slack slow or failing, or not a member). Let

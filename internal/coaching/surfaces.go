@@ -62,9 +62,12 @@ func (s *Service) ReportScope(ctx context.Context, askerID, targetID string, adm
 // Alternatives says, for someone refused a surface that is not theirs,
 // what Coachlog has for them: a manager (manager: IsManager holds, they
 // have a team) their own numbers, a rep their App Home and DMs (both take
-// their answers), anyone the way to log coaching.
+// their answers), anyone of the company the way to log coaching; someone
+// of another company (Slack Connect) that they can't log any.
 func Alternatives(p Person, manager bool) string {
 	switch {
+	case p.External:
+		return MsgOutsider
 	case manager:
 		return "For your own team: `/coach stats` (your numbers) and `/coach team` (your reps and who is overdue)."
 	case p.Holds(PersonRep):
@@ -72,6 +75,22 @@ func Alternatives(p Person, manager bool) string {
 			"Each session is in your DMs with Coachlog too, where you can answer it and say how useful it was."
 	}
 	return "Anyone can log coaching with `/coach`; `/coach help` lists the rest."
+}
+
+// MsgOutsider refuses someone of another organisation (Slack Connect)
+// what only the company's people do: logging coaching. Every surface
+// says it in these words, at the form's submission, the one-line
+// capture, and before a form would open.
+const MsgOutsider = "You are outside this company (Slack Connect): Coachlog logs coaching by its own people only."
+
+// RefuseOutsider refuses p when Slack said they belong to another
+// organisation (Person.External, as stored from their profile): their
+// sessions would DM the company's reps and count in its figures.
+func RefuseOutsider(p Person) error {
+	if p.External {
+		return Errorf(EForbidden, MsgOutsider)
+	}
+	return nil
 }
 
 // LeaderHistory lists, newest first, the sessions with repID that a leader

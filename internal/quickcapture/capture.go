@@ -65,6 +65,15 @@ type Result struct {
 	// Doubts are sentences for the manager about what was guessed or could
 	// not be read, e.g. "I read 11/20 as Fri 20 Nov 2026".
 	Doubts []string
+	// Meant is the subcommand the line's first word is a typo of
+	// ("histroy": history), when nothing else in it looks like a capture
+	// (see meant): the caller says "did you mean" rather than open the
+	// form. "" for any line naming someone, a kind, a role or a duration.
+	Meant string
+	// Channels are the channel mentions ("<#C0SALES|sales>", as Slack
+	// sent them) of a line that named nobody in its header: someone
+	// picked a channel where a person was meant.
+	Channels []string
 }
 
 // Clear reports whether the line can be logged without asking: it is no
@@ -107,6 +116,10 @@ func Parse(text string, today coaching.Date) Result {
 	}
 	r := p.result(trimNotes(text[notesAt:]))
 	r.RepsGuessed = guessed
+	if len(p.reps) == 0 || guessed {
+		r.Channels = channelsIn(text)
+	}
+	r.Meant = meant(toks, r)
 	return r
 }
 

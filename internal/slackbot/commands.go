@@ -3,6 +3,7 @@ package slackbot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -52,6 +53,11 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 	if res.DateGiven {
 		meta.redate = func(today coaching.Date) coaching.Date { return quickcapture.Parse(text, today).Draft.OccurredOn }
 	}
+	if res.Meant != "" {
+		a.ack(nil)
+		b.respond(ctx, cmd.ResponseURL, textMessage(didYouMean(res.Meant)), false)
+		return
+	}
 	switch {
 	case !res.Clear() && b.prose.Enabled():
 		a.ack(nil)
@@ -63,6 +69,15 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 	default:
 		b.acceptCapture(ctx, a, cmd)
 	}
+}
+
+// didYouMean answers a line whose first word is a typo of a subcommand
+// (quickcapture.Result.Meant), and nothing in it a capture: opening the
+// log form would answer a rep or an admin, who never log, with "I
+// couldn't tell who". Someone who did mean to log is told how.
+func didYouMean(sub string) string {
+	return fmt.Sprintf(":thinking_face: Did you mean `/coach %s`? `/coach help` lists the commands. "+
+		"To log coaching, name who you coached from Slack's @ list (`/coach @sam 1:1 30m`), or type `/coach` alone for the form.", sub)
 }
 
 // acceptCapture takes a clear one-line capture. Acting on it may first read
@@ -274,6 +289,9 @@ func (b *Bot) formOrAnswer(ctx context.Context, c coaching.Command, cmd slashCom
 	// The envelope's arrival is not known here (a command acted on after a
 	// restart has none): the form's reads get their budget from now.
 	if _, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, time.Now().Add(formReadBudget), time.Time{}, d, notice, meta); err != nil {
+		if coaching.ErrorCode(err) == coaching.EForbidden || errors.Is(err, errRefusalShown) {
+			answer = outsiderText + typedBack(b.written(ctx, cmd.Text))
+		}
 		b.answerCommand(ctx, c, cmd, answer)
 		return
 	}
@@ -398,6 +416,9 @@ func notUnderstood(res quickcapture.Result) string {
 	}
 	parts = append(parts, doubtParts(res)...)
 	parts = append(parts, unreadParts(res)...)
+	for _, ch := range res.Channels {
+		parts = append(parts, esc(unescape(ch, nil))+" is a channel, not a person: pick who you coached below.")
+	}
 	if len(parts) == 0 {
 		return ""
 	}
@@ -450,10 +471,33 @@ func unreadParts(res quickcapture.Result) []string {
 // empty, and they would otherwise see nothing.
 func (b *Bot) openForm(ctx context.Context, cmd slashCommand, readBy time.Time, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
 	opened, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, readBy, arrivedAt(readBy), d, notice, meta)
-	if err != nil {
+	switch {
+	case errors.Is(err, errRefusalShown):
+	case coaching.ErrorCode(err) == coaching.EForbidden:
+		b.respond(ctx, cmd.ResponseURL, textMessage(outsiderText), false)
+	case err != nil:
 		b.respond(ctx, cmd.ResponseURL, textMessage(notOpenedText("nothing was logged", "Type `/coach` again")), false)
 	}
 	return opened, err
+}
+
+// outsiderText refuses someone of another company (Slack Connect) a log
+// form, in the words their one-line capture is refused with.
+const outsiderText = ":warning: Not logged. " + coaching.MsgOutsider
+
+// errRefusalShown says that a log form opened for someone Slack then said
+// is of another company, and shows them the refusal instead: nothing
+// more is to be said to them.
+var errRefusalShown = errors.New("the form opened, and shows an outsider's refusal")
+
+// refusalView is a modal that only says text, with nothing to submit: a
+// refusal where a form was, or opened in its place where the person has
+// nowhere else to read it (a global shortcut has no response_url).
+func refusalView(text string) slack.ModalViewRequest {
+	return slack.ModalViewRequest{
+		Type: slack.VTModal, Title: plain("Coachlog"), Close: plain("Close"),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}},
+	}
 }
 
 // openLogModal opens the log modal. views.open is the first Slack call made
@@ -465,7 +509,21 @@ func (b *Bot) openForm(ctx context.Context, cmd slashCommand, readBy time.Time, 
 // or what the capture's words mean on it (meta.redate).
 func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, readBy, arrived time.Time, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
 	pre, cancel := context.WithDeadline(ctx, readBy)
-	m := logModal{Draft: d, Today: b.svc.Today(pre, userID), Skills: b.svc.Skills(), Notice: notice, Meta: meta}
+	// The manager as stored, within the form's read budget: someone Slack
+	// said is of another company is refused before any form opens, as
+	// their one-line capture is (coaching.RefuseOutsider); a form they
+	// filled in would be refused only on submit. Never Slack here: its
+	// users.info may outlast the trigger.
+	who, err := b.svc.Person(pre, userID)
+	if err != nil {
+		who = coaching.Person{ID: userID} // not stored, or not read in time: the default zone's today
+	}
+	if err := coaching.RefuseOutsider(who); err != nil {
+		cancel()
+		return openedModal{}, err
+	}
+	today := b.svc.TodayOf(who)
+	m := logModal{Draft: d, Today: today, Skills: b.svc.Skills(), Notice: notice, Meta: meta}
 	m.Open, m.Names, _ = b.openCommitments(pre, userID, m.shownReps(), 0)
 	cancel()
 	v, err := b.openView(ctx, triggerID, arrived, m.view())
@@ -473,10 +531,17 @@ func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, readBy
 		b.log.Error("views.open failed", "user_id", userID, "err", err)
 		return openedModal{}, err
 	}
-	// A first profile read from Slack may move the manager's "today".
-	today := m.Today
+	// A first profile read from Slack may move the manager's "today", or
+	// say they are of another company: someone never seen before, whom
+	// the store could not refuse. Their form turns into the refusal.
 	if p, err := b.svc.Refresh(ctx, userID); err != nil {
 		b.log.Debug("profile refresh failed", "user_id", userID, "err", err)
+	} else if rerr := coaching.RefuseOutsider(p); rerr != nil {
+		if _, err := b.updateView(ctx, refusalView(outsiderText), v.Hash, v.ID); err != nil {
+			b.log.Debug("refusing an outsider's open form failed; its submission is refused", "user_id", userID, "err", err)
+			return openedModal{}, rerr
+		}
+		return openedModal{}, errRefusalShown
 	} else {
 		today = b.svc.TodayOf(p)
 	}
@@ -594,7 +659,11 @@ func (b *Bot) subcommand(ctx context.Context, a *acker, cmd slashCommand, name, 
 	a.ack(nil) // the others change nothing
 	switch name {
 	case "help":
-		b.respond(ctx, cmd.ResponseURL, helpMessage(), false)
+		msg := helpMessage()
+		if b.person(ctx, cmd.UserID).External {
+			msg = outsiderHelp(msg)
+		}
+		b.respond(ctx, cmd.ResponseURL, msg, false)
 	case "history":
 		repID, ok := historyTarget(args)
 		if !ok {
@@ -983,6 +1052,15 @@ func helpMessage() message {
 		"• `/coach cadence @manager <days>` (admins): how often each of that manager's reps should be coached; `default` goes back to the standard cadence.",
 	}
 	return message{Text: "Coachlog help", Blocks: lineSections(lines, maxMessageBlocks, messageText, func(int) string { return "…" })}
+}
+
+// outsiderHelp heads the help, for someone of another company (Slack
+// Connect), with what they are refused: its "open the form to log a
+// session" is for the company's people.
+func outsiderHelp(m message) message {
+	head := slack.NewSectionBlock(mrkdwn(":warning: "+coaching.MsgOutsider+" What follows is for its people."), nil, nil)
+	m.Blocks = append([]slack.Block{head}, m.Blocks...)
+	return m
 }
 
 // ReplayOrphans acts on commands accepted before cutoff and still pending.

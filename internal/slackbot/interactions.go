@@ -150,9 +150,28 @@ const againLog = "Click *Log coaching* again"
 // already, its reads done by readBy; when Slack does not open it, the
 // person is told, with again saying what to do.
 func (b *Bot) openLogForm(ctx context.Context, in interaction, readBy time.Time, d coaching.Draft, meta modalMeta, again string) {
-	if _, err := b.openLogModal(ctx, in.TriggerID, in.User.ID, readBy, arrivedAt(readBy), d, "", meta); err != nil {
+	_, err := b.openLogModal(ctx, in.TriggerID, in.User.ID, readBy, arrivedAt(readBy), d, "", meta)
+	switch {
+	case err == nil, errors.Is(err, errRefusalShown):
+	case coaching.ErrorCode(err) == coaching.EForbidden:
+		b.refuseOutsider(ctx, in, arrivedAt(readBy))
+	default:
 		b.formNotOpened(ctx, in, "nothing was logged", again)
 	}
+}
+
+// refuseOutsider tells someone of another company, whose click or
+// shortcut would have opened the log form, that they can't log coaching:
+// privately where they are, as formNotOpened answers. A global shortcut
+// has no response_url, and a DM from this company's bot may not reach
+// them: the trigger, unused, opens the refusal alone (refusalView).
+func (b *Bot) refuseOutsider(ctx context.Context, in interaction, arrived time.Time) {
+	if in.ResponseURL == "" && !inHome(in) {
+		if _, err := b.openView(ctx, in.TriggerID, arrived, refusalView(outsiderText)); err == nil {
+			return
+		}
+	}
+	b.tellFormOutcome(ctx, in, outsiderText)
 }
 
 // formNotOpened tells someone whose click or shortcut did not open its

@@ -2,6 +2,7 @@ package slackbot
 
 import (
 	"context"
+	"regexp"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -24,7 +25,7 @@ type Briefer interface {
 func (b *Bot) prep(ctx context.Context, cmd slashCommand, args string) {
 	m := mentionRE.FindStringSubmatch(args)
 	if m == nil {
-		b.respond(ctx, cmd.ResponseURL, textMessage("Say which rep: `/coach prep @sam` gives you a brief before your next session with them."), false)
+		b.respond(ctx, cmd.ResponseURL, textMessage(prepWho(args)), false)
 		return
 	}
 	if b.briefer == nil {
@@ -44,6 +45,25 @@ func (b *Bot) prep(ctx context.Context, cmd slashCommand, args string) {
 	}
 	b.respond(ctx, cmd.ResponseURL, prepMessage(brief), false)
 }
+
+// prepWho answers /coach prep without a rep's mention in args: a name
+// typed as text ("@sam" not picked from Slack's @ list arrives as text),
+// a channel picked from the # list, or nothing. It says, as /coach history
+// does, how a rep arrives as a mention.
+func prepWho(args string) string {
+	const how = "`/coach prep @sam` gives you a brief before your next session with a rep: " +
+		"pick them from Slack's @ list, so it arrives as a mention."
+	if ch := channelRE.FindString(args); ch != "" {
+		return esc(unescape(ch, nil)) + " is a channel, not a person. " + how
+	}
+	if strings.TrimSpace(args) != "" {
+		return "Say which rep as a mention: " + how
+	}
+	return "Say which rep: " + how
+}
+
+// channelRE finds a channel mention as Slack sends it: <#C0SALES|sales>.
+var channelRE = regexp.MustCompile(`<#[CG][A-Z0-9]+(?:\|[^>]*)?>`)
 
 // noticeNoSummary heads a brief whose summary the manager was told was
 // being written, and was not.

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// A subcommand mistyped is answered with the one meant, privately, not
+// with the log form asking who was coached: a rep or an admin never log.
+// A line that is a capture still opens the form.
+func TestAMistypedSubcommandIsAnsweredWithTheOneMeant(t *testing.T) {
+	b := startBot(t)
+	b.importRoster(t)
+	for _, tt := range []struct{ user, text, want string }{
+		{rep, "histroy", "Did you mean `/coach history`?"},
+		{other, "stat", "Did you mean `/coach stats`?"},
+		{other, "reprot last week", "Did you mean `/coach report`?"},
+		{other, "exprt --from 2026-01-01", "Did you mean `/coach export`?"},
+	} {
+		in, err := b.fake.SlashCommand(ctxT(t), tt.user, "/coach", tt.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := b.fake.WaitForResponse(ctxT(t), func(r fakeslack.Response) bool { return r.URL == in.ResponseURL })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(r.Text, tt.want) || !strings.Contains(r.Text, "`/coach help`") || r.ResponseType != "ephemeral" {
+			t.Errorf("/coach %s answered %s %q, want privately %q and the help", tt.text, r.ResponseType, r.Text, tt.want)
+		}
+		for _, c := range b.fake.CallsTo("views.open") {
+			if c.Param("trigger_id") == in.TriggerID {
+				t.Errorf("/coach %s opened a form", tt.text)
+			}
+		}
+	}
+	// A capture naming nobody still opens its form, asking who.
+	in, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", "1:1 30m pricing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.formNotice(in); !strings.Contains(got, "I couldn't tell who") {
+		t.Errorf("a capture's form says %q, want it to ask who", got)
+	}
+}
+
+// A rep named as text, or a channel picked where a rep was meant, is
+// told how a rep arrives as a mention, and that a channel is no person.
+func TestAChannelOrATypedNameIsNotARep(t *testing.T) {
+	b := startBot(t)
+	b.importRoster(t)
+	for _, tt := range []struct{ text, want string }{
+		{"prep @sam", "pick them from Slack's @ list"},
+		{"prep <#C0SALES|sales>", "#sales is a channel, not a person"},
+		{"away <#C0SALES|sales> fri", "#sales is a channel, not a person"},
+	} {
+		if got := b.command(mgr, tt.text); !strings.Contains(got, tt.want) {
+			t.Errorf("/coach %s answered %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	in, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", "<#C0SALES|sales> 1:1 30m pricing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.formNotice(in); !strings.Contains(got, "#sales is a channel, not a person") {
+		t.Errorf("a capture naming a channel opened its form saying %q, want that a channel is no person", got)
+	}
+}

@@ -1,0 +1,119 @@
+package quickcapture
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+)
+
+// meant is the subcommand a line's first word is a typo of ("histroy",
+// "stat", "reprot", "exprt"), when nothing in the line looks like a
+// capture; "" otherwise. Such a line would open the log form saying it
+// could not tell who, what kind, how long: no answer for a rep or an
+// admin, who never log. Never a capture is taken for one: a line naming
+// anyone (a mention, "@sam", a user group), a kind, a role or a
+// duration, or with anything read but out of range, is a capture; so is
+// one whose first word the grammar knows (a kind or role word such as
+// "ride" or "lead", a date word, a filler).
+func meant(toks []token, r Result) string {
+	if len(toks) == 0 || len(r.Draft.RepIDs) > 0 || len(r.Unresolved) > 0 || r.Draft.Kind != "" || r.Draft.Role != "" ||
+		!slices.Contains(r.Missing, coaching.FieldDuration) || len(r.Problems) > 0 {
+		return ""
+	}
+	first := toks[0]
+	w := first.word
+	if len(w) < 3 || !lettersOnly(w) || filler(first) {
+		return ""
+	}
+	if _, n := phraseAt(toks, 0); n > 0 {
+		return ""
+	}
+	if _, ok := dayWord(w, coaching.Date{}); ok {
+		return ""
+	}
+	best, bestDist := "", 0
+	for _, sub := range Subcommands() {
+		d := typoDistance(w, sub)
+		if d <= typoTolerance(w) && (best == "" || d < bestDist) {
+			best, bestDist = sub, d
+		}
+	}
+	return best
+}
+
+// typoTolerance is how many edits a word may be from a subcommand and
+// still be taken for a typo of it: one for a short word ("stat", "tem"),
+// where two would reach names and everyday words ("sam" is two from
+// "team"), two for a longer one ("hsitroy").
+func typoTolerance(w string) int {
+	if len(w) < 5 {
+		return 1
+	}
+	return 2
+}
+
+// lettersOnly reports whether w is only the letters a to z: a subcommand
+// has no digit or punctuation ("1:1" is a kind, "2w" a span).
+func lettersOnly(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return w != ""
+}
+
+// typoDistance is the optimal string alignment distance between a and b
+// (ASCII): the insertions, deletions, substitutions and swaps of two
+// neighbours that turn one into the other, each character edited once.
+// "histroy" is one swap from "history".
+func typoDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}
+
+// channelsIn lists the channel mentions in text ("<#C0SALES|sales>",
+// "<#C0SALES>") as Slack wrote them, each once, the first few: people
+// pick a channel from Slack's # list where they meant a person.
+func channelsIn(text string) []string {
+	var found []string
+	for i := 0; i < len(text) && len(found) < maxChannelsTold; i++ {
+		if text[i] != '<' {
+			continue
+		}
+		j := closingAngle(text, i)
+		if j < 0 {
+			continue
+		}
+		if body := text[i+1 : j]; strings.HasPrefix(body, "#") && len(body) > 1 {
+			if esc := text[i : j+1]; !slices.Contains(found, esc) {
+				found = append(found, esc)
+			}
+		}
+		i = j
+	}
+	return found
+}
+
+// maxChannelsTold bounds how many channels a form's notice names.
+const maxChannelsTold = 3

@@ -1,0 +1,104 @@
+package quickcapture
+
+import (
+	"slices"
+	"testing"
+)
+
+// A subcommand mistyped, alone or before what it would take, is taken
+// for that subcommand; a line that names someone, a kind, a role or a
+// duration, or starts with a word the grammar knows, is a capture, never
+// a typo, however close its first word is to a subcommand.
+func TestMeantSubcommand(t *testing.T) {
+	for _, tt := range []struct {
+		line, want string
+	}{
+		// Near misses.
+		{"histroy", "history"},
+		{"stat", "stats"},
+		{"reprot", "report"},
+		{"exprt", "export"},
+		{"Histroy", "history"},
+		{"hsitory", "history"},
+		{"teams", "team"},
+		{"hlep", "help"},
+		{"cadance", "cadence"},
+		{"reprot last week", "report"},
+		{"exprt --from 2026-01-01", "export"},
+		{"awya fri", "away"},
+		{"perp", "prep"},
+		// Real captures and words the grammar knows.
+		{"1:1", ""},
+		{"1:1 30m notes", ""},
+		{"ride-along 45m lead", ""},
+		{"ride", ""},
+		{"team meeting", ""},
+		{"team meeting 30m", ""},
+		{"huddle", ""},
+		{"lead", ""},
+		{"led the call", ""},
+		{"career", ""},
+		{"practice", ""},
+		{"call", ""},
+		{"call with sam", ""},
+		{"histroy <@U1|sam>", ""},
+		{"stat <@U1|sam> 1:1 30m", ""},
+		{"<@U1|sam> histroy", ""},
+		{"stat @sam", ""},
+		{"stat 30m", ""},
+		{"stat 1:1", ""},
+		{"hstory <!subteam^S1|@sales>", ""},
+		{"tem 30m went over pricing", ""},
+		{"today", ""},
+		{"sat", ""},
+		{"with", ""},
+		{"sam", ""},
+		{"tom", ""},
+		{"read", ""},
+		{"hi", ""},
+		{"st", ""},
+		{"hist0ry", ""},
+		{"great call, rushed pricing", ""},
+	} {
+		if got := Parse(tt.line, wednesday).Meant; got != tt.want {
+			t.Errorf("Parse(%q).Meant = %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}
+
+func TestTypoDistance(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want int
+	}{
+		{"history", "history", 0},
+		{"histroy", "history", 1},
+		{"stat", "stats", 1},
+		{"exprt", "export", 1},
+		{"hsitroy", "history", 2},
+		{"ca", "abc", 3}, // each character edited once: no swap then insert
+		{"", "team", 4},
+	} {
+		if got := typoDistance(tt.a, tt.b); got != tt.want {
+			t.Errorf("typoDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// A channel picked where a person was meant is told of when the header
+// names nobody; one in the notes of a capture naming its reps is prose.
+func TestChannelsWherePeopleWereMeant(t *testing.T) {
+	for _, tt := range []struct {
+		line string
+		want []string
+	}{
+		{"<#C0SALES|sales> 1:1 30m notes", []string{"<#C0SALES|sales>"}},
+		{"<#C0SALES> <#C0SALES> <#G0OPS|ops> 1:1", []string{"<#C0SALES>", "<#G0OPS|ops>"}},
+		{"<@U1|sam> 1:1 30m posted in <#C0SALES|sales>", nil},
+		{"1:1 30m with sam", nil},
+	} {
+		if got := Parse(tt.line, wednesday).Channels; !slices.Equal(got, tt.want) {
+			t.Errorf("Parse(%q).Channels = %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}
