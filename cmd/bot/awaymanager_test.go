@@ -73,13 +73,14 @@ func TestAManagersZoneFromUserChangeSetsTheirNudgeHour(t *testing.T) {
 		db.QueryRow(`SELECT count(*) FROM people WHERE id = ? AND slack_tz = 'Asia/Tokyo'`, mgr).Scan(&n)
 		return n == 1
 	})
-	// Sixteen days on, Sam is overdue; 10:00 UTC is 19:00 in Tokyo and
-	// 05:00 in New York, where Slack's profile still says Max is.
-	clk.Advance(time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC).Sub(clk.Now()))
+	// Sixteen days on, Sam is overdue; 00:30 UTC is 09:30 on Wednesday in
+	// Tokyo and 19:30 on Tuesday in New York, where Slack's profile still
+	// says Max is: past the nudge's grace there.
+	clk.Advance(time.Date(2026, 12, 2, 0, 30, 0, 0, time.UTC).Sub(clk.Now()))
 	b.stop()
 	b.start()
 	if text := blocksText(b.dm(mgr, 1).Blocks); !strings.Contains(text, "<@"+rep+">") {
-		t.Fatalf("Max's nudge at 19:00 in Tokyo says:\n%s", text)
+		t.Fatalf("Max's nudge at 09:30 in Tokyo says:\n%s", text)
 	}
 	if n := len(b.fake.CallsTo("users.info")); n != 0 {
 		t.Errorf("the nudge looked Max up %d times; user_change had told his zone", n)

@@ -210,10 +210,15 @@ func printNudges(e env, run coaching.NudgeRun, verb, counted string) {
 				reps = append(reps, fmt.Sprintf("and %d more", len(n.Overdue)-i))
 				break
 			}
-			if o.Never {
-				reps = append(reps, fmt.Sprintf("%s (not coached yet, %d days in the team)", o.Name, o.Days))
-			} else {
+			switch {
+			case !o.Never:
 				reps = append(reps, fmt.Sprintf("%s (%d days)", o.Name, o.Days))
+			case o.EarlierDays > 0: // as the nudge says it (nudgeMessage)
+				reps = append(reps, fmt.Sprintf("%s (last coached %d days ago)", o.Name, o.EarlierDays))
+			case o.SinceKnown:
+				reps = append(reps, fmt.Sprintf("%s (no session logged yet, %d days since Coachlog started counting)", o.Name, o.Days))
+			default:
+				reps = append(reps, fmt.Sprintf("%s (not coached yet, %d days in the team)", o.Name, o.Days))
 			}
 		}
 		fmt.Fprintf(e.stdout, "%s %s (%s) for %s: %s", verb, n.ManagerName, n.ManagerID, n.Day, n.Why())
@@ -227,6 +232,9 @@ func printNudges(e env, run coaching.NudgeRun, verb, counted string) {
 	// nudges reads "Managers due: 0" as if nobody had anything to act on.
 	if run.Claimed > 0 {
 		fmt.Fprintf(e.stdout, "Managers not due, their nudge for today already claimed (sent, or found with nothing to act on: one a day): %d.\n", run.Claimed)
+	}
+	if run.Recent > 0 {
+		fmt.Fprintf(e.stdout, "Managers not due, nudged less than %d hours ago (for another day on their clock): %d.\n", int(coaching.NudgeApart.Hours()), run.Recent)
 	}
 	if run.Held > 0 {
 		fmt.Fprintf(e.stdout, "Managers not due, away, snoozed or deactivated in Slack: %d.\n", run.Held)

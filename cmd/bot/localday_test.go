@@ -146,13 +146,16 @@ func TestANewRepIsDueOnTheManagersDayOfTheImport(t *testing.T) {
 		at              time.Time // 10:00 at Max's, the surfaces and the nudge
 		overdue         bool      // Sam, at at: 15 days, or not yet
 		other           time.Time // the day after or before, the nudge alone
+		says            string    // what the nudge says of Sam
 	}{
 		{name: "Tonga, on the team since September", tz: "Pacific/Tongatapu", since: "2026-09-01",
 			imported: time.Date(2026, 11, 17, 20, 0, 0, 0, time.UTC),
-			at:       time.Date(2026, 12, 1, 21, 0, 0, 0, time.UTC), other: time.Date(2026, 12, 2, 21, 0, 0, 0, time.UTC)},
+			at:       time.Date(2026, 12, 1, 21, 0, 0, 0, time.UTC), other: time.Date(2026, 12, 2, 21, 0, 0, 0, time.UTC),
+			says: "Sam (no session logged yet, 15 days since Coachlog started counting)"}, // in the team since long before
 		{name: "Los Angeles, since the import", tz: "America/Los_Angeles",
 			imported: time.Date(2026, 11, 18, 3, 0, 0, 0, time.UTC),
-			at:       time.Date(2026, 12, 2, 18, 0, 0, 0, time.UTC), overdue: true, other: time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)},
+			at:       time.Date(2026, 12, 2, 18, 0, 0, 0, time.UTC), overdue: true, other: time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC),
+			says: "Sam (not coached yet, 15 days in the team)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			b := startBotAt(t, clockFrom(tt.at), "COACHLOG_TIMEZONE", "UTC")
@@ -168,7 +171,7 @@ func TestANewRepIsDueOnTheManagersDayOfTheImport(t *testing.T) {
 			}
 			for when, due := range map[time.Time]bool{tt.at: tt.overdue, tt.other: !tt.overdue} {
 				out, err := cliAt(t, when, b.env, "nudge", "--dry-run")
-				if err != nil || strings.Contains(out, "Sam") != due || due && !strings.Contains(out, "Sam (not coached yet, 15 days") {
+				if err != nil || strings.Contains(out, "Sam") != due || due && !strings.Contains(out, tt.says) {
 					t.Errorf("nudge at %s there, want Sam due %v: %v\n%s", when.In(loc).Format("Mon 2 Jan 15:04"), due, err, out)
 				}
 			}

@@ -23,16 +23,32 @@ type NudgeRun struct {
 	// Managers left out, counted so that a run that evaluates nobody can
 	// say why (`coachlog nudge --dry-run` after the day's run): Claimed,
 	// their day already claimed in the job ledger (nudged, or found with
-	// nothing to act on); Held, away, deactivated or snoozed.
-	Claimed, Held int
+	// nothing to act on); Recent, nudged less than NudgeApart ago (for
+	// another local day); Held, away, deactivated or snoozed.
+	Claimed, Recent, Held int
 }
+
+// NudgeApart is the least time between two nudges to a manager. The
+// ledger holds one nudge per local day, but the day is read in the
+// manager's zone as it is now: a zone changed in Slack from Auckland to
+// Honolulu right after Thursday's nudge there makes it Wednesday morning,
+// a day not nudged; from Los Angeles to Auckland, Tuesday's nine o'clock
+// comes hours after Monday's. Twenty hours refuse those and leave every
+// ordinary next-day nudge free (see NudgeGraceHours). The ledger's ran_at
+// says when: no column of its own is needed.
+const NudgeApart = 20 * time.Hour
+
+// nudgeNothingDue is the ledger's detail of a nudge's day claimed with
+// nothing to act on: no DM went, so it does not count for NudgeApart.
+const nudgeNothingDue = "nothing due"
 
 // RunNudges evaluates the managers whose nudge is due at now and queues a
 // DM for each with something to act on. Each manager's local day is claimed
 // in the job ledger in the same transaction as the DM, so a day's nudge is
 // sent once whether the bot restarts, two processes run, or the CLI ran it
 // first; a manager with nothing to act on has the day claimed and gets
-// nothing.
+// nothing. Nor is a manager nudged less than NudgeApart after their last
+// nudge, whatever day their zone says it is now.
 func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (NudgeRun, error) {
 	managers, err := s.store.NudgeManagers(ctx)
 	if err != nil {
@@ -43,7 +59,7 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 		unread = s.readZones(ctx, managers, now)
 	}
 	var due []Person
-	var claimed, held int
+	var claimed, recent, held int
 	earliest := DateOf(now, time.UTC).AddDays(1)
 	for _, m := range managers {
 		if unread[m.ID] {
@@ -64,12 +80,19 @@ func (s *Service) RunNudges(ctx context.Context, now time.Time, o JobOptions) (N
 			claimed++
 			continue
 		}
+		if sent, err := s.store.JobRanSince(ctx, NudgeJob(m.ID), now.Add(-NudgeApart), nudgeNothingDue); err != nil || sent {
+			if err != nil {
+				return NudgeRun{}, err
+			}
+			recent++
+			continue
+		}
 		due = append(due, m)
 		if day.Before(earliest) {
 			earliest = day
 		}
 	}
-	run := NudgeRun{Evaluated: len(due), Claimed: claimed, Held: held}
+	run := NudgeRun{Evaluated: len(due), Claimed: claimed, Recent: recent, Held: held}
 	if len(due) == 0 {
 		return run, nil
 	}
@@ -231,13 +254,20 @@ func (s *Service) queueNudge(ctx context.Context, n Nudge, now time.Time) (bool,
 	if err != nil {
 		return false, fmt.Errorf("encode nudge: %w", err)
 	}
-	detail := "nothing due"
+	detail := nudgeNothingDue
 	if !n.Empty() {
 		detail = fmt.Sprintf("%d overdue, slow week %v", len(n.Overdue), n.SlowWeek)
 	}
 	queued := false
 	err = s.store.Update(ctx, func(tx Tx) error {
 		queued = false // a retried write reports what its last attempt did
+		// Read again in the write: another run may have nudged the manager
+		// for another day since this one looked (on PostgreSQL the read
+		// waits for that run's write).
+		sent, err := tx.JobRanSince(ctx, NudgeJob(n.ManagerID), now.Add(-NudgeApart), nudgeNothingDue)
+		if err != nil || sent {
+			return err
+		}
 		claimed, err := tx.ClaimJob(ctx, NudgeJob(n.ManagerID), n.Day.String(), detail, now)
 		if err != nil || !claimed || n.Empty() {
 			return err
@@ -307,7 +337,7 @@ func reminderDue(now time.Time, loc *time.Location, nudgeHour int) bool {
 	if from < reminderEarliest || from >= reminderUntil {
 		from = reminderDefaultFrom
 	}
-	_, started := NudgeDue(now, loc, from, false) // a weekday, from that hour on
+	_, started := nudgeStarted(now, loc, from, false) // a weekday, from that hour on
 	return started && now.In(loc).Hour() < reminderUntil
 }
 

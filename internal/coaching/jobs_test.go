@@ -213,8 +213,10 @@ func TestNudgesComeAtNineOnTheManagersSlackClock(t *testing.T) {
 		{time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC), map[string]int{"UPA": 1, "UKN": 1}},
 		// 10:05: UXX is not asked again yet, nor nudged.
 		{time.Date(2026, 12, 2, 10, 5, 0, 0, time.UTC), map[string]int{"UPA": 1, "UKN": 1}},
-		// 17:30 UTC: 09:30 in Los Angeles; UXX's reads have failed for
-		// hours: nudged on the organisation's clock.
+		// 11:05 UTC: UXX's reads have failed for an hour: nudged on the
+		// organisation's clock, within the grace after nine.
+		{time.Date(2026, 12, 2, 11, 5, 0, 0, time.UTC), map[string]int{"UPA": 1, "UKN": 1, "UXX": 1}},
+		// 17:30 UTC: 09:30 in Los Angeles.
 		{time.Date(2026, 12, 2, 17, 30, 0, 0, time.UTC), map[string]int{"UPA": 1, "UKN": 1, "UXX": 1, "ULA": 1}},
 	} {
 		clk.t = step.at
@@ -228,9 +230,10 @@ func TestNudgesComeAtNineOnTheManagersSlackClock(t *testing.T) {
 	if p, _ := st.Person(ctx, "ULA"); p.SlackTZ != "America/Los_Angeles" {
 		t.Errorf("ULA's Slack zone stored as %q", p.SlackTZ)
 	}
-	// ULA and UPA once each, UXX at 10:00 and 17:30 (not at 10:05); never UKN.
-	if _, calls := dir.stats(); calls != 4 {
-		t.Errorf("%d profile reads, want 4", calls)
+	// ULA and UPA once each, UXX at 10:00, 11:05 and 17:30 (not at 10:05);
+	// never UKN.
+	if _, calls := dir.stats(); calls != 5 {
+		t.Errorf("%d profile reads, want 5", calls)
 	}
 }
 

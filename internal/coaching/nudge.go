@@ -35,7 +35,14 @@ type OverdueRep struct {
 	RepID string
 	Name  string
 	Days  int  // since their last session, or since the clock started
-	Never bool // never coached since joining the team
+	Never bool // never coached since the clock started
+	// For a rep Never coached since the clock started, what the nudge may
+	// say of before it, so that it says nothing untrue: EarlierDays, the
+	// days since a session before the clock started (0: none), and
+	// SinceKnown, that the clock started when Coachlog first knew them,
+	// not when they joined the team (Days are then not their time in it).
+	EarlierDays int
+	SinceKnown  bool
 }
 
 // Nudge is what a manager is told, and why.
@@ -134,6 +141,12 @@ func EvaluateNudge(t Team, now time.Time, loc *time.Location, defaultCadence int
 			continue
 		}
 		if o, ok := OverdueOn(r, today, r.ClockStart(loc), n.CadenceDays); ok {
+			if o.Never {
+				if !r.LastSession.IsZero() {
+					o.EarlierDays = today.DaysSince(r.LastSession) // before the clock: a session logged before the roster listed them
+				}
+				o.SinceKnown = r.KnownOn(loc).After(r.JoinedOn(loc))
+			}
 			n.Overdue = append(n.Overdue, o)
 		}
 	}
@@ -208,14 +221,40 @@ func boolCmp(a, b bool) int {
 	return 1
 }
 
+// NudgeGraceHours is how long after the nudge hour a manager's nudge is
+// still due that day, on their wall clock (nudges at 09:00: until 11:59).
+// A nudge the bot missed (down, restarting) or held back (the manager away
+// until a Slack status expired or was cleared) goes out if the morning
+// still has it; past that, the day's nudge is skipped: a nudge to plan the
+// day's coaching is no use at 22:30, and one at whatever hour a hold ended
+// reads as a malfunction. Three hours cover a deploy or a morning's outage
+// and keep the nudge in the working morning. They leave the next day's
+// nudge clear of NudgeApart: a day's last chance is before hour+3, the
+// next day's first at the hour, 21 hours on (20 across a spring-forward
+// night).
+const NudgeGraceHours = 3
+
 // NudgeDue reports whether a manager's nudge for their local day is due at
-// now: on a weekday, at or after the nudge hour on their own clock. It
-// depends only on the wall clock in their zone, so zones at half and
-// quarter hours work and a daylight-saving change neither skips nor
-// doubles a day (the ledger holds one run per local day). ignoreWindow is
-// for `coachlog nudge`, which evaluates now whatever the hour or weekday.
+// now: on a weekday, from the nudge hour on their own clock until
+// NudgeGraceHours after it (not past the day's end). It depends only on
+// the wall clock in their zone, so zones at half and quarter hours work
+// and a daylight-saving change neither skips nor doubles a day: an hour
+// the spring change skips is due right after the jump, and an hour the
+// autumn change repeats runs once (the ledger holds one run per local
+// day). ignoreWindow is for `coachlog nudge`, which evaluates now whatever
+// the hour or weekday.
 func NudgeDue(now time.Time, loc *time.Location, hour int, ignoreWindow bool) (Date, bool) {
-	local := now.In(loc)
+	day, started := nudgeStarted(now, loc, hour, ignoreWindow)
+	if !started || ignoreWindow {
+		return day, started
+	}
+	return day, now.In(loc).Hour() < hour+NudgeGraceHours
+}
+
+// nudgeStarted reports whether the nudge hour has come on a weekday at
+// now on loc's wall clock, however long ago: the working day of the
+// reminders starts with it too.
+func nudgeStarted(now time.Time, loc *time.Location, hour int, ignoreWindow bool) (Date, bool) {
 	day := DateOf(now, loc)
 	if ignoreWindow {
 		return day, true
@@ -223,7 +262,7 @@ func NudgeDue(now time.Time, loc *time.Location, hour int, ignoreWindow bool) (D
 	if weekend(day) {
 		return day, false
 	}
-	return day, local.Hour() >= hour
+	return day, now.In(loc).Hour() >= hour
 }
 
 // NudgeJob names a manager's nudge in the job ledger; the period is their

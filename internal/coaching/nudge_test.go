@@ -23,23 +23,45 @@ func TestNudgeDueOnTheManagersOwnClock(t *testing.T) {
 		name string
 		zone string
 		now  string // UTC
+		hour int    // 0: 9
 		want bool
 	}{
-		{"New York, 8:59 local on a Monday", "America/New_York", "2026-11-30T13:59:00Z", false},
-		{"New York, 9:00 local on a Monday", "America/New_York", "2026-11-30T14:00:00Z", true},
-		{"New York, Saturday", "America/New_York", "2026-11-28T15:00:00Z", false},
-		{"New York, Friday evening is still Friday", "America/New_York", "2026-12-05T03:00:00Z", true},
-		{"Kolkata +05:30, 8:59 local", "Asia/Kolkata", "2026-11-30T03:29:00Z", false},
-		{"Kolkata +05:30, 9:00 local", "Asia/Kolkata", "2026-11-30T03:30:00Z", true},
-		{"Kathmandu +05:45, 9:00 local", "Asia/Kathmandu", "2026-11-30T03:15:00Z", true},
-		{"Kathmandu +05:45, 8:59 local", "Asia/Kathmandu", "2026-11-30T03:14:00Z", false},
-		{"Sydney, Monday 9:00 local is Sunday in UTC", "Australia/Sydney", "2026-11-29T22:00:00Z", true},
+		{"New York, 8:59 local on a Monday", "America/New_York", "2026-11-30T13:59:00Z", 0, false},
+		{"New York, 9:00 local on a Monday", "America/New_York", "2026-11-30T14:00:00Z", 0, true},
+		{"New York, Saturday", "America/New_York", "2026-11-28T15:00:00Z", 0, false},
+		{"New York, Friday 11:59 (Friday in UTC too)", "America/New_York", "2026-12-04T16:59:00Z", 0, true},
+		{"Kolkata +05:30, 8:59 local", "Asia/Kolkata", "2026-11-30T03:29:00Z", 0, false},
+		{"Kolkata +05:30, 9:00 local", "Asia/Kolkata", "2026-11-30T03:30:00Z", 0, true},
+		{"Kathmandu +05:45, 9:00 local", "Asia/Kathmandu", "2026-11-30T03:15:00Z", 0, true},
+		{"Kathmandu +05:45, 8:59 local", "Asia/Kathmandu", "2026-11-30T03:14:00Z", 0, false},
+		{"Sydney, Monday 9:00 local is Sunday in UTC", "Australia/Sydney", "2026-11-29T22:00:00Z", 0, true},
+		// The grace: due until three hours after the hour, then not that day.
+		{"New York, 11:59 local, the grace's last minute", "America/New_York", "2026-11-30T16:59:00Z", 0, true},
+		{"New York, 12:00 local, past the grace", "America/New_York", "2026-11-30T17:00:00Z", 0, false},
+		{"New York, Friday 22:00 is past the grace (Saturday in UTC)", "America/New_York", "2026-12-05T03:00:00Z", 0, false},
+		{"New York, 23:50 local, a restart late in the day", "America/New_York", "2026-12-01T04:50:00Z", 0, false},
+		{"Kathmandu +05:45, 11:59 local", "Asia/Kathmandu", "2026-11-30T06:14:00Z", 0, true},
+		{"Kathmandu +05:45, 12:00 local", "Asia/Kathmandu", "2026-11-30T06:15:00Z", 0, false},
+		{"nudges at 22:00: 23:59 is due, the grace ends with the day", "UTC", "2026-11-30T23:59:00Z", 22, true},
+		{"nudges at 22:00: 00:30 the next day is not", "UTC", "2026-12-01T00:30:00Z", 22, false},
+		// Cairo moves its clocks on weekdays: forward from 00:00 to 01:00 on
+		// Friday 30 April 2027, back from 24:00 to 23:00 on Thursday 28
+		// October. The hour skipped is due right after the jump.
+		{"Cairo, 00:00 skipped: due at 01:00 right after", "Africa/Cairo", "2027-04-29T22:00:00Z", 24, true},
+		{"Cairo, the day of the jump, 03:00: past the grace", "Africa/Cairo", "2027-04-30T00:00:00Z", 24, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			now, _ := time.Parse(time.RFC3339, tt.now)
-			if _, got := coaching.NudgeDue(now, zone(t, tt.zone), 9, false); got != tt.want {
-				t.Fatalf("NudgeDue = %v, want %v", got, tt.want)
+			hour := tt.hour
+			switch hour {
+			case 0:
+				hour = 9
+			case 24: // midnight
+				hour = 0
+			}
+			if _, got := coaching.NudgeDue(now, zone(t, tt.zone), hour, false); got != tt.want {
+				t.Fatalf("NudgeDue at %v = %v, want %v", now.In(zone(t, tt.zone)), got, tt.want)
 			}
 		})
 	}
@@ -49,13 +71,18 @@ func TestNudgeDueOnTheManagersOwnClock(t *testing.T) {
 // instants a manager's nudge would run: due, and not already in the ledger
 // for that local day. down says when the bot was not running.
 func sim(loc *time.Location, from, to time.Time, tick time.Duration, down func(time.Time) bool) []time.Time {
+	return simAt(loc, 9, from, to, tick, down)
+}
+
+// simAt is sim with nudges at hour.
+func simAt(loc *time.Location, hour int, from, to time.Time, tick time.Duration, down func(time.Time) bool) []time.Time {
 	ledger := map[coaching.Date]bool{}
 	var runs []time.Time
 	for now := from; now.Before(to); now = now.Add(tick) {
 		if down != nil && down(now) {
 			continue
 		}
-		day, due := coaching.NudgeDue(now, loc, 9, false)
+		day, due := coaching.NudgeDue(now, loc, hour, false)
 		if due && !ledger[day] {
 			ledger[day] = true
 			runs = append(runs, now)
@@ -102,19 +129,71 @@ func TestNudgesWalkThroughWeeksAndDaylightSavingOncePerWeekdayAtNineLocal(t *tes
 	}
 }
 
-func TestARestartThatMissedTheHourCatchesUpTheSameDayOnly(t *testing.T) {
+// A restart that missed the hour catches the nudge up within the grace
+// (NudgeGraceHours) of the same local day only: back at 11:30 it goes, back
+// at 13:00 or at 23:50 that day's is skipped; a day down is missed for good.
+func TestARestartThatMissedTheHourCatchesUpWithinTheGraceOnly(t *testing.T) {
 	loc := zone(t, "Europe/Paris")
 	from, _ := time.Parse(time.RFC3339, "2026-11-30T00:00:00Z") // Monday
 	to := from.Add(48 * time.Hour)
-	// Down from 7:00 to 13:00 local on Monday, and all of Tuesday until
-	// 00:30 Wednesday... which is past the end: Tuesday is missed for good.
-	down := func(t time.Time) bool {
-		l := t.In(loc)
-		return (l.Day() == 30 && l.Hour() >= 7 && l.Hour() < 13) || l.Day() == 1
+	for _, tt := range []struct {
+		name   string
+		backAt int // Monday's local hour (and minute, as hhmm) the bot came back at
+		want   string
+	}{
+		{"back at 11:30", 1130, "11:30"},
+		{"back at 13:00", 1300, ""},
+		{"back at 23:50", 2350, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			// Down from 7:00 on Monday until backAt, and all of Tuesday until
+			// 00:30 Wednesday... which is past the end: Tuesday is missed
+			// for good.
+			down := func(t time.Time) bool {
+				l := t.In(loc)
+				return (l.Day() == 30 && l.Hour() >= 7 && l.Hour()*100+l.Minute() < tt.backAt) || l.Day() == 1
+			}
+			var got []string
+			for _, r := range sim(loc, from, to, time.Minute, down) {
+				got = append(got, r.In(loc).Format("Mon 15:04"))
+			}
+			want := []string{}
+			if tt.want != "" {
+				want = []string{"Mon " + tt.want}
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("runs = %v, want %v: Monday's nudge once if the bot came back within the grace, and none for Tuesday", got, want)
+			}
+		})
 	}
-	runs := sim(loc, from, to, time.Minute, down)
-	if len(runs) != 1 || runs[0].In(loc).Hour() != 13 || runs[0].In(loc).Day() != 30 {
-		t.Fatalf("runs = %v, want Monday's nudge once at 13:00 when the bot came back, and none for Tuesday", runs)
+}
+
+// An hour the clocks repeat is nudged once, and an hour they skip right
+// after the jump, on the day of the change: Cairo changes on weekdays.
+func TestNudgesAcrossAWeekdayClockChange(t *testing.T) {
+	loc := zone(t, "Africa/Cairo")
+	for _, tt := range []struct {
+		name     string
+		hour     int
+		from, to string // UTC
+		want     string // local, the one run
+	}{
+		// Friday 30 April 2027: 00:00 becomes 01:00.
+		{"midnight skipped", 0, "2027-04-29T20:00:00Z", "2027-04-30T20:00:00Z", "Fri 01:00"},
+		// Thursday 28 October 2027: 24:00 becomes 23:00 again.
+		{"23:00 repeated", 23, "2027-10-28T12:00:00Z", "2027-10-28T23:00:00Z", "Thu 23:00"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			from, _ := time.Parse(time.RFC3339, tt.from)
+			to, _ := time.Parse(time.RFC3339, tt.to)
+			var got []string
+			for _, r := range simAt(loc, tt.hour, from, to, time.Minute, nil) {
+				got = append(got, r.In(loc).Format("Mon 15:04"))
+			}
+			if len(got) != 1 || got[0] != tt.want {
+				t.Fatalf("runs = %v, want one at %s", got, tt.want)
+			}
+		})
 	}
 }
 

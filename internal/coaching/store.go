@@ -38,6 +38,11 @@ type Reader interface {
 	SubmissionSession(ctx context.Context, key string) (int64, bool, error)
 	// JobRan reports whether a job ran for a period.
 	JobRan(ctx context.Context, job, period string) (bool, error)
+	// JobRanSince reports whether a job ran, for any period, at a time or
+	// later, its runs with a given detail left out. In a write it orders
+	// the writes that claim the job (a check, then ClaimJob) one after
+	// the other.
+	JobRanSince(ctx context.Context, job string, since time.Time, except string) (bool, error)
 	// PendingCommands lists accepted commands not acted on yet that were
 	// received before a time, oldest first.
 	PendingCommands(ctx context.Context, before time.Time) ([]Command, error)

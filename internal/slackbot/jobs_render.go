@@ -24,7 +24,13 @@ func nudgeMessage(n coaching.Nudge) message {
 			break
 		}
 		line := fmt.Sprintf("%s: %d days since their last session", mention(o.RepID), o.Days)
-		if o.Never {
+		switch {
+		case !o.Never:
+		case o.EarlierDays > 0: // coached before the clock started: that session is the truth
+			line = fmt.Sprintf("%s: last coached %d days ago", mention(o.RepID), o.EarlierDays)
+		case o.SinceKnown: // in the team longer than Coachlog has counted
+			line = fmt.Sprintf("%s: no session logged yet, %d days since Coachlog started counting", mention(o.RepID), o.Days)
+		default:
 			line = fmt.Sprintf("%s: not coached yet, %d days in your team", mention(o.RepID), o.Days)
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil,

@@ -246,6 +246,29 @@ func TestNudgeListsTenRepsThenHowManyMore(t *testing.T) {
 	}
 }
 
+// A rep never coached since the clock started is described by what is
+// true of them: a session before the clock (logged before the roster
+// import listed them) is when they were last coached; a clock started
+// when Coachlog first knew them, long after they joined, is not their
+// time in the team.
+func TestNudgeSaysTrulyWhatItKnowsOfARepsPast(t *testing.T) {
+	for _, tt := range []struct {
+		rep  coaching.OverdueRep
+		want string
+	}{
+		{coaching.OverdueRep{RepID: "UR", Days: 20}, "<@UR>: 20 days since their last session"},
+		{coaching.OverdueRep{RepID: "UR", Days: 15, Never: true}, "<@UR>: not coached yet, 15 days in your team"},
+		{coaching.OverdueRep{RepID: "UR", Days: 15, Never: true, SinceKnown: true, EarlierDays: 61}, "<@UR>: last coached 61 days ago"},
+		{coaching.OverdueRep{RepID: "UR", Days: 15, Never: true, EarlierDays: 61}, "<@UR>: last coached 61 days ago"},
+		{coaching.OverdueRep{RepID: "UR", Days: 15, Never: true, SinceKnown: true}, "<@UR>: no session logged yet, 15 days since Coachlog started counting"},
+	} {
+		n := coaching.Nudge{ManagerID: "UM", CadenceDays: 14, Overdue: []coaching.OverdueRep{tt.rep}}
+		if text := blocksText(nudgeMessage(n).Blocks); !strings.Contains(text, tt.want+"\n") {
+			t.Errorf("the nudge of %+v says:\n%s\nwant the line %q", tt.rep, text, tt.want)
+		}
+	}
+}
+
 // A snoozed nudge keeps the nudge's list, read from the click's payload
 // whichever way it was decoded (slack-go's, or the bot's own reading of a
 // frame slack-go refused), without the buttons, within a message's limits.

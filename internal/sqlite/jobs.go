@@ -24,6 +24,24 @@ func (r reader) JobRan(ctx context.Context, job, period string) (_ bool, err err
 	return true, nil
 }
 
+// JobRanSince reports whether job ran, for any period, at since or later,
+// leaving out the runs whose detail is except (a nudge's day claimed with
+// nothing to act on sent nothing). It reads the ledger's primary key by
+// job: a manager's nudge has a row a weekday.
+func (r reader) JobRanSince(ctx context.Context, job string, since time.Time, except string) (_ bool, err error) {
+	defer gaveUp(&err)
+	var one int
+	err = r.q.QueryRowContext(ctx, `SELECT 1 FROM job_runs WHERE job = ? AND ran_at >= ? AND detail <> ? LIMIT 1`,
+		job, ms(since), except).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read job ledger %s since %s: %w", job, since.Format(time.RFC3339), err)
+	}
+	return true, nil
+}
+
 // ClaimJob records that job runs for period, unless it already did.
 func (t *tx) ClaimJob(ctx context.Context, job, period, detail string, at time.Time) (bool, error) {
 	res, err := t.q.ExecContext(ctx, `INSERT INTO job_runs (job, period, ran_at, detail) VALUES (?, ?, ?, ?)

@@ -740,13 +740,14 @@ func StatementTimedOut(err error) (string, bool) {
 }
 
 // lockKeys name the advisory locks this store takes (with a second key):
-// the migrations, a submission key, an import. Advisory locks are the
+// the migrations, a submission key, an import, a job. Advisory locks are the
 // database's, not a schema's, so each second key hashes the store's schema
 // too: two installations (or two tests) in schemas of one database would
 // otherwise wait on each other for equal key text.
 const (
 	lockSubmission = 0x636c73 // "cls"
 	lockImport     = 0x636c69 // "cli"
+	lockJob        = 0x636c6a // "clj"
 )
 
 // advisoryLock takes, until the transaction ends, the advisory lock of
@@ -778,6 +779,19 @@ func (t *tx) Session(ctx context.Context, id int64) (coaching.Session, error) {
 		}
 	}
 	return t.reader.Session(ctx, id)
+}
+
+// JobRanSince, in a write on PostgreSQL, first takes the job's advisory
+// lock: two runs that read the ledger and then claim a period of the same
+// job (a manager's nudge for two local days, their zone changed between
+// the reads) claim one after the other, the second seeing the first's row.
+func (t *tx) JobRanSince(ctx context.Context, job string, since time.Time, except string) (bool, error) {
+	if t.pg {
+		if err := t.advisoryLock(ctx, lockJob, job); err != nil {
+			return false, fmt.Errorf("lock job %s: %w", job, err)
+		}
+	}
+	return t.reader.JobRanSince(ctx, job, since, except)
 }
 
 // lockCells, on PostgreSQL, locks each (rep, month) cell of minutes before
