@@ -33,10 +33,15 @@ type NudgeRun struct {
 // manager's zone as it is now: a zone changed in Slack from Auckland to
 // Honolulu right after Thursday's nudge there makes it Wednesday morning,
 // a day not nudged; from Los Angeles to Auckland, Tuesday's nine o'clock
-// comes hours after Monday's. Twenty hours refuse those and leave every
-// ordinary next-day nudge free (see NudgeGraceHours). The ledger's ran_at
-// says when: no column of its own is needed.
-const NudgeApart = 20 * time.Hour
+// comes hours after Monday's. Twelve hours refuse those and leave every
+// ordinary next-day nudge free (see NudgeGraceHours), and a `coachlog
+// nudge` an admin runs in the afternoon or evening does not take the next
+// morning's (one run after 21:00 puts it off until 12 hours on, within
+// the morning's window until a run past midnight). A zone change whose
+// next nine o'clock comes 12 to 21 hours on, on another local day, gets
+// that day's nudge: a day of theirs. The ledger's ran_at says when: no
+// column of its own is needed.
+const NudgeApart = 12 * time.Hour
 
 // nudgeNothingDue is the ledger's detail of a nudge's day claimed with
 // nothing to act on: no DM went, so it does not count for NudgeApart.

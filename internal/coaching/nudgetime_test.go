@@ -16,7 +16,7 @@ import (
 // minutes later), or the next day's hour come hours after today's (Los
 // Angeles' Monday, then Auckland's Tuesday). The manager has no zone in
 // the roster; each step gives Slack's, as user_change does.
-func TestANudgeComesAtMostOnceInTwentyHoursAcrossZoneChanges(t *testing.T) {
+func TestANudgeComesAtMostOnceInTwelveHoursAcrossZoneChanges(t *testing.T) {
 	type step struct {
 		zone   string
 		at     string // UTC
@@ -53,9 +53,20 @@ func TestANudgeComesAtMostOnceInTwentyHoursAcrossZoneChanges(t *testing.T) {
 			{"UTC", "2026-12-01T09:30:00Z", false},
 		}, 1},
 		// `coachlog nudge` run in the evening nudged: the next morning's
-		// is 13.5 hours on, and not sent.
+		// is 13.5 hours on, a day of theirs, and sent.
 		{"`coachlog nudge` at 20:00, then 09:30 the next day", []step{
 			{"UTC", "2026-12-01T20:00:00Z", true},
+			{"UTC", "2026-12-02T09:30:00Z", false},
+		}, 2},
+		// Run near midnight, it holds the morning's back 12 hours: not
+		// at 09:30, at 11:45 (still within the window).
+		{"`coachlog nudge` at 23:40, then 09:30 and 11:45 the next day", []step{
+			{"UTC", "2026-12-01T23:40:00Z", true},
+			{"UTC", "2026-12-02T09:30:00Z", false},
+			{"UTC", "2026-12-02T11:45:00Z", false},
+		}, 2},
+		{"`coachlog nudge` at 23:40, then only 09:30 the next day", []step{
+			{"UTC", "2026-12-01T23:40:00Z", true},
 			{"UTC", "2026-12-02T09:30:00Z", false},
 		}, 1},
 	}
