@@ -3,6 +3,7 @@ package quickcapture
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 )
@@ -26,6 +27,14 @@ func meant(toks []token, r Result) string {
 	if len(w) < 3 || !lettersOnly(w) || filler(first) {
 		return ""
 	}
+	// The typo stands alone, or with what a subcommand takes after it:
+	// "teams call with ria went well" and "preps for the QBR" are notes
+	// the form must open on, not "team" and "prep" misspelt.
+	for _, t := range toks[1:] {
+		if !t.blank() && !subcommandArg(t) {
+			return ""
+		}
+	}
 	if _, n := phraseAt(toks, 0); n > 0 {
 		return ""
 	}
@@ -40,6 +49,39 @@ func meant(toks []token, r Result) string {
 		}
 	}
 	return best
+}
+
+// subcommandArg reports whether t reads as what a subcommand takes after
+// its name, mentions aside (a line naming anyone is a capture): a flag
+// ("--from", "--with-notes"), a date, week or span ("2026-11-01",
+// "2026-W48", "2w"), report's "last week", away's "fri", "until",
+// "dec 24" or "off", cadence's "default".
+func subcommandArg(t token) bool {
+	w := t.word
+	switch w {
+	case "last", "week", "until", "off", "default", "tomorrow", "next":
+		return true
+	}
+	if strings.HasPrefix(w, "--") {
+		return true
+	}
+	if _, ok := dayWord(w, coaching.Date{}); ok {
+		return true // away's "fri"
+	}
+	for m := time.January; m <= time.December; m++ {
+		if name := strings.ToLower(m.String()); len(w) >= 3 && strings.HasPrefix(name, w) {
+			return true // away's "dec 24"
+		}
+	}
+	if w == "" || w[0] < '0' || w[0] > '9' {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; (c < '0' || c > '9') && c != '-' && c != 'w' {
+			return false
+		}
+	}
+	return true
 }
 
 // typoTolerance is how many edits a word may be from a subcommand and

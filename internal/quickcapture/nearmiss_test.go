@@ -27,6 +27,15 @@ func TestMeantSubcommand(t *testing.T) {
 		{"exprt --from 2026-01-01", "export"},
 		{"awya fri", "away"},
 		{"perp", "prep"},
+		{"awya until dec 24", "away"},
+		{"awya 2w", "away"},
+		{"reprot 2026-W48", "report"},
+		// Notes whose first word is a subcommand's near miss: the form
+		// opens on them, as on any note.
+		{"teams call with ria about pricing went well", ""},
+		{"preps for the QBR with ria", ""},
+		{"hepl me", ""},
+		{"stat review went well", ""},
 		// Real captures and words the grammar knows.
 		{"1:1", ""},
 		{"1:1 30m notes", ""},

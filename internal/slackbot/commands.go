@@ -55,7 +55,7 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 	}
 	if res.Meant != "" {
 		a.ack(nil)
-		b.respond(ctx, cmd.ResponseURL, textMessage(didYouMean(res.Meant)), false)
+		b.respond(ctx, cmd.ResponseURL, textMessage(didYouMean(res.Meant)+typedBack(b.written(ctx, cmd.Text))), false)
 		return
 	}
 	switch {
