@@ -81,7 +81,10 @@ func TestAFormRateLimitedPastItsTriggerIsToldAtOnce(t *testing.T) {
 		}
 		return false
 	})
-	if waited := told.Time.Sub(refused.Time); waited >= time.Second {
+	// Told well before the 3 s Retry-After had passed (a loaded machine
+	// may take a while to post it: the log and the count below say it
+	// was not waited for).
+	if waited := told.Time.Sub(refused.Time); waited >= 2500*time.Millisecond {
 		t.Errorf("told %v after the 429, want at once", waited)
 	}
 	b.stop()

@@ -29,16 +29,19 @@ func reasonOf(err error) string {
 // could not finish in that wait, was cut off by the caller, and the call
 // counted as "canceled", which tells the breaker nothing. So the breaker
 // never opened at the default 5 s, and every call waited 8 s. The same
-// geometry, scaled down: a timeout of 300 ms, a caller's wait of 450 ms.
+// geometry, scaled down: a timeout of 300 ms, the 250 ms backoff, a
+// caller's wait of 750 ms (less than a timeout, the backoff and a timeout
+// again: 850 ms; with room for a loaded machine to notice the first
+// timeout late).
 func TestAHangingModelOpensTheBreakerWithinTheCallersWait(t *testing.T) {
 	srv := startFake(t)
 	srv.Default(func(fakeopenai.Request) fakeopenai.Answer { return fakeopenai.Hang() })
 	clk := &clock{now: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
 	cfg := config(srv, true)
 	cfg.Timeout = 300 * time.Millisecond
-	r := newRig(t, cfg, srv, Options{Now: clk.Now})
+	r := newRig(t, cfg, srv, Options{Now: clk.Now, RetryBackoff: DefaultRetryBackoff}) // the bot's backoff, as in its geometry
 	read := func() string {
-		ctx, cancel := context.WithTimeout(context.Background(), cfg.Timeout+150*time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), cfg.Timeout+450*time.Millisecond)
 		defer cancel()
 		_, err := r.Prose.Extract(ctx, proseInput(rodeAlong))
 		return reasonOf(err)
