@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -50,29 +48,8 @@ func TestAManagerAwayInSlackIsNotNudged(t *testing.T) {
 // A manager's time zone comes fresh from user_change: Max moved to Tokyo,
 // and his nine o'clock is Tokyo's, with no look-up of his profile.
 func TestAManagersZoneFromUserChangeSetsTheirNudgeHour(t *testing.T) {
-	clk := &testClock{}
-	imported := time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC) // a Monday
-	clk.Advance(time.Until(imported))
-	b := startBotAt(t, clk.Now)
-	csv := filepath.Join(t.TempDir(), "team.csv")
-	os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
-		mgr+",,Max,manager,,,\n"+rep+",,Sam,rep,"+mgr+",,\n"), 0o600)
-	if out, err := b.cliWith(map[string]string{"SLACK_BOT_TOKEN": ""}, "roster", "import", csv); err != nil {
-		t.Fatalf("roster import: %v\n%s", err, out)
-	}
-	if _, err := b.fake.Event(ctxT(t), map[string]any{"type": "user_change", "user": map[string]any{
-		"id": mgr, "name": "max", "real_name": "Max Manager", "tz": "Asia/Tokyo",
-		"profile": map[string]any{"real_name": "Max Manager", "status_text": "", "status_emoji": ""},
-	}}); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the zone stored", func() bool {
-		db := readOnly(t, b.db)
-		defer db.Close()
-		var n int
-		db.QueryRow(`SELECT count(*) FROM people WHERE id = ? AND slack_tz = 'Asia/Tokyo'`, mgr).Scan(&n)
-		return n == 1
-	})
+	b, clk := zonelessManager(t)
+	b.slackZone("Asia/Tokyo")
 	// Sixteen days on, Sam is overdue; 00:30 UTC is 09:30 on Wednesday in
 	// Tokyo and 19:30 on Tuesday in New York, where Slack's profile still
 	// says Max is: past the nudge's grace there.
