@@ -147,15 +147,21 @@ func TestANewRepIsDueOnTheManagersDayOfTheImport(t *testing.T) {
 		overdue         bool      // Sam, at at: 15 days, or not yet
 		other           time.Time // the day after or before, the nudge alone
 		says            string    // what the nudge says of Sam
+		words           string    // what /coach team and the Home say of him, as the nudge does
 	}{
 		{name: "Tonga, on the team since September", tz: "Pacific/Tongatapu", since: "2026-09-01",
 			imported: time.Date(2026, 11, 17, 20, 0, 0, 0, time.UTC),
 			at:       time.Date(2026, 12, 1, 21, 0, 0, 0, time.UTC), other: time.Date(2026, 12, 2, 21, 0, 0, 0, time.UTC),
 			says: "Sam (no session logged yet, 15 days since Coachlog started counting)"}, // in the team since long before
+		{name: "Tonga, on the team since September, the day after", tz: "Pacific/Tongatapu", since: "2026-09-01",
+			imported: time.Date(2026, 11, 17, 20, 0, 0, 0, time.UTC),
+			at:       time.Date(2026, 12, 2, 21, 0, 0, 0, time.UTC), overdue: true, other: time.Date(2026, 12, 1, 21, 0, 0, 0, time.UTC),
+			says:  "Sam (no session logged yet, 15 days since Coachlog started counting)",
+			words: "no session logged yet, 15 days since Coachlog started counting"}, // not "15 days in your team": since September
 		{name: "Los Angeles, since the import", tz: "America/Los_Angeles",
 			imported: time.Date(2026, 11, 18, 3, 0, 0, 0, time.UTC),
 			at:       time.Date(2026, 12, 2, 18, 0, 0, 0, time.UTC), overdue: true, other: time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC),
-			says: "Sam (not coached yet, 15 days in the team)"},
+			says: "Sam (not coached yet, 15 days in the team)", words: "not coached yet, 15 days in your team"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			b := startBotAt(t, clockFrom(tt.at), "COACHLOG_TIMEZONE", "UTC")
@@ -175,9 +181,9 @@ func TestANewRepIsDueOnTheManagersDayOfTheImport(t *testing.T) {
 					t.Errorf("nudge at %s there, want Sam due %v: %v\n%s", when.In(loc).Format("Mon 2 Jan 15:04"), due, err, out)
 				}
 			}
-			n, mark := "0", "not coached yet"
+			n, mark := "0", "<@"+rep+"> · top · no session logged yet" // since September: maybe coached before Coachlog counted
 			if tt.overdue {
-				n, mark = "1", ":red_circle: *overdue*: 15 days in your team"
+				n, mark = "1", "<@"+rep+"> · top · :red_circle: *overdue*: "+tt.words
 			}
 			day := tt.at.In(loc).Format("Mon 2 Jan 2006")
 			mustContain(t, "Max's /coach team", b.command(mgr, "team"), "Your team: 1 rep, "+n+" overdue", "As of "+day, mark)
@@ -192,6 +198,9 @@ func TestANewRepIsDueOnTheManagersDayOfTheImport(t *testing.T) {
 				return strings.Contains(home, "*Your team this week*")
 			})
 			mustContain(t, "Max's Home tab", home, "0 of 1 rep coached within your 14-day cadence · "+n+" overdue")
+			if tt.overdue {
+				mustContain(t, "Max's Home tab", home, ":red_circle: <@"+rep+">: "+tt.words)
+			}
 		})
 	}
 }

@@ -171,7 +171,7 @@ func TestTeamListsRepsWithOverdueFlags(t *testing.T) {
 	}
 	text := blocksText(r.Blocks)
 	mustContain(t, "Max's team", text, "Your team: 3 reps, 1 overdue", "by your 14-day cadence",
-		"<@"+cy+"> · middle · not coached yet · :red_circle: *overdue*: 23 days in your team",
+		"<@"+cy+"> · middle · :red_circle: *overdue*: not coached yet, 23 days in your team",
 		"<@"+rep+"> · top · last coached today", "<@"+rep2+"> · bottom · last coached today")
 	var rows []string
 	for _, line := range strings.Split(text, "\n") {

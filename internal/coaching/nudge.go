@@ -140,13 +140,7 @@ func EvaluateNudge(t Team, now time.Time, loc *time.Location, defaultCadence int
 		if r.Absent(today, now) {
 			continue
 		}
-		if o, ok := OverdueOn(r, today, r.ClockStart(loc), n.CadenceDays); ok {
-			if o.Never {
-				if !r.LastSession.IsZero() {
-					o.EarlierDays = today.DaysSince(r.LastSession) // before the clock: a session logged before the roster listed them
-				}
-				o.SinceKnown = r.KnownOn(loc).After(r.JoinedOn(loc))
-			}
+		if o, ok := OverdueFrom(r, today, r.JoinedOn(loc), r.KnownOn(loc), n.CadenceDays); ok {
 			n.Overdue = append(n.Overdue, o)
 		}
 	}
@@ -187,6 +181,29 @@ func OverdueOn(r TeamRep, today, start Date, cadence int) (OverdueRep, bool) {
 	// 14-day cadence than one coached 14 days ago (and the nudge never
 	// says "past your 14-day cadence" at 14 days).
 	return o, o.Days > cadence
+}
+
+// OverdueFrom is OverdueOn with the clock started on the later of joined
+// (the day the rep joined the team) and known (the day Coachlog first knew
+// them), as Person.ClockStart starts it, and with what may be said of a
+// rep never coached since: EarlierDays, from a session before the clock
+// (logged before the roster listed them), and SinceKnown, that the clock
+// started when Coachlog first knew them, not when they joined. The nudge
+// and the metrics' team view (/coach team, the App Home) both call it, so
+// the same rep is described the same way on the same day.
+func OverdueFrom(r TeamRep, today, joined, known Date, cadence int) (OverdueRep, bool) {
+	start, sinceKnown := joined, known.After(joined)
+	if sinceKnown {
+		start = known
+	}
+	o, late := OverdueOn(r, today, start, cadence)
+	if o.Never {
+		if !r.LastSession.IsZero() {
+			o.EarlierDays = today.DaysSince(r.LastSession)
+		}
+		o.SinceKnown = sinceKnown
+	}
+	return o, late
 }
 
 // slowWeek compares this week's sessions so far with half the average of

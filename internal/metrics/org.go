@@ -306,6 +306,16 @@ func (o *org) awayOn(p pid, n day) bool {
 // describes today, the roster's since column is used, as the nudge uses
 // it (coaching.Person.ClockStart).
 func (o *org) joined(p, m pid, n day) coaching.Date {
+	start := o.stintFrom(p, m, n)
+	if known := o.people[p].KnownOn(o.loc); known.After(start) {
+		start = known
+	}
+	return start
+}
+
+// stintFrom is joined before Coachlog's first knowledge of p bounds it:
+// the day the stint began, zero when it began before the first import.
+func (o *org) stintFrom(p, m pid, n day) coaching.Date {
 	person := o.people[p]
 	start := person.JoinedOn(o.loc)
 	if _, i := o.line(p, n); i >= 0 {
@@ -327,17 +337,16 @@ func (o *org) joined(p, m pid, n day) coaching.Date {
 			start = dateOf(ls[j].from)
 		}
 	}
-	if known := person.KnownOn(o.loc); known.After(start) {
-		start = known
-	}
 	return start
 }
 
 // overdueOn applies the nudge rule to rep p of manager m as of the end of
-// day n.
+// day n, with the clock joined starts, and says what the nudge would of a
+// rep never coached since (coaching.OverdueFrom).
 func (o *org) overdueOn(p, m pid, n day) (coaching.OverdueRep, bool) {
-	r := coaching.TeamRep{Person: o.people[p].Person, LastSession: dateOf(o.lastOn(p, n))}
-	return coaching.OverdueOn(r, dateOf(n), o.joined(p, m, n), int(o.cadence(m)))
+	person := o.people[p].Person
+	r := coaching.TeamRep{Person: person, LastSession: dateOf(o.lastOn(p, n))}
+	return coaching.OverdueFrom(r, dateOf(n), o.stintFrom(p, m, n), person.KnownOn(o.loc), int(o.cadence(m)))
 }
 
 // below marks root and everyone ever below them: named, at any depth,

@@ -205,10 +205,7 @@ func overdueBlocks(team []metrics.TeamRep) []slack.Block {
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more overdue: `/coach team` lists them, longest overdue first.", len(overdue)-i))))
 			break
 		}
-		line := fmt.Sprintf("%s: %s since their last session", mention(r.ID), plural(r.OverdueDays, "day", "days"))
-		if r.Never {
-			line = fmt.Sprintf("%s: not coached yet, %s in your team", mention(r.ID), plural(r.OverdueDays, "day", "days"))
-		}
+		line := mention(r.ID) + ": " + overdueWords(overdueRep(r)) // as the nudge says it
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(":red_circle: "+line), nil,
 			slack.NewAccessory(button(actLogForRp, "Log coaching", r.ID, slack.StylePrimary))))
 	}

@@ -7,12 +7,37 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/metrics"
 )
 
 // actSnooze prefixes the action ids of the nudge's Snooze buttons, one per
 // length ("nudge_snooze_1", "nudge_snooze_7"): Slack refuses a message
 // whose block has two elements with the same action_id.
 const actSnooze = "nudge_snooze"
+
+// overdueWords say how long an overdue rep has waited, and what is true of
+// their past, in the words of every surface that lists them (the nudge,
+// the App Home, /coach team), so that a manager reads the same of a rep
+// on the same day wherever they look. A rep never coached since the clock
+// started (coaching.OverdueFrom) was coached before it, or has been in the
+// team longer than Coachlog has counted, or neither.
+func overdueWords(o coaching.OverdueRep) string {
+	switch {
+	case !o.Never:
+		return plural(o.Days, "day", "days") + " since their last session"
+	case o.EarlierDays > 0: // coached before the clock started: that session is the truth
+		return "last coached " + plural(o.EarlierDays, "day", "days") + " ago"
+	case o.SinceKnown: // in the team longer than Coachlog has counted
+		return "no session logged yet, " + plural(o.Days, "day", "days") + " since Coachlog started counting"
+	}
+	return "not coached yet, " + plural(o.Days, "day", "days") + " in your team"
+}
+
+// overdueRep is a rep of the metrics' team view as the nudge holds them,
+// for overdueWords.
+func overdueRep(r metrics.TeamRep) coaching.OverdueRep {
+	return coaching.OverdueRep{RepID: r.ID, Name: r.Name, Days: r.OverdueDays, Never: r.Never, EarlierDays: r.EarlierDays, SinceKnown: r.SinceKnown}
+}
 
 // nudgeMessage is a manager's nudge: why, who and for how long, a way to log
 // coaching with each listed rep, and a snooze.
@@ -23,16 +48,7 @@ func nudgeMessage(n coaching.Nudge) message {
 			blocks = append(blocks, slack.NewContextBlock(nudgeMore, mrkdwn(fmt.Sprintf("…and %d more: `/coach team` lists everyone.", len(n.Overdue)-coaching.MaxNudgeReps))))
 			break
 		}
-		line := fmt.Sprintf("%s: %d days since their last session", mention(o.RepID), o.Days)
-		switch {
-		case !o.Never:
-		case o.EarlierDays > 0: // coached before the clock started: that session is the truth
-			line = fmt.Sprintf("%s: last coached %d days ago", mention(o.RepID), o.EarlierDays)
-		case o.SinceKnown: // in the team longer than Coachlog has counted
-			line = fmt.Sprintf("%s: no session logged yet, %d days since Coachlog started counting", mention(o.RepID), o.Days)
-		default:
-			line = fmt.Sprintf("%s: not coached yet, %d days in your team", mention(o.RepID), o.Days)
-		}
+		line := mention(o.RepID) + ": " + overdueWords(o)
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil,
 			slack.NewAccessory(button(actLogForRp, "Log coaching", o.RepID, slack.StylePrimary))))
 	}

@@ -179,6 +179,48 @@ func TestATeamLineSaysWhyARepIsNotOverdue(t *testing.T) {
 	}
 }
 
+// /coach team and the App Home say of an overdue rep what the nudge says
+// of them the same day (overdueWords): a rep never coached since the clock
+// started was "not coached yet, N days in your team" there even when
+// coached before the roster import, or in the team long before it.
+func TestTeamAndHomeSayOfAnOverdueRepWhatTheNudgeSays(t *testing.T) {
+	oct1 := coaching.Date{Year: 2026, Month: 10, Day: 1}
+	for _, tt := range []struct {
+		name       string
+		rep        metrics.TeamRep
+		team, home string
+	}{
+		{"coached in the team", metrics.TeamRep{ID: "UR", LastSession: oct1, DaysSince: 20, Overdue: true, OverdueDays: 20},
+			"<@UR> · last coached Thu 1 Oct 2026, 20 days ago · :red_circle: *overdue*: 20 days since their last session",
+			"<@UR>: 20 days since their last session"},
+		{"new in the team", metrics.TeamRep{ID: "UR", Overdue: true, OverdueDays: 15, Never: true},
+			"<@UR> · :red_circle: *overdue*: not coached yet, 15 days in your team",
+			"<@UR>: not coached yet, 15 days in your team"},
+		{"coached before the import", metrics.TeamRep{ID: "UR", LastSession: oct1, DaysSince: 61, Overdue: true, OverdueDays: 15, Never: true, EarlierDays: 61},
+			"<@UR> · :red_circle: *overdue*: last coached 61 days ago",
+			"<@UR>: last coached 61 days ago"},
+		{"in the team since before the import", metrics.TeamRep{ID: "UR", Overdue: true, OverdueDays: 15, Never: true, SinceKnown: true},
+			"<@UR> · :red_circle: *overdue*: no session logged yet, 15 days since Coachlog started counting",
+			"<@UR>: no session logged yet, 15 days since Coachlog started counting"},
+		{"in the team since before the import, not overdue yet", metrics.TeamRep{ID: "UR", OverdueDays: 10, Never: true, SinceKnown: true},
+			"<@UR> · no session logged yet", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := teamRepLine(tt.rep); got != tt.team {
+				t.Errorf("/coach team says %q, want %q", got, tt.team)
+			}
+			home := blocksText(overdueBlocks([]metrics.TeamRep{tt.rep}))
+			if tt.home == "" && home != "" || tt.home != "" && !strings.Contains(home, ":red_circle: "+tt.home+"\n") {
+				t.Errorf("the Home says %q, want the line %q", home, tt.home)
+			}
+			n := coaching.Nudge{ManagerID: "UM", CadenceDays: 14, Overdue: []coaching.OverdueRep{overdueRep(tt.rep)}}
+			if nudge := blocksText(nudgeMessage(n).Blocks); tt.home != "" && !strings.Contains(nudge, tt.home+"\n") {
+				t.Errorf("the nudge says %q, want the line %q", nudge, tt.home)
+			}
+		})
+	}
+}
+
 // The share at quota is the period's last month's (PRODUCT.md): for this
 // week so far, this month, and the line names it.
 func TestTheShareAtQuotaNamesItsMonth(t *testing.T) {

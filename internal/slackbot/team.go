@@ -174,6 +174,10 @@ func teamRepLine(r metrics.TeamRep) string {
 		parts = append(parts, string(r.Tier))
 	}
 	switch {
+	case r.Overdue && r.Never && !r.Away && !r.Deactivated:
+		// overdueWords below say what is true of their past
+	case r.LastSession.IsZero() && r.SinceKnown:
+		parts = append(parts, "no session logged yet") // they may have been coached before Coachlog counted
 	case r.LastSession.IsZero():
 		parts = append(parts, "not coached yet")
 	case r.DaysSince == 0:
@@ -187,7 +191,7 @@ func teamRepLine(r metrics.TeamRep) string {
 	case r.Away:
 		parts = append(parts, ":palm_tree: away")
 	case r.Overdue && r.Never:
-		parts = append(parts, fmt.Sprintf(":red_circle: *overdue*: %s in your team", plural(r.OverdueDays, "day", "days")))
+		parts = append(parts, ":red_circle: *overdue*: "+overdueWords(overdueRep(r))) // as the nudge says it
 	case r.Overdue:
 		parts = append(parts, fmt.Sprintf(":red_circle: *overdue*: %s since their last session", plural(r.OverdueDays, "day", "days")))
 	}
