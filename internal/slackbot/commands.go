@@ -246,7 +246,7 @@ const slowDownWait = 2 * time.Minute
 // reply is ephemeral, seen by them alone, like the command itself.
 func slowedDownAnswer(written string) string {
 	return ":warning: Not logged yet: Slack asked Coachlog to slow down for longer than usual, so it could not check who you named. " +
-		"Nothing is lost: here is what you typed, to send again in a minute.\n" + quoteTyped(written)
+		"Nothing is lost: here is what you typed, to send again in a minute.\n" + blockQuoted(written)
 }
 
 // typedBack follows a capture's "Not logged" answer with what the manager
@@ -259,11 +259,12 @@ func typedBack(written string) string {
 	if strings.TrimSpace(written) == "" {
 		return ""
 	}
-	return "\nHere is what you typed, to send again:\n" + quoteTyped(written)
+	return "\nHere is what you typed, to send again:\n" + blockQuoted(written)
 }
 
-// quoteTyped is text people wrote, escaped and quoted line by line.
-func quoteTyped(written string) string {
+// blockQuoted is text people wrote, whole, escaped and block-quoted line by
+// line: not coaching.QuoteTyped, a short excerpt in quotation marks.
+func blockQuoted(written string) string {
 	return "> " + strings.ReplaceAll(esc(written), "\n", "\n> ")
 }
 
