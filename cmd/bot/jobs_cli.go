@@ -210,16 +210,7 @@ func printNudges(e env, run coaching.NudgeRun, verb, counted string) {
 				reps = append(reps, fmt.Sprintf("and %d more", len(n.Overdue)-i))
 				break
 			}
-			switch {
-			case !o.Never:
-				reps = append(reps, fmt.Sprintf("%s (%d days)", o.Name, o.Days))
-			case o.EarlierDays > 0: // as the nudge says it (nudgeMessage)
-				reps = append(reps, fmt.Sprintf("%s (last coached %d days ago)", o.Name, o.EarlierDays))
-			case o.SinceKnown:
-				reps = append(reps, fmt.Sprintf("%s (no session logged yet, %d days since Coachlog started counting)", o.Name, o.Days))
-			default:
-				reps = append(reps, fmt.Sprintf("%s (not coached yet, %d days in the team)", o.Name, o.Days))
-			}
+			reps = append(reps, fmt.Sprintf("%s (%s)", o.Name, o.Waited("the"))) // as the nudge says it
 		}
 		fmt.Fprintf(e.stdout, "%s %s (%s) for %s: %s", verb, n.ManagerName, n.ManagerID, n.Day, n.Why())
 		if len(reps) > 0 {

@@ -99,6 +99,43 @@ func sessionCount(n int) string {
 	return fmt.Sprintf("%d sessions", n)
 }
 
+// Waited says how long an overdue rep has waited, and what is true of
+// their past, in the words of every place that lists them (the nudge, the
+// App Home, /coach team, coachlog nudge's output), so that a manager reads
+// the same of a rep on the same day wherever they look. A rep never
+// coached since the clock started (OverdueFrom) was coached before it, or
+// has been in the team longer than Coachlog has counted, or neither. whose
+// is the team's owner as the reader knows them: "your" in the manager's
+// DM, "the" elsewhere.
+func (o OverdueRep) Waited(whose string) string {
+	switch {
+	case !o.Never:
+		return dayCount(o.Days) + " since their last session"
+	case o.EarlierDays > 0: // coached before the clock started: that session is the truth
+		return "last coached " + dayCount(o.EarlierDays) + " ago"
+	case o.SinceKnown: // in the team longer than Coachlog has counted
+		return "no session logged yet, " + dayCount(o.Days) + " since Coachlog started counting"
+	}
+	return "not coached yet, " + dayCount(o.Days) + " in " + whose + " team"
+}
+
+// WaitedDays is the number Waited gives, for a list too short for words:
+// the days since the last session anyone logged, before the clock or after.
+func (o OverdueRep) WaitedDays() int {
+	if o.Never && o.EarlierDays > 0 {
+		return o.EarlierDays
+	}
+	return o.Days
+}
+
+// dayCount is n days in words: "1 day", "14 days".
+func dayCount(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
 func repCount(n int) string {
 	if n == 1 {
 		return "1 rep is"

@@ -205,7 +205,7 @@ func overdueBlocks(team []metrics.TeamRep) []slack.Block {
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more overdue: `/coach team` lists them, longest overdue first.", len(overdue)-i))))
 			break
 		}
-		line := mention(r.ID) + ": " + overdueWords(overdueRep(r)) // as the nudge says it
+		line := mention(r.ID) + ": " + overdueRep(r).Waited("your") // as the nudge says it
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(":red_circle: "+line), nil,
 			slack.NewAccessory(button(actLogForRp, "Log coaching", r.ID, slack.StylePrimary))))
 	}

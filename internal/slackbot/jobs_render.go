@@ -15,26 +15,8 @@ import (
 // whose block has two elements with the same action_id.
 const actSnooze = "nudge_snooze"
 
-// overdueWords say how long an overdue rep has waited, and what is true of
-// their past, in the words of every surface that lists them (the nudge,
-// the App Home, /coach team), so that a manager reads the same of a rep
-// on the same day wherever they look. A rep never coached since the clock
-// started (coaching.OverdueFrom) was coached before it, or has been in the
-// team longer than Coachlog has counted, or neither.
-func overdueWords(o coaching.OverdueRep) string {
-	switch {
-	case !o.Never:
-		return plural(o.Days, "day", "days") + " since their last session"
-	case o.EarlierDays > 0: // coached before the clock started: that session is the truth
-		return "last coached " + plural(o.EarlierDays, "day", "days") + " ago"
-	case o.SinceKnown: // in the team longer than Coachlog has counted
-		return "no session logged yet, " + plural(o.Days, "day", "days") + " since Coachlog started counting"
-	}
-	return "not coached yet, " + plural(o.Days, "day", "days") + " in your team"
-}
-
 // overdueRep is a rep of the metrics' team view as the nudge holds them,
-// for overdueWords.
+// for the words every surface says of them (coaching.OverdueRep.Waited).
 func overdueRep(r metrics.TeamRep) coaching.OverdueRep {
 	return coaching.OverdueRep{RepID: r.ID, Name: r.Name, Days: r.OverdueDays, Never: r.Never, EarlierDays: r.EarlierDays, SinceKnown: r.SinceKnown}
 }
@@ -48,7 +30,7 @@ func nudgeMessage(n coaching.Nudge) message {
 			blocks = append(blocks, slack.NewContextBlock(nudgeMore, mrkdwn(fmt.Sprintf("…and %d more: `/coach team` lists everyone.", len(n.Overdue)-coaching.MaxNudgeReps))))
 			break
 		}
-		line := mention(o.RepID) + ": " + overdueWords(o)
+		line := mention(o.RepID) + ": " + o.Waited("your")
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil,
 			slack.NewAccessory(button(actLogForRp, "Log coaching", o.RepID, slack.StylePrimary))))
 	}

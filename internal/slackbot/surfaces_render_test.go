@@ -180,30 +180,34 @@ func TestATeamLineSaysWhyARepIsNotOverdue(t *testing.T) {
 }
 
 // /coach team and the App Home say of an overdue rep what the nudge says
-// of them the same day (overdueWords): a rep never coached since the clock
-// started was "not coached yet, N days in your team" there even when
-// coached before the roster import, or in the team long before it.
+// of them the same day (coaching.OverdueRep.Waited): a rep never coached
+// since the clock started was "not coached yet, N days in your team" there
+// even when coached before the roster import, or in the team long before
+// it. The short list past a large team's rows gives the nudge's days too
+// (it gave the days since the clock started, "15 d" beside a nudge's "61
+// days ago").
 func TestTeamAndHomeSayOfAnOverdueRepWhatTheNudgeSays(t *testing.T) {
 	oct1 := coaching.Date{Year: 2026, Month: 10, Day: 1}
 	for _, tt := range []struct {
 		name       string
 		rep        metrics.TeamRep
 		team, home string
+		short      string // in the list past a large team's rows
 	}{
 		{"coached in the team", metrics.TeamRep{ID: "UR", LastSession: oct1, DaysSince: 20, Overdue: true, OverdueDays: 20},
 			"<@UR> · last coached Thu 1 Oct 2026, 20 days ago · :red_circle: *overdue*: 20 days since their last session",
-			"<@UR>: 20 days since their last session"},
+			"<@UR>: 20 days since their last session", "<@UR> 20 d"},
 		{"new in the team", metrics.TeamRep{ID: "UR", Overdue: true, OverdueDays: 15, Never: true},
 			"<@UR> · :red_circle: *overdue*: not coached yet, 15 days in your team",
-			"<@UR>: not coached yet, 15 days in your team"},
+			"<@UR>: not coached yet, 15 days in your team", "<@UR> 15 d"},
 		{"coached before the import", metrics.TeamRep{ID: "UR", LastSession: oct1, DaysSince: 61, Overdue: true, OverdueDays: 15, Never: true, EarlierDays: 61},
 			"<@UR> · :red_circle: *overdue*: last coached 61 days ago",
-			"<@UR>: last coached 61 days ago"},
+			"<@UR>: last coached 61 days ago", "<@UR> 61 d"},
 		{"in the team since before the import", metrics.TeamRep{ID: "UR", Overdue: true, OverdueDays: 15, Never: true, SinceKnown: true},
 			"<@UR> · :red_circle: *overdue*: no session logged yet, 15 days since Coachlog started counting",
-			"<@UR>: no session logged yet, 15 days since Coachlog started counting"},
+			"<@UR>: no session logged yet, 15 days since Coachlog started counting", "<@UR> 15 d"},
 		{"in the team since before the import, not overdue yet", metrics.TeamRep{ID: "UR", OverdueDays: 10, Never: true, SinceKnown: true},
-			"<@UR> · no session logged yet", ""},
+			"<@UR> · no session logged yet", "", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := teamRepLine(tt.rep); got != tt.team {
@@ -216,6 +220,9 @@ func TestTeamAndHomeSayOfAnOverdueRepWhatTheNudgeSays(t *testing.T) {
 			n := coaching.Nudge{ManagerID: "UM", CadenceDays: 14, Overdue: []coaching.OverdueRep{overdueRep(tt.rep)}}
 			if nudge := blocksText(nudgeMessage(n).Blocks); tt.home != "" && !strings.Contains(nudge, tt.home+"\n") {
 				t.Errorf("the nudge says %q, want the line %q", nudge, tt.home)
+			}
+			if lines, _ := restLines([]metrics.TeamRep{tt.rep}); tt.short != "" && (len(lines) != 1 || !strings.HasSuffix(lines[0], "): "+tt.short)) {
+				t.Errorf("the list past a team's rows says %q, want it to end %q", lines, tt.short)
 			}
 		})
 	}

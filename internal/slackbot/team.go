@@ -132,13 +132,14 @@ const restPerLine = 10
 
 // restLines name the reps of a team past its rows, tersely so that every
 // overdue rep fits (the App Home sends a manager here for them all): the
-// overdue with their days overdue, then the others; counts says how many
-// reps each line names.
+// overdue with the days since their last session (before the clock
+// started too, the days the nudge gives), then the others; counts says
+// how many reps each line names.
 func restLines(rest []metrics.TeamRep) (lines []string, counts []int) {
 	var overdue, others []string
 	for _, r := range rest {
 		if r.Overdue {
-			overdue = append(overdue, fmt.Sprintf("%s %d d", mention(r.ID), r.OverdueDays))
+			overdue = append(overdue, fmt.Sprintf("%s %d d", mention(r.ID), overdueRep(r).WaitedDays()))
 		} else {
 			others = append(others, mention(r.ID))
 		}
@@ -146,7 +147,7 @@ func restLines(rest []metrics.TeamRep) (lines []string, counts []int) {
 	for _, part := range []struct {
 		head  string
 		names []string
-	}{{":red_circle: *Also overdue* (days overdue): ", overdue}, {"*The others*: ", others}} {
+	}{{":red_circle: *Also overdue* (days without a session): ", overdue}, {"*The others*: ", others}} {
 		for i := 0; i < len(part.names); i += restPerLine {
 			chunk := part.names[i:min(i+restPerLine, len(part.names))]
 			line := strings.Join(chunk, ", ")
@@ -175,7 +176,7 @@ func teamRepLine(r metrics.TeamRep) string {
 	}
 	switch {
 	case r.Overdue && r.Never && !r.Away && !r.Deactivated:
-		// overdueWords below say what is true of their past
+		// Waited below says what is true of their past
 	case r.LastSession.IsZero() && r.SinceKnown:
 		parts = append(parts, "no session logged yet") // they may have been coached before Coachlog counted
 	case r.LastSession.IsZero():
@@ -191,7 +192,7 @@ func teamRepLine(r metrics.TeamRep) string {
 	case r.Away:
 		parts = append(parts, ":palm_tree: away")
 	case r.Overdue && r.Never:
-		parts = append(parts, ":red_circle: *overdue*: "+overdueWords(overdueRep(r))) // as the nudge says it
+		parts = append(parts, ":red_circle: *overdue*: "+overdueRep(r).Waited("your")) // as the nudge says it
 	case r.Overdue:
 		parts = append(parts, fmt.Sprintf(":red_circle: *overdue*: %s since their last session", plural(r.OverdueDays, "day", "days")))
 	}
