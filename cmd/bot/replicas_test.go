@@ -298,7 +298,7 @@ func testReplicasSurviveKill9(t *testing.T, db string) {
 	}
 	waitUntil(t, 30*time.Second, "a DM for every acked capture", func() bool { return dmCount() >= len(acked) })
 	o.stop()
-	if !strings.Contains(o.logs.String(), "acting on a command accepted before a restart") {
+	if !strings.Contains(o.logs.String(), "acting on a command left pending since its ack") {
 		t.Error("the survivor never acted on the capture the dead replica acknowledged")
 	}
 	if !strings.Contains(a.logs.String()+b.logs.String(), "envelope handled by another replica") {

@@ -350,7 +350,9 @@ func (b *Bot) replayCommands(ctx context.Context, start time.Time) {
 		return
 	}
 	for _, c := range cs {
-		b.log.Info("acting on a command accepted before a restart", "command_id", c.ID, "user_id", c.UserID)
+		// A restart, a replica that died, or a write that failed left it:
+		// start says which pass this is, not why it was left.
+		b.log.Info("acting on a command left pending since its ack", "command_id", c.ID, "user_id", c.UserID, "accepted_at", c.ReceivedAt)
 		func() {
 			defer func() {
 				if p := recover(); p != nil {
