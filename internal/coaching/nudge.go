@@ -35,14 +35,11 @@ type OverdueRep struct {
 	RepID string
 	Name  string
 	Days  int  // since their last session, or since the clock started
-	Never bool // never coached since the clock started
-	// For a rep Never coached since the clock started, what the nudge may
-	// say of before it, so that it says nothing untrue: EarlierDays, the
-	// days since a session before the clock started (0: none), and
-	// SinceKnown, that the clock started when Coachlog first knew them,
-	// not when they joined the team (Days are then not their time in it).
-	EarlierDays int
-	SinceKnown  bool
+	Never bool // never coached, by anyone
+	// For a rep Never coached, that the clock started when Coachlog first
+	// knew them, not when they joined the team (Days are then not their
+	// time in it), so that the nudge says nothing untrue.
+	SinceKnown bool
 }
 
 // Nudge is what a manager is told, and why.
@@ -103,29 +100,17 @@ func sessionCount(n int) string {
 // their past, in the words of every place that lists them (the nudge, the
 // App Home, /coach team, coachlog nudge's output), so that a manager reads
 // the same of a rep on the same day wherever they look. A rep never
-// coached since the clock started (OverdueFrom) was coached before it, or
-// has been in the team longer than Coachlog has counted, or neither. whose
-// is the team's owner as the reader knows them: "your" in the manager's
-// DM, "the" elsewhere.
+// coached (OverdueFrom) has been in the team longer than Coachlog has
+// counted, or not. whose is the team's owner as the reader knows them:
+// "your" in the manager's DM, "the" elsewhere.
 func (o OverdueRep) Waited(whose string) string {
 	switch {
 	case !o.Never:
 		return dayCount(o.Days) + " since their last session"
-	case o.EarlierDays > 0: // coached before the clock started: that session is the truth
-		return "last coached " + dayCount(o.EarlierDays) + " ago"
 	case o.SinceKnown: // in the team longer than Coachlog has counted
 		return "no session logged yet, " + dayCount(o.Days) + " since Coachlog started counting"
 	}
 	return "not coached yet, " + dayCount(o.Days) + " in " + whose + " team"
-}
-
-// WaitedDays is the number Waited gives, for a list too short for words:
-// the days since the last session anyone logged, before the clock or after.
-func (o OverdueRep) WaitedDays() int {
-	if o.Never && o.EarlierDays > 0 {
-		return o.EarlierDays
-	}
-	return o.Days
 }
 
 // dayCount is n days in words: "1 day", "14 days".
@@ -156,10 +141,11 @@ func Cadence(manager Person, defaultDays int) int {
 // nudge is for their local day. It is a pure function of the team, so the
 // same data gives the same nudge in the bot, the CLI and tests.
 //
-// A rep is overdue when their last session is older than the cadence, or,
-// never coached in this team, once they have been in it for longer.
-// The clock starts when they joined the team or when Coachlog first knew
-// them, whichever is later: nobody is overdue for time before that. Reps
+// A rep is overdue when their last session (by anyone, in this team or
+// before it) is older than the cadence, or, never coached, once they have
+// been in the team for longer: the clock of a rep never coached starts
+// when they joined the team or when Coachlog first knew them, whichever
+// is later (PRODUCT.md, "overdue reps"). Reps
 // who are away, or whose Slack account was deactivated (gone, though the
 // roster may not say so yet: nobody could coach them), are not counted. A
 // slow week is never called on a Monday. Only the reps on the manager's
@@ -196,16 +182,20 @@ func EvaluateNudge(t Team, now time.Time, loc *time.Location, defaultCadence int
 
 // OverdueOn is the nudge rule for one rep on today (the manager's local
 // date for a nudge, or the last day of a period for metrics): overdue when
-// their last session (on or before today) is more than cadence days old,
-// or, never coached since their clock started on start, once that is more
-// than cadence days ago. start is a day on today's clock: for the team the
+// their last session (on or before today, by anyone, whenever) is more
+// than cadence days old, or, never coached, once their clock's start is
+// more than cadence days ago. A session before start counts: a rep who
+// moved to another manager, or was left out of one roster import and put
+// back by the next, has waited since their last session all the same
+// (coverage counts it too), and calling them "never coached" from the
+// move hid them from every overdue list for up to a whole cadence. start is a day on today's clock: for the team the
 // roster gives them now, r.ClockStart of that clock (a first import at
 // 20:00 UTC is the next morning for a manager at UTC+13, one at 03:00 UTC
 // still the evening before for a manager at UTC−8). It ignores away;
 // callers skip reps who are away.
 func OverdueOn(r TeamRep, today, start Date, cadence int) (OverdueRep, bool) {
 	o := OverdueRep{RepID: r.ID, Name: r.DisplayName()}
-	if !r.LastSession.IsZero() && !r.LastSession.Before(start) {
+	if !r.LastSession.IsZero() {
 		o.Days = today.DaysSince(r.LastSession)
 		return o, o.Days > cadence
 	}
@@ -223,9 +213,8 @@ func OverdueOn(r TeamRep, today, start Date, cadence int) (OverdueRep, bool) {
 // OverdueFrom is OverdueOn with the clock started on the later of joined
 // (the day the rep joined the team) and known (the day Coachlog first knew
 // them), as Person.ClockStart starts it, and with what may be said of a
-// rep never coached since: EarlierDays, from a session before the clock
-// (logged before the roster listed them), and SinceKnown, that the clock
-// started when Coachlog first knew them, not when they joined. The nudge
+// rep never coached: SinceKnown, that the clock started when Coachlog
+// first knew them, not when they joined. The nudge
 // and the metrics' team view (/coach team, the App Home) both call it, so
 // the same rep is described the same way on the same day.
 func OverdueFrom(r TeamRep, today, joined, known Date, cadence int) (OverdueRep, bool) {
@@ -234,12 +223,7 @@ func OverdueFrom(r TeamRep, today, joined, known Date, cadence int) (OverdueRep,
 		start = known
 	}
 	o, late := OverdueOn(r, today, start, cadence)
-	if o.Never {
-		if !r.LastSession.IsZero() {
-			o.EarlierDays = today.DaysSince(r.LastSession)
-		}
-		o.SinceKnown = sinceKnown
-	}
+	o.SinceKnown = o.Never && sinceKnown
 	return o, late
 }
 

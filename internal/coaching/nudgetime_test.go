@@ -156,11 +156,12 @@ func TestAHoldEndingLateSkipsTheDaysNudge(t *testing.T) {
 	}
 }
 
-// A rep never coached since the clock started is described truly: the
-// clock starts when Coachlog first knew them (the roster import), which
-// may be long after they joined, and a session may have been logged for
-// them before. "Not coached yet, 15 days in your team" said of a rep
-// coached 61 days ago and in the team since 2025 was wrong twice.
+// A rep is described truly: the clock of one never coached starts when
+// Coachlog first knew them (the roster import), which may be long after
+// they joined, and a session logged for them before the clock started is
+// their last session all the same. "Not coached yet, 15 days in your
+// team" said of a rep coached 61 days ago and in the team since 2025 was
+// wrong twice.
 func TestANudgeSaysTrulyWhatItKnowsOfARepsPast(t *testing.T) {
 	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC) // a Tuesday
 	imported := time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
@@ -170,14 +171,15 @@ func TestANudgeSaysTrulyWhatItKnowsOfARepsPast(t *testing.T) {
 			Since: since, SinceAt: sinceAt, KnownAt: imported}, LastSession: last}
 	}
 	tests := []struct {
-		name              string
-		rep               coaching.TeamRep
-		days, earlierDays int
-		sinceKnown        bool
+		name       string
+		rep        coaching.TeamRep
+		days       int
+		never      bool
+		sinceKnown bool
 	}{
-		{"in the team since 2025, coached 61 days ago", rep(day("2025-01-01"), time.Time{}, day("2026-10-01")), 15, 61, true},
-		{"in the team since 2025, no session", rep(day("2025-01-01"), time.Time{}, coaching.Date{}), 15, 0, true},
-		{"joined at the import", rep(day("2026-11-16"), imported, coaching.Date{}), 15, 0, false},
+		{"in the team since 2025, coached 61 days ago", rep(day("2025-01-01"), time.Time{}, day("2026-10-01")), 61, false, false},
+		{"in the team since 2025, no session", rep(day("2025-01-01"), time.Time{}, coaching.Date{}), 15, true, true},
+		{"joined at the import", rep(day("2026-11-16"), imported, coaching.Date{}), 15, true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -186,9 +188,8 @@ func TestANudgeSaysTrulyWhatItKnowsOfARepsPast(t *testing.T) {
 				t.Fatalf("overdue = %+v, want Ria", n.Overdue)
 			}
 			o := n.Overdue[0]
-			if !o.Never || o.Days != tt.days || o.EarlierDays != tt.earlierDays || o.SinceKnown != tt.sinceKnown {
-				t.Fatalf("Ria = %+v; want never coached since the clock started %d days ago, EarlierDays %d, SinceKnown %v",
-					o, tt.days, tt.earlierDays, tt.sinceKnown)
+			if o.Never != tt.never || o.Days != tt.days || o.SinceKnown != tt.sinceKnown {
+				t.Fatalf("Ria = %+v; want %d days, never coached %v, SinceKnown %v", o, tt.days, tt.never, tt.sinceKnown)
 			}
 		})
 	}

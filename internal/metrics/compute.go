@@ -512,7 +512,7 @@ func (c *computer) team(mi int) []TeamRep {
 		}
 		od, late := o.overdueOn(r, m, end)
 		tr.Overdue = late && !tr.Away
-		tr.OverdueDays, tr.Never, tr.EarlierDays, tr.SinceKnown = od.Days, od.Never, od.EarlierDays, od.SinceKnown
+		tr.OverdueDays, tr.Never, tr.SinceKnown = od.Days, od.Never, od.SinceKnown
 		out = append(out, tr)
 	}
 	slices.SortFunc(out, func(a, b TeamRep) int {

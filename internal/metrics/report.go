@@ -254,14 +254,11 @@ type TeamRep struct {
 	DaysSince       int           // since LastSession; 0 when never
 	Overdue         bool          // by the nudge rule
 	OverdueDays     int           // days behind the rule counts: since the last session, or since the clock started when never coached
-	Never           bool          // not coached since the clock started (joining the team, or Coachlog first knowing them)
+	Never           bool          // never coached, by anyone
 	Away            bool          // or deactivated: not counted as overdue either way
 	Deactivated     bool          // in Slack
 	OpenCommitments int           // open commitments from this manager's sessions
-	// For a rep Never coached, what may truly be said of before, as the
-	// nudge says it (coaching.OverdueFrom): EarlierDays since a session
-	// before the clock started (0: none); SinceKnown, the clock started
-	// when Coachlog first knew them, not when they joined.
-	EarlierDays int
-	SinceKnown  bool
+	// For a rep Never coached, as the nudge says it (coaching.OverdueFrom):
+	// the clock started when Coachlog first knew them, not when they joined.
+	SinceKnown bool
 }

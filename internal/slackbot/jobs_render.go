@@ -18,7 +18,7 @@ const actSnooze = "nudge_snooze"
 // overdueRep is a rep of the metrics' team view as the nudge holds them,
 // for the words every surface says of them (coaching.OverdueRep.Waited).
 func overdueRep(r metrics.TeamRep) coaching.OverdueRep {
-	return coaching.OverdueRep{RepID: r.ID, Name: r.Name, Days: r.OverdueDays, Never: r.Never, EarlierDays: r.EarlierDays, SinceKnown: r.SinceKnown}
+	return coaching.OverdueRep{RepID: r.ID, Name: r.Name, Days: r.OverdueDays, Never: r.Never, SinceKnown: r.SinceKnown}
 }
 
 // nudgeMessage is a manager's nudge: why, who and for how long, a way to log

@@ -246,11 +246,9 @@ func TestNudgeListsTenRepsThenHowManyMore(t *testing.T) {
 	}
 }
 
-// A rep never coached since the clock started is described by what is
-// true of them: a session before the clock (logged before the roster
-// import listed them) is when they were last coached; a clock started
-// when Coachlog first knew them, long after they joined, is not their
-// time in the team.
+// A rep never coached is described by what is true of them: a clock
+// started when Coachlog first knew them, long after they joined, is not
+// their time in the team.
 func TestNudgeSaysTrulyWhatItKnowsOfARepsPast(t *testing.T) {
 	for _, tt := range []struct {
 		rep  coaching.OverdueRep
@@ -258,8 +256,6 @@ func TestNudgeSaysTrulyWhatItKnowsOfARepsPast(t *testing.T) {
 	}{
 		{coaching.OverdueRep{RepID: "UR", Days: 20}, "<@UR>: 20 days since their last session"},
 		{coaching.OverdueRep{RepID: "UR", Days: 15, Never: true}, "<@UR>: not coached yet, 15 days in your team"},
-		{coaching.OverdueRep{RepID: "UR", Days: 15, Never: true, SinceKnown: true, EarlierDays: 61}, "<@UR>: last coached 61 days ago"},
-		{coaching.OverdueRep{RepID: "UR", Days: 15, Never: true, EarlierDays: 61}, "<@UR>: last coached 61 days ago"},
 		{coaching.OverdueRep{RepID: "UR", Days: 15, Never: true, SinceKnown: true}, "<@UR>: no session logged yet, 15 days since Coachlog started counting"},
 	} {
 		n := coaching.Nudge{ManagerID: "UM", CadenceDays: 14, Overdue: []coaching.OverdueRep{tt.rep}}

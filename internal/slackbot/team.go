@@ -132,14 +132,14 @@ const restPerLine = 10
 
 // restLines name the reps of a team past its rows, tersely so that every
 // overdue rep fits (the App Home sends a manager here for them all): the
-// overdue with the days since their last session (before the clock
-// started too, the days the nudge gives), then the others; counts says
-// how many reps each line names.
+// overdue with the days the nudge gives (since their last session, or
+// since their clock started when never coached), then the others; counts
+// says how many reps each line names.
 func restLines(rest []metrics.TeamRep) (lines []string, counts []int) {
 	var overdue, others []string
 	for _, r := range rest {
 		if r.Overdue {
-			overdue = append(overdue, fmt.Sprintf("%s %d d", mention(r.ID), overdueRep(r).WaitedDays()))
+			overdue = append(overdue, fmt.Sprintf("%s %d d", mention(r.ID), r.OverdueDays))
 		} else {
 			others = append(others, mention(r.ID))
 		}
