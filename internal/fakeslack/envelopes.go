@@ -23,7 +23,8 @@ type Ack struct {
 	ReceivedAt time.Time
 	// Problem is set when Slack could not use the ack's payload (see
 	// Problem): "invalid_errors" for errors not keyed by the view's input
-	// block_ids, Slack's code for an invalid view or message in it, or
+	// block_ids, Slack's code for an invalid view or message in it,
+	// "push_limit_reached" for a push onto a stack of three views, or
 	// "ack_too_late" for a slash command or interaction acked after
 	// Slack's 3 s deadline (Slack ignores it).
 	Problem string

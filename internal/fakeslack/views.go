@@ -8,7 +8,9 @@ import (
 	"time"
 )
 
-// Slack honours a trigger_id once, within 3 seconds, and stacks at most 3 modals.
+// Slack honours a trigger_id once, within 3 seconds, and stacks at most 3
+// views in a modal (views.push: "After a modal is opened, the app is
+// limited to pushing 2 additional views"; push_limit_reached).
 const (
 	triggerTTL   = 3 * time.Second
 	maxViewStack = 3
@@ -159,6 +161,9 @@ func (s *Server) viewsPush(r *apiRequest) apiResult {
 	if code != "" {
 		return errResult(code)
 	}
+	// At most 3 views in a stack: push_limit_reached, "the max push limit
+	// has been reached for views. Currently the limit is 3" (views.push
+	// reference, Errors).
 	parent := s.st.views[t.viewID]
 	if parent != nil && (parent.closed || s.stackDepthLocked(parent) >= maxViewStack) {
 		if parent.closed {
@@ -362,8 +367,8 @@ func (s *Server) viewsPublish(r *apiRequest) apiResult {
 // errors keep the modal open, update replaces it, push stacks a new one,
 // clear closes the whole stack, and anything else closes the modal. It
 // returns a problem code when Slack could not use the ack: errors keyed by
-// anything but the view's input block_ids, or an invalid view to update or
-// push. Slack then keeps the modal open and shows the user a generic "We
+// anything but the view's input block_ids, an invalid view to update or
+// push, or a push onto a stack already holding three views. Slack then keeps the modal open and shows the user a generic "We
 // had some trouble connecting" error
 // (https://docs.slack.dev/surfaces/modals, "Displaying errors in views":
 // errors are keyed by the block_id of an input block).
@@ -395,6 +400,18 @@ func (s *Server) applySubmissionAckLocked(viewID string, payload json.RawMessage
 			return "invalid_errors"
 		}
 	case "update", "push":
+		// A push may not grow the stack past three views, as views.push
+		// may not: "After a modal is opened, the app is limited to
+		// pushing 2 additional views"
+		// (https://docs.slack.dev/reference/methods/views.push/, whose
+		// push_limit_reached is "the max push limit has been reached for
+		// views. Currently the limit is 3"). Slack cannot use such an
+		// ack; the submitted view stays as it was.
+		if ack.ResponseAction == "push" && s.stackDepthLocked(v) >= maxViewStack {
+			s.recordProblemLocked("ack", "push_limit_reached", []string{fmt.Sprintf(
+				"[ERROR] response_action push over view %s: its stack already holds %d views, Slack's limit", v.id, maxViewStack)})
+			return "push_limit_reached"
+		}
 		def, res, ok := s.parseViewParam(string(ack.View), "modal", v)
 		if !ok {
 			s.recordProblemLocked("ack", res.errCode, res.messages())
