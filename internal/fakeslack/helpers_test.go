@@ -89,6 +89,16 @@ func (sh shape) with(pairs ...string) shape {
 	return out
 }
 
+// without is sh less keys: fields a fixture has that the object tested
+// must not.
+func (sh shape) without(keys ...string) shape {
+	out := maps.Clone(sh)
+	for _, k := range keys {
+		delete(out, k)
+	}
+	return out
+}
+
 // kindOf is the JSON kind of a raw value.
 func kindOf(raw json.RawMessage) string {
 	b := bytes.TrimSpace(raw)

@@ -131,15 +131,28 @@ func (s *Server) viewObjectLocked(v *view) map[string]any {
 	if v.previousID != "" {
 		previous = v.previousID
 	}
-	return map[string]any{
+	obj := map[string]any{
 		"id": v.id, "team_id": s.teamID, "type": v.typ, "blocks": blocks,
 		"private_metadata": str("private_metadata"), "callback_id": str("callback_id"),
 		"state": map[string]any{"values": v.state}, "hash": v.hash,
-		"title": v.def["title"], "close": v.def["close"], "submit": v.def["submit"],
+		"close": v.def["close"], "submit": v.def["submit"],
 		"clear_on_close": flag("clear_on_close"), "notify_on_close": flag("notify_on_close"),
 		"previous_view_id": previous, "root_view_id": v.rootID, "app_id": s.appID,
 		"external_id": v.externalID, "app_installed_team_id": s.teamID, "bot_id": s.botID,
 	}
+	// Only a modal has a title. A home view has no such field
+	// (https://docs.slack.dev/reference/views/home-tab-views), and the
+	// view views.publish answers with carries no "title" key at all, and
+	// "close": null and "submit": null (the example response of
+	// https://docs.slack.dev/reference/methods/views.publish/). A
+	// "title": null would let a reader that needs the key pass here and
+	// fail on Slack.
+	if v.typ == "modal" {
+		obj["title"] = v.def["title"]
+	} else {
+		obj["close"], obj["submit"] = nil, nil
+	}
+	return obj
 }
 
 func (s *Server) viewsOpen(r *apiRequest) apiResult {
