@@ -119,7 +119,9 @@ func WithAcceptsResponsePayload(b bool) EnvelopeOption {
 }
 
 // EnterpriseInstallAsString makes a builder send is_enterprise_install as
-// the string "false", as Slack sometimes does for org-ready apps.
+// the string "false", as Slack sometimes does for org-ready apps. Slash
+// commands always send it so (see SlashCommand); this is for the
+// interactive payloads, which otherwise carry a boolean.
 func EnterpriseInstallAsString() EnvelopeOption {
 	return func(c *envelopeConfig) { c.enterpriseStr = true }
 }

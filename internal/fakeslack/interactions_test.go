@@ -715,3 +715,33 @@ func TestRichTextBlockReadsTheTextsMarkup(t *testing.T) {
 		}
 	}
 }
+
+// A slash command's payload is its form body, every value a string:
+// Socket Mode sends is_enterprise_install as "false" (the payload in
+// slack-go issue 1265), and the SlashCommand reference types it a string
+// ("the entire URL-encoded body of a request from Slack's slash
+// commands"). The fake sent false, so a bot decoding it as a JSON boolean
+// passed here and failed on Slack.
+func TestSlashCommandSendsEnterpriseInstallAsAString(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+
+	if _, err := fake.SlashCommand(ctx, "U0ALICE", "/coach", "help"); err != nil {
+		t.Fatal(err)
+	}
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeSlashCommand)
+	_ = sm.Ack(*evt.Request)
+	if got := keysAt(t, evt.Request.Payload)["is_enterprise_install"]; got != "string" {
+		t.Errorf("is_enterprise_install is a %s, want a string: %s", got, evt.Request.Payload)
+	}
+	var p struct {
+		IsEnterpriseInstall any `json:"is_enterprise_install"`
+	}
+	if err := json.Unmarshal(evt.Request.Payload, &p); err != nil || p.IsEnterpriseInstall != "false" {
+		t.Errorf("is_enterprise_install = %#v (%v), want \"false\"", p.IsEnterpriseInstall, err)
+	}
+	if cmd := evt.Data.(slack.SlashCommand); cmd.Command != "/coach" || cmd.IsEnterpriseInstall {
+		t.Errorf("slack-go reads the command as %+v", cmd)
+	}
+}

@@ -56,6 +56,12 @@ func (s *Server) sendLocked(ctx context.Context, typ string, payload map[string]
 // pysdk_envelope_slash_commands.json, with a fresh trigger_id and
 // response_url. The command runs in the user's DM with the bot unless
 // InChannel says otherwise.
+//
+// is_enterprise_install is always the string "false": a slash command's
+// payload is its form body, every value a string (the SlashCommand
+// reference, https://docs.slack.dev/tools/bolt-js/reference/interfaces/SlashCommand,
+// types it a string; the Socket Mode payload in slack-go issue 1265
+// carries "is_enterprise_install": "false"). A bot must read it so.
 func (s *Server) SlashCommand(ctx context.Context, userID, command, text string, opts ...EnvelopeOption) (Interaction, error) {
 	cfg := newEnvelopeConfig(opts)
 	s.mu.Lock()
@@ -68,7 +74,7 @@ func (s *Server) SlashCommand(ctx context.Context, userID, command, text string,
 		"token": VerificationToken, "team_id": s.teamID, "team_domain": s.teamDomain,
 		"channel_id": chID, "channel_name": chName, "user_id": userID,
 		"user_name": s.userNameLocked(userID), "command": command, "text": text,
-		"api_app_id": s.appID, "is_enterprise_install": enterpriseInstall(cfg),
+		"api_app_id": s.appID, "is_enterprise_install": "false",
 		"response_url": in.ResponseURL, "trigger_id": in.TriggerID,
 	}
 	env := &envelope{triggers: []string{in.TriggerID}, respURL: responseURLID(in.ResponseURL)}
