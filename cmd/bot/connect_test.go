@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -218,5 +219,22 @@ func TestEnterpriseGridColleaguesAreTheCompanys(t *testing.T) {
 	}
 	if rows := b.export(); len(rows) != 1 || rows[0].RepID != colleague {
 		t.Fatalf("export = %+v, want the one session with Sib", rows)
+	}
+}
+
+// Someone of another company whose first word to Coachlog is a
+// subcommand has never been read: the store does not know them as of
+// another company. They are answered as one all the same, never told
+// that anyone can log coaching.
+func TestAFirstSubcommandOfSomeoneOfAnotherCompanyRefusesThem(t *testing.T) {
+	b := startBot(t)
+	const want = "You are outside this company (Slack Connect)"
+	for i, cmd := range []string{"help", "report", "export"} {
+		id := fmt.Sprintf("U0PAT%d", i)
+		b.fake.AddUser(fakeslack.User{ID: id, Name: "pat", RealName: "Pat Partner", TZ: "UTC", TeamID: "T0PARTNER"})
+		got := b.command(id, cmd)
+		if strings.Contains(got, "Anyone can log") || !strings.Contains(got, want) {
+			t.Errorf("a first /coach %s answered %q, want no offer to log and %q", cmd, got, want)
+		}
 	}
 }

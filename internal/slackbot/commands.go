@@ -660,6 +660,7 @@ func (b *Bot) subcommand(ctx context.Context, a *acker, cmd slashCommand, name, 
 		return
 	}
 	a.ack(nil) // the others change nothing
+	b.introduce(ctx, cmd.UserID)
 	switch name {
 	case "help":
 		msg := helpMessage()
@@ -689,6 +690,20 @@ func (b *Bot) subcommand(ctx context.Context, a *acker, cmd slashCommand, name, 
 		text := fmt.Sprintf(":construction: `/coach %s` is not built yet. It is on the way; `/coach help` lists what works today.", name)
 		b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
 	}
+}
+
+// introduce reads from Slack the profile of someone Coachlog has never
+// read, once their subcommand is acknowledged: each answer depends on who
+// asks, and only Slack's profile says someone is of another company
+// (Slack Connect). Unread, they would be answered as one of the company's
+// people, told that anyone can log coaching. A profile already stored is
+// not read again here: user_change events keep it fresh.
+func (b *Bot) introduce(ctx context.Context, id string) {
+	_, err := b.svc.Person(ctx, id)
+	if coaching.ErrorCode(err) != coaching.ENotFound {
+		return
+	}
+	b.refresh(ctx, id)
 }
 
 const historyLimit = 10
