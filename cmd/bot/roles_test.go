@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -135,4 +136,53 @@ func TestEachCommandAnswersForWhoAsksAndWhoIsNamed(t *testing.T) {
 		t.Fatalf("roster import naming Nora: %v\n%s", err, out)
 	}
 	mustContain(t, "Nora's /coach team", b.command(nora, "team"), "Your team: 1 rep", "overdue by your 9-day cadence")
+}
+
+// What /coach stats @someone or /coach team @someone advises is a command
+// that works for whoever reads it: Lee, who leads Max alone, is not sent
+// to a report on Mia or on Tom's manager Mia, outside his tree, and Max
+// is not sent to prepare for Tom, Mia's rep. Each command advised is then
+// typed, and must not be refused.
+func TestAdviceAboutSomeoneOnlySuggestsWhatWorksForTheReader(t *testing.T) {
+	b := rolesOrg(t)
+	at := func(id, name string) string { return "<@" + id + "|" + name + ">" }
+	advised := regexp.MustCompile("`(/coach [^`]*)`")
+	names := map[string]string{mgr: "max", mia: "mia", lee: "lee", rep: "sam", tom: "tom", lou: "lou"}
+	for _, c := range []struct {
+		user, text string
+		want       string
+	}{
+		{lee, "stats " + at(mia, "mia"), "<@" + mia + "> is not below you in the roster"},
+		{lee, "team " + at(mia, "mia"), "<@" + mia + "> is not below you in the roster"},
+		{lee, "stats " + at(tom, "tom"), "<@" + tom + "> is a rep, with no numbers of their own"},
+		{lee, "stats " + at(mgr, "max"), "`/coach report @max`"},
+		{other, "stats " + at(tom, "tom"), "`/coach report` with that name after it"},
+		{mgr, "stats " + at(rep, "sam"), "`/coach prep @sam`"},
+		{mgr, "stats " + at(tom, "tom"), "`/coach stats` shows your own numbers"},
+	} {
+		got := b.command(c.user, c.text)
+		mustContain(t, c.user+" /coach "+c.text, got, c.want)
+		seen := map[string]bool{}
+		for _, m := range advised.FindAllStringSubmatch(got, -1) {
+			cmd := strings.TrimPrefix(m[1], "/coach ")
+			if seen[cmd] {
+				continue // the text and the blocks say it alike
+			}
+			seen[cmd] = true
+			if strings.HasPrefix(cmd, "stats") || strings.HasPrefix(cmd, "team") {
+				continue // the usage of the command typed
+			}
+			if strings.HasSuffix(cmd, "with that name after it") || cmd == "report" && strings.Contains(got, "with that name after it") {
+				// "their manager <@M>'s figures, `/coach report` with that name after it"
+				mm := regexp.MustCompile(`manager <@(\w+)>`).FindStringSubmatch(got)
+				cmd = "report " + at(mm[1], names[mm[1]])
+			}
+			for id, name := range names {
+				cmd = strings.ReplaceAll(cmd, "@"+name, at(id, name))
+			}
+			if answer := b.command(c.user, cmd); strings.Contains(answer, ":no_entry_sign:") || strings.Contains(answer, "You can prepare only") {
+				t.Errorf("%s /coach %s advised /coach %s, which answers:\n%s", c.user, c.text, cmd, answer)
+			}
+		}
+	}
 }

@@ -122,26 +122,33 @@ func (b *Bot) ownOnly(ctx context.Context, cmd slashCommand, usage, what, args s
 			at = "@name" // no name in it
 		}
 		p := b.person(ctx, cmd.UserID)
-		switch {
-		case p.Holds(coaching.PersonLeader) || b.isAdmin(ctx, cmd.UserID):
-			text += b.othersAdvice(ctx, p, m[1], at, what)
-		case b.hasTeam(ctx, p):
+		switch admin := b.isAdmin(ctx, cmd.UserID); {
+		case p.Holds(coaching.PersonLeader) || admin:
+			text += b.othersAdvice(ctx, p, admin, m[1], at, what)
+		case p.Manages(b.person(ctx, m[1])):
+			// Only for their own rep: /coach prep refuses anyone else's.
 			text += fmt.Sprintf(" For one of your reps: `/coach history %s`, or `/coach prep %s` before your next session.", at, at)
 		}
 	}
 	b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
 }
 
-// othersAdvice points a leader or admin (asker) who named id (typed as
-// at) in /coach stats or /coach team at what shows that person's: a
-// report for a manager or a leader; for a rep, who has no numbers of their
-// own, a leader's history of them when they are below that leader, and
-// otherwise their manager's report, which counts their coaching.
-func (b *Bot) othersAdvice(ctx context.Context, asker coaching.Person, id, at, what string) string {
+// othersAdvice points a leader or admin (asker; admin when they are one)
+// who named id (typed as at) in /coach stats or /coach team at what shows
+// that person's: a report for a manager or a leader; for a rep, who has
+// no numbers of their own, a leader's history of them when they are below
+// that leader, and otherwise their manager's report, which counts their
+// coaching. A report is advised only when the asker may have it
+// (coaching's ReportScope, the rule /coach report applies): a leader
+// naming someone outside their tree is told so, not sent to a refusal.
+func (b *Bot) othersAdvice(ctx context.Context, asker coaching.Person, admin bool, id, at, what string) string {
 	t := b.person(ctx, id)
 	who := mention(id)
 	switch {
 	case t.Holds(coaching.PersonLeader) || b.hasTeam(ctx, t):
+		if refused := b.reportRefused(ctx, asker.ID, id, admin); refused != "" {
+			return " " + refused
+		}
 		return fmt.Sprintf(" For %s's %s: `/coach report %s`.", who, what, at)
 	case !t.Holds(coaching.PersonRep):
 		return fmt.Sprintf(" The roster gives %s no team and no organisation, so no report either: numbers are a manager's or a leader's.", who)
@@ -154,12 +161,29 @@ func (b *Bot) othersAdvice(ctx context.Context, asker coaching.Person, id, at, w
 	switch {
 	case below:
 		text += fmt.Sprintf(": `/coach history %s` shows the coaching the managers below you logged with them.", at)
-	case t.ManagerID != "":
+	case t.ManagerID != "" && b.reportRefused(ctx, asker.ID, t.ManagerID, admin) == "":
 		text += fmt.Sprintf(": their coaching counts in their manager %s's figures, `/coach report` with that name after it.", mention(t.ManagerID))
+	case t.ManagerID != "":
+		text += ", and neither they nor their manager " + mention(t.ManagerID) + " is below you in the roster."
 	default:
 		text += " and no manager in the roster."
 	}
 	return text
+}
+
+// reportRefused is what /coach report @id would refuse askerID with, ""
+// when it would answer. A failed read is logged and refuses nothing: the
+// report itself then says what it can.
+func (b *Bot) reportRefused(ctx context.Context, askerID, id string, admin bool) string {
+	_, err := b.svc.ReportScope(ctx, askerID, id, admin)
+	switch {
+	case err == nil:
+		return ""
+	case coaching.ErrorCode(err) == coaching.EForbidden:
+		return coaching.ErrorMessage(err)
+	}
+	b.log.Warn("could not read whether a report would answer", "user_id", askerID, "err", err)
+	return ""
 }
 
 // thisWeek is the period of the surfaces about a leader's tree: the
