@@ -73,9 +73,10 @@ func TestEachCommandAnswersForWhoAsksAndWhoIsNamed(t *testing.T) {
 		want       []string
 		not        []string
 	}{
-		// The whole organisation: Max's session and Mia's, not Lee's tree alone.
+		// The whole organisation: Max's session and Mia's, not Lee's tree
+		// alone; Lee's tree is a line, Mia's team outside it another.
 		{other, "report", []string{"The whole organisation: 2 managers, 1 outside any leader's tree", "*Sessions*\n2", "*Minutes*\n60",
-			"• <@" + mgr + ">: 1 session", "• <@" + mia + ">: 1 session"}, []string{"led by"}},
+			"• <@" + lee + "> (1 manager): 1 session", "• <@" + mia + ">: 1 session"}, []string{"led by", "• <@" + mgr + ">"}},
 		{lee, "report", []string{"<@" + lee + ">'s organisation, 1 manager", "*Sessions*\n1"}, nil},
 
 		{other, "cadence " + at(mgr, "max") + " 7", []string{"<@" + mgr + ">'s reps should now be coached at least every 7 days."}, nil},

@@ -160,15 +160,19 @@ func reportMessage(r *metrics.Report, root string, w when) message {
 	switch f, ok := r.Leader(root); {
 	case root == "":
 		// The whole organisation, as the digest's headline has it: every
-		// manager, those outside every leader's tree too. When one leader
-		// is at the top, their tree's lines come first, then those outside.
+		// manager, those outside every leader's tree too. Its lines are
+		// those right below it, each top leader for their whole tree and
+		// the managers outside every tree, however many leaders are at the
+		// top. Only when one leader's tree is all of it (the headline says
+		// it is led by them, as the digest leaves out such a leader: the
+		// headline is their tree) are they those right below that leader.
 		var tops []metrics.Figures
 		for _, l := range r.Leaders {
 			if l.LeaderID == "" {
 				tops = append(tops, l)
 			}
 		}
-		if len(tops) == 1 {
+		if len(tops) == 1 && outsideTrees(r, tops) == 0 {
 			lines = append(reportLines(r, tops[0].ID, tops[0].ID), reportLines(r, "", tops[0].ID)...)
 		}
 		scope = "The whole organisation"
@@ -213,6 +217,18 @@ func reportMessage(r *metrics.Report, root string, w when) message {
 func orgScope(r *metrics.Report, tops []metrics.Figures) string {
 	all := len(r.Org.ManagerIDs)
 	scope := "The whole organisation: " + plural(all, "manager", "managers")
+	switch outside := outsideTrees(r, tops); {
+	case len(tops) == 1 && outside == 0:
+		scope = fmt.Sprintf("The whole organisation, led by %s: %s", mention(tops[0].ID), plural(all, "manager", "managers"))
+	case outside > 0 && len(tops) > 0:
+		scope += fmt.Sprintf(", %d outside any leader's tree", outside)
+	}
+	return scope
+}
+
+// outsideTrees counts the organisation's managers in none of the trees
+// of tops, the leaders at its top.
+func outsideTrees(r *metrics.Report, tops []metrics.Figures) int {
 	inTrees := map[string]bool{}
 	for _, l := range tops {
 		for _, id := range l.ManagerIDs {
@@ -225,13 +241,7 @@ func orgScope(r *metrics.Report, tops []metrics.Figures) string {
 			outside++
 		}
 	}
-	switch {
-	case len(tops) == 1 && outside == 0:
-		scope = fmt.Sprintf("The whole organisation, led by %s: %s", mention(tops[0].ID), plural(all, "manager", "managers"))
-	case outside > 0 && len(tops) > 0:
-		scope += fmt.Sprintf(", %d outside any leader's tree", outside)
-	}
-	return scope
+	return outside
 }
 
 // reportLines are the lines of the managers and leaders right below root

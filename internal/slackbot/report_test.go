@@ -66,3 +66,59 @@ func TestATierLineAddsUpTo100(t *testing.T) {
 		t.Errorf("tier shares add up to %d%% of minutes and %d%% of reps, want 100 each:\n%s", minutes, reps, line)
 	}
 }
+
+// The whole organisation's report lists what is right below it, as the
+// README says: each leader at the top, one line for their whole tree,
+// then the managers outside every tree. One leader at the top is listed
+// as two are, not flattened into their managers beside those outside (a
+// tree's figures nowhere, its managers read as outside it); only when
+// their tree is the whole organisation, and the headline says "led by"
+// them, are the lines those right below them, as in their own report.
+func TestTheOrgReportListsASingleTopLeaderAsSeveral(t *testing.T) {
+	lee, vic := fullFigures("ULEE", true), fullFigures("UVIC", true)
+	lee.ManagerIDs, vic.ManagerIDs = []string{"UMAX"}, []string{"UDAN"}
+	max, dan, mia := fullFigures("UMAX", false), fullFigures("UDAN", false), fullFigures("UMIA", false)
+	max.LeaderID, dan.LeaderID = "ULEE", "UVIC"
+	org := func(ids ...string) metrics.Figures {
+		f := fullFigures("", true)
+		f.ManagerIDs = ids
+		return f
+	}
+	for _, tt := range []struct {
+		name      string
+		r         *metrics.Report
+		lines     []string
+		headline  string
+		notListed []string
+	}{
+		{"two leaders and a manager outside",
+			&metrics.Report{Period: week48, Org: org("UMAX", "UDAN", "UMIA"), Leaders: []metrics.Figures{lee, vic}, Managers: []metrics.Figures{max, dan, mia}},
+			[]string{"• <@ULEE> (1 manager)", "• <@UVIC> (1 manager)", "• <@UMIA>:"}, "3 managers, 1 outside any leader's tree", []string{"• <@UMAX>", "• <@UDAN>"}},
+		{"one leader and a manager outside",
+			&metrics.Report{Period: week48, Org: org("UMAX", "UMIA"), Leaders: []metrics.Figures{lee}, Managers: []metrics.Figures{max, mia}},
+			[]string{"• <@ULEE> (1 manager)", "• <@UMIA>:"}, "2 managers, 1 outside any leader's tree", []string{"• <@UMAX>"}},
+		{"one leader over everyone",
+			&metrics.Report{Period: week48, Org: org("UMAX"), Leaders: []metrics.Figures{lee}, Managers: []metrics.Figures{max}},
+			[]string{"• <@UMAX>:"}, "The whole organisation, led by <@ULEE>: 1 manager", []string{"• <@ULEE>"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			text := blocksText(reportMessage(tt.r, "", testWhen).Blocks)
+			if !strings.Contains(text, tt.headline) {
+				t.Errorf("headline lacks %q:\n%s", tt.headline, text)
+			}
+			at := -1
+			for _, l := range tt.lines {
+				i := strings.Index(text, l)
+				if i < 0 || i < at {
+					t.Errorf("%q missing or out of order:\n%s", l, text)
+				}
+				at = i
+			}
+			for _, n := range tt.notListed {
+				if strings.Contains(text, n) {
+					t.Errorf("%q listed beside those right below the organisation:\n%s", n, text)
+				}
+			}
+		})
+	}
+}
