@@ -225,16 +225,28 @@ func TestEnterpriseGridColleaguesAreTheCompanys(t *testing.T) {
 // Someone of another company whose first word to Coachlog is a
 // subcommand has never been read: the store does not know them as of
 // another company. They are answered as one all the same, never told
-// that anyone can log coaching.
+// that anyone can log coaching, to type /coach to log a session, or that
+// an admin adds their reps to the roster (a roster naming them is
+// refused). Asked a second time, as someone known, the same.
 func TestAFirstSubcommandOfSomeoneOfAnotherCompanyRefusesThem(t *testing.T) {
 	b := startBot(t)
 	const want = "You are outside this company (Slack Connect)"
-	for i, cmd := range []string{"help", "report", "export"} {
+	for i, cmd := range []string{"help", "report", "export", "history", "history <@" + rep + "|sam>", "stats", "team",
+		"prep <@" + rep + "|sam>", "histroy"} {
 		id := fmt.Sprintf("U0PAT%d", i)
 		b.fake.AddUser(fakeslack.User{ID: id, Name: "pat", RealName: "Pat Partner", TZ: "UTC", TeamID: "T0PARTNER"})
-		got := b.command(id, cmd)
-		if strings.Contains(got, "Anyone can log") || !strings.Contains(got, want) {
-			t.Errorf("a first /coach %s answered %q, want no offer to log and %q", cmd, got, want)
+		for _, when := range []string{"a first", "a second"} {
+			got := b.command(id, cmd)
+			if !strings.Contains(got, want) {
+				t.Errorf("%s /coach %s answered %q, want %q", when, cmd, got, want)
+			}
+			for _, offer := range []string{"Anyone can log", "to log a session", "To log coaching", "roster import"} {
+				// Their help, headed by the refusal, says what the company's
+				// people do.
+				if strings.Contains(got, offer) && cmd != "help" {
+					t.Errorf("%s /coach %s offers %q: %q", when, cmd, offer, got)
+				}
+			}
 		}
 	}
 }

@@ -55,7 +55,12 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 	}
 	if res.Meant != "" {
 		a.ack(nil)
-		b.respond(ctx, cmd.ResponseURL, textMessage(didYouMean(res.Meant)+typedBack(b.written(ctx, cmd.Text))), false)
+		answer := didYouMean(res.Meant)
+		if b.introduce(ctx, cmd.UserID).External {
+			// Neither the subcommand nor logging is theirs.
+			answer = outsiderText
+		}
+		b.respond(ctx, cmd.ResponseURL, textMessage(answer+typedBack(b.written(ctx, cmd.Text))), false)
 		return
 	}
 	switch {
@@ -660,11 +665,15 @@ func (b *Bot) subcommand(ctx context.Context, a *acker, cmd slashCommand, name, 
 		return
 	}
 	a.ack(nil) // the others change nothing
-	b.introduce(ctx, cmd.UserID)
+	who := b.introduce(ctx, cmd.UserID)
+	if who.External && ownCoaching(name) {
+		b.refuse(ctx, cmd.ResponseURL, fmt.Sprintf("`/coach %s` is about the coaching someone logs. %s", name, coaching.MsgOutsider))
+		return
+	}
 	switch name {
 	case "help":
 		msg := helpMessage()
-		if b.person(ctx, cmd.UserID).External {
+		if who.External {
 			msg = outsiderHelp(msg)
 		}
 		b.respond(ctx, cmd.ResponseURL, msg, false)
@@ -692,18 +701,39 @@ func (b *Bot) subcommand(ctx context.Context, a *acker, cmd slashCommand, name, 
 	}
 }
 
-// introduce reads from Slack the profile of someone Coachlog has never
-// read, once their subcommand is acknowledged: each answer depends on who
+// introduce is who asks, read from Slack when Coachlog has never read
+// them, once their command is acknowledged: each answer depends on who
 // asks, and only Slack's profile says someone is of another company
 // (Slack Connect). Unread, they would be answered as one of the company's
 // people, told that anyone can log coaching. A profile already stored is
-// not read again here: user_change events keep it fresh.
-func (b *Bot) introduce(ctx context.Context, id string) {
-	_, err := b.svc.Person(ctx, id)
-	if coaching.ErrorCode(err) != coaching.ENotFound {
-		return
+// not read again here: user_change events keep it fresh. When neither
+// can be read, it is the id alone, as Bot.person gives it.
+func (b *Bot) introduce(ctx context.Context, id string) coaching.Person {
+	p, err := b.svc.Person(ctx, id)
+	switch {
+	case err == nil:
+		return p
+	case coaching.ErrorCode(err) != coaching.ENotFound:
+		b.log.Warn("could not read a person", "user_id", id, "err", err)
+		return coaching.Person{ID: id}
 	}
-	b.refresh(ctx, id)
+	if p, err = b.svc.Refresh(ctx, id); err != nil {
+		b.log.Debug("profile refresh failed", "user_id", id, "err", err)
+		return coaching.Person{ID: id}
+	}
+	return p
+}
+
+// ownCoaching reports whether subcommand sub is about the coaching its
+// asker logs (their sessions, numbers, team, a rep's brief): none of it
+// is for someone of another company, who cannot log any, and its answers
+// would tell them how to start.
+func ownCoaching(sub string) bool {
+	switch sub {
+	case "history", "stats", "team", "prep":
+		return true
+	}
+	return false
 }
 
 const historyLimit = 10
