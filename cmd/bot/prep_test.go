@@ -276,3 +276,25 @@ func TestPrepBriefShowsOnlyTheModelsSupportedSentences(t *testing.T) {
 	}
 	b.noSecretsLogged()
 }
+
+// The brief's summary reaches the manager as mrkdwn: no special mention,
+// link or formatting of the model's gets through, nor anyone's name but
+// the rep's and the manager's, written as the roster has it or not.
+func TestPrepBriefSummaryIsPlainAndNamesOnlyTheRepAndTheManager(t *testing.T) {
+	ai := startOpenAI(t)
+	b := startBot(t, llmEnv(ai, true, "COACHLOG_TIMEZONE", "America/New_York")...)
+	b.importTree(t)
+	b.logSessionsWithAnswers()
+
+	ai.Enqueue(fakeopenai.Text("<!channel> pricing slipped. Max, pricing keeps *slipping* for Sam. " +
+		"See <https://evil.example|click> for the deck. olly saw it too. Ask how the _follow-up_ deck is going."))
+	got, _ := b.prepBrief(mgr, "<@"+rep+"|sam>")
+	if !strings.Contains(got, ":memo: Max, pricing keeps slipping for Sam. Ask how the follow-up deck is going.") {
+		t.Errorf("the brief lacks the model's plain sentences naming only Max and Sam:\n%s", got)
+	}
+	for _, s := range []string{"channel", "evil", "click", "olly", "*slipping*", "_follow"} {
+		if strings.Contains(got, s) {
+			t.Errorf("the brief shows the model's %q:\n%s", s, got)
+		}
+	}
+}

@@ -90,7 +90,7 @@ func wire(ctx context.Context, e env, cfg config, ws slackbot.Workspace, metrics
 	a.bot = slackbot.New(slackbot.Config{AppToken: cfg.AppToken, BotToken: cfg.BotToken, APIURL: cfg.APIURL, Service: a.svc,
 		Outbox: notifyFunc(func() { a.worker.Notify() }), Logger: log, HTTPClient: hc, Metrics: metrics, Admins: cfg.Admins,
 		Prose: a.llm.Prose, ProseTimeout: proseTimeout(cfg.LLM),
-		Prep: &assist.Prep{Service: a.svc, Trends: store, Writer: a.llm.Prep, DefaultCadence: cfg.CadenceDays,
+		Prep: &assist.Prep{Service: a.svc, Trends: store, People: store, Writer: a.llm.Prep, DefaultCadence: cfg.CadenceDays,
 			ProseBudget: proseTimeout(cfg.LLM), Log: log},
 		Figures: a.stats, Export: store, Claims: envelopeClaims{st: store, now: a.svc.Now},
 		OnHello: a.releaseExecutable, Home: home, Pacer: pacer})

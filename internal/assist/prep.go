@@ -3,7 +3,9 @@ package assist
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
@@ -16,7 +18,11 @@ import (
 type Prep struct {
 	Service *coaching.Service
 	Trends  metrics.RepStore
-	Writer  *llm.PrepWriter
+	// People are everyone Coachlog knows, for the names a brief may not
+	// hold (all but the rep's and the manager's); *sqlite.Store is one.
+	// Nil: only the brief's other checks apply.
+	People PeopleReader
+	Writer *llm.PrepWriter
 	// DefaultCadence is COACHLOG_CADENCE_DAYS, for a manager without their own.
 	DefaultCadence int
 	// ProseBudget bounds the wait for the model's prose, retries
@@ -44,6 +50,9 @@ func (p *Prep) Brief(ctx context.Context, managerID, repID string, writing func(
 	}
 	in := PrepInput(facts, p.Service.Skills(), today, trend, p.DefaultCadence)
 	if p.Writer.Writes() {
+		if err := p.names(ctx, &in, managerID, repID); err != nil {
+			return llm.Brief{}, err
+		}
 		if writing != nil {
 			writing()
 		}
@@ -62,6 +71,35 @@ func (p *Prep) Brief(ctx context.Context, managerID, repID string, writing func(
 		p.log().Warn("prep brief without the model's prose", "feature", llm.FeaturePrep, "reason", reason, "user_id", managerID)
 	}
 	return b, nil
+}
+
+// names fills in's manager's name and everyone else's, bots aside (a
+// bot's name, "Coachlog", would only cost sentences), for the model's
+// brief to be checked against; read only when the model is asked, since
+// the roster may be thousands.
+func (p *Prep) names(ctx context.Context, in *llm.PrepInput, managerID, repID string) error {
+	if p.People == nil {
+		return nil
+	}
+	people, err := p.People.People(ctx)
+	if err != nil {
+		return fmt.Errorf("read names for the prep brief of %s: %w", managerID, err)
+	}
+	for _, person := range people {
+		switch name := strings.TrimSpace(person.Name); {
+		case person.ID == managerID:
+			in.ManagerName = person.DisplayName()
+		case person.ID == repID || name == "" || person.IsBot:
+		default:
+			in.Names = append(in.Names, name)
+		}
+	}
+	return nil
+}
+
+// PeopleReader reads everyone Coachlog knows.
+type PeopleReader interface {
+	People(ctx context.Context) ([]coaching.Person, error)
 }
 
 func (p *Prep) log() *slog.Logger { return orDiscard(p.Log) }

@@ -88,3 +88,29 @@ func TestPrepBriefWaitsForTheModelAtMostItsBudget(t *testing.T) {
 		})
 	}
 }
+
+// The brief names the rep and the manager it is for, nobody else Coachlog
+// knows, whatever tree they are in and however the model writes them.
+func TestPrepBriefNamesOnlyTheRepAndTheManager(t *testing.T) {
+	ai := fakeopenai.New()
+	if err := ai.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ai.Close() })
+	ai.Enqueue(fakeopenai.Text("Pricing came up again, Max. tom hale pushed the same way. Ask Sam about pricing."))
+	svc, st, _ := org(t)
+	ctx := context.Background()
+	d := coaching.Draft{RepIDs: []string{"USAM"}, Kind: coaching.KindOneOnOne, OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 27}, DurationMin: 30, Notes: "pricing"}
+	if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMAX", Draft: d, Key: "k"}); err != nil {
+		t.Fatal(err)
+	}
+	a := llm.New(llm.Config{APIKey: fakeopenai.DefaultKey, BaseURL: ai.URL(), Model: "gpt-4o-mini", Timeout: time.Minute, Notes: true}, llm.Options{})
+	p := &assist.Prep{Service: svc, Trends: st, People: st, Writer: a.Prep, DefaultCadence: 14}
+	b, err := p.Brief(ctx, "UMAX", "USAM", nil)
+	if want := "Pricing came up again, Max. Ask Sam about pricing."; err != nil || b.Prose != want {
+		t.Errorf("prose %q, %v; want %q", b.Prose, err, want)
+	}
+	if sent := ai.Requests()[0].Chat.Text(); strings.Contains(sent, "Max") || strings.Contains(sent, "Tom") {
+		t.Errorf("a name was sent:\n%s", sent)
+	}
+}

@@ -12,7 +12,9 @@
 //   - PrepWriter writes the /coach prep brief: always the plain list of
 //     recent sessions, open commitments, the rep's answers and the trend
 //     numbers (from the metrics, never from the model), with the model's
-//     prose on top when notes may reach it.
+//     prose on top when notes may reach it, made plain and its sentences
+//     checked for numbers, ratings, links and names but the rep's and the
+//     manager's.
 //   - Narrator writes the digest's short narrative per leader, within a
 //     token budget per digest, its sentences checked for names, links and quotes.
 //

@@ -26,7 +26,17 @@ const (
 type PrepInput struct {
 	// RepName heads the brief; it is never sent to the model, and notes
 	// are sent with it replaced by "the rep".
-	RepName     string
+	RepName string
+	// ManagerName is the name of the manager the brief is for: like the
+	// rep's, it may stand in the brief. It is never sent.
+	ManagerName string
+	// Names are everyone else Coachlog knows by name (the roster and
+	// people read from Slack, bots aside). A sentence of the brief naming
+	// one is dropped: the brief is the manager's, about their rep, and a
+	// name the model took from a note or made up is no one's business in
+	// it. A name shared with the rep or the manager ("Sam" of two Sams)
+	// stays theirs.
+	Names       []string
 	Today       coaching.Date
 	Sessions    []PrepSession // the latest first
 	Commitments []OpenCommitment

@@ -47,25 +47,34 @@ func init() {
 
 // checkPrep keeps the sentences of a model's brief that its input supports:
 // every number in the sentence is a number of the input (the user message
-// it was written from), no person is named but the rep (a mention, an
-// email address, a user id, a capitalised word the input does not hold),
-// no URL or special mention, and no single rating. An answer that is not
-// prose (JSON, a code fence) or has nothing left is rejected whole, and the
-// brief is the plain list, as on any failure of the model.
+// it was written from), no person is named but the rep and the manager (a
+// mention, an email address, a user id, a word of the name of anyone else
+// Coachlog knows, a capitalised word the input does not hold), no URL,
+// special mention or other Slack markup, and no single rating. The answer
+// is made plain first (plainProse), as the digest's narrative is: the
+// brief is shown as mrkdwn, where "*Urgent*" is bold, and a name split by
+// a mark ("B*o*b") is a name. An answer that is not prose (JSON, a code
+// fence) or has nothing left is rejected whole, and the brief is the
+// plain list, as on any failure of the model.
 func checkPrep(text string, in PrepInput) (string, error) {
 	t := strings.TrimSpace(text)
 	if t == "" || strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") || strings.Contains(t, "```") {
 		return "", &Failure{Reason: ReasonInvalid, Detail: "the brief is not prose"}
 	}
+	t = plainProse(t)
 	data := prepData(in)
 	numbers := map[string]bool{}
 	for _, n := range numberRE.FindAllString(data, -1) {
 		numbers[strings.TrimLeft(n, "0")] = true
 	}
 	known := wordCounts(data)
-	rep := nameParts([]string{in.RepName})
+	own := nameParts([]string{in.RepName, in.ManagerName})
+	others := nameParts(in.Names)
+	for p := range own {
+		delete(others, p) // "Sam" of another Sam is the rep's too
+	}
 	kept := keepSentences(t, func(s string, ws []string) bool {
-		if identifies(s, ws, nil) || linkRE.MatchString(s) || ratingRE.MatchString(s) {
+		if identifies(s, ws, others) || linkRE.MatchString(s) || slackMarkupRE.MatchString(s) || ratingRE.MatchString(s) {
 			return false
 		}
 		for _, n := range numberRE.FindAllString(s, -1) {
@@ -73,7 +82,7 @@ func checkPrep(text string, in PrepInput) (string, error) {
 				return false
 			}
 		}
-		return !slices.ContainsFunc(strings.Fields(s), func(f string) bool { return strangeName(f, known, rep) })
+		return !slices.ContainsFunc(strings.Fields(s), func(f string) bool { return strangeName(f, known, own) })
 	})
 	if len(kept) == 0 {
 		return "", &Failure{Reason: ReasonInvalid, Detail: "no sentence of the brief was supported by its input"}
@@ -84,19 +93,20 @@ func checkPrep(text string, in PrepInput) (string, error) {
 // strangeName reports whether the field f of a sentence is a capitalised
 // word the brief's input does not hold, other than the rep's name and the
 // words a sentence may start with: a person's name, most likely, or
-// something the model made up.
-func strangeName(f string, known map[string]int, rep map[string]bool) bool {
+// something the model made up. own are the words of the rep's and the
+// manager's names.
+func strangeName(f string, known map[string]int, own map[string]bool) bool {
 	w := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' })
 	r, _ := utf8.DecodeRuneInString(w)
 	if !unicode.IsUpper(r) {
 		return false
 	}
 	lw := strings.ToLower(w)
-	if prepStarters[lw] || rep[lw] {
+	if prepStarters[lw] || own[lw] {
 		return false
 	}
 	for _, part := range words(lw) {
-		if known[part] == 0 && !rep[part] && !prepStarters[part] {
+		if known[part] == 0 && !own[part] && !prepStarters[part] {
 			return true
 		}
 	}

@@ -230,3 +230,36 @@ func TestPrepBriefKeepsOnlySupportedSentences(t *testing.T) {
 		t.Errorf("rejections not counted: %s", r.metrics)
 	}
 }
+
+// The brief is shown to the manager as mrkdwn: it is checked as the
+// digest's narrative is, made plain first, and besides the capitalised-word
+// check a sentence naming anyone Coachlog knows is dropped, however it is
+// written, but for the rep and the manager the brief is for.
+func TestPrepBriefIsPlainAndNamesOnlyTheRepAndTheManager(t *testing.T) {
+	in := prepInput()
+	in.ManagerName = "Max Power"
+	in.Names = []string{"Bob Kerr", "Ria Sen", "Samantha Lee", "Olly"}
+	for _, tt := range []struct{ name, answer, want string }{
+		{"a special mention", "<!channel> pricing keeps slipping. Ask about the deck.", "Ask about the deck."},
+		{"a labelled link", "Pricing slipped, see <https://evil|click>. Ask about the deck.", "Ask about the deck."},
+		{"a channel", "Post it in <#C0SALES|sales> now. Ask about the deck.", "Ask about the deck."},
+		{"formatting", "*Pricing* keeps _slipping_, ~again~ `now`. Ask about the deck.", "Pricing keeps slipping, again now. Ask about the deck."},
+		{"a name split by a mark", "pricing slipped for b*o*b. Ask about the deck.", "Ask about the deck."},
+		{"someone else, lower case", "pricing slipped as it did for bob. Ask about the deck.", "Ask about the deck."},
+		{"someone else in the data", "Ask about the deck. ria was right about pricing.", "Ask about the deck."},
+		{"the rep's name", "Samantha stayed calm. Ask about the deck.", "Samantha stayed calm. Ask about the deck."},
+		{"the manager's name", "Max, ask about the deck.", "Max, ask about the deck."},
+		{"another's name shared with the rep", "Ask Samantha about the deck. Lee knows.", "Ask Samantha about the deck."},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.name == "someone else in the data" {
+				in.Sessions[0].Notes += ", ria was right"
+				defer func() { in.Sessions[0].Notes = prepInput().Sessions[0].Notes }()
+			}
+			got, err := checkPrep(tt.answer, in)
+			if err != nil || got != tt.want {
+				t.Errorf("checkPrep(%q) = %q, %v; want %q", tt.answer, got, err, tt.want)
+			}
+		})
+	}
+}
