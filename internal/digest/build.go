@@ -124,8 +124,10 @@ func leaderGroup(l *metrics.Figures, managers []metrics.Figures, narrative strin
 	if narrative = strings.TrimSpace(narrative); narrative != "" {
 		// The LLM wrote it (only with COACHLOG_LLM_NOTES=on): said so, and
 		// escaped like anything Coachlog did not write itself.
-		g.top = append(g.top, block(Section, (&txt{}).b("Themes").w(" (written by the LLM from the week's sessions; no note quoted, no rep named): ").
-			i(cutEscaped(narrative, maxSectionText-100))))
+		// The room left is counted from the caption, so a narrative cut
+		// to fit keeps its closing mark and ellipsis.
+		g.top = append(g.top, block(Section, (&txt{}).b("Themes").w(narrativeCaption).
+			i(cutEscaped(narrative, maxSectionText-len("*Themes*"+narrativeCaption+"__")))))
 	}
 	if fs := findings(l.Insights, maxScopeFindings); len(fs) > 0 {
 		g.top = append(g.top, block(Section, join("\n", append([]*txt{(&txt{}).b("What stands out")}, fs...)...)))
@@ -135,6 +137,11 @@ func leaderGroup(l *metrics.Figures, managers []metrics.Figures, narrative strin
 	}
 	return g
 }
+
+// narrativeCaption says what the narrative is and what its check (llm's
+// checkNarrative) keeps out of it: a note's words, the name of anyone
+// Coachlog knows (any tree's reps, managers, leaders and admins), a link.
+const narrativeCaption = " (written by the LLM from the week's sessions; no note quoted, no one Coachlog knows named, no link): "
 
 // attention says how the managers are ordered, when there are several.
 func attention(n int) string {

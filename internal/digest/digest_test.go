@@ -201,3 +201,14 @@ func TestAWeekSoFarIsComparedWithThePartOfAWeekBefore(t *testing.T) {
 		t.Errorf("3 sessions by Wednesday against 5 a week should read as up:\n%s", text)
 	}
 }
+
+// The narrative's caption promises what its check does (llm's
+// checkNarrative): it drops a sentence naming anyone Coachlog knows, not
+// only a rep, or giving a link, and one quoting a note.
+func TestNarrativeCaptionSaysWhatItsCheckKeepsOut(t *testing.T) {
+	d := digest.Build(digesttest.SmallOrg(), digesttest.Week, digest.Options{Narratives: map[string]string{"UDAN": "A steady week."}})
+	text := d.Text()
+	if !strings.Contains(text, "no note quoted, no one Coachlog knows named, no link") || strings.Contains(text, "no rep named") {
+		t.Errorf("the narrative's caption does not say what is kept out of it:\n%s", text)
+	}
+}
