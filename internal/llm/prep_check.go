@@ -102,11 +102,12 @@ func strangeName(f string, known map[string]int, own map[string]bool) bool {
 		return false
 	}
 	lw := strings.ToLower(w)
-	if prepStarters[lw] || own[lw] {
+	if prepStarters[lw] || own[strings.ToLower(foldLookalikes(w))] {
 		return false
 	}
 	for _, part := range words(lw) {
-		if known[part] == 0 && !own[part] && !prepStarters[part] {
+		// own's words are folded (nameParts): "José" is the rep's.
+		if known[part] == 0 && !own[foldLookalikes(part)] && !prepStarters[part] {
 			return true
 		}
 	}

@@ -121,11 +121,12 @@ func namesSomeone(s string) bool {
 }
 
 // nameParts returns the lower-cased words of names worth looking for: a
-// one-letter initial is not.
+// one-letter initial is not. Look-alike letters are folded
+// (foldLookalikes), as they are in the text checked against them.
 func nameParts(names []string) map[string]bool {
 	parts := map[string]bool{}
 	for _, n := range names {
-		for _, w := range words(n) {
+		for _, w := range nameWords(n) {
 			if utf8.RuneCountInString(w) >= 2 {
 				parts[w] = true
 			}
@@ -157,7 +158,7 @@ func redactParts(s string, parts map[string]bool) string {
 		if start < 0 {
 			return
 		}
-		if parts[strings.ToLower(s[start:end])] {
+		if parts[strings.ToLower(foldLookalikes(s[start:end]))] {
 			b.WriteString("the rep")
 		} else {
 			b.WriteString(s[start:end])
@@ -165,7 +166,8 @@ func redactParts(s string, parts map[string]bool) string {
 		start = -1
 	}
 	for i, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || start >= 0 && unicode.Is(unicode.Mn, r) {
+			// A mark over a letter is the word's ("Bo\u0301b").
 			if start < 0 {
 				start = i
 			}
@@ -246,10 +248,17 @@ func keepSentences(text string, keep func(s string, ws []string) bool) []string 
 
 // identifies reports whether the sentence s, of words ws, identifies
 // someone: a mention, an email address, a Slack user id, or a word of
-// names (from nameParts).
+// names (from nameParts), however it is spelt (foldLookalikes: "Воb" in
+// Cyrillic letters is Bob to whoever reads it).
 func identifies(s string, ws []string, names map[string]bool) bool {
 	if namesSomeone(s) || userIDRE.MatchString(s) {
 		return true
+	}
+	if len(names) == 0 {
+		return false
+	}
+	if folded := foldLookalikes(s); folded != s {
+		ws = words(folded)
 	}
 	for _, w := range ws {
 		if names[w] {

@@ -263,3 +263,46 @@ func TestPrepBriefIsPlainAndNamesOnlyTheRepAndTheManager(t *testing.T) {
 		})
 	}
 }
+
+// A name written in look-alike letters reads as the name in Slack:
+// Cyrillic or Greek letters shaped like Latin ones, full-width or
+// mathematical forms, accents or marks over the letters. The check folds
+// them before it compares, in the narrative, the prep brief and the notes
+// sent; a name in another script still matches itself.
+func TestLookAlikeLettersDoNotHideAName(t *testing.T) {
+	names := nameParts([]string{"Bob Kerr", "Nina Roy", "Борис Петров"})
+	for _, tt := range []struct{ name, answer string }{
+		{"Cyrillic", "Воb keeps discounting."},
+		{"Cyrillic, lower case", "the deal is with bоb now."},
+		{"Greek", "Βοb keeps discounting."},
+		{"Greek capital nu", "Νina keeps discounting."},
+		{"full-width", "Ｂｏｂ keeps discounting."},
+		{"mathematical bold", "𝐁𝐨𝐛 keeps discounting."},
+		{"a combining mark", "Bo\u0301b keeps discounting."},
+		{"another script", "Борис keeps discounting."},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, err := checkNarrative(tt.answer+" Closing is a theme.", LeaderWeek{}, names); err != nil || got != "Closing is a theme." {
+				t.Errorf("narrative %q, %v; want only the sentence naming nobody", got, err)
+			}
+			in := prepInput()
+			in.Names = []string{"Bob Kerr", "Nina Roy", "Борис Петров"}
+			// In lower case, past the brief's check of capitalised words
+			// (but Greek Ν lowered is ν, which reads v).
+			lower := strings.ToLower(tt.answer)
+			if tt.name == "Greek capital nu" {
+				lower = "the deal is with Νina now."
+			}
+			if got, err := checkPrep(lower+" Ask about the deck.", in); err != nil || got != "Ask about the deck." {
+				t.Errorf("prep brief %q, %v; want only the sentence naming nobody", got, err)
+			}
+			if got := redactParts(tt.answer, names); !strings.HasPrefix(got, "the rep") && !strings.Contains(got, "with the rep") {
+				t.Errorf("redactParts(%q) = %q; want the name replaced", tt.answer, got)
+			}
+		})
+	}
+	// Plain words in other scripts are no names.
+	if got, err := checkNarrative("Переговоры и Ζήτηση came up. Closing is a theme.", LeaderWeek{}, names); err != nil || got != "Переговоры и Ζήτηση came up. Closing is a theme." {
+		t.Errorf("narrative %q, %v; want both sentences", got, err)
+	}
+}
