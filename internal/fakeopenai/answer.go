@@ -55,6 +55,23 @@ func RateLimited(retryAfter string) Answer {
 	return a
 }
 
+// QuotaExhausted answers 429 as OpenAI does when the account is out of
+// credit or past a spending limit: error type insufficient_quota, the
+// same status as a rate limit, without Retry-After, and no wait ends it
+// (https://platform.openai.com/docs/guides/error-codes/api-errors: "You
+// exceeded your current quota, please check your plan and billing
+// details"). code is the error's code: "insufficient_quota", or one of
+// the finer codes OpenAI sends with that type ("credit_balance_exhausted",
+// "organization_spend_limit_exceeded", "project_spend_limit_exceeded",
+// "organization_usage_limit_exceeded").
+func QuotaExhausted(code string) Answer {
+	b, _ := json.Marshal(map[string]any{"error": map[string]any{
+		"message": "You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.",
+		"type":    "insufficient_quota", "param": nil, "code": code,
+	}})
+	return Answer{Status: http.StatusTooManyRequests, Body: string(b)}
+}
+
 // Refusal answers with the model refusing.
 func Refusal(s string) Answer { return Answer{Refusal: s} }
 

@@ -156,6 +156,27 @@ func TestScriptedAnswers(t *testing.T) {
 	}
 }
 
+// Out of quota, the fake answers as OpenAI does: 429 with the error type
+// insufficient_quota and the code asked for, and no Retry-After.
+func TestQuotaExhaustedAnswersInOpenAIsShape(t *testing.T) {
+	s := start(t)
+	s.Enqueue(QuotaExhausted("insufficient_quota"))
+	req, _ := http.NewRequest(http.MethodPost, s.URL()+"/chat/completions", strings.NewReader(`{"model":"m","messages":[{"role":"user","content":"hi"}]}`))
+	req.Header.Set("Authorization", "Bearer "+DefaultKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Error struct{ Message, Type, Code string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "" ||
+		body.Error.Type != "insufficient_quota" || body.Error.Code != "insufficient_quota" || !strings.Contains(body.Error.Message, "quota") {
+		t.Errorf("answered %d %+v (%v), Retry-After %q", resp.StatusCode, body, err, resp.Header.Get("Retry-After"))
+	}
+}
+
 func TestRefusedFeatures(t *testing.T) {
 	s := start(t)
 	s.Refuse("json_schema", "tools")

@@ -13,7 +13,8 @@ const (
 
 // breaker is a circuit breaker over the model's server. After `failures`
 // calls in a row fail for reasons of the server (timeouts, 5xx, 429,
-// network), it opens: calls are refused at once, without a request, for
+// network), or at once on an answer that the account is out of quota, it
+// opens: calls are refused at once, without a request, for
 // `cooldown`. Then one call is let through as a probe (half-open): its
 // success closes the breaker, its failure opens it for another cool-down.
 // While the probe runs, other calls are refused. A slow or dead server so
@@ -55,6 +56,10 @@ const (
 	verdictOK      verdict = iota // the server answered (a 4xx too: it is up)
 	verdictFailed                 // a timeout, 5xx, 429 or network error
 	verdictUnknown                // the caller gave up first: nothing learnt
+	// verdictExhausted: the account is out of quota. Every call meets the
+	// same answer until someone adds credit, so the breaker opens at once
+	// rather than after `failures` calls, and probes after each cool-down.
+	verdictExhausted
 )
 
 // done records a call's verdict. A probe's verdict closes or reopens the
@@ -65,7 +70,7 @@ func (b *breaker) done(probe bool, v verdict) {
 	if probe {
 		b.probing = false
 		switch v {
-		case verdictFailed:
+		case verdictFailed, verdictExhausted:
 			b.openedAt = b.now()
 		case verdictOK:
 			b.openedAt, b.failures = time.Time{}, 0
@@ -80,7 +85,7 @@ func (b *breaker) done(probe bool, v verdict) {
 		return
 	}
 	b.failures++
-	if b.failures >= b.threshold {
+	if b.failures >= b.threshold || v == verdictExhausted {
 		b.openedAt, b.failures = b.now(), 0
 	}
 }

@@ -42,8 +42,8 @@ type Options struct {
 
 // Client sends chat completions to an OpenAI-compatible server with a
 // timeout per request, one retry on timeouts, 5xx, 429 and network errors
-// (none on other 4xx) when it can finish in the caller's time (retry), a
-// circuit breaker, metrics and logs. Logs carry the
+// (none on other 4xx, nor on a 429 for quota) when it can finish in the
+// caller's time (retry), a circuit breaker, metrics and logs. Logs carry the
 // feature, outcome, status, latency and token counts, never a prompt, an
 // answer or a server's error body (which may echo the prompt).
 type Client struct {
@@ -63,6 +63,9 @@ type Client struct {
 	// (an Azure deployment's name says nothing of it) once the server has
 	// refused max_tokens, for the life of the process.
 	completionTokens atomic.Bool
+	// quotaSaid: the operator was told the account is out of quota, and
+	// no call has succeeded since; they are told once, not at each probe.
+	quotaSaid atomic.Bool
 }
 
 // NewClient returns a client for cfg. It makes no request until asked.
@@ -239,10 +242,28 @@ func (c *Client) call(ctx context.Context, req Request, f Format) (Reply, error)
 		}
 	}
 	c.breaker.done(probe, verdictOf(err))
+	c.sayQuota(req.Feature, err)
 	if err != nil {
 		return Reply{}, err
 	}
 	return reply(resp, f)
+}
+
+// sayQuota tells the operator, in one line while it lasts, that the
+// server answered the account is out of quota: unlike a rate limit, no
+// wait ends it, and LLM help falls back until someone acts. A call that
+// succeeds ends it, so a later exhaustion is told again. The line names
+// the error's code, never the key or the server's message.
+func (c *Client) sayQuota(feature string, err error) {
+	fl, ok := errors.AsType[*Failure](err)
+	switch {
+	case err == nil:
+		c.quotaSaid.Store(false)
+	case ok && fl.Reason == ReasonQuota && !c.quotaSaid.Swap(true):
+		c.log.Error("llm account out of quota: LLM help falls back to the rule-based path until credit is added or "+
+			"the spending limit raised at the provider; the breaker stops calling and probes after each cool-down",
+			"feature", feature, "status", fl.Status, "code", fl.Detail)
+	}
 }
 
 // waitToRetry waits before a retry after fl, the first attempt's

@@ -28,7 +28,9 @@
 //
 // Every request has a timeout and one retry on timeouts, 5xx, 429 and
 // network errors, after the server's Retry-After when it gives one, and
-// only when the retry can finish within the caller's deadline; a circuit
+// only when the retry can finish within the caller's deadline; a 429 for
+// quota (insufficient_quota) is not retried and opens the breaker at
+// once, with one error line for the operator; a circuit
 // breaker stops calling a failing server for a cool-down; metrics go through the Metrics interface (internal/ops
 // implements it with Prometheus).
 package llm

@@ -19,6 +19,7 @@ const (
 	ReasonCanceled    = "canceled"           // the caller gave up
 	ReasonServer      = "server_error"       // HTTP 5xx
 	ReasonRateLimited = "rate_limited"       // HTTP 429
+	ReasonQuota       = "quota_exhausted"    // HTTP 429 for quota: no credit, a spending limit reached
 	ReasonClient      = "client_error"       // other HTTP 4xx: the request, key or model is wrong
 	ReasonNetwork     = "network"            // no HTTP answer
 	ReasonUnsupported = "unsupported_format" // the server refused every structured-output format
@@ -82,6 +83,8 @@ func verdictOf(err error) verdict {
 		return verdictOK
 	case fl.Reason == ReasonCanceled:
 		return verdictUnknown
+	case fl.Reason == ReasonQuota:
+		return verdictExhausted
 	case fl.retryable():
 		return verdictFailed
 	}
@@ -107,6 +110,8 @@ func classify(ctx context.Context, err error, f Format) *Failure {
 	switch {
 	case status == 0:
 		return &Failure{Reason: ReasonNetwork}
+	case status == 429 && quotaExhausted(err):
+		return &Failure{Reason: ReasonQuota, Status: status, Detail: quotaCode(err)}
 	case status == 429:
 		return &Failure{Reason: ReasonRateLimited, Status: status}
 	case status >= 500:
@@ -137,4 +142,38 @@ func httpError(err error) (int, string) {
 		return re.HTTPStatusCode, strings.ToLower(string(re.Body))
 	}
 	return 0, ""
+}
+
+// quotaCodes are the error codes OpenAI answers with a 429 when the
+// account, organisation or project is out of credit or past a spending or
+// usage limit, all of error type insufficient_quota: no wait ends them,
+// and a retry meets the same answer until someone adds credit or raises
+// the limit (https://platform.openai.com/docs/guides/error-codes/api-errors;
+// the finer codes: https://learn.microsoft.com/en-us/microsoft-cloud/dev/dev-proxy/concepts/openai-insufficient-quota).
+var quotaCodes = map[string]bool{
+	"insufficient_quota": true, "credit_balance_exhausted": true, "organization_spend_limit_exceeded": true,
+	"project_spend_limit_exceeded": true, "organization_usage_limit_exceeded": true,
+}
+
+// quotaExhausted reports whether err, a 429, is for quota rather than
+// rate: its error type or code says so.
+func quotaExhausted(err error) bool {
+	ae, ok := errors.AsType[*openai.APIError](err)
+	if !ok {
+		return false
+	}
+	code, _ := ae.Code.(string)
+	return ae.Type == "insufficient_quota" || quotaCodes[code]
+}
+
+// quotaCode is the code of a quota error, one of quotaCodes (safe to log:
+// a fixed word, never the server's message), or "insufficient_quota" when
+// the server gave another or none.
+func quotaCode(err error) string {
+	if ae, ok := errors.AsType[*openai.APIError](err); ok {
+		if code, ok := ae.Code.(string); ok && quotaCodes[code] {
+			return code
+		}
+	}
+	return "insufficient_quota"
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -191,5 +192,63 @@ func TestRetryAfterReadsSecondsMillisecondsAndDates(t *testing.T) {
 		if got := retryAfter(h, now); got != tt.want {
 			t.Errorf("retryAfter(%v) = %v, want %v", tt.header, got, tt.want)
 		}
+	}
+}
+
+// A 429 for quota (error type insufficient_quota) is no rate limit: no wait
+// ends it, only someone adding credit or raising a limit. The call falls
+// back at once, without a retry, the breaker opens at once rather than
+// after five calls, and the operator reads one clear line while it lasts,
+// with neither the key nor any text; a success ends it, so a later
+// exhaustion is said again.
+func TestQuotaExhaustedFallsBackAtOnceAndOpensTheBreaker(t *testing.T) {
+	for _, code := range []string{"insufficient_quota", "credit_balance_exhausted"} {
+		t.Run(code, func(t *testing.T) {
+			srv := startFake(t)
+			clk := &clock{now: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
+			r := newRig(t, config(srv, true), srv, Options{Now: clk.Now})
+			srv.Enqueue(fakeopenai.QuotaExhausted(code))
+			_, err := r.Prose.Extract(context.Background(), proseInput(rodeAlong))
+			if got := reasonOf(err); got != ReasonQuota || len(srv.Requests()) != 1 {
+				t.Fatalf("%s after %d requests, want %s after 1", got, len(srv.Requests()), ReasonQuota)
+			}
+			if !r.Client.BreakerOpen() {
+				t.Fatal("one quota answer left the breaker closed: every call would meet it")
+			}
+			if _, err := r.Prose.Extract(context.Background(), proseInput(rodeAlong)); reasonOf(err) != ReasonBreakerOpen || len(srv.Requests()) != 1 {
+				t.Errorf("with the breaker open: %s after %d requests, want breaker_open and no request", reasonOf(err), len(srv.Requests()))
+			}
+			// The probe after the cool-down meets the quota again: the
+			// breaker stays open, and nothing more is said.
+			clk.Advance(DefaultBreakerCooldown)
+			srv.Enqueue(fakeopenai.QuotaExhausted(code))
+			if _, err := r.Prose.Extract(context.Background(), proseInput(rodeAlong)); reasonOf(err) != ReasonQuota || !r.Client.BreakerOpen() {
+				t.Errorf("probe: %s, breaker open %t; want quota and open", reasonOf(err), r.Client.BreakerOpen())
+			}
+			logs := r.logs.String()
+			if n := strings.Count(logs, "level=ERROR"); n != 1 || !strings.Contains(logs, "quota") || !strings.Contains(logs, "code="+code) {
+				t.Errorf("%d error lines; want one saying the quota is spent, with its code:\n%s", n, logs)
+			}
+			for _, s := range []string{fakeopenai.DefaultKey, "exceeded", "Acme", "rode along"} {
+				if strings.Contains(logs, s) {
+					t.Errorf("the logs carry %q:\n%s", s, logs)
+				}
+			}
+			// Credit added: the next probe succeeds and closes the breaker; a
+			// later exhaustion is said again.
+			clk.Advance(DefaultBreakerCooldown)
+			srv.Enqueue(fakeopenai.JSON(honest()))
+			if _, err := r.Prose.Extract(context.Background(), proseInput(rodeAlong)); err != nil || r.Client.BreakerOpen() {
+				t.Fatalf("after credit was added: %v, breaker open %t", err, r.Client.BreakerOpen())
+			}
+			srv.Enqueue(fakeopenai.QuotaExhausted(code))
+			_, _ = r.Prose.Extract(context.Background(), proseInput(rodeAlong))
+			if n := strings.Count(r.logs.String(), "level=ERROR"); n != 2 {
+				t.Errorf("%d error lines after a second exhaustion, want 2", n)
+			}
+			if !strings.Contains(r.metrics.String(), "failures [capture:"+ReasonQuota+" capture:breaker_open capture:"+ReasonQuota) {
+				t.Errorf("metrics: %s", r.metrics)
+			}
+		})
 	}
 }
