@@ -567,6 +567,35 @@ func TestTheLLMShowsOnMetricsAndAnOpenBreakerOnlyWarns(t *testing.T) {
 	}
 }
 
+// An account out of quota (OpenAI's 429 insufficient_quota) is no rate
+// limit: no wait ends it. The capture falls back at once, without a retry,
+// the breaker opens on the first such answer, and the operator reads one
+// error line saying so, with no key in it.
+func TestAnAccountOutOfQuotaFallsBackAtOnceAndSaysSoOnce(t *testing.T) {
+	ai := startOpenAI(t)
+	ai.Default(func(fakeopenai.Request) fakeopenai.Answer { return fakeopenai.QuotaExhausted("insufficient_quota") })
+	b := startBot(t, llmEnv(ai, false, "COACHLOG_HTTP_ADDR", freePort(t))...)
+	for i := range 3 {
+		if f := formFields(b.proseCapture(rodeAlong).filled); !ruleReading(f) {
+			t.Errorf("capture %d: the form shows %v; want the rule parser's reading", i+1, f)
+		}
+	}
+	if n := len(ai.Requests()); n != 1 {
+		t.Errorf("%d requests for three captures; want one, neither retried nor repeated while the quota is spent", n)
+	}
+	_, metrics := get(t, "http://"+b.httpAddr()+"/metrics")
+	for _, want := range []string{"coachlog_llm_breaker_open 1", `coachlog_llm_failures_total{feature="capture",reason="quota_exhausted"} 1`,
+		`coachlog_llm_failures_total{feature="capture",reason="breaker_open"} 2`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s:\n%s", want, grepLines(metrics, "coachlog_llm"))
+		}
+	}
+	logs := b.logs.String()
+	if n := strings.Count(logs, "llm account out of quota"); n != 1 || strings.Contains(logs, fakeopenai.DefaultKey) {
+		t.Errorf("%d quota lines (want 1), key logged %t:\n%s", n, strings.Contains(logs, fakeopenai.DefaultKey), grepLines(logs, "llm"))
+	}
+}
+
 // An Azure deployment is named by whoever made it: "prod-reasoner" may run
 // o3-mini, which refuses max_tokens. Coachlog then asks with
 // max_completion_tokens, and keeps doing so, rather than falling back to
