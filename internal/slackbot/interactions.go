@@ -67,16 +67,22 @@ func (b *Bot) notServed(in interaction) {
 func (b *Bot) onAction(ctx context.Context, a *acker, in interaction, act action) {
 	switch {
 	case act.ActionID == actConfirm:
-		b.repAnswer(ctx, a, in, act, func(ctx context.Context, ra coaching.RepAction) error { _, err := b.svc.Confirm(ctx, ra); return err })
+		b.repAnswer(ctx, a, in, act, repClick{
+			apply: func(ctx context.Context, ra coaching.RepAction) error { _, err := b.svc.Confirm(ctx, ra); return err },
+			given: func(r coaching.SessionRep) bool { return r.Status == coaching.StatusConfirmed },
+		})
 	case strings.HasPrefix(act.ActionID, actRatePfx):
 		val, n := splitRating(act.Value)
 		act.Value = val
-		b.repAnswer(ctx, a, in, act, func(ctx context.Context, ra coaching.RepAction) error {
-			// The Home offers a rating only for a session not rated yet:
-			// one given since, in the DM, stands against a stale tab.
-			ra.Unrated = inHome(in)
-			_, err := b.svc.Rate(ctx, ra, n)
-			return err
+		b.repAnswer(ctx, a, in, act, repClick{
+			apply: func(ctx context.Context, ra coaching.RepAction) error {
+				// The Home offers a rating only for a session not rated yet:
+				// one given since, in the DM, stands against a stale tab.
+				ra.Unrated = inHome(in)
+				_, err := b.svc.Rate(ctx, ra, n)
+				return err
+			},
+			given: func(r coaching.SessionRep) bool { return r.Status == coaching.StatusConfirmed && r.Rating == n },
 		})
 	case act.ActionID == actUndo:
 		b.undo(ctx, a, in, act)
@@ -247,8 +253,11 @@ func splitRating(v string) (string, int) {
 }
 
 // repAnswer applies a rep's click. Anyone but that rep, and clicks on an
-// outdated message, get an ephemeral refusal and change nothing.
-func (b *Bot) repAnswer(ctx context.Context, a *acker, in interaction, act action, apply func(context.Context, coaching.RepAction) error) {
+// outdated message, get an ephemeral refusal and change nothing. A click
+// on the DM asking for the answer the rep has given already (elsewhere,
+// since that copy of the DM was drawn) writes nothing and says so
+// (tellAnswered).
+func (b *Bot) repAnswer(ctx context.Context, a *acker, in interaction, act action, click repClick) {
 	ra, ok := parseRepValue(act.Value)
 	if !ok {
 		a.ack(nil)
@@ -257,9 +266,20 @@ func (b *Bot) repAnswer(ctx context.Context, a *acker, in interaction, act actio
 	}
 	ra.ActorID = in.User.ID
 	ra.ResponseURL, ra.ResponseAt = b.messageResponse(in)
-	if err := b.writeThenAck(ctx, a, func(ctx context.Context) error { return apply(ctx, ra) }); err != nil {
+	var s coaching.Session
+	var given bool
+	if err := b.writeThenAck(ctx, a, func(ctx context.Context) (err error) {
+		if s, given, err = b.answeredAlready(ctx, ra, click.given); err != nil || given {
+			return err
+		}
+		return click.apply(ctx, ra)
+	}); err != nil {
 		b.showCurrentDM(ctx, ra, err)
 		b.clickError(ctx, in, "rep answer", err)
+		return
+	}
+	if given {
+		b.tellAnswered(ctx, in, ra, answeredText(act.ActionID, s, ra.RepID))
 		return
 	}
 	b.outbox.Notify()
@@ -273,11 +293,20 @@ func (b *Bot) repAnswer(ctx context.Context, a *acker, in interaction, act actio
 // edit's own update may still wait behind Slack's rate limit, and the
 // refusal tells them to use the updated message.
 func (b *Bot) showCurrentDM(ctx context.Context, ra coaching.RepAction, err error) {
-	if coaching.ErrorCode(err) != coaching.EStale || ra.ResponseURL == "" {
+	if coaching.ErrorCode(err) == coaching.EStale {
+		b.queueCurrentDM(ctx, ra)
+	}
+}
+
+// queueCurrentDM queues the rep's DM, as the session is now, to replace
+// the copy they clicked on through the click's response_url; without one
+// (a click in the App Home) there is nothing to replace.
+func (b *Bot) queueCurrentDM(ctx context.Context, ra coaching.RepAction) {
+	if ra.ResponseURL == "" {
 		return
 	}
 	if err := b.svc.ShowCurrentDM(ctx, ra); err != nil {
-		b.log.Warn("queue the current DM after a stale click failed", "session_id", ra.SessionID, "rep_id", ra.RepID, "err", err)
+		b.log.Warn("queue the current DM for a click on an out-of-date copy failed", "session_id", ra.SessionID, "rep_id", ra.RepID, "err", err)
 		return
 	}
 	b.outbox.Notify()
