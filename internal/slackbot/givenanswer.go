@@ -66,10 +66,48 @@ func answeredText(actionID string, s coaching.Session, repID string) string {
 	r, _ := s.Rep(repID)
 	line := receivedLine(s, repID)
 	switch {
+	case actionID == actDispute:
+		return fmt.Sprintf(":x: You marked this session not accurate already, so nothing changed: %s. %s has been told why and can fix it.",
+			line, mention(s.ManagerID))
 	case actionID != actConfirm:
 		return fmt.Sprintf(":star: You rated this session %d/5 already, so nothing changed: %s.", r.Rating, line)
 	case r.Rating > 0:
 		return fmt.Sprintf(":white_check_mark: You confirmed this session already and rated it %d/5, so nothing changed: %s.", r.Rating, line)
 	}
 	return ":white_check_mark: You confirmed this session already, so nothing changed: " + line + "."
+}
+
+// disputedAlreadyText is what a reason form submitted on a session its rep
+// has marked not accurate since the form opened (in the App Home, on
+// another device) says under its input: the domain keeps the first
+// reason, and the second, sent nowhere, must not close the form as if it
+// had been.
+func disputedAlreadyText(s coaching.Session) string {
+	return "You marked this session not accurate already, and " + mention(s.ManagerID) +
+		" was told why then; this reason was not sent. Close this form to see the session as it is now."
+}
+
+// disputedSince reads whether the rep has marked the session of their
+// reason form not accurate since the form opened, with the session as
+// read. A read that fails says no: the answer itself then meets the
+// same error and refuses in its words.
+func (b *Bot) disputedSince(ctx context.Context, ra coaching.RepAction) (coaching.Session, bool) {
+	s, err := b.svc.RepView(ctx, ra)
+	if err != nil {
+		return coaching.Session{}, false
+	}
+	r, _ := s.Rep(ra.RepID)
+	return s, r.Status == coaching.StatusDisputed
+}
+
+// showAnswered shows the session behind a rep's form refused for an answer
+// given already, as it is now: the Home tab it was opened from,
+// republished, or the DM, replaced through the response_url of the click
+// that opened it.
+func (b *Bot) showAnswered(ctx context.Context, in interaction, ra coaching.RepAction, meta modalMeta) {
+	if meta.FromHome {
+		b.republishHome(ctx, in.User.ID, "")
+		return
+	}
+	b.queueCurrentDM(ctx, ra)
 }

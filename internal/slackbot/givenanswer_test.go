@@ -24,6 +24,8 @@ func TestAnsweredTextSaysWhichAnswerStands(t *testing.T) {
 			"You confirmed this session already and rated it 2/5, so nothing changed: <@U0MAX> logged a *1:1* with you"},
 		{"the rating given", actRatePfx + "4", coaching.SessionRep{RepID: "U0SAM", Status: coaching.StatusConfirmed, Rating: 4},
 			"You rated this session 4/5 already, so nothing changed: <@U0MAX> logged a *1:1* with you"},
+		{"Not accurate, marked so", actDispute, coaching.SessionRep{RepID: "U0SAM", Status: coaching.StatusDisputed},
+			"You marked this session not accurate already, so nothing changed: <@U0MAX> logged a *1:1* with you"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s := s

@@ -411,6 +411,14 @@ func (b *Bot) openRepModal(ctx context.Context, in interaction, act action, read
 		b.clickError(ctx, in, "rep modal", err)
 		return
 	}
+	if r, _ := s.Rep(ra.RepID); cb == cbDispute && r.Status == coaching.StatusDisputed {
+		// Marked not accurate since this copy was drawn: the domain keeps
+		// the first reason, and a form would take a second one to
+		// nowhere.
+		ra.ResponseURL, ra.ResponseAt = b.messageResponse(in)
+		b.tellAnswered(ctx, in, ra, answeredText(actDispute, s, ra.RepID))
+		return
+	}
 	initial := ""
 	if cb == cbComment {
 		// "Edit your comment" opens on the comment: saved as it opens,
@@ -786,6 +794,16 @@ func (b *Bot) submitReason(ctx context.Context, a *acker, in interaction, meta m
 		ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt()}
 	var err error
 	if in.View.CallbackID == cbDispute {
+		// Marked not accurate since the form opened (in the Home, on
+		// another device): the domain keeps the first reason and changes
+		// nothing, and the form, closed as if this one were sent, would
+		// lose it without a word.
+		s, disputed := b.disputedSince(bctx, ra)
+		if disputed {
+			a.ack(errorAck(in.View, b.plainMentions(bctx, disputedAlreadyText(s))))
+			b.showAnswered(ctx, in, ra, meta)
+			return
+		}
 		_, err = b.svc.Dispute(bctx, ra, text)
 	} else {
 		_, err = b.svc.Comment(bctx, ra, text)
