@@ -89,6 +89,15 @@ func TestAClickOnADMThatDoesNotShowTheAnswerGivenSaysWhereItStands(t *testing.T)
 		if n := len(b.fake.CallsTo("views.open")); n != opened {
 			t.Errorf("Not accurate on a disputed session opened %d forms", n-opened)
 		}
+
+		// Confirm on the same copy is refused, as before, and now the
+		// DM behind the refusal shows why.
+		in = b.must(b.fake.ClickStale(ctxT(t), rep, dm, "rep_confirm"))
+		b.responseSaying(in.ResponseURL, "You marked this session not accurate")
+		b.replacedWith(in.ResponseURL, "You marked this *not accurate*")
+		if rows := b.export(); rows[0].Status != "disputed" {
+			t.Errorf("the stale Confirm changed the status to %s", rows[0].Status)
+		}
 	})
 	t.Run("Not accurate in a Home tab left open, marked in the DM since", func(t *testing.T) {
 		b := startBot(t)
@@ -122,5 +131,15 @@ func TestAClickOnADMThatDoesNotShowTheAnswerGivenSaysWhereItStands(t *testing.T)
 			m, _ := b.fake.Message(dm.Channel, dm.TS)
 			return strings.Contains(blocksText(m.Blocks), "We never talked pricing")
 		})
+	})
+	t.Run("Confirm, withdrawn since", func(t *testing.T) {
+		b := startBot(t)
+		dm := b.logPending()
+		b.holdDMUpdates()
+		b.response(b.clickInHistory("", "session_undo").ResponseURL)
+
+		in := b.must(b.fake.ClickStale(ctxT(t), rep, dm, "rep_confirm"))
+		b.responseSaying(in.ResponseURL, "withdrawn")
+		b.replacedWith(in.ResponseURL, "withdrew this session")
 	})
 }

@@ -289,11 +289,15 @@ func (b *Bot) repAnswer(ctx context.Context, a *acker, in interaction, act actio
 }
 
 // showCurrentDM replaces the rep's DM with the session as it is now when
-// their answer was refused for coming from an older version of it: the
-// edit's own update may still wait behind Slack's rate limit, and the
-// refusal tells them to use the updated message.
+// their answer was refused for coming from an older version of it
+// (EStale): the edit's own update may still wait behind Slack's rate
+// limit, and the refusal tells them to use the updated message. So too
+// when it was refused for what became of the session since that copy of
+// the DM was drawn (EInvalid: withdrawn, the rep taken off it, marked not
+// accurate or not confirmed now): the refusal says why, and the DM
+// behind it should not go on offering the buttons refused.
 func (b *Bot) showCurrentDM(ctx context.Context, ra coaching.RepAction, err error) {
-	if coaching.ErrorCode(err) == coaching.EStale {
+	if code := coaching.ErrorCode(err); code == coaching.EStale || code == coaching.EInvalid {
 		b.queueCurrentDM(ctx, ra)
 	}
 }
