@@ -85,6 +85,18 @@ func (d Date) AddDays(n int) Date {
 	return DateOf(d.Time(time.UTC).AddDate(0, 0, n), time.UTC)
 }
 
+// AddYears returns the same day n years from d, 29 February on 28
+// February of a year without one. "A year ago" is the same day last year,
+// not 366 days back: that is a day too many in the three years of four
+// that February has 28 days.
+func (d Date) AddYears(n int) Date {
+	return Date{d.Year + n, d.Month, min(d.Day, daysIn(d.Month, d.Year+n))}
+}
+
+// OverAYearBefore reports whether d is more than a year before today:
+// before the same day last year.
+func (d Date) OverAYearBefore(today Date) bool { return d.Before(today.AddYears(-1)) }
+
 // Weekday returns the day of the week of d.
 func (d Date) Weekday() time.Weekday { return d.Time(time.UTC).Weekday() }
 

@@ -169,3 +169,30 @@ func TestParseUntilNamesBothReadingsOfAnAmbiguousDay(t *testing.T) {
 		}
 	}
 }
+
+// "More than a year ago" is before the same day last year: 366 days back
+// let in 1 January 2026 on 2 January 2027, a day over a year.
+func TestOverAYearBefore(t *testing.T) {
+	for _, tt := range []struct {
+		d, today string
+		want     bool
+	}{
+		{"2026-01-02", "2027-01-02", false},
+		{"2026-01-01", "2027-01-02", true},
+		{"2027-03-01", "2028-03-01", false},
+		{"2027-02-28", "2028-03-01", true},  // 2028 is a leap year: 366 days back is 1 March 2027
+		{"2027-02-28", "2028-02-29", false}, // a year before 29 February is 28 February
+		{"2027-02-27", "2028-02-29", true},
+		{"2024-02-29", "2025-02-28", false},
+		{"2024-02-28", "2025-02-28", false},
+		{"2024-02-27", "2025-02-28", true},
+	} {
+		d, today := day(tt.d), day(tt.today)
+		if got := d.OverAYearBefore(today); got != tt.want {
+			t.Errorf("%s.OverAYearBefore(%s) = %v, want %v", tt.d, tt.today, got, tt.want)
+		}
+	}
+	if got := day("2028-02-29").AddYears(1); got != day("2029-02-28") {
+		t.Errorf("29 February 2028 a year on = %s, want 2029-02-28", got)
+	}
+}

@@ -59,7 +59,7 @@ func validateDraft(d Draft, k kept, managerID string, today Date, skills []Skill
 	case d.OccurredOn == k.date:
 	case d.OccurredOn.After(today):
 		errs[FieldDate] = fmt.Sprintf("The date can't be in the future (today is %s).", today.Human())
-	case d.OccurredOn.Before(today.AddDays(-366)):
+	case d.OccurredOn.OverAYearBefore(today):
 		errs[FieldDate] = "The date is more than a year ago."
 	}
 	if d.DurationMin < 1 || d.DurationMin > MaxDurationMin {

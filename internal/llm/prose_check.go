@@ -82,7 +82,7 @@ func readAnswer(text string, in ProseInput, mentions []string) (Extraction, erro
 			return Extraction{}, invalid("date is not YYYY-MM-DD")
 		case d.After(in.Today):
 			return Extraction{}, invalid("date is in the future")
-		case d.Before(in.Today.AddDays(-366)):
+		case d.OverAYearBefore(in.Today):
 			return Extraction{}, invalid("date is more than a year ago")
 		}
 		x.OccurredOn = d

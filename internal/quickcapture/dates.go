@@ -58,7 +58,7 @@ func resolveDay(m time.Month, day, year int, yearGiven bool, today coaching.Date
 		return coaching.Date{}, text + " is not a real date"
 	case d.After(today):
 		return d, text + " is in the future"
-	case d.Before(today.AddDays(-366)):
+	case d.OverAYearBefore(today):
 		return d, text + " is more than a year ago"
 	}
 	return d, ""

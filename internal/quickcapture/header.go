@@ -223,7 +223,7 @@ func (p *parser) addDate(t token) bool {
 			problem = t.shown + " is not a real date"
 		case d.After(p.today):
 			problem = t.shown + " is in the future"
-		case d.Before(p.today.AddDays(-366)):
+		case d.OverAYearBefore(p.today):
 			problem = t.shown + " is more than a year ago"
 		}
 	}
