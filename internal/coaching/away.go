@@ -269,14 +269,14 @@ func slashNumbers(w string) (x, y int, ok bool) {
 }
 
 // nextMonthDay is the next day d of month m, today or later: "dec 24" said
-// in December after the 24th means next year's.
+// in December after the 24th means next year's, "feb 29" the next leap
+// year's.
 func nextMonthDay(m time.Month, d int, today Date) (Date, error) {
-	for _, y := range []int{today.Year, today.Year + 1} {
-		date, ok := MakeDate(y, m, d)
-		if !ok {
-			return Date{}, fmt.Errorf("%s has no day %d", m, d)
-		}
-		if !date.Before(today) {
+	if d > daysIn(m, 2000) { // 2000 was a leap year: the most days m ever has
+		return Date{}, fmt.Errorf("%s has no day %d", m, d)
+	}
+	for y := today.Year; y <= today.Year+4; y++ {
+		if date, ok := MakeDate(y, m, d); ok && !date.Before(today) {
 			return date, nil
 		}
 	}

@@ -89,13 +89,14 @@ func TestParseUntil(t *testing.T) {
 		{"12/24", "2026-12-24"},  // one reading only
 		{"24/12", "2026-12-24"},  // day first, the same
 		{"until 2w", "2026-12-09"},
+		{"feb 29", "2028-02-29"}, // no 29 February in 2027: the next leap year's
 	} {
 		got, err := coaching.ParseUntil(tt.in, today)
 		if err != nil || got.String() != tt.want {
 			t.Errorf("ParseUntil(%q) = %v, %v; want %s", tt.in, got, err, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "someday", "0d", "400 days", "until", "feb 30", "13/13", "dec 32", "next week"} {
+	for _, bad := range []string{"", "someday", "0d", "400 days", "until", "feb 30", "apr 31", "13/13", "dec 32", "next week"} {
 		if _, err := coaching.ParseUntil(bad, today); err == nil {
 			t.Errorf("ParseUntil(%q) accepted", bad)
 		}
