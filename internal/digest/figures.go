@@ -3,6 +3,7 @@ package digest
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/metrics"
@@ -117,7 +118,7 @@ func scopeFields(f metrics.Figures, p metrics.Period) []field {
 		before("%s", metrics.PercentText(b.ConfirmationRate)))
 	add("Quality", rating(t, true), commitments(t))
 	if f.Correlation != nil {
-		add("Coaching and results", correlation(*f.Correlation), atQuota(f.AtQuotaShare))
+		add("Coaching and results", correlation(*f.Correlation), atQuota(f.AtQuotaShare, p.To))
 	}
 	return out
 }
@@ -234,11 +235,15 @@ func correlation(c metrics.Correlation) *txt {
 	return words(fmt.Sprintf("ρ %.2f over %s", *c.Rho, plural(c.N, "rep-month", "rep-months")))
 }
 
-func atQuota(v *float64) *txt {
+// atQuota is the share of reps at quota in the month of the period's last
+// day (PRODUCT.md), named: week 53 of 2026 ends on 3 January, and an
+// unnamed "0% at quota" read as December's when it was January's first
+// days, as /coach report names it.
+func atQuota(v *float64, last coaching.Date) *txt {
 	if v == nil {
 		return nil
 	}
-	return words(metrics.PercentText(v) + " of reps at quota")
+	return words(metrics.PercentText(v) + " of reps at quota in " + last.Time(time.UTC).Format("January 2006"))
 }
 
 // managerItem is one manager in the leaders' channel, in a few lines:

@@ -3,6 +3,7 @@ package digest
 import (
 	"testing"
 
+	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/slacktext"
 )
 
@@ -16,5 +17,15 @@ func TestNumbersAsPrinted(t *testing.T) {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)
 		}
+	}
+}
+
+// The share at quota is the month of the period's last day, named: the
+// digest of 2026-W53, which ends on 3 January, reads January's.
+func TestAtQuotaNamesItsMonth(t *testing.T) {
+	half := 0.5
+	got := atQuota(&half, coaching.Date{Year: 2027, Month: 1, Day: 3}).plain.String()
+	if want := "50% of reps at quota in January 2027"; got != want {
+		t.Errorf("atQuota = %q, want %q", got, want)
 	}
 }
