@@ -149,7 +149,11 @@ Fields:
 - role: only for a ride_along, the manager's part: lead (took the lead), participant (joined in, mostly passive), observer (silent, only watched); otherwise null.
 - duration_min: minutes, only when the text says how long; else null.
 - date: YYYY-MM-DD, only when the text says when it happened; else null. `)
-	fmt.Fprintf(&b, "Today is %s, %s. A weekday name means the latest such day before today.\n", in.Today.Weekday(), in.Today)
+	// A month and day without a year read as the rule-based parser reads
+	// them: in early January "Dec 30" taken as this year's was in the
+	// future, and the model's whole answer was refused.
+	fmt.Fprintf(&b, "Today is %s, %s. A weekday name means the latest such day before today; "+
+		"a month and day without a year, the latest such day on or before today (Dec 30 said in January is last year's).\n", in.Today.Weekday(), in.Today)
 	b.WriteString("- skills: ids of the focus skills worked on, from: ")
 	for i, s := range in.Skills {
 		if i > 0 {

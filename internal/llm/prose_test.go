@@ -408,3 +408,15 @@ func TestSkillsNamed(t *testing.T) {
 		}
 	}
 }
+
+// The model is told how a date without a year reads, as the rule-based
+// parser reads it: in January "Dec 30" taken as this year's was in the
+// future, and the whole answer was refused.
+func TestProseInstructionsSayHowADateWithoutAYearReads(t *testing.T) {
+	got := proseInstructions(ProseInput{Today: coaching.Date{Year: 2027, Month: 1, Day: 2}})
+	for _, want := range []string{"Today is Saturday, 2027-01-02.", "a month and day without a year, the latest such day on or before today"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the instructions do not say %q:\n%s", want, got)
+		}
+	}
+}
