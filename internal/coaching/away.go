@@ -157,7 +157,41 @@ func ParseUntil(s string, today Date) (Date, error) {
 				QuoteTyped(s), us.Human(), rest.Human(), us, rest)
 		}
 	}
+	if len(f) == 1 && strings.Count(f[0], "/") == 2 {
+		if d, ok, err := slashYear(f[0], s); ok {
+			return d, err
+		}
+	}
 	return Date{}, fmt.Errorf("%s is not a date: try %s, a weekday, \"2w\", or \"off\"", QuoteTyped(s), today.AddDays(7))
+}
+
+// slashYear reads "1/4/2027" (or "1/4/27") as slashDay reads "1/4", with
+// its year: one reading only is a date, and a day read either way is
+// refused naming both (typed is the whole line, to quote back). ok is
+// false when w is no such date at all.
+func slashYear(w, typed string) (d Date, ok bool, err error) {
+	i := strings.LastIndex(w, "/")
+	y, errY := strconv.Atoi(w[i+1:])
+	switch n := len(w[i+1:]); {
+	case errY != nil || n != 2 && n != 4:
+		return Date{}, false, nil
+	case n == 2:
+		y += 2000
+	}
+	if m, day, ok := slashDay(w[:i]); ok {
+		if d, ok := MakeDate(y, m, day); ok {
+			return d, true, nil
+		}
+		return Date{}, false, nil
+	}
+	x, z, ok := slashNumbers(w[:i])
+	us, okA := MakeDate(y, time.Month(x), z)
+	rest, okB := MakeDate(y, time.Month(z), x)
+	if !ok || !okA || !okB {
+		return Date{}, false, nil
+	}
+	return Date{}, true, fmt.Errorf("%s is %s in the US and %s in most other places: say which, as %s or %s",
+		QuoteTyped(typed), us.Human(), rest.Human(), us, rest)
 }
 
 // channelNamed reports whether s starts with a channel, as Slack sends

@@ -90,13 +90,16 @@ func TestParseUntil(t *testing.T) {
 		{"24/12", "2026-12-24"},  // day first, the same
 		{"until 2w", "2026-12-09"},
 		{"feb 29", "2028-02-29"}, // no 29 February in 2027: the next leap year's
+		{"1/13/2027", "2027-01-13"},
+		{"13/1/2027", "2027-01-13"},
+		{"until 12/24/26", "2026-12-24"},
 	} {
 		got, err := coaching.ParseUntil(tt.in, today)
 		if err != nil || got.String() != tt.want {
 			t.Errorf("ParseUntil(%q) = %v, %v; want %s", tt.in, got, err, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "someday", "0d", "400 days", "until", "feb 30", "apr 31", "13/13", "dec 32", "next week"} {
+	for _, bad := range []string{"", "someday", "0d", "400 days", "until", "feb 30", "apr 31", "13/13", "dec 32", "next week", "1/4/2027", "2/30/2027", "1/13/202"} {
 		if _, err := coaching.ParseUntil(bad, today); err == nil {
 			t.Errorf("ParseUntil(%q) accepted", bad)
 		}
