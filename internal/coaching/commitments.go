@@ -64,10 +64,18 @@ func (s *Service) OpenCommitments(ctx context.Context, viewerID, repID string) (
 }
 
 // sharedBelow lists the oldest open commitments of a rep from shared
-// sessions logged by managers below t's viewer, when they are a leader.
+// sessions logged by managers below t's viewer, when they are a leader
+// and the rep is below them too. A rep who has left the leader's tree
+// gets no leader's section in /coach history (LeaderHistory), so none of
+// its commitments either, here or in the log form: a manager still below
+// may have logged them, but the rep is no longer the leader's to follow
+// (README, "Using it": "for a rep below you in the current roster").
 func (s *Service) sharedBelow(ctx context.Context, t *tree, repID string) ([]Commitment, error) {
 	if !t.leader {
 		return nil, nil
+	}
+	if ok, err := t.leads(ctx, repID); err != nil || !ok {
+		return nil, err
 	}
 	shared, err := s.store.OpenCommitments(ctx, repID, CommitmentFilter{SharedOnly: true}, maxSharedScan)
 	if err != nil {

@@ -142,6 +142,58 @@ func TestALeaderSeesNothingOnceTheTreeChanges(t *testing.T) {
 	}
 }
 
+// README ("Using it", leader): the leader's part of /coach history @rep,
+// the rep's open commitments from shared sessions below them included,
+// is for a rep below the leader in the current roster, and the log form
+// offers them by the same rule. Sam moved to Mia, under Leo; Max, who
+// logged the shared session with Sam, is still under Vera: Vera reads
+// none of Sam's (no half of the leader's section), and Leo none of Max's
+// (Max is not below him).
+func TestALeaderSeesNoCommitmentsOfARepWhoLeftTheTree(t *testing.T) {
+	ctx := context.Background()
+	o := newCommitmentOrg(t)
+	person := func(id, role, manager string) coaching.Person {
+		return coaching.Person{ID: id, Name: id, Roles: []string{role}, ManagerID: manager}
+	}
+	if _, err := o.st.ImportRoster(ctx, []coaching.Person{
+		person("UVERA", "leader", ""), person("ULEO", "leader", ""), person("UMAX", "manager", "UVERA"),
+		person("UMIA", "manager", "ULEO"), person("USAM", "rep", "UMIA"),
+	}, day("2026-11-20")); err != nil {
+		t.Fatal(err)
+	}
+	// Leo leads Sam now, and reads Mia's session with him (private, so no
+	// commitment of it), not Max's.
+	for _, tt := range []struct {
+		viewer   string
+		below    bool
+		sessions []string // the managers of those read
+	}{{"UVERA", false, nil}, {"ULEO", true, []string{"UMIA"}}} {
+		viewer := tt.viewer
+		t.Run(viewer, func(t *testing.T) {
+			read, err := o.svc.OpenCommitments(ctx, viewer, "USAM")
+			if err != nil || len(read.Below) != 0 {
+				t.Errorf("history reads %v below (%v), want none", ids(read.Below), err)
+			}
+			form, err := formCommitments(ctx, o.svc, viewer, "USAM", 0)
+			if err != nil || len(form) != 0 {
+				t.Errorf("the log form offers %v (%v), want none", ids(form), err)
+			}
+			got, below, err := o.svc.LeaderHistory(ctx, viewer, "USAM", 10)
+			var managers []string
+			for _, s := range got {
+				managers = append(managers, s.ManagerID)
+			}
+			if err != nil || below != tt.below || !slices.Equal(managers, tt.sessions) {
+				t.Errorf("leader history: sessions by %v, below %v (%v); want %v, %v", managers, below, err, tt.sessions, tt.below)
+			}
+		})
+	}
+	// Max still reads and closes his own.
+	if read, err := o.svc.OpenCommitments(ctx, "UMAX", "USAM"); err != nil || !slices.Equal(ids(read.Own), []int64{o.private, o.shared}) {
+		t.Errorf("Max reads %v (%v), want his two", ids(read.Own), err)
+	}
+}
+
 func TestAnotherManagersCommitmentsCannotBeClosed(t *testing.T) {
 	ctx := context.Background()
 	o := newCommitmentOrg(t)
