@@ -209,6 +209,46 @@ func TestResolveFindsRepsByIDOrEmail(t *testing.T) {
 	}
 }
 
+// A deactivated person keeps their email (their history is kept), and a
+// later roster may give the address to someone else: the file names the
+// active one. Two active people, or two deactivated and none active,
+// are still refused.
+func TestResolvePrefersTheActivePersonOfAnEmail(t *testing.T) {
+	people := []coaching.Person{
+		{ID: "U01", Email: "bob@example.com", InRoster: true},               // left the roster
+		{ID: "U02", Email: "bob@example.com", InRoster: true, Active: true}, // given the address since
+		{ID: "U03", Email: "twin@example.com", InRoster: true, Active: true},
+		{ID: "U04", Email: "twin@example.com", Active: true}, // read from Slack, never in the roster
+		{ID: "U05", Email: "gone@example.com", InRoster: true},
+		{ID: "U06", Email: "gone@example.com", InRoster: true},
+	}
+	for _, tt := range []struct {
+		rep, want, err string
+	}{
+		{rep: "bob@example.com", want: "U02"},
+		{rep: "U01", want: "U01"},
+		{rep: "twin@example.com", err: "line 2, field rep: twin@example.com is the email of 2 people; give the Slack id"},
+		{rep: "gone@example.com", err: "line 2, field rep: gone@example.com is the email of 2 people; give the Slack id"},
+	} {
+		t.Run(tt.rep, func(t *testing.T) {
+			entries, err := performance.Parse(file("rep,month,attainment", tt.rep+",2026-10,80"), thisMonth)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := performance.Resolve(entries, people)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("got %+v, %v; want %q", got, err, tt.err)
+				}
+				return
+			}
+			if err != nil || len(got) != 1 || got[0].RepID != tt.want {
+				t.Fatalf("got %+v, %v; want %s", got, err, tt.want)
+			}
+		})
+	}
+}
+
 // A line with several fields that are not UTF-8 names them in the order of
 // the columns, the same every time the file is read.
 func TestFieldsNotUTF8AreNamedInColumnOrder(t *testing.T) {

@@ -8,16 +8,28 @@ import (
 
 // Resolve turns checked entries into performance records, finding each rep
 // among people (everyone Coachlog knows) by Slack id or email. A rep nobody
-// knows is an error on their line: import the roster first. Two rows that
-// name the same person for the same month, one by id and one by email, are
-// an error too.
+// knows is an error on their line: import the roster first. An email is
+// the active person's who has it: someone a roster dropped keeps their
+// address with their history, and a later roster may give it to someone
+// else. Two active people with one address, or only deactivated ones,
+// are an error: give the Slack id. Two rows that name the same person for
+// the same month, one by id and one by email, are an error too.
 func Resolve(entries []Entry, people []coaching.Person) ([]coaching.Attainment, error) {
 	byID := make(map[string]bool, len(people))
 	byEmail := make(map[string][]string, len(people))
+	active := map[string][]string{} // byEmail, but only the active
 	for _, p := range people {
 		byID[p.ID] = true
 		if p.Email != "" {
 			byEmail[p.Email] = append(byEmail[p.Email], p.ID)
+			if p.Active {
+				active[p.Email] = append(active[p.Email], p.ID)
+			}
+		}
+	}
+	for email, ids := range active {
+		if len(ids) == 1 {
+			byEmail[email] = ids
 		}
 	}
 	type key struct {
