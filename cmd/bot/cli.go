@@ -169,10 +169,49 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 	}
 	defer st.Close()
 	res, err := st.ImportRoster(ctx, people, today)
+	lines := make(map[string]int, len(people)) // Resolve keeps the file's order
+	for i, p := range people {
+		lines[p.ID] = entries[i].Line
+	}
+	if clash := (*sqlite.EmailClashError)(nil); errors.As(err, &clash) {
+		return fmt.Errorf("roster %s not imported, nothing was changed:\n%w", path, clashLines(clash, lines))
+	}
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Imported %d people from %s: %d added, %d back on the roster, %d changed, %d unchanged, %d deactivated.\n",
 		len(people), path, res.Added, res.Back, res.Changed, res.Unchanged, res.Deactivated)
+	// Said, as the admin did not write it: a performance file naming the
+	// address now credits the other row, and one naming the person by it
+	// is refused.
+	slacks := map[string]string{} // the addresses users.list gave the cleared
+	for _, p := range people {
+		if p.EmailFromSlack {
+			slacks[p.ID] = p.Email
+		}
+	}
+	for _, c := range res.EmailsCleared {
+		now := fmt.Sprintf("%s has no email now", c.ID)
+		if a := slacks[c.ID]; a != "" {
+			now = fmt.Sprintf("%s has Slack's, %s, now", c.ID, a)
+		}
+		fmt.Fprintf(e.stdout, "line %d (%s): the email cell is empty, and %s, the address Coachlog had, is line %d's (%s) now; %s.\n",
+			lines[c.ID], c.ID, c.Email, lines[c.By], c.By, now)
+	}
 	return nil
+}
+
+// clashLines names, on the line of each but the first of the people who
+// would keep one address, the field and the first one's line, as a bad
+// line of the file is named.
+func clashLines(clash *sqlite.EmailClashError, lines map[string]int) error {
+	var errs roster.Errors
+	for _, c := range clash.Clashes {
+		first := c.IDs[0]
+		for _, id := range c.IDs[1:] {
+			errs.Add(lines[id], "email", "is empty, and %s would have %s, which %s on line %d would have too; give the address on the line of the one it is",
+				id, c.Email, first, lines[first])
+		}
+	}
+	return errs.OrNil()
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/fakeslack"
 	"github.com/coachlog/coachlog/internal/sqlite"
 	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
@@ -286,4 +287,73 @@ func TestRosterAndPerformanceImportRefuseAWorkbook(t *testing.T) {
 			})
 		}
 	}
+}
+
+// The file is the whole roster and says whose an address is: an empty
+// email cell keeps what Coachlog has, but not an address another row
+// gives. The reviewer's steps, without a token: Bob's kept b@x.com is
+// cleared, the import says so, and a performance file naming b@x.com
+// credits Cat. Later Cat leaves the roster and Bob is given b@x.com
+// again: the deactivated Cat keeps her address, and the file names the
+// active Bob. Then both back with empty cells would both keep b@x.com:
+// refused, naming the line and field, nothing written.
+func TestARosterImportLeavesNoTwoActivePeopleWithOneEmail(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		dir := t.TempDir()
+		vars := map[string]string{"COACHLOG_DB": db}
+		now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+		write := func(name, body string) string {
+			path := filepath.Join(dir, name)
+			if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return path
+		}
+		const header = "slack_id,email,name,role,manager,tier,timezone\n"
+		perf := write("perf.csv", "rep,month,attainment\nb@x.com,2026-10,92\n")
+		credited := func(want string) {
+			t.Helper()
+			if out, err := cliAt(t, now, vars, "performance", "import", perf); err != nil {
+				t.Fatalf("a performance file naming b@x.com: %v\n%s", err, out)
+			}
+			st, err := sqlite.Open(context.Background(), db, sqlite.Options{ReadOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			recs, err := st.Performance(context.Background(), coaching.Month{Year: 2026, Month: 10})
+			if err != nil || len(recs) != 1 || recs[0].RepID != want {
+				t.Errorf("October's attainment %+v (%v), want %s's alone", recs, err, want)
+			}
+		}
+
+		if out, err := cliAt(t, now, vars, "roster", "import", write("r1.csv", header+"U0B,b@x.com,Bob,rep,,,\nU0C,c@x.com,Cat,rep,,,\n")); err != nil {
+			t.Fatalf("first import: %v\n%s", err, out)
+		}
+		out, err := cliAt(t, now, vars, "roster", "import", write("r2.csv", header+"U0B,,Bob,rep,,,\nU0C,b@x.com,Cat,rep,,,\n"))
+		if err != nil || !strings.Contains(out, "2 changed") ||
+			!strings.Contains(out, "line 2 (U0B): the email cell is empty, and b@x.com, the address Coachlog had, is line 3's (U0C) now; U0B has no email now.") {
+			t.Fatalf("second import: %v\n%s", err, out)
+		}
+		for id, want := range map[string]string{"U0B": "", "U0C": "b@x.com"} {
+			if p := stored(t, db, id); p.email != want {
+				t.Errorf("%s's email %q, want %q", id, p.email, want)
+			}
+		}
+		credited("U0C")
+
+		if out, err := cliAt(t, now, vars, "roster", "import", write("r3.csv", header+"U0B,b@x.com,Bob,rep,,,\n")); err != nil {
+			t.Fatalf("third import: %v\n%s", err, out)
+		}
+		credited("U0B")
+
+		_, err = cliAt(t, now, vars, "roster", "import", write("r4.csv", header+"U0B,,Bob,rep,,,\nU0C,,Cat,rep,,,\n"))
+		if err == nil || !strings.Contains(err.Error(), "nothing was changed") ||
+			!strings.Contains(err.Error(), "line 3, field email: is empty, and U0C would have b@x.com, which U0B on line 2 would have too; give the address on the line of the one it is") {
+			t.Fatalf("both keeping b@x.com: %v", err)
+		}
+		if p := stored(t, db, "U0C"); p.active {
+			t.Errorf("Cat is back on the roster after a refused import")
+		}
+	})
 }

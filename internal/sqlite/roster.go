@@ -15,6 +15,89 @@ import (
 // changed (a field the file sets differs) or unchanged.
 type ImportResult struct {
 	Added, Back, Changed, Unchanged, Deactivated int
+	// EmailsCleared lists the people of the file whose empty email cell
+	// would have kept an address another row of the file gives, in file
+	// order: theirs is cleared (or Slack's, read by the import, replaces
+	// it), and they count as changed.
+	EmailsCleared []EmailCleared
+}
+
+// EmailCleared is a person's kept email (Email) that another row of the
+// file (By) gives, cleared by the import.
+type EmailCleared struct {
+	ID, Email, By string
+}
+
+// EmailClashError refuses a roster import that would leave two people of
+// the file with one address, neither row giving it: each kept what
+// Coachlog had (an earlier file's, or Slack's). A performance file naming
+// the address could name neither; the admin gives it to the one it is.
+type EmailClashError struct {
+	Clashes []EmailClash // in file order
+}
+
+// EmailClash is one address the people IDs (in file order) would share.
+type EmailClash struct {
+	Email string
+	IDs   []string
+}
+
+func (e *EmailClashError) Error() string {
+	parts := make([]string, len(e.Clashes))
+	for i, c := range e.Clashes {
+		parts[i] = fmt.Sprintf("%s would be the email of %s", c.Email, strings.Join(c.IDs, " and "))
+	}
+	return strings.Join(parts, "; ") + ": give each address in the file to the one it is"
+}
+
+// keptEmails decides, before anything is written, what the rows with an
+// empty email cell (or only Slack's address, read by the import) end
+// with: the address stored for them, as putPersonQuery keeps it, unless
+// another row of the file gives that address. The file is the whole
+// roster and says whose it is now; kept beside it, a performance file
+// naming it would be refused as two people's, and nothing else would
+// show it. Those are cleared, returned in file order. Two people still
+// ending with one address are an EmailClashError: no row says whose it
+// is. known is everyone stored, by id.
+func keptEmails(people []coaching.Person, known map[string]coaching.Person) ([]EmailCleared, error) {
+	given := map[string]string{} // an address the file gives, to whose row
+	for _, p := range people {
+		if p.Email != "" && !p.EmailFromSlack {
+			given[strings.ToLower(p.Email)] = p.ID
+		}
+	}
+	var cleared []EmailCleared
+	holders := map[string][]string{} // each address after the import, to its people
+	var order []string               // the addresses, as first met in the file
+	for _, p := range people {
+		final := strings.ToLower(p.Email) // the file's, Slack's or none
+		if final == "" || p.EmailFromSlack {
+			if kept := strings.ToLower(known[p.ID].Email); kept != "" {
+				if by, ok := given[kept]; ok && by != p.ID {
+					cleared = append(cleared, EmailCleared{ID: p.ID, Email: kept, By: by})
+				} else {
+					final = kept // Slack's fills only an empty one
+				}
+			}
+		}
+		if final == "" {
+			continue
+		}
+		if len(holders[final]) == 0 {
+			order = append(order, final)
+		}
+		holders[final] = append(holders[final], p.ID)
+	}
+	var clash EmailClashError
+	for _, email := range order {
+		if ids := holders[email]; len(ids) > 1 {
+			clash.Clashes = append(clash.Clashes, EmailClash{Email: email, IDs: ids})
+		}
+	}
+	if len(clash.Clashes) > 0 {
+		return nil, &clash
+	}
+	return cleared, nil
 }
 
 // ImportRoster makes people the whole roster, in one transaction: everyone
@@ -43,10 +126,26 @@ func (s *Store) ImportRoster(ctx context.Context, people []coaching.Person, toda
 		if err != nil {
 			return err
 		}
+		// Read in the transaction, as the import writes over it: a
+		// profile event stored meanwhile is seen.
+		if res.EmailsCleared, err = keptEmails(people, known); err != nil {
+			return err
+		}
+		clear := map[string]bool{}
+		for _, c := range res.EmailsCleared {
+			clear[c.ID] = true
+		}
 		seen := map[string]bool{}
 		for _, p := range people {
 			seen[p.ID] = true
 			old, exists := known[p.ID]
+			if clear[p.ID] {
+				// Before the upsert, so that Slack's address, read by the
+				// import, fills the emptied one as it fills any.
+				if _, err := t.q.ExecContext(ctx, clearEmailQuery, t.now(), p.ID); err != nil {
+					return fmt.Errorf("clear the email of %s: %w", p.ID, err)
+				}
+			}
 			if err := t.putRosterPerson(ctx, p, old, exists, today); err != nil {
 				return err
 			}
@@ -55,7 +154,7 @@ func (s *Store) ImportRoster(ctx context.Context, people []coaching.Person, toda
 				res.Added++
 			case !old.Active:
 				res.Back++
-			case rosterChanged(old, p):
+			case rosterChanged(old, p) || clear[p.ID]:
 				res.Changed++
 			default:
 				res.Unchanged++
@@ -164,6 +263,7 @@ const (
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id, valid_from) DO UPDATE SET
 		manager_id = excluded.manager_id, tier = excluded.tier, active = excluded.active`
 	deactivateQuery = `UPDATE people SET active = 0, updated_at = ? WHERE id = ?`
+	clearEmailQuery = `UPDATE people SET email = '', updated_at = ? WHERE id = ?`
 )
 
 func (t *tx) putRosterPerson(ctx context.Context, p, old coaching.Person, exists bool, today coaching.Date) error {

@@ -3,6 +3,9 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -246,7 +249,7 @@ func TestAnEmptyEmailInTheRosterKeepsSlacks(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if want := (sqlite.ImportResult{Changed: tc.changed, Unchanged: 2 - tc.changed}); res != want {
+				if want := (sqlite.ImportResult{Changed: tc.changed, Unchanged: 2 - tc.changed}); !reflect.DeepEqual(res, want) {
 					t.Errorf("import = %+v, want %+v", res, want)
 				}
 				for id, want := range map[string]string{"UM": "max@acme.test", "UA": tc.want} {
@@ -305,13 +308,81 @@ func TestARosterImportCountsOnlyWhatItChanges(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if want := (sqlite.ImportResult{Changed: tc.changed, Unchanged: 3 - tc.changed}); res != want {
+				if want := (sqlite.ImportResult{Changed: tc.changed, Unchanged: 3 - tc.changed}); !reflect.DeepEqual(res, want) {
 					t.Errorf("import = %+v, want %+v", res, want)
 				}
 				if got, err := st.Person(ctx, "UM"); err != nil || got.CadenceDays != tc.wantCadence {
 					t.Errorf("Max's cadence = %d (%v), want %d", got.CadenceDays, err, tc.wantCadence)
 				}
 			})
+		}
+	})
+}
+
+// An empty email cell keeps the address Coachlog has, but not one another
+// row of the same file gives: the file is the whole roster, and two active
+// people with one address would make a performance file naming it
+// refused (or, kept by the wrong one, credited to them). The kept address
+// is cleared, said in the result, and the person counted as changed;
+// Slack's, when the import read one, takes its place.
+func TestRosterImportClearsAKeptEmailAnotherRowGives(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		st := open(t, db, sqlite.Options{})
+		day1 := coaching.Date{Year: 2026, Month: 1, Day: 5}
+		rep := func(id, email, name string) coaching.Person {
+			return coaching.Person{ID: id, Email: email, Name: name, RosterNamed: true, Roles: []string{"rep"}, Active: true, InRoster: true}
+		}
+		if _, err := st.ImportRoster(ctx, []coaching.Person{
+			rep("U0B", "b@x.com", "Bob"), rep("U0C", "c@x.com", "Cat"), rep("U0D", "d@x.com", "Dan"), rep("U0E", "", "Eve"),
+		}, day1); err != nil {
+			t.Fatal(err)
+		}
+		dan := rep("U0D", "dan@slack.example", "Dan")
+		dan.EmailFromSlack = true // the file's cell is empty; Slack's address, read by the import
+		res, err := st.ImportRoster(ctx, []coaching.Person{
+			rep("U0B", "", "Bob"), rep("U0C", "b@x.com", "Cat"), dan, rep("U0E", "d@x.com", "Eve"),
+		}, day1.AddDays(7))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantGone := []sqlite.EmailCleared{{ID: "U0B", Email: "b@x.com", By: "U0C"}, {ID: "U0D", Email: "d@x.com", By: "U0E"}}
+		if res.Changed != 4 || !slices.Equal(res.EmailsCleared, wantGone) {
+			t.Errorf("result %+v; want 4 changed, cleared %+v", res, wantGone)
+		}
+		for id, want := range map[string]string{"U0B": "", "U0C": "b@x.com", "U0D": "dan@slack.example", "U0E": "d@x.com"} {
+			if p, err := st.Person(ctx, id); err != nil || p.Email != want {
+				t.Errorf("%s's email %q (%v), want %q", id, p.Email, err, want)
+			}
+		}
+	})
+}
+
+// Two people of the file who would both keep one address (neither row
+// gives it: one was given it since the other left the roster, and the
+// other is back) are refused, nothing written: the admin gives it to one
+// of them.
+func TestRosterImportRefusesTwoPeopleKeepingOneEmail(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		st := open(t, db, sqlite.Options{})
+		day1 := coaching.Date{Year: 2026, Month: 1, Day: 5}
+		rep := func(id, email string) coaching.Person {
+			return coaching.Person{ID: id, Email: email, Roles: []string{"rep"}, Active: true, InRoster: true}
+		}
+		for i, people := range [][]coaching.Person{{rep("U0B", "b@x.com")}, {rep("U0C", "b@x.com")}} {
+			if _, err := st.ImportRoster(ctx, people, day1.AddDays(i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := st.ImportRoster(ctx, []coaching.Person{rep("U0B", ""), rep("U0C", "")}, day1.AddDays(7))
+		var clash *sqlite.EmailClashError
+		want := []sqlite.EmailClash{{Email: "b@x.com", IDs: []string{"U0B", "U0C"}}}
+		if !errors.As(err, &clash) || !reflect.DeepEqual(clash.Clashes, want) {
+			t.Fatalf("import: %v; want both keeping b@x.com refused", err)
+		}
+		if p, err := st.Person(ctx, "U0B"); err != nil || p.Active {
+			t.Errorf("Bob after a refused import: %+v %v; want him still off the roster", p, err)
 		}
 	})
 }
