@@ -316,3 +316,32 @@ func TestALeaderAboveClosesTheSharedCommitmentsBelow(t *testing.T) {
 		t.Errorf("Max's commitments_kept = %v, want 0.5", got)
 	}
 }
+
+// A leader's part of /coach history @rep is for a rep below them in the
+// current roster (README, "Using it"), all of it: Sam moved under Mia,
+// and Mia under Leo, while Max, who logged a shared session with Sam,
+// stays under Vera. Vera's history of Sam has no section by managers
+// below her, and no open commitments from shared sessions below her
+// either, nor does her form for Sam offer them; Max's own still do.
+func TestALeaderSeesNoSharedCommitmentsOfARepWhoLeftTheTree(t *testing.T) {
+	b, _ := leaderWorkspace(t, "Call the CFO")
+	sam := "<@" + rep + "|sam>"
+	csv := filepath.Join(t.TempDir(), "moved.csv")
+	os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
+		vera+",,Vera,leader,,,America/New_York\n"+mgr+",,Max,manager,"+vera+",,America/New_York\n"+mia+",,Mia,manager,"+leo+",,\n"+
+		rep+",,Sam,rep,"+mia+",top,\n"+rep2+",,Ria,rep,"+mia+",,\n"+other+",,Olly,rep,,,\n"+leo+",,Leo,leader,,,America/New_York\n"), 0o600)
+	if out, err := b.cli("roster", "import", csv); err != nil {
+		t.Fatalf("roster import: %v\n%s", err, out)
+	}
+	hist := b.historyAs(vera, sam)
+	if text := blocksText(hist.Blocks); strings.Contains(text, "below you") || strings.Contains(text, "Call the CFO") ||
+		closeOption(hist.Blocks, "Call the CFO", "Kept") != "" {
+		t.Errorf("Vera's history of Sam, no longer below her, shows the leader's part:\n%s", text)
+	}
+	if _, view := b.openModalAs(vera, sam+" 1:1"); len(keptOptions(view, rep)) != 0 {
+		t.Errorf("Vera's form for Sam offers %v, want nothing", keptOptions(view, rep))
+	}
+	if maxHist := b.historyAs(mgr, sam); closeOption(maxHist.Blocks, "Call the CFO", "Kept") == "" {
+		t.Errorf("Max's history lost his own commitment:\n%s", blocksText(maxHist.Blocks))
+	}
+}
