@@ -9,6 +9,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/metrics"
+	"github.com/coachlog/coachlog/internal/slacktext"
 	"github.com/coachlog/coachlog/internal/textcut"
 )
 
@@ -31,7 +32,7 @@ func Build(r *metrics.Report, week coaching.Week, o Options) *Digest {
 	if single, ok := one(head, g, legend(false, partial)); ok {
 		return &Digest{Week: week, Messages: []Message{single}}
 	}
-	d := &Digest{Week: week, Messages: []Message{overview(head, g, week, legend(true, partial))}}
+	d := &Digest{Week: week, Messages: []Message{overview(head, g, legend(true, partial))}}
 	for _, gr := range g {
 		d.Messages = append(d.Messages, gr.messages(week)...)
 	}
@@ -253,14 +254,18 @@ func one(head []Block, gs []group, end Block) (Message, bool) {
 		msg.Blocks = append(msg.Blocks, sections(g.managers)...)
 	}
 	msg.Blocks = append(msg.Blocks, end)
-	msg.Text = head[0].plain
+	msg.Text = headText(head)
 	return msg, fits(msg.Blocks)
 }
 
+// headText is the headline's notification text: its title, the week and
+// its dates, escaped as all text Slack reads as mrkdwn.
+func headText(head []Block) string { return slacktext.Escape(head[0].plain) }
+
 // overview is the headline of a digest whose leaders reply in the
 // thread: the organisation, then one line per leader while they fit.
-func overview(head []Block, gs []group, week coaching.Week, end Block) Message {
-	p := newPacker("Coaching digest " + week.String())
+func overview(head []Block, gs []group, end Block) Message {
+	p := newPacker(headText(head))
 	for _, b := range head {
 		p.add(b)
 	}
@@ -290,8 +295,13 @@ func overview(head []Block, gs []group, week coaching.Week, end Block) Message {
 
 // messages are a group's replies: its figures, then its managers, in as
 // many messages as they need, each after the first saying it continues.
+// Their text (what a notification and a screen reader give) names the
+// leader escaped, as Slack reads it as mrkdwn: a name holding "<!channel>"
+// would otherwise ping the whole channel. Parts after the first say which
+// they are, so that notifications can be told apart.
 func (g group) messages(week coaching.Week) []Message {
-	p := newPacker(g.title + " · coaching digest " + week.String())
+	text := slacktext.Escape(g.title + " · coaching digest " + week.String())
+	p := newPacker(text)
 	for _, b := range g.top {
 		p.add(b)
 	}
@@ -318,5 +328,9 @@ func (g group) messages(week coaching.Week) []Message {
 	if cur != nil {
 		p.add(block(Section, cur))
 	}
-	return p.done()
+	msgs := p.done()
+	for i := 1; i < len(msgs); i++ {
+		msgs[i].Text = fmt.Sprintf("%s (continued, part %d of %d)", text, i+1, len(msgs))
+	}
+	return msgs
 }
