@@ -281,9 +281,9 @@ func repDMCut(s coaching.Session, repID string, skills []coaching.Skill, cut dmC
 	}
 	blocks = append(blocks, noteBlocks(s, repID, cut)...)
 	val := repValue(s, repID)
+	text = repDMText(text, r)
 	switch r.Status {
 	case coaching.StatusPending:
-		text += ": please confirm"
 		blocks = append(blocks, slack.NewActionBlock("rep_answer",
 			button(actConfirm, "Confirm", val, slack.StylePrimary),
 			button(actDispute, "Not accurate", val, slack.StyleDanger)),
@@ -296,6 +296,32 @@ func repDMCut(s coaching.Session, repID string, skills []coaching.Skill, cut dmC
 	}
 	return message{Text: text, Blocks: blocks}
 }
+
+// repDMText is a rep's DM's text, what their phone's notification and a
+// screen reader give: the session (logged) and where the rep stands on it,
+// as the blocks show it. The rating is the rep's own, in their own DM; what
+// anyone wrote (notes, commitments, a comment, a reason) is never in it.
+func repDMText(logged string, r coaching.SessionRep) string {
+	switch r.Status {
+	case coaching.StatusConfirmed:
+		if r.Rating > 0 {
+			return fmt.Sprintf("%s: you confirmed it (rated %d/5)", logged, r.Rating)
+		}
+		return logged + ": you confirmed it"
+	case coaching.StatusDisputed:
+		return logged + ": you marked it not accurate"
+	}
+	if r.ChangeNote != "" {
+		// The change note is Coachlog's words and mentions (ChangeSet), cut
+		// as a line of a notification is.
+		return "Updated (" + cutMrkdwn(escKeepMentions(r.ChangeNote), maxTextNote) + "): " + logged + ": please confirm again"
+	}
+	return logged + ": please confirm"
+}
+
+// maxTextNote bounds an edit's change note in a DM's text: a team
+// meeting's edit adding fifty reps would fill a lock screen.
+const maxTextNote = 300
 
 func confirmedBlocks(s coaching.Session, r coaching.SessionRep, val string, cut dmCuts) []slack.Block {
 	ask := ":white_check_mark: You confirmed this. How useful was it? (1 = not at all, 5 = very)"
