@@ -162,10 +162,15 @@ func TestACaptureSlackHoldsTooLongGivesBackWhatWasTyped(t *testing.T) {
 	b.fake.FailNext("users.info", 1, fakeslack.Fault{Status: 429, RetryAfter: 300, Error: "ratelimited"})
 	in := b.must(b.fake.SlashCommand(ctx, "UQMGRX", "/coach", "<@UQREPX|rep> 1:1 30m pricing &amp; next steps"))
 	r := b.response(in.ResponseURL)
+	shown := blocksText(r.Blocks)
 	for _, want := range []string{"Not logged yet", "Slack asked Coachlog to slow down", "> @rep 1:1 30m pricing &amp; next steps"} {
-		if !strings.Contains(r.Text, want) {
-			t.Errorf("answer %q, want it to say %q", r.Text, want)
+		if !strings.Contains(shown, want) {
+			t.Errorf("answer %q, want it to say %q", shown, want)
 		}
+	}
+	// The text is what a notification shows: what happened, not the notes.
+	if !strings.Contains(r.Text, "Not logged yet") || strings.Contains(r.Text, "pricing") {
+		t.Errorf("answer's text %q, want what happened and nothing typed", r.Text)
 	}
 	if calls := len(b.fake.CallsTo("users.info")) - before; calls != 1 {
 		t.Errorf("%d users.info calls, want the one refused: none while held", calls)

@@ -60,7 +60,7 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 			// Neither the subcommand nor logging is theirs.
 			answer = outsiderText
 		}
-		b.respond(ctx, cmd.ResponseURL, textMessage(answer+typedBack(b.written(ctx, cmd.Text))), false)
+		b.respond(ctx, cmd.ResponseURL, answerMessage(answer+typedBack(b.written(ctx, cmd.Text))), false)
 		return
 	}
 	switch {

@@ -58,7 +58,7 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 		if err := json.Unmarshal(m.Payload, &r); err != nil {
 			return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("read reply: %w", err)}
 		}
-		return b.deliverAs(ctx, m, prior, textMessage(r.Text))
+		return b.deliverAs(ctx, m, prior, answerMessage(r.Text))
 	}
 	s, err := b.svc.Session(ctx, m.SessionID)
 	switch {

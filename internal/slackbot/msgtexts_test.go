@@ -4,7 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/slack-go/slack"
+
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/slacktext"
 )
 
 // textSession is a ride-along Max logged with Sam, notes and a commitment
@@ -48,6 +51,45 @@ func TestRepDMTextFollowsTheState(t *testing.T) {
 			}
 			if strings.Contains(got, "secret") {
 				t.Errorf("text tells what someone wrote: %q", got)
+			}
+		})
+	}
+}
+
+// A command's answer that gives back what was typed says only its first
+// sentence in its text (a notification on a lock screen, a screen reader),
+// never what was typed; its blocks give back all that was typed, over as
+// many sections as it takes, and Slack takes the message.
+func TestAnAnswerGivingBackWhatWasTypedKeepsItOutOfTheText(t *testing.T) {
+	long := strings.Repeat("pricing & <next> steps ", 160) // one line of 3,680 characters, 4,960 escaped
+	typed := "@Ana 1:1 30m secret notes\n" + strings.Repeat("a line of notes & more\n", 40) + long
+	for _, tt := range []struct {
+		name, answer, want string
+	}{
+		{"slowed down", slowedDownAnswer(typed), ":warning: Not logged yet: Slack asked Coachlog to slow down for longer than usual, so it could not check who you named."},
+		{"refused", ":warning: Not logged. Try again in a moment." + typedBack(typed), ":warning: Not logged."},
+		{"did you mean", didYouMean("history") + typedBack(typed), ":thinking_face: Did you mean `/coach history`?"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := answerMessage(tt.answer)
+			if m.Text != tt.want {
+				t.Errorf("text = %q, want %q", m.Text, tt.want)
+			}
+			checkLimits(t, m)
+			checkResponse(t, m)
+			var shown strings.Builder
+			for _, b := range m.Blocks {
+				s, ok := b.(*slack.SectionBlock)
+				if !ok || s.Text == nil {
+					t.Fatalf("a block that is not a section of text: %#v", b)
+				}
+				for _, line := range strings.Split(s.Text.Text, "\n") {
+					shown.WriteString(strings.TrimPrefix(line, "> "))
+				}
+			}
+			got := slacktext.Unescape(shown.String())
+			if want := strings.ReplaceAll(typed, "\n", ""); !strings.Contains(got, want) || strings.Contains(got, "…") {
+				t.Errorf("what was typed is not all given back: %d characters shown of %d", len(got), len(want))
 			}
 		})
 	}
