@@ -88,7 +88,7 @@ func (b *Bot) cadence(ctx context.Context, a *acker, cmd slashCommand, args stri
 	m := mentionRE.FindStringSubmatchIndex(args)
 	if m == nil {
 		a.ack(nil)
-		b.respond(ctx, cmd.ResponseURL, textMessage("Usage: `/coach cadence @manager <days>`, or `default` for the standard cadence."), false)
+		b.respond(ctx, cmd.ResponseURL, textMessage(cadenceUsage), false)
 		return
 	}
 	managerID := args[m[2]:m[3]]
@@ -145,3 +145,6 @@ func parseCadence(s string) (days int, ok bool) {
 	}
 	return n, true
 }
+
+// cadenceUsage says how /coach cadence is typed.
+const cadenceUsage = "Usage: `/coach cadence @manager &lt;days&gt;`, or `default` for the standard cadence."

@@ -1096,8 +1096,8 @@ func helpMessage() message {
 		"• *Log coaching* on a message's ⋯ menu: log a session with that message as the notes.",
 		"• Each rep gets a DM to *Confirm* or mark *Not accurate*, then can rate how useful it was. Only they can answer; you see ratings only as an average of three or more.",
 		"• Notes are seen by you and the rep, and by the leaders above you only if you share them.",
-		"• `/coach away <date>` pauses your nudges through a date (`2026-12-24`, `fri`, `until dec 24`, `2w`; `off` to come back); `/coach away @rep <date>` marks one of your reps away, so they are not counted overdue. A Slack status with :palm_tree: or :face_with_thermometer:, or saying vacation, holiday or out of office, counts too.",
-		"• `/coach cadence @manager <days>` (admins): how often each of that manager's reps should be coached; `default` goes back to the standard cadence.",
+		"• `/coach away &lt;date&gt;` pauses your nudges through a date (`2026-12-24`, `fri`, `until dec 24`, `2w`; `off` to come back); `/coach away @rep &lt;date&gt;` marks one of your reps away, so they are not counted overdue. A Slack status with :palm_tree: or :face_with_thermometer:, or saying vacation, holiday or out of office, counts too.",
+		"• `/coach cadence @manager &lt;days&gt;` (admins): how often each of that manager's reps should be coached; `default` goes back to the standard cadence.",
 	}
 	return message{Text: "Coachlog help", Blocks: lineSections(lines, maxMessageBlocks, messageText, func(int) string { return "…" })}
 }

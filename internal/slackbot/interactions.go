@@ -587,9 +587,14 @@ func (b *Bot) snooze(ctx context.Context, a *acker, in interaction, act action) 
 		b.clickError(ctx, in, "snooze", err)
 		return
 	}
-	msg := textMessage(fmt.Sprintf(":zzz: Snoozed: no nudges until %s. `/coach away <date>` pauses them for longer.", resume.Human()))
+	msg := textMessage(snoozedText(resume))
 	msg.Blocks = append(msg.Blocks, snoozedList(in.Message.blocks())...)
 	b.respond(ctx, in.ResponseURL, msg, true)
+}
+
+// snoozedText says a snooze is taken and until when; away, for longer.
+func snoozedText(resume coaching.Date) string {
+	return fmt.Sprintf(":zzz: Snoozed: no nudges until %s. `/coach away &lt;date&gt;` pauses them for longer.", resume.Human())
 }
 
 // refreshModal shows the open commitments of the reps just picked. Its

@@ -40,7 +40,7 @@ func nudgeMessage(n coaching.Nudge) message {
 	blocks = append(blocks,
 		slack.NewActionBlock("nudge_snooze", snoozeButton("Snooze 1 day", 1), snoozeButton("Snooze 1 week", 7)),
 		slack.NewContextBlock("", mrkdwn(fmt.Sprintf("Your cadence: a coaching touch with every rep at least every %d days. "+
-			"Away? `/coach away <date>` pauses these, and a rep who is away is not counted.", n.CadenceDays))))
+			"Away? `/coach away &lt;date&gt;` pauses these, and a rep who is away is not counted.", n.CadenceDays))))
 	text := "Time for some coaching: " + esc(n.Why())
 	return message{Text: text, Blocks: blocks}
 }

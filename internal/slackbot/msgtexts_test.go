@@ -1,6 +1,7 @@
 package slackbot
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -92,5 +93,28 @@ func TestAnAnswerGivingBackWhatWasTypedKeepsItOutOfTheText(t *testing.T) {
 				t.Errorf("what was typed is not all given back: %d characters shown of %d", len(got), len(want))
 			}
 		})
+	}
+}
+
+// rawAngle finds what Slack would read as a link, mention or command in
+// mrkdwn that Coachlog means as words: "<date>" in a usage line. Mentions
+// (<@U…>), channels (<#C…>), specials (<!here>) and links are markup meant.
+var rawAngle = regexp.MustCompile(`<[^@#!>][^>]*>`)
+
+// A usage's placeholder ("/coach away <date>") written raw in mrkdwn is
+// read by Slack as a link or a mention token and shown mangled: it is
+// escaped, in the blocks and in the text.
+func TestPlaceholdersInMrkdwnAreEscaped(t *testing.T) {
+	for name, m := range map[string]message{
+		"help":          helpMessage(),
+		"nudge":         nudgeMessage(coaching.Nudge{ManagerID: "UM", CadenceDays: 14}),
+		"snooze":        textMessage(snoozedText(coaching.Date{Year: 2026, Month: 12, Day: 8})),
+		"cadence usage": textMessage(cadenceUsage),
+	} {
+		for _, s := range []string{m.Text, blocksText(m.Blocks)} {
+			if got := rawAngle.FindAllString(s, -1); len(got) > 0 {
+				t.Errorf("%s: %v written raw in mrkdwn", name, got)
+			}
+		}
 	}
 }
