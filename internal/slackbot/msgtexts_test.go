@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -115,6 +116,31 @@ func TestPlaceholdersInMrkdwnAreEscaped(t *testing.T) {
 			if got := rawAngle.FindAllString(s, -1); len(got) > 0 {
 				t.Errorf("%s: %v written raw in mrkdwn", name, got)
 			}
+		}
+	}
+}
+
+// A receipt's text says what was logged, updated or undone, and with
+// whom: "Undone" alone tells a notification nothing. A team meeting's
+// reps are counted, not listed.
+func TestReceiptTextSaysWhatAndWithWhom(t *testing.T) {
+	undone := textSession()
+	undone.DeletedAt = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	team := textSession()
+	team.Kind = coaching.KindTeamMeeting
+	team.Reps = []coaching.SessionRep{{RepID: "USAM"}, {RepID: "URIA"}, {RepID: "UBEN"}, {RepID: "UANA"}, {RepID: "ULEO"}}
+	for _, tt := range []struct {
+		name string
+		m    message
+		want string
+	}{
+		{"logged", receipt(textSession()), "Logged: ride-along with <@USAM> on Mon 30 Nov 2026"},
+		{"a team meeting", receipt(team), "Logged: team meeting with 5 reps on Mon 30 Nov 2026"},
+		{"edited", editedReceipt(textSession(), "duration 30 → 45 min"), "Updated: ride-along with <@USAM> on Mon 30 Nov 2026"},
+		{"undone", receipt(undone), "Undone: ride-along with <@USAM> on Mon 30 Nov 2026"},
+	} {
+		if tt.m.Text != tt.want {
+			t.Errorf("%s: text = %q, want %q", tt.name, tt.m.Text, tt.want)
 		}
 	}
 }

@@ -373,11 +373,11 @@ func disputeNotice(s coaching.Session, repID string) message {
 // receipt is the manager's ephemeral note that a session was logged.
 func receipt(s coaching.Session) message {
 	if s.Undone() {
-		return message{Text: "Undone", Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(undoneText(s)), nil, nil)}}
+		return message{Text: "Undone: " + receiptSubject(s), Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(undoneText(s)), nil, nil)}}
 	}
 	who := mentions(s.ActiveRepIDs())
 	asked := who + " will be asked to confirm."
-	return receiptWith(s, "Logged: "+s.Kind.Label()+" on "+s.OccurredOn.Human(),
+	return receiptWith(s, "Logged: "+receiptSubject(s),
 		":white_check_mark: Logged "+summary(s)+roleSuffix(s)+". "+asked)
 }
 
@@ -388,7 +388,19 @@ func editedReceipt(s coaching.Session, changes string) message {
 	if s.Undone() {
 		return receipt(s)
 	}
-	return receiptWith(s, "Updated: "+s.Kind.Label()+" on "+s.OccurredOn.Human(), savedText(s, changes))
+	return receiptWith(s, "Updated: "+receiptSubject(s), savedText(s, changes))
+}
+
+// receiptSubject names a session in a receipt's text, what a notification
+// and a screen reader give: its kind, its reps (a team meeting's counted,
+// a long list of others cut as a list line cuts it) and its day.
+func receiptSubject(s coaching.Session) string {
+	ids := s.ActiveRepIDs()
+	who := fewMentions(ids, "")
+	if s.Kind == coaching.KindTeamMeeting {
+		who = plural(len(ids), "rep", "reps")
+	}
+	return s.Kind.Noun() + " with " + who + " on " + s.OccurredOn.Human()
 }
 
 // editSavedText is the reply under a not-accurate DM that an edit from it
