@@ -50,6 +50,10 @@ func TestAFormSubmittedAfterItsResponseURLExpiredSendsTheReceiptAsADM(t *testing
 		t.Fatalf("ack = %s", ack)
 	}
 	receipt := b.receiptDM()
+	// The text is the DM's notification: what was logged, with whom.
+	if want := "Logged: 1:1 with <@" + rep + "> on "; !strings.HasPrefix(receipt.Text, want) {
+		t.Errorf("the receipt's text = %q, want it to start %q", receipt.Text, want)
+	}
 	if got := responsesTo(b, in.ResponseURL); len(got) != 0 {
 		t.Errorf("the expired response_url was posted to %d times", len(got))
 	}
@@ -58,7 +62,7 @@ func TestAFormSubmittedAfterItsResponseURLExpiredSendsTheReceiptAsADM(t *testing
 		t.Fatal(err)
 	}
 	if _, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool {
-		return r.URL == undo.ResponseURL && r.ReplaceOriginal && strings.Contains(r.Text, "Undone")
+		return r.URL == undo.ResponseURL && r.ReplaceOriginal && strings.HasPrefix(r.Text, "Undone: 1:1 with <@"+rep+"> on ")
 	}); err != nil {
 		t.Fatal(err)
 	}
