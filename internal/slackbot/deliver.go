@@ -109,7 +109,7 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 		if err := json.Unmarshal(m.Payload, &r); err != nil {
 			return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("read edit receipt: %w", err)}
 		}
-		msg = textMessage(editSavedText(s, r.Changes))
+		msg = editSavedMessage(s, r.Changes)
 	case coaching.MsgRepReminder:
 		if m.Op == coaching.OpPost {
 			if !reminderStands(s, m, prior) {

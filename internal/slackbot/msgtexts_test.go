@@ -144,3 +144,26 @@ func TestReceiptTextSaysWhatAndWithWhom(t *testing.T) {
 		}
 	}
 }
+
+// The reply saying an edit was saved goes in a DM's thread, and its text
+// is the notification: plain words, no mrkdwn marks shown as typed.
+func TestEditSavedTextIsPlain(t *testing.T) {
+	undone := textSession()
+	undone.DeletedAt = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name, changes, want string
+		s                   coaching.Session
+	}{
+		{"changed", "duration 30 → 45 min", "Updated: duration 30 → 45 min. Now: Ride-along with <@USAM> · Mon 30 Nov 2026 · 45 min · took the lead", textSession()},
+		{"nothing changed", "", "Saved: nothing changed. Now: Ride-along with <@USAM> · Mon 30 Nov 2026 · 45 min · took the lead", textSession()},
+		{"undone since", "duration 30 → 45 min", "Undone: ride-along with <@USAM> on Mon 30 Nov 2026", undone},
+	} {
+		m := editSavedMessage(tt.s, tt.changes)
+		if m.Text != tt.want {
+			t.Errorf("%s: text = %q, want %q", tt.name, m.Text, tt.want)
+		}
+		if got := blocksText(m.Blocks); !strings.Contains(got, "*Ride-along*") {
+			t.Errorf("%s: blocks %q lost their mrkdwn", tt.name, got)
+		}
+	}
+}

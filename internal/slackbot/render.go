@@ -415,6 +415,28 @@ func editSavedText(s coaching.Session, changes string) string {
 	return savedText(s, changes)
 }
 
+// editSavedMessage is the reply under a not-accurate DM that an edit from
+// it was saved (editSavedText), its text the same in plain words: it is the
+// notification, where mrkdwn's marks would show as typed.
+func editSavedMessage(s coaching.Session, changes string) message {
+	m := textMessage(editSavedText(s, changes))
+	switch {
+	case s.Undone():
+		m.Text = "Undone: " + receiptSubject(s)
+	case changes == "":
+		m.Text = "Saved: nothing changed. Now: " + plainSummary(s)
+	default:
+		m.Text = "Updated: " + changes + ". Now: " + plainSummary(s)
+	}
+	return m
+}
+
+// plainSummary is summary, and the ride-along's role, without mrkdwn's
+// marks: "Ride-along with <@U1> · Mon 30 Nov 2026 · 45 min · lead".
+func plainSummary(s coaching.Session) string {
+	return fmt.Sprintf("%s with %s · %s · %d min", s.Kind.Label(), mentions(s.ActiveRepIDs()), s.OccurredOn.Human(), s.DurationMin) + roleSuffix(s)
+}
+
 // savedNotice says an edit was saved and what it changed (a ChangeSet's
 // Describe, whose mentions are Slack's own markup and whose other words
 // are ours; "" when nothing changed).
