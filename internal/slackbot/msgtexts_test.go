@@ -9,6 +9,8 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/llm"
+	"github.com/coachlog/coachlog/internal/metrics"
 	"github.com/coachlog/coachlog/internal/slacktext"
 )
 
@@ -164,6 +166,30 @@ func TestEditSavedTextIsPlain(t *testing.T) {
 		}
 		if got := blocksText(m.Blocks); !strings.Contains(got, "*Ride-along*") {
 			t.Errorf("%s: blocks %q lost their mrkdwn", tt.name, got)
+		}
+	}
+}
+
+// A prep brief's and a report's texts say whom they are about, as their
+// headers do: "Your prep brief" alone could be about anyone.
+func TestBriefAndReportTextsSayWhom(t *testing.T) {
+	vic, dan, max := fullFigures("UVIC", true), fullFigures("UDAN", true), fullFigures("UMAX", false)
+	dan.LeaderID, dan.ManagerIDs = "UVIC", []string{"UMAX"}
+	vic.ManagerIDs = []string{"UMAX"}
+	max.LeaderID = "UDAN"
+	r := &metrics.Report{Period: week48, Org: vic, Leaders: []metrics.Figures{vic, dan}, Managers: []metrics.Figures{max}}
+	for _, tt := range []struct {
+		name string
+		m    message
+		want string
+	}{
+		{"prep", prepMessage("USAM", llm.Brief{List: "a list"}), "Your prep brief about <@USAM>"},
+		{"a leader's report", reportMessage(r, "UDAN", testWhen), "Coaching report: this week, 2026-W48 · <@UDAN>'s organisation"},
+		{"a manager's report", reportMessage(r, "UMAX", testWhen), "Coaching report: this week, 2026-W48 · <@UMAX>'s team"},
+		{"the whole organisation's report", reportMessage(r, "", testWhen), "Coaching report: this week, 2026-W48 · the whole organisation"},
+	} {
+		if tt.m.Text != tt.want {
+			t.Errorf("%s: text = %q, want %q", tt.name, tt.m.Text, tt.want)
 		}
 	}
 }

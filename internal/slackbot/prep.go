@@ -43,7 +43,7 @@ func (b *Bot) prep(ctx context.Context, cmd slashCommand, args string) {
 		b.respond(ctx, cmd.ResponseURL, textMessage(":no_entry_sign: "+escKeepMentions(coaching.ErrorMessage(err))), false)
 		return
 	}
-	b.respond(ctx, cmd.ResponseURL, prepMessage(brief), false)
+	b.respond(ctx, cmd.ResponseURL, prepMessage(m[1], brief), false)
 }
 
 // prepWho answers /coach prep without a rep's mention in args: a name
@@ -72,8 +72,9 @@ const noticeNoSummary = ":mag: The LLM's summary couldn't be written this time, 
 // prepMessage shows a brief: the model's prose, when there is any, above
 // the plain list, all escaped (it holds what people wrote), or a line
 // saying the prose could not be written when the model was asked for it.
-// The notification text carries no note.
-func prepMessage(br llm.Brief) message {
+// The notification text carries no note, only whom the brief is about
+// (repID).
+func prepMessage(repID string, br llm.Brief) message {
 	var blocks []slack.Block
 	left := prepTextBudget
 	if br.Unwritten && br.Prose == "" {
@@ -94,7 +95,7 @@ func prepMessage(br llm.Brief) message {
 		left -= len([]rune(part))
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(part), nil, nil))
 	}
-	return message{Text: "Your prep brief", Blocks: blocks}
+	return message{Text: "Your prep brief about " + mention(repID), Blocks: blocks}
 }
 
 // prepTextBudget bounds a brief's block text: Slack refuses a message past

@@ -113,9 +113,9 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 		"ten sessions of history with notes":    historyMessage(tenOwn),
 		"empty history":                         historyMessage(historyView{}),
 		"help":                                  helpMessage(),
-		"a prep brief with prose":               prepMessage(llm.Brief{Prose: strings.Repeat("<b>&", 2000), List: bigBrief()}),
-		"a plain prep brief":                    prepMessage(llm.Brief{List: llm.PlainBrief(llm.PrepInput{RepName: "Ria"})}),
-		"a long prep brief without its summary": prepMessage(llm.Brief{List: bigBrief(), Unwritten: true}),
+		"a prep brief with prose":               prepMessage("UR", llm.Brief{Prose: strings.Repeat("<b>&", 2000), List: bigBrief()}),
+		"a plain prep brief":                    prepMessage("UR", llm.Brief{List: llm.PlainBrief(llm.PrepInput{RepName: "Ria"})}),
+		"a long prep brief without its summary": prepMessage("UR", llm.Brief{List: bigBrief(), Unwritten: true}),
 	} {
 		t.Run(name, func(t *testing.T) { checkLimits(t, m) })
 	}

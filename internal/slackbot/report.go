@@ -155,7 +155,9 @@ const reportLineText = 5000
 func reportMessage(r *metrics.Report, root string, w when) message {
 	title := "Coaching report: " + w.label
 	var head *metrics.Figures
-	var scope string
+	// whose says in the text (a notification, a screen reader) whose
+	// figures these are, as the header's scope line does.
+	var scope, whose string
 	lines := reportLines(r, root, root)
 	switch f, ok := r.Leader(root); {
 	case root == "":
@@ -175,7 +177,7 @@ func reportMessage(r *metrics.Report, root string, w when) message {
 		if len(tops) == 1 && outsideTrees(r, tops) == 0 {
 			lines = append(reportLines(r, tops[0].ID, tops[0].ID), reportLines(r, "", tops[0].ID)...)
 		}
-		scope = "The whole organisation"
+		scope, whose = "The whole organisation", "the whole organisation"
 		if len(r.Org.ManagerIDs) > 0 {
 			head = &r.Org
 			scope = orgScope(r, tops)
@@ -184,12 +186,13 @@ func reportMessage(r *metrics.Report, root string, w when) message {
 		return textMessage(fmt.Sprintf("No figures for %s %s: there are no managers below %s in the roster yet. "+
 			"A report covers the managers below a leader, once the roster names them.", mention(root), w.during, mention(root)))
 	case ok:
-		head = &f
-		scope = fmt.Sprintf("%s's organisation, %s", mention(root), plural(len(f.ManagerIDs), "manager", "managers"))
+		head, whose = &f, mention(root)+"'s organisation"
+		scope = fmt.Sprintf("%s, %s", whose, plural(len(f.ManagerIDs), "manager", "managers"))
 	default:
 		if m, ok := r.Manager(root); ok {
 			head = &m
 			scope = mention(root) + "'s team"
+			whose = scope
 		}
 	}
 	if head == nil && root != "" {
@@ -208,7 +211,7 @@ func reportMessage(r *metrics.Report, root string, w when) message {
 			return fmt.Sprintf("…and %d more: `/coach report @name%s` shows one of them.", n, w.ask)
 		})...)
 	}
-	return message{Text: title, Blocks: blocks}
+	return message{Text: title + " · " + whose, Blocks: blocks}
 }
 
 // orgScope says what the whole organisation's figures cover: its
