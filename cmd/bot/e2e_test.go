@@ -190,6 +190,11 @@ func TestCaptureLoopEndToEnd(t *testing.T) {
 			r := b.export()[0]
 			return r.Rating != nil && *r.Rating == 4
 		})
+		// The DM's text, its notification, says where the rep stands now.
+		eventually(t, "the DM's text saying it is confirmed and rated", func() bool {
+			m, _ := b.fake.Message(dm.Channel, dm.TS)
+			return strings.HasSuffix(m.Text, ": you confirmed it (rated 4/5)")
+		})
 	})
 }
 
