@@ -109,6 +109,15 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if IsMiscasedPostgres(path) { // not a file to create
 		return nil, fmt.Errorf("open %s: %w", Redact(path), ErrMiscasedScheme)
 	}
+	s, err := openFile(ctx, path, opts)
+	if err != nil {
+		return nil, openError(path, opts.ReadOnly, err)
+	}
+	return s, nil
+}
+
+// openFile opens the SQLite database at path, as Open.
+func openFile(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.BusyTimeout == 0 {
 		opts.BusyTimeout = 2 * time.Second
 	}
@@ -139,7 +148,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		if opts.AnySchema {
 			know = anySchema
 		}
-		if err := checkSchema(ctx, s.r, true, know); err != nil {
+		err := checkSchema(ctx, s.r, true, know)
+		if err != nil {
 			s.r.Close()
 			return nil, err
 		}
@@ -385,6 +395,7 @@ func dsn(path string, opts Options, write bool) string {
 	} else if opts.ReadOnly {
 		q.Add("_pragma", "query_only(1)")
 	}
+
 	return fileURI(path) + "?" + q.Encode()
 }
 

@@ -1,0 +1,72 @@
+package sqlite_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+// smallDisk mounts a file system of size bytes for the test: root only,
+// skipped elsewhere.
+func smallDisk(t *testing.T, size string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+size); err != nil {
+		t.Skipf("cannot mount a small file system (needs root): %v", err)
+	}
+	t.Cleanup(func() { syscall.Unmount(dir, 0) })
+	return dir
+}
+
+// fill writes into dir until its file system is full.
+func fill(t *testing.T, dir string) {
+	t.Helper()
+	f, err := os.Create(filepath.Join(dir, "fill"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	block := make([]byte, 4096)
+	for {
+		if _, err := f.Write(block); err != nil {
+			return
+		}
+	}
+}
+
+// A start on a full disk said "create schema_migrations: disk I/O error
+// (4874)": SQLite fails there growing the -shm file
+// (SQLITE_IOERR_SHMSIZE), not with SQLITE_FULL. It now says the disk is
+// full, as the file system tells.
+func TestAStartOnAFullDiskSaysTheDiskIsFull(t *testing.T) {
+	src := newDatabase(t)
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := smallDisk(t, "1m")
+	path := filepath.Join(dir, "c.db")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fill(t, dir)
+	for _, readOnly := range []bool{false, true} {
+		st, err := sqlite.Open(context.Background(), path, sqlite.Options{ReadOnly: readOnly})
+		if err == nil {
+			st.Close()
+			t.Fatalf("read only %v: opened on a full disk", readOnly)
+		}
+		for _, want := range []string{"open " + path + ": the disk holding it is full", "free some space"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("read only %v: err %q; want it to say %q", readOnly, err, want)
+			}
+		}
+		os.Remove(path + "-shm")
+		os.Remove(path + "-wal")
+	}
+}

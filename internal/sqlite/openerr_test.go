@@ -1,0 +1,84 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+// newDatabase makes a migrated database holding Ann, closed cleanly (no
+// -wal or -shm left), in a directory of its own.
+func newDatabase(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "c.db")
+	st, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann := coaching.Person{ID: "UA", Name: "Ann", Roles: []string{"rep"}, Active: true, InRoster: true}
+	if _, err := st.ImportRoster(context.Background(), []coaching.Person{ann}, today()); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// A damaged database is refused saying it is damaged and to restore a
+// backup, for readers and writers alike, not "create schema_migrations:
+// database disk image is malformed", a statement nobody ran.
+func TestADamagedDatabaseIsRefusedSayingSo(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		damage func(t *testing.T, path string)
+		want   string
+	}{
+		{"truncated", func(t *testing.T, path string) {
+			fi, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Truncate(path, fi.Size()/2); err != nil {
+				t.Fatal(err)
+			}
+		}, "the database file is damaged"},
+		{"its header overwritten", func(t *testing.T, path string) {
+			f, err := os.OpenFile(path, os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if _, err := f.WriteAt([]byte(strings.Repeat("x", 100)), 0); err != nil {
+				t.Fatal(err)
+			}
+		}, "is not an SQLite database, or its first page is damaged"},
+	} {
+		for _, readOnly := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, read only %v", tt.name, readOnly), func(t *testing.T) {
+				path := newDatabase(t)
+				tt.damage(t, path)
+				st, err := sqlite.Open(context.Background(), path, sqlite.Options{ReadOnly: readOnly})
+				if err == nil {
+					st.Close()
+					t.Fatal("opened a damaged database")
+				}
+				msg := err.Error()
+				for _, want := range []string{"open " + path + ": ", tt.want, "restore it from a backup (README, Backup and restore)"} {
+					if !strings.Contains(msg, want) {
+						t.Errorf("read only %v: err %q; want it to say %q", readOnly, msg, want)
+					}
+				}
+				if strings.Contains(msg, "schema_migrations") || strings.Contains(msg, "schema version") {
+					t.Errorf("err %q names a statement", msg)
+				}
+			})
+		}
+	}
+}
