@@ -166,6 +166,10 @@ func openFile(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := probeWrite(ctx, s, opts.BusyTimeout); err != nil {
+		s.Close()
+		return nil, err
+	}
 	// The checkpoint connection never waits for a lock (busy timeout 0):
 	// see resetWAL.
 	if s.ck, err = sql.Open("sqlite", dsn(path, Options{}, false)); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sqlite"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
 // newDatabase makes a migrated database holding Ann, closed cleanly (no
@@ -29,6 +30,35 @@ func newDatabase(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// A bot started on a database file it may not write (owned by another
+// user, or mode 444) started, answered /healthz and failed every /coach:
+// SQLite opens such a file read-only without a word, and with no
+// migration due nothing at start wrote. A writer's open now refuses it,
+// saying why; a reader's still reads it.
+func TestAWriterRefusesADatabaseItCannotWrite(t *testing.T) {
+	ctx := context.Background()
+	path := newDatabase(t)
+	sqlitetest.Unwritable(t, path)
+	st, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err == nil {
+		st.Close()
+		t.Fatal("a writer opened a database it cannot write")
+	}
+	msg := err.Error()
+	for _, want := range []string{path, "the database file cannot be written", "readonly database", "owner and mode"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("err %q; want it to say %q", msg, want)
+		}
+	}
+	if strings.Count(msg, path) != 1 {
+		t.Errorf("err %q names the file more than once", msg)
+	}
+	ro := open(t, path, sqlite.Options{ReadOnly: true})
+	if p, err := ro.Person(ctx, "UA"); err != nil || p.Name != "Ann" {
+		t.Fatalf("a reader of the read-only file: %+v %v", p, err)
+	}
 }
 
 // A damaged database is refused saying it is damaged and to restore a
