@@ -49,6 +49,8 @@ type Options struct {
 	// StatementTimeout bounds each PostgreSQL statement (the server's
 	// statement_timeout); default 30 s.
 	StatementTimeout time.Duration
+
+	immutable bool // a read-only open of a file no writer has open: see readOnlyFallback
 }
 
 // Store is the store on SQLite or PostgreSQL. On SQLite, writes go through
@@ -62,6 +64,9 @@ type Store struct {
 	wq, rq cachedDB // prepared statements on the writer and the readers
 	path   string
 	now    func() time.Time
+	// immutable: opened read-only as a file nothing writes
+	// (readOnlyFallback), as a backup of it must read it too.
+	immutable bool
 
 	ck *sql.DB // one connection for checkpoints, off the writer's and the readers'
 	// dbf is the database file, for the checkpoints to flush what they
@@ -149,6 +154,19 @@ func openFile(ctx context.Context, path string, opts Options) (*Store, error) {
 			know = anySchema
 		}
 		err := checkSchema(ctx, s.r, true, know)
+		if err != nil && s.readOnlyFallback(err) {
+			s.r.Close()
+			opts.immutable = true
+			if s.r, err = sql.Open("sqlite", dsn(path, opts, false)); err != nil {
+				return nil, fmt.Errorf("open %s: %w", path, err)
+			}
+			s.r.SetMaxOpenConns(4)
+			s.r.SetMaxIdleConns(4)
+			s.rq = cachedDB{c: newStmtCache(s.r)}
+			s.reader = reader{q: s.rq}
+			s.immutable = true
+			err = checkSchema(ctx, s.r, true, know)
+		}
 		if err != nil {
 			s.r.Close()
 			return nil, err
@@ -399,7 +417,10 @@ func dsn(path string, opts Options, write bool) string {
 	} else if opts.ReadOnly {
 		q.Add("_pragma", "query_only(1)")
 	}
-
+	if opts.immutable { // see readOnlyFallback
+		q.Set("mode", "ro")
+		q.Set("immutable", "1")
+	}
 	return fileURI(path) + "?" + q.Encode()
 }
 
@@ -585,7 +606,7 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	if err := createPrivate(tmp); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	db, err := sql.Open("sqlite", dsn(s.path, Options{BusyTimeout: 10 * time.Second}, false))
+	db, err := sql.Open("sqlite", dsn(s.path, Options{BusyTimeout: 10 * time.Second, immutable: s.immutable}, false))
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}

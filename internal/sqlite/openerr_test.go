@@ -61,6 +61,33 @@ func TestAWriterRefusesADatabaseItCannotWrite(t *testing.T) {
 	}
 }
 
+// A database in a directory this user may not write (one another user
+// owns, read from an operator's account) could not be read at all, even
+// read-only: SQLite creates a WAL database's -shm file to read it. A
+// database closed cleanly, no -wal left, is now read without one; a
+// backup of it too.
+func TestAReaderReadsADatabaseInADirectoryItCannotWrite(t *testing.T) {
+	ctx := context.Background()
+	path := newDatabase(t)
+	sqlitetest.Unwritable(t, path)
+	sqlitetest.Unwritable(t, filepath.Dir(path))
+	st, err := sqlite.Open(ctx, path, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("read-only open: %v", err)
+	}
+	defer st.Close()
+	if p, err := st.Person(ctx, "UA"); err != nil || p.Name != "Ann" {
+		t.Fatalf("Ann: %+v %v", p, err)
+	}
+	dest := filepath.Join(t.TempDir(), "bk.db")
+	if err := st.Backup(ctx, dest); err != nil {
+		t.Fatalf("backup: %v", err)
+	}
+	if _, err := os.Stat(path + "-shm"); !os.IsNotExist(err) {
+		t.Errorf("a -shm beside the database: %v", err)
+	}
+}
+
 // A damaged database is refused saying it is damaged and to restore a
 // backup, for readers and writers alike, not "create schema_migrations:
 // database disk image is malformed", a statement nobody ran.
