@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -67,6 +68,7 @@ type Store struct {
 	// immutable: opened read-only as a file nothing writes
 	// (readOnlyFallback), as a backup of it must read it too.
 	immutable bool
+	fsync     func(*os.File) error // flushes a backup; nil: File.Sync
 
 	ck *sql.DB // one connection for checkpoints, off the writer's and the readers'
 	// dbf is the database file, for the checkpoints to flush what they
@@ -592,8 +594,13 @@ func (s *Store) Exec(ctx context.Context, query string, args ...any) error {
 
 // Backup writes a consistent copy of the database to dest while others keep
 // reading and writing it (VACUUM INTO reads one snapshot), then checks the
-// copy. dest must not exist; the copy appears there only when complete.
-func (s *Store) Backup(ctx context.Context, dest string) error {
+// copy. dest must not exist; the copy appears there only when complete,
+// and on disk: the copy is flushed before it is renamed (whether VACUUM
+// INTO flushes it follows the synchronous setting, not a promise), and
+// its directory after, which makes the rename itself survive a power
+// cut. A backup that fails leaves nothing behind, SQLite's journal of
+// the copy neither (dest.partial-journal was left on a full disk).
+func (s *Store) Backup(ctx context.Context, dest string) (err error) {
 	if s.pg {
 		return BackupRefusal(s.url, dest)
 	}
@@ -601,7 +608,16 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 		return fmt.Errorf("backup: %s already exists", dest)
 	}
 	tmp := dest + ".partial"
-	os.Remove(tmp)
+	removePartial := func() {
+		os.Remove(tmp)
+		os.Remove(tmp + "-journal")
+	}
+	removePartial()
+	defer func() {
+		if err != nil {
+			removePartial()
+		}
+	}()
 	// VACUUM INTO fills an empty file it finds, keeping its mode.
 	if err := createPrivate(tmp); err != nil {
 		return fmt.Errorf("backup: %w", err)
@@ -612,24 +628,49 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	}
 	defer db.Close()
 	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
-		os.Remove(tmp)
 		return fmt.Errorf("backup to %s: %w", dest, err)
 	}
+	if err := checkCopy(ctx, tmp); err != nil {
+		return err
+	}
+	if err := s.syncPath(tmp); err != nil {
+		return fmt.Errorf("backup to %s: flush the copy: %w", dest, err)
+	}
+	if err := os.Rename(tmp, dest); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := s.syncPath(filepath.Dir(dest)); err != nil {
+		return fmt.Errorf("backup to %s: the copy is there, but its directory could not be flushed, so a power cut may lose it: %w", dest, err)
+	}
+	return nil
+}
+
+// checkCopy checks the copy a backup wrote at path.
+func checkCopy(ctx context.Context, path string) error {
 	// Read only (mode=ro): a copy that is not there fails the check
 	// rather than being created empty, which would pass it.
-	check, err := sql.Open("sqlite", fileURI(tmp)+"?mode=ro&_pragma=query_only(1)")
+	check, err := sql.Open("sqlite", fileURI(path)+"?mode=ro&_pragma=query_only(1)")
 	if err != nil {
 		return fmt.Errorf("backup: check: %w", err)
 	}
 	defer check.Close()
 	var verdict string
 	if err := check.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&verdict); err != nil || verdict != "ok" {
-		os.Remove(tmp)
 		return fmt.Errorf("backup: the copy failed its check (%s): %v", verdict, err)
 	}
-	check.Close()
-	if err := os.Rename(tmp, dest); err != nil {
-		return fmt.Errorf("backup: %w", err)
+	return check.Close()
+}
+
+// syncPath flushes the file or directory at path to disk (s.fsync, which
+// tests replace, or File.Sync).
+func (s *Store) syncPath(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
 	}
-	return nil
+	defer f.Close()
+	if s.fsync != nil {
+		return s.fsync(f)
+	}
+	return f.Sync()
 }

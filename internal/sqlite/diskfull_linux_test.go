@@ -70,3 +70,34 @@ func TestAStartOnAFullDiskSaysTheDiskIsFull(t *testing.T) {
 		os.Remove(path + "-wal")
 	}
 }
+
+// A backup that fails, here on a full disk, leaves no file behind: its
+// .partial was removed but SQLite's journal of it, .partial-journal,
+// stayed. SQLite journals the copy once it outgrows the page cache (2 MB
+// by default), so the database here is larger than that.
+func TestABackupThatFailsLeavesNothingBehind(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, newDatabase(t), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Exec(ctx, `CREATE TABLE ballast (b BLOB)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Exec(ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 4000)
+		INSERT INTO ballast SELECT randomblob(1000) FROM n`); err != nil {
+		t.Fatal(err)
+	}
+	dir := smallDisk(t, "1m")
+	if err := st.Backup(ctx, filepath.Join(dir, "bk.db")); err == nil {
+		t.Fatal("a backup larger than the disk worked")
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Errorf("left behind: %s", e.Name())
+	}
+}
