@@ -68,7 +68,8 @@ type Store struct {
 	// immutable: opened read-only as a file nothing writes
 	// (readOnlyFallback), as a backup of it must read it too.
 	immutable bool
-	fsync     func(*os.File) error // flushes a backup; nil: File.Sync
+	fsync     func(*os.File) error             // flushes a backup; nil: File.Sync
+	integrity atomic.Pointer[integrityVerdict] // the last CheckIntegrity's, nil before one
 
 	ck *sql.DB // one connection for checkpoints, off the writer's and the readers'
 	// dbf is the database file, for the checkpoints to flush what they

@@ -43,6 +43,9 @@ func openError(path string, readOnly bool, err error) error {
 	default:
 		return err
 	}
+	if code := se.Code(); code&0xff == sqlite3.SQLITE_CORRUPT || code == sqlite3.SQLITE_NOTADB {
+		err = errors.Join(ErrDamaged, err)
+	}
 	return wrapped{"open " + path + ": " + msg, err}
 }
 

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -131,6 +132,9 @@ func TestADamagedDatabaseIsRefusedSayingSo(t *testing.T) {
 					if !strings.Contains(msg, want) {
 						t.Errorf("read only %v: err %q; want it to say %q", readOnly, msg, want)
 					}
+				}
+				if !errors.Is(err, sqlite.ErrDamaged) {
+					t.Errorf("err %q is not ErrDamaged", msg)
 				}
 				if strings.Contains(msg, "schema_migrations") || strings.Contains(msg, "schema version") {
 					t.Errorf("err %q names a statement", msg)
