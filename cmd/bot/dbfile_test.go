@@ -1,0 +1,66 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
+)
+
+// importedDB is a database in a directory of its own holding the roster
+// Mia and Ada, imported by the CLI, which closed it cleanly; csv is the
+// roster file.
+func importedDB(t *testing.T) (db, csv string) {
+	t.Helper()
+	db = filepath.Join(t.TempDir(), "c.db")
+	csv = filepath.Join(t.TempDir(), "team.csv")
+	if err := os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\nU0MA,,Mia,manager,,,UTC\nU0RA,,Ada,rep,U0MA,,\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db}, "roster", "import", csv); err != nil {
+		t.Fatalf("roster import: %v\n%s", err, out)
+	}
+	return db, csv
+}
+
+// A database file Coachlog may not write (another user's, or mode 444):
+// a command that writes (serve alike) refuses at start in one line naming
+// the setting, the file once and the cause, where serve started and
+// failed every /coach; a command that only reads still reads it.
+func TestACommandThatWritesRefusesADatabaseFileItCannotWrite(t *testing.T) {
+	db, csv := importedDB(t)
+	vars := map[string]string{"COACHLOG_DB": db}
+	sqlitetest.Unwritable(t, db)
+	_, err := cliAt(t, tuesday, vars, "roster", "import", csv)
+	if err == nil {
+		t.Fatal("roster import into a database it cannot write worked")
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "COACHLOG_DB "+db+": the database file cannot be written") || strings.Count(msg, db) != 1 || strings.Contains(msg, "\n") {
+		t.Errorf("err %q; want one line, COACHLOG_DB and the file once, saying it cannot be written", msg)
+	}
+	if out, err := cliAt(t, tuesday, vars, "metrics"); err != nil || !strings.Contains(out, "Mia") {
+		t.Fatalf("metrics on a database it cannot write: %v\n%s", err, out)
+	}
+}
+
+// A command that only reads reads a database in a directory it may not
+// write (an operator reading the bot's volume): SQLite could not create
+// the -shm file it reads a WAL database with, and export said "attempt to
+// write a readonly database".
+func TestACommandThatReadsReadsADatabaseInADirectoryItCannotWrite(t *testing.T) {
+	db, _ := importedDB(t)
+	sqlitetest.Unwritable(t, db)
+	sqlitetest.Unwritable(t, filepath.Dir(db))
+	for _, tt := range []struct{ cmd, want string }{
+		{"metrics", "Mia"},
+		{"export", "id,occurred_on,"}, // no session yet: the header
+	} {
+		out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db}, tt.cmd)
+		if err != nil || !strings.Contains(out, tt.want) {
+			t.Errorf("%s: %v\n%s", tt.cmd, err, out)
+		}
+	}
+}
