@@ -33,7 +33,9 @@ func probeWrite(ctx context.Context, s *Store, busy time.Duration) error {
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", writeProbeWait.Milliseconds())); err != nil {
 		return err
 	}
-	defer conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", busy.Milliseconds())) //nolint:errcheck // the pool's one writer connection; a failure here failed the probe too
+	// Restored even when ctx ends: the pool keeps this connection for
+	// the writer.
+	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA busy_timeout = %d", busy.Milliseconds())) //nolint:errcheck // a connection that fails this fails its next statement too
 	tx, err := conn.BeginTx(ctx, nil)
 	if err == nil {
 		_, err = tx.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version < 0`)
