@@ -27,8 +27,11 @@ func TestAMistypedSubcommandIsAnsweredWithTheOneMeant(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(r.Text, tt.want) || !strings.Contains(r.Text, "`/coach help`") || r.ResponseType != "ephemeral" {
-			t.Errorf("/coach %s answered %s %q, want privately %q and the help", tt.text, r.ResponseType, r.Text, tt.want)
+		// The text (a notification's) is the first sentence; the blocks
+		// say the rest.
+		if shown := blocksText(r.Blocks); !strings.Contains(r.Text, tt.want) || !strings.Contains(shown, tt.want) ||
+			!strings.Contains(shown, "`/coach help`") || r.ResponseType != "ephemeral" {
+			t.Errorf("/coach %s answered %s %q, %q, want privately %q and the help", tt.text, r.ResponseType, r.Text, shown, tt.want)
 		}
 		for _, c := range b.fake.CallsTo("views.open") {
 			if c.Param("trigger_id") == in.TriggerID {
