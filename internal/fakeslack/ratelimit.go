@@ -86,6 +86,7 @@ func defaultMethodRateLimits() map[string]gcraLimit {
 	return map[string]gcraLimit{
 		"chat.update":                  tier3, // Tier 3: https://api.slack.com/methods/chat.update
 		"conversations.open":           tier3, // Tier 3: https://api.slack.com/methods/conversations.open
+		"conversations.info":           tier3, // Tier 3: https://docs.slack.dev/reference/methods/conversations.info
 		"chat.postEphemeral":           tier4, // Tier 4: https://api.slack.com/methods/chat.postEphemeral
 		"users.info":                   tier4, // Tier 4: https://api.slack.com/methods/users.info
 		"views.open":                   tier4, // Tier 4: https://api.slack.com/methods/views.open

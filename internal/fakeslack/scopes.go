@@ -11,7 +11,7 @@ import (
 // DefaultScopes are the bot scopes the fake grants unless WithScopes says
 // otherwise: those of Coachlog's manifest.yml (a test keeps the two equal),
 // so that a method the app was never granted fails in tests as in Slack.
-var DefaultScopes = []string{"chat:write", "commands", "files:write", "users:read", "users:read.email"}
+var DefaultScopes = []string{"channels:read", "chat:write", "commands", "files:write", "groups:read", "users:read", "users:read.email"}
 
 // WithScopes sets the bot token's granted scopes. A method needing one it
 // lacks answers missing_scope, as Slack does.
@@ -21,7 +21,9 @@ func WithScopes(scopes ...string) Option {
 
 // neededScope is the bot scope each method requires, from the "Required
 // scopes" of its page under https://docs.slack.dev/reference/methods/.
-// Methods not listed need none (auth.test, chat.getPermalink, views.*).
+// Methods not listed need none (auth.test, chat.getPermalink, views.*);
+// conversations.info needs the scope of the channel's kind
+// (conversationsInfoScopeLocked).
 var neededScope = map[string]string{
 	"chat.postMessage":             "chat:write",
 	"chat.update":                  "chat:write",
@@ -43,6 +45,9 @@ func (s *Server) scopeResultLocked(r *apiRequest) (apiResult, bool) {
 	needed := neededScope[r.method]
 	if r.method == "conversations.open" && strings.Contains(r.param("users"), ",") {
 		needed = "mpim:write" // a group DM
+	}
+	if r.method == "conversations.info" {
+		needed = s.conversationsInfoScopeLocked(r.param("channel")) // by the channel's kind
 	}
 	if needed == "" || slices.Contains(s.scopes, needed) {
 		return apiResult{}, true

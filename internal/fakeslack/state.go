@@ -53,7 +53,8 @@ type state struct {
 	channels map[string]bool // channel id -> the bot is a member; see AddChannel
 	// privateChannels are the channels added with AddPrivateChannel.
 	privateChannels map[string]bool
-	msgs            map[string]*message // by channel+"/"+ts
+	conv            map[string]*convFlags // shared, archived; see conversations.go
+	msgs            map[string]*message   // by channel+"/"+ts
 	msgOrder        []*message
 	lastTS          int64 // microseconds of the last ts handed out
 

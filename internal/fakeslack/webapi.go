@@ -84,6 +84,8 @@ func (s *Server) handler(method string) apiHandler {
 		return s.chatGetPermalink
 	case "conversations.open":
 		return s.conversationsOpen
+	case "conversations.info":
+		return s.conversationsInfo
 	case "users.info":
 		return s.usersInfo
 	case "users.list":
