@@ -129,6 +129,7 @@ type Bot struct {
 	home     *Home
 	pacer    Pacer                                            // nil: posts outside the outbox go unpaced
 	sleep    func(ctx context.Context, d time.Duration) error // waits for a slot or a Retry-After; tests move a clock instead
+	channels channelGuard                                     // conversations.info's answers on digest channels; see channelcheck.go
 
 	seen      *seenSet
 	claims    Claimer

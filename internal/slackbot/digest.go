@@ -46,7 +46,8 @@ func digestMessage(m digest.Message) message {
 }
 
 // sendDigest posts a message of the digest: the first in the channel, the
-// others in its thread (prior).
+// others in its thread (prior); none to a channel another organisation
+// shares (checkDigestChannel).
 func (b *Bot) sendDigest(ctx context.Context, m coaching.Message, prior *coaching.Posted) (*coaching.Posted, error) {
 	var d digest.Message
 	if err := json.Unmarshal(m.Payload, &d); err != nil {
@@ -56,6 +57,9 @@ func (b *Bot) sendDigest(ctx context.Context, m coaching.Message, prior *coachin
 		// A digest queued by a Coachlog before this one (its payload was the
 		// figures, not the message) cannot be rendered any more.
 		return nil, &outbox.Error{Class: outbox.Permanent, Err: errors.New("the digest message has no blocks (queued by an older version?)")}
+	}
+	if err := b.checkDigestChannel(ctx, m.To); err != nil {
+		return nil, err
 	}
 	thread := ""
 	if m.ThreadKey != "" && prior != nil {
@@ -76,6 +80,9 @@ func (b *Bot) uploadChart(ctx context.Context, m coaching.Message, prior *coachi
 	}
 	if len(c.PNG) == 0 {
 		return nil, &outbox.Error{Class: outbox.Permanent, Err: errors.New("the digest chart has no image")}
+	}
+	if err := b.checkDigestChannel(ctx, m.To); err != nil {
+		return nil, err
 	}
 	p := slack.UploadFileParameters{Filename: c.Name, Title: c.Title, AltTxt: c.Alt, FileSize: len(c.PNG),
 		Reader: bytes.NewReader(c.PNG), Channel: m.To}
