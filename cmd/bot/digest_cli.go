@@ -84,6 +84,13 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer a.store.Close()
+	setting := "COACHLOG_DIGEST_CHANNEL"
+	if *channel != "" {
+		setting = "--channel"
+	}
+	if err := checkDigestChannel(ctx, a.bot.API(), a.log, setting, to); err != nil {
+		return err
+	}
 	run, err := a.svc.RunDigest(ctx, a.digests, week, to, a.svc.Now(), a.jobOptions())
 	switch {
 	case err != nil:

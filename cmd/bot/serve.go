@@ -187,6 +187,9 @@ func serve(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkDigestChannel(ctx, digestChannelAPI(cfg), newLogger(cfg, e.stderr), "COACHLOG_DIGEST_CHANNEL", cfg.DigestChannel); err != nil {
+		return err
+	}
 	metrics := ops.NewMetrics()
 	llmMetrics := ops.NewLLMMetrics(metrics.Registry)
 	a, err := wire(ctx, e, cfg, ws, metrics, llmMetrics)
