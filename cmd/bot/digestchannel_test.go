@@ -55,6 +55,10 @@ func TestServeRefusesABadDigestChannel(t *testing.T) {
 			f.AddChannel("C0LEADS", true)
 			f.ShareChannelExternally("C0LEADS", "T0PARTNER")
 		}, "C0LEADS is shared with another organisation (Slack Connect)"},
+		{"another organisation invited to it", func(f *fakeslack.Server) {
+			f.AddChannel("C0LEADS", true)
+			f.InviteChannelExternally("C0LEADS", "T0PARTNER")
+		}, "C0LEADS is shared with another organisation (Slack Connect)"},
 		{"archived", func(f *fakeslack.Server) {
 			f.AddChannel("C0LEADS", true)
 			f.ArchiveChannel("C0LEADS")

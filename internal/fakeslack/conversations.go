@@ -6,6 +6,7 @@ import "slices"
 // with other organisations (Slack Connect), archived.
 type convFlags struct {
 	connected []string // other organisations' team ids; non-empty: externally shared
+	invited   []string // organisations invited, not yet accepted: pending
 	archived  bool
 }
 
@@ -23,6 +24,22 @@ func (s *Server) ShareChannelExternally(channel string, teamIDs ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.convFlagsLocked(channel).connected = slices.Clone(teamIDs)
+	s.notifyLocked()
+}
+
+// InviteChannelExternally invites the organisations teamIDs to channel
+// (Slack Connect) without their accepting yet: conversations.info answers
+// is_pending_ext_shared true and names them in
+// pending_connected_team_ids (the conversation object,
+// https://docs.slack.dev/reference/objects/conversation-object). Once
+// they accept, whatever was posted is theirs to read.
+func (s *Server) InviteChannelExternally(channel string, teamIDs ...string) {
+	if len(teamIDs) == 0 {
+		teamIDs = []string{"T0OTHERORG"}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.convFlagsLocked(channel).invited = slices.Clone(teamIDs)
 	s.notifyLocked()
 }
 
@@ -123,9 +140,9 @@ func (s *Server) conversationsInfo(r *apiRequest) apiResult {
 		"is_shared":                  ext,
 		"is_org_shared":              false,
 		"is_ext_shared":              ext,
-		"is_pending_ext_shared":      false,
-		"pending_shared":             []string{},
-		"pending_connected_team_ids": []string{},
+		"is_pending_ext_shared":      len(flags.invited) > 0,
+		"pending_shared":             slices.Clone(flags.invited),
+		"pending_connected_team_ids": slices.Clone(flags.invited),
 		"shared_team_ids":            shared,
 		"context_team_id":            s.teamID,
 		"parent_conversation":        nil,

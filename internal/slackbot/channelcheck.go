@@ -22,9 +22,11 @@ type ChannelInfo struct {
 	Private  bool // is_private
 	Archived bool // is_archived
 	Member   bool // is_member: the bot is in it
-	// ExtShared: shared with another organisation (Slack Connect):
-	// is_ext_shared, or other organisations named in connected_team_ids.
-	// Its people read everything posted there.
+	// ExtShared: shared with another organisation (Slack Connect), or
+	// invited to be (is_ext_shared, is_pending_ext_shared): its people
+	// read everything posted there. Not is_org_shared alone, nor
+	// connected_team_ids, which an Enterprise Grid channel shared between
+	// the organisation's own workspaces fills too.
 	ExtShared bool
 }
 
@@ -40,7 +42,7 @@ func LookUpChannel(ctx context.Context, api *slack.Client, id string) (ChannelIn
 		return ChannelInfo{}, err
 	}
 	return ChannelInfo{ID: ch.ID, Name: ch.Name, Private: ch.IsPrivate, Archived: ch.IsArchived, Member: ch.IsMember,
-		ExtShared: ch.IsExtShared || len(ch.ConnectedTeamIDs) > 0}, nil
+		ExtShared: ch.IsExtShared || ch.IsPendingExtShared}, nil
 }
 
 // Checkable says whether Coachlog checks a digest target with
