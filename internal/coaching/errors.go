@@ -26,6 +26,12 @@ const (
 // for a write, a read and a form that could not open alike.
 const BusyMessage = "Coachlog is busy right now; please try again in a moment."
 
+// ErrStoreGone is in the chain of a write refused because the store's
+// database is no longer where the next start will look for it (its file
+// deleted or replaced under the running bot): no retry can mend it, and
+// what would be written is lost either way.
+var ErrStoreGone = errors.New("the database is gone from where Coachlog opened it")
+
 // Error is a domain error: a machine code and a message fit for users.
 // Anything that is not an *Error is shown as an internal error and logged.
 // The message is plain text; the one markup it may hold is a user mention

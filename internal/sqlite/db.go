@@ -100,6 +100,7 @@ type Store struct {
 	stopWriter chan struct{}
 	writerDone chan struct{}
 	busySince  atomic.Int64 // when the oldest write of the running batch was submitted (unix ns); 0 when idle
+	wh         writeHealth  // how writes have gone lately, and whether the file is still there (writehealth.go)
 }
 
 var _ coaching.Store = (*Store)(nil)

@@ -83,7 +83,7 @@ func (s *Store) RerouteOutbox(ctx context.Context, id int64, owner string, m coa
 	if err != nil {
 		return false, err
 	}
-	res, err := s.wq.ExecContext(ctx, `UPDATE outbox SET kind = ?, op = ?, msg_key = ?, recipient = ?, args = ?, payload = ? WHERE id = ?`+heldBy,
+	res, err := s.execW(ctx, `UPDATE outbox SET kind = ?, op = ?, msg_key = ?, recipient = ?, args = ?, payload = ? WHERE id = ?`+heldBy,
 		m.Kind, m.Op, m.Key, m.To, args, string(m.Payload), id, owner)
 	return applied(res, err, "reroute outbox row %d", id)
 }
@@ -547,7 +547,7 @@ func (s *Store) PendingUpdates(ctx context.Context, key string) ([]int64, error)
 // MarkRetry schedules another attempt, while owner's claim holds the
 // message (see heldBy).
 func (s *Store) MarkRetry(ctx context.Context, id int64, owner string, next time.Time, reason string) (bool, error) {
-	res, err := s.wq.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ?, lease_until = 0 WHERE id = ?`+heldBy,
+	res, err := s.execW(ctx, `UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ?, lease_until = 0 WHERE id = ?`+heldBy,
 		ms(next), reason, id, owner)
 	return applied(res, err, "reschedule outbox row %d", id)
 }
@@ -556,14 +556,14 @@ func (s *Store) MarkRetry(ctx context.Context, id int64, owner string, next time
 // something else, such as the post it updates), while owner's claim holds
 // it (see heldBy).
 func (s *Store) Postpone(ctx context.Context, id int64, owner string, next time.Time) (bool, error) {
-	res, err := s.wq.ExecContext(ctx, `UPDATE outbox SET next_at = ?, lease_until = 0 WHERE id = ?`+heldBy, ms(next), id, owner)
+	res, err := s.execW(ctx, `UPDATE outbox SET next_at = ?, lease_until = 0 WHERE id = ?`+heldBy, ms(next), id, owner)
 	return applied(res, err, "postpone outbox row %d", id)
 }
 
 // MarkFailed gives up on a message, leaving it visibly failed, while
 // owner's claim holds it (see heldBy).
 func (s *Store) MarkFailed(ctx context.Context, id int64, owner, reason string) (bool, error) {
-	res, err := s.wq.ExecContext(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, done_at = ?, lease_until = 0
+	res, err := s.execW(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, done_at = ?, lease_until = 0
 		WHERE id = ?`+heldBy, reason, ms(s.now()), id, owner)
 	return applied(res, err, "mark outbox row %d failed", id)
 }
@@ -571,7 +571,7 @@ func (s *Store) MarkFailed(ctx context.Context, id int64, owner, reason string) 
 // MarkSuperseded closes a message made redundant by a later one for the
 // same Slack message, while owner's claim holds it (see heldBy).
 func (s *Store) MarkSuperseded(ctx context.Context, id int64, owner string) (bool, error) {
-	res, err := s.wq.ExecContext(ctx, `UPDATE outbox SET status = 'superseded', done_at = ?, lease_until = 0 WHERE id = ?`+heldBy,
+	res, err := s.execW(ctx, `UPDATE outbox SET status = 'superseded', done_at = ?, lease_until = 0 WHERE id = ?`+heldBy,
 		ms(s.now()), id, owner)
 	return applied(res, err, "mark outbox row %d superseded", id)
 }
@@ -580,7 +580,7 @@ func (s *Store) MarkSuperseded(ctx context.Context, id int64, owner string) (boo
 // false when owner no longer holds it (it expired and another worker took
 // it, or the message is done).
 func (s *Store) ExtendLease(ctx context.Context, id int64, owner string, until time.Time) (bool, error) {
-	res, err := s.wq.ExecContext(ctx, `UPDATE outbox SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status = 'pending'`,
+	res, err := s.execW(ctx, `UPDATE outbox SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status = 'pending'`,
 		ms(until), id, owner)
 	if err != nil {
 		return false, fmt.Errorf("extend the lease on outbox row %d: %w", id, err)
@@ -594,7 +594,7 @@ func (s *Store) ExtendLease(ctx context.Context, id int64, owner string, until t
 
 // ReleaseLeases gives back the pending messages owner still holds.
 func (s *Store) ReleaseLeases(ctx context.Context, owner string) error {
-	_, err := s.wq.ExecContext(ctx, `UPDATE outbox SET lease_until = 0, lease_owner = ''
+	_, err := s.execW(ctx, `UPDATE outbox SET lease_until = 0, lease_owner = ''
 		WHERE lease_owner = ? AND status = 'pending' AND lease_until > 0`, owner)
 	if err != nil {
 		return fmt.Errorf("release outbox leases of %s: %w", owner, err)
@@ -855,7 +855,7 @@ func (s *Store) ScrubOutbox(ctx context.Context, cutoff time.Time, after int64) 
 	}
 	for from := after; last.Valid && from < last.Int64; from += scrubBatch {
 		to := min(from+scrubBatch, last.Int64)
-		if _, err := s.wq.ExecContext(ctx, `UPDATE outbox SET args = '{}', payload = ''
+		if _, err := s.execW(ctx, `UPDATE outbox SET args = '{}', payload = ''
 			WHERE id > ? AND id <= ? AND status <> 'pending' AND (args <> '{}' OR payload <> '')`, from, to); err != nil {
 			return from, fmt.Errorf("scrub outbox: %w", err)
 		}

@@ -22,7 +22,7 @@ func (s *Store) UpsertPerson(ctx context.Context, p coaching.Person) (bool, erro
 	if !p.Status.Expires.IsZero() {
 		expires = p.Status.Expires.Unix()
 	}
-	res, err := s.wq.ExecContext(ctx, `INSERT INTO people (id, email, name, slack_tz, is_bot, deleted, is_external, resolved_at,
+	res, err := s.execW(ctx, `INSERT INTO people (id, email, name, slack_tz, is_bot, deleted, is_external, resolved_at,
 			status_text, status_emoji, status_expiration, profile_at, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET

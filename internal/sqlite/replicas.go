@@ -54,7 +54,7 @@ func (s *Store) ClaimEnvelope(ctx context.Context, key string, at time.Time, sta
 
 // PruneEnvelopes forgets claims made before cutoff and says how many.
 func (s *Store) PruneEnvelopes(ctx context.Context, cutoff time.Time) (int64, error) {
-	res, err := s.wq.ExecContext(ctx, `DELETE FROM handled_envelopes WHERE handled_at < ?`, ms(cutoff))
+	res, err := s.execW(ctx, `DELETE FROM handled_envelopes WHERE handled_at < ?`, ms(cutoff))
 	if err != nil {
 		return 0, fmt.Errorf("prune handled envelopes: %w", err)
 	}
@@ -66,7 +66,7 @@ func (s *Store) PruneEnvelopes(ctx context.Context, cutoff time.Time) (int64, er
 // has run out by now. It reports whether holder holds the role. One
 // statement decides, so two contenders can never both succeed.
 func (s *Store) TakeRole(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error) {
-	res, err := s.wq.ExecContext(ctx, `INSERT INTO roles (name, holder, expires_at, taken_at) VALUES (?, ?, ?, ?)
+	res, err := s.execW(ctx, `INSERT INTO roles (name, holder, expires_at, taken_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at,
 			taken_at = CASE WHEN roles.holder = excluded.holder THEN roles.taken_at ELSE excluded.taken_at END
 		WHERE roles.holder = excluded.holder OR roles.expires_at <= ?`,
@@ -84,7 +84,7 @@ func (s *Store) TakeRole(ctx context.Context, name, holder string, now time.Time
 // ReleaseRole ends holder's lease on role name at once, so that another
 // replica need not wait for it to run out (a clean shutdown).
 func (s *Store) ReleaseRole(ctx context.Context, name, holder string) error {
-	if _, err := s.wq.ExecContext(ctx, `UPDATE roles SET expires_at = 0 WHERE name = ? AND holder = ?`, name, holder); err != nil {
+	if _, err := s.execW(ctx, `UPDATE roles SET expires_at = 0 WHERE name = ? AND holder = ?`, name, holder); err != nil {
 		return fmt.Errorf("release role %s: %w", name, err)
 	}
 	return nil
@@ -108,7 +108,7 @@ func (s *Store) RoleHolder(ctx context.Context, name string) (string, time.Time,
 // TakeRoleFrom makes holder the holder of role name until now+ttl if from
 // holds it still, whatever its lease: from is known to be gone.
 func (s *Store) TakeRoleFrom(ctx context.Context, name, holder, from string, now time.Time, ttl time.Duration) (bool, error) {
-	res, err := s.wq.ExecContext(ctx, `UPDATE roles SET holder = ?, expires_at = ?, taken_at = ? WHERE name = ? AND holder = ?`,
+	res, err := s.execW(ctx, `UPDATE roles SET holder = ?, expires_at = ?, taken_at = ? WHERE name = ? AND holder = ?`,
 		holder, ms(now.Add(ttl)), ms(now), name, from)
 	if err != nil {
 		return false, fmt.Errorf("take role %s from %s: %w", name, from, err)

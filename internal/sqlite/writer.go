@@ -129,10 +129,25 @@ func (s *Store) runBatch(batch []*writeReq) (carry []*writeReq) {
 	}
 	s.busySince.Store(oldest(live))
 	defer s.busySince.Store(0)
+	now := s.now()
+	run := s.wh.start(now)
+	var failed []WriteFailure
+	if err := s.refuseReplaced(now); err != nil {
+		for range live {
+			failed = append(failed, WriteReplaced)
+		}
+		s.wh.finish(run, false, failed) // before the answers: a caller told may look at once
+		for _, r := range live {
+			r.done <- err
+		}
+		return nil
+	}
+	commits := s.commits.Load()
 	bctx, beginOver, cancel := beginContext(earliest(live))
 	defer cancel()
 	results := make([]error, len(live))
 	begun, err := s.batchTx(bctx, beginOver, live, results)
+	answer := live[:0]
 	for i, r := range live {
 		if !begun && bctx.Err() != nil && r.ctx.Err() == nil {
 			r.state.Store(reqQueued) // not its deadline: try again
@@ -142,6 +157,14 @@ func (s *Store) runBatch(batch []*writeReq) (carry []*writeReq) {
 		if err != nil && results[i] == nil {
 			results[i] = busy(err)
 		}
+		if why := writeFailure(results[i]); why != "" {
+			failed = append(failed, why)
+		}
+		results[len(answer)] = results[i]
+		answer = append(answer, r)
+	}
+	s.wh.finish(run, s.commits.Load() != commits, failed) // before the answers: a caller told may look at once
+	for i, r := range answer {
 		r.done <- results[i]
 	}
 	s.wq.c.prepareWanted(context.Background())
