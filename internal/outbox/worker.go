@@ -668,6 +668,13 @@ func (w *Worker) record(ctx context.Context, it *job, what string, fn func(conte
 			}
 			return true, nil
 		}
+		if errors.Is(err, coaching.ErrStoreGone) {
+			// The row and its lease are in a file no start will open
+			// again: retrying mends nothing, and held a stopping bot for
+			// the lease's two minutes.
+			w.log.ErrorContext(ctx, "outbox bookkeeping refused: the database file is gone", "outbox_id", it.ID, "what", what, "err", err)
+			return false, fmt.Errorf("%s for outbox row %d: %w", what, it.ID, err)
+		}
 		if left := it.leaseUntil.Sub(w.now()); left < w.policy.Lease/2 && w.now().Sub(start) < recordExtendFor {
 			actx, cancel := context.WithTimeout(ctx, recordAttempt)
 			held, xerr := w.q.ExtendLease(actx, it.ID, w.owner, w.now().Add(w.policy.Lease))

@@ -798,3 +798,35 @@ func TestAThreadUnderARefusedPostGoesWhenItIsRequeued(t *testing.T) {
 		}
 	})
 }
+
+// goneQueue is the store once its database file was deleted under it:
+// every write is refused, and no retry mends that.
+type goneQueue struct {
+	*sqlite.Store
+	marks int
+}
+
+func (q *goneQueue) MarkSent(ctx context.Context, id int64, owner, key string, posted *coaching.Posted, covered ...int64) (bool, error) {
+	q.marks++
+	return false, fmt.Errorf("mark sent: %w", coaching.ErrStoreGone)
+}
+
+// Marking a message sent in a database that is gone is not retried: the
+// row and its lease are in a file no start opens again, and the retries,
+// extending the lease all the while, held a stopping bot for minutes.
+func TestBookkeepingInADatabaseThatIsGoneIsNotRetried(t *testing.T) {
+	_, st, s, clk := setup(t)
+	enqueue(t, st, post("dm", "U1"))
+	q := &goneQueue{Store: st}
+	w := outbox.NewWorker(q, s, outbox.Options{Now: clk.Now, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now)})
+	done := make(chan error, 1)
+	go func() { done <- w.Drain(context.Background()) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the drain is still retrying the bookkeeping after 5 s")
+	}
+	if q.marks != 1 || s.attempt != 1 {
+		t.Fatalf("marked sent %d times after %d sends, want once after one", q.marks, s.attempt)
+	}
+}
