@@ -22,10 +22,14 @@ type failing struct {
 
 // What the probes and scrapes read, each logged on its own.
 var (
-	failDatabase      = failing{slog.LevelError, "health: the database does not answer", "health: the database answers again"}
-	failOutbox        = failing{slog.LevelError, "health: cannot read the outbox", "health: the outbox can be read again"}
-	failFailures      = failing{slog.LevelError, "health: cannot read failed messages", "health: failed messages can be read again"}
-	failScrape        = failing{slog.LevelError, "metrics: scrape failed", "metrics: scrapes work again"}
+	failDatabase = failing{slog.LevelError, "health: the database does not answer", "health: the database answers again"}
+	failOutbox   = failing{slog.LevelError, "health: cannot read the outbox", "health: the outbox can be read again"}
+	failFailures = failing{slog.LevelError, "health: cannot read failed messages", "health: failed messages can be read again"}
+	failScrape   = failing{slog.LevelError, "metrics: scrape failed", "metrics: scrapes work again"}
+	// The file replaced is a state, not a read that fails now and then:
+	// its line, which says what to do, is written once.
+	failDBFile = failing{slog.LevelError, "health: the database file was deleted or replaced; what is written now is lost at the next start",
+		"health: the database file is back where it was"}
 	failOutboxFigures = failing{slog.LevelWarn,
 		"metrics: the outbox could not be read; coachlog_outbox_pending and coachlog_outbox_failed read -1",
 		"metrics: the outbox can be read again"}
@@ -65,6 +69,15 @@ func (l *failLog) fail(ctx context.Context, f failing, err error) {
 	default:
 		l.log.Log(ctx, f.level, f.msg+"; still failing", "failures", r.Failures, "suppressed", r.Unlogged,
 			"failing_for", now.Sub(r.Since).Round(time.Second), "err", err)
+	}
+}
+
+// failOnce records that f failed with err, and logs it when it first
+// does: for a state that does not mend by itself, whose line says what to
+// do, no reminder every minute. ok logs its end.
+func (l *failLog) failOnce(ctx context.Context, f failing, err error) {
+	if r, _ := l.runs.Fail(f.msg, l.now()); r.Failures == 1 {
+		l.log.Log(ctx, f.level, f.msg, "err", err)
 	}
 }
 

@@ -29,6 +29,16 @@ type Checks struct {
 	// WriteWait is how long the oldest write has waited for the database's
 	// writer (zero when none waits): writes stuck behind a lock show here.
 	WriteWait func() time.Duration
+	// WritesFailing says since when the database's writes have been
+	// failing, or waiting, without one committing (zero while they go
+	// through), and why the last one failed, in plain words ("" while
+	// none failed: they wait). Each write on the ack path gives up at its
+	// own 2 s deadline, so WriteWait alone never sees a lock held for
+	// minutes, nor a full disk at all.
+	WritesFailing func() (since time.Time, why string)
+	// DatabaseFile says, in a plain sentence, that the database file was
+	// deleted or replaced while the bot had it open; "" while it is there.
+	DatabaseFile func() string
 	// OldestPending returns the creation time of the oldest undelivered
 	// message, zero when none.
 	OldestPending func(ctx context.Context) (time.Time, error)
@@ -65,7 +75,7 @@ type Failures struct {
 const (
 	connectGrace = 60 * time.Second // down this long (since start or a drop) is unhealthy
 	stuckAfter   = 15 * time.Minute // an undelivered message this old means the outbox is stuck
-	writesStuck  = 10 * time.Second // a write waiting this long: acks (2 s budget) are failing
+	writesStuck  = 10 * time.Second // writes failing or waiting this long: acks (2 s budget) are failing
 	// FailureWindow is how far back failed scheduled messages count.
 	FailureWindow = 24 * time.Hour
 )
@@ -94,11 +104,15 @@ func (c Checks) health(ctx context.Context, fl *failLog) []string {
 			fl.ok(ctx, failDatabase)
 		}
 	}
-	if c.WriteWait != nil {
-		if d := c.WriteWait(); d > writesStuck {
-			bad = append(bad, fmt.Sprintf("database: a write has waited %s (another process holding the lock?)", d.Round(time.Second)))
+	if c.DatabaseFile != nil {
+		if problem := c.DatabaseFile(); problem != "" {
+			fl.failOnce(ctx, failDBFile, errors.New(problem))
+			bad = append(bad, "database: "+problem)
+		} else {
+			fl.ok(ctx, failDBFile)
 		}
 	}
+	bad = append(bad, c.writesStuck(now)...)
 	if c.OldestPending != nil {
 		var oldest time.Time
 		err := c.readTwice(ctx, "outbox", func(ctx context.Context) (err error) {
@@ -143,6 +157,28 @@ func (c Checks) health(ctx context.Context, fl *failLog) []string {
 		}
 	}
 	return bad
+}
+
+// writesStuck is the reason writes are stuck, if they are: failing for
+// over writesStuck without one committing (said with the last failure's
+// reason), or one write waiting that long.
+func (c Checks) writesStuck(now time.Time) []string {
+	var waited time.Duration
+	if c.WriteWait != nil {
+		waited = c.WriteWait()
+	}
+	if c.WritesFailing != nil {
+		if since, why := c.WritesFailing(); !since.IsZero() && now.Sub(since) > writesStuck {
+			if why != "" {
+				return []string{fmt.Sprintf("database: writes failing for %s: %s", now.Sub(since).Round(time.Second), why)}
+			}
+			waited = max(waited, now.Sub(since))
+		}
+	}
+	if waited > writesStuck {
+		return []string{fmt.Sprintf("database: a write has waited %s (another process holding the lock?)", waited.Round(time.Second))}
+	}
+	return nil
 }
 
 // readTwice runs one of the probe's reads, and once more at once if it

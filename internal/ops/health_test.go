@@ -40,6 +40,21 @@ func TestHealthReasonsArePlainAndTheDetailsGoToTheLog(t *testing.T) {
 			[]string{"database: does not answer reads"}},
 		{"writes stuck behind a lock", Checks{WriteWait: func() time.Duration { return 12 * time.Second }},
 			[]string{"database: a write has waited 12s (another process holding the lock?)"}},
+		// Each write gives up at its own 2 s deadline: none waits long,
+		// but none has committed for 14 s.
+		{"writes failing over 10 s", Checks{WriteWait: func() time.Duration { return time.Second },
+			WritesFailing: func() (time.Time, string) { return now.Add(-14 * time.Second), "the disk is full" }},
+			[]string{"database: writes failing for 14s: the disk is full"}},
+		{"writes failing within 10 s", Checks{
+			WritesFailing: func() (time.Time, string) { return now.Add(-9 * time.Second), "the disk is full" }}, nil},
+		{"writes waiting over 10 s, none failed yet", Checks{WriteWait: func() time.Duration { return 3 * time.Second },
+			WritesFailing: func() (time.Time, string) { return now.Add(-12 * time.Second), "" }},
+			[]string{"database: a write has waited 12s (another process holding the lock?)"}},
+		{"writes going through", Checks{WritesFailing: func() (time.Time, string) { return time.Time{}, "" }}, nil},
+		{"the database file replaced", Checks{DatabaseFile: func() string {
+			return "the database file /srv/c.db was deleted or replaced while Coachlog ran: writes go to a file nobody will open again; stop Coachlog and restore the file"
+		}}, []string{"database: the database file /srv/c.db was deleted or replaced while Coachlog ran: writes go to a file nobody will open again; stop Coachlog and restore the file"}},
+		{"the database file in place", Checks{DatabaseFile: func() string { return "" }}, nil},
 		{"an unreadable outbox", Checks{
 			OldestPending: func(context.Context) (time.Time, error) { return time.Time{}, internal },
 			Failures:      func(context.Context) ([]Failures, error) { return nil, internal },
@@ -228,5 +243,41 @@ func TestHealthDoesNotReadAgainPastTheProbesDeadline(t *testing.T) {
 	bad := checks.health(ctx, newFailLog(nil, checks.Now))
 	if !slices.Equal(bad, []string{"database: does not answer reads"}) || calls != 1 {
 		t.Fatalf("health = %q after %d reads, want the database down after one", bad, calls)
+	}
+}
+
+// A database file deleted or replaced does not mend by itself, and its
+// line says what to do: it is logged once, however often the probe comes,
+// not once a minute, and once more when the file is back.
+func TestAReplacedDatabaseFileIsLoggedOnce(t *testing.T) {
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	problem := "the database file /srv/c.db was deleted or replaced while Coachlog ran"
+	var logs bytes.Buffer
+	checks := Checks{
+		DatabaseFile: func() string { return problem },
+		Now:          func() time.Time { return now },
+		Log:          slog.New(slog.NewTextHandler(&logs, nil)),
+	}
+	h := Handler(checks, nil)
+	probe := func() int {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
+		return rec.Code
+	}
+	for range 3 {
+		if code := probe(); code != http.StatusServiceUnavailable {
+			t.Fatalf("healthz = %d, want 503", code)
+		}
+		now = now.Add(time.Hour)
+	}
+	if n := strings.Count(logs.String(), "level=ERROR"); n != 1 || !strings.Contains(logs.String(), "/srv/c.db") {
+		t.Fatalf("%d error lines over three probes an hour apart, want one naming the file:\n%s", n, logs.String())
+	}
+	problem = ""
+	if code := probe(); code != http.StatusOK {
+		t.Fatalf("healthz with the file back = %d", code)
+	}
+	if !strings.Contains(logs.String(), "the database file is back") {
+		t.Errorf("the file's return is not logged:\n%s", logs.String())
 	}
 }

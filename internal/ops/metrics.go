@@ -44,6 +44,10 @@ type Sources struct {
 	// WAL reports the database's write-ahead log and the checkpoints that
 	// keep it bounded.
 	WAL func() WAL
+	// FailedWrites counts the writes that failed for the database since
+	// start (not for their own error), by reason; every reason is there,
+	// 0 when none failed.
+	FailedWrites func() map[string]int64
 	// Log says why a figure read as -1 could not be read, once a minute
 	// while it cannot (failLog); nil: nowhere.
 	Log *slog.Logger
@@ -240,6 +244,17 @@ func (m *Metrics) Watch(src Sources) {
 			{"coachlog_wal_reset_longest_seconds", "The longest checkpoint that started the SQLite log over, since start: the most a write waited on one. Always 0 on PostgreSQL.", prom.TypeGauge,
 				func(w WAL) float64 { return w.LongestReset.Seconds() }},
 		}, func(context.Context) WAL { return src.WAL() }))
+	}
+	if src.FailedWrites != nil {
+		m.Registry.MustRegister(prom.NewScrapeFunc("coachlog_db_write_failures_total",
+			"Writes to the SQLite database that failed for the database, by reason: busy (another process holds the write lock), disk_full, read_only, io, replaced (the file was deleted or replaced while the bot ran). Always 0 on PostgreSQL.",
+			prom.TypeCounter, []string{"reason"}, func(context.Context) ([]prom.Series, error) {
+				var series []prom.Series
+				for reason, n := range src.FailedWrites() {
+					series = append(series, prom.Series{Values: []string{reason}, Value: float64(n)})
+				}
+				return series, nil
+			}))
 	}
 	if src.Jobs != nil {
 		m.Registry.MustRegister(prom.NewScrapeFunc("coachlog_jobs_run_total", "Scheduled passes run without error, by job.",

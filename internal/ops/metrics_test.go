@@ -419,3 +419,17 @@ func TestUnknownEnvelopeTypesShareOneSeries(t *testing.T) {
 		t.Errorf("Received = %d, want 103", m.Received())
 	}
 }
+
+// Failed writes are counted by reason, every reason there from the first
+// scrape: an alert on rate() sees a healthy database as zero.
+func TestFailedWritesAreCountedByReason(t *testing.T) {
+	m := ops.NewMetrics()
+	m.Watch(ops.Sources{FailedWrites: func() map[string]int64 { return map[string]int64{"busy": 7, "disk_full": 0} }})
+	_, text := scrape(t, m, nil)
+	for _, want := range []string{"# TYPE coachlog_db_write_failures_total counter\n",
+		"\ncoachlog_db_write_failures_total{reason=\"busy\"} 7\n", "\ncoachlog_db_write_failures_total{reason=\"disk_full\"} 0\n"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("/metrics lacks %q:\n%s", want, text)
+		}
+	}
+}
