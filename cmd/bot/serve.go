@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"runtime/debug"
 	"time"
 
@@ -192,11 +194,18 @@ func serve(ctx context.Context, e env, args []string) error {
 	}
 	metrics := ops.NewMetrics()
 	llmMetrics := ops.NewLLMMetrics(metrics.Registry)
+	missing := noDatabaseFile(cfg.DB)
 	a, err := wire(ctx, e, cfg, ws, metrics, llmMetrics)
 	if err != nil {
 		return err
 	}
 	defer a.store.Close()
+	if missing {
+		// On a first start, as it should be; on any other, the database
+		// was moved or deleted, and this start has quietly begun a new one.
+		a.log.Warn("no database file at COACHLOG_DB: created a new, empty one; if Coachlog ran here before, "+
+			"its database was moved or deleted: stop Coachlog and restore it", "db", cfg.DB)
+	}
 	llmMetrics.WatchBreaker(a.llm.Client.BreakerOpen)
 	a.logLLM()
 
@@ -276,6 +285,17 @@ func serve(ctx context.Context, e env, args []string) error {
 	<-checked
 	a.log.Info("coachlog stopped")
 	return runErr
+}
+
+// noDatabaseFile reports whether db names an SQLite file that is not
+// there, which opening it creates empty. It asks before the open, which
+// is not its to say (and may be changing beside it).
+func noDatabaseFile(db string) bool {
+	if sqlite.IsPostgres(db) || sqlite.IsMiscasedPostgres(db) {
+		return false
+	}
+	_, err := os.Stat(db)
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 // earlyDigestCheck bounds warnEarlyDigest's read of the managers at
@@ -358,11 +378,34 @@ func (a *app) listen(ctx context.Context, m *ops.Metrics, sched *schedule.Schedu
 			ck := a.store.Checkpoints()
 			return ops.WAL{Bytes: a.store.WALSize(), Tried: ck.Tried, Done: ck.Done, LongestReset: ck.Longest}
 		},
+		FailedWrites: func() map[string]int64 {
+			n := map[string]int64{}
+			for why, failed := range a.store.FailedWrites() {
+				n[string(why)] = failed
+			}
+			return n
+		},
 	})
 	checks := ops.Checks{
-		Connection:    a.bot.Connection,
-		Readable:      a.store.CheckRead,
-		WriteWait:     a.store.WriteWait,
+		Connection: a.bot.Connection,
+		Readable:   a.store.CheckRead,
+		WriteWait:  a.store.WriteWait,
+		WritesFailing: func() (time.Time, string) {
+			since, why := a.store.WriteTrouble()
+			switch why {
+			case "":
+				return since, ""
+			case sqlite.WriteReplaced:
+				return time.Time{}, "" // DatabaseFile says it, and what to do
+			}
+			return since, why.Plain()
+		},
+		DatabaseFile: func() string {
+			if err := a.store.CheckFile(); err != nil {
+				return err.Error()
+			}
+			return ""
+		},
 		OldestPending: a.store.OldestPending,
 		Stopped: func() (bool, string) {
 			err := a.worker.Stopped()
