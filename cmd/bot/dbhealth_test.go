@@ -68,7 +68,7 @@ func TestHealthTurnsRedWhileAnotherProcessHoldsTheWriteLock(t *testing.T) {
 	}
 	clk.Advance(11 * time.Second)
 	code, problems := healthProblems(t, addr)
-	want := regexp.MustCompile(`^database: writes failing for 1\ds: another process holds the database's write lock$`)
+	want := regexp.MustCompile(`^database: writes failing for 1\ds: timed out waiting for the write lock \(another process holding it\?\)$`)
 	if code != http.StatusServiceUnavailable || len(problems) != 1 || !want.MatchString(problems[0]) {
 		t.Fatalf("healthz after 11 s of failed writes = %d %q, want 503 matching %s", code, problems, want)
 	}

@@ -247,7 +247,7 @@ func (m *Metrics) Watch(src Sources) {
 	}
 	if src.FailedWrites != nil {
 		m.Registry.MustRegister(prom.NewScrapeFunc("coachlog_db_write_failures_total",
-			"Writes to the SQLite database that failed for the database, by reason: busy (another process holds the write lock), disk_full, read_only, io, replaced (the file was deleted or replaced while the bot ran). Always 0 on PostgreSQL.",
+			"Writes to the SQLite database that failed for the database, by reason: busy (timed out waiting for the write lock: another process holding it, or a long write of this one), disk_full, read_only, io, replaced (the file was deleted or replaced while the bot ran). Always 0 on PostgreSQL.",
 			prom.TypeCounter, []string{"reason"}, func(context.Context) ([]prom.Series, error) {
 				var series []prom.Series
 				for reason, n := range src.FailedWrites() {

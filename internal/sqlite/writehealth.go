@@ -33,7 +33,7 @@ var WriteFailures = [...]WriteFailure{WriteBusy, WriteDiskFull, WriteReadOnly, W
 func (f WriteFailure) Plain() string {
 	switch f {
 	case WriteBusy:
-		return "another process holds the database's write lock"
+		return "timed out waiting for the write lock (another process holding it?)"
 	case WriteDiskFull:
 		return "the disk is full"
 	case WriteReadOnly:
