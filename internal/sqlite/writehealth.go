@@ -145,10 +145,12 @@ func (h *writeHealth) finish(run batchRun, committed bool, why []WriteFailure) {
 
 // statement records a lone statement run on the writer connection
 // outside the writer's batches (ExecContext: leases, outbox marks),
-// ended at now with err.
-func (h *writeHealth) statement(now time.Time, err error) {
+// ended at now with err, having changed rows or not. One that changed
+// nothing wrote nothing (a contender's look at a role another holds):
+// on a full disk it commits all the same, and proves nothing.
+func (h *writeHealth) statement(now time.Time, err error, changed bool) {
 	why := writeFailure(err)
-	if err != nil && why == "" {
+	if err != nil && why == "" || err == nil && !changed {
 		return
 	}
 	if why != "" {
@@ -202,7 +204,12 @@ func (s *Store) FailedWrites() map[WriteFailure]int64 {
 func (s *Store) execW(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	res, err := s.wq.ExecContext(ctx, q, args...)
 	if !s.pg {
-		s.wh.statement(s.now(), err)
+		changed := false
+		if err == nil {
+			n, _ := res.RowsAffected() // SQLite's count of the statement's changes, kept in memory
+			changed = n > 0
+		}
+		s.wh.statement(s.now(), err, changed)
 	}
 	return res, err
 }

@@ -152,6 +152,14 @@ func TestWritesBehindAnotherLockShowAsOneRunOfTrouble(t *testing.T) {
 	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
 		t.Fatal(err)
 	}
+	// A statement that changes nothing writes nothing: on a full disk it
+	// would commit all the same, and it proves nothing.
+	if err := st.ReleaseRole(ctx, "sender", "nobody"); err != nil {
+		t.Fatal(err)
+	}
+	if since, _ := st.WriteTrouble(); !since.Equal(start) {
+		t.Errorf("WriteTrouble after a statement that changed nothing = %v, want %v still", since, start)
+	}
 	if _, err := st.TakeRole(ctx, "sender", "a", clk.Now(), time.Minute); err != nil {
 		t.Fatal(err)
 	}
