@@ -8,6 +8,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	msqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
 	"github.com/coachlog/coachlog/internal/coaching"
 )
 
@@ -46,19 +49,6 @@ func (f WriteFailure) Plain() string {
 	return string(f)
 }
 
-// SQLite's primary result codes that say what is wrong with the database
-// rather than with a write (https://sqlite.org/rescode.html).
-const (
-	codeBusy     = 5
-	codeLocked   = 6
-	codeReadOnly = 8
-	codeIOErr    = 10
-	codeCorrupt  = 11
-	codeFull     = 13
-	codeCantOpen = 14
-	codeNotADB   = 26
-)
-
 // writeFailure is why err, a write's answer, failed, "" when it did not
 // fail for the database (nil, or the write's own error).
 func writeFailure(err error) WriteFailure {
@@ -68,18 +58,15 @@ func writeFailure(err error) WriteFailure {
 	if _, ok := errors.AsType[*FileReplacedError](err); ok {
 		return WriteReplaced
 	}
-	if coded, ok := errors.AsType[interface {
-		error
-		Code() int
-	}](err); ok {
-		switch coded.Code() & 0xff { // the primary code of an extended one
-		case codeBusy, codeLocked:
+	if se, ok := errors.AsType[*msqlite.Error](err); ok {
+		switch se.Code() & 0xff { // the primary code of an extended one (https://sqlite.org/rescode.html)
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return WriteBusy
-		case codeFull:
+		case sqlite3.SQLITE_FULL:
 			return WriteDiskFull
-		case codeReadOnly:
+		case sqlite3.SQLITE_READONLY:
 			return WriteReadOnly
-		case codeIOErr, codeCantOpen, codeCorrupt, codeNotADB:
+		case sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
 			return WriteIO
 		}
 	}
