@@ -3,14 +3,17 @@ package main
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"net/http"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
 // capture has the manager type /coach text and returns the answer: the
@@ -136,5 +139,31 @@ func TestADeletedDatabaseTurnsHealthRedAndIsNotWrittenTo(t *testing.T) {
 	b.start()
 	if n := strings.Count(b.logs.String(), created); n != 2 {
 		t.Errorf("a start on the existing database said it created one (%d lines)", n)
+	}
+}
+
+// A database file with garbage in a page opened, and the bot served wrong
+// figures without a word: serve checks the file's structure beside its
+// start, and /healthz says it is damaged (the log says what was found).
+func TestADamagedDatabaseFileTurnsHealthRed(t *testing.T) {
+	b := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t))
+	for i := range 40 {
+		if got := b.capture(fmt.Sprintf("<@%s|sam> 1:1 %dm", rep, 10+i)); !strings.Contains(got, "Logged") {
+			t.Fatalf("capture %d = %q", i, got)
+		}
+	}
+	if code, problems := healthProblems(t, b.httpAddr()); code != http.StatusOK {
+		t.Fatalf("healthz on a sound file = %d %q", code, problems)
+	}
+	b.stop()
+	sqlitetest.Spoil(t, b.db, "sessions")
+	b.start()
+	want := "database: the file is damaged: restore it from a backup (the log says what the check found)"
+	eventually(t, "/healthz to say the file is damaged", func() bool {
+		_, problems := healthProblems(t, b.httpAddr())
+		return slices.Contains(problems, want)
+	})
+	if !strings.Contains(b.logs.String(), "the database file is damaged: restore it from a backup") {
+		t.Errorf("the log does not say the file is damaged:\n%s", b.logs)
 	}
 }

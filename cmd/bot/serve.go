@@ -208,6 +208,20 @@ func serve(ctx context.Context, e env, args []string) error {
 	}
 	llmMetrics.WatchBreaker(a.llm.Client.BreakerOpen)
 	a.logLLM()
+	// The file's structure is checked once, beside the start: a page of
+	// garbage opened and served wrong figures without a word. quick_check
+	// reads every page (0.28 s for 96 MB), too long to hold a start or a
+	// restart's Socket Mode for; /healthz says what it finds.
+	integrityDone := make(chan struct{})
+	go func() {
+		defer close(integrityDone)
+		if err := a.store.CheckIntegrity(ctx); errors.Is(err, sqlite.ErrDamaged) {
+			a.log.Error("the database file is damaged: restore it from a backup (README, Backup and restore)", "err", err)
+		} else if err != nil && ctx.Err() == nil {
+			a.log.Warn("could not check the database file's structure", "err", err)
+		}
+	}()
+	defer func() { <-integrityDone }() // before the store closes (deferred above)
 
 	// The outbox is delivered by whichever replica holds the sender role;
 	// it outlives ctx so that the drain below still holds it.
@@ -400,6 +414,7 @@ func (a *app) listen(ctx context.Context, m *ops.Metrics, sched *schedule.Schedu
 			}
 			return since, why.Plain()
 		},
+		Damaged: a.store.Integrity,
 		DatabaseFile: func() string {
 			if err := a.store.CheckFile(); err != nil {
 				return err.Error()

@@ -30,6 +30,8 @@ var (
 	// its line, which says what to do, is written once.
 	failDBFile = failing{slog.LevelError, "health: the database file was deleted or replaced; what is written now is lost at the next start",
 		"health: the database file is back where it was"}
+	failDamaged = failing{slog.LevelError, "health: the database file is damaged; restore it from a backup",
+		"health: the database file checks out"}
 	failOutboxFigures = failing{slog.LevelWarn,
 		"metrics: the outbox could not be read; coachlog_outbox_pending and coachlog_outbox_failed read -1",
 		"metrics: the outbox can be read again"}

@@ -39,6 +39,11 @@ type Checks struct {
 	// DatabaseFile says, in a plain sentence, that the database file was
 	// deleted or replaced while the bot had it open; "" while it is there.
 	DatabaseFile func() string
+	// Damaged is what the check of the database file's structure found
+	// (sqlite's quick_check, run once in the background after start):
+	// nil before it ended or when the file passed. A file with garbage in
+	// a page served wrong figures without a word.
+	Damaged func() error
 	// OldestPending returns the creation time of the oldest undelivered
 	// message, zero when none.
 	OldestPending func(ctx context.Context) (time.Time, error)
@@ -110,6 +115,12 @@ func (c Checks) health(ctx context.Context, fl *failLog) []string {
 			bad = append(bad, "database: "+problem)
 		} else {
 			fl.ok(ctx, failDBFile)
+		}
+	}
+	if c.Damaged != nil {
+		if err := c.Damaged(); err != nil {
+			fl.failOnce(ctx, failDamaged, err)
+			bad = append(bad, "database: the file is damaged: restore it from a backup (the log says what the check found)")
 		}
 	}
 	bad = append(bad, c.writesStuck(now)...)

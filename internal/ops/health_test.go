@@ -55,6 +55,9 @@ func TestHealthReasonsArePlainAndTheDetailsGoToTheLog(t *testing.T) {
 			return "the database file /srv/c.db was deleted or replaced while Coachlog ran: writes go to a file nobody will open again; stop Coachlog and restore the file"
 		}}, []string{"database: the database file /srv/c.db was deleted or replaced while Coachlog ran: writes go to a file nobody will open again; stop Coachlog and restore the file"}},
 		{"the database file in place", Checks{DatabaseFile: func() string { return "" }}, nil},
+		{"a damaged database file", Checks{Damaged: func() error { return internal }},
+			[]string{"database: the file is damaged: restore it from a backup (the log says what the check found)"}},
+		{"a database file that checks out, or not checked yet", Checks{Damaged: func() error { return nil }}, nil},
 		{"an unreadable outbox", Checks{
 			OldestPending: func(context.Context) (time.Time, error) { return time.Time{}, internal },
 			Failures:      func(context.Context) ([]Failures, error) { return nil, internal },

@@ -2,15 +2,14 @@ package sqlite_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sqlite"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
 // A database file with garbage in a page of sessions opened, and the bot
@@ -36,7 +35,7 @@ func TestCheckIntegrityFindsGarbageInAPage(t *testing.T) {
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
-	spoil(t, path, "sessions")
+	sqlitetest.Spoil(t, path, "sessions")
 
 	st = open(t, path, sqlite.Options{}) // opens: only a check reads every page
 	if st.Integrity() != nil {
@@ -53,32 +52,5 @@ func TestCheckIntegrityFindsGarbageInAPage(t *testing.T) {
 	}
 	if got := st.Integrity(); !errors.Is(got, sqlite.ErrDamaged) || got.Error() != err.Error() {
 		t.Errorf("Integrity = %v, want the check's verdict", got)
-	}
-}
-
-// spoil writes garbage over the cell pointers of the first leaf page of
-// table in the SQLite file at path, as a bad disk or a stray write would.
-func spoil(t *testing.T, path, table string) {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var page, size int64
-	err = db.QueryRow(`SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno LIMIT 1`, table).Scan(&page)
-	if err == nil {
-		err = db.QueryRow(`PRAGMA page_size`).Scan(&size)
-	}
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.WriteAt([]byte(strings.Repeat("GARBAGE!", 8)), (page-1)*size+8); err != nil {
-		t.Fatal(err)
 	}
 }
