@@ -6,7 +6,8 @@ import "strings"
 // it. Once a test has added a channel, posting (chat.postMessage) or
 // sharing a file (files.completeUploadExternal) to a channel the fake does
 // not know answers channel_not_found, and to one the bot is not in
-// not_in_channel, as Slack answers a bot without chat:write.public. Until
+// not_in_channel, as Slack answers a bot without chat:write.public (a
+// private one it is not in answers channel_not_found: postableLocked). Until
 // then every channel is taken, so tests that never name one need not.
 // DMs (a user id, or D…) are never checked here. Channel and conversation
 // pickers offer only channels added here or with AddPrivateChannel
@@ -54,7 +55,16 @@ func (s *Server) conversationKindLocked(id string) string {
 }
 
 // postableLocked is the error code for the bot posting to ch, "" when it
-// may.
+// may. A private channel the bot is not in is channel_not_found, not
+// not_in_channel: Slack does not tell a bot that a private channel it was
+// not invited to exists, and answers as for an id it does not know
+// (getsentry/sentry#119600: "If channel is private and @sentry not in the
+// channel the error will be ... the same as the channel does not really
+// exist"; mishk0/slack-bot-api#97: chat.postMessage to a private channel
+// answers channel_not_found, "you need to be summoned in the channel to
+// know it exists"). Only a public channel answers not_in_channel
+// ("Cannot post user messages to a channel they are not in", chat.postMessage's
+// documented errors).
 func (s *Server) postableLocked(ch string) string {
 	if len(s.st.channels) == 0 || isUserID(ch) || strings.HasPrefix(ch, "D") {
 		return ""
@@ -63,6 +73,15 @@ func (s *Server) postableLocked(ch string) string {
 	switch {
 	case !known:
 		return "channel_not_found"
+	case !member && s.conversationKindLocked(ch) == "private":
+		return "channel_not_found"
+	case s.st.conv[ch] != nil && s.st.conv[ch].archived:
+		// "Channel has been archived", among chat.postMessage's documented
+		// errors (https://docs.slack.dev/reference/methods/chat.postMessage,
+		// as slack-ruby/slack-api-ref's methods/chat/chat.postMessage.json
+		// lists them). A private channel the bot is not in stays
+		// channel_not_found: archived or not, the bot cannot see it.
+		return "is_archived"
 	case !member:
 		return "not_in_channel"
 	}

@@ -93,3 +93,38 @@ func TestAConversationsPickerOffersOnlyWhatItsFilterIncludes(t *testing.T) {
 		}
 	}
 }
+
+// What Slack answers the bot's post and file share, by the channel: a
+// private channel the bot was not invited to is one it cannot see
+// (channel_not_found, as for an unknown id), whatever its id; only a
+// public one says not_in_channel; an archived one is_archived.
+func TestPostingAnswersAsSlackByTheKindOfChannel(t *testing.T) {
+	fake := startFake(t)
+	api := apiClient(fake)
+	ctx := deadline(t)
+	fake.AddChannel("C0PUBLIC", false)
+	fake.AddChannel("C0LEADS", true)
+	fake.AddChannel("G0LEGACY", false)
+	fake.AddPrivateChannel("C0SECRET", false)
+	fake.AddPrivateChannel("C0INNER", true)
+	fake.AddChannel("C0OLD", true)
+	fake.ArchiveChannel("C0OLD")
+	for _, c := range []struct{ channel, want string }{
+		{"C0LEADS", ""},
+		{"C0INNER", ""},
+		{"C0PUBLIC", "not_in_channel"},
+		{"G0LEGACY", "channel_not_found"},
+		{"C0SECRET", "channel_not_found"},
+		{"C0NOPE", "channel_not_found"},
+		{"C0OLD", "is_archived"},
+	} {
+		_, _, err := api.PostMessageContext(ctx, c.channel, slack.MsgOptionText("hi", false))
+		if got := errCode(err); got != c.want {
+			t.Errorf("post in %s: %q, want %q", c.channel, got, c.want)
+		}
+		_, err = api.UploadFileContext(ctx, slack.UploadFileParameters{Filename: "c.png", FileSize: 3, Reader: strings.NewReader("png"), Channel: c.channel})
+		if got := errCode(err); got != c.want {
+			t.Errorf("share in %s: %q, want %q", c.channel, got, c.want)
+		}
+	}
+}

@@ -44,7 +44,8 @@ func (s *Server) InviteChannelExternally(channel string, teamIDs ...string) {
 }
 
 // ArchiveChannel marks channel archived: conversations.info answers
-// is_archived true.
+// is_archived true, and the bot's posts and file shares there are
+// answered is_archived (postableLocked).
 func (s *Server) ArchiveChannel(channel string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
