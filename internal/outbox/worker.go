@@ -938,10 +938,20 @@ func (w *Worker) fail(ctx context.Context, it *job, reason string) error {
 	if week, ok := coaching.DigestKeyWeek(it.Message.Key); ok {
 		// Nobody is waiting on a digest to say it failed: the log is where
 		// an admin learns what to do about it.
-		attrs = append(attrs, "then", "mend the cause (not_in_channel: /invite the bot to the channel), then `coachlog digest --week "+week+"` sends what failed")
+		attrs = append(attrs, "then", digestThen(week, SlackCode(reason)))
 	}
 	w.log.ErrorContext(ctx, "outbox message failed for good", attrs...)
 	return err
+}
+
+// digestThen is what an admin does about a digest message that failed for
+// good with Slack's code (ChannelHint), then how to send the week.
+func digestThen(week, code string) string {
+	again := "`coachlog digest --week " + week + "` sends what failed, to the channel configured or given with --channel"
+	if code == "" {
+		return "once the cause is mended, " + again
+	}
+	return "mend the cause (" + ChannelHint(code) + "), then " + again
 }
 
 func (w *Worker) count(f func(*Stats)) {
