@@ -7,11 +7,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/digest"
+	"github.com/coachlog/coachlog/internal/outbox"
+	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
 // digestDeliverTimeout bounds how long `coachlog digest` waits for its
@@ -96,7 +99,7 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 	case err != nil:
 		return err
 	case run.AlreadyRan:
-		return digestRanBefore(ctx, e, a, week)
+		return digestRanBefore(ctx, e, a, week, to)
 	case run.BeforeTeams:
 		fmt.Fprintln(e.stdout, beforeTeamsText(week)+".")
 		return nil
@@ -115,44 +118,104 @@ func beforeTeamsText(week coaching.Week) string {
 
 // digestRanBefore answers a run for a week already claimed: posted, still
 // on its way, or refused by Slack. A week is posted once: what of it
-// reached the channel is not posted again. But what Slack refused for good
-// (a channel the bot was not in, until an admin invited it) is sent again
-// now, so that the leaders get the week after all; and what an earlier run
-// queued and left undelivered (stopped by a token Slack refused, by
-// Ctrl-C or by its deadline) is delivered now, as that run would have: an
-// operator posting digests from cron may run no bot to deliver it. A bot
-// running meanwhile delivers it instead, the command waiting
-// (deliverAsSender), and claims keep any message from going twice.
-func digestRanBefore(ctx context.Context, e env, a *app, week coaching.Week) error {
+// reached a channel is not posted again, to that channel or another. But
+// what Slack refused for good (a channel the bot was not in, until an
+// admin invited it; a mistyped channel id) is sent again now, to the
+// channel configured or asked for now (to), so that the leaders get the
+// week after all: sent where it failed, a wrong channel was a week lost;
+// and what an earlier run queued and left undelivered (stopped by a token
+// Slack refused, by Ctrl-C or by its deadline) is delivered now, as that
+// run would have: an operator posting digests from cron may run no bot
+// to deliver it. A bot running meanwhile delivers it instead, the command
+// waiting (deliverAsSender), and claims keep any message from going twice.
+func digestRanBefore(ctx context.Context, e env, a *app, week coaching.Week, to string) error {
 	key := coaching.DigestKey(week, 0)
-	retry, err := a.store.RequeueFailed(ctx, key)
+	retry, err := a.store.RequeueFailed(ctx, key, to)
 	if err != nil {
 		return fmt.Errorf("look for the digest of %s that failed: %w", week, err)
 	}
-	pending, err := a.store.PendingUnder(ctx, key)
+	pending, err := a.store.MessagesUnder(ctx, key, "pending")
 	if err != nil {
 		return fmt.Errorf("look for the digest of %s still queued: %w", week, err)
 	}
 	if len(pending) == 0 {
-		fmt.Fprintf(e.stdout, "The digest of %s was posted before (the job ledger says so): nothing new posted.\n", week)
+		where := ""
+		if p, ok, err := a.store.PostedMessage(ctx, key); err == nil && ok {
+			where = ", to " + p.Channel
+			if p.Channel != to {
+				where += " (a week is posted once: not again to " + to + ")"
+			}
+		}
+		fmt.Fprintf(e.stdout, "The digest of %s was posted before%s (the job ledger says so): nothing new posted.\n", week, where)
 		return nil
 	}
-	if len(retry) > 0 {
-		fmt.Fprintf(e.stdout, "Slack refused %s of the digest of %s before: sending %s again.\n", messages(len(retry)), week, itThem(len(retry)))
+	requeued := map[string]bool{}
+	for _, m := range retry {
+		requeued[m.Key] = true
 	}
-	if waiting := len(pending) - len(retry); waiting > 0 {
-		fmt.Fprintf(e.stdout, "%s of the digest of %s %s queued before and not delivered yet: delivering %s now.\n", messages(waiting), week, wasWere(waiting), itThem(waiting))
-	}
-	return deliverDigest(ctx, e, a, week, pending, func() string {
-		if len(retry) == len(pending) {
-			return ": the " + messages(len(retry)) + " Slack had refused"
+	var again, left []sqlite.QueuedMessage
+	for _, m := range pending {
+		if requeued[m.Key] {
+			again = append(again, m)
+		} else {
+			left = append(left, m)
 		}
-		return ": the " + messages(len(pending)) + " left from before"
+	}
+	if len(retry) > 0 {
+		fmt.Fprintf(e.stdout, "Slack refused %s of the digest of %s before: sending %s again, to %s (%s).\n",
+			messages(len(retry)), week, itThem(len(retry)), channelsOf(again), failedWhere(retry, len(retry) == 1))
+	}
+	if len(left) > 0 {
+		fmt.Fprintf(e.stdout, "%s of the digest of %s %s queued before and not delivered yet: delivering %s now, to %s.\n",
+			messages(len(left)), week, wasWere(len(left)), itThem(len(left)), channelsOf(left))
+	}
+	keys := make([]string, len(pending))
+	for i, m := range pending {
+		keys[i] = m.Key
+	}
+	return deliverDigest(ctx, e, a, week, keys, func() string {
+		if len(left) == 0 {
+			return " to " + channelsOf(pending) + ": the " + messages(len(retry)) + " Slack had refused"
+		}
+		return " to " + channelsOf(pending) + ": the " + messages(len(pending)) + " left from before"
 	})
 }
 
+// channelsOf names the channels ms go to, in the order first named.
+func channelsOf(ms []sqlite.QueuedMessage) string {
+	var chs []string
+	for _, m := range ms {
+		if !slices.Contains(chs, m.To) {
+			chs = append(chs, m.To)
+		}
+	}
+	return strings.Join(chs, " and ")
+}
+
+// failedWhere says where and why messages failed, as "they failed in
+// C0TYPO: channel_not_found": Slack's codes, of the messages that have one
+// (a reply under a headline that failed has none of its own).
+func failedWhere(ms []sqlite.QueuedMessage, one bool) string {
+	var codes []string
+	for _, m := range ms {
+		if c := outbox.SlackCode(m.Reason); c != "" && !slices.Contains(codes, c) {
+			codes = append(codes, c)
+		}
+	}
+	s := "they failed in "
+	if one {
+		s = "it failed in "
+	}
+	s += channelsOf(ms)
+	if len(codes) > 0 {
+		s += ": " + strings.Join(codes, ", ")
+	}
+	return s
+}
+
 // deliverDigest sends the week's queued messages under keys and says how
-// it went: posted (where and what, as posted says), or which failed.
+// it went: posted (where and what, as posted says), or which failed, where
+// and why, with what to do about Slack's answer.
 func deliverDigest(ctx context.Context, e env, a *app, week coaching.Week, keys []string, posted func() string) error {
 	dctx, cancel := context.WithTimeout(ctx, digestDeliverTimeout)
 	defer cancel()
@@ -163,12 +226,34 @@ func deliverDigest(ctx context.Context, e env, a *app, week coaching.Week, keys 
 		})
 	}
 	if len(failed) > 0 {
-		return fmt.Errorf("%d of %d messages of the digest of %s failed to deliver (%s): the log and the outbox say why "+
-			"(not_in_channel means the bot must be invited with /invite @Coachlog); once mended, run this again to send what failed",
-			len(failed), len(keys), week, strings.Join(failed, ", "))
+		return fmt.Errorf("%d of %d messages of the digest of %s failed to deliver (%s)%s; "+
+			"once mended, run this again to send what failed (to COACHLOG_DIGEST_CHANNEL, or the channel --channel gives)",
+			len(failed), len(keys), week, strings.Join(failed, ", "), digestFailureHints(ctx, a, week))
 	}
 	fmt.Fprintf(e.stdout, "Posted the digest of %s%s.\n", week, posted())
 	return nil
+}
+
+// digestFailureHints says where the week's messages failed and what to do
+// about each of Slack's answers (outbox.ChannelHint): one piece of advice
+// for all, "invite the bot", sent an admin whose channel id was mistyped
+// to invite the bot into a channel it could not find.
+func digestFailureHints(ctx context.Context, a *app, week coaching.Week) string {
+	failed, err := a.store.MessagesUnder(ctx, coaching.DigestKey(week, 0), "failed")
+	if err != nil || len(failed) == 0 {
+		return ": the log and the outbox say why"
+	}
+	var hints []string
+	for _, m := range failed {
+		if c := outbox.SlackCode(m.Reason); c != "" && !slices.Contains(hints, outbox.ChannelHint(c)) {
+			hints = append(hints, outbox.ChannelHint(c))
+		}
+	}
+	s := " in " + channelsOf(failed)
+	if len(hints) == 0 {
+		return s + ": the log and the outbox say why"
+	}
+	return s + ": " + strings.Join(hints, "; ")
 }
 
 // digestDryRun prints the digest as leaders would read it and writes its

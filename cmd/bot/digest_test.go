@@ -202,7 +202,7 @@ func TestDigestCommandFailsWhenTheChannelRefuses(t *testing.T) {
 	b.fake.AddChannel("C0LEADS", true)
 	out, err = b.cli("digest", "--channel", "C0LEADS")
 	// It counts in English, no "message(s)".
-	if err != nil || !strings.Contains(out, "Slack refused 2 messages of the digest of "+week+" before: sending them again.") ||
+	if err != nil || !strings.Contains(out, "Slack refused 2 messages of the digest of "+week+" before: sending them again, to C0LEADS (they failed in C0LEADS: not_in_channel).") ||
 		strings.Contains(out, "(s)") || !strings.Contains(out, "Posted the digest of") {
 		t.Fatalf("a second run after the first failed: %v\n%s", err, out)
 	}
@@ -216,6 +216,72 @@ func TestDigestCommandFailsWhenTheChannelRefuses(t *testing.T) {
 	}
 	if n := len(b.fake.Messages("C0LEADS")); n != 1 {
 		t.Errorf("%d messages in the channel after a third run, want 1", n)
+	}
+}
+
+// A week whose digest failed for a wrong channel reaches the right one:
+// the admin runs the command again with the channel mended (in
+// COACHLOG_DIGEST_CHANNEL or --channel) and what Slack refused goes there,
+// the command saying where it sends and where it failed. It was sent to
+// the mistyped channel again, every run, and the week never reached the
+// leaders. A week posted is still never posted twice, to any channel.
+func TestADigestThatFailedInAWrongChannelIsSentToTheRightOne(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		over map[string]string // the second run's environment
+		args []string          // and its flags
+	}{
+		{"--channel", nil, []string{"digest", "--channel", "C0LEADS"}},
+		{"COACHLOG_DIGEST_CHANNEL", map[string]string{"COACHLOG_DIGEST_CHANNEL": "C0LEADS"}, []string{"digest"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b := startBot(t)
+			b.fake.AddChannel("C0LEADS", true)
+			b.importRoster(t)
+			b.coachLastWeek()
+			b.fake.AddChannel("C0OTHER", true)
+			week, _ := b.lastWeek()
+
+			// An install made before the app asked for channels:read: the
+			// command cannot look at the channel first, and Slack refuses
+			// the digest when it is posted.
+			b.fake.FailNext("conversations.info", 1, fakeslack.Fault{Error: "missing_scope"})
+			out, err := b.cli("digest", "--channel", "C0TYPO")
+			if err == nil || !strings.Contains(err.Error(), "2 of 2 messages of the digest of "+week.String()+" failed to deliver") {
+				t.Fatalf("a digest into a channel Slack does not know: %v\n%s", err, out)
+			}
+			// Slack's answer gets its own advice: check the id; not only
+			// "invite the bot", which a mistyped id does not mend.
+			for _, want := range []string{"in C0TYPO: channel_not_found", "check the id"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("the failure does not say %q: %v", want, err)
+				}
+			}
+
+			out, err = b.cliWith(tt.over, tt.args...)
+			if err != nil {
+				t.Fatalf("a run again with the right channel: %v\n%s", err, out)
+			}
+			for _, want := range []string{
+				"Slack refused 2 messages of the digest of " + week.String() + " before: sending them again, to C0LEADS (they failed in C0TYPO: channel_not_found).",
+				"Posted the digest of " + week.String() + " to C0LEADS",
+			} {
+				if !strings.Contains(out, want) {
+					t.Errorf("the run again does not say %q:\n%s", want, out)
+				}
+			}
+			checkDigestPosted(t, b.fake, week)
+
+			// Posted once: a run naming another channel posts nothing
+			// there, and says where the week went.
+			out, err = b.cli("digest", "--channel", "C0OTHER")
+			if err != nil || !strings.Contains(out, "The digest of "+week.String()+" was posted before, to C0LEADS (a week is posted once: not again to C0OTHER)") {
+				t.Errorf("a third run: %v\n%s", err, out)
+			}
+			if n := len(b.fake.Messages("C0LEADS")) + len(b.fake.Messages("C0OTHER")); n != 1 {
+				t.Errorf("%d messages posted in all, want the digest once", n)
+			}
+		})
 	}
 }
 
@@ -244,7 +310,7 @@ func TestDigestRunAgainDeliversWhatAnEarlierRunLeftQueued(t *testing.T) {
 	// (the bot was taken out of the channel), it fails.
 	b.fake.AddChannel("C0LEADS", false)
 	out, err := b.cli("digest", "--channel", "C0LEADS")
-	if err == nil || !strings.Contains(err.Error(), "failed to deliver") || !strings.Contains(out, "2 messages of the digest of "+week.String()+" were queued before and not delivered yet: delivering them now.") {
+	if err == nil || !strings.Contains(err.Error(), "failed to deliver") || !strings.Contains(out, "2 messages of the digest of "+week.String()+" were queued before and not delivered yet: delivering them now, to C0LEADS.") {
 		t.Fatalf("a run again into a channel the bot is not in: %v\n%s", err, out)
 	}
 

@@ -788,7 +788,7 @@ func TestAThreadUnderARefusedPostGoesWhenItIsRequeued(t *testing.T) {
 		chart := coaching.Message{Kind: coaching.MsgDigestChart, Op: coaching.OpPost, Key: "digest:W:1", To: "C1", ThreadKey: "digest:W"}
 		enqueue(t, st, coaching.Message{Kind: coaching.MsgDigest, Op: coaching.OpPost, Key: "digest:W", To: "C1"}, chart)
 		drainFor(t, w, clk, 10*time.Second)
-		keys, err := st.RequeueFailed(ctx, "digest:W")
+		keys, err := st.RequeueFailed(ctx, "digest:W", "")
 		if err != nil || len(keys) != 2 {
 			t.Fatalf("requeued %v, %v; want the digest and its chart", keys, err)
 		}

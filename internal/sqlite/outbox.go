@@ -671,19 +671,33 @@ func (s *Store) PostStatus(ctx context.Context, key string) (string, error) {
 	return st, nil
 }
 
+// QueuedMessage is a message queued under a key: where it goes (or went)
+// and, once it failed for good, why, as the worker recorded it
+// ("chat.postMessage: channel_not_found").
+type QueuedMessage struct {
+	Key    string
+	To     string
+	Reason string
+}
+
 // RequeueFailed puts back in the queue, due now and as if never tried,
 // the failed messages queued under key and under the keys of its thread
-// ("key:1", "key:2"...), and returns their keys, oldest first. It is for a
-// message Slack refused for a reason someone has since mended (a digest
-// channel the bot was not in): what never reached Slack is sent then, and
-// what was sent stays as it is. It reads the failed messages' own index
+// ("key:1", "key:2"...), and returns them as they failed (To is where they
+// were queued for then), oldest first. It is for a message Slack refused
+// for a reason someone has since mended (a digest channel the bot was not
+// in, or the wrong channel): what never reached Slack is sent then, and
+// what was sent stays as it is. They go to the channel to (the one
+// configured or asked for now: the one they failed in may be the mistake),
+// unless key's own message was posted: its thread lives in that channel,
+// and a reply goes there whatever to says. An empty to keeps the channel
+// each was queued for. It reads the failed messages' own index
 // (outbox_failed), whatever the outbox keeps.
-func (s *Store) RequeueFailed(ctx context.Context, key string) ([]string, error) {
-	var keys []string
+func (s *Store) RequeueFailed(ctx context.Context, key, to string) ([]QueuedMessage, error) {
+	var out []QueuedMessage
 	err := s.Update(ctx, func(ctx2 coaching.Tx) error {
 		t := ctx2.(*tx)
-		var found []string
-		rows, err := t.q.QueryContext(ctx, `SELECT id, msg_key FROM outbox
+		var found []QueuedMessage
+		rows, err := t.q.QueryContext(ctx, `SELECT id, msg_key, recipient, last_error FROM outbox
 			WHERE status = 'failed' AND `+underKey+` ORDER BY id`, underKeyArgs(key)...)
 		if err != nil {
 			return fmt.Errorf("read the failed messages of %s: %w", key, err)
@@ -691,29 +705,63 @@ func (s *Store) RequeueFailed(ctx context.Context, key string) ([]string, error)
 		var ids []int64
 		for rows.Next() {
 			var id int64
-			var k string
-			if err := rows.Scan(&id, &k); err != nil {
+			var f QueuedMessage
+			if err := rows.Scan(&id, &f.Key, &f.To, &f.Reason); err != nil {
 				rows.Close()
 				return fmt.Errorf("read the failed messages of %s: %w", key, err)
 			}
-			ids, found = append(ids, id), append(found, k)
+			ids, found = append(ids, id), append(found, f)
 		}
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return fmt.Errorf("read the failed messages of %s: %w", key, err)
 		}
-		for _, id := range ids {
+		var thread string
+		switch err := t.q.QueryRowContext(ctx, `SELECT channel FROM slack_messages WHERE msg_key = ?`, key).Scan(&thread); {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return fmt.Errorf("read where %s was posted: %w", key, err)
+		default:
+			to = thread
+		}
+		for i, id := range ids {
+			dest := to
+			if dest == "" {
+				dest = found[i].To
+			}
 			if _, err := t.q.ExecContext(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, next_at = ?, last_error = '',
-				done_at = 0, lease_until = 0, lease_owner = '' WHERE id = ? AND status = 'failed'`, t.now(), id); err != nil {
+				done_at = 0, lease_until = 0, lease_owner = '', recipient = ? WHERE id = ? AND status = 'failed'`, t.now(), dest, id); err != nil {
 				return fmt.Errorf("requeue outbox row %d: %w", id, err)
 			}
 		}
-		keys = found // a retried transaction reports its last attempt
+		out = found // a retried transaction reports its last attempt
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return keys, nil
+	return out, nil
+}
+
+// MessagesUnder returns the messages queued under key and under the keys
+// of its thread ("key:1", "key:2"...) whose status is status (pending,
+// failed), oldest first: what `coachlog digest` says of a week it
+// delivers, or that failed, and why.
+func (s *Store) MessagesUnder(ctx context.Context, key, status string) ([]QueuedMessage, error) {
+	rows, err := s.rq.QueryContext(ctx, `SELECT msg_key, recipient, last_error FROM outbox
+		WHERE status = ? AND `+underKey+` ORDER BY id`, append([]any{status}, underKeyArgs(key)...)...)
+	if err != nil {
+		return nil, fmt.Errorf("read the %s messages of %s: %w", status, key, err)
+	}
+	defer rows.Close()
+	var out []QueuedMessage
+	for rows.Next() {
+		var m QueuedMessage
+		if err := rows.Scan(&m.Key, &m.To, &m.Reason); err != nil {
+			return nil, fmt.Errorf("read the %s messages of %s: %w", status, key, err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
 
 // underKey selects the outbox rows of a message key and of its thread's

@@ -276,7 +276,7 @@ func TestFinishedMessagesAreScrubbedOfSecretsAndText(t *testing.T) {
 // RequeueFailed puts back what failed under a key and its thread, as if
 // never tried, and nothing else: not what was sent, not another week's
 // messages whose key merely starts the same.
-func TestRequeueFailedTakesBackOnlyAKeysFailedMessages(t *testing.T) {
+func TestRequeueFailedTakesBackOnlyAKeysQueuedMessages(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		clk := &clock{t: time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)}
@@ -305,9 +305,10 @@ func TestRequeueFailedTakesBackOnlyAKeysFailedMessages(t *testing.T) {
 			}
 		}
 		clk.t = clk.t.Add(time.Hour)
-		got, err := st.RequeueFailed(ctx, "digest:2026-W47")
-		if err != nil || strings.Join(got, " ") != "digest:2026-W47 digest:2026-W47:1" {
-			t.Fatalf("requeued %v, %v; want the week's headline and its failed reply", got, err)
+		got, err := st.RequeueFailed(ctx, "digest:2026-W47", "")
+		if err != nil || len(got) != 2 || got[0] != (sqlite.QueuedMessage{Key: "digest:2026-W47", To: "C0LEADS", Reason: "not_in_channel"}) ||
+			got[1].Key != "digest:2026-W47:1" {
+			t.Fatalf("requeued %+v, %v; want the week's headline and its failed reply, as they failed", got, err)
 		}
 		if got, err := st.PendingUnder(ctx, "digest:2026-W47"); err != nil || strings.Join(got, " ") != "digest:2026-W47 digest:2026-W47:1" {
 			t.Errorf("pending under the week: %v, %v; want the two requeued, not another week's", got, err)
@@ -327,8 +328,82 @@ func TestRequeueFailedTakesBackOnlyAKeysFailedMessages(t *testing.T) {
 		if err != nil || len(again) != 2 || again[0].Attempts != 0 {
 			t.Errorf("claimed after the requeue: %+v, %v; want the two, never tried", again, err)
 		}
-		if got, err := st.RequeueFailed(ctx, "digest:2026-W47"); err != nil || len(got) != 0 {
+		if got, err := st.RequeueFailed(ctx, "digest:2026-W47", ""); err != nil || len(got) != 0 {
 			t.Errorf("a second requeue took %v, %v; want nothing", got, err)
+		}
+	})
+}
+
+// A week's digest that failed for a wrong channel is sent, once requeued,
+// to the channel asked for now: its rows named the channel they were
+// queued for, and a run with the right one sent them to the wrong one
+// again. Replies under a headline that was posted stay in its channel:
+// the thread lives there.
+func TestRequeueFailedSendsToTheChannelAskedForNow(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		clk := &clock{t: time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)}
+		st := open(t, db, sqlite.Options{Now: clk.now})
+		w47 := []string{"digest:2026-W47", "digest:2026-W47:1", "digest:2026-W47:2"} // the headline failed
+		w48 := []string{"digest:2026-W48", "digest:2026-W48:1"}                      // the headline was posted, a reply failed
+		var msgs []coaching.Message
+		for _, k := range append(slices.Clone(w47), w48...) {
+			m := coaching.Message{Kind: coaching.MsgDigest, Op: coaching.OpPost, Key: k, To: "C0TYPO"}
+			if k == "digest:2026-W47:2" || k == "digest:2026-W48:1" {
+				m.Kind = coaching.MsgDigestChart
+			}
+			msgs = append(msgs, m)
+		}
+		if err := st.Update(ctx, func(tx coaching.Tx) error { return tx.Enqueue(ctx, msgs...) }); err != nil {
+			t.Fatal(err)
+		}
+		items, err := st.ClaimOutbox(ctx, "w", clk.t, time.Minute, 10, nil)
+		if err != nil || len(items) != len(msgs) {
+			t.Fatalf("claim: %d, %v", len(items), err)
+		}
+		for _, it := range items {
+			var err error
+			if it.Message.Key == "digest:2026-W48" {
+				_, err = st.MarkSent(ctx, it.ID, "w", it.Message.Key, &coaching.Posted{Channel: "C0TYPO", TS: "1.2"})
+			} else {
+				_, err = st.MarkFailed(ctx, it.ID, "w", "chat.postMessage: channel_not_found")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		failed, err := st.MessagesUnder(ctx, "digest:2026-W47", "failed")
+		if err != nil || len(failed) != 3 || failed[0] != (sqlite.QueuedMessage{Key: "digest:2026-W47", To: "C0TYPO", Reason: "chat.postMessage: channel_not_found"}) {
+			t.Errorf("failed under W47: %+v, %v", failed, err)
+		}
+		for _, tt := range []struct {
+			key, to string
+			want    map[string]string // key -> where it goes now
+		}{
+			{"digest:2026-W47", "C0LEADS", map[string]string{"digest:2026-W47": "C0LEADS", "digest:2026-W47:1": "C0LEADS", "digest:2026-W47:2": "C0LEADS"}},
+			{"digest:2026-W48", "C0LEADS", map[string]string{"digest:2026-W48:1": "C0TYPO"}},
+		} {
+			got, err := st.RequeueFailed(ctx, tt.key, tt.to)
+			if err != nil || len(got) != len(tt.want) {
+				t.Fatalf("requeue %s: %+v, %v", tt.key, got, err)
+			}
+			for _, f := range got {
+				if f.To != "C0TYPO" {
+					t.Errorf("%s failed in %q, want C0TYPO", f.Key, f.To)
+				}
+			}
+			again, err := st.ClaimOutbox(ctx, "w", clk.t, time.Minute, 10, nil)
+			if err != nil || len(again) != len(tt.want) {
+				t.Fatalf("claimed after requeueing %s: %d, %v", tt.key, len(again), err)
+			}
+			for _, it := range again {
+				if want := tt.want[it.Message.Key]; it.Message.To != want {
+					t.Errorf("%s goes to %q, want %q", it.Message.Key, it.Message.To, want)
+				}
+				if _, err := st.MarkSent(ctx, it.ID, "w", it.Message.Key, &coaching.Posted{Channel: it.Message.To, TS: "2." + it.Message.Key[len(it.Message.Key)-1:]}); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 	})
 }
