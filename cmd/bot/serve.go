@@ -426,11 +426,12 @@ func (a *app) listen(ctx context.Context, m *ops.Metrics, sched *schedule.Schedu
 			err := a.worker.Stopped()
 			return err != nil, slackbot.SlackErrorCode(err)
 		},
-		Failures:   failures,
-		Store:      storeKind(a.cfg.DB),
-		SenderRole: a.elector.Held,
-		Now:        a.svc.Now,
-		Log:        a.log,
+		Failures:       a.dailyFailures,
+		DigestFailures: a.failingDigests,
+		Store:          storeKind(a.cfg.DB),
+		SenderRole:     a.elector.Held,
+		Now:            a.svc.Now,
+		Log:            a.log,
 	}
 	if a.llm.Client != nil {
 		checks.LLMBreakerOpen = a.llm.Client.BreakerOpen

@@ -50,9 +50,13 @@ type Checks struct {
 	// Stopped returns, when delivery stopped because Slack rejected the bot
 	// token, Slack's error code for it (token_revoked...); "" otherwise.
 	Stopped func() (stopped bool, code string)
-	// Failures reports the scheduled messages (nudges, digests, reminders)
-	// that failed for good within FailureWindow, by kind.
+	// Failures reports the scheduled messages (nudges, reminders) that
+	// failed for good within FailureWindow, by kind.
 	Failures func(ctx context.Context) ([]Failures, error)
+	// DigestFailures reports the weekly digests that failed for good within
+	// DigestFailureWindow and stand failed, one per week however many of
+	// its messages failed with it.
+	DigestFailures func(ctx context.Context) ([]DigestFailure, error)
 	// LLMBreakerOpen reports whether the LLM's circuit breaker stopped
 	// calling its server. The product works without the LLM, so this is a
 	// warning, never a problem; nil without an LLM.
@@ -76,6 +80,14 @@ type Failures struct {
 	Failing bool
 }
 
+// DigestFailure is a week's digest that failed for good and stands failed:
+// not delivered since, and no later week's digest went out after it.
+type DigestFailure struct {
+	Week    string // 2026-W48
+	Channel string // where it failed
+	Code    string // Slack's answer (channel_not_found), "" when it was none
+}
+
 // Limits of health.
 const (
 	connectGrace = 60 * time.Second // down this long (since start or a drop) is unhealthy
@@ -83,7 +95,17 @@ const (
 	writesStuck  = 10 * time.Second // writes failing or waiting this long: acks (2 s budget) are failing
 	// FailureWindow is how far back failed scheduled messages count.
 	FailureWindow = 24 * time.Hour
+	// DigestFailureWindow is how long a failed weekly digest stands on
+	// /healthz at most: until the next week's, not a day.
+	DigestFailureWindow = 7 * 24 * time.Hour
 )
+
+// channelID is what a Slack channel id looks like; anything else is not
+// repeated in an answer.
+var channelID = regexp.MustCompile(`^[A-Z0-9]{1,30}$`)
+
+// weekID is an ISO week as the digest names it, 2026-W48.
+var weekID = regexp.MustCompile(`^\d{4}-W\d{2}$`)
 
 // slackCode is what a Slack error code looks like; anything else is not
 // repeated in an answer.
@@ -149,10 +171,18 @@ func (c Checks) health(ctx context.Context, fl *failLog) []string {
 			bad = append(bad, reason)
 		}
 	}
-	if c.Failures != nil {
+	if c.Failures != nil || c.DigestFailures != nil {
 		var fs []Failures
+		var ds []DigestFailure
 		err := c.readTwice(ctx, "failed scheduled messages", func(ctx context.Context) (err error) {
-			fs, err = c.Failures(ctx)
+			if c.Failures != nil {
+				if fs, err = c.Failures(ctx); err != nil {
+					return err
+				}
+			}
+			if c.DigestFailures != nil {
+				ds, err = c.DigestFailures(ctx)
+			}
 			return err
 		})
 		if err != nil {
@@ -165,6 +195,9 @@ func (c Checks) health(ctx context.Context, fl *failLog) []string {
 			if f.Failing {
 				bad = append(bad, failedReason(f))
 			}
+		}
+		for _, d := range ds {
+			bad = append(bad, digestFailedReason(d))
 		}
 	}
 	return bad
@@ -233,6 +266,24 @@ func failedReason(f Failures) string {
 		what = "scheduled message"
 	}
 	return fmt.Sprintf("%d %s failed for good in the last %d h (%s)", f.Failed, what, int(FailureWindow.Hours()), f.Kind)
+}
+
+// digestFailedReason says, for example, "the digest of 2026-W48 failed:
+// channel_not_found in C0TYPO": one line for the week, the cause the
+// admin mends once, not one per message that failed with it.
+func digestFailedReason(d DigestFailure) string {
+	reason := "a digest failed"
+	if weekID.MatchString(d.Week) {
+		reason = "the digest of " + d.Week + " failed"
+	}
+	in := ""
+	if channelID.MatchString(d.Channel) {
+		in = " in " + d.Channel
+	}
+	if slackCode.MatchString(d.Code) {
+		return reason + ": " + d.Code + in
+	}
+	return reason + in + " (the log says why)"
 }
 
 // Handler serves /healthz (200 ok, or 503 with the reasons; warnings

@@ -70,6 +70,24 @@ func TestHealthReasonsArePlainAndTheDetailsGoToTheLog(t *testing.T) {
 		{"scheduled messages failing", Checks{Failures: func(context.Context) ([]Failures, error) {
 			return []Failures{{Kind: "digest", Failed: 1, Failing: true}, {Kind: "nudge", Failed: 3, Failing: true}, {Kind: "rep_reminder", Failed: 4}}, nil
 		}}, []string{"1 scheduled message failed for good in the last 24 h (digest)", "3 scheduled messages failed for good in the last 24 h (nudge)"}},
+		// A week's digest is one line, its cause once: not one line for
+		// its headline and another for the chart that failed with it.
+		{"a digest failing", Checks{
+			Failures: func(context.Context) ([]Failures, error) {
+				return []Failures{{Kind: "nudge", Failed: 3, Failing: true}}, nil
+			},
+			DigestFailures: func(context.Context) ([]DigestFailure, error) {
+				return []DigestFailure{{Week: "2026-W47", Channel: "C0LEADS"}, {Week: "2026-W48", Channel: "C0TYPO", Code: "channel_not_found"}}, nil
+			},
+		}, []string{"3 scheduled messages failed for good in the last 24 h (nudge)",
+			"the digest of 2026-W47 failed in C0LEADS (the log says why)", "the digest of 2026-W48 failed: channel_not_found in C0TYPO"}},
+		{"a digest failing with text that is no Slack code", Checks{DigestFailures: func(context.Context) ([]DigestFailure, error) {
+			return []DigestFailure{{Week: "2026-W48", Channel: "C0TYPO", Code: internal.Error()}}, nil
+		}}, []string{"the digest of 2026-W48 failed in C0TYPO (the log says why)"}},
+		{"unreadable failed digests", Checks{
+			Failures:       func(context.Context) ([]Failures, error) { return nil, nil },
+			DigestFailures: func(context.Context) ([]DigestFailure, error) { return nil, internal },
+		}, []string{"outbox: the scheduled messages that failed cannot be read from the database"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var logs bytes.Buffer
