@@ -34,7 +34,7 @@ type DigestFailure struct {
 // failing week, the headlines of the weeks after it up to now's by key
 // (outbox_key): a handful of rows, whatever the outbox keeps.
 func (s *Store) FailingDigests(ctx context.Context, now time.Time, window time.Duration) ([]DigestFailure, error) {
-	prefix := coaching.DigestJob + ":"
+	prefix := digestPrefix
 	rows, err := s.rq.QueryContext(ctx, `SELECT msg_key, recipient, last_error, done_at FROM outbox
 		WHERE status = 'failed' AND done_at >= ? AND substr(msg_key, 1, ?) = ? ORDER BY id`,
 		ms(now.Add(-window)), len(prefix), prefix)

@@ -878,6 +878,9 @@ func (s *Store) RecentFailures(ctx context.Context, kinds []coaching.MessageKind
 	return out, rows.Err()
 }
 
+// digestPrefix begins the keys of a digest's messages (coaching.DigestKey).
+const digestPrefix = coaching.DigestJob + ":"
+
 // scrubBatch is how many ids one scrubbing write covers: a short write,
 // so that acks waiting for the writer barely notice it.
 const scrubBatch = 2000
@@ -886,7 +889,12 @@ const scrubBatch = 2000
 // pending, what only their delivery needed and nobody should keep: the
 // response_url (a secret that posts into someone's conversation) and the
 // rendered payload, which can hold what a manager wrote. The rows stay,
-// for delivery status and failure counts. It works through ids above
+// for delivery status and failure counts. A digest's message that failed
+// keeps both: `coachlog digest` sends it again once the cause is mended
+// (RequeueFailed), days later maybe, and emptied it had nothing to render
+// and its chart no thread. What it holds is what its channel was to read,
+// never a private note; the scrub's cursor passes it, so it keeps them
+// once sent too. It works through ids above
 // after, a batch per write, and returns the last id it covered, for the
 // next call to start from. The cursor stops below the oldest message still
 // pending, so that one is scrubbed by a later pass once it is done rather
@@ -904,7 +912,8 @@ func (s *Store) ScrubOutbox(ctx context.Context, cutoff time.Time, after int64) 
 	for from := after; last.Valid && from < last.Int64; from += scrubBatch {
 		to := min(from+scrubBatch, last.Int64)
 		if _, err := s.execW(ctx, `UPDATE outbox SET args = '{}', payload = ''
-			WHERE id > ? AND id <= ? AND status <> 'pending' AND (args <> '{}' OR payload <> '')`, from, to); err != nil {
+			WHERE id > ? AND id <= ? AND status <> 'pending' AND (args <> '{}' OR payload <> '')
+				AND NOT (status = 'failed' AND substr(msg_key, 1, ?) = ?)`, from, to, len(digestPrefix), digestPrefix); err != nil {
 			return from, fmt.Errorf("scrub outbox: %w", err)
 		}
 	}

@@ -273,6 +273,53 @@ func TestFinishedMessagesAreScrubbedOfSecretsAndText(t *testing.T) {
 	})
 }
 
+// A digest that failed for good keeps what it takes to send it again: the
+// scrub emptied a day-old failed headline's payload like any finished
+// message's, and `coachlog digest`, run once the cause was mended a day
+// later, sent a message with nothing to render, which failed for good
+// again ("read digest message: unexpected end of JSON input").
+func TestScrubbingKeepsAFailedDigestForItsResend(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		clk := &clock{t: time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)}
+		st := open(t, db, sqlite.Options{Now: clk.now})
+		const body = `{"blocks":[{"type":"header"}]}`
+		msgs := []coaching.Message{
+			{Kind: coaching.MsgDigest, Op: coaching.OpPost, Key: "digest:2026-W48", To: "C0TYPO", Payload: []byte(body)},
+			{Kind: coaching.MsgDigestChart, Op: coaching.OpPost, Key: "digest:2026-W48:1", To: "C0TYPO", ThreadKey: "digest:2026-W48", Payload: []byte(body)},
+			{Kind: coaching.MsgNudge, Op: coaching.OpPost, Key: "nudge:U1:2026-11-30", To: "U1", Payload: []byte(body)},
+		}
+		if err := st.Update(ctx, func(tx coaching.Tx) error { return tx.Enqueue(ctx, msgs...) }); err != nil {
+			t.Fatal(err)
+		}
+		items, err := st.ClaimOutbox(ctx, "w", clk.t, time.Minute, 10, nil)
+		if err != nil || len(items) != 3 {
+			t.Fatalf("claim: %d, %v", len(items), err)
+		}
+		for _, it := range items {
+			if _, err := st.MarkFailed(ctx, it.ID, "w", "chat.postMessage: channel_not_found"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clk.t = clk.t.Add(48 * time.Hour)
+		if _, err := st.ScrubOutbox(ctx, clk.t.Add(-24*time.Hour), 0); err != nil {
+			t.Fatal(err)
+		}
+		var nudge string
+		if err := st.QueryRow(ctx, `SELECT payload FROM outbox WHERE msg_key = 'nudge:U1:2026-11-30'`, &nudge); err != nil || nudge != "" {
+			t.Errorf("a failed nudge kept its payload %q (%v): only a digest is sent again", nudge, err)
+		}
+		if _, err := st.RequeueFailed(ctx, "digest:2026-W48", "C0LEADS"); err != nil {
+			t.Fatal(err)
+		}
+		again, err := st.ClaimOutbox(ctx, "w", clk.t, time.Minute, 10, nil)
+		if err != nil || len(again) != 2 || string(again[0].Message.Payload) != body || string(again[1].Message.Payload) != body ||
+			again[1].Message.ThreadKey != "digest:2026-W48" {
+			t.Fatalf("the digest requeued two days on: %+v, %v; want it whole, its chart in its thread", again, err)
+		}
+	})
+}
+
 // RequeueFailed puts back what failed under a key and its thread, as if
 // never tried, and nothing else: not what was sent, not another week's
 // messages whose key merely starts the same.
