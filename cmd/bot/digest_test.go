@@ -285,6 +285,59 @@ func TestADigestThatFailedInAWrongChannelIsSentToTheRightOne(t *testing.T) {
 	}
 }
 
+// A private channel the bot was never invited to is one Slack says it
+// cannot find (channel_not_found), as for a mistyped id: the failure says
+// both, and to invite the bot if the channel is private. Once invited, a
+// run sends the week there.
+func TestADigestIntoAPrivateChannelTheBotIsNotInSaysToCheckTheIdOrInvite(t *testing.T) {
+	b := startBot(t)
+	b.fake.AddPrivateChannel("C0BOARD", false)
+	b.importRoster(t)
+	b.coachLastWeek()
+	week, _ := b.lastWeek()
+	b.fake.FailNext("conversations.info", 1, fakeslack.Fault{Error: "missing_scope"}) // the command cannot look first
+	out, err := b.cli("digest", "--channel", "C0BOARD")
+	if err == nil {
+		t.Fatalf("a digest into a private channel the bot is not in succeeded:\n%s", out)
+	}
+	for _, want := range []string{"in C0BOARD: channel_not_found", "private channel the bot is not in", "/invite @Coachlog"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the failure does not say %q: %v", want, err)
+		}
+	}
+	b.fake.AddPrivateChannel("C0BOARD", true)
+	out, err = b.cli("digest", "--channel", "C0BOARD")
+	if err != nil || !strings.Contains(out, "sending them again, to C0BOARD (they failed in C0BOARD: channel_not_found)") {
+		t.Fatalf("a run once the bot was invited: %v\n%s", err, out)
+	}
+	if msgs := b.fake.Messages("C0BOARD"); len(msgs) != 1 || !strings.Contains(msgs[0].Text, week.String()) {
+		t.Errorf("the private channel holds %+v, want the digest of %s once", msgs, week)
+	}
+}
+
+// An archived channel is not mended by an invitation: the failure says to
+// unarchive it or set another, and the week goes to the one set.
+func TestADigestIntoAnArchivedChannelSaysToUnarchiveOrSetAnother(t *testing.T) {
+	b := startBot(t)
+	b.fake.AddChannel("C0OLD", true)
+	b.fake.ArchiveChannel("C0OLD")
+	b.fake.AddChannel("C0LEADS", true)
+	b.importRoster(t)
+	b.coachLastWeek()
+	week, _ := b.lastWeek()
+	b.fake.FailNext("conversations.info", 1, fakeslack.Fault{Error: "missing_scope"}) // the command cannot look first
+	out, err := b.cli("digest", "--channel", "C0OLD")
+	if err == nil || !strings.Contains(err.Error(), "in C0OLD: is_archived: the channel is archived; unarchive it, or set another channel") ||
+		strings.Contains(err.Error(), "/invite") {
+		t.Fatalf("a digest into an archived channel: %v\n%s", err, out)
+	}
+	if out, err := b.cliWith(map[string]string{"COACHLOG_DIGEST_CHANNEL": "C0LEADS"}, "digest"); err != nil ||
+		!strings.Contains(out, "sending them again, to C0LEADS (they failed in C0OLD: is_archived)") {
+		t.Fatalf("a run with another channel set: %v\n%s", err, out)
+	}
+	checkDigestPosted(t, b.fake, week)
+}
+
 // A digest run stopped by a token Slack refused leaves the week's
 // messages pending, not failed. An operator posting digests from cron runs
 // no bot to deliver them: the next run must, and fail if they fail. It
