@@ -144,30 +144,22 @@ func openFile(ctx context.Context, path string, opts Options) (*Store, error) {
 		}
 	}
 	s := &Store{path: path, now: opts.Now}
-	var err error
-	if s.r, err = sql.Open("sqlite", dsn(path, opts, false)); err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+	err := s.openReaders(opts)
+	if err != nil {
+		return nil, err
 	}
-	s.r.SetMaxOpenConns(4)
-	s.r.SetMaxIdleConns(4)
-	s.rq = cachedDB{c: newStmtCache(s.r)}
-	s.reader = reader{q: s.rq}
 	if opts.ReadOnly {
 		know := SchemaVersion()
 		if opts.AnySchema {
 			know = anySchema
 		}
-		err := checkSchema(ctx, s.r, true, know)
+		err = checkSchema(ctx, s.r, true, know)
 		if err != nil && s.readOnlyFallback(err) {
 			s.r.Close()
 			opts.immutable = true
-			if s.r, err = sql.Open("sqlite", dsn(path, opts, false)); err != nil {
-				return nil, fmt.Errorf("open %s: %w", path, err)
+			if err := s.openReaders(opts); err != nil {
+				return nil, err
 			}
-			s.r.SetMaxOpenConns(4)
-			s.r.SetMaxIdleConns(4)
-			s.rq = cachedDB{c: newStmtCache(s.r)}
-			s.reader = reader{q: s.rq}
 			s.immutable = true
 			err = checkSchema(ctx, s.r, true, know)
 		}
@@ -395,6 +387,21 @@ type CheckpointStats struct {
 // Checkpoints reports the checkpoints that started the log over so far.
 func (s *Store) Checkpoints() CheckpointStats {
 	return CheckpointStats{Tried: s.resets.Load(), Done: s.resetsDone.Load(), Longest: time.Duration(s.longestReset.Load())}
+}
+
+// openReaders opens the store's pool of reader connections to s.path
+// with opts, and the statement cache over it.
+func (s *Store) openReaders(opts Options) error {
+	r, err := sql.Open("sqlite", dsn(s.path, opts, false))
+	if err != nil {
+		return fmt.Errorf("open %s: %w", s.path, err)
+	}
+	r.SetMaxOpenConns(4)
+	r.SetMaxIdleConns(4)
+	s.r = r
+	s.rq = cachedDB{c: newStmtCache(r)}
+	s.reader = reader{q: s.rq}
+	return nil
 }
 
 // dsn puts every pragma in the connection string, so each pooled connection
