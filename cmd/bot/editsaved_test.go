@@ -145,13 +145,24 @@ func TestAnEditFromTheDisputeNoticeSaysItWasSaved(t *testing.T) {
 	}
 }
 
+// logReceipted is logPending once the log's own receipt is posted: it
+// goes through its response_url from the outbox, and a failure a test
+// sets up for a later post could take it instead (it then comes as a DM).
+func (b *bot) logReceipted() {
+	b.t.Helper()
+	b.logPending()
+	eventually(b.t, "the log's receipt", func() bool {
+		return slices.ContainsFunc(b.fake.Responses(), func(r fakeslack.Response) bool { return strings.HasPrefix(r.Text, "Logged: ") })
+	})
+}
+
 // A history whose click's response_url Slack no longer takes (its five
 // posts used, or expired) is left as it was after an edit from it: the
 // edit is saved, nothing else is posted to the manager, and no warning is
 // logged for a courtesy Slack refused.
 func TestAnEditFromHistoryPastItsResponseURLIsSavedQuietly(t *testing.T) {
 	b := startBot(t)
-	b.logPending()
+	b.logReceipted()
 	in := b.clickInHistory("", "session_edit")
 	viewID := b.openedView(in)
 	b.fake.FailNext(fakeslack.MethodResponseURL, 1, fakeslack.Fault{Status: http.StatusNotFound, Error: "used_url"})
@@ -175,7 +186,7 @@ func TestAnEditFromHistoryPastItsResponseURLIsSavedQuietly(t *testing.T) {
 // response_url is: the courtesy is not lost to one bad moment.
 func TestAnEditFromHistoryRetriesABlip(t *testing.T) {
 	b := startBot(t)
-	b.logPending()
+	b.logReceipted()
 	in := b.clickInHistory("", "session_edit")
 	viewID := b.openedView(in)
 	b.fake.FailNext(fakeslack.MethodResponseURL, 1, fakeslack.Fault{Status: http.StatusInternalServerError})
