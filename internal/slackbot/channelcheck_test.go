@@ -35,22 +35,12 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// testClock is a clock the test moves, read by the bot and the fake.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *testClock) Advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
-
 // digestBot is a Bot sending to a fake Slack with the leaders' channel
 // C0LEADS (the bot in it), both on a clock the test moves, logging to the
 // returned buffer.
-func digestBot(t *testing.T, opts ...fakeslack.Option) (*Bot, *fakeslack.Server, *testClock, *lockedBuffer) {
+func digestBot(t *testing.T, opts ...fakeslack.Option) (*Bot, *fakeslack.Server, *fakeClock, *lockedBuffer) {
 	t.Helper()
-	clock := &testClock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
+	clock := &fakeClock{now: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)} // directory_test.go
 	fake := fakeslack.New(append(opts, fakeslack.WithClock(clock.Now))...)
 	if err := fake.Start(); err != nil {
 		t.Fatal(err)
