@@ -83,6 +83,11 @@ func checkDigestChannel(ctx context.Context, api *slack.Client, log *slog.Logger
 
 // digestChannelAPI is a Web API client for checkDigestChannel at start,
 // before the bot is wired.
-func digestChannelAPI(cfg config) *slack.Client {
-	return slack.New(cfg.BotToken, slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(&http.Client{Timeout: digestChannelTimeout}))
+func digestChannelAPI(cfg config) *slack.Client { return startAPI(cfg, digestChannelTimeout) }
+
+// startAPI is a Web API client for the checks a start makes before the
+// bot is wired (auth.test, the digest channel), each request bounded by
+// timeout.
+func startAPI(cfg config, timeout time.Duration) *slack.Client {
+	return slack.New(cfg.BotToken, slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(&http.Client{Timeout: timeout}))
 }

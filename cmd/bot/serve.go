@@ -472,8 +472,7 @@ func notFound(err error) bool {
 func checkBotToken(ctx context.Context, cfg config, log *slog.Logger) (slackbot.Workspace, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	api := slack.New(cfg.BotToken, slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(&http.Client{Timeout: 10 * time.Second}))
-	r, err := api.AuthTestContext(ctx)
+	r, err := startAPI(cfg, 10*time.Second).AuthTestContext(ctx)
 	if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok {
 		return slackbot.Workspace{}, &configError{Name: "SLACK_BOT_TOKEN", Problem: "Slack refused it: " + se.Err}
 	}
