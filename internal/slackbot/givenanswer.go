@@ -37,12 +37,22 @@ func (b *Bot) answeredAlready(ctx context.Context, ra coaching.RepAction, given 
 	if ra.ResponseURL == "" {
 		return coaching.Session{}, false, nil
 	}
-	s, err := b.svc.RepView(ctx, ra)
+	s, r, err := b.repRecord(ctx, ra)
 	if err != nil {
 		return coaching.Session{}, false, err
 	}
-	r, _ := s.Rep(ra.RepID) // RepView found it
 	return s, given(r), nil
+}
+
+// repRecord reads the session ra answers and the rep's record on it,
+// refused as RepView refuses (someone else, an older version, withdrawn).
+func (b *Bot) repRecord(ctx context.Context, ra coaching.RepAction) (coaching.Session, coaching.SessionRep, error) {
+	s, err := b.svc.RepView(ctx, ra)
+	if err != nil {
+		return coaching.Session{}, coaching.SessionRep{}, err
+	}
+	r, _ := s.Rep(ra.RepID) // RepView found it
+	return s, r, nil
 }
 
 // tellAnswered tells a rep whose click asked for an answer they had given
@@ -92,12 +102,8 @@ func disputedAlreadyText(s coaching.Session) string {
 // read. A read that fails says no: the answer itself then meets the
 // same error and refuses in its words.
 func (b *Bot) disputedSince(ctx context.Context, ra coaching.RepAction) (coaching.Session, bool) {
-	s, err := b.svc.RepView(ctx, ra)
-	if err != nil {
-		return coaching.Session{}, false
-	}
-	r, _ := s.Rep(ra.RepID)
-	return s, r.Status == coaching.StatusDisputed
+	s, r, err := b.repRecord(ctx, ra)
+	return s, err == nil && r.Status == coaching.StatusDisputed
 }
 
 // showAnswered shows the session behind a rep's form refused for an answer
