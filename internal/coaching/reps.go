@@ -39,8 +39,23 @@ func (a RepAction) dmUpdate(sessionID int64) Message {
 	return m
 }
 
+// RepAnswer is what a rep's answer (Confirm, a rating, Not accurate) came
+// to: the session as its write left it, and whether the rep's record held
+// that answer already, so that nothing was written or queued (Unchanged).
+// Both come from the write's own transaction, which reads the session
+// under the write lock (SQLite's one writer, PostgreSQL's row lock): an
+// answer the rep gave elsewhere a moment before (the App Home, another
+// device) is seen as given, never slipped in between a read and the write.
+type RepAnswer struct {
+	Session Session
+	// Unchanged says the rep had given this answer already; Session is
+	// then the session as the transaction read it.
+	Unchanged bool
+}
+
 // Confirm records that the rep agrees the session happened as logged.
-func (s *Service) Confirm(ctx context.Context, a RepAction) (Session, error) {
+// Confirmed already, it changes nothing and says so (Unchanged).
+func (s *Service) Confirm(ctx context.Context, a RepAction) (RepAnswer, error) {
 	return s.repUpdate(ctx, a, "confirm", nil, func(r *SessionRep) (bool, error) {
 		switch r.Status {
 		case StatusConfirmed:
@@ -54,14 +69,15 @@ func (s *Service) Confirm(ctx context.Context, a RepAction) (Session, error) {
 }
 
 // Dispute records that the rep says the session is not accurate, and tells
-// the manager why.
-func (s *Service) Dispute(ctx context.Context, a RepAction, reason string) (Session, error) {
+// the manager why. Marked so already, it keeps the first reason, changes
+// nothing and says so (Unchanged).
+func (s *Service) Dispute(ctx context.Context, a RepAction, reason string) (RepAnswer, error) {
 	reason = cleanText(reason)
 	if reason == "" {
-		return Session{}, &ValidationError{Fields: FieldErrors{"reason": "Say what was not accurate, so it can be fixed."}}
+		return RepAnswer{}, &ValidationError{Fields: FieldErrors{"reason": "Say what was not accurate, so it can be fixed."}}
 	}
 	if utf8.RuneCountInString(reason) > MaxReasonLen {
-		return Session{}, &ValidationError{Fields: FieldErrors{"reason": fmt.Sprintf("Keep it within %d characters.", MaxReasonLen)}}
+		return RepAnswer{}, &ValidationError{Fields: FieldErrors{"reason": fmt.Sprintf("Keep it within %d characters.", MaxReasonLen)}}
 	}
 	notice := func(sess Session) []Message {
 		return []Message{{Kind: MsgDisputeNotice, Op: OpPost, Key: DisputeNoticeKey(sess.ID, a.RepID, sess.Version),
@@ -80,10 +96,11 @@ func (s *Service) Dispute(ctx context.Context, a RepAction, reason string) (Sess
 // be changed, except from a surface that offered it as the first
 // (a.Unrated): there the rating found is kept, checked in the same
 // transaction, so that a click on a view left open since cannot undo one
-// given meanwhile. The same rating again changes nothing and is no error.
-func (s *Service) Rate(ctx context.Context, a RepAction, rating int) (Session, error) {
+// given meanwhile. The same rating again changes nothing and is no error:
+// it says so (Unchanged).
+func (s *Service) Rate(ctx context.Context, a RepAction, rating int) (RepAnswer, error) {
 	if rating < 1 || rating > 5 {
-		return Session{}, Errorf(EInvalid, "A rating is 1 to 5.")
+		return RepAnswer{}, Errorf(EInvalid, "A rating is 1 to 5.")
 	}
 	return s.repUpdate(ctx, a, "rate", nil, func(r *SessionRep) (bool, error) {
 		if r.Status != StatusConfirmed {
@@ -104,7 +121,7 @@ func (s *Service) Comment(ctx context.Context, a RepAction, comment string) (Ses
 	if utf8.RuneCountInString(comment) > MaxReasonLen {
 		return Session{}, &ValidationError{Fields: FieldErrors{"comment": fmt.Sprintf("Keep it within %d characters.", MaxReasonLen)}}
 	}
-	return s.repUpdate(ctx, a, "comment", nil, func(r *SessionRep) (bool, error) {
+	res, err := s.repUpdate(ctx, a, "comment", nil, func(r *SessionRep) (bool, error) {
 		// A comment goes with a confirmed session, where the DM shows it.
 		// A form opened then and submitted after the rep marked the
 		// session not accurate (from another device) would store a
@@ -116,6 +133,7 @@ func (s *Service) Comment(ctx context.Context, a RepAction, comment string) (Ses
 		r.Comment = comment
 		return changed, nil
 	})
+	return res.Session, err
 }
 
 // RepView returns a session as the rep whose DM it is may see it, before
@@ -157,11 +175,14 @@ func (s *Service) ShowCurrentDM(ctx context.Context, a RepAction) error {
 
 // repUpdate runs a rep's change under the rules every rep button shares:
 // only that rep, only on the live version, never on a withdrawn session.
-// change reports whether anything changed; nothing is written otherwise.
+// change reports whether anything changed; nothing is written otherwise,
+// and the answer says so (Unchanged), decided on the session as this
+// transaction read it.
 func (s *Service) repUpdate(ctx context.Context, a RepAction, action string, extra func(Session) []Message,
-	change func(*SessionRep) (bool, error)) (Session, error) {
-	var out Session
+	change func(*SessionRep) (bool, error)) (RepAnswer, error) {
+	var res RepAnswer
 	err := s.store.Update(ctx, func(tx Tx) error {
+		res = RepAnswer{} // set, not kept, across a run again (Store.Update)
 		sess, err := tx.Session(ctx, a.SessionID)
 		if err != nil {
 			return err
@@ -170,14 +191,19 @@ func (s *Service) repUpdate(ctx context.Context, a RepAction, action string, ext
 		if err != nil {
 			return err
 		}
-		out = sess
+		out := sess
 		was := sess.Reps[i].Status // out shares sess's reps: read before the change
 		changed, err := change(&out.Reps[i])
-		if err != nil || !changed {
+		if err != nil {
 			return err
+		}
+		if !changed {
+			res = RepAnswer{Session: out, Unchanged: true}
+			return nil
 		}
 		now := s.now()
 		out.Reps[i].ChangeNote = ""
+		res = RepAnswer{Session: out}
 		if err := tx.UpdateSession(ctx, out); err != nil {
 			return err
 		}
@@ -207,9 +233,9 @@ func (s *Service) repUpdate(ctx context.Context, a RepAction, action string, ext
 		return tx.Enqueue(ctx, msgs...)
 	})
 	if err != nil {
-		return Session{}, fmt.Errorf("%s session %d for %s: %w", action, a.SessionID, a.RepID, err)
+		return RepAnswer{}, fmt.Errorf("%s session %d for %s: %w", action, a.SessionID, a.RepID, err)
 	}
-	return out, nil
+	return res, nil
 }
 
 // repOf finds the rep's record, enforcing who may act and on what.
