@@ -15,44 +15,22 @@ import (
 // file answers it: the DM is shown as it is now, through the click's
 // response_url (as after a click on a version the manager has edited
 // since), and the rep is told, in a message of its own, that they had
-// answered so already.
+// answered so already. The write itself tells (coaching.RepAnswer's
+// Unchanged), from the session as its transaction read it: no read
+// before it on the Confirm's path, and no answer given elsewhere between
+// such a read and the write is left answered by silence.
 
-// repClick is a rep's button that writes an answer: apply stores it;
-// given reports whether the rep's record holds that answer already.
-type repClick struct {
-	apply func(context.Context, coaching.RepAction) error
-	given func(coaching.SessionRep) bool
-}
+// repClick is a rep's button that writes an answer.
+type repClick func(context.Context, coaching.RepAction) (coaching.RepAnswer, error)
 
-// answeredAlready reads the session a click on the rep's DM answers and
-// reports whether the rep's record holds that answer already, with the
-// session as read. It refuses what the write would (someone else, an
-// older version, a withdrawn session) in the same words. Only a click on
-// the DM itself (with a response_url to replace it) is read first: a
+// answeredOnDM reports whether a rep's click asked for the answer their
+// record held already (res, from its write), on their DM itself: only
+// there is the click's response_url (ra.ResponseURL) the DM to replace. A
 // click in the App Home is answered by homeAnswered, which reads the
 // session after the write and says where it stands whatever the click
-// changed. A rep's answer given elsewhere between this read and the
-// write is the only one answered, as before, by silence.
-func (b *Bot) answeredAlready(ctx context.Context, ra coaching.RepAction, given func(coaching.SessionRep) bool) (coaching.Session, bool, error) {
-	if ra.ResponseURL == "" {
-		return coaching.Session{}, false, nil
-	}
-	s, r, err := b.repRecord(ctx, ra)
-	if err != nil {
-		return coaching.Session{}, false, err
-	}
-	return s, given(r), nil
-}
-
-// repRecord reads the session ra answers and the rep's record on it,
-// refused as RepView refuses (someone else, an older version, withdrawn).
-func (b *Bot) repRecord(ctx context.Context, ra coaching.RepAction) (coaching.Session, coaching.SessionRep, error) {
-	s, err := b.svc.RepView(ctx, ra)
-	if err != nil {
-		return coaching.Session{}, coaching.SessionRep{}, err
-	}
-	r, _ := s.Rep(ra.RepID) // RepView found it
-	return s, r, nil
+// changed.
+func answeredOnDM(ra coaching.RepAction, res coaching.RepAnswer) bool {
+	return res.Unchanged && ra.ResponseURL != ""
 }
 
 // tellAnswered tells a rep whose click asked for an answer they had given
@@ -95,15 +73,6 @@ func answeredText(actionID string, s coaching.Session, repID string) string {
 func disputedAlreadyText(s coaching.Session) string {
 	return "You marked this session not accurate already, and " + mention(s.ManagerID) +
 		" was told why then; this reason was not sent. Close this form to see the session as it is now."
-}
-
-// disputedSince reads whether the rep has marked the session of their
-// reason form not accurate since the form opened, with the session as
-// read. A read that fails says no: the answer itself then meets the
-// same error and refuses in its words.
-func (b *Bot) disputedSince(ctx context.Context, ra coaching.RepAction) (coaching.Session, bool) {
-	s, r, err := b.repRecord(ctx, ra)
-	return s, err == nil && r.Status == coaching.StatusDisputed
 }
 
 // showAnswered shows the session behind a rep's form refused for an answer

@@ -67,22 +67,15 @@ func (b *Bot) notServed(in interaction) {
 func (b *Bot) onAction(ctx context.Context, a *acker, in interaction, act action) {
 	switch {
 	case act.ActionID == actConfirm:
-		b.repAnswer(ctx, a, in, act, repClick{
-			apply: func(ctx context.Context, ra coaching.RepAction) error { _, err := b.svc.Confirm(ctx, ra); return err },
-			given: func(r coaching.SessionRep) bool { return r.Status == coaching.StatusConfirmed },
-		})
+		b.repAnswer(ctx, a, in, act, b.svc.Confirm)
 	case strings.HasPrefix(act.ActionID, actRatePfx):
 		val, n := splitRating(act.Value)
 		act.Value = val
-		b.repAnswer(ctx, a, in, act, repClick{
-			apply: func(ctx context.Context, ra coaching.RepAction) error {
-				// The Home offers a rating only for a session not rated yet:
-				// one given since, in the DM, stands against a stale tab.
-				ra.Unrated = inHome(in)
-				_, err := b.svc.Rate(ctx, ra, n)
-				return err
-			},
-			given: func(r coaching.SessionRep) bool { return r.Status == coaching.StatusConfirmed && r.Rating == n },
+		b.repAnswer(ctx, a, in, act, func(ctx context.Context, ra coaching.RepAction) (coaching.RepAnswer, error) {
+			// The Home offers a rating only for a session not rated yet:
+			// one given since, in the DM, stands against a stale tab.
+			ra.Unrated = inHome(in)
+			return b.svc.Rate(ctx, ra, n)
 		})
 	case act.ActionID == actUndo:
 		b.undo(ctx, a, in, act)
@@ -266,20 +259,17 @@ func (b *Bot) repAnswer(ctx context.Context, a *acker, in interaction, act actio
 	}
 	ra.ActorID = in.User.ID
 	ra.ResponseURL, ra.ResponseAt = b.messageResponse(in)
-	var s coaching.Session
-	var given bool
+	var res coaching.RepAnswer
 	if err := b.writeThenAck(ctx, a, func(ctx context.Context) (err error) {
-		if s, given, err = b.answeredAlready(ctx, ra, click.given); err != nil || given {
-			return err
-		}
-		return click.apply(ctx, ra)
+		res, err = click(ctx, ra)
+		return err
 	}); err != nil {
 		b.showCurrentDM(ctx, ra, err)
 		b.clickError(ctx, in, "rep answer", err)
 		return
 	}
-	if given {
-		b.tellAnswered(ctx, in, ra, answeredText(act.ActionID, s, ra.RepID))
+	if answeredOnDM(ra, res) {
+		b.tellAnswered(ctx, in, ra, answeredText(act.ActionID, res.Session, ra.RepID))
 		return
 	}
 	b.outbox.Notify()
@@ -803,17 +793,17 @@ func (b *Bot) submitReason(ctx context.Context, a *acker, in interaction, meta m
 		ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt()}
 	var err error
 	if in.View.CallbackID == cbDispute {
-		// Marked not accurate since the form opened (in the Home, on
-		// another device): the domain keeps the first reason and changes
-		// nothing, and the form, closed as if this one were sent, would
-		// lose it without a word.
-		s, disputed := b.disputedSince(bctx, ra)
-		if disputed {
-			a.ack(errorAck(in.View, b.plainMentions(bctx, disputedAlreadyText(s))))
+		var res coaching.RepAnswer
+		res, err = b.svc.Dispute(bctx, ra, text)
+		if err == nil && res.Unchanged {
+			// Marked not accurate since the form opened (in the Home, on
+			// another device), as the write found it: the domain kept
+			// the first reason and changed nothing, and the form, closed
+			// as if this one were sent, would lose it without a word.
+			a.ack(errorAck(in.View, b.plainMentions(bctx, disputedAlreadyText(res.Session))))
 			b.showAnswered(ctx, in, ra, meta)
 			return
 		}
-		_, err = b.svc.Dispute(bctx, ra, text)
 	} else {
 		_, err = b.svc.Comment(bctx, ra, text)
 	}
