@@ -2,6 +2,8 @@ package fakeslack
 
 import (
 	"encoding/json"
+	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -165,6 +167,9 @@ func (s *Server) chatPostMessage(r *apiRequest) apiResult {
 		return errResult("no_text")
 	}
 	m := &message{channel: s.resolveChannelLocked(ch), threadTS: r.param("thread_ts")}
+	if res, ok := s.checkThreadLocked(m); !ok {
+		return res
+	}
 	if res, ok := contentFrom(r, m); !ok {
 		return res
 	}
@@ -197,6 +202,37 @@ func (s *Server) chatUpdate(r *apiRequest) apiResult {
 	return okResult(map[string]any{"channel": m.channel, "ts": m.ts, "text": m.text, "message": s.messageObjectLocked(m)})
 }
 
+// tsRE is the shape of a message ts: seconds, a dot, microseconds.
+var tsRE = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
+
+// checkThreadLocked refuses a reply whose thread_ts Slack would not take,
+// so a bot that threads under the wrong ts fails its tests, not in Slack:
+//   - a thread_ts that is not a ts answers invalid_thread_ts with
+//     "[ERROR] <thread_ts> is not a valid thread_ts", as Slack did to
+//     github.com/jenkinsci/slack-plugin/issues/584;
+//   - one that names no live message of the channel answers
+//     thread_not_found, Slack's answer to a reply whose parent was
+//     deleted (a Slack engineer in github.com/slackapi/bolt-js/issues/2307).
+//     The fake knows only the bot's own messages, so a thread under a
+//     person's message cannot be posted here: the bot threads only under
+//     its own posts (a DM, a digest).
+//
+// chat.postMessage's thread_ts: "Provide another message's ts value to
+// make this message a reply"
+// (https://docs.slack.dev/reference/methods/chat.postMessage).
+func (s *Server) checkThreadLocked(m *message) (apiResult, bool) {
+	if m.threadTS == "" {
+		return apiResult{}, true
+	}
+	if !tsRE.MatchString(m.threadTS) {
+		return errResult("invalid_thread_ts", fmt.Sprintf("[ERROR] %s is not a valid thread_ts", m.threadTS)), false
+	}
+	if p := s.st.msgs[msgKey(m.channel, m.threadTS)]; p == nil || p.deleted || p.ephemeral {
+		return errResult("thread_not_found"), false
+	}
+	return apiResult{}, true
+}
+
 // channelKnownLocked reports whether any message was ever posted in ch.
 func (s *Server) channelKnownLocked(ch string) bool {
 	for _, m := range s.st.msgOrder {
@@ -219,6 +255,9 @@ func (s *Server) chatPostEphemeral(r *apiRequest) apiResult {
 		return errResult("no_text")
 	}
 	m := &message{channel: s.resolveChannelLocked(ch), threadTS: r.param("thread_ts"), ephemeral: true, recipient: user}
+	if res, ok := s.checkThreadLocked(m); !ok {
+		return res
+	}
 	if res, ok := contentFrom(r, m); !ok {
 		return res
 	}

@@ -38,6 +38,8 @@ var appFaults = map[string]bool{
 	"invalid_blocks": true, "invalid_blocks_format": true, "msg_blocks_too_long": true,
 	"invalid_arguments": true, "missing_scope": true, "invalid_json": true, "invalid_form_data": true,
 	"missing_argument": true, "alt_txt_too_large": true, "channels_limit_exceeded": true,
+	// a thread_ts that is not a ts at all
+	"invalid_thread_ts": true,
 	// users.list asked for everything at once on a directory too big for it
 	"limit_required": true,
 	// completing a file never uploaded, or completed before

@@ -484,3 +484,54 @@ func TestChatUpdateNeedsContent(t *testing.T) {
 		})
 	}
 }
+
+// A reply goes under a live message of its channel: a thread_ts that is no
+// ts is invalid_thread_ts (and a problem: the app built it wrong), one
+// that names no message there, or a deleted one, is thread_not_found.
+func TestPostMessageThreadTS(t *testing.T) {
+	fake := startFake(t, WithChannelRateLimit("chat.postMessage", 0, 0))
+	parent := call(t, fake, "chat.postMessage", url.Values{"channel": {"C0GENERAL"}, "text": {"parent"}})
+	gone := call(t, fake, "chat.postMessage", url.Values{"channel": {"C0GENERAL"}, "text": {"gone"}})
+	if !parent.OK || !gone.OK {
+		t.Fatalf("posts: %+v %+v", parent, gone)
+	}
+	msgs := fake.Messages("C0GENERAL")
+	ts, goneTS := msgs[0].TS, msgs[1].TS
+	if a := call(t, fake, "chat.delete", url.Values{"channel": {"C0GENERAL"}, "ts": {goneTS}}); !a.OK {
+		t.Fatalf("delete: %+v", a)
+	}
+	for _, tc := range []struct {
+		name, method, channel, threadTS, want string
+	}{
+		{"the parent", "chat.postMessage", "C0GENERAL", ts, ""},
+		{"not a ts", "chat.postMessage", "C0GENERAL", "0", "invalid_thread_ts"},
+		{"a channel id", "chat.postMessage", "C0GENERAL", "C0GENERAL", "invalid_thread_ts"},
+		{"no such message", "chat.postMessage", "C0GENERAL", "1.000001", "thread_not_found"},
+		{"a deleted parent", "chat.postMessage", "C0GENERAL", goneTS, "thread_not_found"},
+		{"another channel's message", "chat.postMessage", "C0RANDOM", ts, "thread_not_found"},
+		{"an ephemeral under the parent", "chat.postEphemeral", "C0GENERAL", ts, ""},
+		{"an ephemeral under nothing", "chat.postEphemeral", "C0GENERAL", "1.000001", "thread_not_found"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(fake.Messages(tc.channel)) + len(fake.Ephemerals(tc.channel))
+			a := call(t, fake, tc.method, url.Values{"channel": {tc.channel}, "user": {"U0ALICE"}, "text": {"reply"}, "thread_ts": {tc.threadTS}})
+			if a.OK != (tc.want == "") || a.Error != tc.want {
+				t.Fatalf("answer = %+v, want error %q", a, tc.want)
+			}
+			if tc.want == "invalid_thread_ts" && (len(a.Meta.Messages) != 1 || !strings.Contains(a.Meta.Messages[0], "is not a valid thread_ts")) {
+				t.Errorf("messages = %q", a.Meta.Messages)
+			}
+			after := len(fake.Messages(tc.channel)) + len(fake.Ephemerals(tc.channel))
+			if tc.want != "" && after != before {
+				t.Errorf("a refused reply was posted")
+			}
+		})
+	}
+	var codes []string
+	for _, p := range fake.Problems() {
+		codes = append(codes, p.Code)
+	}
+	if !slices.Equal(codes, []string{"invalid_thread_ts", "invalid_thread_ts"}) {
+		t.Errorf("problems = %q, want the two malformed thread_ts only", codes)
+	}
+}
