@@ -8,8 +8,39 @@ import (
 	"unicode/utf8"
 )
 
-// maxTextRunes is where Slack truncates chat.postMessage text.
+// maxTextRunes is where Slack truncates a message's text: "On August 12,
+// 2018 we started truncating messages containing more than 40,000
+// characters ... This behavior applies to all methods of posting messages
+// to Slack: chat.postMessage, chat.postEphemeral, interactive message and
+// slash command response URLs"
+// (https://api.slack.com/changelog/2018-04-truncating-really-long-messages).
+// Slack still posts the message and warns message_truncated; the fake does
+// the same and records a Problem, as the cut-off text is lost to the
+// reader and a bot must split or shorten rather than let it happen.
+// (chat.postMessage also lists msg_too_long, "Message text is too long",
+// but documents truncation for this limit.)
 const maxTextRunes = 40000
+
+// truncatedWarning is Slack's message for a truncated text, from the
+// changelog above.
+const truncatedWarning = "[WARN] Your message was truncated but still posted. The `text` field accepts up to 40,000 characters."
+
+// truncateText cuts text to maxTextRunes; truncated says it did.
+func truncateText(text string) (_ string, truncated bool) {
+	if utf8.RuneCountInString(text) <= maxTextRunes {
+		return text, false
+	}
+	return string([]rune(text)[:maxTextRunes]), true
+}
+
+// warnTruncated adds Slack's message_truncated warning to an ok answer
+// and records it as a problem of where.
+func (s *Server) warnTruncatedLocked(where string, res apiResult) apiResult {
+	s.recordProblemLocked(where, "message_truncated", []string{truncatedWarning})
+	res.body["warning"] = "message_truncated"
+	res.body["response_metadata"] = map[string]any{"messages": []string{truncatedWarning}, "warnings": []string{"message_truncated"}}
+	return res
+}
 
 // message is a stored message.
 type message struct {
@@ -126,30 +157,34 @@ func (s *Server) messageObjectLocked(m *message) map[string]any {
 }
 
 // contentFrom reads text and blocks into m; it returns a Slack error result
-// when the blocks are malformed or over Slack's limits.
-func contentFrom(r *apiRequest, m *message) (apiResult, bool) {
-	if r.has("text") {
-		m.text = r.param("text")
-		if utf8.RuneCountInString(m.text) > maxTextRunes {
-			m.text = string([]rune(m.text)[:maxTextRunes])
-		}
-	}
+// when the blocks are malformed or over Slack's limits, and says whether
+// the text was truncated (see maxTextRunes).
+func contentFrom(r *apiRequest, m *message) (_ apiResult, truncated, ok bool) {
 	if r.has("blocks") {
 		blocks, err := parseBlocks(r.param("blocks"))
 		if err != nil {
-			return errResult("invalid_blocks_format"), false
+			return errResult("invalid_blocks_format"), false, false
 		}
 		if code, msgs := checkMessageBlocks(blocks); code != "" {
-			return errResult(code, msgs...), false
+			return errResult(code, msgs...), false, false
 		}
 		normalizeBlocks(blocks)
 		m.blocks, m.hasBlocks = blocks, len(blocks) > 0
 	}
-	return apiResult{}, true
+	if r.has("text") {
+		m.text, truncated = truncateText(r.param("text"))
+	}
+	return apiResult{}, truncated, true
 }
 
+// hasContent says a chat.* call carries something to show: text, blocks
+// or attachments. A text of only whitespace is none: Slack answers no_text
+// to it as to an empty one (reported in
+// github.com/use-agent-os/agent-os/issues/2880 and
+// github.com/NousResearch/hermes-agent/pull/52672; Slack's reference
+// says only "No message text provided"), so the fake takes the strict side.
 func hasContent(r *apiRequest) bool {
-	return r.param("text") != "" || (r.param("blocks") != "" && r.param("blocks") != "[]") || r.param("attachments") != ""
+	return strings.TrimSpace(r.param("text")) != "" || (r.param("blocks") != "" && r.param("blocks") != "[]") || r.param("attachments") != ""
 }
 
 func (s *Server) chatPostMessage(r *apiRequest) apiResult {
@@ -170,11 +205,16 @@ func (s *Server) chatPostMessage(r *apiRequest) apiResult {
 	if res, ok := s.checkThreadLocked(m); !ok {
 		return res
 	}
-	if res, ok := contentFrom(r, m); !ok {
+	res, truncated, ok := contentFrom(r, m)
+	if !ok {
 		return res
 	}
 	s.storeMessageLocked(m)
-	return okResult(map[string]any{"channel": m.channel, "ts": m.ts, "message": s.messageObjectLocked(m)})
+	res = okResult(map[string]any{"channel": m.channel, "ts": m.ts, "message": s.messageObjectLocked(m)})
+	if truncated {
+		res = s.warnTruncatedLocked(r.method, res)
+	}
+	return res
 }
 
 // chatUpdate replaces text and blocks; a field left out keeps its value,
@@ -195,11 +235,18 @@ func (s *Server) chatUpdate(r *apiRequest) apiResult {
 	if !hasContent(r) {
 		return errResult("no_text")
 	}
-	if res, ok := contentFrom(r, m); !ok {
+	// contentFrom changes m only once the blocks are taken: a refused
+	// update leaves the message as it was.
+	res, truncated, ok := contentFrom(r, m)
+	if !ok {
 		return res
 	}
 	m.edited = true
-	return okResult(map[string]any{"channel": m.channel, "ts": m.ts, "text": m.text, "message": s.messageObjectLocked(m)})
+	res = okResult(map[string]any{"channel": m.channel, "ts": m.ts, "text": m.text, "message": s.messageObjectLocked(m)})
+	if truncated {
+		res = s.warnTruncatedLocked(r.method, res)
+	}
+	return res
 }
 
 // tsRE is the shape of a message ts: seconds, a dot, microseconds.
@@ -258,11 +305,16 @@ func (s *Server) chatPostEphemeral(r *apiRequest) apiResult {
 	if res, ok := s.checkThreadLocked(m); !ok {
 		return res
 	}
-	if res, ok := contentFrom(r, m); !ok {
+	res, truncated, ok := contentFrom(r, m)
+	if !ok {
 		return res
 	}
 	s.storeMessageLocked(m)
-	return okResult(map[string]any{"message_ts": m.ts})
+	res = okResult(map[string]any{"message_ts": m.ts})
+	if truncated {
+		res = s.warnTruncatedLocked(r.method, res)
+	}
+	return res
 }
 
 func (s *Server) chatDelete(r *apiRequest) apiResult {

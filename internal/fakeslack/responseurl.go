@@ -133,14 +133,19 @@ func (s *Server) applyResponseLocked(id, httpMethod string, body []byte, rec *Re
 	}
 	u.uses++
 	rec.Channel = u.channel
+	var truncated bool
+	in.Text, truncated = truncateText(in.Text) // see maxTextRunes
 	rec.MessageTS = s.respondLocked(u, in)
+	if truncated {
+		return s.warnTruncatedLocked(MethodResponseURL, okResult(nil))
+	}
 	return okResult(nil)
 }
 
-// empty says the response has nothing to show: no text, blocks or
-// attachments.
+// empty says the response has nothing to show: no text (whitespace is
+// none, as for chat.postMessage: see hasContent), blocks or attachments.
 func (in responseBody) empty() bool {
-	return in.Text == "" && emptyList(in.Blocks) && emptyList(in.Attachments)
+	return strings.TrimSpace(in.Text) == "" && emptyList(in.Blocks) && emptyList(in.Attachments)
 }
 
 // respondLocked applies a response (a response_url post, or a slash
@@ -245,6 +250,10 @@ func (s *Server) applyCommandAckLocked(responseURLID string, payload json.RawMes
 	if code, msgs := checkResponseBlocks(in.Blocks); code != "" {
 		s.recordProblemLocked("ack", code, msgs)
 		return code
+	}
+	var truncated bool
+	if in.Text, truncated = truncateText(in.Text); truncated { // see maxTextRunes
+		s.recordProblemLocked("ack", "message_truncated", []string{truncatedWarning})
 	}
 	s.respondLocked(u, in)
 	return ""

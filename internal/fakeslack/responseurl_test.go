@@ -1,6 +1,7 @@
 package fakeslack
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -53,6 +54,42 @@ func TestDeleteOriginalPostsTheContentAsNew(t *testing.T) {
 			}
 			if isNew := r[0].MessageTS != ts; isNew != tc.wantNewTS {
 				t.Errorf("the response's MessageTS %s is a new message's: %v, want %v", r[0].MessageTS, isNew, tc.wantNewTS)
+			}
+		})
+	}
+}
+
+// A response_url post of only whitespace has nothing to show, and one past
+// 40,000 characters is cut with a warning and a problem, as chat.* posts.
+func TestResponseURLText(t *testing.T) {
+	long := strings.Repeat("a", maxTextRunes)
+	for _, tc := range []struct {
+		name, text string
+		status     int
+		problem    string
+	}{
+		{"whitespace", " \n ", http.StatusBadRequest, "missing_text_or_fallback_or_attachments"},
+		{"at the limit", long, http.StatusOK, ""},
+		{"past it", long + "b", http.StatusOK, "message_truncated"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body, _ := json.Marshal(map[string]any{"text": tc.text, "response_type": "in_channel"})
+			fake, ch, _, status := respondToAClick(t, string(body))
+			if status != tc.status {
+				t.Fatalf("status %d, want %d", status, tc.status)
+			}
+			var codes []string
+			for _, p := range fake.Problems() {
+				codes = append(codes, p.Code+"@"+p.Where)
+			}
+			if want := tc.problem + "@" + MethodResponseURL; (tc.problem == "" && len(codes) > 0) || (tc.problem != "" && (len(codes) != 1 || codes[0] != want)) {
+				t.Errorf("problems = %q, want %q", codes, tc.problem)
+			}
+			if tc.status == http.StatusOK {
+				msgs := fake.Messages(ch)
+				if got := msgs[len(msgs)-1].Text; got != long {
+					t.Errorf("posted text of %d runes, want the first %d", len(got), maxTextRunes)
+				}
 			}
 		})
 	}

@@ -24,8 +24,10 @@ type answer struct {
 	Error    string `json:"error"`
 	Needed   string `json:"needed"`
 	Provided string `json:"provided"`
+	Warning  string `json:"warning"`
 	Meta     struct {
 		Messages []string `json:"messages"`
+		Warnings []string `json:"warnings"`
 	} `json:"response_metadata"`
 }
 

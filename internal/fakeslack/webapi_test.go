@@ -450,7 +450,8 @@ func TestTokenIsReadOnlyWhereSlackReadsIt(t *testing.T) {
 }
 
 // chat.update takes text, blocks or attachments; with none of them, or an
-// empty text alone, Slack answers no_text and the message stays as it was.
+// empty text alone, Slack answers no_text and the message stays as it was,
+// as it does when the blocks are refused.
 func TestChatUpdateNeedsContent(t *testing.T) {
 	blocks := `[` + section("new") + `]`
 	for _, tc := range []struct {
@@ -464,6 +465,7 @@ func TestChatUpdateNeedsContent(t *testing.T) {
 		{"a text", url.Values{"text": {"new"}}, ""},
 		{"blocks and an empty text", url.Values{"text": {""}, "blocks": {blocks}}, ""},
 		{"attachments", url.Values{"attachments": {`[{"text":"new"}]`}}, ""},
+		{"a text and refused blocks", url.Values{"text": {"new"}, "blocks": {`[{"type":"nope"}]`}}, "invalid_blocks"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := startFake(t)
@@ -533,5 +535,91 @@ func TestPostMessageThreadTS(t *testing.T) {
 	}
 	if !slices.Equal(codes, []string{"invalid_thread_ts", "invalid_thread_ts"}) {
 		t.Errorf("problems = %q, want the two malformed thread_ts only", codes)
+	}
+}
+
+// A text of only whitespace is no text: chat.postMessage, chat.postEphemeral
+// and chat.update answer no_text unless blocks come with it.
+func TestWhitespaceTextIsNoText(t *testing.T) {
+	blocks := `[` + section("hello") + `]`
+	for _, tc := range []struct {
+		name   string
+		params url.Values
+		want   string
+	}{
+		{"spaces", url.Values{"text": {"   "}}, "no_text"},
+		{"a newline and a tab", url.Values{"text": {"\n\t"}}, "no_text"},
+		{"spaces and no blocks", url.Values{"text": {" "}, "blocks": {"[]"}}, "no_text"},
+		{"spaces and blocks", url.Values{"text": {" "}, "blocks": {blocks}}, ""},
+		{"a word among spaces", url.Values{"text": {"  hi "}}, ""},
+	} {
+		for _, method := range []string{"chat.postMessage", "chat.postEphemeral", "chat.update"} {
+			t.Run(tc.name+"/"+method, func(t *testing.T) {
+				fake := startFake(t)
+				if a := call(t, fake, "chat.postMessage", url.Values{"channel": {"C0GENERAL"}, "text": {"old"}}); !a.OK {
+					t.Fatalf("post: %+v", a)
+				}
+				ts := fake.Messages("C0GENERAL")[0].TS
+				params := url.Values{"channel": {"C0GENERAL"}, "user": {"U0ALICE"}, "ts": {ts}}
+				for k, v := range tc.params {
+					params[k] = v
+				}
+				a := call(t, fake, method, params)
+				if a.OK != (tc.want == "") || a.Error != tc.want {
+					t.Fatalf("answer = %+v, want error %q", a, tc.want)
+				}
+				if m, _ := fake.Message("C0GENERAL", ts); tc.want != "" && (m.Text != "old" || m.Edited) {
+					t.Errorf("a refused update changed the message: %+v", m)
+				}
+			})
+		}
+	}
+}
+
+// Past 40,000 characters Slack cuts a message's text, posts it and warns
+// message_truncated; the fake does so and records a problem, for every
+// way of posting: chat.postMessage, chat.postEphemeral, chat.update and a
+// response_url.
+func TestLongTextIsTruncatedWithAWarning(t *testing.T) {
+	long := strings.Repeat("é", maxTextRunes) // runes, not bytes, count
+	for _, tc := range []struct {
+		name      string
+		text      string
+		truncated bool
+	}{
+		{"at the limit", long, false},
+		{"past it", long + "xyz", true},
+	} {
+		for _, method := range []string{"chat.postMessage", "chat.postEphemeral", "chat.update"} {
+			t.Run(tc.name+"/"+method, func(t *testing.T) {
+				fake := startFake(t)
+				if a := call(t, fake, "chat.postMessage", url.Values{"channel": {"C0GENERAL"}, "text": {"old"}}); !a.OK {
+					t.Fatalf("post: %+v", a)
+				}
+				ts := fake.Messages("C0GENERAL")[0].TS
+				a := call(t, fake, method, url.Values{"channel": {"C0GENERAL"}, "user": {"U0ALICE"}, "ts": {ts}, "text": {tc.text}})
+				if !a.OK {
+					t.Fatalf("answer = %+v, want ok", a)
+				}
+				var stored []Message
+				stored = append(stored, fake.Messages("C0GENERAL")...)
+				stored = append(stored, fake.Ephemerals("C0GENERAL")...)
+				got := stored[len(stored)-1].Text
+				if method == "chat.update" {
+					got = stored[0].Text
+				}
+				if got != long {
+					t.Errorf("stored text of %d runes, want the first %d", len([]rune(got)), maxTextRunes)
+				}
+				warned := a.Warning == "message_truncated" && slices.Equal(a.Meta.Warnings, []string{"message_truncated"}) &&
+					len(a.Meta.Messages) == 1 && strings.Contains(a.Meta.Messages[0], "40,000")
+				if warned != tc.truncated {
+					t.Errorf("answer %+v warns of truncation: %v, want %v", a, warned, tc.truncated)
+				}
+				if p := fake.Problems(); (len(p) == 1 && p[0].Code == "message_truncated" && p[0].Where == method) != tc.truncated {
+					t.Errorf("problems = %v", p)
+				}
+			})
+		}
 	}
 }
