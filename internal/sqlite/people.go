@@ -16,32 +16,69 @@ import (
 // before profile_at) changes nothing and reports false. A tie applies:
 // Slack's times are whole seconds, and two profiles of the same second
 // cannot be told apart.
+//
+// Slack gives an address to one member of a workspace at a time, so the
+// address a profile gives is theirs now, and, in the same transaction,
+// anyone else stored with it from Slack (their own profile, or an
+// import's users.list) loses it: theirs is stale, say an address moved
+// to a new hire, and two people with one address would make a
+// performance file naming it refused. Not one a roster file gave
+// (email_by_roster), which is the admin's word against Slack's, as the
+// roster import's check against users.list is: both keep it, and a
+// performance file must name them by Slack id until a roster says whose
+// it is. Nor one whose holder's profile is newer than this one: Slack's
+// late retry does not take back an address since moved.
 func (s *Store) UpsertPerson(ctx context.Context, p coaching.Person) (bool, error) {
-	now := ms(s.now())
-	var expires int64
-	if !p.Status.Expires.IsZero() {
-		expires = p.Status.Expires.Unix()
+	email := strings.ToLower(p.Email)
+	var applied bool
+	err := s.Update(ctx, func(ctx2 coaching.Tx) error {
+		t := ctx2.(*tx)
+		now := t.now()
+		var expires int64
+		if !p.Status.Expires.IsZero() {
+			expires = p.Status.Expires.Unix()
+		}
+		res, err := t.q.ExecContext(ctx, upsertProfileQuery,
+			p.ID, email, p.Name, p.SlackTZ, b2i(p.IsBot), b2i(p.Deleted), b2i(p.External), ms(p.ResolvedAt),
+			p.Status.Text, p.Status.Emoji, expires, ms(p.ProfileAt), now, now)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		applied = n > 0
+		if !applied || email == "" {
+			return nil
+		}
+		_, err = t.q.ExecContext(ctx, staleEmailQuery, now, email, p.ID, ms(p.ProfileAt))
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("store profile of %s: %w", p.ID, err)
 	}
-	res, err := s.execW(ctx, `INSERT INTO people (id, email, name, slack_tz, is_bot, deleted, is_external, resolved_at,
+	return applied, nil
+}
+
+const (
+	upsertProfileQuery = `INSERT INTO people (id, email, name, slack_tz, is_bot, deleted, is_external, resolved_at,
 			status_text, status_emoji, status_expiration, profile_at, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			email = CASE WHEN excluded.email <> '' THEN excluded.email ELSE people.email END,
+			-- an address Slack gives is Slack's, whoever gave it before
+			email_by_roster = CASE WHEN excluded.email <> '' THEN 0 ELSE people.email_by_roster END,
 			-- the roster's name, when it gave one, wins (migration 0017)
 			name = CASE WHEN excluded.name <> '' AND people.roster_named = 0 THEN excluded.name ELSE people.name END,
 			slack_tz = excluded.slack_tz, is_bot = excluded.is_bot, deleted = excluded.deleted, is_external = excluded.is_external,
 			resolved_at = excluded.resolved_at, status_text = excluded.status_text,
 			status_emoji = excluded.status_emoji, status_expiration = excluded.status_expiration,
 			profile_at = excluded.profile_at, updated_at = excluded.updated_at
-		WHERE excluded.profile_at >= people.profile_at`,
-		p.ID, strings.ToLower(p.Email), p.Name, p.SlackTZ, b2i(p.IsBot), b2i(p.Deleted), b2i(p.External), ms(p.ResolvedAt),
-		p.Status.Text, p.Status.Emoji, expires, ms(p.ProfileAt), now, now)
-	if err != nil {
-		return false, fmt.Errorf("store profile of %s: %w", p.ID, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("store profile of %s: %w", p.ID, err)
-	}
-	return n > 0, nil
-}
+		WHERE excluded.profile_at >= people.profile_at`
+	// staleEmailQuery takes an address Slack now gives someone (the
+	// third parameter) from the others who hold it from Slack, by a
+	// profile no newer than the one giving it (migration 0024).
+	staleEmailQuery = `UPDATE people SET email = '', updated_at = ?
+		WHERE email <> '' AND email = ? AND id <> ? AND email_by_roster = 0 AND profile_at <= ?`
+)

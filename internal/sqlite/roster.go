@@ -229,8 +229,8 @@ func (r reader) rosterIndex(ctx context.Context) (map[string]coaching.Person, er
 // The roster import's statements, run once per person.
 const (
 	putPersonQuery = `INSERT INTO people (id, email, name, tz, slack_tz, roles, manager_id, tier, cadence_days,
-			since, since_at, active, in_roster, roster_named, profile_at, rostered_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?, ?)
+			since, since_at, active, in_roster, roster_named, profile_at, rostered_at, created_at, updated_at, email_by_roster)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			-- the first import that lists them starts their clock, not a
 			-- profile event that made the row before (migration 0016)
@@ -241,6 +241,11 @@ const (
 			-- (the last parameter is 1), only fills an empty one
 			email = CASE WHEN excluded.email <> '' AND (? = 0 OR people.email = '')
 				THEN excluded.email ELSE people.email END,
+			-- whose word the address is (migration 0024): the file's, or
+			-- Slack's where users.list gave it, or gave the one stored
+			email_by_roster = CASE WHEN excluded.email_by_roster = 1 THEN 1
+				WHEN excluded.email <> '' AND (people.email = '' OR people.email = excluded.email) THEN 0
+				ELSE people.email_by_roster END,
 			-- the file's name stands; Slack's, read by the import's
 			-- users.list, only when no newer profile is stored (0019)
 			name = CASE WHEN excluded.name <> '' AND (excluded.roster_named = 1 OR excluded.profile_at >= people.profile_at)
@@ -263,7 +268,7 @@ const (
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id, valid_from) DO UPDATE SET
 		manager_id = excluded.manager_id, tier = excluded.tier, active = excluded.active`
 	deactivateQuery = `UPDATE people SET active = 0, updated_at = ? WHERE id = ?`
-	clearEmailQuery = `UPDATE people SET email = '', updated_at = ? WHERE id = ?`
+	clearEmailQuery = `UPDATE people SET email = '', email_by_roster = 0, updated_at = ? WHERE id = ?`
 )
 
 func (t *tx) putRosterPerson(ctx context.Context, p, old coaching.Person, exists bool, today coaching.Date) error {
@@ -279,7 +284,8 @@ func (t *tx) putRosterPerson(ctx context.Context, p, old coaching.Person, exists
 	}
 	_, err := t.q.ExecContext(ctx, putPersonQuery,
 		p.ID, strings.ToLower(p.Email), p.Name, p.TZ, p.SlackTZ, strings.Join(p.Roles, "+"), manager, p.Tier, p.CadenceDays,
-		since.String(), sinceAt, b2i(p.RosterNamed), ms(p.ProfileAt), now, now, now, b2i(p.EmailFromSlack))
+		since.String(), sinceAt, b2i(p.RosterNamed), ms(p.ProfileAt), now, now, now,
+		b2i(p.Email != "" && !p.EmailFromSlack), b2i(p.EmailFromSlack))
 	if err != nil {
 		return fmt.Errorf("store %s: %w", p.ID, err)
 	}
