@@ -180,6 +180,47 @@ func TestARosterImportWithoutAnEmailKeepsSlacks(t *testing.T) {
 	})
 }
 
+// Slack gave Sam's address to a new hire (Sam took another while the
+// bot was away, and that user_change never came): the new hire's
+// user_change takes it from Sam, who kept it from Slack, so a
+// performance file naming it credits the new hire instead of being
+// refused as the email of two people.
+func TestAUserChangeGivingSamsAddressToANewHireNamesThemInAPerformanceFile(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		b := startBot(t, "COACHLOG_DB", db)
+		b.importRoster(t) // slack_ids and no emails
+		b.quickLog(rep, 1)
+		if p := stored(t, db, rep); p.email != "sam@acme.test" {
+			t.Fatalf("after logging with Sam, his email is %q, want Slack's", p.email)
+		}
+		_, err := b.fake.Event(ctxT(t), map[string]any{"type": "user_change", "user": map[string]any{
+			"id": "U0NIA", "name": "nia", "real_name": "Nia New", "tz": "Europe/Paris", "updated": b.now().Unix(),
+			"profile": map[string]any{"real_name": "Nia New", "email": "sam@acme.test", "status_text": "", "status_emoji": "", "status_expiration": 0},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "Nia's profile stored", func() bool { return stored(t, db, "U0NIA").email == "sam@acme.test" })
+		if p := stored(t, db, rep); p.email != "" || !p.active {
+			t.Errorf("Sam after Nia's profile: %+v; want him on the roster without the address", p)
+		}
+		perf := filepath.Join(t.TempDir(), "perf.csv")
+		os.WriteFile(perf, []byte("rep,month,attainment\nsam@acme.test,2026-10,92\n"), 0o600)
+		if out, err := b.cli("performance", "import", perf); err != nil {
+			t.Fatalf("a performance file naming the address Slack gave Nia: %v\n%s", err, out)
+		}
+		st, err := sqlite.Open(ctxT(t), db, sqlite.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		got, err := st.Performance(ctxT(t), coaching.Month{Year: 2026, Month: 10})
+		if err != nil || len(got) != 1 || got[0].RepID != "U0NIA" {
+			t.Errorf("October's attainment: %+v, %v; want Nia's alone", got, err)
+		}
+	})
+}
+
 // A row with a slack_id and no email gets the email users.list gives,
 // so that a performance file can name them by it from the first import,
 // not only once the bot has read their profile. It fills only an empty
