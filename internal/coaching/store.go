@@ -131,7 +131,9 @@ type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 	// UpsertPerson records what Slack says about someone, keeping the
 	// roster's own fields. A profile older (ProfileAt) than the one
-	// stored changes nothing: false.
+	// stored changes nothing: false. The address it gives is theirs:
+	// others holding it from an older Slack profile lose it, not one a
+	// roster file gave them.
 	UpsertPerson(ctx context.Context, p Person) (bool, error)
 	// NudgeManagers lists active people with active reps reporting to
 	// them: at least everyone IsManager holds for, for the nudge to
