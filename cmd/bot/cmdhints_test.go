@@ -49,6 +49,34 @@ func TestAMistypedSubcommandIsAnsweredWithTheOneMeant(t *testing.T) {
 	}
 }
 
+// A subcommand taking a mention, mistyped before the one person named
+// (`/coach histroy @sam`), is a capture, as any line naming someone is:
+// the form opens, and says what was maybe meant and how to get it.
+func TestAMistypedSubcommandBeforeAMentionOpensTheFormSayingWhatWasMeant(t *testing.T) {
+	b := startBot(t)
+	b.importRoster(t)
+	for _, tt := range []struct{ text, want string }{
+		{"histroy <@" + rep + "|sam>", "If you meant `/coach history` for <@" + rep + ">, close this form"},
+		{"perp <@" + rep + "|sam>", "If you meant `/coach prep` for <@" + rep + ">"},
+	} {
+		in, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", tt.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := b.formNotice(in); !strings.Contains(got, tt.want) || !strings.Contains(got, "I couldn't tell") {
+			t.Errorf("/coach %s opened its form saying %q, want %q and what the capture lacks", tt.text, got, tt.want)
+		}
+	}
+	// A capture with a kind is no typo, whatever it lacks.
+	in, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", "<@"+rep+"|sam> 1:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.formNotice(in); strings.Contains(got, "If you meant") {
+		t.Errorf("a capture's form says %q, which is no subcommand's typo", got)
+	}
+}
+
 // A rep named as text, or a channel picked where a rep was meant, is
 // told how a rep arrives as a mention, and that a channel is no person.
 func TestAChannelOrATypedNameIsNotARep(t *testing.T) {

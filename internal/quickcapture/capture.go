@@ -70,6 +70,11 @@ type Result struct {
 	// (see meant): the caller says "did you mean" rather than open the
 	// form. "" for any line naming someone, a kind, a role or a duration.
 	Meant string
+	// MaybeMeant is the subcommand taking a mention that the first word of
+	// a line naming one person, and nothing else a capture has, is a typo
+	// of ("histroy @sam": history): such a line is a capture, as any
+	// naming someone is, but the form it opens says what was maybe meant.
+	MaybeMeant string
 	// Channels are the channel mentions ("<#C0SALES|sales>", as Slack
 	// sent them) of a line that named nobody in its header: someone
 	// picked a channel where a person was meant.
@@ -120,6 +125,7 @@ func Parse(text string, today coaching.Date) Result {
 		r.Channels = channelsIn(text)
 	}
 	r.Meant = meant(toks, r)
+	r.MaybeMeant = maybeMeant(toks, r)
 	return r
 }
 

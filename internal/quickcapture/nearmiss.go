@@ -18,8 +18,39 @@ import (
 // one whose first word the grammar knows (a kind or role word such as
 // "ride" or "lead", a date word, a filler).
 func meant(toks []token, r Result) string {
-	if len(toks) == 0 || len(r.Draft.RepIDs) > 0 || len(r.Unresolved) > 0 || r.Draft.Kind != "" || r.Draft.Role != "" ||
-		!slices.Contains(r.Missing, coaching.FieldDuration) || len(r.Problems) > 0 {
+	if len(r.Draft.RepIDs) > 0 || len(r.Unresolved) > 0 || !captureless(r) {
+		return ""
+	}
+	return typoOf(toks, Subcommands(), false)
+}
+
+// mentionSubcommands are the subcommands that take one person's mention.
+var mentionSubcommands = []string{"history", "prep", "report", "away", "cadence"}
+
+// maybeMeant is the subcommand taking a mention that the first word of a
+// line is a typo of ("histroy @sam", "perp @sam", "awya @sam fri"), when
+// the line names one person and otherwise only what that subcommand
+// takes; "" otherwise. Such a line stays a capture (PRODUCT.md's grammar
+// makes any line naming someone one), and the form it opens says what
+// may have been meant.
+func maybeMeant(toks []token, r Result) string {
+	if len(r.Draft.RepIDs) != 1 || len(r.Unresolved) > 0 || !captureless(r) {
+		return ""
+	}
+	return typoOf(toks, mentionSubcommands, true)
+}
+
+// captureless reports whether r holds nothing a capture has but people:
+// no kind, role or duration, nothing read but out of range.
+func captureless(r Result) bool {
+	return r.Draft.Kind == "" && r.Draft.Role == "" && slices.Contains(r.Missing, coaching.FieldDuration) && len(r.Problems) == 0
+}
+
+// typoOf is the one of subs that the first of toks is a typo of, when
+// the others are only what a subcommand takes after its name (and
+// people, with people set); "" otherwise.
+func typoOf(toks []token, subs []string, people bool) string {
+	if len(toks) == 0 {
 		return ""
 	}
 	first := toks[0]
@@ -31,9 +62,13 @@ func meant(toks []token, r Result) string {
 	// "teams call with ria went well" and "preps for the QBR" are notes
 	// the form must open on, not "team" and "prep" misspelt.
 	for _, t := range toks[1:] {
-		if !t.blank() && !subcommandArg(t) {
-			return ""
+		if t.blank() || subcommandArg(t) {
+			continue
 		}
+		if _, at, ok := peopleToken(t); people && ok && at == 0 {
+			continue
+		}
+		return ""
 	}
 	if _, n := phraseAt(toks, 0); n > 0 {
 		return ""
@@ -42,7 +77,7 @@ func meant(toks []token, r Result) string {
 		return ""
 	}
 	best, bestDist := "", 0
-	for _, sub := range Subcommands() {
+	for _, sub := range subs {
 		d := typoDistance(w, sub)
 		if d <= typoTolerance(w) && (best == "" || d < bestDist) {
 			best, bestDist = sub, d

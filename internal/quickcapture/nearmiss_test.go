@@ -75,6 +75,43 @@ func TestMeantSubcommand(t *testing.T) {
 	}
 }
 
+// A subcommand taking a mention, mistyped before the one person it
+// names, is still a capture (a line naming someone is one), but the form
+// is told what may have been meant; anything a capture has, a second
+// person, or notes, and it is only a capture.
+func TestMaybeMeantSubcommand(t *testing.T) {
+	for _, tt := range []struct {
+		line, want string
+	}{
+		{"histroy <@U1|sam>", "history"},
+		{"Histroy <@U1|sam>", "history"},
+		{"perp <@U1|sam>", "prep"},
+		{"reprot <@U1|sam> last week", "report"},
+		{"awya <@U1|sam> fri", "away"},
+		{"cadance <@U1|sam> 14", "cadence"},
+		{"hsitory <@U1>", "history"},
+		// Subcommands that take no one, or no typo at all.
+		{"stat <@U1|sam>", ""},
+		{"tem <@U1|sam>", ""},
+		{"<@U1|sam> histroy", ""},
+		{"<@U1|sam>", ""},
+		// What a capture has, or more than one person.
+		{"histroy <@U1|sam> 30m", ""},
+		{"histroy <@U1|sam> 1:1", ""},
+		{"histroy <@U1|sam> <@U2|ria>", ""},
+		{"histroy <@U1|sam> went over pricing", ""},
+		{"histroy @sam", ""},
+		{"histroy <!subteam^S1|@sales>", ""},
+		{"histroy <@U1|sam> on 2026-12-31", ""},
+		// A typo with nobody named is Meant's, not this.
+		{"histroy", ""},
+	} {
+		if got := Parse(tt.line, wednesday).MaybeMeant; got != tt.want {
+			t.Errorf("Parse(%q).MaybeMeant = %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}
+
 func TestTypoDistance(t *testing.T) {
 	for _, tt := range []struct {
 		a, b string

@@ -64,7 +64,9 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 		return
 	}
 	switch {
-	case !res.Clear() && b.prose.Enabled():
+	case !res.Clear() && b.prose.Enabled() && res.MaybeMeant == "":
+		// A mistyped subcommand before a mention is no prose to read:
+		// the form says what was maybe meant (notUnderstood).
 		a.ack(nil)
 		b.readProse(ctx, cmd, readBy, text, b.notesWritten(pre, res), meta)
 	case !res.Clear():
@@ -409,6 +411,9 @@ func fieldWords(f coaching.Field) fieldWord {
 // capture could not make out.
 func notUnderstood(res quickcapture.Result) string {
 	var parts []string
+	if res.MaybeMeant != "" {
+		parts = append(parts, maybeMeantPart(res))
+	}
 	if len(res.Missing) > 0 {
 		var names []string
 		for _, f := range res.Missing {
@@ -431,6 +436,14 @@ func notUnderstood(res quickcapture.Result) string {
 		return ""
 	}
 	return ":mag: " + cutMrkdwn(strings.Join(parts, " ")+" Check the form and log it.", 2900)
+}
+
+// maybeMeantPart tells a manager whose line read as a subcommand taking
+// a mention, mistyped ("histroy @sam"), how to get it: the line named
+// someone, so the form opened, as on any capture.
+func maybeMeantPart(res quickcapture.Result) string {
+	return fmt.Sprintf("If you meant `/coach %s` for %s, close this form and type that instead.",
+		res.MaybeMeant, mention(res.Draft.RepIDs[0]))
 }
 
 // guessedPart names the fields of a quick capture read from a sentence
