@@ -517,7 +517,8 @@ const maxPGAttempts = 20
 // rolls back what a lost session had not committed, so nothing of the
 // first try stays, and database/sql hands the next try another
 // connection (the dead one is discarded: see connLost). A COMMIT that
-// fails is not run again (ErrCommitUncertain).
+// loses its connection is run again only once the server says it rolled
+// back (commitFailed).
 func (s *Store) updatePG(ctx context.Context, fn func(coaching.Tx) error) error {
 	if s.w == nil {
 		return errors.New("store is read-only")
@@ -579,33 +580,100 @@ func (s *Store) pgTx(ctx context.Context, fn func(coaching.Tx) error) error {
 	if err := runGuarded(fn, t); err != nil {
 		return err
 	}
+	// The transaction's id, kept for a COMMIT whose answer is lost: none
+	// when fn wrote nothing. One round trip more per write; a lost
+	// connection here is lost before COMMIT, and run again.
+	var xid sql.NullString
+	if err := q.QueryRowContext(ctx, xactIDQuery).Scan(&xid); err != nil {
+		return fmt.Errorf("read the transaction's id: %w", err)
+	}
 	if err := sqlTx.Commit(); err != nil {
-		// Nothing of COMMIT reached the server (pgx says so only when
-		// the write failed before a byte went out): it cannot have
-		// committed, and the try is lost as one before COMMIT is.
-		if pgconn.SafeToRetry(err) && !pgconn.Timeout(err) {
-			return fmt.Errorf("commit, never sent: %w", err)
-		}
-		// Otherwise COMMIT was sent, and a lost connection now cannot
-		// say whether it committed: the server may have written the
-		// commit record and been terminated before it answered. Running
-		// fn again could store the write twice (a second session, a
-		// commitment ticked twice), so it is not retried here; the
-		// caller is told apart by ErrCommitUncertain.
-		if connLost(err) {
-			return commitUncertain{err}
-		}
-		return fmt.Errorf("commit: %w", err)
+		return s.commitFailed(ctx, xid, err)
 	}
 	return nil
 }
 
-// ErrCommitUncertain is a write whose connection was lost once COMMIT
-// was sent: it may or may not be stored. Run again with the same
-// submission key (a redelivered envelope), a log finds its session
-// rather than making another; anything else is for the caller to check
-// before repeating.
-var ErrCommitUncertain = errors.New("the database connection was lost during COMMIT: the write may or may not be stored")
+const xactIDQuery = `SELECT pg_current_xact_id_if_assigned()::text`
+
+// commitFailed is what a write whose COMMIT failed with err returns. A
+// lost connection cannot say whether the server committed: it may have
+// written the commit record and been cut off before it answered, or
+// never read COMMIT at all. Whether pgx sent COMMIT cannot be told either
+// (pgx v5.12 reports a socket that ended while it awaited the answer as
+// "conn closed", which says SafeToRetry as a connection closed before
+// use does). So the server is asked, on another connection, what became
+// of the transaction (xactStatus): committed, the write succeeded, and is
+// not run again (a second session, a commitment ticked twice); rolled
+// back, it is lost as one before COMMIT is (lostBeforeCommit), and run
+// again. A write that wrote nothing (no transaction id) has nothing to
+// lose. Only when the server cannot tell in time is the caller told
+// ErrCommitUncertain.
+func (s *Store) commitFailed(ctx context.Context, xid sql.NullString, err error) error {
+	if !connLost(err) {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if !xid.Valid {
+		return nil
+	}
+	switch s.xactStatus(ctx, xid.String) {
+	case "committed":
+		return nil
+	case "aborted":
+		return fmt.Errorf("commit lost, and the transaction found rolled back: %w", err)
+	default:
+		return commitUncertain{err}
+	}
+}
+
+// lostCommitWait bounds how long xactStatus waits, besides the caller's
+// deadline, for a transaction to end.
+const lostCommitWait = 10 * time.Second
+
+// xactStatus asks the server what became of the transaction xid whose
+// COMMIT lost its connection: "committed", "aborted", or "" when it cannot
+// be told (the server out of reach, the deadline passed). A transaction
+// still in progress is one whose backend is still running: finishing a
+// COMMIT it read, or waiting for the next statement of a client it does
+// not know is gone (a connection cut in the network, not by the server,
+// ends only once TCP keepalive or a timeout notices, hours perhaps,
+// holding its locks: the submission key's, that a redelivery waits on).
+// Its backend is ended, found by the transaction it runs, so that can
+// never be another session's: a COMMIT it was running completes or not,
+// and either way the answer is final once the backend has gone.
+func (s *Store) xactStatus(ctx context.Context, xid string) string {
+	ctx, cancel := context.WithTimeout(ctx, lostCommitWait)
+	defer cancel()
+	ended := false
+	for try := 0; ; try++ {
+		var status sql.NullString
+		if err := s.rq.QueryRowContext(ctx, `SELECT pg_xact_status(?::xid8)`, xid).Scan(&status); err != nil {
+			return ""
+		}
+		if status.String != "in progress" {
+			return status.String // "" for NULL: too old to tell, never so soon
+		}
+		if !ended {
+			// Refused (a role that may not end it), it is waited for.
+			_, err := s.w.ExecContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_xid = ?::xid8::xid`, xid)
+			ended = err == nil || !connLost(err)
+		}
+		wait := time.NewTimer(time.Duration(1<<min(try, 6)) * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			wait.Stop()
+			return ""
+		case <-wait.C:
+		}
+	}
+}
+
+// ErrCommitUncertain is a write whose connection was lost at COMMIT
+// and whose fate the server could not tell in time (commitFailed): out
+// of reach, or the caller's deadline passed. It may or may not be stored.
+// Run again with the same submission key (a redelivered envelope), a log
+// finds its session rather than making another; anything else is for the
+// caller to check before repeating.
+var ErrCommitUncertain = errors.New("the database connection was lost during COMMIT, and the database could not say in time whether it committed: the write may or may not be stored")
 
 // commitUncertain is a COMMIT that lost its connection: errors.Is says
 // ErrCommitUncertain, and the driver's error stays for the logs.
@@ -618,9 +686,10 @@ func (e commitUncertain) Error() string {
 func (e commitUncertain) Unwrap() []error { return []error{ErrCommitUncertain, e.cause} }
 
 // lostBeforeCommit reports a write that failed because its connection
-// was lost before COMMIT was sent: at BEGIN or inside fn. PostgreSQL
-// cannot have committed it, so running it again from the start on
-// another connection is safe.
+// was lost before COMMIT was sent (at BEGIN or inside fn), or at a COMMIT
+// the server says it rolled back (commitFailed). PostgreSQL has not
+// committed it, so running it again from the start on another
+// connection is safe.
 func lostBeforeCommit(err error) bool {
 	return connLost(err) && !errors.Is(err, ErrCommitUncertain)
 }
