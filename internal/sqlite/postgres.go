@@ -580,20 +580,28 @@ func (s *Store) pgTx(ctx context.Context, fn func(coaching.Tx) error) error {
 	if err := runGuarded(fn, t); err != nil {
 		return err
 	}
-	// The transaction's id, kept for a COMMIT whose answer is lost: none
-	// when fn wrote nothing. One round trip more per write; a lost
-	// connection here is lost before COMMIT, and run again.
-	var xid sql.NullString
-	if err := q.QueryRowContext(ctx, xactIDQuery).Scan(&xid); err != nil {
+	// The transaction's id and its backend's, kept for a COMMIT whose
+	// answer is lost: no transaction id when fn wrote nothing. One round
+	// trip more per write; a lost connection here is lost before COMMIT,
+	// and run again.
+	var x xact
+	if err := q.QueryRowContext(ctx, xactQuery).Scan(&x.id, &x.pid); err != nil {
 		return fmt.Errorf("read the transaction's id: %w", err)
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return s.commitFailed(ctx, xid, err)
+		return s.commitFailed(ctx, x, err)
 	}
 	return nil
 }
 
-const xactIDQuery = `SELECT pg_current_xact_id_if_assigned()::text`
+// xact names a write's transaction on the server: its id (xid8, as text)
+// and the backend running it.
+type xact struct {
+	id  sql.NullString
+	pid int64
+}
+
+const xactQuery = `SELECT pg_current_xact_id_if_assigned()::text, pg_backend_pid()`
 
 // commitFailed is what a write whose COMMIT failed with err returns. A
 // lost connection cannot say whether the server committed: it may have
@@ -608,14 +616,14 @@ const xactIDQuery = `SELECT pg_current_xact_id_if_assigned()::text`
 // again. A write that wrote nothing (no transaction id) has nothing to
 // lose. Only when the server cannot tell in time is the caller told
 // ErrCommitUncertain.
-func (s *Store) commitFailed(ctx context.Context, xid sql.NullString, err error) error {
+func (s *Store) commitFailed(ctx context.Context, x xact, err error) error {
 	if !connLost(err) {
 		return fmt.Errorf("commit: %w", err)
 	}
-	if !xid.Valid {
+	if !x.id.Valid {
 		return nil
 	}
-	switch s.xactStatus(ctx, xid.String) {
+	switch s.xactStatus(ctx, x) {
 	case "committed":
 		return nil
 	case "aborted":
@@ -629,7 +637,7 @@ func (s *Store) commitFailed(ctx context.Context, xid sql.NullString, err error)
 // deadline, for a transaction to end.
 const lostCommitWait = 10 * time.Second
 
-// xactStatus asks the server what became of the transaction xid whose
+// xactStatus asks the server what became of the transaction x whose
 // COMMIT lost its connection: "committed", "aborted", or "" when it cannot
 // be told (the server out of reach, the deadline passed). A transaction
 // still in progress is one whose backend is still running: finishing a
@@ -637,16 +645,18 @@ const lostCommitWait = 10 * time.Second
 // not know is gone (a connection cut in the network, not by the server,
 // ends only once TCP keepalive or a timeout notices, hours perhaps,
 // holding its locks: the submission key's, that a redelivery waits on).
-// Its backend is ended, found by the transaction it runs, so that can
-// never be another session's: a COMMIT it was running completes or not,
-// and either way the answer is final once the backend has gone.
-func (s *Store) xactStatus(ctx context.Context, xid string) string {
+// Its backend is ended, found by its pid and the transaction it runs, so
+// that it is never another session's (the same id on another server, a
+// standby promoted since, is not enough): a COMMIT it was running
+// completes or not, and either way the answer is final once the backend
+// has gone.
+func (s *Store) xactStatus(ctx context.Context, x xact) string {
 	ctx, cancel := context.WithTimeout(ctx, lostCommitWait)
 	defer cancel()
 	ended := false
 	for try := 0; ; try++ {
 		var status sql.NullString
-		if err := s.rq.QueryRowContext(ctx, `SELECT pg_xact_status(?::xid8)`, xid).Scan(&status); err != nil {
+		if err := s.rq.QueryRowContext(ctx, `SELECT pg_xact_status(?::xid8)`, x.id.String).Scan(&status); err != nil {
 			return ""
 		}
 		if status.String != "in progress" {
@@ -654,7 +664,8 @@ func (s *Store) xactStatus(ctx context.Context, xid string) string {
 		}
 		if !ended {
 			// Refused (a role that may not end it), it is waited for.
-			_, err := s.w.ExecContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_xid = ?::xid8::xid`, xid)
+			_, err := s.w.ExecContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+				WHERE pid = ? AND backend_xid = ?::xid8::xid`, x.pid, x.id.String)
 			ended = err == nil || !connLost(err)
 		}
 		wait := time.NewTimer(time.Duration(1<<min(try, 6)) * time.Millisecond)
