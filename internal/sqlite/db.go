@@ -431,6 +431,14 @@ func dsn(path string, opts Options, write bool) string {
 	if opts.immutable { // see readOnlyFallback
 		q.Set("mode", "ro")
 		q.Set("immutable", "1")
+	} else {
+		// Never create the file: createPrivate does, its owner's alone.
+		// SQLite's default would make a file deleted under the running
+		// bot again, empty and readable by anyone, at the next connection
+		// the pool opens, and the next start would take it for the
+		// database. A file the process may not write opens read-only, as
+		// SQLite's default does.
+		q.Set("mode", "rw")
 	}
 	return fileURI(path) + "?" + q.Encode()
 }

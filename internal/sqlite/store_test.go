@@ -75,6 +75,37 @@ func TestReadOnlyOpenRefusesAMissingDatabaseAndCreatesNothing(t *testing.T) {
 	}
 }
 
+// A database file deleted under a running store is not made again by a
+// connection the pool opens later: SQLite's default open creates a
+// missing file, empty and under the usual umask (readable by anyone,
+// where Coachlog makes its file its owner's alone), so the next start
+// met a file, said nothing of a new database, and took notes into it.
+func TestAConnectionOpenedAfterTheFileWasDeletedCreatesNothing(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	st := open(t, path, sqlite.Options{})
+	if err := st.Update(ctx, func(tx coaching.Tx) error { return tx.EnsurePerson(ctx, "U1") }); err != nil {
+		t.Fatal(err)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+	}
+	// Reads at once, more than the pool holds open, so that it opens
+	// connections it did not have before the file went.
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() { _, _ = st.Person(ctx, "U1") })
+	}
+	wg.Wait()
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if _, err := os.Stat(path + suffix); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s is there again after the database was deleted (%v)", filepath.Base(path+suffix), err)
+		}
+	}
+}
+
 func TestANewerSchemaIsRefused(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		path := db
