@@ -39,7 +39,8 @@ func performanceImport(ctx context.Context, e env, args []string) error {
 		entries, err = performance.FromFractions(entries)
 	} else if err == nil && performance.LooksLikeFractions(entries) {
 		err = errors.New("every attainment is 3 or below, some with decimals: they look like fractions of quota (0.875 for 87.5%), " +
-			"which read as percents would put every rep under 3% of quota. Write percents (87.5), or import with --fractions")
+			"which read as percents would put every rep under 3% of quota. Write percents (87.5; a % sign, as in 2.5%, says percent " +
+			"however small the figure, as early in a month), or import with --fractions")
 	}
 	if err != nil {
 		return fmt.Errorf("performance file %s not imported, nothing was changed:\n%w", path, err)

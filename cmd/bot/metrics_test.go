@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -195,6 +196,49 @@ func TestPerformanceImportTellsFractionsFromPercents(t *testing.T) {
 	if _, err := cliAt(t, tuesday, o.vars, "performance", "import", "--fractions", pct); err == nil ||
 		!strings.Contains(err.Error(), "line 3, field attainment") {
 		t.Errorf("percents given as fractions: err = %v, want line 3 named", err)
+	}
+}
+
+// A % sign says percent: a file of small percents early in the month is
+// imported as percents, and --fractions refuses a % cell rather than make
+// 5% 500%. Either way a refused file writes nothing.
+func TestPerformanceImportReadsAPercentSignAsPercent(t *testing.T) {
+	o := newMetricsOrg(t)
+	for _, tt := range []struct {
+		name    string
+		flags   []string
+		lines   []string
+		problem []string           // in the error; none: imported
+		want    map[string]float64 // October after the import
+	}{
+		{"small percents early in the month", nil, []string{"U0R1,2026-10,2.5%", "U0R2,2026-10,1.5%", "U0R3,2026-10,0%"}, nil,
+			map[string]float64{"U0R1": 2.5, "U0R2": 1.5, "U0R3": 0}},
+		{"a % sign under --fractions", []string{"--fractions"}, []string{"U0R1,2026-10,0.875", "U0R2,2026-10,5%", "U0R3,2026-10,0.9%"},
+			[]string{"line 3, field attainment: 5% has a % sign, and --fractions reads fractions such as 0.875: drop the % or the flag",
+				"line 4, field attainment: 0.9% has a % sign", "nothing was changed"},
+			map[string]float64{"U0R1": 2.5, "U0R2": 1.5, "U0R3": 0}},
+		{"small percents under --fractions", []string{"--fractions"}, []string{"U0R1,2026-10,2.5%", "U0R2,2026-10,1.5%", "U0R3,2026-10,1%"},
+			[]string{"line 2, field attainment: 2.5% has a % sign", "line 3, field attainment: 1.5% has a % sign", "nothing was changed"},
+			map[string]float64{"U0R1": 2.5, "U0R2": 1.5, "U0R3": 0}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := o.write(t, "october.csv", append([]string{"rep,month,attainment"}, tt.lines...)...)
+			out, err := cliAt(t, tuesday, o.vars, append(append([]string{"performance", "import"}, tt.flags...), path)...)
+			switch {
+			case len(tt.problem) == 0 && err != nil:
+				t.Errorf("refused: %v", err)
+			case len(tt.problem) > 0 && err == nil:
+				t.Errorf("imported:\n%s", out)
+			}
+			for _, want := range tt.problem {
+				if err != nil && !strings.Contains(err.Error(), want) {
+					t.Errorf("error lacks %q:\n%v", want, err)
+				}
+			}
+			if got := o.attainment(t, "2026-10"); !maps.Equal(got, tt.want) {
+				t.Errorf("October = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 

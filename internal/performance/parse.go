@@ -36,6 +36,9 @@ type Entry struct {
 	RepRef     string // a Slack user id, or a lower-cased email
 	Month      coaching.Month
 	Attainment float64 // percent
+	// PercentSign is whether the cell gave a % sign: such a cell is a
+	// percent whatever its size, never a fraction of quota.
+	PercentSign bool
 }
 
 // Parse reads and checks a whole file. thisMonth is the current month in
@@ -82,7 +85,7 @@ func parseRow(line int, rec []string, t *sheet.Table, thisMonth coaching.Month, 
 	check(colRep, err)
 	e.Month, err = parseMonth(get(colMonth), thisMonth)
 	check(colMonth, err)
-	e.Attainment, err = parseAttainment(get(colAttainment))
+	e.Attainment, e.PercentSign, err = parseAttainment(get(colAttainment))
 	check(colAttainment, err)
 	return e, len(*errs) == n
 }
@@ -131,33 +134,35 @@ var (
 	thousandsRE = regexp.MustCompile(`^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$`)
 )
 
-// parseAttainment reads a percentage: 87, 87.5 or 87.5%.
-func parseAttainment(s string) (float64, error) {
-	num := strings.TrimSpace(strings.TrimSuffix(s, "%"))
+// parseAttainment reads a percentage: 87, 87.5 or 87.5%; percentSign is
+// whether it gave the %.
+func parseAttainment(s string) (v float64, percentSign bool, err error) {
+	num, percentSign := strings.CutSuffix(s, "%")
+	num = strings.TrimSpace(num)
 	if num == "" {
-		return 0, fmt.Errorf("is empty; give the percent of quota attained, like 87.5")
+		return 0, false, fmt.Errorf("is empty; give the percent of quota attained, like 87.5")
 	}
 	if thousandsRE.MatchString(num) {
 		// 1,000 read with a thousands separator is within bounds; 87,500
 		// so read is not, and is a decimal comma.
 		if v, err := strconv.ParseFloat(strings.ReplaceAll(num, ",", ""), 64); err == nil && v <= MaxAttainment {
-			return 0, fmt.Errorf("%q: write %s without a thousands separator", s, strings.ReplaceAll(num, ",", ""))
+			return 0, false, fmt.Errorf("%q: write %s without a thousands separator", s, strings.ReplaceAll(num, ",", ""))
 		}
 	}
 	if strings.Contains(num, ",") {
-		return 0, fmt.Errorf("%q: write decimals with a point, like 87.5", s)
+		return 0, false, fmt.Errorf("%q: write decimals with a point, like 87.5", s)
 	}
 	// Digits with an optional decimal point: strconv alone would also take
 	// 8_7, 0x1p4, 1e2, NaN and Inf, which no spreadsheet writes for a
 	// percent; a number too long for a float64 still fails in strconv.
-	v, err := strconv.ParseFloat(num, 64)
+	v, err = strconv.ParseFloat(num, 64)
 	if !attainmentRE.MatchString(num) || err != nil {
-		return 0, fmt.Errorf("%q is not a number; give the percent of quota attained, like 87.5", s)
+		return 0, false, fmt.Errorf("%q is not a number; give the percent of quota attained, like 87.5", s)
 	}
 	if v < 0 || v > MaxAttainment {
-		return 0, fmt.Errorf("%s is outside 0 to %d (percent of quota)", num, MaxAttainment)
+		return 0, false, fmt.Errorf("%s is outside 0 to %d (percent of quota)", num, MaxAttainment)
 	}
-	return v, nil
+	return v, percentSign, nil
 }
 
 // checkDuplicates reports a rep and month seen before, on the later line.

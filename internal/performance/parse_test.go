@@ -36,7 +36,7 @@ func TestParseAccepts(t *testing.T) {
 			want: []performance.Entry{
 				{Line: 2, RepRef: "U01", Month: month("2026-10"), Attainment: 87},
 				{Line: 3, RepRef: "ann@example.com", Month: month("2026-11"), Attainment: 101.5},
-				{Line: 4, RepRef: "W02", Month: month("2025-12"), Attainment: 99.9},
+				{Line: 4, RepRef: "W02", Month: month("2025-12"), Attainment: 99.9, PercentSign: true},
 			},
 		},
 		{
