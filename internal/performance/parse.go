@@ -98,6 +98,9 @@ func parseRep(s string) (string, error) {
 	case sheet.HasGap(s):
 		return "", fmt.Errorf("%q has a space, a line break or an invisible character in it; give the rep's Slack id or email", s)
 	case strings.Contains(s, "@"):
+		if err := sheet.MailtoProblem(s); err != nil {
+			return "", err
+		}
 		if !sheet.IsEmail(s) {
 			return "", fmt.Errorf("%q is not an email address", s)
 		}

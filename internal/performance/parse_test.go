@@ -156,6 +156,11 @@ func TestParseNamesEveryBadLineAndField(t *testing.T) {
 		// "not an email address" says more than "not known to Coachlog".
 		{"an email whose domain starts or ends with its dot", file("rep,month,attainment", "ann@.com,2026-10,87", "bob@example.,2026-10,87"),
 			[]string{`line 2, field rep: "ann@.com" is not an email address`, `line 3, field rep: "bob@example." is not an email address`}},
+		// A link's address, copied from a mail client or a CRM: stored as
+		// it is, it would be nobody's.
+		{"an email as a mailto: link", file("rep,month,attainment", "mailto:ann@example.com,2026-10,87", "MAILTO:Bob@Example.com,2026-10,87"),
+			[]string{`line 2, field rep: "mailto:ann@example.com" is a link: write the address without mailto: (ann@example.com)`,
+				`line 3, field rep: "MAILTO:Bob@Example.com" is a link: write the address without mailto: (Bob@Example.com)`}},
 		{"a rep and month twice", file("rep,month,attainment", "U01,2026-10,87", "U02,2026-10,90", "U01,2026-10,88"),
 			[]string{"line 4, field rep: U01 already has 2026-10 on line 2"}},
 	} {

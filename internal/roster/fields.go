@@ -33,6 +33,9 @@ func checkEmail(email string) error {
 	if email == "" {
 		return nil
 	}
+	if err := sheet.MailtoProblem(email); err != nil {
+		return err
+	}
 	if sheet.HasGap(email) {
 		return fmt.Errorf("%q is not an email address: it has a space, a line break or an invisible character in it", email)
 	}

@@ -152,6 +152,11 @@ func TestParseRejects(t *testing.T) {
 		{"an email with a line break", header + "\nU01,\"ann\nsmith@example.com\",Ann,rep,,,\n", []problem{{2, "email", "line break"}}},
 		{"an email with a space inside", header + "\n,ann smith@example.com,Ann,rep,,,\n", []problem{{2, "email", "space"}}},
 		{"an email with a zero-width space, pasted from a web page", header + "\n,ann@example.com\u200b,Ann,rep,,,\n", []problem{{2, "email", "invisible character"}}},
+		{"an email as a mailto: link", header + "\nU01,mailto:ann@example.com,Ann,rep,,,\nU02,Mailto:Bob@Example.com,Bob,rep,,,\n", []problem{
+			{2, "email", `"mailto:ann@example.com" is a link: write the address without mailto: (ann@example.com)`},
+			{3, "email", `"mailto:bob@example.com" is a link: write the address without mailto: (bob@example.com)`}}},
+		{"a manager as a mailto: link", header + "\nU01,ann@example.com,Ann,manager,,,\nU02,,Bob,rep,mailto:ann@example.com,,\n", []problem{
+			{3, "manager", `"mailto:ann@example.com" is a link: write the address without mailto: (ann@example.com)`}}},
 		{"no role", header + "\nU01,,Ann,,,,\n", []problem{{2, "role", "give one or more of rep, manager, leader, admin"}}},
 		{"a name across two lines", header + "\nU01,,\"Ann\nSmith\",rep,,,\n", []problem{{2, "name", "line break"}}},
 		// A spreadsheet shows a cell with a line break on one row: the

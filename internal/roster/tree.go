@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/coachlog/coachlog/internal/sheet"
 )
 
 // index finds a row by its slack_id or its lower-cased email, the two ways
@@ -36,6 +38,8 @@ func checkReporting(entries []Entry, errs *Errors) {
 			continue
 		}
 		switch j, ok := ix[e.ManagerRef]; {
+		case !ok && sheet.MailtoProblem(e.ManagerRef) != nil:
+			errs.Add(e.Line, colManager, "%s", sheet.MailtoProblem(e.ManagerRef))
 		case !ok:
 			errs.Add(e.Line, colManager, "%q is not the slack_id or email of anyone in this file (the file is the whole roster)", e.ManagerRef)
 		case j == i:

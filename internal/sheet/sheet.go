@@ -180,7 +180,8 @@ func IsSlackUserID(s string) bool {
 // IsEmail reports whether s is a plausible email address: something, one
 // @, and a domain with a dot inside it (not first, not last); no gap
 // (HasGap), nor any of <>,; that mark an address copied with its name or
-// two run together. It catches a spreadsheet's slips, not every address
+// two run together, nor a colon, which no address has outside quotes
+// and a link's (mailto:ann@example.com) has. It catches a spreadsheet's slips, not every address
 // RFC 5322 refuses: Slack's directory is the judge of the rest. The
 // roster and the attainment file share it, so an address one takes the
 // other takes too.
@@ -188,7 +189,18 @@ func IsEmail(s string) bool {
 	local, domain, ok := strings.Cut(s, "@")
 	dot := strings.LastIndexByte(domain, '.')
 	return ok && local != "" && !strings.Contains(domain, "@") && dot > 0 && dot < len(domain)-1 &&
-		!HasGap(s) && !strings.ContainsAny(s, "<>,;")
+		!HasGap(s) && !strings.ContainsAny(s, "<>,;:")
+}
+
+// MailtoProblem says what is wrong with s when it is an address written
+// as a link, mailto:ann@example.com, as a mail client or a CRM copies
+// one, and is nil for anything else. Stored as it is, the address would
+// be nobody's: a file naming ann@example.com would not find it.
+func MailtoProblem(s string) error {
+	if len(s) < len("mailto:") || !strings.EqualFold(s[:len("mailto:")], "mailto:") || !IsEmail(s[len("mailto:"):]) {
+		return nil
+	}
+	return fmt.Errorf("%q is a link: write the address without mailto: (%s)", s, s[len("mailto:"):])
 }
 
 // excelDateRE matches what a spreadsheet shows, and exports, for a month

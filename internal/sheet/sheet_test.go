@@ -52,6 +52,8 @@ func TestIsEmailCatchesASpreadsheetsSlips(t *testing.T) {
 		{"Ann <ann@example.com>", false},
 		{"ann@example.com,bob@example.com", false},
 		{"ann@example.com;", false},
+		{"mailto:ann@example.com", false}, // a link's address
+		{"ann:smith@example.com", false},
 	} {
 		if got := sheet.IsEmail(tt.s); got != tt.want {
 			t.Errorf("IsEmail(%q) = %v, want %v", tt.s, got, tt.want)
