@@ -72,7 +72,7 @@ func Parse(r io.Reader, thisMonth coaching.Month) ([]Entry, error) {
 func parseRow(line int, rec []string, t *sheet.Table, thisMonth coaching.Month, errs *Errors) (Entry, bool) {
 	n := len(*errs)
 	// A field that is not text is reported there, not again as a bad value.
-	notText := t.CheckUTF8(line, rec, errs)
+	notText := t.CheckText(line, rec, errs)
 	get := func(name string) string { return strings.TrimSpace(rec[t.Cols[name]]) }
 	check := func(field string, err error) {
 		if err != nil && !notText[field] {

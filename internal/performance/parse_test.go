@@ -140,6 +140,9 @@ func TestParseNamesEveryBadLineAndField(t *testing.T) {
 		{"fields not UTF-8", file("attainment,month,rep", "\xfe87,\xff2026-10,U\xfe01", "87,2026-1\xb0,U01"), []string{
 			"line 2, field attainment: is not UTF-8", "line 2, field month: is not UTF-8", "line 2, field rep: is not UTF-8",
 			"line 3, field month: is not UTF-8"}},
+		{"fields that lost characters when saved", file("rep,month,attainment", "jos\uFFFD@example.com,2026-10,87", "U01,2026-1\uFFFD,8\uFFFD"), []string{
+			`line 2, field rep: "jos�@example.com" has �, a character lost when the file was saved: export it again as "CSV UTF-8"`,
+			`line 3, field month: "2026-1�" has �`, `line 3, field attainment: "8�" has �`}},
 		{"broken quotes", file("rep,month,attainment", `U0"1,2026-10,87`, `U02,2026-10,"87`),
 			[]string{`line 2, field rep: unreadable CSV: bare "`, `line 3, field attainment: unreadable CSV: extraneous or missing "`}},
 		{"semicolons, as Excel saves CSV in many locales", file("rep;month;attainment", "U01;2026-10;87,5"),

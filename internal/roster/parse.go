@@ -70,7 +70,7 @@ func parseRow(line int, rec []string, t *sheet.Table, today coaching.Date, errs 
 	// A field that is not text is reported there and only there: it reads
 	// as empty, so that neither the row's checks nor the file's (duplicates,
 	// managers) report it again.
-	notText := t.CheckUTF8(line, rec, errs)
+	notText := t.CheckText(line, rec, errs)
 	cols := t.Cols
 	get := func(name string) string {
 		if i, ok := cols[name]; ok && !notText[name] {

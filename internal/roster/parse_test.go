@@ -206,6 +206,13 @@ func TestParseRejects(t *testing.T) {
 			[]problem{{2, "slack_id", "UTF-8"}, {2, "email", "UTF-8"}, {2, "name", "UTF-8"}, {2, "role", "UTF-8"}, {2, "manager", "UTF-8"},
 				{2, "tier", "UTF-8"}, {2, "timezone", "UTF-8"}, {2, "cadence_days", "UTF-8"}, {2, "since", "UTF-8"}},
 		},
+		// U+FFFD is what a tool that read the file in the wrong encoding
+		// put for each character it could not: the name is lost, not
+		// misspelt, and a damaged address would be nobody's.
+		{"a cell that lost characters when saved", header + ",since\nU01,,S\uFFFDbastien,rep,,,,\nU02,jos\uFFFD@example.com,Jos,rep,,,,\n\uFFFD01,,Ann,rep\uFFFD,,,,2026-01-0\uFFFD\n", []problem{
+			{2, "name", `"S�bastien" has �, a character lost when the file was saved: export it again as "CSV UTF-8"`},
+			{3, "email", `"jos�@example.com" has �`},
+			{4, "slack_id", `"�01" has �`}, {4, "role", `"rep�" has �`}, {4, "since", `"2026-01-0�" has �`}}},
 		{"an email not UTF-8 and no slack_id", header + "\n,ren\xe9@example.com,Ren,rep,,,\n", []problem{{2, "email", "UTF-8"}}},
 		{
 			"a slack_id not UTF-8 twice",

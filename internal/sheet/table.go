@@ -358,20 +358,32 @@ func lineBreaks(rec []string) int {
 	return n
 }
 
-// CheckUTF8 reports each field of rec that is not UTF-8 text, in the
+// CheckText reports each field of rec that is not text as typed, in the
 // order of the columns (the same file always reads the same), and returns
-// their names. The caller checks those fields no further: whatever else
-// their bytes get wrong, the fix is to save the file as UTF-8, and a
-// problem is reported once.
-func (t *Table) CheckUTF8(line int, rec []string, errs *Errors) (notText map[string]bool) {
+// their names: a field that is not UTF-8, or that holds U+FFFD, the
+// replacement character a tool puts for each character it could not
+// read when it opened the file in the wrong encoding and saved it again
+// (S\uFFFDbastien for Sébastien: the letter is lost, and a damaged address
+// would be nobody's). The caller checks those fields no further: whatever
+// else their bytes get wrong, the fix is to save, or export, the file as
+// UTF-8, and a problem is reported once.
+func (t *Table) CheckText(line int, rec []string, errs *Errors) (notText map[string]bool) {
 	for i, name := range t.names {
-		if name != "" && !utf8.ValidString(rec[i]) {
-			errs.Add(line, name, "is not UTF-8 text; save the file as \"CSV UTF-8\"")
-			if notText == nil {
-				notText = map[string]bool{}
-			}
-			notText[name] = true
+		if name == "" {
+			continue
 		}
+		switch {
+		case !utf8.ValidString(rec[i]):
+			errs.Add(line, name, "is not UTF-8 text; save the file as \"CSV UTF-8\"")
+		case strings.ContainsRune(rec[i], utf8.RuneError):
+			errs.Add(line, name, "%q has \uFFFD, a character lost when the file was saved: export it again as \"CSV UTF-8\"", strings.TrimSpace(rec[i]))
+		default:
+			continue
+		}
+		if notText == nil {
+			notText = map[string]bool{}
+		}
+		notText[name] = true
 	}
 	return notText
 }
