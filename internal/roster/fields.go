@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
-	_ "time/tzdata" // time zone names must check the same on every host
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sheet"
@@ -84,18 +82,6 @@ func parseTier(s string) (coaching.Tier, error) {
 		return t, nil
 	}
 	return "", fmt.Errorf("%q is not one of top, middle, bottom", s)
-}
-
-// parseTimezone accepts an IANA name. "Local" is refused: it would mean the
-// server's zone, not the person's.
-func parseTimezone(s string) (string, error) {
-	if s == "" {
-		return "", nil
-	}
-	if _, err := time.LoadLocation(s); err != nil || s == "Local" {
-		return "", fmt.Errorf("%q is not an IANA time zone name (like Europe/Berlin or America/New_York)", s)
-	}
-	return s, nil
 }
 
 func parseCadence(s string) (int, error) {

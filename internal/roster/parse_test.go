@@ -76,6 +76,19 @@ func TestParseAccepts(t *testing.T) {
 			},
 		},
 		{
+			// UTC by any of its names, and a place's zone by its old name
+			// (US/Eastern is America/New_York), mean what they say.
+			name: "UTC and a place's zone by an old name",
+			in:   file(header, "U01,,Ann,manager,,,UTC", "U02,,Bob,rep,U01,,GMT", "U03,,Cat,rep,U01,,Etc/UTC", "U04,,Dan,rep,U01,,US/Eastern", "U05,,Eve,rep,U01,,America/Argentina/Buenos_Aires"),
+			want: []roster.Entry{
+				{Line: 2, SlackID: "U01", Name: "Ann", Roles: []string{"manager"}, TZ: "UTC"},
+				{Line: 3, SlackID: "U02", Name: "Bob", Roles: []string{"rep"}, ManagerRef: "U01", TZ: "GMT"},
+				{Line: 4, SlackID: "U03", Name: "Cat", Roles: []string{"rep"}, ManagerRef: "U01", TZ: "Etc/UTC"},
+				{Line: 5, SlackID: "U04", Name: "Dan", Roles: []string{"rep"}, ManagerRef: "U01", TZ: "US/Eastern"},
+				{Line: 6, SlackID: "U05", Name: "Eve", Roles: []string{"rep"}, ManagerRef: "U01", TZ: "America/Argentina/Buenos_Aires"},
+			},
+		},
+		{
 			name: "email-only rows, emails and manager emails compared case-insensitively",
 			in:   file(header, "U01,Ann@Example.COM,Ann,manager,,,", ",bob@example.com,Bob,rep,ANN@example.com,,"),
 			want: []roster.Entry{
@@ -178,6 +191,28 @@ func TestParseRejects(t *testing.T) {
 		{"an unknown tier", header + "\nU01,,Ann,rep,,gold,\n", []problem{{2, "tier", `"gold" is not one of top, middle, bottom`}}},
 		{"an unknown time zone", header + "\nU01,,Ann,rep,,,Mars/Olympus\n", []problem{{2, "timezone", "not an IANA time zone"}}},
 		{"the server's time zone", header + "\nU01,,Ann,rep,,,Local\n", []problem{{2, "timezone", "not an IANA time zone"}}},
+		// Zones tzdata has that are not what an admin means: a New York
+		// team on EST would be nudged an hour off half the year.
+		{"zones that are valid but not a place's", header + "\nU01,,A,rep,,,EST\nU02,,B,rep,,,MST\nU03,,C,rep,,,HST\nU04,,D,rep,,,CET\nU05,,E,rep,,,EST5EDT\nU06,,F,rep,,,PST8PDT\nU07,,G,rep,,,Japan\nU08,,H,rep,,,Factory\nU09,,I,rep,,,WET\n", []problem{
+			{2, "timezone", `"EST" is UTC-5 all year, without daylight saving: write a city's zone such as America/New_York`},
+			{3, "timezone", `"MST" is UTC-7 all year, without daylight saving: write a city's zone`},
+			{4, "timezone", `"HST" is UTC-10 all year, without daylight saving: write a city's zone`},
+			{5, "timezone", `"CET" is a legacy zone name, kept for old systems: write a city's zone such as America/New_York`},
+			{6, "timezone", `"EST5EDT" is a legacy zone name`}, {7, "timezone", `"PST8PDT" is a legacy zone name`},
+			{8, "timezone", `"Japan" is a legacy zone name`}, {9, "timezone", `"Factory" is a legacy zone name`},
+			{10, "timezone", `"WET" is a legacy zone name`}}},
+		{"a fixed offset, its sign the other way round", header + "\nU01,,A,rep,,,Etc/GMT+1\nU02,,B,rep,,,Etc/GMT-14\nU03,,C,rep,,,etc/gmt+5\n", []problem{
+			{2, "timezone", `"Etc/GMT+1" is UTC-1, not UTC+1 (these names give the sign the other way round), all year, without daylight saving: write a city's zone such as Europe/Berlin`},
+			{3, "timezone", `"Etc/GMT-14" is UTC+14, not UTC-14`},
+			{4, "timezone", `"Etc/GMT+5" is UTC-5, not UTC+5`}}},
+		{"an offset for a zone", header + "\nU01,,A,rep,,,GMT+1\nU02,,B,rep,,,UTC-05:00\n", []problem{
+			{2, "timezone", `"GMT+1" is an offset, not a zone: an offset keeps no daylight saving; write a city's zone such as Europe/Berlin or America/New_York`},
+			{3, "timezone", `"UTC-05:00" is an offset, not a zone`}}},
+		{"a zone in the wrong case", header + "\nU01,,A,rep,,,europe/london\nU02,,B,rep,,,Europe/london\nU03,,C,rep,,,AMERICA/PORT-AU-PRINCE\nU04,,D,rep,,,est\n", []problem{
+			{2, "timezone", `"europe/london" is not an IANA time zone name: write Europe/London (the names are case-sensitive)`},
+			{3, "timezone", `"Europe/london" is not an IANA time zone name: write Europe/London`},
+			{4, "timezone", `write America/Port-au-Prince`},
+			{5, "timezone", `"EST" is UTC-5 all year`}}},
 		{"a cadence of 0", header + ",cadence_days\nU01,,Ann,manager,,,,0\n", []problem{{2, "cadence_days", "1 to 365"}}},
 		{"a cadence over a year", header + ",cadence_days\nU01,,Ann,manager,,,,366\n", []problem{{2, "cadence_days", "1 to 365"}}},
 		{"a cadence in words", header + ",cadence_days\nU01,,Ann,manager,,,,two weeks\n", []problem{{2, "cadence_days", "1 to 365"}}},
