@@ -248,6 +248,11 @@ func TestParseRejects(t *testing.T) {
 			{2, "name", `"S�bastien" has �, a character lost when the file was saved: export it again as "CSV UTF-8"`},
 			{3, "email", `"jos�@example.com" has �`},
 			{4, "slack_id", `"�01" has �`}, {4, "role", `"rep�" has �`}, {4, "since", `"2026-01-0�" has �`}}},
+		// A NUL is no character: a tool damaged the file. Early in the
+		// file it was taken for UTF-16 text.
+		{"a NUL in a cell", header + ",cadence_days,since\nU01,,S\x00am,rep,,,,,\nU02,b\x00@example.com,Bob,rep,,mid\x00dle,,,\n", []problem{
+			{2, "name", `holds a NUL byte, which text never has: export the file again as "CSV UTF-8"`},
+			{3, "email", "holds a NUL byte"}, {3, "tier", "holds a NUL byte"}}},
 		{"an email not UTF-8 and no slack_id", header + "\n,ren\xe9@example.com,Ren,rep,,,\n", []problem{{2, "email", "UTF-8"}}},
 		{
 			"a slack_id not UTF-8 twice",

@@ -57,8 +57,7 @@ func Open(r io.Reader, what string, required, optional []string) (*Table, error)
 		// as a semicolon-separated file is.
 		return nil, Errors{{Line: 1, Message: "the file is UTF-16 text, not CSV; save it as \"CSV UTF-8 (Comma delimited)\""}}
 	}
-	if bytes.IndexByte(head, 0) >= 0 {
-		// No text file holds a NUL: this is some other binary file.
+	if isBinary(head) {
 		return nil, fmt.Errorf("the %s is not a text file (it holds binary data): save the sheet as \"CSV UTF-8 (Comma delimited)\" and import that file", what)
 	}
 	// Before the parser too: a semicolon-separated file whose names are
@@ -170,14 +169,17 @@ func isWorkbook(head []byte) bool {
 
 // isUTF16 reports whether head is UTF-16 text (Excel's "Unicode Text"):
 // it starts with UTF-16's byte order mark, or without one, the NUL of each
-// ASCII character is always on the same side of its pair and no pair is
-// two NULs. A binary file's NULs fall on both sides or in runs, so it is
-// not taken for text.
+// ASCII character is always on the same side of its pair, no pair is two
+// NULs, and at least half the pairs have one, as a header of ASCII column
+// names gives. A binary file's NULs fall on both sides or in runs, and a
+// stray NUL in UTF-8 text is one among hundreds of bytes: neither is
+// taken for UTF-16.
 func isUTF16(head []byte) bool {
 	if bytes.HasPrefix(head, []byte("\xFF\xFE")) || bytes.HasPrefix(head, []byte("\xFE\xFF")) {
 		return true
 	}
 	var even, odd int
+	pairs := len(head) / 2
 	for i := 0; i+1 < len(head); i += 2 {
 		a, b := head[i] == 0, head[i+1] == 0
 		switch {
@@ -189,7 +191,32 @@ func isUTF16(head []byte) bool {
 			odd++
 		}
 	}
-	return (even > 0) != (odd > 0)
+	return (even > 0) != (odd > 0) && 2*(even+odd) >= pairs
+}
+
+// isBinary reports whether head, which is not UTF-16 (isUTF16), is some
+// binary file rather than text: it holds a NUL, and the NULs come in
+// runs, as a binary file's padding does, or the bytes besides them are
+// not UTF-8. A stray NUL in UTF-8 text (a tool's damage) leaves it text:
+// the line that holds it is refused, by line and field (CheckText).
+func isBinary(head []byte) bool {
+	if bytes.IndexByte(head, 0) < 0 {
+		return false
+	}
+	if bytes.Contains(head, []byte{0, 0}) {
+		return true
+	}
+	text := bytes.ReplaceAll(head, []byte{0}, nil)
+	// The sample may end inside a character.
+	for i := len(text) - 1; i >= 0 && i >= len(text)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(text[i]) {
+			if !utf8.FullRune(text[i:]) {
+				text = text[:i]
+			}
+			break
+		}
+	}
+	return !utf8.Valid(text)
 }
 
 // foreignFormat recognises, from the header line at the start of head
@@ -290,6 +317,11 @@ func (t *Table) Rows(errs *Errors, fn func(line int, rec []string)) (complete bo
 		switch {
 		case IsBlank(rec):
 			continue
+		case len(rec) != t.width && slices.ContainsFunc(rec, hasNUL):
+			// Not a row of the sheet's, and why is not to be seen in it.
+			errs.Add(line, "", "%s", nulProblem)
+			complete = false
+			continue
 		case t.isHeader(rec):
 			errs.Add(line, "", "repeats the header (two files joined into one?); delete the line")
 			complete = false
@@ -360,7 +392,7 @@ func lineBreaks(rec []string) int {
 
 // CheckText reports each field of rec that is not text as typed, in the
 // order of the columns (the same file always reads the same), and returns
-// their names: a field that is not UTF-8, or that holds U+FFFD, the
+// their names: a field that is not UTF-8, that holds a NUL, or U+FFFD, the
 // replacement character a tool puts for each character it could not
 // read when it opened the file in the wrong encoding and saved it again
 // (S\uFFFDbastien for Sébastien: the letter is lost, and a damaged address
@@ -375,6 +407,8 @@ func (t *Table) CheckText(line int, rec []string, errs *Errors) (notText map[str
 		switch {
 		case !utf8.ValidString(rec[i]):
 			errs.Add(line, name, "is not UTF-8 text; save the file as \"CSV UTF-8\"")
+		case hasNUL(rec[i]):
+			errs.Add(line, name, "%s", nulProblem)
 		case strings.ContainsRune(rec[i], utf8.RuneError):
 			errs.Add(line, name, "%q has \uFFFD, a character lost when the file was saved: export it again as \"CSV UTF-8\"", strings.TrimSpace(rec[i]))
 		default:
@@ -387,3 +421,9 @@ func (t *Table) CheckText(line int, rec []string, errs *Errors) (notText map[str
 	}
 	return notText
 }
+
+// nulProblem is what is said of a NUL in a line: no text holds one, and
+// no name or address may (PostgreSQL refuses text with it).
+const nulProblem = "holds a NUL byte, which text never has: export the file again as \"CSV UTF-8\""
+
+func hasNUL(s string) bool { return strings.IndexByte(s, 0) >= 0 }

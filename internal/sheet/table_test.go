@@ -60,6 +60,9 @@ func TestOpenRefusesWhatIsNotText(t *testing.T) {
 		{"UTF-16 with its byte order mark", "\xff\xfea\x00,\x00b\x00\r\x00\n\x00", "UTF-16 text, not CSV", false},
 		{"UTF-16 without one", "a\x00,\x00b\x00\r\x00\n\x001\x00,\x002\x00", "UTF-16 text, not CSV", false},
 		{"UTF-16 big-endian", "\x00a\x00,\x00b\x00\n", "UTF-16 text, not CSV", false},
+		{"UTF-16 without one, a line of letters beyond ASCII", "s\x00l\x00a\x00c\x00k\x00_\x00i\x00d\x00,\x00n\x00a\x00m\x00e\x00\n\x00U\x000\x001\x00,\x00\x1b\x04\x35\x04\x3d\x04\x30\x04", "UTF-16 text, not CSV", false},
+		{"binary data, its NULs in runs", "GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!", "binary data", false},
+		{"binary data, not UTF-8", "\x1f\x8b\x08\x00a,b\x00\xe4\x02", "binary data", false},
 		{"another binary file", "\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00", "binary data", false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,6 +75,28 @@ func TestOpenRefusesWhatIsNotText(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "unreadable CSV") || strings.ContainsFunc(err.Error(), func(r rune) bool { return r < ' ' && r != '\n' }) {
 				t.Errorf("got %q: a parser's complaint, or raw bytes of the file", err)
+			}
+		})
+	}
+}
+
+// A stray NUL in a UTF-8 file is not UTF-16, whose every other byte is a
+// NUL, nor a binary file, whose NULs come in runs: the file is read, and
+// the line with it is refused, by field where its row is whole.
+func TestOpenReadsAStrayNULAsText(t *testing.T) {
+	for _, tt := range []struct{ name, in, problem string }{
+		{"a NUL in a cell", "a,b\n1,\x002\n", ""},
+		{"NULs in cells of two rows, CRLF", "a,b\r\n1,2\r\n3\x00,4\r\n5,6\x00\r\n", ""},
+		{"a NUL after the last line", "a,b\n1,2\n\x00", "line 3: holds a NUL byte, which text never has: export the file again as \"CSV UTF-8\""},
+		{"a NUL in a row of the wrong length", "a,b\n1,2\n3\x00\n", "line 3: holds a NUL byte"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := read(tt.in)
+			if tt.problem == "" && err != nil {
+				t.Errorf("got %v, want the rows read", err)
+			}
+			if tt.problem != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.problem)) {
+				t.Errorf("got %v, want %q", err, tt.problem)
 			}
 		})
 	}
