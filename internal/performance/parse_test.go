@@ -78,7 +78,12 @@ func TestParseNamesEveryBadLineAndField(t *testing.T) {
 		{"empty", strings.NewReader(""), []string{"line 1: the file is empty"}},
 		{"header only", file("rep,month,attainment"), []string{"line 1: the file has a header but no rows"}},
 		{"missing and unknown columns", file("rep,month,quota"), []string{
-			"line 1, field quota: unknown column", "line 1, field attainment: required column is missing"}},
+			"line 1, field quota: unknown column; the columns are rep, month, attainment", "line 1, field attainment: required column is missing"}},
+		{"a CRM's column names", file("Rep Email,Month,Attainment %,Region", "ann@example.com,2026-10,87"), []string{
+			"line 1, field rep email: unknown column; did you mean rep? The columns are rep, month, attainment",
+			"line 1, field attainment %: unknown column; did you mean attainment?",
+			"line 1, field region: unknown column; the columns are",
+			"line 1, field rep: required column is missing", "line 1, field attainment: required column is missing"}},
 		{"every field wrong", file("rep,month,attainment",
 			"sam,2026-13,lots",
 			"U01,2026-12,87",

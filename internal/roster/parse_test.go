@@ -76,6 +76,15 @@ func TestParseAccepts(t *testing.T) {
 			},
 		},
 		{
+			// Spaces, hyphens and underscores in a name are one: a CRM
+			// writes Slack ID and Time Zone.
+			name: "column names as a CRM writes them",
+			in:   file("Slack ID, Email ,NAME,Role,Manager,Tier,Time Zone,Cadence-Days,SINCE", "U01,ann@example.com,Ann,rep,,,Europe/Berlin,7,"),
+			want: []roster.Entry{
+				{Line: 2, SlackID: "U01", Email: "ann@example.com", Name: "Ann", Roles: []string{"rep"}, TZ: "Europe/Berlin", CadenceDays: 7},
+			},
+		},
+		{
 			// UTC by any of its names, and a place's zone by its old name
 			// (US/Eastern is America/New_York), mean what they say.
 			name: "UTC and a place's zone by an old name",
@@ -137,7 +146,19 @@ func TestParseRejects(t *testing.T) {
 		{"a header that is not CSV", "slack_id,\"email\"x\n", []problem{{1, "", "unreadable CSV in column 2"}}},
 		{"a header and nobody", header + "\n", []problem{{1, "", "nobody"}}},
 		{"a missing column", "slack_id,email,name,role,manager,timezone\nU01,,Ann,rep,,\n", []problem{{1, "tier", "required column is missing"}}},
-		{"an unknown column", header + ",team\nU01,,Ann,rep,,,,x\n", []problem{{1, "team", "unknown column"}}},
+		{"an unknown column", header + ",team\nU01,,Ann,rep,,,,x\n", []problem{{1, "team", "unknown column; the columns are slack_id, email"}}},
+		// A CRM's export: a name with a word more, or a typo, is one
+		// column's near miss; it is not taken for it.
+		{"a CRM's column names", "Slack ID,Email Address,Full Name,Role,Manager,Tier,Time Zone,Territory,Cadence Dyas\nU01,a@b.co,Ann,rep,,,,EMEA,7\n", []problem{
+			{1, "email address", "unknown column; did you mean email? The columns are slack_id, email, name"},
+			{1, "full name", "unknown column; did you mean name?"},
+			{1, "territory", "unknown column; the columns are slack_id"},
+			{1, "cadence dyas", "unknown column; did you mean cadence_days?"},
+			{1, "email", "required column is missing"}, {1, "name", "required column is missing"}}},
+		{"typos in column names", "slack_id,emial,name,rol,manger,teir,timezone,email\n", []problem{
+			{1, "emial", "unknown column; the columns are"}, // email is there
+			{1, "rol", "did you mean role?"}, {1, "manger", "did you mean manager?"}, {1, "teir", "did you mean tier?"},
+			{1, "role", "required column is missing"}, {1, "manager", "required column is missing"}, {1, "tier", "required column is missing"}}},
 		{"a column twice", header + ",Tier\n", []problem{{1, "tier", "twice"}}},
 		{"a column without a name, with data", header + ",\nU01,,Ann,rep,,,,x\n", []problem{{1, "", "column 8 has no name, and line 2 has something in it"}}},
 		{"a row of the wrong length", header + "\nU01,,Ann,rep,,\n", []problem{{2, "", "has 6 fields; the header has 7"}}},

@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -31,6 +32,8 @@ type Table struct {
 	unnamed  []int
 	withData map[int]int
 	what     string
+	// known is the columns a header may name, for isHeader.
+	known []string
 	// folded counts the line breaks read so far inside quoted cells. A
 	// spreadsheet shows such a cell on one row, so every line after it is
 	// that many lines higher than in the file as text: a problem is
@@ -94,7 +97,7 @@ func Open(r io.Reader, what string, required, optional []string) (*Table, error)
 		named = max(named, i+1)
 	}
 	return &Table{Cols: cols, names: names, HeaderLine: line, cr: cr, width: len(header), named: named,
-		unnamed: unnamed, what: what, folded: lineBreaks(header)}, nil
+		unnamed: unnamed, what: what, known: append(slices.Clip(required), optional...), folded: lineBreaks(header)}, nil
 }
 
 // sniffLen is how much of a file's start notText looks at: a workbook's
@@ -259,21 +262,30 @@ scan:
 // parseHeader maps each known column name to its position, and lists the
 // positions of the columns without a name: the rows tell whether they
 // are the empty columns a spreadsheet exports with its used range, or
-// hold data.
+// hold data. An unknown name that is one column's near miss says which.
 func parseHeader(header []string, line int, required, optional []string) (cols map[string]int, unnamed []int, errs Errors) {
 	known := append(slices.Clip(required), optional...)
 	cols = make(map[string]int, len(header))
+	var unknown []int // in errs, told once every name is read
 	for i, h := range header {
-		name := strings.ToLower(strings.TrimSpace(h))
+		name := columnName(h, known)
 		switch _, dup := cols[name]; {
 		case name == "":
 			unnamed = append(unnamed, i)
 		case !slices.Contains(known, name):
-			errs.Add(line, name, "unknown column; the columns are %s", strings.Join(known, ", "))
+			unknown = append(unknown, len(errs))
+			errs.Add(line, name, "")
 		case dup:
 			errs.Add(line, name, "column appears twice")
 		default:
 			cols[name] = i
+		}
+	}
+	for _, i := range unknown {
+		// A column the header has already is not what another name meant.
+		errs[i].Message = "unknown column; the columns are " + strings.Join(known, ", ")
+		if hint := nearMiss(errs[i].Field, known, cols); hint != "" {
+			errs[i].Message = fmt.Sprintf("unknown column; did you mean %s? The columns are %s", hint, strings.Join(known, ", "))
 		}
 	}
 	for _, name := range required {
@@ -282,6 +294,77 @@ func parseHeader(header []string, line int, required, optional []string) (cols m
 		}
 	}
 	return cols, unnamed, errs
+}
+
+// columnName reads a header cell as the name of the column it gives:
+// trimmed and lower-cased, and a known column's own name where the cell
+// differs from it only in spaces, hyphens and underscores, as a CRM
+// writes them (Slack ID, Time Zone, Cadence-Days).
+func columnName(cell string, known []string) string {
+	name := strings.ToLower(strings.TrimSpace(cell))
+	for _, k := range known {
+		if squash(k) == squash(name) {
+			return k
+		}
+	}
+	return name
+}
+
+// squash takes the spaces, hyphens and underscores out of a name.
+func squash(name string) string {
+	return strings.NewReplacer(" ", "", "-", "", "_", "").Replace(name)
+}
+
+// nearMiss is the one known column, not in cols already, that name
+// misses by a typo or two (emial, manger) or names with a word more
+// (Email Address, Attainment %), or "" when no column, or more than one,
+// is.
+func nearMiss(name string, known []string, cols map[string]int) string {
+	words := strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	var found []string
+	for _, k := range known {
+		if _, there := cols[k]; there {
+			continue
+		}
+		typos := 1
+		if len(squash(k)) > 5 {
+			typos = 2
+		}
+		if editDistance(squash(name), squash(k)) <= typos || slices.Contains(words, squash(k)) {
+			found = append(found, k)
+		}
+	}
+	if len(found) != 1 {
+		return ""
+	}
+	return found[0]
+}
+
+// editDistance counts the letters to insert, delete, replace or swap with
+// the next to make a into b (the optimal string alignment distance).
+func editDistance(a, b string) int {
+	x, y := []rune(a), []rune(b)
+	d := make([][]int, len(x)+1)
+	for i := range d {
+		d[i] = make([]int, len(y)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(x); i++ {
+		for j := 1; j <= len(y); j++ {
+			cost := 1
+			if x[i-1] == y[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(x)][len(y)]
 }
 
 // Rows calls fn with every row after the header, blank rows left out. A
@@ -357,7 +440,7 @@ func (t *Table) Rows(errs *Errors, fn func(line int, rec []string)) (complete bo
 func (t *Table) isHeader(rec []string) bool {
 	seen := map[string]bool{}
 	for _, f := range rec {
-		name := strings.ToLower(strings.TrimSpace(strings.TrimLeft(f, bom)))
+		name := columnName(strings.TrimLeft(f, bom), t.known)
 		if name == "" {
 			continue
 		}
