@@ -107,7 +107,7 @@ func parseRep(s string) (string, error) {
 		return strings.ToLower(s), nil
 	}
 	if !sheet.IsSlackUserID(s) {
-		return "", fmt.Errorf("%q is neither a Slack user id (like U024BE7LH) nor an email", s)
+		return "", fmt.Errorf("%q is neither a Slack user id (like U024BE7LH) nor an email%s", s, sheet.SlackIDCase(s))
 	}
 	return s, nil
 }

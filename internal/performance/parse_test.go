@@ -84,6 +84,8 @@ func TestParseNamesEveryBadLineAndField(t *testing.T) {
 			"line 1, field attainment %: unknown column; did you mean attainment?",
 			"line 1, field region: unknown column; the columns are",
 			"line 1, field rep: required column is missing", "line 1, field attainment: required column is missing"}},
+		{"a lower-case Slack id", file("rep,month,attainment", "u01ria,2026-10,87"), []string{
+			`line 2, field rep: "u01ria" is neither a Slack user id (like U024BE7LH) nor an email: Slack ids are in capitals, write U01RIA`}},
 		{"every field wrong", file("rep,month,attainment",
 			"sam,2026-13,lots",
 			"U01,2026-12,87",

@@ -19,6 +19,9 @@ func checkSlackID(id string) error {
 	if id == "" {
 		return nil
 	}
+	if hint := sheet.SlackIDCase(id); hint != "" {
+		return fmt.Errorf("%q is not a Slack user id%s", id, hint)
+	}
 	if !sheet.IsSlackUserID(id) {
 		return fmt.Errorf("%q is not a Slack user id (U or W and then capital letters and digits, like U024BE7LH)", id)
 	}

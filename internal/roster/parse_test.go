@@ -177,7 +177,10 @@ func TestParseRejects(t *testing.T) {
 		{"a bare quote after a quoted line break", header + "\nU01,,\"Ann\nSmith\",re\"p,,,\n", []problem{{2, "role", `bare "`}}},
 		{"text after a closing quote, after letters of several bytes", header + "\nU01,zoë@example.com,Zoë Ørsted,rep,,\"top\"x,\n", []problem{{2, "tier", "quote"}}},
 		{"a bare quote past the last column", header + "\nU01,,Ann,rep,,,,x\"y\n", []problem{{2, "", "unreadable CSV in column 8"}}},
-		{"a lower-case slack_id", header + "\nu01,,Ann,rep,,,\n", []problem{{2, "slack_id", `"u01" is not a Slack user id`}}},
+		{"a lower-case slack_id", header + "\nu01,,Ann,rep,,,\n", []problem{
+			{2, "slack_id", `"u01" is not a Slack user id: Slack ids are in capitals, write U01`}}},
+		{"a lower-case manager id of a row", header + "\nU01SAM,,Sam,manager,,,\nU02,,Bob,rep,u01sam,,\n", []problem{
+			{3, "manager", `"u01sam" is not the slack_id or email of anyone in this file (the file is the whole roster): Slack ids are in capitals, write U01SAM`}}},
 		{"a slack_id that is a channel", header + "\nC01,,Ann,rep,,,\n", []problem{{2, "slack_id", "not a Slack user id"}}},
 		{"neither slack_id nor email", header + "\n,,Ann,rep,,,\n", []problem{{2, "slack_id", "give a slack_id, or an email"}}},
 		{"an email without @", header + "\n,ann.example.com,Ann,rep,,,\n", []problem{{2, "email", "not an email address"}}},

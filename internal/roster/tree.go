@@ -41,7 +41,7 @@ func checkReporting(entries []Entry, errs *Errors) {
 		case !ok && sheet.MailtoProblem(e.ManagerRef) != nil:
 			errs.Add(e.Line, colManager, "%s", sheet.MailtoProblem(e.ManagerRef))
 		case !ok:
-			errs.Add(e.Line, colManager, "%q is not the slack_id or email of anyone in this file (the file is the whole roster)", e.ManagerRef)
+			errs.Add(e.Line, colManager, "%q is not the slack_id or email of anyone in this file (the file is the whole roster)%s", e.ManagerRef, sheet.SlackIDCase(e.ManagerRef))
 		case j == i:
 			errs.Add(e.Line, colManager, "a person can't be their own manager")
 		default:

@@ -177,6 +177,17 @@ func IsSlackUserID(s string) bool {
 	return true
 }
 
+// SlackIDCase is what to write for s, a Slack user id in lower case
+// (u01sam, as a spreadsheet or a person typed it): ": Slack ids are in
+// capitals, write U01SAM"; "" when s is no such id. An id has a digit,
+// and a name does not: Ursula is not told to write URSULA.
+func SlackIDCase(s string) string {
+	if up := strings.ToUpper(s); up != s && IsSlackUserID(up) && strings.ContainsAny(s, "0123456789") {
+		return ": Slack ids are in capitals, write " + up
+	}
+	return ""
+}
+
 // IsEmail reports whether s is a plausible email address: something, one
 // @, and a domain with a dot inside it (not first, not last); no gap
 // (HasGap), nor any of <>,; that mark an address copied with its name or

@@ -30,6 +30,23 @@ func TestIsSlackUserID(t *testing.T) {
 	}
 }
 
+func TestSlackIDCase(t *testing.T) {
+	for _, tt := range []struct{ s, want string }{
+		{"u01sam", ": Slack ids are in capitals, write U01SAM"},
+		{"U01sam", ": Slack ids are in capitals, write U01SAM"},
+		{"w012a3cde", ": Slack ids are in capitals, write W012A3CDE"},
+		{"U01SAM", ""},     // right already
+		{"ursula", ""},     // a name, not an id
+		{"c01general", ""}, // a channel's
+		{"u01-sam", ""},    // not an id in any case
+		{"ann@x.com", ""},
+	} {
+		if got := sheet.SlackIDCase(tt.s); got != tt.want {
+			t.Errorf("SlackIDCase(%q) = %q, want %q", tt.s, got, tt.want)
+		}
+	}
+}
+
 func TestIsEmailCatchesASpreadsheetsSlips(t *testing.T) {
 	for _, tt := range []struct {
 		s    string
