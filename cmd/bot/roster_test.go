@@ -398,3 +398,52 @@ func TestARosterImportLeavesNoTwoActivePeopleWithOneEmail(t *testing.T) {
 		}
 	})
 }
+
+// What a CRM or another tool makes of a roster, each file the reviewer's:
+// a line that would import something other than was meant is refused,
+// naming its line and field, and nothing is written, not even the
+// database; a CRM's column names are read.
+func TestARosterImportRefusesWhatWouldImportWrong(t *testing.T) {
+	const header = "slack_id,email,name,role,manager,tier,timezone\n"
+	const vera = "U01VERA,vera@acme.com,Vera,leader,,,Europe/London\n"
+	for _, tt := range []struct {
+		name, file string
+		want       string // in the error; "" when imported
+	}{
+		{"an address as a mailto: link", header + vera + "U01RIA,mailto:ria@acme.com,Ria,rep,U01VERA,,\n",
+			`line 3, field email: "mailto:ria@acme.com" is a link: write the address without mailto: (ria@acme.com)`},
+		{"a name that lost a character", header + vera + "U01SAM,sam@acme.com,S\uFFFDbastien,rep,U01VERA,,\n",
+			`line 3, field name: "S` + "\uFFFD" + `bastien" has ` + "\uFFFD" + `, a character lost when the file was saved: export it again as "CSV UTF-8"`},
+		{"EST", header + vera + "U01SAM,sam@acme.com,Sam,rep,U01VERA,,EST\n",
+			`line 3, field timezone: "EST" is UTC-5 all year, without daylight saving: write a city's zone such as America/New_York`},
+		{"a zone in the wrong case", header + vera + "U01SAM,sam@acme.com,Sam,rep,U01VERA,,europe/london\n",
+			`line 3, field timezone: "europe/london" is not an IANA time zone name: write Europe/London`},
+		{"a stray NUL", header + vera + "U01SAM,sam@acme.com,S\x00am,rep,U01VERA,,\n",
+			`line 3, field name: holds a NUL byte`},
+		{"a lower-case id", header + vera + "u01sam,sam@acme.com,Sam,rep,U01VERA,,\n",
+			`line 3, field slack_id: "u01sam" is not a Slack user id: Slack ids are in capitals, write U01SAM`},
+		{"a CRM's Email Address", "Slack ID,Email Address,Name,Role,Manager,Tier,Time Zone\n" + vera,
+			`line 1, field email address: unknown column; did you mean email?`},
+		{"a CRM's Slack ID and Time Zone", "Slack ID,Email,Name,Role,Manager,Tier,Time Zone\n" + vera, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			db := filepath.Join(dir, "coachlog.db")
+			file := filepath.Join(dir, "team.csv")
+			os.WriteFile(file, []byte(tt.file), 0o600)
+			out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db}, "roster", "import", file)
+			if tt.want == "" {
+				if err != nil || !strings.Contains(out, "1 added") {
+					t.Fatalf("not imported: %v\n%s", err, out)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "nothing was changed") {
+				t.Fatalf("got %v\n%s\nwant it to say %q", err, out, tt.want)
+			}
+			if _, err := os.Stat(db); err == nil {
+				t.Errorf("a refused file created the database")
+			}
+		})
+	}
+}
