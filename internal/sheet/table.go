@@ -15,7 +15,8 @@ import (
 
 // Table is a sheet read past its header.
 type Table struct {
-	// Cols maps each column the header names (lower-cased) to its position.
+	// Cols maps each column the header names to its position, by the
+	// column's own name (columnName: Slack ID is slack_id).
 	Cols map[string]int
 	// names is Cols the other way: each position's column, in order.
 	names []string
