@@ -13,6 +13,7 @@ import (
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/envvar"
 	"github.com/coachlog/coachlog/internal/llm"
+	"github.com/coachlog/coachlog/internal/roster"
 	"github.com/coachlog/coachlog/internal/schedule"
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
@@ -99,8 +100,14 @@ func loadConfig(getenv func(string) string, n needs) (config, error) {
 		func() error { c.NudgeHour, err = envvar.Int(getenv, "COACHLOG_NUDGE_HOUR", 9, 0, 23); return err },
 		func() error { c.CadenceDays, err = envvar.Int(getenv, "COACHLOG_CADENCE_DAYS", 14, 1, 365); return err },
 		func() error {
-			name := or(getenv("COACHLOG_TIMEZONE"), "UTC")
-			if c.TZ, err = time.LoadLocation(name); err != nil || name == "Local" {
+			// As the roster's timezone column: EST, a legacy name or
+			// Etc/GMT+1 would run the digest's week and the org's day on
+			// a clock that is not the company's half the year.
+			name, zerr := roster.ParseTimezone(or(getenv("COACHLOG_TIMEZONE"), "UTC"))
+			if zerr != nil {
+				return &configError{Name: "COACHLOG_TIMEZONE", Problem: zerr.Error()}
+			}
+			if c.TZ, err = time.LoadLocation(name); err != nil {
 				return &configError{Name: "COACHLOG_TIMEZONE", Problem: fmt.Sprintf("%q is not an IANA time zone such as Europe/Paris", name)}
 			}
 			return nil

@@ -193,6 +193,13 @@ func TestBadConfigurationStopsTheStartWithOneLine(t *testing.T) {
 		{"bad hour", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_NUDGE_HOUR": "9am"}, "COACHLOG_NUDGE_HOUR"},
 		{"bad cadence", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_CADENCE_DAYS": "0"}, "COACHLOG_CADENCE_DAYS"},
 		{"bad zone", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_TIMEZONE": "Mars/Base"}, "COACHLOG_TIMEZONE"},
+		// Zones tzdata has that are not what an admin means: EST keeps
+		// no daylight saving, Etc/GMT+1 is UTC-1, and a zone's name is
+		// case-sensitive (a case-insensitive file system loaded it).
+		{"zone without daylight saving", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_TIMEZONE": "EST"}, "COACHLOG_TIMEZONE"},
+		{"zone of inverted sign", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_TIMEZONE": "Etc/GMT+1"}, "COACHLOG_TIMEZONE"},
+		{"zone in another case", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_TIMEZONE": "europe/london"}, "COACHLOG_TIMEZONE"},
+		{"the server's zone", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_TIMEZONE": "Local"}, "COACHLOG_TIMEZONE"},
 		{"bad skills", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_SKILLS": "discovery"}, "COACHLOG_SKILLS"},
 		// No skill at all would leave the form's skills picker without
 		// options, which Slack refuses: every form would fail to open.

@@ -101,7 +101,7 @@ func parseRow(line int, rec []string, t *sheet.Table, today coaching.Date, errs 
 	check(colRole, err)
 	e.Tier, err = parseTier(get(colTier))
 	check(colTier, err)
-	e.TZ, err = parseTimezone(get(colTimezone))
+	e.TZ, err = ParseTimezone(get(colTimezone))
 	check(colTimezone, err)
 	e.CadenceDays, err = parseCadence(get(colCadence))
 	check(colCadence, err)

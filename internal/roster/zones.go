@@ -24,14 +24,15 @@ var zonesByLower = sync.OnceValue(func() map[string]string {
 // offsetRE is an offset written for a zone: GMT+1, UTC-05:00, UTC+5:30.
 var offsetRE = regexp.MustCompile(`(?i)^(GMT|UTC)\s*[+-−]\s*[0-9]{1,2}(:?[0-9]{2})?$`)
 
-// parseTimezone accepts the name of a place's zone in Go's tz database,
+// ParseTimezone accepts the name of a place's zone in Go's tz database,
 // as written there, or UTC. It refuses, saying what to write instead,
 // the names that tzdata has but that do not say what an admin means:
 // legacy names without a slash, such as EST (UTC-5 all year: a New York
 // team on it would be nudged an hour off half the year), CET or
 // PST8PDT, and Etc/GMT+1, which is UTC-1. "Local" is not a name there:
-// it would mean the server's zone, not the person's.
-func parseTimezone(s string) (string, error) {
+// it would mean the server's zone, not the person's. The roster's
+// timezone column and COACHLOG_TIMEZONE are read by it alike.
+func ParseTimezone(s string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
