@@ -190,9 +190,9 @@ func (s *Scheduler) DigestDue(now time.Time) (time.Time, bool) {
 
 // NextDigest returns the first scheduled digest time after after, on the
 // wall clock of Loc as DigestDue reads the schedule; false with no digest
-// or no such time. A wall time the spring change skips is given as Go
-// reads it (an hour on), where DigestDue runs it right after the change:
-// it is for looking ahead at the schedule, not for running it.
+// or no such time. A wall time the spring change skips is given as the
+// first instant after the change, when DigestDue runs it: it is for
+// looking ahead at the schedule, not for running it.
 func (s *Scheduler) NextDigest(after time.Time) (time.Time, bool) {
 	if s.digest == nil {
 		return time.Time{}, false
@@ -201,14 +201,14 @@ func (s *Scheduler) NextDigest(after time.Time) (time.Time, bool) {
 	if next.IsZero() {
 		return time.Time{}, false
 	}
-	return wallClock(next, s.cfg.Loc), true
+	return instantOf(next, s.cfg.Loc), true
 }
 
 // LastRun returns the latest time sched fires in (now-grace, now], on the
 // wall clock of now's location, as cron itself reads a schedule: a time the
 // spring change of daylight saving skips (02:30 on the night clocks go
-// from 02:00 to 03:00) fires right after the change, at now at the latest,
-// where robfig/cron alone finds no such time that night and the week's
+// from 02:00 to 03:00) fires at the change, the first instant after the
+// gap (03:00), where robfig/cron alone finds no such time that night and the week's
 // digest would never go out; autumn's repeated hour fires once.
 func LastRun(sched cron.Schedule, now time.Time, grace time.Duration) (time.Time, bool) {
 	wnow := wallClock(now, time.UTC)
@@ -219,11 +219,36 @@ func LastRun(sched cron.Schedule, now time.Time, grace time.Duration) (time.Time
 	if last.IsZero() {
 		return time.Time{}, false
 	}
-	at := wallClock(last, now.Location())
-	if at.After(now) { // a wall time in the gap: it is due now
+	at := instantOf(last, now.Location())
+	if at.After(now) { // autumn's repeated hour, read as its second pass: due now
 		at = now
 	}
 	return at, true
+}
+
+// instantOf is the instant wall (a wall clock written in UTC, as
+// wallClock gives it) names in loc. A wall time the spring change skips
+// names the first instant after the gap, the change itself: time.Date
+// alone gives it before the jump in some zones (02:30 in Los Angeles on
+// the night of the change is 01:30 PST, 00:30 in Santiago the Saturday
+// before) and after it in others (01:30 in London is 02:30 BST), so a
+// digest's time would be an hour early or late, and its week the
+// Saturday's.
+func instantOf(wall time.Time, loc *time.Location) time.Time {
+	t := wallClock(wall, loc)
+	got := wallClock(t, time.UTC)
+	switch {
+	case got.Equal(wall):
+		return t
+	case got.After(wall): // resolved after the jump: the gap ends where t's zone starts
+		start, _ := t.ZoneBounds()
+		return start
+	default: // resolved before the jump: the gap begins where t's zone ends
+		if _, end := t.ZoneBounds(); !end.IsZero() {
+			return end
+		}
+		return t
+	}
 }
 
 // wallClock is t's wall clock in its location, written in loc: in UTC,

@@ -321,3 +321,47 @@ func TestStopWaitsForThePassAtStartThatHasNotBegun(t *testing.T) {
 		t.Error("the pass at start never ran")
 	}
 }
+
+// A digest at a wall time the spring change skips runs at the change, the
+// first instant after the gap, in every zone, and NextDigest names that
+// instant: time.Date alone gives such a time before the jump in some zones
+// (Los Angeles' 02:30 was 01:30 PST, Santiago's Sunday 00:30 Saturday's
+// 23:30, a digest of the wrong week) and after it in others.
+func TestADigestInTheSpringGapRunsAtTheChange(t *testing.T) {
+	zone := func(name string) *time.Location {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loc
+	}
+	la, santiago, havana, london, lordHowe := zone("America/Los_Angeles"), zone("America/Santiago"), zone("America/Havana"), zone("Europe/London"), zone("Australia/Lord_Howe")
+	for _, tt := range []struct {
+		name string
+		spec string
+		now  time.Time // after the change, within the grace
+		want time.Time // when the digest is due, and NextDigest the day before
+	}{
+		{"Los Angeles, 02:30", "30 2 * * SUN", time.Date(2027, 3, 14, 9, 0, 0, 0, la), time.Date(2027, 3, 14, 3, 0, 0, 0, la)},
+		{"Los Angeles, 02:00", "0 2 * * SUN", time.Date(2027, 3, 14, 3, 0, 0, 0, la), time.Date(2027, 3, 14, 3, 0, 0, 0, la)},
+		{"Santiago, Sunday 00:30", "30 0 * * SUN", time.Date(2026, 9, 6, 12, 0, 0, 0, santiago), time.Date(2026, 9, 6, 1, 0, 0, 0, santiago)},
+		{"Havana, Sunday 00:30", "30 0 * * SUN", time.Date(2027, 3, 14, 12, 0, 0, 0, havana), time.Date(2027, 3, 14, 1, 0, 0, 0, havana)},
+		{"London, 01:30", "30 1 * * SUN", time.Date(2027, 3, 28, 2, 15, 0, 0, london), time.Date(2027, 3, 28, 2, 0, 0, 0, london)},
+		{"Lord Howe, half an hour's gap", "15 2 * * SUN", time.Date(2026, 10, 4, 2, 50, 0, 0, lordHowe), time.Date(2026, 10, 4, 2, 30, 0, 0, lordHowe)},
+		{"Los Angeles, an ordinary Monday", "0 9 * * MON", time.Date(2027, 3, 15, 10, 0, 0, 0, la), time.Date(2027, 3, 15, 9, 0, 0, 0, la)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := New(&fakeJobs{}, Config{DigestSpec: tt.spec, Loc: tt.now.Location()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if at, ok := s.DigestDue(tt.now); !ok || !at.Equal(tt.want) {
+				t.Errorf("DigestDue(%v) = %v, %v; want %v", tt.now, at, ok, tt.want)
+			}
+			before := tt.want.Add(-24 * time.Hour)
+			if next, ok := s.NextDigest(before); !ok || !next.Equal(tt.want) {
+				t.Errorf("NextDigest(%v) = %v, %v; want %v", before, next, ok, tt.want)
+			}
+		})
+	}
+}
