@@ -416,12 +416,12 @@ func TestDigestCommandRefusesBadInput(t *testing.T) {
 	}
 }
 
-// A digest scheduled every minute has always "just been missed": the
-// catch-up pass at start posts it once, to the leaders' channel, with its
-// chart in its thread, and a restart in the same week does not post it
-// again.
+// A digest scheduled at the start of midweek's Wednesday has "just been
+// missed": the catch-up pass at start posts it once, to the leaders'
+// channel, with its chart in its thread, and a restart in the same week
+// does not post it again.
 func TestDigestCaughtUpAtStartOncePerWeek(t *testing.T) {
-	b := startBot(t, "COACHLOG_DIGEST_CHANNEL", "C0LEADS", "COACHLOG_DIGEST_SCHEDULE", "* * * * *")
+	b := startBot(t, "COACHLOG_DIGEST_CHANNEL", "C0LEADS", "COACHLOG_DIGEST_SCHEDULE", "0 0 * * WED")
 	b.fake.AddChannel("C0LEADS", true)
 	b.importRoster(t)
 	b.quickLog(rep, 1)

@@ -11,13 +11,14 @@ import (
 )
 
 // digestAfterRestart restarts the bot with the weekly digest on, scheduled
-// every minute: the catch-up pass at start posts the week of yesterday,
-// which logSessionsWithAnswers logged in. (Turning the digest on only now
-// keeps a minute's tick from posting it before the sessions are in.)
+// at the start of midweek's Wednesday: the catch-up pass at start posts the
+// week of yesterday, which logSessionsWithAnswers logged in. (Turning the
+// digest on only now keeps the catch-up from posting it before the
+// sessions are in.)
 func (b *bot) digestAfterRestart() fakeslack.Message {
 	b.t.Helper()
 	b.stop()
-	b.env["COACHLOG_DIGEST_CHANNEL"], b.env["COACHLOG_DIGEST_SCHEDULE"] = "C0LEADS", "* * * * *"
+	b.env["COACHLOG_DIGEST_CHANNEL"], b.env["COACHLOG_DIGEST_SCHEDULE"] = "C0LEADS", "0 0 * * WED"
 	b.start()
 	eventually(b.t, "the digest in the leaders' channel", func() bool { return len(b.fake.Messages("C0LEADS")) >= 1 })
 	return b.fake.Messages("C0LEADS")[0]

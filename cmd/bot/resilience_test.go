@@ -213,6 +213,10 @@ func TestBadConfigurationStopsTheStartWithOneLine(t *testing.T) {
 		{"port out of range", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_HTTP_ADDR": ":99999"}, "COACHLOG_HTTP_ADDR"},
 		{"digest never fires", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_DIGEST_CHANNEL": "C0LEADS", "COACHLOG_DIGEST_SCHEDULE": "0 8 31 2 *"}, "COACHLOG_DIGEST_SCHEDULE"},
 		{"digest on its own zone", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_DIGEST_CHANNEL": "C0LEADS", "COACHLOG_DIGEST_SCHEDULE": "CRON_TZ=Asia/Tokyo 0 8 * * MON"}, "COACHLOG_DIGEST_SCHEDULE"},
+		// The ledger holds one digest a week: a daily schedule posted the
+		// week so far on Tuesday, claimed the week, and never the full week.
+		{"digest every day", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_DIGEST_CHANNEL": "C0LEADS", "COACHLOG_DIGEST_SCHEDULE": "0 8 * * *"}, "COACHLOG_DIGEST_SCHEDULE"},
+		{"digest on Mondays and Fridays", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_DIGEST_CHANNEL": "C0LEADS", "COACHLOG_DIGEST_SCHEDULE": "0 8 * * MON,FRI"}, "COACHLOG_DIGEST_SCHEDULE"},
 		// psql's connection string was taken as a file name: the bot ran on
 		// a new SQLite file named after it, password and all.
 		{"keyword connection string", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_DB": "host=db dbname=coachlog user=coachlog password=xs3cret"}, "COACHLOG_DB"},

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/robfig/cron/v3"
 )
 
@@ -67,7 +68,36 @@ func ParseDigestSpec(spec string) (cron.Schedule, error) {
 	if s.Next(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)).IsZero() {
 		return nil, fmt.Errorf("%q never fires (no such day): the digest would never go out", spec)
 	}
+	if a, b, ok := twiceInAWeek(s); ok {
+		return nil, fmt.Errorf("%q runs more than once in a week (%s and %s): the digest goes out once a week, so the first run would claim the week with a digest of the week so far and the full week would never be posted; give one run a week, such as \"0 8 * * MON\"",
+			spec, a.Format("Mon 2 Jan 2006 15:04"), b.Format("Mon 2 Jan 2006 15:04"))
+	}
 	return s, nil
+}
+
+// digestCycle is how long twiceInAWeek reads a schedule: 28 years, the
+// cycle of weekdays and leap days (within 1901–2099), so that a day of
+// the month or of February 29 that falls in a week with another run is
+// found whatever year it does.
+const digestCycle = 28
+
+// twiceInAWeek returns two runs of sched that report the same week (the
+// week of the day before a run, as the job ledger claims it), if any. It
+// reads the schedule on a wall clock without daylight saving, as LastRun
+// does: autumn's repeated hour is one run there, as it is when the
+// digest goes out.
+func twiceInAWeek(sched cron.Schedule) (time.Time, time.Time, bool) {
+	from := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	until := from.AddDate(digestCycle, 0, 0)
+	seen := map[coaching.Week]time.Time{}
+	for t := sched.Next(from); !t.IsZero() && t.Before(until); t = sched.Next(t) {
+		w := coaching.DigestWeek(t, time.UTC)
+		if first, ok := seen[w]; ok {
+			return first, t, true
+		}
+		seen[w] = t
+	}
+	return time.Time{}, time.Time{}, false
 }
 
 // New returns a scheduler for jobs.

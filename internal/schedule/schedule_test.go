@@ -108,9 +108,49 @@ func TestABadDigestScheduleIsRefused(t *testing.T) {
 	}
 }
 
+// The job ledger holds one digest a week, claimed by the week's first run:
+// a schedule that runs twice in some week (every day, Monday and Friday)
+// would post the week so far on its first run and never the full week, so
+// it is refused at start, whichever week it is that doubles up. A week
+// is the one a run reports, the week of the day before it. Autumn's
+// repeated hour is one run on the wall clock, as it is when the digest
+// goes out.
+func TestADigestScheduleRunningTwiceInAWeekIsRefused(t *testing.T) {
+	for _, tt := range []struct {
+		spec string
+		ok   bool
+	}{
+		{"0 8 * * MON", true},
+		{"@weekly", true},
+		{"0 16 * * FRI", true},
+		{"30 1 * * SUN", true}, // twice, an hour apart, on autumn's night in Europe: once on the wall clock
+		{"0 8 1 1 *", true},    // once a year
+		{"* * * * *", false},
+		{"0 8 * * *", false},
+		{"@daily", false},
+		{"@hourly", false},
+		{"0 8 * * MON,FRI", false},
+		{"0 8 * * MON-FRI", false},
+		{"0 8,20 * * MON", false},
+		{"0 8 * * SUN,MON", false}, // Sunday's and Monday's both report the week ending that Sunday
+		{"0 8 1 * MON", false},     // the first of the month and each Monday: twice when the first is not a Monday
+		{"0 8 29 2 THU", false},    // February 29 and Thursdays: twice in 2028, when the 29th is a Tuesday
+	} {
+		t.Run(tt.spec, func(t *testing.T) {
+			_, err := ParseDigestSpec(tt.spec)
+			if (err == nil) != tt.ok {
+				t.Fatalf("ParseDigestSpec(%q) = %v; want accepted %v", tt.spec, err, tt.ok)
+			}
+			if err != nil && !strings.Contains(err.Error(), "more than once in a week") {
+				t.Errorf("ParseDigestSpec(%q) = %v; want it to say the schedule runs more than once in a week", tt.spec, err)
+			}
+		})
+	}
+}
+
 func TestTickRunsEachJobAndSkipsWhileAPassRuns(t *testing.T) {
 	f := &fakeJobs{block: make(chan struct{}), started: make(chan struct{})}
-	s, err := New(f, Config{DigestSpec: "0 8 * * *"})
+	s, err := New(f, Config{DigestSpec: "0 8 * * MON"})
 	if err != nil {
 		t.Fatal(err)
 	}
