@@ -511,15 +511,16 @@ func TestADigestDryRunOfTheWeekBeforeTheFirstImportSaysSo(t *testing.T) {
 // bot connects), once: Monday 08:00 in UTC (the default)
 // is Sunday 22:00 in Honolulu, and a session logged there that evening is
 // dated in a week already posted. A run after Sunday's end there, or one
-// reporting the week so far (a Friday's), is not.
+// reporting the week so far (a Friday's), is not. The run named is one to
+// come: this week's, on the Monday before the start, is past.
 func TestServeWarnsOfADigestBeforeSundayEndsForAManager(t *testing.T) {
 	const early = "the weekly digest runs before the week it reports has ended"
 	for _, c := range []struct {
 		zone, schedule string
 		runsThere      string // "": no warning
 	}{
-		{"Pacific/Honolulu", "", "Sun 15 Nov 22:00"},
-		{"Pacific/Pago_Pago", "0 10 * * MON", "Sun 15 Nov 23:00"},
+		{"Pacific/Honolulu", "", "Sun 22 Nov 22:00"},
+		{"Pacific/Pago_Pago", "0 10 * * MON", "Sun 22 Nov 23:00"},
 		{"Pacific/Honolulu", "0 10 * * MON", ""},
 		{"America/New_York", "", ""},
 		{"Pacific/Honolulu", "0 16 * * FRI", ""},

@@ -328,7 +328,7 @@ const digestLookahead = 53
 // 08:00 in UTC is Sunday 21:00 in Pago Pago, and a session logged there
 // that evening is dated in a week already claimed, which no digest then
 // counts. One read of the managers (their zones); a schedule found early
-// only some weeks of the year is named with its first such run.
+// only some weeks of the year is named with its first such run to come.
 func (a *app) warnEarlyDigest(ctx context.Context, sched *schedule.Scheduler) {
 	zones, err := a.svc.ManagerZones(ctx)
 	if err != nil {
@@ -336,13 +336,18 @@ func (a *app) warnEarlyDigest(ctx context.Context, sched *schedule.Scheduler) {
 		return
 	}
 	loc := a.cfg.TZ
-	monday := coaching.WeekOf(coaching.DateOf(a.svc.Now(), loc)).Monday()
+	now := a.svc.Now()
+	monday := coaching.WeekOf(coaching.DateOf(now, loc)).Monday()
 	for range digestLookahead {
 		// The week just ended is claimed by the first run on or after its
 		// Monday's midnight (cron's schedules are in minutes).
 		at, ok := sched.NextDigest(monday.Time(loc).Add(-time.Second))
 		if !ok {
 			break
+		}
+		if at.Before(now) { // this week's, already run or missed: name one to come
+			monday = monday.AddDays(7)
+			continue
 		}
 		if z := coaching.DigestEarlyIn(at, loc, zones); z != nil {
 			a.log.Warn("the weekly digest runs before the week it reports has ended for some managers: "+
