@@ -319,8 +319,26 @@ func (s *Service) NudgeAsSent(ctx context.Context, n Nudge) (_ Nudge, ok bool, e
 	return cur, !cur.Empty(), nil
 }
 
-// ReminderAfter is how long a session waits for a rep before one reminder.
-const ReminderAfter = 3 * 24 * time.Hour
+// reminderAfterDays is how long a session waits for a rep before one
+// reminder: days on the rep's own clock (reminderDueAt).
+const reminderAfterDays = 3
+
+// reminderLeeway widens the store's list of pending reps past
+// reminderAfterDays of 24 hours, which RunReminders then narrows rep by
+// rep: three days on a clock that moves forward in spring are 71 hours
+// (2 hours the most any zone moves: Antarctica/Troll). A zone that
+// skipped more (Samoa's day in 2011) would see its reminder late, not
+// lost.
+const reminderLeeway = 3 * time.Hour
+
+// reminderDueAt is when a rep asked at asked, on the clock loc, is due
+// their reminder: the same wall time three days on, so that a change of
+// daylight saving between makes it neither an hour early nor, past the
+// end of the working day, a day late. A wall time the spring change skips
+// is the instant Go gives for it.
+func reminderDueAt(asked time.Time, loc *time.Location) time.Time {
+	return asked.In(loc).AddDate(0, 0, reminderAfterDays)
+}
 
 // The rep's working day, in which reminders go out: from the nudge hour
 // when it falls in the day, else from reminderDefaultFrom, to
@@ -350,13 +368,16 @@ func reminderDue(now time.Time, loc *time.Location, nudgeHour int) bool {
 // pending for three days since they were asked (logged, or asked again by
 // an edit), in the thread of their DM, during their working day.
 func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions) (int, error) {
-	pending, err := s.store.PendingReps(ctx, now.Add(-ReminderAfter))
+	pending, err := s.store.PendingReps(ctx, now.Add(-reminderAfterDays*24*time.Hour+reminderLeeway))
 	if err != nil {
 		return 0, fmt.Errorf("list pending reps: %w", err)
 	}
 	n := 0
 	for _, p := range pending {
 		loc := s.locationOf(p.Rep)
+		if now.Before(reminderDueAt(p.Since, loc)) {
+			continue
+		}
 		if !o.IgnoreWindow && !reminderDue(now, loc, o.NudgeHour) {
 			continue
 		}

@@ -177,6 +177,58 @@ func TestRemindersKeepToTheWorkingDayWhateverTheNudgeHour(t *testing.T) {
 	}
 }
 
+// A session waits three days on the rep's own clock before its reminder,
+// not 72 hours: across the spring change a rep in Los Angeles asked on
+// Friday at 17:30 was due on Monday only at 18:30, past the working day,
+// and reminded on Tuesday; across the autumn one, an hour early.
+func TestRemindersComeThreeDaysOnTheRepsClock(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name       string
+		asked, due time.Time
+	}{
+		{"spring: 71 hours", time.Date(2027, 3, 12, 17, 30, 0, 0, la), time.Date(2027, 3, 15, 17, 30, 0, 0, la)},
+		{"autumn: 73 hours", time.Date(2026, 10, 30, 17, 30, 0, 0, la), time.Date(2026, 11, 2, 17, 30, 0, 0, la)},
+		{"no change: 72 hours", time.Date(2026, 11, 27, 17, 30, 0, 0, la), time.Date(2026, 11, 30, 17, 30, 0, 0, la)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			sqlitetest.Each(t, func(t *testing.T, db string) {
+				ctx := context.Background()
+				svc, st, clk := newServiceOn(t, db)
+				clk.t = tt.asked
+				people := []coaching.Person{
+					{ID: "UM", Name: "UM", TZ: "America/Los_Angeles", Roles: []string{"manager"}, Active: true, InRoster: true},
+					{ID: "UA", Name: "UA", TZ: "America/Los_Angeles", ManagerID: "UM", Roles: []string{"rep"}, Active: true, InRoster: true},
+				}
+				if _, err := st.ImportRoster(ctx, people, coaching.DateOf(clk.t, la)); err != nil {
+					t.Fatal(err)
+				}
+				d := coaching.Draft{RepIDs: []string{"UA"}, Kind: coaching.KindOneOnOne, OccurredOn: coaching.DateOf(tt.asked, la), DurationMin: 30}
+				if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM", Draft: d, Key: "k"}); err != nil {
+					t.Fatal(err)
+				}
+				o := coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14}
+				for _, at := range []struct {
+					at   time.Time
+					want int
+				}{
+					{tt.due.Add(-time.Minute), 0},
+					{tt.due.Add(time.Minute), 1}, // the next minute's pass
+				} {
+					n, err := svc.RunReminders(ctx, at.at, o)
+					if err != nil || n != at.want {
+						t.Fatalf("asked %s, reminders at %s = %d, %v; want %d", tt.asked.Format("Mon 2 Jan 15:04 MST"),
+							at.at.In(la).Format("Mon 2 Jan 15:04 MST"), n, err, at.want)
+					}
+				}
+			})
+		})
+	}
+}
+
 // TestNudgesComeAtNineOnTheManagersSlackClock: a roster naming everyone by
 // slack_id and giving no zone asks Slack nothing; the nudge run reads a
 // manager's zone from Slack before it decides their nine o'clock.
