@@ -470,3 +470,57 @@ func TestMetricsUsageErrors(t *testing.T) {
 		t.Error("metrics created a database")
 	}
 }
+
+// The organisation's figures count a never-coached rep's clock from the
+// roster import's day on their manager's clock, as the nudge and /coach
+// team do: with COACHLOG_TIMEZONE in UTC, Max in Pago Pago and Sam first
+// imported at 05:00 UTC on Sunday 15 November (Saturday 14th there), Sam
+// is overdue on Sunday 29th (15 days on a 14-day cadence) in /coach team,
+// `coachlog metrics` and the digest alike; they read the 15th (14 days,
+// not overdue) on the organisation's clock.
+func TestTheFiguresCountANeverCoachedRepOnTheManagersClock(t *testing.T) {
+	clk := &testClock{}
+	clk.Advance(time.Until(time.Date(2026, 11, 15, 5, 0, 0, 0, time.UTC)))
+	b := startBotAt(t, clk.Now)
+	csvFile := filepath.Join(t.TempDir(), "team.csv")
+	if err := os.WriteFile(csvFile, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
+		mgr+",,Max,manager,,,Pacific/Pago_Pago\n"+rep+",,Sam,rep,"+mgr+",,\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := b.cli("roster", "import", csvFile); err != nil {
+		t.Fatalf("roster import: %v\n%s", err, out)
+	}
+	clk.Advance(time.Date(2026, 11, 30, 5, 0, 0, 0, time.UTC).Sub(clk.Now())) // Sunday 29th, 18:00 in Pago Pago
+	for _, c := range []struct {
+		name string
+		run  func() (string, error)
+		want string
+	}{
+		{"/coach team", func() (string, error) { return b.command(mgr, "team"), nil }, "Your team: 1 rep, 1 overdue"},
+		{"coachlog metrics", func() (string, error) {
+			out, err := b.cli("metrics", "--week", "2026-W48", "--format", "csv")
+			if err != nil {
+				return out, err
+			}
+			rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+			if err != nil || len(rows) != 2 {
+				return out, err
+			}
+			i := slices.Index(rows[0], "overdue")
+			if i < 0 {
+				return out, nil
+			}
+			return "overdue=" + rows[1][i], nil
+		}, "overdue=1"},
+		{"the digest", func() (string, error) {
+			return b.cli("digest", "--week", "2026-W48", "--dry-run", "--chart", filepath.Join(t.TempDir(), "chart.png"))
+		}, "· 1 overdue"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := c.run()
+			if err != nil || !strings.Contains(got, c.want) {
+				t.Errorf("%s on Sunday 29 November in Pago Pago: %v\n%s\nwant %q", c.name, err, got, c.want)
+			}
+		})
+	}
+}

@@ -240,8 +240,8 @@ func (p Person) ClockStart(loc *time.Location) Date {
 }
 
 // KnownOn is the day Coachlog first knew p (KnownAt) on the clock of loc:
-// the manager's zone for their nudge and their own surfaces, the
-// organisation's for its figures. Zero when never known.
+// their manager's zone, for the nudge, the manager's own surfaces and the
+// organisation's figures alike. Zero when never known.
 func (p Person) KnownOn(loc *time.Location) Date {
 	if p.KnownAt.IsZero() {
 		return Date{}

@@ -61,3 +61,14 @@ func (s *Service) LocationOf(p Person) *time.Location { return s.locationOf(p) }
 func (s *Service) TodayOf(p Person) Date {
 	return DateOf(s.now(), s.locationOf(p))
 }
+
+// ZoneCache gives many people's time zones, each zone loaded once: for a
+// caller outside the Service that reads a whole organisation (a metrics
+// run), on the same rule as the Service's (locationOf).
+type ZoneCache struct{ z zones }
+
+// LocationOf is p's time zone as their nudge reads it: the roster's, else
+// Slack's, else def (the organisation's).
+func (c *ZoneCache) LocationOf(p Person, def *time.Location) *time.Location {
+	return p.locationBy(c.z.load, def)
+}

@@ -133,28 +133,22 @@ func TestARepDeactivatedInSlackIsCountedAsAway(t *testing.T) {
 	}
 }
 
-// A run reads instants on its own clock: the organisation's by default
-// (the digest, `coachlog metrics`, a leader's tree), or a manager's zone
-// for their own surfaces (Options.Zone), as their nudge reads them. R, on
+// A run reads instants on its own clock, the organisation's by default
+// (the digest, `coachlog metrics`, /coach report, a leader's tree) or a
+// manager's zone for their own surfaces (Options.Zone), save the roster
+// import that starts a never-coached rep's clock: that is read on the
+// rep's manager's clock, the one their nudge reads it on (the roster's
+// zone, else Slack's, else the organisation's), whatever the run's, so
+// that the digest calls overdue whom the nudge and /coach team do. R, on
 // the team since September, was first imported at 20:00 UTC on Saturday 7
 // November: the 7th in UTC and in Los Angeles, Sunday 8th in Tonga. S
 // joined with an import at 03:00 UTC on Sunday 8th that gave no since:
 // the 8th in UTC and Tonga, Saturday 7th in Los Angeles. Both are never
 // coached; on Sunday 22nd more than the 14-day cadence has run from the
-// 7th (15 days), not from the 8th (14). A commitment kept at noon UTC on the 22nd is kept by the
-// period's end in UTC and Los Angeles, on Monday 23rd in Tonga.
-func TestARunReadsInstantsOnItsOwnClock(t *testing.T) {
-	f := newFixture()
-	f.team("M", "")
-	f.add("R", "M", middle, coaching.PersonRep)
-	f.people["R"].Since = day("2026-09-01")
-	f.people["R"].KnownAt = time.Date(2026, 11, 7, 20, 0, 0, 0, time.UTC)
-	f.add("S", "M", middle, coaching.PersonRep)
-	f.people["S"].KnownAt = time.Date(2026, 11, 8, 3, 0, 0, 0, time.UTC)
-	f.people["S"].Since, f.people["S"].SinceAt = day("2026-11-08"), f.people["S"].KnownAt
-	f.add("Q", "M", middle, coaching.PersonRep) // coached on Tuesday 17th: not overdue on any clock
-	s := f.oneOnOne("M", "2026-11-17", 30, pending("Q"))
-	f.commitment(s, "2026-11-22")
+// 7th (15 days), not from the 8th (14). A commitment kept at noon UTC on
+// the 22nd is kept by the period's end on the run's clock in UTC and Los
+// Angeles, on Monday 23rd in Tonga.
+func TestARunReadsInstantsOnItsOwnClockAndTheImportOnTheManagers(t *testing.T) {
 	zone := func(name string) *time.Location {
 		loc, err := time.LoadLocation(name)
 		if err != nil {
@@ -163,18 +157,36 @@ func TestARunReadsInstantsOnItsOwnClock(t *testing.T) {
 		return loc
 	}
 	for _, c := range []struct {
-		name    string
-		zone    *time.Location
-		overdue []string // never coached, for 15 days
-		kept    float64
+		name        string
+		tz, slackTZ string         // the manager's zone: the roster's, Slack's
+		run         *time.Location // Options.Zone; nil: the organisation's (UTC)
+		overdue     []string       // never coached, for 15 days
+		kept        float64
 	}{
-		{"the organisation's clock (UTC)", nil, []string{"R"}, 1},
-		{"a manager's clock in Tonga", zone("Pacific/Tongatapu"), nil, 0},
-		{"a manager's clock in Los Angeles", zone("America/Los_Angeles"), []string{"R", "S"}, 1},
+		{"the organisation's run, a manager on its clock", "", "", nil, []string{"R"}, 1},
+		{"a manager's own run in Tonga", "Pacific/Tongatapu", "", zone("Pacific/Tongatapu"), nil, 0},
+		{"a manager's own run in Los Angeles", "America/Los_Angeles", "", zone("America/Los_Angeles"), []string{"R", "S"}, 1},
+		{"the organisation's run, a manager in Tonga", "Pacific/Tongatapu", "", nil, nil, 1},
+		{"the organisation's run, a manager in Los Angeles", "America/Los_Angeles", "", nil, []string{"R", "S"}, 1},
+		{"the organisation's run, a manager in Los Angeles by Slack", "", "America/Los_Angeles", nil, []string{"R", "S"}, 1},
+		{"the roster's zone before Slack's", "Pacific/Tongatapu", "America/Los_Angeles", nil, nil, 1},
+		{"a leader's run in Los Angeles, a manager in Tonga", "Pacific/Tongatapu", "", zone("America/Los_Angeles"), nil, 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			f := newFixture()
+			f.team("M", "")
+			f.people["M"].TZ, f.people["M"].SlackTZ = c.tz, c.slackTZ
+			f.add("R", "M", middle, coaching.PersonRep)
+			f.people["R"].Since = day("2026-09-01")
+			f.people["R"].KnownAt = time.Date(2026, 11, 7, 20, 0, 0, 0, time.UTC)
+			f.add("S", "M", middle, coaching.PersonRep)
+			f.people["S"].KnownAt = time.Date(2026, 11, 8, 3, 0, 0, 0, time.UTC)
+			f.people["S"].Since, f.people["S"].SinceAt = day("2026-11-08"), f.people["S"].KnownAt
+			f.add("Q", "M", middle, coaching.PersonRep) // coached on Tuesday 17th: not overdue on any clock
+			s := f.oneOnOne("M", "2026-11-17", 30, pending("Q"))
+			f.commitment(s, "2026-11-22")
 			set := settings(now)
-			set.Zone = c.zone
+			set.Zone = c.run
 			m := manager(t, metrics.Compute(f.data(), metrics.WeekPeriod(week47), set), "M")
 			var got []string
 			for _, tr := range m.Team {

@@ -73,7 +73,9 @@ type org struct {
 	defaultCadence int
 	now            time.Time
 	loc            *time.Location // the run's clock (Settings.location)
+	orgLoc         *time.Location // the organisation's (Settings.Location): a manager's zone when they have none
 	today          day
+	zoneOf         []*time.Location // per person, the zone their nudge reads (managerZone)
 
 	teamMemo map[day]teams // each manager's team on a day, as computed
 }
@@ -89,6 +91,7 @@ func newOrg(d *Data, s Settings) *org {
 		defaultCadence: s.DefaultCadence,
 		now:            s.Now,
 		loc:            s.location(),
+		orgLoc:         Settings{Location: s.Location}.location(),
 		today:          dayOf(coaching.DateOf(s.Now, s.location())),
 		teamMemo:       map[day]teams{},
 	}
@@ -121,6 +124,12 @@ func newOrg(d *Data, s Settings) *org {
 		o.sorted[i] = pid(i)
 	}
 	slices.SortFunc(o.sorted, func(a, b pid) int { return strings.Compare(o.people[a].ID, o.people[b].ID) })
+	// Read once here, as the correlation reads the org beside the teams.
+	var zones coaching.ZoneCache
+	o.zoneOf = make([]*time.Location, len(o.people))
+	for i, p := range o.people {
+		o.zoneOf[i] = zones.LocationOf(p.Person, o.orgLoc)
+	}
 	o.lines = make([][]line, len(o.people))
 	o.isRep = make([]bool, len(o.people))
 	for i, p := range o.people {
@@ -299,15 +308,27 @@ func (o *org) awayOn(p pid, n day) bool {
 	return o.people[p].Absent(dateOf(n), o.now)
 }
 
+// managerZone is manager m's time zone, the one their nudge reads their
+// reps' days on (the roster's, else Slack's, else the organisation's):
+// whatever the run's clock, a never-coached rep's clock starts on their
+// manager's day, so that the digest, `coachlog metrics`, /coach report
+// and /coach team call the same reps overdue.
+func (o *org) managerZone(m pid) *time.Location {
+	if int(m) < len(o.zoneOf) {
+		return o.zoneOf[m]
+	}
+	return o.orgLoc // someone added after newOrg: unknown, so on no zone of their own
+}
+
 // joined is when rep p joined manager m's team, for the stint that holds
-// day n, or when Coachlog first knew them if later (days on the run's
-// clock, as the nudge rule reads them): a never-coached rep is overdue
+// day n, or when Coachlog first knew them if later (days on m's clock,
+// as m's nudge reads them: managerZone): a never-coached rep is overdue
 // from then (PRODUCT.md, "overdue reps"). For the stint the roster
 // describes today, the roster's since column is used, as the nudge uses
 // it (coaching.Person.ClockStart).
 func (o *org) joined(p, m pid, n day) coaching.Date {
 	start := o.stintFrom(p, m, n)
-	if known := o.people[p].KnownOn(o.loc); known.After(start) {
+	if known := o.people[p].KnownOn(o.managerZone(m)); known.After(start) {
 		start = known
 	}
 	return start
@@ -317,7 +338,7 @@ func (o *org) joined(p, m pid, n day) coaching.Date {
 // the day the stint began, zero when it began before the first import.
 func (o *org) stintFrom(p, m pid, n day) coaching.Date {
 	person := o.people[p]
-	start := person.JoinedOn(o.loc)
+	start := person.JoinedOn(o.managerZone(m))
 	if _, i := o.line(p, n); i >= 0 {
 		ls := o.lines[p]
 		j := i
@@ -346,7 +367,7 @@ func (o *org) stintFrom(p, m pid, n day) coaching.Date {
 func (o *org) overdueOn(p, m pid, n day) (coaching.OverdueRep, bool) {
 	person := o.people[p].Person
 	r := coaching.TeamRep{Person: person, LastSession: dateOf(o.lastOn(p, n))}
-	return coaching.OverdueFrom(r, dateOf(n), o.stintFrom(p, m, n), person.KnownOn(o.loc), int(o.cadence(m)))
+	return coaching.OverdueFrom(r, dateOf(n), o.stintFrom(p, m, n), person.KnownOn(o.managerZone(m)), int(o.cadence(m)))
 }
 
 // below marks root and everyone ever below them: named, at any depth,

@@ -32,14 +32,15 @@ type Options struct {
 	// organisation costs. Empty: the whole organisation.
 	Root string
 	// Zone is the clock the period's dates are on, on which the instants
-	// the figures turn into days are read: the roster import that starts
-	// a never-coached rep's clock (the nudge rule's "overdue"), a
-	// commitment marked kept, and "today". Nil: the organisation's
-	// (Settings.Location, COACHLOG_TIMEZONE), the clock of the digest,
-	// `coachlog metrics`, /coach report and a leader's tree. A manager's
-	// own surfaces read their own week on their own clock, the one their
-	// nudge uses, and pass it here: there, "overdue" is what the nudge
-	// says.
+	// the figures turn into days are read: a commitment marked kept, and
+	// "today". Nil: the organisation's (Settings.Location,
+	// COACHLOG_TIMEZONE), the clock of the digest, `coachlog metrics`,
+	// /coach report and a leader's tree. A manager's own surfaces read
+	// their own week on their own clock, the one their nudge uses, and
+	// pass it here. The roster import that starts a never-coached rep's
+	// clock (the nudge rule's "overdue") is read on the rep's manager's
+	// clock whatever Zone says, so every run calls overdue whom the nudge
+	// does.
 	Zone *time.Location
 }
 

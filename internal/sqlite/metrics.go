@@ -159,7 +159,7 @@ func (r metricsReader) people(ctx context.Context, q metrics.Query, d *metrics.D
 	}
 	d.People = make([]metrics.Person, 0, n)
 	where, args := f.and("id")
-	rows, err := r.query(ctx, f, `SELECT id, name, roles, coalesce(manager_id, ''), tier, cadence_days, since,
+	rows, err := r.query(ctx, f, `SELECT id, name, tz, slack_tz, roles, coalesce(manager_id, ''), tier, cadence_days, since,
 			active, in_roster, deleted, created_at, rostered_at, since_at, away_until, status_text, status_emoji, status_expiration,
 			coalesce((SELECT max(sr.occurred_on) FROM session_reps sr
 				WHERE sr.rep_id = people.id AND sr.live = 1 AND sr.occurred_on < ?), '')
@@ -172,7 +172,7 @@ func (r metricsReader) people(ctx context.Context, q metrics.Query, d *metrics.D
 		var p metrics.Person
 		var roles, since, away, last string
 		var cadence, created, rostered, sinceAt, expires int64
-		if err := rows.Scan(&p.ID, &p.Name, &roles, &p.ManagerID, &p.Tier, &cadence, &since, &p.Active, &p.InRoster,
+		if err := rows.Scan(&p.ID, &p.Name, &p.TZ, &p.SlackTZ, &roles, &p.ManagerID, &p.Tier, &cadence, &since, &p.Active, &p.InRoster,
 			&p.Deleted, &created, &rostered, &sinceAt, &away, &p.Status.Text, &p.Status.Emoji, &expires, &last); err != nil {
 			return fmt.Errorf("load people: %w", err)
 		}

@@ -296,44 +296,61 @@ func TestMetricsDataCarriesDeactivationAndTheFirstImport(t *testing.T) {
 	})
 }
 
-// The organisation's figures read the first import on the organisation's
-// clock, as its days are: in Los Angeles (COACHLOG_TIMEZONE here), an
-// import at 03:00 UTC on Wednesday 18 November is Tuesday 17th, so Sam,
-// on the team since September and never coached, is overdue on Wednesday
-// 2 December (15 days, more than a 14-day cadence), whatever Max's own
-// zone (Tonga, where it was already the 18th: 14 days, not yet overdue).
-func TestTheOrganisationsFiguresReadTheImportOnItsClock(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
-		ctx := context.Background()
-		la, err := time.LoadLocation("America/Los_Angeles")
-		if err != nil {
-			t.Fatal(err)
-		}
-		now := time.Date(2026, 11, 18, 3, 0, 0, 0, time.UTC)
-		clock := func() time.Time { return now }
-		st := open(t, db, sqlite.Options{Now: clock})
-		people := []coaching.Person{
-			{ID: "UM", Name: "Max", Roles: []string{"manager"}, TZ: "Pacific/Tongatapu", Active: true, InRoster: true},
-			{ID: "USAM", Name: "Sam", Roles: []string{"rep"}, ManagerID: "UM", Since: date(2026, 9, 1), Active: true, InRoster: true},
-		}
-		if _, err := st.ImportRoster(ctx, people, coaching.DateOf(now, la)); err != nil {
-			t.Fatal(err)
-		}
-		now = time.Date(2026, 12, 2, 18, 0, 0, 0, time.UTC) // 10:00 on Wednesday 2 December in Los Angeles
-		e := metrics.New(metrics.Config{Store: st, DefaultCadence: 14, Location: la, Now: clock})
-		today := e.Today()
-		r, err := e.Run(ctx, metrics.Period{From: today, To: today}, metrics.Options{Summary: true, Teams: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, ok := r.Manager("UM")
-		if !ok || len(f.Team) != 1 {
-			t.Fatalf("Max's figures: %+v (%v); want his team of one", f, ok)
-		}
-		if sam := f.Team[0]; f.Metrics.Overdue != 1 || !sam.Overdue || !sam.Never || sam.OverdueDays != 15 {
-			t.Errorf("on %s: %d overdue, Sam %+v; want Sam overdue, never coached, 15 days in the team", today, f.Metrics.Overdue, sam)
-		}
-	})
+// The organisation's figures read the first import on each manager's
+// clock, as their nudge does, the store handing over the managers' zones:
+// in Los Angeles (COACHLOG_TIMEZONE here), an import at 03:00 UTC on
+// Wednesday 18 November is Tuesday 17th, so Sam, on the team since
+// September and never coached, is overdue on Wednesday 2 December (15
+// days, more than a 14-day cadence) for a manager in Los Angeles, or with
+// no zone of his own; for Max in Tonga, where it was already the 18th, 14
+// days: not yet overdue, as his nudge and /coach team say.
+func TestTheFiguresReadTheImportOnTheManagersClock(t *testing.T) {
+	for _, c := range []struct {
+		zone    string // Max's, in the roster
+		overdue bool
+	}{
+		{"Pacific/Tongatapu", false},
+		{"America/Los_Angeles", true},
+		{"", true},
+	} {
+		t.Run(c.zone, func(t *testing.T) {
+			sqlitetest.Each(t, func(t *testing.T, db string) {
+				ctx := context.Background()
+				la, err := time.LoadLocation("America/Los_Angeles")
+				if err != nil {
+					t.Fatal(err)
+				}
+				now := time.Date(2026, 11, 18, 3, 0, 0, 0, time.UTC)
+				clock := func() time.Time { return now }
+				st := open(t, db, sqlite.Options{Now: clock})
+				people := []coaching.Person{
+					{ID: "UM", Name: "Max", Roles: []string{"manager"}, TZ: c.zone, Active: true, InRoster: true},
+					{ID: "USAM", Name: "Sam", Roles: []string{"rep"}, ManagerID: "UM", Since: date(2026, 9, 1), Active: true, InRoster: true},
+				}
+				if _, err := st.ImportRoster(ctx, people, coaching.DateOf(now, la)); err != nil {
+					t.Fatal(err)
+				}
+				now = time.Date(2026, 12, 2, 18, 0, 0, 0, time.UTC) // 10:00 on Wednesday 2 December in Los Angeles
+				e := metrics.New(metrics.Config{Store: st, DefaultCadence: 14, Location: la, Now: clock})
+				today := e.Today()
+				r, err := e.Run(ctx, metrics.Period{From: today, To: today}, metrics.Options{Summary: true, Teams: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				f, ok := r.Manager("UM")
+				if !ok || len(f.Team) != 1 {
+					t.Fatalf("Max's figures: %+v (%v); want his team of one", f, ok)
+				}
+				sam := f.Team[0]
+				if sam.Overdue != c.overdue || (f.Metrics.Overdue == 1) != c.overdue {
+					t.Fatalf("on %s: %d overdue, Sam %+v; want Sam overdue %v", today, f.Metrics.Overdue, sam, c.overdue)
+				}
+				if c.overdue && (!sam.Never || sam.OverdueDays != 15) {
+					t.Errorf("Sam %+v; want never coached, 15 days in the team", sam)
+				}
+			})
+		})
+	}
 }
 
 // One rep's coaching is read as a metrics run reads it: undone sessions
