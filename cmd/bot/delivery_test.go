@@ -151,3 +151,37 @@ func TestTheHarnessMovesTheOpsPortWhenItIsTaken(t *testing.T) {
 		t.Fatalf("healthz on the moved port = %d %s", code, body)
 	}
 }
+
+// A refused bot token stops the posts and updates, which need it, but not
+// the replies to a person's own command or click: those go to the
+// response_url Slack gave with it, which takes no token. A manager whose
+// /coach was saved and never answered would log it again.
+func TestRepliesGoOnAfterSlackRefusesTheBotToken(t *testing.T) {
+	b := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t))
+	b.quickLog(rep, 1)
+	b.fake.RevokeToken()
+	// Sam's Home goes through the outbox (views.publish), which the
+	// revoked token stops.
+	if _, err := b.fake.AppHomeOpened(ctxT(t), rep, "home"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "healthz to turn red", func() bool {
+		code, _ := get(t, "http://"+b.httpAddr()+"/healthz")
+		return code == http.StatusServiceUnavailable
+	})
+	in, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", "<@"+rep+"> 1:1 45m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the manager's /coach to be answered", func() bool {
+		for _, r := range b.fake.Responses() {
+			if r.URL == in.ResponseURL {
+				return true
+			}
+		}
+		return false
+	})
+	if n := len(b.export()); n != 2 {
+		t.Fatalf("%d sessions, want 2", n)
+	}
+}

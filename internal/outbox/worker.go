@@ -126,9 +126,12 @@ func (w *Worker) Stats() Stats {
 	return w.stats
 }
 
-// Run delivers until ctx ends. It returns the fatal error that stopped it,
-// or nil when ctx ended. It starts by giving back the leases of processes
-// gone from this host, so what a crash left claimed goes out at once.
+// Run delivers until ctx ends. It returns the fatal error that stopped
+// delivery, or nil. Stopped by a token Slack refused, it goes on with the
+// replies to people's clicks and commands (replyLane) until ctx ends: a
+// response_url takes no token. It starts by giving back the leases of
+// processes gone from this host, so what a crash left claimed goes out at
+// once.
 func (w *Worker) Run(ctx context.Context) error {
 	defer w.release()
 	rctx, cancel := context.WithTimeout(ctx, reclaimTimeout)
@@ -147,6 +150,7 @@ func (w *Worker) Run(ctx context.Context) error {
 				return nil
 			}
 			if w.Stopped() != nil {
+				<-ctx.Done() // the replies go on meanwhile
 				return err
 			}
 			passes.fail(ctx, err)
@@ -177,14 +181,16 @@ func (w *Worker) Drain(ctx context.Context) error { return w.drain(ctx, nil, all
 // apart from the paced methods: a rep's Confirm updates their DM at once,
 // not after the posts a pass is waiting on under chat.postMessage's limit.
 // A reply queued is announced by Notify; a retry due later is found within
-// a second.
+// a second. It goes on after a refused token stopped the rest: a reply
+// goes to its response_url, which takes no token, and a manager whose
+// command was saved but never answered would type it again.
 func (w *Worker) replyLane(ctx context.Context) {
 	passes := newPassLog("outbox reply pass", w.log, w.now)
 	for {
 		switch err := w.drain(ctx, nil, replyOps); {
 		case err == nil:
 			passes.ok(ctx)
-		case ctx.Err() == nil && w.Stopped() == nil:
+		case ctx.Err() == nil:
 			passes.fail(ctx, err)
 		}
 		t := time.NewTimer(time.Second)
@@ -195,9 +201,6 @@ func (w *Worker) replyLane(ctx context.Context) {
 		case <-w.wakeReplies:
 			t.Stop()
 		case <-t.C:
-		}
-		if w.Stopped() != nil {
-			return
 		}
 	}
 }
@@ -295,6 +298,17 @@ var (
 	replyOps = []coaching.Op{coaching.OpRespond}
 )
 
+// needsToken reports whether any of ops calls the Web API with the bot
+// token: all but a reply, which goes to its response_url.
+func needsToken(ops []coaching.Op) bool {
+	for _, op := range ops {
+		if op != coaching.OpRespond {
+			return true
+		}
+	}
+	return false
+}
+
 // lanes says how many messages of each op to claim: as many as the op's
 // method can send now (within the in-process wait), so that none is
 // claimed only to be put back. A post may still wait for its channel's own
@@ -311,7 +325,7 @@ func (w *Worker) lanes(ops []coaching.Op) (map[coaching.Op]int, bool) {
 
 func (w *Worker) drain(ctx context.Context, keys []string, ops []coaching.Op) error {
 	for {
-		if err := w.Stopped(); err != nil {
+		if err := w.Stopped(); err != nil && needsToken(ops) {
 			return err
 		}
 		w.forgetStaleBookings()
