@@ -431,6 +431,13 @@ func (a *app) listen(ctx context.Context, m *ops.Metrics, sched *schedule.Schedu
 			err := a.worker.Stopped()
 			return err != nil, slackbot.SlackErrorCode(err)
 		},
+		Held: func() []ops.SlackHold {
+			var hs []ops.SlackHold
+			for _, h := range a.worker.Holds() {
+				hs = append(hs, ops.SlackHold{Method: h.Method, Code: slackbot.SlackErrorCode(h.Err)})
+			}
+			return hs
+		},
 		Failures:       a.dailyFailures,
 		DigestFailures: a.failingDigests,
 		Store:          storeKind(a.cfg.DB),

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,6 +51,11 @@ type Checks struct {
 	// Stopped returns, when delivery stopped because Slack rejected the bot
 	// token, Slack's error code for it (token_revoked...); "" otherwise.
 	Stopped func() (stopped bool, code string)
+	// Held reports what delivery is held on: Slack refusing the install
+	// (a scope it lacks) or the workspace (an Enterprise migration) for
+	// now, not a message, one per method and answer; none while sends go
+	// through. The messages wait, none failed.
+	Held func() []SlackHold
 	// Failures reports the scheduled messages (nudges, reminders) that
 	// failed for good within FailureWindow, by kind.
 	Failures func(ctx context.Context) ([]Failures, error)
@@ -78,6 +84,15 @@ type Failures struct {
 	Failed int
 	// Failing: the latest of the kind failed and none was delivered since.
 	Failing bool
+}
+
+// SlackHold is a Slack method delivery is held on, with Slack's answer
+// (missing_scope, org_login_required) and, for a missing scope, the one
+// Slack says is needed ("" when it did not say).
+type SlackHold struct {
+	Method string
+	Code   string
+	Needed string
 }
 
 // DigestFailure is a week's digest that failed for good and stands failed:
@@ -110,6 +125,9 @@ var weekID = regexp.MustCompile(`^\d{4}-W\d{2}$`)
 // slackCode is what a Slack error code looks like; anything else is not
 // repeated in an answer.
 var slackCode = regexp.MustCompile(`^[a-z_]{1,40}$`)
+
+// slackMethod is what a Slack Web API method looks like (chat.postMessage).
+var slackMethod = regexp.MustCompile(`^[a-zA-Z_]{1,40}(\.[a-zA-Z_]{1,40}){1,3}$`)
 
 // health runs the checks and returns the reasons the bot is unhealthy,
 // none when it is healthy. Reasons are fixed, plain sentences an operator
@@ -170,6 +188,9 @@ func (c Checks) health(ctx context.Context, fl *failLog) []string {
 			}
 			bad = append(bad, reason)
 		}
+	}
+	if c.Held != nil {
+		bad = append(bad, heldReasons(c.Held())...)
 	}
 	if c.Failures != nil || c.DigestFailures != nil {
 		var fs []Failures
@@ -256,6 +277,41 @@ func (c Checks) Warnings() []string {
 		warn = append(warn, "llm: calls paused after repeated failures; prose capture, prep and the narrative fall back until the server answers again")
 	}
 	return warn
+}
+
+// heldReasons says what delivery is held on: one line per method a scope
+// is missing for, naming the scope when Slack did; one line for a
+// workspace migrating, whatever methods answered so. Each says what is
+// done meanwhile, and what to do.
+func heldReasons(hs []SlackHold) []string {
+	var bad, codes []string
+	other := map[string]bool{}
+	for _, h := range hs {
+		method := "a method"
+		if slackMethod.MatchString(h.Method) {
+			method = h.Method
+		}
+		switch h.Code {
+		case "org_login_required", "team_added_to_org":
+			if !slices.Contains(codes, h.Code) {
+				codes = append(codes, h.Code)
+			}
+		default:
+			code := "its answer is in the log"
+			if slackCode.MatchString(h.Code) {
+				code = h.Code
+			}
+			if line := "slack: Slack refuses " + method + " for the install (" + code + "); its messages wait"; !other[line] {
+				other[line] = true
+				bad = append(bad, line)
+			}
+		}
+	}
+	if len(codes) > 0 {
+		bad = append(bad, "slack workspace: Slack says the workspace is migrating to an Enterprise organization or needs login ("+
+			strings.Join(codes, ", ")+"); messages wait, none is lost, and go once Slack takes them again")
+	}
+	return bad
 }
 
 // failedReason says, for example, "3 scheduled messages failed for good

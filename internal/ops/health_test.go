@@ -67,6 +67,11 @@ func TestHealthReasonsArePlainAndTheDetailsGoToTheLog(t *testing.T) {
 			[]string{"slack token: delivery stopped, Slack rejected the bot token (token_revoked)"}},
 		{"a stop with text that is no Slack code", Checks{Stopped: func() (bool, string) { return true, internal.Error() }},
 			[]string{"slack token: delivery stopped, Slack rejected the bot token"}},
+		// Slack refusing the workspace holds delivery: the operator is
+		// told what it is, and that nothing is lost.
+		{"a migration", Checks{Held: func() []SlackHold {
+			return []SlackHold{{Method: "chat.postMessage", Code: "org_login_required"}, {Method: "chat.update", Code: "team_added_to_org"}}
+		}}, []string{"slack workspace: Slack says the workspace is migrating to an Enterprise organization or needs login (org_login_required, team_added_to_org); messages wait, none is lost, and go once Slack takes them again"}},
 		{"scheduled messages failing", Checks{Failures: func(context.Context) ([]Failures, error) {
 			return []Failures{{Kind: "digest", Failed: 1, Failing: true}, {Kind: "nudge", Failed: 3, Failing: true}, {Kind: "rep_reminder", Failed: 4}}, nil
 		}}, []string{"1 scheduled message failed for good in the last 24 h (digest)", "3 scheduled messages failed for good in the last 24 h (nudge)"}},

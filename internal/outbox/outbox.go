@@ -78,6 +78,12 @@ const (
 	// Gone is a response_url Slack no longer takes (expired, or used five
 	// times): the message goes by its fallback route, if it has one.
 	Gone
+	// Held is Slack refusing the install or the workspace for now, not the
+	// message: a scope the app lacks (reinstall from manifest.yml), the
+	// workspace migrating to an Enterprise organization. The message waits,
+	// its attempts uncounted, and the method is tried again every
+	// HoldRetry until it goes through; Holds says why meanwhile.
+	Held
 )
 
 // Error is a send failure with what to do about it.

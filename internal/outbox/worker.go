@@ -1,12 +1,14 @@
 package outbox
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -61,6 +63,9 @@ type Worker struct {
 	// goes without asking again. In memory only: after a restart the pacer
 	// starts afresh too.
 	booked map[int64]booking
+	// held says what delivery is held on: Slack refusing the install or
+	// the workspace (class Held), until a send goes through.
+	held map[heldOn]Hold
 
 	// sending keeps two sends that change one Slack message from
 	// overlapping (see keyLocks).
@@ -82,7 +87,7 @@ type Options struct {
 // NewWorker returns a worker delivering q through s.
 func NewWorker(q Queue, s Sender, o Options) *Worker {
 	w := &Worker{q: q, send: s, pace: o.Pacer, policy: o.Policy, now: o.Now, log: o.Logger, sleep: o.Sleep,
-		wake: make(chan struct{}, 1), wakeReplies: make(chan struct{}, 1), owner: ownerName(), booked: map[int64]booking{},
+		wake: make(chan struct{}, 1), wakeReplies: make(chan struct{}, 1), owner: ownerName(), booked: map[int64]booking{}, held: map[heldOn]Hold{},
 		retries: failrun.Runs{Every: retryLogEvery}}
 	if w.sleep == nil {
 		w.sleep = sleep
@@ -564,6 +569,7 @@ func (w *Worker) deliver(ctx context.Context, it *job) error {
 	bctx := context.WithoutCancel(ctx)
 	if err == nil {
 		w.count(func(s *Stats) { s.Sent++ })
+		w.unhold(bctx, m)
 		if posted != nil && m.Op == coaching.OpPost {
 			// Where a post to m.To lands is the channel its posts are
 			// paced in from now on (a user id's DM, which other messages
@@ -908,6 +914,16 @@ func (w *Worker) handleFailure(ctx context.Context, it *job, e *Error) error {
 		return e
 	case Permanent, Gone:
 		return w.fail(ctx, it, e.Error())
+	case Held:
+		// Like a 429, the answer is about Slack, not the message: no
+		// attempt is counted, however long it lasts (an Enterprise
+		// migration takes hours; a scope waits for a reinstall).
+		w.hold(ctx, it, e)
+		w.pace.Hold(e.Method, HoldRetry)
+		_, err := w.record(ctx, it, "postpone", func(ctx context.Context) (bool, error) {
+			return w.q.Postpone(ctx, it.ID, w.owner, w.now().Add(HoldRetry))
+		})
+		return err
 	case RateLimited:
 		if e.RetryAfter <= 0 {
 			e.RetryAfter = time.Second
@@ -1002,4 +1018,81 @@ func orNone(s string) string {
 		return "none queued"
 	}
 	return s
+}
+
+// HoldRetry is how often a method held for the install or the workspace
+// (class Held) is tried again, with one of its messages: after a
+// reinstall, or once a migration ends, delivery resumes within it.
+const HoldRetry = time.Minute
+
+// Hold is a Slack method delivery is held on, and why: Slack's answer.
+type Hold struct {
+	Method string
+	Err    error     // the send's error, Slack's code within (missing_scope, org_login_required)
+	Since  time.Time // when the first message was held for it
+}
+
+// heldOn names what a hold was found on: the method, and the kind and op
+// of the message, whose next send that goes through lifts it.
+type heldOn struct {
+	method string
+	kind   coaching.MessageKind
+	op     coaching.Op
+}
+
+// Holds lists what delivery is held on now, by method, the earliest
+// first; none while every send goes through.
+func (w *Worker) Holds() []Hold {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	seen := map[string]bool{}
+	var hs []Hold
+	for on, h := range w.held {
+		if k := on.method + " " + h.Err.Error(); !seen[k] {
+			seen[k] = true
+			hs = append(hs, h)
+		}
+	}
+	slices.SortFunc(hs, func(a, b Hold) int {
+		return cmp.Or(a.Since.Compare(b.Since), cmp.Compare(a.Method, b.Method), cmp.Compare(a.Err.Error(), b.Err.Error()))
+	})
+	return hs
+}
+
+// hold notes that Slack refused a message for the install or the
+// workspace, and logs it when it is news.
+func (w *Worker) hold(ctx context.Context, it *job, e *Error) {
+	on := heldOn{method: e.Method, kind: it.Message.Kind, op: it.Message.Op}
+	w.mu.Lock()
+	_, known := w.held[on]
+	if !known {
+		w.held[on] = Hold{Method: e.Method, Err: e.Err, Since: w.now()}
+	}
+	w.mu.Unlock()
+	attrs := []any{"outbox_id", it.ID, "kind", string(it.Message.Kind), "op", string(it.Message.Op), "method", e.Method,
+		"err", e.Err, "retry_in", HoldRetry}
+	if known {
+		w.log.DebugContext(ctx, "outbox message held: Slack refuses the install or the workspace", attrs...)
+		return
+	}
+	w.log.ErrorContext(ctx, "outbox held: Slack refuses the install or the workspace, not the message; "+
+		"messages wait, none is failed (see /healthz)", attrs...)
+}
+
+// unhold lifts the holds a message that went through disproves: those
+// found on messages of its kind and op.
+func (w *Worker) unhold(ctx context.Context, m coaching.Message) {
+	w.mu.Lock()
+	var lifted []Hold
+	for on, h := range w.held {
+		if on.kind == m.Kind && on.op == m.Op {
+			lifted = append(lifted, h)
+			delete(w.held, on)
+		}
+	}
+	w.mu.Unlock()
+	for _, h := range lifted {
+		w.log.InfoContext(ctx, "outbox hold lifted: Slack took a message it had refused", "method", h.Method, "err", h.Err,
+			"held_for", w.now().Sub(h.Since).Round(time.Second))
+	}
 }

@@ -830,3 +830,39 @@ func TestBookkeepingInADatabaseThatIsGoneIsNotRetried(t *testing.T) {
 		t.Fatalf("marked sent %d times after %d sends, want once after one", q.marks, s.attempt)
 	}
 }
+
+// Slack refusing the install or the workspace (a scope removed, an
+// Enterprise migration for hours) holds the message, however long it
+// lasts, without counting attempts: retried as a passing error, it failed
+// for good after MaxAttempts, about an hour, and was lost. Holds says why
+// meanwhile, and nothing once a send goes through.
+func TestAMessageHeldByTheInstallWaitsWithoutFailing(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		held := &outbox.Error{Class: outbox.Held, Method: "chat.postMessage", Err: errors.New("org_login_required")}
+		script := make([]error, 40)
+		for i := range script {
+			script[i] = held
+		}
+		w, st, s, clk := setupOn(t, db, script...)
+		enqueue(t, st, post("k1", "U1"))
+		drainFor(t, w, clk, 10*time.Minute)
+		if hs := w.Holds(); len(hs) != 1 || hs[0].Method != "chat.postMessage" || !errors.Is(hs[0].Err, held.Err) {
+			t.Fatalf("holds = %+v, want chat.postMessage held for org_login_required", hs)
+		}
+		stats, _ := st.OutboxStats(context.Background())
+		if stats.Pending != 1 || stats.Failed != 0 {
+			t.Fatalf("after 10 minutes held: %+v, want the message pending", stats)
+		}
+		if s.attempt > 12 {
+			t.Fatalf("%d sends in 10 minutes held, want one every %s at most", s.attempt, outbox.HoldRetry)
+		}
+		drainFor(t, w, clk, 2*time.Hour)
+		stats, _ = st.OutboxStats(context.Background())
+		if len(s.sent) != 1 || stats.Failed != 0 || stats.Pending != 0 || w.Stats().Failed != 0 {
+			t.Fatalf("after the hold: sent %d, %+v, worker %+v; want it sent once, nothing failed", len(s.sent), stats, w.Stats())
+		}
+		if hs := w.Holds(); len(hs) != 0 {
+			t.Fatalf("holds after a send went through = %+v, want none", hs)
+		}
+	})
+}

@@ -223,10 +223,16 @@ func slackErrorClass(code string) outbox.Class {
 		return outbox.Fatal
 	case "ratelimited", "rate_limited": // chat.postMessage documents both spellings
 		return outbox.RateLimited
-	case "internal_error", "fatal_error", "service_unavailable", "request_timeout",
-		// a workspace joining or migrating to an Enterprise org: it passes
-		"team_added_to_org", "org_login_required":
+	case "internal_error", "fatal_error", "service_unavailable", "request_timeout":
 		return outbox.Retry
+	case "org_login_required", "team_added_to_org":
+		// The workspace migrating to an Enterprise organization ("will not
+		// be available until migration is complete", "intermittently
+		// unavailable until the transition is complete":
+		// https://docs.slack.dev/reference/methods/chat.postMessage,
+		// Errors): hours, past any count of retries. Nothing is wrong
+		// with the message.
+		return outbox.Held
 	}
 	// channel_not_found, user_not_found, invalid_blocks, msg_too_long and
 	// every other answer Slack gives to the request itself would come again.

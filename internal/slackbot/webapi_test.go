@@ -173,7 +173,8 @@ func TestSlimChatCalls(t *testing.T) {
 // chat.postMessage documents rate_limited ("Application has posted too
 // many messages") beside the 429's ratelimited, and chat.postMessage and
 // chat.update document org_login_required, a workspace in the middle of
-// an enterprise migration, which passes like team_added_to_org
+// an enterprise migration, like team_added_to_org: both are held (they
+// last hours)
 // (https://docs.slack.dev/reference/methods/chat.postMessage, Errors).
 func TestSlackAnswersAreClassified(t *testing.T) {
 	fake, bot := fakeBot(t)
@@ -182,8 +183,8 @@ func TestSlackAnswersAreClassified(t *testing.T) {
 	for code, want := range map[string]outbox.Class{
 		"rate_limited":           outbox.RateLimited,
 		"ratelimited":            outbox.RateLimited,
-		"org_login_required":     outbox.Retry,
-		"team_added_to_org":      outbox.Retry,
+		"org_login_required":     outbox.Held,
+		"team_added_to_org":      outbox.Held,
 		"internal_error":         outbox.Retry,
 		"service_unavailable":    outbox.Retry,
 		"channel_not_found":      outbox.Permanent,
