@@ -13,6 +13,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/outbox"
 )
 
 func postsTo(b *bot, channel string) int {
@@ -184,4 +185,49 @@ func TestRepliesGoOnAfterSlackRefusesTheBotToken(t *testing.T) {
 	if n := len(b.export()); n != 2 {
 		t.Fatalf("%d sessions, want 2", n)
 	}
+}
+
+// A scope removed from the app fails every message of the method alike
+// until a reinstall grants it again: each was marked failed for good, with
+// /healthz green, and a reinstall sent none of them. Now they wait,
+// /healthz says which scope is missing for which method and what to do,
+// and they go once the scope is back.
+func TestAMissingScopeHoldsMessagesUntilTheReinstall(t *testing.T) {
+	clk := &testClock{}
+	b := startBotAt(t, clk.Now, "COACHLOG_HTTP_ADDR", freePort(t))
+	b.quickLog(rep, 1)
+	var without []string
+	for _, s := range manifestScopes(t) {
+		if s != "chat:write" {
+			without = append(without, s)
+		}
+	}
+	b.fake.SetScopes(without...)
+	if _, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", "<@"+rep+"> 1:1 45m"); err != nil {
+		t.Fatal(err)
+	}
+	var body string
+	eventually(t, "healthz to say the scope is missing", func() bool {
+		var code int
+		code, body = get(t, "http://"+b.httpAddr()+"/healthz")
+		return code == http.StatusServiceUnavailable
+	})
+	for _, want := range []string{"chat.postMessage", "chat:write", "manifest.yml"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("healthz = %s, want %s named", body, want)
+		}
+	}
+	if n := outboxCount(t, b.db, "status = 'failed'"); n != 0 {
+		t.Fatalf("%d messages failed for good for a missing scope, want them held", n)
+	}
+	if n := outboxCount(t, b.db, "kind = 'rep_dm' AND status = 'pending'"); n != 1 {
+		t.Fatalf("%d of Sam's DMs pending, want the second held", n)
+	}
+	b.fake.SetScopes(manifestScopes(t)...) // the reinstall, same token
+	clk.Advance(outbox.HoldRetry)
+	b.dm(rep, 2)
+	eventually(t, "healthz to turn green", func() bool {
+		code, _ := get(t, "http://"+b.httpAddr()+"/healthz")
+		return code == http.StatusOK
+	})
 }

@@ -434,7 +434,7 @@ func (a *app) listen(ctx context.Context, m *ops.Metrics, sched *schedule.Schedu
 		Held: func() []ops.SlackHold {
 			var hs []ops.SlackHold
 			for _, h := range a.worker.Holds() {
-				hs = append(hs, ops.SlackHold{Method: h.Method, Code: slackbot.SlackErrorCode(h.Err)})
+				hs = append(hs, ops.SlackHold{Method: h.Method, Code: slackbot.SlackErrorCode(h.Err), Needed: slackbot.NeededScope(h.Err)})
 			}
 			return hs
 		},

@@ -19,6 +19,19 @@ func WithScopes(scopes ...string) Option {
 	return func(s *Server) { s.scopes = append([]string(nil), scopes...) }
 }
 
+// SetScopes changes the bot token's granted scopes while the fake runs:
+// an admin removing a scope from the app (its token keeps working, and a
+// method needing the scope answers missing_scope), or a reinstall from
+// the manifest granting them again, with the same token. From then on a
+// missing_scope is not counted a problem (Problems): it is the install's
+// doing, which the app must bear, not a call the app should never make.
+func (s *Server) SetScopes(scopes ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.scopes = append([]string(nil), scopes...)
+	s.scopesChanged = true
+}
+
 // neededScope is the bot scope each method requires, from the "Required
 // scopes" of its page under https://docs.slack.dev/reference/methods/.
 // Methods not listed need none (auth.test, chat.getPermalink, views.*);

@@ -59,7 +59,9 @@ type Server struct {
 	botUserID    string
 	botID        string
 	scopes       []string // the bot token's granted scopes
-	rateLimits   map[string]rateLimit
+	// scopesChanged: SetScopes changed them while the fake ran.
+	scopesChanged bool
+	rateLimits    map[string]rateLimit
 	// methodLimits are workspace-wide allowances by method (Slack's
 	// tiers); see WithMethodRateLimit.
 	methodLimits map[string]gcraLimit

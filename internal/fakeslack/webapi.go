@@ -144,7 +144,9 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	} else {
 		res = h(req)
 	}
-	if appFaults[res.errCode] && !injected {
+	// A scope an admin removed while the app ran (SetScopes) is the
+	// install's doing, not the app's.
+	if appFaults[res.errCode] && !injected && !(res.errCode == "missing_scope" && s.scopesChanged) {
 		s.recordProblemLocked(method, res.errCode, res.messages())
 	}
 	call.Status = res.status

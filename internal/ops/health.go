@@ -129,6 +129,10 @@ var slackCode = regexp.MustCompile(`^[a-z_]{1,40}$`)
 // slackMethod is what a Slack Web API method looks like (chat.postMessage).
 var slackMethod = regexp.MustCompile(`^[a-zA-Z_]{1,40}(\.[a-zA-Z_]{1,40}){1,3}$`)
 
+// slackScopes is what Slack's needed field looks like: scopes, comma
+// separated (chat:write, users:read.email).
+var slackScopes = regexp.MustCompile(`^[a-z_.]{1,40}(:[a-z_.]{1,40})*(,[a-z_.]{1,40}(:[a-z_.]{1,40})*){0,9}$`)
+
 // health runs the checks and returns the reasons the bot is unhealthy,
 // none when it is healthy. Reasons are fixed, plain sentences an operator
 // can act on; the errors behind them go to fl, which keeps a probe every
@@ -292,6 +296,13 @@ func heldReasons(hs []SlackHold) []string {
 			method = h.Method
 		}
 		switch h.Code {
+		case "missing_scope":
+			needed := ""
+			if slackScopes.MatchString(h.Needed) {
+				needed = " (" + h.Needed + ")"
+			}
+			bad = append(bad, "slack scope: Slack refuses "+method+" for a scope the app lacks"+needed+
+				"; its messages wait: reinstall the app from manifest.yml (Reinstall to Workspace)")
 		case "org_login_required", "team_added_to_org":
 			if !slices.Contains(codes, h.Code) {
 				codes = append(codes, h.Code)

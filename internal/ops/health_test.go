@@ -67,6 +67,15 @@ func TestHealthReasonsArePlainAndTheDetailsGoToTheLog(t *testing.T) {
 			[]string{"slack token: delivery stopped, Slack rejected the bot token (token_revoked)"}},
 		{"a stop with text that is no Slack code", Checks{Stopped: func() (bool, string) { return true, internal.Error() }},
 			[]string{"slack token: delivery stopped, Slack rejected the bot token"}},
+		// Slack refusing the install or the workspace holds delivery:
+		// the operator is told what to do, naming the method and the
+		// scope Slack says is needed.
+		{"a scope missing", Checks{Held: func() []SlackHold {
+			return []SlackHold{{Method: "chat.postMessage", Code: "missing_scope", Needed: "chat:write"}}
+		}}, []string{"slack scope: Slack refuses chat.postMessage for a scope the app lacks (chat:write); its messages wait: reinstall the app from manifest.yml (Reinstall to Workspace)"}},
+		{"a scope missing, not named", Checks{Held: func() []SlackHold {
+			return []SlackHold{{Method: "files.getUploadURLExternal", Code: "missing_scope", Needed: internal.Error()}}
+		}}, []string{"slack scope: Slack refuses files.getUploadURLExternal for a scope the app lacks; its messages wait: reinstall the app from manifest.yml (Reinstall to Workspace)"}},
 		// Slack refusing the workspace holds delivery: the operator is
 		// told what it is, and that nothing is lost.
 		{"a migration", Checks{Held: func() []SlackHold {

@@ -195,6 +195,12 @@ func classify(method string, err error) error {
 	}
 	if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok {
 		e.Class = slackErrorClass(se.Err)
+		if se.Needed != "" {
+			// Slack's scope names, kept in the log and the outbox's row
+			// (https://docs.slack.dev/reference/methods/chat.postMessage:
+			// missing_scope comes with needed and provided).
+			e.Err = fmt.Errorf("%w (needed: %s)", err, se.Needed)
+		}
 	}
 	return e // network errors and anything unknown: retry with backoff
 }
@@ -232,6 +238,14 @@ func slackErrorClass(code string) outbox.Class {
 		// https://docs.slack.dev/reference/methods/chat.postMessage,
 		// Errors): hours, past any count of retries. Nothing is wrong
 		// with the message.
+		return outbox.Held
+	case "missing_scope":
+		// The install lacks a scope ("The token used is not granted the
+		// specific scope permissions required"): every message of the
+		// method fails alike until a reinstall grants it, with the same
+		// token. no_permission stays permanent: it is the bot left out of
+		// one conversation ("Make sure your app is a member of the
+		// conversation"), not the install.
 		return outbox.Held
 	}
 	// channel_not_found, user_not_found, invalid_blocks, msg_too_long and

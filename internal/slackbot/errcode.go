@@ -16,3 +16,12 @@ func SlackErrorCode(err error) string {
 	}
 	return ""
 }
+
+// NeededScope is the scope Slack says a refused call needed, in a
+// missing_scope answer's needed field (chat:write), "" when it said none.
+func NeededScope(err error) string {
+	if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok && se.Err == "missing_scope" {
+		return se.Needed
+	}
+	return ""
+}

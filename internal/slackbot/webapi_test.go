@@ -174,7 +174,8 @@ func TestSlimChatCalls(t *testing.T) {
 // many messages") beside the 429's ratelimited, and chat.postMessage and
 // chat.update document org_login_required, a workspace in the middle of
 // an enterprise migration, like team_added_to_org: both are held (they
-// last hours)
+// last hours), as is missing_scope, the install lacking a scope; no_permission
+// is the bot left out of one conversation
 // (https://docs.slack.dev/reference/methods/chat.postMessage, Errors).
 func TestSlackAnswersAreClassified(t *testing.T) {
 	fake, bot := fakeBot(t)
@@ -185,6 +186,8 @@ func TestSlackAnswersAreClassified(t *testing.T) {
 		"ratelimited":            outbox.RateLimited,
 		"org_login_required":     outbox.Held,
 		"team_added_to_org":      outbox.Held,
+		"missing_scope":          outbox.Held,
+		"no_permission":          outbox.Permanent,
 		"internal_error":         outbox.Retry,
 		"service_unavailable":    outbox.Retry,
 		"channel_not_found":      outbox.Permanent,
