@@ -231,3 +231,28 @@ func TestAMissingScopeHoldsMessagesUntilTheReinstall(t *testing.T) {
 		return code == http.StatusOK
 	})
 }
+
+// A refused token found by a call outside the outbox (a manager opening
+// the form: views.open) turns /healthz red at once, as one found by the
+// outbox does: it stayed green until some message was sent, which on a
+// quiet day may be hours.
+func TestATokenRefusedToAFormTurnsHealthRed(t *testing.T) {
+	b := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t))
+	b.quickLog(rep, 1)
+	b.fake.RevokeToken()
+	if _, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", ""); err != nil {
+		t.Fatal(err)
+	}
+	var body string
+	eventually(t, "healthz to turn red", func() bool {
+		var code int
+		code, body = get(t, "http://"+b.httpAddr()+"/healthz")
+		return code == http.StatusServiceUnavailable
+	})
+	if !strings.Contains(body, "token_revoked") {
+		t.Fatalf("healthz = %s, want the revoked token named", body)
+	}
+	if n := len(b.fake.CallsTo("views.open")); n != 1 {
+		t.Fatalf("%d views.open calls, want the form's one", n)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -70,7 +71,16 @@ func slackTransport() *http.Transport {
 // when first needed).
 func wire(ctx context.Context, e env, cfg config, ws slackbot.Workspace, metrics slackbot.Metrics, llmMetrics llm.Metrics) (*app, error) {
 	log := newLogger(cfg, e.stderr)
-	hc := &http.Client{Timeout: 15 * time.Second, Transport: slackTransport()}
+	// Any Web API call Slack answers refusing the bot token stops the
+	// outbox, as a send refused so does, and so turns /healthz red: a
+	// manager's form (views.open), a profile read. The worker is made
+	// below, once the bot it sends through is.
+	var worker atomic.Pointer[outbox.Worker]
+	hc := &http.Client{Timeout: 15 * time.Second, Transport: slackbot.WatchToken(slackTransport(), cfg.APIURL, func(err error) {
+		if w := worker.Load(); w != nil {
+			w.Stop(err)
+		}
+	})}
 	store, err := openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{Now: e.now}))
 	if err != nil {
 		return nil, err
@@ -98,6 +108,7 @@ func wire(ctx context.Context, e env, cfg config, ws slackbot.Workspace, metrics
 		OnHello: a.releaseExecutable, Home: home, Pacer: pacer})
 
 	a.worker = outbox.NewWorker(store, a.bot, outbox.Options{Logger: log, Now: e.now, Pacer: pacer})
+	worker.Store(a.worker)
 	a.elector = a.newElector()
 	return a, nil
 }

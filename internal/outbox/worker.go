@@ -124,6 +124,26 @@ func (w *Worker) Stopped() error {
 	return w.stopped
 }
 
+// Stop stops delivery for err, Slack refusing the bot token, as a send
+// refused so does: found outside the outbox (a form's views.open, a
+// profile's users.info) or said by Slack (tokens_revoked). Every post and
+// update would be refused too; the replies to clicks and commands go on
+// (see Run). The first stop is kept; it reports whether this one stopped
+// delivery.
+func (w *Worker) Stop(err error) bool {
+	w.mu.Lock()
+	first := w.stopped == nil
+	if first {
+		w.stopped = err
+	}
+	w.mu.Unlock()
+	if first {
+		w.log.Error("outbox stopped: Slack rejected the bot token", "err", err)
+		w.Notify() // the main loop sees it now, not at its next pass
+	}
+	return first
+}
+
 // Stats returns counts so far.
 func (w *Worker) Stats() Stats {
 	w.mu.Lock()
