@@ -256,3 +256,45 @@ func TestATokenRefusedToAFormTurnsHealthRed(t *testing.T) {
 		t.Fatalf("%d views.open calls, want the form's one", n)
 	}
 }
+
+// Slack says so when the app is uninstalled, or its bot token revoked
+// (events the manifest subscribes to): /healthz turns red at once, with
+// what to do, not when a message next fails. User tokens revoked leave
+// the bot's working: nothing changes.
+func TestSlackSayingTheAppIsGoneTurnsHealthRed(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		send func(*fakeslack.Server) (string, error)
+		want string
+	}{
+		{"uninstalled", func(f *fakeslack.Server) (string, error) { return f.AppUninstalled(ctxT(t)) }, "uninstalled"},
+		{"bot token revoked", func(f *fakeslack.Server) (string, error) { return f.TokensRevoked(ctxT(t)) }, "revoked"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t))
+			if _, err := b.fake.UserTokensRevoked(ctxT(t), mgr); err != nil {
+				t.Fatal(err)
+			}
+			eventually(t, "the user tokens' revocation to be read", func() bool {
+				return strings.Contains(b.logs.String(), "tokens_revoked for user tokens only")
+			})
+			if code, body := get(t, "http://"+b.httpAddr()+"/healthz"); code != http.StatusOK {
+				t.Fatalf("healthz after user tokens were revoked = %d %s, want 200", code, body)
+			}
+			if _, err := tc.send(b.fake); err != nil {
+				t.Fatal(err)
+			}
+			var body string
+			eventually(t, "healthz to turn red", func() bool {
+				var code int
+				code, body = get(t, "http://"+b.httpAddr()+"/healthz")
+				return code == http.StatusServiceUnavailable
+			})
+			for _, want := range []string{tc.want, "reinstall", "restart"} {
+				if !strings.Contains(body, want) {
+					t.Errorf("healthz = %s, want %q in it", body, want)
+				}
+			}
+		})
+	}
+}

@@ -62,3 +62,27 @@ func TestTheUsageHintNamesEverySubcommand(t *testing.T) {
 		}
 	}
 }
+
+// Slack sends tokens_revoked and app_uninstalled only to an app that
+// subscribes to them (no scope needed), and the bot serves both.
+func TestTheManifestSubscribesToTheAppsLifecycleEvents(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "manifest.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s+bot_events:\s*\n((?:\s+- \S+.*\n)+)`).FindSubmatch(raw)
+	if m == nil {
+		t.Fatal("manifest.yml has no bot_events")
+	}
+	subscribed := map[string]bool{}
+	for _, l := range strings.Split(string(m[1]), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "-" {
+			subscribed[f[1]] = true
+		}
+	}
+	for _, ev := range slackbot.LifecycleEvents {
+		if !subscribed[ev] {
+			t.Errorf("manifest.yml does not subscribe to %s (subscribed: %v)", ev, subscribed)
+		}
+	}
+}

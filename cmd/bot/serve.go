@@ -76,11 +76,12 @@ func wire(ctx context.Context, e env, cfg config, ws slackbot.Workspace, metrics
 	// manager's form (views.open), a profile read. The worker is made
 	// below, once the bot it sends through is.
 	var worker atomic.Pointer[outbox.Worker]
-	hc := &http.Client{Timeout: 15 * time.Second, Transport: slackbot.WatchToken(slackTransport(), cfg.APIURL, func(err error) {
+	tokenGone := func(err error) {
 		if w := worker.Load(); w != nil {
 			w.Stop(err)
 		}
-	})}
+	}
+	hc := &http.Client{Timeout: 15 * time.Second, Transport: slackbot.WatchToken(slackTransport(), cfg.APIURL, tokenGone)}
 	store, err := openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{Now: e.now}))
 	if err != nil {
 		return nil, err
@@ -105,7 +106,7 @@ func wire(ctx context.Context, e env, cfg config, ws slackbot.Workspace, metrics
 		Prep: &assist.Prep{Service: a.svc, Trends: store, People: store, Writer: a.llm.Prep, DefaultCadence: cfg.CadenceDays,
 			ProseBudget: proseTimeout(cfg.LLM), Log: log},
 		Figures: a.stats, Export: store, Claims: envelopeClaims{st: store, now: a.svc.Now},
-		OnHello: a.releaseExecutable, Home: home, Pacer: pacer})
+		OnHello: a.releaseExecutable, Home: home, Pacer: pacer, TokenGone: tokenGone})
 
 	a.worker = outbox.NewWorker(store, a.bot, outbox.Options{Logger: log, Now: e.now, Pacer: pacer})
 	worker.Store(a.worker)
@@ -440,7 +441,7 @@ func (a *app) listen(ctx context.Context, m *ops.Metrics, sched *schedule.Schedu
 		OldestPending: a.store.OldestPending,
 		Stopped: func() (bool, string) {
 			err := a.worker.Stopped()
-			return err != nil, slackbot.SlackErrorCode(err)
+			return err != nil, slackbot.StopCode(err)
 		},
 		Held: func() []ops.SlackHold {
 			var hs []ops.SlackHold

@@ -186,11 +186,7 @@ func (c Checks) health(ctx context.Context, fl *failLog) []string {
 	}
 	if c.Stopped != nil {
 		if stopped, code := c.Stopped(); stopped {
-			reason := "slack token: delivery stopped, Slack rejected the bot token"
-			if slackCode.MatchString(code) {
-				reason += " (" + code + ")"
-			}
-			bad = append(bad, reason)
+			bad = append(bad, stoppedReason(code))
 		}
 	}
 	if c.Held != nil {
@@ -281,6 +277,24 @@ func (c Checks) Warnings() []string {
 		warn = append(warn, "llm: calls paused after repeated failures; prose capture, prep and the narrative fall back until the server answers again")
 	}
 	return warn
+}
+
+// stoppedReason says why delivery stopped: Slack refused the bot token
+// (its code, token_revoked), or said by an event that the app was
+// uninstalled or its bot token revoked, with what to do then.
+func stoppedReason(code string) string {
+	const then = ": reinstall the app and restart Coachlog with the new bot token (SLACK_BOT_TOKEN)"
+	switch code {
+	case "app_uninstalled":
+		return "slack token: delivery stopped, Slack says the app was uninstalled (app_uninstalled)" + then
+	case "tokens_revoked":
+		return "slack token: delivery stopped, Slack says the bot token was revoked (tokens_revoked)" + then
+	}
+	reason := "slack token: delivery stopped, Slack rejected the bot token"
+	if slackCode.MatchString(code) {
+		reason += " (" + code + ")"
+	}
+	return reason
 }
 
 // heldReasons says what delivery is held on: one line per method a scope

@@ -65,6 +65,11 @@ func TestHealthReasonsArePlainAndTheDetailsGoToTheLog(t *testing.T) {
 			"outbox: the scheduled messages that failed cannot be read from the database"}}, // two reads, two sentences an operator can tell apart
 		{"a revoked token", Checks{Stopped: func() (bool, string) { return true, "token_revoked" }},
 			[]string{"slack token: delivery stopped, Slack rejected the bot token (token_revoked)"}},
+		// Slack's word, by an event, says what happened and what to do.
+		{"the app uninstalled", Checks{Stopped: func() (bool, string) { return true, "app_uninstalled" }},
+			[]string{"slack token: delivery stopped, Slack says the app was uninstalled (app_uninstalled): reinstall the app and restart Coachlog with the new bot token (SLACK_BOT_TOKEN)"}},
+		{"the bot token revoked", Checks{Stopped: func() (bool, string) { return true, "tokens_revoked" }},
+			[]string{"slack token: delivery stopped, Slack says the bot token was revoked (tokens_revoked): reinstall the app and restart Coachlog with the new bot token (SLACK_BOT_TOKEN)"}},
 		{"a stop with text that is no Slack code", Checks{Stopped: func() (bool, string) { return true, internal.Error() }},
 			[]string{"slack token: delivery stopped, Slack rejected the bot token"}},
 		// Slack refusing the install or the workspace holds delivery:

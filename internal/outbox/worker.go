@@ -138,7 +138,7 @@ func (w *Worker) Stop(err error) bool {
 	}
 	w.mu.Unlock()
 	if first {
-		w.log.Error("outbox stopped: Slack rejected the bot token", "err", err)
+		w.log.Error("outbox stopped: Slack refuses the bot token, or said it is gone", "err", err)
 		w.Notify() // the main loop sees it now, not at its next pass
 	}
 	return first

@@ -89,6 +89,11 @@ type Config struct {
 	// Home knows the app's workspace, which tells the company's people
 	// from others in a user_change; nil: one asking auth.test when needed.
 	Home *Home
+	// TokenGone is told when Slack says, by an event, that the bot token
+	// is gone (the app uninstalled, its token revoked): err is an
+	// *outbox.Error of class Fatal (StopCode reads the event). nil: the
+	// event is only logged.
+	TokenGone func(err error)
 	// Pacer is the outbox's pacer when this process delivers the outbox:
 	// the posts the bot makes outside it (postNow) take their slots from
 	// it, and keep Slack's per-channel pace together with the outbox's.
@@ -131,6 +136,7 @@ type Bot struct {
 	sleep    func(ctx context.Context, d time.Duration) error // waits for a slot or a Retry-After; tests move a clock instead
 	channels channelGuard                                     // conversations.info's answers on digest channels; see channelcheck.go
 
+	tokenGone func(err error) // see Config.TokenGone
 	seen      *seenSet
 	claims    Claimer
 	ackFn     func(id string, payload any) error // the socket's ack; replaced in benchmarks
@@ -180,7 +186,7 @@ func New(cfg Config) *Bot {
 		metrics: cfg.Metrics, http: cfg.HTTPClient, ackTO: cfg.AckTimeout, seen: newSeenSet(4096), admins: cfg.Admins,
 		prose: cfg.Prose, proseTO: cfg.ProseTimeout, briefer: cfg.Prep,
 		figures: cfg.Figures, export: cfg.Export, claims: cfg.Claims, onHello: cfg.OnHello, home: cfg.Home,
-		pacer: cfg.Pacer, sleep: sleepCtx,
+		pacer: cfg.Pacer, sleep: sleepCtx, tokenGone: cfg.TokenGone,
 	}
 	b.ackFn, b.ackWait = b.socketAck, defaultAckWait
 	// The connection's times are read against the service's clock (the

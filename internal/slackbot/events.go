@@ -18,6 +18,8 @@ func (b *Bot) onEventCallback(ctx context.Context, cb eventCallback) {
 		return
 	}
 	switch ev.Type {
+	case "tokens_revoked", "app_uninstalled":
+		b.onTokenGone(cb, ev.Type)
 	case "app_home_opened":
 		var userID string
 		// app_home_opened fires for the Messages tab too; only Home is ours.
