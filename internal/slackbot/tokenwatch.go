@@ -37,6 +37,14 @@ func WatchToken(next http.RoundTripper, apiURL string, refused func(err error)) 
 	return &tokenWatch{next: next, apiURL: apiURL, refused: refused}
 }
 
+// mayRefuseToken reports whether an answer could be Slack refusing the
+// bot token: one with an "error" key whose code is the outbox's Fatal
+// class (every such code is a token's or an account's). A cheap look, so
+// that answers that went well are not decoded twice.
+func mayRefuseToken(head []byte) bool {
+	return bytes.Contains(head, []byte(`"error"`))
+}
+
 // watchPeek bounds the answer kept to look for a refused token: Slack's
 // error answers are a few dozen bytes, with its warnings and metadata a
 // few hundred.
@@ -59,6 +67,12 @@ func (t *tokenWatch) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	resp.Body = &peekBody{rc: resp.Body, done: func(head []byte) {
+		// Every answer that went well (a DM's chat.postMessage, one a
+		// submission) would otherwise be decoded a second time (#8):
+		// only one naming a token code is.
+		if !mayRefuseToken(head) {
+			return
+		}
 		var ans slack.SlackResponse
 		if json.Unmarshal(head, &ans) != nil || ans.Ok || slackErrorClass(ans.Error) != outbox.Fatal {
 			return

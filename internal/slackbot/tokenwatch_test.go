@@ -65,3 +65,22 @@ func TestWatchTokenTellsOfARefusedTokenFromAnyCall(t *testing.T) {
 		}
 	}
 }
+
+// Only an answer naming an error is decoded again to look for a refused
+// token: one that went well, as every DM's chat.postMessage does, is
+// not (#8: no answer decoded twice), whatever the message's text says.
+func TestOnlyAnAnswerWithAnErrorIsLookedAtForARefusedToken(t *testing.T) {
+	for _, tt := range []struct {
+		answer string
+		want   bool
+	}{
+		{`{"ok":false,"error":"token_revoked"}`, true},
+		{`{"ok": false, "error": "invalid_auth", "warning": "superfluous_charset"}`, true},
+		{`{"ok":true,"channel":"D1","ts":"1.2","message":{"text":"an error on the call"}}`, false},
+		{`{"ok":true,"channel":"D1","ts":"1.2","message":{"text":"said \"error\" twice"}}`, false},
+	} {
+		if got := mayRefuseToken([]byte(tt.answer)); got != tt.want {
+			t.Errorf("mayRefuseToken(%s) = %v, want %v", tt.answer, got, tt.want)
+		}
+	}
+}
