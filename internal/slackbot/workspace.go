@@ -20,7 +20,13 @@ type Workspace struct{ TeamID, EnterpriseID string }
 func (w Workspace) known() bool { return w.TeamID != "" || w.EnterpriseID != "" }
 
 // outside reports whether Slack's user object says u belongs to another
-// organisation than w. On Enterprise Grid the organisation decides: a
+// organisation than w. Someone homed in the app's own workspace (its
+// team_id) is one of the company's people whatever organisation their
+// user object names: a workspace migrated into an Enterprise Grid
+// organisation while the bot runs knows none until auth.test is asked
+// again, and its people's objects name one at once (enterprise_user). A
+// Slack Connect user carries their own workspace's team_id, never the
+// app's. Otherwise, on Enterprise Grid the organisation decides: a
 // colleague may be homed in another workspace of it (their team_id that
 // workspace's, or the organisation's own id), and is one of the company's
 // people whatever is_stranger says. Elsewhere, Slack marks a user of
@@ -31,6 +37,8 @@ func (w Workspace) known() bool { return w.TeamID != "" || w.EnterpriseID != "" 
 func (w Workspace) outside(u slackUser) bool {
 	ent := cmp.Or(u.Enterprise.EnterpriseID, u.EnterpriseID)
 	switch {
+	case w.TeamID != "" && u.TeamID == w.TeamID && !u.IsStranger:
+		return false
 	case w.EnterpriseID != "" && ent != "":
 		return ent != w.EnterpriseID
 	case w.EnterpriseID != "" && u.TeamID == w.EnterpriseID:

@@ -27,6 +27,12 @@ func TestWhoIsOutsideTheOrganisation(t *testing.T) {
 		{"another workspace's", plain, `{"id":"U1","team_id":"T0PARTNER"}`, true},
 		{"a stranger", plain, `{"id":"U1","team_id":"T0OURS","is_stranger":true}`, true},
 		{"of a Grid organisation, we in none", plain, `{"id":"W1","enterprise_user":{"enterprise_id":"E0BIG"}}`, true},
+		// The workspace moved into an organisation since auth.test said
+		// it was in none: its people's user objects name the organisation
+		// now, and their team is still the app's.
+		{"ours, migrated into a Grid organisation", plain, `{"id":"U1","team_id":"T0OURS","enterprise_user":{"enterprise_id":"E0ACME","teams":["T0OURS"]}}`, false},
+		{"ours, enterprise_id beside team_id", plain, `{"id":"U1","team_id":"T0OURS","enterprise_id":"E0ACME"}`, false},
+		{"Grid: ours, naming an organisation not yet known", grid, `{"id":"U1","team_id":"T0OURS","enterprise_user":{"enterprise_id":"E0NEW"}}`, false},
 		{"Grid: one of ours", grid, `{"id":"W1","team_id":"T0OURS","enterprise_user":{"enterprise_id":"E0CORP","teams":["T0OURS"]}}`, false},
 		{"Grid: homed in a sibling workspace", grid, `{"id":"W1","team_id":"T0SIB","is_stranger":true,"enterprise_user":{"enterprise_id":"E0CORP"}}`, false},
 		{"Grid: an org-level user", grid, `{"id":"W1","team_id":"E0CORP"}`, false},
