@@ -135,6 +135,12 @@ type Store interface {
 	// others holding it from an older Slack profile lose it, not one a
 	// roster file gave them.
 	UpsertPerson(ctx context.Context, p Person) (bool, error)
+	// RejudgeOutsiders clears the verdict "of another organisation" of
+	// everyone stored as homed in the app's workspace teamID, and makes
+	// the profiles of the others stored so stale, to be read again: the
+	// workspace is in an Enterprise Grid organisation it did not know. It
+	// returns how many verdicts it cleared.
+	RejudgeOutsiders(ctx context.Context, teamID string) (int64, error)
 	// NudgeManagers lists active people with active reps reporting to
 	// them: at least everyone IsManager holds for, for the nudge to
 	// decide on with InTeam.

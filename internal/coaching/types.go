@@ -167,9 +167,10 @@ type Person struct {
 	IsBot      bool
 	Deleted    bool
 	External   bool      // of another organisation (Slack Connect): not one of the company's people
+	TeamID     string    // the workspace Slack homes them in (team_id), as their profile said; "": not said
 	ResolvedAt time.Time // last read from Slack; zero for a placeholder
 	// ProfileAt is when Slack's fields above (name, email, SlackTZ, IsBot,
-	// Deleted, External, Status) were as given, on Slack's clock: a
+	// Deleted, External, TeamID, Status) were as given, on Slack's clock: a
 	// user_change's event time, or the `updated` of the user object a
 	// read returned. Slack may deliver a retried event after a newer one;
 	// the store keeps the newest profile (Store.UpsertPerson). Zero:

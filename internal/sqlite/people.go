@@ -39,7 +39,7 @@ func (s *Store) UpsertPerson(ctx context.Context, p coaching.Person) (bool, erro
 			expires = p.Status.Expires.Unix()
 		}
 		res, err := t.q.ExecContext(ctx, upsertProfileQuery,
-			p.ID, email, p.Name, p.SlackTZ, b2i(p.IsBot), b2i(p.Deleted), b2i(p.External), ms(p.ResolvedAt),
+			p.ID, email, p.Name, p.SlackTZ, b2i(p.IsBot), b2i(p.Deleted), b2i(p.External), p.TeamID, ms(p.ResolvedAt),
 			p.Status.Text, p.Status.Emoji, expires, ms(p.ProfileAt), now, now)
 		if err != nil {
 			return err
@@ -62,9 +62,9 @@ func (s *Store) UpsertPerson(ctx context.Context, p coaching.Person) (bool, erro
 }
 
 const (
-	upsertProfileQuery = `INSERT INTO people (id, email, name, slack_tz, is_bot, deleted, is_external, resolved_at,
+	upsertProfileQuery = `INSERT INTO people (id, email, name, slack_tz, is_bot, deleted, is_external, team_id, resolved_at,
 			status_text, status_emoji, status_expiration, profile_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			email = CASE WHEN excluded.email <> '' THEN excluded.email ELSE people.email END,
 			-- an address Slack gives is Slack's, whoever gave it before
@@ -72,6 +72,7 @@ const (
 			-- the roster's name, when it gave one, wins (migration 0017)
 			name = CASE WHEN excluded.name <> '' AND people.roster_named = 0 THEN excluded.name ELSE people.name END,
 			slack_tz = excluded.slack_tz, is_bot = excluded.is_bot, deleted = excluded.deleted, is_external = excluded.is_external,
+			team_id = excluded.team_id,
 			resolved_at = excluded.resolved_at, status_text = excluded.status_text,
 			status_emoji = excluded.status_emoji, status_expiration = excluded.status_expiration,
 			profile_at = excluded.profile_at, updated_at = excluded.updated_at
@@ -82,3 +83,35 @@ const (
 	staleEmailQuery = `UPDATE people SET email = '', updated_at = ?
 		WHERE email <> '' AND email = ? AND id <> ? AND email_by_roster = 0 AND profile_at <= ?`
 )
+
+// RejudgeOutsiders judges again who is stored as of another organisation
+// now that the app's workspace, teamID, is known to be in an Enterprise
+// Grid organisation (coaching.Store). Someone Slack homes in teamID is the
+// company's, whatever their profile named: the verdict, made while the
+// workspace knew no organisation (it was migrated into one as the bot
+// ran), is cleared. Anyone else stored as of another organisation may be
+// of the new one (a sibling workspace migrated with it): their profile is
+// made stale, read once but long ago, so that Slack is asked again the
+// next time a session names them. It returns how many verdicts it cleared.
+func (s *Store) RejudgeOutsiders(ctx context.Context, teamID string) (int64, error) {
+	var cleared int64
+	err := s.Update(ctx, func(ctx2 coaching.Tx) error {
+		t := ctx2.(*tx)
+		now := t.now()
+		res, err := t.q.ExecContext(ctx, `UPDATE people SET is_external = 0, updated_at = ?
+			WHERE is_external = 1 AND team_id <> '' AND team_id = ?`, now, teamID)
+		if err != nil {
+			return err
+		}
+		if cleared, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		_, err = t.q.ExecContext(ctx, `UPDATE people SET resolved_at = 1, updated_at = ?
+			WHERE is_external = 1 AND resolved_at > 1`, now)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("judge again who is of another organisation: %w", err)
+	}
+	return cleared, nil
+}

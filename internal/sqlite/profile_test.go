@@ -152,3 +152,49 @@ func TestAProfileKeepsWhetherItIsOfAnotherOrganisation(t *testing.T) {
 		}
 	})
 }
+
+// A workspace migrated into an Enterprise Grid organisation while the bot
+// ran: people judged of another organisation then, though homed in the
+// app's workspace, are the company's again on both engines, and their
+// team is kept with their profile. Others stored so may be of the new
+// organisation: they are read again, not cleared, and nobody else changes.
+func TestOutsidersOfTheAppsOwnWorkspaceAreJudgedAgain(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		st := open(t, db, sqlite.Options{})
+		read := time.Now().Add(-time.Hour)
+		for _, p := range []coaching.Person{
+			{ID: "URIA", Name: "Ria", TeamID: "T0OURS", External: true},
+			{ID: "UPAT", Name: "Pat", TeamID: "T0PARTNER", External: true},
+			{ID: "UOLD", Name: "Old", External: true}, // read before team ids were kept
+			{ID: "USAM", Name: "Sam", TeamID: "T0OURS"},
+		} {
+			p.ResolvedAt, p.ProfileAt = read, read
+			if _, err := st.UpsertPerson(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, err := st.Person(ctx, "UPAT"); err != nil || got.TeamID != "T0PARTNER" {
+			t.Fatalf("Pat stored as %+v, %v; want his team kept", got, err)
+		}
+		n, err := st.RejudgeOutsiders(ctx, "T0OURS")
+		if err != nil || n != 1 {
+			t.Fatalf("RejudgeOutsiders = %d, %v; want Ria's verdict cleared", n, err)
+		}
+		got, err := st.PeopleByID(ctx, []string{"URIA", "UPAT", "UOLD", "USAM"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ria := got["URIA"]; ria.External || !ria.ResolvedAt.Equal(read.Truncate(time.Millisecond)) {
+			t.Errorf("Ria = %+v; want of the company, her profile as fresh as it was", ria)
+		}
+		for _, id := range []string{"UPAT", "UOLD"} {
+			if p := got[id]; !p.External || time.Since(p.ResolvedAt) < 8*24*time.Hour {
+				t.Errorf("%s = %+v; want still of another organisation, to be read again", id, p)
+			}
+		}
+		if sam := got["USAM"]; sam.External || !sam.ResolvedAt.Equal(read.Truncate(time.Millisecond)) {
+			t.Errorf("Sam = %+v; want unchanged", sam)
+		}
+	})
+}
