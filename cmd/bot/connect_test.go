@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/fakeslack"
 	"github.com/coachlog/coachlog/internal/slackbot"
 	"github.com/coachlog/coachlog/internal/sqlite"
@@ -248,5 +249,115 @@ func TestAFirstSubcommandOfSomeoneOfAnotherCompanyRefusesThem(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// storedPerson reads someone as the bot stored them; ok is false while
+// they are not stored.
+func (b *bot) storedPerson(id string) (coaching.Person, bool) {
+	b.t.Helper()
+	st, err := sqlite.Open(ctxT(b.t), b.db, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer st.Close()
+	p, err := st.Person(ctxT(b.t), id)
+	if err != nil && coaching.ErrorCode(err) != coaching.ENotFound {
+		b.t.Fatal(err)
+	}
+	return p, err == nil
+}
+
+// A workspace migrated into an Enterprise Grid organisation while
+// Coachlog runs (auth.test said none at start) keeps its people. Its own
+// people, whose user_change names the organisation at once, are the
+// company's all along, and one stored as of another company (by the
+// Coachlog before this one) is the company's again when Slack says the
+// migration finished: the bot asks auth.test again, and from then on a
+// colleague of the organisation's other workspaces is logged with too.
+func TestAWorkspaceMigratedIntoEnterpriseGridKeepsItsPeople(t *testing.T) {
+	b := startBot(t)
+	team := b.fake.TeamID()
+	const sib = "W0SIB"
+	b.fake.MigrateToGrid("E0ACME")
+	b.fake.AddUser(fakeslack.User{ID: sib, Name: "sib", RealName: "Sib Ling", TZ: "UTC", TeamID: "T0SIBLING", EnterpriseID: "E0ACME"})
+	// Olly, stored as of another company before this Coachlog.
+	st, err := sqlite.Open(ctxT(t), b.db, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.UpsertPerson(ctxT(t), coaching.Person{ID: other, Name: "Olly Other", TeamID: team, External: true,
+		ResolvedAt: b.now(), ProfileAt: b.now()}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if got := b.command(other, "help"); !strings.Contains(got, coaching.MsgOutsider) {
+		t.Fatalf("Olly's /coach help before the migration's end = %q, want him refused as stored", got)
+	}
+
+	// Ria's profile, as Slack sends it once the workspace is in the
+	// organisation.
+	if _, err := b.fake.Event(ctxT(t), map[string]any{"type": "user_change", "user": map[string]any{
+		"id": rep2, "team_id": team, "name": "ria", "real_name": "Ria Rep", "tz": "Asia/Kolkata",
+		"enterprise_user": map[string]any{"id": rep2, "enterprise_id": "E0ACME", "enterprise_name": "Acme", "teams": []string{team}},
+		"profile":         map[string]any{"real_name": "Ria Rep", "team": team},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "Ria's profile stored", func() bool { p, ok := b.storedPerson(rep2); return ok && p.TeamID == team })
+	if p, _ := b.storedPerson(rep2); p.External {
+		t.Errorf("Ria, of the app's own workspace, stored as of another organisation: %+v", p)
+	}
+	now := b.today("America/New_York")
+	viewID, _ := b.openModal("")
+	if _, ack := b.submit(viewID, values([]string{rep2}, "one_on_one", now, "30", "")); len(ack) != 0 {
+		t.Fatalf("logging with Ria after her user_change: ack %s", ack)
+	}
+	if _, err := b.fake.GridMigrationFinished(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "Olly judged again", func() bool { p, _ := b.storedPerson(other); return !p.External })
+	if n := len(b.fake.CallsTo("auth.test")); n != 2 {
+		t.Errorf("auth.test asked %d times, want twice: at start and when the migration finished", n)
+	}
+	if got := b.command(other, "help"); strings.Contains(got, coaching.MsgOutsider) {
+		t.Errorf("Olly's /coach help after the migration's end = %q, want him one of the company's", got)
+	}
+	viewID, _ = b.openModal("")
+	if _, ack := b.submit(viewID, values([]string{sib}, "one_on_one", now, "30", "")); len(ack) != 0 {
+		t.Fatalf("logging with Sib, of another workspace of the organisation, after the migration's end: ack %s", ack)
+	}
+	if rows := b.export(); len(rows) != 2 {
+		t.Fatalf("export = %+v, want the sessions with Ria and Sib", rows)
+	}
+}
+
+// A Coachlog that missed grid_migration_finished (it was stopped, or ran
+// a version before) learns the organisation from auth.test at its next
+// start, and judges again then: someone of its own workspace stored as of
+// another company is the company's once more.
+func TestAStartOnEnterpriseGridJudgesOutsidersAgain(t *testing.T) {
+	b := startBotWith(t, clockFrom(midweek), []fakeslack.Option{fakeslack.WithEnterprise("E0ACME")})
+	st, err := sqlite.Open(ctxT(t), b.db, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []coaching.Person{
+		{ID: other, Name: "Olly Other", TeamID: b.fake.TeamID(), External: true},
+		{ID: pat, Name: "Pat Partner", TeamID: "T0PARTNER", External: true},
+	} {
+		p.ResolvedAt, p.ProfileAt = b.now(), b.now()
+		if _, err := st.UpsertPerson(ctxT(t), p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	b.stop()
+	b.start()
+	if p, _ := b.storedPerson(other); p.External {
+		t.Errorf("Olly, of the app's own workspace, still of another organisation after a start: %+v", p)
+	}
+	if p, _ := b.storedPerson(pat); !p.External {
+		t.Errorf("Pat, of a partner's workspace, made the company's by a start: %+v", p)
 	}
 }

@@ -34,6 +34,30 @@ func TestTheManifestDeclaresEveryShortcutServed(t *testing.T) {
 	}
 }
 
+// Slack sends only the events the manifest subscribes to: one the bot
+// serves but the manifest leaves out never comes (grid_migration_finished,
+// without which a workspace migrated into an Enterprise Grid kept taking
+// its organisation's people for another's).
+func TestTheManifestSubscribesToEveryEventServed(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "manifest.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s+bot_events:[ \t]*\n((?:[ \t]+(?:- \S+|#.*)[ \t]*\n)+)`).FindSubmatch(raw)
+	if m == nil {
+		t.Fatal("manifest.yml subscribes to no bot_events")
+	}
+	subscribed := map[string]bool{}
+	for _, e := range regexp.MustCompile(`(?m)^\s+- (\S+)`).FindAllSubmatch(m[1], -1) {
+		subscribed[string(e[1])] = true
+	}
+	for _, ev := range slackbot.EventsServed {
+		if !subscribed[ev] {
+			t.Errorf("manifest.yml does not subscribe to %s (subscribed: %v)", ev, subscribed)
+		}
+	}
+}
+
 // The /coach usage hint Slack shows while typing names every subcommand
 // (it left out prep, away, cadence and export), and stays well under the
 // 1,000 characters Slack accepts.

@@ -220,6 +220,16 @@ func serve(ctx context.Context, e env, args []string) error {
 	}
 	llmMetrics.WatchBreaker(a.llm.Client.BreakerOpen)
 	a.logLLM()
+	if ws.EnterpriseID != "" {
+		// On Enterprise Grid: people judged of another organisation while
+		// the workspace, migrated into it, knew none (a start before, or
+		// grid_migration_finished missed) are judged again.
+		if n, err := a.svc.RejudgeOutsiders(ctx, ws.TeamID); err != nil {
+			a.log.Warn("could not judge again who is of another organisation", "err", err)
+		} else if n > 0 {
+			a.log.Info("people of the workspace taken for another organisation's are the company's again", "people", n)
+		}
+	}
 	// The file's structure is checked once, beside the start: a page of
 	// garbage opened and served wrong figures without a word. quick_check
 	// reads every page (0.28 s for 96 MB), too long to hold a start or a

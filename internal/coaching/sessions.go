@@ -663,6 +663,15 @@ func homeRefresh(ctx context.Context, tx Tx, managerID string, now time.Time) ([
 	return []Message{{Kind: MsgHomeRefresh, Op: OpPublish, Key: "home:" + managerID, To: managerID}}, nil
 }
 
+// RejudgeOutsiders has the people stored as of another organisation
+// judged again now that the app's workspace, teamID, is known to be in an
+// Enterprise Grid organisation (Store.RejudgeOutsiders): those of teamID
+// are the company's, the others are read again from Slack when next
+// named. It returns how many were made the company's.
+func (s *Service) RejudgeOutsiders(ctx context.Context, teamID string) (int64, error) {
+	return s.store.RejudgeOutsiders(ctx, teamID)
+}
+
 // ProfileChanged records a profile Slack reported changed (user_change), so
 // time zones and names stay fresh without a look-up per use. p.ProfileAt
 // is when Slack made the event: a late retry of an older event, delivered

@@ -376,12 +376,16 @@ func (s *Server) Event(ctx context.Context, event map[string]any, opts ...Envelo
 	}
 	channel, _ := ev["channel"].(string)
 	now := s.now()
+	var enterprise any // null off Enterprise Grid
+	if s.enterpriseID != "" {
+		enterprise = s.enterpriseID
+	}
 	payload := map[string]any{
 		"token": VerificationToken, "team_id": s.teamID, "api_app_id": s.appID, "event": ev,
 		"type": "event_callback", "event_id": "Ev" + randomString(9, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
 		"event_time": now.Unix(),
 		"authorizations": []any{map[string]any{
-			"enterprise_id": nil, "team_id": s.teamID, "user_id": s.botUserID,
+			"enterprise_id": enterprise, "team_id": s.teamID, "user_id": s.botUserID,
 			"is_bot": true, "is_enterprise_install": enterpriseInstall(cfg),
 		}},
 		"is_ext_shared_channel": false,

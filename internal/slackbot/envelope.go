@@ -193,6 +193,8 @@ type innerEvent struct {
 	Type string          `json:"type"`
 	User json.RawMessage `json:"user"` // an id for app_home_opened, an object for user_change
 	Tab  string          `json:"tab"`
+	// EnterpriseID is the organisation grid_migration_finished names.
+	EnterpriseID string `json:"enterprise_id"`
 }
 
 // slackUser is a user object as users.info and user_change carry it.

@@ -68,8 +68,40 @@ func (b *Bot) onEventCallback(ctx context.Context, cb eventCallback) {
 		if err := b.svc.ProfileChanged(ctx, p); err != nil {
 			b.log.Error("profile update failed", "user_id", u.ID, "err", err)
 		}
+	case "grid_migration_finished":
+		b.gridMigrated(ctx, ev.EnterpriseID)
 	default:
 		b.log.Debug("ignored event", "event_type", ev.Type)
+	}
+}
+
+// EventsServed are the events the bot serves, which the app's manifest
+// subscribes to (bot_events): Slack sends no other.
+var EventsServed = []string{"app_home_opened", "user_change", "grid_migration_finished"}
+
+// gridMigrated learns, from auth.test, the Enterprise Grid organisation
+// the workspace was migrated into (grid_migration_finished names it, but
+// the app's view of its workspace is auth.test's), so that colleagues of
+// the organisation's other workspaces are the company's people; and has
+// the people judged of another organisation meanwhile judged again.
+// Slack asks apps to hold off its API during a migration, so it has ended
+// when this comes.
+func (b *Bot) gridMigrated(ctx context.Context, enterpriseID string) {
+	ws, err := b.home.Refresh(ctx)
+	if err != nil {
+		b.log.Error("the workspace was migrated into an Enterprise Grid organisation, and auth.test could not say which; "+
+			"restart Coachlog so that it learns it", "enterprise_id", enterpriseID, "err", err)
+		return
+	}
+	b.log.Info("the workspace was migrated into an Enterprise Grid organisation", "team_id", ws.TeamID,
+		"enterprise_id", ws.EnterpriseID)
+	n, err := b.svc.RejudgeOutsiders(ctx, ws.TeamID)
+	if err != nil {
+		b.log.Error("could not judge again who is of another organisation", "err", err)
+		return
+	}
+	if n > 0 {
+		b.log.Info("people of the workspace taken for another organisation's are the company's again", "people", n)
 	}
 }
 
@@ -77,7 +109,7 @@ func (b *Bot) onEventCallback(ctx context.Context, cb eventCallback) {
 // app's workspace ws.
 func personOf(u slackUser, ws Workspace) coaching.Person {
 	p := coaching.Person{ID: u.ID, Name: u.displayName(), Email: u.Profile.Email, SlackTZ: u.TZ,
-		IsBot: u.IsBot || u.ID == slackbotID, Deleted: u.Deleted, External: ws.outside(u),
+		IsBot: u.IsBot || u.ID == slackbotID, Deleted: u.Deleted, External: ws.outside(u), TeamID: u.TeamID,
 		Status: coaching.SlackStatus{Text: u.Profile.StatusText, Emoji: u.Profile.StatusEmoji}}
 	if u.Profile.StatusExpiration > 0 {
 		p.Status.Expires = time.Unix(u.Profile.StatusExpiration, 0).UTC()

@@ -73,6 +73,25 @@ func WorkspaceOf(r *slack.AuthTestResponse) Workspace {
 	return Workspace{TeamID: r.TeamID, EnterpriseID: r.EnterpriseID}
 }
 
+// Refresh asks auth.test again for the app's workspace and keeps its
+// answer: Slack said the workspace changed (it was migrated into an
+// Enterprise Grid organisation, grid_migration_finished), and the
+// organisation learnt at start, none, no longer holds.
+func (h *Home) Refresh(ctx context.Context) (Workspace, error) {
+	r, err := h.api.AuthTestContext(ctx)
+	if err != nil {
+		return Workspace{}, fmt.Errorf("auth.test, to learn the app's workspace again: %w", err)
+	}
+	ws := WorkspaceOf(r)
+	if !ws.known() {
+		return Workspace{}, errors.New("auth.test named no workspace")
+	}
+	h.mu.Lock()
+	h.ws = ws
+	h.mu.Unlock()
+	return ws, nil
+}
+
 // Workspace returns the app's workspace, asking auth.test when not known
 // yet. The lock is not held over the call: callers that race each ask,
 // which is harmless, and none waits past its own deadline.
