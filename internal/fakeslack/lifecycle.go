@@ -3,6 +3,7 @@ package fakeslack
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // MigrateToGrid moves the workspace into the Enterprise Grid organisation
@@ -31,4 +32,19 @@ func (s *Server) GridMigrationFinished(ctx context.Context, opts ...EnvelopeOpti
 		return "", fmt.Errorf("grid_migration_finished: the workspace is in no organisation (MigrateToGrid first)")
 	}
 	return s.Event(ctx, map[string]any{"type": "grid_migration_finished", "enterprise_id": ent}, opts...)
+}
+
+// AppRateLimited sends app_rate_limited, which Slack sends any app, without
+// a subscription, when it limits the events it delivers from the
+// workspace (more than 30,000 an hour, or too many not answered): no inner
+// event and no event_id, the minute the limit began in
+// minute_rate_limited, a Unix time rounded to the minute
+// (https://docs.slack.dev/reference/events/app_rate_limited/).
+func (s *Server) AppRateLimited(ctx context.Context, since time.Time, opts ...EnvelopeOption) (string, error) {
+	payload := map[string]any{
+		"token": VerificationToken, "type": "app_rate_limited", "team_id": s.teamID,
+		"minute_rate_limited": since.Truncate(time.Minute).Unix(), "api_app_id": s.appID,
+	}
+	s.mu.Lock()
+	return s.sendLocked(ctx, "events_api", payload, &envelope{}, newEnvelopeConfig(opts))
 }

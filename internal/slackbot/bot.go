@@ -521,6 +521,10 @@ func (b *Bot) serve(ctx context.Context, env envelope, a *acker) {
 			b.malformed(a, err)
 			return
 		}
+		if cb.Type == "app_rate_limited" {
+			b.eventsLimited(cb)
+			return
+		}
 		key := "event:" + cb.EventID
 		if cb.EventID == "" {
 			key = "env:" + env.EnvelopeID
@@ -539,6 +543,21 @@ func (b *Bot) serve(ctx context.Context, env envelope, a *acker) {
 		a.ack(nil)
 		b.log.Warn("skipped unknown envelope type", "envelope_type", env.Type)
 	}
+}
+
+// eventsLimited says that Slack is limiting the events it delivers from
+// the workspace: app_rate_limited, which every app gets without a
+// subscription, with no inner event (https://docs.slack.dev/reference/events/app_rate_limited/).
+// Until the limit lifts, Slack drops events: App Home opens and profile
+// changes the bot never hears of.
+func (b *Bot) eventsLimited(cb eventCallback) {
+	attrs := []any{"team_id", cb.TeamID}
+	if t := cb.MinuteRateLimited.time(); !t.IsZero() {
+		attrs = append(attrs, "since", t.Format(time.RFC3339))
+	}
+	b.log.Warn("Slack is limiting the events it sends Coachlog (app_rate_limited): App Home opens and profile changes "+
+		"are dropped until the limit lifts; Slack limits an app that gets more than 30,000 events an hour from a "+
+		"workspace, or fails to answer many", attrs...)
 }
 
 // errNoUser is a command or an interaction that names nobody as its

@@ -187,6 +187,10 @@ type eventCallback struct {
 	EventID   string          `json:"event_id"`
 	EventTime unixTime        `json:"event_time"` // when Slack made the event: a retry keeps it
 	Event     json.RawMessage `json:"event"`
+	// TeamID and MinuteRateLimited are app_rate_limited's, which has no
+	// inner event: the workspace, and the minute the limit began.
+	TeamID            string   `json:"team_id"`
+	MinuteRateLimited unixTime `json:"minute_rate_limited"`
 }
 
 type innerEvent struct {
