@@ -248,3 +248,31 @@ func TestARepAskedAgainAfterADisputeIsRemindedAgain(t *testing.T) {
 		t.Errorf("%d outbox messages failed", n)
 	}
 }
+
+// A rep deactivated in Slack since the session was logged gets no
+// reminder, as a deactivated rep counts in no nudge: nobody would read it,
+// and Slack refuses a DM to a deactivated account. A rep still active on
+// the same run is reminded.
+func TestADeactivatedRepIsNotReminded(t *testing.T) {
+	b, clk := startForReminder(t)
+	b.logPending()
+	viewID, _ := b.openModal("")
+	if _, ack := b.submit(viewID, values([]string{rep2}, "one_on_one", b.today("America/New_York"), "30", "")); len(ack) != 0 {
+		t.Fatalf("ack = %s", ack)
+	}
+	ria := b.dm(rep2, 1)
+	b.fake.AddUser(fakeslack.User{ID: rep, Name: "sam", RealName: "Sam Rep", Email: "sam@acme.test", TZ: "Europe/Paris", Deleted: true})
+	if _, err := b.fake.Event(ctxT(t), map[string]any{"type": "user_change", "user": map[string]any{
+		"id": rep, "team_id": b.fake.TeamID(), "name": "sam", "real_name": "Sam Rep", "tz": "Europe/Paris", "deleted": true,
+		"profile": map[string]any{"real_name": "Sam Rep", "email": "sam@acme.test"},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "Sam stored as deactivated", func() bool { p, _ := b.storedPerson(rep); return p.Deleted })
+
+	b.remindAt(clk, reminderDue)
+	b.reminder(ria)
+	if n := outboxCount(t, b.db, "kind='rep_reminder' AND recipient='"+rep+"'"); n != 0 {
+		t.Errorf("%d reminders queued for Sam, deactivated; want none", n)
+	}
+}
