@@ -452,3 +452,64 @@ func TestAnAnswerThatIsNotSlacksStopsTheStartNamingTheURL(t *testing.T) {
 		})
 	}
 }
+
+// Slack's disconnect says why it closes a socket, and the log says it,
+// at the level it calls for: a refresh or Slack's warning ahead of one is
+// routine (Info); too many connections is a Warn; Socket Mode switched
+// off in the app's settings is an Error saying to switch it on, once
+// however many sockets Slack refuses so, and the pauses between them say
+// that, not both likely causes.
+func TestDisconnectReasonsAreSaidWithWhatToDo(t *testing.T) {
+	b := startBot(t)
+	lines := func(from int, substr string) []string {
+		var out []string
+		for _, l := range strings.Split(b.logs.String()[from:], "\n") {
+			if strings.Contains(l, substr) {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	for i, tc := range []struct{ reason, level, says string }{
+		{"refresh_requested", "INFO", "replacing the Socket Mode connection"},
+		{"warning", "INFO", "will close the Socket Mode connection"},
+		{"too_many_websockets", "WARN", "too many open (Slack allows 10 per app)"},
+	} {
+		mark := len(b.logs.String())
+		if err := b.fake.SendDisconnect(tc.reason); err != nil {
+			t.Fatal(err)
+		}
+		b.waitConnected(i + 2)
+		got := lines(mark, "reason="+tc.reason)
+		if len(got) != 1 || !strings.Contains(got[0], "level="+tc.level) || !strings.Contains(got[0], tc.says) {
+			t.Errorf("disconnect %s logged %q, want one %s line saying %q", tc.reason, got, tc.level, tc.says)
+		}
+	}
+
+	mark := len(b.logs.String())
+	before := len(b.fake.CallsTo("apps.connections.open"))
+	n := b.fake.Connections()
+	b.fake.SetLinkDisabled(true)
+	eventually(t, "two paced reconnects", func() bool {
+		if n := len(b.fake.CallsTo("apps.connections.open")) - before; n > hotLoop {
+			t.Fatalf("%d calls to apps.connections.open while Slack refused every socket", n)
+		}
+		return len(lines(mark, "holding off")) >= 2
+	})
+	var said []string
+	for _, l := range lines(mark, "Socket Mode was switched off for the app") {
+		if !strings.Contains(l, "level=DEBUG") {
+			said = append(said, l)
+		}
+	}
+	if len(said) != 1 || !strings.Contains(said[0], "level=ERROR") || !strings.Contains(said[0], "reason=link_disabled") {
+		t.Errorf("link_disabled on %d sockets logged %q, want one ERROR line", b.fake.RefusedConnections()+1, said)
+	}
+	for _, l := range lines(mark, "holding off") {
+		if !strings.Contains(l, "reason=link_disabled") || !strings.Contains(l, "switch it on") || strings.Contains(l, "too many") {
+			t.Errorf("a pause says %q, want it to name link_disabled and say to switch Socket Mode on", l)
+		}
+	}
+	b.fake.SetLinkDisabled(false)
+	b.waitConnected(n + 1)
+}

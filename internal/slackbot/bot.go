@@ -182,12 +182,17 @@ func New(cfg Config) *Bot {
 		cfg.Home = NewHome(cfg.BotToken, cfg.APIURL, cfg.HTTPClient, Workspace{})
 	}
 	b := &Bot{
-		api: api, sm: socketmode.New(socketAPI, opts...), gate: gate, apiURL: cfg.APIURL, botToken: cfg.BotToken, svc: cfg.Service, outbox: cfg.Outbox, log: cfg.Logger,
+		api: api, gate: gate, apiURL: cfg.APIURL, botToken: cfg.BotToken, svc: cfg.Service, outbox: cfg.Outbox, log: cfg.Logger,
 		metrics: cfg.Metrics, http: cfg.HTTPClient, ackTO: cfg.AckTimeout, seen: newSeenSet(4096), admins: cfg.Admins,
 		prose: cfg.Prose, proseTO: cfg.ProseTimeout, briefer: cfg.Prep,
 		figures: cfg.Figures, export: cfg.Export, claims: cfg.Claims, onHello: cfg.OnHello, home: cfg.Home,
 		pacer: cfg.Pacer, sleep: sleepCtx, tokenGone: cfg.TokenGone,
 	}
+	// The socket's connections tell the bot why Slack closes them.
+	if d := tapDialer(b.disconnected); d != nil {
+		opts = append(opts, socketmode.OptionDialer(d))
+	}
+	b.sm = socketmode.New(socketAPI, opts...)
 	b.ackFn, b.ackWait = b.socketAck, defaultAckWait
 	// The connection's times are read against the service's clock (the
 	// health check's), not the wall clock: a check comparing the two

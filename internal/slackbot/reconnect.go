@@ -38,7 +38,8 @@ const (
 // and holds each apps.connections.open until the sockets before it have
 // shown they work: the first refused socket is reopened at once, then
 // the pauses grow from firstPause to maxPause; one socket that lives
-// minSocketLife after its hello ends the pacing.
+// minSocketLife after its hello ends the pacing, as does one greeted that
+// Slack replaces (refresh_requested, warning: see disconnect.go).
 type reconnectGate struct {
 	now   func() time.Time
 	sleep func(ctx context.Context, d time.Duration) error
@@ -51,6 +52,8 @@ type reconnectGate struct {
 	opened  bool      // the last apps.connections.open handed out a URL
 	helloAt time.Time // hello on that URL's socket; zero: none yet
 	refused int       // sockets in a row that did not work
+	reason  string    // Slack's disconnect of the newest socket gave; "": none
+	said    string    // the reason last logged, since a socket was greeted
 }
 
 func newReconnectGate(log *slog.Logger) *reconnectGate {
@@ -83,24 +86,48 @@ func (g *reconnectGate) hello() {
 	g.helloAt = g.now()
 }
 
+// greeted records that Slack greeted a socket, read off the socket's
+// bytes in their order with its disconnects (disconnect.go): a reason
+// given after it is news again.
+func (g *reconnectGate) greeted() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.said = ""
+}
+
+// disconnected records why Slack closed the newest socket (its
+// disconnect's reason), which the pause after it names; it reports
+// whether that is news: not what the sockets before said, none greeted
+// since.
+func (g *reconnectGate) disconnected(reason string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	news := reason != g.said
+	g.reason, g.said = reason, reason
+	return news
+}
+
 // pause judges the socket opened last, now that another is wanted, and
 // says how long to wait before asking for the next one.
-func (g *reconnectGate) pause() (time.Duration, int) {
+func (g *reconnectGate) pause() (time.Duration, int, string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if !g.opened {
 		// The last call failed (or this is the first): slack-go backs
 		// off failed calls itself.
-		return 0, g.refused
+		return 0, g.refused, g.reason
 	}
-	if !g.helloAt.IsZero() && g.now().Sub(g.helloAt) >= minSocketLife {
+	// A greeted socket Slack asked to replace (a refresh, or its warning
+	// ahead of one) worked, however short its life.
+	replaced := g.reason == reasonRefresh || g.reason == reasonWarning
+	if !g.helloAt.IsZero() && (g.now().Sub(g.helloAt) >= minSocketLife || replaced) {
 		g.refused = 0
 	} else {
 		g.refused++
 	}
 	g.opened, g.helloAt = false, time.Time{}
 	if g.refused < 2 {
-		return 0, g.refused
+		return 0, g.refused, g.reason
 	}
 	d := firstPause
 	for i := 2; i < g.refused && d < maxPause; i++ {
@@ -110,20 +137,36 @@ func (g *reconnectGate) pause() (time.Duration, int) {
 	if g.jitter != nil {
 		d = g.jitter(d)
 	}
-	return d, g.refused
+	return d, g.refused, g.reason
 }
 
 // wait holds a call to apps.connections.open for the pause the sockets
 // before it earned, or until ctx ends (shutdown).
 func (g *reconnectGate) wait(ctx context.Context) error {
-	d, refused := g.pause()
+	d, refused, reason := g.pause()
 	if d <= 0 {
 		return nil
 	}
+	attrs := []any{"attempt", refused, "wait", d.String()}
+	if reason != "" {
+		attrs = append(attrs, "reason", reason)
+	}
 	g.log.Warn("Slack closed the Socket Mode connection as soon as it opened; holding off before reconnecting",
-		"attempt", refused, "wait", d.String(),
-		"hint", "too many connections (Slack allows 10 per app), or Socket Mode switched off in the app's settings")
+		append(attrs, "hint", refusedHint(reason))...)
 	return g.sleep(ctx, d)
+}
+
+// refusedHint says what to do about sockets Slack closes at once, from
+// the reason its disconnect gave; both likely causes when it gave none
+// the bot could read (a dropped socket, a proxy in the way).
+func refusedHint(reason string) string {
+	switch reason {
+	case reasonLinkDisabled:
+		return "Socket Mode is switched off for the app: switch it on (api.slack.com/apps, the app, Socket Mode)"
+	case reasonTooMany:
+		return "too many connections (Slack allows 10 per app): stop a replica, or another process using SLACK_APP_TOKEN"
+	}
+	return "too many connections (Slack allows 10 per app), or Socket Mode switched off in the app's settings"
 }
 
 // opened records whether apps.connections.open handed out a URL.
@@ -131,7 +174,7 @@ func (g *reconnectGate) setOpened(ok bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.opened = ok
-	g.helloAt = time.Time{}
+	g.helloAt, g.reason = time.Time{}, ""
 }
 
 // gatedTransport passes apps.connections.open through the gate. The
