@@ -313,6 +313,15 @@ func TestAWorkspaceMigratedIntoEnterpriseGridKeepsItsPeople(t *testing.T) {
 	if _, ack := b.submit(viewID, values([]string{rep2}, "one_on_one", now, "30", "")); len(ack) != 0 {
 		t.Fatalf("logging with Ria after her user_change: ack %s", ack)
 	}
+	// Until Slack says the migration finished, the bot knows no
+	// organisation: Sib, of another of its workspaces, is refused, and
+	// stored so.
+	viewID, _ = b.openModal("")
+	_, ack := b.submit(viewID, values([]string{sib}, "one_on_one", now, "30", ""))
+	if got := errorsAck(t, ack)["reps"]; !strings.Contains(got, "Sib Ling is outside your company") {
+		t.Fatalf("reps error before the migration's end = %q, want Sib refused", got)
+	}
+
 	if _, err := b.fake.GridMigrationFinished(ctxT(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -323,7 +332,8 @@ func TestAWorkspaceMigratedIntoEnterpriseGridKeepsItsPeople(t *testing.T) {
 	if got := b.command(other, "help"); strings.Contains(got, coaching.MsgOutsider) {
 		t.Errorf("Olly's /coach help after the migration's end = %q, want him one of the company's", got)
 	}
-	viewID, _ = b.openModal("")
+	// Sib's stored verdict is stale now: his profile is read again at
+	// the submission, and he is the company's.
 	if _, ack := b.submit(viewID, values([]string{sib}, "one_on_one", now, "30", "")); len(ack) != 0 {
 		t.Fatalf("logging with Sib, of another workspace of the organisation, after the migration's end: ack %s", ack)
 	}

@@ -57,6 +57,12 @@ const readAnswerTime = 200 * time.Millisecond
 // behind a burst for.
 const readWait = time.Second
 
+// nowSlack is how late a slot may be and still be "now" for a read that
+// does not wait (UserInfoNow): the pacer reads the clock after the
+// Directory did, and a running clock has moved on between the two reads,
+// so a slot free at once is a little later than the Directory's now.
+const nowSlack = time.Millisecond
+
 // clockStep is the longest a wait for a slot sleeps before looking at the
 // clock again: slots are times on the injected clock, which a test moves.
 const clockStep = 50 * time.Millisecond
@@ -154,7 +160,7 @@ func (d *Directory) paceRead(ctx context.Context, wait bool) error {
 		budget = time.Until(dl) - readAnswerTime
 	}
 	if !wait {
-		budget = min(budget, 0)
+		budget = min(budget, nowSlack)
 	}
 	at, ok := d.pacer.BookMethodBy(usersInfo, now, now.Add(budget))
 	switch {

@@ -187,3 +187,23 @@ func pacedDirectory(t *testing.T, n int) (*fakeClock, *fakeslack.Server, *Direct
 	}
 	return clock, fake, dir, waited
 }
+
+// UserInfoNow on a clock that runs, as the real one does between the
+// Directory's read of it and the pacer's: a slot free now is taken, not
+// refused as a wait. Each read refused so, with the burst unspent, made
+// every profile Coachlog could vouch for (a roster entry, one read
+// before) go unread on the ack path, whatever Slack's room.
+func TestUsersInfoNowReadsOnARunningClock(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+	running := func() time.Time { clock.Advance(time.Microsecond); return clock.Now() }
+	fake := startRateFake(t, clock, 3)
+	pacer := outbox.NewPacer(outbox.SlackLimits(), running)
+	dir := NewDirectory(fake.BotToken(), fake.APIURL(), nil, nil).WithPacer(pacer, running)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for i := range 3 {
+		if _, err := dir.UserInfoNow(ctx, fmt.Sprintf("U0P%02d", i)); err != nil {
+			t.Fatalf("read %d, Slack's burst unspent: %v", i, err)
+		}
+	}
+}
