@@ -43,7 +43,7 @@ func TestTheManifestSubscribesToEveryEventServed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile(`(?m)^\s+bot_events:[ \t]*\n((?:[ \t]+(?:- \S+|#.*)[ \t]*\n)+)`).FindSubmatch(raw)
+	m := regexp.MustCompile(`(?m)^\s+bot_events:[ \t]*\n((?:[ \t]+(?:- \S+(?:[ \t]+#.*)?|#.*)[ \t]*\n)+)`).FindSubmatch(raw)
 	if m == nil {
 		t.Fatal("manifest.yml subscribes to no bot_events")
 	}

@@ -77,7 +77,7 @@ func (b *Bot) onEventCallback(ctx context.Context, cb eventCallback) {
 
 // EventsServed are the events the bot serves, which the app's manifest
 // subscribes to (bot_events): Slack sends no other.
-var EventsServed = []string{"app_home_opened", "user_change", "grid_migration_finished"}
+var EventsServed = append([]string{"app_home_opened", "user_change", "grid_migration_finished"}, LifecycleEvents...)
 
 // gridMigrated learns, from auth.test, the Enterprise Grid organisation
 // the workspace was migrated into (grid_migration_finished names it, but
