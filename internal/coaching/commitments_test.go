@@ -498,7 +498,7 @@ func TestALeaderAboveClosesSharedCommitmentsBelow(t *testing.T) {
 		if form, _ := formCommitments(ctx, o.svc, "UMAX", "USAM", 0); !slices.Equal(ids(form), []int64{o.private}) {
 			t.Errorf("Max's form offers %v, want the private one alone", ids(form))
 		}
-		if mine, err := o.svc.MyCommitments(ctx, "USAM"); err != nil || slices.Contains(ids(mine), o.shared) {
+		if mine, _, err := o.svc.MyCommitments(ctx, "USAM"); err != nil || slices.Contains(ids(mine), o.shared) {
 			t.Errorf("Sam's own list after Vera's close: %v (%v), want it gone", ids(mine), err)
 		}
 		// Her Undo reopens it; Max closes it then, as ever, and takes it back.

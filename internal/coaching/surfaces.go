@@ -155,11 +155,19 @@ func LeaderView(s Session) Session {
 }
 
 // MyCommitments lists a rep's own open commitments, from every session
-// logged with them, oldest first.
-func (s *Service) MyCommitments(ctx context.Context, repID string) ([]Commitment, error) {
+// logged with them, the MaxOpenCommitments oldest, and says how many more
+// are open.
+func (s *Service) MyCommitments(ctx context.Context, repID string) (_ []Commitment, more int, _ error) {
 	out, err := s.store.OpenCommitments(ctx, repID, CommitmentFilter{}, MaxOpenCommitments)
 	if err != nil {
-		return nil, fmt.Errorf("read open commitments of %s: %w", repID, err)
+		return nil, 0, fmt.Errorf("read open commitments of %s: %w", repID, err)
 	}
-	return out, nil
+	if len(out) == MaxOpenCommitments {
+		n, err := s.store.CountOpenCommitments(ctx, repID, CommitmentFilter{})
+		if err != nil {
+			return nil, 0, fmt.Errorf("count open commitments of %s: %w", repID, err)
+		}
+		more = max(n-len(out), 0)
+	}
+	return out, more, nil
 }

@@ -2,6 +2,7 @@ package coaching_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -140,12 +141,26 @@ func TestMyCommitmentsAreTheRepsOwnFromEveryManager(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, err := svc.MyCommitments(ctx, "USAM")
-	if err != nil || len(got) != 2 || got[0].Text != "from UMAX" || got[1].Text != "from ULOU" {
-		t.Errorf("Sam's commitments = %+v, %v; want Max's then Lou's", got, err)
+	got, more, err := svc.MyCommitments(ctx, "USAM")
+	if err != nil || len(got) != 2 || got[0].Text != "from UMAX" || got[1].Text != "from ULOU" || more != 0 {
+		t.Errorf("Sam's commitments = %+v and %d more, %v; want Max's then Lou's", got, more, err)
 	}
-	if got, err := svc.MyCommitments(ctx, "UMAX"); err != nil || len(got) != 0 {
+	if got, _, err := svc.MyCommitments(ctx, "UMAX"); err != nil || len(got) != 0 {
 		t.Errorf("Max's own commitments as a rep = %+v, %v; want none", got, err)
+	}
+	// Past MaxOpenCommitments, the oldest are listed and the rest counted,
+	// from every manager's sessions.
+	d := oneOnOne("USAM")
+	d.Commitments = nil
+	for i := range coaching.MaxOpenCommitments {
+		d.Commitments = append(d.Commitments, fmt.Sprintf("more %d", i))
+	}
+	if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "ULOU", Draft: d, Key: "c"}); err != nil {
+		t.Fatal(err)
+	}
+	got, more, err = svc.MyCommitments(ctx, "USAM")
+	if err != nil || len(got) != coaching.MaxOpenCommitments || got[0].Text != "from UMAX" || more != 2 {
+		t.Errorf("Sam's commitments of 12: %d listed, the first %q, and %d more, %v; want 10 from Max's, and 2 more", len(got), got[0].Text, more, err)
 	}
 }
 

@@ -46,6 +46,7 @@ type home struct {
 	// lists, which its counts leave out.
 	receivedMore bool
 	open         []coaching.Commitment
+	openMore     int // how many more of the rep's commitments are open than open lists
 }
 
 // latest keeps the first n of xs, read as n+1 newest first, and reports
@@ -75,7 +76,7 @@ func (b *Bot) homeView(ctx context.Context, userID, notice string) (slack.HomeTa
 	}
 	h.received, h.receivedMore = latest(h.received, homeReceived)
 	if h.person.Holds(coaching.PersonRep) || len(h.received) > 0 {
-		if h.open, err = b.svc.MyCommitments(ctx, userID); err != nil {
+		if h.open, h.openMore, err = b.svc.MyCommitments(ctx, userID); err != nil {
 			return slack.HomeTabViewRequest{}, err
 		}
 	}
@@ -283,9 +284,14 @@ func (h home) repBlocks() []slack.Block {
 	}
 	blocks = append(blocks, h.toRateBlocks(toRate)...)
 	if len(h.open) > 0 {
+		// Each cut as /coach history cuts it, so that ten at their longest
+		// keep each one's day, and the count of the rest says there are more.
 		var lines []string
 		for _, c := range h.open {
-			lines = append(lines, "• "+c.Text+" (from "+c.CreatedOn.Human()+")")
+			lines = append(lines, commitmentLine(c))
+		}
+		if h.openMore > 0 {
+			lines = append(lines, fmt.Sprintf("…and %d more open, listed here as these are closed.", h.openMore))
 		}
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Your open commitments*")),
 			slack.NewSectionBlock(plain(truncateRunes(strings.Join(lines, "\n"), 3000)), nil, nil))

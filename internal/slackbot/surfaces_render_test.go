@@ -371,3 +371,34 @@ func TestHomeCountsTheManagersWhoCoached(t *testing.T) {
 		t.Errorf("Home of a leader whose managers did not coach:\n%s", text)
 	}
 }
+
+// A rep's open commitments on the App Home: ten at their longest keep
+// each one's day (a line is cut as /coach history cuts it, not the list
+// at Slack's 3,000 characters, which lost the tenth's end and day), and
+// past ten the tab says how many more are open.
+func TestTheHomeListsARepsOpenCommitmentsWholeThenCountsTheRest(t *testing.T) {
+	day := coaching.Date{Year: 2026, Month: 11, Day: 2}
+	var open []coaching.Commitment
+	for i := range coaching.MaxOpenCommitments {
+		open = append(open, coaching.Commitment{ID: int64(i + 1), Text: strings.Repeat("c", coaching.MaxCommitmentLen-5) + fmt.Sprintf("end%02d", i),
+			CreatedOn: day.AddDays(i)})
+	}
+	rep := coaching.Person{ID: "UR00", Roles: []string{coaching.PersonRep}, Active: true, InRoster: true}
+	for _, tt := range []struct {
+		more int
+		want string
+	}{{0, ""}, {3, "…and 3 more"}} {
+		h := home{person: rep, open: open, openMore: tt.more}
+		blocks := h.blocks()
+		text := blocksText(blocks)
+		for _, c := range open {
+			if want := "(from " + c.CreatedOn.Human() + ")"; !strings.Contains(text, want) {
+				t.Errorf("more %d: the tab leaves out %q", tt.more, want)
+			}
+		}
+		if got := strings.Contains(text, "more open"); got != (tt.more > 0) || tt.want != "" && !strings.Contains(text, tt.want) {
+			t.Errorf("more %d: the tab's count of the rest: %v, want %q in\n%s", tt.more, got, tt.want, text)
+		}
+		checkView(t, slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}})
+	}
+}
