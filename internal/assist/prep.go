@@ -140,6 +140,7 @@ func PrepInput(f coaching.Prep, skills []coaching.Skill, today coaching.Date, t 
 	for _, c := range f.Commitments {
 		in.Commitments = append(in.Commitments, llm.OpenCommitment{Text: c.Text, MadeOn: c.CreatedOn, FollowUpOn: c.FollowUpOn})
 	}
+	in.MoreCommitments = f.MoreCommitments
 	return in
 }
 

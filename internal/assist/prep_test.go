@@ -40,6 +40,13 @@ func TestPrepInputShowsTheRepsSideAndTheMetricsNumbers(t *testing.T) {
 	if c := in.Commitments[0]; c.Text != "send the deck" || c.MadeOn != today.AddDays(-2) || c.FollowUpOn != today.AddDays(3) {
 		t.Errorf("commitment %+v", c)
 	}
+	if in.MoreCommitments != 0 {
+		t.Errorf("more commitments %d, want none", in.MoreCommitments)
+	}
+	facts.MoreCommitments = 5
+	if in := assist.PrepInput(facts, nil, today, trend, 14); in.MoreCommitments != 5 {
+		t.Errorf("more commitments %d, want the prep's 5", in.MoreCommitments)
+	}
 	facts.CadenceDays = 7
 	if in := assist.PrepInput(facts, nil, today, trend, 14); in.Trend.CadenceDays != 7 {
 		t.Errorf("the manager's own cadence: %d, want 7", in.Trend.CadenceDays)

@@ -17,8 +17,10 @@ const PrepSessions = 5
 type Prep struct {
 	Rep         Person
 	Sessions    []Session    // the manager's own with the rep, latest first
-	Commitments []Commitment // the rep's open ones from the manager's sessions, oldest first
-	CadenceDays int          // the manager's own cadence; 0: the default
+	Commitments []Commitment // the rep's open ones from the manager's sessions, the MaxOpenCommitments oldest
+	// MoreCommitments is how many more of those are open than Commitments lists.
+	MoreCommitments int
+	CadenceDays     int // the manager's own cadence; 0: the default
 }
 
 // Prep gathers a prep brief's content for managerID about repID. Only the
@@ -50,6 +52,15 @@ func (s *Service) Prep(ctx context.Context, managerID, repID string) (Prep, erro
 	}
 	if p.Commitments, err = s.ClosableCommitments(ctx, managerID, repID, 0); err != nil {
 		return Prep{}, err
+	}
+	if len(p.Commitments) == MaxOpenCommitments {
+		// Counted as OpenCommitments counts them, so that the brief can
+		// say there are more: the list alone never holds more than ten.
+		n, err := s.store.CountOpenCommitments(ctx, repID, CommitmentFilter{ManagerID: managerID})
+		if err != nil {
+			return Prep{}, fmt.Errorf("count open commitments of %s: %w", repID, err)
+		}
+		p.MoreCommitments = max(n-len(p.Commitments), 0)
 	}
 	return p, nil
 }

@@ -2,6 +2,7 @@ package coaching_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -54,5 +55,30 @@ func TestPrepIsTheRepsManagersAndHoldsOnlyTheirSessions(t *testing.T) {
 	p, err = o.svc.Prep(ctx, "UMIA", "USAM")
 	if err != nil || len(p.Sessions) != 1 || len(p.Commitments) != 1 || p.Commitments[0].ID != o.mia {
 		t.Errorf("Mia's prep: %+v, %v; want her one session and commitment only", p, err)
+	}
+}
+
+// A brief lists the rep's MaxOpenCommitments oldest open commitments from
+// the manager's sessions and counts the rest (Prep.MoreCommitments), so
+// that it can say there are more: read with that limit, the list alone
+// never could.
+func TestPrepCountsTheCommitmentsItDoesNotList(t *testing.T) {
+	o := newCommitmentOrg(t)
+	ctx := context.Background()
+	p, err := o.svc.Prep(ctx, "UMAX", "USAM")
+	if err != nil || len(p.Commitments) != 2 || p.MoreCommitments != 0 {
+		t.Fatalf("prep of two open: %d listed, %d more, %v; want 2 and none more", len(p.Commitments), p.MoreCommitments, err)
+	}
+	d := oneOnOne("USAM")
+	d.Commitments = nil
+	for i := range coaching.MaxOpenCommitments + 1 {
+		d.Commitments = append(d.Commitments, fmt.Sprintf("more %d", i))
+	}
+	if _, err := o.svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMAX", Draft: d, Key: "more"}); err != nil {
+		t.Fatal(err)
+	}
+	p, err = o.svc.Prep(ctx, "UMAX", "USAM")
+	if err != nil || len(p.Commitments) != coaching.MaxOpenCommitments || p.MoreCommitments != 3 {
+		t.Errorf("prep of 13 open: %d listed, %d more, %v; want %d and 3 more", len(p.Commitments), p.MoreCommitments, err, coaching.MaxOpenCommitments)
 	}
 }

@@ -40,7 +40,10 @@ type PrepInput struct {
 	Today       coaching.Date
 	Sessions    []PrepSession // the latest first
 	Commitments []OpenCommitment
-	Trend       Trend
+	// MoreCommitments is how many more of the rep's commitments are open
+	// than Commitments lists (the store reads the oldest ten).
+	MoreCommitments int
+	Trend           Trend
 }
 
 // PrepSession is one recent session with the rep, as its manager logged it.
@@ -164,6 +167,8 @@ func prepData(in PrepInput) string {
 	var data struct {
 		Sessions    []session    `json:"recent_sessions"`
 		Commitments []commitment `json:"open_commitments"`
+		// More are open than listed: the oldest are the ones listed.
+		More int `json:"more_open_commitments,omitempty"`
 	}
 	for _, s := range first(in.Sessions, prepSessions) {
 		data.Sessions = append(data.Sessions, session{
@@ -176,6 +181,7 @@ func prepData(in PrepInput) string {
 	for _, c := range first(in.Commitments, prepCommitments) {
 		data.Commitments = append(data.Commitments, commitment{Text: redact(c.Text, in.RepName), AgeDays: in.Today.DaysSince(c.MadeOn)})
 	}
+	data.More = moreCommitments(in)
 	return "Data (JSON):\n" + jsonText(data)
 }
 
@@ -233,10 +239,17 @@ func PlainBrief(in PrepInput) string {
 		}
 		b.WriteString(")\n")
 	}
-	if n := len(in.Commitments) - prepCommitments; n > 0 {
+	if n := moreCommitments(in); n > 0 {
 		fmt.Fprintf(&b, "and %d more\n", n)
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// moreCommitments is how many of the rep's open commitments the brief
+// does not list: those past prepCommitments in the list, and those the
+// store counted past the ones it read.
+func moreCommitments(in PrepInput) int {
+	return max(len(in.Commitments)-prepCommitments, 0) + max(in.MoreCommitments, 0)
 }
 
 func first[T any](s []T, n int) []T { return s[:min(len(s), n)] }

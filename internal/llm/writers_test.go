@@ -49,6 +49,29 @@ func TestPlainBriefStaysShort(t *testing.T) {
 	}
 }
 
+// The store reads a rep's ten oldest open commitments and counts the
+// rest (PrepInput.MoreCommitments): the brief lists the ten and says how
+// many more, and the model's data says so too. Counted only from the
+// list, as before, a brief of ten never said there were more.
+func TestPrepBriefSaysHowManyMoreCommitmentsAreOpen(t *testing.T) {
+	in := prepInput()
+	in.Commitments = nil
+	for range 10 {
+		in.Commitments = append(in.Commitments, OpenCommitment{Text: "c", MadeOn: tuesday})
+	}
+	in.MoreCommitments = 4
+	if got := PlainBrief(in); !strings.HasSuffix(got, "\nand 4 more") || strings.Count(got, "• c (made") != 10 {
+		t.Errorf("brief of ten listed and four more:\n%s", got)
+	}
+	if data := prepData(in); !strings.Contains(data, `"more_open_commitments":4`) && !strings.Contains(data, `"more_open_commitments": 4`) {
+		t.Errorf("the model's data does not say four more are open:\n%s", data)
+	}
+	in.MoreCommitments = 0
+	if got, data := PlainBrief(in), prepData(in); strings.Contains(got, "more") || strings.Contains(data, "more_open") {
+		t.Errorf("ten open and no more: the brief or the data says there are more:\n%s\n%s", got, data)
+	}
+}
+
 func TestPrepBriefWithTheModel(t *testing.T) {
 	srv := startFake(t)
 	r := newRig(t, config(srv, true), srv, Options{})
