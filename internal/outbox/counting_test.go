@@ -34,6 +34,12 @@ func (q *countingQueue) Postpone(ctx context.Context, id int64, owner string, ne
 	return q.Store.Postpone(ctx, id, owner, next)
 }
 
+func (q *countingQueue) PostponeInPlace(ctx context.Context, id int64, owner string, next time.Time) (bool, error) {
+	q.writes.Add(1)
+	q.postpones.Add(1)
+	return q.Store.PostponeInPlace(ctx, id, owner, next)
+}
+
 func (q *countingQueue) MarkFailed(ctx context.Context, id int64, owner, reason string) (bool, error) {
 	q.writes.Add(1)
 	return q.Store.MarkFailed(ctx, id, owner, reason)

@@ -25,11 +25,11 @@ type Queue interface {
 	NextOutboxAt(ctx context.Context, keys []string) (time.Time, bool, error)
 	OutboxStatus(ctx context.Context, keys []string) (map[string]string, error)
 	// The bookkeeping of a claimed message (MarkSent, MarkRetry,
-	// Postpone, MarkFailed, MarkSuperseded, RerouteOutbox) applies only
-	// while owner's claim still holds it, and reports false, writing
-	// nothing, once another worker has taken it: a worker that stalled
-	// past its lease must not overwrite what the message's new worker
-	// does with it.
+	// Postpone, PostponeInPlace, MarkFailed, MarkSuperseded,
+	// RerouteOutbox) applies only while owner's claim still holds it,
+	// and reports false, writing nothing, once another worker has taken
+	// it: a worker that stalled past its lease must not overwrite what
+	// the message's new worker does with it.
 
 	// MarkSent records a message sent and, for a post, where it lives;
 	// with it, the updates of that post named in covered, which the post
@@ -41,6 +41,9 @@ type Queue interface {
 	PendingUpdates(ctx context.Context, key string) ([]int64, error)
 	MarkRetry(ctx context.Context, id int64, owner string, next time.Time, reason string) (bool, error)
 	Postpone(ctx context.Context, id int64, owner string, next time.Time) (bool, error)
+	// PostponeInPlace is Postpone keeping the message's place in line:
+	// when next comes it is taken before what its lane queued meanwhile.
+	PostponeInPlace(ctx context.Context, id int64, owner string, next time.Time) (bool, error)
 	MarkFailed(ctx context.Context, id int64, owner, reason string) (bool, error)
 	MarkSuperseded(ctx context.Context, id int64, owner string) (bool, error)
 	// ExtendLease moves owner's lease on a pending message to until; false

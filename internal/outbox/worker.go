@@ -803,7 +803,14 @@ func (w *Worker) paced(ctx context.Context, it *job) error {
 	if b.method && wait <= claimHorizon+maxInlineWait {
 		return w.sleep(ctx, wait)
 	}
-	held, err := w.q.Postpone(ctx, it.ID, w.owner, b.at)
+	// Put back for its channel's slot, it keeps its place in line (a
+	// digest's thread is not behind what its lane queued meanwhile); put
+	// back for the method's (a 429's hold), it goes behind.
+	postpone := w.q.PostponeInPlace
+	if b.method {
+		postpone = w.q.Postpone
+	}
+	held, err := postpone(ctx, it.ID, w.owner, b.at)
 	if err != nil {
 		return err
 	}
@@ -874,7 +881,7 @@ func (w *Worker) priorPost(ctx context.Context, it *job, key string) (p *coachin
 	}
 	switch status {
 	case "pending":
-		held, err := w.q.Postpone(ctx, it.ID, w.owner, w.now().Add(w.policy.WaitForPost))
+		held, err := w.q.PostponeInPlace(ctx, it.ID, w.owner, w.now().Add(w.policy.WaitForPost))
 		if err == nil && !held {
 			w.leftToOther(ctx, it, "postpone")
 		}

@@ -468,14 +468,30 @@ func (s *Store) OutboxStatus(ctx context.Context, keys []string) (map[string]str
 // those) can be taken, if any is pending. It reads the unleased messages in
 // the order they come due (the outbox_pending index), so it costs the same
 // however deep the backlog; a message whose lease expired unreleased (its
-// worker died) is seen only when no unleased one is pending, which delays
-// it by at most one of the worker's one-second passes.
+// worker died) is seen only when no unleased one is due, which delays
+// it by at most one of the worker's one-second passes. When none is due,
+// the leased ones ahead of the first are read too: a message put back for
+// its slot in its place (PostponeInPlace) waits for the lease's end, and
+// is taken when its slot comes, not at some later pass.
 func (s *Store) NextOutboxAt(ctx context.Context, keys []string) (time.Time, bool, error) {
 	filter, args := keyFilter(keys)
 	var next int64
 	err := s.rq.QueryRowContext(ctx, `SELECT next_at FROM outbox WHERE status = 'pending' AND lease_until <= next_at`+filter+`
 		ORDER BY next_at LIMIT 1`, args...).Scan(&next)
 	if err == nil {
+		if next <= ms(s.now()) {
+			return fromMS(next), true, nil
+		}
+		// Nothing unleased is due: those leased are the messages in
+		// flight and those held for their slots, ahead of it in the index.
+		var held sql.NullInt64
+		if err := s.rq.QueryRowContext(ctx, `SELECT min(lease_until) FROM outbox WHERE status = 'pending' AND next_at < ? AND lease_until > next_at`+filter,
+			append([]any{next}, args...)...).Scan(&held); err != nil {
+			return time.Time{}, false, fmt.Errorf("read outbox: %w", err)
+		}
+		if held.Valid && held.Int64 < next {
+			next = held.Int64
+		}
 		return fromMS(next), true, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
@@ -553,11 +569,28 @@ func (s *Store) MarkRetry(ctx context.Context, id int64, owner string, next time
 }
 
 // Postpone moves a message later without counting an attempt (it waits for
-// something else, such as the post it updates), while owner's claim holds
+// something else, such as a 429's Retry-After), while owner's claim holds
 // it (see heldBy).
 func (s *Store) Postpone(ctx context.Context, id int64, owner string, next time.Time) (bool, error) {
 	res, err := s.execW(ctx, `UPDATE outbox SET next_at = ?, lease_until = 0 WHERE id = ?`+heldBy, ms(next), id, owner)
 	return applied(res, err, "postpone outbox row %d", id)
+}
+
+// PostponeInPlace keeps a message from going before next, as Postpone
+// does, but in its place in line: the claim's lease is moved to next and
+// the message's next_at, by which claims take the due messages of a lane
+// in turn, stays. A message waiting a second or two for its channel's
+// slot, or for the post it replies under, goes when that comes, ahead of
+// what its lane queued meanwhile; moved to next, it went behind all of
+// it: a digest's reply waiting for its channel's second went after every
+// rep reminder queued during the thread, and the thread stopped halfway
+// for minutes. The lease ends at next as any lease does: the message is
+// anyone's to take then (and at once once its worker gives its leases
+// back, stopping), as a message due. While owner's claim holds it (see
+// heldBy).
+func (s *Store) PostponeInPlace(ctx context.Context, id int64, owner string, next time.Time) (bool, error) {
+	res, err := s.execW(ctx, `UPDATE outbox SET lease_until = ? WHERE id = ? AND status = 'pending'`+heldBy, ms(next), id, owner)
+	return applied(res, err, "postpone outbox row %d in place", id)
 }
 
 // MarkFailed gives up on a message, leaving it visibly failed, while

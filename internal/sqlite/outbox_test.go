@@ -68,6 +68,9 @@ func TestOnlyTheClaimHoldingAMessageRecordsWhatBecameOfIt(t *testing.T) {
 		{"postpone", func(ctx context.Context, st *sqlite.Store, id int64, owner string, at time.Time) (bool, error) {
 			return st.Postpone(ctx, id, owner, at.Add(time.Minute))
 		}},
+		{"postpone in place", func(ctx context.Context, st *sqlite.Store, id int64, owner string, at time.Time) (bool, error) {
+			return st.PostponeInPlace(ctx, id, owner, at.Add(time.Minute))
+		}},
 		{"mark retry", func(ctx context.Context, st *sqlite.Store, id int64, owner string, at time.Time) (bool, error) {
 			return st.MarkRetry(ctx, id, owner, at.Add(time.Minute), "500")
 		}},
@@ -451,6 +454,87 @@ func TestRequeueFailedSendsToTheChannelAskedForNow(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+		}
+	})
+}
+
+// A message put back for its channel's slot in its place (PostponeInPlace)
+// is taken when the slot comes ahead of what its lane queued meanwhile,
+// where Postpone puts it behind; until then nobody takes it, and
+// NextOutboxAt says when it comes, though a later message is queued too.
+func TestAMessagePostponedInPlaceKeepsItsPlaceInLine(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+		clk := &clock{t: t0}
+		st := open(t, db, sqlite.Options{Now: clk.now})
+		enqueue := func(ms ...coaching.Message) {
+			t.Helper()
+			if err := st.Update(ctx, func(tx coaching.Tx) error { return tx.Enqueue(ctx, ms...) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		reply := func(k string) coaching.Message {
+			return coaching.Message{Kind: coaching.MsgDigest, Op: coaching.OpPost, Key: k, To: "CLEADS"}
+		}
+		enqueue(reply("digest:in place"), reply("digest:behind"))
+		items, err := st.ClaimOutboxLanes(ctx, "a", t0, time.Minute, map[coaching.Op]int{coaching.OpPost: 2}, nil)
+		if err != nil || len(items) != 2 {
+			t.Fatalf("claim: %v %v", items, err)
+		}
+		slot := t0.Add(1100 * time.Millisecond)
+		if held, err := st.PostponeInPlace(ctx, items[0].ID, "a", slot); err != nil || !held {
+			t.Fatalf("PostponeInPlace = %v, %v", held, err)
+		}
+		if held, err := st.Postpone(ctx, items[1].ID, "a", slot); err != nil || !held {
+			t.Fatalf("Postpone = %v, %v", held, err)
+		}
+		// Until its slot nobody takes it, nor the one postponed.
+		clk.t = t0.Add(500 * time.Millisecond)
+		if got, err := st.ClaimOutboxLanes(ctx, "b", clk.t, time.Minute, map[coaching.Op]int{coaching.OpPost: 5}, nil); err != nil || len(got) != 0 {
+			t.Fatalf("before the slot, the postponed were taken: %v %v", got, err)
+		}
+		// With nothing due, NextOutboxAt names the slot, not a later
+		// message's time (a retry's in an hour).
+		enqueue(coaching.Message{Kind: coaching.MsgRepReminder, Op: coaching.OpPost, Key: "reminder:retried", To: "UR1"},
+			reply("digest:alone"))
+		keys := []string{"reminder:retried", "digest:alone"}
+		got, err := st.ClaimOutbox(ctx, "a", clk.t, time.Minute, 10, keys)
+		if err != nil || len(got) != 2 {
+			t.Fatalf("claim: %v %v", got, err)
+		}
+		for _, it := range got {
+			var held bool
+			if it.Message.Key == "reminder:retried" {
+				held, err = st.MarkRetry(ctx, it.ID, "a", clk.t.Add(time.Hour), "500")
+			} else {
+				held, err = st.PostponeInPlace(ctx, it.ID, "a", slot)
+			}
+			if err != nil || !held {
+				t.Fatalf("%s put back: %v, %v", it.Message.Key, held, err)
+			}
+		}
+		if next, pending, err := st.NextOutboxAt(ctx, keys); err != nil || !pending || !next.Equal(slot) {
+			t.Errorf("NextOutboxAt = %v, %v, %v; want the slot %v", next, pending, err, slot)
+		}
+		if err := st.Exec(ctx, `UPDATE outbox SET status = 'sent' WHERE msg_key IN ('reminder:retried', 'digest:alone')`); err != nil {
+			t.Fatal(err)
+		}
+		// A reminder queued meanwhile goes after the one postponed in
+		// place, and before the one postponed.
+		enqueue(coaching.Message{Kind: coaching.MsgRepReminder, Op: coaching.OpPost, Key: "reminder:3", To: "UR3"})
+		clk.t = slot
+		got, err = st.ClaimOutboxLanes(ctx, "b", slot, time.Minute, map[coaching.Op]int{coaching.OpPost: 1}, nil)
+		if err != nil || len(got) != 1 || got[0].Message.Key != "digest:in place" {
+			t.Fatalf("at the slot: %v %v, want the one postponed in place", got, err)
+		}
+		got, err = st.ClaimOutboxLanes(ctx, "b", slot, time.Minute, map[coaching.Op]int{coaching.OpPost: 1}, nil)
+		if err != nil || len(got) != 1 || got[0].Message.Key != "reminder:3" {
+			t.Fatalf("next at the slot: %v %v, want the reminder queued before the slot, ahead of the one postponed", got, err)
+		}
+		got, err = st.ClaimOutboxLanes(ctx, "b", slot, time.Minute, map[coaching.Op]int{coaching.OpPost: 1}, nil)
+		if err != nil || len(got) != 1 || got[0].Message.Key != "digest:behind" {
+			t.Fatalf("last at the slot: %v %v, want the one postponed", got, err)
 		}
 	})
 }
