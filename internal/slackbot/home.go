@@ -291,7 +291,7 @@ func (h home) repBlocks() []slack.Block {
 			lines = append(lines, commitmentLine(c))
 		}
 		if h.openMore > 0 {
-			lines = append(lines, fmt.Sprintf("…and %d more open, listed here as these are closed.", h.openMore))
+			lines = append(lines, fmt.Sprintf("…and %d more open, listed here as your manager closes these.", h.openMore))
 		}
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Your open commitments*")),
 			slack.NewSectionBlock(plain(truncateRunes(strings.Join(lines, "\n"), 3000)), nil, nil))
