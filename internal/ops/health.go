@@ -115,23 +115,71 @@ const (
 	DigestFailureWindow = 7 * 24 * time.Hour
 )
 
-// channelID is what a Slack channel id looks like; anything else is not
-// repeated in an answer.
-var channelID = regexp.MustCompile(`^[A-Z0-9]{1,30}$`)
+// The shapes below are checked by hand, not by regexp: bounded
+// repetitions ({1,40}, nested {0,9}) compiled into programs of about
+// 0.6 MB at start, which stayed in the bot's idle memory (PRODUCT.md:
+// under 20 MB).
+
+// isChannelID reports whether s looks like a Slack channel id; anything
+// else is not repeated in an answer.
+func isChannelID(s string) bool {
+	return shaped(s, 30, func(r rune) bool { return r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' })
+}
 
 // weekID is an ISO week as the digest names it, 2026-W48.
 var weekID = regexp.MustCompile(`^\d{4}-W\d{2}$`)
 
-// slackCode is what a Slack error code looks like; anything else is not
-// repeated in an answer.
-var slackCode = regexp.MustCompile(`^[a-z_]{1,40}$`)
+// isSlackCode reports whether s looks like a Slack error code; anything
+// else is not repeated in an answer.
+func isSlackCode(s string) bool { return shaped(s, 40, lowerOrUnderscore) }
 
-// slackMethod is what a Slack Web API method looks like (chat.postMessage).
-var slackMethod = regexp.MustCompile(`^[a-zA-Z_]{1,40}(\.[a-zA-Z_]{1,40}){1,3}$`)
+// isSlackMethod reports whether s looks like a Slack Web API method
+// (chat.postMessage): two to four dotted parts of letters and _.
+func isSlackMethod(s string) bool {
+	parts := strings.Split(s, ".")
+	if len(parts) < 2 || len(parts) > 4 {
+		return false
+	}
+	for _, p := range parts {
+		if !shaped(p, 40, func(r rune) bool { return lowerOrUnderscore(r) || r >= 'A' && r <= 'Z' }) {
+			return false
+		}
+	}
+	return true
+}
 
-// slackScopes is what Slack's needed field looks like: scopes, comma
-// separated (chat:write, users:read.email).
-var slackScopes = regexp.MustCompile(`^[a-z_.]{1,40}(:[a-z_.]{1,40})*(,[a-z_.]{1,40}(:[a-z_.]{1,40})*){0,9}$`)
+// isSlackScopes reports whether s looks like Slack's needed field: up to
+// ten scopes, comma separated, each of colon-separated parts of lower
+// case letters, _ and . (chat:write, users:read.email).
+func isSlackScopes(s string) bool {
+	scopes := strings.Split(s, ",")
+	if len(scopes) > 10 {
+		return false
+	}
+	for _, scope := range scopes {
+		for _, p := range strings.Split(scope, ":") {
+			if !shaped(p, 40, func(r rune) bool { return lowerOrUnderscore(r) || r == '.' }) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// shaped reports whether s is 1 to max characters, each one ok says is.
+func shaped(s string, max int, ok func(rune) bool) bool {
+	if s == "" || len(s) > max {
+		return false
+	}
+	for _, r := range s {
+		if !ok(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerOrUnderscore(r rune) bool { return r >= 'a' && r <= 'z' || r == '_' }
 
 // health runs the checks and returns the reasons the bot is unhealthy,
 // none when it is healthy. Reasons are fixed, plain sentences an operator
@@ -291,7 +339,7 @@ func stoppedReason(code string) string {
 		return "slack token: delivery stopped, Slack says the bot token was revoked (tokens_revoked)" + then
 	}
 	reason := "slack token: delivery stopped, Slack rejected the bot token"
-	if slackCode.MatchString(code) {
+	if isSlackCode(code) {
 		reason += " (" + code + ")"
 	}
 	return reason
@@ -306,13 +354,13 @@ func heldReasons(hs []SlackHold) []string {
 	other := map[string]bool{}
 	for _, h := range hs {
 		method := "a method"
-		if slackMethod.MatchString(h.Method) {
+		if isSlackMethod(h.Method) {
 			method = h.Method
 		}
 		switch h.Code {
 		case "missing_scope":
 			needed := ""
-			if slackScopes.MatchString(h.Needed) {
+			if isSlackScopes(h.Needed) {
 				needed = " (" + h.Needed + ")"
 			}
 			bad = append(bad, "slack scope: Slack refuses "+method+" for a scope the app lacks"+needed+
@@ -323,7 +371,7 @@ func heldReasons(hs []SlackHold) []string {
 			}
 		default:
 			code := "its answer is in the log"
-			if slackCode.MatchString(h.Code) {
+			if isSlackCode(h.Code) {
 				code = h.Code
 			}
 			if line := "slack: Slack refuses " + method + " for the install (" + code + "); its messages wait"; !other[line] {
@@ -358,10 +406,10 @@ func digestFailedReason(d DigestFailure) string {
 		reason = "the digest of " + d.Week + " failed"
 	}
 	in := ""
-	if channelID.MatchString(d.Channel) {
+	if isChannelID(d.Channel) {
 		in = " in " + d.Channel
 	}
-	if slackCode.MatchString(d.Code) {
+	if isSlackCode(d.Code) {
 		return reason + ": " + d.Code + in
 	}
 	return reason + in + " (the log says why)"

@@ -321,3 +321,42 @@ func TestAReplacedDatabaseFileIsLoggedOnce(t *testing.T) {
 		t.Errorf("the file's return is not logged:\n%s", logs.String())
 	}
 }
+
+// What /healthz repeats of Slack's answers must look like what Slack
+// sends (a method, a code, scopes, a channel id): anything else, which
+// could be a crafted or garbled answer, is left out.
+func TestOnlySlackShapedWordsAreRepeated(t *testing.T) {
+	long := strings.Repeat("a", 41)
+	for _, tt := range []struct {
+		name string
+		fn   func(string) bool
+		in   string
+		want bool
+	}{
+		{"method", isSlackMethod, "chat.postMessage", true},
+		{"method of four parts", isSlackMethod, "admin.apps.approved.list", true},
+		{"method of one part", isSlackMethod, "chat", false},
+		{"method of five parts", isSlackMethod, "a.b.c.d.e", false},
+		{"method with a space", isSlackMethod, "chat.post Message", false},
+		{"method part too long", isSlackMethod, "chat." + long, false},
+		{"method with an empty part", isSlackMethod, "chat..post", false},
+		{"scope", isSlackScopes, "chat:write", true},
+		{"scopes", isSlackScopes, "users:read.email,chat:write,files:write", true},
+		{"scope of one part", isSlackScopes, "bot", true},
+		{"scopes past ten", isSlackScopes, strings.Repeat("chat:write,", 10) + "chat:write", false},
+		{"scope in capitals", isSlackScopes, "chat:Write", false},
+		{"scope with markup", isSlackScopes, "chat:write<script>", false},
+		{"empty scope", isSlackScopes, "chat:write,", false},
+		{"code", isSlackCode, "missing_scope", true},
+		{"code too long", isSlackCode, long, false},
+		{"code with a space", isSlackCode, "not a code", false},
+		{"channel", isChannelID, "C0LEADS", true},
+		{"channel in lower case", isChannelID, "c0leads", false},
+		{"channel too long", isChannelID, strings.Repeat("C", 31), false},
+		{"no channel", isChannelID, "", false},
+	} {
+		if got := tt.fn(tt.in); got != tt.want {
+			t.Errorf("%s: %q = %v, want %v", tt.name, tt.in, got, tt.want)
+		}
+	}
+}
