@@ -20,6 +20,9 @@ var update = flag.Bool("update", false, "write zonenames.go from the Go toolchai
 // one fails here until `go test ./internal/roster -run TestZoneNames
 // -update` writes the list again.
 func TestZoneNamesAreGosTZDatabase(t *testing.T) {
+	if !slices.IsSorted(zoneNames) {
+		t.Error("zoneNames is not sorted: ParseTimezone searches it by halves")
+	}
 	for _, name := range zoneNames {
 		if _, err := time.LoadLocation(name); err != nil {
 			t.Errorf("%s: %v", name, err)

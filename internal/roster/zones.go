@@ -3,6 +3,7 @@ package roster
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -36,7 +37,13 @@ func ParseTimezone(s string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
-	name, ok := zonesByLower()[strings.ToLower(s)]
+	// Written as tzdata writes it, the name is found without the
+	// lower-case map, which is built (and kept) only for one that is not:
+	// COACHLOG_TIMEZONE is read at every start.
+	name, ok := s, false
+	if _, ok = slices.BinarySearch(zoneNames, s); !ok {
+		name, ok = zonesByLower()[strings.ToLower(s)]
+	}
 	if !ok {
 		if offsetRE.MatchString(s) {
 			return "", fmt.Errorf("%q is an offset, not a zone: an offset keeps no daylight saving; write a city's zone such as Europe/Berlin or America/New_York", s)

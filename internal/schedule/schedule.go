@@ -89,13 +89,16 @@ const digestCycle = 28
 func twiceInAWeek(sched cron.Schedule) (time.Time, time.Time, bool) {
 	from := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	until := from.AddDate(digestCycle, 0, 0)
-	seen := map[coaching.Week]time.Time{}
+	// Runs come in order, and so do their weeks: two in one week are
+	// next to each other.
+	var prev time.Time
+	var prevWeek coaching.Week
 	for t := sched.Next(from); !t.IsZero() && t.Before(until); t = sched.Next(t) {
 		w := coaching.DigestWeek(t, time.UTC)
-		if first, ok := seen[w]; ok {
-			return first, t, true
+		if !prev.IsZero() && w == prevWeek {
+			return prev, t, true
 		}
-		seen[w] = t
+		prev, prevWeek = t, w
 	}
 	return time.Time{}, time.Time{}, false
 }
