@@ -421,7 +421,9 @@ func notUnderstood(res quickcapture.Result) string {
 		}
 		parts = append(parts, "I couldn't tell "+strings.Join(names, ", ")+".")
 	}
-	if res.RepsGuessed && len(res.Guessed) == 0 {
+	// A mistyped subcommand's mention was picked from the notes too, but
+	// the line was no note: the hint above says what it was.
+	if res.RepsGuessed && len(res.Guessed) == 0 && res.MaybeMeant == "" {
 		parts = append(parts, "Nobody was named before the notes: I picked who the notes mention; check who you coached.")
 	}
 	if g := guessedPart(res); g != "" {
