@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/typo"
 )
 
 // meant is the subcommand a line's first word is a typo of ("histroy",
@@ -78,7 +79,7 @@ func typoOf(toks []token, subs []string, people bool) string {
 	}
 	best, bestDist := "", 0
 	for _, sub := range subs {
-		d := typoDistance(w, sub)
+		d := typo.Distance(w, sub)
 		if d <= typoTolerance(w) && (best == "" || d < bestDist) {
 			best, bestDist = sub, d
 		}
@@ -139,34 +140,6 @@ func lettersOnly(w string) bool {
 		}
 	}
 	return w != ""
-}
-
-// typoDistance is the optimal string alignment distance between a and b
-// (ASCII): the insertions, deletions, substitutions and swaps of two
-// neighbours that turn one into the other, each character edited once.
-// "histroy" is one swap from "history".
-func typoDistance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
 }
 
 // channelsIn lists the channel mentions in text ("<#C0SALES|sales>",

@@ -112,25 +112,6 @@ func TestMaybeMeantSubcommand(t *testing.T) {
 	}
 }
 
-func TestTypoDistance(t *testing.T) {
-	for _, tt := range []struct {
-		a, b string
-		want int
-	}{
-		{"history", "history", 0},
-		{"histroy", "history", 1},
-		{"stat", "stats", 1},
-		{"exprt", "export", 1},
-		{"hsitroy", "history", 2},
-		{"ca", "abc", 3}, // each character edited once: no swap then insert
-		{"", "team", 4},
-	} {
-		if got := typoDistance(tt.a, tt.b); got != tt.want {
-			t.Errorf("typoDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-	}
-}
-
 // A channel picked where a person was meant is told of when the header
 // names nobody; one in the notes of a capture naming its reps is prose.
 func TestChannelsWherePeopleWereMeant(t *testing.T) {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/coachlog/coachlog/internal/typo"
 )
 
 // Table is a sheet read past its header.
@@ -331,7 +333,7 @@ func nearMiss(name string, known []string, cols map[string]int) string {
 		if len(squash(k)) > 5 {
 			typos = 2
 		}
-		if editDistance(squash(name), squash(k)) <= typos || slices.Contains(words, squash(k)) {
+		if typo.Distance(squash(name), squash(k)) <= typos || slices.Contains(words, squash(k)) {
 			found = append(found, k)
 		}
 	}
@@ -339,33 +341,6 @@ func nearMiss(name string, known []string, cols map[string]int) string {
 		return ""
 	}
 	return found[0]
-}
-
-// editDistance counts the letters to insert, delete, replace or swap with
-// the next to make a into b (the optimal string alignment distance).
-func editDistance(a, b string) int {
-	x, y := []rune(a), []rune(b)
-	d := make([][]int, len(x)+1)
-	for i := range d {
-		d[i] = make([]int, len(y)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(x); i++ {
-		for j := 1; j <= len(y); j++ {
-			cost := 1
-			if x[i-1] == y[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(x)][len(y)]
 }
 
 // Rows calls fn with every row after the header, blank rows left out. A
