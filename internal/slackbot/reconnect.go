@@ -79,20 +79,30 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// hello records that the newest socket was greeted.
+// hello records that the newest socket was greeted, from slack-go's
+// hello event, unless the tap saw the greeting first (greeted): the event
+// can come after Slack's next disconnect was read (slack-go's events wait
+// in a queue), and a greeted socket Slack replaced would then be judged
+// never greeted, a refused one. Without the tap (an HTTPS proxy), the
+// event is all the gate has.
 func (g *reconnectGate) hello() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.helloAt = g.now()
+	if g.helloAt.IsZero() {
+		g.helloAt = g.now()
+	}
 }
 
 // greeted records that Slack greeted a socket, read off the socket's
-// bytes in their order with its disconnects (disconnect.go): a reason
-// given after it is news again.
+// bytes in their order with its disconnects (disconnect.go): the socket
+// counts as greeted from then, and a reason given after it is news again.
 func (g *reconnectGate) greeted() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.said = ""
+	if g.opened && g.helloAt.IsZero() {
+		g.helloAt = g.now()
+	}
 }
 
 // disconnected records why Slack closed the newest socket (its

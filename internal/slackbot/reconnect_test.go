@@ -64,6 +64,34 @@ func TestReconnectGatePacesSocketsSlackRefuses(t *testing.T) {
 	}
 }
 
+// A socket the tap saw greeted, which Slack then replaced, worked, even
+// when slack-go's hello event for it has not come yet (its events wait in
+// a queue; under the race detector the next disconnect was read first):
+// it was counted refused, and the next refused socket paused and said so
+// twice, as CI saw.
+func TestAGreetingReadOffTheSocketCountsBeforeSlackGosEvent(t *testing.T) {
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	var slept []time.Duration
+	g := &reconnectGate{now: func() time.Time { return now }, log: slog.New(slog.DiscardHandler),
+		sleep: func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }}
+	for _, reason := range []string{reasonRefresh, reasonWarning, reasonTooMany} {
+		if err := g.wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		g.setOpened(true)
+		g.greeted()
+		now = now.Add(time.Second)
+		g.disconnected(reason)
+	}
+	g.hello() // the last socket's event, late: it changes nothing
+	if err := g.wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(slept) != 0 || g.refused != 1 {
+		t.Fatalf("after two replaced sockets and one refused: paused %v, %d refused; want no pause, 1 refused", slept, g.refused)
+	}
+}
+
 // A failed apps.connections.open is slack-go's to back off: the gate
 // adds no pause of its own after it.
 func TestReconnectGateLeavesFailedCallsToSlackGo(t *testing.T) {
