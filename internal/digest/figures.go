@@ -191,20 +191,26 @@ func beforeRides(t trend) *txt {
 
 // rating shows the count of ratings, and their mean only where it is
 // defined (at least metrics.MinRatings). A tree (tree) pools only the
-// ratings of managers whose own mean shows, so none there may still mean
-// a few ratings each.
+// ratings of managers whose own mean shows; those of the others are
+// counted apart, so that "over 3 ratings" is not read as every rating the
+// tree's reps gave.
 func rating(t trend, tree bool) *txt {
 	m := t.now
+	apart := ""
+	if tree && m.RatingsApart > 0 {
+		apart = fmt.Sprintf("; %s more left out (managers with under %d)", num(m.RatingsApart), metrics.MinRatings)
+	}
 	switch {
-	case m.Ratings == 0 && tree:
-		return words(fmt.Sprintf("no manager with %d ratings yet", metrics.MinRatings))
-	case m.Ratings == 0:
+	case m.Ratings == 0 && m.RatingsApart == 0:
 		return words("no ratings")
+	case m.Ratings == 0 && tree:
+		return words(plural(m.RatingsApart, "rating", "ratings") +
+			fmt.Sprintf(", no manager with the %d a mean needs yet", metrics.MinRatings))
 	case m.MeanRating == nil:
 		return words(plural(m.Ratings, "rating", "ratings") + fmt.Sprintf(" (a mean needs %d)", metrics.MinRatings))
 	}
 	return words(fmt.Sprintf("rated %.1f over %s", *m.MeanRating, plural(m.Ratings, "rating", "ratings")) +
-		t.share(m.MeanRating, func(b metrics.Metrics) *float64 { return b.MeanRating }))
+		t.share(m.MeanRating, func(b metrics.Metrics) *float64 { return b.MeanRating }) + apart)
 }
 
 // commitments are the share of sessions with one, and the share kept.

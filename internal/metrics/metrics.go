@@ -81,6 +81,12 @@ type Metrics struct {
 	CommitmentsKept   *float64    `json:"commitments_kept"`
 	Consistency       *float64    `json:"consistency"`
 	ConsistencyBefore *float64    `json:"consistency_before"`
+
+	// RatingsApart are a tree's ratings left out of Ratings and
+	// MeanRating: those of managers with fewer than MinRatings (each
+	// shown with their own count), so that a reader told the tree's pool
+	// does not take it for every rating given. Not in PRODUCT.md's JSON.
+	RatingsApart int `json:"-"`
 }
 
 // TierMinutes are coaching minutes by the rep's tier on the session's date;

@@ -290,6 +290,14 @@ func TestMeanRatingIsNullUnderThreeRatings(t *testing.T) {
 		t.Errorf("leader ratings = %d, want 3", l.Ratings)
 	}
 	checkFigure(t, "leader mean_rating", l.MeanRating, 3.67)
+	// MA's two are counted apart, so that the tree's 3 is not read as
+	// every rating given below L.
+	if l.RatingsApart != 2 {
+		t.Errorf("leader ratings left out = %d, want MA's 2", l.RatingsApart)
+	}
+	if m := manager(t, r, "MA").Metrics; m.RatingsApart != 0 {
+		t.Errorf("MA's own ratings left out = %d, want 0 (a manager's own are all shown)", m.RatingsApart)
+	}
 }
 
 // TestNoRatingCanBeWorkedOutFromATree is the audit's case: a leader who

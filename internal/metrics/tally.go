@@ -19,6 +19,7 @@ type tally struct {
 	pending           int
 	ratings           int
 	ratingSum         int
+	ratingsApart      int // a tree's: ratings of managers under MinRatings, left out of its pool
 	withCommitments   int // sessions with at least one commitment
 	made, kept        int // commitments made in the period and the 4 weeks before; kept by its end
 	weeks, weeksMet   int // consistency: weeks judged, weeks at coverage >= 0.8
@@ -45,6 +46,7 @@ func (t *tally) add(o *tally) {
 	t.pending += o.pending
 	t.ratings += o.ratings
 	t.ratingSum += o.ratingSum
+	t.ratingsApart += o.ratingsApart
 	t.withCommitments += o.withCommitments
 	t.made += o.made
 	t.kept += o.kept
@@ -71,6 +73,7 @@ func (t *tally) addToTree(o *tally) {
 		return
 	}
 	unrated := *o
+	unrated.ratingsApart += o.ratings
 	unrated.ratings, unrated.ratingSum = 0, 0
 	t.add(&unrated)
 }
@@ -84,6 +87,7 @@ func (t *tally) metrics() Metrics {
 		Pairs:      t.pairs, Confirmed: t.confirmed, Disputed: t.disputed, Pending: t.pending,
 		ConfirmationRate:  share(t.confirmed, t.pairs),
 		Ratings:           t.ratings,
+		RatingsApart:      t.ratingsApart,
 		WithCommitments:   share(t.withCommitments, t.sessions),
 		CommitmentsKept:   share(t.kept, t.made),
 		Consistency:       share(t.weeksMet, t.weeks),

@@ -123,11 +123,14 @@ func qualityLine(m metrics.Metrics, tree bool) string {
 	rating := fmt.Sprintf("rating shown from %d ratings (%d so far)", metrics.MinRatings, m.Ratings)
 	switch {
 	case tree && m.MeanRating == nil:
-		// A tree pools only managers whose own mean shows: a count here
-		// would read as the tree's when each manager may have a few.
-		rating = fmt.Sprintf("rating shown once a manager has %d ratings", metrics.MinRatings)
+		// A tree pools only managers whose own mean shows; the others'
+		// ratings are counted apart.
+		rating = fmt.Sprintf("rating shown once a manager has %d ratings (%d so far)", metrics.MinRatings, m.RatingsApart)
 	case m.MeanRating != nil:
 		rating = fmt.Sprintf("rated %.1f of 5 on average over %d ratings", *m.MeanRating, m.Ratings)
+		if tree && m.RatingsApart > 0 {
+			rating += fmt.Sprintf("; %d more left out (managers with under %d)", m.RatingsApart, metrics.MinRatings)
+		}
 	}
 	return fmt.Sprintf("%s · %s of sessions with commitments · %s of commitments kept", rating, metrics.PercentText(m.WithCommitments), metrics.PercentText(m.CommitmentsKept))
 }
