@@ -1052,11 +1052,21 @@ func orNone(s string) string {
 // reinstall, or once a migration ends, delivery resumes within it.
 const HoldRetry = time.Minute
 
+// holdLapse is how long a hold lasts with no send getting Slack's answer
+// again: a held message is tried every HoldRetry, so one still waiting
+// renews it each minute. Lifted only by a send that went through, a hold
+// outlived its messages when none of them was sent after all (a DM's
+// update replaced by a newer one, a reminder the rep answered first):
+// nothing of its kind was tried again, and /healthz said delivery was
+// held, and what to do about it, until a restart.
+const holdLapse = 3 * HoldRetry
+
 // Hold is a Slack method delivery is held on, and why: Slack's answer.
 type Hold struct {
 	Method string
 	Err    error     // the send's error, Slack's code within (missing_scope, org_login_required)
 	Since  time.Time // when the first message was held for it
+	Last   time.Time // when a send last got that answer
 }
 
 // heldOn names what a hold was found on: the method, and the kind and op
@@ -1068,13 +1078,21 @@ type heldOn struct {
 }
 
 // Holds lists what delivery is held on now, by method, the earliest
-// first; none while every send goes through.
+// first; none while every send goes through, nor once no message has met
+// a hold for holdLapse (its messages went otherwise: superseded, withheld).
 func (w *Worker) Holds() []Hold {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	seen := map[string]bool{}
 	var hs []Hold
+	now := w.now()
 	for on, h := range w.held {
+		if now.Sub(h.Last) >= holdLapse {
+			delete(w.held, on)
+			w.log.Info("outbox hold forgotten: no message met it since", "method", h.Method, "kind", string(on.kind),
+				"op", string(on.op), "err", h.Err, "last", h.Last)
+			continue
+		}
 		if k := on.method + " " + h.Err.Error(); !seen[k] {
 			seen[k] = true
 			hs = append(hs, h)
@@ -1087,14 +1105,21 @@ func (w *Worker) Holds() []Hold {
 }
 
 // hold notes that Slack refused a message for the install or the
-// workspace, and logs it when it is news.
+// workspace, renewing the hold it met (see holdLapse), and logs it when it
+// is news.
 func (w *Worker) hold(ctx context.Context, it *job, e *Error) {
 	on := heldOn{method: e.Method, kind: it.Message.Kind, op: it.Message.Op}
+	now := w.now()
 	w.mu.Lock()
-	_, known := w.held[on]
-	if !known {
-		w.held[on] = Hold{Method: e.Method, Err: e.Err, Since: w.now()}
+	h, known := w.held[on]
+	if known && now.Sub(h.Last) >= holdLapse {
+		known = false // lapsed unread by Holds: news again, as it would be after it
 	}
+	if !known {
+		h = Hold{Method: e.Method, Err: e.Err, Since: now}
+	}
+	h.Err, h.Last = e.Err, now
+	w.held[on] = h
 	w.mu.Unlock()
 	attrs := []any{"outbox_id", it.ID, "kind", string(it.Message.Kind), "op", string(it.Message.Op), "method", e.Method,
 		"err", e.Err, "retry_in", HoldRetry}

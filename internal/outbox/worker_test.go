@@ -866,3 +866,57 @@ func TestAMessageHeldByTheInstallWaitsWithoutFailing(t *testing.T) {
 		}
 	})
 }
+
+// A hold says messages are being held: lifted only by a send that went
+// through, it outlived a held message that was never sent after all
+// (superseded, here by another worker's claim, as a DM's update replaced
+// by a newer one or the rep's click), and /healthz stayed red until a
+// restart. Renewed by each retry Slack answers alike, it lasts while a
+// message is held, and lapses a few retries after the last one.
+func TestAHoldLastsAsLongAsAMessageIsHeld(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		supersede  bool
+		wantHolds  int
+		afterWards time.Duration
+	}{
+		{"the held message superseded", true, 0, 5 * time.Minute},
+		{"the message still held", false, 1, 30 * time.Minute},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			held := &outbox.Error{Class: outbox.Held, Method: "chat.update", Err: errors.New("org_login_required")}
+			script := []error{nil} // the post goes; its update is held
+			for range 100 {
+				script = append(script, held)
+			}
+			w, st, _, clk := setup(t, script...)
+			update := coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: "k1", To: "U1"}
+			enqueue(t, st, post("k1", "U1"))
+			drainFor(t, w, clk, 2*time.Second)
+			enqueue(t, st, update) // queued with the post, the post showed it
+			drainFor(t, w, clk, 10*time.Second)
+			if hs := w.Holds(); len(hs) != 1 || hs[0].Method != "chat.update" {
+				t.Fatalf("holds = %+v, want chat.update held", hs)
+			}
+			if tt.supersede {
+				clk.Advance(outbox.HoldRetry)
+				ctx := context.Background()
+				items, err := st.ClaimOutboxLanes(ctx, "another", clk.Now(), time.Minute, map[coaching.Op]int{coaching.OpUpdate: 10}, nil)
+				if err != nil || len(items) != 1 {
+					t.Fatalf("claim the held update: %+v, %v", items, err)
+				}
+				if ok, err := st.MarkSuperseded(ctx, items[0].ID, "another"); !ok || err != nil {
+					t.Fatalf("supersede the held update: %v, %v", ok, err)
+				}
+			}
+			drainFor(t, w, clk, tt.afterWards)
+			if hs := w.Holds(); len(hs) != tt.wantHolds {
+				t.Fatalf("holds %s later = %+v, want %d", tt.afterWards, hs, tt.wantHolds)
+			}
+			stats, _ := st.OutboxStats(context.Background())
+			if stats.Failed != 0 {
+				t.Fatalf("outbox %+v, want nothing failed", stats)
+			}
+		})
+	}
+}
