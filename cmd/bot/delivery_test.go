@@ -131,6 +131,14 @@ func TestRevokedTokenStopsDeliveryAndHealthSaysWhy(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &h); err != nil || h.OK || !strings.Contains(strings.Join(h.Problems, " "), "token_revoked") {
 		t.Fatalf("healthz = %s, want the revoked token named", body)
 	}
+	// Refused to the DM, the token is seen refused by the transport's
+	// watch and by the outbox: one stop, said once.
+	eventually(t, "the refused DM to be put back", func() bool {
+		return outboxCount(t, b.db, "kind = 'rep_dm' AND status = 'pending' AND last_error LIKE '%token_revoked%'") == 1
+	})
+	if n := strings.Count(b.logs.String(), "outbox stopped"); n != 1 {
+		t.Fatalf("the stop logged %d times, want once:\n%s", n, b.logs.String())
+	}
 }
 
 // The harness's own check: the ops port freePort found free may be taken

@@ -929,10 +929,17 @@ func (w *Worker) handleFailure(ctx context.Context, it *job, e *Error) error {
 	attrs := []any{"outbox_id", it.ID, "kind", string(it.Message.Kind), "op", string(it.Message.Op), "attempt", it.Attempts + 1, "err", e.Err}
 	switch e.Class {
 	case Fatal:
-		w.mu.Lock()
-		w.stopped = e
-		w.mu.Unlock()
-		w.log.ErrorContext(ctx, "outbox stopped: Slack rejected the bot token", attrs...)
+		// Stopped as any refusal of the token is (Stop): in the bot,
+		// slackbot.WatchToken has most often stopped delivery on this
+		// very answer before Send returned, or an event said the token
+		// was gone while the send was on its way. Set here apart, the
+		// stop was logged a second time, and replaced the first cause
+		// (/healthz lost "the app was uninstalled" for the refusal that
+		// followed it). Kept here for a Sender without that watch, and
+		// so that the message is put back and the claim's others are not
+		// tried with a token Slack refuses.
+		w.Stop(e)
+		w.log.DebugContext(ctx, "outbox message kept for when the token is mended", attrs...)
 		if _, err := w.record(ctx, it, "mark retry", func(ctx context.Context) (bool, error) {
 			return w.q.MarkRetry(ctx, it.ID, w.owner, w.now(), e.Error())
 		}); err != nil {

@@ -1,10 +1,12 @@
 package outbox_test
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -916,6 +918,67 @@ func TestAHoldLastsAsLongAsAMessageIsHeld(t *testing.T) {
 			stats, _ := st.OutboxStats(context.Background())
 			if stats.Failed != 0 {
 				t.Fatalf("outbox %+v, want nothing failed", stats)
+			}
+		})
+	}
+}
+
+// watchedSender is a Sender behind a watch that sees Slack's answer before
+// the Sender returns it (slackbot.WatchToken), or an event arriving while
+// the send is on its way: seen calls it first.
+type watchedSender struct {
+	*sender
+	seen func()
+}
+
+func (s watchedSender) Send(ctx context.Context, m coaching.Message, prior *coaching.Posted) (*coaching.Posted, error) {
+	if s.seen != nil {
+		s.seen()
+	}
+	return s.sender.Send(ctx, m, prior)
+}
+
+// One refused token stops delivery once: the transport's watch stops it
+// on the answer before the send returns it, and the outbox's own stop,
+// set apart, logged it a second time and replaced the cause found first
+// (an app_uninstalled event's, which /healthz words with what to do). A
+// worker without the watch still stops on its own.
+func TestARefusedTokenStopsDeliveryOnce(t *testing.T) {
+	refused := &outbox.Error{Class: outbox.Fatal, Method: "chat.postMessage", Err: errors.New("token_revoked")}
+	for _, tt := range []struct {
+		name  string
+		first error // what stops delivery while the send is on its way; nil: nothing
+	}{
+		{"the transport saw the answer", &outbox.Error{Class: outbox.Fatal, Method: "chat.postMessage", Err: errors.New("token_revoked")}},
+		{"an event said the app is gone", &outbox.Error{Class: outbox.Fatal, Method: "app_uninstalled", Err: errors.New("app_uninstalled")}},
+		{"no watch", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := &clock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
+			st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{Now: clk.Now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			var logs bytes.Buffer
+			var w *outbox.Worker
+			s := watchedSender{sender: &sender{script: []error{refused}}}
+			if tt.first != nil {
+				s.seen = func() { w.Stop(tt.first) }
+			}
+			w = outbox.NewWorker(st, s, outbox.Options{Now: clk.Now, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now),
+				Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+			enqueue(t, st, post("k1", "U1"), post("k2", "U2"))
+			drainFor(t, w, clk, 10*time.Second)
+			if n := strings.Count(logs.String(), "outbox stopped"); n != 1 {
+				t.Fatalf("the stop logged %d times, want once:\n%s", n, logs.String())
+			}
+			want := cmp.Or(tt.first, error(refused))
+			if got := w.Stopped(); got != want || s.attempt != 1 {
+				t.Fatalf("stopped by %v after %d sends, want by the first, %v, after one", got, s.attempt, want)
+			}
+			if stats, _ := st.OutboxStats(context.Background()); stats.Pending != 2 {
+				t.Fatalf("outbox %+v, want both messages kept", stats)
 			}
 		})
 	}
