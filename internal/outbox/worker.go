@@ -124,12 +124,12 @@ func (w *Worker) Stopped() error {
 	return w.stopped
 }
 
-// Stop stops delivery for err, Slack refusing the bot token, as a send
-// refused so does: found outside the outbox (a form's views.open, a
-// profile's users.info) or said by Slack (tokens_revoked). Every post and
-// update would be refused too; the replies to clicks and commands go on
-// (see Run). The first stop is kept; it reports whether this one stopped
-// delivery.
+// Stop stops delivery for err, Slack refusing the bot token: to a send of
+// the outbox's own (class Fatal), to any other call (a form's views.open,
+// a profile's users.info: slackbot.WatchToken), or said by Slack
+// (tokens_revoked). Every post and update would be refused too; the
+// replies to clicks and commands go on (see Run). The first stop is kept,
+// and logged; it reports whether this one stopped delivery.
 func (w *Worker) Stop(err error) bool {
 	w.mu.Lock()
 	first := w.stopped == nil
