@@ -1089,21 +1089,25 @@ type heldOn struct {
 // a hold for holdLapse (its messages went otherwise: superseded, withheld).
 func (w *Worker) Holds() []Hold {
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	seen := map[string]bool{}
 	var hs []Hold
+	lapsed := map[heldOn]Hold{}
 	now := w.now()
 	for on, h := range w.held {
 		if now.Sub(h.Last) >= holdLapse {
 			delete(w.held, on)
-			w.log.Info("outbox hold forgotten: no message met it since", "method", h.Method, "kind", string(on.kind),
-				"op", string(on.op), "err", h.Err, "last", h.Last)
+			lapsed[on] = h
 			continue
 		}
 		if k := on.method + " " + h.Err.Error(); !seen[k] {
 			seen[k] = true
 			hs = append(hs, h)
 		}
+	}
+	w.mu.Unlock()
+	for on, h := range lapsed {
+		w.log.Info("outbox hold forgotten: no message has met it since", "method", h.Method, "kind", string(on.kind),
+			"op", string(on.op), "err", h.Err, "last", h.Last)
 	}
 	slices.SortFunc(hs, func(a, b Hold) int {
 		return cmp.Or(a.Since.Compare(b.Since), cmp.Compare(a.Method, b.Method), cmp.Compare(a.Err.Error(), b.Err.Error()))
