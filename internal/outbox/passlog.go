@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/failrun"
 )
 
@@ -56,7 +57,15 @@ func (p *passLog) fail(ctx context.Context, err error) {
 	switch run, log := p.passes.Fail("", now); {
 	case !log:
 	case run.Failures == 1:
-		p.log.ErrorContext(ctx, p.what+" failed; retrying every second, logged again each minute while it fails",
+		// A pass the database was too busy for (a statement or lock
+		// timeout, SQLite's busy wait) is routine under a burst and loses
+		// nothing: a Warn, not an Error that pages someone. Still
+		// failing a minute on, it is an Error like any other.
+		level := slog.LevelError
+		if coaching.ErrorCode(err) == coaching.EBusy {
+			level = slog.LevelWarn
+		}
+		p.log.Log(ctx, level, p.what+" failed; retrying every second, logged again each minute while it fails",
 			"err", err, "then", "check the database (COACHLOG_DB) answers; nothing is lost meanwhile, messages wait in the outbox")
 	default:
 		p.log.ErrorContext(ctx, p.what+" still failing", "failed_passes", run.Failures,
