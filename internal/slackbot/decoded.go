@@ -1,10 +1,6 @@
 package slackbot
 
-import (
-	"strings"
-
-	"github.com/slack-go/slack"
-)
+import "github.com/slack-go/slack"
 
 // slack-go's Socket Mode client decodes every payload into its own types
 // (a slack.InteractionCallback, blocks and all; a slack.SlashCommand)
@@ -38,8 +34,8 @@ func interactionOf(cb *slack.InteractionCallback) interaction {
 		in.Channel = &channelRef{ID: cb.Channel.ID}
 	}
 	if m := cb.Message; m.Timestamp != "" || m.Text != "" || m.User != "" || m.BotID != "" {
-		text := m.Text
-		if strings.TrimSpace(text) == "" && in.Type == string(slack.InteractionTypeMessageAction) {
+		text := writtenText(m.Text)
+		if text == "" && in.Type == string(slack.InteractionTypeMessageAction) {
 			text = shownText(m.Msg) // a file alone, an app's blocks: what the shortcut notes
 		}
 		in.Message = &messageRef{Text: text, TS: m.Timestamp, ThreadTS: m.ThreadTimestamp, User: m.User, BotID: m.BotID, Blocks: m.Blocks.BlockSet}

@@ -229,8 +229,15 @@ func TestMessageWithoutTextReadsAlikeOnBothReadings(t *testing.T) {
 		message map[string]any
 		want    string
 	}{
-		{"an app's blocks", map[string]any{"type": "message", "text": "", "bot_id": "B1", "ts": "1700000000.000100",
+		// Slack gives an app's message posted in blocks alone the text
+		// "This content can't be displayed." (heybot_block_actions_dm_button.json):
+		// it says nothing of the message, which is noted from its blocks.
+		{"an app's blocks", map[string]any{"type": "message", "text": "This content can't be displayed.", "bot_id": "B1", "ts": "1700000000.000100",
 			"blocks": []any{header, section}}, "Call summary: Acme &amp; co\nSam ran discovery"},
+		{"an app's blocks that show no text", map[string]any{"type": "message", "text": "This content can't be displayed.", "bot_id": "B1", "ts": "1700000000.000100",
+			"blocks": []any{map[string]any{"type": "divider", "block_id": "d"}}}, ""},
+		{"a person's words that are the placeholder's", map[string]any{"type": "message", "text": "This content can't be displayed. Again.", "user": "U0REP", "ts": "1700000000.000100"},
+			"This content can't be displayed. Again."},
 		{"a file alone", map[string]any{"type": "message", "text": "", "user": "U0REP", "ts": "1700000000.000100",
 			"files": []any{file}}, "File: Acme call"},
 		{"an app's attachment", map[string]any{"type": "message", "bot_id": "B1", "ts": "1700000000.000100",

@@ -73,8 +73,10 @@ func readInteraction(payload json.RawMessage) (interaction, error) {
 	if err := json.Unmarshal(payload, &in); err != nil {
 		return in, err
 	}
-	if m := in.Message; m != nil && in.Type == "message_action" && strings.TrimSpace(m.Text) == "" {
-		m.Text = shownText(shownParts(payload))
+	if m := in.Message; m != nil {
+		if m.Text = writtenText(m.Text); m.Text == "" && in.Type == "message_action" {
+			m.Text = shownText(shownParts(payload))
+		}
 	}
 	return in, nil
 }

@@ -7,12 +7,31 @@ import (
 	"github.com/slack-go/slack"
 )
 
+// noTextPlaceholder is the text Slack gives a message an app posted with
+// blocks and no text of its own, in every payload and answer that carries
+// the message (message.text in heybot_block_actions_dm_button.json; the
+// block_actions payload's example in Slack's reference,
+// https://docs.slack.dev/reference/interaction-payloads/block_actions-payload).
+// It is Slack's words, not the message's: a call recorder's summary in
+// blocks would otherwise be noted as it.
+const noTextPlaceholder = "This content can't be displayed."
+
+// writtenText is a message's text as what its author wrote: "" when it
+// is blank or Slack's placeholder for a message without text.
+func writtenText(text string) string {
+	if text == noTextPlaceholder || strings.TrimSpace(text) == "" {
+		return ""
+	}
+	return text
+}
+
 // shownText is what a message without text shows, as message markup (the
 // form a message's text has, read with unescape): the text of its blocks,
 // of its legacy attachments, and the titles of its files. Slack leaves
 // text empty for a file shared without a word and for an app's message in
-// blocks or attachments only (a call recorder's summary, a CRM's update),
-// and the message shortcut would otherwise note nothing of them.
+// attachments only (a CRM's update), and gives an app's message in blocks
+// only (a call recorder's summary) its placeholder (noTextPlaceholder):
+// the message shortcut would otherwise note nothing of them.
 func shownText(m slack.Msg) string {
 	var lines []string
 	add := func(s string) {
