@@ -232,6 +232,22 @@ func (b *bot) stop() {
 		b.t.Errorf("a handler panicked:\n%s", b.logs)
 	}
 	noProblems(b.t, b.fake)
+	textWithBlocks(b.t, b.fake)
+}
+
+// textWithBlocks fails the test for a message the bot sent in blocks with
+// no text beside them: Slack then shows and stores the placeholder "This
+// content can't be displayed." (fakeslack.BlocksOnlyText) in notifications,
+// screen readers and every payload that carries the message.
+func textWithBlocks(t *testing.T, fake *fakeslack.Server) {
+	t.Helper()
+	for _, m := range []string{"chat.postMessage", "chat.update", "chat.postEphemeral", fakeslack.MethodResponseURL} {
+		for _, c := range fake.CallsTo(m) {
+			if b := strings.TrimSpace(c.Param("blocks")); b != "" && b != "[]" && b != "null" && strings.TrimSpace(c.Param("text")) == "" {
+				t.Errorf("%s sent blocks without a text fallback: %.200s", m, c.Param("blocks"))
+			}
+		}
+	}
 }
 
 // noProblems fails the test for anything the bot did that real Slack would

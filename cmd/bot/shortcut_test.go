@@ -56,10 +56,13 @@ func TestMessageShortcutOnAThreadReplyLinksIntoTheThread(t *testing.T) {
 
 // A message with no text still has something to note: an app's message
 // in blocks (a call recorder's summary), a file shared without a word.
-// Their text is empty as Slack sends them; the notes are what the message
-// shows, not an empty form with a link. So they are on either reading of
-// the payload: slack-go's, and the bot's own of a payload slack-go could
-// not decode (an org install's is_enterprise_install sent as a string).
+// As Slack sends them, a file's text is empty and an app's blocks come
+// with the placeholder text "This content can't be displayed." (the fake
+// sends it: fakeslack.BlocksOnlyText); the notes are what the message
+// shows, not an empty form with a link nor the placeholder. So they are
+// on either reading of the payload: slack-go's, and the bot's own of a
+// payload slack-go could not decode (an org install's
+// is_enterprise_install sent as a string).
 func TestMessageShortcutOnAMessageWithoutTextNotesWhatItShows(t *testing.T) {
 	b := startBot(t)
 	for _, tt := range []struct {

@@ -156,6 +156,29 @@ func (s *Server) messageObjectLocked(m *message) map[string]any {
 	return obj
 }
 
+// BlocksOnlyText is the text Slack gives a message an app posts (or
+// updates, or replies through a response_url) with blocks and no text, and
+// then sends wherever it sends the message: in the answer to
+// chat.postMessage, in a block_actions or message_action payload. The
+// message in heybot_block_actions_dm_button.json, a DM with buttons, has
+// it; so do the message of the example payload of Slack's block_actions
+// reference (https://docs.slack.dev/reference/interaction-payloads/block_actions-payload,
+// bot_id BAH5CA16Z, as quoted in apps' code), chat.postMessage answers
+// quoted in public notes, and apps that skip it when reading
+// conversations.history. The fake stores what Slack stores, never "", so a
+// bot that reads a message's text must not take the placeholder for the
+// message's words.
+const BlocksOnlyText = "This content can't be displayed."
+
+// fillBlocksOnlyText gives m Slack's placeholder text when it has blocks
+// and no text (see BlocksOnlyText). A file alone, or attachments alone,
+// keep their empty text: Slack sends those as "".
+func (m *message) fillBlocksOnlyText() {
+	if m.text == "" && m.hasBlocks {
+		m.text = BlocksOnlyText
+	}
+}
+
 // contentFrom reads text and blocks into m; it returns a Slack error result
 // when the blocks are malformed or over Slack's limits, and says whether
 // the text was truncated (see maxTextRunes).
@@ -174,6 +197,7 @@ func contentFrom(r *apiRequest, m *message) (_ apiResult, truncated, ok bool) {
 	if r.has("text") {
 		m.text, truncated = truncateText(r.param("text"))
 	}
+	m.fillBlocksOnlyText()
 	return apiResult{}, truncated, true
 }
 

@@ -318,6 +318,11 @@ func (s *Server) MessageShortcut(ctx context.Context, userID, callbackID, channe
 			message[k] = v
 		}
 	}
+	if blocks, _ := message["blocks"].([]any); len(blocks) > 0 && message["text"] == "" {
+		// An app's message in blocks alone: Slack sends its placeholder
+		// text, never "" (see BlocksOnlyText).
+		message["text"] = BlocksOnlyText
+	}
 	payload := map[string]any{
 		"type": "message_action", "token": VerificationToken, "action_ts": s.actionTS(),
 		"team": s.teamRef(), "user": s.userRefLocked(userID),

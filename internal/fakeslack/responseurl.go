@@ -190,6 +190,7 @@ func (s *Server) respondLocked(u *responseURL, in responseBody) string {
 			m.blocks, m.hasBlocks = blocks, len(blocks) > 0
 		}
 	}
+	m.fillBlocksOnlyText()
 	return m.ts
 }
 
