@@ -327,11 +327,12 @@ func TestAPartialUserChangeIsSkipped(t *testing.T) {
 // A command's argument as long as someone may paste, quoted back in the
 // answer, still gets an answer: Slack refuses a section over 3,000
 // characters, and a refused response_url post leaves the person looking
-// at nothing. Escaping makes "&" five characters long.
+// at nothing. Escaping makes "&" five characters long. The person typed
+// "a&b<c>" over and over; Slack sends it escaped (should_escape).
 func TestALongArgumentIsQuotedBackCut(t *testing.T) {
 	b := startBot(t)
 	b.importRoster(t)
-	long := strings.Repeat("a&b<c>", 700)
+	long := strings.Repeat("a&amp;b&lt;c&gt;", 700)
 	for _, c := range []struct{ user, text, want string }{
 		{mgr, "away " + long, "is not a date"},
 		{other, "export --from " + long, "is not a date"},

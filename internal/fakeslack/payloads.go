@@ -62,7 +62,14 @@ func (s *Server) sendLocked(ctx context.Context, typ string, payload map[string]
 // reference, https://docs.slack.dev/tools/bolt-js/reference/interfaces/SlashCommand,
 // types it a string; the Socket Mode payload in slack-go issue 1265
 // carries "is_enterprise_install": "false"). A bot must read it so.
+//
+// text must be what Slack sends for the app's manifest, which sets
+// should_escape: a text a real Slack could not send fails the call (see
+// checkEscapedText).
 func (s *Server) SlashCommand(ctx context.Context, userID, command, text string, opts ...EnvelopeOption) (Interaction, error) {
+	if err := checkEscapedText(text); err != nil {
+		return Interaction{}, fmt.Errorf("slash command %s: %w", command, err)
+	}
 	cfg := newEnvelopeConfig(opts)
 	s.mu.Lock()
 	chID, chName := s.channelForLocked(cfg, userID)
