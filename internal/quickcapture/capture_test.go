@@ -226,6 +226,14 @@ func TestNotesAreWhatFollowsTheHeader(t *testing.T) {
 		{"<@U1> 1:1 30m talked\nabout  <#C1|deals>  ", "talked\nabout  <#C1|deals>"},
 		{"<@U1> 1:1 45 minutes about 2 deals", "about 2 deals"},
 		{"<@U1> 1:1 45 deals", "45 deals"},
+		// A bare number joins the hour before it only when it could be
+		// its minutes (1 to 59) and follows it directly.
+		{"<@U1> ride along lead 1h 30 great discovery", "great discovery"},
+		{"<@U1> 1:1 1h 75 calls made", "75 calls made"},
+		{"<@U1> 1:1 1h, 30 calls made", "30 calls made"},
+		{"<@U1> 1:1 1h 0 calls made", "0 calls made"},
+		{"<@U1> 1:1 1h30 20 calls made", "20 calls made"},
+		{"<@U1> 1:1 1.5h 20 calls made", "20 calls made"},
 		{"great call <@U1> 1:1 30m", "great call <@U1> 1:1 30m"},
 		// Once the header is complete, words that could be read as a day,
 		// a role or a kind start the notes (an audit found them eaten).

@@ -15,7 +15,7 @@ type span struct {
 }
 
 // durationAt reads the duration starting at toks[i] ("45m", "1 hour",
-// "1h30", "1.5 hours", "1h 30m") and returns its minutes, rounded, with the
+// "1h30", "1.5 hours", "1h 30m", "1h 30") and returns its minutes, rounded, with the
 // number of tokens it spans (0 when there is none). A bare number is not a
 // duration: "2" could be anything.
 func durationAt(toks []token, i int) (float64, int) {
@@ -26,9 +26,34 @@ func durationAt(toks []token, i int) (float64, int) {
 	if d.hoursOnly && !toks[i+n-1].clipped() {
 		if m, k := spanAt(toks, i+n); k > 0 && m.minutesOnly && m.minutes < 60 {
 			return math.Round(d.minutes + m.minutes), n + k
+		} else if k == 0 {
+			// "1h 30", "1 h 30": minutes without their unit, as French
+			// managers write an hour and a half. Only a number that can
+			// be minutes past the hour, right after it.
+			if m, ok := bareMinutes(toks, i+n); ok {
+				return math.Round(d.minutes + m), n + 1
+			}
 		}
 	}
 	return math.Round(d.minutes), n
+}
+
+// bareMinutes reads toks[i] as minutes past an hour when it is a whole
+// number from 1 to 59 alone, digits only: "30", "05"; not "75", "0",
+// "30/40" or "-30".
+func bareMinutes(toks []token, i int) (float64, bool) {
+	if i >= len(toks) {
+		return 0, false
+	}
+	w := toks[i].word
+	if w == "" || len(w) > 2 || strings.TrimLeft(w, "0123456789") != "" {
+		return 0, false
+	}
+	m, err := strconv.Atoi(w)
+	if err != nil || m < 1 || m > 59 {
+		return 0, false
+	}
+	return float64(m), true
 }
 
 // spanAt reads one number with its unit, in one token or two ("45 min").

@@ -37,6 +37,14 @@ func TestDurations(t *testing.T) {
 		{"1m", 1},
 		{"0000000045m", 45}, // ten digits, read
 		{"1.5" + strings.Repeat("0", 400) + "h", 90}, // however long a fraction
+		// An hour then a bare number of minutes, as French managers
+		// write it: a review found "1h 30 great discovery" logged as
+		// 60 minutes with "30 great discovery" as the notes.
+		{"1h 30", 90},
+		{"1 h 30", 90},
+		{"2h 15", 135},
+		{"1 hour 30", 90},
+		{"1h 05", 65},
 	} {
 		line := "<@U1> 1:1 " + tt.in + " notes"
 		got := Parse(line, wednesday)
