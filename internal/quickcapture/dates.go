@@ -64,37 +64,61 @@ func resolveDay(m time.Month, day, year int, yearGiven bool, today coaching.Date
 	return d, ""
 }
 
-// numericDate reads a date written with numbers and slashes ("11/20",
-// "20/11/2026") or dots with a year ("20.11.2026"), whose day and month
-// order differs by country. It returns every date it can mean (one when
-// only one order makes a real date, or both orders agree), and reports
-// whether s is written like such a date at all. A dash is not read: "1-1"
-// is a one-on-one and "2-3" a range.
-func numericDate(s string, today coaching.Date) ([]coaching.Date, bool) {
-	if s == "" || !isDigit(s[0]) || !strings.ContainsAny(s, "/.") {
+// numericDate reads a date written with numbers at t: with slashes
+// ("11/20", "20/11/2026"), whose day and month order differs by country;
+// with dots ("20.11.", "20.11", "20.11.2026"), day first in every locale
+// that writes them; with dashes and a year ("20-11-2026", "11-20-2026");
+// or year first ("2026/11/20", "2026.11.20"). It returns every date it
+// can mean (one when only one order makes a real date, or both orders
+// agree), and reports whether t is written like such a date at all. A
+// dash without a year is not read: "1-1" is a one-on-one and "2-3" a
+// range; nor are two dotted numbers a decimal can be ("2.5 deals"): a
+// day and month with dots has a dot after it ("5.11.") or two digits of
+// month ("20.11"). "2026-11-20" is ISO's, read by addDate.
+func numericDate(t token, today coaching.Date) ([]coaching.Date, bool) {
+	s := t.shown
+	if s == "" || !isDigit(s[0]) {
 		return nil, false // most words: no split
 	}
-	sep := "/"
-	if !strings.Contains(s, "/") {
-		sep = "."
+	sep := ""
+	for _, c := range []string{"/", ".", "-"} {
+		if strings.Contains(s, c) {
+			if sep != "" {
+				return nil, false
+			}
+			sep = c
+		}
+	}
+	if sep == "" {
+		return nil, false
 	}
 	parts := strings.Split(s, sep)
-	if len(parts) < 2 || len(parts) > 3 || sep == "." && len(parts) != 3 {
+	if len(parts) < 2 || len(parts) > 3 {
 		return nil, false
 	}
 	nums := make([]int, len(parts))
 	for k, part := range parts {
-		if len(part) == 0 || len(part) > 4 || k < 2 && len(part) > 2 {
+		if len(part) == 0 || len(part) > 4 || strings.TrimLeft(part, "0123456789") != "" {
 			return nil, false
 		}
-		v, err := strconv.Atoi(part)
-		if err != nil || v < 0 {
+		nums[k], _ = strconv.Atoi(part) // at most 4 digits: no error
+	}
+	if len(parts[0]) == 4 { // year first: always year, month, day
+		if sep == "-" || len(parts) != 3 || len(parts[1]) > 2 || len(parts[2]) > 2 {
 			return nil, false
 		}
-		if k < 2 && (v < 1 || v > 31) {
+		return datesOf(s, today, nums[0], true, [2]int{nums[1], nums[2]})
+	}
+	for k := range 2 {
+		if len(parts[k]) > 2 || nums[k] < 1 || nums[k] > 31 {
 			return nil, false // no day nor month in either order: "50/50 split", "12/40 calls", "0/3 closed"
 		}
-		nums[k] = v
+	}
+	switch {
+	case sep == "-" && (len(parts) != 3 || len(parts[2]) != 4):
+		return nil, false
+	case sep == "." && len(parts) == 2 && !strings.HasPrefix(t.cut, ".") && len(parts[1]) != 2:
+		return nil, false
 	}
 	year, yearGiven := 0, len(nums) == 3
 	if yearGiven {
@@ -105,8 +129,17 @@ func numericDate(s string, today coaching.Date) ([]coaching.Date, bool) {
 			return nil, true
 		}
 	}
+	if sep == "." {
+		return datesOf(s, today, year, yearGiven, [2]int{nums[1], nums[0]})
+	}
+	return datesOf(s, today, year, yearGiven, [2]int{nums[0], nums[1]}, [2]int{nums[1], nums[0]}) // US order first, then day first
+}
+
+// datesOf returns the real dates, not in the future, that the month and
+// day pairs make, without repeats, for numericDate.
+func datesOf(s string, today coaching.Date, year int, yearGiven bool, orders ...[2]int) ([]coaching.Date, bool) {
 	var out []coaching.Date
-	for _, md := range [][2]int{{nums[0], nums[1]}, {nums[1], nums[0]}} { // US order first, then day first
+	for _, md := range orders {
 		if md[0] < 1 || md[0] > 12 {
 			continue
 		}

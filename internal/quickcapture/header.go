@@ -307,7 +307,7 @@ func (p *parser) alsoLooksLikeDate(text string) {
 // a pasted table of them would otherwise fill the form's notice.
 func (p *parser) addNumericDate(toks []token, k int) int {
 	t := toks[k]
-	dates, ok := numericDate(t.shown, p.today)
+	dates, ok := numericDate(t, p.today)
 	if ok && !t.clipped() && k+1 < len(toks) && toks[k+1].word == "of" {
 		ok = false
 	}
