@@ -243,7 +243,7 @@ func TestNotesAreWhatFollowsTheHeader(t *testing.T) {
 		{"<@U1> ride-along 45m observer observed a great close", "observed a great close"},
 		{"<@U1> 1:1 30m career goals for next year", "career goals for next year"},
 		{"<@U1> 1:1 30m yesterday sun was out", "sun was out"},
-		{"<@U1> 1:1 30m wed great call", "great call"}, // a day: Wednesday
+		{"<@U1> 1:1 30m wed great call", "wed great call"}, // a day maybe, asked: TestAWeekdayWhereTheNotesStartIsAGuess
 		// Punctuation starting the notes is the notes' own, unless it is a
 		// separator standing alone (an audit found ":)" dropped).
 		{"<@U1> 1:1 30m :) great call", ":) great call"},

@@ -150,3 +150,52 @@ func TestNumericDatesOfEveryShapeAreAsked(t *testing.T) {
 		}
 	}
 }
+
+// A review found a weekday where the notes start read as the date and
+// taken out of the notes, the session logged at once: "<@U1> 1:1 30m fri
+// follow up with CFO" logged last Friday with notes "follow up with
+// CFO". There the day as likely starts the notes (a follow-up on
+// Friday), as a month date does: it is now a guess the form shows, and
+// the notes keep it. In the header, or alone at the end, it is the date.
+func TestAWeekdayWhereTheNotesStartIsAGuess(t *testing.T) {
+	nov := func(d int) coaching.Date { return coaching.Date{Year: 2026, Month: 11, Day: d} }
+	for _, tt := range []struct {
+		line  string
+		date  coaching.Date
+		notes string
+		doubt string
+	}{
+		{"<@U1> 1:1 30m fri follow up with CFO", nov(27), "fri follow up with CFO", "I read fri as Fri 27 Nov 2026"},
+		{"<@U1> 1:1 30m thursday: send proposal", nov(26), "thursday: send proposal", "I read thursday as Thu 26 Nov 2026"},
+		{"<@U1> 1:1 30m wed demo prep", nov(25), "wed demo prep", "I read wed as Wed 25 Nov 2026"},
+		{"<@U1> ride-along 45m lead - mon pricing", nov(30), "mon pricing", "I read mon as Mon 30 Nov 2026"},
+		{"<@U1> 1:1 30m yesterday fri follow up", nov(30), "fri follow up", "fri looks like a date too; the form shows Mon 30 Nov 2026"},
+	} {
+		got := Parse(tt.line, reviewDay)
+		if got.Clear() || got.Draft.OccurredOn != tt.date || got.Draft.Notes != tt.notes || !slices.Equal(got.Doubts, []string{tt.doubt}) {
+			t.Errorf("Parse(%q): clear %v, on %s, notes %q, doubts %q; want unclear, on %s, notes %q, doubt %q",
+				tt.line, got.Clear(), got.Draft.OccurredOn, got.Draft.Notes, got.Doubts, tt.date, tt.notes, tt.doubt)
+		}
+	}
+	for _, tt := range []struct {
+		line  string
+		date  coaching.Date
+		notes string
+	}{
+		{"<@U1> fri 1:1 30m follow up", nov(27), "follow up"},
+		{"<@U1> 1:1 fri 30m follow up", nov(27), "follow up"},
+		{"fri <@U1> 1:1 30m follow up", nov(27), "follow up"},
+		{"<@U1> 1:1 30m fri", nov(27), ""},
+		{"<@U1> 1:1 30m fri.", nov(27), ""},
+		{"<@U1> 1:1 30m yesterday great call", nov(30), "great call"},
+		{"<@U1> 1:1 30m mon yesterday", nov(30), ""}, // the same day: TestProblems has two
+		{"<@U1> 1:1 30m sat in on his call", reviewDay, "sat in on his call"},
+		{"<@U1> 1:1 30m yesterday sun was out", nov(30), "sun was out"},
+	} {
+		got := Parse(tt.line, reviewDay)
+		if !got.Clear() || len(got.Doubts) > 0 || got.Draft.OccurredOn != tt.date || got.Draft.Notes != tt.notes {
+			t.Errorf("Parse(%q): clear %v, doubts %q, on %s, notes %q; want on %s, notes %q, no doubt",
+				tt.line, got.Clear(), got.Doubts, got.Draft.OccurredOn, got.Draft.Notes, tt.date, tt.notes)
+		}
+	}
+}

@@ -112,6 +112,12 @@ func (p *parser) structural(toks []token, i int) int {
 	if proseWords[toks[i].word] && i+1 < len(toks) && !toks[i].clipped() && satPhrases[toks[i+1].word] {
 		return 0 // "sat in on his call", "sat down with": never a day
 	}
+	if complete && isWeekday(toks[i].word) && notesFollow(toks, i+1) {
+		// "fri follow up with CFO", "wed demo prep": where the notes
+		// would start, a weekday as likely starts them as it dates the
+		// session; checkNotesStart reads it as a guess to check.
+		return 0
+	}
 	if p.addDate(toks[i]) {
 		return 1
 	}
@@ -140,6 +146,21 @@ func (p *parser) structural(toks []token, i int) int {
 		return n
 	}
 	return 0
+}
+
+// notesFollow reports whether words the manager wrote follow toks[i:]'s
+// filler and separators, other than a date word of the header's ("mon
+// yesterday" is two dates, to be asked about as such).
+func notesFollow(toks []token, i int) bool {
+	for ; i < len(toks); i++ {
+		t := toks[i]
+		if fillerWord(t) || separator(t) || t.blank() {
+			continue
+		}
+		_, day := dayWord(t.word, coaching.Date{Year: 2026, Month: 1, Day: 1})
+		return !day && !isoShaped(t.shown)
+	}
+	return false
 }
 
 // proseWords are date words that are more often English: after a

@@ -316,6 +316,13 @@ func (p *parser) checkNotesStart(toks []token, notesAt int) {
 	if k >= len(toks) || p.addNumericDate(toks, k) > 0 || p.guessMonthDate(toks, k) > 0 {
 		return
 	}
+	if w := toks[k].word; isWeekday(w) && !proseWords[w] {
+		// "fri follow up", which header left to the notes.
+		if date, _ := dayWord(w, p.today); !p.dateGiven || date != p.date {
+			p.guessDate(date, toks[k].shown, "")
+		}
+		return
+	}
 	if text, ok := dateLikeAt(toks, k); ok {
 		p.doubts = append(p.doubts, fmt.Sprintf("I couldn't read the date %q: the form shows %s", text, p.shownDate().Human()))
 	}
