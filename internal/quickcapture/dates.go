@@ -5,8 +5,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/typo"
 )
 
 // monthDateAt reads a day with a month name at toks[i] ("20 nov", "nov
@@ -155,6 +157,50 @@ func datesOf(s string, today coaching.Date, year int, yearGiven bool, orders ...
 // session is never in the future, so after a header they are notes.
 var unreadDateWords = map[string]bool{"yday": true, "yest": true, "ystd": true, "ystdy": true, "yda": true}
 
+// weekdayNames are the days' full names, which a word one or two edits
+// from is taken for a mistyped day ("thrusday", "wendesday").
+var weekdayNames = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+// foreignDayWords are day names the parser does not read, in the other
+// languages of the managers who use it, and two-letter abbreviations of
+// English ones that are no English word ("mo", "we", "sa" and "su" are
+// left out: a name, a word, a greeting).
+var foreignDayWords = map[string]bool{
+	"tu": true, "th": true, "fr": true,
+	"lundi": true, "mardi": true, "mercredi": true, "jeudi": true, "vendredi": true, "samedi": true, "dimanche": true,
+	"montag": true, "dienstag": true, "mittwoch": true, "donnerstag": true, "freitag": true, "samstag": true, "sonntag": true,
+	"lunes": true, "martes": true, "miércoles": true, "miercoles": true, "jueves": true, "viernes": true, "sábado": true,
+	"maandag": true, "dinsdag": true, "woensdag": true, "donderdag": true, "vrijdag": true, "zaterdag": true, "zondag": true,
+	"lunedì": true, "martedì": true, "mercoledì": true, "giovedì": true, "venerdì": true,
+}
+
+// weekdayTypo reports whether w, read as no day, looks like one: a day's
+// name in another language, or one edit from an English day's full name
+// (two for words of seven letters or more). Shorter words are too near
+// English ones to say: "money" is two from "monday".
+func weekdayTypo(w string) bool {
+	if foreignDayWords[w] {
+		return true
+	}
+	if len(w) > 4*len("wednesday") { // a pasted megabyte is not measured
+		return false
+	}
+	n := utf8.RuneCountInString(w)
+	if n < 5 || isWeekday(w) {
+		return false
+	}
+	most := 1
+	if n >= 7 {
+		most = 2
+	}
+	for _, name := range weekdayNames {
+		if d := n - len(name); d <= most && d >= -most && typo.Distance(w, name) <= most {
+			return true
+		}
+	}
+	return false
+}
+
 // relativeWords and periodWords make phrases such as "last week" and
 // "this month": a date, but not one day.
 var (
@@ -182,7 +228,7 @@ func loneMonth(w string) bool {
 func dateLikeAt(toks []token, k int) (string, bool) {
 	w := toks[k].word
 	switch {
-	case unreadDateWords[w], loneMonth(w):
+	case unreadDateWords[w], loneMonth(w), weekdayTypo(w):
 		return toks[k].shown, true
 	case periodWords[w] && k > 0 && relativeWords[toks[k-1].word]:
 		return phraseText(toks, k-1, 2), true // "last" is filler: "last week" is met at "week"

@@ -148,6 +148,16 @@ func TestAnUnreadDateIsAsked(t *testing.T) {
 		{"<@U1> 1:1 30m - 3 days ago, pricing", coaching.Date{}, `I couldn't read the date "3 days ago": the form shows Wed 25 Nov 2026`},
 		{"<@U1> 1:1 30m on the 20th, pricing", coaching.Date{}, `I couldn't read the date "20th": the form shows Wed 25 Nov 2026`},
 		{"<@U1> 1:1 30m yesterday 11/20 pricing", wednesday.AddDays(-1), "11/20 looks like a date too; the form shows Tue 24 Nov 2026"},
+		// A weekday mistyped, abbreviated past reading or in another
+		// language: a review found each logged today, the word in the
+		// notes.
+		{"<@U1> 1:1 30m thrusday", coaching.Date{}, `I couldn't read the date "thrusday": the form shows Wed 25 Nov 2026`},
+		{"<@U1> 1:1 30m wendesday pricing", coaching.Date{}, `I couldn't read the date "wendesday": the form shows Wed 25 Nov 2026`},
+		{"<@U1> 1:1 30m tu", coaching.Date{}, `I couldn't read the date "tu": the form shows Wed 25 Nov 2026`},
+		{"<@U1> 1:1 30m mardi", coaching.Date{}, `I couldn't read the date "mardi": the form shows Wed 25 Nov 2026`},
+		{"<@U1> 1:1 30m Frdiay, pricing", coaching.Date{}, `I couldn't read the date "Frdiay": the form shows Wed 25 Nov 2026`},
+		{"<@U1> 1:1 30m Dienstag Preisverhandlung", coaching.Date{}, `I couldn't read the date "Dienstag": the form shows Wed 25 Nov 2026`},
+		{"<@U1> thrusday 1:1 30m", coaching.Date{}, `I couldn't read the date "thrusday": the form shows today`},
 	} {
 		got := Parse(tt.line, wednesday)
 		want := tt.date
@@ -169,6 +179,16 @@ func TestAnUnreadDateIsAsked(t *testing.T) {
 		"<@U1> 1:1 30m Jan from legal joined",
 		"<@U1> 1:1 30m 45 deals in the pipe",
 		"<@U1> 1:1 30m last call went well",
+		// Words a letter or two from a short day name are not its typos.
+		"<@U1> 1:1 30m money questions",
+		"<@U1> 1:1 30m midday call",
+		"<@U1> 1:1 30m the deck",
+		"<@U1> 1:1 30m we covered pricing",
+		"<@U1> 1:1 30m on pricing",
+		"<@U1> 1:1 30m for Q1",
+		"<@U1> 1:1 30m set goals",
+		"<@U1> 1:1 30m sunk cost",
+		"<@U1> 1:1 30m Mo from legal joined",
 	} {
 		if got := Parse(line, wednesday); !got.Clear() || len(got.Doubts) > 0 {
 			t.Errorf("Parse(%q): clear %v, doubts %q; want clear", line, got.Clear(), got.Doubts)
