@@ -27,7 +27,7 @@ func TestAMonthDateWhereTheNotesStartIsAGuess(t *testing.T) {
 		{"<@U1> 1:1 30m march 3 accounts forward", coaching.Date{Year: 2026, Month: 3, Day: 3},
 			"march 3 accounts forward", "I read march 3 as Tue 3 Mar 2026"},
 		{"<@U1> 1:1 30m dec 1 deadline for the QBR", coaching.Date{Year: 2025, Month: 12, Day: 1},
-			"dec 1 deadline for the QBR", "I read dec 1 as Mon 1 Dec 2025"},
+			"dec 1 deadline for the QBR", "dec 1 is still to come this year, so the form shows Mon 1 Dec 2025: check the date"},
 		{"<@U1> 1:1 30m 20 nov pricing", coaching.Date{Year: 2026, Month: 11, Day: 20},
 			"20 nov pricing", "I read 20 nov as Fri 20 Nov 2026"},
 		{"<@U1> 1:1 30m - nov 20, 2026 pricing", coaching.Date{Year: 2026, Month: 11, Day: 20},
@@ -196,6 +196,46 @@ func TestAWeekdayWhereTheNotesStartIsAGuess(t *testing.T) {
 		if !got.Clear() || len(got.Doubts) > 0 || got.Draft.OccurredOn != tt.date || got.Draft.Notes != tt.notes {
 			t.Errorf("Parse(%q): clear %v, doubts %q, on %s, notes %q; want on %s, notes %q, no doubt",
 				tt.line, got.Clear(), got.Doubts, got.Draft.OccurredOn, got.Draft.Notes, tt.date, tt.notes)
+		}
+	}
+}
+
+// A review found "<@U1> 1:1 30m dec 2" typed on 1 Dec logged at once on
+// 2 Dec 2025: a day still to come this year was read as last year's
+// without a word, where it is most likely tomorrow typed by mistake (and
+// a future date is refused). It is now shown in the form, last year's,
+// with a doubt saying why.
+func TestADayStillToComeThisYearIsAsked(t *testing.T) {
+	jan3 := coaching.Date{Year: 2027, Month: 1, Day: 3}
+	for _, tt := range []struct {
+		line  string
+		today coaching.Date
+		date  coaching.Date
+		notes string
+		doubt string
+	}{
+		{"<@U1> 1:1 30m dec 2", reviewDay, coaching.Date{Year: 2025, Month: 12, Day: 2}, "",
+			"dec 2 is still to come this year, so the form shows Tue 2 Dec 2025: check the date"},
+		{"<@U1> 2 dec 1:1 30m pricing", reviewDay, coaching.Date{Year: 2025, Month: 12, Day: 2}, "pricing",
+			"2 dec is still to come this year, so the form shows Tue 2 Dec 2025: check the date"},
+		{"<@U1> 1:1 30m dec 24 pricing", reviewDay, coaching.Date{Year: 2025, Month: 12, Day: 24}, "dec 24 pricing",
+			"dec 24 is still to come this year, so the form shows Wed 24 Dec 2025: check the date"},
+		{"rode along with <@U1> on dec 2, mostly watched, 45 min", reviewDay, coaching.Date{Year: 2025, Month: 12, Day: 2},
+			"rode along with <@U1> on dec 2, mostly watched, 45 min",
+			"dec 2 is still to come this year, so the form shows Tue 2 Dec 2025: check the date"},
+		{"<@U1> 28 dec 1:1 30m pricing", jan3, coaching.Date{Year: 2026, Month: 12, Day: 28}, "pricing",
+			"28 dec is still to come this year, so the form shows Mon 28 Dec 2026: check the date"},
+	} {
+		got := Parse(tt.line, tt.today)
+		if got.Clear() || got.Draft.OccurredOn != tt.date || got.Draft.Notes != tt.notes || !slices.Equal(got.Doubts, []string{tt.doubt}) {
+			t.Errorf("Parse(%q): clear %v, on %s, notes %q, doubts %q; want unclear, on %s, notes %q, doubt %q",
+				tt.line, got.Clear(), got.Draft.OccurredOn, got.Draft.Notes, got.Doubts, tt.date, tt.notes, tt.doubt)
+		}
+	}
+	// This year's, past or today, is the date as before.
+	for _, line := range []string{"<@U1> 1:1 30m dec 1", "<@U1> 1:1 30m nov 30", "<@U1> 20 nov 1:1 30m"} {
+		if got := Parse(line, reviewDay); !got.Clear() || got.Draft.OccurredOn.Year != 2026 {
+			t.Errorf("Parse(%q): clear %v, on %s; want clear, this year", line, got.Clear(), got.Draft.OccurredOn)
 		}
 	}
 }

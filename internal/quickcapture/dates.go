@@ -1,6 +1,7 @@
 package quickcapture
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,9 +18,13 @@ import (
 // it names no real day. Without a year it is the latest such day not
 // after today: sessions are never in the future, so "dec 28" on 3 January
 // is last year's.
-func monthDateAt(toks []token, i int, today coaching.Date) (coaching.Date, int, string, string) {
+//
+// The doubt, when there is one, says the day is still to come this year
+// and last year's was taken ("dec 2" on 1 December): most likely a day
+// mistyped, to be checked in the form.
+func monthDateAt(toks []token, i int, today coaching.Date) (date coaching.Date, n int, text, problem, doubt string) {
 	if i+1 >= len(toks) || toks[i].clipped() && !strings.HasSuffix(toks[i].cut, ".") {
-		return coaching.Date{}, 0, "", ""
+		return coaching.Date{}, 0, "", "", ""
 	}
 	m, ok := coaching.MonthNamed(toks[i].word)
 	day, dayOK := coaching.DayOfMonth(toks[i+1].word)
@@ -28,19 +33,22 @@ func monthDateAt(toks []token, i int, today coaching.Date) (coaching.Date, int, 
 		day, dayOK = coaching.DayOfMonth(toks[i].word)
 		m, ok = coaching.MonthNamed(toks[i+1].word)
 		if !ok || !dayOK {
-			return coaching.Date{}, 0, "", ""
+			return coaching.Date{}, 0, "", "", ""
 		}
 	}
-	n := 2
+	n = 2
 	year, yearGiven := 0, false
 	if i+2 < len(toks) && !toks[i+1].clipped() || i+2 < len(toks) && strings.HasSuffix(toks[i+1].cut, ",") {
 		if y, err := strconv.Atoi(toks[i+2].word); err == nil && len(toks[i+2].word) == 4 && y >= 2000 && y <= 2100 {
 			year, yearGiven, n = y, true, 3
 		}
 	}
-	text := phraseText(toks, i, n)
-	d, problem := resolveDay(m, day, year, yearGiven, today, text)
-	return d, n, text, problem
+	text = phraseText(toks, i, n)
+	date, problem = resolveDay(m, day, year, yearGiven, today, text)
+	if problem == "" && !yearGiven && date.Year != today.Year {
+		doubt = fmt.Sprintf("%s is still to come this year, so the form shows %s: check the date", text, date.Human())
+	}
+	return date, n, text, problem, doubt
 }
 
 // resolveDay makes a date of a month and day, in year when given, else in

@@ -121,7 +121,7 @@ func (p *parser) structural(toks []token, i int) int {
 	if p.addDate(toks[i]) {
 		return 1
 	}
-	if date, n, text, problem := monthDateAt(toks, i, p.today); n > 0 {
+	if date, n, text, problem, doubt := monthDateAt(toks, i, p.today); n > 0 {
 		if complete && hasWords(toks[i+n:]) {
 			// "may 2 deals slip", "dec 1 deadline for the QBR": where
 			// the notes would start, a month and a number as likely
@@ -129,6 +129,10 @@ func (p *parser) structural(toks []token, i int) int {
 			// guess to check. Alone at the end ("<@U1> 1:1 30m nov 20")
 			// it can only be the date.
 			return 0
+		}
+		if doubt != "" && !p.dateGiven {
+			p.guess(coaching.FieldDate)
+			p.doubts = append(p.doubts, doubt)
 		}
 		p.setDate(date, text, problem)
 		return n
@@ -273,8 +277,11 @@ func (p *parser) setDate(date coaching.Date, text, problem string) {
 // addMonthDate reads a day with a month name at toks[i] ("20 nov", "nov
 // 20"), returning how many tokens it used (0 when none).
 func (p *parser) addMonthDate(toks []token, i int) int {
-	date, n, text, problem := monthDateAt(toks, i, p.today)
+	date, n, text, problem, doubt := monthDateAt(toks, i, p.today)
 	if n > 0 {
+		if doubt != "" && !p.dateGiven {
+			p.doubts = append(p.doubts, doubt)
+		}
 		p.setDate(date, text, problem)
 	}
 	return n
@@ -291,24 +298,29 @@ func hasWords(toks []token) bool {
 // the notes keep the words. It returns how many tokens it read, 0 when
 // there is no such day.
 func (p *parser) guessMonthDate(toks []token, k int) int {
-	date, n, text, problem := monthDateAt(toks, k, p.today)
+	date, n, text, problem, doubt := monthDateAt(toks, k, p.today)
 	if n > 0 {
-		p.guessDate(date, text, problem)
+		p.guessDate(date, text, problem, doubt)
 	}
 	return n
 }
 
 // guessDate takes date, read as text where the notes start, as a guess
-// told to the manager (problem, when the date has one, tells it); when
+// told to the manager (problem, when the date has one, tells it, else
+// doubt when given, else what it was read as); when
 // the header gave a date already, it only says text looks like one too.
-func (p *parser) guessDate(date coaching.Date, text, problem string) {
+func (p *parser) guessDate(date coaching.Date, text, problem, doubt string) {
 	if p.dateGiven {
 		p.alsoLooksLikeDate(text)
 		return
 	}
 	p.setDate(date, text, problem)
 	p.guess(coaching.FieldDate)
-	if problem == "" { // a problem says it already
+	switch {
+	case problem != "": // a problem says it already
+	case doubt != "":
+		p.doubts = append(p.doubts, doubt)
+	default:
 		p.doubts = append(p.doubts, fmt.Sprintf("I read %s as %s", text, date.Human()))
 	}
 }
@@ -343,7 +355,7 @@ func (p *parser) addNumericDate(toks []token, k int) int {
 	case p.dateGiven:
 		p.alsoLooksLikeDate(t.shown)
 	case len(dates) == 1:
-		p.guessDate(dates[0], t.shown, "")
+		p.guessDate(dates[0], t.shown, "", "")
 	case len(dates) == 2:
 		p.doubts = append(p.doubts, fmt.Sprintf("%s could be %s or %s: the form shows today, pick the day", t.shown, dates[0].Human(), dates[1].Human()))
 	default:

@@ -284,7 +284,7 @@ func (p *parser) proseDateAt(toks []token, i int) int {
 		if _, ok := dayWord(toks[i].word, p.today); ok || isoShaped(toks[i].shown) {
 			return 1
 		}
-		if _, n, _, _ := monthDateAt(toks, i, p.today); n > 0 {
+		if _, n, _, _, _ := monthDateAt(toks, i, p.today); n > 0 {
 			return n
 		}
 		return 0
@@ -319,7 +319,7 @@ func (p *parser) checkNotesStart(toks []token, notesAt int) {
 	if w := toks[k].word; isWeekday(w) && !proseWords[w] {
 		// "fri follow up", which header left to the notes.
 		if date, _ := dayWord(w, p.today); !p.dateGiven || date != p.date {
-			p.guessDate(date, toks[k].shown, "")
+			p.guessDate(date, toks[k].shown, "", "")
 		}
 		return
 	}

@@ -211,7 +211,6 @@ func TestMonthNamesAreDates(t *testing.T) {
 		{"<@U1> 1:1 nov 20 30m pricing", wednesday, coaching.Date{Year: 2026, Month: 11, Day: 20}, "pricing"},
 		{"<@U1> November 20th: 1:1 30m: pricing", wednesday, coaching.Date{Year: 2026, Month: 11, Day: 20}, "pricing"},
 		{"<@U1> 1:1 on nov 20, 2026 30m pricing", wednesday, coaching.Date{Year: 2026, Month: 11, Day: 20}, "pricing"},
-		{"<@U1> 28 dec 1:1 30m pricing", coaching.Date{Year: 2027, Month: 1, Day: 3}, coaching.Date{Year: 2026, Month: 12, Day: 28}, "pricing"},
 		{"<@U1> 1:1 30m nov 20", wednesday, coaching.Date{Year: 2026, Month: 11, Day: 20}, ""},
 		{"<@U1> 1:1 30m on may 2.", wednesday, coaching.Date{Year: 2026, Month: 5, Day: 2}, ""},
 	} {
