@@ -234,6 +234,11 @@ func TestNotesAreWhatFollowsTheHeader(t *testing.T) {
 		{"<@U1> 1:1 1h 0 calls made", "0 calls made"},
 		{"<@U1> 1:1 1h30 20 calls made", "20 calls made"},
 		{"<@U1> 1:1 1.5h 20 calls made", "20 calls made"},
+		// A second duration where the notes start is the notes' (a
+		// review found "30 min" and "5 min" cut from them).
+		{"<@U1> 1:1 30m 30 min discovery call next week", "30 min discovery call next week"},
+		{"<@U1> 1:1 30m 5 min late, then pricing", "5 min late, then pricing"},
+		{"<@U1> ride along 45m lead - 10m on pricing", "10m on pricing"},
 		{"great call <@U1> 1:1 30m", "great call <@U1> 1:1 30m"},
 		// Once the header is complete, words that could be read as a day,
 		// a role or a kind start the notes (an audit found them eaten).
@@ -315,6 +320,8 @@ func TestProblems(t *testing.T) {
 		{"<@U1> ride along lead observer 30m", []string{"two roles given: lead and observer"}},
 		{"<@U1> 1:1 45m 30m", []string{"two durations given: 45m and 30m"}},
 		{"<@U1> 1:1 1h 60 min", nil},
+		{"<@U1> 1:1 30m 30 min discovery call", nil},
+		{"<@U1> 1:1 30m 5 min late, then pricing", []string{"two durations given: 30m and 5 min"}},
 		{"<@U1> 1:1 600m", []string{"600 minutes is more than 480, the most a session can be"}},
 		{"<@U1> 1:1 9h", []string{"540 minutes is more than 480, the most a session can be"}},
 		{"<@U1> 1:1 0m", []string{"0 minutes is less than 1, the least a session can be"}},

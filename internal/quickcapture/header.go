@@ -96,16 +96,25 @@ func (p *parser) header(toks []token) int {
 // People are read by header, since a token of them may also start the
 // notes.
 func (p *parser) structural(toks []token, i int) int {
-	if minutes, n := durationAt(toks, i); n > 0 {
-		p.addDuration(minutes, phraseText(toks, i, n))
-		return n
-	}
 	// Once the header says all a session needs, the words after it are
 	// read as the notes they most likely start: "sat in on his call",
 	// "lead generation ideas" after a 1:1, "led the call" after "lead",
 	// "career goals" after "1:1". Before that, a second kind or role is a
 	// conflict to ask about.
 	complete := p.complete()
+	if minutes, n := durationAt(toks, i); n > 0 {
+		if complete && hasWords(toks[i+n:]) {
+			// "30 min discovery call", "5 min late, then pricing": the
+			// notes start with a duration, and keep it. One that is not
+			// the header's is still asked about.
+			if minutes != p.durationValue {
+				p.problems = append(p.problems, fmt.Sprintf("two durations given: %s and %s", p.durationText, phraseText(toks, i, n)))
+			}
+			return 0
+		}
+		p.addDuration(minutes, phraseText(toks, i, n))
+		return n
+	}
 	if complete && proseWords[toks[i].word] && i+1 < len(toks) {
 		return 0 // alone at the end, "sat" is the day
 	}
