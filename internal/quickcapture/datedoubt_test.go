@@ -239,3 +239,40 @@ func TestADayStillToComeThisYearIsAsked(t *testing.T) {
 		}
 	}
 }
+
+// A review found "<@U1> 11/27 1:1 30m" put "11/27 1:1 30m" in the
+// form's notes: a numeric date before the kind ended the header. It is
+// now read there as a weekday is, and the header goes on; a date only
+// one order can make (dots are day first, a year first is year, month,
+// day) is as sure as "20 nov" there, and a slashed one is shown to check.
+func TestANumericDateInTheHeaderIsReadThrough(t *testing.T) {
+	nov := func(d int) coaching.Date { return coaching.Date{Year: 2026, Month: 11, Day: d} }
+	for _, tt := range []struct {
+		line  string
+		clear bool
+		date  coaching.Date
+		notes string
+		doubt string
+	}{
+		{"<@U1> 11/27 1:1 30m", false, nov(27), "", "I read 11/27 as Fri 27 Nov 2026"},
+		{"<@U1> 11/27 1:1 30m pricing", false, nov(27), "pricing", "I read 11/27 as Fri 27 Nov 2026"},
+		{"11/27 <@U1> 1:1 30m pricing", false, nov(27), "pricing", "I read 11/27 as Fri 27 Nov 2026"},
+		{"<@U1> 3/4 1:1 30m pricing", false, reviewDay, "pricing", "3/4 could be Wed 4 Mar 2026 or Fri 3 Apr 2026: the form shows today, pick the day"},
+		{"<@U1> 20.11. 1:1 30m Preisverhandlung", true, nov(20), "Preisverhandlung", ""},
+		{"<@U1> 1:1 20.11.2026 30m pricing", true, nov(20), "pricing", ""},
+		{"<@U1> 2026/11/20 1:1 30m pricing", true, nov(20), "pricing", ""},
+		{"<@U1> 20.12. 1:1 30m pricing", false, coaching.Date{Year: 2025, Month: 12, Day: 20}, "pricing", "I read 20.12 as Sat 20 Dec 2025"},
+	} {
+		got := Parse(tt.line, reviewDay)
+		var doubts []string
+		if tt.doubt != "" {
+			doubts = []string{tt.doubt}
+		}
+		if got.Clear() != tt.clear || got.Draft.OccurredOn != tt.date || got.Draft.Notes != tt.notes || !slices.Equal(got.Doubts, doubts) ||
+			got.Draft.Kind != coaching.KindOneOnOne || got.Draft.DurationMin != 30 {
+			t.Errorf("Parse(%q): clear %v, on %s, notes %q, doubts %q, %s %d min; want clear %v, on %s, notes %q, doubts %q, a 30 min 1:1",
+				tt.line, got.Clear(), got.Draft.OccurredOn, got.Draft.Notes, got.Doubts, got.Draft.Kind, got.Draft.DurationMin,
+				tt.clear, tt.date, tt.notes, doubts)
+		}
+	}
+}

@@ -84,51 +84,55 @@ func resolveDay(m time.Month, day, year int, yearGiven bool, today coaching.Date
 // dash without a year is not read: "1-1" is a one-on-one and "2-3" a
 // range; nor are two dotted numbers a decimal can be ("2.5 deals"): a
 // day and month with dots has a dot after it ("5.11.") or two digits of
-// month ("20.11"). "2026-11-20" is ISO's, read by addDate.
-func numericDate(t token, today coaching.Date) ([]coaching.Date, bool) {
+// month ("20.11"). "2026-11-20" is ISO's, read by addDate. It reports
+// too whether the writing allows one order only (dots, a year first) and
+// the date is no day still to come this year taken for last year's: then
+// the date is as sure as "20 nov".
+func numericDate(t token, today coaching.Date) (dates []coaching.Date, shaped, sure bool) {
 	s := t.shown
 	if s == "" || !isDigit(s[0]) {
-		return nil, false // most words: no split
+		return nil, false, false // most words: no split
 	}
 	sep := ""
 	for _, c := range []string{"/", ".", "-"} {
 		if strings.Contains(s, c) {
 			if sep != "" {
-				return nil, false
+				return nil, false, false
 			}
 			sep = c
 		}
 	}
 	if sep == "" {
-		return nil, false
+		return nil, false, false
 	}
 	parts := strings.Split(s, sep)
 	if len(parts) < 2 || len(parts) > 3 {
-		return nil, false
+		return nil, false, false
 	}
 	nums := make([]int, len(parts))
 	for k, part := range parts {
 		if len(part) == 0 || len(part) > 4 || strings.TrimLeft(part, "0123456789") != "" {
-			return nil, false
+			return nil, false, false
 		}
 		nums[k], _ = strconv.Atoi(part) // at most 4 digits: no error
 	}
 	if len(parts[0]) == 4 { // year first: always year, month, day
 		if sep == "-" || len(parts) != 3 || len(parts[1]) > 2 || len(parts[2]) > 2 {
-			return nil, false
+			return nil, false, false
 		}
-		return datesOf(s, today, nums[0], true, [2]int{nums[1], nums[2]})
+		dates = datesOf(s, today, nums[0], true, [2]int{nums[1], nums[2]})
+		return dates, true, len(dates) == 1
 	}
 	for k := range 2 {
 		if len(parts[k]) > 2 || nums[k] < 1 || nums[k] > 31 {
-			return nil, false // no day nor month in either order: "50/50 split", "12/40 calls", "0/3 closed"
+			return nil, false, false // no day nor month in either order: "50/50 split", "12/40 calls", "0/3 closed"
 		}
 	}
 	switch {
 	case sep == "-" && (len(parts) != 3 || len(parts[2]) != 4):
-		return nil, false
+		return nil, false, false
 	case sep == "." && len(parts) == 2 && !strings.HasPrefix(t.cut, ".") && len(parts[1]) != 2:
-		return nil, false
+		return nil, false, false
 	}
 	year, yearGiven := 0, len(nums) == 3
 	if yearGiven {
@@ -136,18 +140,19 @@ func numericDate(t token, today coaching.Date) ([]coaching.Date, bool) {
 		if len(parts[2]) == 2 {
 			year += 2000
 		} else if len(parts[2]) != 4 {
-			return nil, true
+			return nil, true, false
 		}
 	}
 	if sep == "." {
-		return datesOf(s, today, year, yearGiven, [2]int{nums[1], nums[0]})
+		dates = datesOf(s, today, year, yearGiven, [2]int{nums[1], nums[0]})
+		return dates, true, len(dates) == 1 && (yearGiven || dates[0].Year == today.Year)
 	}
-	return datesOf(s, today, year, yearGiven, [2]int{nums[0], nums[1]}, [2]int{nums[1], nums[0]}) // US order first, then day first
+	return datesOf(s, today, year, yearGiven, [2]int{nums[0], nums[1]}, [2]int{nums[1], nums[0]}), true, false // US order first, then day first
 }
 
 // datesOf returns the real dates, not in the future, that the month and
 // day pairs make, without repeats, for numericDate.
-func datesOf(s string, today coaching.Date, year int, yearGiven bool, orders ...[2]int) ([]coaching.Date, bool) {
+func datesOf(s string, today coaching.Date, year int, yearGiven bool, orders ...[2]int) []coaching.Date {
 	var out []coaching.Date
 	for _, md := range orders {
 		if md[0] < 1 || md[0] > 12 {
@@ -157,7 +162,7 @@ func datesOf(s string, today coaching.Date, year int, yearGiven bool, orders ...
 			out = append(out, d)
 		}
 	}
-	return out, true
+	return out
 }
 
 // unreadDateWords are shorthand for yesterday the parser does not read.

@@ -146,6 +146,14 @@ func (p *parser) structural(toks []token, i int) int {
 		p.setDate(date, text, problem)
 		return n
 	}
+	if !complete {
+		// "<@U1> 11/27 1:1 30m": a date in the header, read through as
+		// a weekday there is. After a complete header, checkNotesStart
+		// asks about it and the notes keep it.
+		if n := p.addNumericDate(toks, i, true); n > 0 {
+			return n
+		}
+	}
 	if m, n := phraseAt(toks, i); n > 0 {
 		if complete && (m.kind != "" || p.role != "" || p.kind != string(coaching.KindRideAlong)) {
 			return 0
@@ -347,9 +355,16 @@ func (p *parser) alsoLooksLikeDate(text string) {
 // when both do or neither does. A fraction of something ("1/2 of the
 // call") is no date, and only the first numeric date of a line is told:
 // a pasted table of them would otherwise fill the form's notice.
-func (p *parser) addNumericDate(toks []token, k int) int {
+//
+// In the header (inHeader), a date only one order can make ("20.11.",
+// "2026/11/20") is sure, and read as "20 nov" is there.
+func (p *parser) addNumericDate(toks []token, k int, inHeader bool) int {
 	t := toks[k]
-	dates, ok := numericDate(t, p.today)
+	dates, ok, sure := numericDate(t, p.today)
+	if ok && sure && inHeader {
+		p.setDate(dates[0], t.shown, "")
+		return 1
+	}
 	if ok && !t.clipped() && k+1 < len(toks) && toks[k+1].word == "of" {
 		ok = false
 	}

@@ -297,7 +297,7 @@ func (p *parser) proseDateAt(toks []token, i int) int {
 		p.guess(coaching.FieldDate)
 		return n
 	}
-	if n := p.addNumericDate(toks, i); n > 0 {
+	if n := p.addNumericDate(toks, i, false); n > 0 {
 		return n
 	}
 	return 0
@@ -313,7 +313,7 @@ func (p *parser) checkNotesStart(toks []token, notesAt int) {
 	for k < len(toks) && (toks[k].start < notesAt || fillerWord(toks[k]) || punctuationOnly(toks[k]) || toks[k].blank()) {
 		k++
 	}
-	if k >= len(toks) || p.addNumericDate(toks, k) > 0 || p.guessMonthDate(toks, k) > 0 {
+	if k >= len(toks) || p.addNumericDate(toks, k, false) > 0 || p.guessMonthDate(toks, k) > 0 {
 		return
 	}
 	if w := toks[k].word; isWeekday(w) && !proseWords[w] {
