@@ -400,8 +400,16 @@ func TestSubcommandsSayWhatTheyTake(t *testing.T) {
 		{vera, "stats <@" + mgr + "|max>", []string{"`/coach stats` shows your own numbers", "`/coach report @max`"}, "*Sessions*"},
 		{vera, "team <@" + mia + "|mia>", []string{"`/coach team` lists your own reps", "`/coach report @mia`"}, "Nobody reports to you"},
 		{mgr, "team <@" + rep + "|sam>", []string{"`/coach team` lists your own reps"}, "Your team:"},
-		{mgr, "team meeting", []string{"To log a team meeting, name the people first"}, "Your team:"},
-		{mgr, "team <@" + rep + "|sam> <@" + rep2 + "|ria> meeting 30m", []string{"To log a team meeting, name the people first"}, "Your team:"},
+		{mgr, "team meeting", []string{"Nothing was logged", "To log a team meeting, name the people first"}, "Your team:"},
+		{mgr, "team <@" + rep + "|sam> <@" + rep2 + "|ria> meeting 30m", []string{"Nothing was logged", "To log a team meeting, name the people first"}, "Your team:"},
+		// A review found other words for a team meeting answered only
+		// that /coach team takes nothing, with no word that nothing was
+		// logged nor how to log one.
+		{mgr, "team mtg <@" + rep + "|sam> <@" + rep2 + "|ria> 45m", []string{"Nothing was logged", "To log a team meeting, name the people first"}, "Your team:"},
+		{mgr, "team call <@" + rep + "|sam> <@" + rep2 + "|ria> 45m", []string{"Nothing was logged", "To log a team meeting, name the people first"}, "Your team:"},
+		{mgr, "team sync, 30 min", []string{"Nothing was logged", "To log a team meeting, name the people first"}, "Your team:"},
+		{mgr, "team huddle", []string{"Nothing was logged", "To log a team meeting, name the people first"}, "Your team:"},
+		{mgr, "team <@" + rep + "|sam> <@" + rep2 + "|ria> 45m", []string{"Nothing was logged", "To log a team meeting, name the people first"}, "Your team:"},
 	} {
 		got := b.command(tt.user, tt.text)
 		mustContain(t, tt.user+" /coach "+tt.text, got, tt.want...)

@@ -3,6 +3,7 @@ package slackbot
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -11,6 +12,27 @@ import (
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/metrics"
 )
+
+// meetingWords are what, after "/coach team", says a team meeting was
+// meant: "team mtg", "team call", "team sync".
+var meetingWords = []string{"mtg", "mtgs", "meet", "call", "calls", "sync", "huddle", "standup", "stand-up", "session", "catchup", "catch-up"}
+
+// durationRE finds a duration in what follows "/coach team" ("45m", "30
+// min", "1h30", "1.5 hours").
+var durationRE = regexp.MustCompile(`(?i)(^|\s)\d+(\.\d+)?\s?(m|min|mins|minutes?|h|hrs?|hours?)(\d+)?($|[\s,.;:!])`)
+
+// meansTeamMeeting reports whether args, what follows "/coach team",
+// says a team meeting was meant rather than the reps' list: a word for
+// a meeting, a duration, or two people named.
+func meansTeamMeeting(args string) bool {
+	for _, w := range strings.Fields(strings.ToLower(args)) {
+		w = strings.Trim(w, ".,;:!?()")
+		if strings.HasPrefix(w, "meeting") || slices.Contains(meetingWords, w) {
+			return true
+		}
+	}
+	return durationRE.MatchString(args) || len(mentionRE.FindAllString(args, 2)) == 2
+}
 
 // maxTeamRows is how many reps /coach team lists one by one, each with its
 // button; the rest are summarised while the message has room (50 blocks,
@@ -23,11 +45,12 @@ const (
 // team serves /coach team: the asker's reps as of their today, overdue
 // first.
 func (b *Bot) team(ctx context.Context, cmd slashCommand, args string) {
-	// "/coach team meeting @ana @ben 30m" or "/coach team @ana @ben
-	// meeting": a team meeting to log, with "team" read as the subcommand.
-	if slices.ContainsFunc(strings.Fields(strings.ToLower(args)), func(w string) bool { return strings.HasPrefix(w, "meeting") }) {
-		b.respond(ctx, cmd.ResponseURL, textMessage("To log a team meeting, name the people first: `/coach @ana @ben team meeting 30m`. "+
-			"`/coach team` alone lists your reps."), false)
+	// "/coach team meeting @ana @ben 30m", "/coach team mtg @ana @ben
+	// 45m" or "/coach team @ana @ben 30m": a team meeting to log, with
+	// "team" read as the subcommand.
+	if meansTeamMeeting(args) {
+		b.respond(ctx, cmd.ResponseURL, textMessage("Nothing was logged: `/coach team` lists your reps. "+
+			"To log a team meeting, name the people first: `/coach @ana @ben team meeting 30m`."), false)
 		return
 	}
 	if strings.TrimSpace(args) != "" {
