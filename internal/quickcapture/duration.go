@@ -73,15 +73,35 @@ func spanAt(toks []token, i int) (span, int) {
 		return span{}, 0
 	}
 	n := 1
+	// A mixed number of hours: "1½h", "1 1/2 h", "2 1/2 hours".
+	half := false
+	if !strings.Contains(num, ".") {
+		if rest, ok := strings.CutPrefix(unit, "½"); ok {
+			half, unit = true, rest
+		} else if unit == "" && i+1 < len(toks) && !toks[i].clipped() {
+			for _, h := range []string{"1/2", "½"} {
+				if rest, ok := strings.CutPrefix(toks[i+1].word, h); ok && (rest == "" || isHourUnit(rest)) {
+					half, unit, n = true, rest, 2
+					break
+				}
+			}
+		}
+	}
 	if unit == "" {
-		if i+1 >= len(toks) || toks[i].clipped() {
+		if i+n >= len(toks) || toks[i+n-1].clipped() {
 			return span{}, 0
 		}
-		unit, n = toks[i+1].word, 2
+		unit, n = toks[i+n].word, n+1
+	}
+	if half && !isHourUnit(unit) {
+		return span{}, 0
 	}
 	d, ok := withUnit(num, unit)
 	if !ok {
 		return span{}, 0
+	}
+	if half {
+		d = span{minutes: d.minutes + 30}
 	}
 	if neg {
 		d = span{minutes: -d.minutes}

@@ -45,6 +45,13 @@ func TestDurations(t *testing.T) {
 		{"2h 15", 135},
 		{"1 hour 30", 90},
 		{"1h 05", 65},
+		// A mixed number: a review found "1 1/2 h" read as the date 1/2.
+		{"1 1/2 h", 90},
+		{"1 1/2h", 90},
+		{"2 1/2 hours", 150},
+		{"1½h", 90},
+		{"1½ hours", 90},
+		{"1 ½ h", 90},
 	} {
 		line := "<@U1> 1:1 " + tt.in + " notes"
 		got := Parse(line, wednesday)
