@@ -68,7 +68,7 @@ func spanAt(toks []token, i int) (span, int) {
 	if neg {
 		w = w[1:]
 	}
-	num, unit := splitNumber(w)
+	num, unit := splitNumber(decimalComma(w))
 	if num == "" {
 		return span{}, 0
 	}
@@ -109,6 +109,24 @@ func spanAt(toks []token, i int) (span, int) {
 	return d, n
 }
 
+// decimalComma reads a decimal comma as a point ("1,5h" is "1.5h", as
+// most of Europe writes it): digits, a comma, then one or two digits and
+// no other comma ("1,5,7h" is a list).
+func decimalComma(w string) string {
+	i := strings.IndexByte(w, ',')
+	if i <= 0 || strings.TrimLeft(w[:i], "0123456789") != "" {
+		return w
+	}
+	j := i + 1
+	for j < len(w) && isDigit(w[j]) {
+		j++
+	}
+	if d := j - (i + 1); d < 1 || d > 2 || strings.Contains(w[j:], ",") {
+		return w
+	}
+	return w[:i] + "." + w[i+1:]
+}
+
 // withUnit applies a unit, or an "h30"-style hours-and-minutes tail, to num.
 func withUnit(num, unit string) (span, bool) {
 	v := value(num)
@@ -119,7 +137,14 @@ func withUnit(num, unit string) (span, bool) {
 	case isHourUnit(unit):
 		return span{minutes: v * 60, hoursOnly: whole}, true
 	case whole && strings.HasPrefix(unit, "h"):
-		mins, rest := splitNumber(unit[1:])
+		tail := unit[1:]
+		for _, r := range []string{"rs", "r"} { // "1hr30", "1hrs30min"
+			if t, ok := strings.CutPrefix(tail, r); ok {
+				tail = t
+				break
+			}
+		}
+		mins, rest := splitNumber(tail)
 		if mins == "" || strings.Contains(mins, ".") || (rest != "" && !isMinuteUnit(rest)) {
 			return span{}, false
 		}

@@ -52,6 +52,13 @@ func TestDurations(t *testing.T) {
 		{"1½h", 90},
 		{"1½ hours", 90},
 		{"1 ½ h", 90},
+		// A decimal comma, as most of Europe writes it, and "hr" before
+		// the minutes.
+		{"1,5h", 90},
+		{"1,5 hours", 90},
+		{"0,75 h", 45},
+		{"1hr30", 90},
+		{"1hrs30min", 90},
 	} {
 		line := "<@U1> 1:1 " + tt.in + " notes"
 		got := Parse(line, wednesday)
@@ -68,7 +75,8 @@ func TestNotDurations(t *testing.T) {
 		"45 deals", // a number then a word that is no unit
 		"1.5m",     // fractions of a minute are not a thing people log
 		"1h75",     // minutes past an hour stop at 59
-		"1,5h",
+		"1,5 deals",
+		"1,5,7h",
 		"m45",
 	} {
 		line := "<@U1> 1:1 " + in

@@ -71,10 +71,10 @@ var proseVocabulary = withVocabulary(map[string]meaning{
 
 // proseSkips are vocabulary's words that a sentence uses for something
 // else more often than for a kind or a role ("a new lead", "leading
-// indicators", "the observer on the deal"), and the group role-play that
+// indicators", "the observer on the deal", "observing how he handles"), and the group role-play that
 // a sentence names as a role-play.
 var proseSkips = []string{"ride", "practice", "group role play", "group roleplay", "career", "lead", "leading",
-	"participant", "passive", "observer", "observed", "watched"}
+	"participant", "passive", "observer", "observed", "observing", "watched"}
 
 // withVocabulary adds vocabulary's phrases, less proseSkips, to prose's own.
 func withVocabulary(own map[string]meaning) map[string]meaning {

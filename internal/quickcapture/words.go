@@ -55,6 +55,8 @@ var vocabulary = map[string]meaning{
 
 	"team meeting":  {kind: coaching.KindTeamMeeting},
 	"team call":     {kind: coaching.KindTeamMeeting},
+	"team mtg":      {kind: coaching.KindTeamMeeting},
+	"team sync":     {kind: coaching.KindTeamMeeting},
 	"huddle":        {kind: coaching.KindTeamMeeting},
 	"group session": {kind: coaching.KindTeamMeeting},
 
@@ -74,6 +76,8 @@ var vocabulary = map[string]meaning{
 	"silent observer": {role: coaching.RoleObserver},
 	"watched":         {role: coaching.RoleObserver},
 	"shadowed":        {role: coaching.RoleObserver},
+	"shadowing":       {role: coaching.RoleObserver},
+	"observing":       {role: coaching.RoleObserver},
 }
 
 // phraseAt finds the longest kind or role phrase starting at toks[i] and
