@@ -223,8 +223,8 @@ func TestADayStillToComeThisYearIsAsked(t *testing.T) {
 		{"rode along with <@U1> on dec 2, mostly watched, 45 min", reviewDay, coaching.Date{Year: 2025, Month: 12, Day: 2},
 			"rode along with <@U1> on dec 2, mostly watched, 45 min",
 			"dec 2 is still to come this year, so the form shows Tue 2 Dec 2025: check the date"},
-		{"<@U1> 28 dec 1:1 30m pricing", jan3, coaching.Date{Year: 2026, Month: 12, Day: 28}, "pricing",
-			"28 dec is still to come this year, so the form shows Mon 28 Dec 2026: check the date"},
+		{"<@U1> 1:1 30m oct 30 pricing", jan3, coaching.Date{Year: 2026, Month: 10, Day: 30}, "oct 30 pricing",
+			"oct 30 is still to come this year, so the form shows Fri 30 Oct 2026: check the date"},
 	} {
 		got := Parse(tt.line, tt.today)
 		if got.Clear() || got.Draft.OccurredOn != tt.date || got.Draft.Notes != tt.notes || !slices.Equal(got.Doubts, []string{tt.doubt}) {
@@ -232,10 +232,17 @@ func TestADayStillToComeThisYearIsAsked(t *testing.T) {
 				tt.line, got.Clear(), got.Draft.OccurredOn, got.Draft.Notes, got.Doubts, tt.date, tt.notes, tt.doubt)
 		}
 	}
-	// This year's, past or today, is the date as before.
+	// This year's, past or today, is the date as before; so is last
+	// year's a few weeks back across the new year ("28 dec" on 3 January
+	// is the session before the holidays, not a slip).
 	for _, line := range []string{"<@U1> 1:1 30m dec 1", "<@U1> 1:1 30m nov 30", "<@U1> 20 nov 1:1 30m"} {
 		if got := Parse(line, reviewDay); !got.Clear() || got.Draft.OccurredOn.Year != 2026 {
 			t.Errorf("Parse(%q): clear %v, on %s; want clear, this year", line, got.Clear(), got.Draft.OccurredOn)
+		}
+	}
+	for _, line := range []string{"<@U1> 28 dec 1:1 30m pricing", "<@U1> nov 20 1:1 30m pricing"} {
+		if got := Parse(line, jan3); !got.Clear() || got.Draft.OccurredOn.Year != 2026 || len(got.Doubts) > 0 {
+			t.Errorf("Parse(%q) on 3 Jan: clear %v, on %s, doubts %q; want clear, last year's", line, got.Clear(), got.Draft.OccurredOn, got.Doubts)
 		}
 	}
 }

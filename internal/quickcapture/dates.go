@@ -20,8 +20,14 @@ import (
 // is last year's.
 //
 // The doubt, when there is one, says the day is still to come this year
-// and last year's was taken ("dec 2" on 1 December): most likely a day
-// mistyped, to be checked in the form.
+// and last year's was taken months back ("dec 2" on 1 December): most
+// likely a day mistyped, to be checked in the form. Last year's within
+// lastYearsSure days ("28 dec" on 3 January) is the session just before
+// the new year, taken without a word.
+// lastYearsSure is how far back last year's day may be and still be
+// taken as meant when this year's is still to come: two months.
+const lastYearsSure = 62
+
 func monthDateAt(toks []token, i int, today coaching.Date) (date coaching.Date, n int, text, problem, doubt string) {
 	if i+1 >= len(toks) || toks[i].clipped() && !strings.HasSuffix(toks[i].cut, ".") {
 		return coaching.Date{}, 0, "", "", ""
@@ -45,7 +51,7 @@ func monthDateAt(toks []token, i int, today coaching.Date) (date coaching.Date, 
 	}
 	text = phraseText(toks, i, n)
 	date, problem = resolveDay(m, day, year, yearGiven, today, text)
-	if problem == "" && !yearGiven && date.Year != today.Year {
+	if problem == "" && !yearGiven && date.Year != today.Year && today.DaysSince(date) > lastYearsSure {
 		doubt = fmt.Sprintf("%s is still to come this year, so the form shows %s: check the date", text, date.Human())
 	}
 	return date, n, text, problem, doubt
