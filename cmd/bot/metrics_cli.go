@@ -45,18 +45,32 @@ func performanceImport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("performance file %s not imported, nothing was changed:\n%w", path, err)
 	}
-	st, err := openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now}))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	people, err := st.People(ctx)
-	if err != nil {
-		return err
+	// A database file that does not exist yet knows no one: the reps are
+	// resolved against no one before it is created, as roster import
+	// checks its file first, so a refused file leaves no empty database
+	// behind (which would quiet serve's "no database file" warning and
+	// let metrics and export read it).
+	missing := noDatabaseFile(cfg.DB)
+	var st *sqlite.Store
+	var people []coaching.Person
+	if !missing {
+		if st, err = openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now})); err != nil {
+			return err
+		}
+		defer st.Close()
+		if people, err = st.People(ctx); err != nil {
+			return err
+		}
 	}
 	records, err := performance.Resolve(entries, people)
 	if err != nil {
 		return fmt.Errorf("performance file %s not imported, nothing was changed:\n%w", path, err)
+	}
+	if missing {
+		if st, err = openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now})); err != nil {
+			return err
+		}
+		defer st.Close()
 	}
 	res, err := st.ImportPerformance(ctx, records)
 	if err != nil {

@@ -242,19 +242,28 @@ func TestPerformanceImportReadsAPercentSignAsPercent(t *testing.T) {
 	}
 }
 
-func TestPerformanceImportCreatesTheDatabase(t *testing.T) {
+// A performance file refused on a database that does not exist yet leaves
+// no file behind, as a refused roster does: an empty, migrated database
+// would quiet serve's "no database file" warning and let metrics and
+// export read nothing as if it were the organisation's data.
+func TestARefusedPerformanceImportCreatesNoDatabase(t *testing.T) {
 	dir := t.TempDir()
-	vars := map[string]string{"COACHLOG_DB": filepath.Join(dir, "new.db")}
+	db := filepath.Join(dir, "new.db")
+	vars := map[string]string{"COACHLOG_DB": db}
 	file := filepath.Join(dir, "perf.csv")
 	os.WriteFile(file, []byte("rep,month,attainment\nU0R1,2026-10,80\n"), 0o600)
 	_, err := cliAt(t, tuesday, vars, "performance", "import", file)
-	if err == nil || !strings.Contains(err.Error(), "U0R1 is not known to Coachlog; import the roster first") {
+	if err == nil || !strings.Contains(err.Error(), "U0R1 is not known to Coachlog; import the roster first") ||
+		!strings.Contains(err.Error(), "nothing was changed") {
 		t.Fatalf("err = %v, want the rep unknown to a new database", err)
 	}
-	// Created and migrated, like roster import does: a read-only command
-	// opens it.
-	if out, err := cliAt(t, tuesday, vars, "metrics"); err != nil {
-		t.Fatalf("metrics on the new database: %v\n%s", err, out)
+	for _, f := range []string{db, db + "-wal", db + "-shm"} {
+		if _, err := os.Stat(f); err == nil {
+			t.Errorf("a refused file left %s behind", filepath.Base(f))
+		}
+	}
+	if out, err := cliAt(t, tuesday, vars, "metrics"); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("metrics after the refused import: %v\n%s", err, out)
 	}
 }
 
