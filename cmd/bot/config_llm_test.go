@@ -22,6 +22,7 @@ func TestLoadConfigReadsTheLLMSettings(t *testing.T) {
 	}
 	for name, bad := range map[string]string{
 		"COACHLOG_LLM_TIMEOUT": "soon", "COACHLOG_LLM_DIGEST_TOKENS": "lots", "COACHLOG_LLM_NOTES": "sometimes", "OPENAI_BASE_URL": "ollama",
+		"OPENAI_API_VERSION": "v1",
 	} {
 		_, err := loadConfig(func(k string) string {
 			if k == name {

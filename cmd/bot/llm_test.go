@@ -609,6 +609,12 @@ func TestAReasoningDeploymentThatRefusesMaxTokensStillReads(t *testing.T) {
 	ai.Default(func(fakeopenai.Request) fakeopenai.Answer { return fakeopenai.JSON(honestReading()) })
 	b := startBot(t, "OPENAI_API_KEY", fakeopenai.DefaultKey, "OPENAI_BASE_URL", ai.Root(), "OPENAI_API_VERSION", "2024-10-21",
 		"OPENAI_MODEL", "prod-reasoner")
+	// The start says which API the version chose, as it makes every
+	// request Azure's deployments API's.
+	if logs := b.logs.String(); !strings.Contains(logs, "llm help on") || !strings.Contains(logs, "api=azure_deployments") ||
+		!strings.Contains(logs, "api_version=2024-10-21") {
+		t.Errorf("the start does not say the Azure API and its version:\n%s", logs)
+	}
 	for i := range 2 {
 		f := b.proseCapture(rodeAlong)
 		if got := formFields(f.filled); got["kind"] != "ride_along" || got["skills"] != "discovery,negotiation" {

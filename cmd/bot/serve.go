@@ -132,8 +132,13 @@ func (a *app) logLLM() {
 		a.log.Info("llm help off: no OPENAI_API_KEY, no request is ever made")
 		return
 	}
-	a.log.Info("llm help on", "base_url", envvar.ShownURL(or(c.BaseURL, "https://api.openai.com/v1")), "model", c.Model,
-		"notes", c.Notes, "timeout", c.Timeout.String(), "digest_narrative", a.llm.Narrative.Enabled())
+	attrs := []any{"base_url", envvar.ShownURL(or(c.BaseURL, "https://api.openai.com/v1")), "model", c.Model}
+	if v := c.AzureAPIVersion(); v != "" {
+		// Said, as OPENAI_API_VERSION (or an Azure host) changes every
+		// request's path: OPENAI_MODEL names the deployment.
+		attrs = append(attrs, "api", "azure_deployments", "api_version", v)
+	}
+	a.log.Info("llm help on", append(attrs, "notes", c.Notes, "timeout", c.Timeout.String(), "digest_narrative", a.llm.Narrative.Enabled())...)
 }
 
 // newMetrics is the metrics engine on store, with the organisation's

@@ -120,10 +120,7 @@ func clientConfig(cfg Config, hc *http.Client) openai.ClientConfig {
 	var c openai.ClientConfig
 	if azureDeployments(cfg) {
 		c = openai.DefaultAzureConfig(cfg.APIKey, strings.TrimRight(cfg.BaseURL, "/"))
-		c.APIVersion = cfg.APIVersion
-		if c.APIVersion == "" {
-			c.APIVersion = DefaultAzureAPIVersion
-		}
+		c.APIVersion = cfg.AzureAPIVersion()
 		c.AzureModelMapperFunc = func(model string) string { return model }
 	} else {
 		c = openai.DefaultConfig(cfg.APIKey)
@@ -133,6 +130,19 @@ func clientConfig(cfg Config, hc *http.Client) openai.ClientConfig {
 	}
 	c.HTTPClient = hc
 	return c
+}
+
+// AzureAPIVersion is the api-version requests are made with when they go
+// to Azure's deployments API (OPENAI_API_VERSION, or the default for an
+// Azure host without /openai/v1), and "" when they take OpenAI's shape.
+func (c Config) AzureAPIVersion() string {
+	switch {
+	case !azureDeployments(c):
+		return ""
+	case c.APIVersion != "":
+		return c.APIVersion
+	}
+	return DefaultAzureAPIVersion
 }
 
 func azureDeployments(cfg Config) bool {

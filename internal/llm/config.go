@@ -69,6 +69,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			return Config{}, &ConfigError{Name: "OPENAI_BASE_URL", Problem: fmt.Sprintf("%q is not an http(s) URL like https://api.openai.com/v1", envvar.ShownURL(c.BaseURL))}
 		}
 	}
+	if c.APIVersion != "" && !azureAPIVersion(c.APIVersion) {
+		// Setting it switches to Azure's deployments API, so anything else
+		// would fail every request, not the start.
+		return Config{}, &ConfigError{Name: "OPENAI_API_VERSION", Problem: fmt.Sprintf("%q is not an Azure OpenAI api-version, a date "+
+			"like 2024-10-21 or 2024-05-01-preview; set it only for Azure's deployments API, and leave it unset for OpenAI, "+
+			"Azure's /openai/v1 and other servers", c.APIVersion)}
+	}
 	var err error
 	if c.Timeout, err = envvar.Duration(getenv, "COACHLOG_LLM_TIMEOUT", DefaultTimeout, 100*time.Millisecond, time.Minute, "5s"); err != nil {
 		return Config{}, err
@@ -85,4 +92,14 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		c.DigestTokens = n
 	}
 	return c, nil
+}
+
+// azureAPIVersion reports whether v has the form of Azure OpenAI's
+// api-version: a day, YYYY-MM-DD, for a generally available version, or
+// with -preview after it for a preview (2024-10-21, 2024-05-01-preview;
+// https://learn.microsoft.com/azure/ai-services/openai/api-version-deprecation).
+func azureAPIVersion(v string) bool {
+	day := strings.TrimSuffix(v, "-preview")
+	_, err := time.Parse(time.DateOnly, day)
+	return err == nil && len(day) == len("2006-01-02")
 }
