@@ -155,6 +155,40 @@ func loadConfig(getenv func(string) string, n needs) (config, error) {
 	return c, nil
 }
 
+// settingNames are the variables loadConfig reads: every setting.
+func settingNames() []string {
+	var names []string
+	_, _ = loadConfig(func(k string) string { names = append(names, k); return "" }, needs{})
+	return names
+}
+
+// notSettings are COACHLOG_ variables of the project's own that Coachlog
+// does not read, so no misspelling: the tests' (and any COACHLOG_TEST_),
+// the benchmarks' (shared/bench's binary, its Bolt baseline's setting) and
+// the README's docker compose example's password.
+var notSettings = []string{"COACHLOG_SERVE_CHILD", "COACHLOG_CRASH_DB", "COACHLOG_CRASH_CHILD",
+	"COACHLOG_BIN", "COACHLOG_SQLITE_SYNCHRONOUS", "COACHLOG_DB_PASSWORD"}
+
+// warnStraySettings names, once each, the COACHLOG_ variables in the
+// environment that are no setting, with the one each likely misspells: read
+// by no one, a misspelt setting leaves its default in force without a word.
+// A warning, not a refusal: a variable of a newer or older version, or of a
+// wrapper script, must not stop a start. Only COACHLOG_ is Coachlog's own:
+// SLACK_ and OPENAI_ variables are other tools' too (SLACK_SIGNING_SECRET,
+// OPENAI_ORG_ID). Values are never shown: one may be a token.
+func warnStraySettings(log *slog.Logger, environ func() []string) {
+	if environ == nil {
+		return
+	}
+	for _, s := range envvar.Unknown(environ(), "COACHLOG_", settingNames(), notSettings, "COACHLOG_TEST_") {
+		msg := s.Name + " is not a Coachlog setting and is ignored"
+		if s.Near != "" {
+			msg += "; did you mean " + s.Near + "?"
+		}
+		log.Warn(msg)
+	}
+}
+
 func checkToken(name, val, prefix, what string, required bool) error {
 	switch {
 	case val == "" && required:

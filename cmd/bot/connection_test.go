@@ -4,11 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -512,4 +516,61 @@ func TestDisconnectReasonsAreSaidWithWhatToDo(t *testing.T) {
 	}
 	b.fake.SetLinkDisabled(false)
 	b.waitConnected(n + 1)
+}
+
+// A misspelt setting is read by no one and leaves its default in force:
+// the start names it, once, with the setting it is nearest, but starts.
+// The tests' own variables are not named, nor other tools' prefixes.
+// With no digest channel, the start says the digest is off.
+func TestTheStartNamesMisspeltSettings(t *testing.T) {
+	b := startBot(t, "COACHLOG_DIGEST_CHANEL", "C0DIGEST", "COACHLOG_TIMEZON", "Europe/Paris", "COACHLOG_WEBHOOK", "x",
+		"COACHLOG_TEST_POSTGRES", "postgres://", "COACHLOG_CRASH_DB", "x", "SLACK_SIGNING_SECRET", "s3cret", "OPENAI_ORG_ID", "org")
+	logs := b.logs.String()
+	for _, want := range []string{
+		"COACHLOG_DIGEST_CHANEL is not a Coachlog setting and is ignored; did you mean COACHLOG_DIGEST_CHANNEL?",
+		"COACHLOG_TIMEZON is not a Coachlog setting and is ignored; did you mean COACHLOG_TIMEZONE?",
+		"COACHLOG_WEBHOOK is not a Coachlog setting and is ignored",
+		"weekly digest off: no COACHLOG_DIGEST_CHANNEL",
+	} {
+		if n := strings.Count(logs, want); n != 1 {
+			t.Errorf("the start says %q %d times; want once:\n%s", want, n, logs)
+		}
+	}
+	for _, quiet := range []string{"COACHLOG_TEST_POSTGRES", "COACHLOG_CRASH_DB", "SLACK_SIGNING_SECRET", "OPENAI_ORG_ID", "s3cret", "C0DIGEST"} {
+		if strings.Contains(logs, quiet) {
+			t.Errorf("the start names %s:\n%s", quiet, logs)
+		}
+	}
+}
+
+// Every COACHLOG_ variable the project's code and scripts read or set
+// (os.Getenv("…"), "…=" in a child's environment, $… or …= in a script)
+// is a setting or one of notSettings: a test or benchmark variable added
+// without it would be warned about at every start that has it set.
+func TestEveryCOACHLOGVariableOfTheProjectIsKnown(t *testing.T) {
+	known := settingNames()
+	re := regexp.MustCompile(`Getenv\("(COACHLOG_\w+)"|Env = "(COACHLOG_\w+)"|"(COACHLOG_\w+)=|\$\{?(COACHLOG_\w+)|^\s*(?:export\s+)?(COACHLOG_\w+)=`)
+	err := filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if !strings.HasSuffix(path, ".go") && !strings.Contains(path, "scripts/") && !strings.Contains(path, ".ci/") ||
+			strings.HasSuffix(path, "internal/envvar/envvar_test.go") { // misspells on purpose
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			name := strings.Join(m[1:], "")
+			if !slices.Contains(known, name) && !slices.Contains(notSettings, name) && !strings.HasPrefix(name, "COACHLOG_TEST_") {
+				t.Errorf("%s names %s, neither a setting nor in notSettings", path, name)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -134,6 +134,15 @@ func startBotWith(t *testing.T, now func() time.Time, opts []fakeslack.Option, e
 
 func (b *bot) getenv(k string) string { return b.env[k] }
 
+// environ is the bot's environment as os.Environ gives it.
+func (b *bot) environ() []string {
+	var out []string
+	for k, v := range b.env {
+		out = append(out, k+"="+v)
+	}
+	return out
+}
+
 func (b *bot) start() {
 	b.t.Helper()
 	for range 3 {
@@ -141,7 +150,7 @@ func (b *bot) start() {
 		b.cancel, b.done = cancel, make(chan error, 1)
 		n := b.fake.Connections()
 		passes := make(chan (<-chan struct{}), 1)
-		e := env{getenv: b.getenv, stdout: b.logs, stderr: b.logs, now: b.now,
+		e := env{getenv: b.getenv, environ: b.environ, stdout: b.logs, stderr: b.logs, now: b.now,
 			firstPass: func(done <-chan struct{}) { passes <- done }}
 		exited := make(chan error, 1)
 		go func() {

@@ -22,7 +22,8 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	e := env{getenv: os.Getenv, environ: os.Environ, stdout: os.Stdout, stderr: os.Stderr, now: time.Now}
+	if err := runEnv(ctx, os.Args[1:], e); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "coachlog:", err)
 		}
@@ -33,9 +34,12 @@ func main() {
 // env is what a command gets from the outside world.
 type env struct {
 	getenv func(string) string
-	stdout io.Writer
-	stderr io.Writer
-	now    func() time.Time // the clock; tests move it
+	// environ lists the environment as os.Environ does, for serve to name
+	// the settings it does not know; nil, it names none.
+	environ func() []string
+	stdout  io.Writer
+	stderr  io.Writer
+	now     func() time.Time // the clock; tests move it
 	// firstPass, when set, is given a channel that serve's scheduler
 	// closes once its pass at start has finished. Only tests set it: the
 	// pass runs beside the socket's connection, and a test that acts as

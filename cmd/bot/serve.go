@@ -202,6 +202,7 @@ func serve(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	warnStraySettings(newLogger(cfg, e.stderr), e.environ)
 	ws, err := checkBotToken(ctx, cfg, newLogger(cfg, e.stderr))
 	if err != nil {
 		return err
@@ -225,6 +226,9 @@ func serve(ctx context.Context, e env, args []string) error {
 	}
 	llmMetrics.WatchBreaker(a.llm.Client.BreakerOpen)
 	a.logLLM()
+	if cfg.DigestChannel == "" {
+		a.log.Info("weekly digest off: no COACHLOG_DIGEST_CHANNEL")
+	}
 	if ws.EnterpriseID != "" {
 		// On Enterprise Grid: people judged of another organisation while
 		// the workspace, migrated into it, knew none (a start before, or

@@ -7,9 +7,12 @@ package envvar
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/coachlog/coachlog/internal/typo"
 )
 
 // Error is a setting whose value cannot be used.
@@ -73,4 +76,45 @@ func ShownURL(v string) string {
 		return s
 	}
 	return "<unreadable URL>"
+}
+
+// Stray is a variable no one reads, and the setting it likely misspells
+// ("" when none is near).
+type Stray struct{ Name, Near string }
+
+// nearEdits is how many edits (typo.Distance) a stray name may be from a
+// setting's to be taken for a misspelling of it: a letter dropped,
+// doubled or swapped, or two.
+const nearEdits = 2
+
+// Unknown lists, once each and by name, the variables in environ (as
+// os.Environ gives them) whose names start with prefix but are none of
+// known nor of ignored, nor start with ignoredPrefix (when not empty): a
+// misspelt setting, read by no one, leaves its default in force without
+// a word. Each is given the known name it is nearest, when exactly one is
+// within nearEdits, case aside. Only names are read, never a value.
+func Unknown(environ []string, prefix string, known, ignored []string, ignoredPrefix string) []Stray {
+	seen := map[string]bool{}
+	var out []Stray
+	for _, kv := range environ {
+		name, _, ok := strings.Cut(kv, "=")
+		if !ok || !strings.HasPrefix(name, prefix) || seen[name] || slices.Contains(known, name) || slices.Contains(ignored, name) ||
+			(ignoredPrefix != "" && strings.HasPrefix(name, ignoredPrefix)) {
+			continue
+		}
+		seen[name] = true
+		s := Stray{Name: name}
+		best := nearEdits + 1
+		for _, k := range known {
+			switch d := typo.Distance(strings.ToUpper(name), k); {
+			case d < best:
+				s.Near, best = k, d
+			case d == best:
+				s.Near = "" // two as near: no guess
+			}
+		}
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b Stray) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }

@@ -2,6 +2,7 @@ package envvar
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 )
@@ -59,5 +60,36 @@ func TestShownURLCarriesNoCredentials(t *testing.T) {
 		if got := ShownURL(tc.in); got != tc.want {
 			t.Errorf("ShownURL(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+func TestUnknownNamesTheVariablesOfThePrefixNoOneReads(t *testing.T) {
+	known := []string{"COACHLOG_DB", "COACHLOG_TIMEZONE", "COACHLOG_DIGEST_CHANNEL", "COACHLOG_DIGEST_SCHEDULE", "COACHLOG_LOG_LEVEL", "COACHLOG_LOG_FORMAT"}
+	environ := []string{
+		"HOME=/root",
+		"COACHLOG_DB=coachlog.db",
+		"COACHLOG_DIGEST_CHANEL=C0DIGEST",    // one letter short
+		"COACHLOG_TIMEZON=Europe/Paris",      // one letter short
+		"COACHLOG_Timezone=Europe/Paris",     // case: it is read as COACHLOG_TIMEZONE is not
+		"COACHLOG_LOG_LEVL=debug",            // one letter short
+		"COACHLOG_LOG=debug",                 // a prefix of two settings: no guess
+		"COACHLOG_WEBHOOK=https://x=y",       // near no setting
+		"COACHLOG_TEST_POSTGRES=postgres://", // another tool's
+		"COACHLOG_TEST_ANYTHING=1",           // the tests' own
+		"SLACK_SIGNING_SECRET=s",             // not the prefix
+		"COACHLOG_DIGEST_CHANEL=C0AGAIN",     // said once
+		"malformed",
+	}
+	got := Unknown(environ, "COACHLOG_", known, []string{"COACHLOG_TEST_POSTGRES"}, "COACHLOG_TEST_")
+	want := []Stray{
+		{"COACHLOG_DIGEST_CHANEL", "COACHLOG_DIGEST_CHANNEL"},
+		{"COACHLOG_LOG", ""},
+		{"COACHLOG_LOG_LEVL", "COACHLOG_LOG_LEVEL"},
+		{"COACHLOG_TIMEZON", "COACHLOG_TIMEZONE"},
+		{"COACHLOG_Timezone", "COACHLOG_TIMEZONE"},
+		{"COACHLOG_WEBHOOK", ""},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Unknown =\n%v\nwant\n%v", got, want)
 	}
 }
