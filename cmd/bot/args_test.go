@@ -111,3 +111,34 @@ func TestEveryStoreKeepsToDurable(t *testing.T) {
 		}
 	}
 }
+
+// `coachlog` alone, with no token at all, is most likely a first try:
+// the error about the missing token points to the commands and to the
+// demo, which needs no Slack. With a token set, or serve asked for by
+// name, it is a misconfigured deployment: the one line alone.
+func TestABareRunWithNoTokensPointsToHelpAndTheDemo(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		pointer bool
+	}{
+		{"bare, no tokens", nil, nil, true},
+		{"serve, no tokens", []string{"serve"}, nil, false},
+		{"bare, a bot token", nil, map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), tc.args, func(k string) string { return tc.env[k] }, &out, &errOut)
+			if err == nil || !strings.HasPrefix(err.Error(), "SLACK_APP_TOKEN: missing") || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("err %v; want one line naming SLACK_APP_TOKEN", err)
+			}
+			pointer := strings.Contains(err.Error(), "`coachlog help` lists the commands") &&
+				strings.Contains(err.Error(), "`coachlog demo` tries Coachlog without Slack")
+			if pointer != tc.pointer {
+				t.Errorf("err %v; pointer to help and the demo: %v, want %v", err, pointer, tc.pointer)
+			}
+		})
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // time zones work on machines and images without zoneinfo
@@ -84,6 +85,15 @@ func runEnv(ctx context.Context, args []string, e env) error {
 	cmd, rest := "serve", args
 	if len(args) > 0 {
 		cmd, rest = args[0], args[1:]
+	}
+	if cmd == "serve" && len(args) == 0 && strings.TrimSpace(e.getenv("SLACK_APP_TOKEN")) == "" && strings.TrimSpace(e.getenv("SLACK_BOT_TOKEN")) == "" {
+		// `coachlog` alone with no token at all is most likely a first
+		// try: the missing token alone did not say where to go next.
+		err := serve(ctx, e, rest)
+		if err != nil {
+			err = wrapped{err.Error() + ". New here? `coachlog help` lists the commands; `coachlog demo` tries Coachlog without Slack", err}
+		}
+		return err
 	}
 	if cmd == "serve" {
 		return serve(ctx, e, rest)
