@@ -142,3 +142,24 @@ func TestABareRunWithNoTokensPointsToHelpAndTheDemo(t *testing.T) {
 		})
 	}
 }
+
+// A subcommand that is not one is named as such, with the one there is;
+// none given, the command says it needs one.
+func TestAnUnknownSubcommandIsNamed(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"roster", "export"}, `unknown roster subcommand "export"; the one there is: coachlog roster import FILE.csv`},
+		{[]string{"performance", "list"}, `unknown performance subcommand "list"; the one there is: coachlog performance import FILE.csv`},
+		{[]string{"roster"}, "roster needs a subcommand: coachlog roster import FILE.csv"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), tc.args, func(string) string { return "" }, &out, &errOut)
+			if err == nil || exitCode(err) != 2 || err.Error() != tc.want {
+				t.Fatalf("err %v (exit %d); want a usage error (exit 2): %s", err, exitCode(err), tc.want)
+			}
+		})
+	}
+}

@@ -176,8 +176,11 @@ func importCmd(ctx context.Context, e env, name string, rest []string, run func(
 	if len(rest) > 0 && isHelp(rest[0]) {
 		return run(ctx, e, rest[:1])
 	}
-	if len(rest) == 0 || rest[0] != "import" {
+	switch {
+	case len(rest) == 0:
 		return usageError(name + " needs a subcommand: coachlog " + name + " import FILE.csv")
+	case rest[0] != "import":
+		return usageError(fmt.Sprintf("unknown %s subcommand %q; the one there is: coachlog %s import FILE.csv", name, rest[0], name))
 	}
 	return run(ctx, e, rest[1:])
 }
