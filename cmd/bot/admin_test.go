@@ -142,6 +142,11 @@ func TestBackupWhileTheBotRuns(t *testing.T) {
 	if out, err := b.cli("backup", dest); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Fatalf("a second backup over the first: %v %s", err, out)
 	}
+	// A directory that is not there is named, not only "no such file".
+	nowhere := filepath.Join(t.TempDir(), "nonexistent", "bk.db")
+	if out, err := b.cli("backup", nowhere); err == nil || !strings.Contains(err.Error(), nowhere) {
+		t.Fatalf("a backup into a missing directory: %v %s; want the path named", err, out)
+	}
 	var out syncBuffer
 	vars := map[string]string{"COACHLOG_DB": dest}
 	if err := runEnv(ctxT(t), []string{"export"}, env{getenv: func(k string) string { return vars[k] }, stdout: &out, stderr: &out, now: b.now}); err != nil {

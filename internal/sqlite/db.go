@@ -637,7 +637,9 @@ func (s *Store) Backup(ctx context.Context, dest string) (err error) {
 	}()
 	// VACUUM INTO fills an empty file it finds, keeping its mode.
 	if err := createPrivate(tmp); err != nil {
-		return fmt.Errorf("backup: %w", err)
+		// createPrivate leaves the path out: "no such file or directory"
+		// alone did not say which (a directory not there, one not writable).
+		return fmt.Errorf("backup to %s: %w", dest, err)
 	}
 	db, err := sql.Open("sqlite", dsn(s.path, Options{BusyTimeout: 10 * time.Second, immutable: s.immutable}, false))
 	if err != nil {
