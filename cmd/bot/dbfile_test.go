@@ -64,3 +64,23 @@ func TestACommandThatReadsReadsADatabaseInADirectoryItCannotWrite(t *testing.T) 
 		}
 	}
 }
+
+// COACHLOG_DB naming a directory (COACHLOG_DB=/tmp, the file's name
+// forgotten) is said so, by a command that writes as by one that reads,
+// where SQLite said "unable to open database file (14)".
+func TestCOACHLOGDBNamingADirectoryIsSaidSo(t *testing.T) {
+	_, csv := importedDB(t)
+	dir := t.TempDir()
+	for _, args := range [][]string{{"roster", "import", csv}, {"metrics"}, {"export"}} {
+		t.Run(args[0], func(t *testing.T) {
+			_, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": dir}, args...)
+			want := "COACHLOG_DB " + dir + ": names a directory, not a database file"
+			if err == nil || !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("err %v; want one line: %s", err, want)
+			}
+		})
+	}
+	if files, _ := os.ReadDir(dir); len(files) > 0 {
+		t.Errorf("the directory holds %s now", files[0].Name())
+	}
+}

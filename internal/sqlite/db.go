@@ -133,10 +133,13 @@ func openFile(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if opts.ReadOnly {
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("open %s: %w", path, ErrNoDatabase)
-		}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		// SQLite says only "unable to open database file" (a command that
+		// writes) or "disk I/O error" (one that reads).
+		return nil, fmt.Errorf("open %s: names a directory, not a database file: name a file in it, such as %s",
+			path, filepath.Join(path, "coachlog.db"))
+	} else if opts.ReadOnly && errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("open %s: %w", path, ErrNoDatabase)
 	}
 	if !opts.ReadOnly {
 		if err := createPrivate(path); err != nil {
