@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -59,6 +60,13 @@ func parseOwner(owner string) (pid int, host string, ok bool) {
 // reclaim gives back the leases that processes gone from this host left.
 func (w *Worker) reclaim(ctx context.Context) {
 	owners, err := w.q.LeaseOwners(ctx, w.now())
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
+		// Stopped as it starts (a start failing on Socket Mode, a signal):
+		// the shutdown, not worth a warning beside its cause. Running out
+		// of reclaimTimeout, a database too slow, is still one.
+		w.log.DebugContext(ctx, "outbox leases not read: stopping", "err", err)
+		return
+	}
 	if err != nil {
 		w.log.WarnContext(ctx, "could not read outbox leases; those of a crashed process expire on their own", "err", err)
 		return
@@ -67,7 +75,9 @@ func (w *Worker) reclaim(ctx context.Context) {
 		if !deadOwner(o, w.owner) {
 			continue
 		}
-		if err := w.q.ReleaseLeases(ctx, o); err != nil {
+		if err := w.q.ReleaseLeases(ctx, o); err != nil && errors.Is(ctx.Err(), context.Canceled) {
+			return
+		} else if err != nil {
 			w.log.WarnContext(ctx, "could not release the leases of a process gone; they expire on their own", "owner", o, "err", err)
 			continue
 		}

@@ -1,13 +1,18 @@
 package outbox_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"slices"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/coachlog/coachlog/internal/outbox"
 )
 
 // A worker starting up gives back the leases a process gone from its host
@@ -67,4 +72,40 @@ func sentKeys(s *sender) []string {
 		out = append(out, m.Key)
 	}
 	return out
+}
+
+// A worker stopped as it starts (a start that fails on Socket Mode, say)
+// cannot read the leases: that is the shutdown, not worth a warning next
+// to the error that stopped the start.
+func TestAWorkerStoppedAsItStartsDoesNotWarnAboutTheLeases(t *testing.T) {
+	_, st, s, clk := setup(t)
+	var logs syncBuf
+	w := outbox.NewWorker(st, s, outbox.Options{Now: clk.Now, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now),
+		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := w.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := logs.String(); got != "" {
+		t.Errorf("a worker stopped as it started warned:\n%s", got)
+	}
+}
+
+// syncBuf is a bytes.Buffer safe for a logger's concurrent writes.
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
