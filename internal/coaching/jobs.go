@@ -368,8 +368,9 @@ func reminderDue(now time.Time, loc *time.Location, nudgeHour int) bool {
 // pending for three days since they were asked (logged, or asked again by
 // an edit), in the thread of their DM, during their working day. A rep
 // deactivated in Slack since is not reminded, as they count in no nudge
-// (Person.Absent): nobody would read it, and Slack refuses the DM. Their
-// reminder is not spent: reactivated, they get it.
+// (Person.Absent): nobody would read it, and Slack refuses the DM; nor is
+// one who left the roster since (deactivated: "no longer nudged or
+// counted"). Their reminder is not spent: back, they get it.
 func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions) (int, error) {
 	pending, err := s.store.PendingReps(ctx, now.Add(-reminderAfterDays*24*time.Hour+reminderLeeway))
 	if err != nil {
@@ -377,7 +378,7 @@ func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions)
 	}
 	n := 0
 	for _, p := range pending {
-		if p.Rep.Deleted {
+		if p.Rep.Deleted || !p.Rep.Active {
 			continue
 		}
 		loc := s.locationOf(p.Rep)

@@ -142,6 +142,38 @@ func TestRunRemindersOnceAfterThreeDaysInWorkingHours(t *testing.T) {
 	})
 }
 
+// A rep who left the roster after their session was logged (deactivated:
+// "no longer nudged or counted", PRODUCT.md) gets no reminder, as a rep
+// deactivated in Slack gets none: a review's six weeks found one reminded
+// two days after the import that dropped him.
+func TestARepWhoLeftIsNotReminded(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		svc, st, clk := newServiceOn(t, db)
+		clk.t = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+		org(t, st, clk)
+		for i, rep := range []string{"UA", "UB"} {
+			d := coaching.Draft{RepIDs: []string{rep}, Kind: coaching.KindOneOnOne, OccurredOn: day("2026-11-30"), DurationMin: 30}
+			if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM", Draft: d, Key: fmt.Sprint("k", i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Tuesday's import lists everyone but UA.
+		p := func(id, mgr, role string) coaching.Person {
+			return coaching.Person{ID: id, Name: id, TZ: "UTC", ManagerID: mgr, Roles: []string{role}, Active: true, InRoster: true}
+		}
+		clk.t = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+		if _, err := st.ImportRoster(ctx, []coaching.Person{p("UM", "", "manager"), p("UN", "", "manager"), p("UP", "", "manager"),
+			p("UB", "UM", "rep"), p("UC", "UN", "rep"), p("UD", "UP", "rep")}, coaching.DateOf(clk.t, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+		n, err := svc.RunReminders(ctx, time.Date(2026, 12, 4, 9, 5, 0, 0, time.UTC), coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14})
+		if err != nil || n != 1 {
+			t.Fatalf("reminders on Friday = %d, %v; want 1, UB's only (UA left the roster)", n, err)
+		}
+	})
+}
+
 // A nudge hour set for the evening (or the small hours) still lets the
 // reminder out during the rep's working day: the window from the nudge
 // hour to 18:00 was empty from 18 on, and the pending session's one
