@@ -13,6 +13,9 @@ type Answer struct {
 	// JSON, when set, is marshalled as the answer: as the arguments of the
 	// forced tool call when the request forces one, else as the content.
 	JSON any
+	// Think, when set, is reasoning the model writes into the content
+	// before its answer, in a <think> block (Thinking).
+	Think string
 	// Refusal answers with a refusal instead of content.
 	Refusal string
 	// FinishReason overrides "stop" ("length", "content_filter").
@@ -71,6 +74,16 @@ func QuotaExhausted(code string) Answer {
 	}})
 	return Answer{Status: http.StatusTooManyRequests, Body: string(b)}
 }
+
+// Thinking answers with a after the model's reasoning in a <think>
+// block, in message.content, as reasoning models (DeepSeek-R1, QwQ, Qwen3)
+// answer when vLLM serves them without --reasoning-parser
+// (https://docs.vllm.ai/en/v0.8.3/features/reasoning_outputs.html) or
+// llama.cpp with --reasoning-format none
+// (https://github.com/ggml-org/llama.cpp/pull/16394): the reasoning is not
+// moved to reasoning_content, and it is in the content whatever format was
+// asked for. A forced tool call's arguments carry none.
+func Thinking(reasoning string, a Answer) Answer { a.Think = reasoning; return a }
 
 // Refusal answers with the model refusing.
 func Refusal(s string) Answer { return Answer{Refusal: s} }

@@ -278,6 +278,9 @@ func (a Answer) completion(id int, c ChatRequest) map[string]any {
 		content = string(b)
 	}
 	msg := map[string]any{"role": "assistant", "content": content, "refusal": nil}
+	if a.Think != "" {
+		msg["content"] = "<think>\n" + a.Think + "\n</think>\n\n" + content
+	}
 	finish := "stop"
 	switch {
 	case a.Refusal != "":

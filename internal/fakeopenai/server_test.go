@@ -236,3 +236,18 @@ func TestAHeldAnswerComesWhenReleased(t *testing.T) {
 		t.Errorf("after the release: %d %s", r.status, r.body)
 	}
 }
+
+// A reasoning model served without a reasoning parser answers with its
+// reasoning in the content, in a <think> block before the answer.
+func TestThinkingPutsTheReasoningInTheContent(t *testing.T) {
+	s := start(t)
+	s.Enqueue(Thinking("let me see", JSON(map[string]any{"a": 1})))
+	_, body := post(t, context.Background(), s.URL()+"/chat/completions", `{"model":"m","messages":[{"role":"user","content":"hi"}]}`, nil)
+	var resp struct {
+		Choices []struct{ Message struct{ Content string } }
+	}
+	if err := json.Unmarshal([]byte(body), &resp); err != nil || len(resp.Choices) != 1 ||
+		resp.Choices[0].Message.Content != "<think>\nlet me see\n</think>\n\n{\"a\":1}" {
+		t.Errorf("answered %s", body)
+	}
+}

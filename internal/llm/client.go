@@ -391,8 +391,10 @@ func reply(resp openai.ChatCompletionResponse, f Format) (Reply, error) {
 			}
 		}
 	}
-	if r.Text == "" {
-		return r, &Failure{Reason: ReasonEmpty}
+	text, fl := stripReasoning(r.Text)
+	if fl != nil {
+		return r, fl
 	}
+	r.Text = text
 	return r, nil
 }

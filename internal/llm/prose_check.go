@@ -36,7 +36,7 @@ func invalid(detail string) *Failure { return &Failure{Reason: ReasonInvalid, De
 // number or duration word (quickcapture.MentionsDuration).
 func readAnswer(text string, in ProseInput, mentions []string) (Extraction, error) {
 	var a answer
-	if err := json.Unmarshal([]byte(unfence(text)), &a); err != nil {
+	if err := json.Unmarshal([]byte(jsonObject(text)), &a); err != nil {
 		return Extraction{}, invalid("not a JSON object of the session's fields")
 	}
 	var x Extraction
@@ -121,18 +121,6 @@ func readAnswer(text string, in ProseInput, mentions []string) (Extraction, erro
 		}
 	}
 	return x, nil
-}
-
-// unfence strips a Markdown code fence some models put around JSON in
-// JSON mode.
-func unfence(s string) string {
-	s = strings.TrimSpace(s)
-	if !strings.HasPrefix(s, "```") {
-		return s
-	}
-	s = strings.TrimPrefix(s, "```")
-	s = strings.TrimPrefix(s, "json")
-	return strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "```"))
 }
 
 // userID reads a rep as the model wrote it: "U123", "<@U123>", "<@U123|sam>".
