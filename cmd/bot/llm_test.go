@@ -594,6 +594,47 @@ func TestAnAccountOutOfQuotaFallsBackAtOnceAndSaysSoOnce(t *testing.T) {
 	if n := strings.Count(logs, "llm account out of quota"); n != 1 || strings.Contains(logs, fakeopenai.DefaultKey) {
 		t.Errorf("%d quota lines (want 1), key logged %t:\n%s", n, strings.Contains(logs, fakeopenai.DefaultKey), grepLines(logs, "llm"))
 	}
+	// /healthz says it is the quota, and where to fix it, not that the
+	// server keeps failing.
+	if w := healthWarnings(t, b.httpAddr()); len(w) != 1 || !strings.Contains(w[0], "billing") || strings.Contains(w[0], "repeated failures") {
+		t.Errorf("healthz warnings %q; want one naming the billing", w)
+	}
+}
+
+// A key the server refuses is no passing failure: the breaker opens on the
+// first 401, and /healthz says OPENAI_API_KEY is refused (never the key).
+func TestARefusedKeyIsNamedInHealthz(t *testing.T) {
+	ai := startOpenAI(t)
+	ai.Default(func(fakeopenai.Request) fakeopenai.Answer { return fakeopenai.KeyRefused() })
+	b := startBot(t, llmEnv(ai, false, "COACHLOG_HTTP_ADDR", freePort(t))...)
+	for range 2 {
+		if f := formFields(b.proseCapture(rodeAlong).filled); !ruleReading(f) {
+			t.Errorf("the form shows %v; want the rule parser's reading", f)
+		}
+	}
+	if n := len(ai.Requests()); n != 1 {
+		t.Errorf("%d requests for two captures; want one", n)
+	}
+	w := healthWarnings(t, b.httpAddr())
+	if len(w) != 1 || !strings.Contains(w[0], "OPENAI_API_KEY") || strings.Contains(w[0], fakeopenai.DefaultKey) {
+		t.Errorf("healthz warnings %q; want one saying OPENAI_API_KEY is refused", w)
+	}
+	if logs := b.logs.String(); strings.Count(logs, "OPENAI_API_KEY") != 1 || strings.Contains(logs, fakeopenai.DefaultKey) {
+		t.Errorf("want one log line naming OPENAI_API_KEY, never the key:\n%s", grepLines(logs, "llm"))
+	}
+}
+
+// healthWarnings returns /healthz's warnings; it must answer 200.
+func healthWarnings(t *testing.T, addr string) []string {
+	t.Helper()
+	code, body := get(t, "http://"+addr+"/healthz")
+	var h struct {
+		Warnings []string `json:"warnings"`
+	}
+	if err := json.Unmarshal([]byte(body), &h); err != nil || code != http.StatusOK {
+		t.Fatalf("healthz %d %s (%v)", code, body, err)
+	}
+	return h.Warnings
 }
 
 // An Azure deployment is named by whoever made it: "prod-reasoner" may run

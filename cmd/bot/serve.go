@@ -477,7 +477,7 @@ func (a *app) listen(ctx context.Context, m *ops.Metrics, sched *schedule.Schedu
 		Log:            a.log,
 	}
 	if a.llm.Client != nil {
-		checks.LLMBreakerOpen = a.llm.Client.BreakerOpen
+		checks.LLMPaused = a.llm.Client.Paused
 	}
 	h := ops.Handler(checks, m)
 	if a.cfg.Pprof {

@@ -24,6 +24,8 @@ type Answer struct {
 	// (OpenAI's error shape for the status when Body is empty).
 	Status int
 	Body   string
+	// HTML sends Body as text/html, with Status (200 too).
+	HTML bool
 	// Header is sent with the answer, failed or not: a 429's Retry-After.
 	Header http.Header
 	// Delay holds the answer this long; Hang holds it until the client
@@ -115,4 +117,100 @@ func (a Answer) errorBody() string {
 	}
 	b, _ := json.Marshal(map[string]any{"error": map[string]any{"message": msg, "type": typ, "param": nil, "code": nil}})
 	return string(b)
+}
+
+// errorJSON is an error answer with status and the body v, as JSON.
+func errorJSON(status int, v any) Answer {
+	b, _ := json.Marshal(v)
+	return Answer{Status: status, Body: string(b)}
+}
+
+// ModelNotFound answers 404 as OpenAI does for a model that does not
+// exist or that the key may not use (as seen in
+// https://github.com/rd-1-2022/ai-openai-helloworld/issues/9 and
+// https://github.com/Aider-AI/aider/issues/2030): a wrong OPENAI_MODEL,
+// which no retry fixes.
+func ModelNotFound(model string) Answer {
+	return errorJSON(http.StatusNotFound, map[string]any{"error": map[string]any{
+		"message": "The model `" + model + "` does not exist or you do not have access to it.",
+		"type":    "invalid_request_error", "param": nil, "code": "model_not_found",
+	}})
+}
+
+// DeploymentNotFound answers 404 as Azure OpenAI's deployments API does
+// for a deployment name the resource has not
+// (https://github.com/MicrosoftDocs/azure-docs/issues/114013,
+// https://github.com/chatboxai/chatbox/issues/646): Azure's error shape,
+// a code and a message, no type.
+func DeploymentNotFound() Answer {
+	return errorJSON(http.StatusNotFound, map[string]any{"error": map[string]any{
+		"code":    "DeploymentNotFound",
+		"message": "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.",
+	}})
+}
+
+// APIVersionTooOld answers 400 as Azure OpenAI does when the api-version
+// is older than the deployment's model takes, as for o1 and o3-mini before
+// 2024-12-01-preview (https://github.com/chatboxai/chatbox/issues/1745,
+// https://github.com/Azure-Samples/azure-search-openai-demo/issues/2496).
+// Azure writes "{modelName}" unfilled or the model's name.
+func APIVersionTooOld(model string) Answer {
+	return errorJSON(http.StatusBadRequest, map[string]any{"error": map[string]any{
+		"code": "BadRequest", "message": "Model " + model + " is enabled only for api versions 2024-12-01-preview and later",
+	}})
+}
+
+// InsufficientCredits answers 402 as OpenRouter does when the account or
+// key has no credit left (https://openrouter.ai/docs/errors: "402: Your
+// account or API key has insufficient credits"): a numeric code, no type.
+func InsufficientCredits() Answer {
+	return errorJSON(http.StatusPaymentRequired, map[string]any{"error": map[string]any{
+		"code": 402, "message": "Insufficient credits. Add more using https://openrouter.ai/credits",
+	}})
+}
+
+// Moderated answers 403 as OpenRouter does when the model requires
+// moderation and the input was flagged (https://openrouter.ai/docs/errors:
+// "403: Your chosen model requires moderation and your input was
+// flagged"): a refusal of this input, not of the key.
+func Moderated() Answer {
+	return errorJSON(http.StatusForbidden, map[string]any{"error": map[string]any{
+		"code": 403, "message": "Your chosen model requires moderation and your input was flagged",
+		"metadata": map[string]any{"reasons": []string{"harassment"}, "flagged_input": "…", "provider_name": "OpenAI", "model_slug": "openai/gpt-4o"},
+	}})
+}
+
+// ContentFiltered answers 400 as Azure OpenAI does when its content
+// filter blocks the prompt: code content_filter, innererror
+// ResponsibleAIPolicyViolation
+// (https://learn.microsoft.com/en-us/azure/ai-services/openai/concepts/content-filter,
+// https://github.com/microsoft/azurechat/issues/351).
+func ContentFiltered() Answer {
+	return errorJSON(http.StatusBadRequest, map[string]any{"error": map[string]any{
+		"message": "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry. To learn more about our content filtering policies please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766",
+		"type":    nil, "param": "prompt", "code": "content_filter", "status": 400,
+		"innererror": map[string]any{"code": "ResponsibleAIPolicyViolation", "content_filter_result": map[string]any{
+			"hate": map[string]any{"filtered": true, "severity": "high"}, "self_harm": map[string]any{"filtered": false, "severity": "safe"},
+			"sexual": map[string]any{"filtered": false, "severity": "safe"}, "violence": map[string]any{"filtered": false, "severity": "safe"},
+		}},
+	}})
+}
+
+// WebPage answers with an HTML page and status, as a base URL that is no
+// OpenAI-compatible API does: a web UI answering 200 to any path
+// (https://github.com/openinterpreter/openinterpreter/issues/115), or
+// nginx's 404 page for a path without /v1
+// (https://github.com/tsundereraws/aisub-translator/issues/2).
+func WebPage(status int) Answer {
+	return Answer{Status: status, HTML: true, Body: "<!doctype html><html><head><title>One API</title></head><body><div id=\"root\"></div></body></html>"}
+}
+
+// KeyRefused answers 401 as OpenAI does to a key it does not accept (as
+// the fake does to any key but its own: Server.authorized): error code
+// invalid_api_key.
+func KeyRefused() Answer {
+	return errorJSON(http.StatusUnauthorized, map[string]any{"error": map[string]any{
+		"message": "Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.",
+		"type":    "invalid_request_error", "param": nil, "code": "invalid_api_key",
+	}})
 }

@@ -1,6 +1,7 @@
 package fakeopenai
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -260,6 +261,12 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, req Request) {
 	}
 	for k, v := range a.Header {
 		w.Header()[k] = v
+	}
+	if a.HTML {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(cmp.Or(a.Status, http.StatusOK))
+		_, _ = io.WriteString(w, a.Body)
+		return
 	}
 	if a.Status != 0 {
 		w.Header().Set("Content-Type", "application/json")

@@ -251,3 +251,31 @@ func TestThinkingPutsTheReasoningInTheContent(t *testing.T) {
 		t.Errorf("answered %s", body)
 	}
 }
+
+// The real servers' failure shapes: a status, and Azure's, OpenRouter's or
+// OpenAI's error object, or a web page where the API was expected.
+func TestFailureShapes(t *testing.T) {
+	s := start(t)
+	plain := `{"model":"m","messages":[{"role":"user","content":"hi"}]}`
+	for _, tt := range []struct {
+		a      Answer
+		status int
+		has    string
+	}{
+		{ModelNotFound("gpt-9"), 404, `"code":"model_not_found"`},
+		{DeploymentNotFound(), 404, `"code":"DeploymentNotFound"`},
+		{APIVersionTooOld("o1"), 400, "enabled only for api versions 2024-12-01-preview and later"},
+		{InsufficientCredits(), 402, `"code":402`},
+		{Moderated(), 403, "flagged"},
+		{ContentFiltered(), 400, `"innererror":{"code":"ResponsibleAIPolicyViolation"`},
+		{KeyRefused(), 401, `"code":"invalid_api_key"`},
+		{WebPage(200), 200, "<!doctype html>"},
+		{WebPage(404), 404, "<!doctype html>"},
+	} {
+		s.Enqueue(tt.a)
+		status, body := post(t, context.Background(), s.URL()+"/chat/completions", plain, nil)
+		if status != tt.status || !strings.Contains(body, tt.has) || tt.a.HTML == json.Valid([]byte(body)) {
+			t.Errorf("answered %d %s; want %d with %s", status, body, tt.status, tt.has)
+		}
+	}
+}

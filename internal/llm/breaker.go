@@ -13,7 +13,8 @@ const (
 
 // breaker is a circuit breaker over the model's server. After `failures`
 // calls in a row fail for reasons of the server (timeouts, 5xx, 429,
-// network), or at once on an answer that the account is out of quota, it
+// network), or at once on an answer no wait ends (out of quota, the key
+// refused, the model not found: Failure.persistent), it
 // opens: calls are refused at once, without a request, for
 // `cooldown`. Then one call is let through as a probe (half-open): its
 // success closes the breaker, its failure opens it for another cool-down.
@@ -28,6 +29,9 @@ type breaker struct {
 	failures int       // consecutive failures while closed
 	openedAt time.Time // zero: closed
 	probing  bool      // a half-open probe is in flight
+	// why is the persistent failure that opened the breaker, nil when
+	// repeated failures did (or it is closed).
+	why *Failure
 }
 
 func newBreaker(threshold int, cooldown time.Duration, now func() time.Time) *breaker {
@@ -56,24 +60,29 @@ const (
 	verdictOK      verdict = iota // the server answered (a 4xx too: it is up)
 	verdictFailed                 // a timeout, 5xx, 429 or network error
 	verdictUnknown                // the caller gave up first: nothing learnt
-	// verdictExhausted: the account is out of quota. Every call meets the
-	// same answer until someone adds credit, so the breaker opens at once
+	// verdictPersistent: no wait ends the failure (Failure.persistent: out
+	// of quota, the key refused, the model not found…). Every call meets
+	// the same answer until someone acts, so the breaker opens at once
 	// rather than after `failures` calls, and probes after each cool-down.
-	verdictExhausted
+	verdictPersistent
 )
 
-// done records a call's verdict. A probe's verdict closes or reopens the
-// breaker; a probe that learnt nothing leaves it open for the next probe.
-func (b *breaker) done(probe bool, v verdict) {
+// done records a call's verdict, and why for a persistent failure. A
+// probe's verdict closes or reopens the breaker; a probe that learnt
+// nothing leaves it open for the next probe.
+func (b *breaker) done(probe bool, v verdict, why *Failure) {
+	if v != verdictPersistent {
+		why = nil
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if probe {
 		b.probing = false
 		switch v {
-		case verdictFailed, verdictExhausted:
-			b.openedAt = b.now()
+		case verdictFailed, verdictPersistent:
+			b.openedAt, b.why = b.now(), why
 		case verdictOK:
-			b.openedAt, b.failures = time.Time{}, 0
+			b.openedAt, b.failures, b.why = time.Time{}, 0, nil
 		}
 		return
 	}
@@ -85,8 +94,8 @@ func (b *breaker) done(probe bool, v verdict) {
 		return
 	}
 	b.failures++
-	if b.failures >= b.threshold || v == verdictExhausted {
-		b.openedAt, b.failures = b.now(), 0
+	if b.failures >= b.threshold || v == verdictPersistent {
+		b.openedAt, b.failures, b.why = b.now(), 0, why
 	}
 }
 
@@ -96,4 +105,12 @@ func (b *breaker) isOpen() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return !b.openedAt.IsZero()
+}
+
+// state reports whether the breaker is open or half-open, and the
+// persistent failure that opened it (nil: repeated failures did).
+func (b *breaker) state() (open bool, why *Failure) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return !b.openedAt.IsZero(), b.why
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -63,9 +64,10 @@ type Client struct {
 	// (an Azure deployment's name says nothing of it) once the server has
 	// refused max_tokens, for the life of the process.
 	completionTokens atomic.Bool
-	// quotaSaid: the operator was told the account is out of quota, and
-	// no call has succeeded since; they are told once, not at each probe.
-	quotaSaid atomic.Bool
+	// persistentSaid: the operator was told of a failure no wait ends
+	// (Failure.persistent), and no call has succeeded since; they are told
+	// once, not at each probe.
+	persistentSaid atomic.Bool
 }
 
 // NewClient returns a client for cfg. It makes no request until asked.
@@ -251,29 +253,80 @@ func (c *Client) call(ctx context.Context, req Request, f Format) (Reply, error)
 			resp, err = r, rerr
 		}
 	}
-	c.breaker.done(probe, verdictOf(err))
-	c.sayQuota(req.Feature, err)
+	fl, _ := errors.AsType[*Failure](err)
+	c.breaker.done(probe, verdictOf(err), fl)
+	c.sayPersistent(req.Feature, err)
 	if err != nil {
 		return Reply{}, err
 	}
 	return reply(resp, f)
 }
 
-// sayQuota tells the operator, in one line while it lasts, that the
-// server answered the account is out of quota: unlike a rate limit, no
-// wait ends it, and LLM help falls back until someone acts. A call that
-// succeeds ends it, so a later exhaustion is told again. The line names
-// the error's code, never the key or the server's message.
-func (c *Client) sayQuota(feature string, err error) {
+// sayPersistent tells the operator, in one line while it lasts, that the
+// server answered with a failure no wait ends (Failure.persistent): the
+// account out of quota, the key refused, the model not found… LLM help
+// falls back until someone acts, and the line says what to fix. A call
+// that succeeds ends it, so a later one is told again. The line names the
+// status and a fixed code, never the key or the server's message.
+func (c *Client) sayPersistent(feature string, err error) {
 	fl, ok := errors.AsType[*Failure](err)
 	switch {
 	case err == nil:
-		c.quotaSaid.Store(false)
-	case ok && fl.Reason == ReasonQuota && !c.quotaSaid.Swap(true):
-		c.log.Error("llm account out of quota: LLM help falls back to the rule-based path until credit is added or "+
-			"the spending limit raised at the provider; the breaker stops calling and probes after each cool-down",
+		c.persistentSaid.Store(false)
+	case !ok || !fl.persistent() || c.persistentSaid.Swap(true):
+	case fl.Reason == ReasonQuota:
+		c.log.Error("llm account out of quota: "+persistentCause(fl)+"; LLM help falls back to the rule-based path "+
+			"meanwhile; the breaker stops calling and probes after each cool-down",
 			"feature", feature, "status", fl.Status, "code", fl.Detail)
+	default:
+		c.log.Error("llm calls paused: "+persistentCause(fl)+"; LLM help falls back to the rule-based path "+
+			"meanwhile; the breaker stops calling and probes after each cool-down",
+			"feature", feature, "status", fl.Status, "reason", fl.Reason)
 	}
+}
+
+// persistentCause says, in plain words, what a persistent failure means
+// and which setting fixes it.
+func persistentCause(fl *Failure) string {
+	status := ""
+	if fl.Status != 0 {
+		status = fmt.Sprintf(" (HTTP %d)", fl.Status)
+	}
+	switch fl.Reason {
+	case ReasonQuota:
+		return "the account's credits or quota are exhausted" + status + ": add credit or raise the spending limit in the provider's billing"
+	case ReasonKeyRefused:
+		return "the server refused OPENAI_API_KEY" + status + ": set a key it accepts, with access to the model, and restart Coachlog"
+	case ReasonNotFound:
+		return "the model or deployment was not found" + status + ": check OPENAI_MODEL (on Azure, the deployment's name) and OPENAI_BASE_URL, and restart Coachlog"
+	case ReasonAPIVersion:
+		v := "a newer one"
+		if fl.Detail != "" {
+			v = fl.Detail + " or later"
+		}
+		return "OPENAI_API_VERSION is too old for this model" + status + ": set it to " + v + " and restart Coachlog"
+	case ReasonNotAPI:
+		return "the server's answer is not JSON" + status + ", so OPENAI_BASE_URL is not an OpenAI-compatible API: check it (it usually ends in /v1) and restart Coachlog"
+	}
+	return fl.Reason
+}
+
+// Paused says why the breaker stops calling the server, for /healthz: ""
+// while calls go on; what to fix after a failure no wait ends; that the
+// server kept failing otherwise. A nil client (no key) never pauses.
+func (c *Client) Paused() string {
+	if c == nil {
+		return ""
+	}
+	open, why := c.breaker.state()
+	switch {
+	case !open:
+		return ""
+	case why == nil:
+		return "calls paused after repeated failures; prose capture, prep and the narrative fall back until the server answers again"
+	}
+	return fmt.Sprintf("calls paused: %s; prose capture, prep and the narrative fall back meanwhile, and one call is tried every %s",
+		persistentCause(why), c.breaker.cooldown)
 }
 
 // waitToRetry waits before a retry after fl, the first attempt's

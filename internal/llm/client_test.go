@@ -27,7 +27,7 @@ func TestBreakerOpensAfterFailuresAndProbesAfterTheCooldown(t *testing.T) {
 			if failed {
 				v = verdictFailed
 			}
-			b.done(probe, v)
+			b.done(probe, v, nil)
 		}
 		return ok
 	}
@@ -51,7 +51,7 @@ func TestBreakerOpensAfterFailuresAndProbesAfterTheCooldown(t *testing.T) {
 	if again, _ := b.allow(); again {
 		t.Fatal("a second call went through while the probe ran")
 	}
-	b.done(true, verdictFailed)
+	b.done(true, verdictFailed, nil)
 	if call(false) {
 		t.Fatal("a failed probe did not reopen the breaker")
 	}
@@ -283,16 +283,16 @@ func TestACanceledProbeDecidesNothing(t *testing.T) {
 	clk := &clock{now: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
 	b := newBreaker(1, time.Minute, clk.Now)
 	ok, probe := b.allow()
-	b.done(probe, verdictFailed)
+	b.done(probe, verdictFailed, nil)
 	clk.Advance(time.Minute)
 	if ok, probe = b.allow(); !ok || !probe {
 		t.Fatal("no probe after the cool-down")
 	}
-	b.done(probe, verdictUnknown)
+	b.done(probe, verdictUnknown, nil)
 	if ok, probe = b.allow(); !ok || !probe {
 		t.Fatalf("after a canceled probe: allow %v, probe %v; want another probe, the breaker still open", ok, probe)
 	}
-	b.done(probe, verdictOK)
+	b.done(probe, verdictOK, nil)
 	if ok, probe = b.allow(); !ok || probe {
 		t.Fatalf("after a good probe: allow %v, probe %v; want closed", ok, probe)
 	}

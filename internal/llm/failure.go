@@ -2,9 +2,11 @@ package llm
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
+	"regexp"
 	"strings"
 	"time"
 
@@ -20,7 +22,11 @@ const (
 	ReasonServer      = "server_error"       // HTTP 5xx
 	ReasonRateLimited = "rate_limited"       // HTTP 429
 	ReasonQuota       = "quota_exhausted"    // HTTP 429 for quota: no credit, a spending limit reached
-	ReasonClient      = "client_error"       // other HTTP 4xx: the request, key or model is wrong
+	ReasonClient      = "client_error"       // other HTTP 4xx: the request is wrong
+	ReasonKeyRefused  = "key_refused"        // HTTP 401 or 403: the key is refused
+	ReasonNotFound    = "model_not_found"    // HTTP 404: no such model or deployment
+	ReasonAPIVersion  = "api_version"        // HTTP 400 from Azure: the api-version is too old for the model
+	ReasonNotAPI      = "not_openai_api"     // the answer is not JSON: the base URL is no OpenAI-compatible API
 	ReasonNetwork     = "network"            // no HTTP answer
 	ReasonUnsupported = "unsupported_format" // the server refused every structured-output format
 	ReasonRefusal     = "refusal"            // the model refused, or a content filter did
@@ -74,6 +80,19 @@ func canceled(err error) bool {
 	return ok && fl.Reason == ReasonCanceled
 }
 
+// persistent reports whether no wait ends the failure: the account is out
+// of credit, the key is refused, the model or deployment does not exist,
+// the api-version is too old for it, or the base URL is no
+// OpenAI-compatible API. Every call meets the same answer until someone
+// acts, so the breaker opens at once.
+func (f *Failure) persistent() bool {
+	switch f.Reason {
+	case ReasonQuota, ReasonKeyRefused, ReasonNotFound, ReasonAPIVersion, ReasonNotAPI:
+		return true
+	}
+	return false
+}
+
 // verdictOf says what a call's error tells the circuit breaker: a 4xx or
 // a refused format shows the server is up; a cancellation tells nothing.
 func verdictOf(err error) verdict {
@@ -83,8 +102,8 @@ func verdictOf(err error) verdict {
 		return verdictOK
 	case fl.Reason == ReasonCanceled:
 		return verdictUnknown
-	case fl.Reason == ReasonQuota:
-		return verdictExhausted
+	case fl.persistent():
+		return verdictPersistent
 	case fl.retryable():
 		return verdictFailed
 	}
@@ -108,14 +127,41 @@ func classify(ctx context.Context, err error, f Format) *Failure {
 	}
 	status, text := httpError(err)
 	switch {
+	case status == 0 && undecodable(err):
+		// A 200 whose body is not a completion: a web page (a web UI, a
+		// proxy's login page) where the API was expected.
+		return &Failure{Reason: ReasonNotAPI}
 	case status == 0:
 		return &Failure{Reason: ReasonNetwork}
+	case status == 403 && (strings.Contains(text, "moderation") || strings.Contains(text, "flagged")):
+		// OpenRouter: "Your chosen model requires moderation and your
+		// input was flagged" (https://openrouter.ai/docs/errors).
+		return &Failure{Reason: ReasonRefusal, Status: status}
+	case status == 401 || status == 403:
+		return &Failure{Reason: ReasonKeyRefused, Status: status}
+	case status == 402:
+		// OpenRouter, out of credit (https://openrouter.ai/docs/errors).
+		return &Failure{Reason: ReasonQuota, Status: status, Detail: "payment_required"}
 	case status == 429 && quotaExhausted(err):
 		return &Failure{Reason: ReasonQuota, Status: status, Detail: quotaCode(err)}
 	case status == 429:
 		return &Failure{Reason: ReasonRateLimited, Status: status}
 	case status >= 500:
 		return &Failure{Reason: ReasonServer, Status: status}
+	case notJSONBody(err):
+		// A 4xx page of HTML (nginx's 404 for a path without /v1).
+		return &Failure{Reason: ReasonNotAPI, Status: status}
+	case status == 404:
+		return &Failure{Reason: ReasonNotFound, Status: status}
+	case status == 400 && (strings.Contains(text, "content_filter") || strings.Contains(text, "responsibleaipolicyviolation")):
+		// Azure's content filter refusing the prompt: code content_filter,
+		// innererror.code ResponsibleAIPolicyViolation
+		// (https://learn.microsoft.com/en-us/azure/ai-services/openai/concepts/content-filter).
+		return &Failure{Reason: ReasonRefusal, Status: status}
+	case status == 400 && apiVersionRE.MatchString(text):
+		// Azure: "Model o1 is enabled only for api versions
+		// 2024-12-01-preview and later".
+		return &Failure{Reason: ReasonAPIVersion, Status: status, Detail: versionRE.FindString(text)}
 	case status == 400 && strings.Contains(text, "max_tokens") && strings.Contains(text, "max_completion_tokens"):
 		// OpenAI and Azure, to a reasoning model: "Unsupported parameter:
 		// 'max_tokens' is not supported with this model. Use
@@ -127,6 +173,30 @@ func classify(ctx context.Context, err error, f Format) *Failure {
 	return &Failure{Reason: ReasonClient, Status: status}
 }
 
+// apiVersionRE matches Azure's refusal of an api-version older than a
+// model or feature takes; versionRE the version it names, a fixed form
+// safe to log.
+var (
+	apiVersionRE = regexp.MustCompile(`enabled only for api[ -]versions?\b`)
+	versionRE    = regexp.MustCompile(`\b20[0-9]{2}-[0-9]{2}-[0-9]{2}(?:-preview)?\b`)
+)
+
+// undecodable reports whether err is a 200 answer go-openai could not read
+// as JSON.
+func undecodable(err error) bool {
+	_, syntax := errors.AsType[*json.SyntaxError](err)
+	_, typ := errors.AsType[*json.UnmarshalTypeError](err)
+	return syntax || typ
+}
+
+// notJSONBody reports whether err is an error answer whose body is not
+// JSON at all (go-openai keeps the body when it cannot read an error
+// from it).
+func notJSONBody(err error) bool {
+	re, ok := errors.AsType[*openai.RequestError](err)
+	return ok && !json.Valid(re.Body)
+}
+
 // httpError returns the HTTP status of a server's error answer and its
 // text, lower-cased, for recognising a refused parameter. The text is
 // never logged: servers may echo the prompt in it.
@@ -135,6 +205,9 @@ func httpError(err error) (int, string) {
 		text := ae.Message + " " + ae.Type + " " + fmt.Sprint(ae.Code)
 		if ae.Param != nil {
 			text += " " + *ae.Param
+		}
+		if ae.InnerError != nil {
+			text += " " + ae.InnerError.Code
 		}
 		return ae.HTTPStatusCode, strings.ToLower(text)
 	}

@@ -7,8 +7,9 @@ import "time"
 type Metrics interface {
 	// LLMRequest records one HTTP request to the model's server: its
 	// outcome ("ok" or a failure reason such as "timeout",
-	// "server_error", "rate_limited", "quota_exhausted", "client_error", "network",
-	// "unsupported_format") and how long it took.
+	// "server_error", "rate_limited", "quota_exhausted", "key_refused",
+	// "model_not_found", "api_version", "not_openai_api", "client_error",
+	// "network", "unsupported_format") and how long it took.
 	LLMRequest(feature, outcome string, latency time.Duration)
 	// LLMTokens adds the tokens a successful request used.
 	LLMTokens(feature string, prompt, completion int)

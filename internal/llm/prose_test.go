@@ -122,7 +122,9 @@ func TestInvalidAnswersFallBackToTheRuleReading(t *testing.T) {
 		{"a 500, twice", []fakeopenai.Answer{fakeopenai.Fail(500), fakeopenai.Fail(500)}, ReasonServer},
 		{"a timeout, twice", []fakeopenai.Answer{fakeopenai.Hang(), fakeopenai.Hang()}, ReasonTimeout},
 		{"a 429, twice", []fakeopenai.Answer{fakeopenai.Fail(429), fakeopenai.Fail(429)}, ReasonRateLimited},
-		{"a 401", []fakeopenai.Answer{fakeopenai.Fail(401)}, ReasonClient},
+		{"a 400", []fakeopenai.Answer{fakeopenai.Fail(400)}, ReasonClient},
+		{"a 401", []fakeopenai.Answer{fakeopenai.Fail(401)}, ReasonKeyRefused},
+		{"an Azure content filter", []fakeopenai.Answer{fakeopenai.ContentFiltered()}, ReasonRefusal},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := startFake(t)

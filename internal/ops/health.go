@@ -63,10 +63,11 @@ type Checks struct {
 	// DigestFailureWindow and stand failed, one per week however many of
 	// its messages failed with it.
 	DigestFailures func(ctx context.Context) ([]DigestFailure, error)
-	// LLMBreakerOpen reports whether the LLM's circuit breaker stopped
-	// calling its server. The product works without the LLM, so this is a
+	// LLMPaused says why the LLM's circuit breaker stopped calling its
+	// server, and what to fix when a setting is wrong (llm.Client.Paused),
+	// "" while it calls. The product works without the LLM, so this is a
 	// warning, never a problem; nil without an LLM.
-	LLMBreakerOpen func() bool
+	LLMPaused func() string
 	// Store names the store in use, "sqlite" or "postgres" (never its
 	// URL: it may hold a password).
 	Store string
@@ -318,11 +319,13 @@ func (c Checks) readTwice(ctx context.Context, what string, read func(context.Co
 }
 
 // Warnings returns what an operator should know that does not make the bot
-// unhealthy: the LLM help falling back because its breaker is open.
+// unhealthy: the LLM help falling back because its breaker is open, and why.
 func (c Checks) Warnings() []string {
 	var warn []string
-	if c.LLMBreakerOpen != nil && c.LLMBreakerOpen() {
-		warn = append(warn, "llm: calls paused after repeated failures; prose capture, prep and the narrative fall back until the server answers again")
+	if c.LLMPaused != nil {
+		if why := c.LLMPaused(); why != "" {
+			warn = append(warn, "llm: "+why)
+		}
 	}
 	return warn
 }

@@ -149,19 +149,23 @@ func TestHealthReasonsArePlainAndTheDetailsGoToTheLog(t *testing.T) {
 // in /healthz, never a reason to turn it red.
 func TestAnOpenLLMBreakerWarnsButStaysHealthy(t *testing.T) {
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	const paused = "calls paused after repeated failures; prose capture, prep and the narrative fall back until the server answers again"
+	const refused = "calls paused: the server refused OPENAI_API_KEY (HTTP 401): set a key it accepts, with access to the model, and restart Coachlog; " +
+		"prose capture, prep and the narrative fall back meanwhile, and one call is tried every 30s"
 	for _, tc := range []struct {
 		name     string
 		checks   Checks
 		wantCode int
 		warnings []string
 	}{
-		{"breaker closed", Checks{LLMBreakerOpen: func() bool { return false }}, http.StatusOK, nil},
+		{"breaker closed", Checks{LLMPaused: func() string { return "" }}, http.StatusOK, nil},
 		{"no LLM configured", Checks{}, http.StatusOK, nil},
-		{"breaker open", Checks{LLMBreakerOpen: func() bool { return true }}, http.StatusOK,
-			[]string{"llm: calls paused after repeated failures; prose capture, prep and the narrative fall back until the server answers again"}},
-		{"breaker open and a real problem", Checks{LLMBreakerOpen: func() bool { return true },
+		{"breaker open", Checks{LLMPaused: func() string { return paused }}, http.StatusOK, []string{"llm: " + paused}},
+		// The LLM package says why: a setting to fix reads as such.
+		{"key refused", Checks{LLMPaused: func() string { return refused }}, http.StatusOK, []string{"llm: " + refused}},
+		{"breaker open and a real problem", Checks{LLMPaused: func() string { return paused },
 			Stopped: func() (bool, string) { return true, "token_revoked" }}, http.StatusServiceUnavailable,
-			[]string{"llm: calls paused after repeated failures; prose capture, prep and the narrative fall back until the server answers again"}},
+			[]string{"llm: " + paused}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.checks.Now = func() time.Time { return now }
