@@ -214,3 +214,14 @@ func KeyRefused() Answer {
 		"type":    "invalid_request_error", "param": nil, "code": "invalid_api_key",
 	}})
 }
+
+// RateLimitedUntilReset answers 429 with OpenAI's rate-limit headers and
+// no Retry-After: no request is left in the window, which resets after
+// reset, a Go-style duration ("1s", "6m0s")
+// (https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers).
+func RateLimitedUntilReset(reset string) Answer {
+	a := Fail(http.StatusTooManyRequests)
+	a.Header = http.Header{"X-Ratelimit-Limit-Requests": {"500"}, "X-Ratelimit-Remaining-Requests": {"0"},
+		"X-Ratelimit-Reset-Requests": {reset}}
+	return a
+}

@@ -68,6 +68,9 @@ type Client struct {
 	// (Failure.persistent), and no call has succeeded since; they are told
 	// once, not at each probe.
 	persistentSaid atomic.Bool
+	// holdUntil is when calls may go again after a 429 asked for a wait
+	// (Unix nanoseconds on the client's clock), 0 when none did.
+	holdUntil atomic.Int64
 }
 
 // NewClient returns a client for cfg. It makes no request until asked.
@@ -242,6 +245,9 @@ func (c *Client) finish(feature string, reply Reply, err error) (Reply, error) {
 // something: a retry the caller gave up on leaves the first attempt's, so
 // that a model that hangs opens the breaker whatever the caller's wait.
 func (c *Client) call(ctx context.Context, req Request, f Format) (Reply, error) {
+	if until := c.holdUntil.Load(); until != 0 && c.now().UnixNano() < until {
+		return Reply{}, &Failure{Reason: ReasonRateLimited, Detail: "held off until the wait a 429 asked for is over"}
+	}
 	ok, probe := c.breaker.allow()
 	if !ok {
 		return Reply{}, &Failure{Reason: ReasonBreakerOpen}
@@ -254,12 +260,34 @@ func (c *Client) call(ctx context.Context, req Request, f Format) (Reply, error)
 		}
 	}
 	fl, _ := errors.AsType[*Failure](err)
+	if fl != nil && fl.Reason == ReasonRateLimited && fl.retryAfter > 0 {
+		c.holdOff(req.Feature, min(fl.retryAfter, maxHold))
+	}
 	c.breaker.done(probe, verdictOf(err), fl)
 	c.sayPersistent(req.Feature, err)
 	if err != nil {
 		return Reply{}, err
 	}
 	return reply(resp, f)
+}
+
+// holdOff makes every call for d from now fall back at once, without a
+// request: a 429 asked for that wait (Retry-After, retry-after-ms,
+// x-ratelimit-reset-requests), and a request sent sooner meets the same
+// 429. A longer hold already set stays.
+func (c *Client) holdOff(feature string, d time.Duration) {
+	until := c.now().Add(d).UnixNano()
+	for {
+		old := c.holdUntil.Load()
+		if old >= until {
+			return
+		}
+		if c.holdUntil.CompareAndSwap(old, until) {
+			c.log.Warn("llm calls held off: the server asked to wait before the next request", "feature", feature,
+				"wait_ms", d.Milliseconds())
+			return
+		}
+	}
 }
 
 // sayPersistent tells the operator, in one line while it lasts, that the

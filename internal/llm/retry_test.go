@@ -184,6 +184,10 @@ func TestRetryAfterReadsSecondsMillisecondsAndDates(t *testing.T) {
 		{map[string]string{"Retry-After-Ms": "150", "Retry-After": "1"}, 150 * time.Millisecond},
 		{map[string]string{"Retry-After-Ms": "x", "Retry-After": "1"}, time.Second},
 		{map[string]string{"Retry-After": "1e300"}, 365 * 24 * time.Hour},
+		// OpenAI's reset header, a Go-style duration, when no Retry-After.
+		{map[string]string{"X-Ratelimit-Reset-Requests": "6m0s"}, 6 * time.Minute},
+		{map[string]string{"X-Ratelimit-Reset-Requests": "20ms", "Retry-After": "2"}, 2 * time.Second},
+		{map[string]string{"X-Ratelimit-Reset-Requests": "later"}, 0},
 	} {
 		h := http.Header{}
 		for k, v := range tt.header {
@@ -248,6 +252,48 @@ func TestQuotaExhaustedFallsBackAtOnceAndOpensTheBreaker(t *testing.T) {
 			}
 			if !strings.Contains(r.metrics.String(), "failures [capture:"+ReasonQuota+" capture:breaker_open capture:"+ReasonQuota) {
 				t.Errorf("metrics: %s", r.metrics)
+			}
+		})
+	}
+}
+
+// A 429 asks the client to wait (Retry-After, Azure's retry-after-ms,
+// OpenAI's x-ratelimit-reset-requests): every call until then falls back
+// at once, without a request, whichever feature makes it, rather than
+// meet the limit again; once the wait is over calls go again. A hold is
+// never longer than maxHold, whatever the server asks.
+func TestA429HoldsOffLaterCallsUntilItsWaitIsOver(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		header http.Header
+		wait   time.Duration
+	}{
+		{"Retry-After", http.Header{"Retry-After": {"60"}}, time.Minute},
+		{"retry-after-ms", http.Header{"Retry-After-Ms": {"45000"}}, 45 * time.Second},
+		{"x-ratelimit-reset-requests", fakeopenai.RateLimitedUntilReset("1m30s").Header, 90 * time.Second},
+		{"a day", http.Header{"Retry-After": {"86400"}}, maxHold},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := startFake(t)
+			clk := &clock{now: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
+			r := newRig(t, config(srv, true), srv, Options{Now: clk.Now})
+			a := fakeopenai.Fail(http.StatusTooManyRequests)
+			a.Header = tt.header
+			srv.Enqueue(a)
+			if _, err := r.Prose.Extract(context.Background(), proseInput(rodeAlong)); reasonOf(err) != ReasonRateLimited || len(srv.Requests()) != 1 {
+				t.Fatalf("%s after %d requests; want rate_limited after 1 (the wait is longer than a request)", reasonOf(err), len(srv.Requests()))
+			}
+			clk.Advance(tt.wait - time.Second)
+			srv.Enqueue(fakeopenai.JSON(honest()), fakeopenai.Text("Pricing keeps slipping."))
+			if _, err := r.Prose.Extract(context.Background(), proseInput(rodeAlong)); reasonOf(err) != ReasonRateLimited || len(srv.Requests()) != 1 {
+				t.Errorf("within the wait: %s after %d requests; want rate_limited and no request", reasonOf(err), len(srv.Requests()))
+			}
+			if b, err := r.Prep.Brief(context.Background(), prepInput()); reasonOf(err) != ReasonRateLimited || b.Prose != "" || len(srv.Requests()) != 1 {
+				t.Errorf("the brief within the wait: %s after %d requests; want rate_limited and no request", reasonOf(err), len(srv.Requests()))
+			}
+			clk.Advance(time.Second)
+			if _, err := r.Prose.Extract(context.Background(), proseInput(rodeAlong)); err != nil || len(srv.Requests()) != 2 {
+				t.Errorf("after the wait: %v after %d requests; want the answer", err, len(srv.Requests()))
 			}
 		})
 	}

@@ -25,7 +25,13 @@ func (t retryAfterTransport) RoundTrip(r *http.Request) (*http.Response, error) 
 	}
 	if slot, ok := r.Context().Value(retryAfterKey{}).(*retryAfterSlot); ok {
 		slot.header = http.Header{}
-		for _, k := range []string{"Retry-After", "Retry-After-Ms"} {
+		keep := []string{"Retry-After", "Retry-After-Ms"}
+		if resp.StatusCode == http.StatusTooManyRequests {
+			// OpenAI sends it with every answer; only a 429's says when
+			// the next request may go.
+			keep = append(keep, "X-Ratelimit-Reset-Requests")
+		}
+		for _, k := range keep {
 			if v := resp.Header.Get(k); v != "" {
 				slot.header.Set(k, v)
 			}
@@ -54,22 +60,27 @@ func withSlot(ctx context.Context) (context.Context, *retryAfterSlot) {
 // retryAfter is how long the server asked to be left alone, 0 when it did
 // not say: Retry-After-Ms (Azure OpenAI's, in milliseconds) first, then
 // Retry-After, in seconds or as an HTTP date (RFC 9110, section 10.2.3),
-// read against now. A date already past is 0.
+// read against now, then OpenAI's X-Ratelimit-Reset-Requests, a Go-style
+// duration ("1s", "6m0s":
+// https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers),
+// kept from a 429 only. A date already past is 0.
 func retryAfter(h http.Header, now time.Time) time.Duration {
 	if v := strings.TrimSpace(h.Get("Retry-After-Ms")); v != "" {
 		if ms, err := strconv.ParseFloat(v, 64); err == nil {
 			return clampWait(ms / 1000)
 		}
 	}
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
+	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
+		if s, err := strconv.ParseFloat(v, 64); err == nil {
+			return clampWait(s)
+		}
+		if t, err := http.ParseTime(v); err == nil && t.After(now) {
+			return t.Sub(now)
+		}
 		return 0
 	}
-	if s, err := strconv.ParseFloat(v, 64); err == nil {
-		return clampWait(s)
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+	if d, err := time.ParseDuration(strings.TrimSpace(h.Get("X-Ratelimit-Reset-Requests"))); err == nil {
+		return clampWait(d.Seconds())
 	}
 	return 0
 }
@@ -86,3 +97,8 @@ func clampWait(s float64) time.Duration {
 	}
 	return time.Duration(s * float64(time.Second))
 }
+
+// maxHold is the longest a 429's wait holds off later calls, whatever the
+// server asks: a proxy's Retry-After of a day must not silence LLM help
+// for a day.
+const maxHold = 5 * time.Minute
