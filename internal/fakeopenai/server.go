@@ -6,7 +6,13 @@
 // It answers what a test scripted (Enqueue, or a Default function), records
 // every request body, and can answer slowly, hang until the client gives
 // up, fail with any status, refuse a structured-output format the way
-// servers without it do, or answer with invalid JSON or a refusal. It checks
+// servers without it do, or answer with invalid JSON or a refusal. It
+// sends the shapes real servers send where a client could misread them:
+// reasoning in a <think> block in the content (Thinking), OpenAI's,
+// Azure's and OpenRouter's errors for a refused key, a missing model or
+// deployment, an api-version too old, spent credits, a content filter or
+// moderation, rate-limit headers, and a web page where the API was
+// expected (answer.go). It checks
 // requests as strictly as OpenAI does where this program could get them
 // wrong (a strict json_schema, json_object mode without the word JSON, a
 // tool_choice naming no tool, max_tokens to a reasoning model, a token

@@ -320,20 +320,24 @@ func persistentCause(fl *Failure) string {
 	if fl.Status != 0 {
 		status = fmt.Sprintf(" (HTTP %d)", fl.Status)
 	}
-	switch fl.Reason {
-	case ReasonQuota:
+	switch {
+	case fl.Reason == ReasonQuota:
 		return "the account's credits or quota are exhausted" + status + ": add credit or raise the spending limit in the provider's billing"
-	case ReasonKeyRefused:
+	case fl.Reason == ReasonKeyRefused && fl.Status == 403:
+		// OpenAI: a project without access, a region not served; Azure: a
+		// network rule.
+		return "the server refused OPENAI_API_KEY access" + status + ": check the key's permissions for the model (on Azure, the resource's network rules too), and restart Coachlog if you change the key"
+	case fl.Reason == ReasonKeyRefused:
 		return "the server refused OPENAI_API_KEY" + status + ": set a key it accepts, with access to the model, and restart Coachlog"
-	case ReasonNotFound:
+	case fl.Reason == ReasonNotFound:
 		return "the model or deployment was not found" + status + ": check OPENAI_MODEL (on Azure, the deployment's name) and OPENAI_BASE_URL, and restart Coachlog"
-	case ReasonAPIVersion:
+	case fl.Reason == ReasonAPIVersion:
 		v := "a newer one"
 		if fl.Detail != "" {
 			v = fl.Detail + " or later"
 		}
 		return "OPENAI_API_VERSION is too old for this model" + status + ": set it to " + v + " and restart Coachlog"
-	case ReasonNotAPI:
+	case fl.Reason == ReasonNotAPI:
 		return "the server's answer is not JSON" + status + ", so OPENAI_BASE_URL is not an OpenAI-compatible API: check it (it usually ends in /v1) and restart Coachlog"
 	}
 	return fl.Reason

@@ -26,6 +26,7 @@ func TestFailuresNoWaitEndsOpenTheBreakerAndNameWhatToFix(t *testing.T) {
 	}{
 		{"key refused", fakeopenai.Answer{}, false, ReasonKeyRefused, []string{"OPENAI_API_KEY", "refused"}},
 		{"azure key refused", fakeopenai.Answer{}, true, ReasonKeyRefused, []string{"OPENAI_API_KEY", "refused"}},
+		{"access refused", fakeopenai.Fail(http.StatusForbidden), false, ReasonKeyRefused, []string{"OPENAI_API_KEY", "permissions"}},
 		{"model not found", fakeopenai.ModelNotFound("gpt-9"), false, ReasonNotFound, []string{"OPENAI_MODEL", "not found"}},
 		{"deployment not found", fakeopenai.DeploymentNotFound(), true, ReasonNotFound, []string{"OPENAI_MODEL", "deployment"}},
 		{"api version too old", fakeopenai.APIVersionTooOld("o3-mini"), true, ReasonAPIVersion, []string{"OPENAI_API_VERSION", "too old", "2024-12-01-preview"}},
