@@ -142,9 +142,7 @@ func TestARepsHomeIsNotBehindManagersRefreshes(t *testing.T) {
 	}
 	addUTCUsers(b.fake, append(mgrs, reps...)...)
 	for k := range n {
-		if _, err := b.fake.SlashCommand(ctx, mgrs[k], "/coach", "<@"+reps[k]+"> 1:1 30m"); err != nil {
-			t.Fatal(err)
-		}
+		awaitAcks(t, ctx, b.fake, b.must(b.fake.SlashCommand(ctx, mgrs[k], "/coach", "<@"+reps[k]+"> 1:1 30m")))
 	}
 	// Each capture reads two profiles Coachlog has never seen (the
 	// manager's and the rep's) with users.info, Tier 4: 100 a minute, a
