@@ -155,6 +155,9 @@ func (b *Bot) deliverAs(ctx context.Context, m coaching.Message, prior *coaching
 		_, err := b.updateMessage(ctx, prior.Channel, prior.TS, msg)
 		return nil, classify("chat.update", err)
 	case coaching.OpRespond:
+		if !b.slackHook(m.ResponseURL) {
+			return nil, &outbox.Error{Class: outbox.Permanent, Err: errNotSlackHook}
+		}
 		wm := &slack.WebhookMessage{Text: msg.Text, Blocks: &slack.Blocks{BlockSet: msg.Blocks}, ReplaceOriginal: m.Replace}
 		if m.Kind != coaching.MsgRepDM { // a rep's DM is replaced as the message it is, not as an ephemeral one
 			wm.ResponseType = slack.ResponseTypeEphemeral

@@ -58,6 +58,9 @@ func (b *Bot) sendResponse(ctx context.Context, url string, m message, replace, 
 // postResponse posts m once through a response_url, replacing the message
 // acted on or as a new one, the URL redacted from any error.
 func (b *Bot) postResponse(ctx context.Context, url string, m message, replace bool) error {
+	if !b.slackHook(url) {
+		return errNotSlackHook
+	}
 	msg := &slack.WebhookMessage{Text: m.Text, Blocks: &slack.Blocks{BlockSet: m.Blocks}, ReplaceOriginal: replace}
 	if !replace {
 		// A new message in reply is for the clicker alone. A replaced one
