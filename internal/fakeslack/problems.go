@@ -44,6 +44,8 @@ var appFaults = map[string]bool{
 	"limit_required": true,
 	// completing a file never uploaded, or completed before
 	"file_not_found": true,
+	// a view over 250kb (maxViewBytes)
+	"view_too_large": true,
 }
 
 // recordProblemLocked keeps a problem; callers hold s.mu.

@@ -575,8 +575,12 @@ func CheckResponse(blocks []byte) error {
 }
 
 // CheckView applies the rules views.open and views.publish apply to a view
-// (a JSON object). It returns a *Refusal, or nil when Slack would take it.
+// (a JSON object), its size (maxViewBytes) included. It returns a *Refusal, or nil when Slack would take it.
 func CheckView(view []byte) error {
+	if len(view) > maxViewBytes {
+		res := viewTooLarge(string(view))
+		return &Refusal{Code: res.errCode, Messages: res.messages()}
+	}
 	var def map[string]any
 	if err := json.Unmarshal(view, &def); err != nil {
 		return &Refusal{Code: "invalid_arguments", Messages: []string{"[ERROR] view must be a JSON object"}}

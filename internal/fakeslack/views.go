@@ -63,10 +63,29 @@ func (s *Server) checkTriggerLocked(id string) (*trigger, string) {
 	return t, ""
 }
 
+// maxViewBytes is the most a view's JSON may weigh. views.open,
+// views.push, views.update and views.publish all answer view_too_large,
+// "Error returned if the provided view is greater than 250kb" (Slack's
+// API spec, e.g. lib/slack/web/docs/views.open.json as mirrored in
+// slack_kit, https://preview.hex.pm/preview/slack_kit/show/lib/slack/web/docs/views.open.json,
+// and views.update.json, views.publish.json, views.push.json beside it).
+// No source says whether "250kb" is 250,000 or 256,000 bytes, so the
+// fake takes the smaller: it must never be kinder than Slack. What is
+// weighed is the view parameter as sent, escapes and all.
+const maxViewBytes = 250_000
+
+// viewTooLarge is the refusal of a view over maxViewBytes.
+func viewTooLarge(raw string) apiResult {
+	return errResult("view_too_large", fmt.Sprintf("[ERROR] view is %d bytes, over Slack's 250kb (%d bytes) [json-pointer:/view]", len(raw), maxViewBytes))
+}
+
 // parseViewParam decodes, validates and normalizes the view parameter.
 func (s *Server) parseViewParam(raw, wantType string, self *view) (map[string]any, apiResult, bool) {
 	if raw == "" {
 		return nil, errResult("invalid_arguments", "[ERROR] missing required field: view"), false
+	}
+	if len(raw) > maxViewBytes {
+		return nil, viewTooLarge(raw), false
 	}
 	var def map[string]any
 	if err := json.Unmarshal([]byte(raw), &def); err != nil {
