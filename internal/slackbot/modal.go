@@ -279,7 +279,39 @@ func mrkdwn(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
 }
 
+// viewBudget is the most bytes of JSON the bot lets a view weigh: Slack
+// refuses one over 250kb (view_too_large from views.open, views.update and
+// views.publish; fakeslack's maxViewBytes, 250,000 bytes), and the budget
+// leaves room under it.
+const viewBudget = 240_000
+
+// keptFit is how much of each rep's open commitments the log form shows:
+// at most perRep of them (the oldest), each label cut to labelMax
+// characters.
+type keptFit struct{ perRep, labelMax int }
+
+// keptFits are the ways of showing the open commitments, fullest first.
+// Fifty reps with ten long commitments each can pass Slack's 250kb: text
+// of emoji takes 4 bytes a character, and `&`, `<` and `>` 6 each as
+// Go's JSON encoder escapes them. The form takes the first way that keeps
+// it within viewBudget: shorter labels first, then fewer commitments per
+// rep, the hint saying how many more there are and where.
+var keptFits = []keptFit{{10, 70}, {10, 40}, {10, 20}, {5, 20}, {3, 20}, {1, 20}}
+
+// view is the form, its open commitments shown as fully as Slack's size
+// limit lets them be (keptFits); every other part is shown whole.
 func (m logModal) view() slack.ModalViewRequest {
+	var v slack.ModalViewRequest
+	for _, fit := range keptFits {
+		v = m.viewWith(fit)
+		if b, err := json.Marshal(v); err == nil && len(b) <= viewBudget {
+			break
+		}
+	}
+	return v
+}
+
+func (m logModal) viewWith(fit keptFit) slack.ModalViewRequest {
 	title, submit, cb := "Log coaching", "Log it", cbLog
 	if m.Edit {
 		title, submit, cb = "Edit coaching", "Save", cbEdit
@@ -290,7 +322,7 @@ func (m logModal) view() slack.ModalViewRequest {
 	}
 	for _, f := range inputFields {
 		if f == coaching.FieldSkills {
-			blocks = append(blocks, m.keptBlocks()...)
+			blocks = append(blocks, m.keptBlocks(fit)...)
 		}
 		blocks = append(blocks, m.input(f))
 	}
@@ -359,17 +391,19 @@ func (m logModal) roleBlock() *slack.InputBlock {
 }
 
 // keptBlocks offer each rep's open commitments from earlier sessions, the
-// oldest ten, to tick off as kept.
-func (m logModal) keptBlocks() []slack.Block {
+// oldest ten, to tick off as kept; fit.perRep of them at most, the ticked
+// ones first, and each label cut to fit.labelMax.
+func (m logModal) keptBlocks(fit keptFit) []slack.Block {
 	var blocks []slack.Block
 	for _, rep := range m.shownReps() {
 		cs := m.Open[rep]
 		if len(cs) == 0 {
 			continue
 		}
+		shown := m.keptShown(cs, fit.perRep)
 		var opts, initial []*slack.OptionBlockObject
-		for _, c := range cs {
-			label := keptLabel(c)
+		for _, c := range shown {
+			label := keptLabel(c, fit.labelMax)
 			desc := "from " + c.CreatedOn.Human()
 			if !c.FollowUpOn.IsZero() {
 				desc += " · follow up " + c.FollowUpOn.Human()
@@ -386,9 +420,31 @@ func (m logModal) keptBlocks() []slack.Block {
 		if len(m.Draft.RepIDs) > 1 {
 			label = textcut.Cut("Kept since last time? ("+m.repName(rep)+")", 150)
 		}
-		blocks = append(blocks, slack.NewInputBlock(keptPrefix+rep, plain(label), plain("Tick the ones kept. To mark one not kept, use /coach history @rep."), el).WithOptional(true))
+		hint := "Tick the ones kept. To mark one not kept, use /coach history @rep."
+		if more := len(cs) - len(shown); more > 0 {
+			hint = fmt.Sprintf("Tick the ones kept. %d more open, not shown for lack of room: see /coach history @rep.", more)
+		}
+		blocks = append(blocks, slack.NewInputBlock(keptPrefix+rep, plain(label), plain(hint), el).WithOptional(true))
 	}
 	return blocks
+}
+
+// keptShown is, of cs, the n the form has room for: the ticked ones
+// first, so that no tick is lost to a refresh, then the oldest, in cs's
+// order.
+func (m logModal) keptShown(cs []coaching.Commitment, n int) []coaching.Commitment {
+	if len(cs) <= n {
+		return cs
+	}
+	take := map[int64]bool{}
+	for _, ticked := range []bool{true, false} {
+		for _, c := range cs {
+			if len(take) < n && slices.Contains(m.Kept, c.ID) == ticked {
+				take[c.ID] = true
+			}
+		}
+	}
+	return slices.DeleteFunc(slices.Clone(cs), func(c coaching.Commitment) bool { return !take[c.ID] })
 }
 
 // maxOptionText is the most characters an option's text takes (Block
@@ -398,14 +454,15 @@ const maxOptionText = 75
 // keptLabel is c's checkbox label: its text and, for a commitment of
 // someone else's session (a leader's form, below them), whose it is, so
 // that a leader does not take another manager's commitment for their own.
-// The text is cut to leave the suffix whole within Slack's limit; a
-// manager's own are shown as they always were.
-func keptLabel(c coaching.Commitment) string {
+// A manager's own is cut to max characters; another's text is cut to
+// leave the suffix whole within max+5 (Slack's limit at the fullest), the
+// name cut to 30 characters, or to max/2 when max is shorter.
+func keptLabel(c coaching.Commitment, max int) string {
 	if c.ManagerName == "" {
-		return textcut.Cut(c.Text, 70)
+		return textcut.Cut(c.Text, max)
 	}
-	suffix := " (" + textcut.CutTrimmed(c.ManagerName, 30) + "'s)"
-	return textcut.CutTrimmed(c.Text, maxOptionText-utf8.RuneCountInString(suffix)) + suffix
+	suffix := " (" + textcut.CutTrimmed(c.ManagerName, min(30, max/2)) + "'s)"
+	return textcut.CutTrimmed(c.Text, min(maxOptionText, max+5)-utf8.RuneCountInString(suffix)) + suffix
 }
 
 // shownReps are the draft's reps the form starts with: at most a

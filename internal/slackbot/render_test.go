@@ -194,7 +194,7 @@ func TestAKeptLabelSaysWhoseItIs(t *testing.T) {
 		{coaching.Commitment{Text: long}, strings.Repeat("ü", 69) + "…"},
 		{coaching.Commitment{Text: "Send recap", ManagerName: strings.Repeat("N", 300)}, "Send recap (" + strings.Repeat("N", 29) + "…'s)"},
 	} {
-		got := keptLabel(tt.c)
+		got := keptLabel(tt.c, 70)
 		if got != tt.want || utf8.RuneCountInString(got) > 75 {
 			t.Errorf("label of %q by %q:\n got %q\nwant %q", tt.c.Text, tt.c.ManagerName, got, tt.want)
 		}
