@@ -618,13 +618,30 @@ func (b *Bot) refreshModal(ctx context.Context, in interaction, readBy time.Time
 		b.log.Warn("form left as it is: the open commitments it shows were not read again by the form's deadline",
 			"user_id", in.User.ID, "rep_ids", shown)
 	} else if _, err := b.updateView(ctx, m.view(), in.View.Hash, in.View.ID); err != nil {
-		// hash_conflict: the user changed the form again; that newer
-		// change brings its own refresh.
-		b.log.Debug("views.update failed", "err", err)
+		b.logRefreshFailed(in.User.ID, err)
 	}
 	// Read the picked reps' profiles now, off any deadline, so that the
 	// submission rarely has to ask Slack.
 	b.refresh(ctx, d.RepIDs...)
+}
+
+// logRefreshFailed logs a refresh's views.update that failed. A
+// hash_conflict is expected: the user changed the form again, and that
+// newer change brings its own refresh. Anything else left the manager
+// looking at a form that did not change (view_too_large, a network
+// failure...): that is logged at Warn, with Slack's code and never the
+// form's content.
+func (b *Bot) logRefreshFailed(userID string, err error) {
+	code := SlackErrorCode(err)
+	if code == "hash_conflict" {
+		b.log.Debug("views.update failed: the form changed since", "user_id", userID, "error", code)
+		return
+	}
+	if code == "" {
+		b.log.Warn("could not refresh the log form", "user_id", userID, "err", err)
+		return
+	}
+	b.log.Warn("could not refresh the log form", "user_id", userID, "error", code)
 }
 
 // noticeCommitmentsUnread heads a form refreshed without the open
