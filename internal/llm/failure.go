@@ -8,6 +8,7 @@ import (
 	"net"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -158,10 +159,10 @@ func classify(ctx context.Context, err error, f Format) *Failure {
 		// innererror.code ResponsibleAIPolicyViolation
 		// (https://learn.microsoft.com/en-us/azure/ai-services/openai/concepts/content-filter).
 		return &Failure{Reason: ReasonRefusal, Status: status}
-	case status == 400 && apiVersionRE.MatchString(text):
+	case status == 400 && (strings.Contains(text, "enabled only for api version") || strings.Contains(text, "enabled only for api-version")):
 		// Azure: "Model o1 is enabled only for api versions
 		// 2024-12-01-preview and later".
-		return &Failure{Reason: ReasonAPIVersion, Status: status, Detail: versionRE.FindString(text)}
+		return &Failure{Reason: ReasonAPIVersion, Status: status, Detail: versionRE().FindString(text)}
 	case status == 400 && strings.Contains(text, "max_tokens") && strings.Contains(text, "max_completion_tokens"):
 		// OpenAI and Azure, to a reasoning model: "Unsupported parameter:
 		// 'max_tokens' is not supported with this model. Use
@@ -173,13 +174,13 @@ func classify(ctx context.Context, err error, f Format) *Failure {
 	return &Failure{Reason: ReasonClient, Status: status}
 }
 
-// apiVersionRE matches Azure's refusal of an api-version older than a
-// model or feature takes; versionRE the version it names, a fixed form
-// safe to log.
-var (
-	apiVersionRE = regexp.MustCompile(`enabled only for api[ -]versions?\b`)
-	versionRE    = regexp.MustCompile(`\b20[0-9]{2}-[0-9]{2}-[0-9]{2}(?:-preview)?\b`)
-)
+// versionRE matches the api-version Azure's refusal names, a fixed form
+// safe to log. Compiled on the first such refusal, not at start: a
+// pattern compiled at init stays in memory for the process's life
+// (README *Performance*, the idle figure).
+var versionRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\b20[0-9]{2}-[0-9]{2}-[0-9]{2}(?:-preview)?\b`)
+})
 
 // undecodable reports whether err is a 200 answer go-openai could not read
 // as JSON.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Reasoning models (DeepSeek-R1, QwQ, Qwen3) served without a reasoning
@@ -47,7 +48,9 @@ func stripReasoning(s string) (string, *Failure) {
 
 // fenceRE matches a Markdown code fence with any language tag, in any
 // case (```json, ```JSON, ```jsonc, none), and its content.
-var fenceRE = regexp.MustCompile("(?s)```[^\\n`]*\\n?(.*?)```")
+// Compiled on the first answer that needs it, not at start (see
+// versionRE).
+var fenceRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("(?s)```[^\\n`]*\\n?(.*?)```") })
 
 // jsonObject finds the JSON object in a structured answer where models
 // put it in JSON mode or a plain text answer: the whole answer, the
@@ -59,7 +62,7 @@ func jsonObject(s string) string {
 	if json.Valid([]byte(s)) {
 		return s
 	}
-	if m := fenceRE.FindStringSubmatch(s); m != nil {
+	if m := fenceRE().FindStringSubmatch(s); m != nil {
 		if t := strings.TrimSpace(m[1]); strings.HasPrefix(t, "{") && json.Valid([]byte(t)) {
 			return t
 		}
