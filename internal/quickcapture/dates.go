@@ -178,7 +178,13 @@ var unreadDateWords = map[string]bool{"yday": true, "yest": true, "ystd": true, 
 
 // weekdayNames are the days' full names, which a word one or two edits
 // from is taken for a mistyped day ("thrusday", "wendesday").
-var weekdayNames = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+var weekdayNames = func() []string {
+	names := make([]string, 7)
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		names[d] = strings.ToLower(d.String())
+	}
+	return names
+}()
 
 // foreignDayWords are day names the parser does not read, in the other
 // languages of the managers who use it, and two-letter abbreviations of
