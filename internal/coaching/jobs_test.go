@@ -16,13 +16,21 @@ import (
 
 // org imports a roster on the clock's day: UM manages UA and UB, UN
 // manages UC, UP (who snoozed) manages UD.
-func org(t *testing.T, st *sqlite.Store, clk *clock) {
+func org(t *testing.T, st *sqlite.Store, clk *clock) { orgWithout(t, st, clk, "") }
+
+// orgWithout imports org's roster on clk's day, leaving left out of it.
+func orgWithout(t *testing.T, st *sqlite.Store, clk *clock, left string) {
 	t.Helper()
 	p := func(id, mgr, role string) coaching.Person {
 		return coaching.Person{ID: id, Name: id, TZ: "UTC", ManagerID: mgr, Roles: []string{role}, Active: true, InRoster: true}
 	}
-	people := []coaching.Person{p("UM", "", "manager"), p("UN", "", "manager"), p("UP", "", "manager"),
-		p("UA", "UM", "rep"), p("UB", "UM", "rep"), p("UC", "UN", "rep"), p("UD", "UP", "rep")}
+	var people []coaching.Person
+	for _, x := range []coaching.Person{p("UM", "", "manager"), p("UN", "", "manager"), p("UP", "", "manager"),
+		p("UA", "UM", "rep"), p("UB", "UM", "rep"), p("UC", "UN", "rep"), p("UD", "UP", "rep")} {
+		if x.ID != left {
+			people = append(people, x)
+		}
+	}
 	if _, err := st.ImportRoster(context.Background(), people, coaching.DateOf(clk.t, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
@@ -159,14 +167,8 @@ func TestARepWhoLeftIsNotReminded(t *testing.T) {
 			}
 		}
 		// Tuesday's import lists everyone but UA.
-		p := func(id, mgr, role string) coaching.Person {
-			return coaching.Person{ID: id, Name: id, TZ: "UTC", ManagerID: mgr, Roles: []string{role}, Active: true, InRoster: true}
-		}
 		clk.t = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-		if _, err := st.ImportRoster(ctx, []coaching.Person{p("UM", "", "manager"), p("UN", "", "manager"), p("UP", "", "manager"),
-			p("UB", "UM", "rep"), p("UC", "UN", "rep"), p("UD", "UP", "rep")}, coaching.DateOf(clk.t, time.UTC)); err != nil {
-			t.Fatal(err)
-		}
+		orgWithout(t, st, clk, "UA")
 		n, err := svc.RunReminders(ctx, time.Date(2026, 12, 4, 9, 5, 0, 0, time.UTC), coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14})
 		if err != nil || n != 1 {
 			t.Fatalf("reminders on Friday = %d, %v; want 1, UB's only (UA left the roster)", n, err)
