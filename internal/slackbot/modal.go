@@ -301,6 +301,14 @@ var keptFits = []keptFit{{10, 70}, {10, 40}, {10, 20}, {5, 20}, {3, 20}, {1, 20}
 // view is the form, its open commitments shown as fully as Slack's size
 // limit lets them be (keptFits); every other part is shown whole.
 func (m logModal) view() slack.ModalViewRequest {
+	if len(m.Open) == 0 {
+		// Nothing to shorten, and nothing to measure: without
+		// commitments the form stays far under the budget (its largest
+		// parts, 3,000 characters of notes and 100 skills, are within
+		// about 130 kB even escaped), so the usual form, opened before
+		// anyone is picked, is not encoded an extra time.
+		return m.viewWith(keptFits[0])
+	}
 	var v slack.ModalViewRequest
 	for _, fit := range keptFits {
 		v = m.viewWith(fit)
