@@ -50,11 +50,13 @@ func performanceImport(ctx context.Context, e env, args []string) error {
 	// checks its file first, so a refused file leaves no empty database
 	// behind (which would quiet serve's "no database file" warning and
 	// let metrics and export read it).
-	missing := noDatabaseFile(cfg.DB)
+	open := func() (*sqlite.Store, error) {
+		return openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now}))
+	}
 	var st *sqlite.Store
 	var people []coaching.Person
-	if !missing {
-		if st, err = openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now})); err != nil {
+	if !noDatabaseFile(cfg.DB) {
+		if st, err = open(); err != nil {
 			return err
 		}
 		defer st.Close()
@@ -66,8 +68,8 @@ func performanceImport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("performance file %s not imported, nothing was changed:\n%w", path, err)
 	}
-	if missing {
-		if st, err = openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now})); err != nil {
+	if st == nil { // the file is taken: now the database is made
+		if st, err = open(); err != nil {
 			return err
 		}
 		defer st.Close()
