@@ -238,3 +238,17 @@ func MentionsDuration(text string) bool {
 	}
 	return false
 }
+
+// SaysDuration reports whether text, as Slack sent it, names a duration
+// the quick capture reads ("45m", "30 min", "1h30", "1.5 hours") among its
+// first words: for a subcommand's arguments that show a capture was meant
+// ("/coach team @ana @ben 45m").
+func SaysDuration(text string) bool {
+	toks := firstTokens(text, maxHeaderTokens+maxPhraseWords)
+	for i := range toks {
+		if _, n := durationAt(toks, i); n > 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -3,7 +3,6 @@ package slackbot
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -11,15 +10,12 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/metrics"
+	"github.com/coachlog/coachlog/internal/quickcapture"
 )
 
 // meetingWords are what, after "/coach team", says a team meeting was
 // meant: "team mtg", "team call", "team sync".
 var meetingWords = []string{"mtg", "mtgs", "meet", "call", "calls", "sync", "huddle", "standup", "stand-up", "session", "catchup", "catch-up"}
-
-// durationRE finds a duration in what follows "/coach team" ("45m", "30
-// min", "1h30", "1.5 hours").
-var durationRE = regexp.MustCompile(`(?i)(^|\s)\d+(\.\d+)?\s?(m|min|mins|minutes?|h|hrs?|hours?)(\d+)?($|[\s,.;:!])`)
 
 // meansTeamMeeting reports whether args, what follows "/coach team",
 // says a team meeting was meant rather than the reps' list: a word for
@@ -31,7 +27,7 @@ func meansTeamMeeting(args string) bool {
 			return true
 		}
 	}
-	return durationRE.MatchString(args) || len(mentionRE.FindAllString(args, 2)) == 2
+	return quickcapture.SaysDuration(args) || len(mentionRE.FindAllString(args, 2)) == 2
 }
 
 // maxTeamRows is how many reps /coach team lists one by one, each with its
