@@ -75,8 +75,8 @@ type gcraLimit struct {
 // "generous burst behavior". The fake grants the floor of each tier as
 // the steady rate. How large a burst Slack allows it does not say; the
 // fake allows the burst the bot's own pacer assumes where it paces the
-// method (outbox.SlackLimits in internal/outbox/pacer.go: 10 for
-// chat.update, 20 for views.publish), and the same for the other methods
+// method (outbox.SlackLimits in internal/outbox/pacer.go books one short
+// of 10 for chat.update and of 20 for views.publish), and the same for the other methods
 // of each tier, so that a bot path that outruns its pacer, or calls a
 // method unpaced in a loop, is refused here. No page found says
 // views.publish has a per-user rule besides its tier, so none is kept.

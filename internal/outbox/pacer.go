@@ -40,6 +40,10 @@ type Limits struct {
 //     first, and arriving earlier than that after it, it was refused
 //     (a 429 that holds every read). A burst one short of the 20 the
 //     fake Slack allows leaves that read 700 ms.
+//   - chat.update and views.publish meet the same: a restart with updates
+//     or Home publishes queued sends a burst at once, on new connections.
+//     Each books one short of its tier's burst too, which leaves the call
+//     past it a whole slot (1.2 s, 600 ms) of margin, at one slot's cost.
 //   - A response_url is no Web API method and has no tier; the limit Slack
 //     names is five uses per URL, which coaching keeps, and each reply goes
 //     to one rep's own DM, one channel each. Its limit here only guards
@@ -52,10 +56,10 @@ type Limits struct {
 func SlackLimits() Limits {
 	return Limits{
 		Method: map[string]Limit{
-			"chat.postMessage": {Every: 200 * time.Millisecond, Burst: 30},  // special tier: 300 a minute, paced per channel below
-			"chat.update":      {Every: 1200 * time.Millisecond, Burst: 10}, // Tier 3: 50+ per minute
-			"views.publish":    {Every: 600 * time.Millisecond, Burst: 20},  // Tier 4: 100+ per minute
-			"users.info":       {Every: 650 * time.Millisecond, Burst: 19},  // Tier 4: 100+ per minute (a burst of 20), read not posted
+			"chat.postMessage": {Every: 200 * time.Millisecond, Burst: 30}, // special tier: 300 a minute, paced per channel below
+			"chat.update":      {Every: 1200 * time.Millisecond, Burst: 9}, // Tier 3: 50+ per minute (a burst of 10)
+			"views.publish":    {Every: 600 * time.Millisecond, Burst: 19}, // Tier 4: 100+ per minute (a burst of 20)
+			"users.info":       {Every: 650 * time.Millisecond, Burst: 19}, // Tier 4: 100+ per minute (a burst of 20), read not posted
 			"response_url":     {Every: 2 * time.Millisecond, Burst: 500},
 		},
 		// Slack: one a second per channel with "short bursts", unquantified;

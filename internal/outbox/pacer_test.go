@@ -189,3 +189,47 @@ func TestAHoldSpendsTheBurst(t *testing.T) {
 		t.Errorf("slots after a 2 s hold %v, want %v", got, want)
 	}
 }
+
+// Slack counts a call when it arrives, not when its slot was. The calls
+// of a burst leave together, and the first ones go on new connections
+// (DNS, TCP and TLS handshakes, a few hundred ms), while the call just
+// past the burst goes on one kept alive: it can arrive before the burst
+// it follows. At the tier's whole burst that call is refused (a 429 that
+// holds the whole method); one short of it, it has a slot's margin.
+// The tiers are Slack's floors, as the fake Slack enforces them
+// (fakeslack's defaultMethodRateLimits).
+func TestABurstArrivingLateLeavesTheNextCallWithinTheTier(t *testing.T) {
+	tier3 := outbox.Limit{Every: 1200 * time.Millisecond, Burst: 10} // 50 a minute
+	tier4 := outbox.Limit{Every: 600 * time.Millisecond, Burst: 20}  // 100 a minute
+	const handshakes = 500 * time.Millisecond
+	for _, tc := range []struct {
+		method string
+		tier   outbox.Limit
+	}{
+		{"chat.update", tier3},
+		{"views.publish", tier4},
+		{"users.info", tier4},
+	} {
+		t.Run(tc.method, func(t *testing.T) {
+			start := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+			p := outbox.NewPacer(outbox.SlackLimits(), (&clock{t: start}).Now)
+			var arrivals []time.Time
+			for range 3 * tc.tier.Burst {
+				at := p.BookMethod(tc.method, start)
+				if at.Equal(start) { // the opening burst, on new connections
+					at = at.Add(handshakes)
+				}
+				arrivals = append(arrivals, at)
+			}
+			slices.SortFunc(arrivals, time.Time.Compare)
+			slack := &gcra{lim: tc.tier}
+			for _, at := range arrivals {
+				slack.call(at)
+			}
+			if slack.violations != 0 {
+				t.Errorf("%d of %d calls arrived past the tier (%v, burst %d) when the opening burst came %v late",
+					slack.violations, len(arrivals), tc.tier.Every, tc.tier.Burst, handshakes)
+			}
+		})
+	}
+}
