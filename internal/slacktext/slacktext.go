@@ -2,9 +2,10 @@
 // characters, which more than one package must undo (the slash command's
 // reader in slackbot, the quick-capture line's length check, the model's
 // word check in llm, the demo's transcript) or do (slackbot's messages,
-// the digest's). Those import each other (slackbot imports llm, llm
-// imports quickcapture), so the one copy lives in a leaf of the standard
-// library that any of them may import.
+// the digest's), and of mrkdwn's formatting marks in text shown literally
+// (EscapeLiteral: people's names). Those import each other (slackbot
+// imports llm, llm imports quickcapture), so the one copy lives in a leaf
+// of the standard library that any of them may import.
 package slacktext
 
 import "strings"
@@ -31,4 +32,41 @@ func Escape(s string) string {
 		return s
 	}
 	return escapes.Replace(s)
+}
+
+// lookAlikes stand in for mrkdwn's formatting marks. Slack documents no
+// way to escape *, _, ~ or ` (its escaping is the three entities above,
+// docs.slack.dev/messaging/formatting-message-text, "Escaping text"): no
+// backslash, and a zero-width space beside a mark makes it a word
+// boundary, which turns formatting on rather than off (jsx-slack forces
+// formatting that way). A character that looks the same and is no mark is
+// what jsx-slack's <Escape> falls back to where nothing else works, and
+// the only way that holds whatever Slack's parser makes of boundaries.
+// Each takes one character's place, so a text's length in characters,
+// which Block Kit's limits count, is what it was; its bytes grow, which
+// only makes a budget counted in bytes stricter. The full-width marks are
+// jsx-slack's too: Slack reads them as marks as well.
+var lookAlikes = strings.NewReplacer(
+	"*", "\u2217", // ∗ asterisk operator
+	"_", "\u02CD", // ˍ modifier letter low macron
+	"~", "\u223C", // ∼ tilde operator
+	"`", "\u02CB", // ˋ modifier letter grave accent
+	"\uFF0A", "\uFE61", // ＊ becomes ﹡ small asterisk
+	"\uFF3F", "\u2E0F", // ＿ becomes ⸏ paragraphos
+	"\uFF40", "\u02CB", // ｀ becomes ˋ
+)
+
+// EscapeLiteral is Escape for text that must show with no formatting at
+// all: a person's name above all ("j_doe_2", "*Sam*", "~Lee~"), which
+// would otherwise turn italic, bold or struck, or pair with a mark in the
+// next name and swallow the text between. Its formatting marks are shown
+// by look-alikes (see lookAlikes), so it is for the mrkdwn only, never for
+// what is stored or compared; text with no mark and none of Escape's
+// three comes back as it is, without a copy.
+func EscapeLiteral(s string) string {
+	s = Escape(s)
+	if !strings.ContainsAny(s, "*_~`\uFF0A\uFF3F\uFF40") {
+		return s
+	}
+	return lookAlikes.Replace(s)
 }

@@ -1,6 +1,10 @@
 package slacktext
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestEscapeAndUnescape(t *testing.T) {
 	cases := []struct {
@@ -24,5 +28,33 @@ func TestEscapeAndUnescape(t *testing.T) {
 	// Mentions and links are Slack's markup, not text to undo.
 	if got := Unescape("<@U123|sam>"); got != "<@U123|sam>" {
 		t.Errorf("Unescape changed a mention: %q", got)
+	}
+}
+
+// A name shows as written: no mark in it is read as bold, italic, struck
+// or code, it takes as many characters as it had (Block Kit counts them),
+// and & < > are escaped as Escape escapes them.
+func TestEscapeLiteral(t *testing.T) {
+	for _, c := range []struct{ name, in, want string }{
+		{"plain", "Mary Ann", "Mary Ann"},
+		{"underscores", "j_doe_2", "jˍdoeˍ2"},
+		{"underscores around a space", "Mary_Ann Smith_Jones", "MaryˍAnn SmithˍJones"},
+		{"bold marks", "Ann *Pat*", "Ann ∗Pat∗"},
+		{"strike marks", "~Lee~", "∼Lee∼"},
+		{"a backtick", "O`Neil", "OˋNeil"},
+		{"full-width marks", "＊Kai＊ ＿Jo｀", "﹡Kai﹡ ⸏Joˋ"},
+		{"entities and marks", "R&D *<!channel>*", "R&amp;D ∗&lt;!channel&gt;∗"},
+		{"empty", "", ""},
+	} {
+		got := EscapeLiteral(c.in)
+		if got != c.want {
+			t.Errorf("%s: EscapeLiteral(%q) = %q, want %q", c.name, c.in, got, c.want)
+		}
+		if n, want := utf8.RuneCountInString(got), utf8.RuneCountInString(Escape(c.in)); n != want {
+			t.Errorf("%s: EscapeLiteral(%q) has %d characters, Escape's %d", c.name, c.in, n, want)
+		}
+		if strings.ContainsAny(got, "*_~`") {
+			t.Errorf("%s: EscapeLiteral(%q) = %q keeps a mark", c.name, c.in, got)
+		}
 	}
 }
