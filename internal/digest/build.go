@@ -9,7 +9,6 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/metrics"
-	"github.com/coachlog/coachlog/internal/slacktext"
 	"github.com/coachlog/coachlog/internal/textcut"
 )
 
@@ -260,7 +259,7 @@ func one(head []Block, gs []group, end Block) (Message, bool) {
 
 // headText is the headline's notification text: its title, the week and
 // its dates, escaped as all text Slack reads as mrkdwn.
-func headText(head []Block) string { return slacktext.Escape(head[0].plain) }
+func headText(head []Block) string { return literal(head[0].plain) }
 
 // overview is the headline of a digest whose leaders reply in the
 // thread: the organisation, then one line per leader while they fit.
@@ -300,7 +299,7 @@ func overview(head []Block, gs []group, end Block) Message {
 // would otherwise ping the whole channel. Parts after the first say which
 // they are, so that notifications can be told apart.
 func (g group) messages(week coaching.Week) []Message {
-	text := slacktext.Escape(g.title + " · coaching digest " + week.String())
+	text := literal(g.title + " · coaching digest " + week.String())
 	p := newPacker(text)
 	for _, b := range g.top {
 		p.add(b)

@@ -71,16 +71,16 @@ func cutMrkdwn(s string, n int) string {
 }
 
 // cutEscaped is s cut, "…" included, to the longest start whose escape
-// (slacktext.Escape) is at most n characters: cut before escaping and
+// (literal) is at most n characters: cut before escaping and
 // measured after, so escaping never pushes text past a limit and no
 // escape is split.
 func cutEscaped(s string, n int) string {
-	if utf8.RuneCountInString(slacktext.Escape(s)) <= n {
+	if utf8.RuneCountInString(literal(s)) <= n {
 		return s
 	}
 	width := 1 // the ellipsis
 	for i, c := range s {
-		w := utf8.RuneCountInString(slacktext.Escape(string(c)))
+		w := utf8.RuneCountInString(literal(string(c)))
 		if width+w > n {
 			return s[:i] + textcut.Ellipsis
 		}

@@ -13,10 +13,19 @@ import (
 // plain text, so the text version reads exactly what the channel reads.
 type txt struct{ md, plain strings.Builder }
 
+// literal is text as the digest's mrkdwn shows it. Nothing the digest
+// writes through w or marked is markup (its bold and italics are marked's
+// own marks), and names are everywhere in it, inside its sentences and
+// findings too: every character is shown as written, names' formatting
+// marks included (slacktext.EscapeLiteral), so that "j_doe_2" or "*Sam*"
+// turns nothing italic or bold. It keeps a text's length in characters, so
+// the sizes below hold as they did.
+func literal(s string) string { return slacktext.EscapeLiteral(s) }
+
 // w appends words of the digest's own; they are escaped all the same.
 func (t *txt) w(parts ...string) *txt {
 	for _, s := range parts {
-		t.md.WriteString(slacktext.Escape(s))
+		t.md.WriteString(literal(s))
 		t.plain.WriteString(s)
 	}
 	return t
@@ -34,7 +43,7 @@ func (t *txt) marked(mark, s string) *txt {
 	if s == "" {
 		return t
 	}
-	t.md.WriteString(mark + slacktext.Escape(s) + mark)
+	t.md.WriteString(mark + literal(s) + mark)
 	t.plain.WriteString(s)
 	return t
 }
