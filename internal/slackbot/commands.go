@@ -224,7 +224,7 @@ func (b *Bot) quickLog(ctx context.Context, c coaching.Command, cmd slashCommand
 		// Field errors are plain text and may name people by the display
 		// name they chose. What was typed is not lost: the form opens with
 		// it and what to fix.
-		problem := esc(joinErrors(fe))
+		problem := escName(joinErrors(fe))
 		b.formOrAnswer(ctx, c, cmd, res.Draft, "Not logged yet: "+problem+" Fix it here and submit.",
 			":warning: Not logged: "+problem+" Type `/coach` to use the form.")
 		return
@@ -479,7 +479,7 @@ func doubtParts(res quickcapture.Result) []string {
 func unreadParts(res quickcapture.Result) []string {
 	var parts []string
 	for _, u := range res.Unresolved {
-		parts = append(parts, fmt.Sprintf("%s isn't a Slack member I can see: pick them below.", esc(unescape(u, nil))))
+		parts = append(parts, fmt.Sprintf("%s isn't a Slack member I can see: pick them below.", escName(unescape(u, nil))))
 	}
 	for _, p := range res.Problems {
 		parts = append(parts, esc(p)+".")

@@ -152,11 +152,11 @@ func resultsLine(f metrics.Figures, per metrics.Period) string {
 // whatStandsOut is a section's text listing findings, each naming the
 // number behind it, under their heading, cut to a section's 3,000
 // characters; findings name reps and managers by the names people chose,
-// so they are escaped.
+// so they are escaped as names (escName): a finding is a plain sentence.
 func whatStandsOut(is []metrics.Insight) string {
 	lines := []string{"*What stands out* over the last 4 weeks"}
 	for _, i := range is {
-		lines = append(lines, "• "+esc(i.Text))
+		lines = append(lines, "• "+escName(i.Text))
 	}
 	return cutMrkdwn(strings.Join(lines, "\n"), 3000)
 }

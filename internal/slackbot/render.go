@@ -51,6 +51,14 @@ type message struct {
 // labels) goes through it, or is shown as plain_text.
 func esc(s string) string { return slacktext.Escape(s) }
 
+// escName is esc for a person's name, or a plain sentence naming people
+// (a finding, a field error): their formatting marks are shown as written
+// too (slacktext.EscapeLiteral), so "j_doe_2" or "Ann *Pat*" turns
+// nothing italic or bold, and two names never pair their marks around
+// the text between. It keeps the length in characters, so what was cut
+// to fit still fits. A mention (<@U…>) is no name: Slack shows it.
+func escName(s string) string { return slacktext.EscapeLiteral(s) }
+
 // userMentionRE matches a well-formed user mention: the one markup Coachlog
 // itself puts in the texts it composes (the domain's messages, change notes).
 var userMentionRE = regexp.MustCompile(`<@[UW][A-Z0-9]+>`)
