@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // InsightKind names a finding.
@@ -222,6 +223,21 @@ func (i Insight) PublicNamed(short func(string) string) string {
 // maxNamed is how many reps a dose insight names before "and N more".
 const maxNamed = 10
 
+// MaxDoseName is how much of a rep's name a dose finding shows, as the
+// digest shows every name: a roster name may hold 250 characters, and ten
+// of them would fill the App Home's and /coach stats' section (3,000
+// characters) before "and N more", which a cut there then took away.
+const MaxDoseName = 60
+
+// shortName is a name cut to MaxDoseName characters, "…" marking the cut
+// (as internal/textcut.Cut, which the domain does not import).
+func shortName(s string) string {
+	if utf8.RuneCountInString(s) <= MaxDoseName {
+		return s
+	}
+	return string([]rune(s)[:MaxDoseName-1]) + "…"
+}
+
 func doseInsight(kind InsightKind, rs []RepDose) Insight {
 	slices.SortFunc(rs, func(a, b RepDose) int { return cmp.Compare(a.Minutes, b.Minutes) })
 	limit, verb := DoseMinHours, "under"
@@ -235,7 +251,7 @@ func doseInsight(kind InsightKind, rs []RepDose) Insight {
 			names = append(names, fmt.Sprintf("and %d more", len(rs)-i))
 			break
 		}
-		names = append(names, fmt.Sprintf("%s (%s h)", r.Name, doseHours(r.Monthly, limit, kind == InsightDoseHigh)))
+		names = append(names, fmt.Sprintf("%s (%s h)", shortName(r.Name), doseHours(r.Monthly, limit, kind == InsightDoseHigh)))
 	}
 	return Insight{Kind: kind, Value: float64(len(rs)), Reps: rs,
 		Text: fmt.Sprintf("%s got %s %.0f h of coaching a month over the last 4 weeks: %s.", reps(len(rs)), verb, limit, strings.Join(names, ", "))}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/metrics"
@@ -206,5 +207,30 @@ func TestDoseNamesOnlyRepsJudged(t *testing.T) {
 	}
 	if !slices.Equal(names, []string{"M-1"}) || low.Value != 1 {
 		t.Errorf("under-dosed reps = %v (value %v), want [M-1]", names, low.Value)
+	}
+}
+
+// A dose finding names ten reps, then "and N more": with roster names of
+// 250 characters the sentence passed the 3,000 characters of the App
+// Home's and /coach stats' section, whose cut took "and N more" away.
+// Each name is shown cut to MaxDoseName characters.
+func TestDoseNamesLongNamesShortSoTheCountStays(t *testing.T) {
+	f := newFixture()
+	f.add("L", "", "", coaching.PersonLeader)
+	r := f.team("M", "L", top, top, top, top, top, top, top, top, top, top, top, top)
+	long := strings.Repeat("Bartholomew ", 21)[:250]
+	for _, id := range r {
+		f.people[id].Name = long
+	}
+	low, ok := insight(manager(t, f.compute(t), "M").Insights, metrics.InsightDoseLow)
+	if !ok {
+		t.Fatal("no dose insight")
+	}
+	short := long[:metrics.MaxDoseName-1] + "…"
+	if !strings.HasSuffix(low.Text, "and 2 more.") || strings.Count(low.Text, short+" (") != 10 || strings.Contains(low.Text, long) {
+		t.Errorf("dose finding = %q, want ten names cut to %d characters, then and 2 more", low.Text, metrics.MaxDoseName)
+	}
+	if n := utf8.RuneCountInString(low.Text); n > 1000 {
+		t.Errorf("dose finding is %d characters", n)
 	}
 }
