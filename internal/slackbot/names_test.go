@@ -24,14 +24,14 @@ func doseNaming(id string, names ...string) metrics.Figures {
 }
 
 // checkNamesAsWritten fails when the mrkdwn of blocks reads a name's marks
-// as formatting: "j_doe_2" italic, "Ann *Pat*" bold.
+// as formatting: "_j_doe_2" italic, "Ann *Pat*" bold.
 func checkNamesAsWritten(t *testing.T, blocks []slack.Block) {
 	t.Helper()
 	text := blocksText(blocks)
-	if want := "jˍdoeˍ2 (1.0 h), Ann ∗Pat∗ (1.0 h)"; !strings.Contains(text, want) {
+	if want := "ˍj_doe_2 (1.0 h), Ann ∗Pat∗ (1.0 h)"; !strings.Contains(text, want) {
 		t.Errorf("the finding does not name the reps as written (%q):\n%s", want, text)
 	}
-	for _, bad := range []string{"j_doe_2", "*Pat*"} {
+	for _, bad := range []string{"_j_doe", "*Pat*"} {
 		if strings.Contains(text, bad) {
 			t.Errorf("the mrkdwn holds %q, which Slack reads as formatting:\n%s", bad, text)
 		}
@@ -41,7 +41,7 @@ func checkNamesAsWritten(t *testing.T, blocks []slack.Block) {
 // The App Home's "under 3 h" finding names a manager's reps: their names'
 // marks are shown as written, not read as italics or bold.
 func TestHomeFindingShowsNamesAsWritten(t *testing.T) {
-	f := doseNaming("UM0", "j_doe_2", "Ann *Pat*")
+	f := doseNaming("UM0", "_j_doe_2", "Ann *Pat*")
 	h := home{person: coaching.Person{ID: "UM0", Roles: []string{coaching.PersonManager}, Active: true, InRoster: true},
 		manager: true, period: week48, report: &metrics.Report{Period: week48, Managers: []metrics.Figures{f}}}
 	checkNamesAsWritten(t, h.blocks())
@@ -49,7 +49,7 @@ func TestHomeFindingShowsNamesAsWritten(t *testing.T) {
 
 // /coach stats shows the same finding, and the same names as written.
 func TestStatsFindingShowsNamesAsWritten(t *testing.T) {
-	r := &metrics.Report{Period: week48, Managers: []metrics.Figures{doseNaming("UM0", "j_doe_2", "Ann *Pat*")}}
+	r := &metrics.Report{Period: week48, Managers: []metrics.Figures{doseNaming("UM0", "_j_doe_2", "Ann *Pat*")}}
 	m := statsMessage(r, r, coaching.Person{ID: "UM0", Roles: []string{coaching.PersonManager}, Active: true, InRoster: true}, true)
 	checkNamesAsWritten(t, m.Blocks)
 }

@@ -8,7 +8,11 @@
 // of the standard library that any of them may import.
 package slacktext
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // entities are the only three Slack encodes in the text it sends: &, < and
 // > are its control characters (api.slack.com/reference/surfaces/formatting,
@@ -57,16 +61,46 @@ var lookAlikes = strings.NewReplacer(
 )
 
 // EscapeLiteral is Escape for text that must show with no formatting at
-// all: a person's name above all ("j_doe_2", "*Sam*", "~Lee~"), which
-// would otherwise turn italic, bold or struck, or pair with a mark in the
-// next name and swallow the text between. Its formatting marks are shown
-// by look-alikes (see lookAlikes), so it is for the mrkdwn only, never for
+// all: a person's name above all ("*Sam*", "~Lee~", "_Jo_"), which would
+// otherwise turn bold, struck or italic, or pair with a mark in the next
+// name and swallow the text between. Its formatting marks are shown by
+// look-alikes (see lookAlikes), so it is for the mrkdwn only, never for
 // what is stored or compared; text with no mark and none of Escape's
 // three comes back as it is, without a copy.
+//
+// An underscore between two letters or digits stays: Slack opens and
+// closes italics only at a word's edge, so "j_doe_2" and "Mary_Ann" are
+// never italic (snake_case shows as typed), and a look-alike there would
+// only change how a common handle reads and is copied.
 func EscapeLiteral(s string) string {
 	s = Escape(s)
 	if !strings.ContainsAny(s, "*_~`\uFF0A\uFF3F\uFF40") {
 		return s
 	}
-	return lookAlikes.Replace(s)
+	if !strings.ContainsAny(s, "_\uFF3F") {
+		return lookAlikes.Replace(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	var prev rune
+	for i, r := range s {
+		if r == '_' || r == '\uFF3F' {
+			next, _ := utf8.DecodeRuneInString(s[i+utf8.RuneLen(r):])
+			if inWord(prev) && inWord(next) {
+				b.WriteRune(r)
+				prev = r
+				continue
+			}
+		}
+		b.WriteString(lookAlikes.Replace(string(r)))
+		prev = r
+	}
+	return b.String()
+}
+
+// inWord says whether r is part of a word for Slack's emphasis marks: a
+// letter, a digit or a combining mark (a decomposed "é"). utf8.RuneError
+// stands for the text's start and end, which are edges.
+func inWord(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r))
 }

@@ -37,8 +37,10 @@ func TestEscapeAndUnescape(t *testing.T) {
 func TestEscapeLiteral(t *testing.T) {
 	for _, c := range []struct{ name, in, want string }{
 		{"plain", "Mary Ann", "Mary Ann"},
-		{"underscores", "j_doe_2", "jˍdoeˍ2"},
-		{"underscores around a space", "Mary_Ann Smith_Jones", "MaryˍAnn SmithˍJones"},
+		{"underscores inside words", "j_doe_2", "j_doe_2"},
+		{"underscores inside words, two names", "Mary_Ann Smith_Jones", "Mary_Ann Smith_Jones"},
+		{"underscores at a word's edges", "_Jo_ Lou_ a _b_ c", "ˍJoˍ Louˍ a ˍbˍ c"},
+		{"an underscore after a decomposed letter", "Jose\u0301_x", "Jose\u0301_x"},
 		{"bold marks", "Ann *Pat*", "Ann ∗Pat∗"},
 		{"strike marks", "~Lee~", "∼Lee∼"},
 		{"a backtick", "O`Neil", "OˋNeil"},
@@ -53,7 +55,7 @@ func TestEscapeLiteral(t *testing.T) {
 		if n, want := utf8.RuneCountInString(got), utf8.RuneCountInString(Escape(c.in)); n != want {
 			t.Errorf("%s: EscapeLiteral(%q) has %d characters, Escape's %d", c.name, c.in, n, want)
 		}
-		if strings.ContainsAny(got, "*_~`") {
+		if strings.ContainsAny(got, "*~`") || strings.Contains(got, " _") || strings.HasPrefix(got, "_") || strings.HasSuffix(got, "_") {
 			t.Errorf("%s: EscapeLiteral(%q) = %q keeps a mark", c.name, c.in, got)
 		}
 	}
