@@ -313,12 +313,9 @@ func (c *checker) elements(els []any, allowed map[string]bool, where string, at 
 func (c *checker) element(el map[string]any, p string) {
 	c.maxLen(el["action_id"], 255, p+"/action_id")
 	typ, _ := el["type"].(string)
-	if conf, ok := el["confirm"]; ok {
-		if confirmable[typ] {
-			c.confirm(conf, p+"/confirm")
-		} else {
-			c.fail(p+"/confirm", "is not a field of %s", typ)
-		}
+	c.knownFields(el, elementFields[typ], p)
+	if conf, ok := el["confirm"]; ok && elementFields[typ]["confirm"] {
+		c.confirm(conf, p+"/confirm")
 	}
 	if f, _ := el["focus_on_load"].(bool); f {
 		c.focused = append(c.focused, p+"/focus_on_load")
@@ -346,7 +343,7 @@ func (c *checker) element(el map[string]any, p string) {
 		if el["options"] != nil && el["option_groups"] != nil {
 			c.fail(p, "must provide either options or option_groups, not both")
 		}
-		opts := c.options(el["options"], 0, 100, true, p+"/options")
+		opts, at := c.options(el["options"], 0, 100, true, p+"/options")
 		if typ == "multi_static_select" {
 			c.maxSelected(el, p)
 		}
@@ -356,33 +353,34 @@ func (c *checker) element(el map[string]any, p string) {
 				gm, _ := gr.(map[string]any)
 				gp := fmt.Sprintf("%s/option_groups/%d", p, g)
 				c.text(gm["label"], textRule{plainOnly: true, required: true, max: 75}, gp+"/label")
-				opts = append(opts, c.options(gm["options"], 1, 100, true, gp+"/options")...)
+				gopts, gat := c.options(gm["options"], 1, 100, true, gp+"/options")
+				opts, at = append(opts, gopts...), append(at, gat...)
 			}
 		} else if el["options"] == nil {
 			c.fail(p+"/options", "missing required field")
 		}
+		c.uniqueValues(opts, at)
 		c.initial(el, opts, p)
 	case "checkboxes", "radio_buttons":
 		// checkboxes-element, radio-button-group-element: 1 to 10
 		// options; initial options must be among them.
-		opts := c.options(el["options"], 1, 10, false, p+"/options")
+		opts, at := c.options(el["options"], 1, 10, false, p+"/options")
+		c.uniqueValues(opts, at)
 		c.initial(el, opts, p)
 	case "overflow":
 		// overflow-menu-element: "An array of up to five option objects";
 		// only its options may carry a url (option-object: "only
 		// available in overflow menus", at most 3000 characters).
 		c.urlOptions = true
-		c.options(el["options"], 1, 5, true, p+"/options")
+		c.uniqueValues(c.options(el["options"], 1, 5, true, p+"/options"))
 		c.urlOptions = false
 	case "plain_text_input":
-		// plain-text-input-element: max_length at most 3000.
+		// plain-text-input-element: min_length is an integer whose
+		// "Acceptable values ... are between 0 and 3000, inclusive",
+		// max_length one "between 1 and 3000, inclusive".
 		placeholder()
-		if n, ok := el["max_length"].(float64); ok && n > 3000 {
-			c.fail(p+"/max_length", "must be at most 3000")
-		}
-		if n, ok := el["min_length"].(float64); ok && n > 3000 {
-			c.fail(p+"/min_length", "must be at most 3000")
-		}
+		c.intIn(el["min_length"], 0, 3000, p+"/min_length")
+		c.intIn(el["max_length"], 1, 3000, p+"/max_length")
 		max := 3000
 		if n, ok := el["max_length"].(float64); ok && n > 0 && n < 3000 {
 			max = int(n)
@@ -426,14 +424,16 @@ func (c *checker) element(el map[string]any, p string) {
 
 // options checks an options list (https://docs.slack.dev/reference/block-kit/composition-objects/option-object):
 // text at most 75 characters (plain_text only in menus), value at most
-// 150, description at most 75. It returns the options for initial checks.
-func (c *checker) options(raw any, min, max int, plainOnly bool, p string) []map[string]any {
+// 150, description at most 75; no other field. It returns the options,
+// and the pointer of each, for the initial and uniqueness checks.
+func (c *checker) options(raw any, min, max int, plainOnly bool, p string) ([]map[string]any, []string) {
 	list, _ := raw.([]any)
 	if raw == nil {
-		return nil
+		return nil, nil
 	}
 	c.count(list, min, max, p)
 	var out []map[string]any
+	var at []string
 	for i, o := range list {
 		op := fmt.Sprintf("%s/%d", p, i)
 		om, ok := o.(map[string]any)
@@ -441,6 +441,7 @@ func (c *checker) options(raw any, min, max int, plainOnly bool, p string) []map
 			c.fail(op, "must be an object")
 			continue
 		}
+		c.knownFields(om, optionFields, op)
 		c.text(om["text"], textRule{plainOnly: plainOnly, required: true, max: 75}, op+"/text")
 		c.text(om["description"], textRule{plainOnly: plainOnly, max: 75}, op+"/description")
 		if _, ok := om["url"]; ok && !c.urlOptions {
@@ -451,9 +452,9 @@ func (c *checker) options(raw any, min, max int, plainOnly bool, p string) []map
 			c.fail(op+"/value", "missing required field")
 		}
 		c.maxLen(om["value"], 150, op+"/value")
-		out = append(out, om)
+		out, at = append(out, om), append(at, op)
 	}
-	return out
+	return out, at
 }
 
 // initial refuses an initial_option or initial_options that is not exactly
@@ -649,16 +650,6 @@ func isTime(s string) bool {
 	_, err := time.Parse("15:04", s)
 	return err == nil && len(s) == 5
 }
-
-// confirmable are the elements whose reference page lists a confirm
-// field: buttons, checkboxes, radio buttons, the date, time and datetime
-// pickers, every select and multi-select menu, the overflow menu and the
-// workflow button (@slack/types' Confirmable interface is extended by
-// exactly these). The text, number, email, url, rich text and file inputs
-// and the image element have none, and Slack refuses a block whose
-// element carries a field it does not have.
-var confirmable = setOf(append([]string{"button", "checkboxes", "radio_buttons", "overflow", "workflow_button",
-	"datepicker", "timepicker", "datetimepicker"}, menus...)...)
 
 // confirm checks a confirmation dialog object
 // (https://docs.slack.dev/reference/block-kit/composition-objects/confirmation-dialog-object):
