@@ -2,6 +2,7 @@ package fakeslack
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/slack-go/slack"
@@ -87,5 +88,61 @@ func TestAStackHoldsAtMostThreeViews(t *testing.T) {
 	}
 	if got := fake.OpenModals("U0ALICE"); len(got) != 3 {
 		t.Errorf("open modals = %v, want a stack of 3 again", got)
+	}
+}
+
+// views.push needs "a valid trigger_id generated from an interaction
+// within the existing modal" (views.push reference): a trigger from a
+// slash command, a message or the Home tab is refused as Slack refuses
+// it, invalid_arguments pointing at the trigger_id, and pushes nothing.
+func TestPushNeedsATriggerFromAModal(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	api := apiClient(fake)
+	tools := buttonsBlock("tools", [2]string{"more", "1"})
+
+	home := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: []slack.Block{tools}}}
+	published, err := api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: "U0ALICE", View: home})
+	if err != nil {
+		t.Fatal(err)
+	}
+	homeClick, err := fake.ClickViewAction(ctx, "U0ALICE", published.View.ID, "tools", "more", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstInteraction(ctx, t, sm)
+
+	for _, tc := range []struct{ name, trigger string }{
+		{"a trigger from outside any view", fake.IssueTrigger("U0ALICE")},
+		{"a trigger from a click in the Home tab", homeClick.TriggerID},
+	} {
+		_, err := api.PushViewContext(ctx, tc.trigger, sessionModal("Pushed"))
+		var se slack.SlackErrorResponse
+		if !asSlackError(err, &se) || se.Err != "invalid_arguments" ||
+			!strings.Contains(strings.Join(se.ResponseMetadata.Messages, " "), "[json-pointer:/trigger_id]") {
+			t.Errorf("%s: %v %+v, want invalid_arguments at /trigger_id", tc.name, err, se)
+		}
+		if got := fake.OpenModals("U0ALICE"); len(got) != 0 {
+			t.Errorf("%s: open modals %v, want none", tc.name, got)
+		}
+	}
+	if p := fake.Problems(); len(p) != 2 || p[0].Where != "views.push" || p[0].Code != "invalid_arguments" {
+		t.Errorf("problems = %v, want the two refused pushes", p)
+	}
+
+	root := sessionModal("Root")
+	root.Blocks.BlockSet = append(root.Blocks.BlockSet, tools)
+	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	click, err := fake.ClickViewAction(ctx, "U0ALICE", opened.View.ID, "tools", "more", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstInteraction(ctx, t, sm)
+	if _, err := api.PushViewContext(ctx, click.TriggerID, sessionModal("Pushed")); err != nil {
+		t.Errorf("a push with a trigger from a click in the modal: %v", err)
 	}
 }

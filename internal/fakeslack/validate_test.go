@@ -538,18 +538,31 @@ func TestViewsAreCheckedAsSlackDoes(t *testing.T) {
 func TestEveryViewMethodChecksTheView(t *testing.T) {
 	fake := startFake(t)
 	ctx := deadline(t)
+	sm := connect(t, fake)
 	api := apiClient(fake)
-	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), sessionModal("Log"))
+	withButton := sessionModal("Log")
+	withButton.Blocks.BlockSet = append(withButton.Blocks.BlockSet, buttonsBlock("tools", [2]string{"more", "1"}))
+	opened, err := api.OpenViewContext(ctx, fake.IssueTrigger("U0ALICE"), withButton)
 	if err != nil {
 		t.Fatal(err)
 	}
 	bad := sessionModal("Log")
 	bad.Blocks.BlockSet = append(bad.Blocks.BlockSet, buttonsBlock("notes", [2]string{"go", "1"}))
-	if _, err := api.UpdateViewContext(ctx, bad, "", "", opened.View.ID); err == nil || err.Error() != "invalid_arguments" {
-		t.Errorf("views.update: %v", err)
+	var se slack.SlackErrorResponse
+	if _, err := api.UpdateViewContext(ctx, bad, "", "", opened.View.ID); !asSlackError(err, &se) || se.Err != "invalid_arguments" ||
+		!strings.Contains(strings.Join(se.ResponseMetadata.Messages, " "), "/view/blocks/1") {
+		t.Errorf("views.update: %v %+v", err, se)
 	}
-	if _, err := api.PushViewContext(ctx, fake.IssueTrigger("U0ALICE"), bad); err == nil || err.Error() != "invalid_arguments" {
-		t.Errorf("views.push: %v", err)
+	// views.push takes only a trigger from within a modal (see
+	// TestPushNeedsATriggerFromAModal): a click in the open one.
+	click, err := fake.ClickViewAction(ctx, "U0ALICE", opened.View.ID, "tools", "more", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstInteraction(ctx, t, sm)
+	if _, err := api.PushViewContext(ctx, click.TriggerID, bad); !asSlackError(err, &se) || se.Err != "invalid_arguments" ||
+		!strings.Contains(strings.Join(se.ResponseMetadata.Messages, " "), "/view/blocks/1") {
+		t.Errorf("views.push: %v %+v", err, se)
 	}
 	home := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: []slack.Block{
 		buttonsBlock("h", [2]string{"edit", "1"}, [2]string{"edit", "2"}),

@@ -193,11 +193,21 @@ func (s *Server) viewsPush(r *apiRequest) apiResult {
 	if code != "" {
 		return errResult(code)
 	}
+	// views.push takes "a valid trigger_id generated from an interaction
+	// within the existing modal" (https://docs.slack.dev/reference/methods/views.push/):
+	// one from a message, a slash command, a shortcut or the Home tab has
+	// no modal to push onto. Slack answers it as a bad trigger_id
+	// (python-slack-sdk#804, a push with a shortcut's trigger: "invalid
+	// `trigger_id`"; the shape is bolt-js#1108's invalid_arguments,
+	// "[ERROR] invalid `trigger_id` [json-pointer:/trigger_id]").
+	parent := s.st.views[t.viewID]
+	if parent == nil || parent.typ != "modal" {
+		return errResult("invalid_arguments", "[ERROR] invalid `trigger_id`: not from an interaction within a modal [json-pointer:/trigger_id]")
+	}
 	// At most 3 views in a stack: push_limit_reached, "the max push limit
 	// has been reached for views. Currently the limit is 3" (views.push
 	// reference, Errors).
-	parent := s.st.views[t.viewID]
-	if parent != nil && (parent.closed || s.stackDepthLocked(parent) >= maxViewStack) {
+	if parent.closed || s.stackDepthLocked(parent) >= maxViewStack {
 		if parent.closed {
 			return errResult("not_found")
 		}
