@@ -129,9 +129,11 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 	}
 	openByRep := map[string][]coaching.Commitment{}
 	var kept []int64
+	var id int64 // commitment ids are unique, as the store's are: a checkbox's value is one
 	for _, r := range team.Reps {
 		for j := range coaching.MaxOpenCommitments {
-			c := coaching.Commitment{ID: int64(len(kept) + 1), RepID: r.RepID, Text: strings.Repeat("ü", coaching.MaxCommitmentLen), CreatedOn: day, FollowUpOn: day}
+			id++
+			c := coaching.Commitment{ID: id, RepID: r.RepID, Text: strings.Repeat("ü", coaching.MaxCommitmentLen), CreatedOn: day, FollowUpOn: day}
 			if j%2 == 1 { // a leader's form: another manager's, named
 				c.ManagerName = strings.Repeat("M", 300)
 			}
