@@ -71,7 +71,7 @@ func TestEditOfSubstanceResetsConfirmationAndRefusesOldClicks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.responseSaying(in.ResponseURL, "who logged this session")
+	b.responseSaying(in.ResponseURL, "You can only change sessions you logged.")
 
 	in, err = b.fake.ClickResponseButton(ctx, mgr, hist.URL, "session_edit")
 	if err != nil {

@@ -141,7 +141,7 @@ func TestAFormSubmittedByAnotherChangesNothing(t *testing.T) {
 	v := values([]string{rep2}, "deal_review", b.today("America/New_York"), "90", "")
 	v["notes"] = map[string]any{"notes": fakeslack.TextValue("overwritten by someone else")}
 	ack = b.submitAs(other, b.formFor(other, editID), v)
-	if errs := errorsOf(t, ack); !strings.Contains(strings.Join(slices.Collect(maps.Values(errs)), " "), "who logged this session") {
+	if errs := errorsOf(t, ack); !strings.Contains(strings.Join(slices.Collect(maps.Values(errs)), " "), "You can only change sessions you logged") {
 		t.Errorf("another's submission of the manager's edit form acked %s, want a refusal", ack.Payload)
 	}
 	rows := b.export()

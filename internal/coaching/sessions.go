@@ -320,16 +320,29 @@ func lockEditOrder(ctx context.Context, tx Tx, sessionID int64, actorID string, 
 // editable loads a session its manager may change.
 func (s *Service) editable(ctx context.Context, tx Reader, actorID string, id int64) (Session, error) {
 	sess, err := tx.Session(ctx, id)
+	if ErrorCode(err) == ENotFound {
+		return Session{}, notYours("change")
+	}
 	if err != nil {
 		return Session{}, err
 	}
 	if sess.ManagerID != actorID {
-		return Session{}, Errorf(EForbidden, "Only <@%s>, who logged this session, can change it.", sess.ManagerID)
+		return Session{}, notYours("change")
 	}
 	if sess.Undone() {
 		return Session{}, Errorf(EInvalid, "This session was undone.")
 	}
 	return sess, nil
+}
+
+// notYours refuses to verb ("change", "undo") a session someone else
+// logged, and one that does not exist, in the same words, naming nobody:
+// an Edit or Undo carrying a crafted id would otherwise tell who logged
+// which session, and which ids are sessions at all. Slack shows the
+// buttons only to the manager who logged the session, so the manager
+// never reads this but for a slip of the bot's own.
+func notYours(verb string) error {
+	return Errorf(EForbidden, "You can only %s sessions you logged.", verb)
 }
 
 // applyEdit writes d over old, changes being Changes(old, d), which Edit
@@ -485,11 +498,14 @@ func (s *Service) UndoSession(ctx context.Context, actorID string, id int64) (Se
 	var out Session
 	err := s.store.Update(ctx, func(tx Tx) error {
 		sess, err := tx.Session(ctx, id)
+		if ErrorCode(err) == ENotFound {
+			return notYours("undo")
+		}
 		if err != nil {
 			return err
 		}
 		if sess.ManagerID != actorID {
-			return Errorf(EForbidden, "Only <@%s>, who logged this session, can undo it.", sess.ManagerID)
+			return notYours("undo")
 		}
 		out = sess
 		if sess.Undone() {
