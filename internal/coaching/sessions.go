@@ -165,6 +165,8 @@ type EditRequest struct {
 	// opened from (its channel and ts): a reply in its thread says what
 	// the edit changed, queued with the edit so that a crash after the
 	// commit cannot lose it, and paced with the channel's other posts.
+	// It is taken only where the bot posted a not-accurate notice of the
+	// session (editSaved).
 	Thread Posted
 	// Redelivery says Slack sent this submission before (a retry): it
 	// may be saved already.
@@ -265,8 +267,12 @@ func (s *Service) Edit(ctx context.Context, req EditRequest) (Edited, error) {
 			}
 		}
 		if req.Thread.TS != "" {
-			if err := tx.Enqueue(ctx, Message{Kind: MsgEditSaved, Op: OpPost, SessionID: old.ID, To: req.Thread.Channel,
-				ThreadTS: req.Thread.TS, Payload: payload}); err != nil {
+			saved, err := s.editSaved(ctx, tx, old, req.Thread)
+			if err != nil {
+				return err
+			}
+			saved.Payload = payload
+			if err := tx.Enqueue(ctx, saved); err != nil {
 				return err
 			}
 		}
@@ -280,6 +286,29 @@ func (s *Service) Edit(ctx context.Context, req EditRequest) (Edited, error) {
 		return Edited{Session: sess, Again: true}, err
 	}
 	return Edited{Session: out, Changes: changes}, nil
+}
+
+// editSaved is the word that an edit of sess from the not-accurate DM at
+// thread was saved: a reply in that DM's thread. The thread is the form's
+// to say, carried in the view's private_metadata, so it is taken only
+// where the bot itself posted a not-accurate notice of sess, which went to
+// the manager who logged it (who alone may edit it): anywhere else a
+// reply would tell the session, rep and change in whatever channel or DM
+// the thread named. Such a thread, which only a crafted submission
+// carries, gets the word in the manager's own DM instead, threaded under
+// nothing.
+func (s *Service) editSaved(ctx context.Context, tx Reader, sess Session, thread Posted) (Message, error) {
+	m := Message{Kind: MsgEditSaved, Op: OpPost, SessionID: sess.ID, To: thread.Channel, ThreadTS: thread.TS}
+	ok, err := tx.PostedUnder(ctx, DisputeKey(sess.ID, ""), thread)
+	if err != nil {
+		return Message{}, err
+	}
+	if !ok {
+		s.log.WarnContext(ctx, "edit saved: its form named a thread that is no not-accurate notice of the session; told in the manager's DM",
+			"session_id", sess.ID, "manager_id", sess.ManagerID) // not the thread: a crafted payload's words
+		m.To, m.ThreadTS = sess.ManagerID, ""
+	}
+	return m, nil
 }
 
 // lockEditOrder locks, on PostgreSQL, the session being edited and the

@@ -48,6 +48,11 @@ type Reader interface {
 	PendingCommands(ctx context.Context, before time.Time) ([]Command, error)
 	// CommandAnswered reports whether a command was acted on (done).
 	CommandAnswered(ctx context.Context, id int64) (bool, error)
+	// PostedUnder reports whether the bot posted a message at p (its
+	// channel and ts) under a key beginning with prefix, which ends in
+	// an ASCII character: where a message of a kind the domain keys was
+	// posted, as Slack answered the post, not as a payload says.
+	PostedUnder(ctx context.Context, prefix string, p Posted) (bool, error)
 }
 
 // Tx is a write transaction: everything done through it commits together or

@@ -352,3 +352,26 @@ func (r reader) SubmissionSession(ctx context.Context, key string) (_ int64, _ b
 	}
 	return id.Int64, true, nil
 }
+
+// PostedUnder reports whether a message was posted at p under a key
+// beginning with prefix. The keys are read as a range of the primary key
+// (prefix up to prefix with its last byte raised), which both engines
+// order byte by byte (PostgreSQL's msg_key is COLLATE "C"), so the read
+// stays on the index however many messages were posted.
+func (r reader) PostedUnder(ctx context.Context, prefix string, p coaching.Posted) (_ bool, err error) {
+	defer gaveUp(&err)
+	if prefix == "" || prefix[len(prefix)-1] >= 0x7f || p.Channel == "" || p.TS == "" {
+		return false, nil
+	}
+	end := prefix[:len(prefix)-1] + string(prefix[len(prefix)-1]+1)
+	var one int
+	err = r.q.QueryRowContext(ctx, `SELECT 1 FROM slack_messages WHERE msg_key >= ? AND msg_key < ? AND channel = ? AND ts = ? LIMIT 1`,
+		prefix, end, p.Channel, p.TS).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read the messages posted under %s: %w", prefix, err)
+	}
+	return true, nil
+}
