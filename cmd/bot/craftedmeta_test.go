@@ -75,3 +75,24 @@ func TestAnEditFormNamingAnotherThreadIsAnsweredInTheManagersDM(t *testing.T) {
 		t.Fatalf("duration after the edit = %d, want 15", got)
 	}
 }
+
+// A log form whose metadata names a capture source the bot never writes
+// logs the session with no source, not with the words given, which would
+// otherwise reach the log line and every export.
+func TestALogFormNamingAnUnknownSourceStoresNone(t *testing.T) {
+	b := startBot(t)
+	viewID, _ := b.openModal("")
+	const crafted = "=HYPERLINK(\"http://evil.test\")"
+	ack := b.submitAs(mgr, viewID, values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", ""),
+		b.alteredMeta(viewID, map[string]any{"src": crafted}))
+	if len(ack.Payload) != 0 {
+		t.Fatalf("log ack = %s", ack.Payload)
+	}
+	rows := b.export()
+	if len(rows) != 1 || rows[0].Source != "" {
+		t.Fatalf("export after the crafted source = %+v, want one session with no source", rows)
+	}
+	if strings.Contains(b.logs.String(), "evil.test") {
+		t.Fatalf("the crafted source was logged:\n%s", b.logs)
+	}
+}

@@ -56,6 +56,12 @@ func (s *Service) LogSession(ctx context.Context, req LogRequest) (Session, erro
 			return Session{}, errAnswered(req.CommandID)
 		}
 	}
+	if !req.Source.Known() {
+		if req.Source != "" {
+			s.log.WarnContext(ctx, "session's source is none Coachlog writes; stored as none", "manager_id", req.ManagerID)
+		}
+		req.Source = ""
+	}
 	d := normalise(req.Draft)
 	stored, err := s.validate(ctx, d, kept{}, req.ManagerID)
 	if err != nil {

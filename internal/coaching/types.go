@@ -126,6 +126,13 @@ const (
 	SourceShortcut Source = "shortcut"
 )
 
+// Known reports whether s is one of the capture sources Coachlog writes.
+// A form carries its source in its private_metadata: anything else came
+// from a crafted payload, and is not stored, logged or exported as given.
+func (s Source) Known() bool {
+	return s == SourceModal || s == SourceQuick || s == SourceShortcut
+}
+
 // CommitmentStatus tracks a commitment made in a session.
 type CommitmentStatus string
 
