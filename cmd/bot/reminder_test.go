@@ -261,18 +261,55 @@ func TestADeactivatedRepIsNotReminded(t *testing.T) {
 		t.Fatalf("ack = %s", ack)
 	}
 	ria := b.dm(rep2, 1)
-	b.fake.AddUser(fakeslack.User{ID: rep, Name: "sam", RealName: "Sam Rep", Email: "sam@acme.test", TZ: "Europe/Paris", Deleted: true})
-	if _, err := b.fake.Event(ctxT(t), map[string]any{"type": "user_change", "user": map[string]any{
-		"id": rep, "team_id": b.fake.TeamID(), "name": "sam", "real_name": "Sam Rep", "tz": "Europe/Paris", "deleted": true,
-		"profile": map[string]any{"real_name": "Sam Rep", "email": "sam@acme.test"},
-	}}); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "Sam stored as deactivated", func() bool { p, _ := b.storedPerson(rep); return p.Deleted })
+	b.deactivateSam()
 
 	b.remindAt(clk, reminderDue)
 	b.reminder(ria)
 	if n := outboxCount(t, b.db, "kind='rep_reminder' AND recipient='"+rep+"'"); n != 0 {
 		t.Errorf("%d reminders queued for Sam, deactivated; want none", n)
+	}
+}
+
+// deactivateSam has Slack deactivate Sam's account, as a user_change
+// says, and waits for the bot to store it.
+func (b *bot) deactivateSam() {
+	b.t.Helper()
+	b.fake.AddUser(fakeslack.User{ID: rep, Name: "sam", RealName: "Sam Rep", Email: "sam@acme.test", TZ: "Europe/Paris", Deleted: true})
+	if _, err := b.fake.Event(ctxT(b.t), map[string]any{"type": "user_change", "user": map[string]any{
+		"id": rep, "team_id": b.fake.TeamID(), "name": "sam", "real_name": "Sam Rep", "tz": "Europe/Paris", "deleted": true,
+		"profile": map[string]any{"real_name": "Sam Rep", "email": "sam@acme.test"},
+	}}); err != nil {
+		b.t.Fatal(err)
+	}
+	eventually(b.t, "Sam stored as deactivated", func() bool { p, _ := b.storedPerson(rep); return p.Deleted })
+}
+
+// A reminder queued before Sam was deactivated in Slack (Slack holding
+// posts back with 429s meanwhile) is not posted when its turn comes: he
+// is no longer reminded, whenever his reminder was queued, and nothing
+// fails for it.
+func TestAReminderQueuedBeforeTheRepWasDeactivatedIsNotPosted(t *testing.T) {
+	b, clk := startForReminder(t)
+	dm := b.logPending()
+	b.fake.FailNext("chat.postMessage", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
+	b.remindAt(clk, reminderDue)
+	eventually(t, "the reminder held back by the rate limit", func() bool {
+		return slices.ContainsFunc(b.fake.CallsTo("chat.postMessage"), func(c fakeslack.Call) bool {
+			return c.Param("thread_ts") == dm.TS && c.Status == http.StatusTooManyRequests
+		})
+	})
+	b.deactivateSam()
+	b.fake.ClearFaults("chat.postMessage")
+	eventually(t, "the reminder settled", func() bool {
+		return outboxCount(t, b.db, "kind = 'rep_reminder' AND status = 'pending'") == 0
+	})
+	b.stop()
+	for _, m := range b.fake.Messages(dm.Channel) {
+		if m.ThreadTS == dm.TS && m.TS != dm.TS {
+			t.Errorf("a reminder was posted to Sam, deactivated: %q", m.Text)
+		}
+	}
+	if n := outboxCount(t, b.db, "status = 'failed'"); n != 0 {
+		t.Errorf("%d outbox messages failed", n)
 	}
 }

@@ -370,7 +370,8 @@ func reminderDue(now time.Time, loc *time.Location, nudgeHour int) bool {
 // deactivated in Slack since is not reminded, as they count in no nudge
 // (Person.Absent): nobody would read it, and Slack refuses the DM; nor is
 // one who left the roster since (deactivated: "no longer nudged or
-// counted"). Their reminder is not spent: back, they get it.
+// counted"). Their reminder is not spent: back, they get it. One queued
+// before they went is withheld when it goes (ReminderGoes).
 func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions) (int, error) {
 	pending, err := s.store.PendingReps(ctx, now.Add(-reminderAfterDays*24*time.Hour+reminderLeeway))
 	if err != nil {
@@ -378,7 +379,7 @@ func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions)
 	}
 	n := 0
 	for _, p := range pending {
-		if p.Rep.Deleted || !p.Rep.Active {
+		if !remindable(p.Rep) {
 			continue
 		}
 		loc := s.locationOf(p.Rep)
@@ -429,6 +430,32 @@ func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions)
 		}
 	}
 	return n, nil
+}
+
+// remindable reports whether rep may be reminded now: not deactivated in
+// Slack, and still on the roster (RunReminders).
+func remindable(rep Person) bool { return !rep.Deleted && rep.Active }
+
+// ReminderGoes says whether the reminder m of sess, about to be posted,
+// still goes: it stands (Session.ReminderStands), and its rep is still
+// one RunReminders would remind. A reminder waits its turn in the outbox
+// (a Monday backlog, Slack's 429s); a rep deactivated in Slack or taken
+// off the roster meanwhile is "no longer nudged or counted", and would
+// otherwise get a reminder none would be queued for now. The reminder
+// withheld here is spent, unlike one never queued: the job was claimed
+// when it was queued.
+func (s *Service) ReminderGoes(ctx context.Context, sess Session, m Message) (bool, error) {
+	if !sess.ReminderStands(m) {
+		return false, nil
+	}
+	rep, err := s.store.Person(ctx, m.RepID)
+	switch {
+	case ErrorCode(err) == ENotFound:
+		return false, nil // nobody left to remind
+	case err != nil:
+		return false, fmt.Errorf("read rep %s for their reminder: %w", m.RepID, err)
+	}
+	return remindable(rep), nil
 }
 
 // reminderFollows is the update of a rep's reminder that a change in where

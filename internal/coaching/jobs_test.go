@@ -176,6 +176,67 @@ func TestARepWhoLeftIsNotReminded(t *testing.T) {
 	})
 }
 
+// A reminder queued before its rep was deactivated in Slack, or taken off
+// the roster, is not sent when its turn comes (a Monday backlog, Slack's
+// 429s): they are "no longer nudged or counted", as at queue time. A rep
+// still active keeps theirs.
+func TestAReminderQueuedBeforeItsRepLeftDoesNotGo(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		leave func(t *testing.T, svc *coaching.Service, st *sqlite.Store, clk *clock)
+		want  bool
+	}{
+		{"still active", func(*testing.T, *coaching.Service, *sqlite.Store, *clock) {}, true},
+		{"deactivated in Slack", func(t *testing.T, svc *coaching.Service, _ *sqlite.Store, _ *clock) {
+			if err := svc.ProfileChanged(context.Background(), coaching.Person{ID: "UA", Name: "UA", Deleted: true}); err != nil {
+				t.Fatal(err)
+			}
+		}, false},
+		{"taken off the roster", func(t *testing.T, _ *coaching.Service, st *sqlite.Store, clk *clock) {
+			orgWithout(t, st, clk, "UA")
+		}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			sqlitetest.Each(t, func(t *testing.T, db string) {
+				ctx := context.Background()
+				svc, st, clk := newServiceOn(t, db)
+				clk.t = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+				org(t, st, clk)
+				d := coaching.Draft{RepIDs: []string{"UA"}, Kind: coaching.KindOneOnOne, OccurredOn: day("2026-11-30"), DurationMin: 30}
+				if _, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UM", Draft: d, Key: "k"}); err != nil {
+					t.Fatal(err)
+				}
+				clk.t = time.Date(2026, 12, 4, 9, 5, 0, 0, time.UTC)
+				if n, err := svc.RunReminders(ctx, clk.t, coaching.JobOptions{NudgeHour: 9, DefaultCadence: 14}); err != nil || n != 1 {
+					t.Fatalf("reminders = %d, %v; want UA's", n, err)
+				}
+				items, err := st.ClaimOutbox(ctx, "peek", clk.t.Add(time.Hour), time.Nanosecond, 1000, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var m coaching.Message
+				for _, it := range items {
+					if it.Message.Kind == coaching.MsgRepReminder {
+						m = it.Message
+					}
+				}
+				if m.Kind == "" {
+					t.Fatal("no reminder queued")
+				}
+				clk.t = clk.t.Add(time.Minute) // the rep leaves while it waits its turn
+				tt.leave(t, svc, st, clk)
+				sess, err := svc.Session(ctx, m.SessionID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, err := svc.ReminderGoes(ctx, sess, m); err != nil || got != tt.want {
+					t.Errorf("ReminderGoes = %v, %v; want %v", got, err, tt.want)
+				}
+			})
+		})
+	}
+}
+
 // A nudge hour set for the evening (or the small hours) still lets the
 // reminder out during the rep's working day: the window from the nudge
 // hour to 18:00 was empty from 18 on, and the pending session's one
@@ -739,17 +800,27 @@ func TestARepAskedAgainIsRemindedAgain(t *testing.T) {
 func TestANudgeIsAsItStandsWhenItGoes(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
-		meanwhile func(t *testing.T, svc *coaching.Service, clk *clock)
+		meanwhile func(t *testing.T, svc *coaching.Service, st *sqlite.Store, clk *clock)
 		ok        bool
 		overdue   []string
 	}{
-		{"nothing changed", func(*testing.T, *coaching.Service, *clock) {}, true, []string{"UA", "UB"}},
-		{"one rep coached", func(t *testing.T, svc *coaching.Service, clk *clock) { coach(t, svc, clk, "UA") }, true, []string{"UB"}},
-		{"both reps coached", func(t *testing.T, svc *coaching.Service, clk *clock) { coach(t, svc, clk, "UA", "UB") }, false, nil},
-		{"the manager snoozed", func(t *testing.T, svc *coaching.Service, clk *clock) {
+		{"nothing changed", func(*testing.T, *coaching.Service, *sqlite.Store, *clock) {}, true, []string{"UA", "UB"}},
+		{"one rep coached", func(t *testing.T, svc *coaching.Service, _ *sqlite.Store, clk *clock) { coach(t, svc, clk, "UA") }, true, []string{"UB"}},
+		{"both reps coached", func(t *testing.T, svc *coaching.Service, _ *sqlite.Store, clk *clock) { coach(t, svc, clk, "UA", "UB") }, false, nil},
+		{"the manager snoozed", func(t *testing.T, svc *coaching.Service, _ *sqlite.Store, clk *clock) {
 			if err := svc.Snooze(context.Background(), "UM", coaching.DateOf(clk.t, time.UTC)); err != nil {
 				t.Fatal(err)
 			}
+		}, false, nil},
+		// Nobody to nudge: deactivated, Absent holds it; off the roster,
+		// they manage nobody (Person.Manages) and it is empty.
+		{"the manager deactivated in Slack", func(t *testing.T, svc *coaching.Service, _ *sqlite.Store, _ *clock) {
+			if err := svc.ProfileChanged(context.Background(), coaching.Person{ID: "UM", Name: "UM", Deleted: true}); err != nil {
+				t.Fatal(err)
+			}
+		}, false, nil},
+		{"the manager taken off the roster", func(t *testing.T, _ *coaching.Service, st *sqlite.Store, clk *clock) {
+			orgWithout(t, st, clk, "UM")
 		}, false, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -773,7 +844,7 @@ func TestANudgeIsAsItStandsWhenItGoes(t *testing.T) {
 					t.Fatalf("UM's nudge = %+v; want UA and UB overdue", queued)
 				}
 				clk.t = clk.t.Add(5 * time.Minute)
-				tc.meanwhile(t, svc, clk)
+				tc.meanwhile(t, svc, st, clk)
 				got, ok, err := svc.NudgeAsSent(ctx, queued)
 				if err != nil {
 					t.Fatal(err)

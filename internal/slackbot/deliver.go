@@ -115,6 +115,15 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 			if !reminderStands(s, m, prior) {
 				return nil, nil // answered (or withdrawn, or asked again) since: nothing to remind
 			}
+			goes, err := b.svc.ReminderGoes(ctx, s, m)
+			if err != nil {
+				return nil, fmt.Errorf("render %s: %w", m.Kind, err) // a read that failed: sent again after the backoff
+			}
+			if !goes {
+				b.log.Info("reminder withheld: the rep was deactivated or left the roster since it was queued",
+					"session_id", s.ID, "rep_id", m.RepID)
+				return nil, nil
+			}
 			return b.post(ctx, prior.Channel, prior.TS, reminderMessage(s, m.RepID))
 		}
 		msg = reminderMessage(s, m.RepID)
