@@ -39,10 +39,12 @@ func NewLLMMetrics(reg *prom.Registry) *LLMMetrics {
 
 // WatchBreaker adds coachlog_llm_breaker_open, 1 while the LLM's circuit
 // breaker stops calling its server (open or half-open), else 0, read from
-// open at each scrape.
+// open at each scrape. Its help names every way the breaker opens (the
+// llm package's Failure.persistent besides repeated failures): an operator
+// reading 1 after a single call should not look for an outage.
 func (m *LLMMetrics) WatchBreaker(open func() bool) {
 	m.reg.MustRegister(boolGauge("coachlog_llm_breaker_open",
-		"1 while the LLM circuit breaker stops calling the server after repeated failures, else 0.", open))
+		"1 while the LLM circuit breaker stops calling the server, else 0: it opens after repeated failures, or at once on an answer no wait ends (the key refused, credits or quota spent, the model or deployment not found, a wrong Azure api-version, an answer that is not JSON).", open))
 }
 
 // LLMRequest counts one request and its latency.

@@ -66,7 +66,7 @@ var coachlogFamilies = map[string]family{
 	"coachlog_llm_failures_total":            {counter, "LLM calls that gave their feature nothing usable, so it fell back, by reason.", []string{"feature", "reason"}},
 	"coachlog_llm_request_seconds":           {histogram, "Latency of requests to the LLM server, by feature.", []string{"feature"}},
 	"coachlog_llm_tokens_total":              {counter, "Tokens used by LLM requests, by feature and kind (prompt or completion).", []string{"feature", "kind"}},
-	"coachlog_llm_breaker_open":              {gauge, "1 while the LLM circuit breaker stops calling the server after repeated failures, else 0.", nil},
+	"coachlog_llm_breaker_open":              {gauge, "1 while the LLM circuit breaker stops calling the server, else 0: it opens after repeated failures, or at once on an answer no wait ends (the key refused, credits or quota spent, the model or deployment not found, a wrong Azure api-version, an answer that is not JSON).", nil},
 }
 
 // runtimeFamilies are the Go runtime's and the process's that operators
