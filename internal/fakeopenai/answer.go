@@ -149,6 +149,27 @@ func DeploymentNotFound() Answer {
 	}})
 }
 
+// resourceNotFound is Azure OpenAI's bare 404 body: a code "404", no type.
+var resourceNotFound = map[string]any{"error": map[string]any{"code": "404", "message": "Resource not found"}}
+
+// ResourceNotFound answers 404 as Azure OpenAI's deployments API does for
+// an api-version it does not serve (a retired preview, a typo), and when
+// none is given (https://github.com/openai/openai-python/issues/362,
+// https://github.com/langchain-ai/langchain/issues/13284,
+// https://github.com/MicrosoftDocs/azure-docs/issues/114602): unlike a
+// missing deployment's answer (DeploymentNotFound), it names nothing.
+func ResourceNotFound() Answer { return errorJSON(http.StatusNotFound, resourceNotFound) }
+
+// APIVersionNotSupported answers 400 as Azure OpenAI does for an
+// api-version an endpoint does not support
+// (https://github.com/hotovo/aider-desk/issues/460,
+// https://github.com/spring-projects/spring-ai/issues/3873).
+func APIVersionNotSupported() Answer {
+	return errorJSON(http.StatusBadRequest, map[string]any{"error": map[string]any{
+		"code": "BadRequest", "message": "API version not supported",
+	}})
+}
+
 // APIVersionTooOld answers 400 as Azure OpenAI does when the api-version
 // is older than the deployment's model takes, as for o1 and o3-mini before
 // 2024-12-01-preview (https://github.com/chatboxai/chatbox/issues/1745,

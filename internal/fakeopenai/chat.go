@@ -96,7 +96,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 
 	if azure && r.URL.Query().Get("api-version") == "" {
-		writeJSON(w, http.StatusNotFound, map[string]any{"error": map[string]any{"code": "404", "message": "Resource not found"}})
+		writeJSON(w, http.StatusNotFound, resourceNotFound)
 		return
 	}
 	if !s.authorized(w, r, azure) {

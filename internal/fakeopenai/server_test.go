@@ -265,6 +265,8 @@ func TestFailureShapes(t *testing.T) {
 		{ModelNotFound("gpt-9"), 404, `"code":"model_not_found"`},
 		{DeploymentNotFound(), 404, `"code":"DeploymentNotFound"`},
 		{APIVersionTooOld("o1"), 400, "enabled only for api versions 2024-12-01-preview and later"},
+		{ResourceNotFound(), 404, `{"error":{"code":"404","message":"Resource not found"}}`},
+		{APIVersionNotSupported(), 400, `"message":"API version not supported"`},
 		{InsufficientCredits(), 402, `"code":402`},
 		{Moderated(), 403, "flagged"},
 		{ContentFiltered(), 400, `"innererror":{"code":"ResponsibleAIPolicyViolation"`},

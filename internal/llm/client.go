@@ -329,14 +329,22 @@ func persistentCause(fl *Failure) string {
 		return "the server refused OPENAI_API_KEY access" + status + ": check the key's permissions for the model (on Azure, the resource's network rules too), and restart Coachlog if you change the key"
 	case fl.Reason == ReasonKeyRefused:
 		return "the server refused OPENAI_API_KEY" + status + ": set a key it accepts, with access to the model, and restart Coachlog"
+	case fl.Reason == ReasonNotFound && fl.Detail == codeDeploymentNotFound:
+		return "Azure has no deployment named as OPENAI_MODEL" + status + ": set it to the deployment's name (not the model's) on the resource OPENAI_BASE_URL names, and restart Coachlog"
+	case fl.Reason == ReasonNotFound && fl.Detail == codeModelNotFound:
+		return "the model was not found" + status + ": check OPENAI_MODEL (a model the key may use) and OPENAI_BASE_URL, and restart Coachlog"
 	case fl.Reason == ReasonNotFound:
-		return "the model or deployment was not found" + status + ": check OPENAI_MODEL (on Azure, the deployment's name) and OPENAI_BASE_URL, and restart Coachlog"
+		// A bare 404 does not say what was missing: name every setting
+		// that could be.
+		return "the server found no such model, deployment or path" + status + ": check OPENAI_MODEL (on Azure, the deployment's name), OPENAI_BASE_URL and, on Azure, OPENAI_API_VERSION, and restart Coachlog"
+	case fl.Reason == ReasonAPIVersion && fl.Detail != "":
+		return "OPENAI_API_VERSION is too old for this model" + status + ": set it to " + fl.Detail + " or later and restart Coachlog"
+	case fl.Reason == ReasonAPIVersion && fl.Status == 404:
+		return "Azure found no such resource" + status + ", its answer to an api-version it does not serve: check OPENAI_API_VERSION (" +
+			DefaultAzureAPIVersion + " is generally available) and that OPENAI_BASE_URL is the resource's endpoint alone (https://NAME.openai.azure.com), and restart Coachlog"
 	case fl.Reason == ReasonAPIVersion:
-		v := "a newer one"
-		if fl.Detail != "" {
-			v = fl.Detail + " or later"
-		}
-		return "OPENAI_API_VERSION is too old for this model" + status + ": set it to " + v + " and restart Coachlog"
+		return "Azure does not support OPENAI_API_VERSION here" + status + ": set it to a version it lists (" +
+			DefaultAzureAPIVersion + " is generally available) and restart Coachlog"
 	case fl.Reason == ReasonNotAPI:
 		return "the server's answer is not JSON" + status + ", so OPENAI_BASE_URL is not an OpenAI-compatible API: check it (it usually ends in /v1) and restart Coachlog"
 	}

@@ -26,7 +26,7 @@ const (
 	ReasonClient      = "client_error"       // other HTTP 4xx: the request is wrong
 	ReasonKeyRefused  = "key_refused"        // HTTP 401 or 403: the key is refused
 	ReasonNotFound    = "model_not_found"    // HTTP 404: no such model or deployment
-	ReasonAPIVersion  = "api_version"        // HTTP 400 from Azure: the api-version is too old for the model
+	ReasonAPIVersion  = "api_version"        // Azure: the api-version is too old for the model (400), or not served (404 Resource not found, 400)
 	ReasonNotAPI      = "not_openai_api"     // the answer is not JSON: the base URL is no OpenAI-compatible API
 	ReasonNetwork     = "network"            // no HTTP answer
 	ReasonUnsupported = "unsupported_format" // the server refused every structured-output format
@@ -83,7 +83,7 @@ func canceled(err error) bool {
 
 // persistent reports whether no wait ends the failure: the account is out
 // of credit, the key is refused, the model or deployment does not exist,
-// the api-version is too old for it, or the base URL is no
+// the api-version is too old for it or not served, or the base URL is no
 // OpenAI-compatible API. Every call meets the same answer until someone
 // acts, so the breaker opens at once.
 func (f *Failure) persistent() bool {
@@ -152,8 +152,29 @@ func classify(ctx context.Context, err error, f Format) *Failure {
 	case notJSONBody(err):
 		// A 4xx page of HTML (nginx's 404 for a path without /v1).
 		return &Failure{Reason: ReasonNotAPI, Status: status}
+	case status == 404 && (errorCode(err) == codeDeploymentNotFound || errorCode(err) == codeModelNotFound):
+		// Azure names a deployment it lacks (code DeploymentNotFound,
+		// https://learn.microsoft.com/en-us/answers/questions/1189174/how-do-i-resolve-error-deploymentnotfound-for-azur),
+		// OpenAI a model (code model_not_found): OPENAI_MODEL, then.
+		return &Failure{Reason: ReasonNotFound, Status: status, Detail: errorCode(err)}
+	case status == 404 && azureResourceNotFound(err):
+		// Azure's deployments API answers a request whose api-version it
+		// does not serve (none, a retired preview, a typo) or whose path is
+		// not its own with {"code":"404","message":"Resource not found"}
+		// (https://github.com/openai/openai-python/issues/362,
+		// https://github.com/langchain-ai/langchain/issues/13284,
+		// https://github.com/MicrosoftDocs/azure-docs/issues/114602), and a
+		// deployment it lacks with DeploymentNotFound (above): this one is
+		// no missing deployment.
+		return &Failure{Reason: ReasonAPIVersion, Status: status}
 	case status == 404:
+		// Neither shape says which: the model, the deployment or the path.
 		return &Failure{Reason: ReasonNotFound, Status: status}
+	case status == 400 && strings.Contains(text, "api version not supported"):
+		// Azure: {"code":"BadRequest","message":"API version not
+		// supported"} (https://github.com/hotovo/aider-desk/issues/460,
+		// https://github.com/spring-projects/spring-ai/issues/3873).
+		return &Failure{Reason: ReasonAPIVersion, Status: status}
 	case status == 400 && (strings.Contains(text, "content_filter") || strings.Contains(text, "responsibleaipolicyviolation")):
 		// Azure's content filter refusing the prompt: code content_filter,
 		// innererror.code ResponsibleAIPolicyViolation
@@ -172,6 +193,30 @@ func classify(ctx context.Context, err error, f Format) *Failure {
 		return &Failure{Reason: ReasonUnsupported, Status: status}
 	}
 	return &Failure{Reason: ReasonClient, Status: status}
+}
+
+// The error codes that say what a 404 did not find.
+const (
+	codeDeploymentNotFound = "DeploymentNotFound" // Azure: no deployment of that name
+	codeModelNotFound      = "model_not_found"    // OpenAI: no model of that name, or none the key may use
+)
+
+// errorCode is the string code of a server's error answer, "" when it
+// gave none or a number.
+func errorCode(err error) string {
+	ae, ok := errors.AsType[*openai.APIError](err)
+	if !ok {
+		return ""
+	}
+	code, _ := ae.Code.(string)
+	return code
+}
+
+// azureResourceNotFound reports whether err is Azure's bare 404, code
+// "404" and message "Resource not found".
+func azureResourceNotFound(err error) bool {
+	ae, ok := errors.AsType[*openai.APIError](err)
+	return ok && errorCode(err) == "404" && strings.EqualFold(strings.TrimSpace(ae.Message), "Resource not found")
 }
 
 // versionRE matches the api-version Azure's refusal names, a fixed form

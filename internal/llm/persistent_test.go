@@ -17,6 +17,15 @@ import (
 // fixes it, never the key; the breaker probes after each cool-down, and a
 // probe that succeeds closes it and ends the warning.
 func TestFailuresNoWaitEndsOpenTheBreakerAndNameWhatToFix(t *testing.T) {
+	// never are settings the answer rules out, which the words must not
+	// send anyone to: Azure's missing deployment is no api-version's fault,
+	// and its bare "Resource not found" (an api-version it does not serve)
+	// no deployment's.
+	never := map[string][]string{
+		"deployment not found":      {"OPENAI_API_VERSION"},
+		"api version not served":    {"OPENAI_MODEL", "deployment"},
+		"api version not supported": {"OPENAI_MODEL", "deployment"},
+	}
 	for _, tt := range []struct {
 		name   string
 		answer fakeopenai.Answer // zero: the fake refuses the key
@@ -29,7 +38,10 @@ func TestFailuresNoWaitEndsOpenTheBreakerAndNameWhatToFix(t *testing.T) {
 		{"access refused", fakeopenai.Fail(http.StatusForbidden), false, ReasonKeyRefused, []string{"OPENAI_API_KEY", "permissions"}},
 		{"model not found", fakeopenai.ModelNotFound("gpt-9"), false, ReasonNotFound, []string{"OPENAI_MODEL", "not found"}},
 		{"deployment not found", fakeopenai.DeploymentNotFound(), true, ReasonNotFound, []string{"OPENAI_MODEL", "deployment"}},
+		{"a bare 404", fakeopenai.Fail(http.StatusNotFound), true, ReasonNotFound, []string{"OPENAI_MODEL", "OPENAI_API_VERSION", "deployment"}},
 		{"api version too old", fakeopenai.APIVersionTooOld("o3-mini"), true, ReasonAPIVersion, []string{"OPENAI_API_VERSION", "too old", "2024-12-01-preview"}},
+		{"api version not served", fakeopenai.ResourceNotFound(), true, ReasonAPIVersion, []string{"OPENAI_API_VERSION", "2024-10-21"}},
+		{"api version not supported", fakeopenai.APIVersionNotSupported(), true, ReasonAPIVersion, []string{"OPENAI_API_VERSION", "2024-10-21"}},
 		{"openrouter credits", fakeopenai.InsufficientCredits(), false, ReasonQuota, []string{"credit", "billing"}},
 		{"openai quota", fakeopenai.QuotaExhausted("insufficient_quota"), false, ReasonQuota, []string{"credit", "billing"}},
 		{"a web page with 200", fakeopenai.WebPage(http.StatusOK), false, ReasonNotAPI, []string{"not an OpenAI-compatible API", "OPENAI_BASE_URL"}},
@@ -70,6 +82,11 @@ func TestFailuresNoWaitEndsOpenTheBreakerAndNameWhatToFix(t *testing.T) {
 			for _, w := range tt.says {
 				if !strings.Contains(paused, w) || !strings.Contains(errLines, w) {
 					t.Errorf("%q missing from the health line %q or the log line %q", w, paused, errLines)
+				}
+			}
+			for _, w := range never[tt.name] {
+				if strings.Contains(paused, w) || strings.Contains(errLines, w) {
+					t.Errorf("%q in the health line %q or the log line %q: the answer rules it out", w, paused, errLines)
 				}
 			}
 			if strings.Contains(paused, "repeated failures") || strings.Contains(paused, "until the server answers again") {
