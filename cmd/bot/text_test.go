@@ -103,7 +103,8 @@ func TestFormNotesAreStoredAsTyped(t *testing.T) {
 }
 
 // A display name is text its owner chose: in mrkdwn it is escaped, so it
-// can't ping a channel or fake a mention.
+// can't ping a channel, fake a mention or turn bold (its marks are shown
+// as look-alikes, slacktext.EscapeLiteral).
 func TestDisplayNamesAreEscapedInMrkdwn(t *testing.T) {
 	b := startBot(t)
 	const bob = "U0BOTBOB"
@@ -115,7 +116,7 @@ func TestDisplayNamesAreEscapedInMrkdwn(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := b.formNotice(in)
-	if !strings.Contains(got, "&lt;!channel&gt; *Bob* &lt;@"+mgr+"&gt; is an app") || strings.Contains(got, "<!channel>") {
+	if !strings.Contains(got, "&lt;!channel&gt; ∗Bob∗ &lt;@"+mgr+"&gt; is an app") || strings.ContainsAny(got, "<*") {
 		t.Errorf("the form's notice = %q, want the bot's name escaped", got)
 	}
 	if rows := b.export(); len(rows) != 0 {
