@@ -180,18 +180,7 @@ func TestAReminderQueuedWhenTheRepAnswersIsNeverPosted(t *testing.T) {
 			}
 			tt.after(b)
 			b.fake.ClearFaults("chat.postMessage")
-			eventually(t, "the reminder and its updates settled", func() bool {
-				return outboxCount(t, b.db, "kind = 'rep_reminder' AND status = 'pending'") == 0
-			})
-			b.stop()
-			for _, m := range b.fake.Messages(dm.Channel) {
-				if m.ThreadTS == dm.TS && m.TS != dm.TS {
-					t.Errorf("a reminder was posted after Sam answered: %q", m.Text)
-				}
-			}
-			if n := outboxCount(t, b.db, "status = 'failed'"); n != 0 {
-				t.Errorf("%d outbox messages failed", n)
-			}
+			b.noReminderIn(dm, "after Sam answered")
 		})
 	}
 }
@@ -300,16 +289,24 @@ func TestAReminderQueuedBeforeTheRepWasDeactivatedIsNotPosted(t *testing.T) {
 	})
 	b.deactivateSam()
 	b.fake.ClearFaults("chat.postMessage")
-	eventually(t, "the reminder settled", func() bool {
-		return outboxCount(t, b.db, "kind = 'rep_reminder' AND status = 'pending'") == 0
+	b.noReminderIn(dm, "to Sam, deactivated")
+}
+
+// noReminderIn waits until no reminder is pending, stops the bot, and
+// fails if a reminder was posted in dm's thread (when says after what it
+// should not have been) or any outbox message failed.
+func (b *bot) noReminderIn(dm fakeslack.Message, when string) {
+	b.t.Helper()
+	eventually(b.t, "the reminder and its updates settled", func() bool {
+		return outboxCount(b.t, b.db, "kind = 'rep_reminder' AND status = 'pending'") == 0
 	})
 	b.stop()
 	for _, m := range b.fake.Messages(dm.Channel) {
 		if m.ThreadTS == dm.TS && m.TS != dm.TS {
-			t.Errorf("a reminder was posted to Sam, deactivated: %q", m.Text)
+			b.t.Errorf("a reminder was posted %s: %q", when, m.Text)
 		}
 	}
-	if n := outboxCount(t, b.db, "status = 'failed'"); n != 0 {
-		t.Errorf("%d outbox messages failed", n)
+	if n := outboxCount(b.t, b.db, "status = 'failed'"); n != 0 {
+		b.t.Errorf("%d outbox messages failed", n)
 	}
 }
