@@ -46,8 +46,8 @@ func TestSubcommandHelpIsHelp(t *testing.T) {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var out, errOut bytes.Buffer
 			err := run(context.Background(), args, func(string) string { return "" }, &out, &errOut)
-			if exitCode(err) != 0 || !strings.Contains(errOut.String(), "Usage: coachlog "+args[0]+" import") {
-				t.Fatalf("err %v (exit %d), stderr:\n%s\nwant the import's usage, exit 0", err, exitCode(err), errOut.String())
+			if exitCode(err) != 0 || !strings.Contains(out.String(), "usage: coachlog "+args[0]+" import") {
+				t.Fatalf("err %v (exit %d), stdout:\n%s\nwant the import's usage, exit 0", err, exitCode(err), out.String())
 			}
 		})
 	}
@@ -61,16 +61,16 @@ func TestHelpNamesTheArguments(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"roster", "import", "-h"}, "Usage: coachlog roster import FILE.csv\n"},
-		{[]string{"performance", "import", "-h"}, "Usage: coachlog performance import [--fractions] FILE.csv\n  -fractions\n"},
-		{[]string{"backup", "-h"}, "Usage: coachlog backup FILE\n"},
-		{[]string{"serve", "-h"}, "Usage: coachlog serve\nIt takes no flags or arguments: settings come from the environment"},
+		{[]string{"roster", "import", "-h"}, "usage: coachlog roster import FILE.csv\n"},
+		{[]string{"performance", "import", "-h"}, "usage: coachlog performance import [--fractions] FILE.csv\n"},
+		{[]string{"backup", "-h"}, "usage: coachlog backup FILE\n"},
+		{[]string{"serve", "-h"}, "usage: coachlog serve\nRun the bot (the default).\n\nIt takes no flags.\nSettings come from the environment"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var out, errOut bytes.Buffer
 			err := run(context.Background(), tc.args, func(string) string { return "" }, &out, &errOut)
-			if exitCode(err) != 0 || !strings.HasPrefix(errOut.String(), tc.want) {
-				t.Fatalf("err %v (exit %d), stderr:\n%s\nwant it to begin %q, exit 0", err, exitCode(err), errOut.String(), tc.want)
+			if exitCode(err) != 0 || !strings.HasPrefix(out.String(), tc.want) {
+				t.Fatalf("err %v (exit %d), stdout:\n%s\nwant it to begin %q, exit 0", err, exitCode(err), out.String(), tc.want)
 			}
 		})
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -60,10 +59,10 @@ func (w wrapped) Unwrap() error { return w.err }
 
 func exportCmd(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "export")
-	format := fs.String("format", "csv", "csv or json")
+	format := fs.String("format", "csv", "the output, `csv|json`")
 	withNotes := fs.Bool("with-notes", false, "include note text, rep comments and dispute reasons")
-	fromS := fs.String("from", "", "first date (YYYY-MM-DD), inclusive")
-	toS := fs.String("to", "", "last date (YYYY-MM-DD), inclusive")
+	fromS := fs.String("from", "", "the first `DATE` (YYYY-MM-DD), inclusive")
+	toS := fs.String("to", "", "the last `DATE` (YYYY-MM-DD), inclusive")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -107,10 +106,9 @@ func exportCmd(ctx context.Context, e env, args []string) error {
 }
 
 // fileCommand reads the arguments of a command that takes one file and
-// the flags defined on fs (newFlags), and the settings. usage is the
-// command as typed, its file named ("coachlog backup FILE"): -h prints it.
-func fileCommand(e env, fs *flag.FlagSet, usage string, args []string) (string, config, error) {
-	synopsis(fs, usage, "")
+// the flags defined on fs (newFlags), and the settings.
+func fileCommand(e env, fs *flagSet, args []string) (string, config, error) {
+	usage := fs.cmd.synopsisLine()
 	if err := parseFlags(fs, args); err != nil {
 		return "", config{}, err
 	}
@@ -129,7 +127,7 @@ func fileCommand(e env, fs *flag.FlagSet, usage string, args []string) (string, 
 }
 
 func rosterImport(ctx context.Context, e env, args []string) error {
-	path, cfg, err := fileCommand(e, newFlags(e, "roster import"), "coachlog roster import FILE.csv", args)
+	path, cfg, err := fileCommand(e, newFlags(e, "roster import"), args)
 	if err != nil {
 		return err
 	}

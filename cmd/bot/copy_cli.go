@@ -12,13 +12,13 @@ import (
 // what it writes after the copy began stays behind in the file.
 func copyCmd(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "copy")
-	from := fs.String("from", "", "the SQLite database file to copy")
-	to := fs.String("to", "", "the empty PostgreSQL database, as a postgres:// URL")
+	from := fs.String("from", "", "the SQLite database `FILE` to copy")
+	to := fs.String("to", "", "the empty PostgreSQL database, as a postgres:// `URL`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *from == "" || *to == "" || fs.NArg() != 0 {
-		return usageError("usage: coachlog copy --from coachlog.db --to postgres://user@host/db")
+		return usageError("usage: " + fs.cmd.synopsisLine())
 	}
 	if sqlite.IsPostgres(*from) || sqlite.IsMiscasedPostgres(*from) || sqlite.IsKeywordString(*from) { // never echoed: it may hold a password
 		return usageError("--from: give the SQLite file; copying from PostgreSQL is pg_dump's job")

@@ -69,7 +69,7 @@ func demoOrg() []demoPerson {
 func demo(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "demo")
 	keep := fs.Bool("keep", false, "keep the scratch database and print its path")
-	chart := fs.String("chart", "", "where to write the digest's chart (default: ./coachlog-digest-YYYY-Www.png)")
+	chart := fs.String("chart", "", "the `FILE` to write the digest's chart to (default: ./coachlog-digest-YYYY-Www.png)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

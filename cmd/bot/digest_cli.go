@@ -29,10 +29,10 @@ const digestDeliverTimeout = 15 * time.Minute
 // to a file, and neither posts nor writes to the database.
 func digestCmd(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "digest")
-	weekS := fs.String("week", "", "an ISO week, YYYY-Www (default: the last full week in COACHLOG_TIMEZONE)")
-	channel := fs.String("channel", "", "the channel to post to (default: COACHLOG_DIGEST_CHANNEL)")
+	weekS := fs.String("week", "", "the ISO week `YYYY-Www` (default: the last full week in COACHLOG_TIMEZONE)")
+	channel := fs.String("channel", "", "the channel `ID` to post to (default: COACHLOG_DIGEST_CHANNEL)")
 	dry := fs.Bool("dry-run", false, "print the digest as text and write its chart to a file; post nothing")
-	chartPath := fs.String("chart", "", "with --dry-run, where to write the chart (default: ./coachlog-digest-YYYY-Www.png)")
+	chartPath := fs.String("chart", "", "with --dry-run, the `FILE` to write the chart to (default: ./coachlog-digest-YYYY-Www.png)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -238,7 +238,7 @@ func printNudges(e env, run coaching.NudgeRun, verb, counted string) {
 // upgrade, before the new build migrates it. A newer one is copied too: a
 // copy harms nothing, and only a build that new could restore it anyway.
 func backupCmd(ctx context.Context, e env, args []string) error {
-	dest, cfg, err := fileCommand(e, newFlags(e, "backup"), "coachlog backup FILE", args)
+	dest, cfg, err := fileCommand(e, newFlags(e, "backup"), args)
 	if err != nil {
 		return err
 	}

@@ -48,33 +48,6 @@ type env struct {
 	firstPass func(<-chan struct{})
 }
 
-const usage = `Usage: coachlog [command]
-
-Commands:
-  serve                     run the bot (the default)
-  roster import FILE.csv    import people and reporting lines (the whole roster)
-  performance import [--fractions] FILE.csv
-                            import monthly attainment (rep,month,attainment); a month re-imported is replaced
-  metrics [--week YYYY-Www | --from DATE --to DATE] [--format json|csv]
-                            every metric per manager and per leader's tree (default: the last full week)
-  export [--from DATE] [--to DATE] [--format csv|json] [--with-notes]
-                            write sessions to stdout, one row per session and rep
-  nudge [--dry-run]         evaluate nudges now, queue them and wait for their delivery (at most once
-                            a day per manager); each is checked again as it is sent, and may be withheld
-  digest [--week YYYY-Www] [--channel ID] [--dry-run [--chart FILE]]
-                            build the weekly digest and post it (default: the last full week), once a week;
-                            --dry-run prints it and writes its chart to a file
-  backup FILE               write a consistent copy of the database while the bot runs
-                            (on PostgreSQL: prints the pg_dump command to use)
-  copy --from FILE.db --to postgres://...
-                            move a whole SQLite database into an empty PostgreSQL one
-  demo [--keep] [--chart FILE]
-                            show the product on a demo organisation, no Slack needed
-  help                      this text
-
-Settings come from the environment; see the README.
-`
-
 // run is main without the process: testable end to end.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	return runEnv(ctx, args, env{getenv: getenv, stdout: stdout, stderr: stderr, now: time.Now})
@@ -136,10 +109,10 @@ func runCommand(ctx context.Context, cmd string, rest []string, e env) error {
 	case "copy":
 		return copyCmd(ctx, e, rest)
 	case "help", "-h", "--help":
-		fmt.Fprint(e.stdout, usage)
+		fmt.Fprint(e.stdout, helpText())
 		return nil
 	}
-	return usageError(fmt.Sprintf("unknown command %q\n\n%s", cmd, usage))
+	return usageError(fmt.Sprintf("unknown command %q\n\n%s", cmd, helpText()))
 }
 
 // usageErr is a mistake in the command line: exit code 2.
@@ -148,15 +121,6 @@ type usageErr struct{ msg string }
 func (e usageErr) Error() string { return e.msg }
 
 func usageError(msg string) error { return usageErr{msg} }
-
-// isHelp reports whether arg asks for help, as the flag package reads it.
-func isHelp(arg string) bool {
-	switch arg {
-	case "-h", "-help", "--h", "--help":
-		return true
-	}
-	return false
-}
 
 // exitCode is 2 for a mistake in the command line, 0 for a help asked
 // for (`coachlog export -h`, like `coachlog -h`), 1 for anything else.
@@ -183,67 +147,6 @@ func importCmd(ctx context.Context, e env, name string, rest []string, run func(
 		return usageError(fmt.Sprintf("unknown %s subcommand %q; the one there is: coachlog %s import FILE.csv", name, rest[0], name))
 	}
 	return run(ctx, e, rest[1:])
-}
-
-// newFlags returns a flag set whose errors come back as usage errors. Its
-// usage, printed on -h or a mistake, lists its flags under the command's
-// name; synopsis replaces the name with a line that names its arguments.
-func newFlags(e env, name string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage of coachlog %s:\n", fs.Name())
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// synopsis makes fs's usage begin "Usage: " and line, the command as
-// typed with its arguments ("coachlog roster import FILE.csv"), then its
-// flags if it has any, then more if not empty: "Usage of coachlog roster
-// import:" and nothing under it did not say what the command takes.
-func synopsis(fs *flag.FlagSet, line, more string) {
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: %s\n", line)
-		fs.PrintDefaults()
-		if more != "" {
-			fmt.Fprintln(fs.Output(), more)
-		}
-	}
-}
-
-// noArguments refuses a word left after fs's flags, naming the command
-// (fs's name) and, when hint is not empty, what it takes instead. The flag
-// package stops at the first word: "demo keep" would otherwise run the
-// demo and drop the flag meant, "export out.csv --with-notes" the flags
-// after the word.
-func noArguments(fs *flag.FlagSet, hint string) error {
-	if fs.NArg() == 0 {
-		return nil
-	}
-	msg := fs.Name() + " takes no arguments"
-	if hint != "" {
-		msg += ", " + hint
-	}
-	return usageError(fmt.Sprintf("%s: %q", msg, fs.Arg(0)))
-}
-
-// parseFlags parses args; on a mistake it prints the command's flags, and
-// the mistake itself is printed once, by main ("coachlog: flag provided
-// but not defined: -bogus"), where the flag package would print it too.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	out := fs.Output()
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	fs.SetOutput(out)
-	if err == nil {
-		return nil
-	}
-	fs.Usage()
-	if errors.Is(err, flag.ErrHelp) {
-		return err
-	}
-	return usageError(err.Error())
 }
 
 // newLogger builds the structured logger the settings ask for.

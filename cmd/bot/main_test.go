@@ -29,8 +29,9 @@ func TestMain(m *testing.M) {
 }
 
 // A flag mistake is said once (main prints the error; the flag package
-// used to print it first) above the command's flags, with exit 2; a help
-// asked for prints the flags and exits 0, as `coachlog -h` does.
+// used to print it first) below the command's flags on stderr, with exit
+// 2; a help asked for prints the flags on stdout and exits 0, as
+// `coachlog -h` does.
 func TestFlagMistakesAreSaidOnceAndHelpIsNoFailure(t *testing.T) {
 	for _, c := range []struct {
 		args []string
@@ -44,8 +45,9 @@ func TestFlagMistakesAreSaidOnceAndHelpIsNoFailure(t *testing.T) {
 		if err == nil || exitCode(err) != c.code {
 			t.Errorf("%v: err %v, exit %d; want exit %d", c.args, err, exitCode(err), c.code)
 		}
-		if s := errOut.String(); strings.Contains(s, "not defined") || !strings.Contains(s, "-format") {
-			t.Errorf("%v printed:\n%s\nwant the flags (with -format) and no error line of its own", c.args, s)
+		printed := out.String() + errOut.String()
+		if strings.Contains(printed, "not defined") || !strings.Contains(printed, "--format") {
+			t.Errorf("%v printed:\n%s\nwant the flags (with --format) and no error line of its own", c.args, printed)
 		}
 	}
 }

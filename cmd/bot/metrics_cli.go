@@ -24,7 +24,7 @@ import (
 func performanceImport(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "performance import")
 	fractions := fs.Bool("fractions", false, "the file gives attainment as fractions of quota (0.875 for 87.5%), as percent-formatted spreadsheet cells export")
-	path, cfg, err := fileCommand(e, fs, "coachlog performance import [--fractions] FILE.csv", args)
+	path, cfg, err := fileCommand(e, fs, args)
 	if err != nil {
 		return err
 	}
@@ -105,10 +105,10 @@ func performanceImport(ctx context.Context, e env, args []string) error {
 // period: by default the last full ISO week in COACHLOG_TIMEZONE.
 func metricsCmd(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "metrics")
-	weekS := fs.String("week", "", "an ISO week, YYYY-Www (default: the last full week)")
-	fromS := fs.String("from", "", "first date (YYYY-MM-DD), with --to")
-	toS := fs.String("to", "", "last date (YYYY-MM-DD), inclusive, with --from")
-	format := fs.String("format", "json", "json or csv")
+	weekS := fs.String("week", "", "the ISO week `YYYY-Www` (default: the last full week in COACHLOG_TIMEZONE)")
+	fromS := fs.String("from", "", "the first `DATE` (YYYY-MM-DD), with --to")
+	toS := fs.String("to", "", "the last `DATE` (YYYY-MM-DD), inclusive, with --from")
+	format := fs.String("format", "json", "the output, `json|csv`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

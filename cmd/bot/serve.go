@@ -191,7 +191,6 @@ func (j jobs) Digest(ctx context.Context, at time.Time) error {
 
 func serve(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "serve")
-	synopsis(fs, "coachlog serve", "It takes no flags or arguments: settings come from the environment (SLACK_APP_TOKEN, SLACK_BOT_TOKEN, COACHLOG_DB...; see the README's Settings).")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
