@@ -99,19 +99,7 @@ func loadConfig(getenv func(string) string, n needs) (config, error) {
 		},
 		func() error { c.NudgeHour, err = envvar.Int(getenv, "COACHLOG_NUDGE_HOUR", 9, 0, 23); return err },
 		func() error { c.CadenceDays, err = envvar.Int(getenv, "COACHLOG_CADENCE_DAYS", 14, 1, 365); return err },
-		func() error {
-			// As the roster's timezone column: EST, a legacy name or
-			// Etc/GMT+1 would run the digest's week and the org's day on
-			// a clock that is not the company's half the year.
-			name, zerr := roster.ParseTimezone(or(getenv("COACHLOG_TIMEZONE"), "UTC"))
-			if zerr != nil {
-				return &configError{Name: "COACHLOG_TIMEZONE", Problem: zerr.Error()}
-			}
-			if c.TZ, err = time.LoadLocation(name); err != nil {
-				return &configError{Name: "COACHLOG_TIMEZONE", Problem: fmt.Sprintf("%q is not an IANA time zone such as Europe/Paris", name)}
-			}
-			return nil
-		},
+		func() error { c.TZ, err = orgZone(getenv); return err },
 		func() error { c.Admins, err = admins(getenv("COACHLOG_ADMINS")); return err },
 		func() error { c.Skills, err = skills(getenv("COACHLOG_SKILLS")); return err },
 		func() error { c.LLM, err = llm.ConfigFromEnv(getenv); return err },
@@ -153,6 +141,23 @@ func loadConfig(getenv func(string) string, n needs) (config, error) {
 		}
 	}
 	return c, nil
+}
+
+// orgZone reads COACHLOG_TIMEZONE, UTC when unset, as serve reads it; the
+// demo, which runs in a zone of its own, checks it the same way.
+func orgZone(getenv func(string) string) (*time.Location, error) {
+	// As the roster's timezone column: EST, a legacy name or Etc/GMT+1
+	// would run the digest's week and the org's day on a clock that is
+	// not the company's half the year.
+	name, err := roster.ParseTimezone(or(getenv("COACHLOG_TIMEZONE"), "UTC"))
+	if err != nil {
+		return nil, &configError{Name: "COACHLOG_TIMEZONE", Problem: err.Error()}
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, &configError{Name: "COACHLOG_TIMEZONE", Problem: fmt.Sprintf("%q is not an IANA time zone such as Europe/Paris", name)}
+	}
+	return loc, nil
 }
 
 // settingNames are the variables loadConfig reads: every setting.

@@ -78,6 +78,17 @@ func demo(ctx context.Context, e env, args []string) error {
 	if err := noArguments(fs, "only flags (--keep, --chart FILE)"); err != nil {
 		return err
 	}
+	// The demo's weeks are its own zone's (demoZone): on another, Max's
+	// Sunday-evening session would fall in a week other than his. A
+	// setting it does not use is said, not dropped in silence, and one
+	// serve would refuse is refused here too.
+	set, err := orgZone(e.getenv)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(e.getenv("COACHLOG_TIMEZONE")) != "" && set.String() != demoZone {
+		fmt.Fprintf(e.stderr, "The demo runs in its own time zone, %s, and does not use COACHLOG_TIMEZONE=%s.\n", demoZone, set)
+	}
 	if err := checkChartPath(*chart); err != nil {
 		return err
 	}

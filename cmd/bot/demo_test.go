@@ -122,3 +122,41 @@ func testDemoAt(t *testing.T, at time.Time) {
 		t.Errorf("the chart is not a PNG: %v", err)
 	}
 }
+
+// The demo runs in its own zone (demoZone), whatever COACHLOG_TIMEZONE
+// says: a setting it does not use is said at its start, in one line, and
+// one serve would refuse is refused, in serve's words. It dropped both in
+// silence. (A chart path that cannot be written stops each run right
+// after the check, before the demo builds anything.)
+func TestDemoSaysItDoesNotUseTheTimezoneSetting(t *testing.T) {
+	at := time.Date(2026, 11, 25, 16, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		tz, says string
+		refused  bool
+	}{
+		{"Europe/Paris", "The demo runs in its own time zone, America/New_York, and does not use COACHLOG_TIMEZONE=Europe/Paris.\n", false},
+		{"UTC", "does not use COACHLOG_TIMEZONE=UTC", false},
+		{"America/New_York", "", false},
+		{"", "", false},
+		{"EST", "", true},
+		{"Mars/Olympus_Mons", "", true},
+	} {
+		t.Run(tc.tz, func(t *testing.T) {
+			vars := map[string]string{"COACHLOG_TIMEZONE": tc.tz}
+			out, err := cliAt(t, at, vars, "demo", "--chart", "/nonexistent/x.png")
+			if tc.refused {
+				_, serves := loadConfig(func(k string) string { return vars[k] }, needs{})
+				if serves == nil || err == nil || err.Error() != serves.Error() || exitCode(err) != exitCode(serves) {
+					t.Fatalf("demo: %v; want serve's refusal: %v", err, serves)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "/nonexistent") {
+				t.Fatalf("demo: %v; want the chart path refused", err)
+			}
+			if tc.says == "" && out != "" || !strings.Contains(out, tc.says) || strings.Count(out, "\n") > 1 {
+				t.Errorf("the demo said %q at start; want %q", out, tc.says)
+			}
+		})
+	}
+}

@@ -42,7 +42,7 @@ var commands = []command{
 	{name: "copy", args: "--from FILE.db --to postgres://...",
 		what: "move a whole SQLite database into an empty PostgreSQL one (stop the bot first)"},
 	{name: "demo", args: "[--keep] [--chart FILE]",
-		what: "show the product on a demo organisation, no Slack needed"},
+		what: "show the product on a demo organisation, no Slack needed (in New York time, whatever COACHLOG_TIMEZONE says)"},
 	{name: "help", what: "this text"},
 }
 
