@@ -10,8 +10,9 @@ import (
 )
 
 // importedDB is a database in a directory of its own holding the roster
-// Mia and Ada, imported by the CLI, which closed it cleanly; csv is the
-// roster file.
+// Mia and Ada, imported by the CLI, which closed it cleanly, weeks before
+// the week `coachlog metrics` reads by default (a week before the import
+// lists no team); csv is the roster file.
 func importedDB(t *testing.T) (db, csv string) {
 	t.Helper()
 	db = filepath.Join(t.TempDir(), "c.db")
@@ -19,7 +20,7 @@ func importedDB(t *testing.T) (db, csv string) {
 	if err := os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\nU0MA,,Mia,manager,,,UTC\nU0RA,,Ada,rep,U0MA,,\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db}, "roster", "import", csv); err != nil {
+	if out, err := cliAt(t, imported, map[string]string{"COACHLOG_DB": db}, "roster", "import", csv); err != nil {
 		t.Fatalf("roster import: %v\n%s", err, out)
 	}
 	return db, csv

@@ -132,8 +132,19 @@ func metricsCmd(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := eng.Run(ctx, p, metrics.Options{})
+	// As the digest and /coach report: a period that ended before the
+	// roster named any team, with nobody coaching in it, lists no team.
+	// The teams imported since would read, in it, as teams nobody coached.
+	svc := coaching.NewService(coaching.Config{Store: st, DefaultTZ: cfg.TZ, Now: e.now})
+	before, err := svc.PeriodBeforeTeams(ctx, p.From, p.To)
 	if err != nil {
+		return fmt.Errorf("the metrics of %s: %w", p, err)
+	}
+	r := &metrics.Report{Period: p}
+	if before {
+		// On stderr: stdout stays the JSON or CSV a script reads.
+		fmt.Fprintf(e.stderr, "%s ended before the roster named any team, and nobody logged coaching in it: no team is listed (nor is there a digest of it).\n", periodName(p))
+	} else if r, err = eng.Run(ctx, p, metrics.Options{}); err != nil {
 		return err
 	}
 	if *format == "csv" {
@@ -181,6 +192,15 @@ func metricsPeriod(eng *metrics.Engine, week, from, to string) (metrics.Period, 
 		return p, usageError(err.Error())
 	}
 	return p, nil
+}
+
+// periodName names p as the digest names a week ("2026-W48") when it is
+// one, and by its dates otherwise.
+func periodName(p metrics.Period) string {
+	if w := coaching.WeekOf(p.From); p == metrics.WeekPeriod(w) {
+		return w.String()
+	}
+	return "The period " + p.String()
 }
 
 // scopeJSON is one manager's or leader's object in `coachlog metrics`.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -531,5 +532,92 @@ func TestTheFiguresCountANeverCoachedRepOnTheManagersClock(t *testing.T) {
 				t.Errorf("%s on Sunday 29 November in Pago Pago: %v\n%s\nwant %q", c.name, err, got, c.want)
 			}
 		})
+	}
+}
+
+// On a new install the week before the roster's first import had no team:
+// `coachlog metrics` lists none in it, as `coachlog digest` posts no digest
+// of it, where it listed the teams imported since at a coverage and a
+// consistency of 0, teams nobody coached. It says why on stderr, its JSON
+// or CSV whole on stdout. A week in which coaching was logged, dated back
+// to before the import, is measured, as the digest reports it.
+func TestMetricsOfAWeekBeforeTheFirstImportListNoTeam(t *testing.T) {
+	dir := t.TempDir()
+	vars := map[string]string{"COACHLOG_DB": filepath.Join(dir, "c.db")}
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC) // a Tuesday: the last full week is 2026-W48
+	o := &metricsOrg{dir: dir, vars: vars}
+	o.write(t, "team.csv", "slack_id,email,name,role,manager,tier,timezone",
+		"U0VP,vera@acme.test,Vera,leader,,,", "U0MA,max@acme.test,Max,manager,U0VP,,",
+		"U0R1,ann@acme.test,Ann,rep,U0MA,top,", "U0R2,bob@acme.test,Bob,rep,U0MA,bottom,")
+	if out, err := cliAt(t, at, vars, "roster", "import", filepath.Join(dir, "team.csv")); err != nil {
+		t.Fatalf("roster import: %v\n%s", err, out)
+	}
+	digestSays := func() string {
+		out, err := cliAt(t, at, vars, "digest", "--dry-run", "--chart", filepath.Join(dir, "chart.png"))
+		if err != nil {
+			t.Fatalf("digest --dry-run: %v\n%s", err, out)
+		}
+		return out
+	}
+	metricsOf := func(args ...string) (managers []string, stderr string) {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		err := runEnv(context.Background(), append([]string{"metrics"}, args...), env{getenv: func(k string) string { return vars[k] },
+			stdout: &out, stderr: &errOut, now: func() time.Time { return at }})
+		if err != nil {
+			t.Fatalf("metrics %v: %v\n%s", args, err, errOut.String())
+		}
+		if slices.Contains(args, "csv") {
+			rows, err := csv.NewReader(&out).ReadAll()
+			if err != nil || len(rows) == 0 {
+				t.Fatalf("metrics %v: %v, %d rows", args, err, len(rows))
+			}
+			for _, r := range rows[1:] {
+				managers = append(managers, r[0]+" "+r[3])
+			}
+			return managers, errOut.String()
+		}
+		var r struct{ Managers, Leaders []struct{ ID string } }
+		if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+			t.Fatalf("metrics %v: %v\n%s", args, err, out.String())
+		}
+		for _, m := range r.Managers {
+			managers = append(managers, "manager "+m.ID)
+		}
+		for _, l := range r.Leaders {
+			managers = append(managers, "leader "+l.ID)
+		}
+		return managers, errOut.String()
+	}
+
+	if d := digestSays(); !strings.Contains(d, "2026-W48 ended before the roster named any team") {
+		t.Fatalf("the digest of 2026-W48 does not say it ended before the roster named a team:\n%s", d)
+	}
+	for _, args := range [][]string{nil, {"--week", "2026-W48", "--format", "csv"}, {"--from", "2026-11-01", "--to", "2026-11-30"}} {
+		got, stderr := metricsOf(args...)
+		if len(got) > 0 || !strings.Contains(stderr, "ended before the roster named any team") {
+			t.Errorf("metrics %v lists %v, saying %q; want no team, as the digest has none, and why", args, got, stderr)
+		}
+	}
+	if got, stderr := metricsOf("--week", "2026-W49"); !slices.Contains(got, "manager U0MA") || stderr != "" {
+		t.Errorf("metrics of this week, after the import, lists %v (%q); want Max's team", got, stderr)
+	}
+
+	st, err := sqlite.Open(context.Background(), vars["COACHLOG_DB"], sqlite.Options{Now: func() time.Time { return at }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := coaching.NewService(coaching.Config{Store: st, Now: func() time.Time { return at }})
+	_, err = svc.LogSession(context.Background(), coaching.LogRequest{ManagerID: "U0MA", Key: "back", Draft: coaching.Draft{
+		RepIDs: []string{"U0R1"}, Kind: coaching.KindOneOnOne, OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 25}, DurationMin: 30}})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := digestSays(); strings.Contains(d, "ended before the roster") {
+		t.Fatalf("the digest of a week with coaching in it says it had no team:\n%s", d)
+	}
+	if got, stderr := metricsOf(); !slices.Contains(got, "manager U0MA") || stderr != "" {
+		t.Errorf("metrics of a week with coaching in it lists %v (%q); want Max's team, as the digest reports it", got, stderr)
 	}
 }

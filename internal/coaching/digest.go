@@ -160,7 +160,7 @@ func (s *Service) RunDigest(ctx context.Context, src DigestSource, week Week, ch
 	if err != nil || len(managers) == 0 {
 		return DigestRun{}, err // no teams yet: nothing to report, and the week stays open
 	}
-	if before, err := s.beforeTeams(ctx, managers, week); err != nil || before {
+	if before, err := s.beforeTeams(ctx, managers, week.Monday(), week.Sunday()); err != nil || before {
 		return DigestRun{BeforeTeams: before}, err
 	}
 	d, err := src.WeekDigest(ctx, week, now)
@@ -202,6 +202,13 @@ func (s *Service) RunDigest(ctx context.Context, src DigestSource, week Week, ch
 // and say so rather than show that week as one in which nobody coached.
 // With no team at all it is false: that is said otherwise.
 func (s *Service) WeekBeforeTeams(ctx context.Context, week Week) (bool, error) {
+	return s.PeriodBeforeTeams(ctx, week.Monday(), week.Sunday())
+}
+
+// PeriodBeforeTeams is WeekBeforeTeams for the dates from to to, both
+// included: `coachlog metrics` asks it of any period, so that it lists no
+// team in a week the digest says had none.
+func (s *Service) PeriodBeforeTeams(ctx context.Context, from, to Date) (bool, error) {
 	managers, err := s.store.NudgeManagers(ctx)
 	if err != nil {
 		return false, fmt.Errorf("load the managers: %w", err)
@@ -209,28 +216,28 @@ func (s *Service) WeekBeforeTeams(ctx context.Context, week Week) (bool, error) 
 	if len(managers) == 0 {
 		return false, nil
 	}
-	return s.beforeTeams(ctx, managers, week)
+	return s.beforeTeams(ctx, managers, from, to)
 }
 
-// beforeTeams reports whether week ended, on the organisation's clock,
-// before Coachlog knew any of managers as one (the first roster import
-// that listed them) with no coaching logged by them in it: a first start
-// after a roster import catches up no digest of the time before, which
-// would tell the leaders that nobody was coached while the product was
-// not running yet.
-func (s *Service) beforeTeams(ctx context.Context, managers []Person, week Week) (bool, error) {
+// beforeTeams reports whether the dates from to to ended, on the
+// organisation's clock, before Coachlog knew any of managers as one (the
+// first roster import that listed them) with no coaching logged by them
+// in them: a first start after a roster import catches up no digest of
+// the time before, which would tell the leaders that nobody was coached
+// while the product was not running yet.
+func (s *Service) beforeTeams(ctx context.Context, managers []Person, from, to Date) (bool, error) {
 	for _, m := range managers {
-		if m.KnownAt.IsZero() || !m.KnownOn(s.defaultTZ).After(week.Sunday()) {
+		if m.KnownAt.IsZero() || !m.KnownOn(s.defaultTZ).After(to) {
 			return false, nil
 		}
 	}
-	teams, err := s.store.Teams(ctx, managers, week.Monday())
+	teams, err := s.store.Teams(ctx, managers, from)
 	if err != nil {
-		return false, fmt.Errorf("load the sessions of %s: %w", week, err)
+		return false, fmt.Errorf("load the sessions from %s to %s: %w", from, to, err)
 	}
 	for _, t := range teams {
 		for _, ss := range t.Sessions {
-			if !ss.On.After(week.Sunday()) {
+			if !ss.On.After(to) {
 				return false, nil
 			}
 		}
