@@ -414,7 +414,7 @@ func (c *computer) report(corr []leaderResult) *Report {
 			continue
 		}
 		f := Figures{ID: o.people[m].ID, Name: o.name(m), LeaderID: c.leaderAbove(m), CadenceDays: int(o.cadence(m)),
-			Metrics: c.metrics(&c.tallies[pMain][mi])}
+			Metrics: c.metrics(&c.tallies[pMain][mi]), Since: o.people[m].KnownOn(c.s.location())}
 		if c.s.Trend {
 			b := c.tallies[pPrior][mi].metrics()
 			f.Before = &b
@@ -468,6 +468,9 @@ func (c *computer) treeFigures(li int, corr []leaderResult) Figures {
 	}
 	for _, m := range c.inTree[li] {
 		f.ManagerIDs = append(f.ManagerIDs, o.people[m].ID)
+		if since := o.people[m].KnownOn(c.s.location()); !since.IsZero() && (f.Since.IsZero() || since.Before(f.Since)) {
+			f.Since = since
+		}
 		for i, w := range c.weeks[c.mpos[m]] {
 			f.Weeks[i].Sessions += w.Sessions
 			f.Weeks[i].Minutes += w.Minutes

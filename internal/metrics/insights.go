@@ -156,7 +156,7 @@ func scopeInsights(t *tally, who, public string) []Insight {
 	if t.pairs >= UnconfirmedMinPairs {
 		if r := float64(t.confirmed) / float64(t.pairs); r < UnconfirmedRate-eps {
 			out = append(out, Insight{Kind: InsightUnconfirmed, Value: round(r, 4),
-				Text: fmt.Sprintf("Reps confirmed only %d of the %d sessions logged with them over the last 4 weeks (%s; a team meeting counts once for each rep).", t.confirmed, t.pairs, pct(r))})
+				Text: fmt.Sprintf("Reps confirmed only %d of %s to confirm over the last 4 weeks (%s; %s).", t.confirmed, Requests(t.pairs), pct(r), RequestUnit)})
 		}
 	}
 	return out

@@ -134,7 +134,7 @@ func TestInsightsFireAtTheirThresholds(t *testing.T) {
 		}, "L", metrics.InsightCadenceSlipping, "", true, []string{"1 of 4 manager-weeks in the last 4 weeks", "3 of 4"}},
 
 		{"unconfirmed at 6 of 10", func() *fixture { return confirmations(6, 10) }, "M", metrics.InsightUnconfirmed, "", true,
-			[]string{"6 of the 10 sessions logged with them", "60%", "once for each rep"}},
+			[]string{"6 of 10 requests to confirm", "60%", "one per rep per session"}},
 		{"unconfirmed at 7 of 10", func() *fixture { return confirmations(7, 10) }, "M", metrics.InsightUnconfirmed, "", false, nil},
 		{"unconfirmed with 9 pairs", func() *fixture { return confirmations(0, 9) }, "M", metrics.InsightUnconfirmed, "", false, nil},
 

@@ -143,6 +143,20 @@ func PercentText(share *float64) string {
 	return strconv.Itoa(Percent(*share)) + "%"
 }
 
+// Requests counts the confirmation rate's unit in the words every surface
+// uses: a pair (PRODUCT.md) is one request to confirm, one per rep of
+// each session, so "17% of 6" printed under "5 sessions" says 6 of what.
+func Requests(n int) string {
+	if n == 1 {
+		return "1 request"
+	}
+	return strconv.Itoa(n) + " requests"
+}
+
+// RequestUnit says what a request is, once on each surface that counts
+// them (Requests).
+const RequestUnit = "one per rep per session"
+
 // WholePercentText shows a whole percent (TierShares.Percents), or "–"
 // when there is nothing to divide.
 func WholePercentText(p *int) string {

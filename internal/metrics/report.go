@@ -163,6 +163,13 @@ type Figures struct {
 	// period: the trend (Options.Trend). BeforeWeekly gives its counts per
 	// week.
 	Before *Metrics
+	// Since is the day Coachlog started counting this scope, on the run's
+	// clock: the day it first knew the manager (coaching.Person.KnownAt,
+	// the first roster import that listed them, the day a nudge's clock
+	// starts for a rep never coached), for a tree the earliest of its
+	// managers'. Zero: not known. Weeks before it hold no coaching
+	// anyone logged, so no trend is read from them (TrendCounted).
+	Since coaching.Date
 	// Insights are computed over the 4 weeks ending with the period
 	// (Options.Insights).
 	Insights []Insight
@@ -196,6 +203,21 @@ func (f Figures) BeforeWeekly() Weekly {
 		RideAlongsBy: [3]float64{float64(b.RideAlongs.Lead) / 4, float64(b.RideAlongs.Participant) / 4,
 			float64(b.RideAlongs.Observer) / 4},
 	}
+}
+
+// TrendCounted reports whether Coachlog counted all of the 4 weeks before
+// p for f (Before): the first digests after a roster import would
+// otherwise set the week beside weeks of zeros from before Coachlog
+// existed and show every figure going up.
+func (f Figures) TrendCounted(p Period) bool {
+	return f.Since.IsZero() || !p.Prior().From.Before(f.Since)
+}
+
+// ConsistencyBeforeCounted reports whether Coachlog counted all of the 4
+// weeks consistency_before judges (those before the 4 ending with p's last
+// week), as TrendCounted does for the trend.
+func (f Figures) ConsistencyBeforeCounted(p Period) bool {
+	return f.Since.IsZero() || !sundayOf(p.To).AddDays(-8*7+1).Before(f.Since)
 }
 
 // WeeksSessions is the sessions of the 8 weeks in Weeks: how much a scope

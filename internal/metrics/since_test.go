@@ -1,0 +1,53 @@
+package metrics_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/metrics"
+)
+
+// The first digests after a roster import set the week beside weeks
+// before Coachlog existed: zeros, with every figure "up". A scope says
+// when Coachlog started counting it (the day it first knew the manager,
+// the day a never-coached rep's clock starts), a tree from its earliest
+// manager, so that the surfaces read no trend from weeks it did not count.
+func TestFiguresSayWhenCoachlogStartedCounting(t *testing.T) {
+	f := newFixture()
+	f.add("L", "", "", coaching.PersonLeader)
+	f.team("M", "L", coaching.TierTop)
+	f.team("N", "L", coaching.TierTop)
+	// The roster was imported on Wednesday 18 November, at 23:30 UTC:
+	// Thursday already on the clock of a run in Berlin.
+	imported := time.Date(2026, 11, 18, 23, 30, 0, 0, time.UTC)
+	for _, id := range f.ids {
+		f.people[id].KnownAt = imported
+	}
+	f.people["N"].KnownAt = imported.Add(7 * 24 * time.Hour) // added a week later
+	s := settings(now)
+	p := metrics.WeekPeriod(week47)
+	r := metrics.Compute(f.data(), p, s)
+	m, n, l := manager(t, r, "M"), manager(t, r, "N"), leader(t, r, "L")
+	if m.Since != day("2026-11-18") || n.Since != day("2026-11-25") || l.Since != day("2026-11-18") || r.Org.Since != day("2026-11-18") {
+		t.Errorf("since: M %s, N %s, L %s, org %s; want the 18th, the 25th, the 18th, the 18th", m.Since, n.Since, l.Since, r.Org.Since)
+	}
+	if m.TrendCounted(p) || m.ConsistencyBeforeCounted(p) {
+		t.Errorf("the 4 weeks before W47 began before the import, yet they read as counted")
+	}
+	// Five weeks on, the 4 weeks before begin on the Monday after the
+	// import day's week: counted; consistency's 4 weeks before reach further back.
+	later := metrics.WeekPeriod(coaching.Week{Year: 2026, Week: 52})
+	if !m.TrendCounted(later) || m.ConsistencyBeforeCounted(later) {
+		t.Errorf("W52: trend counted %v (want true), consistency before counted %v (want false)", m.TrendCounted(later), m.ConsistencyBeforeCounted(later))
+	}
+	s.Location = time.FixedZone("Berlin", 3600)
+	if got := manager(t, metrics.Compute(f.data(), p, s), "M").Since; got != day("2026-11-19") {
+		t.Errorf("since on Berlin's clock: %s, want the 19th", got)
+	}
+	// Nobody known (a scope never imported): nothing says the weeks before
+	// were not counted.
+	if !(metrics.Figures{}).TrendCounted(p) {
+		t.Errorf("a scope with no known start reads as not counted")
+	}
+}
