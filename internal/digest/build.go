@@ -27,11 +27,11 @@ type Options struct {
 // one message holds). The chart is added by the Builder.
 func Build(r *metrics.Report, week coaching.Week, o Options) *Digest {
 	g := groups(r, o)
-	head, partial := headline(r, week), soFar(r, week)
-	if single, ok := one(head, g, legend(false, partial)); ok {
+	head, key := headline(r, week), keyOf(r, week)
+	if single, ok := one(head, g, key.legend(false)); ok {
 		return &Digest{Week: week, Messages: []Message{single}}
 	}
-	d := &Digest{Week: week, Messages: []Message{overview(head, g, legend(true, partial))}}
+	d := &Digest{Week: week, Messages: []Message{overview(head, g, key.legend(true))}}
 	for _, gr := range g {
 		d.Messages = append(d.Messages, gr.messages(week)...)
 	}
@@ -129,7 +129,7 @@ func leaderGroup(l *metrics.Figures, managers []metrics.Figures, narrative strin
 		g.top = append(g.top, block(Section, (&txt{}).b("Themes").w(narrativeCaption).
 			i(cutEscaped(narrative, maxSectionText-len("*Themes*"+narrativeCaption+"__")))))
 	}
-	if fs := findings(l.Insights, maxScopeFindings); len(fs) > 0 {
+	if fs := findings(l.Insights, maxScopeFindings, reportAsk(*l, p)); len(fs) > 0 {
 		g.top = append(g.top, block(Section, join("\n", append([]*txt{(&txt{}).b("What stands out")}, fs...)...)))
 	}
 	if len(managers) > 0 {
@@ -216,7 +216,7 @@ func headline(r *metrics.Report, week coaching.Week) []Block {
 	}
 	lead.w(".")
 	out := []Block{block(Header, words(textcut.Cut(title, maxHeader))), block(Section, lead), fieldsBlock(scopeFields(org, r.Period))}
-	if fs := findings(org.Insights, maxScopeFindings); len(fs) > 0 {
+	if fs := findings(org.Insights, maxScopeFindings, reportAsk(org, r.Period)); len(fs) > 0 {
 		out = append(out, block(Section, join("\n", append([]*txt{(&txt{}).b("What stands out")}, fs...)...)))
 	}
 	return out
@@ -228,20 +228,52 @@ func soFar(r *metrics.Report, week coaching.Week) bool {
 	return !end.IsZero() && end.Before(week.Sunday())
 }
 
-// legend closes the headline. In a week so far, counts are compared with
-// the weekly average pro-rated to the days gone (trend.perWeek), and the
-// legend says so: "against their weekly average" alone reads as the whole.
-func legend(threaded, soFar bool) Block {
+// key is what the legend explains beyond what every digest shows.
+type key struct {
+	soFar     bool // a week not over yet
+	uncounted bool // some trend left out: its 4 weeks began before Coachlog counted
+	rho       bool // some correlation shown
+}
+
+func keyOf(r *metrics.Report, week coaching.Week) key {
+	k := key{soFar: soFar(r, week)}
+	for _, f := range slices.Concat([]metrics.Figures{r.Org}, r.Leaders, r.Managers) {
+		k.uncounted = k.uncounted || (f.Before != nil && !f.TrendCounted(r.Period))
+		k.rho = k.rho || f.Correlation != nil
+	}
+	return k
+}
+
+// legend closes the headline, a line for each figure a VP may not know.
+// In a week so far, counts are compared with the weekly average pro-rated
+// to the days gone (trend.perWeek), and the legend says so: "against their
+// weekly average" alone reads as the whole; consistency's last week is
+// judged as of today.
+func (k key) legend(threaded bool) Block {
 	where := "The chart is in the thread."
 	if threaded {
 		where = "The chart and each leader's tree and managers are in the thread."
 	}
 	counts := "counts against their weekly average"
-	if soFar {
+	if k.soFar {
 		counts += ", pro-rated to the days so far"
 	}
-	return block(Context, words("↑ ↓ → against the 4 weeks before ("+counts+"). "+
-		"Coverage: reps coached within their manager's cadence. "+where+" Figures only: nothing anyone wrote, and no rep by name."))
+	arrows := "↑ ↓ → against the 4 weeks before (" + counts + "; coverage and overdue against the end of the week before)."
+	if k.uncounted {
+		arrows += " None where those weeks began before Coachlog started counting."
+	}
+	consistency := "Consistency: the share of the last 4 weeks that ended with coverage at 80% or more"
+	if k.soFar {
+		consistency += " (this week: as of today)"
+	}
+	lines := []string{arrows + " Coverage: reps coached within their manager's cadence.",
+		consistency + ".",
+		"Confirmed: of the requests to confirm, " + metrics.RequestUnit + "."}
+	if k.rho {
+		lines = append(lines, "ρ: rank correlation, −1 to 1, of a rep's coaching minutes in a month with their change in attainment that month, over the last 12 months (a rep-month: one rep in one month).")
+	}
+	lines = append(lines, where+" Figures only: nothing anyone wrote, and no rep by name.")
+	return block(Context, words(strings.Join(lines, "\n")))
 }
 
 // one is the whole digest as one message, if it fits.

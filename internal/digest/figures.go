@@ -19,12 +19,33 @@ type trend struct {
 	// part is the part of a week the period holds: 1 for a whole week,
 	// 3/7 for a week read on its Wednesday.
 	part float64
+	// since is the day Coachlog started counting, when the 4 weeks before
+	// began earlier (metrics.Figures.TrendCounted): then before is nil,
+	// as zeros from before Coachlog existed would show every figure up.
+	since coaching.Date
+	// consistencyBefore is whether consistency_before's weeks were all
+	// counted, so that its arrow means something.
+	consistencyBefore bool
 }
 
 // trendOf is f's trend over period p.
 func trendOf(f metrics.Figures, p metrics.Period) trend {
 	part := min(1, float64(p.To.DaysSince(p.From)+1)/7)
-	return trend{now: f.Metrics, before: f.Before, weekly: f.BeforeWeekly(), part: part}
+	t := trend{now: f.Metrics, before: f.Before, weekly: f.BeforeWeekly(), part: part}
+	if f.Before != nil && !f.TrendCounted(p) {
+		t.before, t.weekly, t.since = nil, metrics.Weekly{}, f.Since
+	}
+	t.consistencyBefore = t.before != nil && f.ConsistencyBeforeCounted(p)
+	return t
+}
+
+// uncounted says there is nothing to compare with yet, when that is why
+// there is no trend.
+func (t trend) uncounted() *txt {
+	if t.since.IsZero() {
+		return nil
+	}
+	return words("no earlier weeks to compare yet: Coachlog started counting on " + t.since.Human())
 }
 
 // perWeek is a count's arrow against its weekly average before, pro-rated
@@ -99,22 +120,34 @@ func scopeFields(f metrics.Figures, p metrics.Period) []field {
 	if t.before != nil {
 		b = *t.before
 	}
+	// Coverage and overdue are states: the trend's are those at its last
+	// day, the end of the week before the period, and say so.
+	weekBefore := func(v string) *txt {
+		if t.before == nil {
+			return nil
+		}
+		return words("end of the week before: " + v)
+	}
 	add("Sessions · minutes",
 		words(num(m.Sessions)+t.perWeek(m.Sessions, t.weekly.Sessions)+" · "+num(m.Minutes)+" min"+t.perWeek(m.Minutes, t.weekly.Minutes)),
-		before("%s and %s min a week", dec(t.weekly.Sessions), num(int(math.Round(t.weekly.Minutes)))))
+		before("%s and %s min a week", dec(t.weekly.Sessions), num(int(math.Round(t.weekly.Minutes)))), t.uncounted())
 	add("Coverage",
 		words(metrics.PercentText(m.Coverage)+" of "+plural(m.Reps, "rep", "reps")+t.share(m.Coverage, func(b metrics.Metrics) *float64 { return b.Coverage })),
-		before("%s", metrics.PercentText(b.Coverage)))
+		weekBefore(metrics.PercentText(b.Coverage)))
 	add("Overdue reps",
 		words(num(m.Overdue)+t.state(m.Overdue, func(b metrics.Metrics) int { return b.Overdue })),
-		before("%s", num(b.Overdue)))
+		weekBefore(num(b.Overdue)))
+	consistencyBefore := before("%s", metrics.PercentText(m.ConsistencyBefore))
+	if !t.consistencyBefore {
+		consistencyBefore = nil
+	}
 	add("Consistency",
-		words(metrics.PercentText(m.Consistency)+arrowIf(t.before != nil, metrics.CompareShares(m.Consistency, m.ConsistencyBefore))),
-		before("%s", metrics.PercentText(m.ConsistencyBefore)))
+		words(metrics.PercentText(m.Consistency)+arrowIf(t.consistencyBefore, metrics.CompareShares(m.Consistency, m.ConsistencyBefore))),
+		consistencyBefore)
 	add("Coaching minutes vs reps, by tier", tierLines(t)...)
 	add("Ride-alongs", rideAlongs(t, " · "), beforeRides(t))
 	add("Confirmed by reps",
-		words(metrics.PercentText(m.ConfirmationRate)+" of "+num(m.Pairs)+t.share(m.ConfirmationRate, func(b metrics.Metrics) *float64 { return b.ConfirmationRate })),
+		confirmed(t),
 		before("%s", metrics.PercentText(b.ConfirmationRate)))
 	add("Quality", rating(t, true), commitments(t))
 	if f.Correlation != nil {
@@ -187,6 +220,17 @@ func beforeRides(t trend) *txt {
 	}
 	w := t.weekly.RideAlongsBy
 	return words("4 weeks before: " + dec(w[0]) + " · " + dec(w[1]) + " · " + dec(w[2]) + " a week")
+}
+
+// confirmed is the confirmation rate over its unit, requests (one per rep
+// per session): "17% of 6" under "5 sessions" said 6 of nothing.
+func confirmed(t trend) *txt {
+	m := t.now
+	if m.Pairs == 0 {
+		return words("nothing to confirm")
+	}
+	return words(metrics.PercentText(m.ConfirmationRate) + " of " + metrics.Requests(m.Pairs) +
+		t.share(m.ConfirmationRate, func(b metrics.Metrics) *float64 { return b.ConfirmationRate }))
 }
 
 // rating shows the count of ratings, and their mean only where it is
@@ -264,17 +308,20 @@ func managerItem(f metrics.Figures, p metrics.Period) *txt {
 		t.share(m.Coverage, func(b metrics.Metrics) *float64 { return b.Coverage }) +
 		" · " + num(m.Overdue) + " overdue" + t.state(m.Overdue, func(b metrics.Metrics) int { return b.Overdue }))
 	tiers := words("Minutes vs reps: ").t(join(" · ", tierLines(t)...))
-	consistency := words("consistency " + metrics.PercentText(m.Consistency) + arrowIf(t.before != nil, metrics.CompareShares(m.Consistency, m.ConsistencyBefore)))
-	confirmed := words("confirmed " + metrics.PercentText(m.ConfirmationRate) + t.share(m.ConfirmationRate, func(b metrics.Metrics) *float64 { return b.ConfirmationRate }))
+	consistency := words("consistency " + metrics.PercentText(m.Consistency) + arrowIf(t.consistencyBefore, metrics.CompareShares(m.Consistency, m.ConsistencyBefore)))
+	confirms := words("nothing to confirm")
+	if m.Pairs > 0 {
+		confirms = words("confirmed ").t(confirmed(t))
+	}
 	rides := rideAlongs(t, ", ")
 	if r := m.RideAlongs; r.Lead+r.Participant+r.Observer > 0 {
 		rides = words("Ride-alongs: ").t(rides)
 	} else {
 		rides = words("No ride-alongs")
 	}
-	third := join(" · ", rides, confirmed, rating(t, false), commitments(t), consistency)
+	third := join(" · ", rides, confirms, rating(t, false), commitments(t), consistency)
 	out := join("\n", first, tiers, third)
-	for _, l := range findings(f.Insights, maxManagerFindings) {
+	for _, l := range findings(f.Insights, maxManagerFindings, reportAsk(f, p)) {
 		out.w("\n").t(l)
 	}
 	return out
@@ -287,17 +334,30 @@ const (
 )
 
 // findings are the insights as bullets, as a channel may read them, a
-// manager they name cut as the digest shows every name (see name).
-func findings(is []metrics.Insight, limit int) []*txt {
+// manager they name cut as the digest shows every name (see name). Past
+// limit, the rest are counted and ask says where they are: "and 2 more"
+// alone gives a reader in the channel no way to see them.
+func findings(is []metrics.Insight, limit int, ask string) []*txt {
 	var out []*txt
 	for n, in := range is {
 		if n == limit {
-			out = append(out, words(fmt.Sprintf("• and %s", plural(len(is)-n, "more finding", "more findings"))))
+			out = append(out, words(fmt.Sprintf("• and %s: ", plural(len(is)-n, "more finding", "more findings"))).c(ask).w(" lists them"))
 			break
 		}
 		out = append(out, words("• ").i(in.PublicNamed(name)))
 	}
 	return out
+}
+
+// reportAsk is the /coach report that lists all of f's findings for
+// period p's week: the organisation's (f.ID empty) for a reader over all
+// of it, else with the manager's or leader's name.
+func reportAsk(f metrics.Figures, p metrics.Period) string {
+	week := coaching.WeekOf(p.To).String()
+	if f.ID == "" {
+		return "/coach report " + week
+	}
+	return "/coach report @" + name(f.Name) + " " + week
 }
 
 // overviewLine is a leader in one line, for the headline of a digest

@@ -37,6 +37,9 @@ func (t *txt) b(s string) *txt { return t.marked("*", s) }
 // i appends s in italics (a finding, a narrative).
 func (t *txt) i(s string) *txt { return t.marked("_", s) }
 
+// c appends s as code (a command to type).
+func (t *txt) c(s string) *txt { return t.marked("`", s) }
+
 // marked appends s between two marks in mrkdwn, bare in plain text;
 // nothing at all when s is empty.
 func (t *txt) marked(mark, s string) *txt {
