@@ -63,8 +63,8 @@ func figureFields(f metrics.Figures, per metrics.Period) []*slack.TextBlockObjec
 	m := f.Metrics
 	before := f.BeforeWeekly()
 	trend := func(v float64) string {
-		if f.Before == nil {
-			return ""
+		if f.Before == nil || !f.TrendCounted(per) {
+			return "" // figureBlocks says why, when that is why
 		}
 		return " · 4 weeks before: " + perWeek(v) + "/week"
 	}
@@ -75,18 +75,33 @@ func figureFields(f metrics.Figures, per metrics.Period) []*slack.TextBlockObjec
 		mrkdwn(fmt.Sprintf("*Overdue*\n%s", plural(m.Overdue, "rep", "reps"))),
 		mrkdwn("*Time by tier* (minutes · reps)\n" + tierLine(m)),
 		mrkdwn("*Ride-alongs*\n" + rideLine(m.RideAlongs)),
-		mrkdwn(fmt.Sprintf("*Confirmed by reps*\n%d of %d (%s) · %d disputed · %d pending", m.Confirmed, m.Pairs,
+		mrkdwn(fmt.Sprintf("*Confirmed by reps* (%s)\n%d of %s (%s) · %d disputed · %d pending", metrics.RequestUnit, m.Confirmed, metrics.Requests(m.Pairs),
 			metrics.PercentText(m.ConfirmationRate), m.Disputed, m.Pending)),
 		mrkdwn("*Quality*\n" + qualityLine(m, f.Leader)),
 	}
 	if !f.Leader || m.Consistency != nil || m.ConsistencyBefore != nil {
-		fields = append(fields, mrkdwn(fmt.Sprintf("*Consistency*\n%s of the last 4 weeks ended at 80%%+ coverage (4 weeks before: %s)",
-			metrics.PercentText(m.Consistency), metrics.PercentText(m.ConsistencyBefore))))
+		fields = append(fields, mrkdwn("*Consistency*\n"+consistencyLine(f, per)))
 	}
 	if f.Leader && f.Correlation != nil {
 		fields = append(fields, mrkdwn("*Coaching and results*\n"+resultsLine(f, per)))
 	}
 	return fields
+}
+
+// consistencyLine is the share of the last 4 weeks at 80%+ coverage at
+// their end. In a week so far the last of them has not ended: it is
+// judged as of today, and the line says so rather than count it as ended.
+// The 4 weeks before show only where Coachlog counted them.
+func consistencyLine(f metrics.Figures, per metrics.Period) string {
+	m := f.Metrics
+	line := metrics.PercentText(m.Consistency) + " of the last 4 weeks ended at 80%+ coverage"
+	if per.To != coaching.WeekOf(per.To).Sunday() {
+		line = metrics.PercentText(m.Consistency) + " of the last 4 weeks at 80%+ coverage at their end, this week as of today"
+	}
+	if f.ConsistencyBeforeCounted(per) {
+		line += " (4 weeks before: " + metrics.PercentText(m.ConsistencyBefore) + ")"
+	}
+	return line
 }
 
 // tierLine is each tier's share of the minutes beside its share of the
@@ -168,12 +183,21 @@ func scopeLine(f metrics.Figures) string {
 	if f.Leader {
 		who += fmt.Sprintf(" (%s)", plural(len(f.ManagerIDs), "manager", "managers"))
 	}
-	line := fmt.Sprintf("%s: %s, %d min · %d/%d reps %s · %d overdue · %s confirmed", who,
-		plural(m.Sessions, "session", "sessions"), m.Minutes, m.Covered, m.Reps, shortCadence(f), m.Overdue, metrics.PercentText(m.ConfirmationRate))
+	line := fmt.Sprintf("%s: %s, %d min · %d/%d reps %s · %d overdue · %s", who,
+		plural(m.Sessions, "session", "sessions"), m.Minutes, m.Covered, m.Reps, shortCadence(f), m.Overdue, confirmedShort(m))
 	if m.MeanRating != nil {
 		line += fmt.Sprintf(" · rated %.1f", *m.MeanRating)
 	}
 	return line
+}
+
+// confirmedShort is the confirmation rate in a line, over its unit:
+// "17% confirmed" beside "5 sessions" read as 17% of the sessions.
+func confirmedShort(m metrics.Metrics) string {
+	if m.Pairs == 0 {
+		return "nothing to confirm"
+	}
+	return fmt.Sprintf("%s of %s confirmed", metrics.PercentText(m.ConfirmationRate), metrics.Requests(m.Pairs))
 }
 
 func shortCadence(f metrics.Figures) string {

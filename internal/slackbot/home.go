@@ -236,9 +236,9 @@ func (h home) leaderBlocks() ([]slack.Block, []string) {
 	if n := metrics.CountCoaching(tree); n > 0 {
 		sessions += " by " + plural(n, "manager", "managers")
 	}
-	head := fmt.Sprintf("*Your organisation this week* (%s): %s, %d min · %d of %s coached within their manager's cadence (%s) · %d overdue · reps confirmed %s of the sessions logged with them",
+	head := fmt.Sprintf("*Your organisation this week* (%s): %s, %d min · %d of %s coached within their manager's cadence (%s) · %d overdue · %s",
 		periodLabel(h.treePeriod), sessions, m.Minutes,
-		m.Covered, plural(m.Reps, "rep", "reps"), metrics.PercentText(m.Coverage), m.Overdue, metrics.PercentText(m.ConfirmationRate))
+		m.Covered, plural(m.Reps, "rep", "reps"), metrics.PercentText(m.Coverage), m.Overdue, confirmedLong(m))
 	if m.MeanRating != nil {
 		head += fmt.Sprintf(" · rated %.1f of 5", *m.MeanRating)
 	}
@@ -255,6 +255,16 @@ func (h home) leaderBlocks() ([]slack.Block, []string) {
 		lines = append(lines, "• "+scopeLine(f))
 	}
 	return blocks, lines
+}
+
+// confirmedLong is the confirmation rate over its unit, said once: reps
+// confirmed 17% "of the sessions logged with them" was 1 of 6 requests
+// under "5 sessions".
+func confirmedLong(m metrics.Metrics) string {
+	if m.Pairs == 0 {
+		return "nothing for reps to confirm"
+	}
+	return fmt.Sprintf("reps confirmed %s of %s (%s)", metrics.PercentText(m.ConfirmationRate), metrics.Requests(m.Pairs), metrics.RequestUnit)
 }
 
 // repBlocks are the coaching a rep received: how much, what waits

@@ -245,6 +245,10 @@ func statsMessage(tree, mine *metrics.Report, p coaching.Person, manages bool) m
 // figures they are (mrkdwn).
 func figureBlocks(title, scope string, per metrics.Period, f metrics.Figures) []slack.Block {
 	about := periodLabel(per) + " · beside each count, the 4 weeks before as a weekly average"
+	if f.Before != nil && !f.TrendCounted(per) {
+		// Weeks before the first roster import hold nothing anyone logged.
+		about = periodLabel(per) + " · no earlier weeks to compare yet: Coachlog started counting on " + f.Since.Human()
+	}
 	if scope != "" {
 		about = scope + " · " + about
 	}
@@ -258,7 +262,7 @@ func figureBlocks(title, scope string, per metrics.Period, f metrics.Figures) []
 	}
 	text := whatStandsOut(f.Insights)
 	if len(f.Insights) == 0 {
-		text = "*What stands out* over the last 4 weeks: nothing; no tier skew, lead habit, slipping cadence or unconfirmed sessions to report."
+		text = "*What stands out* over the last 4 weeks: nothing to flag, or too little coaching logged yet to tell."
 	}
 	return append(blocks, slack.NewSectionBlock(mrkdwn(text), nil, nil))
 }
