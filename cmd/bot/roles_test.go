@@ -102,7 +102,7 @@ func TestEachCommandAnswersForWhoAsksAndWhoIsNamed(t *testing.T) {
 		{lee, "report extra", []string{"Usage: `/coach report`"}, nil},
 
 		{lee, "team", []string{"No reps report to you directly in the roster; for the managers below you: `/coach report`."}, []string{"Nobody reports to you"}},
-		{lou, "team", []string{"Nobody reports to you in the roster yet", "App Home"}, []string{"/coach report"}},
+		{lou, "team", []string{"`/coach team` is for managers", "App Home"}, []string{"/coach report", "roster import"}},
 	} {
 		got := b.command(c.user, c.text)
 		mustContain(t, c.user+" /coach "+c.text, got, c.want...)

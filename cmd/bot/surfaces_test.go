@@ -153,10 +153,9 @@ func TestStatsAnswersAManagerWithTheirNumbers(t *testing.T) {
 	got = b.command(vera, "stats")
 	mustContain(t, "Vera's stats", got, "Your organisation this week: 2 managers", "*Sessions*\n4", "*Minutes*\n165", "*Coaching and results*")
 
-	// Someone without a team learns what it measures and how to get there;
-	// a rep, what is theirs instead.
+	// A rep learns it is a manager's, and what is theirs instead.
 	got = b.command(rep, "stats")
-	mustContain(t, "Sam's stats", got, "shows a manager's coaching", "reps who report to you in the roster",
+	mustContain(t, "Sam's stats", got, "`/coach stats` is for managers",
 		"in your App Home (open Coachlog, then Home), where you answer each session waiting for you", "DMs")
 	if strings.Contains(got, "*Sessions*") {
 		t.Errorf("a rep got figures:\n%s", got)
@@ -204,7 +203,7 @@ func TestTeamListsRepsWithOverdueFlags(t *testing.T) {
 	if !strings.Contains(call.Param("view"), cy) {
 		t.Errorf("the form does not open for Cy: %s", call.Param("view"))
 	}
-	if got := b.command(rep, "team"); !strings.Contains(got, "Nobody reports to you") || !strings.Contains(got, "App Home") {
+	if got := b.command(rep, "team"); !strings.Contains(got, "`/coach team` is for managers") || !strings.Contains(got, "App Home") {
 		t.Errorf("a rep's /coach team: %s", got)
 	}
 }

@@ -77,6 +77,14 @@ func Alternatives(p Person, manager bool) string {
 	return "Anyone can log coaching with `/coach`; `/coach help` lists the rest."
 }
 
+// RepOnly reports whether p holds the rep role and no role that logs
+// coaching or reads a team's figures (manager, leader): someone the
+// managers' surfaces (`/coach stats`, `/coach team`) are not for, who is
+// told where their own coaching is rather than how to get a team.
+func RepOnly(p Person) bool {
+	return p.Holds(PersonRep) && !p.Holds(PersonManager) && !p.Holds(PersonLeader)
+}
+
 // MsgOutsider refuses someone of another organisation (Slack Connect)
 // what only the company's people do: logging coaching. Every surface
 // says it in these words, at the form's submission, the one-line

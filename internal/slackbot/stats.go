@@ -270,6 +270,16 @@ func figureBlocks(title, scope string, per metrics.Period, f metrics.Figures) []
 // noTeamMessage tells someone without a team (not a manager, by
 // coaching.IsManager) what /coach stats measures and how they get there.
 func noTeamMessage(p coaching.Person, own metrics.Figures) message {
+	if coaching.RepOnly(p) {
+		// A rep reads nothing of theirs in a manager's figures, and the
+		// admin's roster steps would read as a task of theirs.
+		lines := []string{"*`/coach stats` is for managers*: the coaching they log with the reps who report to them. " + coaching.Alternatives(p, false)}
+		if own.Metrics.Sessions > 0 {
+			lines = append(lines, fmt.Sprintf("You logged %s this week; if reps report to you, your sales ops admin names you their manager in the roster.",
+				plural(own.Metrics.Sessions, "session", "sessions")))
+		}
+		return message{Text: "/coach stats is for managers", Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n\n")), nil, nil)}}
+	}
 	lines := []string{
 		"*`/coach stats` shows a manager's coaching*, this week against the 4 weeks before: sessions and minutes; how many of your reps " +
 			"were coached within your cadence, and who is overdue; how your time splits across top, middle and bottom performers " +
@@ -285,7 +295,7 @@ func noTeamMessage(p coaching.Person, own metrics.Figures) message {
 		lines = append(lines, fmt.Sprintf("You logged %s this week; they count toward your numbers once your team is in the roster.",
 			plural(own.Metrics.Sessions, "session", "sessions")))
 	}
-	if p.Holds(coaching.PersonRep) {
+	if p.Holds(coaching.PersonRep) { // and a manager or leader waiting for a team
 		lines = append(lines, coaching.Alternatives(p, false))
 	}
 	return message{Text: "/coach stats needs a team", Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n\n")), nil, nil)}}

@@ -63,6 +63,11 @@ func (b *Bot) team(ctx context.Context, cmd slashCommand, args string) {
 	if !ok {
 		return
 	}
+	if !manager && coaching.RepOnly(p) {
+		// As /coach stats says it: the roster's steps are not a rep's.
+		b.respond(ctx, cmd.ResponseURL, textMessage("*`/coach team` is for managers*: it lists the reps who report to them. "+coaching.Alternatives(p, false)), false)
+		return
+	}
 	if !manager {
 		text := "*`/coach team` lists your reps*: when each was last coached, who is overdue by your cadence, their tier and the open commitments from your sessions, each with a *Log coaching* button. "
 		switch {
@@ -72,7 +77,7 @@ func (b *Bot) team(ctx context.Context, cmd slashCommand, args string) {
 			text += "No reps report to you directly in the roster; for the managers below you: `/coach report`."
 		case p.Holds(coaching.PersonLeader):
 			text += noTeamYet + " Once it names managers below you, `/coach report` shows their figures."
-		case p.Holds(coaching.PersonRep):
+		case p.Holds(coaching.PersonRep): // and a manager waiting for a team
 			text += noTeamYet + "\n\n" + coaching.Alternatives(p, false)
 		default:
 			text += noTeamYet
