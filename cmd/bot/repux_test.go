@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -32,3 +33,58 @@ func TestARepIsToldTheManagersCommandsAreNotTheirs(t *testing.T) {
 	mustContain(t, "a newcomer's /coach stats", b.command(newcomer, "stats"), "It needs a team", "`coachlog roster import`")
 	mustContain(t, "a newcomer's /coach team", b.command(newcomer, "team"), "Nobody reports to you in the roster yet")
 }
+
+// homeCTA is where a Home tab's Log coaching button (log_open) is among
+// its blocks, whether it is the primary one, and where the rep's part
+// ("Coaching you received") starts; -1 for none.
+func homeCTA(t *testing.T, b *bot, user string) (cta int, primary bool, received int) {
+	t.Helper()
+	openHome(t, b, user)
+	_, raw := homeBlocks(t, b, user)
+	var blocks []json.RawMessage
+	if err := json.Unmarshal(raw, &blocks); err != nil {
+		t.Fatal(err)
+	}
+	cta, received = -1, -1
+	for i, blk := range blocks {
+		var v struct {
+			Accessory struct {
+				ActionID string `json:"action_id"`
+				Style    string `json:"style"`
+			} `json:"accessory"`
+		}
+		_ = json.Unmarshal(blk, &v)
+		if v.Accessory.ActionID == "log_open" {
+			cta, primary = i, v.Accessory.Style == "primary"
+		}
+		if received < 0 && strings.Contains(blocksText(blk), "Coaching you received") {
+			received = i
+		}
+	}
+	return cta, primary, received
+}
+
+// A rep's App Home opened with the manager's call to action ("Log
+// coaching right after a ride-along…" and a primary button) above the
+// sessions waiting for them. Theirs come first now, and the button is
+// offered last, not as the tab's primary action; a manager and a leader,
+// who log coaching, keep it at the top.
+func TestARepsHomeOpensWithTheirOwnCoaching(t *testing.T) {
+	b := startBot(t)
+	b.importTree(t)
+	b.logPending()
+
+	cta, primary, received := homeCTA(t, b, rep)
+	if received < 0 || cta < received || primary {
+		t.Errorf("Sam's Home: Log coaching at block %d (primary %v), his coaching at %d; want his coaching first, the button after it, not primary", cta, primary, received)
+	}
+	if home := openHome(t, b, rep); strings.Contains(home, "each rep confirms it with one click") {
+		t.Errorf("Sam's Home speaks to a manager:\n%s", home)
+	}
+	for _, who := range []string{mgr, vera} {
+		if cta, primary, _ := homeCTA(t, b, who); cta > 2 || !primary {
+			t.Errorf("%s's Home: Log coaching at block %d (primary %v), want it at the top, primary", who, cta, primary)
+		}
+	}
+}
+

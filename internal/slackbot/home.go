@@ -128,21 +128,37 @@ func (h home) blocks() []slack.Block {
 	if h.notice != "" {
 		top = append(top, slack.NewSectionBlock(mrkdwn(cutMrkdwn(h.notice, 3000)), nil, nil, slack.SectionBlockOptionBlockID("notice")))
 	}
-	top = append(top,
-		slack.NewHeaderBlock(plain("Coachlog")),
-		slack.NewSectionBlock(mrkdwn("Log coaching right after a ride-along or a 1:1; each rep confirms it with one click."), nil,
+	top = append(top, slack.NewHeaderBlock(plain("Coachlog")))
+	// The call to log coaching heads the tab of those who log it; a rep's
+	// tab opens with what waits for them, and offers it last, quietly
+	// (anyone may log coaching, a rep coaching a peer too).
+	var tail []slack.Block
+	if h.repView() {
+		tail = []slack.Block{slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn("Coaching someone yourself? Log it here or with `/coach`."), nil,
+			slack.NewAccessory(button(actLogOpen, "Log coaching", "home", "")))}
+	} else {
+		top = append(top, slack.NewSectionBlock(mrkdwn("Log coaching right after a ride-along or a 1:1; each rep confirms it with one click."), nil,
 			slack.NewAccessory(button(actLogOpen, "Log coaching", "home", slack.StylePrimary))))
+	}
 	manager := h.managerBlocks()
 	rep := h.repBlocks()
 	leaderHead, leaderLines := h.leaderBlocks()
-	room := homeBlocks - len(top) - len(manager) - len(rep) - len(leaderHead)
+	room := homeBlocks - len(top) - len(manager) - len(rep) - len(leaderHead) - len(tail)
 	blocks := slices.Concat(top, manager, leaderHead)
 	if len(leaderLines) > 0 {
 		blocks = append(blocks, lineSections(leaderLines, room, homeLineText, func(n int) string {
 			return fmt.Sprintf("…and %d more managers: `/coach report @name` shows one of them.", n)
 		})...)
 	}
-	return append(blocks, rep...)
+	return slices.Concat(blocks, rep, tail)
+}
+
+// repView reports whether the tab is a rep's alone: coaching received
+// (or the roster's rep role) and nothing of someone who logs coaching,
+// no team, no manager or leader role, no session logged.
+func (h home) repView() bool {
+	logs := h.manager || len(h.logged) > 0 || h.person.Holds(coaching.PersonManager) || h.person.Holds(coaching.PersonLeader)
+	return !logs && (h.person.Holds(coaching.PersonRep) || len(h.received) > 0)
 }
 
 // managerBlocks are a manager's week against their cadence, their overdue
