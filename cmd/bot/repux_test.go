@@ -88,3 +88,31 @@ func TestARepsHomeOpensWithTheirOwnCoaching(t *testing.T) {
 	}
 }
 
+// /coach help was the same 2,900 characters for everyone. A rep gets
+// their part in a few lines (their DM's buttons, ratings, who reads what,
+// the App Home) and a pointer to the rest; a leader where the weekly
+// digest goes and /coach report, first; a manager the whole list.
+func TestHelpFitsWhoAsks(t *testing.T) {
+	b := startBot(t, "COACHLOG_DIGEST_CHANNEL", "C0LEADS")
+	b.importTree(t)
+
+	repHelp := b.command(rep, "help")
+	mustContain(t, "a rep's /coach help", repHelp, "*Confirm*", "*Not accurate*", "rate how useful", "average of three or more",
+		"notes are for you", "App Home", "`/coach help all`")
+	if strings.Contains(repHelp, "/coach export") || len(repHelp) > 1200 {
+		t.Errorf("a rep's /coach help (%d characters) is the managers' list:\n%s", len(repHelp), repHelp)
+	}
+	mustContain(t, "a rep's /coach help all", b.command(rep, "help all"), "`/coach export", "`/coach team`")
+
+	leader := b.command(vera, "help")
+	mustContain(t, "a leader's /coach help", leader, "weekly digest", "<#C0LEADS>", "`/coach report [@manager] [last week | 2026-W47]`")
+	if d, r := strings.Index(leader, "weekly digest"), strings.Index(leader, "`/coach @sam"); d > r {
+		t.Errorf("a leader's /coach help puts the digest after the logging lines:\n%s", leader)
+	}
+
+	manager := b.command(mgr, "help")
+	mustContain(t, "a manager's /coach help", manager, "`/coach @sam ride-along", "`/coach team`", "`/coach report", "`/coach export")
+	if strings.Contains(manager, "weekly digest") || strings.Contains(manager, "`/coach help all`") {
+		t.Errorf("a manager's /coach help:\n%s", manager)
+	}
+}

@@ -106,7 +106,8 @@ func wire(ctx context.Context, e env, cfg config, ws slackbot.Workspace, metrics
 		Prep: &assist.Prep{Service: a.svc, Trends: store, People: store, Writer: a.llm.Prep, DefaultCadence: cfg.CadenceDays,
 			ProseBudget: proseTimeout(cfg.LLM), Log: log},
 		Figures: a.stats, Export: store, Claims: envelopeClaims{st: store, now: a.svc.Now},
-		OnHello: a.releaseExecutable, Home: home, Pacer: pacer, TokenGone: tokenGone})
+		OnHello: a.releaseExecutable, Home: home, Pacer: pacer, TokenGone: tokenGone,
+		DigestChannel: cfg.DigestChannel})
 
 	a.worker = outbox.NewWorker(store, a.bot, outbox.Options{Logger: log, Now: e.now, Pacer: pacer})
 	worker.Store(a.worker)

@@ -99,6 +99,9 @@ type Config struct {
 	// it, and keep Slack's per-channel pace together with the outbox's.
 	// nil: they go at once, a 429 waited out.
 	Pacer Pacer
+	// DigestChannel is where the weekly digest goes (COACHLOG_DIGEST_CHANNEL),
+	// which a leader's /coach help names; "": no digest is posted.
+	DigestChannel string
 }
 
 // Claimer records, in storage every replica shares, that an envelope or
@@ -125,6 +128,7 @@ type Bot struct {
 	http     *http.Client
 	ackTO    time.Duration
 	admins   []string
+	digestTo string // Config.DigestChannel
 	prose    ProseReader
 	proseTO  time.Duration
 	briefer  Briefer
@@ -184,7 +188,7 @@ func New(cfg Config) *Bot {
 	b := &Bot{
 		api: api, gate: gate, apiURL: cfg.APIURL, botToken: cfg.BotToken, svc: cfg.Service, outbox: cfg.Outbox, log: cfg.Logger,
 		metrics: cfg.Metrics, http: cfg.HTTPClient, ackTO: cfg.AckTimeout, seen: newSeenSet(4096), admins: cfg.Admins,
-		prose: cfg.Prose, proseTO: cfg.ProseTimeout, briefer: cfg.Prep,
+		digestTo: cfg.DigestChannel, prose: cfg.Prose, proseTO: cfg.ProseTimeout, briefer: cfg.Prep,
 		figures: cfg.Figures, export: cfg.Export, claims: cfg.Claims, onHello: cfg.OnHello, home: cfg.Home,
 		pacer: cfg.Pacer, sleep: sleepCtx, tokenGone: cfg.TokenGone,
 	}
