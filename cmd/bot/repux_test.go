@@ -116,3 +116,25 @@ func TestHelpFitsWhoAsks(t *testing.T) {
 		t.Errorf("a manager's /coach help:\n%s", manager)
 	}
 }
+
+// The manager's not-accurate notice named a one-rep session's rep twice:
+// "<@Sam> says the *1:1* with <@Sam> · …". Once is enough.
+func TestANotAccurateNoticeNamesTheRepOnce(t *testing.T) {
+	b := startBot(t)
+	dm := b.logPending()
+	b.dispute(dm, "It was 15 minutes")
+	var notice string
+	eventually(t, "the manager's notice", func() bool {
+		for _, m := range b.fake.Messages(mgr) {
+			if text := blocksText(m.Blocks); strings.Contains(text, "not accurate") {
+				notice = text
+				return true
+			}
+		}
+		return false
+	})
+	if n := strings.Count(notice, "<@"+rep+">"); n != 1 {
+		t.Errorf("the notice names Sam %d times:\n%s", n, notice)
+	}
+	mustContain(t, "the notice", notice, "<@"+rep+"> says your *1:1* with them on ", "(30 min) is *not accurate*", "It was 15 minutes")
+}

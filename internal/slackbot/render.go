@@ -368,6 +368,12 @@ func ratingButtons(val string, given int) []slack.BlockElement {
 func disputeNotice(s coaching.Session, repID string) message {
 	r, _ := s.Rep(repID)
 	head := fmt.Sprintf(":warning: %s says the %s is *not accurate*", mention(repID), summary(s))
+	if ids := s.ActiveRepIDs(); len(ids) == 1 && ids[0] == repID {
+		// "<@Ria> says the Ride-along with <@Ria>" named her twice; a
+		// group session's list still says who else was in it.
+		head = fmt.Sprintf(":warning: %s says your *%s* with them on %s (%d min) is *not accurate*",
+			mention(repID), s.Kind.Label(), s.OccurredOn.Human(), s.DurationMin)
+	}
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head+"."), nil, nil)}
 	if reason := strings.TrimSpace(r.DisputeReason); reason != "" { // Slack refuses an empty text
 		blocks = []slack.Block{slack.NewSectionBlock(mrkdwn(head+":"), nil, nil), slack.NewSectionBlock(plain(truncateRunes(reason, 3000)), nil, nil)}
