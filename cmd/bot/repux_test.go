@@ -138,3 +138,44 @@ func TestANotAccurateNoticeNamesTheRepOnce(t *testing.T) {
 	}
 	mustContain(t, "the notice", notice, "<@"+rep+"> says your *1:1* with them on ", "(30 min) is *not accurate*", "It was 15 minutes")
 }
+
+// An edit of substance clears the rep's rating (PRODUCT.md); the DM said
+// "Updated: …. Please confirm again." and nothing of the rating they had
+// given. It says so now, in the rep's own DM only.
+func TestAnEditThatClearsARatingSaysSoToTheRep(t *testing.T) {
+	b := startBot(t)
+	ctx := ctxT(t)
+	dm := b.logConfirmed()
+	eventually(t, "the DM's rating buttons", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		return len(rateButtons(m.Blocks)) == 5
+	})
+	if _, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_rate_5"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the rating stored", func() bool { return b.ratingOf() == 5 })
+	b.editLatest(values([]string{rep}, "one_on_one", b.today("America/New_York"), "50", ""))
+	var text string
+	eventually(t, "the DM asking again", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		text = blocksText(m.Blocks)
+		return strings.Contains(text, "Please confirm again")
+	})
+	mustContain(t, "the DM after the edit", text, "30 → 50 min", "your rating of 5 was cleared")
+
+	// A second edit before the rep answers still tells them.
+	b.editLatest(values([]string{rep}, "one_on_one", b.today("America/New_York"), "55", ""))
+	eventually(t, "the DM after a second edit", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		text = blocksText(m.Blocks)
+		return strings.Contains(text, "50 → 55 min")
+	})
+	mustContain(t, "the DM after a second edit", text, "your rating of 5 was cleared")
+
+	// Nobody else reads it: not the manager's history, nor their Home.
+	for what, got := range map[string]string{"history": b.command(mgr, "history"), "Home": openHome(t, b, mgr)} {
+		if strings.Contains(got, "rating of 5") {
+			t.Errorf("the manager's %s shows the rep's rating:\n%s", what, got)
+		}
+	}
+}

@@ -464,9 +464,9 @@ func editReps(old []SessionRep, repIDs []string, substance bool, summary, all st
 			if all == "" {
 				all = "looked at again, nothing changed"
 			}
-			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: all, Ask: r.Ask + 1}
+			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: withCleared(all, r), Ask: r.Ask + 1}
 		case r.Removed || substance:
-			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: summary, Ask: r.Ask + 1}
+			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: withCleared(summary, r), Ask: r.Ask + 1}
 		}
 		out = append(out, r)
 	}
@@ -477,6 +477,35 @@ func editReps(old []SessionRep, repIDs []string, substance bool, summary, all st
 	}
 	return out
 }
+
+// withCleared is note, the change note of a rep asked again, with what
+// became of their rating: asked again, a rep's rating is cleared, and
+// "Please confirm again" alone left a rep who had rated wondering where
+// their rating went. The change note shows only in that rep's own DM, so
+// the rating stays theirs. A rep asked again before rating anew keeps the
+// words of the edit that cleared it, which they may not have read yet.
+func withCleared(note string, r SessionRep) string {
+	cleared := ""
+	switch {
+	case r.Rating > 0:
+		cleared = fmt.Sprintf("%s%d was cleared, you can rate again after confirming", ratingClearedPrefix, r.Rating)
+	case r.Status == StatusPending:
+		if i := strings.Index(r.ChangeNote, ratingClearedPrefix); i >= 0 {
+			cleared = r.ChangeNote[i:]
+		}
+	}
+	switch {
+	case cleared == "":
+		return note
+	case note == "":
+		return cleared
+	}
+	return note + "; " + cleared
+}
+
+// ratingClearedPrefix starts what withCleared adds to a change note: the
+// rest of a note is Coachlog's own words (ChangeSet), never these.
+const ratingClearedPrefix = "your rating of "
 
 // editCommitments keeps commitments whose text is unchanged, adds new lines
 // and drops open ones no longer listed; those already kept or not kept stay,
