@@ -161,7 +161,7 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("roster %s not imported, nothing was changed:\n%w", path, err)
 	}
-	st, err := openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now}))
+	st, err := openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now, Logger: newLogger(cfg, e.stderr)}))
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func performanceImport(ctx context.Context, e env, args []string) error {
 	// behind (which would quiet serve's "no database file" warning and
 	// let metrics and export read it).
 	open := func() (*sqlite.Store, error) {
-		return openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now}))
+		return openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now, Logger: newLogger(cfg, e.stderr)}))
 	}
 	var st *sqlite.Store
 	var people []coaching.Person

@@ -82,7 +82,7 @@ func wire(ctx context.Context, e env, cfg config, ws slackbot.Workspace, metrics
 		}
 	}
 	hc := &http.Client{Timeout: 15 * time.Second, Transport: slackbot.WatchToken(slackTransport(), cfg.APIURL, tokenGone)}
-	store, err := openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{Now: e.now}))
+	store, err := openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{Now: e.now, Logger: log}))
 	if err != nil {
 		return nil, err
 	}

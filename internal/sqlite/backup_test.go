@@ -57,7 +57,8 @@ func TestDatabaseAndBackupPathsAreTheFilesNamed(t *testing.T) {
 
 // The database, its log and its backup hold every note and dispute
 // reason: each is created readable by its owner alone, whatever the
-// umask; a file the operator created keeps the mode they gave it.
+// umask; a file the operator created owner-only keeps the mode they gave
+// it (one others could read is tightened: see filemode_test.go).
 func TestDatabaseAndBackupAreCreatedPrivate(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -79,11 +80,15 @@ func TestDatabaseAndBackupAreCreatedPrivate(t *testing.T) {
 			t.Errorf("%s: mode %v, want -rw-------", filepath.Base(path), got)
 		}
 	}
-	if err := os.WriteFile(theirs, nil, 0o640); err != nil {
+	// An owner-only mode of the operator's own stays as they gave it.
+	if err := os.WriteFile(theirs, nil, 0o400|0o200); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(theirs, 0o700); err != nil {
 		t.Fatal(err)
 	}
 	open(t, theirs, sqlite.Options{})
-	if fi, err := os.Stat(theirs); err != nil || fi.Mode().Perm() != 0o640 {
-		t.Errorf("an existing file's mode: %v %v, want -rw-r-----", fi.Mode().Perm(), err)
+	if fi, err := os.Stat(theirs); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("an existing owner-only file's mode: %v %v, want -rwx------", fi.Mode().Perm(), err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -44,6 +45,9 @@ type Options struct {
 	Durable bool
 	// Now is the clock for timestamps; default time.Now.
 	Now func() time.Time
+	// Logger takes the warnings of an open (a database file others could
+	// read, made owner-only); default slog.Default().
+	Logger *slog.Logger
 
 	// MaxConns bounds the PostgreSQL connection pool; default 10.
 	MaxConns int
@@ -145,6 +149,11 @@ func openFile(ctx context.Context, path string, opts Options) (*Store, error) {
 		if err := createPrivate(path); err != nil {
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
+		log := opts.Logger
+		if log == nil {
+			log = slog.Default()
+		}
+		tightenMode(path, log)
 	}
 	s := &Store{path: path, now: opts.Now}
 	err := s.openReaders(opts)
@@ -450,7 +459,7 @@ func dsn(path string, opts Options, write bool) string {
 // readable by its owner alone: it holds every note and dispute reason,
 // and SQLite would create it for anyone to read under the usual umask.
 // Its -wal and -shm take the database file's mode. An existing file's
-// mode is the operator's and is left as it is.
+// is tightened by tightenMode.
 func createPrivate(path string) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, fs.ErrExist) {
@@ -463,6 +472,31 @@ func createPrivate(path string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// tightenMode makes the database file, and its -wal and -shm, owner-only
+// when group or others have any permission on them: an older Coachlog's
+// `roster import` and `demo` created the file -rw-r--r--, and it holds
+// every note. Each change is one warning naming the file and its old mode;
+// a file this process may not chmod (another user's) is a warning saying
+// how to fix it, and the open goes on, as the file was readable before.
+func tightenMode(path string, log *slog.Logger) {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 == 0 {
+			continue // not there (SQLite makes it with the database's mode), or private already
+		}
+		// The owner's bits stay: a file made read-only on purpose (0444)
+		// becomes 0400, not writable.
+		old, mode := fi.Mode().Perm(), fi.Mode().Perm()&0o700
+		if err := os.Chmod(p, mode); err != nil {
+			log.Warn("the database file is readable by others and could not be made owner-only: run chmod go-rwx on it as its owner (or root)",
+				"path", p, "mode", fmt.Sprintf("%#o", old), "err", err)
+			continue
+		}
+		log.Warn("the database file was readable by others: made it owner-only", "path", p,
+			"old_mode", fmt.Sprintf("%#o", old), "mode", fmt.Sprintf("%#o", mode))
+	}
 }
 
 // fileURI is path as an SQLite URI filename, before its query. SQLite
