@@ -3,13 +3,18 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
 // copyCmd moves a SQLite database into an empty PostgreSQL one, for an
-// organisation outgrowing one machine. The bot should be stopped first:
-// what it writes after the copy began stays behind in the file.
+// organisation outgrowing one machine. The bot must be stopped first:
+// what it writes after the copy began stays behind in the file. A copy
+// beside a running bot printed that the row counts matched, and the
+// sessions logged meanwhile were lost; so copy refuses while any lease in
+// the file is live, and checks again once the tables are filled (before
+// the commit: nothing is kept) and after the commit.
 func copyCmd(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "copy")
 	from := fs.String("from", "", "the SQLite database `FILE` to copy")
@@ -30,18 +35,38 @@ func copyCmd(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	// An older Coachlog's file is migrated first: the bot is stopped for a
-	// copy anyway, and "run coachlog serve once" meant starting it again.
+	running := func(ctx context.Context) error { return botRunning(ctx, *from, e.now(), cfg.SenderLease) }
+	// Before anything, the migration below too: it would change the
+	// schema under a running bot.
+	if err := running(ctx); err != nil {
+		return fmt.Errorf("nothing was copied: %w", err)
+	}
+	// An older Coachlog's file is migrated first, in place (copy reads
+	// the current schema only): no bot runs on it, as checked above, and
+	// "run coachlog serve once" meant starting it again. The output says
+	// so, as the older binary then refuses the file.
 	have, know, migrated, err := sqlite.MigrateSource(ctx, *from, e.now)
 	if err != nil {
 		return fmt.Errorf("nothing was copied: %w", err)
 	}
 	if migrated {
-		fmt.Fprintf(e.stdout, "Migrated %s from schema version %d to %d first (copy reads the current schema).\n", *from, have, know)
+		fmt.Fprintf(e.stdout, "Migrated %s in place from schema version %d to %d first (copy reads the current schema).\n", *from, have, know)
 	}
-	counts, err := sqlite.CopyToPostgres(ctx, *from, *to, cfg.storeOptions(sqlite.Options{Now: e.now}))
+	counts, err := sqlite.CopyToPostgres(ctx, *from, *to, cfg.storeOptions(sqlite.Options{Now: e.now}), func(ctx context.Context) error {
+		if copyFilled != nil {
+			copyFilled()
+		}
+		if err := running(ctx); err != nil {
+			return fmt.Errorf("a bot started during the copy: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("nothing was copied: %w", err)
+	}
+	// One started between the check above and the commit.
+	if err := running(ctx); err != nil {
+		return fmt.Errorf("the copy in %s is not usable: a bot started on %s as the copy ended, and what it writes is not in PostgreSQL (%w); empty that database (drop its tables, or create a new one) and copy again", sqlite.Redact(*to), *from, err)
 	}
 	var total int64
 	for _, c := range counts {
@@ -52,4 +77,27 @@ func copyCmd(ctx context.Context, e env, args []string) error {
 		len(counts), total, *from, sqlite.Redact(*to))
 	fmt.Fprintf(e.stdout, "Point COACHLOG_DB at the PostgreSQL URL and start coachlog serve.\n")
 	return nil
+}
+
+// copyFilled, when set, runs once the copy has filled the tables, before
+// its last check for a running bot. Only tests set it, to start one there.
+var copyFilled func()
+
+// botRunning refuses a database file on which a bot runs: one whose lease
+// has not run out at now. The lease does not say when it was renewed; a
+// holder renews it to last ttl (COACHLOG_SENDER_LEASE), so that is
+// reckoned from its end.
+func botRunning(ctx context.Context, path string, now time.Time, ttl time.Duration) error {
+	leases, err := sqlite.LiveLeases(ctx, path, now)
+	if err != nil {
+		return fmt.Errorf("could not check whether a bot runs on %s: %w", path, err)
+	}
+	if len(leases) == 0 {
+		return nil
+	}
+	l := leases[0]
+	ago := max(now.Sub(l.Expires.Add(-ttl)), 0).Round(time.Second)
+	left := l.Expires.Sub(now).Round(time.Second)
+	return fmt.Errorf("a bot is running on %s: its %s lease (holder %s) was renewed %ds ago and runs out in %ds; stop the bot (every coachlog serve on the file) first, then copy",
+		path, l.Role, l.Holder, int(ago.Seconds()), int(left.Seconds()))
 }

@@ -250,7 +250,7 @@ func TestCopyMigratesAnOlderSQLiteSourceFirst(t *testing.T) {
 	if err != nil {
 		t.Fatalf("copy from an older file: %v\n%s", err, out)
 	}
-	want := fmt.Sprintf("Migrated %s from schema version %d to %d first", src, sqlite.SchemaVersion()-1, sqlite.SchemaVersion())
+	want := fmt.Sprintf("Migrated %s in place from schema version %d to %d first", src, sqlite.SchemaVersion()-1, sqlite.SchemaVersion())
 	if !strings.Contains(out, want) || !strings.Contains(out, "Copied") {
 		t.Errorf("copy said %q; want %q, then the copy", out, want)
 	}

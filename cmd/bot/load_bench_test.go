@@ -90,7 +90,7 @@ func benchDB(b *testing.B, org sqlite.SeedOptions, postgres bool) string {
 	url := sqlitetest.PostgresDB(b)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	if _, err := sqlite.CopyToPostgres(ctx, sqlitetest.SeededCopy(b, org), url, sqlite.Options{}); err != nil {
+	if _, err := sqlite.CopyToPostgres(ctx, sqlitetest.SeededCopy(b, org), url, sqlite.Options{}, nil); err != nil {
 		b.Fatal(err)
 	}
 	return url

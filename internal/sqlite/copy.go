@@ -6,7 +6,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -32,8 +34,12 @@ var ErrTargetNotEmpty = errors.New("the target database is not empty")
 // the id sequences are moved past the copied ids, so that the next session
 // or message gets a new id. The source is read in one snapshot: a bot
 // still running on it is not disturbed, though what it writes later is
-// not copied.
-func CopyToPostgres(ctx context.Context, from, to string, opts Options) ([]TableCount, error) {
+// not copied: `coachlog copy` refuses while one runs (LiveLeases), and
+// calls beforeCommit (when not nil) once the tables are filled, so that a
+// bot started during the copy leaves nothing kept. The leases (roles) are
+// not copied: they belong to the processes on the file, and a new
+// database starts with none, which the first replica then takes.
+func CopyToPostgres(ctx context.Context, from, to string, opts Options, beforeCommit func(context.Context) error) ([]TableCount, error) {
 	if IsPostgres(from) || !IsPostgres(to) {
 		return nil, errors.New("copy goes from a SQLite file to a postgres:// URL")
 	}
@@ -68,7 +74,7 @@ func CopyToPostgres(ctx context.Context, from, to string, opts Options) ([]Table
 		if !ok {
 			return fmt.Errorf("unexpected connection %T", dc)
 		}
-		out, err = copyTables(ctx, read, qc.Conn.Conn(), tables)
+		out, err = copyTables(ctx, read, qc.Conn.Conn(), tables, beforeCommit)
 		return err
 	})
 	if err != nil {
@@ -108,11 +114,65 @@ func MigrateSource(ctx context.Context, from string, now func() time.Time) (have
 	return old.Have, old.Know, true, nil
 }
 
+// Lease is one role's lease as a database file holds it (see
+// internal/leader).
+type Lease struct {
+	Role, Holder string
+	Expires      time.Time
+}
+
+// LiveLeases returns the leases in the SQLite file at path that have not
+// run out by now, by the rule TakeRole applies (one runs out at
+// expires_at; a clean shutdown sets it to 0): a live one means a bot
+// (`coachlog serve`, or a command delivering) runs on the file. The file
+// is read as it is, of any schema version, and never created or
+// migrated; a missing file, or one from before leases (no roles table),
+// has none.
+func LiveLeases(ctx context.Context, path string, now time.Time) ([]Lease, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // the copy's own open says so
+	}
+	db, err := sql.Open("sqlite", fileURI(path)+"?mode=ro&_pragma=query_only(1)")
+	if err != nil {
+		return nil, fmt.Errorf("read the leases in %s: %w", path, err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'roles'`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("read the leases in %s: %w", path, err)
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	rows, err := db.QueryContext(ctx, `SELECT name, holder, expires_at FROM roles WHERE expires_at > ? ORDER BY name`, ms(now))
+	if err != nil {
+		return nil, fmt.Errorf("read the leases in %s: %w", path, err)
+	}
+	defer rows.Close()
+	var out []Lease
+	for rows.Next() {
+		var l Lease
+		var until int64
+		if err := rows.Scan(&l.Role, &l.Holder, &until); err != nil {
+			return nil, fmt.Errorf("read the leases in %s: %w", path, err)
+		}
+		l.Expires = fromMS(until)
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read the leases in %s: %w", path, err)
+	}
+	return out, nil
+}
+
 // sqliteTables lists the tables to copy, people and then sessions first
 // (most others refer to them), then the rest by name.
 func sqliteTables(ctx context.Context, read *sql.Tx) ([]string, error) {
+	// roles holds the leases of the bots on the file: a lease copied
+	// would be a live bot's (refused) or a stopped one's, which the new
+	// database's first replica would wait out or take over for nothing.
 	rows, err := read.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table'
-		AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name`)
+		AND name NOT LIKE 'sqlite_%' AND name NOT IN ('schema_migrations', 'roles') ORDER BY name`)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +198,7 @@ func sqliteTables(ctx context.Context, read *sql.Tx) ([]string, error) {
 	return tables, rows.Err()
 }
 
-func copyTables(ctx context.Context, read *sql.Tx, pg *pgx.Conn, tables []string) ([]TableCount, error) {
+func copyTables(ctx context.Context, read *sql.Tx, pg *pgx.Conn, tables []string, beforeCommit func(context.Context) error) ([]TableCount, error) {
 	tx, err := pg.Begin(ctx)
 	if err != nil {
 		return nil, err
@@ -192,6 +252,11 @@ func copyTables(ctx context.Context, read *sql.Tx, pg *pgx.Conn, tables []string
 			return nil, err
 		}
 		out = append(out, TableCount{Table: t, Rows: have})
+	}
+	if beforeCommit != nil {
+		if err := beforeCommit(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, fmt.Errorf("commit: %w", err)

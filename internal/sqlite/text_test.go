@@ -79,7 +79,7 @@ func TestCopyDropsTheNULsOfAnOlderFile(t *testing.T) {
 		VALUES ('UR1', ?, ?, 1, 1)`, "Sam\x00 Rep", "On\x00 vacation"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sqlite.CopyToPostgres(ctx, file, pg, sqlite.Options{}); err != nil {
+	if _, err := sqlite.CopyToPostgres(ctx, file, pg, sqlite.Options{}, nil); err != nil {
 		t.Fatalf("copy of a file with NULs: %v", err)
 	}
 	st := open(t, pg, sqlite.Options{ReadOnly: true})
