@@ -45,7 +45,7 @@ func copyCmd(ctx context.Context, e env, args []string) error {
 	// the current schema only): no bot runs on it, as checked above, and
 	// "run coachlog serve once" meant starting it again. The output says
 	// so, as the older binary then refuses the file.
-	have, know, migrated, err := sqlite.MigrateSource(ctx, *from, e.now)
+	have, know, migrated, err := sqlite.MigrateSource(ctx, *from, sqlite.Options{Now: e.now, Logger: newLogger(cfg, e.stderr)})
 	if err != nil {
 		return fmt.Errorf("nothing was copied: %w", err)
 	}

@@ -89,7 +89,7 @@ func CopyToPostgres(ctx context.Context, from, to string, opts Options, beforeCo
 // (or cannot be opened: CopyToPostgres says why). Copy reads the current
 // schema only, and the source is stopped for a copy anyway, so migrating
 // it here spares starting the live bot on it to do so.
-func MigrateSource(ctx context.Context, from string, now func() time.Time) (have, know int, migrated bool, err error) {
+func MigrateSource(ctx context.Context, from string, opts Options) (have, know int, migrated bool, err error) {
 	if IsPostgres(from) { // only a SQLite file is migrated here: no connection just to learn that
 		return 0, 0, false, nil
 	}
@@ -104,7 +104,7 @@ func MigrateSource(ctx context.Context, from string, now func() time.Time) (have
 	}
 	// The file exists and holds a Coachlog schema: opening it to write
 	// migrates it, and creates nothing.
-	st, err = Open(ctx, from, Options{Now: now})
+	st, err = Open(ctx, from, Options{Now: opts.Now, Logger: opts.Logger})
 	if err != nil {
 		return old.Have, old.Know, false, fmt.Errorf("migrate %s from schema version %d: %w", from, old.Have, err)
 	}
