@@ -35,6 +35,9 @@ var (
 	failOutboxFigures = failing{slog.LevelWarn,
 		"metrics: the outbox could not be read; coachlog_outbox_pending and coachlog_outbox_failed read -1",
 		"metrics: the outbox can be read again"}
+	failScheduledFigures = failing{slog.LevelWarn,
+		"metrics: the failed scheduled messages could not be read; coachlog_scheduled_failed reads -1",
+		"metrics: the failed scheduled messages can be read again"}
 )
 
 // failLog logs what probes and scrapes find failing the way an operator

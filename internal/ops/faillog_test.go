@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/coachlog/coachlog/internal/ops"
+	"github.com/coachlog/coachlog/internal/prom"
 )
 
 // A load balancer probes /healthz every second: while the database cannot
@@ -37,9 +38,16 @@ func TestAReadThatKeepsFailingIsLoggedOnceAMinute(t *testing.T) {
 		}, "health: cannot read failed messages", "ERROR", "health: failed messages can be read again"},
 		{"a scrape", "/metrics", func(read func() error, now func() time.Time, log *slog.Logger) (ops.Checks, *ops.Metrics) {
 			m := ops.NewMetrics()
-			m.Watch(ops.Sources{Failures: func(context.Context) ([]ops.Failures, error) { return nil, read() }, FailureKinds: []string{"nudge"}})
+			m.Registry.MustRegister(prom.NewScrapeFunc("coachlog_test_figure", "A figure that fails.", prom.TypeGauge, nil,
+				func(context.Context) ([]prom.Series, error) { return []prom.Series{{}}, read() }))
 			return ops.Checks{Now: now, Log: log}, m
 		}, "metrics: scrape failed", "ERROR", "metrics: scrapes work again"},
+		{"the failed messages' figures", "/metrics", func(read func() error, now func() time.Time, log *slog.Logger) (ops.Checks, *ops.Metrics) {
+			m := ops.NewMetrics()
+			m.Watch(ops.Sources{Failures: func(context.Context) ([]ops.Failures, error) { return nil, read() }, FailureKinds: []string{"nudge"}, Log: log, Now: now})
+			return ops.Checks{Now: now}, m
+		}, "metrics: the failed scheduled messages could not be read; coachlog_scheduled_failed reads -1", "WARN",
+			"metrics: the failed scheduled messages can be read again"},
 		{"the outbox's figures", "/metrics", func(read func() error, now func() time.Time, log *slog.Logger) (ops.Checks, *ops.Metrics) {
 			m := ops.NewMetrics()
 			m.Watch(ops.Sources{Outbox: func(context.Context) (int, int, error) { return 0, 0, read() }, Log: log, Now: now})

@@ -455,12 +455,14 @@ func Handler(c Checks, m *Metrics) http.Handler {
 }
 
 // metricsHandler serves the registry in Prometheus' text format, gzipped
-// when the scraper accepts it (Prometheus does). A metric that cannot be
-// read fails the whole scrape with a 500, so that Prometheus marks the
-// target down (up == 0) rather than an alert reading a missing series as
-// fine. Like /healthz, the answer names what failed and the error behind
-// it goes to the log (once a minute while it lasts): it may hold a file
-// path or a database's address.
+// when the scraper accepts it (Prometheus does). The figures read from the
+// database never fail a scrape (databaseFigures: they read -1 and
+// coachlog_database_up 0), so a database down leaves every other series
+// served. A collector that fails otherwise fails the whole scrape with a
+// 500, so that Prometheus marks the target down (up == 0) rather than an
+// alert reading a missing series as fine. Like /healthz, the answer names
+// what failed and the error behind it goes to the log (once a minute
+// while it lasts): it may hold a file path or a database's address.
 func metricsHandler(reg *prom.Registry, fl *failLog) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fams, err := reg.Gather(r.Context())

@@ -189,25 +189,8 @@ func (m *Metrics) Watch(src Sources) {
 				return []prom.Series{{Values: []string{src.Store}, Value: 1}}, nil
 			}))
 	}
-	if src.Outbox != nil {
-		// An unreadable outbox reads -1, which an alert on > 0 ignores and
-		// a dashboard shows; it does not fail the scrape.
-		m.Registry.MustRegister(readTogether([]figure[outboxCounts]{
-			{"coachlog_outbox_pending", "Messages waiting to be delivered.", prom.TypeGauge,
-				func(c outboxCounts) float64 { return float64(c.pending) }},
-			{"coachlog_outbox_failed", "Messages that failed for good (kept, visible).", prom.TypeGauge,
-				func(c outboxCounts) float64 { return float64(c.failed) }},
-		}, func(ctx context.Context) outboxCounts {
-			ctx, cancel := context.WithTimeout(ctx, readTimeout)
-			defer cancel()
-			p, f, err := src.Outbox(ctx)
-			if err != nil {
-				fl.fail(ctx, failOutboxFigures, err)
-				return outboxCounts{-1, -1}
-			}
-			fl.ok(ctx, failOutboxFigures)
-			return outboxCounts{p, f}
-		}))
+	if src.Outbox != nil || src.Failures != nil {
+		m.Registry.MustRegister(databaseFigures(src, fl))
 	}
 	if src.Delivery != nil {
 		delivered := func(name string, pick func(Delivery) int64) figure[Delivery] {
@@ -223,11 +206,6 @@ func (m *Metrics) Watch(src Sources) {
 			delivered("rate_limited", func(d Delivery) int64 { return d.RateLimited }),
 			panics,
 		}, func(context.Context) Delivery { return src.Delivery() }))
-	}
-	if src.Failures != nil {
-		m.Registry.MustRegister(prom.NewScrapeFunc("coachlog_scheduled_failed",
-			fmt.Sprintf("Scheduled messages (nudges, digests, reminders) that failed for good in the last %d h, by kind, across every process.",
-				int(FailureWindow.Hours())), prom.TypeGauge, []string{"kind"}, failedByKind(src.Failures, src.FailureKinds)))
 	}
 	if src.WAL != nil {
 		// One look at the log's size (a stat) and at the checkpoint
@@ -268,28 +246,98 @@ func (m *Metrics) Watch(src Sources) {
 	}
 }
 
+// Families read from the database at a scrape.
+const (
+	nameDatabaseUp      = "coachlog_database_up"
+	nameOutboxPending   = "coachlog_outbox_pending"
+	nameOutboxFailed    = "coachlog_outbox_failed"
+	nameScheduledFailed = "coachlog_scheduled_failed"
+)
+
+// databaseFigures are the figures read from the database at a scrape,
+// and coachlog_database_up, 1 when those reads worked, else 0. A read
+// that fails never fails the scrape: a database down took /metrics down
+// with it (a 500), and with it the socket's, the acks' and the process's
+// series, so Prometheus showed the target down rather than the database.
+// What could not be read reads -1, which an alert on > 0 ignores and a
+// dashboard shows, every series still there (labels from FailureKinds
+// only); coachlog_database_up says why, and the log, once a minute
+// while it lasts, says what failed.
+func databaseFigures(src Sources, fl *failLog) prom.Collector {
+	names := []string{nameDatabaseUp}
+	if src.Outbox != nil {
+		names = append(names, nameOutboxPending, nameOutboxFailed)
+	}
+	if src.Failures != nil {
+		names = append(names, nameScheduledFailed)
+	}
+	return prom.NewScrapeGroup(names, func(ctx context.Context) ([]prom.Family, error) {
+		up := true
+		var fams []prom.Family
+		if src.Outbox != nil {
+			c, ok := readOutbox(ctx, src.Outbox, fl)
+			up = up && ok
+			fams = append(fams,
+				prom.Family{Name: nameOutboxPending, Help: "Messages waiting to be delivered.", Type: prom.TypeGauge,
+					Series: []prom.Series{{Value: float64(c.pending)}}},
+				prom.Family{Name: nameOutboxFailed, Help: fmt.Sprintf("Messages that failed for good in the last %d h, by when they failed, whichever process sent them (-1 when the database cannot be read).",
+					int(FailureWindow.Hours())), Type: prom.TypeGauge, Series: []prom.Series{{Value: float64(c.failed)}}})
+		}
+		if src.Failures != nil {
+			series, ok := failedByKind(ctx, src.Failures, src.FailureKinds, fl)
+			up = up && ok
+			fams = append(fams, prom.Family{Name: nameScheduledFailed,
+				Help: fmt.Sprintf("Scheduled messages (nudges, digests, reminders) that failed for good in the last %d h, by kind, across every process.",
+					int(FailureWindow.Hours())), Type: prom.TypeGauge, Labels: []string{"kind"}, Series: series})
+		}
+		upValue := 0.0
+		if up {
+			upValue = 1
+		}
+		return append(fams, prom.Family{Name: nameDatabaseUp,
+			Help: "1 when this scrape's reads of the database (the outbox, the failed scheduled messages) worked, else 0: the figures read from it then read -1.",
+			Type: prom.TypeGauge, Series: []prom.Series{{Value: upValue}}}), nil
+	})
+}
+
+// readOutbox reads the outbox's counts, -1 each when it cannot.
+func readOutbox(ctx context.Context, read func(context.Context) (int, int, error), fl *failLog) (outboxCounts, bool) {
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+	p, f, err := read(ctx)
+	if err != nil {
+		fl.fail(ctx, failOutboxFigures, err)
+		return outboxCounts{-1, -1}, false
+	}
+	fl.ok(ctx, failOutboxFigures)
+	return outboxCounts{p, f}, true
+}
+
 // failedByKind reads the failed scheduled messages at a scrape, every one
-// of kinds included (0 when none failed). An error fails the scrape, so
-// that an unreadable count is never taken for a quiet zero.
-func failedByKind(read func(ctx context.Context) ([]Failures, error), kinds []string) func(ctx context.Context) ([]prom.Series, error) {
-	return func(ctx context.Context) ([]prom.Series, error) {
-		ctx, cancel := context.WithTimeout(ctx, readTimeout)
-		defer cancel()
-		fs, err := read(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("read failed scheduled messages: %w", err)
+// of kinds included (0 when none failed, -1 each when they cannot be
+// read: never a quiet zero).
+func failedByKind(ctx context.Context, read func(ctx context.Context) ([]Failures, error), kinds []string, fl *failLog) ([]prom.Series, bool) {
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+	fs, err := read(ctx)
+	n := map[string]int{}
+	for _, k := range kinds {
+		n[k] = 0
+	}
+	if err != nil {
+		fl.fail(ctx, failScheduledFigures, err)
+		for k := range n {
+			n[k] = -1
 		}
-		n := map[string]int{}
-		for _, k := range kinds {
-			n[k] = 0
-		}
+	} else {
+		fl.ok(ctx, failScheduledFigures)
 		for _, f := range fs {
 			n[f.Kind] = f.Failed
 		}
-		series := make([]prom.Series, 0, len(n))
-		for kind, failed := range n {
-			series = append(series, prom.Series{Values: []string{kind}, Value: float64(failed)})
-		}
-		return series, nil
 	}
+	series := make([]prom.Series, 0, len(n))
+	for kind, failed := range n {
+		series = append(series, prom.Series{Values: []string{kind}, Value: float64(failed)})
+	}
+	return series, err == nil
 }

@@ -50,7 +50,8 @@ var coachlogFamilies = map[string]family{
 	"coachlog_sender_role":                   {gauge, "1 when this replica holds the sender role (it delivers the outbox), else 0.", nil},
 	"coachlog_store_info":                    {gauge, "Always 1; the label names the store in use.", []string{"store"}},
 	"coachlog_outbox_pending":                {gauge, "Messages waiting to be delivered.", nil},
-	"coachlog_outbox_failed":                 {gauge, "Messages that failed for good (kept, visible).", nil},
+	"coachlog_outbox_failed":                 {gauge, "Messages that failed for good in the last 24 h, by when they failed, whichever process sent them (-1 when the database cannot be read).", nil},
+	"coachlog_database_up":                   {gauge, "1 when this scrape's reads of the database (the outbox, the failed scheduled messages) worked, else 0: the figures read from it then read -1.", nil},
 	"coachlog_outbox_sent_total":             {counter, "Outbox deliveries sent by this process.", nil},
 	"coachlog_outbox_retried_total":          {counter, "Outbox deliveries retried by this process.", nil},
 	"coachlog_outbox_failed_total":           {counter, "Outbox deliveries failed by this process.", nil},
@@ -252,6 +253,7 @@ func TestMetricsParseWithPrometheusOwnParser(t *testing.T) {
 		{"coachlog_handler_panics_total", "", 1},
 		{"coachlog_store_info", "postgres", 1},
 		{"coachlog_sender_role", "", 1},
+		{"coachlog_database_up", "", 1},
 		{"coachlog_outbox_pending", "", 3},
 		{"coachlog_outbox_failed", "", 1},
 		{"coachlog_outbox_sent_total", "", 1200},
@@ -312,19 +314,56 @@ func value(f *dto.MetricFamily, labels string) (float64, bool) {
 	return 0, false
 }
 
-// A count that cannot be read fails the scrape (Prometheus sees the
-// target down) rather than reading as a quiet zero; the answer names the
-// metric and the error goes to the log, not into the answer.
-func TestAnUnreadableMetricFailsTheScrapeVisibly(t *testing.T) {
+// A database that does not answer leaves /metrics up: every series that
+// does not need it is served (the socket's, the acks', the process's),
+// coachlog_database_up reads 0 and what is read from the database reads
+// -1, every kind still there. A 500 had Prometheus show the target down,
+// not the database. The error goes to the log, not into the answer.
+func TestADatabaseDownLeavesTheOtherSeriesServed(t *testing.T) {
 	internal := errors.New("read /var/lib/coachlog/coachlog.db: SQLITE_BUSY")
-	var logs bytes.Buffer
-	resp, body := scrape(t, busyMetrics(func(context.Context) ([]ops.Failures, error) { return nil, internal }),
-		slog.New(slog.NewTextHandler(&logs, nil)))
-	if resp.StatusCode != http.StatusInternalServerError || !strings.Contains(body, "coachlog_scheduled_failed") {
-		t.Fatalf("/metrics answered %d: %s", resp.StatusCode, body)
+	m := busyMetrics(func(context.Context) ([]ops.Failures, error) { return nil, internal })
+	resp, text := scrape(t, m, nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/metrics answered %d with the database down:\n%s", resp.StatusCode, text)
 	}
-	if strings.Contains(body, "SQLITE") || strings.Contains(body, "/var/lib") {
-		t.Errorf("the answer shows internals: %s", body)
+	parser := expfmt.NewTextParser(model.LegacyValidation)
+	fams, err := parser.TextToMetricFamilies(strings.NewReader(text))
+	if err != nil {
+		t.Fatalf("parse /metrics: %v\n%s", err, text)
+	}
+	for _, tt := range []struct {
+		name, labels string
+		want         float64
+	}{
+		{"coachlog_database_up", "", 0},
+		{"coachlog_scheduled_failed", "nudge", -1},
+		{"coachlog_scheduled_failed", "rep_reminder", -1},
+		{"coachlog_socket_connect_attempts_total", "", 3},
+		{"coachlog_envelopes_total", "events_api", 2},
+	} {
+		if got, ok := value(fams[tt.name], tt.labels); !ok || got != tt.want {
+			t.Errorf("%s{%s} = %v (found %v), want %v", tt.name, tt.labels, got, ok, tt.want)
+		}
+	}
+	for _, name := range []string{"coachlog_ack_seconds", "go_goroutines"} {
+		if fams[name] == nil {
+			t.Errorf("%s missing with the database down", name)
+		}
+	}
+	if strings.Contains(text, "SQLITE") || strings.Contains(text, "/var/lib") {
+		t.Errorf("the answer shows internals")
+	}
+}
+
+// What the database figures read -1 for is logged, with the error.
+func TestAnUnreadableScheduledCountIsLogged(t *testing.T) {
+	m := ops.NewMetrics()
+	var logs bytes.Buffer
+	m.Watch(ops.Sources{Failures: func(context.Context) ([]ops.Failures, error) { return nil, errors.New("SQLITE_BUSY") },
+		FailureKinds: []string{"nudge"}, Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	resp, text := scrape(t, m, nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(text, "\ncoachlog_scheduled_failed{kind=\"nudge\"} -1\n") || !strings.Contains(text, "\ncoachlog_database_up 0\n") {
+		t.Fatalf("/metrics answered %d:\n%s", resp.StatusCode, text)
 	}
 	if !strings.Contains(logs.String(), "SQLITE_BUSY") || !strings.Contains(logs.String(), "coachlog_scheduled_failed") {
 		t.Errorf("the error is not logged:\n%s", logs.String())
