@@ -410,7 +410,7 @@ func (a *app) listen(ctx context.Context, m *ops.Metrics, sched *schedule.Schedu
 	}
 	m.Watch(ops.Sources{
 		Outbox: func(ctx context.Context) (int, int, error) {
-			st, err := a.store.OutboxStats(ctx)
+			st, err := a.store.OutboxStats(ctx, a.svc.Now().Add(-ops.FailureWindow))
 			return st.Pending, st.Failed, err
 		},
 		Delivery: func() ops.Delivery {

@@ -80,7 +80,7 @@ func TestARefusedCommandIsAnsweredOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if stats, err := st.OutboxStats(ctx); err != nil || stats.Pending != 1 {
+		if stats, err := st.OutboxStats(ctx, time.Time{}); err != nil || stats.Pending != 1 {
 			t.Errorf("outbox = %+v, %v; want the one answer", stats, err)
 		}
 		if pending, err := svc.PendingCommands(ctx, clk.t); err != nil || len(pending) != 0 {
@@ -142,7 +142,7 @@ func TestACommandAnsweredElsewhereIsNotLoggedAgain(t *testing.T) {
 					if got, err := st.ManagerSessions(ctx, "UMGR", "", 10); err != nil || len(got) != tc.sessions {
 						t.Errorf("sessions = %d (%v), want %d: the command was logged after it was answered", len(got), err, tc.sessions)
 					}
-					if stats, err := st.OutboxStats(ctx); err != nil || stats.Pending != tc.pending {
+					if stats, err := st.OutboxStats(ctx, time.Time{}); err != nil || stats.Pending != tc.pending {
 						t.Errorf("outbox = %+v, %v; want %d pending, the other replica's answer alone", stats, err, tc.pending)
 					}
 				})
@@ -199,7 +199,7 @@ func TestACommandLoggedTwiceAtOnceIsOneSession(t *testing.T) {
 		if got[0].ID != got[1].ID || got[0].ID == 0 {
 			t.Errorf("sessions %d and %d; want one, returned to both", got[0].ID, got[1].ID)
 		}
-		if stats, err := st.OutboxStats(ctx); err != nil || stats.Pending != 2 {
+		if stats, err := st.OutboxStats(ctx, time.Time{}); err != nil || stats.Pending != 2 {
 			t.Errorf("outbox = %+v, %v; want the rep's DM and the receipt, once", stats, err)
 		}
 	})
@@ -231,7 +231,7 @@ func TestACommandLoggedBetweenTheChecksIsReturned(t *testing.T) {
 				if !racing.ran || got.ID != first.ID || got.ID == 0 {
 					t.Errorf("got session %d, the other replica logged %d (it ran: %v); want that one", got.ID, first.ID, racing.ran)
 				}
-				if stats, err := st.OutboxStats(ctx); err != nil || stats.Pending != 2 {
+				if stats, err := st.OutboxStats(ctx, time.Time{}); err != nil || stats.Pending != 2 {
 					t.Errorf("outbox = %+v, %v; want the rep's DM and the receipt, once", stats, err)
 				}
 			})

@@ -274,7 +274,7 @@ func TestSomeoneOfAnotherOrganisationMayNotLog(t *testing.T) {
 	dir.mu.Unlock()
 	clk.t = clk.t.Add(8 * 24 * time.Hour)
 	refused("UMGR", "moved")
-	if stats, err := st.OutboxStats(ctx); err != nil || stats.Pending != 1 {
+	if stats, err := st.OutboxStats(ctx, time.Time{}); err != nil || stats.Pending != 1 {
 		t.Errorf("outbox = %+v, %v; want Ana's DM of Max's first session only", stats, err)
 	}
 }
@@ -342,7 +342,7 @@ func TestAnEditSavedMeanwhileGetsItsSessionBack(t *testing.T) {
 		}
 	}
 	// The rep's DM, and one update of it for the one edit applied.
-	if stats, err := st.OutboxStats(ctx); err != nil || stats.Pending != 2 {
+	if stats, err := st.OutboxStats(ctx, time.Time{}); err != nil || stats.Pending != 2 {
 		t.Errorf("outbox = %+v, %v; want the DM and one update", stats, err)
 	}
 }
@@ -385,7 +385,7 @@ func TestAManagerSlackCannotVouchForMayNotLog(t *testing.T) {
 			t.Errorf("%s, vouched for before, logging while Slack is slow: %v", manager, err)
 		}
 	}
-	if stats, err := st.OutboxStats(ctx); err != nil || stats.Pending != 3 {
+	if stats, err := st.OutboxStats(ctx, time.Time{}); err != nil || stats.Pending != 3 {
 		t.Errorf("outbox = %+v, %v; want Ana's DMs of Max's two sessions and Rosa's, none of the refused", stats, err)
 	}
 }

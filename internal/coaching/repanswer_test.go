@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
@@ -26,7 +27,7 @@ func TestARepsAnswerSaysWhenItWasGivenAlready(t *testing.T) {
 		b := coaching.RepAction{ActorID: "UREP2", SessionID: s.ID, RepID: "UREP2", Version: s.Version}
 		pending := func() int {
 			t.Helper()
-			n, err := st.OutboxStats(ctx)
+			n, err := st.OutboxStats(ctx, time.Time{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -60,7 +60,7 @@ func TestAResponseSlackNoLongerTakesGoesByItsFallback(t *testing.T) {
 			if p := s.priors[1]; tt.prior && (p == nil || p.Channel != "DU1" || p.TS != "1.0") {
 				t.Fatalf("the update got prior %+v, want the DM's channel and ts", p)
 			}
-			stats, err := st.OutboxStats(context.Background())
+			stats, err := st.OutboxStats(context.Background(), time.Time{})
 			if err != nil || stats.Pending != 0 || stats.Failed != 0 {
 				t.Fatalf("outbox %+v, %v; want everything delivered", stats, err)
 			}
@@ -85,7 +85,7 @@ func TestAResponseWithoutAFallbackFails(t *testing.T) {
 	w, st, s, clk := setup(t, gone)
 	enqueue(t, st, coaching.Message{Kind: coaching.MsgCaptureReply, Op: coaching.OpRespond, ResponseURL: "https://hooks.slack.test/r/3"})
 	drainFor(t, w, clk, time.Second)
-	stats, err := st.OutboxStats(context.Background())
+	stats, err := st.OutboxStats(context.Background(), time.Time{})
 	if err != nil || stats.Failed != 1 || len(s.sent) != 0 {
 		t.Fatalf("outbox %+v, sent %+v, %v; want it failed", stats, s.sent, err)
 	}

@@ -66,7 +66,7 @@ func TestUpdatesCoalesceUnderTightLimits(t *testing.T) {
 	if len(updates) != 1 || len(publishes) != 1 || string(publishes[0].Payload) != `{"notice":"a"}` {
 		t.Fatalf("sent %d updates and %d publishes (%+v), want one of each, the publish carrying the notice", len(updates), len(publishes), publishes)
 	}
-	if stats, err := st.OutboxStats(context.Background()); err != nil || stats.Pending != 0 {
+	if stats, err := st.OutboxStats(context.Background(), time.Time{}); err != nil || stats.Pending != 0 {
 		t.Fatalf("stats %+v, %v: the superseded ones must be closed", stats, err)
 	}
 }

@@ -137,7 +137,7 @@ func TestPermanentErrorsFailAtOnceAndVisibly(t *testing.T) {
 		w, st, s, clk := setupOn(t, db, &outbox.Error{Class: outbox.Permanent, Err: errors.New("channel_not_found")})
 		enqueue(t, st, post("k1", "U1"), post("k2", "U2"))
 		drainFor(t, w, clk, time.Minute)
-		stats, err := st.OutboxStats(context.Background())
+		stats, err := st.OutboxStats(context.Background(), time.Time{})
 		if err != nil || stats.Failed != 1 || stats.Pending != 0 || len(s.sent) != 1 || w.Stats().Failed != 1 {
 			t.Fatalf("stats %+v, sent %d, worker %+v, err %v", stats, len(s.sent), w.Stats(), err)
 		}
@@ -152,7 +152,7 @@ func TestRevokedTokenStopsTheWorkerAndKeepsTheMessage(t *testing.T) {
 		if w.Stopped() == nil || s.attempt != 1 {
 			t.Fatalf("stopped = %v after %d attempts", w.Stopped(), s.attempt)
 		}
-		stats, _ := st.OutboxStats(context.Background())
+		stats, _ := st.OutboxStats(context.Background(), time.Time{})
 		if stats.Pending != 2 {
 			t.Fatalf("pending = %d, want both kept for when the token is fixed", stats.Pending)
 		}
@@ -203,7 +203,7 @@ func TestAnUpdateOfAFailedPostIsDroppedQuietly(t *testing.T) {
 		drainFor(t, w, clk, 10*time.Second)
 		enqueue(t, st, upd) // a later edit
 		drainFor(t, w, clk, 10*time.Second)
-		stats, err := st.OutboxStats(context.Background())
+		stats, err := st.OutboxStats(context.Background(), time.Time{})
 		if err != nil || stats.Failed != 1 || stats.Pending != 0 {
 			t.Fatalf("stats = %+v, %v; want the post alone failed, nothing left waiting", stats, err)
 		}
@@ -298,7 +298,7 @@ func TestAnUpdateOfAWithheldPostComesAsThePost(t *testing.T) {
 		if len(h.sent) != 0 || h.attempt != 2 {
 			t.Fatalf("sent %+v after %d attempts, want the post and its update both withheld, the reply not tried", h.sent, h.attempt)
 		}
-		if stats, err := st.OutboxStats(context.Background()); err != nil || stats.Failed != 0 || stats.Pending != 0 {
+		if stats, err := st.OutboxStats(context.Background(), time.Time{}); err != nil || stats.Failed != 0 || stats.Pending != 0 {
 			t.Fatalf("stats = %+v, %v; want nothing failed and nothing left", stats, err)
 		}
 
@@ -313,7 +313,7 @@ func TestAnUpdateOfAWithheldPostComesAsThePost(t *testing.T) {
 		if p := h.priors[1]; p == nil || p.Channel != "DU1" || p.TS != "1.0" {
 			t.Fatalf("the second update got prior %+v, want where the first one posted", p)
 		}
-		if stats, err := st.OutboxStats(context.Background()); err != nil || stats.Failed != 0 || stats.Pending != 0 {
+		if stats, err := st.OutboxStats(context.Background(), time.Time{}); err != nil || stats.Failed != 0 || stats.Pending != 0 {
 			t.Fatalf("stats = %+v, %v; want nothing failed and nothing left", stats, err)
 		}
 	})
@@ -387,7 +387,7 @@ func TestAPostShowsTheUpdatesQueuedBeforeIt(t *testing.T) {
 		if p := e.priors[1]; p == nil || p.Channel != "DU1" || p.TS != "1.0" {
 			t.Fatalf("the update got prior %+v, want where the post went", p)
 		}
-		if stats, err := st.OutboxStats(context.Background()); err != nil || stats.Failed != 0 || stats.Pending != 0 {
+		if stats, err := st.OutboxStats(context.Background(), time.Time{}); err != nil || stats.Failed != 0 || stats.Pending != 0 {
 			t.Fatalf("stats = %+v, %v; want nothing failed and nothing left", stats, err)
 		}
 	})
@@ -667,7 +667,7 @@ func TestRepliesToClicksGoSeveralAtOnce(t *testing.T) {
 	if len(b.sent) != len(msgs) || b.most.Load() != outbox.RepliesAtOnce {
 		t.Fatalf("sent %d, at most %d at once; want all %d, %d at once", len(b.sent), b.most.Load(), len(msgs), outbox.RepliesAtOnce)
 	}
-	if stats, err := st.OutboxStats(context.Background()); err != nil || stats.Pending != 0 || stats.Failed != 0 {
+	if stats, err := st.OutboxStats(context.Background(), time.Time{}); err != nil || stats.Pending != 0 || stats.Failed != 0 {
 		t.Fatalf("stats = %+v, %v; want every reply sent", stats, err)
 	}
 }
@@ -730,7 +730,7 @@ func TestADeliveryIsRecordedAfterAnOutageLongerThanTheLease(t *testing.T) {
 	if s.attempt != 1 {
 		t.Fatalf("the DM was posted %d times with no crash, want once", s.attempt)
 	}
-	if stats, err := st.OutboxStats(context.Background()); err != nil || stats.Pending != 0 {
+	if stats, err := st.OutboxStats(context.Background(), time.Time{}); err != nil || stats.Pending != 0 {
 		t.Errorf("outbox = %+v, %v; want the DM recorded sent", stats, err)
 	}
 }
@@ -851,7 +851,7 @@ func TestAMessageHeldByTheInstallWaitsWithoutFailing(t *testing.T) {
 		if hs := w.Holds(); len(hs) != 1 || hs[0].Method != "chat.postMessage" || !errors.Is(hs[0].Err, held.Err) {
 			t.Fatalf("holds = %+v, want chat.postMessage held for org_login_required", hs)
 		}
-		stats, _ := st.OutboxStats(context.Background())
+		stats, _ := st.OutboxStats(context.Background(), time.Time{})
 		if stats.Pending != 1 || stats.Failed != 0 {
 			t.Fatalf("after 10 minutes held: %+v, want the message pending", stats)
 		}
@@ -859,7 +859,7 @@ func TestAMessageHeldByTheInstallWaitsWithoutFailing(t *testing.T) {
 			t.Fatalf("%d sends in 10 minutes held, want one every %s at most", s.attempt, outbox.HoldRetry)
 		}
 		drainFor(t, w, clk, 2*time.Hour)
-		stats, _ = st.OutboxStats(context.Background())
+		stats, _ = st.OutboxStats(context.Background(), time.Time{})
 		if len(s.sent) != 1 || stats.Failed != 0 || stats.Pending != 0 || w.Stats().Failed != 0 {
 			t.Fatalf("after the hold: sent %d, %+v, worker %+v; want it sent once, nothing failed", len(s.sent), stats, w.Stats())
 		}
@@ -915,7 +915,7 @@ func TestAHoldLastsAsLongAsAMessageIsHeld(t *testing.T) {
 			if hs := w.Holds(); len(hs) != tt.wantHolds {
 				t.Fatalf("holds %s later = %+v, want %d", tt.afterWards, hs, tt.wantHolds)
 			}
-			stats, _ := st.OutboxStats(context.Background())
+			stats, _ := st.OutboxStats(context.Background(), time.Time{})
 			if stats.Failed != 0 {
 				t.Fatalf("outbox %+v, want nothing failed", stats)
 			}
@@ -977,7 +977,7 @@ func TestARefusedTokenStopsDeliveryOnce(t *testing.T) {
 			if got := w.Stopped(); got != want || s.attempt != 1 {
 				t.Fatalf("stopped by %v after %d sends, want by the first, %v, after one", got, s.attempt, want)
 			}
-			if stats, _ := st.OutboxStats(context.Background()); stats.Pending != 2 {
+			if stats, _ := st.OutboxStats(context.Background(), time.Time{}); stats.Pending != 2 {
 				t.Fatalf("outbox %+v, want both messages kept", stats)
 			}
 		})

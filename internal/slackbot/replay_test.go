@@ -64,7 +64,7 @@ func TestAReplayLeavesACommandAnsweredMeanwhileAlone(t *testing.T) {
 			if got, err := st.ManagerSessions(ctx, "U0MAX", "", 10); err != nil || len(got) != 0 {
 				t.Errorf("sessions = %d (%v): logged after the manager was told it was not", len(got), err)
 			}
-			if stats, err := st.OutboxStats(ctx); err != nil || stats.Pending != 1 {
+			if stats, err := st.OutboxStats(ctx, time.Time{}); err != nil || stats.Pending != 1 {
 				t.Errorf("outbox = %+v, %v; want the refusal alone", stats, err)
 			}
 		})

@@ -831,20 +831,25 @@ func (s *Store) PendingUnder(ctx context.Context, key string) ([]string, error) 
 // OutboxStats summarises the outbox for metrics.
 type OutboxStats struct {
 	Pending int
-	Failed  int
+	// Failed counts the messages that failed for good since the time
+	// OutboxStats was given, by when they failed (done_at): the rows are
+	// kept for ever, so a count of them all never went down, and an alert
+	// on it never cleared.
+	Failed int
 }
 
-// outboxStatsQuery counts pending and failed messages, each in its own
-// partial index (outbox_pending, outbox_failed): read at every scrape, it
-// must not grow with the rows the outbox keeps.
+// outboxStatsQuery counts pending and recently failed messages, each in
+// its own partial index (outbox_pending, outbox_failed): read at every
+// scrape, it must not grow with the rows the outbox keeps.
 const outboxStatsQuery = `SELECT
 	(SELECT count(*) FROM outbox WHERE status = 'pending'),
-	(SELECT count(*) FROM outbox WHERE status = 'failed')`
+	(SELECT count(*) FROM outbox WHERE status = 'failed' AND done_at >= ?)`
 
-// OutboxStats reads the outbox's depth and failures.
-func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
+// OutboxStats reads the outbox's depth, and the messages that failed for
+// good at failedSince or later.
+func (s *Store) OutboxStats(ctx context.Context, failedSince time.Time) (OutboxStats, error) {
 	var st OutboxStats
-	err := s.rq.QueryRowContext(ctx, outboxStatsQuery).Scan(&st.Pending, &st.Failed)
+	err := s.rq.QueryRowContext(ctx, outboxStatsQuery, ms(failedSince)).Scan(&st.Pending, &st.Failed)
 	if err != nil {
 		return OutboxStats{}, fmt.Errorf("read outbox stats: %w", err)
 	}

@@ -308,22 +308,30 @@ func TestOutboxLookupsByKeySeekTheKeyIndex(t *testing.T) {
 // The pending and failed counts, read at every scrape of /metrics, read
 // only those rows: counting the failed ones read the whole table, which
 // the outbox never empties, until the scrape's read timed out for good.
-func TestOutboxStatsReadOnlyPendingAndFailedRows(t *testing.T) {
+// Failed counts only those that failed since the time given (a day back,
+// for coachlog_outbox_failed): counting every one ever kept an alert on
+// it firing for ever after one failure.
+func TestOutboxStatsReadOnlyPendingAndRecentlyFailedRows(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st, _, _ := backlog(t, db, nudges(3_000)...)
+		now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+		since := now.Add(-24 * time.Hour)
 		if err := st.Exec(ctx, `UPDATE outbox SET status = 'sent' WHERE id > 20`); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.Exec(ctx, `UPDATE outbox SET status = 'failed' WHERE id <= 3`); err != nil {
+		if err := st.Exec(ctx, `UPDATE outbox SET status = 'failed', done_at = ? WHERE id <= 3`, now.Add(-time.Hour).UnixMilli()); err != nil {
 			t.Fatal(err)
 		}
-		if plan := planOf(t, st, sqlite.OutboxStatsQuery); !strings.Contains(plan, "outbox_failed") || strings.Contains(plan, "Seq Scan") || slices.Contains(strings.Split(plan, "; "), "SCAN outbox") {
+		if err := st.Exec(ctx, `UPDATE outbox SET status = 'failed', done_at = ? WHERE id IN (4, 5)`, since.Add(-time.Minute).UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		if plan := planOf(t, st, sqlite.OutboxStatsQuery, since.UnixMilli()); !strings.Contains(plan, "outbox_failed") || strings.Contains(plan, "Seq Scan") || slices.Contains(strings.Split(plan, "; "), "SCAN outbox") {
 			t.Errorf("the counts read more than the pending and failed rows: %s", plan)
 		}
-		got, err := st.OutboxStats(ctx)
-		if err != nil || got.Pending != 17 || got.Failed != 3 {
-			t.Errorf("stats = %+v, %v; want 17 pending, 3 failed", got, err)
+		got, err := st.OutboxStats(ctx, since)
+		if err != nil || got.Pending != 15 || got.Failed != 3 {
+			t.Errorf("stats = %+v, %v; want 15 pending, 3 failed in the last 24 h (2 failed before)", got, err)
 		}
 	})
 }
