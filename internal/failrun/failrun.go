@@ -1,9 +1,11 @@
 // Package failrun says which failures of a run to log, so that something
 // failing every second writes a line a minute rather than 3,600 an hour:
 // the first of a run at once, then at most one every Every, each with how
-// many went unlogged since, and the end of the run once. The callers (the
-// outbox's sends and passes, the ops probes and scrapes) write their own
-// lines; it only counts, and imports nothing of Coachlog's.
+// many went unlogged since, and the end of the run once (Runs); or, for
+// an incident, its first failure and its end only (Incident). The callers
+// (the outbox's sends and passes, the ops probes and scrapes, the bot's
+// envelope claims and quick captures, the leader election) write their
+// own lines; it only counts, and imports nothing of Coachlog's.
 package failrun
 
 import (

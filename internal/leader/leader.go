@@ -19,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/coachlog/coachlog/internal/failrun"
 )
 
 // Store keeps the lease rows. TakeRole must decide in one statement: it
@@ -61,7 +63,8 @@ type Elector struct {
 	cfg Config
 
 	mu    sync.Mutex
-	until time.Time // the holder believes it holds the role before this; zero: not held
+	until time.Time        // the holder believes it holds the role before this; zero: not held
+	fails failrun.Incident // Run's failed ticks, logged once an incident
 }
 
 // New returns an Elector for cfg.
@@ -204,6 +207,23 @@ func (e *Elector) HeldFor() time.Duration {
 	return max(e.until.Sub(e.cfg.Now()), 0)
 }
 
+// logTick logs a database incident once, not at every tick: during a
+// PostgreSQL outage the warning came every Renew (5 s) for as long as it
+// lasted. Its first failure is logged, the others counted, and the tick
+// that works again says how many failed and over how long.
+func (e *Elector) logTick(ctx context.Context, err error) {
+	switch {
+	case err == nil:
+		if n, lasted, ended := e.fails.OK(e.cfg.Now()); ended {
+			e.cfg.Logger.Info(failrun.Recovered("renewing or taking the "+e.cfg.Role+" role", n, lasted),
+				"role", e.cfg.Role, "failures", n, "failing_for", lasted)
+		}
+	case ctx.Err() != nil: // stopping, not failing
+	case e.fails.Fail(e.cfg.Now()):
+		e.cfg.Logger.Warn("could not renew or take a role; retrying", "role", e.cfg.Role, "err", err)
+	}
+}
+
 // Run takes and renews the role until ctx ends, calling onChange from its
 // own goroutine each time this replica gains or loses it; then, holding
 // it, calls onChange(false) and gives it back (release has its own short
@@ -220,9 +240,7 @@ func (e *Elector) Run(ctx context.Context, onChange func(held bool)) {
 	}
 	for {
 		h, err := e.Tick(ctx)
-		if err != nil && ctx.Err() == nil {
-			e.cfg.Logger.Warn("could not renew or take a role; retrying", "role", e.cfg.Role, "err", err)
-		}
+		e.logTick(ctx, err)
 		if ctx.Err() != nil {
 			break
 		}

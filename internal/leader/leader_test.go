@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -284,4 +287,68 @@ func (l *lockedSwitch) ReleaseRole(ctx context.Context, name, holder string) err
 }
 func (l *lockedSwitch) RoleHolder(ctx context.Context, name string) (string, time.Time, error) {
 	return l.s.Store.RoleHolder(ctx, name)
+}
+
+// flaky fails its first fail calls to TakeRole, then passes through.
+type flaky struct {
+	leader.Store
+	mu    sync.Mutex
+	fail  int
+	calls int
+}
+
+func (f *flaky) TakeRole(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error) {
+	f.mu.Lock()
+	f.calls++
+	down := f.calls <= f.fail
+	f.mu.Unlock()
+	if down {
+		return failing{}.TakeRole(ctx, name, holder, now, ttl)
+	}
+	return f.Store.TakeRole(ctx, name, holder, now, ttl)
+}
+
+// During a database outage Run warned at every tick (every 5 s, for as
+// long as it lasted). It warns at the first failure, counts the others,
+// and says once it works again how many failed and over how long.
+func TestRunLogsAnOutageOnceAndItsEnd(t *testing.T) {
+	var logs lockedLog
+	clk := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	st := &flaky{Store: openStore(t), fail: 6}
+	e := leader.New(leader.Config{Store: st, Role: "sender", Holder: "a", Renew: time.Millisecond,
+		Now: func() time.Time { clk.add(time.Second); return clk.now() }, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); e.Run(ctx, func(bool) {}) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(logs.String(), "recovered after 6 failures") && time.Now().Before(deadline) {
+		runtime.Gosched()
+	}
+	cancel()
+	<-done
+	out := logs.String()
+	if n := strings.Count(out, "could not renew or take a role"); n != 1 {
+		t.Errorf("%d lines warn of a failed tick, want 1:\n%s", n, out)
+	}
+	if !strings.Contains(out, "renewing or taking the sender role: recovered after 6 failures over ") {
+		t.Errorf("no line says the ticks recovered:\n%s", out)
+	}
+}
+
+// lockedLog is a log a test reads while Run writes it.
+type lockedLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

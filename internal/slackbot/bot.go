@@ -21,6 +21,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/export"
+	"github.com/coachlog/coachlog/internal/failrun"
 	"github.com/coachlog/coachlog/internal/panics"
 )
 
@@ -150,6 +151,10 @@ type Bot struct {
 	connected atomic.Int64     // unix ms of the last hello; 0 when down
 	downSince atomic.Int64     // unix ms the connection was lost (or the bot started)
 	hellos    atomic.Int64
+	// claimFails and captureFails log a database incident once, and its
+	// end: with the database away, every envelope and every capture
+	// failed alike, a line each.
+	claimFails, captureFails failrun.Incident
 }
 
 // New returns a Bot for cfg.
@@ -450,8 +455,13 @@ func (b *Bot) claim(ctx context.Context, a *acker, key string, stale time.Durati
 	defer cancel()
 	fresh, err := b.claims.Claim(ctx, key, stale)
 	if err != nil {
-		b.log.Warn("could not claim an envelope in the database; handling it", "key", key, "err", err)
+		if b.claimFails.Fail(b.now()) {
+			b.log.Warn("could not claim an envelope in the database; handling it", "key", key, "err", err)
+		}
 		return true
+	}
+	if n, lasted, ended := b.claimFails.OK(b.now()); ended {
+		b.log.Info(failrun.Recovered("claiming envelopes in the database", n, lasted), "failures", n, "failing_for", lasted)
 	}
 	return fresh
 }

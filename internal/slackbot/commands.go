@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/failrun"
 	"github.com/coachlog/coachlog/internal/quickcapture"
 	"github.com/coachlog/coachlog/internal/textcut"
 )
@@ -114,12 +115,19 @@ func (b *Bot) acceptCapture(ctx context.Context, a *acker, cmd slashCommand) {
 	err = pastAck(actx, err)
 	cancel()
 	if err != nil {
-		b.logAnswerError("accepting a quick capture", err)
+		// The database failing fails every capture alike: the first is
+		// logged, the others counted until one is accepted.
+		if !operatorError(err) || b.captureFails.Fail(b.now()) {
+			b.logAnswerError("accepting a quick capture", err)
+		}
 		// What was typed is given back, mentions as ids: names would be
 		// read from the database that just failed, past the ack.
 		a.ack(commandReply{ResponseType: "ephemeral", Text: ":warning: Not logged. " + escKeepMentions(coaching.ErrorMessage(err)) +
 			typedBack(unescape(cmd.Text, nil))})
 		return
+	}
+	if n, lasted, ended := b.captureFails.OK(b.now()); ended {
+		b.log.Info(failrun.Recovered("accepting quick captures", n, lasted), "failures", n, "failing_for", lasted)
 	}
 	a.ack(nil)
 	if fresh {

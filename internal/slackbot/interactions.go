@@ -348,6 +348,13 @@ func (b *Bot) clickError(ctx context.Context, in interaction, what string, err e
 // logAnswerError logs why someone was answered with err: an error of no
 // kind as the failure it is, a busy one at Warn with its cause; a domain
 // refusal is theirs to read, not the operator's. attrs say who and what.
+// operatorError reports whether err is one logAnswerError logs: a failure
+// or the database busy, not a refusal the user reads.
+func operatorError(err error) bool {
+	code := coaching.ErrorCode(err)
+	return code == "" || code == coaching.EBusy
+}
+
 func (b *Bot) logAnswerError(what string, err error, attrs ...any) {
 	attrs = append(attrs, "err", err)
 	switch coaching.ErrorCode(err) {
