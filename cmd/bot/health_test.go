@@ -131,6 +131,10 @@ func TestHealthTurnsRedWhenSlackIsGoneOverAMinuteOnTheBotsClock(t *testing.T) {
 	if len(problems) != 1 || !strings.HasPrefix(problems[0], "socket mode: not connected to Slack for 1m") {
 		t.Fatalf("healthz problems = %q, want Slack's connection alone", problems)
 	}
+	// It names Slack's last answer, and what to do about it.
+	if want := "; Slack last answered link_disabled: switch Socket Mode on in the app's settings"; !strings.Contains(problems[0], want) {
+		t.Errorf("healthz problem = %q, want it to say %q", problems[0], want)
+	}
 
 	n := b.fake.Connections()
 	b.fake.SetLinkDisabled(false)

@@ -437,9 +437,10 @@ func (a *app) listen(ctx context.Context, m *ops.Metrics, sched *schedule.Schedu
 		},
 	})
 	checks := ops.Checks{
-		Connection: a.bot.Connection,
-		Readable:   a.store.CheckRead,
-		WriteWait:  a.store.WriteWait,
+		Connection:      a.bot.Connection,
+		ConnectionError: a.bot.ConnectionError,
+		Readable:        a.store.CheckRead,
+		WriteWait:       a.store.WriteWait,
 		WritesFailing: func() (time.Time, string) {
 			since, why := a.store.WriteTrouble()
 			switch why {
@@ -458,6 +459,7 @@ func (a *app) listen(ctx context.Context, m *ops.Metrics, sched *schedule.Schedu
 			return ""
 		},
 		OldestPending: a.store.OldestPending,
+		SendError:     func() string { return slackbot.SlackErrorCode(a.worker.LastFailure()) },
 		Stopped: func() (bool, string) {
 			err := a.worker.Stopped()
 			return err != nil, slackbot.StopCode(err)

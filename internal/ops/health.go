@@ -25,6 +25,10 @@ type Checks struct {
 	// Connection reports whether the Socket Mode connection is up, and
 	// since when it has been up or down, read on Now's clock.
 	Connection func() (up bool, since time.Time)
+	// ConnectionError is the last error code Slack gave the socket
+	// (apps.connections.open's answer, a disconnect's reason:
+	// fatal_error, link_disabled), "" when it gave none; nil: not known.
+	ConnectionError func() string
 	// Readable checks the database answers a read.
 	Readable func(ctx context.Context) error
 	// WriteWait is how long the oldest write has waited for the database's
@@ -48,6 +52,10 @@ type Checks struct {
 	// OldestPending returns the creation time of the oldest undelivered
 	// message, zero when none.
 	OldestPending func(ctx context.Context) (time.Time, error)
+	// SendError is the error code Slack answered the last send that
+	// failed (fatal_error, channel_not_found), "" when none failed since
+	// one went through; nil: not known.
+	SendError func() string
 	// Stopped returns, when delivery stopped because Slack rejected the bot
 	// token, Slack's error code for it (token_revoked...); "" otherwise.
 	Stopped func() (stopped bool, code string)
@@ -191,7 +199,7 @@ func (c Checks) health(ctx context.Context, fl *failLog) []string {
 	var bad []string
 	if c.Connection != nil {
 		if up, since := c.Connection(); !up && now.Sub(since) > connectGrace {
-			bad = append(bad, fmt.Sprintf("socket mode: not connected to Slack for %s", now.Sub(since).Round(time.Second)))
+			bad = append(bad, disconnectedReason(now.Sub(since), call(c.ConnectionError)))
 		}
 	}
 	if c.Readable != nil {
@@ -229,7 +237,7 @@ func (c Checks) health(ctx context.Context, fl *failLog) []string {
 		} else {
 			fl.ok(ctx, failOutbox)
 			if !oldest.IsZero() && now.Sub(oldest) > stuckAfter {
-				bad = append(bad, fmt.Sprintf("outbox: stuck, oldest undelivered message is %s old", now.Sub(oldest).Round(time.Second)))
+				bad = append(bad, stuckReason(now.Sub(oldest), call(c.SendError)))
 			}
 		}
 	}
@@ -346,6 +354,45 @@ func stoppedReason(code string) string {
 		reason += " (" + code + ")"
 	}
 	return reason
+}
+
+// call is f's answer, "" when f is nil.
+func call(f func() string) string {
+	if f == nil {
+		return ""
+	}
+	return f()
+}
+
+// disconnectedReason says how long the socket has been down, the last
+// error code Slack gave it, and the one thing to check first: "socket
+// mode: not connected to Slack for 1m15s; Slack last answered
+// fatal_error: check status.slack.com".
+func disconnectedReason(down time.Duration, code string) string {
+	reason := fmt.Sprintf("socket mode: not connected to Slack for %s", down.Round(time.Second))
+	if !isSlackCode(code) {
+		return reason + ": check status.slack.com and that the host reaches slack.com (the log says why each try failed)"
+	}
+	reason += "; Slack last answered " + code + ": "
+	switch code {
+	case "link_disabled":
+		return reason + "switch Socket Mode on in the app's settings (api.slack.com/apps)"
+	case "too_many_websockets":
+		return reason + "stop a replica, or another process using SLACK_APP_TOKEN (Slack allows 10 connections per app)"
+	case "invalid_auth", "not_authed", "token_revoked", "account_inactive", "not_allowed_token_type":
+		return reason + "check SLACK_APP_TOKEN (an app-level token with connections:write)"
+	}
+	return reason + "check status.slack.com; Coachlog keeps trying"
+}
+
+// stuckReason says how old the oldest undelivered message is, the code
+// Slack answered the last send that failed, and what to check first.
+func stuckReason(age time.Duration, code string) string {
+	reason := fmt.Sprintf("outbox: stuck, oldest undelivered message is %s old", age.Round(time.Second))
+	if !isSlackCode(code) {
+		return reason + ": check that a replica holds the sender role and its log's outbox lines"
+	}
+	return reason + "; Slack last answered " + code + ": check status.slack.com, and the log's \"outbox send failed\" lines for the channel or method"
 }
 
 // heldReasons says what delivery is held on: one line per method a scope

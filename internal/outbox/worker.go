@@ -58,6 +58,9 @@ type Worker struct {
 	mu      sync.Mutex
 	stats   Stats
 	stopped error // the fatal error that stopped delivery
+	// lastFailure is the last send that failed since one went through,
+	// for /healthz to name Slack's answer beside a stuck outbox.
+	lastFailure error
 	// booked holds the pacing slot booked for each message put back to
 	// wait for it: when the message comes due, the slot is its own and it
 	// goes without asking again. In memory only: after a restart the pacer
@@ -142,6 +145,20 @@ func (w *Worker) Stop(err error) bool {
 		w.Notify() // the main loop sees it now, not at its next pass
 	}
 	return first
+}
+
+// LastFailure is the error of the last send that failed, nil when none
+// failed since one went through.
+func (w *Worker) LastFailure() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.lastFailure
+}
+
+func (w *Worker) noteFailure(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.lastFailure = err
 }
 
 // Stats returns counts so far.
@@ -589,6 +606,7 @@ func (w *Worker) deliver(ctx context.Context, it *job) error {
 	bctx := context.WithoutCancel(ctx)
 	if err == nil {
 		w.count(func(s *Stats) { s.Sent++ })
+		w.noteFailure(nil)
 		w.unhold(bctx, m)
 		if posted != nil && m.Op == coaching.OpPost {
 			// Where a post to m.To lands is the channel its posts are
@@ -926,6 +944,7 @@ func (w *Worker) dropUpdate(ctx context.Context, it *job) error {
 }
 
 func (w *Worker) handleFailure(ctx context.Context, it *job, e *Error) error {
+	w.noteFailure(e)
 	attrs := []any{"outbox_id", it.ID, "kind", string(it.Message.Kind), "op", string(it.Message.Op), "attempt", it.Attempts + 1, "err", e.Err}
 	switch e.Class {
 	case Fatal:

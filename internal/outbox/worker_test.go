@@ -983,3 +983,24 @@ func TestARefusedTokenStopsDeliveryOnce(t *testing.T) {
 		})
 	}
 }
+
+// The worker keeps the last send that failed, for /healthz to name
+// Slack's answer beside a stuck outbox, until a send goes through.
+func TestTheLastFailedSendIsKeptUntilOneGoesThrough(t *testing.T) {
+	e5 := &outbox.Error{Class: outbox.Retry, Method: "chat.postMessage", Err: errors.New("fatal_error")}
+	w, st, _, clk := setup(t, e5)
+	if err := w.LastFailure(); err != nil {
+		t.Fatalf("LastFailure at start = %v", err)
+	}
+	enqueue(t, st, post("k1", "U1"))
+	if err := w.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.LastFailure(); !errors.Is(err, e5.Err) {
+		t.Fatalf("LastFailure after a failed send = %v, want %v", err, e5)
+	}
+	drainFor(t, w, clk, time.Minute)
+	if err := w.LastFailure(); err != nil {
+		t.Errorf("LastFailure after a send went through = %v, want nil", err)
+	}
+}

@@ -155,6 +155,8 @@ type Bot struct {
 	// end: with the database away, every envelope and every capture
 	// failed alike, a line each.
 	claimFails, captureFails failrun.Incident
+	// connCode is the last error code Slack gave the socket, for /healthz.
+	connCode atomic.Pointer[string]
 }
 
 // New returns a Bot for cfg.
@@ -221,6 +223,23 @@ func (b *Bot) Connection() (bool, time.Time) {
 		return true, time.UnixMilli(ms)
 	}
 	return false, time.UnixMilli(b.downSince.Load())
+}
+
+// ConnectionError is the last error code Slack gave the socket: what
+// apps.connections.open answered (fatal_error, invalid_auth), or why
+// Slack closed a socket (link_disabled, too_many_websockets); "" when
+// it gave none. /healthz names it beside how long the socket is down.
+func (b *Bot) ConnectionError() string {
+	if c := b.connCode.Load(); c != nil {
+		return *c
+	}
+	return ""
+}
+
+func (b *Bot) setConnectionError(code string) {
+	if code != "" {
+		b.connCode.Store(&code)
+	}
 }
 
 // markDown records that the connection went away.
@@ -314,6 +333,9 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
 		}
 	case socketmode.EventTypeConnectionError:
 		b.markDown()
+		if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {
+			b.setConnectionError(SlackErrorCode(e.ErrorObj))
+		}
 		b.log.Warn("Slack connection failed; retrying", "err", connErr(evt.Data))
 	case socketmode.EventTypeInvalidAuth:
 		// slack-go sends this for a 404 from apps.connections.open, and

@@ -41,6 +41,9 @@ func (b *Bot) disconnected(typ, reason string) {
 		b.gate.greeted()
 		return
 	}
+	if reason != reasonRefresh && reason != reasonWarning {
+		b.setConnectionError(reason)
+	}
 	level, msg := disconnectSaid(reason)
 	if !b.gate.disconnected(reason) {
 		level = slog.LevelDebug

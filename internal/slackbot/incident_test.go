@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
@@ -85,5 +88,30 @@ func TestCapturesTheDatabaseRefusesAreLoggedOnce(t *testing.T) {
 	}
 	if n := strings.Count(logs.String(), "accepting a quick capture"); n != 1 {
 		t.Errorf("%d lines say a capture failed, want 1:\n%s", n, logs.String())
+	}
+}
+
+// /healthz names the last error code Slack gave the socket: what
+// apps.connections.open answered, or why Slack closed a socket; a
+// refresh is no error.
+func TestTheSocketKeepsSlacksLastErrorCode(t *testing.T) {
+	b := New(Config{AppToken: "xapp-x", BotToken: "xoxb-x", APIURL: "http://127.0.0.1:1/"})
+	if got := b.ConnectionError(); got != "" {
+		t.Fatalf("ConnectionError at start = %q", got)
+	}
+	b.onEvent(context.Background(), socketmode.Event{Type: socketmode.EventTypeConnectionError,
+		Data: &slack.ConnectionErrorEvent{ErrorObj: slack.SlackErrorResponse{Err: "fatal_error"}}})
+	if got := b.ConnectionError(); got != "fatal_error" {
+		t.Errorf("after apps.connections.open answered fatal_error: ConnectionError = %q", got)
+	}
+	b.onEvent(context.Background(), socketmode.Event{Type: socketmode.EventTypeConnectionError,
+		Data: &slack.ConnectionErrorEvent{ErrorObj: errors.New("dial tcp: connection refused")}})
+	b.disconnected("disconnect", reasonRefresh)
+	if got := b.ConnectionError(); got != "fatal_error" {
+		t.Errorf("after a network error and a refresh: ConnectionError = %q, want Slack's last code kept", got)
+	}
+	b.disconnected("disconnect", reasonLinkDisabled)
+	if got := b.ConnectionError(); got != reasonLinkDisabled {
+		t.Errorf("after a disconnect for link_disabled: ConnectionError = %q", got)
 	}
 }
