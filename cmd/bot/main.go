@@ -108,6 +108,8 @@ func runCommand(ctx context.Context, cmd string, rest []string, e env) error {
 		return backupCmd(ctx, e, rest)
 	case "copy":
 		return copyCmd(ctx, e, rest)
+	case "version":
+		return versionCmd(ctx, e, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, helpText())
 		return nil

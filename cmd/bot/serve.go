@@ -307,8 +307,12 @@ func serve(ctx context.Context, e env, args []string) error {
 		a.warnEarlyDigest(checkCtx, sched)
 	}()
 
-	a.log.Info("coachlog serving", "store", storeKind(cfg.DB), "db", loggableDB(cfg.DB), "api_url", envvar.ShownURL(cfg.APIURL),
-		"replica", a.elector.Holder(), "sender_lease", cfg.SenderLease.String())
+	serving := []any{"store", storeKind(cfg.DB), "db", loggableDB(cfg.DB)}
+	if v, err := a.store.DatabaseVersion(ctx); err == nil {
+		serving = append(serving, "schema", v)
+	}
+	serving = append(serving, "api_url", envvar.ShownURL(cfg.APIURL), "replica", a.elector.Holder(), "sender_lease", cfg.SenderLease.String())
+	a.log.Info("coachlog serving", append(serving, thisBuild().attrs()...)...)
 	runErr := a.bot.Run(ctx, drainHandlers)
 	if runErr != nil {
 		runErr = fmt.Errorf("%s: %w", socketErrVar(runErr), runErr)

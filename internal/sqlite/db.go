@@ -46,7 +46,8 @@ type Options struct {
 	// Now is the clock for timestamps; default time.Now.
 	Now func() time.Time
 	// Logger takes the warnings of an open (a database file others could
-	// read, made owner-only); default slog.Default().
+	// read, made owner-only; nil: slog.Default()) and hears a migration
+	// begin and end (versions, how long it took; nil: nothing is said).
 	Logger *slog.Logger
 
 	// MaxConns bounds the PostgreSQL connection pool; default 10.
@@ -188,7 +189,7 @@ func openFile(ctx context.Context, path string, opts Options) (*Store, error) {
 	s.w.SetMaxOpenConns(1)
 	s.w.SetConnMaxIdleTime(0)
 	s.wq = cachedDB{c: newStmtCache(s.w)}
-	if err := migrate(ctx, s.w, s.now()); err != nil {
+	if err := migrate(ctx, s.w, s.now(), opts.Logger); err != nil {
 		s.Close()
 		return nil, err
 	}

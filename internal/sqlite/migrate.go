@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"path"
 	"slices"
 	"strconv"
@@ -67,7 +68,7 @@ func newestVersion(fsys fs.FS, dir string) int {
 // migrate applies the migrations the database lacks, each in its own
 // transaction. The version is re-read inside the transaction so that two
 // processes starting at once apply each migration once.
-func migrate(ctx context.Context, db *sql.DB, now time.Time) error {
+func migrate(ctx context.Context, db *sql.DB, now time.Time, log *slog.Logger) error {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
@@ -79,11 +80,44 @@ func migrate(ctx context.Context, db *sql.DB, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	for _, m := range all {
-		if err := apply(ctx, db, m, now); err != nil {
+	have, err := schemaVersionOf(ctx, db)
+	if err != nil {
+		return err
+	}
+	return announced(ctx, log, db, have, all, func(m migration) error { return apply(ctx, db, m, now) })
+}
+
+// announced applies every migration of all through applyOne, saying at
+// Info, when the database lacks any, that it migrates (before: a migration
+// of a large database takes seconds, which must not pass as a silent
+// start) and then from which version to which it migrated, and how long
+// it took. have is the version read before; the one migrated to is read
+// again after, as another process may have applied some meanwhile.
+func announced(ctx context.Context, log *slog.Logger, db querier, have int, all []migration, applyOne func(migration) error) error {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	know := 0
+	if len(all) > 0 {
+		know = all[len(all)-1].version
+	}
+	start := time.Now() // how long it took, on the monotonic clock whatever the injected one says
+	if have < know {
+		log.InfoContext(ctx, fmt.Sprintf("migrating database from schema %d to %d", have, know), "from_schema", have, "to_schema", know)
+	}
+	for _, m := range all { // each is checked again in its own transaction
+		if err := applyOne(m); err != nil {
 			return err
 		}
 	}
+	if have >= know {
+		return nil
+	}
+	to, err := schemaVersionOf(ctx, db)
+	if err != nil {
+		return err
+	}
+	log.InfoContext(ctx, "database migrated", "from_schema", have, "to_schema", to, "took_ms", time.Since(start).Milliseconds())
 	return nil
 }
 

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/url"
@@ -256,7 +257,7 @@ func openPostgres(ctx context.Context, spec string, opts Options) (*Store, error
 		s.Close()
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
-	if err := migratePG(ctx, db, s.now()); err != nil {
+	if err := migratePG(ctx, db, s.now(), opts.Logger); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
@@ -420,7 +421,7 @@ const migrateLockKey = 0x636c6d // "clm"
 // transaction of its own that first takes the migration lock and then
 // reads the version: a second process starting at once waits, then finds
 // the migration applied.
-func migratePG(ctx context.Context, db *sql.DB, now time.Time) error {
+func migratePG(ctx context.Context, db *sql.DB, now time.Time, log *slog.Logger) error {
 	all, err := loadMigrationsFrom(migrationsPostgres())
 	if err != nil {
 		return err
@@ -429,12 +430,14 @@ func migratePG(ctx context.Context, db *sql.DB, now time.Time) error {
 	if len(all) > 0 {
 		know = all[len(all)-1].version
 	}
-	for _, m := range all {
-		if err := applyPG(ctx, db, m, now, know); err != nil {
-			return err
-		}
+	// Read outside the lock, only to say what is to come: a new database
+	// has no schema_migrations yet (version 0), and applyPG reads it again
+	// under the lock.
+	have, err := schemaVersionOf(ctx, db)
+	if err != nil {
+		have = 0
 	}
-	return nil
+	return announced(ctx, log, db, have, all, func(m migration) error { return applyPG(ctx, db, m, now, know) })
 }
 
 func applyPG(ctx context.Context, db *sql.DB, m migration, now time.Time, know int) error {

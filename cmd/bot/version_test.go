@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+// The start line and `coachlog version` name the commit the binary was
+// built from, when the toolchain recorded it, and nothing made up when it
+// did not (`go run`, tests).
+func TestBuildNamesTheCommitRecorded(t *testing.T) {
+	bi := &debug.BuildInfo{GoVersion: "go1.27.3", Settings: []debug.BuildSetting{
+		{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "6057f90abc"},
+		{Key: "vcs.time", Value: "2026-11-30T10:00:00Z"}, {Key: "vcs.modified", Value: "true"},
+	}}
+	b := buildOf(bi)
+	if got, want := fmt.Sprint(b.attrs()), fmt.Sprint([]any{"revision", "6057f90abc", "revision_time", "2026-11-30T10:00:00Z", "modified", true}); got != want {
+		t.Errorf("attrs %s, want %s", got, want)
+	}
+	if got, want := b.String(), "coachlog 6057f90abc 2026-11-30T10:00:00Z (modified) go1.27.3"; got != want {
+		t.Errorf("version %q, want %q", got, want)
+	}
+	none := buildOf(&debug.BuildInfo{GoVersion: "go1.27.3"})
+	if none.attrs() != nil || none.String() != "coachlog (no VCS revision recorded in this build) go1.27.3" {
+		t.Errorf("a build without VCS information: attrs %v, version %q", none.attrs(), none.String())
+	}
+}
+
+// `coachlog version` prints the build on stdout, exit 0, and `coachlog
+// help` lists it.
+func TestVersionCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"version"}, func(string) string { return "" }, &out, &errOut); err != nil {
+		t.Fatalf("version: %v\n%s", err, errOut.String())
+	}
+	if !strings.HasPrefix(out.String(), "coachlog ") || strings.Count(out.String(), "\n") != 1 || errOut.Len() > 0 {
+		t.Errorf("printed %q, stderr %q; want one line beginning coachlog", out.String(), errOut.String())
+	}
+	if !strings.Contains(helpText(), "\n  version ") {
+		t.Errorf("`coachlog help` does not list version:\n%s", helpText())
+	}
+}
+
+// A start that migrates the database says so before it begins and once
+// done (versions, how long), and the start line names the schema: an
+// upgrade of a large database took seconds without a line.
+func TestServeLogsItsMigrationAndSchema(t *testing.T) {
+	b := startBot(t)
+	logs := b.logs.String()
+	know := sqlite.SchemaVersion()
+	i := strings.Index(logs, fmt.Sprintf(`msg="migrating database from schema 0 to %d"`, know))
+	j := strings.Index(logs, fmt.Sprintf(`msg="database migrated" from_schema=0 to_schema=%d took_ms=`, know))
+	k := strings.Index(logs, `msg="coachlog serving"`)
+	if i < 0 || j < i || k < j {
+		t.Fatalf("want the migration's two lines, then the start line:\n%s", logs)
+	}
+	if line := grepLines(logs, "coachlog serving"); !strings.Contains(line, fmt.Sprintf(" schema=%d ", know)) {
+		t.Errorf("start line %q does not name schema=%d", line, know)
+	}
+}
+
+// roster import, which may be the first to open a new build's database,
+// says it migrated it too.
+func TestRosterImportLogsItsMigration(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	csv := filepath.Join(t.TempDir(), "team.csv")
+	if err := os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\nU0MA,,Mia,manager,,,UTC\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := cliAt(t, midweek, map[string]string{"COACHLOG_DB": db}, "roster", "import", csv)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	lines := strings.Split(out, "\n")
+	if !slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, `msg="database migrated" from_schema=0`) }) {
+		t.Errorf("roster import did not say it migrated the database:\n%s", out)
+	}
+}
