@@ -183,8 +183,13 @@ func (j jobs) Reminders(ctx context.Context, now time.Time) error {
 }
 
 func (j jobs) Digest(ctx context.Context, at time.Time) error {
-	run, err := j.a.svc.RunDigest(ctx, j.a.digests, coaching.DigestWeek(at, j.a.cfg.TZ), j.a.cfg.DigestChannel, j.a.svc.Now(), j.a.jobOptions())
+	week := coaching.DigestWeek(at, j.a.cfg.TZ)
+	run, err := j.a.svc.RunDigest(ctx, j.a.digests, week, j.a.cfg.DigestChannel, j.a.svc.Now(), j.a.jobOptions())
 	if run.Queued {
+		// The week's one Info line: a digest that leaders missed is then
+		// traced to whether it was queued at all; the outbox says the rest.
+		// Never its text (it names managers and their figures).
+		j.a.log.InfoContext(ctx, "weekly digest queued", "week", week.String(), "channel", j.a.cfg.DigestChannel, "messages", len(run.Keys))
 		j.a.worker.Notify()
 	}
 	return err
@@ -271,6 +276,13 @@ func serve(ctx context.Context, e env, args []string) error {
 	sched, err := schedule.New(jobs{a}, schedule.Config{DigestSpec: digestSpec, Loc: cfg.TZ, Now: e.now, Logger: a.log})
 	if err != nil {
 		return &configError{Name: "COACHLOG_DIGEST_SCHEDULE", Problem: err.Error()}
+	}
+	if digestSpec != "" {
+		on := []any{"channel", cfg.DigestChannel, "schedule", cfg.DigestSchedule, "timezone", cfg.TZ.String()}
+		if next, ok := sched.NextDigest(a.svc.Now()); ok {
+			on = append(on, "next_run", next.Format(time.RFC3339))
+		}
+		a.log.Info("weekly digest on", on...)
 	}
 	if cfg.HTTPAddr != "" {
 		if err := a.listen(ctx, metrics, sched); err != nil {
