@@ -44,6 +44,7 @@ type bot struct {
 	now    func() time.Time // the bot's clock, shared with the fake
 	cancel context.CancelFunc
 	done   chan error
+	tune   func(*env) // when set, adjusts serve's env at each start (signals, the stop budget)
 }
 
 // The people of the test workspace.
@@ -152,6 +153,9 @@ func (b *bot) start() {
 		passes := make(chan (<-chan struct{}), 1)
 		e := env{getenv: b.getenv, environ: b.environ, stdout: b.logs, stderr: b.logs, now: b.now,
 			firstPass: func(done <-chan struct{}) { passes <- done }}
+		if b.tune != nil {
+			b.tune(&e)
+		}
 		exited := make(chan error, 1)
 		go func() {
 			err := runEnv(ctx, []string{"serve"}, e)

@@ -21,10 +21,13 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	e := env{getenv: os.Getenv, environ: os.Environ, stdout: os.Stdout, stderr: os.Stderr, now: time.Now}
-	if err := runEnv(ctx, os.Args[1:], e); err != nil {
+	// Watched by the command (watchStop), not signal.NotifyContext, which
+	// swallows every signal after the first.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	e := env{getenv: os.Getenv, environ: os.Environ, stdout: os.Stdout, stderr: os.Stderr, now: time.Now,
+		signals: sigs, exit: os.Exit}
+	if err := runEnv(context.Background(), os.Args[1:], e); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "coachlog:", err)
 		}
@@ -46,6 +49,13 @@ type env struct {
 	// pass runs beside the socket's connection, and a test that acts as
 	// soon as the bot connects would race it.
 	firstPass func(<-chan struct{})
+	// signals are the process's SIGTERM and SIGINT (watchStop); nil in
+	// tests, where the context alone stops a command. exit ends the
+	// process on a second one.
+	signals <-chan os.Signal
+	exit    func(int)
+	// stopBudget bounds serve's shutdown; 0 is stopBudget. Tests shorten it.
+	stopBudget time.Duration
 }
 
 // run is main without the process: testable end to end.
@@ -71,6 +81,8 @@ func runEnv(ctx context.Context, args []string, e env) error {
 	if cmd == "serve" {
 		return serve(ctx, e, rest)
 	}
+	ctx, _, release := watchStop(ctx, e, nil)
+	defer release()
 	return timedOut(runCommand(ctx, cmd, rest, e))
 }
 

@@ -30,12 +30,26 @@ import (
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
-// Shutdown budget: handlers already acknowledged get drainHandlers to
-// finish, then the outbox gets drainOutbox to deliver what they queued.
+// Shutdown budget, from the signal: Docker (and Kubernetes) kill the
+// process 10 s after SIGTERM, and a kill mid-send leaves a message Slack
+// may have taken unmarked. Handlers already acknowledged get up to a
+// third of it to finish; the outbox then starts sends until sendReserve
+// before the end, which leaves a send started last that long to be
+// answered (chat.postMessage took 4 s on a slow day); at the end serve
+// returns whatever is still under way. What is left pending stays in the
+// outbox for the next start (or the replica then holding the sender role).
 const (
-	drainHandlers = 10 * time.Second
-	drainOutbox   = 5 * time.Second
+	stopBudget  = 7500 * time.Millisecond
+	sendReserve = 3 * time.Second
 )
+
+// budgetOr is e's shutdown budget: stopBudget unless a test set another.
+func (e env) budgetOr() time.Duration {
+	if e.stopBudget > 0 {
+		return e.stopBudget
+	}
+	return stopBudget
+}
 
 type notifyFunc func()
 
@@ -207,6 +221,8 @@ func serve(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	ctx, stop, release := watchStop(ctx, e, newLogger(cfg, e.stderr))
+	defer release()
 	warnStraySettings(newLogger(cfg, e.stderr), e.environ)
 	ws, err := checkBotToken(ctx, cfg, newLogger(cfg, e.stderr))
 	if err != nil {
@@ -266,8 +282,15 @@ func serve(ctx context.Context, e env, args []string) error {
 	go func() { defer close(senderDone); a.runSender(senderCtx) }()
 	// On a start that fails below (a bad schedule, a port taken), the
 	// sender gives its role back before the store closes; a closed store
-	// would leave the lease held until it runs out.
-	defer func() { stopSender(); <-senderDone }()
+	// would leave the lease held until it runs out. A shutdown out of
+	// budget (abandoned) does not wait for it: the process is ending.
+	abandoned := false
+	defer func() {
+		if !abandoned {
+			stopSender()
+			<-senderDone
+		}
+	}()
 
 	digestSpec := ""
 	if cfg.DigestChannel != "" {
@@ -325,27 +348,63 @@ func serve(ctx context.Context, e env, args []string) error {
 	}
 	serving = append(serving, "api_url", envvar.ShownURL(cfg.APIURL), "replica", a.elector.Holder(), "sender_lease", cfg.SenderLease.String())
 	a.log.Info("coachlog serving", append(serving, thisBuild().attrs()...)...)
-	runErr := a.bot.Run(ctx, drainHandlers)
+	budget := e.budgetOr()
+	runErr := a.bot.Run(ctx, budget/3)
 	if runErr != nil {
 		runErr = fmt.Errorf("%s: %w", socketErrVar(runErr), runErr)
 	}
+	deadline := stop.at().Add(budget)
 	sched.Stop()
 
 	// The sender delivers what the last handlers queued, within the
 	// budget, then stops and gives the role back; another replica's
 	// sender delivers what this one queued.
-	if a.elector.Held() {
-		drainCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainOutbox)
-		defer cancel()
-		if err := a.worker.Drain(drainCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-			a.log.Warn("outbox not fully delivered at shutdown; it resumes at next start", "err", err)
+	held := a.elector.Held()
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		if held {
+			drainCtx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline.Add(-sendReserve))
+			defer cancel()
+			if err := a.worker.Drain(drainCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+				a.log.Warn("outbox not fully delivered at shutdown; it resumes at next start", "err", err)
+			}
 		}
+		stopSender()
+		<-senderDone
+	}()
+	out := time.NewTimer(time.Until(deadline))
+	defer out.Stop()
+	select {
+	case <-finished:
+	case <-out.C:
+		abandoned = true
 	}
-	stopSender()
-	<-senderDone
+	if held {
+		a.warnPending(abandoned, budget)
+	}
 	<-checked
 	a.log.Info("coachlog stopped")
 	return runErr
+}
+
+// warnPending says, at the end of a shutdown, how many messages are still
+// to be sent: they stay in the outbox, and the next start sends them. A
+// send Slack was still answering when the budget ran out is among them.
+func (a *app) warnPending(outOfTime bool, budget time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	st, err := a.store.OutboxStats(ctx)
+	switch {
+	case err != nil:
+		a.log.Warn("could not count the messages left to send at shutdown", "err", err)
+	case st.Pending > 0:
+		attrs := []any{"pending", st.Pending}
+		if outOfTime {
+			attrs = append(attrs, "budget_ms", budget.Milliseconds(), "send_in_flight", true)
+		}
+		a.log.Warn("stopping with messages still to send: they are sent at the next start", attrs...)
+	}
 }
 
 // noDatabaseFile reports whether db names an SQLite file that is not

@@ -190,6 +190,15 @@ func (s *Server) SetLatency(method string, d time.Duration) {
 	s.st.latency[method] = d
 }
 
+// Started is how many calls to method the fake has received, those still
+// waiting out a latency (SetLatency) included: a test can act while a call
+// is under way.
+func (s *Server) Started(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.st.started[method]
+}
+
 func (s *Server) latencyFor(method string) time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -33,6 +33,7 @@ type state struct {
 	responses []Response
 	faults    map[string][]Fault
 	latency   map[string]time.Duration
+	started   map[string]int // calls received per method, answered or not (latency)
 	rateCalls map[string][]time.Time // per rate-limited method, the calls in its window
 	// tats: per limit (a method, or a method and channel), when the next
 	// call would be on time at the steady rate (see gcraLocked).
@@ -75,6 +76,7 @@ func newState() state {
 		unacked:         map[string]*envelope{},
 		faults:          map[string][]Fault{},
 		latency:         map[string]time.Duration{},
+		started:         map[string]int{},
 		rateCalls:       map[string][]time.Time{},
 		tats:            map[string]time.Time{},
 		userByID:        map[string]*User{},

@@ -119,6 +119,9 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	req, perr := parseAPIRequest(r, body)
 	call.Token, call.Params = req.token, req.params
 
+	s.mu.Lock()
+	s.st.started[method]++
+	s.mu.Unlock()
 	s.sleep(r.Context(), s.latencyFor(method))
 
 	s.mu.Lock()
