@@ -33,7 +33,7 @@ type state struct {
 	responses []Response
 	faults    map[string][]Fault
 	latency   map[string]time.Duration
-	started   map[string]int // calls received per method, answered or not (latency)
+	started   map[string]int         // calls received per method, answered or not (latency)
 	rateCalls map[string][]time.Time // per rate-limited method, the calls in its window
 	// tats: per limit (a method, or a method and channel), when the next
 	// call would be on time at the steady rate (see gcraLocked).
