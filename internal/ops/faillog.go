@@ -73,7 +73,7 @@ func (l *failLog) fail(ctx context.Context, f failing, err error) {
 		l.log.Log(ctx, f.level, f.msg, "err", err)
 	default:
 		l.log.Log(ctx, f.level, f.msg+"; still failing", "failures", r.Failures, "suppressed", r.Unlogged,
-			"failing_for", now.Sub(r.Since).Round(time.Second), "err", err)
+			"failing_for", now.Sub(r.Since).Round(time.Second).String(), "err", err)
 	}
 }
 
@@ -89,6 +89,6 @@ func (l *failLog) failOnce(ctx context.Context, f failing, err error) {
 // ok records that f worked, and logs the end of a run of failures.
 func (l *failLog) ok(ctx context.Context, f failing) {
 	if r, ended := l.runs.OK(f.msg); ended {
-		l.log.InfoContext(ctx, f.recovered, "failures", r.Failures, "failing_for", l.now().Sub(r.Since).Round(time.Second))
+		l.log.InfoContext(ctx, f.recovered, "failures", r.Failures, "failing_for", l.now().Sub(r.Since).Round(time.Second).String())
 	}
 }

@@ -96,8 +96,8 @@ func TestAReadThatKeepsFailingIsLoggedOnceAMinute(t *testing.T) {
 			}
 			want := []map[string]any{
 				{"level": tt.level, "msg": tt.msg, "err": "database is locked"},
-				{"level": tt.level, "msg": tt.msg + "; still failing", "failures": 61.0, "suppressed": 59.0, "failing_for": float64(time.Minute), "err": "database is locked"},
-				{"level": tt.level, "msg": tt.msg + "; still failing", "failures": 121.0, "suppressed": 59.0, "failing_for": float64(2 * time.Minute), "err": "database is locked"},
+				{"level": tt.level, "msg": tt.msg + "; still failing", "failures": 61.0, "suppressed": 59.0, "failing_for": "1m0s", "err": "database is locked"},
+				{"level": tt.level, "msg": tt.msg + "; still failing", "failures": 121.0, "suppressed": 59.0, "failing_for": "2m0s", "err": "database is locked"},
 			}
 			check := func(got, want []map[string]any) {
 				t.Helper()
@@ -120,7 +120,7 @@ func TestAReadThatKeepsFailingIsLoggedOnceAMinute(t *testing.T) {
 			down.Store(false)
 			probe()
 			probe()
-			check(lines(), []map[string]any{{"level": "INFO", "msg": tt.recovered, "failures": 150.0, "failing_for": float64(150 * time.Second)}})
+			check(lines(), []map[string]any{{"level": "INFO", "msg": tt.recovered, "failures": 150.0, "failing_for": "2m30s"}})
 
 			down.Store(true) // a new run of failures is logged at once
 			probe()

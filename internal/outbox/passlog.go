@@ -69,7 +69,7 @@ func (p *passLog) fail(ctx context.Context, err error) {
 			"err", err, "then", "check the database (COACHLOG_DB) answers; nothing is lost meanwhile, messages wait in the outbox")
 	default:
 		p.log.ErrorContext(ctx, p.what+" still failing", "failed_passes", run.Failures,
-			"failing_for", now.Sub(run.Since).Round(time.Second), "err", err)
+			"failing_for", now.Sub(run.Since).Round(time.Second).String(), "err", err)
 	}
 }
 
@@ -77,6 +77,6 @@ func (p *passLog) fail(ctx context.Context, err error) {
 func (p *passLog) ok(ctx context.Context) {
 	if run, ended := p.passes.OK(""); ended {
 		p.log.InfoContext(ctx, p.what+" works again", "failed_passes", run.Failures,
-			"failing_for", p.now().Sub(run.Since).Round(time.Second))
+			"failing_for", p.now().Sub(run.Since).Round(time.Second).String())
 	}
 }

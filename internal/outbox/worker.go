@@ -983,7 +983,7 @@ func (w *Worker) handleFailure(ctx context.Context, it *job, e *Error) error {
 		}
 		w.count(func(s *Stats) { s.RateLimited++ })
 		w.pace.Hold(e.Method, e.RetryAfter)
-		w.log.WarnContext(ctx, "outbox rate limited", append(attrs, "retry_after", e.RetryAfter)...)
+		w.log.WarnContext(ctx, "outbox rate limited", append(attrs, "retry_after", e.RetryAfter.String())...)
 		// A 429 is Slack pacing us, not the message failing: it does not
 		// count towards giving up.
 		_, err := w.record(ctx, it, "postpone", func(ctx context.Context) (bool, error) {
@@ -997,9 +997,9 @@ func (w *Worker) handleFailure(ctx context.Context, it *job, e *Error) error {
 	delay := backoff(w.policy, it.Attempts)
 	w.count(func(s *Stats) { s.Retried++ })
 	if run, warn := w.retries.Fail(e.Method+" "+failureKind(e.Err), w.now()); warn {
-		w.log.WarnContext(ctx, "outbox send failed; will retry", append(attrs, "retry_in", delay, "failed_alike_since_last", run.Unlogged)...)
+		w.log.WarnContext(ctx, "outbox send failed; will retry", append(attrs, "retry_in_ms", delay.Milliseconds(), "failed_alike_since_last", run.Unlogged)...)
 	} else {
-		w.log.DebugContext(ctx, "outbox send failed; will retry", append(attrs, "retry_in", delay)...)
+		w.log.DebugContext(ctx, "outbox send failed; will retry", append(attrs, "retry_in_ms", delay.Milliseconds())...)
 	}
 	_, err := w.record(ctx, it, "mark retry", func(ctx context.Context) (bool, error) {
 		return w.q.MarkRetry(ctx, it.ID, w.owner, w.now().Add(delay), e.Error())
@@ -1152,7 +1152,7 @@ func (w *Worker) hold(ctx context.Context, it *job, e *Error) {
 	w.held[on] = h
 	w.mu.Unlock()
 	attrs := []any{"outbox_id", it.ID, "kind", string(it.Message.Kind), "op", string(it.Message.Op), "method", e.Method,
-		"err", e.Err, "retry_in", HoldRetry}
+		"err", e.Err, "retry_in_ms", HoldRetry.Milliseconds()}
 	if known {
 		w.log.DebugContext(ctx, "outbox message held: Slack refuses the install or the workspace", attrs...)
 		return
@@ -1175,6 +1175,6 @@ func (w *Worker) unhold(ctx context.Context, m coaching.Message) {
 	w.mu.Unlock()
 	for _, h := range lifted {
 		w.log.InfoContext(ctx, "outbox hold lifted: Slack took a message it had refused", "method", h.Method, "err", h.Err,
-			"held_for", w.now().Sub(h.Since).Round(time.Second))
+			"held_for", w.now().Sub(h.Since).Round(time.Second).String())
 	}
 }

@@ -208,7 +208,7 @@ func (s *Scheduler) run(ctx context.Context, name string, f func() error) {
 	s.statsMu.Lock()
 	s.runs[name]++
 	s.statsMu.Unlock()
-	s.cfg.Logger.DebugContext(ctx, "scheduled job ran", "job", name, "took", time.Since(start))
+	s.cfg.Logger.DebugContext(ctx, "scheduled job ran", "job", name, "took_ms", time.Since(start).Milliseconds())
 }
 
 // DigestDue returns the latest scheduled digest time at or before now, if it

@@ -304,7 +304,7 @@ func (b *Bot) wait(d time.Duration) {
 	select {
 	case <-done:
 	case <-time.After(d):
-		b.log.Warn("shutdown: in-flight handlers did not finish in time", "drain", d)
+		b.log.Warn("shutdown: in-flight handlers did not finish in time", "drain", d.String())
 	}
 }
 
