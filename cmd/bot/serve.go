@@ -394,7 +394,7 @@ func serve(ctx context.Context, e env, args []string) error {
 func (a *app) warnPending(outOfTime bool, budget time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	st, err := a.store.OutboxStats(ctx)
+	st, err := a.store.OutboxStats(ctx, a.svc.Now()) // only Pending is read: no failures counted
 	switch {
 	case err != nil:
 		a.log.Warn("could not count the messages left to send at shutdown", "err", err)
