@@ -7,7 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/coachlog/coachlog/internal/textcut"
 )
 
 // InsightKind names a finding.
@@ -229,15 +230,6 @@ const maxNamed = 10
 // characters) before "and N more", which a cut there then took away.
 const MaxDoseName = 60
 
-// shortName is a name cut to MaxDoseName characters, "…" marking the cut
-// (as internal/textcut.Cut, which the domain does not import).
-func shortName(s string) string {
-	if utf8.RuneCountInString(s) <= MaxDoseName {
-		return s
-	}
-	return string([]rune(s)[:MaxDoseName-1]) + "…"
-}
-
 func doseInsight(kind InsightKind, rs []RepDose) Insight {
 	slices.SortFunc(rs, func(a, b RepDose) int { return cmp.Compare(a.Minutes, b.Minutes) })
 	limit, verb := DoseMinHours, "under"
@@ -251,7 +243,7 @@ func doseInsight(kind InsightKind, rs []RepDose) Insight {
 			names = append(names, fmt.Sprintf("and %d more", len(rs)-i))
 			break
 		}
-		names = append(names, fmt.Sprintf("%s (%s h)", shortName(r.Name), doseHours(r.Monthly, limit, kind == InsightDoseHigh)))
+		names = append(names, fmt.Sprintf("%s (%s h)", textcut.Cut(r.Name, MaxDoseName), doseHours(r.Monthly, limit, kind == InsightDoseHigh)))
 	}
 	return Insight{Kind: kind, Value: float64(len(rs)), Reps: rs,
 		Text: fmt.Sprintf("%s got %s %.0f h of coaching a month over the last 4 weeks: %s.", reps(len(rs)), verb, limit, strings.Join(names, ", "))}
