@@ -50,15 +50,15 @@ func Escape(s string) string {
 // which Block Kit's limits count, is what it was; its bytes grow, which
 // only makes a budget counted in bytes stricter. The full-width marks are
 // jsx-slack's too: Slack reads them as marks as well.
-var lookAlikes = strings.NewReplacer(
-	"*", "\u2217", // ∗ asterisk operator
-	"_", "\u02CD", // ˍ modifier letter low macron
-	"~", "\u223C", // ∼ tilde operator
-	"`", "\u02CB", // ˋ modifier letter grave accent
-	"\uFF0A", "\uFE61", // ＊ becomes ﹡ small asterisk
-	"\uFF3F", "\u2E0F", // ＿ becomes ⸏ paragraphos
-	"\uFF40", "\u02CB", // ｀ becomes ˋ
-)
+var lookAlikes = map[rune]rune{
+	'*':      '\u2217', // ∗ asterisk operator
+	'_':      '\u02CD', // ˍ modifier letter low macron
+	'~':      '\u223C', // ∼ tilde operator
+	'`':      '\u02CB', // ˋ modifier letter grave accent
+	'\uFF0A': '\uFE61', // ＊ becomes ﹡ small asterisk
+	'\uFF3F': '\u2E0F', // ＿ becomes ⸏ paragraphos
+	'\uFF40': '\u02CB', // ｀ becomes ˋ
+}
 
 // EscapeLiteral is Escape for text that must show with no formatting at
 // all: a person's name above all ("*Sam*", "~Lee~", "_Jo_"), which would
@@ -77,22 +77,20 @@ func EscapeLiteral(s string) string {
 	if !strings.ContainsAny(s, "*_~`\uFF0A\uFF3F\uFF40") {
 		return s
 	}
-	if !strings.ContainsAny(s, "_\uFF3F") {
-		return lookAlikes.Replace(s)
-	}
 	var b strings.Builder
 	b.Grow(len(s) + 8)
-	var prev rune
+	prev := utf8.RuneError // the text's start is a word's edge
 	for i, r := range s {
-		if r == '_' || r == '\uFF3F' {
+		look, mark := lookAlikes[r]
+		if mark && (r == '_' || r == '\uFF3F') {
 			next, _ := utf8.DecodeRuneInString(s[i+utf8.RuneLen(r):])
-			if inWord(prev) && inWord(next) {
-				b.WriteRune(r)
-				prev = r
-				continue
-			}
+			mark = !inWord(prev) || !inWord(next)
 		}
-		b.WriteString(lookAlikes.Replace(string(r)))
+		if mark {
+			b.WriteRune(look)
+		} else {
+			b.WriteRune(r)
+		}
 		prev = r
 	}
 	return b.String()
