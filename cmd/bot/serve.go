@@ -221,14 +221,15 @@ func serve(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop, release := watchStop(ctx, e, newLogger(cfg, e.stderr))
+	startLog := newLogger(cfg, e.stderr) // the start's checks, before wire makes the app's
+	ctx, stop, release := watchStop(ctx, e, startLog)
 	defer release()
-	warnStraySettings(newLogger(cfg, e.stderr), e.environ)
-	ws, err := checkBotToken(ctx, cfg, newLogger(cfg, e.stderr))
+	warnStraySettings(startLog, e.environ)
+	ws, err := checkBotToken(ctx, cfg, startLog)
 	if err != nil {
 		return err
 	}
-	if err := checkDigestChannel(ctx, digestChannelAPI(cfg), newLogger(cfg, e.stderr), "COACHLOG_DIGEST_CHANNEL", cfg.DigestChannel); err != nil {
+	if err := checkDigestChannel(ctx, digestChannelAPI(cfg), startLog, "COACHLOG_DIGEST_CHANNEL", cfg.DigestChannel); err != nil {
 		return err
 	}
 	metrics := ops.NewMetrics()
