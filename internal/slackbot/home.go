@@ -401,10 +401,12 @@ func (h home) receivedHead(pending, toRate int) string {
 		head = fmt.Sprintf("*Coaching you received*: %s, %d%s waiting for your answer. Confirm each here or in your DM.", sessions, pending, ofThem)
 	}
 	// A session the rep marked not accurate waits on their manager, not on
-	// them: "all answered" alone reads as if nothing came of it.
+	// them: "all answered" alone reads as if nothing came of it. It does not
+	// promise a fix: the manager may find the log accurate and leave it, and
+	// nothing then ever comes back to the rep.
 	if n := h.disputed(); n > 0 {
-		head += fmt.Sprintf(" %s you marked not accurate %s for your manager to fix; you will be asked again once they have.",
-			plural(n, "session", "sessions"), map[bool]string{true: "waits", false: "wait"}[n == 1])
+		head += fmt.Sprintf(" %s you marked not accurate: your manager has been told why, and if they change %s you will be asked again.",
+			plural(n, "session", "sessions"), map[bool]string{true: "it", false: "one"}[n == 1])
 	}
 	if h.receivedMore {
 		head += " Older ones are not counted here: any of them still waiting is in your DMs with Coachlog."

@@ -203,7 +203,7 @@ func TestARepsHomeSaysWhenItCountsOnlyTheLatest(t *testing.T) {
 		{"all answered, one to rate", receivedSessions(1), false, "1 session, all answered.", "nothing waits"},
 		{"some waiting", receivedSessions(3), false, "3 sessions, 2 waiting for your answer.", "Older"},
 		{"one disputed", disputed(rated(answered(receivedSessions(2)))), false,
-			"2 sessions, all answered: nothing waits for you. 1 session you marked not accurate waits for your manager to fix; you will be asked again once they have.", "Older"},
+			"2 sessions, all answered: nothing waits for you. 1 session you marked not accurate: your manager has been told why, and if they change it you will be asked again.", "Older"},
 		{"older ones", receivedSessions(homeReceived), true,
 			"your 20 latest sessions, 19 of them waiting for your answer. Confirm each here or in your DM. Older ones are not counted here: any of them still waiting is in your DMs with Coachlog.", "20 sessions,"},
 		{"older ones, the latest answered", rated(answered(receivedSessions(homeReceived))), true,
