@@ -171,8 +171,7 @@ func (b *Bot) deliverAs(ctx context.Context, m coaching.Message, prior *coaching
 		if m.Kind != coaching.MsgRepDM { // a rep's DM is replaced as the message it is, not as an ephemeral one
 			wm.ResponseType = slack.ResponseTypeEphemeral
 		}
-		err := slack.PostWebhookCustomHTTPContext(ctx, m.ResponseURL, b.http, wm)
-		return nil, classifyResponse(redactResponseURL(err, m.ResponseURL))
+		return nil, classifyResponse(redactResponseURL(b.postHook(ctx, m.ResponseURL, wm), m.ResponseURL))
 	}
 	return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("unknown op %q", m.Op)}
 }
@@ -219,17 +218,31 @@ func classify(method string, err error) error {
 
 // classifyResponse says what the outbox should do about a failed post to a
 // response_url. Slack answers 404 (expired_url, used_url) or 410 once it no
-// longer takes the URL: the message then goes by its fallback route.
+// longer takes the URL: the message then goes by its fallback route. A
+// refusal given with a 2xx and "ok": false goes the way the same code
+// given with a status would: expired_url or used_url as a 404, a
+// transient code as a 5xx, any other as a 400.
 func classifyResponse(err error) error {
 	if responseGone(err) {
 		return &outbox.Error{Class: outbox.Gone, Method: "response_url", Err: err}
+	}
+	if r, ok := refusedOK(err); ok {
+		class := outbox.Permanent // invalid_blocks, no_text and the like would come again
+		if transientCode(r.Code) {
+			class = outbox.Retry
+		}
+		return &outbox.Error{Class: class, Method: "response_url", Err: err}
 	}
 	return classify("response_url", err)
 }
 
 // responseGone reports whether Slack no longer takes a response_url: 404
-// (expired_url, used_url) or 410.
+// (expired_url, used_url) or 410, or a 2xx refusal with expired_url or
+// used_url.
 func responseGone(err error) bool {
+	if r, ok := refusedOK(err); ok {
+		return goneCode(r.Code)
+	}
 	sc, ok := errors.AsType[slack.StatusCodeError](err)
 	return ok && (sc.Code == http.StatusNotFound || sc.Code == http.StatusGone)
 }

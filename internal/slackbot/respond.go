@@ -68,13 +68,17 @@ func (b *Bot) postResponse(ctx context.Context, url string, m message, replace b
 		// nudge), as deliverAs replaces a rep's DM.
 		msg.ResponseType = slack.ResponseTypeEphemeral
 	}
-	return redactResponseURL(slack.PostWebhookCustomHTTPContext(ctx, url, b.http, msg), url)
+	return redactResponseURL(b.postHook(ctx, url, msg), url)
 }
 
 // blip reports whether a failed response_url post may pass if sent again:
-// a network error, a 5xx or a 429. Any other 4xx would come again: Slack
-// answers 404 once the URL is used up or expired, 400 to a body it refuses.
+// a network error, a 5xx or a 429, or a 2xx refusal whose code says the
+// same (transientCode). Any other 4xx would come again: Slack answers 404
+// once the URL is used up or expired, 400 to a body it refuses.
 func blip(err error) bool {
+	if r, ok := refusedOK(err); ok {
+		return transientCode(r.Code)
+	}
 	if sc, ok := errors.AsType[slack.StatusCodeError](err); ok {
 		return transientStatus(sc.Code)
 	}
