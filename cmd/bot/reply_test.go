@@ -71,21 +71,72 @@ func TestAFormSubmittedAfterItsResponseURLExpiredSendsTheReceiptAsADM(t *testing
 	}
 }
 
-// When Slack refuses a receipt's response_url (404 used_url), the same
-// outbox delivery sends the receipt as a DM instead: nothing is lost.
+// When Slack refuses a receipt's response_url (404 used_url, or 200 with
+// {"ok":false,"error":"expired_url"}, a shape clients such as Sentry's
+// read), the same outbox delivery sends the receipt as a DM instead:
+// nothing is lost.
 func TestAReceiptWhoseResponseURLSlackRefusesArrivesAsADM(t *testing.T) {
-	b := startBot(t)
-	b.fake.FailNext(fakeslack.MethodResponseURL, 1, fakeslack.Fault{Status: http.StatusNotFound, Error: "used_url"})
-	in, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", "<@"+rep+"|sam> 1:1 30m")
-	if err != nil {
-		t.Fatal(err)
+	for _, tt := range []struct {
+		name  string
+		fault fakeslack.Fault
+	}{
+		{"404 used_url", fakeslack.Fault{Status: http.StatusNotFound, Error: "used_url"}},
+		{"200 ok:false expired_url", fakeslack.Fault{Error: "expired_url"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b := startBot(t)
+			b.fake.FailNext(fakeslack.MethodResponseURL, 1, tt.fault)
+			in, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", "<@"+rep+"|sam> 1:1 30m")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.receiptDM()
+			got := responsesTo(b, in.ResponseURL)
+			if len(got) != 1 || got[0].Error != tt.fault.Error {
+				t.Fatalf("posts to the response_url = %+v, want the one Slack refused", got)
+			}
+			b.dm(rep, 1)
+		})
 	}
-	b.receiptDM()
-	got := responsesTo(b, in.ResponseURL)
-	if len(got) != 1 || got[0].Status != http.StatusNotFound {
-		t.Fatalf("posts to the response_url = %+v, want the one Slack refused", got)
+}
+
+// A receipt Slack refuses for its content fails for good, whether Slack
+// says so with a 400 or with 200 and {"ok":false,"error":"invalid_blocks"}:
+// it is not counted as delivered, the log says why with Slack's code, and
+// nothing else is sent in its stead (the same message would be refused
+// again).
+func TestAReceiptSlackRefusesFailsForGoodHoweverSlackSaysIt(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		fault fakeslack.Fault
+	}{
+		{"400 invalid_blocks", fakeslack.Fault{Status: http.StatusBadRequest, Error: "invalid_blocks"}},
+		{"200 ok:false invalid_blocks", fakeslack.Fault{Error: "invalid_blocks"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b := startBot(t)
+			b.fake.FailNext(fakeslack.MethodResponseURL, 1, tt.fault)
+			in, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", "<@"+rep+"|sam> 1:1 30m")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.dm(rep, 1)
+			var failed string
+			eventually(t, "the receipt failed for good", func() bool {
+				failed = grepLines(b.logs.String(), "outbox message failed for good")
+				return failed != ""
+			})
+			if !strings.Contains(failed, "kind=capture_reply") || !strings.Contains(failed, "invalid_blocks") {
+				t.Fatalf("failure logged as %q, want the receipt and Slack's code", failed)
+			}
+			if got := responsesTo(b, in.ResponseURL); len(got) != 1 || got[0].Error != "invalid_blocks" {
+				t.Fatalf("posts to the response_url = %+v, want the one Slack refused", got)
+			}
+			if msgs := b.fake.Messages(mgr); len(msgs) != 0 {
+				t.Fatalf("the manager got %+v, want nothing in the refused receipt's stead", msgs)
+			}
+		})
 	}
-	b.dm(rep, 1)
 }
 
 // A rep's own click updates their DM through the click's response_url
@@ -161,6 +212,14 @@ func TestADMUpdateFallsBackToChatUpdate(t *testing.T) {
 			}
 			return in.ResponseURL
 		}, "How useful was it?"},
+		{"Slack refuses the response_url with 200 ok:false expired_url", func(b *bot, _ *testClock, dm fakeslack.Message) string {
+			b.fake.FailNext(fakeslack.MethodResponseURL, 1, fakeslack.Fault{Error: "expired_url"})
+			in, err := b.fake.ClickButton(ctxT(b.t), rep, dm.Channel, dm.TS, "rep_confirm")
+			if err != nil {
+				b.t.Fatal(err)
+			}
+			return in.ResponseURL
+		}, "How useful was it?"},
 		{"the Not accurate form stays open 31 minutes", func(b *bot, clk *testClock, dm fakeslack.Message) string {
 			ctx := ctxT(b.t)
 			in, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_dispute")
@@ -203,7 +262,7 @@ func TestADMUpdateFallsBackToChatUpdate(t *testing.T) {
 				t.Fatalf("the DM reads %s, want %q", blocksText(m.Blocks), tt.want)
 			}
 			for _, r := range responsesTo(b, url) {
-				if r.Status == http.StatusOK {
+				if r.Status == http.StatusOK && r.Error == "" {
 					t.Fatalf("the response_url was also used: %+v", r)
 				}
 			}

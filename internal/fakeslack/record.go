@@ -118,6 +118,13 @@ type Fault struct {
 	RetryAfter int
 	// Error is a Slack error code. Without Status it is answered as
 	// HTTP 200 {"ok":false,"error":Error}, the way Slack reports errors.
+	// On MethodResponseURL that is an alternative answer shape, not the
+	// one the fake gives by itself: Slack refuses a response_url post with
+	// a 4xx and the code (the fake answers 404 expired_url or used_url,
+	// 400 invalid_blocks), but clients that have long run against it read
+	// a 200's body as JSON and check its ok field (Sentry's Slack client:
+	// "If Slack gives us back a 200 we still want to check the 'ok'
+	// param"), so a bot must treat that shape as a refusal too.
 	Error string
 	// Drop closes the connection without an answer, as a network failure
 	// would: the client sees an error from its HTTP transport.
