@@ -56,6 +56,13 @@ type Config struct {
 	Margin time.Duration
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Check, when set, is called by Run before each attempt to take or
+	// renew the role, so on the lease's own period: an error from it ends
+	// Run as the end of ctx does (the role stopped and given back). serve
+	// reads the database's schema version there, and a replica finds that
+	// a newer one migrated the database within a Renew, with no loop of
+	// its own. Check must return soon: it delays the renewal.
+	Check func(ctx context.Context) error
 }
 
 // Elector takes and keeps one role for this replica.
@@ -224,11 +231,12 @@ func (e *Elector) logTick(ctx context.Context, err error) {
 	}
 }
 
-// Run takes and renews the role until ctx ends, calling onChange from its
-// own goroutine each time this replica gains or loses it; then, holding
-// it, calls onChange(false) and gives it back (release has its own short
-// deadline, as ctx is over). It wakes every Renew, and at the moment the
-// held lease would run out, so a holder whose renewals fail stops in time.
+// Run takes and renews the role until ctx ends or Check fails, calling
+// onChange from its own goroutine each time this replica gains or loses
+// it; then, holding it, calls onChange(false) and gives it back (release
+// has its own short deadline, as ctx is over). It wakes every Renew, and
+// at the moment the held lease would run out, so a holder whose renewals
+// fail stops in time.
 func (e *Elector) Run(ctx context.Context, onChange func(held bool)) {
 	held := false
 	set := func(h bool) {
@@ -239,6 +247,9 @@ func (e *Elector) Run(ctx context.Context, onChange func(held bool)) {
 		}
 	}
 	for {
+		if e.cfg.Check != nil && e.cfg.Check(ctx) != nil {
+			break
+		}
 		h, err := e.Tick(ctx)
 		e.logTick(ctx, err)
 		if ctx.Err() != nil {

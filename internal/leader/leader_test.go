@@ -352,3 +352,43 @@ func (l *lockedLog) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// A Check that fails ends Run as a cancelled context would: the holder
+// stops acting, gives the role back so another replica takes it at once,
+// and Run returns, with ctx still live. Checks that pass change nothing.
+func TestRunEndsWhenCheckFails(t *testing.T) {
+	st := openStore(t)
+	var mu sync.Mutex
+	checks := 0
+	e := leader.New(leader.Config{Store: st, Role: "sender", Holder: "a", Renew: time.Millisecond,
+		Check: func(context.Context) error {
+			mu.Lock()
+			defer mu.Unlock()
+			checks++
+			if checks == 5 {
+				return errors.New("the database is newer")
+			}
+			return nil
+		}})
+	var changes []bool
+	done := make(chan struct{})
+	go func() { defer close(done); e.Run(context.Background(), func(h bool) { changes = append(changes, h) }) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run went on after its Check failed")
+	}
+	if fmt.Sprint(changes) != "[true false]" {
+		t.Errorf("role changes %v, want gained then lost", changes)
+	}
+	if checks != 5 {
+		t.Errorf("Check called %d times, want 5 (Run stops at the failing one)", checks)
+	}
+	if e.Held() {
+		t.Error("still believes it holds the role")
+	}
+	b := leader.New(leader.Config{Store: st, Role: "sender", Holder: "b"})
+	if ok, err := b.Tick(context.Background()); err != nil || !ok {
+		t.Errorf("another replica's take after the stop: %v, %v; want the role given back at once", ok, err)
+	}
+}
