@@ -28,7 +28,7 @@ func main() {
 	e := env{getenv: os.Getenv, environ: os.Environ, stdout: os.Stdout, stderr: os.Stderr, now: time.Now,
 		signals: sigs, exit: os.Exit}
 	if err := runEnv(context.Background(), os.Args[1:], e); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
+		if !errors.Is(err, flag.ErrHelp) && !alreadyLogged(err) {
 			fmt.Fprintln(os.Stderr, "coachlog:", err)
 		}
 		os.Exit(exitCode(err))

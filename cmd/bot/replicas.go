@@ -56,7 +56,7 @@ var holderHost = ""
 // newElector is this replica's contender for the sender role.
 func (a *app) newElector() *leader.Elector {
 	return leader.New(leader.Config{Store: a.store, Role: senderRole, Holder: leader.HolderNameOn(holderHost),
-		TTL: a.cfg.SenderLease, Now: a.svc.Now, Logger: a.log})
+		TTL: a.cfg.SenderLease, Now: a.svc.Now, Logger: a.log, Check: a.schema.check})
 }
 
 // runSender contends for the sender role until ctx ends, running the

@@ -67,6 +67,7 @@ type app struct {
 	bot     *slackbot.Bot
 	worker  *outbox.Worker
 	elector *leader.Elector // who among the replicas runs the worker
+	schema  *schemaWatch    // read on the elector's period: a newer replica's migration
 }
 
 // slackTransport is Go's default transport keeping enough idle
@@ -100,7 +101,7 @@ func wire(ctx context.Context, e env, cfg config, ws slackbot.Workspace, metrics
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, store: store}
+	a := &app{cfg: cfg, log: log, store: store, schema: newSchemaWatch(store.DatabaseVersion, store.KnownVersion(), log)}
 	home := slackbot.NewHome(cfg.BotToken, cfg.APIURL, hc, ws)
 	// One pacer for the outbox, the bot's few posts outside it (an
 	// export's message): Slack counts both in the same DM, and the
@@ -222,6 +223,9 @@ func serve(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	startLog := newLogger(cfg, e.stderr) // the start's checks, before wire makes the app's
+	// A replica stepping down (schemaWatch) stops as a signal stops it.
+	ctx, stepDown := context.WithCancel(ctx)
+	defer stepDown()
 	ctx, stop, release := watchStop(ctx, e, startLog)
 	defer release()
 	warnStraySettings(startLog, e.environ)
@@ -292,6 +296,17 @@ func serve(ctx context.Context, e env, args []string) error {
 			<-senderDone
 		}
 	}()
+	// Another replica migrated the database past this build: the elector
+	// has stopped the worker already; the scheduler's jobs stop with ctx,
+	// and the shutdown below sends nothing more.
+	go func() {
+		select {
+		case <-a.schema.newer:
+			stopSender()
+			stepDown()
+		case <-ctx.Done():
+		}
+	}()
 
 	digestSpec := ""
 	if cfg.DigestChannel != "" {
@@ -359,8 +374,10 @@ func serve(ctx context.Context, e env, args []string) error {
 
 	// The sender delivers what the last handlers queued, within the
 	// budget, then stops and gives the role back; another replica's
-	// sender delivers what this one queued.
-	held := a.elector.Held()
+	// sender delivers what this one queued. One stepping down for a
+	// newer schema sends nothing more: the newer replica delivers it.
+	steppedDown, stepped := a.schema.steppedDown()
+	held := a.elector.Held() && !stepped
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
@@ -386,6 +403,9 @@ func serve(ctx context.Context, e env, args []string) error {
 	}
 	<-checked
 	a.log.Info("coachlog stopped")
+	if stepped {
+		return steppedDown
+	}
 	return runErr
 }
 

@@ -175,6 +175,16 @@ var errNoSchema = errors.New("not a coachlog database (no schema_migrations tabl
 // DatabaseVersion is the schema version the database was migrated to.
 func (s *Store) DatabaseVersion(ctx context.Context) (int, error) { return schemaVersionOf(ctx, s.r) }
 
+// KnownVersion is the newest schema this build knows for s's engine
+// (SchemaVersion or PostgresSchemaVersion), which DatabaseVersion is
+// compared with.
+func (s *Store) KnownVersion() int {
+	if s.pg {
+		return PostgresSchemaVersion()
+	}
+	return SchemaVersion()
+}
+
 // schemaVersionOf reads the newest migration db records: 0 when it has
 // none. Without a schema_migrations table the error says so in the
 // driver's words, which checkSchema reads.
