@@ -101,7 +101,7 @@ func wire(ctx context.Context, e env, cfg config, ws slackbot.Workspace, metrics
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, store: store, schema: newSchemaWatch(store.DatabaseVersion, store.KnownVersion(), log)}
+	a := &app{cfg: cfg, log: log, store: store, schema: newSchemaWatch(store.DatabaseVersion, store.KnownVersion(), cfg.SenderLease, log)}
 	home := slackbot.NewHome(cfg.BotToken, cfg.APIURL, hc, ws)
 	// One pacer for the outbox, the bot's few posts outside it (an
 	// export's message): Slack counts both in the same DM, and the

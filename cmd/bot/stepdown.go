@@ -9,10 +9,11 @@ import (
 	"time"
 )
 
-// schemaReadTimeout bounds the schema version's read: it runs in the
-// sender lease's loop (leader.Config.Check), and a read hanging on a
-// database gone away must not hold back the renewal, nor the holder's
-// stop at the end of its lease. A read that times out is a failed read.
+// schemaReadTimeout bounds the schema version's read, and a tenth of the
+// sender lease if less: the read runs in the lease's loop, just before the
+// renewal (leader.Config.Check), and one hanging on a database gone away
+// must not hold the renewal back past the lease's margin. A read that
+// times out is a failed read.
 const schemaReadTimeout = time.Second
 
 // schemaWatch notices, while serve runs, that another replica migrated the
@@ -28,17 +29,24 @@ const schemaReadTimeout = time.Second
 // exits 1 so that an orchestrator starts it again, where it refuses the
 // database until it is replaced by the newer build.
 type schemaWatch struct {
-	read func(context.Context) (int, error)
-	know int // the newest schema this build knows
-	log  *slog.Logger
+	read    func(context.Context) (int, error)
+	know    int           // the newest schema this build knows
+	timeout time.Duration // of one read
+	log     *slog.Logger
 
 	once  sync.Once
 	newer chan struct{}    // closed once the database is found newer
 	found newerSchemaError // set before newer is closed
 }
 
-func newSchemaWatch(read func(context.Context) (int, error), know int, log *slog.Logger) *schemaWatch {
-	return &schemaWatch{read: read, know: know, log: log, newer: make(chan struct{})}
+// newSchemaWatch watches, with read, for a schema newer than know; lease
+// is the sender lease on whose period it reads.
+func newSchemaWatch(read func(context.Context) (int, error), know int, lease time.Duration, log *slog.Logger) *schemaWatch {
+	timeout := schemaReadTimeout
+	if lease > 0 {
+		timeout = min(timeout, lease/10)
+	}
+	return &schemaWatch{read: read, know: know, timeout: timeout, log: log, newer: make(chan struct{})}
 }
 
 // check reads the database's schema version, and returns a newerSchemaError (said
@@ -47,7 +55,7 @@ func newSchemaWatch(read func(context.Context) (int, error), know int, log *slog
 // report, not a reason to stop a replica that may serve again once it is
 // back.
 func (w *schemaWatch) check(ctx context.Context) error {
-	rctx, cancel := context.WithTimeout(ctx, schemaReadTimeout)
+	rctx, cancel := context.WithTimeout(ctx, w.timeout)
 	defer cancel()
 	have, err := w.read(rctx)
 	if err != nil || have <= w.know {

@@ -166,11 +166,11 @@ func TestSchemaWatchStepsDownOnlyOnANewerVersionRead(t *testing.T) {
 			var reads atomic.Int32
 			w := newSchemaWatch(func(ctx context.Context) (int, error) {
 				reads.Add(1)
-				if _, ok := ctx.Deadline(); !ok {
-					t.Error("the read has no deadline: it would hold back the lease's renewal")
+				if d, ok := ctx.Deadline(); !ok || time.Until(d) > time.Second {
+					t.Errorf("the read's deadline %v (set: %v); want one within 1 s, a tenth of the 10 s lease", d, ok)
 				}
 				return tt.have, tt.err
-			}, know, slog.New(slog.NewTextHandler(&logs, nil)))
+			}, know, 10*time.Second, slog.New(slog.NewTextHandler(&logs, nil)))
 			for range 3 {
 				err := w.check(context.Background())
 				if (err != nil) != tt.stepUp {
