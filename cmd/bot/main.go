@@ -28,11 +28,18 @@ func main() {
 	e := env{getenv: os.Getenv, environ: os.Environ, stdout: os.Stdout, stderr: os.Stderr, now: time.Now,
 		signals: sigs, exit: os.Exit}
 	if err := runEnv(context.Background(), os.Args[1:], e); err != nil {
-		if !errors.Is(err, flag.ErrHelp) && !alreadyLogged(err) {
-			fmt.Fprintln(os.Stderr, "coachlog:", err)
-		}
-		os.Exit(exitCode(err))
+		os.Exit(finish(err, os.Stderr))
 	}
+}
+
+// finish says a command's err on stderr and returns the exit status: not
+// a help asked for, nor an error the command logged already (a replica
+// stepping down for a newer schema), which a second line would repeat.
+func finish(err error, stderr io.Writer) int {
+	if !errors.Is(err, flag.ErrHelp) && !alreadyLogged(err) {
+		fmt.Fprintln(stderr, "coachlog:", err)
+	}
+	return exitCode(err)
 }
 
 // env is what a command gets from the outside world.

@@ -190,3 +190,24 @@ func TestSchemaWatchStepsDownOnlyOnANewerVersionRead(t *testing.T) {
 		})
 	}
 }
+
+// main says a command's error on stderr, except the step-down's, logged
+// already at Error when it was found: a second line would repeat it. The
+// exit status is 1 all the same, so an orchestrator restarts the replica.
+func TestMainDoesNotRepeatTheStepDown(t *testing.T) {
+	for _, tt := range []struct {
+		err     error
+		printed string
+		code    int
+	}{
+		{newerSchemaError{have: 26, know: 25}, "", 1},
+		{fmt.Errorf("serve: %w", newerSchemaError{have: 26, know: 25}), "", 1},
+		{errors.New("SLACK_APP_TOKEN: invalid_auth"), "coachlog: SLACK_APP_TOKEN: invalid_auth\n", 1},
+		{usageError("unknown command"), "coachlog: unknown command\n", 2},
+	} {
+		var stderr strings.Builder
+		if code := finish(tt.err, &stderr); code != tt.code || stderr.String() != tt.printed {
+			t.Errorf("finish(%v): exit %d, printed %q; want exit %d, printed %q", tt.err, code, stderr.String(), tt.code, tt.printed)
+		}
+	}
+}
