@@ -1,9 +1,11 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
@@ -22,6 +24,22 @@ type DigestFailure struct {
 	At       time.Time // when the last of them failed
 }
 
+// failedDigestsQuery reads the digest messages that failed for good since
+// a time, a range of the failed messages' index by when they failed
+// (outbox_failed_at), with the time and the digests' key prefix (its
+// length, then itself). It has no ORDER BY id: SQLite then read them
+// through outbox_failed, in id order, every failed message ever kept.
+const failedDigestsQuery = `SELECT id, msg_key, recipient, last_error, done_at FROM outbox
+	WHERE status = 'failed' AND done_at >= ? AND substr(msg_key, 1, ?) = ?`
+
+// failedRow is a row of failedDigestsQuery.
+type failedRow struct {
+	id      int64
+	key, to string
+	reason  string
+	at      int64
+}
+
 // FailingDigests returns, by week, the digests with messages that failed
 // for good within window before now and still stand failed: none was taken
 // back and sent since (RequeueFailed makes a failed message pending again,
@@ -30,27 +48,34 @@ type DigestFailure struct {
 // is weekly: a failure counted for 24 h, like a daily nudge's, turned
 // /healthz green again six days before the next digest, undelivered.
 //
-// It reads the failed messages' index (outbox_failed) and, for each
-// failing week, the headlines of the weeks after it up to now's by key
-// (outbox_key): a handful of rows, whatever the outbox keeps.
+// It reads the window's range of the failed messages' index by when they
+// failed (outbox_failed_at) and, for each failing week, the headlines of
+// the weeks after it up to now's by key (outbox_key): a handful of rows,
+// whatever the outbox keeps.
 func (s *Store) FailingDigests(ctx context.Context, now time.Time, window time.Duration) ([]DigestFailure, error) {
 	prefix := digestPrefix
-	rows, err := s.rq.QueryContext(ctx, `SELECT msg_key, recipient, last_error, done_at FROM outbox
-		WHERE status = 'failed' AND done_at >= ? AND substr(msg_key, 1, ?) = ? ORDER BY id`,
-		ms(now.Add(-window)), len(prefix), prefix)
+	rows, err := s.rq.QueryContext(ctx, failedDigestsQuery, ms(now.Add(-window)), len(prefix), prefix)
 	if err != nil {
 		return nil, fmt.Errorf("read the failed digests: %w", err)
 	}
-	var out []DigestFailure
-	byWeek := map[string]int{}
+	var found []failedRow
 	for rows.Next() {
-		var key, to, reason string
-		var at int64
-		if err := rows.Scan(&key, &to, &reason, &at); err != nil {
+		var r failedRow
+		if err := rows.Scan(&r.id, &r.key, &r.to, &r.reason, &r.at); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read the failed digests: %w", err)
 		}
-		week, ok := coaching.DigestKeyWeek(key)
+		found = append(found, r)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("read the failed digests: %w", err)
+	}
+	// Oldest queued first: a week's headline before its chart and replies.
+	slices.SortFunc(found, func(a, b failedRow) int { return cmp.Compare(a.id, b.id) })
+	var out []DigestFailure
+	byWeek := map[string]int{}
+	for _, r := range found {
+		week, ok := coaching.DigestKeyWeek(r.key)
 		if !ok {
 			continue
 		}
@@ -60,13 +85,10 @@ func (s *Store) FailingDigests(ctx context.Context, now time.Time, window time.D
 			byWeek[week] = i
 			out = append(out, DigestFailure{Week: week})
 		}
-		out[i].Messages = append(out[i].Messages, QueuedMessage{Key: key, To: to, Reason: reason})
-		if t := fromMS(at); t.After(out[i].At) {
+		out[i].Messages = append(out[i].Messages, QueuedMessage{Key: r.key, To: r.to, Reason: r.reason})
+		if t := fromMS(r.at); t.After(out[i].At) {
 			out[i].At = t
 		}
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return nil, fmt.Errorf("read the failed digests: %w", err)
 	}
 	failing := out[:0]
 	for _, f := range out {

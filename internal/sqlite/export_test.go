@@ -24,6 +24,7 @@ const (
 	PendingUpdatesQuery = pendingUpdatesQuery
 	ReopenQuery         = reopenQuery
 	OutboxStatsQuery    = outboxStatsQuery
+	FailedDigestsQuery  = failedDigestsQuery
 	WeekSessionsQuery   = weekSessionsQuery
 )
 

@@ -839,8 +839,9 @@ type OutboxStats struct {
 }
 
 // outboxStatsQuery counts pending and recently failed messages, each in
-// its own partial index (outbox_pending, outbox_failed): read at every
-// scrape, it must not grow with the rows the outbox keeps.
+// its own partial index (outbox_pending; outbox_failed_at, a range by when
+// they failed): read at every scrape, it must not grow with the rows the
+// outbox keeps, failed ones included.
 const outboxStatsQuery = `SELECT
 	(SELECT count(*) FROM outbox WHERE status = 'pending'),
 	(SELECT count(*) FROM outbox WHERE status = 'failed' AND done_at >= ?)`

@@ -310,7 +310,10 @@ func TestOutboxLookupsByKeySeekTheKeyIndex(t *testing.T) {
 // the outbox never empties, until the scrape's read timed out for good.
 // Failed counts only those that failed since the time given (a day back,
 // for coachlog_outbox_failed): counting every one ever kept an alert on
-// it firing for ever after one failure.
+// it firing for ever after one failure. And it reads only those, a range
+// of outbox_failed_at by when they failed (migration 0027): read through
+// outbox_failed, it went through every failure ever kept to look at when
+// each failed, more with each week; so did /healthz's failed digests.
 func TestOutboxStatsReadOnlyPendingAndRecentlyFailedRows(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()
@@ -326,12 +329,25 @@ func TestOutboxStatsReadOnlyPendingAndRecentlyFailedRows(t *testing.T) {
 		if err := st.Exec(ctx, `UPDATE outbox SET status = 'failed', done_at = ? WHERE id IN (4, 5)`, since.Add(-time.Minute).UnixMilli()); err != nil {
 			t.Fatal(err)
 		}
-		if plan := planOf(t, st, sqlite.OutboxStatsQuery, since.UnixMilli()); !strings.Contains(plan, "outbox_failed") || strings.Contains(plan, "Seq Scan") || slices.Contains(strings.Split(plan, "; "), "SCAN outbox") {
-			t.Errorf("the counts read more than the pending and failed rows: %s", plan)
+		// Weeks of failures before the day.
+		if err := st.Exec(ctx, `UPDATE outbox SET status = 'failed', done_at = ? WHERE id > 1000 AND id <= 1500`, since.Add(-7*24*time.Hour).UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		inRange := func(plan string) bool {
+			if st.IsPostgres() {
+				return strings.Contains(plan, "using outbox_failed_at") && strings.Contains(plan, "Index Cond: (done_at >=")
+			}
+			return strings.Contains(plan, "INDEX outbox_failed_at (done_at>?)") // COVERING for a count
+		}
+		if plan := planOf(t, st, sqlite.OutboxStatsQuery, since.UnixMilli()); !inRange(plan) || strings.Contains(plan, "Seq Scan") || slices.Contains(strings.Split(plan, "; "), "SCAN outbox") {
+			t.Errorf("the counts read more than the pending and the day's failed rows: %s", plan)
+		}
+		if plan := planOf(t, st, sqlite.FailedDigestsQuery, since.UnixMilli(), 7, "digest:"); !inRange(plan) || strings.Contains(plan, "Seq Scan") || strings.Contains(plan, "SCAN outbox") {
+			t.Errorf("the failed digests are read from more than the day's failed rows: %s", plan)
 		}
 		got, err := st.OutboxStats(ctx, since)
 		if err != nil || got.Pending != 15 || got.Failed != 3 {
-			t.Errorf("stats = %+v, %v; want 15 pending, 3 failed in the last 24 h (2 failed before)", got, err)
+			t.Errorf("stats = %+v, %v; want 15 pending, 3 failed in the last 24 h (502 failed before)", got, err)
 		}
 	})
 }
