@@ -47,6 +47,7 @@ type group struct {
 	top      []Block          // the leader's figures, narrative and findings
 	managers []*txt
 	period   metrics.Period // the leader's figures' period, for their trends
+	whole    bool           // the leader's tree is the whole organisation: its figures are the headline's
 }
 
 // groups orders the leaders as their tree (each top leader by name, then
@@ -78,8 +79,13 @@ func groups(r *metrics.Report, o Options) []group {
 		seen[l.ID] = true
 		// A leader over the whole organisation with no manager of their
 		// own would repeat the headline: their tree is in it.
-		if len(byLeader[l.ID]) > 0 || len(l.ManagerIDs) < len(r.Managers) || o.Narratives[l.ID] != "" {
-			out = append(out, leaderGroup(l, byLeader[l.ID], o.Narratives[l.ID], r.Period))
+		whole := wholeOrg(l, r)
+		if len(byLeader[l.ID]) > 0 || !whole || o.Narratives[l.ID] != "" {
+			var org *metrics.Figures
+			if whole {
+				org = &r.Org
+			}
+			out = append(out, leaderGroup(l, org, byLeader[l.ID], o.Narratives[l.ID], r.Period))
 		}
 		for i := range r.Leaders {
 			if r.Leaders[i].LeaderID == l.ID {
@@ -107,8 +113,33 @@ func groups(r *metrics.Report, o Options) []group {
 	return out
 }
 
-func leaderGroup(l *metrics.Figures, managers []metrics.Figures, narrative string, p metrics.Period) group {
-	g := group{title: name(l.Name), leader: l, managers: items(managers, p), period: p}
+// wholeOrg reports whether l's tree is the whole organisation: the same
+// managers as the report's. Its figures are then the headline's.
+func wholeOrg(l *metrics.Figures, r *metrics.Report) bool {
+	if len(l.ManagerIDs) != len(r.Managers) || len(r.Managers) == 0 {
+		return false
+	}
+	in := make(map[string]bool, len(l.ManagerIDs))
+	for _, id := range l.ManagerIDs {
+		in[id] = true
+	}
+	for _, m := range r.Managers {
+		if !in[m.ID] {
+			return false
+		}
+	}
+	return true
+}
+
+// leaderGroup is a leader's reply. org is the organisation's figures when
+// the leader's tree is all of it (wholeOrg): the headline shows them
+// already, so the reply shows only what it adds to them (the leader's
+// narrative, a figure or finding the organisation's do not have, such as
+// a correlation over their own reps) and then the managers. Shown twice,
+// the nine figures read as two scopes to compare, and took a phone's
+// screen for nothing.
+func leaderGroup(l, org *metrics.Figures, managers []metrics.Figures, narrative string, p metrics.Period) group {
+	g := group{title: name(l.Name), leader: l, managers: items(managers, p), period: p, whole: org != nil}
 	m := l.Metrics
 	if len(l.ManagerIDs) == 0 && len(managers) == 0 && strings.TrimSpace(narrative) == "" {
 		// Nobody below yet: a section of zeros and dashes would read as
@@ -117,10 +148,21 @@ func leaderGroup(l *metrics.Figures, managers []metrics.Figures, narrative strin
 			block(Context, words(fmt.Sprintf("No managers below %s in the roster yet: nothing to report.", name(l.Name)))))
 		return g
 	}
-	g.top = append(g.top, block(Header, words(textcut.Cut(name(l.Name), maxHeader))),
-		block(Context, words(fmt.Sprintf("Figures over the whole tree below %s: %s, %s not away.%s", name(l.Name),
-			plural(len(l.ManagerIDs), "manager", "managers"), plural(m.Reps, "rep", "reps"), listed(len(managers))))),
-		fieldsBlock(scopeFields(*l, p)))
+	fields, insights := scopeFields(*l, p), l.Insights
+	scope := fmt.Sprintf("Figures over the whole tree below %s: %s, %s not away.", name(l.Name),
+		plural(len(l.ManagerIDs), "manager", "managers"), plural(m.Reps, "rep", "reps"))
+	if org != nil {
+		fields, insights = fieldsBeyond(fields, scopeFields(*org, p)), insightsBeyond(insights, org.Insights)
+		scope = fmt.Sprintf("The tree below %s is the whole organisation (%s, %s not away): its figures and findings are the organisation's, above.",
+			name(l.Name), plural(len(l.ManagerIDs), "manager", "managers"), plural(m.Reps, "rep", "reps"))
+		if len(fields) > 0 {
+			scope += " Below, what the tree's own figures add to them."
+		}
+	}
+	g.top = append(g.top, block(Header, words(textcut.Cut(name(l.Name), maxHeader))), block(Context, words(scope+listed(len(managers)))))
+	if len(fields) > 0 {
+		g.top = append(g.top, fieldsBlock(fields))
+	}
 	if narrative = strings.TrimSpace(narrative); narrative != "" {
 		// The LLM wrote it (only with COACHLOG_LLM_NOTES=on): said so, and
 		// escaped like anything Coachlog did not write itself.
@@ -129,7 +171,7 @@ func leaderGroup(l *metrics.Figures, managers []metrics.Figures, narrative strin
 		g.top = append(g.top, block(Section, (&txt{}).b("Themes").w(narrativeCaption).
 			i(cutEscaped(narrative, maxSectionText-len("*Themes*"+narrativeCaption+"__")))))
 	}
-	if fs := findings(l.Insights, maxScopeFindings, reportAsk(*l, p)); len(fs) > 0 {
+	if fs := findings(insights, maxScopeFindings, reportAsk(*l, p)); len(fs) > 0 {
 		g.top = append(g.top, block(Section, join("\n", append([]*txt{(&txt{}).b("What stands out")}, fs...)...)))
 	}
 	if len(managers) > 0 {
@@ -303,7 +345,7 @@ func overview(head []Block, gs []group, end Block) Message {
 	var lines []*txt
 	for _, g := range gs {
 		if g.leader != nil {
-			lines = append(lines, overviewLine(*g.leader, g.period))
+			lines = append(lines, overviewLine(*g.leader, g.period, g.whole))
 		}
 	}
 	if len(lines) > 0 {

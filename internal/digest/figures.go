@@ -361,10 +361,15 @@ func reportAsk(f metrics.Figures, p metrics.Period) string {
 }
 
 // overviewLine is a leader in one line, for the headline of a digest
-// whose leaders reply in the thread.
-func overviewLine(f metrics.Figures, p metrics.Period) *txt {
+// whose leaders reply in the thread. A leader whose tree is the whole
+// organisation (whole) is named without figures: they are the headline's,
+// just above the line.
+func overviewLine(f metrics.Figures, p metrics.Period, whole bool) *txt {
 	if f.Leader && len(f.ManagerIDs) == 0 { // as their section says: not a tree that stopped coaching
 		return (&txt{}).b(name(f.Name)).w(" · no managers below them in the roster yet")
+	}
+	if whole {
+		return (&txt{}).b(name(f.Name)).w(" · the whole organisation: the figures above")
 	}
 	t, m := trendOf(f, p), f.Metrics
 	out := (&txt{}).b(name(f.Name)).w(" · " + plural(m.Sessions, "session", "sessions") + t.perWeek(m.Sessions, t.weekly.Sessions) +
@@ -372,6 +377,45 @@ func overviewLine(f metrics.Figures, p metrics.Period) *txt {
 		" · " + num(m.Overdue) + " overdue" + t.state(m.Overdue, func(b metrics.Metrics) int { return b.Overdue }))
 	if n := len(f.Insights); n > 0 {
 		out.w(" · " + plural(n, "finding", "findings"))
+	}
+	return out
+}
+
+// fieldsBeyond are the fields of fs that others does not show alike: what
+// a leader's tree adds to the organisation's figures when it is the whole
+// organisation (a correlation over its own reps, say).
+func fieldsBeyond(fs, others []field) []field {
+	shown := map[string]bool{}
+	for _, f := range others {
+		shown[f.text().md.String()] = true
+	}
+	var out []field
+	for _, f := range fs {
+		if !shown[f.text().md.String()] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// insightsBeyond are the findings of is that others has not: the same
+// finding (kind, subject, number) is worded for its scope ("Managers in
+// this tree" against "Managers"), and said once.
+func insightsBeyond(is, others []metrics.Insight) []metrics.Insight {
+	type id struct {
+		kind    metrics.InsightKind
+		subject string
+		value   float64
+	}
+	had := map[id]bool{}
+	for _, in := range others {
+		had[id{in.Kind, in.Subject, in.Value}] = true
+	}
+	var out []metrics.Insight
+	for _, in := range is {
+		if !had[id{in.Kind, in.Subject, in.Value}] {
+			out = append(out, in)
+		}
 	}
 	return out
 }

@@ -46,7 +46,7 @@ func TestNamesShowTheirFormattingMarksAsWritten(t *testing.T) {
 	for _, m := range d.Messages {
 		md.WriteString(mrkdwn(m) + "\n")
 	}
-	for _, want := range []string{"*ˍj_doe_2*", "*Ann ∗Pat∗*", "below ∼Lee∼ ˋx:", "No managers below Louˍ in"} {
+	for _, want := range []string{"*ˍj_doe_2*", "*Ann ∗Pat∗*", "below ∼Lee∼ ˋx is the whole organisation", "No managers below Louˍ in"} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("the digest's mrkdwn does not show %q:\n%s", want, md.String())
 		}

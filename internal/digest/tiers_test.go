@@ -39,12 +39,12 @@ func TestTierPercentsAddUpTo100(t *testing.T) {
 // "0 sessions · coverage – · 0 overdue", a tree that stopped coaching.
 func TestTheOverviewLineOfALeaderWithNobodyBelow(t *testing.T) {
 	week := metrics.Period{}
-	lou := overviewLine(metrics.Figures{ID: "ULOU", Name: "Lou", Leader: true}, week).plain.String()
+	lou := overviewLine(metrics.Figures{ID: "ULOU", Name: "Lou", Leader: true}, week, false).plain.String()
 	if lou != "Lou · no managers below them in the roster yet" {
 		t.Errorf("Lou's overview line reads %q", lou)
 	}
 	vic := overviewLine(metrics.Figures{ID: "UVIC", Name: "Vic", Leader: true, ManagerIDs: []string{"UMAX"},
-		Metrics: metrics.Metrics{Sessions: 2}}, week).plain.String()
+		Metrics: metrics.Metrics{Sessions: 2}}, week, false).plain.String()
 	if vic != "Vic · 2 sessions · coverage – · 0 overdue" {
 		t.Errorf("Vic's overview line reads %q", vic)
 	}

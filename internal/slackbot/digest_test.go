@@ -107,6 +107,34 @@ func TestDigestOfTwoThousandManagersFitsBlockKit(t *testing.T) {
 	}
 }
 
+// Under one leader, whose tree is the whole organisation, 2,000 managers
+// at the worst for size still make messages Slack takes, each manager
+// once, and the organisation's figures are shown once, in the headline.
+func TestDigestOfTwoThousandManagersUnderOneLeaderFitsBlockKit(t *testing.T) {
+	r := digesttest.LargeOrg(2000, 1)
+	d := digest.Build(r, digesttest.Week, digest.Options{Narratives: map[string]string{r.Leaders[0].ID: strings.Repeat("A steady week & more. ", 200)}})
+	msgs := digestJSON(t, d)
+	seen := map[string]int{}
+	fields := 0
+	for i, raw := range msgs {
+		if err := fakeslack.CheckMessage(raw); err != nil {
+			t.Fatalf("message %d of %d: Slack would refuse it: %v", i, len(msgs), err)
+		}
+		fields += strings.Count(string(raw), `"fields":`)
+		for _, m := range r.Managers {
+			seen[m.ID] += strings.Count(string(raw), managerLine(m.Name))
+		}
+	}
+	for _, m := range r.Managers {
+		if seen[m.ID] != 1 {
+			t.Fatalf("manager %s appears %d times in the digest, want once", m.ID, seen[m.ID])
+		}
+	}
+	if fields != 1 {
+		t.Errorf("the figures' fields are in %d blocks, want 1 (the headline's)", fields)
+	}
+}
+
 // emptyDigest is the digest of an organisation with nobody in it.
 func emptyDigest() *digest.Digest {
 	r := metrics.Compute(&metrics.Data{}, metrics.WeekPeriod(digesttest.Week), metrics.Settings{Now: digesttest.Now, Options: metrics.DigestOptions()})

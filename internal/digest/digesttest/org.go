@@ -214,3 +214,30 @@ func LowRated(managers int, names func(i int) string, leader bool) *metrics.Repo
 	}
 	return b.compute()
 }
+
+// OneLeader is a VP, Vera Lopez, over four managers and nobody else: her
+// tree is the whole organisation. Three of the managers coached in Week,
+// Ben Cole logged nothing in it; Ada Marsh takes the lead on every
+// ride-along, so the organisation and Vera's tree share a finding.
+func OneLeader() *metrics.Report {
+	b := &builder{}
+	b.person("UVERA", "Vera Lopez", "", "", coaching.PersonLeader)
+	tiers := []coaching.Tier{coaching.TierTop, coaching.TierMiddle, coaching.TierBottom}
+	for _, m := range []struct{ id, name string }{{"UADA", "Ada Marsh"}, {"UBEN", "Ben Cole"}, {"UCAL", "Cal Dune"}, {"UDEE", "Dee Fox"}} {
+		b.person(m.id, m.name, "UVERA", "", coaching.PersonManager)
+		for i, t := range tiers {
+			b.person(fmt.Sprintf("%s%d", m.id, i+1), fmt.Sprintf("Rep %d of %s", i+1, m.name), m.id, t, coaching.PersonRep)
+		}
+	}
+	for w := range 8 {
+		for i := range 3 {
+			b.session("UADA", coaching.KindRideAlong, monday(w).AddDays(1+i), 45, coaching.RoleLead, 1, 1, ok(fmt.Sprintf("UADA%d", i+1), 4))
+		}
+		if w > 0 {
+			b.session("UBEN", coaching.KindOneOnOne, monday(w).AddDays(2), 30, "", 0, 0, ok("UBEN1", 4))
+		}
+		b.session("UCAL", coaching.KindOneOnOne, monday(w).AddDays(3), 30, "", 1, 0, ok("UCAL2", 5))
+		b.session("UDEE", coaching.KindDealReview, monday(w).AddDays(4), 60, "", 0, 0, pending("UDEE3"))
+	}
+	return b.compute()
+}
