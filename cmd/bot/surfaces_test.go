@@ -332,7 +332,7 @@ func TestTheAppHomeFitsThePersonsRole(t *testing.T) {
 			[]string{"log_open", "log_for_rep", "session_edit", "session_undo"}, []string{"Your organisation", "Coaching you received"}},
 		{rep, []string{"Coaching you received", "3 sessions, 1 waiting for your answer", "Your open commitments", "Send the recap"},
 			[]string{"log_open", "rep_confirm", "rep_dispute"}, []string{"Your team this week", "Your organisation"}},
-		{vera, []string{"Your organisation this week", "4 sessions by 2 managers, 165 min", "• <@" + mgr + ">: 3 sessions", "• <@" + mia + ">: 1 session"},
+		{vera, []string{"Your organisation this week", "4 sessions by both managers, 165 min", "• <@" + mgr + ">: 3 sessions", "• <@" + mia + ">: 1 session"},
 			[]string{"log_open"}, []string{"Your team this week", "Coaching you received"}},
 	} {
 		before := publishesTo(b, c.user)

@@ -248,9 +248,10 @@ func headline(r *metrics.Report, week coaching.Week) []Block {
 	lead := (&txt{}).b(plural(m.Sessions, "session", "sessions") + " and " + num(m.Minutes) + " minutes of coaching").
 		w(t.perWeek(m.Sessions, t.weekly.Sessions))
 	// Every session counts for a listed manager (metrics: "anyone who
-	// logged a session"), so these are the organisation's sessions' authors.
-	if n := metrics.CountCoaching(r.Managers); n > 0 {
-		lead.w(" by " + plural(n, "manager", "managers"))
+	// logged a session"), so these are the organisation's sessions'
+	// authors, out of the managers the digest lists.
+	if by := metrics.CoachedBy(r.Managers, num); by != "" {
+		lead.w(" " + by)
 	}
 	lead.w(" for " + plural(m.Reps, "rep", "reps") + " not away")
 	if len(r.Leaders) > 0 {

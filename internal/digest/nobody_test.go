@@ -30,9 +30,10 @@ func TestALeaderWithNobodyBelowIsOneLine(t *testing.T) {
 	}
 }
 
-// The headline's "by N managers" counts the managers who logged coaching
-// in the week, not every manager listed: a week where one of four logged
-// nothing was coached by three. A week nobody coached names no one.
+// The headline's "by N of M managers" counts the managers who logged
+// coaching in the week, out of every manager listed: a week where one of
+// four logged nothing was coached "by 3 of 4 managers", not "by 3
+// managers" above a body listing four. A week nobody coached names no one.
 func TestTheHeadlineCountsTheManagersWhoCoached(t *testing.T) {
 	week := coaching.Week{Year: 2026, Week: 47}
 	for _, tc := range []struct {
@@ -40,8 +41,10 @@ func TestTheHeadlineCountsTheManagersWhoCoached(t *testing.T) {
 		sessions []int // per manager
 		want     string
 	}{
-		{"one of four logged nothing", []int{3, 0, 2, 1}, "6 sessions and 180 minutes of coaching by 3 managers for 4 reps not away."},
-		{"one of two logged nothing", []int{0, 2}, "2 sessions and 60 minutes of coaching by 1 manager for 2 reps not away."},
+		{"one of four logged nothing", []int{3, 0, 2, 1}, "6 sessions and 180 minutes of coaching by 3 of 4 managers for 4 reps not away."},
+		{"one of two logged nothing", []int{0, 2}, "2 sessions and 60 minutes of coaching by 1 of 2 managers for 2 reps not away."},
+		{"both logged some", []int{1, 2}, "3 sessions and 90 minutes of coaching by both managers for 2 reps not away."},
+		{"the only manager logged some", []int{2}, "2 sessions and 60 minutes of coaching by the only manager for 1 rep not away."},
 		{"nobody logged anything", []int{0, 0}, "0 sessions and 0 minutes of coaching for 2 reps not away."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

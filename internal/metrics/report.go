@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
@@ -123,7 +124,7 @@ func (ix ManagerIndex) Figures(ids []string) []Figures {
 
 // CountCoaching counts the managers among ms who logged a session in the
 // period: "by 4 managers" read as four coaching when one of them logged
-// nothing.
+// nothing (CoachedBy words it).
 func CountCoaching(ms []Figures) int {
 	n := 0
 	for _, m := range ms {
@@ -132,6 +133,30 @@ func CountCoaching(ms []Figures) int {
 		}
 	}
 	return n
+}
+
+// CoachedBy says who logged the period's sessions among ms, the managers
+// a surface lists: "by 3 of 4 managers", "by all 4 managers", "by both
+// managers", "by the only manager"; "" when none did. "by 3 managers"
+// above a list of four read as a count of the list, with one missing
+// (the digest's headline, a leader's App Home). num writes a count as the
+// surface writes its others (the digest: "2,000"); nil is strconv.Itoa.
+func CoachedBy(ms []Figures, num func(int) string) string {
+	if num == nil {
+		num = strconv.Itoa
+	}
+	n, all := CountCoaching(ms), len(ms)
+	switch {
+	case n == 0:
+		return ""
+	case n < all:
+		return "by " + num(n) + " of " + num(all) + " managers"
+	case all == 1:
+		return "by the only manager"
+	case all == 2:
+		return "by both managers"
+	}
+	return "by all " + num(all) + " managers"
 }
 
 func find(fs []Figures, id string) (Figures, bool) {

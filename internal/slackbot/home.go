@@ -249,8 +249,8 @@ func (h home) leaderBlocks() ([]slack.Block, []string) {
 	m := l.Metrics
 	tree := h.tree.ManagerIndex().Figures(l.ManagerIDs)
 	sessions := plural(m.Sessions, "session", "sessions")
-	if n := metrics.CountCoaching(tree); n > 0 {
-		sessions += " by " + plural(n, "manager", "managers")
+	if by := metrics.CoachedBy(tree, nil); by != "" {
+		sessions += " " + by // as the digest's headline counts them
 	}
 	head := fmt.Sprintf("*Your organisation this week* (%s): %s, %d min · %d of %s coached within their manager's cadence (%s) · %d overdue · %s",
 		periodLabel(h.treePeriod), sessions, m.Minutes,

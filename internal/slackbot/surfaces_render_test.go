@@ -351,16 +351,17 @@ func TestHomeForALeaderWithNobodyBelow(t *testing.T) {
 	}
 }
 
-// A leader's Home counts the managers who coached this week, not every
-// manager in the tree: three managers of whom one logged nothing read
-// "by 2 managers"; a week nobody coached names no managers at all.
+// A leader's Home counts the managers who coached this week, out of every
+// manager in the tree, as the digest's headline does: three managers of
+// whom one logged nothing read "by 2 of 3 managers"; a week nobody
+// coached names no managers at all.
 func TestHomeCountsTheManagersWhoCoached(t *testing.T) {
 	leader := coaching.Person{ID: "UL0", Roles: []string{coaching.PersonLeader}, Active: true, InRoster: true}
 	r := bigOrg(3)
 	r.Managers[2].Metrics.Sessions, r.Managers[2].Metrics.Minutes = 0, 0
 	r.Leaders[0].Metrics.Sessions = 24
 	h := home{person: leader, period: week48, treePeriod: week48, tree: r}
-	if text := blocksText(h.blocks()); !strings.Contains(text, "24 sessions by 2 managers, 540 min") {
+	if text := blocksText(h.blocks()); !strings.Contains(text, "24 sessions by 2 of 3 managers, 540 min") {
 		t.Errorf("Home of a leader of 3 managers, 2 of whom coached:\n%s", text)
 	}
 	for i := range r.Managers {
