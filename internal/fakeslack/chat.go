@@ -238,6 +238,7 @@ func (s *Server) chatPostMessage(r *apiRequest) apiResult {
 	if truncated {
 		res = s.warnTruncatedLocked(r.method, res)
 	}
+	m.deleted = s.deletedOnPostLocked(m) // after the answer: the bot got its ts
 	return res
 }
 
@@ -284,6 +285,13 @@ var tsRE = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
 //   - one that names no live message of the channel answers
 //     thread_not_found, Slack's answer to a reply whose parent was
 //     deleted (a Slack engineer in github.com/slackapi/bolt-js/issues/2307).
+//     chat.postMessage's reference lists no error for it
+//     (https://docs.slack.dev/reference/methods/chat.postMessage, Errors);
+//     the same code is the one conversations.replies documents for a
+//     thread_ts "missing or invalid"
+//     (https://api.slack.com/methods/conversations.replies). The fake
+//     answers it, never posting the reply alone in the channel: a sender
+//     that counts on either learns it here.
 //     The fake knows only the bot's own messages, so a thread under a
 //     person's message cannot be posted here: the bot threads only under
 //     its own posts (a DM, a digest).
@@ -302,6 +310,26 @@ func (s *Server) checkThreadLocked(m *message) (apiResult, bool) {
 		return errResult("thread_not_found"), false
 	}
 	return apiResult{}, true
+}
+
+// DeleteNextPosts has a person in channel delete the next n messages the
+// bot posts there at the top level (not its replies), each as soon as
+// Slack took it: the bot's replies under one then meet thread_not_found
+// (checkThreadLocked). channel may be a user id for the bot's DM.
+func (s *Server) DeleteNextPosts(channel string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.deleteNext[s.resolveChannelLocked(channel)] += n
+}
+
+// deletedOnPostLocked reports whether a person deletes m as it lands
+// (DeleteNextPosts), and counts it.
+func (s *Server) deletedOnPostLocked(m *message) bool {
+	if m.threadTS != "" || s.st.deleteNext[m.channel] == 0 {
+		return false
+	}
+	s.st.deleteNext[m.channel]--
+	return true
 }
 
 // channelKnownLocked reports whether any message was ever posted in ch.

@@ -57,7 +57,10 @@ type state struct {
 	conv            map[string]*convFlags // shared, archived; see conversations.go
 	msgs            map[string]*message   // by channel+"/"+ts
 	msgOrder        []*message
-	lastTS          int64 // microseconds of the last ts handed out
+	// deleteNext counts, per channel, the bot's next top-level posts a
+	// person deletes as soon as they land (DeleteNextPosts).
+	deleteNext map[string]int
+	lastTS     int64 // microseconds of the last ts handed out
 
 	// Surfaces.
 	triggers     map[string]*trigger
@@ -86,6 +89,7 @@ func newState() state {
 		channels:        map[string]bool{},
 		privateChannels: map[string]bool{},
 		msgs:            map[string]*message{},
+		deleteNext:      map[string]int{},
 		triggers:        map[string]*trigger{},
 		views:           map[string]*view{},
 		homes:           map[string]string{},
