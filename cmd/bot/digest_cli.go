@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -130,6 +131,10 @@ func beforeTeamsText(week coaching.Week) string {
 // waiting (deliverAsSender), and claims keep any message from going twice.
 func digestRanBefore(ctx context.Context, e env, a *app, week coaching.Week, to string) error {
 	key := coaching.DigestKey(week, 0)
+	anew, err := repostGoneHeadline(ctx, e, a, week, key)
+	if err != nil {
+		return err
+	}
 	retry, err := a.store.RequeueFailed(ctx, key, to)
 	if err != nil {
 		return fmt.Errorf("look for the digest of %s that failed: %w", week, err)
@@ -153,6 +158,9 @@ func digestRanBefore(ctx context.Context, e env, a *app, week coaching.Week, to 
 	for _, m := range retry {
 		requeued[m.Key] = true
 	}
+	for _, k := range anew {
+		requeued[k] = true
+	}
 	var again, left []sqlite.QueuedMessage
 	for _, m := range pending {
 		if requeued[m.Key] {
@@ -169,16 +177,92 @@ func digestRanBefore(ctx context.Context, e env, a *app, week coaching.Week, to 
 		fmt.Fprintf(e.stdout, "%s of the digest of %s %s queued before and not delivered yet: delivering %s now, to %s.\n",
 			messages(len(left)), week, wasWere(len(left)), itThem(len(left)), channelsOf(left))
 	}
-	keys := make([]string, len(pending))
-	for i, m := range pending {
-		keys[i] = m.Key
+	keys, err := digestKeys(ctx, a, key, pending)
+	if err != nil {
+		return err
 	}
 	return deliverDigest(ctx, e, a, week, keys, func() string {
+		if len(anew) > 0 && len(left) == 0 && len(retry) == 0 {
+			return " to " + channelsOf(pending) + ": its headline again and, in a fresh thread, its " + replies(len(pending)-1)
+		}
 		if len(left) == 0 {
 			return " to " + channelsOf(pending) + ": the " + messages(len(retry)) + " Slack had refused"
 		}
 		return " to " + channelsOf(pending) + ": the " + messages(len(pending)) + " left from before"
 	})
+}
+
+// repostGoneHeadline posts again, in a fresh thread, a week's digest whose
+// headline is gone from its channel: deleted there after it was posted,
+// its replies failed for good with Slack's thread_not_found (the sender
+// posts a headline found gone again once on its own; deleted again, it
+// leaves it to an admin). Sent again as they were, they would only meet
+// it again: the headline is queued again, with every reply of its thread
+// that can be (sqlite.Store.RepostThread), and it says so. It returns the
+// keys queued again; none when no reply failed so.
+func repostGoneHeadline(ctx context.Context, e env, a *app, week coaching.Week, key string) ([]string, error) {
+	failed, err := a.store.MessagesUnder(ctx, key, "failed")
+	if err != nil {
+		return nil, fmt.Errorf("look for the digest of %s that failed: %w", week, err)
+	}
+	gone := slices.ContainsFunc(failed, func(m sqlite.QueuedMessage) bool { return outbox.SlackCode(m.Reason) == "thread_not_found" })
+	if !gone {
+		return nil, nil
+	}
+	p, ok, err := a.store.PostedMessage(ctx, key)
+	if err != nil || !ok {
+		// No headline posted: it is queued or failed itself, and goes
+		// (RequeueFailed) before the replies, which follow it.
+		return nil, err
+	}
+	// An admin's word: however many times it was posted again before.
+	res, err := a.store.RepostThread(ctx, key, p.TS, math.MaxInt, 0, "")
+	if err != nil {
+		return nil, fmt.Errorf("post the headline of the digest of %s again: %w", week, err)
+	}
+	if !res.Reposted {
+		return nil, fmt.Errorf("the headline of the digest of %s was deleted in its channel (Slack answered thread_not_found to its replies), "+
+			"and its text is no longer kept (queued by an older Coachlog) to post it again: its replies cannot be sent", week)
+	}
+	pending, err := a.store.MessagesUnder(ctx, key, "pending")
+	if err != nil {
+		return nil, fmt.Errorf("look for the digest of %s still queued: %w", week, err)
+	}
+	keys := make([]string, len(pending))
+	for i, m := range pending {
+		keys[i] = m.Key
+	}
+	lost := ""
+	if res.Lost > 0 {
+		are := "are"
+		if res.Lost == 1 {
+			are = "is"
+		}
+		lost = fmt.Sprintf(" (%s that had gone under the deleted one more than a day before %s no longer kept, and not sent again)",
+			messages(res.Lost), are)
+	}
+	fmt.Fprintf(e.stdout, "The headline of the digest of %s was deleted in %s (Slack answered thread_not_found to its replies): "+
+		"posting it again there, with its %s in a fresh thread%s.\n", week, p.Channel, replies(res.Replies), lost)
+	return keys, nil
+}
+
+// digestKeys are the keys a run again delivers: those queued now
+// (pending), and the week's messages posted already, whose headline the
+// sender may find deleted while the run delivers and post again, with
+// them (outbox.Worker's threadGone): a run that waited only for the
+// pending ones would not send those.
+func digestKeys(ctx context.Context, a *app, key string, pending []sqlite.QueuedMessage) ([]string, error) {
+	sent, err := a.store.MessagesUnder(ctx, key, "sent")
+	if err != nil {
+		return nil, fmt.Errorf("look for the digest messages posted: %w", err)
+	}
+	var keys []string
+	for _, m := range slices.Concat(pending, sent) {
+		if !slices.Contains(keys, m.Key) {
+			keys = append(keys, m.Key)
+		}
+	}
+	return keys, nil
 }
 
 // channelsOf names the channels ms go to, in the order first named.
@@ -377,6 +461,13 @@ func messages(n int) string {
 		return "1 message"
 	}
 	return fmt.Sprintf("%d messages", n)
+}
+
+func replies(n int) string {
+	if n == 1 {
+		return "1 reply"
+	}
+	return fmt.Sprintf("%d replies", n)
 }
 
 func itThem(n int) string {

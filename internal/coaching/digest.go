@@ -87,6 +87,20 @@ func DigestKey(w Week, i int) string {
 	return DigestJob + ":" + w.String() + ":" + itoa(int64(i))
 }
 
+// RepostsGoneThread reports whether a reply of kind, finding the message
+// it threads under gone from Slack (deleted), has that message posted
+// again, once, and follows it: a digest's replies under its headline, the
+// week's figures a leaders' channel would otherwise lose. A rep's reminder
+// under a DM the bot no longer has does not.
+func RepostsGoneThread(kind MessageKind) bool { return kind == MsgDigest || kind == MsgDigestChart }
+
+// MaxThreadReposts is how many times a digest's headline found gone is
+// posted again by the sender on its own: once. Deleted again, its replies
+// fail for good (`coachlog digest --week` posts it again on an admin's
+// word): whoever deletes a headline twice means it, and a loop of posts
+// and deletions is never possible.
+const MaxThreadReposts = 1
+
 // DigestKeyWeek is the week a digest message's key names ("digest:2026-W47",
 // "digest:2026-W47:3", as DigestKey writes them), if key is a digest's.
 func DigestKeyWeek(key string) (string, bool) {

@@ -250,6 +250,18 @@ type Message struct {
 	Payload     []byte    // content decided when queued (a nudge, a digest), as JSON
 }
 
+// RepostedThread is what queueing a gone post again did. Reposted says the
+// post goes again, or went again already (its replies follow the new one);
+// Queued that this call queued it. Then Replies counts the replies of its
+// thread that follow it (those still queued, those that had gone under the
+// gone post, those that failed under it), and Lost those that had gone
+// under it and are no longer kept to send again (their text is emptied a
+// day after they went).
+type RepostedThread struct {
+	Reposted, Queued bool
+	Replies, Lost    int
+}
+
 // Fallback is the route of a message that rides a response_url once Slack
 // no longer takes that URL (30 minutes after it was issued, or after five
 // posts): a rep's DM is updated with chat.update, and a manager's receipt

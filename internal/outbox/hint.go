@@ -51,6 +51,10 @@ func ChannelHint(code string) string {
 		// administrators who suspended posting (EKM): nothing the bot or
 		// the channel's members can change.
 		return code + ": a workspace admin's setting keeps the bot from posting there; ask a workspace admin, or set another channel"
+	case "thread_not_found":
+		// A reply under a headline deleted in the channel: the sender
+		// posted it again once already (coaching.MaxThreadReposts).
+		return "thread_not_found: the digest's headline was deleted in the channel; run `coachlog digest --week` to post it again with its thread"
 	case "msg_too_long", "msg_blocks_too_long", "invalid_blocks", "too_many_attachments", "no_text", "invalid_arguments":
 		// The message itself: whatever the channel, it would be refused again.
 		return code + ": Slack refused the message itself, a bug in Coachlog; please report it with this log line"

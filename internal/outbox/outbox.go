@@ -58,6 +58,14 @@ type Queue interface {
 	LeaseOwners(ctx context.Context, now time.Time) ([]string, error)
 	PostedMessage(ctx context.Context, key string) (coaching.Posted, bool, error)
 	PostStatus(ctx context.Context, key string) (string, error)
+	// RepostThread queues again the post under key, posted at goneTS and
+	// found gone from Slack since (a reply under it met ThreadGone), with
+	// the replies of its thread that it can (coaching.RepostedThread), at
+	// most maxReposts times in the post's life; id, held by owner, is the
+	// reply that found it gone, put back to follow it. When the post was
+	// posted anew meanwhile (its ts is no longer goneTS), only the reply
+	// is put back, to thread under the new one.
+	RepostThread(ctx context.Context, key, goneTS string, maxReposts int, id int64, owner string) (coaching.RepostedThread, error)
 }
 
 // Sender delivers one message. For an update, prior is where the post it
@@ -87,6 +95,11 @@ const (
 	// its attempts uncounted, and the method is tried again every
 	// HoldRetry until it goes through; Holds says why meanwhile.
 	Held
+	// ThreadGone is a reply whose thread's first message is gone from
+	// Slack (deleted since it was posted): Slack takes no reply under it.
+	// A digest's reply has its headline posted again, once, and follows
+	// it (Queue.RepostThread); any other fails as Permanent does.
+	ThreadGone
 )
 
 // Error is a send failure with what to do about it.

@@ -620,10 +620,53 @@ func (w *Worker) deliver(ctx context.Context, it *job) error {
 		return err
 	}
 	e := classify(err)
-	if e.Class == Gone {
+	switch {
+	case e.Class == Gone:
 		return w.fallBack(bctx, it, e.Error())
+	case e.Class == ThreadGone && prior != nil && m.ThreadKey != "" && coaching.RepostsGoneThread(m.Kind):
+		return w.threadGone(bctx, it, prior, e)
 	}
 	return w.handleFailure(bctx, it, e)
+}
+
+// threadGone answers a digest's reply Slack refused because the headline
+// it threads under is gone (deleted in the channel since it was posted):
+// the headline is queued again, once in its life
+// (coaching.MaxThreadReposts), with the replies of its thread, this one
+// among them, to follow it in a fresh thread. Past that, or with the
+// headline's text no longer kept, the reply fails for good, saying why;
+// `coachlog digest --week` then posts the headline again on an admin's
+// word.
+func (w *Worker) threadGone(ctx context.Context, it *job, prior *coaching.Posted, e *Error) error {
+	w.noteFailure(e)
+	var res coaching.RepostedThread
+	_, err := w.record(ctx, it, "repost the thread", func(ctx context.Context) (bool, error) {
+		var err error
+		res, err = w.q.RepostThread(ctx, it.Message.ThreadKey, prior.TS, coaching.MaxThreadReposts, it.ID, w.owner)
+		return true, err
+	})
+	if err != nil {
+		return err
+	}
+	if !res.Reposted {
+		// Slack's code ends the reason, as SlackCode reads it.
+		return w.fail(ctx, it, "the message it replies to is gone (deleted), posted again "+
+			plural(coaching.MaxThreadReposts, "time")+" already or no longer kept to post again: "+e.Error())
+	}
+	if res.Queued {
+		w.log.WarnContext(ctx, "outbox thread's first message is gone from Slack (deleted): posting it again, its replies follow it",
+			"outbox_id", it.ID, "kind", string(it.Message.Kind), "thread_key", it.Message.ThreadKey, "to", it.Message.To,
+			"replies_again", res.Replies, "replies_lost", res.Lost)
+	}
+	return nil
+}
+
+// plural is "1 time", "2 times".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // sendTimeout bounds one send.
@@ -965,7 +1008,7 @@ func (w *Worker) handleFailure(ctx context.Context, it *job, e *Error) error {
 			return errors.Join(e, err)
 		}
 		return e
-	case Permanent, Gone:
+	case Permanent, Gone, ThreadGone:
 		return w.fail(ctx, it, e.Error())
 	case Held:
 		// Like a 429, the answer is about Slack, not the message: no

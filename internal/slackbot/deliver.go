@@ -272,6 +272,16 @@ func slackErrorClass(code string) outbox.Class {
 		// one conversation ("Make sure your app is a member of the
 		// conversation"), not the install.
 		return outbox.Held
+	case "thread_not_found":
+		// A reply whose thread_ts names a message gone from the channel:
+		// deleted since it was posted. chat.postMessage's errors list does
+		// not name it (https://docs.slack.dev/reference/methods/chat.postMessage);
+		// conversations.replies documents it as "Value for thread_ts was
+		// missing or invalid", and a Slack engineer gives it as the answer
+		// to a reply whose parent was deleted
+		// (github.com/slackapi/bolt-js/issues/2307). Sent again as is, it
+		// would come again; the outbox posts a digest's headline anew.
+		return outbox.ThreadGone
 	}
 	// channel_not_found, user_not_found, invalid_blocks, msg_too_long and
 	// every other answer Slack gives to the request itself would come again.

@@ -920,6 +920,10 @@ func (s *Store) RecentFailures(ctx context.Context, kinds []coaching.MessageKind
 // digestPrefix begins the keys of a digest's messages (coaching.DigestKey).
 const digestPrefix = coaching.DigestJob + ":"
 
+// digestHeadlineLen is the length of a digest headline's key (an ISO
+// week's is always 8 characters: 2026-W47); its replies' are longer.
+var digestHeadlineLen = len(coaching.DigestKey(coaching.Week{Year: 2026, Week: 47}, 0))
+
 // scrubBatch is how many ids one scrubbing write covers: a short write,
 // so that acks waiting for the writer barely notice it.
 const scrubBatch = 2000
@@ -933,7 +937,10 @@ const scrubBatch = 2000
 // (RequeueFailed), days later maybe, and emptied it had nothing to render
 // and its chart no thread. What it holds is what its channel was to read,
 // never a private note; the scrub's cursor passes it, so it keeps them
-// once sent too. It works through ids above
+// once sent too. A digest's headline (its key with no reply's number:
+// digest:2026-W47) keeps both as well, a few kilobytes a week: deleted in
+// its channel later, it is posted again by RepostThread, which needs its
+// text and counts its reposts in its args. It works through ids above
 // after, a batch per write, and returns the last id it covered, for the
 // next call to start from. The cursor stops below the oldest message still
 // pending, so that one is scrubbed by a later pass once it is done rather
@@ -952,7 +959,9 @@ func (s *Store) ScrubOutbox(ctx context.Context, cutoff time.Time, after int64) 
 		to := min(from+scrubBatch, last.Int64)
 		if _, err := s.execW(ctx, `UPDATE outbox SET args = '{}', payload = ''
 			WHERE id > ? AND id <= ? AND status <> 'pending' AND (args <> '{}' OR payload <> '')
-				AND NOT (status = 'failed' AND substr(msg_key, 1, ?) = ?)`, from, to, len(digestPrefix), digestPrefix); err != nil {
+				AND NOT (status = 'failed' AND substr(msg_key, 1, ?) = ?)
+				AND NOT (op = 'post' AND substr(msg_key, 1, ?) = ? AND length(msg_key) = ?)`,
+			from, to, len(digestPrefix), digestPrefix, len(digestPrefix), digestPrefix, digestHeadlineLen); err != nil {
 			return from, fmt.Errorf("scrub outbox: %w", err)
 		}
 	}
