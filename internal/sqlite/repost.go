@@ -93,17 +93,22 @@ func (s *Store) RepostThread(ctx context.Context, key, goneTS string, maxReposts
 		if _, err := t.q.ExecContext(ctx, `DELETE FROM slack_messages WHERE msg_key = ?`, key); err != nil {
 			return fmt.Errorf("forget where %s was posted: %w", key, err)
 		}
+		// A thread's replies are queued with their post, in its
+		// transaction, so their ids follow its id: the reads below go
+		// from there by the primary key, not through the whole outbox
+		// (a substr of msg_key uses no index; on a year's outbox that
+		// was a scan inside a write every ack waits behind).
 		thread := key + ":"
-		if err := t.q.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE substr(msg_key, 1, ?) = ? AND status = 'sent' AND payload = ''`,
-			len(thread), thread).Scan(&out.Lost); err != nil {
+		if err := t.q.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE id > ? AND substr(msg_key, 1, ?) = ? AND status = 'sent' AND payload = ''`,
+			postID, len(thread), thread).Scan(&out.Lost); err != nil {
 			return fmt.Errorf("count the replies under %s: %w", key, err)
 		}
 		if _, err := t.q.ExecContext(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, next_at = ?, last_error = '', done_at = 0,
-			lease_until = 0, lease_owner = '' WHERE substr(msg_key, 1, ?) = ? AND status IN ('sent', 'failed') AND payload <> ''`,
-			now, len(thread), thread); err != nil {
+			lease_until = 0, lease_owner = '' WHERE id > ? AND substr(msg_key, 1, ?) = ? AND status IN ('sent', 'failed') AND payload <> ''`,
+			now, postID, len(thread), thread); err != nil {
 			return fmt.Errorf("queue the replies under %s again: %w", key, err)
 		}
-		res, err := t.q.ExecContext(ctx, `UPDATE outbox SET next_at = ? WHERE substr(msg_key, 1, ?) = ? AND status = 'pending'`, now, len(thread), thread)
+		res, err := t.q.ExecContext(ctx, `UPDATE outbox SET next_at = ? WHERE id > ? AND substr(msg_key, 1, ?) = ? AND status = 'pending'`, now, postID, len(thread), thread)
 		if err != nil {
 			return fmt.Errorf("line up the replies under %s: %w", key, err)
 		}
