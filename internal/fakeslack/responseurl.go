@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -78,7 +79,39 @@ func (s *Server) handleResponseURL(w http.ResponseWriter, r *http.Request) {
 	s.st.responses = append(s.st.responses, rec)
 	s.notifyLocked()
 	s.mu.Unlock()
-	writeResult(w, res, res.encode())
+	writeHookResult(w, res)
+}
+
+// writeHookResult answers a response_url post as Slack answers it, not as
+// its Web API does: the plain-text body "ok" when taken, and the error code
+// as the whole plain-text body with its status when refused (400 no_text,
+// 400 invalid_blocks: gitlab.com/gitlab-org/gitlab/-/issues/332611,
+// slackapi/java-slack-sdk#1017; "ok": johnagan/serverless-slack#6,
+// pyslackers/slack-sansio#42). A client reading a JSON {"ok":true} here
+// would be reading what Slack never sends. A Fault given a code and no
+// status still answers 200 with JSON ok:false: the other shape clients
+// have met (see Fault).
+func writeHookResult(w http.ResponseWriter, res apiResult) {
+	if res.drop || (res.errCode != "" && (res.status == 0 || res.status == http.StatusOK)) {
+		writeResult(w, res, res.encode())
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if res.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(res.retryAfter))
+	}
+	status, body := res.status, res.errCode
+	if status == 0 {
+		status = http.StatusOK
+	}
+	if body == "" {
+		body = "ok"
+		if status != http.StatusOK {
+			body = http.StatusText(status)
+		}
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body)) // the client may have gone; nothing to do
 }
 
 func (s *Server) applyResponseLocked(id, httpMethod string, body []byte, rec *Response) apiResult {

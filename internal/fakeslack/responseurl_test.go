@@ -2,9 +2,13 @@ package fakeslack
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
 )
 
 // delete_original deletes the message clicked and, as Slack documents,
@@ -92,5 +96,42 @@ func TestResponseURLText(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A response_url answers as Slack's does, in plain text: "ok" when it
+// takes a post, the error code with a 4xx when it refuses one; not the
+// Web API's JSON, which a client could come to rely on here.
+func TestResponseURLAnswersInPlainText(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	ch, ts, err := apiClient(fake).PostMessageContext(ctx, "C0TEAM", slack.MsgOptionText("v1", false),
+		slack.MsgOptionBlocks(buttonsBlock("pick", [2]string{"pick", "a"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	click, err := fake.ClickButton(ctx, "U0ALICE", ch, ts, "pick")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = sm.Ack(*nextEvent(ctx, t, sm, socketmode.EventTypeInteractive).Request)
+	for _, tc := range []struct {
+		name, body string
+		status     int
+		answer     string
+	}{
+		{"taken", `{"text":"Logged"}`, http.StatusOK, "ok"},
+		{"nothing in it", `{"text":" "}`, http.StatusBadRequest, "missing_text_or_fallback_or_attachments"},
+	} {
+		resp, err := http.Post(click.ResponseURL, "application/json", strings.NewReader(tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || string(got) != tc.answer || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
+			t.Errorf("%s: %d %q (%s), want %d %q in plain text", tc.name, resp.StatusCode, got, resp.Header.Get("Content-Type"), tc.status, tc.answer)
+		}
 	}
 }
