@@ -79,9 +79,17 @@ func snoozeButton(text string, days int) *slack.ButtonBlockElement {
 // rep stands, as the DM does: once they answer (in the DM or the App
 // Home), or the session is withdrawn from them, it says so rather than
 // go on asking.
+//
+// A rep with several sessions pending gets as many reminders, often at
+// once (sessions logged the same days come due the same hour), each in its
+// own DM's thread, under the buttons it is about; what Slack shows of a
+// thread reply alone (the notification, the Threads view) is its text. So
+// each names its session fully enough to tell it from the others: the
+// kind and the day, how long it was, and when it was logged, on the
+// rep's own clock (reminderSession).
 func reminderMessage(s coaching.Session, repID string) message {
 	r, _ := s.Rep(repID)
-	what := fmt.Sprintf("this %s from %s", s.Kind.Noun(), s.OccurredOn.Human())
+	what := reminderSession(s)
 	var text string
 	switch {
 	case s.Undone():
@@ -97,4 +105,19 @@ func reminderMessage(s coaching.Session, repID string) message {
 			mention(s.ManagerID), what)
 	}
 	return message{Text: text, Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(text), nil, nil)}}
+}
+
+// reminderSession names a session in its reminders: "this 1:1 from Wed 18
+// Nov 2026 (30 min, logged at 17:00)". Two sessions of a kind on one day
+// are told apart by their length and, failing that, by when each was
+// logged. The time is Slack's date formatting, which shows it on the
+// reader's own clock, with the time in UTC where a client cannot
+// (docs.slack.dev/messaging/formatting-message-text, "Date formatting":
+// <!date^timestamp^token_string|fallback_text>).
+func reminderSession(s coaching.Session) string {
+	what := fmt.Sprintf("this %s from %s (%d min", s.Kind.Noun(), s.OccurredOn.Human(), s.DurationMin)
+	if !s.CreatedAt.IsZero() {
+		what += fmt.Sprintf(", logged at <!date^%d^{time}|%s>", s.CreatedAt.Unix(), s.CreatedAt.UTC().Format("15:04 UTC"))
+	}
+	return what + ")"
 }

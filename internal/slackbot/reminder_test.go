@@ -2,6 +2,7 @@ package slackbot
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,5 +50,37 @@ func TestAReminderGoesOnlyWhileItsQuestionStands(t *testing.T) {
 				t.Errorf("reminderStands = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// A rep with several sessions pending gets their reminders together, each
+// in its own DM's thread; what a notification shows is the reminder's
+// text alone. Each names its session (kind, day, length, when it was
+// logged), so that no two read alike: they all said "this 1:1 from Wed 18
+// Nov 2026".
+func TestEachReminderNamesItsSession(t *testing.T) {
+	day := coaching.Date{Year: 2026, Month: 11, Day: 18}
+	logged := time.Date(2026, 11, 18, 16, 0, 0, 0, time.UTC)
+	sessions := []coaching.Session{
+		{ID: 1, Kind: coaching.KindOneOnOne, DurationMin: 30, CreatedAt: logged},
+		{ID: 2, Kind: coaching.KindOneOnOne, DurationMin: 30, CreatedAt: logged.Add(2 * time.Hour)},
+		{ID: 3, Kind: coaching.KindOneOnOne, DurationMin: 45, CreatedAt: logged.Add(2 * time.Hour)},
+		{ID: 4, Kind: coaching.KindDealReview, DurationMin: 30, CreatedAt: logged},
+	}
+	seen := map[string]int64{}
+	for _, s := range sessions {
+		s.ManagerID, s.OccurredOn, s.Version = "UM", day, 1
+		s.Reps = []coaching.SessionRep{{RepID: "UR", Status: coaching.StatusPending}}
+		m := reminderMessage(s, "UR")
+		for _, want := range []string{s.Kind.Noun(), "Wed 18 Nov 2026", fmt.Sprintf("%d min", s.DurationMin),
+			fmt.Sprintf("<!date^%d^{time}|%s>", s.CreatedAt.Unix(), s.CreatedAt.Format("15:04 UTC"))} {
+			if !strings.Contains(m.Text, want) || !strings.Contains(blocksText(m.Blocks), want) {
+				t.Errorf("session %d's reminder %q does not say %q", s.ID, m.Text, want)
+			}
+		}
+		if other, dup := seen[m.Text]; dup {
+			t.Errorf("sessions %d and %d have the same reminder: %q", other, s.ID, m.Text)
+		}
+		seen[m.Text] = s.ID
 	}
 }
