@@ -104,7 +104,7 @@ func TestOwnSessionsPastTheirRoomAreCounted(t *testing.T) {
 	for i := range historyLimit {
 		own = append(own, bigMeeting(int64(i+1), slackID(900000), rep, 12))
 	}
-	blocks := ownBlocks(own, rep, 1000)
+	blocks, _ := ownBlocks(own, rep, 1000, commentText)
 	text := blocksText(blocks)
 	// Each Undo's confirmation dialog names its meeting too.
 	n := strings.Count(text, "*Team meeting*") - strings.Count(text, "Undo the *Team meeting*")
@@ -118,7 +118,8 @@ func TestOwnSessionsPastTheirRoomAreCounted(t *testing.T) {
 	if got := blockText(blocks...); got > 1000+300 {
 		t.Errorf("%d characters of text for a room of 1,000", got)
 	}
-	if text := blocksText(ownBlocks(own, "", 1000)); !strings.Contains(text, "`/coach history @rep`") {
+	all, _ := ownBlocks(own, "", 1000, commentText)
+	if text := blocksText(all); !strings.Contains(text, "`/coach history @rep`") {
 		t.Errorf("the cut unfiltered list does not point at /coach history @rep:\n%s", text)
 	}
 }

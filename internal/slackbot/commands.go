@@ -848,7 +848,24 @@ const (
 // Undo; for a leader above the rep, the sessions managers below them
 // logged with that rep, read only; then the open commitments the viewer
 // may read and close.
+//
+// The reps' comments under the viewer's sessions take up to commentText
+// characters; a leader's open commitments below them, which only the
+// room in blocks holds back, may leave less: then the comments have what
+// is left, the rest of them counted.
 func historyMessage(h historyView) message {
+	m, said := historyWith(h, commentText)
+	if over := blockText(m.Blocks...) - messageText; over > 0 && said > 0 {
+		// Less room for comments may leave some out: the line counting
+		// them takes some of it.
+		m, _ = historyWith(h, max(0, said-over-utf8.RuneCountInString(commentsLeftText(coaching.MaxReps*historyLimit))))
+	}
+	return m
+}
+
+// historyWith is historyMessage with comments characters for the reps'
+// comments; said is how many of them the comments took.
+func historyWith(h historyView, comments int) (_ message, said int) {
 	title := "Your recent coaching"
 	if h.repID != "" {
 		title = "Your recent coaching with " + mention(h.repID)
@@ -877,7 +894,8 @@ func historyMessage(h historyView) message {
 		}
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(empty), nil, nil))
 	}
-	blocks = append(blocks, ownBlocks(h.own, h.repID, ownText)...)
+	own, said := ownBlocks(h.own, h.repID, ownText, comments)
+	blocks = append(blocks, own...)
 	if h.more {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(olderText(h.repID))))
 	}
@@ -893,7 +911,7 @@ func historyMessage(h historyView) message {
 		blocks = append(blocks, belowBlocks(title, h.repID, h.below, maxMessageBlocks-len(blocks)-len(open),
 			messageText-blockText(blocks...)-blockText(open...))...)
 	}
-	return message{Text: title, Blocks: append(blocks, open...)}
+	return message{Text: title, Blocks: append(blocks, open...)}, said
 }
 
 // ownText is about the most text a history's own sessions take: ten lines
@@ -905,10 +923,15 @@ const ownText = 5000
 
 // ownBlocks are the viewer's sessions in their history, each with Edit and
 // Undo, in about text characters: those past it are counted, with where
-// to see them, the way olderText says where the older ones are.
-func ownBlocks(own []coaching.Session, repID string, text int) []slack.Block {
+// to see them, the way olderText says where the older ones are. Under
+// each are the comments its reps left (historyComments), in comments
+// characters more; said is how many of those they took.
+func ownBlocks(own []coaching.Session, repID string, text, comments int) (_ []slack.Block, said int) {
 	var blocks []slack.Block
-	used := 0
+	used, room := 0, comments
+	// The reps' comments take room of their own (historyComments), not
+	// the lines': a session is never left out for them.
+	unsaid := 0
 	for i, s := range own {
 		val := historyValue(s.ID, repID)
 		line := shortSummary(s, repID) + roleSuffix(s) + " · " + statusBadge(s)
@@ -917,11 +940,17 @@ func ownBlocks(own []coaching.Session, repID string, text int) []slack.Block {
 		}
 		buttons := slack.NewActionBlock(fmt.Sprintf("h%d", s.ID), button(actEdit, "Edit", val, ""), undoButton(s, val))
 		if used += utf8.RuneCountInString(line) + blockText(buttons); i > 0 && used > text {
-			return append(blocks, slack.NewContextBlock("", mrkdwn(leftOutText(repID, len(own)-i))))
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(leftOutText(repID, len(own)-i))))
+			break
 		}
-		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, nil), buttons)
+		under, left := historyComments(s, repID, &comments)
+		unsaid += left
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line+under), nil, nil), buttons)
 	}
-	return blocks
+	if unsaid > 0 {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(commentsLeftText(unsaid))))
+	}
+	return blocks, room - comments
 }
 
 // leftOutText says how many of a history's latest sessions one message
@@ -1165,7 +1194,7 @@ func helpLines() []string {
 	return []string{
 		"• `/coach`: open the form to log a session.",
 		"• `/coach @sam ride-along 45m lead great discovery, rushed pricing`: log it in one line. Kinds: ride-along (joint call), 1:1, deal review (pipeline review), role-play (practice), career, team meeting. Durations like `45m`, `1h30`, `90 min`; dates `today`, `yesterday`, `mon`, `2026-11-20`. Name several people for a team meeting. If something is missing, the form opens filled with what I understood (with LLM help set up, read from a plain sentence too).",
-		"• `/coach history [@rep]`: your recent sessions, each with Edit and Undo, and a rep's open commitments, each to mark *Kept* or *Not kept*. A leader naming a rep below them also sees the sessions the managers below logged with that rep, with the notes they shared with leaders, and marks the commitments of those shared sessions too.",
+		"• `/coach history [@rep]`: your recent sessions, each with Edit and Undo and the comments your reps left on it, and a rep's open commitments, each to mark *Kept* or *Not kept*. A leader naming a rep below them also sees the sessions the managers below logged with that rep, with the notes they shared with leaders, and marks the commitments of those shared sessions too.",
 		"• `/coach prep @rep`: a private brief before your next session with one of your reps: your recent sessions with them, their open commitments and what they answered, and their coaching over the last 4 weeks.",
 		"• `/coach stats`: your numbers this week against the 4 weeks before (sessions, minutes, reps within your cadence, overdue, time by tier, ride-along roles, confirmations, ratings, commitments, consistency) and what stands out. A leader's are their organisation's.",
 		helpTeam,

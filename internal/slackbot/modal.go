@@ -631,8 +631,9 @@ func draftFromState(values map[string]map[string]*stateValue) (coaching.Draft, c
 // reasonModal asks a rep what was not accurate, or for a comment; initial
 // is the comment they already left, to edit rather than retype.
 //
-// The comment's hint says who reads it: the manager, one by one, in the
-// brief before the next session (/coach prep shows "They confirmed: ...").
+// The comment's hint says who reads it: the manager who logged the
+// session, one by one, under it in their /coach history and in the brief
+// before the next session (/coach prep shows "They confirmed: ...").
 // Only ratings are shown as an average of three or more.
 func reasonModal(callbackID, initial string, meta modalMeta) slack.ModalViewRequest {
 	title, label, submit, hint, optional := "Not accurate", "What was not accurate?", "Send", "Your manager sees this and can fix the session.", false
