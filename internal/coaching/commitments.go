@@ -456,12 +456,19 @@ func (s *Service) ReopenCommitment(ctx context.Context, actorID string, id int64
 }
 
 // changeable reads commitment id for actorID to verb (close, reopen):
-// refused unless they may (mayChange), and stale when an edit deleted it
-// since it was listed.
+// refused unless they may (mayChange). An id no commitment has (an edit
+// deleted it since it was listed, or the click was crafted) is refused in
+// the same words as someone else's commitment, checked as one from a
+// private session nobody is above: a crafted id tells neither which ids
+// exist nor whose they are.
 func (s *Service) changeable(ctx context.Context, tx Tx, actorID string, id int64, verb string) (Commitment, error) {
 	c, err := tx.Commitment(ctx, id)
 	if ErrorCode(err) == ENotFound {
-		return Commitment{}, gone()
+		err := s.mayChange(ctx, tx, actorID, Commitment{ID: id, Visibility: VisibilityPrivate}, verb)
+		if err == nil { // an empty actor id, the placeholder's manager
+			err = Errorf(EForbidden, "%s", notYourCommitment(verb, false))
+		}
+		return Commitment{}, err
 	}
 	if err != nil {
 		return Commitment{}, err
@@ -492,9 +499,9 @@ func (s *Service) mayChange(ctx context.Context, tx Tx, actorID string, c Commit
 		return err
 	}
 	if !actor.Holds(PersonLeader) { // a placeholder of ENotFound holds nothing
-		return Errorf(EForbidden, "You can %s only commitments from sessions you logged.", verb)
+		return Errorf(EForbidden, "%s", notYourCommitment(verb, false))
 	}
-	forbidden := Errorf(EForbidden, "You can %s only commitments from sessions you logged, or from sessions the managers below you shared with leaders.", verb)
+	forbidden := Errorf(EForbidden, "%s", notYourCommitment(verb, true))
 	if c.Visibility != VisibilityShared {
 		return forbidden
 	}
@@ -515,8 +522,22 @@ func (s *Service) mayChange(ctx context.Context, tx Tx, actorID string, c Commit
 	return nil
 }
 
-// gone refuses a click on a commitment an edit of its session deleted
-// since it was listed.
+// notYourCommitment is the refusal to verb ("close", "reopen") a
+// commitment someone may not change, in words that fit a commitment an
+// edit of its session deleted too: the two are refused alike (changeable),
+// so the words depend on who asks (leader or not), never on the id.
+func notYourCommitment(verb string, leader bool) string {
+	whose := "sessions you logged"
+	if leader {
+		whose += ", or from sessions the managers below you shared with leaders"
+	}
+	return "You can " + verb + " only commitments from " + whose + ", while they are there (an edit of a session may have removed one). Nothing was changed."
+}
+
+// gone refuses a close whose commitment an edit of its session deleted
+// between the check and the write (a write it waited on, PostgreSQL).
+// The check (changeable) has found it the clicker's, so this names no
+// one else's.
 func gone() error {
 	return Errorf(EStale, "That commitment is no longer there: its session was edited since. Nothing was changed.")
 }

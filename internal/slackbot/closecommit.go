@@ -17,7 +17,10 @@ import (
 // A click on a list shown before (closed since, its session undone) is
 // answered the same way, saying so; a click on a commitment the clicker
 // may not close (the domain decides, whatever the value says) is refused
-// and changes nothing.
+// and changes nothing, and so, in the same words and the same private
+// answer, is one on an id no commitment has (an edit of its session
+// deleted it, or the value was crafted): a crafted value tells nothing of
+// which ids exist.
 func (b *Bot) closeCommitment(ctx context.Context, a *acker, in interaction, act action) {
 	value := act.SelectedOption.Value
 	b.commitmentClick(ctx, a, in, commitmentChange{
