@@ -142,11 +142,29 @@ func (s *Service) Comment(ctx context.Context, a RepAction, comment string) (Ses
 // Confirm and a rating are, at the click rather than after the rep has
 // typed a reason the submission would then refuse.
 func (s *Service) RepView(ctx context.Context, a RepAction) (Session, error) {
-	sess, err := s.store.Session(ctx, a.SessionID)
+	sess, err := repSession(ctx, s.store, a)
 	if err != nil {
 		return Session{}, err
 	}
 	_, err = repOf(sess, a, true)
+	return sess, err
+}
+
+// repSession reads the session a rep's button names. An id no session
+// has is refused as one the clicker is not on (repOf of a session with
+// no reps: "Only <@rep> can answer…" or "You are not on this session."),
+// in the same words: a crafted button value tells nothing of which
+// session ids exist.
+func repSession(ctx context.Context, r interface {
+	Session(context.Context, int64) (Session, error)
+}, a RepAction) (Session, error) {
+	sess, err := r.Session(ctx, a.SessionID)
+	if ErrorCode(err) == ENotFound {
+		if _, err := repOf(Session{ID: a.SessionID}, a, false); err != nil {
+			return Session{}, err
+		}
+		return Session{}, Errorf(EForbidden, "You are not on this session.") // not reached: no reps
+	}
 	return sess, err
 }
 
@@ -183,7 +201,7 @@ func (s *Service) repUpdate(ctx context.Context, a RepAction, action string, ext
 	var res RepAnswer
 	err := s.store.Update(ctx, func(tx Tx) error {
 		res = RepAnswer{} // set, not kept, across a run again (Store.Update)
-		sess, err := tx.Session(ctx, a.SessionID)
+		sess, err := repSession(ctx, tx, a)
 		if err != nil {
 			return err
 		}
