@@ -130,8 +130,7 @@ func runCommand(ctx context.Context, cmd string, rest []string, e env) error {
 	case "version":
 		return versionCmd(ctx, e, rest)
 	case "help", "-h", "--help":
-		fmt.Fprint(e.stdout, helpText())
-		return nil
+		return helpCmd(ctx, e, rest)
 	}
 	return usageError(fmt.Sprintf("unknown command %q\n\n%s", cmd, helpText()))
 }

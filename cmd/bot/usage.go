@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -44,7 +45,7 @@ var commands = []command{
 	{name: "demo", args: "[--keep] [--chart FILE]",
 		what: "show the product on a demo organisation, no Slack needed (in New York time, whatever COACHLOG_TIMEZONE says)"},
 	{name: "version", what: "print the commit this coachlog was built from, and its time (as the start line logs them)"},
-	{name: "help", what: "this text"},
+	{name: "help", args: "[COMMAND]", what: "this text, or what `coachlog COMMAND --help` prints"},
 }
 
 // commandNamed is the command of that name in commands. A name missing
@@ -83,8 +84,31 @@ func helpText() string {
 			}
 		}
 	}
-	b.WriteString("\n`coachlog COMMAND --help` shows a command's flags. Settings come from the environment; see the README.\n")
+	b.WriteString("\n`coachlog help COMMAND` (or `coachlog COMMAND --help`) shows a command's flags. Settings come from the environment; see the README.\n")
 	return b.String()
+}
+
+// helpCmd is `coachlog help [COMMAND]`: the list of commands, or what
+// `coachlog COMMAND --help` prints (the same call, so the two cannot
+// differ), `help roster` as `roster --help`. A command there is not is a
+// usage error naming it, with the list, as `coachlog bogus` is.
+func helpCmd(ctx context.Context, e env, rest []string) error {
+	if len(rest) == 0 || (len(rest) == 1 && (rest[0] == "help" || isHelp(rest[0]))) {
+		fmt.Fprint(e.stdout, helpText())
+		return nil
+	}
+	name := strings.Join(rest, " ")
+	for _, c := range commands {
+		words := strings.Fields(c.name)
+		if c.name != name && words[0] != name {
+			continue
+		}
+		if words[0] == "serve" {
+			return serve(ctx, e, []string{"--help"})
+		}
+		return runCommand(ctx, words[0], append(words[1:], "--help"), e)
+	}
+	return usageError(fmt.Sprintf("help: unknown command %q\n\n%s", name, helpText()))
 }
 
 // wrap breaks s into lines of at most width bytes, at spaces.
