@@ -100,3 +100,26 @@ func TestAChannelOrATypedNameIsNotARep(t *testing.T) {
 		t.Errorf("a capture naming a channel opened its form saying %q, want that a channel is no person", got)
 	}
 }
+
+// A channel's name in "#x is a channel" is shown literally, as people's
+// names are (slacktext.EscapeLiteral): "#_deals_" would read as italic
+// "#deals" (a name Slack allows), and a crafted label's * as bold. In
+// /coach prep, /coach away and a capture's form alike.
+func TestAChannelsNameIsShownLiterally(t *testing.T) {
+	b := startBot(t)
+	b.importRoster(t)
+	const ch = "<#C0DEALS|_deals_*x*>"
+	const want = "#ˍdealsˍ∗x∗ is a channel, not a person"
+	for _, text := range []string{"prep " + ch, "away " + ch + " fri"} {
+		if got := b.command(mgr, text); !strings.Contains(got, want) || strings.Contains(got, "_deals_") {
+			t.Errorf("/coach %s answered %q, want %q", text, got, want)
+		}
+	}
+	in, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", ch+" 1:1 30m pricing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.formNotice(in); !strings.Contains(got, want) || strings.Contains(got, "_deals_") {
+		t.Errorf("a capture naming a channel opened its form saying %q, want %q", got, want)
+	}
+}

@@ -117,8 +117,7 @@ func ParseUntil(s string, today Date) (Date, error) {
 		return Date{}, fmt.Errorf("say until when: a date like %s, a weekday, \"2w\", or \"off\"", today.AddDays(7))
 	}
 	if ch, ok := channelNamed(s); ok {
-		return Date{}, fmt.Errorf("%s is a channel, not a person: to mark one of your reps away, pick them from Slack's @ list "+
-			"(/coach away @sam fri); a date alone marks you away", ch)
+		return Date{}, &ChannelNotPerson{Channel: ch}
 	}
 	switch word := strings.Join(f, " "); word {
 	case "off", "back", "clear", "none":
@@ -212,6 +211,17 @@ func channelNamed(s string) (string, bool) {
 		return "", false
 	}
 	return name, true
+}
+
+// ChannelNotPerson is ParseUntil's refusal of a channel named where a
+// person was meant. Its Error begins with Channel, a name someone else
+// chose, so that the edge can show that name literally (its formatting
+// marks too) and the words after it as they are.
+type ChannelNotPerson struct{ Channel string }
+
+func (e *ChannelNotPerson) Error() string {
+	return e.Channel + " is a channel, not a person: to mark one of your reps away, pick them from Slack's @ list " +
+		"(/coach away @sam fri); a date alone marks you away"
 }
 
 // QuoteTyped quotes back what someone typed, without the characters that

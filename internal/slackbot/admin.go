@@ -2,6 +2,7 @@ package slackbot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -53,7 +54,12 @@ func (b *Bot) away(ctx context.Context, a *acker, cmd slashCommand, args string)
 			err = seen
 		}
 		a.ack(nil)
-		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+esc(err.Error())), false)
+		text := esc(err.Error())
+		if ch, ok := errors.AsType[*coaching.ChannelNotPerson](err); ok {
+			// The channel's name literally, as people's names are.
+			text = escName(ch.Channel) + esc(strings.TrimPrefix(err.Error(), ch.Channel))
+		}
+		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+text), false)
 		return
 	}
 	admin := b.isAdmin(pre, cmd.UserID)

@@ -440,7 +440,7 @@ func notUnderstood(res quickcapture.Result) string {
 	parts = append(parts, doubtParts(res)...)
 	parts = append(parts, unreadParts(res)...)
 	for _, ch := range res.Channels {
-		parts = append(parts, esc(unescape(ch, nil))+" is a channel, not a person: pick who you coached below.")
+		parts = append(parts, escName(unescape(ch, nil))+" is a channel, not a person: pick who you coached below.")
 	}
 	if len(parts) == 0 {
 		return ""

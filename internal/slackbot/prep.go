@@ -54,7 +54,7 @@ func prepWho(args string) string {
 	const how = "`/coach prep @sam` gives you a brief before your next session with a rep: " +
 		"pick them from Slack's @ list, so it arrives as a mention."
 	if ch := channelRE.FindString(args); ch != "" {
-		return esc(unescape(ch, nil)) + " is a channel, not a person. " + how
+		return escName(unescape(ch, nil)) + " is a channel, not a person. " + how
 	}
 	if strings.TrimSpace(args) != "" {
 		return "Say which rep as a mention: " + how
