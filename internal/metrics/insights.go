@@ -98,9 +98,13 @@ func (c *computer) leaderInsights(li int) []Insight {
 			continue
 		}
 		if mean := float64(t.ratingSum) / float64(t.ratings); mean < LowRating-eps {
-			rated = append(rated, Insight{Kind: InsightLowRated, Subject: c.o.people[m].ID, Value: round(mean, 2), named: c.o.name(m),
+			// Cut as a dose finding cuts each rep's name, and as the
+			// digest shows every name: the leader reads Text itself in
+			// /coach stats and the App Home.
+			name := textcut.Cut(c.o.name(m), MaxDoseName)
+			rated = append(rated, Insight{Kind: InsightLowRated, Subject: c.o.people[m].ID, Value: round(mean, 2), named: name,
 				Text: fmt.Sprintf("%s's sessions are rated %s on average over %d ratings in the last 4 weeks (under %.1f): bad coaching hurts about twice as much as good coaching helps.",
-					c.o.name(m), meanUnder(mean), t.ratings, LowRating)})
+					name, meanUnder(mean), t.ratings, LowRating)})
 		}
 	}
 	if low > 0 {
@@ -224,10 +228,11 @@ func (i Insight) PublicNamed(short func(string) string) string {
 // maxNamed is how many reps a dose insight names before "and N more".
 const maxNamed = 10
 
-// MaxDoseName is how much of a rep's name a dose finding shows, as the
-// digest shows every name: a roster name may hold 250 characters, and ten
-// of them would fill the App Home's and /coach stats' section (3,000
-// characters) before "and N more", which a cut there then took away.
+// MaxDoseName is how much of a rep's name a dose finding shows, and of a
+// manager's a low-rated finding, as the digest shows every name: a roster
+// name may hold 250 characters, and ten of them would fill the App Home's
+// and /coach stats' section (3,000 characters) before "and N more",
+// which a cut there then took away.
 const MaxDoseName = 60
 
 func doseInsight(kind InsightKind, rs []RepDose) Insight {

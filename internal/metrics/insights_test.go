@@ -234,3 +234,26 @@ func TestDoseNamesLongNamesShortSoTheCountStays(t *testing.T) {
 		t.Errorf("dose finding is %d characters", n)
 	}
 }
+
+// A low-rated finding names its manager cut to MaxDoseName characters, as
+// a dose finding names each rep: the leader's /coach stats and App Home
+// showed a roster name of 250 characters whole, where the digest, and
+// every other finding, cut it. The channel's wording keeps the cut name.
+func TestLowRatedCutsTheManagersName(t *testing.T) {
+	f := ratedFixture(lowRatings())
+	long := strings.Repeat("Maximilian ", 23)[:250]
+	f.people["MA"].Name = long
+	low, ok := insight(leader(t, f.compute(t), "L").Insights, metrics.InsightLowRated)
+	if !ok {
+		t.Fatal("no low-rated insight")
+	}
+	short := long[:metrics.MaxDoseName-1] + "…"
+	for _, text := range []string{low.Text, low.Public(), low.PublicNamed(func(s string) string { return s })} {
+		if !strings.HasPrefix(text, short+"'s sessions are rated") || strings.Contains(text, long) {
+			t.Errorf("low-rated finding = %q, want the manager's name cut to %d characters", text, metrics.MaxDoseName)
+		}
+	}
+	if got := low.PublicNamed(func(string) string { return "MA" }); !strings.HasPrefix(got, "MA's sessions are rated") {
+		t.Errorf("PublicNamed = %q, want the name passed through short", got)
+	}
+}
