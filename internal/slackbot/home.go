@@ -35,6 +35,8 @@ type home struct {
 	manager bool            // whether person is a manager (coaching.IsManager): their team part shows
 	period  metrics.Period  // the person's own week, for their team
 	report  *metrics.Report // on period; nil when the numbers could not be read
+	// before: period came before the roster named any team (Bot.beforeTeams)
+	before bool
 	// treePeriod is the organisation's week, for a leader's tree (see
 	// homeView), and tree its figures: report itself when the weeks agree.
 	treePeriod metrics.Period
@@ -94,6 +96,7 @@ func (b *Bot) homeView(ctx context.Context, userID, notice string) (slack.HomeTa
 			h.period, o.Zone = b.figures.ThisWeek(), nil
 		}
 		h.report = b.homeFigures(ctx, userID, h.period, o)
+		h.before = manager && h.report != nil && b.beforeTeams(ctx, h.report, userID)
 		if leader {
 			// The tree is on the organisation's week and clock, as the
 			// digest and /coach report read it: its managers live on
@@ -172,7 +175,11 @@ func (h home) managerBlocks() []slack.Block {
 		if !ok {
 			break
 		}
-		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(weekLine(f, h.period)), nil, nil))
+		line := weekLine(f, h.period)
+		if h.before {
+			line = "*Your team this week* " + beforeTeamsText(h.period) + " `/coach team` lists your reps."
+		}
+		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn(line), nil, nil))
 		blocks = append(blocks, overdueBlocks(f.Team)...)
 		if len(f.Insights) > 0 {
 			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(whatStandsOut(f.Insights)), nil, nil))

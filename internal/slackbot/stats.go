@@ -80,7 +80,7 @@ func (b *Bot) stats(ctx context.Context, cmd slashCommand, args string) {
 		if !ok {
 			return
 		}
-		b.respond(ctx, cmd.ResponseURL, statsMessage(r, r, p, manager), false)
+		b.respond(ctx, cmd.ResponseURL, statsMessageOf(r, r, p, manager, manager && b.beforeTeams(ctx, r, p.ID)), false)
 		return
 	}
 	// A leader's week is the organisation's, the one its digest and
@@ -104,7 +104,37 @@ func (b *Bot) stats(ctx context.Context, cmd slashCommand, args string) {
 			return
 		}
 	}
-	b.respond(ctx, cmd.ResponseURL, statsMessage(tree, mine, p, manager), false)
+	b.respond(ctx, cmd.ResponseURL, statsMessageOf(tree, mine, p, manager, manager && b.beforeTeams(ctx, mine, p.ID)), false)
+}
+
+// beforeTeams reports whether r, a manager's own week so far, came before
+// the roster named any team, with nobody coaching in it: a week
+// `coachlog metrics` lists no team for and the digest does not cover
+// (coaching.PeriodBeforeTeams, on the organisation's clock). Its figures
+// would be zeros as if the team had been there. Only a manager whose
+// counting started on the week's last day on their own clock (Since) can
+// be in one, a manager behind the organisation's clock just after the
+// first import: only then is it asked, so that no other /coach stats or
+// Home pays the read. A failed read is logged and shows the figures.
+func (b *Bot) beforeTeams(ctx context.Context, r *metrics.Report, managerID string) bool {
+	f, ok := r.Manager(managerID)
+	if !ok || f.Since.IsZero() || f.Since.Before(r.Period.To) {
+		return false
+	}
+	before, err := b.svc.PeriodBeforeTeams(ctx, r.Period.From, r.Period.To)
+	if err != nil {
+		b.log.Warn("could not read whether a week came before the roster's teams", "user_id", managerID, "err", err)
+		return false
+	}
+	return before
+}
+
+// beforeTeamsText says why a manager's own week so far shows no numbers
+// (beforeTeams), as /coach report and `coachlog metrics` say it of a week
+// gone.
+func beforeTeamsText(per metrics.Period) string {
+	return fmt.Sprintf("(%s) came before the roster named any team, and nobody logged coaching in it: no numbers for it, "+
+		"as there is no digest of it. Yours start with your next week.", periodLabel(per))
 }
 
 // ownOnly answers /coach stats or /coach team given something after it,
@@ -223,15 +253,31 @@ func (b *Bot) ownClock(p coaching.Person) (metrics.Period, *time.Location) {
 // the person's weeks agree; manages is whether p is a manager
 // (coaching.IsManager).
 func statsMessage(tree, mine *metrics.Report, p coaching.Person, manages bool) message {
+	return statsMessageOf(tree, mine, p, manages, false)
+}
+
+// statsMessageOf is statsMessage, told whether mine, the manager's own
+// week so far, came before the roster named any team (beforeTeams): then
+// it says so in place of a week of zeros.
+func statsMessageOf(tree, mine *metrics.Report, p coaching.Person, manages, before bool) message {
 	own, _ := mine.Manager(p.ID)
 	l, leads := tree.Leader(p.ID)
 	switch {
 	case leads && len(l.ManagerIDs) > 0:
 		blocks := figureBlocks(fmt.Sprintf("Your organisation this week: %s", plural(len(l.ManagerIDs), "manager", "managers")), "", tree.Period, l)
 		if manages {
-			blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Your own team:* "+scopeLine(own)+". `/coach team` lists your reps.")))
+			line := scopeLine(own) + "."
+			if before {
+				line = "your week so far " + beforeTeamsText(mine.Period)
+			}
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Your own team:* "+line+" `/coach team` lists your reps.")))
 		}
 		return message{Text: "Your organisation's coaching this week", Blocks: blocks}
+	case manages && before:
+		return message{Text: "Your coaching this week", Blocks: []slack.Block{
+			slack.NewHeaderBlock(plain("Your coaching this week")),
+			slack.NewSectionBlock(mrkdwn("Your week so far "+beforeTeamsText(mine.Period)+" `/coach team` lists your reps."), nil, nil),
+		}}
 	case manages:
 		blocks := figureBlocks("Your coaching this week", "", mine.Period, own)
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("`/coach team` lists your reps and who is overdue.")))
