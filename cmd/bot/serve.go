@@ -122,7 +122,7 @@ func wire(ctx context.Context, e env, cfg config, ws slackbot.Workspace, metrics
 			ProseBudget: proseTimeout(cfg.LLM), Log: log},
 		Figures: a.stats, Export: store, Claims: envelopeClaims{st: store, now: a.svc.Now},
 		OnHello: a.releaseExecutable, Home: home, Pacer: pacer, TokenGone: tokenGone,
-		DigestChannel: cfg.DigestChannel})
+		DigestChannel: cfg.DigestChannel, NotesToLLM: cfg.LLM.Enabled() && cfg.LLM.Notes})
 
 	a.worker = outbox.NewWorker(store, a.bot, outbox.Options{Logger: log, Now: e.now, Pacer: pacer})
 	worker.Store(a.worker)

@@ -103,6 +103,10 @@ type Config struct {
 	// DigestChannel is where the weekly digest goes (COACHLOG_DIGEST_CHANNEL),
 	// which a leader's /coach help names; "": no digest is posted.
 	DigestChannel string
+	// NotesToLLM says notes may be sent to the LLM (a key and
+	// COACHLOG_LLM_NOTES=on): the rep's DM and help then say so, as the
+	// people who read the notes are what the DM's label promises.
+	NotesToLLM bool
 }
 
 // Claimer records, in storage every replica shares, that an envelope or
@@ -130,6 +134,7 @@ type Bot struct {
 	ackTO    time.Duration
 	admins   []string
 	digestTo string // Config.DigestChannel
+	notesAI  bool   // Config.NotesToLLM
 	prose    ProseReader
 	proseTO  time.Duration
 	briefer  Briefer
@@ -195,7 +200,7 @@ func New(cfg Config) *Bot {
 	b := &Bot{
 		api: api, gate: gate, apiURL: cfg.APIURL, botToken: cfg.BotToken, svc: cfg.Service, outbox: cfg.Outbox, log: cfg.Logger,
 		metrics: cfg.Metrics, http: cfg.HTTPClient, ackTO: cfg.AckTimeout, seen: newSeenSet(4096), admins: cfg.Admins,
-		digestTo: cfg.DigestChannel, prose: cfg.Prose, proseTO: cfg.ProseTimeout, briefer: cfg.Prep,
+		digestTo: cfg.DigestChannel, notesAI: cfg.NotesToLLM, prose: cfg.Prose, proseTO: cfg.ProseTimeout, briefer: cfg.Prep,
 		figures: cfg.Figures, export: cfg.Export, claims: cfg.Claims, onHello: cfg.OnHello, home: cfg.Home,
 		pacer: cfg.Pacer, sleep: sleepCtx, tokenGone: cfg.TokenGone,
 	}

@@ -139,7 +139,9 @@ func TestARepDMAtItsLongestKeepsToOneMessage(t *testing.T) {
 		ids = append(ids, id)
 	}
 	s := bigMeeting(1, slackID(900000), rep, coaching.MaxReps)
-	s.Skills, s.FollowUpOn, s.Commitments = ids, meetingDay, nil
+	// Shared, the notes' label at its longest (notesReaders), with the AI
+	// model too when notes may reach it.
+	s.Skills, s.FollowUpOn, s.Commitments, s.Visibility = ids, meetingDay, nil, coaching.VisibilityShared
 	for k := range coaching.MaxCommitments {
 		s.Commitments = append(s.Commitments, coaching.Commitment{RepID: rep, Text: strings.Repeat("k", coaching.MaxCommitmentLen-2) + fmt.Sprintf("%02d", k)})
 	}
@@ -153,19 +155,24 @@ func TestARepDMAtItsLongestKeepsToOneMessage(t *testing.T) {
 	longer.Reps = slices.Clone(s.Reps)
 	longer.Reps[0].ChangeNote = note + strings.Repeat(" and more", 100)
 	for name, s := range map[string]coaching.Session{"the worst edit": s, "past it": longer} {
-		t.Run(name, func(t *testing.T) {
-			m := repDM(s, rep, skills)
-			checkLimits(t, m)
-			if n := blockText(m.Blocks...); n > messageText {
-				t.Errorf("%d characters of text, over %d", n, messageText)
-			}
-			text := blocksText(m.Blocks)
-			for _, want := range []string{s.Notes, "Confirm", "Not accurate", ":pencil2: *Updated:* reps " + mention(slackID(100)), "• " + strings.Repeat("k", 50)} {
-				if !strings.Contains(text, want) {
-					t.Errorf("the DM lost %.60q", want)
+		for _, ai := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, notes to an AI %v", name, ai), func(t *testing.T) {
+				m := repDMFor(s, rep, skills, ai)
+				checkLimits(t, m)
+				if n := blockText(m.Blocks...); n > messageText {
+					t.Errorf("%d characters of text, over %d", n, messageText)
 				}
-			}
-		})
+				text := blocksText(m.Blocks)
+				for _, want := range []string{s.Notes, "Confirm", "Not accurate", ":pencil2: *Updated:* reps " + mention(slackID(100)), "• " + strings.Repeat("k", 50)} {
+					if !strings.Contains(text, want) {
+						t.Errorf("the DM lost %.60q", want)
+					}
+				}
+				if label := "*Notes* (" + notesReaders(s, rep, ai) + ")"; !strings.Contains(text, label) {
+					t.Errorf("the DM lost the notes' label %q", label)
+				}
+			})
+		}
 	}
 }
 

@@ -1141,7 +1141,7 @@ func (b *Bot) helpFor(ctx context.Context, who coaching.Person, args string) mes
 	case who.External:
 		return outsiderHelp(helpMessage())
 	case !all && coaching.RepOnly(who) && !b.hasTeam(ctx, who):
-		return repHelp()
+		return repHelp(b.notesAI)
 	case who.Holds(coaching.PersonLeader):
 		return leaderHelp(b.digestTo)
 	}
@@ -1149,13 +1149,21 @@ func (b *Bot) helpFor(ctx context.Context, who coaching.Person, args string) mes
 }
 
 // repHelp is a rep's /coach help: what comes to them and what they do
-// with it, short enough for a phone.
-func repHelp() message {
+// with it, short enough for a phone. Who reads the notes is said as the
+// DM's label says it (notesReaders), with what the label leaves out:
+// whoever runs Coachlog's server can export them, as any of its data, and
+// notesAI, the model they may go to.
+func repHelp(notesAI bool) message {
+	notes := "• The notes are for you and whoever logged it (and the other reps of a group session); leaders above them read them only if shared. " +
+		"Whoever runs Coachlog for your company can export them with the rest of its data."
+	if notesAI {
+		notes += " Your company also lets them go to an AI model, names removed, for your manager's briefs before a session and, if shared, the weekly digest's summary."
+	}
 	lines := []string{
 		"*Coachlog: the coaching you receive*",
 		"• Each session logged with you comes to your DMs with Coachlog. *Confirm* it, or press *Not accurate* and say what was wrong: whoever logged it is told and can fix it. Only you can answer.",
 		"• Once you confirm, you can rate how useful it was (1 to 5) and add a comment. They see ratings only as an average of three or more, never yours alone; they can read your comment.",
-		"• The notes are for you and whoever logged it (and the other reps of a group session); leaders above them read them only if shared.",
+		notes,
 		"• Your App Home (Coachlog, then Home): what waits for your answer, what you can still rate, and your open commitments.",
 		"• `/coach history`, `stats` and `team` are for managers, about the coaching they log. `/coach help all` lists every command.",
 	}

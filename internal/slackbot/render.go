@@ -160,19 +160,12 @@ func detailFields(s coaching.Session, skills []coaching.Skill, cut dmCuts) []*sl
 }
 
 // noteBlocks show the notes and commitments as plain text: what people typed
-// is never read as markup.
-func noteBlocks(s coaching.Session, repID string, cut dmCuts) []slack.Block {
+// is never read as markup. The notes' label says who reads them
+// (notesReaders).
+func noteBlocks(s coaching.Session, repID string, cut dmCuts, notesAI bool) []slack.Block {
 	var blocks []slack.Block
 	if s.Notes != "" {
-		// Every rep on the session reads the notes in their own DM.
-		who := "you and " + mention(s.ManagerID)
-		if len(without(s.ActiveRepIDs(), repID)) > 0 {
-			who = "you, " + mention(s.ManagerID) + " and the other reps on this session"
-		}
-		if s.Visibility == coaching.VisibilityShared {
-			who += ", shared with the leaders above"
-		}
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Notes* ("+who+")")),
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Notes* ("+notesReaders(s, repID, notesAI)+")")),
 			slack.NewSectionBlock(plain(truncateRunes(s.Notes, 3000)), nil, nil))
 	}
 	if text := commitmentsText(s, repID); text != "" {
@@ -184,6 +177,30 @@ func noteBlocks(s coaching.Session, repID string, cut dmCuts) []slack.Block {
 			slack.NewSectionBlock(plain(textcut.Cut(text, cut.commitments)), nil, nil))
 	}
 	return blocks
+}
+
+// notesReaders is who may read a session's notes, as the rep whose DM it
+// is should be told (PRODUCT.md, Authorisation): the manager who logged
+// it, every rep on it (each reads them in their own DM), the leaders
+// above the manager when it is shared, and, when the admin let notes
+// reach the LLM (notesAI), the model, names taken out: the manager's
+// prep brief sends the notes of any session, the digest's narrative those
+// of shared ones. Whoever runs the server can export the notes with the
+// rest of the database (`coachlog export --with-notes`); that is said in
+// the rep's /coach help, not on every DM (see repHelp).
+func notesReaders(s coaching.Session, repID string, notesAI bool) string {
+	who := []string{"you", mention(s.ManagerID)}
+	if len(without(s.ActiveRepIDs(), repID)) > 0 {
+		who = append(who, "the other reps on this session")
+	}
+	if s.Visibility == coaching.VisibilityShared {
+		who = append(who, mention(s.ManagerID)+"'s leaders")
+	}
+	text := strings.Join(who[:len(who)-1], ", ") + " and " + who[len(who)-1]
+	if notesAI {
+		text += "; may go to an AI model, names removed"
+	}
+	return text
 }
 
 // commitmentsText lists the commitments of a session made by repID (by
@@ -241,8 +258,13 @@ func repHeadNaming(s coaching.Session, repID string, name func([]string) string)
 // repDM is the DM a rep gets about a session, in its current state, in
 // one message Slack takes (see repDMCut).
 func repDM(s coaching.Session, repID string, skills []coaching.Skill) message {
+	return repDMFor(s, repID, skills, false)
+}
+
+// repDMFor is repDM, told whether notes may reach the LLM (notesReaders).
+func repDMFor(s coaching.Session, repID string, skills []coaching.Skill, notesAI bool) message {
 	cut := fullDM
-	m := repDMCut(s, repID, skills, cut)
+	m := repDMCut(s, repID, skills, cut, notesAI)
 	if blockText(m.Blocks...) <= messageText {
 		return m
 	}
@@ -251,20 +273,20 @@ func repDM(s coaching.Session, repID string, skills []coaching.Skill) message {
 	// same length, the notes last of all (see dmCuts.shorter).
 	cut.fewReps = true
 	length := dmLengths(s, repID, skills) // the parts uncut: the same on each pass
-	m = repDMCut(s, repID, skills, cut)
+	m = repDMCut(s, repID, skills, cut, notesAI)
 	for range 3 { // four passes at most, the last one's message taken as it is
 		over := blockText(m.Blocks...) - messageText
 		if over <= 0 {
 			break
 		}
 		cut = cut.shorter(length, over)
-		m = repDMCut(s, repID, skills, cut)
+		m = repDMCut(s, repID, skills, cut, notesAI)
 	}
 	return m
 }
 
 // repDMCut is repDM with its longer parts cut as cut says.
-func repDMCut(s coaching.Session, repID string, skills []coaching.Skill, cut dmCuts) message {
+func repDMCut(s coaching.Session, repID string, skills []coaching.Skill, cut dmCuts, notesAI bool) message {
 	r, _ := s.Rep(repID)
 	head := repHead(s, repID)
 	if cut.fewReps {
@@ -287,7 +309,7 @@ func repDMCut(s coaching.Session, repID string, skills []coaching.Skill, cut dmC
 	if r.ChangeNote != "" && r.Status == coaching.StatusPending {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":pencil2: *Updated:* "+cutMrkdwn(escKeepMentions(r.ChangeNote), cut.change)+". Please confirm again.")))
 	}
-	blocks = append(blocks, noteBlocks(s, repID, cut)...)
+	blocks = append(blocks, noteBlocks(s, repID, cut, notesAI)...)
 	val := repValue(s, repID)
 	text = repDMText(text, r)
 	switch r.Status {

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+)
+
+// The rep's DM says who may read the session's notes, true for the
+// session and the running configuration: the leaders above the manager
+// for a shared session (it said "shared with the leaders above" after
+// "you and @manager"), and the LLM when the admin let notes reach it (a
+// key and COACHLOG_LLM_NOTES=on: the manager's prep brief sends them);
+// a key alone sends no note, and the label says nothing of it. The rep's
+// /coach help says the same, and that whoever runs Coachlog can export
+// the notes (`coachlog export --with-notes`), which no label carries.
+func TestTheRepIsToldWhoMayReadTheNotes(t *testing.T) {
+	ai := startOpenAI(t)
+	for _, tt := range []struct {
+		name    string
+		env     []string
+		private string // the label of a one-rep private session
+		shared  string
+		ai      bool
+	}{
+		{"no LLM", nil, "*Notes* (you and <@" + mgr + ">)", "*Notes* (you, <@" + mgr + "> and <@" + mgr + ">'s leaders)", false},
+		{"a key, notes off", llmEnv(ai, false), "*Notes* (you and <@" + mgr + ">)", "*Notes* (you, <@" + mgr + "> and <@" + mgr + ">'s leaders)", false},
+		{"a key, notes on", llmEnv(ai, true), "*Notes* (you and <@" + mgr + ">; may go to an AI model, names removed)",
+			"*Notes* (you, <@" + mgr + "> and <@" + mgr + ">'s leaders; may go to an AI model, names removed)", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b := startBot(t, tt.env...)
+			b.importRoster(t)
+			viewID, _ := b.openModal("")
+			if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", "")); len(ack) != 0 {
+				t.Fatalf("ack = %s", ack)
+			}
+			if text := blocksText(b.dm(rep, 1).Blocks); !strings.Contains(text, tt.private+"\n") {
+				t.Errorf("a private session's DM says who reads the notes as:\n%s\nwant %s", text, tt.private)
+			}
+			viewID, _ = b.openModal("")
+			v := values([]string{rep2}, "one_on_one", b.today("America/New_York"), "30", "")
+			v["visibility"] = map[string]any{"visibility": fakeslack.RadioValue("shared")}
+			if _, ack := b.submit(viewID, v); len(ack) != 0 {
+				t.Fatalf("ack = %s", ack)
+			}
+			if text := blocksText(b.dm(rep2, 1).Blocks); !strings.Contains(text, tt.shared+"\n") {
+				t.Errorf("a shared session's DM says who reads the notes as:\n%s\nwant %s", text, tt.shared)
+			}
+			help := b.command(rep, "help")
+			mustContain(t, "the rep's help", help, "leaders above them read them only if shared", "Whoever runs Coachlog for your company can export them")
+			if got := strings.Contains(help, "AI model"); got != tt.ai {
+				t.Errorf("the rep's help speaks of an AI model: %v, want %v:\n%s", got, tt.ai, help)
+			}
+		})
+	}
+}
