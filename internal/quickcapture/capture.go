@@ -65,6 +65,13 @@ type Result struct {
 	// Doubts are sentences for the manager about what was guessed or could
 	// not be read, e.g. "I read 11/20 as Fri 20 Nov 2026".
 	Doubts []string
+	// Ahead is the words, where the date would be and with no date given,
+	// that put the session still to come ("tomorrow", "next week", "in 2
+	// days": see aheadAt), as typed; "" when there are none. Coaching is
+	// logged once it happened (PRODUCT.md refuses future dates): such a
+	// line is a plan, and opens the form saying so, the words kept in the
+	// notes.
+	Ahead string
 	// Meant is the subcommand the line's first word is a typo of
 	// ("histroy": history), when nothing else in it looks like a capture
 	// (see meant): the caller says "did you mean" rather than open the
@@ -82,14 +89,15 @@ type Result struct {
 }
 
 // Clear reports whether the line can be logged without asking: it is no
-// subcommand, nothing is missing, no problems, nobody is unresolved, and
+// subcommand, nothing is missing, no problems, nothing says the session is
+// still to come, nobody is unresolved, and
 // the reps were named in the header, not guessed from the notes ("with
 // Sam, went over how @ria handles pricing" is not a 1:1 with Ria). The
 // caller still validates the draft (the manager may have named
 // themselves).
 func (r Result) Clear() bool {
 	return r.Subcommand == "" && len(r.Missing) == 0 && len(r.Problems) == 0 && len(r.Unresolved) == 0 && !r.RepsGuessed &&
-		len(r.Guessed) == 0 && len(r.Doubts) == 0
+		len(r.Guessed) == 0 && len(r.Doubts) == 0 && r.Ahead == ""
 }
 
 // Guess reports whether f was read from a sentence or an ambiguous word
@@ -105,12 +113,16 @@ func Parse(text string, today coaching.Date) Result {
 	p := parser{today: today}
 	toks := firstTokens(text, maxHeaderTokens+maxPhraseWords)
 	notesAt := p.header(toks)
-	if p.complete() {
+	aheadEnd := p.checkAhead(toks, notesAt)
+	switch {
+	case p.complete() && p.ahead == "":
 		p.checkNotesStart(toks, notesAt)
-	} else {
+	case !p.complete():
 		// The header left something unsaid: the line is a sentence, or
 		// its notes may say it ("<@U1> 1:1 went over pricing for 45 min").
-		p.prose(firstTokens(text[notesAt:], maxProseTokens))
+		// Words putting the session ahead are told as such, not read
+		// again ("next mon" is no past Monday).
+		p.prose(firstTokens(text[aheadEnd:], maxProseTokens))
 	}
 	guessed := false
 	if len(p.reps) == 0 {

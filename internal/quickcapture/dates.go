@@ -173,7 +173,8 @@ func datesOf(s string, today coaching.Date, year int, yearGiven bool, orders ...
 
 // unreadDateWords are shorthand for yesterday the parser does not read.
 // Words for the future ("tomorrow", "next week") are not among them: a
-// session is never in the future, so after a header they are notes.
+// session is never in the future, and where the date would be they say
+// the line is a plan (aheadAt).
 var unreadDateWords = map[string]bool{"yday": true, "yest": true, "ystd": true, "ystdy": true, "yda": true}
 
 // weekdayNames are the days' full names, which a word one or two edits

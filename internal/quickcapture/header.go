@@ -36,6 +36,8 @@ type parser struct {
 	doubts  []string
 	// numericDoubt is set once a date written with numbers is told of.
 	numericDoubt bool
+	// ahead is the words putting the session still to come (checkAhead).
+	ahead string
 }
 
 // header reads structured words from the start of toks and returns the byte
@@ -411,6 +413,7 @@ func (p *parser) result(notes string) Result {
 		DateGiven:  p.dateGiven,
 		Unresolved: p.unresolved,
 		Problems:   p.problems,
+		Ahead:      p.ahead,
 	}
 	if p.dateGiven {
 		r.Draft.OccurredOn = p.date

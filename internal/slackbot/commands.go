@@ -473,13 +473,27 @@ func guessedPart(res quickcapture.Result) string {
 }
 
 // doubtParts says what of a quick capture's date was guessed or could
-// not be read ("I couldn't read the date "yday""), each a sentence.
+// not be read ("I couldn't read the date "yday""), each a sentence, after
+// words that put the session ahead, if any (aheadPart).
 func doubtParts(res quickcapture.Result) []string {
 	var parts []string
+	if res.Ahead != "" {
+		parts = append(parts, aheadPart(res.Ahead))
+	}
 	for _, d := range res.Doubts {
 		parts = append(parts, esc(d)+".")
 	}
 	return parts
+}
+
+// aheadPart tells a manager whose line reads as a plan ("1:1 30m
+// tomorrow": see quickcapture.Result.Ahead) that nothing was logged and
+// why, as the form's date check refuses a future date: coaching is
+// logged once it happened. Notes that only started with such words are
+// in the form, to log with the day they happened.
+func aheadPart(words string) string {
+	return "Nothing was logged: " + esc(coaching.QuoteTyped(words)) +
+		" is still to come, and coaching can be logged only once it has happened. If it already happened, pick the day it did."
 }
 
 // unreadParts says what of a quick capture was unusable as typed: people
