@@ -70,7 +70,7 @@ func (p *parser) checkAhead(toks []token, notesAt int) int {
 	for k < len(toks) && fillerWord(toks[k]) && aheadAt(toks, k) == 0 {
 		k++
 	}
-	if p.dateGiven || k >= len(toks) {
+	if p.dateGiven || p.ahead != "" || k >= len(toks) {
 		return notesAt
 	}
 	n := aheadAt(toks, k)

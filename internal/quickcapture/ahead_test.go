@@ -2,6 +2,8 @@ package quickcapture
 
 import (
 	"testing"
+
+	"github.com/coachlog/coachlog/internal/coaching"
 )
 
 // A review found "<@U1> 1:1 30m tomorrow" logged at once, dated today
@@ -51,6 +53,51 @@ func TestWordsForADayAheadAreAPlanNotNotes(t *testing.T) {
 	} {
 		if got := Parse(line, wednesday); !got.Clear() || got.Ahead != "" {
 			t.Errorf("Parse(%q): clear %v, ahead %q; want clear, nothing ahead", line, got.Clear(), got.Ahead)
+		}
+	}
+}
+
+// A review found "20 nov" typed on 18 Nov filled in 20 Nov of last year,
+// one tap from a session a year back, outside every current figure. A
+// day still to come within a week is a plan or a slip: the date stays on
+// today and Ahead says the day is still to come; the notes keep what
+// they held. Across the new year too: "jan 2" on 30 December is three
+// days ahead, not this January's.
+func TestADayWithinAWeekAheadIsNotLastYears(t *testing.T) {
+	nov18 := coaching.Date{Year: 2026, Month: 11, Day: 18}
+	dec30 := coaching.Date{Year: 2026, Month: 12, Day: 30}
+	for _, tt := range []struct {
+		line         string
+		today        coaching.Date
+		ahead, notes string
+	}{
+		{"<@U1> 20 nov 1:1 30m pricing", nov18, "20 nov", "pricing"},
+		{"<@U1> 1:1 30m nov 20", nov18, "nov 20", ""},
+		{"<@U1> 1:1 30m 20 nov pricing", nov18, "20 nov", "20 nov pricing"},
+		{"<@U1> 1:1 30m nov 25th", nov18, "nov 25th", ""},
+		{"rode along with <@U1> on nov 20, mostly watched, 45 min", nov18, "nov 20", "rode along with <@U1> on nov 20, mostly watched, 45 min"},
+		{"<@U1> 1:1 30m jan 2", dec30, "jan 2", ""},
+	} {
+		got := Parse(tt.line, tt.today)
+		if got.Clear() || got.Ahead != tt.ahead || got.Draft.OccurredOn != tt.today || got.Draft.Notes != tt.notes ||
+			len(got.Doubts) > 0 || got.Guess(coaching.FieldDate) {
+			t.Errorf("Parse(%q): clear %v, ahead %q, on %s, notes %q, doubts %q, guessed %v; want unclear, ahead %q, today, notes %q, no doubt nor guess",
+				tt.line, got.Clear(), got.Ahead, got.Draft.OccurredOn, got.Draft.Notes, got.Doubts, got.Guessed, tt.ahead, tt.notes)
+		}
+	}
+	// A week and a day ahead is last year's, as before, told once; so is
+	// today's day (today's session is "today"), and a year given is read.
+	for _, tt := range []struct {
+		line  string
+		today coaching.Date
+		date  coaching.Date
+	}{
+		{"<@U1> 1:1 30m nov 26", nov18, coaching.Date{Year: 2025, Month: 11, Day: 26}},
+		{"<@U1> 1:1 30m nov 18", nov18, nov18},
+		{"<@U1> 1:1 30m jan 7", dec30, coaching.Date{Year: 2026, Month: 1, Day: 7}},
+	} {
+		if got := Parse(tt.line, tt.today); got.Ahead != "" || got.Draft.OccurredOn != tt.date {
+			t.Errorf("Parse(%q): ahead %q, on %s; want on %s", tt.line, got.Ahead, got.Draft.OccurredOn, tt.date)
 		}
 	}
 }

@@ -67,10 +67,12 @@ type Result struct {
 	Doubts []string
 	// Ahead is the words, where the date would be and with no date given,
 	// that put the session still to come ("tomorrow", "next week", "in 2
-	// days": see aheadAt), as typed; "" when there are none. Coaching is
-	// logged once it happened (PRODUCT.md refuses future dates): such a
-	// line is a plan, and opens the form saying so, the words kept in the
-	// notes.
+	// days": see aheadAt), or a day typed without a year that comes
+	// within a week ("20 nov" on 18 November), as typed; "" when there are
+	// none. Coaching is logged once it happened (PRODUCT.md refuses
+	// future dates): such a line is a plan or a slip, and opens the form
+	// saying so, the date left on today and the notes keeping what they
+	// held.
 	Ahead string
 	// Meant is the subcommand the line's first word is a typo of
 	// ("histroy": history), when nothing else in it looks like a capture

@@ -26,8 +26,8 @@ func TestAMonthDateWhereTheNotesStartIsAGuess(t *testing.T) {
 			"may 2 deals slip, follow up", "I read may 2 as Sat 2 May 2026"},
 		{"<@U1> 1:1 30m march 3 accounts forward", coaching.Date{Year: 2026, Month: 3, Day: 3},
 			"march 3 accounts forward", "I read march 3 as Tue 3 Mar 2026"},
-		{"<@U1> 1:1 30m dec 1 deadline for the QBR", coaching.Date{Year: 2025, Month: 12, Day: 1},
-			"dec 1 deadline for the QBR", "dec 1 is still to come this year, so the form shows Mon 1 Dec 2025: check the date"},
+		{"<@U1> 1:1 30m dec 10 deadline for the QBR", coaching.Date{Year: 2025, Month: 12, Day: 10},
+			"dec 10 deadline for the QBR", "dec 10 is still to come this year, so the form shows last year's, Wed 10 Dec 2025"},
 		{"<@U1> 1:1 30m 20 nov pricing", coaching.Date{Year: 2026, Month: 11, Day: 20},
 			"20 nov pricing", "I read 20 nov as Fri 20 Nov 2026"},
 		{"<@U1> 1:1 30m - nov 20, 2026 pricing", coaching.Date{Year: 2026, Month: 11, Day: 20},
@@ -202,9 +202,9 @@ func TestAWeekdayWhereTheNotesStartIsAGuess(t *testing.T) {
 
 // A review found "<@U1> 1:1 30m dec 2" typed on 1 Dec logged at once on
 // 2 Dec 2025: a day still to come this year was read as last year's
-// without a word, where it is most likely tomorrow typed by mistake (and
-// a future date is refused). It is now shown in the form, last year's,
-// with a doubt saying why.
+// without a word. Further ahead than a week (a day within one is told as
+// still to come: TestADayWithinAWeekAheadIsNotLastYears), it is shown in
+// the form, last year's, with a doubt saying so once.
 func TestADayStillToComeThisYearIsAsked(t *testing.T) {
 	jan3 := coaching.Date{Year: 2027, Month: 1, Day: 3}
 	for _, tt := range []struct {
@@ -214,17 +214,17 @@ func TestADayStillToComeThisYearIsAsked(t *testing.T) {
 		notes string
 		doubt string
 	}{
-		{"<@U1> 1:1 30m dec 2", reviewDay, coaching.Date{Year: 2025, Month: 12, Day: 2}, "",
-			"dec 2 is still to come this year, so the form shows Tue 2 Dec 2025: check the date"},
-		{"<@U1> 2 dec 1:1 30m pricing", reviewDay, coaching.Date{Year: 2025, Month: 12, Day: 2}, "pricing",
-			"2 dec is still to come this year, so the form shows Tue 2 Dec 2025: check the date"},
+		{"<@U1> 1:1 30m dec 9", reviewDay, coaching.Date{Year: 2025, Month: 12, Day: 9}, "",
+			"dec 9 is still to come this year, so the form shows last year's, Tue 9 Dec 2025"},
+		{"<@U1> 9 dec 1:1 30m pricing", reviewDay, coaching.Date{Year: 2025, Month: 12, Day: 9}, "pricing",
+			"9 dec is still to come this year, so the form shows last year's, Tue 9 Dec 2025"},
 		{"<@U1> 1:1 30m dec 24 pricing", reviewDay, coaching.Date{Year: 2025, Month: 12, Day: 24}, "dec 24 pricing",
-			"dec 24 is still to come this year, so the form shows Wed 24 Dec 2025: check the date"},
-		{"rode along with <@U1> on dec 2, mostly watched, 45 min", reviewDay, coaching.Date{Year: 2025, Month: 12, Day: 2},
-			"rode along with <@U1> on dec 2, mostly watched, 45 min",
-			"dec 2 is still to come this year, so the form shows Tue 2 Dec 2025: check the date"},
+			"dec 24 is still to come this year, so the form shows last year's, Wed 24 Dec 2025"},
+		{"rode along with <@U1> on dec 9, mostly watched, 45 min", reviewDay, coaching.Date{Year: 2025, Month: 12, Day: 9},
+			"rode along with <@U1> on dec 9, mostly watched, 45 min",
+			"dec 9 is still to come this year, so the form shows last year's, Tue 9 Dec 2025"},
 		{"<@U1> 1:1 30m oct 30 pricing", jan3, coaching.Date{Year: 2026, Month: 10, Day: 30}, "oct 30 pricing",
-			"oct 30 is still to come this year, so the form shows Fri 30 Oct 2026: check the date"},
+			"oct 30 is still to come this year, so the form shows last year's, Fri 30 Oct 2026"},
 	} {
 		got := Parse(tt.line, tt.today)
 		if got.Clear() || got.Draft.OccurredOn != tt.date || got.Draft.Notes != tt.notes || !slices.Equal(got.Doubts, []string{tt.doubt}) {

@@ -19,18 +19,21 @@ import (
 // after today: sessions are never in the future, so "dec 28" on 3 January
 // is last year's.
 //
-// The doubt, when there is one, says the day is still to come this year
-// and last year's was taken months back ("dec 2" on 1 December): most
-// likely a day mistyped, to be checked in the form. Last year's within
-// lastYearsSure days ("28 dec" on 3 January) is the session just before
-// the new year, taken without a word.
-// lastYearsSure is how far back last year's day may be and still be
-// taken as meant when this year's is still to come: two months.
-const lastYearsSure = 62
-
-func monthDateAt(toks []token, i int, today coaching.Date) (date coaching.Date, n int, text, problem, doubt string) {
+// Soon reports that, without a year, the day is still to come within
+// soonDays ("20 nov" on 18 November, "jan 2" on 30 December): a plan or
+// a slip, never last year's, a year back and outside every current
+// figure. The caller leaves the date on today and says the day is still
+// to come (Result.Ahead).
+//
+// The doubt, when there is one, says the day is still to come this year,
+// further ahead, and last year's was taken months back ("dec 24" on 1
+// December): perhaps old coaching logged late, perhaps a slip, to be
+// looked at in the form. Last year's within lastYearsSure days ("28 dec"
+// on 3 January) is the session just before the new year, taken without
+// a word.
+func monthDateAt(toks []token, i int, today coaching.Date) (date coaching.Date, n int, text, problem, doubt string, soon bool) {
 	if i+1 >= len(toks) || toks[i].clipped() && !strings.HasSuffix(toks[i].cut, ".") {
-		return coaching.Date{}, 0, "", "", ""
+		return coaching.Date{}, 0, "", "", "", false
 	}
 	m, ok := coaching.MonthNamed(toks[i].word)
 	day, dayOK := coaching.DayOfMonth(toks[i+1].word)
@@ -39,7 +42,7 @@ func monthDateAt(toks []token, i int, today coaching.Date) (date coaching.Date, 
 		day, dayOK = coaching.DayOfMonth(toks[i].word)
 		m, ok = coaching.MonthNamed(toks[i+1].word)
 		if !ok || !dayOK {
-			return coaching.Date{}, 0, "", "", ""
+			return coaching.Date{}, 0, "", "", "", false
 		}
 	}
 	n = 2
@@ -51,11 +54,36 @@ func monthDateAt(toks []token, i int, today coaching.Date) (date coaching.Date, 
 	}
 	text = phraseText(toks, i, n)
 	date, problem = resolveDay(m, day, year, yearGiven, today, text)
-	if problem == "" && !yearGiven && date.Year != today.Year && today.DaysSince(date) > lastYearsSure {
-		doubt = fmt.Sprintf("%s is still to come this year, so the form shows %s: check the date", text, date.Human())
+	switch {
+	case problem != "" || yearGiven:
+	case dayAhead(m, day, today) <= soonDays:
+		soon = true
+	case date.Year != today.Year && today.DaysSince(date) > lastYearsSure:
+		doubt = fmt.Sprintf("%s is still to come this year, so the form shows last year's, %s", text, date.Human())
 	}
-	return date, n, text, problem, doubt
+	return date, n, text, problem, doubt, soon
 }
+
+// soonDays is how far ahead a day typed without a year may be and still
+// be taken for a day to come rather than last year's: a week, the span
+// of a plan ("20 nov" for Friday) or of a slip of a day or two.
+const soonDays = 7
+
+// dayAhead is in how many days the month and day come next after today,
+// this year or next; more than soonDays for a day no year has soon
+// (29 Feb outside a leap year).
+func dayAhead(m time.Month, day int, today coaching.Date) int {
+	for _, y := range []int{today.Year, today.Year + 1} {
+		if d, ok := coaching.MakeDate(y, m, day); ok && d.After(today) {
+			return d.DaysSince(today)
+		}
+	}
+	return soonDays + 1
+}
+
+// lastYearsSure is how far back last year's day may be and still be
+// taken as meant when this year's is still to come: two months.
+const lastYearsSure = 62
 
 // resolveDay makes a date of a month and day, in year when given, else in
 // the latest year that does not put it after today. The problem says why

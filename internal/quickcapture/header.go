@@ -132,7 +132,7 @@ func (p *parser) structural(toks []token, i int) int {
 	if p.addDate(toks[i]) {
 		return 1
 	}
-	if date, n, text, problem, doubt := monthDateAt(toks, i, p.today); n > 0 {
+	if date, n, text, problem, doubt, soon := monthDateAt(toks, i, p.today); n > 0 {
 		if complete && hasWords(toks[i+n:]) {
 			// "may 2 deals slip", "dec 1 deadline for the QBR": where
 			// the notes would start, a month and a number as likely
@@ -140,6 +140,9 @@ func (p *parser) structural(toks []token, i int) int {
 			// guess to check. Alone at the end ("<@U1> 1:1 30m nov 20")
 			// it can only be the date.
 			return 0
+		}
+		if p.dayAhead(soon, text) {
+			return n
 		}
 		if doubt != "" && !p.dateGiven {
 			p.guess(coaching.FieldDate)
@@ -296,8 +299,8 @@ func (p *parser) setDate(date coaching.Date, text, problem string) {
 // addMonthDate reads a day with a month name at toks[i] ("20 nov", "nov
 // 20"), returning how many tokens it used (0 when none).
 func (p *parser) addMonthDate(toks []token, i int) int {
-	date, n, text, problem, doubt := monthDateAt(toks, i, p.today)
-	if n > 0 {
+	date, n, text, problem, doubt, soon := monthDateAt(toks, i, p.today)
+	if n > 0 && !p.dayAhead(soon, text) {
 		if doubt != "" && !p.dateGiven {
 			p.doubts = append(p.doubts, doubt)
 		}
@@ -317,11 +320,26 @@ func hasWords(toks []token) bool {
 // the notes keep the words. It returns how many tokens it read, 0 when
 // there is no such day.
 func (p *parser) guessMonthDate(toks []token, k int) int {
-	date, n, text, problem, doubt := monthDateAt(toks, k, p.today)
-	if n > 0 {
+	date, n, text, problem, doubt, soon := monthDateAt(toks, k, p.today)
+	if n > 0 && !p.dayAhead(soon, text) {
 		p.guessDate(date, text, problem, doubt)
 	}
 	return n
+}
+
+// dayAhead takes a day typed without a year that is still to come within
+// a week ("20 nov" on 18 November: see monthDateAt's soon) as what it is,
+// when no date was given before it: the date stays on today, and
+// Result.Ahead says the day is still to come. It reports whether it did;
+// after a date, such a day is a second date, told as any is.
+func (p *parser) dayAhead(soon bool, text string) bool {
+	if !soon || p.dateGiven {
+		return false
+	}
+	if p.ahead == "" {
+		p.ahead = text
+	}
+	return true
 }
 
 // guessDate takes date, read as text where the notes start, as a guess

@@ -284,7 +284,7 @@ func (p *parser) proseDateAt(toks []token, i int) int {
 		if _, ok := dayWord(toks[i].word, p.today); ok || isoShaped(toks[i].shown) {
 			return 1
 		}
-		if _, n, _, _, _ := monthDateAt(toks, i, p.today); n > 0 {
+		if _, n, _, _, _, _ := monthDateAt(toks, i, p.today); n > 0 {
 			return n
 		}
 		return 0
@@ -294,7 +294,9 @@ func (p *parser) proseDateAt(toks []token, i int) int {
 		return 1
 	}
 	if n := p.addMonthDate(toks, i); n > 0 {
-		p.guess(coaching.FieldDate)
+		if p.dateGiven { // not a day still to come (Result.Ahead)
+			p.guess(coaching.FieldDate)
+		}
 		return n
 	}
 	if n := p.addNumericDate(toks, i, false); n > 0 {

@@ -26,3 +26,33 @@ func TestAPlanOpensTheFormSayingCoachingIsLoggedOnceItHappened(t *testing.T) {
 		t.Errorf("after the model read the date, the notice says %q, want %q", got, want)
 	}
 }
+
+// A review found "20 nov" typed on 18 Nov fill in 20 Nov of last year,
+// the notice asking three times to check: "I took the date from your
+// words: check them. 20 nov is still to come this year, so the form
+// shows Thu 20 Nov 2025: check the date. Check the form and log it." A
+// day a week ahead or less is now said to be still to come, the date on
+// today; one further ahead is last year's, said once; and the notice
+// asks to check once.
+func TestADayStillToComeIsToldOnceAndPlainly(t *testing.T) {
+	for _, tt := range []struct {
+		line  string
+		today coaching.Date
+		want  string
+	}{
+		{"<@U1|sam> 20 nov 1:1 30m", noticeDay,
+			`:mag: Nothing was logged: "20 nov" is still to come, and coaching can be logged only once it has happened. ` +
+				"If it already happened, pick the day it did. Check the form and log it."},
+		{"<@U1|sam> 1:1 30m dec 24 pricing", noticeDay,
+			":mag: dec 24 is still to come this year, so the form shows last year's, Wed 24 Dec 2025. Check the form and log it."},
+		{"<@U1|sam> 1:1 30m 11/17 pricing", noticeDay, ":mag: I read 11/17 as Tue 17 Nov 2026. Check the form and log it."},
+		{"rode along on dec 24 with <@U1|sam>, mostly watched, an hour", noticeDay,
+			":mag: I took who you coached, the kind, how long and your role from your words: check them. " +
+				"dec 24 is still to come this year, so the form shows last year's, Wed 24 Dec 2025. Check the form and log it."},
+	} {
+		got := notUnderstood(quickcapture.Parse(tt.line, tt.today))
+		if got != tt.want || strings.Count(strings.ToLower(got), "check") > 1+strings.Count(tt.want, "check them") {
+			t.Errorf("notice of %q:\n got %q\nwant %q", tt.line, got, tt.want)
+		}
+	}
+}

@@ -431,7 +431,7 @@ func notUnderstood(res quickcapture.Result) string {
 	}
 	// A mistyped subcommand's mention was picked from the notes too, but
 	// the line was no note: the hint above says what it was.
-	if res.RepsGuessed && len(res.Guessed) == 0 && res.MaybeMeant == "" {
+	if res.RepsGuessed && guessedPart(res) == "" && res.MaybeMeant == "" {
 		parts = append(parts, "Nobody was named before the notes: I picked who the notes mention; check who you coached.")
 	}
 	if g := guessedPart(res); g != "" {
@@ -458,16 +458,22 @@ func maybeMeantPart(res quickcapture.Result) string {
 
 // guessedPart names the fields of a quick capture read from a sentence
 // rather than its header, for the manager to check; "" when none were.
+// A date a doubt tells of ("I read 11/20 as Fri 20 Nov 2026") is not
+// named again: said twice, and asked to be checked twice, it buried what
+// the doubt said.
 func guessedPart(res quickcapture.Result) string {
-	if len(res.Guessed) == 0 {
+	var names []string
+	for _, f := range res.Guessed {
+		if f == coaching.FieldDate && len(res.Doubts) > 0 { // every doubt is about the date
+			continue
+		}
+		names = append(names, fieldWords(f).guessed)
+	}
+	if len(names) == 0 {
 		return ""
 	}
-	var names []string
 	if res.RepsGuessed {
-		names = append(names, "who you coached") // a sentence names the reps where it likes
-	}
-	for _, f := range res.Guessed {
-		names = append(names, fieldWords(f).guessed)
+		names = append([]string{"who you coached"}, names...) // a sentence names the reps where it likes
 	}
 	return "I took " + andList(names) + " from your words: check them."
 }
