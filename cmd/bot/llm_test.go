@@ -198,7 +198,7 @@ func TestProseCaptureFillsTheFormForTheManagerToConfirm(t *testing.T) {
 	// Someone typed as "@kim", whom Slack did not resolve, is still pointed
 	// out once the form is filled.
 	ai.Enqueue(fakeopenai.JSON(honestReading()))
-	if got := formFields(b.proseCapture(rodeAlong + " with @kim").filled); !strings.Contains(got["notice"], "@kim isn't a Slack member I can see") {
+	if got := formFields(b.proseCapture(rodeAlong + " with @kim").filled); !strings.Contains(got["notice"], `"@kim" was typed, not picked from Slack's @ list`) {
 		t.Errorf("notice %q does not point out @kim", got["notice"])
 	}
 

@@ -50,6 +50,11 @@ type Result struct {
 	// Unresolved lists what looks like people but is no user mention Slack
 	// resolved: "@sam" typed for no known user, user groups shown as "@sales".
 	Unresolved []string
+	// Typed are those of Unresolved typed as plain text ("@sam" not
+	// picked from Slack's @ list, as on a phone): Slack sends such a name
+	// as the text it is, never as a mention, whoever it names. The others
+	// are user groups, @here and the like.
+	Typed []string
 	// Missing lists required fields not understood, in the order reps, kind,
 	// duration, role (role only for ride-alongs).
 	Missing []coaching.Field

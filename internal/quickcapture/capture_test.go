@@ -43,9 +43,9 @@ func TestParseWholeLines(t *testing.T) {
 			line: "rode along with @sam on the Acme demo",
 			want: Result{
 				Draft:      coaching.Draft{Kind: coaching.KindRideAlong, OccurredOn: wednesday, Notes: "rode along with @sam on the Acme demo"},
-				Unresolved: []string{"@sam"},
-				Missing:    []coaching.Field{coaching.FieldReps, coaching.FieldDuration, coaching.FieldRole},
-				Guessed:    []coaching.Field{coaching.FieldKind},
+				Unresolved: []string{"@sam"}, Typed: []string{"@sam"},
+				Missing: []coaching.Field{coaching.FieldReps, coaching.FieldDuration, coaching.FieldRole},
+				Guessed: []coaching.Field{coaching.FieldKind},
 			},
 		},
 		{

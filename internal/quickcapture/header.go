@@ -17,6 +17,7 @@ type parser struct {
 	today      coaching.Date
 	reps       []string
 	unresolved []string
+	typed      []string        // those of unresolved typed as plain text
 	named      map[person]bool // who is already in reps or unresolved
 	problems   []string
 
@@ -232,6 +233,9 @@ func (p *parser) addPerson(who person) {
 		p.reps = append(p.reps, who.id)
 	} else {
 		p.unresolved = append(p.unresolved, who.shown)
+		if who.typed {
+			p.typed = append(p.typed, who.shown)
+		}
 	}
 }
 
@@ -430,6 +434,7 @@ func (p *parser) result(notes string) Result {
 		},
 		DateGiven:  p.dateGiven,
 		Unresolved: p.unresolved,
+		Typed:      p.typed,
 		Problems:   p.problems,
 		Ahead:      p.ahead,
 	}

@@ -12,6 +12,7 @@ import (
 type person struct {
 	id    string // a user id such as U123 or W0ABC
 	shown string // "@sam", "@sales": how to name an unresolved person
+	typed bool   // shown was typed as plain text, not picked from Slack's @ list
 }
 
 // escapedPerson reads the body of one Slack escape (the text between "<" and
@@ -77,7 +78,7 @@ func peopleToken(t token) (found []person, notesAt int, ok bool) {
 	s := t.bare
 	if strings.HasPrefix(s, "@") {
 		if plainName(s[1:]) {
-			return []person{{shown: s}}, 0, true
+			return []person{{shown: s, typed: true}}, 0, true
 		}
 		return nil, 0, false
 	}
@@ -148,7 +149,7 @@ func peopleAnywhere(s string) []person {
 			return found
 		}
 		if strings.HasPrefix(t.bare, "@") && plainName(t.bare[1:]) {
-			found = append(found, person{shown: t.bare})
+			found = append(found, person{shown: t.bare, typed: true})
 			continue
 		}
 		found = append(found, escapedPeopleIn(t.text)...)

@@ -56,3 +56,23 @@ func TestADayStillToComeIsToldOnceAndPlainly(t *testing.T) {
 		}
 	}
 }
+
+// A review found "@Sam" typed as text (not picked from Slack's @ list,
+// as on a phone) answered "@Sam isn't a Slack member I can see", though
+// Sam is one: typed text is no mention. The form now says so, in the
+// words every answer about a typed name uses; a user group is still no
+// member.
+func TestANameTypedAsTextIsSaidToBeTyped(t *testing.T) {
+	for _, tt := range []struct{ line, want string }{
+		{"@Sam 1:1 30m pricing", `"@Sam" was typed, not picked from Slack's @ list: pick who you coached below.`},
+		{"@sam @ria team meeting 30m", `"@sam" and "@ria" were typed, not picked from Slack's @ list: pick who you coached below.`},
+		{"<!subteam^S1|@sales> team meeting 30m", "@sales isn't a Slack member I can see: pick them below."},
+	} {
+		if got := notUnderstood(quickcapture.Parse(tt.line, noticeDay)); !strings.Contains(got, tt.want) || strings.Contains(got, "@Sam isn't") {
+			t.Errorf("notice of %q: %q, want it to say %q", tt.line, got, tt.want)
+		}
+	}
+	if !strings.Contains(didYouMean("history"), "name who you coached from "+atList) {
+		t.Errorf("/coach histroy no longer says where a name is picked: %q", didYouMean("history"))
+	}
+}

@@ -85,7 +85,7 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 // couldn't tell who". Someone who did mean to log is told how.
 func didYouMean(sub string) string {
 	return fmt.Sprintf(":thinking_face: Did you mean `/coach %s`? `/coach help` lists the commands. "+
-		"To log coaching, name who you coached from Slack's @ list (`/coach @sam 1:1 30m`), or type `/coach` alone for the form.", sub)
+		"To log coaching, name who you coached from "+atList+" (`/coach @sam 1:1 30m`), or type `/coach` alone for the form.", sub)
 }
 
 // acceptCapture takes a clear one-line capture. Acting on it may first read
@@ -502,12 +502,36 @@ func aheadPart(words string) string {
 		" is still to come, and coaching can be logged only once it has happened. If it already happened, pick the day it did."
 }
 
+// typedNamesPart tells a manager who typed names as plain text ("@Sam",
+// common on a phone) why they were not read: Slack sends them as text,
+// not as the people they name, who may well be members. quoted are the
+// names, quoted and escaped.
+func typedNamesPart(quoted []string) string {
+	verb := "was"
+	if len(quoted) > 1 {
+		verb = "were"
+	}
+	return andList(quoted) + " " + verb + " typed, not picked from " + atList + ": pick who you coached below."
+}
+
+// atList is where a person is picked so that Slack sends them as a
+// mention; every answer about a name typed as text says it in these words.
+const atList = "Slack's @ list"
+
 // unreadParts says what of a quick capture was unusable as typed: people
 // Slack did not resolve, and values out of range.
 func unreadParts(res quickcapture.Result) []string {
 	var parts []string
+	var typed []string
 	for _, u := range res.Unresolved {
+		if slices.Contains(res.Typed, u) {
+			typed = append(typed, escName(coaching.QuoteTyped(unescape(u, nil))))
+			continue
+		}
 		parts = append(parts, fmt.Sprintf("%s isn't a Slack member I can see: pick them below.", escName(unescape(u, nil))))
+	}
+	if len(typed) > 0 {
+		parts = append([]string{typedNamesPart(typed)}, parts...)
 	}
 	for _, p := range res.Problems {
 		parts = append(parts, esc(p)+".")
@@ -720,7 +744,7 @@ func (b *Bot) subcommand(ctx context.Context, a *acker, cmd slashCommand, name, 
 		repID, ok := historyTarget(args)
 		if !ok {
 			b.respond(ctx, cmd.ResponseURL, textMessage("`/coach history` takes one @mention of a rep: `/coach history @sam` lists your sessions with them "+
-				"(pick them from Slack's @ list, so it arrives as a mention). Alone, `/coach history` lists your recent sessions."), false)
+				"(pick them from "+atList+", so it arrives as a mention). Alone, `/coach history` lists your recent sessions."), false)
 			return
 		}
 		b.history(ctx, cmd, repID)

@@ -52,7 +52,7 @@ func (b *Bot) prep(ctx context.Context, cmd slashCommand, args string) {
 // does, how a rep arrives as a mention.
 func prepWho(args string) string {
 	const how = "`/coach prep @sam` gives you a brief before your next session with a rep: " +
-		"pick them from Slack's @ list, so it arrives as a mention."
+		"pick them from " + atList + ", so it arrives as a mention."
 	if ch := channelRE.FindString(args); ch != "" {
 		return escName(unescape(ch, nil)) + " is a channel, not a person. " + how
 	}
