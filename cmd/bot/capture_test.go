@@ -182,7 +182,7 @@ func TestProseWithoutAnLLMOpensTheFormPrefilled(t *testing.T) {
 			t.Errorf("form %s = %q, want %q", k, f[k], v)
 		}
 	}
-	if !strings.Contains(f["notice"], "I took who you coached, the kind, how long and your role from your words: check them.") {
+	if !strings.Contains(f["notice"], "I took who you coached, the kind and your role from your words: check them.") {
 		t.Errorf("notice %q does not say what was taken from the sentence", f["notice"])
 	}
 	// A date the header cannot read is asked about, not logged as today.

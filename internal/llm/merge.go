@@ -8,8 +8,9 @@ import (
 // Merge puts a checked model reading onto the rule parser's: the rule
 // parser's reading is the base, and wins wherever it read a field from
 // the line's header (reps named there, a kind, a role, a duration, a date
-// word), since those are exactly what the manager typed and no sentence in
-// the notes can change them. The model fills what the rule parser could
+// word), or a duration the sentence writes as a header does ("45 min"),
+// since those are exactly what the manager typed and no sentence in the
+// notes can change them. The model fills what the rule parser could
 // not read: reps when the header named none (the rule parser then guessed
 // every user mentioned), kind, role, duration, date, skills, commitments,
 // and notes trimmed to the manager's words about the session. What the

@@ -34,8 +34,13 @@ func TestMerge(t *testing.T) {
 		},
 		{ // what the rule parser guessed from the sentence, the model's reading replaces,
 			// but for the role the words said ("mostly watched": participant)
-			"rode along with <@U1|sam> mon for 45 min, mostly watched", full,
+			"rode along with <@U1|sam> mon for an hour, mostly watched", full,
 			coaching.Draft{RepIDs: []string{"U2"}, Kind: coaching.KindRideAlong, Role: coaching.RoleParticipant, DurationMin: 50,
+				OccurredOn: yesterday.AddDays(-1), Skills: []string{"closing"}, Notes: "trimmed", Commitments: []string{"call back"}},
+		},
+		{ // but a duration typed as a header types it ("45 min") is no guess: it stands
+			"rode along with <@U1|sam> mon for 45 min, mostly watched", full,
+			coaching.Draft{RepIDs: []string{"U2"}, Kind: coaching.KindRideAlong, Role: coaching.RoleParticipant, DurationMin: 45,
 				OccurredOn: yesterday.AddDays(-1), Skills: []string{"closing"}, Notes: "trimmed", Commitments: []string{"call back"}},
 		},
 		{ // and keeps where the model read nothing

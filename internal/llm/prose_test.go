@@ -385,10 +385,18 @@ func TestProseFieldsNeedSupportInTheWords(t *testing.T) {
 		t.Errorf("the supported fields were lost: %+v", got)
 	}
 
+	const inWords = "rode along with <@U1|sam> on the Acme demo, I mostly watched, about an hour"
+	srv.Enqueue(fakeopenai.JSON(with(honest(), "duration_min", 50)))
+	got, err = r.Prose.Draft(context.Background(), proseInput(inWords), quickcapture.Parse(inWords, tuesday))
+	if err != nil || got.DurationMin != 50 {
+		t.Errorf("a note with a duration in words: duration %d, %v; want the model's 50", got.DurationMin, err)
+	}
+	// "about 45 minutes" is written as a header writes it: what the
+	// manager typed stands, as a header's duration does.
 	srv.Enqueue(fakeopenai.JSON(with(honest(), "duration_min", 50)))
 	got, err = r.Prose.Draft(context.Background(), proseInput(rodeAlong), quickcapture.Parse(rodeAlong, tuesday))
-	if err != nil || got.DurationMin != 50 {
-		t.Errorf("a note with a number: duration %d, %v; want the model's 50", got.DurationMin, err)
+	if err != nil || got.DurationMin != 45 {
+		t.Errorf("a note with 45 minutes typed: duration %d, %v; want the typed 45", got.DurationMin, err)
 	}
 }
 

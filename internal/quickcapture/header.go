@@ -26,6 +26,7 @@ type parser struct {
 	minutes        int // 0 when not given or out of range
 	durationText   string
 	durationValue  float64
+	proseDuration  bool          // the duration was read from a sentence (prose)
 	date           coaching.Date // zero when the date given does not exist
 	dateGiven      bool
 	dateText       string

@@ -134,9 +134,20 @@ func (p *parser) prose(toks []token) {
 	var words [maxProseWords]string // reused: no allocation per word looked at
 	for i := 0; i < len(toks); {
 		n := phraseWords(toks, i, words[:])
-		if minutes, k := proseDurationAt(toks, i, words[:n]); k > 0 {
-			if p.durationText == "" {
+		if minutes, k, written := proseDurationAt(toks, i, words[:n]); k > 0 {
+			switch {
+			case p.durationText == "":
+				// One written as the header writes it ("45m", "45
+				// min") is what the manager typed, as in the header;
+				// one in words ("an hour") is read from a sentence.
 				p.addDuration(minutes, phraseText(toks, i, k))
+				p.proseDuration = true
+				if !written {
+					p.guess(coaching.FieldDuration)
+				}
+			case p.proseDuration && minutes != p.durationValue:
+				// "5 min late, then 30 min on pricing": which one the
+				// session took is a guess.
 				p.guess(coaching.FieldDuration)
 			}
 			i += k
@@ -252,25 +263,25 @@ func startsPhrase(w string) bool {
 
 // proseDurationAt reads a duration in a sentence: as in the header ("45
 // min", "1.5 hours", "1h30"), hyphenated ("a 30-minute call"), or in words
-// ("an hour", "half an hour").
-func proseDurationAt(toks []token, i int, words []string) (float64, int) {
+// ("an hour", "half an hour"). written reports the header's way.
+func proseDurationAt(toks []token, i int, words []string) (minutes float64, n int, written bool) {
 	if m, n := durationAt(toks, i); n > 0 {
-		return m, n
+		return m, n, true
 	}
 	if num, unit := splitNumber(toks[i].word); num != "" && strings.HasPrefix(unit, "-") {
 		if d, ok := withUnit(num, unit[1:]); ok {
-			return d.minutes, 1
+			return d.minutes, 1, false
 		}
 	}
 	if len(words) == 0 || !startsPhrase(words[0]) {
-		return 0, 0
+		return 0, 0, false
 	}
 	for n := len(words); n > 1; n-- {
 		if m, ok := proseDurations[strings.Join(words[:n], " ")]; ok {
-			return m, n
+			return m, n, false
 		}
 	}
-	return 0, 0
+	return 0, 0, false
 }
 
 // proseDateAt reads a date in a sentence at toks[i] when none is read

@@ -87,7 +87,9 @@ func TestProseIsReadForFields(t *testing.T) {
 		}{
 			{coaching.FieldKind, tt.kind != ""},
 			{coaching.FieldDate, !tt.date.IsZero()},
-			{coaching.FieldDuration, tt.minutes != 0},
+			// A duration written as the header writes it ("45 min",
+			// "1h30") is what was typed; one in words is read.
+			{coaching.FieldDuration, tt.minutes != 0 && (strings.Contains(tt.line, "an hour") || strings.Contains(tt.line, "-minute"))},
 			{coaching.FieldRole, tt.role != ""},
 		} {
 			if got.Guess(f.field) != f.set {
@@ -107,15 +109,15 @@ func TestNotesFillWhatTheHeaderLeftOut(t *testing.T) {
 	if got.Draft.Notes != "rushed pricing, I took the lead on the close" {
 		t.Errorf("notes %q", got.Draft.Notes)
 	}
-	got = Parse("<@U1> 1:1 went over pricing for 45 min, then a deal review", wednesday)
-	if got.Draft.Kind != coaching.KindOneOnOne || got.Draft.DurationMin != 45 || !slices.Equal(got.Guessed, []coaching.Field{coaching.FieldDuration}) {
-		t.Errorf("kind %q, %d min, guessed %v; want the header's 1:1 and 45 min guessed", got.Draft.Kind, got.Draft.DurationMin, got.Guessed)
+	got = Parse("<@U1> 1:1 went over pricing for half an hour, then a deal review", wednesday)
+	if got.Draft.Kind != coaching.KindOneOnOne || got.Draft.DurationMin != 30 || !slices.Equal(got.Guessed, []coaching.Field{coaching.FieldDuration}) {
+		t.Errorf("kind %q, %d min, guessed %v; want the header's 1:1 and 30 min guessed", got.Draft.Kind, got.Draft.DurationMin, got.Guessed)
 	}
 	// A role in the header says a ride-along, as in a sentence.
 	got = Parse("shadowed <@U1> on his discovery call, 40 mins", wednesday)
 	if got.Draft.Kind != coaching.KindRideAlong || got.Draft.Role != coaching.RoleObserver || got.Draft.DurationMin != 40 ||
-		!slices.Equal(got.Guessed, []coaching.Field{coaching.FieldKind, coaching.FieldDuration}) {
-		t.Errorf("kind %q, role %q, %d min, guessed %v; want a ride-along guessed, observer, 40 min guessed", got.Draft.Kind, got.Draft.Role, got.Draft.DurationMin, got.Guessed)
+		!slices.Equal(got.Guessed, []coaching.Field{coaching.FieldKind}) {
+		t.Errorf("kind %q, role %q, %d min, guessed %v; want a ride-along guessed, observer, 40 min as typed", got.Draft.Kind, got.Draft.Role, got.Draft.DurationMin, got.Guessed)
 	}
 	// A complete header is not second-guessed by its notes.
 	got = Parse("<@U1> 1:1 30m he took the lead on the Acme ride along for an hour", wednesday)
@@ -224,5 +226,29 @@ func TestMonthNamesAreDates(t *testing.T) {
 	}
 	if got := Parse("<@U1> 1:1 30m 20 nov 2027 pricing", wednesday); !slices.Equal(got.Problems, []string{"20 nov 2027 is in the future"}) {
 		t.Errorf("20 nov 2027: problems %q", got.Problems)
+	}
+}
+
+// A review found "<@U1> deal reveiw 45m acme" open the form saying "I
+// took how long from your words: check them", though 45m was typed
+// outright. A duration written as the header writes it is what was
+// typed, wherever it stands; one in words is read from the sentence, and
+// so is the first of two a sentence gives.
+func TestADurationTypedOutrightIsNoGuess(t *testing.T) {
+	for _, tt := range []struct {
+		line    string
+		minutes int
+		guessed bool
+	}{
+		{"<@U1> deal reveiw 45m acme", 45, false},
+		{"<@U1> 1:1 went over pricing for 45 min", 45, false},
+		{"<@U1> 1:1 went over pricing for an hour", 60, true},
+		{"rode along with <@U1>, 5 min late, then 30 min on pricing, mostly watched", 5, true},
+		{"rode along with <@U1>, 30 min, mostly watched, 30 min debrief", 30, false},
+	} {
+		got := Parse(tt.line, wednesday)
+		if got.Draft.DurationMin != tt.minutes || got.Guess(coaching.FieldDuration) != tt.guessed {
+			t.Errorf("Parse(%q): %d min, guessed %v; want %d min, duration guessed %v", tt.line, got.Draft.DurationMin, got.Guessed, tt.minutes, tt.guessed)
+		}
 	}
 }

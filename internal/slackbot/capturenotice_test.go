@@ -76,3 +76,20 @@ func TestANameTypedAsTextIsSaidToBeTyped(t *testing.T) {
 		t.Errorf("/coach histroy no longer says where a name is picked: %q", didYouMean("history"))
 	}
 }
+
+// A review found "deal reveiw 45m acme" answered "I couldn't tell what
+// kind. I took how long from your words: check them." (45m was typed
+// outright), and fields missing joined by a bare comma: "I couldn't tell
+// what kind, how long."
+func TestWhatIsMissingReadsAsASentence(t *testing.T) {
+	for _, tt := range []struct{ line, want string }{
+		{"<@U1|sam> deal reveiw 45m acme", ":mag: I couldn't tell what kind. Check the form and log it."},
+		{"<@U1|sam> deal reveiw acme", ":mag: I couldn't tell what kind or how long. Check the form and log it."},
+		{"pricing went well", ":mag: I couldn't tell who, what kind or how long. Check the form and log it."},
+		{"<@U1|sam> ride-along", ":mag: I couldn't tell how long or your role. Check the form and log it."},
+	} {
+		if got := notUnderstood(quickcapture.Parse(tt.line, noticeDay)); got != tt.want {
+			t.Errorf("notice of %q:\n got %q\nwant %q", tt.line, got, tt.want)
+		}
+	}
+}

@@ -427,7 +427,7 @@ func notUnderstood(res quickcapture.Result) string {
 		for _, f := range res.Missing {
 			names = append(names, fieldWords(f).missing)
 		}
-		parts = append(parts, "I couldn't tell "+strings.Join(names, ", ")+".")
+		parts = append(parts, "I couldn't tell "+orList(names)+".")
 	}
 	// A mistyped subcommand's mention was picked from the notes too, but
 	// the line was no note: the hint above says what it was.

@@ -122,6 +122,15 @@ func andList(parts []string) string {
 	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
+// orList joins parts as a sentence asks about them: "who, what kind or
+// how long".
+func orList(parts []string) string {
+	if len(parts) < 2 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
+}
+
 func skillLabels(ids []string, skills []coaching.Skill) string {
 	var out []string
 	for _, id := range ids {
