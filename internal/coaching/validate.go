@@ -43,6 +43,10 @@ func validateDraft(d Draft, k kept, managerID string, today Date, skills []Skill
 	switch {
 	case len(d.RepIDs) == 0:
 		errs[FieldReps] = "Pick the rep you coached."
+	case slices.Contains(d.RepIDs, managerID) && len(d.RepIDs) > 1:
+		// A team meeting with the manager picked too: the reps are
+		// picked already, only the manager is to go.
+		errs[FieldReps] = "You can't log coaching with yourself: take yourself off the list of reps."
 	case slices.Contains(d.RepIDs, managerID):
 		errs[FieldReps] = "You can't log coaching with yourself: pick the rep you coached."
 	case len(d.RepIDs) > MaxReps:
