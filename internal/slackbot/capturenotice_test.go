@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/slack-go/slack"
+
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/quickcapture"
 )
@@ -91,5 +93,32 @@ func TestWhatIsMissingReadsAsASentence(t *testing.T) {
 		if got := notUnderstood(quickcapture.Parse(tt.line, noticeDay)); got != tt.want {
 			t.Errorf("notice of %q:\n got %q\nwant %q", tt.line, got, tt.want)
 		}
+	}
+}
+
+// A review found Undo's confirmation on a 1:1 say "its reps' DMs will
+// say it was withdrawn": one rep is named, several keep the plural, and
+// a rep since removed from the session gets no DM to count.
+func TestUndoSaysWhoseDMWillSayItWasWithdrawn(t *testing.T) {
+	one := coaching.Session{ID: 7, ManagerID: "UM", Kind: coaching.KindOneOnOne, DurationMin: 30, OccurredOn: noticeDay, Version: 1,
+		Reps: []coaching.SessionRep{{RepID: "U0SAM"}}}
+	team := one
+	team.Kind = coaching.KindTeamMeeting
+	team.Reps = []coaching.SessionRep{{RepID: "U0SAM"}, {RepID: "U0RIA"}}
+	left := team
+	left.Reps = []coaching.SessionRep{{RepID: "U0SAM"}, {RepID: "U0RIA", Removed: true}}
+	for _, tt := range []struct {
+		s    coaching.Session
+		want string
+	}{
+		{one, "It will no longer count anywhere and <@U0SAM>'s DM will say it was withdrawn."},
+		{team, "It will no longer count anywhere and its reps' DMs will say it was withdrawn."},
+		{left, "It will no longer count anywhere and <@U0SAM>'s DM will say it was withdrawn."},
+	} {
+		b := undoButton(tt.s, "v")
+		if got := b.Confirm.Text.Text; !strings.Contains(got, tt.want) {
+			t.Errorf("undo of %s with %v: %q, want %q", tt.s.Kind, tt.s.ActiveRepIDs(), got, tt.want)
+		}
+		checkLimits(t, message{Text: "undo", Blocks: []slack.Block{slack.NewActionBlock("undo", b)}})
 	}
 }

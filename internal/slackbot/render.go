@@ -239,13 +239,18 @@ func button(actionID, text, value string, style slack.Style) *slack.ButtonBlockE
 // undoButton is a session's Undo, behind Slack's confirmation dialog: an
 // undo cannot be taken back, and the button sits beside Edit, one slip
 // away. The dialog names the session (its reps as a list line names them,
-// fewMentions), well within the dialog's 300 characters of text; Slack
-// allows 100 for the title and 30 for each button
+// fewMentions) and whose DM will say it was withdrawn (the rep's, for one),
+// well within the dialog's 300 characters of text; Slack allows 100 for
+// the title and 30 for each button
 // (https://docs.slack.dev/reference/block-kit/composition-objects/confirmation-dialog-object).
 func undoButton(s coaching.Session, val string) *slack.ButtonBlockElement {
 	b := button(actUndo, "Undo", val, slack.StyleDanger)
+	dms := "its reps' DMs will say"
+	if reps := s.ActiveRepIDs(); len(reps) == 1 {
+		dms = mention(reps[0]) + "'s DM will say"
+	}
 	b.Confirm = slack.NewConfirmationBlockObject(plain("Undo this session?"),
-		mrkdwn("Undo the "+shortSummary(s, "")+"? It will no longer count anywhere and its reps' DMs will say it was withdrawn. This cannot be reversed."),
+		mrkdwn("Undo the "+shortSummary(s, "")+"? It will no longer count anywhere and "+dms+" it was withdrawn. This cannot be reversed."),
 		plain("Undo it"), plain("Keep it"))
 	b.Confirm.Style = slack.StyleDanger
 	return b
