@@ -233,6 +233,19 @@ func buttonsBlock(blockID string, pairs ...[2]string) slack.Block {
 // the message clicked and the status the post got.
 func respondToAClick(t *testing.T, body string) (fake *Server, ch, ts string, status int) {
 	t.Helper()
+	fake, ch, ts, url := clickForAResponseURL(t)
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return fake, ch, ts, resp.StatusCode
+}
+
+// clickForAResponseURL has Alice click a button on a message posted in
+// C0TEAM, and returns the response_url the click gave.
+func clickForAResponseURL(t *testing.T) (fake *Server, ch, ts, url string) {
+	t.Helper()
 	fake = startFake(t)
 	ctx := deadline(t)
 	sm := connect(t, fake)
@@ -246,12 +259,7 @@ func respondToAClick(t *testing.T, body string) (fake *Server, ch, ts string, st
 		t.Fatal(err)
 	}
 	_ = sm.Ack(*nextEvent(ctx, t, sm, socketmode.EventTypeInteractive).Request)
-	resp, err := http.Post(click.ResponseURL, "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return fake, ch, ts, resp.StatusCode
+	return fake, ch, ts, click.ResponseURL
 }
 
 // pick is one row of a table of values typed into a view's pickers, and

@@ -6,9 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
 )
 
 // delete_original deletes the message clicked and, as Slack documents,
@@ -103,19 +100,7 @@ func TestResponseURLText(t *testing.T) {
 // takes a post, the error code with a 4xx when it refuses one; not the
 // Web API's JSON, which a client could come to rely on here.
 func TestResponseURLAnswersInPlainText(t *testing.T) {
-	fake := startFake(t)
-	ctx := deadline(t)
-	sm := connect(t, fake)
-	ch, ts, err := apiClient(fake).PostMessageContext(ctx, "C0TEAM", slack.MsgOptionText("v1", false),
-		slack.MsgOptionBlocks(buttonsBlock("pick", [2]string{"pick", "a"})))
-	if err != nil {
-		t.Fatal(err)
-	}
-	click, err := fake.ClickButton(ctx, "U0ALICE", ch, ts, "pick")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = sm.Ack(*nextEvent(ctx, t, sm, socketmode.EventTypeInteractive).Request)
+	_, _, _, url := clickForAResponseURL(t)
 	for _, tc := range []struct {
 		name, body string
 		status     int
@@ -124,7 +109,7 @@ func TestResponseURLAnswersInPlainText(t *testing.T) {
 		{"taken", `{"text":"Logged"}`, http.StatusOK, "ok"},
 		{"nothing in it", `{"text":" "}`, http.StatusBadRequest, "missing_text_or_fallback_or_attachments"},
 	} {
-		resp, err := http.Post(click.ResponseURL, "application/json", strings.NewReader(tc.body))
+		resp, err := http.Post(url, "application/json", strings.NewReader(tc.body))
 		if err != nil {
 			t.Fatal(err)
 		}
