@@ -100,6 +100,11 @@ const (
 	// A digest's reply has its headline posted again, once, and follows
 	// it (Queue.RepostThread); any other fails as Permanent does.
 	ThreadGone
+	// Later is a message that is not to go now but at Until (a rep's
+	// reminder outside their working day): put back until then, with no
+	// attempt counted, nothing held and no failure noted. The message is
+	// not failing and Slack is not refusing it: its hour has not come.
+	Later
 )
 
 // Error is a send failure with what to do about it.
@@ -107,6 +112,7 @@ type Error struct {
 	Class      Class
 	Method     string // the Slack method, for pacing after a 429
 	RetryAfter time.Duration
+	Until      time.Time // for Later: when the message goes
 	Err        error
 }
 

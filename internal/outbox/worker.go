@@ -987,6 +987,9 @@ func (w *Worker) dropUpdate(ctx context.Context, it *job) error {
 }
 
 func (w *Worker) handleFailure(ctx context.Context, it *job, e *Error) error {
+	if e.Class == Later {
+		return w.later(ctx, it, e)
+	}
 	w.noteFailure(e)
 	attrs := []any{"outbox_id", it.ID, "kind", string(it.Message.Kind), "op", string(it.Message.Op), "attempt", it.Attempts + 1, "err", e.Err}
 	switch e.Class {
@@ -1047,6 +1050,20 @@ func (w *Worker) handleFailure(ctx context.Context, it *job, e *Error) error {
 	_, err := w.record(ctx, it, "mark retry", func(ctx context.Context) (bool, error) {
 		return w.q.MarkRetry(ctx, it.ID, w.owner, w.now().Add(delay), e.Error())
 	})
+	return err
+}
+
+// later puts back a message the Sender says goes at e.Until, not now: one
+// postpone, as for a 429, with no attempt counted and no failure noted,
+// and its method not held (it is this message's hour, not Slack's pace).
+func (w *Worker) later(ctx context.Context, it *job, e *Error) error {
+	held, err := w.record(ctx, it, "postpone", func(ctx context.Context) (bool, error) {
+		return w.q.Postpone(ctx, it.ID, w.owner, e.Until)
+	})
+	if err == nil && held {
+		w.log.InfoContext(ctx, "outbox message put back until its hour", "outbox_id", it.ID, "kind", string(it.Message.Kind),
+			"op", string(it.Message.Op), "until", e.Until.UTC().Format(time.RFC3339), "why", e.Err)
+	}
 	return err
 }
 
