@@ -356,12 +356,37 @@ const (
 // and the reminder would never go out; set for 03:00, it would come at
 // night): then at 09:00.
 func reminderDue(now time.Time, loc *time.Location, nudgeHour int) bool {
-	from := nudgeHour
-	if from < reminderEarliest || from >= reminderUntil {
-		from = reminderDefaultFrom
+	return inWorkingDay(now, loc, reminderFrom(nudgeHour))
+}
+
+// reminderFrom is the hour the rep's working day starts for reminders
+// given the nudge hour (reminderDue).
+func reminderFrom(nudgeHour int) int {
+	if nudgeHour < reminderEarliest || nudgeHour >= reminderUntil {
+		return reminderDefaultFrom
 	}
+	return nudgeHour
+}
+
+// inWorkingDay reports whether now is in a working day on the clock loc
+// that starts at the hour from: a weekday, from that hour to 18:00.
+func inWorkingDay(now time.Time, loc *time.Location, from int) bool {
 	_, started := nudgeStarted(now, loc, from, false) // a weekday, from that hour on
 	return started && now.In(loc).Hour() < reminderUntil
+}
+
+// nextWorkingDay is the start of the first working day on the clock loc
+// (a weekday, from the hour from) after now: today's when now is before
+// it, else a later weekday's, a Friday evening's being Monday's.
+func nextWorkingDay(now time.Time, loc *time.Location, from int) time.Time {
+	d := DateOf(now, loc)
+	for {
+		start := time.Date(d.Year, d.Month, d.Day, from, 0, 0, 0, loc)
+		if !weekend(d) && start.After(now) {
+			return start
+		}
+		d = d.AddDays(1)
+	}
 }
 
 // RunReminders reminds, once per asking, each rep whose session has been
@@ -415,7 +440,7 @@ func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions)
 			if err := tx.MarkReminded(ctx, p.SessionID, p.Rep.ID, p.Ask, now); err != nil {
 				return err
 			}
-			payload, err := json.Marshal(Reminder{Version: sess.Version})
+			payload, err := json.Marshal(Reminder{Version: sess.Version, From: reminderFrom(o.NudgeHour)})
 			if err != nil {
 				return err
 			}
@@ -444,18 +469,36 @@ func remindable(rep Person) bool { return !rep.Deleted && rep.Active }
 // otherwise get a reminder none would be queued for now. The reminder
 // withheld here is spent, unlike one never queued: the job was claimed
 // when it was queued.
-func (s *Service) ReminderGoes(ctx context.Context, sess Session, m Message) (bool, error) {
+//
+// One that would go outside the rep's working day, now on their clock (it
+// was queued near 18:00, or waited behind Slack's pace past it), does not
+// go now: later is the start of their next working day, when it goes
+// instead (zero otherwise). A reminder is for their working day, not
+// their evening or their Saturday.
+func (s *Service) ReminderGoes(ctx context.Context, sess Session, m Message) (goes bool, later time.Time, err error) {
 	if !sess.ReminderStands(m) {
-		return false, nil
+		return false, time.Time{}, nil
 	}
 	rep, err := s.store.Person(ctx, m.RepID)
 	switch {
 	case ErrorCode(err) == ENotFound:
-		return false, nil // nobody left to remind
+		return false, time.Time{}, nil // nobody left to remind
 	case err != nil:
-		return false, fmt.Errorf("read rep %s for their reminder: %w", m.RepID, err)
+		return false, time.Time{}, fmt.Errorf("read rep %s for their reminder: %w", m.RepID, err)
 	}
-	return remindable(rep), nil
+	if !remindable(rep) {
+		return false, time.Time{}, nil
+	}
+	var due Reminder
+	if len(m.Payload) > 0 {
+		_ = json.Unmarshal(m.Payload, &due) // unreadable: from 09:00, as one queued before From
+	}
+	from := reminderFrom(due.From)
+	now, loc := s.now(), s.locationOf(rep)
+	if !inWorkingDay(now, loc, from) {
+		return false, nextWorkingDay(now, loc, from), nil
+	}
+	return true, time.Time{}, nil
 }
 
 // reminderFollows is the update of a rep's reminder that a change in where

@@ -229,7 +229,7 @@ func TestAReminderQueuedBeforeItsRepLeftDoesNotGo(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got, err := svc.ReminderGoes(ctx, sess, m); err != nil || got != tt.want {
+				if got, _, err := svc.ReminderGoes(ctx, sess, m); err != nil || got != tt.want {
 					t.Errorf("ReminderGoes = %v, %v; want %v", got, err, tt.want)
 				}
 			})

@@ -300,8 +300,13 @@ type Reply struct {
 // they had left pending for three days when it came due. An edit that
 // asks them again bumps the version; a reminder still queued then would
 // press for an answer to a request a moment old, so it is withheld.
+// From is the hour the rep's working day started when it was queued
+// (reminderFrom of the nudge hour): it goes in that working day, checked
+// again when it is sent (Service.ReminderGoes). A reminder queued before
+// reminders carried it reads as from 09:00.
 type Reminder struct {
 	Version int `json:"version"`
+	From    int `json:"from,omitempty"`
 }
 
 // ReminderStands says whether the reminder m, about to be posted, still

@@ -115,11 +115,15 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 			if !reminderStands(s, m, prior) {
 				return nil, nil // answered (or withdrawn, or asked again) since: nothing to remind
 			}
-			goes, err := b.svc.ReminderGoes(ctx, s, m)
-			if err != nil {
+			goes, later, err := b.svc.ReminderGoes(ctx, s, m)
+			switch {
+			case err != nil:
 				return nil, fmt.Errorf("render %s: %w", m.Kind, err) // a read that failed: sent again after the backoff
-			}
-			if !goes {
+			case !later.IsZero():
+				// Past the rep's working day (queued near 18:00, or behind
+				// Slack's pace): it goes at the start of their next.
+				return nil, &outbox.Error{Class: outbox.Later, Until: later, Err: errOutsideWorkingDay}
+			case !goes:
 				b.log.Info("reminder withheld: the rep was deactivated or left the roster since it was queued",
 					"session_id", s.ID, "rep_id", m.RepID)
 				return nil, nil
@@ -132,6 +136,9 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 	}
 	return b.deliverAs(ctx, m, prior, msg)
 }
+
+// errOutsideWorkingDay is why a rep's reminder is put back (outbox.Later).
+var errOutsideWorkingDay = errors.New("reminder outside the rep's working day")
 
 // reminderStands says whether a reminder about to be posted still has a
 // reason to go (coaching's Session.ReminderStands) and a thread to go in:
