@@ -132,8 +132,16 @@ func (e *Elector) Held() bool {
 
 // Tick takes or renews the role once and reports whether this replica holds
 // it. A failed attempt leaves what was held until it runs out.
+//
+// The attempt has until the held lease runs out (less Margin) to answer,
+// and TTL-Margin when nothing is held (a lease taken later would be gone
+// as it was written): on a database that hangs (a lock held, a network
+// stall) an attempt with no end held Run past the lease's end, and the
+// holder went on sending while another replica could take the role.
 func (e *Elector) Tick(ctx context.Context) (bool, error) {
 	now := e.cfg.Now()
+	ctx, cancel := context.WithTimeout(ctx, e.attemptFor(now))
+	defer cancel()
 	ok, err := e.cfg.Store.TakeRole(ctx, e.cfg.Role, e.cfg.Holder, now, e.cfg.TTL)
 	if err == nil && !ok {
 		ok, err = e.takeFromDead(ctx, now)
@@ -149,6 +157,17 @@ func (e *Elector) Tick(ctx context.Context) (bool, error) {
 		e.until = time.Time{}
 	}
 	return ok, nil
+}
+
+// attemptFor is how long an attempt at now may take: until the held lease
+// runs out, less Margin; TTL-Margin when nothing is held.
+func (e *Elector) attemptFor(now time.Time) time.Duration {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if left := e.until.Sub(now); left > 0 {
+		return left
+	}
+	return e.cfg.TTL - e.cfg.Margin
 }
 
 // takeFromDead takes the role at once from a holder that was a process of

@@ -392,3 +392,120 @@ func TestRunEndsWhenCheckFails(t *testing.T) {
 		t.Errorf("another replica's take after the stop: %v, %v; want the role given back at once", ok, err)
 	}
 }
+
+// hanging is a store whose TakeRole, once hang is set, answers only when
+// its context ends, as a database that holds a lock or a stalled
+// connection to PostgreSQL. It records the last lease it wrote, and how
+// long a hanging call was given.
+type hanging struct {
+	leader.Store
+	mu       sync.Mutex
+	hang     bool
+	leaseEnd time.Time     // now+ttl of the last lease written
+	given    time.Duration // the hanging call's time left, as it began; -1: no deadline
+}
+
+func (h *hanging) setHang() { h.mu.Lock(); defer h.mu.Unlock(); h.hang = true }
+
+func (h *hanging) lease() (time.Time, time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.leaseEnd, h.given
+}
+
+func (h *hanging) TakeRole(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error) {
+	h.mu.Lock()
+	if h.hang {
+		h.given = -1
+		if d, ok := ctx.Deadline(); ok {
+			h.given = time.Until(d)
+		}
+		h.mu.Unlock()
+		<-ctx.Done()
+		return false, ctx.Err()
+	}
+	h.mu.Unlock()
+	ok, err := h.Store.TakeRole(ctx, name, holder, now, ttl)
+	if ok && err == nil {
+		h.mu.Lock()
+		h.leaseEnd = now.Add(ttl)
+		h.mu.Unlock()
+	}
+	return ok, err
+}
+
+// A take or renewal that hangs is given only the time left on the held
+// lease less the margin (TTL-Margin when none is held): with no end of its
+// own, a holder on a hanging database acted as the sender past its lease,
+// while another replica could take the role.
+func TestTickOnAHangingDatabaseEndsBeforeTheLease(t *testing.T) {
+	const ttl = 300 * time.Millisecond // margin 60 ms
+	for _, tt := range []struct {
+		name    string
+		holding bool
+		elapsed time.Duration // since the lease was taken
+		want    time.Duration // the most the attempt may be given
+	}{
+		{"renewing", true, 100 * time.Millisecond, 140 * time.Millisecond},
+		{"taking", false, 0, 240 * time.Millisecond},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+			st := &hanging{Store: openStore(t)}
+			e := leader.New(leader.Config{Store: st, Role: "sender", Holder: "a", TTL: ttl, Now: clk.now})
+			if tt.holding {
+				if ok, err := e.Tick(context.Background()); !ok || err != nil {
+					t.Fatalf("first tick = %v, %v; want the role", ok, err)
+				}
+			}
+			clk.add(tt.elapsed)
+			st.setHang()
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_, err := e.Tick(ctx)
+			if _, given := st.lease(); given < 0 || given > tt.want || err == nil {
+				t.Fatalf("the hanging attempt was given %s (-1: no end) and returned %v; want at most %s, and an error", given, err, tt.want)
+			}
+		})
+	}
+}
+
+// Run on a database that hangs steps the holder down by the end of the
+// lease it holds: it is not held in a renewal that never answers. The
+// clock runs from a fixed day at the real clock's pace (Run's timers and
+// the attempt's deadline are real); the margin, 200 ms, is the slack
+// for a loaded machine.
+func TestRunStepsDownWhenARenewalHangs(t *testing.T) {
+	st := &hanging{Store: openStore(t)}
+	base, start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), time.Now()
+	now := func() time.Time { return base.Add(time.Since(start)) }
+	e := leader.New(leader.Config{Store: st, Role: "sender", Holder: "a", TTL: time.Second, Renew: 20 * time.Millisecond, Now: now})
+	type change struct {
+		held bool
+		at   time.Time
+	}
+	changes := make(chan change, 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	t.Cleanup(func() { cancel(); <-done })
+	go func() { defer close(done); e.Run(ctx, func(h bool) { changes <- change{h, now()} }) }()
+	next := func() change {
+		t.Helper()
+		select {
+		case c := <-changes:
+			return c
+		case <-time.After(5 * time.Second):
+			t.Fatal("no role change within 5s")
+			return change{}
+		}
+	}
+	if c := next(); !c.held {
+		t.Fatal("first change lost the role, want gained")
+	}
+	st.setHang()
+	c := next()
+	leaseEnd, _ := st.lease()
+	if c.held || c.at.After(leaseEnd) {
+		t.Fatalf("after renewals began to hang: held %v at %s; want lost by the lease's end, %s", c.held, c.at.Format(time.StampMilli), leaseEnd.Format(time.StampMilli))
+	}
+}
