@@ -130,3 +130,9 @@ func (s *Store) BlockedBy(ctx context.Context, pid int) (int, error) {
 // prepared in the background (prepareLater): a test that ends a
 // connection then knows nothing else is using it.
 func (s *Store) WaitPrepared() { s.prepared.Wait() }
+
+// The statements RecentFailures reads, for tests of their plans.
+var (
+	RecentFailedQuery = recentFailedQuery
+	RecentSentQuery   = recentSentQuery
+)

@@ -877,44 +877,100 @@ type KindFailures struct {
 	Failing bool
 }
 
-// RecentFailures reports, for each of kinds with a message queued since
-// since that failed for good, how many failed and whether the kind is
-// still failing. Rows are found from the newest back (the primary key)
-// to the first one queued before since, so the cost is a window's rows,
-// not the table's.
+// RecentFailures reports, for each of kinds with a message that failed for
+// good since since, how many failed and whether the kind is still
+// failing. They are counted by when they failed (done_at), as
+// coachlog_outbox_failed is, a range of outbox_failed_at: counted by when
+// they were queued, a message held for hours (a missing scope, an
+// Enterprise migration, a long backlog) that failed for good a day after
+// it was queued was never counted. A kind is failing while none of it was
+// delivered at or after its latest failure; only when one failed are the
+// delivered ones looked for, from the newest back (the primary key) to the
+// first queued since since or with the window's failures, whichever came
+// first, so the cost is those rows, not the table's.
 func (s *Store) RecentFailures(ctx context.Context, kinds []coaching.MessageKind, since time.Time) ([]KindFailures, error) {
 	if len(kinds) == 0 {
 		return nil, nil
 	}
-	args := []any{ms(since)}
+	args := make([]any, 0, len(kinds)+1)
 	for _, k := range kinds {
 		args = append(args, string(k))
 	}
-	rows, err := s.rq.QueryContext(ctx, `SELECT kind,
-			sum(CASE WHEN status = 'failed' THEN 1 ELSE 0 END),
-			max(CASE WHEN status = 'failed' THEN done_at ELSE 0 END),
-			max(CASE WHEN status = 'sent' THEN done_at ELSE 0 END)
-		FROM outbox
-		WHERE id > coalesce((SELECT id FROM outbox WHERE created_at < ? ORDER BY id DESC LIMIT 1), 0)
-			AND kind IN (?`+strings.Repeat(", ?", len(kinds)-1)+`) AND status IN ('sent', 'failed')
-		GROUP BY kind ORDER BY kind`, args...)
+	out, lastFailed, from, err := s.failedSince(ctx, args, since)
+	if err != nil || len(out) == 0 {
+		return nil, err
+	}
+	var windowFrom sql.NullInt64
+	if err := s.rq.QueryRowContext(ctx, `SELECT id FROM outbox WHERE created_at < ? ORDER BY id DESC LIMIT 1`,
+		ms(since)).Scan(&windowFrom); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("read recent outbox failures: %w", err)
+	}
+	from = min(from, windowFrom.Int64+1)
+	lastSent := map[coaching.MessageKind]int64{}
+	rows, err := s.rq.QueryContext(ctx, recentSentQuery(len(kinds)), append([]any{from}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("read recent outbox failures: %w", err)
 	}
 	defer rows.Close()
-	var out []KindFailures
 	for rows.Next() {
-		var k KindFailures
-		var lastFailed, lastSent int64
-		if err := rows.Scan(&k.Kind, &k.Failed, &lastFailed, &lastSent); err != nil {
+		var k coaching.MessageKind
+		var at int64
+		if err := rows.Scan(&k, &at); err != nil {
 			return nil, fmt.Errorf("read recent outbox failures: %w", err)
 		}
-		if k.Failed > 0 {
-			k.Failing = lastFailed > lastSent
-			out = append(out, k)
-		}
+		lastSent[k] = at
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read recent outbox failures: %w", err)
+	}
+	for i := range out {
+		out[i].Failing = lastFailed[i] > lastSent[out[i].Kind]
+	}
+	return out, nil
+}
+
+// failedSince counts the messages of the kinds (as arguments) that failed
+// for good since since, by kind, with when each kind's latest failed and
+// the least id among them.
+func (s *Store) failedSince(ctx context.Context, kinds []any, since time.Time) (out []KindFailures, lastFailed []int64, from int64, err error) {
+	rows, err := s.rq.QueryContext(ctx, recentFailedQuery(len(kinds)), append([]any{ms(since)}, kinds...)...)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("read recent outbox failures: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k KindFailures
+		var last, first int64
+		if err := rows.Scan(&k.Kind, &k.Failed, &last, &first); err != nil {
+			return nil, nil, 0, fmt.Errorf("read recent outbox failures: %w", err)
+		}
+		if len(out) == 0 || first < from {
+			from = first
+		}
+		out, lastFailed = append(out, k), append(lastFailed, last)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, 0, fmt.Errorf("read recent outbox failures: %w", err)
+	}
+	return out, lastFailed, from, nil
+}
+
+// recentFailedQuery counts, for n kinds, the messages that failed for good
+// since a time, a range of outbox_failed_at, with the latest done_at and
+// the least id of each kind's. Its arguments: the time, the n kinds.
+func recentFailedQuery(n int) string {
+	return `SELECT kind, count(*), max(done_at), min(id) FROM outbox
+		WHERE status = 'failed' AND done_at >= ? AND kind IN (?` + strings.Repeat(", ?", n-1) + `)
+		GROUP BY kind ORDER BY kind`
+}
+
+// recentSentQuery reads, for n kinds, when the latest message of each was
+// delivered, among those from an id on (a range of the primary key). Its
+// arguments: the id, the n kinds.
+func recentSentQuery(n int) string {
+	return `SELECT kind, max(done_at) FROM outbox
+		WHERE id >= ? AND kind IN (?` + strings.Repeat(", ?", n-1) + `) AND status = 'sent'
+		GROUP BY kind`
 }
 
 // digestPrefix begins the keys of a digest's messages (coaching.DigestKey).

@@ -313,7 +313,8 @@ func TestOutboxLookupsByKeySeekTheKeyIndex(t *testing.T) {
 // it firing for ever after one failure. And it reads only those, a range
 // of outbox_failed_at by when they failed (migration 0027): read through
 // outbox_failed, it went through every failure ever kept to look at when
-// each failed, more with each week; so did /healthz's failed digests.
+// each failed, more with each week; so did /healthz's failed digests. So
+// do the failures by kind (/healthz, coachlog_scheduled_failed).
 func TestOutboxStatsReadOnlyPendingAndRecentlyFailedRows(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()
@@ -344,6 +345,26 @@ func TestOutboxStatsReadOnlyPendingAndRecentlyFailedRows(t *testing.T) {
 		}
 		if plan := planOf(t, st, sqlite.FailedDigestsQuery, since.UnixMilli(), 7, "digest:"); !inRange(plan) || strings.Contains(plan, "Seq Scan") || strings.Contains(plan, "SCAN outbox") {
 			t.Errorf("the failed digests are read from more than the day's failed rows: %s", plan)
+		}
+		// /healthz's and coachlog_scheduled_failed's counts by kind too:
+		// by when they failed, as the gauge above; and whether each was
+		// delivered since, a range of the primary key from the oldest of
+		// the window.
+		var kinds []any
+		for _, k := range coaching.ScheduledKinds {
+			kinds = append(kinds, string(k))
+		}
+		if plan := planOf(t, st, sqlite.RecentFailedQuery(len(kinds)), append([]any{since.UnixMilli()}, kinds...)...); !inRange(plan) || strings.Contains(plan, "Seq Scan") || strings.Contains(plan, "SCAN outbox") {
+			t.Errorf("the failures by kind are read from more than the day's failed rows: %s", plan)
+		}
+		pkRange := func(plan string) bool {
+			if st.IsPostgres() {
+				return strings.Contains(plan, "using outbox_pkey") && strings.Contains(plan, "Index Cond: (id >=")
+			}
+			return strings.Contains(plan, "SEARCH outbox USING INTEGER PRIMARY KEY (rowid>?)")
+		}
+		if plan := planOf(t, st, sqlite.RecentSentQuery(len(kinds)), append([]any{2_990}, kinds...)...); !pkRange(plan) || strings.Contains(plan, "Seq Scan") || strings.Contains(plan, "SCAN outbox") {
+			t.Errorf("the delivered messages by kind are read from more than the window's rows: %s", plan)
 		}
 		got, err := st.OutboxStats(ctx, since)
 		if err != nil || got.Pending != 15 || got.Failed != 3 {

@@ -149,23 +149,34 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
-// Failed scheduled messages count within the window, and a kind is failing
-// while its latest message failed with none delivered after it.
+// Failed scheduled messages count within the window, by when they failed
+// (a message held for hours counts when it fails, however long ago it was
+// queued), and a kind is failing while its latest message failed with none
+// delivered after it.
 func TestRecentFailuresOfScheduledMessages(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		t0 := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 		clk := &clock{t: t0.Add(-40 * time.Hour)}
 		st := open(t, db, sqlite.Options{Now: clk.now})
-		finish := func(kind coaching.MessageKind, at time.Duration, status string) {
+		n := 0
+		// queue queues a message of kind at t0+at, under a key of its own.
+		queue := func(kind coaching.MessageKind, at time.Duration) string {
 			t.Helper()
+			n++
 			clk.t = t0.Add(at)
-			key := fmt.Sprintf("%s:%v", kind, at)
+			key := fmt.Sprintf("%s:%d", kind, n)
 			if err := st.Update(ctx, func(tx coaching.Tx) error {
 				return tx.Enqueue(ctx, coaching.Message{Kind: kind, Op: coaching.OpPost, Key: key, To: "U1"})
 			}); err != nil {
 				t.Fatal(err)
 			}
+			return key
+		}
+		// end sends, or fails for good, the message queued under key at t0+at.
+		end := func(key string, at time.Duration, status string) {
+			t.Helper()
+			clk.t = t0.Add(at)
 			items, err := st.ClaimOutbox(ctx, "w", clk.t, time.Minute, 10, []string{key})
 			if err != nil || len(items) != 1 {
 				t.Fatalf("claim %s: %v %v", key, items, err)
@@ -179,21 +190,42 @@ func TestRecentFailuresOfScheduledMessages(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		finish(coaching.MsgNudge, -30*time.Hour, "failed") // before the window
+		finish := func(kind coaching.MessageKind, at time.Duration, status string) {
+			t.Helper()
+			end(queue(kind, at), at, status)
+		}
+		// Held for hours (a missing scope, an Enterprise migration): queued
+		// before the window, done in it.
+		heldReminder := queue(coaching.MsgRepReminder, -30*time.Hour)
+		heldChart := queue(coaching.MsgDigestChart, -29*time.Hour)
+		heldChart2 := queue(coaching.MsgDigestChart, -28*time.Hour)
+		failedBefore := queue(coaching.MsgNudge, -39*time.Hour)
+		end(failedBefore, -30*time.Hour, "failed") // before the window
 		finish(coaching.MsgNudge, -10*time.Hour, "sent")
 		finish(coaching.MsgNudge, -5*time.Hour, "failed")
 		finish(coaching.MsgNudge, -4*time.Hour, "failed")
 		finish(coaching.MsgDigest, -3*time.Hour, "failed")
 		finish(coaching.MsgDigest, -2*time.Hour, "sent") // delivered since: no longer failing
-		finish(coaching.MsgRepReminder, -time.Hour, "sent")
+		finish(coaching.MsgRepReminder, -90*time.Minute, "sent")
+		end(heldReminder, -time.Hour, "failed") // failing: nothing delivered since
+		end(heldChart, -50*time.Minute, "failed")
+		end(heldChart2, -40*time.Minute, "sent")        // queued before the window, delivered since
 		finish(coaching.MsgRepDM, -time.Hour, "failed") // not a scheduled message
 		got, err := st.RecentFailures(ctx, coaching.ScheduledKinds, t0.Add(-24*time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []sqlite.KindFailures{{Kind: coaching.MsgDigest, Failed: 1, Failing: false}, {Kind: coaching.MsgNudge, Failed: 2, Failing: true}}
+		want := []sqlite.KindFailures{
+			{Kind: coaching.MsgDigest, Failed: 1, Failing: false},
+			{Kind: coaching.MsgDigestChart, Failed: 1, Failing: false},
+			{Kind: coaching.MsgNudge, Failed: 2, Failing: true},
+			{Kind: coaching.MsgRepReminder, Failed: 1, Failing: true},
+		}
 		if !slices.Equal(got, want) {
 			t.Fatalf("RecentFailures = %+v, want %+v", got, want)
+		}
+		if stats, err := st.OutboxStats(ctx, t0.Add(-24*time.Hour)); err != nil || stats.Failed != 6 {
+			t.Fatalf("OutboxStats = %+v, %v; want 6 failed in the window, as RecentFailures and the DM", stats, err)
 		}
 		if oldest, err := st.OldestPending(ctx); err != nil || !oldest.IsZero() {
 			t.Fatalf("OldestPending with nothing pending = %v, %v", oldest, err)
