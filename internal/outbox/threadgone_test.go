@@ -27,11 +27,19 @@ type channel struct {
 	deletions   int
 	heads       int
 	thread      map[string][]string // replies' keys by the ts they went under
+	refuse      map[string]bool     // keys Slack refuses for themselves (msg_too_long)
+	tries       map[string]int      // sends of each key
 }
 
 func (c *channel) Send(_ context.Context, m coaching.Message, prior *coaching.Posted) (*coaching.Posted, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.tries != nil {
+		c.tries[m.Key]++
+	}
+	if c.refuse[m.Key] {
+		return nil, &outbox.Error{Class: outbox.Permanent, Method: "chat.postMessage", Err: errors.New("msg_too_long")}
+	}
 	if m.ThreadKey != "" && (prior == nil || c.gone[prior.TS]) {
 		return nil, &outbox.Error{Class: outbox.ThreadGone, Method: "chat.postMessage", Err: errors.New("thread_not_found")}
 	}
@@ -116,6 +124,37 @@ func TestADeletedHeadlineIsPostedAgainOnceWithItsThread(t *testing.T) {
 			})
 		})
 	}
+}
+
+// A reply that failed for a reason of its own before its headline was
+// found deleted stays failed when the thread is posted again: sent again,
+// it would be refused again.
+func TestARepostLeavesAReplyThatFailedForItsOwnReason(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		w, st, _, clk := setupOn(t, db)
+		rows := digestRows(5)
+		ch := &channel{gone: map[string]bool{}, thread: map[string][]string{}, deleteAfter: 3, deletions: 1,
+			refuse: map[string]bool{rows[2].Key: true}, tries: map[string]int{}}
+		w = outbox.NewWorker(st, ch, outbox.Options{Now: clk.Now, Sleep: clk.Sleep, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now)})
+		enqueue(t, st, rows...)
+		keys := make([]string, len(rows))
+		for i, r := range rows {
+			keys[i] = r.Key
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		failed, err := w.Deliver(ctx, keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ch.heads != 2 || len(failed) != 1 || ch.tries[rows[2].Key] != 1 {
+			t.Fatalf("headline posted %d times, failed %v, the refused reply sent %d times; want 2, it alone, once",
+				ch.heads, failed, ch.tries[rows[2].Key])
+		}
+		if got, want := strings.Join(ch.thread[ch.head], " "), strings.Join([]string{keys[1], keys[3], keys[4]}, " "); got != want {
+			t.Errorf("under the live headline: %s; want %s", got, want)
+		}
+	})
 }
 
 // A day on, the outbox has emptied what its sent messages held, but not a

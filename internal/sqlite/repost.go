@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 )
@@ -93,31 +95,76 @@ func (s *Store) RepostThread(ctx context.Context, key, goneTS string, maxReposts
 		if _, err := t.q.ExecContext(ctx, `DELETE FROM slack_messages WHERE msg_key = ?`, key); err != nil {
 			return fmt.Errorf("forget where %s was posted: %w", key, err)
 		}
-		// A thread's replies are queued with their post, in its
-		// transaction, so their ids follow its id: the reads below go
-		// from there by the primary key, not through the whole outbox
-		// (a substr of msg_key uses no index; on a year's outbox that
-		// was a scan inside a write every ack waits behind).
-		thread := key + ":"
-		if err := t.q.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE id > ? AND substr(msg_key, 1, ?) = ? AND status = 'sent' AND payload = ''`,
-			postID, len(thread), thread).Scan(&out.Lost); err != nil {
-			return fmt.Errorf("count the replies under %s: %w", key, err)
-		}
-		if _, err := t.q.ExecContext(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, next_at = ?, last_error = '', done_at = 0,
-			lease_until = 0, lease_owner = '' WHERE id > ? AND substr(msg_key, 1, ?) = ? AND status IN ('sent', 'failed') AND payload <> ''`,
-			now, postID, len(thread), thread); err != nil {
-			return fmt.Errorf("queue the replies under %s again: %w", key, err)
-		}
-		res, err := t.q.ExecContext(ctx, `UPDATE outbox SET next_at = ? WHERE id > ? AND substr(msg_key, 1, ?) = ? AND status = 'pending'`, now, postID, len(thread), thread)
+		replies, err := threadReplies(ctx, t, key, postID)
 		if err != nil {
-			return fmt.Errorf("line up the replies under %s: %w", key, err)
+			return err
 		}
-		waiting, err := res.RowsAffected()
-		if err != nil {
-			return fmt.Errorf("line up the replies under %s: %w", key, err)
+		waiting := 0
+		for _, r := range replies {
+			switch {
+			case r.status == "pending":
+				_, err = t.q.ExecContext(ctx, `UPDATE outbox SET next_at = ? WHERE id = ?`, now, r.id)
+			case !r.kept:
+				if r.status == "sent" {
+					out.Lost++
+				}
+				continue
+			case r.status == "sent" || (r.status == "failed" && strings.HasSuffix(r.lastError, "thread_not_found")):
+				// A reply that failed for a reason of its own (too long,
+				// refused blocks) would fail again: it stays failed.
+				_, err = t.q.ExecContext(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, next_at = ?, last_error = '', done_at = 0,
+					lease_until = 0, lease_owner = '' WHERE id = ?`, now, r.id)
+			default:
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("queue reply %d under %s again: %w", r.id, key, err)
+			}
+			waiting++
 		}
-		out.Reposted, out.Queued, out.Replies = true, true, int(waiting) // the requeued are pending now, and counted there
+		out.Reposted, out.Queued, out.Replies = true, true, waiting // the requeued are pending now, and counted there
 		return letGo()
 	})
 	return out, err
+}
+
+// threadReply is a reply of a thread RepostThread queues again.
+type threadReply struct {
+	id        int64
+	status    string
+	lastError string
+	kept      bool // its text is still kept (not emptied a day after it went)
+}
+
+// threadReplies reads the replies queued under key ("key:1", "key:2"...)
+// after its post postID, each by its own key through outbox_key, until a
+// number has none: a thread's replies are numbered from 1 without a gap
+// (coaching.DigestKey). A range or a prefix of msg_key would not do: a
+// substr uses no index, and a range of text depends on PostgreSQL's
+// collation; by id from postID on, it read every message queued since,
+// inside a write that every ack waits behind (0.8 s after 300,000).
+func threadReplies(ctx context.Context, t *tx, key string, postID int64) ([]threadReply, error) {
+	var out []threadReply
+	for i := 1; ; i++ {
+		reply := key + ":" + strconv.Itoa(i)
+		rows, err := t.q.QueryContext(ctx, `SELECT id, status, last_error, payload <> '' FROM outbox WHERE msg_key = ? AND id > ? ORDER BY id`, reply, postID)
+		if err != nil {
+			return nil, fmt.Errorf("read reply %s: %w", reply, err)
+		}
+		n := len(out)
+		for rows.Next() {
+			var r threadReply
+			if err := rows.Scan(&r.id, &r.status, &r.lastError, &r.kept); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read reply %s: %w", reply, err)
+			}
+			out = append(out, r)
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, fmt.Errorf("read reply %s: %w", reply, err)
+		}
+		if len(out) == n {
+			return out, nil
+		}
+	}
 }
