@@ -124,6 +124,11 @@ func (c *computer) leaderInsights(li int) []Insight {
 func scopeInsights(t *tally, who, public string) []Insight {
 	var out []Insight
 	if t.sessions >= SkewMinSessions {
+		// Named as the tier line prints them, whole percents adding up to
+		// 100 down each column (TierShares.Percents): each share rounded
+		// alone would read 3 of 8 reps as 38% here and 37% there.
+		minutes, repShares := t.tierShareSets()
+		mp, rp := minutes.Percents(), repShares.Percents()
 		for _, tier := range Tiers()[:3] {
 			ms, rs, ok := t.tierShares(tier)
 			if !ok || math.Abs(ms-rs) < SkewGap-eps {
@@ -131,7 +136,7 @@ func scopeInsights(t *tally, who, public string) []Insight {
 			}
 			out = append(out, Insight{Kind: InsightTierSkew, Subject: string(tier), Value: round(ms-rs, 4),
 				Text: fmt.Sprintf("%s performers got %s of coaching minutes over the last 4 weeks while they are %s of the team.",
-					upperFirst(string(tier)), pct(ms), pct(rs))})
+					upperFirst(string(tier)), WholePercentText(mp.Get(tier)), WholePercentText(rp.Get(tier)))})
 		}
 	}
 	if rides := t.rides[0] + t.rides[1] + t.rides[2]; rides >= LeadMinRideAlongs {
@@ -279,8 +284,8 @@ func reps(n int) string {
 }
 
 // pct is a share in a finding's sentence as every surface prints a share
-// alone (PercentText): 1 minute in 250 reads 1%, not 0%, as the tier line
-// beside it reads it.
+// alone (PercentText): 1 minute in 250 reads 1%, not 0%. Tier shares are
+// named as the tier line prints them instead (TierShares.Percents).
 func pct(x float64) string { return PercentText(&x) }
 
 // meanUnder is a mean rating under LowRating as a finding names it: to

@@ -97,20 +97,25 @@ func (t *tally) metrics() Metrics {
 		v := round(float64(t.ratingSum)/float64(t.ratings), 2)
 		m.MeanRating = &v
 	}
+	m.TierMinutes = TierMinutes{round(t.tierMinutes[0], 2), round(t.tierMinutes[1], 2), round(t.tierMinutes[2], 2), round(t.tierMinutes[3], 2)}
+	m.TierMinutesShare, m.TierRepsShare = t.tierShareSets()
+	return m
+}
+
+// tierShareSets are the published tier shares of minutes and of the
+// team's reps: what the tier line prints (as TierShares.Percents) and
+// what a tier skew finding names, so that one share reads one percent.
+func (t *tally) tierShareSets() (minutes, reps TierShares) {
 	var total float64
 	for _, v := range t.tierMinutes {
 		total += v
 	}
-	mins := [nTiers]*float64{}
-	reps := [nTiers]*float64{}
+	var ms, rs [nTiers]*float64
 	for i := range t.tierMinutes {
-		mins[i] = shareF(t.tierMinutes[i], total)
-		reps[i] = share(t.tierReps[i], t.teamReps)
+		ms[i] = shareF(t.tierMinutes[i], total)
+		rs[i] = share(t.tierReps[i], t.teamReps)
 	}
-	m.TierMinutes = TierMinutes{round(t.tierMinutes[0], 2), round(t.tierMinutes[1], 2), round(t.tierMinutes[2], 2), round(t.tierMinutes[3], 2)}
-	m.TierMinutesShare = TierShares{mins[0], mins[1], mins[2], mins[3]}
-	m.TierRepsShare = TierShares{reps[0], reps[1], reps[2], reps[3]}
-	return m
+	return TierShares{ms[0], ms[1], ms[2], ms[3]}, TierShares{rs[0], rs[1], rs[2], rs[3]}
 }
 
 // tierShares are the exact minute and rep shares of tier t, for insights;
