@@ -49,7 +49,8 @@ func TestStatsAndHomeSayAWeekCameBeforeTheTeams(t *testing.T) {
 
 	clk.Advance(2 * time.Hour) // Monday 01:00 in New York: W48
 	got = b.command(mgr, "stats")
-	mustContain(t, "Max's stats on his Monday", got, "Mon 23 Nov 2026", "*Sessions*\n0", "no earlier weeks to compare yet")
+	mustContain(t, "Max's stats on his Monday", got, "Mon 23 Nov 2026", "*Sessions*\n0",
+		"trends start once 4 full weeks are counted: Coachlog started counting on Sun 22 Nov 2026, so from the week of Mon 21 Dec 2026")
 	if strings.Contains(got, "came before the roster") {
 		t.Errorf("Max's stats on his Monday:\n%s", got)
 	}

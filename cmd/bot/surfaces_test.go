@@ -131,7 +131,7 @@ func TestStatsAnswersAManagerWithTheirNumbers(t *testing.T) {
 	got := b.command(mgr, "stats")
 	mustContain(t, "Max's stats", got,
 		"Your coaching this week", "Mon 23 Nov 2026 to Wed 25 Nov 2026",
-		"no earlier weeks to compare yet: Coachlog started counting on Mon 2 Nov 2026", "*Sessions*\n3\n", "*Minutes*\n135\n",
+		"trends start once 4 full weeks are counted: Coachlog started counting on Mon 2 Nov 2026, so from the week of Mon 30 Nov 2026", "*Sessions*\n3\n", "*Minutes*\n135\n",
 		"2 of 3 reps within 14 days (67%)", "*Overdue*\n1 rep",
 		"top 44% · 34%", "middle 0% · 33%", "bottom 56% · 33%",
 		"1 took the lead · 0 passive participant · 0 silent observer",

@@ -39,13 +39,14 @@ func trendOf(f metrics.Figures, p metrics.Period) trend {
 	return t
 }
 
-// uncounted says there is nothing to compare with yet, when that is why
-// there is no trend.
+// uncounted says from which week there is a trend, when its weeks
+// beginning before Coachlog counted are why there is none yet, in the
+// words every surface uses (metrics.TrendWait).
 func (t trend) uncounted() *txt {
 	if t.since.IsZero() {
 		return nil
 	}
-	return words("no earlier weeks to compare yet: Coachlog started counting on " + t.since.Human())
+	return words(metrics.TrendWait(t.since))
 }
 
 // perWeek is a count's arrow against its weekly average before, pro-rated

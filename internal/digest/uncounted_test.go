@@ -28,7 +28,7 @@ func TestNoTrendFromWeeksBeforeCoachlogCounted(t *testing.T) {
 	if strings.ContainsAny(all, "↑↓→") || strings.Contains(all, "before:") {
 		t.Errorf("weeks before Coachlog counted are compared with:\n%s", all)
 	}
-	if want := "no earlier weeks to compare yet: Coachlog started counting on Wed 18 Nov 2026"; !strings.Contains(all, want) {
+	if want := "trends start once 4 full weeks are counted: Coachlog started counting on Wed 18 Nov 2026, so from the week of Mon 21 Dec 2026"; !strings.Contains(all, want) {
 		t.Errorf("the figures do not say %q:\n%s", want, all)
 	}
 	r := &metrics.Report{Period: p, Org: f, Managers: []metrics.Figures{f}}

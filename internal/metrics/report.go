@@ -238,6 +238,35 @@ func (f Figures) TrendCounted(p Period) bool {
 	return f.Since.IsZero() || !p.Prior().From.Before(f.Since)
 }
 
+// TrendStarts is the Monday of the first ISO week whose trend Coachlog
+// counted in full, for a scope it started counting on since: the week
+// whose 4 weeks before all begin on or after since (TrendCounted). A week
+// 4 weeks on from since is not enough when since is not a Monday, as its
+// own week was counted only in part. Zero when since is.
+func TrendStarts(since coaching.Date) coaching.Date {
+	if since.IsZero() {
+		return since
+	}
+	first := since.AddDays(28) // the earliest period start whose Prior begins on or after since
+	monday := coaching.WeekOf(first).Monday()
+	if monday.Before(first) {
+		monday = monday.AddDays(7)
+	}
+	return monday
+}
+
+// TrendWait says why a scope's figures show no trend, and from which week
+// they will: every surface that leaves a trend out because its 4 weeks
+// began before since (TrendCounted) says it in these words. Empty when
+// since is zero.
+func TrendWait(since coaching.Date) string {
+	if since.IsZero() {
+		return ""
+	}
+	return "trends start once 4 full weeks are counted: Coachlog started counting on " + since.Human() +
+		", so from the week of " + TrendStarts(since).Human()
+}
+
 // ConsistencyBeforeCounted reports whether Coachlog counted all of the 4
 // weeks consistency_before judges (those before the 4 ending with p's last
 // week), as TrendCounted does for the trend.

@@ -51,3 +51,42 @@ func TestFiguresSayWhenCoachlogStartedCounting(t *testing.T) {
 		t.Errorf("a scope with no known start reads as not counted")
 	}
 }
+
+// "No earlier weeks to compare yet" three weeks after the import read as
+// if Coachlog had counted nothing: the words say which week the trend
+// starts with, by the rule TrendCounted applies.
+func TestTrendsStartWithTheFirstWeekOfFourCountedBefore(t *testing.T) {
+	for _, c := range []struct {
+		since, starts string
+	}{
+		{"2026-11-18", "2026-12-21"}, // a Wednesday: its week counted only in part
+		{"2026-11-16", "2026-12-14"}, // a Monday: its week counted in full
+		{"2026-11-22", "2026-12-21"}, // a Sunday
+		{"2026-12-28", "2027-01-25"}, // across the year
+	} {
+		since := day(c.since)
+		got := metrics.TrendStarts(since)
+		if got != day(c.starts) {
+			t.Errorf("since %s: trends start %s, want %s", c.since, got, c.starts)
+		}
+		f := metrics.Figures{Since: since}
+		first := metrics.WeekPeriod(coaching.WeekOf(got))
+		if !f.TrendCounted(first) {
+			t.Errorf("since %s: the week of %s reads as not counted", c.since, got)
+		}
+		if prev := metrics.WeekPeriod(coaching.WeekOf(got.AddDays(-7))); f.TrendCounted(prev) {
+			t.Errorf("since %s: the week before %s reads as counted already", c.since, got)
+		}
+		// A week so far (the on-demand surfaces) starts on the same Monday.
+		if !f.TrendCounted(metrics.WeekSoFar(got)) || f.TrendCounted(metrics.WeekSoFar(got.AddDays(-1))) {
+			t.Errorf("since %s: a week so far disagrees on %s", c.since, got)
+		}
+	}
+	if got, want := metrics.TrendWait(day("2026-11-18")),
+		"trends start once 4 full weeks are counted: Coachlog started counting on Wed 18 Nov 2026, so from the week of Mon 21 Dec 2026"; got != want {
+		t.Errorf("TrendWait: %q, want %q", got, want)
+	}
+	if metrics.TrendWait(coaching.Date{}) != "" || !metrics.TrendStarts(coaching.Date{}).IsZero() {
+		t.Errorf("a scope with no known start waits for something")
+	}
+}

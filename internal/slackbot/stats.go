@@ -293,7 +293,7 @@ func figureBlocks(title, scope string, per metrics.Period, f metrics.Figures) []
 	about := periodLabel(per) + " · beside each count, the 4 weeks before as a weekly average"
 	if f.Before != nil && !f.TrendCounted(per) {
 		// Weeks before the first roster import hold nothing anyone logged.
-		about = periodLabel(per) + " · no earlier weeks to compare yet: Coachlog started counting on " + f.Since.Human()
+		about = periodLabel(per) + " · " + metrics.TrendWait(f.Since)
 	}
 	if scope != "" {
 		about = scope + " · " + about

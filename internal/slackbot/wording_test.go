@@ -65,7 +65,7 @@ func TestFiguresOfTheFirstWeeksCompareWithNothing(t *testing.T) {
 	if strings.Contains(text, "4 weeks before") {
 		t.Errorf("weeks before Coachlog counted are compared with:\n%s", text)
 	}
-	if !strings.Contains(text, "no earlier weeks to compare yet: Coachlog started counting on Wed 18 Nov 2026") {
+	if !strings.Contains(text, "trends start once 4 full weeks are counted: Coachlog started counting on Wed 18 Nov 2026, so from the week of Mon 21 Dec 2026") {
 		t.Errorf("the figures do not say why nothing is compared:\n%s", text)
 	}
 }
