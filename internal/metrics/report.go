@@ -274,6 +274,23 @@ func (f Figures) ConsistencyBeforeCounted(p Period) bool {
 	return f.Since.IsZero() || !sundayOf(p.To).AddDays(-8*7+1).Before(f.Since)
 }
 
+// ConsistencyUncounted is how many of the 4 ISO weeks consistency judges
+// for p (those ending with p's last week) began before Coachlog started
+// counting f: PRODUCT.md counts them, as weeks when coverage fell short
+// (nobody logged coaching in Coachlog then), so a surface says so beside
+// the figure. A week counts as begun before when its Monday is before
+// Since, as ConsistencyBeforeCounted and TrendCounted read weeks.
+func (f Figures) ConsistencyUncounted(p Period) int {
+	if f.Since.IsZero() {
+		return 0
+	}
+	n := 0
+	for monday := sundayOf(p.To).AddDays(-4*7 + 1); monday.Before(f.Since) && n < 4; monday = monday.AddDays(7) {
+		n++
+	}
+	return n
+}
+
 // WeeksSessions is the sessions of the 8 weeks in Weeks: how much a scope
 // coached over the chart's span.
 func (f Figures) WeeksSessions() int {

@@ -90,3 +90,32 @@ func TestTrendsStartWithTheFirstWeekOfFourCountedBefore(t *testing.T) {
 		t.Errorf("a scope with no known start waits for something")
 	}
 }
+
+// Consistency counts the weeks before Coachlog counted as missed
+// (PRODUCT.md), so from day one it reads 0%: the surfaces say how many of
+// its 4 weeks began before Coachlog started counting, by the rule
+// ConsistencyBeforeCounted applies to the 4 weeks before them.
+func TestConsistencyCountsItsWeeksBeforeCoachlogCounted(t *testing.T) {
+	w48 := metrics.Period{From: day("2026-11-23"), To: day("2026-11-25")} // a week so far: weeks of 2, 9, 16 and 23 November
+	for _, c := range []struct {
+		since string
+		p     metrics.Period
+		want  int
+	}{
+		{"2026-11-18", w48, 3}, // the weeks of 2, 9 and 16 November began before the Wednesday
+		{"2026-11-16", w48, 2}, // a Monday: its week is counted
+		{"2026-11-24", w48, 4},
+		{"2026-11-02", w48, 0},
+		{"2026-10-01", w48, 0},
+		{"2026-11-18", metrics.WeekPeriod(coaching.Week{Year: 2026, Week: 50}), 1}, // weeks of 16 Nov to 7 Dec
+		{"", w48, 0}, // not known
+	} {
+		f := metrics.Figures{}
+		if c.since != "" {
+			f.Since = day(c.since)
+		}
+		if got := f.ConsistencyUncounted(c.p); got != c.want {
+			t.Errorf("since %q, period %s: %d weeks uncounted, want %d", c.since, c.p, got, c.want)
+		}
+	}
+}

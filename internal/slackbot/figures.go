@@ -91,12 +91,22 @@ func figureFields(f metrics.Figures, per metrics.Period) []*slack.TextBlockObjec
 // consistencyLine is the share of the last 4 weeks at 80%+ coverage at
 // their end. In a week so far the last of them has not ended: it is
 // judged as of today, and the line says so rather than count it as ended.
-// The 4 weeks before show only where Coachlog counted them.
+// The 4 weeks before show only where Coachlog counted them; weeks of the
+// last 4 that began before it started counting count as missed
+// (PRODUCT.md), and the line says how many, so that the 0% of a team's
+// first days reads as what it is.
 func consistencyLine(f metrics.Figures, per metrics.Period) string {
 	m := f.Metrics
 	line := metrics.PercentText(m.Consistency) + " of the last 4 weeks ended at 80%+ coverage"
 	if per.To != coaching.WeekOf(per.To).Sunday() {
 		line = metrics.PercentText(m.Consistency) + " of the last 4 weeks at 80%+ coverage at their end, this week as of today"
+	}
+	switch n := f.ConsistencyUncounted(per); {
+	case m.Consistency == nil:
+	case n == 4:
+		line += " (all 4 began before Coachlog started counting)"
+	case n > 0:
+		line += fmt.Sprintf(" (%d of those weeks began before Coachlog started counting)", n)
 	}
 	if f.ConsistencyBeforeCounted(per) {
 		line += " (4 weeks before: " + metrics.PercentText(m.ConsistencyBefore) + ")"

@@ -55,6 +55,38 @@ func TestConsistencyOfAWeekSoFarSaysSo(t *testing.T) {
 	}
 }
 
+// Consistency reads 0% from day one, its weeks before Coachlog counted
+// counted as missed (PRODUCT.md): the line keeps the figure and says how
+// many of its weeks began before Coachlog started counting.
+func TestConsistencySaysWhichWeeksBeganBeforeCoachlogCounted(t *testing.T) {
+	f := metrics.Figures{ID: "UM0", CadenceDays: 14, Metrics: metrics.Metrics{Consistency: fptr(0), ConsistencyBefore: fptr(0)}}
+	whole := metrics.WeekPeriod(coaching.WeekOf(week48.From)) // weeks of 2, 9, 16 and 23 November
+	for _, c := range []struct {
+		since, want string
+	}{
+		{"2026-11-18", "0% of the last 4 weeks ended at 80%+ coverage (3 of those weeks began before Coachlog started counting)"},
+		{"2026-11-09", "0% of the last 4 weeks ended at 80%+ coverage (1 of those weeks began before Coachlog started counting)"},
+		{"2026-11-24", "0% of the last 4 weeks ended at 80%+ coverage (all 4 began before Coachlog started counting)"},
+		{"2026-11-02", "0% of the last 4 weeks ended at 80%+ coverage"}, // 4 weeks before reach back to October
+		{"2026-10-01", "0% of the last 4 weeks ended at 80%+ coverage (4 weeks before: 0%)"},
+	} {
+		since, err := coaching.ParseDate(c.since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Since = since
+		if got := consistencyLine(f, whole); got != c.want {
+			t.Errorf("counting since %s: %q, want %q", c.since, got, c.want)
+		}
+	}
+	// The figures of /coach stats and report carry it.
+	f.Since = week48.From.AddDays(-5)
+	if text := blocksText(figureBlocks("Your coaching this week", "", week48, f)); !strings.Contains(text,
+		"0% of the last 4 weeks at 80%+ coverage at their end, this week as of today (3 of those weeks began before Coachlog started counting)") {
+		t.Errorf("/coach stats:\n%s", text)
+	}
+}
+
 // A roster imported on a Wednesday: the 4 weeks before hold nothing
 // anyone logged, so /coach stats and report compare nothing with them
 // and say why.
