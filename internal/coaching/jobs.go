@@ -323,6 +323,12 @@ func (s *Service) NudgeAsSent(ctx context.Context, n Nudge) (_ Nudge, ok bool, e
 // reminder: days on the rep's own clock (reminderDueAt).
 const reminderAfterDays = 3
 
+// ReminderAfter is how long a request to confirm waits before its
+// reminder, about: reminderAfterDays of 24 hours. A request asked within
+// it is still young: the rep has not been reminded, and a finding that
+// counts it unconfirmed says so.
+const ReminderAfter = reminderAfterDays * 24 * time.Hour
+
 // reminderLeeway widens the store's list of pending reps past
 // reminderAfterDays of 24 hours, which RunReminders then narrows rep by
 // rep: three days on a clock that moves forward in spring are 71 hours

@@ -150,6 +150,10 @@ func (c *computer) sessions() {
 	for _, cm := range c.d.Commitments {
 		withCommitment[cm.SessionID] = true
 	}
+	young := make(map[Asked]bool, len(c.d.Asked))
+	for _, a := range c.d.Asked {
+		young[a] = true
+	}
 	end := c.ends[pMain]
 	firstMonday := sundayOfDay(end) - 8*7 + 1
 	lastMonth := coaching.MonthOf(c.p.To)
@@ -190,6 +194,9 @@ func (c *computer) sessions() {
 					t.disputed++
 				default:
 					t.pending++
+					if young[Asked{pr.SessionID, pr.RepID}] {
+						t.young++
+					}
 				}
 				if pr.Rating > 0 {
 					t.ratings++

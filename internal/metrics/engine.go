@@ -51,7 +51,13 @@ func (e *Engine) RunAt(ctx context.Context, p Period, o Options, now time.Time) 
 	if err := p.Check(); err != nil {
 		return nil, err
 	}
-	d, err := e.store.MetricsData(ctx, Plan(p, o))
+	q := Plan(p, o)
+	if o.Insights {
+		// The unconfirmed finding says how many of its requests are
+		// still young: asked within the reminder's wait.
+		q.AskedSince = now.Add(-coaching.ReminderAfter)
+	}
+	d, err := e.store.MetricsData(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("load metrics data for %s: %w", p, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/textcut"
 )
 
@@ -165,11 +166,27 @@ func scopeInsights(t *tally, who, public string) []Insight {
 	}
 	if t.pairs >= UnconfirmedMinPairs {
 		if r := float64(t.confirmed) / float64(t.pairs); r < UnconfirmedRate-eps {
-			out = append(out, Insight{Kind: InsightUnconfirmed, Value: round(r, 4),
-				Text: fmt.Sprintf("Reps confirmed only %d of %s to confirm over the last 4 weeks (%s; %s).", t.confirmed, Requests(t.pairs), pct(r), RequestUnit)})
+			text := fmt.Sprintf("Reps confirmed only %d of %s to confirm over the last 4 weeks (%s; %s)", t.confirmed, Requests(t.pairs), pct(r), RequestUnit)
+			out = append(out, Insight{Kind: InsightUnconfirmed, Value: round(r, 4), Text: text + youngAsks(t.young) + "."})
 		}
 	}
 	return out
+}
+
+// youngAsks says how many of the unconfirmed finding's requests were sent
+// too lately for an answer to be due: PRODUCT.md counts a pending request
+// from the moment it is sent, and a rep gets a reminder only after
+// coaching.ReminderAfter, so minutes after logging every request counts
+// as unconfirmed. Empty when none is that young.
+func youngAsks(n int) string {
+	days := int(coaching.ReminderAfter.Hours() / 24)
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf("; 1 of them was sent in the last %d days, before any reminder", days)
+	}
+	return fmt.Sprintf("; %d of them were sent in the last %d days, before any reminder", n, days)
 }
 
 // dose lists a manager's reps whose coaching over the last 4 weeks,

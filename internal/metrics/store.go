@@ -37,6 +37,9 @@ type Query struct {
 	// OpenCommitments asks for the count of open commitments per manager
 	// and rep (the team view).
 	OpenCommitments bool
+	// AskedSince, when set, asks for Data.Asked: the requests to confirm
+	// still pending and not reminded that were asked at or after it.
+	AskedSince time.Time
 	// Root, when set, is the person a run is scoped to (Options.Root). The
 	// store may then load only what the figures of Root and of the people
 	// below them read. Let "below" be Root and everyone named, at any
@@ -66,6 +69,16 @@ type Data struct {
 	Commitments []Commitment
 	Months      []RepMonth // one per performance record in the months asked
 	Open        []OpenCount
+	// Asked are the pending requests to confirm asked at or after
+	// Query.AskedSince and not reminded yet (any date of session: only
+	// those among Pairs are read).
+	Asked []Asked
+}
+
+// Asked is a request to confirm, one session's one rep.
+type Asked struct {
+	SessionID int64
+	RepID     string
 }
 
 // Person is someone as the roster has them now, with the history of their

@@ -17,6 +17,7 @@ type tally struct {
 	confirmed         int
 	disputed          int
 	pending           int
+	young             int // pending, asked within coaching.ReminderAfter (Data.Asked)
 	ratings           int
 	ratingSum         int
 	ratingsApart      int // a tree's: ratings of managers under MinRatings, left out of its pool
@@ -44,6 +45,7 @@ func (t *tally) add(o *tally) {
 	t.confirmed += o.confirmed
 	t.disputed += o.disputed
 	t.pending += o.pending
+	t.young += o.young
 	t.ratings += o.ratings
 	t.ratingSum += o.ratingSum
 	t.ratingsApart += o.ratingsApart

@@ -11,6 +11,7 @@ import (
 // The metrics' window queries, for tests of their plans.
 const (
 	MetricsPairsQuery       = pairsQuery
+	MetricsAskedQuery       = askedQuery
 	MetricsCoachedQuery     = coachedQuery
 	MetricsCommitmentsQuery = commitmentsQuery
 	MetricsMonthQuery       = monthQuery

@@ -70,7 +70,8 @@ func (s *Store) MetricsData(ctx context.Context, q metrics.Query) (*metrics.Data
 			func(r metricsReader) error { return r.pairs(ctx, q.PairsFrom, q.To, d) },
 			func(r metricsReader) error { return r.coached(ctx, q, d, filter{}, filter{}) },
 			func(r metricsReader) error { return r.commitments(ctx, q, d, filter{}) },
-			func(r metricsReader) error { return r.open(ctx, q, d, filter{}) })
+			func(r metricsReader) error { return r.open(ctx, q, d, filter{}) },
+			func(r metricsReader) error { return r.asked(ctx, q, d) })
 	})
 	if err := errors.Join(err, <-errs); err != nil {
 		return nil, err
@@ -229,7 +230,34 @@ const (
 	monthQuery       = `SELECT rep_id, attainment, minutes FROM rep_months WHERE month = ? AND attainment IS NOT NULL`
 	commitmentsQuery = `SELECT session_id, manager_id, occurred_on, CASE WHEN status = 'kept' THEN closed_at ELSE 0 END
 		FROM commitments WHERE live = 1 AND occurred_on >= ? AND occurred_on <= ?`
+	// askedQuery reads the index the reminders read (session_reps_pending):
+	// the requests asked lately are the few at its end.
+	askedQuery = `SELECT session_id, rep_id FROM session_reps
+		WHERE status = 'pending' AND live = 1 AND reminded_at = 0 AND status_at >= ?`
 )
+
+// asked reads the pending requests to confirm asked since q.AskedSince
+// (metrics.Data.Asked), when asked: the few a reminder has not reached
+// yet, whoever they belong to (the computation reads those among its
+// pairs).
+func (r metricsReader) asked(ctx context.Context, q metrics.Query, d *metrics.Data) error {
+	if q.AskedSince.IsZero() {
+		return nil
+	}
+	rows, err := r.q.QueryContext(ctx, askedQuery, ms(q.AskedSince))
+	if err != nil {
+		return fmt.Errorf("load requests asked lately: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a metrics.Asked
+		if err := rows.Scan(&a.SessionID, &a.RepID); err != nil {
+			return fmt.Errorf("load requests asked lately: %w", err)
+		}
+		d.Asked = append(d.Asked, a)
+	}
+	return rows.Err()
+}
 
 // pairs reads the (session, rep) pairs of sessions in [from, to] into out.
 func (r metricsReader) pairs(ctx context.Context, from, to coaching.Date, d *metrics.Data) error {

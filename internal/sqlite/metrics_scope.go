@@ -38,6 +38,7 @@ func (s *Store) scopedMetricsData(ctx context.Context, q metrics.Query) (*metric
 			func() error { return r.commitments(ctx, q, d, below) },
 			func() error { return r.months(ctx, q, d, below) },
 			func() error { return r.open(ctx, q, d, below) },
+			func() error { return r.asked(ctx, q, d) },
 		} {
 			if err := step(); err != nil {
 				return err

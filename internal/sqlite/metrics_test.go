@@ -478,8 +478,13 @@ func TestMetricsQueriesUseTheirIndexes(t *testing.T) {
 		{sqlite.MetricsCoachedQuery, "COVERING INDEX session_reps_window"},
 		{sqlite.MetricsCountQuery, "COVERING INDEX session_reps_window"},
 		{sqlite.MetricsCommitmentsQuery, "COVERING INDEX commitments_made"},
+		{sqlite.MetricsAskedQuery, "INDEX session_reps_pending (status_at>?)"},
 	} {
-		plan, err := w.st.QueryPlan(context.Background(), c.query, "2026-11-01", "2026-11-30")
+		args := []any{"2026-11-01", "2026-11-30"}
+		if c.query == sqlite.MetricsAskedQuery {
+			args = []any{int64(1)}
+		}
+		plan, err := w.st.QueryPlan(context.Background(), c.query, args...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -575,6 +580,44 @@ func TestACommitmentNotKeptCountsAsMadeAndNotKept(t *testing.T) {
 		f, ok := r.Manager("UM")
 		if !ok || f.Metrics.CommitmentsKept == nil || *f.Metrics.CommitmentsKept != 0.3333 {
 			t.Fatalf("UM's figures %+v (%v), want commitments_kept 0.3333: made 3, kept 1", f.Metrics, ok)
+		}
+	})
+}
+
+// The unconfirmed finding says how many of its requests were asked within
+// the reminder's wait: the store hands over the pending requests asked
+// since Query.AskedSince, on either database, whole or scoped.
+func TestUnconfirmedCountsTheRequestsAskedLately(t *testing.T) {
+	sqlitetest.Each(t, func(t *testing.T, db string) {
+		w := newMetricsWorld(t, db) // logging at noon on Thursday 26 November
+		for i := range 10 {
+			w.log(t, coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne, OccurredOn: date(2026, 11, 16+i), DurationMin: 30})
+		}
+		ctx := context.Background()
+		for _, c := range []struct {
+			at   time.Time
+			says string
+		}{
+			{time.Date(2026, 11, 26, 12, 5, 0, 0, time.UTC), "(0%; one per rep per session); 10 of them were sent in the last 3 days, before any reminder."},
+			{time.Date(2026, 11, 29, 12, 5, 0, 0, time.UTC), "(0%; one per rep per session)."}, // 3 days and 5 minutes on
+		} {
+			for _, root := range []string{"", "UM"} {
+				e := metrics.New(metrics.Config{Store: w.st, DefaultCadence: 14, Now: func() time.Time { return c.at }})
+				r, err := e.Run(ctx, e.ThisWeek(), metrics.Options{Trend: true, Insights: true, Root: root})
+				if err != nil {
+					t.Fatal(err)
+				}
+				f, ok := r.Manager("UM")
+				var text string
+				for _, i := range f.Insights {
+					if i.Kind == metrics.InsightUnconfirmed {
+						text = i.Text
+					}
+				}
+				if !ok || !strings.Contains(text, c.says) {
+					t.Errorf("at %s, root %q: the finding reads %q, want %q", c.at, root, text, c.says)
+				}
+			}
 		}
 	})
 }
