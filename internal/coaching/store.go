@@ -196,6 +196,15 @@ const (
 	MsgEditSaved     MessageKind = "edit_saved"     // an edit saved, in the thread of the not-accurate DM it was opened from; Payload holds a Receipt
 )
 
+// MessageKinds are every message kind this build sends.
+var MessageKinds = []MessageKind{MsgRepDM, MsgDisputeNotice, MsgCaptureReply, MsgHome, MsgHomeRefresh, MsgNudge,
+	MsgRepReminder, MsgDigest, MsgDigestChart, MsgReply, MsgEditSaved}
+
+// Known says whether this build knows k: a kind it does not was queued by
+// a newer coachlog on the same database (a rolling upgrade), whose sender
+// knows how to send it.
+func (k MessageKind) Known() bool { return slices.Contains(MessageKinds, k) }
+
 // ScheduledKinds are the messages scheduled jobs queue after claiming their
 // run in the job ledger: one that fails for good is not tried again by a
 // later run, so its failure must reach the operator.

@@ -60,6 +60,16 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 		}
 		return b.deliverAs(ctx, m, prior, answerMessage(r.Text))
 	}
+	if !m.Kind.Known() {
+		// Queued by a newer coachlog on this database (a rolling
+		// upgrade), before this replica saw the newer schema and stepped
+		// down: read as one of ours it failed for good ("render
+		// home_refresh: Session 0 does not exist", seen with a schema-19
+		// sender). Tried again after the backoff, it is the newer
+		// sender's by then; a kind nobody knows fails once the attempts
+		// run out.
+		return nil, &outbox.Error{Class: outbox.Retry, Err: fmt.Errorf("unknown message kind %q: queued by a newer coachlog?", m.Kind)}
+	}
 	s, err := b.svc.Session(ctx, m.SessionID)
 	switch {
 	case coaching.ErrorCode(err) == coaching.ENotFound:

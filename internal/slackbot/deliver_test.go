@@ -54,3 +54,27 @@ func TestASessionReadThatGaveUpIsRetriedNotFailed(t *testing.T) {
 		})
 	}
 }
+
+// A kind this build does not know was queued by a newer coachlog on the
+// same database: it is tried again later (by then the newer sender's), not
+// read as a session message and failed for good because "Session 0 does
+// not exist".
+func TestAMessageOfAKindFromANewerBuildIsRetriedNotFailed(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	b := &Bot{svc: coaching.NewService(coaching.Config{Store: st})}
+	_, err = b.Send(ctx, coaching.Message{Kind: "team_refresh", Op: coaching.OpPublish, To: "U0MAX"}, nil)
+	oe, ok := errors.AsType[*outbox.Error](err)
+	if !ok || oe.Class != outbox.Retry {
+		t.Errorf("send = %v, want it tried again later (outbox.Retry)", err)
+	}
+	for _, k := range coaching.MessageKinds {
+		if !k.Known() {
+			t.Errorf("%s is not known", k)
+		}
+	}
+}
