@@ -234,12 +234,8 @@ func repostGoneHeadline(ctx context.Context, e env, a *app, week coaching.Week, 
 	}
 	lost := ""
 	if res.Lost > 0 {
-		are := "are"
-		if res.Lost == 1 {
-			are = "is"
-		}
 		lost = fmt.Sprintf(" (%s that had gone under the deleted one more than a day before %s no longer kept, and not sent again)",
-			messages(res.Lost), are)
+			messages(res.Lost), map[bool]string{true: "is", false: "are"}[res.Lost == 1])
 	}
 	fmt.Fprintf(e.stdout, "The headline of the digest of %s was deleted in %s (Slack answered thread_not_found to its replies): "+
 		"posting it again there, with its %s in a fresh thread%s.\n", week, p.Channel, replies(res.Replies), lost)

@@ -650,8 +650,8 @@ func (w *Worker) threadGone(ctx context.Context, it *job, prior *coaching.Posted
 	}
 	if !res.Reposted {
 		// Slack's code ends the reason, as SlackCode reads it.
-		return w.fail(ctx, it, "the message it replies to is gone (deleted), posted again "+
-			plural(coaching.MaxThreadReposts, "time")+" already or no longer kept to post again: "+e.Error())
+		return w.fail(ctx, it, "the message it replies to is gone (deleted) and is not posted again "+
+			"(posted again already, failed itself, or its text no longer kept): "+e.Error())
 	}
 	if res.Queued {
 		w.log.WarnContext(ctx, "outbox thread's first message is gone from Slack (deleted): posting it again, its replies follow it",
@@ -659,14 +659,6 @@ func (w *Worker) threadGone(ctx context.Context, it *job, prior *coaching.Posted
 			"replies_again", res.Replies, "replies_lost", res.Lost)
 	}
 	return nil
-}
-
-// plural is "1 time", "2 times".
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // sendTimeout bounds one send.
