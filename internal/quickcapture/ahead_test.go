@@ -1,6 +1,7 @@
 package quickcapture
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/coachlog/coachlog/internal/coaching"
@@ -99,5 +100,61 @@ func TestADayWithinAWeekAheadIsNotLastYears(t *testing.T) {
 		if got := Parse(tt.line, tt.today); got.Ahead != "" || got.Draft.OccurredOn != tt.date {
 			t.Errorf("Parse(%q): ahead %q, on %s; want on %s", tt.line, got.Ahead, got.Draft.OccurredOn, tt.date)
 		}
+	}
+}
+
+// A review found "11/20" and "20.11." typed on 18 Nov read as 20 Nov of
+// last year, as "20 nov" was: a numeric date is read as a month date is.
+// A week ahead or less is still to come, the date left on today; further
+// ahead, last year's is shown and said once. A slashed date only counts
+// as ahead when it reads one way; when another reading is a past day,
+// the form shows today and says it could be either.
+func TestANumericDateWithinAWeekAheadIsNotLastYears(t *testing.T) {
+	nov18 := coaching.Date{Year: 2026, Month: 11, Day: 18}
+	dec30 := coaching.Date{Year: 2026, Month: 12, Day: 30}
+	mar2 := coaching.Date{Year: 2026, Month: 3, Day: 2}
+	for _, tt := range []struct {
+		line         string
+		today        coaching.Date
+		ahead, notes string
+	}{
+		{"<@U1> 1:1 30m 11/20", nov18, "11/20", "11/20"}, // where the notes start, they keep it
+		{"<@U1> 1:1 30m 11/20 pricing", nov18, "11/20", "11/20 pricing"},
+		{"<@U1> 11/20 1:1 30m pricing", nov18, "11/20", "pricing"},
+		{"<@U1> 1:1 30m 20.11. Preisverhandlung", nov18, "20.11", "20.11. Preisverhandlung"},
+		{"<@U1> 20.11. 1:1 30m", nov18, "20.11", ""},
+		{"<@U1> 1:1 30m 25.11", nov18, "25.11", "25.11"},
+		{"<@U1> 1:1 30m 2.1.", dec30, "2.1", "2.1."}, // across the new year
+		{"rode along with <@U1> on 11/20, mostly watched, 45 min", nov18, "11/20", "rode along with <@U1> on 11/20, mostly watched, 45 min"},
+	} {
+		got := Parse(tt.line, tt.today)
+		if got.Clear() || got.Ahead != tt.ahead || got.Draft.OccurredOn != tt.today || got.Draft.Notes != tt.notes ||
+			len(got.Doubts) > 0 || got.Guess(coaching.FieldDate) {
+			t.Errorf("Parse(%q): clear %v, ahead %q, on %s, notes %q, doubts %q, guessed %v; want unclear, ahead %q, today, notes %q, no doubt nor guess",
+				tt.line, got.Clear(), got.Ahead, got.Draft.OccurredOn, got.Draft.Notes, got.Doubts, got.Guessed, tt.ahead, tt.notes)
+		}
+	}
+	// Further ahead, or with a year, or past: a date as before, told once.
+	for _, tt := range []struct {
+		line  string
+		today coaching.Date
+		date  coaching.Date
+		doubt string
+	}{
+		{"<@U1> 1:1 30m 11/26", nov18, coaching.Date{Year: 2025, Month: 11, Day: 26}, "11/26 is still to come this year, so the form shows last year's, Wed 26 Nov 2025"},
+		{"<@U1> 1:1 30m 26.11.", nov18, coaching.Date{Year: 2025, Month: 11, Day: 26}, "26.11 is still to come this year, so the form shows last year's, Wed 26 Nov 2025"},
+		{"<@U1> 1:1 30m 11/16", nov18, coaching.Date{Year: 2026, Month: 11, Day: 16}, "I read 11/16 as Mon 16 Nov 2026"},
+		// 4 Mar is two days ahead; 3 Apr last year's is a past day.
+		{"<@U1> 1:1 30m 3/4", mar2, mar2, "3/4 could be Thu 3 Apr 2025 or a day still to come: the form shows today, pick the day"},
+	} {
+		got := Parse(tt.line, tt.today)
+		if got.Clear() || got.Ahead != "" || got.Draft.OccurredOn != tt.date || !slices.Equal(got.Doubts, []string{tt.doubt}) {
+			t.Errorf("Parse(%q): clear %v, ahead %q, on %s, doubts %q; want unclear, on %s, doubt %q",
+				tt.line, got.Clear(), got.Ahead, got.Draft.OccurredOn, got.Doubts, tt.date, tt.doubt)
+		}
+	}
+	// A year given is read as given, never as a day still to come.
+	if got := Parse("<@U1> 20.11.2026 1:1 30m", nov18); got.Ahead != "" {
+		t.Errorf("20.11.2026 on 18 Nov: ahead %q, want none", got.Ahead)
 	}
 }

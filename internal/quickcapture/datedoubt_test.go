@@ -268,7 +268,7 @@ func TestANumericDateInTheHeaderIsReadThrough(t *testing.T) {
 		{"<@U1> 20.11. 1:1 30m Preisverhandlung", true, nov(20), "Preisverhandlung", ""},
 		{"<@U1> 1:1 20.11.2026 30m pricing", true, nov(20), "pricing", ""},
 		{"<@U1> 2026/11/20 1:1 30m pricing", true, nov(20), "pricing", ""},
-		{"<@U1> 20.12. 1:1 30m pricing", false, coaching.Date{Year: 2025, Month: 12, Day: 20}, "pricing", "I read 20.12 as Sat 20 Dec 2025"},
+		{"<@U1> 20.12. 1:1 30m pricing", false, coaching.Date{Year: 2025, Month: 12, Day: 20}, "pricing", "20.12 is still to come this year, so the form shows last year's, Sat 20 Dec 2025"},
 	} {
 		got := Parse(tt.line, reviewDay)
 		var doubts []string

@@ -122,66 +122,115 @@ func resolveDay(m time.Month, day, year int, yearGiven bool, today coaching.Date
 // too whether the writing allows one order only (dots, a year first) and
 // the date is no day still to come this year taken for last year's: then
 // the date is as sure as "20 nov".
-func numericDate(t token, today coaching.Date) (dates []coaching.Date, shaped, sure bool) {
+//
+// Without a year, a reading still to come within soonDays ("11/20" or
+// "20.11." on 18 November) is no date of last year's, as for monthDateAt:
+// it is left out of dates and told in soon. When it is the only reading,
+// the date is a day still to come; beside a past reading ("3/4" on
+// 2 March: 4 Mar ahead, 3 Apr last year's) it is one of two. The doubt,
+// for a date of one reading still to come further ahead this year, says
+// the form shows last year's, as monthDateAt's does.
+func numericDate(t token, today coaching.Date) (r numericReading) {
+	var yearGiven bool
+	r.dates, r.shaped, r.sure, r.soon, yearGiven = numericDates(t, today)
+	if len(r.dates) == 1 && !r.soon && !yearGiven {
+		d := r.dates[0]
+		if d.Year != today.Year && dayAhead(d.Month, d.Day, today) > soonDays && today.DaysSince(d) > lastYearsSure {
+			r.doubt = fmt.Sprintf("%s is still to come this year, so the form shows last year's, %s", t.shown, d.Human())
+		}
+	}
+	return r
+}
+
+// numericReading is what numericDate makes of a token.
+type numericReading struct {
+	dates        []coaching.Date
+	shaped, sure bool
+	soon         bool
+	doubt        string
+}
+
+// numericDates reads t for numericDate.
+func numericDates(t token, today coaching.Date) (dates []coaching.Date, shaped, sure, soon, yearGiven bool) {
 	s := t.shown
 	if s == "" || !isDigit(s[0]) {
-		return nil, false, false // most words: no split
+		return nil, false, false, false, false // most words: no split
 	}
 	sep := ""
 	for _, c := range []string{"/", ".", "-"} {
 		if strings.Contains(s, c) {
 			if sep != "" {
-				return nil, false, false
+				return nil, false, false, false, false
 			}
 			sep = c
 		}
 	}
 	if sep == "" {
-		return nil, false, false
+		return nil, false, false, false, false
 	}
 	parts := strings.Split(s, sep)
 	if len(parts) < 2 || len(parts) > 3 {
-		return nil, false, false
+		return nil, false, false, false, false
 	}
 	nums := make([]int, len(parts))
 	for k, part := range parts {
 		if len(part) == 0 || len(part) > 4 || strings.TrimLeft(part, "0123456789") != "" {
-			return nil, false, false
+			return nil, false, false, false, false
 		}
 		nums[k], _ = strconv.Atoi(part) // at most 4 digits: no error
 	}
 	if len(parts[0]) == 4 { // year first: always year, month, day
 		if sep == "-" || len(parts) != 3 || len(parts[1]) > 2 || len(parts[2]) > 2 {
-			return nil, false, false
+			return nil, false, false, false, false
 		}
 		dates = datesOf(s, today, nums[0], true, [2]int{nums[1], nums[2]})
-		return dates, true, len(dates) == 1
+		return dates, true, len(dates) == 1, false, true
 	}
 	for k := range 2 {
 		if len(parts[k]) > 2 || nums[k] < 1 || nums[k] > 31 {
-			return nil, false, false // no day nor month in either order: "50/50 split", "12/40 calls", "0/3 closed"
+			return nil, false, false, false, false // no day nor month in either order: "50/50 split", "12/40 calls", "0/3 closed"
 		}
 	}
 	switch {
 	case sep == "-" && (len(parts) != 3 || len(parts[2]) != 4):
-		return nil, false, false
+		return nil, false, false, false, false
 	case sep == "." && len(parts) == 2 && !strings.HasPrefix(t.cut, ".") && len(parts[1]) != 2:
-		return nil, false, false
+		return nil, false, false, false, false
 	}
-	year, yearGiven := 0, len(nums) == 3
+	year := 0
+	yearGiven = len(nums) == 3
 	if yearGiven {
 		year = nums[2]
 		if len(parts[2]) == 2 {
 			year += 2000
 		} else if len(parts[2]) != 4 {
-			return nil, true, false
+			return nil, true, false, false, true
 		}
 	}
+	orders := [][2]int{{nums[0], nums[1]}, {nums[1], nums[0]}} // US order first, then day first
 	if sep == "." {
-		dates = datesOf(s, today, year, yearGiven, [2]int{nums[1], nums[0]})
-		return dates, true, len(dates) == 1 && (yearGiven || dates[0].Year == today.Year)
+		orders = orders[1:]
 	}
-	return datesOf(s, today, year, yearGiven, [2]int{nums[0], nums[1]}, [2]int{nums[1], nums[0]}), true, false // US order first, then day first
+	if !yearGiven {
+		orders, soon = notSoon(orders, today)
+	}
+	dates = datesOf(s, today, year, yearGiven, orders...)
+	return dates, true, sep == "." && !soon && len(dates) == 1 && (yearGiven || dates[0].Year == today.Year), soon, yearGiven
+}
+
+// notSoon returns the month and day pairs of orders that are no day still
+// to come within soonDays, and reports whether any was.
+func notSoon(orders [][2]int, today coaching.Date) ([][2]int, bool) {
+	var out [][2]int
+	soon := false
+	for _, md := range orders {
+		if md[0] >= 1 && md[0] <= 12 && dayAhead(time.Month(md[0]), md[1], today) <= soonDays {
+			soon = true
+			continue
+		}
+		out = append(out, md)
+	}
+	return out, soon
 }
 
 // datesOf returns the real dates, not in the future, that the month and

@@ -382,11 +382,15 @@ func (p *parser) alsoLooksLikeDate(text string) {
 // a pasted table of them would otherwise fill the form's notice.
 //
 // In the header (inHeader), a date only one order can make ("20.11.",
-// "2026/11/20") is sure, and read as "20 nov" is there.
+// "2026/11/20") is sure, and read as "20 nov" is there. A day still to
+// come within a week, read one way only ("11/20" on 18 November), is
+// told as still to come (dayAhead), as "20 nov" is; when another reading
+// is a past day ("3/4" on 2 March), the form shows today and names both.
 func (p *parser) addNumericDate(toks []token, k int, inHeader bool) int {
 	t := toks[k]
-	dates, ok, sure := numericDate(t, p.today)
-	if ok && sure && inHeader {
+	r := numericDate(t, p.today)
+	dates, ok := r.dates, r.shaped
+	if ok && r.sure && inHeader {
 		p.setDate(dates[0], t.shown, "")
 		return 1
 	}
@@ -403,8 +407,12 @@ func (p *parser) addNumericDate(toks []token, k int, inHeader bool) int {
 	switch {
 	case p.dateGiven:
 		p.alsoLooksLikeDate(t.shown)
+	case r.soon && len(dates) == 0:
+		p.dayAhead(true, t.shown)
+	case r.soon:
+		p.doubts = append(p.doubts, fmt.Sprintf("%s could be %s or a day still to come: the form shows today, pick the day", t.shown, dates[0].Human()))
 	case len(dates) == 1:
-		p.guessDate(dates[0], t.shown, "", "")
+		p.guessDate(dates[0], t.shown, "", r.doubt)
 	case len(dates) == 2:
 		p.doubts = append(p.doubts, fmt.Sprintf("%s could be %s or %s: the form shows today, pick the day", t.shown, dates[0].Human(), dates[1].Human()))
 	default:
