@@ -5,8 +5,8 @@ import (
 )
 
 // aheadAt reads words at toks[k] that can only date a day still to come
-// ("tomorrow", "tmrw", "next week", "next mon", "this coming friday", "in
-// 2 days", "in a week"), returning how many tokens they span (0 when they
+// ("tomorrow", "tmrw", "day after tomorrow", "next week", "next month",
+// "next mon", "this coming friday", "in 2 days", "in a week"), returning how many tokens they span (0 when they
 // are none). The list is kept to what is clearly ahead: "next steps",
 // "next quarter" or "coming up" are everyday notes, and "tomorrow's demo"
 // names what is ahead of a session that happened.
@@ -22,8 +22,10 @@ func aheadAt(toks []token, k int) int {
 	switch w := word(k); {
 	case aheadWords[w]:
 		return 1
-	case w == "next" && joined(k) && (word(k+1) == "week" || isWeekday(word(k+1))):
+	case w == "next" && joined(k) && (word(k+1) == "week" || word(k+1) == "month" || isWeekday(word(k+1))):
 		return 2
+	case w == "day" && word(k+1) == "after" && aheadWords[word(k+2)] && joined(k) && joined(k+1):
+		return 3
 	case w == "this" && word(k+1) == "coming" && joined(k) && joined(k+1) && (word(k+2) == "week" || isWeekday(word(k+2))):
 		return 3
 	case w == "in" && joined(k) && joined(k+1) && aheadCount(word(k+1)) && aheadUnits[word(k+2)]:

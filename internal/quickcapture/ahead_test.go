@@ -29,8 +29,15 @@ func TestWordsForADayAheadAreAPlanNotNotes(t *testing.T) {
 		{"<@U1> 1:1 30m in 2 days", "in 2 days", "in 2 days"},
 		{"<@U1> 1:1 30m in a week", "in a week", "in a week"},
 		{"<@U1> 1:1 30m for next week", "next week", "for next week"},
+		// A review found these two logged today with the words as notes.
+		{"<@U1> 1:1 30m day after tomorrow", "day after tomorrow", "day after tomorrow"},
+		{"<@U1> 1:1 30m the day after tomorrow: pricing", "day after tomorrow", "the day after tomorrow: pricing"},
+		{"<@U1> 1:1 30m next month", "next month", "next month"},
+		{"<@U1> 1:1 30m next month we role-play pricing", "next month", "next month we role-play pricing"},
 		// Before the header is complete: the rest is read as a sentence.
 		{"<@U1> tomorrow 1:1 30m", "tomorrow", "tomorrow 1:1 30m"},
+		{"<@U1> day after tomorrow 1:1 30m", "day after tomorrow", "day after tomorrow 1:1 30m"},
+		{"<@U1> next month 1:1 30m", "next month", "next month 1:1 30m"},
 		{"<@U1> next mon 1:1 30m", "next mon", "next mon 1:1 30m"},
 	} {
 		got := Parse(tt.line, wednesday)
@@ -51,6 +58,9 @@ func TestWordsForADayAheadAreAPlanNotNotes(t *testing.T) {
 		"<@U1> yesterday 1:1 30m tomorrow he presents",
 		"<@U1> 1:1 30m in 2 calls he closed",
 		"<@U1> 1:1 30m next, week over week growth",
+		"<@U1> 1:1 30m next month's forecast is thin",
+		"<@U1> 1:1 30m day after, tomorrow he calls",
+		"<@U1> 1:1 30m day after the demo he followed up",
 	} {
 		if got := Parse(line, wednesday); !got.Clear() || got.Ahead != "" {
 			t.Errorf("Parse(%q): clear %v, ahead %q; want clear, nothing ahead", line, got.Clear(), got.Ahead)
