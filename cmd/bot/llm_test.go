@@ -744,7 +744,7 @@ func TestProseCaptureKeepsNoDurationOrRoleTheNoteDoesNotSay(t *testing.T) {
 	if got["duration"] != "" || got["role"] != "participant" || got["skills"] != "discovery" {
 		t.Errorf("filled form %v; want no duration, the words' role (participant), the model's skill", got)
 	}
-	for _, s := range []string{"Filled in from your note: focus skills, notes.", "Still to fill in: how long."} {
+	for _, s := range []string{"Filled in from your note: focus skills and notes.", "Still to fill in: how long."} {
 		if !strings.Contains(got["notice"], s) {
 			t.Errorf("notice %q lacks %q", got["notice"], s)
 		}

@@ -201,14 +201,14 @@ func filledNotice(filled, guessed []string) string {
 	var notice string
 	switch {
 	case len(filled) > 0:
-		notice = ":sparkles: Filled in from your note: " + strings.Join(filled, ", ") + "."
+		notice = ":sparkles: Filled in from your note: " + andList(filled) + "."
 	case len(guessed) > 0:
 		notice = ":sparkles:"
 	default:
 		return ":mag: I read your note and found nothing more to fill in."
 	}
 	if len(guessed) > 0 {
-		notice += " Guessed, your note doesn't say: " + strings.Join(guessed, ", ") + "."
+		notice += " Guessed, your note doesn't say: " + andList(guessed) + "."
 	}
 	return notice + " Check it all before you log it."
 }
@@ -231,7 +231,7 @@ func missingNotice(d coaching.Draft) string {
 	if len(names) == 0 {
 		return ""
 	}
-	return "Still to fill in: " + strings.Join(names, ", ") + "."
+	return "Still to fill in: " + andList(names) + "."
 }
 
 func joinNotice(parts ...string) string {
