@@ -55,6 +55,10 @@ type Result struct {
 	// as the text it is, never as a mention, whoever it names. The others
 	// are user groups, @here and the like.
 	Typed []string
+	// Groups are those of Unresolved that are Slack user groups
+	// ("<!subteam^S1|@sales>" gives "@sales"): no person, but the
+	// people to pick are in it.
+	Groups []string
 	// Missing lists required fields not understood, in the order reps, kind,
 	// duration, role (role only for ride-alongs).
 	Missing []coaching.Field

@@ -18,6 +18,7 @@ type parser struct {
 	reps       []string
 	unresolved []string
 	typed      []string        // those of unresolved typed as plain text
+	groups     []string        // those of unresolved that are user groups
 	named      map[person]bool // who is already in reps or unresolved
 	problems   []string
 
@@ -237,6 +238,9 @@ func (p *parser) addPerson(who person) {
 		if who.typed {
 			p.typed = append(p.typed, who.shown)
 		}
+		if who.group {
+			p.groups = append(p.groups, who.shown)
+		}
 	}
 }
 
@@ -444,6 +448,7 @@ func (p *parser) result(notes string) Result {
 		DateGiven:  p.dateGiven,
 		Unresolved: p.unresolved,
 		Typed:      p.typed,
+		Groups:     p.groups,
 		Problems:   p.problems,
 		Ahead:      p.ahead,
 	}

@@ -13,6 +13,7 @@ type person struct {
 	id    string // a user id such as U123 or W0ABC
 	shown string // "@sam", "@sales": how to name an unresolved person
 	typed bool   // shown was typed as plain text, not picked from Slack's @ list
+	group bool   // shown is a Slack user group (<!subteam^S1|@sales>), not a person
 }
 
 // escapedPerson reads the body of one Slack escape (the text between "<" and
@@ -29,7 +30,9 @@ func escapedPerson(body string) (person, bool) {
 		return shownAs(label, id)
 	case strings.HasPrefix(body, "!subteam^"):
 		id, label, _ := strings.Cut(body[len("!subteam^"):], "|")
-		return shownAs(label, id)
+		who, ok := shownAs(label, id)
+		who.group = ok
+		return who, ok
 	}
 	name, _, _ := strings.Cut(body, "|")
 	switch name {

@@ -62,15 +62,20 @@ func TestADayStillToComeIsToldOnceAndPlainly(t *testing.T) {
 // A review found "@Sam" typed as text (not picked from Slack's @ list,
 // as on a phone) answered "@Sam isn't a Slack member I can see", though
 // Sam is one: typed text is no mention. The form now says so, in the
-// words every answer about a typed name uses; a user group is still no
-// member.
+// words every answer about a typed name uses. A review found a user
+// group picked where a rep goes ("<!subteam^S1|@sales>") answered
+// "@sales isn't a Slack member I can see", as if someone were missing:
+// it is a group, and the form now says so, as it does of a channel.
 func TestANameTypedAsTextIsSaidToBeTyped(t *testing.T) {
 	for _, tt := range []struct{ line, want string }{
 		{"@Sam 1:1 30m pricing", `"@Sam" was typed, not picked from Slack's @ list: pick who you coached below.`},
 		{"@sam @ria team meeting 30m", `"@sam" and "@ria" were typed, not picked from Slack's @ list: pick who you coached below.`},
-		{"<!subteam^S1|@sales> team meeting 30m", "@sales isn't a Slack member I can see: pick them below."},
+		{"<!subteam^S1|@sales> team meeting 30m", "@sales is a user group, not a person: pick who you coached from it below."},
+		{"<@U1|sam> <!subteam^S2|@sales_*team*> team meeting 30m", escName("@sales_*team*") + " is a user group, not a person: pick who you coached from it below."},
+		{"<!subteam^S3> team meeting 30m", "@S3 is a user group, not a person: pick who you coached from it below."},
 	} {
-		if got := notUnderstood(quickcapture.Parse(tt.line, noticeDay)); !strings.Contains(got, tt.want) || strings.Contains(got, "@Sam isn't") {
+		if got := notUnderstood(quickcapture.Parse(tt.line, noticeDay)); !strings.Contains(got, tt.want) || strings.Contains(got, "@Sam isn't") ||
+			strings.Contains(got, "member I can see") {
 			t.Errorf("notice of %q: %q, want it to say %q", tt.line, got, tt.want)
 		}
 	}

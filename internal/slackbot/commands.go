@@ -528,6 +528,10 @@ func unreadParts(res quickcapture.Result) []string {
 			typed = append(typed, escName(coaching.QuoteTyped(unescape(u, nil))))
 			continue
 		}
+		if slices.Contains(res.Groups, u) {
+			parts = append(parts, escName(unescape(u, nil))+" is a user group, not a person: pick who you coached from it below.")
+			continue
+		}
 		parts = append(parts, fmt.Sprintf("%s isn't a Slack member I can see: pick them below.", escName(unescape(u, nil))))
 	}
 	if len(typed) > 0 {
