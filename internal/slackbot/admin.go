@@ -54,10 +54,10 @@ func (b *Bot) away(ctx context.Context, a *acker, cmd slashCommand, args string)
 			err = seen
 		}
 		a.ack(nil)
-		text := esc(err.Error())
+		text := escQuoted(err.Error()) // "*2w*" as typed, not 2w in bold
 		if ch, ok := errors.AsType[*coaching.ChannelNotPerson](err); ok {
 			// The channel's name literally, as people's names are.
-			text = escName(ch.Channel) + esc(strings.TrimPrefix(err.Error(), ch.Channel))
+			text = escName(ch.Channel) + escQuoted(strings.TrimPrefix(err.Error(), ch.Channel))
 		}
 		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+text), false)
 		return

@@ -487,7 +487,7 @@ func doubtParts(res quickcapture.Result) []string {
 		parts = append(parts, aheadPart(res.Ahead))
 	}
 	for _, d := range res.Doubts {
-		parts = append(parts, esc(d)+".")
+		parts = append(parts, escQuoted(d)+".")
 	}
 	return parts
 }
@@ -498,7 +498,7 @@ func doubtParts(res quickcapture.Result) []string {
 // logged once it happened. Notes that only started with such words are
 // in the form, to log with the day they happened.
 func aheadPart(words string) string {
-	return "Nothing was logged: " + esc(coaching.QuoteTyped(words)) +
+	return "Nothing was logged: " + escName(coaching.QuoteTyped(words)) +
 		" is still to come, and coaching can be logged only once it has happened. If it already happened, pick the day it did."
 }
 
@@ -538,7 +538,7 @@ func unreadParts(res quickcapture.Result) []string {
 		parts = append([]string{typedNamesPart(typed)}, parts...)
 	}
 	for _, p := range res.Problems {
-		parts = append(parts, esc(p)+".")
+		parts = append(parts, escQuoted(p)+".")
 	}
 	return parts
 }

@@ -31,7 +31,7 @@ func (b *Bot) exportCommand(ctx context.Context, cmd slashCommand, args string) 
 	// date or option holds & < or >.
 	o, err := exportArgs(b.written(ctx, args))
 	if err != nil {
-		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+esc(coaching.ErrorMessage(err))+" Usage: `/coach export [--from 2026-01-01] [--to 2026-03-31]`."), false)
+		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+escQuoted(coaching.ErrorMessage(err))+" Usage: `/coach export [--from 2026-01-01] [--to 2026-03-31]`."), false)
 		return
 	}
 	if b.export == nil {

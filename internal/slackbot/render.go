@@ -67,15 +67,18 @@ var userMentionRE = regexp.MustCompile(`<@[UW][A-Z0-9]+>`)
 // mentions, which Slack then shows as names. It is for text Coachlog
 // composes around ids (the domain's messages, an edit's change note); text
 // people chose goes through esc.
+//
+// What the message quotes between plain double quotes is what someone
+// typed, and shows literally (see escQuoted).
 func escKeepMentions(s string) string {
 	var b strings.Builder
-	last := 0
+	last, inQuote := 0, false
 	for _, m := range userMentionRE.FindAllStringIndex(s, -1) {
-		b.WriteString(esc(s[last:m[0]]))
+		inQuote = escQuotedTo(&b, s[last:m[0]], inQuote)
 		b.WriteString(s[m[0]:m[1]])
 		last = m[1]
 	}
-	b.WriteString(esc(s[last:]))
+	escQuotedTo(&b, s[last:], inQuote)
 	return b.String()
 }
 
@@ -592,3 +595,41 @@ func cutMrkdwn(s string, n int) string {
 
 // maxMarkup is the longest escape or mention Coachlog puts in mrkdwn.
 const maxMarkup = 24
+
+// escQuoted is esc for a message that quotes back, between plain double
+// quotes, what someone typed (coaching.QuoteTyped's `"*2w*" is not a
+// date`, a parser doubt's `I couldn't read the date "yday"`): the quoted
+// text shows literally, as names do (escName), where esc alone would
+// make its marks formatting (2w in bold, a backtick opening code that
+// swallows the help after it). The rest, which Coachlog wrote, keeps
+// its formatting. A quote typed inside the quoted text pairs as it
+// falls: at worst a part shows with esc alone, as before.
+func escQuoted(s string) string {
+	var b strings.Builder
+	escQuotedTo(&b, s, false)
+	return b.String()
+}
+
+// escQuotedTo writes s escaped as escQuoted does to b, inside a quote
+// when inQuote, and reports whether s ends inside one.
+func escQuotedTo(b *strings.Builder, s string, inQuote bool) bool {
+	for {
+		i := strings.IndexByte(s, '"')
+		if i < 0 {
+			break
+		}
+		if inQuote {
+			b.WriteString(escName(s[:i]))
+		} else {
+			b.WriteString(esc(s[:i]))
+		}
+		b.WriteByte('"')
+		s, inQuote = s[i+1:], !inQuote
+	}
+	if inQuote {
+		b.WriteString(escName(s))
+	} else {
+		b.WriteString(esc(s))
+	}
+	return inQuote
+}

@@ -53,7 +53,7 @@ func (b *Bot) commandFailed(ctx context.Context, cmd slashCommand, what string, 
 	b.logAnswerError(what, err, "user_id", cmd.UserID)
 	text := fallback
 	if coaching.ErrorCode(err) == coaching.EBusy {
-		text = esc(coaching.ErrorMessage(err))
+		text = escQuoted(coaching.ErrorMessage(err))
 	}
 	b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+text), false)
 }
