@@ -11,6 +11,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/outbox"
+	"github.com/coachlog/coachlog/internal/sqlite"
 	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
@@ -74,6 +75,27 @@ func digestRows(n int) []coaching.Message {
 	return out
 }
 
+// deliverThread queues rows on db and delivers them through ch, as one
+// run of the sender would: it returns the store, the rows' keys and those
+// that failed.
+func deliverThread(t *testing.T, db string, ch *channel, rows []coaching.Message) (*sqlite.Store, []string, []string) {
+	t.Helper()
+	_, st, _, clk := setupOn(t, db)
+	w := outbox.NewWorker(st, ch, outbox.Options{Now: clk.Now, Sleep: clk.Sleep, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now)})
+	enqueue(t, st, rows...)
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.Key
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	failed, err := w.Deliver(ctx, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, keys, failed
+}
+
 // A digest's headline deleted while its thread goes out is posted again
 // once, and its whole thread follows under the new one, in order, those
 // replies that had gone under the deleted one too. Deleted again, the
@@ -93,21 +115,10 @@ func TestADeletedHeadlineIsPostedAgainOnceWithItsThread(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sqlitetest.Each(t, func(t *testing.T, db string) {
-				w, st, _, clk := setupOn(t, db)
 				ch := &channel{gone: map[string]bool{}, thread: map[string][]string{}, deleteAfter: tc.deleteAfter, deletions: tc.deletions}
-				w = outbox.NewWorker(st, ch, outbox.Options{Now: clk.Now, Sleep: clk.Sleep, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now)})
-				rows := digestRows(5)
-				enqueue(t, st, rows...)
-				keys := make([]string, len(rows))
-				for i, r := range rows {
-					keys[i] = r.Key
-				}
+				st, keys, failed := deliverThread(t, db, ch, digestRows(5))
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 				defer cancel()
-				failed, err := w.Deliver(ctx, keys)
-				if err != nil {
-					t.Fatal(err)
-				}
 				if ch.heads != tc.heads || len(failed) != tc.failed {
 					t.Fatalf("headline posted %d times, %d failed (%v); want %d and %d", ch.heads, len(failed), failed, tc.heads, tc.failed)
 				}
@@ -131,22 +142,10 @@ func TestADeletedHeadlineIsPostedAgainOnceWithItsThread(t *testing.T) {
 // it would be refused again.
 func TestARepostLeavesAReplyThatFailedForItsOwnReason(t *testing.T) {
 	sqlitetest.Each(t, func(t *testing.T, db string) {
-		w, st, _, clk := setupOn(t, db)
 		rows := digestRows(5)
 		ch := &channel{gone: map[string]bool{}, thread: map[string][]string{}, deleteAfter: 3, deletions: 1,
 			refuse: map[string]bool{rows[2].Key: true}, tries: map[string]int{}}
-		w = outbox.NewWorker(st, ch, outbox.Options{Now: clk.Now, Sleep: clk.Sleep, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now)})
-		enqueue(t, st, rows...)
-		keys := make([]string, len(rows))
-		for i, r := range rows {
-			keys[i] = r.Key
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		failed, err := w.Deliver(ctx, keys)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, keys, failed := deliverThread(t, db, ch, rows)
 		if ch.heads != 2 || len(failed) != 1 || ch.tries[rows[2].Key] != 1 {
 			t.Fatalf("headline posted %d times, failed %v, the refused reply sent %d times; want 2, it alone, once",
 				ch.heads, failed, ch.tries[rows[2].Key])
