@@ -157,7 +157,7 @@ func TestARepDMAtItsLongestKeepsToOneMessage(t *testing.T) {
 	for name, s := range map[string]coaching.Session{"the worst edit": s, "past it": longer} {
 		for _, ai := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s, notes to an AI %v", name, ai), func(t *testing.T) {
-				m := repDMFor(s, rep, skills, ai)
+				m := repDM(s, rep, skills, ai)
 				checkLimits(t, m)
 				if n := blockText(m.Blocks...); n > messageText {
 					t.Errorf("%d characters of text, over %d", n, messageText)
@@ -202,7 +202,7 @@ func TestBlockTextCountsWhatTheJSONHolds(t *testing.T) {
 		OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 20}, DurationMin: 45, Notes: "great discovery & <rushed> pricing",
 		Reps:        []coaching.SessionRep{{RepID: "U0SAM", Status: coaching.StatusPending, ChangeNote: "date 2026-11-19 → 2026-11-20"}, {RepID: "U0RIA", Status: coaching.StatusConfirmed, Rating: 4, Comment: "useful"}, {RepID: "U0BEA", Status: coaching.StatusDisputed, DisputeReason: "it was 30 min"}},
 		Commitments: []coaching.Commitment{{ID: 1, RepID: "U0SAM", Text: "send the recap", Status: coaching.CommitmentOpen}}}
-	messages := []message{repDM(s, "U0SAM", nil), repDM(s, "U0RIA", nil), repDM(s, "U0BEA", nil), historyMessage(historyView{repID: "U0SAM", own: []coaching.Session{s}})}
+	messages := []message{repDM(s, "U0SAM", nil, false), repDM(s, "U0RIA", nil, false), repDM(s, "U0BEA", nil, false), historyMessage(historyView{repID: "U0SAM", own: []coaching.Session{s}})}
 	for i, m := range messages {
 		if got, want := blockText(m.Blocks...), jsonText(m.Blocks); got != want || want == 0 {
 			t.Errorf("message %d: blockText %d, its JSON holds %d", i, got, want)
@@ -227,7 +227,7 @@ func TestAChangeNoteCutKeepsItsMarkupWhole(t *testing.T) {
 	s := coaching.Session{ID: 9, ManagerID: "U0MAX", Kind: coaching.KindOneOnOne, OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 20}, DurationMin: 30,
 		Reps: []coaching.SessionRep{{RepID: "U0SAM", Status: coaching.StatusPending, ChangeNote: note}}}
 	var updated string
-	for _, b := range repDM(s, "U0SAM", nil).Blocks {
+	for _, b := range repDM(s, "U0SAM", nil, false).Blocks {
 		if c, ok := b.(*slack.ContextBlock); ok {
 			if t, ok := c.ContextElements.Elements[0].(*slack.TextBlockObject); ok && strings.Contains(t.Text, "Updated") {
 				updated = t.Text

@@ -94,7 +94,7 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 			}
 			s = withoutChangeNote(s, m.RepID)
 		}
-		msg = repDMFor(s, m.RepID, b.svc.Skills(), b.notesAI)
+		msg = repDM(s, m.RepID, b.svc.Skills(), b.notesAI)
 	case coaching.MsgDisputeNotice:
 		// Rendered when sent: an edit may have answered the dispute since
 		// (the rep is asked again, the reason is gone), and a second "not

@@ -131,7 +131,7 @@ func TestARepsHomeOffersTheDMsRatingForEachConfirmedSessionNotRated(t *testing.T
 		s := received[i]
 		row := fmt.Sprintf("home_q%d", s.ID)
 		// The DM's own rating buttons for the session, as the rep has it.
-		for _, dmRow := range actionRows(t, repDM(s, "UR00", nil).Blocks) {
+		for _, dmRow := range actionRows(t, repDM(s, "UR00", nil, false).Blocks) {
 			if rest, ok := strings.CutPrefix(dmRow, "rep_rate "); ok {
 				row += " " + strings.Join(strings.Fields(rest)[:5], " ") // the comment button is the DM's alone
 			}

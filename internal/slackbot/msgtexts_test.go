@@ -49,7 +49,7 @@ func TestRepDMTextFollowsTheState(t *testing.T) {
 			if strings.Contains(tt.rep.ChangeNote, "URIA") {
 				s.Reps = append(s.Reps, coaching.SessionRep{RepID: "URIA", Status: coaching.StatusPending})
 			}
-			got := repDM(s, "USAM", coaching.DefaultSkills()).Text
+			got := repDM(s, "USAM", coaching.DefaultSkills(), false).Text
 			if got != tt.want {
 				t.Errorf("text = %q\nwant   %q", got, tt.want)
 			}

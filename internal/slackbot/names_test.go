@@ -50,6 +50,6 @@ func TestHomeFindingShowsNamesAsWritten(t *testing.T) {
 // /coach stats shows the same finding, and the same names as written.
 func TestStatsFindingShowsNamesAsWritten(t *testing.T) {
 	r := &metrics.Report{Period: week48, Managers: []metrics.Figures{doseNaming("UM0", "_j_doe_2", "Ann *Pat*")}}
-	m := statsMessage(r, r, coaching.Person{ID: "UM0", Roles: []string{coaching.PersonManager}, Active: true, InRoster: true}, true)
+	m := statsMessage(r, r, coaching.Person{ID: "UM0", Roles: []string{coaching.PersonManager}, Active: true, InRoster: true}, true, false)
 	checkNamesAsWritten(t, m.Blocks)
 }

@@ -273,13 +273,9 @@ func repHeadNaming(s coaching.Session, repID string, name func([]string) string)
 }
 
 // repDM is the DM a rep gets about a session, in its current state, in
-// one message Slack takes (see repDMCut).
-func repDM(s coaching.Session, repID string, skills []coaching.Skill) message {
-	return repDMFor(s, repID, skills, false)
-}
-
-// repDMFor is repDM, told whether notes may reach the LLM (notesReaders).
-func repDMFor(s coaching.Session, repID string, skills []coaching.Skill, notesAI bool) message {
+// one message Slack takes (see repDMCut), told whether notes may reach the
+// LLM (notesReaders).
+func repDM(s coaching.Session, repID string, skills []coaching.Skill, notesAI bool) message {
 	cut := fullDM
 	m := repDMCut(s, repID, skills, cut, notesAI)
 	if blockText(m.Blocks...) <= messageText {

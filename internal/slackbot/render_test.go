@@ -107,7 +107,7 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 		"a nudge with 25 reps overdue":          nudgeMessage(nudge(25)),
 		"a reminder":                            reminderMessage(team, "UR03"),
 		"an empty digest":                       digestMessage(emptyDigest().Messages[0]),
-		"a team meeting's DM":                   repDM(team, "UR03", coaching.DefaultSkills()),
+		"a team meeting's DM":                   repDM(team, "UR03", coaching.DefaultSkills(), false),
 		"a receipt for 50 reps":                 receipt(team),
 		"an undo receipt":                       receipt(undone),
 		"ten sessions of history with notes":    historyMessage(tenOwn),
@@ -327,7 +327,7 @@ func TestRepDMWithLongestInputsFitsSlack(t *testing.T) {
 	}
 	for _, st := range []coaching.Status{coaching.StatusPending, coaching.StatusConfirmed, coaching.StatusDisputed} {
 		s.Reps[0].Status, s.Reps[0].DisputeReason = st, strings.Repeat("d", coaching.MaxReasonLen)
-		checkLimits(t, repDM(s, "UR", coaching.DefaultSkills()))
+		checkLimits(t, repDM(s, "UR", coaching.DefaultSkills(), false))
 	}
 	checkLimits(t, disputeNotice(s, "UR"))
 	checkLimits(t, receipt(s))
@@ -493,9 +493,9 @@ func TestEscapedTextIsNeverCutInsideAnEscape(t *testing.T) {
 			Reps: []coaching.SessionRep{{RepID: "UR", Status: coaching.StatusPending}}}
 		h := home{person: coaching.Person{ID: "UM0", Roles: []string{coaching.PersonManager}, Active: true, InRoster: true}, manager: true, period: week48, report: r}
 		for name, blocks := range map[string][]slack.Block{
-			"stats":    statsMessage(r, r, h.person, true).Blocks,
+			"stats":    statsMessage(r, r, h.person, true, false).Blocks,
 			"home":     h.blocks(),
-			"rep's DM": repDM(s, "UR", skills).Blocks,
+			"rep's DM": repDM(s, "UR", skills, false).Blocks,
 		} {
 			raw, _ := json.Marshal(blocks)
 			var v any
@@ -559,7 +559,7 @@ func TestTheKindReadsNaturallyMidSentence(t *testing.T) {
 		{"the reminder", reminderMessage(pending, "UR").Text, "waiting for your answer on this deal review from "},
 		{"the reminder of a 1:1", reminderMessage(oneOnOne, "UR").Text, "waiting for your answer on this 1:1 from "},
 		{"the answered reminder", reminderMessage(s, "UR").Text, "you marked this deal review from "},
-		{"the rep's DM", repDM(pending, "UR", coaching.DefaultSkills()).Text, "logged a deal review with you on "},
+		{"the rep's DM", repDM(pending, "UR", coaching.DefaultSkills(), false).Text, "logged a deal review with you on "},
 		{"the dispute notice", disputeNotice(s, "UR").Text, "says the deal review on "},
 	} {
 		if !strings.Contains(tt.text, tt.want) {

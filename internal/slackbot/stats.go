@@ -80,7 +80,7 @@ func (b *Bot) stats(ctx context.Context, cmd slashCommand, args string) {
 		if !ok {
 			return
 		}
-		b.respond(ctx, cmd.ResponseURL, statsMessageOf(r, r, p, manager, manager && b.beforeTeams(ctx, r, p.ID)), false)
+		b.respond(ctx, cmd.ResponseURL, statsMessage(r, r, p, manager, manager && b.beforeTeams(ctx, r, p.ID)), false)
 		return
 	}
 	// A leader's week is the organisation's, the one its digest and
@@ -104,7 +104,7 @@ func (b *Bot) stats(ctx context.Context, cmd slashCommand, args string) {
 			return
 		}
 	}
-	b.respond(ctx, cmd.ResponseURL, statsMessageOf(tree, mine, p, manager, manager && b.beforeTeams(ctx, mine, p.ID)), false)
+	b.respond(ctx, cmd.ResponseURL, statsMessage(tree, mine, p, manager, manager && b.beforeTeams(ctx, mine, p.ID)), false)
 }
 
 // beforeTeams reports whether r, a manager's own week so far, came before
@@ -251,15 +251,10 @@ func (b *Bot) ownClock(p coaching.Person) (metrics.Period, *time.Location) {
 // own team's line, from mine), a manager's team (from mine), or what the
 // command needs. tree and mine are the same report when the leader's and
 // the person's weeks agree; manages is whether p is a manager
-// (coaching.IsManager).
-func statsMessage(tree, mine *metrics.Report, p coaching.Person, manages bool) message {
-	return statsMessageOf(tree, mine, p, manages, false)
-}
-
-// statsMessageOf is statsMessage, told whether mine, the manager's own
-// week so far, came before the roster named any team (beforeTeams): then
-// it says so in place of a week of zeros.
-func statsMessageOf(tree, mine *metrics.Report, p coaching.Person, manages, before bool) message {
+// (coaching.IsManager); before is whether mine, the manager's own week so
+// far, came before the roster named any team: it then says so in place of a
+// week of zeros.
+func statsMessage(tree, mine *metrics.Report, p coaching.Person, manages, before bool) message {
 	own, _ := mine.Manager(p.ID)
 	l, leads := tree.Leader(p.ID)
 	switch {

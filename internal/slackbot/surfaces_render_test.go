@@ -81,9 +81,9 @@ func TestTheSurfacesMakeWhatSlackTakes(t *testing.T) {
 		return coaching.Person{ID: id, Roles: roles, Active: true, InRoster: true}
 	}
 	for name, m := range map[string]message{
-		"a manager's stats":                   statsMessage(manager, manager, person("UM0", coaching.PersonManager), true),
-		"a leader's stats":                    statsMessage(org, org, person("UL0", coaching.PersonLeader), false),
-		"stats without a team":                statsMessage(&metrics.Report{}, &metrics.Report{}, person("UR0", coaching.PersonRep), false),
+		"a manager's stats":                   statsMessage(manager, manager, person("UM0", coaching.PersonManager), true, false),
+		"a leader's stats":                    statsMessage(org, org, person("UL0", coaching.PersonLeader), false, false),
+		"stats without a team":                statsMessage(&metrics.Report{}, &metrics.Report{}, person("UR0", coaching.PersonRep), false, false),
 		"a team of 500":                       teamMessage(manager.Managers[0], week48.To),
 		"a report on 2,000 managers":          reportMessage(org, "UL0", testWhen),
 		"a report on one manager":             reportMessage(org, "UM0001", testWhen),
@@ -264,7 +264,7 @@ func TestLeaderHistoryRendersSharedNotesAndHidesPrivateOnes(t *testing.T) {
 // an organisation of zeros.
 func TestStatsForALeaderWithNobodyBelow(t *testing.T) {
 	r := &metrics.Report{Period: week48, Leaders: []metrics.Figures{{ID: "UL0", Leader: true}}}
-	m := statsMessage(r, r, coaching.Person{ID: "UL0", Roles: []string{coaching.PersonLeader}, Active: true, InRoster: true}, false)
+	m := statsMessage(r, r, coaching.Person{ID: "UL0", Roles: []string{coaching.PersonLeader}, Active: true, InRoster: true}, false, false)
 	text := blocksText(m.Blocks)
 	if !strings.Contains(text, "once the roster names managers below you") || strings.Contains(text, "*Sessions*") {
 		t.Errorf("stats for a leader of nobody:\n%s", text)
