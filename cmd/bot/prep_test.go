@@ -245,6 +245,49 @@ func TestPrepBriefSendsNoMentionOrEmailFromANote(t *testing.T) {
 	}
 }
 
+// A team meeting's notes name the other reps on it, and anyone else, by
+// name as people write them: with COACHLOG_LLM_NOTES=on, the prep brief
+// about one rep sends none of those names (Ria's DM told her the notes
+// reach the model with names removed), nor the manager's or the rep's.
+// Only the rep's own name and Slack mentions were replaced before.
+func TestPrepBriefSendsNoNameCoachlogKnows(t *testing.T) {
+	ai := startOpenAI(t)
+	b := startBot(t, llmEnv(ai, true, "COACHLOG_TIMEZONE", "America/New_York")...)
+	b.importTree(t)
+	v := values([]string{rep, rep2}, "team_meeting", b.yesterday(), "30", "")
+	v["notes"] = map[string]any{"notes": fakeslack.TextValue(secretNote + "; Ria carried the role-play, Sam froze. Vera and Olly watched, Max ran it")}
+	viewID, _ := b.openModal("")
+	if _, ack := b.submit(viewID, v); len(ack) != 0 {
+		t.Fatalf("ack = %s", ack)
+	}
+	b.dm(rep, 1)
+	if dm := b.dm(rep2, 1); !strings.Contains(blocksText(dm.Blocks), "may go to an AI model, names removed") {
+		t.Fatalf("Ria's DM does not say the notes go to the model without names:\n%s", blocksText(dm.Blocks))
+	}
+
+	ai.Enqueue(fakeopenai.Text("Pricing keeps slipping."))
+	if got, _ := b.prepBrief(mgr, "<@"+rep+"|sam>"); !strings.Contains(got, "Ria carried the role-play") {
+		t.Errorf("the manager's own brief lost their notes:\n%s", got)
+	}
+	reqs := ai.Requests()
+	if len(reqs) != 1 {
+		t.Fatalf("%d requests, want the one prep brief", len(reqs))
+	}
+	sent := reqs[0].Chat.Text()
+	if !strings.Contains(sent, secretNote) {
+		t.Fatalf("the prep request lacks the note: the test would prove nothing\n%s", sent)
+	}
+	for _, s := range []string{"Ria", "Sam", "Vera", "Olly", "Max"} {
+		if strings.Contains(sent, s) {
+			t.Errorf("the prep request carries %q", s)
+		}
+	}
+	if !strings.Contains(sent, "someone carried the role-play, the rep froze. someone and someone watched, the manager ran it") {
+		t.Errorf("the prep request's note does not read with its stand-ins:\n%s", sent)
+	}
+	b.noSecretsLogged()
+}
+
 // The model's prose is checked before the manager reads it: a sentence
 // with a number the brief's input lacks, another person's name, an email
 // address or a single rating is dropped, and an answer that is not prose

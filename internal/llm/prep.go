@@ -170,19 +170,45 @@ func prepData(in PrepInput) string {
 		// More are open than listed: the oldest are the ones listed.
 		More int `json:"more_open_commitments,omitempty"`
 	}
+	redact := prepRedactor(in)
 	for _, s := range first(in.Sessions, prepSessions) {
 		data.Sessions = append(data.Sessions, session{
 			Kind: s.Kind.Label(), Role: roleLabel(s.Role), Skills: s.Skills,
-			Notes: redact(s.Notes, in.RepName), Status: string(s.Status),
-			Comment: redact(s.Comment, in.RepName), DisputeReason: redact(s.DisputeReason, in.RepName),
+			Notes: redact(s.Notes), Status: string(s.Status),
+			Comment: redact(s.Comment), DisputeReason: redact(s.DisputeReason),
 			DaysAgo: in.Today.DaysSince(s.On),
 		})
 	}
 	for _, c := range first(in.Commitments, prepCommitments) {
-		data.Commitments = append(data.Commitments, commitment{Text: redact(c.Text, in.RepName), AgeDays: in.Today.DaysSince(c.MadeOn)})
+		data.Commitments = append(data.Commitments, commitment{Text: redact(c.Text), AgeDays: in.Today.DaysSince(c.MadeOn)})
 	}
 	data.More = moreCommitments(in)
 	return "Data (JSON):\n" + jsonText(data)
+}
+
+// prepRedactor takes every name Coachlog knows out of what people wrote
+// before it goes to the model: the rep's words become "the rep", the
+// manager's "the manager", anyone else's "someone". The rep's DM promises
+// whoever a note names that it reaches the model with names removed
+// (notesReaders), and a team meeting's notes name the other reps on it,
+// who are no part of this rep's brief; the brief's own check (checkPrep)
+// keeps other names out of what the model writes, not out of what it
+// reads. A word shared by two names is the rep's, then the manager's.
+func prepRedactor(in PrepInput) func(string) string {
+	rep, manager, others := nameParts([]string{in.RepName}), nameParts([]string{in.ManagerName}), nameParts(in.Names)
+	return func(s string) string {
+		return redactAs(s, func(w string) string {
+			switch {
+			case rep[w]:
+				return "the rep"
+			case manager[w]:
+				return "the manager"
+			case others[w]:
+				return "someone"
+			}
+			return ""
+		})
+	}
 }
 
 // PlainBrief renders the brief as a plain-text list, built without a

@@ -162,3 +162,42 @@ func TestRedactMentionsAndEmails(t *testing.T) {
 		}
 	}
 }
+
+// A prep brief's notes, comments, reasons and commitments reach the model
+// with no name Coachlog knows: the rep's, the manager's and everyone
+// else's (a team meeting's notes name the other reps on it, whose DMs say
+// their names are removed), each replaced by a stand-in that keeps the
+// sentence readable. A word of two names is the rep's.
+func TestPrepDataNamesNobody(t *testing.T) {
+	in := PrepInput{RepName: "Sam Okafor", ManagerName: "Max Weber", Names: []string{"Ria Lopez", "Vera Stone", "Sam Park"}, Today: tuesday}
+	for _, tt := range []struct{ field, text, want string }{
+		{"notes", "Sam and Ria role-played; Lopez pushed back", "the rep and someone role-played; someone pushed back"},
+		{"notes", "Max showed Sam how; Vera joined", "the manager showed the rep how; someone joined"},
+		{"comment", "Sam said it was fine, Weber too, Park not", "the rep said it was fine, the manager too, someone not"},
+		{"reason", "it was Ria's call, not mine", "it was someone's call, not mine"},
+		{"commitment", "send Vera the deck", "send someone the deck"},
+	} {
+		t.Run(tt.field, func(t *testing.T) {
+			x := in
+			switch tt.field {
+			case "notes":
+				x.Sessions = []PrepSession{{On: tuesday, Kind: coaching.KindTeamMeeting, DurationMin: 30, Notes: tt.text}}
+			case "comment":
+				x.Sessions = []PrepSession{{On: tuesday, Kind: coaching.KindOneOnOne, DurationMin: 30, Comment: tt.text}}
+			case "reason":
+				x.Sessions = []PrepSession{{On: tuesday, Kind: coaching.KindOneOnOne, DurationMin: 30, DisputeReason: tt.text}}
+			case "commitment":
+				x.Commitments = []OpenCommitment{{Text: tt.text, MadeOn: tuesday}}
+			}
+			data := prepData(x)
+			if !strings.Contains(data, tt.want) {
+				t.Errorf("prepData does not carry %q:\n%s", tt.want, data)
+			}
+			for _, name := range []string{"Sam", "Okafor", "Max", "Weber", "Ria", "Lopez", "Vera", "Park"} {
+				if strings.Contains(data, name) {
+					t.Errorf("prepData carries %q:\n%s", name, data)
+				}
+			}
+		})
+	}
+}

@@ -146,10 +146,27 @@ func redact(s string, names ...string) string { return redactParts(s, nameParts(
 // nameParts: a digest's narrative replaces every name Coachlog knows in
 // every note, and splits the roster once.
 func redactParts(s string, parts map[string]bool) string {
+	if len(parts) == 0 {
+		return redactAs(s, nil)
+	}
+	return redactAs(s, func(w string) string {
+		if parts[w] {
+			return "the rep"
+		}
+		return ""
+	})
+}
+
+// redactAs is redactParts with each name word's stand-in chosen by as,
+// given the word lower-cased and folded as nameParts folds it: "" keeps
+// the word. A prep brief tells the model "the rep", "the manager" and
+// "someone" apart, so that a note naming a colleague still reads as a
+// note, without the colleague's name.
+func redactAs(s string, as func(word string) string) string {
 	s = emailRE().ReplaceAllString(s, "an email address")
 	s = mentionRE.ReplaceAllString(s, "the rep")
 	s = storedMentionRE().ReplaceAllString(s, "${1}the rep")
-	if len(parts) == 0 {
+	if as == nil {
 		return s
 	}
 	var b strings.Builder
@@ -158,8 +175,8 @@ func redactParts(s string, parts map[string]bool) string {
 		if start < 0 {
 			return
 		}
-		if parts[strings.ToLower(foldLookalikes(s[start:end]))] {
-			b.WriteString("the rep")
+		if by := as(strings.ToLower(foldLookalikes(s[start:end]))); by != "" {
+			b.WriteString(by)
 		} else {
 			b.WriteString(s[start:end])
 		}
