@@ -36,8 +36,20 @@ func TestTheRepIsToldWhoMayReadTheNotes(t *testing.T) {
 			if _, ack := b.submit(viewID, values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", "")); len(ack) != 0 {
 				t.Fatalf("ack = %s", ack)
 			}
-			if text := blocksText(b.dm(rep, 1).Blocks); !strings.Contains(text, tt.private+"\n") {
+			dm := b.dm(rep, 1)
+			if text := blocksText(dm.Blocks); !strings.Contains(text, tt.private+"\n") {
 				t.Errorf("a private session's DM says who reads the notes as:\n%s\nwant %s", text, tt.private)
+			}
+			// The rep's own words go to the model too (the prep brief
+			// sends comments and reasons): each form says so, as the
+			// label says it of the notes.
+			if _, err := b.fake.ClickButton(ctxT(t), rep, dm.Channel, dm.TS, "rep_confirm"); err != nil {
+				t.Fatal(err)
+			}
+			comment := b.viewsOpen(b.clickComment(dm)).Param("view")
+			mustContain(t, "the comment form", comment, "Your manager can read your comment")
+			if got := strings.Contains(comment, "AI model"); got != tt.ai {
+				t.Errorf("the comment form speaks of an AI model: %v, want %v:\n%s", got, tt.ai, comment)
 			}
 			viewID, _ = b.openModal("")
 			v := values([]string{rep2}, "one_on_one", b.today("America/New_York"), "30", "")
@@ -45,8 +57,14 @@ func TestTheRepIsToldWhoMayReadTheNotes(t *testing.T) {
 			if _, ack := b.submit(viewID, v); len(ack) != 0 {
 				t.Fatalf("ack = %s", ack)
 			}
-			if text := blocksText(b.dm(rep2, 1).Blocks); !strings.Contains(text, tt.shared+"\n") {
+			dm = b.dm(rep2, 1)
+			if text := blocksText(dm.Blocks); !strings.Contains(text, tt.shared+"\n") {
 				t.Errorf("a shared session's DM says who reads the notes as:\n%s\nwant %s", text, tt.shared)
+			}
+			reason := b.viewsOpen(b.must(b.fake.ClickButton(ctxT(t), rep2, dm.Channel, dm.TS, "rep_dispute"))).Param("view")
+			mustContain(t, "the not-accurate form", reason, "Your manager sees this")
+			if got := strings.Contains(reason, "AI model"); got != tt.ai {
+				t.Errorf("the not-accurate form speaks of an AI model: %v, want %v:\n%s", got, tt.ai, reason)
 			}
 			help := b.command(rep, "help")
 			mustContain(t, "the rep's help", help, "leaders above them read them only if shared", "Whoever runs Coachlog for your company can export them")

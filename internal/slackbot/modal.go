@@ -634,14 +634,20 @@ func draftFromState(values map[string]map[string]*stateValue) (coaching.Draft, c
 // The comment's hint says who reads it: the manager who logged the
 // session, one by one, under it in their /coach history and in the brief
 // before the next session (/coach prep shows "They confirmed: ...").
-// Only ratings are shown as an average of three or more.
-func reasonModal(callbackID, initial string, meta modalMeta) slack.ModalViewRequest {
+// Only ratings are shown as an average of three or more. When the admin
+// let notes reach the LLM (notesAI), the brief sends the rep's comment and
+// reason to the model too, and the hint says so, as the DM's notes label
+// says it of the notes: the rep is writing the words that go.
+func reasonModal(callbackID, initial string, meta modalMeta, notesAI bool) slack.ModalViewRequest {
 	title, label, submit, hint, optional := "Not accurate", "What was not accurate?", "Send", "Your manager sees this and can fix the session.", false
 	if callbackID == cbComment {
 		title, label, submit, hint, optional = "Add a comment", "Your comment", "Save", "Your manager can read your comment (ratings they see only as an average).", true
 		if initial != "" {
 			title = "Edit your comment"
 		}
+	}
+	if notesAI {
+		hint += " It may also go to an AI model, names removed, for their brief before your next session."
 	}
 	el := slack.NewPlainTextInputBlockElement(plain("Be specific, it helps"), "reason")
 	el.Multiline = true
