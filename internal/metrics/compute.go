@@ -357,21 +357,28 @@ func (c *computer) commitments() {
 }
 
 // rollUp sums each manager into every leader above them (and a leader who
-// is also a manager into their own tree), with the tree as of each
+// is also a manager into their own tree), with the tree as of the
 // period's end, and into the organisation; ratings only from managers
-// whose own mean shows (addToTree).
+// whose own mean shows (addToTree). The trend's 4 weeks before and the
+// insights' 4 weeks are rolled up by that same tree: a tree's figures
+// are its managers', then as now, as the organisation's are those of the
+// managers listed now and a tree's consistency its managers' weeks.
+// Rolled up by the tree of then, a reorg read as coaching: a leader
+// handed a manager showed "4 weeks before: 0" above that manager's own
+// line, and the leader who lost them kept their sessions of then.
 func (c *computer) rollUp() {
 	org := c.orgSlot()
-	for k := range c.periods {
-		if !c.on[k] {
-			continue
+	for mi, m := range c.managers {
+		trees := append(c.leadersOf(m, c.ends[pMain]), org)
+		for _, l := range trees {
+			c.inTree[l] = append(c.inTree[l], m)
 		}
-		for mi, m := range c.managers {
-			for _, l := range append(c.leadersOf(m, c.ends[k]), org) {
+		for k := range c.periods {
+			if !c.on[k] {
+				continue
+			}
+			for _, l := range trees {
 				c.leaderT[k][l].addToTree(&c.tallies[k][mi])
-				if k == pMain {
-					c.inTree[l] = append(c.inTree[l], m)
-				}
 			}
 		}
 	}
