@@ -146,7 +146,10 @@ func scopeInsights(t *tally, who, public string) []Insight {
 			if who != "" {
 				subject, third = who+"took", public+"took"
 			}
-			const format = "%s the lead on %d of %d ride-alongs (%s): observing shows what a rep does alone."
+			// Its 4 weeks named, as every finding names them: under the
+			// week's "Ride-alongs: lead 1" in the digest, "6 of 6" alone
+			// read as that week's count contradicting it.
+			const format = "%s the lead on %d of %d ride-alongs over the last 4 weeks (%s): observing shows what a rep does alone."
 			out = append(out, Insight{Kind: InsightAlwaysLeads, Value: round(s, 4),
 				Text:   fmt.Sprintf(format, subject, t.rides[0], rides, pct(s)),
 				public: fmt.Sprintf(format, third, t.rides[0], rides, pct(s))})

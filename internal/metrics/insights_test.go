@@ -118,7 +118,7 @@ func TestInsightsFireAtTheirThresholds(t *testing.T) {
 		{"tier skew with 4 sessions", func() *fixture { return skewFixture(60, 0, 0, 0) }, "M", metrics.InsightTierSkew, "top", false, nil},
 
 		{"always leads at 4 of 5", func() *fixture { return rideAlongs(4, 5) }, "M", metrics.InsightAlwaysLeads, "", true,
-			[]string{"4 of 5 ride-alongs (80%)"}},
+			[]string{"4 of 5 ride-alongs over the last 4 weeks (80%)"}},
 		{"always leads at 3 of 5", func() *fixture { return rideAlongs(3, 5) }, "M", metrics.InsightAlwaysLeads, "", false, nil},
 		{"always leads with 4 ride-alongs", func() *fixture { return rideAlongs(4, 4) }, "M", metrics.InsightAlwaysLeads, "", false, nil},
 

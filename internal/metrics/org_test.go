@@ -144,7 +144,9 @@ func TestDoseInsightInAChannelCountsReps(t *testing.T) {
 }
 
 // Findings addressed to their reader ("You took the lead") read about
-// their scope in a channel.
+// their scope in a channel. Like every finding, it names its 4 weeks: in
+// the digest it sits under the week's "Ride-alongs: lead 1", and "took
+// the lead on 6 of 6" read as a count of that week contradicting it.
 func TestAlwaysLeadsInAChannel(t *testing.T) {
 	f := rideAlongs(5, 5)
 	f.add("L", "", "", coaching.PersonLeader)
@@ -163,7 +165,7 @@ func TestAlwaysLeadsInAChannel(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: no always_leads insight: %v", c.who, kinds(c.fig.Insights))
 		}
-		rest := " on 5 of 5 ride-alongs (100%): observing shows what a rep does alone."
+		rest := " on 5 of 5 ride-alongs over the last 4 weeks (100%): observing shows what a rep does alone."
 		if in.Text != c.text+rest || in.Public() != c.public+rest {
 			t.Errorf("%s: text %q, public %q; want %q and %q", c.who, in.Text, in.Public(), c.text+rest, c.public+rest)
 		}
