@@ -190,6 +190,11 @@ func whatStandsOut(is []metrics.Insight) string {
 func scopeLine(f metrics.Figures) string {
 	m := f.Metrics
 	who := mention(f.ID)
+	if f.Leader && len(f.ManagerIDs) == 0 {
+		// As the digest and their own report say it: zeros ("0/0 reps
+		// within cadence") would read as a tree that stopped coaching.
+		return who + ": no managers below yet"
+	}
 	if f.Leader {
 		who += fmt.Sprintf(" (%s)", plural(len(f.ManagerIDs), "manager", "managers"))
 	}

@@ -50,6 +50,24 @@ func TestAReportOnALeaderOfNobodySaysWhatItNeeds(t *testing.T) {
 	}
 }
 
+// In the report of the leader above them, a leader with nobody below yet
+// is a line saying so, as the digest and their own report say it: "0
+// sessions, 0 min · 0/0 reps within cadence" read as a tree that stopped
+// coaching.
+func TestAReportLineOfALeaderOfNobodySaysSo(t *testing.T) {
+	vic, dan, max := fullFigures("UVIC", true), fullFigures("UDAN", true), fullFigures("UMAX", false)
+	vic.ManagerIDs, dan.LeaderID, dan.ManagerIDs, max.LeaderID = []string{"UMAX"}, "UVIC", []string{"UMAX"}, "UDAN"
+	lou := metrics.Figures{ID: "ULOU", Leader: true, LeaderID: "UVIC"}
+	r := &metrics.Report{Period: week48, Leaders: []metrics.Figures{vic, dan, lou}, Managers: []metrics.Figures{max}}
+	text := blocksText(reportMessage(r, "UVIC", testWhen).Blocks)
+	if want := "• <@ULOU>: no managers below yet"; !strings.Contains(text, want) {
+		t.Errorf("Vic's report lacks %q:\n%s", want, text)
+	}
+	if strings.Contains(text, "0/0 reps") {
+		t.Errorf("Vic's report shows a tree of nobody as zeros:\n%s", text)
+	}
+}
+
 // The same split in a report: each column adds up to 100%.
 func TestATierLineAddsUpTo100(t *testing.T) {
 	m := metrics.Metrics{Sessions: 3, Minutes: 120,
