@@ -26,6 +26,9 @@ type trend struct {
 	// consistencyBefore is whether consistency_before's weeks were all
 	// counted, so that its arrow means something.
 	consistencyBefore bool
+	// uncountedWeeks is how many of consistency's 4 weeks began before
+	// Coachlog counted the scope (metrics.Figures.ConsistencyUncounted).
+	uncountedWeeks int
 }
 
 // trendOf is f's trend over period p.
@@ -36,7 +39,26 @@ func trendOf(f metrics.Figures, p metrics.Period) trend {
 		t.before, t.weekly, t.since = nil, metrics.Weekly{}, f.Since
 	}
 	t.consistencyBefore = t.before != nil && f.ConsistencyBeforeCounted(p)
+	if f.Metrics.Consistency != nil {
+		t.uncountedWeeks = f.ConsistencyUncounted(p)
+	}
 	return t
+}
+
+// consistency is the consistency share with its arrow and, when some of
+// its 4 weeks began before Coachlog counted the scope, how many, in the
+// words /coach stats and report use: PRODUCT.md judges those weeks as
+// missed, and a manager the roster named this week read "consistency 0%"
+// with nothing saying why.
+func (t trend) consistency() string {
+	s := metrics.PercentText(t.now.Consistency) + arrowIf(t.consistencyBefore, metrics.CompareShares(t.now.Consistency, t.now.ConsistencyBefore))
+	switch n := t.uncountedWeeks; {
+	case n >= 4:
+		s += " (all 4 weeks began before Coachlog started counting)"
+	case n > 0:
+		s += fmt.Sprintf(" (%d of the 4 weeks began before Coachlog started counting)", n)
+	}
+	return s
 }
 
 // uncounted says from which week there is a trend, when its weeks
@@ -142,9 +164,7 @@ func scopeFields(f metrics.Figures, p metrics.Period) []field {
 	if !t.consistencyBefore {
 		consistencyBefore = nil
 	}
-	add("Consistency",
-		words(metrics.PercentText(m.Consistency)+arrowIf(t.consistencyBefore, metrics.CompareShares(m.Consistency, m.ConsistencyBefore))),
-		consistencyBefore)
+	add("Consistency", words(t.consistency()), consistencyBefore)
 	add("Coaching minutes vs reps, by tier", tierLines(t)...)
 	add("Ride-alongs", rideAlongs(t, " · "), beforeRides(t))
 	add("Confirmed by reps",
@@ -309,7 +329,7 @@ func managerItem(f metrics.Figures, p metrics.Period) *txt {
 		t.share(m.Coverage, func(b metrics.Metrics) *float64 { return b.Coverage }) +
 		" · " + num(m.Overdue) + " overdue" + t.state(m.Overdue, func(b metrics.Metrics) int { return b.Overdue }))
 	tiers := words("Minutes vs reps: ").t(join(" · ", tierLines(t)...))
-	consistency := words("consistency " + metrics.PercentText(m.Consistency) + arrowIf(t.consistencyBefore, metrics.CompareShares(m.Consistency, m.ConsistencyBefore)))
+	consistency := words("consistency " + t.consistency())
 	confirms := words("nothing to confirm")
 	if m.Pairs > 0 {
 		confirms = words("confirmed ").t(confirmed(t))

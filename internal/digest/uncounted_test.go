@@ -87,3 +87,38 @@ func TestTheLegendSaysConsistencyOfAWeekSoFar(t *testing.T) {
 		t.Errorf("the legend of a week so far: %s", l)
 	}
 }
+
+// A manager the roster named on Wednesday 18 November had their
+// consistency of 2026-W47 judged on 4 weeks that all began before
+// Coachlog counted them: "consistency 0%" in the digest read as a new
+// manager who never kept up, where /coach stats and report say why
+// (metrics.Figures.ConsistencyUncounted). The digest says it too, for a
+// manager and for a tree's figures.
+func TestConsistencyOfWeeksBeforeCoachlogCountedSaysSo(t *testing.T) {
+	week := coaching.Week{Year: 2026, Week: 47}
+	p := metrics.WeekPeriod(week)
+	for _, c := range []struct {
+		since coaching.Date
+		want  string
+	}{
+		{p.From.AddDays(2), "consistency 0% (all 4 weeks began before Coachlog started counting)"},
+		{p.From.AddDays(-10), "consistency 0% (2 of the 4 weeks began before Coachlog started counting)"},
+		{p.From.AddDays(-70), "consistency 0%"},
+	} {
+		f := metrics.Figures{ID: "UNEO", Name: "Neo", CadenceDays: 14, Since: c.since, Before: &metrics.Metrics{},
+			Metrics: metrics.Metrics{Sessions: 1, Minutes: 30, Reps: 2, Covered: 1, Coverage: share(0.5),
+				Consistency: share(0), ConsistencyBefore: share(0)}}
+		item := managerItem(f, p).plain.String()
+		var fields []string
+		for _, fl := range scopeFields(f, p) {
+			fields = append(fields, fl.text().plain.String())
+		}
+		all := item + "\n" + strings.Join(fields, "\n")
+		if !strings.Contains(item, c.want) {
+			t.Errorf("counted since %s, the manager's line lacks %q:\n%s", c.since, c.want, item)
+		}
+		if strings.Contains(c.want, "(") != strings.Contains(all, "weeks began before") || !strings.Contains(all, "Consistency: 0%"+strings.TrimPrefix(c.want, "consistency 0%")) {
+			t.Errorf("counted since %s, the figures do not say %q:\n%s", c.since, c.want, all)
+		}
+	}
+}
