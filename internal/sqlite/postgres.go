@@ -228,7 +228,7 @@ func openPostgres(ctx context.Context, spec string, opts Options) (*Store, error
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: %w", name, err)
+		return nil, fmt.Errorf("open %s: %w", name, oneLine(err))
 	}
 	s := &Store{path: name, url: spec, now: opts.Now, pg: true, r: db}
 	s.rq = cachedDB{c: newStmtCache(db), tries: opts.MaxConns + 1}
@@ -262,6 +262,33 @@ func openPostgres(ctx context.Context, spec string, opts Options) (*Store, error
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
 	return s, nil
+}
+
+// oneLine is err said on one line. pgx's connect error puts each attempt
+// on a line of its own (each address a host name gives, and sslmode=prefer's
+// two tries of each, with TLS and without), so a server that was down or a
+// role that did not exist stopped the start with three lines, two of them
+// the same, where a bad setting is one line naming the variable. The lines
+// are joined, each said once.
+func oneLine(err error) error {
+	msg := err.Error()
+	if !strings.Contains(msg, "\n") {
+		return err
+	}
+	var parts []string
+	seen := make(map[string]bool)
+	for _, l := range strings.Split(msg, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || seen[l] {
+			continue
+		}
+		seen[l] = true
+		parts = append(parts, l)
+	}
+	if len(parts) == 0 {
+		return err
+	}
+	return wrapped{parts[0] + " " + strings.Join(parts[1:], "; "), err}
 }
 
 // ensureSchema creates the schema search_path names first when no schema

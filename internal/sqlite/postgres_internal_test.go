@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
 	"strings"
 	"testing"
@@ -210,6 +211,35 @@ func TestOpenRefusesAMiscasedPostgresURL(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("Open left files behind: %v", entries)
+	}
+}
+
+// A server that refuses the connection, or a role it does not know, stops
+// the start with one line: pgx put each try (sslmode=prefer tries with TLS
+// and then without) on a line of its own, the same line twice, below the
+// line naming COACHLOG_DB.
+func TestAConnectionRefusedIsOneLineSayingItOnce(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now: every try is refused
+	for _, spec := range []string{
+		"postgres://coach:pw1@" + addr + "/coachlog",                 // sslmode=prefer: two tries
+		"postgres://coach:pw1@" + addr + "/coachlog?sslmode=disable", // one try
+	} {
+		_, err := Open(context.Background(), spec, Options{})
+		if err == nil {
+			t.Fatalf("Open(%s) = nil, want an error", spec)
+		}
+		msg := err.Error()
+		if strings.Contains(msg, "\n") || strings.Count(msg, "connection refused") != 1 || strings.Contains(msg, "pw1") {
+			t.Errorf("Open(%s) = %q: want one line, saying connection refused once, without the password", spec, msg)
+		}
+		if _, ok := errors.AsType[*pgconn.ConnectError](err); !ok {
+			t.Errorf("Open(%s) = %v: pgx's ConnectError is no longer reachable with errors.As", spec, err)
+		}
 	}
 }
 
