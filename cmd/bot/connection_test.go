@@ -417,7 +417,9 @@ func TestAnUncheckedBotTokenIsLoggedWithTheReason(t *testing.T) {
 // 403) stops the start naming SLACK_API_URL: it said "Slack could not be
 // reached" and the bot retried for ever. A 5xx may be Slack's own and
 // passing: the token goes unchecked and the start goes on, saying Slack
-// answered with an error rather than that it was out of reach.
+// answered with an error rather than that it was out of reach. Slack's own
+// unknown_method (a path under /api/ it has no method at) is the URL's
+// fault too: it read "SLACK_BOT_TOKEN: Slack refused it: unknown_method".
 func TestAnAnswerThatIsNotSlacksStopsTheStartNamingTheURL(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
@@ -429,6 +431,7 @@ func TestAnAnswerThatIsNotSlacksStopsTheStartNamingTheURL(t *testing.T) {
 		{"a web page", http.StatusOK, "<!doctype html><html>Welcome</html>", "SLACK_API_URL: no Slack Web API there: auth.test answered with something other than Slack's JSON", ""},
 		{"a proxy refusing", http.StatusForbidden, "blocked", "SLACK_API_URL: no Slack Web API there: auth.test answered 403 Forbidden", ""},
 		{"a mistyped path", http.StatusNotFound, "", "SLACK_API_URL: no Slack Web API there: auth.test answered 404 Not Found", ""},
+		{"a path Slack has no method at", http.StatusOK, `{"ok":false,"error":"unknown_method","req_method":"nope/auth.test"}`, "SLACK_API_URL: Slack has no auth.test there (unknown_method)", ""},
 		{"Slack failing", http.StatusServiceUnavailable, "<html>down</html>", "", "SLACK_BOT_TOKEN not checked: Slack answered with an error"},
 		{"Slack asking to wait", http.StatusTooManyRequests, "", "", "SLACK_BOT_TOKEN not checked: Slack answered with an error"},
 	} {

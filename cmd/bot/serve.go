@@ -615,6 +615,12 @@ func checkBotToken(ctx context.Context, cfg config, log *slog.Logger) (slackbot.
 	defer cancel()
 	r, err := startAPI(cfg, 10*time.Second).AuthTestContext(ctx)
 	if se, ok := errors.AsType[slack.SlackErrorResponse](err); ok {
+		if se.Err == "unknown_method" {
+			// Slack answers so for a path it has no method at
+			// (…/api/nope/auth.test): auth.test is everywhere Slack's
+			// Web API is, so the URL is wrong, whatever the token.
+			return slackbot.Workspace{}, &configError{Name: "SLACK_API_URL", Problem: "Slack has no auth.test there (unknown_method): the URL should end in /api/, as https://slack.com/api/ does"}
+		}
 		return slackbot.Workspace{}, &configError{Name: "SLACK_BOT_TOKEN", Problem: "Slack refused it: " + se.Err}
 	}
 	if answer := notSlackAnswer(err); answer != "" {
