@@ -3,6 +3,7 @@ package sqlite
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,6 +41,17 @@ func openError(path string, readOnly bool, err error) error {
 			filepath.Dir(path), whoAmI(), cause)
 	case code&0xff == sqlite3.SQLITE_READONLY || code&0xff == sqlite3.SQLITE_PERM:
 		msg = fmt.Sprintf("the database file cannot be written (SQLite: %s): %s must be able to write the file, its directory, and its -wal and -shm files if present: check their owner and mode", cause, whoAmI())
+	case code&0xff == sqlite3.SQLITE_CANTOPEN && deniedFile(path, readOnly) != "":
+		// A file another user created -rw------- (as Coachlog creates
+		// it: a roster imported as root, then the bot started as its
+		// own user) read "create schema_migrations: unable to open
+		// database file (14)", a statement nobody ran, and no word of
+		// whose the file is.
+		need := "read and write the file, its directory, and its -wal and -shm files if present"
+		if readOnly {
+			need = "read the file, and its -wal and -shm files if present"
+		}
+		msg = fmt.Sprintf("%s cannot be opened: permission denied (SQLite: %s): %s must be able to %s: check their owner and mode", deniedFile(path, readOnly), cause, whoAmI(), need)
 	default:
 		return err
 	}
@@ -47,6 +59,31 @@ func openError(path string, readOnly bool, err error) error {
 		err = errors.Join(ErrDamaged, err)
 	}
 	return wrapped{"open " + path + ": " + msg, err}
+}
+
+// deniedFile names the first of the database file and its -wal and -shm
+// files that is there and that this process may not open as the open
+// needs (read, or read and write), or "" when there is none.
+func deniedFile(path string, readOnly bool) string {
+	flag := os.O_RDWR
+	if readOnly {
+		flag = os.O_RDONLY
+	}
+	for _, f := range []struct{ name, what string }{
+		{path, "the database file"},
+		{path + "-wal", "its -wal file " + path + "-wal"},
+		{path + "-shm", "its -shm file " + path + "-shm"},
+	} {
+		h, err := os.OpenFile(f.name, flag, 0)
+		if err == nil {
+			h.Close()
+			continue
+		}
+		if errors.Is(err, fs.ErrPermission) {
+			return f.what
+		}
+	}
+	return ""
 }
 
 // ioErrorMessage words a disk I/O error: a full disk when the file

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/coachlog/coachlog/internal/coaching"
@@ -141,5 +143,83 @@ func TestADamagedDatabaseIsRefusedSayingSo(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A database file this user may not open at all (another user's, created
+// -rw------- as Coachlog creates it: a roster imported as root, then the
+// bot started as its own user) was refused as "create schema_migrations:
+// unable to open database file (14)" (a statement nobody ran) and, by a
+// command that reads, "read schema version: …". Both now say the file
+// cannot be opened, who is asking, and to check its owner and mode.
+func TestADatabaseFileItMayNotOpenIsRefusedSayingSo(t *testing.T) {
+	path := os.Getenv("COACHLOG_TEST_DENIED_DB")
+	switch {
+	case path != "":
+		// The run as another user below: the file is root's.
+	case os.Geteuid() == 0:
+		// No mode stops root: run this test again as nobody.
+		path = newDatabase(t)
+		for _, d := range []string{filepath.Dir(filepath.Dir(path)), filepath.Dir(path)} {
+			if err := os.Chmod(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		asNobody(t, path)
+		return
+	default:
+		path = newDatabase(t)
+		if err := os.Chmod(path, 0); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.Chmod(path, 0o600) })
+	}
+	for _, readOnly := range []bool{false, true} {
+		st, err := sqlite.Open(context.Background(), path, sqlite.Options{ReadOnly: readOnly})
+		if err == nil {
+			st.Close()
+			t.Fatalf("read only %v: opened a file it may not open", readOnly)
+		}
+		msg := err.Error()
+		for _, want := range []string{"open " + path + ": the database file cannot be opened: permission denied", fmt.Sprintf("running as uid %d", os.Geteuid()), "owner and mode"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("read only %v: err %q; want it to say %q", readOnly, msg, want)
+			}
+		}
+		if strings.Contains(msg, "schema") {
+			t.Errorf("read only %v: err %q names a statement", readOnly, msg)
+		}
+	}
+}
+
+// asNobody runs the calling test again in a copy of the test binary as
+// uid and gid 65534, with COACHLOG_TEST_DENIED_DB=path, and fails with
+// its output if it fails.
+func asNobody(t *testing.T, path string) {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "sqlite.test")
+	if err := os.Chmod(filepath.Dir(bin), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Dir(filepath.Dir(bin)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-test.run", "^"+t.Name()+"$", "-test.count", "1")
+	cmd.Dir = filepath.Dir(bin)
+	cmd.Env = append(os.Environ(), "COACHLOG_TEST_DENIED_DB="+path, "TMPDIR="+filepath.Dir(bin), "HOME="+filepath.Dir(bin))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the test as uid 65534: %v\n%s", err, out)
 	}
 }
