@@ -10,7 +10,7 @@ import (
 	"github.com/coachlog/coachlog/internal/fakeslack"
 )
 
-// The comment form tells a rep "Your manager can read your comment"; in a
+// The comment form tells a rep the one who logged it can read it; in a
 // manager-persona review the manager never did: their /coach history said
 // "confirmed" and nothing more (only /coach prep showed comments). Sam now
 // confirms, rates and comments in his DM, and Max reads the comment under

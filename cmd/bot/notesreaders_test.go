@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -46,8 +47,8 @@ func TestTheRepIsToldWhoMayReadTheNotes(t *testing.T) {
 			if _, err := b.fake.ClickButton(ctxT(t), rep, dm.Channel, dm.TS, "rep_confirm"); err != nil {
 				t.Fatal(err)
 			}
-			comment := b.viewsOpen(b.clickComment(dm)).Param("view")
-			mustContain(t, "the comment form", comment, "Your manager can read your comment")
+			comment := blocksText(json.RawMessage(b.viewsOpen(b.clickComment(dm)).Param("view"))) // the view's text, its JSON escapes read
+			mustContain(t, "the comment form", comment, "<@"+mgr+"> logged this session and can read your comment")
 			if got := strings.Contains(comment, "AI model"); got != tt.ai {
 				t.Errorf("the comment form speaks of an AI model: %v, want %v:\n%s", got, tt.ai, comment)
 			}
@@ -61,8 +62,8 @@ func TestTheRepIsToldWhoMayReadTheNotes(t *testing.T) {
 			if text := blocksText(dm.Blocks); !strings.Contains(text, tt.shared+"\n") {
 				t.Errorf("a shared session's DM says who reads the notes as:\n%s\nwant %s", text, tt.shared)
 			}
-			reason := b.viewsOpen(b.must(b.fake.ClickButton(ctxT(t), rep2, dm.Channel, dm.TS, "rep_dispute"))).Param("view")
-			mustContain(t, "the not-accurate form", reason, "Your manager sees this")
+			reason := blocksText(json.RawMessage(b.viewsOpen(b.must(b.fake.ClickButton(ctxT(t), rep2, dm.Channel, dm.TS, "rep_dispute"))).Param("view")))
+			mustContain(t, "the not-accurate form", reason, "<@"+mgr+"> logged this session: they get what you write here")
 			if got := strings.Contains(reason, "AI model"); got != tt.ai {
 				t.Errorf("the not-accurate form speaks of an AI model: %v, want %v:\n%s", got, tt.ai, reason)
 			}

@@ -10,9 +10,9 @@ import (
 )
 
 // reasonInput is the one input of a rep's comment or reason form as
-// views.open showed it.
+// views.open showed it, with the line under it saying who reads it.
 type reasonInput struct {
-	Title, Hint, Initial string
+	Title, Readers, Initial string
 }
 
 func (b *bot) openedReasonForm(in fakeslack.Interaction) (string, reasonInput) {
@@ -21,17 +21,41 @@ func (b *bot) openedReasonForm(in fakeslack.Interaction) (string, reasonInput) {
 	var v struct {
 		Title  struct{ Text string } `json:"title"`
 		Blocks []struct {
-			BlockID string                `json:"block_id"`
-			Hint    struct{ Text string } `json:"hint"`
+			BlockID string `json:"block_id"`
 			Element struct {
 				Initial string `json:"initial_value"`
 			} `json:"element"`
+			Elements []struct{ Text string } `json:"elements"`
 		} `json:"blocks"`
 	}
-	if err := call.Decode("view", &v); err != nil || len(v.Blocks) != 1 {
-		b.t.Fatalf("the form: %v, %d blocks", err, len(v.Blocks))
+	if err := call.Decode("view", &v); err != nil || len(v.Blocks) != 2 || v.Blocks[1].BlockID != "readers" || len(v.Blocks[1].Elements) != 1 {
+		b.t.Fatalf("the form: %v, %+v; want the input and who reads it", err, v.Blocks)
 	}
-	return b.openedView(in), reasonInput{Title: v.Title.Text, Hint: v.Blocks[0].Hint.Text, Initial: v.Blocks[0].Element.Initial}
+	return b.openedView(in), reasonInput{Title: v.Title.Text, Readers: v.Blocks[1].Elements[0].Text, Initial: v.Blocks[0].Element.Initial}
+}
+
+// A session someone other than the rep's manager logged (a director's
+// ride-along, a peer's role-play) is read by whoever logged it: the Not
+// accurate form said "Your manager sees this", while the reason went to
+// the one who logged it and Sam's manager read none of it. The form names
+// them, and they are the one told.
+func TestTheNotAccurateFormNamesWhoLoggedTheSession(t *testing.T) {
+	b := startBot(t)
+	b.importRoster(t) // Sam reports to Max; Olly is an admin, no one's manager
+	b.command(other, "<@"+rep+"|sam> ride-along 45m observer sat in on the Acme call")
+	dm := b.dm(rep, 1)
+	viewID, form := b.openedReasonForm(b.must(b.fake.ClickButton(ctxT(t), rep, dm.Channel, dm.TS, "rep_dispute")))
+	if want := "<@" + other + "> logged this session"; !strings.Contains(form.Readers, want) || strings.Contains(form.Readers, "manager") {
+		t.Errorf("the Not accurate form says %q, want %q and no manager", form.Readers, want)
+	}
+	if ack := b.submitAs(rep, viewID, map[string]map[string]any{"reason": {"reason": fakeslack.TextValue("Only 20 minutes")}}); len(ack.Payload) != 0 {
+		t.Fatalf("reason ack = %s", ack.Payload)
+	}
+	b.waitMessage(other, "session_edit")
+	b.stop() // every delivery has finished
+	if n := len(b.fake.Messages(mgr)); n != 0 {
+		t.Errorf("Max, who did not log it, got %d messages", n)
+	}
 }
 
 // "Edit your comment" opens the form with the comment in it: saving it as
@@ -46,8 +70,8 @@ func TestEditYourCommentOpensWithTheCommentAndSavingKeepsIt(t *testing.T) {
 	if form.Initial != "" || form.Title != "Add a comment" {
 		t.Fatalf("first comment form: %+v", form)
 	}
-	if strings.Contains(form.Hint, "never alone") || !strings.Contains(form.Hint, "manager can read") {
-		t.Errorf("the comment form's hint %q: the manager reads comments one by one in /coach prep", form.Hint)
+	if want := "<@" + mgr + "> logged this session and can read your comment"; strings.Contains(form.Readers, "never alone") || !strings.Contains(form.Readers, want) {
+		t.Errorf("the comment form says %q, want %q: the manager reads comments one by one in /coach prep", form.Readers, want)
 	}
 	if ack := b.submitAs(rep, viewID, map[string]map[string]any{"reason": {"reason": fakeslack.TextValue(said)}}); len(ack.Payload) != 0 {
 		t.Fatalf("comment ack = %s", ack.Payload)

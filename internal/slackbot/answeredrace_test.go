@@ -267,7 +267,7 @@ func TestAnAnswerGivenJustBeforeTheClicksWriteIsToldAsGiven(t *testing.T) {
 			return err
 		}
 		meta := modalMeta{SessionID: rb.sess.ID, Version: rb.sess.Version, RepID: "U0SAM"}
-		v, _ := json.Marshal(reasonModal(cbDispute, "", meta, false))
+		v, _ := json.Marshal(reasonModal(cbDispute, "", "U0MAX", meta, false))
 		var form map[string]any
 		_ = json.Unmarshal(v, &form)
 		form["id"], form["hash"] = "V0FORM", "1.abc"

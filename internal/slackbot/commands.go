@@ -1200,12 +1200,13 @@ func (b *Bot) helpFor(ctx context.Context, who coaching.Person, args string) mes
 // with it, short enough for a phone. Who reads the notes is said as the
 // DM's label says it (notesReaders), with what the label leaves out:
 // whoever runs Coachlog's server can export them, as any of its data, and
-// notesAI, the model they may go to.
+// notesAI, the model they may go to, with the rep's own comments and
+// reasons for the manager's brief (llm.PrepWriter sends those too).
 func repHelp(notesAI bool) message {
 	notes := "• The notes are for you and whoever logged it (and the other reps of a group session); leaders above them read them only if shared. " +
 		"Whoever runs Coachlog for your company can export them with the rest of its data."
 	if notesAI {
-		notes += " Your company also lets them go to an AI model, names removed, for your manager's briefs before a session and, if shared, the weekly digest's summary."
+		notes += " Your company also lets them go to an AI model, names removed, for your manager's briefs before a session (with your comments and what you said was not accurate) and, if shared, the weekly digest's summary."
 	}
 	lines := []string{
 		"*Coachlog: the coaching you receive*",

@@ -9,8 +9,8 @@ import (
 )
 
 // A rep's comment on a session they confirmed is written to the manager
-// who logged it (the comment form says "Your manager can read your
-// comment"), and that manager reads it under the session in their own
+// who logged it (the comment form says "@max logged this session and
+// can read your comment"), and that manager reads it under the session in their own
 // /coach history: only there, never under a session someone else logged
 // (a leader's sessions below them show no comment), in a channel or
 // beside a rating. Each is cut to commentRunes, at most commentsPerSession

@@ -8,7 +8,7 @@ import (
 	"github.com/coachlog/coachlog/internal/textcut"
 )
 
-// The comment form tells a rep "Your manager can read your comment", but
+// The comment form tells a rep the one who logged it can read it, but
 // only /coach prep showed it: the manager's history said "confirmed". The
 // manager who logged a session now reads its reps' comments under it in
 // their history, cut to 150 characters, as typed (no markup, no mention),

@@ -430,7 +430,7 @@ func (b *Bot) openRepModal(ctx context.Context, in interaction, act action, read
 	// The modal carries the click's response_url, so that the answer
 	// updates the DM through it, as a click on the DM itself does.
 	meta := modalMeta{SessionID: ra.SessionID, RepID: ra.RepID, Version: ra.Version, FromHome: inHome(in)}.withResponse(b.messageResponse(in))
-	if _, err := b.openView(ctx, in.TriggerID, arrivedAt(readBy), reasonModal(cb, initial, meta, b.notesAI)); err != nil {
+	if _, err := b.openView(ctx, in.TriggerID, arrivedAt(readBy), reasonModal(cb, initial, s.ManagerID, meta, b.notesAI)); err != nil {
 		b.log.Error("views.open failed", "user_id", in.User.ID, "err", err)
 		b.formNotOpened(ctx, in, "nothing was saved", again)
 	}

@@ -631,32 +631,40 @@ func draftFromState(values map[string]map[string]*stateValue) (coaching.Draft, c
 // reasonModal asks a rep what was not accurate, or for a comment; initial
 // is the comment they already left, to edit rather than retype.
 //
-// The comment's hint says who reads it: the manager who logged the
-// session, one by one, under it in their /coach history and in the brief
-// before the next session (/coach prep shows "They confirmed: ...").
-// Only ratings are shown as an average of three or more. When the admin
-// let notes reach the LLM (notesAI), the brief sends the rep's comment and
-// reason to the model too, and the hint says so, as the DM's notes label
-// says it of the notes: the rep is writing the words that go.
-func reasonModal(callbackID, initial string, meta modalMeta, notesAI bool) slack.ModalViewRequest {
-	title, label, submit, hint, optional := "Not accurate", "What was not accurate?", "Send", "Your manager sees this and can fix the session.", false
+// Under the input it says who reads what the rep writes (loggedBy, the
+// one who logged the session): the reason goes to them alone, in a DM;
+// the comment they read, one by one, under the session in their /coach
+// history and in the brief before the next session (/coach prep shows
+// "They confirmed: ..."); only ratings are shown as an average of three
+// or more. That is whoever logged it, not "your manager": a director's
+// ride-along, a former manager's session or a peer's is read by them, and
+// the rep's own manager reads none of it. With notes let through to the
+// LLM (notesAI), both go with the session to it for the brief, names
+// removed, and the form says so as the DM's notes label says it of the
+// notes: the rep is writing the words that go. The words
+// are a context block, not the input's hint: a hint is plain text, where
+// a mention would show as its markup.
+func reasonModal(callbackID, initial, loggedBy string, meta modalMeta, notesAI bool) slack.ModalViewRequest {
+	title, label, submit, optional := "Not accurate", "What was not accurate?", "Send", false
+	who := mention(loggedBy) + " logged this session: they get what you write here and can fix it."
 	if callbackID == cbComment {
-		title, label, submit, hint, optional = "Add a comment", "Your comment", "Save", "Your manager can read your comment (ratings they see only as an average).", true
+		title, label, submit, optional = "Add a comment", "Your comment", "Save", true
 		if initial != "" {
 			title = "Edit your comment"
 		}
+		who = mention(loggedBy) + " logged this session and can read your comment (your rating they see only as an average of three or more)."
 	}
 	if notesAI {
-		hint += " It may also go to an AI model, names removed, for their brief before your next session."
+		who += " It may also go to an AI model, names removed, for their brief before your next session."
 	}
 	el := slack.NewPlainTextInputBlockElement(plain("Be specific, it helps"), "reason")
 	el.Multiline = true
 	el.MaxLength = coaching.MaxReasonLen
 	el.InitialValue = truncateRunes(initial, coaching.MaxReasonLen)
-	in := slack.NewInputBlock("reason", plain(label), plain(hint), el).WithOptional(optional)
+	in := slack.NewInputBlock("reason", plain(label), nil, el).WithOptional(optional)
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, Title: plain(title), Submit: plain(submit), Close: plain("Cancel"),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{in}}, CallbackID: callbackID, PrivateMetadata: meta.encode(),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{in, slack.NewContextBlock("readers", mrkdwn(who))}}, CallbackID: callbackID, PrivateMetadata: meta.encode(),
 	}
 }
 

@@ -173,10 +173,10 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 		"a form filling in": logModal{Today: day, Skills: skills, Meta: meta, Notice: noticeFilling}.view(),
 		"a capture naming 60 reps, each with a commitment": logModal{Draft: tooMany.Draft, Today: day, Skills: skills, Open: manyOpen,
 			Notice: notUnderstood(tooMany)}.view(),
-		"the dispute form":                           reasonModal(cbDispute, "", meta, false),
-		"the comment form":                           reasonModal(cbComment, "", meta, false),
-		"the comment form on the longest comment":    reasonModal(cbComment, strings.Repeat("é<&>", coaching.MaxReasonLen/4), meta, false),
-		"the comment form saying the AI may read it": reasonModal(cbComment, strings.Repeat("é<&>", coaching.MaxReasonLen/4), meta, true),
+		"the dispute form":                           reasonModal(cbDispute, "", "U0MAX", meta, false),
+		"the comment form":                           reasonModal(cbComment, "", "U0MAX", meta, false),
+		"the comment form on the longest comment":    reasonModal(cbComment, strings.Repeat("é<&>", coaching.MaxReasonLen/4), "U0MAX", meta, false),
+		"the comment form saying the AI may read it": reasonModal(cbComment, strings.Repeat("é<&>", coaching.MaxReasonLen/4), "U0MAX", meta, true),
 	} {
 		t.Run(name, func(t *testing.T) { checkView(t, v) })
 	}

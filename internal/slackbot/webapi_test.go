@@ -20,7 +20,7 @@ import (
 func TestSlimViewCalls(t *testing.T) {
 	fake, bot := fakeBot(t)
 	ctx := context.Background()
-	v := reasonModal(cbComment, "", modalMeta{SessionID: 1, RepID: "U1", Version: 1}, false)
+	v := reasonModal(cbComment, "", "U0MAX", modalMeta{SessionID: 1, RepID: "U1", Version: 1}, false)
 
 	opened, err := bot.openView(ctx, fake.IssueTrigger("U1"), time.Time{}, v)
 	if err != nil {
@@ -259,7 +259,7 @@ func TestViewUpdateWaitsOutAShortRetryAfter(t *testing.T) {
 	bot.now = clock.Now
 	waits := recordWaits(bot, clock)
 	ctx := context.Background()
-	v := reasonModal(cbComment, "", modalMeta{SessionID: 1, RepID: "U1", Version: 1}, false)
+	v := reasonModal(cbComment, "", "U0MAX", modalMeta{SessionID: 1, RepID: "U1", Version: 1}, false)
 	opened, err := bot.openView(ctx, fake.IssueTrigger("U1"), time.Time{}, v)
 	if err != nil {
 		t.Fatal(err)
