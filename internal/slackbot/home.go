@@ -324,7 +324,7 @@ func (h home) repBlocks() []slack.Block {
 			lines = append(lines, commitmentLine(c))
 		}
 		if h.openMore > 0 {
-			lines = append(lines, fmt.Sprintf("…and %d more open, listed here as your manager closes these.", h.openMore))
+			lines = append(lines, fmt.Sprintf("…and %d more open, listed here as these are closed.", h.openMore))
 		}
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Your open commitments*")),
 			slack.NewSectionBlock(plain(truncateRunes(strings.Join(lines, "\n"), 3000)), nil, nil))
@@ -411,9 +411,16 @@ func (h home) receivedHead(pending, toRate int) string {
 	// them: "all answered" alone reads as if nothing came of it. It does not
 	// promise a fix: the manager may find the log accurate and leave it, and
 	// nothing then ever comes back to the rep.
-	if n := h.disputed(); n > 0 {
-		head += fmt.Sprintf(" %s you marked not accurate: your manager has been told why, and if they change %s you will be asked again.",
-			plural(n, "session", "sessions"), map[bool]string{true: "it", false: "one"}[n == 1])
+	// The one told is whoever logged the session (the DM says "@max has
+	// been told"), not the rep's manager: a director's ride-along, a
+	// former manager's or a peer's session is told to them alone.
+	if n, loggers := h.disputed(); n > 0 {
+		who := "whoever logged each has"
+		if len(loggers) == 1 {
+			who = mention(loggers[0]) + " has"
+		}
+		head += fmt.Sprintf(" %s you marked not accurate: %s been told why, and if they change %s you will be asked again.",
+			plural(n, "session", "sessions"), who, map[bool]string{true: "it", false: "one"}[n == 1])
 	}
 	if h.receivedMore {
 		head += " Older ones are not counted here: any of them still waiting is in your DMs with Coachlog."
@@ -422,13 +429,15 @@ func (h home) receivedHead(pending, toRate int) string {
 }
 
 // disputed counts the sessions received that the rep marked not accurate
-// and their manager has not changed since.
-func (h home) disputed() int {
-	n := 0
+// and their manager has not changed since, and lists who logged them.
+func (h home) disputed() (n int, loggers []string) {
 	for _, s := range h.received {
 		if r, ok := s.Rep(h.person.ID); ok && r.Status == coaching.StatusDisputed {
 			n++
+			if !slices.Contains(loggers, s.ManagerID) {
+				loggers = append(loggers, s.ManagerID)
+			}
 		}
 	}
-	return n
+	return n, loggers
 }

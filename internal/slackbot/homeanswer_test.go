@@ -203,7 +203,13 @@ func TestARepsHomeSaysWhenItCountsOnlyTheLatest(t *testing.T) {
 		{"all answered, one to rate", receivedSessions(1), false, "1 session, all answered.", "nothing waits"},
 		{"some waiting", receivedSessions(3), false, "3 sessions, 2 waiting for your answer.", "Older"},
 		{"one disputed", disputed(rated(answered(receivedSessions(2)))), false,
-			"2 sessions, all answered: nothing waits for you. 1 session you marked not accurate: your manager has been told why, and if they change it you will be asked again.", "Older"},
+			"2 sessions, all answered: nothing waits for you. 1 session you marked not accurate: <@UM0> has been told why, and if they change it you will be asked again.", "Older"},
+		// Told is whoever logged each, named when they are one: a
+		// director's ride-along is not told to the rep's manager.
+		{"two disputed, one logger", disputedAll(receivedSessions(3), "UM0", "UM0"), false,
+			"2 sessions you marked not accurate: <@UM0> has been told why, and if they change one you will be asked again.", "manager"},
+		{"two disputed, two loggers", disputedAll(receivedSessions(3), "UM0", "UD0"), false,
+			"2 sessions you marked not accurate: whoever logged each has been told why, and if they change one you will be asked again.", "manager"},
 		{"older ones", receivedSessions(homeReceived), true,
 			"your 20 latest sessions, 19 of them waiting for your answer. Confirm each here or in your DM. Older ones are not counted here: any of them still waiting is in your DMs with Coachlog.", "20 sessions,"},
 		{"older ones, the latest answered", rated(answered(receivedSessions(homeReceived))), true,
@@ -261,6 +267,20 @@ func disputed(ss []coaching.Session) []coaching.Session {
 	for i := range ss[0].Reps {
 		if ss[0].Reps[i].RepID == "UR00" {
 			ss[0].Reps[i].Status, ss[0].Reps[i].Rating = coaching.StatusDisputed, 0
+		}
+	}
+	return ss
+}
+
+// disputedAll is ss with its first len(loggers) sessions marked not
+// accurate by UR00, the i-th logged by loggers[i].
+func disputedAll(ss []coaching.Session, loggers ...string) []coaching.Session {
+	for i, id := range loggers {
+		ss[i].ManagerID = id
+		for j := range ss[i].Reps {
+			if ss[i].Reps[j].RepID == "UR00" {
+				ss[i].Reps[j].Status, ss[i].Reps[j].Rating = coaching.StatusDisputed, 0
+			}
 		}
 	}
 	return ss
