@@ -145,9 +145,16 @@ func TestPrepBriefIsTheRepsManagersAloneAndAPlainListWithoutNotes(t *testing.T) 
 		!strings.Contains(ria, "Your notes: "+secretPrivate) {
 		t.Errorf("Ria's brief:\n%s", ria)
 	}
-	for _, who := range []string{vera, other, rep2} {
-		if got := b.command(who, "prep <@"+rep+"|sam>"); !strings.Contains(got, "only for reps who report to you") || strings.Contains(got, "Marmalade") {
-			t.Errorf("%s asking for Sam's brief got:\n%s", who, got)
+	// A rep is told it is a manager's and where their own coaching is, as
+	// /coach stats and /coach team tell them, with a rep named or none.
+	for _, tt := range []struct{ who, args, want string }{
+		{vera, "prep <@" + rep + "|sam>", "only for reps who report to you"},
+		{other, "prep <@" + rep + "|sam>", "only for reps who report to you"},
+		{rep2, "prep <@" + rep + "|sam>", "*`/coach prep` is for managers*: a brief before their next session with one of the reps who report to them. The coaching you received is in your App Home"},
+		{rep2, "prep", "*`/coach prep` is for managers*"},
+	} {
+		if got := b.command(tt.who, tt.args); !strings.Contains(got, tt.want) || strings.Contains(got, "Marmalade") {
+			t.Errorf("%s typing /coach %s got:\n%s\nwant %q", tt.who, tt.args, got, tt.want)
 		}
 	}
 	if got := b.command(mgr, "prep"); !strings.Contains(got, "Say which rep") {

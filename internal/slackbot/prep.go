@@ -23,6 +23,15 @@ type Briefer interface {
 // manager's notes and the rep's answers, so it is answered privately, to
 // the manager alone, through the command's response_url.
 func (b *Bot) prep(ctx context.Context, cmd slashCommand, args string) {
+	// A rep is told what it is and where their own coaching is, as
+	// /coach stats and /coach team tell them, whatever they typed after
+	// it: "Say which rep", then "only for reps who report to you", sent
+	// them round a command that is not theirs.
+	if p := b.person(ctx, cmd.UserID); coaching.RepOnly(p) && !b.hasTeam(ctx, p) {
+		b.respond(ctx, cmd.ResponseURL, textMessage("*`/coach prep` is for managers*: a brief before their next session with one of the reps who report to them. "+
+			coaching.Alternatives(p, false)), false)
+		return
+	}
 	m := mentionRE.FindStringSubmatch(args)
 	if m == nil {
 		b.respond(ctx, cmd.ResponseURL, textMessage(prepWho(args)), false)
