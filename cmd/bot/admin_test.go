@@ -39,6 +39,22 @@ func (b *bot) importRoster(t *testing.T) {
 	}
 }
 
+// /coach away says what it does for whoever types it: a manager's nudges
+// pause; a rep, who gets none, is kept off their manager's overdue list,
+// and was told "No nudges until then" of nudges they never get.
+func TestAwaySaysWhatItDoesForWhoTypesIt(t *testing.T) {
+	b := startBot(t)
+	b.importRoster(t)
+	for _, tt := range []struct{ who, want, not string }{
+		{mgr, "You are away through Fri 20 Nov 2026. No nudges until then.", "overdue"},
+		{rep, "You are away through Fri 20 Nov 2026. You are not counted as overdue for coaching until then.", "nudge"},
+	} {
+		if got := b.command(tt.who, "away fri"); !strings.Contains(got, tt.want) || strings.Contains(got, tt.not) {
+			t.Errorf("%s typing /coach away fri got %q, want %q and no %q", tt.who, got, tt.want, tt.not)
+		}
+	}
+}
+
 func TestAwayCadenceAndSnooze(t *testing.T) {
 	b := startBot(t)
 	b.importRoster(t)

@@ -68,6 +68,12 @@ func (b *Bot) away(ctx context.Context, a *acker, cmd slashCommand, args string)
 		return
 	}
 	who, verb := "You are", "No nudges"
+	if target == cmd.UserID && !b.hasTeam(ctx, b.person(ctx, target)) {
+		// Someone without a team gets no nudge to pause: what their away
+		// does is keep them off their manager's overdue list, and "No
+		// nudges" told a rep nothing of it.
+		verb = "You are not counted as overdue for coaching"
+	}
 	if target != cmd.UserID {
 		who, verb = mention(target)+" is", mention(target)+" is not counted overdue"
 	}
