@@ -145,6 +145,7 @@ type Bot struct {
 	pacer    Pacer                                            // nil: posts outside the outbox go unpaced
 	sleep    func(ctx context.Context, d time.Duration) error // waits for a slot or a Retry-After; tests move a clock instead
 	channels channelGuard                                     // conversations.info's answers on digest channels; see channelcheck.go
+	opens    chan struct{}                                    // views.open calls in flight; see viewsOpenSlot
 
 	tokenGone func(err error) // see Config.TokenGone
 	seen      *seenSet
@@ -202,7 +203,7 @@ func New(cfg Config) *Bot {
 		metrics: cfg.Metrics, http: cfg.HTTPClient, ackTO: cfg.AckTimeout, seen: newSeenSet(4096), admins: cfg.Admins,
 		digestTo: cfg.DigestChannel, notesAI: cfg.NotesToLLM, prose: cfg.Prose, proseTO: cfg.ProseTimeout, briefer: cfg.Prep,
 		figures: cfg.Figures, export: cfg.Export, claims: cfg.Claims, onHello: cfg.OnHello, home: cfg.Home,
-		pacer: cfg.Pacer, sleep: sleepCtx, tokenGone: cfg.TokenGone,
+		pacer: cfg.Pacer, sleep: sleepCtx, tokenGone: cfg.TokenGone, opens: make(chan struct{}, viewsOpenAtOnce),
 	}
 	// The socket's connections tell the bot why Slack closes them.
 	if d := tapDialer(b.disconnected); d != nil {
@@ -436,6 +437,8 @@ func (b *Bot) handle(ctx context.Context, env envelope) {
 		return
 	}
 	a := &acker{bot: b, id: env.EnvelopeID, typ: env.Type, received: received, redelivered: env.RetryAttempt > 0}
+	// Its trigger's age is judged on the bot's clock (see withArrival).
+	ctx = withArrival(ctx, b.now())
 	b.inflight.Add(1)
 	go func() {
 		defer b.inflight.Done()

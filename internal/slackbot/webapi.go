@@ -41,11 +41,22 @@ type viewAnswer struct {
 // openView opens a modal with trigger, as slack-go's OpenViewContext does.
 // arrived is when the envelope carrying trigger arrived, on the real
 // clock (the zero time when it is not known): a 429 is tried once more
-// only while the trigger lives (see viewRetryBy).
+// only while the trigger lives (see viewRetryBy). The call waits for a
+// slot (viewsOpenSlot), and is not made once the trigger has certainly
+// expired, by the arrival ctx carries on the bot's clock (withArrival):
+// errTriggerDead.
 func (b *Bot) openView(ctx context.Context, trigger string, arrived time.Time, v slack.ModalViewRequest) (viewRef, error) {
 	if trigger == "" {
 		return viewRef{}, slack.ErrParametersMissing
 	}
+	// A trigger certainly expired is not sent (see viewgate.go): Slack
+	// would refuse it, and the person is told the form did not open as
+	// they are when it does.
+	release, err := b.viewsOpenSlot(ctx)
+	if err != nil {
+		return viewRef{}, err
+	}
+	defer release()
 	body := struct {
 		TriggerID string                 `json:"trigger_id"`
 		View      slack.ModalViewRequest `json:"view"`

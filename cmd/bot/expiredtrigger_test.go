@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/fakeslack"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
+)
+
+// A bot that fell behind (the machine busy, a burst of /coach) came to a
+// form's views.open after its trigger had died, and sent it all the same:
+// thousands at once, which Slack refuses expired_trigger_id. A form whose
+// envelope arrived more than a trigger's 3 s before, on the bot's clock,
+// is not sent now; the manager is told the form did not open, as Slack's
+// refusal told them. Here the form's reads wait on a locked table while
+// the clock moves past the trigger's life.
+func TestAFormWhoseTriggerHasExpiredIsNotSent(t *testing.T) {
+	db := sqlitetest.PostgresDB(t)
+	clk := &testClock{}
+	clk.Advance(time.Until(midweek))
+	b := startBotAt(t, clk.Now, "COACHLOG_DB", db)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	release := lockTables(t, ctx, db, "people")
+	in := b.must(b.fake.SlashCommand(ctx, mgr, "/coach", ""))
+	// Acked before the form's reads, which wait for the lock (a second
+	// at most): meanwhile the bot's clock, and Slack's, pass the trigger.
+	if _, err := b.fake.AwaitAck(ctx, in.EnvelopeID); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(4 * time.Second)
+	told, err := b.fake.WaitForResponse(ctx, func(r fakeslack.Response) bool { return r.URL == in.ResponseURL })
+	if err != nil {
+		t.Fatal(err)
+	}
+	release()
+	if !strings.Contains(told.Text, notOpened) || !strings.Contains(told.Text, "Type `/coach` again") {
+		t.Errorf("the manager was told %q, want that the form did not open", told.Text)
+	}
+	for _, c := range b.fake.CallsTo("views.open") {
+		if c.Param("trigger_id") == in.TriggerID {
+			t.Errorf("views.open was sent for the expired trigger (answered %q)", c.Error)
+		}
+	}
+}
