@@ -73,10 +73,16 @@ type app struct {
 // slackTransport is Go's default transport keeping enough idle
 // connections for the outbox's replies, which go outbox.RepliesAtOnce at a
 // time: with the default two, every burst of clicks reopened the rest,
-// a TLS handshake each.
+// a TLS handshake each. It opens no more than it keeps: a connection past
+// those would be closed after its one call, and with the bot behind its
+// envelopes (the machine busy) a burst opened 1,400 at once to Slack,
+// each with its buffers and two goroutines, most of the memory the bot
+// then held. A call past them waits for one to be free, within its
+// client's timeout.
 func slackTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = outbox.RepliesAtOnce
+	t.MaxConnsPerHost = outbox.RepliesAtOnce
 	return t
 }
 
