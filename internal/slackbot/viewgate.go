@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/coachlog/coachlog/internal/outbox"
 )
 
 // Under load (the machine busy with other work, a burst of /coach) the
@@ -53,18 +55,20 @@ func (b *Bot) triggerLeft(ctx context.Context) (left time.Duration, ok bool) {
 	return at.Add(triggerLife).Sub(b.now()), true
 }
 
-// viewsOpenAtOnce bounds the views.open calls in flight. views.open is
+// viewsOpenAtOnce bounds the views.open calls in flight: as many as the
+// Web API transport keeps connections to Slack (outbox.RepliesAtOnce,
+// cmd/bot's slackTransport), so that a form waits here, where its
+// trigger's death is seen, rather than for a connection, where it is not.
+// Unbounded, a burst the bot could not keep up with held a connection,
+// its buffers and two goroutines per call, 1,400 at once. views.open is
 // Tier 4, "100+ per minute" per workspace with bursts
 // (https://api.slack.com/methods/views.open,
-// https://docs.slack.dev/apis/web-api/rate-limits), and Slack answers it
-// in tens to hundreds of milliseconds: 16 at once at even a second each
-// is 960 a minute, many times what the tier lets through, so more at
-// once only meets 429s (or, with the bot behind, expired triggers).
-// Unbounded, a burst the bot could not keep up with held a connection,
-// its buffers and two goroutines per call, 1,400 at once. On a quiet
-// machine a call takes milliseconds, and a few are in flight at 200
-// forms a second.
-const viewsOpenAtOnce = 16
+// https://docs.slack.dev/apis/web-api/rate-limits): more at once than
+// this only meets 429s. 16 at once opened half as many forms on a
+// starved machine (the harness's fake, which has no tier, answering in
+// half a second); on a quiet one a call takes milliseconds and a few
+// are in flight at 200 forms a second.
+const viewsOpenAtOnce = outbox.RepliesAtOnce
 
 // viewsOpenSlot takes one of the viewsOpenAtOnce slots for a views.open,
 // waiting while the trigger of ctx's envelope lives; errTriggerDead once
