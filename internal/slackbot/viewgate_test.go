@@ -50,7 +50,7 @@ func TestViewsOpenIsNotSentForATriggerCertainlyExpired(t *testing.T) {
 			if tt.freeOne {
 				go func() { <-bot.opens }()
 			}
-			v := reasonModal(cbComment, "", modalMeta{SessionID: 1, RepID: "U1", Version: 1}, false)
+			v := reasonModal(cbComment, "", "UMGR", modalMeta{SessionID: 1, RepID: "U1", Version: 1}, false)
 			var err error
 			if tt.busy && !tt.freeOne {
 				// Younger than a trigger's life, it waits for a slot; the
