@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -138,13 +139,21 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 					"session_id", s.ID, "rep_id", m.RepID)
 				return nil, nil
 			}
-			return b.post(ctx, prior.Channel, prior.TS, reminderMessage(s, m.RepID))
+			return b.post(ctx, prior.Channel, prior.TS, reminderMessage(s, m.RepID, b.clockOf(ctx, m.RepID)))
 		}
-		msg = reminderMessage(s, m.RepID)
+		msg = reminderMessage(s, m.RepID, b.clockOf(ctx, m.RepID))
 	default:
 		return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("unknown message kind %q", m.Kind)}
 	}
 	return b.deliverAs(ctx, m, prior, msg)
+}
+
+// clockOf is the time zone of id's clock as Coachlog reads it (the
+// roster's, else Slack's, else the organisation's): a reminder says on it
+// which day its session was logged. Someone not known is on the
+// organisation's.
+func (b *Bot) clockOf(ctx context.Context, id string) *time.Location {
+	return b.svc.LocationOf(b.person(ctx, id))
 }
 
 // errOutsideWorkingDay is why a rep's reminder is put back (outbox.Later).

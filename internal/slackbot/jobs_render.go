@@ -3,6 +3,7 @@ package slackbot
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -86,10 +87,10 @@ func snoozeButton(text string, days int) *slack.ButtonBlockElement {
 // thread reply alone (the notification, the Threads view) is its text. So
 // each names its session fully enough to tell it from the others: the
 // kind and the day, how long it was, and when it was logged, on the
-// rep's own clock (reminderSession).
-func reminderMessage(s coaching.Session, repID string) message {
+// rep's own clock, loc (reminderSession).
+func reminderMessage(s coaching.Session, repID string, loc *time.Location) message {
 	r, _ := s.Rep(repID)
-	what := reminderSession(s)
+	what := reminderSession(s, loc)
 	var text string
 	switch {
 	case s.Undone():
@@ -114,10 +115,31 @@ func reminderMessage(s coaching.Session, repID string) message {
 // reader's own clock, with the time in UTC where a client cannot
 // (docs.slack.dev/messaging/formatting-message-text, "Date formatting":
 // <!date^timestamp^token_string|fallback_text>).
-func reminderSession(s coaching.Session) string {
+//
+// A session logged on another day than it happened, on the rep's clock
+// loc, says that day too: "logged Fri 20 Nov at 11:00". "Logged at 11:00"
+// alone, beside the session's day, read as logged that day. The day is
+// ours, not one of Slack's tokens: none writes it as the session's day
+// is written ("Wed 18 Nov 2026"), and which day it is was decided on loc.
+func reminderSession(s coaching.Session, loc *time.Location) string {
 	what := fmt.Sprintf("this %s from %s (%d min", s.Kind.Noun(), s.OccurredOn.Human(), s.DurationMin)
 	if !s.CreatedAt.IsZero() {
-		what += fmt.Sprintf(", logged at <!date^%d^{time}|%s>", s.CreatedAt.Unix(), s.CreatedAt.UTC().Format("15:04 UTC"))
+		at := fmt.Sprintf("<!date^%d^{time}|%s>", s.CreatedAt.Unix(), s.CreatedAt.UTC().Format("15:04 UTC"))
+		if logged := coaching.DateOf(s.CreatedAt, loc); logged != s.OccurredOn {
+			what += ", logged " + loggedDay(logged, s.OccurredOn) + " at " + at
+		} else {
+			what += ", logged at " + at
+		}
 	}
 	return what + ")"
+}
+
+// loggedDay writes the day a session was logged beside the day it
+// happened: "Fri 20 Nov", with the year only when it is not the
+// session's ("Fri 1 Jan 2027" for a session of 31 December).
+func loggedDay(logged, occurred coaching.Date) string {
+	if logged.Year != occurred.Year {
+		return logged.Human()
+	}
+	return logged.Time(time.UTC).Format("Mon 2 Jan")
 }

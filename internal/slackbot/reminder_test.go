@@ -71,7 +71,7 @@ func TestEachReminderNamesItsSession(t *testing.T) {
 	for _, s := range sessions {
 		s.ManagerID, s.OccurredOn, s.Version = "UM", day, 1
 		s.Reps = []coaching.SessionRep{{RepID: "UR", Status: coaching.StatusPending}}
-		m := reminderMessage(s, "UR")
+		m := reminderMessage(s, "UR", time.UTC)
 		for _, want := range []string{s.Kind.Noun(), "Wed 18 Nov 2026", fmt.Sprintf("%d min", s.DurationMin),
 			fmt.Sprintf("<!date^%d^{time}|%s>", s.CreatedAt.Unix(), s.CreatedAt.Format("15:04 UTC"))} {
 			if !strings.Contains(m.Text, want) || !strings.Contains(blocksText(m.Blocks), want) {
@@ -82,5 +82,52 @@ func TestEachReminderNamesItsSession(t *testing.T) {
 			t.Errorf("sessions %d and %d have the same reminder: %q", other, s.ID, m.Text)
 		}
 		seen[m.Text] = s.ID
+	}
+}
+
+// A reminder of a session logged on another day than it happened says
+// which: "logged at 11:00" beside "Wed 18 Nov 2026" read as logged that
+// Wednesday, though it was logged on the Friday. The day is the rep's,
+// on their clock: an evening's log in New York is the next morning in
+// Kolkata. Logged the same day, it says no more than before.
+func TestAReminderSaysTheDayItsSessionWasLoggedWhenAnother(t *testing.T) {
+	zone := func(name string) *time.Location {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loc
+	}
+	paris, kolkata, newYork := zone("Europe/Paris"), zone("Asia/Kolkata"), zone("America/New_York")
+	for _, tt := range []struct {
+		name     string
+		occurred coaching.Date
+		logged   time.Time
+		rep      *time.Location
+		want     string // between the length and the time
+	}{
+		{"logged the same day", coaching.Date{Year: 2026, Month: 11, Day: 18}, time.Date(2026, 11, 18, 16, 0, 0, 0, time.UTC), paris,
+			"(30 min, logged at <!date^"},
+		{"logged two days on", coaching.Date{Year: 2026, Month: 11, Day: 18}, time.Date(2026, 11, 20, 11, 0, 0, 0, paris), paris,
+			"(30 min, logged Fri 20 Nov at <!date^"},
+		{"the next day on the rep's clock", coaching.Date{Year: 2026, Month: 11, Day: 18}, time.Date(2026, 11, 18, 23, 30, 0, 0, time.UTC), kolkata,
+			"(30 min, logged Thu 19 Nov at <!date^"},
+		{"the same day on the rep's clock", coaching.Date{Year: 2026, Month: 11, Day: 18}, time.Date(2026, 11, 18, 23, 30, 0, 0, time.UTC), newYork,
+			"(30 min, logged at <!date^"},
+		{"logged in the next year", coaching.Date{Year: 2026, Month: 12, Day: 31}, time.Date(2027, 1, 1, 9, 0, 0, 0, paris), paris,
+			"(30 min, logged Fri 1 Jan 2027 at <!date^"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := coaching.Session{ID: 1, ManagerID: "UM", Kind: coaching.KindOneOnOne, OccurredOn: tt.occurred, DurationMin: 30,
+				CreatedAt: tt.logged, Version: 1, Reps: []coaching.SessionRep{{RepID: "UR", Status: coaching.StatusPending}}}
+			m := reminderMessage(s, "UR", tt.rep)
+			want := tt.want + fmt.Sprint(tt.logged.Unix()) + "^{time}|"
+			if !strings.Contains(m.Text, want) || !strings.Contains(blocksText(m.Blocks), want) {
+				t.Errorf("reminder = %q, want %q", m.Text, want)
+			}
+			if !strings.Contains(m.Text, "from "+tt.occurred.Human()+" (") {
+				t.Errorf("reminder = %q, want the session's day %s", m.Text, tt.occurred.Human())
+			}
+		})
 	}
 }

@@ -105,7 +105,7 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 		"a nudge with nobody overdue":           nudgeMessage(nudge(0)),
 		"a nudge with one rep overdue":          nudgeMessage(nudge(1)),
 		"a nudge with 25 reps overdue":          nudgeMessage(nudge(25)),
-		"a reminder":                            reminderMessage(team, "UR03"),
+		"a reminder":                            reminderMessage(team, "UR03", time.UTC),
 		"an empty digest":                       digestMessage(emptyDigest().Messages[0]),
 		"a team meeting's DM":                   repDM(team, "UR03", coaching.DefaultSkills(), false),
 		"a receipt for 50 reps":                 receipt(team),
@@ -557,9 +557,9 @@ func TestTheKindReadsNaturallyMidSentence(t *testing.T) {
 	for _, tt := range []struct {
 		name, text, want string
 	}{
-		{"the reminder", reminderMessage(pending, "UR").Text, "waiting for your answer on this deal review from "},
-		{"the reminder of a 1:1", reminderMessage(oneOnOne, "UR").Text, "waiting for your answer on this 1:1 from "},
-		{"the answered reminder", reminderMessage(s, "UR").Text, "you marked this deal review from "},
+		{"the reminder", reminderMessage(pending, "UR", time.UTC).Text, "waiting for your answer on this deal review from "},
+		{"the reminder of a 1:1", reminderMessage(oneOnOne, "UR", time.UTC).Text, "waiting for your answer on this 1:1 from "},
+		{"the answered reminder", reminderMessage(s, "UR", time.UTC).Text, "you marked this deal review from "},
 		{"the rep's DM", repDM(pending, "UR", coaching.DefaultSkills(), false).Text, "logged a deal review with you on "},
 		{"the dispute notice", disputeNotice(s, "UR").Text, "says the deal review on "},
 	} {
