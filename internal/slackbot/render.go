@@ -156,14 +156,17 @@ func summaryNaming(s coaching.Session, who string) string {
 	return fmt.Sprintf("*%s* with %s · %s · %d min", s.Kind.Label(), who, s.OccurredOn.Human(), s.DurationMin)
 }
 
-// detailFields are the facts of a session, as section fields.
+// detailFields are the facts of a session, as section fields. A
+// ride-along's role is that of whoever logged it, named ("@Olly's role"):
+// "Manager's role" was untrue of a peer's, an admin's or a leader's
+// ride-along, and told a rep that their manager had been on it.
 func detailFields(s coaching.Session, skills []coaching.Skill, cut dmCuts) []*slack.TextBlockObject {
 	f := []*slack.TextBlockObject{
 		mrkdwn("*Date*\n" + s.OccurredOn.Human()),
 		mrkdwn("*Duration*\n" + strconv.Itoa(s.DurationMin) + " min"),
 	}
 	if s.Kind == coaching.KindRideAlong && s.Role != "" {
-		f = append(f, mrkdwn("*Manager's role*\n"+s.Role.Label()))
+		f = append(f, mrkdwn("*"+mention(s.ManagerID)+"'s role*\n"+s.Role.Label()))
 	}
 	if len(s.Skills) > 0 {
 		f = append(f, mrkdwn("*Focus*\n"+cutMrkdwn(skillLabels(s.Skills, skills), cut.skills)))

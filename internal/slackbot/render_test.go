@@ -593,3 +593,28 @@ func TestAnEmptyHistorySaysWhatFitsWhoAsks(t *testing.T) {
 		})
 	}
 }
+
+// A ride-along's DM names whose role it gives: whoever logged it. It read
+// "Manager's role" whoever that was, telling a rep their manager was on a
+// ride-along a peer, an admin or a leader logged.
+func TestTheRepDMNamesWhoseRoleOnARideAlong(t *testing.T) {
+	for _, tt := range []struct {
+		name, logger string
+		role         coaching.Role
+		want         string
+	}{
+		{"their manager", "UMGR", coaching.RoleLead, "*<@UMGR>'s role*\nTook the lead"},
+		{"a peer", "UPEER", coaching.RoleObserver, "*<@UPEER>'s role*\nSilent observer"},
+		{"a leader", "ULEAD", coaching.RoleParticipant, "*<@ULEAD>'s role*\nPassive participant"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := coaching.Session{ID: 1, ManagerID: tt.logger, Kind: coaching.KindRideAlong, Role: tt.role, DurationMin: 45,
+				OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 20}, Version: 1,
+				Reps: []coaching.SessionRep{{RepID: "UR", Status: coaching.StatusPending}}}
+			got := blocksText(repDM(s, "UR", nil, false).Blocks)
+			if !strings.Contains(got, tt.want) || strings.Contains(got, "Manager's role") {
+				t.Errorf("DM = %q, want %q and no \"Manager's role\"", got, tt.want)
+			}
+		})
+	}
+}
