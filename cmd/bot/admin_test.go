@@ -47,7 +47,7 @@ func TestAwaySaysWhatItDoesForWhoTypesIt(t *testing.T) {
 	b.importRoster(t)
 	for _, tt := range []struct{ who, want, not string }{
 		{mgr, "You are away through Fri 20 Nov 2026. No nudges until then.", "overdue"},
-		{rep, "You are away through Fri 20 Nov 2026. You are not counted as overdue for coaching until then.", "nudge"},
+		{rep, "You are away through Fri 20 Nov 2026. You are not counted as overdue for coaching until then, and reminders to answer a session wait until you are back.", "nudge"},
 	} {
 		if got := b.command(tt.who, "away fri"); !strings.Contains(got, tt.want) || strings.Contains(got, tt.not) {
 			t.Errorf("%s typing /coach away fri got %q, want %q and no %q", tt.who, got, tt.want, tt.not)

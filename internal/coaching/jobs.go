@@ -395,6 +395,50 @@ func nextWorkingDay(now time.Time, loc *time.Location, from int) time.Time {
 	}
 }
 
+// repWorkingDay reports whether now is in rep's working day on the clock
+// loc, from the hour from: a weekday (inWorkingDay) on which they are not
+// away (Person.Away: /coach away through a day, or a Slack status that
+// says so). A reminder is for the days they work, not their holiday: one
+// that fell due while they were away waits for their first working day
+// back.
+func repWorkingDay(rep Person, now time.Time, loc *time.Location, from int) bool {
+	return inWorkingDay(now, loc, from) && !rep.Away(DateOf(now, loc), now)
+}
+
+// repNextWorkingDay is when rep's next working day (repWorkingDay) starts
+// after now, as their away stands now: nextWorkingDay's, or, when they
+// are away then, the first working hour after the day /coach away set,
+// or after their status expires (an expiry within a working day is that
+// moment: a status until 15:00 has the reminder at 15:00). A status with
+// no expiry says nothing of when they are back: the first working hour
+// found is looked at again when it comes, as the reminder goes
+// (ReminderGoes), the next morning's when they are away now. It is now
+// itself when that is in their working day.
+func repNextWorkingDay(rep Person, now time.Time, loc *time.Location, from int) time.Time {
+	t := now
+	// Each step moves past a night, a weekend or one end of the away (the
+	// day, or the status's expiry) that another may reach past: a few
+	// steps do.
+	for range 8 {
+		if !inWorkingDay(t, loc, from) {
+			t = nextWorkingDay(t, loc, from)
+		}
+		switch {
+		case !rep.Away(DateOf(t, loc), t):
+			return t
+		case !rep.AwayUntil.IsZero() && !DateOf(t, loc).After(rep.AwayUntil):
+			t = rep.AwayUntil.AddDays(1).Time(loc)
+		case !rep.Status.Expires.IsZero() && t.Before(rep.Status.Expires):
+			t = rep.Status.Expires
+		case t.Equal(now):
+			return nextWorkingDay(now, loc, from) // away with no end known: looked at again then
+		default:
+			return t
+		}
+	}
+	return t
+}
+
 // RunReminders reminds, once per asking, each rep whose session has been
 // pending for three days since they were asked (logged, or asked again by
 // an edit), in the thread of their DM, during their working day. A rep
@@ -418,6 +462,14 @@ func (s *Service) RunReminders(ctx context.Context, now time.Time, o JobOptions)
 			continue
 		}
 		if !o.IgnoreWindow && !reminderDue(now, loc, o.NudgeHour) {
+			continue
+		}
+		// Away (repWorkingDay), the rep is reminded on their first
+		// working day back, when a pass finds them so: not queued now,
+		// the reminder is not spent. Queued now, it would wait in the
+		// outbox for all of the away (ReminderGoes holds it), its age
+		// read on /healthz as an outbox stuck.
+		if p.Rep.Away(DateOf(now, loc), now) {
 			continue
 		}
 		if o.DryRun {
@@ -477,10 +529,11 @@ func remindable(rep Person) bool { return !rep.Deleted && rep.Active }
 // when it was queued.
 //
 // One that would go outside the rep's working day, now on their clock (it
-// was queued near 18:00, or waited behind Slack's pace past it), does not
-// go now: later is the start of their next working day, when it goes
-// instead (zero otherwise). A reminder is for their working day, not
-// their evening or their Saturday.
+// was queued near 18:00, or waited behind Slack's pace past it), or while
+// they are away (marked away since it was queued), does not go now: later
+// is the start of their next working day (repNextWorkingDay), when it
+// goes instead (zero otherwise). A reminder is for their working day, not
+// their evening, their Saturday or their holiday.
 func (s *Service) ReminderGoes(ctx context.Context, sess Session, m Message) (goes bool, later time.Time, err error) {
 	if !sess.ReminderStands(m) {
 		return false, time.Time{}, nil
@@ -501,8 +554,8 @@ func (s *Service) ReminderGoes(ctx context.Context, sess Session, m Message) (go
 	}
 	from := reminderFrom(due.From)
 	now, loc := s.now(), s.locationOf(rep)
-	if !inWorkingDay(now, loc, from) {
-		return false, nextWorkingDay(now, loc, from), nil
+	if !repWorkingDay(rep, now, loc, from) {
+		return false, repNextWorkingDay(rep, now, loc, from), nil
 	}
 	return true, time.Time{}, nil
 }

@@ -67,17 +67,19 @@ func (b *Bot) away(ctx context.Context, a *acker, cmd slashCommand, args string)
 		b.answerError(ctx, cmd.ResponseURL, "away", err)
 		return
 	}
-	who, verb := "You are", "No nudges"
+	who, verb := "You are", "No nudges until then."
 	if target == cmd.UserID && !b.hasTeam(ctx, b.person(ctx, target)) {
 		// Someone without a team gets no nudge to pause: what their away
-		// does is keep them off their manager's overdue list, and "No
+		// does is keep them off their manager's overdue list and hold
+		// the reminders of sessions waiting for their answer (the
+		// reminders' working day, coaching.repWorkingDay), and "No
 		// nudges" told a rep nothing of it.
-		verb = "You are not counted as overdue for coaching"
+		verb = "You are not counted as overdue for coaching until then, and reminders to answer a session wait until you are back."
 	}
 	if target != cmd.UserID {
-		who, verb = mention(target)+" is", mention(target)+" is not counted overdue"
+		who, verb = mention(target)+" is", mention(target)+" is not counted overdue until then, and reminders to answer a session wait until they are back."
 	}
-	text := fmt.Sprintf(":palm_tree: %s away through %s. %s until then.", who, until.Human(), verb)
+	text := fmt.Sprintf(":palm_tree: %s away through %s. %s", who, until.Human(), verb)
 	if until.IsZero() {
 		text = fmt.Sprintf(":wave: %s back: away cleared.", who)
 	}
