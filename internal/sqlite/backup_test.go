@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sqlite"
@@ -90,5 +92,45 @@ func TestDatabaseAndBackupAreCreatedPrivate(t *testing.T) {
 	open(t, theirs, sqlite.Options{})
 	if fi, err := os.Stat(theirs); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Errorf("an existing owner-only file's mode: %v %v, want -rwx------", fi.Mode().Perm(), err)
+	}
+}
+
+// A backup never writes over anything, and says what is in the way and
+// what it wants instead: `coachlog backup /tmp` said "/tmp already
+// exists", as if a file were there, not that it takes a file's path.
+func TestABackupOverSomethingSaysWhatIsThereAndWhatItWants(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st := open(t, filepath.Join(dir, "coachlog.db"), sqlite.Options{Now: func() time.Time { return time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC) }})
+	file := filepath.Join(dir, "taken.db")
+	if err := os.WriteFile(file, []byte("theirs"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, dest string
+		want, not  []string
+	}{
+		{"a directory", dir, []string{dir + " is a directory", "a file that does not exist yet", filepath.Join(dir, "coachlog-2026-11-30.db")}, []string{"already exists"}},
+		{"a file", file, []string{file + " already exists", "a file that does not exist yet"}, []string{"directory"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := st.Backup(ctx, tt.dest)
+			if err == nil {
+				t.Fatalf("backup to %s worked", tt.dest)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%q lacks %q", err, w)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(err.Error(), n) {
+					t.Errorf("%q says %q", err, n)
+				}
+			}
+		})
+	}
+	if b, err := os.ReadFile(file); err != nil || string(b) != "theirs" {
+		t.Errorf("the file in the way: %q %v; want it untouched", b, err)
 	}
 }

@@ -659,8 +659,13 @@ func (s *Store) Backup(ctx context.Context, dest string) (err error) {
 	if s.pg {
 		return BackupRefusal(s.url, dest)
 	}
-	if _, err := os.Stat(dest); err == nil {
-		return fmt.Errorf("backup: %s already exists", dest)
+	// A backup never writes over anything: say what is there and what is
+	// wanted. "/tmp already exists" read as if a file were in the way.
+	if fi, err := os.Stat(dest); err == nil && fi.IsDir() {
+		return fmt.Errorf("backup: %s is a directory; give the path of a file that does not exist yet, such as %s",
+			dest, filepath.Join(dest, "coachlog-"+s.now().Format(time.DateOnly)+".db"))
+	} else if err == nil {
+		return fmt.Errorf("backup: %s already exists; give the path of a file that does not exist yet (a backup never overwrites one)", dest)
 	}
 	tmp := dest + ".partial"
 	removePartial := func() {
