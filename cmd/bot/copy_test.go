@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"net/url"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -56,6 +57,13 @@ func TestCopyMovesADatabaseToPostgres(t *testing.T) {
 	}
 	if strings.Contains(out, "s3cret") {
 		t.Errorf("copy shows the password:\n%s", out)
+	}
+	// The file was closed cleanly, with no -wal or -shm beside it; the
+	// copy used to leave both, empty, from its check for a running bot.
+	for _, f := range []string{file + "-wal", file + "-shm"} {
+		if _, err := os.Stat(f); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("the copy left %s beside the source (%v)", f, err)
+		}
 	}
 	for _, want := range []string{"people", "sessions", "session_reps", "commitments", "rep_months", "the row counts match"} {
 		if !strings.Contains(out, want) {

@@ -132,7 +132,14 @@ func LiveLeases(ctx context.Context, path string, now time.Time) ([]Lease, error
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil // the copy's own open says so
 	}
-	db, err := sql.Open("sqlite", fileURI(path)+"?mode=ro&_pragma=query_only(1)")
+	// mode=rw (never rwc: nothing is created) with query_only, as the
+	// store's read-only open: a connection opened mode=ro may not take
+	// the write lock, so closing it, the last on the file, could not fold
+	// the log back and left an empty -wal and a -shm beside a file that
+	// had none. Not immutable either: a bot running on the file keeps its
+	// latest lease in its -wal, which this must read, as it does through
+	// the -shm.
+	db, err := sql.Open("sqlite", fileURI(path)+"?mode=rw&_pragma=query_only(1)")
 	if err != nil {
 		return nil, fmt.Errorf("read the leases in %s: %w", path, err)
 	}
