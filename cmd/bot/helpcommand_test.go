@@ -55,3 +55,38 @@ func TestHelpOfAnUnknownCommandNamesItAndTheCommands(t *testing.T) {
 		}
 	}
 }
+
+// A command mistyped, or asked for as the flag other tools take
+// (--version), is named with the one meant, above the list, still a usage
+// error: the list alone left it to be found by eye. A word near no command,
+// or as near two, gets no guess.
+func TestAnUnknownCommandSaysTheOneMeant(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string // "" : no guess
+	}{
+		{[]string{"--version"}, "; did you mean `coachlog version`?"},
+		{[]string{"-version"}, "; did you mean `coachlog version`?"},
+		{[]string{"versoin"}, "; did you mean `coachlog version`?"},
+		{[]string{"expot", "--format", "json"}, "; did you mean `coachlog export`?"},
+		{[]string{"Metrics"}, "; did you mean `coachlog metrics`?"},
+		{[]string{"bakcup", "/tmp/b.db"}, "; did you mean `coachlog backup`?"},
+		{[]string{"import", "team.csv"}, "; did you mean `coachlog roster import` or `coachlog performance import`?"},
+		{[]string{"help", "expot"}, "; did you mean `coachlog help export`?"},
+		{[]string{"bogus"}, ""},
+		{[]string{"--verbose"}, ""},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), tt.args, func(string) string { return "" }, &out, &errOut)
+			if exitCode(err) != 2 || out.Len() != 0 {
+				t.Fatalf("err %v (exit %d), stdout %q; want a usage error, exit 2", err, exitCode(err), out.String())
+			}
+			msg := err.Error()
+			first, _, _ := strings.Cut(msg, "\n")
+			if tt.want == "" && strings.Contains(first, "did you mean") || !strings.HasSuffix(first, tt.want) || !strings.Contains(msg, helpText()) {
+				t.Errorf("said %q above the list; want it to end %q, then the commands", first, tt.want)
+			}
+		})
+	}
+}

@@ -132,7 +132,7 @@ func runCommand(ctx context.Context, cmd string, rest []string, e env) error {
 	case "help", "-h", "--help":
 		return helpCmd(ctx, e, rest)
 	}
-	return usageError(fmt.Sprintf("unknown command %q\n\n%s", cmd, helpText()))
+	return usageError(fmt.Sprintf("unknown command %q%s\n\n%s", cmd, didYouMean(cmd, ""), helpText()))
 }
 
 // usageErr is a mistake in the command line: exit code 2.

@@ -6,9 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/coachlog/coachlog/internal/typo"
 )
 
 // command is one command of the command line as `coachlog help` lists it
@@ -108,7 +111,60 @@ func helpCmd(ctx context.Context, e env, rest []string) error {
 		}
 		return runCommand(ctx, words[0], append(words[1:], "--help"), e)
 	}
-	return usageError(fmt.Sprintf("help: unknown command %q\n\n%s", name, helpText()))
+	return usageError(fmt.Sprintf("help: unknown command %q%s\n\n%s", name, didYouMean(name, "help "), helpText()))
+}
+
+// didYouMean is "; did you mean `coachlog PREFIXCOMMAND`?" for a word
+// typed where a command goes, when one command is meant beyond doubt, and
+// "" otherwise: the list of commands alone left `coachlog expot` or
+// `coachlog --version` (a flag many tools take) to be matched by eye. The
+// word is read without its leading dashes, so --version is `coachlog
+// version`; a word one edit from a command (two, from a long one: a
+// letter dropped, doubled or swapped) is that command, unless another is
+// as near; a second word is named with each command it ends
+// (`coachlog import` is roster's or performance's).
+func didYouMean(word, prefix string) string {
+	w := strings.ToLower(strings.TrimLeft(word, "-"))
+	if w == "" {
+		return ""
+	}
+	var best []string
+	bestDist := 3
+	var ends []string
+	for _, c := range commands {
+		words := strings.Fields(c.name)
+		if len(words) > 1 && w == words[len(words)-1] {
+			ends = append(ends, "`coachlog "+prefix+c.name+"`")
+		}
+		if slices.Contains(best, words[0]) {
+			continue // roster import's "roster" was weighed
+		}
+		d := typo.Distance(w, words[0])
+		switch {
+		case d > typoTolerance(w):
+		case d < bestDist:
+			best, bestDist = []string{words[0]}, d
+		case d == bestDist:
+			best = append(best, words[0])
+		}
+	}
+	switch {
+	case len(ends) > 0:
+		return "; did you mean " + strings.Join(ends, " or ") + "?"
+	case len(best) == 1:
+		return "; did you mean `coachlog " + prefix + best[0] + "`?"
+	}
+	return "" // none near, or two as near: no guess
+}
+
+// typoTolerance is how many edits a word may be from a command's name and
+// still be taken for it: one for a short word ("dmo", "cpy"), where two
+// would reach another command or an everyday word, two for a longer one.
+func typoTolerance(w string) int {
+	if utf8.RuneCountInString(w) < 5 {
+		return 1
+	}
+	return 2
 }
 
 // wrap breaks s into lines of at most width bytes, at spaces.
