@@ -24,12 +24,30 @@ func main() {
 	// Watched by the command (watchStop), not signal.NotifyContext, which
 	// swallows every signal after the first.
 	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sigs, stopSignals(signal.Ignored)...)
 	e := env{getenv: os.Getenv, environ: os.Environ, stdout: os.Stdout, stderr: os.Stderr, now: time.Now,
 		signals: sigs, exit: os.Exit}
 	if err := runEnv(context.Background(), os.Args[1:], e); err != nil {
 		os.Exit(finish(err, os.Stderr))
 	}
+}
+
+// stopSignals are the signals that stop a command gracefully (watchStop):
+// SIGTERM (Docker, Kubernetes, systemd), SIGINT (Ctrl-C) and SIGHUP, which
+// a terminal sends as it closes. A bot run in the foreground of an SSH
+// session that dropped died of SIGHUP at once, without giving its sender
+// role back (the next start waited out the lease) and with a send under
+// way posted again at the next start; it now stops as at SIGTERM. A
+// SIGHUP the process was started ignoring (ignored: signal.Ignored), as
+// under nohup, is left ignored: watching it would undo that (see
+// signal.Notify), and a bot started with nohup to outlive its session
+// would stop with it.
+func stopSignals(ignored func(os.Signal) bool) []os.Signal {
+	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if !ignored(syscall.SIGHUP) {
+		sigs = append(sigs, syscall.SIGHUP)
+	}
+	return sigs
 }
 
 // finish says a command's err on stderr and returns the exit status: not
@@ -56,7 +74,7 @@ type env struct {
 	// pass runs beside the socket's connection, and a test that acts as
 	// soon as the bot connects would race it.
 	firstPass func(<-chan struct{})
-	// signals are the process's SIGTERM and SIGINT (watchStop); nil in
+	// signals are the process's stopSignals (watchStop); nil in
 	// tests, where the context alone stops a command. exit ends the
 	// process on a second one.
 	signals <-chan os.Signal

@@ -14,6 +14,12 @@ import (
 // TestMain lets a benchmark run this binary as a real `coachlog serve`
 // child process, so its memory can be measured apart from the test's.
 func TestMain(m *testing.M) {
+	// COACHLOG_TEST_MAIN runs this binary as coachlog itself, main and its
+	// signals, with the arguments given it (startMain).
+	if os.Getenv("COACHLOG_TEST_MAIN") != "" {
+		main()
+		os.Exit(0)
+	}
 	if os.Getenv("COACHLOG_SERVE_CHILD") != "" {
 		holderHost = os.Getenv("COACHLOG_TEST_HOST")
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)

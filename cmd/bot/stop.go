@@ -10,9 +10,10 @@ import (
 )
 
 // stopWatch turns the process's signals into the command's context: the
-// first (SIGTERM, SIGINT) stops the command gracefully, and is said at once
-// so that an operator sees the shutdown begin; a second exits at once,
-// status 1, where it used to be swallowed while the shutdown ran. Without
+// first (SIGTERM, SIGINT, SIGHUP: stopSignals) stops the command
+// gracefully, and is said at once so that an operator sees the shutdown
+// begin; a second exits at once, status 1, where it used to be swallowed
+// while the shutdown ran. Without
 // signals (tests, run), the caller's context alone stops the command.
 type stopWatch struct {
 	mu   sync.Mutex

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/coachlog/coachlog/internal/sqlite"
+)
+
+// startMain starts this test binary as coachlog itself (main, with the
+// signals it watches: see TestMain) serving against fake on db, run by
+// wrap when given (nohup), and waits for its socket and its sender role.
+func startMain(t *testing.T, db string, wrap ...string) *child {
+	t.Helper()
+	fake := newCrashFake(t)
+	c := &child{t: t, fake: fake, db: db, logs: &syncBuffer{}, done: make(chan struct{})}
+	args := append(append([]string{}, wrap...), os.Args[0], "serve")
+	c.cmd = exec.Command(args[0], args[1:]...)
+	c.cmd.Env = append(os.Environ(), "COACHLOG_TEST_MAIN=1", "SLACK_APP_TOKEN="+fake.AppToken(), "SLACK_BOT_TOKEN="+fake.BotToken(),
+		"SLACK_API_URL="+fake.APIURL(), "COACHLOG_DB="+db, "COACHLOG_LOG_LEVEL=debug")
+	c.cmd.Stdout, c.cmd.Stderr = c.logs, c.logs
+	if err := c.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = c.cmd.Wait(); close(c.done) }()
+	t.Cleanup(func() {
+		_ = c.cmd.Process.Kill()
+		<-c.done
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := fake.WaitConnected(ctx, 1); err != nil {
+		t.Fatalf("serve did not connect: %v\n%s", err, c.logs)
+	}
+	eventually(t, "the sender role", func() bool { return len(liveLeases(t, db)) == 1 })
+	return c
+}
+
+// liveLeases are the leases on the file at db that have not run out.
+func liveLeases(t testing.TB, db string) []sqlite.Lease {
+	t.Helper()
+	leases, err := sqlite.LiveLeases(context.Background(), db, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return leases
+}
+
+// stoppedCleanly checks that the child, sent sig, exited 0 after the
+// graceful stop's lines, and gave its sender role back.
+func (c *child) stoppedCleanly(sig syscall.Signal, name string) {
+	c.t.Helper()
+	select {
+	case <-c.done:
+	case <-time.After(20 * time.Second):
+		c.t.Fatalf("serve did not stop on %v\n%s", sig, c.logs)
+	}
+	logs := c.logs.String()
+	if !c.cmd.ProcessState.Success() {
+		c.t.Fatalf("serve ended with %v on %v, want a clean exit 0\n%s", c.cmd.ProcessState, sig, logs)
+	}
+	for _, want := range []string{"level=INFO msg=stopping signal=" + name, `msg="coachlog stopped"`} {
+		if !strings.Contains(logs, want) {
+			c.t.Errorf("no %s in the logs\n%s", want, logs)
+		}
+	}
+	if leases := liveLeases(c.t, c.db); len(leases) != 0 {
+		c.t.Errorf("the sender role was not given back: %+v", leases)
+	}
+}
+
+// A bot run in the foreground of an SSH session that dropped got SIGHUP
+// and died of it at once: its lease held the next start off until it ran
+// out, and a send under way was posted again. SIGHUP now stops it as
+// SIGTERM does. Under nohup, started to outlive the session, it goes on
+// serving, and stops at SIGTERM.
+func TestHangupStopsServeAsTermDoesUnlessIgnored(t *testing.T) {
+	t.Run("in the foreground", func(t *testing.T) {
+		c := startMain(t, filepath.Join(t.TempDir(), "c.db"))
+		_ = c.cmd.Process.Signal(syscall.SIGHUP)
+		c.stoppedCleanly(syscall.SIGHUP, "hangup")
+	})
+	t.Run("under nohup", func(t *testing.T) {
+		if _, err := exec.LookPath("nohup"); err != nil {
+			t.Skip("no nohup here")
+		}
+		c := startMain(t, filepath.Join(t.TempDir(), "c.db"), "nohup")
+		_ = c.cmd.Process.Signal(syscall.SIGHUP)
+		select {
+		case <-c.done:
+			t.Fatalf("serve under nohup ended on SIGHUP: %v\n%s", c.cmd.ProcessState, c.logs)
+		case <-time.After(time.Second):
+		}
+		if strings.Contains(c.logs.String(), "msg=stopping") {
+			t.Fatalf("serve under nohup began to stop on SIGHUP\n%s", c.logs)
+		}
+		_ = c.cmd.Process.Signal(syscall.SIGTERM)
+		c.stoppedCleanly(syscall.SIGTERM, "terminated")
+	})
+}
