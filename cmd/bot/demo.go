@@ -126,23 +126,46 @@ func demo(ctx context.Context, e env, args []string) error {
 	go func() {
 		done <- runEnv(botCtx, []string{"serve"}, env{getenv: func(k string) string { return denv[k] }, stdout: io.Discard, stderr: e.stderr, now: e.now})
 	}()
+	// A demo ending early (its output closed, an error) waits for the bot
+	// to let go of the scratch database before the folder is removed (the
+	// defer above, which runs after this one): the bot closing its store
+	// while the folder went could leave a -wal behind, and the folder.
+	botDone := false
+	defer func() {
+		if !botDone {
+			stopBot()
+			<-done
+		}
+	}()
 	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if err := fake.WaitConnected(wctx, 1); err != nil {
 		return fmt.Errorf("demo: the bot did not connect to the fake Slack: %w", err)
 	}
-	w := &demoWriter{out: e.stdout, names: map[string]string{}}
+	w := &demoWriter{out: &firstError{w: e.stdout}, names: map[string]string{}}
 	for _, p := range org {
 		w.names[p.id] = p.name
 	}
-	if err := demoScript(wctx, w, fake); err != nil {
-		return fmt.Errorf("demo: %w", err)
+	kept := fmt.Sprintf("The demo database is kept at %s (try: COACHLOG_DB=%s coachlog export).\n", dbPath, dbPath)
+	if *keep {
+		defer func() {
+			if w.err() != nil { // its output closed early: said where it is still read
+				fmt.Fprint(e.stderr, kept)
+			}
+		}()
+	}
+	// Its output closed (`coachlog demo | head` once head has its lines),
+	// the demo ends at the next scene: it printed for no one, and ran to
+	// its end before.
+	if err := demoScript(wctx, w, fake); err != nil || w.err() != nil {
+		return cmpOr(w.err(), fmt.Errorf("demo: %w", err))
 	}
 	statsReply, err := askStats(wctx, fake, "U0MAX")
 	if err != nil {
 		return fmt.Errorf("demo: Max's /coach stats: %w", err)
 	}
 	stopBot()
+	botDone = true
 	if err := <-done; err != nil {
 		return err
 	}
@@ -152,8 +175,8 @@ func demo(ctx context.Context, e env, args []string) error {
 	}
 	defer st.Close()
 	stats := metrics.New(metrics.Config{Store: st, DefaultCadence: 14, Location: zone, Now: e.now})
-	if err := demoDigest(ctx, w, stats, e.now(), *chart); err != nil {
-		return fmt.Errorf("demo: the digest: %w", err)
+	if err := demoDigest(ctx, w, stats, e.now(), *chart); err != nil || w.err() != nil {
+		return cmpOr(w.err(), fmt.Errorf("demo: the digest: %w", err))
 	}
 	w.title("6. Max asks for his own numbers")
 	w.say("Max", "/coach stats")
@@ -162,9 +185,35 @@ func demo(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if *keep {
-		fmt.Fprintf(e.stdout, "\nThe demo database is kept at %s (try: COACHLOG_DB=%s coachlog export).\n", dbPath, dbPath)
+		fmt.Fprint(w.out, "\n"+kept)
+	}
+	return w.err()
+}
+
+// cmpOr is the first of errs that is not nil.
+func cmpOr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// firstError passes writes to w until one fails, then fails every write
+// after it with that error, kept for the demo to end on.
+type firstError struct {
+	w     io.Writer
+	first error
+}
+
+func (f *firstError) Write(p []byte) (int, error) {
+	if f.first != nil {
+		return 0, f.first
+	}
+	n, err := f.w.Write(p)
+	f.first = err
+	return n, err
 }
 
 // seedDemo imports the roster and logs twelve weeks of coaching through
@@ -407,9 +456,12 @@ func waitFor(ctx context.Context, cond func() bool) error {
 
 // demoWriter prints Slack messages as a transcript.
 type demoWriter struct {
-	out   io.Writer
+	out   *firstError
 	names map[string]string
 }
+
+// err is the first write that failed, nil while all went through.
+func (w *demoWriter) err() error { return w.out.first }
 
 var (
 	mentionText = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|[^>]*)?>`)

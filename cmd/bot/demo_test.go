@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -156,6 +158,67 @@ func TestDemoSaysItDoesNotUseTheTimezoneSetting(t *testing.T) {
 			}
 			if tc.says == "" && out != "" || !strings.Contains(out, tc.says) || strings.Count(out, "\n") > 1 {
 				t.Errorf("the demo said %q at start; want %q", out, tc.says)
+			}
+		})
+	}
+}
+
+// `coachlog demo | head`: head read its lines and left, the demo's next
+// write raised SIGPIPE, and the process died with its scratch database
+// left in /tmp/coachlog-demo-*. Its output closed, the demo ends quietly
+// (no error line; status 141, as SIGPIPE's), its folder removed, or with
+// --keep kept and named on stderr, where it can still be read.
+func TestDemoWithItsOutputClosedEarlyCleansUp(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		args []string
+		kept bool
+	}{
+		{"without --keep", []string{"demo"}, false},
+		{"with --keep", []string{"demo", "--keep"}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stderr syncBuffer
+			cmd := exec.Command(os.Args[0], tt.args...)
+			cmd.Env = append(os.Environ(), "COACHLOG_TEST_MAIN=1", "TMPDIR="+tmp)
+			cmd.Dir, cmd.Stdout, cmd.Stderr = t.TempDir(), pw, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			pw.Close()
+			// head: the first scene's lines, then gone.
+			lines := bufio.NewScanner(pr)
+			for i := 0; i < 5 && lines.Scan(); i++ {
+			}
+			pr.Close()
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case <-done:
+			case <-time.After(30 * time.Second):
+				_ = cmd.Process.Kill()
+				t.Fatalf("the demo did not end with its output closed\n%s", stderr.String())
+			}
+			if code := cmd.ProcessState.ExitCode(); code != exitOutputClosed {
+				t.Errorf("the demo ended with %v, want exit status %d", cmd.ProcessState, exitOutputClosed)
+			}
+			if strings.Contains(stderr.String(), "coachlog:") || strings.Contains(stderr.String(), "broken pipe") {
+				t.Errorf("the demo said on stderr:\n%s\nwant no error: the reader chose to stop", stderr.String())
+			}
+			left, err := filepath.Glob(filepath.Join(tmp, "coachlog-demo-*"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tt.kept && (len(left) != 1 || !strings.Contains(stderr.String(), "The demo database is kept at "+filepath.Join(left[0], "coachlog.db"))):
+				t.Errorf("with --keep: folders %q, stderr:\n%s\nwant one, named on stderr", left, stderr.String())
+			case !tt.kept && len(left) != 0:
+				t.Errorf("the demo left %q behind", left)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,7 +17,8 @@ import (
 // startMain starts this test binary as coachlog itself (main, with the
 // signals it watches: see TestMain) serving against fake on db, run by
 // wrap when given (nohup), and waits for its socket and its sender role.
-func startMain(t *testing.T, db string, wrap ...string) *child {
+// Its output goes to out, or to the child's logs when out is nil.
+func startMain(t *testing.T, db string, out *os.File, wrap ...string) *child {
 	t.Helper()
 	fake := newCrashFake(t)
 	c := &child{t: t, fake: fake, db: db, logs: &syncBuffer{}, done: make(chan struct{})}
@@ -25,6 +27,9 @@ func startMain(t *testing.T, db string, wrap ...string) *child {
 	c.cmd.Env = append(os.Environ(), "COACHLOG_TEST_MAIN=1", "SLACK_APP_TOKEN="+fake.AppToken(), "SLACK_BOT_TOKEN="+fake.BotToken(),
 		"SLACK_API_URL="+fake.APIURL(), "COACHLOG_DB="+db, "COACHLOG_LOG_LEVEL=debug")
 	c.cmd.Stdout, c.cmd.Stderr = c.logs, c.logs
+	if out != nil {
+		c.cmd.Stdout, c.cmd.Stderr = out, out
+	}
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -82,15 +87,42 @@ func (c *child) stoppedCleanly(sig syscall.Signal, name string) {
 // serving, and stops at SIGTERM.
 func TestHangupStopsServeAsTermDoesUnlessIgnored(t *testing.T) {
 	t.Run("in the foreground", func(t *testing.T) {
-		c := startMain(t, filepath.Join(t.TempDir(), "c.db"))
+		c := startMain(t, filepath.Join(t.TempDir(), "c.db"), nil)
 		_ = c.cmd.Process.Signal(syscall.SIGHUP)
 		c.stoppedCleanly(syscall.SIGHUP, "hangup")
+	})
+	// Its log piped to a tee the hangup ended first: the stop's first
+	// line raised SIGPIPE and killed it mid-stop. The log lost, the stop
+	// still gives the role back.
+	t.Run("its log pipe gone", func(t *testing.T) {
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		drained := make(chan struct{})
+		go func() { _, _ = io.Copy(io.Discard, pr); close(drained) }()
+		c := startMain(t, filepath.Join(t.TempDir(), "c.db"), pw)
+		pw.Close()
+		pr.Close() // the reader gone
+		<-drained
+		_ = c.cmd.Process.Signal(syscall.SIGHUP)
+		select {
+		case <-c.done:
+		case <-time.After(20 * time.Second):
+			t.Fatal("serve did not stop on SIGHUP")
+		}
+		if !c.cmd.ProcessState.Success() {
+			t.Errorf("serve ended with %v, want a clean exit 0", c.cmd.ProcessState)
+		}
+		if leases := liveLeases(t, c.db); len(leases) != 0 {
+			t.Errorf("the sender role was not given back: %+v", leases)
+		}
 	})
 	t.Run("under nohup", func(t *testing.T) {
 		if _, err := exec.LookPath("nohup"); err != nil {
 			t.Skip("no nohup here")
 		}
-		c := startMain(t, filepath.Join(t.TempDir(), "c.db"), "nohup")
+		c := startMain(t, filepath.Join(t.TempDir(), "c.db"), nil, "nohup")
 		_ = c.cmd.Process.Signal(syscall.SIGHUP)
 		select {
 		case <-c.done:

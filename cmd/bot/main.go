@@ -25,7 +25,14 @@ func main() {
 	// swallows every signal after the first.
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, stopSignals(signal.Ignored)...)
-	e := env{getenv: os.Getenv, environ: os.Environ, stdout: os.Stdout, stderr: os.Stderr, now: time.Now,
+	// A reader gone from stdout or stderr (`coachlog demo | head`, a log
+	// pipe's tee that died with the SSH session) killed the process with
+	// SIGPIPE at its next write: a demo left its scratch database in
+	// /tmp, a serve stopping on SIGHUP lost its graceful stop. Ignored,
+	// the write fails with EPIPE instead; the command ends as it ends on
+	// any error, its deferred clean-ups run, and finish says nothing.
+	signal.Ignore(syscall.SIGPIPE)
+	e := env{getenv: os.Getenv, environ: os.Environ, stdout: closedOutput{os.Stdout}, stderr: os.Stderr, now: time.Now,
 		signals: sigs, exit: os.Exit}
 	if err := runEnv(context.Background(), os.Args[1:], e); err != nil {
 		os.Exit(finish(err, os.Stderr))
@@ -52,13 +59,41 @@ func stopSignals(ignored func(os.Signal) bool) []os.Signal {
 
 // finish says a command's err on stderr and returns the exit status: not
 // a help asked for, nor an error the command logged already (a replica
-// stepping down for a newer schema), which a second line would repeat.
+// stepping down for a newer schema), which a second line would repeat,
+// nor its output closed early (outputClosed), which the reader chose.
 func finish(err error, stderr io.Writer) int {
-	if !errors.Is(err, flag.ErrHelp) && !alreadyLogged(err) {
+	_, closed := errors.AsType[outputClosed](err)
+	if !errors.Is(err, flag.ErrHelp) && !alreadyLogged(err) && !closed {
 		fmt.Fprintln(stderr, "coachlog:", err)
 	}
 	return exitCode(err)
 }
+
+// closedOutput is stdout, whose writes say outputClosed when the reader
+// has gone (EPIPE, SIGPIPE being ignored: see main).
+type closedOutput struct{ w io.Writer }
+
+func (c closedOutput) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	if errors.Is(err, syscall.EPIPE) {
+		err = outputClosed{err}
+	}
+	return n, err
+}
+
+// outputClosed is a write to stdout after its reader went (`coachlog
+// demo | head` once head has its lines): no failure of the command's, so
+// finish says nothing, and the exit status is 141, as a process killed by
+// SIGPIPE shows it to a shell, so that a script's pipefail reads it as it
+// did before SIGPIPE was ignored.
+type outputClosed struct{ err error }
+
+func (o outputClosed) Error() string { return "standard output closed: " + o.err.Error() }
+func (o outputClosed) Unwrap() error { return o.err }
+
+// exitOutputClosed is 128 + SIGPIPE, the status a shell shows for a
+// process SIGPIPE killed.
+const exitOutputClosed = 141
 
 // env is what a command gets from the outside world.
 type env struct {
@@ -161,13 +196,17 @@ func (e usageErr) Error() string { return e.msg }
 func usageError(msg string) error { return usageErr{msg} }
 
 // exitCode is 2 for a mistake in the command line, 0 for a help asked
-// for (`coachlog export -h`, like `coachlog -h`), 1 for anything else.
+// for (`coachlog export -h`, like `coachlog -h`), 141 for its output closed
+// early (outputClosed), 1 for anything else.
 func exitCode(err error) int {
+	_, closed := errors.AsType[outputClosed](err)
 	switch _, usage := errors.AsType[usageErr](err); {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case usage:
 		return 2
+	case closed:
+		return exitOutputClosed
 	}
 	return 1
 }
