@@ -143,6 +143,15 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("roster %s not imported, nothing was changed:\n%w", path, err)
 	}
+	// The database is checked, as the import will open it, before Slack
+	// is asked: users.list pages through the workspace (minutes on a
+	// large one), and a database the import may not write, on a full
+	// disk or newer than this coachlog was found only after that wait.
+	// The check writes nothing, and creates or migrates nothing.
+	opts := cfg.storeOptions(sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now, Logger: newLogger(cfg, e.stderr)})
+	if err := sqlite.CheckWritable(ctx, cfg.DB, opts); err != nil {
+		return dbError(cfg.DB, err)
+	}
 	var dir roster.Directory
 	if cfg.BotToken != "" {
 		// As at serve's start: a token Slack refuses, or an API URL where
@@ -161,7 +170,7 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("roster %s not imported, nothing was changed:\n%w", path, err)
 	}
-	st, err := openDB(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{BusyTimeout: 10 * time.Second, Now: e.now, Logger: newLogger(cfg, e.stderr)}))
+	st, err := openDB(ctx, cfg.DB, opts)
 	if err != nil {
 		return err
 	}

@@ -101,3 +101,28 @@ func TestABackupThatFailsLeavesNothingBehind(t *testing.T) {
 		t.Errorf("left behind: %s", e.Name())
 	}
 }
+
+// CheckWritable, which `coachlog roster import` runs before it asks Slack,
+// finds a full disk as Open finds it, in the same words.
+func TestCheckWritableFindsAFullDiskAsOpenDoes(t *testing.T) {
+	src := newDatabase(t)
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := smallDisk(t, "1m")
+	path := filepath.Join(dir, "c.db")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := sqlite.CheckWritable(context.Background(), path, sqlite.Options{}); err != nil {
+		t.Fatalf("a database with room: %v", err)
+	}
+	fill(t, dir)
+	err = sqlite.CheckWritable(context.Background(), path, sqlite.Options{})
+	if err == nil || !strings.HasPrefix(err.Error(), "open "+path+": the disk holding it is full") {
+		t.Errorf("err %v; want it to say the disk is full, as Open does", err)
+	}
+	os.Remove(path + "-shm")
+	os.Remove(path + "-wal")
+}

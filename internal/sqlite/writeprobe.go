@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -25,7 +26,13 @@ const writeProbeWait = 100 * time.Millisecond
 // passes: it is no fault of this file. busy is the connection's busy
 // timeout, restored after.
 func probeWrite(ctx context.Context, s *Store, busy time.Duration) error {
-	conn, err := s.w.Conn(ctx)
+	return probeWriteOn(ctx, s.w, `DELETE FROM schema_migrations WHERE version < 0`, busy)
+}
+
+// probeWriteOn is probeWrite on db's connection, with stmt, a statement
+// that asks for the write lock, rolled back.
+func probeWriteOn(ctx context.Context, db *sql.DB, stmt string, busy time.Duration) error {
+	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -38,7 +45,7 @@ func probeWrite(ctx context.Context, s *Store, busy time.Duration) error {
 	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA busy_timeout = %d", busy.Milliseconds())) //nolint:errcheck // a connection that fails this fails its next statement too
 	tx, err := conn.BeginTx(ctx, nil)
 	if err == nil {
-		_, err = tx.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version < 0`)
+		_, err = tx.ExecContext(ctx, stmt)
 		tx.Rollback() //nolint:errcheck // nothing was written
 	}
 	if se, ok := errors.AsType[*msqlite.Error](err); ok && se.Code()&0xff == sqlite3.SQLITE_BUSY {
