@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -158,7 +159,7 @@ func demo(ctx context.Context, e env, args []string) error {
 	// the demo ends at the next scene: it printed for no one, and ran to
 	// its end before.
 	if err := demoScript(wctx, w, fake); err != nil || w.err() != nil {
-		return cmpOr(w.err(), fmt.Errorf("demo: %w", err))
+		return cmp.Or(w.err(), fmt.Errorf("demo: %w", err))
 	}
 	statsReply, err := askStats(wctx, fake, "U0MAX")
 	if err != nil {
@@ -176,7 +177,7 @@ func demo(ctx context.Context, e env, args []string) error {
 	defer st.Close()
 	stats := metrics.New(metrics.Config{Store: st, DefaultCadence: 14, Location: zone, Now: e.now})
 	if err := demoDigest(ctx, w, stats, e.now(), *chart); err != nil || w.err() != nil {
-		return cmpOr(w.err(), fmt.Errorf("demo: the digest: %w", err))
+		return cmp.Or(w.err(), fmt.Errorf("demo: the digest: %w", err))
 	}
 	w.title("6. Max asks for his own numbers")
 	w.say("Max", "/coach stats")
@@ -188,16 +189,6 @@ func demo(ctx context.Context, e env, args []string) error {
 		fmt.Fprint(w.out, "\n"+kept)
 	}
 	return w.err()
-}
-
-// cmpOr is the first of errs that is not nil.
-func cmpOr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // firstError passes writes to w until one fails, then fails every write
