@@ -359,6 +359,13 @@ const stillPending = "it stays pending, and the replica holding the sender role 
 // taking every start down.
 func (b *Bot) replayCommands(ctx context.Context, start time.Time) {
 	cs, err := b.svc.PendingCommands(ctx, start)
+	if err != nil && ctx.Err() != nil {
+		// Stopping (a SIGTERM, a replica stepping down) while it read:
+		// nothing failed. At Error it was a second line beside a step-down's
+		// one, which an operator would chase.
+		b.log.Info("stopped before reading the pending commands; they stay pending for the next pass", "err", err)
+		return
+	}
 	if err != nil {
 		b.log.Error("reading pending commands failed; they stay pending, and the replica holding the sender role reads them "+
 			"again every sender lease, acting on those two leases old (COACHLOG_SENDER_LEASE): no restart needed", "err", err)

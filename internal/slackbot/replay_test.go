@@ -95,7 +95,8 @@ func TestAFailedWriteSaysTheSenderActsOnTheCommandAgain(t *testing.T) {
 
 	b.commandDone(gone, c)
 	b.answerCommand(gone, c, slashCommand{UserID: "U0MAX", ResponseURL: "https://hooks.slack.test/commands/1"}, "Not logged.")
-	b.replayCommands(gone, time.Now())
+	st.Close() // a read that fails on a context still live: the database itself
+	b.replayCommands(ctx, time.Now())
 
 	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
 	if len(lines) != 3 {
@@ -105,5 +106,32 @@ func TestAFailedWriteSaysTheSenderActsOnTheCommandAgain(t *testing.T) {
 		if strings.Contains(l, "next start") || !strings.Contains(l, "sender role") || !strings.Contains(l, "no restart needed") {
 			t.Errorf("the log does not say when the command is acted on again: %s", l)
 		}
+	}
+}
+
+// A replay stopped while it read what is pending (the bot stopping, a
+// replica stepping down for a newer schema) has failed at nothing: it
+// says so at Info, not as an Error beside the step-down's one line.
+func TestAReplayStoppedWhileReadingIsNoError(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := coaching.NewService(coaching.Config{Store: st})
+	var logs bytes.Buffer
+	b := New(Config{AppToken: "xapp-x", BotToken: "xoxb-x", APIURL: "http://127.0.0.1:1/", Service: svc, Outbox: nopNotifier{},
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if _, _, err := svc.Accept(ctx, coaching.Command{Key: "cmd:T1", UserID: "U0MAX", Payload: []byte(`{}`), ReceivedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	stopping, cancel := context.WithCancel(ctx)
+	cancel()
+
+	b.replayCommands(stopping, time.Now())
+
+	if strings.Contains(logs.String(), "level=ERROR") || !strings.Contains(logs.String(), "level=INFO") {
+		t.Errorf("a replay stopped while reading logged:\n%s", logs.String())
 	}
 }
