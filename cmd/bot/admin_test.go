@@ -56,6 +56,7 @@ func TestAwaySaysWhatItDoesForWhoTypesIt(t *testing.T) {
 }
 
 func TestAwayCadenceAndSnooze(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.importRoster(t)
 	if got := b.command(mgr, "away 2w"); !strings.Contains(got, "You are away through") {
@@ -121,6 +122,7 @@ func TestAwayCadenceAndSnooze(t *testing.T) {
 // /coach cadence reads its value in any case, as /coach away does, with
 // "d", "day" or "days" after the number or none.
 func TestCadenceValueIsCaseInsensitive(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.importRoster(t)
 	const standard, refused = "back on the standard cadence", "The cadence is a number of days"
@@ -149,6 +151,7 @@ func TestCadenceValueIsCaseInsensitive(t *testing.T) {
 }
 
 func TestBackupWhileTheBotRuns(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.quickLog(rep, 1)
 	dest := filepath.Join(t.TempDir(), "backup.db")
@@ -178,6 +181,7 @@ func TestBackupWhileTheBotRuns(t *testing.T) {
 // refused it, asking to run serve first, which migrates it unbacked-up.
 // A newer one (a rollback) is copied too, and both say what they hold.
 func TestBackupTakesADatabaseOfAnotherSchemaVersion(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "c.db")
 	vars := map[string]string{"COACHLOG_DB": db}
 	csv := filepath.Join(t.TempDir(), "team.csv")
@@ -216,6 +220,7 @@ func TestBackupTakesADatabaseOfAnotherSchemaVersion(t *testing.T) {
 // A Slack status set to vacation reaches Coachlog through user_change and
 // keeps that rep out of the overdue list.
 func TestSlackStatusFromUserChangeMarksARepAway(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.importRoster(t)
 	_, err := b.fake.Event(ctxT(t), map[string]any{"type": "user_change", "user": map[string]any{
@@ -240,6 +245,7 @@ func TestSlackStatusFromUserChangeMarksARepAway(t *testing.T) {
 // at 20:00 on Thu 3 Dec in New York it is 06:30 on Fri 4 Dec in Kolkata,
 // and Max's "fri" is the next day, his "dec 3" today, not a year on.
 func TestAwayForARepIsReadOnTheManagersToday(t *testing.T) {
+	t.Parallel()
 	b := startBotAt(t, clockFrom(time.Date(2026, 12, 4, 1, 0, 0, 0, time.UTC)))
 	csv := filepath.Join(t.TempDir(), "team.csv")
 	os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
@@ -266,6 +272,7 @@ func TestAwayForARepIsReadOnTheManagersToday(t *testing.T) {
 // Rights come from the roster as it is now: an admin or a manager dropped
 // from it loses what the role gave them.
 func TestRightsEndWhenTheRosterDropsSomeone(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.importRoster(t)
 	if got := b.command(other, "cadence <@"+mgr+"|max> 7"); !strings.Contains(got, "at least every 7 days") {
@@ -296,6 +303,7 @@ func TestRightsEndWhenTheRosterDropsSomeone(t *testing.T) {
 // and the manager is asked to try again, rather than Slack showing its
 // timeout error while the read waits for the lock.
 func TestAwayIsAckedInTimeWhileTheDatabaseHoldsItsReads(t *testing.T) {
+	t.Parallel()
 	db := sqlitetest.PostgresDB(t)
 	b := startBot(t, "COACHLOG_DB", db)
 	b.importRoster(t)
@@ -324,6 +332,7 @@ func TestAwayIsAckedInTimeWhileTheDatabaseHoldsItsReads(t *testing.T) {
 // A user_change without the user's profile is malformed (Slack sends the
 // whole user): it is skipped, and what Slack last said of the person stays.
 func TestAPartialUserChangeIsSkipped(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.quickLog(rep, 1) // Sam's profile is read from Slack: Paris
 	ctx := ctxT(t)
@@ -351,6 +360,7 @@ func TestAPartialUserChangeIsSkipped(t *testing.T) {
 // at nothing. Escaping makes "&" five characters long. The person typed
 // "a&b<c>" over and over; Slack sends it escaped (should_escape).
 func TestALongArgumentIsQuotedBackCut(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.importRoster(t)
 	long := strings.Repeat("a&amp;b&lt;c&gt;", 700)
@@ -377,6 +387,7 @@ func TestALongArgumentIsQuotedBackCut(t *testing.T) {
 // A refusal quotes what the person typed as Slack showed it to them, not
 // the markup and escapes Slack sends in its place.
 func TestAwayQuotesBackWhatThePersonSees(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.importRoster(t)
 	for _, tt := range []struct{ text, want string }{
@@ -399,6 +410,7 @@ func TestAwayQuotesBackWhatThePersonSees(t *testing.T) {
 // /coach export quotes a word it cannot read as the person saw it, as
 // /coach away does: "#sales", not "<#C0SALES|sales>", and no Go escapes.
 func TestExportQuotesBackWhatThePersonSees(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.importRoster(t)
 	for _, tt := range []struct{ text, want string }{

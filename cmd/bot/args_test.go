@@ -14,6 +14,7 @@ import (
 // `coachlog demo keep` (the dashes forgotten) must not run the demo and
 // then delete the database the admin asked to keep.
 func TestStrayArgumentsAreRefused(t *testing.T) {
+	// Not parallel: t.Chdir moves the whole process (and t.Chdir refuses a parallel test).
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -42,6 +43,7 @@ func TestStrayArgumentsAreRefused(t *testing.T) {
 // `coachlog roster -h` shows the import's usage, as `coachlog export -h`
 // shows export's: it is a request for help (exit 0), not a mistake.
 func TestSubcommandHelpIsHelp(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"roster", "-h"}, {"performance", "--help"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var out, errOut bytes.Buffer
@@ -57,6 +59,7 @@ func TestSubcommandHelpIsHelp(t *testing.T) {
 // coachlog roster import:" with nothing under it left a new admin to
 // guess the file.
 func TestHelpNamesTheArguments(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -79,6 +82,7 @@ func TestHelpNamesTheArguments(t *testing.T) {
 // The flag package stops at the first word that is no flag: a flag typed
 // after the file is a usage error that says flags go first, and how.
 func TestAFlagAfterTheFileSaysFlagsGoFirst(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -105,6 +109,7 @@ func TestAFlagAfterTheFileSaysFlagsGoFirst(t *testing.T) {
 // Every command's store keeps to COACHLOG_DURABLE, an import's commit
 // too: only serve's did.
 func TestEveryStoreKeepsToDurable(t *testing.T) {
+	t.Parallel()
 	for _, durable := range []bool{true, false} {
 		if got := (config{Durable: durable}).storeOptions(sqlite.Options{}).Durable; got != durable {
 			t.Errorf("COACHLOG_DURABLE %v: store opened with Durable %v", durable, got)
@@ -117,6 +122,7 @@ func TestEveryStoreKeepsToDurable(t *testing.T) {
 // demo, which needs no Slack. With a token set, or serve asked for by
 // name, it is a misconfigured deployment: the one line alone.
 func TestABareRunWithNoTokensPointsToHelpAndTheDemo(t *testing.T) {
+	// Not parallel: t.Chdir moves the whole process (and t.Chdir refuses a parallel test).
 	for _, tc := range []struct {
 		name    string
 		args    []string
@@ -146,6 +152,7 @@ func TestABareRunWithNoTokensPointsToHelpAndTheDemo(t *testing.T) {
 // A subcommand that is not one is named as such, with the one there is;
 // none given, the command says it needs one.
 func TestAnUnknownSubcommandIsNamed(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string

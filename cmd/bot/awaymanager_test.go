@@ -9,6 +9,7 @@ import (
 // A manager whose Slack status says they are away, as user_change reports
 // it, gets no nudge while it lasts; once it expires, they do.
 func TestAManagerAwayInSlackIsNotNudged(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name    string
 		profile map[string]any
@@ -48,6 +49,7 @@ func TestAManagerAwayInSlackIsNotNudged(t *testing.T) {
 // A manager's time zone comes fresh from user_change: Max moved to Tokyo,
 // and his nine o'clock is Tokyo's, with no look-up of his profile.
 func TestAManagersZoneFromUserChangeSetsTheirNudgeHour(t *testing.T) {
+	t.Parallel()
 	b, clk := zonelessManager(t)
 	b.slackZone("Asia/Tokyo")
 	// Sixteen days on, Sam is overdue; 00:30 UTC is 09:30 on Wednesday in

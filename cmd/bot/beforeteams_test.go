@@ -18,6 +18,7 @@ import (
 // rather than show a week of zeros as if the team had been there; an hour
 // past the manager's midnight their week is W48 and the figures show.
 func TestStatsAndHomeSayAWeekCameBeforeTheTeams(t *testing.T) {
+	t.Parallel()
 	imported := time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC) // Sun 22 Nov 22:00 in New York
 	clk := &testClock{}
 	clk.Advance(time.Until(imported.Add(time.Hour)))

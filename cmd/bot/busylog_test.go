@@ -17,6 +17,7 @@ import (
 // timeout, 100 ms into a 2 s budget). Both were logged as "gave up at
 // the ack deadline".
 func TestTheBusyLogSaysWhyAWriteGaveUp(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name, timeout string
 		want, not     string
@@ -25,6 +26,7 @@ func TestTheBusyLogSaysWhyAWriteGaveUp(t *testing.T) {
 		{"the ack deadline", "30s", "rep answer gave up at the ack deadline", "the database was busy"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			db := sqlitetest.PostgresDB(t)
 			b := startBot(t, "COACHLOG_DB", db, "COACHLOG_PG_STATEMENT_TIMEOUT", tt.timeout)
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -68,6 +70,7 @@ func logLine(logs, what string) string {
 // Coachlog is busy, and the log says so at Warn, with why, and without
 // what was typed.
 func TestASubmissionThatGaveUpIsLoggedAsBusy(t *testing.T) {
+	t.Parallel()
 	const reason = "Platypus it was only ten minutes"
 	for _, tt := range []struct {
 		name, timeout, table string
@@ -81,6 +84,7 @@ func TestASubmissionThatGaveUpIsLoggedAsBusy(t *testing.T) {
 		{"a rep's reason, at the ack deadline", "30s", "sessions", reasonForm(reason), "saving a rep answer gave up at the ack deadline"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			db := sqlitetest.PostgresDB(t)
 			b := startBot(t, "COACHLOG_DB", db, "COACHLOG_PG_STATEMENT_TIMEOUT", tt.timeout)
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -135,6 +139,7 @@ func reasonForm(reason string) func(b *bot) func() json.RawMessage {
 // wrong" (or, for the numbers, words of their own), logged as a failure.
 // Now each says Coachlog is busy, logged at Warn with the timeout.
 func TestAnAnswerWhoseReadGaveUpSaysCoachlogIsBusy(t *testing.T) {
+	t.Parallel()
 	db := sqlitetest.PostgresDB(t)
 	b := startBot(t, "COACHLOG_DB", db, "COACHLOG_PG_STATEMENT_TIMEOUT", "100ms")
 	b.importRoster(t)

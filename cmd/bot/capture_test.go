@@ -13,6 +13,7 @@ import (
 )
 
 func TestInvalidSubmissionIsAnsweredInlineAndStoresNothing(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ny, _ := time.LoadLocation("America/New_York")
 	tomorrow := b.now().In(ny).AddDate(0, 0, 1).Format(time.DateOnly)
@@ -59,7 +60,9 @@ func TestInvalidSubmissionIsAnsweredInlineAndStoresNothing(t *testing.T) {
 }
 
 func TestRedeliveredEnvelopesAndDoubleSubmitLogOnce(t *testing.T) {
+	t.Parallel()
 	sqlitetest.Each(t, func(t *testing.T, db string) {
+		t.Parallel()
 		b := startBot(t, "COACHLOG_DB", db)
 		ctx := ctxT(t)
 		viewID, _ := b.openModal("")
@@ -99,6 +102,7 @@ func TestRedeliveredEnvelopesAndDoubleSubmitLogOnce(t *testing.T) {
 }
 
 func TestTeamMeetingSendsEachRepTheirOwnDM(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	viewID, _ := b.openModal("")
 	if _, ack := b.submit(viewID, values([]string{rep, rep2}, "team_meeting", b.today("America/New_York"), "60", "")); len(ack) != 0 {
@@ -115,6 +119,7 @@ func TestTeamMeetingSendsEachRepTheirOwnDM(t *testing.T) {
 }
 
 func TestQuickCaptureLogsAndRepliesWithEditAndUndo(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	in, err := b.fake.SlashCommand(ctx, mgr, "/coach", "<@"+rep+"|sam> ride-along 45m lead great discovery, rushed pricing")
@@ -153,6 +158,7 @@ func TestQuickCaptureLogsAndRepliesWithEditAndUndo(t *testing.T) {
 }
 
 func TestQuickCaptureThatIsUnclearOpensThePrefilledModal(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	_, view := b.openModal("<@" + rep + "|sam> ride-along 45m great call")
 	s := mustJSON(view)
@@ -172,6 +178,7 @@ func TestQuickCaptureThatIsUnclearOpensThePrefilledModal(t *testing.T) {
 // sentence opened the form with only the rep, kind, duration and role
 // empty, though PRODUCT.md promises the rule parser does the LLM's job.
 func TestProseWithoutAnLLMOpensTheFormPrefilled(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	_, view := b.openModal("rode along with <@" + rep + "|sam> on the Acme demo, mostly watched, 45 min")
 	f := formFields(view)
@@ -198,6 +205,7 @@ func TestProseWithoutAnLLMOpensTheFormPrefilled(t *testing.T) {
 // A line naming nobody before its notes is not logged with whoever the
 // notes mention: the form opens with them picked, asking to check.
 func TestARepNamedOnlyInTheNotesIsAskedAbout(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	_, view := b.openModal("1:1 30m with Sam, went over how <@" + rep2 + "|ria> handles pricing")
 	s := mustJSON(view)
@@ -212,6 +220,7 @@ func TestARepNamedOnlyInTheNotesIsAskedAbout(t *testing.T) {
 }
 
 func TestSubcommandsAreNeverCaptures(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	for _, tt := range []struct{ text, want string }{
@@ -242,6 +251,7 @@ func TestSubcommandsAreNeverCaptures(t *testing.T) {
 // A session undone while its rep's DM still waits in the outbox (Slack's
 // rate limit) is never announced to the rep: they had not seen it.
 func TestASessionUndoneBeforeItsDMWentIsNeverShownToTheRep(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	b.fake.FailNext("chat.postMessage", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
@@ -273,6 +283,7 @@ func TestASessionUndoneBeforeItsDMWentIsNeverShownToTheRep(t *testing.T) {
 // /coach acknowledges at once, then opens the form: when Slack does not
 // open it, the manager is told so instead of seeing nothing.
 func TestAFormSlackDoesNotOpenIsToldToTheManager(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	for _, text := range []string{"", "<@" + rep + "|sam> coffee"} { // the empty form; a capture to finish in it
 		b.fake.FailNext("views.open", 1, fakeslack.Fault{Error: "internal_error"})
@@ -287,6 +298,7 @@ func TestAFormSlackDoesNotOpenIsToldToTheManager(t *testing.T) {
 // named as their own rep) opens the form with everything typed and what to
 // fix, instead of an answer that drops the notes.
 func TestARefusedCaptureOpensTheFormWithWhatWasTyped(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	in, err := b.fake.SlashCommand(ctx, mgr, "/coach", "<@"+mgr+"|max> 1:1 30m keep these precious notes")
@@ -308,6 +320,7 @@ func TestARefusedCaptureOpensTheFormWithWhatWasTyped(t *testing.T) {
 // their profile is read, on the organisation's date, and is corrected to
 // what the word means on their date once Slack says where they are.
 func TestAFirstCapturesRelativeDateIsTheManagersOwn(t *testing.T) {
+	t.Parallel()
 	// 20:00 UTC on Wednesday the 18th: already Thursday 01:30 in Kolkata.
 	b := startBotAt(t, clockFrom(time.Date(2026, 11, 18, 20, 0, 0, 0, time.UTC)))
 	in, err := b.fake.SlashCommand(ctxT(t), rep2, "/coach", "<@"+rep+"|sam> 1:1 yesterday")
@@ -332,6 +345,7 @@ func TestAFirstCapturesRelativeDateIsTheManagersOwn(t *testing.T) {
 // notes' own, stored as typed, and so is a ":)" starting the notes (audit
 // findings; each line once opened the form, or lost a rep or a word).
 func TestQuickCaptureStoresEveryRepAndTheNotesAsTyped(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	seen := map[int64]bool{}
 	for _, tt := range []struct {

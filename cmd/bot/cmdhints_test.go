@@ -11,6 +11,7 @@ import (
 // with the log form asking who was coached: a rep or an admin never log.
 // A line that is a capture still opens the form.
 func TestAMistypedSubcommandIsAnsweredWithTheOneMeant(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.importRoster(t)
 	for _, tt := range []struct{ user, text, want string }{
@@ -53,6 +54,7 @@ func TestAMistypedSubcommandIsAnsweredWithTheOneMeant(t *testing.T) {
 // (`/coach histroy @sam`), is a capture, as any line naming someone is:
 // the form opens, and says what was maybe meant and how to get it.
 func TestAMistypedSubcommandBeforeAMentionOpensTheFormSayingWhatWasMeant(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.importRoster(t)
 	for _, tt := range []struct{ text, want string }{
@@ -81,6 +83,7 @@ func TestAMistypedSubcommandBeforeAMentionOpensTheFormSayingWhatWasMeant(t *test
 // A rep named as text, or a channel picked where a rep was meant, is
 // told how a rep arrives as a mention, and that a channel is no person.
 func TestAChannelOrATypedNameIsNotARep(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.importRoster(t)
 	for _, tt := range []struct{ text, want string }{
@@ -106,6 +109,7 @@ func TestAChannelOrATypedNameIsNotARep(t *testing.T) {
 // "#deals" (a name Slack allows), and a crafted label's * as bold. In
 // /coach prep, /coach away and a capture's form alike.
 func TestAChannelsNameIsShownLiterally(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.importRoster(t)
 	const ch = "<#C0DEALS|_deals_*x*>"

@@ -9,6 +9,7 @@ import (
 // The form says the limits of its commitments before they are broken: a
 // commitment over 300 characters was only ever an error on saving.
 func TestCommitmentsHintSaysTheLimits(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	in, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", "")
 	if err != nil {

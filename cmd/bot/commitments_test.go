@@ -103,6 +103,7 @@ func leaderWorkspace(t *testing.T, shared string) (*bot, string) {
 }
 
 func TestCommitmentsAreSeenAndClosedOnlyByTheirManager(t *testing.T) {
+	t.Parallel()
 	b, now := leaderWorkspace(t, "Prep the QBR deck")
 	_, maxView := b.openModalAs(mgr, "<@"+rep+"|sam> 1:1")
 	maxOpen := keptOptions(maxView, rep)
@@ -198,6 +199,7 @@ func optionLabels(m map[string]string) []string {
 // manager's list shown to them); a forged tick in a form is passed over,
 // the session logged, and nothing changes for the commitment.
 func TestALeaderAboveClosesTheSharedCommitmentsBelow(t *testing.T) {
+	t.Parallel()
 	b, now := leaderWorkspace(t, "Prep the QBR deck\nCall the CFO")
 	ctx := ctxT(t)
 	sam := "<@" + rep + "|sam>"
@@ -324,6 +326,7 @@ func TestALeaderAboveClosesTheSharedCommitmentsBelow(t *testing.T) {
 // below her, and no open commitments from shared sessions below her
 // either, nor does her form for Sam offer them; Max's own still do.
 func TestALeaderSeesNoSharedCommitmentsOfARepWhoLeftTheTree(t *testing.T) {
+	t.Parallel()
 	b, _ := leaderWorkspace(t, "Call the CFO")
 	sam := "<@" + rep + "|sam>"
 	csv := filepath.Join(t.TempDir(), "moved.csv")

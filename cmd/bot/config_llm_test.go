@@ -7,6 +7,7 @@ import (
 )
 
 func TestLoadConfigReadsTheLLMSettings(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{
 		"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": "http://localhost:11434/v1", "OPENAI_MODEL": "llama3.1",
 		"COACHLOG_LLM_NOTES": "on", "COACHLOG_LLM_TIMEOUT": "12s", "COACHLOG_LLM_DIGEST_TOKENS": "2000",
@@ -39,6 +40,7 @@ func TestLoadConfigReadsTheLLMSettings(t *testing.T) {
 // A URL setting refused is named with what was typed, but not with a
 // password or key in it: the error goes to the terminal and the logs.
 func TestURLSettingsRefusedWithoutTheirSecrets(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ name, bad, shown string }{
 		{"SLACK_API_URL", "ftp://proxyuser:s3cret@proxy.acme.test/api/?key=s3cret", `"ftp://proxy.acme.test/api/"`},
 		{"SLACK_API_URL", "https://proxy.acme.test:s3cret/api/", "<unreadable URL>"},

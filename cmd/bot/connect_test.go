@@ -50,6 +50,7 @@ func (b *bot) formNotice(in fakeslack.Interaction) string {
 // team_id), against the workspace auth.test named at start. A roster
 // naming them is refused too: users.list does not list them.
 func TestSomeoneOfAnotherCompanyIsNotLoggedAsARep(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	addPartner(b)
 	now := b.today("America/New_York")
@@ -99,6 +100,7 @@ func TestSomeoneOfAnotherCompanyIsNotLoggedAsARep(t *testing.T) {
 // company's manager: what they log is refused, in one line or in the
 // form, and no rep hears of it.
 func TestSomeoneOfAnotherCompanyCannotLog(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	addPartner(b)
 	const want = "You are outside this company (Slack Connect)"
@@ -156,6 +158,7 @@ func TestSomeoneOfAnotherCompanyCannotLog(t *testing.T) {
 // when their form must open, within the trigger's 3 s: Slack's answer
 // comes after, and the form turns into the refusal.
 func TestAFirstFormOfSomeoneOfAnotherCompanyTurnsIntoTheRefusal(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	addPartner(b)
 	in, err := b.fake.SlashCommand(ctxT(t), pat, "/coach", "")
@@ -177,6 +180,7 @@ func TestAFirstFormOfSomeoneOfAnotherCompanyTurnsIntoTheRefusal(t *testing.T) {
 // with; someone of another organisation is not. A user_change keeps it
 // up to date as users.info does.
 func TestEnterpriseGridColleaguesAreTheCompanys(t *testing.T) {
+	t.Parallel()
 	b := startBotWith(t, clockFrom(midweek), []fakeslack.Option{fakeslack.WithEnterprise("E0CORP")})
 	const colleague, outsider = "W0SIB", "W0GIL"
 	b.fake.AddUser(fakeslack.User{ID: colleague, Name: "sib", RealName: "Sib Ling", TZ: "UTC", TeamID: "T0SIBLING", EnterpriseID: "E0CORP", Stranger: true})
@@ -230,6 +234,7 @@ func TestEnterpriseGridColleaguesAreTheCompanys(t *testing.T) {
 // an admin adds their reps to the roster (a roster naming them is
 // refused). Asked a second time, as someone known, the same.
 func TestAFirstSubcommandOfSomeoneOfAnotherCompanyRefusesThem(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	const want = "You are outside this company (Slack Connect)"
 	for i, cmd := range []string{"help", "report", "export", "history", "history <@" + rep + "|sam>", "stats", "team",
@@ -276,6 +281,7 @@ func (b *bot) storedPerson(id string) (coaching.Person, bool) {
 // migration finished: the bot asks auth.test again, and from then on a
 // colleague of the organisation's other workspaces is logged with too.
 func TestAWorkspaceMigratedIntoEnterpriseGridKeepsItsPeople(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	team := b.fake.TeamID()
 	const sib = "W0SIB"
@@ -347,6 +353,7 @@ func TestAWorkspaceMigratedIntoEnterpriseGridKeepsItsPeople(t *testing.T) {
 // start, and judges again then: someone of its own workspace stored as of
 // another company is the company's once more.
 func TestAStartOnEnterpriseGridJudgesOutsidersAgain(t *testing.T) {
+	t.Parallel()
 	b := startBotWith(t, clockFrom(midweek), []fakeslack.Option{fakeslack.WithEnterprise("E0ACME")})
 	st, err := sqlite.Open(ctxT(t), b.db, sqlite.Options{})
 	if err != nil {

@@ -61,6 +61,7 @@ func tail(s string, n int) string {
 // in its log (never with a token), and is back as soon as it is
 // switched on again.
 func TestLinkDisabledIsRetriedPacedNotHot(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.quickLog(rep, 1)
 	before := len(b.fake.CallsTo("apps.connections.open"))
@@ -85,6 +86,7 @@ func TestLinkDisabledIsRetriedPacedNotHot(t *testing.T) {
 // a replica too many keeps trying, paced, and connects once a socket is
 // free.
 func TestTooManyWebsocketsIsRetriedPacedNotHot(t *testing.T) {
+	t.Parallel()
 	fake := startFake(t, fakeslack.WithPingInterval(time.Second))
 	ctx := ctxT(t)
 	api := slack.New(fake.BotToken(), slack.OptionAppLevelToken(fake.AppToken()), slack.OptionAPIURL(fake.APIURL()))
@@ -134,6 +136,7 @@ func TestTooManyWebsocketsIsRetriedPacedNotHot(t *testing.T) {
 // An app token Slack refuses stops the start with one line naming
 // SLACK_APP_TOKEN and Slack's code, and neither token.
 func TestARefusedAppTokenStopsTheStartWithOneLine(t *testing.T) {
+	t.Parallel()
 	fake := startFake(t)
 	var logs syncBuffer
 	e := map[string]string{"SLACK_APP_TOKEN": "xapp-1-wrong-secret", "SLACK_BOT_TOKEN": fake.BotToken(),
@@ -156,6 +159,7 @@ func TestARefusedAppTokenStopsTheStartWithOneLine(t *testing.T) {
 // Retry-After) is retried, each failure logged with its cause, and the
 // bot connects.
 func TestAFailingConnectionsOpenIsRetriedAtStart(t *testing.T) {
+	t.Parallel()
 	fake := startFake(t, fakeslack.WithPingInterval(time.Second))
 	fake.FailNext("apps.connections.open", 1, fakeslack.Fault{Status: 500})
 	fake.FailNext("apps.connections.open", 1, fakeslack.Fault{Status: 429, RetryAfter: 1})
@@ -180,6 +184,7 @@ func TestAFailingConnectionsOpenIsRetriedAtStart(t *testing.T) {
 // A socket cut in the middle of a frame is replaced, and the next
 // command is served once.
 func TestASocketCutMidFrameIsReplaced(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.quickLog(rep, 1)
 	n := b.fake.Connections()
@@ -195,6 +200,7 @@ func TestASocketCutMidFrameIsReplaced(t *testing.T) {
 // select asking for options, shortcuts it does not have) are
 // acknowledged at once, logged with their type, and change nothing.
 func TestInteractionsTheBotDoesNotServeAreAckedAndLogged(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	user := map[string]any{"id": mgr, "username": "max", "name": "max", "team_id": fakeslack.DefaultTeamID}
@@ -246,6 +252,7 @@ func TestInteractionsTheBotDoesNotServeAreAckedAndLogged(t *testing.T) {
 // A frame that is not JSON is logged with what was wrong with it (never
 // its text), and the socket keeps serving.
 func TestAFrameThatIsNotJSONIsLoggedWithItsCause(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	n := b.fake.Connections()
 	if err := b.fake.SendRaw(ctxT(t), []byte(`not json, secret note text`)); err != nil {
@@ -273,6 +280,7 @@ func TestAFrameThatIsNotJSONIsLoggedWithItsCause(t *testing.T) {
 // at auth.test, or at apps.connections.open (which slack-go takes as
 // final) when only that path is missing.
 func TestAWrongAPIURLStopsTheStartNamingIt(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name   string
 		path   string
@@ -325,6 +333,7 @@ func promCounter(t *testing.T, addr, name string) int {
 // (Socket Mode switched off) are attempts, counted apart, however many
 // the bot opens.
 func TestReconnectsCountGreetedSocketsAndAttemptsEveryTry(t *testing.T) {
+	t.Parallel()
 	b := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t))
 	addr := b.httpAddr()
 	counts := func() (attempts, reconnects int) {
@@ -362,6 +371,7 @@ func TestReconnectsCountGreetedSocketsAndAttemptsEveryTry(t *testing.T) {
 // invalid_auth"; digest and nudge queued their messages first and left
 // them undelivered.
 func TestCommandsUsingTheBotTokenNameItWhenSlackRefusesIt(t *testing.T) {
+	t.Parallel()
 	fake := startFake(t)
 	o := newMetricsOrg(t) // a roster and a week of coaching, imported without a token
 	for _, tc := range []struct {
@@ -395,6 +405,7 @@ func TestCommandsUsingTheBotTokenNameItWhenSlackRefusesIt(t *testing.T) {
 // command goes on; the log says so and why, never the token. It said
 // nothing, and an operator whose egress was blocked learnt it late.
 func TestAnUncheckedBotTokenIsLoggedWithTheReason(t *testing.T) {
+	t.Parallel()
 	o := newMetricsOrg(t)
 	vars := map[string]string{"SLACK_BOT_TOKEN": "xoxb-unchecked-secret", "SLACK_API_URL": "http://proxyuser:proxypw@127.0.0.1:1/api/"}
 	maps.Copy(vars, o.vars)
@@ -421,6 +432,7 @@ func TestAnUncheckedBotTokenIsLoggedWithTheReason(t *testing.T) {
 // unknown_method (a path under /api/ it has no method at) is the URL's
 // fault too: it read "SLACK_BOT_TOKEN: Slack refused it: unknown_method".
 func TestAnAnswerThatIsNotSlacksStopsTheStartNamingTheURL(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name    string
 		status  int
@@ -467,6 +479,7 @@ func TestAnAnswerThatIsNotSlacksStopsTheStartNamingTheURL(t *testing.T) {
 // however many sockets Slack refuses so, and the pauses between them say
 // that, not both likely causes.
 func TestDisconnectReasonsAreSaidWithWhatToDo(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	lines := func(from int, substr string) []string {
 		var out []string
@@ -526,6 +539,7 @@ func TestDisconnectReasonsAreSaidWithWhatToDo(t *testing.T) {
 // The tests' own variables are not named, nor other tools' prefixes.
 // With no digest channel, the start says the digest is off.
 func TestTheStartNamesMisspeltSettings(t *testing.T) {
+	t.Parallel()
 	b := startBot(t, "COACHLOG_DIGEST_CHANEL", "C0DIGEST", "COACHLOG_TIMEZON", "Europe/Paris", "COACHLOG_WEBHOOK", "x",
 		"COACHLOG_TEST_POSTGRES", "postgres://", "COACHLOG_CRASH_DB", "x", "SLACK_SIGNING_SECRET", "s3cret", "OPENAI_ORG_ID", "org")
 	logs := b.logs.String()
@@ -551,6 +565,7 @@ func TestTheStartNamesMisspeltSettings(t *testing.T) {
 // is a setting or one of notSettings: a test or benchmark variable added
 // without it would be warned about at every start that has it set.
 func TestEveryCOACHLOGVariableOfTheProjectIsKnown(t *testing.T) {
+	t.Parallel()
 	known := settingNames()
 	re := regexp.MustCompile(`Getenv\("(COACHLOG_\w+)"|Env = "(COACHLOG_\w+)"|"(COACHLOG_\w+)=|\$\{?(COACHLOG_\w+)|^\s*(?:export\s+)?(COACHLOG_\w+)=`)
 	err := filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {

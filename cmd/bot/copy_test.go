@@ -30,6 +30,7 @@ const noSlack = "http://127.0.0.1:1/api/"
 // commands then say the same on both, new ids follow the copied ones, and
 // a second copy into the now full database is refused.
 func TestCopyMovesADatabaseToPostgres(t *testing.T) {
+	t.Parallel()
 	pg := sqlitetest.PostgresDB(t)
 	o := newMetricsOrg(t) // a roster, a week of coaching, attainment
 	// And a generated year of coaching, for volume and every kind of row.
@@ -114,6 +115,7 @@ func TestCopyMovesADatabaseToPostgres(t *testing.T) {
 }
 
 func TestCopyRefusesBadArguments(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	vars := map[string]string{}
 	for _, tc := range []struct {
@@ -144,6 +146,7 @@ func TestCopyRefusesBadArguments(t *testing.T) {
 // with the schemes to write, whichever command: pgx would read it as a
 // keyword=value string and fail with an error naming neither.
 func TestAMiscasedPostgresSchemeIsRefusedNamingTheSchemes(t *testing.T) {
+	t.Parallel()
 	for _, db := range []string{"POSTGRES://coach:s3cret@127.0.0.1:1/coachlog", "PostgreSQL://coach:s3cret@127.0.0.1:1/coachlog"} {
 		for _, args := range [][]string{{"export"}, {"serve"}} {
 			out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db, "SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "SLACK_API_URL": noSlack}, args...)
@@ -164,6 +167,7 @@ func TestAMiscasedPostgresSchemeIsRefusedNamingTheSchemes(t *testing.T) {
 // An unreachable or misspelt PostgreSQL database is one clear error that
 // never shows the URL's password.
 func TestAPostgresURLThatDoesNotOpenSaysWhyWithoutItsPassword(t *testing.T) {
+	t.Parallel()
 	for _, db := range []string{
 		"postgres://coach:s3cret@127.0.0.1:1/coachlog?sslmode=disable&connect_timeout=2", // nothing listens
 		"postgres://coach:s3cret@127.0.0.1:5432/coachlog?sslmode=bogus",                  // a bad parameter
@@ -191,6 +195,7 @@ func TestAPostgresURLThatDoesNotOpenSaysWhyWithoutItsPassword(t *testing.T) {
 // the password. Every command refuses it before connecting, saying to
 // write the '@' as %40.
 func TestAPasswordWithAnUnescapedAtIsNotPrinted(t *testing.T) {
+	t.Parallel()
 	db := "postgres://coachlog:Tr0ub@dor3xyz@127.0.0.1:5432/db?sslmode=disable&connect_timeout=2"
 	for _, args := range [][]string{{"export"}, {"serve"}, {"backup", "/tmp/c.dump"}} {
 		out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db, "SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "SLACK_API_URL": noSlack}, args...)
@@ -252,6 +257,7 @@ func oldSQLite(t *testing.T) string {
 // migrate it", that is start the bot that was stopped for the copy: copy
 // now migrates the file itself first, and says so.
 func TestCopyMigratesAnOlderSQLiteSourceFirst(t *testing.T) {
+	t.Parallel()
 	pg := sqlitetest.PostgresDB(t)
 	src := oldSQLite(t)
 	out, err := cliAt(t, tuesday, nil, "copy", "--from", src, "--to", pg)
@@ -269,6 +275,7 @@ func TestCopyMigratesAnOlderSQLiteSourceFirst(t *testing.T) {
 // does; they said the database held no Coachlog data yet and to create
 // it with coachlog serve.
 func TestReadOnlyCommandsOnASchemaTheRoleMayNotUseNameTheGrant(t *testing.T) {
+	t.Parallel()
 	spec := sqlitetest.PostgresDB(t)
 	st, err := sqlite.Open(ctxT(t), spec, sqlite.Options{}) // the admin creates the tables
 	if err != nil {

@@ -63,6 +63,7 @@ func pgCount(t *testing.T, url, table string) int {
 // renewed and to stop the bot, and touches nothing; once the lease has
 // run out it copies, leases aside.
 func TestCopyRefusesWhileABotRunsOnTheSource(t *testing.T) {
+	t.Parallel()
 	pg := sqlitetest.PostgresDB(t)
 	src := oldSQLite(t)
 	before := schemaOf(t, src)
@@ -105,6 +106,7 @@ func TestCopyRefusesWhileABotRunsOnTheSource(t *testing.T) {
 // so the copy is refused rather than reported a success, and nothing of
 // it is kept, so that a second copy, the bot stopped, fills the database.
 func TestCopyRefusesABotStartedDuringTheCopy(t *testing.T) {
+	// Not parallel: it sets copyFilled, which any copy running beside it would call.
 	pg := sqlitetest.PostgresDB(t)
 	src := oldSQLite(t)
 	copyFilled = func() { setLease(t, src, "bothost/4343/0badc0de-2", tuesday.Add(15*time.Second)) }

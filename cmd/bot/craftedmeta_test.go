@@ -44,6 +44,7 @@ func (b *bot) alteredMeta(viewID string, set map[string]any) fakeslack.EnvelopeO
 // manager's own DM, not into that channel: the bot replies only under a
 // not-accurate notice it posted itself for the session.
 func TestAnEditFormNamingAnotherThreadIsAnsweredInTheManagersDM(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	today, notice, view := b.editFromDisputeNotice()
 	b.fake.AddChannel("C0SALES", true)
@@ -80,6 +81,7 @@ func TestAnEditFormNamingAnotherThreadIsAnsweredInTheManagersDM(t *testing.T) {
 // logs the session with no source, not with the words given, which would
 // otherwise reach the log line and every export.
 func TestALogFormNamingAnUnknownSourceStoresNone(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	viewID, _ := b.openModal("")
 	const crafted = "=HYPERLINK(\"http://evil.test\")"

@@ -144,6 +144,7 @@ func okResponses(fake *fakeslack.Server, url string) []fakeslack.Response {
 // still being read from Slack), and after a restart the session is logged,
 // the manager gets their receipt and the rep their DM, once each.
 func TestAnAcknowledgedQuickCaptureSurvivesKill9(t *testing.T) {
+	t.Parallel()
 	fake := newCrashFake(t)
 	db := filepath.Join(t.TempDir(), "coachlog.db")
 	c := startChild(t, fake, db, 1)
@@ -188,6 +189,7 @@ func TestAnAcknowledgedQuickCaptureSurvivesKill9(t *testing.T) {
 // the one update Slack accepts comes after the restart. A send Slack accepts
 // just before a crash is the documented duplicate window, not tested here.)
 func TestAnAcknowledgedConfirmSurvivesKill9(t *testing.T) {
+	t.Parallel()
 	fake := newCrashFake(t)
 	db := filepath.Join(t.TempDir(), "coachlog.db")
 	c := startChild(t, fake, db, 1)
@@ -243,6 +245,7 @@ func TestAnAcknowledgedConfirmSurvivesKill9(t *testing.T) {
 // process holds the write lock) is acknowledged in time and answered
 // "try again", ephemerally; nothing of it is written, then or later.
 func TestAClickThatCannotBeWrittenInTimeIsAnsweredTryAgain(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	b.quickLog(rep, 1)
@@ -284,6 +287,7 @@ func TestAClickThatCannotBeWrittenInTimeIsAnsweredTryAgain(t *testing.T) {
 // logged, and why another (naming an app as the rep) was not. Acted on,
 // they are done: a further restart does nothing again.
 func TestCommandsLeftPendingAreActedOnAtStart(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.stop()
 	received := b.now().Add(-40 * time.Minute)
@@ -326,6 +330,7 @@ func TestCommandsLeftPendingAreActedOnAtStart(t *testing.T) {
 // process holds the write lock) is acknowledged in time with an ephemeral
 // "try again", and nothing of it is stored or logged, then or later.
 func TestAQuickCaptureThatCannotBeStoredInTimeIsAnsweredTryAgain(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	release := sqlitetest.HoldWriteLock(t, b.db)
@@ -365,6 +370,7 @@ func TestAQuickCaptureThatCannotBeStoredInTimeIsAnsweredTryAgain(t *testing.T) {
 // and after a restart the session is there with every field of the form,
 // and the rep gets their DM once.
 func TestAnAcknowledgedModalSubmissionSurvivesKill9(t *testing.T) {
+	t.Parallel()
 	fake := newCrashFake(t)
 	db := filepath.Join(t.TempDir(), "coachlog.db")
 	c := startChild(t, fake, db, 1)

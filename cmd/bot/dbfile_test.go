@@ -31,6 +31,7 @@ func importedDB(t *testing.T) (db, csv string) {
 // the setting, the file once and the cause, where serve started and
 // failed every /coach; a command that only reads still reads it.
 func TestACommandThatWritesRefusesADatabaseFileItCannotWrite(t *testing.T) {
+	t.Parallel()
 	db, csv := importedDB(t)
 	vars := map[string]string{"COACHLOG_DB": db}
 	sqlitetest.Unwritable(t, db)
@@ -52,6 +53,7 @@ func TestACommandThatWritesRefusesADatabaseFileItCannotWrite(t *testing.T) {
 // the -shm file it reads a WAL database with, and export said "attempt to
 // write a readonly database".
 func TestACommandThatReadsReadsADatabaseInADirectoryItCannotWrite(t *testing.T) {
+	t.Parallel()
 	db, _ := importedDB(t)
 	sqlitetest.Unwritable(t, db)
 	sqlitetest.Unwritable(t, filepath.Dir(db))
@@ -70,6 +72,7 @@ func TestACommandThatReadsReadsADatabaseInADirectoryItCannotWrite(t *testing.T) 
 // forgotten) is said so, by a command that writes as by one that reads,
 // where SQLite said "unable to open database file (14)".
 func TestCOACHLOGDBNamingADirectoryIsSaidSo(t *testing.T) {
+	t.Parallel()
 	_, csv := importedDB(t)
 	dir := t.TempDir()
 	for _, args := range [][]string{{"roster", "import", csv}, {"metrics"}, {"export"}} {

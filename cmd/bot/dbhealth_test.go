@@ -46,6 +46,7 @@ func (b *bot) capture(text string) string {
 // writes have failed for over 10 s on the bot's clock, says why, and
 // /metrics counts the failed writes; a write that commits ends it.
 func TestHealthTurnsRedWhileAnotherProcessHoldsTheWriteLock(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{}
 	clk.Advance(time.Until(midweek))
 	b := startBotAt(t, clk.Now, "COACHLOG_HTTP_ADDR", freePort(t))
@@ -98,6 +99,7 @@ func TestHealthTurnsRedWhileAnotherProcessHoldsTheWriteLock(t *testing.T) {
 // once, captures are refused (acked means committed: these would be
 // lost), and a start that creates the database says so.
 func TestADeletedDatabaseTurnsHealthRedAndIsNotWrittenTo(t *testing.T) {
+	t.Parallel()
 	b := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t))
 	addr := b.httpAddr()
 	const created = "no database file at COACHLOG_DB: created a new, empty one"
@@ -146,6 +148,7 @@ func TestADeletedDatabaseTurnsHealthRedAndIsNotWrittenTo(t *testing.T) {
 // figures without a word: serve checks the file's structure beside its
 // start, and /healthz says it is damaged (the log says what was found).
 func TestADamagedDatabaseFileTurnsHealthRed(t *testing.T) {
+	t.Parallel()
 	b := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t))
 	for i := range 40 {
 		if got := b.capture(fmt.Sprintf("<@%s|sam> 1:1 %dm", rep, 10+i)); !strings.Contains(got, "Logged") {

@@ -15,6 +15,7 @@ import (
 // is told: nothing there yet, and how to create it; never that it is
 // "not a coachlog database", which sends an admin hunting a wrong URL.
 func TestReadOnlyCommandsOnAnEmptyPostgresSayHowToCreateIt(t *testing.T) {
+	t.Parallel()
 	db := sqlitetest.PostgresDB(t)
 	for _, args := range [][]string{{"export"}, {"metrics"}, {"nudge", "--dry-run"}, {"digest", "--dry-run"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
@@ -33,6 +34,7 @@ func TestReadOnlyCommandsOnAnEmptyPostgresSayHowToCreateIt(t *testing.T) {
 // postgres://…: open postgres://…: failed to connect" said it twice, the
 // URL pushing the reason off an operator's screen.
 func TestADatabaseThatDoesNotOpenIsNamedOnce(t *testing.T) {
+	t.Parallel()
 	// An SQLite file in a directory that is not there, for a command
 	// that would create it.
 	missing := filepath.Join(t.TempDir(), "nowhere", "c.db")
@@ -67,6 +69,7 @@ func TestADatabaseThatDoesNotOpenIsNamedOnce(t *testing.T) {
 // refused with "no schema has been selected to create in", and metrics
 // sent the operator to `coachlog serve`, which failed the same way.
 func TestASearchPathSchemaIsCreatedAtFirstOpen(t *testing.T) {
+	t.Parallel()
 	db, schema := sqlitetest.PostgresNoSchema(t)
 	vars := map[string]string{"COACHLOG_DB": db}
 	if _, err := cliAt(t, tuesday, vars, "metrics"); err == nil || !strings.Contains(err.Error(), "holds no Coachlog data yet") {
@@ -89,6 +92,7 @@ func TestASearchPathSchemaIsCreatedAtFirstOpen(t *testing.T) {
 // A search_path Coachlog will not create (not a plain name) is one line
 // saying what to do, not PostgreSQL's 3F000.
 func TestASearchPathItCannotCreateSaysWhatToDo(t *testing.T) {
+	t.Parallel()
 	db, _ := sqlitetest.PostgresNoSchema(t)
 	u, err := url.Parse(db)
 	if err != nil {

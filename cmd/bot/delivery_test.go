@@ -27,6 +27,7 @@ func postsTo(b *bot, channel string) int {
 }
 
 func TestRateLimitedTwiceThenOneDMArrivesOnce(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.fake.FailNext("chat.postMessage", 2, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
 	b.quickLog(rep, 1)
@@ -41,6 +42,7 @@ func TestRateLimitedTwiceThenOneDMArrivesOnce(t *testing.T) {
 }
 
 func TestServerErrorsThenSuccess(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.fake.FailNext("chat.postMessage", 2, fakeslack.Fault{Status: http.StatusInternalServerError})
 	b.quickLog(rep, 1)
@@ -50,6 +52,7 @@ func TestServerErrorsThenSuccess(t *testing.T) {
 }
 
 func TestUndeliveredMessagesGoOutAfterARestartOnceEach(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.stop()
 	// While the bot is down, three sessions are logged into the same
@@ -98,6 +101,7 @@ func get(t *testing.T, url string) (int, string) {
 }
 
 func TestRevokedTokenStopsDeliveryAndHealthSaysWhy(t *testing.T) {
+	t.Parallel()
 	b := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t))
 	addr := b.httpAddr()
 	if code, body := get(t, "http://"+addr+"/healthz"); code != http.StatusOK {
@@ -146,6 +150,7 @@ func TestRevokedTokenStopsDeliveryAndHealthSaysWhy(t *testing.T) {
 // under the race detector, at a load of 7); the start moves the bot to
 // another port rather than failing the test that asked for one.
 func TestTheHarnessMovesTheOpsPortWhenItIsTaken(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -166,6 +171,7 @@ func TestTheHarnessMovesTheOpsPortWhenItIsTaken(t *testing.T) {
 // response_url Slack gave with it, which takes no token. A manager whose
 // /coach was saved and never answered would log it again.
 func TestRepliesGoOnAfterSlackRefusesTheBotToken(t *testing.T) {
+	t.Parallel()
 	b := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t))
 	b.quickLog(rep, 1)
 	b.fake.RevokeToken()
@@ -201,6 +207,7 @@ func TestRepliesGoOnAfterSlackRefusesTheBotToken(t *testing.T) {
 // /healthz says which scope is missing for which method and what to do,
 // and they go once the scope is back.
 func TestAMissingScopeHoldsMessagesUntilTheReinstall(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{}
 	b := startBotAt(t, clk.Now, "COACHLOG_HTTP_ADDR", freePort(t))
 	b.quickLog(rep, 1)
@@ -245,6 +252,7 @@ func TestAMissingScopeHoldsMessagesUntilTheReinstall(t *testing.T) {
 // outbox does: it stayed green until some message was sent, which on a
 // quiet day may be hours.
 func TestATokenRefusedToAFormTurnsHealthRed(t *testing.T) {
+	t.Parallel()
 	b := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t))
 	b.quickLog(rep, 1)
 	b.fake.RevokeToken()
@@ -270,6 +278,7 @@ func TestATokenRefusedToAFormTurnsHealthRed(t *testing.T) {
 // what to do, not when a message next fails. User tokens revoked leave
 // the bot's working: nothing changes.
 func TestSlackSayingTheAppIsGoneTurnsHealthRed(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		send func(*fakeslack.Server) (string, error)

@@ -22,6 +22,7 @@ import (
 // days (a Sunday evening there is Monday in UTC), nor at a week's first
 // hour, nor across a change of clocks or a year of 53 ISO weeks.
 func TestDemo(t *testing.T) {
+	t.Parallel()
 	ny, err := time.LoadLocation(demoZone)
 	if err != nil {
 		t.Fatal(err)
@@ -37,13 +38,17 @@ func TestDemo(t *testing.T) {
 		{"the Monday after a 53-week year", time.Date(2027, 1, 4, 0, 30, 0, 0, ny)},
 		{"a Monday morning, when reps' reminders go out", time.Date(2026, 11, 30, 9, 15, 0, 0, ny)},
 	} {
-		t.Run(tc.name, func(t *testing.T) { testDemoAt(t, tc.at) })
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			testDemoAt(t, tc.at)
+		})
 	}
 }
 
 // A chart path that cannot be written is refused before the demo builds
 // anything: it failed at the very end, after the whole transcript.
 func TestDemoChecksTheChartPathFirst(t *testing.T) {
+	t.Parallel()
 	// A place no one can write a file in, root included (CI runs as root,
 	// who writes in any directory whatever its mode): a regular file
 	// standing where the chart's directory should be.
@@ -131,6 +136,7 @@ func testDemoAt(t *testing.T, at time.Time) {
 // silence. (A chart path that cannot be written stops each run right
 // after the check, before the demo builds anything.)
 func TestDemoSaysItDoesNotUseTheTimezoneSetting(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 25, 16, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		tz, says string

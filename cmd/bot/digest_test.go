@@ -92,7 +92,9 @@ func checkDigestPosted(t *testing.T, fake *fakeslack.Server, week coaching.Week)
 // once: a dry run before posts and claims nothing, a second run posts
 // nothing new and says so.
 func TestDigestCommand(t *testing.T) {
+	t.Parallel()
 	sqlitetest.Each(t, func(t *testing.T, db string) {
+		t.Parallel()
 		b := startBot(t, "COACHLOG_DB", db) // no digest scheduled: the command alone posts it
 		b.fake.AddChannel("C0LEADS", true)
 		b.importRoster(t)
@@ -142,6 +144,7 @@ func TestDigestCommand(t *testing.T) {
 // import, nor posted by the command: nobody was known that week, and it
 // would read as a week in which nobody was coached.
 func TestNoDigestOfTheWeekBeforeTheFirstImport(t *testing.T) {
+	t.Parallel()
 	b := startBot(t, "COACHLOG_DIGEST_CHANNEL", "C0LEADS", "COACHLOG_DIGEST_SCHEDULE", "0 18 * * MON")
 	b.fake.AddChannel("C0LEADS", true)
 	b.importRoster(t)
@@ -163,6 +166,7 @@ func TestNoDigestOfTheWeekBeforeTheFirstImport(t *testing.T) {
 // A failed upload is retried: the chart is shared once, on the second
 // attempt, and the command succeeds.
 func TestDigestChartUploadIsRetried(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.importRoster(t)
 	b.coachLastWeek()
@@ -181,6 +185,7 @@ func TestDigestChartUploadIsRetried(t *testing.T) {
 // A chart Slack refuses for good (the bot is not in the channel) fails the
 // command, visibly, rather than being retried for an hour.
 func TestDigestCommandFailsWhenTheChannelRefuses(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.fake.AddChannel("C0LEADS", false) // the bot was never invited
 	b.importRoster(t)
@@ -226,6 +231,7 @@ func TestDigestCommandFailsWhenTheChannelRefuses(t *testing.T) {
 // the mistyped channel again, every run, and the week never reached the
 // leaders. A week posted is still never posted twice, to any channel.
 func TestADigestThatFailedInAWrongChannelIsSentToTheRightOne(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name string
 		over map[string]string // the second run's environment
@@ -235,6 +241,7 @@ func TestADigestThatFailedInAWrongChannelIsSentToTheRightOne(t *testing.T) {
 		{"COACHLOG_DIGEST_CHANNEL", map[string]string{"COACHLOG_DIGEST_CHANNEL": "C0LEADS"}, []string{"digest"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			b := startBot(t)
 			b.fake.AddChannel("C0LEADS", true)
 			b.importRoster(t)
@@ -290,6 +297,7 @@ func TestADigestThatFailedInAWrongChannelIsSentToTheRightOne(t *testing.T) {
 // both, and to invite the bot if the channel is private. Once invited, a
 // run sends the week there.
 func TestADigestIntoAPrivateChannelTheBotIsNotInSaysToCheckTheIdOrInvite(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.fake.AddPrivateChannel("C0BOARD", false)
 	b.importRoster(t)
@@ -318,6 +326,7 @@ func TestADigestIntoAPrivateChannelTheBotIsNotInSaysToCheckTheIdOrInvite(t *test
 // An archived channel is not mended by an invitation: the failure says to
 // unarchive it or set another, and the week goes to the one set.
 func TestADigestIntoAnArchivedChannelSaysToUnarchiveOrSetAnother(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.fake.AddChannel("C0OLD", true)
 	b.fake.ArchiveChannel("C0OLD")
@@ -344,6 +353,7 @@ func TestADigestIntoAnArchivedChannelSaysToUnarchiveOrSetAnother(t *testing.T) {
 // said they were "still waiting to be delivered (the bot delivers it)",
 // exited 0 and sent nothing.
 func TestDigestRunAgainDeliversWhatAnEarlierRunLeftQueued(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.fake.AddChannel("C0LEADS", true)
 	b.importRoster(t)
@@ -383,6 +393,7 @@ func TestDigestRunAgainDeliversWhatAnEarlierRunLeftQueued(t *testing.T) {
 }
 
 func TestDigestCommandRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.importRoster(t)
 	future := coaching.WeekOf(coaching.DateOf(b.now(), time.UTC).AddDays(14)).String()
@@ -421,6 +432,7 @@ func TestDigestCommandRefusesBadInput(t *testing.T) {
 // channel, with its chart in its thread, and a restart in the same week
 // does not post it again.
 func TestDigestCaughtUpAtStartOncePerWeek(t *testing.T) {
+	t.Parallel()
 	b := startBot(t, "COACHLOG_DIGEST_CHANNEL", "C0LEADS", "COACHLOG_DIGEST_SCHEDULE", "0 0 * * WED")
 	b.fake.AddChannel("C0LEADS", true)
 	b.importRoster(t)
@@ -455,6 +467,7 @@ func TestDigestCaughtUpAtStartOncePerWeek(t *testing.T) {
 // coverage and overdue as of today. Sam and Ria were last coached on the
 // 5th: 13 days ago, within the 14-day cadence; on Sunday it would be 17.
 func TestADigestOfAWeekNotOverIsJudgedAsOfToday(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{}
 	clk.Advance(time.Until(time.Date(2026, 10, 1, 10, 0, 0, 0, time.UTC)))
 	b := startBotAt(t, clk.Now)
@@ -482,6 +495,7 @@ func TestADigestOfAWeekNotOverIsJudgedAsOfToday(t *testing.T) {
 // A dry run with no team says what the real command says, instead of
 // printing a digest that would never be posted.
 func TestADigestDryRunWithNoTeamSaysSo(t *testing.T) {
+	t.Parallel()
 	b := startBot(t) // no roster imported
 	out, err := b.cli("digest", "--dry-run", "--chart", filepath.Join(t.TempDir(), "chart.png"))
 	if err != nil || !strings.Contains(out, "No manager has a team yet") || strings.Contains(out, "Coaching digest") {
@@ -493,6 +507,7 @@ func TestADigestDryRunWithNoTeamSaysSo(t *testing.T) {
 // what the real command says of it, with its exit status, instead of
 // previewing a digest of zeros the real command would never post.
 func TestADigestDryRunOfTheWeekBeforeTheFirstImportSaysSo(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.importRoster(t)
 	week, _ := b.lastWeek()
@@ -514,6 +529,7 @@ func TestADigestDryRunOfTheWeekBeforeTheFirstImportSaysSo(t *testing.T) {
 // reporting the week so far (a Friday's), is not. The run named is one to
 // come: this week's, on the Monday before the start, is past.
 func TestServeWarnsOfADigestBeforeSundayEndsForAManager(t *testing.T) {
+	t.Parallel()
 	const early = "the weekly digest runs before the week it reports has ended"
 	for _, c := range []struct {
 		zone, schedule string
@@ -577,6 +593,7 @@ func TestServeWarnsOfADigestBeforeSundayEndsForAManager(t *testing.T) {
 // to Slack, the check given up with a warning, rather than waiting on the
 // lock before Socket Mode and /healthz.
 func TestServeStartsWhileTheDigestCheckCannotReadTheManagers(t *testing.T) {
+	t.Parallel()
 	db := sqlitetest.PostgresDB(t)
 	b := startBot(t, "COACHLOG_DB", db, "COACHLOG_DIGEST_CHANNEL", "C0LEADS")
 	b.importRoster(t)

@@ -46,6 +46,7 @@ func (b *bot) serveOnce() (error, bool) {
 // Before, it started, /healthz green, and the digest went to the other
 // company, or failed on Monday.
 func TestServeRefusesABadDigestChannel(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name  string
 		setup func(*fakeslack.Server)
@@ -90,6 +91,7 @@ func TestServeRefusesABadDigestChannel(t *testing.T) {
 // Slack failing to answer, is warned of too, and the bot starts: an
 // existing install keeps working.
 func TestServeWarnsOfADigestChannelItCannotUseYet(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name   string
 		fault  *fakeslack.Fault
@@ -130,6 +132,7 @@ func TestServeWarnsOfADigestChannelItCannotUseYet(t *testing.T) {
 // found Slack down and went on), and fails the digest for good, saying
 // why. Before, a check at start alone let Monday's digest through.
 func TestADigestChannelSharedAfterStartGetsNoDigest(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.stop()
 	b.fake.AddChannel("C0LEADS", true)
@@ -156,6 +159,7 @@ func TestADigestChannelSharedAfterStartGetsNoDigest(t *testing.T) {
 // before it queues anything: the week stays unclaimed, to be posted once
 // the channel is mended.
 func TestDigestCommandRefusesASharedChannel(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.fake.AddChannel("C0LEADS", true)
 	b.importRoster(t)

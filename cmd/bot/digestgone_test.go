@@ -84,6 +84,7 @@ func checkFreshThread(t *testing.T, fake *fakeslack.Server, want int) {
 // `coachlog digest --week` then posts it again, on an admin's word, with
 // every reply in a fresh thread, not into the deleted one.
 func TestADigestWhoseHeadlineIsDeletedIsPostedAgainWithItsThread(t *testing.T) {
+	t.Parallel()
 	heads := func(fake *fakeslack.Server) int {
 		n := 0
 		for _, c := range fake.CallsTo("chat.postMessage") {
@@ -94,6 +95,7 @@ func TestADigestWhoseHeadlineIsDeletedIsPostedAgainWithItsThread(t *testing.T) {
 		return n
 	}
 	t.Run("deleted once", func(t *testing.T) {
+		t.Parallel()
 		b := startBot(t)
 		b.fake.AddChannel("C0LEADS", true)
 		b.importBigRoster(t)
@@ -114,6 +116,7 @@ func TestADigestWhoseHeadlineIsDeletedIsPostedAgainWithItsThread(t *testing.T) {
 		checkFreshThread(t, b.fake, n)
 	})
 	t.Run("deleted twice, then run again", func(t *testing.T) {
+		t.Parallel()
 		b := startBot(t)
 		b.fake.AddChannel("C0LEADS", true)
 		b.importBigRoster(t)

@@ -15,6 +15,7 @@ import (
 // it turned green after 24 h, six days before anything would post it, and
 // counted its headline and the chart that failed with it as two failures.
 func TestAFailedDigestStaysOnHealthAsOneLineUntilDelivered(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{}
 	clk.Advance(time.Until(midweek))
 	b := startBotAt(t, clk.Now, "COACHLOG_HTTP_ADDR", freePort(t))

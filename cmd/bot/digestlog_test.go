@@ -11,6 +11,7 @@ import (
 // how many messages, never its text: a digest the leaders did not see
 // left no trace in the log.
 func TestServeSaysTheDigestIsOnAndWhenOneIsQueued(t *testing.T) {
+	t.Parallel()
 	b := startBot(t, "COACHLOG_DIGEST_CHANNEL", "C0LEADS", "COACHLOG_DIGEST_SCHEDULE", "0 0 * * WED")
 	on := grepLines(b.logs.String(), `msg="weekly digest on"`)
 	if !strings.Contains(on, "level=INFO") || !strings.Contains(on, "channel=C0LEADS") || !strings.Contains(on, `schedule="0 0 * * WED"`) ||

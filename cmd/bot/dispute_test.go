@@ -14,6 +14,7 @@ import (
 // A rep who marked a session not accurate is asked again after any edit,
 // even one of the notes alone; buttons from before are refused.
 func TestAnEditAfterADisputeAsksTheRepAgain(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	now := b.today("America/New_York")
@@ -68,6 +69,7 @@ func TestAnEditAfterADisputeAsksTheRepAgain(t *testing.T) {
 // reason is gone): the notice is dropped, not posted stale or with an empty
 // reason, which Slack refuses with invalid_blocks.
 func TestADisputeAnsweredBeforeItsNoticeIsSentIsNotAnnounced(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	now := b.today("America/New_York")
@@ -113,6 +115,7 @@ func TestADisputeAnsweredBeforeItsNoticeIsSentIsNotAnnounced(t *testing.T) {
 // second's notice: rendered when sent, it would read as the second's
 // double. The manager is told once, of the dispute that stands.
 func TestADisputeNoticeHeldPastASecondDisputeIsNotSentTwice(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	dm := b.logPending()
 	// Every post is refused, as Slack's rate limit would, with a

@@ -8,6 +8,7 @@ import (
 // A duration read but out of range opens the form saying only that, with
 // the range: not also "I couldn't tell how long", which it could.
 func TestCaptureOfADurationOutOfRangeSaysOnlyTheRange(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	for _, c := range []struct{ line, want string }{
 		{"<@" + rep + "|sam> 1:1 481m", "481 minutes is more than 480, the most a session can be"},

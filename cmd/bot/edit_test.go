@@ -56,6 +56,7 @@ func (b *bot) historyAs(user, args string) fakeslack.Response {
 }
 
 func TestEditOfSubstanceResetsConfirmationAndRefusesOldClicks(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	dm := b.logConfirmed() // as first posted, before the rep's Confirm
@@ -120,6 +121,7 @@ func TestEditOfSubstanceResetsConfirmationAndRefusesOldClicks(t *testing.T) {
 }
 
 func TestChangingTheRepWithdrawsTheOldDM(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	dm := b.logConfirmed()
@@ -144,6 +146,7 @@ func TestChangingTheRepWithdrawsTheOldDM(t *testing.T) {
 }
 
 func TestNotAccurateTellsTheManagerWhy(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	viewID, _ := b.openModal("")
 	b.submit(viewID, values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", ""))
@@ -165,6 +168,7 @@ func TestNotAccurateTellsTheManagerWhy(t *testing.T) {
 }
 
 func TestOpenCommitmentsAreOfferedAndCanBeTickedOff(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	viewID, _ := b.openModal("")
@@ -234,6 +238,7 @@ func buttonValue(t *testing.T, raw json.RawMessage, actionID string) string {
 // nothing, not "withdrew this session". Put back on, they get the DM then,
 // asking them to confirm, as a new message.
 func TestARepTakenOffBeforeTheirDMWentHearsNothingUntilPutBack(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	now := b.today("America/New_York")
 	b.logWithDMHeld(now)
@@ -266,6 +271,7 @@ func TestARepTakenOffBeforeTheirDMWentHearsNothingUntilPutBack(t *testing.T) {
 // → 50 min. Please confirm again" about a version they never saw, and no
 // chat.update after it.
 func TestAnEditBeforeTheRepsFirstDMWentIsNoNewsToThem(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	now := b.today("America/New_York")
 	b.logWithDMHeld(now)
@@ -364,6 +370,7 @@ func repDMsSettled(t *testing.T, path string) bool {
 // or date the form could not read back would be refused or changed, and
 // the rep asked to confirm again).
 func TestAnEditFormSavedUntouchedChangesNothing(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	viewID, _ := b.openModal("")
@@ -401,6 +408,7 @@ func TestAnEditFormSavedUntouchedChangesNothing(t *testing.T) {
 // the first was saved, used to save over the first's notes without a word.
 // It is refused as opened on a session that changed since.
 func TestASecondEditFormDoesNotUndoTheFirstsNotes(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	b.logConfirmed()
@@ -429,6 +437,7 @@ func TestASecondEditFormDoesNotUndoTheFirstsNotes(t *testing.T) {
 // when there are more: the edited session's own, the oldest here, are
 // left out before the ten are counted, not after (which showed eight).
 func TestTheEditFormOffersTenOtherOpenCommitments(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	for range 6 { // two commitments each: the first session's and ten others
 		viewID, _ := b.openModal("")
@@ -485,6 +494,7 @@ func skillsEnv(ids ...string) string {
 // so it has no room to offer the retired skill ticked, and the save
 // dropped it from the record without anyone unticking it.
 func TestANotesEditKeepsARetiredSkillTheFormHasNoRoomFor(t *testing.T) {
+	t.Parallel()
 	var hundred []string
 	for i := range 100 {
 		hundred = append(hundred, fmt.Sprintf("s%03d", i))

@@ -35,6 +35,7 @@ func (b *bot) clickInHistory(args, actionID string) fakeslack.Interaction {
 // shows the history again in place, saying what changed, with the line as
 // it is now: the list no longer reads as before the edit.
 func TestAnEditFromHistoryShowsTheHistoryAgainWithWhatChanged(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	viewID, _ := b.openModal("")
 	today := b.today("America/New_York")
@@ -59,6 +60,7 @@ func TestAnEditFromHistoryShowsTheHistoryAgainWithWhatChanged(t *testing.T) {
 // Undo from /coach history replaces the list, the session gone and the word
 // at its top, instead of a note under a list still offering Edit and Undo.
 func TestUndoFromHistoryReplacesTheList(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.logPending()
 	in := b.clickInHistory("", "session_undo")
@@ -76,6 +78,7 @@ func TestUndoFromHistoryReplacesTheList(t *testing.T) {
 // An edit from the receipt replaces it with what changed, not "Logged" as
 // if the session were new; Edit and Undo stay.
 func TestAnEditFromTheReceiptSaysWhatChanged(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	cmd, err := b.fake.SlashCommand(ctx, mgr, "/coach", "")
@@ -127,6 +130,7 @@ func (b *bot) editFromDisputeNotice() (today string, notice fakeslack.Message, v
 
 // says what changed; the DM itself, the rep's reason in it, stays.
 func TestAnEditFromTheDisputeNoticeSaysItWasSaved(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	today, notice, view := b.editFromDisputeNotice()
 	if _, ack := b.submit(view, values([]string{rep}, "one_on_one", today, "15", "")); len(ack) != 0 {
@@ -161,6 +165,7 @@ func (b *bot) logReceipted() {
 // edit is saved, nothing else is posted to the manager, and no warning is
 // logged for a courtesy Slack refused.
 func TestAnEditFromHistoryPastItsResponseURLIsSavedQuietly(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.logReceipted()
 	in := b.clickInHistory("", "session_edit")
@@ -185,6 +190,7 @@ func TestAnEditFromHistoryPastItsResponseURLIsSavedQuietly(t *testing.T) {
 // answers its first post with a blip (a 500), as every answer through a
 // response_url is: the courtesy is not lost to one bad moment.
 func TestAnEditFromHistoryRetriesABlip(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.logReceipted()
 	in := b.clickInHistory("", "session_edit")
@@ -202,6 +208,7 @@ func TestAnEditFromHistoryRetriesABlip(t *testing.T) {
 // response_url a minute before Slack's 30, as the outbox does, rather than
 // post what Slack may refuse on arrival. The edit is saved.
 func TestAnEditFromHistoryNearItsResponseURLsEndIsNotShownAgain(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{}
 	clk.Advance(time.Until(midweek)) // New York's today is UTC's: the form's date is not moved
 	b := startBotAt(t, clk.Now)
@@ -226,6 +233,7 @@ func TestAnEditFromHistoryNearItsResponseURLsEndIsNotShownAgain(t *testing.T) {
 // before it is sent again, no longer lose it (it was posted directly,
 // once, after the commit). It goes once the bot is back, in the thread.
 func TestTheReplyToAnEditFromTheDisputeNoticeSurvivesARestart(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	today, notice, view := b.editFromDisputeNotice()
 	b.fake.FailNext("chat.postMessage", 1_000_000, fakeslack.Fault{Status: http.StatusInternalServerError})
@@ -259,6 +267,7 @@ func TestTheReplyToAnEditFromTheDisputeNoticeSurvivesARestart(t *testing.T) {
 // receipt does: not "Updated: … Now: …" of a session that no longer
 // counts.
 func TestTheReplyToAnEditFromTheDisputeNoticeSaysASessionUndoneSinceWasUndone(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	today, notice, view := b.editFromDisputeNotice()
 	// Every post is refused, as Slack's rate limit would, with a

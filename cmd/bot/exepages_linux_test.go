@@ -10,6 +10,7 @@ import (
 )
 
 func TestExeMappingsKeepsOnlyUnwrittenReadOnlyPagesOfTheExecutable(t *testing.T) {
+	t.Parallel()
 	const smaps = `00400000-00d76000 r-xp 00000000 fd:01 4242 /tmp/coachlog
 Size:               9688 kB
 Rss:                8040 kB
@@ -69,6 +70,7 @@ func rssFile(t *testing.T) int64 {
 }
 
 func TestReleaseExecutablePagesShrinksResidentMemoryAndCodeStillRuns(t *testing.T) {
+	// Not parallel: it reads the process's resident memory, which other tests' bots move.
 	before := rssFile(t)
 	released, err := releaseExecutablePages()
 	if err != nil {
@@ -91,6 +93,7 @@ func TestReleaseExecutablePagesShrinksResidentMemoryAndCodeStillRuns(t *testing.
 
 // serve gives the executable's start-up pages back once Slack greets it.
 func TestServeReleasesExecutablePagesOnceConnected(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	released := regexp.MustCompile(`msg="executable pages released" bytes=([1-9][0-9]*)`)
 	eventually(t, "the executable's pages released after the hello", func() bool {

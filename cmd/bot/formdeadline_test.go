@@ -18,6 +18,7 @@ const transit = 1200 * time.Millisecond
 // deadline before views.open: with the people locked it never opened in
 // time. It opens now, without what those reads add.
 func TestTheEditFormOpensInTimeWhilePeopleAreLocked(t *testing.T) {
+	t.Parallel()
 	db := sqlitetest.PostgresDB(t)
 	clk := &testClock{}
 	clk.Advance(time.Until(midweek))
@@ -47,11 +48,15 @@ func TestTheEditFormOpensInTimeWhilePeopleAreLocked(t *testing.T) {
 // said it "could not read the session in time", its own words). The log
 // says which gave up, at Warn.
 func TestAFormThatNeedsTheSessionSaysSoWhileSessionsAreLocked(t *testing.T) {
+	t.Parallel()
 	for _, gaveUp := range []struct{ name, timeout, log string }{
 		{"at the form's deadline", "30s", "not opened: the session was not read by the form's deadline"},
 		{"at the statement timeout", "100ms", "not opened: the database was busy"},
 	} {
-		t.Run(gaveUp.name, func(t *testing.T) { sessionFormsWhileSessionsAreLocked(t, gaveUp.timeout, gaveUp.log) })
+		t.Run(gaveUp.name, func(t *testing.T) {
+			t.Parallel()
+			sessionFormsWhileSessionsAreLocked(t, gaveUp.timeout, gaveUp.log)
+		})
 	}
 }
 

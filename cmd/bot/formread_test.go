@@ -59,6 +59,7 @@ func awaitFormInTime(t *testing.T, ctx context.Context, fake *fakeslack.Server, 
 // without the open commitments to tick. Only PostgreSQL locks a table
 // against readers.
 func TestTheFormOpensWhileATableIsLocked(t *testing.T) {
+	t.Parallel()
 	db := sqlitetest.PostgresDB(t)
 	b := startBot(t, "COACHLOG_DB", db)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -80,6 +81,7 @@ func TestTheFormOpensWhileATableIsLocked(t *testing.T) {
 // envelope's time in transit from Slack the trigger had expired. They
 // share one deadline now, counted from the envelope's arrival.
 func TestTheFormOpensInTimeWhilePeopleAreLocked(t *testing.T) {
+	t.Parallel()
 	db := sqlitetest.PostgresDB(t)
 	clk := &testClock{}
 	clk.Advance(time.Until(midweek))
@@ -116,6 +118,7 @@ func TestTheFormOpensInTimeWhilePeopleAreLocked(t *testing.T) {
 // a colon: it now names COACHLOG_PG_STATEMENT_TIMEOUT and the lock that
 // most often causes it.
 func TestACommandPastTheStatementTimeoutNamesTheSetting(t *testing.T) {
+	t.Parallel()
 	db := sqlitetest.PostgresDB(t)
 	ctx := ctxT(t)
 	st, err := sqlite.Open(ctx, db, sqlite.Options{})

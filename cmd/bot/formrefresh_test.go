@@ -75,6 +75,7 @@ func (b *bot) viewUpdateWhileLocked(ctx context.Context, within time.Duration, r
 // at once, saying some commitments may be missing, with what was typed
 // kept.
 func TestPickingARepWhileCommitmentsAreLockedSaysSoAndKeepsWhatWasTyped(t *testing.T) {
+	t.Parallel()
 	b, db, ctx := startBotOnPostgres(t, nil, 30*time.Second)
 	viewID, _ := b.openModal("")
 	release := lockTables(t, ctx, db, "commitments")
@@ -103,6 +104,7 @@ func TestPickingARepWhileCommitmentsAreLockedSaysSoAndKeepsWhatWasTyped(t *testi
 // only if the update keeps its block_id and action_id, and an update
 // without that rep's checkboxes would drop the tick.
 func TestATickStaysWhenAPickCannotReadCommitmentsInTime(t *testing.T) {
+	t.Parallel()
 	b, db, ctx := startBotOnPostgres(t, nil, 30*time.Second)
 	first, _ := b.openModal("")
 	b.submit(first, values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", ""))
@@ -144,6 +146,7 @@ func TestATickStaysWhenAPickCannotReadCommitmentsInTime(t *testing.T) {
 // hold the pick's update until its reads give up, so the typing comes
 // between the pick and its update.
 func TestAPickAfterTheModelFilledInKeepsWhatIsTyped(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b, db, ctx := startBotOnPostgres(t, ai, 30*time.Second)
 	ai.Enqueue(fakeopenai.JSON(honestReading()))

@@ -137,8 +137,10 @@ func formOpeners() []formOpener {
 // what to do, instead of seeing nothing; nothing else is written. A
 // message they clicked keeps its buttons: the notice is a new message.
 func TestAFormSlackDoesNotOpenIsToldWhereThePersonIs(t *testing.T) {
+	t.Parallel()
 	for _, tt := range formOpeners() {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			b, use := tt.start(t)
 			before := b.export()
 			b.fake.FailNext("views.open", 1, fakeslack.Fault{Error: "internal_error"})
@@ -170,8 +172,10 @@ func TestAFormSlackDoesNotOpenIsToldWhereThePersonIs(t *testing.T) {
 
 // A form Slack opens brings no such notice.
 func TestAFormSlackOpensBringsNoNotice(t *testing.T) {
+	t.Parallel()
 	for _, tt := range formOpeners() {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			b, use := tt.start(t)
 			in := use()
 			if call := b.viewsOpen(in); call.Error != "" {

@@ -415,6 +415,7 @@ func actionIDs(raw json.RawMessage) []string {
 // Slack answers users.info after a second, and the pass reads Max's zone
 // before it queues his nudge. When start returns, the nudge is queued.
 func TestStartReturnsAfterTheFirstSchedulerPass(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{}
 	clk.Advance(time.Until(time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC))) // a Monday
 	b := startBotAt(t, clk.Now)

@@ -15,6 +15,7 @@ import (
 // so it must show where an operator looks: /healthz turns red naming it and
 // /metrics counts it, until a nudge goes out again.
 func TestAScheduledMessageThatFailsForGoodShowsOnHealthAndMetrics(t *testing.T) {
+	t.Parallel()
 	b := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t))
 	addr := b.httpAddr()
 	b.importRoster(t)
@@ -68,6 +69,7 @@ func grepLines(s, substr string) string {
 // The real serve mounts /debug/pprof/ on the ops listener only when
 // COACHLOG_PPROF=on.
 func TestServeProfilesOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		pprof string
 		want  int
@@ -102,6 +104,7 @@ func healthProblems(t *testing.T, addr string) (int, []string) {
 // wall clock (a test's, pinned to a Wednesday) judged how long Slack had
 // been gone by comparing the two.
 func TestHealthTurnsRedWhenSlackIsGoneOverAMinuteOnTheBotsClock(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{}
 	clk.Advance(time.Until(midweek))
 	b := startBotAt(t, clk.Now, "COACHLOG_HTTP_ADDR", freePort(t))

@@ -11,6 +11,7 @@ import (
 // prints, on stdout with exit 0, for every command (`help roster` as
 // `roster --help` does); before, it printed the list of commands.
 func TestHelpCommandIsTheCommandsOwnHelp(t *testing.T) {
+	// Not parallel: t.Chdir moves the whole process (and t.Chdir refuses a parallel test).
 	runArgs := func(t *testing.T, args ...string) (stdout, stderr string, code int) {
 		t.Helper()
 		t.Chdir(t.TempDir())
@@ -42,6 +43,7 @@ func TestHelpCommandIsTheCommandsOwnHelp(t *testing.T) {
 // naming the word and listing the commands, as `coachlog bogus` is;
 // nothing goes to stdout.
 func TestHelpOfAnUnknownCommandNamesItAndTheCommands(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"help", "bogus"}, {"help", "roster", "export"}, {"help", "copy", "--from"}} {
 		var out, errOut bytes.Buffer
 		err := run(context.Background(), args, func(string) string { return "" }, &out, &errOut)

@@ -19,6 +19,7 @@ import (
 // with no rating beside it, and to Max alone (an ephemeral answer). Olly,
 // who logged nothing with Sam, reads nothing of it.
 func TestARepsCommentReachesTheManagersHistory(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	dm := b.logConfirmed()
 	eventually(t, "the DM to offer a rating", func() bool {
@@ -69,6 +70,7 @@ func TestARepsCommentReachesTheManagersHistory(t *testing.T) {
 // logged with the rep, shows none of it (as it shows no rating), and
 // another manager's shows nothing of it either; the manager's own shows it.
 func TestARepsCommentStaysWithTheManagerWhoLoggedTheSession(t *testing.T) {
+	t.Parallel()
 	b := surfacesOrg(t)
 	svc, done := b.sideService()
 	ctx := context.Background()

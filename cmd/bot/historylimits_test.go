@@ -19,6 +19,7 @@ import (
 // reps, which Slack refuses with msg_blocks_too_long (and did again after
 // each Kept). The list comes, whole, and comes back in place after Kept.
 func TestHistoryOfTenFiftyRepTeamMeetingsFitsAndComesBackAfterKept(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	var reps []string
 	csv := "slack_id,email,name,role,manager,tier,timezone\n" + mgr + ",max@acme.test,Max,manager,,,America/New_York\n"

@@ -40,6 +40,7 @@ func firstBlockText(raw json.RawMessage) string {
 // not silent: the Home has no response_url, so the tab is republished with
 // a notice at the top saying what happened, and without the session.
 func TestAnActionInAStaleHomeTabIsAnsweredByANoticeThere(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		action, want string
 	}{
@@ -90,6 +91,7 @@ func TestAnActionInAStaleHomeTabIsAnsweredByANoticeThere(t *testing.T) {
 // rep's, refreshes the tab once the session is saved: the rep just
 // coached is no longer listed overdue.
 func TestLoggingFromTheHomeTabRefreshesIt(t *testing.T) {
+	t.Parallel()
 	for _, action := range []string{"log_open", "log_for_rep"} {
 		t.Run(action, func(t *testing.T) {
 			b := surfacesOrg(t)
@@ -110,6 +112,7 @@ func TestLoggingFromTheHomeTabRefreshesIt(t *testing.T) {
 // is told so and where the others are, rather than left to think the
 // list is all there is. A list that is whole says nothing of the kind.
 func TestSessionListsSayWhenOlderSessionsAreLeftOut(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	for i := range 10 {
 		if got := b.command(mgr, fmt.Sprintf("<@%s|sam> 1:1 %dm yesterday", rep, 10+i)); !strings.Contains(got, "Logged") {
@@ -142,6 +145,7 @@ func TestSessionListsSayWhenOlderSessionsAreLeftOut(t *testing.T) {
 // "0 waiting"; a rep typing /coach history, having logged nothing, is sent
 // to where the coaching they received is, not told "nothing logged".
 func TestARepsEmptyStatesSayWhereCoachingComes(t *testing.T) {
+	t.Parallel()
 	b := surfacesOrg(t)
 	home := func(user string) string {
 		before := publishesTo(b, user)

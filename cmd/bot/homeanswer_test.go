@@ -41,6 +41,7 @@ func (b *bot) dmUpdatedTo(dm fakeslack.Message, want string) {
 // chat.update and republishes the tab, saying so at its top; Not accurate
 // opens the DM's own form, and its reason reaches the manager.
 func TestARepAnswersFromTheHomeTab(t *testing.T) {
+	t.Parallel()
 	t.Run("confirm", func(t *testing.T) {
 		b := startBot(t)
 		dm := b.logPending()
@@ -96,6 +97,7 @@ func formShown(t *testing.T, c fakeslack.Call) string {
 // A Not accurate form opened from the tab before an edit is refused in
 // the form, pointing at the tab, which is republished behind it.
 func TestAStaleHomeTabAnswersSensibly(t *testing.T) {
+	t.Parallel()
 	t.Run("confirmed in the DM since", func(t *testing.T) {
 		b := startBot(t)
 		dm := b.logPending()
@@ -165,6 +167,7 @@ func TestAStaleHomeTabAnswersSensibly(t *testing.T) {
 // id on a session they are not on) is refused at the top of the clicker's
 // own tab, opens no form, and changes nothing, the rep's DM included.
 func TestAHomeClickOnAnotherRepsSessionIsRefused(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	dm := b.logPending()
@@ -222,6 +225,7 @@ func TestAHomeClickOnAnotherRepsSessionIsRefused(t *testing.T) {
 // all; from the 21st it says it counts the latest 20, and where older
 // ones are, rather than pass 20 off as everything.
 func TestARepsHomeSaysItCountsTheLatestTwenty(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	home := func() string {
 		before := publishesTo(b, rep)

@@ -41,6 +41,7 @@ func (b *bot) ratingOf() int {
 // click in the tab has no response_url) and the tab is republished,
 // saying so at its top, without the session's rating buttons.
 func TestARepRatesFromTheHomeTab(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	dm := b.logPending()
 	b.homeClick(rep, "rep_confirm")()
@@ -110,6 +111,7 @@ func (b *bot) forgedHomeClick(user, actionID, blockID, value string) {
 // the clicker's own on a session they are not on) is refused at the top
 // of the clicker's own tab and changes nothing, the rep's DM included.
 func TestAHomeRatingOfAnotherRepsSessionIsRefused(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	dm := b.logPending()
 	b.confirmUpdates(rep, dm) // the rep's own rating would now be taken
@@ -148,6 +150,7 @@ func TestAHomeRatingOfAnotherRepsSessionIsRefused(t *testing.T) {
 // refused as the DM's old buttons are, and the tab comes back with the
 // session as it is now: to confirm again, not to rate.
 func TestAStaleHomeTabRatesSensibly(t *testing.T) {
+	t.Parallel()
 	t.Run("rated in the DM since", func(t *testing.T) {
 		b := startBot(t)
 		dm := b.logPending()
@@ -210,6 +213,7 @@ func TestAStaleHomeTabRatesSensibly(t *testing.T) {
 // newer sessions still to rate is past the five the tab lists, and the
 // notice sends the rep to their DM instead.
 func TestAConfirmNoticeOffersTheTabsRatingOnlyForASessionItLists(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	if got := b.command(mgr, "<@"+rep+"|sam> 1:1 50m yesterday"); !strings.Contains(got, "Logged") {
 		t.Fatalf("capture: %s", got)

@@ -30,7 +30,9 @@ func (b *bot) homeText(user string) string {
 // rep's answer once the rep confirms in their DM: the replica that got the
 // confirm reads when the tab was opened from the database.
 func TestAManagerLookingAtTheirHomeSeesARepsConfirm(t *testing.T) {
+	t.Parallel()
 	sqlitetest.Each(t, func(t *testing.T, db string) {
+		t.Parallel()
 		clk := &testClock{}
 		clk.Advance(time.Until(midweek))
 		b := startBotAt(t, clk.Now, "COACHLOG_DB", db)
@@ -50,6 +52,7 @@ func TestAManagerLookingAtTheirHomeSeesARepsConfirm(t *testing.T) {
 // moving the moment one rep rates would give that rating away. The
 // confirm before it does.
 func TestARatingDoesNotRefreshAWatchingManagersHome(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{}
 	clk.Advance(time.Until(midweek))
 	b := startBotAt(t, clk.Now)
@@ -89,6 +92,7 @@ func TestARatingDoesNotRefreshAWatchingManagersHome(t *testing.T) {
 // they next open it, and a publish nobody looks at would take a place in
 // views.publish's pace that reps' own Home clicks need.
 func TestARepsAnswerLeavesAHomeNobodyLooksAtAlone(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name   string
 		opened time.Duration // how long before the confirm Max opened his Home; never when 0
@@ -131,6 +135,7 @@ func TestARepsAnswerLeavesAHomeNobodyLooksAtAlone(t *testing.T) {
 // beyond what views.publish's pace sends at once, a rep who opens their
 // Home has it published next, ahead of the refreshes still queued.
 func TestARepsHomeIsNotBehindManagersRefreshes(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{}
 	clk.Advance(time.Until(midweek))
 	b := startBotAt(t, clk.Now)

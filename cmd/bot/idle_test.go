@@ -10,6 +10,7 @@ import (
 // The bot gives its free memory back at each quiet tick, and only then:
 // a tick over which an envelope came or a message went is left alone.
 func TestMemoryIsReturnedOnlyWhenIdle(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		activity []int64 // read at start, then at each tick

@@ -66,7 +66,9 @@ func oneManagerDue(t *testing.T, fake *fakeslack.Server, db string) (map[string]
 // first post back, the line is already out. Stopped then (Ctrl-C), it
 // says what stays queued and who sends it, rather than "context canceled".
 func TestNudgeCommandPrintsWhatItQueuedBeforeDeliveringIt(t *testing.T) {
+	t.Parallel()
 	sqlitetest.Each(t, func(t *testing.T, db string) {
+		t.Parallel()
 		fake := startFake(t)
 		vars, now := oneManagerDue(t, fake, db)
 		// Slack holds every post back: the clock stands still, so
@@ -106,7 +108,9 @@ func TestNudgeCommandPrintsWhatItQueuedBeforeDeliveringIt(t *testing.T) {
 // went (Mia coached both reps while Slack held it back) is not counted as
 // delivered.
 func TestNudgeCommandSaysHowManyItDelivered(t *testing.T) {
+	t.Parallel()
 	sqlitetest.Each(t, func(t *testing.T, db string) {
+		t.Parallel()
 		fake := startFake(t)
 		vars, now := oneManagerDue(t, fake, db)
 		fake.FailNext("chat.postMessage", 1000, fakeslack.Fault{Status: 429, RetryAfter: 1})
@@ -141,6 +145,7 @@ func TestNudgeCommandSaysHowManyItDelivered(t *testing.T) {
 // `coachlog digest` stopped by Ctrl-C while Slack holds its messages back
 // says they stay queued and who sends them, and the next run does.
 func TestADigestStoppedMidDeliverySaysWhatStaysQueued(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.fake.AddChannel("C0LEADS", true)
 	b.importRoster(t)

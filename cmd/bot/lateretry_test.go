@@ -18,7 +18,9 @@ import (
 // refuse it, or the manager's Home opening would be recorded and
 // published twice.
 func TestALateRetryAfterARestartIsNotActedOnTwice(t *testing.T) {
+	t.Parallel()
 	sqlitetest.Each(t, func(t *testing.T, db string) {
+		t.Parallel()
 		clk := &testClock{}
 		clk.Advance(time.Until(midweek))
 		b := startBotAt(t, clk.Now, "COACHLOG_DB", db)

@@ -12,6 +12,7 @@ import (
 // The bot says so in one warning, with the minute it began, not as a
 // malformed event.
 func TestAppRateLimitedIsOneClearWarning(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	since := b.now().Add(-time.Minute)
 	id, err := b.fake.AppRateLimited(ctxT(t), since)

@@ -160,6 +160,7 @@ func ruleReading(f map[string]string) bool {
 }
 
 func TestProseCaptureFillsTheFormForTheManagerToConfirm(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b := startBot(t, llmEnv(ai, false)...)
 	ai.Enqueue(fakeopenai.JSON(honestReading()))
@@ -293,6 +294,7 @@ func (b *bot) openedViewID(f proseForm) string {
 // Whatever goes wrong with the model, the manager has the form with the rule
 // parser's reading, and the notice says it could not be read.
 func TestProseCaptureFallsBackToTheRuleReading(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b := startBot(t, llmEnv(ai, false, "COACHLOG_LLM_TIMEOUT", "300ms")...)
 	for _, tt := range []struct {
@@ -334,6 +336,7 @@ func TestProseCaptureFallsBackToTheRuleReading(t *testing.T) {
 // The model answers after the trigger id has expired: the form was opened
 // at once, and filled in when the answer came.
 func TestProseCaptureOpensTheFormBeforeASlowModelAnswers(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b := startBot(t, llmEnv(ai, false)...)
 	ai.Enqueue(fakeopenai.Slow(4*time.Second, fakeopenai.JSON(honestReading())))
@@ -356,6 +359,7 @@ func TestProseCaptureOpensTheFormBeforeASlowModelAnswers(t *testing.T) {
 // UTC like the organisation, logs here: no date correction for his time
 // zone comes between the open and his change.
 func TestProseCaptureLeavesAFormTheManagerChanged(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b := startBot(t, llmEnv(ai, false)...)
 	ai.Enqueue(fakeopenai.Slow(time.Second, fakeopenai.JSON(honestReading())))
@@ -392,6 +396,7 @@ func TestProseCaptureLeavesAFormTheManagerChanged(t *testing.T) {
 // changes nothing: its update gives new block ids only to the fields it
 // fills in, and Slack keeps the others as they are.
 func TestTheManagersTypingWhileTheModelReadsStays(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b := startBot(t, llmEnv(ai, false)...)
 	release := make(chan struct{})
@@ -433,6 +438,7 @@ func (b *bot) proseUpdate(viewID string) fakeslack.Call {
 // view does not have, and the manager would see a generic "We had some
 // trouble connecting" instead.
 func TestAnErrorOnAFieldTheModelFilledShowsUnderIt(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b := startBot(t, llmEnv(ai, false)...)
 	today := b.today("America/New_York")
@@ -477,6 +483,7 @@ func addDays(t *testing.T, date string, n int) string {
 // the same fields from the rest of the text, a model that obeys it is
 // caught, and what the line starts with is never overridden.
 func TestAPromptInjectionInTheNoteChangesNoField(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b := startBot(t, llmEnv(ai, false)...)
 	const plain = "had a long chat with <@" + rep + "|sam> yesterday, maybe 30 minutes, mostly on discovery."
@@ -530,6 +537,7 @@ func TestAPromptInjectionInTheNoteChangesNoField(t *testing.T) {
 // opens: a gauge says so and /healthz warns, staying green, while prose
 // capture falls back without calling the server.
 func TestTheLLMShowsOnMetricsAndAnOpenBreakerOnlyWarns(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	ai.Default(func(fakeopenai.Request) fakeopenai.Answer { return fakeopenai.Fail(503) })
 	b := startBot(t, llmEnv(ai, false, "COACHLOG_HTTP_ADDR", freePort(t), "COACHLOG_LLM_TIMEOUT", "300ms")...)
@@ -572,6 +580,7 @@ func TestTheLLMShowsOnMetricsAndAnOpenBreakerOnlyWarns(t *testing.T) {
 // the breaker opens on the first such answer, and the operator reads one
 // error line saying so, with no key in it.
 func TestAnAccountOutOfQuotaFallsBackAtOnceAndSaysSoOnce(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	ai.Default(func(fakeopenai.Request) fakeopenai.Answer { return fakeopenai.QuotaExhausted("insufficient_quota") })
 	b := startBot(t, llmEnv(ai, false, "COACHLOG_HTTP_ADDR", freePort(t))...)
@@ -604,6 +613,7 @@ func TestAnAccountOutOfQuotaFallsBackAtOnceAndSaysSoOnce(t *testing.T) {
 // A key the server refuses is no passing failure: the breaker opens on the
 // first 401, and /healthz says OPENAI_API_KEY is refused (never the key).
 func TestARefusedKeyIsNamedInHealthz(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	ai.Default(func(fakeopenai.Request) fakeopenai.Answer { return fakeopenai.KeyRefused() })
 	b := startBot(t, llmEnv(ai, false, "COACHLOG_HTTP_ADDR", freePort(t))...)
@@ -642,6 +652,7 @@ func healthWarnings(t *testing.T, addr string) []string {
 // max_completion_tokens, and keeps doing so, rather than falling back to
 // the rule parser's reading on every capture.
 func TestAReasoningDeploymentThatRefusesMaxTokensStillReads(t *testing.T) {
+	t.Parallel()
 	ai := fakeopenai.New(fakeopenai.WithReasoning("prod-reasoner"))
 	if err := ai.Start(); err != nil {
 		t.Fatal(err)
@@ -677,6 +688,7 @@ func TestAReasoningDeploymentThatRefusesMaxTokensStillReads(t *testing.T) {
 // that waits: 30 s after it opened, one probe goes to the server, and a
 // server that is back fills the form again.
 func TestTheBreakerProbesAfterItsCooldownOnTheBotsClock(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	ai.Default(func(fakeopenai.Request) fakeopenai.Answer { return fakeopenai.Fail(503) })
 	clk := &testClock{}
@@ -703,6 +715,7 @@ func TestTheBreakerProbesAfterItsCooldownOnTheBotsClock(t *testing.T) {
 // form without an LLM did. The doubt stays while the model leaves the
 // date as it was; once the model reads the date, it is its reading.
 func TestAProseReadingStillSaysWhatWasGuessed(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b := startBot(t, llmEnv(ai, false)...)
 	today := b.today("America/New_York")
@@ -737,6 +750,7 @@ func TestAProseReadingStillSaysWhatWasGuessed(t *testing.T) {
 // long), and the role the words say ("mostly watched") is not replaced by
 // the model's "lead"; the notice claims neither from the note.
 func TestProseCaptureKeepsNoDurationOrRoleTheNoteDoesNotSay(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b := startBot(t, llmEnv(ai, false)...)
 	ai.Enqueue(fakeopenai.JSON(with(with(with(honestReading(), "duration_min", 90), "role", "lead"), "skills", []string{"discovery"})))
@@ -758,6 +772,7 @@ func TestProseCaptureKeepsNoDurationOrRoleTheNoteDoesNotSay(t *testing.T) {
 // profile is read as the form opens, as they do without an LLM, and the
 // model is told that today.
 func TestProseCaptureReadsDateWordsOnANewManagersOwnToday(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ words, want string }{
 		{"yesterday", "2026-11-29"},
 		{"on mon", "2026-11-23"}, // the latest Monday before New York's Monday

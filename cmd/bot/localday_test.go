@@ -25,6 +25,7 @@ import (
 // and overdue. Vera, the leader, lives in the same zone and coaches Ria as
 // Max coaches Sam.
 func TestAManagersOwnSurfacesUseTheirLocalToday(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name, tz  string
 		now       time.Time
@@ -140,6 +141,7 @@ func (b *bot) importLocalRoster(t *testing.T, tz string) {
 // calls Sam overdue for 15 days (they did a day late, from the UTC date);
 // on Tuesday 1 December the nudge does not.
 func TestANewRepIsDueOnTheManagersDayOfTheImport(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name, tz, since string
 		imported        time.Time

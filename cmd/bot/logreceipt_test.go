@@ -13,6 +13,7 @@ import (
 // click's response_url, with what was logged and Edit / Undo. From the
 // nudge DM that receipt is a new ephemeral message: the nudge stays.
 func TestLogCoachingButtonsAnswerWithAReceipt(t *testing.T) {
+	t.Parallel()
 	for _, from := range []string{"team", "nudge"} {
 		t.Run(from, func(t *testing.T) {
 			b := surfacesOrg(t)

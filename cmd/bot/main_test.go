@@ -39,6 +39,7 @@ func TestMain(m *testing.M) {
 // 2; a help asked for prints the flags on stdout and exits 0, as
 // `coachlog -h` does.
 func TestFlagMistakesAreSaidOnceAndHelpIsNoFailure(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		args []string
 		code int

@@ -20,6 +20,7 @@ import (
 // that rep as overdue everywhere; Olly is not nudged and is told on every
 // surface that nobody reports to him yet.
 func TestOneRuleSaysWhoIsAManager(t *testing.T) {
+	t.Parallel()
 	imported := time.Date(2026, 11, 2, 15, 0, 0, 0, time.UTC)
 	now := imported.Add(23 * 24 * time.Hour) // Wednesday 25 November, 10:00 in New York
 	b := startBotAt(t, clockFrom(now), "COACHLOG_TIMEZONE", "America/New_York")

@@ -16,6 +16,7 @@ import (
 // the bot serves but the manifest leaves out can never be used (the
 // global one was served, tested and documented, and missing).
 func TestTheManifestDeclaresEveryShortcutServed(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile(filepath.Join("..", "..", "manifest.yml"))
 	if err != nil {
 		t.Fatal(err)
@@ -39,6 +40,7 @@ func TestTheManifestDeclaresEveryShortcutServed(t *testing.T) {
 // without which a workspace migrated into an Enterprise Grid kept taking
 // its organisation's people for another's).
 func TestTheManifestSubscribesToEveryEventServed(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile(filepath.Join("..", "..", "manifest.yml"))
 	if err != nil {
 		t.Fatal(err)
@@ -62,6 +64,7 @@ func TestTheManifestSubscribesToEveryEventServed(t *testing.T) {
 // (it left out prep, away, cadence and export), and stays well under the
 // 1,000 characters Slack accepts.
 func TestTheUsageHintNamesEverySubcommand(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile(filepath.Join("..", "..", "manifest.yml"))
 	if err != nil {
 		t.Fatal(err)
@@ -90,6 +93,7 @@ func TestTheUsageHintNamesEverySubcommand(t *testing.T) {
 // Slack sends tokens_revoked and app_uninstalled only to an app that
 // subscribes to them (no scope needed), and the bot serves both.
 func TestTheManifestSubscribesToTheAppsLifecycleEvents(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile(filepath.Join("..", "..", "manifest.yml"))
 	if err != nil {
 		t.Fatal(err)

@@ -107,6 +107,7 @@ func (o *metricsOrg) attainment(t *testing.T, month string) map[string]float64 {
 }
 
 func TestPerformanceImportIsAllOrNothingAndReplacesAMonth(t *testing.T) {
+	t.Parallel()
 	o := newMetricsOrg(t)
 	if got := o.attainment(t, "2026-10"); len(got) != 3 || got["U0R2"] != 90 || got["U0R3"] != 99.5 {
 		t.Fatalf("October after the import = %v", got)
@@ -173,6 +174,7 @@ func TestPerformanceImportIsAllOrNothingAndReplacesAMonth(t *testing.T) {
 // so. Such a file is refused, writing nothing, unless --fractions says
 // how to read it; --fractions on a file of percents is refused too.
 func TestPerformanceImportTellsFractionsFromPercents(t *testing.T) {
+	t.Parallel()
 	o := newMetricsOrg(t)
 	frac := o.write(t, "frac.csv", "rep,month,attainment", "U0R1,2026-10,0.875", "U0R2,2026-10,1.2", "U0R3,2026-10,0.5")
 	out, err := cliAt(t, tuesday, o.vars, "performance", "import", frac)
@@ -204,6 +206,7 @@ func TestPerformanceImportTellsFractionsFromPercents(t *testing.T) {
 // imported as percents, and --fractions refuses a % cell rather than make
 // 5% 500%. Either way a refused file writes nothing.
 func TestPerformanceImportReadsAPercentSignAsPercent(t *testing.T) {
+	t.Parallel()
 	o := newMetricsOrg(t)
 	for _, tt := range []struct {
 		name    string
@@ -248,6 +251,7 @@ func TestPerformanceImportReadsAPercentSignAsPercent(t *testing.T) {
 // would quiet serve's "no database file" warning and let metrics and
 // export read nothing as if it were the organisation's data.
 func TestARefusedPerformanceImportCreatesNoDatabase(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "new.db")
 	vars := map[string]string{"COACHLOG_DB": db}
@@ -292,6 +296,7 @@ func sorted(xs ...string) []string {
 }
 
 func TestMetricsJSONHasExactlyTheKeysOfProduct(t *testing.T) {
+	t.Parallel()
 	o := newMetricsOrg(t)
 	out, err := cliAt(t, tuesday, o.vars, "metrics") // the last full week: W47
 	if err != nil {
@@ -373,6 +378,7 @@ func anyMap[V any](m map[string]V) map[string]any {
 }
 
 func TestMetricsCSVHasAScopeColumnAndSafeCells(t *testing.T) {
+	t.Parallel()
 	o := newMetricsOrg(t)
 	out, err := cliAt(t, tuesday, o.vars, "metrics", "--week", "2026-W47", "--format", "csv")
 	if err != nil {
@@ -423,6 +429,7 @@ func TestMetricsCSVHasAScopeColumnAndSafeCells(t *testing.T) {
 }
 
 func TestMetricsPeriods(t *testing.T) {
+	t.Parallel()
 	o := newMetricsOrg(t)
 	period := func(now time.Time, vars map[string]string, args ...string) (string, string) {
 		t.Helper()
@@ -452,6 +459,7 @@ func TestMetricsPeriods(t *testing.T) {
 }
 
 func TestMetricsUsageErrors(t *testing.T) {
+	t.Parallel()
 	o := newMetricsOrg(t)
 	for _, c := range []struct {
 		args []string
@@ -489,6 +497,7 @@ func TestMetricsUsageErrors(t *testing.T) {
 // `coachlog metrics` and the digest alike; they read the 15th (14 days,
 // not overdue) on the organisation's clock.
 func TestTheFiguresCountANeverCoachedRepOnTheManagersClock(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{}
 	clk.Advance(time.Until(time.Date(2026, 11, 15, 5, 0, 0, 0, time.UTC)))
 	b := startBotAt(t, clk.Now)
@@ -542,6 +551,7 @@ func TestTheFiguresCountANeverCoachedRepOnTheManagersClock(t *testing.T) {
 // or CSV whole on stdout. A week in which coaching was logged, dated back
 // to before the import, is measured, as the digest reports it.
 func TestMetricsOfAWeekBeforeTheFirstImportListNoTeam(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	vars := map[string]string{"COACHLOG_DB": filepath.Join(dir, "c.db")}
 	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC) // a Tuesday: the last full week is 2026-W48

@@ -45,6 +45,7 @@ func isNarrative(r fakeopenai.Request) bool {
 // private ones never; no name is sent, and a sentence naming a rep is
 // dropped before it reaches the channel.
 func TestDigestNarrativePerLeaderWithNotesOn(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	ai.Default(func(r fakeopenai.Request) fakeopenai.Answer {
 		if isNarrative(r) {
@@ -92,6 +93,7 @@ func TestDigestNarrativePerLeaderWithNotesOn(t *testing.T) {
 // Whatever stops the narrative, the digest goes out without it, the rest
 // intact.
 func TestDigestGoesOutWithoutANarrativeThatFailed(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name    string
 		env     []string
@@ -104,6 +106,7 @@ func TestDigestGoesOutWithoutANarrativeThatFailed(t *testing.T) {
 		{"a token budget too small for one narrative", []string{"COACHLOG_LLM_DIGEST_TOKENS", "100"}, nil, 0},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			ai := startOpenAI(t)
 			ai.Enqueue(tt.answers...)
 			b := startBot(t, llmEnv(ai, true, append([]string{"COACHLOG_TIMEZONE", "America/New_York"}, tt.env...)...)...)
@@ -143,6 +146,7 @@ func (b *bot) logShared(notes ...string) {
 // whole short note, names anyone below the leader (coached this week or
 // not) or mentions anyone, and no such name is sent.
 func TestDigestNarrativeKeepsQuotesAndNamesOutOfTheChannel(t *testing.T) {
+	t.Parallel()
 	b, ai := narratingBot(t, "Discovery came up in most sessions. Pricing slipped when the rep met the Kiwi buyer. "+
 		"Ria is the model to follow. Ask @kofi for the deck. Kiwi discount creep is a theme. Write to jane@kiwi.example for more.")
 	b.importTree(t)
@@ -189,6 +193,7 @@ func (b *bot) importTwoTrees(t *testing.T) {
 // the channel, where Slack would link it, nor formatting, in the italics
 // the narrative is shown in.
 func TestDigestNarrativeNamesNobodyCoachlogKnowsAndStaysPlain(t *testing.T) {
+	t.Parallel()
 	b, ai := narratingBot(t, "Discounting came up in most sessions. Bob keeps discounting in every deal. Wanda should see this. "+
 		"Olly can help with training. See https://evil.example/phish for the playbook. *Urgent* ~nothing~ `code` _matters_ now.")
 	b.importTwoTrees(t)

@@ -17,6 +17,7 @@ import (
 // /coach help says the same, and that whoever runs Coachlog can export
 // the notes (`coachlog export --with-notes`), which no label carries.
 func TestTheRepIsToldWhoMayReadTheNotes(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	for _, tt := range []struct {
 		name    string

@@ -77,6 +77,7 @@ func historyOfALog(t *testing.T) (b *bot, now string, hist fakeslack.Response, n
 // the next log form no longer offers it, and the metrics count it as made
 // and not kept. Before, nothing could close it but deleting its line.
 func TestAManagerMarksACommitmentNotKeptFromHistory(t *testing.T) {
+	t.Parallel()
 	b, now, hist, notKept := historyOfALog(t)
 	ctx := ctxT(t)
 	if closeOption(hist.Blocks, "Book a pricing role-play", "Kept") == "" {
@@ -138,6 +139,7 @@ func TestAManagerMarksACommitmentNotKeptFromHistory(t *testing.T) {
 // notice: the commitment is open again, back in the history with its menu
 // and in the next log form.
 func TestAManagerTakesBackANotKeptPickedByMistake(t *testing.T) {
+	t.Parallel()
 	b, _, hist, notKept := historyOfALog(t)
 	ctx := ctxT(t)
 	in := b.must(b.fake.ClickResponseButton(ctx, mgr, hist.URL, "commitment_close", fakeslack.PickOption(notKept)))

@@ -26,7 +26,9 @@ func cliAt(t *testing.T, now time.Time, vars map[string]string, args ...string) 
 }
 
 func TestNudgeCommandTwiceOnOneDaySendsOneDM(t *testing.T) {
+	t.Parallel()
 	sqlitetest.Each(t, func(t *testing.T, db string) {
+		t.Parallel()
 		fake := startFake(t)
 		addUTCUsers(fake, "U0MA", "U0MB", "U0RA", "U0RB")
 		dir := t.TempDir()
@@ -122,6 +124,7 @@ func contains(xs []string, x string) bool {
 }
 
 func TestNudgeCommandFailsWhenDeliveryFails(t *testing.T) {
+	t.Parallel()
 	fake := fakeslack.New()
 	if err := fake.Start(); err != nil {
 		t.Fatal(err)
@@ -155,6 +158,7 @@ func TestNudgeCommandFailsWhenDeliveryFails(t *testing.T) {
 // Olly (UTC) is nudged and Max, at 05:00, is not; at 14:30 UTC, 09:30 in
 // New York, Max is.
 func TestTheScheduledNudgeComesAtNineOnTheManagersSlackClock(t *testing.T) {
+	t.Parallel()
 	const rep3 = "U0REPTHREE"
 	clk := &testClock{}
 	imported := time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC) // a Monday
@@ -192,6 +196,7 @@ func TestTheScheduledNudgeComesAtNineOnTheManagersSlackClock(t *testing.T) {
 // a missing database (nudge created one and reported nobody overdue),
 // flags after an argument (export dropped them), a backwards range.
 func TestNudgeAndExportRefuseWhatTheyWouldMisread(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.importRoster(t)
 	missing := filepath.Join(t.TempDir(), "typo.db")
@@ -221,6 +226,7 @@ func TestNudgeAndExportRefuseWhatTheyWouldMisread(t *testing.T) {
 // An error opening the database names the setting and the path: "unable
 // to open database file (14)" alone does not say where to look.
 func TestADatabaseThatCannotBeOpenedIsNamed(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	notDB := filepath.Join(dir, "team.csv")
 	os.WriteFile(notDB, []byte("slack_id,email,name,role,manager,tier,timezone\nU0M,,Max,manager,,,\n"), 0o600)
@@ -243,7 +249,9 @@ func TestADatabaseThatCannotBeOpenedIsNamed(t *testing.T) {
 // A nudge held back by Slack's pace goes as things stand when it goes: a
 // rep the manager coached while it waited is not in it.
 func TestANudgeHeldBackTellsOnlyOfWhatIsStillDue(t *testing.T) {
+	t.Parallel()
 	sqlitetest.Each(t, func(t *testing.T, db string) {
+		t.Parallel()
 		fake := startFake(t)
 		addUTCUsers(fake, "U0MA", "U0RA", "U0RC")
 		vars := map[string]string{"SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_API_URL": fake.APIURL(), "COACHLOG_DB": db}

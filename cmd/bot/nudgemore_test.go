@@ -15,6 +15,7 @@ import (
 // Snooze keeps the list under its "Snoozed" line (without the buttons),
 // rather than leave the manager with no record of who was overdue.
 func TestNudgePastTenSaysWhereTheRestAreAndSnoozeKeepsTheList(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	csv := "slack_id,email,name,role,manager,tier,timezone\n" + mgr + ",,Max,manager,,,America/New_York\n"

@@ -14,6 +14,7 @@ import (
 // the ledger had not seen. The bot, restarted then, runs its nudges at
 // once and queues none.
 func TestAZoneChangedAfterTheNudgeSendsNoSecondNudge(t *testing.T) {
+	t.Parallel()
 	b, clk := zonelessManager(t)
 	zone := b.slackZone
 	nudges := func() int {

@@ -16,7 +16,9 @@ import (
 // manager logging coaching with that rep got "something went wrong", and
 // a status saying they were out of office was never stored.
 func TestNULsFromSlackAreDroppedOnBothEngines(t *testing.T) {
+	t.Parallel()
 	sqlitetest.Each(t, func(t *testing.T, db string) {
+		t.Parallel()
 		b := startBot(t, "COACHLOG_DB", db)
 		ctx := ctxT(t)
 		b.fake.AddUser(fakeslack.User{ID: "U0NIA", Name: "nia", RealName: "Nia\x00 New", TZ: "Europe/Paris"})

@@ -17,6 +17,7 @@ import (
 // all day. Migrated, only the one real failure among them counts, on
 // /healthz and in both failed gauges.
 func TestFailuresAnOlderBuildRecordedForNoFailureAreNotCounted(t *testing.T) {
+	t.Parallel()
 	b := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t))
 	b.stop()
 	db, err := sql.Open("sqlite", "file:"+b.db+"?_pragma=busy_timeout(5000)")

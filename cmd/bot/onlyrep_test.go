@@ -13,6 +13,7 @@ import (
 // bot's slip: Slack shows the rep's DM to nobody else), it refuses them
 // privately, no form opens for them, and nothing changes.
 func TestOnlyTheRepAnswersTheirDM(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	viewID, _ := b.openModal("")

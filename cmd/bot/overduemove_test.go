@@ -17,6 +17,7 @@ import (
 // overdue on no surface for up to a whole cadence (an admin's truncated
 // CRM export, fixed the next day, hid every rep it missed).
 func TestARepMovedOrPutBackStaysOverdueFromTheirLastSession(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 25, 14, 30, 0, 0, time.UTC) // 09:30 at Max's, New York
 	b := startBotAt(t, clockFrom(now), "COACHLOG_TIMEZONE", "UTC")
 	head := "slack_id,email,name,role,manager,tier,timezone\n"

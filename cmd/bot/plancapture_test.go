@@ -10,6 +10,7 @@ import (
 // not happened. A line putting the session ahead now opens the form
 // saying nothing was logged, and nobody is DMed.
 func TestAPlanTypedAsACaptureLogsNothing(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	for _, words := range []string{"tomorrow", "next monday", "in 2 days"} {
 		in, err := b.fake.SlashCommand(ctxT(t), mgr, "/coach", "<@"+rep+"|sam> 1:1 30m "+words)

@@ -122,6 +122,7 @@ func (b *bot) prepBrief(user, args string) (string, bool) {
 }
 
 func TestPrepBriefIsTheRepsManagersAloneAndAPlainListWithoutNotes(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b := startBot(t, llmEnv(ai, false, "COACHLOG_TIMEZONE", "America/New_York")...)
 	b.importTree(t)
@@ -174,6 +175,7 @@ func TestPrepBriefIsTheRepsManagersAloneAndAPlainListWithoutNotes(t *testing.T) 
 // same list, from that rep's sessions alone and without their name; if it
 // fails, the list comes alone.
 func TestPrepBriefWithNotesOnAddsTheModelsProse(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b := startBot(t, llmEnv(ai, true, "COACHLOG_TIMEZONE", "America/New_York", "COACHLOG_LLM_TIMEOUT", "300ms")...)
 	b.importTree(t)
@@ -220,6 +222,7 @@ func TestPrepBriefWithNotesOnAddsTheModelsProse(t *testing.T) {
 // the model through the prep brief, whoever they name. Only the rep's own
 // name was replaced before; a colleague mentioned in the note went out.
 func TestPrepBriefSendsNoMentionOrEmailFromANote(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b := startBot(t, llmEnv(ai, true, "COACHLOG_TIMEZONE", "America/New_York")...)
 	b.importTree(t)
@@ -258,6 +261,7 @@ func TestPrepBriefSendsNoMentionOrEmailFromANote(t *testing.T) {
 // reach the model with names removed), nor the manager's or the rep's.
 // Only the rep's own name and Slack mentions were replaced before.
 func TestPrepBriefSendsNoNameCoachlogKnows(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b := startBot(t, llmEnv(ai, true, "COACHLOG_TIMEZONE", "America/New_York")...)
 	b.importTree(t)
@@ -300,6 +304,7 @@ func TestPrepBriefSendsNoNameCoachlogKnows(t *testing.T) {
 // address or a single rating is dropped, and an answer that is not prose
 // gives the plain list alone.
 func TestPrepBriefShowsOnlyTheModelsSupportedSentences(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b := startBot(t, llmEnv(ai, true, "COACHLOG_TIMEZONE", "America/New_York")...)
 	b.importTree(t)
@@ -331,6 +336,7 @@ func TestPrepBriefShowsOnlyTheModelsSupportedSentences(t *testing.T) {
 // link or formatting of the model's gets through, nor anyone's name but
 // the rep's and the manager's, written as the roster has it or not.
 func TestPrepBriefSummaryIsPlainAndNamesOnlyTheRepAndTheManager(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b := startBot(t, llmEnv(ai, true, "COACHLOG_TIMEZONE", "America/New_York")...)
 	b.importTree(t)

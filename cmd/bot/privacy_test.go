@@ -11,6 +11,7 @@ import (
 // is set: a prose capture opens the form with the rule parser's reading, a
 // prep brief is the plain list, the digest has no narrative.
 func TestNoKeyNoRequestAtAll(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b := startBot(t, "OPENAI_BASE_URL", ai.URL(), "COACHLOG_LLM_NOTES", "on", "COACHLOG_TIMEZONE", "America/New_York")
 	b.importTree(t)
@@ -40,6 +41,7 @@ func TestNoKeyNoRequestAtAll(t *testing.T) {
 // or dispute reason ever reaches it, through prose capture, prep or the
 // digest (every request body is checked).
 func TestNotesOffNoStoredTextReachesTheModel(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b := startBot(t, llmEnv(ai, false, "COACHLOG_TIMEZONE", "America/New_York")...)
 	b.importTree(t)

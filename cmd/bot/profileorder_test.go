@@ -17,6 +17,7 @@ import (
 // changes nothing: he is not away again, nor back in Lisbon or under his
 // old name.
 func TestALateUserChangeDoesNotUndoANewerOne(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{}
 	clk.Advance(time.Until(midweek))
 	b := startBotAt(t, clk.Now)

@@ -19,6 +19,7 @@ import (
 // without their checkboxes would drop what was ticked in them), and says
 // some may be missing for a rep it showed none of.
 func TestAProseCaptureFillsTheFormInTimeWhileCommitmentsAreLocked(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b, db, ctx := startBotOnPostgres(t, ai, 60*time.Second)
 	b.logPending() // Sam's open commitments from Max: "Send the recap to Acme", "Book a pricing role-play"

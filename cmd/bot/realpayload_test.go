@@ -76,6 +76,7 @@ func replaceWith(v any, r *strings.Replacer) any {
 // gives, and an id put in is not replaced again. Map order changes from
 // one range to the next, so a hundred rounds meet the wrong one.
 func TestReplaceIDsReplacesTheLongestIDFirst(t *testing.T) {
+	t.Parallel()
 	for range 100 {
 		ids := map[string]string{"U1": "UA", "U12": "UB", "UB": "UC"}
 		got := replaceIDs(map[string]any{"user": "U12", "text": "<@U1> and <@U12>", "list": []any{"UB"}}, ids)
@@ -123,6 +124,7 @@ func setPath(v any, path []string, val any) error {
 // app_home_opened's tab, sent as "messages" in the fixture, on which the
 // bot rightly does nothing.
 func TestRealSlackPayloadsGoThroughTheRunningBot(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	fake := b.fake
 	dm := fake.DMChannel(mgr)

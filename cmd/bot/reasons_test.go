@@ -37,6 +37,7 @@ func errorKeys(t *testing.T, ack fakeslack.Ack) []string {
 // block, never under a key Slack cannot show (the comment's error was keyed
 // "comment", the domain's field, and Slack showed a generic error instead).
 func TestDisputeAndCommentFormsShowErrorsOnTheirInput(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	dm := b.logConfirmed()

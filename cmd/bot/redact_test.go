@@ -12,6 +12,7 @@ import (
 // level, neither the log nor the outbox's last_error may show it (Go's
 // *url.Error prints the whole URL).
 func TestResponseURLsStayOutOfLogsAndTheOutbox(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 

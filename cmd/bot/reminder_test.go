@@ -95,6 +95,7 @@ func reminderFollows(t *testing.T, change func(b *bot, dm fakeslack.Message), wa
 // the DM's thread says how they answered instead of still asking for the
 // answer "above".
 func TestTheReminderFollowsTheRepsAnswer(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name   string
 		answer func(b *bot, dm fakeslack.Message)
@@ -121,6 +122,7 @@ func TestTheReminderFollowsTheRepsAnswer(t *testing.T) {
 // withdraws it, taking Sam off the session says so, and an edit that asks
 // Sam again after he answered asks again, naming the session as it is now.
 func TestTheReminderFollowsTheManagersChanges(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name   string
 		change func(b *bot, dm fakeslack.Message)
@@ -154,6 +156,7 @@ func TestTheReminderFollowsTheManagersChanges(t *testing.T) {
 // fail for want of it. Nor is it posted when an edit then asks Sam again
 // before it goes: he was asked afresh a moment ago, not three days ago.
 func TestAReminderQueuedWhenTheRepAnswersIsNeverPosted(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name  string
 		after func(b *bot) // once Sam has answered, while the reminder waits
@@ -165,6 +168,7 @@ func TestAReminderQueuedWhenTheRepAnswersIsNeverPosted(t *testing.T) {
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			b, clk := startForReminder(t)
 			dm := b.logPending()
 			b.fake.FailNext("chat.postMessage", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})
@@ -202,6 +206,7 @@ func outboxCount(t *testing.T, path, where string) int {
 // DM's thread under the first; it was one reminder per session and rep,
 // and he was never reminded again. His answer then updates both.
 func TestARepAskedAgainAfterADisputeIsRemindedAgain(t *testing.T) {
+	t.Parallel()
 	b, clk := startForReminder(t)
 	dm := b.logPending()
 	b.remindAt(clk, reminderDue)
@@ -243,6 +248,7 @@ func TestARepAskedAgainAfterADisputeIsRemindedAgain(t *testing.T) {
 // and Slack refuses a DM to a deactivated account. A rep still active on
 // the same run is reminded.
 func TestADeactivatedRepIsNotReminded(t *testing.T) {
+	t.Parallel()
 	b, clk := startForReminder(t)
 	b.logPending()
 	viewID, _ := b.openModal("")
@@ -278,6 +284,7 @@ func (b *bot) deactivateSam() {
 // is no longer reminded, whenever his reminder was queued, and nothing
 // fails for it.
 func TestAReminderQueuedBeforeTheRepWasDeactivatedIsNotPosted(t *testing.T) {
+	t.Parallel()
 	b, clk := startForReminder(t)
 	dm := b.logPending()
 	b.fake.FailNext("chat.postMessage", 1000, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 1})

@@ -17,6 +17,7 @@ import (
 // was checked only when it was queued. Put back, it counts no attempt and
 // fails nothing.
 func TestAReminderHeldPastTheWorkingDayGoesAtTheNextOne(t *testing.T) {
+	t.Parallel()
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 // manager-persona review saw four identical "still waiting for your answer
 // on this 1:1 from Wed 18 Nov 2026" arrive together.
 func TestEverySessionPendingWithOneRepIsRemindedOnceAndByName(t *testing.T) {
+	t.Parallel()
 	b, clk := startForReminder(t)
 	var dms []fakeslack.Message
 	for i, h := range []int{0, 1, 3, 5, 7, 21, 22, 23, 24, 26, 28, 30, 33} { // hours after Wednesday 16:00 UTC

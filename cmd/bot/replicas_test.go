@@ -24,6 +24,7 @@ import (
 // pass at the same moment: the job ledger lets one of them run it, and
 // each manager due gets one nudge, whoever delivers it.
 func TestTwoReplicasRunTheDaysNudgesOnce(t *testing.T) {
+	t.Parallel()
 	for name, db := range replicaStores() {
 		t.Run(name, func(t *testing.T) { twoReplicasNudgeOnce(t, db(t)) })
 	}
@@ -165,8 +166,12 @@ func waitUntil(t *testing.T, d time.Duration, what string, cond func() bool) {
 // survivor takes over the sender role within its lease, and Slack never
 // sees chat.postMessage faster than its per-channel rate.
 func TestReplicasShareTheWorkAndSurviveKill9(t *testing.T) {
+	t.Parallel()
 	for name, db := range replicaStores() {
-		t.Run(name, func(t *testing.T) { testReplicasSurviveKill9(t, db(t)) })
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			testReplicasSurviveKill9(t, db(t))
+		})
 	}
 }
 
@@ -356,6 +361,7 @@ func checkPostRate(t *testing.T, fake *fakeslack.Server) {
 // /metrics says which store serves and whether this replica sends; the
 // first replica up takes the role.
 func TestMetricsSayTheStoreAndTheSenderRole(t *testing.T) {
+	t.Parallel()
 	addr := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t)).httpAddr()
 	eventually(t, "the sender role in /metrics", func() bool {
 		_, m := get(t, "http://"+addr+"/metrics")

@@ -36,6 +36,7 @@ func (b *bot) receiptDM() fakeslack.Message {
 // still gets its receipt: as a DM to the manager, with Edit and Undo that
 // work. The dead URL is not even tried.
 func TestAFormSubmittedAfterItsResponseURLExpiredSendsTheReceiptAsADM(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{}
 	clk.Advance(time.Until(midweek)) // New York's today is UTC's: the form's date is not moved
 	b := startBotAt(t, clk.Now)
@@ -76,6 +77,7 @@ func TestAFormSubmittedAfterItsResponseURLExpiredSendsTheReceiptAsADM(t *testing
 // read), the same outbox delivery sends the receipt as a DM instead:
 // nothing is lost.
 func TestAReceiptWhoseResponseURLSlackRefusesArrivesAsADM(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name  string
 		fault fakeslack.Fault
@@ -106,6 +108,7 @@ func TestAReceiptWhoseResponseURLSlackRefusesArrivesAsADM(t *testing.T) {
 // nothing else is sent in its stead (the same message would be refused
 // again).
 func TestAReceiptSlackRefusesFailsForGoodHoweverSlackSaysIt(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name  string
 		fault fakeslack.Fault
@@ -143,6 +146,7 @@ func TestAReceiptSlackRefusesFailsForGoodHoweverSlackSaysIt(t *testing.T) {
 // (replace_original), which is immediate and not held to chat.update's
 // Tier 3: Confirm, a rating, and a comment through its modal.
 func TestARepsClickUpdatesTheirDMThroughItsResponseURL(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	viewID, _ := b.openModal("")
@@ -199,6 +203,7 @@ func TestARepsClickUpdatesTheirDMThroughItsResponseURL(t *testing.T) {
 // chat.update instead: Slack refused it (404), or the rep kept the Not
 // accurate form open past its 30 minutes.
 func TestADMUpdateFallsBackToChatUpdate(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name   string
 		answer func(b *bot, clk *testClock, dm fakeslack.Message) (url string)

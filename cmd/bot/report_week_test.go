@@ -14,6 +14,7 @@ import (
 // each told so; a manager is refused whatever the week; the Home and the
 // help say how to ask for last week.
 func TestReportOfLastWeekOnAMondayIsTheDigests(t *testing.T) {
+	t.Parallel()
 	b, clk := startForReminder(t) // a Wednesday of 2026-W47
 	ctx := ctxT(t)
 	b.fake.AddChannel("C0LEADS", true)

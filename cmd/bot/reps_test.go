@@ -27,6 +27,7 @@ func errorsAck(t *testing.T, ack json.RawMessage) map[string]string {
 // So is an id Slack knows no user by, which Slack's user picker never
 // gives: only a crafted submission carries one.
 func TestFormRefusesBotsAndDeactivatedPeopleNeverSeen(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.fake.AddUser(fakeslack.User{ID: "U0ROBOT", Name: "robot", RealName: "Deal Robot", IsBot: true})
 	b.fake.AddUser(fakeslack.User{ID: "U0GONE", Name: "gone", RealName: "Gone Person", Deleted: true})
@@ -69,6 +70,7 @@ func TestFormRefusesBotsAndDeactivatedPeopleNeverSeen(t *testing.T) {
 // inline within the ack deadline and keeps everything typed; the next try
 // goes through.
 func TestFormAsksToRetryWhenSlackIsTooSlowToCheckANewRep(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	now := b.today("America/New_York")
 	b.fake.SetLatency("users.info", 1500*time.Millisecond)
@@ -116,6 +118,7 @@ func usersInfoFor(b *bot, id string) int {
 // Slack's users.info limit on an answer nobody reads), while a rep added
 // by the same edit is still checked with Slack.
 func TestAnEditAsksSlackOnlyAboutTheRepsItAdds(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{}
 	clk.Advance(time.Until(midweek))
 	b := startBotAt(t, clk.Now)

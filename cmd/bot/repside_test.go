@@ -63,6 +63,7 @@ func TestTheNotAccurateFormNamesWhoLoggedTheSession(t *testing.T) {
 // one word, wiped or replaced what the rep had written). And the form tells
 // the rep the truth about who reads it: the manager does, in /coach prep.
 func TestEditYourCommentOpensWithTheCommentAndSavingKeepsIt(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	dm := b.logConfirmed()
 	const said = "Useful: the pricing role-play helped"
@@ -99,6 +100,7 @@ func TestEditYourCommentOpensWithTheCommentAndSavingKeepsIt(t *testing.T) {
 // line saying who reads them names the others too; it said "you and
 // @manager" to each of them, and the form offered "You and the rep".
 func TestNotesOfAGroupSessionSayTheOtherRepsReadThem(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	viewID, view := b.openModal("")
 	if text := mustJSON(view); strings.Contains(text, `"You and the rep"`) {
@@ -134,6 +136,7 @@ func TestNotesOfAGroupSessionSayTheOtherRepsReadThem(t *testing.T) {
 // use: the click's own response_url now replaces the DM with the current
 // version at once, fresh buttons and all.
 func TestAStaleClickShowsTheRepTheUpdatedDMAtOnce(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	dm := b.logPending()
@@ -169,6 +172,7 @@ func TestAStaleClickShowsTheRepTheUpdatedDMAtOnce(t *testing.T) {
 // The same for a comment saved from a form opened before the edit: the
 // form says the session changed, and the DM behind it shows how.
 func TestAStaleCommentShowsTheRepTheUpdatedDMAtOnce(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	dm := b.logConfirmed()
 	viewID := b.openedView(b.clickComment(dm))

@@ -18,6 +18,7 @@ const newcomer = "U0NEW"
 // plainly these are for managers and where their own coaching is;
 // someone with no role at all keeps the admin's steps.
 func TestARepIsToldTheManagersCommandsAreNotTheirs(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.importTree(t)
 	b.fake.AddUser(fakeslack.User{ID: newcomer, Name: "nina", RealName: "Nina New", TZ: "America/New_York"})
@@ -70,6 +71,7 @@ func homeCTA(t *testing.T, b *bot, user string) (cta int, primary bool, received
 // offered last, not as the tab's primary action; a manager and a leader,
 // who log coaching, keep it at the top.
 func TestARepsHomeOpensWithTheirOwnCoaching(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.importTree(t)
 	b.logPending()
@@ -93,6 +95,7 @@ func TestARepsHomeOpensWithTheirOwnCoaching(t *testing.T) {
 // the App Home) and a pointer to the rest; a leader where the weekly
 // digest goes and /coach report, first; a manager the whole list.
 func TestHelpFitsWhoAsks(t *testing.T) {
+	t.Parallel()
 	b := startBot(t, "COACHLOG_DIGEST_CHANNEL", "C0LEADS")
 	b.importTree(t)
 
@@ -120,6 +123,7 @@ func TestHelpFitsWhoAsks(t *testing.T) {
 // The manager's not-accurate notice named a one-rep session's rep twice:
 // "<@Sam> says the *1:1* with <@Sam> · …". Once is enough.
 func TestANotAccurateNoticeNamesTheRepOnce(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	dm := b.logPending()
 	b.dispute(dm, "It was 15 minutes")
@@ -143,6 +147,7 @@ func TestANotAccurateNoticeNamesTheRepOnce(t *testing.T) {
 // "Updated: …. Please confirm again." and nothing of the rating they had
 // given. It says so now, in the rep's own DM only.
 func TestAnEditThatClearsARatingSaysSoToTheRep(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	dm := b.logConfirmed()

@@ -19,6 +19,7 @@ func (b *bot) quickLog(repID string, n int) {
 }
 
 func TestSocketComesBackAfterDropAndDisconnect(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.quickLog(rep, 1)
 
@@ -37,6 +38,7 @@ func TestSocketComesBackAfterDropAndDisconnect(t *testing.T) {
 }
 
 func TestHostileInputIsSkippedAndTheBotKeepsServing(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	raw := []string{
@@ -104,6 +106,7 @@ func TestHostileInputIsSkippedAndTheBotKeepsServing(t *testing.T) {
 func countDMs(b *bot, user string) int { return len(b.fake.Messages(user)) }
 
 func TestMessageShortcutOpensTheModalWithTheMessageAsNotes(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	long := strings.Repeat("word ", 800) // 4,000 characters
@@ -125,6 +128,7 @@ func TestMessageShortcutOpensTheModalWithTheMessageAsNotes(t *testing.T) {
 }
 
 func TestAppHomePublishesOnlyForTheHomeTab(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	b.quickLog(rep, 1)
@@ -182,6 +186,7 @@ func TestAppHomePublishesOnlyForTheHomeTab(t *testing.T) {
 }
 
 func TestBadConfigurationStopsTheStartWithOneLine(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name string
 		env  map[string]string
@@ -243,6 +248,7 @@ func TestBadConfigurationStopsTheStartWithOneLine(t *testing.T) {
 // writes nothing: everything the bot stores is someone's. Slack always
 // sends one; a payload without is malformed.
 func TestAPayloadWithoutAUserIsSkippedAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	slash := `{"type":"slash_commands","envelope_id":"e-nouser","payload":{"command":"/coach","text":"<@` + rep + `|sam> 1:1 30m kept nowhere","trigger_id":"T-nouser","response_url":"` + b.fake.URL() + `/response/nouser"}}`
@@ -300,6 +306,7 @@ func TestAPayloadWithoutAUserIsSkippedAndWritesNothing(t *testing.T) {
 // A click that names no action, or a Snooze for a number of days no button
 // offers, is logged and skipped.
 func TestAClickWithoutAUsableActionIsLogged(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	for _, raw := range []string{

@@ -66,6 +66,7 @@ func rolesOrg(t *testing.T) *bot {
 // before what was typed after it; a leader of managers is told their
 // reps are none, not that the roster is missing them.
 func TestEachCommandAnswersForWhoAsksAndWhoIsNamed(t *testing.T) {
+	t.Parallel()
 	b := rolesOrg(t)
 	at := func(id, name string) string { return "<@" + id + "|" + name + ">" }
 	for _, c := range []struct {
@@ -145,6 +146,7 @@ func TestEachCommandAnswersForWhoAsksAndWhoIsNamed(t *testing.T) {
 // is not sent to prepare for Tom, Mia's rep. Each command advised is then
 // typed, and must not be refused.
 func TestAdviceAboutSomeoneOnlySuggestsWhatWorksForTheReader(t *testing.T) {
+	t.Parallel()
 	b := rolesOrg(t)
 	at := func(id, name string) string { return "<@" + id + "|" + name + ">" }
 	advised := regexp.MustCompile("`(/coach [^`]*)`")

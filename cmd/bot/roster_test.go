@@ -16,7 +16,9 @@ import (
 )
 
 func TestRosterImportResolvesEmailsFromSlackAndIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	sqlitetest.Each(t, func(t *testing.T, db string) {
+		t.Parallel()
 		fake := startFake(t)
 		defer noProblems(t, fake)
 		for i := 0; i < 1100; i++ { // more than one users.list page
@@ -71,8 +73,10 @@ func TestRosterImportResolvesEmailsFromSlackAndIsAllOrNothing(t *testing.T) {
 // everyone's Slack time zone, so the nudge need not read each manager's
 // profile. Without a token the ids are taken as given, as before.
 func TestRosterImportChecksSlackIDsWithSlack(t *testing.T) {
+	t.Parallel()
 	const good = "slack_id,email,name,role,manager,tier,timezone\nU0MAX,,Max,manager,,,\nU0SAM,,,rep,U0MAX,top,\n"
 	sqlitetest.Each(t, func(t *testing.T, db string) {
+		t.Parallel()
 		fake := startFake(t)
 		defer noProblems(t, fake)
 		fake.AddUser(fakeslack.User{ID: "U0MAX", Name: "max", RealName: "Max Manager", TZ: "America/New_York"})
@@ -156,7 +160,9 @@ func TestRosterImportChecksSlackIDsWithSlack(t *testing.T) {
 // empty: the performance file can still name him by it, and the import
 // does not count him as changed for it.
 func TestARosterImportWithoutAnEmailKeepsSlacks(t *testing.T) {
+	t.Parallel()
 	sqlitetest.Each(t, func(t *testing.T, db string) {
+		t.Parallel()
 		b := startBot(t, "COACHLOG_DB", db)
 		b.importRoster(t) // slack_ids and no emails
 		b.quickLog(rep, 1)
@@ -186,7 +192,9 @@ func TestARosterImportWithoutAnEmailKeepsSlacks(t *testing.T) {
 // performance file naming it credits the new hire instead of being
 // refused as the email of two people.
 func TestAUserChangeGivingSamsAddressToANewHireNamesThemInAPerformanceFile(t *testing.T) {
+	t.Parallel()
 	sqlitetest.Each(t, func(t *testing.T, db string) {
+		t.Parallel()
 		b := startBot(t, "COACHLOG_DB", db)
 		b.importRoster(t) // slack_ids and no emails
 		b.quickLog(rep, 1)
@@ -228,7 +236,9 @@ func TestAUserChangeGivingSamsAddressToANewHireNamesThemInAPerformanceFile(t *te
 // when a later file leaves the cell empty, and Slack's address is no
 // change of the roster's.
 func TestARosterImportStoresTheEmailSlackGives(t *testing.T) {
+	t.Parallel()
 	sqlitetest.Each(t, func(t *testing.T, db string) {
+		t.Parallel()
 		fake := startFake(t)
 		defer noProblems(t, fake)
 		fake.AddUser(fakeslack.User{ID: "U0MAX", Name: "max", RealName: "Max Manager", Email: "max@acme.test", TZ: "America/New_York"})
@@ -298,6 +308,7 @@ func stored(t *testing.T, db, id string) storedPerson {
 // OLE2 file) is named as such by either import, with how to save the CSV,
 // and nothing is written: not even the database is created.
 func TestRosterAndPerformanceImportRefuseAWorkbook(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ name, start string }{
 		{"team.xlsx", "PK\x03\x04\x14\x00\x00\x00\x08\x00[Content_Types].xml\x1d\x8cA\x0e\""},
 		{"team.ods", "PK\x03\x04\x0a\x00\x00\x00\x00\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheet"},
@@ -339,7 +350,9 @@ func TestRosterAndPerformanceImportRefuseAWorkbook(t *testing.T) {
 // active Bob. Then both back with empty cells would both keep b@x.com:
 // refused, naming the line and field, nothing written.
 func TestARosterImportLeavesNoTwoActivePeopleWithOneEmail(t *testing.T) {
+	t.Parallel()
 	sqlitetest.Each(t, func(t *testing.T, db string) {
+		t.Parallel()
 		dir := t.TempDir()
 		vars := map[string]string{"COACHLOG_DB": db}
 		now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
@@ -404,6 +417,7 @@ func TestARosterImportLeavesNoTwoActivePeopleWithOneEmail(t *testing.T) {
 // naming its line and field, and nothing is written, not even the
 // database; a CRM's column names are read.
 func TestARosterImportRefusesWhatWouldImportWrong(t *testing.T) {
+	t.Parallel()
 	const header = "slack_id,email,name,role,manager,tier,timezone\n"
 	const vera = "U01VERA,vera@acme.com,Vera,leader,,,Europe/London\n"
 	for _, tt := range []struct {

@@ -37,6 +37,7 @@ func (b *bot) shortcutNotes(channel, text, ts, author string, opts ...fakeslack.
 // for one carries thread_ts and cid (chat.getPermalink's documented
 // format); without them the link opens the channel, not the reply.
 func TestMessageShortcutOnAThreadReplyLinksIntoTheThread(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	notes := b.shortcutNotes("C0SALES", "pricing went well", "1700000050.000200", rep,
 		fakeslack.MessageFields(map[string]any{"thread_ts": "1700000000.000100", "parent_user_id": mgr}))
@@ -64,6 +65,7 @@ func TestMessageShortcutOnAThreadReplyLinksIntoTheThread(t *testing.T) {
 // payload slack-go could not decode (an org install's
 // is_enterprise_install sent as a string).
 func TestMessageShortcutOnAMessageWithoutTextNotesWhatItShows(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	for _, tt := range []struct {
 		name   string
@@ -119,6 +121,7 @@ func TestMessageShortcutOnAMessageWithoutTextNotesWhatItShows(t *testing.T) {
 // messages carry no bot_id, and the form offered it, only to refuse it
 // at submit.
 func TestMessageShortcutNeverOffersSlackbotAsTheRep(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		author string
 		want   []any

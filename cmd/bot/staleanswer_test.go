@@ -37,6 +37,7 @@ func (b *bot) disputeFromHome(reason string) {
 // nowhere; in a Home tab left open, Not accurate on a session marked so
 // in the DM since says so at the top of the tab, as Confirm there does.
 func TestAClickOnADMThatDoesNotShowTheAnswerGivenSaysWhereItStands(t *testing.T) {
+	t.Parallel()
 	t.Run("Confirm, confirmed in the Home since", func(t *testing.T) {
 		b := startBot(t)
 		dm := b.logPending()

@@ -18,7 +18,9 @@ import (
 // the click: its replica may be serving it now. The other replica's
 // claims are seeded in the shared database before the clicks arrive.
 func TestAClickClaimedLongAgoByAnotherReplicaIsServed(t *testing.T) {
+	t.Parallel()
 	sqlitetest.Each(t, func(t *testing.T, db string) {
+		t.Parallel()
 		b := startBot(t, "COACHLOG_DB", db)
 		ctx := ctxT(t)
 		viewID, _ := b.openModal("")

@@ -24,8 +24,12 @@ import (
 // one Error line naming both versions, and serve returns an error whose
 // exit status is 1, which main does not print a second time.
 func TestAReplicaStepsDownWhenAnotherMigratesPastIt(t *testing.T) {
+	t.Parallel()
 	for name, db := range replicaStores() {
-		t.Run(name, func(t *testing.T) { testStepDown(t, db(t)) })
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			testStepDown(t, db(t))
+		})
 	}
 }
 
@@ -147,6 +151,7 @@ func openRaw(t *testing.T, db string) *sql.DB {
 // The watch steps down only on a version it could read, newer than its
 // own; it says so once however often it is asked again.
 func TestSchemaWatchStepsDownOnlyOnANewerVersionRead(t *testing.T) {
+	t.Parallel()
 	const know = 25
 	for _, tt := range []struct {
 		name   string
@@ -195,6 +200,7 @@ func TestSchemaWatchStepsDownOnlyOnANewerVersionRead(t *testing.T) {
 // already at Error when it was found: a second line would repeat it. The
 // exit status is 1 all the same, so an orchestrator restarts the replica.
 func TestMainDoesNotRepeatTheStepDown(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		err     error
 		printed string

@@ -15,6 +15,7 @@ import (
 // messages are left; those stay in the outbox and go at the next start.
 // It took 14 s with a 4 s chat.postMessage, past Docker's 10 s.
 func TestShutdownWithASlowSlackKeepsToItsBudget(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	b.quickLog(rep, 1)
 	const budget = 1500 * time.Millisecond
@@ -62,6 +63,7 @@ func TestShutdownWithASlowSlackKeepsToItsBudget(t *testing.T) {
 // A second signal while the shutdown runs exits at once, status 1, with
 // one line saying so: it was swallowed.
 func TestASecondSignalExitsAtOnce(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	sigs := make(chan os.Signal, 2)
 	exits := make(chan int, 1)

@@ -37,6 +37,7 @@ func inputBlockIDs(t *testing.T, raw json.RawMessage) []string {
 // error on one of its inputs saying what to do, and nothing is stored. The
 // same form submitted readably then logs.
 func TestUnreadableSubmissionKeepsTheFormOpenWithAnInlineError(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	viewID, _ := b.openModal("")
 	v := values([]string{rep}, "one_on_one", b.today("America/New_York"), "30", "")
@@ -86,6 +87,7 @@ func TestUnreadableSubmissionKeepsTheFormOpenWithAnInlineError(t *testing.T) {
 // "reps", a block the form no longer has: Slack refuses that and shows
 // the person its generic error.
 func TestAnUnreadableSubmissionOfARevisedFormIsAnsweredUnderItsInput(t *testing.T) {
+	t.Parallel()
 	ai := startOpenAI(t)
 	b := startBot(t, llmEnv(ai, false)...)
 	ai.Enqueue(fakeopenai.JSON(honestReading())) // Sam alone

@@ -127,6 +127,7 @@ func mustContain(t *testing.T, what, text string, phrases ...string) {
 //     (one per rep), none kept (0%);
 //   - consistency: Cy uncoached keeps coverage under 80% every week: 0%.
 func TestStatsAnswersAManagerWithTheirNumbers(t *testing.T) {
+	t.Parallel()
 	b := surfacesOrg(t)
 	got := b.command(mgr, "stats")
 	mustContain(t, "Max's stats", got,
@@ -165,6 +166,7 @@ func TestStatsAnswersAManagerWithTheirNumbers(t *testing.T) {
 // /coach team lists a manager's reps, the overdue first, each with a Log
 // coaching button that opens the form for that rep.
 func TestTeamListsRepsWithOverdueFlags(t *testing.T) {
+	t.Parallel()
 	b := surfacesOrg(t)
 	ctx := ctxT(t)
 	in, err := b.fake.SlashCommand(ctx, mgr, "/coach", "team")
@@ -216,6 +218,7 @@ func ria() string { return rep2 }
 // they may use; a manager is refused and pointed at their own numbers; a
 // leader asking about someone outside their tree is refused.
 func TestReportFollowsTheTree(t *testing.T) {
+	t.Parallel()
 	b := surfacesOrg(t)
 	got := b.command(vera, "report")
 	mustContain(t, "Vera's report", got, "Coaching report: this week", "<@"+vera+">'s organisation, 2 managers",
@@ -247,6 +250,7 @@ func TestReportFollowsTheTree(t *testing.T) {
 // logged with that rep: shared notes, and "private" in place of the others.
 // Max's own history stays his, and Mia, not a leader, sees nothing of Max's.
 func TestHistoryForALeaderShowsSharedNotesAndHidesPrivateOnes(t *testing.T) {
+	t.Parallel()
 	b := surfacesOrg(t)
 	got := b.command(vera, "history <@"+rep+"|sam>")
 	mustContain(t, "Vera's history of Sam", got, "by managers below you", "Shared: Sam nailed discovery", "Notes private", "by <@"+mgr+">")
@@ -271,6 +275,7 @@ func TestHistoryForALeaderShowsSharedNotesAndHidesPrivateOnes(t *testing.T) {
 // files.completeUploadExternal into the DM's channel, with formula-safe
 // cells and no note text. Anyone else is refused and nothing is uploaded.
 func TestExportUploadsACSVIntoTheAdminsDM(t *testing.T) {
+	t.Parallel()
 	b := surfacesOrg(t)
 	if got := b.command(mgr, "export"); !strings.Contains(got, "for admins") || !strings.Contains(got, "/coach stats") {
 		t.Errorf("a manager's /coach export: %s", got)
@@ -320,6 +325,7 @@ func TestExportUploadsACSVIntoTheAdminsDM(t *testing.T) {
 // leader's organisation with each manager's line. The fake checks each
 // view against Slack's limits as it publishes it.
 func TestTheAppHomeFitsThePersonsRole(t *testing.T) {
+	t.Parallel()
 	b := surfacesOrg(t)
 	ctx := ctxT(t)
 	for _, c := range []struct {
@@ -369,6 +375,7 @@ func TestTheAppHomeFitsThePersonsRole(t *testing.T) {
 // third person, as the digest's channel does. With the roster a month old,
 // Max's reps all got under 3 hours in the last 4 weeks.
 func TestAReportOnAManagerCountsTheirRepsInsteadOfNamingThem(t *testing.T) {
+	t.Parallel()
 	b := surfacesOrgSince(t, time.Date(2026, 10, 1, 10, 0, 0, 0, time.UTC))
 	own := b.command(mgr, "stats")
 	mustContain(t, "Max's own stats", own, "3 reps got under 3 h", "Sam (", "Ria (", "Cy (")
@@ -390,6 +397,7 @@ func TestAReportOnAManagerCountsTheirRepsInsteadOfNamingThem(t *testing.T) {
 // Each says what it takes instead, and a leader naming someone is pointed
 // at /coach report, which is how they see someone else's.
 func TestSubcommandsSayWhatTheyTake(t *testing.T) {
+	t.Parallel()
 	b := surfacesOrg(t)
 	for _, tt := range []struct {
 		user, text string

@@ -22,6 +22,7 @@ func (b *bot) noteOf(repID string) string {
 // Slack escapes what a manager types after /coach; Coachlog stores, shows
 // and exports what they wrote.
 func TestQuickCaptureStoresTextAsWritten(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	escaped := "<@" + rep + "|sam> 1:1 30m Q&amp;A went well, ask <@" + rep2 + "|ria> about &lt;pricing&gt; <https://acme.test/deal|the deal>"
@@ -47,6 +48,7 @@ func TestQuickCaptureStoresTextAsWritten(t *testing.T) {
 // A message shortcut's text carries message markup: mentions without a
 // label get the name Coachlog knows.
 func TestMessageShortcutNotesAreTextAsWritten(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	b.quickLog(rep2, 1) // Coachlog now knows Ria's name from Slack
@@ -89,6 +91,7 @@ func TestMessageShortcutNotesAreTextAsWritten(t *testing.T) {
 // Text typed into the form is not escaped by Slack and is stored as typed,
 // entities and all.
 func TestFormNotesAreStoredAsTyped(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	viewID, _ := b.openModal("")
 	typed := "Q&amp;A is how I write it; <@U0NOBODY> stays as typed"
@@ -106,6 +109,7 @@ func TestFormNotesAreStoredAsTyped(t *testing.T) {
 // can't ping a channel, fake a mention or turn bold (its marks are shown
 // as look-alikes, slacktext.EscapeLiteral).
 func TestDisplayNamesAreEscapedInMrkdwn(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	const bob = "U0BOTBOB"
 	b.fake.AddUser(fakeslack.User{ID: bob, Name: "bob", RealName: "Bob", DisplayName: "<!channel> *Bob* <@" + mgr + ">", IsBot: true})
@@ -127,6 +131,7 @@ func TestDisplayNamesAreEscapedInMrkdwn(t *testing.T) {
 // The "what changed" line names the reps taken off and added (not every
 // rep, before and after) with mentions Slack renders, not with escaped ids.
 func TestChangeNoteMentionsTheReps(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	viewID, _ := b.openModal("")

@@ -13,6 +13,7 @@ import (
 // the open (the only one: the zone comes from it) moves the date to their
 // own today with a views.update.
 func TestTheFormsDateFollowsAFirstProfileRead(t *testing.T) {
+	t.Parallel()
 	now := func() time.Time { return time.Date(2026, 11, 26, 5, 0, 0, 0, time.UTC) } // 25 Nov, 18:00 in Pago Pago
 	b := startBotAt(t, now)
 	const far = "U0FARAWAY"

@@ -13,6 +13,7 @@ import (
 // in Slack's confirmation dialog naming the session, "Undo it" or "Keep
 // it". The fake checks the dialog against Slack's limits.
 func TestEveryUndoAsksFirst(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	in, err := b.fake.SlashCommand(ctx, mgr, "/coach", "<@"+rep+"|sam> 1:1 30m yesterday good call")

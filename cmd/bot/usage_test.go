@@ -14,6 +14,7 @@ import (
 // The flag package's own ("Usage of coachlog metrics:" above "-week
 // string") wrote flags with one dash and named nothing the command takes.
 func TestEveryCommandsHelpIsItsUsage(t *testing.T) {
+	// Not parallel: t.Chdir moves the whole process (and t.Chdir refuses a parallel test).
 	oneDash := regexp.MustCompile(`(?m)^\s+-[a-z]`)
 	for _, c := range commands {
 		if c.name == "help" {
@@ -55,6 +56,7 @@ func TestEveryCommandsHelpIsItsUsage(t *testing.T) {
 
 // A flag's default is said beside it, and a flag that takes a value names it.
 func TestHelpSaysTheDefaults(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -76,6 +78,7 @@ func TestHelpSaysTheDefaults(t *testing.T) {
 // to stdout, and the exit status is 2; the flag is named with the two
 // dashes the usage gives it.
 func TestAnUnknownFlagPrintsTheUsageOnStderr(t *testing.T) {
+	// Not parallel: t.Chdir moves the whole process (and t.Chdir refuses a parallel test).
 	for _, c := range commands {
 		if c.name == "help" {
 			continue
@@ -98,6 +101,7 @@ func TestAnUnknownFlagPrintsTheUsageOnStderr(t *testing.T) {
 // The flag package's other mistakes name the flag with two dashes too;
 // a value the user typed is left as typed.
 func TestFlagMistakesNameTheFlagWithTwoDashes(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"flag provided but not defined: -bogus":               "flag provided but not defined: --bogus",
 		"flag needs an argument: -week":                       "flag needs an argument: --week",

@@ -22,6 +22,7 @@ import (
 // with the tier spent by another replica, refused at most for the one
 // burst the pacer let go before Slack said to stop, and never held on.
 func TestABurstOfFirstCapturesIsLoggedWithinSlacksTier(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		spent  bool // another replica spent the tier's burst just before
@@ -31,6 +32,7 @@ func TestABurstOfFirstCapturesIsLoggedWithinSlacksTier(t *testing.T) {
 		{name: "the tier spent by another replica", spent: true, max429: 20},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			clk := &testClock{}
 			clk.Advance(time.Until(midweek))
 			b := startBotAt(t, clk.Now)
@@ -175,6 +177,7 @@ func refused(fake *fakeslack.Server, before int) int {
 // the manager is told plainly, never with a generic failure, and gets back
 // what they typed; users.info is not called again while held.
 func TestACaptureSlackHoldsTooLongGivesBackWhatWasTyped(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	ctx := ctxT(t)
 	addUTCUsers(b.fake, "UQMGRX", "UQREPX")

@@ -18,6 +18,7 @@ import (
 // built from, when the toolchain recorded it, and nothing made up when it
 // did not (`go run`, tests).
 func TestBuildNamesTheCommitRecorded(t *testing.T) {
+	t.Parallel()
 	bi := &debug.BuildInfo{GoVersion: "go1.27.3", Settings: []debug.BuildSetting{
 		{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "6057f90abc"},
 		{Key: "vcs.time", Value: "2026-11-30T10:00:00Z"}, {Key: "vcs.modified", Value: "true"},
@@ -38,6 +39,7 @@ func TestBuildNamesTheCommitRecorded(t *testing.T) {
 // `coachlog version` prints the build on stdout, exit 0, and `coachlog
 // help` lists it.
 func TestVersionCommand(t *testing.T) {
+	t.Parallel()
 	var out, errOut bytes.Buffer
 	if err := run(context.Background(), []string{"version"}, func(string) string { return "" }, &out, &errOut); err != nil {
 		t.Fatalf("version: %v\n%s", err, errOut.String())
@@ -54,6 +56,7 @@ func TestVersionCommand(t *testing.T) {
 // done (versions, how long), and the start line names the schema: an
 // upgrade of a large database took seconds without a line.
 func TestServeLogsItsMigrationAndSchema(t *testing.T) {
+	t.Parallel()
 	b := startBot(t)
 	logs := b.logs.String()
 	know := sqlite.SchemaVersion()
@@ -71,6 +74,7 @@ func TestServeLogsItsMigrationAndSchema(t *testing.T) {
 // roster import, which may be the first to open a new build's database,
 // says it migrated it too.
 func TestRosterImportLogsItsMigration(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "c.db")
 	csv := filepath.Join(t.TempDir(), "team.csv")
 	if err := os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\nU0MA,,Mia,manager,,,UTC\n"), 0o600); err != nil {

@@ -16,6 +16,7 @@ import (
 // clock, well within its trigger's 3 s: everyone gets their form, and
 // nobody is told it did not open.
 func TestAFormRateLimitedBrieflyOpensAfterRetryAfter(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{}
 	clk.Advance(time.Until(midweek))
 	b := startBotWith(t, clk.Now, []fakeslack.Option{fakeslack.WithMethodRateLimit("views.open", time.Second, 2)})
@@ -52,6 +53,7 @@ func TestAFormRateLimitedBrieflyOpensAfterRetryAfter(t *testing.T) {
 // then) is not waited for: the person is told at once, on the bot's
 // clock, that the form did not open, and views.open is not called again.
 func TestAFormRateLimitedPastItsTriggerIsToldAtOnce(t *testing.T) {
+	t.Parallel()
 	clk := &testClock{}
 	clk.Advance(time.Until(midweek))
 	b := startBotWith(t, clk.Now, []fakeslack.Option{fakeslack.WithMethodRateLimit("views.open", 3*time.Second, 1)})
