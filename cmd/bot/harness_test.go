@@ -128,8 +128,11 @@ func startBotWith(t *testing.T, now func() time.Time, opts []fakeslack.Option, e
 	for i := 0; i+1 < len(extraEnv); i += 2 {
 		b.env[extraEnv[i]] = extraEnv[i+1]
 	}
-	b.start()
+	// Stopped when the test ends even if it never connected: a bot left
+	// running after a failed start goes on reconnecting to a closed fake
+	// and takes the CPU the tests still running need.
 	t.Cleanup(b.stop)
+	b.start()
 	return b
 }
 
