@@ -18,6 +18,7 @@ import (
 // refusal told them. Here the form's reads wait on a locked table while
 // the clock moves past the trigger's life.
 func TestAFormWhoseTriggerHasExpiredIsNotSent(t *testing.T) {
+	t.Parallel()
 	db := sqlitetest.PostgresDB(t)
 	clk := &testClock{}
 	clk.Advance(time.Until(midweek))

@@ -86,6 +86,7 @@ func (c *child) stoppedCleanly(sig syscall.Signal, name string) {
 // SIGTERM does. Under nohup, started to outlive the session, it goes on
 // serving, and stops at SIGTERM.
 func TestHangupStopsServeAsTermDoesUnlessIgnored(t *testing.T) {
+	t.Parallel()
 	t.Run("in the foreground", func(t *testing.T) {
 		c := startMain(t, filepath.Join(t.TempDir(), "c.db"), nil)
 		_ = c.cmd.Process.Signal(syscall.SIGHUP)

@@ -21,6 +21,7 @@ import (
 // the line the import gave after it, and Slack is not asked. A file
 // refused by Slack still leaves no database behind where there was none.
 func TestARosterImportChecksTheDatabaseBeforeAskingSlack(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name  string
 		spoil func(t *testing.T, db string)

@@ -14,6 +14,7 @@ import (
 // the DM's thread. Ria, not away, is reminded on the Monday as before. He
 // was reminded in the middle of his holiday.
 func TestAReminderWaitsForTheRepsReturnFromAway(t *testing.T) {
+	t.Parallel()
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 // Paris, whose reminder said "logged at 00:30" beside "Wed 18 Nov 2026",
 // as if he logged it on the Wednesday.
 func TestAReminderSaysTheDayItsSessionWasLoggedOnTheRepsClock(t *testing.T) {
+	t.Parallel()
 	b, clk := startForReminder(t)
 	clk.Advance(time.Date(2026, 11, 18, 23, 30, 0, 0, time.UTC).Sub(clk.Now()))
 	dm := b.logPending() // dated Max's today: Wednesday 18 November

@@ -17,6 +17,7 @@ import (
 // one call, each with its buffers and goroutines; under load a burst of
 // forms opened 1,400 at once.
 func TestTheSlackTransportOpensNoMoreConnectionsThanItKeeps(t *testing.T) {
+	t.Parallel()
 	var active atomic.Int64
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
