@@ -26,6 +26,12 @@ func (b *bot) command(user, text string) string {
 	if err != nil {
 		b.t.Fatal(err)
 	}
+	// The answer can reach the fake before the ack it follows does (two
+	// connections): a test that then moves the clock would have the fake
+	// judge the ack late, on that clock.
+	if _, err := b.fake.AwaitAck(ctx, in.EnvelopeID); err != nil {
+		b.t.Fatal(err)
+	}
 	return r.Text + blocksText(r.Blocks)
 }
 

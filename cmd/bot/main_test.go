@@ -3,27 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 )
-
-// testsAtOnce is how many of this package's parallel tests run at once
-// unless -test.parallel says otherwise. Go's default, GOMAXPROCS, suits
-// tests that compute; these mostly wait, on Slack's real deadlines (the
-// 3 s ack, a trigger's life, a channel's post a second, a lease) and on
-// the fake's sockets: one at a time, a run spent a fifth of its wall time
-// on the CPU. Under the race detector they compute: six times the CPU,
-// which two at a time on two cores already keep busy, and eight at a time
-// on a busy machine starved bots past the harness's 10 s to connect. The
-// race detector's runs keep Go's default.
-const testsAtOnce = 8
 
 // TestMain lets a benchmark run this binary as a real `coachlog serve`
 // child process, so its memory can be measured apart from the test's.
@@ -45,18 +31,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	flag.Parse()
-	if !raceEnabled && !testFlagGiven("test.parallel") {
-		flag.Set("test.parallel", strconv.Itoa(max(testsAtOnce, runtime.GOMAXPROCS(0))))
-	}
 	os.Exit(m.Run())
-}
-
-// testFlagGiven reports whether the command line set the flag name.
-func testFlagGiven(name string) bool {
-	set := false
-	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
 }
 
 // A flag mistake is said once (main prints the error; the flag package
