@@ -141,7 +141,7 @@ func didYouMean(word, prefix string) string {
 		}
 		d := typo.Distance(w, words[0])
 		switch {
-		case d > typoTolerance(w):
+		case d > typo.Tolerance(w):
 		case d < bestDist:
 			best, bestDist = []string{words[0]}, d
 		case d == bestDist:
@@ -155,16 +155,6 @@ func didYouMean(word, prefix string) string {
 		return "; did you mean `coachlog " + prefix + best[0] + "`?"
 	}
 	return "" // none near, or two as near: no guess
-}
-
-// typoTolerance is how many edits a word may be from a command's name and
-// still be taken for it: one for a short word ("dmo", "cpy"), where two
-// would reach another command or an everyday word, two for a longer one.
-func typoTolerance(w string) int {
-	if utf8.RuneCountInString(w) < 5 {
-		return 1
-	}
-	return 2
 }
 
 // wrap breaks s into lines of at most width bytes, at spaces.

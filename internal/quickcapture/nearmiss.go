@@ -80,7 +80,7 @@ func typoOf(toks []token, subs []string, people bool) string {
 	best, bestDist := "", 0
 	for _, sub := range subs {
 		d := typo.Distance(w, sub)
-		if d <= typoTolerance(w) && (best == "" || d < bestDist) {
+		if d <= typo.Tolerance(w) && (best == "" || d < bestDist) {
 			best, bestDist = sub, d
 		}
 	}
@@ -118,17 +118,6 @@ func subcommandArg(t token) bool {
 		}
 	}
 	return true
-}
-
-// typoTolerance is how many edits a word may be from a subcommand and
-// still be taken for a typo of it: one for a short word ("stat", "tem"),
-// where two would reach names and everyday words ("sam" is two from
-// "team"), two for a longer one ("hsitroy").
-func typoTolerance(w string) int {
-	if len(w) < 5 {
-		return 1
-	}
-	return 2
 }
 
 // lettersOnly reports whether w is only the letters a to z: a subcommand

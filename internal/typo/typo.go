@@ -30,3 +30,14 @@ func Distance(a, b string) int {
 	}
 	return d[len(x)][len(y)]
 }
+
+// Tolerance is how many edits a word may be from a name and still be
+// taken for a typo of it: one for a short word ("stat", "dmo"), where two
+// would reach names, everyday words and other commands ("sam" is two from
+// "team"), two for a longer one ("hsitroy", "versoin").
+func Tolerance(w string) int {
+	if len([]rune(w)) < 5 {
+		return 1
+	}
+	return 2
+}
