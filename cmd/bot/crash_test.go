@@ -60,6 +60,14 @@ func startChild(t testing.TB, fake *fakeslack.Server, db string, n int, extraEnv
 		"SLACK_API_URL="+fake.APIURL(), "COACHLOG_DB="+db, "COACHLOG_LOG_LEVEL=debug")
 	c.cmd.Env = append(c.cmd.Env, extraEnv...)
 	c.cmd.Stdout, c.cmd.Stderr = c.logs, c.logs
+	c.launch(t, n)
+	return c
+}
+
+// launch starts c's command, kills it when the test ends, and waits for
+// its socket: the fake's n-th.
+func (c *child) launch(t testing.TB, n int) {
+	t.Helper()
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -70,10 +78,9 @@ func startChild(t testing.TB, fake *fakeslack.Server, db string, n int, extraEnv
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := fake.WaitConnected(ctx, n); err != nil {
+	if err := c.fake.WaitConnected(ctx, n); err != nil {
 		t.Fatalf("serve did not connect: %v\n%s", err, c.logs)
 	}
-	return c
 }
 
 // killAtAck arms the fake to SIGKILL the child the moment the next ack

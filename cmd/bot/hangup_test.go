@@ -30,19 +30,7 @@ func startMain(t *testing.T, db string, out *os.File, wrap ...string) *child {
 	if out != nil {
 		c.cmd.Stdout, c.cmd.Stderr = out, out
 	}
-	if err := c.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = c.cmd.Wait(); close(c.done) }()
-	t.Cleanup(func() {
-		_ = c.cmd.Process.Kill()
-		<-c.done
-	})
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := fake.WaitConnected(ctx, 1); err != nil {
-		t.Fatalf("serve did not connect: %v\n%s", err, c.logs)
-	}
+	c.launch(t, 1)
 	eventually(t, "the sender role", func() bool { return len(liveLeases(t, db)) == 1 })
 	return c
 }
