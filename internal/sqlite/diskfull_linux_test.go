@@ -44,16 +44,7 @@ func fill(t *testing.T, dir string) {
 // (SQLITE_IOERR_SHMSIZE), not with SQLITE_FULL. It now says the disk is
 // full, as the file system tells.
 func TestAStartOnAFullDiskSaysTheDiskIsFull(t *testing.T) {
-	src := newDatabase(t)
-	b, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := smallDisk(t, "1m")
-	path := filepath.Join(dir, "c.db")
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir, path := databaseOnASmallDisk(t)
 	fill(t, dir)
 	for _, readOnly := range []bool{false, true} {
 		st, err := sqlite.Open(context.Background(), path, sqlite.Options{ReadOnly: readOnly})
@@ -105,24 +96,31 @@ func TestABackupThatFailsLeavesNothingBehind(t *testing.T) {
 // CheckWritable, which `coachlog roster import` runs before it asks Slack,
 // finds a full disk as Open finds it, in the same words.
 func TestCheckWritableFindsAFullDiskAsOpenDoes(t *testing.T) {
-	src := newDatabase(t)
-	b, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := smallDisk(t, "1m")
-	path := filepath.Join(dir, "c.db")
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir, path := databaseOnASmallDisk(t)
 	if err := sqlite.CheckWritable(context.Background(), path, sqlite.Options{}); err != nil {
 		t.Fatalf("a database with room: %v", err)
 	}
 	fill(t, dir)
-	err = sqlite.CheckWritable(context.Background(), path, sqlite.Options{})
+	err := sqlite.CheckWritable(context.Background(), path, sqlite.Options{})
 	if err == nil || !strings.HasPrefix(err.Error(), "open "+path+": the disk holding it is full") {
 		t.Errorf("err %v; want it to say the disk is full, as Open does", err)
 	}
 	os.Remove(path + "-shm")
 	os.Remove(path + "-wal")
+}
+
+// databaseOnASmallDisk copies a new database onto a 1 MB file system of
+// its own, to be filled (fill): the folder and the file's path.
+func databaseOnASmallDisk(t *testing.T) (dir, path string) {
+	t.Helper()
+	b, err := os.ReadFile(newDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir = smallDisk(t, "1m")
+	path = filepath.Join(dir, "c.db")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir, path
 }
