@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/robfig/cron/v3"
 )
 
 type fakeJobs struct {
@@ -401,6 +403,118 @@ func TestADigestInTheSpringGapRunsAtTheChange(t *testing.T) {
 			before := tt.want.Add(-24 * time.Hour)
 			if next, ok := s.NextDigest(before); !ok || !next.Equal(tt.want) {
 				t.Errorf("NextDigest(%v) = %v, %v; want %v", before, next, ok, tt.want)
+			}
+		})
+	}
+}
+
+// The start's twice-a-week check answers at once for a schedule that
+// provably runs at most once a week and walks 28 years of runs for any
+// other: it must accept and refuse exactly the specs the walk alone does,
+// with the same messages, and answer at once for the weekly schedules
+// people write (fast). robfig matches a day on EITHER the day of the
+// month or of the week when both are restricted ("*" is not: "1-31" is),
+// so "0 8 1 * MON" and "0 8 1-31 * MON" are not weekly.
+func TestTheQuickTwiceInAWeekCheckAnswersAsTheFullWalk(t *testing.T) {
+	for _, tt := range []struct {
+		spec string
+		fast bool // answered without the walk
+	}{
+		// weekly
+		{"0 8 * * MON", true},
+		{"0 8 * * 1", true},
+		{"0 8 * * mon", true},
+		{"30 23 * * SUN", true},
+		{"0 0 * * 0", true},
+		{"59 23 * * SAT", true},
+		{"0 8 ? * MON", true},     // "?" is "*"
+		{"0 8 */1 * MON", true},   // a step of 1 keeps the star
+		{"0 8 * * MON-MON", true}, // a range of one day
+		{"0 8 * * */7", true},     // Sundays only
+		{"0 8 * * 1/7", true},     // Mondays only
+		{"0 8 * 1-12 MON", true},  // every month, written out
+		{"0 8 * JAN MON", true},   // Mondays of January
+		{"0 8 * */2 FRI", true},   // Fridays of odd months
+		{"0 8 * 2 THU", true},     // Thursdays of February
+		{"@weekly", true},         // Sunday midnight
+		{"@every 168h", true},     // exactly a week apart
+		{"@every 169h", true},     // more
+		{"@every 336h", true},     // a fortnight
+		{"@every 7000h", true},    // about ten months
+		{"@every 167h59m", false}, // a minute short: twice in some week
+		{"@every 167h59m59.9s", false},
+		{"@every 160h", false},
+		{"@every 144h", false},
+		{"@every 24h", false},
+		{"@every 1m", false},
+		// daily, hourly and more
+		{"0 8 * * *", false},
+		{"* * * * *", false},
+		{"@daily", false},
+		{"@midnight", false},
+		{"@hourly", false},
+		{"0 * * * MON", false},
+		{"*/30 8 * * MON", false},
+		{"0 8,20 * * MON", false},
+		{"0 8-9 * * MON", false},
+		{"0 0/12 * * MON", false},
+		{"0 8 * * ?", false},
+		// several weekdays
+		{"0 8 * * MON,FRI", false},
+		{"0 8 * * MON-FRI", false},
+		{"0 8 * * SUN,MON", false},
+		{"0 8 * * SAT,SUN", false},
+		{"0 8 * * MON,TUE", false},
+		{"0 8 * * MON/2", false},
+		{"0 8 * * MON,MON", true}, // one day, named twice
+		// day of the month
+		{"0 8 1 * *", false},
+		{"@monthly", false},
+		{"@yearly", false},
+		{"@annually", false},
+		{"0 8 15 * *", false},
+		{"0 8 1,15 * *", false},
+		{"0 8 1,8 * *", false},
+		{"0 8 1,7 * *", false},
+		{"0 8 31 * *", false},
+		{"0 8 28-31 * *", false},
+		{"0 8 */7 * *", false},
+		{"0 8 1-31 * *", false},
+		{"0 8 1 1 *", false},
+		// February 29, and days that never come
+		{"0 8 29 2 *", false},
+		{"0 8 29 2 THU", false},
+		{"0 8 29 2 ?", false},
+		{"0 8 30 2 *", false},
+		{"0 8 31 4 *", false},
+		// both the day of the month and of the week: either matches
+		{"0 8 1 * MON", false},
+		{"0 8 1-7 * MON", false},
+		{"0 8 1-31 * MON", false}, // every day
+		{"0 8 */2 * MON", false},  // a step drops the star
+		{"0 8 15 * FRI", false},
+		{"0 8 1 1 MON", false},
+		// refused before the check: no such schedule, a zone of its own
+		{"every monday", false},
+		{"", false},
+		{"60 8 * * MON", false},
+		{"0 8 * * MON *", false},
+		{"0 8 * * 7", false},
+		{"CRON_TZ=Europe/Paris 0 8 * * MON", false},
+		{"TZ=UTC 0 8 * * MON", false},
+	} {
+		t.Run(tt.spec, func(t *testing.T) {
+			_, quickErr := parseDigestSpec(tt.spec, twiceInAWeek)
+			_, walkErr := parseDigestSpec(tt.spec, walkTwiceInAWeek)
+			if fmt.Sprint(quickErr) != fmt.Sprint(walkErr) {
+				t.Fatalf("ParseDigestSpec(%q) = %v; the full walk alone: %v", tt.spec, quickErr, walkErr)
+			}
+			fast := false
+			if s, err := cron.ParseStandard(tt.spec); err == nil {
+				fast = atMostWeekly(s)
+			}
+			if fast != tt.fast {
+				t.Errorf("ParseDigestSpec(%q) answers without the walk: %v, want %v", tt.spec, fast, tt.fast)
 			}
 		})
 	}
