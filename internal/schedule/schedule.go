@@ -71,6 +71,13 @@ func parseDigestSpec(spec string, twice func(cron.Schedule) (time.Time, time.Tim
 	if err != nil {
 		return nil, fmt.Errorf("%q is not a cron schedule such as \"0 8 * * MON\": %w", spec, err)
 	}
+	// "@every 168h" counts from whenever it is asked, not from a day of the
+	// week: LastRun, which looks back over the grace, always finds its next
+	// run a week ahead, so the digest would never be due; a shorter one
+	// runs more than once a week.
+	if _, ok := s.(cron.ConstantDelaySchedule); ok {
+		return nil, fmt.Errorf("%q runs at intervals counted from whenever Coachlog starts, not on a day and time of the week (a week apart, the digest would never go out); give a day and time, such as \"0 8 * * MON\"", spec)
+	}
 	// cron looks five years ahead for a match: none means never.
 	if s.Next(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)).IsZero() {
 		return nil, fmt.Errorf("%q never fires (no such day): the digest would never go out", spec)
@@ -106,22 +113,20 @@ func twiceInAWeek(sched cron.Schedule) (time.Time, time.Time, bool) {
 // before two runs are seven days or more apart too. False says nothing:
 // the walk decides.
 func atMostWeekly(sched cron.Schedule) bool {
-	switch s := sched.(type) {
-	case *cron.SpecSchedule:
-		// One second, minute and hour: one run a day at most. One weekday,
-		// with the day of the month "*": robfig's day matches both the day of
-		// the month and of the week when either is "*" (its star bit), so
-		// the runs fall on that weekday only, whatever the months. With both
-		// restricted, a day matches EITHER ("0 8 1 * MON" runs on the 1st
-		// too), and the walk decides. A schedule in a zone of its own
-		// (CRON_TZ=, refused before) could be an hour short of a week apart.
-		return s.Location == time.Local &&
-			oneBit(s.Second) && oneBit(s.Minute) && oneBit(s.Hour) &&
-			s.Dom&cronStarBit != 0 && oneBit(s.Dow)
-	case cron.ConstantDelaySchedule: // @every: runs exactly Delay apart
-		return s.Delay >= 7*24*time.Hour
+	s, ok := sched.(*cron.SpecSchedule)
+	if !ok {
+		return false
 	}
-	return false
+	// One second, minute and hour: one run a day at most. One weekday,
+	// with the day of the month "*": robfig's day matches both the day of
+	// the month and of the week when either is "*" (its star bit), so
+	// the runs fall on that weekday only, whatever the months. With both
+	// restricted, a day matches EITHER ("0 8 1 * MON" runs on the 1st
+	// too), and the walk decides. A schedule in a zone of its own
+	// (CRON_TZ=, refused before) could be an hour short of a week apart.
+	return s.Location == time.Local &&
+		oneBit(s.Second) && oneBit(s.Minute) && oneBit(s.Hour) &&
+		s.Dom&cronStarBit != 0 && oneBit(s.Dow)
 }
 
 // cronStarBit is robfig/cron's mark, in a field's bits, of a field written

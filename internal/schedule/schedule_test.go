@@ -150,6 +150,41 @@ func TestADigestScheduleRunningTwiceInAWeekIsRefused(t *testing.T) {
 	}
 }
 
+// "@every 168h" is a week apart, but counted from whenever it is asked:
+// looking back over the grace, its next run is always a week ahead, so a
+// digest on it would never be due. It is refused at start, saying why.
+func TestAnEveryDigestScheduleIsRefused(t *testing.T) {
+	for _, tt := range []struct {
+		spec     string
+		neverDue bool // what it would do if accepted
+	}{
+		{"@every 168h", true},
+		{"@every 336h", true},
+		{"@every 1m", false}, // due, but more than once a week
+	} {
+		t.Run(tt.spec, func(t *testing.T) {
+			_, err := ParseDigestSpec(tt.spec)
+			if err == nil || !strings.Contains(err.Error(), "not on a day and time of the week") || !strings.Contains(err.Error(), "0 8 * * MON") {
+				t.Fatalf("ParseDigestSpec(%q) = %v; want it refused as not on a day and time, with an example", tt.spec, err)
+			}
+			if !tt.neverDue {
+				return
+			}
+			sched, err := cron.ParseStandard(tt.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := &Scheduler{cfg: Config{Loc: time.UTC, DigestGrace: 48 * time.Hour}, digest: sched}
+			start := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+			for now := start; now.Before(start.AddDate(0, 0, 56)); now = now.Add(time.Hour) {
+				if at, ok := s.DigestDue(now); ok {
+					t.Fatalf("%q would be due at %v (now %v): the refusal's reason no longer holds", tt.spec, at, now)
+				}
+			}
+		})
+	}
+}
+
 func TestTickRunsEachJobAndSkipsWhileAPassRuns(t *testing.T) {
 	f := &fakeJobs{block: make(chan struct{}), started: make(chan struct{})}
 	s, err := New(f, Config{DigestSpec: "0 8 * * MON"})
@@ -437,11 +472,12 @@ func TestTheQuickTwiceInAWeekCheckAnswersAsTheFullWalk(t *testing.T) {
 		{"0 8 * */2 FRI", true},   // Fridays of odd months
 		{"0 8 * 2 THU", true},     // Thursdays of February
 		{"@weekly", true},         // Sunday midnight
-		{"@every 168h", true},     // exactly a week apart
-		{"@every 169h", true},     // more
-		{"@every 336h", true},     // a fortnight
-		{"@every 7000h", true},    // about ten months
-		{"@every 167h59m", false}, // a minute short: twice in some week
+		// @every: refused before the check, whatever its interval
+		{"@every 168h", false},
+		{"@every 169h", false},
+		{"@every 336h", false},
+		{"@every 7000h", false},
+		{"@every 167h59m", false},
 		{"@every 167h59m59.9s", false},
 		{"@every 160h", false},
 		{"@every 144h", false},
