@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/fakeslack"
 	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
@@ -44,6 +46,49 @@ func TestAFormWhoseTriggerHasExpiredIsNotSent(t *testing.T) {
 	for _, c := range b.fake.CallsTo("views.open") {
 		if c.Param("trigger_id") == in.TriggerID {
 			t.Errorf("views.open was sent for the expired trigger (answered %q)", c.Error)
+		}
+	}
+}
+
+// A command left pending by a crash is acted on when serve starts again,
+// long after its trigger died: one whose capture the domain refuses (the
+// manager named as their own rep) would open the form, and its views.open
+// was sent all the same, for Slack to refuse expired_trigger_id. Its age
+// is now judged from when it was accepted, on the bot's clock: no call,
+// and the manager is told it was not logged, as Slack's refusal told them.
+func TestAReplayedCommandsExpiredTriggerIsNotSent(t *testing.T) {
+	t.Parallel()
+	clk := &testClock{}
+	clk.Advance(time.Until(midweek))
+	b := startBotAt(t, clk.Now)
+	b.stop()
+	// The command came, was accepted and acknowledged, and the bot died
+	// before acting on it; it starts again a minute on.
+	trigger := b.fake.IssueTrigger(mgr)
+	url := b.fake.IssueResponseURL(mgr, mgr)
+	payload, err := json.Marshal(map[string]string{"command": "/coach", "text": "<@" + mgr + "|max> 1:1 30m pricing", "user_id": mgr,
+		"trigger_id": trigger, "response_url": url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, done := b.sideService()
+	if _, _, err := svc.Accept(context.Background(), coaching.Command{Key: "cmd:" + trigger, UserID: mgr, Payload: payload, ReceivedAt: clk.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	done()
+	clk.Advance(time.Minute)
+	b.start()
+
+	told, err := b.fake.WaitForResponse(ctxT(t), func(r fakeslack.Response) bool { return r.URL == url })
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b.logs)
+	}
+	if text := told.Text + " " + blocksText(told.Blocks); !strings.Contains(text, "Not logged") || !strings.Contains(text, "Type `/coach` to use the form") {
+		t.Errorf("the manager was told %q, want that it was not logged and how to use the form", text)
+	}
+	for _, c := range b.fake.CallsTo("views.open") {
+		if c.Param("trigger_id") == trigger {
+			t.Errorf("views.open was sent for the replayed command's expired trigger (answered %q)", c.Error)
 		}
 	}
 }

@@ -302,8 +302,9 @@ func (b *Bot) formOrAnswer(ctx context.Context, c coaching.Command, cmd slashCom
 		return
 	}
 	meta := modalMeta{Source: coaching.SourceQuick}.withResponse(cmd.ResponseURL, c.ReceivedAt)
-	// The envelope's arrival is not known here (a command acted on after a
-	// restart has none): the form's reads get their budget from now.
+	// The trigger's age is judged by the arrival ctx carries (the
+	// envelope's, or a replayed command's acceptance: replayCommands);
+	// the form's reads get their budget from now, as they start only now.
 	if _, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, time.Now().Add(formReadBudget), time.Time{}, d, notice, meta); err != nil {
 		if coaching.ErrorCode(err) == coaching.EForbidden || errors.Is(err, errRefusalShown) {
 			answer = outsiderText + typedBack(b.written(ctx, cmd.Text))
@@ -382,7 +383,13 @@ func (b *Bot) replayCommands(ctx context.Context, start time.Time) {
 					b.commandDone(ctx, c)
 				}
 			}()
-			b.runCommand(ctx, c)
+			// Its trigger's age is judged from when it was accepted, on the
+			// bot's clock, as a live envelope's is from its arrival
+			// (withArrival): a replay comes after a restart or two sender
+			// leases, mostly long past a trigger's 3 s, and its views.open
+			// is then answered "did not open" without asking Slack, which
+			// would only refuse it expired_trigger_id.
+			b.runCommand(withArrival(ctx, c.ReceivedAt), c)
 		}()
 	}
 }

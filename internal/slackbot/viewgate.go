@@ -37,8 +37,9 @@ func withArrival(ctx context.Context, at time.Time) context.Context {
 	return context.WithValue(ctx, arrivalKey{}, at)
 }
 
-// arrivalOf is when ctx's envelope arrived on the bot's clock; false when
-// not known (a command replayed after a restart).
+// arrivalOf is when ctx's envelope arrived on the bot's clock (for a
+// command replayed after a restart, when it was accepted); false when not
+// known (a Bot's method called directly, in a test).
 func arrivalOf(ctx context.Context) (time.Time, bool) {
 	at, ok := ctx.Value(arrivalKey{}).(time.Time)
 	return at, ok
