@@ -152,6 +152,7 @@ type Bot struct {
 	claims    Claimer
 	ackFn     func(id string, payload any) error // the socket's ack; replaced in benchmarks
 	ackWait   time.Duration                      // defaultAckWait; shorter in tests
+	openReads time.Duration                      // openedReadBudget: the reads after a log form opened; shorter in tests
 	inflight  sync.WaitGroup
 	now       func() time.Time // the service's clock, which /healthz reads too
 	connected atomic.Int64     // unix ms of the last hello; 0 when down
@@ -210,7 +211,7 @@ func New(cfg Config) *Bot {
 		opts = append(opts, socketmode.OptionDialer(d))
 	}
 	b.sm = socketmode.New(socketAPI, opts...)
-	b.ackFn, b.ackWait = b.socketAck, defaultAckWait
+	b.ackFn, b.ackWait, b.openReads = b.socketAck, defaultAckWait, openedReadBudget
 	// The connection's times are read against the service's clock (the
 	// health check's), not the wall clock: a check comparing the two
 	// would misjudge how long Slack has been gone.

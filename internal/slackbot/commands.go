@@ -627,7 +627,12 @@ func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, readBy
 	// A first profile read from Slack may move the manager's "today", or
 	// say they are of another company: someone never seen before, whom
 	// the store could not refuse. Their form turns into the refusal.
-	if p, err := b.svc.Refresh(ctx, userID); err != nil {
+	// These reads, the reps' too, share one allowance from the form's
+	// opening (openedReadBudget); the form's views.update calls are not
+	// reads and are not held to it.
+	reads, cancelReads := context.WithTimeout(ctx, b.openReads)
+	defer cancelReads()
+	if p, err := b.svc.Refresh(reads, userID); err != nil {
 		b.log.Debug("profile refresh failed", "user_id", userID, "err", err)
 	} else if rerr := coaching.RefuseOutsider(p); rerr != nil {
 		if _, err := b.updateView(ctx, refusalView(outsiderText), v.Hash, v.ID); err != nil {
@@ -639,7 +644,8 @@ func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, readBy
 		today = b.svc.TodayOf(p)
 	}
 	opened := openedModal{ID: v.ID, Hash: v.Hash, Modal: m, Today: today}
-	b.refresh(ctx, d.RepIDs...)
+	b.refresh(reads, d.RepIDs...)
+	cancelReads()
 	date := d.OccurredOn
 	switch {
 	case meta.redate != nil:
@@ -669,6 +675,21 @@ func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, readBy
 // then every read in turn. Each given a budget of its own, they added up
 // past the trigger. Past it the form opens without what they would add.
 const formReadBudget = time.Second
+
+// openedReadBudget bounds the profile reads made once a log form has
+// opened (the manager's, then those of the reps not yet known), together,
+// from the opening. With none, a users.info Slack did not answer held the
+// form's goroutine for as long as the transport allows (serve's 15 s),
+// once per read, one after another for every rep of a team meeting, and
+// under load thousands of goroutines at once. A users.info answers in
+// well under a second: 5 s lets a slow Slack answer, and a read wait for
+// its slot under the tier (the Directory waits up to the deadline, less
+// the answer's time, where without one it waited readWait), as the nudge
+// run's zone reads do within theirs (zoneReadBudget in coaching). Past it
+// the reads are of little use: a date corrected later would replace one
+// the manager may have picked by then, and the submission reads what is
+// still missing within its own budget.
+const openedReadBudget = 5 * time.Second
 
 // arrivedAt is when the envelope whose form reads end at readBy arrived
 // (acker.formReadsBy), on the real clock: its trigger_id was issued
