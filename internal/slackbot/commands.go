@@ -305,7 +305,7 @@ func (b *Bot) formOrAnswer(ctx context.Context, c coaching.Command, cmd slashCom
 	// The trigger's age is judged by the arrival ctx carries (the
 	// envelope's, or a replayed command's acceptance: replayCommands);
 	// the form's reads get their budget from now, as they start only now.
-	if _, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, time.Now().Add(formReadBudget), time.Time{}, d, notice, meta); err != nil {
+	if _, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, time.Now().Add(formReadBudget), d, notice, meta); err != nil {
 		if coaching.ErrorCode(err) == coaching.EForbidden || errors.Is(err, errRefusalShown) {
 			answer = outsiderText + typedBack(b.written(ctx, cmd.Text))
 		}
@@ -563,7 +563,7 @@ func unreadParts(res quickcapture.Result) []string {
 // told through the command's response_url: the command was acknowledged
 // empty, and they would otherwise see nothing.
 func (b *Bot) openForm(ctx context.Context, cmd slashCommand, readBy time.Time, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
-	opened, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, readBy, arrivedAt(readBy), d, notice, meta)
+	opened, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, readBy, d, notice, meta)
 	switch {
 	case errors.Is(err, errRefusalShown):
 	case coaching.ErrorCode(err) == coaching.EForbidden:
@@ -595,12 +595,12 @@ func refusalView(text string) slack.ModalViewRequest {
 
 // openLogModal opens the log modal. views.open is the first Slack call made
 // with the trigger id: it is valid for 3 seconds and only once, and the
-// reads before it are cut off at readBy (formReadBudget); arrived is when
-// the trigger's envelope arrived, zero when not known (see openView). Profiles
+// reads before it are cut off at readBy (formReadBudget); the trigger's
+// age is judged by the arrival ctx carries (see openView). Profiles
 // not yet known are read afterwards; if the manager's own time zone puts
 // today on another date than the one shown, the date is corrected: today,
 // or what the capture's words mean on it (meta.redate).
-func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, readBy, arrived time.Time, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
+func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, readBy time.Time, d coaching.Draft, notice string, meta modalMeta) (openedModal, error) {
 	pre, cancel := context.WithDeadline(ctx, readBy)
 	// The manager as stored, within the form's read budget: someone Slack
 	// said is of another company is refused before any form opens, as
@@ -619,7 +619,7 @@ func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, readBy
 	m := logModal{Draft: d, Today: today, Skills: b.svc.Skills(), Notice: notice, Meta: meta}
 	m.Open, m.Names, _ = b.openCommitments(pre, userID, m.shownReps(), 0)
 	cancel()
-	v, err := b.openView(ctx, triggerID, arrived, m.view())
+	v, err := b.openView(ctx, triggerID, m.view())
 	if err != nil {
 		b.log.Error("views.open failed", "user_id", userID, "err", err)
 		return openedModal{}, err
@@ -690,11 +690,6 @@ const formReadBudget = time.Second
 // the manager may have picked by then, and the submission reads what is
 // still missing within its own budget.
 const openedReadBudget = 5 * time.Second
-
-// arrivedAt is when the envelope whose form reads end at readBy arrived
-// (acker.formReadsBy), on the real clock: its trigger_id was issued
-// before then.
-func arrivedAt(readBy time.Time) time.Time { return readBy.Add(-formReadBudget) }
 
 // openedModal is a log modal as Slack shows it: its id, the hash of its
 // latest version (a views.update with it fails if the form changed since)

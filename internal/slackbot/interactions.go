@@ -149,11 +149,11 @@ const againLog = "Click *Log coaching* again"
 // already, its reads done by readBy; when Slack does not open it, the
 // person is told, with again saying what to do.
 func (b *Bot) openLogForm(ctx context.Context, in interaction, readBy time.Time, d coaching.Draft, meta modalMeta, again string) {
-	_, err := b.openLogModal(ctx, in.TriggerID, in.User.ID, readBy, arrivedAt(readBy), d, "", meta)
+	_, err := b.openLogModal(ctx, in.TriggerID, in.User.ID, readBy, d, "", meta)
 	switch {
 	case err == nil, errors.Is(err, errRefusalShown):
 	case coaching.ErrorCode(err) == coaching.EForbidden:
-		b.refuseOutsider(ctx, in, arrivedAt(readBy))
+		b.refuseOutsider(ctx, in)
 	default:
 		b.formNotOpened(ctx, in, "nothing was logged", again)
 	}
@@ -164,9 +164,9 @@ func (b *Bot) openLogForm(ctx context.Context, in interaction, readBy time.Time,
 // privately where they are, as formNotOpened answers. A global shortcut
 // has no response_url, and a DM from this company's bot may not reach
 // them: the trigger, unused, opens the refusal alone (refusalView).
-func (b *Bot) refuseOutsider(ctx context.Context, in interaction, arrived time.Time) {
+func (b *Bot) refuseOutsider(ctx context.Context, in interaction) {
 	if in.ResponseURL == "" && !inHome(in) {
-		if _, err := b.openView(ctx, in.TriggerID, arrived, refusalView(outsiderText)); err == nil {
+		if _, err := b.openView(ctx, in.TriggerID, refusalView(outsiderText)); err == nil {
 			return
 		}
 	}
@@ -430,7 +430,7 @@ func (b *Bot) openRepModal(ctx context.Context, in interaction, act action, read
 	// The modal carries the click's response_url, so that the answer
 	// updates the DM through it, as a click on the DM itself does.
 	meta := modalMeta{SessionID: ra.SessionID, RepID: ra.RepID, Version: ra.Version, FromHome: inHome(in)}.withResponse(b.messageResponse(in))
-	if _, err := b.openView(ctx, in.TriggerID, arrivedAt(readBy), reasonModal(cb, initial, s.ManagerID, meta, b.notesAI)); err != nil {
+	if _, err := b.openView(ctx, in.TriggerID, reasonModal(cb, initial, s.ManagerID, meta, b.notesAI)); err != nil {
 		b.log.Error("views.open failed", "user_id", in.User.ID, "err", err)
 		b.formNotOpened(ctx, in, "nothing was saved", again)
 	}
@@ -510,7 +510,7 @@ func (b *Bot) openEditModal(ctx context.Context, in interaction, act action, rea
 	m.Meta = m.Meta.withUnshown(unshown)
 	m.Open, m.Names, _ = b.openCommitments(pre, in.User.ID, m.Draft.RepIDs, s.ID)
 	cancel()
-	if _, err := b.openView(ctx, in.TriggerID, arrivedAt(readBy), m.view()); err != nil {
+	if _, err := b.openView(ctx, in.TriggerID, m.view()); err != nil {
 		b.log.Error("views.open failed", "user_id", in.User.ID, "err", err)
 		b.formNotOpened(ctx, in, "nothing was changed", "Click *Edit* again")
 	}

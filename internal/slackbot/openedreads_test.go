@@ -55,7 +55,7 @@ func TestProfileReadsAfterAFormOpenedHaveADeadline(t *testing.T) {
 
 			done := make(chan error, 1)
 			go func() {
-				_, err := b.openLogModal(ctx, fake.IssueTrigger("U0MAX"), "U0MAX", time.Now().Add(formReadBudget), time.Time{},
+				_, err := b.openLogModal(ctx, fake.IssueTrigger("U0MAX"), "U0MAX", time.Now().Add(formReadBudget),
 					coaching.Draft{RepIDs: []string{"U0SAM"}}, "", modalMeta{Source: coaching.SourceModal})
 				done <- err
 			}()

@@ -48,7 +48,7 @@ func TestARefreshThatSlackRefusesIsAWarning(t *testing.T) {
 				Service: coaching.NewService(coaching.Config{Store: st, Now: now}),
 				Logger:  slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 			m := logModal{Today: coaching.DateOf(now(), time.UTC), Skills: coaching.DefaultSkills()}
-			opened, err := b.openView(ctx, fake.IssueTrigger("U0MGR"), now(), m.view())
+			opened, err := b.openView(ctx, fake.IssueTrigger("U0MGR"), m.view())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -31,8 +31,10 @@ type arrivalKey struct{}
 // bot's clock. A trigger_id is used deep in the form's code (views.open
 // comes after reads that differ by form), and rides in the envelope's
 // context as its id does in the payload, so that each views.open can
-// judge it without the time being passed through every form's code. The
-// bot's clock, not the real one: a test moves it past a trigger's life.
+// judge it without the time being passed through every form's code:
+// whether to send it at all (viewsOpenSlot), and whether a 429's
+// Retry-After can be waited out (viewRetryBy). The bot's clock, not the
+// real one: a test moves it past a trigger's life.
 func withArrival(ctx context.Context, at time.Time) context.Context {
 	return context.WithValue(ctx, arrivalKey{}, at)
 }

@@ -39,13 +39,11 @@ type viewAnswer struct {
 }
 
 // openView opens a modal with trigger, as slack-go's OpenViewContext does.
-// arrived is when the envelope carrying trigger arrived, on the real
-// clock (the zero time when it is not known): a 429 is tried once more
-// only while the trigger lives (see viewRetryBy). The call waits for a
-// slot (viewsOpenSlot), and is not made once the trigger has certainly
-// expired, by the arrival ctx carries on the bot's clock (withArrival):
-// errTriggerDead.
-func (b *Bot) openView(ctx context.Context, trigger string, arrived time.Time, v slack.ModalViewRequest) (viewRef, error) {
+// The trigger's age is judged by the arrival ctx carries, on the bot's
+// clock (withArrival): the call waits for a slot (viewsOpenSlot), and is
+// not made once the trigger has certainly expired (errTriggerDead); a 429
+// is tried once more only while the trigger lives (see viewRetryBy).
+func (b *Bot) openView(ctx context.Context, trigger string, v slack.ModalViewRequest) (viewRef, error) {
 	if trigger == "" {
 		return viewRef{}, slack.ErrParametersMissing
 	}
@@ -61,7 +59,7 @@ func (b *Bot) openView(ctx context.Context, trigger string, arrived time.Time, v
 		TriggerID string                 `json:"trigger_id"`
 		View      slack.ModalViewRequest `json:"view"`
 	}{trigger, v}
-	return b.viewCall(ctx, "views.open", viewRetryBy(arrived), v, body)
+	return b.viewCall(ctx, "views.open", viewRetryBy(ctx), v, body)
 }
 
 // updateView replaces the modal id, unless it changed since hash.
@@ -101,10 +99,10 @@ func (b *Bot) publishView(ctx context.Context, userID string, v slack.HomeTabVie
 // https://api.slack.com/methods/views.update; the 429 and its
 // Retry-After: https://docs.slack.dev/apis/web-api/rate-limits). A call
 // refused so is made once more after Retry-After, waited on the bot's
-// clock, when that second call is sent by retryBy (on the real clock, as
-// ctx's deadline is; zero: no later than viewRetryWait) and within ctx's
-// deadline; otherwise the 429 is returned at once, and the caller says
-// the form did not open, as before. These
+// clock, when that second call is sent by retryBy (on the bot's clock
+// too; zero: no later than viewRetryWait) and within ctx's deadline (on
+// the real clock, as every deadline is); otherwise the 429 is returned
+// at once, and the caller says the form did not open, as before. These
 // calls are made after the ack (the interaction is acknowledged empty
 // first), so the wait holds no ack.
 func (b *Bot) viewCall(ctx context.Context, method string, retryBy time.Time, v slack.ModalViewRequest, body any) (viewRef, error) {
@@ -116,12 +114,11 @@ func (b *Bot) viewCall(ctx context.Context, method string, retryBy time.Time, v 
 	if !limited {
 		return ref, err
 	}
-	at := time.Now().Add(rl.RetryAfter)
-	late := at.After(retryBy)
+	late := b.now().Add(rl.RetryAfter).After(retryBy)
 	if retryBy.IsZero() {
 		late = rl.RetryAfter > viewRetryWait
 	}
-	if dl, ok := ctx.Deadline(); late || ok && at.After(dl) {
+	if dl, ok := ctx.Deadline(); late || ok && time.Now().Add(rl.RetryAfter).After(dl) {
 		b.log.Warn(method+" rate limited past what its form can wait", "retry_after", rl.RetryAfter.String())
 		return ref, err
 	}
@@ -158,16 +155,17 @@ const triggerLife = 3 * time.Second
 const triggerMargin = 500 * time.Millisecond
 
 // viewRetryWait bounds a wait for Retry-After when there is no trigger
-// to bound it (views.update), or its age is not known (a command acted
-// on after the bot waited, or after a restart): Slack's shortest
-// Retry-After, a second.
+// to bound it (views.update), or its age is not known (a Bot's method
+// called directly, in a test): Slack's shortest Retry-After, a second.
 const viewRetryWait = time.Second
 
 // viewRetryBy is when a views.open refused 429 must be sent again at the
-// latest, on the real clock, for a trigger whose envelope arrived then;
-// zero (viewRetryWait bounds the wait) when that is not known.
-func viewRetryBy(arrived time.Time) time.Time {
-	if arrived.IsZero() {
+// latest, on the bot's clock, for the trigger of ctx's envelope (see
+// arrivalOf); zero (viewRetryWait bounds the wait) when its arrival is not
+// known.
+func viewRetryBy(ctx context.Context) time.Time {
+	arrived, ok := arrivalOf(ctx)
+	if !ok {
 		return time.Time{}
 	}
 	return arrived.Add(triggerLife - triggerMargin)

@@ -22,7 +22,7 @@ func TestSlimViewCalls(t *testing.T) {
 	ctx := context.Background()
 	v := reasonModal(cbComment, "", "U0MAX", modalMeta{SessionID: 1, RepID: "U1", Version: 1}, false)
 
-	opened, err := bot.openView(ctx, fake.IssueTrigger("U1"), time.Time{}, v)
+	opened, err := bot.openView(ctx, fake.IssueTrigger("U1"), v)
 	if err != nil {
 		t.Fatalf("views.open: %v", err)
 	}
@@ -69,9 +69,9 @@ func TestSlimViewCalls(t *testing.T) {
 		}},
 		{"stale hash", func() error { _, err := bot.updateView(ctx, v, opened.Hash, opened.ID); return err },
 			func(err error) bool { return SlackErrorCode(err) == "hash_conflict" }},
-		{"used trigger", func() error { _, err := bot.openView(ctx, "no-such-trigger", time.Time{}, v); return err },
+		{"used trigger", func() error { _, err := bot.openView(ctx, "no-such-trigger", v); return err },
 			func(err error) bool { return SlackErrorCode(err) == "invalid_trigger_id" }},
-		{"no trigger", func() error { _, err := bot.openView(ctx, "", time.Time{}, v); return err },
+		{"no trigger", func() error { _, err := bot.openView(ctx, "", v); return err },
 			func(err error) bool { return errors.Is(err, slack.ErrParametersMissing) }},
 		{"rate limited", func() error {
 			fake.FailNext("views.update", 1, fakeslack.Fault{Status: http.StatusTooManyRequests, RetryAfter: 7})
@@ -83,7 +83,7 @@ func TestSlimViewCalls(t *testing.T) {
 		}},
 		{"server error", func() error {
 			fake.FailNext("views.open", 1, fakeslack.Fault{Status: http.StatusServiceUnavailable})
-			_, err := bot.openView(ctx, fake.IssueTrigger("U1"), time.Time{}, v)
+			_, err := bot.openView(ctx, fake.IssueTrigger("U1"), v)
 			return err
 		}, func(err error) bool {
 			sc, ok := errors.AsType[slack.StatusCodeError](err)
@@ -91,7 +91,7 @@ func TestSlimViewCalls(t *testing.T) {
 		}},
 		{"revoked token", func() error {
 			fake.FailNext("views.open", 1, fakeslack.Fault{Error: "token_revoked"})
-			_, err := bot.openView(ctx, fake.IssueTrigger("U1"), time.Time{}, v)
+			_, err := bot.openView(ctx, fake.IssueTrigger("U1"), v)
 			return err
 		}, func(err error) bool { return SlackErrorCode(err) == "token_revoked" }},
 	} {
@@ -260,7 +260,7 @@ func TestViewUpdateWaitsOutAShortRetryAfter(t *testing.T) {
 	waits := recordWaits(bot, clock)
 	ctx := context.Background()
 	v := reasonModal(cbComment, "", "U0MAX", modalMeta{SessionID: 1, RepID: "U1", Version: 1}, false)
-	opened, err := bot.openView(ctx, fake.IssueTrigger("U1"), time.Time{}, v)
+	opened, err := bot.openView(ctx, fake.IssueTrigger("U1"), v)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +294,7 @@ func TestViewUpdateWaitsOutAShortRetryAfter(t *testing.T) {
 	bot2 := New(Config{AppToken: fake2.AppToken(), BotToken: fake2.BotToken(), APIURL: fake2.APIURL()})
 	bot2.now = clock.Now
 	waits = recordWaits(bot2, clock)
-	opened, err = bot2.openView(ctx, fake2.IssueTrigger("U1"), time.Time{}, v)
+	opened, err = bot2.openView(ctx, fake2.IssueTrigger("U1"), v)
 	if err != nil {
 		t.Fatal(err)
 	}
