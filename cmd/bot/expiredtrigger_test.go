@@ -86,6 +86,10 @@ func TestAReplayedCommandsExpiredTriggerIsNotSent(t *testing.T) {
 	if text := told.Text + " " + blocksText(told.Blocks); !strings.Contains(text, "Not logged") || !strings.Contains(text, "Type `/coach` to use the form") {
 		t.Errorf("the manager was told %q, want that it was not logged and how to use the form", text)
 	}
+	// The form that would have held the words did not open: they come back.
+	if text := told.Text + " " + blocksText(told.Blocks); !strings.Contains(text, "what you typed") || !strings.Contains(text, "1:1 30m pricing") {
+		t.Errorf("the manager was told %q, want what they typed given back", text)
+	}
 	for _, c := range b.fake.CallsTo("views.open") {
 		if c.Param("trigger_id") == trigger {
 			t.Errorf("views.open was sent for the replayed command's expired trigger (answered %q)", c.Error)

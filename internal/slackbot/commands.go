@@ -291,7 +291,7 @@ func (b *Bot) waitClock(ctx context.Context, at time.Time) error {
 // formOrAnswer opens the log form for an accepted command, filled with d
 // and notice, and marks the command done; when Slack does not open it (the
 // trigger has expired: the command was acted on after a restart), the
-// command is answered with answer instead. A command another replica
+// command is answered with answer instead, and what was typed. A command another replica
 // answered already gets no form: a form opened cannot be taken back, so
 // this looks before opening it.
 func (b *Bot) formOrAnswer(ctx context.Context, c coaching.Command, cmd slashCommand, d coaching.Draft, notice, answer string) {
@@ -306,10 +306,12 @@ func (b *Bot) formOrAnswer(ctx context.Context, c coaching.Command, cmd slashCom
 	// envelope's, or a replayed command's acceptance: replayCommands);
 	// the form's reads get their budget from now, as they start only now.
 	if _, err := b.openLogModal(ctx, cmd.TriggerID, cmd.UserID, time.Now().Add(formReadBudget), d, notice, meta); err != nil {
+		// What was typed comes back either way: the form that would have
+		// held it did not open, and nothing else keeps it.
 		if coaching.ErrorCode(err) == coaching.EForbidden || errors.Is(err, errRefusalShown) {
-			answer = outsiderText + typedBack(b.written(ctx, cmd.Text))
+			answer = outsiderText
 		}
-		b.answerCommand(ctx, c, cmd, answer)
+		b.answerCommand(ctx, c, cmd, answer+typedBack(b.written(ctx, cmd.Text)))
 		return
 	}
 	if !b.commandDone(ctx, c) {
