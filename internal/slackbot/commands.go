@@ -623,7 +623,7 @@ func (b *Bot) openLogModal(ctx context.Context, triggerID, userID string, readBy
 	cancel()
 	v, err := b.openView(ctx, triggerID, m.view())
 	if err != nil {
-		b.log.Error("views.open failed", "user_id", userID, "err", err)
+		b.logOpenFailed(userID, err)
 		return openedModal{}, err
 	}
 	// A first profile read from Slack may move the manager's "today", or

@@ -431,7 +431,7 @@ func (b *Bot) openRepModal(ctx context.Context, in interaction, act action, read
 	// updates the DM through it, as a click on the DM itself does.
 	meta := modalMeta{SessionID: ra.SessionID, RepID: ra.RepID, Version: ra.Version, FromHome: inHome(in)}.withResponse(b.messageResponse(in))
 	if _, err := b.openView(ctx, in.TriggerID, reasonModal(cb, initial, s.ManagerID, meta, b.notesAI)); err != nil {
-		b.log.Error("views.open failed", "user_id", in.User.ID, "err", err)
+		b.logOpenFailed(in.User.ID, err)
 		b.formNotOpened(ctx, in, "nothing was saved", again)
 	}
 }
@@ -511,7 +511,7 @@ func (b *Bot) openEditModal(ctx context.Context, in interaction, act action, rea
 	m.Open, m.Names, _ = b.openCommitments(pre, in.User.ID, m.Draft.RepIDs, s.ID)
 	cancel()
 	if _, err := b.openView(ctx, in.TriggerID, m.view()); err != nil {
-		b.log.Error("views.open failed", "user_id", in.User.ID, "err", err)
+		b.logOpenFailed(in.User.ID, err)
 		b.formNotOpened(ctx, in, "nothing was changed", "Click *Edit* again")
 	}
 }

@@ -108,3 +108,15 @@ func (b *Bot) viewsOpenSlot(ctx context.Context) (release func(), err error) {
 		}
 	}
 }
+
+// logOpenFailed logs a form that did not open. A trigger that expired
+// before views.open (not sent, or refused expired_trigger_id) is what a
+// busy bot meets by the thousand, each person told the form did not open:
+// a warning, not an error for an operator to chase.
+func (b *Bot) logOpenFailed(userID string, err error) {
+	if errors.Is(err, errTriggerDead) || SlackErrorCode(err) == "expired_trigger_id" {
+		b.log.Warn("form not opened: its trigger expired before views.open", "user_id", userID, "err", err)
+		return
+	}
+	b.log.Error("views.open failed", "user_id", userID, "err", err)
+}
