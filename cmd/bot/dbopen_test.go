@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -108,5 +109,59 @@ func TestASearchPathItCannotCreateSaysWhatToDo(t *testing.T) {
 	_, err = cliAt(t, tuesday, map[string]string{"COACHLOG_DB": u.String()}, "roster", "import", csv)
 	if err == nil || !strings.Contains(err.Error(), "CREATE SCHEMA") || strings.Contains(err.Error(), "3F000") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("err = %v; want one line saying to CREATE SCHEMA", err)
+	}
+}
+
+// A COACHLOG_DB whose search_path (or database name) is mistyped names a
+// place with no Coachlog tables: serve created new, empty ones there
+// without a word, where a missing SQLite file is warned of. It now warns
+// as of the file, at the same level, naming the database and schema
+// (never the password), once: not at a start that finds the tables.
+func TestAStartThatCreatesThePostgresTablesWarnsWhere(t *testing.T) {
+	t.Parallel()
+	base, err := url.Parse(sqlitetest.PostgresURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const created = "no Coachlog tables in the PostgreSQL database and schema COACHLOG_DB names: created new, empty ones"
+	for _, tc := range []struct {
+		name string
+		db   func(tb testing.TB) (db, schema string)
+	}{
+		{"a schema that does not exist", sqlitetest.PostgresNoSchema},
+		{"an empty schema", func(tb testing.TB) (string, string) {
+			db := sqlitetest.PostgresDB(tb)
+			u, err := url.Parse(db)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			return db, u.Query().Get("search_path")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			db, schema := tc.db(t)
+			// The server trusts the test's role: the password is ignored
+			// there, and must not be logged.
+			withPW, err := url.Parse(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			withPW.User = url.UserPassword(withPW.User.Username(), "s3cret")
+			b := startBot(t, "COACHLOG_DB", withPW.String())
+			line := grepLines(b.logs.String(), created)
+			want := fmt.Sprintf("database=%s schema=%s", strings.TrimPrefix(base.Path, "/"), schema)
+			if strings.Count(line, "\n") != 0 || !strings.Contains(line, "level=WARN") || !strings.Contains(line, want) {
+				t.Fatalf("the start that created the tables logged %q; want one warning naming %s:\n%s", line, want, b.logs)
+			}
+			if strings.Contains(b.logs.String(), "s3cret") {
+				t.Errorf("the password is in the log:\n%s", b.logs)
+			}
+			b.stop()
+			b.start()
+			if n := strings.Count(b.logs.String(), created); n != 1 {
+				t.Errorf("a start on the existing tables said it created them (%d lines in all)", n)
+			}
+		})
 	}
 }

@@ -256,6 +256,15 @@ func serve(ctx context.Context, e env, args []string) error {
 		a.log.Warn("no database file at COACHLOG_DB: created a new, empty one; if Coachlog ran here before, "+
 			"its database was moved or deleted: stop Coachlog and restore it", "db", cfg.DB)
 	}
+	if nt := a.store.CreatedTables(); nt != nil {
+		// PostgreSQL's missing file: a database name or search_path
+		// mistyped in COACHLOG_DB names an empty place (a schema not
+		// there is created), and the start began there without a word.
+		// Where, never the URL as given: it may hold the password.
+		a.log.Warn("no Coachlog tables in the PostgreSQL database and schema COACHLOG_DB names: created new, empty ones; "+
+			"if Coachlog ran here before, COACHLOG_DB names another database or schema than it did (a mistyped name or search_path?) "+
+			"or its tables were dropped: stop Coachlog and correct COACHLOG_DB, or restore them", "database", nt.Database, "schema", nt.Schema)
+	}
 	llmMetrics.WatchBreaker(a.llm.Client.BreakerOpen)
 	a.logLLM()
 	if cfg.DigestChannel == "" {

@@ -85,8 +85,9 @@ type Store struct {
 	// PostgreSQL (postgres.go): w and r are one pool, and each write runs
 	// in a transaction of its own rather than through the writer queue.
 	pg       bool
-	url      string   // as given: it may hold a password, so never logged
-	inflight inflight // the writes running now, for WriteWait
+	url      string     // as given: it may hold a password, so never logged
+	created  *NewTables // CreatedTables
+	inflight inflight   // the writes running now, for WriteWait
 	// preparing is set while statements a write met unprepared are being
 	// prepared after it, off its caller (prepareLater); prepared ends then.
 	preparing atomic.Bool

@@ -257,12 +257,28 @@ func openPostgres(ctx context.Context, spec string, opts Options) (*Store, error
 		s.Close()
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
-	if err := migratePG(ctx, db, s.now(), opts.Logger); err != nil {
+	if s.created, err = migratePG(ctx, db, s.now(), opts.Logger); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
 	return s, nil
 }
+
+// NewTables is where an open created Coachlog's tables on PostgreSQL.
+type NewTables struct {
+	Database string // current_database()
+	Schema   string // current_schema(): the first of search_path that exists
+}
+
+// CreatedTables says where this open created Coachlog's tables, in a
+// PostgreSQL database and schema that held none: a first start, or a
+// COACHLOG_DB whose database name or search_path, mistyped, names an
+// empty place (an unknown schema is created: ensureSchema), which is what
+// a missing file is on SQLite. Nil when the tables were there, or another
+// process starting at once created them (it says so, once), and on
+// SQLite, where serve asks whether the file was there before it opened
+// it.
+func (s *Store) CreatedTables() *NewTables { return s.created }
 
 // oneLine is err said on one line. pgx's connect error puts each attempt
 // on a line of its own (each address a host name gives, and sslmode=prefer's
@@ -447,11 +463,12 @@ const migrateLockKey = 0x636c6d // "clm"
 // migratePG applies the PostgreSQL migrations the database lacks, each in a
 // transaction of its own that first takes the migration lock and then
 // reads the version: a second process starting at once waits, then finds
-// the migration applied.
-func migratePG(ctx context.Context, db *sql.DB, now time.Time, log *slog.Logger) error {
+// the migration applied. It says where it created the tables when it
+// found none (CreatedTables).
+func migratePG(ctx context.Context, db *sql.DB, now time.Time, log *slog.Logger) (*NewTables, error) {
 	all, err := loadMigrationsFrom(migrationsPostgres())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	know := 0
 	if len(all) > 0 {
@@ -464,35 +481,55 @@ func migratePG(ctx context.Context, db *sql.DB, now time.Time, log *slog.Logger)
 	if err != nil {
 		have = 0
 	}
-	return announced(ctx, log, db, have, all, func(m migration) error { return applyPG(ctx, db, m, now, know) })
+	var created *NewTables
+	err = announced(ctx, log, db, have, all, func(m migration) error {
+		here, err := applyPG(ctx, db, m, now, know)
+		created = cmp.Or(created, here)
+		return err
+	})
+	return created, err
 }
 
-func applyPG(ctx context.Context, db *sql.DB, m migration, now time.Time, know int) error {
+// applyPG applies m, unless the database has it already. When it found
+// no migration recorded, under the lock, so that of processes starting
+// at once only the one creating the tables says so, it names where it
+// created them.
+func applyPG(ctx context.Context, db *sql.DB, m migration, now time.Time, know int) (*NewTables, error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("migration %s: begin: %w", m.name, err)
+		return nil, fmt.Errorf("migration %s: begin: %w", m.name, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	// A migration building an index on a large table may take longer than
 	// the statement timeout meant for the bot's own statements.
 	if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
-		return fmt.Errorf("migration %s: %w", m.name, err)
+		return nil, fmt.Errorf("migration %s: %w", m.name, err)
 	}
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))`, migrateLockKey); err != nil {
-		return fmt.Errorf("migration %s: lock: %w", m.name, err)
+		return nil, fmt.Errorf("migration %s: lock: %w", m.name, err)
 	}
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
-		return fmt.Errorf("create schema_migrations: %w%s", err, createRemedy(ctx, db, err))
+		return nil, fmt.Errorf("create schema_migrations: %w%s", err, createRemedy(ctx, db, err))
 	}
 	var have sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&have); err != nil {
-		return fmt.Errorf("migration %s: %w", m.name, err)
+		return nil, fmt.Errorf("migration %s: %w", m.name, err)
 	}
 	if int(have.Int64) > know {
-		return ErrSchemaTooNew{Have: int(have.Int64), Know: know}
+		return nil, ErrSchemaTooNew{Have: int(have.Int64), Know: know}
 	}
-	return applyIn(ctx, tx, m, now)
+	var created *NewTables
+	if !have.Valid {
+		created = &NewTables{}
+		if err := tx.QueryRowContext(ctx, `SELECT current_database(), current_schema()`).Scan(&created.Database, &created.Schema); err != nil {
+			return nil, fmt.Errorf("migration %s: read where it creates the tables: %w", m.name, err)
+		}
+	}
+	if err := applyIn(ctx, tx, m, now); err != nil {
+		return nil, err
+	}
+	return created, nil
 }
 
 // createRemedy is what to run when the role may not create tables in its
