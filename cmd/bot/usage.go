@@ -47,7 +47,7 @@ var commands = []command{
 		what: "move a whole SQLite database into an empty PostgreSQL one (stop the bot first)"},
 	{name: "demo", args: "[--keep] [--chart FILE]",
 		what: "show the product on a demo organisation, no Slack needed (in New York time, whatever COACHLOG_TIMEZONE says)"},
-	{name: "version", what: "print the commit this coachlog was built from, and its time (as the start line logs them)"},
+	{name: "version", what: "print the version and the commit this coachlog was built from, and its time (as the start line logs them)"},
 	{name: "help", args: "[COMMAND]", what: "this text, or what `coachlog COMMAND --help` prints"},
 }
 

@@ -7,11 +7,15 @@ import (
 	"strings"
 )
 
-// build is what the Go toolchain recorded of the commit this binary was
-// built from (`go build` in a git checkout records it; `go run`, a test,
-// or a build with -buildvcs=false does not): an operator reading a log
-// or a bug report learns which Coachlog it came from.
+// build is what the Go toolchain recorded of the Coachlog this binary was
+// built from: the module's version (`go install
+// github.com/coachlog/coachlog/cmd/bot@v1.4.0` records v1.4.0, and no
+// commit, as it builds from the module proxy, not a checkout) and the
+// commit (`go build` in a git checkout records it; `go run`, a test, or a
+// build with -buildvcs=false does not): an operator reading a log or a
+// bug report learns which Coachlog it came from.
 type build struct {
+	version  string // Main.Version, but "(devel)", which says nothing
 	revision string // vcs.revision
 	time     string // vcs.time, the commit's, RFC 3339
 	modified bool   // vcs.modified: built from a tree with uncommitted changes
@@ -26,6 +30,9 @@ func buildOf(bi *debug.BuildInfo) build {
 		return b
 	}
 	b.goVer = bi.GoVersion
+	if v := bi.Main.Version; v != "(devel)" {
+		b.version = v
+	}
 	for _, s := range bi.Settings {
 		switch s.Key {
 		case "vcs.revision":
@@ -46,12 +53,16 @@ func thisBuild() build {
 }
 
 // attrs are the build's attributes for the start line: only those
-// recorded, so a build without VCS information adds none.
+// recorded, so a build without a version or VCS information adds none.
 func (b build) attrs() []any {
-	if b.revision == "" {
-		return nil
+	var out []any
+	if b.version != "" {
+		out = append(out, "version", b.version)
 	}
-	out := []any{"revision", b.revision}
+	if b.revision == "" {
+		return out
+	}
+	out = append(out, "revision", b.revision)
 	if b.time != "" {
 		out = append(out, "revision_time", b.time)
 	}
@@ -64,9 +75,13 @@ func (b build) attrs() []any {
 // String is `coachlog version`'s line.
 func (b build) String() string {
 	parts := []string{"coachlog"}
-	if b.revision == "" {
-		parts = append(parts, "(no VCS revision recorded in this build)")
-	} else {
+	if b.version != "" {
+		parts = append(parts, b.version)
+	}
+	switch {
+	case b.revision == "" && b.version == "":
+		parts = append(parts, "(no module version or VCS revision recorded in this build)")
+	case b.revision != "":
 		parts = append(parts, b.revision)
 		if b.time != "" {
 			parts = append(parts, b.time)

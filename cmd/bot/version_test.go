@@ -14,25 +14,45 @@ import (
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
-// The start line and `coachlog version` name the commit the binary was
-// built from, when the toolchain recorded it, and nothing made up when it
-// did not (`go run`, tests).
-func TestBuildNamesTheCommitRecorded(t *testing.T) {
+// The start line and `coachlog version` name the module version and the
+// commit the binary was built from, when the toolchain recorded them, and
+// nothing made up when it did not (`go run`, tests). A binary from `go
+// install github.com/coachlog/coachlog/cmd/bot@v1.4.0` has a version and
+// no commit: it said only that no revision was recorded.
+func TestBuildNamesTheVersionAndCommitRecorded(t *testing.T) {
 	t.Parallel()
-	bi := &debug.BuildInfo{GoVersion: "go1.27.3", Settings: []debug.BuildSetting{
+	vcs := []debug.BuildSetting{
 		{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "6057f90abc"},
 		{Key: "vcs.time", Value: "2026-11-30T10:00:00Z"}, {Key: "vcs.modified", Value: "true"},
-	}}
-	b := buildOf(bi)
-	if got, want := fmt.Sprint(b.attrs()), fmt.Sprint([]any{"revision", "6057f90abc", "revision_time", "2026-11-30T10:00:00Z", "modified", true}); got != want {
-		t.Errorf("attrs %s, want %s", got, want)
 	}
-	if got, want := b.String(), "coachlog 6057f90abc 2026-11-30T10:00:00Z (modified) go1.27.3"; got != want {
-		t.Errorf("version %q, want %q", got, want)
-	}
-	none := buildOf(&debug.BuildInfo{GoVersion: "go1.27.3"})
-	if none.attrs() != nil || none.String() != "coachlog (no VCS revision recorded in this build) go1.27.3" {
-		t.Errorf("a build without VCS information: attrs %v, version %q", none.attrs(), none.String())
+	main := func(v string) debug.Module { return debug.Module{Path: "github.com/coachlog/coachlog", Version: v} }
+	for _, tc := range []struct {
+		name    string
+		bi      *debug.BuildInfo
+		attrs   []any
+		version string
+	}{
+		{"go install @v1.4.0", &debug.BuildInfo{GoVersion: "go1.27.3", Main: main("v1.4.0")},
+			[]any{"version", "v1.4.0"}, "coachlog v1.4.0 go1.27.3"},
+		{"go build in a checkout, a version from its tag", &debug.BuildInfo{GoVersion: "go1.27.3", Main: main("v1.4.1-0.20261130100000-6057f90abc12+dirty"), Settings: vcs},
+			[]any{"version", "v1.4.1-0.20261130100000-6057f90abc12+dirty", "revision", "6057f90abc", "revision_time", "2026-11-30T10:00:00Z", "modified", true},
+			"coachlog v1.4.1-0.20261130100000-6057f90abc12+dirty 6057f90abc 2026-11-30T10:00:00Z (modified) go1.27.3"},
+		{"go build in a checkout, no version", &debug.BuildInfo{GoVersion: "go1.27.3", Main: main("(devel)"), Settings: vcs},
+			[]any{"revision", "6057f90abc", "revision_time", "2026-11-30T10:00:00Z", "modified", true},
+			"coachlog 6057f90abc 2026-11-30T10:00:00Z (modified) go1.27.3"},
+		{"go run", &debug.BuildInfo{GoVersion: "go1.27.3", Main: main("(devel)")},
+			nil, "coachlog (no module version or VCS revision recorded in this build) go1.27.3"},
+		{"no build information", nil, nil, "coachlog (no module version or VCS revision recorded in this build)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := buildOf(tc.bi)
+			if got, want := fmt.Sprint(b.attrs()), fmt.Sprint(tc.attrs); got != want {
+				t.Errorf("attrs %s, want %s", got, want)
+			}
+			if got := b.String(); got != tc.version {
+				t.Errorf("version %q, want %q", got, tc.version)
+			}
+		})
 	}
 }
 
