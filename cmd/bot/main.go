@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	_ "time/tzdata" // time zones work on machines and images without zoneinfo
@@ -123,8 +124,61 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return runEnv(ctx, args, env{getenv: getenv, stdout: stdout, stderr: stderr, now: time.Now})
 }
 
-// runEnv runs a command in e.
+// runEnv runs a command in e. A write to stdout that failed fails the
+// command (stdoutWatch).
 func runEnv(ctx context.Context, args []string, e env) error {
+	out := &stdoutWatch{w: e.stdout}
+	e.stdout = out
+	return out.failed(runLine(ctx, args, e))
+}
+
+// stdoutWatch is a command's stdout, which keeps the first write that
+// failed. Most commands print with fmt.Fprintf and go on, so that, SIGPIPE
+// being ignored (see main), one whose reader had gone (`coachlog metrics
+// | head -0`) or whose stdout was full (a cron job's log on a full disk)
+// ended with status 0 having printed nothing, which a script took for
+// success. Each write after a failed one fails alike, unwritten.
+type stdoutWatch struct {
+	w     io.Writer
+	mu    sync.Mutex
+	first error
+}
+
+func (s *stdoutWatch) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.first != nil {
+		return 0, s.first
+	}
+	n, err := s.w.Write(p)
+	if err != nil {
+		// A reader gone is said by its status alone (outputClosed); any
+		// other failure names standard output, which "write
+		// /dev/stdout: no space left on device" says only to a reader of
+		// Go's file names.
+		if _, closed := errors.AsType[outputClosed](err); !closed {
+			err = wrapped{"cannot write to standard output: " + err.Error(), err}
+		}
+		s.first = err
+	}
+	return n, err
+}
+
+// failed is err, the command's, or the write to stdout that failed when
+// the command ended well, or with the help it was asked for: what it
+// printed was lost. A command's own error is said first: it may be that
+// write's, as it returned it, or what went wrong besides.
+func (s *stdoutWatch) failed(err error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.first != nil && (err == nil || errors.Is(err, flag.ErrHelp)) {
+		return s.first
+	}
+	return err
+}
+
+// runLine runs the command line args names in e.
+func runLine(ctx context.Context, args []string, e env) error {
 	cmd, rest := "serve", args
 	if len(args) > 0 {
 		cmd, rest = args[0], args[1:]
