@@ -388,9 +388,16 @@ func readSearchPath(ctx context.Context, db *sql.DB) (searchPath, error) {
 		return sp, nil
 	}
 	sp.schema = strings.ToLower(first)
-	if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)`, sp.schema).Scan(&sp.exists); err != nil {
+	var usable bool
+	if err := db.QueryRowContext(ctx, `SELECT count(*) > 0, coalesce(bool_or(has_schema_privilege(oid, 'USAGE')), false)
+		FROM pg_namespace WHERE nspname = ?`, sp.schema).Scan(&sp.exists, &usable); err != nil {
 		return sp, fmt.Errorf("look for schema %s (search_path): %w", sp.schema, err)
 	}
+	// A schema there and usable was created since current_schema() was
+	// read, by another process starting at once (ensureSchema): the next
+	// statement finds it current. Taken for one the role may not use, it
+	// failed that start with a GRANT to run.
+	sp.current = usable
 	return sp, nil
 }
 
