@@ -263,14 +263,22 @@ func undoButton(s coaching.Session, val string) *slack.ButtonBlockElement {
 }
 
 // repHead is who logged what with repID, as their DM and App Home head
-// a session: "@max logged a *1:1* with you and @ria".
+// a session: "@max logged a *1:1* with you and @ria", "…with you, @ria
+// and @kim".
 func repHead(s coaching.Session, repID string) string { return repHeadNaming(s, repID, mentions) }
 
-// repHeadNaming is repHead with the other reps named by name.
+// repHeadNaming is repHead with the other reps named by name. With one
+// other rep "you and @ria"; with more, "you" opens the list that name
+// ends with its own "and", so that it reads "with you, @ria and @kim",
+// never "with you and @ria and @kim".
 func repHeadNaming(s coaching.Session, repID string, name func([]string) string) string {
 	head := fmt.Sprintf("%s logged a *%s* with you", mention(s.ManagerID), s.Kind.Label())
-	if others := without(s.ActiveRepIDs(), repID); len(others) > 0 {
+	switch others := without(s.ActiveRepIDs(), repID); len(others) {
+	case 0:
+	case 1:
 		head += " and " + name(others)
+	default:
+		head += ", " + name(others)
 	}
 	return head
 }

@@ -618,3 +618,40 @@ func TestTheRepDMNamesWhoseRoleOnARideAlong(t *testing.T) {
 		})
 	}
 }
+
+// A group session's DM and Home line name the rep's fellows as a sentence
+// lists people: "with you, @ria and @kim", not "with you and @ria and
+// @kim", whichever way the others are named (all, or three and a count).
+func TestTheRepHeadListsTheOtherRepsOnce(t *testing.T) {
+	reps := func(ids ...string) []coaching.SessionRep {
+		var out []coaching.SessionRep
+		for _, id := range ids {
+			out = append(out, coaching.SessionRep{RepID: id, Status: coaching.StatusPending})
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name string
+		reps []string
+		few  bool
+		want string
+	}{
+		{"alone", []string{"UR"}, false, "<@UM> logged a *Team meeting* with you"},
+		{"with one other", []string{"UR", "UA"}, false, "<@UM> logged a *Team meeting* with you and <@UA>"},
+		{"with two others", []string{"UR", "UA", "UB"}, false, "<@UM> logged a *Team meeting* with you, <@UA> and <@UB>"},
+		{"with many, named few", []string{"UR", "UA", "UB", "UC", "UD", "UE"}, true,
+			"<@UM> logged a *Team meeting* with you, <@UA>, <@UB>, <@UC> and 2 others"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := coaching.Session{ID: 1, ManagerID: "UM", Kind: coaching.KindTeamMeeting, DurationMin: 60,
+				OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 18}, Version: 1, Reps: reps(tt.reps...)}
+			got := repHead(s, "UR")
+			if tt.few {
+				got = repHeadNaming(s, "UR", func(ids []string) string { return fewMentions(ids, "") })
+			}
+			if got != tt.want {
+				t.Errorf("head = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
