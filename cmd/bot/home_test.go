@@ -89,7 +89,11 @@ func TestAnActionInAStaleHomeTabIsAnsweredByANoticeThere(t *testing.T) {
 
 // Logging from the App Home, from its Log coaching button or an overdue
 // rep's, refreshes the tab once the session is saved: the rep just
-// coached is no longer listed overdue.
+// coached is no longer listed overdue, and the tab says at its top what
+// was logged, in the receipt's words, as it says what an Undo there did.
+// An edit from the tab says what it changed. Both were refreshed
+// silently: the tab has no response_url for a receipt, and a manager on
+// a phone could not tell the form had saved, nor what.
 func TestLoggingFromTheHomeTabRefreshesIt(t *testing.T) {
 	t.Parallel()
 	for _, action := range []string{"log_open", "log_for_rep"} {
@@ -99,12 +103,62 @@ func TestLoggingFromTheHomeTabRefreshesIt(t *testing.T) {
 			if _, ack := b.submit(viewID, values([]string{cy}, "one_on_one", b.today("America/New_York"), "30", "")); len(ack) != 0 {
 				t.Fatalf("ack = %s", ack)
 			}
+			var top string
 			eventually(t, "the Home tab without Cy overdue", func() bool {
 				_, blocks := homeBlocks(t, b, mgr)
+				top = firstBlockText(blocks)
 				return !slices.Contains(actionIDs(blocks), "log_for_rep")
+			})
+			if want := ":white_check_mark: Logged *1:1* with <@" + cy + "> · Wed 25 Nov 2026 · 30 min. <@" + cy + "> will be asked to confirm."; !strings.Contains(top, want) {
+				t.Errorf("the Home tab after logging opens with %q, want %q", top, want)
+			}
+			if action != "log_open" {
+				return
+			}
+			viewID = b.openedView(b.editInHome(cy))
+			if ack := b.submitAs(mgr, viewID, map[string]map[string]any{"duration": {"duration": fakeslack.NumberValue("45")}}); len(ack.Payload) != 0 {
+				t.Fatalf("edit ack = %s", ack.Payload)
+			}
+			want := ":pencil2: Updated: duration 30 → 45 min. Now: *1:1* with <@" + cy + "> · Wed 25 Nov 2026 · 45 min."
+			eventually(t, "the Home tab saying what the edit changed", func() bool {
+				_, blocks := homeBlocks(t, b, mgr)
+				top = firstBlockText(blocks)
+				return strings.Contains(top, want)
 			})
 		})
 	}
+}
+
+// editInHome clicks Edit, in the manager's Home tab as last published, on
+// the session logged with repID alone.
+func (b *bot) editInHome(repID string) fakeslack.Interaction {
+	b.t.Helper()
+	var id int64
+	for _, r := range b.export() {
+		if r.RepID == repID {
+			id = r.ID
+		}
+	}
+	viewID, raw := homeBlocks(b.t, b, mgr)
+	var blocks []struct {
+		BlockID  string `json:"block_id"`
+		Elements []struct {
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal(raw, &blocks); err != nil {
+		b.t.Fatal(err)
+	}
+	for _, blk := range blocks {
+		for _, e := range blk.Elements {
+			if e.ActionID == "session_edit" && strings.HasPrefix(e.Value, fmt.Sprintf("%d:", id)) {
+				return b.must(b.fake.ClickViewAction(ctxT(b.t), mgr, viewID, blk.BlockID, e.ActionID, nil))
+			}
+		}
+	}
+	b.t.Fatalf("no Edit of session %d in the Home tab:\n%s", id, blocksText(raw))
+	return fakeslack.Interaction{}
 }
 
 // A manager's lists of their own sessions say when they stop short: the

@@ -769,6 +769,7 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 	defer cancel()
 	var err error
 	var edited coaching.Edited
+	var logged coaching.Session
 	key := "view:" + in.View.ID
 	if in.View.CallbackID == cbEdit {
 		d.Skills = append(d.Skills, meta.Unshown...) // EditSession drops a skill named twice
@@ -786,7 +787,7 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 		if src == "" {
 			src = coaching.SourceModal
 		}
-		_, err = b.svc.LogSession(bctx, coaching.LogRequest{ManagerID: in.User.ID, Draft: d, Source: src, Key: key,
+		logged, err = b.svc.LogSession(bctx, coaching.LogRequest{ManagerID: in.User.ID, Draft: d, Source: src, Key: key,
 			ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt(), Redelivery: a.redelivered})
 	}
 	err = pastAck(bctx, err)
@@ -802,11 +803,28 @@ func (b *Bot) submitSession(ctx context.Context, a *acker, in interaction, meta 
 	a.ack(nil)
 	b.outbox.Notify() // the receipt (replaced, after an edit from it) and the reps' DMs are queued with the change
 	if meta.FromHome {
-		b.republishHome(ctx, in.User.ID, "")
+		// The tab has no response_url for a receipt: what was saved is
+		// said at its top, as an Undo there is, in the receipt's words.
+		b.republishHome(ctx, in.User.ID, homeSavedText(in.View.CallbackID == cbEdit, logged, edited))
 	}
 	if meta.Back != "" {
 		b.editSaved(ctx, in.User.ID, meta, edited)
 	}
+}
+
+// homeSavedText is what the App Home says at its top after a form saved
+// from it: the session logged, or what the edit changed and the session
+// as it is now. An edit sent again after it was saved (Again) was told
+// already, and finds nothing changed this time; a log sent again finds
+// its session, which may have been undone since: "" for those.
+func homeSavedText(edit bool, logged coaching.Session, edited coaching.Edited) string {
+	switch {
+	case !edit && logged.Undone(), edit && edited.Again:
+		return ""
+	case !edit:
+		return loggedText(logged)
+	}
+	return savedText(edited.Session, edited.Changes.Describe())
 }
 
 func (b *Bot) submitReason(ctx context.Context, a *acker, in interaction, meta modalMeta) {

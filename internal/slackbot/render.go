@@ -435,10 +435,13 @@ func receipt(s coaching.Session) message {
 	if s.Undone() {
 		return message{Text: "Undone: " + receiptSubject(s), Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(undoneText(s)), nil, nil)}}
 	}
-	who := mentions(s.ActiveRepIDs())
-	asked := who + " will be asked to confirm."
-	return receiptWith(s, "Logged: "+receiptSubject(s),
-		":white_check_mark: Logged "+summary(s)+roleSuffix(s)+". "+asked)
+	return receiptWith(s, "Logged: "+receiptSubject(s), loggedText(s))
+}
+
+// loggedText says a session was logged and who will be asked about it:
+// the receipt's words, and the App Home's after a form saved from it.
+func loggedText(s coaching.Session) string {
+	return ":white_check_mark: Logged " + summary(s) + roleSuffix(s) + ". " + mentions(s.ActiveRepIDs()) + " will be asked to confirm."
 }
 
 // editedReceipt is the receipt after an edit from it: what the edit
