@@ -128,7 +128,7 @@ func PrepInput(f coaching.Prep, skills []coaching.Skill, today coaching.Date, t 
 		in.Trend.CadenceDays = defaultCadence
 	}
 	for _, s := range f.Sessions {
-		ps := llm.PrepSession{On: s.OccurredOn, Kind: s.Kind, Role: s.Role, DurationMin: s.DurationMin, Notes: s.Notes}
+		ps := llm.PrepSession{On: s.OccurredOn, Kind: s.Kind, Role: s.Role, DurationMin: s.DurationMin, Reps: len(s.ActiveRepIDs()), Notes: s.Notes}
 		for _, id := range s.Skills {
 			ps.Skills = append(ps.Skills, orDefault(label[id], id))
 		}

@@ -53,9 +53,12 @@ type PrepSession struct {
 	Kind        coaching.Kind
 	Role        coaching.Role
 	DurationMin int
-	Skills      []string // labels
-	Notes       string   // the manager's own notes, as written
-	Status      coaching.Status
+	// Reps is how many reps were on it: past one, the trend counts the
+	// rep's share of its minutes, not DurationMin (see PlainBrief).
+	Reps   int
+	Skills []string // labels
+	Notes  string   // the manager's own notes, as written
+	Status coaching.Status
 	// Comment is what the rep said when confirming; DisputeReason what they
 	// said was wrong.
 	Comment, DisputeReason string
@@ -217,8 +220,8 @@ func PlainBrief(in PrepInput) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Prep for %s\n", in.RepName)
 	t := in.Trend
-	fmt.Fprintf(&b, "Last 4 weeks: %s, %d min (the 4 weeks before: %s, %d min).", plural(t.Sessions, "session"), t.Minutes,
-		plural(t.PrevSessions, "session"), t.PrevMinutes)
+	fmt.Fprintf(&b, "Last 4 weeks: %s, %d min (the 4 weeks before: %s, %d min%s).", plural(t.Sessions, "session"), t.Minutes,
+		plural(t.PrevSessions, "session"), t.PrevMinutes, sharedNote(in))
 	if !t.LastSession.IsZero() {
 		fmt.Fprintf(&b, " Last session %s", ago(in.Today.DaysSince(t.LastSession)))
 		if t.CadenceDays > 0 {
@@ -269,6 +272,20 @@ func PlainBrief(in PrepInput) string {
 		fmt.Fprintf(&b, "and %d more\n", n)
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// sharedNote says, beside the trend's minutes, that a group session's
+// count as the rep's share, when a session listed below within the trend's
+// 8 weeks had other reps on it: "2 sessions, 75 min" read wrong above a
+// 90-minute team meeting and a 30-minute 1:1, its 45 being the rep's half
+// (metrics.RepTrend, as the tier allocation and the dose count them).
+func sharedNote(in PrepInput) string {
+	for _, s := range first(in.Sessions, prepSessions) {
+		if s.Reps > 1 && in.Today.DaysSince(s.On) < 56 {
+			return "; a group session's minutes shared among its reps"
+		}
+	}
+	return ""
 }
 
 // moreCommitments is how many of the rep's open commitments the brief

@@ -34,6 +34,38 @@ Open commitments:
 	}
 }
 
+// The trend's minutes are the rep's share of a group session's: beside a
+// team meeting listed at its whole length they are said to be, as "2
+// sessions, 75 min" over a 90-minute team meeting and a 30-minute 1:1
+// read as a wrong sum. With no group session in the trend's weeks, the
+// line says nothing of it.
+func TestPlainBriefSaysATeamMeetingsMinutesAreShared(t *testing.T) {
+	const shared = "(the 4 weeks before: 0 sessions, 0 min; a group session's minutes shared among its reps)."
+	for _, tt := range []struct {
+		name    string
+		reps    int
+		daysAgo int
+		want    bool
+	}{
+		{"a team meeting this week", 2, 1, true},
+		{"a team meeting in the 4 weeks before", 3, 40, true},
+		{"a team meeting older than the trend", 2, 60, false},
+		{"a 1:1", 1, 1, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := PrepInput{RepName: "Ria", Today: tuesday,
+				Sessions: []PrepSession{
+					{On: tuesday.AddDays(-tt.daysAgo), Kind: coaching.KindTeamMeeting, DurationMin: 90, Reps: tt.reps, Status: coaching.StatusPending},
+					{On: tuesday.AddDays(-2), Kind: coaching.KindOneOnOne, DurationMin: 30, Reps: 1, Status: coaching.StatusPending},
+				},
+				Trend: Trend{Sessions: 2, Minutes: 75, LastSession: tuesday.AddDays(-1), CadenceDays: 14}}
+			if got := PlainBrief(in); strings.Contains(got, shared) != tt.want {
+				t.Errorf("brief:\n%s\nsays %q: %v, want %v", got, shared, !tt.want, tt.want)
+			}
+		})
+	}
+}
+
 func TestPlainBriefStaysShort(t *testing.T) {
 	in := prepInput()
 	in.Sessions[0].Notes = strings.Repeat("long notes ", 500)
