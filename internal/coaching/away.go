@@ -100,8 +100,9 @@ func containsWord(text, w string) bool {
 // ParseUntil reads the end of an away period or snooze, as people type it:
 // an ISO date, "tomorrow", a weekday name (the next one after today), a day
 // of a month ("dec 24", "24 december": the next one, today or later), or a
-// span such as "3d", "2 weeks", after an "until", "till" or "next" if they
-// are said. "off" (or "back", "clear") clears it: the zero date with ok
+// span such as "3d", "2 weeks", "a week", after an "until", "till",
+// "next", "for" or "to" if they are said ("for 2 weeks" was refused
+// beside "2 weeks", as not a date). "off" (or "back", "clear") clears it: the zero date with ok
 // true. A day written with a slash reads only when it can be read one way:
 // "12/24" is 24 December, "3/4" is refused, as it is 4 March in the US and
 // 3 April almost everywhere else.
@@ -252,7 +253,7 @@ func excerpt(s string, n int) string {
 // untilWords are the words people put before the date itself: "until
 // friday", "till dec 24", "next monday" (the next Monday after today, as
 // "monday" alone is).
-var untilWords = map[string]bool{"until": true, "till": true, "til": true, "thru": true, "through": true, "next": true}
+var untilWords = map[string]bool{"until": true, "till": true, "til": true, "thru": true, "through": true, "next": true, "for": true, "to": true}
 
 // monthDay reads a day of a month written with the month's name, either
 // way round: "dec 24", "24 dec", "december 24th", "24th of december".
@@ -334,8 +335,12 @@ func weekdayNames() [7][]string {
 	}
 }
 
-// span reads "3d", "3 days", "2w", "2 weeks" as a count and a unit in days.
+// span reads "3d", "3 days", "2w", "2 weeks", "a week" as a count and a
+// unit in days.
 func span(f []string) (n, unit int, ok bool) {
+	if len(f) == 2 && (f[0] == "a" || f[0] == "an" || f[0] == "one") {
+		f = []string{"1", f[1]} // "a week", as "1 week"
+	}
 	s := strings.Join(f, "")
 	num := strings.TrimRightFunc(s, func(r rune) bool { return r < '0' || r > '9' })
 	rest := strings.TrimPrefix(s, num)

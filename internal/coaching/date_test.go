@@ -93,13 +93,18 @@ func TestParseUntil(t *testing.T) {
 		{"1/13/2027", "2027-01-13"},
 		{"13/1/2027", "2027-01-13"},
 		{"until 12/24/26", "2026-12-24"},
+		{"for 2 weeks", "2026-12-09"},
+		{"for a week", "2026-12-02"},
+		{"a week", "2026-12-02"},
+		{"for 3 days", "2026-11-28"},
+		{"to friday", "2026-11-27"},
 	} {
 		got, err := coaching.ParseUntil(tt.in, today)
 		if err != nil || got.String() != tt.want {
 			t.Errorf("ParseUntil(%q) = %v, %v; want %s", tt.in, got, err, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "someday", "0d", "400 days", "until", "feb 30", "apr 31", "13/13", "dec 32", "next week", "1/4/2027", "2/30/2027", "1/13/202"} {
+	for _, bad := range []string{"", "someday", "0d", "400 days", "until", "feb 30", "apr 31", "13/13", "dec 32", "next week", "for", "a", "for a while", "1/4/2027", "2/30/2027", "1/13/202"} {
 		if _, err := coaching.ParseUntil(bad, today); err == nil {
 			t.Errorf("ParseUntil(%q) accepted", bad)
 		}
