@@ -439,9 +439,16 @@ func receipt(s coaching.Session) message {
 }
 
 // loggedText says a session was logged and who will be asked about it:
-// the receipt's words, and the App Home's after a form saved from it.
+// the receipt's words, and the App Home's after a form saved from it. A
+// group session's reps, named once in the summary, are not named again:
+// an eight-rep team meeting's receipt listed all eight twice, a screenful
+// on a phone.
 func loggedText(s coaching.Session) string {
-	return ":white_check_mark: Logged " + summary(s) + roleSuffix(s) + ". " + mentions(s.ActiveRepIDs()) + " will be asked to confirm."
+	asked := "Each will be asked to confirm."
+	if ids := s.ActiveRepIDs(); len(ids) == 1 {
+		asked = mention(ids[0]) + " will be asked to confirm."
+	}
+	return ":white_check_mark: Logged " + summary(s) + roleSuffix(s) + ". " + asked
 }
 
 // editedReceipt is the receipt after an edit from it: what the edit

@@ -655,3 +655,30 @@ func TestTheRepHeadListsTheOtherRepsOnce(t *testing.T) {
 		})
 	}
 }
+
+// A receipt names the reps once: one rep is told to be asked by name, a
+// group's "each", as the summary before it lists them all already.
+func TestAReceiptNamesAGroupsRepsOnce(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		reps []string
+		want string
+	}{
+		{"one rep", []string{"UA"}, ":white_check_mark: Logged *1:1* with <@UA> · Wed 18 Nov 2026 · 30 min. <@UA> will be asked to confirm."},
+		{"three reps", []string{"UA", "UB", "UC"}, ":white_check_mark: Logged *Team meeting* with <@UA>, <@UB> and <@UC> · Wed 18 Nov 2026 · 30 min. Each will be asked to confirm."},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := coaching.Session{ID: 1, ManagerID: "UM", Kind: coaching.KindOneOnOne, DurationMin: 30,
+				OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 18}, Version: 1}
+			if len(tt.reps) > 1 {
+				s.Kind = coaching.KindTeamMeeting
+			}
+			for _, id := range tt.reps {
+				s.Reps = append(s.Reps, coaching.SessionRep{RepID: id, Status: coaching.StatusPending})
+			}
+			if got := blocksText(receipt(s).Blocks); !strings.Contains(got, tt.want) {
+				t.Errorf("receipt = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
