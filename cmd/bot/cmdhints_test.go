@@ -9,16 +9,22 @@ import (
 
 // A subcommand mistyped is answered with the one meant, privately, not
 // with the log form asking who was coached: a rep or an admin never log.
-// A line that is a capture still opens the form.
+// What followed the typo is given back to send again; the typo alone is
+// not quoted back (two lines more on a phone, for one word). A line that
+// is a capture still opens the form.
 func TestAMistypedSubcommandIsAnsweredWithTheOneMeant(t *testing.T) {
 	t.Parallel()
 	b := startBot(t)
 	b.importRoster(t)
-	for _, tt := range []struct{ user, text, want string }{
-		{rep, "histroy", "Did you mean `/coach history`?"},
-		{other, "stat", "Did you mean `/coach stats`?"},
-		{other, "reprot last week", "Did you mean `/coach report`?"},
-		{other, "exprt --from 2026-01-01", "Did you mean `/coach export`?"},
+	const typedBack = "Here is what you typed"
+	for _, tt := range []struct {
+		user, text, want string
+		echo             bool
+	}{
+		{rep, "histroy", "Did you mean `/coach history`?", false},
+		{other, "stat", "Did you mean `/coach stats`?", false},
+		{other, "reprot last week", "Did you mean `/coach report`?", true},
+		{other, "exprt --from 2026-01-01", "Did you mean `/coach export`?", true},
 	} {
 		in, err := b.fake.SlashCommand(ctxT(t), tt.user, "/coach", tt.text)
 		if err != nil {
@@ -33,6 +39,9 @@ func TestAMistypedSubcommandIsAnsweredWithTheOneMeant(t *testing.T) {
 		if shown := blocksText(r.Blocks); !strings.Contains(r.Text, tt.want) || !strings.Contains(shown, tt.want) ||
 			!strings.Contains(shown, "`/coach help`") || r.ResponseType != "ephemeral" {
 			t.Errorf("/coach %s answered %s %q, %q, want privately %q and the help", tt.text, r.ResponseType, r.Text, shown, tt.want)
+		}
+		if got := strings.Contains(blocksText(r.Blocks), typedBack); got != tt.echo {
+			t.Errorf("/coach %s: quoted back %v, want %v:\n%s", tt.text, got, tt.echo, blocksText(r.Blocks))
 		}
 		for _, c := range b.fake.CallsTo("views.open") {
 			if c.Param("trigger_id") == in.TriggerID {

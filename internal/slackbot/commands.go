@@ -61,7 +61,13 @@ func (b *Bot) onSlash(ctx context.Context, a *acker, cmd slashCommand) {
 			// Neither the subcommand nor logging is theirs.
 			answer = outsiderText
 		}
-		b.respond(ctx, cmd.ResponseURL, answerMessage(answer+typedBack(b.written(ctx, cmd.Text))), false)
+		// What followed the mistyped word is given back to send again
+		// (`reprot last week`); the word alone is not worth quoting: two
+		// lines more on a phone, to send again a typo.
+		if len(strings.Fields(coaching.CommandText(cmd.Text))) > 1 {
+			answer += typedBack(b.written(ctx, cmd.Text))
+		}
+		b.respond(ctx, cmd.ResponseURL, answerMessage(answer), false)
 		return
 	}
 	switch {
