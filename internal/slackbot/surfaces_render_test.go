@@ -153,8 +153,28 @@ func TestALargeTeamIsListedOverdueFirstThenSummarised(t *testing.T) {
 	if !strings.Contains(first, "<@UR0499>") || !strings.Contains(first, "overdue") {
 		t.Errorf("first row = %q, want the longest overdue, UR0499", first)
 	}
-	if !strings.Contains(string(raw), "more reps") || !strings.Contains(m.Text, "500 reps, 250 overdue") {
+	if !strings.Contains(string(raw), "more reps") || !strings.Contains(m.Text, "500 reps (36 away), 250 overdue") {
 		t.Errorf("no count of the rest, or a wrong title %q", m.Text)
+	}
+}
+
+// The team's title counts the reps away or deactivated beside its size:
+// "Your team: 3 reps" beside the App Home's "1 of 1 rep coached" (reps not
+// away) read as two teams.
+func TestTheTeamsTitleCountsTheRepsAwayApart(t *testing.T) {
+	last := coaching.Date{Year: 2026, Month: 11, Day: 20}
+	f := fullFigures("UM0", false)
+	f.Team = []metrics.TeamRep{
+		{ID: "U1", LastSession: last, DaysSince: 5},
+		{ID: "U2", LastSession: last, DaysSince: 5, Away: true},
+		{ID: "U3", LastSession: last, DaysSince: 5, Away: true, Deactivated: true},
+	}
+	if got, want := teamMessage(f, week48.To).Text, "Your team: 3 reps (1 away, 1 deactivated), 0 overdue"; got != want {
+		t.Errorf("title = %q, want %q", got, want)
+	}
+	f.Team = f.Team[:1]
+	if got, want := teamMessage(f, week48.To).Text, "Your team: 1 rep, 0 overdue"; got != want {
+		t.Errorf("title = %q, want %q", got, want)
 	}
 }
 

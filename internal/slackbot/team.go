@@ -121,13 +121,32 @@ func teamMessage(f metrics.Figures, today coaching.Date) message {
 		}
 		return 0
 	})
-	overdue := 0
+	overdue, away, gone := 0, 0, 0
 	for _, r := range reps {
-		if r.Overdue {
+		switch {
+		case r.Overdue:
 			overdue++
+		case r.Deactivated:
+			gone++
+		case r.Away:
+			away++
 		}
 	}
-	title := fmt.Sprintf("Your team: %s, %d overdue", plural(len(reps), "rep", "reps"), overdue)
+	// The reps coverage leaves out are counted beside the team's size, so
+	// that "3 reps" here and "1 of 2 reps coached" in the App Home and
+	// /coach stats (reps not away) read as the same team.
+	var apart []string
+	if away > 0 {
+		apart = append(apart, fmt.Sprintf("%d away", away))
+	}
+	if gone > 0 {
+		apart = append(apart, fmt.Sprintf("%d deactivated", gone))
+	}
+	size := plural(len(reps), "rep", "reps")
+	if len(apart) > 0 {
+		size += " (" + strings.Join(apart, ", ") + ")"
+	}
+	title := fmt.Sprintf("Your team: %s, %d overdue", size, overdue)
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(plain(title)),
 		slack.NewContextBlock("", mrkdwn(fmt.Sprintf("As of %s · overdue by your %d-day cadence · open commitments from sessions you logged",
