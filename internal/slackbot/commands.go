@@ -1020,7 +1020,7 @@ func ownBlocks(own []coaching.Session, repID string, text, comments int) (_ []sl
 	unsaid := 0
 	for i, s := range own {
 		val := historyValue(s.ID, repID)
-		line := shortSummary(s, repID) + roleSuffix(s) + " · " + statusBadge(s)
+		line := shortSummary(s, repID) + roleSuffix(s) + " · " + ownStatusBadge(s)
 		if n := openCount(s); n > 0 {
 			line += " · " + plural(n, "open commitment", "open commitments")
 		}

@@ -192,7 +192,7 @@ func (h home) managerBlocks() []slack.Block {
 		blocks = append(blocks, slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn("*Your recent sessions*"), nil, nil))
 		for _, s := range h.logged {
 			val := fmt.Sprintf("%d:%s", s.ID, fromHome)
-			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(summary(s)+roleSuffix(s)+" · "+statusBadge(s)), nil, nil),
+			blocks = append(blocks, slack.NewSectionBlock(mrkdwn(summary(s)+roleSuffix(s)+" · "+ownStatusBadge(s)), nil, nil),
 				slack.NewActionBlock("home_s"+strconv.FormatInt(s.ID, 10), button(actEdit, "Edit", val, ""), undoButton(s, val)))
 		}
 		if h.loggedMore {

@@ -545,14 +545,32 @@ func roleSuffix(s coaching.Session) string {
 	return ""
 }
 
-func statusBadge(s coaching.Session) string {
+func statusBadge(s coaching.Session) string { return badge(s, false) }
+
+// ownStatusBadge is statusBadge for the manager who logged s, in their
+// history and App Home: a group session's disputes name who disputed, as
+// the notice each dispute sent them did, so that ":x: 1 disputed" on an
+// eight-rep team meeting says which rep to talk to. Leaders reading
+// sessions below them get the counts alone.
+func ownStatusBadge(s coaching.Session) string { return badge(s, true) }
+
+// badgeNames is how many disputes a badge names at most: past it, the
+// count alone, as the line is one of ten in a history that must fit one
+// message (ownText), and so many disputes are a talk with the team.
+const badgeNames = 3
+
+func badge(s coaching.Session, nameDisputes bool) string {
 	icons := map[coaching.Status]string{coaching.StatusPending: ":hourglass_flowing_sand:", coaching.StatusConfirmed: ":white_check_mark:", coaching.StatusDisputed: ":x:"}
 	counts := map[coaching.Status]int{}
+	var disputed []string
 	n := 0
 	for _, r := range s.Reps {
 		if !r.Removed {
 			counts[r.Status]++
 			n++
+			if r.Status == coaching.StatusDisputed {
+				disputed = append(disputed, mention(r.RepID))
+			}
 		}
 	}
 	var parts []string
@@ -564,7 +582,11 @@ func statusBadge(s coaching.Session) string {
 		default:
 			// A group session says how its reps answered, not only how
 			// many there are: one disputing must show.
-			parts = append(parts, fmt.Sprintf("%s %d %s", icons[st], counts[st], st))
+			part := fmt.Sprintf("%s %d %s", icons[st], counts[st], st)
+			if st == coaching.StatusDisputed && nameDisputes && len(disputed) <= badgeNames {
+				part += " (" + andList(disputed) + ")"
+			}
+			parts = append(parts, part)
 		}
 	}
 	return strings.Join(parts, ", ")

@@ -353,7 +353,25 @@ func TestAGroupSessionsBadgeCountsEachAnswer(t *testing.T) {
 	if got, want := statusBadge(s), ":white_check_mark: 1 confirmed, :x: 1 disputed, :hourglass_flowing_sand: 2 pending"; got != want {
 		t.Errorf("statusBadge = %q, want %q", got, want)
 	}
+	// The manager who logged it reads who disputed, as their notice named
+	// them; past three, the count alone.
+	if got, want := ownStatusBadge(s), ":white_check_mark: 1 confirmed, :x: 1 disputed (<@U2>), :hourglass_flowing_sand: 2 pending"; got != want {
+		t.Errorf("ownStatusBadge = %q, want %q", got, want)
+	}
+	many := coaching.Session{}
+	for i := range 4 {
+		many.Reps = append(many.Reps, coaching.SessionRep{RepID: fmt.Sprintf("U%d", i), Status: coaching.StatusDisputed})
+		if got, want := ownStatusBadge(many), fmt.Sprintf(":x: %d disputed", i+1); i > 0 && i < badgeNames && !strings.HasPrefix(got, want+" (<@U0>") {
+			t.Errorf("%d disputes: ownStatusBadge = %q, want them named", i+1, got)
+		}
+	}
+	if got, want := ownStatusBadge(many), ":x: 4 disputed"; got != want {
+		t.Errorf("four disputes: ownStatusBadge = %q, want %q", got, want)
+	}
 	s.Reps = s.Reps[1:2]
+	if got, want := ownStatusBadge(s), ":x: disputed"; got != want {
+		t.Errorf("one rep: ownStatusBadge = %q, want %q", got, want)
+	}
 	if got, want := statusBadge(s), ":x: disputed"; got != want {
 		t.Errorf("one rep: statusBadge = %q, want %q", got, want)
 	}
