@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"encoding/binary"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -78,6 +80,7 @@ func TestTheWALStaysBoundedUnderLoadWithoutStallingWrites(t *testing.T) {
 
 	const rowSize, total = 32 << 10, 128 << 20 // through the log: twice its bound (without the checkpoints that start it over it reached 163 MB)
 	var lat []time.Duration
+	salt := walSalt(t, path)
 	start := time.Now()
 	for written := 0; written < total; written += rowSize {
 		t0 := time.Now()
@@ -93,18 +96,28 @@ func TestTheWALStaysBoundedUnderLoadWithoutStallingWrites(t *testing.T) {
 	elapsed := time.Since(start)
 	close(stop)
 	wg.Wait()
+	restarts := walSalt(t, path) - salt
 
 	slices.Sort(lat)
 	p50, p99, worst := lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1]
 	ck := s.Checkpoints()
-	t.Logf("%d writes of %d KB in %v (%.0f MB/s) beside %d reads; WAL peak %.1f MB; write p50 %v, p99 %v, max %v; checkpoints starting it over %d tried, %d did, the longest took %v",
+	t.Logf("%d writes of %d KB in %v (%.0f MB/s) beside %d reads; WAL peak %.1f MB, started over %d times; write p50 %v, p99 %v, max %v; checkpoints starting it over %d tried, %d did, the longest took %v",
 		len(lat), rowSize>>10, elapsed.Round(time.Millisecond), float64(total)/(1<<20)/elapsed.Seconds(), reads.Load(),
-		float64(maxWAL.Load())/(1<<20), p50, p99, worst, ck.Tried, ck.Done, ck.Longest)
+		float64(maxWAL.Load())/(1<<20), restarts, p50, p99, worst, ck.Tried, ck.Done, ck.Longest)
 	if maxWAL.Load() > walSizeLimit {
 		t.Errorf("the WAL reached %.1f MB, want at most %d MB", float64(maxWAL.Load())/(1<<20), walSizeLimit>>20)
 	}
-	if ck.Tried == 0 || ck.Done == 0 {
-		t.Errorf("checkpoints starting the log over: %d tried, %d did: the bound was not exercised", ck.Tried, ck.Done)
+	// The log's own count of restarts, not the checkpoints' Done: a
+	// RESTART that copied the whole log but found a reader still on it
+	// counts as not done, and SQLite's writer starts the log over at its
+	// next write once that reader has let go. On a loaded machine, where
+	// readers are descheduled mid-read, many restarts happen so (measured
+	// at a load of 10-19: 3-6 restarts a run against 1-3 done), and a run
+	// whose every restart happened so ("67 tried, 0 did") failed here, the
+	// resets working. The count is what bounds the log: with the resets
+	// made PASSIVE checkpoints, all 45 "did" and the log reached 94 MB.
+	if ck.Tried == 0 || restarts == 0 {
+		t.Errorf("checkpoints starting the log over: %d tried, the log started over %d times: the bound was not exercised", ck.Tried, restarts)
 	}
 	// The worst single write gets 2 s, not 1: one sample of thousands, on a
 	// machine running other packages' tests beside it, was once over a
@@ -118,4 +131,21 @@ func TestTheWALStaysBoundedUnderLoadWithoutStallingWrites(t *testing.T) {
 	if n := s.WALSize(); n > walRestartAt {
 		t.Errorf("the WAL is %.1f MB after a checkpoint with no write since, want it emptied", float64(n)/(1<<20))
 	}
+}
+
+// walSalt is the first salt of the write-ahead log's header at path's
+// log: SQLite adds one to it each time the log starts over, whichever
+// connection starts it (https://sqlite.org/fileformat2.html#walformat).
+func walSalt(t *testing.T, path string) uint32 {
+	t.Helper()
+	f, err := os.Open(path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var h [32]byte
+	if _, err := io.ReadFull(f, h[:]); err != nil {
+		t.Fatalf("read the header of %s-wal: %v", path, err)
+	}
+	return binary.BigEndian.Uint32(h[16:20])
 }
