@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"database/sql"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +37,29 @@ func lockTables(t *testing.T, ctx context.Context, db, tables string) (release f
 			t.Fatal(err)
 		}
 	}
+}
+
+// withLockTimeout is db with PostgreSQL's lock_timeout at d for every
+// connection made with it (a parameter of the URL, which pgx sends the
+// server as a setting): a statement that waits d for a lock gives up, as
+// it would at a statement timeout of d, while one that is only slow runs
+// on. These tests make a statement behind a locked table give up first;
+// a statement timeout that short also gave up on whatever else ran slowly
+// on a loaded machine (the schema's version at the bot's start, an
+// export), and the test failed there. d is 0: db unchanged.
+func withLockTimeout(t *testing.T, db string, d time.Duration) string {
+	t.Helper()
+	if d == 0 {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("lock_timeout", strconv.FormatInt(d.Milliseconds(), 10))
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // awaitFormInTime waits for the views.open of trigger, 2.5 s at most of
