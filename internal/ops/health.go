@@ -202,18 +202,34 @@ func (c Checks) health(ctx context.Context, fl *failLog) []string {
 			bad = append(bad, disconnectedReason(now.Sub(since), call(c.ConnectionError)))
 		}
 	}
+	// The database file deleted or replaced: a read for which the pool
+	// opens a connection then finds no file at the path, and fails, while
+	// one on a connection opened before reads the old file. Whether the
+	// probe's reads fail was luck (a loaded machine's background reads
+	// holding the connections open before), and their lines added nothing
+	// to the file's, which says what happened and what to do: they are
+	// left to it, as the writes it refuses are (WritesFailing).
+	fileProblem := ""
+	if c.DatabaseFile != nil {
+		fileProblem = c.DatabaseFile()
+	}
+	failed := func(f failing, err error, reason string) {
+		if fileProblem == "" {
+			fl.fail(ctx, f, err)
+			bad = append(bad, reason)
+		}
+	}
 	if c.Readable != nil {
 		if err := c.readTwice(ctx, "database", c.Readable); err != nil {
-			fl.fail(ctx, failDatabase, err)
-			bad = append(bad, "database: does not answer reads")
+			failed(failDatabase, err, "database: does not answer reads")
 		} else {
 			fl.ok(ctx, failDatabase)
 		}
 	}
 	if c.DatabaseFile != nil {
-		if problem := c.DatabaseFile(); problem != "" {
-			fl.failOnce(ctx, failDBFile, errors.New(problem))
-			bad = append(bad, "database: "+problem)
+		if fileProblem != "" {
+			fl.failOnce(ctx, failDBFile, errors.New(fileProblem))
+			bad = append(bad, "database: "+fileProblem)
 		} else {
 			fl.ok(ctx, failDBFile)
 		}
@@ -232,8 +248,7 @@ func (c Checks) health(ctx context.Context, fl *failLog) []string {
 			return err
 		})
 		if err != nil {
-			fl.fail(ctx, failOutbox, err)
-			bad = append(bad, "outbox: the messages waiting to be sent cannot be read from the database")
+			failed(failOutbox, err, "outbox: the messages waiting to be sent cannot be read from the database")
 		} else {
 			fl.ok(ctx, failOutbox)
 			if !oldest.IsZero() && now.Sub(oldest) > stuckAfter {
@@ -264,8 +279,7 @@ func (c Checks) health(ctx context.Context, fl *failLog) []string {
 			return err
 		})
 		if err != nil {
-			fl.fail(ctx, failFailures, err)
-			bad = append(bad, "outbox: the scheduled messages that failed cannot be read from the database")
+			failed(failFailures, err, "outbox: the scheduled messages that failed cannot be read from the database")
 		} else {
 			fl.ok(ctx, failFailures)
 		}

@@ -71,6 +71,15 @@ func TestHealthReasonsArePlainAndTheDetailsGoToTheLog(t *testing.T) {
 			return "the database file /srv/c.db was deleted or replaced while Coachlog ran: writes go to a file nobody will open again; stop Coachlog and restore the file"
 		}}, []string{"database: the database file /srv/c.db was deleted or replaced while Coachlog ran: writes go to a file nobody will open again; stop Coachlog and restore the file"}},
 		{"the database file in place", Checks{DatabaseFile: func() string { return "" }}, nil},
+		// A read on a connection opened after the file went finds none at
+		// the path: whether the probe's reads need one is luck, and the
+		// file's line already says what happened and what to do.
+		{"the database file deleted, reads failing for it", Checks{
+			Readable:      func(context.Context) error { return internal },
+			OldestPending: func(context.Context) (time.Time, error) { return time.Time{}, internal },
+			Failures:      func(context.Context) ([]Failures, error) { return nil, internal },
+			DatabaseFile:  func() string { return "the database file /srv/c.db was deleted or replaced while Coachlog ran" },
+		}, []string{"database: the database file /srv/c.db was deleted or replaced while Coachlog ran"}},
 		{"a damaged database file", Checks{Damaged: func() error { return internal }},
 			[]string{"database: the file is damaged: restore it from a backup (the log says what the check found)"}},
 		{"a database file that checks out, or not checked yet", Checks{Damaged: func() error { return nil }}, nil},
