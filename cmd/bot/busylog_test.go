@@ -13,22 +13,24 @@ import (
 
 // A click whose write could not commit is refused as busy either way,
 // but the log says what happened: the ack deadline passed first, or the
-// database gave up waiting for a lock first (here PostgreSQL's statement
-// timeout, 100 ms into a 2 s budget). Both were logged as "gave up at
-// the ack deadline".
+// database gave up waiting for a lock first (here PostgreSQL's lock
+// timeout, 100 ms into a 2 s budget: withLockTimeout; a statement timeout
+// that short also cut a loaded machine's slow start short). Both were
+// logged as "gave up at the ack deadline".
 func TestTheBusyLogSaysWhyAWriteGaveUp(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
-		name, timeout string
-		want, not     string
+		name        string
+		lockTimeout time.Duration // 0: none, the statement timeout's 30 s
+		want, not   string
 	}{
-		{"the database's own timeout", "100ms", "rep answer gave up: the database was busy", "ack deadline"},
-		{"the ack deadline", "30s", "rep answer gave up at the ack deadline", "the database was busy"},
+		{"the database's own timeout", 100 * time.Millisecond, "rep answer gave up: the database was busy", "ack deadline"},
+		{"the ack deadline", 0, "rep answer gave up at the ack deadline", "the database was busy"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			db := sqlitetest.PostgresDB(t)
-			b := startBot(t, "COACHLOG_DB", db, "COACHLOG_PG_STATEMENT_TIMEOUT", tt.timeout)
+			b := startBot(t, "COACHLOG_DB", withLockTimeout(t, db, tt.lockTimeout), "COACHLOG_PG_STATEMENT_TIMEOUT", "30s")
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			b.quickLog(rep, 1)
