@@ -91,7 +91,8 @@ func TestReleaseExecutablePagesShrinksResidentMemoryAndCodeStillRuns(t *testing.
 	}
 }
 
-// serve gives the executable's start-up pages back once Slack greets it.
+// serve gives the executable's start-up pages back once Slack greets it
+// and the start's own work (here the scheduler's first pass) is done.
 func TestServeReleasesExecutablePagesOnceConnected(t *testing.T) {
 	t.Parallel()
 	b := startBot(t)
@@ -99,6 +100,10 @@ func TestServeReleasesExecutablePagesOnceConnected(t *testing.T) {
 	eventually(t, "the executable's pages released after the hello", func() bool {
 		return released.MatchString(b.logs.String())
 	})
+	logs := b.logs.String()
+	if pass := strings.Index(logs, `msg="scheduled job ran" job=nudges`); pass < 0 || pass > released.FindStringIndex(logs)[0] {
+		t.Errorf("executable pages released before the scheduler's first pass ended:\n%s", logs)
+	}
 	b.quickLog(rep, 1) // and the bot serves as before
 	if n := len(b.export()); n != 1 {
 		t.Fatalf("logged %d sessions after the release, want 1", n)

@@ -36,3 +36,29 @@ func returnMemoryWhenIdle(ctx context.Context, ticks <-chan time.Time, activity 
 		release()
 	}
 }
+
+// onceStarted returns what runs at each of Slack's hellos (slackbot's
+// OnHello, in a goroutine of its own): release, once started is closed.
+//
+// The start's own work runs beside Socket Mode's connection (the
+// scheduler's first pass, the database's quick_check, the digest's check
+// against the managers' zones) and maps in much of the executable as it
+// goes: released at a hello that came before its end, 3-12 MB of the
+// executable's pages were mapped again a second after start, where a
+// release after that work leaves 2.5 MB (the shared harness, 2026-12-02:
+// 17-22 MB resident in all, against 10). A later hello (a reconnection)
+// releases at once.
+func onceStarted(started <-chan struct{}, release func()) func() {
+	return func() {
+		<-started
+		release()
+	}
+}
+
+// closeWhenDone closes started once every one of tasks is closed.
+func closeWhenDone(started chan<- struct{}, tasks ...<-chan struct{}) {
+	for _, t := range tasks {
+		<-t
+	}
+	close(started)
+}

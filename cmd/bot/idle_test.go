@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"slices"
+	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -42,4 +44,38 @@ func TestMemoryIsReturnedOnlyWhenIdle(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Memory is given back at Slack's hello only once the start's own work
+// beside the connection is done: given back before, what that work then
+// mapped in stayed. A later hello (a reconnection) gives it back at once.
+func TestMemoryIsGivenBackAtHelloOnlyOnceTheStartsWorkIsDone(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		tasks := []chan struct{}{make(chan struct{}), make(chan struct{}), make(chan struct{})}
+		started := make(chan struct{})
+		go closeWhenDone(started, tasks[0], tasks[1], tasks[2])
+		var released atomic.Int32
+		hello := onceStarted(started, func() { released.Add(1) })
+		go hello()
+		for i, task := range tasks {
+			synctest.Wait()
+			if n := released.Load(); n != 0 {
+				for _, rest := range tasks[i:] { // lets closeWhenDone end with the bubble
+					close(rest)
+				}
+				t.Fatalf("memory given back %d times at the hello with %d of the start's %d tasks done", n, i, len(tasks))
+			}
+			close(task)
+		}
+		synctest.Wait()
+		if n := released.Load(); n != 1 {
+			t.Fatalf("memory given back %d times once the start's work was done, want 1", n)
+		}
+		go hello()
+		synctest.Wait()
+		if n := released.Load(); n != 2 {
+			t.Fatalf("memory given back %d times after a reconnection's hello, want 2", n)
+		}
+	})
 }

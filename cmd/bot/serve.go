@@ -68,6 +68,9 @@ type app struct {
 	worker  *outbox.Worker
 	elector *leader.Elector // who among the replicas runs the worker
 	schema  *schemaWatch    // read on the elector's period: a newer replica's migration
+	// started is closed once the start's own work beside Socket Mode's
+	// connection is done (serve): memory is given back after it.
+	started chan struct{}
 }
 
 // slackTransport is Go's default transport keeping enough idle
@@ -107,7 +110,7 @@ func wire(ctx context.Context, e env, cfg config, ws slackbot.Workspace, metrics
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, store: store, schema: newSchemaWatch(store.DatabaseVersion, store.KnownVersion(), cfg.SenderLease, log)}
+	a := &app{cfg: cfg, log: log, store: store, started: make(chan struct{}), schema: newSchemaWatch(store.DatabaseVersion, store.KnownVersion(), cfg.SenderLease, log)}
 	home := slackbot.NewHome(cfg.BotToken, cfg.APIURL, hc, ws)
 	// One pacer for the outbox, the bot's few posts outside it (an
 	// export's message): Slack counts both in the same DM, and the
@@ -127,7 +130,7 @@ func wire(ctx context.Context, e env, cfg config, ws slackbot.Workspace, metrics
 		Prep: &assist.Prep{Service: a.svc, Trends: store, People: store, Writer: a.llm.Prep, DefaultCadence: cfg.CadenceDays,
 			ProseBudget: proseTimeout(cfg.LLM), Log: log},
 		Figures: a.stats, Export: store, Claims: envelopeClaims{st: store, now: a.svc.Now},
-		OnHello: a.releaseExecutable, Home: home, Pacer: pacer, TokenGone: tokenGone,
+		OnHello: onceStarted(a.started, a.giveBack), Home: home, Pacer: pacer, TokenGone: tokenGone,
 		DigestChannel: cfg.DigestChannel, NotesToLLM: cfg.LLM.Enabled() && cfg.LLM.Notes})
 
 	a.worker = outbox.NewWorker(store, a.bot, outbox.Options{Logger: log, Now: e.now, Pacer: pacer})
@@ -352,10 +355,7 @@ func serve(ctx context.Context, e env, args []string) error {
 	go returnMemoryWhenIdle(ctx, idle.C, func() int64 {
 		s := a.worker.Stats()
 		return metrics.Received() + s.Sent + s.Retried + s.Failed + s.RateLimited
-	}, func() {
-		debug.FreeOSMemory()
-		a.releaseExecutable()
-	})
+	}, a.giveBack)
 
 	// The digest's schedule is checked against the managers' zones beside
 	// the start, not before it: advice, for which a database slow to
@@ -372,6 +372,11 @@ func serve(ctx context.Context, e env, args []string) error {
 		defer cancel()
 		a.warnEarlyDigest(checkCtx, sched)
 	}()
+
+	// What the start runs beside the connection maps in code and fills
+	// the heap and SQLite's caches; memory is given back once it is done
+	// (onceStarted), not at a hello that may come before it.
+	go closeWhenDone(a.started, integrityDone, firstPass, checked)
 
 	serving := []any{"store", storeKind(cfg.DB), "db", loggableDB(cfg.DB)}
 	if v, err := a.store.DatabaseVersion(ctx); err == nil {
@@ -684,10 +689,19 @@ func notSlackAnswer(err error) string {
 	return ""
 }
 
+// giveBack gives the memory the bot holds but is not using back to the
+// system: the heap's free memory (debug.FreeOSMemory, a collection first)
+// and the executable's pages that start-up, or the last burst of work,
+// mapped (releaseExecutable). Once connected and started, and each quiet
+// minute.
+func (a *app) giveBack() {
+	debug.FreeOSMemory()
+	a.releaseExecutable()
+}
+
 // releaseExecutable unmaps the executable's pages that start-up, or the
-// last burst of work, mapped (releaseExecutablePages): once connected, and
-// with the heap's free memory when idle. What runs next maps back what it
-// uses, from the page cache.
+// last burst of work, mapped (releaseExecutablePages). What runs next maps
+// back what it uses, from the page cache.
 func (a *app) releaseExecutable() {
 	n, err := releaseExecutablePages()
 	if err != nil {
