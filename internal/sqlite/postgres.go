@@ -388,16 +388,14 @@ func readSearchPath(ctx context.Context, db *sql.DB) (searchPath, error) {
 		return sp, nil
 	}
 	sp.schema = strings.ToLower(first)
-	var usable bool
-	if err := db.QueryRowContext(ctx, `SELECT count(*) > 0, coalesce(bool_or(has_schema_privilege(oid, 'USAGE')), false)
-		FROM pg_namespace WHERE nspname = ?`, sp.schema).Scan(&sp.exists, &usable); err != nil {
-		return sp, fmt.Errorf("look for schema %s (search_path): %w", sp.schema, err)
-	}
 	// A schema there and usable was created since current_schema() was
 	// read, by another process starting at once (ensureSchema): the next
 	// statement finds it current. Taken for one the role may not use, it
 	// failed that start with a GRANT to run.
-	sp.current = usable
+	if err := db.QueryRowContext(ctx, `SELECT count(*) > 0, coalesce(bool_or(has_schema_privilege(oid, 'USAGE')), false)
+		FROM pg_namespace WHERE nspname = ?`, sp.schema).Scan(&sp.exists, &sp.current); err != nil {
+		return sp, fmt.Errorf("look for schema %s (search_path): %w", sp.schema, err)
+	}
 	return sp, nil
 }
 
