@@ -274,6 +274,10 @@ func PlainBrief(in PrepInput) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
+// trendDays is how far back the brief's trend reads: its 4 weeks and the
+// 4 weeks before (metrics.RepTrendOn).
+const trendDays = 56
+
 // sharedNote says, beside the trend's minutes, that a group session's
 // count as the rep's share, when a session listed below within the trend's
 // 8 weeks had other reps on it: "2 sessions, 75 min" read wrong above a
@@ -281,7 +285,7 @@ func PlainBrief(in PrepInput) string {
 // (metrics.RepTrend, as the tier allocation and the dose count them).
 func sharedNote(in PrepInput) string {
 	for _, s := range first(in.Sessions, prepSessions) {
-		if s.Reps > 1 && in.Today.DaysSince(s.On) < 56 {
+		if s.Reps > 1 && in.Today.DaysSince(s.On) < trendDays {
 			return "; a group session's minutes shared among its reps"
 		}
 	}

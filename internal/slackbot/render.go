@@ -568,7 +568,7 @@ func badge(s coaching.Session, nameDisputes bool) string {
 		if !r.Removed {
 			counts[r.Status]++
 			n++
-			if r.Status == coaching.StatusDisputed {
+			if nameDisputes && r.Status == coaching.StatusDisputed {
 				disputed = append(disputed, mention(r.RepID))
 			}
 		}
