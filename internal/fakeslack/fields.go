@@ -67,6 +67,44 @@ var elementFields = func() map[string]map[string]bool {
 	return out
 }()
 
+// blockFields lists each layout block's fields, as its page under
+// https://docs.slack.dev/reference/block-kit/blocks/ lists them
+// (section-block, header-block, context-block, actions-block,
+// input-block, divider-block, image-block): the same schema refuses a
+// field a block does not take (a hint on a section, dispatch_action on an
+// actions block) as it does an element's. A header's level is let
+// through: slack-go v0.35 writes it (HeaderBlock.Level), and the fake must
+// not refuse what the bot's own library sends. Blocks the fake does not
+// check field by field (rich_text, file, video, markdown, table) have no
+// entry, and knownFields then checks nothing.
+var blockFields = func() map[string]map[string]bool {
+	common := []string{"type", "block_id"}
+	f := map[string][]string{
+		"section": append(common, "text", "fields", "accessory", "expand"),
+		"header":  append(common, "text", "level"),
+		"context": append(common, "elements"),
+		"actions": append(common, "elements"),
+		"input":   append(common, "label", "element", "dispatch_action", "hint", "optional"),
+		"divider": common,
+		"image":   append(common, "image_url", "slack_file", "alt_text", "title"),
+	}
+	out := make(map[string]map[string]bool, len(f))
+	for typ, names := range f {
+		out[typ] = setOf(names...)
+	}
+	return out
+}()
+
+// textFields are the text object's
+// (https://docs.slack.dev/reference/block-kit/composition-objects/text-object):
+// a plain_text or mrkdwn object takes nothing else (a "style" or
+// "url" on it is refused as an additional property).
+var textFields = setOf("type", "text", "emoji", "verbatim")
+
+// confirmFields are the confirmation dialog object's
+// (https://docs.slack.dev/reference/block-kit/composition-objects/confirmation-dialog-object).
+var confirmFields = setOf("title", "text", "confirm", "deny", "style")
+
 // optionFields are the option object's
 // (https://docs.slack.dev/reference/block-kit/composition-objects/option-object).
 var optionFields = setOf("text", "value", "description", "url")

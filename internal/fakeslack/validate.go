@@ -86,6 +86,7 @@ func (c *checker) text(v any, r textRule, pointer string) {
 		c.fail(pointer, "must be a text object")
 		return
 	}
+	c.knownFields(m, textFields, pointer)
 	typ, _ := m["type"].(string)
 	switch {
 	case r.plainOnly && typ != "plain_text":
@@ -124,7 +125,7 @@ func (c *checker) text(v any, r textRule, pointer string) {
 func (c *checker) count(list []any, min, max int, pointer string) {
 	switch {
 	case len(list) < min:
-		c.fail(pointer, "must have at least %d items", min)
+		c.fail(pointer, "must provide at least %d items", min)
 	case len(list) > max:
 		c.fail(pointer, "no more than %d items allowed", max)
 	}
@@ -165,7 +166,9 @@ func (c *checker) block(raw any, p string) {
 			c.blockIDs[id] = p
 		}
 	}
-	switch typ, _ := b["type"].(string); typ {
+	typ, _ := b["type"].(string)
+	c.knownFields(b, blockFields[typ], p)
+	switch typ {
 	case "section":
 		// https://docs.slack.dev/reference/block-kit/blocks/section-block:
 		// text 1 to 3000 characters, or fields (at most 10, 2000 each).
@@ -343,7 +346,13 @@ func (c *checker) element(el map[string]any, p string) {
 		if el["options"] != nil && el["option_groups"] != nil {
 			c.fail(p, "must provide either options or option_groups, not both")
 		}
-		opts, at := c.options(el["options"], 0, 100, true, p+"/options")
+		// "options ... Maximum number of options is 100": and at least
+		// one. Slack answers a menu with "options": [] "must provide at
+		// least 1 items [json-pointer:.../options]" (invalid_arguments in
+		// a views.open, as logged by an app whose modal it refused,
+		// github.com search "at least 1 items [json-pointer:/"); the bot's
+		// COACHLOG_SKILLS check (cmd/bot/config.go) counts on it.
+		opts, at := c.options(el["options"], 1, 100, true, p+"/options")
 		if typ == "multi_static_select" {
 			c.maxSelected(el, p)
 		}
@@ -371,8 +380,12 @@ func (c *checker) element(el map[string]any, p string) {
 		// overflow-menu-element: "An array of up to five option objects";
 		// only its options may carry a url (option-object: "only
 		// available in overflow menus", at most 3000 characters).
+		// Its earlier reference page (api.slack.com/reference/block-kit/block-elements#overflow,
+		// as quoted in samterfa/slackme's overflow_menu_element) says
+		// "Maximum number of options is 5, minimum is 2"; the page today
+		// says only "up to five", so the fake keeps the stricter floor.
 		c.urlOptions = true
-		c.uniqueValues(c.options(el["options"], 1, 5, true, p+"/options"))
+		c.uniqueValues(c.options(el["options"], 2, 5, true, p+"/options"))
 		c.urlOptions = false
 	case "plain_text_input":
 		// plain-text-input-element: min_length is an integer whose
@@ -662,6 +675,7 @@ func (c *checker) confirm(raw any, p string) {
 		c.fail(p, "must be an object")
 		return
 	}
+	c.knownFields(m, confirmFields, p)
 	c.text(m["title"], textRule{plainOnly: true, required: true, max: 100}, p+"/title")
 	c.text(m["text"], textRule{required: true, max: 300}, p+"/text")
 	c.text(m["confirm"], textRule{plainOnly: true, required: true, max: 30}, p+"/confirm")

@@ -214,7 +214,7 @@ func TestMessageBlocksAreCheckedAsSlackDoes(t *testing.T) {
 			`{"type":"multi_conversations_select","action_id":"m"}]},{"type":"section","text":` + mrkdwnText("x") + `,"accessory":{"type":"image","image_url":"https://example.com/a.png","alt_text":"a"}}]`, ""},
 		{"a select with both options and option_groups", `[{"type":"actions","elements":[{"type":"static_select","action_id":"s","options":[` + opts(1) + `],"option_groups":[{"label":` + plainText("G") + `,"options":[` + opts(1) + `]}]}]}]`,
 			"must provide either options or option_groups, not both [json-pointer:/blocks/0/elements/0]"},
-		{"an overflow option with a url", `[{"type":"section","text":` + mrkdwnText("x") + `,"accessory":{"type":"overflow","action_id":"o","options":[{"value":"v","text":` + plainText("Docs") + `,"url":"https://example.com"}]}}]`, ""},
+		{"an overflow option with a url", `[{"type":"section","text":` + mrkdwnText("x") + `,"accessory":{"type":"overflow","action_id":"o","options":[{"value":"v","text":` + plainText("Docs") + `,"url":"https://example.com"},` + opt("w", "More") + `]}}]`, ""},
 		{"an overflow option url over 3000", `[{"type":"section","text":` + mrkdwnText("x") + `,"accessory":{"type":"overflow","action_id":"o","options":[{"value":"v","text":` + plainText("Docs") + `,"url":"https://` + long(2993) + `"}]}}]`,
 			"must be less than 3001 characters [json-pointer:/blocks/0/accessory/options/0/url]"},
 		{"a select option with a url", `[{"type":"actions","elements":[{"type":"static_select","action_id":"s","options":[{"value":"v","text":` + plainText("Docs") + `,"url":"https://example.com"}]}]}]`,
