@@ -95,6 +95,18 @@ var blockFields = func() map[string]map[string]bool {
 	return out
 }()
 
+// viewFields lists the fields of each kind of view, as the pages of its
+// reference list them (https://docs.slack.dev/reference/views/modal-views,
+// .../home-tab-views): a Home tab has no title, close or submit, and a
+// view's definition takes no field Slack adds to the view it answers
+// with (id, hash, state). slack-go's ModalViewRequest and
+// HomeTabViewRequest write only these.
+var viewFields = map[string]map[string]bool{
+	"modal": setOf("type", "title", "blocks", "close", "submit", "private_metadata", "callback_id",
+		"clear_on_close", "notify_on_close", "external_id", "submit_disabled"),
+	"home": setOf("type", "blocks", "private_metadata", "callback_id", "external_id"),
+}
+
 // textFields are the text object's
 // (https://docs.slack.dev/reference/block-kit/composition-objects/text-object):
 // a plain_text or mrkdwn object takes nothing else (a "style" or

@@ -22,7 +22,7 @@ func TestRulesTheFakeWasKinderAbout(t *testing.T) {
 		return `{"type":"modal","title":` + plainText("Log") + `,"submit":` + plainText("Save") + `,"blocks":[` + blocks + `]}`
 	}
 	for _, tc := range []struct {
-		name, method, blocks string // blocks: a message's (chat.postMessage) or a view (views.open)
+		name, method, blocks string // blocks: a message's (chat.postMessage) or a view (views.open, views.publish)
 		want                 string // a fragment of one of Slack's messages; "" when Slack takes it
 	}{
 		{"a static select with no options", "chat.postMessage", `[{"type":"actions","elements":[` + menu("static_select", "") + `]}]`,
@@ -44,6 +44,12 @@ func TestRulesTheFakeWasKinderAbout(t *testing.T) {
 		{"a confirm dialog with a placeholder", "chat.postMessage", `[{"type":"actions","elements":[{"type":"button","action_id":"b","text":` + plainText("Go") +
 			`,"confirm":{"title":` + plainText("T") + `,"text":` + plainText("t") + `,"confirm":` + plainText("Y") + `,"deny":` + plainText("N") + `,"placeholder":` + plainText("p") + `}}]}]`,
 			"invalid additional property: placeholder [json-pointer:/blocks/0/elements/0/confirm]"},
+		{"a form definition carrying the state Slack answered with", "views.open",
+			`{"type":"modal","title":` + plainText("Log") + `,"blocks":[],"state":{"values":{}}}`,
+			"invalid additional property: state [json-pointer:/view]"},
+		{"a Home tab with a title", "views.publish", `{"type":"home","title":` + plainText("Home") + `,"blocks":[]}`,
+			"invalid additional property: title [json-pointer:/view]"},
+		{"every field of a Home tab", "views.publish", `{"type":"home","blocks":[],"private_metadata":"m","callback_id":"c","external_id":"e"}`, ""},
 		{"every field of the blocks the bot renders", "views.open", modal(strings.Join([]string{
 			`{"type":"header","block_id":"h","text":` + plainText("H") + `,"level":1}`,
 			`{"type":"section","block_id":"s","text":` + `{"type":"mrkdwn","text":"x","verbatim":true}` + `,"fields":[` + plainText("f") + `],"expand":true,"accessory":` + btn("b", "v") + `}`,
@@ -58,8 +64,12 @@ func TestRulesTheFakeWasKinderAbout(t *testing.T) {
 			fake := startFake(t)
 			params := url.Values{"channel": {"C0GENERAL"}, "text": {"fallback"}, "blocks": {tc.blocks}}
 			wantCode := "invalid_blocks"
-			if tc.method == "views.open" {
+			switch tc.method {
+			case "views.open":
 				params = url.Values{"trigger_id": {fake.IssueTrigger("U0ALICE")}, "view": {tc.blocks}}
+				wantCode = "invalid_arguments"
+			case "views.publish":
+				params = url.Values{"user_id": {"U0ALICE"}, "view": {tc.blocks}}
 				wantCode = "invalid_arguments"
 			}
 			a := call(t, fake, tc.method, params)

@@ -516,8 +516,10 @@ func checkMessageBlocks(blocks []any) (string, []string) {
 // most 3000 characters; callback_id and external_id at most 255.
 func checkView(def map[string]any) []string {
 	c := newChecker()
+	typ, _ := def["type"].(string)
+	c.knownFields(def, viewFields[typ], "/view")
 	c.blocks(def["blocks"], maxViewBlocks, "/view/blocks")
-	modal := def["type"] == "modal"
+	modal := typ == "modal"
 	c.text(def["title"], textRule{plainOnly: true, required: modal, max: 24}, "/view/title")
 	c.text(def["submit"], textRule{plainOnly: true, max: 24}, "/view/submit")
 	c.text(def["close"], textRule{plainOnly: true, max: 24}, "/view/close")
