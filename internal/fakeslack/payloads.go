@@ -15,10 +15,30 @@ type Interaction struct {
 	ResponseURL string // "" when the payload carries none
 }
 
-// teamRef is the team object interaction payloads carry.
+// teamRef is the team object interaction payloads carry. On Enterprise
+// Grid it names the organisation too, as the team of
+// boltpy_message_action.json does (enterprise_id, enterprise_name).
 func (s *Server) teamRef() map[string]any {
-	return map[string]any{"id": s.teamID, "domain": s.teamDomain}
+	team := map[string]any{"id": s.teamID, "domain": s.teamDomain}
+	if s.enterpriseID != "" {
+		team["enterprise_id"], team["enterprise_name"] = s.enterpriseID, s.enterpriseName()
+	}
+	return team
 }
+
+// enterpriseRef is the enterprise object interaction payloads carry: null
+// off Enterprise Grid (every non-Grid fixture), the organisation's id and
+// name on it (slack-go's InteractionCallback.Enterprise, {id, name}).
+func (s *Server) enterpriseRef() any {
+	if s.enterpriseID == "" {
+		return nil
+	}
+	return map[string]any{"id": s.enterpriseID, "name": s.enterpriseName()}
+}
+
+// enterpriseName is the organisation's name: the fake has none of its
+// own, so it uses the id, as its user objects' enterprise_user does.
+func (s *Server) enterpriseName() string { return s.enterpriseID }
 
 // enterpriseInstall is is_enterprise_install as the payload should carry it.
 func enterpriseInstall(cfg envelopeConfig) any {
@@ -83,6 +103,12 @@ func (s *Server) SlashCommand(ctx context.Context, userID, command, text string,
 		"user_name": s.userNameLocked(userID), "command": command, "text": text,
 		"api_app_id": s.appID, "is_enterprise_install": "false",
 		"response_url": in.ResponseURL, "trigger_id": in.TriggerID,
+	}
+	// On Enterprise Grid a command names the organisation it came from
+	// (enterprise_id, enterprise_name beside team_id and team_domain:
+	// https://docs.slack.dev/interactivity/implementing-slash-commands).
+	if s.enterpriseID != "" {
+		payload["enterprise_id"], payload["enterprise_name"] = s.enterpriseID, s.enterpriseName()
 	}
 	env := &envelope{triggers: []string{in.TriggerID}, respURL: responseURLID(in.ResponseURL)}
 	id, err := s.sendLocked(ctx, "slash_commands", payload, env, cfg)
@@ -210,7 +236,7 @@ func (s *Server) clickLocked(ctx context.Context, userID string, m *message, act
 	payload := map[string]any{
 		"type": "block_actions", "user": s.userRefLocked(userID), "api_app_id": s.appID,
 		"token": VerificationToken, "container": container, "trigger_id": in.TriggerID,
-		"team": s.teamRef(), "enterprise": nil, "is_enterprise_install": enterpriseInstall(cfg),
+		"team": s.teamRef(), "enterprise": s.enterpriseRef(), "is_enterprise_install": enterpriseInstall(cfg),
 		"channel":      map[string]any{"id": m.channel, "name": channelName(m.channel)},
 		"state":        map[string]any{"values": fullState(m.blocks, given)},
 		"response_url": in.ResponseURL, "actions": []any{action},
@@ -336,7 +362,7 @@ func (s *Server) MessageShortcut(ctx context.Context, userID, callbackID, channe
 		"channel":     map[string]any{"id": channel, "name": channelName(channel)},
 		"callback_id": callbackID, "trigger_id": in.TriggerID, "message_ts": ts,
 		"message":      message,
-		"response_url": in.ResponseURL, "enterprise": nil, "is_enterprise_install": enterpriseInstall(cfg),
+		"response_url": in.ResponseURL, "enterprise": s.enterpriseRef(), "is_enterprise_install": enterpriseInstall(cfg),
 	}
 	id, err := s.sendLocked(ctx, "interactive", payload, &envelope{triggers: []string{in.TriggerID}}, cfg)
 	in.EnvelopeID = id
@@ -355,7 +381,7 @@ func (s *Server) GlobalShortcut(ctx context.Context, userID, callbackID string, 
 	payload := map[string]any{
 		"type": "shortcut", "token": VerificationToken, "action_ts": s.actionTS(),
 		"team": s.teamRef(), "user": s.userRefLocked(userID),
-		"is_enterprise_install": enterpriseInstall(cfg), "enterprise": nil,
+		"is_enterprise_install": enterpriseInstall(cfg), "enterprise": s.enterpriseRef(),
 		"callback_id": callbackID, "trigger_id": in.TriggerID,
 	}
 	id, err := s.sendLocked(ctx, "interactive", payload, &envelope{triggers: []string{in.TriggerID}}, cfg)
@@ -402,6 +428,12 @@ func (s *Server) Event(ctx context.Context, event map[string]any, opts ...Envelo
 		}},
 		"is_ext_shared_channel": false,
 		"event_context":         "1-" + typ + "-" + s.teamID + "-" + channel,
+	}
+	// On Enterprise Grid the callback names the organisation beside the
+	// workspace (boltpy_event_callback_app_home_opened_org.json); off it,
+	// the key is absent (pysdk_envelope_events_api_*.json).
+	if s.enterpriseID != "" {
+		payload["enterprise_id"] = s.enterpriseID
 	}
 	id, err := s.sendLocked(ctx, "events_api", payload, &envelope{}, cfg)
 	if err != nil {

@@ -32,6 +32,13 @@ type User struct {
 	// Stranger sets is_stranger, which Slack adds to some users of another
 	// workspace (not all: team_id is what always tells).
 	Stranger bool
+	// Restricted and UltraRestricted make the user a guest, Slack's
+	// is_restricted (a multi-channel guest) and is_ultra_restricted (a
+	// single-channel guest, https://docs.slack.dev/reference/objects/user-object;
+	// "A Single-channel Guest is a type of Restricted Account", Slack's
+	// help centre, so such a user is sent with both true). The fake sent
+	// both false for everyone, so a test could not show the bot a guest.
+	Restricted, UltraRestricted bool
 	// Updated is when the profile last changed, the user object's
 	// `updated`: Slack dates a users.info or users.list answer by it, not
 	// by the read. Zero is the fake's clock at AddUser, which adds or
@@ -150,8 +157,8 @@ func (s *Server) userObjectLocked(u *User) map[string]any {
 		"is_admin":            false,
 		"is_owner":            false,
 		"is_primary_owner":    false,
-		"is_restricted":       false,
-		"is_ultra_restricted": false,
+		"is_restricted":       u.Restricted || u.UltraRestricted,
+		"is_ultra_restricted": u.UltraRestricted,
 		"is_bot":              u.IsBot,
 		"is_app_user":         false,
 		"is_email_confirmed":  u.Email != "",

@@ -327,7 +327,7 @@ func (s *Server) ClickViewAction(ctx context.Context, userID, viewID, blockID, a
 	payload := map[string]any{
 		"type": "block_actions", "user": s.userRefLocked(userID), "api_app_id": s.appID,
 		"token": VerificationToken, "container": map[string]any{"type": "view", "view_id": viewID},
-		"trigger_id": in.TriggerID, "team": s.teamRef(), "enterprise": nil,
+		"trigger_id": in.TriggerID, "team": s.teamRef(), "enterprise": s.enterpriseRef(),
 		"is_enterprise_install": enterpriseInstall(cfg), "view": viewObj, "actions": []any{action},
 	}
 	id, err := s.sendLocked(ctx, "interactive", payload, &envelope{triggers: []string{in.TriggerID}}, cfg)
@@ -432,7 +432,7 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, values m
 		"type": "view_submission", "team": s.teamRef(), "user": s.userRefLocked(userID),
 		"api_app_id": s.appID, "token": VerificationToken, "trigger_id": in.TriggerID,
 		"view": viewObj, "response_urls": []any{},
-		"is_enterprise_install": enterpriseInstall(cfg), "enterprise": nil,
+		"is_enterprise_install": enterpriseInstall(cfg), "enterprise": s.enterpriseRef(),
 	}
 	id, err := s.sendLocked(ctx, "interactive", payload, &envelope{viewID: viewID, triggers: []string{in.TriggerID}}, cfg)
 	in.EnvelopeID = id
@@ -527,7 +527,7 @@ func (s *Server) CloseView(ctx context.Context, userID, viewID string, opts ...E
 	payload := map[string]any{
 		"type": "view_closed", "team": s.teamRef(), "user": s.userRefLocked(userID),
 		"api_app_id": s.appID, "token": VerificationToken, "view": s.viewObjectLocked(v),
-		"is_cleared": false, "is_enterprise_install": enterpriseInstall(cfg), "enterprise": nil,
+		"is_cleared": false, "is_enterprise_install": enterpriseInstall(cfg), "enterprise": s.enterpriseRef(),
 	}
 	s.notifyLocked()
 	if !notify {
