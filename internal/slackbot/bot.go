@@ -152,7 +152,7 @@ type Bot struct {
 	claims    Claimer
 	ackFn     func(id string, payload any) error // the socket's ack; replaced in benchmarks
 	ackWait   time.Duration                      // defaultAckWait; shorter in tests
-	openReads time.Duration                      // openedReadBudget: the reads after a log form opened; shorter in tests
+	openReads time.Duration                      // openedReadBudget: the profile reads after an ack; shorter in tests
 	inflight  sync.WaitGroup
 	now       func() time.Time // the service's clock, which /healthz reads too
 	connected atomic.Int64     // unix ms of the last hello; 0 when down

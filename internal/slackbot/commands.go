@@ -180,7 +180,10 @@ func (b *Bot) logAnswered(c coaching.Command) {
 
 // quickLog logs a clear quick capture. The manager's profile is read first
 // when not known: their time zone decides what "today" and "yesterday"
-// meant when the command came. The reps' profiles are checked by
+// meant when the command came. That read ends within openedReadBudget
+// (refresh); past it the date is read in the zone known, and LogSession
+// asks Slack again within its own budget, refusing with "try again" a
+// manager nothing vouches for. The reps' profiles are checked by
 // LogSession, within its lookup budget: an app or a deactivated account is
 // refused.
 //
@@ -696,7 +699,9 @@ const formReadBudget = time.Second
 // run's zone reads do within theirs (zoneReadBudget in coaching). Past it
 // the reads are of little use: a date corrected later would replace one
 // the manager may have picked by then, and the submission reads what is
-// still missing within its own budget.
+// still missing within its own budget. The other profile reads made after
+// an ack with no deadline of their own (refresh, introduce) are held to
+// the same allowance, for the same reason.
 const openedReadBudget = 5 * time.Second
 
 // openedModal is a log modal as Slack shows it: its id, the hash of its
@@ -750,8 +755,17 @@ func (b *Bot) openCommitments(ctx context.Context, managerID string, repIDs []st
 	return open, names, unread
 }
 
-// refresh reads unknown or stale profiles from Slack.
+// refresh reads unknown or stale profiles from Slack, all of them within
+// openedReadBudget (b.openReads) from now, or ctx's deadline if sooner.
+// Its callers run after an ack, where nothing else bounds a read: the
+// reps just picked in a form or read by the model (refreshModal,
+// readProse), the manager's own profile before a capture is logged
+// (quickLog). With no deadline, a users.info Slack did not answer held
+// the goroutine for the transport's 15 s, per profile, one after another.
+// A read that gives up leaves the profile as stored, as a failed one does.
 func (b *Bot) refresh(ctx context.Context, ids ...string) {
+	ctx, cancel := context.WithTimeout(ctx, b.openReads)
+	defer cancel()
 	for _, id := range ids {
 		if _, err := b.svc.Refresh(ctx, id); err != nil {
 			b.log.Debug("profile refresh failed", "user_id", id, "err", err)
@@ -822,7 +836,13 @@ func (b *Bot) introduce(ctx context.Context, id string) coaching.Person {
 		b.log.Warn("could not read a person", "user_id", id, "err", err)
 		return coaching.Person{ID: id}
 	}
-	if p, err = b.svc.Refresh(ctx, id); err != nil {
+	// Within openedReadBudget, as refresh: the answer waits on this read,
+	// and a users.info Slack sits on would hold it for the transport's
+	// 15 s. Past it they are answered as one of the company's people, as
+	// when Slack fails.
+	rctx, cancel := context.WithTimeout(ctx, b.openReads)
+	defer cancel()
+	if p, err = b.svc.Refresh(rctx, id); err != nil {
 		b.log.Debug("profile refresh failed", "user_id", id, "err", err)
 		return coaching.Person{ID: id}
 	}

@@ -627,8 +627,8 @@ func (b *Bot) refreshModal(ctx context.Context, in interaction, readBy time.Time
 	} else if _, err := b.updateView(ctx, m.view(), in.View.Hash, in.View.ID); err != nil {
 		b.logRefreshFailed(in.User.ID, err)
 	}
-	// Read the picked reps' profiles now, off any deadline, so that the
-	// submission rarely has to ask Slack.
+	// Read the picked reps' profiles now, past the form's deadline but
+	// within refresh's own, so that the submission rarely has to ask Slack.
 	b.refresh(ctx, d.RepIDs...)
 }
 
