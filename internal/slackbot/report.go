@@ -177,10 +177,9 @@ func reportMessage(r *metrics.Report, root string, w when) message {
 		if len(tops) == 1 && outsideTrees(r, tops) == 0 {
 			lines = append(reportLines(r, tops[0].ID, tops[0].ID), reportLines(r, "", tops[0].ID)...)
 		}
-		scope, whose = "The whole organisation", "the whole organisation"
+		whose = "the whole organisation"
 		if len(r.Org.ManagerIDs) > 0 {
-			head = &r.Org
-			scope = orgScope(r, tops)
+			head, scope = &r.Org, orgScope(r, tops)
 		}
 	case ok && len(f.ManagerIDs) == 0:
 		return textMessage(fmt.Sprintf("No figures for %s %s: there are no managers below %s in the roster yet. "+
@@ -199,12 +198,14 @@ func reportMessage(r *metrics.Report, root string, w when) message {
 		text := fmt.Sprintf("No figures for %s %s: a report is about a manager's team or a leader's organisation, and the roster gives %s neither.", mention(root), w.during, mention(root))
 		return textMessage(text)
 	}
-	var blocks []slack.Block
-	if head != nil {
-		blocks = figureBlocks(title, scope, r.Period, *head)
-	} else {
-		blocks = []slack.Block{slack.NewHeaderBlock(plain(title)), slack.NewContextBlock("", mrkdwn(scope+" · "+periodLabel(r.Period)))}
+	if head == nil {
+		// An admin's report before the roster names any manager (a new
+		// workspace) was a title and a date range, nothing under them: say
+		// why, as the digest says it has no week to post.
+		return textMessage(fmt.Sprintf("No figures for the whole organisation %s: the roster names no manager, and nobody logged coaching %s. "+
+			"A report covers the managers and their reps once an admin's `coachlog roster import` names them.", w.during, w.during))
 	}
+	blocks := figureBlocks(title, scope, r.Period, *head)
 	if len(lines) > 0 {
 		blocks = append(blocks, slack.NewDividerBlock())
 		blocks = append(blocks, lineSections(lines, maxMessageBlocks-len(blocks), reportLineText, func(n int) string {

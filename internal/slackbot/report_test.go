@@ -140,3 +140,28 @@ func TestTheOrgReportListsASingleTopLeaderAsSeveral(t *testing.T) {
 		})
 	}
 }
+
+// An admin's report on a new workspace, before the roster names any
+// manager and before anyone logs coaching, says why it has no figures, as
+// the digest says it has none to post: it was a title and a date range
+// with nothing under them, which reads as a report that failed to load.
+func TestAnOrgReportWithNoManagersSaysWhy(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		r    *metrics.Report
+	}{
+		{"a new workspace", &metrics.Report{Period: week48}},
+		{"a leader of nobody yet", &metrics.Report{Period: week48, Leaders: []metrics.Figures{{ID: "ULOU", Leader: true}}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			msg := reportMessage(tt.r, "", testWhen)
+			text := msg.Text + blocksText(msg.Blocks)
+			if want := "No figures for the whole organisation this week: the roster names no manager"; !strings.Contains(text, want) {
+				t.Errorf("the report lacks %q:\n%s", want, text)
+			}
+			if !strings.Contains(text, "`coachlog roster import`") {
+				t.Errorf("the report does not say what it needs:\n%s", text)
+			}
+		})
+	}
+}
