@@ -3,7 +3,6 @@ package digest
 import (
 	"fmt"
 	"math"
-	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/metrics"
@@ -172,7 +171,7 @@ func scopeFields(f metrics.Figures, p metrics.Period) []field {
 		before("%s", metrics.PercentText(b.ConfirmationRate)))
 	add("Quality", rating(t, true), commitments(t))
 	if f.Correlation != nil {
-		add("Coaching and results", correlation(*f.Correlation), atQuota(f.AtQuotaShare, p.To))
+		add("Coaching and results", correlation(*f.Correlation), atQuota(f.AtQuotaShare, f.AttainmentReps, p.To))
 	}
 	return out
 }
@@ -309,12 +308,13 @@ func correlation(c metrics.Correlation) *txt {
 // atQuota is the share of reps at quota in the month of the period's last
 // day (PRODUCT.md), named: week 53 of 2026 ends on 3 January, and an
 // unnamed "0% at quota" read as December's when it was January's first
-// days, as /coach report names it.
-func atQuota(v *float64, last coaching.Date) *txt {
+// days, as /coach report names it. The reps it is a share of are counted
+// (metrics.AtQuotaText).
+func atQuota(v *float64, reps int, last coaching.Date) *txt {
 	if v == nil {
 		return nil
 	}
-	return words(metrics.PercentText(v) + " of reps at quota in " + last.Time(time.UTC).Format("January 2006"))
+	return words(metrics.AtQuotaText(v, reps, last))
 }
 
 // managerItem is one manager in the leaders' channel, in a few lines:

@@ -21,11 +21,14 @@ func TestNumbersAsPrinted(t *testing.T) {
 }
 
 // The share at quota is the month of the period's last day, named: the
-// digest of 2026-W53, which ends on 3 January, reads January's.
+// digest of 2026-W53, which ends on 3 January, reads January's. It says
+// how many reps it is a share of, those with attainment for the month:
+// "100% of reps at quota" over the 2 of 13 reps a partial CRM export
+// gave read as the whole tree at quota.
 func TestAtQuotaNamesItsMonth(t *testing.T) {
 	half := 0.5
-	got := atQuota(&half, coaching.Date{Year: 2027, Month: 1, Day: 3}).plain.String()
-	if want := "50% of reps at quota in January 2027"; got != want {
+	got := atQuota(&half, 2, coaching.Date{Year: 2027, Month: 1, Day: 3}).plain.String()
+	if want := "at quota in January 2027: 50% of 2 reps with attainment"; got != want {
 		t.Errorf("atQuota = %q, want %q", got, want)
 	}
 }

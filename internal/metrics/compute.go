@@ -471,7 +471,7 @@ func (c *computer) treeFigures(li int, corr []leaderResult) Figures {
 	o := c.o
 	f := Figures{Leader: true, Metrics: c.metrics(&c.leaderT[pMain][li])}
 	if corr != nil {
-		f.Correlation, f.AtQuotaShare = &corr[li].corr, corr[li].atQuota
+		f.Correlation, f.AtQuotaShare, f.AttainmentReps = &corr[li].corr, corr[li].atQuota, corr[li].withAtt
 	}
 	if c.s.Trend {
 		b := c.leaderT[pPrior][li].metrics()

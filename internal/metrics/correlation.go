@@ -14,6 +14,7 @@ const correlationMonths = 12
 type leaderResult struct {
 	corr    Correlation
 	atQuota *float64
+	withAtt int // the reps atQuota is a share of: those with attainment for the last month
 }
 
 // repYear is a rep's attainment and coaching minutes over the months the
@@ -133,7 +134,7 @@ func (c *computer) correlations() []leaderResult {
 	rx, ry := make([]float64, len(xs)), make([]float64, len(xs))
 	for l := range slots {
 		n := len(byX[l])
-		out[l] = leaderResult{corr: Correlation{N: n}, atQuota: share(atQuota[l], withAtt[l])}
+		out[l] = leaderResult{corr: Correlation{N: n}, atQuota: share(atQuota[l], withAtt[l]), withAtt: withAtt[l]}
 		if n < MinCorrelationPairs {
 			continue
 		}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 )
@@ -141,6 +142,23 @@ func PercentText(share *float64) string {
 		return "–"
 	}
 	return strconv.Itoa(Percent(*share)) + "%"
+}
+
+// AtQuotaText is a leader's share of reps at quota in the month of last,
+// with the number of reps it is a share of: those with attainment for
+// that month (PRODUCT.md), fewer than the tree's when the CRM export left
+// some out, so "100% of reps at quota" over 2 of 13 read as everyone's.
+// No attainment for the month (a week in a month not imported yet) says so.
+func AtQuotaText(share *float64, reps int, last coaching.Date) string {
+	month := last.Time(time.UTC).Format("January 2006")
+	if share == nil || reps == 0 {
+		return "no attainment imported for " + month
+	}
+	unit := "reps"
+	if reps == 1 {
+		unit = "rep"
+	}
+	return fmt.Sprintf("at quota in %s: %s of %d %s with attainment", month, PercentText(share), reps, unit)
 }
 
 // Requests counts the confirmation rate's unit in the words every surface

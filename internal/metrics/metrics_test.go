@@ -456,8 +456,12 @@ func TestCorrelationOfMinutesWithTheChangeInAttainment(t *testing.T) {
 		t.Fatalf("correlation = %+v, want n = 8", l.Correlation)
 	}
 	checkFigure(t, "rho", l.Correlation.Rho, 0.8243)
-	// 2 of the 4 reps with November attainment are at 100% or more.
+	// 2 of the 4 reps with November attainment are at 100% or more; the
+	// surfaces print the 4 beside the share.
 	checkFigure(t, "at_quota_share", l.AtQuotaShare, 0.5)
+	if l.AttainmentReps != 4 {
+		t.Errorf("at_quota_share is over %d reps, want the 4 with November attainment", l.AttainmentReps)
+	}
 
 	// 7 pairs are too few: rho is null, n says why.
 	k := leader(t, r, "K")
@@ -466,6 +470,9 @@ func TestCorrelationOfMinutesWithTheChangeInAttainment(t *testing.T) {
 	}
 	checkFigure(t, "K's rho", k.Correlation.Rho, null)
 	checkFigure(t, "K's at_quota_share", k.AtQuotaShare, null)
+	if k.AttainmentReps != 0 {
+		t.Errorf("K's at_quota_share is over %d reps, want none", k.AttainmentReps)
+	}
 }
 
 func TestCorrelationReadsThePeriodsLastMonthUpToItsEnd(t *testing.T) {

@@ -183,7 +183,13 @@ type Figures struct {
 	// their figures sum.
 	Correlation  *Correlation
 	AtQuotaShare *float64
-	ManagerIDs   []string
+	// AttainmentReps is how many reps AtQuotaShare is a share of: those
+	// with attainment for the period's last month, which a partial CRM
+	// export makes fewer than the tree's reps. The surfaces print it
+	// beside the share, so that "100% at quota" over 2 reps of 13 does
+	// not read as the whole organisation's.
+	AttainmentReps int
+	ManagerIDs     []string
 	// Before is the same figures over the 4 weeks before the period, as one
 	// period: the trend (Options.Trend). BeforeWeekly gives its counts per
 	// week.

@@ -162,7 +162,7 @@ func qualityLine(m metrics.Metrics, tree bool) string {
 
 // resultsLine is a leader's correlation of coaching with the change in
 // attainment, and their reps at quota in the period's last month (for this
-// week so far, this month: often not imported yet, hence "–").
+// week so far, this month: often not imported yet, and it says so).
 func resultsLine(f metrics.Figures, per metrics.Period) string {
 	c := f.Correlation
 	line := fmt.Sprintf("not enough data yet: %d rep-months, %d needed", c.N, metrics.MinCorrelationPairs)
@@ -171,7 +171,7 @@ func resultsLine(f metrics.Figures, per metrics.Period) string {
 	} else if c.N >= metrics.MinCorrelationPairs {
 		line = fmt.Sprintf("no correlation to read over %d rep-months: one side does not vary", c.N)
 	}
-	return line + " · " + metrics.PercentText(f.AtQuotaShare) + " of reps at quota in " + per.To.Time(time.UTC).Format("January 2006")
+	return line + " · " + metrics.AtQuotaText(f.AtQuotaShare, f.AttainmentReps, per.To)
 }
 
 // whatStandsOut is a section's text listing findings, each naming the

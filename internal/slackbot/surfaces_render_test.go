@@ -244,11 +244,28 @@ func TestTeamAndHomeSayOfAnOverdueRepWhatTheNudgeSays(t *testing.T) {
 }
 
 // The share at quota is the period's last month's (PRODUCT.md): for this
-// week so far, this month, and the line names it.
+// week so far, this month, and the line names it, with the reps it is a
+// share of (those with attainment for the month: a partial CRM export's
+// 100% of 2 reps read as the whole tree at quota); a month with no
+// attainment yet says so rather than "– of reps at quota".
 func TestTheShareAtQuotaNamesItsMonth(t *testing.T) {
-	f := metrics.Figures{Leader: true, Correlation: &metrics.Correlation{}, AtQuotaShare: share(0.5)}
-	if got := resultsLine(f, week48); !strings.HasSuffix(got, "50% of reps at quota in November 2026") {
-		t.Errorf("resultsLine = %q, want the share named for November 2026", got)
+	for _, tt := range []struct {
+		name string
+		f    metrics.Figures
+		want string
+	}{
+		{"two of thirteen reps imported", metrics.Figures{Leader: true, Correlation: &metrics.Correlation{}, AtQuotaShare: share(1), AttainmentReps: 2},
+			"at quota in November 2026: 100% of 2 reps with attainment"},
+		{"one rep", metrics.Figures{Leader: true, Correlation: &metrics.Correlation{}, AtQuotaShare: share(0), AttainmentReps: 1},
+			"at quota in November 2026: 0% of 1 rep with attainment"},
+		{"none imported yet", metrics.Figures{Leader: true, Correlation: &metrics.Correlation{}},
+			"no attainment imported for November 2026"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := resultsLine(tt.f, week48); !strings.HasSuffix(got, " · "+tt.want) {
+				t.Errorf("resultsLine = %q, want it to end %q", got, tt.want)
+			}
+		})
 	}
 }
 
