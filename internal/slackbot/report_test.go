@@ -165,3 +165,20 @@ func TestAnOrgReportWithNoManagersSaysWhy(t *testing.T) {
 		})
 	}
 }
+
+// A manager without a team who logged coaching is told the sessions count
+// already: a session counts for the manager who logged it, and the leader
+// above reads them in the digest and /coach report (a manager whose reps
+// had moved read "they count toward your numbers once your team is in the
+// roster" while their VP's report listed their sessions).
+func TestStatsWithoutATeamSaysLoggedSessionsCount(t *testing.T) {
+	p := coaching.Person{ID: "UMAX", Active: true, InRoster: true, Roles: []string{coaching.PersonManager}}
+	own := metrics.Figures{ID: "UMAX", Metrics: metrics.Metrics{Sessions: 3, Minutes: 60}}
+	text := blocksText(noTeamMessage(p, own).Blocks)
+	if want := "You logged 3 sessions this week: they count already"; !strings.Contains(text, want) {
+		t.Errorf("stats without a team lacks %q:\n%s", want, text)
+	}
+	if strings.Contains(text, "count toward your numbers once") {
+		t.Errorf("stats without a team says logged sessions do not count yet:\n%s", text)
+	}
+}

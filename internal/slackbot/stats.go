@@ -333,8 +333,12 @@ func noTeamMessage(p coaching.Person, own metrics.Figures) message {
 		lines = append(lines, "As a leader, you get the same for your organisation once the roster names managers below you.")
 	}
 	if own.Metrics.Sessions > 0 {
-		lines = append(lines, fmt.Sprintf("You logged %s this week; they count toward your numbers once your team is in the roster.",
-			plural(own.Metrics.Sessions, "session", "sessions")))
+		// A session counts for the manager who logged it, team or not
+		// (PRODUCT.md), and a leader above reads them in the digest and
+		// /coach report. "They count toward your numbers once your team is
+		// in the roster" told a manager whose team had moved that they did not.
+		lines = append(lines, fmt.Sprintf("You logged %s this week: they count already, as every session does for whoever logged it "+
+			"(leaders above you see them); the figures here need your team in the roster.", plural(own.Metrics.Sessions, "session", "sessions")))
 	}
 	if p.Holds(coaching.PersonRep) { // and a manager or leader waiting for a team
 		lines = append(lines, coaching.Alternatives(p, false))
