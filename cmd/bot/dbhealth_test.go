@@ -100,7 +100,7 @@ func TestHealthTurnsRedWhileAnotherProcessHoldsTheWriteLock(t *testing.T) {
 // lost), and a start that creates the database says so.
 func TestADeletedDatabaseTurnsHealthRedAndIsNotWrittenTo(t *testing.T) {
 	t.Parallel()
-	b := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t))
+	b := startBotNew(t, "COACHLOG_HTTP_ADDR", freePort(t))
 	addr := b.httpAddr()
 	const created = "no database file at COACHLOG_DB: created a new, empty one"
 	if n := strings.Count(b.logs.String(), created); n != 1 {

@@ -77,7 +77,7 @@ func TestVersionCommand(t *testing.T) {
 // upgrade of a large database took seconds without a line.
 func TestServeLogsItsMigrationAndSchema(t *testing.T) {
 	t.Parallel()
-	b := startBot(t)
+	b := startBotNew(t)
 	logs := b.logs.String()
 	know := sqlite.SchemaVersion()
 	i := strings.Index(logs, fmt.Sprintf(`msg="migrating database from schema 0 to %d"`, know))
