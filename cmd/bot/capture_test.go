@@ -61,7 +61,7 @@ func TestInvalidSubmissionIsAnsweredInlineAndStoresNothing(t *testing.T) {
 
 func TestRedeliveredEnvelopesAndDoubleSubmitLogOnce(t *testing.T) {
 	t.Parallel()
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		t.Parallel()
 		b := startBot(t, "COACHLOG_DB", db)
 		ctx := ctxT(t)

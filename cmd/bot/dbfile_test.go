@@ -16,6 +16,7 @@ import (
 func importedDB(t *testing.T) (db, csv string) {
 	t.Helper()
 	db = filepath.Join(t.TempDir(), "c.db")
+	sqlitetest.Migrated(t, db) // what the tests read is the import, not the file's creation
 	csv = filepath.Join(t.TempDir(), "team.csv")
 	if err := os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\nU0MA,,Mia,manager,,,UTC\nU0RA,,Ada,rep,U0MA,,\n"), 0o600); err != nil {
 		t.Fatal(err)

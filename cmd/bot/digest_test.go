@@ -93,7 +93,7 @@ func checkDigestPosted(t *testing.T, fake *fakeslack.Server, week coaching.Week)
 // nothing new and says so.
 func TestDigestCommand(t *testing.T) {
 	t.Parallel()
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		t.Parallel()
 		b := startBot(t, "COACHLOG_DB", db) // no digest scheduled: the command alone posts it
 		b.fake.AddChannel("C0LEADS", true)

@@ -123,7 +123,7 @@ func (b *bot) dm(repID string, n int) fakeslack.Message {
 
 func TestCaptureLoopEndToEnd(t *testing.T) {
 	t.Parallel()
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		t.Parallel()
 		b := startBot(t, "COACHLOG_DB", db)
 		ctx := ctxT(t)

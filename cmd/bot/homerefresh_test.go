@@ -31,7 +31,7 @@ func (b *bot) homeText(user string) string {
 // confirm reads when the tab was opened from the database.
 func TestAManagerLookingAtTheirHomeSeesARepsConfirm(t *testing.T) {
 	t.Parallel()
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		t.Parallel()
 		clk := &testClock{}
 		clk.Advance(time.Until(midweek))

@@ -67,7 +67,7 @@ func oneManagerDue(t *testing.T, fake *fakeslack.Server, db string) (map[string]
 // says what stays queued and who sends it, rather than "context canceled".
 func TestNudgeCommandPrintsWhatItQueuedBeforeDeliveringIt(t *testing.T) {
 	t.Parallel()
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		t.Parallel()
 		fake := startFake(t)
 		vars, now := oneManagerDue(t, fake, db)
@@ -109,7 +109,7 @@ func TestNudgeCommandPrintsWhatItQueuedBeforeDeliveringIt(t *testing.T) {
 // delivered.
 func TestNudgeCommandSaysHowManyItDelivered(t *testing.T) {
 	t.Parallel()
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		t.Parallel()
 		fake := startFake(t)
 		vars, now := oneManagerDue(t, fake, db)

@@ -19,7 +19,7 @@ import (
 // published twice.
 func TestALateRetryAfterARestartIsNotActedOnTwice(t *testing.T) {
 	t.Parallel()
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		t.Parallel()
 		clk := &testClock{}
 		clk.Advance(time.Until(midweek))

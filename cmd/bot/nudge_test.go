@@ -27,7 +27,7 @@ func cliAt(t *testing.T, now time.Time, vars map[string]string, args ...string) 
 
 func TestNudgeCommandTwiceOnOneDaySendsOneDM(t *testing.T) {
 	t.Parallel()
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		t.Parallel()
 		fake := startFake(t)
 		addUTCUsers(fake, "U0MA", "U0MB", "U0RA", "U0RB")
@@ -250,7 +250,7 @@ func TestADatabaseThatCannotBeOpenedIsNamed(t *testing.T) {
 // rep the manager coached while it waited is not in it.
 func TestANudgeHeldBackTellsOnlyOfWhatIsStillDue(t *testing.T) {
 	t.Parallel()
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		t.Parallel()
 		fake := startFake(t)
 		addUTCUsers(fake, "U0MA", "U0RA", "U0RC")

@@ -17,7 +17,7 @@ import (
 // a status saying they were out of office was never stored.
 func TestNULsFromSlackAreDroppedOnBothEngines(t *testing.T) {
 	t.Parallel()
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		t.Parallel()
 		b := startBot(t, "COACHLOG_DB", db)
 		ctx := ctxT(t)

@@ -17,7 +17,7 @@ import (
 
 func TestRosterImportResolvesEmailsFromSlackAndIsAllOrNothing(t *testing.T) {
 	t.Parallel()
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		t.Parallel()
 		fake := startFake(t)
 		defer noProblems(t, fake)
@@ -75,7 +75,7 @@ func TestRosterImportResolvesEmailsFromSlackAndIsAllOrNothing(t *testing.T) {
 func TestRosterImportChecksSlackIDsWithSlack(t *testing.T) {
 	t.Parallel()
 	const good = "slack_id,email,name,role,manager,tier,timezone\nU0MAX,,Max,manager,,,\nU0SAM,,,rep,U0MAX,top,\n"
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		t.Parallel()
 		fake := startFake(t)
 		defer noProblems(t, fake)
@@ -161,7 +161,7 @@ func TestRosterImportChecksSlackIDsWithSlack(t *testing.T) {
 // does not count him as changed for it.
 func TestARosterImportWithoutAnEmailKeepsSlacks(t *testing.T) {
 	t.Parallel()
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		t.Parallel()
 		b := startBot(t, "COACHLOG_DB", db)
 		b.importRoster(t) // slack_ids and no emails
@@ -193,7 +193,7 @@ func TestARosterImportWithoutAnEmailKeepsSlacks(t *testing.T) {
 // refused as the email of two people.
 func TestAUserChangeGivingSamsAddressToANewHireNamesThemInAPerformanceFile(t *testing.T) {
 	t.Parallel()
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		t.Parallel()
 		b := startBot(t, "COACHLOG_DB", db)
 		b.importRoster(t) // slack_ids and no emails
@@ -237,7 +237,7 @@ func TestAUserChangeGivingSamsAddressToANewHireNamesThemInAPerformanceFile(t *te
 // change of the roster's.
 func TestARosterImportStoresTheEmailSlackGives(t *testing.T) {
 	t.Parallel()
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		t.Parallel()
 		fake := startFake(t)
 		defer noProblems(t, fake)
@@ -351,7 +351,7 @@ func TestRosterAndPerformanceImportRefuseAWorkbook(t *testing.T) {
 // refused, naming the line and field, nothing written.
 func TestARosterImportLeavesNoTwoActivePeopleWithOneEmail(t *testing.T) {
 	t.Parallel()
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		t.Parallel()
 		dir := t.TempDir()
 		vars := map[string]string{"COACHLOG_DB": db}

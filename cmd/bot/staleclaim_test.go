@@ -19,7 +19,7 @@ import (
 // claims are seeded in the shared database before the clicks arrive.
 func TestAClickClaimedLongAgoByAnotherReplicaIsServed(t *testing.T) {
 	t.Parallel()
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		t.Parallel()
 		b := startBot(t, "COACHLOG_DB", db)
 		ctx := ctxT(t)

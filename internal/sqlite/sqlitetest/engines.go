@@ -37,6 +37,24 @@ func Each(t *testing.T, fn func(t *testing.T, db string)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, PostgresDB(t)) })
 }
 
+// EachMigrated is Each with the SQLite file already there, a copy of a
+// migrated database (Migrated), for a test that is not about a database's
+// creation: the 27 migrations a new file needs are most of what a short
+// test's first command costs. PostgreSQL's half is a fresh schema still,
+// which the first open migrates.
+func EachMigrated(t *testing.T, fn func(t *testing.T, db string)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "c.db")
+		Migrated(t, db)
+		fn(t, db)
+	})
+	if PostgresURL() == "" {
+		return
+	}
+	t.Run("postgres", func(t *testing.T) { fn(t, PostgresDB(t)) })
+}
+
 // PostgresDB creates a schema of its own on the server under test, dropped
 // when the test ends, and returns a URL whose connections work in it: runs
 // never see each other's data, in parallel packages or under -race. It
