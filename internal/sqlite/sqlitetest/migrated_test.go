@@ -108,3 +108,22 @@ func describe(t *testing.T, path string) []string {
 	}
 	return out
 }
+
+// EachMigrated's SQLite half is handed a migrated copy, its PostgreSQL
+// half (when a server is set) a fresh schema, as Each's.
+func TestEachMigratedHandsSQLiteAMigratedCopy(t *testing.T) {
+	t.Parallel()
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
+		if sqlite.IsPostgres(db) {
+			return
+		}
+		if fi, err := os.Stat(db); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("the SQLite half's file: %v %v, want a copy, -rw-------", fi, err)
+		}
+		st, err := sqlite.Open(context.Background(), db, sqlite.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatalf("open the SQLite half's file read-only (no migration): %v", err)
+		}
+		defer st.Close()
+	})
+}
