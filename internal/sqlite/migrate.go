@@ -105,7 +105,15 @@ func announced(ctx context.Context, log *slog.Logger, db querier, have int, all 
 	if have < know {
 		log.InfoContext(ctx, fmt.Sprintf("migrating database from schema %d to %d", have, know), "from_schema", have, "to_schema", know)
 	}
-	for _, m := range all { // each is checked again in its own transaction
+	// Each missing migration is checked again in its own transaction; one
+	// recorded already is not looked at again (a record is never taken
+	// back), so that a start on a migrated database, every CLI command's
+	// included, does not run a transaction per migration to learn that.
+	applied := appliedVersions(ctx, db)
+	for _, m := range all {
+		if applied[m.version] {
+			continue
+		}
 		if err := applyOne(m); err != nil {
 			return err
 		}
@@ -119,6 +127,29 @@ func announced(ctx context.Context, log *slog.Logger, db querier, have int, all 
 	}
 	log.InfoContext(ctx, "database migrated", "from_schema", have, "to_schema", to, "took_ms", time.Since(start).Milliseconds())
 	return nil
+}
+
+// appliedVersions is the migrations db has recorded, read once. On a
+// database with no record yet, or a read that fails, it is empty: every
+// migration is then checked in its own transaction, as before.
+func appliedVersions(ctx context.Context, db querier) map[int]bool {
+	rows, err := db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	have := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if rows.Scan(&v) != nil {
+			return nil
+		}
+		have[v] = true
+	}
+	if rows.Err() != nil {
+		return nil
+	}
+	return have
 }
 
 func apply(ctx context.Context, db *sql.DB, m migration, now time.Time) error {

@@ -486,6 +486,12 @@ func migratePG(ctx context.Context, db *sql.DB, now time.Time, log *slog.Logger)
 	if err != nil {
 		have = 0
 	}
+	// applyPG refuses a newer schema under the lock, but no migration
+	// recorded here is applied again (announced): on a database with all
+	// of them, it is this read that refuses one a newer build migrated.
+	if have > know {
+		return nil, ErrSchemaTooNew{Have: have, Know: know}
+	}
 	var created *NewTables
 	err = announced(ctx, log, db, have, all, func(m migration) error {
 		here, err := applyPG(ctx, db, m, now, know)
