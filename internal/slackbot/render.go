@@ -177,19 +177,27 @@ func detailFields(s coaching.Session, skills []coaching.Skill, cut dmCuts) []*sl
 // noteBlocks show the notes and commitments as plain text: what people typed
 // is never read as markup. The notes' label says who reads them
 // (notesReaders).
+//
+// The follow-up date goes with the commitments' head; a session with a
+// follow-up and no commitments for this rep says it on its own line: the
+// form takes one without the other, and the DM left it out, so the rep
+// never learnt the day the manager set.
 func noteBlocks(s coaching.Session, repID string, cut dmCuts, notesAI bool) []slack.Block {
 	var blocks []slack.Block
 	if s.Notes != "" {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Notes* ("+notesReaders(s, repID, notesAI)+")")),
 			slack.NewSectionBlock(plain(truncateRunes(s.Notes, 3000)), nil, nil))
 	}
-	if text := commitmentsText(s, repID); text != "" {
+	switch text := commitmentsText(s, repID); {
+	case text != "":
 		head := "*Commitments*"
 		if !s.FollowUpOn.IsZero() {
 			head += " · follow up " + s.FollowUpOn.Human()
 		}
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(head)),
 			slack.NewSectionBlock(plain(textcut.Cut(text, cut.commitments)), nil, nil))
+	case !s.FollowUpOn.IsZero():
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Follow up* "+s.FollowUpOn.Human())))
 	}
 	return blocks
 }
