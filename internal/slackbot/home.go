@@ -327,7 +327,7 @@ func (h home) repBlocks() []slack.Block {
 			lines = append(lines, fmt.Sprintf("…and %d more open, listed here as these are closed.", h.openMore))
 		}
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Your open commitments*")),
-			slack.NewSectionBlock(plain(truncateRunes(strings.Join(lines, "\n"), 3000)), nil, nil))
+			slack.NewSectionBlock(typed(truncateRunes(strings.Join(lines, "\n"), 3000)), nil, nil))
 	}
 	return blocks
 }

@@ -186,7 +186,7 @@ func noteBlocks(s coaching.Session, repID string, cut dmCuts, notesAI bool) []sl
 	var blocks []slack.Block
 	if s.Notes != "" {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Notes* ("+notesReaders(s, repID, notesAI)+")")),
-			slack.NewSectionBlock(plain(truncateRunes(s.Notes, 3000)), nil, nil))
+			slack.NewSectionBlock(typed(truncateRunes(s.Notes, 3000)), nil, nil))
 	}
 	switch text := commitmentsText(s, repID); {
 	case text != "":
@@ -195,11 +195,21 @@ func noteBlocks(s coaching.Session, repID string, cut dmCuts, notesAI bool) []sl
 			head += " · follow up " + s.FollowUpOn.Human()
 		}
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(head)),
-			slack.NewSectionBlock(plain(textcut.Cut(text, cut.commitments)), nil, nil))
+			slack.NewSectionBlock(typed(textcut.Cut(text, cut.commitments)), nil, nil))
 	case !s.FollowUpOn.IsZero():
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Follow up* "+s.FollowUpOn.Human())))
 	}
 	return blocks
+}
+
+// typed shows what someone typed (notes, commitments, a comment, a
+// reason) as plain text, so that no markup in it pings, links or formats,
+// with its emoji codes shown as emoji: Slack's message box and slash
+// commands write an emoji as its code (":tada:"), and so do the notes
+// quick capture and the message shortcut store, which plain text with
+// emoji off showed as the bare code.
+func typed(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, true, false)
 }
 
 // notesReaders is who may read a session's notes, as the rep whose DM it
@@ -354,7 +364,7 @@ func repDMCut(s coaching.Session, repID string, skills []coaching.Skill, cut dmC
 		blocks = append(blocks, confirmedBlocks(s, r, val, cut)...)
 	case coaching.StatusDisputed:
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(":x: You marked this *not accurate*. "+mention(s.ManagerID)+" has been told and can fix it."), nil, nil),
-			slack.NewSectionBlock(plain(textcut.Cut("What you said: "+r.DisputeReason, cut.reason)), nil, nil))
+			slack.NewSectionBlock(typed(textcut.Cut("What you said: "+r.DisputeReason, cut.reason)), nil, nil))
 	}
 	return message{Text: text, Blocks: blocks}
 }
@@ -398,7 +408,7 @@ func confirmedBlocks(s coaching.Session, r coaching.SessionRep, val string, cut 
 	btns = append(btns, button(actComment, commentText, val, ""))
 	out := []slack.Block{slack.NewSectionBlock(mrkdwn(ask), nil, nil), slack.NewActionBlock("rep_rate", btns...)}
 	if r.Comment != "" {
-		out = append(out, slack.NewSectionBlock(plain(textcut.Cut("Your comment: "+r.Comment, cut.reason)), nil, nil))
+		out = append(out, slack.NewSectionBlock(typed(textcut.Cut("Your comment: "+r.Comment, cut.reason)), nil, nil))
 	}
 	return append(out, slack.NewContextBlock("", mrkdwn(mention(s.ManagerID)+" sees only the average of three or more ratings, never one alone.")))
 }
@@ -430,7 +440,7 @@ func disputeNotice(s coaching.Session, repID string) message {
 	}
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head+"."), nil, nil)}
 	if reason := strings.TrimSpace(r.DisputeReason); reason != "" { // Slack refuses an empty text
-		blocks = []slack.Block{slack.NewSectionBlock(mrkdwn(head+":"), nil, nil), slack.NewSectionBlock(plain(truncateRunes(reason, 3000)), nil, nil)}
+		blocks = []slack.Block{slack.NewSectionBlock(mrkdwn(head+":"), nil, nil), slack.NewSectionBlock(typed(truncateRunes(reason, 3000)), nil, nil)}
 	}
 	return message{
 		Text:   fmt.Sprintf("%s says the %s on %s is not accurate", mention(repID), s.Kind.Noun(), s.OccurredOn.Human()),

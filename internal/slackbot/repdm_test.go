@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/slack-go/slack"
+
 	"github.com/coachlog/coachlog/internal/coaching"
 )
 
@@ -35,6 +37,59 @@ func TestTheRepDMSaysTheFollowUpWithOrWithoutCommitments(t *testing.T) {
 			got := blocksText(m.Blocks)
 			if !strings.Contains(got, tt.want) || strings.Contains(got, tt.not) {
 				t.Errorf("DM = %q, want %q and no %q", got, tt.want, tt.not)
+			}
+		})
+	}
+}
+
+// What people type is shown as plain text (no ping, no link, no bold),
+// with its emoji codes as emoji: ":tada:" in a quick capture's notes was
+// shown to the rep as the bare code.
+func TestWhatPeopleTypedShowsItsEmojiAndNoMarkup(t *testing.T) {
+	const typedText = "<!channel> *bold* <http://x|y> :tada:"
+	s := coaching.Session{ID: 1, ManagerID: "UMGR", Kind: coaching.KindOneOnOne, DurationMin: 30,
+		OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 18}, Version: 1, Notes: "notes " + typedText,
+		Commitments: []coaching.Commitment{{RepID: "UR", Text: "commitment " + typedText, Status: coaching.CommitmentOpen}}}
+	for _, tt := range []struct {
+		name  string
+		rep   coaching.SessionRep
+		parts []string
+		m     func(coaching.Session) message
+	}{
+		{"a confirmed rep's DM", coaching.SessionRep{RepID: "UR", Status: coaching.StatusConfirmed, Comment: "comment " + typedText},
+			[]string{"notes ", "• commitment ", "Your comment: comment "}, func(s coaching.Session) message { return repDM(s, "UR", nil, false) }},
+		{"a disputing rep's DM", coaching.SessionRep{RepID: "UR", Status: coaching.StatusDisputed, DisputeReason: "reason " + typedText},
+			[]string{"notes ", "What you said: reason "}, func(s coaching.Session) message { return repDM(s, "UR", nil, false) }},
+		{"the manager's notice", coaching.SessionRep{RepID: "UR", Status: coaching.StatusDisputed, DisputeReason: "reason " + typedText},
+			[]string{"reason "}, func(s coaching.Session) message { return disputeNotice(s, "UR") }},
+		{"the rep's Home", coaching.SessionRep{RepID: "UR", Status: coaching.StatusConfirmed, Rating: 4},
+			[]string{"• commitment "}, func(s coaching.Session) message {
+				h := home{person: coaching.Person{ID: "UR", Roles: []string{coaching.PersonRep}}, received: []coaching.Session{s}, open: s.Commitments}
+				return message{Blocks: h.blocks()}
+			}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := s
+			s.Reps = []coaching.SessionRep{tt.rep}
+			shown := map[string]*slack.TextBlockObject{}
+			for _, b := range tt.m(s).Blocks {
+				if sec, ok := b.(*slack.SectionBlock); ok && sec.Text != nil {
+					shown[sec.Text.Text] = sec.Text
+				}
+			}
+			for _, part := range tt.parts {
+				var found *slack.TextBlockObject
+				for text, obj := range shown {
+					if strings.HasPrefix(text, part) && strings.Contains(text, typedText) {
+						found = obj
+					}
+				}
+				switch {
+				case found == nil:
+					t.Errorf("no section shows %q as typed; sections: %v", part+typedText, shown)
+				case found.Type != slack.PlainTextType || found.Emoji == nil || !*found.Emoji:
+					t.Errorf("%q shown as %s with emoji %v, want plain_text with emoji on", part, found.Type, found.Emoji != nil && *found.Emoji)
+				}
 			}
 		})
 	}
