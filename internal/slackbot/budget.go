@@ -168,7 +168,7 @@ func dmLengths(s coaching.Session, repID string, skills []coaching.Skill) dmCuts
 		reason = "Your comment: " + r.Comment
 	}
 	return dmCuts{
-		change:      utf8.RuneCountInString(escKeepMentions(r.ChangeNote)),
+		change:      utf8.RuneCountInString(escKeepMentions(ownChangeNote(r))),
 		skills:      utf8.RuneCountInString(skillLabels(s.Skills, skills)),
 		commitments: utf8.RuneCountInString(commitmentsText(s, repID)),
 		reason:      utf8.RuneCountInString(reason),

@@ -349,7 +349,7 @@ func repDMCut(s coaching.Session, repID string, skills []coaching.Skill, cut dmC
 	}
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head), detailFields(s, skills, cut), nil)}
 	if r.ChangeNote != "" && r.Status == coaching.StatusPending {
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":pencil2: *Updated:* "+cutMrkdwn(escKeepMentions(r.ChangeNote), cut.change)+". Please confirm again.")))
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":pencil2: *Updated:* "+cutMrkdwn(escKeepMentions(ownChangeNote(r)), cut.change)+". Please confirm again.")))
 	}
 	blocks = append(blocks, noteBlocks(s, repID, cut, notesAI)...)
 	val := repValue(s, repID)
@@ -386,9 +386,18 @@ func repDMText(logged string, r coaching.SessionRep) string {
 	if r.ChangeNote != "" {
 		// The change note is Coachlog's words and mentions (ChangeSet), cut
 		// as a line of a notification is.
-		return "Updated (" + cutMrkdwn(escKeepMentions(r.ChangeNote), maxTextNote) + "): " + logged + ": please confirm again"
+		return "Updated (" + cutMrkdwn(escKeepMentions(ownChangeNote(r)), maxTextNote) + "): " + logged + ": please confirm again"
 	}
 	return logged + ": please confirm"
+}
+
+// ownChangeNote is an edit's change note as the rep whose DM it is reads
+// it: the note is one for all the session's reps, and a rep put back on a
+// session read "added @Sam" of themselves; in their own DM they are "you"
+// ("added you", "added @ria and you"). A rep taken off is not told the
+// note (their DM is withdrawn), so "took you off" never shows.
+func ownChangeNote(r coaching.SessionRep) string {
+	return strings.ReplaceAll(r.ChangeNote, "<@"+r.RepID+">", "you")
 }
 
 // maxTextNote bounds an edit's change note in a DM's text: a team

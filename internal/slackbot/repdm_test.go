@@ -94,3 +94,27 @@ func TestWhatPeopleTypedShowsItsEmojiAndNoMarkup(t *testing.T) {
 		})
 	}
 }
+
+// A rep put back on a session reads the edit's change note as "added
+// you", not "added @Sam" of themselves; the other reps' DMs name them.
+func TestARepPutBackReadsAddedYou(t *testing.T) {
+	note := "added <@UR> and <@UKIM>; duration 30 → 45 min"
+	s := coaching.Session{ID: 1, ManagerID: "UMGR", Kind: coaching.KindTeamMeeting, DurationMin: 45,
+		OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 18}, Version: 3,
+		Reps: []coaching.SessionRep{{RepID: "UR", Status: coaching.StatusPending, ChangeNote: note},
+			{RepID: "UKIM", Status: coaching.StatusPending, ChangeNote: note},
+			{RepID: "URIA", Status: coaching.StatusPending, ChangeNote: note}}}
+	for _, tt := range []struct{ rep, want string }{
+		{"UR", "added you and <@UKIM>; duration 30 → 45 min"},
+		{"UKIM", "added <@UR> and you; duration 30 → 45 min"},
+		{"URIA", "added <@UR> and <@UKIM>; duration 30 → 45 min"},
+	} {
+		m := repDM(s, tt.rep, nil, false)
+		checkLimits(t, m)
+		for what, got := range map[string]string{"blocks": blocksText(m.Blocks), "text": m.Text} {
+			if !strings.Contains(got, tt.want) || tt.rep == "UR" && strings.Contains(got, "<@UR>") {
+				t.Errorf("%s's DM %s = %q, want %q", tt.rep, what, got, tt.want)
+			}
+		}
+	}
+}
