@@ -895,7 +895,7 @@ func (b *Bot) history(ctx context.Context, cmd slashCommand, repID string) {
 // historyOf reads what /coach history [@rep] shows viewerID. Only their
 // own sessions are needed; the rest, when it cannot be read, is left out.
 func (b *Bot) historyOf(ctx context.Context, viewerID, repID string) (historyView, error) {
-	h := historyView{repID: repID}
+	h := historyView{repID: repID, self: repID != "" && repID == viewerID}
 	var err error
 	// One more than is shown, to tell whether there are older ones.
 	if h.own, err = b.svc.History(ctx, viewerID, repID, historyLimit+1); err != nil {
@@ -927,6 +927,10 @@ type historyView struct {
 	own      []coaching.Session // logged by the viewer: Edit and Undo
 	more     bool               // the viewer logged older ones than own lists
 	received bool               // the viewer received coaching (shown when they logged none)
+	// self: the viewer named themselves (`/coach history @me`), whom
+	// nobody logs coaching with: they are told where theirs is, not to
+	// log a session with themselves, which the form refuses.
+	self bool
 	// leader: the viewer is a leader above the rep, and below lists the
 	// sessions managers below them logged with the rep, as
 	// coaching.LeaderView shows them.
@@ -989,6 +993,9 @@ func historyWith(h historyView, comments int) (_ message, said int) {
 			empty = "You have logged nothing with " + mention(h.repID) + " yet. Type `/coach` to log a session."
 		}
 		switch {
+		case h.self:
+			empty = "That is you: `/coach history` lists the coaching you log, and no one logs coaching with themselves. " +
+				"The coaching you received is in your App Home (open Coachlog, then Home), where you answer each session waiting for you; each is also in your DMs with Coachlog."
 		case h.received && h.repID != "":
 			// A rep asking about a colleague: "type /coach to log one"
 			// would be a manager's answer.
