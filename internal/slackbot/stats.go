@@ -63,6 +63,13 @@ func (b *Bot) commandFailed(ctx context.Context, cmd slashCommand, what string, 
 // Someone without a team is told what it measures and how to get one.
 func (b *Bot) stats(ctx context.Context, cmd slashCommand, args string) {
 	if strings.TrimSpace(args) != "" {
+		// A rep is told what it is and where their own coaching is, as
+		// /coach stats alone tells them: "takes nothing after it", then
+		// "is for managers", sent them round a command that is not theirs.
+		if p := b.person(ctx, cmd.UserID); coaching.RepOnly(p) && !b.hasTeam(ctx, p) {
+			b.respond(ctx, cmd.ResponseURL, textMessage(repStatsText(p)), false)
+			return
+		}
 		b.ownOnly(ctx, cmd, "`/coach stats` shows your own numbers and takes nothing after it.", "numbers", args)
 		return
 	}
@@ -308,13 +315,19 @@ func figureBlocks(title, scope string, per metrics.Period, f metrics.Figures) []
 	return append(blocks, slack.NewSectionBlock(mrkdwn(text), nil, nil))
 }
 
+// repStatsText tells a rep what /coach stats is and where their own
+// coaching is.
+func repStatsText(p coaching.Person) string {
+	return "*`/coach stats` is for managers*: the coaching they log with the reps who report to them. " + coaching.Alternatives(p, false)
+}
+
 // noTeamMessage tells someone without a team (not a manager, by
 // coaching.IsManager) what /coach stats measures and how they get there.
 func noTeamMessage(p coaching.Person, own metrics.Figures) message {
 	if coaching.RepOnly(p) {
 		// A rep reads nothing of theirs in a manager's figures, and the
 		// admin's roster steps would read as a task of theirs.
-		lines := []string{"*`/coach stats` is for managers*: the coaching they log with the reps who report to them. " + coaching.Alternatives(p, false)}
+		lines := []string{repStatsText(p)}
 		if own.Metrics.Sessions > 0 {
 			lines = append(lines, fmt.Sprintf("You logged %s this week; if reps report to you, your sales ops admin names you their manager in the roster.",
 				plural(own.Metrics.Sessions, "session", "sessions")))

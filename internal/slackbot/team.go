@@ -50,6 +50,12 @@ func (b *Bot) team(ctx context.Context, cmd slashCommand, args string) {
 		return
 	}
 	if strings.TrimSpace(args) != "" {
+		// A rep, whatever they typed after it, is told what /coach team
+		// alone tells them (see stats).
+		if p := b.person(ctx, cmd.UserID); coaching.RepOnly(p) && !b.hasTeam(ctx, p) {
+			b.respond(ctx, cmd.ResponseURL, textMessage(repTeamText(p)), false)
+			return
+		}
 		b.ownOnly(ctx, cmd, "`/coach team` lists your own reps and takes nothing after it.", "team", args)
 		return
 	}
@@ -65,7 +71,7 @@ func (b *Bot) team(ctx context.Context, cmd slashCommand, args string) {
 	}
 	if !manager && coaching.RepOnly(p) {
 		// As /coach stats says it: the roster's steps are not a rep's.
-		b.respond(ctx, cmd.ResponseURL, textMessage("*`/coach team` is for managers*: it lists the reps who report to them. "+coaching.Alternatives(p, false)), false)
+		b.respond(ctx, cmd.ResponseURL, textMessage(repTeamText(p)), false)
 		return
 	}
 	if !manager {
@@ -243,4 +249,10 @@ func teamRepLine(r metrics.TeamRep) string {
 		parts = append(parts, plural(r.OpenCommitments, "open commitment", "open commitments"))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// repTeamText tells a rep what /coach team is and where their own
+// coaching is.
+func repTeamText(p coaching.Person) string {
+	return "*`/coach team` is for managers*: it lists the reps who report to them. " + coaching.Alternatives(p, false)
 }
