@@ -392,7 +392,10 @@ func (h home) toRateBlocks(toRate []coaching.Session) []slack.Block {
 // rather than pass the 20 off as all, and where the older ones are.
 func (h home) receivedHead(pending, toRate int) string {
 	if len(h.received) == 0 {
-		return "*Coaching you received*: none yet. Each session your manager logs with you comes to your DMs with Coachlog, to confirm with one click and rate, and is counted here."
+		// Whoever logs it, as the DM and /coach help say: a director's
+		// ride-along or a peer's role-play comes too, not only the
+		// manager's.
+		return "*Coaching you received*: none yet. Each session logged with you comes to your DMs with Coachlog, to confirm with one click and rate, and is counted here."
 	}
 	sessions, ofThem := plural(len(h.received), "session", "sessions"), ""
 	if h.receivedMore {

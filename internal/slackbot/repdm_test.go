@@ -64,7 +64,7 @@ func TestWhatPeopleTypedShowsItsEmojiAndNoMarkup(t *testing.T) {
 			[]string{"reason "}, func(s coaching.Session) message { return disputeNotice(s, "UR") }},
 		{"the rep's Home", coaching.SessionRep{RepID: "UR", Status: coaching.StatusConfirmed, Rating: 4},
 			[]string{"• commitment "}, func(s coaching.Session) message {
-				h := home{person: coaching.Person{ID: "UR", Roles: []string{coaching.PersonRep}}, received: []coaching.Session{s}, open: s.Commitments}
+				h := home{person: coaching.Person{ID: "UR", Active: true, InRoster: true, Roles: []string{coaching.PersonRep}}, received: []coaching.Session{s}, open: s.Commitments}
 				return message{Blocks: h.blocks()}
 			}},
 	} {
@@ -116,5 +116,16 @@ func TestARepPutBackReadsAddedYou(t *testing.T) {
 				t.Errorf("%s's DM %s = %q, want %q", tt.rep, what, got, tt.want)
 			}
 		}
+	}
+}
+
+// A rep's empty Home says every session logged with them comes to their
+// DMs, as /coach help and the DM say it: a director's ride-along or a
+// peer's role-play comes too, not only what "your manager logs".
+func TestAnEmptyRepHomeDoesNotSayOnlyTheirManagerLogs(t *testing.T) {
+	h := home{person: coaching.Person{ID: "UR", Active: true, InRoster: true, Roles: []string{coaching.PersonRep}}}
+	got := blocksText(h.blocks())
+	if !strings.Contains(got, "none yet. Each session logged with you comes to your DMs") || strings.Contains(got, "your manager") {
+		t.Errorf("an empty rep Home = %q", got)
 	}
 }
