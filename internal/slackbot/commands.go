@@ -1266,7 +1266,10 @@ func (b *Bot) helpFor(ctx context.Context, who coaching.Person, args string) mes
 // DM's label says it (notesReaders), with what the label leaves out:
 // whoever runs Coachlog's server can export them, as any of its data, and
 // notesAI, the model they may go to, with the rep's own comments and
-// reasons for the manager's brief (llm.PrepWriter sends those too).
+// reasons for the manager's brief (llm.PrepWriter sends those too). It
+// names /coach away, the one command a rep has (their reminders wait
+// while they are away), which they otherwise found only in the managers'
+// list.
 func repHelp(notesAI bool) message {
 	notes := "• The notes are for you and whoever logged it (and the other reps of a group session); leaders above them read them only if shared. " +
 		"Whoever runs Coachlog for your company can export them with the rest of its data."
@@ -1279,6 +1282,7 @@ func repHelp(notesAI bool) message {
 		"• Once you confirm, you can rate how useful it was (1 to 5) and add a comment. They see ratings only as an average of three or more, never yours alone; they can read your comment.",
 		notes,
 		"• Your App Home (Coachlog, then Home): what waits for your answer, what you can still rate, and your open commitments.",
+		"• `/coach away fri` (a date, `2w`; `off` once back): reminders to answer wait until you are back, and you are not counted overdue.",
 		"• `/coach history`, `stats` and `team` are for managers, about the coaching they log. `/coach help all` lists every command.",
 	}
 	return message{Text: "Coachlog help", Blocks: lineSections(lines, maxMessageBlocks, messageText, func(int) string { return "…" })}

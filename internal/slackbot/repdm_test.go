@@ -129,3 +129,18 @@ func TestAnEmptyRepHomeDoesNotSayOnlyTheirManagerLogs(t *testing.T) {
 		t.Errorf("an empty rep Home = %q", got)
 	}
 }
+
+// A rep's /coach help names /coach away, the one command theirs (their
+// reminders wait while they are away), which they found only in the
+// managers' list, and stays short enough for a phone.
+func TestARepsHelpNamesAway(t *testing.T) {
+	for _, notesAI := range []bool{false, true} {
+		text := blocksText(repHelp(notesAI).Blocks)
+		if !strings.Contains(text, "`/coach away fri`") || !strings.Contains(text, "reminders to answer wait until you are back") {
+			t.Errorf("notes to the LLM %v: a rep's help does not name /coach away:\n%s", notesAI, text)
+		}
+		if n := len(text); n > 1500 {
+			t.Errorf("notes to the LLM %v: a rep's help is %d characters", notesAI, n)
+		}
+	}
+}
