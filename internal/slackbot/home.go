@@ -319,9 +319,15 @@ func (h home) repBlocks() []slack.Block {
 	if len(h.open) > 0 {
 		// Each cut as /coach history cuts it, so that ten at their longest
 		// keep each one's day, and the count of the rest says there are more.
+		// Each with its follow-up day, when the session set one: the
+		// rep's own list is where they look for what is due when.
 		var lines []string
 		for _, c := range h.open {
-			lines = append(lines, commitmentLine(c))
+			line := commitmentLine(c)
+			if !c.FollowUpOn.IsZero() {
+				line += " · follow up " + c.FollowUpOn.Human()
+			}
+			lines = append(lines, line)
 		}
 		if h.openMore > 0 {
 			lines = append(lines, fmt.Sprintf("…and %d more open, listed here as these are closed.", h.openMore))

@@ -144,3 +144,20 @@ func TestARepsHelpNamesAway(t *testing.T) {
 		}
 	}
 }
+
+// A rep's open commitments in their Home say the follow-up day their
+// session set, as their DM does beside them.
+func TestARepsHomeSaysWhenCommitmentsAreFollowedUp(t *testing.T) {
+	made := coaching.Date{Year: 2026, Month: 11, Day: 18}
+	h := home{person: coaching.Person{ID: "UR", Active: true, InRoster: true, Roles: []string{coaching.PersonRep}},
+		open: []coaching.Commitment{
+			{RepID: "UR", Text: "Send the recap", CreatedOn: made, FollowUpOn: coaching.Date{Year: 2026, Month: 11, Day: 25}},
+			{RepID: "UR", Text: "Book a role-play", CreatedOn: made},
+		}}
+	got := blocksText(h.blocks())
+	for _, want := range []string{"• Send the recap (from Wed 18 Nov 2026) · follow up Wed 25 Nov 2026", "• Book a role-play (from Wed 18 Nov 2026)\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("a rep's Home = %q, want %q", got, want)
+		}
+	}
+}
