@@ -41,14 +41,14 @@ func readBurstSample(s []metrics.Sample) burstSample {
 // decoded it (the form's blocks included). What it asserts is the promise
 // that holds whatever the burst: every envelope is acknowledged within
 // Slack's 3 s of reaching the bot, told busy with nothing saved. What it
-// logs is the measure (COACHLOG_BURST_N sets the burst; 1,000 by default),
+// logs is the measure (COACHLOG_TEST_BURST_N sets the burst; 1,000 by default),
 // and it holds what one submission in flight keeps alive to a bound.
 func TestABurstOfSubmissionsWhileTheDatabaseIsLocked(t *testing.T) {
 	n := 1000
-	if s := os.Getenv("COACHLOG_BURST_N"); s != "" {
+	if s := os.Getenv("COACHLOG_TEST_BURST_N"); s != "" {
 		var err error
 		if n, err = strconv.Atoi(s); err != nil || n < 1 {
-			t.Fatalf("COACHLOG_BURST_N=%q: want a positive number", s)
+			t.Fatalf("COACHLOG_TEST_BURST_N=%q: want a positive number", s)
 		}
 	}
 	ctx := context.Background()
