@@ -111,7 +111,7 @@ func TestRevokedTokenStopsDeliveryAndHealthSaysWhy(t *testing.T) {
 	_, metrics := get(t, "http://"+addr+"/metrics")
 	for _, m := range []string{`coachlog_envelopes_total{type="slash_commands"}`, "coachlog_ack_seconds_bucket", "coachlog_outbox_pending",
 		"coachlog_outbox_sent_total", "coachlog_socket_reconnects_total", `coachlog_jobs_run_total{job="nudges"}`,
-		"coachlog_wal_bytes", "coachlog_wal_reset_checkpoints_total", "coachlog_wal_reset_longest_seconds"} {
+		"coachlog_wal_bytes", "coachlog_wal_reset_checkpoints_total", "coachlog_wal_restarts_total", "coachlog_wal_reset_longest_seconds"} {
 		if !strings.Contains(metrics, m) {
 			t.Errorf("/metrics lacks %s", m)
 		}

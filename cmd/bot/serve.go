@@ -542,7 +542,7 @@ func (a *app) listen(ctx context.Context, m *ops.Metrics, sched *schedule.Schedu
 		Now:          a.svc.Now,
 		WAL: func() ops.WAL {
 			ck := a.store.Checkpoints()
-			return ops.WAL{Bytes: a.store.WALSize(), Tried: ck.Tried, Done: ck.Done, LongestReset: ck.Longest}
+			return ops.WAL{Bytes: a.store.WALSize(), Tried: ck.Tried, Done: ck.Done, Restarts: ck.Restarts, LongestReset: ck.Longest}
 		},
 		FailedWrites: func() map[string]int64 {
 			n := map[string]int64{}

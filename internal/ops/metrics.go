@@ -58,8 +58,11 @@ type Sources struct {
 // WAL is the write-ahead log's size and its checkpoints that started it
 // over so far.
 type WAL struct {
-	Bytes        int64
-	Tried, Done  int64
+	Bytes       int64
+	Tried, Done int64 // checkpoints that start the log over, and those that found no reader on it
+	// Restarts counts the log's restarts themselves: SQLite mostly starts
+	// it over at a later write after a checkpoint that met a reader.
+	Restarts     int64
 	LongestReset time.Duration
 }
 
@@ -209,7 +212,7 @@ func (m *Metrics) Watch(src Sources) {
 	}
 	if src.WAL != nil {
 		// One look at the log's size (a stat) and at the checkpoint
-		// counters serves all four. On PostgreSQL they stay, at 0: a
+		// counters serves all five. On PostgreSQL they stay, at 0: a
 		// dashboard's series do not come and go with the store, and
 		// coachlog_store_info says which one is in use.
 		m.Registry.MustRegister(readTogether([]figure[WAL]{
@@ -217,8 +220,10 @@ func (m *Metrics) Watch(src Sources) {
 				func(w WAL) float64 { return float64(w.Bytes) }},
 			{"coachlog_wal_reset_checkpoints_total", "Checkpoints that start the SQLite log over (RESTART past 16 MB of log under writes, TRUNCATE once they stop) tried since start; always 0 on PostgreSQL.", prom.TypeCounter,
 				func(w WAL) float64 { return float64(w.Tried) }},
-			{"coachlog_wal_reset_done_total", "Checkpoints that started the SQLite log over; the others gave up on a reader and were retried. Always 0 on PostgreSQL.", prom.TypeCounter,
+			{"coachlog_wal_reset_done_total", "Checkpoints that start the SQLite log over that found no reader left on it. One that met a reader has still copied the log, and SQLite mostly starts it over at a later write: coachlog_wal_restarts_total counts every restart. Always 0 on PostgreSQL.", prom.TypeCounter,
 				func(w WAL) float64 { return float64(w.Done) }},
+			{"coachlog_wal_restarts_total", "Times the SQLite log started over from its beginning since start, read from the log's header, whichever checkpoint allowed it: what keeps the log bounded. Always 0 on PostgreSQL.", prom.TypeCounter,
+				func(w WAL) float64 { return float64(w.Restarts) }},
 			{"coachlog_wal_reset_longest_seconds", "The longest checkpoint that started the SQLite log over, since start: the most a write waited on one. Always 0 on PostgreSQL.", prom.TypeGauge,
 				func(w WAL) float64 { return w.LongestReset.Seconds() }},
 		}, func(context.Context) WAL { return src.WAL() }))

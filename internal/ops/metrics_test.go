@@ -60,7 +60,8 @@ var coachlogFamilies = map[string]family{
 	"coachlog_scheduled_failed":              {gauge, "Scheduled messages (nudges, digests, reminders) that failed for good in the last 24 h, by kind, across every process.", []string{"kind"}},
 	"coachlog_wal_bytes":                     {gauge, "Size of the SQLite database's write-ahead log (kept under 64 MB); always 0 on PostgreSQL, whose log is the server's.", nil},
 	"coachlog_wal_reset_checkpoints_total":   {counter, "Checkpoints that start the SQLite log over (RESTART past 16 MB of log under writes, TRUNCATE once they stop) tried since start; always 0 on PostgreSQL.", nil},
-	"coachlog_wal_reset_done_total":          {counter, "Checkpoints that started the SQLite log over; the others gave up on a reader and were retried. Always 0 on PostgreSQL.", nil},
+	"coachlog_wal_reset_done_total":          {counter, "Checkpoints that start the SQLite log over that found no reader left on it. One that met a reader has still copied the log, and SQLite mostly starts it over at a later write: coachlog_wal_restarts_total counts every restart. Always 0 on PostgreSQL.", nil},
+	"coachlog_wal_restarts_total":            {counter, "Times the SQLite log started over from its beginning since start, read from the log's header, whichever checkpoint allowed it: what keeps the log bounded. Always 0 on PostgreSQL.", nil},
 	"coachlog_wal_reset_longest_seconds":     {gauge, "The longest checkpoint that started the SQLite log over, since start: the most a write waited on one. Always 0 on PostgreSQL.", nil},
 	"coachlog_jobs_run_total":                {counter, "Scheduled passes run without error, by job.", []string{"job"}},
 	"coachlog_llm_requests_total":            {counter, "Requests to the LLM server, by feature and outcome (ok or why it failed).", []string{"feature", "outcome"}},
@@ -108,7 +109,7 @@ func busyMetrics(failures func(context.Context) ([]ops.Failures, error)) *ops.Me
 		SenderRole:   func() bool { return true },
 		Store:        "postgres",
 		WAL: func() ops.WAL {
-			return ops.WAL{Bytes: 1 << 20, Tried: 3, Done: 2, LongestReset: 1500 * time.Millisecond}
+			return ops.WAL{Bytes: 1 << 20, Tried: 3, Done: 2, Restarts: 5, LongestReset: 1500 * time.Millisecond}
 		},
 	})
 	for i, typ := range []string{"slash_commands", "events_api", "interactive", "events_api", "a \"quoted\\odd\"\ntype"} { // the last, a type the bot does not serve, counts as other
@@ -263,6 +264,8 @@ func TestMetricsParseWithPrometheusOwnParser(t *testing.T) {
 		{"coachlog_jobs_run_total", "reminders", 12},
 		{"coachlog_wal_bytes", "", 1 << 20},
 		{"coachlog_wal_reset_longest_seconds", "", 1.5},
+		{"coachlog_wal_reset_done_total", "", 2},
+		{"coachlog_wal_restarts_total", "", 5},
 		{"coachlog_llm_tokens_total", "capture,prompt", 420},
 		{"coachlog_llm_requests_total", "capture,timeout", 1},
 		{"coachlog_llm_breaker_open", "", 1},

@@ -98,6 +98,7 @@ type Store struct {
 	resets          atomic.Int64
 	resetsDone      atomic.Int64
 	longestReset    atomic.Int64  // ns
+	restarts        walRestarts   // the log's own count of its restarts
 	commits         atomic.Int64  // batches the writer committed: a tick without one writes nothing
 	restartFrames   int64         // walRestartAt in the log's frames
 	resetAsk        chan resetReq // a reset of the log, for the writer to run between batches
@@ -211,6 +212,7 @@ func openFile(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s: read the page size: %w", path, err)
 	}
 	s.restartFrames = walRestartAt / (pageSize + walFrameHeader)
+	s.restarts.look(path) // the base: restarts are counted from this start
 	if s.dbf, err = os.Open(path); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -278,6 +280,7 @@ func (s *Store) checkpoint(wrote bool) {
 	defer cancel()
 	switch {
 	case wrote:
+		s.restarts.look(s.path) // restarts happen at writes: the ones since the last tick's
 		frames := s.passiveCheckpoint(ctx)
 		// A PASSIVE checkpoint that writes are racing does not flush the
 		// pages it copied, and the RESTART did it for all of them, the
@@ -391,16 +394,25 @@ func (s *Store) WALSize() int64 {
 }
 
 // CheckpointStats says what the checkpoints that start the log over
-// (RESTART under writes, TRUNCATE once they stop) did.
+// (RESTART under writes, TRUNCATE once they stop) did, and how often the
+// log did start over.
 type CheckpointStats struct {
+	// Tried counts those checkpoints; Done, those that found no reader
+	// left on the log. One that met a reader has still copied what it
+	// could, and SQLite usually starts the log over at a later write.
 	Tried, Done int64
+	// Restarts counts the log's restarts, read from its header: whichever
+	// checkpoint allowed them, done or not, or a PASSIVE one that caught
+	// up with the writes. Counted on the checkpoint ticks that follow
+	// writes, so up to one tick (checkpointEvery) late.
+	Restarts int64
 	// Longest is the longest one took: new writes waited that long.
 	Longest time.Duration
 }
 
 // Checkpoints reports the checkpoints that started the log over so far.
 func (s *Store) Checkpoints() CheckpointStats {
-	return CheckpointStats{Tried: s.resets.Load(), Done: s.resetsDone.Load(), Longest: time.Duration(s.longestReset.Load())}
+	return CheckpointStats{Tried: s.resets.Load(), Done: s.resetsDone.Load(), Restarts: s.restarts.count(), Longest: time.Duration(s.longestReset.Load())}
 }
 
 // openReaders opens the store's pool of reader connections to s.path

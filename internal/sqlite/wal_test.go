@@ -97,13 +97,17 @@ func TestTheWALStaysBoundedUnderLoadWithoutStallingWrites(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	restarts := walSalt(t, path) - salt
+	s.restarts.look(path) // the last writes' restarts, which the next tick would count
 
 	slices.Sort(lat)
 	p50, p99, worst := lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1]
 	ck := s.Checkpoints()
-	t.Logf("%d writes of %d KB in %v (%.0f MB/s) beside %d reads; WAL peak %.1f MB, started over %d times; write p50 %v, p99 %v, max %v; checkpoints starting it over %d tried, %d did, the longest took %v",
+	t.Logf("%d writes of %d KB in %v (%.0f MB/s) beside %d reads; WAL peak %.1f MB, started over %d times (%d counted since open); write p50 %v, p99 %v, max %v; checkpoints starting it over %d tried, %d did, the longest took %v",
 		len(lat), rowSize>>10, elapsed.Round(time.Millisecond), float64(total)/(1<<20)/elapsed.Seconds(), reads.Load(),
-		float64(maxWAL.Load())/(1<<20), restarts, p50, p99, worst, ck.Tried, ck.Done, ck.Longest)
+		float64(maxWAL.Load())/(1<<20), restarts, ck.Restarts, p50, p99, worst, ck.Tried, ck.Done, ck.Longest)
+	if ck.Restarts < int64(restarts) { // counted since open, a little before the test's own first look
+		t.Errorf("the store counted %d restarts of the log, its header %d", ck.Restarts, restarts)
+	}
 	if maxWAL.Load() > walSizeLimit {
 		t.Errorf("the WAL reached %.1f MB, want at most %d MB", float64(maxWAL.Load())/(1<<20), walSizeLimit>>20)
 	}
@@ -148,4 +152,103 @@ func walSalt(t *testing.T, path string) uint32 {
 		t.Fatalf("read the header of %s-wal: %v", path, err)
 	}
 	return binary.BigEndian.Uint32(h[16:20])
+}
+
+// A RESTART that copied the whole log but met a reader still on it counts
+// as not done, yet SQLite's writer starts the log over at its next write
+// once that reader has let go: the restarts counted are the log's own, as
+// its header says, not the checkpoints' verdicts. So is the restart after
+// a TRUNCATE, whose empty file has no header until that write.
+func TestTheLogsRestartsAreCountedFromItsHeader(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	s, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// The test runs the ticks itself: a tick's PASSIVE checkpoint between
+	// two steps would let the reader below read the database file rather
+	// than the log, and the RESTART would be done.
+	close(s.stopCheckpoints)
+	<-s.checkpointsDone
+	s.stopCheckpoints = nil
+	write := func() {
+		t.Helper()
+		if err := s.Exec(ctx, `INSERT INTO scratch (v) VALUES (randomblob(100))`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Exec(ctx, `CREATE TABLE scratch (id INTEGER PRIMARY KEY, v BLOB NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	write()
+	salt := walSalt(t, path)
+
+	rtx, err := s.r.BeginTx(ctx, nil) // a reader on the whole log
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := rtx.QueryRowContext(ctx, `SELECT count(*) FROM scratch`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	s.resetWAL("RESTART", 0)
+	if err := rtx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	write() // the writer starts the log over
+	s.checkpoint(true)
+	if ck := s.Checkpoints(); ck.Tried != 1 || ck.Done != 0 || ck.Restarts != 1 {
+		t.Errorf("after a RESTART that met a reader and a write: %d tried, %d done, %d restarts counted; want 1, 0, 1 (the log's header moved by %d)",
+			ck.Tried, ck.Done, ck.Restarts, walSalt(t, path)-salt)
+	}
+
+	s.resetWAL("TRUNCATE", 0)
+	s.checkpoint(true) // a look at an empty log counts nothing
+	write()
+	s.checkpoint(true)
+	if ck, moved := s.Checkpoints(), walSalt(t, path)-salt; ck.Tried != 2 || ck.Done != 1 || ck.Restarts != 2 || moved != 2 {
+		t.Errorf("after a TRUNCATE and a write: %d tried, %d done, %d restarts counted, the log's header moved by %d; want 2, 1, 2, 2",
+			ck.Tried, ck.Done, ck.Restarts, moved)
+	}
+}
+
+// A look counts how far the header's salt moved since the last one read;
+// a log with no header counts nothing, and one whose salt did not follow
+// from the last (a log made anew, its salt drawn at random) is only the
+// new base.
+func TestALookAtTheLogCountsItsSaltsSteps(t *testing.T) {
+	const none = -1
+	for _, tt := range []struct {
+		name  string
+		salts []int64 // the header's at each look; none: no header
+		want  int64
+	}{
+		{"no log yet, then one", []int64{none, 7, 7}, 0},
+		{"steps", []int64{7, 8, 8, 11}, 4},
+		{"emptied between", []int64{7, none, 9}, 2},
+		{"wraps", []int64{0xffffffff, 1}, 2},
+		{"made anew", []int64{7, 8, 0x9000_0000, 0x9000_0001}, 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "c.db")
+			var w walRestarts
+			for _, salt := range tt.salts {
+				h := []byte{}
+				if salt != none {
+					h = make([]byte, 32)
+					binary.BigEndian.PutUint32(h[0:4], 0x377f0682)
+					binary.BigEndian.PutUint32(h[16:20], uint32(salt))
+				}
+				if err := os.WriteFile(path+"-wal", h, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				w.look(path)
+			}
+			if got := w.count(); got != tt.want {
+				t.Errorf("counted %d restarts, want %d", got, tt.want)
+			}
+		})
+	}
 }
