@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"strings"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/coachlog/coachlog/internal/coaching"
 )
 
 func TestRebindNumbersPlaceholdersOutsideQuotesAndComments(t *testing.T) {
@@ -274,5 +277,36 @@ func TestInflightReportsTheOldestRunningWrite(t *testing.T) {
 	doneB()
 	if d := f.oldest(t0.Add(11 * time.Second)); d != 0 {
 		t.Fatalf("all ended: %v", d)
+	}
+}
+
+// PostgreSQL gives up waiting with one of several codes: its statement
+// timeout (57014, COACHLOG_PG_STATEMENT_TIMEOUT, which the store sets on
+// every connection), a lock timeout (55P03, the server's lock_timeout),
+// or a serialization failure or deadlock retried to the end. Each is
+// busy, people are asked to try again; the two timeouts are also what a
+// command run by hand explains (StatementTimedOut). The end-to-end tests
+// make the server give up at a lock timeout, as a statement timeout short
+// enough for a test also cut a loaded machine's slow statements short:
+// this holds 57014 to the same answers without a server.
+func TestPostgresGivingUpIsBusy(t *testing.T) {
+	for _, tt := range []struct {
+		code           string
+		busy, timedOut bool
+	}{
+		{"57014", true, true},
+		{"55P03", true, true},
+		{"40001", true, false},
+		{"40P01", true, false},
+		{"23505", false, false}, // a unique violation is the write's own error
+	} {
+		err := busy(fmt.Errorf("load sessions: %w", &pgconn.PgError{Code: tt.code, Message: "it stopped"}))
+		if got := coaching.ErrorCode(err) == coaching.EBusy; got != tt.busy {
+			t.Errorf("%s: busy %v (%v), want %v", tt.code, got, err, tt.busy)
+		}
+		detail, ok := StatementTimedOut(err)
+		if ok != tt.timedOut || ok && (strings.Contains(detail, coaching.BusyMessage) || !strings.Contains(detail, "SQLSTATE "+tt.code)) {
+			t.Errorf("%s: StatementTimedOut = %q, %v; want %v, the database's error without the busy message", tt.code, detail, ok, tt.timedOut)
+		}
 	}
 }
