@@ -203,10 +203,16 @@ func runLine(ctx context.Context, args []string, e env) error {
 // timedOut says, for a command run by hand, what a statement PostgreSQL
 // cancelled for taking too long means: "try again in a moment", what a
 // person in Slack is told, names neither the setting nor the usual cause.
+// A lock timeout is the server's lock_timeout, not Coachlog's setting.
 func timedOut(err error) error {
 	detail, ok := sqlite.StatementTimedOut(err)
 	if !ok {
 		return err
+	}
+	if sqlite.LockTimedOut(err) {
+		return wrapped{detail + "; a statement waited longer than PostgreSQL's lock_timeout (not a Coachlog setting: the database's, the role's or the URL's) " +
+			"for a lock another session holds on the table (a migration, a LOCK TABLE, a long transaction: see pg_locks): " +
+			"try again once it is released, or run the command with lock_timeout raised or unset", err}
 	}
 	return wrapped{detail + "; a statement ran longer than COACHLOG_PG_STATEMENT_TIMEOUT (30s unless set), " +
 		"most often waiting for a lock another session holds on the table (a migration, a LOCK TABLE, a long transaction: see pg_locks): " +

@@ -897,6 +897,17 @@ func StatementTimedOut(err error) (string, bool) {
 	return err.Error(), true
 }
 
+// LockTimedOut reports an error of a PostgreSQL statement cancelled by a
+// lock timeout (55P03) rather than the statement timeout: the server's
+// lock_timeout, which Coachlog never sets (a role's or database's
+// default, PGOPTIONS, the URL), so a message naming
+// COACHLOG_PG_STATEMENT_TIMEOUT would send the operator to the wrong
+// setting.
+func LockTimedOut(err error) bool {
+	pe, ok := errors.AsType[*pgconn.PgError](err)
+	return ok && pe.Code == "55P03"
+}
+
 // lockKeys name the advisory locks this store takes (with a second key):
 // the migrations, a submission key, an import, a job. Advisory locks are the
 // database's, not a schema's, so each second key hashes the store's schema
