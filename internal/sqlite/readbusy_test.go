@@ -99,9 +99,11 @@ func TestAReadPastItsDeadlineIsBusy(t *testing.T) {
 func TestAPostgresReadPastItsStatementTimeoutIsBusy(t *testing.T) {
 	db := sqlitetest.PostgresDB(t)
 	ctx := context.Background()
-	st := open(t, db, sqlite.Options{StatementTimeout: 100 * time.Millisecond})
+	// The tables and the session are made with no statement timeout: a
+	// loaded machine's slow start or insert is not what this is about.
 	s := oneOnOne("UM1", "UR1", today(), 30)
-	insertSessions(t, st, &s)
+	insertSessions(t, open(t, db, sqlite.Options{}), &s)
+	st := open(t, db, sqlite.Options{StatementTimeout: 100 * time.Millisecond})
 	reads := storeReads(st, s)
 	for _, r := range reads { // prepared before the lock: a read, not its PREPARE, waits
 		if err := r.read(ctx); err != nil && coaching.ErrorCode(err) != coaching.ENotFound {
