@@ -700,8 +700,9 @@ const formReadBudget = time.Second
 // the reads are of little use: a date corrected later would replace one
 // the manager may have picked by then, and the submission reads what is
 // still missing within its own budget. The other profile reads made after
-// an ack with no deadline of their own (refresh, introduce) are held to
-// the same allowance, for the same reason.
+// an ack with no deadline of their own (refresh, introduce, a
+// user_change's auth.test) are held to the same allowance, for the same
+// reason.
 const openedReadBudget = 5 * time.Second
 
 // openedModal is a log modal as Slack shows it: its id, the hash of its

@@ -58,7 +58,12 @@ func (b *Bot) onEventCallback(ctx context.Context, cb eventCallback) {
 		// app's workspace; unknown (Slack unreachable at start and now),
 		// the event is dropped rather than stored as one of the company's
 		// people: the next read of the profile stores it.
-		ws, err := b.home.Workspace(ctx)
+		// Within openedReadBudget, as the other reads after an ack: an
+		// auth.test Slack sits on held each event's goroutine for the
+		// transport's 15 s, and a burst of profile changes as many.
+		wctx, cancel := context.WithTimeout(ctx, b.openReads)
+		ws, err := b.home.Workspace(wctx)
+		cancel()
 		if err != nil {
 			b.log.Warn("skipped user_change: the app's workspace is not known yet", "user_id", u.ID, "err", err)
 			return

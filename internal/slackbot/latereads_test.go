@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -183,4 +184,51 @@ func formUpdated(_ context.Context, _ *testing.T, b lateReadsBot) string {
 		return fmt.Sprintf("%d views.update calls, want the form updated once", n)
 	}
 	return ""
+}
+
+// A user_change that comes while the app's workspace is not known yet
+// (Slack unreachable at start) asks auth.test for it. With Slack sitting on
+// that call, the event held its goroutine for the transport's 15 s; it now
+// gives up within the bot's openReads, and the profile is left for its
+// next read, as when auth.test fails.
+func TestAProfileChangeWaitsForTheWorkspaceWithinADeadline(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	fake := fakeslack.New()
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	logs := &lockedBuffer{}
+	b := New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL(),
+		Service: coaching.NewService(coaching.Config{Store: st}), Outbox: nopNotifier{},
+		Home: NewHome(fake.BotToken(), fake.APIURL(), nil, Workspace{}), Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	b.openReads = 100 * time.Millisecond
+	fake.SetLatency("auth.test", time.Hour)
+	ev := `{"type":"user_change","user":{"id":"U0SAM","team_id":"T0","name":"sam","real_name":"Sam","tz":"Europe/Paris",` +
+		`"profile":{"real_name":"Sam","email":"sam@example.com"},"updated":1700000000}}`
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		b.onEventCallback(ctx, eventCallback{Type: "event_callback", EventID: "Ev1", EventTime: 1700000000, Event: json.RawMessage(ev)})
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the event still waits on auth.test 10 s on, with a %v budget", b.openReads)
+	}
+	if fake.Started("auth.test") == 0 {
+		t.Errorf("no auth.test was asked: the slow read was not reached")
+	}
+	if !strings.Contains(logs.String(), "skipped user_change: the app's workspace is not known yet") {
+		t.Errorf("the event that gave up was not logged as skipped:\n%s", logs.String())
+	}
+	if _, err := st.Person(ctx, "U0SAM"); coaching.ErrorCode(err) != coaching.ENotFound {
+		t.Errorf("the profile of an organisation not known was stored (%v)", err)
+	}
 }
