@@ -186,8 +186,12 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Imported %d people from %s: %d added, %d back on the roster, %d changed, %d unchanged, %d deactivated.\n",
-		len(people), path, res.Added, res.Back, res.Changed, res.Unchanged, res.Deactivated)
+	who := "people"
+	if len(people) == 1 { // a first roster of one leader, a test file
+		who = "person"
+	}
+	fmt.Fprintf(e.stdout, "Imported %d %s from %s: %d added, %d back on the roster, %d changed, %d unchanged, %d deactivated.\n",
+		len(people), who, path, res.Added, res.Back, res.Changed, res.Unchanged, res.Deactivated)
 	// Said, as the admin did not write it: a performance file naming the
 	// address now credits the other row, and one naming the person by it
 	// is refused.

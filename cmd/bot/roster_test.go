@@ -461,3 +461,30 @@ func TestARosterImportRefusesWhatWouldImportWrong(t *testing.T) {
 		})
 	}
 }
+
+// The import's count reads as English for a roster of one (a first
+// import of the leader alone, a test file): "1 person", not "1 people".
+func TestARosterImportCountsPeopleInWords(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, rows, want string
+	}{
+		{"one", "U0VERA,,Vera,leader,,,\n", "Imported 1 person from "},
+		{"two", "U0VERA,,Vera,leader,,,\nU0MAX,,Max,manager,U0VERA,,\n", "Imported 2 people from "},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			csv := filepath.Join(dir, "team.csv")
+			if err := os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+tc.rows), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			vars := map[string]string{"COACHLOG_DB": filepath.Join(dir, "coachlog.db")}
+			out, err := cliAt(t, time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC), vars, "roster", "import", csv)
+			if err != nil || !strings.Contains(out, tc.want) {
+				t.Fatalf("roster import: %v\n%s\nwant %q", err, out, tc.want)
+			}
+		})
+	}
+}
