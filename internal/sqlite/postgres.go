@@ -1043,8 +1043,12 @@ func BackupRefusal(spec, dest string) error {
 	q := u.Query()
 	schema := q.Get("search_path")
 	for k := range q {
-		switch k {
-		case "search_path", "statement_timeout", "application_name":
+		// pgx sends any parameter it does not know to the server as a
+		// setting (lock_timeout=5s, which README names), where libpq
+		// refuses the whole URL ("invalid URI query parameter"), so the
+		// command shown would fail: it keeps only what libpq reads.
+		// application_name would name the dump after the bot.
+		if !libpqParams[k] || k == "application_name" {
 			q.Del(k)
 		}
 	}
@@ -1060,6 +1064,24 @@ func BackupRefusal(spec, dest string) error {
 	}
 	cmd += " " + shellQuote(u.String())
 	return fmt.Errorf("backup: this database is PostgreSQL; coachlog backup copies SQLite files only. Back it up with pg_dump (it reads the password from PGPASSWORD or ~/.pgpass), e.g.:\n  %s\nand restore with pg_restore", cmd)
+}
+
+// libpqParams are the connection parameters libpq (pg_dump's client)
+// reads in a URL's query, from PostgreSQL 13 to 17
+// (https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-PARAMKEYWORDS).
+var libpqParams = map[string]bool{
+	"host": true, "hostaddr": true, "port": true, "dbname": true, "user": true,
+	"passfile": true, "channel_binding": true, "connect_timeout": true,
+	"client_encoding": true, "options": true, "application_name": true,
+	"fallback_application_name": true, "keepalives": true, "keepalives_idle": true,
+	"keepalives_interval": true, "keepalives_count": true, "tcp_user_timeout": true,
+	"replication": true, "gssencmode": true, "sslmode": true, "requiressl": true,
+	"sslnegotiation": true, "sslcompression": true, "sslcert": true, "sslkey": true,
+	"sslcertmode": true, "sslrootcert": true, "sslcrl": true, "sslcrldir": true,
+	"sslsni": true, "requirepeer": true, "require_auth": true,
+	"ssl_min_protocol_version": true, "ssl_max_protocol_version": true,
+	"krbsrvname": true, "gsslib": true, "gssdelegation": true, "service": true,
+	"target_session_attrs": true, "load_balance_hosts": true,
 }
 
 func shellQuote(s string) string {

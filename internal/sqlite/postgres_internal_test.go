@@ -310,3 +310,33 @@ func TestPostgresGivingUpIsBusy(t *testing.T) {
 		}
 	}
 }
+
+// The command shown must run: pgx takes any parameter it does not know as
+// a server setting (lock_timeout=5s) and has its own (pool_max_conns),
+// where pg_dump's libpq refuses the URL whole ("invalid URI query
+// parameter"). Only what libpq reads is kept.
+func TestBackupRefusalKeepsOnlyWhatPgDumpReads(t *testing.T) {
+	for _, tc := range []struct {
+		name, spec, want string
+		gone             []string
+	}{
+		{"server settings", "postgres://coach@db.example/coachlog?sslmode=require&lock_timeout=5s&statement_timeout=30s&idle_in_transaction_session_timeout=1min",
+			"'postgres://coach@db.example/coachlog?sslmode=require'", []string{"lock_timeout", "statement_timeout", "idle_in"}},
+		{"pgx's own", "postgres://coach@db.example/coachlog?pool_max_conns=4&default_query_exec_mode=simple_protocol&connect_timeout=5",
+			"'postgres://coach@db.example/coachlog?connect_timeout=5'", []string{"pool_max_conns", "default_query_exec_mode"}},
+		{"libpq's kept", "postgresql://coach@/coachlog?host=/var/run/postgresql&target_session_attrs=read-write&application_name=coachlog",
+			"'postgresql://coach@/coachlog?host=%2Fvar%2Frun%2Fpostgresql&target_session_attrs=read-write'", []string{"application_name"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			msg := BackupRefusal(tc.spec, "/tmp/c.dump").Error()
+			if !strings.Contains(msg, " "+tc.want+"\n") {
+				t.Errorf("refusal %q lacks the URL %s", msg, tc.want)
+			}
+			for _, g := range tc.gone {
+				if strings.Contains(msg, g) {
+					t.Errorf("refusal %q keeps %s, which pg_dump refuses", msg, g)
+				}
+			}
+		})
+	}
+}
