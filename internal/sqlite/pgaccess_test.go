@@ -121,3 +121,23 @@ func searchPath(t *testing.T, spec string) string {
 	}
 	return u.Query().Get("search_path")
 }
+
+// roster import checks the database before it asks Slack (CheckWritable),
+// opening it to read: on a schema the role may not use it named a
+// reader's GRANT USAGE, where the import itself needs USAGE and CREATE
+// (Open says so), so the admin granted USAGE, waited through users.list
+// again and was refused at CREATE. It names the import's GRANT, as Open.
+func TestCheckWritableOfASchemaTheRoleMayNotUseNamesTheWritersGrant(t *testing.T) {
+	spec := sqlitetest.PostgresDB(t)
+	admin := adminDB(t)
+	spec, role := withRole(t, admin, spec)
+	schema := searchPath(t, spec)
+	want := `GRANT USAGE, CREATE ON SCHEMA "` + schema + `" TO "` + role + `"`
+	err := sqlite.CheckWritable(context.Background(), spec, sqlite.Options{})
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("CheckWritable: %v; want it to say %s", err, want)
+	}
+	if _, err := sqlite.Open(context.Background(), spec, sqlite.Options{}); err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Open: %v; want it to say %s, as CheckWritable", err, want)
+	}
+}

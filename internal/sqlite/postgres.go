@@ -245,7 +245,7 @@ func openPostgres(ctx context.Context, spec string, opts Options) (*Store, error
 				if sp, perr := readSearchPath(ctx, db); perr != nil {
 					err = perr
 				} else if sp.unusable() {
-					err = sp.grantError("USAGE", "")
+					err = unusableSchema{sp: sp}
 				}
 			}
 			return nil, fmt.Errorf("open %s: %w", name, err)
@@ -324,7 +324,7 @@ func ensureSchema(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("no schema of search_path (%s) exists, and Coachlog creates only a plain name (letters, digits, _): create it with CREATE SCHEMA, or change search_path", sp.path)
 	case sp.unusable():
 		// Creating it would not help.
-		return sp.grantError("USAGE, CREATE", " (USAGE alone for a read-only role, once the tables exist)")
+		return unusableSchema{sp: sp, write: true}
 	}
 	_, err = db.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+sp.quoted())
 	var pgErr *pgconn.PgError
@@ -362,6 +362,21 @@ type searchPath struct {
 func (sp searchPath) unusable() bool { return !sp.current && sp.schema != "" && sp.exists }
 
 func (sp searchPath) quoted() string { return pgx.Identifier{sp.schema}.Sanitize() }
+
+// unusableSchema is a schema of search_path that exists but the role may
+// not use. Its GRANT is a writer's (USAGE, CREATE: it creates its tables)
+// or a reader's (USAGE alone), as the open that met it.
+type unusableSchema struct {
+	sp    searchPath
+	write bool
+}
+
+func (e unusableSchema) Error() string {
+	if e.write {
+		return e.sp.grantError("USAGE, CREATE", " (USAGE alone for a read-only role, once the tables exist)").Error()
+	}
+	return e.sp.grantError("USAGE", "").Error()
+}
 
 // grantError says the schema exists but the role may not use it, and the
 // GRANT of privs its owner runs, then tail.

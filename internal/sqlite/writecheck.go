@@ -46,6 +46,12 @@ func checkPostgres(ctx context.Context, path string, opts Options) error {
 	if _, old := errors.AsType[ErrSchemaOld](err); old || errors.Is(err, ErrNoDatabase) {
 		return nil
 	}
+	// Opened to read, it names a reader's GRANT (USAGE); the import
+	// writes, and after USAGE alone would stop at CREATE.
+	if u, ok := errors.AsType[unusableSchema](err); ok {
+		u.write = true
+		return fmt.Errorf("open %s: %w", Redact(path), u)
+	}
 	return err
 }
 
