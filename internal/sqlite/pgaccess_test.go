@@ -141,3 +141,26 @@ func TestCheckWritableOfASchemaTheRoleMayNotUseNamesTheWritersGrant(t *testing.T
 		t.Fatalf("Open: %v; want it to say %s, as CheckWritable", err, want)
 	}
 }
+
+// A reporting role given USAGE on the bot's schema, but not SELECT on its
+// tables, was told only "permission denied for table schema_migrations":
+// a read-only open names the GRANT SELECT to run.
+func TestAReadOnlyOpenWithoutSelectSaysToGrantSelect(t *testing.T) {
+	spec := sqlitetest.PostgresDB(t)
+	st, err := sqlite.Open(context.Background(), spec, sqlite.Options{}) // the admin creates the tables
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	admin := adminDB(t)
+	spec, role := withRole(t, admin, spec)
+	schema := searchPath(t, spec)
+	if _, err := admin.Exec(`GRANT USAGE ON SCHEMA "` + schema + `" TO ` + role); err != nil {
+		t.Fatal(err)
+	}
+	_, err = sqlite.Open(context.Background(), spec, sqlite.Options{ReadOnly: true})
+	want := `GRANT SELECT ON ALL TABLES IN SCHEMA "` + schema + `" TO "` + role + `"`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("read-only Open: %v; want it to say %s", err, want)
+	}
+}

@@ -248,6 +248,17 @@ func openPostgres(ctx context.Context, spec string, opts Options) (*Store, error
 					err = unusableSchema{sp: sp}
 				}
 			}
+			// USAGE granted, the tables (another role's: the bot's)
+			// are still closed to a reporting role without SELECT:
+			// "permission denied for table schema_migrations" named
+			// no GRANT.
+			if pgErr, ok := errors.AsType[*pgconn.PgError](err); ok && pgErr.Code == "42501" {
+				var schema, role string
+				if db.QueryRowContext(ctx, `SELECT current_schema(), current_user`).Scan(&schema, &role) == nil {
+					err = fmt.Errorf("this role may not read Coachlog's tables in schema %s: run `GRANT SELECT ON ALL TABLES IN SCHEMA %s TO %s` as their owner (%w)",
+						schema, pgx.Identifier{schema}.Sanitize(), pgx.Identifier{role}.Sanitize(), err)
+				}
+			}
 			return nil, fmt.Errorf("open %s: %w", name, err)
 		}
 		return s, nil
@@ -373,7 +384,7 @@ type unusableSchema struct {
 
 func (e unusableSchema) Error() string {
 	if e.write {
-		return e.sp.grantError("USAGE, CREATE", " (USAGE alone for a read-only role, once the tables exist)").Error()
+		return e.sp.grantError("USAGE, CREATE", " (a read-only role: USAGE, and SELECT on the tables once they exist)").Error()
 	}
 	return e.sp.grantError("USAGE", "").Error()
 }
