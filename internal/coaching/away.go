@@ -108,8 +108,23 @@ func containsWord(text, w string) bool {
 // 3 April almost everywhere else.
 //
 // Words are read as they look (CommandText): a direction mark or a
-// zero-width joiner pasted into "2w" does not hide it.
+// zero-width joiner pasted into "2w" does not hide it. A line ending as a
+// sentence does ("fri.", "off!") is read without its end
+// (TrimSentenceEnd) when it reads no other way: a phone puts a full stop
+// there for a double space, and "\"fri.\" is not a date" said to
+// someone who typed a weekday is wrong.
 func ParseUntil(s string, today Date) (Date, error) {
+	d, err := parseUntil(s, today)
+	if err == nil {
+		return d, nil
+	}
+	if t := TrimSentenceEnd(strings.TrimSpace(CommandText(s))); t != "" && t != strings.TrimSpace(CommandText(s)) {
+		return parseUntil(t, today)
+	}
+	return d, err
+}
+
+func parseUntil(s string, today Date) (Date, error) {
 	f := strings.Fields(strings.ToLower(CommandText(s)))
 	for len(f) > 1 && untilWords[f[0]] {
 		f = f[1:]

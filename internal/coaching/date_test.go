@@ -98,13 +98,22 @@ func TestParseUntil(t *testing.T) {
 		{"a week", "2026-12-02"},
 		{"for 3 days", "2026-11-28"},
 		{"to friday", "2026-11-27"},
+		// Ended as a sentence, as a phone's keyboard ends a line.
+		{"fri.", "2026-11-27"},
+		{"Friday!", "2026-11-27"},
+		{"until fri.", "2026-11-27"},
+		{"2w.", "2026-12-09"},
+		{"dec 24.", "2026-12-24"},
+		{"2026-12-24.", "2026-12-24"},
+		{"12/24?", "2026-12-24"},
+		{"off.", ""},
 	} {
 		got, err := coaching.ParseUntil(tt.in, today)
 		if err != nil || got.String() != tt.want {
 			t.Errorf("ParseUntil(%q) = %v, %v; want %s", tt.in, got, err, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "someday", "0d", "400 days", "until", "feb 30", "apr 31", "13/13", "dec 32", "next week", "for", "a", "for a while", "1/4/2027", "2/30/2027", "1/13/202"} {
+	for _, bad := range []string{"", "someday", "0d", "400 days", "until", "feb 30", "apr 31", "13/13", "dec 32", "next week", "for", "a", "for a while", "1/4/2027", "2/30/2027", "1/13/202", ".", "someday.", "3/4."} {
 		if _, err := coaching.ParseUntil(bad, today); err == nil {
 			t.Errorf("ParseUntil(%q) accepted", bad)
 		}

@@ -27,6 +27,13 @@ func Visible(s string) string {
 	}, s)
 }
 
+// TrimSentenceEnd is s without the spaces and the full stops, question
+// or exclamation marks that end it as a sentence ends: a phone's keyboard
+// types a full stop for a double space, and autocorrect may end a line
+// with one, so "/coach away fri." is what a manager on a phone sends for
+// "/coach away fri".
+func TrimSentenceEnd(s string) string { return strings.TrimRight(s, " \t.!?…") }
+
 // CommandText is s as a command's words are read: its invisible
 // characters dropped, and the full-width forms of ASCII that East Asian
 // input methods type ("３０ｍ", "１２／２４") read as the ASCII they

@@ -867,9 +867,10 @@ const historyLimit = 10
 // historyTarget reads what /coach history takes: nothing, or one mention
 // and nothing else. A name typed without Slack's @ list, several people or
 // other words are refused rather than dropped: the unfiltered history
-// would read as the answer to the filter.
+// would read as the answer to the filter. A full stop or question mark
+// after the mention, which a phone's keyboard adds, is no other word.
 func historyTarget(args string) (repID string, ok bool) {
-	args = strings.TrimSpace(args)
+	args = coaching.TrimSentenceEnd(strings.TrimSpace(args))
 	if args == "" {
 		return "", true
 	}
