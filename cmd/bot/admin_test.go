@@ -436,3 +436,44 @@ func TestExportQuotesBackWhatThePersonSees(t *testing.T) {
 		}
 	}
 }
+
+// A rep's name typed as text, as on a phone ("@sam", not picked from
+// Slack's @ list), arrives as text: /coach away said `"@sam 2w" is not a
+// date` to a manager who gave a date, and "fri @sam" marked the manager
+// away. It says the name was typed and how to pick it, and marks nobody
+// away. A rep picked after the date ("fri @sam", as people say it) is the
+// one marked away: the date alone was read, and the manager marked away
+// in their place; and a comma after the rep ("@sam, 2w") is no part of
+// the date.
+func TestAwayReadsTheRepWhereAManagerOnAPhoneNamesThem(t *testing.T) {
+	t.Parallel()
+	b := startBot(t)
+	b.importRoster(t)
+	for _, text := range []string{"away @sam 2w", "away @Sam", "away fri @sam.", "away @sam, fri"} {
+		got := b.command(mgr, text)
+		if want := "was typed, not picked from Slack's @ list"; !strings.Contains(got, want) || strings.Contains(got, "not a date") {
+			t.Errorf("/coach %s: %s\nwant %q, not \"not a date\"", text, got, want)
+		}
+		if !strings.Contains(got, `"@sam"`) && !strings.Contains(got, `"@Sam"`) {
+			t.Errorf("/coach %s does not quote the name typed: %s", text, got)
+		}
+	}
+	if got := b.command(mgr, "team"); strings.Contains(got, "away") {
+		t.Errorf("a typed name marked someone away: %s", got)
+	}
+	for _, tt := range []struct{ text, want string }{
+		{"away fri <@" + rep + "|sam>", "<@" + rep + "> is away through Fri 20 Nov 2026"},
+		{"away <@" + rep2 + "|ria>, 2w", "<@" + rep2 + "> is away through Wed 2 Dec 2026"},
+		{"away fri <@" + rep + "|sam> 2w", `"fri @sam 2w" is not a date`},
+	} {
+		if got := b.command(mgr, tt.text); !strings.Contains(got, tt.want) {
+			t.Errorf("/coach %s: %s\nwant %s", tt.text, got, tt.want)
+		}
+	}
+	if got := b.command(mgr, "team"); !strings.Contains(got, "(2 away)") {
+		t.Errorf("/coach team after marking Sam and Ria away: %s", got)
+	}
+	if p, _ := b.storedPerson(mgr); !p.AwayUntil.IsZero() {
+		t.Errorf("the manager was marked away through %s", p.AwayUntil)
+	}
+}

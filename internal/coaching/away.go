@@ -177,7 +177,12 @@ func parseUntil(s string, today Date) (Date, error) {
 			return d, err
 		}
 	}
-	return Date{}, fmt.Errorf("%s is not a date: try %s, a weekday, \"2w\", or \"off\"", QuoteTyped(s), today.AddDays(7))
+	return Date{}, NotADate(s, today)
+}
+
+// NotADate is ParseUntil's refusal of s, read on today.
+func NotADate(s string, today Date) error {
+	return fmt.Errorf("%s is not a date: try %s, a weekday, \"2w\", or \"off\"", QuoteTyped(s), today.AddDays(7))
 }
 
 // slashYear reads "1/4/2027" (or "1/4/27") as slashDay reads "1/4", with

@@ -27,12 +27,28 @@ func (b *Bot) isAdmin(ctx context.Context, userID string) bool {
 func (b *Bot) away(ctx context.Context, a *acker, cmd slashCommand, args string) {
 	target := cmd.UserID
 	if m := mentionRE.FindStringSubmatchIndex(args); m != nil && strings.TrimSpace(args[:m[0]]) == "" {
-		target, args = args[m[2]:m[3]], args[m[1]:]
+		// A comma or colon after the rep ("@ben, 2w") is no part of the date.
+		target, args = args[m[2]:m[3]], strings.TrimLeft(args[m[1]:], " \t,:;")
+	} else if m := endingMention(args); m != nil {
+		// "/coach away fri @ben", as people say it: the rep named after
+		// the date is the one marked away. The date alone was read, and
+		// the manager marked away in their place.
+		target, args = args[m[2]:m[3]], args[:m[0]]
 	}
 	if strings.TrimSpace(args) == "" {
 		a.ack(nil)
 		b.respond(ctx, cmd.ResponseURL, textMessage("Say until when: `/coach away 2026-12-24`, `/coach away fri`, `/coach away 2w`, or `/coach away off`. "+
 			"Add a rep first to mark them away: `/coach away @sam 2w`."), false)
+		return
+	}
+	if name := typedName(args); name != "" {
+		// "@ben" typed on a phone arrives as text, not as the rep it
+		// names: "\"@ben 2w\" is not a date" told a manager who gave a
+		// date that the date was wrong, and "fri @ben" marked the
+		// manager away.
+		a.ack(nil)
+		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+escName(coaching.QuoteTyped(name))+" was typed, not picked from "+atList+
+			": pick the rep from it, so the name arrives as a mention, as in `/coach away @sam 2w`."), false)
 		return
 	}
 	// The reads before the ack share its budget with the write: a slow
@@ -43,7 +59,15 @@ func (b *Bot) away(ctx context.Context, a *acker, cmd slashCommand, args string)
 	// holds back (see AwayToday), even when the person marked away is a
 	// day ahead or behind.
 	today := b.svc.AwayToday(pre, cmd.UserID, target)
-	until, err := coaching.ParseUntil(args, today)
+	var until coaching.Date
+	var err error
+	if mentionRE.MatchString(args) {
+		// Someone else named where the date goes ("@sam @ria fri"): a
+		// date read around them would mark the wrong person away.
+		err = coaching.NotADate(b.written(pre, args), today)
+	} else {
+		until, err = coaching.ParseUntil(args, today)
+	}
 	if err != nil {
 		// Quoted back as the person sees it: Slack sends
 		// "<#C0SALES|sales>" for a channel they picked and "&lt;" for a
@@ -84,6 +108,34 @@ func (b *Bot) away(ctx context.Context, a *acker, cmd slashCommand, args string)
 		text = fmt.Sprintf(":wave: %s back: away cleared.", who)
 	}
 	b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
+}
+
+// endingMention is the index pair of the mention that ends args after
+// other words (what mentionRE.FindStringSubmatchIndex gives), nil when
+// args does not end with one.
+func endingMention(args string) []int {
+	all := mentionRE.FindAllStringSubmatchIndex(args, -1)
+	if len(all) == 0 {
+		return nil
+	}
+	m := all[len(all)-1]
+	if strings.TrimSpace(args[:m[0]]) == "" || coaching.TrimSentenceEnd(strings.TrimSpace(args[m[1]:])) != "" {
+		return nil
+	}
+	return m
+}
+
+// typedName is the first word of args that is a name typed as text
+// ("@ben", not picked from Slack's @ list, which Slack sends as the text
+// it is), "" when there is none. A mention picked from the list arrives
+// as "<@U…>", a user group or @here as "<!…>".
+func typedName(args string) string {
+	for _, w := range strings.Fields(coaching.CommandText(args)) {
+		if len(w) > 1 && w[0] == '@' {
+			return coaching.TrimSentenceEnd(strings.TrimRight(w, ",:;"))
+		}
+	}
+	return ""
 }
 
 // cadence serves /coach cadence @manager <days|default>, for admins: anyone
