@@ -354,3 +354,19 @@ func TestPrepBriefSummaryIsPlainAndNamesOnlyTheRepAndTheManager(t *testing.T) {
 		}
 	}
 }
+
+// /coach prep with two reps named gave the first one's brief alone, which
+// a manager preparing for both took for theirs: it says a brief is about
+// one rep at a time and names both, to ask for each in turn.
+func TestPrepNamingTwoRepsSaysItIsOneAtATime(t *testing.T) {
+	t.Parallel()
+	b := startBot(t)
+	b.importRoster(t)
+	got := b.command(mgr, "prep <@"+rep+"|sam> <@"+rep2+"|ria>")
+	if !strings.Contains(got, "one rep at a time") || !strings.Contains(got, "<@"+rep+"> and <@"+rep2+">") || strings.Contains(got, "Prep for") {
+		t.Fatalf("/coach prep @sam @ria answered %q, want one rep at a time, naming both, and no brief", got)
+	}
+	if got := b.command(mgr, "prep <@"+rep+"|sam> <@"+rep+"|sam>"); !strings.Contains(got, "Prep for Sam") {
+		t.Fatalf("/coach prep naming Sam twice answered %q, want Sam's brief", got)
+	}
+}

@@ -3,6 +3,7 @@ package slackbot
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -37,6 +38,12 @@ func (b *Bot) prep(ctx context.Context, cmd slashCommand, args string) {
 		b.respond(ctx, cmd.ResponseURL, textMessage(prepWho(args)), false)
 		return
 	}
+	if reps := mentionedIDs(args); len(reps) > 1 {
+		// "/coach prep @ben @cy" gave Ben's brief alone, and the manager
+		// took it for both: each is asked for in turn, as typed.
+		b.respond(ctx, cmd.ResponseURL, textMessage("`/coach prep` gives a brief about one rep at a time: type it for each of "+mentions(reps)+" in turn."), false)
+		return
+	}
 	if b.briefer == nil {
 		b.respond(ctx, cmd.ResponseURL, textMessage(":construction: `/coach prep` is not set up here."), false)
 		return
@@ -53,6 +60,17 @@ func (b *Bot) prep(ctx context.Context, cmd slashCommand, args string) {
 		return
 	}
 	b.respond(ctx, cmd.ResponseURL, prepMessage(m[1], brief), false)
+}
+
+// mentionedIDs are the users mentioned in args, each once, in order.
+func mentionedIDs(args string) []string {
+	var ids []string
+	for _, m := range mentionRE.FindAllStringSubmatch(args, -1) {
+		if !slices.Contains(ids, m[1]) {
+			ids = append(ids, m[1])
+		}
+	}
+	return ids
 }
 
 // prepWho answers /coach prep without a rep's mention in args: a name
