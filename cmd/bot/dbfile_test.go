@@ -1,10 +1,13 @@
 package main
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
@@ -87,5 +90,40 @@ func TestCOACHLOGDBNamingADirectoryIsSaidSo(t *testing.T) {
 	}
 	if files, _ := os.ReadDir(dir); len(files) > 0 {
 		t.Errorf("the directory holds %s now", files[0].Name())
+	}
+}
+
+// serve says the same at once, before it asks Slack anything: it said it
+// after auth.test, behind "SLACK_BOT_TOKEN not checked", 10 s on when
+// Slack did not answer.
+func TestServeWithCOACHLOGDBNamingADirectorySaysSoAtOnce(t *testing.T) {
+	t.Parallel()
+	asked := make(chan struct{}, 10)
+	done := make(chan struct{})
+	slack := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case asked <- struct{}{}:
+		default:
+		}
+		select { // a Slack that does not answer
+		case <-r.Context().Done():
+		case <-done:
+		}
+	}))
+	defer slack.Close()
+	defer close(done) // before Close, which waits for the handlers
+	dir := t.TempDir()
+	vars := map[string]string{"SLACK_APP_TOKEN": "xapp-1-A1-1-x", "SLACK_BOT_TOKEN": "xoxb-1-x", "SLACK_API_URL": slack.URL + "/api/", "COACHLOG_DB": dir}
+	start := time.Now()
+	out, err := cliAt(t, tuesday, vars, "serve")
+	want := "COACHLOG_DB " + dir + ": names a directory, not a database file"
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("serve: %v; want %s\n%s", err, want, out)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("said after %v, waiting on Slack", took)
+	}
+	if len(asked) > 0 || strings.Contains(out, "SLACK_BOT_TOKEN not checked") {
+		t.Errorf("Slack was asked before the database's path was checked:\n%s", out)
 	}
 }

@@ -238,6 +238,12 @@ func serve(ctx context.Context, e env, args []string) error {
 	ctx, stop, release := watchStop(ctx, e, startLog)
 	defer release()
 	warnStraySettings(startLog, e.environ)
+	// A COACHLOG_DB that names a directory is said at once, as by every
+	// other command: after auth.test it came behind a warning about the
+	// token, 10 s on when Slack did not answer.
+	if err := sqlite.NotAFile(cfg.DB); err != nil {
+		return dbError(cfg.DB, err)
+	}
 	ws, err := checkBotToken(ctx, cfg, startLog)
 	if err != nil {
 		return err

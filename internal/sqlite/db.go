@@ -132,6 +132,22 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
+// NotAFile refuses a SQLite path that names a directory (COACHLOG_DB=/tmp,
+// the file's name forgotten), where SQLite says only "unable to open
+// database file" (a command that writes) or "disk I/O error" (one that
+// reads); nil for any other path, and for a PostgreSQL URL. A check of
+// the path alone, which a start makes before it asks Slack anything.
+func NotAFile(path string) error {
+	if IsPostgres(path) {
+		return nil
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("open %s: names a directory, not a database file: name a file in it, such as %s",
+			path, filepath.Join(path, "coachlog.db"))
+	}
+	return nil
+}
+
 // openFile opens the SQLite database at path, as Open.
 func openFile(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.BusyTimeout == 0 {
@@ -140,12 +156,9 @@ func openFile(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		// SQLite says only "unable to open database file" (a command that
-		// writes) or "disk I/O error" (one that reads).
-		return nil, fmt.Errorf("open %s: names a directory, not a database file: name a file in it, such as %s",
-			path, filepath.Join(path, "coachlog.db"))
-	} else if opts.ReadOnly && errors.Is(err, fs.ErrNotExist) {
+	if err := NotAFile(path); err != nil {
+		return nil, err
+	} else if _, err := os.Stat(path); opts.ReadOnly && errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("open %s: %w", path, ErrNoDatabase)
 	}
 	if !opts.ReadOnly {
