@@ -566,6 +566,7 @@ func (s *Store) Close() error {
 	if s.dbf != nil { // last: see dbf
 		errs = append(errs, s.dbf.Close())
 	}
+	s.restarts.close() // after SQLite's: a descriptor of the log, as dbf is of the file
 	return errors.Join(errs...)
 }
 
