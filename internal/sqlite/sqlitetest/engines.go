@@ -30,7 +30,18 @@ func PostgresURL() string { return os.Getenv(PostgresEnv) }
 // one contract; each test states it once and both engines must keep it.
 func Each(t *testing.T, fn func(t *testing.T, db string)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, filepath.Join(t.TempDir(), "c.db")) })
+	each(t, func(testing.TB, string) {}, fn)
+}
+
+// each runs fn on both engines as Each does, the SQLite file's path
+// handed to prepare first, with the subtest.
+func each(t *testing.T, prepare func(tb testing.TB, path string), fn func(t *testing.T, db string)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "c.db")
+		prepare(t, db)
+		fn(t, db)
+	})
 	if PostgresURL() == "" {
 		return
 	}
@@ -44,15 +55,7 @@ func Each(t *testing.T, fn func(t *testing.T, db string)) {
 // which the first open migrates.
 func EachMigrated(t *testing.T, fn func(t *testing.T, db string)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) {
-		db := filepath.Join(t.TempDir(), "c.db")
-		Migrated(t, db)
-		fn(t, db)
-	})
-	if PostgresURL() == "" {
-		return
-	}
-	t.Run("postgres", func(t *testing.T) { fn(t, PostgresDB(t)) })
+	each(t, Migrated, fn)
 }
 
 // PostgresDB creates a schema of its own on the server under test, dropped
