@@ -134,18 +134,9 @@ func TestProfileReadsAfterAnAckHaveADeadline(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			fake := fakeslack.New()
-			if err := fake.Start(); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { fake.Close() })
+			fake, st := lateReadsSetup(ctx, t)
 			fake.AddUser(fakeslack.User{ID: "U0MAX", Name: "max", RealName: "Max"})
 			fake.AddUser(fakeslack.User{ID: "U0SAM", Name: "sam", RealName: "Sam"})
-			st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
 			dir := NewDirectory(fake.BotToken(), fake.APIURL(), nil, nil)
 			svc := coaching.NewService(coaching.Config{Store: st, Directory: dir, LookupBudget: 100 * time.Millisecond})
 			b := New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL(), Service: svc,
@@ -194,16 +185,7 @@ func formUpdated(_ context.Context, _ *testing.T, b lateReadsBot) string {
 func TestAProfileChangeWaitsForTheWorkspaceWithinADeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	fake := fakeslack.New()
-	if err := fake.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fake.Close() })
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	fake, st := lateReadsSetup(ctx, t)
 	logs := &lockedBuffer{}
 	b := New(Config{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL(),
 		Service: coaching.NewService(coaching.Config{Store: st}), Outbox: nopNotifier{},
@@ -231,4 +213,21 @@ func TestAProfileChangeWaitsForTheWorkspaceWithinADeadline(t *testing.T) {
 	if _, err := st.Person(ctx, "U0SAM"); coaching.ErrorCode(err) != coaching.ENotFound {
 		t.Errorf("the profile of an organisation not known was stored (%v)", err)
 	}
+}
+
+// lateReadsSetup starts a fake Slack and opens a new store, both closed
+// when t ends.
+func lateReadsSetup(ctx context.Context, t *testing.T) (*fakeslack.Server, *sqlite.Store) {
+	t.Helper()
+	fake := fakeslack.New()
+	if err := fake.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return fake, st
 }
