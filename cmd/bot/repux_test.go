@@ -114,9 +114,43 @@ func TestHelpFitsWhoAsks(t *testing.T) {
 	}
 
 	manager := b.command(mgr, "help")
-	mustContain(t, "a manager's /coach help", manager, "`/coach @sam ride-along", "`/coach team`", "`/coach report", "`/coach export")
+	mustContain(t, "a manager's /coach help", manager, "`/coach @sam ride-along", "`/coach team`")
 	if strings.Contains(manager, "weekly digest") || strings.Contains(manager, "`/coach help all`") {
 		t.Errorf("a manager's /coach help:\n%s", manager)
+	}
+	helpShowsWhoMayUse(t, b, manager, leader)
+}
+
+// A plain manager's /coach help listed /coach report, /coach export and
+// /coach cadence, each of which refuses them. Each person is shown the
+// commands they may use (report: leaders and admins; export and cadence:
+// admins), and one line says who has the rest; `/coach help all` lists
+// every command, to anyone.
+func helpShowsWhoMayUse(t *testing.T, b *bot, manager, leader string) {
+	t.Helper()
+	const report, export, cadence = "`/coach report [@manager]", "`/coach export [--from", "`/coach cadence @manager"
+	admin := b.command(other, "help") // Olly: the roster's admin, leading nobody
+	for _, c := range []struct {
+		who, help   string
+		has, hasNot []string
+	}{
+		{"a manager", manager, []string{"`/coach report` (the digest on demand) is for leaders and admins; `/coach export` and `/coach cadence` for admins."},
+			[]string{report, export, cadence}},
+		{"a leader", leader, []string{report, "`/coach export` and `/coach cadence` are for admins."}, []string{export, cadence}},
+		{"an admin", admin, []string{report, export, cadence}, []string{"are for admins.", "for leaders and admins;"}},
+		{"a manager's help all", b.command(mgr, "help all"), []string{report, export, cadence}, nil},
+		{"a leader's help all", b.command(vera, "help all"), []string{report, export, cadence}, nil},
+	} {
+		mustContain(t, c.who+"'s /coach help", c.help, c.has...)
+		for _, s := range c.hasNot {
+			if strings.Contains(c.help, s) {
+				t.Errorf("%s's /coach help has %q:\n%s", c.who, s, c.help)
+			}
+		}
+	}
+	// Shorter than the whole list it was (about 2,900 characters).
+	if len(manager) >= len(admin) {
+		t.Errorf("a manager's /coach help is %d characters, an admin's %d: want it shorter", len(manager), len(admin))
 	}
 }
 

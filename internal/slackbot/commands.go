@@ -1248,8 +1248,13 @@ func openCount(s coaching.Session) int {
 // (their DM's buttons, who reads what, their App Home) in a few lines, with
 // `/coach help all` for the rest; a leader the weekly digest and
 // `/coach report` first; a manager, an admin and anyone the roster does
-// not name yet (a new manager, most likely) the whole list. Someone of
-// another company gets the whole list headed by what they are refused.
+// not name yet (a new manager, most likely) the list of logging and of
+// the commands. Each is shown the commands they may use: /coach report
+// to leaders and admins (ReportScope's guard), /coach export and
+// /coach cadence to admins, with one line saying who has the others, as
+// a manager shown them was refused each. `/coach help all` lists every
+// command. Someone of another company gets the whole list headed by
+// what they are refused.
 func (b *Bot) helpFor(ctx context.Context, who coaching.Person, args string) message {
 	all := strings.EqualFold(strings.TrimSpace(args), "all")
 	switch {
@@ -1257,10 +1262,12 @@ func (b *Bot) helpFor(ctx context.Context, who coaching.Person, args string) mes
 		return outsiderHelp(helpMessage())
 	case !all && coaching.RepOnly(who) && !b.hasTeam(ctx, who):
 		return repHelp(b.notesAI)
-	case who.Holds(coaching.PersonLeader):
-		return leaderHelp(b.digestTo)
 	}
-	return helpMessage()
+	admin := all || b.isAdmin(ctx, who.ID)
+	if who.Holds(coaching.PersonLeader) {
+		return leaderHelp(b.digestTo, admin)
+	}
+	return managerHelp(admin)
 }
 
 // repHelp is a rep's /coach help: what comes to them and what they do
@@ -1292,48 +1299,74 @@ func repHelp(notesAI bool) message {
 
 // leaderHelp is a leader's /coach help: where the weekly digest goes
 // (digestTo, "" when no channel is set) and /coach report first, then
-// everything a manager reads, as leaders log coaching too.
-func leaderHelp(digestTo string) message {
+// everything a manager reads, as leaders log coaching too, with the
+// admins' commands when admin (helpLines).
+func leaderHelp(digestTo string, admin bool) message {
 	digest := "• *The weekly digest* of your organisation (each manager's coaching, trends, what stands out) goes to a channel your admin sets; none is set yet."
 	if digestTo != "" {
 		digest = "• *The weekly digest* of your organisation (each manager's coaching, trends, what stands out) is posted to <#" + digestTo + ">."
 	}
-	lines := slices.Concat([]string{"*Coachlog for leaders*", digest, helpReport, "*Log coaching in seconds*"}, helpLines())
+	lines := slices.Concat([]string{"*Coachlog for leaders*", digest, helpReport, "*Log coaching in seconds*"}, helpLines(admin))
+	if !admin {
+		lines = append(lines, helpAdminsHave)
+	}
 	return message{Text: "Coachlog help", Blocks: lineSections(lines, maxMessageBlocks, messageText, func(int) string { return "…" })}
 }
 
 // helpReport is the help's line on /coach report, first in a leader's.
 const helpReport = "• `/coach report [@manager] [last week | 2026-W47]` (leaders and admins): the digest of your part of the tree this week so far, or of a manager or leader below you; `last week` or an ISO week gives that week's."
 
-// helpMessage is the whole /coach help, a manager's.
-func helpMessage() message {
-	lines := slices.Concat([]string{"*Coachlog: log coaching in seconds*"}, helpLines())
-	lines = slices.Insert(lines, slices.Index(lines, helpTeam)+1, helpReport)
+// helpMessage is the whole /coach help, every command with who may use
+// it: an admin's, and `/coach help all`'s.
+func helpMessage() message { return managerHelp(true) }
+
+// managerHelp is the /coach help of someone who leads nobody: with admin,
+// every command (an admin may run /coach report too); without, the
+// commands a manager may use and one line on who has the others.
+func managerHelp(admin bool) message {
+	lines := slices.Concat([]string{"*Coachlog: log coaching in seconds*"}, helpLines(admin))
+	if admin {
+		lines = slices.Insert(lines, slices.Index(lines, helpTeam)+1, helpReport)
+	} else {
+		lines = append(lines, helpOthersHave)
+	}
 	return message{Text: "Coachlog help", Blocks: lineSections(lines, maxMessageBlocks, messageText, func(int) string { return "…" })}
 }
 
-// helpTeam is the help's line on /coach team, which /coach report follows
-// in a manager's.
+// helpOthersHave and helpAdminsHave end the help of someone refused
+// commands it does not list, so that they know whom to ask.
+const (
+	helpOthersHave = "• `/coach report` (the digest on demand) is for leaders and admins; `/coach export` and `/coach cadence` for admins."
+	helpAdminsHave = "• `/coach export` and `/coach cadence` are for admins."
+)
+
+// helpTeam is the help's line on /coach team, which /coach report and
+// /coach export follow.
 const helpTeam = "• `/coach team`: your reps: when each was last coached, who is overdue, their tier and open commitments, each with *Log coaching*."
 
 // helpLines are the help's lines on logging coaching and on every
-// command but /coach report (helpReport), after its title.
-func helpLines() []string {
-	return []string{
+// command but /coach report (helpReport), after its title; /coach export
+// and /coach cadence only for an admin.
+func helpLines(admin bool) []string {
+	lines := []string{
 		"• `/coach`: open the form to log a session.",
 		"• `/coach @sam ride-along 45m lead great discovery, rushed pricing`: log it in one line. Kinds: ride-along (joint call), 1:1, deal review (pipeline review), role-play (practice), career, team meeting. Durations like `45m`, `1h30`, `90 min`; dates `today`, `yesterday`, `mon`, `2026-11-20`. Name several people for a team meeting. If something is missing, the form opens filled with what I understood (with LLM help set up, read from a plain sentence too).",
 		"• `/coach history [@rep]`: your recent sessions, each with Edit and Undo and the comments your reps left on it, and a rep's open commitments, each to mark *Kept* or *Not kept*. A leader naming a rep below them also sees the sessions the managers below logged with that rep, with the notes they shared with leaders, and marks the commitments of those shared sessions too.",
 		"• `/coach prep @rep`: a private brief before your next session with one of your reps: your recent sessions with them, their open commitments and what they answered, and their coaching over the last 4 weeks.",
 		"• `/coach stats`: your numbers this week against the 4 weeks before (sessions, minutes, reps within your cadence, overdue, time by tier, ride-along roles, confirmations, ratings, commitments, consistency) and what stands out. A leader's are their organisation's.",
 		helpTeam,
-		"• `/coach export [--from 2026-01-01] [--to 2026-03-31]` (admins): the sessions as a CSV file in your DM with Coachlog, one row per session and rep, without note text.",
 		"• Your App Home (Coachlog, then Home): your week against your cadence and who is overdue, your organisation for a leader, and the coaching you received.",
 		"• *Log coaching* on a message's ⋯ menu: log a session with that message as the notes.",
 		"• Each rep gets a DM to *Confirm* or mark *Not accurate*, then can rate how useful it was. Only they can answer; you see ratings only as an average of three or more.",
 		"• Notes are seen by you and the rep, and by the leaders above you only if you share them.",
 		"• `/coach away &lt;date&gt;` pauses your nudges through a date (`2026-12-24`, `fri`, `until dec 24`, `2w`; `off` to come back); `/coach away @rep &lt;date&gt;` marks one of your reps away, so they are not counted overdue. A Slack status with :palm_tree: or :face_with_thermometer:, or saying vacation, holiday or out of office, counts too.",
-		"• `/coach cadence @manager &lt;days&gt;` (admins): how often each of that manager's reps should be coached; `default` goes back to the standard cadence.",
 	}
+	if admin {
+		lines = slices.Insert(lines, slices.Index(lines, helpTeam)+1,
+			"• `/coach export [--from 2026-01-01] [--to 2026-03-31]` (admins): the sessions as a CSV file in your DM with Coachlog, one row per session and rep, without note text.")
+		lines = append(lines, "• `/coach cadence @manager &lt;days&gt;` (admins): how often each of that manager's reps should be coached; `default` goes back to the standard cadence.")
+	}
+	return lines
 }
 
 // outsiderHelp heads the help, for someone of another company (Slack
