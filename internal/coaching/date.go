@@ -94,8 +94,13 @@ func (d Date) AddYears(n int) Date {
 }
 
 // OverAYearBefore reports whether d is more than a year before today:
-// before the same day last year.
-func (d Date) OverAYearBefore(today Date) bool { return d.Before(today.AddYears(-1)) }
+// before the same day last year, EarliestLog(today).
+func (d Date) OverAYearBefore(today Date) bool { return d.Before(EarliestLog(today)) }
+
+// EarliestLog is the earliest day a session can be dated on today: the
+// same day last year. A refusal of an older date names it, so that the
+// manager need not work out by a day or two what "a year" allows.
+func EarliestLog(today Date) Date { return today.AddYears(-1) }
 
 // Weekday returns the day of the week of d.
 func (d Date) Weekday() time.Weekday { return d.Time(time.UTC).Weekday() }

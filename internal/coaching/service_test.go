@@ -404,7 +404,7 @@ func TestASessionOverAYearOldCanBeEditedKeepingItsDate(t *testing.T) {
 		}{
 			{"the notes, answering the dispute", func(d *coaching.Draft) { d.Notes = "20 minutes on discovery" }, ""},
 			{"the commitments", func(d *coaching.Draft) { d.Commitments = []string{"Send recap"} }, ""},
-			{"the date, to another over a year ago", func(d *coaching.Draft) { d.OccurredOn = day("2026-11-20") }, "The date is more than a year ago."},
+			{"the date, to another over a year ago", func(d *coaching.Draft) { d.OccurredOn = day("2026-11-20") }, "The date is more than a year ago: the earliest you can log is Sat 26 Dec 2026."},
 			{"the date, to one in the future", func(d *coaching.Draft) { d.OccurredOn = day("2027-12-27") }, "The date can't be in the future (today is Sun 26 Dec 2027)."},
 			{"the date, to a year ago to the day", func(d *coaching.Draft) { d.OccurredOn = day("2026-12-26") }, ""},
 		} {

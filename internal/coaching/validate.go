@@ -64,7 +64,7 @@ func validateDraft(d Draft, k kept, managerID string, today Date, skills []Skill
 	case d.OccurredOn.After(today):
 		errs[FieldDate] = fmt.Sprintf("The date can't be in the future (today is %s).", today.Human())
 	case d.OccurredOn.OverAYearBefore(today):
-		errs[FieldDate] = "The date is more than a year ago."
+		errs[FieldDate] = fmt.Sprintf("The date is more than a year ago: the earliest you can log is %s.", EarliestLog(today).Human())
 	}
 	if d.DurationMin < 1 || d.DurationMin > MaxDurationMin {
 		errs[FieldDuration] = fmt.Sprintf("Enter the duration in minutes, 1 to %d.", MaxDurationMin)

@@ -21,3 +21,22 @@ func TestPickingYourselfSaysWhatToDo(t *testing.T) {
 		}
 	}
 }
+
+// "The date is more than a year ago." left the manager to work out which
+// day a year allows: the form names the earliest, on the manager's today
+// (a 29 February's year before is 28 February).
+func TestAnOldDateNamesTheEarliestDay(t *testing.T) {
+	for _, tt := range []struct {
+		today, date Date
+		want        string
+	}{
+		{Date{2026, 12, 2}, Date{2025, 12, 1}, "The date is more than a year ago: the earliest you can log is Tue 2 Dec 2025."},
+		{Date{2026, 12, 2}, Date{2025, 12, 2}, ""},
+		{Date{2028, 2, 29}, Date{2027, 2, 27}, "The date is more than a year ago: the earliest you can log is Sun 28 Feb 2027."},
+	} {
+		d := Draft{RepIDs: []string{"UR"}, Kind: KindOneOnOne, OccurredOn: tt.date, DurationMin: 30}
+		if got := ValidateDraft(d, "UM", tt.today, nil)[FieldDate]; got != tt.want {
+			t.Errorf("%s on %s: %q, want %q", tt.date, tt.today, got, tt.want)
+		}
+	}
+}

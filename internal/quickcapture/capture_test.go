@@ -327,9 +327,10 @@ func TestProblems(t *testing.T) {
 		{"<@U1> 1:1 0m", []string{"0 minutes is less than 1, the least a session can be"}},
 		{"<@U1> 1:1 30m 2026-12-01", []string{"2026-12-01 is in the future"}},
 		{"<@U1> 1:1 30m 2026-02-30", []string{"2026-02-30 is not a real date"}},
-		{"<@U1> 1:1 30m 2025-11-01", []string{"2025-11-01 is more than a year ago"}},
-		{"<@U1> 1:1 30m 2025-11-24", []string{"2025-11-24 is more than a year ago"}}, // 366 days back: a day over a year
+		{"<@U1> 1:1 30m 2025-11-01", []string{"2025-11-01 is more than a year ago: the earliest you can log is Tue 25 Nov 2025"}},
+		{"<@U1> 1:1 30m 2025-11-24", []string{"2025-11-24 is more than a year ago: the earliest you can log is Tue 25 Nov 2025"}}, // 366 days back: a day over a year
 		{"<@U1> 1:1 30m 2025-11-25", nil},
+		{"<@U1> 1:1 30m nov 3 2025", []string{"nov 3 2025 is more than a year ago: the earliest you can log is Tue 25 Nov 2025"}},
 		{"<@U1> 1:1 30m mon yesterday", []string{"two dates given: mon and yesterday"}},
 		{"<@U1> 1:1 30m yesterday tue", nil},
 		{"<@U1> <@U2> 1:1 30m", []string{"a 1:1 is with one rep, but 2 are named"}},

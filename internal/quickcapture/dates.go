@@ -85,6 +85,12 @@ func dayAhead(m time.Month, day int, today coaching.Date) int {
 // taken as meant when this year's is still to come: two months.
 const lastYearsSure = 62
 
+// tooOld is the problem of a date, as typed, more than a year before
+// today: it names the earliest day that can be logged, as the form does.
+func tooOld(text string, today coaching.Date) string {
+	return text + " is more than a year ago: the earliest you can log is " + coaching.EarliestLog(today).Human()
+}
+
 // resolveDay makes a date of a month and day, in year when given, else in
 // the latest year that does not put it after today. The problem says why
 // it cannot stand: no such day, in the future, more than a year ago (as
@@ -103,7 +109,7 @@ func resolveDay(m time.Month, day, year int, yearGiven bool, today coaching.Date
 	case d.After(today):
 		return d, text + " is in the future"
 	case d.OverAYearBefore(today):
-		return d, text + " is more than a year ago"
+		return d, tooOld(text, today)
 	}
 	return d, ""
 }

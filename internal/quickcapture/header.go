@@ -280,7 +280,7 @@ func (p *parser) addDate(t token) bool {
 		case d.After(p.today):
 			problem = t.shown + " is in the future"
 		case d.OverAYearBefore(p.today):
-			problem = t.shown + " is more than a year ago"
+			problem = tooOld(t.shown, p.today)
 		}
 	}
 	if !ok {
