@@ -264,6 +264,7 @@ func TestAwayForARepIsReadOnTheManagersToday(t *testing.T) {
 		{mgr, "dec 3", "is away through Thu 3 Dec 2026"},
 		{mgr, "2026-12-03", "is away through Thu 3 Dec 2026"},
 		{mgr, "2026-12-02", "Wed 2 Dec 2026 is in the past"},
+		{mgr, "yesterday", "Wed 2 Dec 2026 is in the past"}, // was "not a date"
 		// Olly, an admin in Kolkata where it is Friday already, marks
 		// Max's rep on Max's day: the one Max's nudge counts from.
 		{other, "today", "is away through Thu 3 Dec 2026"},

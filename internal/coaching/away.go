@@ -98,7 +98,8 @@ func containsWord(text, w string) bool {
 }
 
 // ParseUntil reads the end of an away period or snooze, as people type it:
-// an ISO date, "tomorrow", a weekday name (the next one after today), a day
+// an ISO date, "tomorrow" (and "yesterday", a day in the past that
+// SetAway refuses as such, as it does a past ISO date), a weekday name (the next one after today), a day
 // of a month ("dec 24", "24 december": the next one, today or later), or a
 // span such as "3d", "2 weeks", "a week", after an "until", "till",
 // "next", "for" or "to" if they are said ("for 2 weeks" was refused
@@ -142,6 +143,11 @@ func parseUntil(s string, today Date) (Date, error) {
 		return today, nil
 	case "tomorrow":
 		return today.AddDays(1), nil
+	case "yesterday":
+		// Read so that it is refused as in the past (SetAway), as a past
+		// 2026-11-01 is: "not a date" told someone who typed a day that
+		// the word was wrong, not the day.
+		return today.AddDays(-1), nil
 	}
 	if d, err := ParseDate(f[0]); err == nil {
 		return d, nil

@@ -37,6 +37,8 @@ func TestAwayIsReadOnTheNudgingManagersToday(t *testing.T) {
 			{"UM", "UR", "2026-12-03", "2026-12-03"},
 			{"UM", "UR", "today", "2026-12-03"},
 			{"UM", "UR", "2026-12-02", ""},
+			{"UM", "UR", "yesterday", ""}, // Max's Wednesday: a day, in the past, not "not a date"
+			{"UM", "UR", "until yesterday.", ""},
 			// Marking oneself reads one's own today, as before.
 			{"UR", "UR", "today", "2026-12-04"},
 			{"UR", "UR", "2026-12-03", ""},
