@@ -115,20 +115,26 @@ func consistencyLine(f metrics.Figures, per metrics.Period) string {
 }
 
 // tierLine is each tier's share of the minutes beside its share of the
-// team's reps, so that a skew shows.
+// team's reps, so that a skew shows. A tier with neither reps nor minutes
+// is left out, as the digest leaves it out: "middle 0% · 0%" of a team
+// with no middle reps said nothing but took a line.
 func tierLine(m metrics.Metrics) string {
 	var parts []string
 	// Whole percents that add up to 100 down each column (see Percents).
 	minutes, reps := m.TierMinutesShare.Percents(), m.TierRepsShare.Percents()
 	for _, t := range metrics.Tiers() {
+		ms, rs := m.TierMinutesShare.Get(t), m.TierRepsShare.Get(t)
+		if (ms == nil || *ms == 0) && (rs == nil || *rs == 0) {
+			continue
+		}
 		name := metrics.TierName(t)
 		if t == coaching.TierNone {
 			name = "no tier"
-			if m.TierMinutes.None == 0 && (m.TierRepsShare.None == nil || *m.TierRepsShare.None == 0) {
-				continue
-			}
 		}
 		parts = append(parts, fmt.Sprintf("%s %s · %s", name, metrics.WholePercentText(minutes.Get(t)), metrics.WholePercentText(reps.Get(t))))
+	}
+	if len(parts) == 0 {
+		return "no coaching minutes" // and no reps: as the digest says it
 	}
 	return strings.Join(parts, "\n")
 }

@@ -85,6 +85,38 @@ func TestATierLineAddsUpTo100(t *testing.T) {
 	}
 }
 
+// /coach stats and /coach report printed a tier with no reps and no
+// minutes as "middle 0% · 0%", a line the digest leaves out: they leave it
+// out by the digest's rule, keeping a tier with reps and no minutes (a
+// skew to show) or minutes and no reps (reps moved since).
+func TestATierWithNeitherRepsNorMinutesIsLeftOut(t *testing.T) {
+	for _, tt := range []struct {
+		name          string
+		minutes, reps metrics.TierShares
+		want          string
+	}{
+		{"no middle reps, none coached",
+			metrics.TierShares{Top: share(0.5), Middle: share(0), Bottom: share(0.5), None: share(0)},
+			metrics.TierShares{Top: share(0.5), Middle: share(0), Bottom: share(0.5), None: share(0)},
+			"top 50% · 50%\nbottom 50% · 50%"},
+		{"middle reps not coached",
+			metrics.TierShares{Top: share(1), Middle: share(0), Bottom: share(0), None: share(0)},
+			metrics.TierShares{Top: share(0.5), Middle: share(0.5), Bottom: share(0), None: share(0)},
+			"top 100% · 50%\nmiddle 0% · 50%"},
+		{"minutes of a tier with no reps now",
+			metrics.TierShares{Top: share(0.75), Middle: share(0), Bottom: share(0), None: share(0.25)},
+			metrics.TierShares{Top: share(1), Middle: share(0), Bottom: share(0), None: share(0)},
+			"top 75% · 100%\nno tier 25% · 0%"},
+		{"no reps, no minutes", metrics.TierShares{}, metrics.TierShares{}, "no coaching minutes"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tierLine(metrics.Metrics{TierMinutesShare: tt.minutes, TierRepsShare: tt.reps}); got != tt.want {
+				t.Errorf("tierLine = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 // The whole organisation's report lists what is right below it, as the
 // README says: each leader at the top, one line for their whole tree,
 // then the managers outside every tree. One leader at the top is listed
