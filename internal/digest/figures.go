@@ -357,12 +357,14 @@ const (
 // findings are the insights as bullets, as a channel may read them, a
 // manager they name cut as the digest shows every name (see name). Past
 // limit, the rest are counted and ask says where they are: "and 2 more"
-// alone gives a reader in the channel no way to see them.
+// alone gives a reader in the channel no way to see them. It says who
+// may run it: managers read the channel too, and /coach report refuses
+// them (coaching.Service.ReportScope).
 func findings(is []metrics.Insight, limit int, ask string) []*txt {
 	var out []*txt
 	for n, in := range is {
 		if n == limit {
-			out = append(out, words(fmt.Sprintf("• and %s: ", plural(len(is)-n, "more finding", "more findings"))).c(ask).w(" lists them"))
+			out = append(out, words(fmt.Sprintf("• and %s: ", plural(len(is)-n, "more finding", "more findings"))).c(ask).w(" (leaders and admins) lists them"))
 			break
 		}
 		out = append(out, words("• ").i(in.PublicNamed(name)))

@@ -58,7 +58,8 @@ func TestNoTrendFromWeeksBeforeCoachlogCounted(t *testing.T) {
 }
 
 // "• and 2 more findings" in a channel gave no way to see them: it says
-// which /coach report lists them, for the week of the digest.
+// which /coach report lists them, for the week of the digest, and who may
+// run it (managers read the channel, and are refused it).
 func TestMoreFindingsSayWhereTheyAre(t *testing.T) {
 	p := metrics.WeekPeriod(coaching.Week{Year: 2026, Week: 47})
 	var is []metrics.Insight
@@ -70,7 +71,7 @@ func TestMoreFindingsSayWhereTheyAre(t *testing.T) {
 	for _, l := range findings(is, maxManagerFindings, reportAsk(f, p)) {
 		got = append(got, l.md.String())
 	}
-	if want := "• and 2 more findings: `/coach report @Max Brandt 2026-W47` lists them"; got[len(got)-1] != want {
+	if want := "• and 2 more findings: `/coach report @Max Brandt 2026-W47` (leaders and admins) lists them"; got[len(got)-1] != want {
 		t.Errorf("the last line reads %q, want %q", got[len(got)-1], want)
 	}
 	if got := reportAsk(metrics.Figures{Name: metrics.OrgName}, p); got != "/coach report 2026-W47" {
