@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -231,5 +232,40 @@ func TestAWriteOutlivesItsBatchNeighboursDeadline(t *testing.T) {
 	var n int
 	if err := st.QueryRow(ctx, `SELECT count(*) FROM people WHERE id = 'U_LONG'`, &n); err != nil || n != 1 {
 		t.Fatalf("U_LONG stored %d times, %v", n, err)
+	}
+}
+
+// Writers that keep a write each in flight, as the handlers of a busy
+// socket do, share commits even where the process has one core: there the
+// handlers cannot queue while the writer runs, and the first write of each
+// round, waking the writer at once, went alone in its commit, the others
+// in the next; the writer now lets the ready ones queue first.
+func TestWritersInFlightShareCommitsOnOneCore(t *testing.T) {
+	ctx := context.Background()
+	st := open(t, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	const writers, rounds = 32, 20
+	before := st.Commits()
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range rounds {
+				id := fmt.Sprintf("U%02d_%02d", w, r)
+				if err := st.Update(ctx, func(tx coaching.Tx) error { return tx.EnsurePerson(ctx, id) }); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// Each round's writes in one commit would be rounds commits; a write
+	// alone, then the rest, twice that.
+	got := st.Commits() - before
+	t.Logf("%d commits for %d writes", got, writers*rounds)
+	if got > rounds*3/2 {
+		t.Errorf("%d commits for %d rounds of %d writers in flight: the writers did not share them", got, rounds, writers)
 	}
 }
