@@ -11,6 +11,10 @@ type Change struct {
 	Field     Field
 	Substance bool // changes what the rep confirmed
 	Text      string
+	// ForRep is how a rep's DM says it, when not as Text: the manager's
+	// receipt reads "note visibility", the rep is told who reads the
+	// notes now.
+	ForRep string
 }
 
 // ChangeSet is what an edit changes.
@@ -46,6 +50,7 @@ func Changes(old Session, d Draft) ChangeSet {
 	}
 	if old.Visibility != d.Visibility {
 		add(FieldVisibility, false, "note visibility")
+		cs[len(cs)-1].ForRep = readersNote(old.ManagerID, d.Visibility)
 	}
 	if !sameSet(commitmentTexts(old), d.Commitments) || len(d.KeptCommitments) > 0 {
 		add(FieldCommitments, false, "commitments")
@@ -91,6 +96,30 @@ func (cs ChangeSet) Describe() string {
 		parts[i] = c.Text
 	}
 	return strings.Join(parts, "; ")
+}
+
+// describeButReaders lists every change but who reads the notes, for
+// a rep asked again after a dispute: that one is a part of the rep's
+// change note of its own (Readers, see changenote.go).
+func (cs ChangeSet) describeButReaders() string {
+	var parts []string
+	for _, c := range cs {
+		if c.Field != FieldVisibility {
+			parts = append(parts, c.Text)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Readers is what a rep's DM says of a change of who reads the notes,
+// "" when the edit left that alone.
+func (cs ChangeSet) Readers() string {
+	for _, c := range cs {
+		if c.Field == FieldVisibility {
+			return c.ForRep
+		}
+	}
+	return ""
 }
 
 // repsChange says who an edit took off the session and who it added,

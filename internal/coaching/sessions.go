@@ -394,7 +394,7 @@ func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, ke
 	if substance || len(reasked) > 0 {
 		sess.Version++ // buttons on every older DM are refused
 	}
-	sess.Reps = editReps(old.Reps, d.RepIDs, substance, changes.Summary(), changes.Describe())
+	sess.Reps = editReps(old.Reps, d.RepIDs, substance, changes.Summary(), changes.describeButReaders(), changes.Readers())
 	if err := ensurePeople(ctx, tx, stored, d.RepIDs...); err != nil {
 		return Session{}, err
 	}
@@ -449,9 +449,18 @@ func disputedStaying(s Session, repIDs []string) []string {
 // marked removed (their DM is withdrawn), new ones start pending, on a
 // change of substance everyone is asked again, and a rep who disputed is
 // asked again whatever changed. summary describes the changes of substance;
-// all, every change, for a rep who disputed. A rep asked again counts one
-// more asking (Ask), which gets its own reminder.
-func editReps(old []SessionRep, repIDs []string, substance bool, summary, all string) []SessionRep {
+// all, every other change but who reads the notes, for a rep who disputed;
+// readers, who reads the notes now when the edit changed that, which every
+// rep staying on the session is told, asked again or not (see
+// changenote.go). A rep asked again counts one more asking (Ask), which
+// gets its own reminder.
+func editReps(old []SessionRep, repIDs []string, substance bool, summary, all, readers string) []SessionRep {
+	if all == "" {
+		all = "looked at again, nothing changed"
+		if readers != "" {
+			all = "looked at again" // the readers' part says what changed
+		}
+	}
 	var out []SessionRep
 	for _, r := range old {
 		if !slices.Contains(repIDs, r.RepID) {
@@ -461,12 +470,13 @@ func editReps(old []SessionRep, repIDs []string, substance bool, summary, all st
 		}
 		switch {
 		case r.Status == StatusDisputed && !r.Removed:
-			if all == "" {
-				all = "looked at again, nothing changed"
-			}
-			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: withCleared(all, r), Ask: r.Ask + 1}
+			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: withCleared(joinNote(all, readers), r), Ask: r.Ask + 1}
 		case r.Removed || substance:
-			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: withCleared(summary, r), Ask: r.Ask + 1}
+			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: withCleared(joinNote(summary, readers), r), Ask: r.Ask + 1}
+		case readers != "":
+			// Not asked again, whatever their answer: the DM says who
+			// reads the notes now, and the buttons stay live.
+			r.ChangeNote = withReaders(r, readers)
 		}
 		out = append(out, r)
 	}
@@ -490,17 +500,9 @@ func withCleared(note string, r SessionRep) string {
 	case r.Rating > 0:
 		cleared = fmt.Sprintf("%s%d was cleared, you can rate again after confirming", ratingClearedPrefix, r.Rating)
 	case r.Status == StatusPending:
-		if i := strings.Index(r.ChangeNote, ratingClearedPrefix); i >= 0 {
-			cleared = r.ChangeNote[i:]
-		}
+		_, _, cleared = noteParts(r.ChangeNote)
 	}
-	switch {
-	case cleared == "":
-		return note
-	case note == "":
-		return cleared
-	}
-	return note + "; " + cleared
+	return joinNote(note, cleared)
 }
 
 // ratingClearedPrefix starts what withCleared adds to a change note: the

@@ -357,7 +357,7 @@ type SessionRep struct {
 	Rating        int // 0: not rated
 	Comment       string
 	DisputeReason string
-	ChangeNote    string // what the last edit of substance changed, shown in the rep's DM
+	ChangeNote    string // what the last edit asking the rep again changed, and who reads the notes if an edit changed that, shown in the rep's DM (changenote.go)
 	Removed       bool   // taken off the session by an edit; their DM is withdrawn
 	// Ask counts the times an edit asked the rep again (0: the first
 	// asking, when the session was logged). Each asking gets its own

@@ -41,6 +41,14 @@ func TestRepDMTextFollowsTheState(t *testing.T) {
 			"Updated (date Sun 29 Nov 2026 → Mon 30 Nov 2026): " + logged + ": please confirm again"},
 		{"an edit with markup", coaching.SessionRep{Status: coaching.StatusPending, ChangeNote: "added <@URIA> & <!channel>"},
 			"Updated (added <@URIA> &amp; &lt;!channel&gt;): " + logged + ": please confirm again"},
+		// Who reads the notes, changed, asks nobody again: a confirmed
+		// rep is told, and one still asked is asked as before.
+		{"confirmed, the notes shared since", coaching.SessionRep{Status: coaching.StatusConfirmed, Rating: 4, ChangeNote: "the notes are now shared with <@UMAX>'s leaders"},
+			"Updated (the notes are now shared with <@UMAX>'s leaders): " + logged + ": you confirmed it (rated 4/5)"},
+		{"asked, the notes no longer shared", coaching.SessionRep{Status: coaching.StatusPending, ChangeNote: "the notes are no longer shared with <@UMAX>'s leaders"},
+			"Updated (the notes are no longer shared with <@UMAX>'s leaders): " + logged + ": please confirm"},
+		// A note from before the answer is no news after it.
+		{"confirmed after an edit", coaching.SessionRep{Status: coaching.StatusConfirmed, ChangeNote: "duration 30 → 45 min"}, logged + ": you confirmed it"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s := textSession()

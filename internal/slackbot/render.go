@@ -348,8 +348,12 @@ func repDMCut(s coaching.Session, repID string, skills []coaching.Skill, cut dmC
 		}
 	}
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head), detailFields(s, skills, cut), nil)}
-	if r.ChangeNote != "" && r.Status == coaching.StatusPending {
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":pencil2: *Updated:* "+cutMrkdwn(escKeepMentions(ownChangeNote(r)), cut.change)+". Please confirm again.")))
+	if note := ownChangeNote(r); note != "" {
+		line := ":pencil2: *Updated:* " + cutMrkdwn(escKeepMentions(note), cut.change) + "."
+		if r.Status == coaching.StatusPending && r.NoteAsksAgain() {
+			line += " Please confirm again."
+		}
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(line)))
 	}
 	blocks = append(blocks, noteBlocks(s, repID, cut, notesAI)...)
 	val := repValue(s, repID)
@@ -374,6 +378,11 @@ func repDMCut(s coaching.Session, repID string, skills []coaching.Skill, cut dmC
 // as the blocks show it. The rating is the rep's own, in their own DM; what
 // anyone wrote (notes, commitments, a comment, a reason) is never in it.
 func repDMText(logged string, r coaching.SessionRep) string {
+	if note := ownChangeNote(r); note != "" {
+		// The change note is Coachlog's words and mentions (ChangeSet), cut
+		// as a line of a notification is.
+		logged = "Updated (" + cutMrkdwn(escKeepMentions(note), maxTextNote) + "): " + logged
+	}
 	switch r.Status {
 	case coaching.StatusConfirmed:
 		if r.Rating > 0 {
@@ -383,21 +392,27 @@ func repDMText(logged string, r coaching.SessionRep) string {
 	case coaching.StatusDisputed:
 		return logged + ": you marked it not accurate"
 	}
-	if r.ChangeNote != "" {
-		// The change note is Coachlog's words and mentions (ChangeSet), cut
-		// as a line of a notification is.
-		return "Updated (" + cutMrkdwn(escKeepMentions(ownChangeNote(r)), maxTextNote) + "): " + logged + ": please confirm again"
+	if r.NoteAsksAgain() {
+		return logged + ": please confirm again"
 	}
 	return logged + ": please confirm"
 }
 
-// ownChangeNote is an edit's change note as the rep whose DM it is reads
-// it: the note is one for all the session's reps, and a rep put back on a
-// session read "added @Sam" of themselves; in their own DM they are "you"
-// ("added you", "added @ria and you"). A rep taken off is not told the
-// note (their DM is withdrawn), so "took you off" never shows.
+// ownChangeNote is the part of an edit's change note the rep's DM shows,
+// as the rep whose DM it is reads it. Asked to confirm, they are shown all
+// of it; once they answered, only who reads the notes now (an edit of that
+// asks no one again, coaching.SessionRep.ReadersNote), never a note left
+// from before their answer. The note is one for all the session's reps,
+// and a rep put back on a session read "added @Sam" of themselves; in
+// their own DM they are "you" ("added you", "added @ria and you"). A rep
+// taken off is not told the note (their DM is withdrawn), so "took you
+// off" never shows.
 func ownChangeNote(r coaching.SessionRep) string {
-	return strings.ReplaceAll(r.ChangeNote, "<@"+r.RepID+">", "you")
+	note := r.ChangeNote
+	if r.Status != coaching.StatusPending {
+		note = r.ReadersNote()
+	}
+	return strings.ReplaceAll(note, "<@"+r.RepID+">", "you")
 }
 
 // maxTextNote bounds an edit's change note in a DM's text: a team
