@@ -22,6 +22,7 @@ const (
 	homeToRate      = 5  // confirmed sessions not rated yet, listed one by one, each with the rating buttons 1 to 5
 	homeSessions    = 5  // a manager's latest sessions, each with Edit and Undo
 	homeReceived    = 20 // a rep's latest sessions read for their part of the tab
+	homeAnswered    = 5  // sessions the rep answered, one line each, in one section
 	homeLineText    = 12000
 )
 
@@ -316,6 +317,7 @@ func (h home) repBlocks() []slack.Block {
 				button(actDispute, "Not accurate", val, slack.StyleDanger)))
 	}
 	blocks = append(blocks, h.toRateBlocks(toRate)...)
+	blocks = append(blocks, h.answeredBlocks(toRate)...)
 	if len(h.open) > 0 {
 		// Each cut as /coach history cuts it, so that ten at their longest
 		// keep each one's day, and the count of the rest says there are more.
@@ -388,6 +390,58 @@ func (h home) toRateBlocks(toRate []coaching.Session) []slack.Block {
 			slack.NewActionBlock("home_q"+strconv.FormatInt(s.ID, 10), ratingButtons(repValue(s, h.person.ID), 0)...))
 	}
 	return blocks
+}
+
+// answeredBlocks list, in one section, the newest homeAnswered sessions
+// received that the rep answered and the tab lists nowhere else above
+// (confirmed and rated, confirmed past the ones listed to rate, marked not
+// accurate), each with the rep's own answer, then how many more: without
+// it a session answered left the tab for good, and scrolling DMs was the
+// only way back to it. A line says the rep's answer alone, never another
+// rep's of a group session.
+func (h home) answeredBlocks(toRate []coaching.Session) []slack.Block {
+	listed, _ := latest(toRate, homeToRate)
+	var answered []coaching.Session
+	for _, s := range h.received {
+		r, ok := s.Rep(h.person.ID)
+		if !ok || r.Status == coaching.StatusPending || slices.ContainsFunc(listed, func(l coaching.Session) bool { return l.ID == s.ID }) {
+			continue
+		}
+		answered = append(answered, s)
+	}
+	if len(answered) == 0 {
+		return nil
+	}
+	shown, more := latest(answered, homeAnswered)
+	lines := []string{"*Sessions you answered*"}
+	for _, s := range shown {
+		lines = append(lines, answeredLine(s, h.person.ID))
+	}
+	switch {
+	case more && h.receivedMore:
+		lines = append(lines, fmt.Sprintf("…and %d more, and older ones, each in your DMs with Coachlog.", len(answered)-len(shown)))
+	case more:
+		lines = append(lines, fmt.Sprintf("…and %d more, each in your DMs with Coachlog.", len(answered)-len(shown)))
+	case h.receivedMore:
+		lines = append(lines, "Older ones are in your DMs with Coachlog.")
+	}
+	// A line names three of a group's other reps (fewMentions): five
+	// 50-rep team meetings keep well within a section's 3,000 characters.
+	return []slack.Block{slack.NewSectionBlock(mrkdwn(cutMrkdwn(strings.Join(lines, "\n"), 3000)), nil, nil)}
+}
+
+// answeredLine is a session the rep answered, as the tab's other lists
+// put it (receivedLine, naming few of a group's reps), with their answer.
+func answeredLine(s coaching.Session, repID string) string {
+	r, _ := s.Rep(repID)
+	line := receivedLineNaming(s, repID, func(ids []string) string { return fewMentions(ids, "") })
+	switch {
+	case r.Status == coaching.StatusDisputed:
+		return ":x: " + line + " · marked not accurate"
+	case r.Rating > 0:
+		return fmt.Sprintf(":white_check_mark: %s · confirmed · you rated %d/5", line, r.Rating)
+	}
+	return ":white_check_mark: " + line + " · confirmed, not rated yet"
 }
 
 // receivedHead sums up the coaching a rep received, with how many of

@@ -78,7 +78,13 @@ func answeredNotice(s coaching.Session, repID string, listed bool) string {
 // receivedLine is a session as the rep it was logged with reads it, as
 // their DM puts it: who logged what with them, when and how long.
 func receivedLine(s coaching.Session, repID string) string {
-	return fmt.Sprintf("%s · %s · %d min%s", repHead(s, repID), s.OccurredOn.Human(), s.DurationMin, roleSuffix(s))
+	return receivedLineNaming(s, repID, mentions)
+}
+
+// receivedLineNaming is receivedLine with the other reps named by name
+// (repHeadNaming).
+func receivedLineNaming(s coaching.Session, repID string, name func([]string) string) string {
+	return fmt.Sprintf("%s · %s · %d min%s", repHeadNaming(s, repID, name), s.OccurredOn.Human(), s.DurationMin, roleSuffix(s))
 }
 
 // homeRefusal is what the top of someone's Home tab says when an action

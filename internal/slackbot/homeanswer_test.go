@@ -285,3 +285,57 @@ func disputedAll(ss []coaching.Session, loggers ...string) []coaching.Session {
 	}
 	return ss
 }
+
+// A rep's Home lists the sessions they answered, the newest five in one
+// section, each with their own answer: confirmed and the rating they gave,
+// confirmed and not rated when the list to rate above has no room for it,
+// marked not accurate; then how many more, and where. Another rep's answer
+// of a group session is never said, nor a session still waiting or one
+// listed to rate above.
+func TestARepsHomeListsTheSessionsTheyAnsweredWithTheirAnswer(t *testing.T) {
+	var received []coaching.Session
+	for i := range 16 {
+		s := coaching.Session{ID: int64(300 + i), Version: 1, ManagerID: "UM0", Kind: coaching.KindOneOnOne, DurationMin: 10 + i,
+			OccurredOn: week48.To.AddDays(-i), Reps: []coaching.SessionRep{{RepID: "UR00", Status: coaching.StatusConfirmed}}}
+		switch {
+		case i == 0:
+			s.Reps[0].Status = coaching.StatusPending
+		case i == 1: // a team meeting whose other rep rated it
+			s.Kind, s.Reps[0].Rating = coaching.KindTeamMeeting, 4
+			s.Reps = append(s.Reps, coaching.SessionRep{RepID: "UR01", Status: coaching.StatusConfirmed, Rating: 1},
+				coaching.SessionRep{RepID: "UR02", Status: coaching.StatusDisputed, DisputeReason: "secret"})
+		case i == 2:
+			s.Reps[0].Status, s.Reps[0].DisputeReason = coaching.StatusDisputed, "wrong day"
+		case i < 9: // 3 to 8 to rate: the first five are listed above, 8 is not
+		default:
+			s.Reps[0].Rating = 2
+		}
+		received = append(received, s)
+	}
+	h := home{person: coaching.Person{ID: "UR00", Roles: []string{coaching.PersonRep}, Active: true, InRoster: true}, received: received}
+	blocks := h.blocks()
+	checkView(t, slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}})
+	var section string
+	for _, b := range blocks {
+		if text := blocksText([]slack.Block{b}); strings.HasPrefix(text, "*Sessions you answered*") {
+			section = text
+		}
+	}
+	want := strings.Join([]string{
+		"*Sessions you answered*",
+		":white_check_mark: <@UM0> logged a *Team meeting* with you, <@UR01> and <@UR02> · Tue 24 Nov 2026 · 11 min · confirmed · you rated 4/5",
+		":x: <@UM0> logged a *1:1* with you · Mon 23 Nov 2026 · 12 min · marked not accurate",
+		":white_check_mark: <@UM0> logged a *1:1* with you · Tue 17 Nov 2026 · 18 min · confirmed, not rated yet",
+		":white_check_mark: <@UM0> logged a *1:1* with you · Mon 16 Nov 2026 · 19 min · confirmed · you rated 2/5",
+		":white_check_mark: <@UM0> logged a *1:1* with you · Sun 15 Nov 2026 · 20 min · confirmed · you rated 2/5",
+		"…and 5 more, each in your DMs with Coachlog.",
+	}, "\n")
+	if strings.TrimSpace(section) != want {
+		t.Errorf("the answered sessions read:\n%s\nwant:\n%s", section, want)
+	}
+	// Past the 20 the tab reads, it says the older ones are in the DMs too.
+	h.received, h.receivedMore = received[:3], true
+	if text := blocksText(h.blocks()); !strings.Contains(text, "marked not accurate\nOlder ones are in your DMs with Coachlog.") {
+		t.Errorf("with older sessions unread the list does not say where they are:\n%s", text)
+	}
+}

@@ -112,6 +112,17 @@ func TestTheSurfacesMakeWhatSlackTakes(t *testing.T) {
 		}
 		mixed = append(mixed, s)
 	}
+	// Every one answered, five then a count in one section: rated, or
+	// marked not accurate, each naming three of 49 other reps.
+	var answeredAll []coaching.Session
+	for i, s := range pending {
+		s.Reps = slices.Clone(s.Reps)
+		s.Reps[0].Status, s.Reps[0].Rating = coaching.StatusConfirmed, 5
+		if i%2 == 1 {
+			s.Reps[0].Status, s.Reps[0].Rating = coaching.StatusDisputed, 0
+		}
+		answeredAll = append(answeredAll, s)
+	}
 	var open []coaching.Commitment
 	for i := range coaching.MaxOpenCommitments {
 		open = append(open, coaching.Commitment{ID: int64(i), Text: strings.Repeat("c", coaching.MaxCommitmentLen), CreatedOn: week48.To})
@@ -128,6 +139,7 @@ func TestTheSurfacesMakeWhatSlackTakes(t *testing.T) {
 		"every role at once": {notice: "x", person: all, manager: true, period: week48, report: leaderAndManager, treePeriod: week48, tree: leaderAndManager,
 			logged: sessions[:5], received: pending, open: open},
 		"a rep with sessions to answer and to rate": {person: person("UR00", coaching.PersonRep), received: mixed, open: open},
+		"a rep with every session answered":         {person: person("UR00", coaching.PersonRep), received: answeredAll, receivedMore: true, open: open},
 		"every role at once, sessions to answer and to rate": {notice: strings.Repeat("n", 4000), person: all, manager: true, period: week48,
 			report: leaderAndManager, treePeriod: week48, tree: leaderAndManager, logged: sessions[:5], received: mixed, open: open},
 		"someone unknown, numbers failed": {person: coaching.Person{ID: "UX"}},
