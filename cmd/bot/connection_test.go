@@ -29,6 +29,14 @@ import (
 // paced, it makes a handful in the seconds these tests wait.
 const hotLoop = 20
 
+// freeOpens raises apps.connections.open's allowance for the tests of how
+// the bot paces sockets Slack refuses, which make more calls in seconds
+// than Tier 1 gives in minutes (3 at once, then one a minute): slack-go
+// would wait each 429's Retry-After on the wall clock, past these tests'
+// 10 s. It leaves room for the ten sockets a test opens itself and more
+// than hotLoop calls besides, so a bot that spins still shows as one.
+var freeOpens = fakeslack.WithMethodRateLimit("apps.connections.open", time.Minute, fakeslack.MaxConnections+2*hotLoop)
+
 // waitBackoff waits until the bot logs that it is holding off
 // reconnecting for the attempt-th time in a row, failing at once if it
 // spins on apps.connections.open meanwhile.
@@ -62,7 +70,7 @@ func tail(s string, n int) string {
 // switched on again.
 func TestLinkDisabledIsRetriedPacedNotHot(t *testing.T) {
 	t.Parallel()
-	b := startBot(t)
+	b := startBotWith(t, clockFrom(midweek), []fakeslack.Option{freeOpens})
 	b.quickLog(rep, 1)
 	before := len(b.fake.CallsTo("apps.connections.open"))
 	b.fake.SetLinkDisabled(true)
@@ -87,7 +95,7 @@ func TestLinkDisabledIsRetriedPacedNotHot(t *testing.T) {
 // free.
 func TestTooManyWebsocketsIsRetriedPacedNotHot(t *testing.T) {
 	t.Parallel()
-	fake := startFake(t, fakeslack.WithPingInterval(time.Second))
+	fake := startFake(t, fakeslack.WithPingInterval(time.Second), freeOpens)
 	ctx := ctxT(t)
 	api := slack.New(fake.BotToken(), slack.OptionAppLevelToken(fake.AppToken()), slack.OptionAPIURL(fake.APIURL()))
 	var others []*websocket.Conn
@@ -334,7 +342,7 @@ func promCounter(t *testing.T, addr, name string) int {
 // the bot opens.
 func TestReconnectsCountGreetedSocketsAndAttemptsEveryTry(t *testing.T) {
 	t.Parallel()
-	b := startBot(t, "COACHLOG_HTTP_ADDR", freePort(t))
+	b := startBotWith(t, clockFrom(midweek), []fakeslack.Option{freeOpens}, "COACHLOG_HTTP_ADDR", freePort(t))
 	addr := b.httpAddr()
 	counts := func() (attempts, reconnects int) {
 		return promCounter(t, addr, "coachlog_socket_connect_attempts_total"), promCounter(t, addr, "coachlog_socket_reconnects_total")
@@ -480,7 +488,7 @@ func TestAnAnswerThatIsNotSlacksStopsTheStartNamingTheURL(t *testing.T) {
 // that, not both likely causes.
 func TestDisconnectReasonsAreSaidWithWhatToDo(t *testing.T) {
 	t.Parallel()
-	b := startBot(t)
+	b := startBotWith(t, clockFrom(midweek), []fakeslack.Option{freeOpens})
 	lines := func(from int, substr string) []string {
 		var out []string
 		for _, l := range strings.Split(b.logs.String()[from:], "\n") {

@@ -184,7 +184,10 @@ func noRetry(t *testing.T, fake *Server, id string, n int) {
 // Slack lets one app hold ten sockets; the eleventh is told
 // too_many_websockets and closed, without a hello.
 func TestEleventhSocketIsRefused(t *testing.T) {
-	fake := startFake(t)
+	// Eleven sockets opened at once are past Tier 1's burst of
+	// apps.connections.open: an app's replicas would open them over
+	// minutes. This test is about the count of sockets, not their pace.
+	fake := startFake(t, WithMethodRateLimit("apps.connections.open", time.Minute, MaxConnections+1))
 	ctx := deadline(t)
 	for range MaxConnections {
 		connect(t, fake)
@@ -213,7 +216,10 @@ func TestEleventhSocketIsRefused(t *testing.T) {
 // told link_disabled and closed, and so is every new one, without a
 // hello, until it is turned back on.
 func TestLinkDisabledTellsEverySocketAndRefusesNewOnes(t *testing.T) {
-	fake := startFake(t)
+	// Four sockets asked for in a row, one past Tier 1's burst of
+	// apps.connections.open (a client would pace them): this test is
+	// about what each socket is told, not the pace.
+	fake := startFake(t, WithMethodRateLimit("apps.connections.open", time.Minute, 4))
 	ctx := deadline(t)
 	api := slack.New(fake.BotToken(), slack.OptionAppLevelToken(fake.AppToken()), slack.OptionAPIURL(fake.APIURL()))
 	_, url, err := api.StartSocketModeContext(ctx)

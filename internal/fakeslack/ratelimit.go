@@ -80,10 +80,27 @@ type gcraLimit struct {
 // of each tier, so that a bot path that outruns its pacer, or calls a
 // method unpaced in a loop, is refused here. No page found says
 // views.publish has a per-user rule besides its tier, so none is kept.
+//
+// apps.connections.open is Tier 1 (https://api.slack.com/methods/apps.connections.open):
+// "1+ per minute", "Access tier 1 methods infrequently. A small amount of
+// burst behavior is tolerated" (the rate-limit pages above). One
+// machine-readable copy of the newer reference (slack_kit's
+// priv/docs/methods/apps.connections.open.json) labels it Tier 3; the
+// method's own page says Tier 1, and the fake takes the stricter. Its
+// burst is 3: Slack names none, and calls Tier 1's "small" where Tier 3's
+// bursts are "welcome" (10 here) and Tier 4's "generous" (20). Three lets
+// a bot start (one call) and replace a dropped or refused socket at once,
+// twice, before the minute's pace applies; the allowance is the app's,
+// shared by its replicas, as Slack counts it. The bot's reconnect gate
+// (internal/slackbot/reconnect.go) goes past it when Slack refuses
+// sockets for a few seconds, and must then wait out Retry-After, as it
+// would on Slack.
 func defaultMethodRateLimits() map[string]gcraLimit {
+	tier1 := gcraLimit{every: time.Minute, burst: 3}              // 1 a minute
 	tier3 := gcraLimit{every: 1200 * time.Millisecond, burst: 10} // 50 a minute
 	tier4 := gcraLimit{every: 600 * time.Millisecond, burst: 20}  // 100 a minute
 	return map[string]gcraLimit{
+		"apps.connections.open":        tier1, // Tier 1: https://api.slack.com/methods/apps.connections.open
 		"chat.update":                  tier3, // Tier 3: https://api.slack.com/methods/chat.update
 		"conversations.open":           tier3, // Tier 3: https://api.slack.com/methods/conversations.open
 		"conversations.info":           tier3, // Tier 3: https://docs.slack.dev/reference/methods/conversations.info

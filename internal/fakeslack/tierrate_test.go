@@ -39,6 +39,7 @@ func TestMethodRateLimits(t *testing.T) {
 		burst      int
 		retryAfter string // the 429's Retry-After, whole seconds rounded up
 	}{
+		{"apps.connections.open", time.Minute, 3, "60"},
 		{"chat.update", 1200 * time.Millisecond, 10, "2"},
 		{"conversations.open", 1200 * time.Millisecond, 10, "2"},
 		{"chat.postEphemeral", 600 * time.Millisecond, 20, "1"},

@@ -183,7 +183,9 @@ func TestFaultsSurfaceAsSlackGoErrors(t *testing.T) {
 }
 
 func TestTokensAndRevocation(t *testing.T) {
-	fake := startFake(t)
+	// Four apps.connections.open in a row, one past Tier 1's burst (a
+	// refused call counts too): this test is about the tokens, not the pace.
+	fake := startFake(t, WithMethodRateLimit("apps.connections.open", time.Minute, 4))
 	ctx := deadline(t)
 
 	if _, err := apiClient(fake).AuthTestContext(ctx); err != nil {
