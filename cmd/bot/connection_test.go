@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,6 +36,8 @@ const hotLoop = 20
 // would wait each 429's Retry-After on the wall clock, past these tests'
 // 10 s. It leaves room for the ten sockets a test opens itself and more
 // than hotLoop calls besides, so a bot that spins still shows as one.
+// How the bot copes with Tier 1 itself is
+// TestARateLimitedReconnectWaitsRetryAfterAndIsSaidOnce.
 var freeOpens = fakeslack.WithMethodRateLimit("apps.connections.open", time.Minute, fakeslack.MaxConnections+2*hotLoop)
 
 // waitBackoff waits until the bot logs that it is holding off
@@ -179,13 +182,115 @@ func TestAFailingConnectionsOpenIsRetriedAtStart(t *testing.T) {
 	b.start()
 	t.Cleanup(b.stop)
 	logs := b.logs.String()
-	for _, want := range []string{"500", "rate limit"} {
-		if !strings.Contains(logs, "Slack connection failed; retrying") || !strings.Contains(logs, want) {
+	for _, want := range []string{"Slack connection failed; retrying", "500", "Slack is rate-limiting apps.connections.open", "retry_after=1s"} {
+		if !strings.Contains(logs, want) {
 			t.Errorf("no retry logged with %q:\n%s", want, logs)
 		}
 	}
 	if n := len(fake.CallsTo("apps.connections.open")); n != 3 {
 		t.Errorf("%d calls to apps.connections.open, want 3", n)
+	}
+}
+
+// apps.connections.open is Tier 1: about one call a minute for the app,
+// its replicas together. With that allowance spent by the others, a
+// socket the bot lost is reopened only as Slack allows: each 429 is
+// waited out for its Retry-After (slack-go's doing: see rateLimited in
+// internal/slackbot/bot.go), the bot keeps running, says so in one line
+// however many 429s come, without a token, and connects once Slack lets
+// it. slack-go waits on the wall clock, so this test spends about 4 s.
+func TestARateLimitedReconnectWaitsRetryAfterAndIsSaidOnce(t *testing.T) {
+	t.Parallel()
+	// Slack's clock stands still while the bot waits, as if the app's
+	// other replicas took each call Slack allowed: every try is refused
+	// until the test moves it on. The bot runs on the wall clock, as
+	// slack-go's wait does.
+	var slackNow atomic.Int64
+	slackNow.Store(midweek.UnixNano())
+	fake := startFake(t, fakeslack.WithPingInterval(time.Second),
+		fakeslack.WithClock(func() time.Time { return time.Unix(0, slackNow.Load()).UTC() }))
+	b := &bot{t: t, fake: fake, db: filepath.Join(t.TempDir(), "coachlog.db"), logs: &syncBuffer{}, now: time.Now}
+	b.env = map[string]string{
+		"SLACK_APP_TOKEN": fake.AppToken(), "SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_API_URL": fake.APIURL(),
+		"COACHLOG_DB": b.db, "COACHLOG_LOG_LEVEL": "debug",
+	}
+	t.Cleanup(b.stop)
+	b.start()
+
+	// Two other replicas ask for a socket each: with the bot's, Tier 1's
+	// burst of three is spent, and the next call is a minute on.
+	api := slack.New(fake.BotToken(), slack.OptionAppLevelToken(fake.AppToken()), slack.OptionAPIURL(fake.APIURL()))
+	for range 2 {
+		if _, _, err := api.StartSocketModeContext(ctxT(t)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 1.5 s short of it, each 429 says Retry-After: 2.
+	const retryAfter = 2 * time.Second
+	slackNow.Add(int64(time.Minute - 1500*time.Millisecond))
+	before := len(fake.CallsTo("apps.connections.open"))
+	mark := len(b.logs.String())
+	n := fake.Connections()
+	fake.DropConnection()
+
+	// call waits for the bot's k-th apps.connections.open since the drop,
+	// and says when it came on the wall clock.
+	call := func(k int) (fakeslack.Call, time.Time) {
+		t.Helper()
+		var c fakeslack.Call
+		eventually(t, fmt.Sprintf("apps.connections.open #%d since the drop", k), func() bool {
+			calls := fake.CallsTo("apps.connections.open")
+			if len(calls) < before+k {
+				return false
+			}
+			c = calls[before+k-1]
+			return true
+		})
+		return c, time.Now()
+	}
+	// A try slack-go made at once, or after its own backoff (100 ms,
+	// then 200 ms), would come well inside Retry-After; the margin is
+	// for the polling that sees each call.
+	const margin = 300 * time.Millisecond
+	first, at := call(1)
+	if first.Status != http.StatusTooManyRequests {
+		t.Fatalf("the reconnect after the drop was answered %d %q, want 429: the fake let the bot past Tier 1", first.Status, first.Error)
+	}
+	second, at2 := call(2)
+	if second.Status != http.StatusTooManyRequests {
+		t.Fatalf("the second try was answered %d, want 429 (Slack's clock stood still)", second.Status)
+	}
+	if gap := at2.Sub(at); gap < retryAfter-margin {
+		t.Errorf("the bot asked again %v after a 429 with Retry-After %v", gap, retryAfter)
+	}
+	slackNow.Add(int64(1500 * time.Millisecond)) // Slack allows the next call
+	third, at3 := call(3)
+	if third.Status != http.StatusOK || third.Error != "" {
+		t.Errorf("the try after Slack's clock moved on was answered %d %q, want a socket", third.Status, third.Error)
+	}
+	if gap := at3.Sub(at2); gap < retryAfter-margin {
+		t.Errorf("the bot asked again %v after a 429 with Retry-After %v", gap, retryAfter)
+	}
+	b.waitConnected(n + 1)
+
+	logs := b.logs.String()[mark:]
+	var said []string
+	for _, l := range strings.Split(logs, "\n") {
+		if (strings.Contains(l, "rate limit") || strings.Contains(l, "rate-limit")) && !strings.Contains(l, "level=DEBUG") {
+			said = append(said, l)
+		}
+	}
+	if len(said) != 1 || !strings.Contains(said[0], "level=WARN") || !strings.Contains(said[0], "Slack is rate-limiting apps.connections.open") ||
+		!strings.Contains(said[0], "retry_after=2s") || !strings.Contains(said[0], "SLACK_APP_TOKEN") {
+		t.Errorf("two 429s logged %q, want one WARN line with Retry-After and what to check", said)
+	}
+	if strings.Contains(logs, "Slack connection failed") {
+		t.Errorf("a 429 was logged as a failed connection too:\n%s", logs)
+	}
+	for _, secret := range []string{fake.AppToken(), fake.BotToken()} {
+		if strings.Contains(b.logs.String(), secret) {
+			t.Errorf("a token is in the log")
+		}
 	}
 }
 

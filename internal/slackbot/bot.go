@@ -164,6 +164,9 @@ type Bot struct {
 	claimFails, captureFails failrun.Incident
 	// connCode is the last error code Slack gave the socket, for /healthz.
 	connCode atomic.Pointer[string]
+	// limitSaid: a 429 from apps.connections.open was logged since
+	// Slack's last hello. Only the event loop (onEvent) reads or sets it.
+	limitSaid bool
 }
 
 // New returns a Bot for cfg.
@@ -333,6 +336,7 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
 			b.metrics.Reconnected()
 		}
 		b.gate.hello()
+		b.limitSaid = false
 		b.connected.Store(b.now().UnixMilli())
 		b.log.Info("connected to Slack")
 		if b.onHello != nil {
@@ -340,8 +344,12 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
 		}
 	case socketmode.EventTypeConnectionError:
 		b.markDown()
-		if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {
+		e, _ := evt.Data.(*slack.ConnectionErrorEvent)
+		if e != nil {
 			b.setConnectionError(SlackErrorCode(e.ErrorObj))
+			if b.rateLimited(e) {
+				return
+			}
 		}
 		b.log.Warn("Slack connection failed; retrying", "err", connErr(evt.Data))
 	case socketmode.EventTypeInvalidAuth:
@@ -392,6 +400,31 @@ func transportErr(data any) []any {
 		attrs = append(attrs, "err", err.Error())
 	}
 	return attrs
+}
+
+// rateLimited logs a 429 from apps.connections.open and reports whether
+// e was one. slack-go waits its Retry-After (or its own backoff, when
+// longer: the event's Backoff) and asks again, as long as Slack answers
+// 429: with the app's replicas together asking more than Tier 1 allows
+// (about once a minute), each try was a warning. The first is said, with
+// the wait and what to check; the others, until Slack greets a socket,
+// are Debug. Slack's body says ratelimited, which slack-go does not read.
+func (b *Bot) rateLimited(e *slack.ConnectionErrorEvent) bool {
+	rl, ok := errors.AsType[*slack.RateLimitedError](e.ErrorObj)
+	if !ok {
+		return false
+	}
+	b.setConnectionError("ratelimited")
+	attrs := []any{"retry_after", rl.RetryAfter.String(), "wait", e.Backoff.String()}
+	if b.limitSaid {
+		b.log.Debug("apps.connections.open rate-limited again; waiting", attrs...)
+		return true
+	}
+	b.limitSaid = true
+	b.log.Warn("Slack is rate-limiting apps.connections.open; reconnecting once its Retry-After has passed",
+		append(attrs, "hint", "Slack allows about one new connection a minute per app, its replicas together: "+
+			"replicas restarting in a loop, or another process using SLACK_APP_TOKEN, spend it")...)
+	return true
 }
 
 func connErr(data any) string {

@@ -114,4 +114,46 @@ func TestTheSocketKeepsSlacksLastErrorCode(t *testing.T) {
 	if got := b.ConnectionError(); got != reasonLinkDisabled {
 		t.Errorf("after a disconnect for link_disabled: ConnectionError = %q", got)
 	}
+	// A 429 is Slack's ratelimited, which slack-go does not read.
+	b.onEvent(context.Background(), socketmode.Event{Type: socketmode.EventTypeConnectionError,
+		Data: &slack.ConnectionErrorEvent{ErrorObj: &slack.RateLimitedError{RetryAfter: 30 * time.Second}}})
+	if got := b.ConnectionError(); got != "ratelimited" {
+		t.Errorf("after apps.connections.open answered 429: ConnectionError = %q", got)
+	}
+}
+
+// apps.connections.open past Tier 1 is answered 429 for as long as the
+// app's replicas together ask more than about once a minute, and slack-go
+// reports each try: one warning says so, until Slack greets a socket; the
+// next run of 429s is said again. Other failures are still a line each.
+func TestRateLimitedReconnectsAreSaidOnceARun(t *testing.T) {
+	var logs lockedBuffer
+	b := New(Config{AppToken: "xapp-x", BotToken: "xoxb-x", APIURL: "http://127.0.0.1:1/",
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	fail := func(err error, wait time.Duration) {
+		b.onEvent(context.Background(), socketmode.Event{Type: socketmode.EventTypeConnectionError,
+			Data: &slack.ConnectionErrorEvent{ErrorObj: err, Backoff: wait}})
+	}
+	limited := func(d time.Duration) { fail(&slack.RateLimitedError{RetryAfter: d}, d) }
+	count := func(substr string) int { return strings.Count(logs.String(), substr) }
+	const said = "Slack is rate-limiting apps.connections.open"
+
+	limited(60 * time.Second)
+	limited(45 * time.Second)
+	fail(errors.New("dial tcp: connection refused"), time.Second)
+	limited(60 * time.Second)
+	if n := count(said); n != 1 {
+		t.Fatalf("three 429s in a run logged %d lines, want 1:\n%s", n, logs.String())
+	}
+	if !strings.Contains(logs.String(), "retry_after=1m0s wait=1m0s") {
+		t.Errorf("the line does not say the wait:\n%s", logs.String())
+	}
+	if n := count("Slack connection failed; retrying"); n != 1 {
+		t.Errorf("a network error among the 429s logged %d lines, want its own 1", n)
+	}
+	b.onEvent(context.Background(), socketmode.Event{Type: socketmode.EventTypeHello})
+	limited(30 * time.Second)
+	if n := count(said); n != 2 {
+		t.Errorf("a 429 after Slack greeted a socket: %d lines in all, want 2:\n%s", n, logs.String())
+	}
 }
