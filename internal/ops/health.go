@@ -395,6 +395,11 @@ func disconnectedReason(down time.Duration, code string) string {
 		return reason + "stop a replica, or another process using SLACK_APP_TOKEN (Slack allows 10 connections per app)"
 	case "invalid_auth", "not_authed", "token_revoked", "account_inactive", "not_allowed_token_type":
 		return reason + "check SLACK_APP_TOKEN (an app-level token with connections:write)"
+	case "ratelimited":
+		// apps.connections.open past its Tier 1 allowance, the app's
+		// replicas together (slackbot.Bot.rateLimited).
+		return reason + "look for replicas restarting in a loop, or another process using SLACK_APP_TOKEN " +
+			"(Slack allows about one new connection a minute per app); Coachlog reconnects once Slack's Retry-After has passed"
 	}
 	return reason + "check status.slack.com; Coachlog keeps trying"
 }
