@@ -128,11 +128,15 @@ func ChartData(r *metrics.Report, week coaching.Week) chart.Data {
 	}
 	om := r.Org.Metrics
 	// The bars print the percents the digest's tier line prints: a
-	// column adds up to 100% in both (TierShares.Percents).
+	// column adds up to 100% in both (TierShares.Percents). A tier with
+	// neither reps nor minutes gets no bars, as the line leaves it out:
+	// "bottom 0% · 0%" beside a text without it said nothing and took a
+	// third of the panel. The bars' colours are the two columns', not
+	// the tiers', so the tiers left keep theirs wherever they are drawn.
 	minutes, reps := om.TierMinutesShare.Percents(), om.TierRepsShare.Percents()
 	for _, t := range metrics.Tiers() {
 		ms, rs := om.TierMinutesShare.Get(t), om.TierRepsShare.Get(t)
-		if t == coaching.TierNone && (ms == nil || *ms == 0) && (rs == nil || *rs == 0) {
+		if (ms == nil || *ms == 0) && (rs == nil || *rs == 0) {
 			continue
 		}
 		label := metrics.TierName(t)

@@ -91,13 +91,56 @@ func TestTheChartPrintsTheTierLinesPercents(t *testing.T) {
 		d := ChartData(&metrics.Report{Org: metrics.Figures{Metrics: m}}, coaching.Week{Year: 2026, Week: 49})
 		var bars string
 		for _, tier := range d.Tiers {
-			if tier.MinutesText == "0%" && tier.RepsText == "0%" {
-				continue // the line leaves out a tier with neither
-			}
 			bars += tier.Label + " " + tier.MinutesText + " vs " + tier.RepsText + "; "
 		}
 		if bars != line {
 			t.Errorf("the chart's bars read %q, the tier line %q", bars, line)
+		}
+	}
+}
+
+// The chart draws the tiers the tier line names, and no others: a tier
+// with neither reps nor minutes gets no bars, as the line leaves it out,
+// whether its shares are 0 or there is nothing to divide.
+func TestTheChartLeavesOutATierWithNeitherRepsNorMinutes(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		m    metrics.Metrics
+		want string // label minutes/reps, each drawn tier
+	}{
+		{"no bottom reps, no bottom minutes", metrics.Metrics{Sessions: 2, Minutes: 90,
+			TierMinutesShare: metrics.TierShares{Top: share(0.6667), Middle: share(0.3333), Bottom: share(0), None: share(0)},
+			TierRepsShare:    metrics.TierShares{Top: share(0.5), Middle: share(0.5), Bottom: share(0), None: share(0)}},
+			"top 67%/50%; middle 33%/50%; "},
+		{"one tier", metrics.Metrics{Sessions: 1, Minutes: 30,
+			TierMinutesShare: metrics.TierShares{Top: share(0), Middle: share(1), Bottom: share(0), None: share(0)},
+			TierRepsShare:    metrics.TierShares{Top: share(0), Middle: share(1), Bottom: share(0), None: share(0)}},
+			"middle 100%/100%; "},
+		{"minutes to a tier that has no reps now", metrics.Metrics{Sessions: 1, Minutes: 30,
+			TierMinutesShare: metrics.TierShares{Top: share(1), Middle: share(0), Bottom: share(0), None: share(0)},
+			TierRepsShare:    metrics.TierShares{Top: share(0), Middle: share(0), Bottom: share(1), None: share(0)}},
+			"top 100%/0%; bottom 0%/100%; "},
+		// No minutes at all: nothing to divide them by, and the tiers
+		// without reps are left out all the same.
+		{"reps but no minutes", metrics.Metrics{
+			TierRepsShare: metrics.TierShares{Top: share(0.5), Middle: share(0), Bottom: share(0.5), None: share(0)}},
+			"top –/50%; bottom –/50%; "},
+		{"nothing at all", metrics.Metrics{}, ""},
+	} {
+		d := ChartData(&metrics.Report{Org: metrics.Figures{Metrics: tt.m}}, coaching.Week{Year: 2026, Week: 49})
+		got := ""
+		for _, tier := range d.Tiers {
+			minutes, reps := tier.MinutesText, tier.RepsText
+			if !tier.HasMin {
+				minutes = "–"
+			}
+			if !tier.HasRep {
+				reps = "–"
+			}
+			got += tier.Label + " " + minutes + "/" + reps + "; "
+		}
+		if got != tt.want {
+			t.Errorf("%s: the chart draws %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }
