@@ -139,11 +139,7 @@ func ChartData(r *metrics.Report, week coaching.Week) chart.Data {
 		if (ms == nil || *ms == 0) && (rs == nil || *rs == 0) {
 			continue
 		}
-		label := metrics.TierName(t)
-		if t == coaching.TierNone {
-			label = "no tier"
-		}
-		tier := chart.Tier{Label: label, HasMin: ms != nil, HasRep: rs != nil,
+		tier := chart.Tier{Label: metrics.TierLabel(t), HasMin: ms != nil, HasRep: rs != nil,
 			MinutesText: metrics.WholePercentText(minutes.Get(t)), RepsText: metrics.WholePercentText(reps.Get(t))}
 		if ms != nil {
 			tier.Minutes = *ms

@@ -189,17 +189,8 @@ func tierLines(t trend) []*txt {
 	m := t.now
 	// Whole percents that add up to 100 down each column (see Percents).
 	minutes, repShares := m.TierMinutesShare.Percents(), m.TierRepsShare.Percents()
-	if m.Minutes == 0 {
-		var reps []*txt
-		for _, tier := range metrics.Tiers() {
-			if rs := m.TierRepsShare.Get(tier); rs != nil && *rs > 0 {
-				reps = append(reps, words(tierLabel(tier)+" "+metrics.WholePercentText(repShares.Get(tier))))
-			}
-		}
-		if len(reps) == 0 {
-			return []*txt{words("no coaching minutes")}
-		}
-		return []*txt{words("no coaching minutes; reps ").t(join(" · ", reps...))}
+	if s, ok := metrics.TierTextWithoutMinutes(m); ok {
+		return []*txt{words(s)}
 	}
 	var out []*txt
 	for _, tier := range metrics.Tiers() {
@@ -207,17 +198,10 @@ func tierLines(t trend) []*txt {
 		if (ms == nil || *ms == 0) && (rs == nil || *rs == 0) {
 			continue // a tier with neither reps nor minutes says nothing
 		}
-		out = append(out, words(tierLabel(tier)+" "+metrics.WholePercentText(minutes.Get(tier))+" vs "+metrics.WholePercentText(repShares.Get(tier))+
+		out = append(out, words(metrics.TierLabel(tier)+" "+metrics.WholePercentText(minutes.Get(tier))+" vs "+metrics.WholePercentText(repShares.Get(tier))+
 			t.share(ms, func(b metrics.Metrics) *float64 { return b.TierMinutesShare.Get(tier) })))
 	}
 	return out
-}
-
-func tierLabel(t coaching.Tier) string {
-	if t == coaching.TierNone {
-		return "no tier"
-	}
-	return metrics.TierName(t)
 }
 
 // rideAlongs is the role mix: lead, participant, observer.

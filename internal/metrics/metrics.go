@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
@@ -286,6 +287,39 @@ func TierName(t coaching.Tier) string {
 		return "none"
 	}
 	return string(t)
+}
+
+// TierLabel is a tier as the surfaces name it beside its shares: "no
+// tier" for reps without one.
+func TierLabel(t coaching.Tier) string {
+	if t == coaching.TierNone {
+		return "no tier"
+	}
+	return TierName(t)
+}
+
+// TierTextWithoutMinutes words the tier split of figures without a
+// coaching minute, in the words every surface uses: "no coaching minutes;
+// reps top 50% · bottom 50%" (the tiers with reps, in whole percents that
+// add up as Percents'), or "no coaching minutes" with no reps either.
+// With minutes, ok is false: each surface sets minutes beside reps in its
+// own layout. One wording, so that the digest and /coach stats and report
+// say one thing of one team ("top – · 50%" read as a figure missing).
+func TierTextWithoutMinutes(m Metrics) (text string, ok bool) {
+	if m.Minutes != 0 {
+		return "", false
+	}
+	reps := m.TierRepsShare.Percents()
+	var parts []string
+	for _, t := range Tiers() {
+		if rs := m.TierRepsShare.Get(t); rs != nil && *rs > 0 {
+			parts = append(parts, TierLabel(t)+" "+WholePercentText(reps.Get(t)))
+		}
+	}
+	if len(parts) == 0 {
+		return "no coaching minutes", true
+	}
+	return "no coaching minutes; reps " + strings.Join(parts, " · "), true
 }
 
 const nTiers = 4

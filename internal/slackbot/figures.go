@@ -117,8 +117,13 @@ func consistencyLine(f metrics.Figures, per metrics.Period) string {
 // tierLine is each tier's share of the minutes beside its share of the
 // team's reps, so that a skew shows. A tier with neither reps nor minutes
 // is left out, as the digest leaves it out: "middle 0% · 0%" of a team
-// with no middle reps said nothing but took a line.
+// with no middle reps said nothing but took a line. Without a coaching
+// minute it is the digest's words (metrics.TierTextWithoutMinutes), not
+// a dash for each tier's minutes.
 func tierLine(m metrics.Metrics) string {
+	if s, ok := metrics.TierTextWithoutMinutes(m); ok {
+		return s
+	}
 	var parts []string
 	// Whole percents that add up to 100 down each column (see Percents).
 	minutes, reps := m.TierMinutesShare.Percents(), m.TierRepsShare.Percents()
@@ -127,14 +132,7 @@ func tierLine(m metrics.Metrics) string {
 		if (ms == nil || *ms == 0) && (rs == nil || *rs == 0) {
 			continue
 		}
-		name := metrics.TierName(t)
-		if t == coaching.TierNone {
-			name = "no tier"
-		}
-		parts = append(parts, fmt.Sprintf("%s %s · %s", name, metrics.WholePercentText(minutes.Get(t)), metrics.WholePercentText(reps.Get(t))))
-	}
-	if len(parts) == 0 {
-		return "no coaching minutes" // and no reps: as the digest says it
+		parts = append(parts, fmt.Sprintf("%s %s · %s", metrics.TierLabel(t), metrics.WholePercentText(minutes.Get(t)), metrics.WholePercentText(reps.Get(t))))
 	}
 	return strings.Join(parts, "\n")
 }

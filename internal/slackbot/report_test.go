@@ -110,7 +110,35 @@ func TestATierWithNeitherRepsNorMinutesIsLeftOut(t *testing.T) {
 		{"no reps, no minutes", metrics.TierShares{}, metrics.TierShares{}, "no coaching minutes"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tierLine(metrics.Metrics{TierMinutesShare: tt.minutes, TierRepsShare: tt.reps}); got != tt.want {
+			m := metrics.Metrics{TierMinutesShare: tt.minutes, TierRepsShare: tt.reps}
+			if tt.minutes != (metrics.TierShares{}) {
+				m.Minutes = 60 // the minutes the shares divide
+			}
+			if got := tierLine(m); got != tt.want {
+				t.Errorf("tierLine = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// With reps and no coaching minutes at all, /coach stats and report
+// printed "top – · 50%", a dash for minutes nobody logged, where the
+// digest says "no coaching minutes; reps top 50% …": they say it in the
+// digest's words, the tiers without reps left out as ever.
+func TestATeamWithRepsAndNoMinutesReadsAsTheDigestSaysIt(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		reps metrics.TierShares
+		want string
+	}{
+		{"top and bottom reps", metrics.TierShares{Top: share(0.5), Middle: share(0), Bottom: share(0.5), None: share(0)},
+			"no coaching minutes; reps top 50% · bottom 50%"},
+		{"thirds, one without a tier", metrics.TierShares{Top: share(0.3333), Middle: share(0.3333), Bottom: share(0), None: share(0.3333)},
+			"no coaching minutes; reps top 34% · middle 33% · no tier 33%"},
+		{"no reps either", metrics.TierShares{}, "no coaching minutes"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tierLine(metrics.Metrics{TierRepsShare: tt.reps}); got != tt.want {
 				t.Errorf("tierLine = %q, want %q", got, tt.want)
 			}
 		})
