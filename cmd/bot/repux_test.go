@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -119,6 +121,41 @@ func TestHelpFitsWhoAsks(t *testing.T) {
 		t.Errorf("a manager's /coach help:\n%s", manager)
 	}
 	helpShowsWhoMayUse(t, b, manager, leader)
+}
+
+// A manager the roster makes a rep too (a first-line manager whose
+// director logs ride-alongs with them) got only the manager's /coach
+// help, which speaks of the DMs their reps get, never of theirs: one
+// line, after the lines on what becomes of a session logged, says the
+// coaching they receive comes to their DMs to confirm and rate, and is
+// in their App Home. A manager who is no rep, and `/coach help all`
+// (every command), do without it; the help stays short.
+func TestACoachedManagersHelpSaysTheirCoachingComesToTheirDMs(t *testing.T) {
+	t.Parallel()
+	b := startBot(t)
+	b.fake.AddUser(fakeslack.User{ID: vera, Name: "vera", RealName: "Vera Leader", TZ: "America/New_York"})
+	csv := filepath.Join(t.TempDir(), "team.csv")
+	os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
+		vera+",,Vera,leader,,,America/New_York\n"+mgr+",,Max,manager+rep,"+vera+",top,America/New_York\n"+
+		rep+",,Sam,rep,"+mgr+",top,\n"+other+",,Olly,manager,"+vera+",,\n"+rep2+",,Ria,rep,"+other+",bottom,\n"), 0o600)
+	if out, err := b.cli("roster", "import", csv); err != nil {
+		t.Fatalf("roster import: %v\n%s", err, out)
+	}
+	const line = "Coaching logged with you comes to your DMs too: *Confirm* it or mark it *Not accurate*, then rate it. Your App Home lists it."
+	coached, plain := b.command(mgr, "help"), b.command(other, "help")
+	notes, at, away := strings.Index(coached, "Notes are seen by you"), strings.Index(coached, line), strings.Index(coached, "`/coach away")
+	if at < 0 || notes < 0 || away < 0 || at < notes || at > away {
+		t.Errorf("Max (manager and rep): the line on his own coaching at %d, want it after the notes line (%d), before /coach away (%d):\n%s", at, notes, away, coached)
+	}
+	if strings.Contains(plain, line) {
+		t.Errorf("Olly (a manager, no rep) is told of coaching he receives:\n%s", plain)
+	}
+	if all := b.command(mgr, "help all"); strings.Contains(all, line) {
+		t.Errorf("Max's /coach help all, the list of every command, has the line:\n%s", all)
+	}
+	if n, m := len(coached), len(plain); n-m > 150 {
+		t.Errorf("Max's /coach help is %d characters, a plain manager's %d: want one short line more", n, m)
+	}
 }
 
 // A plain manager's /coach help listed /coach report, /coach export and

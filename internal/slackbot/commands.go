@@ -1249,12 +1249,13 @@ func openCount(s coaching.Session) int {
 // `/coach help all` for the rest; a leader the weekly digest and
 // `/coach report` first; a manager, an admin and anyone the roster does
 // not name yet (a new manager, most likely) the list of logging and of
-// the commands. Each is shown the commands they may use: /coach report
-// to leaders and admins (ReportScope's guard), /coach export and
-// /coach cadence to admins, with one line saying who has the others, as
-// a manager shown them was refused each. `/coach help all` lists every
-// command. Someone of another company gets the whole list headed by
-// what they are refused.
+// the commands, with one line on the coaching they receive when the
+// roster makes them a rep too (helpCoached). Each is shown the commands
+// they may use: /coach report to leaders and admins (ReportScope's
+// guard), /coach export and /coach cadence to admins, with one line
+// saying who has the others, as a manager shown them was refused each.
+// `/coach help all` lists every command. Someone of another company gets
+// the whole list headed by what they are refused.
 func (b *Bot) helpFor(ctx context.Context, who coaching.Person, args string) message {
 	all := strings.EqualFold(strings.TrimSpace(args), "all")
 	switch {
@@ -1267,7 +1268,7 @@ func (b *Bot) helpFor(ctx context.Context, who coaching.Person, args string) mes
 	if who.Holds(coaching.PersonLeader) {
 		return leaderHelp(b.digestTo, admin)
 	}
-	return managerHelp(admin)
+	return managerHelp(admin, !all && who.Holds(coaching.PersonRep))
 }
 
 // repHelp is a rep's /coach help: what comes to them and what they do
@@ -1318,13 +1319,18 @@ const helpReport = "• `/coach report [@manager] [last week | 2026-W47]` (leade
 
 // helpMessage is the whole /coach help, every command with who may use
 // it: an admin's, and `/coach help all`'s.
-func helpMessage() message { return managerHelp(true) }
+func helpMessage() message { return managerHelp(true, false) }
 
 // managerHelp is the /coach help of someone who leads nobody: with admin,
 // every command (an admin may run /coach report too); without, the
-// commands a manager may use and one line on who has the others.
-func managerHelp(admin bool) message {
+// commands a manager may use and one line on who has the others. coached
+// (the roster makes them a rep too) adds helpCoached after the lines on
+// what becomes of a session logged.
+func managerHelp(admin, coached bool) message {
 	lines := slices.Concat([]string{"*Coachlog: log coaching in seconds*"}, helpLines(admin))
+	if coached {
+		lines = slices.Insert(lines, slices.Index(lines, helpNotes)+1, helpCoached)
+	}
 	if admin {
 		lines = slices.Insert(lines, slices.Index(lines, helpTeam)+1, helpReport)
 	} else {
@@ -1339,6 +1345,16 @@ const (
 	helpOthersHave = "• `/coach report` (the digest on demand) is for leaders and admins; `/coach export` and `/coach cadence` for admins."
 	helpAdminsHave = "• `/coach export` and `/coach cadence` are for admins."
 )
+
+// helpCoached tells a manager whom the roster makes a rep too (a director
+// logs ride-alongs with them) that the coaching they receive comes to
+// them as to their reps: the manager's help spoke only of the DMs their
+// reps get, and a DM asking them to confirm came unannounced.
+const helpCoached = "• Coaching logged with you comes to your DMs too: *Confirm* it or mark it *Not accurate*, then rate it. Your App Home lists it."
+
+// helpNotes is the help's line on who reads the notes, after which
+// helpCoached goes.
+const helpNotes = "• Notes are seen by you and the rep, and by the leaders above you only if you share them."
 
 // helpTeam is the help's line on /coach team, which /coach report and
 // /coach export follow.
@@ -1358,7 +1374,7 @@ func helpLines(admin bool) []string {
 		"• Your App Home (Coachlog, then Home): your week against your cadence and who is overdue, your organisation for a leader, and the coaching you received.",
 		"• *Log coaching* on a message's ⋯ menu: log a session with that message as the notes.",
 		"• Each rep gets a DM to *Confirm* or mark *Not accurate*, then can rate how useful it was. Only they can answer; you see ratings only as an average of three or more.",
-		"• Notes are seen by you and the rep, and by the leaders above you only if you share them.",
+		helpNotes,
 		"• `/coach away &lt;date&gt;` pauses your nudges through a date (`2026-12-24`, `fri`, `until dec 24`, `2w`; `off` to come back); `/coach away @rep &lt;date&gt;` marks one of your reps away, so they are not counted overdue. A Slack status with :palm_tree: or :face_with_thermometer:, or saying vacation, holiday or out of office, counts too.",
 	}
 	if admin {

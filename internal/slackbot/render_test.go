@@ -113,6 +113,7 @@ func TestEveryRendererMakesWhatSlackTakes(t *testing.T) {
 		"ten sessions of history with notes":    historyMessage(tenOwn),
 		"empty history":                         historyMessage(historyView{}),
 		"help":                                  helpMessage(),
+		"a coached manager's help":              managerHelp(false, true),
 		"a prep brief with prose":               prepMessage("UR", llm.Brief{Prose: strings.Repeat("<b>&", 2000), List: bigBrief()}),
 		"a plain prep brief":                    prepMessage("UR", llm.Brief{List: llm.PlainBrief(llm.PrepInput{RepName: "Ria"})}),
 		"a long prep brief without its summary": prepMessage("UR", llm.Brief{List: bigBrief(), Unwritten: true}),
