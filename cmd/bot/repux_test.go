@@ -136,7 +136,7 @@ func TestACoachedManagersHelpSaysTheirCoachingComesToTheirDMs(t *testing.T) {
 	b.fake.AddUser(fakeslack.User{ID: vera, Name: "vera", RealName: "Vera Leader", TZ: "America/New_York"})
 	csv := filepath.Join(t.TempDir(), "team.csv")
 	os.WriteFile(csv, []byte("slack_id,email,name,role,manager,tier,timezone\n"+
-		vera+",,Vera,leader,,,America/New_York\n"+mgr+",,Max,manager+rep,"+vera+",top,America/New_York\n"+
+		vera+",,Vera,leader+rep,,,America/New_York\n"+mgr+",,Max,manager+rep,"+vera+",top,America/New_York\n"+
 		rep+",,Sam,rep,"+mgr+",top,\n"+other+",,Olly,manager,"+vera+",,\n"+rep2+",,Ria,rep,"+other+",bottom,\n"), 0o600)
 	if out, err := b.cli("roster", "import", csv); err != nil {
 		t.Fatalf("roster import: %v\n%s", err, out)
@@ -149,6 +149,9 @@ func TestACoachedManagersHelpSaysTheirCoachingComesToTheirDMs(t *testing.T) {
 	}
 	if strings.Contains(plain, line) {
 		t.Errorf("Olly (a manager, no rep) is told of coaching he receives:\n%s", plain)
+	}
+	if leader := b.command(vera, "help"); !strings.Contains(leader, line) {
+		t.Errorf("Vera (leader and rep): her /coach help does not say her own coaching comes to her DMs:\n%s", leader)
 	}
 	if all := b.command(mgr, "help all"); strings.Contains(all, line) {
 		t.Errorf("Max's /coach help all, the list of every command, has the line:\n%s", all)

@@ -1265,10 +1265,11 @@ func (b *Bot) helpFor(ctx context.Context, who coaching.Person, args string) mes
 		return repHelp(b.notesAI)
 	}
 	admin := all || b.isAdmin(ctx, who.ID)
+	coached := !all && who.Holds(coaching.PersonRep)
 	if who.Holds(coaching.PersonLeader) {
-		return leaderHelp(b.digestTo, admin)
+		return leaderHelp(b.digestTo, admin, coached)
 	}
-	return managerHelp(admin, !all && who.Holds(coaching.PersonRep))
+	return managerHelp(admin, coached)
 }
 
 // repHelp is a rep's /coach help: what comes to them and what they do
@@ -1301,13 +1302,17 @@ func repHelp(notesAI bool) message {
 // leaderHelp is a leader's /coach help: where the weekly digest goes
 // (digestTo, "" when no channel is set) and /coach report first, then
 // everything a manager reads, as leaders log coaching too, with the
-// admins' commands when admin (helpLines).
-func leaderHelp(digestTo string, admin bool) message {
+// admins' commands when admin (helpLines), and helpCoached when coached
+// (a VP logs ride-alongs with a director the roster makes a rep too).
+func leaderHelp(digestTo string, admin, coached bool) message {
 	digest := "• *The weekly digest* of your organisation (each manager's coaching, trends, what stands out) goes to a channel your admin sets; none is set yet."
 	if digestTo != "" {
 		digest = "• *The weekly digest* of your organisation (each manager's coaching, trends, what stands out) is posted to <#" + digestTo + ">."
 	}
 	lines := slices.Concat([]string{"*Coachlog for leaders*", digest, helpReport, "*Log coaching in seconds*"}, helpLines(admin))
+	if coached {
+		lines = slices.Insert(lines, slices.Index(lines, helpNotes)+1, helpCoached)
+	}
 	if !admin {
 		lines = append(lines, helpAdminsHave)
 	}
