@@ -103,9 +103,10 @@ func (s *Store) writer() {
 			}
 		}
 		batch = s.drainWrites(batch)
-		// Where the process has one core (GOMAXPROCS 1: a container
-		// given one CPU, or a bot pinned to one), the handlers cannot run,
-		// nor queue their writes, while the writer does, and the first
+		// Where the process has one processor (GOMAXPROCS 1: a one-vCPU
+		// machine, a CPU set of one, as `taskset` or `--cpuset-cpus` give;
+		// not a CPU quota, for which Go keeps at least 2), the handlers
+		// cannot run, nor queue their writes, while the writer does, and the first
 		// write of each burst wakes the writer at once: every write went
 		// alone in its commit (TestWritersInFlightShareCommitsOnOneCore:
 		// 640 commits for 640 writes in flight, 25 with this). So the
