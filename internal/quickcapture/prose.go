@@ -30,8 +30,6 @@ var proseVocabulary = withVocabulary(map[string]meaning{
 	"tagged along": {kind: coaching.KindRideAlong},
 	"sat in":       {kind: coaching.KindRideAlong},
 
-	"one to one": {kind: coaching.KindOneOnOne},
-
 	"deal reviews":                {kind: coaching.KindDealReview},
 	"reviewed deals":              {kind: coaching.KindDealReview},
 	"went through his pipeline":   {kind: coaching.KindDealReview},

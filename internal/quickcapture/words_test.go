@@ -51,12 +51,33 @@ func TestKinds(t *testing.T) {
 		{"HUDDLE", coaching.KindTeamMeeting},
 		{"group session", coaching.KindTeamMeeting},
 		{"ride-along,", coaching.KindRideAlong},
+		// As managers type a 1:1 on a phone: a review found these opened
+		// the form though nothing else reads them ("one to one" was read
+		// in a sentence only; "1x1" not at all).
+		{"one to one", coaching.KindOneOnOne},
+		{"one-to-one", coaching.KindOneOnOne},
+		{"One-To-One", coaching.KindOneOnOne},
+		{"1x1", coaching.KindOneOnOne},
+		{"1X1", coaching.KindOneOnOne},
 	} {
 		line := "<@U1> " + tt.phrase + " 30m notes"
 		got := Parse(line, wednesday)
 		if got.Draft.Kind != tt.want || got.Draft.Notes != "notes" || len(got.Problems) > 0 {
 			t.Errorf("Parse(%q): kind %q, notes %q, problems %q; want kind %q, notes %q",
 				line, got.Draft.Kind, got.Draft.Notes, got.Problems, tt.want, "notes")
+		}
+	}
+}
+
+// Words a manager may type for a 1:1 that the header does not read as
+// one, so the form opens for the kind to be picked: "121" is a number
+// (a count, a room, a deal id), a check-in may be a deal review or a 1:1,
+// "coaching" is every kind, and "weekly" says how often, not what.
+func TestWordsThatNameNoKind(t *testing.T) {
+	for _, phrase := range []string{"121", "check-in", "check in", "coaching", "weekly 1:1"} {
+		line := "<@U1> " + phrase + " 30m notes"
+		if got := Parse(line, wednesday); got.Clear() {
+			t.Errorf("Parse(%q) is clear, kind %q; want the form to open", line, got.Draft.Kind)
 		}
 	}
 }
