@@ -69,10 +69,13 @@ var proseVocabulary = withVocabulary(map[string]meaning{
 
 // proseSkips are vocabulary's words that a sentence uses for something
 // else more often than for a kind or a role ("a new lead", "leading
-// indicators", "the observer on the deal", "observing how he handles"), and the group role-play that
-// a sentence names as a role-play.
+// indicators", "the observer on the deal", "observing how he handles"), the group role-play that
+// a sentence names as a role-play, and a role after "as", which in a
+// sentence may be a sales lead ("flagged it as a lead") or the rep's part.
 var proseSkips = []string{"ride", "practice", "group role play", "group roleplay", "career", "lead", "leading",
-	"participant", "passive", "observer", "observed", "observing", "watched"}
+	"participant", "passive", "observer", "observed", "observing", "watched",
+	"as lead", "as the lead", "as participant", "as a participant", "as passive participant",
+	"as observer", "as an observer", "as silent observer"}
 
 // withVocabulary adds vocabulary's phrases, less proseSkips, to prose's own.
 func withVocabulary(own map[string]meaning) map[string]meaning {

@@ -82,6 +82,19 @@ var vocabulary = map[string]meaning{
 	"shadowed":        {role: coaching.RoleObserver},
 	"shadowing":       {role: coaching.RoleObserver},
 	"observing":       {role: coaching.RoleObserver},
+
+	// "as" before a role that names the manager ("ride-along 45m as
+	// lead"), as people write it. Only the header reads these: in a
+	// sentence, "as a lead" is more often a sales lead, and "@sam joined
+	// as observer" the rep's part (see proseSkips).
+	"as lead":                {role: coaching.RoleLead},
+	"as the lead":            {role: coaching.RoleLead},
+	"as participant":         {role: coaching.RoleParticipant},
+	"as a participant":       {role: coaching.RoleParticipant},
+	"as passive participant": {role: coaching.RoleParticipant},
+	"as observer":            {role: coaching.RoleObserver},
+	"as an observer":         {role: coaching.RoleObserver},
+	"as silent observer":     {role: coaching.RoleObserver},
 }
 
 // phraseAt finds the longest kind or role phrase starting at toks[i] and

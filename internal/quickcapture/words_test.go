@@ -110,6 +110,16 @@ func TestRoles(t *testing.T) {
 		{"silent observer", coaching.RoleObserver},
 		{"Watched", coaching.RoleObserver},
 		{"shadowed.", coaching.RoleObserver},
+		// "as" before a role word, as a manager writes it on a phone: a
+		// review found "ride-along 45m as lead" opened the form.
+		{"as lead", coaching.RoleLead},
+		{"as the lead", coaching.RoleLead},
+		{"as observer", coaching.RoleObserver},
+		{"As an observer", coaching.RoleObserver},
+		{"as silent observer", coaching.RoleObserver},
+		{"as participant", coaching.RoleParticipant},
+		{"as a participant", coaching.RoleParticipant},
+		{"as passive participant", coaching.RoleParticipant},
 	} {
 		line := "<@U1> ride-along 30m " + tt.phrase + " notes"
 		got := Parse(line, wednesday)
@@ -117,6 +127,11 @@ func TestRoles(t *testing.T) {
 			t.Errorf("Parse(%q): role %q, notes %q, clear %v; want role %q, notes %q, clear",
 				line, got.Draft.Role, got.Draft.Notes, got.Clear(), tt.want, "notes")
 		}
+	}
+	// The role with its "as" may come before the duration too.
+	if got := Parse("<@U1> ride-along as lead 45m notes", wednesday); got.Draft.Role != coaching.RoleLead || got.Draft.DurationMin != 45 || got.Draft.Notes != "notes" || !got.Clear() {
+		t.Errorf("\"ride-along as lead 45m notes\": role %q, %d minutes, notes %q, clear %v; want lead, 45, \"notes\", clear",
+			got.Draft.Role, got.Draft.DurationMin, got.Draft.Notes, got.Clear())
 	}
 	// After a complete 1:1 a role word has nothing to say of the session
 	// (a role is a ride-along's): it starts the notes, kept as typed.
