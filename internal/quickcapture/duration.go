@@ -68,9 +68,16 @@ func spanAt(toks []token, i int) (span, int) {
 	if neg {
 		w = w[1:]
 	}
+	if len(w) > 1 && w[0] == '.' && isDigit(w[1]) {
+		w = "0" + w // ".5h": half an hour, its leading zero left out
+	}
 	num, unit := splitNumber(decimalComma(w))
 	if num == "" {
 		return span{}, 0
+	}
+	if unit == "" && minuteMark(toks[i].cut) {
+		// "45'": the prime was cut off as trailing punctuation.
+		return withMark(num, neg)
 	}
 	n := 1
 	// A mixed number of hours: "1½h", "1 1/2 h", "2 1/2 hours".
@@ -186,9 +193,34 @@ func splitNumber(s string) (num, rest string) {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
+// minuteMark reports whether cut, the punctuation cut off after a number,
+// starts with one prime, as much of Europe marks minutes ("45'", or "45’"
+// as a phone's keyboard curls it). Two ("45''") are seconds or inches,
+// and a prime then digits ("45'30") never reaches here: it is no unit.
+func minuteMark(cut string) bool {
+	rest, ok := strings.CutPrefix(cut, "'")
+	if !ok {
+		rest, ok = strings.CutPrefix(cut, "’")
+	}
+	return ok && !strings.HasPrefix(rest, "'") && !strings.HasPrefix(rest, "’") &&
+		!strings.HasPrefix(rest, `"`) && !strings.HasPrefix(rest, "”")
+}
+
+// withMark reads num, marked with a prime, as whole minutes.
+func withMark(num string, neg bool) (span, int) {
+	d, ok := withUnit(num, "m")
+	if !ok {
+		return span{}, 0
+	}
+	if neg {
+		d = span{minutes: -d.minutes}
+	}
+	return d, 1
+}
+
 func isMinuteUnit(u string) bool {
 	switch u {
-	case "m", "min", "mins", "minute", "minutes":
+	case "m", "min", "mins", "minute", "minutes", "′": // "45′", the prime sign itself
 		return true
 	}
 	return false

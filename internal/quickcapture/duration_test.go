@@ -59,6 +59,18 @@ func TestDurations(t *testing.T) {
 		{"0,75 h", 45},
 		{"1hr30", 90},
 		{"1hrs30min", 90},
+		// As typed on a phone: a review found these opened the form.
+		// Half an hour with its leading zero left out, and minutes
+		// marked with a prime as in much of Europe ("45'"; a phone's
+		// keyboard may make it a curly ’).
+		{".5h", 30},
+		{".5 hours", 30},
+		{".75 h", 45},
+		{"45'", 45},
+		{"45’", 45},
+		{"45′", 45},
+		{"45',", 45},
+		{"1h 30'", 90},
 	} {
 		line := "<@U1> 1:1 " + tt.in + " notes"
 		got := Parse(line, wednesday)
@@ -78,6 +90,12 @@ func TestNotDurations(t *testing.T) {
 		"1,5 deals",
 		"1,5,7h",
 		"m45",
+		".5m",  // no fraction of a minute, however written
+		"45''", // seconds, or inches: never minutes
+		"45’’",
+		"45”",
+		"45'30", // minutes and seconds
+		"'45",
 	} {
 		line := "<@U1> 1:1 " + in
 		got := Parse(line, wednesday)
