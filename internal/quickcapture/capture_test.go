@@ -281,6 +281,47 @@ func TestNotesAreWhatFollowsTheHeader(t *testing.T) {
 	}
 }
 
+// A dash glued between the duration and the notes is the separator it
+// would be standing alone, as a phone's keyboard leaves it ("--" becomes
+// "—"): a review found "30m—pricing" opened the form asking how long.
+// What follows is read as it would be after " - ": a date, a day still to
+// come. A dash that makes the duration a range or an estimate ("30m-1h",
+// "30m-ish") is no separator, and the form opens.
+func TestADashGluedAfterTheDurationSeparatesTheNotes(t *testing.T) {
+	for _, tt := range []struct {
+		line    string
+		minutes int
+		notes   string
+		clear   bool
+	}{
+		{"<@U1> 1:1 30m—pricing", 30, "pricing", true},
+		{"<@U1> 1:1 30m-pricing", 30, "pricing", true},
+		{"<@U1> 1:1 30m–rushed pricing", 30, "rushed pricing", true},
+		{"<@U1> 1:1 30m--rushed pricing", 30, "rushed pricing", true},
+		{"<@U1> ride-along lead 1h30—great discovery", 90, "great discovery", true},
+		{"<@U1> 1:1 45 min—pricing", 45, "pricing", true},
+		{"<@U1> 1:1 30m—Q4 pipeline", 30, "Q4 pipeline", true},
+		{"<@U1> 1:1 30m-yesterday", 30, "", true},
+		{"<@U1> 1:1 30m—tomorrow we talk pricing", 30, "tomorrow we talk pricing", false},
+		{"<@U1> ride-along 30m—lead", 30, "", true},
+		{"<@U1> 1:1 30m-ish", 0, "30m-ish", false},
+		{"<@U1> 1:1 30m-ish—pricing", 0, "30m-ish—pricing", false},
+		{"<@U1> 1:1 30m-long call", 0, "30m-long call", false},
+		{"<@U1> 1:1 30m-plus", 0, "30m-plus", false},
+		{"<@U1> 1:1 30m-1h", 0, "30m-1h", false},
+		{"<@U1> 1:1 1h-1h30", 0, "1h-1h30", false},
+		{"<@U1> 1:1 30m-", 0, "30m-", false},
+		{"<@U1> 1:1 5 m-commerce deals", 0, "5 m-commerce deals", false},
+		{"<@U1> 1:1 5 h-index", 0, "5 h-index", false},
+	} {
+		got := Parse(tt.line, wednesday)
+		if got.Draft.DurationMin != tt.minutes || got.Draft.Notes != tt.notes || got.Clear() != tt.clear {
+			t.Errorf("Parse(%q): %d minutes, notes %q, clear %v; want %d, %q, %v",
+				tt.line, got.Draft.DurationMin, got.Draft.Notes, got.Clear(), tt.minutes, tt.notes, tt.clear)
+		}
+	}
+}
+
 func TestMissing(t *testing.T) {
 	var (
 		reps     = coaching.FieldReps

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // span is a duration as written. It remembers whether it was whole hours
@@ -195,7 +197,7 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // minuteMark reports whether cut, the punctuation cut off after a number,
 // starts with one prime, as much of Europe marks minutes ("45'", or "45’"
-// as a phone's keyboard curls it). Two ("45''") are seconds or inches,
+// as a phone's keyboard curls it). Two ("45”") are seconds or inches,
 // and a prime then digits ("45'30") never reaches here: it is no unit.
 func minuteMark(cut string) bool {
 	rest, ok := strings.CutPrefix(cut, "'")
@@ -283,4 +285,51 @@ func SaysDuration(text string) bool {
 		}
 	}
 	return false
+}
+
+// dashes are the separators (see separators) a phone's keyboard leaves
+// glued between a duration and the notes: "30m—pricing" ("--" typed
+// becomes "—"), "30m-pricing".
+const dashes = "-–—"
+
+// estimates are the words that, glued after a duration by a dash, make it
+// an estimate rather than start the notes: "30m-ish", "1h-or so".
+var estimates = map[string]bool{"ish": true, "long": true, "plus": true, "odd": true, "or": true, "max": true, "tops": true, "something": true}
+
+// gluedDash splits a duration, or the unit of one ("45 min—pricing"),
+// glued to dashes and the notes into the three tokens it would be with
+// spaces around the dashes, so the dashes are read as the separator they
+// are and the notes as they would be after " - " (a date there is the
+// date, "tomorrow" a day still to come). Nil when t is no such thing: a
+// range ("30m-1h", the notes starting with no letter), an estimate
+// ("30m-ish"), or a dash with nothing after it.
+func gluedDash(t token) []token {
+	j := strings.IndexAny(t.text, dashes)
+	if j <= 0 {
+		return nil
+	}
+	head := newToken(t.text[:j], t.start)
+	if head.clipped() {
+		return nil
+	}
+	// A unit alone is a word of its own ("min"), never one letter: "5
+	// m-commerce deals" names no five minutes.
+	unit := len(head.word) > 1 && (isMinuteUnit(head.word) || isHourUnit(head.word))
+	if _, n := durationAt([]token{head}, 0); n != 1 && !unit {
+		return nil
+	}
+	k := j
+	for k < len(t.text) {
+		r, size := utf8.DecodeRuneInString(t.text[k:])
+		if !strings.ContainsRune(dashes, r) {
+			break
+		}
+		k += size
+	}
+	rest := t.text[k:]
+	first := strings.ToLower(rest[:len(rest)-len(strings.TrimLeftFunc(rest, unicode.IsLetter))])
+	if first == "" || estimates[first] {
+		return nil
+	}
+	return []token{head, newToken(t.text[j:k], t.start+j), newToken(rest, t.start+k)}
 }

@@ -114,6 +114,10 @@ func firstTokens(s string, n int) []token {
 		if !ok {
 			break
 		}
+		if parts := gluedDash(t); parts != nil {
+			toks = append(toks, parts...)
+			continue
+		}
 		toks = append(toks, t)
 	}
 	return toks
