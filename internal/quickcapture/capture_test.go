@@ -176,6 +176,40 @@ func TestMentionsJoinedBySeparatorsAreAllReps(t *testing.T) {
 	}
 }
 
+// A mention glued to the kind after it is the rep, then the kind, as with
+// a space between: on a phone, picking from Slack's @ list and typing on
+// leaves no space, and Slack sends "<@U123|ana>1:1". A review found the
+// form opened for it. Anything else glued to a mention (a word, a role,
+// "'s") stays as it was: the line is a sentence, or its notes.
+func TestAMentionGluedToTheKindIsTheRepThenTheKind(t *testing.T) {
+	for _, tt := range []struct {
+		line  string
+		reps  []string
+		kind  coaching.Kind
+		notes string
+		clear bool
+	}{
+		{"<@U123|ana>1:1 30m", []string{"U123"}, coaching.KindOneOnOne, "", true},
+		{"<@U123|ana>1:1, 30m pricing", []string{"U123"}, coaching.KindOneOnOne, "pricing", true},
+		{"<@U123>1on1 30m", []string{"U123"}, coaching.KindOneOnOne, "", true},
+		{"<@U1>ride-along 45m lead great call", []string{"U1"}, coaching.KindRideAlong, "great call", true},
+		{"<@U1>team meeting 30m", []string{"U1"}, coaching.KindTeamMeeting, "", true},
+		{"<@U1>+<@U2>huddle 30m", []string{"U1", "U2"}, coaching.KindTeamMeeting, "", true},
+		{"30m <@U123|ana>1:1", []string{"U123"}, coaching.KindOneOnOne, "", true},
+		{"<@U123|ana>'s 1:1 30m", []string{"U123"}, coaching.KindOneOnOne, "<@U123|ana>'s 1:1 30m", false},
+		{"<@U1>lead 1:1 30m", []string{"U1"}, coaching.KindOneOnOne, "<@U1>lead 1:1 30m", false},
+		{"<@U1>team 30m", []string{"U1"}, "", "<@U1>team 30m", false},
+		{"<@U1>1:1s 30m", []string{"U1"}, "", "<@U1>1:1s 30m", false},
+		{"<#C1|sales>1:1 30m", nil, "", "<#C1|sales>1:1 30m", false}, // a channel is nobody
+	} {
+		got := Parse(tt.line, wednesday)
+		if !slices.Equal(got.Draft.RepIDs, tt.reps) || got.Draft.Kind != tt.kind || got.Draft.Notes != tt.notes || got.Clear() != tt.clear {
+			t.Errorf("Parse(%q): reps %v, kind %q, notes %q, clear %v; want %v, %q, %q, %v",
+				tt.line, got.Draft.RepIDs, got.Draft.Kind, got.Draft.Notes, got.Clear(), tt.reps, tt.kind, tt.notes, tt.clear)
+		}
+	}
+}
+
 // A link, mailto or channel right after the reps starts the notes, kept
 // as Slack sent it (the bot unescapes it into what was typed, as any link
 // in the notes). An audit found "<@U1>,<mailto:…>" (an address glued

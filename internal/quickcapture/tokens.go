@@ -1,6 +1,7 @@
 package quickcapture
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -120,7 +121,55 @@ func firstTokens(s string, n int) []token {
 		}
 		toks = append(toks, t)
 	}
+	return splitGluedKinds(toks)
+}
+
+// splitGluedKinds splits a token of people glued to a kind ("<@U1|ana>1:1",
+// as Slack sends a name picked from the @ list with no space typed after
+// it) into the people and the kind, the two tokens a space would have
+// made. Only a kind: a word, a role or "'s" glued to a mention leaves the
+// token whole, as prose ("<@U1>'s demo") or notes.
+func splitGluedKinds(toks []token) []token {
+	for i := 0; i < len(toks); i++ {
+		at := peoplePrefix(toks[i].text)
+		if at == 0 {
+			continue
+		}
+		t := toks[i]
+		people, rest := newToken(t.text[:at], t.start), newToken(t.text[at:], t.start+at)
+		after := append([]token{rest}, toks[i+1:min(i+maxPhraseWords, len(toks))]...)
+		if m, n := phraseAt(after, 0); n == 0 || m.kind == "" {
+			continue
+		}
+		toks = slices.Concat(toks[:i], []token{people, rest}, toks[i+1:])
+		i++
+	}
 	return toks
+}
+
+// peoplePrefix returns how many bytes of text the Slack escapes of people
+// starting it take ("<@U1|ana>" of "<@U1|ana>1:1", "<@U1>+<@U2>" of
+// "<@U1>+<@U2>huddle"), when something other than an escape follows them;
+// 0 otherwise.
+func peoplePrefix(text string) int {
+	i := 0
+	for i < len(text) && text[i] == '<' {
+		j := closingAngle(text, i)
+		if j < 0 {
+			return 0
+		}
+		if _, ok := escapedPerson(text[i+1 : j]); !ok {
+			return 0
+		}
+		i = j + 1
+		if rest := trimJoiners(text[i:]); strings.HasPrefix(rest, "<") {
+			i = len(text) - len(rest)
+		}
+	}
+	if i == len(text) {
+		return 0
+	}
+	return i
 }
 
 // separators are what people put between a header and its notes ("45m -
