@@ -15,7 +15,7 @@ import (
 // his Thursday by "dec 3", his Friday by "fri"; so does an admin in
 // Kolkata marking Ria.
 func TestAwayIsReadOnTheNudgingManagersToday(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, clk := newServiceOn(t, db)
 		people := []coaching.Person{

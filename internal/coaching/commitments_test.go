@@ -2,7 +2,6 @@ package coaching_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,7 +25,7 @@ type commitmentOrg struct {
 
 func newCommitmentOrg(t *testing.T) commitmentOrg {
 	t.Helper()
-	return newCommitmentOrgOn(t, filepath.Join(t.TempDir(), "c.db"))
+	return newCommitmentOrgOn(t, migratedDB(t))
 }
 
 // newCommitmentOrgOn is newCommitmentOrg on db, a SQLite path or a
@@ -333,7 +332,7 @@ func statusOf(t *testing.T, st *sqlite.Store, id int64) coaching.CommitmentStatu
 // their open list and the log form's, and undoing a later session, which
 // reopens what that session ticked, leaves it closed.
 func TestAManagerClosesACommitmentAsNotKept(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		o := newCommitmentOrgOn(t, db)
 		c, err := o.svc.CloseCommitment(ctx, "UMAX", o.private, coaching.CommitmentNotKept)
@@ -387,7 +386,7 @@ func TestAManagerClosesACommitmentAsNotKept(t *testing.T) {
 // changes, whatever the click says. Nor do they take back a close. A
 // status other than kept or not kept is refused too.
 func TestOnlyTheirManagerAndLeadersAboveCloseACommitment(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		o := newCommitmentOrgOn(t, db)
 		refused := []struct {
@@ -480,7 +479,7 @@ func withZed(t *testing.T, o commitmentOrg, maxUnder string) {
 // their form and the rep's own list no longer hold it, and nothing else
 // changes for them.
 func TestALeaderAboveClosesSharedCommitmentsBelow(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		o := newCommitmentOrgOn(t, db)
 		withZed(t, o, "UVERA")
@@ -545,7 +544,7 @@ func TestALeaderAboveClosesSharedCommitmentsBelow(t *testing.T) {
 // them: Max moved under Leo, Vera is refused and Leo may; the session
 // made private by an edit, no leader may, nor is it offered.
 func TestALeadersCloseFollowsTheRosterAndTheSessionNow(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		o := newCommitmentOrgOn(t, db)
 		withZed(t, o, "ULEO")
@@ -638,7 +637,7 @@ func TestALeadersFormOffersTheTenOldestInAll(t *testing.T) {
 // form, or closed from history already), its session was undone, or an
 // edit took its line away.
 func TestAStaleCloseChangesNothing(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		o := newCommitmentOrgOn(t, db)
 		// Ticked kept in a form since the list was shown.
@@ -731,7 +730,7 @@ func TestOpenCommitmentsSayHowManyMore(t *testing.T) {
 // Only a close made there is; one a session's form ticked stays that
 // session's. Anyone else, or a second Undo, changes nothing.
 func TestAManagerTakesBackAClose(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		o := newCommitmentOrgOn(t, db)
 		if _, err := o.svc.CloseCommitment(ctx, "UMAX", o.private, coaching.CommitmentNotKept); err != nil {
@@ -902,7 +901,7 @@ func TestAFormReadsTheViewerAndTheTreeOnce(t *testing.T) {
 // open, while the form's other ticks close and the session is logged;
 // an edit ticking it says nothing of commitments changed.
 func TestATickNoLongerClosableIsPassedOver(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		o := newCommitmentOrgOn(t, db)
 		d := oneOnOne("USAM")

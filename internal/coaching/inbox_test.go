@@ -15,7 +15,7 @@ import (
 // pending until it is acted on, and is marked done by the session it logs,
 // in the same transaction; a command accepted after start is not replayed.
 func TestAnAcceptedCommandIsDoneWithItsSession(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, _, clk := newServiceOn(t, db)
 		start := clk.t
@@ -68,7 +68,7 @@ func TestAnAcceptedCommandIsDoneWithItsSession(t *testing.T) {
 // replicas replaying what was pending at their start can both act on it,
 // and the second finds it done where it would mark it.
 func TestARefusedCommandIsAnsweredOnce(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, clk := newServiceOn(t, db)
 		c, _, err := svc.Accept(ctx, coaching.Command{Key: "cmd:T1", UserID: "UMGR", Payload: []byte(`{"text":"x"}`), ReceivedAt: clk.t.Add(-time.Minute)})
@@ -115,7 +115,7 @@ func TestACommandAnsweredElsewhereIsNotLoggedAgain(t *testing.T) {
 	} {
 		for _, when := range []string{"before this one began", "while this one read Slack profiles"} {
 			t.Run(tc.name+", "+when, func(t *testing.T) {
-				sqlitetest.Each(t, func(t *testing.T, db string) {
+				sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 					ctx := context.Background()
 					other, st, clk := newServiceOn(t, db)
 					c, _, err := other.Accept(ctx, coaching.Command{Key: "cmd:T1", UserID: "UMGR", Payload: []byte(`{"text":"x"}`), ReceivedAt: clk.t.Add(-time.Minute)})
@@ -180,7 +180,7 @@ func openStore(t *testing.T, db string, clk *clock) *sqlite.Store {
 // there first: the second finds the session under the command's key and
 // returns it, queueing nothing more.
 func TestACommandLoggedTwiceAtOnceIsOneSession(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, clk := newServiceOn(t, db)
 		req := acceptedCapture(t, svc, clk)
@@ -212,7 +212,7 @@ func TestACommandLoggedTwiceAtOnceIsOneSession(t *testing.T) {
 func TestACommandLoggedBetweenTheChecksIsReturned(t *testing.T) {
 	for _, after := range []string{"CommandAnswered", "SubmissionSession"} {
 		t.Run("after "+after, func(t *testing.T) {
-			sqlitetest.Each(t, func(t *testing.T, db string) {
+			sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 				ctx := context.Background()
 				other, st, clk := newServiceOn(t, db)
 				req := acceptedCapture(t, other, clk)

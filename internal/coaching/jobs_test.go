@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -52,7 +51,7 @@ func nudgesIn(t *testing.T, st *sqlite.Store) map[string]int {
 }
 
 func TestRunNudgesOncePerManagerPerDay(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, clk := newServiceOn(t, db)
 		clk.t = time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC) // imported on a Monday
@@ -103,7 +102,7 @@ func TestRunNudgesOncePerManagerPerDay(t *testing.T) {
 }
 
 func TestAManagerDeactivatedInSlackIsNotNudged(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, clk := newServiceOn(t, db)
 		clk.t = time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
@@ -123,7 +122,7 @@ func TestAManagerDeactivatedInSlackIsNotNudged(t *testing.T) {
 }
 
 func TestRunRemindersOnceAfterThreeDaysInWorkingHours(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, clk := newServiceOn(t, db)
 		clk.t = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
@@ -155,7 +154,7 @@ func TestRunRemindersOnceAfterThreeDaysInWorkingHours(t *testing.T) {
 // deactivated in Slack gets none: a review's six weeks found one reminded
 // two days after the import that dropped him.
 func TestARepWhoLeftIsNotReminded(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, clk := newServiceOn(t, db)
 		clk.t = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
@@ -197,7 +196,7 @@ func TestAReminderQueuedBeforeItsRepLeftDoesNotGo(t *testing.T) {
 		}, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			sqlitetest.Each(t, func(t *testing.T, db string) {
+			sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 				ctx := context.Background()
 				svc, st, clk := newServiceOn(t, db)
 				clk.t = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
@@ -257,7 +256,7 @@ func TestRemindersKeepToTheWorkingDayWhateverTheNudgeHour(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("%02d:00 nudges, reminder at %s", tt.hour, tt.at.Format("15:04")), func(t *testing.T) {
 			ctx := context.Background()
-			svc, st, clk := newServiceOn(t, filepath.Join(t.TempDir(), "c.db"))
+			svc, st, clk := newServiceOn(t, migratedDB(t))
 			clk.t = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 			org(t, st, clk)
 			d := coaching.Draft{RepIDs: []string{"UA"}, Kind: coaching.KindOneOnOne, OccurredOn: day("2026-11-30"), DurationMin: 30}
@@ -290,7 +289,7 @@ func TestRemindersComeThreeDaysOnTheRepsClock(t *testing.T) {
 		{"no change: 72 hours", time.Date(2026, 11, 27, 17, 30, 0, 0, la), time.Date(2026, 11, 30, 17, 30, 0, 0, la)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			sqlitetest.Each(t, func(t *testing.T, db string) {
+			sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 				ctx := context.Background()
 				svc, st, clk := newServiceOn(t, db)
 				clk.t = tt.asked
@@ -421,7 +420,7 @@ func TestANudgeRunReadsAFewZonesAtATime(t *testing.T) {
 // overdue (the clock starts at the import), as it does not Ria, whom
 // Coachlog had never seen.
 func TestAProfileSeenBeforeTheImportDoesNotStartTheClock(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, clk := newServiceOn(t, db)
 		clk.t = time.Date(2026, 11, 18, 10, 0, 0, 0, time.UTC)
@@ -487,7 +486,7 @@ func TestANewRepsClockStartsOnTheManagersDayOfTheImport(t *testing.T) {
 		{"Los Angeles, since the import", "America/Los_Angeles", coaching.Date{}, time.Date(2026, 11, 18, 3, 0, 0, 0, time.UTC), la},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			sqlitetest.Each(t, func(t *testing.T, db string) {
+			sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 				ctx := context.Background()
 				svc, st, clk := newServiceOn(t, db)
 				clk.t = tt.imported
@@ -526,7 +525,7 @@ func TestANewRepsClockStartsOnTheManagersDayOfTheImport(t *testing.T) {
 // manager role and nobody, Dan the manager role and a rep the roster
 // dropped; Ria, on Vera's team, reports to her as a rep.
 func TestTheNudgeGoesToWhomIsManagerSays(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, clk := newServiceOn(t, db)
 		clk.t = time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
@@ -581,7 +580,7 @@ func (fixedDigest) WeekDigest(_ context.Context, w coaching.Week, _ time.Time) (
 // week before the product ran. A week in which coaching was logged, or
 // that ended after the import, is posted.
 func TestNoDigestOfAWeekBeforeAnyTeamWasKnown(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, clk := newServiceOn(t, db)
 		clk.t = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC) // Tuesday of 2026-W49: the bot deployed, the roster imported
@@ -616,7 +615,7 @@ func TestNoDigestOfAWeekBeforeAnyTeamWasKnown(t *testing.T) {
 // would fail, waiting for a post that never comes), and a rating, which
 // changes nothing the reminder says, queues none.
 func TestAnAnswerUpdatesTheReminderQueued(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, clk := newServiceOn(t, db)
 		clk.t = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
@@ -726,7 +725,7 @@ func TestARepAskedAgainIsRemindedAgain(t *testing.T) {
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			sqlitetest.Each(t, func(t *testing.T, db string) {
+			sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 				ctx := context.Background()
 				svc, st, clk := newServiceOn(t, db)
 				clk.t = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC) // a Monday
@@ -824,7 +823,7 @@ func TestANudgeIsAsItStandsWhenItGoes(t *testing.T) {
 		}, false, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sqlitetest.Each(t, func(t *testing.T, db string) {
+			sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 				ctx := context.Background()
 				svc, st, clk := newServiceOn(t, db)
 				clk.t = time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)

@@ -15,7 +15,7 @@ import (
 // they are. Checked for a manager (Mia, a peer), a leader above for a
 // private session (Vera), a leader of another tree (Leo) and the rep.
 func TestACommitmentThatDoesNotExistIsRefusedAsAnotherManagers(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		o := newCommitmentOrgOn(t, db)
 		missing := o.mia + 1000

@@ -13,7 +13,7 @@ import (
 // the same words as one carrying an id no session has, naming nobody: a
 // crafted id tells neither who logged which session nor which ids exist.
 func TestAnotherManagersSessionIsRefusedAsOneThatDoesNotExist(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, _, _ := newServiceOn(t, db)
 		s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Key: "k1"})

@@ -14,7 +14,7 @@ import (
 // tells nothing of which session ids exist. Both as the rep the value
 // names (someone not on the session) and as someone else than that rep.
 func TestARepButtonOnNoSessionIsRefusedAsOneOnAnothersSession(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, _, _ := newServiceOn(t, db)
 		s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Key: "k1"})

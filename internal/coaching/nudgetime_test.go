@@ -72,7 +72,7 @@ func TestANudgeComesAtMostOnceInTwelveHoursAcrossZoneChanges(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sqlitetest.Each(t, func(t *testing.T, db string) {
+			sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 				ctx := context.Background()
 				svc, st, clk := newServiceOn(t, db)
 				clk.t = time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC) // a Monday

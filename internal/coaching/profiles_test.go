@@ -2,7 +2,6 @@ package coaching_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -70,7 +69,7 @@ func (d *directory) reset() {
 
 func newServiceWithDirectory(t *testing.T, dir *directory) (*coaching.Service, *sqlite.Store, *clock) {
 	t.Helper()
-	return newServiceWithDirectoryOn(t, filepath.Join(t.TempDir(), "c.db"), dir)
+	return newServiceWithDirectoryOn(t, migratedDB(t), dir)
 }
 
 // newServiceWithDirectoryOn is newServiceWithDirectory on db, a SQLite
@@ -160,7 +159,7 @@ func TestRepsAreCheckedWithSlackAtSubmission(t *testing.T) {
 // roster": a name the roster gives stays until a roster changes it).
 // Where the roster gave none, Slack's is the name.
 func TestASubmissionNamesARepAsTheRosterDoes(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		dir := &directory{people: map[string]coaching.Person{
 			"UMGR":  {Name: "Max"},
@@ -467,7 +466,7 @@ func TestARefreshOnTheAckPathDoesNotWaitForSlacksRateLimit(t *testing.T) {
 	ctx := context.Background()
 	dir := &nowDirectory{directory: &directory{people: map[string]coaching.Person{"UNEW": {Name: "Nia"}}}}
 	clk := &clock{t: time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)}
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{Now: clk.Now})
+	st, err := sqlite.Open(ctx, migratedDB(t), sqlite.Options{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 // the earlier one rather than contradict it. A rep who disputed is asked
 // again as after any edit, told what changed.
 func TestAnEditOfWhoReadsTheNotesTellsEveryRepWithoutAskingAgain(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, _ := newServiceOn(t, db)
 		d := oneOnOne("UANA", "UBEN")

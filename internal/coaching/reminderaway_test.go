@@ -2,7 +2,6 @@ package coaching_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -48,7 +47,7 @@ func awayStatus(expires time.Time) awayBy {
 // their reminder falls due on Thursday 3 December at 10:00.
 func pendingFromMonday(t *testing.T) (*coaching.Service, *clock, func() []coaching.Message) {
 	t.Helper()
-	svc, st, clk := newServiceOn(t, filepath.Join(t.TempDir(), "c.db"))
+	svc, st, clk := newServiceOn(t, migratedDB(t))
 	clk.t = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 	org(t, st, clk)
 	d := coaching.Draft{RepIDs: []string{"UA"}, Kind: coaching.KindOneOnOne, OccurredOn: day("2026-11-30"), DurationMin: 30}

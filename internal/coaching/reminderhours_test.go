@@ -2,7 +2,6 @@ package coaching_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -37,7 +36,7 @@ func TestAReminderPastTheWorkingDayWaitsForTheNext(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
-			svc, st, clk := newServiceOn(t, filepath.Join(t.TempDir(), "c.db"))
+			svc, st, clk := newServiceOn(t, migratedDB(t))
 			clk.t = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 			org(t, st, clk)
 			d := coaching.Draft{RepIDs: []string{"UA"}, Kind: coaching.KindOneOnOne, OccurredOn: day("2026-11-30"), DurationMin: 30}

@@ -14,7 +14,7 @@ import (
 // and then writes and queues nothing, with the session as the write read
 // it: the edge tells the rep so without a read of its own first.
 func TestARepsAnswerSaysWhenItWasGivenAlready(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, _ := newServiceOn(t, db)
 		d := oneOnOne("UREP", "UREP2")
@@ -80,7 +80,7 @@ func TestARepsAnswerSaysWhenItWasGivenAlready(t *testing.T) {
 // FOR UPDATE) has each later write read the session as the one before
 // left it; on SQLite the one writer runs them in turn.
 func TestConfirmsAtOnceStoreOneAndTellTheRestItWasGiven(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, _, _ := newServiceOn(t, db)
 		s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Key: "k1"})

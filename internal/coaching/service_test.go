@@ -19,9 +19,20 @@ type clock struct{ t time.Time }
 
 func (c *clock) Now() time.Time { return c.t }
 
+// migratedDB is a new SQLite path holding a copy of a migrated database
+// (sqlitetest.Migrated): these tests are of the service, not of the
+// database's creation, and the 27 migrations a new file needs were most
+// of this package's test time.
+func migratedDB(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "c.db")
+	sqlitetest.Migrated(t, db)
+	return db
+}
+
 func newService(t *testing.T) (*coaching.Service, *sqlite.Store, *clock) {
 	t.Helper()
-	return newServiceOn(t, filepath.Join(t.TempDir(), "c.db"))
+	return newServiceOn(t, migratedDB(t))
 }
 
 // newServiceOn is newService on db, a SQLite path or a PostgreSQL URL.
@@ -50,7 +61,7 @@ func oneOnOne(reps ...string) coaching.Draft {
 }
 
 func TestLogSessionStoresOnceAndQueuesDMs(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, _ := newServiceOn(t, db)
 		req := coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Source: coaching.SourceModal, Key: "view:V1"}
@@ -83,7 +94,7 @@ func TestLogSessionStoresOnceAndQueuesDMs(t *testing.T) {
 }
 
 func TestLogSessionValidates(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, _, _ := newServiceOn(t, db)
 		tests := []struct {
@@ -118,7 +129,7 @@ func TestLogSessionValidates(t *testing.T) {
 }
 
 func TestAFollowUpUpToAYearAfterTheSessionIsTaken(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		svc, _, _ := newServiceOn(t, db)
 		for _, on := range []string{"2026-11-25", "2027-11-26"} { // the session's day; 366 days on
 			d := oneOnOne("UREP")
@@ -133,7 +144,7 @@ func TestAFollowUpUpToAYearAfterTheSessionIsTaken(t *testing.T) {
 // An edit that moves the follow-up moves it on the session's open
 // commitments too: they show it when carried over and in the prep brief.
 func TestAnEditMovesTheFollowUpOfOpenCommitments(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, _, _ := newServiceOn(t, db)
 		d := oneOnOne("UREP")
@@ -159,7 +170,7 @@ func TestAnEditMovesTheFollowUpOfOpenCommitments(t *testing.T) {
 }
 
 func TestConfirmEditUndo(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, _ := newServiceOn(t, db)
 		s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Key: "k1"})
@@ -224,7 +235,7 @@ func TestAFirstRatingNeverOverwritesOneGivenMeanwhile(t *testing.T) {
 		{"the DM changes its rating", 2, false, 4, "", 4, 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			sqlitetest.Each(t, func(t *testing.T, db string) {
+			sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 				ctx := context.Background()
 				svc, st, _ := newServiceOn(t, db)
 				s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Key: "k1"})
@@ -275,7 +286,7 @@ func TestAFirstRatingNeverOverwritesOneGivenMeanwhile(t *testing.T) {
 // A rep who disputed is asked again after any edit; a rep who confirmed
 // keeps their answer through an edit of the notes.
 func TestAnEditAfterADisputeAsksAgain(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, _ := newServiceOn(t, db)
 		d := oneOnOne("UANA", "UBEN")
@@ -336,7 +347,7 @@ func TestAnEditAfterADisputeAsksAgain(t *testing.T) {
 // reason is dropped: PostgreSQL refuses it in text, and the save failed
 // there with nothing said but "something went wrong".
 func TestANulInWhatPeopleTypeIsDroppedOnEveryEngine(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, _, _ := newServiceOn(t, db)
 		d := oneOnOne("UREP")
@@ -384,7 +395,7 @@ func TestANulInWhatPeopleTypeIsDroppedOnEveryEngine(t *testing.T) {
 // passed when the session was saved; judged against today again, no save
 // of it was possible. A date the edit changes is judged in full.
 func TestASessionOverAYearOldCanBeEditedKeepingItsDate(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, clk := newServiceOn(t, db)
 		d := oneOnOne("UREP") // 2026-11-25, the day before the clock's
@@ -452,7 +463,7 @@ func editAsItStands(t *testing.T, svc *coaching.Service, st *sqlite.Store, id in
 // correction of it impossible, the re-ask of a dispute included. A rep or
 // skill the edit adds is judged in full.
 func TestAnEditKeepingAGoneRepOrARetiredSkillIsSaved(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, clk := newServiceOn(t, db)
 		d := oneOnOne("UREP")

@@ -12,7 +12,7 @@ import (
 // that is one Coachlog writes, and with none otherwise: a source read from
 // a form's private_metadata is not stored (nor exported) as given.
 func TestASourceCoachlogDoesNotWriteIsStoredAsNone(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		svc, st, _ := newServiceOn(t, db)
 		for i, tt := range []struct{ given, want coaching.Source }{
