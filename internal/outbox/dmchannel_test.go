@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -86,7 +85,7 @@ func TestADMAddressedByItsIDAndByItsUserIsPacedAsOneChannel(t *testing.T) {
 			}
 			t.Cleanup(func() { fake.Close() })
 			fake.AddUser(fakeslack.User{ID: mgr, Name: "max"})
-			st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{Now: clk.Now})
+			st, err := sqlite.Open(context.Background(), migratedDB(t), sqlite.Options{Now: clk.Now})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +19,7 @@ import (
 // ("retry_in":4489675704), which nobody reads as 4.5 s.
 func TestARetrysWaitIsLoggedInMilliseconds(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{Now: clk.Now})
+	st, err := sqlite.Open(context.Background(), migratedDB(t), sqlite.Options{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

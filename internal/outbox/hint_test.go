@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -37,7 +36,7 @@ func TestADigestFailureIsLoggedWithAdviceForSlacksAnswer(t *testing.T) {
 		t.Run(tt.code, func(t *testing.T) {
 			var logs bytes.Buffer
 			clk := &clock{t: time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)}
-			st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{Now: clk.Now})
+			st, err := sqlite.Open(context.Background(), migratedDB(t), sqlite.Options{Now: clk.Now})
 			if err != nil {
 				t.Fatal(err)
 			}

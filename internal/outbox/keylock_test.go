@@ -2,7 +2,6 @@ package outbox_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -75,7 +74,7 @@ func (s *holdingSender) Send(_ context.Context, m coaching.Message, _ *coaching.
 // lane). Each renders the state of its send: if both were in flight at
 // once the older could land last and stay. The second waits for the first.
 func TestTwoSendsOfOneMessageNeverOverlap(t *testing.T) {
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	st, err := sqlite.Open(context.Background(), migratedDB(t), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,7 +81,7 @@ func TestASenderPastItsLeaseLeavesTheMessageToItsNewSender(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sqlitetest.Each(t, func(t *testing.T, db string) {
+			sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 				ctx := context.Background()
 				clk := &clock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
 				st, err := sqlite.Open(ctx, db, sqlite.Options{Now: clk.Now})

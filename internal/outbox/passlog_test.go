@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -55,7 +54,7 @@ func (l *lockedBuffer) count(s string) int {
 // then once a minute with how many failed, and the recovery once.
 func TestAFailingPassIsLoggedOnceAMinuteNotEverySecond(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{Now: clk.Now})
+	st, err := sqlite.Open(context.Background(), migratedDB(t), sqlite.Options{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

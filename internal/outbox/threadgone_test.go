@@ -114,7 +114,7 @@ func TestADeletedHeadlineIsPostedAgainOnceWithItsThread(t *testing.T) {
 		{"deleted every time", 1, 10, 2, 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sqlitetest.Each(t, func(t *testing.T, db string) {
+			sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 				ch := &channel{gone: map[string]bool{}, thread: map[string][]string{}, deleteAfter: tc.deleteAfter, deletions: tc.deletions}
 				st, keys, failed := deliverThread(t, db, ch, digestRows(5))
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -141,7 +141,7 @@ func TestADeletedHeadlineIsPostedAgainOnceWithItsThread(t *testing.T) {
 // found deleted stays failed when the thread is posted again: sent again,
 // it would be refused again.
 func TestARepostLeavesAReplyThatFailedForItsOwnReason(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		rows := digestRows(5)
 		ch := &channel{gone: map[string]bool{}, thread: map[string][]string{}, deleteAfter: 3, deletions: 1,
 			refuse: map[string]bool{rows[2].Key: true}, tries: map[string]int{}}
@@ -161,7 +161,7 @@ func TestARepostLeavesAReplyThatFailedForItsOwnReason(t *testing.T) {
 // posted again; its replies' text is gone, and they are counted lost, not
 // sent empty.
 func TestADeletedHeadlineIsKeptToPostAgainADayLater(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		_, st, _, clk := setupOn(t, db)
 		ch := &channel{gone: map[string]bool{}, thread: map[string][]string{}}
 		w := outbox.NewWorker(st, ch, outbox.Options{Now: clk.Now, Sleep: clk.Sleep, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now)})

@@ -64,9 +64,20 @@ func (s *sender) Send(_ context.Context, m coaching.Message, prior *coaching.Pos
 	return &coaching.Posted{Channel: "D" + m.To, TS: "1.0"}, nil
 }
 
+// migratedDB is a new SQLite path holding a copy of a migrated database
+// (sqlitetest.Migrated): these tests are of the worker, not of the
+// database's creation, and the 27 migrations a new file needs were most
+// of this package's test time.
+func migratedDB(t testing.TB) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "c.db")
+	sqlitetest.Migrated(t, db)
+	return db
+}
+
 func setup(t *testing.T, script ...error) (*outbox.Worker, *sqlite.Store, *sender, *clock) {
 	t.Helper()
-	return setupOn(t, filepath.Join(t.TempDir(), "c.db"), script...)
+	return setupOn(t, migratedDB(t), script...)
 }
 
 // setupOn is setup on db, a SQLite path or a PostgreSQL URL.
@@ -105,7 +116,7 @@ func drainFor(t *testing.T, w *outbox.Worker, clk *clock, d time.Duration) {
 }
 
 func TestRateLimitedTwiceThenDeliveredOnce(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		rl := &outbox.Error{Class: outbox.RateLimited, Method: "chat.postMessage", RetryAfter: 30 * time.Second, Err: errors.New("429")}
 		w, st, s, clk := setupOn(t, db, rl, rl)
 		enqueue(t, st, post("k1", "U1"))
@@ -121,7 +132,7 @@ func TestRateLimitedTwiceThenDeliveredOnce(t *testing.T) {
 }
 
 func TestServerErrorsAreRetriedWithBackoff(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		e5 := &outbox.Error{Class: outbox.Retry, Err: errors.New("500")}
 		w, st, s, clk := setupOn(t, db, e5, e5, e5)
 		enqueue(t, st, post("k1", "U1"))
@@ -133,7 +144,7 @@ func TestServerErrorsAreRetriedWithBackoff(t *testing.T) {
 }
 
 func TestPermanentErrorsFailAtOnceAndVisibly(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		w, st, s, clk := setupOn(t, db, &outbox.Error{Class: outbox.Permanent, Err: errors.New("channel_not_found")})
 		enqueue(t, st, post("k1", "U1"), post("k2", "U2"))
 		drainFor(t, w, clk, time.Minute)
@@ -145,7 +156,7 @@ func TestPermanentErrorsFailAtOnceAndVisibly(t *testing.T) {
 }
 
 func TestRevokedTokenStopsTheWorkerAndKeepsTheMessage(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		w, st, s, clk := setupOn(t, db, &outbox.Error{Class: outbox.Fatal, Err: errors.New("token_revoked")})
 		enqueue(t, st, post("k1", "U1"), post("k2", "U2"))
 		drainFor(t, w, clk, 10*time.Second)
@@ -162,7 +173,7 @@ func TestRevokedTokenStopsTheWorkerAndKeepsTheMessage(t *testing.T) {
 // Updates queued after their post was rendered (here while its second
 // attempt was, the first having failed) wait for it, and go as one.
 func TestAnUpdateWaitsForItsPostAndUpdatesCoalesce(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		_, st, _, clk := setupOn(t, db)
 		upd := coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: "k1", To: "U1"}
 		s := &editing{sender: sender{script: []error{&outbox.Error{Class: outbox.Retry, Err: errors.New("timeout")}}}, at: 2,
@@ -180,7 +191,7 @@ func TestAnUpdateWaitsForItsPostAndUpdatesCoalesce(t *testing.T) {
 }
 
 func TestAThreadReplyWaitsForItsParentPost(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		w, st, s, clk := setupOn(t, db, &outbox.Error{Class: outbox.Retry, Err: errors.New("timeout")})
 		reply := coaching.Message{Kind: coaching.MsgRepReminder, Op: coaching.OpPost, Key: "reminder:1:U1", To: "U1", ThreadKey: "k1"}
 		enqueue(t, st, post("k1", "U1"), reply)
@@ -196,7 +207,7 @@ func TestAThreadReplyWaitsForItsParentPost(t *testing.T) {
 // logged. It failed too, and one incident (a rep Slack would not DM) was
 // counted twice, more with every later edit.
 func TestAnUpdateOfAFailedPostIsDroppedQuietly(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		w, st, s, clk := setupOn(t, db, &outbox.Error{Class: outbox.Permanent, Err: errors.New("user_not_found")})
 		upd := coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: "k1", To: "U1"}
 		enqueue(t, st, post("k1", "U1"), upd)
@@ -217,7 +228,7 @@ func TestAnUpdateOfAFailedPostIsDroppedQuietly(t *testing.T) {
 // when the rep answers, is one failure of a scheduled message on
 // /healthz, not two.
 func TestAFailedReminderIsOneFailureOfItsKind(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		w, st, s, clk := setupOn(t, db, nil, &outbox.Error{Class: outbox.Permanent, Err: errors.New("msg_too_long")})
 		key := coaching.ReminderKey(1, "U1", 0)
 		reminder := coaching.Message{Kind: coaching.MsgRepReminder, Op: coaching.OpPost, Key: key, To: "U1", ThreadKey: "k1"}
@@ -242,7 +253,7 @@ func TestAFailedReminderIsOneFailureOfItsKind(t *testing.T) {
 // A worker that stops with messages claimed gives them back, so the next
 // one (after a restart) sends them at once rather than after the lease.
 func TestAStoppedWorkerReleasesWhatItClaimed(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		w, st, _, clk := setupOn(t, db)
 		enqueue(t, st, post("k1", "U1"), post("k2", "U2"))
 		items, err := st.ClaimOutbox(context.Background(), "someone-else", clk.Now(), time.Hour, 10, nil)
@@ -286,7 +297,7 @@ func (h *withholding) Send(ctx context.Context, m coaching.Message, prior *coach
 // as "never posted", and a message withdrawn before it went still reached
 // its rep, as the news of its withdrawal.
 func TestAnUpdateOfAWithheldPostComesAsThePost(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		_, st, _, clk := setupOn(t, db)
 		var shown atomic.Bool // what the sender has for k1: nothing until the rep is put back
 		h := &withholding{withhold: func(m coaching.Message) bool { return m.Key == "k1" && !shown.Load() }}
@@ -364,7 +375,7 @@ func (e *editing) Send(ctx context.Context, m coaching.Message, prior *coaching.
 // not sent to add news of a change from a version nobody saw. One queued
 // while the post was being rendered may not be in it, and goes.
 func TestAPostShowsTheUpdatesQueuedBeforeIt(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		_, st, _, clk := setupOn(t, db)
 		update := func(key string) coaching.Message {
 			return coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: key, To: "U1"}
@@ -412,7 +423,7 @@ func (p *panicky) Send(ctx context.Context, m coaching.Message, prior *coaching.
 // the worker delivers the rest: left unguarded it took the process down,
 // at every start again.
 func TestAPanickingSendFailsThatMessageAndTheRestGoOut(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		_, st, _, clk := setupOn(t, db)
 		p := &panicky{bad: "k2"}
 		w := outbox.NewWorker(st, p, outbox.Options{Now: clk.Now, Pacer: outbox.NewPacer(outbox.Limits{}, clk.Now)})
@@ -496,7 +507,7 @@ func holdWriteLock(t *testing.T, path string, release <-chan struct{}, free func
 // extends it when half is gone, and retries until the lock is free.
 func TestADeliveredDMIsRecordedDespiteALongWriteLock(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
-	path := filepath.Join(t.TempDir(), "c.db")
+	path := migratedDB(t)
 	st, err := sqlite.Open(context.Background(), path, sqlite.Options{Now: clk.Now, BusyTimeout: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -565,7 +576,7 @@ func (s *lockingSender) Send(ctx context.Context, m coaching.Message, prior *coa
 // is pacing a backlog of posts under chat.postMessage's limit: a rep's
 // Confirm does not wait behind the morning's nudges.
 func TestARepliesLaneDoesNotWaitBehindPacedPosts(t *testing.T) {
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	st, err := sqlite.Open(context.Background(), migratedDB(t), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -758,7 +769,7 @@ func (q *postedMeanwhile) PostedMessage(ctx context.Context, key string) (coachi
 // the post's thread. It was taken for a reply to a withheld post, marked
 // sent and never sent: a rep's reminder lost without a trace.
 func TestAReplyWhosePostWentMeanwhileIsSent(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		other, st, _, clk := setupOn(t, db)
 		reply := coaching.Message{Kind: coaching.MsgRepReminder, Op: coaching.OpPost, Key: "reminder:1:U1", To: "U1", ThreadKey: "k1"}
 		enqueue(t, st, post("k1", "U1"), reply)
@@ -784,7 +795,7 @@ func TestAReplyWhosePostWentMeanwhileIsSent(t *testing.T) {
 // back together (RequeueFailed, the digest run again) and all go.
 // Dropped as superseded, the thread was lost on that rerun.
 func TestAThreadUnderARefusedPostGoesWhenItIsRequeued(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		w, st, s, clk := setupOn(t, db, &outbox.Error{Class: outbox.Permanent, Err: errors.New("not_in_channel")})
 		chart := coaching.Message{Kind: coaching.MsgDigestChart, Op: coaching.OpPost, Key: "digest:W:1", To: "C1", ThreadKey: "digest:W"}
@@ -839,7 +850,7 @@ func TestBookkeepingInADatabaseThatIsGoneIsNotRetried(t *testing.T) {
 // for good after MaxAttempts, about an hour, and was lost. Holds says why
 // meanwhile, and nothing once a send goes through.
 func TestAMessageHeldByTheInstallWaitsWithoutFailing(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		held := &outbox.Error{Class: outbox.Held, Method: "chat.postMessage", Err: errors.New("org_login_required")}
 		script := make([]error, 40)
 		for i := range script {
@@ -955,7 +966,7 @@ func TestARefusedTokenStopsDeliveryOnce(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			clk := &clock{t: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
-			st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{Now: clk.Now})
+			st, err := sqlite.Open(context.Background(), migratedDB(t), sqlite.Options{Now: clk.Now})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 
 	"sync"
 	"testing"
@@ -121,7 +120,7 @@ func simulate(t testing.TB, st *sqlite.Store, w *outbox.Worker, clk *clock, limi
 func openSim(t testing.TB) (*sqlite.Store, *clock) {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)} // a Monday, 9:00
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{Now: clk.Now})
+	st, err := sqlite.Open(context.Background(), migratedDB(t), sqlite.Options{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
