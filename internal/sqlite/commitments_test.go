@@ -21,7 +21,7 @@ import (
 // organisation, every ack waiting behind it). Only that session's are
 // reopened.
 func TestUndoReopensItsCommitmentsBySeek(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
 		day := date(2026, time.November, 2)
@@ -83,7 +83,7 @@ func TestUndoReopensItsCommitmentsBySeek(t *testing.T) {
 // PostgreSQL nothing stops that form committing between the edit's read
 // and its delete.
 func TestAnEditDeletesOnlyCommitmentsStillOpen(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
 		day := date(2026, time.November, 2)
@@ -130,7 +130,7 @@ func TestAnEditDeletesOnlyCommitmentsStillOpen(t *testing.T) {
 // row the largest id plus one unless the table says AUTOINCREMENT
 // (migration 0021): the newest commitment's id came back at once.
 func TestADeletedCommitmentsIDIsNeverGivenAgain(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
 		sess := oneOnOne("UM1", "UR1", date(2026, time.November, 2), 30)
@@ -210,7 +210,7 @@ func TestMigration0021KeepsEveryCommitment(t *testing.T) {
 // left out before the limit: the others fill it, rather than the limit
 // less the session's own.
 func TestOpenCommitmentsLeaveOutASessionBeforeTheLimit(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
 		day := date(2026, time.November, 2)
@@ -256,7 +256,7 @@ func TestOpenCommitmentsLeaveOutASessionBeforeTheLimit(t *testing.T) {
 // tick waits on the commitment the undo holds (the undo takes it out of
 // the metrics) and must not go ahead once the undo commits.
 func TestATickOnACommitmentOfASessionBeingUndoneFindsItUndone(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		r := newCommitmentRace(t, db, date(2026, time.October, 26))
 		// The undo has done its work and is not committed yet. The next
@@ -450,7 +450,7 @@ func (r *commitmentRace) ranOnce() {
 // The test holds the log between the two, has the undo start and wait on
 // it, and counts how often each ran.
 func TestALogTickingOffWhileAnUndoOfTheSameMonthRunsDoesNotDeadlock(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		r := newCommitmentRace(t, db, date(2026, time.November, 2))
 		st := r.st
@@ -569,7 +569,7 @@ func (c *countingStore) Update(ctx context.Context, fn func(coaching.Tx) error) 
 // session, never reopens it. The count of open ones is what the list
 // holds without its limit.
 func TestACloseOutsideAnySessionIsRecordedWithNone(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
 		day := date(2026, time.November, 2)
@@ -640,7 +640,7 @@ func TestACloseOutsideAnySessionIsRecordedWithNone(t *testing.T) {
 // as asked, and the manager was told "Marked kept" for a close that was
 // the session's (undone with it).
 func TestAHistoryCloseRacingAFormsTickIsClosedAlready(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		r := newCommitmentRace(t, db, date(2026, time.October, 26))
 		// The form's session has ticked the recap kept, not committed yet.

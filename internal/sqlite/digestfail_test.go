@@ -17,7 +17,7 @@ import (
 // 24 h, like a nudge's, was gone from /healthz six days before the next
 // digest.
 func TestAFailedDigestStandsUntilDeliveredOrTheNextWeekGoesOut(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		clk := &clock{t: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)} // Monday of W48: the digest of W47
 		st := open(t, db, sqlite.Options{Now: clk.now})

@@ -22,7 +22,7 @@ func TestAHistoryCloseRacingAnUndoOfItsSession(t *testing.T) {
 	for _, undoFirst := range []bool{true, false} {
 		name := map[bool]string{true: "undo first", false: "close first"}[undoFirst]
 		t.Run(name, func(t *testing.T) {
-			sqlitetest.Each(t, func(t *testing.T, db string) {
+			sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 				ctx := context.Background()
 				r := newCommitmentRace(t, db, date(2026, time.October, 26))
 				undoErr, closeErr := r.raceInOrder(undoFirst, func(st coaching.Store) error {
@@ -86,7 +86,7 @@ func TestAHistoryCloseRacingAnEditOfItsSession(t *testing.T) {
 	for _, editFirst := range []bool{true, false} {
 		name := map[bool]string{true: "edit first", false: "close first"}[editFirst]
 		t.Run(name, func(t *testing.T) {
-			sqlitetest.Each(t, func(t *testing.T, db string) {
+			sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 				ctx := context.Background()
 				r := newCommitmentRace(t, db, date(2026, time.October, 26))
 				var edited coaching.Session

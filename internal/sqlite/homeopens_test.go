@@ -16,7 +16,7 @@ import (
 // over a late retry of an older one, and read against a cutoff: never
 // opened, or opened before it, is not watched.
 func TestHomeOpenedIsReadAgainstACutoff(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
 		t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
@@ -59,7 +59,7 @@ func TestHomeOpenedIsReadAgainstACutoff(t *testing.T) {
 // a rep's own Home publish leaves in views.publish's lane, however many
 // were queued before it: the rep's is claimed first.
 func TestARepsHomeIsClaimedBeforeManagersRefreshes(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		var refreshes []coaching.Message
 		for k := range 30 {

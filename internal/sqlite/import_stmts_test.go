@@ -52,7 +52,7 @@ func TestImportsRunTheirStatementsPrepared(t *testing.T) {
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			sqlitetest.Each(t, func(t *testing.T, db string) {
+			sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 				fresh := func() *sqlite.Store { return open(t, db, sqlite.Options{}) }
 				st := tt.run(context.Background(), t, fresh)
 				if n := st.UnpreparedWrites(); n > few {

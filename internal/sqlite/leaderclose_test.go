@@ -68,7 +68,7 @@ func closeAudits(t *testing.T, r *commitmentRace) []auditLine {
 // beside; the manager's own tick in a form leaves none (the session's
 // own record says it).
 func TestALeadersCloseIsAuditedWithTheLeaderAsActor(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		r := newLeaderRace(t, db)
 		svc := r.service(r.st)
@@ -121,7 +121,7 @@ func TestALeadersCloseRacingAnEditMakingTheSessionPrivate(t *testing.T) {
 	for _, editFirst := range []bool{true, false} {
 		name := map[bool]string{true: "edit first", false: "close first"}[editFirst]
 		t.Run(name, func(t *testing.T) {
-			sqlitetest.Each(t, func(t *testing.T, db string) {
+			sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 				ctx := context.Background()
 				r := newLeaderRace(t, db)
 				r.waitOn = "sessions"

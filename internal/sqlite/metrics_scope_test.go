@@ -22,7 +22,7 @@ import (
 // another team's rep this week.
 func scopedWorld(t *testing.T) (*sqlite.Store, func() time.Time) {
 	t.Helper()
-	return scopedWorldOn(t, filepath.Join(t.TempDir(), "c.db"))
+	return scopedWorldOn(t, migratedDB(t))
 }
 
 // scopedWorldOn builds the scoped world in db, a path or a PostgreSQL URL.
@@ -67,7 +67,7 @@ func scopedWorldOn(t *testing.T, db string) (*sqlite.Store, func() time.Time) {
 // period's end, exactly the figures of the whole organisation's run, from
 // a load of only their part of it.
 func TestAScopedLoadGivesTheWholeRunsFigures(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		st, clock := scopedWorldOn(t, db)
 		ctx := context.Background()
 		e := metrics.New(metrics.Config{Store: st, DefaultCadence: 14, Now: clock})

@@ -3,7 +3,6 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -90,7 +89,7 @@ func minutesOf(d *metrics.Data) map[string]float64 {
 // off a session are gone, a commitment is kept on the date of the session
 // that ticked it off, and each rep's monthly minutes follow every edit.
 func TestMetricsDataHoldsOnlyWhatCounts(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		w := newMetricsWorld(t, db)
 		ctx := context.Background()
 		nov := date(2026, 11, 1)
@@ -226,7 +225,7 @@ func sameSet(a, b []string) bool {
 
 // The reporting history reaches the metrics with each person.
 func TestMetricsDataCarriesTheReportingHistory(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		w := newMetricsWorld(t, db)
 		ctx := context.Background()
 		p := coaching.Person{ID: "UR1", Name: "UR1", Roles: []string{"rep"}, ManagerID: "UM", Tier: coaching.TierBottom, Active: true, InRoster: true}
@@ -257,7 +256,7 @@ func TestMetricsDataCarriesTheReportingHistory(t *testing.T) {
 // deactivated them, and when Coachlog first knew them as a team member
 // (their first import, not the profile event that made their row).
 func TestMetricsDataCarriesDeactivationAndTheFirstImport(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		seen := time.Date(2026, 9, 10, 12, 0, 0, 0, time.UTC)
 		imported := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
@@ -314,7 +313,7 @@ func TestTheFiguresReadTheImportOnTheManagersClock(t *testing.T) {
 		{"", true},
 	} {
 		t.Run(c.zone, func(t *testing.T) {
-			sqlitetest.Each(t, func(t *testing.T, db string) {
+			sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 				ctx := context.Background()
 				la, err := time.LoadLocation("America/Los_Angeles")
 				if err != nil {
@@ -357,7 +356,7 @@ func TestTheFiguresReadTheImportOnTheManagersClock(t *testing.T) {
 // and sessions the rep was taken off are gone, a team meeting gives each
 // rep their share of its minutes.
 func TestRepCoachedReadsOneRepLikeTheMetrics(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		w := newMetricsWorld(t, db)
 		ctx := context.Background()
 		w.log(t, coaching.Draft{RepIDs: []string{"UR1", "UR2", "UR3"}, Kind: coaching.KindTeamMeeting, OccurredOn: date(2026, 11, 10), DurationMin: 90})
@@ -390,7 +389,7 @@ func TestRepCoachedReadsOneRepLikeTheMetrics(t *testing.T) {
 // A week's sessions come with their reps and commitments, undone ones and
 // other weeks left out.
 func TestWeekSessionsReadsAWeekWithRepsAndCommitments(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		w := newMetricsWorld(t, db)
 		ctx := context.Background()
 		meeting := w.log(t, coaching.Draft{RepIDs: []string{"UR1", "UR2", "UR3"}, Kind: coaching.KindTeamMeeting,
@@ -428,7 +427,7 @@ func TestWeekSessionsReadsAWeekWithRepsAndCommitments(t *testing.T) {
 // with it, and counted only while its rep is on the session and the
 // session is not undone (migration 0006 keeps these on each commitment).
 func TestCommitmentsFollowTheirSession(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		w := newMetricsWorld(t, db)
 		ctx := context.Background()
 		nov := date(2026, 11, 1)
@@ -472,7 +471,7 @@ func TestCommitmentsFollowTheirSession(t *testing.T) {
 // The metrics' window queries read one index each (the covering indexes
 // of migration 0006), never a scan of the table or a join per session.
 func TestMetricsQueriesUseTheirIndexes(t *testing.T) {
-	w := newMetricsWorld(t, filepath.Join(t.TempDir(), "c.db")) // SQLite's query plans
+	w := newMetricsWorld(t, migratedDB(t)) // SQLite's query plans
 	for _, c := range []struct{ query, index string }{
 		{sqlite.MetricsPairsQuery, "COVERING INDEX session_reps_window"},
 		{sqlite.MetricsCoachedQuery, "COVERING INDEX session_reps_window"},
@@ -506,7 +505,7 @@ func TestMetricsQueriesUseTheirIndexes(t *testing.T) {
 // Each pair comes with its rep's status and rating, and the manager's role
 // on a ride-along only.
 func TestPairsCarryStatusRatingAndRole(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		w := newMetricsWorld(t, db)
 		ctx := context.Background()
 		ride := w.log(t, coaching.Draft{RepIDs: []string{"UR1", "UR2", "UR3"}, Kind: coaching.KindRideAlong, Role: coaching.RoleObserver,
@@ -541,7 +540,7 @@ func TestPairsCarryStatusRatingAndRole(t *testing.T) {
 // counts as made and not kept: commitments_kept is the share marked kept,
 // whatever else closed the rest.
 func TestACommitmentNotKeptCountsAsMadeAndNotKept(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		w := newMetricsWorld(t, db)
 		ctx := context.Background()
 		s := w.log(t, coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne, OccurredOn: date(2026, 11, 20), DurationMin: 30,
@@ -588,7 +587,7 @@ func TestACommitmentNotKeptCountsAsMadeAndNotKept(t *testing.T) {
 // the reminder's wait: the store hands over the pending requests asked
 // since Query.AskedSince, on either database, whole or scoped.
 func TestUnconfirmedCountsTheRequestsAskedLately(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		w := newMetricsWorld(t, db) // logging at noon on Thursday 26 November
 		for i := range 10 {
 			w.log(t, coaching.Draft{RepIDs: []string{"UR1"}, Kind: coaching.KindOneOnOne, OccurredOn: date(2026, 11, 16+i), DurationMin: 30})

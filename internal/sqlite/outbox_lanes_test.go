@@ -3,7 +3,6 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -31,7 +30,7 @@ func TestClaimByLanesTakesEachOpsLimitInDueOrder(t *testing.T) {
 			10_000, map[string]bool{"p:0": true, "p:1": true, "p:2": true}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			st := open(t, filepath.Join(t.TempDir(), "c.db"), sqliteOptions(now.Add(-time.Hour)))
+			st := open(t, migratedDB(t), sqliteOptions(now.Add(-time.Hour)))
 			var msgs []coaching.Message
 			// All urgent (rep DMs): the order between urgent and bulk is
 			// TestClaimTakesUrgentMessagesBeforeBulkOnes's.

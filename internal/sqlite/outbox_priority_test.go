@@ -106,7 +106,7 @@ func TestClaimTakesUrgentMessagesBeforeBulkOnes(t *testing.T) {
 	} {
 		for _, byKey := range []bool{false, true} { // the worker's claims; a command's, by the keys it queued
 			t.Run(fmt.Sprintf("%s, by key %v", tt.name, byKey), func(t *testing.T) {
-				sqlitetest.Each(t, func(t *testing.T, db string) {
+				sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 					ctx := context.Background()
 					clk := &clock{t: t0.Add(-time.Hour)}
 					st := open(t, db, sqlite.Options{Now: clk.now})
@@ -152,7 +152,7 @@ func TestClaimTakesUrgentMessagesBeforeBulkOnes(t *testing.T) {
 // the nudges. The kind lists in the claim must read as in the indexes (migration
 // 0022 rebuilt them with home_refresh); were they to drift apart, the plan would scan.
 func TestClaimPlansSeekTheUrgentAndBulkIndexes(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		st, clk, t0 := backlog(t, db, append(nudges(50), repDMs(3)...)...)
 		var many []coaching.Message
 		for k := range 2_000 {
@@ -181,7 +181,7 @@ func TestClaimPlansSeekTheUrgentAndBulkIndexes(t *testing.T) {
 // may hash the pending posts once per claim, which is as cheap.
 func TestAnUpdateFindsItsQueuedPostByKey(t *testing.T) {
 	ctx := context.Background()
-	st, clk, t0 := backlog(t, t.TempDir()+"/c.db", append(nudges(2_000), updates(20)...)...)
+	st, clk, t0 := backlog(t, migratedDB(t), append(nudges(2_000), updates(20)...)...)
 	q, args := st.ClaimLanesStatement("w", t0, time.Minute, map[coaching.Op]int{coaching.OpUpdate: 5}, nil)
 	plan := planOf(t, st, q, args...)
 	if n := strings.Count(plan, "SEARCH p USING INDEX outbox_key (msg_key=?)"); n != 2 {
@@ -206,7 +206,7 @@ func TestAnUpdateFindsItsQueuedPostByKey(t *testing.T) {
 // for its lanes.
 func TestTheLookBeforeAClaimSeeksEachSide(t *testing.T) {
 	ctx := context.Background()
-	st, clk, t0 := backlog(t, t.TempDir()+"/c.db", nudges(2_000)...)
+	st, clk, t0 := backlog(t, migratedDB(t), nudges(2_000)...)
 	look := func(lanes map[coaching.Op]int) bool {
 		t.Helper()
 		found, err := st.Look(ctx, t0, lanes, nil)
@@ -249,7 +249,7 @@ func TestAClaimFindsItsSiblingsBySeek(t *testing.T) {
 	}
 	dm0 := coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: "dm:0", To: "UR"}
 	dm1 := coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpUpdate, Key: "dm:1", To: "UR"}
-	st, _, t0 := backlog(t, t.TempDir()+"/c.db",
+	st, _, t0 := backlog(t, migratedDB(t),
 		append(nudges(2_000), dm0, dm1, dm0, home("U1"), home("U2"), home("U1"), home("U1"))...)
 	q, args := sqlite.SiblingsStatement(t0, []string{"dm:0"}, []string{"U1"})
 	plan := planOf(t, st, q, args...)
@@ -277,7 +277,7 @@ func TestAClaimFindsItsSiblingsBySeek(t *testing.T) {
 // covers (read before each post), the outcome a command waits for. Each
 // was a scan of the table, or of every pending update, before.
 func TestOutboxLookupsByKeySeekTheKeyIndex(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st, _, _ := backlog(t, db, append(nudges(2_000), updates(500)...)...)
 		for name, q := range map[string]struct {
@@ -316,7 +316,7 @@ func TestOutboxLookupsByKeySeekTheKeyIndex(t *testing.T) {
 // each failed, more with each week; so did /healthz's failed digests. So
 // do the failures by kind (/healthz, coachlog_scheduled_failed).
 func TestOutboxStatsReadOnlyPendingAndRecentlyFailedRows(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st, _, _ := backlog(t, db, nudges(3_000)...)
 		now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
@@ -376,7 +376,7 @@ func TestOutboxStatsReadOnlyPendingAndRecentlyFailedRows(t *testing.T) {
 // Workers on two stores claiming by lanes at once never take the same
 // message, and between them take every due one, urgent and bulk.
 func TestConcurrentLaneClaimsTakeEachMessageOnce(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 		clk := &clock{t: t0.Add(-time.Minute)}
@@ -433,7 +433,7 @@ func claimConcurrently(t *testing.T, stores []*sqlite.Store, claim func(st *sqli
 // managers' receipts queued before it in the same lane (a burst of logged
 // forms), and the receipts do not come along with it, on both engines.
 func TestARepsClickGoesAheadOfQueuedReceipts(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 		clk := &clock{t: t0.Add(-time.Minute)}

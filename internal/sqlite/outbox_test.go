@@ -14,7 +14,7 @@ import (
 )
 
 func TestOnlyTheLeaseHolderExtendsItWhileTheMessageWaits(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 		st := open(t, db, sqliteOptions(now))
@@ -81,7 +81,7 @@ func TestOnlyTheClaimHoldingAMessageRecordsWhatBecameOfIt(t *testing.T) {
 			return st.RerouteOutbox(ctx, id, owner, coaching.Message{Kind: coaching.MsgRepDM, Op: coaching.OpPost, Key: "k", To: "U2"})
 		}},
 	}
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		t0 := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 		clk := &clock{t: t0}
@@ -154,7 +154,7 @@ func (c *clock) now() time.Time { return c.t }
 // queued), and a kind is failing while its latest message failed with none
 // delivered after it.
 func TestRecentFailuresOfScheduledMessages(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		t0 := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 		clk := &clock{t: t0.Add(-40 * time.Hour)}
@@ -236,7 +236,7 @@ func TestRecentFailuresOfScheduledMessages(t *testing.T) {
 // A finished message keeps no response_url and no rendered text once a day
 // has passed; one still pending, or finished since, keeps what it needs.
 func TestFinishedMessagesAreScrubbedOfSecretsAndText(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		t0 := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 		now := t0
@@ -314,7 +314,7 @@ func TestFinishedMessagesAreScrubbedOfSecretsAndText(t *testing.T) {
 // later, sent a message with nothing to render, which failed for good
 // again ("read digest message: unexpected end of JSON input").
 func TestScrubbingKeepsAFailedDigestForItsResend(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		clk := &clock{t: time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)}
 		st := open(t, db, sqlite.Options{Now: clk.now})
@@ -359,7 +359,7 @@ func TestScrubbingKeepsAFailedDigestForItsResend(t *testing.T) {
 // never tried, and nothing else: not what was sent, not another week's
 // messages whose key merely starts the same.
 func TestRequeueFailedTakesBackOnlyAKeysQueuedMessages(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		clk := &clock{t: time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)}
 		st := open(t, db, sqlite.Options{Now: clk.now})
@@ -422,7 +422,7 @@ func TestRequeueFailedTakesBackOnlyAKeysQueuedMessages(t *testing.T) {
 // again. Replies under a headline that was posted stay in its channel:
 // the thread lives there.
 func TestRequeueFailedSendsToTheChannelAskedForNow(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		clk := &clock{t: time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)}
 		st := open(t, db, sqlite.Options{Now: clk.now})
@@ -495,7 +495,7 @@ func TestRequeueFailedSendsToTheChannelAskedForNow(t *testing.T) {
 // where Postpone puts it behind; until then nobody takes it, and
 // NextOutboxAt says when it comes, though a later message is queued too.
 func TestAMessagePostponedInPlaceKeepsItsPlaceInLine(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 		clk := &clock{t: t0}

@@ -13,7 +13,7 @@ import (
 // ts both) and only under keys of the prefix: session 12's prefix does not
 // reach session 123's notice, in a read or a write, on either engine.
 func TestPostedUnderFindsAMessageOnlyWhereItWasPostedUnderItsPrefix(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 		st := open(t, db, sqliteOptions(now))

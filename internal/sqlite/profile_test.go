@@ -16,7 +16,7 @@ import (
 // away again, nor moved back to their old zone or name. A profile of the
 // same second applies (Slack's times are whole seconds).
 func TestAnOlderProfileChangesNothing(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
 		t0 := time.Date(2026, 11, 18, 16, 0, 0, 0, time.UTC)
@@ -61,7 +61,7 @@ func TestAnOlderProfileChangesNothing(t *testing.T) {
 // always stands; a list newer than what is stored applies, and a profile
 // older than that list is then refused.
 func TestARosterImportDoesNotUndoANewerProfile(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
 		day := coaching.Date{Year: 2026, Month: 11, Day: 16}
@@ -159,7 +159,7 @@ func TestAProfileKeepsWhetherItIsOfAnotherOrganisation(t *testing.T) {
 // team is kept with their profile. Others stored so may be of the new
 // organisation: they are read again, not cleared, and nobody else changes.
 func TestOutsidersOfTheAppsOwnWorkspaceAreJudgedAgain(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
 		read := time.Now().Add(-time.Hour)

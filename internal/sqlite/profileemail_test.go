@@ -78,7 +78,7 @@ func TestASlackProfileTakesItsAddressFromStaleHolders(t *testing.T) {
 			"", addr, "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sqlitetest.Each(t, func(t *testing.T, db string) {
+			sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 				ctx := context.Background()
 				st := open(t, db, sqlite.Options{})
 				for i, s := range tc.before {

@@ -64,7 +64,7 @@ func storeReads(st *sqlite.Store, s coaching.Session) []struct {
 // as a failure). The cause stays in the chain. A read cut short because
 // the bot is stopping, a closed database and a missing row are not busy.
 func TestAReadPastItsDeadlineIsBusy(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		st := open(t, db, sqlite.Options{})
 		s := oneOnOne("UM1", "UR1", today(), 30)
 		insertSessions(t, st, &s)

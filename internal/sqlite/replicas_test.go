@@ -3,7 +3,6 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,7 +17,7 @@ import (
 // one of them, however many claim it at once; claims older than the cutoff
 // are pruned and can be made again.
 func TestEnvelopeClaimedOnceAcrossStores(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "coachlog.db")
+	path := migratedDB(t)
 	stores := []*sqlite.Store{open(t, path, sqlite.Options{}), open(t, path, sqlite.Options{})}
 	ctx := context.Background()
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -62,7 +61,7 @@ func TestEnvelopeClaimedOnceAcrossStores(t *testing.T) {
 // the taker's, refuses again. A zero cutoff takes over nothing, however
 // old (an event's claim). Two stores on one database, as two replicas.
 func TestAStaleEnvelopeClaimIsTakenOver(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		a, b := open(t, db, sqlite.Options{}), open(t, db, sqlite.Options{})
 		ctx := context.Background()
 		t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -125,7 +124,7 @@ func TestAStaleEnvelopeClaimIsTakenOver(t *testing.T) {
 // not by the pid of a process elsewhere. Until then no replica takes it.
 func TestAnOutboxLeaseFromAnotherHostRunsOutByTime(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "coachlog.db")
+	path := migratedDB(t)
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	here, there := open(t, path, sqliteOptions(now)), open(t, path, sqliteOptions(now))
 	if err := here.Update(ctx, func(tx coaching.Tx) error {

@@ -15,7 +15,7 @@ import (
 )
 
 func TestRosterImportIsTheWholeRoster(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
 		day1, day2 := coaching.Date{Year: 2026, Month: 1, Day: 5}, coaching.Date{Year: 2026, Month: 3, Day: 2}
@@ -67,7 +67,7 @@ func TestRosterImportIsTheWholeRoster(t *testing.T) {
 // kept while the since is, moved with it when the manager changes, and
 // cleared by a since the file gives, a plain date.
 func TestASinceTheImportGaveKeepsItsMoment(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 18, 3, 0, 0, 0, time.UTC)
 		st := open(t, db, sqlite.Options{Now: func() time.Time { return now }})
@@ -175,7 +175,7 @@ func TestARosterImportKeepsASlackZoneChangedMeanwhile(t *testing.T) {
 // the person otherwise (README: "or empty: Slack's name is used"); a
 // roster row without a name leaves the name to Slack, renames included.
 func TestTheRostersNameWinsOverSlacks(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
 		day := coaching.Date{Year: 2026, Month: 1, Day: 5}
@@ -216,7 +216,7 @@ func TestTheRostersNameWinsOverSlacks(t *testing.T) {
 // email does not count unless the file names it). An email the file gives
 // replaces Slack's, and counts.
 func TestAnEmptyEmailInTheRosterKeepsSlacks(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
 		day := coaching.Date{Year: 2026, Month: 1, Day: 5}
@@ -269,7 +269,7 @@ func TestAnEmptyEmailInTheRosterKeepsSlacks(t *testing.T) {
 // the file gives that pins a since the import had defaulted counts too: it
 // was a moment read on each clock, and is now a date.
 func TestARosterImportCountsOnlyWhatItChanges(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 18, 3, 0, 0, 0, time.UTC)
 		st := open(t, db, sqlite.Options{Now: func() time.Time { return now }})
@@ -326,7 +326,7 @@ func TestARosterImportCountsOnlyWhatItChanges(t *testing.T) {
 // is cleared, said in the result, and the person counted as changed;
 // Slack's, when the import read one, takes its place.
 func TestRosterImportClearsAKeptEmailAnotherRowGives(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
 		day1 := coaching.Date{Year: 2026, Month: 1, Day: 5}
@@ -363,7 +363,7 @@ func TestRosterImportClearsAKeptEmailAnotherRowGives(t *testing.T) {
 // other is back) are refused, nothing written: the admin gives it to one
 // of them.
 func TestRosterImportRefusesTwoPeopleKeepingOneEmail(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
 		day1 := coaching.Date{Year: 2026, Month: 1, Day: 5}

@@ -19,7 +19,7 @@ import (
 // manager and duration, so the sessions below are logged with those
 // against their ids.
 func TestWeekSessionsSeekRecentAndKeepTheirOrder(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
 		day := func(d int) coaching.Date { return date(2026, time.November, d) }

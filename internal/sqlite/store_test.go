@@ -17,6 +17,17 @@ import (
 	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
+// migratedDB is a new SQLite path holding a copy of a migrated database
+// (sqlitetest.Migrated), for a test of the store that is not about the
+// database's creation, a migration, an old schema, the file or the WAL:
+// the 27 migrations a new file needs were most of such a test's time.
+func migratedDB(t testing.TB) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "c.db")
+	sqlitetest.Migrated(t, db)
+	return db
+}
+
 func open(t *testing.T, path string, o sqlite.Options) *sqlite.Store {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), path, o)
@@ -160,7 +171,7 @@ func TestEveryPooledConnectionHasThePragmas(t *testing.T) {
 // The bot and a CLI command are two stores on one file, as two processes
 // would be: both write and read at once and nothing is lost or refused.
 func TestTwoStoresShareOneFile(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		path := db
 		// Eight writers on two stores wait for each other's group commits;
 		// under -race on a busy machine a wait can pass the 2 s default
@@ -267,7 +278,7 @@ func crashChild() {
 // are stored as placeholders, and people already stored keep what Slack
 // said of them.
 func TestPeopleAreReadTogetherAndOnlyTheUnseenAreAdded(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
 		if _, err := st.UpsertPerson(ctx, coaching.Person{ID: "UREP1", Name: "Sam Rep", SlackTZ: "Europe/Paris", ResolvedAt: time.Now()}); err != nil {
@@ -300,7 +311,7 @@ func TestPeopleAreReadTogetherAndOnlyTheUnseenAreAdded(t *testing.T) {
 // one are both ready), and it then waited for ever on a context without a
 // deadline, as a background job's is.
 func TestAWriteAfterCloseIsRefusedNotLeftWaiting(t *testing.T) {
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	st, err := sqlite.Open(context.Background(), migratedDB(t), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 // session written without the service's cleaning). Lookups drop them
 // too, and find what was stored.
 func TestTextLosesItsNULsOnBothEngines(t *testing.T) {
-	sqlitetest.Each(t, func(t *testing.T, db string) {
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
 		st := open(t, db, sqlite.Options{})
 		now := time.Now()

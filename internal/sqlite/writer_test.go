@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -20,7 +19,7 @@ import (
 // up at its own deadline (to answer "try again" inside Slack's 3 s), and a
 // background write with no deadline waits and then succeeds.
 func TestWritesKeepTheirOwnDeadlinesBehindAnotherProcessesLock(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "c.db")
+	path := migratedDB(t)
 	st := open(t, path, sqlite.Options{BusyTimeout: 5 * time.Second})
 	svc := coaching.NewService(coaching.Config{Store: st})
 	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
@@ -68,7 +67,7 @@ func TestWritesKeepTheirOwnDeadlinesBehindAnotherProcessesLock(t *testing.T) {
 // writer connection the acks need, and learns from memory how long the
 // oldest write has waited.
 func TestHealthChecksNeverWaitForTheWriter(t *testing.T) {
-	st := open(t, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	st := open(t, migratedDB(t), sqlite.Options{})
 	if d := st.WriteWait(); d != 0 {
 		t.Fatalf("WriteWait of an idle writer = %v", d)
 	}
@@ -107,7 +106,7 @@ func TestHealthChecksNeverWaitForTheWriter(t *testing.T) {
 // nothing behind either.
 func TestAFailedWriteLeavesNothingAndSparesTheOthers(t *testing.T) {
 	ctx := context.Background()
-	st := open(t, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	st := open(t, migratedDB(t), sqlite.Options{})
 	boom := errors.New("boom")
 	add := func(id string, then func() error) func(coaching.Tx) error {
 		return func(tx coaching.Tx) error {
@@ -185,7 +184,7 @@ func TestAFailedWriteLeavesNothingAndSparesTheOthers(t *testing.T) {
 // ack it shared a commit with.
 func TestAWriteOutlivesItsBatchNeighboursDeadline(t *testing.T) {
 	ctx := context.Background()
-	st := open(t, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	st := open(t, migratedDB(t), sqlite.Options{})
 	release, running := make(chan struct{}), make(chan struct{})
 	first := make(chan error, 1)
 	go func() { // holds the writer until the two below are queued together
@@ -242,7 +241,7 @@ func TestAWriteOutlivesItsBatchNeighboursDeadline(t *testing.T) {
 // in the next; the writer now lets the ready ones queue first.
 func TestWritersInFlightShareCommitsOnOneCore(t *testing.T) {
 	ctx := context.Background()
-	st := open(t, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	st := open(t, migratedDB(t), sqlite.Options{})
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	const writers, rounds = 32, 20
 	before := st.Commits()
