@@ -3,7 +3,6 @@ package sqlite_test
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -31,7 +30,7 @@ func scopedWorldOn(t *testing.T, db string) (*sqlite.Store, func() time.Time) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) // a Wednesday
 	clock := func() time.Time { return now }
-	st := open(t, filepath.Join(t.TempDir(), "c.db"), sqlite.Options{Now: clock})
+	st := open(t, db, sqlite.Options{Now: clock})
 	if err := st.Seed(ctx, sqlite.SeedOptions{Leaders: 4, TopLeaders: 1, Managers: 9, RepsPerManager: 4, Sessions: 1500,
 		Days: 120, Now: now, Seed: 7, TierChangeEvery: 3, PerformanceMonths: 14}); err != nil {
 		t.Fatal(err)
