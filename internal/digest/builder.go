@@ -135,10 +135,10 @@ func ChartData(r *metrics.Report, week coaching.Week) chart.Data {
 	// the tiers', so the tiers left keep theirs wherever they are drawn.
 	minutes, reps := om.TierMinutesShare.Percents(), om.TierRepsShare.Percents()
 	for _, t := range metrics.Tiers() {
-		ms, rs := om.TierMinutesShare.Get(t), om.TierRepsShare.Get(t)
-		if (ms == nil || *ms == 0) && (rs == nil || *rs == 0) {
+		if om.TierEmpty(t) {
 			continue
 		}
+		ms, rs := om.TierMinutesShare.Get(t), om.TierRepsShare.Get(t)
 		tier := chart.Tier{Label: metrics.TierLabel(t), HasMin: ms != nil, HasRep: rs != nil,
 			MinutesText: metrics.WholePercentText(minutes.Get(t)), RepsText: metrics.WholePercentText(reps.Get(t))}
 		if ms != nil {

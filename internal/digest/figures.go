@@ -194,10 +194,10 @@ func tierLines(t trend) []*txt {
 	}
 	var out []*txt
 	for _, tier := range metrics.Tiers() {
-		ms, rs := m.TierMinutesShare.Get(tier), m.TierRepsShare.Get(tier)
-		if (ms == nil || *ms == 0) && (rs == nil || *rs == 0) {
+		if m.TierEmpty(tier) {
 			continue // a tier with neither reps nor minutes says nothing
 		}
+		ms := m.TierMinutesShare.Get(tier)
 		out = append(out, words(metrics.TierLabel(tier)+" "+metrics.WholePercentText(minutes.Get(tier))+" vs "+metrics.WholePercentText(repShares.Get(tier))+
 			t.share(ms, func(b metrics.Metrics) *float64 { return b.TierMinutesShare.Get(tier) })))
 	}

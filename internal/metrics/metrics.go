@@ -298,6 +298,14 @@ func TierLabel(t coaching.Tier) string {
 	return TierName(t)
 }
 
+// TierEmpty reports whether tier t has neither minutes nor reps in m:
+// every surface (the digest's line and chart, /coach stats and report)
+// leaves such a tier out, as "middle 0% · 0%" says nothing.
+func (m Metrics) TierEmpty(t coaching.Tier) bool {
+	ms, rs := m.TierMinutesShare.Get(t), m.TierRepsShare.Get(t)
+	return (ms == nil || *ms == 0) && (rs == nil || *rs == 0)
+}
+
 // TierTextWithoutMinutes words the tier split of figures without a
 // coaching minute, in the words every surface uses: "no coaching minutes;
 // reps top 50% · bottom 50%" (the tiers with reps, in whole percents that

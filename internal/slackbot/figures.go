@@ -128,8 +128,7 @@ func tierLine(m metrics.Metrics) string {
 	// Whole percents that add up to 100 down each column (see Percents).
 	minutes, reps := m.TierMinutesShare.Percents(), m.TierRepsShare.Percents()
 	for _, t := range metrics.Tiers() {
-		ms, rs := m.TierMinutesShare.Get(t), m.TierRepsShare.Get(t)
-		if (ms == nil || *ms == 0) && (rs == nil || *rs == 0) {
+		if m.TierEmpty(t) {
 			continue
 		}
 		parts = append(parts, fmt.Sprintf("%s %s · %s", metrics.TierLabel(t), metrics.WholePercentText(minutes.Get(t)), metrics.WholePercentText(reps.Get(t))))
