@@ -34,9 +34,12 @@ var vocabulary = map[string]meaning{
 	"1on1":       {kind: coaching.KindOneOnOne},
 	"1 on 1":     {kind: coaching.KindOneOnOne},
 	"one on one": {kind: coaching.KindOneOnOne},
-	// As British managers write it, and as a phone's keyboard makes it
-	// easy to type ("1x1"); never "121", which is a number.
+	// As British managers write it, in words or digits ("1-to-1",
+	// "1to1"), and as a phone's keyboard makes it easy to type ("1x1");
+	// never "121", which is a number.
 	"one to one": {kind: coaching.KindOneOnOne},
+	"1 to 1":     {kind: coaching.KindOneOnOne},
+	"1to1":       {kind: coaching.KindOneOnOne},
 	"1x1":        {kind: coaching.KindOneOnOne},
 
 	"deal review":     {kind: coaching.KindDealReview},

@@ -59,6 +59,12 @@ func TestKinds(t *testing.T) {
 		{"One-To-One", coaching.KindOneOnOne},
 		{"1x1", coaching.KindOneOnOne},
 		{"1X1", coaching.KindOneOnOne},
+		// The digits of "one-to-one", as a review found them opening
+		// the form.
+		{"1-to-1", coaching.KindOneOnOne},
+		{"1to1", coaching.KindOneOnOne},
+		{"1 to 1", coaching.KindOneOnOne},
+		{"1-To-1", coaching.KindOneOnOne},
 	} {
 		line := "<@U1> " + tt.phrase + " 30m notes"
 		got := Parse(line, wednesday)
