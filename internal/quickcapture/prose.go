@@ -74,8 +74,7 @@ var proseVocabulary = withVocabulary(map[string]meaning{
 // sentence may be a sales lead ("flagged it as a lead") or the rep's part.
 var proseSkips = []string{"ride", "practice", "group role play", "group roleplay", "career", "lead", "leading",
 	"participant", "passive", "observer", "observed", "observing", "watched",
-	"as lead", "as the lead", "as participant", "as a participant", "as passive participant",
-	"as observer", "as an observer", "as silent observer"}
+	"as lead", "as participant", "as passive participant", "as observer", "as silent observer"}
 
 // withVocabulary adds vocabulary's phrases, less proseSkips, to prose's own.
 func withVocabulary(own map[string]meaning) map[string]meaning {

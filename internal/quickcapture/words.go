@@ -87,22 +87,37 @@ var vocabulary = map[string]meaning{
 	"observing":       {role: coaching.RoleObserver},
 
 	// "as" before a role that names the manager ("ride-along 45m as
-	// lead"), as people write it. Only the header reads these: in a
-	// sentence, "as a lead" is more often a sales lead, and "@sam joined
-	// as observer" the rep's part (see proseSkips).
+	// lead"), as people write it, with an article or without ("as a
+	// lead", "as the lead": see phraseAt). Only the header reads these:
+	// in a sentence, "as a lead" is more often a sales lead, and "@sam
+	// joined as observer" the rep's part (see proseSkips).
 	"as lead":                {role: coaching.RoleLead},
-	"as the lead":            {role: coaching.RoleLead},
 	"as participant":         {role: coaching.RoleParticipant},
-	"as a participant":       {role: coaching.RoleParticipant},
 	"as passive participant": {role: coaching.RoleParticipant},
 	"as observer":            {role: coaching.RoleObserver},
-	"as an observer":         {role: coaching.RoleObserver},
 	"as silent observer":     {role: coaching.RoleObserver},
 }
 
+// articles are the words phraseAt reads past right after "as".
+var articles = map[string]bool{"a": true, "an": true, "the": true}
+
 // phraseAt finds the longest kind or role phrase starting at toks[i] and
 // returns it with the number of tokens it spans (0 when there is none).
+// An article right after "as" is read past ("as a silent observer" is "as
+// silent observer"): the one word a phrase may hold beyond
+// maxPhraseWords, so that no other four-word run of the header is read.
 func phraseAt(toks []token, i int) (meaning, int) {
+	if i+2 < len(toks) && toks[i].word == "as" && articles[toks[i+1].word] && !toks[i].clipped() && !toks[i+1].clipped() {
+		rest := append([]token{toks[i]}, toks[i+2:min(i+1+maxPhraseWords, len(toks))]...)
+		if m, n := plainPhraseAt(rest, 0); n > 1 {
+			return m, n + 1
+		}
+	}
+	return plainPhraseAt(toks, i)
+}
+
+// plainPhraseAt is phraseAt with no word read past.
+func plainPhraseAt(toks []token, i int) (meaning, int) {
 	for n := min(maxPhraseWords, len(toks)-i); n > 0; n-- {
 		words := make([]string, 0, n)
 		for k := i; k < i+n; k++ {

@@ -126,6 +126,14 @@ func TestRoles(t *testing.T) {
 		{"as participant", coaching.RoleParticipant},
 		{"as a participant", coaching.RoleParticipant},
 		{"as passive participant", coaching.RoleParticipant},
+		// With an article after "as": a review found "as a silent
+		// observer" (four words) and "as a lead" opening the form.
+		{"as a lead", coaching.RoleLead},
+		{"as the lead", coaching.RoleLead},
+		{"as a passive participant", coaching.RoleParticipant},
+		{"as a silent observer", coaching.RoleObserver},
+		{"As The Silent Observer", coaching.RoleObserver},
+		{"as an observer", coaching.RoleObserver},
 	} {
 		line := "<@U1> ride-along 30m " + tt.phrase + " notes"
 		got := Parse(line, wednesday)
@@ -138,6 +146,14 @@ func TestRoles(t *testing.T) {
 	if got := Parse("<@U1> ride-along as lead 45m notes", wednesday); got.Draft.Role != coaching.RoleLead || got.Draft.DurationMin != 45 || got.Draft.Notes != "notes" || !got.Clear() {
 		t.Errorf("\"ride-along as lead 45m notes\": role %q, %d minutes, notes %q, clear %v; want lead, 45, \"notes\", clear",
 			got.Draft.Role, got.Draft.DurationMin, got.Draft.Notes, got.Clear())
+	}
+	// Only an article is read past after "as", and only within a phrase:
+	// any other word between, or punctuation, leaves the role unsaid.
+	for _, phrase := range []string{"as a new lead", "as a, lead", "as, a lead", "as a a lead", "as my lead"} {
+		line := "<@U1> ride-along 30m " + phrase + " notes"
+		if got := Parse(line, wednesday); got.Clear() {
+			t.Errorf("Parse(%q): clear, role %q; want the form to open", line, got.Draft.Role)
+		}
 	}
 	// After a complete 1:1 a role word has nothing to say of the session
 	// (a role is a ride-along's): it starts the notes, kept as typed.
