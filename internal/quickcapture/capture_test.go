@@ -179,9 +179,11 @@ func TestMentionsJoinedBySeparatorsAreAllReps(t *testing.T) {
 // A mention glued to the kind after it is the rep, then the kind, as with
 // a space between: on a phone, picking from Slack's @ list and typing on
 // leaves no space, and Slack sends "<@U123|ana>1:1". A review found the
-// form opened for it. Anything else glued to a mention (a word, a role,
-// "'s") stays as it was: the line is a sentence, or its notes.
-func TestAMentionGluedToTheKindIsTheRepThenTheKind(t *testing.T) {
+// form opened for it, and later for a duration ("<@U1>30m") or a role
+// after "as" ("<@U1>as lead") glued the same way. Anything else glued to
+// a mention (a word, a role alone, "'s", a comma before a duration)
+// stays as it was: the line is a sentence, or its notes.
+func TestAMentionGluedToTheKindDurationOrRoleIsReadApart(t *testing.T) {
 	for _, tt := range []struct {
 		line  string
 		reps  []string
@@ -201,6 +203,19 @@ func TestAMentionGluedToTheKindIsTheRepThenTheKind(t *testing.T) {
 		{"<@U1>team 30m", []string{"U1"}, "", "<@U1>team 30m", false},
 		{"<@U1>1:1s 30m", []string{"U1"}, "", "<@U1>1:1s 30m", false},
 		{"<#C1|sales>1:1 30m", nil, "", "<#C1|sales>1:1 30m", false}, // a channel is nobody
+		// A duration, or a role after "as", glued the same way.
+		{"<@U1>30m 1:1 pricing", []string{"U1"}, coaching.KindOneOnOne, "pricing", true},
+		{"1:1 <@U123|ana>30m pricing", []string{"U123"}, coaching.KindOneOnOne, "pricing", true},
+		{"1:1 <@U1>1h 30 pricing", []string{"U1"}, coaching.KindOneOnOne, "pricing", true},
+		{"1:1 <@U1>45 min pricing", []string{"U1"}, coaching.KindOneOnOne, "pricing", true},
+		{"<@U1>+<@U2>45m huddle", []string{"U1", "U2"}, coaching.KindTeamMeeting, "", true},
+		{"ride-along 45m <@U1>as lead great call", []string{"U1"}, coaching.KindRideAlong, "great call", true},
+		{"ride-along 45m <@U1|ana>as a silent observer", []string{"U1"}, coaching.KindRideAlong, "", true},
+		{"<@U1>1to1 30m", []string{"U1"}, coaching.KindOneOnOne, "", true},
+		{"1:1 <@U1>30 deals", []string{"U1"}, coaching.KindOneOnOne, "<@U1>30 deals", false},
+		{"1:1 <@U1>,5h pricing", []string{"U1"}, coaching.KindOneOnOne, "<@U1>,5h pricing", false},
+		{"ride-along 45m <@U1>as a new lead", []string{"U1"}, coaching.KindRideAlong, "<@U1>as a new lead", false},
+		{"1:1 <@U1>2nd call 30m", []string{"U1"}, coaching.KindOneOnOne, "<@U1>2nd call 30m", false},
 	} {
 		got := Parse(tt.line, wednesday)
 		if !slices.Equal(got.Draft.RepIDs, tt.reps) || got.Draft.Kind != tt.kind || got.Draft.Notes != tt.notes || got.Clear() != tt.clear {

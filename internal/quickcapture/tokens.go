@@ -124,11 +124,12 @@ func firstTokens(s string, n int) []token {
 	return splitGluedKinds(toks)
 }
 
-// splitGluedKinds splits a token of people glued to a kind ("<@U1|ana>1:1",
-// as Slack sends a name picked from the @ list with no space typed after
-// it) into the people and the kind, the two tokens a space would have
-// made. Only a kind: a word, a role or "'s" glued to a mention leaves the
-// token whole, as prose ("<@U1>'s demo") or notes.
+// splitGluedKinds splits a token of people glued to a kind, a duration
+// or a role after "as" ("<@U1|ana>1:1", "<@U1>30m", "<@U1>as lead", as
+// Slack sends a name picked from the @ list with no space typed after
+// it) into the people and the rest, the two tokens a space would have
+// made. Only these: a word, a role alone ("<@U1>lead") or "'s" glued to
+// a mention leaves the token whole, as prose ("<@U1>'s demo") or notes.
 func splitGluedKinds(toks []token) []token {
 	for i := 0; i < len(toks); i++ {
 		at := peoplePrefix(toks[i].text)
@@ -137,14 +138,31 @@ func splitGluedKinds(toks []token) []token {
 		}
 		t := toks[i]
 		people, rest := newToken(t.text[:at], t.start), newToken(t.text[at:], t.start+at)
-		after := append([]token{rest}, toks[i+1:min(i+maxPhraseWords, len(toks))]...)
-		if m, n := phraseAt(after, 0); n == 0 || m.kind == "" {
+		// One more token than a phrase's words: "as a silent observer".
+		after := append([]token{rest}, toks[i+1:min(i+1+maxPhraseWords, len(toks))]...)
+		if !gluedHeaderWords(after) {
 			continue
 		}
 		toks = slices.Concat(toks[:i], []token{people, rest}, toks[i+1:])
 		i++
 	}
 	return toks
+}
+
+// gluedHeaderWords reports whether toks, the rest of a token after the
+// people glued before it then the tokens after, start with a kind, a
+// duration or a role after "as": what a name picked from Slack's @ list
+// has typed right after it when the space was left out. A duration
+// there starts with a digit: a comma glued after a name (",5h") more
+// likely joins it to the five hours than makes them half of one.
+func gluedHeaderWords(toks []token) bool {
+	if w := toks[0].word; w != "" && isDigit(w[0]) {
+		if _, n := durationAt(toks, 0); n > 0 {
+			return true
+		}
+	}
+	m, n := phraseAt(toks, 0)
+	return n > 0 && (m.kind != "" || toks[0].word == "as")
 }
 
 // peoplePrefix returns how many bytes of text the Slack escapes of people
