@@ -263,6 +263,8 @@ func TestNotesAreWhatFollowsTheHeader(t *testing.T) {
 		{"<@U1> 1:1 30m", ""},
 		{"<@U1> 1:1 30m great call", "great call"},
 		{"<@U1> 1:1, 30m, yesterday: great call", "great call"},
+		{"<@U1> 1:1 30m, pricing", "pricing"}, // a list's comma, never a decimal one
+		{"<@U1> 1:1 30m ,pricing", ",pricing"},
 		{"<@U1> ride along 45m lead - rushed pricing", "rushed pricing"},
 		{"<@U1> ride along 45m lead — rushed pricing", "rushed pricing"},
 		{"<@U1> ride along 45m lead | rushed pricing", "rushed pricing"},

@@ -70,8 +70,11 @@ func spanAt(toks []token, i int) (span, int) {
 	if neg {
 		w = w[1:]
 	}
-	if len(w) > 1 && w[0] == '.' && isDigit(w[1]) {
-		w = "0" + w // ".5h": half an hour, its leading zero left out
+	if len(w) > 1 && (w[0] == '.' || w[0] == ',') && isDigit(w[1]) {
+		// ".5h", ",5h": half an hour, its leading zero left out, with a
+		// decimal point or comma (see decimalComma). A comma ending the
+		// word before ("30m, 5h") was cut off with it: never here.
+		w = "0" + w
 	}
 	num, unit := splitNumber(decimalComma(w))
 	if num == "" {

@@ -66,6 +66,12 @@ func TestDurations(t *testing.T) {
 		{".5h", 30},
 		{".5 hours", 30},
 		{".75 h", 45},
+		// The same with a decimal comma, as "1,5h" is read.
+		{",5h", 30},
+		{",5 hours", 30},
+		{",75 h", 45},
+		{",25h", 15},
+		{",5 h", 30},
 		{"45'", 45},
 		{"45’", 45},
 		{"45′", 45},
@@ -96,6 +102,11 @@ func TestNotDurations(t *testing.T) {
 		"45”",
 		"45'30", // minutes and seconds
 		"'45",
+		",5m", // no fraction of a minute, with a comma either
+		",5,7h",
+		",555h",
+		",5 deals",
+		", 5", // a list's comma, then a bare number
 	} {
 		line := "<@U1> 1:1 " + in
 		got := Parse(line, wednesday)
