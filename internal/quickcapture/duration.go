@@ -80,6 +80,12 @@ func spanAt(toks []token, i int) (span, int) {
 	if num == "" {
 		return span{}, 0
 	}
+	if u, ok := strings.CutPrefix(unit, "-"); ok && utf8.RuneCountInString(u) > 1 && (isMinuteUnit(u) || isHourUnit(u)) {
+		// "30-min 1:1", "1-hour": written as a sentence writes "a
+		// 30-minute call". A unit of one letter is no word of its own
+		// ("5-m" may be metres), as in gluedDash.
+		unit = u
+	}
 	if unit == "" && minuteMark(toks[i].cut) {
 		// "45'": the prime was cut off as trailing punctuation.
 		return withMark(num, neg)

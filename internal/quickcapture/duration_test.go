@@ -72,6 +72,16 @@ func TestDurations(t *testing.T) {
 		{",75 h", 45},
 		{",25h", 15},
 		{",5 h", 30},
+		// Hyphenated, as a sentence writes "a 30-minute call": a review
+		// found "30-min 1:1" in the header opening the form.
+		{"30-min", 30},
+		{"45-minute", 45},
+		{"30-mins", 30},
+		{"1-hour", 60},
+		{"1-hr", 60},
+		{"2-hours", 120},
+		{"1.5-hour", 90},
+		{"1-hour 30", 90},
 		{"45'", 45},
 		{"45’", 45},
 		{"45′", 45},
@@ -106,7 +116,10 @@ func TestNotDurations(t *testing.T) {
 		",5,7h",
 		",555h",
 		",5 deals",
-		", 5", // a list's comma, then a bare number
+		", 5",       // a list's comma, then a bare number
+		"30-45 min", // a range
+		"30-ish",
+		"30-minute-ish",
 	} {
 		line := "<@U1> 1:1 " + in
 		got := Parse(line, wednesday)
@@ -183,6 +196,35 @@ func TestMentionsDuration(t *testing.T) {
 	} {
 		if got := MentionsDuration(text); got != want {
 			t.Errorf("MentionsDuration(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// A hyphenated duration is read in the header wherever "30 min" is: before
+// the kind ("30-min 1:1", as a review found opening the form), and where
+// the notes start, where one other than the header's is asked about as
+// "5 min late" is.
+func TestAHyphenatedDurationInTheHeader(t *testing.T) {
+	for _, tt := range []struct {
+		line    string
+		minutes int
+		notes   string
+		clear   bool
+	}{
+		{"<@U1> 30-min 1:1 pricing", 30, "pricing", true},
+		{"<@U1> 45-minute deal review", 45, "", true},
+		{"1-hour ride-along <@U1> as lead great call", 60, "great call", true},
+		{"<@U1> 1:1 30m 30-minute recap of pricing", 30, "30-minute recap of pricing", true},
+		{"<@U1> 1:1 30m 10-minute warm-up then pricing", 30, "10-minute warm-up then pricing", false},
+		// A unit of one letter is no word of its own ("5-m" may be
+		// metres): the header stops there, and the words only guess.
+		{"<@U1> 5-m 1:1 pricing", 5, "5-m 1:1 pricing", false},
+		{"<@U1> 1:1 5-h pricing", 300, "5-h pricing", false},
+	} {
+		got := Parse(tt.line, wednesday)
+		if got.Draft.DurationMin != tt.minutes || got.Draft.Notes != tt.notes || got.Clear() != tt.clear {
+			t.Errorf("Parse(%q): %d minutes, notes %q, clear %v; want %d, %q, %v",
+				tt.line, got.Draft.DurationMin, got.Draft.Notes, got.Clear(), tt.minutes, tt.notes, tt.clear)
 		}
 	}
 }

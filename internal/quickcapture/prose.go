@@ -263,15 +263,18 @@ func startsPhrase(w string) bool {
 
 // proseDurationAt reads a duration in a sentence: as in the header ("45
 // min", "1.5 hours", "1h30"), hyphenated ("a 30-minute call"), or in words
-// ("an hour", "half an hour"). written reports the header's way.
+// ("an hour", "half an hour"). written reports the header's way: not a
+// hyphenated one, which the header reads too ("30-min 1:1") but which a
+// sentence writes of what it describes ("a 30-minute demo"), not always
+// of the session.
 func proseDurationAt(toks []token, i int, words []string) (minutes float64, n int, written bool) {
-	if m, n := durationAt(toks, i); n > 0 {
-		return m, n, true
-	}
 	if num, unit := splitNumber(toks[i].word); num != "" && strings.HasPrefix(unit, "-") {
 		if d, ok := withUnit(num, unit[1:]); ok {
 			return d.minutes, 1, false
 		}
+	}
+	if m, n := durationAt(toks, i); n > 0 {
+		return m, n, true
 	}
 	if len(words) == 0 || !startsPhrase(words[0]) {
 		return 0, 0, false
