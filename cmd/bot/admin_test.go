@@ -478,3 +478,50 @@ func TestAwayReadsTheRepWhereAManagerOnAPhoneNamesThem(t *testing.T) {
 		t.Errorf("the manager was marked away through %s", p.AwayUntil)
 	}
 }
+
+// /coach away reads every word it is given: it read the first alone, so
+// "fri afternoon" marked the manager away all Friday and "2026-12-24
+// blah" through the 24th. A part of a day is refused saying away is by
+// whole days, other words as not a date, and nothing is stored; "please"
+// changes nothing. "last friday" is that day, refused as in the past, not
+// as no date; "back monday" is away through Sunday, and the answer shows
+// both days.
+func TestAwayReadsEveryWord(t *testing.T) {
+	t.Parallel()
+	b := startBot(t) // Wednesday 18 November 2026 for Max, in New York
+	b.importRoster(t)
+	for _, tt := range []struct{ text, want string }{
+		{"away fri afternoon", `"fri afternoon": away is by whole days, from today through the day you name: "fri" is through Fri 20 Nov 2026`},
+		{"away eod fri", `"eod fri": away is by whole days`},
+		{"away 2026-12-24 blah", `"2026-12-24 blah" is not a date: try 2026-11-25, a weekday, "2w", or "off"`},
+		{"away fri 21 nov", `"fri 21 nov": the date is Sat 21 Nov 2026, not a Friday; say which day you mean`},
+		{"away last friday", "Fri 13 Nov 2026 is in the past."},
+		{"away back today", `"back today" is Wed 18 Nov 2026: away runs through the day before it, already past; "off" clears an away`},
+		{"away <@" + rep + "|sam> last fri", "Fri 13 Nov 2026 is in the past."},
+	} {
+		got := b.command(mgr, tt.text)
+		if !strings.Contains(got, tt.want) || strings.Contains(got, "away through") {
+			t.Errorf("/coach %s: %s\nwant %s", tt.text, got, tt.want)
+		}
+	}
+	for _, id := range []string{mgr, rep} {
+		if p, _ := b.storedPerson(id); !p.AwayUntil.IsZero() {
+			t.Fatalf("%s was marked away through %s by a line refused", id, p.AwayUntil)
+		}
+	}
+	for _, tt := range []struct{ text, want string }{
+		{"away fri please", "You are away through Fri 20 Nov 2026. No nudges until then."},
+		{"away fri 20 nov", "You are away through Fri 20 Nov 2026."},
+		{"away back monday", "You are away through Sun 22 Nov 2026 (back Mon 23 Nov 2026). No nudges until then."},
+		{"away <@" + rep + "|sam> back on mon", "<@" + rep + "> is away through Sun 22 Nov 2026 (back Mon 23 Nov 2026)."},
+		{"away back tomorrow", "You are away through Wed 18 Nov 2026 (back Thu 19 Nov 2026)."},
+		{"away back", "You are back: away cleared."},
+	} {
+		if got := b.command(mgr, tt.text); !strings.Contains(got, tt.want) {
+			t.Errorf("/coach %s: %s\nwant %s", tt.text, got, tt.want)
+		}
+	}
+	if p, _ := b.storedPerson(rep); p.AwayUntil.String() != "2026-11-22" {
+		t.Errorf("/coach away @sam back on mon stored %s, want 2026-11-22", p.AwayUntil)
+	}
+}

@@ -3,6 +3,8 @@ package coaching
 import (
 	"cmp"
 	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -98,15 +100,24 @@ func containsWord(text, w string) bool {
 }
 
 // ParseUntil reads the end of an away period or snooze, as people type it:
-// an ISO date, "tomorrow" (and "yesterday", a day in the past that
-// SetAway refuses as such, as it does a past ISO date), a weekday name (the next one after today), a day
-// of a month ("dec 24", "24 december": the next one, today or later), or a
-// span such as "3d", "2 weeks", "a week", after an "until", "till",
-// "next", "for" or "to" if they are said ("for 2 weeks" was refused
-// beside "2 weeks", as not a date). "off" (or "back", "clear") clears it: the zero date with ok
-// true. A day written with a slash reads only when it can be read one way:
-// "12/24" is 24 December, "3/4" is refused, as it is 4 March in the US and
-// 3 April almost everywhere else.
+// an ISO date, "tomorrow" (and "yesterday" or "last friday", days in the
+// past that SetAway refuses as such, as it does a past ISO date), a weekday
+// name (the next one after today, and a weekday before a date, "fri 20
+// nov", only when that date is one), a day of a month ("dec 24", "24
+// december": the next one, today or later), or a span such as "3d", "2
+// weeks", "a week", after an "until", "till", "next", "for" or "to" if
+// they are said ("for 2 weeks" was refused beside "2 weeks", as not a
+// date). "back monday" (or "back on monday") is the day someone is back:
+// away through the day before (ReadAway says so). "off" (or "back",
+// "clear") clears it: the zero date with ok true. A day written with a
+// slash reads only when it can be read one way: "12/24" is 24 December,
+// "3/4" is refused, as it is 4 March in the US and 3 April almost
+// everywhere else.
+//
+// Every word counts: "fri afternoon" or "2026-12-24 blah" is refused, not
+// read as its first word, since a date set from part of a line may be one
+// the person did not mean. Only words that change no date are read past
+// at the end: "please", "thanks", an emoji (courtesyWords).
 //
 // Words are read as they look (CommandText): a direction mark or a
 // zero-width joiner pasted into "2w" does not hide it. A line ending as a
@@ -115,27 +126,50 @@ func containsWord(text, w string) bool {
 // there for a double space, and "\"fri.\" is not a date" said to
 // someone who typed a weekday is wrong.
 func ParseUntil(s string, today Date) (Date, error) {
-	d, err := parseUntil(s, today)
-	if err == nil {
-		return d, nil
-	}
-	if t := TrimSentenceEnd(strings.TrimSpace(CommandText(s))); t != "" && t != strings.TrimSpace(CommandText(s)) {
-		return parseUntil(t, today)
-	}
+	d, _, err := ReadAway(s, today)
 	return d, err
 }
 
-func parseUntil(s string, today Date) (Date, error) {
-	f := strings.Fields(strings.ToLower(CommandText(s)))
+// ReadAway is ParseUntil, and reports whether the line named the day
+// someone is back ("back monday") rather than their last day away: the
+// date is then the day before it, and a confirmation that shows the date
+// can say why it is not the day typed.
+func ReadAway(s string, today Date) (until Date, back bool, err error) {
+	until, back, err = readAway(s, today)
+	if err == nil {
+		return until, back, nil
+	}
+	if t := TrimSentenceEnd(strings.TrimSpace(CommandText(s))); t != "" && t != strings.TrimSpace(CommandText(s)) {
+		return readAway(t, today)
+	}
+	return until, back, err
+}
+
+func readAway(s string, today Date) (Date, bool, error) {
+	f := withoutCourtesy(strings.Fields(strings.ToLower(CommandText(s))))
 	for len(f) > 1 && untilWords[f[0]] {
 		f = f[1:]
 	}
 	if len(f) == 0 {
-		return Date{}, fmt.Errorf("say until when: a date like %s, a weekday, \"2w\", or \"off\"", today.AddDays(7))
+		return Date{}, false, fmt.Errorf("say until when: a date like %s, a weekday, \"2w\", or \"off\"", today.AddDays(7))
 	}
 	if ch, ok := channelNamed(s); ok {
-		return Date{}, &ChannelNotPerson{Channel: ch}
+		return Date{}, false, &ChannelNotPerson{Channel: ch}
 	}
+	if err := partOfDay(f, s, today); err != nil {
+		return Date{}, false, err
+	}
+	if f[0] == "back" && len(f) > 1 {
+		d, err := backOn(f[1:], s, today)
+		return d, true, err
+	}
+	d, err := parseUntil(f, s, today)
+	return d, false, err
+}
+
+// parseUntil reads the words f of s (lower case, the words before the
+// date left out) as the last day away.
+func parseUntil(f []string, s string, today Date) (Date, error) {
 	switch word := strings.Join(f, " "); word {
 	case "off", "back", "clear", "none":
 		return Date{}, nil
@@ -149,41 +183,90 @@ func parseUntil(s string, today Date) (Date, error) {
 		// the word was wrong, not the day.
 		return today.AddDays(-1), nil
 	}
-	if d, err := ParseDate(f[0]); err == nil {
-		return d, nil
-	}
-	for i, names := range weekdayNames() {
-		for _, n := range names {
-			if f[0] == n {
-				ahead := (i - int(today.Weekday()) + 7) % 7
-				if ahead == 0 {
-					ahead = 7
-				}
-				return today.AddDays(ahead), nil
-			}
+	if len(f) == 2 && f[0] == "last" {
+		// "last friday", read as yesterday is: the day, refused as past.
+		if wd, ok := weekdayNamed(f[1]); ok {
+			return today.AddDays(-((int(today.Weekday())-int(wd)+6)%7 + 1)), nil
 		}
+	}
+	if wd, ok := weekdayNamed(f[0]); ok {
+		if len(f) == 1 {
+			return today.AddDays((int(wd)-int(today.Weekday())+6)%7 + 1), nil
+		}
+		// "fri 20 nov": the date, when the weekday said is its own; a
+		// weekday that is not is a slip in one of the two, and which
+		// cannot be told.
+		d, ok, err := calendarDay(f[1:], s, today)
+		switch {
+		case !ok:
+			return Date{}, NotADate(s, today)
+		case err != nil:
+			return Date{}, err
+		case d.Weekday() != wd:
+			return Date{}, fmt.Errorf("%s: the date is %s, not a %s; say which day you mean", QuoteTyped(s), d.Human(), wd)
+		}
+		return d, nil
 	}
 	if n, unit, ok := span(f); ok {
 		return today.AddDays(n * unit), nil
 	}
-	if m, d, ok := monthDay(f); ok {
-		return nextMonthDay(m, d, today)
+	if d, ok, err := calendarDay(f, s, today); ok {
+		return d, err
+	}
+	return Date{}, NotADate(s, today)
+}
+
+// calendarDay reads f as a day of the calendar: an ISO date, a day of a
+// month by its name, or a slashed day. ok is false when f is none of
+// them; err refuses one that reads as a date but is none ("feb 30") or
+// reads two ways ("3/4").
+func calendarDay(f []string, s string, today Date) (d Date, ok bool, err error) {
+	if len(f) == 1 {
+		if d, err := ParseDate(f[0]); err == nil {
+			return d, true, nil
+		}
+	}
+	if m, day, ok := monthDay(f); ok {
+		d, err := nextMonthDay(m, day, today)
+		return d, true, err
 	}
 	if len(f) == 1 && strings.Count(f[0], "/") == 1 {
-		if m, d, ok := slashDay(f[0]); ok {
-			return nextMonthDay(m, d, today)
+		if m, day, ok := slashDay(f[0]); ok {
+			d, err := nextMonthDay(m, day, today)
+			return d, true, err
 		}
 		if us, rest, ok := slashBoth(f[0], today); ok {
-			return Date{}, fmt.Errorf("%s is %s in the US and %s in most other places: say which, as %s or %s",
+			return Date{}, true, fmt.Errorf("%s is %s in the US and %s in most other places: say which, as %s or %s",
 				QuoteTyped(s), us.Human(), rest.Human(), us, rest)
 		}
 	}
 	if len(f) == 1 && strings.Count(f[0], "/") == 2 {
 		if d, ok, err := slashYear(f[0], s); ok {
-			return d, err
+			return d, true, err
 		}
 	}
-	return Date{}, NotADate(s, today)
+	return Date{}, false, nil
+}
+
+// backOn reads "back monday" (f is what follows "back"): the day someone
+// is back, so away through the day before it, today when they are back
+// tomorrow. A day back of today or before leaves no day to be away, and is
+// refused naming it: "in the past" said of the day before would name a
+// day nobody typed.
+func backOn(f []string, s string, today Date) (Date, error) {
+	if len(f) > 1 && (f[0] == "on" || f[0] == "next") {
+		f = f[1:]
+	}
+	day, err := parseUntil(f, s, today)
+	switch {
+	case err != nil:
+		return Date{}, err
+	case day.IsZero(): // "back off", "back clear"
+		return Date{}, NotADate(s, today)
+	case !day.After(today):
+		return Date{}, fmt.Errorf("%s is %s: away runs through the day before it, already past; \"off\" clears an away", QuoteTyped(s), day.Human())
+	}
+	return day.AddDays(-1), nil
 }
 
 // NotADate is ParseUntil's refusal of s, read on today.
@@ -381,4 +464,93 @@ func span(f []string) (n, unit int, ok bool) {
 		return v, 7, true
 	}
 	return 0, 0, false
+}
+
+// weekdayNamed reads a weekday's name, full or short, a comma after it
+// as people write one before a date ("friday, dec 24").
+func weekdayNamed(w string) (time.Weekday, bool) {
+	w = strings.TrimSuffix(w, ",")
+	for i, names := range weekdayNames() {
+		if slices.Contains(names, w) {
+			return time.Weekday(i), true
+		}
+	}
+	return 0, false
+}
+
+// courtesyWords end a line without changing its date: "fri please",
+// "2w thanks". They are the only words read past; any other is refused
+// with the line, as a word read past may be one that changes the day.
+var courtesyWords = map[string]bool{"please": true, "pls": true, "plz": true, "thanks": true, "thx": true, "ty": true, "cheers": true}
+
+// emojiRE is one emoji code or several, as Slack's message box sends
+// them (":palm_tree:", ":wave::skin-tone-2:"): a picture, not a day.
+var emojiRE = regexp.MustCompile(`^(:[a-z0-9_+'-]+:)+$`)
+
+// withoutCourtesy is f without the courtesy words and emoji that end it
+// ("fri, thanks :palm_tree:" is "fri"), and without the comma or full
+// stop they leave behind; f alone is never left empty.
+func withoutCourtesy(f []string) []string {
+	n := len(f)
+	for len(f) > 1 {
+		last := strings.TrimRight(TrimSentenceEnd(f[len(f)-1]), ",;")
+		switch {
+		case courtesyWords[last] || emojiRE.MatchString(last):
+			f = f[:len(f)-1]
+		case last == "you" && len(f) > 2 && f[len(f)-2] == "thank":
+			f = f[:len(f)-2]
+		default:
+			if len(f) < n {
+				f = append(slices.Clone(f[:len(f)-1]), strings.TrimRight(TrimSentenceEnd(f[len(f)-1]), ",;"))
+			}
+			return f
+		}
+	}
+	if len(f) < n {
+		f = []string{strings.TrimRight(TrimSentenceEnd(f[0]), ",;")}
+	}
+	return f
+}
+
+// dayParts are words for a part of a day or an hour: away lasts whole
+// days, so "fri afternoon" read as "fri" would be away all Friday, and as
+// Friday's afternoon alone is nothing Coachlog can do.
+var dayParts = map[string]bool{
+	"morning": true, "afternoon": true, "evening": true, "night": true, "tonight": true, "noon": true, "midday": true,
+	"lunch": true, "lunchtime": true, "eod": true, "cob": true, "am": true, "pm": true, "a.m": true, "p.m": true, // "a.m." is read once its last full stop, a sentence's end, is gone
+}
+
+// clockRE is an hour as people type one: "5pm", "9:30am", "17:00".
+var clockRE = regexp.MustCompile(`^\d{1,2}(:\d{2})?(am|pm|a\.m\.?|p\.m\.?)$|^\d{1,2}:\d{2}$`)
+
+// partOfDay refuses a line that names part of a day or an hour ("fri
+// afternoon", "eod friday", "dec 24 5pm", "end of day"), saying that
+// away is by whole days and, when the rest of the line is a day, what it
+// would set.
+func partOfDay(f []string, s string, today Date) error {
+	line := " " + strings.Join(f, " ") + " "
+	line = strings.NewReplacer(" end of the day ", " eod ", " end of day ", " eod ").Replace(line)
+	var rest []string
+	found := false
+	for _, w := range strings.Fields(line) {
+		w := strings.TrimRight(TrimSentenceEnd(w), ",;")
+		switch {
+		case dayParts[w] || clockRE.MatchString(w):
+			found = true
+		case w == "at" || w == "in" || w == "the":
+		default:
+			rest = append(rest, w)
+		}
+	}
+	if !found {
+		return nil
+	}
+	if len(rest) > 0 {
+		if d, _, err := readAway(strings.Join(rest, " "), today); err == nil && !d.IsZero() && !d.Before(today) {
+			return fmt.Errorf("%s: away is by whole days, from today through the day you name: %s is through %s",
+				QuoteTyped(s), QuoteTyped(strings.Join(rest, " ")), d.Human())
+		}
+	}
+	return fmt.Errorf("%s: away is by whole days, from today through the day you name: try %s, a weekday, \"2w\", or \"off\"",
+		QuoteTyped(s), today.AddDays(7))
 }

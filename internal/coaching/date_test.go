@@ -214,3 +214,73 @@ func TestOverAYearBefore(t *testing.T) {
 		t.Errorf("29 February 2028 a year on = %s, want 2029-02-28", got)
 	}
 }
+
+// Every word of /coach away's line counts: it was read by its first word,
+// so "fri afternoon" set Friday and "2026-12-24 blah" the 24th, whatever
+// the rest said. Words that change no day (please, thanks, an emoji) are
+// read past; a weekday before a date is read when it is that date's; a
+// part of a day is refused saying away is by whole days; "last friday"
+// is that day (refused as past by SetAway, as yesterday is); and "back
+// monday" is away through the day before.
+func TestParseUntilReadsEveryWord(t *testing.T) {
+	today := day("2026-11-25") // a Wednesday
+	for _, tt := range []struct {
+		in, want string
+		back     bool
+	}{
+		{"fri please", "2026-11-27", false},
+		{"2w thanks", "2026-12-09", false},
+		{"fri, thanks!", "2026-11-27", false},
+		{"dec 24 thank you", "2026-12-24", false},
+		{"until friday pls :palm_tree:", "2026-11-27", false},
+		{"fri 27 nov", "2026-11-27", false},
+		{"friday, nov 27th", "2026-11-27", false},
+		{"Fri 2026-11-27", "2026-11-27", false},
+		{"thu 12/24", "2026-12-24", false},
+		{"last friday", "2026-11-20", false},
+		{"last wed", "2026-11-18", false}, // today is Wednesday: the one a week ago
+		{"until last thursday", "2026-11-19", false},
+		{"back monday", "2026-11-29", true},
+		{"back on monday", "2026-11-29", true},
+		{"back mon.", "2026-11-29", true},
+		{"back next monday", "2026-11-29", true},
+		{"back tomorrow", "2026-11-25", true}, // away today only
+		{"back dec 1", "2026-11-30", true},
+		{"back 2026-12-07 thanks", "2026-12-06", true},
+		{"back", "", false}, // clears, as before
+		{"back.", "", false},
+	} {
+		got, back, err := coaching.ReadAway(tt.in, today)
+		if err != nil || got.String() != tt.want || back != tt.back {
+			t.Errorf("ReadAway(%q) = %v, back %v, %v; want %s, back %v", tt.in, got, back, err, tt.want, tt.back)
+		}
+	}
+	for _, tt := range []struct{ in, want string }{
+		{"2026-12-24 blah", `"2026-12-24 blah" is not a date: try 2026-12-02, a weekday, "2w", or "off"`},
+		{"fri blah", `"fri blah" is not a date`},
+		{"2w maybe", `"2w maybe" is not a date`},
+		{"dec 24 2027", `"dec 24 2027" is not a date`},
+		{"thanks", `"thanks" is not a date`},
+		{"fri afternoon", `"fri afternoon": away is by whole days, from today through the day you name: "fri" is through Fri 27 Nov 2026`},
+		{"tomorrow morning", `"tomorrow morning": away is by whole days, from today through the day you name: "tomorrow" is through Thu 26 Nov 2026`},
+		{"until eod friday", `"until eod friday": away is by whole days, from today through the day you name: "friday" is through Fri 27 Nov 2026`},
+		{"end of day fri", `"end of day fri": away is by whole days, from today through the day you name: "fri" is through Fri 27 Nov 2026`},
+		{"dec 24 at 5pm", `"dec 24 at 5pm": away is by whole days, from today through the day you name: "dec 24" is through Thu 24 Dec 2026`},
+		{"fri 17:00", `"fri 17:00": away is by whole days`},
+		{"back mon afternoon", `"back mon afternoon": away is by whole days, from today through the day you name: "back mon" is through Sun 29 Nov 2026`},
+		{"tonight", `"tonight": away is by whole days, from today through the day you name: try 2026-12-02, a weekday, "2w", or "off"`},
+		{"fri 28 nov", `"fri 28 nov": the date is Sat 28 Nov 2026, not a Friday; say which day you mean`},
+		{"fri 3/4", `"fri 3/4" is Thu 4 Mar 2027 in the US`},
+		{"back today", `"back today" is Wed 25 Nov 2026: away runs through the day before it, already past; "off" clears an away`},
+		{"back last friday", `"back last friday" is Fri 20 Nov 2026: away runs through the day before it, already past`},
+		{"back off", `"back off" is not a date`},
+		{"back soon", `"back soon" is not a date`},
+		{"back until monday", `"back until monday" is not a date`}, // here until monday, or back then: refused
+		{"last week", `"last week" is not a date`},
+	} {
+		_, err := coaching.ParseUntil(tt.in, today)
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("ParseUntil(%q) = %v; want %s…", tt.in, err, tt.want)
+		}
+	}
+}

@@ -60,13 +60,14 @@ func (b *Bot) away(ctx context.Context, a *acker, cmd slashCommand, args string)
 	// day ahead or behind.
 	today := b.svc.AwayToday(pre, cmd.UserID, target)
 	var until coaching.Date
+	var back bool
 	var err error
 	if mentionRE.MatchString(args) {
 		// Someone else named where the date goes ("@sam @ria fri"): a
 		// date read around them would mark the wrong person away.
 		err = coaching.NotADate(b.written(pre, args), today)
 	} else {
-		until, err = coaching.ParseUntil(args, today)
+		until, back, err = coaching.ReadAway(args, today)
 	}
 	if err != nil {
 		// Quoted back as the person sees it: Slack sends
@@ -103,7 +104,13 @@ func (b *Bot) away(ctx context.Context, a *acker, cmd slashCommand, args string)
 	if target != cmd.UserID {
 		who, verb = mention(target)+" is", mention(target)+" is not counted overdue until then, and reminders to answer a session wait until they are back."
 	}
-	text := fmt.Sprintf(":palm_tree: %s away through %s. %s", who, until.Human(), verb)
+	through := until.Human()
+	if back {
+		// "back monday" stored Sunday: the day shown is the day stored,
+		// and the day typed beside it says why it is not that one.
+		through += " (back " + until.AddDays(1).Human() + ")"
+	}
+	text := fmt.Sprintf(":palm_tree: %s away through %s. %s", who, through, verb)
 	if until.IsZero() {
 		text = fmt.Sprintf(":wave: %s back: away cleared.", who)
 	}
