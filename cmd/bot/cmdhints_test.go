@@ -113,6 +113,37 @@ func TestAChannelOrATypedNameIsNotARep(t *testing.T) {
 	}
 }
 
+// A name typed as text after /coach history or /coach prep ("@Ana", not
+// picked from Slack's @ list) is quoted back, as /coach away and a
+// capture's form quote it: the general hint alone told the manager how to
+// name a rep, not that the name they typed was what went wrong. Quoted as
+// the person sees it, "&" once, not Slack's "&amp;" shown.
+func TestATypedNameIsQuotedBack(t *testing.T) {
+	t.Parallel()
+	b := startBot(t)
+	b.importRoster(t)
+	const notPicked = " was typed, not picked from Slack's @ list."
+	for _, tt := range []struct{ text, quoted, hint string }{
+		{"history @Ana", `"@Ana"`, "`/coach history` takes one @mention of a rep"},
+		{"history @ana.", `"@ana"`, "`/coach history` takes one @mention of a rep"},
+		{"history <@" + rep + "|sam> @Ria", `"@Ria"`, "`/coach history` takes one @mention of a rep"},
+		{"history last week @Ria", `"@Ria"`, "`/coach history` takes one @mention of a rep"},
+		{"prep @Ana", `"@Ana"`, "`/coach prep @sam` gives you a brief"},
+		{"prep for @ana, please", `"@ana"`, "`/coach prep @sam` gives you a brief"},
+		{"prep @a&amp;b", `"@a&amp;b"`, "`/coach prep @sam` gives you a brief"}, // "@a&b" in mrkdwn
+		{"away @a&amp;b fri", `"@a&amp;b" was typed, not picked from Slack's @ list:`, "`/coach away @sam 2w`"},
+	} {
+		got := b.command(mgr, tt.text)
+		want := tt.quoted
+		if !strings.Contains(want, "was typed") {
+			want += notPicked
+		}
+		if !strings.Contains(got, want) || !strings.Contains(got, tt.hint) || strings.Contains(got, "&amp;amp;") {
+			t.Errorf("/coach %s answered %q, want %q and %q", tt.text, got, want, tt.hint)
+		}
+	}
+}
+
 // A channel's name in "#x is a channel" is shown literally, as people's
 // names are (slacktext.EscapeLiteral): "#_deals_" would read as italic
 // "#deals" (a name Slack allows), and a crafted label's * as bold. In

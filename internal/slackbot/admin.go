@@ -47,7 +47,7 @@ func (b *Bot) away(ctx context.Context, a *acker, cmd slashCommand, args string)
 		// date that the date was wrong, and "fri @ben" marked the
 		// manager away.
 		a.ack(nil)
-		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+escName(coaching.QuoteTyped(name))+" was typed, not picked from "+atList+
+		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: "+typedNotPicked(name)+
 			": pick the rep from it, so the name arrives as a mention, as in `/coach away @sam 2w`."), false)
 		return
 	}

@@ -527,16 +527,22 @@ func aheadPart(words string) string {
 		" is still to come, and coaching can be logged only once it has happened. If it already happened, pick the day it did."
 }
 
-// typedNamesPart tells a manager who typed names as plain text ("@Sam",
+// typedNotPicked tells someone who typed names as plain text ("@Sam",
 // common on a phone) why they were not read: Slack sends them as text,
-// not as the people they name, who may well be members. quoted are the
-// names, quoted and escaped.
-func typedNamesPart(quoted []string) string {
+// not as the people they name, who may well be members. typed are the
+// names as Slack sent them (escaped), quoted back as the person sees
+// them. Every answer about a name typed as text says it in these words,
+// then what to do in its own.
+func typedNotPicked(typed ...string) string {
+	quoted := make([]string, len(typed))
+	for i, name := range typed {
+		quoted[i] = escName(coaching.QuoteTyped(unescape(name, nil)))
+	}
 	verb := "was"
 	if len(quoted) > 1 {
 		verb = "were"
 	}
-	return andList(quoted) + " " + verb + " typed, not picked from " + atList + ": pick who you coached below."
+	return andList(quoted) + " " + verb + " typed, not picked from " + atList
 }
 
 // atList is where a person is picked so that Slack sends them as a
@@ -550,7 +556,7 @@ func unreadParts(res quickcapture.Result) []string {
 	var typed []string
 	for _, u := range res.Unresolved {
 		if slices.Contains(res.Typed, u) {
-			typed = append(typed, escName(coaching.QuoteTyped(unescape(u, nil))))
+			typed = append(typed, u)
 			continue
 		}
 		if slices.Contains(res.Groups, u) {
@@ -560,7 +566,7 @@ func unreadParts(res quickcapture.Result) []string {
 		parts = append(parts, fmt.Sprintf("%s isn't a Slack member I can see: pick them below.", escName(unescape(u, nil))))
 	}
 	if len(typed) > 0 {
-		parts = append([]string{typedNamesPart(typed)}, parts...)
+		parts = append([]string{typedNotPicked(typed...) + ": pick who you coached below."}, parts...)
 	}
 	for _, p := range res.Problems {
 		parts = append(parts, escQuoted(p)+".")
@@ -800,8 +806,7 @@ func (b *Bot) subcommand(ctx context.Context, a *acker, cmd slashCommand, name, 
 	case "history":
 		repID, ok := historyTarget(args)
 		if !ok {
-			b.respond(ctx, cmd.ResponseURL, textMessage("`/coach history` takes one @mention of a rep: `/coach history @sam` lists your sessions with them "+
-				"(pick them from "+atList+", so it arrives as a mention). Alone, `/coach history` lists your recent sessions."), false)
+			b.respond(ctx, cmd.ResponseURL, textMessage(historyTakes(args)), false)
 			return
 		}
 		b.history(ctx, cmd, repID)
@@ -879,6 +884,19 @@ func historyTarget(args string) (repID string, ok bool) {
 		return "", false
 	}
 	return m[1], true
+}
+
+// historyTakes answers /coach history followed by what historyTarget
+// refuses, saying what it takes. A name typed as text is quoted back, as
+// /coach away and a capture's form quote it: "takes one @mention" alone
+// told someone who typed "@Ana" nothing of what was wrong with it.
+func historyTakes(args string) string {
+	const how = "`/coach history` takes one @mention of a rep: `/coach history @sam` lists your sessions with them " +
+		"(pick them from " + atList + ", so it arrives as a mention). Alone, `/coach history` lists your recent sessions."
+	if name := typedName(args); name != "" {
+		return typedNotPicked(name) + ". " + how
+	}
+	return how
 }
 
 // history serves /coach history [@rep]: the asker's own recent sessions

@@ -75,13 +75,17 @@ func mentionedIDs(args string) []string {
 
 // prepWho answers /coach prep without a rep's mention in args: a name
 // typed as text ("@sam" not picked from Slack's @ list arrives as text),
-// a channel picked from the # list, or nothing. It says, as /coach history
-// does, how a rep arrives as a mention.
+// quoted back as /coach away quotes it, a channel picked from the # list,
+// or nothing. It says, as /coach history does, how a rep arrives as a
+// mention.
 func prepWho(args string) string {
 	const how = "`/coach prep @sam` gives you a brief before your next session with a rep: " +
 		"pick them from " + atList + ", so it arrives as a mention."
 	if ch := channelRE.FindString(args); ch != "" {
 		return escName(unescape(ch, nil)) + " is a channel, not a person. " + how
+	}
+	if name := typedName(args); name != "" {
+		return typedNotPicked(name) + ". " + how
 	}
 	if strings.TrimSpace(args) != "" {
 		return "Say which rep as a mention: " + how
