@@ -437,3 +437,31 @@ func TestSubcommandsSayWhatTheyTake(t *testing.T) {
 		t.Errorf("a manager's /coach stats @sam points at /coach report:\n%s", got)
 	}
 }
+
+// "/coach team meeting 45m @ana @ben" is refused, as team lists the reps;
+// the hint gave a generic example to rewrite the line from. It gives the
+// manager's own line back with the people first, the mentions as
+// mentions (not in code formatting, where they show as markup), the
+// words that only joined them left with them, the rest as typed and shown
+// literally; with nobody named, the example.
+func TestTeamMeetingHintGivesTheLineBackPeopleFirst(t *testing.T) {
+	t.Parallel()
+	b := startBot(t)
+	b.importRoster(t)
+	sam, ria := "<@"+rep+">", "<@"+rep2+">"
+	const first = "To log a team meeting, name the people first: "
+	for _, tt := range []struct{ text, want string }{
+		{"team meeting 45m <@" + rep + "|sam> <@" + rep2 + "|ria>", `"/coach ` + sam + " " + ria + ` team meeting 45m".`},
+		{"team <@" + rep + "|sam> <@" + rep2 + "|ria> meeting 30m", `"/coach ` + sam + " " + ria + ` team meeting 30m".`},
+		{"team mtg with <@" + rep + "|sam> and <@" + rep2 + "|ria> 45m", `"/coach ` + sam + " " + ria + ` team mtg 45m".`},
+		{"team call 45m <@" + rep + "|sam>, <@" + rep2 + "|ria>", `"/coach ` + sam + " " + ria + ` team call 45m".`},
+		{"team sync 30m <@" + rep + "|sam>&amp;<@" + rep2 + "|ria> Q&amp;A *prep*", `"/coach ` + sam + " " + ria + ` team sync 30m Q&amp;A ∗prep∗".`},
+		{"team huddle", "`/coach @ana @ben team meeting 30m`."},
+	} {
+		got := b.command(mgr, tt.text)
+		mustContain(t, "/coach "+tt.text, got, "Nothing was logged", first+tt.want)
+		if strings.Contains(got, "`/coach <@") {
+			t.Errorf("/coach %s quotes the mentions in code formatting, where Slack shows their markup:\n%s", tt.text, got)
+		}
+	}
+}

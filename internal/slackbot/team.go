@@ -30,6 +30,51 @@ func meansTeamMeeting(args string) bool {
 	return quickcapture.SaysDuration(args) || len(mentionRE.FindAllString(args, 2)) == 2
 }
 
+// meetingLine is the manager's own "/coach team …" line (args is what
+// followed "team") with the people first, as a capture reads a team
+// meeting: "/coach team meeting 45m @ana @ben" is given back as "/coach
+// @ana @ben team meeting 45m", rather than an example to rewrite their
+// line from. It is quoted as a line typed is quoted back (QuoteTyped,
+// escName), not in code formatting, where a mention shows as its markup
+// instead of the person. Without anyone named, the example stands in.
+func meetingLine(args string) string {
+	people, words := peopleFirst(args)
+	if len(people) == 0 {
+		return "`/coach @ana @ben team meeting 30m`"
+	}
+	typed := escName(coaching.QuoteTyped(unescape(strings.Join(append([]string{"team"}, words...), " "), nil)))
+	return "\"/coach " + strings.Join(people, " ") + " " + strings.TrimPrefix(typed, "\"")
+}
+
+// peopleFirst splits a line into the people it names, as mentions, and
+// its other words, in their order. A word that only joined the people
+// ("with @ana and @ben", "@ana & @ben", "@ana, @ben") goes with them; a
+// word glued to a name ("@ana's") is no person named, as a capture reads
+// it, and stays among the words.
+func peopleFirst(args string) (people, words []string) {
+	fields := strings.Fields(args)
+	named := func(f string) bool {
+		rest := strings.ReplaceAll(mentionRE.ReplaceAllString(f, ""), "&amp;", "")
+		return mentionRE.MatchString(f) && strings.Trim(rest, ",;:+/.!?") == ""
+	}
+	for i, f := range fields {
+		switch {
+		case named(f):
+			for _, m := range mentionRE.FindAllStringSubmatch(f, -1) {
+				people = append(people, mention(m[1]))
+			}
+		case slices.Contains(joiners, strings.ToLower(f)) && i+1 < len(fields) && named(fields[i+1]):
+		default:
+			words = append(words, f)
+		}
+	}
+	return people, words
+}
+
+// joiners are the words that join people named in a line ("&" as Slack
+// sends it, escaped).
+var joiners = []string{"with", "and", "&amp;", "+", "/", ","}
+
 // maxTeamRows is how many reps /coach team lists one by one, each with its
 // button; the rest are summarised while the message has room (50 blocks,
 // about teamText characters of text).
@@ -46,7 +91,7 @@ func (b *Bot) team(ctx context.Context, cmd slashCommand, args string) {
 	// "team" read as the subcommand.
 	if meansTeamMeeting(args) {
 		b.respond(ctx, cmd.ResponseURL, textMessage("Nothing was logged: `/coach team` lists your reps. "+
-			"To log a team meeting, name the people first: `/coach @ana @ben team meeting 30m`."), false)
+			"To log a team meeting, name the people first: "+meetingLine(args)+"."), false)
 		return
 	}
 	if strings.TrimSpace(args) != "" {
