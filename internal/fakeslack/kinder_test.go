@@ -50,6 +50,20 @@ func TestRulesTheFakeWasKinderAbout(t *testing.T) {
 		{"a Home tab with a title", "views.publish", `{"type":"home","title":` + plainText("Home") + `,"blocks":[]}`,
 			"invalid additional property: title [json-pointer:/view]"},
 		{"every field of a Home tab", "views.publish", `{"type":"home","blocks":[],"private_metadata":"m","callback_id":"c","external_id":"e"}`, ""},
+		// Fields the element pages mark Required, missing or null
+		// (slack-go writes null for a nil slice).
+		{"checkboxes without options", "chat.postMessage", `[{"type":"actions","elements":[{"type":"checkboxes","action_id":"c"}]}]`,
+			"missing required field [json-pointer:/blocks/0/elements/0/options]"},
+		{"checkboxes with null options", "chat.postMessage", `[{"type":"actions","elements":[{"type":"checkboxes","action_id":"c","options":null}]}]`,
+			"missing required field [json-pointer:/blocks/0/elements/0/options]"},
+		{"checkboxes with one option", "chat.postMessage", `[{"type":"actions","elements":[{"type":"checkboxes","action_id":"c","options":[` + opts(1) + `]}]}]`, ""},
+		{"radio buttons without options, in a form", "views.open", modal(input("r", "Role", `{"type":"radio_buttons","action_id":"r"}`)),
+			"missing required field [json-pointer:/view/blocks/0/element/options]"},
+		{"radio buttons with one option, in a form", "views.open", modal(input("r", "Role", `{"type":"radio_buttons","action_id":"r","options":[`+opts(1)+`]}`)), ""},
+		{"an overflow menu without options", "chat.postMessage", `[{"type":"section","text":` + mrkdwnText("x") + `,"accessory":{"type":"overflow","action_id":"o"}}]`,
+			"missing required field [json-pointer:/blocks/0/accessory/options]"},
+		{"an option group without options", "chat.postMessage", `[{"type":"actions","elements":[{"type":"static_select","action_id":"s","option_groups":[{"label":` + plainText("G") + `}]}]}]`,
+			"missing required field [json-pointer:/blocks/0/elements/0/option_groups/0/options]"},
 		{"every field of the blocks the bot renders", "views.open", modal(strings.Join([]string{
 			`{"type":"header","block_id":"h","text":` + plainText("H") + `,"level":1}`,
 			`{"type":"section","block_id":"s","text":` + `{"type":"mrkdwn","text":"x","verbatim":true}` + `,"fields":[` + plainText("f") + `],"expand":true,"accessory":` + btn("b", "v") + `}`,

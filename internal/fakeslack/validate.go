@@ -64,6 +64,16 @@ func (c *checker) maxLen(v any, max int, pointer string) {
 	}
 }
 
+// required refuses obj without field, or with it null (slack-go writes
+// null for a nil slice, and null is none of the types a page lists): a
+// field its reference page marks Required, the caller citing the page.
+// The words are the fake's for every missing field.
+func (c *checker) required(obj map[string]any, field, p string) {
+	if obj[field] == nil {
+		c.fail(p+"/"+field, "missing required field")
+	}
+}
+
 // textRule says what a text object may be.
 type textRule struct {
 	plainOnly bool // only plain_text is allowed
@@ -362,6 +372,9 @@ func (c *checker) element(el map[string]any, p string) {
 				gm, _ := gr.(map[string]any)
 				gp := fmt.Sprintf("%s/option_groups/%d", p, g)
 				c.text(gm["label"], textRule{plainOnly: true, required: true, max: 75}, gp+"/label")
+				// https://docs.slack.dev/reference/block-kit/composition-objects/option-group-object:
+				// label and options are both Required.
+				c.required(gm, "options", gp)
 				gopts, gat := c.options(gm["options"], 1, 100, true, gp+"/options")
 				opts, at = append(opts, gopts...), append(at, gat...)
 			}
@@ -371,8 +384,11 @@ func (c *checker) element(el map[string]any, p string) {
 		c.uniqueValues(opts, at)
 		c.initial(el, opts, p)
 	case "checkboxes", "radio_buttons":
-		// checkboxes-element, radio-button-group-element: 1 to 10
-		// options; initial options must be among them.
+		// checkboxes-element, radio-button-group-element: options
+		// "Required", 1 to 10 of them; initial options must be among
+		// them (https://docs.slack.dev/reference/block-kit/block-elements/checkboxes-element,
+		// .../radio-button-group-element).
+		c.required(el, "options", p)
 		opts, at := c.options(el["options"], 1, 10, false, p+"/options")
 		c.uniqueValues(opts, at)
 		c.initial(el, opts, p)
@@ -384,6 +400,9 @@ func (c *checker) element(el map[string]any, p string) {
 		// as quoted in samterfa/slackme's overflow_menu_element) says
 		// "Maximum number of options is 5, minimum is 2"; the page today
 		// says only "up to five", so the fake keeps the stricter floor.
+		// The page marks options Required
+		// (https://docs.slack.dev/reference/block-kit/block-elements/overflow-menu-element).
+		c.required(el, "options", p)
 		c.urlOptions = true
 		c.uniqueValues(c.options(el["options"], 2, 5, true, p+"/options"))
 		c.urlOptions = false
