@@ -50,8 +50,8 @@ func TestRulesTheFakeWasKinderAbout(t *testing.T) {
 		{"a Home tab with a title", "views.publish", `{"type":"home","title":` + plainText("Home") + `,"blocks":[]}`,
 			"invalid additional property: title [json-pointer:/view]"},
 		{"every field of a Home tab", "views.publish", `{"type":"home","blocks":[],"private_metadata":"m","callback_id":"c","external_id":"e"}`, ""},
-		// Fields the element pages mark Required, missing or null
-		// (slack-go writes null for a nil slice).
+		// Fields the element and view pages mark Required, missing or
+		// null (slack-go writes null for a nil slice).
 		{"checkboxes without options", "chat.postMessage", `[{"type":"actions","elements":[{"type":"checkboxes","action_id":"c"}]}]`,
 			"missing required field [json-pointer:/blocks/0/elements/0/options]"},
 		{"checkboxes with null options", "chat.postMessage", `[{"type":"actions","elements":[{"type":"checkboxes","action_id":"c","options":null}]}]`,
@@ -64,6 +64,13 @@ func TestRulesTheFakeWasKinderAbout(t *testing.T) {
 			"missing required field [json-pointer:/blocks/0/accessory/options]"},
 		{"an option group without options", "chat.postMessage", `[{"type":"actions","elements":[{"type":"static_select","action_id":"s","option_groups":[{"label":` + plainText("G") + `}]}]}]`,
 			"missing required field [json-pointer:/blocks/0/elements/0/option_groups/0/options]"},
+		{"a form without blocks", "views.open", `{"type":"modal","title":` + plainText("Log") + `}`,
+			"missing required field [json-pointer:/view/blocks]"},
+		{"a form with null blocks", "views.open", `{"type":"modal","title":` + plainText("Log") + `,"blocks":null}`,
+			"missing required field [json-pointer:/view/blocks]"},
+		{"a form with no blocks", "views.open", `{"type":"modal","title":` + plainText("Log") + `,"blocks":[]}`, ""},
+		{"a Home tab with null blocks", "views.publish", `{"type":"home","blocks":null}`,
+			"missing required field [json-pointer:/view/blocks]"},
 		{"every field of the blocks the bot renders", "views.open", modal(strings.Join([]string{
 			`{"type":"header","block_id":"h","text":` + plainText("H") + `,"level":1}`,
 			`{"type":"section","block_id":"s","text":` + `{"type":"mrkdwn","text":"x","verbatim":true}` + `,"fields":[` + plainText("f") + `],"expand":true,"accessory":` + btn("b", "v") + `}`,

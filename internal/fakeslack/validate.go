@@ -537,6 +537,11 @@ func checkView(def map[string]any) []string {
 	c := newChecker()
 	typ, _ := def["type"].(string)
 	c.knownFields(def, viewFields[typ], "/view")
+	// https://docs.slack.dev/reference/views/modal-views and
+	// .../home-tab-views both list blocks as "Array ... Required": a view
+	// without it, or with null (what slack-go writes for a nil BlockSet;
+	// null is no array), is refused. An empty array is an array.
+	c.required(def, "blocks", "/view")
 	c.blocks(def["blocks"], maxViewBlocks, "/view/blocks")
 	modal := typ == "modal"
 	c.text(def["title"], textRule{plainOnly: true, required: modal, max: 24}, "/view/title")
