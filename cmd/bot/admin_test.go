@@ -156,6 +156,28 @@ func TestCadenceValueIsCaseInsensitive(t *testing.T) {
 	}
 }
 
+// A manager's name typed as text in /coach cadence ("@max", as a phone
+// leaves it) is quoted back, as /coach away and the capture form do: the
+// usage line alone told an admin who typed the line right to type it
+// again. Nothing is set.
+func TestCadenceQuotesATypedName(t *testing.T) {
+	t.Parallel()
+	b := startBot(t)
+	b.importRoster(t)
+	for _, text := range []string{"cadence @Max 7", "cadence 7 @max", "cadence @max."} {
+		got := b.command(other, text)
+		if !strings.Contains(got, "was typed, not picked from Slack's @ list") || !strings.Contains(got, "/coach cadence @manager") {
+			t.Errorf("/coach %s answered %q, want the typed name quoted back and the usage", text, got)
+		}
+		if strings.Contains(got, "at least every") {
+			t.Errorf("/coach %s set a cadence: %q", text, got)
+		}
+	}
+	if got := b.command(other, "cadence 7"); strings.Contains(got, "was typed") {
+		t.Errorf("/coach cadence 7 (no name) answered %q, want the usage alone", got)
+	}
+}
+
 func TestBackupWhileTheBotRuns(t *testing.T) {
 	t.Parallel()
 	b := startBot(t)

@@ -161,7 +161,14 @@ func (b *Bot) cadence(ctx context.Context, a *acker, cmd slashCommand, args stri
 	m := mentionRE.FindStringSubmatchIndex(args)
 	if m == nil {
 		a.ack(nil)
-		b.respond(ctx, cmd.ResponseURL, textMessage(cadenceUsage), false)
+		text := cadenceUsage
+		if name := typedName(args); name != "" {
+			// "@max" typed on a phone arrives as text: the usage
+			// alone told an admin who typed the line right to type
+			// it again.
+			text = ":warning: " + typedNotPicked(name) + ": pick the manager from it, so the name arrives as a mention. " + text
+		}
+		b.respond(ctx, cmd.ResponseURL, textMessage(text), false)
 		return
 	}
 	managerID := args[m[2]:m[3]]
