@@ -346,10 +346,12 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
 		b.markDown()
 		e, _ := evt.Data.(*slack.ConnectionErrorEvent)
 		if e != nil {
-			b.setConnectionError(SlackErrorCode(e.ErrorObj))
+			// rateLimited sets a 429's code itself ("ratelimited", which
+			// slack-go does not read from Slack's body): set once.
 			if b.rateLimited(e) {
 				return
 			}
+			b.setConnectionError(SlackErrorCode(e.ErrorObj))
 		}
 		b.log.Warn("Slack connection failed; retrying", "err", connErr(evt.Data))
 	case socketmode.EventTypeInvalidAuth:
