@@ -56,6 +56,10 @@ type Data struct {
 	GapLabel   string
 	TiersTitle string
 	Tiers      []Tier
+	// NoTiers is said in the tier panel when Tiers is empty, in the words
+	// of the text beside the chart ("no coaching minutes"): the chart's
+	// own "no tiers" named another cause than the text for the same week.
+	NoTiers string
 }
 
 // Size of the image: wide enough for names, small enough to upload fast

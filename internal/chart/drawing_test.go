@@ -220,6 +220,19 @@ func TestTierBarsShowTheirShares(t *testing.T) {
 	}
 }
 
+// With no tier to draw, the panel says the words it is given (the
+// digest's, "no coaching minutes", as its text says of the week), and
+// none of its own: it said "no tiers" beside a text saying otherwise.
+func TestAPanelWithNoTiersSaysTheWordsItIsGiven(t *testing.T) {
+	right := image.Rect(1134/2, 0, 1134, 614)
+	bare := ink(render(t, chart.Data{}), right) // the axes and their ticks
+	short := ink(render(t, chart.Data{NoTiers: "none"}), right)
+	long := ink(render(t, chart.Data{NoTiers: "no coaching minutes"}), right)
+	if short <= bare || long < short+100 {
+		t.Errorf("dark pixels in the tier panel: %d with no words, %d with \"none\", %d with \"no coaching minutes\": want more for more words", bare, short, long)
+	}
+}
+
 // A name too long for its column is cut: the bars keep their room, and
 // nothing runs off the image's edge.
 func TestALongNameIsCut(t *testing.T) {

@@ -31,7 +31,7 @@ func drawTiers(c canvas, fs faces, p image.Rectangle, d Data) {
 	c.textUp(fs.axis, inkColor, "share", p.Min.X+height(fs.axis)/2, (top+bottom)/2)
 
 	if len(d.Tiers) == 0 {
-		c.textMid(fs.tick, mutedColor, "no tiers", (x0+x1)/2, at(0.625), alignCenter) // between grid lines
+		c.textMid(fs.tick, mutedColor, d.NoTiers, (x0+x1)/2, at(0.625), alignCenter) // between grid lines
 	}
 	group := float64(x1-x0) / float64(max(len(d.Tiers), 1))
 	barW := int(math.Min(float64(px(22)), group*0.36))

@@ -149,6 +149,11 @@ func ChartData(r *metrics.Report, week coaching.Week) chart.Data {
 		}
 		d.Tiers = append(d.Tiers, tier)
 	}
+	if len(d.Tiers) == 0 {
+		// No tier has reps or minutes: no minutes at all, which the
+		// panel says as the tier line does.
+		d.NoTiers, _ = metrics.TierTextWithoutMinutes(om)
+	}
 	return d
 }
 

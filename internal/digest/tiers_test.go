@@ -74,7 +74,9 @@ func TestTheCorrelationSaysWhyThereIsNoRho(t *testing.T) {
 // The chart's bars print the percents the tier line beside it prints:
 // thirds of the team read 34%, 33% and 33% in both (rounded one by one,
 // the chart read 33% three times), and 30.51% of the minutes reads 30%
-// where the column's largest remainders go elsewhere.
+// where the column's largest remainders go elsewhere. A week with no
+// minutes and no reps has no bars, and the panel says what the line
+// says ("no coaching minutes"), where it said "no tiers".
 func TestTheChartPrintsTheTierLinesPercents(t *testing.T) {
 	for _, m := range []metrics.Metrics{
 		{Sessions: 5, Minutes: 295,
@@ -83,6 +85,7 @@ func TestTheChartPrintsTheTierLinesPercents(t *testing.T) {
 		{Sessions: 3, Minutes: 250,
 			TierMinutesShare: metrics.TierShares{Top: share(0.004), Middle: share(0.996), Bottom: share(0), None: share(0)},
 			TierRepsShare:    metrics.TierShares{Top: share(0.5), Middle: share(0.5), Bottom: share(0), None: share(0)}},
+		{}, // no minutes, no reps
 	} {
 		var line string
 		for _, l := range tierLines(trend{now: m, part: 1}) {
@@ -92,6 +95,9 @@ func TestTheChartPrintsTheTierLinesPercents(t *testing.T) {
 		var bars string
 		for _, tier := range d.Tiers {
 			bars += tier.Label + " " + tier.MinutesText + " vs " + tier.RepsText + "; "
+		}
+		if len(d.Tiers) == 0 {
+			bars = d.NoTiers + "; "
 		}
 		if bars != line {
 			t.Errorf("the chart's bars read %q, the tier line %q", bars, line)
