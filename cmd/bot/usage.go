@@ -204,7 +204,7 @@ func (fs *flagSet) printUsage(w io.Writer) {
 	fs.VisitAll(func(f *flag.Flag) {
 		arg, usage := flag.UnquoteUsage(f)
 		head := "--" + f.Name
-		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+		if !isBoolFlag(f) {
 			head += " " + arg
 		}
 		if f.DefValue != "" && f.DefValue != "false" {
@@ -251,26 +251,61 @@ func parseFlags(fs *flagSet, args []string) error {
 		return err
 	}
 	fs.printUsage(fs.stderr)
-	return usageError(twoDashes(err.Error()))
+	return usageError(withDashes(err.Error(), dashesTyped(fs.FlagSet, args)))
 }
 
-// twoDashes writes the flag in the flag package's errors as the usage
-// and the README write it: "not defined: -bogus" beside "--week" read
-// as if flags took one dash.
-func twoDashes(msg string) string {
+// dashesTyped is how the flag a parse of args failed on was typed, "-"
+// or "--" (the flag package takes both, and names it with one dash in its
+// errors whichever was typed). The parse stopped just past that flag (and
+// its value, when given apart), leaving fs.Args(): the words before are
+// walked as the flag package walks them, a value given apart skipped, so
+// that `--week -x` reads -x as --week's value. "--" when no flag was
+// read (a bad flag syntax, which its message quotes whole).
+func dashesTyped(fs *flag.FlagSet, args []string) string {
+	dashes := "--"
+	for i, stop := 0, len(args)-len(fs.Args()); i < stop; i++ {
+		a := args[i]
+		if len(a) < 2 || a[0] != '-' || a == "--" {
+			break
+		}
+		n := 1
+		if a[1] == '-' {
+			n = 2
+		}
+		dashes = a[:n]
+		name, _, inline := strings.Cut(a[n:], "=")
+		if f := fs.Lookup(name); f != nil && !inline && !isBoolFlag(f) {
+			i++ // its value
+		}
+	}
+	return dashes
+}
+
+// withDashes writes the flag in the flag package's errors with the
+// dashes the operator typed it with: "not defined: -bogus" for a --bogus
+// typed read as if flags took one dash, and the flag package's one dash
+// put on every flag echoed a -x typed as --x.
+func withDashes(msg, dashes string) string {
 	for _, p := range []string{"flag provided but not defined: -", "flag needs an argument: -"} {
 		if strings.HasPrefix(msg, p) {
-			return p + "-" + msg[len(p):]
+			return p[:len(p)-1] + dashes + msg[len(p):]
 		}
 	}
 	// "invalid value %q for flag -%s: %v": the value, before, is the
 	// user's, and may hold the words too.
 	for _, p := range []string{" for flag -", " for -"} {
 		if i := strings.LastIndex(msg, p); i >= 0 {
-			return msg[:i+len(p)] + "-" + msg[i+len(p):]
+			return msg[:i+len(p)-1] + dashes + msg[i+len(p):]
 		}
 	}
 	return msg
+}
+
+// isBoolFlag reports whether f takes no value (--dry-run), as the flag
+// package tells.
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // isHelp reports whether arg asks for help, as the flag package reads it.

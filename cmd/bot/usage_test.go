@@ -75,8 +75,7 @@ func TestHelpSaysTheDefaults(t *testing.T) {
 }
 
 // A flag mistake is no help asked for: the usage goes to stderr, nothing
-// to stdout, and the exit status is 2; the flag is named with the two
-// dashes the usage gives it.
+// to stdout, and the exit status is 2; the flag is named as typed.
 func TestAnUnknownFlagPrintsTheUsageOnStderr(t *testing.T) {
 	// Not parallel: t.Chdir moves the whole process (and t.Chdir refuses a parallel test).
 	for _, c := range commands {
@@ -98,19 +97,34 @@ func TestAnUnknownFlagPrintsTheUsageOnStderr(t *testing.T) {
 	}
 }
 
-// The flag package's other mistakes name the flag with two dashes too;
-// a value the user typed is left as typed.
-func TestFlagMistakesNameTheFlagWithTwoDashes(t *testing.T) {
+// The flag package's other mistakes name the flag as typed too, with
+// one dash or two (the flag package takes both, and named every flag
+// with one: a --bogus read as if flags took one dash, and once two were
+// put on every flag, a -bogus typed came back as --bogus); a value the
+// user typed is left as typed, and one given apart that looks like a
+// flag is no flag.
+func TestFlagMistakesNameTheFlagAsTyped(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]string{
-		"flag provided but not defined: -bogus":               "flag provided but not defined: --bogus",
-		"flag needs an argument: -week":                       "flag needs an argument: --week",
-		`invalid value "a for flag -b" for flag -week: bad`:   `invalid value "a for flag -b" for flag --week: bad`,
-		`invalid boolean value "x" for -dry-run: parse error`: `invalid boolean value "x" for --dry-run: parse error`,
-		"bad flag syntax: ---x":                               "bad flag syntax: ---x",
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"metrics", "--bogus"}, "flag provided but not defined: --bogus"},
+		{[]string{"metrics", "-bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"metrics", "-bogus=1"}, "flag provided but not defined: -bogus"},
+		{[]string{"metrics", "--format", "csv", "-x"}, "flag provided but not defined: -x"},
+		{[]string{"metrics", "-format=csv", "--x"}, "flag provided but not defined: --x"},
+		{[]string{"metrics", "--week", "-x", "-y"}, "flag provided but not defined: -y"}, // -x is --week's value
+		{[]string{"metrics", "-week"}, "flag needs an argument: -week"},
+		{[]string{"metrics", "--week"}, "flag needs an argument: --week"},
+		{[]string{"digest", "-dry-run", "--dry-run=maybe"}, `invalid boolean value "maybe" for --dry-run: parse error`},
+		{[]string{"digest", "--dry-run", "-dry-run=a for -b"}, `invalid boolean value "a for -b" for -dry-run: parse error`},
+		{[]string{"metrics", "---x"}, "bad flag syntax: ---x"},
 	} {
-		if got := twoDashes(in); got != want {
-			t.Errorf("twoDashes(%q) = %q, want %q", in, got, want)
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), tc.args, func(string) string { return "" }, &out, &errOut)
+		if exitCode(err) != 2 || err.Error() != tc.want {
+			t.Errorf("%v: err %v (exit %d), want %q", tc.args, err, exitCode(err), tc.want)
 		}
 	}
 }
