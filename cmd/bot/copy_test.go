@@ -80,6 +80,7 @@ func TestCopyMovesADatabaseToPostgres(t *testing.T) {
 		{"digest", "--dry-run", "--channel", "C0LEADS", "--chart", chart},
 	} {
 		lite, err1 := cliAt(t, tuesday, o.vars, args...)
+		os.Remove(chart) // --chart never writes over a file: the second run writes it anew
 		post, err2 := cliAt(t, tuesday, onPG, args...)
 		if err1 != nil || err2 != nil {
 			t.Fatalf("%v: SQLite %v, PostgreSQL %v\n%s\n%s", args, err1, err2, lite, post)

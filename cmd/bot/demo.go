@@ -547,11 +547,12 @@ func demoDigest(ctx context.Context, w *demoWriter, stats *metrics.Engine, now t
 	w.title("5. Monday morning, the weekly digest in the leaders' channel (`coachlog digest --dry-run` prints the same)")
 	w.block(d.Text())
 	if d.Chart != nil {
-		if chartPath == "" {
+		named := chartPath != ""
+		if !named {
 			chartPath = d.Chart.Name
 		}
-		if err := os.WriteFile(chartPath, d.Chart.PNG, 0o644); err != nil {
-			return fmt.Errorf("write the chart: %w", err)
+		if err := writeChart(chartPath, d.Chart.PNG, named); err != nil {
+			return err
 		}
 		fmt.Fprintf(w.out, "  The chart shared in the digest's thread is written to %s: open it.\n", chartPath)
 	}

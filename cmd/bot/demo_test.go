@@ -46,7 +46,8 @@ func TestDemo(t *testing.T) {
 }
 
 // A chart path that cannot be written is refused before the demo builds
-// anything: it failed at the very end, after the whole transcript.
+// anything: it failed at the very end, after the whole transcript. So is
+// a file already there, which the chart wrote over.
 func TestDemoChecksTheChartPathFirst(t *testing.T) {
 	t.Parallel()
 	// A place no one can write a file in, root included (CI runs as root,
@@ -60,11 +61,15 @@ func TestDemoChecksTheChartPathFirst(t *testing.T) {
 		"/nonexistent/x.png":                "the directory /nonexistent does not exist",
 		t.TempDir():                         "is a directory",
 		filepath.Join(notADir, "chart.png"): notADir + " is not a directory",
+		notADir:                             notADir + " already exists; give the path of a file that does not exist yet",
 	} {
 		out, err := cliAt(t, time.Date(2026, 11, 25, 16, 0, 0, 0, time.UTC), nil, "demo", "--chart", path)
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(out, "Coaching digest") {
 			t.Errorf("demo --chart %s: %v; want an error saying %q before anything is shown\n%.500s", path, err, want, out)
 		}
+	}
+	if raw, err := os.ReadFile(notADir); err != nil || string(raw) != "a file" {
+		t.Errorf("the file at --chart holds %.40q now (%v)", raw, err)
 	}
 }
 

@@ -362,11 +362,12 @@ func digestDryRun(ctx context.Context, e env, b *digest.Builder, st dryRunStore,
 	fmt.Fprint(e.stdout, d.Text())
 	fmt.Fprintln(e.stdout)
 	if d.Chart != nil {
-		if chartPath == "" {
+		named := chartPath != ""
+		if !named {
 			chartPath = d.Chart.Name
 		}
-		if err := os.WriteFile(chartPath, d.Chart.PNG, 0o644); err != nil {
-			return fmt.Errorf("write the chart: %w", err)
+		if err := writeChart(chartPath, d.Chart.PNG, named); err != nil {
+			return err
 		}
 		fmt.Fprintf(e.stdout, "Chart written to %s.\n", chartPath)
 	}
@@ -386,7 +387,9 @@ func digestDryRun(ctx context.Context, e env, b *digest.Builder, st dryRunStore,
 // chart can be written where asked (path; "" is a file named after the
 // week in the working directory): a directory that is missing or not
 // writable failed only at the end, after the whole digest or demo had
-// been printed. It creates nothing that stays.
+// been printed. A file already at path is refused, as `coachlog backup`
+// refuses one: --chart report.png wrote over whatever report.png was.
+// It creates nothing that stays.
 func checkChartPath(path string) error {
 	if path == "" {
 		return checkChartDir(".", "the chart's default place, the working directory")
@@ -397,13 +400,44 @@ func checkChartPath(path string) error {
 	case err == nil && info.IsDir():
 		return usageError(what + " is a directory: give a file name, such as " + filepath.Join(path, "chart.png"))
 	case err == nil:
-		f, err := os.OpenFile(path, os.O_WRONLY, 0) // no O_TRUNC: the file stays as it is until written
-		if err != nil {
-			return usageError(fmt.Sprintf("%s: cannot write the chart there: %v", what, err))
-		}
-		return f.Close()
+		return chartExists(path)
 	}
 	return checkChartDir(filepath.Dir(path), what)
+}
+
+// chartExists is the refusal of a --chart file that is there already,
+// in the words of `coachlog backup`'s.
+func chartExists(path string) error {
+	return usageError("--chart " + path + " already exists; give the path of a file that does not exist yet (the chart never overwrites one)")
+}
+
+// writeChart writes a chart's PNG to path. A file the operator named
+// (--chart) is created, never written over, one put there since
+// checkChartPath included; the default file, named after the week in the
+// working directory, is written again, as it always was.
+func writeChart(path string, png []byte, named bool) error {
+	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	if named {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	}
+	f, err := os.OpenFile(path, flags, 0o644)
+	if named && errors.Is(err, fs.ErrExist) {
+		return chartExists(path)
+	}
+	if err != nil {
+		return fmt.Errorf("write the chart: %w", err)
+	}
+	_, err = f.Write(png)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		if named {
+			os.Remove(path) // made here: a part of a chart is no chart
+		}
+		return fmt.Errorf("write the chart: %w", err)
+	}
+	return nil
 }
 
 // checkChartDir checks that a new file can be created in dir.

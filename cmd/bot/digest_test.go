@@ -396,6 +396,12 @@ func TestDigestCommandRefusesBadInput(t *testing.T) {
 	t.Parallel()
 	b := startBot(t)
 	b.importRoster(t)
+	// A file at --chart is refused, as `coachlog backup` refuses one,
+	// and left as it was: the dry run wrote the chart over it.
+	taken := filepath.Join(t.TempDir(), "report.png")
+	if err := os.WriteFile(taken, []byte("the quarter's slides"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	future := coaching.WeekOf(coaching.DateOf(b.now(), time.UTC).AddDays(14)).String()
 	current := coaching.WeekOf(coaching.DateOf(b.now(), time.UTC)).String()
 	for _, c := range []struct {
@@ -409,6 +415,8 @@ func TestDigestCommandRefusesBadInput(t *testing.T) {
 		{[]string{"digest", "--dry-run", "--week", "2026-W99"}, nil, "2026 has no week 99"},
 		// The chart's place is checked before the digest is built and printed.
 		{[]string{"digest", "--dry-run", "--chart", "/nonexistent/x.png"}, nil, "the directory /nonexistent does not exist"},
+		{[]string{"digest", "--dry-run", "--chart", taken}, nil,
+			"--chart " + taken + " already exists; give the path of a file that does not exist yet (the chart never overwrites one)"},
 		{[]string{"digest", "--channel", "C0LEADS", "--week", future}, nil, "has not started"},
 		{[]string{"digest", "--channel", "C0LEADS", "--week", current}, nil, "has not ended"},
 		{[]string{"digest", "--chart", "x.png"}, nil, "--chart goes with --dry-run"},
@@ -421,6 +429,9 @@ func TestDigestCommandRefusesBadInput(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(b.db), "none.db")); err == nil {
 		t.Error("a dry run created a database")
+	}
+	if raw, err := os.ReadFile(taken); err != nil || string(raw) != "the quarter's slides" {
+		t.Errorf("the file at --chart holds %.40q now (%v)", raw, err)
 	}
 	if n := len(b.fake.Messages("C0LEADS")); n != 0 {
 		t.Errorf("%d messages posted by refused commands", n)
