@@ -105,10 +105,18 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 		fmt.Fprintln(e.stdout, beforeTeamsText(week)+".")
 		return nil
 	case !run.Queued:
-		fmt.Fprintf(e.stdout, "No manager has a team yet: no digest for %s.\n", week)
+		fmt.Fprintln(e.stdout, noTeamYet("no digest for "+week.String())+".")
 		return nil
 	}
 	return deliverDigest(ctx, e, a, week, run.Keys, func() string { return " to " + to + ": " + describePosts(run.Digest.Posts) })
+}
+
+// noTeamYet is what the commands say when no active manager has an
+// active rep (the store's NudgeManagers is empty), followed by what that
+// means for the command (what): the digest posts none, and metrics
+// measures no team. One sentence, so that the two agree.
+func noTeamYet(what string) string {
+	return "No manager has a team yet: " + what
 }
 
 // beforeTeamsText is what the command says of a week that ended before
@@ -344,7 +352,7 @@ func digestDryRun(ctx context.Context, e env, b *digest.Builder, st dryRunStore,
 	// post), in its words and with its exit status.
 	if managers, err := st.NudgeManagers(ctx); err != nil || len(managers) == 0 {
 		if err == nil {
-			fmt.Fprintf(e.stdout, "No manager has a team yet: no digest for %s. Dry run: nothing posted.\n", week)
+			fmt.Fprintln(e.stdout, noTeamYet("no digest for "+week.String())+". Dry run: nothing posted.")
 		}
 		return err
 	}

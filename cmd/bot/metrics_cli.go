@@ -132,6 +132,18 @@ func metricsCmd(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// As the digest: with no team at all it says so, in its words, where
+	// it listed a leader's zeros without a word. The figures are still
+	// printed whole (those logged with no roster, a leader's zeros): the
+	// JSON or CSV a script reads keeps its shape, and the sentence goes
+	// to stderr.
+	managers, err := st.NudgeManagers(ctx)
+	if err != nil {
+		return fmt.Errorf("the metrics of %s: load the managers: %w", p, err)
+	}
+	if len(managers) == 0 {
+		fmt.Fprintln(e.stderr, noTeamYet("the figures of "+periodName(p)+" measure no team, only the coaching logged (nor is there a digest of it)."))
+	}
 	// As the digest and /coach report: a period that ended before the
 	// roster named any team, with nobody coaching in it, lists no team.
 	// The teams imported since would read, in it, as teams nobody coached.
@@ -143,7 +155,7 @@ func metricsCmd(ctx context.Context, e env, args []string) error {
 	r := &metrics.Report{Period: p}
 	if before {
 		// On stderr: stdout stays the JSON or CSV a script reads.
-		fmt.Fprintf(e.stderr, "%s ended before the roster named any team, and nobody logged coaching in it: no team is listed (nor is there a digest of it).\n", periodName(p))
+		fmt.Fprintln(e.stderr, sentence(periodName(p)+" ended before the roster named any team, and nobody logged coaching in it: no team is listed (nor is there a digest of it)"))
 	} else if r, err = eng.Run(ctx, p, metrics.Options{}); err != nil {
 		return err
 	}
@@ -195,12 +207,12 @@ func metricsPeriod(eng *metrics.Engine, week, from, to string) (metrics.Period, 
 }
 
 // periodName names p as the digest names a week ("2026-W48") when it is
-// one, and by its dates otherwise.
+// one, and by its dates otherwise ("the period 2026-11-01 to 2026-11-30").
 func periodName(p metrics.Period) string {
 	if w := coaching.WeekOf(p.From); p == metrics.WeekPeriod(w) {
 		return w.String()
 	}
-	return "The period " + p.String()
+	return "the period " + p.String()
 }
 
 // scopeJSON is one manager's or leader's object in `coachlog metrics`.

@@ -631,3 +631,57 @@ func TestMetricsOfAWeekBeforeTheFirstImportListNoTeam(t *testing.T) {
 		t.Errorf("metrics of a week with coaching in it lists %v (%q); want Max's team, as the digest reports it", got, stderr)
 	}
 }
+
+// A roster that gives no manager a rep has no team: `coachlog metrics`
+// says so on stderr in the digest's words ("No manager has a team yet"),
+// where it listed the leader at zeros without a word, and still prints
+// its JSON or CSV whole on stdout, the leader in it, for the script that
+// reads it.
+func TestMetricsWithNoTeamSaySoAsTheDigestDoes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	vars := map[string]string{"COACHLOG_DB": filepath.Join(dir, "c.db")}
+	o := &metricsOrg{dir: dir, vars: vars}
+	o.write(t, "team.csv", "slack_id,email,name,role,manager,tier,timezone",
+		"U0VP,vera@acme.test,Vera,leader,,,", "U0MA,max@acme.test,Max,manager,U0VP,,")
+	if out, err := cliAt(t, imported, vars, "roster", "import", filepath.Join(dir, "team.csv")); err != nil {
+		t.Fatalf("roster import: %v\n%s", err, out)
+	}
+	digest, err := cliAt(t, tuesday, vars, "digest", "--dry-run", "--chart", filepath.Join(dir, "chart.png"))
+	said, _, ok := strings.Cut(digest, ":")
+	if err != nil || !ok || said != "No manager has a team yet" {
+		t.Fatalf("digest --dry-run with no team: %v\n%s", err, digest)
+	}
+	for _, format := range []string{"json", "csv"} {
+		var out, errOut bytes.Buffer
+		err := runEnv(context.Background(), []string{"metrics", "--format", format}, env{getenv: func(k string) string { return vars[k] },
+			stdout: &out, stderr: &errOut, now: func() time.Time { return tuesday }})
+		if err != nil {
+			t.Fatalf("metrics --format %s: %v\n%s", format, err, errOut.String())
+		}
+		if want := said + ": the figures of 2026-W47 measure no team"; !strings.HasPrefix(errOut.String(), want) {
+			t.Errorf("metrics --format %s says on stderr %q; want %q…, as the digest says it", format, errOut.String(), want)
+		}
+		var ids []string
+		if format == "csv" {
+			rows, err := csv.NewReader(&out).ReadAll()
+			if err != nil || len(rows) == 0 || rows[0][0] != "scope" {
+				t.Fatalf("metrics --format csv: %v, not its CSV:\n%s", err, out.String())
+			}
+			for _, r := range rows[1:] {
+				ids = append(ids, r[0]+" "+r[3])
+			}
+		} else {
+			var r struct{ Managers, Leaders []struct{ ID string } }
+			if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+				t.Fatalf("metrics: %v, not its JSON:\n%s", err, out.String())
+			}
+			for _, l := range r.Leaders {
+				ids = append(ids, "leader "+l.ID)
+			}
+		}
+		if !slices.Contains(ids, "leader U0VP") {
+			t.Errorf("metrics --format %s lists %v; want Vera's figures all the same", format, ids)
+		}
+	}
+}
