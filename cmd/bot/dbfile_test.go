@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -93,10 +94,14 @@ func TestCOACHLOGDBNamingADirectoryIsSaidSo(t *testing.T) {
 	}
 }
 
-// serve says the same at once, before it asks Slack anything: it said it
-// after auth.test, behind "SLACK_BOT_TOKEN not checked", 10 s on when
-// Slack did not answer.
-func TestServeWithCOACHLOGDBNamingADirectorySaysSoAtOnce(t *testing.T) {
+// serve says the same at once, before it asks Slack anything, of any
+// COACHLOG_DB it cannot open: a directory, a parent directory not there,
+// a database file it may not write. It said them after auth.test, behind
+// "SLACK_BOT_TOKEN not checked", 10 s on when Slack did not answer (a
+// directory alone was checked first). Each is said within a second: the
+// command's context ends then, and a start that waited on Slack would
+// find it ended.
+func TestServeWithACOACHLOGDBItCannotOpenSaysSoAtOnce(t *testing.T) {
 	t.Parallel()
 	asked := make(chan struct{}, 10)
 	done := make(chan struct{})
@@ -112,18 +117,38 @@ func TestServeWithCOACHLOGDBNamingADirectorySaysSoAtOnce(t *testing.T) {
 	}))
 	defer slack.Close()
 	defer close(done) // before Close, which waits for the handlers
-	dir := t.TempDir()
-	vars := map[string]string{"SLACK_APP_TOKEN": "xapp-1-A1-1-x", "SLACK_BOT_TOKEN": "xoxb-1-x", "SLACK_API_URL": slack.URL + "/api/", "COACHLOG_DB": dir}
-	start := time.Now()
-	out, err := cliAt(t, tuesday, vars, "serve")
-	want := "COACHLOG_DB " + dir + ": names a directory, not a database file"
-	if err == nil || !strings.HasPrefix(err.Error(), want) {
-		t.Fatalf("serve: %v; want %s\n%s", err, want, out)
-	}
-	if took := time.Since(start); took > 5*time.Second {
-		t.Errorf("said after %v, waiting on Slack", took)
-	}
-	if len(asked) > 0 || strings.Contains(out, "SLACK_BOT_TOKEN not checked") {
-		t.Errorf("Slack was asked before the database's path was checked:\n%s", out)
+	for _, tt := range []struct {
+		name string
+		db   func(t *testing.T) string
+		says string // after "COACHLOG_DB <db>: "
+	}{
+		{"a directory", func(t *testing.T) string { return t.TempDir() }, "names a directory, not a database file"},
+		{"a parent directory not there", func(t *testing.T) string { return filepath.Join(t.TempDir(), "gone", "c.db") },
+			"no such file or directory"},
+		{"a file it may not write", func(t *testing.T) string {
+			db, _ := importedDB(t)
+			sqlitetest.Unwritable(t, db)
+			return db
+		}, "the database file cannot be written"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := tt.db(t)
+			vars := map[string]string{"SLACK_APP_TOKEN": "xapp-1-A1-1-x", "SLACK_BOT_TOKEN": "xoxb-1-x", "SLACK_API_URL": slack.URL + "/api/", "COACHLOG_DB": db}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			var out syncBuffer
+			err := runEnv(ctx, []string{"serve"}, env{getenv: func(k string) string { return vars[k] }, stdout: &out, stderr: &out,
+				now: func() time.Time { return tuesday }})
+			if ctx.Err() != nil {
+				t.Errorf("serve had not said it within a second: it waited on Slack\n%s", out.String())
+			}
+			want := "COACHLOG_DB " + db + ": "
+			if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), tt.says) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("serve: %v; want one line beginning %q saying %q\n%s", err, want, tt.says, out.String())
+			}
+			if len(asked) > 0 || strings.Contains(out.String(), "SLACK_BOT_TOKEN not checked") {
+				t.Errorf("Slack was asked before the database was checked:\n%s", out.String())
+			}
+		})
 	}
 }

@@ -238,10 +238,14 @@ func serve(ctx context.Context, e env, args []string) error {
 	ctx, stop, release := watchStop(ctx, e, startLog)
 	defer release()
 	warnStraySettings(startLog, e.environ)
-	// A COACHLOG_DB that names a directory is said at once, as by every
-	// other command: after auth.test it came behind a warning about the
-	// token, 10 s on when Slack did not answer.
-	if err := sqlite.NotAFile(cfg.DB); err != nil {
+	// A COACHLOG_DB the start cannot open (a directory, a file or a
+	// directory it may not write, a parent directory not there, a schema
+	// newer than this build) is said at once, with the error the open
+	// gives, as roster import checks it: after auth.test it came behind a
+	// warning about the token, 10 s on when Slack did not answer. The
+	// check creates, migrates and writes nothing: a token Slack refuses
+	// still leaves no database behind.
+	if err := sqlite.CheckWritable(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{Now: e.now, Logger: startLog})); err != nil {
 		return dbError(cfg.DB, err)
 	}
 	ws, err := checkBotToken(ctx, cfg, startLog)

@@ -132,12 +132,11 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// NotAFile refuses a SQLite path that names a directory (COACHLOG_DB=/tmp,
+// notAFile refuses a SQLite path that names a directory (COACHLOG_DB=/tmp,
 // the file's name forgotten), where SQLite says only "unable to open
 // database file" (a command that writes) or "disk I/O error" (one that
-// reads); nil for any other path, and for a PostgreSQL URL. A check of
-// the path alone, which a start makes before it asks Slack anything.
-func NotAFile(path string) error {
+// reads); nil for any other path, and for a PostgreSQL URL.
+func notAFile(path string) error {
 	if IsPostgres(path) {
 		return nil
 	}
@@ -156,7 +155,7 @@ func openFile(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	if err := NotAFile(path); err != nil {
+	if err := notAFile(path); err != nil {
 		return nil, err
 	} else if _, err := os.Stat(path); opts.ReadOnly && errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("open %s: %w", path, ErrNoDatabase)
