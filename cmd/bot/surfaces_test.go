@@ -456,6 +456,8 @@ func TestTeamMeetingHintGivesTheLineBackPeopleFirst(t *testing.T) {
 		{"team mtg with <@" + rep + "|sam> and <@" + rep2 + "|ria> 45m", `"/coach ` + sam + " " + ria + ` team mtg 45m".`},
 		{"team call 45m <@" + rep + "|sam>, <@" + rep2 + "|ria>", `"/coach ` + sam + " " + ria + ` team call 45m".`},
 		{"team sync 30m <@" + rep + "|sam>&amp;<@" + rep2 + "|ria> Q&amp;A *prep*", `"/coach ` + sam + " " + ria + ` team sync 30m Q&amp;A ∗prep∗".`},
+		{"team <@" + rep + "|sam> <@" + rep2 + "|ria> 45m", `"/coach ` + sam + " " + ria + ` team meeting 45m".`},
+		{"team standup 15m <@" + rep + "|sam> <@" + rep2 + "|ria>", `"/coach ` + sam + " " + ria + ` team meeting standup 15m".`},
 		{"team huddle", "`/coach @ana @ben team meeting 30m`."},
 	} {
 		got := b.command(mgr, tt.text)
@@ -464,4 +466,25 @@ func TestTeamMeetingHintGivesTheLineBackPeopleFirst(t *testing.T) {
 			t.Errorf("/coach %s quotes the mentions in code formatting, where Slack shows their markup:\n%s", tt.text, got)
 		}
 	}
+}
+
+// The line given back, sent as it stands, logs the team meeting: a line
+// to copy that opened the form to pick a kind was a second hint, not an
+// answer.
+func TestTeamMeetingHintsLineLogs(t *testing.T) {
+	t.Parallel()
+	b := startBot(t)
+	b.importRoster(t)
+	const first = "name the people first: \"/coach "
+	got := b.command(mgr, "team <@"+rep+"|sam> <@"+rep2+"|ria> 45m")
+	i := strings.Index(got, first)
+	if i < 0 {
+		t.Fatalf("no line given back: %q", got)
+	}
+	line, _, ok := strings.Cut(got[i+len(first):], "\".")
+	if !ok {
+		t.Fatalf("the line given back does not end: %q", got)
+	}
+	answer := b.command(mgr, line)
+	mustContain(t, "/coach "+line, answer, "Logged *Team meeting* with")
 }

@@ -17,6 +17,11 @@ import (
 // meant: "team mtg", "team call", "team sync".
 var meetingWords = []string{"mtg", "mtgs", "meet", "call", "calls", "sync", "huddle", "standup", "stand-up", "session", "catchup", "catch-up"}
 
+// meetingKinds are the words that, after "team", make a team meeting's
+// kind in a capture ("team meeting", "team call": quickcapture's
+// vocabulary).
+var meetingKinds = []string{"meeting", "call", "mtg", "sync"}
+
 // meansTeamMeeting reports whether args, what follows "/coach team",
 // says a team meeting was meant rather than the reps' list: a word for
 // a meeting, a duration, or two people named.
@@ -41,6 +46,12 @@ func meetingLine(args string) string {
 	people, words := peopleFirst(args)
 	if len(people) == 0 {
 		return "`/coach @ana @ben team meeting 30m`"
+	}
+	if len(words) == 0 || !slices.Contains(meetingKinds, strings.ToLower(strings.Trim(words[0], ".,;:!?()"))) {
+		// "/coach team @ana @ben 45m" meant a meeting without saying so,
+		// and "team 45m" is no kind: given back as typed, the line
+		// opened the form to pick one. "team standup" neither.
+		words = append([]string{"meeting"}, words...)
 	}
 	typed := escName(coaching.QuoteTyped(unescape(strings.Join(append([]string{"team"}, words...), " "), nil)))
 	return "\"/coach " + strings.Join(people, " ") + " " + strings.TrimPrefix(typed, "\"")
