@@ -520,6 +520,8 @@ func TestAwayReadsEveryWord(t *testing.T) {
 		{"away last friday", "Fri 13 Nov 2026 is in the past."},
 		{"away back today", `"back today" is Wed 18 Nov 2026: away runs through the day before it, already past; "off" clears an away`},
 		{"away <@" + rep + "|sam> last fri", "Fri 13 Nov 2026 is in the past."},
+		{"away dec 24 2025", "Wed 24 Dec 2025 is in the past."}, // the year said, not the next 24 December
+		{"away fri 21", `"fri 21": the next 21st is Sat 21 Nov 2026, not a Friday; say which day you mean`},
 	} {
 		got := b.command(mgr, tt.text)
 		if !strings.Contains(got, tt.want) || strings.Contains(got, "away through") {
@@ -537,6 +539,10 @@ func TestAwayReadsEveryWord(t *testing.T) {
 		{"away back monday", "You are away through Sun 22 Nov 2026 (back Mon 23 Nov 2026). No nudges until then."},
 		{"away <@" + rep + "|sam> back on mon", "<@" + rep + "> is away through Sun 22 Nov 2026 (back Mon 23 Nov 2026)."},
 		{"away back tomorrow", "You are away through Wed 18 Nov 2026 (back Thu 19 Nov 2026)."},
+		{"away december 24, 2026", "You are away through Thu 24 Dec 2026."},
+		{"away dec 24 2027", "You are away through Fri 24 Dec 2027."}, // as 2027-12-24 is
+		{"away fri 20", "You are away through Fri 20 Nov 2026."},
+		{"away until the 24th", "You are away through Tue 24 Nov 2026."},
 		{"away back", "You are back: away cleared."},
 	} {
 		if got := b.command(mgr, tt.text); !strings.Contains(got, tt.want) {

@@ -103,11 +103,12 @@ func containsWord(text, w string) bool {
 // an ISO date, "tomorrow" (and "yesterday" or "last friday", days in the
 // past that SetAway refuses as such, as it does a past ISO date), a weekday
 // name (the next one after today, and a weekday before a date, "fri 20
-// nov", only when that date is one), a day of a month ("dec 24", "24
-// december": the next one, today or later), or a span such as "3d", "2
-// weeks", "a week", after an "until", "till", "next", "for" or "to" if
-// they are said ("for 2 weeks" was refused beside "2 weeks", as not a
-// date). "back monday" (or "back on monday") is the day someone is back:
+// nov", or a day number, "fri 20", only when that date is one), a day of
+// a month ("dec 24", "24 december": the next one, today or later; "dec
+// 24 2026": that year's), a day number as an ordinal ("the 24th": the
+// next one, today or later), or a span such as "3d", "2 weeks", "a
+// week", after an "until", "till", "next", "for" or "to" if they are
+// said ("for 2 weeks" was refused beside "2 weeks", as not a date). "back monday" (or "back on monday") is the day someone is back:
 // away through the day before (ReadAway says so). "off" (or "back",
 // "clear") clears it: the zero date with ok true. A day written with a
 // slash reads only when it can be read one way: "12/24" is 24 December,
@@ -193,6 +194,9 @@ func parseUntil(f []string, s string, today Date) (Date, error) {
 		if len(f) == 1 {
 			return today.AddDays((int(wd)-int(today.Weekday())+6)%7 + 1), nil
 		}
+		if d, ok, err := weekdayNumbered(f[1:], wd, s, today); ok {
+			return d, err
+		}
 		// "fri 20 nov": the date, when the weekday said is its own; a
 		// weekday that is not is a slip in one of the two, and which
 		// cannot be told.
@@ -210,6 +214,9 @@ func parseUntil(f []string, s string, today Date) (Date, error) {
 	if n, unit, ok := span(f); ok {
 		return today.AddDays(n * unit), nil
 	}
+	if n, ok := dayNumber(f, false); ok {
+		return nextNumbered(n, today), nil
+	}
 	if d, ok, err := calendarDay(f, s, today); ok {
 		return d, err
 	}
@@ -217,14 +224,22 @@ func parseUntil(f []string, s string, today Date) (Date, error) {
 }
 
 // calendarDay reads f as a day of the calendar: an ISO date, a day of a
-// month by its name, or a slashed day. ok is false when f is none of
-// them; err refuses one that reads as a date but is none ("feb 30") or
-// reads two ways ("3/4").
+// month by its name, with its year or without, or a slashed day. ok is
+// false when f is none of them; err refuses one that reads as a date but
+// is none ("feb 30") or reads two ways ("3/4").
 func calendarDay(f []string, s string, today Date) (d Date, ok bool, err error) {
 	if len(f) == 1 {
 		if d, err := ParseDate(f[0]); err == nil {
 			return d, true, nil
 		}
+	}
+	if len(f) > 2 && f[0] == "the" {
+		if _, ok := DayOfMonth(f[1]); ok {
+			f = f[1:] // "the 24th of december"
+		}
+	}
+	if d, ok, err := withYear(f, s); ok {
+		return d, true, err
 	}
 	if m, day, ok := monthDay(f); ok {
 		d, err := nextMonthDay(m, day, today)

@@ -249,6 +249,29 @@ func TestParseUntilReadsEveryWord(t *testing.T) {
 		{"back 2026-12-07 thanks", "2026-12-06", true},
 		{"back", "", false}, // clears, as before
 		{"back.", "", false},
+		// A year after the month and day is that year's day, past or far
+		// ahead as an ISO date is (SetAway refuses a past one).
+		{"dec 24 2026", "2026-12-24", false},
+		{"24 dec 2026", "2026-12-24", false},
+		{"december 24, 2026", "2026-12-24", false},
+		{"24 december 2026", "2026-12-24", false},
+		{"dec 24th 2026", "2026-12-24", false},
+		{"until the 24th of december 2026.", "2026-12-24", false},
+		{"thu dec 24 2026", "2026-12-24", false},
+		{"dec 24 2027", "2027-12-24", false},
+		{"dec 24 2025", "2025-12-24", false},
+		// A weekday with a day number: the next such day, when it is that weekday.
+		{"fri 27", "2026-11-27", false},
+		{"friday the 27th", "2026-11-27", false},
+		{"wed 25", "2026-11-25", false}, // today
+		{"until fri 4th", "2026-12-04", false},
+		// A day number alone, as an ordinal: the next one, today or later.
+		{"the 24th", "2026-12-24", false},
+		{"24th", "2026-12-24", false},
+		{"until the 30th", "2026-11-30", false},
+		{"the 25th", "2026-11-25", false}, // today
+		{"24d", "2026-12-19", false},      // a span still, not the 24th
+		{"back the 30th", "2026-11-29", true},
 	} {
 		got, back, err := coaching.ReadAway(tt.in, today)
 		if err != nil || got.String() != tt.want || back != tt.back {
@@ -259,7 +282,6 @@ func TestParseUntilReadsEveryWord(t *testing.T) {
 		{"2026-12-24 blah", `"2026-12-24 blah" is not a date: try 2026-12-02, a weekday, "2w", or "off"`},
 		{"fri blah", `"fri blah" is not a date`},
 		{"2w maybe", `"2w maybe" is not a date`},
-		{"dec 24 2027", `"dec 24 2027" is not a date`},
 		{"thanks", `"thanks" is not a date`},
 		{"fri afternoon", `"fri afternoon": away is by whole days, from today through the day you name: "fri" is through Fri 27 Nov 2026`},
 		{"tomorrow morning", `"tomorrow morning": away is by whole days, from today through the day you name: "tomorrow" is through Thu 26 Nov 2026`},
@@ -277,6 +299,13 @@ func TestParseUntilReadsEveryWord(t *testing.T) {
 		{"back soon", `"back soon" is not a date`},
 		{"back until monday", `"back until monday" is not a date`}, // here until monday, or back then: refused
 		{"last week", `"last week" is not a date`},
+		{"dec 24 26", `"dec 24 26" is not a date`}, // a year is written whole
+		{"feb 29 2027", `"feb 29 2027": February 2027 has no day 29`},
+		{"fri 20", `"fri 20": the next 20th is Sun 20 Dec 2026, not a Friday; say which day you mean`},
+		{"mon 1st", `"mon 1st": the next 1st is Tue 1 Dec 2026, not a Monday`},
+		{"fri 32", `"fri 32" is not a date`},
+		{"24", `"24" is not a date`}, // a count or a day: said as "24th" or "24d"
+		{"the 24", `"the 24" is not a date`},
 	} {
 		_, err := coaching.ParseUntil(tt.in, today)
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
