@@ -543,6 +543,8 @@ func TestAwayReadsEveryWord(t *testing.T) {
 		{"away dec 24 2027", "You are away through Fri 24 Dec 2027."}, // as 2027-12-24 is
 		{"away fri 20", "You are away through Fri 20 Nov 2026."},
 		{"away until the 24th", "You are away through Tue 24 Nov 2026."},
+		{"away until the end of the month", "You are away through Mon 30 Nov 2026."},
+		{"away next week", "You are away through Sun 29 Nov 2026."}, // next week's Sunday, shown
 		{"away back", "You are back: away cleared."},
 	} {
 		if got := b.command(mgr, tt.text); !strings.Contains(got, tt.want) {

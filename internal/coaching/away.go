@@ -106,9 +106,11 @@ func containsWord(text, w string) bool {
 // nov", or a day number, "fri 20", only when that date is one), a day of
 // a month ("dec 24", "24 december": the next one, today or later; "dec
 // 24 2026": that year's), a day number as an ordinal ("the 24th": the
-// next one, today or later), or a span such as "3d", "2 weeks", "a
-// week", after an "until", "till", "next", "for" or "to" if they are
-// said ("for 2 weeks" was refused beside "2 weeks", as not a date). "back monday" (or "back on monday") is the day someone is back:
+// next one, today or later), the end of a month or of next week ("end
+// of the month", "eom", "next week": see periodEnd), or a span such as
+// "3d", "2 weeks", "a week", after an "until", "till", "next", "for" or
+// "to" if they are said ("for 2 weeks" was refused beside "2 weeks", as
+// not a date). "back monday" (or "back on monday") is the day someone is back:
 // away through the day before (ReadAway says so). "off" (or "back",
 // "clear") clears it: the zero date with ok true. A day written with a
 // slash reads only when it can be read one way: "12/24" is 24 December,
@@ -148,7 +150,7 @@ func ReadAway(s string, today Date) (until Date, back bool, err error) {
 
 func readAway(s string, today Date) (Date, bool, error) {
 	f := withoutCourtesy(strings.Fields(strings.ToLower(CommandText(s))))
-	for len(f) > 1 && untilWords[f[0]] {
+	for len(f) > 1 && untilWords[f[0]] && !(f[0] == "next" && f[1] == "week") { // "next week" is a week, not "week"
 		f = f[1:]
 	}
 	if len(f) == 0 {
@@ -189,6 +191,9 @@ func parseUntil(f []string, s string, today Date) (Date, error) {
 		if wd, ok := weekdayNamed(f[1]); ok {
 			return today.AddDays(-((int(today.Weekday())-int(wd)+6)%7 + 1)), nil
 		}
+	}
+	if d, ok, err := periodEnd(f, s, today); ok {
+		return d, err
 	}
 	if wd, ok := weekdayNamed(f[0]); ok {
 		if len(f) == 1 {

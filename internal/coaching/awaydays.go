@@ -8,8 +8,8 @@ import (
 )
 
 // This file reads the days /coach away names other than by a date in
-// full: a day of the month alone ("the 24th", "fri 20") and a year after
-// a month and day ("dec 24 2026").
+// full: a day of the month alone ("the 24th", "fri 20"), a year after a
+// month and day ("dec 24 2026"), and the end of a month or of next week.
 
 // dayNumber reads a day of the month alone, "24th" or "the 24th". A bare
 // number ("24") is read only when bare is true, after a weekday, which
@@ -97,3 +97,35 @@ func withYear(f []string, s string) (Date, bool, error) {
 	}
 	return d, true, nil
 }
+
+// periodEnd reads the end of a month or of next week: "end of the month"
+// (or "eom"), "end of next month", "next week" and "end of next week".
+// Next week ends on its Sunday (weeks run Monday to Sunday, as ISO weeks
+// and the figures' weeks do): away through it covers the whole week,
+// its weekend too, where a Friday would count the person back on
+// Saturday. Said on a Sunday, "next week" is the week from tomorrow to
+// those whose week ends that day and the one after to those whose week
+// starts on it, and is refused naming both.
+func periodEnd(f []string, s string, today Date) (Date, bool, error) {
+	if len(f) > 1 && f[0] == "the" {
+		f = f[1:]
+	}
+	switch strings.Join(f, " ") {
+	case "eom", "end of month", "end of the month", "end of this month":
+		return lastOfMonth(today.Year, today.Month), true, nil
+	case "end of next month":
+		first := lastOfMonth(today.Year, today.Month).AddDays(1)
+		return lastOfMonth(first.Year, first.Month), true, nil
+	case "next week", "end of next week":
+		sunday := today.AddDays(6 - (int(today.Weekday())+6)%7 + 7) // this week's Sunday, a week on
+		if today.Weekday() == time.Sunday {
+			after := sunday.AddDays(7)
+			return Date{}, true, fmt.Errorf("%s said on a Sunday is the week from tomorrow, through %s, or the one after, through %s: say which, as %s or %s",
+				QuoteTyped(s), sunday.Human(), after.Human(), sunday, after)
+		}
+		return sunday, true, nil
+	}
+	return Date{}, false, nil
+}
+
+func lastOfMonth(y int, m time.Month) Date { return Date{y, m, daysIn(m, y)} }

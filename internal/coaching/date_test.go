@@ -113,7 +113,7 @@ func TestParseUntil(t *testing.T) {
 			t.Errorf("ParseUntil(%q) = %v, %v; want %s", tt.in, got, err, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "someday", "0d", "400 days", "until", "feb 30", "apr 31", "13/13", "dec 32", "next week", "for", "a", "for a while", "1/4/2027", "2/30/2027", "1/13/202", ".", "someday.", "3/4."} {
+	for _, bad := range []string{"", "someday", "0d", "400 days", "until", "feb 30", "apr 31", "13/13", "dec 32", "week", "next wk", "for", "a", "for a while", "1/4/2027", "2/30/2027", "1/13/202", ".", "someday.", "3/4."} {
 		if _, err := coaching.ParseUntil(bad, today); err == nil {
 			t.Errorf("ParseUntil(%q) accepted", bad)
 		}
@@ -272,6 +272,15 @@ func TestParseUntilReadsEveryWord(t *testing.T) {
 		{"the 25th", "2026-11-25", false}, // today
 		{"24d", "2026-12-19", false},      // a span still, not the 24th
 		{"back the 30th", "2026-11-29", true},
+		// The end of a month or of next week (an ISO week's Sunday).
+		{"until the end of the month", "2026-11-30", false},
+		{"end of month", "2026-11-30", false},
+		{"eom", "2026-11-30", false},
+		{"end of this month", "2026-11-30", false},
+		{"till the end of next month", "2026-12-31", false},
+		{"next week", "2026-12-06", false},
+		{"until next week", "2026-12-06", false},
+		{"end of next week", "2026-12-06", false},
 	} {
 		got, back, err := coaching.ReadAway(tt.in, today)
 		if err != nil || got.String() != tt.want || back != tt.back {
@@ -306,10 +315,25 @@ func TestParseUntilReadsEveryWord(t *testing.T) {
 		{"fri 32", `"fri 32" is not a date`},
 		{"24", `"24" is not a date`}, // a count or a day: said as "24th" or "24d"
 		{"the 24", `"the 24" is not a date`},
+		{"next month", `"next month" is not a date`},
+		{"back next week", `"back next week" is not a date`}, // back some day of it
 	} {
 		_, err := coaching.ParseUntil(tt.in, today)
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("ParseUntil(%q) = %v; want %s…", tt.in, err, tt.want)
 		}
+	}
+	// On a Sunday "next week" is the week from tomorrow to some and the
+	// one after it to others (the week starts on Sunday or ends on it).
+	sunday := day("2026-11-29")
+	for _, in := range []string{"next week", "end of next week"} {
+		_, err := coaching.ParseUntil(in, sunday)
+		want := `"` + in + `" said on a Sunday is the week from tomorrow, through Sun 6 Dec 2026, or the one after, through Sun 13 Dec 2026: say which, as 2026-12-06 or 2026-12-13`
+		if err == nil || err.Error() != want {
+			t.Errorf("ParseUntil(%q) on Sunday = %v; want %s", in, err, want)
+		}
+	}
+	if got, err := coaching.ParseUntil("next week", day("2026-11-28")); err != nil || got.String() != "2026-12-06" {
+		t.Errorf("ParseUntil(next week) on Saturday = %v, %v; want 2026-12-06", got, err)
 	}
 }
