@@ -248,12 +248,12 @@ func calendarDay(f []string, s string, today Date) (d Date, ok bool, err error) 
 	}
 	if m, day, ok := monthDay(f); ok {
 		d, err := nextMonthDay(m, day, today)
-		return d, true, err
+		return d, true, quoted(s, err)
 	}
 	if len(f) == 1 && strings.Count(f[0], "/") == 1 {
 		if m, day, ok := slashDay(f[0]); ok {
 			d, err := nextMonthDay(m, day, today)
-			return d, true, err
+			return d, true, quoted(s, err)
 		}
 		if us, rest, ok := slashBoth(f[0], today); ok {
 			return Date{}, true, fmt.Errorf("%s is %s in the US and %s in most other places: say which, as %s or %s",
@@ -440,6 +440,16 @@ func slashNumbers(w string) (x, y int, ok bool) {
 	x, errA := strconv.Atoi(a)
 	y, errB := strconv.Atoi(b)
 	return x, y, errA == nil && errB == nil && x >= 1 && y >= 1
+}
+
+// quoted puts the line s before err, as every other refusal of a date
+// quotes what was typed: "February has no day 30" alone left the
+// manager to find which words it meant.
+func quoted(s string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", QuoteTyped(s), err)
 }
 
 // nextMonthDay is the next day d of month m, today or later: "dec 24" said

@@ -310,6 +310,8 @@ func TestParseUntilReadsEveryWord(t *testing.T) {
 		{"last week", `"last week" is not a date`},
 		{"dec 24 26", `"dec 24 26" is not a date`}, // a year is written whole
 		{"feb 29 2027", `"feb 29 2027": February 2027 has no day 29`},
+		{"feb 30", `"feb 30": February has no day 30`},
+		{"until 31 apr", `"until 31 apr": April has no day 31`},
 		{"fri 20", `"fri 20": the next 20th is Sun 20 Dec 2026, not a Friday; say which day you mean`},
 		{"mon 1st", `"mon 1st": the next 1st is Tue 1 Dec 2026, not a Monday`},
 		{"fri 32", `"fri 32" is not a date`},
