@@ -9,7 +9,9 @@ import (
 // day the session happened, on the rep's clock: Max logs Wednesday's 1:1
 // at 18:30 on his Wednesday in New York, 00:30 on Thursday for Sam in
 // Paris, whose reminder said "logged at 00:30" beside "Wed 18 Nov 2026",
-// as if he logged it on the Wednesday.
+// as if he logged it on the Wednesday. The time a client shows where it
+// cannot show Slack's (the fallback) is on Sam's clock too, not in UTC
+// beside his Thursday.
 func TestAReminderSaysTheDayItsSessionWasLoggedOnTheRepsClock(t *testing.T) {
 	t.Parallel()
 	b, clk := startForReminder(t)
@@ -17,6 +19,6 @@ func TestAReminderSaysTheDayItsSessionWasLoggedOnTheRepsClock(t *testing.T) {
 	dm := b.logPending() // dated Max's today: Wednesday 18 November
 	b.remindAt(clk, reminderDue)
 	r := b.reminder(dm)
-	mustContain(t, "the reminder", r.Text, "this 1:1 from Wed 18 Nov 2026 (30 min, logged Thu 19 Nov at <!date^")
+	mustContain(t, "the reminder", r.Text, "this 1:1 from Wed 18 Nov 2026 (30 min, logged Thu 19 Nov at <!date^", "^{time}|00:30 CET>)")
 	b.stop()
 }

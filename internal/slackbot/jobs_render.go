@@ -112,9 +112,12 @@ func reminderMessage(s coaching.Session, repID string, loc *time.Location) messa
 // Nov 2026 (30 min, logged at 17:00)". Two sessions of a kind on one day
 // are told apart by their length and, failing that, by when each was
 // logged. The time is Slack's date formatting, which shows it on the
-// reader's own clock, with the time in UTC where a client cannot
-// (docs.slack.dev/messaging/formatting-message-text, "Date formatting":
-// <!date^timestamp^token_string|fallback_text>).
+// reader's own clock (docs.slack.dev/messaging/formatting-message-text,
+// "Date formatting": <!date^timestamp^token_string|fallback_text>). Where
+// a client cannot, it shows the fallback: the time on the rep's clock
+// too, with its zone, as the day beside it is (a fallback in UTC read
+// "logged Thu 19 Nov at 23:30 UTC" of a log made at 23:30 UTC on the
+// Wednesday, 00:30 on Thursday in Paris).
 //
 // A session logged on another day than it happened, on the rep's clock
 // loc, says that day too: "logged Fri 20 Nov at 11:00". "Logged at 11:00"
@@ -124,7 +127,7 @@ func reminderMessage(s coaching.Session, repID string, loc *time.Location) messa
 func reminderSession(s coaching.Session, loc *time.Location) string {
 	what := fmt.Sprintf("this %s from %s (%d min", s.Kind.Noun(), s.OccurredOn.Human(), s.DurationMin)
 	if !s.CreatedAt.IsZero() {
-		at := fmt.Sprintf("<!date^%d^{time}|%s>", s.CreatedAt.Unix(), s.CreatedAt.UTC().Format("15:04 UTC"))
+		at := fmt.Sprintf("<!date^%d^{time}|%s>", s.CreatedAt.Unix(), s.CreatedAt.In(loc).Format("15:04 MST"))
 		if logged := coaching.DateOf(s.CreatedAt, loc); logged != s.OccurredOn {
 			what += ", logged " + loggedDay(logged, s.OccurredOn) + " at " + at
 		} else {

@@ -89,7 +89,10 @@ func TestEachReminderNamesItsSession(t *testing.T) {
 // which: "logged at 11:00" beside "Wed 18 Nov 2026" read as logged that
 // Wednesday, though it was logged on the Friday. The day is the rep's,
 // on their clock: an evening's log in New York is the next morning in
-// Kolkata. Logged the same day, it says no more than before.
+// Kolkata. Logged the same day, it says no more than before. Where a
+// client cannot show Slack's time and shows the fallback, that is on the
+// rep's clock too, beside the day it goes with: in UTC it read "logged Thu
+// 19 Nov at 23:30 UTC" of a log made on the Wednesday at 23:30 UTC.
 func TestAReminderSaysTheDayItsSessionWasLoggedWhenAnother(t *testing.T) {
 	zone := func(name string) *time.Location {
 		loc, err := time.LoadLocation(name)
@@ -105,23 +108,24 @@ func TestAReminderSaysTheDayItsSessionWasLoggedWhenAnother(t *testing.T) {
 		logged   time.Time
 		rep      *time.Location
 		want     string // between the length and the time
+		fallback string // the time where Slack's cannot show
 	}{
 		{"logged the same day", coaching.Date{Year: 2026, Month: 11, Day: 18}, time.Date(2026, 11, 18, 16, 0, 0, 0, time.UTC), paris,
-			"(30 min, logged at <!date^"},
+			"(30 min, logged at <!date^", "17:00 CET"},
 		{"logged two days on", coaching.Date{Year: 2026, Month: 11, Day: 18}, time.Date(2026, 11, 20, 11, 0, 0, 0, paris), paris,
-			"(30 min, logged Fri 20 Nov at <!date^"},
+			"(30 min, logged Fri 20 Nov at <!date^", "11:00 CET"},
 		{"the next day on the rep's clock", coaching.Date{Year: 2026, Month: 11, Day: 18}, time.Date(2026, 11, 18, 23, 30, 0, 0, time.UTC), kolkata,
-			"(30 min, logged Thu 19 Nov at <!date^"},
+			"(30 min, logged Thu 19 Nov at <!date^", "05:00 IST"},
 		{"the same day on the rep's clock", coaching.Date{Year: 2026, Month: 11, Day: 18}, time.Date(2026, 11, 18, 23, 30, 0, 0, time.UTC), newYork,
-			"(30 min, logged at <!date^"},
+			"(30 min, logged at <!date^", "18:30 EST"},
 		{"logged in the next year", coaching.Date{Year: 2026, Month: 12, Day: 31}, time.Date(2027, 1, 1, 9, 0, 0, 0, paris), paris,
-			"(30 min, logged Fri 1 Jan 2027 at <!date^"},
+			"(30 min, logged Fri 1 Jan 2027 at <!date^", "09:00 CET"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s := coaching.Session{ID: 1, ManagerID: "UM", Kind: coaching.KindOneOnOne, OccurredOn: tt.occurred, DurationMin: 30,
 				CreatedAt: tt.logged, Version: 1, Reps: []coaching.SessionRep{{RepID: "UR", Status: coaching.StatusPending}}}
 			m := reminderMessage(s, "UR", tt.rep)
-			want := tt.want + fmt.Sprint(tt.logged.Unix()) + "^{time}|"
+			want := tt.want + fmt.Sprint(tt.logged.Unix()) + "^{time}|" + tt.fallback + ">)"
 			if !strings.Contains(m.Text, want) || !strings.Contains(blocksText(m.Blocks), want) {
 				t.Errorf("reminder = %q, want %q", m.Text, want)
 			}
