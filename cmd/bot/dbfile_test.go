@@ -124,7 +124,9 @@ func TestServeWithACOACHLOGDBItCannotOpenSaysSoAtOnce(t *testing.T) {
 	}{
 		{"a directory", func(t *testing.T) string { return t.TempDir() }, "names a directory, not a database file"},
 		{"a parent directory not there", func(t *testing.T) string { return filepath.Join(t.TempDir(), "gone", "c.db") },
-			"no such file or directory"},
+			// "no such file or directory" read as the database file,
+			// which serve creates, not the directory it goes in.
+			string(filepath.Separator) + "gone does not exist"},
 		{"a file it may not write", func(t *testing.T) string {
 			db, _ := importedDB(t)
 			sqlitetest.Unwritable(t, db)

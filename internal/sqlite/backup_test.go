@@ -112,6 +112,10 @@ func TestABackupOverSomethingSaysWhatIsThereAndWhatItWants(t *testing.T) {
 	}{
 		{"a directory", dir, []string{dir + " is a directory", "a file that does not exist yet", filepath.Join(dir, "coachlog-2026-11-30.db")}, []string{"already exists"}},
 		{"a file", file, []string{file + " already exists", "a file that does not exist yet"}, []string{"directory"}},
+		// "no such file or directory" answered a path given, as asked, of
+		// a file that does not exist yet: the directory is what is not.
+		{"a directory not there", filepath.Join(dir, "gone", "b.db"), []string{"the directory " + filepath.Join(dir, "gone") + " does not exist"},
+			[]string{"no such file"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			err := st.Backup(ctx, tt.dest)

@@ -492,6 +492,9 @@ func createPrivate(path string) error {
 		return nil
 	}
 	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		if errors.Is(pe.Err, fs.ErrNotExist) {
+			return missingDir{filepath.Dir(path), pe.Err}
+		}
 		return pe.Err // the callers name the path
 	}
 	if err != nil {
@@ -499,6 +502,18 @@ func createPrivate(path string) error {
 	}
 	return f.Close()
 }
+
+// missingDir is a file that cannot be created because a directory on its
+// path is not there: "no such file or directory" alone, under a path the
+// admin was asked to give as one that does not exist yet (a backup's, a
+// new database's), read as if the file itself had to be there.
+type missingDir struct {
+	dir string
+	err error
+}
+
+func (e missingDir) Error() string { return "the directory " + e.dir + " does not exist" }
+func (e missingDir) Unwrap() error { return e.err }
 
 // tightenMode makes the database file, and its -wal and -shm, owner-only
 // when group or others have any permission on them: an older Coachlog's
