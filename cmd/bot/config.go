@@ -58,6 +58,20 @@ var (
 	skillIDRE = regexp.MustCompile(`^[a-z0-9_][a-z0-9_-]{0,49}$`)
 )
 
+// channelInLink is the channel id in a link to a channel, as Slack's "Copy
+// link" gives it (https://acme.slack.com/archives/C0123ABCD, or a
+// message's link under it): what an admin most likely pastes for a
+// channel, which "not a name" did not answer.
+func channelInLink(v string) (string, bool) {
+	_, after, ok := strings.Cut(v, "/archives/")
+	if !ok {
+		return "", false
+	}
+	id, _, _ := strings.Cut(after, "/")
+	id, _, _ = strings.Cut(id, "?")
+	return id, channelRE.MatchString(id)
+}
+
 // loadConfig reads the environment through getenv. Token values are never
 // echoed: an error names the variable and what is wrong with it.
 func loadConfig(getenv func(string) string, n needs) (config, error) {
@@ -86,6 +100,9 @@ func loadConfig(getenv func(string) string, n needs) (config, error) {
 		func() error {
 			c.DigestChannel = strings.TrimSpace(getenv("COACHLOG_DIGEST_CHANNEL"))
 			if c.DigestChannel != "" && !channelRE.MatchString(c.DigestChannel) {
+				if id, ok := channelInLink(c.DigestChannel); ok {
+					return &configError{Name: "COACHLOG_DIGEST_CHANNEL", Problem: fmt.Sprintf("%q is a link to the channel; give its id alone: %s", c.DigestChannel, id)}
+				}
 				return &configError{Name: "COACHLOG_DIGEST_CHANNEL", Problem: "must be a channel id like C0123ABCD, not a name"}
 			}
 			return nil

@@ -41,6 +41,9 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if *channel != "" && !channelRE.MatchString(*channel) {
+		if id, ok := channelInLink(*channel); ok {
+			return usageError(fmt.Sprintf("--channel %q is a link to the channel; give its id alone: --channel %s", *channel, id))
+		}
 		return usageError(fmt.Sprintf("--channel %q is not a channel id (C…, G… or D…)", *channel))
 	}
 	if *chartPath != "" && !*dry {

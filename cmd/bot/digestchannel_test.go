@@ -178,3 +178,32 @@ func TestDigestCommandRefusesASharedChannel(t *testing.T) {
 		t.Fatalf("digest to the company's own channel after a refusal: %v\n%s", err, out)
 	}
 }
+
+// A link to the channel, what Slack's "Copy link" gives and an admin most
+// likely pastes, is answered with the id in it, in COACHLOG_DIGEST_CHANNEL
+// as in --channel: "not a name" did not say what to write.
+func TestADigestChannelGivenAsALinkIsAnsweredWithItsID(t *testing.T) {
+	t.Parallel()
+	for _, link := range []string{
+		"https://acme.slack.com/archives/C0LEADS",
+		"https://acme.slack.com/archives/C0LEADS/p1764680000123456", // a message's link
+	} {
+		vars := map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_DIGEST_CHANNEL": link}
+		err := run(context.Background(), []string{"serve"}, func(k string) string { return vars[k] }, &syncBuffer{}, &syncBuffer{})
+		want := "COACHLOG_DIGEST_CHANNEL: \"" + link + "\" is a link to the channel; give its id alone: C0LEADS"
+		if err == nil || err.Error() != want {
+			t.Errorf("serve: %v\nwant %s", err, want)
+		}
+		out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": t.TempDir() + "/c.db"}, "digest", "--channel", link)
+		want = "--channel \"" + link + "\" is a link to the channel; give its id alone: --channel C0LEADS"
+		if err == nil || err.Error() != want {
+			t.Errorf("digest --channel: %v\nwant %s\n%s", err, want, out)
+		}
+	}
+	// A name is still told it is one.
+	vars := map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_DIGEST_CHANNEL": "#sales-leaders"}
+	if err := run(context.Background(), []string{"serve"}, func(k string) string { return vars[k] }, &syncBuffer{}, &syncBuffer{}); err == nil ||
+		!strings.Contains(err.Error(), "not a name") {
+		t.Errorf("serve with a channel's name: %v", err)
+	}
+}
