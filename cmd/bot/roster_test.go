@@ -439,6 +439,12 @@ func TestARosterImportRefusesWhatWouldImportWrong(t *testing.T) {
 		{"a CRM's Email Address", "Slack ID,Email Address,Name,Role,Manager,Tier,Time Zone\n" + vera,
 			`line 1, field email address: unknown column; did you mean email?`},
 		{"a CRM's Slack ID and Time Zone", "Slack ID,Email,Name,Role,Manager,Tier,Time Zone\n" + vera, ""},
+		// An HR system's export names the manager: the row it names is
+		// found, and what to write for it said.
+		{"a manager given by name", header + "U01VERA,vera@acme.com,Vera Lang,leader,,,Europe/London\nU01SAM,sam@acme.com,Sam,rep,vera  lang,,\n",
+			`line 3, field manager: "vera  lang" is not the slack_id or email of anyone in this file (the file is the whole roster): it is the name on line 2; write U01VERA or vera@acme.com instead`},
+		{"a manager given by a name two rows have", header + vera + "U02VERA,,Vera,manager,,,\nU01SAM,sam@acme.com,Sam,rep,Vera,,\n",
+			`line 4, field manager: "Vera" is not the slack_id or email of anyone in this file (the file is the whole roster): it is the name of several rows (lines 2 and 3); give the slack_id or email of the one meant`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()

@@ -41,7 +41,7 @@ func checkReporting(entries []Entry, errs *Errors) {
 		case !ok && sheet.MailtoProblem(e.ManagerRef) != nil:
 			errs.Add(e.Line, colManager, "%s", sheet.MailtoProblem(e.ManagerRef))
 		case !ok:
-			errs.Add(e.Line, colManager, "%q is not the slack_id or email of anyone in this file (the file is the whole roster)%s", e.ManagerRef, sheet.SlackIDCase(e.ManagerRef))
+			errs.Add(e.Line, colManager, "%q is not the slack_id or email of anyone in this file (the file is the whole roster)%s%s", e.ManagerRef, sheet.SlackIDCase(e.ManagerRef), namedOn(entries, e.ManagerRef))
 		case j == i:
 			errs.Add(e.Line, colManager, "a person can't be their own manager")
 		default:
@@ -51,6 +51,34 @@ func checkReporting(entries []Entry, errs *Errors) {
 	for _, cycle := range cycles(parent) {
 		errs.Add(entries[cycle[0]].Line, colManager, "reporting cycle: %s", describeCycle(entries, cycle))
 	}
+}
+
+// namedOn says which row ref is the name of, when it is one row's
+// (case aside), and what to write instead: an HR system's export gives
+// the manager by name, and "not the slack_id or email of anyone" left the
+// admin to find that row's id or email by hand.
+func namedOn(entries []Entry, ref string) string {
+	found := -1
+	for i, e := range entries {
+		if e.Name == "" || !strings.EqualFold(strings.Join(strings.Fields(e.Name), " "), strings.Join(strings.Fields(ref), " ")) {
+			continue
+		}
+		if found >= 0 {
+			return fmt.Sprintf(": it is the name of several rows (lines %d and %d); give the slack_id or email of the one meant", entries[found].Line, e.Line)
+		}
+		found = i
+	}
+	if found < 0 {
+		return ""
+	}
+	m := entries[found]
+	var ids []string
+	for _, id := range []string{m.SlackID, m.Email} {
+		if id != "" {
+			ids = append(ids, id)
+		}
+	}
+	return fmt.Sprintf(": it is the name on line %d; write %s instead", m.Line, strings.Join(ids, " or "))
 }
 
 // cycles returns each cycle of the reporting graph once, as row positions in
