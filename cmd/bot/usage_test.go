@@ -74,6 +74,23 @@ func TestHelpSaysTheDefaults(t *testing.T) {
 	}
 }
 
+// The roster's help says what the file holds, as the performance file's
+// names its columns: it said only "import people and reporting lines",
+// and an admin with an HR export learnt the columns from the refusal.
+func TestRosterHelpNamesTheColumns(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"help", "roster"}, {"roster", "import", "--help"}} {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), args, func(string) string { return "" }, &out, &errOut)
+		for _, want := range []string{"slack_id, email, name, role, manager, tier, timezone, and optionally cadence_days and since",
+			"an email and no slack_id needs SLACK_BOT_TOKEN"} {
+			if exitCode(err) != 0 || !strings.Contains(out.String(), want) {
+				t.Errorf("%v: err %v, printed:\n%s\nwant %q", args, err, out.String(), want)
+			}
+		}
+	}
+}
+
 // A flag mistake is no help asked for: the usage goes to stderr, nothing
 // to stdout, and the exit status is 2; the flag is named as typed.
 func TestAnUnknownFlagPrintsTheUsageOnStderr(t *testing.T) {
