@@ -34,6 +34,9 @@ func TestNoKeyNoRequestAtAll(t *testing.T) {
 	if !strings.Contains(b.logs.String(), "llm help off") {
 		t.Error("the start does not say the LLM help is off")
 	}
+	if !strings.Contains(b.logs.String(), "COACHLOG_LLM_NOTES=on does nothing without OPENAI_API_KEY") {
+		t.Error("the start does not say COACHLOG_LLM_NOTES=on does nothing without a key")
+	}
 }
 
 // With a key and COACHLOG_LLM_NOTES off, the one thing sent is the line a

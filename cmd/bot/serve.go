@@ -155,6 +155,11 @@ func (a *app) logLLM() {
 	c := a.cfg.LLM
 	if !c.Enabled() {
 		a.log.Info("llm help off: no OPENAI_API_KEY, no request is ever made")
+		if c.Notes {
+			// Set on purpose, it promised a narrative and prep summaries:
+			// "llm help off" alone did not say the setting did nothing.
+			a.log.Warn("COACHLOG_LLM_NOTES=on does nothing without OPENAI_API_KEY: no digest narrative, no prep summary; set the key, or unset COACHLOG_LLM_NOTES")
+		}
 		return
 	}
 	attrs := []any{"base_url", envvar.ShownURL(or(c.BaseURL, "https://api.openai.com/v1")), "model", c.Model}
