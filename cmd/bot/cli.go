@@ -119,6 +119,18 @@ func fileCommand(e env, fs *flagSet, args []string) (string, config, error) {
 		return "", config{}, usageError(fmt.Sprintf("flags go before the file: coachlog %s %s %s (usage: %s)",
 			fs.Name(), strings.Join(rest[1:], " "), rest[0], usage))
 	}
+	if fs.NArg() > 1 {
+		// Two files given: "usage" alone did not say which part was
+		// wrong.
+		whole := ""
+		if fs.Name() == "roster import" {
+			// Imported one after the other, the second would deactivate
+			// everyone the first named.
+			whole = "; a roster file is the whole roster: put everyone in one file"
+		}
+		return "", config{}, usageError(fmt.Sprintf("coachlog %s takes one file, and %d were given (%s)%s (usage: %s)",
+			fs.Name(), fs.NArg(), strings.Join(fs.Args(), ", "), whole, usage))
+	}
 	if fs.NArg() != 1 {
 		return "", config{}, usageError("usage: " + usage)
 	}
