@@ -89,6 +89,9 @@ type Tx interface {
 	ReopenClosed(ctx context.Context, id int64, status CommitmentStatus) (bool, error)
 	MarkSubmission(ctx context.Context, key string, sessionID int64, at time.Time) error
 	Audit(ctx context.Context, e AuditEntry) error
+	// SessionAudit reads a session's audit trail as this write sees it,
+	// oldest first.
+	SessionAudit(ctx context.Context, sessionID int64) ([]AuditEntry, error)
 	Enqueue(ctx context.Context, msgs ...Message) error
 	// HomeOpened records that someone opened their App Home tab at at.
 	HomeOpened(ctx context.Context, id string, at time.Time) error
