@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coachlog/coachlog/internal/fakeslack"
 )
@@ -242,12 +243,13 @@ func TestAnEditThatClearsARatingSaysSoToTheRep(t *testing.T) {
 	})
 	mustContain(t, "the DM after the edit", text, "30 → 50 min", "your rating of 5 was cleared")
 
-	// A second edit before the rep answers still tells them.
+	// A second edit before the rep answers still tells them (and what
+	// changed since they confirmed: see the test below).
 	b.editLatest(values([]string{rep}, "one_on_one", b.today("America/New_York"), "55", ""))
 	eventually(t, "the DM after a second edit", func() bool {
 		m, _ := b.fake.Message(dm.Channel, dm.TS)
 		text = blocksText(m.Blocks)
-		return strings.Contains(text, "50 → 55 min")
+		return strings.Contains(text, "30 → 55 min")
 	})
 	mustContain(t, "the DM after a second edit", text, "your rating of 5 was cleared")
 
@@ -256,5 +258,52 @@ func TestAnEditThatClearsARatingSaysSoToTheRep(t *testing.T) {
 		if strings.Contains(got, "rating of 5") {
 			t.Errorf("the manager's %s shows the rep's rating:\n%s", what, got)
 		}
+	}
+}
+
+// Sam confirmed a 30-minute 1:1; the manager moved it to the day before
+// at 45 minutes, then, before Sam looked, set 60. Sam's DM said only
+// "Updated: duration 45 → 60 min": the move was gone, and 45 was a figure
+// Sam never saw. It says what changed since Sam confirmed; once Sam
+// confirms again, the next edit is told from there.
+func TestARepAskedAgainBeforeAnsweringReadsEveryChangeSinceTheyAnswered(t *testing.T) {
+	t.Parallel()
+	b := startBot(t)
+	ctx := ctxT(t)
+	dm := b.logConfirmed()
+	today := b.today("America/New_York")
+	on, err := time.Parse(time.DateOnly, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := on.AddDate(0, 0, -1)
+	moved := "date " + on.Format("Mon 2 Jan 2006") + " → " + before.Format("Mon 2 Jan 2006")
+	dmSaying := func(what, phrase string) string {
+		t.Helper()
+		var text string
+		eventually(t, what, func() bool {
+			m, _ := b.fake.Message(dm.Channel, dm.TS)
+			text = blocksText(m.Blocks)
+			return strings.Contains(text, phrase) && strings.Contains(text, "Please confirm again")
+		})
+		return text
+	}
+
+	b.editLatest(values([]string{rep}, "one_on_one", before.Format(time.DateOnly), "45", ""))
+	mustContain(t, "the DM after the first edit", dmSaying("the DM after the first edit", "30 → 45 min"), moved)
+	b.editLatest(values([]string{rep}, "one_on_one", before.Format(time.DateOnly), "60", ""))
+	text := dmSaying("the DM after the second edit", "30 → 60 min")
+	mustContain(t, "the DM after the second edit", text, moved+"; duration 30 → 60 min")
+	if strings.Contains(text, "45 min") || strings.Contains(text, "45 →") || strings.Contains(text, "→ 45") {
+		t.Errorf("the DM after the second edit names 45 minutes, which Sam never confirmed:\n%s", text)
+	}
+
+	if _, err := b.fake.ClickButton(ctx, rep, dm.Channel, dm.TS, "rep_confirm"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "confirmed again", func() bool { return b.export()[0].Status == "confirmed" })
+	b.editLatest(values([]string{rep}, "one_on_one", before.Format(time.DateOnly), "50", ""))
+	if text := dmSaying("the DM after an edit since Sam confirmed", "60 → 50 min"); strings.Contains(text, "date ") {
+		t.Errorf("the DM after an edit of the duration alone, since Sam confirmed the date, names the date:\n%s", text)
 	}
 }

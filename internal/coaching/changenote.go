@@ -5,7 +5,9 @@ import "strings"
 // A rep's change note (SessionRep.ChangeNote) is Coachlog's own words in
 // up to three parts, joined by "; " in this order: what the edit that
 // asked the rep again changed (ChangeSet.Summary, or every change for a
-// rep who disputed), who reads the notes now when an edit changed that
+// rep who disputed; for a rep still pending from an earlier asking, what
+// changed since they answered: unanswered.go), who reads the notes now
+// when an edit changed that
 // (readersNote), and what became of the rep's rating (withCleared). The
 // second alone asks nothing of the rep: who reads the notes is not a
 // change of what happened, so a rep who confirmed stays confirmed, and

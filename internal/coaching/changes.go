@@ -43,22 +43,50 @@ func Changes(old Session, d Draft) ChangeSet {
 		add(FieldRole, true, "role %s → %s", roleText(old.Role), roleText(d.Role))
 	}
 	if !sameSet(old.Skills, d.Skills) {
-		add(FieldSkills, false, "focus skills")
+		add(FieldSkills, false, "%s", changedOnly[FieldSkills])
 	}
 	if old.Notes != d.Notes {
-		add(FieldNotes, false, "notes")
+		add(FieldNotes, false, "%s", changedOnly[FieldNotes])
 	}
 	if old.Visibility != d.Visibility {
 		add(FieldVisibility, false, "note visibility")
 		cs[len(cs)-1].ForRep = readersNote(old.ManagerID, d.Visibility)
 	}
 	if !sameSet(commitmentTexts(old), d.Commitments) || len(d.KeptCommitments) > 0 {
-		add(FieldCommitments, false, "commitments")
+		add(FieldCommitments, false, "%s", changedOnly[FieldCommitments])
 	}
 	if old.FollowUpOn != d.FollowUpOn {
-		add(FieldFollowUp, false, "follow-up date")
+		add(FieldFollowUp, false, "%s", changedOnly[FieldFollowUp])
 	}
 	return cs
+}
+
+// changedOnly is how a change names a field whose values it leaves out:
+// it says only that the field changed.
+var changedOnly = map[Field]string{
+	FieldSkills: "focus skills", FieldNotes: "notes", FieldCommitments: "commitments", FieldFollowUp: "follow-up date",
+}
+
+// with is cs and, when it has none of them yet, a change of the
+// commitments or the follow-up date for each listed in also, where
+// Changes would put it (the two come last, in that order).
+func (cs ChangeSet) with(also []Field) ChangeSet {
+	if slices.Contains(also, FieldCommitments) && !cs.has(FieldCommitments) {
+		i := len(cs)
+		if cs.has(FieldFollowUp) {
+			i--
+		}
+		cs = slices.Insert(cs, i, Change{Field: FieldCommitments, Text: changedOnly[FieldCommitments]})
+	}
+	if slices.Contains(also, FieldFollowUp) && !cs.has(FieldFollowUp) {
+		cs = append(cs, Change{Field: FieldFollowUp, Text: changedOnly[FieldFollowUp]})
+	}
+	return cs
+}
+
+// has reports whether cs changes f.
+func (cs ChangeSet) has(f Field) bool {
+	return slices.ContainsFunc(cs, func(c Change) bool { return c.Field == f })
 }
 
 // Empty reports whether nothing changed.

@@ -394,7 +394,13 @@ func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, ke
 	if substance || len(reasked) > 0 {
 		sess.Version++ // buttons on every older DM are refused
 	}
-	sess.Reps = editReps(old.Reps, d.RepIDs, substance, changes.Summary(), changes.describeButReaders(), changes.Readers())
+	authorised := d
+	authorised.KeptCommitments = kept.ids
+	unanswered, err := s.unansweredWords(ctx, tx, old, authorised, changes)
+	if err != nil {
+		return Session{}, err
+	}
+	sess.Reps = editReps(old.Reps, d.RepIDs, substance, changes.Summary(), changes.describeButReaders(), changes.Readers(), unanswered)
 	if err := ensurePeople(ctx, tx, stored, d.RepIDs...); err != nil {
 		return Session{}, err
 	}
@@ -452,14 +458,21 @@ func disputedStaying(s Session, repIDs []string) []string {
 // all, every other change but who reads the notes, for a rep who disputed;
 // readers, who reads the notes now when the edit changed that, which every
 // rep staying on the session is told, asked again or not (see
-// changenote.go). A rep asked again counts one more asking (Ask), which
-// gets its own reminder.
-func editReps(old []SessionRep, repIDs []string, substance bool, summary, all, readers string) []SessionRep {
-	if all == "" {
-		all = "looked at again, nothing changed"
-		if readers != "" {
-			all = "looked at again" // the readers' part says what changed
+// changenote.go); unanswered, in place of summary for a rep still pending
+// from an earlier asking, what changed since they answered
+// (unansweredWords). A rep asked again counts one more asking (Ask),
+// which gets its own reminder, even when nothing they answered differs any
+// more (changed, then changed back): the manager did change it meanwhile,
+// and asking again is the safe side.
+func editReps(old []SessionRep, repIDs []string, substance bool, summary, all, readers string, unanswered map[string]string) []SessionRep {
+	said := func(words string) string {
+		switch {
+		case words != "":
+			return words
+		case readers != "":
+			return "looked at again" // the readers' part says what changed
 		}
+		return "looked at again, nothing changed"
 	}
 	var out []SessionRep
 	for _, r := range old {
@@ -470,9 +483,13 @@ func editReps(old []SessionRep, repIDs []string, substance bool, summary, all, r
 		}
 		switch {
 		case r.Status == StatusDisputed && !r.Removed:
-			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: withCleared(joinNote(all, readers), r), Ask: r.Ask + 1}
+			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: withCleared(joinNote(said(all), readers), r), Ask: r.Ask + 1}
 		case r.Removed || substance:
-			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: withCleared(joinNote(summary, readers), r), Ask: r.Ask + 1}
+			words, ok := unanswered[r.RepID]
+			if !ok {
+				words = summary
+			}
+			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: withCleared(joinNote(said(words), readers), r), Ask: r.Ask + 1}
 		case readers != "":
 			// Not asked again, whatever their answer: the DM says who
 			// reads the notes now, and the buttons stay live.

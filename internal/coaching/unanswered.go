@@ -1,0 +1,178 @@
+package coaching
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+)
+
+// A rep asked again while still pending from an earlier asking has not
+// answered what that asking's words described, and may not have read
+// them: told only what the latest edit changed, a rep asked about a 1:1
+// moved from Wednesday to Thursday and from 30 to 45 minutes, set to 60
+// before they looked, read "duration 45 → 60 min": the move was gone, and
+// 45 was a figure they never saw. Such a rep is told what differs between
+// the session as they last answered it (or, never answered, as they were
+// first asked about it) and the session now. No column keeps that
+// session; the audit trail does: each edit's entry holds the session
+// before and after it (auditDetail), and each answer names its rep.
+
+// audited is the part of a session an audit entry holds (auditDetail).
+type audited struct {
+	Reps        []string   `json:"reps"`
+	Kind        Kind       `json:"kind"`
+	OccurredOn  string     `json:"occurred_on"`
+	DurationMin int        `json:"duration_min"`
+	Role        Role       `json:"role"`
+	Skills      []string   `json:"skills"`
+	Notes       string     `json:"notes"`
+	Visibility  Visibility `json:"visibility"`
+}
+
+// trailEntry is an audit entry of a session as read back: an edit's, or
+// a rep's answer's (repUpdate's actions).
+type trailEntry struct {
+	Action  string
+	Changes []Field  `json:"changes"`
+	Before  *audited `json:"before"`
+	After   *audited `json:"after"`
+	RepID   string   `json:"rep_id"`
+}
+
+// answerActions are the actions repUpdate audits: every one is the rep's
+// answer to the session as it stood (a rating and a comment come after a
+// Confirm of the same version).
+var answerActions = []string{"confirm", "dispute", "rate", "comment"}
+
+// readTrail decodes the entries of a session's audit trail that say what
+// a rep last answered: the edits and the answers.
+func readTrail(entries []AuditEntry) ([]trailEntry, error) {
+	var out []trailEntry
+	for _, e := range entries {
+		if e.Action != "edit" && !slices.Contains(answerActions, e.Action) {
+			continue
+		}
+		raw, err := json.Marshal(e.Detail)
+		if err != nil {
+			return nil, err
+		}
+		t := trailEntry{Action: e.Action}
+		if err := json.Unmarshal(raw, &t); err != nil {
+			return nil, err
+		}
+		if t.Action == "edit" && (t.Before == nil || t.After == nil) {
+			continue // not an edit's entry as auditDetail writes it
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// unanswered is what a rep has not answered yet, by the audit trail.
+type unanswered struct {
+	// since is the session as the rep last answered it, or as they were
+	// first asked about it; nil when no edit came after that: the
+	// session as it stands.
+	since *audited
+	// also lists the commitments and the follow-up date when an edit
+	// since changed them: the trail keeps no value of either.
+	also []Field
+	// disputed says the rep's last answer was Not accurate: they are
+	// told every change since, as after a dispute.
+	disputed bool
+}
+
+// unansweredBy reads, in a session's trail (oldest first), what repID has
+// not answered: the session before the first edit after their last
+// answer, or after the edit that last put them on the session (the log's
+// reps are on it from the start).
+func unansweredBy(trail []trailEntry, repID string) unanswered {
+	var u unanswered
+	for _, e := range trail {
+		if e.Action != "edit" {
+			if e.RepID == repID {
+				u = unanswered{disputed: e.Action == "dispute"}
+			}
+			continue
+		}
+		if !slices.Contains(e.Before.Reps, repID) && slices.Contains(e.After.Reps, repID) {
+			u = unanswered{} // first asked as this edit left it
+			continue
+		}
+		if u.since == nil {
+			u.since = e.Before
+		}
+		for _, f := range e.Changes {
+			if (f == FieldCommitments || f == FieldFollowUp) && !slices.Contains(u.also, f) {
+				u.also = append(u.also, f)
+			}
+		}
+	}
+	return u
+}
+
+// changes is what differs for the rep between what they have not
+// answered and d, the session as the edit leaves it; edit is what the
+// edit alone changes, all there is when no edit came before it.
+func (u unanswered) changes(old Session, d Draft, edit ChangeSet) ChangeSet {
+	if u.since == nil {
+		return edit
+	}
+	on, err := ParseDate(u.since.OccurredOn)
+	if err != nil {
+		return edit // not a date auditDetail writes: the edit's own words
+	}
+	was := old
+	was.Reps = nil
+	for _, id := range u.since.Reps {
+		was.Reps = append(was.Reps, SessionRep{RepID: id})
+	}
+	was.Kind, was.OccurredOn, was.DurationMin, was.Role = u.since.Kind, on, u.since.DurationMin, u.since.Role
+	was.Skills, was.Notes, was.Visibility = u.since.Skills, u.since.Notes, u.since.Visibility
+	return Changes(was, d).with(u.also)
+}
+
+// unansweredWords is, for each rep an edit of substance asks again while
+// they are still pending from an earlier asking, what to tell them
+// changed since they answered (editReps): the changes of substance, or
+// every change but who reads the notes for a rep whose answer was Not
+// accurate; "" when nothing of that differs any more. d is the draft as
+// authorised, edit what it changes. Other reps are not listed: the edit's
+// own words are theirs (a rep who answered since any earlier edit
+// answered the session as it was before this one). A trail that cannot
+// be read leaves the edit's own words, logged.
+func (s *Service) unansweredWords(ctx context.Context, tx Tx, old Session, d Draft, edit ChangeSet) (map[string]string, error) {
+	if !edit.Substance() {
+		return nil, nil // nobody pending is asked again
+	}
+	var pending []string
+	for _, r := range old.Reps {
+		if !r.Removed && r.Status == StatusPending && slices.Contains(d.RepIDs, r.RepID) {
+			pending = append(pending, r.RepID)
+		}
+	}
+	if len(pending) == 0 {
+		return nil, nil
+	}
+	entries, err := tx.SessionAudit(ctx, old.ID)
+	if err != nil {
+		return nil, err
+	}
+	trail, err := readTrail(entries)
+	if err != nil {
+		s.log.WarnContext(ctx, "audit trail not read: reps asked again are told this edit's changes alone",
+			"session_id", old.ID, "err", err) // json's errors name a field and a type, never a text's value
+		return nil, nil
+	}
+	out := make(map[string]string, len(pending))
+	for _, id := range pending {
+		u := unansweredBy(trail, id)
+		cs := u.changes(old, d, edit)
+		if u.disputed {
+			out[id] = cs.describeButReaders()
+		} else {
+			out[id] = cs.Summary()
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,135 @@
+package coaching_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
+)
+
+// A rep asked again while still pending from an earlier asking is told
+// what changed since they last answered (or, never answered, since they
+// were first asked), not only what the latest edit changed: two edits
+// before they look read as one, from the values they answered; a field
+// changed and changed back is not listed (and, nothing else differing,
+// the DM says "looked at again, nothing changed", asking again all the
+// same); an answer between two edits starts afresh; a rep whose last
+// answer was Not accurate is told every change since; each rep of a
+// group session by their own answers; a rep put on the session by an edit
+// from what that edit showed them. The rating-cleared part stays.
+func TestARepAskedAgainBeforeAnsweringIsToldEveryChangeSinceTheirAnswer(t *testing.T) {
+	const cleared = "your rating of 4 was cleared, you can rate again after confirming"
+	thu := day("2026-11-26")
+	minutes := func(n int) func(*coaching.Draft) { return func(d *coaching.Draft) { d.DurationMin = n } }
+	// step is an edit by the manager (edit set) or a rep's answer: "confirm",
+	// "dispute" or "rate" (4) by who.
+	type step struct {
+		who, answer string
+		edit        func(*coaching.Draft)
+	}
+	edit := func(f ...func(*coaching.Draft)) step {
+		return step{edit: func(d *coaching.Draft) {
+			for _, g := range f {
+				g(d)
+			}
+		}}
+	}
+	type testCase struct {
+		name  string
+		reps  []string
+		steps []step
+		want  map[string]string // each rep's change note after the last step
+	}
+	cases := []testCase{
+		{"two edits before the rep answers", []string{"UANA"}, []step{
+			{who: "UANA", answer: "confirm"}, {who: "UANA", answer: "rate"},
+			edit(func(d *coaching.Draft) { d.OccurredOn = thu }, minutes(45)),
+			edit(minutes(60)),
+		}, map[string]string{"UANA": "date Wed 25 Nov 2026 → Thu 26 Nov 2026; duration 30 → 60 min; " + cleared}},
+		{"changed and changed back", []string{"UANA"}, []step{
+			{who: "UANA", answer: "confirm"},
+			edit(minutes(45)),
+			edit(minutes(30)),
+		}, map[string]string{"UANA": "looked at again, nothing changed"}},
+		{"changed back beside another change", []string{"UANA"}, []step{
+			{who: "UANA", answer: "confirm"},
+			edit(minutes(45), func(d *coaching.Draft) { d.OccurredOn = thu }),
+			edit(minutes(30)),
+		}, map[string]string{"UANA": "date Wed 25 Nov 2026 → Thu 26 Nov 2026"}},
+		{"an answer between the edits", []string{"UANA"}, []step{
+			{who: "UANA", answer: "confirm"},
+			edit(func(d *coaching.Draft) { d.OccurredOn = thu }),
+			{who: "UANA", answer: "confirm"},
+			edit(minutes(60)),
+			edit(func(d *coaching.Draft) { d.OccurredOn = day("2026-11-25") }),
+		}, map[string]string{"UANA": "date Thu 26 Nov 2026 → Wed 25 Nov 2026; duration 30 → 60 min"}},
+		{"a rep who disputed", []string{"UANA"}, []step{
+			{who: "UANA", answer: "dispute"},
+			edit(func(d *coaching.Draft) { d.Notes, d.Commitments = "we met on Thursday", []string{"Send recap"} }),
+			edit(minutes(45)),
+		}, map[string]string{"UANA": "duration 30 → 45 min; notes; commitments"}},
+		{"several reps, one answered between the edits", []string{"UANA", "UBEN"}, []step{
+			edit(minutes(45)),
+			{who: "UANA", answer: "confirm"},
+			edit(func(d *coaching.Draft) { d.OccurredOn = thu }),
+		}, map[string]string{
+			"UANA": "date Wed 25 Nov 2026 → Thu 26 Nov 2026",
+			"UBEN": "date Wed 25 Nov 2026 → Thu 26 Nov 2026; duration 30 → 45 min"}},
+		{"a rep added by an edit", []string{"UANA"}, []step{
+			edit(func(d *coaching.Draft) { d.RepIDs = []string{"UANA", "UCAL"} }, minutes(45)),
+			edit(minutes(60)),
+		}, map[string]string{
+			"UANA": "added <@UCAL>; duration 30 → 60 min",
+			"UCAL": "duration 45 → 60 min"}},
+	}
+	// One database an engine, a session a case: a PostgreSQL schema is
+	// most of such a test's time.
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
+		ctx := context.Background()
+		svc, st, _ := newServiceOn(t, db)
+		for _, tt := range cases {
+			t.Run(tt.name, func(t *testing.T) {
+				d := oneOnOne(tt.reps...)
+				d.Kind = coaching.KindTeamMeeting // several reps or one: no edit changes the kind
+				s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: d, Key: "log " + tt.name})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, step := range tt.steps {
+					cur, err := st.Session(ctx, s.ID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					a := coaching.RepAction{ActorID: step.who, SessionID: s.ID, RepID: step.who, Version: cur.Version}
+					switch step.answer {
+					case "confirm":
+						_, err = svc.Confirm(ctx, a)
+					case "dispute":
+						_, err = svc.Dispute(ctx, a, "we met on Thursday")
+					case "rate":
+						_, err = svc.Rate(ctx, a, 4)
+					default:
+						step.edit(&d)
+						_, err = svc.EditSession(ctx, coaching.EditRequest{ActorID: "UMGR", SessionID: s.ID, Version: cur.Version,
+							SavedAt: cur.UpdatedAt, Draft: d, Key: fmt.Sprint(tt.name, " edit ", i)})
+					}
+					if err != nil {
+						t.Fatalf("step %d: %v", i, err)
+					}
+				}
+				got, err := st.Session(ctx, s.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for id, want := range tt.want {
+					r, _ := got.Rep(id)
+					if r.Status != coaching.StatusPending || r.ChangeNote != want || !r.NoteAsksAgain() {
+						t.Errorf("%s: %s, note %q\nwant pending, asked again: %q", id, r.Status, r.ChangeNote, want)
+					}
+				}
+			})
+		}
+	})
+}
