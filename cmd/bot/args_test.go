@@ -80,7 +80,10 @@ func TestHelpNamesTheArguments(t *testing.T) {
 }
 
 // The flag package stops at the first word that is no flag: a flag typed
-// after the file is a usage error that says flags go first, and how.
+// after the file is a usage error that says flags go first, and how. Two
+// files given to a command that takes one are named: the usage line alone
+// did not say which part was wrong, and a second roster file would
+// deactivate everyone the first named. Nothing runs either way.
 func TestAFlagAfterTheFileSaysFlagsGoFirst(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -90,31 +93,6 @@ func TestAFlagAfterTheFileSaysFlagsGoFirst(t *testing.T) {
 		{[]string{"performance", "import", "fr.csv", "--fractions"}, "flags go before the file: coachlog performance import --fractions fr.csv"},
 		{[]string{"roster", "import", "team.csv", "-h"}, "flags go before the file: coachlog roster import -h team.csv"},
 		{[]string{"backup", "copy.db", "--now"}, "flags go before the file: coachlog backup --now copy.db"},
-	} {
-		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			dir := t.TempDir()
-			var out, errOut bytes.Buffer
-			getenv := func(k string) string { return map[string]string{"COACHLOG_DB": dir + "/c.db"}[k] }
-			err := run(context.Background(), tc.args, getenv, &out, &errOut)
-			if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("err %v (exit %d); want a usage error (exit 2) saying %s", err, exitCode(err), tc.want)
-			}
-			if files, _ := os.ReadDir(dir); len(files) > 0 {
-				t.Errorf("the command ran anyway: it wrote %s", files[0].Name())
-			}
-		})
-	}
-}
-
-// Two files given to a command that takes one are named, and nothing
-// runs: the usage line alone did not say which part was wrong, and a
-// second roster file would deactivate everyone the first named.
-func TestTwoFilesAreRefusedSayingOneFile(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
 		{[]string{"roster", "import", "a.csv", "b.csv"}, "coachlog roster import takes one file, and 2 were given (a.csv, b.csv); a roster file is the whole roster"},
 		{[]string{"performance", "import", "oct.csv", "nov.csv", "dec.csv"}, "coachlog performance import takes one file, and 3 were given (oct.csv, nov.csv, dec.csv) (usage:"},
 		{[]string{"backup", "a.db", "b.db"}, "coachlog backup takes one file, and 2 were given (a.db, b.db) (usage:"},
