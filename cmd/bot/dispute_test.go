@@ -136,7 +136,9 @@ func TestADisputeNoticeHeldPastASecondDisputeIsNotSentTwice(t *testing.T) {
 	})
 	cur, _ := b.fake.Message(dm.Channel, dm.TS)
 	b.dispute(cur, "Still wrong: 20 minutes")
-	eventually(t, "both notices queued", func() bool { return len(outboxStatuses(t, b.db, "dispute_notice")) == 2 })
+	// Both notices, and the update saying the second answered the first:
+	// that one, of a notice nobody saw, is withheld too.
+	eventually(t, "both notices queued", func() bool { return len(outboxStatuses(t, b.db, "dispute_notice")) == 3 })
 
 	b.fake.ClearFaults("chat.postMessage")
 	eventually(t, "both notices settled", func() bool {

@@ -210,7 +210,8 @@ func (s *Service) repUpdate(ctx context.Context, a RepAction, action string, ext
 			return err
 		}
 		out := sess
-		was := sess.Reps[i].Status // out shares sess's reps: read before the change
+		before := sess.Reps[i] // out shares sess's reps: read before the change
+		was := before.Status
 		changed, err := change(&out.Reps[i])
 		if err != nil {
 			return err
@@ -222,14 +223,25 @@ func (s *Service) repUpdate(ctx context.Context, a RepAction, action string, ext
 		now := s.now()
 		out.Reps[i].ChangeNote = ""
 		res = RepAnswer{Session: out}
+		// Read before this answer joins the audit trail, which would
+		// have it answer the very notice it is looked up for.
+		answered, err := s.answerAnswers(ctx, tx, sess, before, out.Reps[i].Status)
+		if err != nil {
+			return err
+		}
 		if err := tx.UpdateSession(ctx, out); err != nil {
 			return err
 		}
-		if err := tx.Audit(ctx, AuditEntry{At: now, ActorID: a.ActorID, Action: action, SessionID: sess.ID,
-			Detail: map[string]any{"rep_id": a.RepID, "status": out.Reps[i].Status, "rating": out.Reps[i].Rating}}); err != nil {
+		detail := map[string]any{"rep_id": a.RepID, "status": out.Reps[i].Status, "rating": out.Reps[i].Rating}
+		if out.Reps[i].Status == StatusDisputed {
+			// Kept for the manager's notice, updated once the dispute is
+			// answered: an edit clears it from the rep's record first.
+			detail["reason"] = out.Reps[i].DisputeReason
+		}
+		if err := tx.Audit(ctx, AuditEntry{At: now, ActorID: a.ActorID, Action: action, SessionID: sess.ID, Detail: detail}); err != nil {
 			return err
 		}
-		msgs := []Message{a.dmUpdate(sess.ID)}
+		msgs := append([]Message{a.dmUpdate(sess.ID)}, answered...)
 		if out.Reps[i].Status != was { // an answer, not a rating or a comment
 			follow, err := reminderFollows(ctx, tx, sess.ID, out.Reps[i])
 			if err != nil {
@@ -254,6 +266,23 @@ func (s *Service) repUpdate(ctx context.Context, a RepAction, action string, ext
 		return RepAnswer{}, fmt.Errorf("%s session %d for %s: %w", action, a.SessionID, a.RepID, err)
 	}
 	return res, nil
+}
+
+// answerAnswers is the update of the rep's not-accurate notice that their
+// answer, now, causes: a Confirm, or a new Not accurate, of a session
+// edited since their last one (disputeAnswered). before is their record
+// before the answer.
+func (s *Service) answerAnswers(ctx context.Context, tx Tx, sess Session, before SessionRep, now Status) ([]Message, error) {
+	if now == before.Status {
+		return nil, nil // a rating or a comment
+	}
+	switch now {
+	case StatusConfirmed:
+		return s.disputeAnswered(ctx, tx, sess, before, DisputeConfirmed)
+	case StatusDisputed:
+		return s.disputeAnswered(ctx, tx, sess, before, DisputeAgain)
+	}
+	return nil, nil
 }
 
 // repOf finds the rep's record, enforcing who may act and on what.

@@ -401,6 +401,18 @@ func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, ke
 		return Session{}, err
 	}
 	sess.Reps = editReps(old.Reps, d.RepIDs, substance, changes.Summary(), changes.describeButReaders(), changes.Readers(), unanswered)
+	// Read before this edit joins the audit trail, which would have it
+	// answer the very notices it is looked up for.
+	var answered []Message
+	for _, r := range old.Reps {
+		if !r.Removed && !slices.Contains(d.RepIDs, r.RepID) {
+			m, err := s.disputeAnswered(ctx, tx, old, r, DisputeRemoved)
+			if err != nil {
+				return Session{}, err
+			}
+			answered = append(answered, m...)
+		}
+	}
 	if err := ensurePeople(ctx, tx, stored, d.RepIDs...); err != nil {
 		return Session{}, err
 	}
@@ -437,7 +449,7 @@ func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, ke
 			msgs = append(msgs, follow...)
 		}
 	}
-	return sess, tx.Enqueue(ctx, msgs...)
+	return sess, tx.Enqueue(ctx, append(msgs, answered...)...)
 }
 
 // disputedStaying lists the reps who disputed the session and stay on it.
@@ -594,6 +606,16 @@ func (s *Service) UndoSession(ctx context.Context, actorID string, id int64) (Se
 		if sess.Undone() {
 			return nil // a second click on Undo changes nothing
 		}
+		// Read before the undo joins the audit trail, which would have it
+		// answer the very notices it is looked up for.
+		var answered []Message
+		for _, r := range sess.Reps {
+			m, err := s.disputeAnswered(ctx, tx, sess, r, DisputeUndone)
+			if err != nil {
+				return err
+			}
+			answered = append(answered, m...)
+		}
 		now := s.now()
 		out.DeletedAt, out.UpdatedAt = now, now
 		out.Version++
@@ -616,7 +638,7 @@ func (s *Service) UndoSession(ctx context.Context, actorID string, id int64) (Se
 				msgs = append(append(msgs, repDM(OpUpdate, id, r.RepID)), follow...)
 			}
 		}
-		return tx.Enqueue(ctx, msgs...)
+		return tx.Enqueue(ctx, append(msgs, answered...)...)
 	})
 	if err != nil {
 		return Session{}, fmt.Errorf("undo session %d: %w", id, err)
