@@ -97,6 +97,18 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 		}
 		msg = repDM(s, m.RepID, b.svc.Skills(), b.notesAI)
 	case coaching.MsgDisputeNotice:
+		if m.Op == coaching.OpUpdate {
+			// What became of the dispute was decided when the update was
+			// queued; the session is shown as it is now. (An update of a
+			// notice that was withheld comes here as its post, and is
+			// withheld again below: the dispute no longer stands.)
+			var a coaching.DisputeAnswered
+			if err := json.Unmarshal(m.Payload, &a); err != nil {
+				return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("read dispute answered: %w", err)}
+			}
+			msg = disputeAnsweredNotice(s, m.RepID, a)
+			break
+		}
 		// Rendered when sent: an edit may have answered the dispute since
 		// (the rep is asked again, the reason is gone), and a second "not
 		// accurate" then has its own notice. Telling the manager of a

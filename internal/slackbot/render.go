@@ -472,6 +472,46 @@ func disputeNotice(s coaching.Session, repID string) message {
 	}
 }
 
+// disputeAnsweredNotice is a not-accurate notice once its dispute no
+// longer stands (coaching.DisputeAnswered): what became of it in place of
+// the warning, with the session as it is now, so that a manager scanning
+// their DMs sees which disputes are still open. The rep's reason stays
+// under it: the manager read it already, but "confirmed after your edit"
+// alone no longer says what the edit was about. No Edit button: nothing
+// is left to fix from here (a second Not accurate has its own notice, with
+// one), and /coach history and the App Home still edit the session.
+func disputeAnsweredNotice(s coaching.Session, repID string, a coaching.DisputeAnswered) message {
+	what := "the " + summary(s)
+	if ids := s.ActiveRepIDs(); len(ids) == 1 && ids[0] == repID {
+		what = fmt.Sprintf("your *%s* with them on %s (%d min)", s.Kind.Label(), s.OccurredOn.Human(), s.DurationMin)
+	}
+	who, plain := mention(repID), s.Kind.Noun()+" on "+s.OccurredOn.Human()
+	var head, text string
+	switch a.Outcome {
+	case coaching.DisputeConfirmed:
+		head = fmt.Sprintf(":white_check_mark: %s confirmed %s after your edit.", who, what)
+		text = fmt.Sprintf("%s confirmed the %s after your edit", who, plain)
+	case coaching.DisputeAgain:
+		head = fmt.Sprintf(":x: %s says %s is still *not accurate* after your edit; a newer message says why.", who, what)
+		text = fmt.Sprintf("%s says the %s is still not accurate after your edit", who, plain)
+	case coaching.DisputeRemoved:
+		// The rep is no longer among the session's: named apart.
+		head = fmt.Sprintf(":wastebasket: %s was taken off the *%s* on %s; nothing is left to fix for them.", who, s.Kind.Label(), s.OccurredOn.Human())
+		text = fmt.Sprintf("%s was taken off the %s", who, plain)
+	case coaching.DisputeUndone:
+		head = fmt.Sprintf(":wastebasket: This session was undone: %s.", what)
+		text = "This session was undone: the " + plain
+	default: // queued by a newer coachlog, which knows what it means
+		head = fmt.Sprintf("%s's not-accurate on %s has been answered since.", who, what)
+		text = fmt.Sprintf("%s's not-accurate on the %s has been answered since", who, plain)
+	}
+	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head), nil, nil)}
+	if reason := strings.TrimSpace(a.Reason); reason != "" { // Slack refuses an empty text
+		blocks = append(blocks, slack.NewSectionBlock(typed(truncateRunes("They had said: "+reason, 3000)), nil, nil))
+	}
+	return message{Text: text, Blocks: blocks}
+}
+
 // receipt is the manager's ephemeral note that a session was logged.
 func receipt(s coaching.Session) message {
 	if s.Undone() {

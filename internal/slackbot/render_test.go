@@ -335,6 +335,10 @@ func TestRepDMWithLongestInputsFitsSlack(t *testing.T) {
 	checkLimits(t, receipt(s))
 	s.Reps[0].Status, s.Reps[0].DisputeReason = coaching.StatusPending, "" // answered by an edit since
 	checkLimits(t, disputeNotice(s, "UR"))
+	for _, o := range []coaching.DisputeOutcome{coaching.DisputeConfirmed, coaching.DisputeAgain, coaching.DisputeRemoved, coaching.DisputeUndone, "newer"} {
+		checkLimits(t, disputeAnsweredNotice(s, "UR", coaching.DisputeAnswered{Outcome: o, Reason: strings.Repeat("d", coaching.MaxReasonLen)}))
+		checkLimits(t, disputeAnsweredNotice(s, "UR", coaching.DisputeAnswered{Outcome: o}))
+	}
 }
 
 func TestModalStateReadsBackIntoTheDraft(t *testing.T) {

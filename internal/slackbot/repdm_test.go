@@ -62,6 +62,10 @@ func TestWhatPeopleTypedShowsItsEmojiAndNoMarkup(t *testing.T) {
 			[]string{"notes ", "What you said: reason "}, func(s coaching.Session) message { return repDM(s, "UR", nil, false) }},
 		{"the manager's notice", coaching.SessionRep{RepID: "UR", Status: coaching.StatusDisputed, DisputeReason: "reason " + typedText},
 			[]string{"reason "}, func(s coaching.Session) message { return disputeNotice(s, "UR") }},
+		{"the manager's notice once answered", coaching.SessionRep{RepID: "UR", Status: coaching.StatusConfirmed},
+			[]string{"They had said: reason "}, func(s coaching.Session) message {
+				return disputeAnsweredNotice(s, "UR", coaching.DisputeAnswered{Outcome: coaching.DisputeConfirmed, Reason: "reason " + typedText})
+			}},
 		{"the rep's Home", coaching.SessionRep{RepID: "UR", Status: coaching.StatusConfirmed, Rating: 4},
 			[]string{"• commitment "}, func(s coaching.Session) message {
 				h := home{person: coaching.Person{ID: "UR", Active: true, InRoster: true, Roles: []string{coaching.PersonRep}}, received: []coaching.Session{s}, open: s.Commitments}
