@@ -157,3 +157,30 @@ func TestChangeNoteMentionsTheReps(t *testing.T) {
 		t.Errorf("the DM shows escaped mentions:\n%s", text)
 	}
 }
+
+// Several reps taken off and added read as lists, the two parts apart:
+// "took <@a>, <@b> off and added <@c>, <@d>" read as if <@b> had been
+// added. The rep's DM and the manager's history, shown again with what
+// changed, say it alike.
+func TestAChangeOfSeveralRepsReadsAsLists(t *testing.T) {
+	t.Parallel()
+	b := startBot(t)
+	const kim, lee = "U0KIM", "U0LEE"
+	addUTCUsers(b.fake, kim, lee)
+	viewID, _ := b.openModal("")
+	today := b.today("America/New_York")
+	if _, ack := b.submit(viewID, values([]string{rep, rep2, other}, "team_meeting", today, "30", "")); len(ack) != 0 {
+		t.Fatalf("ack = %s", ack)
+	}
+	dm := b.dm(rep, 1)
+	in := b.clickInHistory("", "session_edit")
+	if _, ack := b.submit(b.openedView(in), values([]string{rep, kim, lee}, "team_meeting", today, "30", "")); len(ack) != 0 {
+		t.Fatalf("edit ack = %s", ack)
+	}
+	want := "took <@" + rep2 + "> and <@" + other + "> off; added <@" + kim + "> and <@" + lee + ">"
+	b.replacedWith(in.ResponseURL, "Updated: "+want+".")
+	eventually(t, "Sam's DM to say which reps changed", func() bool {
+		m, _ := b.fake.Message(dm.Channel, dm.TS)
+		return strings.Contains(blocksText(m.Blocks), want)
+	})
+}

@@ -152,7 +152,11 @@ func (cs ChangeSet) Readers() string {
 
 // repsChange says who an edit took off the session and who it added,
 // rather than every rep before and after: in a team meeting of a dozen,
-// the one name that changed was lost among those that did not.
+// the one name that changed was lost among those that did not. Each part
+// lists its reps as a sentence does ("took <@a> and <@b> off"); the two
+// parts are joined by " and " when each names one rep ("took <@a> off and
+// added <@b>"), by "; " otherwise: "took <@a> and <@b> off and added <@c>"
+// read as if <@b> had been added.
 func repsChange(old, cur []string) string {
 	var gone, added []string
 	for _, id := range old {
@@ -172,6 +176,9 @@ func repsChange(old, cur []string) string {
 	if len(added) > 0 {
 		parts = append(parts, "added "+mentions(added))
 	}
+	if len(gone) > 1 || len(added) > 1 {
+		return strings.Join(parts, "; ")
+	}
 	return strings.Join(parts, " and ")
 }
 
@@ -182,12 +189,17 @@ func roleText(r Role) string {
 	return strings.ToLower(r.Label())
 }
 
+// mentions lists ids as a sentence does: "<@a>", "<@a> and <@b>",
+// "<@a>, <@b> and <@c>".
 func mentions(ids []string) string {
 	out := make([]string, len(ids))
 	for i, id := range ids {
 		out[i] = "<@" + id + ">"
 	}
-	return strings.Join(out, ", ")
+	if len(out) < 2 {
+		return strings.Join(out, "")
+	}
+	return strings.Join(out[:len(out)-1], ", ") + " and " + out[len(out)-1]
 }
 
 func commitmentTexts(s Session) []string {
