@@ -426,7 +426,8 @@ func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, ke
 		return sess, nil
 	}
 	if err := tx.Audit(ctx, AuditEntry{At: now, ActorID: actorID, Action: "edit", SessionID: sess.ID,
-		Detail: map[string]any{"changes": changes.Fields(), "reasked": reasked, "before": auditDetail(old), "after": auditDetail(sess)}}); err != nil {
+		Detail: map[string]any{"changes": changes.Fields(), "reasked": reasked, "before": auditDetail(old), "after": auditDetail(sess),
+			"kept": keptIDs(kept)}}); err != nil {
 		return Session{}, err
 	}
 	var msgs []Message
@@ -450,6 +451,17 @@ func (s *Service) applyEdit(ctx context.Context, tx Tx, old Session, d Draft, ke
 		}
 	}
 	return sess, tx.Enqueue(ctx, append(msgs, answered...)...)
+}
+
+// keptIDs lists the commitments of earlier sessions an edit ticked off
+// as kept, for its audit entry: a change of the commitments that no text
+// before and after shows (unanswered.go). [] rather than null for none,
+// as an entry written before the trail kept them has no such key.
+func keptIDs(kept ticked) []int64 {
+	if kept.ids == nil {
+		return []int64{}
+	}
+	return kept.ids
 }
 
 // disputedStaying lists the reps who disputed the session and stay on it.
@@ -716,12 +728,24 @@ func dedupe(xs []string) []string {
 	return out
 }
 
-// auditDetail is what the audit trail keeps of a session. Note text stays in
-// the database, never in logs.
+// auditDetail is what the audit trail keeps of a session. Note text and
+// the commitments' (what people typed) stay in the database, never in
+// logs: no code logs an audit entry's detail (Tx.Audit's and
+// SessionAudit's errors name the session, unansweredWords logs json's
+// errors, which name a field and a type, and coachlog copy's name a
+// column). The commitments are their texts as the session holds them
+// (commitmentTexts, what Changes compares), [] rather than null for none:
+// an entry written before the trail kept them has no such key, and
+// unanswered.go tells the two apart.
 func auditDetail(s Session) map[string]any {
+	commitments := commitmentTexts(s)
+	if commitments == nil {
+		commitments = []string{}
+	}
 	return map[string]any{
 		"reps": s.ActiveRepIDs(), "kind": s.Kind, "occurred_on": s.OccurredOn.String(), "duration_min": s.DurationMin,
 		"role": s.Role, "skills": s.Skills, "notes": s.Notes, "visibility": s.Visibility, "version": s.Version,
+		"commitments": commitments, "follow_up_on": s.FollowUpOn.String(),
 	}
 }
 

@@ -27,6 +27,11 @@ type audited struct {
 	Skills      []string   `json:"skills"`
 	Notes       string     `json:"notes"`
 	Visibility  Visibility `json:"visibility"`
+	// FollowUpOn and Commitments are nil in an entry written before the
+	// trail kept them: what an edit did to them is then known only from
+	// its changes.
+	FollowUpOn  *string   `json:"follow_up_on"`
+	Commitments *[]string `json:"commitments"`
 }
 
 // trailEntry is an audit entry of a session as read back: an edit's, or
@@ -36,7 +41,10 @@ type trailEntry struct {
 	Changes []Field  `json:"changes"`
 	Before  *audited `json:"before"`
 	After   *audited `json:"after"`
-	RepID   string   `json:"rep_id"`
+	// Kept lists the commitments of earlier sessions the edit ticked
+	// off as kept; nil in an entry written before the trail kept them.
+	Kept  *[]int64 `json:"kept"`
+	RepID string   `json:"rep_id"`
 }
 
 // answerActions are the actions repUpdate audits: every one is the rep's
@@ -75,7 +83,10 @@ type unanswered struct {
 	// session as it stands.
 	since *audited
 	// also lists the commitments and the follow-up date when an edit
-	// since changed them: the trail keeps no value of either.
+	// since changed them in a way since and the session now cannot show:
+	// since is of an entry written before the trail kept their values,
+	// or, for the commitments, an edit ticked off one of an earlier
+	// session as kept, which changes no text of this one.
 	also []Field
 	// disputed says the rep's last answer was Not accurate: they are
 	// told every change since, as after a dispute.
@@ -102,13 +113,21 @@ func unansweredBy(trail []trailEntry, repID string) unanswered {
 		if u.since == nil {
 			u.since = e.Before
 		}
-		for _, f := range e.Changes {
-			if (f == FieldCommitments || f == FieldFollowUp) && !slices.Contains(u.also, f) {
-				u.also = append(u.also, f)
-			}
+		if slices.Contains(e.Changes, FieldFollowUp) && u.since.FollowUpOn == nil {
+			u.also = appendOnce(u.also, FieldFollowUp)
+		}
+		if slices.Contains(e.Changes, FieldCommitments) && (u.since.Commitments == nil || e.Kept == nil || len(*e.Kept) > 0) {
+			u.also = appendOnce(u.also, FieldCommitments)
 		}
 	}
 	return u
+}
+
+func appendOnce(fs []Field, f Field) []Field {
+	if slices.Contains(fs, f) {
+		return fs
+	}
+	return append(fs, f)
 }
 
 // changes is what differs for the rep between what they have not
@@ -129,6 +148,20 @@ func (u unanswered) changes(old Session, d Draft, edit ChangeSet) ChangeSet {
 	}
 	was.Kind, was.OccurredOn, was.DurationMin, was.Role = u.since.Kind, on, u.since.DurationMin, u.since.Role
 	was.Skills, was.Notes, was.Visibility = u.since.Skills, u.since.Notes, u.since.Visibility
+	if f := u.since.FollowUpOn; f != nil {
+		was.FollowUpOn = Date{}
+		if *f != "" {
+			if was.FollowUpOn, err = ParseDate(*f); err != nil {
+				return edit
+			}
+		}
+	}
+	if texts := u.since.Commitments; texts != nil {
+		was.Commitments = nil
+		for _, text := range *texts {
+			was.Commitments = append(was.Commitments, Commitment{Text: text})
+		}
+	}
 	return Changes(was, d).with(u.also)
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/sqlite"
 	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
@@ -16,18 +17,27 @@ import (
 // changed and changed back is not listed (and, nothing else differing,
 // the DM says "looked at again, nothing changed", asking again all the
 // same); an answer between two edits starts afresh; a rep whose last
-// answer was Not accurate is told every change since; each rep of a
-// group session by their own answers; a rep put on the session by an edit
-// from what that edit showed them. The rating-cleared part stays.
+// answer was Not accurate is told every change since, the follow-up date
+// and the commitments compared as the other fields (changed and changed
+// back, not listed), but a commitment of an earlier session ticked off as
+// kept, which no text of this one shows; each rep of a group session by
+// their own answers; a rep put on the session by an edit from what that
+// edit showed them. The rating-cleared part stays.
 func TestARepAskedAgainBeforeAnsweringIsToldEveryChangeSinceTheirAnswer(t *testing.T) {
 	const cleared = "your rating of 4 was cleared, you can rate again after confirming"
 	thu := day("2026-11-26")
 	minutes := func(n int) func(*coaching.Draft) { return func(d *coaching.Draft) { d.DurationMin = n } }
-	// step is an edit by the manager (edit set) or a rep's answer: "confirm",
-	// "dispute" or "rate" (4) by who.
+	followUp := func(on coaching.Date) func(*coaching.Draft) { return func(d *coaching.Draft) { d.FollowUpOn = on } }
+	commitments := func(texts ...string) func(*coaching.Draft) {
+		return func(d *coaching.Draft) { d.Commitments = texts }
+	}
+	// step is an edit by the manager (edit set; with tick, ticking off
+	// as kept the commitments of a session logged just before it) or a
+	// rep's answer: "confirm", "dispute" or "rate" (4) by who.
 	type step struct {
 		who, answer string
 		edit        func(*coaching.Draft)
+		tick        bool
 	}
 	edit := func(f ...func(*coaching.Draft)) step {
 		return step{edit: func(d *coaching.Draft) {
@@ -70,6 +80,21 @@ func TestARepAskedAgainBeforeAnsweringIsToldEveryChangeSinceTheirAnswer(t *testi
 			edit(func(d *coaching.Draft) { d.Notes, d.Commitments = "we met on Thursday", []string{"Send recap"} }),
 			edit(minutes(45)),
 		}, map[string]string{"UANA": "duration 30 → 45 min; notes; commitments"}},
+		{"a follow-up date changed and changed back, for a rep who disputed", []string{"UANA"}, []step{
+			{who: "UANA", answer: "dispute"},
+			edit(followUp(day("2026-12-03"))),
+			edit(followUp(coaching.Date{}), minutes(45)),
+		}, map[string]string{"UANA": "duration 30 → 45 min"}},
+		{"commitments changed and changed back, for a rep who disputed", []string{"UANA"}, []step{
+			{who: "UANA", answer: "dispute"},
+			edit(commitments("Send recap", "Call the CFO")),
+			edit(commitments("Send recap", "Book follow-up"), minutes(45)),
+		}, map[string]string{"UANA": "duration 30 → 45 min"}},
+		{"a commitment ticked off as kept, the texts changed back", []string{"UANA"}, []step{
+			{who: "UANA", answer: "dispute"},
+			{edit: commitments("Send recap", "Book follow-up", "Call the CFO"), tick: true},
+			edit(commitments("Send recap", "Book follow-up"), followUp(day("2026-12-03")), minutes(45)),
+		}, map[string]string{"UANA": "duration 30 → 45 min; commitments; follow-up date"}},
 		{"several reps, one answered between the edits", []string{"UANA", "UBEN"}, []step{
 			edit(minutes(45)),
 			{who: "UANA", answer: "confirm"},
@@ -112,6 +137,10 @@ func TestARepAskedAgainBeforeAnsweringIsToldEveryChangeSinceTheirAnswer(t *testi
 						_, err = svc.Rate(ctx, a, 4)
 					default:
 						step.edit(&d)
+						d.KeptCommitments = nil
+						if step.tick {
+							d.KeptCommitments = earlierCommitments(t, svc, st, tt.reps, fmt.Sprint(tt.name, " earlier ", i))
+						}
 						_, err = svc.EditSession(ctx, coaching.EditRequest{ActorID: "UMGR", SessionID: s.ID, Version: cur.Version,
 							SavedAt: cur.UpdatedAt, Draft: d, Key: fmt.Sprint(tt.name, " edit ", i)})
 					}
@@ -132,4 +161,30 @@ func TestARepAskedAgainBeforeAnsweringIsToldEveryChangeSinceTheirAnswer(t *testi
 			})
 		}
 	})
+}
+
+// earlierCommitments logs another session of UMGR's with reps, and lists
+// its commitments, open, for an edit to tick off as kept.
+func earlierCommitments(t *testing.T, svc *coaching.Service, st *sqlite.Store, reps []string, key string) []int64 {
+	t.Helper()
+	ctx := context.Background()
+	d := oneOnOne(reps...)
+	d.Kind = coaching.KindTeamMeeting
+	d.OccurredOn = day("2026-11-20")
+	s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: d, Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err = st.Session(ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, c := range s.Commitments {
+		ids = append(ids, c.ID)
+	}
+	if len(ids) == 0 {
+		t.Fatal("the earlier session has no commitments to tick off")
+	}
+	return ids
 }
