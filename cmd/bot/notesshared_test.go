@@ -76,3 +76,40 @@ func TestAnEditOfWhoReadsTheNotesIsToldInTheDMWithoutAskingAgain(t *testing.T) {
 		t.Errorf("the rep has %d messages, want their one DM, updated", n)
 	}
 }
+
+// Sam, asked to confirm, read "Updated: the notes are now shared with
+// @max's leaders"; the manager then changed the duration before Sam
+// answered, and the DM said only "duration 30 → 45 min": the word on the
+// readers was gone, though Sam answered neither. It stays, as what
+// differs from when Sam was asked.
+func TestAWordOnWhoReadsTheNotesStaysThroughALaterEditBeforeTheRepAnswers(t *testing.T) {
+	t.Parallel()
+	b := startBot(t)
+	ctx := ctxT(t)
+	dm := b.logPending()
+	edit := func(minutes string) {
+		t.Helper()
+		hist := b.history("")
+		in, err := b.fake.ClickResponseButton(ctx, mgr, hist.URL, "session_edit")
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := values([]string{rep}, "one_on_one", b.today("America/New_York"), minutes, "")
+		v["visibility"] = map[string]any{"visibility": fakeslack.RadioValue("shared")}
+		if _, ack := b.submit(b.openedView(in), v); len(ack) != 0 {
+			t.Fatalf("edit ack = %s", ack)
+		}
+	}
+	shared := "the notes are now shared with <@" + mgr + ">'s leaders"
+	dmSaying := func(what, line string) {
+		t.Helper()
+		eventually(t, what, func() bool {
+			m, _ := b.fake.Message(dm.Channel, dm.TS)
+			return strings.Contains(blocksText(m.Blocks), ":pencil2: *Updated:* "+line+".")
+		})
+	}
+	edit("30")
+	dmSaying("the DM after the notes were shared", shared)
+	edit("45")
+	dmSaying("the DM after the duration changed", "duration 30 → 45 min; "+shared)
+}

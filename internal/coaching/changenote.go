@@ -7,8 +7,9 @@ import "strings"
 // asked the rep again changed (ChangeSet.Summary, or every change for a
 // rep who disputed; for a rep still pending from an earlier asking, what
 // changed since they answered: unanswered.go), who reads the notes now
-// when an edit changed that
-// (readersNote), and what became of the rep's rating (withCleared). The
+// when an edit changed that (readersNote; for a rep an edit asks again,
+// when that differs from when they last answered: unanswered.go), and
+// what became of the rep's rating (withCleared). The
 // second alone asks nothing of the rep: who reads the notes is not a
 // change of what happened, so a rep who confirmed stays confirmed, and
 // is told all the same rather than see the DM's "(you and @max)" turn

@@ -13,9 +13,12 @@ import (
 // their change note, and asks none of them again: a rep who confirmed and
 // rated stays so, one still asked keeps their buttons (the version
 // stands). With an edit of substance it joins what changed, before what
-// became of the rating, and a later word on who reads the notes replaces
-// the earlier one rather than contradict it. A rep who disputed is asked
-// again as after any edit, told what changed.
+// became of the rating, as what differs from when the rep last answered
+// (unanswered_test.go): shared, then private again with a change of
+// substance, says nothing of the readers, to a rep who confirmed before
+// the first edit as to one pending since. Without one, a later word on
+// who reads the notes replaces the earlier one rather than contradict it.
+// A rep who disputed is asked again as after any edit, told what changed.
 func TestAnEditOfWhoReadsTheNotesTellsEveryRepWithoutAskingAgain(t *testing.T) {
 	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
 		ctx := context.Background()
@@ -60,11 +63,14 @@ func TestAnEditOfWhoReadsTheNotesTellsEveryRepWithoutAskingAgain(t *testing.T) {
 				"UANA": {coaching.StatusConfirmed, 5, shared, false},
 				"UBEN": {coaching.StatusPending, 0, shared, false}}},
 			{"private again, with a change of substance", s.ID, coaching.VisibilityPrivate, 45, 2, map[string]want{
-				"UANA": {coaching.StatusPending, 0, "duration 30 → 45 min; " + unshared + "; " + cleared, true},
-				"UBEN": {coaching.StatusPending, 0, "duration 30 → 45 min; " + unshared, true}}},
+				"UANA": {coaching.StatusPending, 0, "duration 30 → 45 min; " + cleared, true},
+				"UBEN": {coaching.StatusPending, 0, "duration 30 → 45 min", true}}},
 			{"shared again, nothing else", s.ID, coaching.VisibilityShared, 45, 2, map[string]want{
 				"UANA": {coaching.StatusPending, 0, "duration 30 → 45 min; " + shared + "; " + cleared, true},
 				"UBEN": {coaching.StatusPending, 0, "duration 30 → 45 min; " + shared, true}}},
+			{"private again, nothing else", s.ID, coaching.VisibilityPrivate, 45, 2, map[string]want{
+				"UANA": {coaching.StatusPending, 0, "duration 30 → 45 min; " + unshared + "; " + cleared, true},
+				"UBEN": {coaching.StatusPending, 0, "duration 30 → 45 min; " + unshared, true}}},
 			{"shared after a dispute", solo.ID, coaching.VisibilityShared, 30, 2, map[string]want{
 				"UCAL": {coaching.StatusPending, 0, "looked at again; " + shared, true}}},
 		} {

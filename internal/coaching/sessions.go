@@ -482,14 +482,15 @@ func disputedStaying(s Session, repIDs []string) []string {
 // all, every other change but who reads the notes, for a rep who disputed;
 // readers, who reads the notes now when the edit changed that, which every
 // rep staying on the session is told, asked again or not (see
-// changenote.go); unanswered, in place of summary for a rep still pending
-// from an earlier asking, what changed since they answered
-// (unansweredWords). A rep asked again counts one more asking (Ask),
-// which gets its own reminder, even when nothing they answered differs any
-// more (changed, then changed back): the manager did change it meanwhile,
-// and asking again is the safe side.
-func editReps(old []SessionRep, repIDs []string, substance bool, summary, all, readers string, unanswered map[string]string) []SessionRep {
-	said := func(words string) string {
+// changenote.go); unanswered, in place of summary and readers for a rep
+// still pending from an earlier asking (or told since their answer who
+// reads the notes), what changed since they answered (unansweredWords).
+// A rep asked again counts one more asking (Ask), which gets its own
+// reminder, even when nothing they answered differs any more (changed,
+// then changed back): the manager did change it meanwhile, and asking
+// again is the safe side.
+func editReps(old []SessionRep, repIDs []string, substance bool, summary, all, readers string, unanswered map[string]told) []SessionRep {
+	said := func(words, readers string) string {
 		switch {
 		case words != "":
 			return words
@@ -507,13 +508,13 @@ func editReps(old []SessionRep, repIDs []string, substance bool, summary, all, r
 		}
 		switch {
 		case r.Status == StatusDisputed && !r.Removed:
-			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: withCleared(joinNote(said(all), readers), r), Ask: r.Ask + 1}
+			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: withCleared(joinNote(said(all, readers), readers), r), Ask: r.Ask + 1}
 		case r.Removed || substance:
-			words, ok := unanswered[r.RepID]
+			w, ok := unanswered[r.RepID]
 			if !ok {
-				words = summary
+				w = told{changed: summary, readers: readers}
 			}
-			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: withCleared(joinNote(said(words), readers), r), Ask: r.Ask + 1}
+			r = SessionRep{RepID: r.RepID, Status: StatusPending, Comment: r.Comment, ChangeNote: withCleared(joinNote(said(w.changed, w.readers), w.readers), r), Ask: r.Ask + 1}
 		case readers != "":
 			// Not asked again, whatever their answer: the DM says who
 			// reads the notes now, and the buttons stay live.

@@ -165,26 +165,39 @@ func (u unanswered) changes(old Session, d Draft, edit ChangeSet) ChangeSet {
 	return Changes(was, d).with(u.also)
 }
 
+// told is what an edit that asks a rep again tells them changed
+// (editReps): what they answered, and who reads the notes now when that
+// differs from when they answered.
+type told struct{ changed, readers string }
+
 // unansweredWords is, for each rep an edit of substance asks again while
 // they are still pending from an earlier asking, what to tell them
 // changed since they answered (editReps): the changes of substance, or
 // every change but who reads the notes for a rep whose answer was Not
-// accurate; "" when nothing of that differs any more. d is the draft as
+// accurate, "" when nothing of that differs any more; and who reads the
+// notes now, when that differs from when they answered. An earlier edit's
+// "the notes are now shared …", which the rep may not have answered nor
+// read, is not lost to a later edit that leaves the readers be, and shared
+// then private again is no change. A rep who confirmed, told by an edit
+// since that who reads the notes changed (the readers' part of their
+// change note: their answer cleared the rest), is listed for the same
+// word; what they answered changed in this edit alone. d is the draft as
 // authorised, edit what it changes. Other reps are not listed: the edit's
 // own words are theirs (a rep who answered since any earlier edit
 // answered the session as it was before this one). A trail that cannot
 // be read leaves the edit's own words, logged.
-func (s *Service) unansweredWords(ctx context.Context, tx Tx, old Session, d Draft, edit ChangeSet) (map[string]string, error) {
+func (s *Service) unansweredWords(ctx context.Context, tx Tx, old Session, d Draft, edit ChangeSet) (map[string]told, error) {
 	if !edit.Substance() {
 		return nil, nil // nobody pending is asked again
 	}
-	var pending []string
+	var asked []string
 	for _, r := range old.Reps {
-		if !r.Removed && r.Status == StatusPending && slices.Contains(d.RepIDs, r.RepID) {
-			pending = append(pending, r.RepID)
+		since := r.Status == StatusPending || r.Status == StatusConfirmed && r.ReadersNote() != ""
+		if !r.Removed && since && slices.Contains(d.RepIDs, r.RepID) {
+			asked = append(asked, r.RepID)
 		}
 	}
-	if len(pending) == 0 {
+	if len(asked) == 0 {
 		return nil, nil
 	}
 	entries, err := tx.SessionAudit(ctx, old.ID)
@@ -197,15 +210,15 @@ func (s *Service) unansweredWords(ctx context.Context, tx Tx, old Session, d Dra
 			"session_id", old.ID, "err", err) // json's errors name a field and a type, never a text's value
 		return nil, nil
 	}
-	out := make(map[string]string, len(pending))
-	for _, id := range pending {
+	out := make(map[string]told, len(asked))
+	for _, id := range asked {
 		u := unansweredBy(trail, id)
 		cs := u.changes(old, d, edit)
+		w := told{changed: cs.Summary(), readers: cs.Readers()}
 		if u.disputed {
-			out[id] = cs.describeButReaders()
-		} else {
-			out[id] = cs.Summary()
+			w.changed = cs.describeButReaders()
 		}
+		out[id] = w
 	}
 	return out, nil
 }

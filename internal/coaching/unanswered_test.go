@@ -22,11 +22,17 @@ import (
 // back, not listed), but a commitment of an earlier session ticked off as
 // kept, which no text of this one shows; each rep of a group session by
 // their own answers; a rep put on the session by an edit from what that
-// edit showed them. The rating-cleared part stays.
+// edit showed them. Who reads the notes is told the same way: an earlier
+// edit's "the notes are now shared …" stays through a later edit that
+// leaves the readers be, for a rep still pending and for one who
+// confirmed before it, and shared then private again is no change. The
+// rating-cleared part stays.
 func TestARepAskedAgainBeforeAnsweringIsToldEveryChangeSinceTheirAnswer(t *testing.T) {
 	const cleared = "your rating of 4 was cleared, you can rate again after confirming"
 	thu := day("2026-11-26")
 	minutes := func(n int) func(*coaching.Draft) { return func(d *coaching.Draft) { d.DurationMin = n } }
+	const shared = "the notes are now shared with <@UMGR>'s leaders"
+	readers := func(v coaching.Visibility) func(*coaching.Draft) { return func(d *coaching.Draft) { d.Visibility = v } }
 	followUp := func(on coaching.Date) func(*coaching.Draft) { return func(d *coaching.Draft) { d.FollowUpOn = on } }
 	commitments := func(texts ...string) func(*coaching.Draft) {
 		return func(d *coaching.Draft) { d.Commitments = texts }
@@ -95,6 +101,36 @@ func TestARepAskedAgainBeforeAnsweringIsToldEveryChangeSinceTheirAnswer(t *testi
 			{edit: commitments("Send recap", "Book follow-up", "Call the CFO"), tick: true},
 			edit(commitments("Send recap", "Book follow-up"), followUp(day("2026-12-03")), minutes(45)),
 		}, map[string]string{"UANA": "duration 30 → 45 min; commitments; follow-up date"}},
+		{"shared by an earlier edit, the rep still pending", []string{"UANA"}, []step{
+			edit(readers(coaching.VisibilityShared)),
+			edit(minutes(45)),
+		}, map[string]string{"UANA": "duration 30 → 45 min; " + shared}},
+		{"shared by an earlier edit after the rep confirmed", []string{"UANA"}, []step{
+			{who: "UANA", answer: "confirm"},
+			edit(readers(coaching.VisibilityShared)),
+			edit(minutes(45)),
+		}, map[string]string{"UANA": "duration 30 → 45 min; " + shared}},
+		{"shared by an earlier edit before the rep rated", []string{"UANA"}, []step{
+			{who: "UANA", answer: "confirm"},
+			edit(readers(coaching.VisibilityShared)),
+			{who: "UANA", answer: "rate"},
+			edit(minutes(45)),
+		}, map[string]string{"UANA": "duration 30 → 45 min; " + cleared}},
+		{"shared by an earlier edit after the rep disputed", []string{"UANA"}, []step{
+			{who: "UANA", answer: "dispute"},
+			edit(readers(coaching.VisibilityShared)),
+			edit(minutes(45)),
+		}, map[string]string{"UANA": "duration 30 → 45 min; " + shared}},
+		{"shared, then private again with a change", []string{"UANA"}, []step{
+			edit(readers(coaching.VisibilityShared)),
+			edit(readers(coaching.VisibilityPrivate), minutes(45)),
+		}, map[string]string{"UANA": "duration 30 → 45 min"}},
+		{"shared, then private again, then a change", []string{"UANA"}, []step{
+			{who: "UANA", answer: "confirm"},
+			edit(readers(coaching.VisibilityShared)),
+			edit(readers(coaching.VisibilityPrivate)),
+			edit(minutes(45)),
+		}, map[string]string{"UANA": "duration 30 → 45 min"}},
 		{"several reps, one answered between the edits", []string{"UANA", "UBEN"}, []step{
 			edit(minutes(45)),
 			{who: "UANA", answer: "confirm"},
