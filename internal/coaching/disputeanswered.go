@@ -88,40 +88,20 @@ func (s *Service) disputeAnswered(ctx context.Context, tx Tx, sess Session, r Se
 		To: sess.ManagerID, SessionID: sess.ID, RepID: r.RepID, Payload: payload}}, nil
 }
 
-// noticeTrail is what an audit entry says of a rep's disputes.
-type noticeTrail struct {
-	RepID   string `json:"rep_id"`  // an answer's
-	Reason  string `json:"reason"`  // a dispute's
-	Version int    `json:"version"` // a log's: the session's first version
-	After   *struct {
-		Reps    []string `json:"reps"`
-		Version int      `json:"version"`
-	} `json:"after"` // an edit's
-}
-
 // openNoticeOf reads, in a session's audit trail (oldest first), repID's
 // not-accurate notice that nothing has answered: their last dispute, at
 // the version the session then had, unless they confirmed since, were
 // taken off the session since, or it was undone. false when there is
 // none.
 func openNoticeOf(entries []AuditEntry, repID string) (openNotice, bool, error) {
+	trail, err := decodeTrail(entries, "log", "edit", "undo", "dispute", "confirm")
+	if err != nil {
+		return openNotice{}, false, err
+	}
 	version := 1
 	var open *openNotice
-	for _, e := range entries {
-		switch e.Action {
-		case "log", "edit", "undo", "dispute", "confirm":
-		default:
-			continue
-		}
-		raw, err := json.Marshal(e.Detail)
-		if err != nil {
-			return openNotice{}, false, err
-		}
-		var t noticeTrail
-		if err := json.Unmarshal(raw, &t); err != nil {
-			return openNotice{}, false, err
-		}
-		switch e.Action {
+	for _, t := range trail {
+		switch t.Action {
 		case "log":
 			version = max(t.Version, 1)
 		case "edit":

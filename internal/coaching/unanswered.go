@@ -27,6 +27,7 @@ type audited struct {
 	Skills      []string   `json:"skills"`
 	Notes       string     `json:"notes"`
 	Visibility  Visibility `json:"visibility"`
+	Version     int        `json:"version"`
 	// FollowUpOn and Commitments are nil in an entry written before the
 	// trail kept them: what an edit did to them is then known only from
 	// its changes.
@@ -34,8 +35,11 @@ type audited struct {
 	Commitments *[]string `json:"commitments"`
 }
 
-// trailEntry is an audit entry of a session as read back: an edit's, or
-// a rep's answer's (repUpdate's actions).
+// trailEntry is an audit entry of a session as read back (decodeTrail):
+// a log's, an edit's, an undo's, or a rep's answer's (repUpdate's
+// actions). The two readers of the trail, what a rep has not answered
+// (readTrail) and a rep's open not-accurate notice (openNoticeOf), read
+// it through this one type.
 type trailEntry struct {
 	Action  string
 	Changes []Field  `json:"changes"`
@@ -43,21 +47,18 @@ type trailEntry struct {
 	After   *audited `json:"after"`
 	// Kept lists the commitments of earlier sessions the edit ticked
 	// off as kept; nil in an entry written before the trail kept them.
-	Kept  *[]int64 `json:"kept"`
-	RepID string   `json:"rep_id"`
+	Kept    *[]int64 `json:"kept"`
+	RepID   string   `json:"rep_id"`  // an answer's
+	Reason  string   `json:"reason"`  // a dispute's, since the trail kept it
+	Version int      `json:"version"` // a log's: the session's first version
 }
 
-// answerActions are the actions repUpdate audits: every one is the rep's
-// answer to the session as it stood (a rating and a comment come after a
-// Confirm of the same version).
-var answerActions = []string{"confirm", "dispute", "rate", "comment"}
-
-// readTrail decodes the entries of a session's audit trail that say what
-// a rep last answered: the edits and the answers.
-func readTrail(entries []AuditEntry) ([]trailEntry, error) {
+// decodeTrail decodes the entries of a session's audit trail whose
+// action is one of actions, oldest first as given.
+func decodeTrail(entries []AuditEntry, actions ...string) ([]trailEntry, error) {
 	var out []trailEntry
 	for _, e := range entries {
-		if e.Action != "edit" && !slices.Contains(answerActions, e.Action) {
+		if !slices.Contains(actions, e.Action) {
 			continue
 		}
 		raw, err := json.Marshal(e.Detail)
@@ -68,12 +69,26 @@ func readTrail(entries []AuditEntry) ([]trailEntry, error) {
 		if err := json.Unmarshal(raw, &t); err != nil {
 			return nil, err
 		}
-		if t.Action == "edit" && (t.Before == nil || t.After == nil) {
-			continue // not an edit's entry as auditDetail writes it
-		}
 		out = append(out, t)
 	}
 	return out, nil
+}
+
+// answerActions are the actions repUpdate audits: every one is the rep's
+// answer to the session as it stood (a rating and a comment come after a
+// Confirm of the same version).
+var answerActions = []string{"confirm", "dispute", "rate", "comment"}
+
+// readTrail decodes the entries of a session's audit trail that say what
+// a rep last answered: the edits and the answers.
+func readTrail(entries []AuditEntry) ([]trailEntry, error) {
+	trail, err := decodeTrail(entries, append([]string{"edit"}, answerActions...)...)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(trail, func(t trailEntry) bool {
+		return t.Action == "edit" && (t.Before == nil || t.After == nil) // not an edit's entry as auditDetail writes it
+	}), nil
 }
 
 // unanswered is what a rep has not answered yet, by the audit trail.
