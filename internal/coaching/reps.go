@@ -299,11 +299,14 @@ func repOf(sess Session, a RepAction, live bool) (int, error) {
 	if i < 0 {
 		return 0, Errorf(EForbidden, "You are not on this session.")
 	}
-	if sess.Undone() {
-		return 0, Errorf(EInvalid, "This session was withdrawn by <@%s>.", sess.ManagerID)
-	}
+	// Taken off before it was undone (an undone session is edited no
+	// more), a rep is told what they know: the undo is news of a session
+	// no longer theirs (AsTakenOff).
 	if sess.Reps[i].Removed {
 		return 0, Errorf(EInvalid, "<@%s> took you off this session.", sess.ManagerID)
+	}
+	if sess.Undone() {
+		return 0, Errorf(EInvalid, "This session was withdrawn by <@%s>.", sess.ManagerID)
 	}
 	if live && a.Version != sess.Version {
 		return 0, Errorf(EStale, "This session was changed after that message; use the updated message.")

@@ -732,9 +732,9 @@ func dedupe(xs []string) []string {
 // auditDetail is what the audit trail keeps of a session. Note text and
 // the commitments' (what people typed) stay in the database, never in
 // logs: no code logs an audit entry's detail (Tx.Audit's and
-// SessionAudit's errors name the session, unansweredWords logs json's
-// errors, which name a field and a type, and coachlog copy's name a
-// column). The commitments are their texts as the session holds them
+// SessionAudit's errors name the session, unansweredWords,
+// disputeAnswered and AsTakenOff log json's errors, which name a field
+// and a type, and coachlog copy's name a column). The commitments are their texts as the session holds them
 // (commitmentTexts, what Changes compares), [] rather than null for none:
 // an entry written before the trail kept them has no such key, and
 // unanswered.go tells the two apart.

@@ -19,6 +19,9 @@ type Reader interface {
 	// managerID, active or not.
 	DirectReports(ctx context.Context, managerID string) ([]Person, error)
 	Session(ctx context.Context, id int64) (Session, error)
+	// SessionAudit reads a session's audit trail, oldest first; in a
+	// write, as that write sees it.
+	SessionAudit(ctx context.Context, sessionID int64) ([]AuditEntry, error)
 	// ManagerSessions lists a manager's sessions that were not undone, newest
 	// first; with repID only those with that rep.
 	ManagerSessions(ctx context.Context, managerID, repID string, limit int) ([]Session, error)
@@ -89,9 +92,6 @@ type Tx interface {
 	ReopenClosed(ctx context.Context, id int64, status CommitmentStatus) (bool, error)
 	MarkSubmission(ctx context.Context, key string, sessionID int64, at time.Time) error
 	Audit(ctx context.Context, e AuditEntry) error
-	// SessionAudit reads a session's audit trail as this write sees it,
-	// oldest first.
-	SessionAudit(ctx context.Context, sessionID int64) ([]AuditEntry, error)
 	Enqueue(ctx context.Context, msgs ...Message) error
 	// HomeOpened records that someone opened their App Home tab at at.
 	HomeOpened(ctx context.Context, id string, at time.Time) error

@@ -81,6 +81,13 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 		// again after the backoff, as a send Slack failed would be.
 		return nil, fmt.Errorf("render %s: %w", m.Kind, err)
 	}
+	if m.Kind == coaching.MsgRepDM || m.Kind == coaching.MsgRepReminder {
+		// A rep taken off is shown the session as they last saw it, not
+		// what the manager made of it since (coaching.AsTakenOff).
+		if s, err = b.svc.AsTakenOff(ctx, s, m.RepID); err != nil {
+			return nil, fmt.Errorf("render %s: %w", m.Kind, err)
+		}
+	}
 	var msg message
 	switch m.Kind {
 	case coaching.MsgRepDM:

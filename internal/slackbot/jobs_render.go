@@ -93,10 +93,10 @@ func reminderMessage(s coaching.Session, repID string, loc *time.Location) messa
 	what := reminderSession(s, loc)
 	var text string
 	switch {
+	case r.Removed: // before an undo, which is no news of theirs (coaching.AsTakenOff)
+		text = fmt.Sprintf(":wastebasket: Nothing to answer: %s took you off %s.", mention(s.ManagerID), what)
 	case s.Undone():
 		text = fmt.Sprintf(":wastebasket: Nothing to answer: %s withdrew %s.", mention(s.ManagerID), what)
-	case r.Removed:
-		text = fmt.Sprintf(":wastebasket: Nothing to answer: %s took you off %s.", mention(s.ManagerID), what)
 	case r.Status == coaching.StatusConfirmed:
 		text = fmt.Sprintf(":white_check_mark: Answered: you confirmed %s.", what)
 	case r.Status == coaching.StatusDisputed:

@@ -135,3 +135,17 @@ func TestAReminderSaysTheDayItsSessionWasLoggedWhenAnother(t *testing.T) {
 		})
 	}
 }
+
+// A rep taken off a session that was undone after is told, in their DM
+// and its reminder, that they were taken off: the undo came after, and
+// is news of a session that is no longer theirs.
+func TestARepTakenOffIsNotToldOfALaterUndo(t *testing.T) {
+	s := coaching.Session{ID: 1, ManagerID: "UM", Kind: coaching.KindOneOnOne, OccurredOn: coaching.Date{Year: 2026, Month: 11, Day: 18},
+		DurationMin: 30, Version: 3, DeletedAt: time.Date(2026, 11, 19, 9, 0, 0, 0, time.UTC),
+		Reps: []coaching.SessionRep{{RepID: "UR", Status: coaching.StatusPending, Removed: true}, {RepID: "UK", Status: coaching.StatusPending}}}
+	for what, m := range map[string]message{"the DM": repDM(s, "UR", nil, false), "the reminder": reminderMessage(s, "UR", time.UTC)} {
+		if text := blocksText(m.Blocks); !strings.Contains(text, "took you off") || strings.Contains(text, "withdrew") {
+			t.Errorf("%s of a rep taken off, then undone, reads %q; want that they were taken off, nothing of the undo", what, text)
+		}
+	}
+}

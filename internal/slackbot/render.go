@@ -337,9 +337,10 @@ func repDMCut(s coaching.Session, repID string, skills []coaching.Skill, cut dmC
 	text := fmt.Sprintf("%s logged a %s with you on %s", mention(s.ManagerID), s.Kind.Noun(), s.OccurredOn.Human())
 	if s.Undone() || r.Removed {
 		// Taken off a session that goes on for others, the rep is told
-		// that, not that the session is gone.
+		// that, not that the session is gone, nor that it was undone
+		// after they were taken off (coaching.AsTakenOff).
 		what := "withdrew this session"
-		if !s.Undone() {
+		if r.Removed {
 			what = "took you off this session"
 		}
 		return message{

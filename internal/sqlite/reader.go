@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -165,6 +166,37 @@ func (r reader) Session(ctx context.Context, id int64) (_ coaching.Session, err 
 		return coaching.Session{}, err
 	}
 	return s, nil
+}
+
+// SessionAudit reads a session's audit trail, oldest first: ids follow
+// the order of the writes, which the session's lock (SQLite's one writer,
+// PostgreSQL's row lock in tx.Session) puts one after the other. In a
+// write it reads the trail as that write sees it.
+func (r reader) SessionAudit(ctx context.Context, sessionID int64) (_ []coaching.AuditEntry, err error) {
+	defer gaveUp(&err)
+	rows, err := r.q.QueryContext(ctx, `SELECT at, actor_id, action, detail FROM audit WHERE session_id = ? ORDER BY id`, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("read the audit trail of session %d: %w", sessionID, err)
+	}
+	defer rows.Close()
+	var out []coaching.AuditEntry
+	for rows.Next() {
+		e := coaching.AuditEntry{SessionID: sessionID}
+		var at int64
+		var detail string
+		if err := rows.Scan(&at, &e.ActorID, &e.Action, &detail); err != nil {
+			return nil, fmt.Errorf("read the audit trail of session %d: %w", sessionID, err)
+		}
+		if err := json.Unmarshal([]byte(detail), &e.Detail); err != nil {
+			return nil, fmt.Errorf("decode the audit trail of session %d: %w", sessionID, err)
+		}
+		e.At = fromMS(at)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read the audit trail of session %d: %w", sessionID, err)
+	}
+	return out, nil
 }
 
 // repCols are a session rep's columns, from session_reps as sr, in the

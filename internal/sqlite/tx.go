@@ -364,35 +364,6 @@ func (t *tx) MarkSubmission(ctx context.Context, key string, sessionID int64, at
 	return nil
 }
 
-// SessionAudit reads a session's audit trail, oldest first: ids follow
-// the order of the writes, which the session's lock (SQLite's one writer,
-// PostgreSQL's row lock in tx.Session) puts one after the other.
-func (t *tx) SessionAudit(ctx context.Context, sessionID int64) ([]coaching.AuditEntry, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT at, actor_id, action, detail FROM audit WHERE session_id = ? ORDER BY id`, sessionID)
-	if err != nil {
-		return nil, fmt.Errorf("read the audit trail of session %d: %w", sessionID, err)
-	}
-	defer rows.Close()
-	var out []coaching.AuditEntry
-	for rows.Next() {
-		e := coaching.AuditEntry{SessionID: sessionID}
-		var at int64
-		var detail string
-		if err := rows.Scan(&at, &e.ActorID, &e.Action, &detail); err != nil {
-			return nil, fmt.Errorf("read the audit trail of session %d: %w", sessionID, err)
-		}
-		if err := json.Unmarshal([]byte(detail), &e.Detail); err != nil {
-			return nil, fmt.Errorf("decode the audit trail of session %d: %w", sessionID, err)
-		}
-		e.At = fromMS(at)
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read the audit trail of session %d: %w", sessionID, err)
-	}
-	return out, nil
-}
-
 // Audit appends to the audit trail.
 func (t *tx) Audit(ctx context.Context, e coaching.AuditEntry) error {
 	detail, err := json.Marshal(e.Detail)
