@@ -28,6 +28,12 @@ type RepAction struct {
 	// than overwrite it from a stale view. The DM, which shows the rating
 	// given, changes it freely.
 	Unrated bool
+	// Unanswered says Not accurate came from a surface that offers it
+	// only while the rep has not answered (their DM, their App Home, the
+	// reason form opened from either): a Confirm given since, elsewhere,
+	// stands, and this one is refused rather than overwrite it, and the
+	// rating with it, from a copy drawn before it.
+	Unanswered bool
 }
 
 // dmUpdate is the update of the rep's DM that their answer causes.
@@ -70,7 +76,14 @@ func (s *Service) Confirm(ctx context.Context, a RepAction) (RepAnswer, error) {
 
 // Dispute records that the rep says the session is not accurate, and tells
 // the manager why. Marked so already, it keeps the first reason, changes
-// nothing and says so (Unchanged).
+// nothing and says so (Unchanged). Confirmed, it is refused when it came
+// from a surface that offers it only before an answer (a.Unanswered), as
+// Confirm is after Not accurate: the rep's DM and Home offer no Not
+// accurate once they confirmed, and only a copy drawn before the Confirm
+// (another device, a tab or form left open) still does; taken from it, the
+// rating they gave went without a word and the manager was told to fix a
+// session the rep had confirmed. An edit that changes what happened asks
+// them again.
 func (s *Service) Dispute(ctx context.Context, a RepAction, reason string) (RepAnswer, error) {
 	reason = cleanText(reason)
 	if reason == "" {
@@ -84,8 +97,11 @@ func (s *Service) Dispute(ctx context.Context, a RepAction, reason string) (RepA
 			To: sess.ManagerID, SessionID: sess.ID, RepID: a.RepID}}
 	}
 	return s.repUpdate(ctx, a, "dispute", notice, func(r *SessionRep) (bool, error) {
-		if r.Status == StatusDisputed {
+		switch {
+		case r.Status == StatusDisputed:
 			return false, nil
+		case r.Status == StatusConfirmed && a.Unanswered:
+			return false, Errorf(EInvalid, "You confirmed this session already, so it was not marked not accurate; if it is changed, you will be asked again.")
 		}
 		r.Status, r.DisputeReason, r.Rating = StatusDisputed, reason, 0
 		return true, nil

@@ -412,12 +412,17 @@ func (b *Bot) openRepModal(ctx context.Context, in interaction, act action, read
 		b.clickError(ctx, in, "rep modal", err)
 		return
 	}
-	if r, _ := s.Rep(ra.RepID); cb == cbDispute && r.Status == coaching.StatusDisputed {
-		// Marked not accurate since this copy was drawn: the domain keeps
-		// the first reason, and a form would take a second one to
-		// nowhere.
+	if r, _ := s.Rep(ra.RepID); cb == cbDispute && r.Status != coaching.StatusPending {
+		// Answered since this copy was drawn: marked not accurate, the
+		// domain keeps the first reason, and a form would take a second
+		// one to nowhere; confirmed, it refuses Not accurate (Dispute), so
+		// the form would take a reason only to refuse it.
+		answer := actDispute
+		if r.Status == coaching.StatusConfirmed {
+			answer = actConfirm
+		}
 		ra.ResponseURL, ra.ResponseAt = b.messageResponse(in)
-		b.tellAnswered(ctx, in, ra, answeredText(actDispute, s, ra.RepID))
+		b.tellAnswered(ctx, in, ra, answeredText(answer, s, ra.RepID))
 		return
 	}
 	initial := ""
@@ -835,6 +840,7 @@ func (b *Bot) submitReason(ctx context.Context, a *acker, in interaction, meta m
 		ResponseURL: meta.ResponseURL, ResponseAt: meta.responseAt()}
 	var err error
 	if in.View.CallbackID == cbDispute {
+		ra.Unanswered = true // the form opens only on a session not answered (openRepModal)
 		var res coaching.RepAnswer
 		res, err = b.svc.Dispute(bctx, ra, text)
 		if err == nil && res.Unchanged {
