@@ -147,6 +147,7 @@ func TestReceiptTextSaysWhatAndWithWhom(t *testing.T) {
 		{"logged", receipt(textSession()), "Logged: ride-along with <@USAM> on Mon 30 Nov 2026"},
 		{"a team meeting", receipt(team), "Logged: team meeting with 5 reps on Mon 30 Nov 2026"},
 		{"edited", editedReceipt(textSession(), "duration 30 → 45 min"), "Updated: ride-along with <@USAM> on Mon 30 Nov 2026"},
+		{"saved as it was", editedReceipt(textSession(), ""), "Saved, nothing changed: ride-along with <@USAM> on Mon 30 Nov 2026"},
 		{"undone", receipt(undone), "Undone: ride-along with <@USAM> on Mon 30 Nov 2026"},
 	} {
 		if tt.m.Text != tt.want {

@@ -536,10 +536,14 @@ func loggedText(s coaching.Session) string {
 
 // editedReceipt is the receipt after an edit from it: what the edit
 // changed (coaching.ChangeSet.Describe, "" for nothing) and the session as
-// it is now, with Edit and Undo still there.
+// it is now, with Edit and Undo still there. Its text says a save that
+// changed nothing as the blocks do (savedNotice), not "Updated".
 func editedReceipt(s coaching.Session, changes string) message {
 	if s.Undone() {
 		return receipt(s)
+	}
+	if changes == "" {
+		return receiptWith(s, "Saved, nothing changed: "+receiptSubject(s), savedText(s, changes))
 	}
 	return receiptWith(s, "Updated: "+receiptSubject(s), savedText(s, changes))
 }
