@@ -29,6 +29,21 @@ func readersNote(managerID string, v Visibility) string {
 	return readersPrefix + "no longer shared with <@" + managerID + ">'s leaders"
 }
 
+// lookedAgain is the first part of the change note of a rep asked again
+// by an edit that changed nothing they answered (editReps): "looked at
+// again, nothing changed", or "looked at again" when only who reads the
+// notes did. The rep was asked again all the same (they had disputed it,
+// or a change was undone before they answered).
+const lookedAgain = "looked at again"
+
+// NoteLookedAgain reports whether r's change note is that of an edit that
+// asked them again with nothing they answered changed (lookedAgain): their
+// DM says the session was looked at again, not that it was updated.
+func (r SessionRep) NoteLookedAgain() bool {
+	changed, _, _ := noteParts(r.ChangeNote)
+	return strings.HasPrefix(changed, lookedAgain)
+}
+
 // noteParts splits a change note into its three parts (see above).
 func noteParts(note string) (changed, readers, cleared string) {
 	if i := strings.Index(note, ratingClearedPrefix); i >= 0 {

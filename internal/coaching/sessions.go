@@ -495,9 +495,9 @@ func editReps(old []SessionRep, repIDs []string, substance bool, summary, all, r
 		case words != "":
 			return words
 		case readers != "":
-			return "looked at again" // the readers' part says what changed
+			return lookedAgain // the readers' part says what changed
 		}
-		return "looked at again, nothing changed"
+		return lookedAgain + ", nothing changed"
 	}
 	var out []SessionRep
 	for _, r := range old {

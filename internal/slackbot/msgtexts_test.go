@@ -41,6 +41,11 @@ func TestRepDMTextFollowsTheState(t *testing.T) {
 			"Updated (date Sun 29 Nov 2026 → Mon 30 Nov 2026): " + logged + ": please confirm again"},
 		{"an edit with markup", coaching.SessionRep{Status: coaching.StatusPending, ChangeNote: "added <@URIA> & <!channel>"},
 			"Updated (added <@URIA> &amp; &lt;!channel&gt;): " + logged + ": please confirm again"},
+		// Saved as it was, the session was looked at again, not updated.
+		{"asked again, nothing changed", coaching.SessionRep{Status: coaching.StatusPending, ChangeNote: "looked at again, nothing changed"},
+			"Looked at again, nothing changed: " + logged + ": please confirm again"},
+		{"asked again, only the readers changed", coaching.SessionRep{Status: coaching.StatusPending, ChangeNote: "looked at again; the notes are now shared with <@UMAX>'s leaders"},
+			"Looked at again; the notes are now shared with <@UMAX>'s leaders: " + logged + ": please confirm again"},
 		// Who reads the notes, changed, asks nobody again: a confirmed
 		// rep is told, and one still asked is asked as before.
 		{"confirmed, the notes shared since", coaching.SessionRep{Status: coaching.StatusConfirmed, Rating: 4, ChangeNote: "the notes are now shared with <@UMAX>'s leaders"},

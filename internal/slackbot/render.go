@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -351,6 +353,9 @@ func repDMCut(s coaching.Session, repID string, skills []coaching.Skill, cut dmC
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(head), detailFields(s, skills, cut), nil)}
 	if note := ownChangeNote(r); note != "" {
 		line := ":pencil2: *Updated:* " + cutMrkdwn(escKeepMentions(note), cut.change) + "."
+		if lookedAgain(r) {
+			line = ":pencil2: " + upperFirst(cutMrkdwn(escKeepMentions(note), cut.change)) + "."
+		}
 		if r.Status == coaching.StatusPending && r.NoteAsksAgain() {
 			line += " Please confirm again."
 		}
@@ -382,7 +387,12 @@ func repDMText(logged string, r coaching.SessionRep) string {
 	if note := ownChangeNote(r); note != "" {
 		// The change note is Coachlog's words and mentions (ChangeSet), cut
 		// as a line of a notification is.
-		logged = "Updated (" + cutMrkdwn(escKeepMentions(note), maxTextNote) + "): " + logged
+		said := cutMrkdwn(escKeepMentions(note), maxTextNote)
+		if lookedAgain(r) {
+			logged = upperFirst(said) + ": " + logged
+		} else {
+			logged = "Updated (" + said + "): " + logged
+		}
 	}
 	switch r.Status {
 	case coaching.StatusConfirmed:
@@ -414,6 +424,24 @@ func ownChangeNote(r coaching.SessionRep) string {
 		note = r.ReadersNote()
 	}
 	return strings.ReplaceAll(note, "<@"+r.RepID+">", "you")
+}
+
+// lookedAgain reports whether the change note r's DM shows is that of an
+// edit that asked them again with nothing they answered changed
+// (coaching.SessionRep.NoteLookedAgain): "Updated: looked at again,
+// nothing changed" told of an update of nothing, so the note leads alone.
+func lookedAgain(r coaching.SessionRep) bool {
+	return r.Status == coaching.StatusPending && r.NoteLookedAgain()
+}
+
+// upperFirst is s with its first letter in capitals, for Coachlog's own
+// words (a change note) starting a line.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	first, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(first)) + s[size:]
 }
 
 // maxTextNote bounds an edit's change note in a DM's text: a team
