@@ -118,3 +118,41 @@ func TestConfirmsAtOnceStoreOneAndTellTheRestItWasGiven(t *testing.T) {
 		}
 	})
 }
+
+// Not accurate from a surface that offers it only before an answer
+// (RepAction.Unanswered: the DM, the App Home, the reason form) leaves a
+// Confirm given since standing, its rating with it, and queues no notice
+// to the manager; the session still counts as confirmed.
+func TestNotAccurateOnACopyFromBeforeAConfirmLeavesItStanding(t *testing.T) {
+	ctx := context.Background()
+	svc, st, _ := newService(t)
+	s, err := svc.LogSession(ctx, coaching.LogRequest{ManagerID: "UMGR", Draft: oneOnOne("UREP"), Key: "k1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := coaching.RepAction{ActorID: "UREP", SessionID: s.ID, RepID: "UREP", Version: s.Version}
+	if _, err := svc.Confirm(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Rate(ctx, a, 4); err != nil {
+		t.Fatal(err)
+	}
+	before, err := st.OutboxStats(ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Unanswered = true
+	if _, err := svc.Dispute(ctx, a, "it was 20 minutes"); coaching.ErrorCode(err) != coaching.EInvalid {
+		t.Fatalf("Not accurate on a confirmed session: %v; want it refused", err)
+	}
+	got, err := svc.Session(ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := got.Rep("UREP"); r.Status != coaching.StatusConfirmed || r.Rating != 4 || r.DisputeReason != "" {
+		t.Errorf("after the refused Not accurate: %+v; want confirmed, rated 4", r)
+	}
+	if after, _ := st.OutboxStats(ctx, time.Time{}); after.Pending != before.Pending {
+		t.Errorf("the refused Not accurate queued %d messages", after.Pending-before.Pending)
+	}
+}
