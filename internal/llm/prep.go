@@ -230,9 +230,14 @@ func PlainBrief(in PrepInput) string {
 		b.WriteString(".")
 	}
 	b.WriteString("\n")
-	if len(in.Sessions) == 0 {
+	switch {
+	case len(in.Sessions) == 0 && (t.Sessions+t.PrevSessions > 0 || !t.LastSession.IsZero()):
+		// The figures above count the rep's coaching by anyone (a leader's
+		// ride-along, another manager's); the list is the manager's own.
+		b.WriteString("\nYou have logged no session with them yet; the figures above count their coaching by anyone.\n")
+	case len(in.Sessions) == 0:
 		b.WriteString("\nNo sessions logged with them yet.\n")
-	} else {
+	default:
 		b.WriteString("\nRecent sessions:\n")
 	}
 	for _, s := range first(in.Sessions, prepSessions) {
