@@ -153,6 +153,11 @@ func startBotOn(t *testing.T, now func() time.Time, opts []fakeslack.Option, mig
 	// running after a failed start goes on reconnecting to a closed fake
 	// and takes the CPU the tests still running need.
 	t.Cleanup(b.stop)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the bot's log:\n%s", b.logs)
+		}
+	})
 	b.start()
 	return b
 }
