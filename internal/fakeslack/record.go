@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -195,6 +197,57 @@ func (s *Server) SetLatency(method string, d time.Duration) {
 		return
 	}
 	s.st.latency[method] = d
+}
+
+// HoldAnswers keeps Slack's answers to the calls of method that match
+// (all of them when match is nil) from leaving until release is called,
+// or the fake closes. Each call is carried out and recorded first: a post
+// is in its channel for people to read and click while the app still
+// waits to hear that it went, and where. So it is on Slack: people see a
+// message as soon as Slack has it, and the app learns its ts only when
+// the answer is back. (SetLatency delays a call before anything is done.)
+func (s *Server) HoldAnswers(method string, match func(Call) bool) (release func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := &heldAnswers{match: match, gate: make(chan struct{})}
+	s.st.held[method] = append(s.st.held[method], h)
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			s.st.held[method] = slices.DeleteFunc(s.st.held[method], func(x *heldAnswers) bool { return x == h })
+			s.mu.Unlock()
+			close(h.gate)
+		})
+	}
+}
+
+// heldAnswers is one HoldAnswers: the calls it holds, and the gate their
+// answers wait at.
+type heldAnswers struct {
+	match func(Call) bool
+	gate  chan struct{}
+}
+
+// awaitAnswer waits while an answer to c is held (HoldAnswers).
+func (s *Server) awaitAnswer(ctx context.Context, c Call) {
+	s.mu.Lock()
+	var gates []chan struct{}
+	for _, h := range s.st.held[c.Method] {
+		if h.match == nil || h.match(c) {
+			gates = append(gates, h.gate)
+		}
+	}
+	s.mu.Unlock()
+	for _, gate := range gates {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return
+		case <-s.done:
+			return
+		}
+	}
 }
 
 // Started is how many calls to method the fake has received, those still

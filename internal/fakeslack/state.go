@@ -33,8 +33,9 @@ type state struct {
 	responses []Response
 	faults    map[string][]Fault
 	latency   map[string]time.Duration
-	started   map[string]int         // calls received per method, answered or not (latency)
-	rateCalls map[string][]time.Time // per rate-limited method, the calls in its window
+	held      map[string][]*heldAnswers // per method, the answers held (HoldAnswers)
+	started   map[string]int            // calls received per method, answered or not (latency)
+	rateCalls map[string][]time.Time    // per rate-limited method, the calls in its window
 	// tats: per limit (a method, or a method and channel), when the next
 	// call would be on time at the steady rate (see gcraLocked).
 	tats     map[string]time.Time
@@ -79,6 +80,7 @@ func newState() state {
 		unacked:         map[string]*envelope{},
 		faults:          map[string][]Fault{},
 		latency:         map[string]time.Duration{},
+		held:            map[string][]*heldAnswers{},
 		started:         map[string]int{},
 		rateCalls:       map[string][]time.Time{},
 		tats:            map[string]time.Time{},

@@ -166,6 +166,7 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	if res.errCode != "" {
 		s.log.Debug("web api error", slog.String("method", method), slog.String("error", res.errCode))
 	}
+	s.awaitAnswer(r.Context(), call)
 	writeResult(w, res, out)
 }
 

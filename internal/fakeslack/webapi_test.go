@@ -361,6 +361,53 @@ func TestLatencyAndWaitForCallTimeout(t *testing.T) {
 	}
 }
 
+// A post whose answer is held is in its channel already, for people to
+// read, while the app still waits to hear where it went; the answer comes
+// once released.
+func TestHeldAnswersComeAfterThePostIsSeen(t *testing.T) {
+	fake := startFake(t)
+	fake.AddUser(User{ID: "U0ALICE", Name: "alice"})
+	fake.AddUser(User{ID: "U0BOB", Name: "bob"})
+	ctx := deadline(t)
+	release := fake.HoldAnswers("chat.postMessage", func(c Call) bool { return c.Param("channel") == "U0ALICE" })
+	type answer struct {
+		ts  string
+		err error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		_, ts, err := apiClient(fake).PostMessageContext(ctx, "U0ALICE", slack.MsgOptionText("Session logged", false))
+		answered <- answer{ts, err}
+	}()
+	// The call is recorded once carried out, before its answer leaves.
+	if _, err := fake.WaitForCall(ctx, "chat.postMessage", nil); err != nil {
+		t.Fatal(err)
+	}
+	seen := fake.Messages("U0ALICE")
+	if len(seen) != 1 {
+		t.Fatalf("messages while the answer is held = %+v, want the post", seen)
+	}
+	// A post the hold does not match is answered meanwhile.
+	if _, _, err := apiClient(fake).PostMessageContext(ctx, "U0BOB", slack.MsgOptionText("for Bob", false)); err != nil {
+		t.Fatal(err)
+	}
+	// Were it not held, its answer would have come within a millisecond or two.
+	select {
+	case a := <-answered:
+		t.Fatalf("the post was answered (%+v) while its answer was held", a)
+	case <-time.After(100 * time.Millisecond):
+	}
+	release()
+	a := <-answered
+	if a.err != nil || a.ts != seen[0].TS {
+		t.Fatalf("answer after release = %+v, want the ts of the post seen, %s", a, seen[0].TS)
+	}
+	// Released, the method answers at once again.
+	if _, _, err := apiClient(fake).PostMessageContext(ctx, "U0ALICE", slack.MsgOptionText("again", false)); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestJSONAndGETRequestsAreParsed(t *testing.T) {
 	fake := startFake(t)
 	body := `{"channel":"C1","text":"hi","blocks":[{"type":"divider"}]}`
