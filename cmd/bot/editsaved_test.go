@@ -149,6 +149,52 @@ func TestAnEditFromTheDisputeNoticeSaysItWasSaved(t *testing.T) {
 	}
 }
 
+// An edit saved from the not-accurate DM before the bot has heard back
+// where Slack put that DM gets its reply in the DM's thread all the same.
+// Slack shows a post as soon as it has it; the bot learns its ts from
+// Slack's answer and records it after, which a slow answer or a busy
+// database can put behind the manager's edit. The reply was sent to the
+// manager's DM, outside the thread, as if the form had been crafted to
+// name another thread.
+func TestAnEditSavedBeforeTheNoticeIsRecordedRepliesInItsThread(t *testing.T) {
+	t.Parallel()
+	b := startBot(t)
+	today := b.today("America/New_York")
+	viewID, _ := b.openModal("")
+	b.submit(viewID, values([]string{rep}, "one_on_one", today, "30", ""))
+	dm := b.dm(rep, 1)
+	// Every post to the manager is in their DM for them to click while
+	// Slack's answer to the bot waits.
+	release := b.fake.HoldAnswers("chat.postMessage", func(c fakeslack.Call) bool { return c.Param("channel") == mgr })
+	t.Cleanup(release)
+	b.dispute(dm, "It was 15 minutes, not 30")
+	notice := b.dm(mgr, 1)
+	in, err := b.fake.ClickButton(ctxT(t), mgr, notice.Channel, notice.TS, "session_edit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ack := b.submit(b.openedView(in), values([]string{rep}, "one_on_one", today, "15", "")); len(ack) != 0 {
+		t.Fatalf("edit ack = %s", ack)
+	}
+	release()
+	var reply fakeslack.Message
+	eventually(t, "the reply that the edit was saved", func() bool {
+		for _, m := range b.fake.Messages(mgr) {
+			if strings.Contains(blocksText(m.Blocks), "Updated: duration 30 → 15 min") {
+				reply = m
+				return true
+			}
+		}
+		return false
+	})
+	if reply.ThreadTS != notice.TS {
+		t.Fatalf("the reply that the edit was saved went in thread %q, want the not-accurate DM's, %s", reply.ThreadTS, notice.TS)
+	}
+	if strings.Contains(b.logs.String(), "no not-accurate notice") {
+		t.Fatalf("the not-accurate DM was taken for a thread a crafted form named:\n%s", b.logs)
+	}
+}
+
 // logReceipted is logPending once the log's own receipt is posted: it
 // goes through its response_url from the outbox, and a failure a test
 // sets up for a later post could take it instead (it then comes as a DM).

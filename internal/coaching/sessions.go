@@ -273,12 +273,10 @@ func (s *Service) Edit(ctx context.Context, req EditRequest) (Edited, error) {
 			}
 		}
 		if req.Thread.TS != "" {
-			saved, err := s.editSaved(ctx, tx, old, req.Thread)
-			if err != nil {
-				return err
-			}
-			saved.Payload = payload
-			if err := tx.Enqueue(ctx, saved); err != nil {
+			// Whether the thread is the bot's own is read when the reply
+			// goes (EditSavedRoute), not here: see there why.
+			if err := tx.Enqueue(ctx, Message{Kind: MsgEditSaved, Op: OpPost, SessionID: old.ID,
+				To: req.Thread.Channel, ThreadTS: req.Thread.TS, Payload: payload}); err != nil {
 				return err
 			}
 		}
@@ -294,20 +292,30 @@ func (s *Service) Edit(ctx context.Context, req EditRequest) (Edited, error) {
 	return Edited{Session: out, Changes: changes}, nil
 }
 
-// editSaved is the word that an edit of sess from the not-accurate DM at
-// thread was saved: a reply in that DM's thread. The thread is the form's
-// to say, carried in the view's private_metadata, so it is taken only
-// where the bot itself posted a not-accurate notice of sess, which went to
-// the manager who logged it (who alone may edit it): anywhere else a
-// reply would tell the session, rep and change in whatever channel or DM
-// the thread named. Such a thread, which only a crafted submission
-// carries, gets the word in the manager's own DM instead, threaded under
-// nothing.
-func (s *Service) editSaved(ctx context.Context, tx Reader, sess Session, thread Posted) (Message, error) {
-	m := Message{Kind: MsgEditSaved, Op: OpPost, SessionID: sess.ID, To: thread.Channel, ThreadTS: thread.TS}
-	ok, err := tx.PostedUnder(ctx, DisputeKey(sess.ID, ""), thread)
+// EditSavedRoute is where m, the word that an edit of sess from a
+// not-accurate DM was saved, goes: a reply in the thread its form named
+// (m.To, m.ThreadTS). That thread is the form's to say, carried in the
+// view's private_metadata, so it is taken only where the bot itself
+// posted a not-accurate notice of sess, which went to the manager who
+// logged it (who alone may edit it): anywhere else a reply would tell the
+// session, rep and change in whatever channel or DM the thread named.
+// Such a thread, which only a crafted submission carries, gets the word
+// in the manager's own DM instead, threaded under nothing.
+//
+// It is read as the reply goes, not when the edit is saved: the notice is
+// recorded where Slack put it only once Slack's answer is back, and Slack
+// shows it to the manager before that. A manager who saved an edit
+// meanwhile (a slow answer, a busy database holding the record back) had
+// the reply taken for a crafted thread's. The outbox sends the reply
+// after the notice (its post, then its record, come first in the same
+// lane), so by then the notice's place is known.
+func (s *Service) EditSavedRoute(ctx context.Context, sess Session, m Message) (Message, error) {
+	if m.ThreadTS == "" {
+		return m, nil // queued for the manager's DM already, by a coachlog that decided when the edit was saved
+	}
+	ok, err := s.store.PostedUnder(ctx, DisputeKey(sess.ID, ""), Posted{Channel: m.To, TS: m.ThreadTS})
 	if err != nil {
-		return Message{}, err
+		return Message{}, fmt.Errorf("read where session %d's not-accurate notices went: %w", sess.ID, err)
 	}
 	if !ok {
 		s.log.WarnContext(ctx, "edit saved: its form named a thread that is no not-accurate notice of the session; told in the manager's DM",

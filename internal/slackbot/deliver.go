@@ -140,6 +140,20 @@ func (b *Bot) Send(ctx context.Context, m coaching.Message, prior *coaching.Post
 			return nil, &outbox.Error{Class: outbox.Permanent, Err: fmt.Errorf("read edit receipt: %w", err)}
 		}
 		msg = editSavedMessage(s, r.Changes)
+		to, err := b.svc.EditSavedRoute(ctx, s, m)
+		if err != nil {
+			return nil, fmt.Errorf("render %s: %w", m.Kind, err) // a read that failed: sent again after the backoff
+		}
+		if to.To != m.To {
+			// Sent to the manager's DM, not where the outbox addressed
+			// it (a crafted form's channel): told where it landed
+			// (Pacer.Landed), the outbox would pace that channel as the
+			// manager's DM from then on. A message with no key has
+			// nothing else to record.
+			_, err := b.post(ctx, to.To, to.ThreadTS, msg)
+			return nil, err
+		}
+		m = to
 	case coaching.MsgRepReminder:
 		if m.Op == coaching.OpPost {
 			if !reminderStands(s, m, prior) {
