@@ -30,12 +30,12 @@ func PostgresURL() string { return os.Getenv(PostgresEnv) }
 // one contract; each test states it once and both engines must keep it.
 func Each(t *testing.T, fn func(t *testing.T, db string)) {
 	t.Helper()
-	each(t, func(testing.TB, string) {}, fn)
+	each(t, func(testing.TB, string) {}, PostgresDB, fn)
 }
 
-// each runs fn on both engines as Each does, the SQLite file's path
-// handed to prepare first, with the subtest.
-func each(t *testing.T, prepare func(tb testing.TB, path string), fn func(t *testing.T, db string)) {
+// each runs fn on both engines as Each does: the SQLite file's path handed
+// to prepare first, the PostgreSQL URL made by pg, with the subtest.
+func each(t *testing.T, prepare func(tb testing.TB, path string), pg func(tb testing.TB) string, fn func(t *testing.T, db string)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) {
 		db := filepath.Join(t.TempDir(), "c.db")
@@ -45,23 +45,25 @@ func each(t *testing.T, prepare func(tb testing.TB, path string), fn func(t *tes
 	if PostgresURL() == "" {
 		return
 	}
-	t.Run("postgres", func(t *testing.T) { fn(t, PostgresDB(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, pg(t)) })
 }
 
-// EachMigrated is Each with the SQLite file already there, a copy of a
-// migrated database (Migrated), for a test that is not about a database's
-// creation: the 27 migrations a new file needs are most of what a short
-// test's first command costs. PostgreSQL's half is a fresh schema still,
-// which the first open migrates.
+// EachMigrated is Each on databases already migrated, for a test that is
+// not about a database's creation: the SQLite half on a copy of a migrated
+// file (Migrated), the PostgreSQL half in a schema of its own with the
+// migrations applied (PostgresMigrated). The 27 migrations a new database
+// needs are most of what a short test's first command costs.
 func EachMigrated(t *testing.T, fn func(t *testing.T, db string)) {
 	t.Helper()
-	each(t, Migrated, fn)
+	each(t, Migrated, PostgresMigrated, fn)
 }
 
-// PostgresDB creates a schema of its own on the server under test, dropped
-// when the test ends, and returns a URL whose connections work in it: runs
-// never see each other's data, in parallel packages or under -race. It
-// skips the test when no server is set.
+// PostgresDB creates an empty schema of its own on the server under test,
+// dropped when the test ends, and returns a URL whose connections work in
+// it: runs never see each other's data, in parallel packages or under
+// -race. The first open migrates it: for a test of a database's creation
+// or migration; any other starts on PostgresMigrated. It skips the test
+// when no server is set.
 func PostgresDB(tb testing.TB) string {
 	tb.Helper()
 	db, schema := PostgresNoSchema(tb)

@@ -110,19 +110,20 @@ func describe(t *testing.T, path string) []string {
 }
 
 // EachMigrated's SQLite half is handed a migrated copy, its PostgreSQL
-// half (when a server is set) a fresh schema, as Each's.
-func TestEachMigratedHandsSQLiteAMigratedCopy(t *testing.T) {
+// half (when a server is set) a schema of its own already migrated: a
+// read-only open, which migrates nothing and refuses a database nothing
+// created yet, opens both.
+func TestEachMigratedHandsBothEnginesAMigratedDatabase(t *testing.T) {
 	t.Parallel()
 	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
-		if sqlite.IsPostgres(db) {
-			return
-		}
-		if fi, err := os.Stat(db); err != nil || fi.Mode().Perm() != 0o600 {
-			t.Fatalf("the SQLite half's file: %v %v, want a copy, -rw-------", fi, err)
+		if !sqlite.IsPostgres(db) {
+			if fi, err := os.Stat(db); err != nil || fi.Mode().Perm() != 0o600 {
+				t.Fatalf("the SQLite half's file: %v %v, want a copy, -rw-------", fi, err)
+			}
 		}
 		st, err := sqlite.Open(context.Background(), db, sqlite.Options{ReadOnly: true})
 		if err != nil {
-			t.Fatalf("open the SQLite half's file read-only (no migration): %v", err)
+			t.Fatalf("open the %s half read-only (no migration): %v", map[bool]string{true: "PostgreSQL", false: "SQLite"}[sqlite.IsPostgres(db)], err)
 		}
 		defer st.Close()
 	})
