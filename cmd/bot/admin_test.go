@@ -333,7 +333,7 @@ func TestRightsEndWhenTheRosterDropsSomeone(t *testing.T) {
 // timeout error while the read waits for the lock.
 func TestAwayIsAckedInTimeWhileTheDatabaseHoldsItsReads(t *testing.T) {
 	t.Parallel()
-	db := sqlitetest.PostgresDB(t)
+	db := sqlitetest.PostgresMigrated(t)
 	b := startBot(t, "COACHLOG_DB", db)
 	b.importRoster(t)
 	ctx := ctxT(t)

@@ -29,7 +29,7 @@ func TestTheBusyLogSaysWhyAWriteGaveUp(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			db := sqlitetest.PostgresDB(t)
+			db := sqlitetest.PostgresMigrated(t)
 			b := startBot(t, "COACHLOG_DB", withLockTimeout(t, db, tt.lockTimeout), "COACHLOG_PG_STATEMENT_TIMEOUT", "30s")
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
@@ -91,7 +91,7 @@ func TestASubmissionThatGaveUpIsLoggedAsBusy(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			db := sqlitetest.PostgresDB(t)
+			db := sqlitetest.PostgresMigrated(t)
 			b := startBot(t, "COACHLOG_DB", withLockTimeout(t, db, tt.lockTimeout), "COACHLOG_PG_STATEMENT_TIMEOUT", "30s")
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
@@ -150,7 +150,7 @@ func reasonForm(reason string) func(b *bot) func() json.RawMessage {
 // 100 ms also cut a loaded machine's slow start or export short.
 func TestAnAnswerWhoseReadGaveUpSaysCoachlogIsBusy(t *testing.T) {
 	t.Parallel()
-	db := sqlitetest.PostgresDB(t)
+	db := sqlitetest.PostgresMigrated(t)
 	b := startBot(t, "COACHLOG_DB", withLockTimeout(t, db, 100*time.Millisecond), "COACHLOG_PG_STATEMENT_TIMEOUT", "30s")
 	b.importRoster(t)
 	b.quickLog(rep, 1)

@@ -605,7 +605,7 @@ func TestServeWarnsOfADigestBeforeSundayEndsForAManager(t *testing.T) {
 // lock before Socket Mode and /healthz.
 func TestServeStartsWhileTheDigestCheckCannotReadTheManagers(t *testing.T) {
 	t.Parallel()
-	db := sqlitetest.PostgresDB(t)
+	db := sqlitetest.PostgresMigrated(t)
 	b := startBot(t, "COACHLOG_DB", db, "COACHLOG_DIGEST_CHANNEL", "C0LEADS")
 	b.importRoster(t)
 	b.stop()

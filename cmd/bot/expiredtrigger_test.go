@@ -21,7 +21,7 @@ import (
 // the clock moves past the trigger's life.
 func TestAFormWhoseTriggerHasExpiredIsNotSent(t *testing.T) {
 	t.Parallel()
-	db := sqlitetest.PostgresDB(t)
+	db := sqlitetest.PostgresMigrated(t)
 	clk := &testClock{}
 	clk.Advance(time.Until(midweek))
 	b := startBotAt(t, clk.Now, "COACHLOG_DB", db)

@@ -19,7 +19,7 @@ const transit = 1200 * time.Millisecond
 // time. It opens now, without what those reads add.
 func TestTheEditFormOpensInTimeWhilePeopleAreLocked(t *testing.T) {
 	t.Parallel()
-	db := sqlitetest.PostgresDB(t)
+	db := sqlitetest.PostgresMigrated(t)
 	clk := &testClock{}
 	clk.Advance(time.Until(midweek))
 	b := startBotAt(t, clk.Now, "COACHLOG_DB", db)
@@ -94,7 +94,7 @@ func sessionFormsWhileSessionsAreLocked(t *testing.T, lockTimeout time.Duration,
 		}, "nothing was saved. Click *Not accurate* again"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			db := sqlitetest.PostgresDB(t)
+			db := sqlitetest.PostgresMigrated(t)
 			b := startBot(t, "COACHLOG_DB", withLockTimeout(t, db, lockTimeout), "COACHLOG_PG_STATEMENT_TIMEOUT", "30s")
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()

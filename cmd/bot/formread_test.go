@@ -88,7 +88,7 @@ func awaitFormInTime(t *testing.T, ctx context.Context, fake *fakeslack.Server, 
 // against readers.
 func TestTheFormOpensWhileATableIsLocked(t *testing.T) {
 	t.Parallel()
-	db := sqlitetest.PostgresDB(t)
+	db := sqlitetest.PostgresMigrated(t)
 	b := startBot(t, "COACHLOG_DB", db)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -110,7 +110,7 @@ func TestTheFormOpensWhileATableIsLocked(t *testing.T) {
 // share one deadline now, counted from the envelope's arrival.
 func TestTheFormOpensInTimeWhilePeopleAreLocked(t *testing.T) {
 	t.Parallel()
-	db := sqlitetest.PostgresDB(t)
+	db := sqlitetest.PostgresMigrated(t)
 	clk := &testClock{}
 	clk.Advance(time.Until(midweek))
 	b := startBotAt(t, clk.Now, "COACHLOG_DB", db)
@@ -152,7 +152,7 @@ func TestTheFormOpensInTimeWhilePeopleAreLocked(t *testing.T) {
 // TestATimedOutCommandNamesTheSettingThatCancelledIt.
 func TestACommandPastALockTimeoutNamesTheSetting(t *testing.T) {
 	t.Parallel()
-	db := sqlitetest.PostgresDB(t)
+	db := sqlitetest.PostgresMigrated(t)
 	ctx := ctxT(t)
 	st, err := sqlite.Open(ctx, db, sqlite.Options{})
 	if err != nil {

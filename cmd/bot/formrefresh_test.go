@@ -37,7 +37,7 @@ func viewState(t *testing.T, fake *fakeslack.Server, viewID string) map[string]m
 // test.
 func startBotOnPostgres(t *testing.T, ai *fakeopenai.Server, d time.Duration) (*bot, string, context.Context) {
 	t.Helper()
-	db := sqlitetest.PostgresDB(t)
+	db := sqlitetest.PostgresMigrated(t)
 	env := []string{"COACHLOG_DB", db}
 	if ai != nil {
 		env = llmEnv(ai, false, env...)

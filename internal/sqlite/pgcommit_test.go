@@ -303,7 +303,7 @@ func TestPostgresALostCommitIsFoundOutNotGuessed(t *testing.T) {
 		{"cut with the server left holding the transaction", cutClientOnly, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			db := sqlitetest.PostgresDB(t)
+			db := sqlitetest.PostgresMigrated(t)
 			ctx := context.Background()
 			cut := newCommitCutter(t, db)
 			st := open(t, cut.url, sqlite.Options{MaxConns: 2})
@@ -366,7 +366,7 @@ func TestPostgresALostCommitIsFoundOutNotGuessed(t *testing.T) {
 // the connection is lost) is not run again: it fails with
 // ErrCommitUncertain, and, stored, is stored once.
 func TestPostgresALostCommitStaysUncertainWhileTheServerIsOutOfReach(t *testing.T) {
-	db := sqlitetest.PostgresDB(t)
+	db := sqlitetest.PostgresMigrated(t)
 	ctx := context.Background()
 	cut := newCommitCutter(t, db)
 	st := open(t, cut.url, sqlite.Options{MaxConns: 2})

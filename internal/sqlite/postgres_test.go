@@ -78,7 +78,7 @@ func TestPostgresContract(t *testing.T) {
 // once is stored once, and concurrent outbox claims never take the same
 // message twice.
 func TestPostgresWritersAgreeUnderConcurrency(t *testing.T) {
-	db := sqlitetest.PostgresDB(t)
+	db := sqlitetest.PostgresMigrated(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	// The test is about agreement, not speed: a CI machine whose disk
@@ -259,7 +259,7 @@ func watchPG(t *testing.T, db string, after time.Duration) (stop func()) {
 // unprepared waits for that lock, and used to hold the write's caller
 // until the statement timeout, far past an ack's deadline.
 func TestPostgresWriteReturnsWhileATableItUsedIsLocked(t *testing.T) {
-	db := sqlitetest.PostgresDB(t)
+	db := sqlitetest.PostgresMigrated(t)
 	ctx := context.Background()
 	o := sqliteOptions(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC))
 	o.StatementTimeout = time.Minute
@@ -332,8 +332,8 @@ func waitForLockWaiter(ctx context.Context, db *sql.DB, pid int) error {
 func TestPostgresLocksOfOneSchemaDoNotHoldAnother(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	a := open(t, sqlitetest.PostgresDB(t), sqliteOptions(now))
-	b := open(t, sqlitetest.PostgresDB(t), sqliteOptions(now))
+	a := open(t, sqlitetest.PostgresMigrated(t), sqliteOptions(now))
+	b := open(t, sqlitetest.PostgresMigrated(t), sqliteOptions(now))
 	held, release := make(chan struct{}), make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
@@ -374,7 +374,7 @@ func TestPostgresLocksOfOneSchemaDoNotHoldAnother(t *testing.T) {
 // meets one runs again too. The store has one connection, so its
 // backend's pid is known, and only this test's backends are terminated.
 func TestPostgresWritesAndReadsOutliveATerminatedConnection(t *testing.T) {
-	db := sqlitetest.PostgresDB(t)
+	db := sqlitetest.PostgresMigrated(t)
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, db, sqlite.Options{MaxConns: 1})
 	if err != nil {

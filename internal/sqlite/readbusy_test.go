@@ -97,7 +97,7 @@ func TestAReadPastItsDeadlineIsBusy(t *testing.T) {
 // replica's LOCK TABLE): its statement timeout makes it busy, for the
 // timeout, every read the surfaces make.
 func TestAPostgresReadPastItsStatementTimeoutIsBusy(t *testing.T) {
-	db := sqlitetest.PostgresDB(t)
+	db := sqlitetest.PostgresMigrated(t)
 	ctx := context.Background()
 	// The tables and the session are made with no statement timeout: a
 	// loaded machine's slow start or insert is not what this is about.

@@ -116,7 +116,7 @@ func TestASinceTheImportGaveKeepsItsMoment(t *testing.T) {
 // profile from Slack (a user_change) can commit in between, and the
 // person's nudges and days follow that zone.
 func TestARosterImportKeepsASlackZoneChangedMeanwhile(t *testing.T) {
-	db := sqlitetest.PostgresDB(t)
+	db := sqlitetest.PostgresMigrated(t)
 	ctx := context.Background()
 	st := open(t, db, sqlite.Options{})
 	day := coaching.Date{Year: 2026, Month: 11, Day: 2}
