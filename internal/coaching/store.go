@@ -20,7 +20,8 @@ type Reader interface {
 	DirectReports(ctx context.Context, managerID string) ([]Person, error)
 	Session(ctx context.Context, id int64) (Session, error)
 	// SessionAudit reads a session's audit trail, oldest first; in a
-	// write, as that write sees it.
+	// write, as that write sees it. An entry whose detail is not JSON is
+	// read as Unreadable, not as an error.
 	SessionAudit(ctx context.Context, sessionID int64) ([]AuditEntry, error)
 	// ManagerSessions lists a manager's sessions that were not undone, newest
 	// first; with repID only those with that rep.
@@ -178,6 +179,11 @@ type AuditEntry struct {
 	Action    string
 	SessionID int64
 	Detail    map[string]any
+	// Unreadable is an entry whose stored detail is not JSON (a row
+	// edited by hand, a copy cut short): read back with no detail, so
+	// that the trail's readers fall back as for an entry that does not
+	// decode, rather than every write that reads the trail failing.
+	Unreadable bool
 }
 
 // MessageKind says what an outgoing message shows; the Slack edge renders it

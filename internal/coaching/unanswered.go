@@ -3,7 +3,9 @@ package coaching
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
+	"time"
 )
 
 // A rep asked again while still pending from an earlier asking has not
@@ -60,6 +62,9 @@ func decodeTrail(entries []AuditEntry, actions ...string) ([]trailEntry, error) 
 	for _, e := range entries {
 		if !slices.Contains(actions, e.Action) {
 			continue
+		}
+		if e.Unreadable {
+			return nil, fmt.Errorf("the %s entry of %s is not JSON", e.Action, e.At.UTC().Format(time.RFC3339))
 		}
 		raw, err := json.Marshal(e.Detail)
 		if err != nil {

@@ -171,7 +171,10 @@ func (r reader) Session(ctx context.Context, id int64) (_ coaching.Session, err 
 // SessionAudit reads a session's audit trail, oldest first: ids follow
 // the order of the writes, which the session's lock (SQLite's one writer,
 // PostgreSQL's row lock in tx.Session) puts one after the other. In a
-// write it reads the trail as that write sees it.
+// write it reads the trail as that write sees it. A detail that is not
+// JSON is read as an Unreadable entry: the trail's readers then fall back
+// (and log it), where the error failed every edit of the session, its
+// reps' answers and the DM of a rep taken off it.
 func (r reader) SessionAudit(ctx context.Context, sessionID int64) (_ []coaching.AuditEntry, err error) {
 	defer gaveUp(&err)
 	rows, err := r.q.QueryContext(ctx, `SELECT at, actor_id, action, detail FROM audit WHERE session_id = ? ORDER BY id`, sessionID)
@@ -188,7 +191,7 @@ func (r reader) SessionAudit(ctx context.Context, sessionID int64) (_ []coaching
 			return nil, fmt.Errorf("read the audit trail of session %d: %w", sessionID, err)
 		}
 		if err := json.Unmarshal([]byte(detail), &e.Detail); err != nil {
-			return nil, fmt.Errorf("decode the audit trail of session %d: %w", sessionID, err)
+			e.Detail, e.Unreadable = nil, true
 		}
 		e.At = fromMS(at)
 		out = append(out, e)
