@@ -104,17 +104,22 @@ func (s *Store) writer() {
 		}
 		batch = s.drainWrites(batch)
 		// Where the process has one processor (GOMAXPROCS 1: a one-vCPU
-		// machine, a CPU set of one, as `taskset` or `--cpuset-cpus` give;
-		// not a CPU quota, for which Go keeps at least 2), the handlers
-		// cannot run, nor queue their writes, while the writer does, and the first
-		// write of each burst wakes the writer at once: every write went
-		// alone in its commit (TestWritersInFlightShareCommitsOnOneCore:
-		// 640 commits for 640 writes in flight, 25 with this). So the
-		// writer lets the ready ones queue before the batch closes; with
-		// nothing else ready it returns at once. On one core, 64
-		// submissions in flight, that took a fifth of the CPU off each
-		// (README, Performance). With more cores the handlers queue while
-		// the writer works, and holding it back only slowed it.
+		// machine, a CPU set of one, as `taskset` or `--cpuset-cpus` give),
+		// the handlers cannot run, nor queue their writes, while the writer
+		// does, and the first write of each burst wakes the writer at once:
+		// every write went alone in its commit
+		// (TestWritersInFlightShareCommitsOnOneCore: 640 commits for 640
+		// writes in flight, 25 with this). So the writer lets the ready
+		// ones queue before the batch closes; with nothing else ready it
+		// returns at once. On one core, 64 submissions in flight, that
+		// took a fifth of the CPU off each (README, Performance). With more
+		// processors the handlers queue while the writer works, and holding
+		// it back only slowed it. That holds under a CPU quota of one core
+		// too (`--cpus 1`, `limits.cpu: 1`), where Go keeps 2 processors:
+		// there writes already shared commits (about 17 a commit), and the
+		// yield, which doubled that, took no CPU off a submission and no
+		// more of them a second (README, "A CPU quota of one core"), so a
+		// quota does not turn it on.
 		if len(batch) < maxBatch && runtime.GOMAXPROCS(0) == 1 {
 			runtime.Gosched()
 			batch = s.drainWrites(batch)
