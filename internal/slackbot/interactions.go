@@ -307,10 +307,15 @@ func (b *Bot) queueCurrentDM(ctx context.Context, ra coaching.RepAction) {
 }
 
 // messageResponse is the response_url of a click on a message the bot
-// posted (a rep's DM), with when it was issued: it can replace that message.
-// Clicks elsewhere (an ephemeral reply, a view) give "".
+// posted in someone's DM with the app (a rep's DM), with when it was
+// issued: it can replace that message. Clicks elsewhere (an ephemeral
+// reply, a view) give "", and so does a click on a copy of the DM outside
+// a DM (a D… channel): a channel it was forwarded to, should Slack keep
+// its buttons working there, where replacing it would show the session's
+// notes to everyone in it. The DM itself is then updated with chat.update.
 func (b *Bot) messageResponse(in interaction) (string, time.Time) {
-	if in.ResponseURL == "" || in.Container.Type != "message" || truthy(in.Container.IsEphemeral) {
+	if in.ResponseURL == "" || in.Container.Type != "message" || truthy(in.Container.IsEphemeral) ||
+		!strings.HasPrefix(in.Container.ChannelID, "D") {
 		return "", time.Time{}
 	}
 	return in.ResponseURL, b.svc.Now()
