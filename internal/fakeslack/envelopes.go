@@ -24,9 +24,10 @@ type Ack struct {
 	// Problem is set when Slack could not use the ack's payload (see
 	// Problem): "invalid_errors" for errors not keyed by the view's input
 	// block_ids, Slack's code for an invalid view or message in it,
-	// "push_limit_reached" for a push onto a stack of three views, or
+	// "push_limit_reached" for a push onto a stack of three views,
 	// "ack_too_late" for a slash command or interaction acked after
-	// Slack's 3 s deadline (Slack ignores it).
+	// Slack's 3 s deadline (Slack ignores it), or "ack_too_large" for a
+	// frame of maxAckBytes or more (Slack drops it: see LostAcks).
 	Problem string
 }
 
@@ -396,13 +397,24 @@ func (s *Server) Acks() []Ack {
 	return append([]Ack(nil), s.st.acks...)
 }
 
-// LostAcks returns the acks lost on their way to Slack (LoseAcks), in
-// order.
+// LostAcks returns the acks lost on their way to Slack (LoseAcks) and
+// those Slack dropped for their size (maxAckBytes), in order.
 func (s *Server) LostAcks() []Ack {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Ack(nil), s.st.lostAcks...)
 }
+
+// maxAckBytes is the size from which Slack drops a frame the app sends on
+// its socket: an ack of 20 KB or more "on the wire" is "silently dropped
+// by Slack — the WebSocket write succeeds but Slack ignores the payload",
+// as slack-go v0.35 found against Slack and Slack's own Node SDK
+// (socketmode.maxResponseSize, github.com/slack-go/slack
+// socketmode/socketmode.go; SLACK-NOTES.md, Deadlines and retries).
+// slack-go refuses to send such an ack, so a bot on it never reaches the
+// fake with one: its envelope simply goes unacknowledged, and the test
+// sees that. The fake drops one all the same, for a client that sends it.
+const maxAckBytes = 20 * 1024
 
 // handleAck records a frame from the client.
 func (s *Server) handleAck(conn int, data []byte) {
@@ -428,6 +440,18 @@ func (s *Server) handleAck(conn int, data []byte) {
 			if !t.After(a.ReceivedAt) {
 				a.SentAt = t
 			}
+		}
+		if len(data) >= maxAckBytes {
+			// Slack drops the frame: to it the envelope was never
+			// acknowledged (an event comes again, a command or an
+			// interaction fails for the user), so it is kept with the
+			// lost acks, and is a problem of the app's.
+			a.Problem = "ack_too_large"
+			s.recordProblemLocked("ack", a.Problem, []string{fmt.Sprintf("%s envelope %s acknowledged in a frame of %d bytes: Socket Mode drops one of %d or more",
+				env.wire.Type, env.wire.EnvelopeID, len(data), maxAckBytes)})
+			s.st.lostAcks = append(s.st.lostAcks, a)
+			s.notifyLocked()
+			return
 		}
 		if env.loseAcks {
 			s.st.lostAcks = append(s.st.lostAcks, a)

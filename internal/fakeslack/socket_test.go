@@ -2,10 +2,12 @@ package fakeslack
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
@@ -319,5 +321,64 @@ func TestAnEnvelopeUnderAChosenID(t *testing.T) {
 	}
 	if _, err := fake.Event(ctx, ev, WithEnvelopeID("chosen-1")); err == nil {
 		t.Error("a second envelope under an id sent before was sent")
+	}
+}
+
+// An ack of 20 KB or more is dropped, as Slack drops it (maxAckBytes):
+// the envelope stays unacknowledged, its text is never shown, and it is a
+// problem. One a byte under the limit, sent next, counts.
+func TestAnAckOf20KBOrMoreIsDropped(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	_, url, err := apiClient(fake).StartSocketModeContext(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, _, err := websocket.DefaultDialer.DialContext(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	var hello map[string]any
+	if err := ws.ReadJSON(&hello); err != nil || hello["type"] != "hello" {
+		t.Fatalf("first frame %v, %v; want hello", hello, err)
+	}
+	in, err := fake.SlashCommand(ctx, "U0ALICE", "/coach", "help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// frame is an ack of the command whose JSON weighs exactly size bytes.
+	frame := func(size int) []byte {
+		empty := fmt.Sprintf(`{"envelope_id":%q,"payload":{"text":""}}`, in.EnvelopeID)
+		return []byte(fmt.Sprintf(`{"envelope_id":%q,"payload":{"text":%q}}`, in.EnvelopeID, strings.Repeat("x", size-len(empty))))
+	}
+	for _, c := range []struct {
+		size     int
+		problems int
+		acked    bool
+	}{
+		{maxAckBytes, 1, false},
+		{maxAckBytes - 1, 1, true},
+	} {
+		if err := ws.WriteMessage(websocket.TextMessage, frame(c.size)); err != nil {
+			t.Fatal(err)
+		}
+		want := func() bool { return len(fake.Problems()) == c.problems && (len(fake.Acks()) == 1) == c.acked }
+		for !want() && ctx.Err() == nil {
+			time.Sleep(time.Millisecond) // the fake's own goroutine reads the frame
+		}
+		if !want() {
+			t.Fatalf("after an ack of %d bytes: problems %v, acks %d; want %d problems, acked %v",
+				c.size, fake.Problems(), len(fake.Acks()), c.problems, c.acked)
+		}
+	}
+	if p := fake.Problems()[0]; p.Where != "ack" || p.Code != "ack_too_large" {
+		t.Errorf("problem = %v, want ack: ack_too_large", p)
+	}
+	if lost := fake.LostAcks(); len(lost) != 1 || lost[0].Problem != "ack_too_large" {
+		t.Errorf("lost acks = %+v, want the large one", lost)
+	}
+	if eph := fake.Ephemerals("D0ALICE"); len(eph) != 1 {
+		t.Errorf("%d ephemeral answers: want only the small ack's text shown", len(eph))
 	}
 }
