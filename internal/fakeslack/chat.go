@@ -21,6 +21,26 @@ import (
 // but documents truncation for this limit.)
 const maxTextRunes = 40000
 
+// maxMessageTextRunes is the longest text the fake takes in a message.
+// chat.postMessage's reference says "For best results, limit the number
+// of characters in the text field to 4,000 characters" and lists
+// msg_too_long, "Message text is too long"
+// (https://docs.slack.dev/reference/methods/chat.postMessage, Truncating
+// content; Errors); a Slack engineer wrote in 2024 that "the 40K
+// truncation is an old requirement and the platform now has a smaller
+// limit for the text data. If your app generates 4K text, indeed posting
+// the message could result in the error" (github.com/seratch/ChatGPT-in-Slack/issues/102),
+// and apps met msg_too_long past 4,000 characters
+// (github.com/votingworks/arlo/pull/2070). Others post longer texts
+// without it: the limit is not documented, so the fake takes the strict
+// side and answers msg_too_long past 4,000 characters, in every way a
+// message is posted (chat.*, response_url posts and a slash command's
+// ack alike), before the 40,000 truncation could apply.
+const maxMessageTextRunes = 4000
+
+// textTooLong says a message's text is past maxMessageTextRunes.
+func textTooLong(text string) bool { return utf8.RuneCountInString(text) > maxMessageTextRunes }
+
 // truncatedWarning is Slack's message for a truncated text, from the
 // changelog above.
 const truncatedWarning = "[WARN] Your message was truncated but still posted. The `text` field accepts up to 40,000 characters."
@@ -195,6 +215,9 @@ func contentFrom(r *apiRequest, m *message) (_ apiResult, truncated, ok bool) {
 		m.blocks, m.hasBlocks = blocks, len(blocks) > 0
 	}
 	if r.has("text") {
+		if textTooLong(r.param("text")) {
+			return errResult("msg_too_long"), false, false
+		}
 		m.text, truncated = truncateText(r.param("text"))
 	}
 	m.fillBlocksOnlyText()

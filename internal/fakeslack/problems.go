@@ -35,7 +35,7 @@ func (p Problem) String() string {
 // gives them whatever the workspace's state, so the app must never cause
 // them.
 var appFaults = map[string]bool{
-	"invalid_blocks": true, "invalid_blocks_format": true, "msg_blocks_too_long": true,
+	"invalid_blocks": true, "invalid_blocks_format": true, "msg_blocks_too_long": true, "msg_too_long": true,
 	"invalid_arguments": true, "missing_scope": true, "invalid_json": true, "invalid_form_data": true,
 	"missing_argument": true, "alt_txt_too_large": true, "channels_limit_exceeded": true,
 	// a thread_ts that is not a ts at all

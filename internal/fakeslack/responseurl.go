@@ -150,6 +150,9 @@ func (s *Server) applyResponseLocked(id, httpMethod string, body []byte, rec *Re
 		return res
 	}
 	code, msgs := checkResponseBlocks(in.Blocks)
+	if code == "" && textTooLong(in.Text) {
+		code = "msg_too_long" // see maxMessageTextRunes
+	}
 	if code == "" && !in.DeleteOriginal && in.empty() {
 		// A message with nothing in it: incoming webhooks, which share
 		// response_url's endpoint, answer 400 with this code (seen in
@@ -284,6 +287,10 @@ func (s *Server) applyCommandAckLocked(responseURLID string, payload json.RawMes
 	if code, msgs := checkResponseBlocks(in.Blocks); code != "" {
 		s.recordProblemLocked("ack", code, msgs)
 		return code
+	}
+	if textTooLong(in.Text) { // see maxMessageTextRunes
+		s.recordProblemLocked("ack", "msg_too_long", nil)
+		return "msg_too_long"
 	}
 	var truncated bool
 	if in.Text, truncated = truncateText(in.Text); truncated { // see maxTextRunes

@@ -61,9 +61,9 @@ func TestDeleteOriginalPostsTheContentAsNew(t *testing.T) {
 }
 
 // A response_url post of only whitespace has nothing to show, and one past
-// 40,000 characters is cut with a warning and a problem, as chat.* posts.
+// 4,000 characters is refused with a problem, as chat.* posts are.
 func TestResponseURLText(t *testing.T) {
-	long := strings.Repeat("a", maxTextRunes)
+	long := strings.Repeat("a", maxMessageTextRunes)
 	for _, tc := range []struct {
 		name, text string
 		status     int
@@ -71,7 +71,7 @@ func TestResponseURLText(t *testing.T) {
 	}{
 		{"whitespace", " \n ", http.StatusBadRequest, "missing_text_or_fallback_or_attachments"},
 		{"at the limit", long, http.StatusOK, ""},
-		{"past it", long + "b", http.StatusOK, "message_truncated"},
+		{"past it", long + "b", http.StatusBadRequest, "msg_too_long"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			body, _ := json.Marshal(map[string]any{"text": tc.text, "response_type": "in_channel"})
@@ -89,7 +89,7 @@ func TestResponseURLText(t *testing.T) {
 			if tc.status == http.StatusOK {
 				msgs := fake.Messages(ch)
 				if got := msgs[len(msgs)-1].Text; got != long {
-					t.Errorf("posted text of %d runes, want the first %d", len(got), maxTextRunes)
+					t.Errorf("posted text of %d runes, want %d", len(got), maxMessageTextRunes)
 				}
 			}
 		})

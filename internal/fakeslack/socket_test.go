@@ -348,9 +348,11 @@ func TestAnAckOf20KBOrMoreIsDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	// frame is an ack of the command whose JSON weighs exactly size bytes.
+	// Its text is short (a message's text has its own limit): a field
+	// Slack does not read pads it.
 	frame := func(size int) []byte {
-		empty := fmt.Sprintf(`{"envelope_id":%q,"payload":{"text":""}}`, in.EnvelopeID)
-		return []byte(fmt.Sprintf(`{"envelope_id":%q,"payload":{"text":%q}}`, in.EnvelopeID, strings.Repeat("x", size-len(empty))))
+		empty := fmt.Sprintf(`{"envelope_id":%q,"payload":{"text":"Hi.","pad":""}}`, in.EnvelopeID)
+		return []byte(fmt.Sprintf(`{"envelope_id":%q,"payload":{"text":"Hi.","pad":%q}}`, in.EnvelopeID, strings.Repeat("x", size-len(empty))))
 	}
 	for _, c := range []struct {
 		size     int
@@ -380,5 +382,27 @@ func TestAnAckOf20KBOrMoreIsDropped(t *testing.T) {
 	}
 	if eph := fake.Ephemerals("D0ALICE"); len(eph) != 1 {
 		t.Errorf("%d ephemeral answers: want only the small ack's text shown", len(eph))
+	}
+}
+
+// A slash command's ack whose text is past 4,000 characters is refused
+// as a chat.* post would be (maxMessageTextRunes), and shows nothing.
+func TestACommandAckPast4000CharactersIsTooLong(t *testing.T) {
+	fake := startFake(t)
+	ctx := deadline(t)
+	sm := connect(t, fake)
+	in, err := fake.SlashCommand(ctx, "U0ALICE", "/coach", "help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt := nextEvent(ctx, t, sm, socketmode.EventTypeSlashCommand)
+	if err := sm.Ack(*evt.Request, map[string]string{"text": strings.Repeat("é", maxMessageTextRunes+1)}); err != nil {
+		t.Fatal(err)
+	}
+	if ack, err := fake.AwaitAck(ctx, in.EnvelopeID); err != nil || ack.Problem != "msg_too_long" {
+		t.Fatalf("ack = %+v, %v; want the problem msg_too_long", ack, err)
+	}
+	if eph := fake.Ephemerals("D0ALICE"); len(eph) != 0 {
+		t.Errorf("a refused ack's text was shown: %d messages", len(eph))
 	}
 }

@@ -625,19 +625,18 @@ func TestWhitespaceTextIsNoText(t *testing.T) {
 	}
 }
 
-// Past 40,000 characters Slack cuts a message's text, posts it and warns
-// message_truncated; the fake does so and records a problem, for every
-// way of posting: chat.postMessage, chat.postEphemeral, chat.update and a
-// response_url.
-func TestLongTextIsTruncatedWithAWarning(t *testing.T) {
-	long := strings.Repeat("é", maxTextRunes) // runes, not bytes, count
+// Past 4,000 characters of text Slack may answer msg_too_long
+// (maxMessageTextRunes): the fake does, records a problem and keeps
+// nothing, for chat.postMessage, chat.postEphemeral and chat.update.
+func TestLongTextIsRefusedAsTooLong(t *testing.T) {
+	long := strings.Repeat("é", maxMessageTextRunes) // runes, not bytes, count
 	for _, tc := range []struct {
-		name      string
-		text      string
-		truncated bool
+		name string
+		text string
+		want string
 	}{
-		{"at the limit", long, false},
-		{"past it", long + "xyz", true},
+		{"at the limit", long, ""},
+		{"past it", long + "x", "msg_too_long"},
 	} {
 		for _, method := range []string{"chat.postMessage", "chat.postEphemeral", "chat.update"} {
 			t.Run(tc.name+"/"+method, func(t *testing.T) {
@@ -647,25 +646,15 @@ func TestLongTextIsTruncatedWithAWarning(t *testing.T) {
 				}
 				ts := fake.Messages("C0GENERAL")[0].TS
 				a := call(t, fake, method, url.Values{"channel": {"C0GENERAL"}, "user": {"U0ALICE"}, "ts": {ts}, "text": {tc.text}})
-				if !a.OK {
-					t.Fatalf("answer = %+v, want ok", a)
+				if a.OK != (tc.want == "") || a.Error != tc.want {
+					t.Fatalf("answer = %+v, want error %q", a, tc.want)
 				}
-				var stored []Message
-				stored = append(stored, fake.Messages("C0GENERAL")...)
-				stored = append(stored, fake.Ephemerals("C0GENERAL")...)
-				got := stored[len(stored)-1].Text
-				if method == "chat.update" {
-					got = stored[0].Text
+				stored := append(fake.Messages("C0GENERAL"), fake.Ephemerals("C0GENERAL")...)
+				kept := slices.ContainsFunc(stored, func(m Message) bool { return m.Text == tc.text })
+				if kept != (tc.want == "") {
+					t.Errorf("the text was kept: %v, want %v", kept, tc.want == "")
 				}
-				if got != long {
-					t.Errorf("stored text of %d runes, want the first %d", len([]rune(got)), maxTextRunes)
-				}
-				warned := a.Warning == "message_truncated" && slices.Equal(a.Meta.Warnings, []string{"message_truncated"}) &&
-					len(a.Meta.Messages) == 1 && strings.Contains(a.Meta.Messages[0], "40,000")
-				if warned != tc.truncated {
-					t.Errorf("answer %+v warns of truncation: %v, want %v", a, warned, tc.truncated)
-				}
-				if p := fake.Problems(); (len(p) == 1 && p[0].Code == "message_truncated" && p[0].Where == method) != tc.truncated {
+				if p := fake.Problems(); (len(p) == 1 && p[0].Code == "msg_too_long" && p[0].Where == method) != (tc.want != "") {
 					t.Errorf("problems = %v", p)
 				}
 			})
