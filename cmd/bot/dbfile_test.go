@@ -132,6 +132,16 @@ func TestServeWithACOACHLOGDBItCannotOpenSaysSoAtOnce(t *testing.T) {
 			sqlitetest.Unwritable(t, db)
 			return db
 		}, "the database file cannot be written"},
+		// A volume another user owns, no database on it yet: "permission
+		// denied" alone said neither which directory nor for whom.
+		{"a directory it may not write", func(t *testing.T) string {
+			dir := filepath.Join(t.TempDir(), "theirs")
+			if err := os.Mkdir(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			sqlitetest.Unwritable(t, dir)
+			return filepath.Join(dir, "c.db")
+		}, string(filepath.Separator) + "theirs may not be written"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			db := tt.db(t)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sqlite"
+	"github.com/coachlog/coachlog/internal/sqlite/sqlitetest"
 )
 
 // A database and its backup are the files named, whatever characters the
@@ -109,15 +110,29 @@ func TestABackupOverSomethingSaysWhatIsThereAndWhatItWants(t *testing.T) {
 	for _, tt := range []struct {
 		name, dest string
 		want, not  []string
+		prep       func(t *testing.T) // makes what is in the way
 	}{
-		{"a directory", dir, []string{dir + " is a directory", "a file that does not exist yet", filepath.Join(dir, "coachlog-2026-11-30.db")}, []string{"already exists"}},
-		{"a file", file, []string{file + " already exists", "a file that does not exist yet"}, []string{"directory"}},
+		{"a directory", dir, []string{dir + " is a directory", "a file that does not exist yet", filepath.Join(dir, "coachlog-2026-11-30.db")}, []string{"already exists"}, nil},
+		{"a file", file, []string{file + " already exists", "a file that does not exist yet"}, []string{"directory"}, nil},
 		// "no such file or directory" answered a path given, as asked, of
 		// a file that does not exist yet: the directory is what is not.
 		{"a directory not there", filepath.Join(dir, "gone", "b.db"), []string{"the directory " + filepath.Join(dir, "gone") + " does not exist"},
-			[]string{"no such file"}},
+			[]string{"no such file"}, nil},
+		// "permission denied" alone named neither the directory nor
+		// the user who may not write it.
+		{"a directory it may not write", filepath.Join(dir, "theirs", "b.db"), []string{"the directory " + filepath.Join(dir, "theirs") + " may not be written",
+			"running as uid", "check its owner and mode"}, nil, func(t *testing.T) {
+			theirs := filepath.Join(dir, "theirs")
+			if err := os.Mkdir(theirs, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			sqlitetest.Unwritable(t, theirs)
+		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.prep != nil {
+				tt.prep(t)
+			}
 			err := st.Backup(ctx, tt.dest)
 			if err == nil {
 				t.Fatalf("backup to %s worked", tt.dest)

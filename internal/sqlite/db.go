@@ -495,6 +495,9 @@ func createPrivate(path string) error {
 		if errors.Is(pe.Err, fs.ErrNotExist) {
 			return missingDir{filepath.Dir(path), pe.Err}
 		}
+		if errors.Is(pe.Err, fs.ErrPermission) {
+			return deniedDir{filepath.Dir(path), pe.Err}
+		}
 		return pe.Err // the callers name the path
 	}
 	if err != nil {
@@ -514,6 +517,21 @@ type missingDir struct {
 
 func (e missingDir) Error() string { return "the directory " + e.dir + " does not exist" }
 func (e missingDir) Unwrap() error { return e.err }
+
+// deniedDir is a file that cannot be created because this process may
+// not write the directory it goes in (a volume another user owns, a
+// container's uid that is not the host's): "permission denied" alone,
+// under the file's path, said neither which directory nor for whom.
+type deniedDir struct {
+	dir string
+	err error
+}
+
+func (e deniedDir) Error() string {
+	return fmt.Sprintf("the directory %s may not be written (%v): %s must be able to create files in it: check its owner and mode",
+		e.dir, e.err, whoAmI())
+}
+func (e deniedDir) Unwrap() error { return e.err }
 
 // tightenMode makes the database file, and its -wal and -shm, owner-only
 // when group or others have any permission on them: an older Coachlog's
