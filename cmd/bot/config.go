@@ -72,6 +72,26 @@ func channelInLink(v string) (string, bool) {
 	return id, channelRE.MatchString(id)
 }
 
+// channelIDProblem says what is wrong with v as the digest's channel id,
+// and what to write instead (an id put after write: "" for the setting,
+// "--channel " for the flag), or "" when v is empty or an id. A name, the
+// way people know a channel, is answered with where Slack shows its id.
+func channelIDProblem(v, write string) string {
+	const where = "the channel's id ends the link its Copy link gives (https://acme.slack.com/archives/C0123ABCD)"
+	switch {
+	case v == "" || channelRE.MatchString(v):
+		return ""
+	case channelRE.MatchString(strings.ToUpper(v)):
+		return fmt.Sprintf("%q is not a channel id: Slack's ids are in capitals, write %s%s", v, write, strings.ToUpper(v))
+	case strings.HasPrefix(v, "#"):
+		return fmt.Sprintf("%q is a channel's name; give its id: %s", v, where)
+	}
+	if id, ok := channelInLink(v); ok {
+		return fmt.Sprintf("%q is a link to the channel; give its id alone: %s%s", v, write, id)
+	}
+	return fmt.Sprintf("%q is not a channel id like C0123ABCD; %s", v, where)
+}
+
 // loadConfig reads the environment through getenv. Token values are never
 // echoed: an error names the variable and what is wrong with it.
 func loadConfig(getenv func(string) string, n needs) (config, error) {
@@ -99,11 +119,8 @@ func loadConfig(getenv func(string) string, n needs) (config, error) {
 		func() error { c.APIURL, err = apiURL(getenv("SLACK_API_URL")); return err },
 		func() error {
 			c.DigestChannel = strings.TrimSpace(getenv("COACHLOG_DIGEST_CHANNEL"))
-			if c.DigestChannel != "" && !channelRE.MatchString(c.DigestChannel) {
-				if id, ok := channelInLink(c.DigestChannel); ok {
-					return &configError{Name: "COACHLOG_DIGEST_CHANNEL", Problem: fmt.Sprintf("%q is a link to the channel; give its id alone: %s", c.DigestChannel, id)}
-				}
-				return &configError{Name: "COACHLOG_DIGEST_CHANNEL", Problem: "must be a channel id like C0123ABCD, not a name"}
+			if p := channelIDProblem(c.DigestChannel, ""); p != "" {
+				return &configError{Name: "COACHLOG_DIGEST_CHANNEL", Problem: p}
 			}
 			return nil
 		},

@@ -40,11 +40,8 @@ func digestCmd(ctx context.Context, e env, args []string) error {
 	if err := noArguments(fs, "only flags"); err != nil {
 		return err
 	}
-	if *channel != "" && !channelRE.MatchString(*channel) {
-		if id, ok := channelInLink(*channel); ok {
-			return usageError(fmt.Sprintf("--channel %q is a link to the channel; give its id alone: --channel %s", *channel, id))
-		}
-		return usageError(fmt.Sprintf("--channel %q is not a channel id (C…, G… or D…)", *channel))
+	if p := channelIDProblem(*channel, "--channel "); p != "" {
+		return usageError("--channel " + p)
 	}
 	if *chartPath != "" && !*dry {
 		return usageError("--chart goes with --dry-run: a posted digest uploads its chart to Slack")

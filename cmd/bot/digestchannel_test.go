@@ -200,10 +200,31 @@ func TestADigestChannelGivenAsALinkIsAnsweredWithItsID(t *testing.T) {
 			t.Errorf("digest --channel: %v\nwant %s\n%s", err, want, out)
 		}
 	}
-	// A name is still told it is one.
-	vars := map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_DIGEST_CHANNEL": "#sales-leaders"}
-	if err := run(context.Background(), []string{"serve"}, func(k string) string { return vars[k] }, &syncBuffer{}, &syncBuffer{}); err == nil ||
-		!strings.Contains(err.Error(), "not a name") {
-		t.Errorf("serve with a channel's name: %v", err)
+	// A name is still told it is one: TestADigestChannelGivenAsANameSaysWhereItsIDIs.
+}
+
+// A channel's name, or its id typed in lower case, is answered with what
+// to write and where to find it: "not a name" sent the admin looking for
+// an id without saying where Slack shows one.
+func TestADigestChannelGivenAsANameSaysWhereItsIDIs(t *testing.T) {
+	t.Parallel()
+	const where = "the channel's id ends the link its Copy link gives (https://acme.slack.com/archives/C0123ABCD)"
+	for _, tt := range []struct{ value, serve, cli string }{
+		{"#sales-leaders", "COACHLOG_DIGEST_CHANNEL: \"#sales-leaders\" is a channel's name; give its id: " + where,
+			"--channel \"#sales-leaders\" is a channel's name; give its id: " + where},
+		{"sales-leaders", "COACHLOG_DIGEST_CHANNEL: \"sales-leaders\" is not a channel id like C0123ABCD; " + where,
+			"--channel \"sales-leaders\" is not a channel id like C0123ABCD; " + where},
+		{"c0leads", "COACHLOG_DIGEST_CHANNEL: \"c0leads\" is not a channel id: Slack's ids are in capitals, write C0LEADS",
+			"--channel \"c0leads\" is not a channel id: Slack's ids are in capitals, write --channel C0LEADS"},
+	} {
+		vars := map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-2", "COACHLOG_DIGEST_CHANNEL": tt.value}
+		err := run(context.Background(), []string{"serve"}, func(k string) string { return vars[k] }, &syncBuffer{}, &syncBuffer{})
+		if err == nil || err.Error() != tt.serve {
+			t.Errorf("serve with COACHLOG_DIGEST_CHANNEL=%s: %v\nwant %s", tt.value, err, tt.serve)
+		}
+		out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": t.TempDir() + "/c.db"}, "digest", "--channel", tt.value)
+		if err == nil || err.Error() != tt.cli {
+			t.Errorf("digest --channel %s: %v\nwant %s\n%s", tt.value, err, tt.cli, out)
+		}
 	}
 }
