@@ -234,6 +234,10 @@ func checkToken(name, val, prefix, what string, required bool) error {
 		return &configError{Name: name, Problem: fmt.Sprintf("missing; set it to the Slack %s (%s...)", what, prefix)}
 	case val == "":
 		return nil
+	case len(val) > 1 && (val[0] == '"' || val[0] == '\'') && val[len(val)-1] == val[0]:
+		// docker run --env-file takes SLACK_BOT_TOKEN="xoxb-…" as it is,
+		// quotes and all: "must start with xoxb-" read as nonsense.
+		return &configError{Name: name, Problem: "is wrapped in quotes, which are not part of the token (an env file read as it is, such as docker's --env-file, keeps them): remove them"}
 	case strings.HasPrefix(val, "xapp-") && prefix != "xapp-":
 		return &configError{Name: name, Problem: fmt.Sprintf("holds an app-level token (xapp-); it needs the %s (%s...)", what, prefix)}
 	case strings.HasPrefix(val, "xox") && prefix == "xapp-":
