@@ -228,7 +228,7 @@ func openPostgres(ctx context.Context, spec string, opts Options) (*Store, error
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: %w", name, oneLine(err))
+		return nil, fmt.Errorf("open %s: %w%s", name, oneLine(err), connectHint(err, cfg))
 	}
 	s := &Store{path: name, url: spec, now: opts.Now, pg: true, r: db}
 	s.rq = cachedDB{c: newStmtCache(db), tries: opts.MaxConns + 1}
@@ -297,6 +297,30 @@ func (s *Store) CreatedTables() *NewTables { return s.created }
 // role that did not exist stopped the start with three lines, two of them
 // the same, where a bad setting is one line naming the variable. The lines
 // are joined, each said once.
+// connectHint is what to do when the server refused the connection for
+// the URL's database, user or password, "" for any other failure: the
+// server's words alone ("database "coachlog" does not exist") left the
+// operator to find that Coachlog creates its tables, never the database
+// or the role.
+func connectHint(err error, cfg *pgx.ConnConfig) string {
+	pgErr, ok := errors.AsType[*pgconn.PgError](err)
+	if !ok {
+		return ""
+	}
+	db, user := pgx.Identifier{cfg.Database}.Sanitize(), pgx.Identifier{cfg.User}.Sanitize()
+	switch {
+	case pgErr.Code == "3D000": // invalid_catalog_name
+		return fmt.Sprintf(": create it first (Coachlog creates its tables, not the database), as a superuser: CREATE DATABASE %s OWNER %s", db, user)
+	case pgErr.Code == "28000" && strings.HasPrefix(pgErr.Message, "role "): // the role does not exist
+		return fmt.Sprintf(": check the user name in the URL, or create the role as a superuser: CREATE ROLE %s LOGIN PASSWORD '…'", user)
+	case pgErr.Code == "28000": // no pg_hba.conf entry
+		return ": the server's pg_hba.conf lets no such connection in (this user, database and address): ask its administrator"
+	case pgErr.Code == "28P01": // invalid_password
+		return ": check the password (in the URL, PGPASSWORD or ~/.pgpass; an '@' in it written %40)"
+	}
+	return ""
+}
+
 func oneLine(err error) error {
 	msg := err.Error()
 	if !strings.Contains(msg, "\n") {
