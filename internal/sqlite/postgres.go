@@ -291,12 +291,6 @@ type NewTables struct {
 // it.
 func (s *Store) CreatedTables() *NewTables { return s.created }
 
-// oneLine is err said on one line. pgx's connect error puts each attempt
-// on a line of its own (each address a host name gives, and sslmode=prefer's
-// two tries of each, with TLS and without), so a server that was down or a
-// role that did not exist stopped the start with three lines, two of them
-// the same, where a bad setting is one line naming the variable. The lines
-// are joined, each said once.
 // connectHint is what to do when the server refused the connection for
 // the URL's database, user or password, "" for any other failure: the
 // server's words alone ("database "coachlog" does not exist") left the
@@ -321,6 +315,12 @@ func connectHint(err error, cfg *pgx.ConnConfig) string {
 	return ""
 }
 
+// oneLine is err said on one line. pgx's connect error puts each attempt
+// on a line of its own (each address a host name gives, and sslmode=prefer's
+// two tries of each, with TLS and without), so a server that was down or a
+// role that did not exist stopped the start with three lines, two of them
+// the same, where a bad setting is one line naming the variable. The lines
+// are joined, each said once.
 func oneLine(err error) error {
 	msg := err.Error()
 	if !strings.Contains(msg, "\n") {
