@@ -562,7 +562,10 @@ func (m logModal) commitmentsBlock() *slack.InputBlock {
 	el.MaxLength = 3000
 	el.InitialValue = truncateRunes(strings.Join(m.Draft.Commitments, "\n"), 3000)
 	return slack.NewInputBlock(m.blockID(coaching.FieldCommitments), plain("Commitments"),
-		plain(fmt.Sprintf("What the rep committed to, one per line: up to %d, each up to %d characters.", coaching.MaxCommitments, coaching.MaxCommitmentLen)), el).WithOptional(true)
+		// 20 of 300 are past what the field holds (Slack's 3,000 for a
+		// text input): the hint says both, or it promised what Slack's
+		// client refuses at submit.
+		plain(fmt.Sprintf("What the rep committed to, one per line: up to %d, each up to %d characters, 3,000 in all.", coaching.MaxCommitments, coaching.MaxCommitmentLen)), el).WithOptional(true)
 }
 
 func (m logModal) followUpBlock() *slack.InputBlock {

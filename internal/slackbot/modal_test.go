@@ -195,3 +195,28 @@ func TestAnEditFormRecordsTheRetiredSkillsItCannotOffer(t *testing.T) {
 		t.Errorf("100 long unshown skills: metadata of %d characters keeping %d; want the first that fit in %d", n, len(meta.Unshown), maxMetadata)
 	}
 }
+
+// The commitments' hint says what the field takes: 20 commitments of 300
+// characters are 6,000, past the 3,000 Slack lets a text input hold (its
+// max_length), and a hint promising them let a manager write what Slack's
+// client then refused at submit.
+func TestTheCommitmentsHintSaysWhatTheFieldHolds(t *testing.T) {
+	b := logModal{}.commitmentsBlock()
+	el := b.Element.(*slack.PlainTextInputBlockElement)
+	hint := b.Hint.Text
+	for _, want := range []string{
+		fmt.Sprintf("up to %d", coaching.MaxCommitments),
+		fmt.Sprintf("each up to %d characters", coaching.MaxCommitmentLen),
+	} {
+		if !strings.Contains(hint, want) {
+			t.Errorf("hint %q does not say %q", hint, want)
+		}
+	}
+	if el.MaxLength != 3000 {
+		t.Fatalf("the field holds %d characters; the hint's words below are for 3,000", el.MaxLength)
+	}
+	if coaching.MaxCommitments*coaching.MaxCommitmentLen > el.MaxLength && !strings.Contains(hint, "3,000 in all") {
+		t.Errorf("hint %q promises %d × %d characters; the field holds %d: want it to say \"3,000 in all\"",
+			hint, coaching.MaxCommitments, coaching.MaxCommitmentLen, el.MaxLength)
+	}
+}
