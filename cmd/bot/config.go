@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -95,6 +96,20 @@ func channelIDProblem(v, write string) string {
 // loadConfig reads the environment through getenv. Token values are never
 // echoed: an error names the variable and what is wrong with it.
 func loadConfig(getenv func(string) string, n needs) (config, error) {
+	// A value wrapped in quotes is the quotes of an env file read as it is
+	// (docker's --env-file keeps SLACK_BOT_TOKEN="xoxb-…" and
+	// COACHLOG_TIMEZONE="Europe/Paris" whole): said as such, before what a
+	// check makes of the quotes ("unknown time zone", a database file
+	// named with them), for every setting read.
+	var quoted []string
+	raw := getenv
+	getenv = func(k string) string {
+		v := raw(k)
+		if wrappedInQuotes(strings.TrimSpace(v)) && !slices.Contains(quoted, k) {
+			quoted = append(quoted, k)
+		}
+		return v
+	}
 	c := config{
 		AppToken: strings.TrimSpace(getenv("SLACK_APP_TOKEN")),
 		BotToken: strings.TrimSpace(getenv("SLACK_BOT_TOKEN")),
@@ -170,11 +185,23 @@ func loadConfig(getenv func(string) string, n needs) (config, error) {
 		},
 	}
 	for _, check := range checks {
-		if err := check(); err != nil {
+		err := check()
+		if len(quoted) > 0 {
+			return config{}, &configError{Name: quoted[0], Problem: "is wrapped in quotes, which are not part of the value " +
+				"(an env file read as it is, such as docker's --env-file, keeps them): remove them"}
+		}
+		if err != nil {
 			return config{}, err
 		}
 	}
 	return c, nil
+}
+
+// wrappedInQuotes says whether v is wrapped in a pair of the same quote,
+// double or single. No setting's value is: not a token, an id, a zone, a
+// path, a URL or a schedule.
+func wrappedInQuotes(v string) bool {
+	return len(v) > 1 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0]
 }
 
 // orgZone reads COACHLOG_TIMEZONE, UTC when unset, as serve reads it; the
@@ -234,10 +261,6 @@ func checkToken(name, val, prefix, what string, required bool) error {
 		return &configError{Name: name, Problem: fmt.Sprintf("missing; set it to the Slack %s (%s...)", what, prefix)}
 	case val == "":
 		return nil
-	case len(val) > 1 && (val[0] == '"' || val[0] == '\'') && val[len(val)-1] == val[0]:
-		// docker run --env-file takes SLACK_BOT_TOKEN="xoxb-…" as it is,
-		// quotes and all: "must start with xoxb-" read as nonsense.
-		return &configError{Name: name, Problem: "is wrapped in quotes, which are not part of the token (an env file read as it is, such as docker's --env-file, keeps them): remove them"}
 	case strings.HasPrefix(val, "xapp-") && prefix != "xapp-":
 		return &configError{Name: name, Problem: fmt.Sprintf("holds an app-level token (xapp-); it needs the %s (%s...)", what, prefix)}
 	case strings.HasPrefix(val, "xox") && prefix == "xapp-":
