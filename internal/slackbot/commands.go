@@ -128,8 +128,7 @@ func (b *Bot) acceptCapture(ctx context.Context, a *acker, cmd slashCommand) {
 		}
 		// What was typed is given back, mentions as ids: names would be
 		// read from the database that just failed, past the ack.
-		a.ack(commandReply{ResponseType: "ephemeral", Text: ":warning: Not logged. " + escKeepMentions(coaching.ErrorMessage(err)) +
-			typedBack(unescape(cmd.Text, nil))})
+		a.ack(refusedAck(":warning: Not logged. "+escKeepMentions(coaching.ErrorMessage(err)), unescape(cmd.Text, nil)))
 		return
 	}
 	if n, lasted, ended := b.captureFails.OK(b.now()); ended {
@@ -145,6 +144,47 @@ func (b *Bot) acceptCapture(ctx context.Context, a *acker, cmd slashCommand) {
 type commandReply struct {
 	ResponseType string `json:"response_type"`
 	Text         string `json:"text"`
+}
+
+// The most a slash command's ack may carry: Slack's 4,000 characters of
+// message text (msg_too_long past them), and, encoded, well under the
+// 20 KB from which Socket Mode drops an ack (slack-go will not even send
+// one; the envelope around the payload takes the margin).
+const (
+	ackTextRunes = 4000
+	ackBytes     = 16 << 10
+)
+
+// refusedAck is the ack of a capture the database would not take: head,
+// then what was typed, to send again. A capture refused with the
+// database down gave back the whole line there, and a long one, past
+// either limit, was refused or dropped with the answer: the manager saw
+// Slack's own error and lost both. As much of the line as fits is given
+// back, saying how much did not; the answers that go through the outbox
+// cut theirs the same way (answerMessage).
+func refusedAck(head, written string) commandReply {
+	reply := func(text string) commandReply { return commandReply{ResponseType: "ephemeral", Text: text} }
+	if r := reply(head + typedBack(written)); fitsAck(r) {
+		return r
+	}
+	runes := []rune(written)
+	cut := func(n int) commandReply {
+		return reply(head + typedBack(string(runes[:n])) + fmt.Sprintf("…\n_(%d more characters did not fit in one Slack message.)_", len(runes)-n))
+	}
+	lo, hi := 0, len(runes) // the longest start of the line that fits
+	for lo < hi {
+		if mid := (lo + hi + 1) / 2; fitsAck(cut(mid)) {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return cut(lo)
+}
+
+func fitsAck(r commandReply) bool {
+	raw, err := json.Marshal(r)
+	return err == nil && utf8.RuneCountInString(r.Text) <= ackTextRunes && len(raw) <= ackBytes
 }
 
 // runCommand acts on an accepted command, just acknowledged or left pending
