@@ -8,19 +8,6 @@ import (
 	"unicode/utf8"
 )
 
-// maxTextRunes is where Slack truncates a message's text: "On August 12,
-// 2018 we started truncating messages containing more than 40,000
-// characters ... This behavior applies to all methods of posting messages
-// to Slack: chat.postMessage, chat.postEphemeral, interactive message and
-// slash command response URLs"
-// (https://api.slack.com/changelog/2018-04-truncating-really-long-messages).
-// Slack still posts the message and warns message_truncated; the fake does
-// the same and records a Problem, as the cut-off text is lost to the
-// reader and a bot must split or shorten rather than let it happen.
-// (chat.postMessage also lists msg_too_long, "Message text is too long",
-// but documents truncation for this limit.)
-const maxTextRunes = 40000
-
 // maxMessageTextRunes is the longest text the fake takes in a message.
 // chat.postMessage's reference says "For best results, limit the number
 // of characters in the text field to 4,000 characters" and lists
@@ -35,32 +22,14 @@ const maxTextRunes = 40000
 // without it: the limit is not documented, so the fake takes the strict
 // side and answers msg_too_long past 4,000 characters, in every way a
 // message is posted (chat.*, response_url posts and a slash command's
-// ack alike), before the 40,000 truncation could apply.
+// ack alike). Slack's older rule, a text cut at 40,000 characters and
+// posted with a message_truncated warning
+// (https://api.slack.com/changelog/2018-04-truncating-really-long-messages),
+// can no longer be met: the fake refuses such a text first.
 const maxMessageTextRunes = 4000
 
 // textTooLong says a message's text is past maxMessageTextRunes.
 func textTooLong(text string) bool { return utf8.RuneCountInString(text) > maxMessageTextRunes }
-
-// truncatedWarning is Slack's message for a truncated text, from the
-// changelog above.
-const truncatedWarning = "[WARN] Your message was truncated but still posted. The `text` field accepts up to 40,000 characters."
-
-// truncateText cuts text to maxTextRunes; truncated says it did.
-func truncateText(text string) (_ string, truncated bool) {
-	if utf8.RuneCountInString(text) <= maxTextRunes {
-		return text, false
-	}
-	return string([]rune(text)[:maxTextRunes]), true
-}
-
-// warnTruncated adds Slack's message_truncated warning to an ok answer
-// and records it as a problem of where.
-func (s *Server) warnTruncatedLocked(where string, res apiResult) apiResult {
-	s.recordProblemLocked(where, "message_truncated", []string{truncatedWarning})
-	res.body["warning"] = "message_truncated"
-	res.body["response_metadata"] = map[string]any{"messages": []string{truncatedWarning}, "warnings": []string{"message_truncated"}}
-	return res
-}
 
 // message is a stored message.
 type message struct {
@@ -200,28 +169,28 @@ func (m *message) fillBlocksOnlyText() {
 }
 
 // contentFrom reads text and blocks into m; it returns a Slack error result
-// when the blocks are malformed or over Slack's limits, and says whether
-// the text was truncated (see maxTextRunes).
-func contentFrom(r *apiRequest, m *message) (_ apiResult, truncated, ok bool) {
+// when the blocks are malformed or over Slack's limits, or the text too
+// long (see maxMessageTextRunes).
+func contentFrom(r *apiRequest, m *message) (_ apiResult, ok bool) {
 	if r.has("blocks") {
 		blocks, err := parseBlocks(r.param("blocks"))
 		if err != nil {
-			return errResult("invalid_blocks_format"), false, false
+			return errResult("invalid_blocks_format"), false
 		}
 		if code, msgs := checkMessageBlocks(blocks); code != "" {
-			return errResult(code, msgs...), false, false
+			return errResult(code, msgs...), false
 		}
 		normalizeBlocks(blocks)
 		m.blocks, m.hasBlocks = blocks, len(blocks) > 0
 	}
 	if r.has("text") {
 		if textTooLong(r.param("text")) {
-			return errResult("msg_too_long"), false, false
+			return errResult("msg_too_long"), false
 		}
-		m.text, truncated = truncateText(r.param("text"))
+		m.text = r.param("text")
 	}
 	m.fillBlocksOnlyText()
-	return apiResult{}, truncated, true
+	return apiResult{}, true
 }
 
 // hasContent says a chat.* call carries something to show: text, blocks
@@ -252,15 +221,12 @@ func (s *Server) chatPostMessage(r *apiRequest) apiResult {
 	if res, ok := s.checkThreadLocked(m); !ok {
 		return res
 	}
-	res, truncated, ok := contentFrom(r, m)
+	res, ok := contentFrom(r, m)
 	if !ok {
 		return res
 	}
 	s.storeMessageLocked(m)
 	res = okResult(map[string]any{"channel": m.channel, "ts": m.ts, "message": s.messageObjectLocked(m)})
-	if truncated {
-		res = s.warnTruncatedLocked(r.method, res)
-	}
 	m.deleted = s.deletedOnPostLocked(m) // after the answer: the bot got its ts
 	return res
 }
@@ -285,15 +251,12 @@ func (s *Server) chatUpdate(r *apiRequest) apiResult {
 	}
 	// contentFrom changes m only once the blocks are taken: a refused
 	// update leaves the message as it was.
-	res, truncated, ok := contentFrom(r, m)
+	res, ok := contentFrom(r, m)
 	if !ok {
 		return res
 	}
 	m.edited = true
 	res = okResult(map[string]any{"channel": m.channel, "ts": m.ts, "text": m.text, "message": s.messageObjectLocked(m)})
-	if truncated {
-		res = s.warnTruncatedLocked(r.method, res)
-	}
 	return res
 }
 
@@ -380,15 +343,12 @@ func (s *Server) chatPostEphemeral(r *apiRequest) apiResult {
 	if res, ok := s.checkThreadLocked(m); !ok {
 		return res
 	}
-	res, truncated, ok := contentFrom(r, m)
+	res, ok := contentFrom(r, m)
 	if !ok {
 		return res
 	}
 	s.storeMessageLocked(m)
 	res = okResult(map[string]any{"message_ts": m.ts})
-	if truncated {
-		res = s.warnTruncatedLocked(r.method, res)
-	}
 	return res
 }
 

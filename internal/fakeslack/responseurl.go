@@ -169,12 +169,7 @@ func (s *Server) applyResponseLocked(id, httpMethod string, body []byte, rec *Re
 	}
 	u.uses++
 	rec.Channel = u.channel
-	var truncated bool
-	in.Text, truncated = truncateText(in.Text) // see maxTextRunes
 	rec.MessageTS = s.respondLocked(u, in)
-	if truncated {
-		return s.warnTruncatedLocked(MethodResponseURL, okResult(nil))
-	}
 	return okResult(nil)
 }
 
@@ -291,10 +286,6 @@ func (s *Server) applyCommandAckLocked(responseURLID string, payload json.RawMes
 	if textTooLong(in.Text) { // see maxMessageTextRunes
 		s.recordProblemLocked("ack", "msg_too_long", nil)
 		return "msg_too_long"
-	}
-	var truncated bool
-	if in.Text, truncated = truncateText(in.Text); truncated { // see maxTextRunes
-		s.recordProblemLocked("ack", "message_truncated", []string{truncatedWarning})
 	}
 	s.respondLocked(u, in)
 	return ""
