@@ -569,8 +569,7 @@ func applyPG(ctx context.Context, db *sql.DB, m migration, now time.Time, know i
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))`, migrateLockKey); err != nil {
 		return nil, fmt.Errorf("migration %s: lock: %w", m.name, err)
 	}
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+	if _, err := tx.ExecContext(ctx, pgSchemaMigrations); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w%s", err, createRemedy(ctx, db, err))
 	}
 	var have sql.NullInt64
@@ -591,6 +590,34 @@ func applyPG(ctx context.Context, db *sql.DB, m migration, now time.Time, know i
 		return nil, err
 	}
 	return created, nil
+}
+
+// pgSchemaMigrations is the table that records PostgreSQL's applied
+// migrations, as applyPG creates it.
+const pgSchemaMigrations = `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`
+
+// PostgresMigrationScript is the SQL that takes an empty schema (the
+// current one) to this build's PostgreSQL schema, as a first open leaves
+// it: schema_migrations, then each migration, in order, and its record,
+// applied at appliedAt. It is one script, with no transaction of its own
+// and no migration lock, for a caller that runs it in a transaction on a
+// schema nobody else uses (sqlitetest.PostgresMigrated): the store's own
+// open migrates with applyPG.
+func PostgresMigrationScript(appliedAt time.Time) (string, error) {
+	ms, err := loadMigrationsFrom(migrationsPostgres())
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString(pgSchemaMigrations + ";\n")
+	for _, m := range ms {
+		// A migration's last statement may lack its semicolon, and its
+		// last line may be a comment: each ends on a line of its own.
+		fmt.Fprintf(&b, "%s\n;\nINSERT INTO schema_migrations (version, name, applied_at) VALUES (%d, '%s', %d);\n",
+			m.sql, m.version, strings.ReplaceAll(m.name, "'", "''"), appliedAt.UnixMilli())
+	}
+	return b.String(), nil
 }
 
 // createRemedy is what to run when the role may not create tables in its

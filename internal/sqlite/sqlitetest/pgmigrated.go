@@ -3,17 +3,10 @@ package sqlitetest
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"io/fs"
-	"path"
-	"slices"
-	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/coachlog/coachlog/migrations"
+	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
 // PostgresMigrated is PostgresDB with this build's PostgreSQL migrations
@@ -37,11 +30,12 @@ import (
 // than the migrations it saves (it writes the template's 8 MB to the WAL)
 // and its DROP DATABASE waits for a checkpoint. Nothing is kept on the
 // server between runs, so nothing goes stale when a migration is added:
-// the script is made from the migrations this test binary embeds.
+// the script (sqlite.PostgresMigrationScript) is made from the migrations
+// this test binary embeds.
 func PostgresMigrated(tb testing.TB) string {
 	tb.Helper()
 	db, schema := PostgresNoSchema(tb)
-	script, err := pgMigrationScript()
+	script, err := sqlite.PostgresMigrationScript(time.Now())
 	if err != nil {
 		tb.Fatalf("the PostgreSQL migrations: %v", err)
 	}
@@ -55,57 +49,8 @@ func PostgresMigrated(tb testing.TB) string {
 	// One simple-protocol query (no arguments): one round trip, and one
 	// transaction that either leaves the whole schema or none of it.
 	quoted := `"` + schema + `"`
-	if _, err := admin.ExecContext(ctx, "BEGIN;\nCREATE SCHEMA "+quoted+";\nSET LOCAL search_path = "+quoted+";\n"+
-		strings.ReplaceAll(script, appliedAtMark, strconv.FormatInt(time.Now().UnixMilli(), 10))+"COMMIT;"); err != nil {
+	if _, err := admin.ExecContext(ctx, "BEGIN;\nCREATE SCHEMA "+quoted+";\nSET LOCAL search_path = "+quoted+";\n"+script+"COMMIT;"); err != nil {
 		tb.Fatalf("create the migrated schema for the test: %v", err)
 	}
 	return db
 }
-
-// appliedAtMark stands in the script for the time the migrations are
-// recorded as applied, put in when a schema is made.
-const appliedAtMark = "/*applied_at*/0"
-
-// pgMigrationScript is the SQL that migrates an empty schema (the current
-// one) to this build's PostgreSQL schema: schema_migrations as the store
-// creates it (applyPG), then each migration, in order, and its record, as
-// the store's open applies and records them.
-// TestPostgresMigratedIsWhatAFirstOpenLeaves holds it to what an open
-// leaves.
-var pgMigrationScript = sync.OnceValues(func() (string, error) {
-	const dir = "postgres"
-	entries, err := fs.ReadDir(migrations.PostgresFS, dir)
-	if err != nil {
-		return "", err
-	}
-	type migration struct {
-		version int
-		name    string
-	}
-	var all []migration
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".sql") {
-			continue
-		}
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return "", fmt.Errorf("migration %s: name must start with a number and an underscore", e.Name())
-		}
-		all = append(all, migration{v, e.Name()})
-	}
-	slices.SortFunc(all, func(a, b migration) int { return a.version - b.version })
-	var b strings.Builder
-	b.WriteString("CREATE TABLE schema_migrations (\n\tversion BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL);\n")
-	for _, m := range all {
-		body, err := fs.ReadFile(migrations.PostgresFS, path.Join(dir, m.name))
-		if err != nil {
-			return "", err
-		}
-		// A migration's last statement may lack its semicolon, and its
-		// last line may be a comment: each ends on a line of its own.
-		fmt.Fprintf(&b, "%s\n;\nINSERT INTO schema_migrations (version, name, applied_at) VALUES (%d, '%s', %s);\n",
-			body, m.version, strings.ReplaceAll(m.name, "'", "''"), appliedAtMark)
-	}
-	return b.String(), nil
-})
