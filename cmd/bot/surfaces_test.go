@@ -41,10 +41,12 @@ func surfacesOrg(t *testing.T) *bot {
 	return surfacesOrgSince(t, time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC))
 }
 
-// surfacesOrgSince is surfacesOrg with the roster imported at imported.
-func surfacesOrgSince(t *testing.T, imported time.Time) *bot {
+// surfacesOrgSince is surfacesOrg with the roster imported at imported,
+// and the bot started with env's settings too (no admin but the roster's
+// otherwise).
+func surfacesOrgSince(t *testing.T, imported time.Time, env ...string) *bot {
 	t.Helper()
-	b := startBotAt(t, clockFrom(surfacesNow), "COACHLOG_ADMINS", "")
+	b := startBotAt(t, clockFrom(surfacesNow), append([]string{"COACHLOG_ADMINS", ""}, env...)...)
 	for _, u := range []fakeslack.User{{ID: mia, Name: "mia", RealName: "Mia Manager"}, {ID: vera, Name: "vera", RealName: "Vera Leader"},
 		{ID: cy, Name: "cy", RealName: "Cy Rep"}, {ID: dee, Name: "dee", RealName: "Dee Rep"}} {
 		b.fake.AddUser(u)
@@ -316,6 +318,73 @@ func TestExportUploadsACSVIntoTheAdminsDM(t *testing.T) {
 	}
 	if strings.Contains(string(files[0].Content), "PRIVATE") {
 		t.Error("note text in an export sent over Slack")
+	}
+}
+
+// An admin who logs coaching too gets the rows of their own sessions
+// without the rating: a manager reads their reps' ratings only as an
+// average of three or more, and a file of single ones would undo that.
+// The intro says why the cells are blank; another manager's ratings stay.
+func TestAnAdminsExportLeavesOutTheRatingsOfTheirOwnSessions(t *testing.T) {
+	t.Parallel()
+	b := surfacesOrgSince(t, time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC), "COACHLOG_ADMINS", mgr+","+other)
+	// Mia's 1:1 with Dee, pending, is rated here so that a rating of
+	// someone else's session is in the file to be kept.
+	svc, done := b.sideService()
+	ctx := ctxT(t)
+	mias, err := svc.History(ctx, mia, "", 1)
+	if err != nil || len(mias) != 1 {
+		t.Fatalf("Mia's history: %v, %v", mias, err)
+	}
+	a := coaching.RepAction{SessionID: mias[0].ID, RepID: dee, ActorID: dee, Version: mias[0].Version}
+	if _, err := svc.Confirm(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Rate(ctx, a, 2); err != nil {
+		t.Fatal(err)
+	}
+	done()
+
+	ratings := func(user string) (map[string][]string, string) {
+		t.Helper()
+		before := len(b.fake.Files())
+		mustContain(t, user+"'s export", b.command(user, "export"), "Sent to your DM")
+		files := b.fake.Files()
+		if len(files) != before+1 {
+			t.Fatalf("%d files after %s's export, want %d", len(files), user, before+1)
+		}
+		rows, err := csv.NewReader(strings.NewReader(string(files[before].Content))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		mi, ri := slices.Index(rows[0], "manager_id"), slices.Index(rows[0], "rating")
+		if mi < 0 || ri < 0 {
+			t.Fatalf("header %q lacks manager_id or rating", rows[0])
+		}
+		got := map[string][]string{}
+		for _, r := range rows[1:] {
+			got[r[mi]] = append(got[r[mi]], r[ri])
+		}
+		dm := b.fake.Messages(user)
+		return got, dm[len(dm)-1].Text
+	}
+
+	own, intro := ratings(mgr)
+	if len(own[mgr]) != 5 || slices.ContainsFunc(own[mgr], func(r string) bool { return r != "" }) {
+		t.Errorf("Max's export gives his own sessions' ratings %q, want 5 rows, all blank", own[mgr])
+	}
+	if !slices.Equal(own[mia], []string{"2"}) {
+		t.Errorf("Max's export gives Mia's ratings %q, want [2]", own[mia])
+	}
+	mustContain(t, "Max's export's message", intro, "blank on the 3 rows of sessions you logged", "average of three or more")
+
+	all, intro := ratings(other)
+	slices.Sort(all[mgr])
+	if !slices.Equal(all[mgr], []string{"", "", "3", "4", "5"}) || !slices.Equal(all[mia], []string{"2"}) {
+		t.Errorf("Olly's export gives ratings %q, want Max's and Mia's whole", all)
+	}
+	if strings.Contains(intro, "blank") {
+		t.Errorf("Olly, who logged nothing, is told of blank ratings: %s", intro)
 	}
 }
 

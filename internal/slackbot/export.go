@@ -108,7 +108,8 @@ func (b *Bot) sendExport(ctx context.Context, userID string, o export.Options) (
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	rows, err := export.Write(ctx, f, b.export, o)
+	src := &ownRatingsBlank{src: b.export, manager: userID}
+	rows, err := export.Write(ctx, f, src, o)
 	if err != nil || rows == 0 {
 		return 0, err
 	}
@@ -121,6 +122,10 @@ func (b *Bot) sendExport(ctx context.Context, userID string, o export.Options) (
 	}
 	intro := fmt.Sprintf("Your Coachlog export: %s, one per session and rep, %s. Note text never leaves Coachlog this way.",
 		plural(rows, "row", "rows"), rangeLabel(o))
+	if src.blanked > 0 {
+		intro += fmt.Sprintf(" The rating column is blank on the %s of sessions you logged: a manager sees their reps' ratings only as an average of three or more (`/coach stats`).",
+			plural(src.blanked, "row", "rows"))
+	}
 	posted, err := b.postNow(ctx, userID, "", textMessage(intro))
 	if err != nil {
 		return 0, fmt.Errorf("post the export's message: %w", err)
@@ -134,6 +139,28 @@ func (b *Bot) sendExport(ctx context.Context, userID string, o export.Options) (
 		return 0, fmt.Errorf("upload the export: %w", redactUpload(err))
 	}
 	return rows, nil
+}
+
+// ownRatingsBlank is the export an admin gets over Slack: a rating is a
+// rep's word on one session of the manager who logged it, and that
+// manager sees ratings only as an average of three or more (PRODUCT.md),
+// so an admin who also logs coaching gets the rows of their own sessions
+// without the rating. Everyone else's stay whole; `coachlog export` on the
+// server, the operator's, is not filtered.
+type ownRatingsBlank struct {
+	src     export.Source
+	manager string
+	blanked int // rows whose rating was left out
+}
+
+func (s *ownRatingsBlank) ExportRows(ctx context.Context, from, to coaching.Date, fn func(coaching.ExportRow) error) error {
+	return s.src.ExportRows(ctx, from, to, func(r coaching.ExportRow) error {
+		if r.ManagerID == s.manager && r.Rating > 0 {
+			r.Rating = 0
+			s.blanked++
+		}
+		return fn(r)
+	})
 }
 
 func orAll(d coaching.Date) string {
