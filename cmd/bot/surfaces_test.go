@@ -376,7 +376,7 @@ func TestAnAdminsExportLeavesOutTheRatingsOfTheirOwnSessions(t *testing.T) {
 	if !slices.Equal(own[mia], []string{"2"}) {
 		t.Errorf("Max's export gives Mia's ratings %q, want [2]", own[mia])
 	}
-	mustContain(t, "Max's export's message", intro, "blank on the 3 rows of sessions you logged", "average of three or more")
+	mustContain(t, "Max's export's message", intro, "The ratings of the sessions you logged (3 ratings) are left blank", "average of three or more")
 
 	all, intro := ratings(other)
 	slices.Sort(all[mgr])

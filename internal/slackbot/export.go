@@ -123,8 +123,8 @@ func (b *Bot) sendExport(ctx context.Context, userID string, o export.Options) (
 	intro := fmt.Sprintf("Your Coachlog export: %s, one per session and rep, %s. Note text never leaves Coachlog this way.",
 		plural(rows, "row", "rows"), rangeLabel(o))
 	if src.blanked > 0 {
-		intro += fmt.Sprintf(" The rating column is blank on the %s of sessions you logged: a manager sees their reps' ratings only as an average of three or more (`/coach stats`).",
-			plural(src.blanked, "row", "rows"))
+		intro += fmt.Sprintf(" The ratings of the sessions you logged (%s) are left blank: a manager sees their reps' ratings only as an average of three or more (`/coach stats`).",
+			plural(src.blanked, "rating", "ratings"))
 	}
 	posted, err := b.postNow(ctx, userID, "", textMessage(intro))
 	if err != nil {
