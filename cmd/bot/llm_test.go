@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -793,5 +794,68 @@ func TestProseCaptureReadsDateWordsOnANewManagersOwnToday(t *testing.T) {
 				t.Errorf("the model was not told New York's today (%d requests)", len(reqs))
 			}
 		})
+	}
+}
+
+// The commitments field holds 3,000 characters. A long /coach line can
+// give the model more commitments than that: the form shows as many whole
+// ones as fit and says how many it left out, where it used to cut the
+// text at 3,000, mid-commitment, so that the one cut would be logged cut
+// and those after it lost without a word.
+func TestProseCommitmentsPastTheFieldStayWholeAndTheFormSaysHowManyAreLeftOut(t *testing.T) {
+	t.Parallel()
+	ai := startOpenAI(t)
+	b := startBot(t, llmEnv(ai, false)...)
+	var commitments []string
+	for i := range 12 {
+		c := fmt.Sprintf("step %c: follow up with the buyer", 'a'+i) + strings.Repeat(" and rehearse the pricing talk", 8)
+		commitments = append(commitments, c) // 276 characters each: ten fit, with their newlines, in 3,000
+	}
+	line := "<@" + rep + "|sam> 1:1 30m " + strings.Join(commitments, ". ")
+	reading := map[string]any{"reps": []string{rep}, "kind": "one_on_one", "role": nil, "duration_min": 30, "date": nil,
+		"skills": []string{}, "notes": nil, "commitments": commitments}
+
+	ai.Enqueue(fakeopenai.JSON(reading))
+	f := b.proseCapture(line)
+	got := formFields(f.filled)
+	if want := strings.Join(commitments[:10], "\n"); got["commitments"] != want {
+		t.Errorf("the form's commitments (%d characters) are not the first ten whole:\n%q", len(got["commitments"]), got["commitments"])
+	}
+	if !strings.Contains(got["notice"], "The last 2 commitments read from your note did not fit in the form's 3,000 characters") {
+		t.Errorf("notice %q does not say that 2 commitments were left out", got["notice"])
+	}
+
+	// What the form shows is what is logged: ten whole commitments.
+	viewID := b.openedViewID(f)
+	if _, ack := b.submit(viewID, nil); len(ack) != 0 {
+		t.Fatalf("submitting the filled form: ack %s", ack)
+	}
+	rows := b.export()
+	if len(rows) != 1 {
+		t.Fatalf("logged %+v; want one session", rows)
+	}
+	svc, done := b.sideService()
+	s, err := svc.Session(ctxT(t), rows[0].ID)
+	done()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged []string
+	for _, c := range s.Commitments {
+		logged = append(logged, c.Text)
+	}
+	if !slices.Equal(logged, commitments[:10]) {
+		t.Errorf("logged commitments %q; want the ten whole ones the form showed", logged)
+	}
+
+	// Twelve that fit are all shown, and nothing is said of them.
+	short := make([]string, 12)
+	for i, c := range commitments {
+		short[i] = c[:len("step a: follow up with the buyer")]
+	}
+	ai.Enqueue(fakeopenai.JSON(with(reading, "commitments", short)))
+	got = formFields(b.proseCapture(line).filled)
+	if got["commitments"] != strings.Join(short, "\n") || strings.Contains(got["notice"], "did not fit") {
+		t.Errorf("twelve short commitments: form %q, notice %q; want all twelve and no word of any left out", got["commitments"], got["notice"])
 	}
 }

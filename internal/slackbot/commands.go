@@ -609,7 +609,9 @@ func unreadParts(res quickcapture.Result) []string {
 		parts = append([]string{typedNotPicked(typed...) + ": pick who you coached below."}, parts...)
 	}
 	for _, p := range res.Problems {
-		parts = append(parts, escQuoted(p)+".")
+		// Each problem is a clause ("two durations given: …") standing
+		// here as a sentence of its own.
+		parts = append(parts, upperFirst(escQuoted(p))+".")
 	}
 	return parts
 }

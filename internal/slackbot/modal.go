@@ -559,13 +559,36 @@ func (m logModal) visibilityBlock() *slack.InputBlock {
 func (m logModal) commitmentsBlock() *slack.InputBlock {
 	el := slack.NewPlainTextInputBlockElement(plain("One per line"), "commitments")
 	el.Multiline = true
-	el.MaxLength = 3000
-	el.InitialValue = truncateRunes(strings.Join(m.Draft.Commitments, "\n"), 3000)
+	el.MaxLength = maxCommitmentsText
+	el.InitialValue, _ = commitmentsField(m.Draft.Commitments)
 	return slack.NewInputBlock(m.blockID(coaching.FieldCommitments), plain("Commitments"),
 		// 20 of 300 are past what the field holds (Slack's 3,000 for a
 		// text input): the hint says both, or it promised what Slack's
 		// client refuses at submit.
 		plain(fmt.Sprintf("What the rep committed to, one per line: up to %d, each up to %d characters, 3,000 in all.", coaching.MaxCommitments, coaching.MaxCommitmentLen)), el).WithOptional(true)
+}
+
+// maxCommitmentsText is the most characters the commitments field holds:
+// Slack's limit for a plain-text input.
+const maxCommitmentsText = 3000
+
+// commitmentsField is the commitments field's text, one commitment a line:
+// as many whole commitments as the field holds, and how many more did not
+// fit. A line cut at the limit would be logged cut, and those after it
+// dropped without a word. Only the LLM's reading of a long /coach line
+// gives more than the field holds: the form says how many were left out.
+func commitmentsField(cs []string) (string, int) {
+	n := 0
+	for i, c := range cs {
+		n += utf8.RuneCountInString(c)
+		if i > 0 {
+			n++ // the newline before it
+		}
+		if n > maxCommitmentsText {
+			return strings.Join(cs[:i], "\n"), len(cs) - i
+		}
+	}
+	return strings.Join(cs, "\n"), 0
 }
 
 func (m logModal) followUpBlock() *slack.InputBlock {

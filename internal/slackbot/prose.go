@@ -3,6 +3,7 @@ package slackbot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -110,13 +111,13 @@ func (b *Bot) readProse(ctx context.Context, cmd slashCommand, readBy time.Time,
 		// The form shows the rule parser's reading: say what of it was
 		// only guessed from the sentence.
 		parts := append([]string{noticeNoRead, guessedPart(res)}, doubtParts(res)...)
-		m.Notice = joinNotice(append(append(parts, missingNotice(d), missing), unreadParts(res)...)...)
+		m.Notice = joinNotice(append(append(parts, missingNotice(d), leftOutNotice(d), missing), unreadParts(res)...)...)
 	} else {
 		b.log.Info("prose capture filled in the form", "user_id", cmd.UserID, "fields", strings.Join(filled, ","),
 			"guessed", strings.Join(guessed, ","), "latency_ms", latency)
 		left := unfilled(res, filled)
 		parts := append([]string{filledNotice(filled, guessed), guessedPart(left)}, doubtParts(left)...)
-		m.Notice = joinNotice(append(append(parts, missingNotice(d), missing), unreadParts(res)...)...)
+		m.Notice = joinNotice(append(append(parts, missingNotice(d), leftOutNotice(d), missing), unreadParts(res)...)...)
 	}
 	m = m.replacing(opened.Modal)
 	if _, err := b.updateView(ctx, m.view(), opened.Hash, opened.ID); err != nil {
@@ -232,6 +233,22 @@ func missingNotice(d coaching.Draft) string {
 		return ""
 	}
 	return "Still to fill in: " + andList(names) + "."
+}
+
+// leftOutNotice says how many of the commitments read from the note the
+// form could not hold (commitmentsField): the manager would otherwise not
+// know they were read at all.
+func leftOutNotice(d coaching.Draft) string {
+	_, more := commitmentsField(d.Commitments)
+	if more == 0 {
+		return ""
+	}
+	them := "them"
+	if more == 1 {
+		them = "it"
+	}
+	return fmt.Sprintf("The last %s read from your note did not fit in the form's 3,000 characters: shorten the others to add %s.",
+		plural(more, "commitment", "commitments"), them)
 }
 
 func joinNotice(parts ...string) string {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/quickcapture"
 )
 
 // A review found the LLM fill-in's notice listing fields with bare commas
@@ -19,6 +20,8 @@ func TestProseNoticesListFieldsAsASentence(t *testing.T) {
 			":sparkles: Filled in from your note: who and notes. Guessed, your note doesn't say: focus skills and commitments. Check it all before you log it."},
 		{filledNotice([]string{"who", "what kind", "notes"}, nil),
 			":sparkles: Filled in from your note: who, what kind and notes. Check it all before you log it."},
+		// A problem the parser found is a clause, shown as a sentence.
+		{unreadParts(quickcapture.Result{Problems: []string{"two durations given: 30m and 1h"}})[0], "Two durations given: 30m and 1h."},
 	} {
 		if tt.got != tt.want {
 			t.Errorf("notice %q, want %q", tt.got, tt.want)
