@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -111,10 +112,25 @@ func TestRevokedTokenStopsDeliveryAndHealthSaysWhy(t *testing.T) {
 	_, metrics := get(t, "http://"+addr+"/metrics")
 	for _, m := range []string{`coachlog_envelopes_total{type="slash_commands"}`, "coachlog_ack_seconds_bucket", "coachlog_outbox_pending",
 		"coachlog_outbox_sent_total", "coachlog_socket_reconnects_total", `coachlog_jobs_run_total{job="nudges"}`,
-		"coachlog_wal_bytes", "coachlog_wal_reset_checkpoints_total", "coachlog_wal_restarts_total", "coachlog_wal_reset_longest_seconds"} {
+		"coachlog_wal_bytes", "coachlog_wal_reset_checkpoints_total", "coachlog_wal_restarts_total", "coachlog_wal_reset_longest_seconds",
+		"coachlog_db_commits_total", "coachlog_db_writes_total"} {
 		if !strings.Contains(metrics, m) {
 			t.Errorf("/metrics lacks %s", m)
 		}
+	}
+	// The session just logged was written and committed: both counters
+	// moved, and a commit carries one write or more.
+	var commits, writes float64
+	for line := range strings.Lines(metrics) {
+		if v, ok := strings.CutPrefix(line, "coachlog_db_commits_total "); ok {
+			commits, _ = strconv.ParseFloat(strings.TrimSpace(v), 64)
+		}
+		if v, ok := strings.CutPrefix(line, "coachlog_db_writes_total "); ok {
+			writes, _ = strconv.ParseFloat(strings.TrimSpace(v), 64)
+		}
+	}
+	if commits < 1 || writes < commits {
+		t.Errorf("after a session was logged: %v commits carrying %v writes; want one commit or more, each carrying a write or more", commits, writes)
 	}
 	b.fake.RevokeToken()
 	// Sam is known by now: logging with him needs no users.info, which a

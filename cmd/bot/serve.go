@@ -559,6 +559,10 @@ func (a *app) listen(ctx context.Context, m *ops.Metrics, sched *schedule.Schedu
 			ck := a.store.Checkpoints()
 			return ops.WAL{Bytes: a.store.WALSize(), Tried: ck.Tried, Done: ck.Done, Restarts: ck.Restarts, LongestReset: ck.Longest}
 		},
+		Commits: func() ops.Commits {
+			b := a.store.Batching()
+			return ops.Commits{Commits: b.Commits, Writes: b.Writes}
+		},
 		FailedWrites: func() map[string]int64 {
 			n := map[string]int64{}
 			for why, failed := range a.store.FailedWrites() {

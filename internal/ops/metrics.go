@@ -44,6 +44,9 @@ type Sources struct {
 	// WAL reports the database's write-ahead log and the checkpoints that
 	// keep it bounded.
 	WAL func() WAL
+	// Commits reports the SQLite writer's commits and the writes they
+	// carried since start.
+	Commits func() Commits
 	// FailedWrites counts the writes that failed for the database since
 	// start (not for their own error), by reason; every reason is there,
 	// 0 when none failed.
@@ -65,6 +68,10 @@ type WAL struct {
 	Restarts     int64
 	LongestReset time.Duration
 }
+
+// Commits is what the SQLite writer committed since start: writes share a
+// commit under load.
+type Commits struct{ Commits, Writes int64 }
 
 // Delivery is what the outbox worker did since start.
 type Delivery struct {
@@ -227,6 +234,16 @@ func (m *Metrics) Watch(src Sources) {
 			{"coachlog_wal_reset_longest_seconds", "The longest checkpoint that started the SQLite log over, since start: the most a write waited on one. Always 0 on PostgreSQL.", prom.TypeGauge,
 				func(w WAL) float64 { return w.LongestReset.Seconds() }},
 		}, func(context.Context) WAL { return src.WAL() }))
+	}
+	if src.Commits != nil {
+		// Writes over commits is how many writes share a commit: the
+		// figure that says whether the one writer keeps up under load.
+		m.Registry.MustRegister(readTogether([]figure[Commits]{
+			{"coachlog_db_commits_total", "Transactions the SQLite writer committed since start; each carries one write or more (coachlog_db_writes_total). Always 0 on PostgreSQL.", prom.TypeCounter,
+				func(c Commits) float64 { return float64(c.Commits) }},
+			{"coachlog_db_writes_total", "Writes the SQLite writer committed since start (a session logged, an answer recorded, a message marked sent). Under load writes share a commit: the rate of this over that of coachlog_db_commits_total is how many. Always 0 on PostgreSQL.", prom.TypeCounter,
+				func(c Commits) float64 { return float64(c.Writes) }},
+		}, func(context.Context) Commits { return src.Commits() }))
 	}
 	if src.FailedWrites != nil {
 		m.Registry.MustRegister(prom.NewScrapeFunc("coachlog_db_write_failures_total",

@@ -63,6 +63,8 @@ var coachlogFamilies = map[string]family{
 	"coachlog_wal_reset_done_total":          {counter, "Checkpoints that start the SQLite log over that found no reader left on it. One that met a reader has still copied the log, and SQLite mostly starts it over at a later write: coachlog_wal_restarts_total counts every restart. Always 0 on PostgreSQL.", nil},
 	"coachlog_wal_restarts_total":            {counter, "Times the SQLite log started over from its beginning since start, read from the log's header, whichever checkpoint allowed it: what keeps the log bounded. Always 0 on PostgreSQL.", nil},
 	"coachlog_wal_reset_longest_seconds":     {gauge, "The longest checkpoint that started the SQLite log over, since start: the most a write waited on one. Always 0 on PostgreSQL.", nil},
+	"coachlog_db_commits_total":              {counter, "Transactions the SQLite writer committed since start; each carries one write or more (coachlog_db_writes_total). Always 0 on PostgreSQL.", nil},
+	"coachlog_db_writes_total":               {counter, "Writes the SQLite writer committed since start (a session logged, an answer recorded, a message marked sent). Under load writes share a commit: the rate of this over that of coachlog_db_commits_total is how many. Always 0 on PostgreSQL.", nil},
 	"coachlog_jobs_run_total":                {counter, "Scheduled passes run without error, by job.", []string{"job"}},
 	"coachlog_llm_requests_total":            {counter, "Requests to the LLM server, by feature and outcome (ok or why it failed).", []string{"feature", "outcome"}},
 	"coachlog_llm_failures_total":            {counter, "LLM calls that gave their feature nothing usable, so it fell back, by reason.", []string{"feature", "reason"}},
@@ -111,6 +113,7 @@ func busyMetrics(failures func(context.Context) ([]ops.Failures, error)) *ops.Me
 		WAL: func() ops.WAL {
 			return ops.WAL{Bytes: 1 << 20, Tried: 3, Done: 2, Restarts: 5, LongestReset: 1500 * time.Millisecond}
 		},
+		Commits: func() ops.Commits { return ops.Commits{Commits: 40, Writes: 700} },
 	})
 	for i, typ := range []string{"slash_commands", "events_api", "interactive", "events_api", "a \"quoted\\odd\"\ntype"} { // the last, a type the bot does not serve, counts as other
 		m.Envelope(typ)
@@ -266,6 +269,8 @@ func TestMetricsParseWithPrometheusOwnParser(t *testing.T) {
 		{"coachlog_wal_reset_longest_seconds", "", 1.5},
 		{"coachlog_wal_reset_done_total", "", 2},
 		{"coachlog_wal_restarts_total", "", 5},
+		{"coachlog_db_commits_total", "", 40},
+		{"coachlog_db_writes_total", "", 700},
 		{"coachlog_llm_tokens_total", "capture,prompt", 420},
 		{"coachlog_llm_requests_total", "capture,timeout", 1},
 		{"coachlog_llm_breaker_open", "", 1},

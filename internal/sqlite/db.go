@@ -100,6 +100,7 @@ type Store struct {
 	longestReset    atomic.Int64  // ns
 	restarts        walRestarts   // the log's own count of its restarts
 	commits         atomic.Int64  // batches the writer committed: a tick without one writes nothing
+	committedWrites atomic.Int64  // the writes those batches carried (Batching)
 	restartFrames   int64         // walRestartAt in the log's frames
 	resetAsk        chan resetReq // a reset of the log, for the writer to run between batches
 

@@ -105,9 +105,6 @@ func (s *Store) Explain(ctx context.Context, query string, args ...any) (string,
 // QueuedWrites is how many writes wait for the writer.
 func (s *Store) QueuedWrites() int { return len(s.writes) }
 
-// Commits is how many batches the writer committed.
-func (s *Store) Commits() int64 { return s.commits.Load() }
-
 // UnpreparedWrites counts the statements written in transactions without
 // a prepared statement so far.
 func (s *Store) UnpreparedWrites() int64 { return s.wq.c.unprepared.Load() }

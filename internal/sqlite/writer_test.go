@@ -149,7 +149,7 @@ func TestAFailedWriteLeavesNothingAndSparesTheOthers(t *testing.T) {
 	}
 	write("U_A", add("U_A", func() error { close(running); <-release; return nil }))
 	<-running
-	before := st.Commits()
+	before := st.Batching()
 	write("U_B", add("U_B", func() error { return boom }))
 	write("U_C", add("U_C", func() error { return nil }))
 	write("U_D", add("U_D", func() error { panic("render bug in Sam's notes") }))
@@ -161,8 +161,11 @@ func TestAFailedWriteLeavesNothingAndSparesTheOthers(t *testing.T) {
 	}
 	close(release)
 	wg.Wait()
-	if got := st.Commits() - before; got != 2 {
-		t.Errorf("%d commits for A and the batch behind it, want 2", got)
+	// A's commit and the batch's carry two writes: A and C, the two
+	// that did not fail.
+	if got := st.Batching(); got.Commits-before.Commits != 2 || got.Writes-before.Writes != 2 {
+		t.Errorf("%d commits carrying %d writes for A and the batch behind it, want 2 carrying 2 (A and C)",
+			got.Commits-before.Commits, got.Writes-before.Writes)
 	}
 	if errs["U_A"] != nil || errs["U_C"] != nil || !errors.Is(errs["U_B"], boom) || errs["U_D"] == nil {
 		t.Errorf("errors %v: want A and C nil, B its own, D the panic", errs)
@@ -244,7 +247,7 @@ func TestWritersInFlightShareCommitsOnOneCore(t *testing.T) {
 	st := open(t, migratedDB(t), sqlite.Options{})
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	const writers, rounds = 32, 20
-	before := st.Commits()
+	before := st.Batching()
 	var wg sync.WaitGroup
 	for w := range writers {
 		wg.Add(1)
@@ -262,8 +265,12 @@ func TestWritersInFlightShareCommitsOnOneCore(t *testing.T) {
 	wg.Wait()
 	// Each round's writes in one commit would be rounds commits; a write
 	// alone, then the rest, twice that.
-	got := st.Commits() - before
+	after := st.Batching()
+	got := after.Commits - before.Commits
 	t.Logf("%d commits for %d writes", got, writers*rounds)
+	if w := after.Writes - before.Writes; w != writers*rounds {
+		t.Errorf("the commits carried %d writes, want the %d made", w, writers*rounds)
+	}
 	if got > rounds*3/2 {
 		t.Errorf("%d commits for %d rounds of %d writers in flight: the writers did not share them", got, rounds, writers)
 	}
