@@ -3,6 +3,7 @@ package digest
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/metrics"
@@ -227,13 +228,27 @@ func beforeRides(t trend) *txt {
 }
 
 // confirmed is the confirmation rate over its unit, requests (one per rep
-// per session): "17% of 6" under "5 sessions" said 6 of nothing.
+// per session): "17% of 6" under "5 sessions" said 6 of nothing. Below
+// 100% it says what the others are, as /coach report does (those there): a rep who
+// said "not accurate" is not one who has not answered yet, and only the
+// first says the record may be wrong.
 func confirmed(t trend) *txt {
 	m := t.now
 	if m.Pairs == 0 {
 		return words("nothing to confirm")
 	}
-	return words(metrics.PercentText(m.ConfirmationRate) + " of " + metrics.Requests(m.Pairs) +
+	var others []string
+	if m.Disputed > 0 {
+		others = append(others, num(m.Disputed)+" disputed")
+	}
+	if m.Pending > 0 {
+		others = append(others, num(m.Pending)+" pending")
+	}
+	rest := ""
+	if len(others) > 0 {
+		rest = " (" + strings.Join(others, ", ") + ")"
+	}
+	return words(metrics.PercentText(m.ConfirmationRate) + " of " + metrics.Requests(m.Pairs) + rest +
 		t.share(m.ConfirmationRate, func(b metrics.Metrics) *float64 { return b.ConfirmationRate }))
 }
 

@@ -85,20 +85,7 @@ const maxName = 60
 func name(s string) string { return textcut.Cut(strings.Join(strings.Fields(s), " "), maxName) }
 
 // num formats a count with thousands separators: 6,120.
-func num(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 {
-		return "-" + num(-n)
-	}
-	var sb strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteRune(r)
-	}
-	return sb.String()
-}
+func num(n int) string { return metrics.Count(n) }
 
 // dec formats a figure with one decimal when it has one: 8.5, 3, 0.3,
 // 9,500.

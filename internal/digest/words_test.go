@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/metrics"
 	"github.com/coachlog/coachlog/internal/slacktext"
 )
 
@@ -30,5 +31,25 @@ func TestAtQuotaNamesItsMonth(t *testing.T) {
 	got := atQuota(&half, 2, coaching.Date{Year: 2027, Month: 1, Day: 3}).plain.String()
 	if want := "at quota in January 2027: 50% of 2 reps with attainment"; got != want {
 		t.Errorf("atQuota = %q, want %q", got, want)
+	}
+}
+
+// Below 100% the confirmation line says what the other requests are: a
+// rep's "not accurate" is not an answer still to come.
+func TestTheConfirmationRateSaysWhatTheOtherRequestsAre(t *testing.T) {
+	rate := func(v float64) *float64 { return &v }
+	for _, c := range []struct {
+		m    metrics.Metrics
+		want string
+	}{
+		{metrics.Metrics{Pairs: 4, Confirmed: 4, ConfirmationRate: rate(1)}, "100% of 4 requests"},
+		{metrics.Metrics{Pairs: 7, Confirmed: 5, Disputed: 1, Pending: 1, ConfirmationRate: rate(5.0 / 7)}, "71% of 7 requests (1 disputed, 1 pending)"},
+		{metrics.Metrics{Pairs: 2, Confirmed: 1, Disputed: 1, ConfirmationRate: rate(0.5)}, "50% of 2 requests (1 disputed)"},
+		{metrics.Metrics{Pairs: 1200, Pending: 1200, ConfirmationRate: rate(0)}, "0% of 1,200 requests (1,200 pending)"},
+		{metrics.Metrics{}, "nothing to confirm"},
+	} {
+		if got := confirmed(trend{now: c.m, part: 1}).plain.String(); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.m, got, c.want)
+		}
 	}
 }

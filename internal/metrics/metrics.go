@@ -159,7 +159,24 @@ func AtQuotaText(share *float64, reps int, last coaching.Date) string {
 	if reps == 1 {
 		unit = "rep"
 	}
-	return fmt.Sprintf("at quota in %s: %s of %d %s with attainment", month, PercentText(share), reps, unit)
+	return fmt.Sprintf("at quota in %s: %s of %s %s with attainment", month, PercentText(share), Count(reps), unit)
+}
+
+// Count formats a count with thousands separators, as every surface
+// prints one: 6,120.
+func Count(n int) string {
+	if n < 0 {
+		return "-" + Count(-n)
+	}
+	s := strconv.Itoa(n)
+	var sb strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
 }
 
 // Requests counts the confirmation rate's unit in the words every surface
@@ -169,7 +186,7 @@ func Requests(n int) string {
 	if n == 1 {
 		return "1 request"
 	}
-	return strconv.Itoa(n) + " requests"
+	return Count(n) + " requests"
 }
 
 // RequestUnit says what a request is, once on each surface that counts
