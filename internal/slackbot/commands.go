@@ -1030,7 +1030,7 @@ func historyMessage(h historyView) message {
 	if over := blockText(m.Blocks...) - messageText; over > 0 && said > 0 {
 		// Less room for comments may leave some out: the line counting
 		// them takes some of it.
-		m, _ = historyWith(h, max(0, said-over-utf8.RuneCountInString(commentsLeftText(coaching.MaxReps*historyLimit))))
+		m, _ = historyWith(h, max(0, said-over-utf8.RuneCountInString(commentsLeftText(unsaid{comments: coaching.MaxReps * historyLimit / 2, reasons: coaching.MaxReps * historyLimit / 2}))))
 	}
 	return m
 }
@@ -1106,7 +1106,7 @@ func ownBlocks(own []coaching.Session, repID string, text, comments int) (_ []sl
 	used, room := 0, comments
 	// The reps' comments take room of their own (historyComments), not
 	// the lines': a session is never left out for them.
-	unsaid := 0
+	var left unsaid
 	for i, s := range own {
 		val := historyValue(s.ID, repID)
 		line := shortSummary(s, repID) + roleSuffix(s) + " · " + ownStatusBadge(s)
@@ -1118,12 +1118,12 @@ func ownBlocks(own []coaching.Session, repID string, text, comments int) (_ []sl
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(leftOutText(repID, len(own)-i))))
 			break
 		}
-		under, left := historyComments(s, repID, &comments)
-		unsaid += left
+		under, l := historyComments(s, repID, &comments)
+		left = left.add(l)
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line+under), nil, nil), buttons)
 	}
-	if unsaid > 0 {
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(commentsLeftText(unsaid))))
+	if left.total() > 0 {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(commentsLeftText(left))))
 	}
 	return blocks, room - comments
 }

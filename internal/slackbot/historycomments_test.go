@@ -30,7 +30,14 @@ func TestTheManagersHistoryShowsTheRepsCommentsUnderTheirSession(t *testing.T) {
 	}
 	below := one(5, coaching.SessionRep{RepID: "US", Status: coaching.StatusConfirmed, Comment: "BELOW to another manager"})
 	below.ManagerID, below.Visibility = "UM2", coaching.VisibilityShared
-	own := []coaching.Session{confirmed, askedAgain, removed, group}
+	disputed := one(6, coaching.SessionRep{RepID: "UX", Status: coaching.StatusDisputed, DisputeReason: "It was *30* min, not <@U0OTHER>'s 60"})
+	mixed := coaching.Session{ID: 7, ManagerID: "UM", Kind: coaching.KindTeamMeeting, DurationMin: 45, OccurredOn: meetingDay, Version: 1}
+	for _, id := range []string{"UE", "UF", "UG"} {
+		mixed.Reps = append(mixed.Reps, coaching.SessionRep{RepID: id, Status: coaching.StatusConfirmed, Comment: "liked " + id})
+	}
+	mixed.Reps = append(mixed.Reps, coaching.SessionRep{RepID: "UH", Status: coaching.StatusDisputed, DisputeReason: "wrong day"},
+		coaching.SessionRep{RepID: "UI", Status: coaching.StatusPending, DisputeReason: "OLD reason before the edit"})
+	own := []coaching.Session{confirmed, askedAgain, removed, group, disputed, mixed}
 
 	shown := ":speech_balloon: <@US>: “" + escName(textcut.CutTrimmed(long, commentRunes)) + "”"
 	for _, tt := range []struct {
@@ -39,8 +46,15 @@ func TestTheManagersHistoryShowsTheRepsCommentsUnderTheirSession(t *testing.T) {
 		want, not []string
 	}{
 		{"all of a manager's", historyView{own: own},
-			[]string{shown, "&lt;@U0OTHER&gt; &amp;", "“said UA”", "“said UB”", "“said US”", "…and 2 more comments: `/coach history @rep`"},
-			[]string{"<@U0OTHER>", "*Great*", "said UC", "STALE", "REMOVED"}},
+			[]string{shown, "&lt;@U0OTHER&gt; &amp;", "“said UA”", "“said UB”", "“said US”", "…and 2 more comments: `/coach history @rep`",
+				// A rep's reason for "not accurate" is written to the
+				// manager, as a comment is, and shown as typed.
+				":x: <@UX>, not accurate: “It was ∗30∗ min, not &lt;@U0OTHER&gt;'s 60”",
+				"“liked UE”", "“liked UG”", "…and 1 more comment or reason: `/coach history @rep`"},
+			[]string{"<@U0OTHER>", "*Great*", "said UC", "STALE", "REMOVED", "wrong day", "OLD reason"}},
+		{"a disputing rep's", historyView{repID: "UH", own: own},
+			[]string{":x: <@UH>, not accurate: “wrong day”"},
+			[]string{"liked", "more comment"}},
 		{"with one rep", historyView{repID: "US", own: own},
 			[]string{shown, ":speech_balloon: <@US>: “said US”"},
 			[]string{"said UA", "said UB", "more comment", "STALE", "REMOVED"}},
