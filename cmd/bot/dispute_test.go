@@ -24,6 +24,11 @@ func TestAnEditAfterADisputeAsksTheRepAgain(t *testing.T) {
 	eventually(t, "the session disputed", func() bool { return b.export()[0].Status == "disputed" })
 
 	hist := b.history("")
+	// The manager's history says why, under the session, as the DM to
+	// them did.
+	if text := blocksText(hist.Blocks); !strings.Contains(text, "<@"+rep+">, not accurate: “We never talked pricing”") {
+		t.Errorf("the manager's history does not say why the rep marked it not accurate:\n%s", text)
+	}
 	in, err := b.fake.ClickResponseButton(ctx, mgr, hist.URL, "session_edit")
 	if err != nil {
 		t.Fatal(err)
@@ -45,6 +50,10 @@ func TestAnEditAfterADisputeAsksTheRepAgain(t *testing.T) {
 	}
 	if n := len(b.fake.Messages(rep)); n != 1 {
 		t.Errorf("the edit posted a new DM: %d messages", n)
+	}
+	// Asked again, the rep's reason is no longer their answer.
+	if text := blocksText(b.history("").Blocks); strings.Contains(text, "We never talked pricing") {
+		t.Errorf("the history still gives the reason of a rep asked again:\n%s", text)
 	}
 
 	// The Confirm of the DM as first posted is refused and changes nothing.
