@@ -229,9 +229,10 @@ func beforeRides(t trend) *txt {
 
 // confirmed is the confirmation rate over its unit, requests (one per rep
 // per session): "17% of 6" under "5 sessions" said 6 of nothing. Below
-// 100% it says what the others are, as /coach report does (those there): a rep who
-// said "not accurate" is not one who has not answered yet, and only the
-// first says the record may be wrong.
+// 100% it counts the others, disputed and pending, as /coach report does
+// (here only the kinds there are): a rep who said "not accurate" is not
+// one who has not answered yet, and only the first says the record may be
+// wrong.
 func confirmed(t trend) *txt {
 	m := t.now
 	if m.Pairs == 0 {
