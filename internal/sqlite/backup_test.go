@@ -17,24 +17,36 @@ import (
 // A database and its backup are the files named, whatever characters the
 // names hold: SQLite reads a file: URI's ? and # as the end of the name
 // and %HH as an escape, so unescaped they opened (and created) another,
-// empty file, and the backup's check passed on that one.
+// empty file, and the backup's check passed on that one. A relative
+// name that starts with file: is a URI to VACUUM INTO: `coachlog backup
+// file:b.db` wrote its copy to b.db.partial, readable by anyone, and
+// named the empty file it had made beforehand the backup.
 func TestDatabaseAndBackupPathsAreTheFilesNamed(t *testing.T) {
-	for _, tt := range []struct{ name, db, backup string }{
-		{"plain", "coachlog.db", "backup.db"},
-		{"a hash in the backup's name", "coachlog.db", "backup#2.db"},
-		{"a hash in both", "team#1.db", "backup#2.db"},
-		{"a question mark", "what?.db", "backup?mode=memory.db"},
-		{"a percent escape", "50%41.db", "backup%2Fx.db"},
+	for _, tt := range []struct {
+		name, db, backup string
+		relative         bool // the paths as given from the directory, not under it
+	}{
+		{"plain", "coachlog.db", "backup.db", false},
+		{"a hash in the backup's name", "coachlog.db", "backup#2.db", false},
+		{"a hash in both", "team#1.db", "backup#2.db", false},
+		{"a question mark", "what?.db", "backup?mode=memory.db", false},
+		{"a percent escape", "50%41.db", "backup%2Fx.db", false},
+		{"relative", "coachlog.db", "backup.db", true},
+		{"relative, starting file:", "file:team.db", "file:backup.db", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
 			dir := t.TempDir()
-			st := open(t, filepath.Join(dir, tt.db), sqlite.Options{})
+			db, dest := filepath.Join(dir, tt.db), filepath.Join(dir, tt.backup)
+			if tt.relative {
+				t.Chdir(dir)
+				db, dest = tt.db, tt.backup
+			}
+			st := open(t, db, sqlite.Options{})
 			ann := coaching.Person{ID: "UA", Name: "Ann", Roles: []string{"rep"}, Active: true, InRoster: true}
 			if _, err := st.ImportRoster(ctx, []coaching.Person{ann}, today()); err != nil {
 				t.Fatal(err)
 			}
-			dest := filepath.Join(dir, tt.backup)
 			if err := st.Backup(ctx, dest); err != nil {
 				t.Fatalf("backup: %v", err)
 			}

@@ -749,7 +749,11 @@ func (s *Store) Backup(ctx context.Context, dest string) (err error) {
 		return fmt.Errorf("backup: %w", err)
 	}
 	defer db.Close()
-	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+	// As a URI, escaped as the database's own name is: SQLite reads a
+	// name that starts with file: as one, so `coachlog backup file:b.db`
+	// wrote to b.db.partial, and the empty file made above became the
+	// backup.
+	if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, fileURI(tmp)); err != nil {
 		return fmt.Errorf("backup to %s: %w", dest, err)
 	}
 	if err := checkCopy(ctx, tmp); err != nil {
