@@ -112,6 +112,38 @@ func TestAFlagAfterTheFileSaysFlagsGoFirst(t *testing.T) {
 	}
 }
 
+// An empty FILE, as a script's unset variable gives (`coachlog backup
+// "$BACKUP"`), is a usage error saying so: backup wrote its copy to
+// ".partial" in the working directory and then failed with "rename
+// .partial : no such file or directory", and an import said "open : no
+// such file or directory". Nothing is written.
+func TestAnEmptyFileIsAUsageError(t *testing.T) {
+	dir := t.TempDir()
+	db := dir + "/c.db"
+	getenv := func(k string) string { return map[string]string{"COACHLOG_DB": db}[k] }
+	// A database for backup to copy, from a file kept elsewhere.
+	team := t.TempDir() + "/team.csv"
+	if err := os.WriteFile(team, []byte("slack_id,email,name,role,manager,tier,timezone\nU0VERA,,Vera,leader,,,\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"roster", "import", team}, getenv, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, args := range [][]string{{"backup", ""}, {"roster", "import", ""}, {"performance", "import", ""}, {"performance", "import", "--fractions", ""}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			err := run(context.Background(), args, getenv, &out, &errOut)
+			if err == nil || exitCode(err) != 2 || !strings.Contains(err.Error(), "the file's name is empty") {
+				t.Fatalf("err %v (exit %d); want a usage error (exit 2) saying the file's name is empty", err, exitCode(err))
+			}
+			if files, _ := os.ReadDir(dir); len(files) != 1 || files[0].Name() != "c.db" {
+				t.Errorf("files in the directory: %v, want only the database", files)
+			}
+		})
+	}
+}
+
 // Every command's store keeps to COACHLOG_DURABLE, an import's commit
 // too: only serve's did.
 func TestEveryStoreKeepsToDurable(t *testing.T) {
