@@ -52,13 +52,15 @@ func (b *Bot) exportCommand(ctx context.Context, cmd slashCommand, args string) 
 
 // exportArgs reads --from and --to from args as the person wrote them
 // (unescaped). Slack clients may turn "--" into a dash, so "—from",
-// "–from" and "from" are read too. A word it cannot read is quoted back
-// between plain quotes, as typed: %q would add Go's escapes (\").
+// "–from" and "from" are read too, and the date may follow an = as
+// coachlog export takes it (--from=2026-01-01). A word it cannot read is
+// quoted back between plain quotes, as typed: %q would add Go's escapes
+// (\").
 func exportArgs(args string) (export.Options, error) {
 	o := export.Options{Format: "csv"}
 	words := strings.Fields(args)
 	for i := 0; i < len(words); i++ {
-		flag := strings.TrimLeft(words[i], "-—–")
+		flag, value, inline := strings.Cut(strings.TrimLeft(words[i], "-—–"), "=")
 		var dst *coaching.Date
 		switch strings.ToLower(flag) {
 		case "from":
@@ -68,13 +70,16 @@ func exportArgs(args string) (export.Options, error) {
 		default:
 			return o, coaching.Errorf(coaching.EInvalid, "%s is not an option of /coach export.", coaching.QuoteTyped(words[i]))
 		}
-		if i+1 == len(words) {
+		if !inline && i+1 < len(words) {
+			i++
+			value = words[i]
+		}
+		if value == "" {
 			return o, coaching.Errorf(coaching.EInvalid, "--%s needs a date.", flag)
 		}
-		i++
-		d, err := coaching.ParseDate(words[i])
+		d, err := coaching.ParseDate(value)
 		if err != nil {
-			return o, coaching.Errorf(coaching.EInvalid, "--%s: %s is not a date (YYYY-MM-DD).", flag, coaching.QuoteTyped(words[i]))
+			return o, coaching.Errorf(coaching.EInvalid, "--%s: %s is not a date (YYYY-MM-DD).", flag, coaching.QuoteTyped(value))
 		}
 		*dst = d
 	}

@@ -341,6 +341,13 @@ func TestExportArgs(t *testing.T) {
 		{"--from jan", coaching.Date{}, coaching.Date{}, `"jan" is not a date`},
 		{"--with-notes", coaching.Date{}, coaching.Date{}, "not an option"},
 		{"--from 2026-03-01 --to 2026-01-01", coaching.Date{}, coaching.Date{}, "is before"},
+		// As coachlog export takes them: "--from=2026-01-01" was "not an
+		// option of /coach export", to an admin who gave one.
+		{"--from=2026-01-01 --to=2026-03-31", d("2026-01-01"), d("2026-03-31"), ""},
+		{"—from=2026-01-01", d("2026-01-01"), coaching.Date{}, ""},
+		{"--from=", coaching.Date{}, coaching.Date{}, "needs a date"},
+		{"--from=jan", coaching.Date{}, coaching.Date{}, `"jan" is not a date`},
+		{"--with-notes=true", coaching.Date{}, coaching.Date{}, "not an option"},
 	} {
 		o, err := exportArgs(c.args)
 		switch {
