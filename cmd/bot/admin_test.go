@@ -156,6 +156,31 @@ func TestCadenceValueIsCaseInsensitive(t *testing.T) {
 	}
 }
 
+// /coach cadence reads the days where people put them around the
+// manager, as /coach away reads its date: after a comma or colon, with a
+// phone's full stop, or before the mention. "/coach cadence 7 @max" was
+// told "The cadence is a number of days", to an admin who gave one.
+func TestCadenceReadsTheDaysAroundTheManager(t *testing.T) {
+	t.Parallel()
+	b := startBot(t)
+	b.importRoster(t)
+	const refused = "The cadence is a number of days"
+	max := "<@" + mgr + "|max>"
+	for _, tt := range []struct{ args, want string }{
+		{"7 " + max, "at least every 7 days."},
+		{"10 days " + max + ".", "at least every 10 days."},
+		{max + ", 8", "at least every 8 days."},
+		{max + ": 9 days", "at least every 9 days."},
+		{max + " 11.", "at least every 11 days."},
+		{"default " + max, "back on the standard cadence"},
+		{max, refused},
+	} {
+		if got := b.command(other, "cadence "+tt.args); !strings.Contains(got, tt.want) {
+			t.Errorf("/coach cadence %s: %s, want %q", tt.args, got, tt.want)
+		}
+	}
+}
+
 // A manager's name typed as text in /coach cadence ("@max", as a phone
 // leaves it) is quoted back, as /coach away and the capture form do: the
 // usage line alone told an admin who typed the line right to type it

@@ -172,7 +172,14 @@ func (b *Bot) cadence(ctx context.Context, a *acker, cmd slashCommand, args stri
 		return
 	}
 	managerID := args[m[2]:m[3]]
-	days, ok := parseCadence(args[m[1]:])
+	// The days after the manager, past a comma or colon and a phone's
+	// full stop, or, with nothing after, before them ("7 @max"), as
+	// /coach away reads its date on either side of the rep.
+	value := coaching.TrimSentenceEnd(strings.TrimLeft(args[m[1]:], " \t,:;"))
+	if strings.TrimSpace(value) == "" {
+		value = args[:m[0]]
+	}
+	days, ok := parseCadence(value)
 	if !ok {
 		a.ack(nil)
 		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: The cadence is a number of days, 1 to 365, or `default`."), false)
