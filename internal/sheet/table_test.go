@@ -191,3 +191,24 @@ func TestByteOrderMarksAndARepeatedHeader(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) { checkRead(t, tt.in, tt.want, tt.problem) })
 	}
 }
+
+// Excel's separator hint, a first line "sep=," that exports made for
+// Excel carry, is read as Excel reads it: a hint, not the header. It was
+// refused as an unknown column "sep=" with every column missing. Excel
+// shows the header as row 1 then, and lines are numbered so.
+func TestExcelsSeparatorHint(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		want     [][]string
+		problem  string
+	}{
+		{"the hint", "sep=,\na,b\n1,2\n", [][]string{{"2", "1", "2"}}, ""},
+		{"after a byte order mark, with CRLF", "\uFEFFsep=,\r\na,b\r\n1,2\r\n", [][]string{{"2", "1", "2"}}, ""},
+		{"in capitals", "SEP=,\na,b\n1,2\n", [][]string{{"2", "1", "2"}}, ""},
+		{"a problem numbered as Excel shows it", "sep=,\na,b\n1,2,3,4\n", nil, "line 2: has 4 fields"},
+		{"a hint for semicolons", "sep=;\na;b\n1;2\n", nil, "line 1: the columns are separated by semicolons"},
+		{"the hint alone", "sep=,\n", nil, "line 1: the file is empty"},
+	} {
+		t.Run(tt.name, func(t *testing.T) { checkRead(t, tt.in, tt.want, tt.problem) })
+	}
+}
