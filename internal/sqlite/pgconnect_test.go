@@ -45,14 +45,7 @@ func TestAPostgresURLTheServerRefusesSaysWhatToDo(t *testing.T) {
 				st.Close()
 				t.Fatal("opened")
 			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("%q lacks %q", err, w)
-				}
-			}
-			if strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "\n") {
-				t.Errorf("%q: the password, or more than one line", err)
-			}
+			refusedSaying(t, err, tt.want)
 		})
 	}
 }
@@ -80,15 +73,22 @@ func TestAPasswordOrPgHbaRefusalSaysWhatToDo(t *testing.T) {
 			if err == nil {
 				t.Fatal("opened")
 			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("%q lacks %q", err, w)
-				}
-			}
-			if strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "\n") {
-				t.Errorf("%q: the password, or more than one line", err)
-			}
+			refusedSaying(t, err, tt.want)
 		})
+	}
+}
+
+// refusedSaying checks a refused start's error: on one line, with each of
+// want, and never the URL's password.
+func refusedSaying(t *testing.T, err error, want []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("%q lacks %q", err, w)
+		}
+	}
+	if strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("%q: the password, or more than one line", err)
 	}
 }
 
