@@ -5,6 +5,7 @@ package sheet
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"regexp"
@@ -112,6 +113,29 @@ func skipBOM(br *bufio.Reader) {
 		}
 		_, _ = br.Discard(len(bom))
 	}
+}
+
+// skipSepHint takes off Excel's separator hint, a first line "sep=,"
+// that exports made for Excel carry: Excel reads it as the separator to
+// use, not as a row, and shows the header as row 1. Read as the header,
+// it was an unknown column "sep=" with every column missing. A hint for
+// another separator is left, for foreignFormat to say what it is.
+func skipSepHint(br *bufio.Reader) {
+	const hint = "sep=,"
+	b, _ := br.Peek(len(hint) + 2)
+	if len(b) < len(hint) || !strings.EqualFold(string(b[:len(hint)]), hint) {
+		return
+	}
+	n, rest := len(hint), b[len(hint):]
+	switch {
+	case bytes.HasPrefix(rest, []byte("\r\n")):
+		n += 2
+	case len(rest) > 0 && (rest[0] == '\n' || rest[0] == '\r'):
+		n++
+	case len(rest) > 0:
+		return // "sep=,x" is no hint
+	}
+	_, _ = br.Discard(n)
 }
 
 // parseProblem reports a record that is not CSV (a bare quote, or a

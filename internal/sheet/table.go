@@ -104,29 +104,6 @@ func Open(r io.Reader, what string, required, optional []string) (*Table, error)
 		unnamed: unnamed, what: what, known: append(slices.Clip(required), optional...), folded: lineBreaks(header)}, nil
 }
 
-// skipSepHint takes off Excel's separator hint, a first line "sep=,"
-// that exports made for Excel carry: Excel reads it as the separator to
-// use, not as a row, and shows the header as row 1. Read as the header,
-// it was an unknown column "sep=" with every column missing. A hint for
-// another separator is left, for foreignFormat to say what it is.
-func skipSepHint(br *bufio.Reader) {
-	const hint = "sep=,"
-	b, _ := br.Peek(len(hint) + 2)
-	if len(b) < len(hint) || !strings.EqualFold(string(b[:len(hint)]), hint) {
-		return
-	}
-	n, rest := len(hint), b[len(hint):]
-	switch {
-	case bytes.HasPrefix(rest, []byte("\r\n")):
-		n += 2
-	case len(rest) > 0 && (rest[0] == '\n' || rest[0] == '\r'):
-		n++
-	case len(rest) > 0:
-		return // "sep=,x" is no hint
-	}
-	_, _ = br.Discard(n)
-}
-
 // sniffLen is how much of a file's start notText looks at: a workbook's
 // signature is in its first bytes, and UTF-16 text shows its NULs within
 // a line.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/llm"
+	"github.com/coachlog/coachlog/internal/metrics"
 	"github.com/coachlog/coachlog/internal/quickcapture"
 )
 
@@ -247,8 +248,8 @@ func leftOutNotice(d coaching.Draft) string {
 	if more == 1 {
 		them = "it"
 	}
-	return fmt.Sprintf("The last %s read from your note did not fit in the form's 3,000 characters: shorten the others to add %s.",
-		plural(more, "commitment", "commitments"), them)
+	return fmt.Sprintf("The last %s read from your note did not fit in the form's %s characters: shorten the others to add %s.",
+		plural(more, "commitment", "commitments"), metrics.Count(maxCommitmentsText), them)
 }
 
 func joinNotice(parts ...string) string {
