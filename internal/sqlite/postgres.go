@@ -33,6 +33,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/shquote"
 	"github.com/coachlog/coachlog/migrations"
 )
 
@@ -1132,14 +1133,14 @@ func BackupRefusal(spec, dest string) error {
 	u.RawQuery = q.Encode()
 	// umask 077: pg_dump creates the file -rw-r--r-- otherwise, and a
 	// backup is to be readable by its owner alone, as coachlog backup's are.
-	cmd := "umask 077 && pg_dump --format=custom --file=" + shellQuote(dest)
+	cmd := "umask 077 && pg_dump --format=custom --file=" + shquote.Quote(dest)
 	// Coachlog's tables are in the first schema of search_path (the one
 	// ensureSchema creates); --schema takes one name, not a list.
 	first, _, _ := strings.Cut(schema, ",")
 	if first = strings.TrimSpace(first); first != "" {
-		cmd += " --schema=" + shellQuote(first)
+		cmd += " --schema=" + shquote.Quote(first)
 	}
-	cmd += " " + shellQuote(u.String())
+	cmd += " " + shquote.Quote(u.String())
 	return fmt.Errorf("backup: this database is PostgreSQL; coachlog backup copies SQLite files only. Back it up with pg_dump (it reads the password from PGPASSWORD or ~/.pgpass), e.g.:\n  %s\nand restore with pg_restore", cmd)
 }
 
@@ -1159,16 +1160,6 @@ var libpqParams = map[string]bool{
 	"ssl_min_protocol_version": true, "ssl_max_protocol_version": true,
 	"krbsrvname": true, "gsslib": true, "gssdelegation": true, "service": true,
 	"target_session_attrs": true, "load_balance_hosts": true,
-}
-
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r == '/' || r == '.' || r == '-' || r == '_' || r == ':' || r == '@' || r == '=' ||
-			(r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // qmarkConnector hands out pgx connections that take the store's SQL as
