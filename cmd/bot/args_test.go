@@ -64,7 +64,7 @@ func TestHelpNamesTheArguments(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"roster", "import", "-h"}, "usage: coachlog roster import FILE.csv\n"},
+		{[]string{"roster", "import", "-h"}, "usage: coachlog roster import [--confirm-deactivations] FILE.csv\n"},
 		{[]string{"performance", "import", "-h"}, "usage: coachlog performance import [--fractions] FILE.csv\n"},
 		{[]string{"backup", "-h"}, "usage: coachlog backup FILE\n"},
 		{[]string{"serve", "-h"}, "usage: coachlog serve\nRun the bot (the default).\n\nIt takes no flags.\nSettings come from the environment"},

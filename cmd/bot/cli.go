@@ -11,6 +11,7 @@ import (
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/export"
 	"github.com/coachlog/coachlog/internal/roster"
+	"github.com/coachlog/coachlog/internal/shquote"
 	"github.com/coachlog/coachlog/internal/slackbot"
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
@@ -145,7 +146,9 @@ func fileCommand(e env, fs *flagSet, args []string) (string, config, error) {
 }
 
 func rosterImport(ctx context.Context, e env, args []string) error {
-	path, cfg, err := fileCommand(e, newFlags(e, "roster import"), args)
+	fs := newFlags(e, "roster import")
+	confirm := fs.Bool("confirm-deactivations", false, "deactivate the people the file leaves out however many they are (without it, a file that leaves out at least 25 people and more than a third of the roster is refused)")
+	path, cfg, err := fileCommand(e, fs, args)
 	if err != nil {
 		return err
 	}
@@ -193,7 +196,14 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	res, err := st.ImportRoster(ctx, people, today)
+	check := roster.CheckMissing
+	if *confirm {
+		check = nil
+	}
+	res, err := st.ImportRosterChecked(ctx, people, today, check)
+	if many := (*roster.TooManyMissingError)(nil); errors.As(err, &many) {
+		return fmt.Errorf("roster %s not imported, nothing was changed:\n%w:\n  coachlog roster import --confirm-deactivations %s", path, many, shquote.Quote(path))
+	}
 	lines := make(map[string]int, len(people)) // Resolve keeps the file's order
 	for i, p := range people {
 		lines[p.ID] = entries[i].Line

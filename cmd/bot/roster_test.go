@@ -494,3 +494,78 @@ func TestARosterImportCountsPeopleInWords(t *testing.T) {
 		})
 	}
 }
+
+// A roster file is the whole roster, so one that holds only part of the
+// company (one team's export, a file cut short) would deactivate
+// everyone else: past 25 people and a third of the roster, the import is
+// refused, nothing written, with the command that confirms it. Fewer go
+// as before.
+func TestARosterFileThatDropsMuchOfTheRosterIsRefusedUntilConfirmed(t *testing.T) {
+	t.Parallel()
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
+		t.Parallel()
+		dir := t.TempDir()
+		vars := map[string]string{"COACHLOG_DB": db}
+		now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+		file := func(name string, reps int) string {
+			var b strings.Builder
+			b.WriteString("slack_id,email,name,role,manager,tier,timezone\nU0MAX,,Max,manager,,,UTC\n")
+			for i := range reps {
+				fmt.Fprintf(&b, "U0R%03d,,Rep %03d,rep,U0MAX,,\n", i, i)
+			}
+			path := filepath.Join(dir, name)
+			os.WriteFile(path, []byte(b.String()), 0o600)
+			return path
+		}
+		onRoster := func() int {
+			st, err := sqlite.Open(context.Background(), db, sqlite.Options{Now: func() time.Time { return now }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			ps, err := st.People(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, p := range ps {
+				if p.InRoster && p.Active {
+					n++
+				}
+			}
+			return n
+		}
+		if out, err := cliAt(t, now, vars, "roster", "import", file("all.csv", 59)); err != nil || !strings.Contains(out, "60 added") {
+			t.Fatalf("first import: %v\n%s", err, out)
+		}
+
+		team := file("team (1).csv", 9) // 10 of the 60
+		out, err := cliAt(t, now, vars, "roster", "import", team)
+		if err == nil {
+			t.Fatalf("a file of 10 of the 60 people was imported:\n%s", out)
+		}
+		for _, want := range []string{"nothing was changed", "leaves out 50 of the 60 people on the roster (Rep 009 (U0R009), Rep 010 (U0R010),",
+			"and 45 more", "coachlog roster import --confirm-deactivations '" + team + "'"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("refusal lacks %q:\n%v", want, err)
+			}
+		}
+		if n := onRoster(); n != 60 {
+			t.Fatalf("after the refusal %d people are on the roster, want the 60", n)
+		}
+
+		// 24 leavers: below the bound, imported as before.
+		if out, err := cliAt(t, now, vars, "roster", "import", file("leavers.csv", 35)); err != nil || !strings.Contains(out, "24 deactivated") {
+			t.Fatalf("a file without 24 leavers: %v\n%s", err, out)
+		}
+		if _, err := cliAt(t, now, vars, "roster", "import", team); err == nil || !strings.Contains(err.Error(), "leaves out 26 of the 36 people") {
+			t.Fatalf("26 of 36 left out: %v", err)
+		}
+		if out, err := cliAt(t, now, vars, "roster", "import", "--confirm-deactivations", team); err != nil || !strings.Contains(out, "26 deactivated") {
+			t.Fatalf("confirmed: %v\n%s", err, out)
+		}
+		if n := onRoster(); n != 10 {
+			t.Fatalf("after the confirmed import %d people are on the roster, want 10", n)
+		}
+	})
+}

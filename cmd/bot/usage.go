@@ -28,7 +28,7 @@ type command struct {
 var commands = []command{
 	{name: "serve", what: "run the bot (the default)",
 		note: "Settings come from the environment (SLACK_APP_TOKEN, SLACK_BOT_TOKEN, COACHLOG_DB...; see the README's Settings)."},
-	{name: "roster import", args: "FILE.csv", what: "import people and reporting lines (the whole roster)",
+	{name: "roster import", args: "[--confirm-deactivations] FILE.csv", what: "import people and reporting lines (the whole roster)",
 		note: "The file's columns: slack_id, email, name, role, manager, tier, timezone, and optionally cadence_days and since, in any order " +
 			"(see the README's The roster). A row that gives an email and no slack_id needs SLACK_BOT_TOKEN, to look its Slack id up."},
 	{name: "performance import", args: "[--fractions] FILE.csv",

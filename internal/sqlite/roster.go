@@ -111,6 +111,18 @@ func keptEmails(people []coaching.Person, known map[string]coaching.Person) ([]E
 // newer profile stored since: the read may take minutes before this
 // write, while the bot stores user_change events.
 func (s *Store) ImportRoster(ctx context.Context, people []coaching.Person, today coaching.Date) (ImportResult, error) {
+	return s.ImportRosterChecked(ctx, people, today, nil)
+}
+
+// MissingCheck is given, in a roster import's transaction and before it
+// writes anything, the people active on the roster whom the file leaves
+// out, and how many are active on it: an error refuses the import, and
+// is returned as it is (wrapped), nothing written.
+type MissingCheck func(missing []coaching.Person, onRoster int) error
+
+// ImportRosterChecked is ImportRoster, the people it would deactivate
+// first put to check (nil: none).
+func (s *Store) ImportRosterChecked(ctx context.Context, people []coaching.Person, today coaching.Date, check MissingCheck) (ImportResult, error) {
 	var res ImportResult
 	// A statement per person, each parsed anew in the transaction unless
 	// prepared before it: 100,000 people took 14 s, two thirds of it
@@ -131,13 +143,33 @@ func (s *Store) ImportRoster(ctx context.Context, people []coaching.Person, toda
 		if res.EmailsCleared, err = keptEmails(people, known); err != nil {
 			return err
 		}
+		seen := make(map[string]bool, len(people))
+		for _, p := range people {
+			seen[p.ID] = true
+		}
+		// Read in the transaction too: what the check is shown is what
+		// the import deactivates.
+		var missing []coaching.Person
+		onRoster := 0
+		for id, old := range known {
+			if !old.InRoster || !old.Active {
+				continue
+			}
+			onRoster++
+			if !seen[id] {
+				missing = append(missing, old)
+			}
+		}
+		if check != nil {
+			if err := check(missing, onRoster); err != nil {
+				return err
+			}
+		}
 		clear := map[string]bool{}
 		for _, c := range res.EmailsCleared {
 			clear[c.ID] = true
 		}
-		seen := map[string]bool{}
 		for _, p := range people {
-			seen[p.ID] = true
 			old, exists := known[p.ID]
 			if clear[p.ID] {
 				// Before the upsert, so that Slack's address, read by the
@@ -160,14 +192,11 @@ func (s *Store) ImportRoster(ctx context.Context, people []coaching.Person, toda
 				res.Unchanged++
 			}
 		}
-		for id, old := range known {
-			if seen[id] || !old.InRoster || !old.Active {
-				continue
+		for _, old := range missing {
+			if _, err := t.q.ExecContext(ctx, deactivateQuery, t.now(), old.ID); err != nil {
+				return fmt.Errorf("deactivate %s: %w", old.ID, err)
 			}
-			if _, err := t.q.ExecContext(ctx, deactivateQuery, t.now(), id); err != nil {
-				return fmt.Errorf("deactivate %s: %w", id, err)
-			}
-			if err := t.history(ctx, id, today, old.ManagerID, old.Tier, false); err != nil {
+			if err := t.history(ctx, old.ID, today, old.ManagerID, old.Tier, false); err != nil {
 				return err
 			}
 			res.Deactivated++
