@@ -195,9 +195,9 @@ func TestAnUnknownSubcommandIsNamed(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"roster", "export"}, `unknown roster subcommand "export"; the one there is: coachlog roster import FILE.csv`},
+		{[]string{"roster", "list"}, `unknown roster subcommand "list"; the ones there are: coachlog roster import FILE.csv, or coachlog roster export`},
 		{[]string{"performance", "list"}, `unknown performance subcommand "list"; the one there is: coachlog performance import FILE.csv`},
-		{[]string{"roster"}, "roster needs a subcommand: coachlog roster import FILE.csv"},
+		{[]string{"roster"}, "roster needs a subcommand: coachlog roster import FILE.csv, or coachlog roster export"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var out, errOut bytes.Buffer

@@ -254,3 +254,29 @@ func clashLines(clash *sqlite.EmailClashError, lines map[string]int) error {
 	}
 	return errs.OrNil()
 }
+
+// rosterExport writes the roster as it is now, as a file roster import
+// takes back unchanged.
+func rosterExport(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "roster export")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArguments(fs, "it writes to standard output: coachlog roster export > roster.csv"); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e.getenv, needs{})
+	if err != nil {
+		return err
+	}
+	st, err := openReadOnly(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{}))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	people, err := st.People(ctx)
+	if err != nil {
+		return err
+	}
+	return roster.Write(e.stdout, people)
+}

@@ -44,7 +44,7 @@ func TestHelpCommandIsTheCommandsOwnHelp(t *testing.T) {
 // nothing goes to stdout.
 func TestHelpOfAnUnknownCommandNamesItAndTheCommands(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{"help", "bogus"}, {"help", "roster", "export"}, {"help", "copy", "--from"}} {
+	for _, args := range [][]string{{"help", "bogus"}, {"help", "roster", "list"}, {"help", "copy", "--from"}} {
 		var out, errOut bytes.Buffer
 		err := run(context.Background(), args, func(string) string { return "" }, &out, &errOut)
 		name := strings.Join(args[1:], " ")

@@ -225,9 +225,9 @@ func runCommand(ctx context.Context, cmd string, rest []string, e env) error {
 	case "export":
 		return exportCmd(ctx, e, rest)
 	case "roster":
-		return importCmd(ctx, e, "roster", rest, rosterImport)
+		return subcommandCmd(ctx, e, "roster", rest, subcommand{"import", rosterImport}, subcommand{"export", rosterExport})
 	case "performance":
-		return importCmd(ctx, e, "performance", rest, performanceImport)
+		return subcommandCmd(ctx, e, "performance", rest, subcommand{"import", performanceImport})
 	case "metrics":
 		return metricsCmd(ctx, e, rest)
 	case "demo":
@@ -271,19 +271,35 @@ func exitCode(err error) int {
 	return 1
 }
 
-// importCmd runs `coachlog NAME import …` with run; `coachlog NAME -h`
-// prints run's usage (exit 0), and anything else names the subcommand.
-func importCmd(ctx context.Context, e env, name string, rest []string, run func(context.Context, env, []string) error) error {
+// subcommand is one of a command's subcommands: `roster import`.
+type subcommand struct {
+	name string // "import"
+	run  func(context.Context, env, []string) error
+}
+
+// subcommandCmd runs `coachlog NAME SUB …` with SUB's run; `coachlog NAME
+// -h` prints the first subcommand's usage (exit 0), and anything else
+// names the subcommands there are.
+func subcommandCmd(ctx context.Context, e env, name string, rest []string, subs ...subcommand) error {
 	if len(rest) > 0 && isHelp(rest[0]) {
-		return run(ctx, e, rest[:1])
+		return subs[0].run(ctx, e, rest[:1])
 	}
-	switch {
-	case len(rest) == 0:
-		return usageError(name + " needs a subcommand: coachlog " + name + " import FILE.csv")
-	case rest[0] != "import":
-		return usageError(fmt.Sprintf("unknown %s subcommand %q; the one there is: coachlog %s import FILE.csv", name, rest[0], name))
+	lines := make([]string, len(subs))
+	for i, sub := range subs {
+		lines[i] = commandNamed(name + " " + sub.name).bareLine()
+		if len(rest) > 0 && rest[0] == sub.name {
+			return sub.run(ctx, e, rest[1:])
+		}
 	}
-	return run(ctx, e, rest[1:])
+	there := strings.Join(lines, ", or ")
+	if len(rest) == 0 {
+		return usageError(name + " needs a subcommand: " + there)
+	}
+	which := "the one there is"
+	if len(subs) > 1 {
+		which = "the ones there are"
+	}
+	return usageError(fmt.Sprintf("unknown %s subcommand %q; %s: %s", name, rest[0], which, there))
 }
 
 // newLogger builds the structured logger the settings ask for.

@@ -569,3 +569,88 @@ func TestARosterFileThatDropsMuchOfTheRosterIsRefusedUntilConfirmed(t *testing.T
 		}
 	})
 }
+
+// roster export writes the roster Coachlog has as a file roster import
+// takes back: imported unchanged, it changes nothing (names written for
+// every line, emails and zones Slack gave left out, all three staying
+// Slack's; a since an import defaulted stays), and someone taken off the
+// roster is not in it.
+func TestRosterExportImportsBackUnchanged(t *testing.T) {
+	t.Parallel()
+	sqlitetest.EachMigrated(t, func(t *testing.T, db string) {
+		t.Parallel()
+		fake := startFake(t)
+		defer noProblems(t, fake)
+		for _, u := range []fakeslack.User{
+			{ID: "U0MAX", Name: "max", RealName: "Max Manager", Email: "max@acme.test", TZ: "America/New_York"},
+			{ID: "U0SAM", Name: "sam", RealName: "Sam Rep", Email: "sam@acme.test", TZ: "Europe/Paris"},
+			{ID: "U0ANA", Name: "ana", RealName: "Ana Rep", Email: "ana@acme.test", TZ: "UTC"},
+			{ID: "U0EQ", Name: "eq", RealName: "Eq", TZ: "UTC"},
+		} {
+			fake.AddUser(u)
+		}
+		dir := t.TempDir()
+		vars := map[string]string{"SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_API_URL": fake.APIURL(), "COACHLOG_DB": db}
+		now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+		first := filepath.Join(dir, "first.csv")
+		os.WriteFile(first, []byte("slack_id,email,name,role,manager,tier,timezone,cadence_days,since\n"+
+			"U0MAX,max@acme.test,Max,manager+admin,,,America/Chicago,21,2026-01-15\n"+
+			",sam@acme.test,,rep,U0MAX,top,,,\n"+
+			"U0ANA,,Ana,rep,U0MAX,bottom,,,\n"+
+			`U0EQ,,"=1+1",rep,max@acme.test,,,,`+"\n"), 0o600)
+		if out, err := cliAt(t, now, vars, "roster", "import", first); err != nil || !strings.Contains(out, "4 added") {
+			t.Fatalf("first import: %v\n%s", err, out)
+		}
+
+		exported, err := cliAt(t, now.Add(time.Hour), vars, "roster", "export")
+		if err != nil {
+			t.Fatalf("export: %v\n%s", err, exported)
+		}
+		want := "slack_id,email,name,role,manager,tier,timezone,cadence_days,since\n" +
+			"U0EQ,,'=1+1,rep,U0MAX,,,,\n" +
+			"U0ANA,,Ana,rep,U0MAX,bottom,,,\n" +
+			"U0MAX,max@acme.test,Max,manager+admin,,,America/Chicago,21,2026-01-15\n" +
+			"U0SAM,sam@acme.test,Sam Rep,rep,U0MAX,top,,,\n"
+		if exported != want {
+			t.Fatalf("roster export:\n%s\nwant:\n%s", exported, want)
+		}
+		back := filepath.Join(dir, "back.csv")
+		os.WriteFile(back, []byte(exported), 0o600)
+		if out, err := cliAt(t, now.Add(24*time.Hour), vars, "roster", "import", back); err != nil ||
+			!strings.Contains(out, "0 added, 0 back on the roster, 0 changed, 4 unchanged, 0 deactivated") {
+			t.Fatalf("the export imported back: %v\n%s", err, out)
+		}
+		// Sam's name, Slack's, is written so that the line says who it is,
+		// and read back as Slack's: it still follows Slack's changes.
+		st, err := sqlite.Open(context.Background(), db, sqlite.Options{Now: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sam, err := st.Person(context.Background(), "U0SAM")
+		st.Close()
+		if err != nil || sam.RosterNamed || sam.Name != "Sam Rep" {
+			t.Errorf("Sam after the export imported back: %+v, %v; want Slack's name, not the file's", sam, err)
+		}
+
+		without := filepath.Join(dir, "without-ana.csv")
+		os.WriteFile(without, []byte(strings.Replace(exported, "U0ANA,,Ana,rep,U0MAX,bottom,,,\n", "", 1)), 0o600)
+		if out, err := cliAt(t, now.Add(48*time.Hour), vars, "roster", "import", without); err != nil || !strings.Contains(out, "1 deactivated") {
+			t.Fatalf("without Ana: %v\n%s", err, out)
+		}
+		if out, _ := cliAt(t, now.Add(48*time.Hour), vars, "roster", "export"); strings.Contains(out, "U0ANA") || !strings.Contains(out, "U0SAM") {
+			t.Errorf("export after Ana was taken off the roster:\n%s", out)
+		}
+	})
+}
+
+func TestRosterExportRefusesADatabaseThatIsNotThere(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "none.db")
+	out, err := cliAt(t, tuesday, map[string]string{"COACHLOG_DB": db}, "roster", "export")
+	if err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("roster export of no database: %v\n%s", err, out)
+	}
+	if _, statErr := os.Stat(db); statErr == nil {
+		t.Error("roster export created the database")
+	}
+}

@@ -31,6 +31,8 @@ var commands = []command{
 	{name: "roster import", args: "[--confirm-deactivations] FILE.csv", what: "import people and reporting lines (the whole roster)",
 		note: "The file's columns: slack_id, email, name, role, manager, tier, timezone, and optionally cadence_days and since, in any order " +
 			"(see the README's The roster). A row that gives an email and no slack_id needs SLACK_BOT_TOKEN, to look its Slack id up."},
+	{name: "roster export", what: "write the roster as it is now to stdout, a file roster import takes back (to edit the roster Coachlog has)",
+		note: "Names are written for every line; an email or time zone Slack gave is left empty, as an import keeps it (see the README's The roster)."},
 	{name: "performance import", args: "[--fractions] FILE.csv",
 		what: "import monthly attainment (rep,month,attainment); a month re-imported is replaced"},
 	{name: "metrics", args: "[--week YYYY-Www | --from DATE --to DATE] [--format json|csv]",
@@ -62,6 +64,24 @@ func commandNamed(name string) command {
 		}
 	}
 	panic("coachlog: no command " + name + " in the commands table")
+}
+
+// bareLine is synopsisLine without the optional flags, the line to start
+// from: "coachlog roster import FILE.csv".
+func (c command) bareLine() string {
+	args := c.args
+	for {
+		i := strings.Index(args, "[--")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(args[i:], "]")
+		if j < 0 {
+			break
+		}
+		args = args[:i] + args[i+j+1:]
+	}
+	return strings.Join(strings.Fields("coachlog "+c.name+" "+args), " ")
 }
 
 // synopsisLine is the command as typed, with what it takes:

@@ -157,14 +157,17 @@ type Person struct {
 	ID          string // Slack user id
 	Email       string
 	Name        string
-	RosterNamed bool   // the roster gave Name: Slack's display name does not replace it
-	TZ          string // roster time zone; wins over SlackTZ
-	SlackTZ     string // from the Slack profile
-	Roles       []string
-	ManagerID   string
-	Tier        Tier
-	CadenceDays int // 0: the default cadence
-	Since       Date
+	RosterNamed bool // the roster gave Name: Slack's display name does not replace it
+	// EmailByRoster says a roster file gave Email (not Slack): Slack's
+	// address does not replace it.
+	EmailByRoster bool
+	TZ            string // roster time zone; wins over SlackTZ
+	SlackTZ       string // from the Slack profile
+	Roles         []string
+	ManagerID     string
+	Tier          Tier
+	CadenceDays   int // 0: the default cadence
+	Since         Date
 	// SinceAt is, when the roster gave no `since` and Since is an import's
 	// day, that import's moment: the day it falls on depends on whose
 	// clock judges (JoinedOn). Zero when the roster gave the date.

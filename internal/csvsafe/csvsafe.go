@@ -29,6 +29,16 @@ func Cell(s string) string {
 	return s
 }
 
+// Uncell undoes Cell: a cell Cell wrote behind a quote reads as it was
+// before, so a file Coachlog wrote (`coachlog roster export`) imports
+// back unchanged. Any other cell is returned as it is.
+func Uncell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && Cell(s[1:]) == s {
+		return s[1:]
+	}
+	return s
+}
+
 // isNumber reports whether s is a plain decimal number: a sign, digits,
 // and an optional fraction, as Coachlog writes its numbers. It is an allow
 // list on purpose: strconv.ParseFloat would also pass -Inf, -0x1p4, -1_000,

@@ -43,6 +43,15 @@ func TestCell(t *testing.T) {
 		if got := Cell(tt.in); got != tt.want {
 			t.Errorf("Cell(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+		if got := Uncell(tt.want); got != tt.in {
+			t.Errorf("Uncell(%q) = %q, want it back as %q", tt.want, got, tt.in)
+		}
+	}
+	// A quote Cell did not write stays: the cell is read as typed.
+	for _, s := range []string{"'", "'Sam", "''=1", "'-3", "O'Neil"} {
+		if got := Uncell(s); got != s {
+			t.Errorf("Uncell(%q) = %q, want it as it is", s, got)
+		}
 	}
 }
 

@@ -44,7 +44,8 @@ func (e *TooManyMissingError) Error() string {
 	}
 	return fmt.Sprintf("the file leaves out %s of the %s people on the roster (%s), and a roster file is the whole roster: "+
 		"importing it would deactivate them all (their history is kept; their nudges, figures and roles end). "+
-		"If the file holds only part of the company (one team's export, a file cut short), import the whole roster; "+
+		"If the file holds only part of the company (one team's export, a file cut short), import the whole roster "+
+		"(coachlog roster export writes the one Coachlog has, to edit); "+
 		"if they have all left, import it again with --confirm-deactivations",
 		metrics.Count(len(e.Missing)), metrics.Count(e.OnRoster), list)
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/csvsafe"
 	"github.com/coachlog/coachlog/internal/sheet"
 )
 
@@ -87,7 +88,7 @@ func parseRow(line int, rec []string, t *sheet.Table, today coaching.Date, errs 
 		Line:       line,
 		SlackID:    get(colSlackID),
 		Email:      strings.ToLower(get(colEmail)),
-		Name:       get(colName),
+		Name:       csvsafe.Uncell(get(colName)), // as roster export wrote it
 		ManagerRef: normaliseRef(get(colManager)),
 	}
 	check(colSlackID, checkSlackID(e.SlackID))

@@ -24,7 +24,7 @@ type reader struct{ q querier }
 
 const personCols = `id, email, name, tz, slack_tz, roles, coalesce(manager_id, ''), tier, cadence_days, since,
 	active, in_roster, is_bot, deleted, resolved_at, created_at, away_until, snoozed_until, status_text, status_emoji,
-	status_expiration, rostered_at, roster_named, since_at, profile_at, is_external, team_id`
+	status_expiration, rostered_at, roster_named, since_at, profile_at, is_external, team_id, email_by_roster`
 
 func scanPerson(row interface{ Scan(...any) error }) (coaching.Person, error) {
 	var p coaching.Person
@@ -32,7 +32,7 @@ func scanPerson(row interface{ Scan(...any) error }) (coaching.Person, error) {
 	var resolved, created, expires, rostered, sinceAt, profileAt int64
 	err := row.Scan(&p.ID, &p.Email, &p.Name, &p.TZ, &p.SlackTZ, &roles, &p.ManagerID, &p.Tier, &p.CadenceDays,
 		&since, &p.Active, &p.InRoster, &p.IsBot, &p.Deleted, &resolved, &created, &away, &snoozed,
-		&p.Status.Text, &p.Status.Emoji, &expires, &rostered, &p.RosterNamed, &sinceAt, &profileAt, &p.External, &p.TeamID)
+		&p.Status.Text, &p.Status.Emoji, &expires, &rostered, &p.RosterNamed, &sinceAt, &profileAt, &p.External, &p.TeamID, &p.EmailByRoster)
 	if roles != "" {
 		p.Roles = strings.Split(roles, "+")
 	}

@@ -171,6 +171,12 @@ func (s *Store) ImportRosterChecked(ctx context.Context, people []coaching.Perso
 		}
 		for _, p := range people {
 			old, exists := known[p.ID]
+			if exists && !old.RosterNamed && p.RosterNamed && p.Name == old.Name {
+				// The file repeats the name Slack gave (roster export
+				// writes it, so that each line says who it is): it stays
+				// Slack's, and follows Slack's changes.
+				p.RosterNamed = false
+			}
 			if clear[p.ID] {
 				// Before the upsert, so that Slack's address, read by the
 				// import, fills the emptied one as it fills any.
