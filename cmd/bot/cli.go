@@ -173,6 +173,11 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 	if err := sqlite.CheckWritable(ctx, cfg.DB, opts); err != nil {
 		return dbError(cfg.DB, err)
 	}
+	if !*confirm {
+		if err := missingBeforeSlack(ctx, cfg, entries); err != nil {
+			return fmt.Errorf("roster %s not imported, nothing was changed:\n%w:\n  coachlog roster import --confirm-deactivations %s", path, err, shquote.Quote(path))
+		}
+	}
 	var dir roster.Directory
 	if cfg.BotToken != "" {
 		// As at serve's start: a token Slack refuses, or an API URL where
@@ -238,6 +243,25 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 			lines[c.ID], c.ID, c.Email, lines[c.By], c.By, now)
 	}
 	return nil
+}
+
+// missingBeforeSlack refuses, before Slack is asked anything, a file that
+// leaves out many of the roster's people by every id and email it names
+// (roster.LeftOut): an admin who imported one team's file by mistake is
+// told at once, not after users.list. It reads the database as it is,
+// and says nothing when it cannot (none yet, one to migrate): the
+// import's own check, on what Slack resolved, stands either way.
+func missingBeforeSlack(ctx context.Context, cfg config, entries []roster.Entry) error {
+	st, err := sqlite.Open(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{ReadOnly: true}))
+	if err != nil {
+		return nil
+	}
+	defer st.Close()
+	people, err := st.People(ctx)
+	if err != nil {
+		return nil
+	}
+	return roster.CheckMissing(roster.LeftOut(entries, people))
 }
 
 // clashLines names, on the line of each but the first of the people who

@@ -654,3 +654,42 @@ func TestRosterExportRefusesADatabaseThatIsNotThere(t *testing.T) {
 		t.Error("roster export created the database")
 	}
 }
+
+// A file that leaves out many of the roster's people by every id and
+// email it names is refused before Slack is asked: users.list pages
+// through the workspace for minutes on a large one.
+func TestARosterFileThatDropsMuchOfTheRosterIsRefusedBeforeSlackIsAsked(t *testing.T) {
+	t.Parallel()
+	fake := startFake(t)
+	defer noProblems(t, fake)
+	dir := t.TempDir()
+	vars := map[string]string{"SLACK_BOT_TOKEN": fake.BotToken(), "SLACK_API_URL": fake.APIURL(), "COACHLOG_DB": filepath.Join(dir, "c.db")}
+	var all, team strings.Builder
+	for _, b := range []*strings.Builder{&all, &team} {
+		b.WriteString("slack_id,email,name,role,manager,tier,timezone\nU0MAX,,Max,manager,,,\n")
+	}
+	for i := range 40 {
+		id := fmt.Sprintf("U0R%03d", i)
+		fake.AddUser(fakeslack.User{ID: id, Name: strings.ToLower(id), Email: strings.ToLower(id) + "@acme.test", TZ: "UTC"})
+		fmt.Fprintf(&all, "%s,,,rep,U0MAX,,\n", id)
+		if i < 10 {
+			// By email: named, so not counted as left out before Slack.
+			fmt.Fprintf(&team, ",%s@acme.test,,rep,U0MAX,,\n", strings.ToLower(id))
+		}
+	}
+	addUTCUsers(fake, "U0MAX")
+	for name, body := range map[string]string{"all.csv": all.String(), "team.csv": team.String()} {
+		os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600)
+	}
+	if out, err := cliAt(t, tuesday, vars, "roster", "import", filepath.Join(dir, "all.csv")); err != nil || !strings.Contains(out, "41 added") {
+		t.Fatalf("first import: %v\n%s", err, out)
+	}
+	asked := len(fake.CallsTo("users.list"))
+	out, err := cliAt(t, tuesday, vars, "roster", "import", filepath.Join(dir, "team.csv"))
+	if err == nil || !strings.Contains(err.Error(), "leaves out 30 of the 41 people on the roster") {
+		t.Fatalf("a file of 11 of the 41: %v\n%s", err, out)
+	}
+	if n := len(fake.CallsTo("users.list")) - asked; n != 0 {
+		t.Errorf("users.list asked %d times before the refusal; want none", n)
+	}
+}

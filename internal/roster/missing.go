@@ -70,3 +70,32 @@ func CheckMissing(missing []coaching.Person, onRoster int) error {
 	})
 	return &TooManyMissingError{Missing: missing, OnRoster: onRoster}
 }
+
+// LeftOut is the people active on the roster whom no entry names, by
+// slack_id or by email, and how many are active on it: read before Slack
+// resolves the file's emails, for CheckMissing to refuse a file at once
+// rather than after users.list (minutes on a large workspace). Each of
+// them is left out whatever Slack says (an email can only resolve to
+// someone else), so a file refused here is refused after; the import's
+// own check, on what Slack resolved, may find a few more.
+func LeftOut(entries []Entry, people []coaching.Person) (missing []coaching.Person, onRoster int) {
+	named := make(map[string]bool, 2*len(entries))
+	for _, e := range entries {
+		if e.SlackID != "" {
+			named[e.SlackID] = true
+		}
+		if e.Email != "" {
+			named[e.Email] = true // lower-cased by Parse
+		}
+	}
+	for _, p := range people {
+		if !p.InRoster || !p.Active {
+			continue
+		}
+		onRoster++
+		if !named[p.ID] && (p.Email == "" || !named[strings.ToLower(p.Email)]) {
+			missing = append(missing, p)
+		}
+	}
+	return missing, onRoster
+}
