@@ -237,6 +237,14 @@ func TestParseRejects(t *testing.T) {
 			{3, "timezone", `"Europe/london" is not an IANA time zone name: write Europe/London`},
 			{4, "timezone", `write America/Port-au-Prince`},
 			{5, "timezone", `"EST" is UTC-5 all year`}}},
+		// A zone written as a person says it: the name tzdata has is given.
+		{"a zone in words", header + "\nU01,,A,rep,,,America/Sao Paulo\nU02,,B,rep,,,America / New York\nU03,,C,rep,,,New York\nU04,,D,rep,,,london\nU05,,E,rep,,,Buenos Aires\nU06,,F,rep,,,Springfield\n", []problem{
+			{2, "timezone", `"America/Sao Paulo" is not an IANA time zone name: write America/Sao_Paulo (the names join a city's words with _ and start with its area)`},
+			{3, "timezone", `"America / New York" is not an IANA time zone name: write America/New_York`},
+			{4, "timezone", `"New York" is not an IANA time zone name: write America/New_York`},
+			{5, "timezone", `"london" is not an IANA time zone name: write Europe/London`},
+			{6, "timezone", `"Buenos Aires" is not an IANA time zone name: write America/Argentina/Buenos_Aires`},
+			{7, "timezone", `"Springfield" is not an IANA time zone name (like Europe/Berlin or America/New_York)`}}},
 		{"a cadence of 0", header + ",cadence_days\nU01,,Ann,manager,,,,0\n", []problem{{2, "cadence_days", "1 to 365"}}},
 		{"a cadence over a year", header + ",cadence_days\nU01,,Ann,manager,,,,366\n", []problem{{2, "cadence_days", "1 to 365"}}},
 		{"a cadence in words", header + ",cadence_days\nU01,,Ann,manager,,,,two weeks\n", []problem{{2, "cadence_days", "1 to 365"}}},

@@ -48,6 +48,9 @@ func ParseTimezone(s string) (string, error) {
 		if offsetRE.MatchString(s) {
 			return "", fmt.Errorf("%q is an offset, not a zone: an offset keeps no daylight saving; write a city's zone such as Europe/Berlin or America/New_York", s)
 		}
+		if meant := spelledAsWords(s); meant != "" {
+			return "", fmt.Errorf("%q is not an IANA time zone name: write %s (the names join a city's words with _ and start with its area)", s, meant)
+		}
 		return "", fmt.Errorf("%q is not an IANA time zone name (like Europe/Berlin or America/New_York)", s)
 	}
 	loc, err := time.LoadLocation(name)
@@ -61,6 +64,37 @@ func ParseTimezone(s string) (string, error) {
 		return "", fmt.Errorf("%q is not an IANA time zone name: write %s (the names are case-sensitive)", s, name)
 	}
 	return name, nil
+}
+
+// spelledAsWords is the zone s names as a person writes it, with spaces
+// ("America/Sao Paulo", "America / New York") or without its area ("New
+// York", "london"), as tzdata spells it; "" when s names none, or names
+// a city in more than one area. A city tzdata names twice in one area,
+// its old name kept as a link (America/Buenos_Aires beside
+// America/Argentina/Buenos_Aires), is given by its longer, current name.
+func spelledAsWords(s string) string {
+	key := strings.ToLower(strings.Join(strings.Fields(strings.ReplaceAll(s, "/", " / ")), "_"))
+	key = strings.ReplaceAll(key, "_/_", "/")
+	if name, ok := zonesByLower()[key]; ok {
+		return name
+	}
+	if strings.Contains(key, "/") {
+		return ""
+	}
+	meant := ""
+	for _, n := range zoneNames {
+		area, city, ok := strings.Cut(n, "/")
+		if !ok || strings.ToLower(city[strings.LastIndex(city, "/")+1:]) != key {
+			continue
+		}
+		switch was, _, _ := strings.Cut(meant, "/"); {
+		case meant == "" || (was == area && len(n) > len(meant)):
+			meant = n
+		case was != area:
+			return ""
+		}
+	}
+	return meant
 }
 
 // zoneProblem says what is wrong with a zone of tzdata's as the zone of
