@@ -117,6 +117,9 @@ type env struct {
 	exit    func(int)
 	// stopBudget bounds serve's shutdown; 0 is stopBudget. Tests shorten it.
 	stopBudget time.Duration
+	// healthTimeout bounds healthcheck's request; 0 is healthTimeout.
+	// Tests shorten it.
+	healthTimeout time.Duration
 }
 
 // run is main without the process: testable end to end.
@@ -242,6 +245,8 @@ func runCommand(ctx context.Context, cmd string, rest []string, e env) error {
 		return copyCmd(ctx, e, rest)
 	case "version":
 		return versionCmd(ctx, e, rest)
+	case "healthcheck":
+		return healthcheckCmd(ctx, e, rest)
 	case "help", "-h", "--help":
 		return helpCmd(ctx, e, rest)
 	}
