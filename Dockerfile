@@ -26,5 +26,17 @@ USER 10001:10001
 WORKDIR /data
 VOLUME ["/data"]
 ENV COACHLOG_DB=/data/coachlog.db
+# /healthz and /metrics on every interface of the container, for the
+# HEALTHCHECK below and for a probe from outside it. EXPOSE publishes
+# nothing: the port is reached from the host only when the operator
+# publishes it (docker run -p 127.0.0.1:8080:8080).
+ENV COACHLOG_HTTP_ADDR=:8080
+EXPOSE 8080
+# No curl in the image: coachlog asks its own /healthz (giving up after
+# 3 s), exit 1 and a line saying what is wrong when it is red. The start
+# period covers a start that migrates a database or waits for Slack
+# (/healthz turns red after a minute without Socket Mode). Kubernetes
+# ignores it and probes /healthz over HTTP itself.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["coachlog", "healthcheck"]
 ENTRYPOINT ["coachlog"]
 CMD ["serve"]
