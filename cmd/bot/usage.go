@@ -28,10 +28,6 @@ type command struct {
 var commands = []command{
 	{name: "serve", what: "run the bot (the default)",
 		note: "Settings come from the environment (SLACK_APP_TOKEN, SLACK_BOT_TOKEN, COACHLOG_DB...; see the README's Settings)."},
-	{name: "healthcheck", what: "ask the running bot's /healthz on COACHLOG_HTTP_ADDR: exit 0 when it answers 200, " +
-		"1 saying what is wrong (for a container's HEALTHCHECK)",
-		note: "It reads COACHLOG_HTTP_ADDR alone, set as for the bot (an address with no host, 0.0.0.0 or [::] is asked on 127.0.0.1 or [::1]), " +
-			"needs no token and no database, and gives up after 3s."},
 	{name: "roster import", args: "[--confirm-deactivations] FILE.csv", what: "import people and reporting lines (the whole roster)",
 		note: "The file's columns: slack_id, email, name, role, manager, tier, timezone, and optionally cadence_days and since, in any order " +
 			"(see the README's The roster). A row that gives an email and no slack_id needs SLACK_BOT_TOKEN, to look its Slack id up."},
@@ -56,6 +52,10 @@ var commands = []command{
 	{name: "demo", args: "[--keep] [--chart FILE]",
 		what: "show the product on a demo organisation, no Slack needed (in New York time, whatever COACHLOG_TIMEZONE says)"},
 	{name: "version", what: "print the version and the commit this coachlog was built from, and its time (as the start line logs them)"},
+	{name: "healthcheck", what: "ask the running bot's /healthz on COACHLOG_HTTP_ADDR: exit 0 when it answers 200, " +
+		"1 saying what is wrong (for a container's HEALTHCHECK)",
+		note: "It reads COACHLOG_HTTP_ADDR alone, set as for the bot (an address with no host, 0.0.0.0 or [::] is asked on 127.0.0.1 or [::1]), " +
+			"needs no token and no database, and gives up after 3s."},
 	{name: "help", args: "[COMMAND]", what: "this text, or what `coachlog COMMAND --help` prints"},
 }
 
