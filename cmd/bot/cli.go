@@ -30,6 +30,18 @@ func openReadOnly(ctx context.Context, path string, o sqlite.Options) (*sqlite.S
 	return st, dbError(path, err)
 }
 
+// readDB is what a command that only reads opens: the settings, and the
+// existing database they name, read-only (openReadOnly). The caller
+// closes the store.
+func readDB(ctx context.Context, e env) (*sqlite.Store, config, error) {
+	cfg, err := loadConfig(e.getenv, needs{})
+	if err != nil {
+		return nil, config{}, err
+	}
+	st, err := openReadOnly(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{}))
+	return st, cfg, err
+}
+
 // openDB opens (creating and migrating) the database at path, COACHLOG_DB.
 func openDB(ctx context.Context, path string, o sqlite.Options) (*sqlite.Store, error) {
 	st, err := sqlite.Open(ctx, path, o)
@@ -93,11 +105,7 @@ func exportCmd(ctx context.Context, e env, args []string) error {
 	if !o.From.IsZero() && !o.To.IsZero() && o.To.Before(o.From) {
 		return usageError(fmt.Sprintf("--to %s is before --from %s", o.To, o.From))
 	}
-	cfg, err := loadConfig(e.getenv, needs{})
-	if err != nil {
-		return err
-	}
-	st, err := openReadOnly(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{}))
+	st, _, err := readDB(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -289,11 +297,7 @@ func rosterExport(ctx context.Context, e env, args []string) error {
 	if err := noArguments(fs, "it writes to standard output: coachlog roster export > roster.csv"); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e.getenv, needs{})
-	if err != nil {
-		return err
-	}
-	st, err := openReadOnly(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{}))
+	st, _, err := readDB(ctx, e)
 	if err != nil {
 		return err
 	}

@@ -118,11 +118,7 @@ func metricsCmd(ctx context.Context, e env, args []string) error {
 	if *format != "json" && *format != "csv" {
 		return usageError(fmt.Sprintf("--format %q: use json or csv", *format))
 	}
-	cfg, err := loadConfig(e.getenv, needs{})
-	if err != nil {
-		return err
-	}
-	st, err := openReadOnly(ctx, cfg.DB, cfg.storeOptions(sqlite.Options{}))
+	st, cfg, err := readDB(ctx, e)
 	if err != nil {
 		return err
 	}
