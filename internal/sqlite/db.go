@@ -73,8 +73,9 @@ type Store struct {
 	// immutable: opened read-only as a file nothing writes
 	// (readOnlyFallback), as a backup of it must read it too.
 	immutable bool
-	fsync     func(*os.File) error             // flushes a backup; nil: File.Sync
-	integrity atomic.Pointer[integrityVerdict] // the last CheckIntegrity's, nil before one
+	fsync     func(*os.File) error                // flushes a backup; nil: File.Sync
+	link      func(oldname, newname string) error // names a backup; nil: os.Link
+	integrity atomic.Pointer[integrityVerdict]    // the last CheckIntegrity's, nil before one
 
 	ck *sql.DB // one connection for checkpoints, off the writer's and the readers'
 	// dbf is the database file, for the checkpoints to flush what they
@@ -492,6 +493,15 @@ func createPrivate(path string) error {
 	if errors.Is(err, fs.ErrExist) {
 		return nil
 	}
+	if err != nil {
+		return creationError(path, err)
+	}
+	return f.Close()
+}
+
+// creationError says why the file at path could not be created, naming
+// the directory when that is what is missing or may not be written.
+func creationError(path string, err error) error {
 	if pe, ok := errors.AsType[*fs.PathError](err); ok {
 		if errors.Is(pe.Err, fs.ErrNotExist) {
 			return missingDir{filepath.Dir(path), pe.Err}
@@ -501,10 +511,7 @@ func createPrivate(path string) error {
 		}
 		return pe.Err // the callers name the path
 	}
-	if err != nil {
-		return err
-	}
-	return f.Close()
+	return err
 }
 
 // missingDir is a file that cannot be created because a directory on its
@@ -709,39 +716,49 @@ func (s *Store) Exec(ctx context.Context, query string, args ...any) error {
 
 // Backup writes a consistent copy of the database to dest while others keep
 // reading and writing it (VACUUM INTO reads one snapshot), then checks the
-// copy. dest must not exist; the copy appears there only when complete,
-// and on disk: the copy is flushed before it is renamed (whether VACUUM
-// INTO flushes it follows the synchronous setting, not a promise), and
-// its directory after, which makes the rename itself survive a power
-// cut. A backup that fails leaves nothing behind, SQLite's journal of
-// the copy neither (dest.partial-journal was left on a full disk).
+// copy. dest must not exist, and a file that appears there while the copy
+// is made is never written over; the copy appears there only when
+// complete, and on disk: the copy is flushed before it takes dest's name
+// (whether VACUUM INTO flushes it follows the synchronous setting, not a
+// promise), and its directory after, which makes the name itself survive
+// a power cut. A backup that fails leaves nothing behind, SQLite's journal
+// of the copy neither (it was left on a full disk).
 func (s *Store) Backup(ctx context.Context, dest string) (err error) {
 	if s.pg {
 		return BackupRefusal(s.url, dest)
 	}
 	// A backup never writes over anything: say what is there and what is
 	// wanted. "/tmp already exists" read as if a file were in the way.
+	// This look is for the message only; placeBackup is what refuses.
 	if fi, err := os.Stat(dest); err == nil && fi.IsDir() {
 		return fmt.Errorf("backup: %s is a directory; give the path of a file that does not exist yet, such as %s",
 			dest, filepath.Join(dest, "coachlog-"+s.now().Format(time.DateOnly)+".db"))
 	} else if err == nil {
-		return fmt.Errorf("backup: %s already exists; give the path of a file that does not exist yet (a backup never overwrites one)", dest)
+		return backupTaken(dest)
 	}
-	tmp := dest + ".partial"
-	removePartial := func() {
-		os.Remove(tmp)
-		os.Remove(tmp + "-journal")
+	// The copy is written under a name no other backup has (created
+	// exclusively, owner-only as createPrivate makes files): with one
+	// dest.partial for all, two backups to one file at once (two cron
+	// jobs, an operator beside cron) removed each other's copy. Only this
+	// backup's partial copy is ever removed, so one left by a backup that
+	// was killed stays, and stands in no later one's way; so does a
+	// dest.partial an older Coachlog left, which may be its backup being
+	// written now. Either can be deleted by hand (README, Backup and
+	// restore). VACUUM INTO fills the empty file, keeping its mode.
+	f, err := os.CreateTemp(filepath.Dir(dest), filepath.Base(dest)+".partial-*")
+	if err != nil {
+		// "no such file or directory" alone did not say which (a
+		// directory not there, one not writable).
+		return fmt.Errorf("backup to %s: %w", dest, creationError(dest, err))
 	}
-	removePartial()
+	tmp, placed := f.Name(), false
 	defer func() {
-		if err != nil {
-			removePartial()
+		if !placed {
+			os.Remove(tmp)
+			os.Remove(tmp + "-journal")
 		}
 	}()
-	// VACUUM INTO fills an empty file it finds, keeping its mode.
-	if err := createPrivate(tmp); err != nil {
-		// createPrivate leaves the path out: "no such file or directory"
-		// alone did not say which (a directory not there, one not writable).
+	if err := f.Close(); err != nil {
 		return fmt.Errorf("backup to %s: %w", dest, err)
 	}
 	db, err := sql.Open("sqlite", dsn(s.path, Options{BusyTimeout: 10 * time.Second, immutable: s.immutable}, false))
@@ -762,13 +779,57 @@ func (s *Store) Backup(ctx context.Context, dest string) (err error) {
 	if err := s.syncPath(tmp); err != nil {
 		return fmt.Errorf("backup to %s: flush the copy: %w", dest, err)
 	}
-	if err := os.Rename(tmp, dest); err != nil {
-		return fmt.Errorf("backup: %w", err)
+	if err := s.placeBackup(tmp, dest); err != nil {
+		return err
+	}
+	placed = true
+	// Linked, the copy has two names: this one goes. Renamed, it is gone.
+	if err := os.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("backup to %s: the copy is there, but its second name %s could not be removed (delete it by hand: it holds every note): %w", dest, tmp, err)
 	}
 	if err := s.syncPath(filepath.Dir(dest)); err != nil {
 		return fmt.Errorf("backup to %s: the copy is there, but its directory could not be flushed, so a power cut may lose it: %w", dest, err)
 	}
 	return nil
+}
+
+// placeBackup gives the copy at tmp the name dest, never over a file that
+// is there: Backup looked before it made the copy, and a file may have
+// appeared since (another backup's, an operator's), which a rename would
+// replace. A hard link is made only where nothing is, in one step; tmp
+// stays a second name of the copy, for Backup to remove.
+func (s *Store) placeBackup(tmp, dest string) error {
+	link := s.link
+	if link == nil {
+		link = os.Link
+	}
+	err := link(tmp, dest)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, fs.ErrExist):
+		return backupTaken(dest)
+	case !errors.Is(err, fs.ErrPermission) && !errors.Is(err, errors.ErrUnsupported):
+		return fmt.Errorf("backup to %s: name the copy: %w", dest, err)
+	}
+	// A file system without hard links (FAT and exFAT answer EPERM, some
+	// network shares ENOTSUP) is still one a backup may go to: rename
+	// after looking once more. Only a file made in the instant between
+	// the look and the rename is written over, where the link left none.
+	if _, err := os.Lstat(dest); err == nil {
+		return backupTaken(dest)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("backup to %s: look for a file there: %w", dest, err)
+	}
+	if err := os.Rename(tmp, dest); err != nil {
+		return fmt.Errorf("backup to %s: name the copy: %w", dest, err)
+	}
+	return nil
+}
+
+// backupTaken refuses a backup to a path where something is.
+func backupTaken(dest string) error {
+	return fmt.Errorf("backup: %s already exists; give the path of a file that does not exist yet (a backup never overwrites one)", dest)
 }
 
 // checkCopy checks the copy a backup wrote at path.
