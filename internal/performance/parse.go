@@ -128,6 +128,9 @@ func parseMonth(s string, thisMonth coaching.Month) (coaching.Month, error) {
 	if m.After(thisMonth) {
 		return coaching.Month{}, fmt.Errorf("%s is after this month (%s)", m, thisMonth)
 	}
+	if m.Year < sheet.FirstYear {
+		return coaching.Month{}, fmt.Errorf("%s is before %d: check the year", m, sheet.FirstYear)
+	}
 	return m, nil
 }
 

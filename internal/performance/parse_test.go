@@ -48,6 +48,11 @@ func TestParseAccepts(t *testing.T) {
 			},
 		},
 		{
+			name: "the first month of 1900",
+			in:   file("rep,month,attainment", "U01,1900-01,87"),
+			want: []performance.Entry{{Line: 2, RepRef: "U01", Month: month("1900-01"), Attainment: 87}},
+		},
+		{
 			// A spreadsheet shows a cell with a line break on one row.
 			name: "lines after a cell across lines numbered as a spreadsheet's rows",
 			in:   strings.NewReader("rep,month,attainment\r\n\"U01\r\n\",2026-01,87\r\nU01,2026-02,88\r\n"),
@@ -173,6 +178,12 @@ func TestParseNamesEveryBadLineAndField(t *testing.T) {
 				`line 3, field rep: "MAILTO:Bob@Example.com" is a link: write the address without mailto: (Bob@Example.com)`}},
 		{"a rep and month twice", file("rep,month,attainment", "U01,2026-10,87", "U02,2026-10,90", "U01,2026-10,88"),
 			[]string{"line 4, field rep: U01 already has 2026-10 on line 2"}},
+		// A year before 1900 is a typo: stored, the month would be one no
+		// report reads. One after this month is refused as ever.
+		{"a month before 1900, or far ahead", file("rep,month,attainment", "U01,0999-08,87", "U02,1899-12,87", "U03,0026-10,87", "U04,9999-01,87"),
+			[]string{"line 2, field month: 0999-08 is before 1900: check the year",
+				"line 3, field month: 1899-12 is before 1900", "line 4, field month: 0026-10 is before 1900",
+				"line 5, field month: 9999-01 is after this month (2026-11)"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := performance.Parse(tt.in, thisMonth)

@@ -100,7 +100,9 @@ func parseCadence(s string) (int, error) {
 
 // parseSince reads the date a person joined their reporting line. A date
 // after the import is refused: the roster describes the organisation as it
-// is today, so such a date is a typo.
+// is today, so such a date is a typo. So is one before sheet.FirstYear,
+// or a spreadsheet's stand-in for a date nobody knows, which an empty
+// cell says (the import date for someone new, or what is stored).
 func parseSince(s string, today coaching.Date) (coaching.Date, error) {
 	d, err := coaching.ParseDate(s)
 	if err != nil && sheet.ExcelReformatted(s) {
@@ -119,6 +121,9 @@ func parseSince(s string, today coaching.Date) (coaching.Date, error) {
 	}
 	if d.After(today) {
 		return coaching.Date{}, fmt.Errorf("%s is after the import date %s", d, today)
+	}
+	if d.Year < sheet.FirstYear {
+		return coaching.Date{}, fmt.Errorf("%s is before %d: check the year, or leave the cell empty if the date is not known", d, sheet.FirstYear)
 	}
 	return d, nil
 }

@@ -60,11 +60,13 @@ func TestParseAccepts(t *testing.T) {
 			in: file("since,"+header+",cadence_days",
 				"2025-01-15,U01,,Ann,manager,,,,7",
 				",U02,,Bob,rep,U01,,,",
-				"2026-11-26,U03,,Cat,rep,U01,,,365"),
+				"2026-11-26,U03,,Cat,rep,U01,,,365",
+				"1900-01-01,U04,,Dan,rep,U01,,,"),
 			want: []roster.Entry{
 				{Line: 2, SlackID: "U01", Name: "Ann", Roles: []string{"manager"}, CadenceDays: 7, Since: coaching.Date{Year: 2025, Month: time.January, Day: 15}},
 				{Line: 3, SlackID: "U02", Name: "Bob", Roles: []string{"rep"}, ManagerRef: "U01"},
 				{Line: 4, SlackID: "U03", Name: "Cat", Roles: []string{"rep"}, ManagerRef: "U01", CadenceDays: 365, Since: coaching.Date{Year: 2026, Month: time.November, Day: 26}},
+				{Line: 5, SlackID: "U04", Name: "Dan", Roles: []string{"rep"}, ManagerRef: "U01", Since: coaching.Date{Year: 1900, Month: time.January, Day: 1}},
 			},
 		},
 		{
@@ -264,6 +266,13 @@ func TestParseRejects(t *testing.T) {
 		{"semicolons, the names quoted", `"slack_id";"email";"name";"role";"manager";"tier";"timezone"` + "\n\"U01\";;\"Ann\";\"rep\";;;\n", []problem{{1, "", "separated by semicolons"}}},
 		{"a since that does not exist", header + ",since\nU01,,Ann,rep,,,,2026-02-30\n", []problem{{2, "since", "not a date"}}},
 		{"a since after the import date", header + ",since\nU01,,Ann,rep,,,,2026-11-27\n", []problem{{2, "since", "2026-11-27 is after the import date 2026-11-26"}}},
+		{"a since in year 9999", header + ",since\nU01,,Ann,rep,,,,9999-12-31\n", []problem{{2, "since", "9999-12-31 is after the import date 2026-11-26"}}},
+		// A year before 1900 is a typo or an export's "no date" (Go's
+		// 0001-01-01, Excel's day 0), taken for the day they joined.
+		{"a since before 1900", header + ",since\nU01,,Ann,rep,,,,0001-01-01\nU02,,Bob,rep,,,,1899-12-30\nU03,,Cat,rep,,,,0226-03-01\n", []problem{
+			{2, "since", "0001-01-01 is before 1900: check the year, or leave the cell empty if the date is not known"},
+			{3, "since", "1899-12-30 is before 1900"},
+			{4, "since", "0226-03-01 is before 1900"}}},
 		{"a name that is not UTF-8", header + "\nU01,,Ren\xe9,rep,,,\n", []problem{{2, "name", "UTF-8"}}},
 		// A field that is not UTF-8 is reported once, for that, and not
 		// again by its own check, its row's or the file's.

@@ -238,6 +238,13 @@ func MailtoProblem(s string) error {
 	return fmt.Errorf("%q is a link: write the address without mailto: (%s)", s, s[len("mailto:"):])
 }
 
+// FirstYear is the earliest year of a date or month a file may give.
+// Nothing the files record (the day someone joined their reporting line,
+// a month's attainment) is older: an earlier year is a typo (0226 for
+// 2026) or an export's "no date" (Go's 0001-01-01, Excel's day 0 shown
+// as 1899-12-30), which read as a date would be stored as one.
+const FirstYear = 1900
+
 // excelDateRE matches what a spreadsheet shows, and exports, for a month
 // or a date typed as 2026-10 or 2026-10-01 into a cell it formats as a
 // date: Oct-26, Oct 2026, 26-Oct, 10/2026, 10/1/2026, 1.10.2026.
