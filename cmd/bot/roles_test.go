@@ -140,6 +140,46 @@ func TestEachCommandAnswersForWhoAsksAndWhoIsNamed(t *testing.T) {
 	mustContain(t, "Nora's /coach team", b.command(nora, "team"), "Your team: 1 rep", "overdue by your 9-day cadence")
 }
 
+// A cadence for someone a later import took off the roster says so: "has
+// no reps in the roster yet; … once they do" read as if Mia were about to
+// get a team. The cadence is kept, as it is for someone not named yet,
+// and is hers again when an import puts her back.
+func TestCadenceForSomeoneTakenOffTheRoster(t *testing.T) {
+	t.Parallel()
+	b := rolesOrg(t)
+	at := func(id, name string) string { return "<@" + id + "|" + name + ">" }
+	importRoster := func(rows string) {
+		t.Helper()
+		roster := filepath.Join(t.TempDir(), "team.csv")
+		if err := os.WriteFile(roster, []byte("slack_id,email,name,role,manager,tier,timezone\n"+rows), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := b.cli("roster", "import", roster); err != nil {
+			t.Fatalf("roster import: %v\n%s", err, out)
+		}
+	}
+	// Mia is dropped; Tom moves to Max.
+	others := lee + ",,Lee,leader,,,\n" + mgr + ",,Max,manager," + lee + ",,\n" + rep + ",,Sam,rep," + mgr + ",top,\n" +
+		rep2 + ",,Ria,rep," + mgr + ",bottom,\n" + lou + ",,Lou,rep,,,\n" + other + ",,Olly,admin,,,\n"
+	importRoster(others + tom + ",,Tom,rep," + mgr + ",middle,\n")
+	for _, c := range []struct{ value, want string }{
+		{"default", "<@" + mia + "> is no longer on the roster (an import took them off it); they will be on the standard cadence if they are back on it."},
+		{"12", "<@" + mia + "> is no longer on the roster (an import took them off it); their cadence will be 12 days if they are back on it."},
+	} {
+		got := b.command(other, "cadence "+at(mia, "mia")+" "+c.value)
+		mustContain(t, "Olly's cadence "+c.value+" for Mia", got, c.want)
+		if strings.Contains(got, "no reps in the roster yet") {
+			t.Errorf("Olly's cadence %s for Mia says she has no reps yet:\n%s", c.value, got)
+		}
+	}
+	importRoster(others + mia + ",,Mia,manager,,,\n" + tom + ",,Tom,rep," + mia + ",middle,\n")
+	svc, done := b.sideService()
+	defer done()
+	if p, err := svc.Person(context.Background(), mia); err != nil || !p.Active || p.CadenceDays != 12 {
+		t.Errorf("Mia back on the roster: %+v, %v; want her active with the 12-day cadence set while she was off it", p, err)
+	}
+}
+
 // What /coach stats @someone or /coach team @someone advises is a command
 // that works for whoever reads it: Lee, who leads Max alone, is not sent
 // to a report on Mia or on Tom's manager Mia, outside his tree, and Max

@@ -656,27 +656,43 @@ func (s *Service) Snooze(ctx context.Context, managerID string, until Date) erro
 // anything they typed is read.
 const MsgCadenceAdmins = "Only admins can change a manager's cadence."
 
+// CadenceWait says whether a cadence SetCadence stored applies now and,
+// if not, what it waits for, so that the answer can say which.
+type CadenceWait int
+
+const (
+	// CadenceApplies: a manager now, whose reps it judges at once.
+	CadenceApplies CadenceWait = iota
+	// CadenceWaitsForTeam: no reps in the roster yet (a manager about to
+	// be added to it).
+	CadenceWaitsForTeam
+	// CadenceWaitsForReturn: an import took them off the roster; the
+	// cadence is theirs again if one puts them back.
+	CadenceWaitsForReturn
+)
+
 // SetCadence sets a manager's cadence (0 restores the default); admins only.
 // The person must be one of the company's people: in the roster or, asked
 // now, a member of the workspace Slack vouches for, neither an app, nor
 // deactivated, nor of another organisation (Slack Connect). Anyone else is
 // refused and nothing is written: no row is made for an id Slack does not
-// know. Someone without reps in the roster yet (a manager about to be
-// added to it) keeps the cadence for when they have some: teamless says so.
-func (s *Service) SetCadence(ctx context.Context, actorID, managerID string, days int, admin bool) (teamless bool, err error) {
+// know. Someone without reps in the roster (a manager about to be added
+// to it, or one an import took off it, who may come back) keeps the
+// cadence for when they have some: waits says which.
+func (s *Service) SetCadence(ctx context.Context, actorID, managerID string, days int, admin bool) (waits CadenceWait, err error) {
 	if !admin {
-		return false, Errorf(EForbidden, MsgCadenceAdmins)
+		return 0, Errorf(EForbidden, MsgCadenceAdmins)
 	}
 	if days < 0 || days > 365 {
-		return false, Errorf(EInvalid, "A cadence is 1 to 365 days.")
+		return 0, Errorf(EInvalid, "A cadence is 1 to 365 days.")
 	}
 	p, err := s.cadenceTarget(ctx, managerID)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	manager, err := s.IsManager(ctx, p)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	err = s.store.Update(ctx, func(tx Tx) error {
 		if err := tx.SetCadence(ctx, managerID, days); err != nil {
@@ -685,7 +701,13 @@ func (s *Service) SetCadence(ctx context.Context, actorID, managerID string, day
 		return tx.Audit(ctx, AuditEntry{At: s.now(), ActorID: actorID, Action: "cadence",
 			Detail: map[string]any{"manager_id": managerID, "days": days}})
 	})
-	return !manager, err
+	switch {
+	case manager:
+		return CadenceApplies, err
+	case p.InRoster && !p.Active: // an import named them, and a later one left them out
+		return CadenceWaitsForReturn, err
+	}
+	return CadenceWaitsForTeam, err
 }
 
 // cadenceTarget is the person /coach cadence names, as stored: someone the

@@ -185,26 +185,31 @@ func (b *Bot) cadence(ctx context.Context, a *acker, cmd slashCommand, args stri
 		b.respond(ctx, cmd.ResponseURL, textMessage(":warning: The cadence is a number of days, 1 to 365, or `default`."), false)
 		return
 	}
-	teamless := false
+	var waits coaching.CadenceWait
 	if err := b.writeThenAck(ctx, a, func(ctx context.Context) (err error) {
-		teamless, err = b.svc.SetCadence(ctx, cmd.UserID, managerID, days, admin)
+		waits, err = b.svc.SetCadence(ctx, cmd.UserID, managerID, days, admin)
 		return err
 	}); err != nil {
 		b.answerError(ctx, cmd.ResponseURL, "cadence", err)
 		return
 	}
-	b.respond(ctx, cmd.ResponseURL, textMessage(cadenceSet(managerID, days, teamless)), false)
+	b.respond(ctx, cmd.ResponseURL, textMessage(cadenceSet(managerID, days, waits)), false)
 }
 
 // cadenceSet says what /coach cadence stored: for someone without reps in
-// the roster yet, that it waits for them to have some.
-func cadenceSet(managerID string, days int, teamless bool) string {
+// the roster, that it waits for them to have some, or, for someone an
+// import took off the roster, for them to be back on it.
+func cadenceSet(managerID string, days int, waits coaching.CadenceWait) string {
 	who := mention(managerID)
 	switch {
-	case teamless && days == 0:
+	case waits == coaching.CadenceWaitsForTeam && days == 0:
 		return fmt.Sprintf(":calendar: %s has no reps in the roster yet; they will be on the standard cadence once they do.", who)
-	case teamless:
+	case waits == coaching.CadenceWaitsForTeam:
 		return fmt.Sprintf(":calendar: %s has no reps in the roster yet; their cadence will be %s once they do.", who, plural(days, "day", "days"))
+	case waits == coaching.CadenceWaitsForReturn && days == 0:
+		return fmt.Sprintf(":calendar: %s is no longer on the roster (an import took them off it); they will be on the standard cadence if they are back on it.", who)
+	case waits == coaching.CadenceWaitsForReturn:
+		return fmt.Sprintf(":calendar: %s is no longer on the roster (an import took them off it); their cadence will be %s if they are back on it.", who, plural(days, "day", "days"))
 	case days == 0:
 		return fmt.Sprintf(":calendar: %s is back on the standard cadence.", who)
 	}
