@@ -125,7 +125,7 @@ func repCount(n int) string {
 	if n == 1 {
 		return "1 rep is"
 	}
-	return fmt.Sprintf("%d reps are", n)
+	return Count(n) + " reps are"
 }
 
 // Cadence returns a manager's cadence: their own, else the default.

@@ -396,3 +396,21 @@ func TestNudgeWhyCountsSessionsInWords(t *testing.T) {
 		}
 	}
 }
+
+// A manager with a team past a thousand reps reads the count of those
+// overdue as /coach team counts the team: 1,200, not 1200.
+func TestNudgeWhyGroupsTheOverdueRepsThousands(t *testing.T) {
+	for _, tt := range []struct {
+		overdue int
+		want    string
+	}{
+		{1, "1 rep is past your 14-day coaching cadence."},
+		{999, "999 reps are past your 14-day coaching cadence."},
+		{1200, "1,200 reps are past your 14-day coaching cadence."},
+	} {
+		n := coaching.Nudge{CadenceDays: 14, Overdue: make([]coaching.OverdueRep, tt.overdue)}
+		if got := n.Why(); got != tt.want {
+			t.Errorf("%d overdue: %q, want %q", tt.overdue, got, tt.want)
+		}
+	}
+}

@@ -163,21 +163,8 @@ func AtQuotaText(share *float64, reps int, last coaching.Date) string {
 }
 
 // Count formats a count with thousands separators, as every surface
-// prints one: 6,120.
-func Count(n int) string {
-	if n < 0 {
-		return "-" + Count(-n)
-	}
-	s := strconv.Itoa(n)
-	var sb strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteRune(r)
-	}
-	return sb.String()
-}
+// prints one: 6,120 (coaching.Count, which the nudge's sentence uses).
+func Count(n int) string { return coaching.Count(n) }
 
 // Requests counts the confirmation rate's unit in the words every surface
 // uses: a pair (PRODUCT.md) is one request to confirm, one per rep of

@@ -234,19 +234,34 @@ func bigBrief() string {
 	return llm.PlainBrief(in)
 }
 
+// Past ten reps the nudge counts the rest, thousands grouped as /coach
+// team counts a large team.
 func TestNudgeListsTenRepsThenHowManyMore(t *testing.T) {
-	n := coaching.Nudge{ManagerID: "UM", CadenceDays: 14}
-	for i := 0; i < 25; i++ {
-		n.Overdue = append(n.Overdue, coaching.OverdueRep{RepID: fmt.Sprintf("UR%02d", i), Days: 30 - i})
-	}
-	m := nudgeMessage(n)
-	checkLimits(t, m)
-	raw, _ := json.Marshal(m.Blocks)
-	if got := strings.Count(string(raw), `"action_id":"log_for_rep"`); got != coaching.MaxNudgeReps {
-		t.Fatalf("%d Log coaching buttons, want %d", got, coaching.MaxNudgeReps)
-	}
-	if !strings.Contains(string(raw), "and 15 more") || !strings.Contains(string(raw), actSnooze) {
-		t.Fatalf("nudge lacks the count of the rest or the snooze:\n%s", raw)
+	for _, tt := range []struct {
+		overdue int
+		want    []string
+	}{
+		{25, []string{"and 15 more", "25 reps are past"}},
+		{1210, []string{"and 1,200 more", "1,210 reps are past"}},
+	} {
+		n := coaching.Nudge{ManagerID: "UM", CadenceDays: 14}
+		for i := range tt.overdue {
+			n.Overdue = append(n.Overdue, coaching.OverdueRep{RepID: fmt.Sprintf("UR%04d", i), Days: 30})
+		}
+		m := nudgeMessage(n)
+		checkLimits(t, m)
+		raw, _ := json.Marshal(m.Blocks)
+		if got := strings.Count(string(raw), `"action_id":"log_for_rep"`); got != coaching.MaxNudgeReps {
+			t.Fatalf("%d overdue: %d Log coaching buttons, want %d", tt.overdue, got, coaching.MaxNudgeReps)
+		}
+		if !strings.Contains(string(raw), actSnooze) {
+			t.Fatalf("%d overdue: nudge lacks the snooze:\n%s", tt.overdue, raw)
+		}
+		for _, want := range tt.want {
+			if !strings.Contains(string(raw), want) {
+				t.Errorf("%d overdue: nudge lacks %q:\n%s", tt.overdue, want, blocksText(m.Blocks))
+			}
+		}
 	}
 }
 
