@@ -250,7 +250,7 @@ func headline(r *metrics.Report, week coaching.Week) []Block {
 	// Every session counts for a listed manager (metrics: "anyone who
 	// logged a session"), so these are the organisation's sessions'
 	// authors, out of the managers the digest lists.
-	if by := metrics.CoachedBy(r.Managers, num); by != "" {
+	if by := metrics.CoachedBy(r.Managers); by != "" {
 		lead.w(" " + by)
 	}
 	lead.w(" for " + plural(m.Reps, "rep", "reps") + " not away")

@@ -1,7 +1,6 @@
 package metrics
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
@@ -139,24 +138,21 @@ func CountCoaching(ms []Figures) int {
 // a surface lists: "by 3 of 4 managers", "by all 4 managers", "by both
 // managers", "by the only manager"; "" when none did. "by 3 managers"
 // above a list of four read as a count of the list, with one missing
-// (the digest's headline, a leader's App Home). num writes a count as the
-// surface writes its others (the digest: "2,000"); nil is strconv.Itoa.
-func CoachedBy(ms []Figures, num func(int) string) string {
-	if num == nil {
-		num = strconv.Itoa
-	}
+// (the digest's headline, a leader's App Home). Its counts are written
+// as every surface writes one (Count): "by 1,500 of 2,000 managers".
+func CoachedBy(ms []Figures) string {
 	n, all := CountCoaching(ms), len(ms)
 	switch {
 	case n == 0:
 		return ""
 	case n < all:
-		return "by " + num(n) + " of " + num(all) + " managers"
+		return "by " + Count(n) + " of " + Count(all) + " managers"
 	case all == 1:
 		return "by the only manager"
 	case all == 2:
 		return "by both managers"
 	}
-	return "by all " + num(all) + " managers"
+	return "by all " + Count(all) + " managers"
 }
 
 func find(fs []Figures, id string) (Figures, bool) {

@@ -151,7 +151,7 @@ func (h home) blocks() []slack.Block {
 	blocks := slices.Concat(top, manager, leaderHead)
 	if len(leaderLines) > 0 {
 		blocks = append(blocks, lineSections(leaderLines, room, homeLineText, func(n int) string {
-			return fmt.Sprintf("…and %d more managers: `/coach report @name` shows one of them.", n)
+			return fmt.Sprintf("…and %s more managers: `/coach report @name` shows one of them.", metrics.Count(n))
 		})...)
 	}
 	return slices.Concat(blocks, rep, tail)
@@ -206,8 +206,9 @@ func (h home) managerBlocks() []slack.Block {
 // weekLine is a manager's week so far against their cadence.
 func weekLine(f metrics.Figures, per metrics.Period) string {
 	m := f.Metrics
-	line := fmt.Sprintf("*Your team this week* (%s): %s, %d min · %d of %s coached within your %d-day cadence · %d overdue",
-		periodLabel(per), plural(m.Sessions, "session", "sessions"), m.Minutes, m.Covered, plural(m.Reps, "rep", "reps"), f.CadenceDays, m.Overdue)
+	line := fmt.Sprintf("*Your team this week* (%s): %s, %s min · %s of %s coached within your %d-day cadence · %s overdue",
+		periodLabel(per), plural(m.Sessions, "session", "sessions"), metrics.Count(m.Minutes), metrics.Count(m.Covered), plural(m.Reps, "rep", "reps"),
+		f.CadenceDays, metrics.Count(m.Overdue))
 	if m.MeanRating != nil {
 		line += fmt.Sprintf(" · rated %.1f of 5", *m.MeanRating)
 	}
@@ -227,7 +228,7 @@ func overdueBlocks(team []metrics.TeamRep) []slack.Block {
 	var blocks []slack.Block
 	for i, r := range overdue {
 		if i == homeOverdueRows {
-			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more overdue: `/coach team` lists them, longest overdue first.", len(overdue)-i))))
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %s more overdue: `/coach team` lists them, longest overdue first.", metrics.Count(len(overdue)-i)))))
 			break
 		}
 		line := mention(r.ID) + ": " + overdueRep(r).Waited("your") // as the nudge says it
@@ -257,12 +258,12 @@ func (h home) leaderBlocks() ([]slack.Block, []string) {
 	m := l.Metrics
 	tree := h.tree.ManagerIndex().Figures(l.ManagerIDs)
 	sessions := plural(m.Sessions, "session", "sessions")
-	if by := metrics.CoachedBy(tree, nil); by != "" {
+	if by := metrics.CoachedBy(tree); by != "" {
 		sessions += " " + by // as the digest's headline counts them
 	}
-	head := fmt.Sprintf("*Your organisation this week* (%s): %s, %d min · %d of %s coached within their manager's cadence (%s) · %d overdue · %s",
-		periodLabel(h.treePeriod), sessions, m.Minutes,
-		m.Covered, plural(m.Reps, "rep", "reps"), metrics.PercentText(m.Coverage), m.Overdue, confirmedLong(m))
+	head := fmt.Sprintf("*Your organisation this week* (%s): %s, %s min · %s of %s coached within their manager's cadence (%s) · %s overdue · %s",
+		periodLabel(h.treePeriod), sessions, metrics.Count(m.Minutes),
+		metrics.Count(m.Covered), plural(m.Reps, "rep", "reps"), metrics.PercentText(m.Coverage), metrics.Count(m.Overdue), confirmedLong(m))
 	if m.MeanRating != nil {
 		head += fmt.Sprintf(" · rated %.1f of 5", *m.MeanRating)
 	}
@@ -332,7 +333,7 @@ func (h home) repBlocks() []slack.Block {
 			lines = append(lines, line)
 		}
 		if h.openMore > 0 {
-			lines = append(lines, fmt.Sprintf("…and %d more open, listed here as these are closed.", h.openMore))
+			lines = append(lines, fmt.Sprintf("…and %s more open, listed here as these are closed.", metrics.Count(h.openMore)))
 		}
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Your open commitments*")),
 			slack.NewSectionBlock(typed(truncateRunes(strings.Join(lines, "\n"), 3000)), nil, nil))

@@ -3,6 +3,7 @@ package slackbot
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -475,5 +476,57 @@ func TestTheHomeListsARepsOpenCommitmentsWholeThenCountsTheRest(t *testing.T) {
 			t.Errorf("more %d: the tab's count of the rest: %v, want %q in\n%s", tt.more, got, tt.want, text)
 		}
 		checkView(t, slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}})
+	}
+}
+
+// The App Home writes the counts a large company reaches as the digest
+// and /coach report write them: a manager's week, their overdue reps past
+// the ten listed, a leader's organisation and the managers the tab has
+// no room for, a rep's open commitments past the ten listed.
+func TestTheHomeGroupsThousands(t *testing.T) {
+	person := func(id string, roles ...string) coaching.Person {
+		return coaching.Person{ID: id, Roles: roles, Active: true, InRoster: true}
+	}
+	manager := fullFigures("UM0", false)
+	manager.Metrics.Minutes, manager.Metrics.Covered, manager.Metrics.Reps, manager.Metrics.Overdue = 1250, 1100, 2500, 1210
+	for i := range 1210 {
+		manager.Team = append(manager.Team, metrics.TeamRep{ID: fmt.Sprintf("UR%04d", i), Overdue: true, OverdueDays: 20})
+	}
+	org := bigOrg(1200)
+	org.Managers[0].Metrics.Sessions = 0 // one of 1,200 did not coach
+	org.Leaders[0].Metrics = metrics.Metrics{Sessions: 4200, Minutes: 151000, Reps: 20000, Covered: 15000, Coverage: share(0.75), Overdue: 5000, Pairs: 4400}
+	var open []coaching.Commitment
+	for i := range coaching.MaxOpenCommitments {
+		open = append(open, coaching.Commitment{ID: int64(i + 1), Text: "Call back", CreatedOn: week48.To})
+	}
+	for _, tt := range []struct {
+		name string
+		h    home
+		want []string // patterns
+	}{
+		{"a manager's week", home{person: person("UM0", coaching.PersonManager), manager: true, period: week48,
+			report: &metrics.Report{Period: week48, Managers: []metrics.Figures{manager}}},
+			[]string{"1,250 min · 1,100 of 2,500 reps coached within your 14-day cadence · 1,210 overdue", "…and 1,200 more overdue"}},
+		{"a leader's organisation", home{person: person("UL0", coaching.PersonLeader), period: week48, treePeriod: week48, tree: org},
+			[]string{"4,200 sessions by 1,199 of 1,200 managers, 151,000 min · 15,000 of 20,000 reps coached", "· 5,000 overdue ·", "4,400 requests", `…and \d{1,3}(,\d{3})+ more managers: ` + "`/coach report @name`"}},
+		{"a rep's open commitments", home{person: person("UR00", coaching.PersonRep), open: open, openMore: 1200},
+			[]string{"…and 1,200 more open"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			blocks := tt.h.blocks()
+			checkView(t, slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}})
+			text := blocksText(blocks)
+			for _, want := range tt.want {
+				if !regexp.MustCompile(want).MatchString(text) {
+					t.Errorf("the tab lacks %q:\n%s", want, text)
+				}
+			}
+			// Past the mentions and the days, no figure of four digits or
+			// more is left ungrouped.
+			rest := regexp.MustCompile(`<@\w+>|\d+ [A-Z][a-z]{2} \d{4}`).ReplaceAllString(text, "")
+			if m := regexp.MustCompile(`\d{4}`).FindString(rest); m != "" {
+				t.Errorf("the tab writes %q without a thousands separator:\n%s", m, text)
+			}
+		})
 	}
 }
