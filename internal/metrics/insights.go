@@ -104,8 +104,7 @@ func (c *computer) leaderInsights(li int) []Insight {
 			// /coach stats and the App Home.
 			name := textcut.Cut(c.o.name(m), MaxDoseName)
 			rated = append(rated, Insight{Kind: InsightLowRated, Subject: c.o.people[m].ID, Value: round(mean, 2), named: name,
-				Text: fmt.Sprintf("%s's sessions are rated %s on average over %d ratings in the last 4 weeks (under %.1f): bad coaching hurts about twice as much as good coaching helps.",
-					name, meanUnder(mean), t.ratings, LowRating)})
+				Text: lowRatedText(name, mean, t.ratings)})
 		}
 	}
 	if low > 0 {
@@ -116,6 +115,12 @@ func (c *computer) leaderInsights(li int) []Insight {
 	}
 	slices.SortFunc(rated, func(a, b Insight) int { return cmp.Compare(a.Value, b.Value) })
 	return append(out, rated...)
+}
+
+// lowRatedText is the low-rated finding about the manager named name.
+func lowRatedText(name string, mean float64, ratings int) string {
+	return fmt.Sprintf("%s's sessions are rated %s on average over %s ratings in the last 4 weeks (under %.1f): bad coaching hurts about twice as much as good coaching helps.",
+		name, meanUnder(mean), Count(ratings), LowRating)
 }
 
 // scopeInsights are the rules read off one scope's pooled figures. who
@@ -149,10 +154,10 @@ func scopeInsights(t *tally, who, public string) []Insight {
 			// Its 4 weeks named, as every finding names them: under the
 			// week's "Ride-alongs: lead 1" in the digest, "6 of 6" alone
 			// read as that week's count contradicting it.
-			const format = "%s the lead on %d of %d ride-alongs over the last 4 weeks (%s): observing shows what a rep does alone."
+			const format = "%s the lead on %s of %s ride-alongs over the last 4 weeks (%s): observing shows what a rep does alone."
 			out = append(out, Insight{Kind: InsightAlwaysLeads, Value: round(s, 4),
-				Text:   fmt.Sprintf(format, subject, t.rides[0], rides, pct(s)),
-				public: fmt.Sprintf(format, third, t.rides[0], rides, pct(s))})
+				Text:   fmt.Sprintf(format, subject, Count(t.rides[0]), Count(rides), pct(s)),
+				public: fmt.Sprintf(format, third, Count(t.rides[0]), Count(rides), pct(s))})
 		}
 	}
 	if t.weeks > 0 && t.before > 0 {
@@ -160,16 +165,16 @@ func scopeInsights(t *tally, who, public string) []Insight {
 		if drop := before - now; drop >= SlipDrop-eps {
 			text := fmt.Sprintf("Cadence is slipping: coverage reached %s at the end of %d of the last %d weeks, against %d of %d in the 4 weeks before.",
 				pct(consistencyGoal), t.weeksMet, t.weeks, t.beforeMet, t.before)
-			if who != "" { // pooled: each manager's weeks count
-				text = fmt.Sprintf("Cadence is slipping: coverage reached %s at the end of %d of %d manager-weeks in the last 4 weeks, against %d of %d in the 4 weeks before.",
-					pct(consistencyGoal), t.weeksMet, t.weeks, t.beforeMet, t.before)
+			if who != "" { // pooled: each manager's weeks count, 8,000 over 2,000 managers
+				text = fmt.Sprintf("Cadence is slipping: coverage reached %s at the end of %s of %s manager-weeks in the last 4 weeks, against %s of %s in the 4 weeks before.",
+					pct(consistencyGoal), Count(t.weeksMet), Count(t.weeks), Count(t.beforeMet), Count(t.before))
 			}
 			out = append(out, Insight{Kind: InsightCadenceSlipping, Value: round(drop, 4), Text: text})
 		}
 	}
 	if t.pairs >= UnconfirmedMinPairs {
 		if r := float64(t.confirmed) / float64(t.pairs); r < UnconfirmedRate-eps {
-			text := fmt.Sprintf("Reps confirmed only %d of %s to confirm over the last 4 weeks (%s; %s)", t.confirmed, Requests(t.pairs), pct(r), RequestUnit)
+			text := fmt.Sprintf("Reps confirmed only %s of %s to confirm over the last 4 weeks (%s; %s)", Count(t.confirmed), Requests(t.pairs), pct(r), RequestUnit)
 			out = append(out, Insight{Kind: InsightUnconfirmed, Value: round(r, 4), Text: text + youngAsks(t.young) + "."})
 		}
 	}
@@ -189,7 +194,7 @@ func youngAsks(n int) string {
 	case 1:
 		return fmt.Sprintf("; 1 of them was sent in the last %d days, before any reminder", days)
 	}
-	return fmt.Sprintf("; %d of them were sent in the last %d days, before any reminder", n, days)
+	return fmt.Sprintf("; %s of them were sent in the last %d days, before any reminder", Count(n), days)
 }
 
 // dose lists a manager's reps whose coaching over the last 4 weeks,
@@ -270,7 +275,7 @@ func doseInsight(kind InsightKind, rs []RepDose) Insight {
 	var names []string
 	for i, r := range rs {
 		if i == maxNamed {
-			names = append(names, fmt.Sprintf("and %d more", len(rs)-i))
+			names = append(names, "and "+Count(len(rs)-i)+" more")
 			break
 		}
 		names = append(names, fmt.Sprintf("%s (%s h)", textcut.Cut(r.Name, MaxDoseName), doseHours(r.Monthly, limit, kind == InsightDoseHigh)))
@@ -300,7 +305,7 @@ func reps(n int) string {
 	if n == 1 {
 		return "1 rep"
 	}
-	return fmt.Sprintf("%d reps", n)
+	return Count(n) + " reps"
 }
 
 // pct is a share in a finding's sentence as every surface prints a share
