@@ -141,7 +141,7 @@ func rideLine(r metrics.RoleCounts) string {
 		return "none"
 	}
 	// The form's own words for each role, so a manager reads back what he picked.
-	label := func(n int, role coaching.Role) string { return fmt.Sprintf("%d %s", n, strings.ToLower(role.Label())) }
+	label := func(n int, role coaching.Role) string { return metrics.Count(n) + " " + strings.ToLower(role.Label()) }
 	return label(r.Lead, coaching.RoleLead) + " · " + label(r.Participant, coaching.RoleParticipant) + " · " + label(r.Observer, coaching.RoleObserver)
 }
 

@@ -49,3 +49,20 @@ func TestReportFiguresGroupThousands(t *testing.T) {
 		}
 	}
 }
+
+// The ride-alongs of a leader's tree, thousands a week over 20,000 reps,
+// read as the report's other counts do.
+func TestRideLineGroupsThousands(t *testing.T) {
+	for _, tt := range []struct {
+		r    metrics.RoleCounts
+		want string
+	}{
+		{metrics.RoleCounts{}, "none"},
+		{metrics.RoleCounts{Lead: 4, Participant: 1}, "4 took the lead · 1 passive participant · 0 silent observer"},
+		{metrics.RoleCounts{Lead: 1200, Participant: 310, Observer: 4500}, "1,200 took the lead · 310 passive participant · 4,500 silent observer"},
+	} {
+		if got := rideLine(tt.r); got != tt.want {
+			t.Errorf("rideLine(%+v) = %q, want %q", tt.r, got, tt.want)
+		}
+	}
+}
