@@ -191,6 +191,32 @@ func TestTheTeamsTitleCountsTheRepsAwayApart(t *testing.T) {
 	}
 }
 
+// A team past a thousand reps is counted as the App Home and the digest
+// count it: its title, and the reps past what one message lists.
+func TestALargeTeamsCountsGroupThousands(t *testing.T) {
+	f := fullFigures("UM0", false)
+	for i := range 3600 {
+		r := metrics.TeamRep{ID: fmt.Sprintf("UR%04d", i), Tier: coaching.TierMiddle, LastSession: week48.To, DaysSince: 1}
+		switch {
+		case i < 1300:
+			r.Overdue, r.OverdueDays = true, 20
+		case i < 2500:
+			r.Away = true
+		default:
+			r.Deactivated = true
+		}
+		f.Team = append(f.Team, r)
+	}
+	m := teamMessage(f, week48.To)
+	checkLimits(t, m)
+	if want := "Your team: 3,600 reps (1,200 away, 1,100 deactivated), 1,300 overdue"; m.Text != want {
+		t.Errorf("title = %q, want %q", m.Text, want)
+	}
+	if text := blocksText(m.Blocks); !regexp.MustCompile(`…and \d{1,3}(,\d{3})+ more reps\.`).MatchString(text) {
+		t.Errorf("the reps left out are not counted in thousands:\n%s", text)
+	}
+}
+
 // A team line says why a rep is not overdue: away, or deactivated in
 // Slack.
 func TestATeamLineSaysWhyARepIsNotOverdue(t *testing.T) {
