@@ -62,6 +62,26 @@ func TestOpenCommitmentsHaveACloseMenu(t *testing.T) {
 	}
 }
 
+// A rep's open commitments past the ten listed, years of them left open,
+// are counted as the App Home counts them: 1,200, not 1200.
+func TestOpenCommitmentsPastTheListGroupThousands(t *testing.T) {
+	day := coaching.Date{Year: 2026, Month: 11, Day: 20}
+	var own []coaching.Commitment
+	for i := range coaching.MaxOpenCommitments {
+		own = append(own, coaching.Commitment{ID: int64(i + 1), RepID: "USAM", Text: "send the recap", CreatedOn: day})
+	}
+	for _, tt := range []struct {
+		more int
+		want string
+	}{{3, "…and 3 more, listed here"}, {1200, "…and 1,200 more, listed here"}} {
+		blocks := openCommitmentBlocks(coaching.OpenList{Own: own, More: tt.more}, "", "", maxMessageBlocks)
+		checkResponse(t, message{Blocks: blocks})
+		if text := blocksText(blocks); !strings.Contains(text, tt.want) {
+			t.Errorf("%d more: the list lacks %q:\n%s", tt.more, tt.want, text)
+		}
+	}
+}
+
 // The commitments below a leader take the room left in the message: as
 // many as fit, then how many more, never past room.
 func TestOpenCommitmentsBelowKeepToTheirRoom(t *testing.T) {

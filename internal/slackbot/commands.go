@@ -15,6 +15,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/failrun"
+	"github.com/coachlog/coachlog/internal/metrics"
 	"github.com/coachlog/coachlog/internal/quickcapture"
 	"github.com/coachlog/coachlog/internal/textcut"
 )
@@ -1234,7 +1235,7 @@ func openCommitmentBlocks(open coaching.OpenList, notice, undo string, room int)
 		blocks = append(blocks, closableLine(c))
 	}
 	if open.More > 0 {
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %d more, listed here (and in the log form) as these are closed.", open.More))))
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %s more, listed here (and in the log form) as these are closed.", metrics.Count(open.More)))))
 	}
 	if len(open.Below) == 0 {
 		return blocks
