@@ -325,7 +325,7 @@ func managerItem(f metrics.Figures, p metrics.Period) *txt {
 	t, m := trendOf(f, p), f.Metrics
 	first := (&txt{}).b(name(f.Name)).w(" · " + plural(m.Sessions, "session", "sessions") + t.perWeek(m.Sessions, t.weekly.Sessions) +
 		" · " + num(m.Minutes) + " min" + t.perWeek(m.Minutes, t.weekly.Minutes) +
-		" · coverage " + metrics.PercentText(m.Coverage) + fmt.Sprintf(" (%d of %d)", m.Covered, m.Reps) +
+		" · coverage " + metrics.PercentText(m.Coverage) + " (" + num(m.Covered) + " of " + num(m.Reps) + ")" +
 		t.share(m.Coverage, func(b metrics.Metrics) *float64 { return b.Coverage }) +
 		" · " + num(m.Overdue) + " overdue" + t.state(m.Overdue, func(b metrics.Metrics) int { return b.Overdue }))
 	tiers := words("Minutes vs reps: ").t(join(" · ", tierLines(t)...))
