@@ -10,6 +10,7 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/export"
+	"github.com/coachlog/coachlog/internal/metrics"
 	"github.com/coachlog/coachlog/internal/roster"
 	"github.com/coachlog/coachlog/internal/shquote"
 	"github.com/coachlog/coachlog/internal/slackbot"
@@ -196,7 +197,7 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 			return err
 		}
 		dir = slackbot.NewDirectory(cfg.BotToken, cfg.APIURL, nil, slackbot.NewHome(cfg.BotToken, cfg.APIURL, nil, ws))
-		fmt.Fprintf(e.stderr, "Checking %d people against Slack's member list (users.list; minutes on a large workspace)...\n", len(entries))
+		fmt.Fprintf(e.stderr, "Checking %s people against Slack's member list (users.list; minutes on a large workspace)...\n", metrics.Count(len(entries)))
 	} else {
 		fmt.Fprintln(e.stderr, "SLACK_BOT_TOKEN is not set: slack_ids are imported as given, unchecked, and Slack time zones are not read.")
 	}
@@ -231,8 +232,9 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 	if len(people) == 1 { // a first roster of one leader, a test file
 		who = "person"
 	}
-	fmt.Fprintf(e.stdout, "Imported %d %s from %s: %d added, %d back on the roster, %d changed, %d unchanged, %d deactivated.\n",
-		len(people), who, path, res.Added, res.Back, res.Changed, res.Unchanged, res.Deactivated)
+	fmt.Fprintf(e.stdout, "Imported %s %s from %s: %s added, %s back on the roster, %s changed, %s unchanged, %s deactivated.\n",
+		metrics.Count(len(people)), who, path, metrics.Count(res.Added), metrics.Count(res.Back), metrics.Count(res.Changed),
+		metrics.Count(res.Unchanged), metrics.Count(res.Deactivated))
 	// Said, as the admin did not write it: a performance file naming the
 	// address now credits the other row, and one naming the person by it
 	// is refused.

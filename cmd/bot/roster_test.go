@@ -693,3 +693,45 @@ func TestARosterFileThatDropsMuchOfTheRosterIsRefusedBeforeSlackIsAsked(t *testi
 		t.Errorf("users.list asked %d times before the refusal; want none", n)
 	}
 }
+
+// A company's roster counts in thousands, and the import says so as the
+// digest writes its counts: "Imported 1,200 people", "1,100 deactivated".
+func TestARosterImportGroupsThousands(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	vars := map[string]string{"COACHLOG_DB": filepath.Join(dir, "coachlog.db")}
+	roster := func(reps int, tier string) string {
+		path := filepath.Join(dir, fmt.Sprintf("team-%d-%s.csv", reps, tier))
+		rows := "slack_id,email,name,role,manager,tier,timezone\nU0VERA,,Vera,leader,,,\nU0MAX,,Max,manager,U0VERA,,\n"
+		for i := range reps {
+			rows += fmt.Sprintf("U0R%04d,,Rep %d,rep,U0MAX,%s,\n", i, i, tier)
+		}
+		if err := os.WriteFile(path, []byte(rows), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	for _, tt := range []struct {
+		reps       int
+		tier, want string
+	}{
+		{1198, "top", "Imported 1,200 people from %s: 1,200 added, 0 back on the roster, 0 changed, 0 unchanged, 0 deactivated.\n"},
+		{98, "top", "Imported 100 people from %s: 0 added, 0 back on the roster, 0 changed, 100 unchanged, 1,100 deactivated.\n"},
+		{1198, "top", "Imported 1,200 people from %s: 0 added, 1,100 back on the roster, 0 changed, 100 unchanged, 0 deactivated.\n"},
+		{1198, "bottom", "Imported 1,200 people from %s: 0 added, 0 back on the roster, 1,198 changed, 2 unchanged, 0 deactivated.\n"},
+	} {
+		path := roster(tt.reps, tt.tier)
+		out, err := cliAt(t, time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC), vars, "roster", "import", path)
+		if want := fmt.Sprintf(tt.want, path); err != nil || !strings.Contains(out, want) {
+			t.Fatalf("roster import of %d reps (%s): %v\n%s\nwant %q", tt.reps, tt.tier, err, out, want)
+		}
+	}
+	// With a token, the wait for Slack's member list counts them too
+	// (the file is refused then: this Slack knows none of them).
+	fake := startFake(t)
+	vars["SLACK_BOT_TOKEN"], vars["SLACK_API_URL"] = fake.BotToken(), fake.APIURL()
+	out, _ := cliAt(t, time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC), vars, "roster", "import", roster(1198, "top"))
+	if want := "Checking 1,200 people against Slack's member list"; !strings.Contains(out, want) {
+		t.Errorf("roster import with a token:\n%s\nwant %q", out, want)
+	}
+}
