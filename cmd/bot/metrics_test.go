@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -682,6 +683,48 @@ func TestMetricsWithNoTeamSaySoAsTheDigestDoes(t *testing.T) {
 		}
 		if !slices.Contains(ids, "leader U0VP") {
 			t.Errorf("metrics --format %s lists %v; want Vera's figures all the same", format, ids)
+		}
+	}
+}
+
+// A month's attainment over a company counts thousands of records, and
+// the import says so as the digest writes its counts.
+func TestAPerformanceImportGroupsThousands(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	vars := map[string]string{"COACHLOG_DB": filepath.Join(dir, "coachlog.db")}
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	write := func(name, header, row string, n int) string {
+		path := filepath.Join(dir, name)
+		var b strings.Builder
+		b.WriteString(header)
+		for i := range n {
+			fmt.Fprintf(&b, row, i)
+		}
+		if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	roster := write("team.csv", "slack_id,email,name,role,manager,tier,timezone\nU0MAX,,Max,manager,,,\n", "U0R%04d,,,rep,U0MAX,top,\n", 1200)
+	if out, err := cliAt(t, now, vars, "roster", "import", roster); err != nil {
+		t.Fatalf("roster import: %v\n%s", err, out)
+	}
+	for _, tt := range []struct {
+		reps int
+		want []string
+	}{
+		{1200, []string{"Imported 1,200 attainment records from", "for 2026-10 (replacing 0)."}},
+		{1200, []string{"Imported 1,200 attainment records from", "for 2026-10 (replacing 1,200)."}},
+		{100, []string{"Imported 100 attainment records from", "for 2026-10 (replacing 1,200).",
+			"1,100 reps had a figure for 2026-10 that this file does not give again"}},
+	} {
+		path := write(fmt.Sprintf("october-%d.csv", tt.reps), "rep,month,attainment\n", "U0R%04d,2026-10,85\n", tt.reps)
+		out, err := cliAt(t, now, vars, "performance", "import", path)
+		for _, want := range tt.want {
+			if err != nil || !strings.Contains(out, want) {
+				t.Errorf("performance import of %d reps: %v\n%s\nwant %q", tt.reps, err, out, want)
+			}
 		}
 	}
 }
