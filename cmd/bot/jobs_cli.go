@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
+	"github.com/coachlog/coachlog/internal/metrics"
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
@@ -109,20 +110,23 @@ func nudgeCmd(ctx context.Context, e env, args []string) error {
 	defer cancel()
 	failed, err := a.deliverAsSender(dctx, keys)
 	if err != nil {
-		return stoppedDelivering(ctx, a, "deliver nudges", err, nudgeDeliverTimeout, keys, func(n int) string {
-			if n == 1 {
-				return "1 nudge stays queued; the bot sends it when it runs"
-			}
-			return fmt.Sprintf("%d nudges stay queued; the bot sends them when it runs", n)
-		})
+		return stoppedDelivering(ctx, a, "deliver nudges", err, nudgeDeliverTimeout, keys, nudgesLeft)
 	}
 	if err := printNudgesDelivered(ctx, e, a, keys); err != nil {
 		return err
 	}
 	if len(failed) > 0 {
-		return fmt.Errorf("%d of %d nudges failed to deliver: %s", len(failed), len(keys), strings.Join(failed, ", "))
+		return fmt.Errorf("%s of %s nudges failed to deliver: %s", metrics.Count(len(failed)), metrics.Count(len(keys)), strings.Join(failed, ", "))
 	}
 	return nil
+}
+
+// nudgesLeft says how many nudges a stopped delivery left queued.
+func nudgesLeft(n int) string {
+	if n == 1 {
+		return "1 nudge stays queued; the bot sends it when it runs"
+	}
+	return metrics.Count(n) + " nudges stay queued; the bot sends them when it runs"
 }
 
 // printNudgesDelivered closes a run that delivered its nudges (keys): how
@@ -148,15 +152,21 @@ func printNudgesDelivered(ctx context.Context, e env, a *app, keys []string) err
 			withheld++
 		}
 	}
-	fmt.Fprintf(e.stdout, "Nudges delivered: %d of %d queued", sent, len(keys))
+	fmt.Fprintln(e.stdout, deliveredLine(sent, len(keys), withheld, failed))
+	return nil
+}
+
+// deliveredLine says how many of queued nudges reached Slack (sent), how
+// many the sender withheld and how many failed.
+func deliveredLine(sent, queued, withheld, failed int) string {
+	line := fmt.Sprintf("Nudges delivered: %s of %s queued", metrics.Count(sent), metrics.Count(queued))
 	if withheld > 0 {
-		fmt.Fprintf(e.stdout, "; not sent, with nothing left to act on or the manager snoozed or away by then: %d", withheld)
+		line += "; not sent, with nothing left to act on or the manager snoozed or away by then: " + metrics.Count(withheld)
 	}
 	if failed > 0 {
-		fmt.Fprintf(e.stdout, "; failed: %d (the log says why)", failed)
+		line += fmt.Sprintf("; failed: %s (the log says why)", metrics.Count(failed))
 	}
-	fmt.Fprintln(e.stdout, ".")
-	return nil
+	return line + "."
 }
 
 // deliveryStopped is the error of a command whose delivery stopped before
@@ -207,7 +217,7 @@ func printNudges(e env, run coaching.NudgeRun, verb, counted string) {
 		var reps []string
 		for i, o := range n.Overdue {
 			if i == coaching.MaxNudgeReps {
-				reps = append(reps, fmt.Sprintf("and %d more", len(n.Overdue)-i))
+				reps = append(reps, "and "+metrics.Count(len(n.Overdue)-i)+" more")
 				break
 			}
 			reps = append(reps, fmt.Sprintf("%s (%s)", o.Name, o.Waited("the"))) // as the nudge says it
@@ -218,17 +228,17 @@ func printNudges(e env, run coaching.NudgeRun, verb, counted string) {
 		}
 		fmt.Fprintln(e.stdout)
 	}
-	fmt.Fprintf(e.stdout, "Managers due: %d; %s: %d.\n", run.Evaluated, counted, len(run.Nudges))
+	fmt.Fprintf(e.stdout, "Managers due: %s; %s: %s.\n", metrics.Count(run.Evaluated), counted, metrics.Count(len(run.Nudges)))
 	// Why the others are not due: without it, a run after the day's
 	// nudges reads "Managers due: 0" as if nobody had anything to act on.
 	if run.Claimed > 0 {
-		fmt.Fprintf(e.stdout, "Managers not due, their nudge for today already claimed (sent, or found with nothing to act on: one a day): %d.\n", run.Claimed)
+		fmt.Fprintf(e.stdout, "Managers not due, their nudge for today already claimed (sent, or found with nothing to act on: one a day): %s.\n", metrics.Count(run.Claimed))
 	}
 	if run.Recent > 0 {
-		fmt.Fprintf(e.stdout, "Managers not due, nudged less than %d hours ago (for another day on their clock): %d.\n", int(coaching.NudgeApart.Hours()), run.Recent)
+		fmt.Fprintf(e.stdout, "Managers not due, nudged less than %d hours ago (for another day on their clock): %s.\n", int(coaching.NudgeApart.Hours()), metrics.Count(run.Recent))
 	}
 	if run.Held > 0 {
-		fmt.Fprintf(e.stdout, "Managers not due, away, snoozed or deactivated in Slack: %d.\n", run.Held)
+		fmt.Fprintf(e.stdout, "Managers not due, away, snoozed or deactivated in Slack: %s.\n", metrics.Count(run.Held))
 	}
 }
 
