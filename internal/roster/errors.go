@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sheet"
 )
 
@@ -29,7 +30,7 @@ func describeLines(lines []int) string {
 		parts[i] = fmt.Sprint(l)
 	}
 	if rest := len(lines) - len(shown); rest > 0 {
-		return fmt.Sprintf("lines %s and %d more", strings.Join(parts, ", "), rest)
+		return fmt.Sprintf("lines %s and %s more", strings.Join(parts, ", "), coaching.Count(rest))
 	}
 	return fmt.Sprintf("lines %s and %s", strings.Join(parts[:len(parts)-1], ", "), parts[len(parts)-1])
 }

@@ -3,6 +3,7 @@ package roster_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -267,6 +268,21 @@ func TestResolveEmailOnlyRowsWithoutDirectory(t *testing.T) {
 		if !strings.Contains(err.Error(), s) {
 			t.Errorf("error %q does not mention %q", err, s)
 		}
+	}
+}
+
+// A company's HR export gives emails alone on thousands of lines: without
+// a token the import names the first and counts the rest, 1,180, as the
+// file's other problems are counted.
+func TestEmailOnlyRowsPastTheListedAreCountedInThousands(t *testing.T) {
+	var in strings.Builder
+	in.WriteString(header + "\nU01,,Ann,manager,,,\n")
+	for i := range 1200 {
+		fmt.Fprintf(&in, ",rep%d@example.com,,rep,U01,,\n", i)
+	}
+	_, err := roster.Load(context.Background(), strings.NewReader(in.String()), importDate(), nil)
+	if want := "lines 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22 and 1,180 more give an email but no slack_id"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error = %v, want it to say %q", err, want)
 	}
 }
 

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/coachlog/coachlog/internal/coaching"
 )
 
 // MaxShown caps how many problems an error message lists: past that, a
@@ -73,13 +75,14 @@ func (errs Errors) Error() string {
 		return errs[0].Error()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d problems in the file:", len(errs))
+	// Counted as the import's summary counts the people it imported.
+	fmt.Fprintf(&b, "%s problems in the file:", coaching.Count(len(errs)))
 	for _, e := range errs[:min(len(errs), MaxShown)] {
 		b.WriteString("\n")
 		b.WriteString(e.Error())
 	}
 	if len(errs) > MaxShown {
-		fmt.Fprintf(&b, "\nand %d more", len(errs)-MaxShown)
+		fmt.Fprintf(&b, "\nand %s more", coaching.Count(len(errs)-MaxShown))
 	}
 	return b.String()
 }

@@ -2,6 +2,7 @@ package sheet_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,5 +112,27 @@ func TestReadExcelDate(t *testing.T) {
 				t.Errorf("ReadExcelDate(%q) = %+v, want %+v", tc.in, got, tc.want)
 			}
 		})
+	}
+}
+
+// A company's file with a mistake on every line has thousands of
+// problems, counted as the import counts the people it imports.
+func TestErrorsCountThousands(t *testing.T) {
+	for _, tt := range []struct {
+		n           int
+		first, last string
+	}{
+		{2, "2 problems in the file:", "line 3: bad"},
+		{25, "25 problems in the file:", "and 5 more"},
+		{1200, "1,200 problems in the file:", "and 1,180 more"},
+	} {
+		var errs sheet.Errors
+		for i := range tt.n {
+			errs.Add(i+2, "", "bad")
+		}
+		msg := strings.Split(errs.Error(), "\n")
+		if msg[0] != tt.first || msg[len(msg)-1] != tt.last {
+			t.Errorf("%d problems: message begins %q and ends %q, want %q and %q", tt.n, msg[0], msg[len(msg)-1], tt.first, tt.last)
+		}
 	}
 }
