@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/coachlog/coachlog/internal/metrics"
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
@@ -68,15 +70,24 @@ func copyCmd(ctx context.Context, e env, args []string) error {
 	if err := running(ctx); err != nil {
 		return fmt.Errorf("the copy in %s is not usable: a bot started on %s as the copy ended, and what it writes is not in PostgreSQL (%w); empty that database (drop its tables, or create a new one) and copy again", sqlite.Redact(*to), *from, err)
 	}
-	var total int64
-	for _, c := range counts {
-		fmt.Fprintf(e.stdout, "  %-20s %10d rows\n", c.Table, c.Rows)
-		total += c.Rows
-	}
-	fmt.Fprintf(e.stdout, "Copied %d tables, %d rows, from %s to %s; the row counts match on both sides.\n",
-		len(counts), total, *from, sqlite.Redact(*to))
+	fmt.Fprint(e.stdout, copiedText(counts, *from, sqlite.Redact(*to)))
 	fmt.Fprintf(e.stdout, "Point COACHLOG_DB at the PostgreSQL URL and start coachlog serve.\n")
 	return nil
+}
+
+// copiedText is each table's rows as copied, then the totals, counted as
+// the digest counts: a year of a large company is millions of rows,
+// "1,000,000" read at a glance where "1000000" was counted by eye.
+func copiedText(counts []sqlite.TableCount, from, to string) string {
+	var b strings.Builder
+	var total int64
+	for _, c := range counts {
+		fmt.Fprintf(&b, "  %-20s %13s rows\n", c.Table, metrics.Count(int(c.Rows)))
+		total += c.Rows
+	}
+	fmt.Fprintf(&b, "Copied %s tables, %s rows, from %s to %s; the row counts match on both sides.\n",
+		metrics.Count(len(counts)), metrics.Count(int(total)), from, to)
+	return b.String()
 }
 
 // copyFilled, when set, runs once the copy has filled the tables, before

@@ -310,3 +310,17 @@ func TestReadOnlyCommandsOnASchemaTheRoleMayNotUseNameTheGrant(t *testing.T) {
 		}
 	}
 }
+
+// A year of a large company is millions of rows: the copy counts them as
+// the digest counts, each table's right-aligned as before.
+func TestCopiedTextGroupsThousands(t *testing.T) {
+	got := copiedText([]sqlite.TableCount{{Table: "sessions", Rows: 1000000}, {Table: "people", Rows: 22000}, {Table: "settings", Rows: 3}},
+		"coachlog.db", "postgres://db/coachlog")
+	want := "  sessions                 1,000,000 rows\n" +
+		"  people                      22,000 rows\n" +
+		"  settings                         3 rows\n" +
+		"Copied 3 tables, 1,022,003 rows, from coachlog.db to postgres://db/coachlog; the row counts match on both sides.\n"
+	if got != want {
+		t.Errorf("copiedText =\n%s\nwant\n%s", got, want)
+	}
+}
