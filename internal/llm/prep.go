@@ -220,8 +220,8 @@ func PlainBrief(in PrepInput) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Prep for %s\n", in.RepName)
 	t := in.Trend
-	fmt.Fprintf(&b, "Last 4 weeks: %s, %d min (the 4 weeks before: %s, %d min%s).", plural(t.Sessions, "session"), t.Minutes,
-		plural(t.PrevSessions, "session"), t.PrevMinutes, sharedNote(in))
+	fmt.Fprintf(&b, "Last 4 weeks: %s, %s min (the 4 weeks before: %s, %s min%s).", plural(t.Sessions, "session"), coaching.Count(t.Minutes),
+		plural(t.PrevSessions, "session"), coaching.Count(t.PrevMinutes), sharedNote(in))
 	if !t.LastSession.IsZero() {
 		fmt.Fprintf(&b, " Last session %s", ago(in.Today.DaysSince(t.LastSession)))
 		if t.CadenceDays > 0 {
@@ -274,7 +274,7 @@ func PlainBrief(in PrepInput) string {
 		b.WriteString(")\n")
 	}
 	if n := moreCommitments(in); n > 0 {
-		fmt.Fprintf(&b, "and %d more\n", n)
+		fmt.Fprintf(&b, "and %s more\n", coaching.Count(n))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -317,7 +317,7 @@ func plural(n int, what string) string {
 	if n == 1 {
 		return "1 " + what
 	}
-	return fmt.Sprintf("%d %ss", n, what)
+	return coaching.Count(n) + " " + what + "s"
 }
 
 func ago(days int) string {

@@ -66,6 +66,19 @@ func TestPlainBriefSaysATeamMeetingsMinutesAreShared(t *testing.T) {
 	}
 }
 
+// A rep's minutes over 4 weeks, and commitments left open over years,
+// pass a thousand: the brief counts them as the App Home does.
+func TestPlainBriefGroupsThousands(t *testing.T) {
+	in := prepInput()
+	in.Trend.Minutes, in.Trend.PrevMinutes, in.MoreCommitments = 1250, 1100, 1200
+	got := PlainBrief(in)
+	for _, want := range []string{"Last 4 weeks: 2 sessions, 1,250 min (the 4 weeks before: 1 session, 1,100 min).", "\nand 1,200 more"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("brief lacks %q:\n%s", want, got)
+		}
+	}
+}
+
 func TestPlainBriefStaysShort(t *testing.T) {
 	in := prepInput()
 	in.Sessions[0].Notes = strings.Repeat("long notes ", 500)
