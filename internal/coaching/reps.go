@@ -90,7 +90,7 @@ func (s *Service) Dispute(ctx context.Context, a RepAction, reason string) (RepA
 		return RepAnswer{}, &ValidationError{Fields: FieldErrors{"reason": "Say what was not accurate, so it can be fixed."}}
 	}
 	if utf8.RuneCountInString(reason) > MaxReasonLen {
-		return RepAnswer{}, &ValidationError{Fields: FieldErrors{"reason": fmt.Sprintf("Keep it within %d characters.", MaxReasonLen)}}
+		return RepAnswer{}, &ValidationError{Fields: FieldErrors{"reason": "Keep it within " + Count(MaxReasonLen) + " characters."}}
 	}
 	notice := func(sess Session) []Message {
 		return []Message{{Kind: MsgDisputeNotice, Op: OpPost, Key: DisputeNoticeKey(sess.ID, a.RepID, sess.Version),
@@ -135,7 +135,7 @@ func (s *Service) Rate(ctx context.Context, a RepAction, rating int) (RepAnswer,
 func (s *Service) Comment(ctx context.Context, a RepAction, comment string) (Session, error) {
 	comment = cleanText(comment)
 	if utf8.RuneCountInString(comment) > MaxReasonLen {
-		return Session{}, &ValidationError{Fields: FieldErrors{"comment": fmt.Sprintf("Keep it within %d characters.", MaxReasonLen)}}
+		return Session{}, &ValidationError{Fields: FieldErrors{"comment": "Keep it within " + Count(MaxReasonLen) + " characters."}}
 	}
 	res, err := s.repUpdate(ctx, a, "comment", nil, func(r *SessionRep) (bool, error) {
 		// A comment goes with a confirmed session, where the DM shows it.

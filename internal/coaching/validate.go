@@ -82,7 +82,7 @@ func validateDraft(d Draft, k kept, managerID string, today Date, skills []Skill
 		}
 	}
 	if n := utf8.RuneCountInString(d.Notes); n > MaxNotesLen {
-		errs[FieldNotes] = fmt.Sprintf("Notes are %d characters; keep them within %d.", n, MaxNotesLen)
+		errs[FieldNotes] = fmt.Sprintf("Notes are %s characters; keep them within %s.", Count(n), Count(MaxNotesLen))
 	}
 	if d.Visibility != "" && d.Visibility != VisibilityPrivate && d.Visibility != VisibilityShared {
 		errs[FieldVisibility] = "Pick who may read the notes."

@@ -466,7 +466,7 @@ func TestLimitsTheDomainSets(t *testing.T) {
 	}
 	for _, tt := range []struct{ line, problem string }{
 		{many.String() + "huddle 30m", "51 reps are named; at most 50 can be"},
-		{"<@U1> 1:1 30m " + strings.Repeat("é", coaching.MaxNotesLen+1), "the notes are 3001 characters; at most 3000 fit"},
+		{"<@U1> 1:1 30m " + strings.Repeat("é", coaching.MaxNotesLen+1), "the notes are 3,001 characters; at most 3,000 fit"},
 	} {
 		if got := Parse(tt.line, wednesday).Problems; !slices.Equal(got, []string{tt.problem}) {
 			t.Errorf("problems %q, want %q", got, tt.problem)

@@ -493,7 +493,7 @@ func limitProblems(d coaching.Draft) []string {
 		problems = append(problems, fmt.Sprintf("a %s is with one rep, but %d are named", d.Kind.Label(), len(d.RepIDs)))
 	}
 	if n := typedLen(d.Notes); n > coaching.MaxNotesLen {
-		problems = append(problems, fmt.Sprintf("the notes are %d characters; at most %d fit", n, coaching.MaxNotesLen))
+		problems = append(problems, fmt.Sprintf("the notes are %s characters; at most %s fit", coaching.Count(n), coaching.Count(coaching.MaxNotesLen)))
 	}
 	return problems
 }

@@ -170,7 +170,7 @@ func refusedAck(head, written string) commandReply {
 	}
 	runes := []rune(written)
 	cut := func(n int) commandReply {
-		return reply(head + typedBack(string(runes[:n])) + fmt.Sprintf("…\n_(%d more characters did not fit in one Slack message.)_", len(runes)-n))
+		return reply(head + typedBack(string(runes[:n])) + fmt.Sprintf("…\n_(%s more characters did not fit in one Slack message.)_", metrics.Count(len(runes)-n)))
 	}
 	lo, hi := 0, len(runes) // the longest start of the line that fits
 	for lo < hi {

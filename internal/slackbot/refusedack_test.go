@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -62,5 +63,14 @@ func TestACaptureRefusedWithALongLineIsStillAnswered(t *testing.T) {
 				t.Errorf("a line that fits was not given back whole: %q", r.Text)
 			}
 		})
+	}
+}
+
+// What did not fit of a long line is counted as the form counts its
+// 3,000 characters: 2,123, not 2123.
+func TestARefusedAckCountsWhatDidNotFitInThousands(t *testing.T) {
+	r := refusedAck(":warning: Not logged.", strings.Repeat("rushed the pricing part ", 250)) // 6,000 characters
+	if !regexp.MustCompile(`_\(\d{1,3}(,\d{3})+ more characters did not fit in one Slack message\.\)_$`).MatchString(r.Text) {
+		t.Errorf("the ack ends %q, want a count of the characters left out in thousands", r.Text[max(0, len(r.Text)-100):])
 	}
 }
