@@ -126,7 +126,7 @@ func checkName(name string) error {
 		return errors.New("has a line break or another control character; keep a name on one line")
 	}
 	if n := utf8.RuneCountInString(name); n > maxNameLen {
-		return fmt.Errorf("is %d characters; a name has at most %d", n, maxNameLen)
+		return fmt.Errorf("is %s characters; a name has at most %d", coaching.Count(n), maxNameLen)
 	}
 	return nil
 }

@@ -212,6 +212,7 @@ func TestParseRejects(t *testing.T) {
 		},
 		{"a name with a tab", header + "\nU01,,\"Ann\tSmith\",rep,,,\n", []problem{{2, "name", "control character"}}},
 		{"a name a cell long", header + "\nU01,," + strings.Repeat("A", 251) + ",rep,,,\n", []problem{{2, "name", "is 251 characters; a name has at most 250"}}},
+		{"a name a paragraph long", header + "\nU01,," + strings.Repeat("A", 1200) + ",rep,,,\n", []problem{{2, "name", "is 1,200 characters; a name has at most 250"}}},
 		{"an unknown role", header + "\nU01,,Ann,rep+boss,,,\n", []problem{{2, "role", `"boss" is not one of rep, manager, leader, admin`}}},
 		{"an empty role between +", header + "\nU01,,Ann,rep+,,,\n", []problem{{2, "role", `"" is not one of`}}},
 		{"an unknown tier", header + "\nU01,,Ann,rep,,gold,\n", []problem{{2, "tier", `"gold" is not one of top, middle, bottom`}}},
