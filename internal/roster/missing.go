@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/coachlog/coachlog/internal/coaching"
-	"github.com/coachlog/coachlog/internal/metrics"
 )
 
 // A roster file is the whole roster, so everyone it leaves out is
@@ -40,14 +39,14 @@ func (e *TooManyMissingError) Error() string {
 	}
 	list := strings.Join(names, ", ")
 	if more := len(e.Missing) - len(names); more > 0 {
-		list += " and " + metrics.Count(more) + " more"
+		list += " and " + coaching.Count(more) + " more"
 	}
 	return fmt.Sprintf("the file leaves out %s of the %s people on the roster (%s), and a roster file is the whole roster: "+
 		"importing it would deactivate them all (their history is kept; their nudges, figures and roles end). "+
 		"If the file holds only part of the company (one team's export, a file cut short), import the whole roster "+
 		"(coachlog roster export writes the one Coachlog has, to edit); "+
 		"if they have all left, import it again with --confirm-deactivations",
-		metrics.Count(len(e.Missing)), metrics.Count(e.OnRoster), list)
+		coaching.Count(len(e.Missing)), coaching.Count(e.OnRoster), list)
 }
 
 func personRef(p coaching.Person) string {
