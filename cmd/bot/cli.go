@@ -184,7 +184,7 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 	}
 	if !*confirm {
 		if err := missingBeforeSlack(ctx, cfg, entries); err != nil {
-			return fmt.Errorf("roster %s not imported, nothing was changed:\n%w:\n  coachlog roster import --confirm-deactivations %s", path, err, shquote.Quote(path))
+			return manyMissing(path, err)
 		}
 	}
 	var dir roster.Directory
@@ -216,7 +216,7 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 	}
 	res, err := st.ImportRosterChecked(ctx, people, today, check)
 	if many := (*roster.TooManyMissingError)(nil); errors.As(err, &many) {
-		return fmt.Errorf("roster %s not imported, nothing was changed:\n%w:\n  coachlog roster import --confirm-deactivations %s", path, many, shquote.Quote(path))
+		return manyMissing(path, many)
 	}
 	lines := make(map[string]int, len(people)) // Resolve keeps the file's order
 	for i, p := range people {
@@ -253,6 +253,13 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 			lines[c.ID], c.ID, c.Email, lines[c.By], c.By, now)
 	}
 	return nil
+}
+
+// manyMissing refuses the roster file at path for leaving out too many
+// (roster.CheckMissing's err), with the command line that imports it
+// anyway.
+func manyMissing(path string, err error) error {
+	return fmt.Errorf("roster %s not imported, nothing was changed:\n%w:\n  coachlog roster import --confirm-deactivations %s", path, err, shquote.Quote(path))
 }
 
 // missingBeforeSlack refuses, before Slack is asked anything, a file that
