@@ -49,6 +49,14 @@ func (e *TooManyMissingError) Error() string {
 		coaching.Count(len(e.Missing)), coaching.Count(e.OnRoster), list)
 }
 
+// byName orders people as a person looks for them in a list: by name,
+// any case, the id standing for a missing name, then by id.
+func byName(a, b coaching.Person) int {
+	return cmp.Or(cmp.Compare(strings.ToLower(personRef(a)), strings.ToLower(personRef(b))), cmp.Compare(a.ID, b.ID))
+}
+
+// personRef is how a list names someone: "Ana Diaz (U01ANA)", or the id
+// alone when there is no name.
 func personRef(p coaching.Person) string {
 	if p.Name == "" || p.Name == p.ID {
 		return p.ID
@@ -64,9 +72,7 @@ func CheckMissing(missing []coaching.Person, onRoster int) error {
 	if len(missing) < manyMissing || 3*len(missing) <= onRoster {
 		return nil
 	}
-	slices.SortFunc(missing, func(a, b coaching.Person) int {
-		return cmp.Or(cmp.Compare(strings.ToLower(personRef(a)), strings.ToLower(personRef(b))), cmp.Compare(a.ID, b.ID))
-	})
+	slices.SortFunc(missing, byName)
 	return &TooManyMissingError{Missing: missing, OnRoster: onRoster}
 }
 

@@ -1,7 +1,6 @@
 package roster
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -30,9 +29,7 @@ func Write(w io.Writer, people []coaching.Person) error {
 			listed = append(listed, p)
 		}
 	}
-	slices.SortFunc(listed, func(a, b coaching.Person) int {
-		return cmp.Or(cmp.Compare(strings.ToLower(personRef(a)), strings.ToLower(personRef(b))), cmp.Compare(a.ID, b.ID))
-	})
+	slices.SortFunc(listed, byName)
 	cw := csvsafe.NewWriter(w)
 	if err := cw.Write(append(requiredColumns(), optionalColumns()...)); err != nil {
 		return fmt.Errorf("write the roster: %w", err)
