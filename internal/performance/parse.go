@@ -168,6 +168,9 @@ func parseAttainment(s string) (v float64, percentSign bool, err error) {
 	if v < 0 || v > MaxAttainment {
 		return 0, false, fmt.Errorf("%s is outside 0 to %d (percent of quota)", num, MaxAttainment)
 	}
+	if v == 0 {
+		v = 0 // "-0" parses as negative zero, which formats as -0
+	}
 	return v, percentSign, nil
 }
 

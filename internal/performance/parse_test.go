@@ -2,6 +2,7 @@ package performance_test
 
 import (
 	"errors"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -293,5 +294,24 @@ func TestFieldsNotUTF8AreNamedInColumnOrder(t *testing.T) {
 		if strings.Join(fields, ",") != "attainment,month,rep" {
 			t.Fatalf("not UTF-8 in %v, want attainment,month,rep in that order:\n%v", fields, err)
 		}
+	}
+}
+
+// A minus sign before a zero ("-0", "-0.0%", as some CRMs write a month
+// with nothing booked) is zero: stored as IEEE's negative zero, it would
+// print as -0 wherever a number is formatted from it, and PostgreSQL keeps
+// the sign.
+func TestAMinusZeroAttainmentIsZero(t *testing.T) {
+	got, err := performance.Parse(file("rep,month,attainment", "U01,2026-10,-0", "U01,2026-11,-0.0%"), thisMonth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range got {
+		if e.Attainment != 0 || math.Signbit(e.Attainment) {
+			t.Errorf("line %d: attainment %v (sign bit %v), want 0", e.Line, e.Attainment, math.Signbit(e.Attainment))
+		}
+	}
+	if len(got) != 2 {
+		t.Fatalf("got %d entries, want 2", len(got))
 	}
 }
