@@ -148,7 +148,7 @@ func fileCommand(e env, fs *flagSet, args []string) (string, config, error) {
 		// A script's unset variable ("$BACKUP"): backup wrote ".partial"
 		// in the working directory before failing on the rename, and an
 		// import said "open : no such file or directory".
-		return "", config{}, usageError(fmt.Sprintf("the file's name is empty (an unset variable?) (usage: %s)", usage))
+		return "", config{}, usageError(fmt.Sprintf("the file's name is empty: an unset variable? (usage: %s)", usage))
 	}
 	cfg, err := loadConfig(e.getenv, needs{})
 	return fs.Arg(0), cfg, err
