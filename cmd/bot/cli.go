@@ -10,7 +10,6 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/export"
-	"github.com/coachlog/coachlog/internal/metrics"
 	"github.com/coachlog/coachlog/internal/roster"
 	"github.com/coachlog/coachlog/internal/shquote"
 	"github.com/coachlog/coachlog/internal/slackbot"
@@ -197,7 +196,7 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 			return err
 		}
 		dir = slackbot.NewDirectory(cfg.BotToken, cfg.APIURL, nil, slackbot.NewHome(cfg.BotToken, cfg.APIURL, nil, ws))
-		fmt.Fprintf(e.stderr, "Checking %s people against Slack's member list (users.list; minutes on a large workspace)...\n", metrics.Count(len(entries)))
+		fmt.Fprintf(e.stderr, "Checking %s people against Slack's member list (users.list; minutes on a large workspace)...\n", coaching.Count(len(entries)))
 	} else {
 		fmt.Fprintln(e.stderr, "SLACK_BOT_TOKEN is not set: slack_ids are imported as given, unchecked, and Slack time zones are not read.")
 	}
@@ -233,8 +232,8 @@ func rosterImport(ctx context.Context, e env, args []string) error {
 		who = "person"
 	}
 	fmt.Fprintf(e.stdout, "Imported %s %s from %s: %s added, %s back on the roster, %s changed, %s unchanged, %s deactivated.\n",
-		metrics.Count(len(people)), who, path, metrics.Count(res.Added), metrics.Count(res.Back), metrics.Count(res.Changed),
-		metrics.Count(res.Unchanged), metrics.Count(res.Deactivated))
+		coaching.Count(len(people)), who, path, coaching.Count(res.Added), coaching.Count(res.Back), coaching.Count(res.Changed),
+		coaching.Count(res.Unchanged), coaching.Count(res.Deactivated))
 	// Said, as the admin did not write it: a performance file naming the
 	// address now credits the other row, and one naming the person by it
 	// is refused.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/coachlog/coachlog/internal/metrics"
+	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
@@ -82,11 +82,11 @@ func copiedText(counts []sqlite.TableCount, from, to string) string {
 	var b strings.Builder
 	var total int64
 	for _, c := range counts {
-		fmt.Fprintf(&b, "  %-20s %13s rows\n", c.Table, metrics.Count(int(c.Rows)))
+		fmt.Fprintf(&b, "  %-20s %13s rows\n", c.Table, coaching.Count(int(c.Rows)))
 		total += c.Rows
 	}
 	fmt.Fprintf(&b, "Copied %s tables, %s rows, from %s to %s; the row counts match on both sides.\n",
-		metrics.Count(len(counts)), metrics.Count(int(total)), from, to)
+		coaching.Count(len(counts)), coaching.Count(int(total)), from, to)
 	return b.String()
 }
 

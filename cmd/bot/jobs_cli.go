@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/coachlog/coachlog/internal/coaching"
-	"github.com/coachlog/coachlog/internal/metrics"
 	"github.com/coachlog/coachlog/internal/sqlite"
 )
 
@@ -116,7 +115,7 @@ func nudgeCmd(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if len(failed) > 0 {
-		return fmt.Errorf("%s of %s nudges failed to deliver: %s", metrics.Count(len(failed)), metrics.Count(len(keys)), strings.Join(failed, ", "))
+		return fmt.Errorf("%s of %s nudges failed to deliver: %s", coaching.Count(len(failed)), coaching.Count(len(keys)), strings.Join(failed, ", "))
 	}
 	return nil
 }
@@ -126,7 +125,7 @@ func nudgesLeft(n int) string {
 	if n == 1 {
 		return "1 nudge stays queued; the bot sends it when it runs"
 	}
-	return metrics.Count(n) + " nudges stay queued; the bot sends them when it runs"
+	return coaching.Count(n) + " nudges stay queued; the bot sends them when it runs"
 }
 
 // printNudgesDelivered closes a run that delivered its nudges (keys): how
@@ -159,12 +158,12 @@ func printNudgesDelivered(ctx context.Context, e env, a *app, keys []string) err
 // deliveredLine says how many of queued nudges reached Slack (sent), how
 // many the sender withheld and how many failed.
 func deliveredLine(sent, queued, withheld, failed int) string {
-	line := fmt.Sprintf("Nudges delivered: %s of %s queued", metrics.Count(sent), metrics.Count(queued))
+	line := fmt.Sprintf("Nudges delivered: %s of %s queued", coaching.Count(sent), coaching.Count(queued))
 	if withheld > 0 {
-		line += "; not sent, with nothing left to act on or the manager snoozed or away by then: " + metrics.Count(withheld)
+		line += "; not sent, with nothing left to act on or the manager snoozed or away by then: " + coaching.Count(withheld)
 	}
 	if failed > 0 {
-		line += fmt.Sprintf("; failed: %s (the log says why)", metrics.Count(failed))
+		line += fmt.Sprintf("; failed: %s (the log says why)", coaching.Count(failed))
 	}
 	return line + "."
 }
@@ -217,7 +216,7 @@ func printNudges(e env, run coaching.NudgeRun, verb, counted string) {
 		var reps []string
 		for i, o := range n.Overdue {
 			if i == coaching.MaxNudgeReps {
-				reps = append(reps, "and "+metrics.Count(len(n.Overdue)-i)+" more")
+				reps = append(reps, "and "+coaching.Count(len(n.Overdue)-i)+" more")
 				break
 			}
 			reps = append(reps, fmt.Sprintf("%s (%s)", o.Name, o.Waited("the"))) // as the nudge says it
@@ -228,17 +227,17 @@ func printNudges(e env, run coaching.NudgeRun, verb, counted string) {
 		}
 		fmt.Fprintln(e.stdout)
 	}
-	fmt.Fprintf(e.stdout, "Managers due: %s; %s: %s.\n", metrics.Count(run.Evaluated), counted, metrics.Count(len(run.Nudges)))
+	fmt.Fprintf(e.stdout, "Managers due: %s; %s: %s.\n", coaching.Count(run.Evaluated), counted, coaching.Count(len(run.Nudges)))
 	// Why the others are not due: without it, a run after the day's
 	// nudges reads "Managers due: 0" as if nobody had anything to act on.
 	if run.Claimed > 0 {
-		fmt.Fprintf(e.stdout, "Managers not due, their nudge for today already claimed (sent, or found with nothing to act on: one a day): %s.\n", metrics.Count(run.Claimed))
+		fmt.Fprintf(e.stdout, "Managers not due, their nudge for today already claimed (sent, or found with nothing to act on: one a day): %s.\n", coaching.Count(run.Claimed))
 	}
 	if run.Recent > 0 {
-		fmt.Fprintf(e.stdout, "Managers not due, nudged less than %d hours ago (for another day on their clock): %s.\n", int(coaching.NudgeApart.Hours()), metrics.Count(run.Recent))
+		fmt.Fprintf(e.stdout, "Managers not due, nudged less than %d hours ago (for another day on their clock): %s.\n", int(coaching.NudgeApart.Hours()), coaching.Count(run.Recent))
 	}
 	if run.Held > 0 {
-		fmt.Fprintf(e.stdout, "Managers not due, away, snoozed or deactivated in Slack: %s.\n", metrics.Count(run.Held))
+		fmt.Fprintf(e.stdout, "Managers not due, away, snoozed or deactivated in Slack: %s.\n", coaching.Count(run.Held))
 	}
 }
 

@@ -87,12 +87,12 @@ func performanceImport(ctx context.Context, e env, args []string) error {
 		noun = "record"
 	}
 	fmt.Fprintf(e.stdout, "Imported %s attainment %s from %s for %s (replacing %s).\n",
-		metrics.Count(res.Records), noun, path, strings.Join(months, ", "), metrics.Count(res.Replaced))
+		coaching.Count(res.Records), noun, path, strings.Join(months, ", "), coaching.Count(res.Replaced))
 	if res.Dropped > 0 {
 		// Said after the fact: the file is the month, as documented, but a
 		// partial CRM export (one team) quietly emptying everyone else's
 		// month would otherwise be found only in the digest's correlation.
-		who := fmt.Sprintf("%s reps had a figure for %s that this file does not give again, and have none for it now", metrics.Count(res.Dropped), strings.Join(months, " or "))
+		who := fmt.Sprintf("%s reps had a figure for %s that this file does not give again, and have none for it now", coaching.Count(res.Dropped), strings.Join(months, " or "))
 		if res.Dropped == 1 {
 			who = fmt.Sprintf("1 rep had a figure for %s that this file does not give again, and has none for it now", strings.Join(months, " or "))
 		}

@@ -6,8 +6,9 @@ import (
 )
 
 // Count formats a count with thousands separators, as every surface
-// prints one: 6,120. It lives in the domain, as Tenths does, for the
-// nudge's sentence; every other surface reads it as metrics.Count.
+// prints one: 6,120. It lives in the domain, as Tenths does, so that
+// the nudge's sentence, the metrics' words, the digest and the bot's
+// replies all call this one.
 func Count(n int) string {
 	if n < 0 {
 		return "-" + Count(-n)

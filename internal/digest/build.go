@@ -245,7 +245,7 @@ func headline(r *metrics.Report, week coaching.Week) []Block {
 		to = r.Period.To.Human() + " (so far)"
 	}
 	title := fmt.Sprintf("Coaching digest · %s · %s to %s", week, week.Monday().Human(), to)
-	lead := (&txt{}).b(plural(m.Sessions, "session", "sessions") + " and " + num(m.Minutes) + " minutes of coaching").
+	lead := (&txt{}).b(plural(m.Sessions, "session", "sessions") + " and " + coaching.Count(m.Minutes) + " minutes of coaching").
 		w(t.perWeek(m.Sessions, t.weekly.Sessions))
 	// Every session counts for a listed manager (metrics: "anyone who
 	// logged a session"), so these are the organisation's sessions'

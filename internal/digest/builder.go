@@ -121,7 +121,7 @@ func ChartData(r *metrics.Report, week coaching.Week) chart.Data {
 		shown = append(slices.Clone(ms[:chartManagers]), ms[len(ms)-chartManagers:]...)
 		d.Gap = chartManagers
 		d.GapLabel = fmt.Sprintf("… %s between", plural(len(ms)-2*chartManagers, "manager", "managers"))
-		d.SessionsTitle += fmt.Sprintf(" (busiest and quietest %d of %s)", chartManagers, num(len(ms)))
+		d.SessionsTitle += fmt.Sprintf(" (busiest and quietest %d of %s)", chartManagers, coaching.Count(len(ms)))
 	}
 	for _, m := range shown {
 		d.Sessions = append(d.Sessions, chart.Bar{Label: textcut.Cut(name(m.Name), 28), Value: float64(m.WeeksSessions())})

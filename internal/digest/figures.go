@@ -152,14 +152,14 @@ func scopeFields(f metrics.Figures, p metrics.Period) []field {
 		return words("end of the week before: " + v)
 	}
 	add("Sessions · minutes",
-		words(num(m.Sessions)+t.perWeek(m.Sessions, t.weekly.Sessions)+" · "+num(m.Minutes)+" min"+t.perWeek(m.Minutes, t.weekly.Minutes)),
-		before("%s and %s min a week", dec(t.weekly.Sessions), num(int(math.Round(t.weekly.Minutes)))), t.uncounted())
+		words(coaching.Count(m.Sessions)+t.perWeek(m.Sessions, t.weekly.Sessions)+" · "+coaching.Count(m.Minutes)+" min"+t.perWeek(m.Minutes, t.weekly.Minutes)),
+		before("%s and %s min a week", dec(t.weekly.Sessions), coaching.Count(int(math.Round(t.weekly.Minutes)))), t.uncounted())
 	add("Coverage",
 		words(metrics.PercentText(m.Coverage)+" of "+plural(m.Reps, "rep", "reps")+t.share(m.Coverage, func(b metrics.Metrics) *float64 { return b.Coverage })),
 		weekBefore(metrics.PercentText(b.Coverage)))
 	add("Overdue reps",
-		words(num(m.Overdue)+t.state(m.Overdue, func(b metrics.Metrics) int { return b.Overdue })),
-		weekBefore(num(b.Overdue)))
+		words(coaching.Count(m.Overdue)+t.state(m.Overdue, func(b metrics.Metrics) int { return b.Overdue })),
+		weekBefore(coaching.Count(b.Overdue)))
 	consistencyBefore := before("%s", metrics.PercentText(m.ConsistencyBefore))
 	if !t.consistencyBefore {
 		consistencyBefore = nil
@@ -214,7 +214,7 @@ func rideAlongs(t trend, sep string) *txt {
 	now := [3]int{r.Lead, r.Participant, r.Observer}
 	var parts []*txt
 	for i, role := range []string{"lead", "participant", "observer"} {
-		parts = append(parts, words(role+" "+num(now[i])+t.perWeek(now[i], t.weekly.RideAlongsBy[i])))
+		parts = append(parts, words(role+" "+coaching.Count(now[i])+t.perWeek(now[i], t.weekly.RideAlongsBy[i])))
 	}
 	return join(sep, parts...)
 }
@@ -240,10 +240,10 @@ func confirmed(t trend) *txt {
 	}
 	var others []string
 	if m.Disputed > 0 {
-		others = append(others, num(m.Disputed)+" disputed")
+		others = append(others, coaching.Count(m.Disputed)+" disputed")
 	}
 	if m.Pending > 0 {
-		others = append(others, num(m.Pending)+" pending")
+		others = append(others, coaching.Count(m.Pending)+" pending")
 	}
 	rest := ""
 	if len(others) > 0 {
@@ -262,7 +262,7 @@ func rating(t trend, tree bool) *txt {
 	m := t.now
 	apart := ""
 	if tree && m.RatingsApart > 0 {
-		apart = fmt.Sprintf("; %s more left out (managers with under %d)", num(m.RatingsApart), metrics.MinRatings)
+		apart = fmt.Sprintf("; %s more left out (managers with under %d)", coaching.Count(m.RatingsApart), metrics.MinRatings)
 	}
 	switch {
 	case m.Ratings == 0 && m.RatingsApart == 0:
@@ -324,10 +324,10 @@ func atQuota(v *float64, reps int, last coaching.Date) *txt {
 func managerItem(f metrics.Figures, p metrics.Period) *txt {
 	t, m := trendOf(f, p), f.Metrics
 	first := (&txt{}).b(name(f.Name)).w(" · " + plural(m.Sessions, "session", "sessions") + t.perWeek(m.Sessions, t.weekly.Sessions) +
-		" · " + num(m.Minutes) + " min" + t.perWeek(m.Minutes, t.weekly.Minutes) +
-		" · coverage " + metrics.PercentText(m.Coverage) + " (" + num(m.Covered) + " of " + num(m.Reps) + ")" +
+		" · " + coaching.Count(m.Minutes) + " min" + t.perWeek(m.Minutes, t.weekly.Minutes) +
+		" · coverage " + metrics.PercentText(m.Coverage) + " (" + coaching.Count(m.Covered) + " of " + coaching.Count(m.Reps) + ")" +
 		t.share(m.Coverage, func(b metrics.Metrics) *float64 { return b.Coverage }) +
-		" · " + num(m.Overdue) + " overdue" + t.state(m.Overdue, func(b metrics.Metrics) int { return b.Overdue }))
+		" · " + coaching.Count(m.Overdue) + " overdue" + t.state(m.Overdue, func(b metrics.Metrics) int { return b.Overdue }))
 	tiers := words("Minutes vs reps: ").t(join(" · ", tierLines(t)...))
 	consistency := words("consistency " + t.consistency())
 	confirms := words("nothing to confirm")
@@ -397,7 +397,7 @@ func overviewLine(f metrics.Figures, p metrics.Period, whole bool) *txt {
 	t, m := trendOf(f, p), f.Metrics
 	out := (&txt{}).b(name(f.Name)).w(" · " + plural(m.Sessions, "session", "sessions") + t.perWeek(m.Sessions, t.weekly.Sessions) +
 		" · coverage " + metrics.PercentText(m.Coverage) + t.share(m.Coverage, func(b metrics.Metrics) *float64 { return b.Coverage }) +
-		" · " + num(m.Overdue) + " overdue" + t.state(m.Overdue, func(b metrics.Metrics) int { return b.Overdue }))
+		" · " + coaching.Count(m.Overdue) + " overdue" + t.state(m.Overdue, func(b metrics.Metrics) int { return b.Overdue }))
 	if n := len(f.Insights); n > 0 {
 		out.w(" · " + plural(n, "finding", "findings"))
 	}

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/metrics"
 	"github.com/coachlog/coachlog/internal/slacktext"
 	"github.com/coachlog/coachlog/internal/textcut"
@@ -84,14 +85,11 @@ const maxName = 60
 
 func name(s string) string { return textcut.Cut(strings.Join(strings.Fields(s), " "), maxName) }
 
-// num formats a count with thousands separators: 6,120.
-func num(n int) string { return metrics.Count(n) }
-
 // dec formats a figure with one decimal when it has one: 8.5, 3, 0.3,
 // 9,500.
 func dec(x float64) string {
 	tenths := metrics.Tenths(x)
-	s := num(tenths / 10)
+	s := coaching.Count(tenths / 10)
 	if tenths < 0 && tenths > -10 {
 		s = "-0"
 	}
@@ -120,5 +118,5 @@ func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return num(n) + " " + many
+	return coaching.Count(n) + " " + many
 }

@@ -120,7 +120,7 @@ func (c *computer) leaderInsights(li int) []Insight {
 // lowRatedText is the low-rated finding about the manager named name.
 func lowRatedText(name string, mean float64, ratings int) string {
 	return fmt.Sprintf("%s's sessions are rated %s on average over %s ratings in the last 4 weeks (under %.1f): bad coaching hurts about twice as much as good coaching helps.",
-		name, meanUnder(mean), Count(ratings), LowRating)
+		name, meanUnder(mean), coaching.Count(ratings), LowRating)
 }
 
 // scopeInsights are the rules read off one scope's pooled figures. who
@@ -156,8 +156,8 @@ func scopeInsights(t *tally, who, public string) []Insight {
 			// read as that week's count contradicting it.
 			const format = "%s the lead on %s of %s ride-alongs over the last 4 weeks (%s): observing shows what a rep does alone."
 			out = append(out, Insight{Kind: InsightAlwaysLeads, Value: round(s, 4),
-				Text:   fmt.Sprintf(format, subject, Count(t.rides[0]), Count(rides), pct(s)),
-				public: fmt.Sprintf(format, third, Count(t.rides[0]), Count(rides), pct(s))})
+				Text:   fmt.Sprintf(format, subject, coaching.Count(t.rides[0]), coaching.Count(rides), pct(s)),
+				public: fmt.Sprintf(format, third, coaching.Count(t.rides[0]), coaching.Count(rides), pct(s))})
 		}
 	}
 	if t.weeks > 0 && t.before > 0 {
@@ -167,14 +167,14 @@ func scopeInsights(t *tally, who, public string) []Insight {
 				pct(consistencyGoal), t.weeksMet, t.weeks, t.beforeMet, t.before)
 			if who != "" { // pooled: each manager's weeks count, 8,000 over 2,000 managers
 				text = fmt.Sprintf("Cadence is slipping: coverage reached %s at the end of %s of %s manager-weeks in the last 4 weeks, against %s of %s in the 4 weeks before.",
-					pct(consistencyGoal), Count(t.weeksMet), Count(t.weeks), Count(t.beforeMet), Count(t.before))
+					pct(consistencyGoal), coaching.Count(t.weeksMet), coaching.Count(t.weeks), coaching.Count(t.beforeMet), coaching.Count(t.before))
 			}
 			out = append(out, Insight{Kind: InsightCadenceSlipping, Value: round(drop, 4), Text: text})
 		}
 	}
 	if t.pairs >= UnconfirmedMinPairs {
 		if r := float64(t.confirmed) / float64(t.pairs); r < UnconfirmedRate-eps {
-			text := fmt.Sprintf("Reps confirmed only %s of %s to confirm over the last 4 weeks (%s; %s)", Count(t.confirmed), Requests(t.pairs), pct(r), RequestUnit)
+			text := fmt.Sprintf("Reps confirmed only %s of %s to confirm over the last 4 weeks (%s; %s)", coaching.Count(t.confirmed), Requests(t.pairs), pct(r), RequestUnit)
 			out = append(out, Insight{Kind: InsightUnconfirmed, Value: round(r, 4), Text: text + youngAsks(t.young) + "."})
 		}
 	}
@@ -194,7 +194,7 @@ func youngAsks(n int) string {
 	case 1:
 		return fmt.Sprintf("; 1 of them was sent in the last %d days, before any reminder", days)
 	}
-	return fmt.Sprintf("; %s of them were sent in the last %d days, before any reminder", Count(n), days)
+	return fmt.Sprintf("; %s of them were sent in the last %d days, before any reminder", coaching.Count(n), days)
 }
 
 // dose lists a manager's reps whose coaching over the last 4 weeks,
@@ -275,7 +275,7 @@ func doseInsight(kind InsightKind, rs []RepDose) Insight {
 	var names []string
 	for i, r := range rs {
 		if i == maxNamed {
-			names = append(names, "and "+Count(len(rs)-i)+" more")
+			names = append(names, "and "+coaching.Count(len(rs)-i)+" more")
 			break
 		}
 		names = append(names, fmt.Sprintf("%s (%s h)", textcut.Cut(r.Name, MaxDoseName), doseHours(r.Monthly, limit, kind == InsightDoseHigh)))
@@ -305,7 +305,7 @@ func reps(n int) string {
 	if n == 1 {
 		return "1 rep"
 	}
-	return Count(n) + " reps"
+	return coaching.Count(n) + " reps"
 }
 
 // pct is a share in a finding's sentence as every surface prints a share

@@ -159,12 +159,8 @@ func AtQuotaText(share *float64, reps int, last coaching.Date) string {
 	if reps == 1 {
 		unit = "rep"
 	}
-	return fmt.Sprintf("at quota in %s: %s of %s %s with attainment", month, PercentText(share), Count(reps), unit)
+	return fmt.Sprintf("at quota in %s: %s of %s %s with attainment", month, PercentText(share), coaching.Count(reps), unit)
 }
-
-// Count formats a count with thousands separators, as every surface
-// prints one: 6,120 (coaching.Count, which the nudge's sentence uses).
-func Count(n int) string { return coaching.Count(n) }
 
 // Requests counts the confirmation rate's unit in the words every surface
 // uses: a pair (PRODUCT.md) is one request to confirm, one per rep of
@@ -173,7 +169,7 @@ func Requests(n int) string {
 	if n == 1 {
 		return "1 request"
 	}
-	return Count(n) + " requests"
+	return coaching.Count(n) + " requests"
 }
 
 // RequestUnit says what a request is, once on each surface that counts

@@ -146,13 +146,13 @@ func CoachedBy(ms []Figures) string {
 	case n == 0:
 		return ""
 	case n < all:
-		return "by " + Count(n) + " of " + Count(all) + " managers"
+		return "by " + coaching.Count(n) + " of " + coaching.Count(all) + " managers"
 	case all == 1:
 		return "by the only manager"
 	case all == 2:
 		return "by both managers"
 	}
-	return "by all " + Count(all) + " managers"
+	return "by all " + coaching.Count(all) + " managers"
 }
 
 func find(fs []Figures, id string) (Figures, bool) {

@@ -15,7 +15,6 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/failrun"
-	"github.com/coachlog/coachlog/internal/metrics"
 	"github.com/coachlog/coachlog/internal/quickcapture"
 	"github.com/coachlog/coachlog/internal/textcut"
 )
@@ -170,7 +169,7 @@ func refusedAck(head, written string) commandReply {
 	}
 	runes := []rune(written)
 	cut := func(n int) commandReply {
-		return reply(head + typedBack(string(runes[:n])) + fmt.Sprintf("…\n_(%s more characters did not fit in one Slack message.)_", metrics.Count(len(runes)-n)))
+		return reply(head + typedBack(string(runes[:n])) + fmt.Sprintf("…\n_(%s more characters did not fit in one Slack message.)_", coaching.Count(len(runes)-n)))
 	}
 	lo, hi := 0, len(runes) // the longest start of the line that fits
 	for lo < hi {
@@ -1235,7 +1234,7 @@ func openCommitmentBlocks(open coaching.OpenList, notice, undo string, room int)
 		blocks = append(blocks, closableLine(c))
 	}
 	if open.More > 0 {
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %s more, listed here (and in the log form) as these are closed.", metrics.Count(open.More)))))
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %s more, listed here (and in the log form) as these are closed.", coaching.Count(open.More)))))
 	}
 	if len(open.Below) == 0 {
 		return blocks

@@ -36,7 +36,7 @@ func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return metrics.Count(n) + " " + many
+	return coaching.Count(n) + " " + many
 }
 
 // periodLabel says which days a figure covers: "Mon 23 Nov to Wed 25 Nov".
@@ -69,14 +69,14 @@ func figureFields(f metrics.Figures, per metrics.Period) []*slack.TextBlockObjec
 		return " · 4 weeks before: " + perWeek(v) + "/week"
 	}
 	fields := []*slack.TextBlockObject{
-		mrkdwn(fmt.Sprintf("*Sessions*\n%s%s", metrics.Count(m.Sessions), trend(before.Sessions))),
-		mrkdwn(fmt.Sprintf("*Minutes*\n%s%s", metrics.Count(m.Minutes), trend(before.Minutes))),
-		mrkdwn(fmt.Sprintf("*Coverage*\n%s of %s %s (%s)", metrics.Count(m.Covered), plural(m.Reps, "rep", "reps"), cadenceLabel(f), metrics.PercentText(m.Coverage))),
+		mrkdwn(fmt.Sprintf("*Sessions*\n%s%s", coaching.Count(m.Sessions), trend(before.Sessions))),
+		mrkdwn(fmt.Sprintf("*Minutes*\n%s%s", coaching.Count(m.Minutes), trend(before.Minutes))),
+		mrkdwn(fmt.Sprintf("*Coverage*\n%s of %s %s (%s)", coaching.Count(m.Covered), plural(m.Reps, "rep", "reps"), cadenceLabel(f), metrics.PercentText(m.Coverage))),
 		mrkdwn(fmt.Sprintf("*Overdue*\n%s", plural(m.Overdue, "rep", "reps"))),
 		mrkdwn("*Time by tier* (minutes · reps)\n" + tierLine(m)),
 		mrkdwn("*Ride-alongs*\n" + rideLine(m.RideAlongs)),
-		mrkdwn(fmt.Sprintf("*Confirmed by reps* (%s)\n%s of %s (%s) · %s disputed · %s pending", metrics.RequestUnit, metrics.Count(m.Confirmed), metrics.Requests(m.Pairs),
-			metrics.PercentText(m.ConfirmationRate), metrics.Count(m.Disputed), metrics.Count(m.Pending))),
+		mrkdwn(fmt.Sprintf("*Confirmed by reps* (%s)\n%s of %s (%s) · %s disputed · %s pending", metrics.RequestUnit, coaching.Count(m.Confirmed), metrics.Requests(m.Pairs),
+			metrics.PercentText(m.ConfirmationRate), coaching.Count(m.Disputed), coaching.Count(m.Pending))),
 		mrkdwn("*Quality*\n" + qualityLine(m, f.Leader)),
 	}
 	if !f.Leader || m.Consistency != nil || m.ConsistencyBefore != nil {
@@ -141,23 +141,23 @@ func rideLine(r metrics.RoleCounts) string {
 		return "none"
 	}
 	// The form's own words for each role, so a manager reads back what he picked.
-	label := func(n int, role coaching.Role) string { return metrics.Count(n) + " " + strings.ToLower(role.Label()) }
+	label := func(n int, role coaching.Role) string { return coaching.Count(n) + " " + strings.ToLower(role.Label()) }
 	return label(r.Lead, coaching.RoleLead) + " · " + label(r.Participant, coaching.RoleParticipant) + " · " + label(r.Observer, coaching.RoleObserver)
 }
 
 // qualityLine is the mean rating (shown from 3 ratings, never one alone)
 // and the commitments.
 func qualityLine(m metrics.Metrics, tree bool) string {
-	rating := fmt.Sprintf("rating shown from %d ratings (%s so far)", metrics.MinRatings, metrics.Count(m.Ratings))
+	rating := fmt.Sprintf("rating shown from %d ratings (%s so far)", metrics.MinRatings, coaching.Count(m.Ratings))
 	switch {
 	case tree && m.MeanRating == nil:
 		// A tree pools only managers whose own mean shows; the others'
 		// ratings are counted apart.
-		rating = fmt.Sprintf("rating shown once a manager has %d ratings (%s so far)", metrics.MinRatings, metrics.Count(m.RatingsApart))
+		rating = fmt.Sprintf("rating shown once a manager has %d ratings (%s so far)", metrics.MinRatings, coaching.Count(m.RatingsApart))
 	case m.MeanRating != nil:
-		rating = fmt.Sprintf("rated %.1f of 5 on average over %s ratings", *m.MeanRating, metrics.Count(m.Ratings))
+		rating = fmt.Sprintf("rated %.1f of 5 on average over %s ratings", *m.MeanRating, coaching.Count(m.Ratings))
 		if tree && m.RatingsApart > 0 {
-			rating += fmt.Sprintf("; %s more left out (managers with under %d)", metrics.Count(m.RatingsApart), metrics.MinRatings)
+			rating += fmt.Sprintf("; %s more left out (managers with under %d)", coaching.Count(m.RatingsApart), metrics.MinRatings)
 		}
 	}
 	return fmt.Sprintf("%s · %s of sessions with commitments · %s of commitments kept", rating, metrics.PercentText(m.WithCommitments), metrics.PercentText(m.CommitmentsKept))
@@ -168,11 +168,11 @@ func qualityLine(m metrics.Metrics, tree bool) string {
 // week so far, this month: often not imported yet, and it says so).
 func resultsLine(f metrics.Figures, per metrics.Period) string {
 	c := f.Correlation
-	line := fmt.Sprintf("not enough data yet: %s rep-months, %d needed", metrics.Count(c.N), metrics.MinCorrelationPairs)
+	line := fmt.Sprintf("not enough data yet: %s rep-months, %d needed", coaching.Count(c.N), metrics.MinCorrelationPairs)
 	if c.Rho != nil {
-		line = fmt.Sprintf("ρ %.2f over %s rep-months (coaching minutes against the change in attainment)", *c.Rho, metrics.Count(c.N))
+		line = fmt.Sprintf("ρ %.2f over %s rep-months (coaching minutes against the change in attainment)", *c.Rho, coaching.Count(c.N))
 	} else if c.N >= metrics.MinCorrelationPairs {
-		line = fmt.Sprintf("no correlation to read over %s rep-months: one side does not vary", metrics.Count(c.N))
+		line = fmt.Sprintf("no correlation to read over %s rep-months: one side does not vary", coaching.Count(c.N))
 	}
 	return line + " · " + metrics.AtQuotaText(f.AtQuotaShare, f.AttainmentReps, per.To)
 }
@@ -202,7 +202,7 @@ func scopeLine(f metrics.Figures) string {
 		who += fmt.Sprintf(" (%s)", plural(len(f.ManagerIDs), "manager", "managers"))
 	}
 	line := fmt.Sprintf("%s: %s, %s min · %s/%s reps %s · %s overdue · %s", who,
-		plural(m.Sessions, "session", "sessions"), metrics.Count(m.Minutes), metrics.Count(m.Covered), metrics.Count(m.Reps), shortCadence(f), metrics.Count(m.Overdue), confirmedShort(m))
+		plural(m.Sessions, "session", "sessions"), coaching.Count(m.Minutes), coaching.Count(m.Covered), coaching.Count(m.Reps), shortCadence(f), coaching.Count(m.Overdue), confirmedShort(m))
 	if m.MeanRating != nil {
 		line += fmt.Sprintf(" · rated %.1f", *m.MeanRating)
 	}

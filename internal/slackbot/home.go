@@ -151,7 +151,7 @@ func (h home) blocks() []slack.Block {
 	blocks := slices.Concat(top, manager, leaderHead)
 	if len(leaderLines) > 0 {
 		blocks = append(blocks, lineSections(leaderLines, room, homeLineText, func(n int) string {
-			return fmt.Sprintf("…and %s more managers: `/coach report @name` shows one of them.", metrics.Count(n))
+			return fmt.Sprintf("…and %s more managers: `/coach report @name` shows one of them.", coaching.Count(n))
 		})...)
 	}
 	return slices.Concat(blocks, rep, tail)
@@ -207,8 +207,8 @@ func (h home) managerBlocks() []slack.Block {
 func weekLine(f metrics.Figures, per metrics.Period) string {
 	m := f.Metrics
 	line := fmt.Sprintf("*Your team this week* (%s): %s, %s min · %s of %s coached within your %d-day cadence · %s overdue",
-		periodLabel(per), plural(m.Sessions, "session", "sessions"), metrics.Count(m.Minutes), metrics.Count(m.Covered), plural(m.Reps, "rep", "reps"),
-		f.CadenceDays, metrics.Count(m.Overdue))
+		periodLabel(per), plural(m.Sessions, "session", "sessions"), coaching.Count(m.Minutes), coaching.Count(m.Covered), plural(m.Reps, "rep", "reps"),
+		f.CadenceDays, coaching.Count(m.Overdue))
 	if m.MeanRating != nil {
 		line += fmt.Sprintf(" · rated %.1f of 5", *m.MeanRating)
 	}
@@ -228,7 +228,7 @@ func overdueBlocks(team []metrics.TeamRep) []slack.Block {
 	var blocks []slack.Block
 	for i, r := range overdue {
 		if i == homeOverdueRows {
-			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %s more overdue: `/coach team` lists them, longest overdue first.", metrics.Count(len(overdue)-i)))))
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("…and %s more overdue: `/coach team` lists them, longest overdue first.", coaching.Count(len(overdue)-i)))))
 			break
 		}
 		line := mention(r.ID) + ": " + overdueRep(r).Waited("your") // as the nudge says it
@@ -262,8 +262,8 @@ func (h home) leaderBlocks() ([]slack.Block, []string) {
 		sessions += " " + by // as the digest's headline counts them
 	}
 	head := fmt.Sprintf("*Your organisation this week* (%s): %s, %s min · %s of %s coached within their manager's cadence (%s) · %s overdue · %s",
-		periodLabel(h.treePeriod), sessions, metrics.Count(m.Minutes),
-		metrics.Count(m.Covered), plural(m.Reps, "rep", "reps"), metrics.PercentText(m.Coverage), metrics.Count(m.Overdue), confirmedLong(m))
+		periodLabel(h.treePeriod), sessions, coaching.Count(m.Minutes),
+		coaching.Count(m.Covered), plural(m.Reps, "rep", "reps"), metrics.PercentText(m.Coverage), coaching.Count(m.Overdue), confirmedLong(m))
 	if m.MeanRating != nil {
 		head += fmt.Sprintf(" · rated %.1f of 5", *m.MeanRating)
 	}
@@ -333,7 +333,7 @@ func (h home) repBlocks() []slack.Block {
 			lines = append(lines, line)
 		}
 		if h.openMore > 0 {
-			lines = append(lines, fmt.Sprintf("…and %s more open, listed here as these are closed.", metrics.Count(h.openMore)))
+			lines = append(lines, fmt.Sprintf("…and %s more open, listed here as these are closed.", coaching.Count(h.openMore)))
 		}
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn("*Your open commitments*")),
 			slack.NewSectionBlock(typed(truncateRunes(strings.Join(lines, "\n"), 3000)), nil, nil))

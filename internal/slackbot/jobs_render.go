@@ -28,7 +28,7 @@ func nudgeMessage(n coaching.Nudge) message {
 	blocks := []slack.Block{slack.NewSectionBlock(mrkdwn(":wave: Time for some coaching. "+esc(n.Why())), nil, nil)}
 	for i, o := range n.Overdue {
 		if i == coaching.MaxNudgeReps {
-			blocks = append(blocks, slack.NewContextBlock(nudgeMore, mrkdwn(fmt.Sprintf("…and %s more: `/coach team` lists everyone.", metrics.Count(len(n.Overdue)-coaching.MaxNudgeReps)))))
+			blocks = append(blocks, slack.NewContextBlock(nudgeMore, mrkdwn(fmt.Sprintf("…and %s more: `/coach team` lists everyone.", coaching.Count(len(n.Overdue)-coaching.MaxNudgeReps)))))
 			break
 		}
 		line := mention(o.RepID) + ": " + o.Waited("your")

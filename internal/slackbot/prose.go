@@ -10,7 +10,6 @@ import (
 
 	"github.com/coachlog/coachlog/internal/coaching"
 	"github.com/coachlog/coachlog/internal/llm"
-	"github.com/coachlog/coachlog/internal/metrics"
 	"github.com/coachlog/coachlog/internal/quickcapture"
 )
 
@@ -249,7 +248,7 @@ func leftOutNotice(d coaching.Draft) string {
 		them = "it"
 	}
 	return fmt.Sprintf("The last %s read from your note did not fit in the form's %s characters: shorten the others to add %s.",
-		plural(more, "commitment", "commitments"), metrics.Count(maxCommitmentsText), them)
+		plural(more, "commitment", "commitments"), coaching.Count(maxCommitmentsText), them)
 }
 
 func joinNotice(parts ...string) string {

@@ -209,7 +209,7 @@ func reportMessage(r *metrics.Report, root string, w when) message {
 	if len(lines) > 0 {
 		blocks = append(blocks, slack.NewDividerBlock())
 		blocks = append(blocks, lineSections(lines, maxMessageBlocks-len(blocks), reportLineText, func(n int) string {
-			return fmt.Sprintf("…and %s more: `/coach report @name%s` shows one of them.", metrics.Count(n), w.ask)
+			return fmt.Sprintf("…and %s more: `/coach report @name%s` shows one of them.", coaching.Count(n), w.ask)
 		})...)
 	}
 	return message{Text: title + " · " + whose, Blocks: blocks}
@@ -225,7 +225,7 @@ func orgScope(r *metrics.Report, tops []metrics.Figures) string {
 	case len(tops) == 1 && outside == 0:
 		scope = fmt.Sprintf("The whole organisation, led by %s: %s", mention(tops[0].ID), plural(all, "manager", "managers"))
 	case outside > 0 && len(tops) > 0:
-		scope += fmt.Sprintf(", %s outside any leader's tree", metrics.Count(outside))
+		scope += fmt.Sprintf(", %s outside any leader's tree", coaching.Count(outside))
 	}
 	return scope
 }

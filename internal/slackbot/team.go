@@ -199,16 +199,16 @@ func teamMessage(f metrics.Figures, today coaching.Date) message {
 	// /coach stats (reps not away) read as the same team.
 	var apart []string
 	if away > 0 {
-		apart = append(apart, metrics.Count(away)+" away")
+		apart = append(apart, coaching.Count(away)+" away")
 	}
 	if gone > 0 {
-		apart = append(apart, metrics.Count(gone)+" deactivated")
+		apart = append(apart, coaching.Count(gone)+" deactivated")
 	}
 	size := plural(len(reps), "rep", "reps")
 	if len(apart) > 0 {
 		size += " (" + strings.Join(apart, ", ") + ")"
 	}
-	title := fmt.Sprintf("Your team: %s, %s overdue", size, metrics.Count(overdue))
+	title := fmt.Sprintf("Your team: %s, %s overdue", size, coaching.Count(overdue))
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(plain(title)),
 		slack.NewContextBlock("", mrkdwn(fmt.Sprintf("As of %s · overdue by your %d-day cadence · open commitments from sessions you logged",
@@ -227,7 +227,7 @@ func teamMessage(f metrics.Figures, today coaching.Date) message {
 		for _, c := range counts[len(counts)-n:] {
 			left += c
 		}
-		return fmt.Sprintf("…and %s more reps.", metrics.Count(left))
+		return fmt.Sprintf("…and %s more reps.", coaching.Count(left))
 	})...)
 	return message{Text: title, Blocks: blocks}
 }
