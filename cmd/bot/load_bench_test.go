@@ -342,24 +342,17 @@ func checkStoredOnce(ctx context.Context, b *testing.B, db string, n int) {
 // BenchmarkServeSlashCommands sends /coach to a real `coachlog serve` at
 // Slack's 200 envelopes per second and reports, from Slack's side, the
 // ack's latency and how long after the envelope views.open arrives (p50,
-// p99), with the child's CPU per command.
+// p99), with the child's CPU per command. views.open's tier is lifted
+// (fakeslack.Untiered): past it, the bot retrying after Retry-After is
+// viewretry_test.go's subject.
 func BenchmarkServeSlashCommands(b *testing.B) {
 	for _, o := range benchOrgs {
 		b.Run(o.name, func(b *testing.B) { serveSlashCommands(b, o.org) })
 	}
 }
 
-// untiered lifts views.open's tier for the slash benchmark. Slack's Tier 4
-// is "100+ per minute" for the workspace, and the fake grants that floor:
-// at 200 forms a second nearly every call would be answered 429 and tried
-// again after Retry-After (viewretry_test.go tests that), so the figures
-// would be the fake's allowance, not the bot's time from envelope to
-// views.open, which is what this measures (as in ../shared/bench, whose
-// fake has no tiers).
-var untiered = fakeslack.WithMethodRateLimit("views.open", 0, 0)
-
 func serveSlashCommands(b *testing.B, org sqlite.SeedOptions) {
-	fake, cmd := serveChild(b, org, untiered)
+	fake, cmd := serveChild(b, org, fakeslack.Untiered("views.open"))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	type sent struct {
